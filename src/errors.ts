@@ -1,0 +1,99 @@
+/**
+ * One error type per failure family, each with a stable `code` and, when known, the
+ * location of the problem (file, byte offset, column, LSN, page). Codes are part of the
+ * public contract: the CLI prints them, the API returns them, README.md lists them.
+ *
+ * Running out of bytes while *streaming* is not an error (readers return a sentinel and
+ * wait for more); running out of bytes inside a *complete* row image is `DECODE_TRUNCATED`.
+ */
+
+export interface ErrorLocation {
+  file?: string;
+  /** Byte offset inside the file or row image the error refers to. */
+  offset?: number;
+  column?: string;
+  lsn?: string;
+  page?: string;
+  slot?: number;
+  table?: string;
+  line?: number;
+}
+
+export abstract class RowbackError extends Error {
+  abstract readonly family: string;
+  /** Process exit code the CLI uses when this error ends a command. */
+  readonly exitCode: number = 1;
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly location: ErrorLocation = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+
+  /** One line, naming the code and every known part of the location. */
+  describe(): string {
+    const where = formatLocation(this.location);
+    return `${this.code}: ${this.message}${where ? ` (${where})` : ''}`;
+  }
+
+  toJSON(): { code: string; message: string; location: ErrorLocation } {
+    return { code: this.code, message: this.message, location: this.location };
+  }
+}
+
+export function formatLocation(l: ErrorLocation): string {
+  const parts: string[] = [];
+  if (l.file !== undefined) parts.push(`file ${l.file}`);
+  if (l.table !== undefined) parts.push(`table ${l.table}`);
+  if (l.lsn !== undefined) parts.push(`LSN ${l.lsn}`);
+  if (l.page !== undefined) parts.push(`page ${l.page}`);
+  if (l.slot !== undefined) parts.push(`slot ${l.slot}`);
+  if (l.offset !== undefined) parts.push(`offset ${l.offset}`);
+  if (l.column !== undefined) parts.push(`column ${l.column}`);
+  if (l.line !== undefined) parts.push(`line ${l.line}`);
+  return parts.join(', ');
+}
+
+/** A row image that cannot be decoded against its table layout. Codes: DECODE_*. */
+export class DecodeError extends RowbackError {
+  readonly family = 'decode';
+}
+
+/** Table metadata that cannot be built: bad DDL, bad catalog JSON, unknown type. Codes: SCHEMA_*. */
+export class SchemaError extends RowbackError {
+  readonly family = 'schema';
+  override readonly exitCode = 2;
+}
+
+/** Structural damage or an unsupported variant in a file format (page, log, MTF). Codes: FORMAT_*. */
+export class FormatError extends RowbackError {
+  readonly family = 'format';
+}
+
+/** Bad user input: arguments, hex strings, files of the wrong kind, time windows. Codes: INPUT_*. */
+export class InputError extends RowbackError {
+  readonly family = 'input';
+  override readonly exitCode = 2;
+}
+
+/** A live SQL Server source failed: connection, permission, query, timeout. Codes: SOURCE_*. */
+export class SourceError extends RowbackError {
+  readonly family = 'source';
+}
+
+/** The staging store failed or refused an operation. Codes: STAGING_*. */
+export class StagingError extends RowbackError {
+  readonly family = 'staging';
+}
+
+/** Re-insert could not be planned or run. Codes: REINSERT_*. */
+export class ReinsertError extends RowbackError {
+  readonly family = 'reinsert';
+}
+
+export function isRowbackError(e: unknown): e is RowbackError {
+  return e instanceof RowbackError;
+}

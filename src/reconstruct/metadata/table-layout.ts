@@ -1,0 +1,92 @@
+/**
+ * A table's *physical* layout: what the row decoder needs to read one record of one
+ * partition. Built from three sources that must agree on this shape:
+ *  - catalog JSON (rows of `sql/table-metadata.sql`, see catalog-row.ts) — exact, knows dropped columns;
+ *  - a CREATE TABLE script (ddl.ts) — the layout SQL Server gives a freshly created table;
+ *  - the system base tables of a data file or full backup (src/datafile).
+ *
+ * Field meanings follow sys.system_internals_partition_columns.
+ */
+
+/** SQL Server type names, lower case, as sys.types names them (alias types resolved to their base). */
+export type SqlTypeName =
+  | 'bit' | 'tinyint' | 'smallint' | 'int' | 'bigint'
+  | 'real' | 'float'
+  | 'decimal' | 'numeric' | 'money' | 'smallmoney'
+  | 'date' | 'time' | 'datetime' | 'smalldatetime' | 'datetime2' | 'datetimeoffset'
+  | 'char' | 'varchar' | 'text'
+  | 'nchar' | 'nvarchar' | 'ntext'
+  | 'binary' | 'varbinary' | 'image'
+  | 'timestamp' | 'uniqueidentifier' | 'sql_variant' | 'xml'
+  | 'hierarchyid' | 'geography' | 'geometry' | 'sysname';
+
+export type Compression = 'NONE' | 'ROW' | 'PAGE' | 'COLUMNSTORE';
+
+export interface ColumnLayout {
+  /** Column name; for the hidden uniquifier `UNIQUIFIER`, for a dropped column `$dropped_<n>`. */
+  name: string;
+  /** sys.columns.column_id; 0 for the uniquifier and for dropped columns. */
+  columnId: number;
+  /** sys.system_internals_partition_columns.partition_column_id: the physical column number (CD records use this order). */
+  partitionColumnId: number;
+  type: SqlTypeName;
+  /** Bytes, as sys.columns.max_length: -1 for (max) types, 16 for text/ntext/image pointers. */
+  maxLength: number;
+  precision: number;
+  scale: number;
+  collation: string | null;
+  /** Code page of char/varchar/text data (from the collation); 65001 for _UTF8 collations; null for non-character types. */
+  codePage: number | null;
+  nullable: boolean;
+  identity: boolean;
+  computed: boolean;
+  /** True for a persisted computed column (stored in the row) — non-persisted ones have no leaf slot. */
+  persisted?: boolean;
+  /** `leaf_offset`: > 0 byte offset of a fixed column in the record; < 0 the negated 1-based variable-column index. */
+  leafOffset: number;
+  /** `leaf_null_bit`: 1-based bit in the null bitmap (0 = none). */
+  leafNullBit: number;
+  /** `leaf_bit_position`: bit number 0..7 inside the shared byte, for bit columns. */
+  leafBitPosition: number;
+  isDropped: boolean;
+  isSparse: boolean;
+  isUniquifier: boolean;
+  /** The XML column set of a table with sparse columns: not stored, computed from the sparse vector. */
+  isColumnSet?: boolean;
+  isRowGuidCol?: boolean;
+  /** Default for rows written before the column was added (ALTER TABLE ADD … NOT NULL DEFAULT), already in output form. */
+  defaultValue?: import('../values.js').SqlValue;
+  /** Key ordinal in the clustered index (1-based), 0 when not a key column. */
+  keyOrdinal?: number;
+}
+
+export interface AllocUnitRef {
+  /** bigint as decimal string: the AllocUnitId that fn_dblog prints. */
+  allocUnitId: string;
+  type: 'IN_ROW_DATA' | 'LOB_DATA' | 'ROW_OVERFLOW_DATA';
+}
+
+export interface TableLayout {
+  schema: string;
+  name: string;
+  objectId?: number;
+  /** 0 heap, 1 clustered. */
+  indexId: number;
+  partitionId?: string;
+  partitionNumber?: number;
+  compression: Compression;
+  /** Every physical column of the partition, dropped and hidden ones included, in partition_column_id order. */
+  columns: ColumnLayout[];
+  allocUnits?: AllocUnitRef[];
+  /** sys.objects.modify_date as ISO text, for schema-drift checks. */
+  modifyDate?: string;
+}
+
+export function qualifiedName(t: Pick<TableLayout, 'schema' | 'name'>): string {
+  return `${t.schema}.${t.name}`;
+}
+
+/** Columns a user sees in output: not dropped, not the uniquifier, not a column set. */
+export function visibleColumns(t: TableLayout): ColumnLayout[] {
+  return t.columns.filter((c) => !c.isDropped && !c.isUniquifier && !c.isColumnSet);
+}

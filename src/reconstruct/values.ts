@@ -1,0 +1,30 @@
+/**
+ * The JSON form of one decoded column value (see README "Types and their output form").
+ * Numbers only where JSON numbers are exact for the type (up to int, real/float);
+ * bigint and every decimal are strings; binary is `0x…` upper-case hex.
+ */
+export type OffRowKind = 'text-pointer' | 'row-overflow' | 'lob-root';
+
+export interface OffRowMarker {
+  offRow: {
+    /** `file:page`, e.g. `1:1234`. */
+    page: string;
+    slot: number;
+    kind: OffRowKind;
+    /** Total length of the value when the pointer records it (row-overflow and LOB roots). */
+    length?: number;
+    /** Text-pointer timestamp (hex), when present. */
+    timestamp?: string;
+  };
+}
+
+export interface VariantValue {
+  baseType: string;
+  value: SqlValue;
+}
+
+export type SqlValue = null | number | string | boolean | OffRowMarker | VariantValue;
+
+export function isOffRow(v: SqlValue): v is OffRowMarker {
+  return typeof v === 'object' && v !== null && 'offRow' in v;
+}

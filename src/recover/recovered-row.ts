@@ -1,0 +1,36 @@
+import type { SqlValue } from '../reconstruct/values.js';
+import type { LogRecordSource } from '../logreader/log-record.js';
+
+/**
+ * One recovered row: the NDJSON line `rowback scan` prints, what the staging store keeps,
+ * and what the API returns. Same shape for every source (files, live server, export).
+ */
+export interface RecoveredRow {
+  /** `schema.name` */
+  table: string;
+  /** LSN of the row operation, printed form. */
+  lsn: string;
+  operation: 'delete' | 'insert' | 'update';
+  transactionId: string;
+  /** Transaction begin time, server local time, `YYYY-MM-DDTHH:MM:SS.fff` (null when unknown). */
+  beginTime: string | null;
+  endTime: string | null;
+  /** Login name from the Transaction SID (live path: SUSER_SNAME; offline: the SID hex when the name is unknown). */
+  login: string | null;
+  /** Transaction SID as 0x hex, when known. */
+  sid?: string | null;
+  spid: number | null;
+  transactionName: string | null;
+  allocUnitId: string | null;
+  pageId: string | null;
+  slotId: number | null;
+  /** Decoded values of the row image (for updates: the before image). */
+  values: Record<string, SqlValue>;
+  /** For updates only: the after image. */
+  after?: Record<string, SqlValue>;
+  /** The row image, upper-case hex without 0x. */
+  raw: string;
+  /** Things a reviewer should know: garbage in unused bits, stale VLF, columns defaulted, … */
+  warnings: string[];
+  source: LogRecordSource;
+}

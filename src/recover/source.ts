@@ -1,0 +1,77 @@
+import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
+import type { LogRecord } from '../logreader/log-record.js';
+
+/**
+ * What every recovery source provides: table metadata and the row operations of committed
+ * transactions, with their transaction facts. Files (.ldf/.trn/.bak/.mdf), the live server
+ * and exported fn_dblog results all implement it; `recoverRows` turns candidates into rows.
+ */
+export interface MetadataCatalog {
+  tables(): TableLayout[];
+  /** By the AllocUnitId fn_dblog prints (decimal string). */
+  byAllocUnit(allocUnitId: string): TableLayout | undefined;
+  /** By `schema.name`, case-insensitive. */
+  byName(qualified: string): TableLayout | undefined;
+}
+
+export interface TransactionInfo {
+  transactionId: string;
+  /** As fn_dblog prints it: `yyyy/MM/dd HH:mm:ss:fff`, server local time. */
+  beginTime: string | null;
+  endTime: string | null;
+  name: string | null;
+  sid: Uint8Array | null;
+  /** Resolved login name, when the source can resolve SIDs (live: SUSER_SNAME). */
+  login: string | null;
+  spid: number | null;
+}
+
+export interface RowCandidate {
+  /** A LOP_INSERT_ROWS / LOP_DELETE_ROWS / LOP_MODIFY_ROW / LOP_MODIFY_COLUMNS record on a heap or clustered index. */
+  record: LogRecord;
+  txn: TransactionInfo;
+}
+
+export type ScanOperation = 'delete' | 'insert' | 'update';
+
+export interface ScanFilter {
+  /** Inclusive, server local time, `YYYY-MM-DDTHH:MM:SS[.fff]`. */
+  from?: string;
+  /** Inclusive, same form. */
+  to?: string;
+  /** `schema.name` list; empty = every table. */
+  tables?: string[];
+  operations: ScanOperation[];
+}
+
+/** An item a scan passed over: reported at the end with its reason and location, never fatal. */
+export interface SkippedItem {
+  code: string;
+  reason: string;
+  location: { file?: string; offset?: number; lsn?: string; page?: string; table?: string; column?: string };
+  /** Row image hex, when the item was a row that could not be decoded. */
+  raw?: string;
+}
+
+export interface RecoverySource {
+  readonly description: string;
+  metadata(): Promise<MetadataCatalog>;
+  candidates(filter: ScanFilter, signal?: AbortSignal): AsyncIterable<RowCandidate>;
+  /** Items the source itself skipped (torn pages, bad blocks, unknown records). */
+  skipped(): SkippedItem[];
+  close(): Promise<void>;
+}
+
+export function catalogFromLayouts(layouts: TableLayout[]): MetadataCatalog {
+  const byAu = new Map<string, TableLayout>();
+  const byName = new Map<string, TableLayout>();
+  for (const t of layouts) {
+    byName.set(`${t.schema}.${t.name}`.toLowerCase(), t);
+    for (const au of t.allocUnits ?? []) byAu.set(au.allocUnitId, t);
+  }
+  return {
+    tables: () => layouts,
+    byAllocUnit: (id) => byAu.get(id),
+    byName: (q) => byName.get(q.toLowerCase()) ?? byName.get(`dbo.${q}`.toLowerCase()),
+  };
+}

@@ -1,0 +1,37 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe } from 'vitest';
+
+/**
+ * The corpus of real SQL Server files lives outside the repo (licences vary):
+ * `$ROWBACK_CORPUS`, else `../shared/corpus` beside the repository.
+ * Under CI=true a missing corpus is a failure; elsewhere its tests are skipped, loudly.
+ */
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CORPUS_DIR = process.env.ROWBACK_CORPUS
+  ? resolve(process.env.ROWBACK_CORPUS)
+  : resolve(repoRoot, '..', 'shared', 'corpus');
+
+export const corpusAvailable = existsSync(join(CORPUS_DIR, 'README.md'));
+
+if (!corpusAvailable) {
+  const msg = `corpus not found at ${CORPUS_DIR} (set ROWBACK_CORPUS)`;
+  if (process.env.CI === 'true') throw new Error(`${msg}: under CI=true a missing corpus fails the run`);
+  process.stderr.write(`\n*** SKIPPING corpus tests: ${msg} ***\n\n`);
+}
+
+/** `describe` that runs only when the corpus is there (and fails under CI when it is not). */
+export const describeCorpus = corpusAvailable ? describe : describe.skip;
+
+export function corpusPath(...parts: string[]): string {
+  return join(CORPUS_DIR, ...parts);
+}
+
+export function readCorpusJson<T = unknown>(...parts: string[]): T {
+  return JSON.parse(readFileSync(corpusPath(...parts), 'utf8')) as T;
+}
+
+export function listCorpus(...parts: string[]): string[] {
+  return readdirSync(corpusPath(...parts));
+}
