@@ -35,6 +35,10 @@ export interface LogRecord {
   'Transaction Name'?: string | null;
   'Transaction SID'?: Uint8Array | null;
   SPID?: number | null;
+  /** fn_dblog's Description column (e.g. `COMPENSATION` on a CLR), when the source has it. */
+  Description?: string | null;
+  /** True for a compensation log record (an undo written by a rollback). */
+  compensation?: boolean;
   /** Where the record came from, for error messages and provenance. */
   source?: LogRecordSource;
 }

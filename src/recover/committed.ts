@@ -1,0 +1,142 @@
+import type { LogRecord } from '../logreader/log-record.js';
+import {
+  LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, LOP_DELETE_ROWS, LOP_INSERT_ROWS,
+  LOP_MODIFY_COLUMNS, LOP_MODIFY_ROW, LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST,
+} from '../logreader/log-record.js';
+import { hexToBytesLoose } from './bytes.js';
+import type { MetadataCatalog, RowCandidate, ScanFilter, ScanOperation, TransactionInfo } from './source.js';
+import { beginTimeToIso, inWindow } from './time-window.js';
+
+/** Which log operations carry rows for each scan operation. */
+export const OPERATIONS_FOR: Record<ScanOperation, readonly string[]> = {
+  delete: [LOP_DELETE_ROWS],
+  insert: [LOP_INSERT_ROWS],
+  update: [LOP_MODIFY_ROW, LOP_MODIFY_COLUMNS],
+};
+
+/**
+ * Contexts of data-row operations on a heap or clustered index. LCX_MARK_AS_GHOST is what a
+ * clustered-index delete logs; nonclustered index deletes log it too, which is why the
+ * allocation unit must also belong to a heap/clustered partition in the catalog.
+ */
+export const DATA_ROW_CONTEXTS: ReadonlySet<string> = new Set([LCX_HEAP, LCX_CLUSTERED, LCX_MARK_AS_GHOST]);
+
+export interface CommittedScanStats {
+  transactions: number;
+  committed: number;
+  aborted: number;
+  /** Row operations of the wanted kinds whose transaction never committed in the scanned log. */
+  uncommittedRowOps: number;
+  /** Row operations on allocation units the metadata does not know (system tables, nonclustered indexes, other tables). */
+  unknownAllocUnitRowOps: number;
+  compensationRowOps: number;
+  candidates: number;
+}
+
+export interface CommittedOptions {
+  stats?: CommittedScanStats;
+}
+
+export function emptyStats(): CommittedScanStats {
+  return { transactions: 0, committed: 0, aborted: 0, uncommittedRowOps: 0, unknownAllocUnitRowOps: 0, compensationRowOps: 0, candidates: 0 };
+}
+
+interface TxnState extends TransactionInfo {
+  state: 'open' | 'committed' | 'aborted';
+}
+
+/**
+ * Two passes over a log stream, so memory stays bounded by the number of transactions rather
+ * than by the number of rows: pass 1 learns each transaction's begin/commit/abort facts,
+ * pass 2 yields the row operations of committed transactions in the window.
+ *
+ * A transaction whose LOP_BEGIN_XACT is not in the scanned log has no Begin Time: it is kept
+ * only when the filter has no window (its rows cannot be placed in one).
+ */
+export async function* committedCandidates(
+  open: () => AsyncIterable<LogRecord>,
+  filter: ScanFilter,
+  catalog: MetadataCatalog,
+  options: CommittedOptions = {},
+): AsyncIterable<RowCandidate> {
+  const stats = options.stats ?? emptyStats();
+  const wantedOps = new Set(filter.operations.flatMap((o) => OPERATIONS_FOR[o]));
+  const wantedTables = filter.tables?.length
+    ? new Set(filter.tables.map((t) => (catalog.byName(t) ? `${catalog.byName(t)!.schema}.${catalog.byName(t)!.name}` : t).toLowerCase()))
+    : null;
+  const hasWindow = Boolean(filter.from || filter.to);
+
+  // Pass 1: transaction facts.
+  const txns = new Map<string, TxnState>();
+  for await (const r of open()) {
+    const op = r.Operation;
+    if (op === LOP_BEGIN_XACT) {
+      const id = r['Transaction ID'];
+      stats.transactions++;
+      txns.set(id, {
+        transactionId: id,
+        beginTime: r['Begin Time'] ?? null,
+        endTime: null,
+        name: r['Transaction Name'] ?? null,
+        sid: toBytes(r['Transaction SID']),
+        login: null,
+        spid: r.SPID ?? null,
+        state: 'open',
+      });
+    } else if (op === LOP_COMMIT_XACT || op === LOP_ABORT_XACT) {
+      const id = r['Transaction ID'];
+      let t = txns.get(id);
+      if (!t) {
+        t = { transactionId: id, beginTime: null, endTime: null, name: null, sid: null, login: null, spid: null, state: 'open' };
+        txns.set(id, t);
+      }
+      t.endTime = r['End Time'] ?? null;
+      t.state = op === LOP_COMMIT_XACT ? 'committed' : 'aborted';
+      if (op === LOP_COMMIT_XACT) stats.committed++;
+      else stats.aborted++;
+    }
+  }
+  // Drop what pass 2 can never use, so the map shrinks before the long pass.
+  for (const [id, t] of txns) {
+    if (t.state !== 'committed') txns.delete(id);
+    else if (hasWindow && !inWindow(t.beginTime ? safeIso(t.beginTime) : null, filter.from, filter.to)) txns.delete(id);
+  }
+
+  // Pass 2: row operations of committed transactions in the window.
+  for await (const r of open()) {
+    if (!wantedOps.has(r.Operation)) continue;
+    if (!DATA_ROW_CONTEXTS.has(r.Context)) continue;
+    const table = r.AllocUnitId ? catalog.byAllocUnit(r.AllocUnitId) : undefined;
+    if (!table) {
+      stats.unknownAllocUnitRowOps++;
+      continue;
+    }
+    if (wantedTables && !wantedTables.has(`${table.schema}.${table.name}`.toLowerCase())) continue;
+    if (r.compensation || (r.Description ?? '').includes('COMPENSATION')) {
+      stats.compensationRowOps++;
+      continue;
+    }
+    const t = txns.get(r['Transaction ID']);
+    if (!t) {
+      stats.uncommittedRowOps++;
+      continue;
+    }
+    stats.candidates++;
+    const { state: _state, ...txn } = t;
+    yield { record: r, txn };
+  }
+}
+
+function safeIso(beginTime: string): string | null {
+  try {
+    return beginTimeToIso(beginTime);
+  } catch {
+    return null;
+  }
+}
+
+function toBytes(v: Uint8Array | string | null | undefined): Uint8Array | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return hexToBytesLoose(v);
+  return v;
+}

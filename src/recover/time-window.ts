@@ -1,0 +1,56 @@
+import { InputError } from '../errors.js';
+
+/**
+ * Times in rowback are SQL Server *local* times (fn_dblog's Begin Time has no zone), carried as
+ * `YYYY-MM-DDTHH:MM:SS.fff`. Fixed width, so windows compare as strings.
+ */
+
+const BEGIN_TIME = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}):(\d{3})$/;
+
+/** fn_dblog's `yyyy/MM/dd HH:mm:ss:fff` → `YYYY-MM-DDTHH:MM:SS.fff`; throws INPUT_BAD_TIME naming the text. */
+export function beginTimeToIso(text: string): string {
+  const m = BEGIN_TIME.exec(text.trim());
+  if (!m) throw new InputError('INPUT_BAD_TIME', `'${text}' is not a log time of the form yyyy/MM/dd HH:mm:ss:fff`);
+  const [, y, mo, d, h, mi, s, f] = m;
+  checkParts(text, +mo, +d, +h, +mi, +s);
+  return `${y}-${mo}-${d}T${h}:${mi}:${s}.${f}`;
+}
+
+const USER_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?$/;
+
+/**
+ * A window bound as a user types it (`2017-06-01`, `2017-06-01 12:59`, `2017-06-01T12:59:12.5`)
+ * → `YYYY-MM-DDTHH:MM:SS.fff`. `end` rounds a partial bound up (a `--to` of `12:59` includes 12:59:59.999).
+ */
+export function parseWindowTime(text: string, bound: 'start' | 'end', what = '--from'): string {
+  const t = text.trim();
+  if (/(Z|[+-]\d{2}:?\d{2})$/i.test(t) && /T|\s/.test(t)) {
+    throw new InputError('INPUT_BAD_TIME', `${what} '${text}' has a time zone; give the SQL Server's local time without one (log times carry no zone)`);
+  }
+  const m = USER_TIME.exec(t);
+  if (!m) throw new InputError('INPUT_BAD_TIME', `${what} '${text}' is not a time of the form YYYY-MM-DD[THH:MM[:SS[.fff]]]`);
+  const [, y, mo, d, h, mi, s, f] = m;
+  const hh = h ?? (bound === 'start' ? '00' : '23');
+  const mm = mi ?? (bound === 'start' ? '00' : '59');
+  const ss = s ?? (bound === 'start' ? '00' : '59');
+  let frac: string;
+  if (f === undefined) frac = bound === 'start' || s !== undefined ? '000' : '999';
+  else frac = f.length >= 3 ? f.slice(0, 3) : f.padEnd(3, '0');
+  if (f === undefined && s === undefined && bound === 'end') frac = '999';
+  checkParts(text, +mo, +d, +hh, +mm, +ss);
+  return `${y}-${mo}-${d}T${hh}:${mm}:${ss}.${frac}`;
+}
+
+function checkParts(text: string, mo: number, d: number, h: number, mi: number, s: number): void {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) {
+    throw new InputError('INPUT_BAD_TIME', `'${text}' is not a valid date and time`);
+  }
+}
+
+export function inWindow(iso: string | null, from?: string, to?: string): boolean {
+  if (!from && !to) return true;
+  if (iso === null) return false;
+  if (from && iso < from) return false;
+  if (to && iso > to) return false;
+  return true;
+}

@@ -1,0 +1,62 @@
+import type { Writable } from 'node:stream';
+import { stringify } from 'csv-stringify/sync';
+import type { RecoveredRow } from './recovered-row.js';
+import type { SqlValue } from '../reconstruct/values.js';
+
+export type OutputFormat = 'ndjson' | 'csv' | 'json';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['ndjson', 'csv', 'json'];
+
+/** Streams recovered rows to a Writable in one of the output formats, honouring backpressure. */
+export interface RowWriter {
+  write(row: RecoveredRow): Promise<void>;
+  end(): Promise<void>;
+}
+
+const CSV_FIXED = ['table', 'lsn', 'operation', 'transactionId', 'beginTime', 'endTime', 'login', 'sid', 'spid', 'transactionName', 'allocUnitId', 'pageId', 'slotId'] as const;
+
+export interface WriterOptions {
+  /** CSV only: one column per value (single-table output); otherwise values go in one JSON column. */
+  valueColumns?: string[];
+}
+
+export function createRowWriter(format: OutputFormat, out: Writable, options: WriterOptions = {}): RowWriter {
+  const put = (s: string): Promise<void> =>
+    out.write(s) ? Promise.resolve() : new Promise((resolve) => out.once('drain', () => resolve()));
+  switch (format) {
+    case 'ndjson':
+      return { write: (row) => put(JSON.stringify(row) + '\n'), end: async () => {} };
+    case 'json': {
+      let first = true;
+      return {
+        write: (row) => {
+          const s = (first ? '[\n' : ',\n') + JSON.stringify(row);
+          first = false;
+          return put(s);
+        },
+        end: () => put(first ? '[]\n' : '\n]\n'),
+      };
+    }
+    case 'csv': {
+      const valueCols = options.valueColumns;
+      const header = [...CSV_FIXED, ...(valueCols ?? ['values']), 'warnings', 'raw'];
+      let wroteHeader = false;
+      return {
+        write: (row) => {
+          const fixed = CSV_FIXED.map((k) => csvCell(row[k] as SqlValue | undefined));
+          const vals = valueCols ? valueCols.map((c) => csvCell(row.values[c])) : [JSON.stringify(row.values)];
+          const line = stringify([[...fixed, ...vals, row.warnings.join('; '), row.raw]]);
+          const s = (wroteHeader ? '' : stringify([header])) + line;
+          wroteHeader = true;
+          return put(s);
+        },
+        end: () => (wroteHeader ? Promise.resolve() : put(stringify([header]))),
+      };
+    }
+  }
+}
+
+function csvCell(v: SqlValue | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { committedCandidates, emptyStats } from '../../src/recover/committed.js';
+import { catalogFromLayouts } from '../../src/recover/source.js';
+import type { LogRecord } from '../../src/logreader/log-record.js';
+import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
+
+// Normalised log records as fn_dblog would print them (structure only; no row bytes needed here).
+const table: TableLayout = {
+  schema: 'dbo', name: 'Customers', indexId: 1, compression: 'NONE', columns: [],
+  allocUnits: [{ allocUnitId: '72057594043367424', type: 'IN_ROW_DATA' }],
+};
+const other: TableLayout = { ...table, name: 'Orders', allocUnits: [{ allocUnitId: '72057594043432960', type: 'IN_ROW_DATA' }] };
+const catalog = catalogFromLayouts([table, other]);
+const AU = '72057594043367424';
+
+function rec(lsn: string, op: string, xid: string, extra: Partial<LogRecord> = {}): LogRecord {
+  return { 'Current LSN': lsn, Operation: op, Context: 'LCX_NULL', 'Transaction ID': xid, ...extra };
+}
+const log: LogRecord[] = [
+  rec('1:1:1', 'LOP_BEGIN_XACT', '0000:1', { 'Begin Time': '2026/11/20 10:00:00:000', 'Transaction Name': 'DELETE', SPID: 55 }),
+  rec('1:1:2', 'LOP_DELETE_ROWS', '0000:1', { Context: 'LCX_MARK_AS_GHOST', AllocUnitId: AU }),
+  rec('1:1:3', 'LOP_DELETE_ROWS', '0000:1', { Context: 'LCX_MARK_AS_GHOST', AllocUnitId: '999' }), // nonclustered index
+  rec('1:1:4', 'LOP_COMMIT_XACT', '0000:1', { 'End Time': '2026/11/20 10:00:01:000' }),
+  rec('1:2:1', 'LOP_BEGIN_XACT', '0000:2', { 'Begin Time': '2026/11/20 10:05:00:000' }),
+  rec('1:2:2', 'LOP_DELETE_ROWS', '0000:2', { Context: 'LCX_MARK_AS_GHOST', AllocUnitId: AU }),
+  rec('1:2:3', 'LOP_ABORT_XACT', '0000:2'), // rolled back: never returned
+  rec('1:3:1', 'LOP_BEGIN_XACT', '0000:3', { 'Begin Time': '2026/11/20 11:00:00:000' }),
+  rec('1:3:2', 'LOP_INSERT_ROWS', '0000:3', { Context: 'LCX_CLUSTERED', AllocUnitId: AU }),
+  rec('1:3:3', 'LOP_DELETE_ROWS', '0000:3', { Context: 'LCX_HEAP', AllocUnitId: '72057594043432960' }),
+  rec('1:3:4', 'LOP_COMMIT_XACT', '0000:3', { 'End Time': '2026/11/20 11:00:00:100' }),
+  rec('1:4:1', 'LOP_BEGIN_XACT', '0000:4', { 'Begin Time': '2026/11/20 12:00:00:000' }),
+  rec('1:4:2', 'LOP_DELETE_ROWS', '0000:4', { Context: 'LCX_HEAP', AllocUnitId: AU }), // never commits in this log
+];
+let opens = 0;
+const open = async function* () {
+  opens++;
+  yield* log;
+};
+async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+describe('committedCandidates', () => {
+  it('returns only committed deletes on known heap/clustered allocation units, in two passes', async () => {
+    opens = 0;
+    const stats = emptyStats();
+    const got = await all(committedCandidates(open, { operations: ['delete'] }, catalog, { stats }));
+    expect(opens).toBe(2);
+    expect(got.map((c) => c.record['Current LSN'])).toEqual(['1:1:2', '1:3:3']);
+    expect(got[0].txn).toMatchObject({ transactionId: '0000:1', beginTime: '2026/11/20 10:00:00:000', endTime: '2026/11/20 10:00:01:000', name: 'DELETE', spid: 55 });
+    expect(stats).toMatchObject({ transactions: 4, committed: 2, aborted: 1, uncommittedRowOps: 2, unknownAllocUnitRowOps: 1, candidates: 2 });
+  });
+
+  it('applies the window to the transaction Begin Time, inclusively', async () => {
+    const got = await all(committedCandidates(open, { operations: ['delete', 'insert'], from: '2026-11-20T10:30:00.000', to: '2026-11-20T11:00:00.000' }, catalog));
+    expect(got.map((c) => c.record['Current LSN'])).toEqual(['1:3:2', '1:3:3']);
+  });
+
+  it('filters by table name', async () => {
+    const got = await all(committedCandidates(open, { operations: ['delete'], tables: ['Orders'] }, catalog));
+    expect(got.map((c) => c.record['Current LSN'])).toEqual(['1:3:3']);
+  });
+
+  it('skips compensation records', async () => {
+    const clr = [
+      rec('2:1:1', 'LOP_BEGIN_XACT', '0000:9', { 'Begin Time': '2026/11/20 10:00:00:000' }),
+      rec('2:1:2', 'LOP_DELETE_ROWS', '0000:9', { Context: 'LCX_HEAP', AllocUnitId: AU, Description: 'COMPENSATION' }),
+      rec('2:1:3', 'LOP_COMMIT_XACT', '0000:9'),
+    ];
+    const stats = emptyStats();
+    const got = await all(committedCandidates(async function* () { yield* clr; }, { operations: ['delete'] }, catalog, { stats }));
+    expect(got).toEqual([]);
+    expect(stats.compensationRowOps).toBe(1);
+  });
+
+  it('keeps a committed transaction whose BEGIN is outside the log only when there is no window', async () => {
+    const tail = [rec('3:1:1', 'LOP_DELETE_ROWS', '0000:7', { Context: 'LCX_HEAP', AllocUnitId: AU }), rec('3:1:2', 'LOP_COMMIT_XACT', '0000:7')];
+    const src = async function* () { yield* tail; };
+    expect(await all(committedCandidates(src, { operations: ['delete'] }, catalog))).toHaveLength(1);
+    expect(await all(committedCandidates(src, { operations: ['delete'], from: '2000-01-01T00:00:00.000' }, catalog))).toHaveLength(0);
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { beginTimeToIso, inWindow, parseWindowTime } from '../../src/recover/time-window.js';
+
+describe('beginTimeToIso (fn_dblog Begin Time)', () => {
+  it.each([
+    ['2017/06/01 12:59:12:970', '2017-06-01T12:59:12.970'],
+    ['2026/11/21 00:00:00:000', '2026-11-21T00:00:00.000'],
+  ])('%s → %s', (a, b) => expect(beginTimeToIso(a)).toBe(b));
+  it.each(['2017-06-01 12:59:12.970', '2017/06/01 12:59:12', '2017/13/01 12:59:12:970', ''])('rejects %j naming it', (t) => {
+    expect(() => beginTimeToIso(t)).toThrow(/INPUT_BAD_TIME|not a|not a valid/);
+  });
+});
+
+describe('parseWindowTime', () => {
+  it.each([
+    ['2017-06-01', 'start', '2017-06-01T00:00:00.000'],
+    ['2017-06-01', 'end', '2017-06-01T23:59:59.999'],
+    ['2017-06-01 12:59', 'start', '2017-06-01T12:59:00.000'],
+    ['2017-06-01T12:59', 'end', '2017-06-01T12:59:59.999'],
+    ['2017-06-01T12:59:12', 'end', '2017-06-01T12:59:12.000'],
+    ['2017-06-01T12:59:12.5', 'start', '2017-06-01T12:59:12.500'],
+    ['2017-06-01T12:59:12.1234567', 'start', '2017-06-01T12:59:12.123'],
+  ] as const)('%s (%s) → %s', (t, b, want) => expect(parseWindowTime(t, b)).toBe(want));
+
+  it('refuses a time zone, saying why', () => {
+    expect(() => parseWindowTime('2017-06-01T12:00:00Z', 'start')).toThrow(/local time/);
+    expect(() => parseWindowTime('2017-06-01T12:00:00+02:00', 'start')).toThrow(/local time/);
+  });
+  it('names the flag in errors', () => {
+    expect(() => parseWindowTime('yesterday', 'end', '--to')).toThrow(/--to 'yesterday'/);
+  });
+  it('compares inclusively', () => {
+    expect(inWindow('2017-06-01T12:00:00.000', '2017-06-01T12:00:00.000', '2017-06-01T12:00:00.000')).toBe(true);
+    expect(inWindow('2017-06-01T12:00:00.001', undefined, '2017-06-01T12:00:00.000')).toBe(false);
+    expect(inWindow(null, '2017-06-01T12:00:00.000')).toBe(false);
+    expect(inWindow(null)).toBe(true);
+  });
+});

@@ -1,0 +1,49 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { createRowWriter, type OutputFormat } from '../../src/recover/writers.js';
+import type { RecoveredRow } from '../../src/recover/recovered-row.js';
+
+const row = (lsn: string, name: string | null): RecoveredRow => ({
+  table: 'dbo.T', lsn, operation: 'delete', transactionId: '0000:000003e8', beginTime: '2026-11-20T10:00:00.000', endTime: null,
+  login: 'crm_batch', sid: '0x01', spid: 55, transactionName: 'DELETE', allocUnitId: '1', pageId: '0001:00000010', slotId: 3,
+  values: { Id: 1, Name: name, Note: { offRow: { page: '1:648', slot: 0, kind: 'text-pointer' } } },
+  raw: '30000800010000000200000100130068006900', warnings: [], source: { kind: 'ldf', file: 'x.ldf' },
+});
+
+async function render(format: OutputFormat, rows: RecoveredRow[], valueColumns?: string[]): Promise<string> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c) => chunks.push(c));
+  const w = createRowWriter(format, out, { valueColumns });
+  for (const r of rows) await w.write(r);
+  await w.end();
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('row writers', () => {
+  it('ndjson: one parseable object per line', async () => {
+    const text = await render('ndjson', [row('1:1:1', 'hi'), row('1:1:2', null)]);
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(JSON.parse(lines[1])).toMatchObject({ lsn: '1:1:2', values: { Name: null } });
+  });
+  it('json: a valid array, also when empty', async () => {
+    expect(JSON.parse(await render('json', []))).toEqual([]);
+    const arr = JSON.parse(await render('json', [row('1:1:1', 'a'), row('1:1:2', 'b')]));
+    expect(arr.map((r: RecoveredRow) => r.values.Name)).toEqual(['a', 'b']);
+  });
+  it('csv: header, fixed columns, values flattened per column when given', async () => {
+    const text = await render('csv', [row('1:1:1', 'a,"b"')], ['Id', 'Name', 'Note']);
+    const [header, first] = parse(text) as string[][];
+    expect(header.slice(0, 3)).toEqual(['table', 'lsn', 'operation']);
+    const rec = Object.fromEntries(header.map((h, i) => [h, first[i]]));
+    expect(rec).toMatchObject({ Id: '1', Name: 'a,"b"', lsn: '1:1:1', login: 'crm_batch', raw: '30000800010000000200000100130068006900' });
+    expect(JSON.parse(rec.Note)).toEqual({ offRow: { page: '1:648', slot: 0, kind: 'text-pointer' } });
+  });
+  it('csv: values as one JSON column otherwise; header even with no rows', async () => {
+    const [header, first] = parse(await render('csv', [row('1:1:1', null)])) as string[][];
+    expect(JSON.parse(first[header.indexOf('values')])).toMatchObject({ Id: 1, Name: null });
+    expect((parse(await render('csv', [])) as string[][])[0]).toContain('raw');
+  });
+});
