@@ -1,13 +1,183 @@
-import type { Command } from 'commander';
+import { createWriteStream, readFileSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { Command, Option } from 'commander';
 import { InputError } from '../../errors.js';
+import { layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
+import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
+import { withMetadata } from '../../recover/metadata-override.js';
+import { recoverRows } from '../../recover/recover-rows.js';
+import { catalogFromLayouts, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
+import { parseWindowTime } from '../../recover/time-window.js';
+import { createRowWriter, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
+import { openSource, type ScanSourceOptions } from './scan-sources.js';
 
-// Placeholder while the command is built; see the issue that owns it.
+interface ScanOptions extends ScanSourceOptions {
+  from?: string;
+  to?: string;
+  table: string[];
+  op: string[];
+  format: OutputFormat;
+  out?: string;
+  report?: string;
+  schema?: string;
+  ddl?: string;
+  typeAlias: string[];
+  quiet?: boolean;
+}
+
+const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
 export function register(program: Command): void {
   program
     .command('scan')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new InputError('INPUT_NOT_AVAILABLE', "'scan' is not available in this build yet");
+    .description('Find committed row operations in a log (files, live server or export) and print the recovered rows')
+    .option('--mdf <file>', 'data file (.mdf/.ndf) giving the table metadata')
+    .option('--bak <file>', 'full or differential backup giving the table metadata (and its log)')
+    .option('--ldf <file>', 'transaction log file (.ldf)')
+    .option('--trn <files...>', 'log backups (.trn), in chain order')
+    .option('--server <connection>', 'live SQL Server: ADO-style connection string (or MSSQL_* variables)')
+    .option('--database <db>', 'database to scan on the live server')
+    .option('--log-backup <files...>', 'live: log backups the server can read, through fn_dump_dblog')
+    .option('--inactive-log', 'live: also read the inactive log (trace flag 2537); see the warning it prints')
+    .option('--export <file>', 'an exported fn_dblog + catalog file (sql/export-log-records.sql)')
+    .option('--schema <catalog.json>', 'table metadata as catalog JSON (sql/table-metadata.sql rows); overrides the source\'s')
+    .option('--ddl <file>', 'table metadata from a CREATE TABLE script; overrides the source\'s')
+    .option('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, [])
+    .option('--from <time>', 'window start, server local time: YYYY-MM-DD[THH:MM[:SS[.fff]]]')
+    .option('--to <time>', 'window end (inclusive), server local time')
+    .option('--table <schema.name>', 'only these tables (repeatable or comma-separated)', collect, [])
+    .option('--op <operation>', 'delete | insert | update (repeatable); default delete', collect, [])
+    .addOption(new Option('--format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('ndjson'))
+    .option('--out <file>', 'write rows to this file instead of stdout')
+    .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
+    .option('--quiet', 'no progress or summary on stderr')
+    .action(async (opts: ScanOptions) => {
+      await runScan(opts);
     });
+}
+
+export async function runScan(opts: ScanOptions): Promise<void> {
+  const operations = parseOperations(opts.op);
+  const filter: ScanFilter = {
+    from: opts.from ? parseWindowTime(opts.from, 'start', '--from') : undefined,
+    to: opts.to ? parseWindowTime(opts.to, 'end', '--to') : undefined,
+    tables: opts.table,
+    operations,
+  };
+  if (filter.from && filter.to && filter.from > filter.to) {
+    throw new InputError('INPUT_BAD_WINDOW', `--from ${filter.from} is after --to ${filter.to}`);
+  }
+
+  let source: RecoverySource = await openSource(opts);
+  try {
+    if (opts.schema || opts.ddl) source = withMetadata(source, loadMetadataOverride(opts));
+    const catalog = await source.metadata();
+    for (const t of opts.table) {
+      if (!catalog.byName(t)) {
+        const known = catalog.tables().map((x) => `${x.schema}.${x.name}`).join(', ') || '(none)';
+        throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in the metadata; known tables: ${known}`, { table: t });
+      }
+    }
+    const single = opts.table.length === 1 ? catalog.byName(opts.table[0]) : undefined;
+    const valueColumns = single?.columns.filter((c) => !c.isDropped && !c.isUniquifier && !c.isColumnSet).map((c) => c.name);
+
+    const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
+    const writer = createRowWriter(opts.format, out, { valueColumns });
+    const perTable = new Map<string, number>();
+    const skipped: SkippedItem[] = [];
+    let rows = 0;
+    const started = Date.now();
+    let lastProgress = started;
+    for await (const ev of recoverRows(source, filter)) {
+      if (ev.kind === 'row') {
+        rows++;
+        perTable.set(ev.row.table, (perTable.get(ev.row.table) ?? 0) + 1);
+        await writer.write(ev.row);
+      } else {
+        skipped.push(ev.item);
+      }
+      if (!opts.quiet && Date.now() - lastProgress > 1000) {
+        lastProgress = Date.now();
+        const rate = Math.round(rows / ((lastProgress - started) / 1000));
+        process.stderr.write(`rowback scan: ${rows} rows recovered, ${skipped.length} skipped (${rate} rows/s)\n`);
+      }
+    }
+    await writer.end();
+    if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+
+    const sourceSkipped = source.skipped();
+    const allSkipped = [...sourceSkipped, ...skipped];
+    if (opts.report) {
+      const report = {
+        source: source.description,
+        filter,
+        rows,
+        rowsPerTable: Object.fromEntries(perTable),
+        skipped: allSkipped,
+        elapsedMs: Date.now() - started,
+      };
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(opts.report, JSON.stringify(report, null, 2));
+    }
+    if (!opts.quiet) printSummary(rows, perTable, allSkipped);
+  } finally {
+    await source.close();
+  }
+}
+
+function parseOperations(ops: string[]): ScanOperation[] {
+  if (ops.length === 0) return ['delete'];
+  const valid: ScanOperation[] = ['delete', 'insert', 'update'];
+  for (const o of ops) {
+    if (!valid.includes(o as ScanOperation)) {
+      throw new InputError('INPUT_BAD_OPTION', `--op '${o}' is not one of ${valid.join(', ')}`);
+    }
+  }
+  return [...new Set(ops)] as ScanOperation[];
+}
+
+function loadMetadataOverride(opts: ScanOptions) {
+  if (opts.schema && opts.ddl) throw new InputError('INPUT_BAD_OPTION', 'give --schema or --ddl, not both');
+  if (opts.schema) {
+    const text = readText(opts.schema);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new InputError('INPUT_BAD_JSON', `${opts.schema} is not JSON: ${(e as Error).message}`, { file: opts.schema });
+    }
+    return catalogFromLayouts(layoutsFromCatalog(json));
+  }
+  const aliases = Object.fromEntries(
+    opts.typeAlias.map((a) => {
+      const [n, t] = a.split('=');
+      if (!n || !t) throw new InputError('INPUT_BAD_OPTION', `--type-alias '${a}' is not NAME=TYPE`);
+      return [n.trim(), t.trim()];
+    }),
+  );
+  return catalogFromLayouts(layoutsFromDdl(readText(opts.ddl!), { typeAliases: aliases }));
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
+  }
+}
+
+function printSummary(rows: number, perTable: Map<string, number>, skipped: SkippedItem[]): void {
+  const lines = [`rowback scan: ${rows} row(s) recovered`];
+  for (const [t, n] of [...perTable].sort()) lines.push(`  ${t}: ${n}`);
+  if (skipped.length) {
+    const byCode = new Map<string, number>();
+    for (const s of skipped) byCode.set(s.code, (byCode.get(s.code) ?? 0) + 1);
+    lines.push(`rowback scan: ${skipped.length} item(s) skipped: ${[...byCode].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
+    for (const s of skipped.slice(0, 20)) {
+      const where = Object.entries(s.location).map(([k, v]) => `${k} ${v}`).join(', ');
+      lines.push(`  ${s.code}: ${s.reason}${where ? ` (${where})` : ''}`);
+    }
+    if (skipped.length > 20) lines.push(`  … ${skipped.length - 20} more (use --report FILE for all)`);
+  }
+  process.stderr.write(lines.join('\n') + '\n');
 }
