@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compareLsn, formatLsn, parseLsn } from '../../src/logreader/lsn.js';
+import {
+  compareLsn, formatLsn, lsnFromBinaryHex, lsnFromDecimal, lsnToBinaryHex, lsnToDblogParam, lsnToDecimal, lsnToRestoreMark,
+  parseAnyLsn, parseLsn,
+} from '../../src/logreader/lsn.js';
 
 describe('printed LSN', () => {
   it('round-trips the fn_dblog form', () => {
@@ -13,5 +16,53 @@ describe('printed LSN', () => {
   });
   it('rejects garbage with INPUT_BAD_LSN', () => {
     expect(() => parseLsn('12-34')).toThrow(/INPUT_BAD_LSN|not an LSN/);
+  });
+});
+
+// Each row is one LSN in every spelling. The first is the example of the brief; the second is
+// Microsoft's documented RESTORE example ('lsn:15000000040000037' = VLF 15, block 400, slot 37);
+// the last ones are the extremes of each part.
+const FORMS: Array<{ printed: string; binary: string; decimal: string; dblog: string }> = [
+  { printed: '0000002a:000001f0:0003', binary: '0x0000002A000001F00003', decimal: '42000000049600003', dblog: '42:496:3' },
+  { printed: '0000000f:00000190:0025', binary: '0x0000000F000001900025', decimal: '15000000040000037', dblog: '15:400:37' },
+  { printed: '00000001:00000000:0001', binary: '0x00000001000000000001', decimal: '1000000000000001', dblog: '1:0:1' },
+  { printed: 'ffffffff:ffffffff:ffff', binary: '0xFFFFFFFFFFFFFFFFFFFF', decimal: '4294967295429496729565535', dblog: '4294967295:4294967295:65535' },
+  { printed: '00000000:00000000:0000', binary: '0x00000000000000000000', decimal: '0', dblog: '0:0:0' },
+];
+
+describe('LSN spellings', () => {
+  it.each(FORMS)('$printed ↔ $binary ↔ $decimal ↔ $dblog', (f) => {
+    const l = parseLsn(f.printed);
+    expect(lsnToBinaryHex(l)).toBe(f.binary);
+    expect(lsnToDecimal(l)).toBe(f.decimal);
+    expect(lsnToDblogParam(l)).toBe(f.dblog);
+    expect(lsnToRestoreMark(l)).toBe(`lsn:${f.decimal}`);
+    expect(lsnFromBinaryHex(f.binary)).toEqual(l);
+    expect(lsnFromDecimal(f.decimal)).toEqual(l);
+    expect(lsnFromDecimal(`lsn:${f.decimal}`)).toEqual(l);
+    expect(parseAnyLsn(f.binary)).toEqual(l);
+    expect(parseAnyLsn(f.decimal)).toEqual(l);
+    expect(parseAnyLsn(`dec:${f.dblog}`)).toEqual(l);
+    expect(parseAnyLsn(`0x${f.printed}`)).toEqual(l);
+    expect(formatLsn(lsnFromDecimal(f.decimal))).toBe(f.printed);
+  });
+
+  it('numeric form orders like the LSN itself (backupset first_lsn/last_lsn comparisons)', () => {
+    const a = parseLsn('0000002a:000001f0:0003');
+    const b = parseLsn('0000002a:000001f0:0004');
+    const c = parseLsn('0000002b:00000000:0001');
+    const dec = [c, a, b].map((l) => BigInt(lsnToDecimal(l))).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    expect(dec.map(String)).toEqual([a, b, c].map(lsnToDecimal));
+  });
+
+  it.each([
+    ['0x0000002A000001F0003', 'binary too short'],
+    ['42000000049600003x', 'decimal with junk'],
+    ['12345678901234567890123456', 'decimal longer than numeric(25,0)'],
+    ['4294967296000000000000000', 'VLF part over 32 bits'],
+    ['dec:42:496', 'decimal form with two parts'],
+    ['dec:1:2:65536', 'slot over 16 bits'],
+  ])('rejects %s (%s) with INPUT_BAD_LSN naming the text', (text) => {
+    expect(() => parseAnyLsn(text)).toThrow(expect.objectContaining({ code: 'INPUT_BAD_LSN', message: expect.stringContaining(text) }));
   });
 });
