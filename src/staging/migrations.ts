@@ -1,0 +1,190 @@
+import type { Database } from 'better-sqlite3';
+import { StagingError } from '../errors.js';
+
+/**
+ * Versioned schema migrations. Each migration runs once, inside a transaction, and is
+ * recorded in `schema_migrations`. Never edit a shipped migration: add the next number.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'jobs, rows, decisions, re-insert runs, audit log, tokens',
+    sql: `
+CREATE TABLE jobs (
+  id            INTEGER PRIMARY KEY,
+  kind          TEXT NOT NULL CHECK (kind IN ('live','log-backup','files','export')),
+  -- the job spec as submitted, secrets removed (see redactSpec)
+  spec          TEXT NOT NULL,
+  description   TEXT NOT NULL,
+  window_from   TEXT,
+  window_to     TEXT,
+  tables        TEXT NOT NULL DEFAULT '[]',
+  operations    TEXT NOT NULL DEFAULT '["delete"]',
+  state         TEXT NOT NULL CHECK (state IN ('queued','running','succeeded','failed','interrupted','resumable','cancelled')),
+  created_by    TEXT NOT NULL,
+  created_at    TEXT NOT NULL,
+  started_at    TEXT,
+  finished_at   TEXT,
+  rows_staged   INTEGER NOT NULL DEFAULT 0,
+  skipped_count INTEGER NOT NULL DEFAULT 0,
+  last_lsn      TEXT,
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  error         TEXT
+);
+CREATE INDEX jobs_state ON jobs(state);
+
+-- The table layouts a job's rows were decoded with: the re-insert planner's offline metadata.
+CREATE TABLE job_tables (
+  job_id  INTEGER NOT NULL REFERENCES jobs(id),
+  tbl     TEXT NOT NULL,
+  layout  TEXT NOT NULL,
+  PRIMARY KEY (job_id, tbl)
+);
+
+CREATE TABLE skipped_items (
+  id       INTEGER PRIMARY KEY,
+  job_id   INTEGER NOT NULL REFERENCES jobs(id),
+  code     TEXT NOT NULL,
+  reason   TEXT NOT NULL,
+  location TEXT NOT NULL,
+  raw      TEXT
+);
+CREATE INDEX skipped_job ON skipped_items(job_id, id);
+
+CREATE TABLE rows (
+  id               INTEGER PRIMARY KEY,
+  job_id           INTEGER NOT NULL REFERENCES jobs(id),
+  tbl              TEXT NOT NULL,
+  lsn              TEXT NOT NULL,
+  operation        TEXT NOT NULL,
+  transaction_id   TEXT NOT NULL,
+  login            TEXT,
+  begin_time       TEXT,
+  end_time         TEXT,
+  spid             INTEGER,
+  transaction_name TEXT,
+  vals             TEXT NOT NULL,
+  after_vals       TEXT,
+  raw              BLOB NOT NULL,
+  warnings         TEXT NOT NULL DEFAULT '[]',
+  meta             TEXT NOT NULL DEFAULT '{}',
+  status           TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','approved','rejected','reinserted','conflict')),
+  UNIQUE (job_id, lsn)
+);
+CREATE INDEX rows_job_status ON rows(job_id, status, id);
+CREATE INDEX rows_job_tbl ON rows(job_id, tbl, id);
+CREATE INDEX rows_job_login ON rows(job_id, login, id);
+CREATE INDEX rows_job_time ON rows(job_id, begin_time, id);
+CREATE INDEX rows_job_txn ON rows(job_id, transaction_id);
+
+-- Free text over decoded values. External-content FTS5 so the text is stored once.
+CREATE VIRTUAL TABLE rows_fts USING fts5(vals, content='rows', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+CREATE TRIGGER rows_fts_ai AFTER INSERT ON rows BEGIN
+  INSERT INTO rows_fts(rowid, vals) VALUES (new.id, new.vals);
+END;
+
+CREATE TABLE decisions (
+  id          INTEGER PRIMARY KEY,
+  job_id      INTEGER NOT NULL REFERENCES jobs(id),
+  actor       TEXT NOT NULL,
+  decided_at  TEXT NOT NULL,
+  decision    TEXT NOT NULL CHECK (decision IN ('approve','reject')),
+  reason      TEXT NOT NULL,
+  selector    TEXT NOT NULL,
+  row_count   INTEGER NOT NULL
+);
+CREATE TABLE decision_rows (
+  decision_id INTEGER NOT NULL REFERENCES decisions(id),
+  row_id      INTEGER NOT NULL REFERENCES rows(id),
+  PRIMARY KEY (decision_id, row_id)
+) WITHOUT ROWID;
+
+CREATE TABLE reinsert_runs (
+  id           INTEGER PRIMARY KEY,
+  job_id       INTEGER NOT NULL REFERENCES jobs(id),
+  actor        TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  finished_at  TEXT,
+  dry_run      INTEGER NOT NULL,
+  target       TEXT NOT NULL,
+  state        TEXT NOT NULL CHECK (state IN ('planned','running','succeeded','failed','interrupted')),
+  batch_size   INTEGER NOT NULL,
+  script       TEXT,
+  undo_script  TEXT,
+  summary      TEXT,
+  error        TEXT
+);
+-- One row per batch: the idempotency key is also written into the target inside the batch's
+-- own transaction (see src/reinsert/execute.ts), so a restart can ask the target whether it committed.
+CREATE TABLE reinsert_batches (
+  run_id       INTEGER NOT NULL REFERENCES reinsert_runs(id),
+  batch_no     INTEGER NOT NULL,
+  batch_key    TEXT NOT NULL UNIQUE,
+  row_ids      TEXT NOT NULL,
+  state        TEXT NOT NULL CHECK (state IN ('planned','committed','failed')),
+  committed_at TEXT,
+  PRIMARY KEY (run_id, batch_no)
+);
+CREATE TABLE reinsert_outcomes (
+  run_id   INTEGER NOT NULL REFERENCES reinsert_runs(id),
+  row_id   INTEGER NOT NULL REFERENCES rows(id),
+  batch_no INTEGER NOT NULL,
+  outcome  TEXT NOT NULL CHECK (outcome IN ('inserted','conflict','error')),
+  detail   TEXT,
+  PRIMARY KEY (run_id, row_id)
+);
+
+CREATE TABLE audit_log (
+  id       INTEGER PRIMARY KEY,
+  at       TEXT NOT NULL,
+  actor    TEXT NOT NULL,
+  action   TEXT NOT NULL,
+  job_id   INTEGER,
+  details  TEXT NOT NULL
+);
+CREATE INDEX audit_job ON audit_log(job_id, id);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log BEGIN
+  SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log BEGIN
+  SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+
+CREATE TABLE tokens (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL UNIQUE,
+  role        TEXT NOT NULL CHECK (role IN ('operator','reviewer','viewer')),
+  hash        TEXT NOT NULL UNIQUE,
+  created_at  TEXT NOT NULL,
+  revoked_at  TEXT
+);
+`,
+  },
+];
+
+export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  const newest = Math.max(0, ...done);
+  if (newest > known) {
+    throw new StagingError('STAGING_SCHEMA_TOO_NEW', `the staging file has schema version ${newest}; this rowback knows up to ${known}`);
+  }
+  const applied: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}

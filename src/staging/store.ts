@@ -1,0 +1,419 @@
+import Database from 'better-sqlite3';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import { createHash, randomBytes } from 'node:crypto';
+import { StagingError } from '../errors.js';
+import type { RecoveredRow } from '../recover/recovered-row.js';
+import type { SkippedItem } from '../recover/source.js';
+import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
+import { migrate } from './migrations.js';
+import type {
+  AuditEntry, BlastRadius, JobKind, JobRecord, JobState, Page, Role, RowFilter, RowStatus, StagedRow, StagedRowWithRaw,
+} from './types.js';
+
+export interface OpenOptions {
+  /** Busy timeout in ms when another connection holds the write lock. */
+  busyTimeoutMs?: number;
+  readonly?: boolean;
+}
+
+export interface NewJob {
+  kind: JobKind;
+  spec: Record<string, unknown>;
+  description: string;
+  windowFrom?: string | null;
+  windowTo?: string | null;
+  tables?: string[];
+  operations?: string[];
+  createdBy: string;
+}
+
+const now = (): string => new Date().toISOString();
+
+/** Keys whose values never reach the staging file (job specs are shown through the API). */
+const SECRET_KEYS = /password|secret|token|connectionstring|pwd/i;
+export function redactSpec(spec: unknown): unknown {
+  if (Array.isArray(spec)) return spec.map(redactSpec);
+  if (spec && typeof spec === 'object') {
+    return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, SECRET_KEYS.test(k) ? '[redacted]' : redactSpec(v)]));
+  }
+  return spec;
+}
+
+interface RowDbRow {
+  id: number; job_id: number; tbl: string; lsn: string; operation: string; transaction_id: string; login: string | null;
+  begin_time: string | null; end_time: string | null; spid: number | null; transaction_name: string | null;
+  vals: string; after_vals: string | null; warnings: string; meta: string; status: RowStatus; raw?: Buffer;
+}
+
+interface JobDbRow {
+  id: number; kind: JobKind; spec: string; description: string; window_from: string | null; window_to: string | null;
+  tables: string; operations: string; state: JobState; created_by: string; created_at: string; started_at: string | null;
+  finished_at: string | null; rows_staged: number; skipped_count: number; last_lsn: string | null; attempts: number; error: string | null;
+}
+
+const ROW_COLS = 'id, job_id, tbl, lsn, operation, transaction_id, login, begin_time, end_time, spid, transaction_name, vals, after_vals, warnings, meta, status';
+
+/**
+ * The staging store: one SQLite file (WAL, foreign keys on). Every write that must survive a
+ * crash together happens in one SQLite transaction (a batch of rows and the job's progress
+ * counters; a re-insert batch's outcomes and its commit marker).
+ */
+export class StagingStore {
+  readonly db: Db;
+  private readonly stmts: Record<string, Statement>;
+
+  constructor(readonly path: string, opts: OpenOptions = {}) {
+    try {
+      this.db = new Database(path, { readonly: opts.readonly ?? false });
+    } catch (e) {
+      throw new StagingError('STAGING_OPEN_FAILED', `cannot open staging file ${path}: ${(e as Error).message}`, { file: path }, { cause: e });
+    }
+    this.db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+    if (!opts.readonly) {
+      this.db.pragma('journal_mode = WAL');
+      // NORMAL in WAL mode: a committed transaction survives a process crash (kill -9); only an
+      // OS crash/power loss can lose the last transactions, never corrupt the file.
+      this.db.pragma('synchronous = NORMAL');
+      migrate(this.db);
+    }
+    this.db.pragma('foreign_keys = ON');
+    this.stmts = {
+      insertRow: this.db.prepare(`INSERT OR IGNORE INTO rows (job_id, tbl, lsn, operation, transaction_id, login, begin_time, end_time, spid,
+        transaction_name, vals, after_vals, raw, warnings, meta) VALUES (@job_id, @tbl, @lsn, @operation, @transaction_id, @login, @begin_time,
+        @end_time, @spid, @transaction_name, @vals, @after_vals, @raw, @warnings, @meta)`),
+      insertSkipped: this.db.prepare('INSERT INTO skipped_items (job_id, code, reason, location, raw) VALUES (?, ?, ?, ?, ?)'),
+      progress: this.db.prepare(`UPDATE jobs SET rows_staged = rows_staged + ?, skipped_count = skipped_count + ?,
+        last_lsn = COALESCE(?, last_lsn) WHERE id = ?`),
+      audit: this.db.prepare('INSERT INTO audit_log (at, actor, action, job_id, details) VALUES (?, ?, ?, ?, ?)'),
+      job: this.db.prepare('SELECT * FROM jobs WHERE id = ?'),
+    };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ---------------------------------------------------------------- jobs
+
+  createJob(j: NewJob): JobRecord {
+    const id = this.db.transaction(() => {
+      const r = this.db.prepare(`INSERT INTO jobs (kind, spec, description, window_from, window_to, tables, operations, state, created_by, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`).run(
+        j.kind, JSON.stringify(redactSpec(j.spec)), j.description, j.windowFrom ?? null, j.windowTo ?? null,
+        JSON.stringify(j.tables ?? []), JSON.stringify(j.operations ?? ['delete']), j.createdBy, now());
+      const jobId = Number(r.lastInsertRowid);
+      this.appendAudit(j.createdBy, 'job.create', jobId, { kind: j.kind, description: j.description });
+      return jobId;
+    })();
+    return this.getJob(id)!;
+  }
+
+  getJob(id: number): JobRecord | undefined {
+    const r = this.stmts.job.get(id) as JobDbRow | undefined;
+    return r ? toJob(r) : undefined;
+  }
+
+  requireJob(id: number): JobRecord {
+    const j = this.getJob(id);
+    if (!j) throw new StagingError('STAGING_JOB_NOT_FOUND', `job ${id} does not exist`);
+    return j;
+  }
+
+  listJobs(opts: { state?: JobState; limit?: number; before?: number } = {}): JobRecord[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (opts.state) { where.push('state = ?'); args.push(opts.state); }
+    if (opts.before) { where.push('id < ?'); args.push(opts.before); }
+    const sql = `SELECT * FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, opts.limit ?? 100) as JobDbRow[]).map(toJob);
+  }
+
+  setJobState(id: number, state: JobState, extra: { error?: { code: string; message: string } | null } = {}): void {
+    const sets = ['state = ?'];
+    const args: unknown[] = [state];
+    if (state === 'running') { sets.push('started_at = COALESCE(started_at, ?)', 'attempts = attempts + 1', 'error = NULL'); args.push(now()); }
+    if (state === 'succeeded' || state === 'failed' || state === 'cancelled') { sets.push('finished_at = ?'); args.push(now()); }
+    if (extra.error !== undefined) { sets.push('error = ?'); args.push(extra.error ? JSON.stringify(extra.error) : null); }
+    this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+  }
+
+  /**
+   * On start-up: jobs a crash left `running` become `resumable` (their staged rows are kept;
+   * resuming skips LSNs already staged). Returns their ids.
+   */
+  recoverInterruptedJobs(actor = 'system'): number[] {
+    return this.db.transaction(() => {
+      const ids = (this.db.prepare("SELECT id FROM jobs WHERE state IN ('running')").all() as { id: number }[]).map((r) => r.id);
+      for (const id of ids) {
+        this.db.prepare("UPDATE jobs SET state = 'resumable' WHERE id = ?").run(id);
+        this.appendAudit(actor, 'job.interrupted', id, { resumeAfterLsn: this.getJob(id)?.lastLsn ?? null });
+      }
+      return ids;
+    })();
+  }
+
+  saveJobTables(jobId: number, layouts: TableLayout[]): void {
+    const st = this.db.prepare('INSERT OR REPLACE INTO job_tables (job_id, tbl, layout) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      for (const t of layouts) st.run(jobId, `${t.schema}.${t.name}`, JSON.stringify(t));
+    })();
+  }
+
+  jobTables(jobId: number): TableLayout[] {
+    return (this.db.prepare('SELECT layout FROM job_tables WHERE job_id = ? ORDER BY tbl').all(jobId) as { layout: string }[])
+      .map((r) => JSON.parse(r.layout) as TableLayout);
+  }
+
+  /**
+   * Stages one batch of rows and skipped items and advances the job's counters, all in one
+   * transaction. A row whose (job, LSN) is already staged is ignored, so a resumed scan that
+   * re-reads rows never stages them twice. Returns the number of rows newly staged.
+   */
+  stageBatch(jobId: number, rows: RecoveredRow[], skipped: SkippedItem[] = []): number {
+    return this.db.transaction(() => {
+      let added = 0;
+      let last: string | null = null;
+      for (const r of rows) {
+        const info = this.stmts.insertRow.run({
+          job_id: jobId, tbl: r.table, lsn: r.lsn, operation: r.operation, transaction_id: r.transactionId, login: r.login,
+          begin_time: r.beginTime, end_time: r.endTime, spid: r.spid, transaction_name: r.transactionName,
+          vals: JSON.stringify(r.values), after_vals: r.after ? JSON.stringify(r.after) : null, raw: Buffer.from(r.raw, 'hex'),
+          warnings: JSON.stringify(r.warnings ?? []),
+          meta: JSON.stringify({ sid: r.sid ?? null, allocUnitId: r.allocUnitId, pageId: r.pageId, slotId: r.slotId, source: r.source }),
+        });
+        added += info.changes;
+        if (last === null || r.lsn > last) last = r.lsn;
+      }
+      for (const s of skipped) {
+        this.stmts.insertSkipped.run(jobId, s.code, s.reason, JSON.stringify(s.location), s.raw ?? null);
+      }
+      this.stmts.progress.run(added, skipped.length, last, jobId);
+      return added;
+    })();
+  }
+
+  skippedItems(jobId: number, limit = 1000): { id: number; code: string; reason: string; location: Record<string, unknown>; raw: string | null }[] {
+    return (this.db.prepare('SELECT id, code, reason, location, raw FROM skipped_items WHERE job_id = ? ORDER BY id LIMIT ?').all(jobId, limit) as
+      { id: number; code: string; reason: string; location: string; raw: string | null }[]).map((r) => ({ ...r, location: JSON.parse(r.location) }));
+  }
+
+  // ---------------------------------------------------------------- rows
+
+  private whereFor(jobId: number, f: RowFilter): { sql: string; args: unknown[] } {
+    const where = ['r.job_id = ?'];
+    const args: unknown[] = [jobId];
+    if (f.table) { where.push('r.tbl = ?'); args.push(f.table); }
+    if (f.login !== undefined && f.login !== '') { where.push('r.login = ?'); args.push(f.login); }
+    if (f.transactionId) { where.push('r.transaction_id = ?'); args.push(f.transactionId); }
+    if (f.status) {
+      const st = Array.isArray(f.status) ? f.status : [f.status];
+      if (st.length) { where.push(`r.status IN (${st.map(() => '?').join(',')})`); args.push(...st); }
+    }
+    if (f.from) { where.push('r.begin_time >= ?'); args.push(f.from); }
+    if (f.to) { where.push('r.begin_time <= ?'); args.push(f.to); }
+    if (f.q && f.q.trim()) {
+      where.push('r.id IN (SELECT rowid FROM rows_fts WHERE rows_fts MATCH ?)');
+      args.push(ftsQuery(f.q));
+    }
+    return { sql: where.join(' AND '), args };
+  }
+
+  /** Keyset pagination in staging (id) order: stays O(page) however deep the page. */
+  listRows(jobId: number, f: RowFilter, page: { limit?: number; cursor?: string | null } = {}): Page<StagedRow> {
+    const limit = Math.min(Math.max(page.limit ?? 100, 1), 1000);
+    const { sql, args } = this.whereFor(jobId, f);
+    const after = page.cursor ? decodeCursor(page.cursor) : 0;
+    const rows = this.db.prepare(`SELECT ${ROW_COLS.split(', ').map((c) => 'r.' + c).join(', ')} FROM rows r WHERE ${sql} AND r.id > ? ORDER BY r.id LIMIT ?`)
+      .all(...args, after, limit + 1) as RowDbRow[];
+    const more = rows.length > limit;
+    const items = rows.slice(0, limit).map(toRow);
+    return { items, next: more ? encodeCursor(items[items.length - 1].id) : null };
+  }
+
+  countRows(jobId: number, f: RowFilter): number {
+    const { sql, args } = this.whereFor(jobId, f);
+    return (this.db.prepare(`SELECT count(*) AS n FROM rows r WHERE ${sql}`).get(...args) as { n: number }).n;
+  }
+
+  /** Iterates every matching row (exports, re-insert planning) without holding them all. */
+  *iterateRows(jobId: number, f: RowFilter, ids?: number[]): Generator<StagedRowWithRaw> {
+    if (ids) {
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        const rs = this.db.prepare(`SELECT ${ROW_COLS}, raw FROM rows WHERE job_id = ? AND id IN (${chunk.map(() => '?').join(',')}) ORDER BY id`)
+          .all(jobId, ...chunk) as RowDbRow[];
+        for (const r of rs) yield toRowWithRaw(r);
+      }
+      return;
+    }
+    const { sql, args } = this.whereFor(jobId, f);
+    let after = 0;
+    for (;;) {
+      const rs = this.db.prepare(`SELECT ${ROW_COLS.split(', ').map((c) => 'r.' + c).join(', ')}, r.raw FROM rows r WHERE ${sql} AND r.id > ? ORDER BY r.id LIMIT 1000`)
+        .all(...args, after) as RowDbRow[];
+      if (!rs.length) return;
+      for (const r of rs) yield toRowWithRaw(r);
+      after = rs[rs.length - 1].id;
+    }
+  }
+
+  getRow(jobId: number, rowId: number): StagedRowWithRaw | undefined {
+    const r = this.db.prepare(`SELECT ${ROW_COLS}, raw FROM rows WHERE job_id = ? AND id = ?`).get(jobId, rowId) as RowDbRow | undefined;
+    return r ? toRowWithRaw(r) : undefined;
+  }
+
+  /**
+   * Approve or reject rows chosen by id list or by filter, with a reason; records the decision,
+   * which rows it touched, and an audit entry, in one transaction. Rows already re-inserted or
+   * in conflict are not changed. Returns the decision id and the number of rows changed.
+   */
+  decide(jobId: number, d: { actor: string; decision: 'approve' | 'reject'; reason: string; ids?: number[]; filter?: RowFilter }): { decisionId: number; rows: number } {
+    this.requireJob(jobId);
+    const target: RowStatus = d.decision === 'approve' ? 'approved' : 'rejected';
+    const selector = d.ids ? { ids: d.ids } : { filter: d.filter ?? {} };
+    return this.db.transaction(() => {
+      const dec = this.db.prepare(`INSERT INTO decisions (job_id, actor, decided_at, decision, reason, selector, row_count) VALUES (?, ?, ?, ?, ?, ?, 0)`)
+        .run(jobId, d.actor, now(), d.decision, d.reason, JSON.stringify(selector));
+      const decisionId = Number(dec.lastInsertRowid);
+      let n = 0;
+      if (d.ids) {
+        const mark = this.db.prepare(`INSERT OR IGNORE INTO decision_rows (decision_id, row_id) SELECT ?, id FROM rows WHERE job_id = ? AND id = ? AND status IN ('pending','approved','rejected') AND status <> ?`);
+        const upd = this.db.prepare(`UPDATE rows SET status = ? WHERE job_id = ? AND id = ? AND status IN ('pending','approved','rejected') AND status <> ?`);
+        for (const id of d.ids) {
+          mark.run(decisionId, jobId, id, target);
+          n += upd.run(target, jobId, id, target).changes;
+        }
+      } else {
+        const f: RowFilter = { ...(d.filter ?? {}) };
+        const allowed = (['pending', 'approved', 'rejected'] as RowStatus[]).filter((s) => s !== target);
+        const st = f.status ? (Array.isArray(f.status) ? f.status : [f.status]).filter((s) => allowed.includes(s)) : allowed;
+        if (st.length === 0) return { decisionId, rows: 0 };
+        f.status = st;
+        const { sql, args } = this.whereFor(jobId, f);
+        this.db.prepare(`INSERT INTO decision_rows (decision_id, row_id) SELECT ?, r.id FROM rows r WHERE ${sql}`).run(decisionId, ...args);
+        n = this.db.prepare(`UPDATE rows SET status = ? WHERE id IN (SELECT row_id FROM decision_rows WHERE decision_id = ?)`).run(target, decisionId).changes;
+      }
+      this.db.prepare('UPDATE decisions SET row_count = ? WHERE id = ?').run(n, decisionId);
+      this.appendAudit(d.actor, `rows.${d.decision}`, jobId, { decisionId, reason: d.reason, rows: n, selector });
+      return { decisionId, rows: n };
+    })();
+  }
+
+  decisions(jobId: number): { id: number; actor: string; decidedAt: string; decision: string; reason: string; selector: unknown; rowCount: number }[] {
+    return (this.db.prepare('SELECT * FROM decisions WHERE job_id = ? ORDER BY id').all(jobId) as
+      { id: number; actor: string; decided_at: string; decision: string; reason: string; selector: string; row_count: number }[])
+      .map((r) => ({ id: r.id, actor: r.actor, decidedAt: r.decided_at, decision: r.decision, reason: r.reason, selector: JSON.parse(r.selector), rowCount: r.row_count }));
+  }
+
+  blastRadius(jobId: number): BlastRadius {
+    this.requireJob(jobId);
+    const all = <T>(sql: string): T[] => this.db.prepare(sql).all(jobId) as T[];
+    return {
+      jobId,
+      total: (this.db.prepare('SELECT count(*) AS n FROM rows WHERE job_id = ?').get(jobId) as { n: number }).n,
+      byTable: all<{ table: string; rows: number }>('SELECT tbl AS "table", count(*) AS rows FROM rows WHERE job_id = ? GROUP BY tbl ORDER BY rows DESC'),
+      byLogin: all<{ login: string | null; rows: number }>('SELECT login, count(*) AS rows FROM rows WHERE job_id = ? GROUP BY login ORDER BY rows DESC'),
+      byTransaction: all<{ transactionId: string; rows: number; beginTime: string | null; login: string | null }>(
+        'SELECT transaction_id AS transactionId, count(*) AS rows, min(begin_time) AS beginTime, min(login) AS login FROM rows WHERE job_id = ? GROUP BY transaction_id ORDER BY rows DESC LIMIT 1000'),
+      byMinute: all<{ minute: string; rows: number }>(
+        "SELECT substr(begin_time, 1, 16) AS minute, count(*) AS rows FROM rows WHERE job_id = ? AND begin_time IS NOT NULL GROUP BY minute ORDER BY minute"),
+      byStatus: all<{ status: RowStatus; rows: number }>('SELECT status, count(*) AS rows FROM rows WHERE job_id = ? GROUP BY status ORDER BY status'),
+    };
+  }
+
+  // ---------------------------------------------------------------- audit
+
+  appendAudit(actor: string, action: string, jobId: number | null, details: Record<string, unknown>): void {
+    this.stmts.audit.run(now(), actor, action, jobId, JSON.stringify(details));
+  }
+
+  audit(opts: { jobId?: number; after?: number; limit?: number } = {}): AuditEntry[] {
+    const where = ['id > ?'];
+    const args: unknown[] = [opts.after ?? 0];
+    if (opts.jobId !== undefined) { where.push('job_id = ?'); args.push(opts.jobId); }
+    return (this.db.prepare(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`).all(...args, opts.limit ?? 200) as
+      { id: number; at: string; actor: string; action: string; job_id: number | null; details: string }[])
+      .map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, jobId: r.job_id, details: JSON.parse(r.details) }));
+  }
+
+  // ---------------------------------------------------------------- tokens
+
+  /** Mints a token: returns the secret once; only its sha256 is stored. */
+  createToken(name: string, role: Role, actor = 'cli'): { name: string; role: Role; token: string } {
+    const token = 'rbk_' + randomBytes(32).toString('base64url');
+    try {
+      this.db.transaction(() => {
+        this.db.prepare('INSERT INTO tokens (name, role, hash, created_at) VALUES (?, ?, ?, ?)').run(name, role, hashToken(token), now());
+        this.appendAudit(actor, 'token.create', null, { name, role });
+      })();
+    } catch (e) {
+      if (/UNIQUE/.test((e as Error).message)) throw new StagingError('STAGING_TOKEN_EXISTS', `a token named '${name}' already exists`);
+      throw e;
+    }
+    return { name, role, token };
+  }
+
+  revokeToken(name: string, actor = 'cli'): boolean {
+    return this.db.transaction(() => {
+      const n = this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL').run(now(), name).changes;
+      if (n) this.appendAudit(actor, 'token.revoke', null, { name });
+      return n > 0;
+    })();
+  }
+
+  verifyToken(token: string): { name: string; role: Role } | undefined {
+    const r = this.db.prepare('SELECT name, role FROM tokens WHERE hash = ? AND revoked_at IS NULL').get(hashToken(token)) as { name: string; role: Role } | undefined;
+    return r;
+  }
+
+  listTokens(): { name: string; role: Role; createdAt: string; revokedAt: string | null }[] {
+    return (this.db.prepare('SELECT name, role, created_at, revoked_at FROM tokens ORDER BY id').all() as
+      { name: string; role: Role; created_at: string; revoked_at: string | null }[]).map((r) => ({ name: r.name, role: r.role, createdAt: r.created_at, revokedAt: r.revoked_at }));
+  }
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** User text → an FTS5 query of quoted terms (AND), a trailing `*` kept as a prefix search. */
+export function ftsQuery(q: string): string {
+  const terms = q.trim().split(/\s+/).filter(Boolean).map((t) => {
+    const prefix = t.endsWith('*');
+    const core = (prefix ? t.slice(0, -1) : t).replace(/"/g, '""');
+    return core ? `"${core}"${prefix ? '*' : ''}` : '';
+  }).filter(Boolean);
+  return terms.join(' ');
+}
+
+export function encodeCursor(id: number): string {
+  return Buffer.from(`r:${id}`).toString('base64url');
+}
+
+export function decodeCursor(c: string): number {
+  const s = Buffer.from(c, 'base64url').toString('utf8');
+  const m = /^r:(\d+)$/.exec(s);
+  if (!m) throw new StagingError('STAGING_BAD_CURSOR', 'the page cursor is not one this server issued');
+  return Number(m[1]);
+}
+
+function toJob(r: JobDbRow): JobRecord {
+  return {
+    id: r.id, kind: r.kind, spec: JSON.parse(r.spec), description: r.description, windowFrom: r.window_from, windowTo: r.window_to,
+    tables: JSON.parse(r.tables), operations: JSON.parse(r.operations), state: r.state, createdBy: r.created_by, createdAt: r.created_at,
+    startedAt: r.started_at, finishedAt: r.finished_at, rowsStaged: r.rows_staged, skippedCount: r.skipped_count, lastLsn: r.last_lsn,
+    attempts: r.attempts, error: r.error ? JSON.parse(r.error) : null,
+  };
+}
+
+function toRow(r: RowDbRow): StagedRow {
+  return {
+    id: r.id, jobId: r.job_id, table: r.tbl, lsn: r.lsn, operation: r.operation, transactionId: r.transaction_id, login: r.login,
+    beginTime: r.begin_time, endTime: r.end_time, spid: r.spid, transactionName: r.transaction_name, values: JSON.parse(r.vals),
+    after: r.after_vals ? JSON.parse(r.after_vals) : null, warnings: JSON.parse(r.warnings), meta: JSON.parse(r.meta), status: r.status,
+  };
+}
+
+function toRowWithRaw(r: RowDbRow): StagedRowWithRaw {
+  return { ...toRow(r), raw: r.raw ? r.raw.toString('hex').toUpperCase() : '' };
+}

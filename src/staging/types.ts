@@ -1,0 +1,93 @@
+import type { SqlValue } from '../reconstruct/values.js';
+
+export type JobKind = 'live' | 'log-backup' | 'files' | 'export';
+export const JOB_KINDS: readonly JobKind[] = ['live', 'log-backup', 'files', 'export'];
+
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted' | 'resumable' | 'cancelled';
+export type RowStatus = 'pending' | 'approved' | 'rejected' | 'reinserted' | 'conflict';
+export const ROW_STATUSES: readonly RowStatus[] = ['pending', 'approved', 'rejected', 'reinserted', 'conflict'];
+export type Role = 'operator' | 'reviewer' | 'viewer';
+export const ROLES: readonly Role[] = ['operator', 'reviewer', 'viewer'];
+
+export interface JobRecord {
+  id: number;
+  kind: JobKind;
+  spec: Record<string, unknown>;
+  description: string;
+  windowFrom: string | null;
+  windowTo: string | null;
+  tables: string[];
+  operations: string[];
+  state: JobState;
+  createdBy: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  rowsStaged: number;
+  skippedCount: number;
+  lastLsn: string | null;
+  attempts: number;
+  error: { code: string; message: string } | null;
+}
+
+export interface StagedRow {
+  id: number;
+  jobId: number;
+  table: string;
+  lsn: string;
+  operation: string;
+  transactionId: string;
+  login: string | null;
+  beginTime: string | null;
+  endTime: string | null;
+  spid: number | null;
+  transactionName: string | null;
+  values: Record<string, SqlValue>;
+  after: Record<string, SqlValue> | null;
+  warnings: string[];
+  meta: Record<string, unknown>;
+  status: RowStatus;
+}
+
+export interface StagedRowWithRaw extends StagedRow {
+  /** Row image, upper-case hex without 0x. */
+  raw: string;
+}
+
+/** What the grid, bulk decisions and exports filter on. Every field optional. */
+export interface RowFilter {
+  table?: string;
+  login?: string;
+  status?: RowStatus | RowStatus[];
+  /** Begin time bounds, inclusive, `YYYY-MM-DDTHH:MM:SS[.fff]`. */
+  from?: string;
+  to?: string;
+  transactionId?: string;
+  /** Free text over decoded values (FTS5; words, `prefix*`). */
+  q?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page; null at the end. */
+  next: string | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  jobId: number | null;
+  details: Record<string, unknown>;
+}
+
+export interface BlastRadius {
+  jobId: number;
+  total: number;
+  byTable: { table: string; rows: number }[];
+  byLogin: { login: string | null; rows: number }[];
+  byTransaction: { transactionId: string; rows: number; beginTime: string | null; login: string | null }[];
+  byMinute: { minute: string; rows: number }[];
+  byStatus: { status: RowStatus; rows: number }[];
+}

@@ -1,0 +1,155 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { StagingStore, ftsQuery, hashToken } from '../../src/staging/store.js';
+import { MIGRATIONS, migrate } from '../../src/staging/migrations.js';
+import { describeCorpus } from '../support/corpus.js';
+import { corpusRows, LAYOUTS } from './fixtures.js';
+
+describeCorpus('StagingStore (real SQLite file)', () => {
+  let dir: string;
+  let store: StagingStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-staging-'));
+    store = new StagingStore(join(dir, 'staging.db'));
+  });
+  afterEach(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const newJob = () => store.createJob({ kind: 'files', spec: { ldf: '/x.ldf', password: 'hunter2' }, description: 'test', createdBy: 'op' });
+
+  it('runs migrations once, records them, WAL + foreign keys on', () => {
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const v = store.db.prepare('SELECT version FROM schema_migrations').all();
+    expect(v).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
+    expect(migrate(store.db)).toEqual([]);
+    store.close();
+    store = new StagingStore(join(dir, 'staging.db'));
+    expect(store.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: MIGRATIONS.length });
+  });
+
+  it('refuses a staging file from a newer rowback', () => {
+    store.db.prepare("INSERT INTO schema_migrations VALUES (999, 'future', 'x')").run();
+    store.close();
+    expect(() => new StagingStore(join(dir, 'staging.db'))).toThrow(/STAGING|schema version 999/);
+    try { new StagingStore(join(dir, 'staging.db')); } catch (e) { expect((e as { code: string }).code).toBe('STAGING_SCHEMA_TOO_NEW'); }
+    store = new StagingStore(join(dir, 'other.db'));
+  });
+
+  it('redacts secrets in job specs', () => {
+    const j = newJob();
+    expect(j.spec).toEqual({ ldf: '/x.ldf', password: '[redacted]' });
+    expect(j.state).toBe('queued');
+  });
+
+  it('stages rows with raw bytes, never twice for the same (job, LSN)', () => {
+    const j = newJob();
+    const rows = corpusRows(12);
+    expect(store.stageBatch(j.id, rows.slice(0, 8))).toBe(8);
+    expect(store.stageBatch(j.id, rows.slice(4, 12))).toBe(4);
+    const job = store.requireJob(j.id);
+    expect(job.rowsStaged).toBe(12);
+    expect(job.lastLsn).toBe(rows[11].lsn);
+    const page = store.listRows(j.id, {}, { limit: 100 });
+    expect(page.items).toHaveLength(12);
+    const one = store.getRow(j.id, page.items[0].id)!;
+    expect(one.raw).toBe(rows[0].raw);
+    expect(one.values).toEqual({ Id: 1, Name: 'hi' });
+    expect(one.table).toBe('dbo.T');
+  });
+
+  it('filters by table, login, status, time and free text; keyset pages cover every row once', () => {
+    const j = newJob();
+    store.stageBatch(j.id, corpusRows(600));
+    const seen = new Set<number>();
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const p = store.listRows(j.id, { table: 'dbo.T' }, { limit: 37, cursor });
+      for (const r of p.items) { expect(r.table).toBe('dbo.T'); expect(seen.has(r.id)).toBe(false); seen.add(r.id); }
+      cursor = p.next;
+      pages++;
+    } while (cursor);
+    expect(seen.size).toBe(100);
+    expect(pages).toBe(3);
+    expect(store.countRows(j.id, { login: 'sa' })).toBe(200);
+    expect(store.countRows(j.id, { from: '2024-03-01T09:01:00.000', to: '2024-03-01T09:01:59.999' })).toBe(50);
+    expect(store.countRows(j.id, { q: 'trailing' })).toBe(100);
+    expect(store.countRows(j.id, { q: 'hi', table: 'dbo.T' })).toBe(100);
+    expect(store.countRows(j.id, { q: 'nothing-like-this' })).toBe(0);
+    expect(() => store.listRows(j.id, {}, { cursor: 'garbage' })).toThrow(/cursor/);
+  });
+
+  it('approves by filter and by ids, records the decision rows and audit, leaves final rows alone', () => {
+    const j = newJob();
+    store.stageBatch(j.id, corpusRows(120));
+    const d = store.decide(j.id, { actor: 'rev', decision: 'approve', reason: 'wrong filter in batch job', filter: { table: 'dbo.T' } });
+    expect(d.rows).toBe(20);
+    expect(store.countRows(j.id, { status: 'approved' })).toBe(20);
+    const ids = store.listRows(j.id, { table: 'dbo.T' }, { limit: 3 }).items.map((r) => r.id);
+    const r = store.decide(j.id, { actor: 'rev', decision: 'reject', reason: 'test rows', ids });
+    expect(r.rows).toBe(3);
+    expect(store.countRows(j.id, { status: 'rejected' })).toBe(3);
+    // re-approving by filter only changes the 3 rejected ones
+    expect(store.decide(j.id, { actor: 'rev', decision: 'approve', reason: 'again', filter: { table: 'dbo.T' } }).rows).toBe(3);
+    const decisions = store.decisions(j.id);
+    expect(decisions.map((x) => x.rowCount)).toEqual([20, 3, 3]);
+    expect(store.db.prepare('SELECT count(*) AS n FROM decision_rows').get()).toEqual({ n: 26 });
+    const audit = store.audit({ jobId: j.id });
+    expect(audit.map((a) => a.action)).toEqual(['job.create', 'rows.approve', 'rows.reject', 'rows.approve']);
+  });
+
+  it('the audit log is append-only', () => {
+    newJob();
+    expect(() => store.db.prepare("UPDATE audit_log SET actor = 'x'").run()).toThrow(/append-only/);
+    expect(() => store.db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+  });
+
+  it('blast radius per table, login, transaction and minute', () => {
+    const j = newJob();
+    store.stageBatch(j.id, corpusRows(150));
+    const b = store.blastRadius(j.id);
+    expect(b.total).toBe(150);
+    expect(b.byTable.reduce((s, t) => s + t.rows, 0)).toBe(150);
+    expect(b.byLogin).toEqual(expect.arrayContaining([{ login: 'sa', rows: 50 }]));
+    expect(b.byTransaction).toHaveLength(3);
+    expect(b.byMinute.map((m) => m.minute)).toEqual(['2024-03-01T09:00', '2024-03-01T09:01', '2024-03-01T09:02']);
+  });
+
+  it('marks jobs left running as resumable on start', () => {
+    const j = newJob();
+    store.setJobState(j.id, 'running');
+    store.stageBatch(j.id, corpusRows(5));
+    expect(store.recoverInterruptedJobs()).toEqual([j.id]);
+    const after = store.requireJob(j.id);
+    expect(after.state).toBe('resumable');
+    expect(after.lastLsn).toBe(corpusRows(5)[4].lsn);
+  });
+
+  it('tokens are stored hashed and can be revoked', () => {
+    const t = store.createToken('alice', 'reviewer');
+    expect(t.token).toMatch(/^rbk_/);
+    const stored = store.db.prepare('SELECT hash FROM tokens').get() as { hash: string };
+    expect(stored.hash).toBe(hashToken(t.token));
+    expect(JSON.stringify(store.db.prepare('SELECT * FROM tokens').all())).not.toContain(t.token);
+    expect(store.verifyToken(t.token)).toEqual({ name: 'alice', role: 'reviewer' });
+    expect(() => store.createToken('alice', 'viewer')).toThrow(/already exists/);
+    store.revokeToken('alice');
+    expect(store.verifyToken(t.token)).toBeUndefined();
+  });
+
+  it('keeps the table layouts a job decoded with', () => {
+    const j = newJob();
+    store.saveJobTables(j.id, [LAYOUTS['dbo.T'], LAYOUTS['dbo.DecimalTest']]);
+    expect(store.jobTables(j.id).map((t) => t.name)).toEqual(['DecimalTest', 'T']);
+  });
+});
+
+it('ftsQuery quotes every term', () => {
+  expect(ftsQuery('foo "bar" baz*')).toBe('"foo" """bar""" "baz"*');
+  expect(ftsQuery('  ')).toBe('');
+});
