@@ -30,7 +30,7 @@ export interface NewJob {
 const now = (): string => new Date().toISOString();
 
 /** Keys whose values never reach the staging file (job specs are shown through the API). */
-const SECRET_KEYS = /password|secret|token|connectionstring|pwd/i;
+const SECRET_KEYS = /password|secret|token|connectionstring|pwd|^server$/i; // `server` holds a whole connection string
 export function redactSpec(spec: unknown): unknown {
   if (Array.isArray(spec)) return spec.map(redactSpec);
   if (spec && typeof spec === 'object') {

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { ScanSourceOptions } from '../cli/commands/scan-sources.js';
+import type { ScanFilter, ScanOperation } from '../recover/source.js';
+import { parseWindowTime } from '../recover/time-window.js';
+import type { JobKind } from '../staging/types.js';
+
+/**
+ * What a job scans. Every recovery source is a job kind; the fields mirror `rowback scan`'s
+ * flags. Connection strings are accepted here but never stored (see redactSpec) — a live job
+ * keeps its connection only in memory, so a live job interrupted by a restart needs the
+ * connection again to resume (`POST /jobs/:id/resume` with the same body).
+ */
+const window = {
+  from: z.string().min(1).optional().describe('window start, server local time YYYY-MM-DD[THH:MM[:SS[.fff]]]'),
+  to: z.string().min(1).optional().describe('window end, inclusive'),
+  tables: z.array(z.string().min(1).max(300)).max(1000).optional().describe('schema.name list; empty = every table'),
+  operations: z.array(z.enum(['delete', 'insert', 'update'])).min(1).optional().describe('default ["delete"]'),
+};
+
+export const FilesJobSpec = z.object({
+  kind: z.literal('files'),
+  mdf: z.string().min(1).optional(),
+  bak: z.string().min(1).optional(),
+  ldf: z.string().min(1).optional(),
+  trn: z.array(z.string().min(1)).optional(),
+  ...window,
+}).refine((s) => Boolean(s.ldf || s.trn?.length), { message: 'give ldf or trn (log files to scan)', path: ['ldf'] });
+
+export const LiveJobSpec = z.object({
+  kind: z.literal('live'),
+  server: z.string().min(1).describe('ADO-style connection string; never stored or logged'),
+  database: z.string().min(1),
+  inactiveLog: z.boolean().optional(),
+  ...window,
+});
+
+export const LogBackupJobSpec = z.object({
+  kind: z.literal('log-backup'),
+  server: z.string().min(1).describe('ADO-style connection string; never stored or logged'),
+  database: z.string().min(1),
+  logBackups: z.array(z.string().min(1)).min(1).describe('log backup files as the server sees them (fn_dump_dblog)'),
+  ...window,
+});
+
+export const ExportJobSpec = z.object({
+  kind: z.literal('export'),
+  file: z.string().min(1).describe('file written by sql/export-log-records.sql'),
+  ...window,
+});
+
+export const JobSpec = z.union([FilesJobSpec, LiveJobSpec, LogBackupJobSpec, ExportJobSpec]);
+export type JobSpec = z.infer<typeof JobSpec>;
+
+export function describeSpec(s: JobSpec): string {
+  switch (s.kind) {
+    case 'files': return ['mdf', 'bak', 'ldf'].map((k) => (s as Record<string, unknown>)[k]).filter(Boolean).concat(s.trn ?? []).join(', ');
+    case 'live': return `live fn_dblog on ${s.database}`;
+    case 'log-backup': return `fn_dump_dblog on ${s.database}: ${s.logBackups.join(', ')}`;
+    case 'export': return `export file ${s.file}`;
+  }
+}
+
+export function kindOf(s: JobSpec): JobKind {
+  return s.kind;
+}
+
+/** The scan window and tables of a spec, normalised as recoverRows takes them. */
+export function filterOf(s: Pick<JobSpec, 'from' | 'to' | 'tables' | 'operations'>): ScanFilter {
+  return {
+    from: s.from ? parseWindowTime(s.from, 'start', 'from') : undefined,
+    to: s.to ? parseWindowTime(s.to, 'end', 'to') : undefined,
+    tables: s.tables ?? [],
+    operations: (s.operations ?? ['delete']) as ScanOperation[],
+  };
+}
+
+/** The scan command's source options for a spec. */
+export function sourceOptionsOf(s: JobSpec): ScanSourceOptions {
+  switch (s.kind) {
+    case 'files': return { mdf: s.mdf, bak: s.bak, ldf: s.ldf, trn: s.trn };
+    case 'live': return { server: s.server, database: s.database, inactiveLog: s.inactiveLog };
+    case 'log-backup': return { server: s.server, database: s.database, logBackup: s.logBackups };
+    case 'export': return { export: s.file };
+  }
+}

@@ -1,0 +1,169 @@
+import PQueue from 'p-queue';
+import { isRowbackError, StagingError } from '../errors.js';
+import type { RecoveredRow } from '../recover/recovered-row.js';
+import type { RecoverEvent, RecoverOptions } from '../recover/recover-rows.js';
+import type { RecoverySource, ScanFilter, SkippedItem } from '../recover/source.js';
+import type { ScanSourceOptions } from '../cli/commands/scan-sources.js';
+import type { StagingStore } from '../staging/store.js';
+import type { JobRecord } from '../staging/types.js';
+import { silentLogger, type Logger } from '../util/logger.js';
+import { describeSpec, filterOf, sourceOptionsOf, type JobSpec } from './job-spec.js';
+
+export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
+export type OpenSourceFn = (o: ScanSourceOptions) => Promise<RecoverySource>;
+
+export interface WorkerOptions {
+  store: StagingStore;
+  concurrency?: number;
+  /** Rows per staging transaction. */
+  batchSize?: number;
+  logger?: Logger;
+  /** Defaults to the scan command's source opener (files, live, log backups, export). */
+  openSource?: OpenSourceFn;
+  /** Defaults to recoverRows. */
+  recover?: RecoverFn;
+}
+
+const defaultOpenSource: OpenSourceFn = async (o) => (await import('../cli/commands/scan-sources.js')).openSource(o);
+const defaultRecover: RecoverFn = (s, f, o) => ({
+  async *[Symbol.asyncIterator]() {
+    const { recoverRows } = await import('../recover/recover-rows.js');
+    yield* recoverRows(s, f, o);
+  },
+});
+
+/**
+ * Runs recovery jobs on a p-queue. A job streams its source through recoverRows and stages rows
+ * in batches (one SQLite transaction each, counters included), so progress is visible while it
+ * runs and a crash loses at most the batch in flight — which a resume re-reads: rows at or
+ * below the job's last staged LSN are skipped and the (job, LSN) key ignores any repeat.
+ */
+export class JobWorker {
+  readonly queue: PQueue;
+  private readonly store: StagingStore;
+  private readonly log: Logger;
+  private readonly batchSize: number;
+  private readonly openSource: OpenSourceFn;
+  private readonly recover: RecoverFn;
+  private readonly running = new Map<number, AbortController>();
+
+  constructor(o: WorkerOptions) {
+    this.store = o.store;
+    this.queue = new PQueue({ concurrency: Math.max(1, o.concurrency ?? 2) });
+    this.log = (o.logger ?? silentLogger).child({ component: 'worker' });
+    this.batchSize = o.batchSize ?? 1000;
+    this.openSource = o.openSource ?? defaultOpenSource;
+    this.recover = o.recover ?? defaultRecover;
+  }
+
+  /** Creates and queues a job. The returned record is `queued`. */
+  submit(spec: JobSpec, actor: string): JobRecord {
+    const job = this.store.createJob({
+      kind: spec.kind, spec: spec as unknown as Record<string, unknown>, description: describeSpec(spec),
+      windowFrom: spec.from ?? null, windowTo: spec.to ?? null, tables: spec.tables ?? [], operations: spec.operations ?? ['delete'], createdBy: actor,
+    });
+    this.enqueue(job.id, spec);
+    return job;
+  }
+
+  /**
+   * Resumes an interrupted/resumable/failed job. Live specs are not stored with their connection
+   * string, so the caller passes the spec again (`spec`), else the stored spec is used.
+   */
+  resume(jobId: number, actor: string, spec?: JobSpec): JobRecord {
+    const job = this.store.requireJob(jobId);
+    if (!['interrupted', 'resumable', 'failed'].includes(job.state)) {
+      throw new StagingError('STAGING_JOB_NOT_RESUMABLE', `job ${jobId} is ${job.state}; only interrupted, resumable or failed jobs resume`);
+    }
+    const use = spec ?? (job.spec as unknown as JobSpec);
+    if (JSON.stringify(use).includes('[redacted]')) {
+      throw new StagingError('STAGING_JOB_NEEDS_SPEC', `job ${jobId} needs its connection again to resume: send the job spec`);
+    }
+    this.store.setJobState(jobId, 'queued');
+    this.store.appendAudit(actor, 'job.resume', jobId, { afterLsn: job.lastLsn });
+    this.enqueue(jobId, use);
+    return this.store.requireJob(jobId);
+  }
+
+  cancel(jobId: number, actor: string): boolean {
+    const c = this.running.get(jobId);
+    if (!c) return false;
+    c.abort();
+    this.store.appendAudit(actor, 'job.cancel', jobId, {});
+    return true;
+  }
+
+  private enqueue(jobId: number, spec: JobSpec): void {
+    void this.queue.add(() => this.run(jobId, spec)).catch((e: unknown) => {
+      this.log.error({ jobId, err: e }, 'job runner failed outside the job');
+    });
+  }
+
+  /** Resolves when every queued job has finished. */
+  async idle(): Promise<void> {
+    await this.queue.onIdle();
+  }
+
+  async stop(): Promise<void> {
+    this.queue.clear();
+    for (const c of this.running.values()) c.abort();
+    await this.queue.onIdle();
+  }
+
+  private async run(jobId: number, spec: JobSpec): Promise<void> {
+    const log = this.log.child({ jobId, kind: spec.kind });
+    const job = this.store.requireJob(jobId);
+    const resumeAfter = job.lastLsn;
+    const controller = new AbortController();
+    this.running.set(jobId, controller);
+    this.store.setJobState(jobId, 'running');
+    log.info({ resumeAfter }, 'job started');
+    let source: RecoverySource | undefined;
+    const rows: RecoveredRow[] = [];
+    const skipped: SkippedItem[] = [];
+    const flush = (): void => {
+      if (rows.length === 0 && skipped.length === 0) return;
+      this.store.stageBatch(jobId, rows.splice(0), skipped.splice(0));
+    };
+    try {
+      source = await this.openSource(sourceOptionsOf(spec));
+      const catalog = await source.metadata();
+      this.store.saveJobTables(jobId, catalog.tables());
+      for await (const ev of this.recover(source, filterOf(spec), { signal: controller.signal, logger: log })) {
+        if (ev.kind === 'row') {
+          // LSNs print fixed-width, so they compare as strings.
+          if (resumeAfter && ev.row.lsn <= resumeAfter) continue;
+          rows.push(ev.row);
+        } else {
+          if (resumeAfter && ev.item.location.lsn && ev.item.location.lsn <= resumeAfter) continue;
+          skipped.push(ev.item);
+        }
+        if (rows.length + skipped.length >= this.batchSize) {
+          flush();
+          // let the event loop breathe so API requests see progress
+          await new Promise<void>((r) => setImmediate(r));
+        }
+      }
+      flush();
+      const sourceSkipped = source.skipped();
+      if (sourceSkipped.length && !resumeAfter) this.store.stageBatch(jobId, [], sourceSkipped);
+      if (controller.signal.aborted) {
+        this.store.setJobState(jobId, 'cancelled');
+        log.info('job cancelled');
+      } else {
+        this.store.setJobState(jobId, 'succeeded');
+        this.store.appendAudit('system', 'job.succeeded', jobId, { rows: this.store.requireJob(jobId).rowsStaged });
+        log.info({ rows: this.store.requireJob(jobId).rowsStaged }, 'job succeeded');
+      }
+    } catch (e) {
+      try { flush(); } catch { /* the batch in flight is re-read on resume */ }
+      const error = isRowbackError(e) ? { code: e.code, message: e.message } : { code: 'STAGING_JOB_FAILED', message: (e as Error)?.message ?? String(e) };
+      this.store.setJobState(jobId, 'failed', { error });
+      this.store.appendAudit('system', 'job.failed', jobId, error);
+      log.error({ err: e, code: error.code }, 'job failed');
+    } finally {
+      this.running.delete(jobId);
+      await source?.close().catch((e: unknown) => log.warn({ err: e }, 'closing the source failed'));
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import type { RecoverEvent } from '../../src/recover/recover-rows.js';
+import { catalogFromLayouts, type RecoverySource, type SkippedItem } from '../../src/recover/source.js';
+import type { RecoverFn } from '../../src/worker/worker.js';
+import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
+
+/**
+ * A RecoverySource for service tests: its rows are recovered rows built from real corpus row
+ * images (see test/staging/fixtures.ts). `recover` replaces recoverRows and yields them,
+ * optionally failing after `failAfter` rows or waiting on `gate` between rows.
+ */
+export interface FakeOptions {
+  rows: number;
+  failAfter?: number;
+  skipEvery?: number;
+  /** Called before each row; may delay. */
+  beforeRow?: (i: number) => Promise<void> | void;
+}
+
+export function fakeSource(): RecoverySource {
+  const skipped: SkippedItem[] = [];
+  return {
+    description: 'test source (corpus row images)',
+    metadata: async () => catalogFromLayouts(Object.values(LAYOUTS)),
+    candidates: async function* () { /* rows come through the fake recover */ },
+    skipped: () => skipped,
+    close: async () => {},
+  };
+}
+
+export function fakeRecover(o: FakeOptions): RecoverFn {
+  return (_source, _filter, opts) => ({
+    async *[Symbol.asyncIterator](): AsyncIterator<RecoverEvent> {
+      const rows = corpusRows(o.rows);
+      for (let i = 0; i < rows.length; i++) {
+        if (opts?.signal?.aborted) return;
+        await o.beforeRow?.(i);
+        if (o.failAfter !== undefined && i === o.failAfter) throw new Error('source went away');
+        if (o.skipEvery && i % o.skipEvery === 0) {
+          yield { kind: 'skipped', item: { code: 'DECODE_TRUNCATED', reason: 'test skip', location: { lsn: rows[i].lsn }, raw: rows[i].raw } };
+          continue;
+        }
+        yield { kind: 'row', row: rows[i] };
+      }
+    },
+  });
+}

@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { StagingStore } from '../../src/staging/store.js';
+import { JobWorker } from '../../src/worker/worker.js';
+import { JobSpec, filterOf, sourceOptionsOf } from '../../src/worker/job-spec.js';
+import { describeCorpus } from '../support/corpus.js';
+import { fakeRecover, fakeSource } from './fake-source.js';
+import type { ScanSourceOptions } from '../../src/cli/commands/scan-sources.js';
+
+describeCorpus('JobWorker', () => {
+  let dir: string;
+  let store: StagingStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-worker-'));
+    store = new StagingStore(join(dir, 'staging.db'));
+  });
+  afterEach(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const spec: JobSpec = { kind: 'files', ldf: '/evidence/crm.ldf', from: '2024-03-01 09:00', to: '2024-03-01 10:00' };
+
+  it('runs a job, stages every row and skipped item, saves its table layouts', async () => {
+    const opened: ScanSourceOptions[] = [];
+    const w = new JobWorker({ store, batchSize: 64, openSource: async (o) => { opened.push(o); return fakeSource(); }, recover: fakeRecover({ rows: 500, skipEvery: 100 }) });
+    const job = w.submit(spec, 'op');
+    await w.idle();
+    const done = store.requireJob(job.id);
+    expect(opened).toEqual([{ ldf: '/evidence/crm.ldf', mdf: undefined, bak: undefined, trn: undefined }]);
+    expect(done.state).toBe('succeeded');
+    expect(done.rowsStaged).toBe(495);
+    expect(done.skippedCount).toBe(5);
+    expect(store.skippedItems(job.id)[0].code).toBe('DECODE_TRUNCATED');
+    expect(store.jobTables(job.id).length).toBeGreaterThan(0);
+    expect(store.audit({ jobId: job.id }).map((a) => a.action)).toEqual(['job.create', 'job.succeeded']);
+  });
+
+  it('progress is visible while the job runs', async () => {
+    const seen: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const w = new JobWorker({
+      store, batchSize: 50, openSource: async () => fakeSource(),
+      recover: fakeRecover({ rows: 300, beforeRow: async (i) => { if (i === 150) await gate; } }),
+    });
+    const job = w.submit(spec, 'op');
+    while (store.requireJob(job.id).rowsStaged < 150) await new Promise((r) => setTimeout(r, 5));
+    const mid = store.requireJob(job.id);
+    seen.push(mid.rowsStaged);
+    expect(mid.state).toBe('running');
+    release();
+    await w.idle();
+    expect(seen[0]).toBe(150);
+    expect(store.requireJob(job.id).rowsStaged).toBe(300);
+  });
+
+  it('a failed job resumes after its last staged LSN without staging a row twice', async () => {
+    const w1 = new JobWorker({ store, batchSize: 40, openSource: async () => fakeSource(), recover: fakeRecover({ rows: 300, failAfter: 130 }) });
+    const job = w1.submit(spec, 'op');
+    await w1.idle();
+    const failed = store.requireJob(job.id);
+    expect(failed.state).toBe('failed');
+    expect(failed.error?.code).toBe('STAGING_JOB_FAILED');
+    expect(failed.rowsStaged).toBe(130);
+    const w2 = new JobWorker({ store, batchSize: 40, openSource: async () => fakeSource(), recover: fakeRecover({ rows: 300 }) });
+    w2.resume(job.id, 'op');
+    await w2.idle();
+    const done = store.requireJob(job.id);
+    expect(done.state).toBe('succeeded');
+    expect(done.rowsStaged).toBe(300);
+    expect(store.countRows(job.id, {})).toBe(300);
+    expect(done.attempts).toBe(2);
+  });
+
+  it('refuses to resume a succeeded job; a live job needs its connection again', async () => {
+    const w = new JobWorker({ store, openSource: async () => fakeSource(), recover: fakeRecover({ rows: 3 }) });
+    const job = w.submit(spec, 'op');
+    await w.idle();
+    expect(() => w.resume(job.id, 'op')).toThrow(/only interrupted, resumable or failed/);
+    const live = w.submit({ kind: 'live', server: 'Server=x;Password=secret', database: 'CRM' }, 'op');
+    await w.idle();
+    expect(JSON.stringify(store.requireJob(live.id).spec)).not.toContain('secret');
+    store.setJobState(live.id, 'resumable');
+    expect(() => w.resume(live.id, 'op')).toThrow(/connection again/);
+  });
+
+  it('runs jobs concurrently up to the configured limit', async () => {
+    let active = 0;
+    let peak = 0;
+    const w = new JobWorker({
+      store, concurrency: 2, openSource: async () => fakeSource(),
+      recover: fakeRecover({ rows: 20, beforeRow: async (i) => { if (i === 0) { active++; peak = Math.max(peak, active); } await new Promise((r) => setTimeout(r, 1)); if (i === 19) active--; } }),
+    });
+    for (let i = 0; i < 4; i++) w.submit(spec, 'op');
+    await w.idle();
+    expect(peak).toBe(2);
+    expect(store.listJobs().every((j) => j.state === 'succeeded')).toBe(true);
+  });
+});
+
+it('job specs: every source kind, windows normalised, invalid specs name the field', () => {
+  expect(sourceOptionsOf(JobSpec.parse({ kind: 'export', file: 'x.json' }))).toEqual({ export: 'x.json' });
+  expect(sourceOptionsOf(JobSpec.parse({ kind: 'log-backup', server: 's', database: 'd', logBackups: ['a.trn'] }))).toEqual({ server: 's', database: 'd', logBackup: ['a.trn'] });
+  expect(filterOf({ from: '2024-03-01 09:00', to: '2024-03-01 09:30' })).toEqual({ from: '2024-03-01T09:00:00.000', to: '2024-03-01T09:30:59.999', tables: [], operations: ['delete'] });
+  const bad = JobSpec.safeParse({ kind: 'files', mdf: 'x.mdf' });
+  expect(bad.success).toBe(false);
+});
