@@ -1,0 +1,241 @@
+import { LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST, LOP_BEGIN_XACT, LOP_COMMIT_XACT } from '../log-record.js';
+import { lsnToDblogParam, type Lsn } from '../lsn.js';
+import { OPERATIONS_FOR } from '../../recover/committed.js';
+import type { ScanOperation } from '../../recover/source.js';
+import { nstring, quoteQualified } from '../../util/tsql.js';
+import { isoToLogTime } from './begin-time.js';
+
+/**
+ * Pure builders of the T-SQL the live worker sends. Each returns `{ text, params }`: the text
+ * holds identifiers only through quoteName and rowback's own constants only through nstring;
+ * every value the user or the server supplies is a parameter. Unit tests pin the exact text.
+ */
+
+export type SqlParamType = 'nvarchar' | 'int' | 'bigint';
+
+export interface SqlParam {
+  name: string;
+  type: SqlParamType;
+  /** nvarchar length in characters. */
+  length?: number;
+  value: string | number | null;
+}
+
+export interface SqlStatement {
+  text: string;
+  params: SqlParam[];
+}
+
+/** fn_dblog / fn_dump_dblog declare @start and @end as nvarchar(25). */
+export const LSN_PARAM_LENGTH = 25;
+/** A two-part bracket-quoted name: 2 × (128 × 2 + 2) + 1 characters at most. */
+export const QUALIFIED_NAME_LENGTH = 517;
+/** fn_dblog's Begin Time is nvarchar(24); rowback passes the 23-character form. */
+export const LOG_TIME_LENGTH = 24;
+/** fn_dump_dblog takes 64 file names after the first four arguments; rowback passes one. */
+export const FN_DUMP_DBLOG_FILE_SLOTS = 64;
+/** Backup file paths: nvarchar(260) is MAX_PATH; fn_dump_dblog's own limit is not documented, so allow 4000. */
+export const BACKUP_PATH_LENGTH = 4000;
+
+/** Session trace flag that makes fn_dblog read the inactive part of the log too. */
+export const TRACE_FLAG_INACTIVE_LOG = 2537;
+export const TRACEON_INACTIVE_LOG = `DBCC TRACEON(${TRACE_FLAG_INACTIVE_LOG}) WITH NO_INFOMSGS;`;
+
+/**
+ * Binary collation for comparing fn_dblog's nvarchar times: under a Windows collation some
+ * punctuation can weigh differently; byte order of the fixed-width form is time order.
+ */
+const BIN_COLLATION = 'Latin1_General_BIN2';
+
+/** Facts the live path needs before it scans: version, the clock's UTC offset, rights, recovery model. */
+export function serverInfoSql(): SqlStatement {
+  return {
+    text: [
+      'SELECT',
+      "  CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS [product_version],",
+      "  CAST(SERVERPROPERTY('EngineEdition') AS int) AS [engine_edition],",
+      '  DATENAME(TZOFFSET, SYSDATETIMEOFFSET()) AS [tz_offset],',
+      '  CONVERT(nvarchar(34), SYSDATETIMEOFFSET(), 126) AS [server_now],',
+      '  DB_NAME() AS [database_name],',
+      "  IS_SRVROLEMEMBER(N'sysadmin') AS [is_sysadmin],",
+      '  d.[recovery_model_desc] AS [recovery_model],',
+      '  d.[is_read_only] AS [is_read_only]',
+      'FROM sys.databases AS d',
+      'WHERE d.[database_id] = DB_ID();',
+    ].join('\n'),
+    params: [],
+  };
+}
+
+/**
+ * The database's VLFs (sys.dm_db_log_info, SQL Server 2016 SP2 and later), used to find a
+ * start LSN for a time window without reading the whole log.
+ */
+export function logVlfsSql(): SqlStatement {
+  return {
+    text: [
+      'SELECT li.[vlf_sequence_number], li.[vlf_active], li.[vlf_first_lsn]',
+      'FROM sys.dm_db_log_info(DB_ID()) AS li',
+      'ORDER BY li.[vlf_sequence_number];',
+    ].join('\n'),
+    params: [],
+  };
+}
+
+/**
+ * The first LOP_BEGIN_XACT at or after `start`. fn_dblog streams, so TOP (1) stops reading as
+ * soon as one is found: a probe costs a few log blocks, not a log scan.
+ */
+export function firstBeginXactSql(start: Lsn): SqlStatement {
+  return {
+    text: [
+      'SELECT TOP (1) l.[Current LSN], l.[Begin Time]',
+      'FROM sys.fn_dblog(@start, NULL) AS l',
+      `WHERE l.[Operation] = ${nstring(LOP_BEGIN_XACT)};`,
+    ].join('\n'),
+    params: [{ name: 'start', type: 'nvarchar', length: LSN_PARAM_LENGTH, value: lsnToDblogParam(start) }],
+  };
+}
+
+/** Where a scan reads log records from; several are combined into one pass. */
+export type LogInput = { kind: 'online' } | { kind: 'backup'; file: string };
+
+export interface ScanSqlOptions {
+  inputs: LogInput[];
+  /** fn_dblog / fn_dump_dblog bounds; null = from the start / to the end of what the source holds. */
+  start: Lsn | null;
+  end: Lsn | null;
+  /** Window on the transaction's Begin Time, rowback form `YYYY-MM-DDTHH:MM:SS.fff`, inclusive. */
+  from?: string;
+  to?: string;
+  operations: ScanOperation[];
+  /** Tables to scan; empty = every user table. */
+  tables: Array<{ schema: string; name: string }>;
+  /** Prefix the batch with DBCC TRACEON(2537): read the inactive log too. */
+  inactiveLog?: boolean;
+}
+
+/** Columns every log input yields, in fn_dblog's names. */
+const LOG_COLUMNS = [
+  'Current LSN', 'Operation', 'Context', 'Transaction ID', 'AllocUnitId', 'Page ID', 'Slot ID',
+  'Offset in Row', 'Modify Size', 'Description', 'Begin Time', 'End Time', 'Transaction Name',
+  'Transaction SID', 'SPID', 'RowLog Contents 0', 'RowLog Contents 1',
+] as const;
+
+/** Contexts of a row on a heap or clustered index page (a clustered delete logs MARK_AS_GHOST). */
+const ROW_CONTEXTS = [LCX_HEAP, LCX_CLUSTERED, LCX_MARK_AS_GHOST];
+
+/** Index ids of the base data: 0 heap, 1 clustered index. Nonclustered indexes are not rows. */
+const BASE_INDEX_IDS = '0, 1';
+/** sys.allocation_units.type 1 = IN_ROW_DATA, whose container_id is the partition's hobt_id. */
+const IN_ROW_DATA = 1;
+
+function col(name: string): string {
+  return `[${name.replace(/\]/g, ']]')}]`;
+}
+
+function list(values: readonly string[]): string {
+  return values.map(nstring).join(', ');
+}
+
+/**
+ * The scan: ONE pass over the log. Every input (online log, log backups) is read once inside
+ * the `log` CTE, keeping only transaction begin/commit records and the wanted row operations
+ * on the chosen tables' in-row allocation units (resolved through sys.partitions and
+ * sys.allocation_units, never by AllocUnitName). Windowed aggregates per Transaction ID
+ * then attach the transaction facts to each row operation without reading the log again,
+ * and ROW_NUMBER per LSN drops a record that both a log backup and the online log hold.
+ */
+export function scanSql(o: ScanSqlOptions): SqlStatement {
+  if (o.inputs.length === 0) throw new RangeError('scanSql needs at least one log input');
+  if (o.operations.length === 0) throw new RangeError('scanSql needs at least one operation');
+  const params: SqlParam[] = [
+    { name: 'start', type: 'nvarchar', length: LSN_PARAM_LENGTH, value: o.start ? lsnToDblogParam(o.start) : null },
+    { name: 'end', type: 'nvarchar', length: LSN_PARAM_LENGTH, value: o.end ? lsnToDblogParam(o.end) : null },
+  ];
+
+  let tableFilter: string;
+  if (o.tables.length === 0) {
+    tableFilter = 'p.[object_id] IN (SELECT t.[object_id] FROM sys.tables AS t WHERE t.[is_ms_shipped] = 0)';
+  } else {
+    const names = o.tables.map((t, i) => {
+      params.push({ name: `table${i}`, type: 'nvarchar', length: QUALIFIED_NAME_LENGTH, value: quoteQualified(t.schema, t.name) });
+      return `OBJECT_ID(@table${i})`;
+    });
+    tableFilter = `p.[object_id] IN (${names.join(', ')})`;
+  }
+
+  const rowOps = [...new Set(o.operations.flatMap((op) => OPERATIONS_FOR[op]))];
+  const cols = LOG_COLUMNS.map((c) => `l.${col(c)}`).join(', ');
+
+  // The window is applied to LOP_BEGIN_XACT inside the read, so the per-transaction sort below
+  // only sees transactions that began in the window (and every commit, which it cannot judge).
+  const beginTest = [`l.[Operation] = ${nstring(LOP_BEGIN_XACT)}`];
+  if (o.from) {
+    params.push({ name: 'fromTime', type: 'nvarchar', length: LOG_TIME_LENGTH, value: isoToLogTime(o.from) });
+    beginTest.push(`l.[Begin Time] COLLATE ${BIN_COLLATION} >= @fromTime`);
+  }
+  if (o.to) {
+    params.push({ name: 'toTime', type: 'nvarchar', length: LOG_TIME_LENGTH, value: isoToLogTime(o.to) });
+    beginTest.push(`l.[Begin Time] COLLATE ${BIN_COLLATION} <= @toTime`);
+  }
+  const where = [
+    `(${beginTest.join(' AND ')})`,
+    `   OR l.[Operation] = ${nstring(LOP_COMMIT_XACT)}`,
+    `   OR (l.[Operation] IN (${list(rowOps)})`,
+    `       AND l.[Context] IN (${list(ROW_CONTEXTS)})`,
+    '       AND l.[AllocUnitId] IN (SELECT a.[allocation_unit_id] FROM [au] AS a))',
+  ];
+  let backups = 0;
+  const selects = o.inputs.map((input, i) => {
+    let from: string;
+    if (input.kind === 'online') {
+      from = 'sys.fn_dblog(@start, @end)';
+    } else {
+      // A log backup is itself a bounded slice of the log; the online log's bounds may lie
+      // outside it, so each backup is read whole (NULL, NULL).
+      const p = `backup${backups++}`;
+      params.push({ name: p, type: 'nvarchar', length: BACKUP_PATH_LENGTH, value: input.file });
+      from = `sys.fn_dump_dblog(NULL, NULL, N'DISK', 1, @${p}${', DEFAULT'.repeat(FN_DUMP_DBLOG_FILE_SLOTS - 1)})`;
+    }
+    return [`  SELECT ${i} AS [log_input], ${cols}`, `  FROM ${from} AS l`, `  WHERE ${where.join('\n  ')}`].join('\n');
+  });
+
+  const begin = nstring(LOP_BEGIN_XACT);
+  const commit = nstring(LOP_COMMIT_XACT);
+  const perXact = 'OVER (PARTITION BY x.[Transaction ID])';
+  const outerWhere = [`x.[Operation] IN (${list(rowOps)})`, 'x.[xact_committed] = 1', 'x.[lsn_copy] = 1'];
+  // With a window, a transaction counts only if its LOP_BEGIN_XACT was read and fell inside it.
+  if (o.from || o.to) outerWhere.push('x.[xact_begin_time] IS NOT NULL');
+
+  const text = [
+    ...(o.inactiveLog ? [TRACEON_INACTIVE_LOG] : []),
+    'WITH [au] AS (',
+    '  SELECT au.[allocation_unit_id]',
+    '  FROM sys.allocation_units AS au',
+    `  JOIN sys.partitions AS p ON au.[type] = ${IN_ROW_DATA} AND au.[container_id] = p.[hobt_id]`,
+    `  WHERE p.[index_id] IN (${BASE_INDEX_IDS}) AND ${tableFilter}`,
+    '), [log] AS (',
+    selects.join('\n  UNION ALL\n'),
+    '), [xact] AS (',
+    '  SELECT x.*,',
+    `    MAX(CASE WHEN x.[Operation] = ${begin} THEN x.[Begin Time] END) ${perXact} AS [xact_begin_time],`,
+    `    MAX(CASE WHEN x.[Operation] = ${commit} THEN x.[End Time] END) ${perXact} AS [xact_end_time],`,
+    `    MAX(CASE WHEN x.[Operation] = ${commit} THEN 1 ELSE 0 END) ${perXact} AS [xact_committed],`,
+    `    MAX(CASE WHEN x.[Operation] = ${begin} THEN x.[Transaction Name] END) ${perXact} AS [xact_name],`,
+    `    MAX(CASE WHEN x.[Operation] = ${begin} THEN x.[Transaction SID] END) ${perXact} AS [xact_sid],`,
+    `    MAX(CASE WHEN x.[Operation] = ${begin} THEN x.[SPID] END) ${perXact} AS [xact_spid],`,
+    '    ROW_NUMBER() OVER (PARTITION BY x.[Current LSN] ORDER BY x.[log_input]) AS [lsn_copy]',
+    '  FROM [log] AS x',
+    ')',
+    'SELECT x.[log_input], x.[Current LSN], x.[Operation], x.[Context], x.[Transaction ID], x.[AllocUnitId],',
+    '  x.[Page ID], x.[Slot ID], x.[Offset in Row], x.[Modify Size], x.[Description],',
+    '  x.[RowLog Contents 0], x.[RowLog Contents 1],',
+    '  x.[xact_begin_time] AS [Begin Time], x.[xact_end_time] AS [End Time], x.[xact_name] AS [Transaction Name],',
+    '  x.[xact_sid] AS [Transaction SID], SUSER_SNAME(x.[xact_sid]) AS [Login], x.[xact_spid] AS [SPID]',
+    'FROM [xact] AS x',
+    `WHERE ${outerWhere.join('\n  AND ')}`,
+    'ORDER BY x.[Current LSN];',
+  ].join('\n');
+  return { text, params };
+}

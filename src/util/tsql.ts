@@ -1,0 +1,67 @@
+/**
+ * T-SQL text helpers for generated statements. Identifiers go through `quoteName` (what
+ * QUOTENAME does: bracket-quote, double every `]`); values are always parameters, never text.
+ * The only literals rowback writes into T-SQL are its own constants (operation and context
+ * names), through `nstring`, so a stray quote can never escape even there.
+ */
+
+/** sysname is nvarchar(128): QUOTENAME refuses longer input, and so do we. */
+export const SYSNAME_MAX = 128;
+
+export function quoteName(identifier: string): string {
+  if (identifier.length === 0 || identifier.length > SYSNAME_MAX) {
+    throw new RangeError(`identifier must be 1–${SYSNAME_MAX} characters, got ${identifier.length}`);
+  }
+  return `[${identifier.replace(/\]/g, ']]')}]`;
+}
+
+/** `[schema].[name]` from a two-part name. */
+export function quoteQualified(schema: string, name: string): string {
+  return `${quoteName(schema)}.${quoteName(name)}`;
+}
+
+/** An N'…' literal with quotes doubled — only for rowback's own constants. */
+export function nstring(value: string): string {
+  return `N'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Splits `schema.name`, `[sch.ema].[na]]me]`, or `name` (schema defaults to dbo) the way
+ * PARSENAME would for two parts, honouring brackets and doubled `]`.
+ */
+export function splitQualifiedName(text: string, defaultSchema = 'dbo'): { schema: string; name: string } {
+  const parts: string[] = [];
+  let i = 0;
+  const s = text.trim();
+  while (i <= s.length) {
+    if (s[i] === '[') {
+      let j = i + 1;
+      let part = '';
+      for (;;) {
+        if (j >= s.length) throw new RangeError(`unterminated [ in '${text}'`);
+        if (s[j] === ']') {
+          if (s[j + 1] === ']') {
+            part += ']';
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        part += s[j++];
+      }
+      parts.push(part);
+      i = j + 1;
+    } else {
+      const dot = s.indexOf('.', i);
+      const end = dot < 0 ? s.length : dot;
+      parts.push(s.slice(i, end).trim());
+      i = end;
+    }
+    if (i >= s.length) break;
+    if (s[i] !== '.') throw new RangeError(`unexpected '${s[i]}' in '${text}'`);
+    i++;
+  }
+  if (parts.length === 1) return { schema: defaultSchema, name: parts[0] };
+  if (parts.length === 2 && parts[0] && parts[1]) return { schema: parts[0], name: parts[1] };
+  throw new RangeError(`'${text}' is not a one- or two-part table name`);
+}

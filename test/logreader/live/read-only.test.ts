@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { assertReadOnly, codeWords } from '../../../src/logreader/live/read-only.js';
+import { firstBeginXactSql, logVlfsSql, scanSql, serverInfoSql } from '../../../src/logreader/live/sql.js';
+
+const refused = (text: string, opts = {}) =>
+  expect(() => assertReadOnly(text, opts)).toThrow(expect.objectContaining({ code: 'SOURCE_NOT_READ_ONLY' }));
+
+describe('read-only guard', () => {
+  it('passes every statement the live worker builds', () => {
+    assertReadOnly(serverInfoSql().text);
+    assertReadOnly(logVlfsSql().text);
+    assertReadOnly(firstBeginXactSql({ vlf: 1, block: 2, slot: 3 }).text);
+    const scan = { inputs: [{ kind: 'online' as const }, { kind: 'backup' as const, file: "C:\\b\\it's; DROP.trn" }], start: null, end: null, operations: ['delete' as const, 'update' as const], tables: [{ schema: 'dbo', name: 'x]; DELETE y' }] };
+    assertReadOnly(scanSql(scan).text);
+    assertReadOnly(scanSql({ ...scan, inactiveLog: true }).text, { allowInactiveLogTraceFlag: true });
+  });
+
+  it('passes the shipped catalog query', () => {
+    assertReadOnly(readFileSync(new URL('../../../sql/table-metadata.sql', import.meta.url), 'utf8'));
+  });
+
+  it('refuses the trace flag unless the inactive log was asked for', () => {
+    refused(scanSql({ inputs: [{ kind: 'online' }], start: null, end: null, operations: ['delete'], tables: [], inactiveLog: true }).text);
+    refused('DBCC TRACEON(3604); SELECT 1', { allowInactiveLogTraceFlag: true });
+    refused('DBCC TRACEON(2537, -1); SELECT 1', { allowInactiveLogTraceFlag: true });
+    refused('SELECT 1; DBCC TRACEON(2537);', { allowInactiveLogTraceFlag: true });
+  });
+
+  it.each([
+    'DELETE FROM dbo.Customers',
+    'select 1; delete from t',
+    'SELECT * INTO #t FROM sys.objects',
+    'WITH c AS (SELECT 1 AS a) UPDATE c SET a = 2',
+    'EXEC sp_who',
+    'SET NOCOUNT ON; SELECT 1',
+    'DECLARE @x int = 1',
+    'BACKUP LOG db TO DISK = N\'x\'',
+    'SELECT 1 /* nested /* */ still comment */; DROP TABLE t',
+    '',
+    '-- only a comment',
+  ])('refuses %j', (text) => refused(text));
+
+  it('ignores words inside literals, brackets and comments', () => {
+    assertReadOnly("SELECT N'DELETE FROM t' AS [drop table], \"UPDATE\" = 1 -- EXEC x\n/* INSERT */ FROM sys.objects");
+    expect(codeWords("SELECT [a]]DELETE] , 'it''s DROP' FROM t")).toEqual(['SELECT', 'FROM', 'T']);
+  });
+});

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { assertReadOnly } from '../../../src/logreader/live/read-only.js';
+import { FN_DUMP_DBLOG_FILE_SLOTS, firstBeginXactSql, logVlfsSql, scanSql, TRACEON_INACTIVE_LOG } from '../../../src/logreader/live/sql.js';
+
+describe('scanSql', () => {
+  it('builds the exact one-pass fn_dblog scan for one table, deletes, no window', () => {
+    const s = scanSql({ inputs: [{ kind: 'online' }], start: { vlf: 42, block: 496, slot: 3 }, end: null, operations: ['delete'], tables: [{ schema: 'dbo', name: 'Customers' }] });
+    expect(s.text).toBe([
+      'WITH [au] AS (',
+      '  SELECT au.[allocation_unit_id]',
+      '  FROM sys.allocation_units AS au',
+      '  JOIN sys.partitions AS p ON au.[type] = 1 AND au.[container_id] = p.[hobt_id]',
+      '  WHERE p.[index_id] IN (0, 1) AND p.[object_id] IN (OBJECT_ID(@table0))',
+      '), [log] AS (',
+      '  SELECT 0 AS [log_input], l.[Current LSN], l.[Operation], l.[Context], l.[Transaction ID], l.[AllocUnitId], l.[Page ID], l.[Slot ID], l.[Offset in Row], l.[Modify Size], l.[Description], l.[Begin Time], l.[End Time], l.[Transaction Name], l.[Transaction SID], l.[SPID], l.[RowLog Contents 0], l.[RowLog Contents 1]',
+      '  FROM sys.fn_dblog(@start, @end) AS l',
+      '  WHERE (l.[Operation] = N\'LOP_BEGIN_XACT\')',
+      '     OR l.[Operation] = N\'LOP_COMMIT_XACT\'',
+      '     OR (l.[Operation] IN (N\'LOP_DELETE_ROWS\')',
+      '         AND l.[Context] IN (N\'LCX_HEAP\', N\'LCX_CLUSTERED\', N\'LCX_MARK_AS_GHOST\')',
+      '         AND l.[AllocUnitId] IN (SELECT a.[allocation_unit_id] FROM [au] AS a))',
+      '), [xact] AS (',
+      '  SELECT x.*,',
+      '    MAX(CASE WHEN x.[Operation] = N\'LOP_BEGIN_XACT\' THEN x.[Begin Time] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_begin_time],',
+      '    MAX(CASE WHEN x.[Operation] = N\'LOP_COMMIT_XACT\' THEN x.[End Time] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_end_time],',
+      '    MAX(CASE WHEN x.[Operation] = N\'LOP_COMMIT_XACT\' THEN 1 ELSE 0 END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_committed],',
+      '    MAX(CASE WHEN x.[Operation] = N\'LOP_BEGIN_XACT\' THEN x.[Transaction Name] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_name],',
+      '    MAX(CASE WHEN x.[Operation] = N\'LOP_BEGIN_XACT\' THEN x.[Transaction SID] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_sid],',
+      '    MAX(CASE WHEN x.[Operation] = N\'LOP_BEGIN_XACT\' THEN x.[SPID] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_spid],',
+      '    ROW_NUMBER() OVER (PARTITION BY x.[Current LSN] ORDER BY x.[log_input]) AS [lsn_copy]',
+      '  FROM [log] AS x',
+      ')',
+      'SELECT x.[log_input], x.[Current LSN], x.[Operation], x.[Context], x.[Transaction ID], x.[AllocUnitId],',
+      '  x.[Page ID], x.[Slot ID], x.[Offset in Row], x.[Modify Size], x.[Description],',
+      '  x.[RowLog Contents 0], x.[RowLog Contents 1],',
+      '  x.[xact_begin_time] AS [Begin Time], x.[xact_end_time] AS [End Time], x.[xact_name] AS [Transaction Name],',
+      '  x.[xact_sid] AS [Transaction SID], SUSER_SNAME(x.[xact_sid]) AS [Login], x.[xact_spid] AS [SPID]',
+      'FROM [xact] AS x',
+      'WHERE x.[Operation] IN (N\'LOP_DELETE_ROWS\')',
+      '  AND x.[xact_committed] = 1',
+      '  AND x.[lsn_copy] = 1',
+      'ORDER BY x.[Current LSN];',
+    ].join('\n'));
+    expect(s.params).toEqual([
+      { name: 'start', type: 'nvarchar', length: 25, value: '42:496:3' },
+      { name: 'end', type: 'nvarchar', length: 25, value: null },
+      { name: 'table0', type: 'nvarchar', length: 517, value: '[dbo].[Customers]' },
+    ]);
+    // fn_dblog is read exactly once: one pass over the log.
+    expect(s.text.match(/fn_dblog\(/g)).toHaveLength(1);
+  });
+
+  const windowed = scanSql({
+    inputs: [{ kind: 'backup', file: "D:\\bak\\crm_log_1.trn" }, { kind: 'backup', file: "D:\\bak\\it's_2.trn" }, { kind: 'online' }],
+    start: { vlf: 0x2a, block: 0x1f0, slot: 3 },
+    end: { vlf: 0x2b, block: 0, slot: 1 },
+    from: '2024-03-05T14:00:00.000',
+    to: '2024-03-05T14:59:59.999',
+    operations: ['delete', 'insert'],
+    tables: [{ schema: 'crm', name: 'Order]Lines' }],
+  });
+
+  it('passes window, tables and backup files as parameters, never as text', () => {
+    expect(windowed.params).toEqual([
+      { name: 'start', type: 'nvarchar', length: 25, value: '42:496:3' },
+      { name: 'end', type: 'nvarchar', length: 25, value: '43:0:1' },
+      { name: 'table0', type: 'nvarchar', length: 517, value: '[crm].[Order]]Lines]' },
+      { name: 'fromTime', type: 'nvarchar', length: 24, value: '2024/03/05 14:00:00:000' },
+      { name: 'toTime', type: 'nvarchar', length: 24, value: '2024/03/05 14:59:59:999' },
+      { name: 'backup0', type: 'nvarchar', length: 4000, value: 'D:\\bak\\crm_log_1.trn' },
+      { name: 'backup1', type: 'nvarchar', length: 4000, value: "D:\\bak\\it's_2.trn" },
+    ]);
+    expect(windowed.text).not.toContain('crm_log');
+    expect(windowed.text).not.toContain('Order');
+    expect(windowed.text).not.toContain('2024');
+  });
+
+  it('reads each log backup whole through fn_dump_dblog with 63 DEFAULT file slots', () => {
+    const call = `sys.fn_dump_dblog(NULL, NULL, N'DISK', 1, @backup1${', DEFAULT'.repeat(63)}) AS l`;
+    expect(FN_DUMP_DBLOG_FILE_SLOTS - 1).toBe(63);
+    expect(windowed.text).toContain(call);
+    expect(windowed.text.match(/fn_dump_dblog\(/g)).toHaveLength(2);
+    expect(windowed.text.match(/fn_dblog\(@start, @end\)/g)).toHaveLength(1);
+  });
+
+  it('applies the window to LOP_BEGIN_XACT in the read and keeps only transactions that began in it', () => {
+    expect(windowed.text).toContain(
+      "  WHERE (l.[Operation] = N'LOP_BEGIN_XACT' AND l.[Begin Time] COLLATE Latin1_General_BIN2 >= @fromTime AND l.[Begin Time] COLLATE Latin1_General_BIN2 <= @toTime)",
+    );
+    expect(windowed.text).toContain("WHERE x.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS')\n  AND x.[xact_committed] = 1\n  AND x.[lsn_copy] = 1\n  AND x.[xact_begin_time] IS NOT NULL\nORDER BY x.[Current LSN];");
+  });
+
+  it('scans every user table when none is named, resolving allocation units through the catalog views', () => {
+    const s = scanSql({ inputs: [{ kind: 'online' }], start: null, end: null, operations: ['update'], tables: [] });
+    expect(s.text).toContain('p.[object_id] IN (SELECT t.[object_id] FROM sys.tables AS t WHERE t.[is_ms_shipped] = 0)');
+    expect(s.text).toContain("l.[Operation] IN (N'LOP_MODIFY_ROW', N'LOP_MODIFY_COLUMNS')");
+    expect(s.text).not.toMatch(/AllocUnitName/);
+    expect(s.params.map((p) => p.name)).toEqual(['start', 'end']);
+  });
+
+  it('prefixes DBCC TRACEON(2537) only when the inactive log is asked for', () => {
+    const base = { inputs: [{ kind: 'online' as const }], start: null, end: null, operations: ['delete' as const], tables: [] };
+    expect(scanSql(base).text).not.toContain('TRACEON');
+    const s = scanSql({ ...base, inactiveLog: true });
+    expect(s.text.startsWith(`${TRACEON_INACTIVE_LOG}\nWITH [au] AS (`)).toBe(true);
+    expect(TRACEON_INACTIVE_LOG).toBe('DBCC TRACEON(2537) WITH NO_INFOMSGS;');
+    assertReadOnly(s.text, { allowInactiveLogTraceFlag: true });
+  });
+
+  it('refuses an empty input or operation list', () => {
+    expect(() => scanSql({ inputs: [], start: null, end: null, operations: ['delete'], tables: [] })).toThrow(RangeError);
+    expect(() => scanSql({ inputs: [{ kind: 'online' }], start: null, end: null, operations: [], tables: [] })).toThrow(RangeError);
+  });
+});
+
+describe('window-bound probes', () => {
+  it('lists VLFs from sys.dm_db_log_info', () => {
+    expect(logVlfsSql()).toEqual({
+      text: 'SELECT li.[vlf_sequence_number], li.[vlf_active], li.[vlf_first_lsn]\nFROM sys.dm_db_log_info(DB_ID()) AS li\nORDER BY li.[vlf_sequence_number];',
+      params: [],
+    });
+  });
+  it('probes the first LOP_BEGIN_XACT at an LSN with TOP (1)', () => {
+    expect(firstBeginXactSql({ vlf: 42, block: 496, slot: 1 })).toEqual({
+      text: "SELECT TOP (1) l.[Current LSN], l.[Begin Time]\nFROM sys.fn_dblog(@start, NULL) AS l\nWHERE l.[Operation] = N'LOP_BEGIN_XACT';",
+      params: [{ name: 'start', type: 'nvarchar', length: 25, value: '42:496:1' }],
+    });
+  });
+});
