@@ -1,13 +1,121 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
+import { decodeRow } from '../../reconstruct/decode-row.js';
+import { loadCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
+import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
+import { qualifiedName, type TableLayout } from '../../reconstruct/metadata/table-layout.js';
+import { parseHex } from '../../util/hex.js';
 
-// Placeholder while the command is built; see the issue that owns it.
+/**
+ * `rowback decode`: one row image + table metadata → one JSON document on stdout:
+ *   {"table":"schema.name","values":{…}[,"warnings":[…]]}
+ * Anything wrong (bad hex, truncated row, a row that does not fit the schema, bad metadata)
+ * throws a typed error before anything is written, so stdout never holds partial output;
+ * main.ts prints the error as one line on stderr and exits ≠ 0.
+ */
+
+interface DecodeCliOptions {
+  ddl?: string;
+  schema?: string;
+  table?: string;
+  hex: string;
+  typeAlias: string[];
+  lsn?: string;
+  defaultSchema?: string;
+  collation?: string;
+}
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
 export function register(program: Command): void {
   program
     .command('decode')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new InputError('INPUT_NOT_AVAILABLE', "'decode' is not available in this build yet");
+    .description('Decode one row image (RowLog Contents 0 / DBCC PAGE record bytes) against a table definition')
+    .option('--ddl <file>', 'table metadata from a CREATE TABLE script (CREATE INDEX / ALTER TABLE … PRIMARY KEY understood)')
+    .option('--schema <catalog.json>', 'table metadata as catalog JSON (rows of sql/table-metadata.sql): exact, knows dropped columns')
+    .option('--table <schema.name>', 'which table, when the metadata holds more than one')
+    .requiredOption('--hex <hex>', "the row image as hex ('0x…', spaces allowed); '-' reads it from stdin")
+    .option('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, [])
+    .option('--default-schema <schema>', 'with --ddl: schema of unqualified table names', 'dbo')
+    .option('--collation <name>', 'with --ddl: database default collation for char/varchar columns without COLLATE', 'SQL_Latin1_General_CP1_CI_AS')
+    .option('--lsn <lsn>', 'LSN of the log record the image came from (named in errors)')
+    .action(async (opts: DecodeCliOptions) => {
+      process.stdout.write(await runDecode(opts));
     });
+}
+
+/** Does the whole job and returns the text to print; throws typed errors (nothing printed). */
+export async function runDecode(opts: DecodeCliOptions): Promise<string> {
+  if (!!opts.ddl === !!opts.schema) {
+    throw new InputError('INPUT_BAD_OPTION', opts.ddl ? 'give --ddl or --schema, not both' : 'give the table metadata: --ddl FILE or --schema CATALOG.json');
+  }
+  const layouts = opts.schema ? loadCatalogFile(opts.schema) : layoutsFromDdl(readText(opts.ddl!), {
+    typeAliases: parseAliases(opts.typeAlias ?? []),
+    defaultSchema: opts.defaultSchema,
+    defaultCollation: opts.collation,
+  });
+  const table = pickTable(layouts, opts.table, opts.ddl ?? opts.schema!);
+  const hexText = opts.hex === '-' ? await readStdin() : opts.hex;
+  const image = parseHex(hexText, '--hex');
+  if (image.length === 0) throw new InputError('INPUT_BAD_HEX', '--hex is empty', { offset: 0 });
+  const row = decodeRow(image, table, opts.lsn ? { lsn: opts.lsn } : undefined);
+  const doc: { table: string; values: typeof row.values; warnings?: string[] } = { table: qualifiedName(table), values: row.values };
+  if (row.warnings.length > 0) doc.warnings = row.warnings;
+  return JSON.stringify(doc) + '\n';
+}
+
+export function parseAliases(list: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of list) {
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(0, eq).trim() : '';
+    const type = eq > 0 ? a.slice(eq + 1).trim() : '';
+    if (!name || !type) throw new InputError('INPUT_BAD_OPTION', `--type-alias '${a}' is not NAME=TYPE (e.g. Flag=bit)`);
+    out[name] = type;
+  }
+  return out;
+}
+
+/**
+ * `--table` matches `schema.name` case-insensitively (SQL Server's default collations are
+ * case-insensitive), or a bare name when only one schema has it. Several partitions of one
+ * table share a layout unless the table was altered per partition; the first is used.
+ */
+export function pickTable(layouts: TableLayout[], wanted: string | undefined, source: string): TableLayout {
+  const names = [...new Set(layouts.map(qualifiedName))];
+  if (names.length === 0) throw new InputError('INPUT_NO_TABLE', `${source} defines no table`, { file: source });
+  if (wanted === undefined) {
+    if (names.length > 1) {
+      throw new InputError('INPUT_TABLE_REQUIRED', `${source} defines ${names.length} tables; choose one with --table: ${names.join(', ')}`, { file: source });
+    }
+    return layouts[0]!;
+  }
+  const w = unbracket(wanted).toLowerCase();
+  const exact = layouts.filter((t) => qualifiedName(t).toLowerCase() === w);
+  const byName = exact.length ? exact : layouts.filter((t) => t.name.toLowerCase() === w);
+  const matchedNames = [...new Set(byName.map(qualifiedName))];
+  if (matchedNames.length === 1) return byName.sort((a, b) => (a.partitionNumber ?? 1) - (b.partitionNumber ?? 1))[0]!;
+  if (matchedNames.length > 1) {
+    throw new InputError('INPUT_TABLE_REQUIRED', `--table ${wanted} matches ${matchedNames.join(', ')}; give schema.name`, { table: wanted });
+  }
+  throw new InputError('INPUT_UNKNOWN_TABLE', `table ${wanted} is not in ${source}; known tables: ${names.join(', ')}`, { table: wanted });
+}
+
+function unbracket(name: string): string {
+  return name.split('.').map((p) => p.trim().replace(/^\[(.*)\]$/, '$1').replace(/^"(.*)"$/, '$1')).join('.');
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  } catch (e) {
+    throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
 }

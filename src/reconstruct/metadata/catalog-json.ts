@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import { InputError, SchemaError } from '../../errors.js';
+import { codePageForCollation } from '../collation.js';
+import { CatalogJsonSchema, type CatalogRow } from './catalog-row.js';
+import { defaultValueFromText } from './default-value.js';
+import { normaliseTypeName, usesCodePage } from './layout-rules.js';
+import type { AllocUnitRef, ColumnLayout, Compression, SqlTypeName, TableLayout } from './table-layout.js';
+
+/**
+ * Catalog JSON → TableLayout[]: the exact path. The rows are what `sql/table-metadata.sql` returns
+ * (sys.system_internals_partition_columns joined to sys.columns/sys.types), so leaf_offset,
+ * leaf_null_bit and leaf_bit_position come straight from SQL Server, dropped columns and the
+ * uniquifier included. One TableLayout per table partition.
+ */
+
+export interface CatalogOptions {
+  /** Named in error locations. */
+  file?: string;
+}
+
+export function layoutsFromCatalog(json: unknown, opts: CatalogOptions = {}): TableLayout[] {
+  const parsed = CatalogJsonSchema.safeParse(json);
+  if (!parsed.success) throw catalogError(parsed.error, json, opts.file);
+  const rows = parsed.data;
+  const groups = new Map<string, { first: CatalogRow; rows: { row: CatalogRow; index: number }[] }>();
+  rows.forEach((row, index) => {
+    const k = [row.schema_name, row.table_name, row.index_id, row.partition_id ?? '', row.partition_number ?? 1].join('\u0000');
+    const g = groups.get(k);
+    if (g) g.rows.push({ row, index });
+    else groups.set(k, { first: row, rows: [{ row, index }] });
+  });
+  return [...groups.values()].map((g) => tableFromRows(g.first, g.rows, opts.file));
+}
+
+/** Reads and converts a catalog JSON file; unreadable or non-JSON files are InputErrors naming the file. */
+export function loadCatalogFile(path: string): TableLayout[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new InputError('INPUT_BAD_JSON', `${path} is not JSON: ${(e as Error).message}`, { file: path });
+  }
+  return layoutsFromCatalog(json, { file: path });
+}
+
+function catalogError(error: z.ZodError, json: unknown, file: string | undefined): SchemaError {
+  const issue = error.issues[0]!;
+  const path = [...issue.path];
+  if (path[0] === 'rows') path.shift();
+  const index = typeof path[0] === 'number' ? path[0] : undefined;
+  const field = path.slice(1).join('.');
+  if (index === undefined) {
+    const what = Array.isArray(json) || (typeof json === 'object' && json !== null && 'rows' in json)
+      ? issue.message
+      : 'expected an array of catalog rows or { "rows": [...] }';
+    return new SchemaError('SCHEMA_BAD_CATALOG', `catalog JSON: ${what}`, { file });
+  }
+  return new SchemaError('SCHEMA_BAD_CATALOG', `catalog row ${index}: field ${field || '(row)'}: ${issue.message}`, { file });
+}
+
+function rowError(index: number, field: string, message: string, file: string | undefined, table?: string): SchemaError {
+  return new SchemaError('SCHEMA_BAD_CATALOG', `catalog row ${index}: field ${field}: ${message}`, { file, table });
+}
+
+function compressionOf(desc: string, index: number, file: string | undefined): Compression {
+  const d = desc.trim().toUpperCase();
+  if (d === 'NONE' || d === 'ROW' || d === 'PAGE') return d;
+  if (d === 'COLUMNSTORE' || d === 'COLUMNSTORE_ARCHIVE') return 'COLUMNSTORE';
+  throw rowError(index, 'data_compression_desc', `unknown compression '${desc}'`, file);
+}
+
+function tableFromRows(first: CatalogRow, rows: { row: CatalogRow; index: number }[], file: string | undefined): TableLayout {
+  const table = `${first.schema_name}.${first.table_name}`;
+  const seen = new Map<number, number>();
+  const columns = rows.map(({ row, index }) => {
+    const prev = seen.get(row.partition_column_id);
+    if (prev !== undefined) {
+      throw rowError(index, 'partition_column_id', `${row.partition_column_id} repeats row ${prev} of ${table}`, file, table);
+    }
+    seen.set(row.partition_column_id, index);
+    return columnFromRow(row, index, file, table);
+  });
+  columns.sort((a, b) => a.partitionColumnId - b.partitionColumnId);
+
+  const layout: TableLayout = {
+    schema: first.schema_name,
+    name: first.table_name,
+    indexId: first.index_id,
+    compression: compressionOf(first.data_compression_desc, rows[0]!.index, file),
+    columns,
+  };
+  if (first.object_id !== undefined) layout.objectId = first.object_id;
+  if (first.partition_id !== undefined) layout.partitionId = first.partition_id;
+  if (first.partition_number !== undefined) layout.partitionNumber = first.partition_number;
+  if (first.modify_date) layout.modifyDate = first.modify_date;
+  const allocUnits: AllocUnitRef[] = [];
+  if (first.in_row_alloc_unit_id) allocUnits.push({ allocUnitId: first.in_row_alloc_unit_id, type: 'IN_ROW_DATA' });
+  if (first.lob_alloc_unit_id) allocUnits.push({ allocUnitId: first.lob_alloc_unit_id, type: 'LOB_DATA' });
+  if (first.row_overflow_alloc_unit_id) allocUnits.push({ allocUnitId: first.row_overflow_alloc_unit_id, type: 'ROW_OVERFLOW_DATA' });
+  if (allocUnits.length) layout.allocUnits = allocUnits;
+  return layout;
+}
+
+function columnFromRow(row: CatalogRow, index: number, file: string | undefined, table: string): ColumnLayout {
+  const normal = normaliseTypeName(row.type_name);
+  if (normal === null) throw rowError(index, 'type_name', `unknown type '${row.type_name}'`, file, table);
+  // sysname is nvarchar(128); the catalog's max_length (256) already says so.
+  const type = (normal === 'sysname' ? 'nvarchar' : normal) as SqlTypeName;
+  let name: string;
+  if (row.is_uniqueifier) name = 'UNIQUIFIER';
+  else if (row.is_dropped) name = `$dropped_${row.partition_column_id}`;
+  else if (row.column_name) name = row.column_name;
+  else throw rowError(index, 'column_name', 'is null for a column that is neither dropped nor the uniquifier', file, table);
+
+  const col: ColumnLayout = {
+    name,
+    columnId: row.is_dropped || row.is_uniqueifier ? 0 : (row.column_id ?? 0),
+    partitionColumnId: row.partition_column_id,
+    type,
+    maxLength: row.max_length,
+    precision: row.precision,
+    scale: row.scale,
+    collation: row.collation_name,
+    codePage: usesCodePage(type) ? codePageForCollation(row.collation_name) : null,
+    nullable: row.is_nullable ?? true,
+    identity: row.is_identity ?? false,
+    computed: row.is_computed ?? false,
+    leafOffset: row.leaf_offset,
+    leafNullBit: row.leaf_null_bit,
+    leafBitPosition: row.leaf_bit_position,
+    isDropped: row.is_dropped,
+    isSparse: row.is_sparse,
+    isUniquifier: row.is_uniqueifier,
+  };
+  if (row.is_persisted) col.persisted = true;
+  if (row.is_column_set) col.isColumnSet = true;
+  if (row.is_rowguidcol) col.isRowGuidCol = true;
+  if (row.key_ordinal) col.keyOrdinal = row.key_ordinal;
+  if (row.default_value !== undefined && row.default_value !== null) {
+    try {
+      col.defaultValue = defaultValueFromText(row.default_value, col);
+    } catch (e) {
+      throw rowError(index, 'default_value', (e as Error).message, file, table);
+    }
+  }
+  return col;
+}

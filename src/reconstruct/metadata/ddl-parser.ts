@@ -1,0 +1,693 @@
+import { SchemaError } from '../../errors.js';
+import type { Compression } from './table-layout.js';
+import { parseError, tokenize, type Token } from './ddl-lexer.js';
+
+/**
+ * Recursive-descent grammar for the parts of T-SQL DDL that decide a table's physical layout
+ * (Microsoft Learn: CREATE TABLE, CREATE INDEX, ALTER TABLE, CREATE TYPE). Everything else in a
+ * script (SET, USE, INSERT, procedures, views, grants …) is skipped statement by statement.
+ * The output is a syntax model; ddl.ts turns it into TableLayouts.
+ */
+
+export interface TypeRef {
+  /** Type name as written, multi-word synonyms joined by one space (`double precision`). */
+  name: string;
+  schema?: string;
+  args: (number | 'max')[];
+}
+
+export interface DdlColumn {
+  name: string;
+  line: number;
+  /** Absent for computed columns without a CAST/CONVERT to a type. */
+  type?: TypeRef;
+  nullable?: boolean;
+  identity: boolean;
+  collation?: string;
+  sparse: boolean;
+  rowGuidCol: boolean;
+  computed: boolean;
+  persisted: boolean;
+  isColumnSet: boolean;
+  /** DEFAULT expression as written (only used for columns added by ALTER TABLE … ADD). */
+  defaultExpr?: Token[];
+  /** Set for columns added by ALTER TABLE … ADD. */
+  addedLater?: boolean;
+}
+
+export interface DdlIndex {
+  /** Table the index belongs to: [schema?, name]. */
+  table: QName;
+  clustered?: boolean;
+  unique: boolean;
+  primaryKey: boolean;
+  columns: string[];
+  compression?: Compression;
+  columnstore: boolean;
+  line: number;
+}
+
+export interface QName {
+  schema?: string;
+  name: string;
+  line: number;
+}
+
+export interface DdlTable {
+  qname: QName;
+  columns: DdlColumn[];
+  compression?: Compression;
+}
+
+export interface DdlAlias {
+  qname: QName;
+  base: TypeRef;
+  nullable?: boolean;
+}
+
+export interface DdlScript {
+  tables: DdlTable[];
+  /** Indexes and key constraints in script order (inline constraints included). */
+  indexes: DdlIndex[];
+  aliases: DdlAlias[];
+  /** ALTER TABLE … ADD column: applied in script order after the CREATE TABLE. */
+  addedColumns: { table: QName; column: DdlColumn }[];
+}
+
+const TABLE_ELEMENT_KEYWORDS = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK', 'INDEX', 'PERIOD', 'CONNECTION', 'DEFAULT']);
+
+export function parseDdl(sql: string): DdlScript {
+  return new Parser(tokenize(sql)).script();
+}
+
+class Parser {
+  private pos = 0;
+  private readonly out: DdlScript = { tables: [], indexes: [], aliases: [], addedColumns: [] };
+
+  constructor(private readonly toks: Token[]) {}
+
+  // ---- token helpers -------------------------------------------------------------------
+  peek(k = 0): Token {
+    return this.toks[Math.min(this.pos + k, this.toks.length - 1)]!;
+  }
+  private next(): Token {
+    const t = this.peek();
+    if (t.kind !== 'eof') this.pos++;
+    return t;
+  }
+  private isWord(w: string, k = 0): boolean {
+    const t = this.peek(k);
+    return t.kind === 'ident' && t.upper === w;
+  }
+  private acceptWord(w: string): boolean {
+    if (this.isWord(w)) { this.pos++; return true; }
+    return false;
+  }
+  private expectWord(w: string, context: string): void {
+    if (!this.acceptWord(w)) this.fail(`expected ${w} ${context}`);
+  }
+  private isPunct(p: string, k = 0): boolean {
+    const t = this.peek(k);
+    return t.kind === 'punct' && t.text === p;
+  }
+  private acceptPunct(p: string): boolean {
+    if (this.isPunct(p)) { this.pos++; return true; }
+    return false;
+  }
+  private expectPunct(p: string, context: string): void {
+    if (!this.acceptPunct(p)) this.fail(`expected '${p}' ${context}`);
+  }
+  private fail(message: string, t: Token = this.peek()): never {
+    const found = t.kind === 'eof' ? 'end of script' : t.kind === 'go' ? 'GO' : `'${t.text}'`;
+    throw parseError(`${message}, found ${found}`, t.line, t.col);
+  }
+  private atStatementEnd(): boolean {
+    const t = this.peek();
+    return t.kind === 'eof' || t.kind === 'go' || (t.kind === 'punct' && t.text === ';');
+  }
+
+  private identifier(context: string): string {
+    const t = this.peek();
+    if (t.kind === 'ident' || t.kind === 'quoted') { this.pos++; return t.text; }
+    return this.fail(`expected an identifier ${context}`);
+  }
+
+  /** `[server.][db.][schema.]name`; keeps only schema and name. */
+  private qualifiedName(context: string): QName {
+    const line = this.peek().line;
+    const parts = [this.identifier(context)];
+    while (this.isPunct('.')) {
+      this.pos++;
+      // `db..table` leaves the schema empty.
+      if (this.isPunct('.')) { parts.push(''); continue; }
+      parts.push(this.identifier(context));
+    }
+    const name = parts[parts.length - 1]!;
+    const schema = parts.length >= 2 ? parts[parts.length - 2] || undefined : undefined;
+    return { schema, name, line };
+  }
+
+  /** Skips a parenthesised group starting at '(' (nested parens, strings and comments already tokenised). */
+  private skipBalanced(): Token[] {
+    const start = this.pos;
+    this.expectPunct('(', '');
+    let depth = 1;
+    while (depth > 0) {
+      const t = this.next();
+      if (t.kind === 'eof') this.fail("unbalanced '(': missing ')'", t);
+      if (t.kind === 'go') this.fail("unbalanced '(' before GO", t);
+      if (t.kind === 'punct' && t.text === '(') depth++;
+      if (t.kind === 'punct' && t.text === ')') depth--;
+    }
+    return this.toks.slice(start, this.pos);
+  }
+
+  /** Skips an unrecognised statement: to ';', GO, or the next top-level CREATE/ALTER. */
+  private skipStatement(): void {
+    let depth = 0;
+    let first = true;
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'eof' || t.kind === 'go') return;
+      if (depth === 0 && t.kind === 'punct' && t.text === ';') { this.pos++; return; }
+      if (!first && depth === 0 && t.kind === 'ident' && (t.upper === 'CREATE' || t.upper === 'ALTER')) return;
+      if (t.kind === 'punct' && t.text === '(') depth++;
+      if (t.kind === 'punct' && t.text === ')') depth = Math.max(0, depth - 1);
+      this.pos++;
+      first = false;
+    }
+  }
+
+  /** Skips to the end of the batch (GO) — for procedure/function/view/trigger bodies. */
+  private skipBatch(): void {
+    while (this.peek().kind !== 'eof' && this.peek().kind !== 'go') this.pos++;
+  }
+
+  // ---- script ------------------------------------------------------------------------
+  script(): DdlScript {
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'eof') return this.out;
+      if (t.kind === 'go' || (t.kind === 'punct' && t.text === ';')) { this.pos++; continue; }
+      if (this.isWord('CREATE')) this.create();
+      else if (this.isWord('ALTER') && this.isWord('TABLE', 1)) this.alterTable();
+      else this.skipStatement();
+    }
+  }
+
+  private create(): void {
+    this.expectWord('CREATE', '');
+    if (this.acceptWord('TABLE')) return this.createTable();
+    if (this.isWord('TYPE')) { this.pos++; return this.createType(); }
+    // CREATE [UNIQUE] [CLUSTERED|NONCLUSTERED] [COLUMNSTORE] INDEX
+    const save = this.pos;
+    let unique = false;
+    let clustered: boolean | undefined;
+    let columnstore = false;
+    for (;;) {
+      if (this.acceptWord('UNIQUE')) unique = true;
+      else if (this.acceptWord('CLUSTERED')) clustered = true;
+      else if (this.acceptWord('NONCLUSTERED')) clustered = false;
+      else if (this.acceptWord('COLUMNSTORE')) columnstore = true;
+      else break;
+    }
+    if (this.acceptWord('INDEX')) return this.createIndex(unique, clustered ?? false, columnstore);
+    this.pos = save;
+    if (this.acceptWord('SCHEMA')) {
+      // CREATE SCHEMA name [AUTHORIZATION owner]: the statements that may follow are parsed on their own.
+      this.identifier('after CREATE SCHEMA');
+      if (this.acceptWord('AUTHORIZATION')) this.identifier('after AUTHORIZATION');
+      return;
+    }
+    const bodyKinds = ['PROCEDURE', 'PROC', 'FUNCTION', 'VIEW', 'TRIGGER'];
+    if (bodyKinds.some((k) => this.isWord(k)) || (this.isWord('OR') && this.isWord('ALTER', 1))) return this.skipBatch();
+    this.skipStatement();
+  }
+
+  // ---- CREATE TYPE ---------------------------------------------------------------------
+  private createType(): void {
+    const qname = this.qualifiedName('after CREATE TYPE');
+    if (!this.acceptWord('FROM')) { this.skipStatement(); return; } // table types, CLR types: no layout
+    const base = this.typeRef(`alias type ${qname.name}`);
+    let nullable: boolean | undefined;
+    if (this.acceptWord('NOT')) { this.expectWord('NULL', 'after NOT'); nullable = false; }
+    else if (this.acceptWord('NULL')) nullable = true;
+    this.out.aliases.push({ qname, base, nullable });
+  }
+
+  // ---- CREATE TABLE ----------------------------------------------------------------------
+  private createTable(): void {
+    const qname = this.qualifiedName('after CREATE TABLE');
+    if (this.acceptWord('AS')) { this.skipStatement(); return; } // CREATE TABLE … AS FILETABLE / AS NODE
+    const table: DdlTable = { qname, columns: [] };
+    this.expectPunct('(', `after CREATE TABLE ${qname.name}`);
+    for (;;) {
+      this.tableElement(table, false);
+      if (this.acceptPunct(',')) {
+        if (this.isPunct(')')) break; // trailing comma: SQL Server rejects it, but be lenient
+        continue;
+      }
+      break;
+    }
+    this.expectPunct(')', `to close CREATE TABLE ${qname.name}`);
+    this.tableOptions(table);
+    this.out.tables.push(table);
+  }
+
+  private tableOptions(table: DdlTable): void {
+    for (;;) {
+      if (this.acceptWord('ON') || this.acceptWord('TEXTIMAGE_ON') || this.acceptWord('FILESTREAM_ON')) {
+        this.storageTarget();
+      } else if (this.isWord('WITH') && this.isPunct('(', 1)) {
+        this.pos++;
+        const c = this.withOptions();
+        if (c) table.compression = c;
+      } else if (this.acceptWord('LOCK')) {
+        // Azure SQL Edge / Synapse variants are not expected; stop here.
+        return;
+      } else return;
+    }
+  }
+
+  /** `[PRIMARY]`, `"default"`, `ps_scheme(col)`. */
+  private storageTarget(): void {
+    if (this.peek().kind === 'string') { this.pos++; return; }
+    this.identifier('after ON');
+    if (this.isPunct('(')) this.skipBalanced();
+  }
+
+  /** `( name = value [ON PARTITIONS (…)], … )` → DATA_COMPRESSION if present. */
+  private withOptions(): Compression | undefined {
+    const toks = this.skipBalanced();
+    let compression: Compression | undefined;
+    for (let i = 0; i < toks.length - 2; i++) {
+      const t = toks[i]!;
+      if (t.kind === 'ident' && t.upper === 'DATA_COMPRESSION' && toks[i + 1]!.text === '=') {
+        const v = toks[i + 2]!.text.toUpperCase();
+        if (v === 'NONE' || v === 'ROW' || v === 'PAGE') compression = v;
+        else if (v === 'COLUMNSTORE' || v === 'COLUMNSTORE_ARCHIVE') compression = 'COLUMNSTORE';
+        else throw parseError(`unknown DATA_COMPRESSION '${toks[i + 2]!.text}'`, toks[i + 2]!.line, toks[i + 2]!.col);
+      }
+    }
+    return compression;
+  }
+
+  private tableElement(table: DdlTable, inAlter: boolean): void {
+    const t = this.peek();
+    if (t.kind === 'ident' && TABLE_ELEMENT_KEYWORDS.has(t.upper) && !(t.upper === 'DEFAULT' && !inAlter)) {
+      this.tableConstraint(table.qname, inAlter);
+      return;
+    }
+    const col = this.columnDefinition(table.qname);
+    table.columns.push(col);
+  }
+
+  private columnDefinition(tableName: QName): DdlColumn {
+    const line = this.peek().line;
+    const name = this.identifier('for a column name');
+    const col: DdlColumn = {
+      name, line, identity: false, sparse: false, rowGuidCol: false, computed: false, persisted: false, isColumnSet: false,
+    };
+    if (this.acceptWord('AS')) {
+      col.computed = true;
+      col.type = this.computedExpression();
+    } else {
+      col.type = this.typeRef(`column ${name}`);
+    }
+    this.columnOptions(col, tableName);
+    return col;
+  }
+
+  /** A computed column's expression; its type is known only when it is an outer CAST/CONVERT. */
+  private computedExpression(): TypeRef | undefined {
+    const start = this.pos;
+    let depth = 0;
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'eof' || t.kind === 'go') break;
+      if (depth === 0 && t.kind === 'punct' && (t.text === ',' || t.text === ')')) break;
+      if (depth === 0 && t.kind === 'ident' && ['PERSISTED', 'CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'REFERENCES', 'FOREIGN', 'NOT', 'NULL'].includes(t.upper)) break;
+      if (t.kind === 'punct' && t.text === '(') depth++;
+      if (t.kind === 'punct' && t.text === ')') depth--;
+      this.pos++;
+    }
+    return castType(this.toks.slice(start, this.pos));
+  }
+
+  typeRef(context: string): TypeRef {
+    const first = this.qualifiedName(`for the type of ${context}`);
+    let name = first.name;
+    const up = name.toUpperCase();
+    // Multi-word ISO synonyms (Microsoft Learn, "Data type synonyms").
+    if (!first.schema) {
+      if (up === 'DOUBLE' && this.acceptWord('PRECISION')) name = 'double precision';
+      else if (up === 'NATIONAL') {
+        const w = this.identifier(`after NATIONAL in ${context}`).toLowerCase();
+        name = `national ${w}`;
+        if (this.acceptWord('VARYING')) name += ' varying';
+      } else if ((up === 'CHAR' || up === 'CHARACTER' || up === 'BINARY') && this.acceptWord('VARYING')) name = `${name.toLowerCase()} varying`;
+    }
+    const args: (number | 'max')[] = [];
+    if (this.isPunct('(')) {
+      const save = this.pos;
+      this.pos++;
+      let ok = true;
+      for (;;) {
+        const t = this.peek();
+        if (t.kind === 'number' && /^\d+$/.test(t.text)) { args.push(Number(t.text)); this.pos++; }
+        else if (t.kind === 'ident' && t.upper === 'MAX') { args.push('max'); this.pos++; }
+        else { ok = false; break; }
+        if (this.acceptPunct(',')) continue;
+        if (this.acceptPunct(')')) break;
+        ok = false;
+        break;
+      }
+      if (!ok) {
+        // e.g. xml(CONTENT dbo.schema_collection): no length arguments.
+        this.pos = save;
+        this.skipBalanced();
+        args.length = 0;
+      }
+    }
+    return { name, schema: first.schema, args };
+  }
+
+  private columnOptions(col: DdlColumn, tableName: QName): void {
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'eof' || t.kind === 'go') return;
+      if (t.kind === 'punct' && (t.text === ',' || t.text === ')')) return;
+      if (this.acceptWord('NULL')) { col.nullable = true; continue; }
+      if (this.isWord('NOT') && this.isWord('NULL', 1)) { this.pos += 2; col.nullable = false; continue; }
+      if (this.isWord('NOT') && this.isWord('FOR', 1)) { this.pos += 2; this.expectWord('REPLICATION', 'after NOT FOR'); continue; }
+      if (this.acceptWord('COLLATE')) { col.collation = this.identifier('after COLLATE'); continue; }
+      if (this.acceptWord('IDENTITY')) {
+        col.identity = true;
+        if (this.isPunct('(')) this.skipBalanced();
+        continue;
+      }
+      if (this.acceptWord('SPARSE')) { col.sparse = true; continue; }
+      if (this.acceptWord('ROWGUIDCOL')) { col.rowGuidCol = true; continue; }
+      if (this.acceptWord('FILESTREAM') || this.acceptWord('HIDDEN')) continue;
+      if (this.acceptWord('PERSISTED')) { col.persisted = true; continue; }
+      if (this.acceptWord('COLUMN_SET')) {
+        this.expectWord('FOR', 'after COLUMN_SET');
+        this.expectWord('ALL_SPARSE_COLUMNS', 'after COLUMN_SET FOR');
+        col.isColumnSet = true;
+        continue;
+      }
+      if (this.acceptWord('MASKED') || this.acceptWord('ENCRYPTED')) {
+        this.expectWord('WITH', 'after MASKED/ENCRYPTED');
+        this.skipBalanced();
+        continue;
+      }
+      if (this.acceptWord('GENERATED')) {
+        this.expectWord('ALWAYS', 'after GENERATED');
+        this.expectWord('AS', 'after GENERATED ALWAYS');
+        this.identifier('after GENERATED ALWAYS AS'); // ROW / TRANSACTION_ID / SEQUENCE_NUMBER
+        if (!this.acceptWord('START')) this.expectWord('END', 'in GENERATED ALWAYS AS …');
+        continue;
+      }
+      if (this.acceptWord('CONSTRAINT')) { this.identifier('after CONSTRAINT'); continue; }
+      if (this.acceptWord('DEFAULT')) {
+        col.defaultExpr = this.defaultExpression();
+        if (this.isWord('WITH') && this.isWord('VALUES', 1)) this.pos += 2;
+        continue;
+      }
+      if (this.isWord('PRIMARY') || this.isWord('UNIQUE')) {
+        const line = this.peek().line;
+        const primaryKey = this.acceptWord('PRIMARY');
+        if (primaryKey) this.expectWord('KEY', 'after PRIMARY');
+        else this.expectWord('UNIQUE', '');
+        const clustered = this.clusterOption();
+        this.indexOptions();
+        this.out.indexes.push({ table: tableName, clustered, unique: true, primaryKey, columns: [col.name], columnstore: false, line, compression: this.lastCompression });
+        if (primaryKey) col.nullable = false;
+        continue;
+      }
+      if (this.acceptWord('FOREIGN')) { this.expectWord('KEY', 'after FOREIGN'); continue; }
+      if (this.isWord('REFERENCES')) { this.references(); continue; }
+      if (this.acceptWord('CHECK')) {
+        if (this.isWord('NOT')) { this.pos++; this.expectWord('FOR', 'after NOT'); this.expectWord('REPLICATION', 'after NOT FOR'); }
+        this.skipBalanced();
+        continue;
+      }
+      if (this.acceptWord('INDEX')) {
+        const line = this.peek().line;
+        this.identifier('after INDEX');
+        let unique = false;
+        if (this.acceptWord('UNIQUE')) unique = true;
+        const clustered = this.clusterOption() ?? false;
+        this.indexOptions();
+        this.out.indexes.push({ table: tableName, clustered, unique, primaryKey: false, columns: [col.name], columnstore: false, line, compression: this.lastCompression });
+        continue;
+      }
+      this.fail(`unexpected token in the definition of column ${col.name}`);
+    }
+  }
+
+  private lastCompression: Compression | undefined;
+
+  private clusterOption(): boolean | undefined {
+    if (this.acceptWord('CLUSTERED')) return true;
+    if (this.acceptWord('NONCLUSTERED')) { this.acceptWord('HASH'); return false; }
+    return undefined;
+  }
+
+  /** After a key/index column list: WITH (…), WITH FILLFACTOR = n, ON filegroup, … Records DATA_COMPRESSION. */
+  private indexOptions(): void {
+    this.lastCompression = undefined;
+    for (;;) {
+      if (this.isWord('WITH') && this.isPunct('(', 1)) {
+        this.pos++;
+        const c = this.withOptions();
+        if (c) this.lastCompression = c;
+      } else if (this.isWord('WITH') && this.isWord('FILLFACTOR', 1)) {
+        this.pos += 2;
+        this.expectPunct('=', 'after FILLFACTOR');
+        this.next();
+      } else if (this.isWord('ON') && !this.isWord('DELETE', 1) && !this.isWord('UPDATE', 1)) {
+        this.pos++;
+        this.storageTarget();
+      } else if (this.acceptWord('FILESTREAM_ON')) {
+        this.storageTarget();
+      } else return;
+    }
+  }
+
+  private references(): void {
+    this.expectWord('REFERENCES', '');
+    this.qualifiedName('after REFERENCES');
+    if (this.isPunct('(')) this.skipBalanced();
+    for (;;) {
+      if (this.isWord('ON') && (this.isWord('DELETE', 1) || this.isWord('UPDATE', 1))) {
+        this.pos += 2;
+        if (this.acceptWord('NO')) this.expectWord('ACTION', 'after NO');
+        else if (this.acceptWord('CASCADE')) { /* ok */ }
+        else if (this.acceptWord('SET')) { if (!this.acceptWord('NULL')) this.expectWord('DEFAULT', 'after SET'); }
+        else this.fail('expected NO ACTION, CASCADE, SET NULL or SET DEFAULT');
+        continue;
+      }
+      if (this.isWord('NOT') && this.isWord('FOR', 1)) { this.pos += 2; this.expectWord('REPLICATION', 'after NOT FOR'); continue; }
+      return;
+    }
+  }
+
+  /** DEFAULT (expr) | DEFAULT literal | DEFAULT -1 | DEFAULT fn() | DEFAULT NEXT VALUE FOR seq. */
+  private defaultExpression(): Token[] {
+    const start = this.pos;
+    if (this.isPunct('(')) { this.skipBalanced(); return this.toks.slice(start, this.pos); }
+    if (this.isWord('NEXT') && this.isWord('VALUE', 1)) {
+      this.pos += 2;
+      this.expectWord('FOR', 'after NEXT VALUE');
+      this.qualifiedName('after NEXT VALUE FOR');
+      return this.toks.slice(start, this.pos);
+    }
+    if (this.isPunct('-') || this.isPunct('+')) this.pos++;
+    const t = this.next();
+    if (t.kind === 'ident' || t.kind === 'quoted') {
+      while (this.isPunct('.')) { this.pos++; this.identifier('in DEFAULT'); }
+      if (this.isPunct('(')) this.skipBalanced();
+    } else if (t.kind !== 'number' && t.kind !== 'string' && t.kind !== 'binary') {
+      this.fail('expected a DEFAULT value', t);
+    }
+    return this.toks.slice(start, this.pos);
+  }
+
+  /** `(col [ASC|DESC], …)` → column names. */
+  private keyColumnList(context: string): string[] {
+    this.expectPunct('(', context);
+    const cols: string[] = [];
+    for (;;) {
+      cols.push(this.identifier(`in the column list ${context}`));
+      if (!this.acceptWord('ASC')) this.acceptWord('DESC');
+      if (this.acceptPunct(',')) continue;
+      this.expectPunct(')', `to close the column list ${context}`);
+      return cols;
+    }
+  }
+
+  private tableConstraint(tableName: QName, inAlter: boolean): void {
+    if (this.acceptWord('CONSTRAINT')) this.identifier('after CONSTRAINT');
+    const line = this.peek().line;
+    if (this.isWord('PRIMARY') || this.isWord('UNIQUE')) {
+      const primaryKey = this.acceptWord('PRIMARY');
+      if (primaryKey) this.expectWord('KEY', 'after PRIMARY');
+      else this.expectWord('UNIQUE', '');
+      const clustered = this.clusterOption();
+      const columns = this.keyColumnList(primaryKey ? 'of PRIMARY KEY' : 'of UNIQUE');
+      this.indexOptions();
+      this.out.indexes.push({ table: tableName, clustered, unique: true, primaryKey, columns, columnstore: false, line, compression: this.lastCompression });
+      return;
+    }
+    if (this.acceptWord('FOREIGN')) {
+      this.expectWord('KEY', 'after FOREIGN');
+      this.skipBalanced();
+      this.references();
+      return;
+    }
+    if (this.acceptWord('CHECK')) {
+      if (this.isWord('NOT')) { this.pos++; this.expectWord('FOR', 'after NOT'); this.expectWord('REPLICATION', 'after NOT FOR'); }
+      this.skipBalanced();
+      return;
+    }
+    if (this.acceptWord('DEFAULT')) {
+      if (!inAlter) this.fail('DEFAULT … FOR is only valid in ALTER TABLE');
+      this.defaultExpression();
+      this.expectWord('FOR', 'after DEFAULT value');
+      this.identifier('after DEFAULT … FOR');
+      if (this.isWord('WITH') && this.isWord('VALUES', 1)) this.pos += 2;
+      return;
+    }
+    if (this.acceptWord('INDEX')) {
+      this.identifier('after INDEX');
+      let unique = false;
+      if (this.acceptWord('UNIQUE')) unique = true;
+      const clustered = this.clusterOption() ?? false;
+      const columnstore = this.acceptWord('COLUMNSTORE');
+      const columns = this.isPunct('(') ? this.keyColumnList('of INDEX') : [];
+      if (this.acceptWord('INCLUDE')) this.skipBalanced();
+      if (this.acceptWord('WHERE')) this.skipFilter();
+      this.indexOptions();
+      this.out.indexes.push({ table: tableName, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression });
+      return;
+    }
+    if (this.acceptWord('PERIOD')) {
+      this.expectWord('FOR', 'after PERIOD');
+      this.identifier('after PERIOD FOR');
+      this.skipBalanced();
+      return;
+    }
+    if (this.acceptWord('CONNECTION')) { this.skipBalanced(); return; }
+    this.fail('expected PRIMARY KEY, UNIQUE, FOREIGN KEY, CHECK, DEFAULT or INDEX');
+  }
+
+  private skipFilter(): void {
+    let depth = 0;
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'eof' || t.kind === 'go') return;
+      if (depth === 0 && t.kind === 'punct' && (t.text === ';' || t.text === ',' || t.text === ')')) return;
+      if (depth === 0 && t.kind === 'ident' && (t.upper === 'WITH' || t.upper === 'ON' || t.upper === 'CREATE' || t.upper === 'ALTER')) return;
+      if (t.kind === 'punct' && t.text === '(') depth++;
+      if (t.kind === 'punct' && t.text === ')') depth--;
+      this.pos++;
+    }
+  }
+
+  // ---- CREATE INDEX ----------------------------------------------------------------------
+  private createIndex(unique: boolean, clustered: boolean, columnstore: boolean): void {
+    const line = this.peek().line;
+    this.identifier('after INDEX');
+    this.expectWord('ON', 'after the index name');
+    const table = this.qualifiedName('after ON');
+    const columns = this.isPunct('(') ? this.keyColumnList(`of index on ${table.name}`) : [];
+    if (this.acceptWord('INCLUDE')) this.skipBalanced();
+    if (this.acceptWord('WHERE')) this.skipFilter();
+    this.indexOptions();
+    this.out.indexes.push({ table, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression });
+    if (!this.atStatementEnd() && !this.isWord('CREATE') && !this.isWord('ALTER')) this.skipStatement();
+  }
+
+  // ---- ALTER TABLE -------------------------------------------------------------------------
+  private alterTable(): void {
+    this.expectWord('ALTER', '');
+    this.expectWord('TABLE', '');
+    const qname = this.qualifiedName('after ALTER TABLE');
+    if (this.isWord('WITH') && (this.isWord('CHECK', 1) || this.isWord('NOCHECK', 1))) this.pos += 2;
+    if (!this.acceptWord('ADD')) { this.skipStatement(); return; }
+    const scratch: DdlTable = { qname, columns: [] };
+    for (;;) {
+      this.tableElement(scratch, true);
+      if (!this.acceptPunct(',')) break;
+    }
+    for (const column of scratch.columns) {
+      column.addedLater = true;
+      this.out.addedColumns.push({ table: qname, column });
+    }
+  }
+}
+
+/** `CAST(expr AS type)` / `CONVERT(type, expr …)` / `TRY_CAST` / `TRY_CONVERT` as the whole expression → its type. */
+export function castType(expr: Token[]): TypeRef | undefined {
+  let toks = expr;
+  // Strip redundant outer parentheses.
+  while (toks.length >= 2 && toks[0]!.text === '(' && toks[toks.length - 1]!.text === ')' && closes(toks, 0) === toks.length - 1) {
+    toks = toks.slice(1, -1);
+  }
+  if (toks.length < 4 || toks[0]!.kind !== 'ident' || toks[1]!.text !== '(' || closes(toks, 1) !== toks.length - 1) return undefined;
+  const fn = toks[0]!.upper;
+  const inner = toks.slice(2, -1);
+  let typeToks: Token[];
+  if (fn === 'CAST' || fn === 'TRY_CAST') {
+    // the last top-level AS separates expr from type
+    let depth = 0;
+    let asAt = -1;
+    inner.forEach((t, i) => {
+      if (t.text === '(') depth++;
+      else if (t.text === ')') depth--;
+      else if (depth === 0 && t.kind === 'ident' && t.upper === 'AS') asAt = i;
+    });
+    if (asAt < 0) return undefined;
+    typeToks = inner.slice(asAt + 1);
+  } else if (fn === 'CONVERT' || fn === 'TRY_CONVERT') {
+    let depth = 0;
+    let comma = -1;
+    for (let i = 0; i < inner.length; i++) {
+      const t = inner[i]!;
+      if (t.text === '(') depth++;
+      else if (t.text === ')') depth--;
+      else if (depth === 0 && t.text === ',') { comma = i; break; }
+    }
+    if (comma < 0) return undefined;
+    typeToks = inner.slice(0, comma);
+  } else return undefined;
+  try {
+    const p = new Parser([...typeToks, { kind: 'eof', text: '', upper: '', line: 0, col: 0 }]);
+    return p.typeRef('computed column');
+  } catch {
+    return undefined;
+  }
+}
+
+function closes(toks: Token[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < toks.length; i++) {
+    if (toks[i]!.text === '(' && toks[i]!.kind === 'punct') depth++;
+    if (toks[i]!.text === ')' && toks[i]!.kind === 'punct') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
+/** Parses a type written as text (`--type-alias Flag=decimal(9,2)`). */
+export function parseTypeText(text: string): TypeRef {
+  const toks = tokenize(text);
+  const p = new Parser(toks);
+  const ref = p.typeRef(`type '${text}'`);
+  const rest = p.peek();
+  if (rest.kind !== 'eof') throw new SchemaError('SCHEMA_DDL_PARSE', `unexpected '${rest.text}' after the type in '${text}'`);
+  return ref;
+}

@@ -1,0 +1,106 @@
+import { SchemaError } from '../../errors.js';
+import type { SqlValue } from '../values.js';
+import type { ColumnLayout } from './table-layout.js';
+
+/**
+ * A column default written as text (catalog `default_value`, or a literal DEFAULT in DDL) →
+ * the value in rowback's output form for the column's type (README "Types and their output form").
+ * Used for rows written before the column was added, which hold no bytes for it.
+ * Text that does not fit the type is a SchemaError SCHEMA_BAD_DEFAULT, never a guessed value.
+ */
+export function defaultValueFromText(raw: string | null | undefined, col: Pick<ColumnLayout, 'name' | 'type' | 'scale'>): SqlValue {
+  if (raw === null || raw === undefined) return null;
+  let text = raw.trim();
+  // sys.default_constraints style `((0))` / `(N'x')`.
+  while (text.startsWith('(') && text.endsWith(')')) text = text.slice(1, -1).trim();
+  if (/^N?'.*'$/s.test(text)) text = text.replace(/^N?'/, '').slice(0, -1).replace(/''/g, "'");
+  if (text.toUpperCase() === 'NULL') return null;
+  const bad = (): never => {
+    throw new SchemaError('SCHEMA_BAD_DEFAULT', `default '${raw}' is not a valid ${col.type} value`, { column: col.name });
+  };
+  switch (col.type) {
+    case 'tinyint': case 'smallint': case 'int': {
+      if (!/^[+-]?\d+$/.test(text)) bad();
+      return Number(text);
+    }
+    case 'bigint':
+      if (!/^[+-]?\d+$/.test(text)) bad();
+      return BigInt(text).toString();
+    case 'bit': {
+      const u = text.toUpperCase();
+      if (u === '1' || u === 'TRUE') return true;
+      if (u === '0' || u === 'FALSE') return false;
+      if (/^[+-]?\d+(\.\d+)?$/.test(u)) return Number(u) !== 0; // any non-zero number converts to 1
+      return bad();
+    }
+    case 'real': case 'float': {
+      const n = Number(text);
+      if (text === '' || !Number.isFinite(n)) bad();
+      return n;
+    }
+    case 'decimal': case 'numeric': case 'money': case 'smallmoney':
+      return fixedScale(text.replace(/^\$/, '').replace(/,/g, ''), col.type === 'money' || col.type === 'smallmoney' ? 4 : col.scale) ?? bad();
+    case 'date': {
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+      return m ? text : bad();
+    }
+    case 'time': {
+      const m = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/.exec(text);
+      if (!m) return bad();
+      try {
+        return `${m[1]}:${m[2]}:${m[3]}${fraction(m[4], col.scale)}`;
+      } catch {
+        return bad();
+      }
+    }
+    case 'datetime': case 'smalldatetime': case 'datetime2': case 'datetimeoffset': {
+      const m = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?(?:\.(\d{1,7}))?)?\s*([+-]\d{2}:\d{2})?$/.exec(text);
+      if (!m) return bad();
+      const digits = col.type === 'datetime' ? 3 : col.type === 'smalldatetime' ? 0 : col.scale;
+      if (col.type === 'smalldatetime' && (m[4] ?? '00') !== '00') return bad();
+      let frac: string;
+      try {
+        frac = fraction(col.type === 'smalldatetime' ? undefined : m[5], digits);
+      } catch {
+        return bad();
+      }
+      const base = `${m[1]}T${m[2] ?? '00'}:${m[3] ?? '00'}:${m[4] ?? '00'}${frac}`;
+      return col.type === 'datetimeoffset' ? `${base}${m[6] ?? '+00:00'}` : base;
+    }
+    case 'uniqueidentifier':
+      if (!/^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i.test(text)) bad();
+      return text.replace(/[{}]/g, '').toUpperCase();
+    case 'binary': case 'varbinary': case 'image': case 'timestamp':
+      if (!/^0x[0-9a-f]*$/i.test(text)) bad();
+      return `0x${text.slice(2).toUpperCase()}`;
+    default:
+      return text;
+  }
+}
+
+/**
+ * `n` fraction digits. Extra digits are rounded half up: a datetime default arrives as datetime2(7)
+ * text (…59.9966667 for the 1/300-s tick SQL Server shows as .997). A carry into the seconds
+ * cannot come from a valid datetime tick and is refused by the caller's pattern.
+ */
+function fraction(digits: string | undefined, n: number): string {
+  const d = (digits ?? '').padEnd(n, '0');
+  if (d.length <= n) return n > 0 ? `.${d}` : '';
+  const kept = d.slice(0, n);
+  const roundUp = d.charCodeAt(n) >= 53; // '5'
+  if (!roundUp) return n > 0 ? `.${kept}` : '';
+  if (n === 0 || /^9+$/.test(kept)) throw new RangeError('fraction rounds into the seconds');
+  const up = (BigInt(kept) + 1n).toString().padStart(n, '0');
+  return `.${up}`;
+}
+
+/** Exact decimal text with exactly `scale` fraction digits (no float round trip); null when not a number. */
+function fixedScale(text: string, scale: number): string | null {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return null;
+  const frac = (m[3] ?? '').replace(/0+$/, '');
+  if (frac.length > scale) return null;
+  const intPart = (m[2] || '0').replace(/^0+(?=\d)/, '');
+  const sign = m[1] === '-' && (/[1-9]/.test(intPart) || /[1-9]/.test(frac)) ? '-' : '';
+  return scale > 0 ? `${sign}${intPart}.${frac.padEnd(scale, '0')}` : `${sign}${intPart}`;
+}
