@@ -1,0 +1,163 @@
+/**
+ * Splits a run of log bytes (a VLF's block area in an .ldf, or the MQTL stream of a backup)
+ * into log blocks, whatever the chunk boundaries: push chunks, call next() until it returns
+ * NEED_MORE, push more, call end() at the end of the run. Bounded memory: it holds at most one
+ * block (≤ 60 KB) plus the current chunk.
+ *
+ * Bytes that are not a valid block are skipped in 512-byte steps (a block always starts on a
+ * sector): never-written sectors (all 0x00 or all 0xC0) silently, anything else reported once per run
+ * as a `bad` event with its offset and reason. A block whose sectors disagree on parity (torn or
+ * half-overwritten) is reported and skipped the same way.
+ */
+import { SECTOR } from './constants.js';
+import { blockHeaderProblem, blockParity, fixupBlock, parseBlockHeader, type BlockHeader } from './structures.js';
+
+export const NEED_MORE = Symbol('need-more');
+
+export interface BlockEvent {
+  kind: 'block';
+  /** Absolute offset of the block (file offset, or stream offset for a backup). */
+  offset: number;
+  header: BlockHeader;
+  parity: number;
+  /** The fixed-up block (a copy; safe to keep). */
+  bytes: Uint8Array;
+}
+
+export interface BadEvent {
+  kind: 'bad';
+  offset: number;
+  length: number;
+  reason: string;
+}
+
+export type ScanEvent = BlockEvent | BadEvent;
+
+export class BlockScanner {
+  private buf = new Uint8Array(0);
+  private start = 0;
+  private len = 0;
+  /** Absolute offset of buf[start]. */
+  private pos: number;
+  private ended = false;
+  private bad: BadEvent | null = null;
+  /** Bytes skipped as never-written sectors (all 0x00 or all 0xC0). */
+  unwrittenBytes = 0;
+
+  constructor(startOffset = 0) {
+    this.pos = startOffset;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    const need = this.len + chunk.length;
+    if (this.start + need > this.buf.length) {
+      const next = need > this.buf.length ? new Uint8Array(Math.max(need, this.buf.length * 2)) : this.buf;
+      if (next !== this.buf) next.set(this.buf.subarray(this.start, this.start + this.len), 0);
+      else this.buf.copyWithin(0, this.start, this.start + this.len);
+      this.buf = next;
+      this.start = 0;
+    }
+    this.buf.set(chunk, this.start + this.len);
+    this.len += chunk.length;
+  }
+
+  end(): void {
+    this.ended = true;
+  }
+
+  /** The next block or bad run; NEED_MORE when more bytes are needed; null when the run is done. */
+  next(): ScanEvent | typeof NEED_MORE | null {
+    if (this.pending) {
+      const p = this.pending;
+      this.pending = null;
+      return p;
+    }
+    return this.scan();
+  }
+
+  private scan(): ScanEvent | typeof NEED_MORE | null {
+    for (;;) {
+      if (this.len < SECTOR) {
+        if (!this.ended) return NEED_MORE;
+        if (this.len > 0 && !isZero(this.buf, this.start, this.len)) this.markBad(this.len, `${this.len} trailing bytes, less than a sector`);
+        else this.unwrittenBytes += this.len;
+        this.consume(this.len);
+        return this.flushBad() ?? null;
+      }
+      const b = this.buf;
+      const at = this.start;
+      const problem = blockHeaderProblem(b, at);
+      if (problem !== null) {
+        if (isUnwritten(b, at, SECTOR)) {
+          const flushed = this.flushBad();
+          this.unwrittenBytes += SECTOR;
+          this.consume(SECTOR);
+          if (flushed) return flushed;
+        } else {
+          this.markBad(SECTOR, problem);
+          this.consume(SECTOR);
+        }
+        continue;
+      }
+      const h = parseBlockHeader(b, at);
+      if (this.len < h.size) {
+        if (!this.ended) return NEED_MORE;
+        this.markBad(SECTOR, `block of ${h.size} bytes truncated at ${this.len} bytes`);
+        this.consume(SECTOR);
+        continue;
+      }
+      const fixed = fixupBlock(b, at, h.size);
+      if (typeof fixed === 'string') {
+        this.markBad(SECTOR, fixed);
+        this.consume(SECTOR);
+        continue;
+      }
+      const flushed = this.flushBad();
+      const ev: BlockEvent = { kind: 'block', offset: this.pos, header: parseBlockHeader(fixed, 0), parity: blockParity(b, at), bytes: fixed };
+      this.consume(h.size);
+      if (flushed) {
+        this.pending = ev;
+        return flushed;
+      }
+      return ev;
+    }
+  }
+
+  /** A block held back while the bad run before it is reported. */
+  private pending: BlockEvent | null = null;
+
+  private consume(n: number): void {
+    this.start += n;
+    this.len -= n;
+    this.pos += n;
+    if (this.len === 0) this.start = 0;
+  }
+
+  private markBad(n: number, reason: string): void {
+    if (this.bad && this.bad.offset + this.bad.length === this.pos) this.bad.length += n;
+    else this.bad = { kind: 'bad', offset: this.pos, length: n, reason };
+  }
+
+  private flushBad(): BadEvent | null {
+    const b = this.bad;
+    this.bad = null;
+    return b;
+  }
+}
+
+/**
+ * A never-written sector: all 0x00, or all 0xC0 (the fill SQL Server writes when it initialises
+ * new log space; seen in School_Log.ldf's newest VLF beyond the end of the log).
+ */
+function isUnwritten(b: Uint8Array, at: number, n: number): boolean {
+  const f = b[at];
+  if (f !== 0x00 && f !== 0xc0) return false;
+  for (let i = at + 1; i < at + n; i++) if (b[i] !== f) return false;
+  return true;
+}
+
+function isZero(b: Uint8Array, at: number, n: number): boolean {
+  for (let i = at; i < at + n; i++) if (b[i] !== 0) return false;
+  return true;
+}

@@ -1,0 +1,236 @@
+/**
+ * Streaming log readers: the records of an .ldf (every VLF, active and inactive) and of any
+ * contiguous run of log blocks (the MQTL stream of a .trn/.bak). Bounded memory: the file is
+ * read in chunks (1 MB by default) through BlockScanner; nothing holds more than one chunk and
+ * one block. One bad block or record is reported through `onSkipped` and the scan goes on.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { FormatError } from '../../errors.js';
+import type { LogRecord, LogRecordSource } from '../log-record.js';
+import { formatLsn, type Lsn } from '../lsn.js';
+import type { SkippedItem } from '../../recover/source.js';
+import { BlockScanner, NEED_MORE, type BlockEvent } from './block-scanner.js';
+import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
+import { parseLogRecord, parseVlfHeader, recordSpans, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
+
+export const DEFAULT_CHUNK = 1 << 20;
+
+export interface LogScanOptions {
+  /** Called for every block or record passed over, with its reason and location. */
+  onSkipped?: (item: SkippedItem) => void;
+  /** Called after each chunk with the bytes read so far and the records yielded so far. */
+  onProgress?: (p: { bytes: number; records: number }) => void;
+  /** Yield records from stale blocks (reused VLFs), labelled `source.stale`; default true. */
+  includeStale?: boolean;
+  chunkSize?: number;
+  signal?: AbortSignal;
+}
+
+export interface LogScanStats {
+  bytes: number;
+  blocks: number;
+  records: number;
+  staleRecords: number;
+  skippedBlocks: number;
+  skippedRecords: number;
+  unwrittenBytes: number;
+  firstLsn: Lsn | null;
+  lastLsn: Lsn | null;
+}
+
+export function emptyLogScanStats(): LogScanStats {
+  return { bytes: 0, blocks: 0, records: 0, staleRecords: 0, skippedBlocks: 0, skippedRecords: 0, unwrittenBytes: 0, firstLsn: null, lastLsn: null };
+}
+
+export interface LogRange {
+  start: number;
+  end: number;
+  kind: LogRecordSource['kind'];
+  file: string;
+  /** When set, a block is stale if its first LSN's VLF sequence differs or its parity differs. */
+  vlf?: { seq: number; parity: number };
+}
+
+/**
+ * Records of the log blocks in [range.start, range.end) of an open file. Stats are updated in
+ * place (so a caller can read them after the iteration ends).
+ */
+export async function* readLogRange(
+  fh: FileHandle,
+  range: LogRange,
+  opts: LogScanOptions = {},
+  stats: LogScanStats = emptyLogScanStats(),
+): AsyncGenerator<LogRecord> {
+  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
+  const scanner = new BlockScanner(range.start);
+  const chunk = Buffer.allocUnsafe(chunkSize);
+  let at = range.start;
+  const includeStale = opts.includeStale ?? true;
+  for (;;) {
+    const ev = scanner.next();
+    if (ev === null) break;
+    if (ev === NEED_MORE) {
+      if (opts.signal?.aborted) return;
+      if (at >= range.end) {
+        scanner.end();
+        continue;
+      }
+      const n = Math.min(chunkSize, range.end - at);
+      const { bytesRead } = await fh.read(chunk, 0, n, at);
+      if (bytesRead <= 0) {
+        scanner.end();
+        continue;
+      }
+      scanner.push(chunk.subarray(0, bytesRead));
+      at += bytesRead;
+      stats.bytes += bytesRead;
+      opts.onProgress?.({ bytes: stats.bytes, records: stats.records });
+      continue;
+    }
+    if (ev.kind === 'bad') {
+      stats.skippedBlocks++;
+      opts.onSkipped?.({
+        code: 'FORMAT_BAD_LOG_BLOCK',
+        reason: `${ev.length} bytes skipped: ${ev.reason}`,
+        location: { file: range.file, offset: ev.offset },
+      });
+      continue;
+    }
+    stats.blocks++;
+    const stale = range.vlf !== undefined && (ev.header.firstLsn.vlf !== range.vlf.seq || ev.parity !== range.vlf.parity);
+    if (stale && !includeStale) continue;
+    yield* blockRecords(ev, range, stale, opts, stats);
+  }
+  stats.unwrittenBytes += scanner.unwrittenBytes;
+}
+
+/** The records of one fixed-up block. */
+export function* blockRecords(
+  ev: BlockEvent,
+  range: Pick<LogRange, 'kind' | 'file'>,
+  stale: boolean,
+  opts: Pick<LogScanOptions, 'onSkipped'> = {},
+  stats: LogScanStats = emptyLogScanStats(),
+): Generator<LogRecord> {
+  const h = ev.header;
+  const spans = recordSpans(ev.bytes, h);
+  for (let i = 0; i < spans.length; i++) {
+    const [s, e] = spans[i];
+    const lsn: Lsn = { vlf: h.firstLsn.vlf, block: h.firstLsn.block, slot: h.firstLsn.slot + i };
+    const source: LogRecordSource = { kind: range.kind, file: range.file, offset: ev.offset + s };
+    if (stale) source.stale = true;
+    const parsed = s < 0 || e > ev.bytes.length || s >= e ? `record slot ${i} points outside the block (${s}..${e})` : parseLogRecord(ev.bytes, s, e, lsn, source);
+    if (typeof parsed === 'string') {
+      stats.skippedRecords++;
+      opts.onSkipped?.({ code: 'FORMAT_BAD_LOG_RECORD', reason: parsed, location: { file: range.file, offset: ev.offset + Math.max(0, s), lsn: formatLsn(lsn) } });
+      continue;
+    }
+    if (parsed.extra.badElements) {
+      stats.skippedRecords++;
+      opts.onSkipped?.({
+        code: 'FORMAT_BAD_LOG_RECORD',
+        reason: `${parsed.record.Operation}: element lengths run past the record; kept without RowLog Contents`,
+        location: { file: range.file, offset: ev.offset + s, lsn: formatLsn(lsn) },
+      });
+    }
+    stats.records++;
+    if (stale) stats.staleRecords++;
+    if (!stale) {
+      if (!stats.firstLsn || cmp(lsn, stats.firstLsn) < 0) stats.firstLsn = lsn;
+      if (!stats.lastLsn || cmp(lsn, stats.lastLsn) > 0) stats.lastLsn = lsn;
+    }
+    yield parsed.record;
+  }
+}
+
+function cmp(a: Lsn, b: Lsn): number {
+  return a.vlf - b.vlf || a.block - b.block || a.slot - b.slot;
+}
+
+// ---------------------------------------------------------------------------------------------
+// .ldf files
+
+export interface VlfInfo extends VlfHeader {
+  index: number;
+  /** File offset of the VLF. */
+  offset: number;
+}
+
+export interface LdfLayout {
+  file: string;
+  size: number;
+  /** Log format version of the first VLF. */
+  version: number;
+  vlfs: VlfInfo[];
+  /** Problems found while walking the VLF headers. */
+  problems: SkippedItem[];
+}
+
+/** Page type 15 = file header page (the .ldf's first 8 KB, like a data file's page 0). */
+const FILE_HEADER_PAGE_TYPE = 15;
+
+/**
+ * The file header and VLF chain of an .ldf. Throws FORMAT_NOT_A_LOG_FILE when the file has
+ * neither a file-header page nor a VLF at 0x2000, and FORMAT_UNSUPPORTED_LOG_VERSION for the
+ * SQL Server 2000 log format (version 2), whose record header is different.
+ */
+export async function readLdfLayout(path: string): Promise<LdfLayout> {
+  const fh = await open(path, 'r');
+  try {
+    return await layoutOf(fh, path);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function layoutOf(fh: FileHandle, path: string): Promise<LdfLayout> {
+  const size = (await fh.stat()).size;
+  const head = Buffer.alloc(VLF_HEADER_SIZE + 22);
+  await fh.read(head, 0, 2, 0);
+  const pageType = head[1];
+  await fh.read(head, 0, head.length, LDF_FIRST_VLF_OFFSET);
+  const first = size >= LDF_FIRST_VLF_OFFSET + head.length ? parseVlfHeader(head, 0) : null;
+  if (pageType !== FILE_HEADER_PAGE_TYPE || !first) {
+    throw new FormatError('FORMAT_NOT_A_LOG_FILE', 'not a SQL Server log file: no file header page (type 15) with a VLF header (0xAB) at 0x2000', { file: path, offset: first ? 0 : LDF_FIRST_VLF_OFFSET });
+  }
+  if (first.version === LOG_FORMAT_SQL2000) {
+    throw new FormatError(
+      'FORMAT_UNSUPPORTED_LOG_VERSION',
+      'this is a SQL Server 2000 log (log format version 2); its records use an older header that rowback does not decode. Attach it to SQL Server 2005+ (upgrading the log) or read it with fn_dblog',
+      { file: path, offset: LDF_FIRST_VLF_OFFSET },
+    );
+  }
+  const vlfs: VlfInfo[] = [];
+  const problems: SkippedItem[] = [];
+  let off = LDF_FIRST_VLF_OFFSET;
+  while (off + head.length <= size) {
+    await fh.read(head, 0, head.length, off);
+    const h = parseVlfHeader(head, 0);
+    if (!h) {
+      problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: 'no VLF header marker 0xAB where the previous VLF ends; the rest of the file is not read', location: { file: path, offset: off } });
+      break;
+    }
+    if (h.size < VLF_FIRST_BLOCK_OFFSET || off + h.size > size) {
+      problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: `VLF size ${h.size} does not fit the file (${size} bytes)`, location: { file: path, offset: off } });
+      break;
+    }
+    vlfs.push({ ...h, index: vlfs.length, offset: off });
+    off += h.size;
+  }
+  return { file: path, size, version: first.version, vlfs, problems };
+}
+
+/** Every record of an .ldf, VLF by VLF in file order; records from stale blocks carry source.stale. */
+export async function* readLdfRecords(path: string, opts: LogScanOptions = {}, stats: LogScanStats = emptyLogScanStats()): AsyncGenerator<LogRecord> {
+  const fh = await open(path, 'r');
+  try {
+    const layout = await layoutOf(fh, path);
+    for (const p of layout.problems) opts.onSkipped?.(p);
+    for (const v of layout.vlfs) {
+      if (opts.signal?.aborted) return;
+      yield* readLogRange(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity } }, opts, stats);
+    }
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * Pure parsers for the on-disk log structures: VLF header, log block header, the sector
+ * fix-up, the record slot array and the 2005+ log record. Byte positions: FORMAT-NOTES §3
+ * (checked on the corpus LDFs), iatmakdotcx/logreader `p_structDefine.pas` (TVLFHeader,
+ * TlogBlock, TRawLog, TRawLog_DataOpt, TRawLog_BEGIN_XACT, TRawLog_COMMIT_XACT) and
+ * aarsakian/SQLServerForensics `ldf/ldf.go`, `ldf/lop.go` — facts only, re-derived on real bytes.
+ */
+import type { Lsn } from '../lsn.js';
+import { formatLsn } from '../lsn.js';
+import type { LogRecord, LogRecordSource } from '../log-record.js';
+import {
+  LOP, MAX_BLOCK_SIZE, SECTOR, SECTOR_FIRST, SECTOR_LAST, SECTOR_PARITY_MASK, VLF_HEADER_MARKER,
+  contextName, operationName,
+} from './constants.js';
+import { formatSqlDateTime } from './datetime.js';
+
+// ---------------------------------------------------------------------------------------------
+// VLF header (first bytes of every VLF): 0xAB, parity, u16 log format version, u32 sequence
+// number, u64 VLF size @16, u64 VLF file offset @24, create LSN @32 (FORMAT-NOTES §3).
+
+export interface VlfHeader {
+  parity: number;
+  /** Log format version: 2 = SQL 2000, 4 = 2008/2008 R2, 5 = 2012+ in the corpus. */
+  version: number;
+  seq: number;
+  size: number;
+  /** The VLF's own file offset as the header records it. */
+  startOffset: number;
+  createLsn: Lsn;
+}
+
+export const VLF_HEADER_SIZE = 42;
+
+/** The VLF header at `offset`, or null when the marker byte is not 0xAB. */
+export function parseVlfHeader(b: Uint8Array, offset: number): VlfHeader | null {
+  if (b.length < offset + VLF_HEADER_SIZE || b[offset] !== VLF_HEADER_MARKER) return null;
+  const v = view(b);
+  return {
+    parity: b[offset + 1],
+    version: v.getUint16(offset + 2, true),
+    seq: v.getUint32(offset + 4, true),
+    size: Number(v.getBigUint64(offset + 16, true)),
+    startOffset: Number(v.getBigUint64(offset + 24, true)),
+    createLsn: readLsn(v, offset + 32),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Log block header: u16 flags @0 (its low byte is the sector fix-up byte until restored),
+// u16 record count @2, u16 end of the slot array @4, u16 block size @6, u16 @8, u16 @10,
+// LSN of the first record @12 (u32 VLF seq, u32 block id, u16 slot). The block id is the
+// block's offset from its VLF start in 512-byte units (bobsql insidetlog).
+
+export const BLOCK_HEADER_SIZE = 22;
+
+export interface BlockHeader {
+  flags: number;
+  recordCount: number;
+  slotArrayEnd: number;
+  size: number;
+  firstLsn: Lsn;
+}
+
+export function parseBlockHeader(b: Uint8Array, offset: number): BlockHeader {
+  const v = view(b);
+  return {
+    flags: v.getUint16(offset, true),
+    recordCount: v.getUint16(offset + 2, true),
+    slotArrayEnd: v.getUint16(offset + 4, true),
+    size: v.getUint16(offset + 6, true),
+    firstLsn: readLsn(v, offset + 12),
+  };
+}
+
+/** Why a block header is not a plausible block, or null when it is. Needs only the first sector. */
+export function blockHeaderProblem(b: Uint8Array, offset: number): string | null {
+  if (b.length < offset + SECTOR) return 'fewer than 512 bytes';
+  const h = parseBlockHeader(b, offset);
+  const first = b[offset];
+  if ((first & SECTOR_FIRST) === 0 || (first & SECTOR_PARITY_MASK) === 0) return `first sector byte 0x${hex2(first)} lacks the parity/first-sector bits`;
+  if (h.size === 0 || h.size % SECTOR !== 0 || h.size > MAX_BLOCK_SIZE) return `block size ${h.size} is not a multiple of 512 up to 60 KB`;
+  if (h.slotArrayEnd > h.size || h.slotArrayEnd < BLOCK_HEADER_SIZE + 2 * h.recordCount) return `slot array end ${h.slotArrayEnd} outside the block`;
+  return null;
+}
+
+/**
+ * Checks every sector's fix-up byte (same parity; 0x10 on the first sector only, 0x08 on the
+ * last only) and returns a copy with the original bytes restored: the original first byte of
+ * sector i is stored at block[size - 1 - i] (FORMAT-NOTES §3; iatmakdotcx RepairLogBlockAppendData).
+ * Returns a string naming the problem when the sectors do not agree (a torn or stale block).
+ */
+export function fixupBlock(b: Uint8Array, offset: number, size: number): Uint8Array | string {
+  const sectors = size / SECTOR;
+  const parity = b[offset] & SECTOR_PARITY_MASK;
+  const out = b.slice(offset, offset + size);
+  for (let i = 0; i < sectors; i++) {
+    const s = out[i * SECTOR];
+    const want = parity | (i === 0 ? SECTOR_FIRST : 0) | (i === sectors - 1 ? SECTOR_LAST : 0);
+    if (s !== want) return `sector ${i} fix-up byte 0x${hex2(s)}, expected 0x${hex2(want)} (torn or stale block)`;
+  }
+  for (let i = 0; i < sectors; i++) out[i * SECTOR] = out[size - 1 - i];
+  return out;
+}
+
+/** Parity bits (0x40 or 0x80) of a block, from its first sector byte. */
+export function blockParity(b: Uint8Array, offset: number): number {
+  return b[offset] & SECTOR_PARITY_MASK;
+}
+
+/**
+ * Record start offsets inside a fixed-up block: u16 values stored backwards from the end of
+ * the slot array (slot 0 at slotArrayEnd-2). Returns [start, end) pairs; a record ends where
+ * the next begins, the last one at the start of the slot array.
+ */
+export function recordSpans(block: Uint8Array, h: BlockHeader): Array<[number, number]> {
+  const v = view(block);
+  const starts: number[] = [];
+  for (let i = 0; i < h.recordCount; i++) starts.push(v.getUint16(h.slotArrayEnd - 2 * (i + 1), true));
+  const slotStart = h.slotArrayEnd - 2 * h.recordCount;
+  const spans: Array<[number, number]> = [];
+  for (let i = 0; i < starts.length; i++) {
+    const end = i + 1 < starts.length ? starts[i + 1] : slotStart;
+    spans.push([starts[i], end]);
+  }
+  return spans;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Log record (2005+ format). Common header:
+//   u16 @0 (unknown), u16 @2 fixed-part length, previous LSN @4, u16 flag bits @14,
+//   transaction id @16 (u32, u16), op code u8 @22, context u8 @23.
+// Page operations (fixed length ≥ 0x3E): page id u32 @24, file id u16 @28, slot u16 @30,
+//   allocation unit "object" part u32 @32, previous page LSN @36, allocation unit "index"
+//   part u16 @46, partition id u64 @48, offset in row u16 @56, modify size u16 @58,
+//   row flags u16 @60 (iatmakdotcx TRawLog_DataOpt; aarsakian Generic_LOP).
+// At the fixed length: u16 element count, u16 length per element, padding to 4 bytes, then the
+//   elements, each 4-byte aligned (FORMAT-NOTES §3). Element i = RowLog Contents i.
+// LOP_BEGIN_XACT: SPID u16 @24, begin time (SQL datetime) @40; elements: transaction name
+//   (UTF-16LE), transaction SID. LOP_COMMIT_XACT / LOP_ABORT_XACT: end time @24.
+//   (iatmakdotcx TRawLog_BEGIN_XACT / TRawLog_COMMIT_XACT; aarsakian LOP_BEGIN / LOP_COMMIT;
+//   checked on every corpus LDF: begin times fall between the databases' creation and backup dates.)
+
+export const RECORD_HEADER_SIZE = 24;
+export const ROW_OP_FIXED_SIZE = 0x3e;
+
+/**
+ * Flag bits @14. In the corpus logs only 0x0002 (on nearly every record) and 0x0020 (two
+ * index-leaf records of an upgrade transaction) occur. The corpus holds no rolled-back row
+ * operation, so the bit that marks a compensation log record (fn_dblog's "COMPENSATION") could
+ * not be confirmed on real bytes and is NOT decoded: `compensation` is left unset by this
+ * reader (see docs/offline-log.md). The raw value is exposed as `extra.flags`.
+ */
+export const LOG_FLAG_SEEN_COMMON = 0x0002;
+
+export interface ParsedRecordExtra {
+  opCode: number;
+  contextCode: number;
+  flags: number;
+  /** True when the element array could not be read (lengths run past the record). */
+  badElements: boolean;
+}
+
+const utf16 = new TextDecoder('utf-16le');
+
+export function formatTransactionId(id1: number, id2: number): string {
+  return `${id2.toString(16).padStart(4, '0')}:${id1.toString(16).padStart(8, '0')}`;
+}
+
+export function formatPageId(file: number, page: number): string {
+  return `${file.toString(16).padStart(4, '0')}:${page.toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * One log record from a fixed-up block: `rec` = block bytes, [start, end) its span.
+ * Throws nothing: a record whose element array does not fit gets no RowLog Contents and
+ * `badElements` = true so the caller can report it.
+ */
+export function parseLogRecord(
+  block: Uint8Array,
+  start: number,
+  end: number,
+  lsn: Lsn,
+  source: LogRecordSource,
+): { record: LogRecord; extra: ParsedRecordExtra } | string {
+  if (end - start < RECORD_HEADER_SIZE || end > block.length) return `record span ${start}..${end} too short for a log record header`;
+  const v = view(block);
+  const fixedLen = v.getUint16(start + 2, true);
+  if (fixedLen < RECORD_HEADER_SIZE || start + fixedLen > end) return `fixed length ${fixedLen} does not fit the record (${end - start} bytes)`;
+  const prev = readLsn(v, start + 4);
+  const flags = v.getUint16(start + 14, true);
+  const op = block[start + 22];
+  const ctx = block[start + 23];
+  const record: LogRecord = {
+    'Current LSN': formatLsn(lsn),
+    'Previous LSN': formatLsn(prev),
+    Operation: operationName(op),
+    Context: contextName(ctx),
+    'Transaction ID': formatTransactionId(v.getUint32(start + 16, true), v.getUint16(start + 20, true)),
+    source,
+  };
+  const extra: ParsedRecordExtra = { opCode: op, contextCode: ctx, flags, badElements: false };
+
+  if (op < 0x80 && fixedLen >= ROW_OP_FIXED_SIZE) {
+    const page = v.getUint32(start + 24, true);
+    const file = v.getUint16(start + 28, true);
+    record['Page ID'] = formatPageId(file, page);
+    record['Slot ID'] = v.getUint16(start + 30, true);
+    // AllocUnitId = idInd << 48 | idObj << 16, the same packing as a page header's m_objId/m_indexId
+    // (e.g. idObj 99, idInd 0 → 6488064, the boot page's unit).
+    const idObj = v.getUint32(start + 32, true);
+    const idInd = v.getUint16(start + 46, true);
+    record.AllocUnitId = ((BigInt(idInd) << 48n) | (BigInt(idObj) << 16n)).toString();
+    record['Offset in Row'] = v.getUint16(start + 56, true);
+    record['Modify Size'] = v.getUint16(start + 58, true);
+  }
+
+  // Only the record kinds whose element array rowback reads; other ops lay out their variable
+  // part differently (e.g. LOP_HOBT_DDL, LOP_BP_DBVER) and are left alone.
+  const wantsElements = op === LOP.BEGIN_XACT || op === LOP.INSERT_ROWS || op === LOP.DELETE_ROWS || op === LOP.MODIFY_ROW || op === LOP.MODIFY_COLUMNS;
+  const elements = wantsElements ? readElements(block, start, start + fixedLen, end) : [];
+  if (elements === null) extra.badElements = true;
+  else if (wantsElements) {
+    if (op === LOP.BEGIN_XACT) {
+      if (fixedLen >= 48) {
+        record.SPID = v.getUint16(start + 24, true);
+        record['Begin Time'] = formatSqlDateTime(block, start + 40);
+      }
+      const name = elements[0];
+      record['Transaction Name'] = name && name.length ? utf16.decode(name).replace(/\0+$/, '') : null;
+      record['Transaction SID'] = elements[1] && elements[1].length ? elements[1] : null;
+    } else {
+      const names = ['RowLog Contents 0', 'RowLog Contents 1', 'RowLog Contents 2', 'RowLog Contents 3', 'RowLog Contents 4'] as const;
+      for (let i = 0; i < elements.length && i < names.length; i++) record[names[i]] = elements[i];
+    }
+  }
+  if ((op === LOP.COMMIT_XACT || op === LOP.ABORT_XACT) && fixedLen >= 32) record['End Time'] = formatSqlDateTime(block, start + 24);
+  if (op === LOP.MODIFY_COLUMNS) record['Log Record'] = block.slice(start, end);
+  return { record, extra };
+}
+
+/** The element array at `at` (u16 count, u16 lengths, 4-byte aligned data); null when it does not fit. */
+export function readElements(b: Uint8Array, recStart: number, at: number, end: number): Uint8Array[] | null {
+  if (at === end) return [];
+  if (at + 2 > end) return null;
+  const v = view(b);
+  const n = v.getUint16(at, true);
+  if (n > 1024) return null;
+  let p = at + 2 + 2 * n;
+  if (p > end) return null;
+  const out: Uint8Array[] = [];
+  p = recStart + align4(p - recStart);
+  for (let i = 0; i < n; i++) {
+    const len = v.getUint16(at + 2 + 2 * i, true);
+    if (p + len > end) return null;
+    out.push(b.slice(p, p + len));
+    p = recStart + align4(p + len - recStart);
+  }
+  return out;
+}
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+function readLsn(v: DataView, at: number): Lsn {
+  return { vlf: v.getUint32(at, true), block: v.getUint32(at + 4, true), slot: v.getUint16(at + 8, true) };
+}
+
+function view(b: Uint8Array): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
+function hex2(n: number): string {
+  return n.toString(16).padStart(2, '0');
+}

@@ -1,0 +1,207 @@
+import { open } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { corpusPath, describeCorpus } from '../../support/corpus.js';
+import { BlockScanner, NEED_MORE, type ScanEvent } from '../../../src/logreader/ldf/block-scanner.js';
+import { formatSqlDateTime } from '../../../src/logreader/ldf/datetime.js';
+import { blockRecords, emptyLogScanStats, readLdfLayout, readLdfRecords } from '../../../src/logreader/ldf/reader.js';
+import { formatTransactionId, readElements } from '../../../src/logreader/ldf/structures.js';
+import type { LogRecord } from '../../../src/logreader/log-record.js';
+import type { SkippedItem } from '../../../src/recover/source.js';
+import { beginTimeToIso } from '../../../src/recover/time-window.js';
+import { FormatError } from '../../../src/errors.js';
+
+function dt(ticks: number, days: number): Uint8Array {
+  const b = new Uint8Array(8);
+  const v = new DataView(b.buffer);
+  v.setUint32(0, ticks, true);
+  v.setInt32(4, days, true);
+  return b;
+}
+
+describe('SQL datetime as fn_dblog prints it', () => {
+  it.each([
+    [0, 0, '1900/01/01 00:00:00:000'],
+    [1, 0, '1900/01/01 00:00:00:003'],
+    [2, 0, '1900/01/01 00:00:00:007'],
+    [300, 0, '1900/01/01 00:00:01:000'],
+    [300 * 86399 + 299, 1, '1900/01/02 23:59:59:997'],
+    [0, 43352, '2018/09/11 00:00:00:000'],
+  ])('ticks %i days %i → %s', (ticks, days, want) => {
+    expect(formatSqlDateTime(dt(ticks, days), 0)).toBe(want);
+  });
+  it('out of range → null', () => {
+    expect(formatSqlDateTime(dt(300 * 86400, 0), 0)).toBeNull();
+    expect(formatSqlDateTime(dt(0, 3_000_000), 0)).toBeNull();
+  });
+});
+
+describe('small parsers', () => {
+  it('transaction id prints as fn_dblog does (u16 part first)', () => {
+    expect(formatTransactionId(0x3e8, 0)).toBe('0000:000003e8');
+    expect(formatTransactionId(0x12345678, 0xab)).toBe('00ab:12345678');
+  });
+  it('element array: count, lengths, 4-byte alignment (synthetic bytes)', () => {
+    // record start 0; elements at 4: count 2, lengths 3 and 2, pad to 12, el0 @12..15, el1 @16..18
+    const b = Uint8Array.from([0, 0, 0, 0, 2, 0, 3, 0, 2, 0, 0, 0, 1, 2, 3, 0, 4, 5]);
+    expect(readElements(b, 0, 4, b.length)?.map((e) => [...e])).toEqual([[1, 2, 3], [4, 5]]);
+    expect(readElements(b, 0, 4, 15)).toBeNull();
+  });
+});
+
+async function collect(path: string): Promise<{ records: LogRecord[]; skipped: SkippedItem[] }> {
+  const records: LogRecord[] = [];
+  const skipped: SkippedItem[] = [];
+  for await (const r of readLdfRecords(path, { onSkipped: (s) => skipped.push(s) })) records.push(r);
+  return { records, skipped };
+}
+
+function countBy(records: LogRecord[]): Record<string, number> {
+  const c: Record<string, number> = {};
+  for (const r of records) c[r.Operation] = (c[r.Operation] ?? 0) + 1;
+  return c;
+}
+
+const LSN = /^[0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}$/;
+
+describeCorpus('.ldf records on the corpus', () => {
+  // Counts as the corpus README describes them (thousands / ~1,900; ~1,400 / ~600; 16 / ~290).
+  it.each([
+    ['SessionShoppingCart/App_Data/NORTHWND_log.ldf', { LOP_INSERT_ROWS: 9517, LOP_DELETE_ROWS: 1878, LOP_MODIFY_ROW: 2211 }],
+    ['sql-practice-asp/App_Data/School_Log.ldf', { LOP_INSERT_ROWS: 1406, LOP_DELETE_ROWS: 605, LOP_MODIFY_ROW: 356 }],
+    ['AngularJs_CRUD/App_Data/Database1_log.ldf', { LOP_INSERT_ROWS: 97, LOP_DELETE_ROWS: 16, LOP_MODIFY_ROW: 289 }],
+    ['CRUD-.NET/App_Data/Database_log.ldf', { LOP_INSERT_ROWS: 32, LOP_DELETE_ROWS: undefined, LOP_MODIFY_ROW: 39 }],
+    ['CRUD-.NET/App_Data/Database2_log.ldf', { LOP_DELETE_ROWS: undefined }],
+  ])('%s: counts by operation, well-formed records, no skipped items', async (file, want) => {
+    const { records, skipped } = await collect(corpusPath(file));
+    expect(skipped).toEqual([]);
+    const counts = countBy(records);
+    for (const [op, n] of Object.entries(want)) expect(counts[op], op).toBe(n);
+    expect(counts.LOP_INSERT_ROWS ?? 0).toBeGreaterThan(0);
+    for (const r of records) {
+      expect(r['Current LSN']).toMatch(LSN);
+      expect(r['Transaction ID']).toMatch(/^[0-9a-f]{4}:[0-9a-f]{8}$/);
+      expect(r.Operation).toMatch(/^LOP_[A-Z_0-9]+$/);
+    }
+    // Every insert/delete on a heap or clustered index carries a FixedVar row image (status A: record type 0, FORMAT-NOTES §1).
+    const rows = records.filter((r) => (r.Operation === 'LOP_INSERT_ROWS' || r.Operation === 'LOP_DELETE_ROWS') && (r.Context === 'LCX_HEAP' || r.Context === 'LCX_CLUSTERED'));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      const img = r['RowLog Contents 0']!;
+      expect(img.length).toBeGreaterThanOrEqual(4);
+      expect((img[0] >> 1) & 7, r['Current LSN']).toBe(0);
+      expect(r.AllocUnitId).toMatch(/^\d+$/);
+      expect(r['Page ID']).toMatch(/^[0-9a-f]{4}:[0-9a-f]{8}$/);
+    }
+    // BEGIN_XACT: Begin Time parses and is a plausible date; COMMIT has an End Time.
+    const begins = records.filter((r) => r.Operation === 'LOP_BEGIN_XACT');
+    expect(begins.length).toBeGreaterThan(0);
+    for (const b of begins) {
+      const iso = beginTimeToIso(b['Begin Time']!);
+      expect(iso >= '2005-01-01' && iso <= '2026-12-31', iso).toBe(true);
+      expect(typeof b.SPID).toBe('number');
+    }
+    for (const c of records.filter((r) => r.Operation === 'LOP_COMMIT_XACT')) expect(beginTimeToIso(c['End Time']!)).toMatch(/^20/);
+  });
+
+  it('BEGIN_XACT facts: name, SID, SPID, time (AngularJs_CRUD first transaction)', async () => {
+    const { records } = await collect(corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf'));
+    const b = records.find((r) => r.Operation === 'LOP_BEGIN_XACT')!;
+    expect(b['Begin Time']).toBe('2018/09/11 17:54:59:497');
+    expect(b['Transaction Name']).toBe('DBMgr::StartupDB');
+    expect(b.SPID).toBe(59);
+    // a Windows SID: revision 1, 5 sub-authorities, authority NT (5)
+    expect(Buffer.from(b['Transaction SID']!).toString('hex').slice(0, 16)).toBe('0105000000000005');
+    const named = records.filter((r) => r.Operation === 'LOP_BEGIN_XACT').map((r) => r['Transaction Name']);
+    expect(named).toContain('QName Cleanup');
+  });
+
+  it('VLF layout and the SQL 2000 log is refused, not misparsed', async () => {
+    const l = await readLdfLayout(corpusPath('SessionShoppingCart/App_Data/NORTHWND_log.ldf'));
+    expect(l.version).toBe(4);
+    expect(l.vlfs.map((v) => v.seq)).toEqual([22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33]);
+    expect(l.vlfs[0].offset).toBe(0x2000);
+    const err = await readLdfLayout(corpusPath('SessionShoppingCart/App_Data/NORTHWND.LDF')).catch((e) => e);
+    expect(err).toBeInstanceOf(FormatError);
+    expect(err.code).toBe('FORMAT_UNSUPPORTED_LOG_VERSION');
+    const it2 = readLdfRecords(corpusPath('SessionShoppingCart/App_Data/NORTHWND.LDF'));
+    await expect(it2.next()).rejects.toMatchObject({ code: 'FORMAT_UNSUPPORTED_LOG_VERSION' });
+    const notLog = await readLdfLayout(corpusPath('AngularJs_CRUD/App_Data/Database1.mdf')).catch((e) => e);
+    expect(notLog.code).toBe('FORMAT_NOT_A_LOG_FILE');
+  });
+
+  it('split buffers: the same block area fed in pieces yields the same records', async () => {
+    // NORTHWND_log.ldf's first VLF: blocks from 0x4000 to 0x40000, many of them multi-sector.
+    const path = corpusPath('SessionShoppingCart/App_Data/NORTHWND_log.ldf');
+    const fh = await open(path, 'r');
+    const area = Buffer.alloc(0x3c000);
+    await fh.read(area, 0, area.length, 0x4000);
+    await fh.close();
+    const run = (pieces: number[]): string[] => {
+      const s = new BlockScanner(0x4000);
+      const out: string[] = [];
+      let at = 0;
+      let k = 0;
+      for (;;) {
+        const ev: ScanEvent | typeof NEED_MORE | null = s.next();
+        if (ev === null) break;
+        if (ev === NEED_MORE) {
+          if (at >= area.length) s.end();
+          else {
+            const n = pieces[k++ % pieces.length];
+            s.push(area.subarray(at, at + n));
+            at += n;
+          }
+          continue;
+        }
+        if (ev.kind === 'bad') out.push(`bad@${ev.offset}`);
+        else for (const r of blockRecords(ev, { kind: 'ldf', file: 'x' }, false)) out.push(`${r['Current LSN']} ${r.Operation} ${Buffer.from(r['RowLog Contents 0'] ?? []).toString('hex')}`);
+      }
+      return out;
+    };
+    const whole = run([area.length]);
+    expect(whole.length).toBeGreaterThan(100);
+    expect(whole.some((l) => l.startsWith('bad'))).toBe(false);
+    for (const pieces of [[1], [7, 511], [513], [4096, 3], [60 * 1024 + 1]]) expect(run(pieces)).toEqual(whole);
+  });
+
+  it('a torn block (one sector byte changed in a copy of real bytes) is reported and the scan goes on', async () => {
+    const path = corpusPath('SessionShoppingCart/App_Data/NORTHWND_log.ldf');
+    const fh = await open(path, 'r');
+    const area = Buffer.alloc(0x3c000);
+    await fh.read(area, 0, area.length, 0x4000);
+    await fh.close();
+    const good = new BlockScanner(0);
+    good.push(area);
+    good.end();
+    const blocks: number[] = [];
+    for (let ev = good.next(); ev !== null; ev = good.next()) if (ev !== NEED_MORE && ev.kind === 'block') blocks.push(ev.offset);
+    // Find a multi-sector block and damage the fix-up byte of its second sector (synthetic damage).
+    const multi = (() => {
+      for (const o of blocks) if (area.readUInt16LE(o + 6) > 512) return o;
+      return -1;
+    })();
+    expect(multi).toBeGreaterThanOrEqual(0);
+    const torn = Buffer.from(area);
+    torn[multi + 512] ^= 0xc0;
+    const s = new BlockScanner(0);
+    s.push(torn);
+    s.end();
+    const evs: ScanEvent[] = [];
+    for (let ev = s.next(); ev !== null; ev = s.next()) if (ev !== NEED_MORE) evs.push(ev);
+    const bad = evs.filter((e) => e.kind === 'bad');
+    expect(bad.length).toBeGreaterThanOrEqual(1);
+    expect(bad[0].offset).toBe(multi);
+    expect(bad[0].kind === 'bad' && bad[0].reason).toMatch(/sector 1 fix-up byte/);
+    const after = evs.filter((e) => e.kind === 'block' && e.offset > multi);
+    expect(after.length).toBeGreaterThan(0);
+  });
+
+  it('stats: LSN range and bytes', async () => {
+    const stats = emptyLogScanStats();
+    for await (const _ of readLdfRecords(corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf'), {}, stats)) void _;
+    expect(stats.records).toBe(2015);
+    expect(stats.firstLsn!.vlf).toBe(0x23);
+    expect(stats.lastLsn!.vlf).toBe(0x25);
+    expect(stats.bytes).toBeGreaterThan(0);
+  });
+});
