@@ -1,0 +1,170 @@
+import { TextDecoder } from 'node:util';
+
+/**
+ * Collation → code page of char/varchar/text data, and one cached decoder per code page.
+ *
+ * Facts (Microsoft docs "SQL Server Collation Name" and "Windows Collation Name"):
+ *  - SQL collations are `SQL_<SortRules>[_Pref]_CP<codepage>_<style>`; `CP1` means 1252, every
+ *    other number is the code page itself (CP437, CP850, CP1250 … CP1257, CP874).
+ *  - A Windows collation's designator carries the Windows ANSI code page of its locale
+ *    ("Latin1_General or French: both use code page 1252. Turkish: uses code page 1254").
+ *    The table below is the ANSI code page of each designator's locale; it is what
+ *    `COLLATIONPROPERTY(name, 'CodePage')` returns.
+ *  - `_UTF8` collations (SQL Server 2019+) store varchar as UTF-8 (code page 65001).
+ *  - Unicode-only collations (Hindi, Bengali, …) have code page 0: they cannot hold varchar
+ *    data, so we return null.
+ */
+
+/** Windows collation designator (the part before the comparison style) → ANSI code page. Longest prefix wins. */
+const DESIGNATOR_CODE_PAGES: ReadonlyArray<readonly [string, number]> = [
+  // 1252 — Western European
+  ['Latin1_General', 1252], ['French', 1252], ['German_PhoneBook', 1252], ['Danish_Norwegian', 1252],
+  ['Danish_Greenlandic', 1252], ['Finnish_Swedish', 1252], ['Icelandic', 1252], ['Modern_Spanish', 1252],
+  ['Traditional_Spanish', 1252], ['Mexican_Trad_Spanish', 1252], ['Norwegian', 1252], ['Frisian', 1252],
+  ['Sami_Norway', 1252], ['Sami_Sweden_Finland', 1252], ['Indonesian', 1252],
+  // 1257 — Baltic
+  ['Latvian', 1257], ['Lithuanian', 1257], ['Estonian', 1257],
+  // 1250 — Central European
+  ['Albanian', 1250], ['Croatian', 1250], ['Czech', 1250], ['Hungarian', 1250], ['Polish', 1250],
+  ['Romanian', 1250], ['Slovak', 1250], ['Slovenian', 1250], ['Bosnian_Latin', 1250], ['Serbian_Latin', 1250],
+  ['Turkmen', 1250],
+  // 1251 — Cyrillic
+  ['Cyrillic_General', 1251], ['Ukrainian', 1251], ['Macedonian', 1251], ['Kazakh', 1251], ['Tatar', 1251],
+  ['Azeri_Cyrillic', 1251], ['Bashkir', 1251], ['Bosnian_Cyrillic', 1251], ['Serbian_Cyrillic', 1251],
+  ['Yakut', 1251],
+  // 1253 Greek, 1254 Turkish (and Latin-script Turkic), 1255 Hebrew, 1256 Arabic script, 1258 Vietnamese, 874 Thai
+  ['Greek', 1253],
+  ['Turkish', 1254], ['Azeri_Latin', 1254], ['Uzbek_Latin', 1254],
+  ['Hebrew', 1255],
+  ['Arabic', 1256], ['Persian', 1256], ['Urdu', 1256], ['Uighur', 1256], ['Dari', 1256], ['Pashto', 1256],
+  ['Vietnamese', 1258],
+  ['Thai', 874],
+  // DBCS: 932 Japanese (Shift-JIS), 936 Simplified Chinese (GBK), 949 Korean, 950 Traditional Chinese (Big5)
+  ['Japanese', 932],
+  ['Chinese_PRC', 936], ['Chinese_Simplified', 936],
+  ['Chinese_Taiwan', 950], ['Chinese_Hong_Kong', 950], ['Chinese_Traditional', 950],
+  ['Korean', 949],
+];
+
+/** Code page of a collation's varchar data; null when unknown, not a character collation, or Unicode-only. */
+export function codePageForCollation(name: string | null | undefined): number | null {
+  if (!name) return null;
+  const n = name.trim();
+  if (/_UTF8$/i.test(n)) return 65001;
+  if (/^SQL_/i.test(n)) {
+    const m = /_CP(\d+)(?:_|$)/i.exec(n);
+    if (m) return m[1] === '1' ? 1252 : Number(m[1]);
+    // SQL_*_Pref_CP1… is matched above; the only SQL collations without a CP tag are EBCDIC/legacy ones we do not know.
+    return null;
+  }
+  const lower = n.toLowerCase();
+  let best: number | null = null;
+  let bestLen = 0;
+  for (const [designator, cp] of DESIGNATOR_CODE_PAGES) {
+    const d = designator.toLowerCase();
+    if (d.length > bestLen && lower.startsWith(d) && (lower.length === d.length || lower[d.length] === '_')) {
+      best = cp;
+      bestLen = d.length;
+    }
+  }
+  return best;
+}
+
+/** WHATWG encoding label Node's TextDecoder (full ICU) understands, per Windows code page. */
+const ENCODING_LABELS: Record<number, string> = {
+  874: 'windows-874',
+  932: 'shift_jis',
+  936: 'gbk',
+  949: 'euc-kr',
+  950: 'big5',
+  1250: 'windows-1250',
+  1251: 'windows-1251',
+  1252: 'windows-1252',
+  1253: 'windows-1253',
+  1254: 'windows-1254',
+  1255: 'windows-1255',
+  1256: 'windows-1256',
+  1257: 'windows-1257',
+  1258: 'windows-1258',
+  65001: 'utf-8',
+  866: 'ibm866',
+};
+
+/**
+ * OEM code pages 437 and 850 (SQL_Latin1_General_CP437_*, *_CP850_*) are not in the WHATWG
+ * encoding set, so TextDecoder cannot do them. Their upper halves (0x80..0xFF) below were
+ * generated from glibc iconv's CP437/CP850 tables; the lower half is ASCII.
+ */
+const CP437_HIGH =
+  '\u00c7\u00fc\u00e9\u00e2\u00e4\u00e0\u00e5\u00e7\u00ea\u00eb\u00e8\u00ef\u00ee\u00ec\u00c4\u00c5\u00c9\u00e6\u00c6\u00f4\u00f6\u00f2\u00fb\u00f9\u00ff\u00d6\u00dc\u00a2\u00a3\u00a5\u20a7\u0192\u00e1\u00ed\u00f3\u00fa\u00f1\u00d1\u00aa\u00ba\u00bf\u2310\u00ac\u00bd\u00bc\u00a1\u00ab\u00bb\u2591\u2592\u2593\u2502\u2524\u2561\u2562\u2556\u2555\u2563\u2551\u2557\u255d\u255c\u255b\u2510\u2514\u2534\u252c\u251c\u2500\u253c\u255e\u255f\u255a\u2554\u2569\u2566\u2560\u2550\u256c\u2567\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256b\u256a\u2518\u250c\u2588\u2584\u258c\u2590\u2580\u03b1\u00df\u0393\u03c0\u03a3\u03c3\u00b5\u03c4\u03a6\u0398\u03a9\u03b4\u221e\u03c6\u03b5\u2229\u2261\u00b1\u2265\u2264\u2320\u2321\u00f7\u2248\u00b0\u2219\u00b7\u221a\u207f\u00b2\u25a0\u00a0';
+const CP850_HIGH =
+  '\u00c7\u00fc\u00e9\u00e2\u00e4\u00e0\u00e5\u00e7\u00ea\u00eb\u00e8\u00ef\u00ee\u00ec\u00c4\u00c5\u00c9\u00e6\u00c6\u00f4\u00f6\u00f2\u00fb\u00f9\u00ff\u00d6\u00dc\u00f8\u00a3\u00d8\u00d7\u0192\u00e1\u00ed\u00f3\u00fa\u00f1\u00d1\u00aa\u00ba\u00bf\u00ae\u00ac\u00bd\u00bc\u00a1\u00ab\u00bb\u2591\u2592\u2593\u2502\u2524\u00c1\u00c2\u00c0\u00a9\u2563\u2551\u2557\u255d\u00a2\u00a5\u2510\u2514\u2534\u252c\u251c\u2500\u253c\u00e3\u00c3\u255a\u2554\u2569\u2566\u2560\u2550\u256c\u00a4\u00f0\u00d0\u00ca\u00cb\u00c8\u0131\u00cd\u00ce\u00cf\u2518\u250c\u2588\u2584\u00a6\u00cc\u2580\u00d3\u00df\u00d4\u00d2\u00f5\u00d5\u00b5\u00fe\u00de\u00da\u00db\u00d9\u00fd\u00dd\u00af\u00b4\u00ad\u00b1\u2017\u00be\u00b6\u00a7\u00f7\u00b8\u00b0\u00a8\u00b7\u00b9\u00b3\u00b2\u25a0\u00a0';
+
+/** Decodes bytes of one code page to a string. */
+export interface CodePageDecoder {
+  readonly codePage: number;
+  decode(bytes: Uint8Array, start: number, end: number): string;
+}
+
+class TextDecoderCodePage implements CodePageDecoder {
+  private readonly td: TextDecoder;
+  constructor(readonly codePage: number, label: string) {
+    this.td = new TextDecoder(label);
+  }
+  decode(bytes: Uint8Array, start: number, end: number): string {
+    // Pure ASCII is the same in every supported code page: skip the ICU converter.
+    if (isAscii(bytes, start, end)) return latin1(bytes, start, end);
+    return this.td.decode(bytes.subarray(start, end));
+  }
+}
+
+class TableCodePage implements CodePageDecoder {
+  constructor(readonly codePage: number, private readonly high: string) {}
+  decode(bytes: Uint8Array, start: number, end: number): string {
+    if (isAscii(bytes, start, end)) return latin1(bytes, start, end);
+    let s = '';
+    for (let i = start; i < end; i++) {
+      const b = bytes[i];
+      s += b < 0x80 ? String.fromCharCode(b) : this.high[b - 0x80];
+    }
+    return s;
+  }
+}
+
+function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] >= 0x80) return false;
+  return true;
+}
+
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+}
+
+const decoders = new Map<number, CodePageDecoder | null>();
+
+/** The cached decoder of a code page; null when the code page is not supported. */
+export function decoderForCodePage(codePage: number): CodePageDecoder | null {
+  let d = decoders.get(codePage);
+  if (d !== undefined) return d;
+  if (codePage === 437) d = new TableCodePage(437, CP437_HIGH);
+  else if (codePage === 850) d = new TableCodePage(850, CP850_HIGH);
+  else {
+    const label = ENCODING_LABELS[codePage];
+    d = null;
+    if (label) {
+      try {
+        d = new TextDecoderCodePage(codePage, label);
+      } catch {
+        d = null; // Node built without full ICU
+      }
+    }
+  }
+  decoders.set(codePage, d);
+  return d;
+}
+
+/** Shorthand: the cached TextDecoder-backed decoder for a collation, falling back to 1252 when unknown. */
+export function decoderForCollation(name: string | null): CodePageDecoder {
+  const cp = codePageForCollation(name);
+  return (cp !== null ? decoderForCodePage(cp) : null) ?? (decoderForCodePage(1252) as CodePageDecoder);
+}

@@ -1,0 +1,65 @@
+/**
+ * decodeRow: one row image (the `RowLog Contents 0` of LOP_INSERT_ROWS / LOP_DELETE_ROWS, i.e. the
+ * record exactly as it sat on its data page) + the table's physical layout → typed values.
+ *
+ * Uncompressed partitions store FixedVar records (record/fixedvar.ts); ROW- and PAGE-compressed
+ * partitions log CD records (record/cd.ts) — the log never holds page-compressed images
+ * (FORMAT-NOTES §2), but a CD column may still point at a page-dictionary symbol, which one row
+ * cannot resolve (DECODE_PAGE_DICTIONARY).
+ *
+ * Errors: only DecodeError, with a code and a location. `location.offset` is the byte offset inside
+ * the row image; `lsn` and `file` come from DecodeOptions; `opts.offset` (where the image sits in
+ * its file) is added to the message, never mixed into `location.offset`.
+ */
+import { DecodeError, isRowbackError } from '../errors.js';
+import type { TableLayout } from './metadata/table-layout.js';
+import type { SqlValue } from './values.js';
+import { decodeFixedVar } from './record/fixedvar.js';
+import { decodeCompressedRow } from './record/cd.js';
+import { planFor } from './record/plan.js';
+
+export interface DecodeOptions {
+  lsn?: string;
+  file?: string;
+  offset?: number;
+}
+
+export interface DecodedRow {
+  values: Record<string, SqlValue>;
+  warnings: string[];
+  recordType: 'primary' | 'forwarded' | 'forwarding-stub' | 'index' | 'blob-fragment' | 'ghost-index' | 'ghost-data' | 'ghost-version';
+  ghost: boolean;
+  format: 'fixedvar' | 'cd';
+  columnCount: number;
+  versioningTag?: string;
+  uniquifier?: number;
+}
+
+export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOptions): DecodedRow {
+  try {
+    const plan = planFor(table);
+    return table.compression === 'ROW' || table.compression === 'PAGE' ? decodeCompressedRow(image, plan) : decodeFixedVar(image, plan);
+  } catch (e) {
+    throw enrich(e, table, opts);
+  }
+}
+
+function enrich(e: unknown, table: TableLayout, opts: DecodeOptions | undefined): DecodeError {
+  let err: DecodeError;
+  if (e instanceof DecodeError) err = e;
+  else if (isRowbackError(e)) err = new DecodeError('DECODE_BAD_RECORD', e.message, { ...e.location }, { cause: e });
+  else {
+    // A defect in the decoder, not in the bytes: still typed, so a scan can count it and go on;
+    // the robustness tests fail on this code so it never hides.
+    err = new DecodeError('DECODE_INTERNAL', `decoder failure: ${(e as Error)?.message ?? String(e)}`, {}, { cause: e });
+  }
+  if (!opts && err.location.table) return err;
+  const loc = err.location as { lsn?: string; file?: string; table?: string };
+  if (opts?.lsn !== undefined && loc.lsn === undefined) loc.lsn = opts.lsn;
+  if (opts?.file !== undefined && loc.file === undefined) loc.file = opts.file;
+  if (loc.table === undefined) loc.table = `${table.schema}.${table.name}`;
+  if (opts?.offset !== undefined && !err.message.includes('(row image at file offset')) {
+    err.message += ` (row image at file offset ${opts.offset})`;
+  }
+  return err;
+}

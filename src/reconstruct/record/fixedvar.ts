@@ -1,0 +1,211 @@
+import { DecodeError } from '../../errors.js';
+import { toHex } from '../../util/hex.js';
+import type { DecodedRow } from '../decode-row.js';
+import type { SqlValue } from '../values.js';
+import { readI32, readU16, readU32 } from '../types/integer.js';
+import { parseComplexColumn, parseTextPointer, TEXT_POINTER_SIZE } from './complex.js';
+import type { ColumnPlan, RowPlan } from './plan.js';
+import { parseSparseVector } from './sparse.js';
+import {
+  isGhostType, RECORD_NULL_BITMAP, RECORD_TYPE_MASK, RECORD_TYPES, RECORD_VARIABLE_COLUMNS,
+  RECORD_VERSIONING_TAG, STATUS_B_GHOST_FORWARDED, VERSIONING_TAG_SIZE,
+} from './status.js';
+
+/**
+ * FixedVar record (the uncompressed row format), FORMAT-NOTES §1 and OrcaMDF PrimaryRecord.cs:
+ *
+ *   0   status A (status.ts)           1  status B
+ *   2   u16 end of the fixed part      4  fixed-length columns at their leaf_offset
+ *   F   u16 column count               F+2  null bitmap, ceil(count/8) bytes (when status A 0x10)
+ *   …   u16 variable-column count, u16 end offset per variable column (0x8000 = complex column)
+ *   …   variable-length data, then the 14-byte versioning tag when status A 0x40.
+ *
+ * Facts the decoder relies on (all seen in text-examples):
+ *  - unused null-bitmap bits and unused bits in shared bit bytes can be non-zero: always mask;
+ *  - a NULL fixed column keeps garbage in its slot: never decode it;
+ *  - trailing NULL variable columns have no offset entry; a NULL in the middle repeats the previous end;
+ *  - a non-unique clustered index adds the uniquifier as a variable column (empty = 0).
+ */
+
+const EMPTY = new Uint8Array(0);
+
+export function truncated(what: string, offset: number): DecodeError {
+  return new DecodeError('DECODE_TRUNCATED', `row image ends inside ${what}`, { offset });
+}
+
+export function decodeFixedVar(image: Uint8Array, plan: RowPlan): DecodedRow {
+  const n = image.length;
+  if (n < 1) throw truncated('the status byte', 0);
+  const statusA = image[0];
+  const recordType = RECORD_TYPES[(statusA & RECORD_TYPE_MASK) >> 1];
+
+  if (recordType === 'forwarding-stub') {
+    // A forwarding stub is 9 bytes: status, then the RID of the forwarded record (page u32, file u16, slot u16).
+    if (n < 9) throw truncated('the forwarding stub', n);
+    const target = `${readU16(image, 5)}:${readU32(image, 1)}:${readU16(image, 7)}`;
+    return {
+      values: {},
+      warnings: [`forwarding stub: holds no column data; the row lives at ${target}`],
+      recordType, ghost: false, format: 'fixedvar', columnCount: 0,
+    };
+  }
+  if (recordType === 'index' || recordType === 'ghost-index' || recordType === 'blob-fragment') {
+    throw new DecodeError('DECODE_UNSUPPORTED', `${recordType} record: not a data row of this table layout`, { offset: 0 });
+  }
+  if (n < 4) throw truncated('the record header', n);
+  const statusB = image[1];
+  const fixedEnd = readU16(image, 2);
+  if (fixedEnd < 4) throw new DecodeError('DECODE_BAD_RECORD', `fixed-part end ${fixedEnd} is inside the record header`, { offset: 2 });
+  if (fixedEnd + 2 > n) throw truncated(`the fixed part (ends at ${fixedEnd})`, n);
+  const columnCount = readU16(image, fixedEnd);
+  let pos = fixedEnd + 2;
+  const hasBitmap = (statusA & RECORD_NULL_BITMAP) !== 0;
+  const bitmapStart = pos;
+  if (hasBitmap) {
+    pos += (columnCount + 7) >> 3;
+    if (pos > n) throw truncated(`the null bitmap (${columnCount} columns)`, n);
+  }
+  let varCount = 0;
+  let varArray = pos;
+  if ((statusA & RECORD_VARIABLE_COLUMNS) !== 0) {
+    if (pos + 2 > n) throw truncated('the variable-column count', n);
+    varCount = readU16(image, pos);
+    varArray = pos + 2;
+    pos = varArray + 2 * varCount;
+    if (pos > n) throw truncated(`the variable-column offset array (${varCount} entries)`, n);
+  }
+  const varDataStart = pos;
+  // Check the offset array once: ends never go backwards and stay inside the image.
+  let prevEnd = varDataStart;
+  for (let k = 0; k < varCount; k++) {
+    const end = readU16(image, varArray + 2 * k) & 0x7fff;
+    if (end < prevEnd) {
+      throw new DecodeError('DECODE_BAD_RECORD', `variable column ${k + 1} ends at ${end}, before its start ${prevEnd}`, { offset: varArray + 2 * k });
+    }
+    if (end > n) throw truncated(`variable column ${k + 1} (ends at ${end})`, n);
+    prevEnd = end;
+  }
+  const dataEnd = prevEnd;
+
+  const warnings: string[] = [];
+  let versioningTag: string | undefined;
+  if ((statusA & RECORD_VERSIONING_TAG) !== 0) {
+    if (dataEnd + VERSIONING_TAG_SIZE > n) throw truncated('the 14-byte versioning tag', n);
+    versioningTag = toHex(image, dataEnd, dataEnd + VERSIONING_TAG_SIZE);
+  }
+  if (hasBitmap && (columnCount & 7) !== 0) {
+    const last = image[bitmapStart + (columnCount >> 3)];
+    if ((last >> (columnCount & 7)) !== 0) warnings.push(`null bitmap: unused bits set (last byte 0x${last.toString(16).padStart(2, '0')}); ignored`);
+  }
+
+  let sparse: Map<number, [number, number]> | null | undefined;
+  const values: Record<string, SqlValue> = {};
+  const out = plan.output;
+  for (let i = 0; i < out.length; i++) {
+    const cp = out[i];
+    values[cp.name] = columnValue(cp);
+  }
+
+  let uniquifier: number | undefined;
+  if (plan.uniquifier) {
+    const v = plan.uniquifier;
+    uniquifier = 0;
+    if (v.kind === 'var' && v.varIndex < varCount && !(v.nullBit >= 0 && v.nullBit < columnCount && isNullBit(v.nullBit))) {
+      const s = v.varIndex === 0 ? varDataStart : readU16(image, varArray + 2 * v.varIndex - 2) & 0x7fff;
+      const e = readU16(image, varArray + 2 * v.varIndex) & 0x7fff;
+      if (e - s === 4) uniquifier = readI32(image, s);
+      else if (e !== s) throw new DecodeError('DECODE_BAD_VALUE', `uniquifier has ${e - s} bytes, expected 0 or 4`, { offset: s, column: v.name });
+    }
+  }
+
+  const row: DecodedRow = {
+    values,
+    warnings,
+    recordType,
+    ghost: isGhostType(recordType) || (statusB & STATUS_B_GHOST_FORWARDED) !== 0,
+    format: 'fixedvar',
+    columnCount,
+  };
+  if (versioningTag !== undefined) row.versioningTag = versioningTag;
+  if (uniquifier !== undefined) row.uniquifier = uniquifier;
+  return row;
+
+  function isNullBit(bit: number): boolean {
+    return (image[bitmapStart + (bit >> 3)] & (1 << (bit & 7))) !== 0;
+  }
+
+  function missing(cp: ColumnPlan): SqlValue {
+    warnings.push(
+      `column ${cp.name} is not in this record (stored column count ${columnCount}; row predates the column): ` +
+        (cp.hasDefault ? 'took its default' : 'NULL'),
+    );
+    return cp.defaultValue;
+  }
+
+  function columnValue(cp: ColumnPlan): SqlValue {
+    switch (cp.kind) {
+      case 'unstored':
+        if (cp.column.computed) warnings.push(`column ${cp.name} is computed and not stored in the row: NULL`);
+        return null;
+      case 'sparse': {
+        if (sparse === undefined) sparse = findSparseVector();
+        const r = sparse?.get(cp.column.columnId);
+        return r ? cp.decode(image, r[0], r[1]) : null;
+      }
+      default:
+        break;
+    }
+    const nb = cp.nullBit;
+    if (nb >= columnCount) return missing(cp);
+    if (hasBitmap && nb >= 0 && isNullBit(nb)) return null;
+    if (cp.kind === 'fixed') {
+      const s = cp.offset;
+      const e = s + cp.length;
+      if (e > fixedEnd) {
+        if (nb < 0) return missing(cp);
+        throw new DecodeError('DECODE_SCHEMA_MISMATCH', `fixed column ${cp.name} (leaf offset ${s}, ${cp.length} bytes) lies past the fixed part's end ${fixedEnd}`, { offset: s, column: cp.name });
+      }
+      return cp.decode(image, s, e);
+    }
+    if (cp.kind === 'bit') {
+      if (cp.offset >= fixedEnd) {
+        if (nb < 0) return missing(cp);
+        throw new DecodeError('DECODE_SCHEMA_MISMATCH', `bit column ${cp.name} (leaf offset ${cp.offset}) lies past the fixed part's end ${fixedEnd}`, { offset: cp.offset, column: cp.name });
+      }
+      return (image[cp.offset] & (1 << cp.bit)) !== 0;
+    }
+    // Variable-length column.
+    const k = cp.varIndex;
+    if (k >= varCount) {
+      // Not NULL by the bitmap but no offset entry: a zero-length value (OrcaMDF PrimaryRecordEntityParser).
+      if (cp.column.type === 'sql_variant') return null;
+      return cp.decode(EMPTY, 0, 0);
+    }
+    const entry = readU16(image, varArray + 2 * k);
+    const s = k === 0 ? varDataStart : readU16(image, varArray + 2 * k - 2) & 0x7fff;
+    const e = entry & 0x7fff;
+    if ((entry & 0x8000) !== 0) {
+      const cv = parseComplexColumn(image, s, e, cp.name);
+      if (cv.kind === 'off-row') return cv.marker;
+      throw new DecodeError('DECODE_BAD_RECORD', `column ${cp.name} holds a ${cv.kind}, not a value`, { offset: s, column: cp.name });
+    }
+    if (cp.isTextPointer && e - s === TEXT_POINTER_SIZE) {
+      // text/ntext/image keep a 16-byte text pointer in row unless the table option 'text in row' is on.
+      return parseTextPointer(image, s);
+    }
+    if (cp.isXml && e > s) warnings.push(`column ${cp.name}: binary XML is not decoded; shown as hex`);
+    return cp.decode(image, s, e);
+  }
+
+  function findSparseVector(): Map<number, [number, number]> | null {
+    // The sparse vector is a complex column in a variable slot no regular column owns.
+    for (let k = 0; k < varCount; k++) {
+      const entry = readU16(image, varArray + 2 * k);
+      if ((entry & 0x8000) === 0 || plan.varIndexOwner.has(k)) continue;
+      const s = k === 0 ? varDataStart : readU16(image, varArray + 2 * k - 2) & 0x7fff;
+      const e = entry & 0x7fff;
+      if (e - s >= 4 && readU16(image, s) === 5) return parseSparseVector(image, s, e);
+    }
+    return null;
+  }
+}

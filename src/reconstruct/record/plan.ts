@@ -1,0 +1,104 @@
+import type { ColumnLayout, TableLayout } from '../metadata/table-layout.js';
+import type { SqlValue } from '../values.js';
+import { fixedStorageLength, isTextPointerType, isVariableLengthType, valueDecoder, type BoundDecoder } from '../types/index.js';
+
+/**
+ * A per-layout decoding plan, built once per TableLayout object and cached (WeakMap), so that
+ * decoding a row is a loop over small arrays with pre-bound value decoders.
+ */
+export type ColumnKind = 'fixed' | 'bit' | 'var' | 'sparse' | 'unstored';
+
+export interface ColumnPlan {
+  column: ColumnLayout;
+  name: string;
+  kind: ColumnKind;
+  /** Fixed/bit: byte offset in the record (leaf_offset). */
+  offset: number;
+  /** Fixed: bytes in the fixed part. */
+  length: number;
+  /** Bit: bit number in the shared byte. */
+  bit: number;
+  /** Var: 0-based index in the variable-column offset array. */
+  varIndex: number;
+  /** 0-based bit in the null bitmap; -1 when the column has none. */
+  nullBit: number;
+  /** 0-based physical position (CD format orders columns by partition_column_id). */
+  physical: number;
+  isUniquifier: boolean;
+  isTextPointer: boolean;
+  isXml: boolean;
+  hasDefault: boolean;
+  defaultValue: SqlValue;
+  decode: BoundDecoder;
+}
+
+export interface RowPlan {
+  table: TableLayout;
+  /** Visible columns in output (column_id) order. */
+  output: ColumnPlan[];
+  /** The hidden uniquifier, when the layout has one. */
+  uniquifier: ColumnPlan | null;
+  /** Every stored column (not dropped-only or unstored), physical order: used by the CD decoder. */
+  physical: ColumnPlan[];
+  /** Var indexes that belong to non-sparse columns (a complex column elsewhere may be the sparse vector). */
+  varIndexOwner: Map<number, ColumnPlan>;
+  hasSparse: boolean;
+  /** Sparse columns by sys.columns.column_id. */
+  sparseById: Map<number, ColumnPlan>;
+}
+
+function planColumn(c: ColumnLayout, physical: number): ColumnPlan {
+  let kind: ColumnKind;
+  if (c.isColumnSet) kind = 'unstored';
+  else if (c.isSparse) kind = 'sparse';
+  else if (c.leafOffset < 0) kind = 'var';
+  else if (c.leafOffset > 0) kind = c.type === 'bit' ? 'bit' : 'fixed';
+  else kind = 'unstored'; // non-persisted computed columns have no leaf slot
+  if (kind === 'fixed' && isVariableLengthType(c.type)) kind = 'var';
+  return {
+    column: c,
+    name: c.name,
+    kind,
+    offset: c.leafOffset > 0 ? c.leafOffset : 0,
+    length: kind === 'fixed' ? Math.max(0, fixedStorageLength(c)) : 0,
+    bit: c.leafBitPosition ?? 0,
+    varIndex: c.leafOffset < 0 ? -c.leafOffset - 1 : -1,
+    nullBit: c.leafNullBit > 0 ? c.leafNullBit - 1 : -1,
+    physical,
+    isUniquifier: c.isUniquifier,
+    isTextPointer: isTextPointerType(c.type),
+    isXml: c.type === 'xml',
+    hasDefault: c.defaultValue !== undefined,
+    defaultValue: c.defaultValue === undefined ? null : c.defaultValue,
+    decode: valueDecoder(c),
+  };
+}
+
+const plans = new WeakMap<TableLayout, RowPlan>();
+
+export function planFor(table: TableLayout): RowPlan {
+  let p = plans.get(table);
+  if (p) return p;
+  const all = table.columns.map((c, i) => planColumn(c, i));
+  const visible = all.filter((cp) => !cp.column.isDropped && !cp.column.isUniquifier && !cp.column.isColumnSet);
+  // Output in sys.columns order (column_id); the physical order puts clustering keys first.
+  const output = visible
+    .map((cp, i) => ({ cp, i }))
+    .sort((a, b) => (a.cp.column.columnId || Infinity) - (b.cp.column.columnId || Infinity) || a.i - b.i)
+    .map((x) => x.cp);
+  const varIndexOwner = new Map<number, ColumnPlan>();
+  for (const cp of all) if (cp.kind === 'var') varIndexOwner.set(cp.varIndex, cp);
+  const sparseById = new Map<number, ColumnPlan>();
+  for (const cp of all) if (cp.kind === 'sparse') sparseById.set(cp.column.columnId, cp);
+  p = {
+    table,
+    output,
+    uniquifier: all.find((cp) => cp.isUniquifier) ?? null,
+    physical: all,
+    varIndexOwner,
+    hasSparse: sparseById.size > 0,
+    sparseById,
+  };
+  plans.set(table, p);
+  return p;
+}

@@ -1,0 +1,51 @@
+/**
+ * Record status bits.
+ *
+ * FixedVar record, byte 0 ("status bits A"), per OrcaMDF Engine/Records/PrimaryRecord.cs and
+ * Record.cs, practicalsqldba 2012 "SQL Server: Understanding the data page structure", and
+ * the corpus FORMAT-NOTES §1:
+ *   bit 0 (0x01)  versioning bit — not used by SQL Server 2005+ (always 0 in data records)
+ *   bits 1-3 (0x0E) record type: 0 primary, 1 forwarded, 2 forwarding stub, 3 index,
+ *                  4 blob fragment / row-overflow, 5 ghost index, 6 ghost data, 7 ghost version
+ *   bit 4 (0x10)  null bitmap present
+ *   bit 5 (0x20)  variable-length columns present
+ *   bit 6 (0x40)  a 14-byte versioning tag follows the record (snapshot isolation / RCSI / online index ops)
+ *   bit 7 (0x80)  unused
+ * Byte 1 ("status bits B"): 0x01 = ghost forwarded record; other bits unused.
+ *
+ * CD (row-compressed) record header byte, per OrcaMDF Engine/Records/Compression/CompressedRecord.cs
+ * and FORMAT-NOTES §2:
+ *   bit 0 (0x01)  CD format (always 1 for a compressed record)
+ *   bit 1 (0x02)  versioning information present (14-byte tag at the end)
+ *   bits 2-4 (0x1C) record type, same numbering as above
+ *   bit 5 (0x20)  long-data region present
+ *   bits 6-7      unused
+ */
+
+export const RECORD_VERSIONING_BIT = 0x01;
+export const RECORD_TYPE_MASK = 0x0e;
+export const RECORD_NULL_BITMAP = 0x10;
+export const RECORD_VARIABLE_COLUMNS = 0x20;
+export const RECORD_VERSIONING_TAG = 0x40;
+export const STATUS_B_GHOST_FORWARDED = 0x01;
+
+export const CD_RECORD_FORMAT = 0x01;
+export const CD_RECORD_VERSIONING = 0x02;
+export const CD_RECORD_TYPE_MASK = 0x1c;
+export const CD_RECORD_LONG_DATA = 0x20;
+
+/** Size of the versioning tag: 8-byte version-store RID + 6-byte transaction sequence number. */
+export const VERSIONING_TAG_SIZE = 14;
+
+export type RecordType =
+  | 'primary' | 'forwarded' | 'forwarding-stub' | 'index'
+  | 'blob-fragment' | 'ghost-index' | 'ghost-data' | 'ghost-version';
+
+/** Record types by their 3-bit code. */
+export const RECORD_TYPES: readonly RecordType[] = [
+  'primary', 'forwarded', 'forwarding-stub', 'index', 'blob-fragment', 'ghost-index', 'ghost-data', 'ghost-version',
+];
+
+export function isGhostType(t: RecordType): boolean {
+  return t === 'ghost-index' || t === 'ghost-data' || t === 'ghost-version';
+}

@@ -1,0 +1,201 @@
+/**
+ * One decoder per SQL Server type (uncompressed storage form), plus `decodeValue`, the dispatcher
+ * the row decoder and the data-file reader (system tables, LOB values) share.
+ * Every decoder is a small pure function `(bytes, offset[, length, scale]) → value`.
+ */
+import { DecodeError } from '../../errors.js';
+import type { ColumnLayout, SqlTypeName } from '../metadata/table-layout.js';
+import type { SqlValue } from '../values.js';
+import { decimalStorageLength, decodeDecimal, decodeMoney, decodeSmallmoney } from './decimal.js';
+import { decodeDate, decodeDatetime, decodeDatetime2, decodeDatetimeoffset, decodeSmalldatetime, decodeTime, timeStorageLength } from './datetime.js';
+import { decodeFloat, decodeReal } from './float.js';
+import { decodeUniqueidentifier } from './guid.js';
+import { decodeBigint, decodeBit, decodeInt, decodeSmallint, decodeTinyint } from './integer.js';
+import { decodeBinary, decodeNvarchar, decodeVarchar } from './string.js';
+import { decodeSqlVariant } from './variant.js';
+import { codePageForCollation } from '../collation.js';
+
+export * from './integer.js';
+export * from './float.js';
+export * from './decimal.js';
+export * from './datetime.js';
+export * from './guid.js';
+export * from './string.js';
+export * from './variant.js';
+
+/** Type names whose values sit in the variable-length part of a FixedVar record. */
+const VARIABLE_TYPES: ReadonlySet<SqlTypeName> = new Set<SqlTypeName>([
+  'varchar', 'nvarchar', 'varbinary', 'text', 'ntext', 'image', 'sql_variant', 'xml',
+  'hierarchyid', 'geography', 'geometry', 'sysname',
+]);
+
+export function isVariableLengthType(t: SqlTypeName): boolean {
+  return VARIABLE_TYPES.has(t);
+}
+
+/** LOB types whose in-row slot holds a 16-byte text pointer unless 'text in row' is on. */
+export function isTextPointerType(t: SqlTypeName): boolean {
+  return t === 'text' || t === 'ntext' || t === 'image';
+}
+
+/** true when a `float` column is really float(1..24), i.e. a 4-byte real. */
+function isReal(c: Pick<ColumnLayout, 'type' | 'maxLength'>): boolean {
+  return c.type === 'real' || (c.type === 'float' && c.maxLength === 4);
+}
+
+/**
+ * Bytes a fixed-length column occupies in the fixed part of an uncompressed record; -1 for
+ * variable-length types; 0 for bit (it shares a byte, see leafBitPosition).
+ */
+export function fixedStorageLength(c: Pick<ColumnLayout, 'type' | 'maxLength' | 'precision' | 'scale'>): number {
+  switch (c.type) {
+    case 'bit': return 0;
+    case 'tinyint': return 1;
+    case 'smallint': return 2;
+    case 'int': return 4;
+    case 'bigint': return 8;
+    case 'real': return 4;
+    case 'float': return c.maxLength === 4 ? 4 : 8;
+    case 'decimal':
+    case 'numeric': return decimalStorageLength(c.precision);
+    case 'money': return 8;
+    case 'smallmoney': return 4;
+    case 'date': return 3;
+    case 'time': return timeStorageLength(c.scale);
+    case 'datetime': return 8;
+    case 'smalldatetime': return 4;
+    case 'datetime2': return timeStorageLength(c.scale) + 3;
+    case 'datetimeoffset': return timeStorageLength(c.scale) + 5;
+    case 'uniqueidentifier': return 16;
+    case 'timestamp': return 8;
+    case 'char':
+    case 'nchar':
+    case 'binary': return c.maxLength;
+    default: return -1;
+  }
+}
+
+/** The code page used for a char/varchar/text column. */
+export function columnCodePage(c: Pick<ColumnLayout, 'codePage' | 'collation'>): number {
+  return c.codePage ?? codePageForCollation(c.collation) ?? 1252;
+}
+
+/** Signature of a value decoder bound to one column: bytes [start, end) → value. Throws DecodeError. */
+export type BoundDecoder = (b: Uint8Array, start: number, end: number) => SqlValue;
+
+function bad(c: ColumnLayout, start: number, why: string): DecodeError {
+  return new DecodeError('DECODE_BAD_VALUE', `${c.type} value of column ${c.name} ${why}`, { offset: start, column: c.name });
+}
+
+function exact(c: ColumnLayout, n: number, f: (b: Uint8Array, o: number) => SqlValue | null): BoundDecoder {
+  return (b, s, e) => {
+    if (e - s !== n) throw bad(c, s, `has ${e - s} bytes, expected ${n}`);
+    const v = f(b, s);
+    if (v === null) throw bad(c, s, 'is out of range');
+    return v;
+  };
+}
+
+/**
+ * A decoder for one column's uncompressed value, built once per column (the row decoder caches
+ * it in its per-layout plan). The bound function checks the value's length and range and throws
+ * DecodeError DECODE_BAD_VALUE, never anything else.
+ */
+export function valueDecoder(c: ColumnLayout): BoundDecoder {
+  switch (c.type) {
+    case 'bit': return exact(c, 1, (b, o) => decodeBit(b, o, 0));
+    case 'tinyint': return exact(c, 1, decodeTinyint);
+    case 'smallint': return exact(c, 2, decodeSmallint);
+    case 'int': return exact(c, 4, decodeInt);
+    case 'bigint': return exact(c, 8, decodeBigint);
+    case 'real':
+    case 'float':
+      return isReal(c)
+        ? exact(c, 4, (b, o) => finite(decodeReal(b, o)))
+        : exact(c, 8, (b, o) => finite(decodeFloat(b, o)));
+    case 'decimal':
+    case 'numeric': {
+      const n = decimalStorageLength(c.precision);
+      const scale = c.scale;
+      return exact(c, n, (b, o) => decodeDecimal(b, o, n, scale));
+    }
+    case 'money': return exact(c, 8, decodeMoney);
+    case 'smallmoney': return exact(c, 4, decodeSmallmoney);
+    case 'date': return exact(c, 3, decodeDate);
+    case 'time': {
+      const scale = c.scale;
+      return exact(c, timeStorageLength(scale), (b, o) => decodeTime(b, o, scale));
+    }
+    case 'datetime': return exact(c, 8, decodeDatetime);
+    case 'smalldatetime': return exact(c, 4, decodeSmalldatetime);
+    case 'datetime2': {
+      const scale = c.scale;
+      return exact(c, timeStorageLength(scale) + 3, (b, o) => decodeDatetime2(b, o, scale));
+    }
+    case 'datetimeoffset': {
+      const scale = c.scale;
+      return exact(c, timeStorageLength(scale) + 5, (b, o) => decodeDatetimeoffset(b, o, scale));
+    }
+    case 'uniqueidentifier': return exact(c, 16, decodeUniqueidentifier);
+    case 'char':
+    case 'varchar':
+    case 'text': {
+      const cp = columnCodePage(c);
+      return (b, s, e) => decodeVarchar(b, s, e, cp);
+    }
+    case 'nchar':
+    case 'nvarchar':
+    case 'ntext':
+    case 'sysname':
+      return (b, s, e) => {
+        if ((e - s) % 2 !== 0) throw bad(c, s, `has an odd byte count (${e - s}) for UTF-16`);
+        return decodeNvarchar(b, s, e);
+      };
+    case 'binary':
+    case 'varbinary':
+    case 'image':
+    case 'timestamp':
+    case 'hierarchyid':
+    case 'geography':
+    case 'geometry':
+    case 'xml':
+      // xml is stored in SQL Server's binary XML format; it is shown as hex (decode-row warns).
+      return (b, s, e) => decodeBinary(b, s, e);
+    case 'sql_variant': {
+      const cp = columnCodePage(c);
+      return (b, s, e) => {
+        const v = decodeSqlVariant(b, s, e, cp);
+        if (v === null) throw bad(c, s, 'is not a valid sql_variant');
+        return v;
+      };
+    }
+    default: {
+      const t: string = c.type;
+      return (_b, s) => {
+        throw new DecodeError('DECODE_UNSUPPORTED', `type ${t} of column ${c.name} is not supported`, { offset: s, column: c.name });
+      };
+    }
+  }
+}
+
+function finite(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+const boundCache = new WeakMap<ColumnLayout, BoundDecoder>();
+
+/**
+ * Decodes one column value in its uncompressed storage form, bytes [start, end).
+ * For fixed types `end - start` must be the type's storage length. Throws DecodeError only.
+ */
+export function decodeValue(column: ColumnLayout, bytes: Uint8Array, start: number, end: number): SqlValue {
+  if (start < 0 || end > bytes.length || start > end) {
+    throw new DecodeError('DECODE_TRUNCATED', `value of column ${column.name} runs past the end of the data`, { offset: start, column: column.name });
+  }
+  let d = boundCache.get(column);
+  if (!d) {
+    d = valueDecoder(column);
+    boundCache.set(column, d);
+  }
+  return d(bytes, start, end);
+}

@@ -1,0 +1,23 @@
+import { decoderForCodePage, type CodePageDecoder } from '../collation.js';
+import { toHex0x } from '../../util/hex.js';
+
+/**
+ * Character types. char/varchar/text hold bytes of the collation's code page (UTF-8 for
+ * `_UTF8` collations); nchar/nvarchar/ntext hold UTF-16LE. Fixed char/nchar keep their padding.
+ * binary/varbinary/image and the CLR/opaque types are printed as `0x…` upper-case hex.
+ */
+
+/** varchar bytes in code page `codePage` (1252 when the code page is unknown or unsupported). */
+export function decodeVarchar(b: Uint8Array, start: number, end: number, codePage: number | null = 1252): string {
+  const d: CodePageDecoder | null = decoderForCodePage(codePage ?? 1252) ?? decoderForCodePage(1252);
+  return (d as CodePageDecoder).decode(b, start, end);
+}
+
+/** UTF-16LE; an odd trailing byte is not valid nvarchar data — callers check the length first. */
+export function decodeNvarchar(b: Uint8Array, start: number, end: number): string {
+  return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf16le');
+}
+
+export function decodeBinary(b: Uint8Array, start: number, end: number): string {
+  return toHex0x(b, start, end);
+}
