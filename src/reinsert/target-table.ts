@@ -1,0 +1,69 @@
+import type { SqlTypeName, TableLayout } from '../reconstruct/metadata/table-layout.js';
+import { visibleColumns } from '../reconstruct/metadata/table-layout.js';
+
+/**
+ * What the re-insert planner needs to know about a target table. Read from the target's catalog
+ * (catalog.ts) when connected, or derived from the layout the rows were decoded with
+ * (`fromLayout`) for an offline dry run.
+ */
+export interface TargetColumn {
+  name: string;
+  type: SqlTypeName;
+  /** sys.columns.max_length: bytes; -1 for (max). */
+  maxLength: number;
+  precision: number;
+  scale: number;
+  nullable: boolean;
+  identity: boolean;
+  computed: boolean;
+}
+
+export interface TargetTable {
+  schema: string;
+  name: string;
+  columns: TargetColumn[];
+  /** Primary key (or unique clustered key) columns, in key order; empty when the table has none. */
+  keyColumns: string[];
+}
+
+export interface ForeignKey {
+  name: string;
+  /** `schema.name` of the referencing (child) table. */
+  child: string;
+  /** `schema.name` of the referenced (parent) table. */
+  parent: string;
+}
+
+export function qualified(t: Pick<TargetTable, 'schema' | 'name'>): string {
+  return `${t.schema}.${t.name}`;
+}
+
+/** Columns an INSERT writes: not computed, not rowversion/timestamp. */
+export function insertableColumns(t: TargetTable): TargetColumn[] {
+  return t.columns.filter((c) => !c.computed && c.type !== 'timestamp');
+}
+
+export function hasIdentity(t: TargetTable): boolean {
+  return insertableColumns(t).some((c) => c.identity);
+}
+
+/**
+ * From a decoded layout: the clustered key is the conflict key unless the index is non-unique
+ * (a uniquifier column is present), in which case there is no key to check.
+ */
+export function fromLayout(l: TableLayout): TargetTable {
+  const cols = visibleColumns(l);
+  const unique = !l.columns.some((c) => c.isUniquifier);
+  const keyColumns = unique
+    ? cols.filter((c) => (c.keyOrdinal ?? 0) > 0).sort((a, b) => (a.keyOrdinal ?? 0) - (b.keyOrdinal ?? 0)).map((c) => c.name)
+    : [];
+  return {
+    schema: l.schema,
+    name: l.name,
+    columns: cols.map((c) => ({
+      name: c.name, type: c.type === 'sysname' ? 'nvarchar' : c.type, maxLength: c.type === 'sysname' ? 256 : c.maxLength,
+      precision: c.precision, scale: c.scale, nullable: c.nullable, identity: c.identity, computed: c.computed,
+    })),
+    keyColumns,
+  };
+}

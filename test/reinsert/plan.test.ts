@@ -1,0 +1,180 @@
+import sql from 'mssql';
+import { describe, expect, it } from 'vitest';
+import { orderTables } from '../../src/reinsert/order.js';
+import { planReinsert, renderScript, renderUndoScript } from '../../src/reinsert/plan.js';
+import { declaration, paramTypeFor, planParam, toMssqlType } from '../../src/reinsert/sql-types.js';
+import { fromLayout, type TargetColumn, type TargetTable } from '../../src/reinsert/target-table.js';
+import { describeCorpus } from '../support/corpus.js';
+import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
+
+const c = (name: string, type: TargetColumn['type'], o: Partial<TargetColumn> = {}): TargetColumn =>
+  ({ name, type, maxLength: 4, precision: 0, scale: 0, nullable: true, identity: false, computed: false, ...o });
+
+const customers: TargetTable = {
+  schema: 'crm', name: 'Customers', keyColumns: ['CustomerId'],
+  columns: [c('CustomerId', 'int', { identity: true, nullable: false }), c('Name', 'nvarchar', { maxLength: 200 }), c('RowVer', 'timestamp', { maxLength: 8 }), c('NameLen', 'int', { computed: true })],
+};
+const orders: TargetTable = {
+  schema: 'crm', name: 'Orders', keyColumns: ['OrderId'],
+  columns: [c('OrderId', 'int', { identity: true, nullable: false }), c('CustomerId', 'int'), c('Total', 'decimal', { precision: 18, scale: 2, maxLength: 9 }), c('PlacedAt', 'datetime2', { scale: 7, maxLength: 8 })],
+};
+const lines: TargetTable = {
+  schema: 'crm', name: 'OrderLines', keyColumns: ['OrderId', 'LineNo'],
+  columns: [c('OrderId', 'int'), c('LineNo', 'smallint', { maxLength: 2 }), c('Sku', 'varchar', { maxLength: 20 }), c('Qty', 'int')],
+};
+const weird: TargetTable = { schema: 'we]ird', name: 'ta]ble', keyColumns: [], columns: [c('co]l', 'nvarchar', { maxLength: -1 }), c('n', 'int')] };
+const fks = [
+  { name: 'FK_Orders_Customers', child: 'crm.Orders', parent: 'crm.Customers' },
+  { name: 'FK_Lines_Orders', child: 'crm.OrderLines', parent: 'crm.Orders' },
+];
+const targets = new Map([customers, orders, lines, weird].map((t) => [`${t.schema}.${t.name}`, t]));
+
+describe('re-insert planning (T-SQL, parameter types, order)', () => {
+  it('orders parents before children, reports cycles', () => {
+    expect(orderTables(['crm.OrderLines', 'crm.Orders', 'crm.Customers'], fks).order).toEqual(['crm.Customers', 'crm.Orders', 'crm.OrderLines']);
+    const cyc = orderTables(['a.A', 'a.B', 'a.C', 'a.D'], [
+      { name: 'f1', child: 'a.A', parent: 'a.B' }, { name: 'f2', child: 'a.B', parent: 'a.A' }, { name: 'f3', child: 'a.C', parent: 'a.D' }, { name: 'self', child: 'a.D', parent: 'a.D' },
+    ]);
+    expect(cyc.order).toEqual(['a.D', 'a.C', 'a.A', 'a.B']);
+    expect(cyc.cycles).toEqual([['a.A', 'a.B']]);
+  });
+
+  it('plans a cascade delete back parents-first, identity insert on, computed and rowversion left out', () => {
+    const rows = [
+      { id: 3, table: 'crm.OrderLines', lsn: '0000002a:00000100:0003', values: { OrderId: 10, LineNo: 1, Sku: 'A-1', Qty: 2 } },
+      { id: 2, table: 'crm.Orders', lsn: '0000002a:00000100:0002', values: { OrderId: 10, CustomerId: 7, Total: '12.50', PlacedAt: '2024-03-01T09:00:00.1234567' } },
+      { id: 1, table: 'crm.Customers', lsn: '0000002a:00000100:0001', values: { CustomerId: 7, Name: "O'Brien 张三", RowVer: '0x00000000000007D1', NameLen: 10 } },
+    ];
+    const plan = planReinsert(rows, targets, fks, { batchSize: 100 });
+    expect(plan.batches.map((b) => b.table)).toEqual(['crm.Customers', 'crm.Orders', 'crm.OrderLines']);
+    expect(plan.batches.map((b) => b.identityInsert)).toEqual([true, true, false]);
+    const cust = plan.batches[0].rows[0];
+    expect(cust.insertSql).toBe('INSERT INTO [crm].[Customers] ([CustomerId], [Name]) VALUES (@p1, @p2);');
+    expect(cust.existsSql).toBe('SELECT TOP (1) * FROM [crm].[Customers] WITH (UPDLOCK, HOLDLOCK) WHERE [CustomerId] = @p1;');
+    expect(cust.params.map((p) => [p.name, declaration(p.type), p.value])).toEqual([['p1', 'int', 7], ['p2', 'nvarchar(100)', "O'Brien 张三"]]);
+    const line = plan.batches[2].rows[0];
+    expect(line.undoSql).toBe('DELETE FROM [crm].[OrderLines] WHERE [OrderId] = @p1 AND [LineNo] = @p2;');
+    const ord = plan.batches[1].rows[0];
+    expect(ord.params.map((p) => declaration(p.type))).toEqual(['int', 'int', 'decimal(18,2)', 'datetime2(7)']);
+    const placed = ord.params[3].value as Date & { nanosecondDelta?: number };
+    expect(placed.toISOString()).toBe('2024-03-01T09:00:00.123Z');
+    expect(placed.nanosecondDelta).toBeCloseTo(0.0004567, 10);
+
+    const script = renderScript(plan, { header: ['job 1'] });
+    expect(script).toContain("DECLARE @r1_p1 int = 7,\n        @r1_p2 nvarchar(100) = N'O''Brien 张三';");
+    expect(script).toContain('SET IDENTITY_INSERT [crm].[Customers] ON;');
+    expect(script).toContain('IF EXISTS (SELECT TOP (1) * FROM [crm].[Customers] WITH (UPDLOCK, HOLDLOCK) WHERE [CustomerId] = @r1_p1)');
+    expect(script).toContain("    INSERT INTO [crm].[Customers] ([CustomerId], [Name]) VALUES (@r1_p1, @r1_p2);");
+    expect(script).toContain("DECLARE @r2_p1 int = 10,\n        @r2_p2 int = 7,\n        @r2_p3 decimal(18,2) = 12.50,\n        @r2_p4 datetime2(7) = '2024-03-01T09:00:00.1234567';");
+    expect(script).not.toContain('RowVer');
+    expect(script).not.toContain('NameLen');
+    expect(script.indexOf('[crm].[Customers] ON')).toBeLessThan(script.indexOf('[crm].[Orders] ON'));
+    expect(script.match(/BEGIN TRANSACTION;/g)).toHaveLength(3);
+
+    const undo = renderUndoScript(plan);
+    expect(undo.indexOf('[crm].[OrderLines]')).toBeLessThan(undo.indexOf('[crm].[Customers]'));
+    expect(undo).toContain('DELETE FROM [crm].[Customers] WHERE [CustomerId] = @r1_p1;');
+  });
+
+  it('quotes hostile identifiers and keeps values out of the SQL text', () => {
+    const plan = planReinsert([{ id: 9, table: 'we]ird.ta]ble', lsn: 'x', values: { 'co]l': "'); DROP TABLE x; --", n: null } }], targets, [], { database: 'Side]DB' });
+    const r = plan.batches[0].rows[0];
+    expect(r.insertSql).toBe('INSERT INTO [Side]]DB].[we]]ird].[ta]]ble] ([co]]l], [n]) VALUES (@p1, @p2);');
+    expect(r.insertSql).not.toContain('DROP');
+    expect(r.existsSql).toBeNull();
+    expect(r.undoSql).toBe('DELETE TOP (1) FROM [Side]]DB].[we]]ird].[ta]]ble] WHERE [n] IS NULL;');
+    expect(renderScript(plan)).toContain("N'''); DROP TABLE x; --'");
+  });
+
+  it('side tables: rows go to the mapped target', () => {
+    const plan = planReinsert([{ id: 1, table: 'crm.Orders', lsn: 'a', values: { OrderId: 1 } }], new Map([['recovery.Orders_back', { ...orders, schema: 'recovery', name: 'Orders_back' }]]), [], { tableMap: { 'crm.Orders': 'recovery.Orders_back' } });
+    expect(plan.batches[0].rows[0].insertSql).toBe('INSERT INTO [recovery].[Orders_back] ([OrderId]) VALUES (@p1);');
+  });
+
+  it('rows that cannot go back are problems, not silently dropped', () => {
+    const plan = planReinsert([
+      { id: 1, table: 'crm.Customers', lsn: 'a', values: { CustomerId: 1, Name: { offRow: { page: '1:200', slot: 0, kind: 'lob-root' } } } },
+      { id: 2, table: 'crm.Nope', lsn: 'b', values: {} },
+      { id: 3, table: 'crm.Customers', lsn: 'c', values: { CustomerId: 'x' } },
+      { id: 4, table: 'crm.Customers', lsn: 'd', values: { CustomerId: 4, Extra: 1 } },
+    ], targets, fks);
+    expect(plan.problems.map((p) => [p.rowId, p.code])).toEqual([[1, 'REINSERT_OFFROW_VALUE'], [2, 'REINSERT_UNKNOWN_TABLE'], [3, 'REINSERT_BAD_VALUE'], [4, 'REINSERT_COLUMN_MISSING']]);
+    expect(plan.batches).toEqual([]);
+    expect(renderScript(plan)).toContain('-- NOT INCLUDED: row 1 (crm.Customers, LSN a): REINSERT_OFFROW_VALUE');
+  });
+
+  it('batches split per table at the batch size', () => {
+    const rows = Array.from({ length: 7 }, (_, i) => ({ id: i + 1, table: 'crm.OrderLines', lsn: String(i).padStart(4, '0'), values: { OrderId: 1, LineNo: i, Sku: 's', Qty: 1 } }));
+    expect(planReinsert(rows, targets, [], { batchSize: 3 }).batches.map((b) => b.rows.length)).toEqual([3, 3, 1]);
+  });
+});
+
+describe('parameter types: exact SQL type per column', () => {
+  const table: [TargetColumn, unknown, string, string][] = [
+    [c('a', 'tinyint'), 200, 'tinyint', '200'],
+    [c('a', 'bigint', { maxLength: 8 }), '9223372036854775807', 'bigint', '9223372036854775807'],
+    [c('a', 'bit', { maxLength: 1 }), true, 'bit', '1'],
+    [c('a', 'money', { maxLength: 8 }), '123456.7890', 'money', '123456.7890'],
+    [c('a', 'decimal', { precision: 38, scale: 10, maxLength: 17 }), '1234567890123456789012345678.1234567890', 'varchar(50)', "'1234567890123456789012345678.1234567890'"],
+    [c('a', 'date', { maxLength: 3 }), '2026-05-17', 'date', "'2026-05-17'"],
+    [c('a', 'datetime', { maxLength: 8 }), '2026-05-17T13:45:30.123', 'datetime', "'2026-05-17T13:45:30.123'"],
+    [c('a', 'time', { scale: 3, maxLength: 4 }), '13:45:30.123', 'time(3)', "'13:45:30.123'"],
+    [c('a', 'datetimeoffset', { scale: 7, maxLength: 10 }), '2026-05-17T13:45:30.1234567+08:00', 'varchar(40)', "'2026-05-17T13:45:30.1234567+08:00'"],
+    [c('a', 'char', { maxLength: 5 }), 'ab   ', 'char(5)', "N'ab   '"],
+    [c('a', 'varchar', { maxLength: -1 }), 'x', 'varchar(max)', "N'x'"],
+    [c('a', 'nchar', { maxLength: 10 }), 'xy   ', 'nchar(5)', "N'xy   '"],
+    [c('a', 'varbinary', { maxLength: 16 }), '0xDEADBEEF', 'varbinary(16)', '0xDEADBEEF'],
+    [c('a', 'uniqueidentifier', { maxLength: 16 }), '12345678-1234-5678-9abc-123456789abc', 'uniqueidentifier', "'12345678-1234-5678-9ABC-123456789ABC'"],
+    [c('a', 'geography', { maxLength: -1 }), '0xE6100000', 'varbinary(max)', '0xE6100000'],
+    [c('a', 'sql_variant', { maxLength: 8016 }), { baseType: 'nvarchar(20)', value: 'v' }, 'nvarchar(20)', "N'v'"],
+  ];
+  it.each(table)('%o %j → %s', (col, v, decl, literal) => {
+    const p = planParam(col, v as never);
+    expect(declaration(p.type)).toBe(decl);
+    expect(p.literal).toBe(literal);
+  });
+
+  it('big decimals and datetimeoffset go as text converted by the server with the exact type', () => {
+    expect(planParam(c('a', 'decimal', { precision: 38, scale: 10 }), '1234567890123456789012345678.1234567890').wrap).toBe('CONVERT(decimal(38,10), @)');
+    expect(planParam(c('a', 'datetimeoffset', { scale: 7 }), '2026-05-17T13:45:30.1234567+08:00').wrap).toBe('CONVERT(datetimeoffset(7), @, 127)');
+    expect(planParam(c('a', 'decimal', { precision: 18, scale: 4 }), '12345678901.2345').value).toBe(12345678901.2345);
+    // 16 significant digits no longer survive a double: text + CONVERT
+    expect(planParam(c('a', 'decimal', { precision: 18, scale: 4 }), '123456789012.3456').wrap).toBe('CONVERT(decimal(18,4), @)');
+  });
+
+  it('builds the matching mssql driver types', () => {
+    const t = toMssqlType(paramTypeFor(c('a', 'nvarchar', { maxLength: 100 }))) as unknown as { type: unknown; length: number };
+    expect(t.type).toBe(sql.NVarChar);
+    expect(t.length).toBe(50);
+    const d = toMssqlType(paramTypeFor(c('a', 'decimal', { precision: 18, scale: 4 }))) as unknown as { type: unknown; precision: number; scale: number };
+    expect([d.type, d.precision, d.scale]).toEqual([sql.Decimal, 18, 4]);
+    const m = toMssqlType(paramTypeFor(c('a', 'varbinary', { maxLength: -1 }))) as unknown as { type: unknown; length: number };
+    expect([m.type, m.length]).toEqual([sql.VarBinary, sql.MAX]);
+    const dt = toMssqlType(paramTypeFor(c('a', 'datetime2', { scale: 3 }))) as unknown as { type: unknown; scale: number };
+    expect([dt.type, dt.scale]).toEqual([sql.DateTime2, 3]);
+    expect((toMssqlType({ name: 'UniqueIdentifier' }) as unknown as { type: unknown }).type).toBe(sql.UniqueIdentifier);
+  });
+
+  it('refuses values that do not fit their column type', () => {
+    expect(() => planParam(c('a', 'int'), 'x')).toThrow(/REINSERT|int/);
+    expect(() => planParam(c('a', 'varbinary'), 'zz')).toThrow();
+    expect(() => planParam(c('a', 'datetime2', { scale: 7 }), '2024-13')).toThrow();
+  });
+});
+
+describeCorpus('re-insert planning from staged corpus rows and their layouts', () => {
+  it('plans every corpus example, script typed per layout', () => {
+    const rows = corpusRows(6).map((r, i) => ({ id: i + 1, table: r.table, lsn: r.lsn, values: r.values }));
+    const targets = new Map(Object.entries(LAYOUTS).map(([k, l]) => [k, fromLayout(l)]));
+    const plan = planReinsert(rows, targets, []);
+    expect(plan.problems).toEqual([]);
+    const script = renderScript(plan);
+    expect(script).toContain("@r1_p2 nvarchar(50) = N'hi'");
+    expect(script).toContain("@r3_p2 decimal(5,2) = 123.45");
+    expect(script).toContain("@r4_p3 varchar(50) = '-123456789012.3456'");
+    expect(script).toContain("VALUES (@r4_p1, @r4_p2, CONVERT(decimal(18,4), @r4_p3));");
+    expect(script).toContain("@r6_p3 datetime2(7) = '2026-09-30T12:34:56.1234567'");
+    expect(script).toContain('SET IDENTITY_INSERT [dbo].[Dt2ScaleTest] ON;');
+    expect(script).toContain('@r5_p3 varchar(50) = NULL');
+  });
+});
