@@ -1,0 +1,63 @@
+import { SourceError, isRowbackError } from '../../errors.js';
+
+/**
+ * Mapping driver errors (mssql / tedious) to rowback's SOURCE_* codes, and deciding which are
+ * worth a retry. Numbers are SQL Server error numbers (sys.messages); codes are mssql's.
+ */
+
+/** Errors that go away by themselves: retry (before any row was handed on) with backoff. */
+export const TRANSIENT_SQL_ERRORS: ReadonlySet<number> = new Set([
+  1205, // chosen as deadlock victim
+  4221, // login to a readable secondary timed out waiting for HADR redo
+  10928, 10929, // Azure SQL resource limits reached
+  40143, 40197, 40501, 40540, 40613, // Azure SQL: service busy / error processing / database unavailable
+  49918, 49919, 49920, // Azure SQL: cannot process request, too many operations
+  233, 64, 10053, 10054, 10060, // transport-level errors reported by the server side
+]);
+
+/** mssql error codes of a broken or slow connection. */
+export const TRANSIENT_DRIVER_CODES: ReadonlySet<string> = new Set(['ETIMEOUT', 'ESOCKET', 'ECONNRESET', 'ECONNCLOSED']);
+
+/** Missing rights: fn_dblog needs sysadmin (or db_owner on recent versions), DBCC TRACEON sysadmin. */
+export const PERMISSION_SQL_ERRORS: ReadonlySet<number> = new Set([229, 230, 262, 297, 300, 916, 2571, 15247]);
+
+/** Login and database-open failures. */
+export const CONNECT_SQL_ERRORS: ReadonlySet<number> = new Set([18456, 18452, 4060, 4064]);
+
+interface DriverError {
+  code?: string;
+  number?: number;
+  message?: string;
+  originalError?: DriverError;
+  cause?: unknown;
+}
+
+function facts(e: unknown): { code?: string; number?: number; message: string } {
+  const d = (e ?? {}) as DriverError;
+  const inner = d.originalError ?? {};
+  const number = d.number ?? inner.number;
+  const code = d.code ?? inner.code;
+  return { code, number, message: d.message ?? String(e) };
+}
+
+export function isTransient(e: unknown): boolean {
+  if (isRowbackError(e)) return false;
+  const f = facts(e);
+  return (f.number !== undefined && TRANSIENT_SQL_ERRORS.has(f.number)) || (f.code !== undefined && TRANSIENT_DRIVER_CODES.has(f.code));
+}
+
+/** What went wrong, as a SourceError with a code a user can act on. */
+export function toSourceError(e: unknown, what: string): SourceError {
+  if (e instanceof SourceError) return e;
+  const f = facts(e);
+  const num = f.number !== undefined ? ` (SQL error ${f.number})` : '';
+  if (f.number !== undefined && PERMISSION_SQL_ERRORS.has(f.number)) {
+    return new SourceError('SOURCE_PERMISSION', `${what}: permission denied${num}: ${f.message}. Reading the log needs sysadmin (or db_owner on the database); see docs/live.md`, {}, { cause: e });
+  }
+  if ((f.number !== undefined && CONNECT_SQL_ERRORS.has(f.number)) || f.code === 'ELOGIN' || f.code === 'EINSTLOOKUP' || f.code === 'ESOCKET' || f.code === 'ECONNCLOSED') {
+    return new SourceError('SOURCE_CONNECT', `${what}: cannot connect${num}: ${f.message}`, {}, { cause: e });
+  }
+  if (f.code === 'ETIMEOUT') return new SourceError('SOURCE_TIMEOUT', `${what}: timed out: ${f.message}`, {}, { cause: e });
+  if (f.code === 'ECANCEL') return new SourceError('SOURCE_CANCELLED', `${what}: cancelled`, {}, { cause: e });
+  return new SourceError('SOURCE_QUERY', `${what} failed${num}: ${f.message}`, {}, { cause: e });
+}
