@@ -98,7 +98,7 @@ export function toMssqlType(t: ParamType): sql.ISqlType {
     case 'VarChar': return sql.VarChar(len(t.length));
     case 'NChar': return sql.NChar(len(t.length));
     case 'NVarChar': return sql.NVarChar(len(t.length));
-    case 'Binary': return sql.Binary(len(t.length));
+    case 'Binary': return (sql.Binary as unknown as (n: number) => sql.ISqlType)(len(t.length));
     case 'VarBinary': return sql.VarBinary(len(t.length));
     default: {
       const f = (sql as unknown as Record<string, () => sql.ISqlType>)[t.name];

@@ -1,7 +1,7 @@
 import sql from 'mssql';
 import { describe, expect, it } from 'vitest';
 import { orderTables } from '../../src/reinsert/order.js';
-import { planReinsert, renderScript, renderUndoScript } from '../../src/reinsert/plan.js';
+import { planReinsert, renderScript, renderUndoScript, type PlanInputRow } from '../../src/reinsert/plan.js';
 import { declaration, paramTypeFor, planParam, toMssqlType } from '../../src/reinsert/sql-types.js';
 import { fromLayout, type TargetColumn, type TargetTable } from '../../src/reinsert/target-table.js';
 import { describeCorpus } from '../support/corpus.js';
@@ -40,7 +40,7 @@ describe('re-insert planning (T-SQL, parameter types, order)', () => {
   });
 
   it('plans a cascade delete back parents-first, identity insert on, computed and rowversion left out', () => {
-    const rows = [
+    const rows: PlanInputRow[] = [
       { id: 3, table: 'crm.OrderLines', lsn: '0000002a:00000100:0003', values: { OrderId: 10, LineNo: 1, Sku: 'A-1', Qty: 2 } },
       { id: 2, table: 'crm.Orders', lsn: '0000002a:00000100:0002', values: { OrderId: 10, CustomerId: 7, Total: '12.50', PlacedAt: '2024-03-01T09:00:00.1234567' } },
       { id: 1, table: 'crm.Customers', lsn: '0000002a:00000100:0001', values: { CustomerId: 7, Name: "O'Brien 张三", RowVer: '0x00000000000007D1', NameLen: 10 } },
