@@ -1,0 +1,187 @@
+/**
+ * What `RESTORE HEADERONLY` and `RESTORE FILELISTONLY` report, read from the backup file.
+ *
+ * Sources of each field:
+ * - MTF DBLKs (MTF 1.00a): TAPE software name @80 (TAPE_ADDRESS); SSET data set number u16 @62
+ *   (Position), user name @76 (TAPE_ADDRESS), media write date @88 (backup start), software major
+ *   @93 / minor @94 version; ESET media write date @80 (backup finish).
+ * - SQL Server's configuration-info stream (MQCI, after the MSCI DBLK) is a list of records, each
+ *   `4-char tag, u32 length, …`: SCIN (backup set), SFGI (filegroup), SFIN (file). Their fields were
+ *   located on the corpus backups (all SQL Server 2008 / 2008 R2) by matching known values — the
+ *   database and server names, dbi_version 661, the log chain whose LSNs must link, the 'D'/'I'/'L'
+ *   backup types of full/differential/log files — so they are facts about these files, not a spec:
+ *   SCIN @24 u16 build, @26 u8 minor, @27 u8 major version; LSNs (u32 VLF, u32 block, u16 slot)
+ *   @32 first, @42 last, @52 checkpoint, @62 database backup LSN; MTF dates @72 database creation,
+ *   @77 backup; @87 backup type (ASCII 'D' database, 'I' differential, 'L' log); @94 u16 database
+ *   version (dbi_version); @104/@106 u16 byte length/offset of the database name, @108/@110 of the
+ *   server name (UTF-16LE, offsets from the SCIN record start).
+ *   SFGI @12 u32 filegroup id, @16/@18 name length/offset. SFIN @20 u32 file id, @36 u32
+ *   filegroup id (0 for a log file), @48/@50 logical name, @52/@54 physical name.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { FormatError } from '../errors.js';
+import { formatLsn, lsnToDecimal, type Lsn } from '../logreader/lsn.js';
+import { ascii4, mtfDate, readMtfLayout, tapeString, type MtfLayout } from './mtf.js';
+
+export type BackupType = 'full' | 'differential' | 'log';
+
+export interface BackupLsn {
+  /** fn_dblog form `00000019:0000003e:00aa`. */
+  lsn: string;
+  /** numeric(25,0) as HEADERONLY prints it. */
+  decimal: string;
+}
+
+export interface BackupFile {
+  logicalName: string;
+  physicalName: string;
+  /** 'D' data, 'L' log (FILELISTONLY Type). */
+  type: 'D' | 'L';
+  fileId: number;
+  fileGroupId: number;
+  fileGroupName: string | null;
+}
+
+export interface BackupHeader {
+  file: string;
+  backupType: BackupType;
+  /** HEADERONLY BackupType: 1 database, 2 log, 5 differential. */
+  backupTypeCode: 1 | 2 | 5;
+  position: number;
+  databaseName: string;
+  serverName: string;
+  userName: string | null;
+  /** dbi_version of the database (661 = 2008 R2). */
+  databaseVersion: number;
+  /** `10.50.1600` */
+  softwareVersion: string;
+  softwareName: string | null;
+  firstLsn: BackupLsn;
+  lastLsn: BackupLsn;
+  checkpointLsn: BackupLsn;
+  databaseBackupLsn: BackupLsn | null;
+  /** For a differential: the checkpoint LSN of its base full backup (= databaseBackupLsn). */
+  differentialBaseLsn: BackupLsn | null;
+  /** Not located in the backup yet (see docs/offline-log.md); always null. */
+  differentialBaseGuid: string | null;
+  databaseCreationDate: string | null;
+  /** Local time of the backup machine, to the second (MTF dates). */
+  backupStartDate: string | null;
+  backupFinishDate: string | null;
+  backupSize: number;
+  files: BackupFile[];
+}
+
+const TYPE_CODES: Record<string, { type: BackupType; code: 1 | 2 | 5 }> = {
+  D: { type: 'full', code: 1 },
+  I: { type: 'differential', code: 5 },
+  L: { type: 'log', code: 2 },
+};
+
+export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout(path)): BackupHeader {
+  const mqci = layout.streams.find((s) => s.id === 'MQCI' && s.length > 0);
+  if (!mqci) throw new FormatError('FORMAT_BAD_MTF', 'no SQL Server configuration stream (MQCI): not a SQL Server backup', { file: path });
+  const data = readBytes(path, mqci.dataOffset, mqci.length);
+  const records = configRecords(data);
+  const scin = records.find((r) => r.tag === 'SCIN');
+  if (!scin || scin.bytes.length < 112) throw new FormatError('FORMAT_BAD_MTF', 'no backup-set record (SCIN) in the configuration stream', { file: path, offset: mqci.dataOffset });
+  const s = scin.bytes;
+  const v = new DataView(s.buffer, s.byteOffset, s.byteLength);
+  const typeChar = String.fromCharCode(s[87]);
+  const t = TYPE_CODES[typeChar];
+  if (!t) throw new FormatError('FORMAT_UNSUPPORTED_BACKUP_TYPE', `backup type '${typeChar}' (file, partial or other) is not supported; full, differential and log backups are`, { file: path, offset: mqci.dataOffset + 87 });
+  const u16s = (at: number) => v.getUint16(at, true);
+  const str = (lenAt: number) => utf16(s, u16s(lenAt + 2), u16s(lenAt));
+  const lsnAt = (at: number): BackupLsn => {
+    const l: Lsn = { vlf: v.getUint32(at, true), block: v.getUint32(at + 4, true), slot: v.getUint16(at + 8, true) };
+    return { lsn: formatLsn(l), decimal: lsnToDecimal(l) };
+  };
+  const zero = (l: BackupLsn) => l.decimal === '0';
+  const dbBackup = lsnAt(62);
+
+  const sset = layout.dblks.find((d) => d.type === 'SSET');
+  const eset = layout.dblks.find((d) => d.type === 'ESET');
+  const tape = layout.dblks.find((d) => d.type === 'TAPE');
+
+  const groups = new Map<number, string>();
+  for (const r of records.filter((x) => x.tag === 'SFGI' && x.bytes.length >= 20)) {
+    const g = new DataView(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
+    groups.set(g.getUint32(12, true), utf16(r.bytes, g.getUint16(18, true), g.getUint16(16, true)));
+  }
+  const files: BackupFile[] = [];
+  for (const r of records.filter((x) => x.tag === 'SFIN' && x.bytes.length >= 56)) {
+    const f = new DataView(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
+    const fileGroupId = f.getUint32(36, true);
+    const file: BackupFile = {
+      logicalName: utf16(r.bytes, f.getUint16(50, true), f.getUint16(48, true)),
+      physicalName: utf16(r.bytes, f.getUint16(54, true), f.getUint16(52, true)),
+      type: fileGroupId === 0 ? 'L' : 'D',
+      fileId: f.getUint32(20, true),
+      fileGroupId,
+      fileGroupName: groups.get(fileGroupId) ?? null,
+    };
+    // The configuration stream appears twice (start and end of the set); keep each file once.
+    if (!files.some((x) => x.fileId === file.fileId && x.logicalName === file.logicalName)) files.push(file);
+  }
+
+  return {
+    file: path,
+    backupType: t.type,
+    backupTypeCode: t.code,
+    position: sset ? new DataView(sset.bytes.buffer, sset.bytes.byteOffset).getUint16(62, true) : 1,
+    databaseName: str(104),
+    serverName: str(108),
+    userName: sset ? tapeString(sset, 76) : null,
+    databaseVersion: u16s(94),
+    softwareVersion: `${s[27]}.${s[26]}.${u16s(24)}`,
+    softwareName: tape ? tapeString(tape, 80) : null,
+    firstLsn: lsnAt(32),
+    lastLsn: lsnAt(42),
+    checkpointLsn: lsnAt(52),
+    databaseBackupLsn: zero(dbBackup) ? null : dbBackup,
+    differentialBaseLsn: t.type === 'differential' && !zero(dbBackup) ? dbBackup : null,
+    differentialBaseGuid: null,
+    databaseCreationDate: mtfDate(s, 72),
+    backupStartDate: sset && sset.bytes.length >= 93 ? mtfDate(sset.bytes, 88) : mtfDate(s, 77),
+    backupFinishDate: eset && eset.bytes.length >= 85 ? mtfDate(eset.bytes, 80) : null,
+    backupSize: statSync(path).size,
+    files,
+  };
+}
+
+export interface ConfigRecord {
+  tag: string;
+  bytes: Uint8Array;
+}
+
+/** The records of an MQCI stream: 4-char tag, u32 length (including the tag), contents. */
+export function configRecords(data: Uint8Array): ConfigRecord[] {
+  const out: ConfigRecord[] = [];
+  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let p = 0;
+  while (p + 8 <= data.length) {
+    const tag = ascii4(data, p);
+    if (!/^[A-Z]{4}$/.test(tag)) break;
+    const len = v.getUint32(p + 4, true);
+    if (len < 8 || p + len > data.length) break;
+    out.push({ tag, bytes: data.subarray(p, p + len) });
+    p += len;
+  }
+  return out;
+}
+
+function utf16(b: Uint8Array, offset: number, length: number): string {
+  if (offset + length > b.length) return '';
+  return new TextDecoder('utf-16le').decode(b.subarray(offset, offset + length));
+}
+
+function readBytes(path: string, at: number, n: number): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(n);
+    readSync(fd, b, 0, n, at);
+    return b;
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The log inside a backup: every MQTL stream (one per VLF, after its MSTL DBLK) is a run of log
+ * blocks starting at the 512-aligned start of the stream payload; the same block scanner and
+ * record parser as for an .ldf read it. A full or differential backup carries the log needed to
+ * make it consistent; a log backup carries the whole backed-up log.
+ */
+import { open } from 'node:fs/promises';
+import type { LogRecord } from '../logreader/log-record.js';
+import { emptyLogScanStats, readLogRange, type LogRange, type LogScanOptions, type LogScanStats } from '../logreader/ldf/reader.js';
+import { payloadRange, readMtfLayout, type MtfLayout } from './mtf.js';
+
+export interface BackupLogStream {
+  file: string;
+  ranges: LogRange[];
+  /** Total bytes of log payload. */
+  bytes: number;
+  records(opts?: LogScanOptions, stats?: LogScanStats): AsyncGenerator<LogRecord>;
+}
+
+export function openBackupLogStream(path: string, kind: 'trn' | 'bak' = /\.bak$/i.test(path) ? 'bak' : 'trn', layout: MtfLayout = readMtfLayout(path)): BackupLogStream {
+  const ranges: LogRange[] = layout.streams
+    .filter((s) => s.id === 'MQTL' && s.length > 0)
+    .map((s) => ({ ...payloadRange(s), kind, file: path }));
+  return {
+    file: path,
+    ranges,
+    bytes: ranges.reduce((n, r) => n + (r.end - r.start), 0),
+    async *records(opts: LogScanOptions = {}, stats: LogScanStats = emptyLogScanStats()) {
+      const fh = await open(path, 'r');
+      try {
+        for (const r of ranges) {
+          if (opts.signal?.aborted) return;
+          yield* readLogRange(fh, r, opts, stats);
+        }
+      } finally {
+        await fh.close();
+      }
+    },
+  };
+}

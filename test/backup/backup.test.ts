@@ -1,0 +1,161 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { corpusPath, describeCorpus, listCorpus } from '../support/corpus.js';
+import { readBackupHeader } from '../../src/backup/header.js';
+import { openBackupLogStream } from '../../src/backup/log-stream.js';
+import { mtfDate, readMtfLayout } from '../../src/backup/mtf.js';
+import { openBackupPageSource } from '../../src/backup/page-source.js';
+import { emptyLogScanStats } from '../../src/logreader/ldf/reader.js';
+import type { LogRecord } from '../../src/logreader/log-record.js';
+
+describe('MTF_DATE_TIME', () => {
+  it('decodes the 40-bit packed date (bytes from RestoreTimeClean_1.trn SSET)', () => {
+    expect(mtfDate(Uint8Array.from([0x1f, 0x85, 0x82, 0xd1, 0x0d]), 0)).toBe('2017-06-01T13:04:13');
+    expect(mtfDate(new Uint8Array(5), 0)).toBeNull();
+  });
+});
+
+describe('refusals (synthetic files)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rowback-mtf-'));
+  it('MSSQLBAK → FORMAT_COMPRESSED_BACKUP', () => {
+    const p = join(dir, 'c.bak');
+    writeFileSync(p, Buffer.concat([Buffer.from('MSSQLBAK'), Buffer.alloc(1024)]));
+    expect(() => readMtfLayout(p)).toThrow(expect.objectContaining({ code: 'FORMAT_COMPRESSED_BACKUP' }));
+  });
+  it('no TAPE → FORMAT_NOT_A_BACKUP', () => {
+    const p = join(dir, 'x.bak');
+    writeFileSync(p, Buffer.alloc(2048, 1));
+    expect(() => readMtfLayout(p)).toThrow(expect.objectContaining({ code: 'FORMAT_NOT_A_BACKUP' }));
+  });
+});
+
+const RTC = 'appveyor-lab/RestoreTimeClean';
+const allBackups = (): string[] => {
+  const out: string[] = [];
+  for (const d of [RTC, 'appveyor-lab/sql2008-backups/StopAt', 'appveyor-lab/sql2008-backups/db1/DIFF', 'appveyor-lab/sql2008-backups/db1/LOG']) {
+    for (const f of listCorpus(d)) if (/\.(bak|trn)$/i.test(f)) out.push(`${d}/${f}`);
+  }
+  return out.sort();
+};
+
+describeCorpus('backups on the corpus', () => {
+  it('every corpus backup: HEADERONLY fields and FILELISTONLY files', () => {
+    const files = allBackups();
+    expect(files.length).toBe(16);
+    for (const f of files) {
+      const h = readBackupHeader(corpusPath(f));
+      const want = /DIFF|RestoreTimeClean2\.bak/.test(f) ? 'differential' : /\.bak$/.test(f) ? 'full' : 'log';
+      expect(h.backupType, f).toBe(want);
+      expect(h.databaseVersion, f).toBe(661);
+      expect(h.softwareVersion, f).toMatch(/^10\.50\.(1600|4000)$/);
+      expect(BigInt(h.firstLsn.decimal) <= BigInt(h.lastLsn.decimal), f).toBe(true);
+      expect(h.files.some((x) => x.type === 'D') && h.files.some((x) => x.type === 'L'), f).toBe(true);
+      expect(h.backupStartDate, f).toMatch(/^20(17|20)-/);
+    }
+  });
+
+  it('RestoreTimeClean full backup: names, LSNs, files', () => {
+    const h = readBackupHeader(corpusPath(RTC, 'RestoreTimeClean.bak'));
+    expect(h).toMatchObject({
+      backupType: 'full', backupTypeCode: 1, databaseName: 'RestoreTimeClean', serverName: 'SQL2008', userName: 'BASE\\stuart',
+      softwareName: 'Microsoft SQL Server', databaseBackupLsn: null, backupStartDate: '2017-06-01T12:59:12',
+    });
+    expect(h.firstLsn).toEqual({ lsn: '00000019:0000003e:00aa', decimal: '25000000006200170' });
+    expect(h.checkpointLsn.decimal).toBe('25000000006200170');
+    expect(h.files.map((f) => [f.logicalName, f.type, f.fileId, f.fileGroupName])).toEqual([
+      ['RestoreTimeClean', 'D', 1, 'PRIMARY'],
+      ['RestoreTimeClean_log', 'L', 2, null],
+    ]);
+    expect(h.files[0].physicalName).toMatch(/\\DATA\\RestoreTimeClean\.mdf$/);
+  });
+
+  it('RestoreTimeClean log backups chain: each last LSN is the next first LSN, from the full backup on', () => {
+    const chain = ['RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn', 'RestoreTimeClean2_3.trn'];
+    const hs = chain.map((f) => readBackupHeader(corpusPath(RTC, f)));
+    const full = readBackupHeader(corpusPath(RTC, 'RestoreTimeClean.bak'));
+    expect(hs[0].firstLsn.decimal).toBe(full.firstLsn.decimal);
+    for (let i = 0; i + 1 < hs.length; i++) expect(hs[i + 1].firstLsn.decimal, `${chain[i]} → ${chain[i + 1]}`).toBe(hs[i].lastLsn.decimal);
+    for (const h of hs) expect(h.databaseBackupLsn?.decimal).toBe(full.checkpointLsn.decimal);
+    // The differential RestoreTimeClean2.bak is based on the full backup.
+    const diff = readBackupHeader(corpusPath(RTC, 'RestoreTimeClean2.bak'));
+    expect(diff.differentialBaseLsn?.decimal).toBe(full.checkpointLsn.decimal);
+  });
+
+  it('StopAt log backups chain too', () => {
+    const d = 'appveyor-lab/sql2008-backups/StopAt';
+    const hs = ['StopAt_1.trn', 'StopAt_2.trn', 'StopAt_21.trn', 'StopAt_23.trn'].map((f) => readBackupHeader(corpusPath(d, f)));
+    for (let i = 0; i + 1 < hs.length; i++) expect(hs[i + 1].firstLsn.decimal).toBe(hs[i].lastLsn.decimal);
+    expect(hs[0].serverName).toBe('JUMPBOX\\SQL2008R2');
+  });
+
+  it('sql2008-backups/db1: a differential and two logs, the full is absent (its LSN is named by the others)', () => {
+    const d = 'appveyor-lab/sql2008-backups/db1';
+    const diff = readBackupHeader(corpusPath(d, 'DIFF/SQL2008_db1_DIFF_20170518_041819.bak'));
+    const l1 = readBackupHeader(corpusPath(d, 'LOG/SQL2008_db1_LOG_20170518_041831.trn'));
+    const l2 = readBackupHeader(corpusPath(d, 'LOG/SQL2008_db1_LOG_20170518_041837.trn'));
+    expect(diff.backupType).toBe('differential');
+    expect(diff.differentialBaseLsn?.lsn).toBe('00000143:00000066:0026');
+    expect(l1.databaseBackupLsn?.lsn).toBe('00000143:00000066:0026');
+    expect(l2.firstLsn.decimal).toBe(l1.lastLsn.decimal);
+    expect(diff.files.map((f) => [f.logicalName, f.fileId, f.type])).toEqual([['db1', 1, 'D'], ['db1_1', 3, 'D'], ['db1_log', 2, 'L']]);
+    // The second log backup holds no log records (first = last LSN).
+    expect(l2.firstLsn.decimal).toBe(l2.lastLsn.decimal);
+  });
+
+  it('page source: the full backup holds the boot page (1:9, type 13) and page 0 (file header, type 15)', () => {
+    const p = openBackupPageSource(corpusPath(RTC, 'RestoreTimeClean.bak'));
+    try {
+      expect(p.fileIds()).toEqual([1]);
+      expect(p.stats.pages).toBe(163);
+      const boot = p.readPage(1, 9)!;
+      expect(boot[1]).toBe(13);
+      expect(new DataView(boot.buffer).getUint32(32, true)).toBe(9);
+      expect(p.readPage(1, 0)![1]).toBe(15);
+      expect(p.readPage(1, 99999)).toBeUndefined();
+      expect(p.readPage(2, 0)).toBeUndefined();
+    } finally {
+      p.close();
+    }
+    const dp = openBackupPageSource(corpusPath('appveyor-lab/sql2008-backups/db1/DIFF/SQL2008_db1_DIFF_20170518_041819.bak'));
+    expect(dp.fileIds()).toEqual([1, 3]);
+    expect(dp.readPage(1, 9)![1]).toBe(13);
+    dp.close();
+    expect(() => openBackupPageSource(corpusPath(RTC, 'RestoreTimeClean_1.trn'))).toThrow(expect.objectContaining({ code: 'FORMAT_NO_DATA_PAGES' }));
+  });
+
+  it('log inside .trn: records within the header LSN range, ten committed one-row inserts per backup', async () => {
+    for (const f of ['RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn', 'RestoreTimeClean2_2.trn']) {
+      const s = openBackupLogStream(corpusPath(RTC, f));
+      const stats = emptyLogScanStats();
+      const recs: LogRecord[] = [];
+      for await (const r of s.records({ onSkipped: (x) => expect.fail(JSON.stringify(x)) }, stats)) recs.push(r);
+      const h = readBackupHeader(corpusPath(RTC, f));
+      expect(recs[0]['Current LSN'] >= h.firstLsn.lsn).toBe(true);
+      expect(recs.map((r) => r.Operation).filter((o) => o === 'LOP_INSERT_ROWS').length).toBe(10);
+      expect(recs.filter((r) => r.Operation === 'LOP_COMMIT_XACT').length).toBe(10);
+      for (const r of recs) expect(r.source?.kind).toBe('trn');
+    }
+  });
+
+  it('RestoreTimeClean_1.trn: the first row image of dbo.steps (id 0, 2017-06-01 12:59:12.970)', async () => {
+    const s = openBackupLogStream(corpusPath(RTC, 'RestoreTimeClean_1.trn'));
+    const inserts: LogRecord[] = [];
+    for await (const r of s.records()) if (r.Operation === 'LOP_INSERT_ROWS' && r.Context === 'LCX_HEAP') inserts.push(r);
+    expect(inserts.length).toBe(10);
+    const first = inserts[0]['RowLog Contents 0']!;
+    // FixedVar: status 0x10, fixed part ends at 16: int id, then 8 bytes of d.
+    expect(first[0]).toBe(0x10);
+    const v = new DataView(first.buffer, first.byteOffset, first.byteLength);
+    expect(v.getUint16(2, true)).toBe(16);
+    expect(v.getInt32(4, true)).toBe(0);
+    expect(new DataView(inserts[1]['RowLog Contents 0']!.buffer, inserts[1]['RowLog Contents 0']!.byteOffset).getInt32(4, true)).toBe(1);
+    // The 8 bytes of d are datetime2(7) (5-byte time in 100 ns units, 3-byte days since 0001-01-01), not datetime:
+    const time = Number(v.getUint32(8, true)) + first[12] * 2 ** 32;
+    const days = first[13] | (first[14] << 8) | (first[15] << 16);
+    expect(days).toBe(736480); // 2017-06-01
+    expect(time).toBe(467_529_700_000); // 12:59:12.970
+    expect(inserts[0].AllocUnitId).toBe('72057594039762944');
+  });
+});
