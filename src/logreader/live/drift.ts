@@ -1,0 +1,34 @@
+import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
+
+/**
+ * Schema drift: the live catalog describes tables as they are *now*. If a table was altered
+ * after the rows were deleted, its current layout may not fit the old row images. SQL Server
+ * moves sys.objects.modify_date on every ALTER TABLE (and on index changes), so a modify_date
+ * at or after a transaction's begin time means the layout may have changed since. rowback
+ * cannot reconstruct the earlier layout from the catalog, so it refuses, and says how to
+ * decode anyway (give the layout in force with --schema/--ddl).
+ */
+
+/** sys.objects.modify_date via CONVERT(…, 126) omits a zero fraction; pad to `.fff` for comparison. */
+export function normaliseModifyDate(text: string): string | null {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,7}))?$/.exec(text.trim());
+  if (!m) return null;
+  return `${m[1]}.${(m[2] ?? '').padEnd(3, '0').slice(0, 3)}`;
+}
+
+/** The table's modify_date when it is at or after `since` (both server local time), else null. */
+export function driftSince(table: TableLayout, since: string): string | null {
+  if (!table.modifyDate) return null;
+  const modified = normaliseModifyDate(table.modifyDate);
+  return modified !== null && modified >= since ? modified : null;
+}
+
+export function driftExplanation(table: TableLayout, modified: string, since: string): string {
+  return (
+    `${table.schema}.${table.name} was altered at ${modified} (sys.objects.modify_date), at or after ${since}: ` +
+    'its current columns may not be the ones the deleted rows were written with, so decoding them with the current layout ' +
+    'could produce wrong values. Decode with the layout that was in force instead (--schema CATALOG.json saved before the change, ' +
+    'or --ddl with the old CREATE TABLE). An index rebuild or creation also moves modify_date; if you know the columns did not change, ' +
+    'the same --schema/--ddl route applies.'
+  );
+}

@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import { InputError, SourceError } from '../../errors.js';
+import { parseBeginTime } from '../../logreader/live/begin-time.js';
+import { findStartLsn, vlfsFromRows, type StartBound } from '../../logreader/live/bounds.js';
+import { driftExplanation, driftSince } from '../../logreader/live/drift.js';
+import { mapScanRow } from '../../logreader/live/map-row.js';
+import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
+import { readShippedSql, withoutBatchSeparators } from '../../logreader/live/shipped-sql.js';
+import { firstBeginXactSql, logVlfsSql, scanSql, serverInfoSql, TRACE_FLAG_INACTIVE_LOG, type LogInput } from '../../logreader/live/sql.js';
+import { formatLsn, type Lsn } from '../../logreader/lsn.js';
+import { layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
+import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
+import { resolveConnection, type ConnectionSettings } from '../../util/connection.js';
+import { silentLogger, type Logger } from '../../util/logger.js';
+import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem } from '../source.js';
+
+export interface LiveSourceOptions {
+  /** `--server`: a connection string or a server name (the rest from MSSQL_* variables). */
+  server?: string;
+  /** Already resolved settings (tests, the service). */
+  connection?: ConnectionSettings;
+  database: string;
+  /** `--log-backup`: files the *server* can read, read through fn_dump_dblog. */
+  logBackups?: string[];
+  /** `--inactive-log`: DBCC TRACEON(2537) for the scan's session. */
+  inactiveLog?: boolean;
+  /** Read the online log too when log backups are given (default true). */
+  onlineLog?: boolean;
+  /** Explicit LSN bounds (override the window probe). */
+  startLsn?: Lsn;
+  endLsn?: Lsn;
+  /** Decode rows of tables altered since the window start anyway (the user supplied the old layout). */
+  acceptSchemaDrift?: boolean;
+  queryTimeoutMs?: number;
+  logger?: Logger;
+  jobId?: string;
+  /** Injected for tests; default: an mssql connection. */
+  runner?: SqlRunner;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ServerFacts {
+  productVersion: string;
+  /** The server clock's UTC offset (`+08:00`): every time rowback prints for this source is in it. */
+  timeZone: string;
+  serverNow: string;
+  database: string;
+  isSysadmin: boolean;
+  recoveryModel: string;
+}
+
+export const INACTIVE_LOG_WARNING =
+  `--inactive-log: trace flag ${TRACE_FLAG_INACTIVE_LOG} is switched on for this scan's session only, so fn_dblog also returns records ` +
+  'from the inactive part of the log — VLFs already truncated (after a log backup or checkpoint) but not yet overwritten. ' +
+  'Those records are leftovers: a VLF may have been partly reused, so rows found there can be incomplete or older than they look, ' +
+  'and they are no longer protected by the log chain. Treat them as leads to verify, not as evidence. Needs sysadmin.';
+
+/**
+ * The live source: a SQL Server the worker may connect to. Metadata comes from the shipped
+ * catalog query, candidates from one fn_dblog / fn_dump_dblog pass (sql.ts scanSql).
+ */
+export class LiveSource implements RecoverySource {
+  private readonly runner: SqlRunner;
+  private readonly log: Logger;
+  private readonly skippedItems: SkippedItem[] = [];
+  private catalog: MetadataCatalog | null = null;
+  private facts: ServerFacts | null = null;
+  /** Things the user must be told (printed by the CLI, kept in the report). */
+  readonly notes: string[] = [];
+
+  constructor(private readonly o: LiveSourceOptions) {
+    if (!o.database) throw new InputError('INPUT_BAD_OPTION', '--server needs --database');
+    this.runner = o.runner ?? new MssqlRunner(LiveSource.settings(o), { logger: o.logger, defaultTimeoutMs: o.queryTimeoutMs });
+    this.log = (o.logger ?? silentLogger).child({ jobId: o.jobId ?? randomUUID(), database: o.database });
+    if (o.inactiveLog) this.notes.push(INACTIVE_LOG_WARNING);
+  }
+
+  /** fn_dblog reads the log of the connection's database, so --database decides it. */
+  static settings(o: LiveSourceOptions): ConnectionSettings {
+    if (o.connection) return { ...o.connection, database: o.database };
+    const fromString = resolveConnection(o.server, o.env ?? process.env);
+    if (fromString.database && fromString.database.toLowerCase() !== o.database.toLowerCase()) {
+      throw new InputError('INPUT_BAD_OPTION', `--database ${o.database} and the connection's database ${fromString.database} differ`);
+    }
+    return { ...fromString, database: o.database };
+  }
+
+  get description(): string {
+    const tz = this.facts ? ` (server time zone UTC${this.facts.timeZone})` : '';
+    return `live ${this.runner.description}${tz}`;
+  }
+
+  async serverFacts(signal?: AbortSignal): Promise<ServerFacts> {
+    if (this.facts) return this.facts;
+    const [r] = await this.runner.query(serverInfoSql(), { signal, label: 'server facts' });
+    if (!r) throw new SourceError('SOURCE_QUERY', `database ${this.o.database} is not visible to this login`);
+    this.facts = {
+      productVersion: String(r.product_version),
+      timeZone: String(r.tz_offset),
+      serverNow: String(r.server_now),
+      database: String(r.database_name),
+      isSysadmin: r.is_sysadmin === 1 || r.is_sysadmin === true,
+      recoveryModel: String(r.recovery_model),
+    };
+    this.notes.push(`times are the server's local time, UTC${this.facts.timeZone} (SYSDATETIMEOFFSET() on ${this.runner.description})`);
+    if (this.facts.recoveryModel === 'SIMPLE') {
+      this.notes.push('the database uses the SIMPLE recovery model: the log is truncated at every checkpoint, so deletes older than the last checkpoint may be gone from the online log');
+    }
+    if (!this.facts.isSysadmin) {
+      this.notes.push('this login is not sysadmin: fn_dblog needs sysadmin (or db_owner of the database on recent versions); a permission error will say so');
+    }
+    this.log.info({ facts: this.facts }, 'server facts');
+    return this.facts;
+  }
+
+  async metadata(): Promise<MetadataCatalog> {
+    if (this.catalog) return this.catalog;
+    await this.serverFacts();
+    const text = withoutBatchSeparators(readShippedSql('table-metadata.sql'));
+    const rows = await this.runner.query({ text, params: [] }, { label: 'table metadata (sql/table-metadata.sql)' });
+    // bit columns arrive as booleans, ints as numbers, bigint ids as text (the query converts them).
+    const layouts = layoutsFromCatalog(rows.map(jsonSafe));
+    this.catalog = catalogFromLayouts(layouts);
+    this.log.info({ tables: layouts.length }, 'table metadata loaded');
+    return this.catalog;
+  }
+
+  async *candidates(filter: ScanFilter, signal?: AbortSignal): AsyncIterable<RowCandidate> {
+    const catalog = await this.metadata();
+    const named: TableLayout[] = [];
+    for (const t of filter.tables ?? []) {
+      const layout = catalog.byName(t);
+      if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in ${this.o.database}`, { table: t });
+      named.push(layout);
+    }
+    if (filter.from && !this.o.acceptSchemaDrift) {
+      for (const t of named) {
+        const modified = driftSince(t, filter.from);
+        if (modified) throw new SourceError('SOURCE_SCHEMA_DRIFT', driftExplanation(t, modified, filter.from), { table: `${t.schema}.${t.name}` });
+      }
+    }
+
+    const inputs: LogInput[] = [
+      ...(this.o.logBackups ?? []).map((file): LogInput => ({ kind: 'backup', file })),
+      ...(this.o.onlineLog === false ? [] : [{ kind: 'online' } as LogInput]),
+    ];
+    if (inputs.length === 0) throw new InputError('INPUT_BAD_OPTION', 'nothing to read: give --log-backup files or keep the online log');
+    const bound = this.o.startLsn ? { start: this.o.startLsn, probes: 0 } : await this.startBound(filter, inputs, signal);
+    const end = this.o.endLsn ?? null;
+    const scanLog = this.log.child({ lsnFrom: bound.start ? formatLsn(bound.start) : null, lsnTo: end ? formatLsn(end) : null });
+
+    const stmt = scanSql({
+      inputs,
+      start: bound.start,
+      end,
+      from: filter.from,
+      to: filter.to,
+      operations: filter.operations,
+      tables: named.map((t) => ({ schema: t.schema, name: t.name })),
+      inactiveLog: this.o.inactiveLog,
+    });
+    scanLog.info({ inputs: inputs.length, probes: bound.probes }, 'log scan started');
+    const driftReported = new Set<string>();
+    for await (const row of this.runner.stream(stmt, { signal, label: 'log scan', allowInactiveLogTraceFlag: this.o.inactiveLog })) {
+      const m = mapScanRow(row, inputs);
+      if (m.kind === 'skipped') {
+        this.skippedItems.push(m.item);
+        continue;
+      }
+      const c = m.candidate;
+      if (!this.o.acceptSchemaDrift && named.length === 0) {
+        const drift = this.rowDrift(c, catalog);
+        if (drift) {
+          if (!driftReported.has(drift.table)) scanLog.warn({ table: drift.table }, 'schema drift: rows skipped');
+          driftReported.add(drift.table);
+          this.skippedItems.push({
+            code: 'SOURCE_SCHEMA_DRIFT',
+            reason: drift.reason,
+            location: { lsn: c.record['Current LSN'], table: drift.table },
+            ...(c.record['RowLog Contents 0'] ? { raw: Buffer.from(c.record['RowLog Contents 0']).toString('hex').toUpperCase() } : {}),
+          });
+          continue;
+        }
+      }
+      yield c;
+    }
+    scanLog.info('log scan finished');
+  }
+
+  /** Without named tables the drift check is per row: the table altered after this row's transaction began. */
+  private rowDrift(c: RowCandidate, catalog: MetadataCatalog): { table: string; reason: string } | null {
+    const t = c.record.AllocUnitId ? catalog.byAllocUnit(c.record.AllocUnitId) : undefined;
+    if (!t || !c.txn.beginTime) return null;
+    const began = parseBeginTime(c.txn.beginTime);
+    const modified = driftSince(t, began);
+    return modified ? { table: `${t.schema}.${t.name}`, reason: driftExplanation(t, modified, began) } : null;
+  }
+
+  private async startBound(filter: ScanFilter, inputs: LogInput[], signal?: AbortSignal): Promise<StartBound> {
+    if (!filter.from || !inputs.some((i) => i.kind === 'online')) return { start: null, probes: 0 };
+    if (this.o.inactiveLog) {
+      // Probes run without the trace flag and cannot see inactive VLFs: read from the start.
+      return { start: null, probes: 0 };
+    }
+    let vlfRows;
+    try {
+      vlfRows = await this.runner.query(logVlfsSql(), { signal, label: 'VLF list (sys.dm_db_log_info)' });
+    } catch (e) {
+      // sys.dm_db_log_info arrived in SQL Server 2016 SP2; older servers are scanned unbounded.
+      if (e instanceof SourceError && e.code === 'SOURCE_QUERY') {
+        this.notes.push('sys.dm_db_log_info is not available (SQL Server before 2016 SP2): the whole online log is read to find the window');
+        return { start: null, probes: 0 };
+      }
+      throw e;
+    }
+    const vlfs = vlfsFromRows(vlfRows, false);
+    const probe = async (lsn: Lsn): Promise<string | null> => {
+      const [r] = await this.runner.query(firstBeginXactSql(lsn), { signal, label: 'window probe', allowInactiveLogTraceFlag: false });
+      return r && typeof r['Begin Time'] === 'string' ? parseBeginTime(r['Begin Time']) : null;
+    };
+    const bound = await findStartLsn(vlfs, probe, filter.from);
+    if (bound.logStartsAfterWindow) {
+      this.notes.push(
+        `the online log begins with a transaction at ${bound.logStartsAfterWindow}, after --from ${filter.from}: ` +
+          'deletes before that are only in log backups — add them with --log-backup',
+      );
+    }
+    return bound;
+  }
+
+  skipped(): SkippedItem[] {
+    return this.skippedItems;
+  }
+
+  async close(): Promise<void> {
+    await this.runner.close();
+  }
+}
+
+/** mssql rows carry Buffers and Dates; the catalog query returns neither, but stay JSON-clean. */
+function jsonSafe(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = v instanceof Date ? v.toISOString() : v;
+  return out;
+}
+
+export function openLiveSource(o: LiveSourceOptions): LiveSource {
+  return new LiveSource(o);
+}

@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { assertReadOnly } from '../../../src/logreader/live/read-only.js';
+import type { RunOptions, SqlRunner } from '../../../src/logreader/live/runner.js';
+import type { SqlStatement } from '../../../src/logreader/live/sql.js';
+import type { Row } from '../../../src/logreader/live/stream.js';
+import { INACTIVE_LOG_WARNING, LiveSource } from '../../../src/recover/sources/live.js';
+import type { RowCandidate } from '../../../src/recover/source.js';
+
+const AU = '72057594043236352';
+
+/** Catalog rows as sql/table-metadata.sql returns them: dbo.Customers (id int, name nvarchar(50)). */
+function catalogRows(modifyDate = '2024-01-02T09:00:00'): Row[] {
+  const base = {
+    schema_name: 'dbo', table_name: 'Customers', object_id: 901578250, index_id: 1, partition_id: '72057594042384384',
+    partition_number: 1, data_compression_desc: 'NONE', in_row_alloc_unit_id: AU, lob_alloc_unit_id: null,
+    row_overflow_alloc_unit_id: null, modify_date: modifyDate, user_type_name: null, is_identity: false, is_computed: false,
+    is_persisted: null, is_rowguidcol: false, is_column_set: false, is_dropped: false, is_sparse: false, is_uniqueifier: false,
+    default_value: null,
+  };
+  return [
+    { ...base, partition_column_id: 1, column_id: 1, column_name: 'CustomerId', type_name: 'int', system_type_id: 56, max_length: 4, precision: 10, scale: 0, collation_name: null, is_nullable: false, leaf_offset: 4, leaf_null_bit: 1, leaf_bit_position: 0, key_ordinal: 1, is_identity: true },
+    { ...base, partition_column_id: 2, column_id: 2, column_name: 'Name', type_name: 'nvarchar', system_type_id: 231, max_length: 100, precision: 0, scale: 0, collation_name: 'SQL_Latin1_General_CP1_CI_AS', is_nullable: true, leaf_offset: -1, leaf_null_bit: 2, leaf_bit_position: 0, key_ordinal: 0 },
+  ];
+}
+
+function scanRow(lsn: string, begin = '2024/03/05 14:07:09:123'): Row {
+  return {
+    log_input: 0, 'Current LSN': lsn, Operation: 'LOP_DELETE_ROWS', Context: 'LCX_MARK_AS_GHOST', 'Transaction ID': '0000:000003e8',
+    AllocUnitId: AU, 'Page ID': '0001:00000123', 'Slot ID': 0, 'Offset in Row': 0, 'Modify Size': 0, Description: '',
+    // SYNTHETIC row image (hand-built FixedVar record, not from a server): CustomerId 1, Name N'Ada'.
+    'RowLog Contents 0': Buffer.from('3000080001000000020000010015004100640061' + '00', 'hex'), 'RowLog Contents 1': null,
+    'Begin Time': begin, 'End Time': '2024/03/05 14:07:10:000', 'Transaction Name': 'DELETE',
+    'Transaction SID': Buffer.from('01', 'hex'), Login: 'batchjob', SPID: 61,
+  };
+}
+
+/** Answers each statement the source sends by what it reads, and records them all. */
+class FakeRunner implements SqlRunner {
+  readonly description = 'fake:1433/CRM as sa (SQL login), TLS';
+  sent: Array<{ stmt: SqlStatement; options: RunOptions }> = [];
+  closed = false;
+  constructor(private readonly answers: { catalog?: Row[]; vlfs?: Row[] | Error; probe?: (start: string) => Row[]; scan?: Row[]; recovery?: string }) {}
+  private answer(stmt: SqlStatement): Row[] {
+    const t = stmt.text;
+    if (t.includes('SYSDATETIMEOFFSET')) return [{ product_version: '16.0.4135.4', tz_offset: '+08:00', server_now: '2024-03-05T15:00:00.0000000+08:00', database_name: 'CRM', is_sysadmin: 1, recovery_model: this.answers.recovery ?? 'FULL' }];
+    if (t.includes('system_internals_partition_columns')) return this.answers.catalog ?? catalogRows();
+    if (t.includes('dm_db_log_info')) {
+      if (this.answers.vlfs instanceof Error) throw this.answers.vlfs;
+      return this.answers.vlfs ?? [];
+    }
+    if (t.startsWith('SELECT TOP (1)')) return this.answers.probe?.(String(stmt.params[0].value)) ?? [];
+    if (t.includes('[xact]')) return this.answers.scan ?? [];
+    throw new Error(`unexpected statement: ${t.slice(0, 60)}`);
+  }
+  async *stream(stmt: SqlStatement, options: RunOptions = {}): AsyncIterable<Row> {
+    assertReadOnly(stmt.text, { allowInactiveLogTraceFlag: options.allowInactiveLogTraceFlag });
+    this.sent.push({ stmt, options });
+    yield* this.answer(stmt);
+  }
+  async query(stmt: SqlStatement, options?: RunOptions): Promise<Row[]> {
+    const out: Row[] = [];
+    for await (const r of this.stream(stmt, options)) out.push(r);
+    return out;
+  }
+  async close() {
+    this.closed = true;
+  }
+}
+
+async function collect(it: AsyncIterable<RowCandidate>): Promise<RowCandidate[]> {
+  const out: RowCandidate[] = [];
+  for await (const c of it) out.push(c);
+  return out;
+}
+
+const filter = { from: '2024-03-05T14:00:00.000', to: '2024-03-05T14:59:59.999', tables: ['dbo.Customers'], operations: ['delete' as const] };
+
+describe('LiveSource', () => {
+  it('loads the catalog with the shipped query and states the server time zone', async () => {
+    const runner = new FakeRunner({});
+    const src = new LiveSource({ database: 'CRM', runner });
+    const cat = await src.metadata();
+    expect(cat.byAllocUnit(AU)?.name).toBe('Customers');
+    expect(cat.byName('dbo.customers')?.columns.map((c) => c.name)).toEqual(['CustomerId', 'Name']);
+    expect(src.description).toBe('live fake:1433/CRM as sa (SQL login), TLS (server time zone UTC+08:00)');
+    expect(src.notes.join('\n')).toContain('UTC+08:00');
+  });
+
+  it('finds the start LSN by probing VLFs, then scans once with the bound, and maps candidates', async () => {
+    const vlfs = [40, 41, 42, 43].map((n) => ({ vlf_sequence_number: n, vlf_active: true, vlf_first_lsn: `000000${n.toString(16)}:00000010:0001` }));
+    const times: Record<string, string> = { '40:16:1': '2024/03/05 12:00:00:000', '41:16:1': '2024/03/05 13:00:00:000', '42:16:1': '2024/03/05 14:30:00:000', '43:16:1': '2024/03/05 15:00:00:000' };
+    const runner = new FakeRunner({ vlfs, probe: (s) => [{ 'Current LSN': 'x', 'Begin Time': times[s] }], scan: [scanRow('0000002a:000001f0:0003'), scanRow('0000002a:000001f0:0004')] });
+    const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
+    const got = await collect(src.candidates(filter));
+    expect(got.map((c) => c.record['Current LSN'])).toEqual(['0000002a:000001f0:0003', '0000002a:000001f0:0004']);
+    expect(got[0].txn).toMatchObject({ login: 'batchjob', spid: 61, beginTime: '2024/03/05 14:07:09:123' });
+    const scans = runner.sent.filter((s) => s.stmt.text.includes('[xact]'));
+    expect(scans).toHaveLength(1);
+    // Last VLF beginning before 14:00 is 41; one VLF of margin → 40.
+    expect(scans[0].stmt.params.find((p) => p.name === 'start')?.value).toBe('40:16:1');
+    expect(scans[0].stmt.params.find((p) => p.name === 'table0')?.value).toBe('[dbo].[Customers]');
+    expect(scans[0].options.allowInactiveLogTraceFlag).toBeFalsy();
+    await src.close();
+    expect(runner.closed).toBe(true);
+  });
+
+  it('falls back to an unbounded read (and says so) where sys.dm_db_log_info is missing', async () => {
+    const { SourceError } = await import('../../../src/errors.js');
+    const runner = new FakeRunner({ vlfs: new SourceError('SOURCE_QUERY', "Invalid object name 'sys.dm_db_log_info'"), scan: [] });
+    const src = new LiveSource({ database: 'CRM', runner });
+    await collect(src.candidates(filter));
+    expect(src.notes.join('\n')).toContain('2016 SP2');
+    const scan = runner.sent.find((s) => s.stmt.text.includes('[xact]'))!;
+    expect(scan.stmt.params.find((p) => p.name === 'start')?.value).toBeNull();
+  });
+
+  it('refuses a named table altered inside the window with SOURCE_SCHEMA_DRIFT', async () => {
+    const runner = new FakeRunner({ catalog: catalogRows('2024-03-05T14:30:00') });
+    const src = new LiveSource({ database: 'CRM', runner });
+    await expect(collect(src.candidates(filter))).rejects.toMatchObject({ code: 'SOURCE_SCHEMA_DRIFT', message: expect.stringContaining('--schema') });
+    expect(runner.sent.some((s) => s.stmt.text.includes('[xact]'))).toBe(false);
+  });
+
+  it('without named tables, skips rows of a table altered after their transaction, reporting why', async () => {
+    const runner = new FakeRunner({ catalog: catalogRows('2024-03-05T14:07:09.500'), scan: [scanRow('0000002a:000001f0:0003'), scanRow('0000002a:000001f0:0009', '2024/03/05 14:08:00:000')] });
+    const src = new LiveSource({ database: 'CRM', runner });
+    const got = await collect(src.candidates({ ...filter, tables: [] }));
+    expect(got.map((c) => c.record['Current LSN'])).toEqual(['0000002a:000001f0:0009']);
+    expect(src.skipped()).toMatchObject([{ code: 'SOURCE_SCHEMA_DRIFT', location: { lsn: '0000002a:000001f0:0003', table: 'dbo.Customers' } }]);
+  });
+
+  it('decodes anyway when told the layout is right (acceptSchemaDrift)', async () => {
+    const runner = new FakeRunner({ catalog: catalogRows('2024-03-05T14:30:00'), scan: [scanRow('0000002a:000001f0:0003')] });
+    const src = new LiveSource({ database: 'CRM', runner, acceptSchemaDrift: true });
+    expect(await collect(src.candidates(filter))).toHaveLength(1);
+  });
+
+  it('sends DBCC TRACEON(2537) only with --inactive-log, and warns what it means', async () => {
+    const runner = new FakeRunner({ scan: [] });
+    const src = new LiveSource({ database: 'CRM', runner, inactiveLog: true });
+    await collect(src.candidates(filter));
+    const scan = runner.sent.find((s) => s.stmt.text.includes('[xact]'))!;
+    expect(scan.stmt.text.startsWith('DBCC TRACEON(2537) WITH NO_INFOMSGS;')).toBe(true);
+    expect(scan.options.allowInactiveLogTraceFlag).toBe(true);
+    expect(src.notes).toContain(INACTIVE_LOG_WARNING);
+    const plain = new FakeRunner({ scan: [] });
+    await collect(new LiveSource({ database: 'CRM', runner: plain }).candidates(filter));
+    expect(plain.sent.every((s) => !s.stmt.text.includes('TRACEON'))).toBe(true);
+  });
+
+  it('reads log backups and the online log in the same pass', async () => {
+    const runner = new FakeRunner({ scan: [] });
+    const src = new LiveSource({ database: 'CRM', runner, logBackups: ['/var/opt/mssql/backup/crm_1.trn'] });
+    await collect(src.candidates({ ...filter, from: undefined, to: undefined }));
+    const scans = runner.sent.filter((s) => s.stmt.text.includes('[xact]'));
+    expect(scans).toHaveLength(1);
+    expect(scans[0].stmt.text).toContain('fn_dump_dblog(NULL, NULL, N\'DISK\', 1, @backup0');
+    expect(scans[0].stmt.text).toContain('fn_dblog(@start, @end)');
+  });
+
+  it('names an unknown table and notes SIMPLE recovery', async () => {
+    const runner = new FakeRunner({ recovery: 'SIMPLE' });
+    const src = new LiveSource({ database: 'CRM', runner });
+    await expect(collect(src.candidates({ ...filter, tables: ['dbo.Nope'] }))).rejects.toMatchObject({ code: 'INPUT_UNKNOWN_TABLE' });
+    expect(src.notes.join('\n')).toContain('SIMPLE');
+  });
+
+  it('takes the database from --database and refuses a conflicting connection string', () => {
+    expect(LiveSource.settings({ database: 'CRM', server: 'Server=db1;User Id=u;Password=p', env: {} })).toMatchObject({ server: 'db1', database: 'CRM' });
+    expect(() => LiveSource.settings({ database: 'CRM', server: 'Server=db1;Database=Other', env: {} })).toThrow(expect.objectContaining({ code: 'INPUT_BAD_OPTION' }));
+  });
+
+  it('feeds recoverRows: the candidate decodes to the row with login and local times', async () => {
+    const { recoverRows } = await import('../../../src/recover/recover-rows.js');
+    const runner = new FakeRunner({ scan: [scanRow('0000002a:000001f0:0003')] });
+    const events = [];
+    for await (const e of recoverRows(new LiveSource({ database: 'CRM', runner }), filter)) events.push(e);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      kind: 'row',
+      row: {
+        table: 'dbo.Customers', operation: 'delete', lsn: '0000002a:000001f0:0003', values: { CustomerId: 1, Name: 'Ada' },
+        login: 'batchjob', beginTime: '2024-03-05T14:07:09.123', endTime: '2024-03-05T14:07:10.000', spid: 61, source: { kind: 'fn_dblog' },
+      },
+    });
+  });
+
+  it('needs --database', () => {
+    expect(() => new LiveSource({ database: '', runner: new FakeRunner({}) })).toThrow(expect.objectContaining({ code: 'INPUT_BAD_OPTION' }));
+  });
+});
