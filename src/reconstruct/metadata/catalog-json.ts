@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { InputError, SchemaError } from '../../errors.js';
 import { codePageForCollation } from '../collation.js';
-import { CatalogJsonSchema, type CatalogRow } from './catalog-row.js';
+import { CatalogJsonSchema, CatalogRowSchema, type CatalogRow } from './catalog-row.js';
 import { defaultValueFromText } from './default-value.js';
 import { normaliseTypeName, usesCodePage } from './layout-rules.js';
 import type { AllocUnitRef, ColumnLayout, Compression, SqlTypeName, TableLayout } from './table-layout.js';
@@ -50,8 +50,14 @@ export function loadCatalogFile(path: string): TableLayout[] {
   return layoutsFromCatalog(json, { file: path });
 }
 
+const RowsSchema = z.array(CatalogRowSchema);
+
 function catalogError(error: z.ZodError, json: unknown, file: string | undefined): SchemaError {
-  const issue = error.issues[0]!;
+  // The union's own issue only says "Invalid input"; re-check the branch the input meant
+  // (a bare array, or { rows: [...] }) to name the row and the field.
+  const rows = Array.isArray(json) ? json : typeof json === 'object' && json !== null && Array.isArray((json as { rows?: unknown }).rows) ? (json as { rows: unknown[] }).rows : undefined;
+  const precise = rows !== undefined ? RowsSchema.safeParse(rows) : undefined;
+  const issue = (precise && !precise.success ? precise.error : error).issues[0]!;
   const path = [...issue.path];
   if (path[0] === 'rows') path.shift();
   const index = typeof path[0] === 'number' ? path[0] : undefined;
