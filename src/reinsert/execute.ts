@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { isRowbackError, ReinsertError } from '../errors.js';
+import type { StagingStore } from '../staging/store.js';
+import { silentLogger, type Logger } from '../util/logger.js';
+import type { PlannedBatch, ReinsertPlan } from './plan.js';
+import type { BatchOutcome, ReinsertTarget, TargetSession } from './target.js';
+
+/**
+ * Running a re-insert so that a crash at any point never inserts a row twice.
+ *
+ * The target (SQL Server) and the staging store (SQLite) cannot commit together, so each batch
+ * carries an idempotency key and goes through three steps:
+ *  1. plan: every batch, its key and its row ids are written to `reinsert_batches` (SQLite) before
+ *     anything touches the target;
+ *  2. target transaction: check the ledger for the key (a committed batch is never redone),
+ *     insert the rows that have no conflicting key, write the ledger row (key + outcome) and
+ *     COMMIT — rows and ledger row commit or vanish together;
+ *  3. staging transaction: the row outcomes, the rows' new status and the batch's `committed`
+ *     marker, together.
+ * A crash between 2 and 3 leaves a batch `planned` in SQLite but present in the ledger: on resume
+ * the ledger's outcome is recorded and nothing is re-inserted. A crash before 2 commits rolls the
+ * target transaction back (the connection dies), so the batch is simply run again.
+ */
+
+export interface ExecuteHooks {
+  /** Test hook: called inside the target transaction just before COMMIT. */
+  beforeCommit?: (batch: PlannedBatch) => Promise<void> | void;
+  /** Test hook: after the target COMMIT, before the staging store records it. */
+  afterTargetCommit?: (batch: PlannedBatch) => Promise<void> | void;
+}
+
+export interface ExecuteOptions {
+  logger?: Logger;
+  /** Batches at least this large (and without identity) use bulk insert when the target supports it. */
+  bulkThreshold?: number;
+  hooks?: ExecuteHooks;
+}
+
+interface BatchRow { batch_no: number; batch_key: string; row_ids: string; state: 'planned' | 'committed' | 'failed' }
+
+/** Step 1: writes the batches of a plan for a run (once; a resumed run keeps its keys). */
+export function recordBatches(store: StagingStore, runId: number, plan: ReinsertPlan): void {
+  const has = store.db.prepare('SELECT count(*) AS n FROM reinsert_batches WHERE run_id = ?').get(runId) as { n: number };
+  if (has.n > 0) return;
+  const ins = store.db.prepare("INSERT INTO reinsert_batches (run_id, batch_no, batch_key, row_ids, state) VALUES (?, ?, ?, ?, 'planned')");
+  store.db.transaction(() => {
+    for (const b of plan.batches) {
+      ins.run(runId, b.batchNo, `rowback-${runId}-${b.batchNo}-${randomBytes(6).toString('hex')}`, JSON.stringify(b.rows.map((r) => r.rowId)));
+    }
+  })();
+}
+
+/** Step 3: one SQLite transaction for a batch's outcomes, row statuses and commit marker. */
+function recordOutcome(store: StagingStore, runId: number, jobId: number, batchNo: number, o: BatchOutcome): void {
+  const out = store.db.prepare('INSERT OR REPLACE INTO reinsert_outcomes (run_id, row_id, batch_no, outcome, detail) VALUES (?, ?, ?, ?, ?)');
+  const st = store.db.prepare('UPDATE rows SET status = ? WHERE id = ? AND job_id = ?');
+  store.db.transaction(() => {
+    for (const id of o.inserted) { out.run(runId, id, batchNo, 'inserted', null); st.run('reinserted', id, jobId); }
+    for (const c of o.conflicts) { out.run(runId, c.rowId, batchNo, 'conflict', JSON.stringify({ existing: c.existing })); st.run('conflict', c.rowId, jobId); }
+    store.db.prepare("UPDATE reinsert_batches SET state = 'committed', committed_at = ? WHERE run_id = ? AND batch_no = ?").run(new Date().toISOString(), runId, batchNo);
+    store.appendAudit('system', 'reinsert.batch', jobId, { runId, batchNo, inserted: o.inserted.length, conflicts: o.conflicts.length });
+  })();
+}
+
+function recordFailure(store: StagingStore, runId: number, jobId: number, batch: PlannedBatch, error: { code: string; message: string }): void {
+  const out = store.db.prepare('INSERT OR REPLACE INTO reinsert_outcomes (run_id, row_id, batch_no, outcome, detail) VALUES (?, ?, ?, ?, ?)');
+  store.db.transaction(() => {
+    for (const r of batch.rows) out.run(runId, r.rowId, batch.batchNo, 'error', JSON.stringify(error));
+    store.db.prepare("UPDATE reinsert_batches SET state = 'failed' WHERE run_id = ? AND batch_no = ?").run(runId, batch.batchNo);
+    store.appendAudit('system', 'reinsert.batch-failed', jobId, { runId, batchNo: batch.batchNo, ...error });
+  })();
+}
+
+export interface RunSummary { inserted: number; conflicts: number; failedBatches: number; batches: number }
+
+/** Steps 2 and 3 for every batch not yet committed. Resuming a run is calling this again. */
+export async function executeRun(store: StagingStore, runId: number, jobId: number, plan: ReinsertPlan, target: ReinsertTarget, o: ExecuteOptions = {}): Promise<RunSummary> {
+  const log = (o.logger ?? silentLogger).child({ runId, jobId });
+  recordBatches(store, runId, plan);
+  const recorded = new Map((store.db.prepare('SELECT batch_no, batch_key, row_ids, state FROM reinsert_batches WHERE run_id = ?').all(runId) as BatchRow[]).map((b) => [b.batch_no, b]));
+  await target.ensureLedger();
+  const session = await target.session();
+  let failedBatches = 0;
+  try {
+    for (const batch of plan.batches) {
+      const rec = recorded.get(batch.batchNo);
+      if (!rec) throw new ReinsertError('REINSERT_PLAN_CHANGED', `run ${runId} has no recorded batch ${batch.batchNo}`);
+      const ids = JSON.parse(rec.row_ids) as number[];
+      if (ids.join(',') !== batch.rows.map((r) => r.rowId).join(',')) {
+        throw new ReinsertError('REINSERT_PLAN_CHANGED', `batch ${batch.batchNo} of run ${runId} no longer holds the rows it was planned with`);
+      }
+      if (rec.state === 'committed') continue;
+      const done = await session.ledgerGet(rec.batch_key);
+      if (done) {
+        log.info({ batchNo: batch.batchNo }, 'batch already committed in the target: recording its outcome');
+        recordOutcome(store, runId, jobId, batch.batchNo, done);
+        continue;
+      }
+      let outcome: BatchOutcome;
+      try {
+        outcome = await runBatch(session, runId, rec.batch_key, batch, o);
+      } catch (e) {
+        const error = isRowbackError(e) ? { code: e.code, message: e.message } : { code: 'REINSERT_BATCH_FAILED', message: (e as Error)?.message ?? String(e) };
+        log.error({ batchNo: batch.batchNo, err: e }, 'batch rolled back');
+        recordFailure(store, runId, jobId, batch, error);
+        failedBatches++;
+        continue;
+      }
+      await o.hooks?.afterTargetCommit?.(batch);
+      recordOutcome(store, runId, jobId, batch.batchNo, outcome);
+    }
+  } finally {
+    await session.close();
+  }
+  const counts = store.db.prepare('SELECT outcome, count(*) AS n FROM reinsert_outcomes WHERE run_id = ? GROUP BY outcome').all(runId) as { outcome: string; n: number }[];
+  const n = (k: string): number => counts.find((c) => c.outcome === k)?.n ?? 0;
+  return { inserted: n('inserted'), conflicts: n('conflict'), failedBatches, batches: plan.batches.length };
+}
+
+async function runBatch(s: TargetSession, runId: number, key: string, batch: PlannedBatch, o: ExecuteOptions): Promise<BatchOutcome> {
+  await s.begin();
+  try {
+    // The ledger is checked again inside the transaction: another process may have committed it.
+    const again = await s.ledgerGet(key);
+    if (again) { await s.rollback(); return again; }
+    if (batch.identityInsert) await s.setIdentityInsert(batch.target, true);
+    const outcome: BatchOutcome = { inserted: [], conflicts: [] };
+    const toInsert = [];
+    for (const r of batch.rows) {
+      const existing = r.existsSql ? await s.findExisting(r) : undefined;
+      if (existing) outcome.conflicts.push({ rowId: r.rowId, existing });
+      else toInsert.push(r);
+    }
+    if (s.bulkInsert && !batch.identityInsert && toInsert.length >= (o.bulkThreshold ?? 1000)) {
+      await s.bulkInsert(batch, toInsert);
+    } else {
+      for (const r of toInsert) await s.insert(r);
+    }
+    outcome.inserted = toInsert.map((r) => r.rowId);
+    if (batch.identityInsert) await s.setIdentityInsert(batch.target, false);
+    await s.ledgerPut(key, runId, outcome);
+    await o.hooks?.beforeCommit?.(batch);
+    await s.commit();
+    return outcome;
+  } catch (e) {
+    await s.rollback().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,166 @@
+import sql from 'mssql';
+import { ReinsertError } from '../errors.js';
+import type { SqlTypeName } from '../reconstruct/metadata/table-layout.js';
+import { quoteName, splitQualifiedName } from '../util/tsql.js';
+import type { PlannedBatch, PlannedRow } from './plan.js';
+import { toMssqlType } from './sql-types.js';
+import type { BatchOutcome, ReinsertTarget, TargetSession } from './target.js';
+import { insertableColumns, type ForeignKey, type TargetTable } from './target-table.js';
+
+export interface MssqlTargetOptions {
+  /** ADO-style connection string (never logged). */
+  connectionString: string;
+  /** Target database; the connection's database when omitted. */
+  database?: string;
+  /** Where the ledger table lives (in the target database): default `dbo.rowback_reinsert_ledger`. */
+  ledgerTable?: string;
+}
+
+/** Columns of the named tables: base type names (alias types resolved), key = primary key or unique clustered index. */
+export const TARGET_COLUMNS_SQL = `
+SELECT s.name AS [schema], t.name AS [table], c.name AS [column], c.column_id, TYPE_NAME(c.system_type_id) AS type_name,
+       c.max_length, c.precision, c.scale, c.is_nullable, c.is_identity, c.is_computed,
+       ISNULL(k.key_ordinal, 0) AS key_ordinal
+FROM sys.tables t
+JOIN sys.schemas s ON s.schema_id = t.schema_id
+JOIN sys.columns c ON c.object_id = t.object_id
+OUTER APPLY (
+  SELECT TOP (1) ic.key_ordinal
+  FROM sys.indexes i JOIN sys.index_columns ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id
+  WHERE i.object_id = t.object_id AND ic.column_id = c.column_id AND ic.key_ordinal > 0
+    AND (i.is_primary_key = 1 OR (i.is_unique = 1 AND i.index_id = 1))
+  ORDER BY i.is_primary_key DESC
+) k
+WHERE CONCAT(s.name, N'.', t.name) IN (SELECT [value] FROM OPENJSON(@names))
+ORDER BY s.name, t.name, c.column_id;`;
+
+/** sys.foreign_keys: parent_object_id is the referencing (child) table. */
+export const TARGET_FKS_SQL = `
+SELECT fk.name, CONCAT(SCHEMA_NAME(ch.schema_id), N'.', ch.name) AS child, CONCAT(SCHEMA_NAME(pa.schema_id), N'.', pa.name) AS parent
+FROM sys.foreign_keys fk
+JOIN sys.tables ch ON ch.object_id = fk.parent_object_id
+JOIN sys.tables pa ON pa.object_id = fk.referenced_object_id
+WHERE CONCAT(SCHEMA_NAME(ch.schema_id), N'.', ch.name) IN (SELECT [value] FROM OPENJSON(@names))
+   OR CONCAT(SCHEMA_NAME(pa.schema_id), N'.', pa.name) IN (SELECT [value] FROM OPENJSON(@names));`;
+
+interface ColumnRow {
+  schema: string; table: string; column: string; type_name: string; max_length: number; precision: number; scale: number;
+  is_nullable: boolean; is_identity: boolean; is_computed: boolean; key_ordinal: number;
+}
+
+export function tablesFromCatalog(rows: ColumnRow[]): Map<string, TargetTable> {
+  const out = new Map<string, TargetTable>();
+  for (const r of rows) {
+    const k = `${r.schema}.${r.table}`;
+    let t = out.get(k);
+    if (!t) { t = { schema: r.schema, name: r.table, columns: [], keyColumns: [] }; out.set(k, t); }
+    t.columns.push({
+      name: r.column, type: r.type_name.toLowerCase() as SqlTypeName, maxLength: r.max_length, precision: r.precision, scale: r.scale,
+      nullable: r.is_nullable, identity: r.is_identity, computed: r.is_computed,
+    });
+  }
+  for (const r of rows) if (r.key_ordinal > 0) out.get(`${r.schema}.${r.table}`)!.keyColumns[r.key_ordinal - 1] = r.column;
+  return out;
+}
+
+/** The real target: SQL Server through mssql (tedious). */
+export class MssqlTarget implements ReinsertTarget {
+  readonly description: string;
+  private pool?: sql.ConnectionPool;
+  private readonly ledger: string;
+
+  constructor(private readonly o: MssqlTargetOptions) {
+    this.description = `SQL Server${o.database ? ` database ${o.database}` : ''}`;
+    const l = splitQualifiedName(o.ledgerTable ?? 'dbo.rowback_reinsert_ledger');
+    this.ledger = `${o.database ? quoteName(o.database) + '.' : ''}${quoteName(l.schema)}.${quoteName(l.name)}`;
+  }
+
+  private async connect(): Promise<sql.ConnectionPool> {
+    if (this.pool) return this.pool;
+    try {
+      const pool = new sql.ConnectionPool(this.o.connectionString);
+      this.pool = await pool.connect();
+      return this.pool;
+    } catch (e) {
+      // the driver's message never includes the password; the connection string is not echoed
+      throw new ReinsertError('REINSERT_CONNECT_FAILED', `cannot connect to the target: ${(e as Error).message}`, {}, { cause: e });
+    }
+  }
+
+  async ensureLedger(): Promise<void> {
+    const pool = await this.connect();
+    const obj = this.ledger.replace(/'/g, "''");
+    await pool.request().batch(`IF OBJECT_ID(N'${obj}', N'U') IS NULL
+CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_id int NOT NULL,
+  committed_at datetime2(3) NOT NULL DEFAULT SYSUTCDATETIME(), outcome nvarchar(max) NOT NULL);`);
+  }
+
+  async loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[] }> {
+    const pool = await this.connect();
+    const use = this.o.database ? `USE ${quoteName(this.o.database)};\n` : '';
+    const cols = await pool.request().input('names', sql.NVarChar(sql.MAX), JSON.stringify(names)).query<ColumnRow>(use + TARGET_COLUMNS_SQL);
+    const fks = await pool.request().input('names', sql.NVarChar(sql.MAX), JSON.stringify(names)).query<ForeignKey>(use + TARGET_FKS_SQL);
+    return { tables: tablesFromCatalog(cols.recordset), fks: fks.recordset };
+  }
+
+  async session(): Promise<TargetSession> {
+    const pool = await this.connect();
+    let tx: sql.Transaction | undefined;
+    const req = (): sql.Request => (tx ? new sql.Request(tx) : pool.request());
+    const bind = (r: sql.Request, row: PlannedRow): sql.Request => {
+      for (const p of row.params) r.input(p.name, toMssqlType(p.type), p.value);
+      return r;
+    };
+    const ledger = this.ledger;
+    return {
+      async begin() { tx = new sql.Transaction(pool); await tx.begin(); },
+      async commit() { await tx!.commit(); tx = undefined; },
+      async rollback() { if (tx) { const t = tx; tx = undefined; await t.rollback(); } },
+      async ledgerGet(key) {
+        const r = await req().input('k', sql.NVarChar(100), key).query<{ outcome: string }>(`SELECT outcome FROM ${ledger} WHERE batch_key = @k`);
+        return r.recordset[0] ? (JSON.parse(r.recordset[0].outcome) as BatchOutcome) : undefined;
+      },
+      async ledgerPut(key, runId, outcome) {
+        await req().input('k', sql.NVarChar(100), key).input('run', sql.Int, runId).input('o', sql.NVarChar(sql.MAX), JSON.stringify(outcome))
+          .query(`INSERT INTO ${ledger} (batch_key, run_id, outcome) VALUES (@k, @run, @o)`);
+      },
+      async setIdentityInsert(target, on) {
+        await req().batch(`SET IDENTITY_INSERT ${target} ${on ? 'ON' : 'OFF'};`);
+      },
+      async findExisting(row) {
+        if (!row.existsSql) return undefined;
+        const r = await bind(req(), row).query<Record<string, unknown>>(row.existsSql);
+        return r.recordset[0];
+      },
+      async insert(row) {
+        await bind(req(), row).query(row.insertSql);
+      },
+      async bulkInsert(batch: PlannedBatch, rows: PlannedRow[]) {
+        // mssql's Table re-brackets names without doubling ']': such names take the row-by-row path.
+        if (batch.target.includes(']]') || rows.some((r) => r.params.some((p) => p.wrap || p.column.includes(']')))) {
+          for (const r of rows) await bind(req(), r).query(r.insertSql);
+          return;
+        }
+        const table = new sql.Table(batch.target);
+        const first = rows[0];
+        for (const p of first.params) table.columns.add(p.column, toMssqlType(p.type), { nullable: true });
+        for (const r of rows) {
+          if (r.params.map((p) => p.column).join('\u0000') !== first.params.map((p) => p.column).join('\u0000')) {
+            await bind(req(), r).query(r.insertSql);
+            continue;
+          }
+          table.rows.add(...(r.params.map((p) => p.value) as never[]));
+        }
+        await req().bulk(table, { keepNulls: true, checkConstraints: true, fireTriggers: true });
+      },
+      async close() { if (tx) await tx.rollback().catch(() => undefined); },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+    this.pool = undefined;
+  }
+}
+
+export { insertableColumns };

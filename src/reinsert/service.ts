@@ -1,0 +1,233 @@
+import { ReinsertError, StagingError } from '../errors.js';
+import type { StagingStore } from '../staging/store.js';
+import { silentLogger, type Logger } from '../util/logger.js';
+import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
+import { MssqlTarget } from './mssql-target.js';
+import { planReinsert, renderScript, renderUndoScript, type ReinsertPlan } from './plan.js';
+import type { ReinsertTarget } from './target.js';
+import { fromLayout, type ForeignKey, type TargetTable } from './target-table.js';
+
+export interface TargetSpec {
+  /** ADO-style connection string; never stored or logged. */
+  connectionString: string;
+  database?: string;
+  ledgerTable?: string;
+}
+
+export interface ReinsertRequest {
+  dryRun: boolean;
+  target?: TargetSpec;
+  /** Source `schema.name` → target `schema.name` (side tables). */
+  tableMap?: Record<string, string>;
+  batchSize?: number;
+  /** Only these approved rows; default every approved row of the job. */
+  rowIds?: number[];
+}
+
+export type ConnectFn = (t: TargetSpec) => ReinsertTarget;
+
+export interface RunRecord {
+  id: number;
+  jobId: number;
+  actor: string;
+  createdAt: string;
+  finishedAt: string | null;
+  dryRun: boolean;
+  target: Record<string, unknown>;
+  state: 'planned' | 'running' | 'succeeded' | 'failed' | 'interrupted';
+  batchSize: number;
+  summary: Record<string, unknown> | null;
+  error: { code: string; message: string } | null;
+  outcomes: { inserted: number; conflict: number; error: number };
+}
+
+interface RunDbRow {
+  id: number; job_id: number; actor: string; created_at: string; finished_at: string | null; dry_run: number; target: string;
+  state: RunRecord['state']; batch_size: number; script: string | null; undo_script: string | null; summary: string | null; error: string | null;
+}
+
+/**
+ * Re-insert runs: dry runs (the exact script, nothing touched) and real runs through a target
+ * (executeRun), each recorded in `reinsert_runs` with its script, its outcome per row and the
+ * audit trail. Real runs go on in the background; `wait(runId)` awaits one.
+ */
+export class ReinsertService {
+  private readonly log: Logger;
+  private readonly connect: ConnectFn;
+  private readonly active = new Map<number, Promise<void>>();
+  hooks?: ExecuteHooks;
+
+  constructor(private readonly store: StagingStore, o: { logger?: Logger; connect?: ConnectFn; hooks?: ExecuteHooks } = {}) {
+    this.log = (o.logger ?? silentLogger).child({ component: 'reinsert' });
+    this.connect = o.connect ?? ((t) => new MssqlTarget(t));
+    this.hooks = o.hooks;
+  }
+
+  /** Plans with the target's catalog when a target is given, else with the layouts the rows were decoded with. */
+  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts' }> {
+    this.store.requireJob(jobId);
+    const ids = opts.rowIds ?? req.rowIds;
+    const rows = [...this.store.iterateRows(jobId, { status: 'approved' }, ids)].filter((r) => opts.anyStatus || r.status === 'approved');
+    if (ids && !opts.anyStatus && rows.length !== ids.length) {
+      throw new ReinsertError('REINSERT_ROWS_NOT_APPROVED', `${ids.length - rows.length} of the requested rows are not approved rows of job ${jobId}`);
+    }
+    let tables: Map<string, TargetTable>;
+    let fks: ForeignKey[] = [];
+    let metadata: 'target-catalog' | 'staged-layouts';
+    if (req.target) {
+      const target = this.connect(req.target);
+      try {
+        const names = [...new Set(rows.map((r) => req.tableMap?.[r.table] ?? r.table))];
+        ({ tables, fks } = await target.loadTables(names));
+      } finally {
+        await target.close();
+      }
+      metadata = 'target-catalog';
+    } else {
+      tables = new Map(this.store.jobTables(jobId).map((l) => [`${l.schema}.${l.name}`, fromLayout(l)]));
+      metadata = 'staged-layouts';
+    }
+    const plan = planReinsert(rows.map((r) => ({ id: r.id, table: r.table, lsn: r.lsn, values: r.values })), tables, fks, {
+      database: req.target?.database, tableMap: req.tableMap, batchSize: req.batchSize,
+    });
+    return { plan, metadata };
+  }
+
+  private header(jobId: number, runId: number, actor: string, metadata: string, dry: boolean): string[] {
+    return [
+      `rowback re-insert ${dry ? 'DRY RUN' : 'run'} ${runId} for job ${jobId}, by ${actor}, ${new Date().toISOString()}`,
+      `column metadata from: ${metadata === 'target-catalog' ? "the target's catalog" : 'the table layouts the rows were decoded with (no target connection: foreign-key order unknown)'}`,
+    ];
+  }
+
+  private insertRun(jobId: number, actor: string, req: ReinsertRequest, state: RunRecord['state']): number {
+    const target = req.target ? { database: req.target.database ?? null, ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
+    const r = this.store.db.prepare(`INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`).run(jobId, actor, new Date().toISOString(), req.dryRun ? 1 : 0, JSON.stringify(target), state, req.batchSize ?? 500);
+    return Number(r.lastInsertRowid);
+  }
+
+  async dryRun(jobId: number, actor: string, req: Omit<ReinsertRequest, 'dryRun'>): Promise<{ run: RunRecord; script: string; undoScript: string; plan: ReinsertPlan }> {
+    const { plan, metadata } = await this.plan(jobId, req);
+    const runId = this.insertRun(jobId, actor, { ...req, dryRun: true }, 'planned');
+    const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, true), ledgerNote: true });
+    const undoScript = renderUndoScript(plan, undefined, [`undo for rowback re-insert run ${runId} (job ${jobId}): deletes the rows it would insert`]);
+    const summary = summarise(plan);
+    this.store.db.transaction(() => {
+      this.store.db.prepare("UPDATE reinsert_runs SET script = ?, undo_script = ?, summary = ?, state = 'succeeded', finished_at = ? WHERE id = ?")
+        .run(script, undoScript, JSON.stringify(summary), new Date().toISOString(), runId);
+      this.store.appendAudit(actor, 'reinsert.dry-run', jobId, { runId, ...summary });
+    })();
+    return { run: this.getRun(runId)!, script, undoScript, plan };
+  }
+
+  /** Starts a real run in the background; returns its record (state `running`). */
+  async start(jobId: number, actor: string, req: ReinsertRequest): Promise<RunRecord> {
+    if (!req.target) throw new ReinsertError('REINSERT_NO_TARGET', 'a real re-insert needs a target connection');
+    const { plan, metadata } = await this.plan(jobId, req);
+    if (plan.batches.length === 0) throw new ReinsertError('REINSERT_NOTHING_TO_DO', `job ${jobId} has no approved rows that can be re-inserted`);
+    const runId = this.insertRun(jobId, actor, req, 'running');
+    const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, false), ledgerNote: true });
+    const undoScript = renderUndoScript(plan, undefined, [`undo for rowback re-insert run ${runId} (job ${jobId})`]);
+    this.store.db.transaction(() => {
+      this.store.db.prepare('UPDATE reinsert_runs SET script = ?, undo_script = ?, summary = ? WHERE id = ?').run(script, undoScript, JSON.stringify(summarise(plan)), runId);
+      this.store.appendAudit(actor, 'reinsert.start', jobId, { runId, ...summarise(plan) });
+    })();
+    this.launch(runId, jobId, plan, req.target);
+    return this.getRun(runId)!;
+  }
+
+  /** Resumes an interrupted or failed run with the same batches (keys) it was planned with. */
+  async resume(runId: number, actor: string, target: TargetSpec): Promise<RunRecord> {
+    const run = this.getRun(runId);
+    if (!run) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${runId} does not exist`);
+    if (run.dryRun || !['interrupted', 'failed'].includes(run.state)) {
+      throw new ReinsertError('REINSERT_RUN_NOT_RESUMABLE', `run ${runId} is ${run.dryRun ? 'a dry run' : run.state}; only interrupted or failed runs resume`);
+    }
+    const ids = (this.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? ORDER BY batch_no').all(runId) as { row_ids: string }[])
+      .flatMap((b) => JSON.parse(b.row_ids) as number[]);
+    const tableMap = (run.target.tableMap as Record<string, string> | null) ?? undefined;
+    const { plan } = await this.plan(run.jobId, { target, tableMap, batchSize: run.batchSize }, { rowIds: ids, anyStatus: true });
+    this.store.db.transaction(() => {
+      this.store.db.prepare("UPDATE reinsert_runs SET state = 'running', error = NULL WHERE id = ?").run(runId);
+      this.store.appendAudit(actor, 'reinsert.resume', run.jobId, { runId });
+    })();
+    this.launch(runId, run.jobId, plan, target);
+    return this.getRun(runId)!;
+  }
+
+  private launch(runId: number, jobId: number, plan: ReinsertPlan, spec: TargetSpec): void {
+    const target = this.connect(spec);
+    const p = executeRun(this.store, runId, jobId, plan, target, { logger: this.log, hooks: this.hooks })
+      .then((s: RunSummary) => this.finish(runId, jobId, s.failedBatches ? 'failed' : 'succeeded', { ...s, problems: plan.problems.length }, null))
+      .catch((e: unknown) => {
+        const err = e as { code?: string; message?: string };
+        this.log.error({ runId, err: e }, 're-insert run failed');
+        this.finish(runId, jobId, 'failed', null, { code: err.code ?? 'REINSERT_FAILED', message: err.message ?? String(e) });
+      })
+      .finally(() => { this.active.delete(runId); return target.close().catch(() => undefined); });
+    this.active.set(runId, p);
+  }
+
+  private finish(runId: number, jobId: number, state: RunRecord['state'], summary: Record<string, unknown> | null, error: { code: string; message: string } | null): void {
+    if (!this.store.db.open) return;
+    this.store.db.transaction(() => {
+      this.store.db.prepare('UPDATE reinsert_runs SET state = ?, finished_at = ?, summary = COALESCE(?, summary), error = ? WHERE id = ?')
+        .run(state, new Date().toISOString(), summary ? JSON.stringify(summary) : null, error ? JSON.stringify(error) : null, runId);
+      this.store.appendAudit('system', `reinsert.${state}`, jobId, { runId, ...(summary ?? {}), ...(error ? { error } : {}) });
+    })();
+  }
+
+  async wait(runId: number): Promise<void> {
+    await this.active.get(runId);
+  }
+
+  async idle(): Promise<void> {
+    await Promise.all([...this.active.values()]);
+  }
+
+  /** On start-up: runs a crash left `running` become `interrupted` (resume them with their target). */
+  recoverInterruptedRuns(): number[] {
+    return this.store.db.transaction(() => {
+      const ids = (this.store.db.prepare("SELECT id, job_id FROM reinsert_runs WHERE state = 'running'").all() as { id: number; job_id: number }[]);
+      for (const r of ids) {
+        this.store.db.prepare("UPDATE reinsert_runs SET state = 'interrupted' WHERE id = ?").run(r.id);
+        this.store.appendAudit('system', 'reinsert.interrupted', r.job_id, { runId: r.id });
+      }
+      return ids.map((r) => r.id);
+    })();
+  }
+
+  getRun(runId: number): RunRecord | undefined {
+    const r = this.store.db.prepare('SELECT * FROM reinsert_runs WHERE id = ?').get(runId) as RunDbRow | undefined;
+    if (!r) return undefined;
+    const counts = this.store.db.prepare('SELECT outcome, count(*) AS n FROM reinsert_outcomes WHERE run_id = ? GROUP BY outcome').all(runId) as { outcome: string; n: number }[];
+    const n = (k: string): number => counts.find((c) => c.outcome === k)?.n ?? 0;
+    return {
+      id: r.id, jobId: r.job_id, actor: r.actor, createdAt: r.created_at, finishedAt: r.finished_at, dryRun: r.dry_run === 1,
+      target: JSON.parse(r.target), state: r.state, batchSize: r.batch_size, summary: r.summary ? JSON.parse(r.summary) : null,
+      error: r.error ? JSON.parse(r.error) : null, outcomes: { inserted: n('inserted'), conflict: n('conflict'), error: n('error') },
+    };
+  }
+
+  script(runId: number): { script: string | null; undoScript: string | null } | undefined {
+    const r = this.store.db.prepare('SELECT script, undo_script FROM reinsert_runs WHERE id = ?').get(runId) as { script: string | null; undo_script: string | null } | undefined;
+    return r ? { script: r.script, undoScript: r.undo_script } : undefined;
+  }
+
+  outcomes(runId: number, limit = 1000): { rowId: number; batchNo: number; outcome: string; detail: unknown }[] {
+    return (this.store.db.prepare('SELECT row_id, batch_no, outcome, detail FROM reinsert_outcomes WHERE run_id = ? ORDER BY row_id LIMIT ?').all(runId, limit) as
+      { row_id: number; batch_no: number; outcome: string; detail: string | null }[]).map((o) => ({ rowId: o.row_id, batchNo: o.batch_no, outcome: o.outcome, detail: o.detail ? JSON.parse(o.detail) : null }));
+  }
+
+  listRuns(jobId: number): RunRecord[] {
+    return (this.store.db.prepare('SELECT id FROM reinsert_runs WHERE job_id = ? ORDER BY id DESC').all(jobId) as { id: number }[]).map((r) => this.getRun(r.id)!);
+  }
+}
+
+function summarise(plan: ReinsertPlan): Record<string, unknown> {
+  return {
+    rows: plan.batches.reduce((s, b) => s + b.rows.length, 0), batches: plan.batches.length, tableOrder: plan.tableOrder,
+    cycles: plan.cycles, problems: plan.problems.length,
+  };
+}

@@ -1,0 +1,145 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { ReinsertService } from '../../src/reinsert/service.js';
+import { fromLayout } from '../../src/reinsert/target-table.js';
+import { StagingStore } from '../../src/staging/store.js';
+import { describeCorpus } from '../support/corpus.js';
+import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
+import { FakeTarget } from './fake-target.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const targetTables = () => new Map(Object.entries(LAYOUTS).map(([k, l]) => [k, fromLayout(l)]));
+
+describeCorpus('re-insert runs against a transactional target', () => {
+  let dir: string;
+  let store: StagingStore;
+  let target: FakeTarget;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-reinsert-'));
+    store = new StagingStore(join(dir, 'staging.db'));
+    target = new FakeTarget(join(dir, 'target.db'), targetTables());
+  });
+  afterEach(() => {
+    store.close();
+    target.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const stage = (n: number) => {
+    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    store.stageBatch(job.id, corpusRows(n));
+    store.saveJobTables(job.id, Object.values(LAYOUTS));
+    return job.id;
+  };
+  const spec = { connectionString: 'Server=fake;Password=never-stored' };
+
+  it('inserts approved rows once, marks existing keys as conflicts with the existing row, records everything', async () => {
+    const jobId = stage(60);
+    store.decide(jobId, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.T' } });
+    store.decide(jobId, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    target.seed('dbo.T', [1], { Id: 1, Name: 'already here' });
+    const svc = new ReinsertService(store, { connect: () => target });
+    const run = await svc.start(jobId, 'op', { dryRun: false, target: spec, batchSize: 4 });
+    await svc.wait(run.id);
+    const done = svc.getRun(run.id)!;
+    expect(done.state).toBe('succeeded');
+    // dbo.T: 10 rows, all Id = 1 (the same real row image) — all conflict with the seeded row
+    expect(done.outcomes).toEqual({ inserted: 10, conflict: 10, error: 0 });
+    expect(store.countRows(jobId, { status: 'conflict', table: 'dbo.T' })).toBe(10);
+    expect(store.countRows(jobId, { status: 'reinserted', table: 'dbo.LogTestTrailNull' })).toBe(10);
+    const conflict = svc.outcomes(run.id).find((o) => o.outcome === 'conflict')!;
+    expect(conflict.detail).toEqual({ existing: { Id: 1, Name: 'already here' } });
+    expect(target.counts()).toEqual({ rows: 10, distinctRows: 10, duplicates: 0 });
+    expect(JSON.stringify(store.db.prepare('SELECT * FROM reinsert_runs').all())).not.toContain('never-stored');
+    const actions = store.audit({ jobId }).map((a) => a.action);
+    expect(actions).toContain('reinsert.start');
+    expect(actions).toContain('reinsert.succeeded');
+    expect(actions.filter((a) => a === 'reinsert.batch')).toHaveLength(6); // 10 + 10 rows in batches of 4, one table per batch
+  });
+
+  it('a crash after the target committed but before staging recorded it: resume records the ledger outcome, inserts nothing twice', async () => {
+    const jobId = stage(60);
+    store.decide(jobId, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    let n = 0;
+    const svc = new ReinsertService(store, { connect: () => target, hooks: { afterTargetCommit: () => { if (++n === 2) throw new Error('crash'); } } });
+    const run = await svc.start(jobId, 'op', { dryRun: false, target: spec, batchSize: 3 });
+    await svc.wait(run.id);
+    expect(svc.getRun(run.id)!.state).toBe('failed');
+    expect(target.counts().rows).toBe(6);
+    svc.hooks = undefined;
+    await svc.resume(run.id, 'op', spec);
+    await svc.wait(run.id);
+    expect(svc.getRun(run.id)!.state).toBe('succeeded');
+    expect(target.counts()).toEqual({ rows: 10, distinctRows: 10, duplicates: 0 });
+    expect(store.countRows(jobId, { status: 'reinserted' })).toBe(10);
+  });
+
+  it('a batch that fails before COMMIT rolls back whole and is redone on resume', async () => {
+    const jobId = stage(60);
+    store.decide(jobId, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    let n = 0;
+    const svc = new ReinsertService(store, { connect: () => target, hooks: { beforeCommit: () => { if (++n === 2) throw new Error('target went away'); } } });
+    const run = await svc.start(jobId, 'op', { dryRun: false, target: spec, batchSize: 3 });
+    await svc.wait(run.id);
+    const failed = svc.getRun(run.id)!;
+    expect(failed.state).toBe('failed');
+    expect(failed.outcomes.error).toBe(3);
+    expect(target.counts().rows).toBe(7);
+    svc.hooks = undefined;
+    await svc.resume(run.id, 'op', spec);
+    await svc.wait(run.id);
+    expect(target.counts()).toEqual({ rows: 10, distinctRows: 10, duplicates: 0 });
+  });
+
+  it('dry run: the script, nothing touched, recorded as a run and in the audit log', async () => {
+    const jobId = stage(12);
+    store.decide(jobId, { actor: 'rev', decision: 'approve', reason: 'r', filter: {} });
+    const svc = new ReinsertService(store, { connect: () => target });
+    const d = await svc.dryRun(jobId, 'rev', {});
+    expect(d.script).toContain("INSERT INTO [dbo].[T] ([Id], [Name]) VALUES (@r1_p1, @r1_p2);");
+    expect(d.script).toContain('foreign-key order unknown');
+    expect(target.counts().rows).toBe(0);
+    expect(svc.getRun(d.run.id)!.dryRun).toBe(true);
+    expect(store.audit({ jobId }).map((a) => a.action)).toContain('reinsert.dry-run');
+  });
+
+  it('kill -9 in the middle of a re-insert, restart, resume: nothing lost, nothing inserted twice', async () => {
+    const jobId = stage(600);
+    store.decide(jobId, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    store.close();
+    target.dispose();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'crash-child.ts'), dir, String(jobId)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d) => { err += String(d); });
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`child did not reach batch 4: ${out} ${err}`)), 60_000);
+      child.stdout.on('data', (d) => {
+        out += String(d);
+        if ((out.match(/committed/g) ?? []).length >= 4) { clearTimeout(t); child.kill('SIGKILL'); resolve(); }
+      });
+      child.on('exit', () => { clearTimeout(t); resolve(); });
+    });
+    await new Promise((r) => child.once('exit', r).once('close', r));
+    expect(child.signalCode).toBe('SIGKILL');
+
+    store = new StagingStore(join(dir, 'staging.db'));
+    target = new FakeTarget(join(dir, 'target.db'), targetTables());
+    const before = target.counts();
+    expect(before.rows).toBeGreaterThan(0);
+    expect(before.rows).toBeLessThan(100);
+    const svc = new ReinsertService(store, { connect: () => target });
+    const [runId] = svc.recoverInterruptedRuns();
+    expect(svc.getRun(runId)!.state).toBe('interrupted');
+    await svc.resume(runId, 'op', spec);
+    await svc.wait(runId);
+    expect(svc.getRun(runId)!.state).toBe('succeeded');
+    expect(target.counts()).toEqual({ rows: 100, distinctRows: 100, duplicates: 0 });
+    expect(store.countRows(jobId, { status: 'reinserted' })).toBe(100);
+    expect(svc.getRun(runId)!.outcomes.inserted).toBe(100);
+  });
+});

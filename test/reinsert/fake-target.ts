@@ -1,0 +1,73 @@
+import Database from 'better-sqlite3';
+import type { PlannedRow } from '../../src/reinsert/plan.js';
+import type { BatchOutcome, ReinsertTarget, TargetSession } from '../../src/reinsert/target.js';
+import type { ForeignKey, TargetTable } from '../../src/reinsert/target-table.js';
+
+/**
+ * A test target that behaves like SQL Server where it matters for crash safety: a durable file
+ * (SQLite, so a kill -9 rolls back an open transaction), real transactions, a ledger table, key
+ * lookups. It records which staged row each insert came from, so a test can count duplicates.
+ */
+export class FakeTarget implements ReinsertTarget {
+  readonly description = 'fake target (SQLite file)';
+  readonly db: Database.Database;
+
+  constructor(readonly path: string, private readonly tables: Map<string, TargetTable>, private readonly fks: ForeignKey[] = []) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS target_rows (tbl TEXT NOT NULL, key TEXT, row_id INTEGER, sql TEXT NOT NULL, vals TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS ledger (batch_key TEXT PRIMARY KEY, run_id INTEGER NOT NULL, outcome TEXT NOT NULL);`);
+  }
+
+  /** A row that already exists in the target (for conflict tests). */
+  seed(table: string, key: unknown[], vals: Record<string, unknown>): void {
+    this.db.prepare('INSERT INTO target_rows (tbl, key, row_id, sql, vals) VALUES (?, ?, NULL, ?, ?)').run(table, JSON.stringify(key), 'seed', JSON.stringify(vals));
+  }
+
+  async ensureLedger(): Promise<void> {}
+
+  async loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[] }> {
+    return { tables: new Map([...this.tables].filter(([k]) => names.includes(k))), fks: this.fks };
+  }
+
+  async session(): Promise<TargetSession> {
+    const db = this.db;
+    const keyOf = (r: PlannedRow): string | null => {
+      if (!r.existsSql) return null;
+      const used = [...r.existsSql.matchAll(/@(p\d+)\b/g)].map((m) => m[1]);
+      return JSON.stringify(used.map((n) => r.params.find((p) => p.name === n)!.value));
+    };
+    return {
+      async begin() { db.exec('BEGIN IMMEDIATE'); },
+      async commit() { db.exec('COMMIT'); },
+      async rollback() { if (db.inTransaction) db.exec('ROLLBACK'); },
+      async ledgerGet(key) {
+        const r = db.prepare('SELECT outcome FROM ledger WHERE batch_key = ?').get(key) as { outcome: string } | undefined;
+        return r ? (JSON.parse(r.outcome) as BatchOutcome) : undefined;
+      },
+      async ledgerPut(key, runId, outcome) { db.prepare('INSERT INTO ledger VALUES (?, ?, ?)').run(key, runId, JSON.stringify(outcome)); },
+      async setIdentityInsert() {},
+      async findExisting(r) {
+        const k = keyOf(r);
+        if (k === null) return undefined;
+        const e = db.prepare('SELECT vals FROM target_rows WHERE tbl = ? AND key = ?').get(r.table, k) as { vals: string } | undefined;
+        return e ? JSON.parse(e.vals) : undefined;
+      },
+      async insert(r) {
+        const vals = Object.fromEntries(r.params.map((p) => [p.column, p.value instanceof Buffer ? '0x' + p.value.toString('hex') : p.value]));
+        db.prepare('INSERT INTO target_rows (tbl, key, row_id, sql, vals) VALUES (?, ?, ?, ?, ?)').run(r.table, keyOf(r), r.rowId, r.insertSql, JSON.stringify(vals));
+      },
+      async close() { if (db.inTransaction) db.exec('ROLLBACK'); },
+    };
+  }
+
+  async close(): Promise<void> {}
+
+  dispose(): void { this.db.close(); }
+
+  counts(): { rows: number; duplicates: number; distinctRows: number } {
+    const rows = (this.db.prepare('SELECT count(*) AS n FROM target_rows WHERE row_id IS NOT NULL').get() as { n: number }).n;
+    const distinctRows = (this.db.prepare('SELECT count(DISTINCT row_id) AS n FROM target_rows WHERE row_id IS NOT NULL').get() as { n: number }).n;
+    return { rows, distinctRows, duplicates: rows - distinctRows };
+  }
+}
