@@ -11,5 +11,7 @@ export interface PageSource {
   readPage(fileId: number, pageId: number): Uint8Array | undefined;
   /** Data files the source holds (file id → logical name when known). */
   fileIds(): number[];
+  /** Optional: pages in file `fileId` (page ids 0 … n-1), when known; used by full-file scans. */
+  pageCount?(fileId: number): number | undefined;
   close(): void;
 }

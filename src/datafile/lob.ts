@@ -1,0 +1,55 @@
+/**
+ * Off-row values: follow a text pointer, a row-overflow pointer or a (max) in-row LOB root to
+ * the LOB fragment records (SMALL_ROOT, LARGE_ROOT_YUKON, INTERNAL, DATA) and assemble the bytes.
+ * Structures: see record.ts (sources: OrcaMDF LobStructures, SQL Server 2008 Internals ch. 7).
+ */
+import { FormatError } from '../errors.js';
+import type { PageReader } from './page-reader.js';
+import { formatPageId, slotOffset } from './page.js';
+import { fixedVarRecordLength, parseLobFragment, RecordType, recordTypeOf, type LobLink, type Rid } from './record.js';
+
+/** Values larger than this are refused (2 GB is SQL Server's limit; this bounds memory). */
+export const MAX_LOB_BYTES = 256 * 1024 * 1024;
+const MAX_DEPTH = 16;
+
+/** The LOB fragment record at `rid`, or a FormatError FORMAT_BAD_LOB naming the page and slot. */
+export function lobRecordAt(reader: PageReader, rid: Rid): Uint8Array {
+  const where = { page: formatPageId(rid), slot: rid.slot };
+  const vp = reader.get(rid);
+  if (!vp) throw new FormatError('FORMAT_BAD_LOB', `LOB page ${formatPageId(rid)} is missing or damaged`, where);
+  if (rid.slot >= vp.header.slotCount) throw new FormatError('FORMAT_BAD_LOB', `slot ${rid.slot} does not exist (page has ${vp.header.slotCount})`, where);
+  const off = slotOffset(vp.bytes, rid.slot);
+  if (off < 96) throw new FormatError('FORMAT_BAD_LOB', `slot ${rid.slot} is empty`, where);
+  if (recordTypeOf(vp.bytes[off]) !== RecordType.BLOB_FRAGMENT) {
+    throw new FormatError('FORMAT_BAD_LOB', `record at ${formatPageId(rid)} slot ${rid.slot} is not a LOB fragment`, where);
+  }
+  const len = fixedVarRecordLength(vp.bytes, off);
+  return vp.bytes.subarray(off, off + len);
+}
+
+/** Bytes of the LOB tree rooted at the fragment `rid`. */
+export function readLobFragmentTree(reader: PageReader, rid: Rid, depth = 0): Uint8Array {
+  if (depth > MAX_DEPTH) throw new FormatError('FORMAT_BAD_LOB', 'LOB tree deeper than 16 levels (loop?)', { page: formatPageId(rid), slot: rid.slot });
+  const frag = parseLobFragment(lobRecordAt(reader, rid));
+  if (frag.kind === 'data') return frag.data;
+  return readLobLinks(reader, frag.links, depth + 1);
+}
+
+/** Concatenate the data reached through links whose `end` are cumulative end offsets. */
+export function readLobLinks(reader: PageReader, links: LobLink[], depth = 0): Uint8Array {
+  const total = links.length ? links[links.length - 1].end : 0;
+  if (total > MAX_LOB_BYTES) throw new FormatError('FORMAT_BAD_LOB', `LOB value of ${total} bytes exceeds the ${MAX_LOB_BYTES}-byte limit`);
+  const parts: Uint8Array[] = [];
+  let start = 0;
+  for (const l of links) {
+    const size = l.end - start;
+    if (size < 0) throw new FormatError('FORMAT_BAD_LOB', 'LOB link offsets are not increasing', { page: formatPageId(l.rid), slot: l.rid.slot });
+    const bytes = readLobFragmentTree(reader, l.rid, depth);
+    if (bytes.length < size) {
+      throw new FormatError('FORMAT_BAD_LOB', `LOB fragment holds ${bytes.length} bytes, link says ${size}`, { page: formatPageId(l.rid), slot: l.rid.slot });
+    }
+    parts.push(bytes.length === size ? bytes : bytes.subarray(0, size));
+    start = l.end;
+  }
+  return Buffer.concat(parts);
+}

@@ -1,0 +1,299 @@
+/**
+ * Table metadata from a data file's system base tables: every user table with its schema,
+ * columns, partitions, allocation units and the physical layout the row decoder takes.
+ *
+ *   sysschobjs (type 'U', nsclass 0, pclass 1, not is_ms_shipped)  → tables
+ *   sysclsobjs (class 50 = SCHEMA)                                 → schema names (sys.schemas)
+ *   syscolpars (number 0)                                          → columns: name, type, length, precision, scale, collation, flags
+ *   sysidxstats (indid 0 heap / 1 clustered)                       → the base index
+ *   sysrowsets (idmajor = object, idminor = index)                 → partitions, compression, row counts
+ *   sysrscols (rsid = partition)                                   → physical layout (leaf offset, null bit, bit position, status)
+ *   sysallocunits (ownerid = partition)                            → allocation units (IN_ROW / LOB / ROW_OVERFLOW) and first pages
+ *
+ * Status bits (OrcaMDF `MetaData/DMVs` — facts; sys.columns / sys.objects definitions):
+ *   syscolpars.status: 0x1 NOT NULL, 0x2 ANSI padded, 0x4 identity, 0x8 ROWGUIDCOL, 0x10 computed,
+ *     0x20 FILESTREAM, 0x800 XML document, 0x20000 replicated, 0x1000000 sparse, 0x2000000 column set.
+ *   sysschobjs.status: 0x1 is_ms_shipped.
+ *   sysrscols.status: see RSCOL_* in system-tables.ts.
+ */
+import { FormatError, isRowbackError } from '../errors.js';
+import type { SkippedItem } from '../recover/source.js';
+import { codePageForCollation } from '../reconstruct/collation.js';
+import type { AllocUnitRef, ColumnLayout, Compression, SqlTypeName, TableLayout } from '../reconstruct/metadata/table-layout.js';
+import { readBootPage, BOOT_PAGE, parseBootPage, type BootPage } from './boot-page.js';
+import { collationNameForId } from './collation-ids.js';
+import { PageReader } from './page-reader.js';
+import type { PageSource } from './page-source.js';
+import type { PageId } from './page.js';
+import {
+  big,
+  num,
+  str,
+  SYSCLSOBJS,
+  SYSCOLPARS,
+  SYSIDXSTATS,
+  SYSSCHOBJS,
+  SystemObjectId,
+  type SysRow,
+} from './system-row.js';
+import {
+  parseTi,
+  readSystemTables,
+  RSCOL_DROPPED,
+  RSCOL_NOT_NULLABLE,
+  RSCOL_SPARSE,
+  RSCOL_UNIQUIFIER,
+  type AllocUnitRow,
+  type RsColRow,
+  type SystemTables,
+} from './system-tables.js';
+
+export const COLPAR_NOT_NULL = 0x1;
+export const COLPAR_IDENTITY = 0x4;
+export const COLPAR_ROWGUIDCOL = 0x8;
+export const COLPAR_COMPUTED = 0x10;
+export const COLPAR_SPARSE = 0x1000000;
+export const COLPAR_COLUMN_SET = 0x2000000;
+export const SCHOBJ_MS_SHIPPED = 0x1;
+
+/** system_type_id → type name (sys.types). 240 (CLR) is resolved by user_type_id: 128 hierarchyid, 129 geometry, 130 geography. */
+export const SYSTEM_TYPES: Record<number, SqlTypeName> = {
+  34: 'image', 35: 'text', 36: 'uniqueidentifier', 40: 'date', 41: 'time', 42: 'datetime2', 43: 'datetimeoffset',
+  48: 'tinyint', 52: 'smallint', 56: 'int', 58: 'smalldatetime', 59: 'real', 60: 'money', 61: 'datetime', 62: 'float',
+  98: 'sql_variant', 99: 'ntext', 104: 'bit', 106: 'decimal', 108: 'numeric', 122: 'smallmoney', 127: 'bigint',
+  165: 'varbinary', 167: 'varchar', 173: 'binary', 175: 'char', 189: 'timestamp', 231: 'nvarchar', 239: 'nchar', 241: 'xml',
+};
+const CLR_TYPES: Record<number, SqlTypeName> = { 128: 'hierarchyid', 129: 'geometry', 130: 'geography' };
+
+const CHAR_TYPES = new Set<SqlTypeName>(['char', 'varchar', 'text', 'nchar', 'nvarchar', 'ntext', 'sysname']);
+const CODEPAGE_TYPES = new Set<SqlTypeName>(['char', 'varchar', 'text']);
+
+export interface DatabaseInfo {
+  name: string;
+  version: number;
+  createVersion: number;
+  product: string;
+  databaseId: number;
+  compatibilityLevel: number;
+  created: string | null;
+  collation: string | null;
+  collationId: number;
+  checkpointLsn: string;
+  firstSysIndexes: string;
+}
+
+export interface PartitionInfo {
+  partitionId: string;
+  partitionNumber: number;
+  compression: Compression;
+  /** sysrowsets.rcrows: the row count SQL Server keeps for the partition. */
+  rows: number;
+  allocUnits: Array<AllocUnitRef & { firstPage: PageId; rootPage: PageId; firstIam: PageId; usedPages: number; dataPages: number }>;
+  /** The partition's physical layout (partitions of one table normally share it). */
+  layout: TableLayout;
+}
+
+export interface DataFileTable {
+  layout: TableLayout;
+  partitions: PartitionInfo[];
+  /** Sum of the partitions' rcrows. */
+  rowCount: number;
+}
+
+export interface DataFileMetadata {
+  database: DatabaseInfo;
+  tables: TableLayout[];
+  /** Per table (`schema.name`), with partitions and allocation units. */
+  details: Map<string, DataFileTable>;
+  rowCounts: Record<string, number>;
+  /** Things that could not be read or resolved (unknown collation ids, unreadable system rows, …). */
+  warnings: string[];
+  skipped: SkippedItem[];
+}
+
+export function databaseInfo(boot: BootPage): DatabaseInfo {
+  return {
+    name: boot.databaseName,
+    version: boot.version,
+    createVersion: boot.createVersion,
+    product: boot.product,
+    databaseId: boot.databaseId,
+    compatibilityLevel: boot.compatibilityLevel,
+    created: boot.created,
+    collation: collationNameForId(boot.collationId),
+    collationId: boot.collationId,
+    checkpointLsn: boot.checkpointLsn,
+    firstSysIndexes: `${boot.firstSysIndexes.fileId}:${boot.firstSysIndexes.pageId}`,
+  };
+}
+
+/** Read the boot page through the verifying reader (torn bits restored); throws FormatError when it is unusable. */
+export function bootPageOf(reader: PageReader): BootPage {
+  return parseBootPage(reader.require(BOOT_PAGE).bytes);
+}
+
+export function readDataFileMetadata(source: PageSource, reader = new PageReader(source)): DataFileMetadata {
+  const boot = bootPageOf(reader);
+  const skipped: SkippedItem[] = [];
+  const warnings: string[] = [];
+  const st = readSystemTables(reader, boot, skipped);
+  const tables = buildTables(st, warnings);
+  const details = new Map<string, DataFileTable>();
+  const rowCounts: Record<string, number> = {};
+  for (const t of tables) {
+    const key = `${t.layout.schema}.${t.layout.name}`;
+    details.set(key, t);
+    rowCounts[key] = t.rowCount;
+  }
+  return {
+    database: databaseInfo(boot),
+    tables: tables.map((t) => t.layout),
+    details,
+    rowCounts,
+    warnings,
+    skipped: [...reader.skipped, ...skipped],
+  };
+}
+
+function buildTables(st: SystemTables, warnings: string[]): DataFileTable[] {
+  const objects = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs');
+  const classes = st.read(SystemObjectId.sysclsobjs, SYSCLSOBJS, 'sysclsobjs');
+  const colpars = st.read(SystemObjectId.syscolpars, SYSCOLPARS, 'syscolpars');
+  const indexes = st.read(SystemObjectId.sysidxstats, SYSIDXSTATS, 'sysidxstats');
+
+  const schemas = new Map<number, string>([[1, 'dbo'], [2, 'guest'], [3, 'INFORMATION_SCHEMA'], [4, 'sys']]);
+  for (const c of classes) if (num(c.class) === 50) schemas.set(num(c.id), str(c.name) ?? `schema_${num(c.id)}`);
+
+  const colsByObject = groupBy(colpars.filter((c) => num(c.number) === 0), (c) => num(c.id));
+  const rscolsByRowset = groupBy(st.rscols, (c) => c.rsid);
+  const ausByOwner = groupBy(st.allocUnits, (a) => a.ownerid);
+
+  const out: DataFileTable[] = [];
+  for (const o of objects) {
+    const type = (str(o.type) ?? '').trim();
+    if (type !== 'U' || num(o.nsclass) !== 0 || num(o.pclass) !== 1 || num(o.status) & SCHOBJ_MS_SHIPPED) continue;
+    const objectId = num(o.id);
+    const schema = schemas.get(num(o.nsid)) ?? `schema_${num(o.nsid)}`;
+    const name = str(o.name) ?? `object_${objectId}`;
+    const qualified = `${schema}.${name}`;
+    const base = indexes.find((i) => num(i.id) === objectId && (num(i.indid) === 0 || num(i.indid) === 1));
+    const rowsetsOfBase = st.rowsets
+      .filter((r) => num(r.idmajor) === objectId && (base ? num(r.idminor) === num(base.indid) : num(r.idminor) <= 1))
+      .sort((a, b) => num(a.numpart) - num(b.numpart));
+    if (rowsetsOfBase.length === 0) {
+      warnings.push(`${qualified}: no partition in sysrowsets; table skipped`);
+      continue;
+    }
+    const indexId = base ? num(base.indid) : num(rowsetsOfBase[0].idminor);
+    const tableCols = colsByObject.get(objectId) ?? [];
+    const partitions: PartitionInfo[] = [];
+    for (const rs of rowsetsOfBase) {
+      const partitionId = big(rs.rowsetid);
+      const compression = compressionOf(num(rs.cmprlevel));
+      const columns = physicalColumns(rscolsByRowset.get(partitionId) ?? [], tableCols, qualified, warnings);
+      const aus = (ausByOwner.get(partitionId) ?? []).sort((a, b) => a.type - b.type).map(auRef);
+      const layout: TableLayout = {
+        schema,
+        name,
+        objectId,
+        indexId,
+        partitionId,
+        partitionNumber: num(rs.numpart),
+        compression,
+        columns,
+        allocUnits: aus.map(({ allocUnitId, type }) => ({ allocUnitId, type })),
+        modifyDate: str(o.modified) ?? undefined,
+      };
+      partitions.push({ partitionId, partitionNumber: num(rs.numpart), compression, rows: num(rs.rcrows), allocUnits: aus, layout });
+    }
+    const first = partitions[0].layout;
+    const layout: TableLayout = { ...first, allocUnits: partitions.flatMap((p) => p.layout.allocUnits ?? []) };
+    out.push({ layout, partitions, rowCount: partitions.reduce((n, p) => n + p.rows, 0) });
+  }
+  out.sort((a, b) => `${a.layout.schema}.${a.layout.name}`.localeCompare(`${b.layout.schema}.${b.layout.name}`));
+  return out;
+}
+
+function auRef(a: AllocUnitRow): PartitionInfo['allocUnits'][number] {
+  const type = a.type === 2 ? 'LOB_DATA' : a.type === 3 ? 'ROW_OVERFLOW_DATA' : 'IN_ROW_DATA';
+  return { allocUnitId: a.auid, type, firstPage: a.pgfirst, rootPage: a.pgroot, firstIam: a.pgfirstiam, usedPages: a.pcused, dataPages: a.pcdata };
+}
+
+function compressionOf(level: number): Compression {
+  return level === 1 ? 'ROW' : level === 2 ? 'PAGE' : level === 3 || level === 4 ? 'COLUMNSTORE' : 'NONE';
+}
+
+/** The partition's physical columns (sysrscols) joined to the table's columns (syscolpars) by column id. */
+function physicalColumns(rscols: RsColRow[], tableCols: SysRow[], table: string, warnings: string[]): ColumnLayout[] {
+  const byColId = new Map<number, SysRow>();
+  for (const c of tableCols) byColId.set(num(c.colid), c);
+  let dropped = 0;
+  return [...rscols]
+    .sort((a, b) => a.rscolid - b.rscolid)
+    .map((rc) => {
+      const ti = parseTi(rc.ti);
+      const isDropped = (rc.status & RSCOL_DROPPED) !== 0;
+      const isUniquifier = (rc.status & RSCOL_UNIQUIFIER) !== 0;
+      // partition_column_id = column_id, the join sys.system_internals_partition_columns users make
+      // (sql/table-metadata.sql does too). sysrscols.cid holds the column's collation id, not a column id.
+      let cp = isDropped || isUniquifier ? undefined : byColId.get(rc.rscolid);
+      if (cp && num(cp.xtype) !== ti.typeId) {
+        warnings.push(`${table}: physical column ${rc.rscolid} (type ${ti.typeId}) does not match column ${str(cp.name)} (type ${num(cp.xtype)}); left unnamed`);
+        cp = undefined;
+      }
+      const typeId = cp ? num(cp.xtype) : ti.typeId;
+      let type: SqlTypeName | undefined = typeId === 240 ? CLR_TYPES[cp ? num(cp.utype) : 0] : SYSTEM_TYPES[typeId];
+      if (!type) {
+        warnings.push(`${table}: column ${cp ? str(cp.name) : rc.rscolid} has unknown system type id ${typeId}; read as varbinary`);
+        type = 'varbinary';
+      }
+      const status = cp ? num(cp.status) : 0;
+      const collationId = cp ? num(cp.collationid) : rc.cid;
+      let collation: string | null = null;
+      if (CHAR_TYPES.has(type)) {
+        collation = collationNameForId(collationId);
+        if (!collation && collationId) {
+          warnings.push(`${table}: column ${cp ? str(cp.name) : rc.rscolid} has collation id ${collationId}, not in the known list; its varchar data is read as code page 1252`);
+        }
+      }
+      const name = isUniquifier ? 'UNIQUIFIER' : isDropped ? `$dropped_${++dropped}` : (str(cp?.name) ?? `column_${rc.rscolid}`);
+      const maxLength = cp ? num(cp.length) : ti.maxLen === 0 ? -1 : ti.maxLen;
+      const col: ColumnLayout = {
+        name,
+        columnId: isDropped || isUniquifier ? 0 : cp ? num(cp.colid) : rc.rscolid,
+        partitionColumnId: rc.rscolid,
+        type: isUniquifier ? 'int' : type,
+        maxLength: isUniquifier ? 4 : maxLength,
+        precision: cp ? num(cp.prec) : 0,
+        scale: cp ? num(cp.scale) : 0,
+        collation,
+        codePage: CODEPAGE_TYPES.has(type) ? codePageForCollation(collation) : null,
+        nullable: cp ? (status & COLPAR_NOT_NULL) === 0 : (rc.status & RSCOL_NOT_NULLABLE) === 0,
+        identity: (status & COLPAR_IDENTITY) !== 0,
+        computed: (status & COLPAR_COMPUTED) !== 0,
+        leafOffset: (rc.offset << 16) >> 16,
+        leafNullBit: rc.nullbit & 0xffff,
+        leafBitPosition: rc.bitpos & 0xff,
+        isDropped,
+        isSparse: (rc.status & RSCOL_SPARSE) !== 0 || (status & COLPAR_SPARSE) !== 0,
+        isUniquifier,
+        keyOrdinal: rc.ordkey,
+      };
+      if (col.computed) col.persisted = true; // a computed column with a sysrscols row is stored
+      if (status & COLPAR_ROWGUIDCOL) col.isRowGuidCol = true;
+      if (status & COLPAR_COLUMN_SET) col.isColumnSet = true;
+      return col;
+    });
+}
+
+function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
+  const m = new Map<K, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const l = m.get(k);
+    if (l) l.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+}
+

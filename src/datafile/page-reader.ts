@@ -1,0 +1,70 @@
+/**
+ * Verified page access over any PageSource: each page is checked once (self-address, checksum
+ * or torn bits), torn bits are restored, and a damaged or missing page is recorded as a skipped
+ * item — never thrown at a walker. A small LRU keeps recently used pages (LOB and forwarded
+ * records jump around); memory stays bounded.
+ */
+import { FormatError, isRowbackError } from '../errors.js';
+import type { SkippedItem } from '../recover/source.js';
+import type { PageSource } from './page-source.js';
+import { formatPageId, verifyPage, type PageId, type VerifiedPage } from './page.js';
+
+export class PageReader {
+  private readonly cache = new Map<string, VerifiedPage | null>();
+  readonly skipped: SkippedItem[] = [];
+  private readonly reported = new Set<string>();
+  /** Pages read and verified, by check kind. */
+  readonly stats = { read: 0, checksumOk: 0, tornBitsOk: 0, unprotected: 0, bad: 0, missing: 0 };
+
+  constructor(
+    readonly source: PageSource,
+    private readonly cacheSize = 256,
+  ) {}
+
+  /** The verified page, or undefined (recorded in `skipped`) when it is missing or damaged. */
+  get(id: PageId): VerifiedPage | undefined {
+    const key = formatPageId(id);
+    const hit = this.cache.get(key);
+    if (hit !== undefined) {
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit ?? undefined;
+    }
+    let result: VerifiedPage | null = null;
+    const raw = this.source.readPage(id.fileId, id.pageId);
+    this.stats.read++;
+    if (!raw) {
+      this.stats.missing++;
+      this.skip(key, { code: 'FORMAT_PAGE_MISSING', reason: `${this.source.description} does not hold page ${key}`, location: { page: key } });
+    } else {
+      try {
+        result = verifyPage(raw, id);
+        if (result.check === 'checksum-ok') this.stats.checksumOk++;
+        else if (result.check === 'torn-bits-ok') this.stats.tornBitsOk++;
+        else this.stats.unprotected++;
+      } catch (e) {
+        if (!isRowbackError(e)) throw e;
+        this.stats.bad++;
+        this.skip(key, { code: e.code, reason: e.message, location: { ...(e.location as SkippedItem['location']), page: key } });
+      }
+    }
+    this.cache.set(key, result);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+    return result ?? undefined;
+  }
+
+  /** Like `get`, but throws the FormatError (for pages without which nothing can be read, e.g. the boot page). */
+  require(id: PageId): VerifiedPage {
+    const raw = this.source.readPage(id.fileId, id.pageId);
+    if (!raw) throw new FormatError('FORMAT_PAGE_MISSING', `${this.source.description} does not hold page ${formatPageId(id)}`, { page: formatPageId(id) });
+    return verifyPage(raw, id);
+  }
+
+  /** Record a skipped item once per key (a page reached twice is reported once). */
+  skip(key: string, item: SkippedItem): void {
+    if (this.reported.has(key + item.code)) return;
+    this.reported.add(key + item.code);
+    if (this.source.description && !item.location.file) item.location.file = this.source.description;
+    this.skipped.push(item);
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Reading rows of the *system base tables* (sysallocunits, sysrowsets, sysrscols, sysschobjs, …).
+ *
+ * Rows are decoded with the shared row decoder (`decodeRow`) against TableLayout objects. The bootstrap layouts of sysallocunits, sysrowsets and sysrscols are
+ * hard-coded (they are needed to read sysrscols, which describes every other layout, including
+ * theirs: `test/datafile/system-tables.test.ts` checks the hard-coded ones against it on every
+ * corpus version). The other system tables' physical layouts come from sysrscols itself, with
+ * column names from the lists below.
+ *
+ * Column lists (names, types, order): OrcaMDF `MetaData/BaseTables/*.cs` (facts), checked
+ * against sysrscols of NORTHWND.MDF (655), Database1.mdf (706) and School.mdf (852).
+ */
+import type { ColumnLayout, SqlTypeName, TableLayout } from '../reconstruct/metadata/table-layout.js';
+import type { SqlValue } from '../reconstruct/values.js';
+import { decodeRow } from '../reconstruct/decode-row.js';
+
+export type SysType = 'tinyint' | 'smallint' | 'int' | 'bigint' | 'binary' | 'varbinary' | 'sysname' | 'nvarchar' | 'char' | 'datetime';
+
+/** [name, type, max length] in column-id order. */
+export type SysColumnSpec = readonly [string, SysType, number];
+
+const FIXED: Record<string, number> = { tinyint: 1, smallint: 2, int: 4, bigint: 8, datetime: 8 };
+
+function sqlType(t: SysType): SqlTypeName {
+  return t === 'sysname' ? 'nvarchar' : (t as SqlTypeName);
+}
+
+function isFixed(t: SysType): boolean {
+  return t in FIXED || t === 'binary' || t === 'char';
+}
+
+/**
+ * A layout in declared order: fixed columns packed from offset 4 in column order, variable
+ * columns numbered in column order, null bit = column id. This is how SQL Server lays out
+ * the bootstrap system tables (their clustering keys are their leading columns).
+ */
+export function declaredOrderLayout(name: string, spec: readonly SysColumnSpec[]): TableLayout {
+  let offset = 4;
+  let varIndex = 0;
+  const columns: ColumnLayout[] = spec.map(([colName, type, len], i) => {
+    let leafOffset: number;
+    if (isFixed(type)) {
+      leafOffset = offset;
+      offset += FIXED[type] ?? len;
+    } else {
+      leafOffset = -++varIndex;
+    }
+    return sysColumn(colName, type, len, i + 1, leafOffset, i + 1);
+  });
+  return { schema: 'sys', name, indexId: 1, compression: 'NONE', columns };
+}
+
+export function sysColumn(name: string, type: SysType, len: number, id: number, leafOffset: number, nullBit: number): ColumnLayout {
+  return {
+    name,
+    columnId: id,
+    partitionColumnId: id,
+    type: sqlType(type),
+    maxLength: FIXED[type] ?? (type === 'sysname' ? 256 : len),
+    precision: 0,
+    scale: 0,
+    collation: type === 'char' || type === 'nvarchar' || type === 'sysname' ? 'Latin1_General_CI_AS_KS_WS' : null,
+    codePage: type === 'char' ? 1252 : null,
+    nullable: true,
+    identity: false,
+    computed: false,
+    leafOffset,
+    leafNullBit: nullBit,
+    leafBitPosition: 0,
+    isDropped: false,
+    isSparse: false,
+    isUniquifier: false,
+  };
+}
+
+// --- column lists -----------------------------------------------------------------------
+
+export const SYSALLOCUNITS: readonly SysColumnSpec[] = [
+  ['auid', 'bigint', 8], ['type', 'tinyint', 1], ['ownerid', 'bigint', 8], ['status', 'int', 4],
+  ['fgid', 'smallint', 2], ['pgfirst', 'binary', 6], ['pgroot', 'binary', 6], ['pgfirstiam', 'binary', 6],
+  ['pcused', 'bigint', 8], ['pcdata', 'bigint', 8], ['pcreserved', 'bigint', 8], ['dbfragid', 'int', 4],
+];
+
+export const SYSROWSETS: readonly SysColumnSpec[] = [
+  ['rowsetid', 'bigint', 8], ['ownertype', 'tinyint', 1], ['idmajor', 'int', 4], ['idminor', 'int', 4],
+  ['numpart', 'int', 4], ['status', 'int', 4], ['fgidfs', 'smallint', 2], ['rcrows', 'bigint', 8],
+  ['cmprlevel', 'tinyint', 1], ['fillfact', 'tinyint', 1], ['maxnullbit', 'smallint', 2], ['maxleaf', 'int', 4],
+  ['maxint', 'smallint', 2], ['minleaf', 'smallint', 2], ['minint', 'smallint', 2], ['rsguid', 'varbinary', 16],
+  ['lockres', 'varbinary', 8], ['dbfragid', 'int', 4],
+];
+
+export const SYSRSCOLS: readonly SysColumnSpec[] = [
+  ['rsid', 'bigint', 8], ['rscolid', 'int', 4], ['hbcolid', 'int', 4], ['rcmodified', 'bigint', 8],
+  ['ti', 'int', 4], ['cid', 'int', 4], ['ordkey', 'smallint', 2], ['maxinrowlen', 'smallint', 2],
+  ['status', 'int', 4], ['offset', 'int', 4], ['nullbit', 'int', 4], ['bitpos', 'smallint', 2],
+  ['colguid', 'varbinary', 16], ['dbfragid', 'int', 4],
+];
+
+/** Column names by column id for the tables read through sysrscols. Extra columns in newer versions are named `col<N>`. */
+export const SYSSCHOBJS: readonly SysColumnSpec[] = [
+  ['id', 'int', 4], ['name', 'sysname', 256], ['nsid', 'int', 4], ['nsclass', 'tinyint', 1], ['status', 'int', 4],
+  ['type', 'char', 2], ['pid', 'int', 4], ['pclass', 'tinyint', 1], ['intprop', 'int', 4], ['created', 'datetime', 8],
+  ['modified', 'datetime', 8],
+];
+
+export const SYSCOLPARS: readonly SysColumnSpec[] = [
+  ['id', 'int', 4], ['number', 'smallint', 2], ['colid', 'int', 4], ['name', 'sysname', 256], ['xtype', 'tinyint', 1],
+  ['utype', 'int', 4], ['length', 'smallint', 2], ['prec', 'tinyint', 1], ['scale', 'tinyint', 1],
+  ['collationid', 'int', 4], ['status', 'int', 4], ['maxinrow', 'smallint', 2], ['xmlns', 'int', 4], ['dflt', 'int', 4],
+  ['chk', 'int', 4], ['idtval', 'varbinary', 64],
+];
+
+export const SYSIDXSTATS: readonly SysColumnSpec[] = [
+  ['id', 'int', 4], ['indid', 'int', 4], ['name', 'sysname', 256], ['status', 'int', 4], ['intprop', 'int', 4],
+  ['fillfact', 'tinyint', 1], ['type', 'tinyint', 1], ['tinyprop', 'tinyint', 1], ['dataspace', 'int', 4],
+  ['lobds', 'int', 4], ['rowset', 'bigint', 8],
+];
+
+export const SYSISCOLS: readonly SysColumnSpec[] = [
+  ['idmajor', 'int', 4], ['idminor', 'int', 4], ['subid', 'int', 4], ['status', 'int', 4], ['intprop', 'int', 4],
+  ['tinyprop1', 'tinyint', 1], ['tinyprop2', 'tinyint', 1], ['tinyprop3', 'tinyint', 1], ['tinyprop4', 'tinyint', 1],
+];
+
+/** sys.schemas are the rows of sysclsobjs with class 50 (SCHEMA). */
+export const SYSCLSOBJS: readonly SysColumnSpec[] = [
+  ['class', 'tinyint', 1], ['id', 'int', 4], ['name', 'sysname', 256], ['status', 'int', 4], ['type', 'char', 2],
+  ['intprop', 'int', 4], ['created', 'datetime', 8], ['modified', 'datetime', 8],
+];
+
+/** Object ids of the system base tables (sys.objects, type 'S'). */
+export const SystemObjectId = {
+  sysrscols: 3,
+  sysrowsets: 5,
+  sysclones: 6,
+  sysallocunits: 7,
+  sysfiles1: 8,
+  sysschobjs: 34,
+  syscolpars: 41,
+  sysidxstats: 54,
+  sysiscols: 55,
+  sysclsobjs: 64,
+} as const;
+
+export const BOOTSTRAP_LAYOUTS = {
+  sysallocunits: declaredOrderLayout('sysallocunits', SYSALLOCUNITS),
+  sysrowsets: declaredOrderLayout('sysrowsets', SYSROWSETS),
+  sysrscols: declaredOrderLayout('sysrscols', SYSRSCOLS),
+};
+
+// --- reading ------------------------------------------------------------------------------
+
+export type SysRow = Record<string, SqlValue>;
+
+/**
+ * One system-table record's values, through the shared row decoder. (Until decodeRow existed a
+ * small reader lived here; on every system row of the five corpus data files both gave identical
+ * values, so it was removed: there is one record parser.) Throws DecodeError.
+ */
+export function readSystemRow(rec: Uint8Array, layout: TableLayout): SysRow {
+  return decodeRow(rec, layout).values;
+}
+
+// --- accessors that accept both value forms -----------------------------------------------------
+
+export function num(v: SqlValue | undefined): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
+  return 0;
+}
+
+export function big(v: SqlValue | undefined): string {
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return v;
+  return '0';
+}
+
+export function str(v: SqlValue | undefined): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+/** `0x…` text (or raw) → bytes. */
+export function bytesOf(v: SqlValue | undefined): Uint8Array | null {
+  if (typeof v !== 'string' || !/^0x/i.test(v)) return null;
+  return Buffer.from(v.slice(2), 'hex');
+}

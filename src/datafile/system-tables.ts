@@ -1,0 +1,212 @@
+/**
+ * Reading the system base tables of a data file, bootstrapped from the boot page:
+ *   boot page dbi_firstSysIndexes → sysallocunits (first leaf page)
+ *   sysallocunits → the allocation units of sysrowsets and sysrscols (fixed ids: rowset = au = object_id << 16)
+ *   sysrscols → the physical layout of every other system table (and of every user table)
+ *   sysrowsets (idmajor = object id, idminor = 1) → each system table's rowset → its allocation unit.
+ * Source for the fixed ids of the bootstrap tables: Paul Randal, "How are allocation unit IDs
+ * calculated?" (auid = index_id << 48 | object_id << 16 for the hard-coded system rowsets), checked on the corpus.
+ */
+import { FormatError, isRowbackError } from '../errors.js';
+import type { SkippedItem } from '../recover/source.js';
+import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
+import type { BootPage } from './boot-page.js';
+import type { PageReader } from './page-reader.js';
+import { formatPageId, type PageId } from './page.js';
+import { RecordType } from './record.js';
+import {
+  BOOTSTRAP_LAYOUTS,
+  big,
+  bytesOf,
+  num,
+  readSystemRow,
+  sysColumn,
+  SystemObjectId,
+  type SysColumnSpec,
+  type SysRow,
+  type SysType,
+} from './system-row.js';
+import { leafChain, pageRecords } from './walk.js';
+import { readPagePointer } from './page.js';
+
+export interface AllocUnitRow {
+  auid: string;
+  /** 1 IN_ROW_DATA, 2 LOB_DATA, 3 ROW_OVERFLOW_DATA. */
+  type: number;
+  ownerid: string;
+  pgfirst: PageId;
+  pgroot: PageId;
+  pgfirstiam: PageId;
+  pcused: number;
+  pcdata: number;
+}
+
+export interface RsColRow {
+  rsid: string;
+  rscolid: number;
+  hbcolid: number;
+  ti: number;
+  cid: number;
+  ordkey: number;
+  status: number;
+  offset: number;
+  nullbit: number;
+  bitpos: number;
+}
+
+/** sysrscols.status bits (OrcaMDF SystemInternalsPartitionColumn, facts). */
+export const RSCOL_REPLICATED = 0x1;
+export const RSCOL_DROPPED = 0x2;
+export const RSCOL_LOGGED_FOR_REPLICATION = 0x4;
+export const RSCOL_DESCENDING_KEY = 0x8;
+export const RSCOL_UNIQUIFIER = 0x10;
+export const RSCOL_FILESTREAM = 0x20;
+export const RSCOL_ANTIMATTER = 0x40;
+/** Set when the column is NOT nullable. */
+export const RSCOL_NOT_NULLABLE = 0x80;
+export const RSCOL_SPARSE = 0x100;
+
+/** sysrscols.ti: low byte = system type id; then max length (strings/binary, 0 = max) or precision/scale. */
+export function parseTi(ti: number): { typeId: number; b1: number; b2: number; maxLen: number } {
+  return { typeId: ti & 0xff, b1: (ti >> 8) & 0xff, b2: (ti >> 16) & 0xff, maxLen: (ti >> 8) & 0xffff };
+}
+
+export interface SystemTables {
+  allocUnits: AllocUnitRow[];
+  rowsets: SysRow[];
+  rscols: RsColRow[];
+  /** Rows of a system table read through its sysrscols layout. */
+  read(objectId: number, spec: readonly SysColumnSpec[], name: string): SysRow[];
+  layoutOf(objectId: number, spec: readonly SysColumnSpec[], name: string): TableLayout | undefined;
+}
+
+const SYS_TYPE_BY_ID: Record<number, SysType> = {
+  48: 'tinyint', 52: 'smallint', 56: 'int', 127: 'bigint', 61: 'datetime', 173: 'binary', 165: 'varbinary',
+  231: 'nvarchar', 175: 'char',
+};
+
+function readPtr(v: unknown): PageId {
+  const b = bytesOf(v as string);
+  return b && b.length >= 6 ? readPagePointer(b, 0) : { fileId: 0, pageId: 0 };
+}
+
+/**
+ * Rows of one system table from its first leaf page. Ghost records are not current rows and are
+ * left out; a record that cannot be read is counted in `skipped`.
+ */
+export function readSystemTableRows(
+  reader: PageReader,
+  first: PageId,
+  layout: TableLayout,
+  allocUnitId: string | undefined,
+  skipped: SkippedItem[],
+): SysRow[] {
+  const out: SysRow[] = [];
+  const table = `sys.${layout.name}`;
+  for (const vp of leafChain(reader, first, allocUnitId, (at, reason) =>
+    skipped.push({ code: 'FORMAT_BROKEN_CHAIN', reason, location: { page: formatPageId(at), table } }),
+  )) {
+    for (const r of pageRecords(vp, (slot, offset, reason, code) =>
+      skipped.push({ code, reason, location: { page: `${formatPageId(vp.header.pageId)}`, offset, table } }),
+    )) {
+      if (r.type !== RecordType.PRIMARY) continue;
+      try {
+        out.push(readSystemRow(r.bytes, layout));
+      } catch (e) {
+        skipped.push({
+          code: isRowbackError(e) ? e.code : 'FORMAT_BAD_RECORD',
+          reason: (e as Error).message,
+          location: { page: formatPageId(r.page), offset: r.offset, table },
+          raw: Buffer.from(r.bytes).toString('hex'),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+export function readSystemTables(reader: PageReader, boot: BootPage, skipped: SkippedItem[]): SystemTables {
+  const rawAus = readSystemTableRows(reader, boot.firstSysIndexes, BOOTSTRAP_LAYOUTS.sysallocunits, auOfSystemTable(SystemObjectId.sysallocunits), skipped);
+  if (rawAus.length === 0) {
+    throw new FormatError('FORMAT_NO_METADATA', `sysallocunits at ${formatPageId(boot.firstSysIndexes)} holds no rows`, {
+      page: formatPageId(boot.firstSysIndexes),
+    });
+  }
+  const allocUnits: AllocUnitRow[] = rawAus.map((r) => ({
+    auid: big(r.auid),
+    type: num(r.type),
+    ownerid: big(r.ownerid),
+    pgfirst: readPtr(r.pgfirst),
+    pgroot: readPtr(r.pgroot),
+    pgfirstiam: readPtr(r.pgfirstiam),
+    pcused: num(r.pcused),
+    pcdata: num(r.pcdata),
+  }));
+  const inRowOf = (rowset: string) => allocUnits.find((a) => a.ownerid === rowset && a.type === 1);
+
+  const rsAu = inRowOf(auOfSystemTable(SystemObjectId.sysrowsets));
+  const colsAu = inRowOf(auOfSystemTable(SystemObjectId.sysrscols));
+  if (!rsAu || !colsAu) throw new FormatError('FORMAT_NO_METADATA', 'sysallocunits has no allocation unit for sysrowsets or sysrscols');
+  const rowsets = readSystemTableRows(reader, rsAu.pgfirst, BOOTSTRAP_LAYOUTS.sysrowsets, rsAu.auid, skipped);
+  const rscols: RsColRow[] = readSystemTableRows(reader, colsAu.pgfirst, BOOTSTRAP_LAYOUTS.sysrscols, colsAu.auid, skipped).map((r) => ({
+    rsid: big(r.rsid),
+    rscolid: num(r.rscolid),
+    hbcolid: num(r.hbcolid),
+    ti: num(r.ti),
+    cid: num(r.cid),
+    ordkey: num(r.ordkey),
+    status: num(r.status),
+    offset: num(r.offset),
+    nullbit: num(r.nullbit),
+    bitpos: num(r.bitpos),
+  }));
+  const colsByRowset = new Map<string, RsColRow[]>();
+  for (const c of rscols) {
+    const l = colsByRowset.get(c.rsid) ?? [];
+    l.push(c);
+    colsByRowset.set(c.rsid, l);
+  }
+
+  const rowsetOf = (objectId: number): string | undefined => {
+    const r = rowsets.find((x) => num(x.idmajor) === objectId && num(x.idminor) === 1);
+    return r ? big(r.rowsetid) : undefined;
+  };
+
+  const layoutOf = (objectId: number, spec: readonly SysColumnSpec[], name: string): TableLayout | undefined => {
+    const rs = rowsetOf(objectId);
+    const cols = rs ? colsByRowset.get(rs) : undefined;
+    if (!rs || !cols) return undefined;
+    const columns = [...cols]
+      .sort((a, b) => a.rscolid - b.rscolid)
+      .map((c) => {
+        const ti = parseTi(c.ti);
+        const type = SYS_TYPE_BY_ID[ti.typeId] ?? 'varbinary';
+        const s = spec[c.rscolid - 1];
+        const colName = s ? s[0] : `col${c.rscolid}`;
+        const leafOffset = (c.offset << 16) >> 16;
+        return sysColumn(colName, type, ti.maxLen || 8000, c.rscolid, leafOffset, c.nullbit & 0xffff);
+      });
+    return { schema: 'sys', name, indexId: 1, partitionId: rs, compression: 'NONE', columns };
+  };
+
+  const read = (objectId: number, spec: readonly SysColumnSpec[], name: string): SysRow[] => {
+    const layout = layoutOf(objectId, spec, name);
+    if (!layout) {
+      skipped.push({ code: 'FORMAT_NO_METADATA', reason: `no rowset/layout for system table ${name}`, location: { table: `sys.${name}` } });
+      return [];
+    }
+    const au = inRowOf(layout.partitionId!);
+    if (!au) {
+      skipped.push({ code: 'FORMAT_NO_METADATA', reason: `no allocation unit for system table ${name}`, location: { table: `sys.${name}` } });
+      return [];
+    }
+    return readSystemTableRows(reader, au.pgfirst, layout, au.auid, skipped);
+  };
+
+  return { allocUnits, rowsets, rscols, read, layoutOf };
+}
+
+/** The fixed rowset / allocation unit id of a bootstrap system table: object_id << 16. */
+export function auOfSystemTable(objectId: number): string {
+  return (BigInt(objectId) << 16n).toString();
+}

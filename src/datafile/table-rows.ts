@@ -1,0 +1,308 @@
+/**
+ * A table's current rows, read from its pages:
+ *  - clustered index: the leaf level in key order from the first page (m_nextPage); pages the
+ *    IAM chain lists but the leaf chain did not reach (a broken chain) are read afterwards;
+ *  - heap: the pages the IAM chain lists, in allocation order;
+ *  - a damaged IAM chain: every page of the file whose header names the allocation unit (with a warning).
+ * Each record is decoded with `decodeRow`; forwarding stubs are followed to the forwarded record;
+ * off-row values (text/ntext/image, row-overflow, (max) LOB roots) are read from the LOB pages and
+ * decoded per type. Ghost records (deleted, not yet cleaned up) are yielded only with
+ * `includeGhosts`, flagged `ghost: true`. Nothing here throws on bad data: bad pages and
+ * undecodable records become SkippedItems.
+ */
+import { isRowbackError } from '../errors.js';
+import { InputError } from '../errors.js';
+import { decodeRow, type DecodedRow } from '../reconstruct/decode-row.js';
+import type { ColumnLayout, TableLayout } from '../reconstruct/metadata/table-layout.js';
+import { isOffRow, type SqlValue } from '../reconstruct/values.js';
+import { decodeBinary, decodeNvarchar, decodeVarchar } from '../reconstruct/types/string.js';
+import type { SkippedItem } from '../recover/source.js';
+import { walkIamChain } from './iam.js';
+import { readLobFragmentTree, readLobLinks } from './lob.js';
+import type { DataFileMetadata, PartitionInfo } from './metadata.js';
+import { PageReader } from './page-reader.js';
+import type { PageSource } from './page-source.js';
+import { allocUnitIdOf, formatPageId, PageType, slotOffset, type PageId, type VerifiedPage } from './page.js';
+import {
+  fixedVarRecordLength,
+  parseForwardingStub,
+  parseInRowLobPointer,
+  parseTextPointer,
+  RecordType,
+  recordTypeOf,
+  STATUS_A_NULL_BITMAP,
+  STATUS_A_VARIABLE_COLUMNS,
+} from './record.js';
+import { leafChain, pageRecords } from './walk.js';
+
+export interface TableRow {
+  values: Record<string, SqlValue>;
+  ghost: boolean;
+  /** `file:page` of the record (for a forwarded row: where the row lives, not the stub). */
+  page: string;
+  slot: number;
+  warnings: string[];
+  /** Set when the row was reached through a forwarding stub at this `file:page:slot`. */
+  forwardedFrom?: string;
+}
+
+export interface ReadTableOptions {
+  includeGhosts?: boolean;
+  /** Collects items passed over (bad pages, undecodable records); read it after iterating. */
+  skipped?: SkippedItem[];
+  /** A reader to share (page cache, skipped bad pages) — one is made per call otherwise. */
+  reader?: PageReader;
+}
+
+export function findTable(metadata: DataFileMetadata, qualified: string) {
+  const q = qualified.toLowerCase().replace(/[[\]"]/g, '');
+  for (const [k, v] of metadata.details) if (k.toLowerCase() === q || k.toLowerCase() === `dbo.${q}`) return v;
+  return undefined;
+}
+
+/**
+ * The rows of `schema.name`. Throws InputError INPUT_UNKNOWN_TABLE for an unknown table (a usage
+ * error); everything else goes to `opts.skipped`.
+ */
+export function* readTableRows(
+  source: PageSource,
+  metadata: DataFileMetadata,
+  qualified: string,
+  opts: ReadTableOptions = {},
+): Generator<TableRow> {
+  const table = findTable(metadata, qualified);
+  if (!table) {
+    const known = metadata.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)';
+    throw new InputError('INPUT_UNKNOWN_TABLE', `table ${qualified} is not in the data file; known tables: ${known}`, { table: qualified });
+  }
+  const reader = opts.reader ?? new PageReader(source);
+  const skipped = opts.skipped ?? [];
+  const skippedBefore = reader.skipped.length;
+  try {
+    const legacy = metadata.database.createVersion < 611;
+    for (const p of table.partitions) yield* partitionRows(reader, p, source, opts.includeGhosts ?? false, skipped, legacy);
+  } finally {
+    skipped.push(...reader.skipped.slice(skippedBefore));
+  }
+}
+
+/**
+ * The m_indexId/m_objId pair on a page normally *is* its allocation unit id (page.ts
+ * allocUnitIdOf). Databases created on SQL Server 2000 and upgraded keep the 2000 header ids on
+ * pages written before the upgrade: m_objId = object id, m_indexId = 0 on data pages, while
+ * sysallocunits gives the unit id (index_id << 48 | object_id << 16). Seen on NORTHWND.MDF
+ * (dbi_createVersion 539): dbo.Employees' unit 411043454976000, its pages 129568478265344.
+ * So a unit's pages are recognised by its own id, by the id its first page carries, and for
+ * upgraded databases by the 2000 form.
+ */
+function headerIdsOf(reader: PageReader, part: PartitionInfo, au: string, firstPage: PageId, legacy: boolean): Set<string> {
+  const ids = new Set([au]);
+  if (legacy && part.layout.objectId !== undefined) ids.add(allocUnitIdOf(0, part.layout.objectId));
+  if (firstPage.pageId !== 0) {
+    const vp = reader.get(firstPage);
+    if (vp && vp.header.type === PageType.DATA_PAGE) ids.add(vp.header.allocUnitId);
+  }
+  return ids;
+}
+
+function* partitionRows(reader: PageReader, part: PartitionInfo, source: PageSource, includeGhosts: boolean, skipped: SkippedItem[], legacy: boolean): Generator<TableRow> {
+  const layout = part.layout;
+  const tableName = `${layout.schema}.${layout.name}`;
+  const inRow = part.allocUnits.find((a) => a.type === 'IN_ROW_DATA');
+  if (!inRow) return;
+  if (layout.compression === 'COLUMNSTORE') {
+    skipped.push({ code: 'FORMAT_UNSUPPORTED', reason: 'columnstore partitions are not read', location: { table: tableName } });
+    return;
+  }
+  if (inRow.firstPage.pageId === 0 && inRow.firstIam.pageId === 0) return; // empty table
+  const au = inRow.allocUnitId;
+  const headerIds = headerIdsOf(reader, part, au, inRow.firstPage, legacy);
+  const visited = new Set<string>();
+  const rowsOf = (vp: VerifiedPage) => pageRows(reader, vp, layout, includeGhosts, skipped, tableName);
+
+  if (layout.indexId === 1 && inRow.firstPage.pageId !== 0) {
+    let broken: string | undefined;
+    for (const vp of leafChain(reader, inRow.firstPage, headerIds, (_at, reason) => (broken = reason))) {
+      visited.add(formatPageId(vp.header.pageId));
+      if (vp.header.type === PageType.DATA_PAGE && vp.header.level === 0) yield* rowsOf(vp);
+    }
+    if (!broken) return;
+    skipped.push({ code: 'FORMAT_BROKEN_CHAIN', reason: `${broken}; reading the remaining pages from the IAM chain`, location: { table: tableName } });
+  }
+
+  const iam = inRow.firstIam.pageId !== 0 ? walkIamChain(reader, inRow.firstIam) : { pages: [], iamPages: [], broken: 'no first IAM page' };
+  let pages: PageId[] = iam.pages;
+  if (iam.broken) {
+    skipped.push({
+      code: 'FORMAT_BROKEN_IAM',
+      reason: `${iam.broken}; scanning every page of the file for allocation unit ${au}`,
+      location: { table: tableName },
+    });
+    pages = [...pages, ...scanForAllocUnit(reader, source, headerIds)];
+  }
+  for (const id of pages) {
+    const key = formatPageId(id);
+    if (visited.has(key)) continue;
+    visited.add(key);
+    const raw = source.readPage(id.fileId, id.pageId);
+    // Pages of a uniform extent that are not yet used are zero or hold another unit's old data: not ours, not an error.
+    if (!raw || raw[0] !== 1) continue;
+    const vp = reader.get(id);
+    if (!vp || !headerIds.has(vp.header.allocUnitId) || vp.header.type !== PageType.DATA_PAGE || vp.header.level !== 0) continue;
+    yield* rowsOf(vp);
+  }
+}
+
+/** Every page of every file of the source whose header names `au` (IAM fallback). */
+function scanForAllocUnit(reader: PageReader, source: PageSource, headerIds: Set<string>): PageId[] {
+  const out: PageId[] = [];
+  for (const fileId of source.fileIds()) {
+    const count = source.pageCount?.(fileId);
+    let misses = 0;
+    for (let p = 0; count === undefined ? misses < 4096 : p < count; p++) {
+      const raw = source.readPage(fileId, p);
+      if (!raw) {
+        misses++;
+        continue;
+      }
+      misses = 0;
+      if (raw[0] !== 1) continue;
+      const vp = reader.get({ fileId, pageId: p });
+      if (vp && headerIds.has(vp.header.allocUnitId)) out.push({ fileId, pageId: p });
+    }
+  }
+  return out;
+}
+
+function* pageRows(
+  reader: PageReader,
+  vp: VerifiedPage,
+  layout: TableLayout,
+  includeGhosts: boolean,
+  skipped: SkippedItem[],
+  tableName: string,
+): Generator<TableRow> {
+  const pageKey = formatPageId(vp.header.pageId);
+  for (const r of pageRecords(vp, (slot, offset, reason, code) =>
+    skipped.push({ code, reason, location: { page: pageKey, offset, table: tableName } }),
+  )) {
+    let rec = r.bytes;
+    let where = { page: pageKey, slot: r.slot };
+    let forwardedFrom: string | undefined;
+    if (r.type === RecordType.FORWARDED) continue; // reached through its forwarding stub
+    if (r.type === RecordType.FORWARDING_STUB) {
+      const target = parseForwardingStub(rec);
+      const fwd = recordAt(reader, target);
+      if (!fwd) {
+        skipped.push({ code: 'FORMAT_BAD_FORWARD', reason: `forwarding stub points at ${formatPageId(target)} slot ${target.slot}, which cannot be read`, location: { page: pageKey, table: tableName, offset: r.offset } });
+        continue;
+      }
+      forwardedFrom = `${pageKey}:${r.slot}`;
+      rec = fwd;
+      where = { page: formatPageId(target), slot: target.slot };
+    }
+    const type = recordTypeOf(rec[0]);
+    if (type !== RecordType.PRIMARY && type !== RecordType.FORWARDED && type !== RecordType.GHOST_DATA) continue;
+    let decoded: DecodedRow;
+    try {
+      decoded = decodeRow(rec, layout);
+    } catch (e) {
+      if (!isRowbackError(e)) throw e;
+      skipped.push({ code: e.code, reason: e.message, location: { page: where.page, table: tableName, column: e.location.column, offset: r.offset }, raw: Buffer.from(rec).toString('hex') });
+      continue;
+    }
+    if (decoded.ghost && !includeGhosts) continue;
+    const warnings = [...decoded.warnings];
+    const values = resolveOffRow(reader, rec, layout, decoded.values, warnings, skipped, where, tableName);
+    const row: TableRow = { values, ghost: decoded.ghost, page: where.page, slot: where.slot, warnings };
+    if (forwardedFrom) row.forwardedFrom = forwardedFrom;
+    yield row;
+  }
+}
+
+/** The record at a RID (forwarded record), or undefined. */
+function recordAt(reader: PageReader, rid: { fileId: number; pageId: number; slot: number }): Uint8Array | undefined {
+  const vp = reader.get(rid);
+  if (!vp || rid.slot >= vp.header.slotCount) return undefined;
+  const off = slotOffset(vp.bytes, rid.slot);
+  if (off < 96) return undefined;
+  try {
+    const len = fixedVarRecordLength(vp.bytes, off, 8192 - vp.header.slotCount * 2);
+    return vp.bytes.subarray(off, off + len);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bytes of variable column `index` (0-based) of a FixedVar record, or undefined. */
+export function variableColumnBytes(rec: Uint8Array, index: number): Uint8Array | undefined {
+  const v = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
+  const statusA = rec[0];
+  if (!(statusA & STATUS_A_VARIABLE_COLUMNS)) return undefined;
+  let p = v.getUint16(2, true);
+  const ncols = v.getUint16(p, true);
+  p += 2;
+  if (statusA & STATUS_A_NULL_BITMAP) p += (ncols + 7) >> 3;
+  const nvar = v.getUint16(p, true);
+  p += 2;
+  if (index >= nvar) return undefined;
+  const start = index === 0 ? p + nvar * 2 : v.getUint16(p + (index - 1) * 2, true) & 0x7fff;
+  const end = v.getUint16(p + index * 2, true) & 0x7fff;
+  return end >= start && end <= rec.length ? rec.subarray(start, end) : undefined;
+}
+
+function resolveOffRow(
+  reader: PageReader,
+  rec: Uint8Array,
+  layout: TableLayout,
+  values: Record<string, SqlValue>,
+  warnings: string[],
+  skipped: SkippedItem[],
+  where: { page: string; slot: number },
+  tableName: string,
+): Record<string, SqlValue> {
+  let out = values;
+  for (const col of layout.columns) {
+    const v = values[col.name];
+    if (!isOffRow(v) || col.leafOffset >= 0) continue;
+    try {
+      const raw = variableColumnBytes(rec, -col.leafOffset - 1);
+      if (!raw) throw new Error('pointer bytes not found in the record');
+      let bytes: Uint8Array;
+      if (v.offRow.kind === 'text-pointer') {
+        bytes = readLobFragmentTree(reader, parseTextPointer(raw).rid);
+      } else {
+        bytes = readLobLinks(reader, parseInRowLobPointer(raw).links);
+      }
+      if (out === values) out = { ...values };
+      out[col.name] = decodeLob(bytes, col, warnings);
+    } catch (e) {
+      const code = isRowbackError(e) ? e.code : 'FORMAT_BAD_LOB';
+      const reason = `${col.name}: off-row value at ${v.offRow.page} slot ${v.offRow.slot} could not be read: ${(e as Error).message}`;
+      warnings.push(reason);
+      skipped.push({ code, reason, location: { page: where.page, table: tableName, column: col.name } });
+    }
+  }
+  return out;
+}
+
+/** Decode assembled LOB bytes as the column's type (per-type decoders of src/reconstruct/types). */
+export function decodeLob(bytes: Uint8Array, col: ColumnLayout, warnings: string[]): SqlValue {
+  switch (col.type) {
+    case 'text':
+    case 'varchar':
+    case 'char':
+      return decodeVarchar(bytes, 0, bytes.length, col.codePage);
+    case 'ntext':
+    case 'nvarchar':
+    case 'nchar':
+    case 'sysname':
+      if (bytes.length % 2) warnings.push(`${col.name}: odd byte count ${bytes.length} in Unicode data`);
+      return decodeNvarchar(bytes, 0, bytes.length - (bytes.length % 2));
+    case 'xml':
+      warnings.push(`${col.name}: xml is stored in SQL Server's binary XML format; shown as hex`);
+      return decodeBinary(bytes, 0, bytes.length);
+    default:
+      return decodeBinary(bytes, 0, bytes.length);
+  }
+}

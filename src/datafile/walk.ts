@@ -1,0 +1,85 @@
+/**
+ * Walking pages and their records: a B-tree leaf level through m_nextPage, and the records
+ * of one page by slot. Damage is reported through the PageReader / callbacks, never thrown.
+ */
+import { isRowbackError } from '../errors.js';
+import type { PageReader } from './page-reader.js';
+import { formatPageId, slotOffset, PAGE_HEADER_SIZE, type PageId, type VerifiedPage } from './page.js';
+import { fixedVarRecordLength, recordTypeOf } from './record.js';
+import { PAGE_SIZE } from './page-source.js';
+
+export interface PageRecord {
+  page: PageId;
+  slot: number;
+  /** Byte offset of the record in the page. */
+  offset: number;
+  /** The record's bytes (a view into the verified page). */
+  bytes: Uint8Array;
+  /** Record type from status byte A (RecordType). */
+  type: number;
+}
+
+/** Records of one verified page, in slot order. Bad records go to `onBad` and are skipped. */
+export function* pageRecords(
+  vp: VerifiedPage,
+  onBad: (slot: number, offset: number, reason: string, code: string) => void,
+): Generator<PageRecord> {
+  const page = vp.bytes;
+  const id = vp.header.pageId;
+  const slotArrayStart = PAGE_SIZE - vp.header.slotCount * 2;
+  for (let slot = 0; slot < vp.header.slotCount; slot++) {
+    const off = slotOffset(page, slot);
+    if (off === 0) continue; // empty slot
+    if (off < PAGE_HEADER_SIZE || off >= slotArrayStart) {
+      onBad(slot, off, `slot ${slot} points at offset ${off}, outside the record area`, 'FORMAT_BAD_RECORD');
+      continue;
+    }
+    let len: number;
+    try {
+      len = fixedVarRecordLength(page, off, slotArrayStart);
+    } catch (e) {
+      if (!isRowbackError(e)) throw e;
+      onBad(slot, off, e.message, e.code);
+      continue;
+    }
+    yield { page: id, slot, offset: off, bytes: page.subarray(off, off + len), type: recordTypeOf(page[off]) };
+  }
+}
+
+/**
+ * Pages of one B-tree level from `first` along m_nextPage. Stops at 0:0, at a page already seen
+ * (a loop), at a page of another allocation unit, or at a damaged page (reported by the reader).
+ * Returns through `onBreak` why the chain ended early.
+ */
+export function* leafChain(
+  reader: PageReader,
+  first: PageId,
+  /** Header allocation-unit ids the chain's pages may carry (undefined: any). */
+  expectAllocUnit: string | Set<string> | undefined,
+  onBreak?: (at: PageId, reason: string) => void,
+): Generator<VerifiedPage> {
+  const seen = new Set<string>();
+  let cur: PageId = first;
+  while (cur.pageId !== 0 || cur.fileId !== 0) {
+    const key = formatPageId(cur);
+    if (seen.has(key)) {
+      onBreak?.(cur, `page chain loops back to ${key}`);
+      return;
+    }
+    seen.add(key);
+    const vp = reader.get(cur);
+    if (!vp) {
+      onBreak?.(cur, `page ${key} is missing or damaged`);
+      return;
+    }
+    const ok =
+      expectAllocUnit === undefined ||
+      (typeof expectAllocUnit === 'string' ? vp.header.allocUnitId === expectAllocUnit : expectAllocUnit.has(vp.header.allocUnitId));
+    if (!ok) {
+      onBreak?.(cur, `page ${key} belongs to allocation unit ${vp.header.allocUnitId}, not ${[...(typeof expectAllocUnit === 'string' ? [expectAllocUnit] : expectAllocUnit ?? [])].join(' / ')}`);
+      return;
+    }
+    yield vp;
+    cur = vp.header.nextPage;
+  }
+}
