@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { corpusPath, describeCorpus } from '../../support/corpus.js';
+import { openFileSource } from '../../../src/recover/sources/files.js';
+import type { RowCandidate } from '../../../src/recover/source.js';
+import { beginTimeToIso } from '../../../src/recover/time-window.js';
+
+const RTC = (f: string) => corpusPath('appveyor-lab/RestoreTimeClean', f);
+
+async function all(it: AsyncIterable<RowCandidate>): Promise<RowCandidate[]> {
+  const out: RowCandidate[] = [];
+  for await (const c of it) out.push(c);
+  return out;
+}
+
+describe('openFileSource arguments', () => {
+  it('no log at all → INPUT_NO_LOG', () => {
+    expect(() => openFileSource({ mdf: 'x.mdf' })).toThrow(expect.objectContaining({ code: 'INPUT_NO_LOG' }));
+  });
+});
+
+describeCorpus('file source on the corpus', () => {
+  it('RestoreTimeClean: metadata from the .bak, 30 committed inserts into dbo.steps from three .trn, one every ~30 s', async () => {
+    const src = openFileSource({ bak: RTC('RestoreTimeClean.bak'), trn: [RTC('RestoreTimeClean_1.trn'), RTC('RestoreTimeClean_2.trn'), RTC('RestoreTimeClean_3.trn')] });
+    try {
+      const cat = await src.metadata();
+      expect(cat.byName('dbo.steps')).toBeDefined();
+      const cs = await all(src.candidates({ operations: ['insert'] }));
+      expect(cs.length).toBe(30);
+      expect(src.skipped()).toEqual([]);
+      for (const c of cs) {
+        expect(cat.byAllocUnit(c.record.AllocUnitId!)?.name).toBe('steps');
+        expect(c.record.Operation).toBe('LOP_INSERT_ROWS');
+        expect(c.txn.login).toBeNull();
+        expect(c.txn.sid?.length).toBe(28);
+        expect(c.txn.endTime).not.toBeNull();
+      }
+      expect(cs[0].txn.beginTime).toBe('2017/06/01 12:59:12:970');
+      expect(cs[1].txn.beginTime).toBe('2017/06/01 12:59:42:973');
+      // Row images: int id 0, 1, 2, … in order.
+      expect(cs.map((c) => new DataView(c.record['RowLog Contents 0']!.buffer, c.record['RowLog Contents 0']!.byteOffset).getInt32(4, true))).toEqual([...Array(30).keys()]);
+      const times = cs.map((c) => Date.parse(beginTimeToIso(c.txn.beginTime!) + 'Z'));
+      for (let i = 1; i < times.length; i++) expect(Math.abs(times[i] - times[i - 1] - 30_000)).toBeLessThan(1000);
+      expect(src.scanStats.candidates).toBe(30);
+      expect(src.logStats.records).toBeGreaterThan(0);
+      // No deletes in this chain.
+      expect(await all(src.candidates({ operations: ['delete'] }))).toEqual([]);
+      // A window keeps only the first two rows.
+      const w = await all(src.candidates({ operations: ['insert'], from: '2017-06-01T12:59:00.000', to: '2017-06-01T12:59:59.999' }));
+      expect(w.length).toBe(2);
+    } finally {
+      await src.close();
+    }
+  });
+
+  it('the log inside the .bak is read when no log file is given', async () => {
+    const src = openFileSource({ bak: RTC('RestoreTimeClean.bak') });
+    const cs = await all(src.candidates({ operations: ['insert', 'delete', 'update'] }));
+    expect(cs).toEqual([]); // the full backup's log portion holds no user-row operation (checkpoint and allocation records only)
+    expect(src.logStats.records).toBe(171);
+    await src.close();
+  });
+
+  it('a broken .trn chain is reported as FORMAT_LOG_CHAIN_GAP', async () => {
+    const src = openFileSource({ bak: RTC('RestoreTimeClean.bak'), trn: [RTC('RestoreTimeClean_1.trn'), RTC('RestoreTimeClean_3.trn')] });
+    const gaps = src.skipped().filter((s) => s.code === 'FORMAT_LOG_CHAIN_GAP');
+    expect(gaps.length).toBe(1);
+    expect(gaps[0].location.file).toMatch(/RestoreTimeClean_3\.trn$/);
+    const cs = await all(src.candidates({ operations: ['insert'] }));
+    expect(cs.length).toBe(20);
+    await src.close();
+  });
+
+  it('AngularJs_CRUD: .mdf + .ldf → the 16 logged deletes are all committed user-table deletes (13 tblDept, 3 Employee)', async () => {
+    const src = openFileSource({ mdf: corpusPath('AngularJs_CRUD/App_Data/Database1.mdf'), ldf: corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf') });
+    try {
+      const cat = await src.metadata();
+      const cs = await all(src.candidates({ operations: ['delete'] }));
+      const by: Record<string, number> = {};
+      for (const c of cs) {
+        const t = cat.byAllocUnit(c.record.AllocUnitId!)!;
+        by[`${t.schema}.${t.name}`] = (by[`${t.schema}.${t.name}`] ?? 0) + 1;
+      }
+      expect(by).toEqual({ 'dbo.tblDept': 13, 'dbo.Employee': 3 });
+      expect(src.scanStats.aborted).toBe(2);
+      const only = await all(src.candidates({ operations: ['delete'], tables: ['dbo.Employee'] }));
+      expect(only.length).toBe(3);
+    } finally {
+      await src.close();
+    }
+  });
+});
