@@ -1,0 +1,201 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+
+/**
+ * `rowback decode` end to end through main(): exit code, stdout (one JSON document or nothing),
+ * stderr (nothing, or exactly one line naming the code and the location).
+ * The row images are real ones from the corpus text-examples (lc-nvarchar, lc-char-nchar,
+ * lc-nonunique-clustered-uniquifier-slot, lc-decimal-positive), inlined as hex.
+ */
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const NVARCHAR_ROW = '30000800010000000200000100130068006900'; // lc-nvarchar: dbo.T (1, N'hi')
+const CHAR_ROW = '1000170001000000616220202078007900200020002000030000'; // lc-char-nchar
+const SIMPLE2_ROW = '30001000000000000020490B01000000050010020019001F00580059005A00'; // lc-nonunique-clustered-uniquifier-slot
+const DECIMAL_ROW = '1000160001000000013930000001C0BA8A3CD5620400030000'; // lc-decimal-positive
+
+let dir: string;
+let out: string;
+let err: string;
+
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  out = '';
+  err = '';
+  const code = await main(['decode', ...args]);
+  return { code, stdout: out, stderr: err };
+}
+
+/** Failure contract: exit ≠ 0, nothing on stdout, exactly one stderr line. */
+function expectOneLineError(r: { code: number; stdout: string; stderr: string }, code: string): string {
+  expect(r.code).not.toBe(0);
+  expect(r.stdout).toBe('');
+  expect(r.stderr.endsWith('\n')).toBe(true);
+  expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(r.stderr).toContain(`${code}: `);
+  return r.stderr;
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rowback-decode-'));
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err += String(chunk);
+    return true;
+  });
+  process.exitCode = undefined;
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+describe('rowback decode: success', () => {
+  it('--ddl + --hex prints one JSON document with the table and the values', async () => {
+    const ddl = file('t.sql', 'CREATE TABLE dbo.T (Id INT, Name NVARCHAR(50))');
+    const r = await run('--ddl', ddl, '--hex', `0x${NVARCHAR_ROW}`);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.endsWith('\n')).toBe(true);
+    expect(JSON.parse(r.stdout)).toEqual({ table: 'dbo.T', values: { Id: 1, Name: 'hi' } });
+  });
+
+  it('hex may carry spaces and lower case; the example DDL with a non-unique clustered index decodes', async () => {
+    const spaced = SIMPLE2_ROW.toLowerCase().replace(/(.{8})/g, '$1 ');
+    const r = await run('--ddl', join(repo, 'examples', 'simple2.sql'), '--hex', spaced);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ table: 'dbo.Simple2', values: { Id: 1, ColA: 'XYZ', Sortable: '2026-01-01T00:00:00.0000000', ColB: null } });
+  });
+
+  it('--schema CATALOG.json decodes through the catalog, warnings included only when there are some', async () => {
+    const r = await run('--schema', join(repo, 'examples', 'decimal-test-dropped-column.catalog.json'), '--hex', DECIMAL_ROW);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.table).toBe('dbo.DecimalTest');
+    expect(doc.values).toEqual({ Id: 1, Big: '123456789012.3456', Added: 7, Label: null });
+    expect(doc.warnings.length).toBeGreaterThan(0);
+    const plain = await run('--ddl', file('d.sql', 'CREATE TABLE dbo.DecimalTest (Id INT, Small DECIMAL(5,2), Big DECIMAL(18,4))'), '--hex', DECIMAL_ROW);
+    expect(Object.keys(JSON.parse(plain.stdout))).toEqual(['table', 'values']);
+  });
+
+  it('--table chooses among several tables (schema.name, bracketed, or a unique bare name)', async () => {
+    const shop = join(repo, 'examples', 'shop.sql');
+    for (const t of ['dbo.T', '[dbo].[T]', 't']) {
+      const r = await run('--ddl', shop, '--table', t, '--hex', NVARCHAR_ROW);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).table).toBe('dbo.T');
+    }
+  });
+
+  it('--type-alias gives the base type of a user-defined alias type', async () => {
+    const ddl = file('a.sql', 'CREATE TABLE dbo.T2 (Id Ident, C Code5, NC NCHAR(5))');
+    const r = await run('--ddl', ddl, '--type-alias', 'Ident=int', '--type-alias', 'Code5=char(5)', '--hex', CHAR_ROW);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).values).toEqual({ Id: 1, C: 'ab   ', NC: 'xy   ' });
+  });
+});
+
+describe('rowback decode: failures are one stderr line, exit ≠ 0, no stdout', () => {
+  it('bad hex: INPUT_BAD_HEX with the offset, exit 2', async () => {
+    const ddl = file('t.sql', 'CREATE TABLE dbo.T (Id INT, Name NVARCHAR(50))');
+    const r = await run('--ddl', ddl, '--hex', '30000800zz');
+    expect(r.code).toBe(2);
+    expect(expectOneLineError(r, 'INPUT_BAD_HEX')).toMatch(/offset 4/);
+  });
+
+  it('truncated row: DECODE_TRUNCATED naming the byte offset, exit 1', async () => {
+    const ddl = file('t.sql', 'CREATE TABLE dbo.T (Id INT, Name NVARCHAR(50))');
+    const r = await run('--ddl', ddl, '--hex', NVARCHAR_ROW.slice(0, 12));
+    expect(r.code).toBe(1);
+    expect(expectOneLineError(r, 'DECODE_TRUNCATED')).toMatch(/offset \d+/);
+  });
+
+  it('a row that does not fit the schema names the byte offset and the column', async () => {
+    const ddl = file('t2.sql', 'CREATE TABLE dbo.T2 (Id INT, C CHAR(50), NC NCHAR(5))');
+    const r = await run('--ddl', ddl, '--hex', CHAR_ROW);
+    const line = expectOneLineError(r, 'DECODE_SCHEMA_MISMATCH');
+    expect(line).toMatch(/offset \d+/);
+    expect(line).toMatch(/column C\b/);
+  });
+
+  it('several tables without --table: INPUT_TABLE_REQUIRED listing them', async () => {
+    const r = await run('--ddl', join(repo, 'examples', 'shop.sql'), '--hex', NVARCHAR_ROW);
+    const line = expectOneLineError(r, 'INPUT_TABLE_REQUIRED');
+    expect(line).toContain('dbo.T');
+    expect(line).toContain('sales.Orders');
+  });
+
+  it('an unknown --table: INPUT_UNKNOWN_TABLE listing the known ones', async () => {
+    const r = await run('--ddl', join(repo, 'examples', 'shop.sql'), '--table', 'dbo.Nope', '--hex', NVARCHAR_ROW);
+    expect(expectOneLineError(r, 'INPUT_UNKNOWN_TABLE')).toContain('known tables: dbo.T, sales.Orders');
+  });
+
+  it('DDL that does not parse: SCHEMA_DDL_PARSE with file line, exit 2', async () => {
+    const ddl = file('bad.sql', 'CREATE TABLE t (\n  a int,\n  b int FROB\n)');
+    const r = await run('--ddl', ddl, '--hex', NVARCHAR_ROW);
+    expect(r.code).toBe(2);
+    expect(expectOneLineError(r, 'SCHEMA_DDL_PARSE')).toContain('line 3');
+  });
+
+  it('an alias type without --type-alias: SCHEMA_UNKNOWN_TYPE', async () => {
+    const ddl = file('a.sql', 'CREATE TABLE t (a Flag)');
+    expectOneLineError(await run('--ddl', ddl, '--hex', NVARCHAR_ROW), 'SCHEMA_UNKNOWN_TYPE');
+  });
+
+  it('bad catalog JSON: SCHEMA_BAD_CATALOG naming the row and field', async () => {
+    const cat = file('c.json', JSON.stringify([{ schema_name: 'dbo', table_name: 't' }]));
+    expect(expectOneLineError(await run('--schema', cat, '--hex', NVARCHAR_ROW), 'SCHEMA_BAD_CATALOG')).toContain('catalog row 0: field');
+  });
+
+  it('metadata options: neither or both of --ddl/--schema, a malformed --type-alias, an unreadable file', async () => {
+    expectOneLineError(await run('--hex', NVARCHAR_ROW), 'INPUT_BAD_OPTION');
+    const ddl = file('t.sql', 'CREATE TABLE dbo.T (Id INT)');
+    expectOneLineError(await run('--ddl', ddl, '--schema', ddl, '--hex', NVARCHAR_ROW), 'INPUT_BAD_OPTION');
+    expectOneLineError(await run('--ddl', ddl, '--type-alias', 'Flag', '--hex', NVARCHAR_ROW), 'INPUT_BAD_OPTION');
+    expectOneLineError(await run('--ddl', join(dir, 'missing.sql'), '--hex', NVARCHAR_ROW), 'INPUT_FILE_UNREADABLE');
+  });
+
+  it('a DDL file without tables: INPUT_NO_TABLE', async () => {
+    const ddl = file('empty.sql', 'SET NOCOUNT ON;');
+    expectOneLineError(await run('--ddl', ddl, '--hex', NVARCHAR_ROW), 'INPUT_NO_TABLE');
+  });
+});
+
+describe('rowback decode as a process (bin/rowback.js)', () => {
+  it('--hex - reads the row image from stdin', () => {
+    const ddl = join(mkdtempSync(join(tmpdir(), 'rowback-bin-')), 't.sql');
+    writeFileSync(ddl, 'CREATE TABLE dbo.T (Id INT, Name NVARCHAR(50))');
+    const r = spawnSync(process.execPath, [join(repo, 'bin', 'rowback.js'), 'decode', '--ddl', ddl, '--hex', '-'], {
+      input: `0x${NVARCHAR_ROW}\n`, encoding: 'utf8', timeout: 60_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ table: 'dbo.T', values: { Id: 1, Name: 'hi' } });
+  });
+
+  it('a truncated row exits non-zero with one stderr line and an empty stdout', () => {
+    const ddl = join(mkdtempSync(join(tmpdir(), 'rowback-bin-')), 't.sql');
+    writeFileSync(ddl, 'CREATE TABLE dbo.T (Id INT, Name NVARCHAR(50))');
+    const r = spawnSync(process.execPath, [join(repo, 'bin', 'rowback.js'), 'decode', '--ddl', ddl, '--hex', NVARCHAR_ROW.slice(0, 30)], {
+      encoding: 'utf8', timeout: 60_000,
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^rowback: DECODE_TRUNCATED: .*offset \d+/);
+  });
+});
