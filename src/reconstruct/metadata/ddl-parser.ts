@@ -33,6 +33,8 @@ export interface DdlColumn {
   defaultExpr?: Token[];
   /** Set for columns added by ALTER TABLE … ADD. */
   addedLater?: boolean;
+  /** Set by ALTER TABLE … DROP COLUMN: the slot stays, the column is gone from sys.columns. */
+  dropped?: boolean;
 }
 
 export interface DdlIndex {
@@ -70,9 +72,14 @@ export interface DdlScript {
   /** Indexes and key constraints in script order (inline constraints included). */
   indexes: DdlIndex[];
   aliases: DdlAlias[];
-  /** ALTER TABLE … ADD column: applied in script order after the CREATE TABLE. */
-  addedColumns: { table: QName; column: DdlColumn }[];
+  /** ALTER TABLE … ADD column / DROP COLUMN / ALTER COLUMN, in script order, applied after the CREATE TABLE. */
+  alterations: DdlAlteration[];
 }
+
+export type DdlAlteration =
+  | { kind: 'add'; table: QName; column: DdlColumn }
+  | { kind: 'drop'; table: QName; name: string; line: number }
+  | { kind: 'alter'; table: QName; column: DdlColumn };
 
 const TABLE_ELEMENT_KEYWORDS = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK', 'INDEX', 'PERIOD', 'CONNECTION', 'DEFAULT']);
 
@@ -82,7 +89,7 @@ export function parseDdl(sql: string): DdlScript {
 
 class Parser {
   private pos = 0;
-  private readonly out: DdlScript = { tables: [], indexes: [], aliases: [], addedColumns: [] };
+  private readonly out: DdlScript = { tables: [], indexes: [], aliases: [], alterations: [] };
 
   constructor(private readonly toks: Token[]) {}
 
@@ -298,11 +305,12 @@ class Parser {
       this.tableConstraint(table.qname, inAlter);
       return;
     }
-    const col = this.columnDefinition(table.qname);
+    const col = this.columnDefinition(table.qname, inAlter);
     table.columns.push(col);
   }
 
-  private columnDefinition(tableName: QName): DdlColumn {
+  /** `inAlter`: the statement may end without ';' (ALTER TABLE … ADD/ALTER COLUMN), so an unknown word ends it. */
+  private columnDefinition(tableName: QName, inAlter = false): DdlColumn {
     const line = this.peek().line;
     const name = this.identifier('for a column name');
     const col: DdlColumn = {
@@ -314,7 +322,7 @@ class Parser {
     } else {
       col.type = this.typeRef(`column ${name}`);
     }
-    this.columnOptions(col, tableName);
+    this.columnOptions(col, tableName, inAlter);
     return col;
   }
 
@@ -372,10 +380,11 @@ class Parser {
     return { name, schema: first.schema, args };
   }
 
-  private columnOptions(col: DdlColumn, tableName: QName): void {
+  private columnOptions(col: DdlColumn, tableName: QName, inAlter: boolean): void {
     for (;;) {
       const t = this.peek();
       if (t.kind === 'eof' || t.kind === 'go') return;
+      if (inAlter && t.kind === 'punct' && t.text === ';') return;
       if (t.kind === 'punct' && (t.text === ',' || t.text === ')')) return;
       if (this.acceptWord('NULL')) { col.nullable = true; continue; }
       if (this.isWord('NOT') && this.isWord('NULL', 1)) { this.pos += 2; col.nullable = false; continue; }
@@ -442,6 +451,7 @@ class Parser {
         this.out.indexes.push({ table: tableName, clustered, unique, primaryKey: false, columns: [col.name], columnstore: false, line, compression: this.lastCompression });
         continue;
       }
+      if (inAlter && t.kind === 'ident') return; // the next statement
       this.fail(`unexpected token in the definition of column ${col.name}`);
     }
   }
@@ -615,6 +625,13 @@ class Parser {
     this.expectWord('TABLE', '');
     const qname = this.qualifiedName('after ALTER TABLE');
     if (this.isWord('WITH') && (this.isWord('CHECK', 1) || this.isWord('NOCHECK', 1))) this.pos += 2;
+    if (this.acceptWord('DROP')) return this.alterDrop(qname);
+    if (this.isWord('ALTER') && this.isWord('COLUMN', 1)) {
+      this.pos += 2;
+      const column = this.columnDefinition(qname, true);
+      this.out.alterations.push({ kind: 'alter', table: qname, column });
+      return;
+    }
     if (!this.acceptWord('ADD')) { this.skipStatement(); return; }
     const scratch: DdlTable = { qname, columns: [] };
     for (;;) {
@@ -623,7 +640,23 @@ class Parser {
     }
     for (const column of scratch.columns) {
       column.addedLater = true;
-      this.out.addedColumns.push({ table: qname, column });
+      this.out.alterations.push({ kind: 'add', table: qname, column });
+    }
+  }
+
+  /** ALTER TABLE t DROP [COLUMN] [IF EXISTS] a, [CONSTRAINT] b, … — only dropped columns change the layout. */
+  private alterDrop(table: QName): void {
+    if (this.isWord('PERIOD')) { this.skipStatement(); return; }
+    let column = false;
+    for (;;) {
+      if (this.acceptWord('COLUMN')) column = true;
+      else if (this.acceptWord('CONSTRAINT')) column = false;
+      if (this.isWord('IF') && this.isWord('EXISTS', 1)) this.pos += 2;
+      const line = this.peek().line;
+      const name = this.identifier('after DROP');
+      if (column) this.out.alterations.push({ kind: 'drop', table, name, line });
+      else if (this.isWord('WITH') && this.isPunct('(', 1)) { this.pos++; this.skipBalanced(); }
+      if (!this.acceptPunct(',')) return;
     }
   }
 }

@@ -1,7 +1,7 @@
 import { SchemaError } from '../../errors.js';
 import { codePageForCollation } from '../collation.js';
 import type { SqlValue } from '../values.js';
-import { parseDdl, parseTypeText, type DdlColumn, type DdlIndex, type DdlScript, type DdlTable, type QName, type TypeRef } from './ddl-parser.js';
+import { parseDdl, parseTypeText, type DdlAlteration, type DdlColumn, type DdlIndex, type DdlScript, type DdlTable, type QName, type TypeRef } from './ddl-parser.js';
 import { defaultValueFromText } from './default-value.js';
 import { DEFAULT_COLLATION, hasCollation, isFixedLength, typeSpecFromDdl, usesCodePage, type TypeSpec } from './layout-rules.js';
 import type { ColumnLayout, Compression, TableLayout } from './table-layout.js';
@@ -62,10 +62,11 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
     if (tables.has(k)) throw new SchemaError('SCHEMA_DDL_INVALID', `table ${k} is created twice`, { line: t.qname.line, table: k });
     tables.set(k, { qname: t.qname, columns: [...t.columns], compression: t.compression });
   }
-  for (const { table, column } of script.addedColumns) {
-    const t = tables.get(key(table));
-    if (!t) throw new SchemaError('SCHEMA_DDL_INVALID', `ALTER TABLE ${key(table)} ADD ${column.name}: the table is not created in this script`, { line: column.line });
-    t.columns.push(column);
+  for (const a of script.alterations) {
+    const t = tables.get(key(a.table));
+    const line = a.kind === 'drop' ? a.line : a.column.line;
+    if (!t) throw new SchemaError('SCHEMA_DDL_INVALID', `ALTER TABLE ${key(a.table)}: the table is not created in this script`, { line });
+    applyAlteration(t, a, { aliases, collation, tableName: key(a.table) });
   }
   const indexesByTable = new Map<string, DdlIndex[]>();
   for (const ix of script.indexes) {
@@ -81,6 +82,51 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
     out.push(deriveLayout(t, indexesByTable.get(k) ?? [], { schema: t.qname.schema ?? defaultSchema, collation, aliases }));
   }
   return out;
+}
+
+/**
+ * ALTER TABLE, the way SQL Server applies it to the physical rowset:
+ *  - ADD: a new physical column after the existing ones (so the same slots a fresh table with the
+ *    column declared last would get); older rows lack it and read its default or NULL.
+ *  - DROP COLUMN: metadata only — the column keeps its slot (is_dropped = 1) until a rebuild, so old
+ *    and new rows still carry its bytes (Microsoft Learn, ALTER TABLE: "dropping a column does not
+ *    reclaim the disk space"). It stays in the layout as `$dropped_<partition_column_id>`.
+ *  - ALTER COLUMN: only changes that keep the physical slot are derivable — nullability, or a
+ *    variable-length column growing within its type. Anything else may move the column to a new
+ *    physical slot, which only the catalog knows.
+ */
+function applyAlteration(t: DdlTable, a: DdlAlteration, ctx: { aliases: Map<string, AliasDef>; collation: string; tableName: string }): void {
+  if (a.kind === 'add') {
+    t.columns.push(a.column);
+    return;
+  }
+  const name = a.kind === 'drop' ? a.name : a.column.name;
+  const i = t.columns.findIndex((c) => !c.dropped && c.name.toLowerCase() === name.toLowerCase());
+  const line = a.kind === 'drop' ? a.line : a.column.line;
+  if (i < 0) throw new SchemaError('SCHEMA_DDL_INVALID', `ALTER TABLE ${ctx.tableName}: no column ${name}`, { line, table: ctx.tableName, column: name });
+  const old = t.columns[i]!;
+  if (a.kind === 'drop') {
+    t.columns[i] = { ...old, dropped: true };
+    return;
+  }
+  const unsupported = (why: string): never => {
+    throw new SchemaError('SCHEMA_DDL_UNSUPPORTED', `ALTER TABLE ${ctx.tableName} ALTER COLUMN ${name}: ${why}; SQL Server may have moved the column to a new physical slot, which only the catalog knows — use catalog JSON (--schema)`, { line, table: ctx.tableName, column: name });
+  };
+  if (!old.type || !a.column.type || old.computed) return unsupported('not a plain stored column');
+  const before = resolveType(old.type, ctx.aliases, `column ${name}`, old.line).spec;
+  const after = resolveType(a.column.type, ctx.aliases, `column ${name}`, line).spec;
+  const sameSpec = before.type === after.type && before.maxLength === after.maxLength && before.precision === after.precision && before.scale === after.scale;
+  const widenedVar = before.type === after.type && !isFixedLength(before.type, before.maxLength) && !isFixedLength(after.type, after.maxLength)
+    && (after.maxLength === -1 ? before.maxLength !== 16 : before.maxLength !== -1 && after.maxLength >= before.maxLength);
+  const oldCollation = old.collation ?? ctx.collation;
+  const newCollation = a.column.collation ?? oldCollation;
+  if (hasCollation(after.type) && newCollation.toLowerCase() !== oldCollation.toLowerCase()) return unsupported('the collation changes');
+  if (!sameSpec && !widenedVar) return unsupported(`the type changes from ${describeSpec(before)} to ${describeSpec(after)}`);
+  t.columns[i] = { ...old, type: a.column.type, nullable: a.column.nullable ?? true, collation: newCollation === ctx.collation && !old.collation ? undefined : newCollation };
+}
+
+function describeSpec(s: TypeSpec): string {
+  return `${s.type}(${s.maxLength === -1 ? 'max' : s.maxLength} bytes)`;
 }
 
 interface AliasDef {
@@ -144,6 +190,7 @@ function deriveLayout(t: DdlTable, indexes: DdlIndex[], ctx: DeriveContext): Tab
   const tableName = `${ctx.schema}.${t.qname.name}`;
   const seen = new Set<string>();
   for (const c of t.columns) {
+    if (c.dropped) continue;
     const k = c.name.toLowerCase();
     if (seen.has(k)) throw new SchemaError('SCHEMA_DDL_INVALID', `column ${c.name} is defined twice in ${tableName}`, { line: c.line, table: tableName, column: c.name });
     seen.add(k);
@@ -158,11 +205,11 @@ function deriveLayout(t: DdlTable, indexes: DdlIndex[], ctx: DeriveContext): Tab
   // Logical columns with their column_id (declaration order, computed columns included).
   const logical: ColumnLayout[] = [];
   t.columns.forEach((c, i) => {
-    const col = columnLayout(c, i + 1, pkColumns.has(c.name.toLowerCase()), ctx, tableName);
+    const col = columnLayout(c, i + 1, !c.dropped && pkColumns.has(c.name.toLowerCase()), ctx, tableName);
     if (col) logical.push(col);
   });
 
-  const byName = new Map(logical.map((c) => [c.name.toLowerCase(), c]));
+  const byName = new Map(logical.filter((c) => !c.isDropped).map((c) => [c.name.toLowerCase(), c]));
   const keyCols: ColumnLayout[] = [];
   if (clustered) {
     clustered.columns.forEach((name, i) => {
@@ -236,6 +283,7 @@ function uniquifierColumn(): ColumnLayout {
 
 function columnLayout(c: DdlColumn, columnId: number, inPk: boolean, ctx: DeriveContext, tableName: string): ColumnLayout | null {
   if (c.isColumnSet) return null;
+  if (c.dropped && c.computed && !c.persisted) return null;
   if (c.computed && !c.persisted) return null;
   if (!c.type) {
     throw new SchemaError('SCHEMA_DDL_UNSUPPORTED', `persisted computed column ${c.name}: its stored type cannot be inferred from the expression; write it as AS CAST(… AS type) PERSISTED, or use catalog JSON (--schema)`, { line: c.line, table: tableName, column: c.name });
@@ -263,6 +311,13 @@ function columnLayout(c: DdlColumn, columnId: number, inPk: boolean, ctx: Derive
     isSparse: c.sparse,
     isUniquifier: false,
   };
+  if (c.dropped) {
+    // sys.system_internals_partition_columns keeps the slot; sys.columns forgets the column.
+    col.name = `$dropped_${columnId}`;
+    col.columnId = 0;
+    col.isDropped = true;
+    col.nullable = true;
+  }
   if (c.computed) col.persisted = true;
   if (c.rowGuidCol) col.isRowGuidCol = true;
   if (c.addedLater) {

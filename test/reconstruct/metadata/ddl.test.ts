@@ -3,6 +3,9 @@ import { SchemaError } from '../../../src/errors.js';
 import { layoutsFromDdl } from '../../../src/reconstruct/metadata/ddl.js';
 import { tokenize } from '../../../src/reconstruct/metadata/ddl-lexer.js';
 import type { TableLayout } from '../../../src/reconstruct/metadata/table-layout.js';
+import { decodeRow } from '../../../src/reconstruct/decode-row.js';
+import { parseHex } from '../../../src/util/hex.js';
+import { describeCorpus, readCorpusJson } from '../../support/corpus.js';
 
 /** name → [leafOffset, leafNullBit, leafBitPosition] */
 type Slots = Record<string, [number, number, number]>;
@@ -180,6 +183,48 @@ describe('layout derivation: DDL → leaf_offset / leaf_null_bit / leaf_bit_posi
     expect(slots(t)).toEqual({ a: [4, 1, 0], v: [-1, 2, 0], n: [8, 3, 0], s: [-2, 4, 0], m: [12, 5, 0] });
     const d = Object.fromEntries(t.columns.map((c) => [c.name, c.defaultValue]));
     expect(d).toEqual({ a: undefined, v: undefined, n: 42, s: undefined, m: '1.5000' });
+  });
+});
+
+describe('ALTER TABLE DROP COLUMN / ALTER COLUMN', () => {
+  it('a dropped column keeps its slot as $dropped_<partition_column_id>; later columns follow', () => {
+    const t = one('CREATE TABLE dbo.DecimalTest (Id INT, Small DECIMAL(5,2), Big DECIMAL(18,4))\nGO\nALTER TABLE dbo.DecimalTest DROP COLUMN Small\nGO\nALTER TABLE dbo.DecimalTest ADD Added int NOT NULL DEFAULT 7, Label varchar(20) NULL');
+    expect(t.columns.map((c) => [c.name, c.columnId, c.partitionColumnId, c.leafOffset, c.leafNullBit, c.isDropped])).toEqual([
+      ['Id', 1, 1, 4, 1, false], ['$dropped_2', 0, 2, 8, 2, true], ['Big', 3, 3, 13, 3, false],
+      ['Added', 4, 4, 22, 4, false], ['Label', 5, 5, -1, 5, false],
+    ]);
+    expect(t.columns.find((c) => c.name === 'Added')!.defaultValue).toBe(7);
+  });
+
+  it('DROP COLUMN a, COLUMN IF EXISTS b and DROP CONSTRAINT are understood', () => {
+    const t = one('CREATE TABLE t (a int, b varchar(3), c int)\nALTER TABLE t DROP CONSTRAINT df_x, COLUMN a, COLUMN IF EXISTS b');
+    expect(t.columns.map((c) => c.name)).toEqual(['$dropped_1', '$dropped_2', 'c']);
+  });
+
+  it('ALTER COLUMN that keeps the slot (nullability, a growing varchar) is applied', () => {
+    const t = one('CREATE TABLE t (a int NULL, v varchar(10))\nALTER TABLE t ALTER COLUMN a int NOT NULL\nALTER TABLE t ALTER COLUMN v varchar(200)');
+    expect(t.columns.map((c) => [c.name, c.nullable, c.maxLength, c.leafOffset])).toEqual([['a', false, 4, 4], ['v', true, 200, -1]]);
+  });
+
+  it('ALTER COLUMN that changes a fixed type or the collation is SCHEMA_DDL_UNSUPPORTED (catalog JSON needed)', () => {
+    for (const sql of [
+      'CREATE TABLE t (a int)\nALTER TABLE t ALTER COLUMN a bigint',
+      'CREATE TABLE t (a varchar(10))\nALTER TABLE t ALTER COLUMN a varchar(5)',
+      'CREATE TABLE t (a varchar(10))\nALTER TABLE t ALTER COLUMN a varchar(10) COLLATE Chinese_PRC_CI_AS',
+    ]) {
+      const e = schemaError(() => layoutsFromDdl(sql));
+      expect(e.code).toBe('SCHEMA_DDL_UNSUPPORTED');
+      expect(e.message).toContain('--schema');
+    }
+    expect(schemaError(() => layoutsFromDdl('CREATE TABLE t (a int)\nALTER TABLE t DROP COLUMN zz')).code).toBe('SCHEMA_DDL_INVALID');
+  });
+});
+
+describeCorpus('DDL with DROP COLUMN decodes a real row written before the drop (lc-decimal-positive)', () => {
+  it('the dropped column is hidden; the added ones take their default or NULL', () => {
+    const ex = readCorpusJson<{ hex: string }>('text-examples', 'lc-decimal-positive.json');
+    const t = one('CREATE TABLE dbo.DecimalTest (Id INT, Small DECIMAL(5,2), Big DECIMAL(18,4))\nGO\nALTER TABLE dbo.DecimalTest DROP COLUMN Small\nALTER TABLE dbo.DecimalTest ADD Added int NOT NULL DEFAULT 7, Label varchar(20) NULL');
+    expect(decodeRow(parseHex(ex.hex), t).values).toEqual({ Id: 1, Big: '123456789012.3456', Added: 7, Label: null });
   });
 });
 
