@@ -1,13 +1,283 @@
-import type { Command } from 'commander';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Command, Option } from 'commander';
 import { InputError } from '../../errors.js';
+import { readBackupHeader, type BackupHeader } from '../../backup/header.js';
+import { openBackupLogStream } from '../../backup/log-stream.js';
+import { readMtfLayout, COMPRESSED_MAGIC } from '../../backup/mtf.js';
+import { openBackupPageSource } from '../../backup/page-source.js';
+import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, VLF_FIRST_BLOCK_OFFSET, VLF_HEADER_MARKER } from '../../logreader/ldf/constants.js';
+import { emptyLogScanStats, readLdfLayout, readLogRange, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
+import type { LogRecord } from '../../logreader/log-record.js';
+import { formatLsn } from '../../logreader/lsn.js';
+import type { SkippedItem } from '../../recover/source.js';
 
-// Placeholder while the command is built; see the issue that owns it.
+/**
+ * `rowback inspect FILE`: what the file is and its header facts.
+ * - backup (.bak/.trn, MTF, starts with TAPE): RESTORE HEADERONLY + FILELISTONLY fields, the data
+ *   pages it holds, and a summary of the log inside it;
+ * - data file (.mdf/.ndf: page 0 is a file header page, page 9 a boot page): version, database
+ *   name, tables with row counts (through src/datafile);
+ * - log file (.ldf: file header page, VLF header 0xAB at 0x2000): VLFs, LSN range, record counts
+ *   by operation.
+ * Anything else is INPUT_UNKNOWN_FILE_KIND.
+ */
+
+export type FileKind = 'backup' | 'data-file' | 'log';
+
+export interface LogSummary {
+  bytes: number;
+  blocks: number;
+  records: number;
+  staleRecords: number;
+  firstLsn: string | null;
+  lastLsn: string | null;
+  countsByOperation: Record<string, number>;
+  skipped: SkippedItem[];
+}
+
+export interface VlfSummary {
+  index: number;
+  seq: number;
+  offset: number;
+  size: number;
+  parity: number;
+  /**
+   * What the file shows: `unused` (no log block), `current` (highest sequence number: where the
+   * log ends), `used` (holds blocks of its sequence). Whether a used VLF is still *active* depends
+   * on the database's MinLSN, which the .ldf alone does not record.
+   */
+  status: 'unused' | 'used' | 'current';
+  records: number;
+  staleRecords: number;
+  firstLsn: string | null;
+  lastLsn: string | null;
+}
+
+export type InspectResult =
+  | { file: string; kind: 'backup'; header: BackupHeader; dataPages: { pages: number; fileIds: number[] } | null; log: LogSummary }
+  | { file: string; kind: 'data-file'; database: Record<string, unknown>; tables: Array<{ table: string; rows: number }>; warnings: string[]; skipped: SkippedItem[] }
+  | { file: string; kind: 'log'; logFormatVersion: number; size: number; vlfs: VlfSummary[]; log: LogSummary | null; unsupported?: { code: string; reason: string } };
+
+export interface InspectOptions {
+  onProgress?: LogScanOptions['onProgress'];
+}
+
+/** Detects the kind from the bytes, never the extension. */
+export function detectFileKind(path: string): FileKind {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new InputError('INPUT_FILE_UNREADABLE', `cannot open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
+  }
+  try {
+    const head = Buffer.alloc(16);
+    const n = readSync(fd, head, 0, 16, 0);
+    if (n >= 4 && head.toString('latin1', 0, 4) === 'TAPE') return 'backup';
+    if (n >= 8 && head.toString('latin1', 0, 8) === COMPRESSED_MAGIC) return 'backup';
+    // Page 0 of a data or log file: header version 1, page type 15 (file header page).
+    if (n >= 2 && head[0] === 1 && head[1] === 15) {
+      const vlf = Buffer.alloc(1);
+      if (readSync(fd, vlf, 0, 1, LDF_FIRST_VLF_OFFSET) === 1 && vlf[0] === VLF_HEADER_MARKER) return 'log';
+      const boot = Buffer.alloc(2);
+      if (readSync(fd, boot, 0, 2, 9 * 8192) === 2 && boot[0] === 1 && boot[1] === 13) return 'data-file';
+    }
+  } finally {
+    closeSync(fd);
+  }
+  throw new InputError('INPUT_UNKNOWN_FILE_KIND', `${path} is not a SQL Server backup (TAPE), data file (file header + boot page) or log file (file header + VLF 0xAB)`, { file: path });
+}
+
+export async function inspectFile(path: string, opts: InspectOptions = {}): Promise<InspectResult> {
+  const kind = detectFileKind(path);
+  if (kind === 'backup') return inspectBackup(path, opts);
+  if (kind === 'log') return inspectLog(path, opts);
+  return inspectDataFile(path);
+}
+
+function summarize(stats: LogScanStats, counts: Record<string, number>, skipped: SkippedItem[]): LogSummary {
+  return {
+    bytes: stats.bytes,
+    blocks: stats.blocks,
+    records: stats.records,
+    staleRecords: stats.staleRecords,
+    firstLsn: stats.firstLsn ? formatLsn(stats.firstLsn) : null,
+    lastLsn: stats.lastLsn ? formatLsn(stats.lastLsn) : null,
+    countsByOperation: Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
+    skipped,
+  };
+}
+
+function count(counts: Record<string, number>, r: LogRecord): void {
+  counts[r.Operation] = (counts[r.Operation] ?? 0) + 1;
+}
+
+async function inspectBackup(path: string, opts: InspectOptions): Promise<InspectResult> {
+  const layout = readMtfLayout(path);
+  const header = readBackupHeader(path, layout);
+  let dataPages: { pages: number; fileIds: number[] } | null = null;
+  if (layout.streams.some((s) => s.id === 'MQDA' && s.length > 0)) {
+    const p = openBackupPageSource(path, layout);
+    dataPages = { pages: p.stats.pages, fileIds: p.fileIds() };
+    p.close();
+  }
+  const stats = emptyLogScanStats();
+  const counts: Record<string, number> = {};
+  const skipped: SkippedItem[] = [];
+  const kind = header.backupType === 'log' ? 'trn' : 'bak';
+  for await (const r of openBackupLogStream(path, kind, layout).records({ onSkipped: (s) => skipped.push(s), onProgress: opts.onProgress }, stats)) count(counts, r);
+  return { file: path, kind: 'backup', header, dataPages, log: summarize(stats, counts, skipped) };
+}
+
+async function inspectLog(path: string, opts: InspectOptions): Promise<InspectResult> {
+  const layout = await readLdfLayout(path, { allowUnsupportedVersion: true });
+  if (layout.version === LOG_FORMAT_SQL2000) {
+    // The VLF chain is the same; the records use the SQL 2000 header, which rowback does not decode.
+    const vlfs: VlfSummary[] = layout.vlfs.map((v) => ({ index: v.index, seq: v.seq, offset: v.offset, size: v.size, parity: v.parity, status: 'used', records: 0, staleRecords: 0, firstLsn: null, lastLsn: null }));
+    return {
+      file: path, kind: 'log', logFormatVersion: layout.version, size: layout.size, vlfs, log: null,
+      unsupported: { code: 'FORMAT_UNSUPPORTED_LOG_VERSION', reason: 'SQL Server 2000 log format (version 2): VLFs listed, records not decoded' },
+    };
+  }
+  const skipped: SkippedItem[] = [...layout.problems];
+  const total = emptyLogScanStats();
+  const counts: Record<string, number> = {};
+  const vlfs: VlfSummary[] = [];
+  const maxSeq = Math.max(0, ...layout.vlfs.map((v) => v.seq));
+  const fh = await open(path, 'r');
+  try {
+    for (const v of layout.vlfs) {
+      const s = emptyLogScanStats();
+      const range = { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf' as const, file: path, vlf: { seq: v.seq, parity: v.parity } };
+      const progress = opts.onProgress ? (p: { bytes: number; records: number }) => opts.onProgress!({ bytes: total.bytes + p.bytes, records: total.records + p.records }) : undefined;
+      for await (const r of readLogRange(fh, range, { onSkipped: (x) => skipped.push(x), onProgress: progress }, s)) count(counts, r);
+      vlfs.push({
+        index: v.index, seq: v.seq, offset: v.offset, size: v.size, parity: v.parity,
+        status: s.blocks === 0 ? 'unused' : v.seq === maxSeq ? 'current' : 'used',
+        records: s.records, staleRecords: s.staleRecords,
+        firstLsn: s.firstLsn ? formatLsn(s.firstLsn) : null, lastLsn: s.lastLsn ? formatLsn(s.lastLsn) : null,
+      });
+      total.bytes += s.bytes;
+      total.blocks += s.blocks;
+      total.records += s.records;
+      total.staleRecords += s.staleRecords;
+      if (s.firstLsn && (!total.firstLsn || cmp(s.firstLsn, total.firstLsn) < 0)) total.firstLsn = s.firstLsn;
+      if (s.lastLsn && (!total.lastLsn || cmp(s.lastLsn, total.lastLsn) > 0)) total.lastLsn = s.lastLsn;
+    }
+  } finally {
+    await fh.close();
+  }
+  return { file: path, kind: 'log', logFormatVersion: layout.version, size: layout.size, vlfs, log: summarize(total, counts, skipped) };
+}
+
+function cmp(a: { vlf: number; block: number; slot: number }, b: { vlf: number; block: number; slot: number }): number {
+  return a.vlf - b.vlf || a.block - b.block || a.slot - b.slot;
+}
+
+async function inspectDataFile(path: string): Promise<InspectResult> {
+  const [{ MdfPageSource }, { readDataFileMetadata }] = await Promise.all([import('../../datafile/mdf-source.js'), import('../../datafile/metadata.js')]);
+  const source = new MdfPageSource(path);
+  try {
+    const meta = readDataFileMetadata(source);
+    const tables = Object.entries(meta.rowCounts as Record<string, number>).map(([table, rows]) => ({ table, rows })).sort((a, b) => a.table.localeCompare(b.table));
+    return { file: path, kind: 'data-file', database: { ...meta.database }, tables, warnings: meta.warnings, skipped: meta.skipped };
+  } finally {
+    source.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function renderText(r: InspectResult): string {
+  const out: string[] = [];
+  const kv = (k: string, v: unknown) => out.push(`${k.padEnd(24)} ${v === null || v === undefined ? '-' : String(v)}`);
+  out.push(`${r.file}`);
+  if (r.kind === 'backup') {
+    const h = r.header;
+    kv('kind', `backup (${h.backupType}, HEADERONLY BackupType ${h.backupTypeCode})`);
+    kv('database', h.databaseName);
+    kv('server', h.serverName);
+    kv('user', h.userName);
+    kv('database version', h.databaseVersion);
+    kv('SQL Server version', h.softwareVersion);
+    kv('first LSN', `${h.firstLsn.decimal} (${h.firstLsn.lsn})`);
+    kv('last LSN', `${h.lastLsn.decimal} (${h.lastLsn.lsn})`);
+    kv('checkpoint LSN', `${h.checkpointLsn.decimal} (${h.checkpointLsn.lsn})`);
+    kv('database backup LSN', h.databaseBackupLsn ? `${h.databaseBackupLsn.decimal} (${h.databaseBackupLsn.lsn})` : null);
+    kv('differential base LSN', h.differentialBaseLsn ? `${h.differentialBaseLsn.decimal} (${h.differentialBaseLsn.lsn})` : null);
+    kv('database created', h.databaseCreationDate);
+    kv('backup start', h.backupStartDate);
+    kv('backup finish', h.backupFinishDate);
+    kv('backup size', h.backupSize);
+    out.push('files:');
+    for (const f of h.files) out.push(`  ${f.type} ${String(f.fileId).padStart(3)} ${f.logicalName.padEnd(24)} ${f.physicalName}${f.fileGroupName ? ` [${f.fileGroupName}]` : ''}`);
+    kv('data pages', r.dataPages ? `${r.dataPages.pages} (files ${r.dataPages.fileIds.join(', ')})` : 'none');
+    renderLog(r.log, out, kv);
+  } else if (r.kind === 'log') {
+    kv('kind', `log file (log format version ${r.logFormatVersion})`);
+    kv('size', r.size);
+    out.push('VLFs:');
+    out.push('  #    seq        offset        size  parity  status   records  first LSN               last LSN');
+    for (const v of r.vlfs) {
+      if (r.unsupported) {
+        out.push(`  ${String(v.index).padEnd(4)} ${String(v.seq).padEnd(8)} ${('0x' + v.offset.toString(16)).padStart(12)} ${String(v.size).padStart(10)}  0x${v.parity.toString(16)}`);
+        continue;
+      }
+      out.push(`  ${String(v.index).padEnd(4)} ${String(v.seq).padEnd(8)} ${('0x' + v.offset.toString(16)).padStart(12)} ${String(v.size).padStart(10)}  0x${v.parity.toString(16)}    ${v.status.padEnd(8)} ${String(v.records).padStart(7)}  ${(v.firstLsn ?? '-').padEnd(22)}  ${v.lastLsn ?? '-'}`);
+    }
+    if (r.log) renderLog(r.log, out, kv);
+    if (r.unsupported) out.push(`${r.unsupported.code}: ${r.unsupported.reason}`);
+  } else {
+    kv('kind', 'data file');
+    for (const [k, v] of Object.entries(r.database)) kv(k, v);
+    out.push('tables (rows):');
+    for (const t of r.tables) out.push(`  ${t.table.padEnd(40)} ${t.rows}`);
+    for (const w of r.warnings) out.push(`warning: ${w}`);
+    for (const s of r.skipped) out.push(`skipped: ${s.code}: ${s.reason}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function renderLog(l: LogSummary, out: string[], kv: (k: string, v: unknown) => void): void {
+  kv('log bytes', l.bytes);
+  kv('log blocks', l.blocks);
+  kv('log records', `${l.records}${l.staleRecords ? ` (${l.staleRecords} from stale blocks)` : ''}`);
+  kv('LSN range', l.firstLsn ? `${l.firstLsn} .. ${l.lastLsn}` : null);
+  out.push('records by operation:');
+  for (const [op, n] of Object.entries(l.countsByOperation)) out.push(`  ${op.padEnd(28)} ${n}`);
+  for (const s of l.skipped) out.push(`skipped: ${s.code}: ${s.reason} (${[s.location.file, s.location.offset !== undefined ? `offset ${s.location.offset}` : '', s.location.lsn ?? ''].filter(Boolean).join(', ')})`);
+}
+
 export function register(program: Command): void {
   program
     .command('inspect')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new InputError('INPUT_NOT_AVAILABLE', "'inspect' is not available in this build yet");
+    .description('What a SQL Server file is and its header facts: backups (.bak/.trn), data files (.mdf/.ndf), logs (.ldf)')
+    .argument('<file>', 'the file to inspect')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'text']).default('text'))
+    .option('--quiet', 'no progress on stderr')
+    .action(async (file: string, opts: { format: 'json' | 'text'; quiet?: boolean }) => {
+      statSync(file, { throwIfNoEntry: false }) ?? (() => {
+        throw new InputError('INPUT_FILE_UNREADABLE', `${file} does not exist`, { file });
+      })();
+      const started = Date.now();
+      let last = started;
+      const onProgress = opts.quiet
+        ? undefined
+        : (p: { bytes: number; records: number }) => {
+            const now = Date.now();
+            if (now - last < 1000) return;
+            last = now;
+            const s = (now - started) / 1000;
+            process.stderr.write(`rowback inspect: ${(p.bytes / 1048576).toFixed(1)} MB of log, ${p.records} records (${Math.round(p.records / s)} records/s, ${(p.bytes / 1048576 / s).toFixed(1)} MB/s)\n`);
+          };
+      const result = await inspectFile(file, { onProgress });
+      process.stdout.write(opts.format === 'json' ? JSON.stringify(result, jsonReplacer, 2) + '\n' : renderText(result));
     });
+}
+
+function jsonReplacer(_k: string, v: unknown): unknown {
+  if (v instanceof Uint8Array) return '0x' + Buffer.from(v).toString('hex').toUpperCase();
+  if (typeof v === 'bigint') return v.toString();
+  return v;
 }

@@ -174,16 +174,16 @@ const FILE_HEADER_PAGE_TYPE = 15;
  * neither a file-header page nor a VLF at 0x2000, and FORMAT_UNSUPPORTED_LOG_VERSION for the
  * SQL Server 2000 log format (version 2), whose record header is different.
  */
-export async function readLdfLayout(path: string): Promise<LdfLayout> {
+export async function readLdfLayout(path: string, opts: { allowUnsupportedVersion?: boolean } = {}): Promise<LdfLayout> {
   const fh = await open(path, 'r');
   try {
-    return await layoutOf(fh, path);
+    return await layoutOf(fh, path, opts.allowUnsupportedVersion ?? false);
   } finally {
     await fh.close();
   }
 }
 
-async function layoutOf(fh: FileHandle, path: string): Promise<LdfLayout> {
+async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false): Promise<LdfLayout> {
   const size = (await fh.stat()).size;
   const head = Buffer.alloc(VLF_HEADER_SIZE + 22);
   await fh.read(head, 0, 2, 0);
@@ -193,7 +193,7 @@ async function layoutOf(fh: FileHandle, path: string): Promise<LdfLayout> {
   if (pageType !== FILE_HEADER_PAGE_TYPE || !first) {
     throw new FormatError('FORMAT_NOT_A_LOG_FILE', 'not a SQL Server log file: no file header page (type 15) with a VLF header (0xAB) at 0x2000', { file: path, offset: first ? 0 : LDF_FIRST_VLF_OFFSET });
   }
-  if (first.version === LOG_FORMAT_SQL2000) {
+  if (first.version === LOG_FORMAT_SQL2000 && !allowUnsupported) {
     throw new FormatError(
       'FORMAT_UNSUPPORTED_LOG_VERSION',
       'this is a SQL Server 2000 log (log format version 2); its records use an older header that rowback does not decode. Attach it to SQL Server 2005+ (upgrading the log) or read it with fn_dblog',
