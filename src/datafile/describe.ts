@@ -1,0 +1,48 @@
+/**
+ * `describeDataFile(path)`: what `rowback inspect` shows for a .mdf/.ndf — the boot page's
+ * version facts, the database name and every user table with its row count.
+ */
+import { MdfPageSource } from './mdf-source.js';
+import { readDataFileMetadata, type DatabaseInfo } from './metadata.js';
+import { PageReader } from './page-reader.js';
+import type { SkippedItem } from '../recover/source.js';
+
+export interface DataFileDescription extends DatabaseInfo {
+  kind: 'data-file';
+  file: string;
+  fileId: number;
+  pages: number;
+  tables: Array<{ name: string; rows: number; indexId: number; columns: number; compression: string; partitions: number }>;
+  warnings: string[];
+  skipped: SkippedItem[];
+  /** Pages checked while reading the metadata, by protection kind. */
+  pageChecks: PageReader['stats'];
+}
+
+export function describeDataFile(path: string): DataFileDescription {
+  const source = new MdfPageSource(path);
+  try {
+    const reader = new PageReader(source);
+    const md = readDataFileMetadata(source, reader);
+    return {
+      kind: 'data-file',
+      file: path,
+      fileId: source.fileId,
+      pages: source.pageCount_,
+      ...md.database,
+      tables: [...md.details.entries()].map(([name, t]) => ({
+        name,
+        rows: t.rowCount,
+        indexId: t.layout.indexId,
+        columns: t.layout.columns.filter((c) => !c.isDropped && !c.isUniquifier).length,
+        compression: t.layout.compression,
+        partitions: t.partitions.length,
+      })),
+      warnings: md.warnings,
+      skipped: md.skipped,
+      pageChecks: reader.stats,
+    };
+  } finally {
+    source.close();
+  }
+}

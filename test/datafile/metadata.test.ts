@@ -1,0 +1,154 @@
+import { expect, it } from 'vitest';
+import { MdfPageSource, OverlayPageSource } from '../../src/datafile/mdf-source.js';
+import { readDataFileMetadata } from '../../src/datafile/metadata.js';
+import { PageReader } from '../../src/datafile/page-reader.js';
+import { bootPageOf } from '../../src/datafile/metadata.js';
+import { readSystemTables } from '../../src/datafile/system-tables.js';
+import { BOOTSTRAP_LAYOUTS, SystemObjectId } from '../../src/datafile/system-row.js';
+import { collationNameForId } from '../../src/datafile/collation-ids.js';
+import { readTableRows } from '../../src/datafile/table-rows.js';
+import { describeDataFile } from '../../src/datafile/describe.js';
+import type { SkippedItem } from '../../src/recover/source.js';
+import { catalogFromLayouts } from '../../src/recover/source.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+/** Every corpus data file, its dbi_version (corpus README: 655 = 2008, 706 = 2012, 852 = 2016) and its user tables. */
+const FILES: Array<{ path: string[]; version: number; createVersion: number; tables: Record<string, number> }> = [
+  {
+    path: ['SessionShoppingCart', 'App_Data', 'NORTHWND.MDF'],
+    version: 655,
+    createVersion: 539,
+    tables: {
+      'dbo.Categories': 8, 'dbo.CustomerCustomerDemo': 0, 'dbo.CustomerDemographics': 0, 'dbo.Customers': 91,
+      'dbo.Employees': 9, 'dbo.EmployeeTerritories': 49, 'dbo.Order Details': 2155, 'dbo.Orders': 830,
+      'dbo.Products': 77, 'dbo.Region': 4, 'dbo.Shippers': 3, 'dbo.Suppliers': 29, 'dbo.Territories': 53,
+    },
+  },
+  { path: ['sql-practice-asp', 'App_Data', 'School.mdf'], version: 852, createVersion: 706, tables: { 'dbo.Classes': 9, 'dbo.Courses': 5, 'dbo.Instructors': 4, 'dbo.Students': 5 } },
+  { path: ['AngularJs_CRUD', 'App_Data', 'Database1.mdf'], version: 706, createVersion: 706, tables: {} },
+  { path: ['CRUD-.NET', 'App_Data', 'Database.mdf'], version: 706, createVersion: 706, tables: {} },
+  { path: ['CRUD-.NET', 'App_Data', 'Database2.mdf'], version: 706, createVersion: 706, tables: {} },
+];
+
+describeCorpus('data-file metadata from the system base tables', () => {
+  it.each(FILES)('$path.2: boot-page version, user tables, row counts = rows read from the pages', ({ path, version, createVersion, tables }) => {
+    const src = new MdfPageSource(corpusPath(...path));
+    try {
+      const md = readDataFileMetadata(src);
+      expect(md.database.version).toBe(version);
+      expect(md.database.createVersion).toBe(createVersion);
+      expect(md.database.collation).toBe('SQL_Latin1_General_CP1_CI_AS');
+      expect(md.skipped).toEqual([]);
+      expect(md.tables.length).toBeGreaterThan(0);
+      if (Object.keys(tables).length) expect(md.rowCounts).toEqual(tables);
+      for (const t of md.tables) {
+        expect(t.schema).toBe('dbo');
+        expect(t.columns.length).toBeGreaterThan(0);
+        expect(t.allocUnits?.some((a) => a.type === 'IN_ROW_DATA')).toBe(true);
+        // every table's pages read without a skipped item, and give the row count sysrowsets keeps
+        const skipped: SkippedItem[] = [];
+        const n = [...readTableRows(src, md, `${t.schema}.${t.name}`, { skipped })].length;
+        expect(skipped).toEqual([]);
+        expect(n, `${t.schema}.${t.name}`).toBe(md.rowCounts[`${t.schema}.${t.name}`]);
+      }
+      // the catalog the recovery pipeline takes
+      const cat = catalogFromLayouts(md.tables);
+      for (const t of md.tables) expect(cat.byAllocUnit(t.allocUnits![0].allocUnitId)?.name).toBe(t.name);
+    } finally {
+      src.close();
+    }
+  });
+
+  it.each(FILES)('$path.2: the hard-coded bootstrap layouts equal what sysrscols says about those tables', ({ path }) => {
+    const src = new MdfPageSource(corpusPath(...path));
+    try {
+      const reader = new PageReader(src);
+      const st = readSystemTables(reader, bootPageOf(reader), []);
+      for (const [name, id] of [['sysallocunits', SystemObjectId.sysallocunits], ['sysrowsets', SystemObjectId.sysrowsets], ['sysrscols', SystemObjectId.sysrscols]] as const) {
+        const fromFile = st.layoutOf(id, [], name)!;
+        const hard = BOOTSTRAP_LAYOUTS[name];
+        // a version may have fewer trailing columns (dbfragid is absent from 2012's sysallocunits and sysrscols)
+        expect(fromFile.columns.length).toBeLessThanOrEqual(hard.columns.length);
+        fromFile.columns.forEach((c, i) => {
+          expect([hard.columns[i].leafOffset, hard.columns[i].leafNullBit], `${name}.${hard.columns[i].name}`).toEqual([c.leafOffset, c.leafNullBit]);
+        });
+      }
+    } finally {
+      src.close();
+    }
+  });
+
+  it('School.mdf: a dropped column, a varchar column in Chinese_Taiwan_Stroke_CI_AS (code page 950)', () => {
+    const src = new MdfPageSource(corpusPath('sql-practice-asp', 'App_Data', 'School.mdf'));
+    try {
+      const md = readDataFileMetadata(src);
+      const students = md.tables.find((t) => t.name === 'Students')!;
+      const name = students.columns.find((c) => c.name === 'name')!;
+      expect(name).toMatchObject({ type: 'varchar', maxLength: 12, collation: 'Chinese_Taiwan_Stroke_CI_AS', codePage: 950, leafOffset: -3, leafNullBit: 5 });
+      expect(students.columns.filter((c) => c.isDropped)).toHaveLength(1);
+      expect(students.columns.find((c) => c.name === 'sid')).toMatchObject({ type: 'char', maxLength: 4, nullable: false, keyOrdinal: 1 });
+    } finally {
+      src.close();
+    }
+  });
+
+  it('describeDataFile: what `rowback inspect` shows for a data file', () => {
+    const d = describeDataFile(corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF'));
+    expect(d).toMatchObject({ kind: 'data-file', version: 655, createVersion: 539, product: 'SQL Server 2008' });
+    expect(d.tables.find((t) => t.name === 'dbo.Orders')).toMatchObject({ rows: 830, indexId: 1 });
+  });
+});
+
+describeCorpus('a damaged page in a table: counted, skipped, the walk goes on', () => {
+  it('dbo.Orders with one torn leaf page: the other pages are read (leaf chain, then the IAM), the page is reported', () => {
+    const base = new MdfPageSource(corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF'));
+    const md = readDataFileMetadata(base);
+    const first = md.details.get('dbo.Orders')!.partitions[0].allocUnits[0].firstPage;
+    // the second leaf page of the chain, torn in memory
+    const second = new PageReader(base).get(first)!.header.nextPage;
+    const copy = new Uint8Array(base.readPage(second.fileId, second.pageId)!);
+    copy[3 * 512 + 511] ^= 0x03;
+    const src = new OverlayPageSource(base, new Map([[`${second.fileId}:${second.pageId}`, copy]]));
+    const skipped: SkippedItem[] = [];
+    const rows = [...readTableRows(src, md, 'dbo.Orders', { skipped })];
+    const lost = new PageReader(base).get(second)!.header.slotCount;
+    expect(rows.length).toBe(830 - lost);
+    expect(skipped.map((s) => s.code)).toContain('FORMAT_TORN_PAGE');
+    expect(skipped.map((s) => s.code)).toContain('FORMAT_BROKEN_CHAIN');
+    expect(skipped.find((s) => s.code === 'FORMAT_TORN_PAGE')!.location.page).toBe(`${second.fileId}:${second.pageId}`);
+    src.close();
+  });
+
+  it('dbo.Orders with its IAM page destroyed: every page of the file is scanned for the unit instead', () => {
+    const base = new MdfPageSource(corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF'));
+    const md = readDataFileMetadata(base);
+    const au = md.details.get('dbo.Orders')!.partitions[0].allocUnits[0];
+    const first = au.firstPage;
+    const second = new PageReader(base).get(first)!.header.nextPage;
+    const zero = new Uint8Array(8192);
+    const src = new OverlayPageSource(
+      base,
+      new Map([
+        [`${au.firstIam.fileId}:${au.firstIam.pageId}`, zero],
+        [`${second.fileId}:${second.pageId}`, zero],
+      ]),
+    );
+    const skipped: SkippedItem[] = [];
+    const rows = [...readTableRows(src, md, 'dbo.Orders', { skipped })];
+    const lost = new PageReader(base).get(second)!.header.slotCount;
+    expect(rows.length).toBe(830 - lost);
+    expect(skipped.map((s) => s.code)).toContain('FORMAT_BROKEN_IAM');
+    src.close();
+  });
+});
+
+it('collation ids → names (ids as COLLATIONPROPERTY(name, \'CollationID\') reports them)', () => {
+  expect(collationNameForId(872468488)).toBe('SQL_Latin1_General_CP1_CI_AS');
+  expect(collationNameForId(53256)).toBe('Latin1_General_CI_AS');
+  expect(collationNameForId(4104)).toBe('Latin1_General_CI_AS_KS_WS');
+  expect(collationNameForId(65544)).toBe('Latin1_General_BIN');
+  expect(collationNameForId(53284)).toBe('Chinese_PRC_CI_AS');
+  expect(collationNameForId(53251)).toBe('Chinese_Taiwan_Stroke_CI_AS');
+  expect(collationNameForId(520142856)).toBe('SQL_Latin1_General_CP437_CS_AS');
+  expect(collationNameForId(0x7fffffff)).toBeNull();
+});
