@@ -1,0 +1,52 @@
+/**
+ * Log-scan throughput on the largest corpus log (SessionShoppingCart/NORTHWND_log.ldf, 3 MB)
+ * and on the log inside a backup: MB of log per second, records per second, and the process's
+ * peak RSS. The file is small, so it is scanned repeatedly for about two seconds. Figures only;
+ * nothing passes or fails on them.
+ */
+import { statSync } from 'node:fs';
+import { corpusPath, corpusAvailable } from '../test/support/corpus.js';
+import { openBackupLogStream } from '../src/backup/log-stream.js';
+import { emptyLogScanStats, readLdfRecords } from '../src/logreader/ldf/reader.js';
+import { openFileSource } from '../src/recover/sources/files.js';
+
+async function bench(label: string, bytesPerRun: number, run: () => Promise<number>): Promise<void> {
+  await run(); // warm-up
+  const started = process.hrtime.bigint();
+  let runs = 0;
+  let records = 0;
+  while (Number(process.hrtime.bigint() - started) / 1e9 < 2) {
+    records += await run();
+    runs++;
+  }
+  const s = Number(process.hrtime.bigint() - started) / 1e9;
+  const mb = (bytesPerRun * runs) / 1048576;
+  console.log(`${label.padEnd(44)} ${(mb / s).toFixed(1).padStart(7)} MB/s  ${Math.round(records / s).toString().padStart(9)} records/s  (${runs} runs, ${s.toFixed(2)} s)`);
+}
+
+if (!corpusAvailable) {
+  console.log('corpus not available: nothing to measure');
+} else {
+  const ldf = corpusPath('SessionShoppingCart/App_Data/NORTHWND_log.ldf');
+  await bench('ldf scan NORTHWND_log.ldf', statSync(ldf).size, async () => {
+    const st = emptyLogScanStats();
+    for await (const _ of readLdfRecords(ldf, {}, st)) void _;
+    return st.records;
+  });
+  const trn = corpusPath('appveyor-lab/sql2008-backups/db1/LOG/SQL2008_db1_LOG_20170518_041831.trn');
+  const stream = openBackupLogStream(trn);
+  await bench('trn scan SQL2008_db1_LOG_…041831.trn', stream.bytes, async () => {
+    const st = emptyLogScanStats();
+    for await (const _ of stream.records({}, st)) void _;
+    return st.records;
+  });
+  const mdf = corpusPath('AngularJs_CRUD/App_Data/Database1.mdf');
+  const alog = corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf');
+  await bench('two-pass candidates AngularJs (mdf+ldf)', statSync(alog).size * 2, async () => {
+    const src = openFileSource({ mdf, ldf: alog });
+    for await (const _ of src.candidates({ operations: ['delete', 'insert', 'update'] })) void _;
+    await src.close();
+    return src.logStats.records * 2;
+  });
+  console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB`);
+}
