@@ -5,14 +5,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ReinsertService } from '../../src/reinsert/service.js';
-import { fromLayout } from '../../src/reinsert/target-table.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
-import { FakeTarget } from './fake-target.js';
+import { FakeTarget, targetTables } from './fake-target.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const targetTables = () => new Map(Object.entries(LAYOUTS).map(([k, l]) => [k, fromLayout(l)]));
 
 describeCorpus('re-insert runs against a transactional target', () => {
   let dir: string;

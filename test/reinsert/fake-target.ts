@@ -1,7 +1,11 @@
 import Database from 'better-sqlite3';
 import type { PlannedRow } from '../../src/reinsert/plan.js';
 import type { BatchOutcome, ReinsertTarget, TargetSession } from '../../src/reinsert/target.js';
-import type { ForeignKey, TargetTable } from '../../src/reinsert/target-table.js';
+import { fromLayout, type ForeignKey, type TargetTable } from '../../src/reinsert/target-table.js';
+import { LAYOUTS } from '../staging/fixtures.js';
+
+/** Target metadata matching the corpus examples' layouts. */
+export const targetTables = (): Map<string, TargetTable> => new Map(Object.entries(LAYOUTS).map(([k, l]) => [k, fromLayout(l)]));
 
 /**
  * A test target that behaves like SQL Server where it matters for crash safety: a durable file

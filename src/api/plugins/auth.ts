@@ -1,0 +1,54 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { allowed } from '../types.js';
+
+export interface AuthOptions {
+  /** Failed authentications allowed per client IP per window before 429. */
+  maxAuthFailures?: number;
+  failureWindowMs?: number;
+}
+
+/**
+ * Bearer tokens (`Authorization: Bearer rbk_…`), looked up by sha256. Every /api route
+ * authenticates (401) and authorises by its `access` class (403). Failed attempts are counted
+ * per IP by @fastify/rate-limit; past the limit that IP gets 429 for the rest of the window,
+ * even with a good token, so guessing is slow.
+ */
+export default fp(async function auth(app: FastifyInstance, o: AuthOptions) {
+  const windowMs = o.failureWindowMs ?? 60_000;
+  const failLimiter = app.rateLimit({ max: o.maxAuthFailures ?? 10, timeWindow: windowMs, keyGenerator: (req) => req.ip });
+  const blocked = new Map<string, number>();
+
+  const fail = async (req: FastifyRequest, reply: FastifyReply, status: 401, code: string, message: string): Promise<void> => {
+    try {
+      await failLimiter.call(app, req, reply);
+    } catch {
+      // the limiter throws its 429 once the failures of this window are used up
+      blocked.set(req.ip, Date.now() + windowMs);
+      req.log.warn({ ip: req.ip }, 'too many failed authentications: client blocked for the window');
+      await reply.code(429).send({ code: 'AUTH_RATE_LIMITED', message: 'too many failed authentications; try again later' });
+      return;
+    }
+    req.log.warn({ ip: req.ip, code }, 'authentication failed');
+    await reply.code(status).header('www-authenticate', 'Bearer realm="rowback"').send({ code, message });
+  };
+
+  app.addHook('onRequest', async (req, reply) => {
+    const cfg = req.routeOptions.config ?? {};
+    if (cfg.public || !req.url.startsWith('/api/')) return;
+    const until = blocked.get(req.ip);
+    if (until && until > Date.now()) {
+      return reply.code(429).send({ code: 'AUTH_RATE_LIMITED', message: 'too many failed authentications; try again later' });
+    }
+    const h = req.headers.authorization;
+    const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
+    if (!m) return fail(req, reply, 401, 'AUTH_REQUIRED', 'send an API token: Authorization: Bearer <token>');
+    const principal = app.staging.verifyToken(m[1]);
+    if (!principal) return fail(req, reply, 401, 'AUTH_INVALID', 'the API token is unknown or revoked');
+    req.principal = principal;
+    req.log = req.log.child({ user: principal.name });
+    if (!cfg.access || !allowed(principal.role, cfg.access)) {
+      return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${principal.role} may not ${cfg.access ?? 'call this route'}` });
+    }
+  });
+}, { name: 'rowback-auth', dependencies: ['rowback-staging', '@fastify/rate-limit'] });

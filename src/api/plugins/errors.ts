@@ -1,0 +1,51 @@
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isRowbackError, type RowbackError } from '../../errors.js';
+
+/** HTTP status for a rowback error code. */
+export function statusFor(e: RowbackError): number {
+  if (/_NOT_FOUND$/.test(e.code)) return 404;
+  if (e.family === 'input' || e.code === 'STAGING_BAD_CURSOR' || e.code === 'REINSERT_BAD_VALUE') return 400;
+  if (e.code === 'STAGING_TOKEN_EXISTS' || /NOT_RESUMABLE|NEEDS_SPEC|ROWS_NOT_APPROVED|NOTHING_TO_DO|NO_TARGET|PLAN_CHANGED/.test(e.code)) return 409;
+  if (e.code === 'REINSERT_CONNECT_FAILED') return 502;
+  return 500;
+}
+
+/**
+ * Every error leaves as JSON `{ code, message, … }` with a stable code:
+ * validation → 400 `INPUT_VALIDATION` naming the field; rowback errors keep their own code.
+ */
+export default fp(async function errors(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err) || err.validation) {
+      const issues = (err.validation ?? []).map((v) => {
+        const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+        return { field: [err.validationContext, path].filter(Boolean).join('.'), message: v.message ?? 'invalid' };
+      });
+      const first = issues[0];
+      return reply.code(400).send({
+        code: 'INPUT_VALIDATION',
+        message: first ? `${first.field}: ${first.message}` : 'the request is not valid',
+        field: first?.field,
+        issues,
+      });
+    }
+    if (isRowbackError(err)) {
+      const status = statusFor(err);
+      if (status >= 500) req.log.error({ err }, 'request failed');
+      return reply.code(status).send({ code: err.code, message: err.message, location: err.location });
+    }
+    if (err.statusCode === 429) {
+      return reply.code(429).send({ code: 'AUTH_RATE_LIMITED', message: err.message });
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.code(err.statusCode).send({ code: err.code ?? 'INPUT_BAD_REQUEST', message: err.message });
+    }
+    req.log.error({ err }, 'unexpected error');
+    return reply.code(500).send({ code: 'INTERNAL', message: 'internal error (see the server log)' });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` });
+  });
+}, { name: 'rowback-errors' });

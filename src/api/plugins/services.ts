@@ -1,0 +1,43 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { ReinsertService, type ConnectFn } from '../../reinsert/service.js';
+import { StagingStore } from '../../staging/store.js';
+import type { Logger } from '../../util/logger.js';
+import { JobWorker, type OpenSourceFn, type RecoverFn } from '../../worker/worker.js';
+
+export interface ServicesOptions {
+  /** An open store (tests) or a path to open. */
+  store?: StagingStore;
+  dbPath?: string;
+  concurrency?: number;
+  openSource?: OpenSourceFn;
+  recover?: RecoverFn;
+  connectTarget?: ConnectFn;
+}
+
+/**
+ * The staging store, the job worker and the re-insert service, as decorators. On start-up, jobs
+ * and re-insert runs a crash left `running` are marked resumable/interrupted.
+ */
+export const staging = fp(async function staging(app: FastifyInstance, o: ServicesOptions) {
+  const owned = !o.store;
+  const store = o.store ?? new StagingStore(o.dbPath ?? 'rowback-staging.db');
+  app.decorate('staging', store);
+  const jobs = store.recoverInterruptedJobs();
+  if (jobs.length) app.log.warn({ jobs }, 'jobs interrupted by a restart are resumable');
+  if (owned) app.addHook('onClose', async () => store.close());
+}, { name: 'rowback-staging' });
+
+export const worker = fp(async function worker(app: FastifyInstance, o: ServicesOptions) {
+  const w = new JobWorker({ store: app.staging, concurrency: o.concurrency, logger: app.log as unknown as Logger, openSource: o.openSource, recover: o.recover });
+  app.decorate('worker', w);
+  app.addHook('onClose', async () => w.stop());
+}, { name: 'rowback-worker', dependencies: ['rowback-staging'] });
+
+export const reinsert = fp(async function reinsert(app: FastifyInstance, o: ServicesOptions) {
+  const svc = new ReinsertService(app.staging, { logger: app.log as unknown as Logger, connect: o.connectTarget });
+  const runs = svc.recoverInterruptedRuns();
+  if (runs.length) app.log.warn({ runs }, 're-insert runs interrupted by a restart: resume them with their target');
+  app.decorate('reinsert', svc);
+  app.addHook('onClose', async () => svc.idle());
+}, { name: 'rowback-reinsert', dependencies: ['rowback-staging'] });

@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { StagingError } from '../../errors.js';
+import { JobSpec } from '../../worker/job-spec.js';
+import { JobIdParams } from './schemas.js';
+
+export default async function jobRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  app.post('/api/jobs', {
+    config: { access: 'operate' },
+    schema: { tags: ['jobs'], summary: 'Create a recovery job (any source kind); it is queued at once', body: JobSpec },
+  }, async (req, reply) => {
+    const job = app.worker.submit(req.body, req.principal!.name);
+    req.log.info({ jobId: job.id, kind: job.kind }, 'job created');
+    return reply.code(201).send(job);
+  });
+
+  app.get('/api/jobs', {
+    config: { access: 'read' },
+    schema: { tags: ['jobs'], summary: 'List jobs with their progress, newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }) },
+  }, async (req) => ({ items: app.staging.listJobs({ limit: req.query.limit, before: req.query.before }), queue: { pending: app.worker.queue.pending, waiting: app.worker.queue.size } }));
+
+  app.get('/api/jobs/:id', {
+    config: { access: 'read' },
+    schema: { tags: ['jobs'], summary: 'One job with its progress counters', params: JobIdParams },
+  }, async (req) => app.staging.requireJob(req.params.id));
+
+  app.post('/api/jobs/:id/resume', {
+    config: { access: 'operate' },
+    schema: { tags: ['jobs'], summary: 'Resume an interrupted/failed job after its last staged LSN (live jobs: send the spec again)', params: JobIdParams, body: z.object({ spec: JobSpec.optional() }).optional() },
+  }, async (req) => app.worker.resume(req.params.id, req.principal!.name, req.body?.spec));
+
+  app.post('/api/jobs/:id/cancel', {
+    config: { access: 'operate' },
+    schema: { tags: ['jobs'], summary: 'Cancel a running job (rows staged so far are kept)', params: JobIdParams },
+  }, async (req) => {
+    app.staging.requireJob(req.params.id);
+    if (!app.worker.cancel(req.params.id, req.principal!.name)) throw new StagingError('STAGING_JOB_NOT_RESUMABLE', `job ${req.params.id} is not running`);
+    return { cancelled: true };
+  });
+
+  app.get('/api/jobs/:id/skipped', {
+    config: { access: 'read' },
+    schema: { tags: ['jobs'], summary: 'Items the scan passed over, with reason and location', params: JobIdParams },
+  }, async (req) => {
+    app.staging.requireJob(req.params.id);
+    return { items: app.staging.skippedItems(req.params.id) };
+  });
+
+  app.get('/api/jobs/:id/blast-radius', {
+    config: { access: 'read' },
+    schema: { tags: ['jobs'], summary: 'Rows per table, login, transaction and minute (for the incident report)', params: JobIdParams },
+  }, async (req) => app.staging.blastRadius(req.params.id));
+
+  app.get('/api/me', {
+    config: { access: 'read' },
+    schema: { tags: ['access'], summary: 'The caller: token name and role' },
+  }, async (req) => req.principal);
+
+  app.get('/api/audit', {
+    config: { access: 'read' },
+    schema: { tags: ['audit'], summary: 'The append-only audit log (decisions, re-inserts, jobs, tokens)', querystring: z.object({ jobId: z.coerce.number().int().positive().optional(), after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }) },
+  }, async (req) => ({ items: app.staging.audit(req.query) }));
+}

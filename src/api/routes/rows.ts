@@ -1,0 +1,96 @@
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { StagingError } from '../../errors.js';
+import { renderScript, renderUndoScript } from '../../reinsert/plan.js';
+import type { RowFilter } from '../../staging/types.js';
+import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normaliseFilter } from './schemas.js';
+
+function toFilter(q: Record<string, unknown>): RowFilter {
+  const f = normaliseFilter(q as { status?: string | string[] });
+  const { table, login, status, from, to, transactionId, q: text } = f as RowFilter;
+  return { table, login, status, from, to, transactionId, q: text };
+}
+
+export default async function rowRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  app.get('/api/jobs/:id/rows', {
+    config: { access: 'read' },
+    schema: { tags: ['rows'], summary: "A job's staged rows: filters + keyset (cursor) pagination", params: JobIdParams, querystring: RowListQuery },
+  }, async (req) => {
+    app.staging.requireJob(req.params.id);
+    const filter = toFilter(req.query);
+    const page = app.staging.listRows(req.params.id, filter, { limit: req.query.limit, cursor: req.query.cursor });
+    return { ...page, ...(req.query.count === 'true' ? { total: app.staging.countRows(req.params.id, filter) } : {}) };
+  });
+
+  app.get('/api/jobs/:id/rows/:rowId', {
+    config: { access: 'read' },
+    schema: { tags: ['rows'], summary: 'One row: decoded values, raw row image (hex), warnings, provenance, decisions', params: RowParams },
+  }, async (req) => {
+    const row = app.staging.getRow(req.params.id, req.params.rowId);
+    if (!row) throw new StagingError('STAGING_ROW_NOT_FOUND', `job ${req.params.id} has no row ${req.params.rowId}`);
+    const decisions = app.staging.db.prepare(`SELECT d.id, d.actor, d.decided_at AS decidedAt, d.decision, d.reason FROM decision_rows x
+      JOIN decisions d ON d.id = x.decision_id WHERE x.row_id = ? ORDER BY d.id`).all(row.id);
+    const outcomes = app.staging.db.prepare('SELECT run_id AS runId, outcome, detail FROM reinsert_outcomes WHERE row_id = ? ORDER BY run_id').all(row.id) as { runId: number; outcome: string; detail: string | null }[];
+    return { ...row, decisions, reinsert: outcomes.map((o) => ({ ...o, detail: o.detail ? JSON.parse(o.detail) : null })) };
+  });
+
+  app.post('/api/jobs/:id/decisions', {
+    config: { access: 'decide' },
+    schema: { tags: ['rows'], summary: 'Approve or reject rows by id list or by filter, with a reason', params: JobIdParams, body: DecisionBody },
+  }, async (req) => {
+    const b = req.body;
+    const r = app.staging.decide(req.params.id, {
+      actor: req.principal!.name, decision: b.decision, reason: b.reason, ids: b.ids, filter: b.filter ? toFilter(b.filter) : undefined,
+    });
+    req.log.info({ jobId: req.params.id, decision: b.decision, rows: r.rows }, 'decision recorded');
+    return r;
+  });
+
+  app.get('/api/jobs/:id/decisions', {
+    config: { access: 'read' },
+    schema: { tags: ['rows'], summary: "A job's decisions: who, when, why, how many rows", params: JobIdParams },
+  }, async (req) => {
+    app.staging.requireJob(req.params.id);
+    return { items: app.staging.decisions(req.params.id) };
+  });
+
+  app.get('/api/jobs/:id/export', {
+    config: { access: 'read' },
+    schema: { tags: ['rows'], summary: 'Export matching rows: CSV, NDJSON, T-SQL INSERT script, or the undo script', params: JobIdParams, querystring: ExportQuery },
+  }, async (req, reply) => {
+    const jobId = req.params.id;
+    app.staging.requireJob(jobId);
+    const filter = toFilter(req.query);
+    const format = req.query.format;
+    app.staging.appendAudit(req.principal!.name, 'rows.export', jobId, { format, filter });
+    const name = `rowback-job-${jobId}`;
+    if (format === 'ndjson') {
+      const gen = function* () { for (const r of app.staging.iterateRows(jobId, filter)) yield JSON.stringify(r) + '\n'; };
+      return reply.type('application/x-ndjson').header('content-disposition', `attachment; filename="${name}.ndjson"`).send(Readable.from(gen()));
+    }
+    if (format === 'csv') {
+      // One column per value when the export is of one table; else the values as one JSON column.
+      const cols = filter.table ? (app.staging.jobTables(jobId).find((t) => `${t.schema}.${t.name}` === filter.table)?.columns.filter((c) => !c.isDropped && !c.isUniquifier).map((c) => c.name) ?? null) : null;
+      const fixed = ['id', 'table', 'lsn', 'operation', 'transactionId', 'beginTime', 'endTime', 'login', 'spid', 'status'];
+      const csv = stringify({ header: true, columns: [...fixed, ...(cols ?? ['values']), 'warnings', 'raw'] });
+      const gen = function* () {
+        for (const r of app.staging.iterateRows(jobId, filter)) {
+          const base = [r.id, r.table, r.lsn, r.operation, r.transactionId, r.beginTime, r.endTime, r.login, r.spid, r.status];
+          const vals = cols ? cols.map((c) => { const v = r.values[c]; return v !== null && typeof v === 'object' ? JSON.stringify(v) : v; }) : [JSON.stringify(r.values)];
+          yield [...base, ...vals, r.warnings.join('; '), r.raw];
+        }
+      };
+      Readable.from(gen()).pipe(csv);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(csv);
+    }
+    const ids = [...app.staging.iterateRows(jobId, filter)].map((r) => r.id);
+    const { plan, metadata } = await app.reinsert.plan(jobId, {}, { rowIds: ids, anyStatus: true });
+    const header = [`rowback export of job ${jobId} (${ids.length} rows), ${new Date().toISOString()}, column metadata: ${metadata}`];
+    const text = format === 'sql' ? renderScript(plan, { header }) : renderUndoScript(plan, undefined, header);
+    return reply.type('application/sql; charset=utf-8').header('content-disposition', `attachment; filename="${name}${format === 'undo-sql' ? '-undo' : ''}.sql"`).send(text);
+  });
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { ROW_STATUSES } from '../../staging/types.js';
+
+export const JobIdParams = z.object({ id: z.coerce.number().int().positive() });
+export const RowParams = z.object({ id: z.coerce.number().int().positive(), rowId: z.coerce.number().int().positive() });
+
+const time = z.string().regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?)?$/, 'expected YYYY-MM-DD[THH:MM[:SS[.fff]]]');
+
+/** Row filters, as query parameters and as the `filter` of a bulk decision. */
+export const RowFilterSchema = z.object({
+  table: z.string().min(1).max(300).optional(),
+  login: z.string().max(300).optional(),
+  status: z.union([
+    z.string().regex(new RegExp(`^(${ROW_STATUSES.join('|')})(,(${ROW_STATUSES.join('|')}))*$`), `expected one or more of ${ROW_STATUSES.join(', ')}, comma-separated`),
+    z.array(z.enum(ROW_STATUSES as [string, ...string[]])),
+  ]).optional().describe('pending, approved, rejected, reinserted, conflict (comma-separated for several)'),
+  from: time.optional().describe('begin time ≥ (server local time)'),
+  to: time.optional().describe('begin time ≤'),
+  transactionId: z.string().max(40).optional(),
+  q: z.string().max(200).optional().describe('free text over values (words; `prefix*`)'),
+});
+
+export const RowListQuery = RowFilterSchema.extend({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(100).optional(),
+  count: z.enum(['true', 'false']).optional().describe('also count every matching row (slower on big jobs)'),
+});
+
+export const DecisionBody = z.object({
+  decision: z.enum(['approve', 'reject']),
+  reason: z.string().trim().min(3).max(2000),
+  ids: z.array(z.number().int().positive()).min(1).max(100_000).optional(),
+  filter: RowFilterSchema.optional(),
+}).refine((b) => Boolean(b.ids) !== Boolean(b.filter), { message: 'give either ids or filter (exactly one)', path: ['ids'] });
+
+export const TargetSchema = z.object({
+  connectionString: z.string().min(1).describe('ADO-style; never stored or logged'),
+  database: z.string().min(1).max(128).optional(),
+  ledgerTable: z.string().min(1).max(300).optional(),
+});
+
+export const ReinsertBody = z.object({
+  dryRun: z.boolean(),
+  target: TargetSchema.optional(),
+  tableMap: z.record(z.string(), z.string()).optional().describe('source schema.name → target schema.name (side tables)'),
+  batchSize: z.number().int().min(1).max(10_000).optional(),
+  rowIds: z.array(z.number().int().positive()).min(1).max(1_000_000).optional(),
+});
+
+export const ExportQuery = RowFilterSchema.extend({
+  format: z.enum(['csv', 'ndjson', 'sql', 'undo-sql']),
+});
+
+/** `status=a&status=b` and `status=a,b` both mean a list. */
+export function normaliseFilter<T extends { status?: string | string[] }>(f: T): T {
+  if (typeof f.status === 'string' && f.status.includes(',')) return { ...f, status: f.status.split(',') };
+  return f;
+}

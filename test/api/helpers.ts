@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from '../../src/api/app.js';
+import { StagingStore } from '../../src/staging/store.js';
+import { createLogger } from '../../src/util/logger.js';
+import { fakeRecover, fakeSource, type FakeOptions } from '../worker/fake-source.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  store: StagingStore;
+  dir: string;
+  tokens: { operator: string; reviewer: string; viewer: string };
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** An app on a real SQLite file in a temp dir, a token per role, logs captured. */
+export async function testApp(o: Partial<AppOptions> & { rows?: FakeOptions } = {}): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'rowback-api-'));
+  const store = new StagingStore(join(dir, 'staging.db'));
+  const tokens = {
+    operator: store.createToken('olga', 'operator').token,
+    reviewer: store.createToken('rafael', 'reviewer').token,
+    viewer: store.createToken('vera', 'viewer').token,
+  };
+  const logs: string[] = [];
+  const sink = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
+  const app = await buildApp({
+    store,
+    logger: createLogger({ level: 'info' }, sink),
+    openSource: async () => fakeSource(),
+    recover: fakeRecover(o.rows ?? { rows: 120 }),
+    ...o,
+  });
+  return {
+    app, store, dir, tokens, logs,
+    async close() {
+      await app.close();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
