@@ -1,4 +1,6 @@
-import { open } from 'node:fs/promises';
+import { copyFile, mkdtemp, open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpusPath, describeCorpus } from '../../support/corpus.js';
 import { BlockScanner, NEED_MORE, type ScanEvent } from '../../../src/logreader/ldf/block-scanner.js';
@@ -203,5 +205,31 @@ describeCorpus('.ldf records on the corpus', () => {
     expect(stats.firstLsn!.vlf).toBe(0x23);
     expect(stats.lastLsn!.vlf).toBe(0x25);
     expect(stats.bytes).toBeGreaterThan(0);
+  });
+
+  it('stale blocks: a reused VLF (header sequence/parity newer than its blocks) yields records labelled stale, kept apart', async () => {
+    // A copy of a real LDF whose first VLF header is rewritten as if the VLF had been reused
+    // (sequence 37 → 40, parity 0x40 → 0x80): the blocks still carry LSNs of sequence 37.
+    const dir = await mkdtemp(join(tmpdir(), 'rowback-stale-'));
+    const copy = join(dir, 'reused.ldf');
+    await copyFile(corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf'), copy);
+    const fh = await open(copy, 'r+');
+    const hdr = Buffer.alloc(8);
+    await fh.read(hdr, 0, 8, 0x2000);
+    expect(hdr.readUInt32LE(4)).toBe(37);
+    hdr[1] = 0x80;
+    hdr.writeUInt32LE(40, 4);
+    await fh.write(hdr, 0, 8, 0x2000);
+    await fh.close();
+    const recs: LogRecord[] = [];
+    for await (const r of readLdfRecords(copy)) recs.push(r);
+    const stale = recs.filter((r) => r.source?.stale);
+    expect(recs.length).toBe(2015);
+    expect(stale.length).toBeGreaterThan(0);
+    expect(stale.every((r) => r['Current LSN'].startsWith('00000025:'))).toBe(true);
+    expect(recs.filter((r) => !r.source?.stale).every((r) => !r['Current LSN'].startsWith('00000025:'))).toBe(true);
+    const current: LogRecord[] = [];
+    for await (const r of readLdfRecords(copy, { includeStale: false })) current.push(r);
+    expect(current.length).toBe(recs.length - stale.length);
   });
 });
