@@ -301,7 +301,9 @@ class Parser {
 
   private tableElement(table: DdlTable, inAlter: boolean): void {
     const t = this.peek();
-    if (t.kind === 'ident' && TABLE_ELEMENT_KEYWORDS.has(t.upper) && !(t.upper === 'DEFAULT' && !inAlter)) {
+    // PERIOD and CONNECTION are not reserved words: only `PERIOD FOR` / `CONNECTION (` start a table element.
+    const contextual = (t.upper === 'PERIOD' && !this.isWord('FOR', 1)) || (t.upper === 'CONNECTION' && !this.isPunct('(', 1));
+    if (t.kind === 'ident' && TABLE_ELEMENT_KEYWORDS.has(t.upper) && !(t.upper === 'DEFAULT' && !inAlter) && !contextual) {
       this.tableConstraint(table.qname, inAlter);
       return;
     }
