@@ -13,6 +13,9 @@
 --    TABLE and on index changes, which rowback uses to detect schema drift.
 --  * default_value is the value stored for rows written before the column was added, as
 --    text: binary as 0x hex, date/time types in ISO 8601, money with 4 decimals.
+--  * sql/export-log-records.sql embeds the block between the rowback:catalog markers
+--    verbatim (a unit test checks it); change both together.
+-- rowback:catalog-begin
 SELECT
   s.[name] AS [schema_name],
   o.[name] AS [table_name],
@@ -74,4 +77,5 @@ LEFT JOIN sys.allocation_units AS au_in ON au_in.[type] = 1 AND au_in.[container
 LEFT JOIN sys.allocation_units AS au_lob ON au_lob.[type] = 2 AND au_lob.[container_id] = p.[partition_id]
 LEFT JOIN sys.allocation_units AS au_ovf ON au_ovf.[type] = 3 AND au_ovf.[container_id] = p.[hobt_id]
 WHERE o.[type] = 'U' AND o.[is_ms_shipped] = 0
+-- rowback:catalog-end
 ORDER BY s.[name], o.[name], p.[partition_number], pc.[partition_column_id];

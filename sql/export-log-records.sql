@@ -1,0 +1,328 @@
+-- rowback: export the log records of a time window, with the table metadata, to one file that
+-- `rowback scan --export FILE` decodes on another machine. For responders who may not connect
+-- to production themselves: a DBA runs this, hands over the file.
+--
+-- HOW TO RUN
+--   1. Edit the parameter block below (database, tables, window, operations, format).
+--   2. Run it in that database, with sysadmin (fn_dblog needs it; db_owner suffices on recent
+--      versions), saving the single result to a file:
+--        sqlcmd -S SERVER -d CRM -E -i export-log-records.sql -h -1 -y 0 -o crm-export.json
+--      (-h -1: no column header; -y 0: never truncate the long value; -E or -U/-P to log in).
+--      In SSMS: results to file (Ctrl+Shift+F), or copy the one cell of the grid.
+--   With @Format = N'csv' the output is several result sets of one text column each; the same
+--   sqlcmd line writes them one after another into a sectioned CSV file (docs/live.md).
+--
+-- WHAT IT DOES (read-only for the database; it uses temp tables in tempdb)
+--   * reads the log ONCE (fn_dblog, or fn_dump_dblog on @LogBackup) into #log, keeping only
+--     LOP_BEGIN_XACT / LOP_COMMIT_XACT / LOP_ABORT_XACT and the chosen row operations on the
+--     in-row allocation units of the tables' heap or clustered index (resolved through
+--     sys.partitions and sys.allocation_units);
+--   * keeps the transactions whose Begin Time falls in the window (the server's local time);
+--   * writes those records (binary columns as 0x hex; the login from SUSER_SNAME on the
+--     LOP_BEGIN_XACT record) and the catalog rows of sql/table-metadata.sql for the tables.
+--   rowback itself decides which transactions committed; aborted ones are exported so the
+--   file shows what was rolled back.
+--
+-- Needs SQL Server 2016 or later (STRING_SPLIT, database compatibility level 130+).
+SET NOCOUNT ON;
+
+-- ===== parameters ===============================================================
+DECLARE @Database   sysname        = N'CRM';                           -- the database to export from (run the script in it)
+DECLARE @Tables     nvarchar(max)  = N'dbo.Customers, dbo.Contacts';   -- comma-separated schema.table; N'' = every user table
+DECLARE @From       datetime2(3)   = '2024-03-05T14:00:00.000';        -- window start, server local time (inclusive)
+DECLARE @To         datetime2(3)   = '2024-03-05T14:59:59.999';        -- window end, server local time (inclusive)
+DECLARE @Operations nvarchar(100)  = N'delete';                        -- delete, insert, update (comma-separated)
+DECLARE @Format     nvarchar(4)    = N'json';                          -- json | csv
+DECLARE @LogBackup  nvarchar(4000) = NULL;                             -- a log backup the server can read, instead of the online log
+DECLARE @StartLsn   nvarchar(25)   = NULL;                             -- optional fn_dblog start, decimal 'vlf:block:slot' (e.g. N'42:496:1')
+-- ================================================================================
+
+IF DB_NAME() <> @Database
+BEGIN
+  RAISERROR(N'rowback export: run this script in database %s (USE it, or sqlcmd -d).', 16, 1, @Database);
+  RETURN;
+END;
+IF @Format NOT IN (N'json', N'csv')
+BEGIN
+  RAISERROR(N'rowback export: @Format must be json or csv.', 16, 1);
+  RETURN;
+END;
+
+-- fn_dblog prints Begin Time as yyyy/MM/dd HH:mm:ss:fff; style 121 gives yyyy-mm-dd hh:mi:ss.fff.
+DECLARE @FromText nvarchar(24) = REPLACE(LEFT(CONVERT(nvarchar(23), @From, 121), 10), N'-', N'/') + N' ' + STUFF(RIGHT(CONVERT(nvarchar(23), @From, 121), 12), 9, 1, N':');
+DECLARE @ToText   nvarchar(24) = REPLACE(LEFT(CONVERT(nvarchar(23), @To, 121), 10), N'-', N'/') + N' ' + STUFF(RIGHT(CONVERT(nvarchar(23), @To, 121), 12), 9, 1, N':');
+
+DECLARE @objects TABLE ([name] nvarchar(600) NOT NULL, [object_id] int NULL);
+IF LTRIM(RTRIM(@Tables)) = N''
+BEGIN
+  INSERT @objects ([name], [object_id])
+  SELECT QUOTENAME(SCHEMA_NAME(t.[schema_id])) + N'.' + QUOTENAME(t.[name]), t.[object_id] FROM sys.tables AS t WHERE t.[is_ms_shipped] = 0;
+END
+ELSE
+BEGIN
+  INSERT @objects ([name], [object_id])
+  SELECT LTRIM(RTRIM(s.[value])), OBJECT_ID(LTRIM(RTRIM(s.[value])))
+  FROM STRING_SPLIT(@Tables, N',') AS s
+  WHERE LTRIM(RTRIM(s.[value])) <> N'';
+END;
+IF EXISTS (SELECT 1 FROM @objects WHERE [object_id] IS NULL)
+BEGIN
+  DECLARE @unknown nvarchar(600) = (SELECT TOP (1) [name] FROM @objects WHERE [object_id] IS NULL);
+  RAISERROR(N'rowback export: table %s does not exist in this database.', 16, 1, @unknown);
+  RETURN;
+END;
+
+DECLARE @ops TABLE ([Operation] nvarchar(31) PRIMARY KEY);
+INSERT @ops ([Operation])
+SELECT DISTINCT m.[Operation]
+FROM STRING_SPLIT(@Operations, N',') AS s
+JOIN (VALUES (N'delete', N'LOP_DELETE_ROWS'), (N'insert', N'LOP_INSERT_ROWS'),
+             (N'update', N'LOP_MODIFY_ROW'), (N'update', N'LOP_MODIFY_COLUMNS')) AS m([op], [Operation])
+  ON m.[op] = LTRIM(RTRIM(s.[value]));
+IF NOT EXISTS (SELECT 1 FROM @ops)
+BEGIN
+  RAISERROR(N'rowback export: @Operations must list delete, insert and/or update.', 16, 1);
+  RETURN;
+END;
+
+-- In-row allocation units (type 1, container = hobt) of the heap (0) or clustered index (1).
+DECLARE @au TABLE ([allocation_unit_id] bigint PRIMARY KEY);
+INSERT @au ([allocation_unit_id])
+SELECT au.[allocation_unit_id]
+FROM sys.allocation_units AS au
+JOIN sys.partitions AS p ON au.[type] = 1 AND au.[container_id] = p.[hobt_id]
+WHERE p.[index_id] IN (0, 1) AND p.[object_id] IN (SELECT [object_id] FROM @objects);
+
+-- One pass over the log.
+IF OBJECT_ID(N'tempdb..#log') IS NOT NULL DROP TABLE #log;
+SELECT TOP (0) l.[Current LSN], l.[Operation], l.[Context], l.[Transaction ID], l.[AllocUnitId], l.[Page ID], l.[Slot ID], l.[Offset in Row], l.[Modify Size], l.[Description], l.[Begin Time], l.[End Time], l.[Transaction Name], l.[Transaction SID], l.[SPID], l.[RowLog Contents 0], l.[RowLog Contents 1]
+INTO #log FROM sys.fn_dblog(NULL, NULL) AS l;
+
+IF @LogBackup IS NULL
+BEGIN
+  INSERT #log
+  SELECT l.[Current LSN], l.[Operation], l.[Context], l.[Transaction ID], l.[AllocUnitId], l.[Page ID], l.[Slot ID], l.[Offset in Row], l.[Modify Size], l.[Description], l.[Begin Time], l.[End Time], l.[Transaction Name], l.[Transaction SID], l.[SPID], l.[RowLog Contents 0], l.[RowLog Contents 1]
+  FROM sys.fn_dblog(@StartLsn, NULL) AS l
+  WHERE l.[Operation] IN (N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT', N'LOP_ABORT_XACT')
+     OR (l.[Operation] IN (SELECT [Operation] FROM @ops)
+         AND l.[Context] IN (N'LCX_HEAP', N'LCX_CLUSTERED', N'LCX_MARK_AS_GHOST')
+         AND l.[AllocUnitId] IN (SELECT [allocation_unit_id] FROM @au));
+END
+ELSE
+BEGIN
+  INSERT #log
+  SELECT l.[Current LSN], l.[Operation], l.[Context], l.[Transaction ID], l.[AllocUnitId], l.[Page ID], l.[Slot ID], l.[Offset in Row], l.[Modify Size], l.[Description], l.[Begin Time], l.[End Time], l.[Transaction Name], l.[Transaction SID], l.[SPID], l.[RowLog Contents 0], l.[RowLog Contents 1]
+  FROM sys.fn_dump_dblog(NULL, NULL, N'DISK', 1, @LogBackup, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT) AS l
+  WHERE l.[Operation] IN (N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT', N'LOP_ABORT_XACT')
+     OR (l.[Operation] IN (SELECT [Operation] FROM @ops)
+         AND l.[Context] IN (N'LCX_HEAP', N'LCX_CLUSTERED', N'LCX_MARK_AS_GHOST')
+         AND l.[AllocUnitId] IN (SELECT [allocation_unit_id] FROM @au));
+END;
+
+-- Transactions that began in the window (fixed-width text compares as time; binary collation).
+IF OBJECT_ID(N'tempdb..#xact') IS NOT NULL DROP TABLE #xact;
+SELECT DISTINCT l.[Transaction ID]
+INTO #xact
+FROM #log AS l
+WHERE l.[Operation] = N'LOP_BEGIN_XACT'
+  AND l.[Begin Time] COLLATE Latin1_General_BIN2 >= @FromText
+  AND l.[Begin Time] COLLATE Latin1_General_BIN2 <= @ToText;
+
+IF OBJECT_ID(N'tempdb..#records') IS NOT NULL DROP TABLE #records;
+SELECT
+      l.[Current LSN] AS [Current LSN],
+      l.[Operation] AS [Operation],
+      l.[Context] AS [Context],
+      l.[Transaction ID] AS [Transaction ID],
+      CONVERT(nvarchar(20), l.[AllocUnitId]) AS [AllocUnitId],
+      l.[Page ID] AS [Page ID],
+      l.[Slot ID] AS [Slot ID],
+      l.[Offset in Row] AS [Offset in Row],
+      l.[Modify Size] AS [Modify Size],
+      l.[Description] AS [Description],
+      l.[Begin Time] AS [Begin Time],
+      l.[End Time] AS [End Time],
+      l.[Transaction Name] AS [Transaction Name],
+      CONVERT(varchar(max), l.[Transaction SID], 1) AS [Transaction SID],
+      CASE WHEN l.[Operation] = N'LOP_BEGIN_XACT' THEN SUSER_SNAME(l.[Transaction SID]) END AS [Login],
+      l.[SPID] AS [SPID],
+      CONVERT(varchar(max), l.[RowLog Contents 0], 1) AS [RowLog Contents 0],
+      CONVERT(varchar(max), l.[RowLog Contents 1], 1) AS [RowLog Contents 1]
+INTO #records
+FROM #log AS l
+WHERE l.[Transaction ID] IN (SELECT [Transaction ID] FROM #xact);
+
+IF OBJECT_ID(N'tempdb..#catalog') IS NOT NULL DROP TABLE #catalog;
+SELECT c.* INTO #catalog FROM (
+-- rowback:catalog-begin
+SELECT
+  s.[name] AS [schema_name],
+  o.[name] AS [table_name],
+  o.[object_id],
+  p.[index_id],
+  CONVERT(nvarchar(20), p.[partition_id]) AS [partition_id],
+  p.[partition_number],
+  p.[data_compression_desc],
+  CONVERT(nvarchar(20), au_in.[allocation_unit_id]) AS [in_row_alloc_unit_id],
+  CONVERT(nvarchar(20), au_lob.[allocation_unit_id]) AS [lob_alloc_unit_id],
+  CONVERT(nvarchar(20), au_ovf.[allocation_unit_id]) AS [row_overflow_alloc_unit_id],
+  CONVERT(nvarchar(23), o.[modify_date], 126) AS [modify_date],
+  pc.[partition_column_id],
+  CASE WHEN pc.[is_dropped] = 1 OR pc.[is_uniqueifier] = 1 THEN NULL ELSE c.[column_id] END AS [column_id],
+  CASE WHEN pc.[is_dropped] = 1 OR pc.[is_uniqueifier] = 1 THEN NULL ELSE c.[name] END AS [column_name],
+  -- CLR types (hierarchyid, geometry, geography) share system_type_id 240: name them by their user type.
+  COALESCE(CASE WHEN ut.[is_assembly_type] = 1 THEN ut.[name] END, st.[name], ut.[name]) AS [type_name],
+  pc.[system_type_id],
+  CASE WHEN ut.[user_type_id] <> ut.[system_type_id] AND ut.[is_assembly_type] = 0 THEN ut.[name] END AS [user_type_name],
+  pc.[max_length],
+  pc.[precision],
+  pc.[scale],
+  pc.[collation_name],
+  pc.[is_nullable],
+  c.[is_identity],
+  c.[is_computed],
+  cc.[is_persisted],
+  c.[is_rowguidcol],
+  c.[is_column_set],
+  pc.[leaf_offset],
+  pc.[leaf_null_bit],
+  pc.[leaf_bit_position],
+  pc.[is_dropped],
+  pc.[is_sparse],
+  pc.[is_uniqueifier],
+  pc.[key_ordinal],
+  CASE
+    WHEN pc.[default_value] IS NULL THEN NULL
+    WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') IN ('binary', 'varbinary', 'timestamp')
+      THEN CONVERT(nvarchar(4000), CONVERT(varbinary(8000), pc.[default_value]), 1)
+    WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') IN ('date', 'datetime', 'smalldatetime', 'datetime2')
+      THEN CONVERT(nvarchar(4000), CONVERT(datetime2(7), pc.[default_value]), 126)
+    WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') = 'datetimeoffset'
+      THEN CONVERT(nvarchar(4000), CONVERT(datetimeoffset(7), pc.[default_value]), 126)
+    WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') IN ('money', 'smallmoney')
+      THEN CONVERT(nvarchar(4000), CONVERT(money, pc.[default_value]), 2)
+    ELSE CONVERT(nvarchar(4000), pc.[default_value])
+  END AS [default_value]
+FROM sys.objects AS o
+JOIN sys.schemas AS s ON s.[schema_id] = o.[schema_id]
+JOIN sys.partitions AS p ON p.[object_id] = o.[object_id] AND p.[index_id] IN (0, 1)
+JOIN sys.system_internals_partition_columns AS pc ON pc.[partition_id] = p.[partition_id]
+LEFT JOIN sys.columns AS c ON c.[object_id] = o.[object_id] AND c.[column_id] = pc.[partition_column_id]
+LEFT JOIN sys.computed_columns AS cc ON cc.[object_id] = c.[object_id] AND cc.[column_id] = c.[column_id]
+LEFT JOIN sys.types AS st ON st.[user_type_id] = pc.[system_type_id]
+LEFT JOIN sys.types AS ut ON ut.[user_type_id] = c.[user_type_id]
+-- IN_ROW_DATA (1) and ROW_OVERFLOW_DATA (3) belong to the hobt; LOB_DATA (2) to the partition.
+LEFT JOIN sys.allocation_units AS au_in ON au_in.[type] = 1 AND au_in.[container_id] = p.[hobt_id]
+LEFT JOIN sys.allocation_units AS au_lob ON au_lob.[type] = 2 AND au_lob.[container_id] = p.[partition_id]
+LEFT JOIN sys.allocation_units AS au_ovf ON au_ovf.[type] = 3 AND au_ovf.[container_id] = p.[hobt_id]
+WHERE o.[type] = 'U' AND o.[is_ms_shipped] = 0
+-- rowback:catalog-end
+) AS c
+WHERE c.[object_id] IN (SELECT [object_id] FROM @objects);
+
+IF @Format = N'json'
+BEGIN
+  -- One value, assigned to a variable first: a FOR JSON result sent directly is split into
+  -- chunks of about 2,000 characters, which clients print on separate lines.
+  DECLARE @json nvarchar(max) = (
+    SELECT
+      N'rowback-export' AS [format],
+      1 AS [version],
+      CONVERT(nvarchar(128), @@SERVERNAME) AS [server],
+      DB_NAME() AS [database],
+      DATENAME(TZOFFSET, SYSDATETIMEOFFSET()) AS [serverTimeZone],
+      CONVERT(nvarchar(34), SYSDATETIMEOFFSET(), 126) AS [exportedAt],
+      @FromText AS [window.from],
+      @ToText AS [window.to],
+      @Tables AS [tables],
+      @Operations AS [operations],
+      CASE WHEN @LogBackup IS NULL THEN N'fn_dblog' ELSE N'fn_dump_dblog' END AS [logSource],
+      @LogBackup AS [logBackup],
+      JSON_QUERY(ISNULL((SELECT r.* FROM #records AS r ORDER BY r.[Current LSN] FOR JSON PATH, INCLUDE_NULL_VALUES), N'[]')) AS [records],
+      JSON_QUERY(ISNULL((SELECT c.* FROM #catalog AS c ORDER BY c.[schema_name], c.[table_name], c.[partition_number], c.[partition_column_id] FOR JSON PATH, INCLUDE_NULL_VALUES), N'[]')) AS [catalog]
+    FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES
+  );
+  SELECT @json AS [rowback_export];
+END
+ELSE
+BEGIN
+  -- Sectioned CSV: '#' lines start sections; each section is a header line and RFC 4180 rows.
+  -- Every value is quoted; NULL is an empty unquoted field, so it differs from an empty string.
+  SELECT N'#rowback-export,1,csv' AS [line];
+  SELECT N'#meta' AS [line]
+  UNION ALL SELECT N'"key","value"'
+  UNION ALL SELECT N'"server",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), CONVERT(nvarchar(128), @@SERVERNAME)), N'"', N'""') + N'"', N'')
+  UNION ALL SELECT N'"database",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), DB_NAME()), N'"', N'""') + N'"', N'')
+  UNION ALL SELECT N'"serverTimeZone",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), DATENAME(TZOFFSET, SYSDATETIMEOFFSET())), N'"', N'""') + N'"', N'')
+  UNION ALL SELECT N'"exportedAt",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), CONVERT(nvarchar(34), SYSDATETIMEOFFSET(), 126)), N'"', N'""') + N'"', N'')
+  UNION ALL SELECT N'"window.from",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @FromText), N'"', N'""') + N'"', N'')
+  UNION ALL SELECT N'"window.to",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ToText), N'"', N'""') + N'"', N'')
+  UNION ALL SELECT N'"tables",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @Tables), N'"', N'""') + N'"', N'')
+  UNION ALL SELECT N'"operations",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @Operations), N'"', N'""') + N'"', N'');
+  SELECT N'#records' AS [line];
+  SELECT N'"Current LSN","Operation","Context","Transaction ID","AllocUnitId","Page ID","Slot ID","Offset in Row","Modify Size","Description","Begin Time","End Time","Transaction Name","Transaction SID","Login","SPID","RowLog Contents 0","RowLog Contents 1"' AS [line];
+  SELECT ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[Current LSN]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[Operation]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[Context]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[Transaction ID]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[AllocUnitId]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[Page ID]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[Slot ID]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[Offset in Row]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[Modify Size]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[Description]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[Begin Time]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[End Time]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[Transaction Name]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[Transaction SID]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[Login]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[SPID]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[RowLog Contents 0]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[RowLog Contents 1]), N'"', N'""') + N'"', N'') AS [line]
+  FROM #records AS r
+  ORDER BY r.[Current LSN];
+  SELECT N'#catalog' AS [line];
+  SELECT N'"schema_name","table_name","object_id","index_id","partition_id","partition_number","data_compression_desc","in_row_alloc_unit_id","lob_alloc_unit_id","row_overflow_alloc_unit_id","modify_date","partition_column_id","column_id","column_name","type_name","system_type_id","user_type_name","max_length","precision","scale","collation_name","is_nullable","is_identity","is_computed","is_persisted","is_rowguidcol","is_column_set","leaf_offset","leaf_null_bit","leaf_bit_position","is_dropped","is_sparse","is_uniqueifier","key_ordinal","default_value"' AS [line];
+  SELECT ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[schema_name]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[table_name]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[object_id]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[index_id]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[partition_id]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[partition_number]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[data_compression_desc]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[in_row_alloc_unit_id]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[lob_alloc_unit_id]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[row_overflow_alloc_unit_id]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[modify_date]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[partition_column_id]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[column_id]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[column_name]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[type_name]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[system_type_id]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[user_type_name]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[max_length]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[precision]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[scale]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[collation_name]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[is_nullable]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[is_identity]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[is_computed]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[is_persisted]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[is_rowguidcol]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[is_column_set]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[leaf_offset]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[leaf_null_bit]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[leaf_bit_position]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[is_dropped]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[is_sparse]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[is_uniqueifier]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[key_ordinal]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[default_value]), N'"', N'""') + N'"', N'') AS [line]
+  FROM #catalog AS c
+  ORDER BY c.[schema_name], c.[table_name], c.[partition_number], c.[partition_column_id];
+END;
+
+DROP TABLE #records;
+DROP TABLE #catalog;
+DROP TABLE #xact;
+DROP TABLE #log;

@@ -1,0 +1,207 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExportRecordSchema, parseExportText, readExportFile } from '../../../src/logreader/export/export-file.js';
+import { CatalogRowSchema } from '../../../src/reconstruct/metadata/catalog-row.js';
+import { recoverRows } from '../../../src/recover/recover-rows.js';
+import { ExportSource } from '../../../src/recover/sources/export.js';
+
+// Everything below is SYNTHETIC: hand-built records and FixedVar row images shaped like what
+// sql/export-log-records.sql writes, not bytes from a server.
+const AU = '72057594043236352';
+const ROW_ADA = '0x30000800010000000200000100150041006400610' + '0'; // CustomerId 1, Name N'Ada'
+const ROW_BO = '0x300008000200000002000001001300420006F00'.slice(0, 2) + '3000080002000000020000010013004200' + '6F00'; // CustomerId 2, Name N'Bo'
+
+const catalogRow = (over: Record<string, unknown>) => ({
+  schema_name: 'dbo', table_name: 'Customers', object_id: 901578250, index_id: 1, partition_id: '72057594042384384',
+  partition_number: 1, data_compression_desc: 'NONE', in_row_alloc_unit_id: AU, lob_alloc_unit_id: null,
+  row_overflow_alloc_unit_id: null, modify_date: '2024-01-02T09:00:00', user_type_name: null, is_identity: false,
+  is_computed: false, is_persisted: null, is_rowguidcol: false, is_column_set: false, is_dropped: false, is_sparse: false,
+  is_uniqueifier: false, default_value: null, ...over,
+});
+const CATALOG = [
+  catalogRow({ partition_column_id: 1, column_id: 1, column_name: 'CustomerId', type_name: 'int', system_type_id: 56, max_length: 4, precision: 10, scale: 0, collation_name: null, is_nullable: false, leaf_offset: 4, leaf_null_bit: 1, leaf_bit_position: 0, key_ordinal: 1, is_identity: true }),
+  catalogRow({ partition_column_id: 2, column_id: 2, column_name: 'Name', type_name: 'nvarchar', system_type_id: 231, max_length: 100, precision: 0, scale: 0, collation_name: 'SQL_Latin1_General_CP1_CI_AS', is_nullable: true, leaf_offset: -1, leaf_null_bit: 2, leaf_bit_position: 0, key_ordinal: 0 }),
+];
+
+const rec = (lsn: string, op: string, xid: string, over: Record<string, unknown> = {}) => ({
+  'Current LSN': lsn, Operation: op, Context: 'LCX_NULL', 'Transaction ID': xid, AllocUnitId: null, 'Page ID': null, 'Slot ID': null,
+  'Offset in Row': null, 'Modify Size': null, Description: null, 'Begin Time': null, 'End Time': null, 'Transaction Name': null,
+  'Transaction SID': null, Login: null, SPID: null, 'RowLog Contents 0': null, 'RowLog Contents 1': null, ...over,
+});
+const del = (lsn: string, xid: string, image: string) => rec(lsn, 'LOP_DELETE_ROWS', xid, { Context: 'LCX_MARK_AS_GHOST', AllocUnitId: AU, 'Page ID': '0001:00000123', 'Slot ID': 0, 'RowLog Contents 0': image });
+const RECORDS = [
+  // Transaction 3e8: the batch job's committed delete of two customers.
+  rec('0000002a:000001f0:0001', 'LOP_BEGIN_XACT', '0000:000003e8', { 'Begin Time': '2024/03/05 14:07:09:123', 'Transaction Name': 'DELETE', 'Transaction SID': '0x0105000000000005', Login: 'CORP\\batchjob', SPID: 61 }),
+  del('0000002a:000001f0:0002', '0000:000003e8', ROW_ADA),
+  del('0000002a:000001f0:0003', '0000:000003e8', ROW_BO),
+  rec('0000002a:000001f0:0004', 'LOP_COMMIT_XACT', '0000:000003e8', { 'End Time': '2024/03/05 14:07:10:500' }),
+  // Transaction 3e9: a delete that was rolled back; must not come back.
+  rec('0000002a:00000200:0001', 'LOP_BEGIN_XACT', '0000:000003e9', { 'Begin Time': '2024/03/05 14:20:00:000', 'Transaction Name': 'user_transaction', Login: 'CORP\\alice', SPID: 70 }),
+  del('0000002a:00000200:0002', '0000:000003e9', ROW_ADA),
+  rec('0000002a:00000200:0003', 'LOP_INSERT_ROWS', '0000:000003e9', { Context: 'LCX_CLUSTERED', AllocUnitId: AU, Description: 'COMPENSATION', 'RowLog Contents 0': ROW_ADA }),
+  rec('0000002a:00000200:0004', 'LOP_ABORT_XACT', '0000:000003e9', { 'End Time': '2024/03/05 14:20:01:000' }),
+];
+const JSON_EXPORT = {
+  format: 'rowback-export', version: 1, server: 'SQL01', database: 'CRM', serverTimeZone: '+08:00', exportedAt: '2024-03-05T15:00:00.1234567+08:00',
+  window: { from: '2024/03/05 14:00:00:000', to: '2024/03/05 14:59:59:999' }, tables: 'dbo.Customers', operations: 'delete',
+  records: RECORDS, catalog: CATALOG,
+};
+
+function csvOf(rows: Record<string, unknown>[]): string {
+  const cols = Object.keys(rows[0]);
+  const q = (v: unknown) => (v === null || v === undefined ? '' : `"${String(typeof v === 'boolean' ? (v ? 1 : 0) : v).replace(/"/g, '""')}"`);
+  return [cols.map((c) => `"${c}"`).join(','), ...rows.map((r) => cols.map((c) => q(r[c])).join(','))].join('\n');
+}
+const CSV_EXPORT = [
+  '#rowback-export,1,csv',
+  '#meta',
+  '"key","value"',
+  '"server","SQL01"',
+  '"database","CRM"',
+  '"serverTimeZone","+08:00"',
+  '"window.from","2024/03/05 14:00:00:000"',
+  '#records',
+  csvOf(RECORDS),
+  '#catalog',
+  csvOf(CATALOG),
+  '',
+].join('\n');
+
+const dir = mkdtempSync(join(tmpdir(), 'rowback-export-'));
+function fileWith(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+const filter = { from: '2024-03-05T14:00:00.000', to: '2024-03-05T14:59:59.999', tables: ['dbo.Customers'], operations: ['delete' as const] };
+
+describe('export file reader', () => {
+  it('reads the JSON form: header, records with bytes, logins by transaction', () => {
+    const f = parseExportText(JSON.stringify(JSON_EXPORT), 'x.json');
+    expect(f.header).toMatchObject({ server: 'SQL01', database: 'CRM', serverTimeZone: '+08:00', window: { from: '2024/03/05 14:00:00:000' } });
+    expect(f.records).toHaveLength(8);
+    expect(Buffer.from(f.records[1]['RowLog Contents 0']!).toString('hex').toUpperCase()).toBe(ROW_ADA.slice(2).toUpperCase());
+    expect(f.records[1].source).toEqual({ kind: 'export', file: 'x.json' });
+    expect(f.logins.get('0000:000003e8')).toBe('CORP\\batchjob');
+  });
+
+  it('reads JSON as sqlcmd may write it: blank lines around, the value wrapped over lines', () => {
+    const s = JSON.stringify(JSON_EXPORT);
+    const wrapped = '\r\n\r\n' + s.match(/.{1,2033}/g)!.join('\r\n') + '\r\n';
+    expect(parseExportText(wrapped, 'w.json').records).toHaveLength(8);
+  });
+
+  it('reads the sectioned CSV form to the same records and catalog', () => {
+    const a = parseExportText(JSON.stringify(JSON_EXPORT), 'x.json');
+    const b = parseExportText(CSV_EXPORT, 'x.csv');
+    expect(b.records.map((r) => ({ ...r, source: undefined }))).toEqual(a.records.map((r) => ({ ...r, source: undefined })));
+    expect(b.catalog).toEqual(a.catalog);
+    expect(b.header.serverTimeZone).toBe('+08:00');
+    expect(b.logins).toEqual(a.logins);
+  });
+
+  it('tells NULL (empty unquoted) from the empty string ("") in CSV', () => {
+    const text = CSV_EXPORT.replace('"LOP_BEGIN_XACT","LCX_NULL"', '"LOP_BEGIN_XACT",""');
+    const f = parseExportText(text, 'x.csv');
+    expect(f.records[0].Context).toBe('');
+    expect(f.records[0].Description).toBeNull();
+  });
+
+  it.each([
+    ['bad hex in a row image', (s: string) => s.replace(ROW_BO, '0xZZ'), /record 3 \(line 12\), field RowLog Contents 0: not 0x hex/, 12],
+    ['a bad Begin Time', (s: string) => s.replace('2024/03/05 14:07:09:123', '2024-03-05 14:07'), /record 1 \(line 10\), field Begin Time: .*'2024-03-05 14:07'/, 10],
+    ['a bad LSN', (s: string) => s.replace('0000002a:000001f0:0004', 'nope'), /record 4 \(line 13\), field Current LSN/, 13],
+    ['an unclosed quote', (s: string) => s.replace('"CORP\\alice"', '"CORP\\alice'), /line 14: a quoted field is never closed/, 14],
+    ['a missing section', (s: string) => s.slice(0, s.indexOf('#catalog')), /has no #catalog section/, undefined],
+    ['the wrong marker', (s: string) => s.replace('#rowback-export,1,csv', '#something'), /line 1 is '#something'/, 1],
+    ['the wrong version', (s: string) => s.replace('#rowback-export,1,csv', '#rowback-export,7,csv'), /version 7/, 1],
+    ['a non-integer catalog field', (s: string) => s.replace('"901578250"', '"x"'), /catalog line \d+, field object_id/, undefined],
+  ])('CSV with %s: INPUT_BAD_EXPORT naming line and field', (_what, mutate, message, line) => {
+    let err: unknown;
+    try {
+      parseExportText(mutate(CSV_EXPORT), 'bad.csv');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'INPUT_BAD_EXPORT', message: expect.stringMatching(message), location: { file: 'bad.csv' } });
+    if (line !== undefined) expect((err as { location: { line?: number } }).location.line).toBe(line);
+  });
+
+  it.each([
+    ['not JSON', '{"format": "rowback-export",\n "version": 1,\n oops}', /not valid JSON near line 3/],
+    ['another JSON document', '{"rows": []}', /field format/],
+    ['a bad record field', JSON.stringify({ ...JSON_EXPORT, records: [RECORDS[0], { ...RECORDS[1], 'Slot ID': 'two' }] }), /record 2, field Slot ID: not an integer/],
+    ['no object at all', 'hello', /no "\{" found/],
+  ])('JSON with %s: INPUT_BAD_EXPORT', (_w, text, message) => {
+    expect(() => parseExportText(text, 'bad.json')).toThrow(expect.objectContaining({ code: 'INPUT_BAD_EXPORT', message: expect.stringMatching(message) }));
+  });
+
+  it('names an unreadable file', () => {
+    expect(() => readExportFile(join(dir, 'missing.json'))).toThrow(expect.objectContaining({ code: 'INPUT_FILE_UNREADABLE' }));
+  });
+});
+
+describe('ExportSource', () => {
+  it.each([['json', JSON.stringify(JSON_EXPORT)], ['csv', CSV_EXPORT]])('decodes the committed delete from a %s export, not the rolled-back one', async (kind, text) => {
+    const src = new ExportSource(fileWith(`crm.${kind}`, text));
+    const rows = [];
+    for await (const e of recoverRows(src, filter)) rows.push(e);
+    expect(rows).toMatchObject([
+      { kind: 'row', row: { table: 'dbo.Customers', lsn: '0000002a:000001f0:0002', values: { CustomerId: 1, Name: 'Ada' }, login: 'CORP\\batchjob', beginTime: '2024-03-05T14:07:09.123', endTime: '2024-03-05T14:07:10.500', spid: 61, transactionName: 'DELETE', source: { kind: 'export' } } },
+      { kind: 'row', row: { lsn: '0000002a:000001f0:0003', values: { CustomerId: 2, Name: 'Bo' } } },
+    ]);
+    expect(src.stats).toMatchObject({ committed: 1, aborted: 1 });
+    expect(src.description).toContain('SQL01/CRM, UTC+08:00');
+    expect(src.notes.join()).toContain('UTC+08:00');
+  });
+
+  it('keeps only the window: a delete outside it is not returned', async () => {
+    const src = new ExportSource(fileWith('w.json', JSON.stringify(JSON_EXPORT)));
+    const got = [];
+    for await (const c of src.candidates({ ...filter, from: '2024-03-05T14:10:00.000' })) got.push(c);
+    expect(got).toHaveLength(0);
+  });
+
+  it('skips rows of a table altered after the delete, with SOURCE_SCHEMA_DRIFT and the reason', async () => {
+    const altered = { ...JSON_EXPORT, catalog: CATALOG.map((c) => ({ ...c, modify_date: '2024-03-05T14:30:00' })) };
+    const src = new ExportSource(fileWith('d.json', JSON.stringify(altered)));
+    const got = [];
+    for await (const c of src.candidates(filter)) got.push(c);
+    expect(got).toHaveLength(0);
+    expect(src.skipped()).toHaveLength(2);
+    expect(src.skipped()[0]).toMatchObject({ code: 'SOURCE_SCHEMA_DRIFT', location: { table: 'dbo.Customers', lsn: '0000002a:000001f0:0002' }, reason: expect.stringContaining('--schema') });
+    const accepting = new ExportSource(fileWith('d2.json', JSON.stringify(altered)), { acceptSchemaDrift: true });
+    const all = [];
+    for await (const c of accepting.candidates(filter)) all.push(c);
+    expect(all).toHaveLength(2);
+  });
+
+  it('refuses an unknown table and an export without catalog rows', async () => {
+    const src = new ExportSource(fileWith('u.json', JSON.stringify(JSON_EXPORT)));
+    await expect((async () => { for await (const _ of src.candidates({ ...filter, tables: ['dbo.Nope'] })); })()).rejects.toMatchObject({ code: 'INPUT_UNKNOWN_TABLE' });
+    const empty = new ExportSource(fileWith('e.json', JSON.stringify({ ...JSON_EXPORT, catalog: [] })));
+    await expect(empty.metadata()).rejects.toMatchObject({ code: 'SCHEMA_BAD_CATALOG' });
+  });
+});
+
+describe('sql/export-log-records.sql stays in step', () => {
+  const script = readFileSync(new URL('../../../sql/export-log-records.sql', import.meta.url), 'utf8');
+  const metadata = readFileSync(new URL('../../../sql/table-metadata.sql', import.meta.url), 'utf8');
+  it('embeds the catalog query of sql/table-metadata.sql verbatim', () => {
+    const block = metadata.slice(metadata.indexOf('-- rowback:catalog-begin'), metadata.indexOf('-- rowback:catalog-end'));
+    expect(block.length).toBeGreaterThan(1000);
+    expect(script).toContain(block);
+  });
+  it('writes exactly the record and catalog columns the reader and CatalogRowSchema know', () => {
+    const headers = [...script.matchAll(/SELECT N'("[^']+")' AS \[line\]/g)].map((m) => m[1].split(',').map((c) => c.slice(1, -1)));
+    expect(headers).toHaveLength(2);
+    expect(headers[0]).toEqual(Object.keys(ExportRecordSchema.shape));
+    expect(headers[1]).toEqual(Object.keys(CatalogRowSchema.shape));
+  });
+  it('reads log backups through fn_dump_dblog with 63 DEFAULT file slots', () => {
+    expect(script).toContain(`sys.fn_dump_dblog(NULL, NULL, N'DISK', 1, @LogBackup${', DEFAULT'.repeat(63)})`);
+  });
+});
