@@ -169,6 +169,13 @@ describe('rowback decode: failures are one stderr line, exit ≠ 0, no stdout', 
     expectOneLineError(await run('--ddl', join(dir, 'missing.sql'), '--hex', NVARCHAR_ROW), 'INPUT_FILE_UNREADABLE');
   });
 
+  it('--lsn is validated and named in decode errors', async () => {
+    const ddl = file('t.sql', 'CREATE TABLE dbo.T (Id INT, Name NVARCHAR(50))');
+    expectOneLineError(await run('--ddl', ddl, '--lsn', 'nope', '--hex', NVARCHAR_ROW), 'INPUT_BAD_LSN');
+    const r = await run('--ddl', ddl, '--lsn', '0000002A:000001F0:0003', '--hex', NVARCHAR_ROW.slice(0, 12));
+    expect(expectOneLineError(r, 'DECODE_TRUNCATED')).toContain('LSN 0000002a:000001f0:0003');
+  });
+
   it('a DDL file without tables: INPUT_NO_TABLE', async () => {
     const ddl = file('empty.sql', 'SET NOCOUNT ON;');
     expectOneLineError(await run('--ddl', ddl, '--hex', NVARCHAR_ROW), 'INPUT_NO_TABLE');

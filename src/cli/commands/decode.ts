@@ -5,6 +5,7 @@ import { decodeRow } from '../../reconstruct/decode-row.js';
 import { loadCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { qualifiedName, type TableLayout } from '../../reconstruct/metadata/table-layout.js';
+import { formatLsn, parseAnyLsn } from '../../logreader/lsn.js';
 import { parseHex } from '../../util/hex.js';
 
 /**
@@ -39,7 +40,7 @@ export function register(program: Command): void {
     .option('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, [])
     .option('--default-schema <schema>', 'with --ddl: schema of unqualified table names', 'dbo')
     .option('--collation <name>', 'with --ddl: database default collation for char/varchar columns without COLLATE', 'SQL_Latin1_General_CP1_CI_AS')
-    .option('--lsn <lsn>', 'LSN of the log record the image came from (named in errors)')
+    .option('--lsn <lsn>', 'LSN of the log record the image came from, any fn_dblog spelling (named in errors)')
     .action(async (opts: DecodeCliOptions) => {
       process.stdout.write(await runDecode(opts));
     });
@@ -47,6 +48,8 @@ export function register(program: Command): void {
 
 /** Does the whole job and returns the text to print; throws typed errors (nothing printed). */
 export async function runDecode(opts: DecodeCliOptions): Promise<string> {
+  // Validate the LSN first: a typo there should not wait behind a long metadata load.
+  const lsn = opts.lsn !== undefined ? formatLsn(parseAnyLsn(opts.lsn)) : undefined;
   if (!!opts.ddl === !!opts.schema) {
     throw new InputError('INPUT_BAD_OPTION', opts.ddl ? 'give --ddl or --schema, not both' : 'give the table metadata: --ddl FILE or --schema CATALOG.json');
   }
@@ -59,7 +62,7 @@ export async function runDecode(opts: DecodeCliOptions): Promise<string> {
   const hexText = opts.hex === '-' ? await readStdin() : opts.hex;
   const image = parseHex(hexText, '--hex');
   if (image.length === 0) throw new InputError('INPUT_BAD_HEX', '--hex is empty', { offset: 0 });
-  const row = decodeRow(image, table, opts.lsn ? { lsn: opts.lsn } : undefined);
+  const row = decodeRow(image, table, lsn ? { lsn } : undefined);
   const doc: { table: string; values: typeof row.values; warnings?: string[] } = { table: qualifiedName(table), values: row.values };
   if (row.warnings.length > 0) doc.warnings = row.warnings;
   return JSON.stringify(doc) + '\n';
