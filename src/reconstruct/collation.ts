@@ -118,6 +118,74 @@ class TextDecoderCodePage implements CodePageDecoder {
   }
 }
 
+/**
+ * Table-driven decoder for a single- or double-byte Windows code page, built once from ICU's own
+ * mapping (every byte and every lead/trail pair decoded through TextDecoder at first use), so that
+ * hot loops avoid one ICU call per value. Sequences the tables cannot map (invalid pairs, pairs that
+ * ICU maps to more than one UTF-16 unit) fall back to TextDecoder for the whole value, which keeps
+ * ICU's exact replacement behaviour.
+ */
+class TableDrivenCodePage implements CodePageDecoder {
+  /** byte → UTF-16 unit; 0xFFFF = lead byte of a pair (or unmapped). */
+  private readonly single = new Uint16Array(256);
+  /** (lead << 8 | trail) → UTF-16 unit; 0 = not mapped. */
+  private readonly double: Uint16Array | null;
+  private readonly fallback: TextDecoder;
+  constructor(readonly codePage: number, label: string, dbcs: boolean) {
+    this.fallback = new TextDecoder(label);
+    const fatal = new TextDecoder(label, { fatal: true });
+    const one = new Uint8Array(1);
+    for (let b = 0; b < 256; b++) {
+      one[0] = b;
+      let s: string | null = null;
+      try {
+        s = fatal.decode(one);
+      } catch {
+        s = null;
+      }
+      this.single[b] = s !== null && s.length === 1 ? s.charCodeAt(0) : 0xffff;
+    }
+    this.double = dbcs ? new Uint16Array(65536) : null;
+    if (this.double) {
+      const two = new Uint8Array(2);
+      for (let lead = 0x81; lead <= 0xfe; lead++) {
+        if (this.single[lead] !== 0xffff) continue;
+        two[0] = lead;
+        for (let trail = 0x40; trail <= 0xfe; trail++) {
+          two[1] = trail;
+          try {
+            const s = fatal.decode(two);
+            if (s.length === 1) this.double[(lead << 8) | trail] = s.charCodeAt(0);
+          } catch {
+            /* not a valid pair */
+          }
+        }
+      }
+    }
+  }
+  decode(bytes: Uint8Array, start: number, end: number): string {
+    if (end - start > 256) return this.fallback.decode(bytes.subarray(start, end));
+    let s = '';
+    for (let i = start; i < end; i++) {
+      const b = bytes[i];
+      if (b < 0x80) {
+        s += String.fromCharCode(b);
+        continue;
+      }
+      const c = this.single[b];
+      if (c !== 0xffff) {
+        s += String.fromCharCode(c);
+        continue;
+      }
+      const d = this.double !== null && i + 1 < end ? this.double[(b << 8) | bytes[i + 1]] : 0;
+      if (d === 0) return this.fallback.decode(bytes.subarray(start, end));
+      s += String.fromCharCode(d);
+      i++;
+    }
+    return s;
+  }
+}
+
 class TableCodePage implements CodePageDecoder {
   constructor(readonly codePage: number, private readonly high: string) {}
   decode(bytes: Uint8Array, start: number, end: number): string {
@@ -136,8 +204,12 @@ function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-function latin1(bytes: Uint8Array, start: number, end: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+/** Latin-1 / ASCII bytes to a string: a char loop for short values (no Buffer allocation), Buffer for long ones. */
+export function latin1(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start > 64) return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
+  return s;
 }
 
 const decoders = new Map<number, CodePageDecoder | null>();
@@ -153,7 +225,8 @@ export function decoderForCodePage(codePage: number): CodePageDecoder | null {
     d = null;
     if (label) {
       try {
-        d = new TextDecoderCodePage(codePage, label);
+        // UTF-8 stays with TextDecoder (already native-fast); Windows code pages get tables.
+        d = codePage === 65001 ? new TextDecoderCodePage(codePage, label) : new TableDrivenCodePage(codePage, label, codePage === 932 || codePage === 936 || codePage === 949 || codePage === 950);
       } catch {
         d = null; // Node built without full ICU
       }

@@ -251,8 +251,9 @@ export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRo
 
   const entries = cdPlanFor(plan);
   const warnings: string[] = [];
-  const values: Record<string, SqlValue> = {};
-  for (const cp of plan.output) values[cp.name] = columnValue(cp);
+  const scratch = plan.scratch;
+  for (let k = 0; k < plan.output.length; k++) scratch[k] = columnValue(plan.output[k]);
+  const values = plan.makeValues(scratch);
   let uniquifier: number | undefined;
   if (plan.uniquifier) {
     const u = plan.uniquifier.physical;

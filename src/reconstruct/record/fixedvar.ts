@@ -98,19 +98,19 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan): DecodedRow {
     if ((last >> (columnCount & 7)) !== 0) warnings.push(`null bitmap: unused bits set (last byte 0x${last.toString(16).padStart(2, '0')}); ignored`);
   }
 
-  let sparse: Map<number, [number, number]> | null | undefined;
-  const values: Record<string, SqlValue> = {};
+  const ctx: RowState = {
+    image, plan, warnings, columnCount, fixedEnd, hasBitmap, bitmapStart, varCount, varArray, varDataStart, sparse: undefined,
+  };
   const out = plan.output;
-  for (let i = 0; i < out.length; i++) {
-    const cp = out[i];
-    values[cp.name] = columnValue(cp);
-  }
+  const scratch = plan.scratch;
+  for (let i = 0; i < out.length; i++) scratch[i] = columnValue(ctx, out[i]);
+  const values = plan.makeValues(scratch);
 
   let uniquifier: number | undefined;
   if (plan.uniquifier) {
     const v = plan.uniquifier;
     uniquifier = 0;
-    if (v.kind === 'var' && v.varIndex < varCount && !(v.nullBit >= 0 && v.nullBit < columnCount && isNullBit(v.nullBit))) {
+    if (v.kind === 'var' && v.varIndex < varCount && !(v.nullBit >= 0 && v.nullBit < columnCount && hasBitmap && isNullBit(ctx, v.nullBit))) {
       const s = v.varIndex === 0 ? varDataStart : readU16(image, varArray + 2 * v.varIndex - 2) & 0x7fff;
       const e = readU16(image, varArray + 2 * v.varIndex) & 0x7fff;
       if (e - s === 4) uniquifier = readI32(image, s);
@@ -129,83 +129,100 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan): DecodedRow {
   if (versioningTag !== undefined) row.versioningTag = versioningTag;
   if (uniquifier !== undefined) row.uniquifier = uniquifier;
   return row;
+}
 
-  function isNullBit(bit: number): boolean {
-    return (image[bitmapStart + (bit >> 3)] & (1 << (bit & 7))) !== 0;
+/** What the column readers need to know about the record being decoded (one small object per row). */
+interface RowState {
+  image: Uint8Array;
+  plan: RowPlan;
+  warnings: string[];
+  columnCount: number;
+  fixedEnd: number;
+  hasBitmap: boolean;
+  bitmapStart: number;
+  varCount: number;
+  varArray: number;
+  varDataStart: number;
+  sparse: Map<number, [number, number]> | null | undefined;
+}
+
+function isNullBit(r: RowState, bit: number): boolean {
+  return (r.image[r.bitmapStart + (bit >> 3)] & (1 << (bit & 7))) !== 0;
+}
+
+function missing(r: RowState, cp: ColumnPlan): SqlValue {
+  r.warnings.push(
+    `column ${cp.name} is not in this record (stored column count ${r.columnCount}; row predates the column): ` +
+      (cp.hasDefault ? 'took its default' : 'NULL'),
+  );
+  return cp.defaultValue;
+}
+
+function columnValue(r: RowState, cp: ColumnPlan): SqlValue {
+  const image = r.image;
+  switch (cp.kind) {
+    case 'unstored':
+      if (cp.column.computed) r.warnings.push(`column ${cp.name} is computed and not stored in the row: NULL`);
+      return null;
+    case 'sparse': {
+      if (r.sparse === undefined) r.sparse = findSparseVector(r);
+      const range = r.sparse?.get(cp.column.columnId);
+      return range ? cp.decode(image, range[0], range[1]) : null;
+    }
+    default:
+      break;
   }
-
-  function missing(cp: ColumnPlan): SqlValue {
-    warnings.push(
-      `column ${cp.name} is not in this record (stored column count ${columnCount}; row predates the column): ` +
-        (cp.hasDefault ? 'took its default' : 'NULL'),
-    );
-    return cp.defaultValue;
-  }
-
-  function columnValue(cp: ColumnPlan): SqlValue {
-    switch (cp.kind) {
-      case 'unstored':
-        if (cp.column.computed) warnings.push(`column ${cp.name} is computed and not stored in the row: NULL`);
-        return null;
-      case 'sparse': {
-        if (sparse === undefined) sparse = findSparseVector();
-        const r = sparse?.get(cp.column.columnId);
-        return r ? cp.decode(image, r[0], r[1]) : null;
-      }
-      default:
-        break;
+  const nb = cp.nullBit;
+  if (nb >= r.columnCount) return missing(r, cp);
+  if (r.hasBitmap && nb >= 0 && isNullBit(r, nb)) return null;
+  if (cp.kind === 'fixed') {
+    const s = cp.offset;
+    const e = s + cp.length;
+    if (e > r.fixedEnd) {
+      if (nb < 0) return missing(r, cp);
+      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `fixed column ${cp.name} (leaf offset ${s}, ${cp.length} bytes) lies past the fixed part's end ${r.fixedEnd}`, { offset: s, column: cp.name });
     }
-    const nb = cp.nullBit;
-    if (nb >= columnCount) return missing(cp);
-    if (hasBitmap && nb >= 0 && isNullBit(nb)) return null;
-    if (cp.kind === 'fixed') {
-      const s = cp.offset;
-      const e = s + cp.length;
-      if (e > fixedEnd) {
-        if (nb < 0) return missing(cp);
-        throw new DecodeError('DECODE_SCHEMA_MISMATCH', `fixed column ${cp.name} (leaf offset ${s}, ${cp.length} bytes) lies past the fixed part's end ${fixedEnd}`, { offset: s, column: cp.name });
-      }
-      return cp.decode(image, s, e);
-    }
-    if (cp.kind === 'bit') {
-      if (cp.offset >= fixedEnd) {
-        if (nb < 0) return missing(cp);
-        throw new DecodeError('DECODE_SCHEMA_MISMATCH', `bit column ${cp.name} (leaf offset ${cp.offset}) lies past the fixed part's end ${fixedEnd}`, { offset: cp.offset, column: cp.name });
-      }
-      return (image[cp.offset] & (1 << cp.bit)) !== 0;
-    }
-    // Variable-length column.
-    const k = cp.varIndex;
-    if (k >= varCount) {
-      // Not NULL by the bitmap but no offset entry: a zero-length value (OrcaMDF PrimaryRecordEntityParser).
-      if (cp.column.type === 'sql_variant') return null;
-      return cp.decode(EMPTY, 0, 0);
-    }
-    const entry = readU16(image, varArray + 2 * k);
-    const s = k === 0 ? varDataStart : readU16(image, varArray + 2 * k - 2) & 0x7fff;
-    const e = entry & 0x7fff;
-    if ((entry & 0x8000) !== 0) {
-      const cv = parseComplexColumn(image, s, e, cp.name);
-      if (cv.kind === 'off-row') return cv.marker;
-      throw new DecodeError('DECODE_BAD_RECORD', `column ${cp.name} holds a ${cv.kind}, not a value`, { offset: s, column: cp.name });
-    }
-    if (cp.isTextPointer && e - s === TEXT_POINTER_SIZE) {
-      // text/ntext/image keep a 16-byte text pointer in row unless the table option 'text in row' is on.
-      return parseTextPointer(image, s);
-    }
-    if (cp.isXml && e > s) warnings.push(`column ${cp.name}: binary XML is not decoded; shown as hex`);
     return cp.decode(image, s, e);
   }
-
-  function findSparseVector(): Map<number, [number, number]> | null {
-    // The sparse vector is a complex column in a variable slot no regular column owns.
-    for (let k = 0; k < varCount; k++) {
-      const entry = readU16(image, varArray + 2 * k);
-      if ((entry & 0x8000) === 0 || plan.varIndexOwner.has(k)) continue;
-      const s = k === 0 ? varDataStart : readU16(image, varArray + 2 * k - 2) & 0x7fff;
-      const e = entry & 0x7fff;
-      if (e - s >= 4 && readU16(image, s) === 5) return parseSparseVector(image, s, e);
+  if (cp.kind === 'bit') {
+    if (cp.offset >= r.fixedEnd) {
+      if (nb < 0) return missing(r, cp);
+      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `bit column ${cp.name} (leaf offset ${cp.offset}) lies past the fixed part's end ${r.fixedEnd}`, { offset: cp.offset, column: cp.name });
     }
-    return null;
+    return (image[cp.offset] & (1 << cp.bit)) !== 0;
   }
+  // Variable-length column.
+  const k = cp.varIndex;
+  if (k >= r.varCount) {
+    // Not NULL by the bitmap but no offset entry: a zero-length value (OrcaMDF PrimaryRecordEntityParser).
+    if (cp.column.type === 'sql_variant') return null;
+    return cp.decode(EMPTY, 0, 0);
+  }
+  const entry = readU16(image, r.varArray + 2 * k);
+  const s = k === 0 ? r.varDataStart : readU16(image, r.varArray + 2 * k - 2) & 0x7fff;
+  const e = entry & 0x7fff;
+  if ((entry & 0x8000) !== 0) {
+    const cv = parseComplexColumn(image, s, e, cp.name);
+    if (cv.kind === 'off-row') return cv.marker;
+    throw new DecodeError('DECODE_BAD_RECORD', `column ${cp.name} holds a ${cv.kind}, not a value`, { offset: s, column: cp.name });
+  }
+  if (cp.isTextPointer && e - s === TEXT_POINTER_SIZE) {
+    // text/ntext/image keep a 16-byte text pointer in row unless the table option 'text in row' is on.
+    return parseTextPointer(image, s);
+  }
+  if (cp.isXml && e > s) r.warnings.push(`column ${cp.name}: binary XML is not decoded; shown as hex`);
+  return cp.decode(image, s, e);
+}
+
+function findSparseVector(r: RowState): Map<number, [number, number]> | null {
+  // The sparse vector is a complex column in a variable slot no regular column owns.
+  const image = r.image;
+  for (let k = 0; k < r.varCount; k++) {
+    const entry = readU16(image, r.varArray + 2 * k);
+    if ((entry & 0x8000) === 0 || r.plan.varIndexOwner.has(k)) continue;
+    const s = k === 0 ? r.varDataStart : readU16(image, r.varArray + 2 * k - 2) & 0x7fff;
+    const e = entry & 0x7fff;
+    if (e - s >= 4 && readU16(image, s) === 5) return parseSparseVector(image, s, e);
+  }
+  return null;
 }

@@ -45,6 +45,31 @@ export interface RowPlan {
   hasSparse: boolean;
   /** Sparse columns by sys.columns.column_id. */
   sparseById: Map<number, ColumnPlan>;
+  /**
+   * Builds the `values` object from `scratch` (one slot per output column) as an object literal
+   * with the layout's column names, so every row object shares one hidden class and no keyed
+   * stores happen per value.
+   */
+  makeValues: (scratch: SqlValue[]) => Record<string, SqlValue>;
+  /** Reusable per-plan array the decoders fill before makeValues copies it (decoding is synchronous). */
+  scratch: SqlValue[];
+}
+
+/**
+ * An object-literal factory for the output column names. Names are embedded with JSON.stringify,
+ * so any column name (quotes, brackets, `__proto__`) is a plain data key — `__proto__` is handled as
+ * a computed key, which defines an own property rather than setting the prototype.
+ */
+function valuesFactory(names: string[]): (scratch: SqlValue[]) => Record<string, SqlValue> {
+  if (names.length > 2000 || new Set(names).size !== names.length) {
+    return (v) => {
+      const o: Record<string, SqlValue> = {};
+      for (let i = 0; i < names.length; i++) o[names[i]] = v[i];
+      return o;
+    };
+  }
+  const body = 'return {' + names.map((n, i) => `[${JSON.stringify(n)}]: v[${i}]`).join(', ') + '};';
+  return new Function('v', body) as (scratch: SqlValue[]) => Record<string, SqlValue>;
 }
 
 function planColumn(c: ColumnLayout, physical: number): ColumnPlan {
@@ -98,6 +123,8 @@ export function planFor(table: TableLayout): RowPlan {
     varIndexOwner,
     hasSparse: sparseById.size > 0,
     sparseById,
+    makeValues: valuesFactory(output.map((cp) => cp.name)),
+    scratch: new Array<SqlValue>(output.length).fill(null),
   };
   plans.set(table, p);
   return p;

@@ -15,7 +15,11 @@ export function decodeVarchar(b: Uint8Array, start: number, end: number, codePag
 
 /** UTF-16LE; an odd trailing byte is not valid nvarchar data — callers check the length first. */
 export function decodeNvarchar(b: Uint8Array, start: number, end: number): string {
-  return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf16le');
+  // Short values: a code-unit loop avoids allocating a Buffer view per value.
+  if (end - start > 64) return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf16le');
+  let s = '';
+  for (let i = start; i + 1 < end; i += 2) s += String.fromCharCode(b[i] | (b[i + 1] << 8));
+  return s;
 }
 
 export function decodeBinary(b: Uint8Array, start: number, end: number): string {
