@@ -3,6 +3,7 @@ import { corpusPath, describeCorpus } from '../../support/corpus.js';
 import { openFileSource } from '../../../src/recover/sources/files.js';
 import type { RowCandidate } from '../../../src/recover/source.js';
 import { beginTimeToIso } from '../../../src/recover/time-window.js';
+import { decodeRow } from '../../../src/reconstruct/decode-row.js';
 
 const RTC = (f: string) => corpusPath('appveyor-lab/RestoreTimeClean', f);
 
@@ -40,6 +41,12 @@ describeCorpus('file source on the corpus', () => {
       expect(cs.map((c) => new DataView(c.record['RowLog Contents 0']!.buffer, c.record['RowLog Contents 0']!.byteOffset).getInt32(4, true))).toEqual([...Array(30).keys()]);
       const times = cs.map((c) => Date.parse(beginTimeToIso(c.txn.beginTime!) + 'Z'));
       for (let i = 1; i < times.length; i++) expect(Math.abs(times[i] - times[i - 1] - 30_000)).toBeLessThan(1000);
+      // Decoded with the layout read from the .bak (dbo.steps(step int, dt datetime2(7))): one row every 30 s from 12:59:12.970.
+      const steps = cat.byName('dbo.steps')!;
+      const decoded = cs.map((c) => decodeRow(c.record['RowLog Contents 0']!, steps).values);
+      expect(decoded[0]).toEqual({ step: 0, dt: '2017-06-01T12:59:12.9700000' });
+      expect(decoded[1]).toEqual({ step: 1, dt: '2017-06-01T12:59:42.9730000' });
+      expect(decoded.map((v) => v.step)).toEqual([...Array(30).keys()]);
       expect(src.scanStats.candidates).toBe(30);
       expect(src.logStats.records).toBeGreaterThan(0);
       // No deletes in this chain.
