@@ -19,7 +19,9 @@ import type { ColumnLayout, Compression, TableLayout } from './table-layout.js';
  *     index design guidelines"; rusanu.com "SQL Server table columns under the hood": partition
  *     column 0, is_uniqueifier = 1). It is the first variable column (leaf_offset -1) and takes
  *     null bit 1; the key columns follow with null bits 2… (LogCarver's catalog rows for the same
- *     table: Sortable leaf_null_bit 2, Id 3, ColA 4, ColB 5; the row's bitmap 0x10 marks ColB).
+ *     table: Sortable leaf_null_bit 2, Id 3, ColA 4, ColB 5; the row's bitmap 0x10 marks ColB;
+ *     OrcaMDF's DatabaseMetaData.GetEmptyDataRow also puts the uniquifier first in the column
+ *     sequence it reads records with).
  *  3. Fixed-length columns fill the fixed part from offset 4 (after status A, status B and the
  *     2-byte fixed-part length) in physical order; variable-length columns get leaf_offset -1, -2 …
  *     in physical order (`lc-fixed-types`, `lc-logtest-datetime2-3-varchar`, `lc-jobrun-…`).
