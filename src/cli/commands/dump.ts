@@ -1,13 +1,142 @@
-import type { Command } from 'commander';
+import { createWriteStream, existsSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { Command, Option } from 'commander';
+import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../../errors.js';
+import { MdfPageSource } from '../../datafile/mdf-source.js';
+import { readDataFileMetadata } from '../../datafile/metadata.js';
+import { PageReader } from '../../datafile/page-reader.js';
+import type { PageSource } from '../../datafile/page-source.js';
+import { findTable, readTableRows, type TableRow } from '../../datafile/table-rows.js';
+import { visibleColumns } from '../../reconstruct/metadata/table-layout.js';
+import type { SqlValue } from '../../reconstruct/values.js';
+import type { SkippedItem } from '../../recover/source.js';
 
-// Placeholder while the command is built; see the issue that owns it.
+export const DUMP_FORMATS = ['ndjson', 'csv', 'json'] as const;
+export type DumpFormat = (typeof DUMP_FORMATS)[number];
+
+export interface DumpOptions {
+  mdf?: string;
+  bak?: string;
+  table: string;
+  includeGhosts?: boolean;
+  format: DumpFormat;
+  out?: string;
+  quiet?: boolean;
+}
+
 export function register(program: Command): void {
   program
     .command('dump')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new InputError('INPUT_NOT_AVAILABLE', "'dump' is not available in this build yet");
+    .description("Print a table's current rows straight from a data file or a full/differential backup (no SQL Server needed)")
+    .option('--mdf <file>', 'data file (.mdf/.ndf)')
+    .option('--bak <file>', 'full or differential backup (.bak)')
+    .requiredOption('--table <schema.name>', 'the table to dump')
+    .option('--include-ghosts', 'also print ghost records (deleted rows not yet cleaned up), flagged ghost')
+    .addOption(new Option('--format <format>', 'output format').choices([...DUMP_FORMATS]).default('ndjson'))
+    .option('--out <file>', 'write rows to this file instead of stdout')
+    .option('--quiet', 'no summary on stderr')
+    .action(async (opts: DumpOptions) => {
+      await runDump(opts);
     });
+}
+
+/** The backup engineer's MQDA PageSource, loaded lazily so `dump --mdf` never depends on it. */
+async function openBackup(path: string): Promise<PageSource> {
+  let mod: { openBackupPageSource?: (p: string) => PageSource };
+  try {
+    mod = (await import('../../backup/page-source.js')) as typeof mod;
+  } catch {
+    throw new InputError('INPUT_NOT_AVAILABLE', '--bak is not available in this build (no backup page source); use --mdf', { file: path });
+  }
+  if (typeof mod.openBackupPageSource !== 'function') {
+    throw new InputError('INPUT_NOT_AVAILABLE', '--bak is not available in this build (no backup page source); use --mdf', { file: path });
+  }
+  return mod.openBackupPageSource(path);
+}
+
+export async function runDump(opts: DumpOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<{ rows: number; skipped: SkippedItem[] }> {
+  if (!!opts.mdf === !!opts.bak) throw new InputError('INPUT_BAD_OPTION', 'give exactly one of --mdf FILE or --bak FILE');
+  const file = (opts.mdf ?? opts.bak)!;
+  if (!existsSync(file)) throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: no such file`, { file });
+  const source = opts.mdf ? new MdfPageSource(file) : await openBackup(file);
+  try {
+    const reader = new PageReader(source);
+    const md = readDataFileMetadata(source, reader);
+    const table = findTable(md, opts.table);
+    if (!table) {
+      const known = md.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)';
+      throw new InputError('INPUT_UNKNOWN_TABLE', `table ${opts.table} is not in ${file}; known tables: ${known}`, { table: opts.table, file });
+    }
+    const qualified = `${table.layout.schema}.${table.layout.name}`;
+    const columns = visibleColumns(table.layout).map((c) => c.name);
+    const out: Writable = opts.out ? createWriteStream(opts.out) : stdout;
+    const skipped: SkippedItem[] = [...md.skipped];
+    const write = (s: string) =>
+      new Promise<void>((resolve, reject) => {
+        out.write(s, (e) => (e ? reject(e) : resolve()));
+      });
+    const rowSkipped: SkippedItem[] = [];
+    let rows = 0;
+    let ghosts = 0;
+    const record = (r: TableRow) => {
+      const values: Record<string, SqlValue> = {};
+      for (const c of columns) values[c] = r.values[c] ?? null;
+      const o: Record<string, unknown> = { table: qualified, page: r.page, slot: r.slot, ghost: r.ghost, values };
+      if (r.forwardedFrom) o.forwardedFrom = r.forwardedFrom;
+      if (r.warnings.length) o.warnings = r.warnings;
+      return o;
+    };
+    if (opts.format === 'csv') {
+      const header = [...columns, ...(opts.includeGhosts ? ['ghost'] : [])];
+      await write(stringify([header]));
+    } else if (opts.format === 'json') {
+      await write('[');
+    }
+    for (const r of readTableRows(source, md, qualified, { includeGhosts: opts.includeGhosts, skipped: rowSkipped, reader })) {
+      if (r.ghost) ghosts++;
+      if (opts.format === 'csv') {
+        const cells = columns.map((c) => csvCell(r.values[c]));
+        if (opts.includeGhosts) cells.push(r.ghost ? '1' : '0');
+        await write(stringify([cells]));
+      } else if (opts.format === 'json') {
+        await write(`${rows ? ',' : ''}\n${JSON.stringify(record(r))}`);
+      } else {
+        await write(`${JSON.stringify(record(r))}\n`);
+      }
+      rows++;
+    }
+    if (opts.format === 'json') await write(rows ? '\n]\n' : ']\n');
+    if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    for (const s of [...rowSkipped, ...reader.skipped]) if (!skipped.includes(s)) skipped.push(s);
+    if (!opts.quiet) stderr.write(summary(qualified, rows, ghosts, opts.includeGhosts ?? false, skipped));
+    return { rows, skipped };
+  } finally {
+    source.close();
+  }
+}
+
+function csvCell(v: SqlValue | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+function summary(table: string, rows: number, ghosts: number, includeGhosts: boolean, skipped: SkippedItem[]): string {
+  const lines = [`rowback dump: ${table}: ${rows} row(s)${includeGhosts ? `, ${ghosts} of them ghost (deleted, not yet cleaned up)` : ''}`];
+  if (skipped.length) {
+    const byCode = new Map<string, number>();
+    for (const s of skipped) byCode.set(s.code, (byCode.get(s.code) ?? 0) + 1);
+    lines.push(`rowback dump: ${skipped.length} item(s) skipped: ${[...byCode].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
+    for (const s of skipped.slice(0, 20)) {
+      const where = Object.entries(s.location)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      lines.push(`  ${s.code}: ${s.reason}${where ? ` (${where})` : ''}`);
+    }
+    if (skipped.length > 20) lines.push(`  … ${skipped.length - 20} more`);
+  }
+  return lines.join('\n') + '\n';
 }
