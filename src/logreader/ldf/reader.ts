@@ -114,12 +114,13 @@ export function* blockRecords(
 ): Generator<LogRecord> {
   const h = ev.header;
   const spans = recordSpans(ev.bytes, h);
+  const v = new DataView(ev.bytes.buffer, ev.bytes.byteOffset, ev.bytes.byteLength);
   for (let i = 0; i < spans.length; i++) {
     const [s, e] = spans[i];
     const lsn: Lsn = { vlf: h.firstLsn.vlf, block: h.firstLsn.block, slot: h.firstLsn.slot + i };
     const source: LogRecordSource = { kind: range.kind, file: range.file, offset: ev.offset + s };
     if (stale) source.stale = true;
-    const parsed = s < 0 || e > ev.bytes.length || s >= e ? `record slot ${i} points outside the block (${s}..${e})` : parseLogRecord(ev.bytes, s, e, lsn, source);
+    const parsed = s < 0 || e > ev.bytes.length || s >= e ? `record slot ${i} points outside the block (${s}..${e})` : parseLogRecord(ev.bytes, s, e, lsn, source, v);
     if (typeof parsed === 'string') {
       stats.skippedRecords++;
       opts.onSkipped?.({ code: 'FORMAT_BAD_LOG_RECORD', reason: parsed, location: { file: range.file, offset: ev.offset + Math.max(0, s), lsn: formatLsn(lsn) } });

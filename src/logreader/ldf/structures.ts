@@ -6,7 +6,6 @@
  * aarsakian/SQLServerForensics `ldf/ldf.go`, `ldf/lop.go` — facts only, re-derived on real bytes.
  */
 import type { Lsn } from '../lsn.js';
-import { formatLsn } from '../lsn.js';
 import type { LogRecord, LogRecordSource } from '../log-record.js';
 import {
   LOP, MAX_BLOCK_SIZE, SECTOR, SECTOR_FIRST, SECTOR_LAST, SECTOR_PARITY_MASK, VLF_HEADER_MARKER,
@@ -162,12 +161,26 @@ export interface ParsedRecordExtra {
 
 const utf16 = new TextDecoder('utf-16le');
 
+// Hot-path hex: a byte → two lower-case digits table instead of toString(16).padStart per field.
+const HEX2: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+function hex8(n: number): string {
+  return HEX2[(n >>> 24) & 0xff] + HEX2[(n >>> 16) & 0xff] + HEX2[(n >>> 8) & 0xff] + HEX2[n & 0xff];
+}
+function hex4(n: number): string {
+  return HEX2[(n >>> 8) & 0xff] + HEX2[n & 0xff];
+}
+
+/** fn_dblog's LSN form `0000002a:000001f0:0003` (same as lsn.ts formatLsn, without per-call padding). */
+export function formatLsnFast(vlf: number, block: number, slot: number): string {
+  return hex8(vlf) + ':' + hex8(block) + ':' + hex4(slot);
+}
+
 export function formatTransactionId(id1: number, id2: number): string {
-  return `${id2.toString(16).padStart(4, '0')}:${id1.toString(16).padStart(8, '0')}`;
+  return hex4(id2) + ':' + hex8(id1);
 }
 
 export function formatPageId(file: number, page: number): string {
-  return `${file.toString(16).padStart(4, '0')}:${page.toString(16).padStart(8, '0')}`;
+  return hex4(file) + ':' + hex8(page);
 }
 
 /**
@@ -181,18 +194,17 @@ export function parseLogRecord(
   end: number,
   lsn: Lsn,
   source: LogRecordSource,
+  v: DataView = view(block),
 ): { record: LogRecord; extra: ParsedRecordExtra } | string {
   if (end - start < RECORD_HEADER_SIZE || end > block.length) return `record span ${start}..${end} too short for a log record header`;
-  const v = view(block);
   const fixedLen = v.getUint16(start + 2, true);
   if (fixedLen < RECORD_HEADER_SIZE || start + fixedLen > end) return `fixed length ${fixedLen} does not fit the record (${end - start} bytes)`;
-  const prev = readLsn(v, start + 4);
   const flags = v.getUint16(start + 14, true);
   const op = block[start + 22];
   const ctx = block[start + 23];
   const record: LogRecord = {
-    'Current LSN': formatLsn(lsn),
-    'Previous LSN': formatLsn(prev),
+    'Current LSN': formatLsnFast(lsn.vlf, lsn.block, lsn.slot),
+    'Previous LSN': formatLsnFast(v.getUint32(start + 4, true), v.getUint32(start + 8, true), v.getUint16(start + 12, true)),
     Operation: operationName(op),
     Context: contextName(ctx),
     'Transaction ID': formatTransactionId(v.getUint32(start + 16, true), v.getUint16(start + 20, true)),
@@ -217,7 +229,7 @@ export function parseLogRecord(
   // Only the record kinds whose element array rowback reads; other ops lay out their variable
   // part differently (e.g. LOP_HOBT_DDL, LOP_BP_DBVER) and are left alone.
   const wantsElements = op === LOP.BEGIN_XACT || op === LOP.INSERT_ROWS || op === LOP.DELETE_ROWS || op === LOP.MODIFY_ROW || op === LOP.MODIFY_COLUMNS;
-  const elements = wantsElements ? readElements(block, start, start + fixedLen, end) : [];
+  const elements = wantsElements ? readElements(block, start, start + fixedLen, end, v) : [];
   if (elements === null) extra.badElements = true;
   else if (wantsElements) {
     if (op === LOP.BEGIN_XACT) {
@@ -239,10 +251,9 @@ export function parseLogRecord(
 }
 
 /** The element array at `at` (u16 count, u16 lengths, 4-byte aligned data); null when it does not fit. */
-export function readElements(b: Uint8Array, recStart: number, at: number, end: number): Uint8Array[] | null {
+export function readElements(b: Uint8Array, recStart: number, at: number, end: number, v: DataView = view(b)): Uint8Array[] | null {
   if (at === end) return [];
   if (at + 2 > end) return null;
-  const v = view(b);
   const n = v.getUint16(at, true);
   if (n > 1024) return null;
   let p = at + 2 + 2 * n;

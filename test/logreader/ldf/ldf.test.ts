@@ -6,7 +6,8 @@ import { corpusPath, describeCorpus } from '../../support/corpus.js';
 import { BlockScanner, NEED_MORE, type ScanEvent } from '../../../src/logreader/ldf/block-scanner.js';
 import { formatSqlDateTime } from '../../../src/logreader/ldf/datetime.js';
 import { blockRecords, emptyLogScanStats, readLdfLayout, readLdfRecords } from '../../../src/logreader/ldf/reader.js';
-import { formatTransactionId, readElements } from '../../../src/logreader/ldf/structures.js';
+import { formatLsnFast, formatPageId, formatTransactionId, readElements } from '../../../src/logreader/ldf/structures.js';
+import { formatLsn } from '../../../src/logreader/lsn.js';
 import type { LogRecord } from '../../../src/logreader/log-record.js';
 import type { SkippedItem } from '../../../src/recover/source.js';
 import { beginTimeToIso } from '../../../src/recover/time-window.js';
@@ -41,6 +42,12 @@ describe('small parsers', () => {
   it('transaction id prints as fn_dblog does (u16 part first)', () => {
     expect(formatTransactionId(0x3e8, 0)).toBe('0000:000003e8');
     expect(formatTransactionId(0x12345678, 0xab)).toBe('00ab:12345678');
+  });
+  it('the hot-path LSN and page formatters print what lsn.ts and fn_dblog print', () => {
+    for (const [vlf, block, slot] of [[0, 0, 0], [0x2a, 0x1f0, 3], [0xffffffff, 0xffffffff, 0xffff], [0x80000000, 1, 0x8000]]) {
+      expect(formatLsnFast(vlf, block, slot)).toBe(formatLsn({ vlf, block, slot }));
+    }
+    expect(formatPageId(1, 0x123)).toBe('0001:00000123');
   });
   it('element array: count, lengths, 4-byte alignment (synthetic bytes)', () => {
     // record start 0; elements at 4: count 2, lengths 3 and 2, pad to 12, el0 @12..15, el1 @16..18
