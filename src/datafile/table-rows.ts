@@ -18,6 +18,7 @@ import { isOffRow, type SqlValue } from '../reconstruct/values.js';
 import { decodeBinary, decodeNvarchar, decodeVarchar } from '../reconstruct/types/string.js';
 import type { SkippedItem } from '../recover/source.js';
 import { walkIamChain } from './iam.js';
+import { isAllocated } from './pfs.js';
 import { readLobFragmentTree, readLobLinks } from './lob.js';
 import type { DataFileMetadata, PartitionInfo } from './metadata.js';
 import { PageReader } from './page-reader.js';
@@ -149,6 +150,9 @@ function* partitionRows(reader: PageReader, part: PartitionInfo, source: PageSou
     if (!raw || raw[0] !== 1) continue;
     const vp = reader.get(id);
     if (!vp || !headerIds.has(vp.header.allocUnitId) || vp.header.type !== PageType.DATA_PAGE || vp.header.level !== 0) continue;
+    // A page of one of the unit's extents that PFS says is not allocated holds rows of an earlier
+    // life of the page, not current rows (reading those is not supported yet).
+    if (!isAllocated(reader, id)) continue;
     yield* rowsOf(vp);
   }
 }

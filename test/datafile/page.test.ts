@@ -154,6 +154,21 @@ describeCorpus('page header on real pages', () => {
   });
 });
 
+describeCorpus('PFS bytes on a real PFS page', () => {
+  it('NORTHWND.MDF 1:1: IAM pages 1:12 (0x74) and 1:17 (0x70) have the IAM bit, data page 1:16 is 0x60 (allocated, mixed extent)', async () => {
+    const { MdfPageSource } = await import('../../src/datafile/mdf-source.js');
+    const { PageReader } = await import('../../src/datafile/page-reader.js');
+    const { pfsByte, pfsPageFor, isAllocated } = await import('../../src/datafile/pfs.js');
+    const src = new MdfPageSource(corpusPath(...NORTHWND));
+    const reader = new PageReader(src);
+    expect(pfsPageFor({ fileId: 1, pageId: 16 })).toEqual({ fileId: 1, pageId: 1 });
+    expect(pfsPageFor({ fileId: 1, pageId: 8088 * 2 + 5 })).toEqual({ fileId: 1, pageId: 8088 * 2 });
+    expect([12, 16, 17].map((p) => pfsByte(reader, { fileId: 1, pageId: p }))).toEqual([0x74, 0x60, 0x70]);
+    expect(isAllocated(reader, { fileId: 1, pageId: 16 })).toBe(true);
+    src.close();
+  });
+});
+
 describeCorpus('damaged copies of real pages (bytes flipped in memory)', () => {
   function codeOf(fn: () => unknown): string | undefined {
     try {
