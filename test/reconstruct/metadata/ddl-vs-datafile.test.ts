@@ -58,3 +58,54 @@ describeCorpus('DDL layout = the data file\'s catalog (instnwnd.sql vs NORTHWND.
     expect(columns).toBeGreaterThan(80);
   });
 });
+
+/**
+ * Smaller real databases: CREATE TABLE statements written from each table's logical definition
+ * (column order, types, primary key — what a schema script would say) must land every column at
+ * the leaf offset / null bit SQL Server gave it. Tables whose history (drops, designer rebuilds)
+ * moved columns are left to the catalog path and not listed here.
+ */
+const SMALL: { file: string[]; table: string; ddl: string }[] = [
+  {
+    file: ['sql-practice-asp', 'App_Data', 'School.mdf'], table: 'dbo.Classes',
+    ddl: `CREATE TABLE Classes (eid char(4) NOT NULL, sid char(4) NOT NULL, c_no char(5) NOT NULL, time datetime, room varchar(8), grade float,
+      PRIMARY KEY (eid, sid, c_no))`,
+  },
+  {
+    file: ['sql-practice-asp', 'App_Data', 'School.mdf'], table: 'dbo.Courses',
+    ddl: 'CREATE TABLE Courses (c_no char(5) NOT NULL PRIMARY KEY, title varchar(30) COLLATE Chinese_Taiwan_Stroke_CI_AS NOT NULL, credits int)',
+  },
+  {
+    file: ['sql-practice-asp', 'App_Data', 'School.mdf'], table: 'dbo.Instructors',
+    ddl: `CREATE TABLE Instructors (eid char(4) NOT NULL PRIMARY KEY, name varchar(12) COLLATE Chinese_Taiwan_Stroke_CI_AS NOT NULL,
+      rank varchar(10) COLLATE Chinese_Taiwan_Stroke_CI_AS, department varchar(5))`,
+  },
+  {
+    file: ['AngularJs_CRUD', 'App_Data', 'Database1.mdf'], table: 'dbo.Employee',
+    ddl: 'CREATE TABLE [dbo].[Employee] ([Emp_Id] INT IDENTITY (1, 1) NOT NULL, [Emp_Name] VARCHAR (MAX) NULL, [Emp_City] VARCHAR (MAX) NULL, [Emp_Age] INT NULL, PRIMARY KEY CLUSTERED ([Emp_Id] ASC))',
+  },
+  {
+    file: ['AngularJs_CRUD', 'App_Data', 'Database1.mdf'], table: 'dbo.tblDept',
+    ddl: 'CREATE TABLE [dbo].[tblDept] ([Id] INT IDENTITY (1, 1) NOT NULL PRIMARY KEY, [DeptName] VARCHAR (150) NULL, [DeptDesc] VARCHAR (500) NULL)',
+  },
+  {
+    file: ['CRUD-.NET', 'App_Data', 'Database2.mdf'], table: 'dbo.Product_mstr',
+    ddl: 'CREATE TABLE [dbo].[Product_mstr] ([pid] INT IDENTITY (1, 1) NOT NULL, [pname] NVARCHAR (50) NULL, [pdesc] NVARCHAR (50) NULL, [pimage] TEXT NULL, [pprice] INT NULL, CONSTRAINT [PK_Product_mstr] PRIMARY KEY CLUSTERED ([pid] ASC))',
+  },
+];
+
+describeCorpus('DDL layout = the data file\'s catalog (School, Database1, Database2)', () => {
+  for (const c of SMALL) {
+    it(`${c.file.join('/')} ${c.table}`, () => {
+      const src = new MdfPageSource(corpusPath(...c.file));
+      try {
+        const f = readDataFileMetadata(src).tables.find((t) => `${t.schema}.${t.name}` === c.table)!;
+        const [d] = layoutsFromDdl(c.ddl);
+        expect(d!.indexId).toBe(f.indexId);
+        expect(d!.columns.map(shape)).toEqual(f.columns.map(shape));
+      } finally {
+        src.close();
+      }
+    });
+  }
+});
