@@ -1,0 +1,168 @@
+/**
+ * The review page in a real browser: Debian's chromium driven by playwright-core. Starts the
+ * app on 127.0.0.1 with a temp SQLite file holding staged rows (real corpus row images), logs in
+ * as a reviewer, approves rows, opens a row's raw bytes, looks at the blast radius, reads the
+ * dry-run script, and checks the screenshots (PNG, size, pixels).
+ * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app.js';
+import { StagingStore } from '../../src/staging/store.js';
+import { silentLogger } from '../../src/util/logger.js';
+import { corpusAvailable } from '../support/corpus.js';
+import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
+import { readPng } from './png.js';
+
+const CHROMIUM = process.env.ROWBACK_CHROMIUM ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  const msg = `chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set ROWBACK_CHROMIUM)`;
+  if (process.env.CI === 'true') throw new Error(`${msg}: under CI=true the browser test must run`);
+  process.stderr.write(`\n*** SKIPPING the browser test: ${msg} ***\n\n`);
+}
+const describeBrowser = haveChromium && corpusAvailable ? describe : describe.skip;
+
+const VIEWPORT = { width: 1280, height: 860 };
+
+describeBrowser('review page in chromium', () => {
+  let dir: string;
+  let store: StagingStore;
+  let app: FastifyInstance;
+  let base: string;
+  let ctx: BrowserContext;
+  let page: Page;
+  let jobId: number;
+  let reviewer: string;
+  const shots: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-e2e-'));
+    store = new StagingStore(join(dir, 'staging.db'));
+    reviewer = store.createToken('rafael', 'reviewer').token;
+    const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/CRM_log.ldf', mdf: '/evidence/CRM.mdf' }, description: '/evidence/CRM.mdf, /evidence/CRM_log.ldf', windowFrom: '2024-03-01T09:00:00.000', windowTo: '2024-03-01T12:00:00.000', createdBy: 'olga' });
+    jobId = job.id;
+    store.setJobState(jobId, 'running');
+    for (let i = 0; i < 600; i += 200) store.stageBatch(jobId, corpusRows(200, i));
+    store.saveJobTables(jobId, Object.values(LAYOUTS));
+    store.setJobState(jobId, 'succeeded');
+    app = await buildApp({ store, logger: silentLogger, openSource: async () => { throw new Error('no sources in the browser test'); } });
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    ctx = await chromium.launchPersistentContext(join(dir, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: VIEWPORT,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = ctx.pages()[0] ?? (await ctx.newPage());
+  }, 120_000);
+
+  afterAll(async () => {
+    await ctx?.close();
+    await app?.close();
+    store?.close();
+    if (process.env.ROWBACK_KEEP_SCREENSHOTS) process.stderr.write(`screenshots kept in ${dir}\n`);
+    else rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function shot(name: string): Promise<ReturnType<typeof readPng>> {
+    const file = join(dir, `${name}.png`);
+    await page.screenshot({ path: file });
+    shots.push(file);
+    const buf = readFileSync(file);
+    expect(statSync(file).size).toBeGreaterThan(10_000);
+    const png = readPng(buf);
+    expect([png.width, png.height]).toEqual([VIEWPORT.width, VIEWPORT.height]);
+    // the header bar is the page's dark navy (#101828)
+    expect(png.pixel(4, 4)).toEqual([0x10, 0x18, 0x28]);
+    return png;
+  }
+
+  it('logs in, approves rows, shows raw bytes, blast radius and the dry-run script', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+
+    await page.goto(base + '/');
+    await page.locator('#token').fill('rbk_wrong-token');
+    await page.locator('#login-button').click();
+    await expect.poll(() => page.locator('#login-error').textContent()).toContain('not accepted');
+    expect(errors).toEqual(['Failed to load resource: the server responded with a status of 401 (Unauthorized)']);
+    errors.length = 0;
+
+    await page.locator('#token').fill(reviewer);
+    await page.locator('#login-button').click();
+    await page.locator('#grid-body tr').first().waitFor();
+    expect(await page.locator('#who-name').textContent()).toBe('rafael');
+    expect(await page.locator('#grid-body tr').count()).toBe(50);
+    expect(await page.locator('#job-list li').first().textContent()).toContain('600 rows staged');
+    await shot('1-grid');
+
+    // keyset paging: next page starts after the last id of page 1
+    await page.locator('#next-page').click();
+    await expect.poll(() => page.locator('#page-info').textContent()).toContain('page 2');
+    expect(await page.locator('#grid-body tr').first().getAttribute('data-row')).toBe('51');
+
+    // filter to one table, select three rows, approve with a reason
+    await page.locator('#f-table').selectOption('dbo.T');
+    await page.locator('#apply-filters').click();
+    await expect.poll(() => page.locator('#page-info').textContent()).toContain('page 1');
+    expect(await page.locator('#grid-body tr td:nth-child(3)').allTextContents()).toEqual(Array(50).fill('dbo.T'));
+    for (let i = 0; i < 3; i++) await page.locator('#grid-body input[type=checkbox]').nth(i).check();
+    await page.locator('#reason').fill('deleted by the faulty nightly batch job');
+    await page.locator('#approve-selected').click();
+    await expect.poll(() => page.locator('#decision-msg').textContent()).toContain('Approved 3 row(s)');
+    expect(store.countRows(jobId, { status: 'approved' })).toBe(3);
+    expect(await page.locator('#grid-body .st.approved').count()).toBe(3);
+
+    // approve everything matching a filter: the Decimal table
+    await page.locator('#f-table').selectOption('dbo.DecimalTest');
+    await page.locator('#apply-filters').click();
+    await expect.poll(() => page.locator('#grid-body tr td:nth-child(3)').first().textContent()).toBe('dbo.DecimalTest');
+    await page.locator('#approve-filter').click();
+    await expect.poll(() => page.locator('#decision-msg').textContent()).toContain('Approved 200 row(s)');
+    expect(store.countRows(jobId, { status: 'approved' })).toBe(203);
+    expect(store.audit({ jobId }).filter((a) => a.action === 'rows.approve').map((a) => a.actor)).toEqual(['rafael', 'rafael']);
+
+    // row detail: every column and the raw bytes
+    await page.locator('#grid-body tr').first().click();
+    await page.locator('#detail').waitFor();
+    const values = await page.locator('#detail-values tr').allTextContents();
+    expect(values).toEqual(['Id1', 'Small123.45', 'Big123456789012.3456']);
+    const raw = await page.locator('#detail-raw').textContent();
+    expect(raw).toContain('25 bytes');
+    expect(raw).toContain('0000  10001600 01000000 01393000 0001C0BA');
+    await shot('2-row-detail');
+    await page.locator('#detail-close').click();
+
+    // blast radius with its chart
+    await page.locator('.tab[data-tab=blast]').click();
+    await page.locator('#blast-chart svg').waitFor();
+    expect(await page.locator('#blast-chart rect.b').count()).toBe(12);
+    expect(await page.locator('#blast-total').textContent()).toContain('600 rows in 5 table(s), 12 transaction(s)');
+    const blast = await shot('3-blast-radius');
+    // some bar pixels are the accent blue (#2457c5)
+    let blue = 0;
+    for (let x = 300; x < 1260; x += 3) for (let y = 200; y < 420; y += 5) { const [r, g, b] = blast.pixel(x, y); if (r === 0x24 && g === 0x57 && b === 0xc5) blue++; }
+    expect(blue).toBeGreaterThan(50);
+
+    // dry-run script of the approved rows
+    await page.locator('.tab[data-tab=reinsert]').click();
+    await page.locator('#dry-run').click();
+    await expect.poll(() => page.locator('#script').textContent()).toContain('INSERT INTO');
+    const script = (await page.locator('#script').textContent())!;
+    expect(script).toContain('INSERT INTO [dbo].[T] ([Id], [Name]) VALUES (');
+    expect(script).toContain("nvarchar(50) = N'hi'");
+    expect(script).toContain('INSERT INTO [dbo].[DecimalTest] ([Id], [Small], [Big]) VALUES (');
+    expect(script.match(/INSERT INTO/g)).toHaveLength(203);
+    expect(await page.locator('#dry-run-msg').textContent()).toContain('203 row(s)');
+    await shot('4-dry-run');
+
+    expect(errors, errors.join("\n")).toEqual([]);
+    expect(shots).toHaveLength(4);
+  });
+});
