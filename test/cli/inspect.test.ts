@@ -37,7 +37,11 @@ describeCorpus('inspect on every corpus backup, log and data file', () => {
       expect(r.header.databaseVersion).toBe(661);
       expect(r.log.skipped, f).toEqual([]);
       if (r.header.backupType === 'log') expect(r.dataPages).toBeNull();
-      else expect(r.dataPages!.pages, f).toBeGreaterThan(0);
+      else {
+        expect(r.dataPages!.pages, f).toBeGreaterThan(0);
+        // The boot page inside the backup agrees with the backup header.
+        expect(r.dataPages!.bootPage?.version, f).toBe(r.header.databaseVersion);
+      }
       // Every backup but the empty tail log backup holds log records inside its LSN range.
       if (r.header.firstLsn.decimal !== r.header.lastLsn.decimal) {
         expect(r.log.records, f).toBeGreaterThan(0);
@@ -79,11 +83,13 @@ describeCorpus('inspect on every corpus backup, log and data file', () => {
       const r = await inspectFile(f);
       expect(r.kind, f).toBe('data-file');
       if (r.kind !== 'data-file') continue;
-      expect([655, 661, 706, 782, 852, 869]).toContain(r.database.version);
+      expect([655, 661, 706, 782, 852, 869]).toContain(r.version);
+      expect(r.name.length, f).toBeGreaterThan(0);
       expect(r.tables.length, f).toBeGreaterThan(0);
     }
     const ng = await inspectFile(corpusPath('AngularJs_CRUD/App_Data/Database1.mdf'));
-    expect(ng.kind === 'data-file' && ng.tables).toEqual([{ table: 'dbo.Employee', rows: 4 }, { table: 'dbo.tblDept', rows: 8 }]);
+    expect(ng.kind === 'data-file' && ng.tables.map((t) => [t.name, t.rows]).sort()).toEqual([['dbo.Employee', 4], ['dbo.tblDept', 8]]);
+    expect(ng.kind === 'data-file' && ng.version).toBe(706);
   });
 
   it('the CLI prints JSON on stdout', async () => {

@@ -11,6 +11,8 @@ import { emptyLogScanStats, readLdfLayout, readLogRange, type LogScanOptions, ty
 import type { LogRecord } from '../../logreader/log-record.js';
 import { formatLsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
+import { readBootPage } from '../../datafile/boot-page.js';
+import { describeDataFile, type DataFileDescription } from '../../datafile/describe.js';
 
 /**
  * `rowback inspect FILE`: what the file is and its header facts.
@@ -55,9 +57,16 @@ export interface VlfSummary {
 }
 
 export type InspectResult =
-  | { file: string; kind: 'backup'; header: BackupHeader; dataPages: { pages: number; fileIds: number[] } | null; log: LogSummary }
-  | { file: string; kind: 'data-file'; database: Record<string, unknown>; tables: Array<{ table: string; rows: number }>; warnings: string[]; skipped: SkippedItem[] }
+  | { file: string; kind: 'backup'; header: BackupHeader; dataPages: BackupPages | null; log: LogSummary }
+  | DataFileDescription
   | { file: string; kind: 'log'; logFormatVersion: number; size: number; vlfs: VlfSummary[]; log: LogSummary | null; unsupported?: { code: string; reason: string } };
+
+export interface BackupPages {
+  pages: number;
+  fileIds: number[];
+  /** From the boot page (1:9) inside the backup: the version the data pages are in. */
+  bootPage: { version: number; product: string; databaseName: string } | null;
+}
 
 export interface InspectOptions {
   onProgress?: LogScanOptions['onProgress'];
@@ -116,11 +125,19 @@ function count(counts: Record<string, number>, r: LogRecord): void {
 async function inspectBackup(path: string, opts: InspectOptions): Promise<InspectResult> {
   const layout = readMtfLayout(path);
   const header = readBackupHeader(path, layout);
-  let dataPages: { pages: number; fileIds: number[] } | null = null;
+  let dataPages: BackupPages | null = null;
   if (layout.streams.some((s) => s.id === 'MQDA' && s.length > 0)) {
     const p = openBackupPageSource(path, layout);
-    dataPages = { pages: p.stats.pages, fileIds: p.fileIds() };
-    p.close();
+    try {
+      let bootPage: BackupPages['bootPage'] = null;
+      if (p.readPage(1, 9)) {
+        const b = readBootPage(p);
+        bootPage = { version: b.version, product: b.product, databaseName: b.databaseName };
+      }
+      dataPages = { pages: p.stats.pages, fileIds: p.fileIds(), bootPage };
+    } finally {
+      p.close();
+    }
   }
   const stats = emptyLogScanStats();
   const counts: Record<string, number> = {};
@@ -176,15 +193,7 @@ function cmp(a: { vlf: number; block: number; slot: number }, b: { vlf: number; 
 }
 
 async function inspectDataFile(path: string): Promise<InspectResult> {
-  const [{ MdfPageSource }, { readDataFileMetadata }] = await Promise.all([import('../../datafile/mdf-source.js'), import('../../datafile/metadata.js')]);
-  const source = new MdfPageSource(path);
-  try {
-    const meta = readDataFileMetadata(source);
-    const tables = Object.entries(meta.rowCounts as Record<string, number>).map(([table, rows]) => ({ table, rows })).sort((a, b) => a.table.localeCompare(b.table));
-    return { file: path, kind: 'data-file', database: { ...meta.database }, tables, warnings: meta.warnings, skipped: meta.skipped };
-  } finally {
-    source.close();
-  }
+  return describeDataFile(path);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,6 +222,7 @@ export function renderText(r: InspectResult): string {
     out.push('files:');
     for (const f of h.files) out.push(`  ${f.type} ${String(f.fileId).padStart(3)} ${f.logicalName.padEnd(24)} ${f.physicalName}${f.fileGroupName ? ` [${f.fileGroupName}]` : ''}`);
     kv('data pages', r.dataPages ? `${r.dataPages.pages} (files ${r.dataPages.fileIds.join(', ')})` : 'none');
+    if (r.dataPages?.bootPage) kv('boot page version', `${r.dataPages.bootPage.version} (${r.dataPages.bootPage.product})`);
     renderLog(r.log, out, kv);
   } else if (r.kind === 'log') {
     kv('kind', `log file (log format version ${r.logFormatVersion})`);
@@ -229,10 +239,15 @@ export function renderText(r: InspectResult): string {
     if (r.log) renderLog(r.log, out, kv);
     if (r.unsupported) out.push(`${r.unsupported.code}: ${r.unsupported.reason}`);
   } else {
-    kv('kind', 'data file');
-    for (const [k, v] of Object.entries(r.database)) kv(k, v);
+    kv('kind', `data file (file id ${r.fileId}, ${r.pages} pages)`);
+    kv('database', r.name);
+    kv('version', `${r.version} (${r.product}), created as ${r.createVersion}`);
+    kv('compatibility level', r.compatibilityLevel);
+    kv('created', r.created);
+    kv('collation', r.collation);
+    kv('checkpoint LSN', r.checkpointLsn);
     out.push('tables (rows):');
-    for (const t of r.tables) out.push(`  ${t.table.padEnd(40)} ${t.rows}`);
+    for (const t of r.tables) out.push(`  ${t.name.padEnd(40)} ${String(t.rows).padStart(9)}  ${t.indexId === 0 ? 'heap' : 'clustered'}, ${t.columns} columns${t.compression !== 'NONE' ? `, ${t.compression}` : ''}`);
     for (const w of r.warnings) out.push(`warning: ${w}`);
     for (const s of r.skipped) out.push(`skipped: ${s.code}: ${s.reason}`);
   }
