@@ -97,13 +97,30 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         if (thisPass % 2 === 1) skipped.push(s);
       },
     };
+    // Consecutive log backups may both hold the block at their common LSN boundary: a record
+    // at or below the highest LSN of the earlier backups is a repeat and is passed over.
+    // (Printed LSNs are fixed-width lower-case hex, so they compare as strings.)
+    let highest = '';
+    let repeats = 0;
     for (const l of logFiles) {
       if (signal?.aborted) return;
       logger?.debug({ file: l.file, kind: l.kind, pass: thisPass }, 'reading log');
-      if (l.kind === 'ldf') yield* readLdfRecords(l.file, opts, stats);
-      else yield* openBackupLogStream(l.file, l.kind).records(opts, stats);
+      if (l.kind === 'ldf') {
+        yield* readLdfRecords(l.file, opts, stats);
+        continue;
+      }
+      const floor = highest;
+      for await (const r of openBackupLogStream(l.file, l.kind).records(opts, stats)) {
+        const lsn = r['Current LSN'];
+        if (floor && lsn <= floor) {
+          repeats++;
+          continue;
+        }
+        if (lsn > highest) highest = lsn;
+        yield r;
+      }
     }
-    logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes }, 'log read');
+    logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats }, 'log read');
   }
 
   return {

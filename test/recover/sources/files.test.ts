@@ -77,6 +77,14 @@ describeCorpus('file source on the corpus', () => {
     await src.close();
   });
 
+  it('overlapping log backups: records already read from an earlier backup are not yielded twice', async () => {
+    const src = openFileSource({ bak: RTC('RestoreTimeClean.bak'), trn: [RTC('RestoreTimeClean_1.trn'), RTC('RestoreTimeClean_2.trn'), RTC('RestoreTimeClean_2.trn')] });
+    expect(src.skipped().map((s) => s.code)).toEqual(['FORMAT_LOG_CHAIN_GAP']);
+    const cs = await all(src.candidates({ operations: ['insert'] }));
+    expect(cs.length).toBe(20);
+    await src.close();
+  });
+
   it('AngularJs_CRUD: .mdf + .ldf → the 16 logged deletes are all committed user-table deletes (13 tblDept, 3 Employee)', async () => {
     const src = openFileSource({ mdf: corpusPath('AngularJs_CRUD/App_Data/Database1.mdf'), ldf: corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf') });
     try {
