@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { hexFromDump } from '../../src/cli/commands/decode.js';
 import { main } from '../../src/cli/main.js';
 
 /**
@@ -106,6 +107,26 @@ describe('rowback decode: success', () => {
     const r = await run('--ddl', ddl, '--type-alias', 'Ident=int', '--type-alias', 'Code5=char(5)', '--hex', CHAR_ROW);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).values).toEqual({ Id: 1, C: 'ab   ', NC: 'xy   ' });
+  });
+});
+
+describe('hexFromDump: DBCC PAGE lines as pasted', () => {
+  it.each([
+    ['Slot 0: 0000000000000000:   10000800 01000000 0100fe', '10000800 01000000 0100fe'],
+    [
+      'Memory Dump @0x000000000D52A060\n\n000000000D52A060:   30001000 00000000 0020490b 01000000  0.........I.....\n000000000D52A070:   05001002 0019001f 00580059 005a00    .........X.Y.Z.',
+      '30001000 00000000 0020490b 01000000 05001002 0019001f 00580059 005a00',
+    ],
+    ['0x3000080001000000', '0x3000080001000000'],
+  ])('%s', (text, want) => {
+    expect(hexFromDump(text)).toBe(want);
+  });
+
+  it('the improve.dk DBCC PAGE line decodes through the CLI', async () => {
+    const ddl = file('tmp.sql', 'CREATE TABLE tmp (ID int identity(1,1))');
+    const r = await run('--ddl', ddl, '--hex', 'Slot 1: 0000000000000000:   10000800 02000000 0100fe');
+    // the decoder notes the non-zero unused bitmap bits (0xfe) as a warning
+    expect(JSON.parse(r.stdout)).toMatchObject({ table: 'dbo.tmp', values: { ID: 2 } });
   });
 });
 

@@ -60,12 +60,37 @@ export async function runDecode(opts: DecodeCliOptions): Promise<string> {
   });
   const table = pickTable(layouts, opts.table, opts.ddl ?? opts.schema!);
   const hexText = opts.hex === '-' ? await readStdin() : opts.hex;
-  const image = parseHex(hexText, '--hex');
+  const image = parseHex(hexFromDump(hexText), '--hex');
   if (image.length === 0) throw new InputError('INPUT_BAD_HEX', '--hex is empty', { offset: 0 });
   const row = decodeRow(image, table, lsn ? { lsn } : undefined);
   const doc: { table: string; values: typeof row.values; warnings?: string[] } = { table: qualifiedName(table), values: row.values };
   if (row.warnings.length > 0) doc.warnings = row.warnings;
   return JSON.stringify(doc) + '\n';
+}
+
+/**
+ * Accepts DBCC PAGE output as pasted: lines such as
+ * `Slot 0: 0000000000000000:   10000800 01000000 0100fe` or a memory-dump line with its ASCII
+ * column (`000000000D52A060:   30001000 00000000 0020490b 01000000  0.........I.....`). From each
+ * line that has an address column, only the hex groups (≤ 8 digits, single-spaced) after the
+ * address are kept; the ASCII column (after two or more spaces) is dropped. Text without an
+ * address column is returned unchanged.
+ */
+export function hexFromDump(text: string): string {
+  const lines = text.split(/\r?\n/);
+  const ADDRESS = /^\s*(?:Slot \d+\s*(?:Offset 0x[0-9a-f]+\s*)?(?:Length \d+\s*)?:?\s*)?(?:Memory Dump @0x[0-9a-f]+\s*)?([0-9a-f]{8,16}):(.*)$/i;
+  if (!lines.some((l) => ADDRESS.test(l))) return text;
+  const out: string[] = [];
+  for (const line of lines) {
+    const m = ADDRESS.exec(line);
+    if (!m) {
+      if (line.trim() !== '' && !/^\s*(Slot \d+|Record |Memory Dump)/i.test(line)) out.push(line);
+      continue;
+    }
+    const groups = /^\s*((?:[0-9a-f]{2,8})(?: [0-9a-f]{2,8})*)/i.exec(m[2]!);
+    if (groups) out.push(groups[1]!);
+  }
+  return out.join(' ');
 }
 
 export function parseAliases(list: string[]): Record<string, string> {
