@@ -165,6 +165,7 @@ class TableDrivenCodePage implements CodePageDecoder {
   }
   decode(bytes: Uint8Array, start: number, end: number): string {
     if (end - start > 256) return this.fallback.decode(bytes.subarray(start, end));
+    // A char loop: measured faster than Buffer/TextDecoder/apply for the short values rows hold.
     let s = '';
     for (let i = start; i < end; i++) {
       const b = bytes[i];
@@ -204,12 +205,19 @@ function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-/** Latin-1 / ASCII bytes to a string: a char loop for short values (no Buffer allocation), Buffer for long ones. */
+/**
+ * Latin-1 / ASCII bytes to a string. Measured on Node 20: a char loop wins for a few bytes,
+ * `String.fromCharCode.apply` over the bytes for tens of bytes, a Buffer view beyond that.
+ */
 export function latin1(bytes: Uint8Array, start: number, end: number): string {
-  if (end - start > 64) return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
-  let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
-  return s;
+  const n = end - start;
+  if (n <= 8) {
+    let s = '';
+    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
+    return s;
+  }
+  if (n <= 1024) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, n).toString('latin1');
 }
 
 const decoders = new Map<number, CodePageDecoder | null>();
