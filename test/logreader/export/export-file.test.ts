@@ -10,8 +10,9 @@ import { ExportSource } from '../../../src/recover/sources/export.js';
 // Everything below is SYNTHETIC: hand-built records and FixedVar row images shaped like what
 // sql/export-log-records.sql writes, not bytes from a server.
 const AU = '72057594043236352';
-const ROW_ADA = '0x30000800010000000200000100150041006400610' + '0'; // CustomerId 1, Name N'Ada'
-const ROW_BO = '0x300008000200000002000001001300420006F00'.slice(0, 2) + '3000080002000000020000010013004200' + '6F00'; // CustomerId 2, Name N'Bo'
+// status A/B, fixed-part end, CustomerId (int), column count, null bitmap, 1 variable column ending at …, Name (UTF-16LE)
+const ROW_ADA = '0x' + '3000' + '0800' + '01000000' + '0200' + '00' + '0100' + '1500' + '410064006100'; // 1, N'Ada'
+const ROW_BO = '0x' + '3000' + '0800' + '02000000' + '0200' + '00' + '0100' + '1300' + '42006F00'; // 2, N'Bo'
 
 const catalogRow = (over: Record<string, unknown>) => ({
   schema_name: 'dbo', table_name: 'Customers', object_id: 901578250, index_id: 1, partition_id: '72057594042384384',
