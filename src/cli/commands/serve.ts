@@ -1,13 +1,131 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { InputError } from '../../errors.js';
+import { StagingStore } from '../../staging/store.js';
+import { ROLES, type Role } from '../../staging/types.js';
 
-// Placeholder while the command is built; see the issue that owns it.
+/**
+ * `rowback serve`: the staging/review/re-insert service. `rowback token …`: API tokens (printed
+ * once; only their sha256 is stored).
+ *
+ * Settings: flags, else the --config JSON file, else ROWBACK_DB / ROWBACK_HOST / ROWBACK_PORT,
+ * else defaults (./rowback-staging.db, 127.0.0.1, 8080, concurrency 2).
+ */
+export const ServeConfig = z.object({
+  db: z.string().min(1).default('rowback-staging.db'),
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  concurrency: z.coerce.number().int().min(1).max(64).default(2),
+  maxAuthFailures: z.coerce.number().int().min(1).max(10_000).default(10),
+  trustProxy: z.boolean().default(false),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).strict();
+export type ServeConfig = z.infer<typeof ServeConfig>;
+
+interface ServeFlags { config?: string; db?: string; host?: string; port?: string; concurrency?: string; createToken?: string; role?: string }
+
+export function resolveConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): ServeConfig {
+  let file: Record<string, unknown> = {};
+  if (flags.config) {
+    try {
+      file = JSON.parse(readFileSync(flags.config, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new InputError('INPUT_BAD_CONFIG', `cannot read config file ${flags.config}: ${(e as Error).message}`, { file: flags.config });
+    }
+  }
+  const merged = {
+    ...file,
+    ...(env.ROWBACK_DB && file.db === undefined ? { db: env.ROWBACK_DB } : {}),
+    ...(env.ROWBACK_HOST && file.host === undefined ? { host: env.ROWBACK_HOST } : {}),
+    ...(env.ROWBACK_PORT && file.port === undefined ? { port: env.ROWBACK_PORT } : {}),
+    ...(flags.db !== undefined ? { db: flags.db } : {}),
+    ...(flags.host !== undefined ? { host: flags.host } : {}),
+    ...(flags.port !== undefined ? { port: flags.port } : {}),
+    ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+  };
+  const r = ServeConfig.safeParse(merged);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new InputError('INPUT_BAD_CONFIG', `config ${i.path.join('.') || '(root)'}: ${i.message}`, { file: flags.config });
+  }
+  return r.data;
+}
+
+function role(text: string | undefined): Role {
+  if (!text || !(ROLES as readonly string[]).includes(text)) throw new InputError('INPUT_BAD_OPTION', `--role must be one of ${ROLES.join(', ')}`);
+  return text as Role;
+}
+
+function mint(db: string, name: string, r: Role): void {
+  const store = new StagingStore(db);
+  try {
+    const t = store.createToken(name, r, 'cli');
+    process.stdout.write(`${t.token}\n`);
+    process.stderr.write(`token '${name}' (${r}) created in ${db}; it is shown only this once\n`);
+  } finally {
+    store.close();
+  }
+}
+
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new InputError('INPUT_NOT_AVAILABLE', "'serve' is not available in this build yet");
+    .description('run the staging, review and re-insert service (API, OpenAPI at /docs, review page at /)')
+    .option('--config <file>', 'JSON config file (db, host, port, concurrency, maxAuthFailures, trustProxy, logLevel)')
+    .option('--db <path>', 'staging SQLite file (default rowback-staging.db)')
+    .option('--host <host>', 'address to bind (default 127.0.0.1: local only)')
+    .option('--port <port>', 'port (default 8080; 0 = any free port)')
+    .option('--concurrency <n>', 'recovery jobs run at the same time (default 2)')
+    .option('--create-token <name>', 'mint an API token, print it once, and exit')
+    .option('--role <role>', `role of the token: ${ROLES.join(', ')}`)
+    .action(async (flags: ServeFlags) => {
+      const cfg = resolveConfig(flags);
+      if (flags.createToken) {
+        mint(cfg.db, flags.createToken, role(flags.role));
+        return;
+      }
+      const { startServer } = await import('../../api/server.js');
+      const { createLogger } = await import('../../util/logger.js');
+      const { address } = await startServer({
+        dbPath: cfg.db, host: cfg.host, port: cfg.port, concurrency: cfg.concurrency, maxAuthFailures: cfg.maxAuthFailures,
+        trustProxy: cfg.trustProxy, logger: createLogger({ level: cfg.logLevel }),
+      });
+      process.stderr.write(`rowback serving on ${address} (review page ${address}/, API docs ${address}/docs)\n`);
+      if (cfg.host !== '127.0.0.1' && cfg.host !== 'localhost' && cfg.host !== '::1') {
+        process.stderr.write(`warning: bound to ${cfg.host}: the service is reachable from other machines; put TLS in front of it\n`);
+      }
+      // keep running until SIGINT/SIGTERM (server.ts closes the app and exits)
+      await new Promise<never>(() => undefined);
+    });
+
+  const token = program.command('token').description('API tokens for rowback serve (roles: operator, reviewer, viewer)');
+  token
+    .command('create <name>')
+    .description('mint a token; it is printed once (only its sha256 is stored)')
+    .requiredOption('--role <role>', ROLES.join(' | '))
+    .option('--db <path>', 'staging SQLite file')
+    .option('--config <file>', 'JSON config file')
+    .action((name: string, o: ServeFlags) => mint(resolveConfig(o).db, name, role(o.role)));
+  token
+    .command('list')
+    .option('--db <path>', 'staging SQLite file')
+    .option('--config <file>', 'JSON config file')
+    .action((o: ServeFlags) => {
+      const store = new StagingStore(resolveConfig(o).db);
+      try {
+        for (const t of store.listTokens()) process.stdout.write(`${t.name}\t${t.role}\t${t.createdAt}${t.revokedAt ? `\trevoked ${t.revokedAt}` : ''}\n`);
+      } finally { store.close(); }
+    });
+  token
+    .command('revoke <name>')
+    .option('--db <path>', 'staging SQLite file')
+    .option('--config <file>', 'JSON config file')
+    .action((name: string, o: ServeFlags) => {
+      const store = new StagingStore(resolveConfig(o).db);
+      try {
+        if (!store.revokeToken(name)) throw new InputError('INPUT_NOT_FOUND', `no active token named '${name}'`);
+        process.stderr.write(`token '${name}' revoked\n`);
+      } finally { store.close(); }
     });
 }
