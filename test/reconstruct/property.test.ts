@@ -65,6 +65,7 @@ const TYPES: Record<string, TypeGen> = {
   varcharUtf8: { col: (n) => ({ name: n, type: 'varchar', maxLength: 200, collation: 'Latin1_General_100_CI_AS_SC_UTF8' }), value: fc.string({ maxLength: 30 }), cd: true },
   char10: { col: (n) => ({ name: n, type: 'char', maxLength: 10 }), value: str(latin1Chars, 0, 10).map((s) => s.padEnd(10, ' ')), cd: true },
   nvarchar: { col: (n) => ({ name: n, type: 'nvarchar', maxLength: 200 }), value: fc.string({ maxLength: 40, unit: 'grapheme' }), cd: false },
+  nvarcharMax: { col: (n) => ({ name: n, type: 'nvarchar', maxLength: -1 }), value: fc.string({ maxLength: 40, unit: 'grapheme' }), cd: true },
   nchar6: { col: (n) => ({ name: n, type: 'nchar', maxLength: 12 }), value: str([...gbkChars.slice(0, 50), 'x', 'y'], 0, 6).map((s) => s.padEnd(6, ' ')), cd: false },
   binary5: { col: (n) => ({ name: n, type: 'binary', maxLength: 5 }), value: fc.uint8Array({ minLength: 5, maxLength: 5 }).map(hexOf), cd: false },
   varbinary: { col: (n) => ({ name: n, type: 'varbinary', maxLength: 300 }), value: fc.uint8Array({ maxLength: 40 }).map(hexOf), cd: true },

@@ -6,7 +6,7 @@ import type { SqlValue } from '../values.js';
 import { scaledInt64 } from '../types/decimal.js';
 import { formatDatetime } from '../types/datetime.js';
 import { readU16 } from '../types/integer.js';
-import { decodeVarchar } from '../types/string.js';
+import { decodeNvarchar, decodeVarchar } from '../types/string.js';
 import { columnCodePage } from '../types/index.js';
 import { parseComplexColumn } from './complex.js';
 import type { ColumnPlan, RowPlan } from './plan.js';
@@ -140,6 +140,17 @@ export function cdValueDecoder(c: ColumnLayout): CdDecoder | null {
     case 'geography':
     case 'geometry':
       return (b, s, e) => '0x' + toHex(b, s, e);
+    case 'nvarchar':
+    case 'ntext':
+      // MS docs "Unicode Compression Implementation": nvarchar(max) (and LOB) data is not Unicode-compressed,
+      // even in row. nchar(n)/nvarchar(n) use SCSU when that is smaller — not decoded yet (null below).
+      if (c.type === 'ntext' || c.maxLength === -1) {
+        return (b, s, e) => {
+          if ((e - s) % 2 !== 0) throw badValue(c, s, `has an odd byte count (${e - s}) for UTF-16`);
+          return decodeNvarchar(b, s, e);
+        };
+      }
+      return null;
     case 'uniqueidentifier':
     case 'timestamp': {
       // Stored unchanged (16 / 8 bytes): reuse the uncompressed decoder.
