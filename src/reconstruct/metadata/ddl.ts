@@ -234,7 +234,7 @@ function deriveLayout(t: DdlTable, indexes: DdlIndex[], ctx: DeriveContext): Tab
   return {
     schema: ctx.schema,
     name: t.qname.name,
-    indexId: clustered && !clustered.columnstore ? 1 : clustered?.columnstore ? 1 : 0,
+    indexId: clustered ? 1 : 0,
     compression,
     columns,
   };
