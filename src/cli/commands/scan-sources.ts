@@ -1,5 +1,10 @@
 import { InputError } from '../../errors.js';
+import { openExportSource } from '../../recover/sources/export.js';
+import { openFileSource } from '../../recover/sources/files.js';
+import { openLiveSource } from '../../recover/sources/live.js';
 import type { RecoverySource } from '../../recover/source.js';
+import { hideArgvSecrets } from '../../util/connection.js';
+import type { Logger } from '../../util/logger.js';
 
 /** The flags that pick a scan's source; exactly one family may be given. */
 export interface ScanSourceOptions {
@@ -12,9 +17,17 @@ export interface ScanSourceOptions {
   logBackup?: string[];
   inactiveLog?: boolean;
   export?: string;
+  acceptSchemaDrift?: boolean;
+  queryTimeout?: string;
 }
 
-export async function openSource(o: ScanSourceOptions): Promise<RecoverySource> {
+/** A source plus the things its user must be told (warnings about inactive log, drift, time zone). */
+export interface OpenedSource {
+  source: RecoverySource;
+  notes: () => string[];
+}
+
+export function openSource(o: ScanSourceOptions, logger?: Logger): OpenedSource {
   const files = Boolean(o.mdf || o.bak || o.ldf || o.trn?.length);
   const live = Boolean(o.server || o.database || o.logBackup?.length || o.inactiveLog);
   const exp = Boolean(o.export);
@@ -24,8 +37,27 @@ export async function openSource(o: ScanSourceOptions): Promise<RecoverySource> 
   }
   if (families.length > 1) throw new InputError('INPUT_BAD_OPTION', `give one source, not ${families.join(' and ')}`);
   if (files) {
-    const { openFileSource } = await import('../../recover/sources/files.js');
-    return openFileSource({ mdf: o.mdf, bak: o.bak, ldf: o.ldf, trn: o.trn });
+    return { source: openFileSource({ mdf: o.mdf, bak: o.bak, ldf: o.ldf, trn: o.trn }, logger), notes: () => [] };
   }
-  throw new InputError('INPUT_NOT_AVAILABLE', 'this source is not available in this build yet');
+  if (exp) {
+    const s = openExportSource(o.export!, { logger, acceptSchemaDrift: o.acceptSchemaDrift });
+    return { source: s, notes: () => s.notes };
+  }
+  hideArgvSecrets();
+  if (!o.database) throw new InputError('INPUT_BAD_OPTION', '--database is required with --server');
+  let queryTimeoutMs: number | undefined;
+  if (o.queryTimeout !== undefined) {
+    queryTimeoutMs = Number(o.queryTimeout) * 1000;
+    if (!Number.isFinite(queryTimeoutMs) || queryTimeoutMs <= 0) throw new InputError('INPUT_BAD_OPTION', `--query-timeout '${o.queryTimeout}' is not a positive number of seconds`);
+  }
+  const s = openLiveSource({
+    server: o.server,
+    database: o.database,
+    logBackups: o.logBackup,
+    inactiveLog: o.inactiveLog,
+    acceptSchemaDrift: o.acceptSchemaDrift,
+    queryTimeoutMs,
+    logger,
+  });
+  return { source: s, notes: () => s.notes };
 }

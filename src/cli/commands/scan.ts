@@ -39,7 +39,9 @@ export function register(program: Command): void {
     .option('--database <db>', 'database to scan on the live server')
     .option('--log-backup <files...>', 'live: log backups the server can read, through fn_dump_dblog')
     .option('--inactive-log', 'live: also read the inactive log (trace flag 2537); see the warning it prints')
+    .option('--query-timeout <seconds>', 'live: per-query timeout in seconds')
     .option('--export <file>', 'an exported fn_dblog + catalog file (sql/export-log-records.sql)')
+    .option('--accept-schema-drift', 'decode rows of tables altered after the window start anyway (with --schema/--ddl giving the old layout)')
     .option('--schema <catalog.json>', 'table metadata as catalog JSON (sql/table-metadata.sql rows); overrides the source\'s')
     .option('--ddl <file>', 'table metadata from a CREATE TABLE script; overrides the source\'s')
     .option('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, [])
@@ -68,7 +70,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     throw new InputError('INPUT_BAD_WINDOW', `--from ${filter.from} is after --to ${filter.to}`);
   }
 
-  let source: RecoverySource = await openSource(opts);
+  const opened = openSource(opts);
+  let source: RecoverySource = opened.source;
   try {
     if (opts.schema || opts.ddl) source = withMetadata(source, loadMetadataOverride(opts));
     const catalog = await source.metadata();
@@ -119,7 +122,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       const { writeFileSync } = await import('node:fs');
       writeFileSync(opts.report, JSON.stringify(report, null, 2));
     }
-    if (!opts.quiet) printSummary(rows, perTable, allSkipped);
+    if (!opts.quiet) {
+      for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
+      printSummary(rows, perTable, allSkipped);
+    }
   } finally {
     await source.close();
   }
