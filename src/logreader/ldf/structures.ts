@@ -218,7 +218,9 @@ export function parseLogRecord(
     record['Page ID'] = formatPageId(file, page);
     record['Slot ID'] = v.getUint16(start + 30, true);
     // AllocUnitId = idInd << 48 | idObj << 16, the same packing as a page header's m_objId/m_indexId
-    // (e.g. idObj 99, idInd 0 → 6488064, the boot page's unit).
+    // (e.g. idObj 99, idInd 0 → 6488064, the "Unknown Alloc Unit" fn_dblog prints for pages 1:6/1:9;
+    // idObj 0x4c, idInd 1 → 281474981691392 = sys.sysdbfiles.clst in a published fn_dblog listing;
+    // user tables match sysallocunits of the corpus data files, e.g. RestoreTimeClean dbo.steps).
     const idObj = v.getUint32(start + 32, true);
     const idInd = v.getUint16(start + 46, true);
     record.AllocUnitId = ((BigInt(idInd) << 48n) | (BigInt(idObj) << 16n)).toString();

@@ -112,6 +112,24 @@ describeCorpus('.ldf records on the corpus', () => {
     for (const c of records.filter((r) => r.Operation === 'LOP_COMMIT_XACT')) expect(beginTimeToIso(c['End Time']!)).toMatch(/^20/);
   });
 
+  it.each(['AngularJs_CRUD/App_Data/Database1_log.ldf', 'SessionShoppingCart/App_Data/NORTHWND_log.ldf', 'sql-practice-asp/App_Data/School_Log.ldf'])(
+    '%s: LSN numbering is right — every non-null Previous LSN is a record of the same transaction',
+    async (file) => {
+      const { records } = await collect(corpusPath(file));
+      const byLsn = new Map(records.map((r) => [r['Current LSN'], r]));
+      let linked = 0;
+      for (const r of records) {
+        const p = r['Previous LSN']!;
+        if (p === '00000000:00000000:0000') continue;
+        const q = byLsn.get(p);
+        expect(q, `${r['Current LSN']} → ${p}`).toBeDefined();
+        expect(q!['Transaction ID']).toBe(r['Transaction ID']);
+        linked++;
+      }
+      expect(linked).toBeGreaterThan(1000);
+    },
+  );
+
   it('BEGIN_XACT facts: name, SID, SPID, time (AngularJs_CRUD first transaction)', async () => {
     const { records } = await collect(corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf'));
     const b = records.find((r) => r.Operation === 'LOP_BEGIN_XACT')!;
