@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +66,15 @@ afterEach(() => {
 });
 
 describe('rowback decode: success', () => {
+  it('the README quick-start command works as written', async () => {
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    const m = /npx rowback decode (--ddl (\S+) --hex (\S+))/.exec(readme);
+    expect(m, 'README shows a decode command').not.toBeNull();
+    const r = await run('--ddl', join(repo, m![2]!), '--hex', m![3]!);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ table: 'dbo.Contact', values: { Id: 1, Name: 'hi' } });
+  });
+
   it('--ddl + --hex prints one JSON document with the table and the values', async () => {
     const ddl = file('t.sql', 'CREATE TABLE dbo.T (Id INT, Name NVARCHAR(50))');
     const r = await run('--ddl', ddl, '--hex', `0x${NVARCHAR_ROW}`);
