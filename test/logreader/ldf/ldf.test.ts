@@ -117,10 +117,12 @@ describeCorpus('.ldf records on the corpus', () => {
     async (file) => {
       const { records } = await collect(corpusPath(file));
       const byLsn = new Map(records.map((r) => [r['Current LSN'], r]));
+      // The oldest records' predecessors may lie before the start of what the file still holds.
+      const oldest = [...byLsn.keys()].sort()[0];
       let linked = 0;
       for (const r of records) {
         const p = r['Previous LSN']!;
-        if (p === '00000000:00000000:0000') continue;
+        if (p === '00000000:00000000:0000' || p < oldest) continue;
         const q = byLsn.get(p);
         expect(q, `${r['Current LSN']} → ${p}`).toBeDefined();
         expect(q!['Transaction ID']).toBe(r['Transaction ID']);
