@@ -225,6 +225,17 @@ describeCorpus('.ldf records on the corpus', () => {
     expect(after.length).toBeGreaterThan(0);
   });
 
+  it('file reads in small odd-sized chunks give the same records as the default 1 MB chunks', async () => {
+    const path = corpusPath('sql-practice-asp/App_Data/School_Log.ldf');
+    const key = (r: LogRecord) => `${r['Current LSN']} ${r.Operation} ${r['RowLog Contents 0'] ? Buffer.from(r['RowLog Contents 0']).toString('hex') : ''}`;
+    const a: string[] = [];
+    for await (const r of readLdfRecords(path)) a.push(key(r));
+    const b: string[] = [];
+    for await (const r of readLdfRecords(path, { chunkSize: 1000 })) b.push(key(r));
+    expect(b).toEqual(a);
+    expect(a.length).toBe(5068);
+  });
+
   it('stats: LSN range and bytes', async () => {
     const stats = emptyLogScanStats();
     for await (const _ of readLdfRecords(corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf'), {}, stats)) void _;
