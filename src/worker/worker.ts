@@ -10,7 +10,8 @@ import { silentLogger, type Logger } from '../util/logger.js';
 import { describeSpec, filterOf, sourceOptionsOf, type JobSpec } from './job-spec.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
-export type OpenSourceFn = (o: ScanSourceOptions) => Promise<RecoverySource>;
+/** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone). */
+export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[] }>;
 
 export interface WorkerOptions {
   store: StagingStore;
@@ -24,7 +25,7 @@ export interface WorkerOptions {
   recover?: RecoverFn;
 }
 
-const defaultOpenSource: OpenSourceFn = async (o) => (await import('../cli/commands/scan-sources.js')).openSource(o);
+const defaultOpenSource: OpenSourceFn = async (o, logger) => (await import('../cli/commands/scan-sources.js')).openSource(o, logger);
 const defaultRecover: RecoverFn = (s, f, o) => ({
   async *[Symbol.asyncIterator]() {
     const { recoverRows } = await import('../recover/recover-rows.js');
@@ -126,7 +127,13 @@ export class JobWorker {
       this.store.stageBatch(jobId, rows.splice(0), skipped.splice(0));
     };
     try {
-      source = await this.openSource(sourceOptionsOf(spec));
+      const opened = await this.openSource(sourceOptionsOf(spec), log);
+      let notes: () => string[] = () => [];
+      if ('source' in opened) { source = opened.source; notes = opened.notes; } else source = opened;
+      const noteList = (): void => {
+        const n = notes();
+        if (n.length) this.store.appendAudit('system', 'job.notes', jobId, { notes: n });
+      };
       const catalog = await source.metadata();
       this.store.saveJobTables(jobId, catalog.tables());
       for await (const ev of this.recover(source, filterOf(spec), { signal: controller.signal, logger: log })) {
@@ -145,6 +152,7 @@ export class JobWorker {
         }
       }
       flush();
+      noteList();
       const sourceSkipped = source.skipped();
       if (sourceSkipped.length && !resumeAfter) this.store.stageBatch(jobId, [], sourceSkipped);
       if (controller.signal.aborted) {

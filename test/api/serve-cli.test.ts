@@ -61,7 +61,7 @@ describe('rowback serve / rowback token', () => {
       expect((await fetch(address + '/api/jobs')).status).toBe(401);
       const ok = await fetch(address + '/api/jobs', { headers: { authorization: `Bearer ${token}` } });
       expect(ok.status).toBe(200);
-      expect((await ok.json()).items).toEqual([]);
+      expect(((await ok.json()) as { items: unknown[] }).items).toEqual([]);
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
