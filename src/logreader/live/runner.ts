@@ -99,8 +99,16 @@ export async function* withRetries<T>(
 
 export interface MssqlRunnerOptions {
   logger?: Logger;
+  /** Log reads at once against this server (default ROWBACK_SERVER_CONCURRENCY or 1); the first runner for a server sets it. */
   serverConcurrency?: number;
   defaultTimeoutMs?: number;
+  /** Attempts for transient failures (default MAX_ATTEMPTS). */
+  maxAttempts?: number;
+}
+
+function envConcurrency(): number | undefined {
+  const n = Number(process.env.ROWBACK_SERVER_CONCURRENCY);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 export function mssqlConfig(c: ConnectionSettings): sql.config {
@@ -148,12 +156,14 @@ export class MssqlRunner implements SqlRunner {
   private readonly queue: PQueue;
   private readonly log: Logger;
   private readonly defaultTimeoutMs: number;
+  private readonly maxAttempts: number;
 
   constructor(private readonly settings: ConnectionSettings, o: MssqlRunnerOptions = {}) {
     this.description = describeConnection(settings);
     this.log = (o.logger ?? silentLogger).child({ server: this.description });
-    this.queue = queueFor(serverKey(settings), o.serverConcurrency);
+    this.queue = queueFor(serverKey(settings), o.serverConcurrency ?? envConcurrency());
     this.defaultTimeoutMs = o.defaultTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+    this.maxAttempts = o.maxAttempts ?? MAX_ATTEMPTS;
   }
 
   private async connect(): Promise<sql.ConnectionPool> {
@@ -192,7 +202,7 @@ export class MssqlRunner implements SqlRunner {
       slot.catch(() => undefined);
       try {
         await waitOrAbort(admittedP, o.signal, what);
-        yield* withRetries(() => self.once(stmt, o, what), { what, signal: o.signal, logger: self.log });
+        yield* withRetries(() => self.once(stmt, o, what), { what, signal: o.signal, logger: self.log, maxAttempts: self.maxAttempts });
       } finally {
         release();
       }
