@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { openExportSource } from '../../recover/sources/export.js';
 import { openFileSource } from '../../recover/sources/files.js';
@@ -37,9 +38,13 @@ export function openSource(o: ScanSourceOptions, logger?: Logger): OpenedSource 
   }
   if (families.length > 1) throw new InputError('INPUT_BAD_OPTION', `give one source, not ${families.join(' and ')}`);
   if (files) {
+    for (const [flag, f] of [['--mdf', o.mdf], ['--bak', o.bak], ['--ldf', o.ldf], ...(o.trn ?? []).map((t) => ['--trn', t])] as const) {
+      if (f) assertReadableFile(flag, f);
+    }
     return { source: openFileSource({ mdf: o.mdf, bak: o.bak, ldf: o.ldf, trn: o.trn }, logger), notes: () => [] };
   }
   if (exp) {
+    assertReadableFile('--export', o.export!);
     const s = openExportSource(o.export!, { logger, acceptSchemaDrift: o.acceptSchemaDrift });
     return { source: s, notes: () => s.notes };
   }
@@ -60,4 +65,15 @@ export function openSource(o: ScanSourceOptions, logger?: Logger): OpenedSource 
     logger,
   });
   return { source: s, notes: () => s.notes };
+}
+
+/** A file argument that cannot be read is a usage error naming the flag and the file, not a crash. */
+export function assertReadableFile(flag: string, file: string): void {
+  try {
+    accessSync(file, constants.R_OK);
+    if (!statSync(file).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new InputError('INPUT_FILE_UNREADABLE', `${flag} ${file}: ${why}`, { file });
+  }
 }
