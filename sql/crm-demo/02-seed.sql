@@ -54,7 +54,7 @@ FROM dbo.Orders AS o CROSS APPLY (VALUES (1), (2), (3)) AS v(n)
 WHERE v.n <= 1 + o.OrderId % 3;
 
 INSERT dbo.CustomerNotes (CustomerId, WrittenAt, Body)
-SELECT CustomerId, DATEADD(minute, CustomerId, CAST('2024-02-10T12:00:00.000' AS datetime2(3))), CONCAT(N'Called about invoice ', CustomerId, N'; 客户要求回电.')
+SELECT CustomerId, DATEADD(minute, CustomerId, CAST('2024-02-10T12:00:00.250' AS datetime2(3))), CONCAT(N'Called about invoice ', CustomerId, N'; 客户要求回电.')
 FROM dbo.Customers WHERE CustomerId % 3 = 1;
 GO
 -- The log chain starts at the first full backup; before it, FULL recovery behaves like SIMPLE.

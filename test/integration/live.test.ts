@@ -23,7 +23,10 @@ if (!runtime.available) announceSkip('live path integration tests (fn_dblog / fn
 
 const demo = (f: string) => fileURLToPath(new URL(`../../sql/crm-demo/${f}`, import.meta.url));
 
-/** Columns rendered the way rowback prints them (README "Types and their output form"). */
+/**
+ * Columns rendered the way rowback prints them (README "Types and their output form"). The seed
+ * gives every datetime2 a non-zero millisecond part, so style 126 never drops the fraction.
+ */
 const CUSTOMER_SNAPSHOT = `
 SELECT CustomerId, Name, NameZh, Email, Region,
   CONVERT(varchar(40), CreditLimit) AS CreditLimit,
