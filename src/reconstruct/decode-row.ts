@@ -38,7 +38,10 @@ export interface DecodedRow {
 export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOptions): DecodedRow {
   try {
     const plan = planFor(table);
-    return table.compression === 'ROW' || table.compression === 'PAGE' ? decodeCompressedRow(image, plan) : decodeFixedVar(image, plan);
+    // String decoders are fastest on a Buffer (native latin1/UTF-16 slices): one view per row pays
+    // for itself from two string columns on.
+    const img = plan.stringColumns >= 2 && !(image instanceof Buffer) ? Buffer.from(image.buffer, image.byteOffset, image.byteLength) : image;
+    return table.compression === 'ROW' || table.compression === 'PAGE' ? decodeCompressedRow(img, plan) : decodeFixedVar(img, plan);
   } catch (e) {
     throw enrich(e, table, opts);
   }

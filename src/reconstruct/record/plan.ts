@@ -53,6 +53,8 @@ export interface RowPlan {
   makeValues: (scratch: SqlValue[]) => Record<string, SqlValue>;
   /** Reusable per-plan array the decoders fill before makeValues copies it (decoding is synchronous). */
   scratch: SqlValue[];
+  /** Character columns in the layout: with two or more, decodeRow hands the decoders a Buffer view. */
+  stringColumns: number;
 }
 
 /**
@@ -125,6 +127,7 @@ export function planFor(table: TableLayout): RowPlan {
     sparseById,
     makeValues: valuesFactory(output.map((cp) => cp.name)),
     scratch: new Array<SqlValue>(output.length).fill(null),
+    stringColumns: output.filter((cp) => ['char', 'varchar', 'text', 'nchar', 'nvarchar', 'ntext', 'sysname'].includes(cp.column.type)).length,
   };
   plans.set(table, p);
   return p;

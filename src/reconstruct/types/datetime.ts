@@ -27,8 +27,25 @@ function pad4(n: number): string {
   return n >= 1000 ? String(n) : n >= 100 ? '0' + n : n >= 10 ? '00' + n : '000' + n;
 }
 
+/**
+ * A direct-mapped cache of formatted days: rows of one stream share few dates, and formatting a
+ * date is the costliest part of a datetime2. Caching is safe: the mapping day → text never changes.
+ */
+const DAY_CACHE_SIZE = 1024;
+const dayCacheKey = new Float64Array(DAY_CACHE_SIZE).fill(NaN);
+const dayCacheText: string[] = new Array<string>(DAY_CACHE_SIZE).fill('');
+
 /** Civil date of a day number relative to 1970-01-01 (proleptic Gregorian; H. Hinnant's days_from_civil inverse). */
 export function formatEpochDay(z: number): string {
+  const slot = z & (DAY_CACHE_SIZE - 1);
+  if (dayCacheKey[slot] === z) return dayCacheText[slot];
+  const text = formatEpochDayUncached(z);
+  dayCacheKey[slot] = z;
+  dayCacheText[slot] = text;
+  return text;
+}
+
+function formatEpochDayUncached(z: number): string {
   z += 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;

