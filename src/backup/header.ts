@@ -21,7 +21,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { FormatError } from '../errors.js';
 import { formatLsn, lsnToDecimal, type Lsn } from '../logreader/lsn.js';
-import { ascii4, mtfDate, readMtfLayout, tapeString, type MtfLayout } from './mtf.js';
+import { ascii4, mtfDate, readMtfLayout, streamsOfSet, tapeString, type MtfLayout } from './mtf.js';
 
 export type BackupType = 'full' | 'differential' | 'log';
 
@@ -48,6 +48,8 @@ export interface BackupHeader {
   /** HEADERONLY BackupType: 1 database, 2 log, 5 differential. */
   backupTypeCode: 1 | 2 | 5;
   position: number;
+  /** Backup sets in the file; only the one at `position` is described. */
+  backupSets: number;
   databaseName: string;
   serverName: string;
   userName: string | null;
@@ -78,8 +80,8 @@ const TYPE_CODES: Record<string, { type: BackupType; code: 1 | 2 | 5 }> = {
   L: { type: 'log', code: 2 },
 };
 
-export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout(path)): BackupHeader {
-  const mqci = layout.streams.find((s) => s.id === 'MQCI' && s.length > 0);
+export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout(path), position = 1): BackupHeader {
+  const mqci = streamsOfSet(layout, position).find((s) => s.id === 'MQCI' && s.length > 0);
   if (!mqci) throw new FormatError('FORMAT_BAD_MTF', 'no SQL Server configuration stream (MQCI): not a SQL Server backup', { file: path });
   const data = readBytes(path, mqci.dataOffset, mqci.length);
   const records = configRecords(data);
@@ -99,8 +101,8 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
   const zero = (l: BackupLsn) => l.decimal === '0';
   const dbBackup = lsnAt(62);
 
-  const sset = layout.dblks.find((d) => d.type === 'SSET');
-  const eset = layout.dblks.find((d) => d.type === 'ESET');
+  const sset = layout.dblks.find((d) => d.type === 'SSET' && d.set === position);
+  const eset = layout.dblks.find((d) => d.type === 'ESET' && d.set === position);
   const tape = layout.dblks.find((d) => d.type === 'TAPE');
 
   const groups = new Map<number, string>();
@@ -128,7 +130,8 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
     file: path,
     backupType: t.type,
     backupTypeCode: t.code,
-    position: sset ? new DataView(sset.bytes.buffer, sset.bytes.byteOffset).getUint16(62, true) : 1,
+    position: sset ? new DataView(sset.bytes.buffer, sset.bytes.byteOffset).getUint16(62, true) : position,
+    backupSets: layout.sets,
     databaseName: str(104),
     serverName: str(108),
     userName: sset ? tapeString(sset, 76) : null,

@@ -7,7 +7,7 @@
 import { open } from 'node:fs/promises';
 import type { LogRecord } from '../logreader/log-record.js';
 import { emptyLogScanStats, readLogRange, type LogRange, type LogScanOptions, type LogScanStats } from '../logreader/ldf/reader.js';
-import { payloadRange, readMtfLayout, type MtfLayout } from './mtf.js';
+import { payloadRange, readMtfLayout, streamsOfSet, type MtfLayout } from './mtf.js';
 
 export interface BackupLogStream {
   file: string;
@@ -17,8 +17,14 @@ export interface BackupLogStream {
   records(opts?: LogScanOptions, stats?: LogScanStats): AsyncGenerator<LogRecord>;
 }
 
-export function openBackupLogStream(path: string, kind: 'trn' | 'bak' = /\.bak$/i.test(path) ? 'bak' : 'trn', layout: MtfLayout = readMtfLayout(path)): BackupLogStream {
-  const ranges: LogRange[] = layout.streams
+/** `position`: the backup set to read (RESTORE … WITH FILE = n), 1 by default. */
+export function openBackupLogStream(
+  path: string,
+  kind: 'trn' | 'bak' = /\.bak$/i.test(path) ? 'bak' : 'trn',
+  layout: MtfLayout = readMtfLayout(path),
+  position = 1,
+): BackupLogStream {
+  const ranges: LogRange[] = streamsOfSet(layout, position)
     .filter((s) => s.id === 'MQTL' && s.length > 0)
     .map((s) => ({ ...payloadRange(s), kind, file: path }));
   return {

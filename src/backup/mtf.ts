@@ -30,6 +30,8 @@ export const COMPRESSED_MAGIC = 'MSSQLBAK';
 
 export interface Dblk {
   type: string;
+  /** 1-based backup set (Position) the block belongs to: SSET n starts set n; TAPE is set 0. */
+  set: number;
   offset: number;
   attributes: number;
   firstEvent: number;
@@ -49,11 +51,15 @@ export interface StreamHeader {
   compression: number;
   /** The DBLK the stream follows. */
   dblk: string;
+  /** 1-based backup set (Position). */
+  set: number;
 }
 
 export interface MtfLayout {
   file: string;
   size: number;
+  /** Number of backup sets in the file (backups appended WITH NOINIT add sets). */
+  sets: number;
   dblks: Dblk[];
   streams: StreamHeader[];
 }
@@ -130,6 +136,7 @@ function walk(fd: number, path: string): MtfLayout {
   const streams: StreamHeader[] = [];
   let pos = 0;
   let current = 'TAPE';
+  let set = 0;
   // SPAD pads up to the next DBLK, so whatever follows it is a DBLK even when its type is one
   // rowback has not met yet (SQL Server adds its own, e.g. MSLS before the closing MQCI).
   let afterPad = true;
@@ -142,7 +149,8 @@ function walk(fd: number, path: string): MtfLayout {
       if (h.length < COMMON_HEADER_SIZE) throw new FormatError('FORMAT_BAD_MTF', `${id} descriptor block truncated`, { file: path, offset: pos });
       const firstEvent = h.readUInt16LE(8);
       const bytes = Buffer.from(read(pos, Math.min(Math.max(firstEvent, COMMON_HEADER_SIZE), 1024, size - pos)));
-      const d: Dblk = { type: id, offset: pos, attributes: h.readUInt32LE(4), firstEvent, stringType: h[48], bytes };
+      if (id === 'SSET') set++;
+      const d: Dblk = { type: id, set, offset: pos, attributes: h.readUInt32LE(4), firstEvent, stringType: h[48], bytes };
       dblks.push(d);
       current = id;
       if (id === 'SSET') {
@@ -158,7 +166,7 @@ function walk(fd: number, path: string): MtfLayout {
     }
     if (isUpperId(id) && h.length >= STREAM_HEADER_SIZE) {
       const length = Number(h.readBigUInt64LE(8));
-      const s: StreamHeader = { id, offset: pos, dataOffset: pos + STREAM_HEADER_SIZE, length, encryption: h.readUInt16LE(16), compression: h.readUInt16LE(18), dblk: current };
+      const s: StreamHeader = { id, offset: pos, dataOffset: pos + STREAM_HEADER_SIZE, length, encryption: h.readUInt16LE(16), compression: h.readUInt16LE(18), dblk: current, set };
       if (s.encryption !== 0) throw new FormatError('FORMAT_ENCRYPTED_BACKUP', `stream ${id} is encrypted (algorithm ${s.encryption}); rowback cannot read encrypted backups`, { file: path, offset: pos });
       if (s.compression !== 0) throw new FormatError('FORMAT_COMPRESSED_BACKUP', `stream ${id} is compressed (algorithm ${s.compression}); rowback reads uncompressed backups only`, { file: path, offset: pos });
       if (s.dataOffset + length > size) throw new FormatError('FORMAT_BAD_MTF', `stream ${id} of ${length} bytes runs past the end of the file (${size} bytes)`, { file: path, offset: pos });
@@ -171,7 +179,15 @@ function walk(fd: number, path: string): MtfLayout {
     if (h.every((x) => x === 0)) break;
     throw new FormatError('FORMAT_BAD_MTF', `no descriptor block or stream header where one was expected (found ${JSON.stringify(id)})`, { file: path, offset: pos });
   }
-  return { file: path, size, dblks, streams };
+  return { file: path, size, sets: set, dblks, streams };
+}
+
+/** The streams of one backup set (Position, 1-based); FORMAT_NO_SUCH_BACKUP_SET when the file has fewer sets. */
+export function streamsOfSet(layout: MtfLayout, position: number): StreamHeader[] {
+  if (position < 1 || position > layout.sets) {
+    throw new FormatError('FORMAT_NO_SUCH_BACKUP_SET', `backup set ${position} requested; ${layout.file} holds ${layout.sets}`, { file: layout.file });
+  }
+  return layout.streams.filter((s) => s.set === position);
 }
 
 function align4(n: number): number {

@@ -12,7 +12,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { FormatError } from '../errors.js';
 import { PAGE_SIZE, type PageSource } from '../datafile/page-source.js';
-import { payloadRange, readMtfLayout, type MtfLayout } from './mtf.js';
+import { payloadRange, readMtfLayout, streamsOfSet, type MtfLayout } from './mtf.js';
 
 interface Run {
   fileId: number;
@@ -33,8 +33,9 @@ export interface BackupPageSource extends PageSource {
 
 const SCAN_CHUNK = 128 * PAGE_SIZE;
 
-export function openBackupPageSource(path: string, layout: MtfLayout = readMtfLayout(path)): BackupPageSource {
-  const streams = layout.streams.filter((s) => s.id === 'MQDA' && s.length > 0);
+/** `position`: the backup set to read (RESTORE … WITH FILE = n), 1 by default. */
+export function openBackupPageSource(path: string, layout: MtfLayout = readMtfLayout(path), position = 1): BackupPageSource {
+  const streams = streamsOfSet(layout, position).filter((s) => s.id === 'MQDA' && s.length > 0);
   if (streams.length === 0) {
     throw new FormatError('FORMAT_NO_DATA_PAGES', 'this backup holds no data pages (MQDA stream): a log backup? Use a full or differential backup, or the .mdf, for table metadata', { file: path });
   }

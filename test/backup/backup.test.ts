@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -157,5 +157,34 @@ describeCorpus('backups on the corpus', () => {
     expect(days).toBe(736480); // 2017-06-01
     expect(time).toBe(467_529_700_000); // 12:59:12.970
     expect(inserts[0].AllocUnitId).toBe('72057594039762944');
+  });
+
+  it('two backup sets in one file (WITH NOINIT): each position is read on its own', async () => {
+    // A synthetic arrangement of real bytes: RestoreTimeClean_2.trn, then RestoreTimeClean_3.trn from
+    // its SSET block on (as SQL Server appends a set: the media header is not repeated).
+    const a = readFileSync(corpusPath(RTC, 'RestoreTimeClean_2.trn'));
+    const b = readFileSync(corpusPath(RTC, 'RestoreTimeClean_3.trn'));
+    expect(b.toString('latin1', 0x600, 0x604)).toBe('SSET');
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-sets-'));
+    const p = join(dir, 'two-sets.trn');
+    writeFileSync(p, Buffer.concat([a, b.subarray(0x600)]));
+    const layout = readMtfLayout(p);
+    expect(layout.sets).toBe(2);
+    const h1 = readBackupHeader(p, layout, 1);
+    const h2 = readBackupHeader(p, layout, 2);
+    expect(h1.backupSets).toBe(2);
+    expect(h1.firstLsn.decimal).toBe(readBackupHeader(corpusPath(RTC, 'RestoreTimeClean_2.trn')).firstLsn.decimal);
+    expect(h2.firstLsn.decimal).toBe(readBackupHeader(corpusPath(RTC, 'RestoreTimeClean_3.trn')).firstLsn.decimal);
+    const lsns = async (pos: number) => {
+      const out: string[] = [];
+      for await (const r of openBackupLogStream(p, 'trn', layout, pos).records()) out.push(r['Current LSN']);
+      return out;
+    };
+    const one = await lsns(1);
+    const two = await lsns(2);
+    expect(one.length).toBe(30);
+    expect(two.length).toBe(30);
+    expect(two[0] > one[one.length - 1]).toBe(true);
+    expect(() => readBackupHeader(p, layout, 3)).toThrow(expect.objectContaining({ code: 'FORMAT_NO_SUCH_BACKUP_SET' }));
   });
 });

@@ -205,6 +205,7 @@ export function renderText(r: InspectResult): string {
   if (r.kind === 'backup') {
     const h = r.header;
     kv('kind', `backup (${h.backupType}, HEADERONLY BackupType ${h.backupTypeCode})`);
+    if (h.backupSets > 1) kv('backup sets', `${h.backupSets} in this file; set ${h.position} shown`);
     kv('database', h.databaseName);
     kv('server', h.serverName);
     kv('user', h.userName);
