@@ -38,6 +38,8 @@ export interface DdlColumn {
 }
 
 export interface DdlIndex {
+  /** Statement number in the script (orders creates, drops and alters). */
+  seq: number;
   /** Table the index belongs to: [schema?, name]. */
   table: QName;
   clustered?: boolean;
@@ -56,6 +58,8 @@ export interface QName {
 }
 
 export interface DdlTable {
+  /** Statement number in the script. */
+  seq: number;
   qname: QName;
   columns: DdlColumn[];
   compression?: Compression;
@@ -74,12 +78,14 @@ export interface DdlScript {
   aliases: DdlAlias[];
   /** ALTER TABLE … ADD column / DROP COLUMN / ALTER COLUMN, in script order, applied after the CREATE TABLE. */
   alterations: DdlAlteration[];
+  /** DROP TABLE: a later CREATE TABLE of the same name starts over. */
+  droppedTables: { qname: QName; seq: number }[];
 }
 
-export type DdlAlteration =
+export type DdlAlteration = { seq: number } & (
   | { kind: 'add'; table: QName; column: DdlColumn }
   | { kind: 'drop'; table: QName; name: string; line: number }
-  | { kind: 'alter'; table: QName; column: DdlColumn };
+  | { kind: 'alter'; table: QName; column: DdlColumn });
 
 const TABLE_ELEMENT_KEYWORDS = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK', 'INDEX', 'PERIOD', 'CONNECTION', 'DEFAULT']);
 
@@ -89,7 +95,9 @@ export function parseDdl(sql: string): DdlScript {
 
 class Parser {
   private pos = 0;
-  private readonly out: DdlScript = { tables: [], indexes: [], aliases: [], alterations: [] };
+  private readonly out: DdlScript = { tables: [], indexes: [], aliases: [], alterations: [], droppedTables: [] };
+  /** Statement counter: every top-level statement gets the next number. */
+  private seq = 0;
 
   constructor(private readonly toks: Token[]) {}
 
@@ -196,7 +204,9 @@ class Parser {
       const t = this.peek();
       if (t.kind === 'eof') return this.out;
       if (t.kind === 'go' || (t.kind === 'punct' && t.text === ';')) { this.pos++; continue; }
+      this.seq++;
       if (this.isWord('CREATE')) this.create();
+      else if (this.isWord('DROP') && this.isWord('TABLE', 1)) this.dropTable();
       else if (this.isWord('ALTER') && this.isWord('TABLE', 1)) this.alterTable();
       else this.skipStatement();
     }
@@ -231,6 +241,16 @@ class Parser {
     this.skipStatement();
   }
 
+  /** DROP TABLE [IF EXISTS] a, b */
+  private dropTable(): void {
+    this.pos += 2;
+    if (this.isWord('IF') && this.isWord('EXISTS', 1)) this.pos += 2;
+    for (;;) {
+      this.out.droppedTables.push({ qname: this.qualifiedName('after DROP TABLE'), seq: this.seq });
+      if (!this.acceptPunct(',')) return;
+    }
+  }
+
   // ---- CREATE TYPE ---------------------------------------------------------------------
   private createType(): void {
     const qname = this.qualifiedName('after CREATE TYPE');
@@ -246,7 +266,7 @@ class Parser {
   private createTable(): void {
     const qname = this.qualifiedName('after CREATE TABLE');
     if (this.acceptWord('AS')) { this.skipStatement(); return; } // CREATE TABLE … AS FILETABLE / AS NODE
-    const table: DdlTable = { qname, columns: [] };
+    const table: DdlTable = { seq: this.seq, qname, columns: [] };
     this.expectPunct('(', `after CREATE TABLE ${qname.name}`);
     for (;;) {
       this.tableElement(table, false);
@@ -432,7 +452,7 @@ class Parser {
         else this.expectWord('UNIQUE', '');
         const clustered = this.clusterOption();
         this.indexOptions();
-        this.out.indexes.push({ table: tableName, clustered, unique: true, primaryKey, columns: [col.name], columnstore: false, line, compression: this.lastCompression });
+        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns: [col.name], columnstore: false, line, compression: this.lastCompression });
         if (primaryKey) col.nullable = false;
         continue;
       }
@@ -450,7 +470,7 @@ class Parser {
         if (this.acceptWord('UNIQUE')) unique = true;
         const clustered = this.clusterOption() ?? false;
         this.indexOptions();
-        this.out.indexes.push({ table: tableName, clustered, unique, primaryKey: false, columns: [col.name], columnstore: false, line, compression: this.lastCompression });
+        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique, primaryKey: false, columns: [col.name], columnstore: false, line, compression: this.lastCompression });
         continue;
       }
       if (inAlter && t.kind === 'ident') return; // the next statement
@@ -549,7 +569,7 @@ class Parser {
       const clustered = this.clusterOption();
       const columns = this.keyColumnList(primaryKey ? 'of PRIMARY KEY' : 'of UNIQUE');
       this.indexOptions();
-      this.out.indexes.push({ table: tableName, clustered, unique: true, primaryKey, columns, columnstore: false, line, compression: this.lastCompression });
+      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns, columnstore: false, line, compression: this.lastCompression });
       return;
     }
     if (this.acceptWord('FOREIGN')) {
@@ -581,7 +601,7 @@ class Parser {
       if (this.acceptWord('INCLUDE')) this.skipBalanced();
       if (this.acceptWord('WHERE')) this.skipFilter();
       this.indexOptions();
-      this.out.indexes.push({ table: tableName, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression });
+      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression });
       return;
     }
     if (this.acceptWord('PERIOD')) {
@@ -617,7 +637,7 @@ class Parser {
     if (this.acceptWord('INCLUDE')) this.skipBalanced();
     if (this.acceptWord('WHERE')) this.skipFilter();
     this.indexOptions();
-    this.out.indexes.push({ table, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression });
+    this.out.indexes.push({ seq: this.seq, table, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression });
     if (!this.atStatementEnd() && !this.isWord('CREATE') && !this.isWord('ALTER')) this.skipStatement();
   }
 
@@ -631,18 +651,18 @@ class Parser {
     if (this.isWord('ALTER') && this.isWord('COLUMN', 1)) {
       this.pos += 2;
       const column = this.columnDefinition(qname, true);
-      this.out.alterations.push({ kind: 'alter', table: qname, column });
+      this.out.alterations.push({ seq: this.seq, kind: 'alter', table: qname, column });
       return;
     }
     if (!this.acceptWord('ADD')) { this.skipStatement(); return; }
-    const scratch: DdlTable = { qname, columns: [] };
+    const scratch: DdlTable = { seq: this.seq, qname, columns: [] };
     for (;;) {
       this.tableElement(scratch, true);
       if (!this.acceptPunct(',')) break;
     }
     for (const column of scratch.columns) {
       column.addedLater = true;
-      this.out.alterations.push({ kind: 'add', table: qname, column });
+      this.out.alterations.push({ seq: this.seq, kind: 'add', table: qname, column });
     }
   }
 
@@ -656,7 +676,7 @@ class Parser {
       if (this.isWord('IF') && this.isWord('EXISTS', 1)) this.pos += 2;
       const line = this.peek().line;
       const name = this.identifier('after DROP');
-      if (column) this.out.alterations.push({ kind: 'drop', table, name, line });
+      if (column) this.out.alterations.push({ seq: this.seq, kind: 'drop', table, name, line });
       else if (this.isWord('WITH') && this.isPunct('(', 1)) { this.pos++; this.skipBalanced(); }
       if (!this.acceptPunct(',')) return;
     }

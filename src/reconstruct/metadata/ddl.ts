@@ -58,25 +58,46 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
   const key = (q: QName): string => `${(q.schema ?? defaultSchema).toLowerCase()}.${q.name.toLowerCase()}`;
   const aliases = buildAliases(script, opts.typeAliases ?? {}, defaultSchema);
 
+  // Replay the script in statement order: a DROP TABLE lets a later CREATE TABLE start over;
+  // keys, indexes and ALTERs belong to the table as it exists when they run.
+  type Event =
+    | { seq: number; order: number; kind: 'create'; table: DdlTable }
+    | { seq: number; order: number; kind: 'index'; index: DdlIndex }
+    | { seq: number; order: number; kind: 'alter'; alteration: DdlAlteration }
+    | { seq: number; order: number; kind: 'droptable'; qname: QName };
+  const events: Event[] = [
+    ...script.tables.map((table): Event => ({ seq: table.seq, order: 0, kind: 'create', table })),
+    ...script.indexes.map((index): Event => ({ seq: index.seq, order: 1, kind: 'index', index })),
+    ...script.alterations.map((alteration): Event => ({ seq: alteration.seq, order: 1, kind: 'alter', alteration })),
+    ...script.droppedTables.map((d): Event => ({ seq: d.seq, order: 1, kind: 'droptable', qname: d.qname })),
+  ];
+  events.sort((a, b) => a.seq - b.seq || a.order - b.order);
+
   const tables = new Map<string, DdlTable>();
-  for (const t of script.tables) {
-    const k = key(t.qname);
-    if (tables.has(k)) throw new SchemaError('SCHEMA_DDL_INVALID', `table ${k} is created twice`, { line: t.qname.line, table: k });
-    tables.set(k, { qname: t.qname, columns: [...t.columns], compression: t.compression });
-  }
-  for (const a of script.alterations) {
-    const t = tables.get(key(a.table));
-    const line = a.kind === 'drop' ? a.line : a.column.line;
-    if (!t) throw new SchemaError('SCHEMA_DDL_INVALID', `ALTER TABLE ${key(a.table)}: the table is not created in this script`, { line });
-    applyAlteration(t, a, { aliases, collation, tableName: key(a.table) });
-  }
   const indexesByTable = new Map<string, DdlIndex[]>();
-  for (const ix of script.indexes) {
-    const k = key(ix.table);
-    if (!tables.has(k)) {
-      throw new SchemaError('SCHEMA_DDL_INVALID', `index or key on ${k}: the table is not created in this script`, { line: ix.line, table: k });
+  for (const e of events) {
+    if (e.kind === 'create') {
+      const k = key(e.table.qname);
+      if (tables.has(k)) throw new SchemaError('SCHEMA_DDL_INVALID', `table ${k} is created twice (no DROP TABLE between)`, { line: e.table.qname.line, table: k });
+      tables.set(k, { seq: e.table.seq, qname: e.table.qname, columns: [...e.table.columns], compression: e.table.compression });
+      indexesByTable.set(k, []);
+    } else if (e.kind === 'droptable') {
+      // Dropping a table the script never created (IF EXISTS … DROP) is fine.
+      tables.delete(key(e.qname));
+      indexesByTable.delete(key(e.qname));
+    } else if (e.kind === 'alter') {
+      const a = e.alteration;
+      const t = tables.get(key(a.table));
+      const line = a.kind === 'drop' ? a.line : a.column.line;
+      if (!t) throw new SchemaError('SCHEMA_DDL_INVALID', `ALTER TABLE ${key(a.table)}: the table is not created in this script`, { line });
+      applyAlteration(t, a, { aliases, collation, tableName: key(a.table) });
+    } else {
+      const k = key(e.index.table);
+      if (!tables.has(k)) {
+        throw new SchemaError('SCHEMA_DDL_INVALID', `index or key on ${k}: the table is not created in this script`, { line: e.index.line, table: k });
+      }
+      indexesByTable.get(k)!.push(e.index);
     }
-    indexesByTable.set(k, [...(indexesByTable.get(k) ?? []), ix]);
   }
 
   const out: TableLayout[] = [];

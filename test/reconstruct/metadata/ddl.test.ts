@@ -373,6 +373,17 @@ describe('DDL errors', () => {
     });
   }
 
+  it('DROP TABLE lets a later CREATE TABLE start over; keys of the dropped table go with it', () => {
+    const t = one(`DROP TABLE IF EXISTS dbo.t, dbo.never_created
+      CREATE TABLE t (a int, b varchar(5)); CREATE CLUSTERED INDEX cx ON t (b)
+      GO
+      DROP TABLE t
+      CREATE TABLE dbo.t (a int, b varchar(5), c bit)`);
+    expect([t.indexId, t.columns.map((c) => c.name)]).toEqual([0, ['a', 'b', 'c']]);
+    const e = schemaError(() => layoutsFromDdl('CREATE TABLE t (a int)\nCREATE TABLE dbo.T (b int)'));
+    expect(e.message).toContain('created twice');
+  });
+
   it('a script without CREATE TABLE gives no layouts', () => {
     expect(layoutsFromDdl('SET NOCOUNT ON; SELECT 1')).toEqual([]);
   });
