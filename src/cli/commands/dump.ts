@@ -93,8 +93,15 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
     } else if (opts.format === 'json') {
       await write('[');
     }
+    const started = Date.now();
+    let lastProgress = started;
     for (const r of readTableRows(source, md, qualified, { includeGhosts: opts.includeGhosts, skipped: rowSkipped, reader })) {
       if (r.ghost) ghosts++;
+      if (!opts.quiet && rows % 1000 === 0 && Date.now() - lastProgress > 1000) {
+        lastProgress = Date.now();
+        const secs = (lastProgress - started) / 1000;
+        stderr.write(`rowback dump: ${rows} rows, ${reader.stats.read} pages read (${Math.round(rows / secs)} rows/s)\n`);
+      }
       if (opts.format === 'csv') {
         const cells = columns.map((c) => csvCell(r.values[c]));
         if (opts.includeGhosts) cells.push(r.ghost ? '1' : '0');
