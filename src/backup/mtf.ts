@@ -21,6 +21,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { FormatError } from '../errors.js';
+import type { SkippedItem } from '../recover/source.js';
 
 export const DBLK_TYPES = new Set(['TAPE', 'SSET', 'VOLB', 'DIRB', 'FILE', 'CFIL', 'ESPB', 'ESET', 'EOTM', 'SFMB', 'MSCI', 'MSDA', 'MSTL', 'MSLS']);
 export const COMMON_HEADER_SIZE = 52;
@@ -53,6 +54,8 @@ export interface StreamHeader {
   dblk: string;
   /** 1-based backup set (Position). */
   set: number;
+  /** True when the file ends inside the stream (a partial copy): `length` is what the file holds. */
+  truncated?: boolean;
 }
 
 export interface MtfLayout {
@@ -62,6 +65,12 @@ export interface MtfLayout {
   sets: number;
   dblks: Dblk[];
   streams: StreamHeader[];
+  /**
+   * Damage found while walking: a file cut short inside a stream or block, or bytes that are
+   * neither. The walk stops there; everything before it stays readable (a partial copy of a
+   * backup still yields its header and the pages/log it holds).
+   */
+  problems: SkippedItem[];
 }
 
 export function ascii4(b: Uint8Array, at: number): string {
@@ -106,7 +115,7 @@ export function tapeString(d: Dblk, at: number): string | null {
  * Walks the DBLKs and stream headers of a backup without reading stream data. Throws
  * FORMAT_COMPRESSED_BACKUP for `MSSQLBAK` files and for streams/sets marked compressed,
  * FORMAT_ENCRYPTED_BACKUP for encrypted ones, FORMAT_NOT_A_BACKUP when the file does not start
- * with a TAPE DBLK.
+ * with a TAPE DBLK. Damage after that (a cut-short copy) is listed in `problems`, not thrown.
  */
 export function readMtfLayout(path: string): MtfLayout {
   const fd = openSync(path, 'r');
@@ -134,6 +143,7 @@ function walk(fd: number, path: string): MtfLayout {
   }
   const dblks: Dblk[] = [];
   const streams: StreamHeader[] = [];
+  const problems: SkippedItem[] = [];
   let pos = 0;
   let current = 'TAPE';
   let set = 0;
@@ -146,7 +156,10 @@ function walk(fd: number, path: string): MtfLayout {
     const isDblk = DBLK_TYPES.has(id) || (afterPad && isUpperId(id));
     afterPad = false;
     if (isDblk) {
-      if (h.length < COMMON_HEADER_SIZE) throw new FormatError('FORMAT_BAD_MTF', `${id} descriptor block truncated`, { file: path, offset: pos });
+      if (h.length < COMMON_HEADER_SIZE) {
+        problems.push({ code: 'FORMAT_BAD_MTF', reason: `${id} descriptor block cut short by the end of the file`, location: { file: path, offset: pos } });
+        break;
+      }
       const firstEvent = h.readUInt16LE(8);
       const bytes = Buffer.from(read(pos, Math.min(Math.max(firstEvent, COMMON_HEADER_SIZE), 1024, size - pos)));
       if (id === 'SSET') set++;
@@ -169,7 +182,13 @@ function walk(fd: number, path: string): MtfLayout {
       const s: StreamHeader = { id, offset: pos, dataOffset: pos + STREAM_HEADER_SIZE, length, encryption: h.readUInt16LE(16), compression: h.readUInt16LE(18), dblk: current, set };
       if (s.encryption !== 0) throw new FormatError('FORMAT_ENCRYPTED_BACKUP', `stream ${id} is encrypted (algorithm ${s.encryption}); rowback cannot read encrypted backups`, { file: path, offset: pos });
       if (s.compression !== 0) throw new FormatError('FORMAT_COMPRESSED_BACKUP', `stream ${id} is compressed (algorithm ${s.compression}); rowback reads uncompressed backups only`, { file: path, offset: pos });
-      if (s.dataOffset + length > size) throw new FormatError('FORMAT_BAD_MTF', `stream ${id} of ${length} bytes runs past the end of the file (${size} bytes)`, { file: path, offset: pos });
+      if (s.dataOffset + length > size) {
+        problems.push({ code: 'FORMAT_BAD_MTF', reason: `stream ${id} of ${length} bytes is cut short by the end of the file (${size - s.dataOffset} bytes present): a partial copy`, location: { file: path, offset: pos } });
+        s.length = Math.max(0, size - s.dataOffset);
+        s.truncated = true;
+        streams.push(s);
+        break;
+      }
       streams.push(s);
       pos = align4(s.dataOffset + length);
       afterPad = id === 'SPAD';
@@ -177,9 +196,10 @@ function walk(fd: number, path: string): MtfLayout {
     }
     // Neither a DBLK nor a stream: the end of the media (zeros) or damage.
     if (h.every((x) => x === 0)) break;
-    throw new FormatError('FORMAT_BAD_MTF', `no descriptor block or stream header where one was expected (found ${JSON.stringify(id)})`, { file: path, offset: pos });
+    problems.push({ code: 'FORMAT_BAD_MTF', reason: `no descriptor block or stream header where one was expected (found ${JSON.stringify(id)}); the rest of the file is not read`, location: { file: path, offset: pos } });
+    break;
   }
-  return { file: path, size, sets: set, dblks, streams };
+  return { file: path, size, sets: set, dblks, streams, problems };
 }
 
 /** The streams of one backup set (Position, 1-based); FORMAT_NO_SUCH_BACKUP_SET when the file has fewer sets. */

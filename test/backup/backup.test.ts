@@ -187,4 +187,23 @@ describeCorpus('backups on the corpus', () => {
     expect(two[0] > one[one.length - 1]).toBe(true);
     expect(() => readBackupHeader(p, layout, 3)).toThrow(expect.objectContaining({ code: 'FORMAT_NO_SUCH_BACKUP_SET' }));
   });
+
+  it('a backup copy cut short inside its log stream still gives its header and the log it holds', async () => {
+    const full = readFileSync(corpusPath(RTC, 'RestoreTimeClean_1.trn'));
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-cut-'));
+    const p = join(dir, 'cut.trn');
+    writeFileSync(p, full.subarray(0, 0xb000)); // MQTL payload from 0x1e00: blocks end at 0xa800, 0xaa00, 0xae00, then one cut short
+    const layout = readMtfLayout(p);
+    expect(layout.problems.map((x) => x.code)).toEqual(['FORMAT_BAD_MTF']);
+    expect(layout.problems[0].reason).toMatch(/MQTL .* cut short/);
+    expect(readBackupHeader(p, layout).lastLsn.decimal).toBe('25000000015300001');
+    const skipped: unknown[] = [];
+    const recs: string[] = [];
+    for await (const r of openBackupLogStream(p, 'trn', layout).records({ onSkipped: (x) => skipped.push(x) })) recs.push(r['Current LSN']);
+    const whole: string[] = [];
+    for await (const r of openBackupLogStream(corpusPath(RTC, 'RestoreTimeClean_1.trn')).records()) whole.push(r['Current LSN']);
+    expect(recs.length).toBeGreaterThan(0);
+    expect(recs.length).toBeLessThan(whole.length);
+    expect(whole.slice(0, recs.length)).toEqual(recs);
+  });
 });

@@ -141,7 +141,7 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
   }
   const stats = emptyLogScanStats();
   const counts: Record<string, number> = {};
-  const skipped: SkippedItem[] = [];
+  const skipped: SkippedItem[] = [...layout.problems];
   const kind = header.backupType === 'log' ? 'trn' : 'bak';
   for await (const r of openBackupLogStream(path, kind, layout).records({ onSkipped: (s) => skipped.push(s), onProgress: opts.onProgress }, stats)) count(counts, r);
   return { file: path, kind: 'backup', header, dataPages, log: summarize(stats, counts, skipped) };

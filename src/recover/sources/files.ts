@@ -14,6 +14,7 @@ import type { PageSource } from '../../datafile/page-source.js';
 import { readBackupHeader } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { openBackupPageSource } from '../../backup/page-source.js';
+import { readMtfLayout } from '../../backup/mtf.js';
 import { readLdfRecords, emptyLogScanStats, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -61,6 +62,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   if (inputs.ldf) logFiles.push({ kind: 'ldf', file: inputs.ldf });
   for (const t of trn) logFiles.push({ kind: 'trn', file: t });
   if (logFiles.length === 0 && inputs.bak) logFiles.push({ kind: 'bak', file: inputs.bak });
+
+  // A cut-short backup is still read up to where it ends; say so once.
+  for (const b of [...(inputs.bak ? [inputs.bak] : []), ...trn]) skipped.push(...readMtfLayout(b).problems);
 
   // A broken .trn chain is reported (rows between the gaps cannot be told committed or not).
   if (trn.length > 1) {
