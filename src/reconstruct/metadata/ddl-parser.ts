@@ -98,6 +98,8 @@ class Parser {
   private readonly out: DdlScript = { tables: [], indexes: [], aliases: [], alterations: [], droppedTables: [] };
   /** Statement counter: every top-level statement gets the next number. */
   private seq = 0;
+  /** Inside `CREATE SCHEMA s …`: unqualified CREATE TABLE names belong to s until ';' or GO. */
+  private schemaScope: string | undefined;
 
   constructor(private readonly toks: Token[]) {}
 
@@ -203,7 +205,7 @@ class Parser {
     for (;;) {
       const t = this.peek();
       if (t.kind === 'eof') return this.out;
-      if (t.kind === 'go' || (t.kind === 'punct' && t.text === ';')) { this.pos++; continue; }
+      if (t.kind === 'go' || (t.kind === 'punct' && t.text === ';')) { this.pos++; this.schemaScope = undefined; continue; }
       this.seq++;
       if (this.isWord('CREATE')) this.create();
       else if (this.isWord('DROP') && this.isWord('TABLE', 1)) this.dropTable();
@@ -232,7 +234,7 @@ class Parser {
     this.pos = save;
     if (this.acceptWord('SCHEMA')) {
       // CREATE SCHEMA name [AUTHORIZATION owner]: the statements that may follow are parsed on their own.
-      this.identifier('after CREATE SCHEMA');
+      this.schemaScope = this.identifier('after CREATE SCHEMA');
       if (this.acceptWord('AUTHORIZATION')) this.identifier('after AUTHORIZATION');
       return;
     }
@@ -265,6 +267,7 @@ class Parser {
   // ---- CREATE TABLE ----------------------------------------------------------------------
   private createTable(): void {
     const qname = this.qualifiedName('after CREATE TABLE');
+    if (!qname.schema && this.schemaScope) qname.schema = this.schemaScope;
     if (this.acceptWord('AS')) { this.skipStatement(); return; } // CREATE TABLE … AS FILETABLE / AS NODE
     const table: DdlTable = { seq: this.seq, qname, columns: [] };
     this.expectPunct('(', `after CREATE TABLE ${qname.name}`);

@@ -384,6 +384,11 @@ describe('DDL errors', () => {
     expect(e.message).toContain('created twice');
   });
 
+  it('CREATE SCHEMA s AUTHORIZATION o CREATE TABLE t …: t belongs to s until the batch ends', () => {
+    const all = layoutsFromDdl('CREATE SCHEMA sales AUTHORIZATION dbo\n  CREATE TABLE Orders (id int)\n  CREATE TABLE audit.Log (id int)\nGO\nCREATE TABLE Other (id int)');
+    expect(all.map((t) => `${t.schema}.${t.name}`)).toEqual(['sales.Orders', 'audit.Log', 'dbo.Other']);
+  });
+
   it('a script without CREATE TABLE gives no layouts', () => {
     expect(layoutsFromDdl('SET NOCOUNT ON; SELECT 1')).toEqual([]);
   });
