@@ -97,3 +97,32 @@ export class OverlayPageSource implements PageSource {
     this.base.close();
   }
 }
+
+/**
+ * Sources stacked: a page comes from the first layer that holds it. A differential backup over
+ * its full backup (`[diff, full]`): the differential holds every extent changed since the full
+ * one, so together they hold the database as of the differential.
+ */
+export class LayeredPageSource implements PageSource {
+  readonly description: string;
+  constructor(private readonly layers: PageSource[]) {
+    this.description = layers.map((l) => l.description).join(' over ');
+  }
+  readPage(fileId: number, pageId: number): Uint8Array | undefined {
+    for (const l of this.layers) {
+      const p = l.readPage(fileId, pageId);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  fileIds(): number[] {
+    return [...new Set(this.layers.flatMap((l) => l.fileIds()))].sort((a, b) => a - b);
+  }
+  pageCount(fileId: number): number | undefined {
+    const counts = this.layers.map((l) => l.pageCount?.(fileId)).filter((n): n is number => n !== undefined);
+    return counts.length ? Math.max(...counts) : undefined;
+  }
+  close(): void {
+    for (const l of this.layers) l.close();
+  }
+}

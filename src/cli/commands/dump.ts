@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../../errors.js';
-import { MdfPageSource } from '../../datafile/mdf-source.js';
+import { LayeredPageSource, MdfPageSource } from '../../datafile/mdf-source.js';
 import { readDataFileMetadata } from '../../datafile/metadata.js';
 import { PageReader } from '../../datafile/page-reader.js';
 import type { PageSource } from '../../datafile/page-source.js';
@@ -17,7 +17,8 @@ export type DumpFormat = (typeof DUMP_FORMATS)[number];
 
 export interface DumpOptions {
   mdf?: string;
-  bak?: string;
+  /** A full backup, optionally followed by differential backups taken after it (each overlays the ones before). */
+  bak?: string | string[];
   table: string;
   includeGhosts?: boolean;
   format: DumpFormat;
@@ -30,7 +31,7 @@ export function register(program: Command): void {
     .command('dump')
     .description("Print a table's current rows straight from a data file or a full/differential backup (no SQL Server needed)")
     .option('--mdf <file>', 'data file (.mdf/.ndf)')
-    .option('--bak <file>', 'full or differential backup (.bak)')
+    .option('--bak <files...>', 'full backup (.bak), optionally followed by differential backups based on it')
     .requiredOption('--table <schema.name>', 'the table to dump')
     .option('--include-ghosts', 'also print ghost records (deleted rows not yet cleaned up), flagged ghost')
     .addOption(new Option('--format <format>', 'output format').choices([...DUMP_FORMATS]).default('ndjson'))
@@ -56,10 +57,24 @@ async function openBackup(path: string): Promise<PageSource> {
 }
 
 export async function runDump(opts: DumpOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<{ rows: number; skipped: SkippedItem[] }> {
-  if (!!opts.mdf === !!opts.bak) throw new InputError('INPUT_BAD_OPTION', 'give exactly one of --mdf FILE or --bak FILE');
-  const file = (opts.mdf ?? opts.bak)!;
-  if (!existsSync(file)) throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: no such file`, { file });
-  const source = opts.mdf ? new MdfPageSource(file) : await openBackup(file);
+  const baks = opts.bak === undefined ? [] : Array.isArray(opts.bak) ? opts.bak : [opts.bak];
+  if (!!opts.mdf === baks.length > 0) throw new InputError('INPUT_BAD_OPTION', 'give exactly one of --mdf FILE or --bak FILE [DIFF…]');
+  const files = opts.mdf ? [opts.mdf] : baks;
+  for (const f of files) if (!existsSync(f)) throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${f}: no such file`, { file: f });
+  const file = files.join(' + ');
+  let source: PageSource;
+  if (opts.mdf) source = new MdfPageSource(opts.mdf);
+  else {
+    const opened: PageSource[] = [];
+    try {
+      for (const f of baks) opened.push(await openBackup(f));
+    } catch (e) {
+      for (const o of opened) o.close();
+      throw e;
+    }
+    // the latest differential first: a page comes from the newest backup that holds it
+    source = opened.length === 1 ? opened[0] : new LayeredPageSource(opened.reverse());
+  }
   try {
     const reader = new PageReader(source);
     const md = readDataFileMetadata(source, reader);
