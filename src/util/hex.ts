@@ -4,8 +4,8 @@ const HEX = '0123456789ABCDEF';
 
 /**
  * Parses hex as users paste it: optional `0x`, any white space, upper or lower case.
- * Also accepts DBCC PAGE dump lines (`Slot 0: 0000000000000000:   10000800 01000000`), taking
- * only the hex groups after the address column.
+ * DBCC PAGE dump lines (`Slot 0: 0000…:   10000800 …`) are handled by the decode command's
+ * `hexFromDump`, which strips the address columns first.
  */
 export function parseHex(text: string, what = 'hex'): Uint8Array {
   let s = text.trim();
