@@ -19,6 +19,9 @@ function corpusFiles(re: RegExp): string[] {
 }
 
 describe('inspect: unknown files', () => {
+  it('a missing file → INPUT_FILE_UNREADABLE', () => {
+    expect(() => detectFileKind('/nonexistent/rowback.bak')).toThrow(expect.objectContaining({ code: 'INPUT_FILE_UNREADABLE' }));
+  });
   it('a file of no known kind → INPUT_UNKNOWN_FILE_KIND naming it', () => {
     expect(() => detectFileKind(new URL(import.meta.url).pathname)).toThrow(expect.objectContaining({ code: 'INPUT_UNKNOWN_FILE_KIND' }));
   });

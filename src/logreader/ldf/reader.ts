@@ -211,8 +211,14 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
       problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: 'no VLF header marker 0xAB where the previous VLF ends; the rest of the file is not read', location: { file: path, offset: off } });
       break;
     }
-    if (h.size < VLF_FIRST_BLOCK_OFFSET || off + h.size > size) {
-      problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: `VLF size ${h.size} does not fit the file (${size} bytes)`, location: { file: path, offset: off } });
+    if (h.size < VLF_FIRST_BLOCK_OFFSET) {
+      problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: `VLF size ${h.size} is smaller than a VLF header; the rest of the file is not read`, location: { file: path, offset: off } });
+      break;
+    }
+    if (off + h.size > size) {
+      // A partial copy: keep what the file holds of the last VLF.
+      problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: `VLF of ${h.size} bytes is cut short by the end of the file (${size - off} bytes present)`, location: { file: path, offset: off } });
+      vlfs.push({ ...h, size: size - off, index: vlfs.length, offset: off });
       break;
     }
     vlfs.push({ ...h, index: vlfs.length, offset: off });

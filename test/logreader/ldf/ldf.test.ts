@@ -225,6 +225,27 @@ describeCorpus('.ldf records on the corpus', () => {
     expect(after.length).toBeGreaterThan(0);
   });
 
+  it('an .ldf copy cut short in its last VLF: the blocks it still holds are read, the cut is reported', async () => {
+    const src = corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf');
+    const dir = await mkdtemp(join(tmpdir(), 'rowback-cut-ldf-'));
+    const cut = join(dir, 'cut.ldf');
+    const fh = await open(src, 'r');
+    const head = Buffer.alloc(0x84000 + 0x3000); // VLF 3 starts at 0x84000; keep its header and 4 KB of blocks
+    await fh.read(head, 0, head.length, 0);
+    await fh.close();
+    const out = await open(cut, 'w');
+    await out.write(head);
+    await out.close();
+    const skipped: SkippedItem[] = [];
+    const recs: LogRecord[] = [];
+    for await (const r of readLdfRecords(cut, { onSkipped: (s) => skipped.push(s) })) recs.push(r);
+    expect(skipped.map((s) => s.code)).toContain('FORMAT_BAD_VLF_HEADER');
+    const full = await collect(src);
+    const inThird = (r: LogRecord) => r.source!.offset! >= 0x84000;
+    expect(recs.filter(inThird).length).toBeGreaterThan(0);
+    expect(recs.filter(inThird).length).toBeLessThan(full.records.filter(inThird).length);
+  });
+
   it('file reads in small odd-sized chunks give the same records as the default 1 MB chunks', async () => {
     const path = corpusPath('sql-practice-asp/App_Data/School_Log.ldf');
     const key = (r: LogRecord) => `${r['Current LSN']} ${r.Operation} ${r['RowLog Contents 0'] ? Buffer.from(r['RowLog Contents 0']).toString('hex') : ''}`;
