@@ -69,7 +69,10 @@ export async function findStartLsn(vlfs: VlfInfo[], probe: (lsn: Lsn) => Promise
     // Even the oldest VLF's first transaction began at or after `from`.
     const first = await probe(vlfs[0].firstLsn);
     probes++;
-    return { start: vlfs[0].firstLsn, probes, ...(first ? { logStartsAfterWindow: first } : {}) };
+    return { start: null, probes, ...(first ? { logStartsAfterWindow: first } : {}) };
   }
-  return { start: vlfs[Math.max(0, lo - SAFETY_VLFS)].firstLsn, probes };
+  const chosen = Math.max(0, lo - SAFETY_VLFS);
+  // Starting at the oldest VLF is reading the whole log: pass no bound rather than an LSN that
+  // may lie before the log's first readable record (fn_dblog refuses such a start).
+  return { start: chosen === 0 ? null : vlfs[chosen].firstLsn, probes };
 }

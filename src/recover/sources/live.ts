@@ -214,11 +214,26 @@ export class LiveSource implements RecoverySource {
       throw e;
     }
     const vlfs = vlfsFromRows(vlfRows, false);
+    if (vlfRows.length > 0 && vlfs.length === 0) {
+      this.notes.push('sys.dm_db_log_info gave no readable vlf_first_lsn: the whole online log is read to find the window');
+      return { start: null, probes: 0 };
+    }
     const probe = async (lsn: Lsn): Promise<string | null> => {
       const [r] = await this.runner.query(firstBeginXactSql(lsn), { signal, label: 'window probe', allowInactiveLogTraceFlag: false });
       return r && typeof r['Begin Time'] === 'string' ? parseBeginTime(r['Begin Time']) : null;
     };
-    const bound = await findStartLsn(vlfs, probe, filter.from);
+    let bound: StartBound;
+    try {
+      bound = await findStartLsn(vlfs, probe, filter.from);
+    } catch (e) {
+      // A probe the server refuses (an LSN it will not start at) only costs the bound.
+      if (e instanceof SourceError && e.code === 'SOURCE_QUERY') {
+        this.notes.push(`the window probe failed (${e.message}); the whole online log is read instead`);
+        this.log.warn({ err: e.message }, 'window probe failed; scanning unbounded');
+        return { start: null, probes: 0 };
+      }
+      throw e;
+    }
     if (bound.logStartsAfterWindow) {
       this.notes.push(
         `the online log begins with a transaction at ${bound.logStartsAfterWindow}, after --from ${filter.from}: ` +

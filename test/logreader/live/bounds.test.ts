@@ -11,11 +11,13 @@ describe('findStartLsn', () => {
     ['2024-03-05T10:05:30.000', 104], // last VLF beginning before is 105; one VLF of margin
     ['2024-03-05T10:05:00.000', 103], // 10:05 is not before 10:05 → last before is 104
     ['2024-03-05T10:09:59.000', 108],
-    ['2024-03-05T10:00:30.000', 100], // margin clamps at the first VLF
-  ])('window from %s starts at VLF %i', async (from, vlf) => {
+    ['2024-03-05T10:00:30.000', null], // margin reaches the oldest VLF: no bound at all
+    ['2024-03-05T10:01:30.000', null],
+    ['2024-03-05T10:02:30.000', 101],
+  ])('window from %s starts at VLF %s', async (from, vlf) => {
     const probed: string[] = [];
     const r = await findStartLsn(vlfs, async (l) => (probed.push(formatLsn(l)), timeOf(l)), from);
-    expect(r.start?.vlf).toBe(vlf);
+    expect(r.start?.vlf ?? null).toBe(vlf);
     expect(r.logStartsAfterWindow).toBeUndefined();
     // A binary search: about log2(10) probes, never a walk over every VLF.
     expect(r.probes).toBeLessThanOrEqual(5);
@@ -24,7 +26,7 @@ describe('findStartLsn', () => {
 
   it('says so when the log begins after the window start', async () => {
     const r = await findStartLsn(vlfs, async (l) => timeOf(l), '2024-03-05T09:00:00.000');
-    expect(r.start?.vlf).toBe(100);
+    expect(r.start).toBeNull();
     expect(r.logStartsAfterWindow).toBe('2024-03-05T10:00:00.000');
   });
 

@@ -87,8 +87,11 @@ describe('LiveSource', () => {
   });
 
   it('finds the start LSN by probing VLFs, then scans once with the bound, and maps candidates', async () => {
-    const vlfs = [40, 41, 42, 43].map((n) => ({ vlf_sequence_number: n, vlf_active: true, vlf_first_lsn: `000000${n.toString(16)}:00000010:0001` }));
-    const times: Record<string, string> = { '40:16:1': '2024/03/05 12:00:00:000', '41:16:1': '2024/03/05 13:00:00:000', '42:16:1': '2024/03/05 14:30:00:000', '43:16:1': '2024/03/05 15:00:00:000' };
+    const vlfs = [40, 41, 42, 43, 44].map((n) => ({ vlf_sequence_number: n, vlf_active: true, vlf_first_lsn: `000000${n.toString(16)}:00000010:0001` }));
+    const times: Record<string, string> = {
+      '40:16:1': '2024/03/05 12:00:00:000', '41:16:1': '2024/03/05 13:00:00:000', '42:16:1': '2024/03/05 13:30:00:000',
+      '43:16:1': '2024/03/05 14:30:00:000', '44:16:1': '2024/03/05 15:00:00:000',
+    };
     const runner = new FakeRunner({ vlfs, probe: (s) => [{ 'Current LSN': 'x', 'Begin Time': times[s] }], scan: [scanRow('0000002a:000001f0:0003'), scanRow('0000002a:000001f0:0004')] });
     const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
     const got = await collect(src.candidates(filter));
@@ -96,8 +99,8 @@ describe('LiveSource', () => {
     expect(got[0].txn).toMatchObject({ login: 'batchjob', spid: 61, beginTime: '2024/03/05 14:07:09:123' });
     const scans = runner.sent.filter((s) => s.stmt.text.includes('[xact]'));
     expect(scans).toHaveLength(1);
-    // Last VLF beginning before 14:00 is 41; one VLF of margin → 40.
-    expect(scans[0].stmt.params.find((p) => p.name === 'start')?.value).toBe('40:16:1');
+    // Last VLF beginning before 14:00 is 42; one VLF of margin → 41.
+    expect(scans[0].stmt.params.find((p) => p.name === 'start')?.value).toBe('41:16:1');
     expect(scans[0].stmt.params.find((p) => p.name === 'table0')?.value).toBe('[dbo].[Customers]');
     expect(scans[0].options.allowInactiveLogTraceFlag).toBeFalsy();
     await src.close();
@@ -110,6 +113,17 @@ describe('LiveSource', () => {
     const src = new LiveSource({ database: 'CRM', runner });
     await collect(src.candidates(filter));
     expect(src.notes.join('\n')).toContain('2016 SP2');
+    const scan = runner.sent.find((s) => s.stmt.text.includes('[xact]'))!;
+    expect(scan.stmt.params.find((p) => p.name === 'start')?.value).toBeNull();
+  });
+
+  it('falls back to an unbounded read when the server refuses a probe', async () => {
+    const { SourceError } = await import('../../../src/errors.js');
+    const vlfs = [40, 41, 42].map((n) => ({ vlf_sequence_number: n, vlf_active: true, vlf_first_lsn: `000000${n.toString(16)}:00000010:0001` }));
+    const runner = new FakeRunner({ vlfs, probe: () => { throw new SourceError('SOURCE_QUERY', 'window probe failed (SQL error 9005): invalid LSN'); }, scan: [] });
+    const src = new LiveSource({ database: 'CRM', runner });
+    await collect(src.candidates(filter));
+    expect(src.notes.join('\n')).toContain('the whole online log is read instead');
     const scan = runner.sent.find((s) => s.stmt.text.includes('[xact]'))!;
     expect(scan.stmt.params.find((p) => p.name === 'start')?.value).toBeNull();
   });
