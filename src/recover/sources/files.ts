@@ -66,8 +66,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // A cut-short backup is still read up to where it ends; say so once.
   for (const b of [...(inputs.bak ? [inputs.bak] : []), ...trn]) skipped.push(...readMtfLayout(b).problems);
 
-  // A broken .trn chain is reported (rows between the gaps cannot be told committed or not).
-  if (trn.length > 1) {
+  // Every --trn must be a log backup; a broken chain is reported (rows between the gaps cannot be
+  // told committed or not).
+  {
     let prev: { file: string; last: string } | null = null;
     for (const t of trn) {
       const h = readBackupHeader(t);

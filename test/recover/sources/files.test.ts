@@ -59,6 +59,10 @@ describeCorpus('file source on the corpus', () => {
     }
   });
 
+  it('a full backup given as a log backup → INPUT_NOT_A_LOG_BACKUP', () => {
+    expect(() => openFileSource({ trn: [RTC('RestoreTimeClean.bak')] })).toThrow(expect.objectContaining({ code: 'INPUT_NOT_A_LOG_BACKUP' }));
+  });
+
   it('the log inside the .bak is read when no log file is given', async () => {
     const src = openFileSource({ bak: RTC('RestoreTimeClean.bak') });
     const cs = await all(src.candidates({ operations: ['insert', 'delete', 'update'] }));
