@@ -57,10 +57,10 @@ for (let i = 0; i < DISTINCT; i++) {
   );
 }
 
-// One contiguous stream, as a log reader would hand rows over: a big buffer plus offsets.
+// One contiguous stream, as a log reader hands rows over (Buffers read from the file): a big buffer plus offsets.
 let total = 0;
 for (let i = 0; i < ROWS; i++) total += images[i % DISTINCT].length;
-const stream = new Uint8Array(total);
+const stream = Buffer.alloc(total);
 const starts = new Int32Array(ROWS + 1);
 let p = 0;
 for (let i = 0; i < ROWS; i++) {

@@ -98,9 +98,19 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan): DecodedRow {
     if ((last >> (columnCount & 7)) !== 0) warnings.push(`null bitmap: unused bits set (last byte 0x${last.toString(16).padStart(2, '0')}); ignored`);
   }
 
-  const ctx: RowState = {
-    image, plan, warnings, columnCount, fixedEnd, hasBitmap, bitmapStart, varCount, varArray, varDataStart, sparse: undefined,
-  };
+  // One state object reused for every row: decoding is synchronous and never re-entered.
+  const ctx = STATE;
+  ctx.image = image;
+  ctx.plan = plan;
+  ctx.warnings = warnings;
+  ctx.columnCount = columnCount;
+  ctx.fixedEnd = fixedEnd;
+  ctx.hasBitmap = hasBitmap;
+  ctx.bitmapStart = bitmapStart;
+  ctx.varCount = varCount;
+  ctx.varArray = varArray;
+  ctx.varDataStart = varDataStart;
+  ctx.sparse = undefined;
   const out = plan.output;
   const scratch = plan.scratch;
   for (let i = 0; i < out.length; i++) scratch[i] = columnValue(ctx, out[i]);
@@ -118,6 +128,8 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan): DecodedRow {
     }
   }
 
+  ctx.image = EMPTY; // do not keep the caller's buffer alive
+  ctx.sparse = undefined;
   const row: DecodedRow = {
     values,
     warnings,
@@ -145,6 +157,11 @@ interface RowState {
   varDataStart: number;
   sparse: Map<number, [number, number]> | null | undefined;
 }
+
+const STATE: RowState = {
+  image: EMPTY, plan: null as unknown as RowPlan, warnings: [], columnCount: 0, fixedEnd: 0, hasBitmap: false,
+  bitmapStart: 0, varCount: 0, varArray: 0, varDataStart: 0, sparse: undefined,
+};
 
 function isNullBit(r: RowState, bit: number): boolean {
   return (r.image[r.bitmapStart + (bit >> 3)] & (1 << (bit & 7))) !== 0;
