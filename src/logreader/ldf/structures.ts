@@ -116,9 +116,14 @@ export function recordSpans(block: Uint8Array, h: BlockHeader): Array<[number, n
   const starts: number[] = [];
   for (let i = 0; i < h.recordCount; i++) starts.push(v.getUint16(h.slotArrayEnd - 2 * (i + 1), true));
   const slotStart = h.slotArrayEnd - 2 * h.recordCount;
+  // Records are normally stored in slot order; if a slot points backwards, its record still ends
+  // at the next record start above it (or at the slot array).
+  const sorted = [...starts].sort((a, b) => a - b);
   const spans: Array<[number, number]> = [];
   for (let i = 0; i < starts.length; i++) {
-    const end = i + 1 < starts.length ? starts[i + 1] : slotStart;
+    const inOrder = i + 1 < starts.length && starts[i + 1] > starts[i];
+    let end = inOrder ? starts[i + 1] : slotStart;
+    if (!inOrder) for (const x of sorted) if (x > starts[i]) { end = x; break; }
     spans.push([starts[i], end]);
   }
   return spans;

@@ -6,7 +6,7 @@ import { corpusPath, describeCorpus } from '../../support/corpus.js';
 import { BlockScanner, NEED_MORE, type ScanEvent } from '../../../src/logreader/ldf/block-scanner.js';
 import { formatSqlDateTime } from '../../../src/logreader/ldf/datetime.js';
 import { blockRecords, emptyLogScanStats, readLdfLayout, readLdfRecords } from '../../../src/logreader/ldf/reader.js';
-import { formatLsnFast, formatPageId, formatTransactionId, readElements } from '../../../src/logreader/ldf/structures.js';
+import { formatLsnFast, formatPageId, formatTransactionId, readElements, recordSpans } from '../../../src/logreader/ldf/structures.js';
 import { formatLsn } from '../../../src/logreader/lsn.js';
 import type { LogRecord } from '../../../src/logreader/log-record.js';
 import type { SkippedItem } from '../../../src/recover/source.js';
@@ -48,6 +48,16 @@ describe('small parsers', () => {
       expect(formatLsnFast(vlf, block, slot)).toBe(formatLsn({ vlf, block, slot }));
     }
     expect(formatPageId(1, 0x123)).toBe('0001:00000123');
+  });
+  it('record spans from the slot array, in order and out of order (synthetic slot arrays)', () => {
+    const b = new Uint8Array(64);
+    const v = new DataView(b.buffer);
+    // slot array ends at 40: slot 0 @38 → 24, slot 1 @36 → 28, slot 2 @34 → 22 (points backwards)
+    v.setUint16(38, 24, true);
+    v.setUint16(36, 28, true);
+    v.setUint16(34, 22, true);
+    const h = { flags: 0, recordCount: 3, slotArrayEnd: 40, size: 512, firstLsn: { vlf: 1, block: 1, slot: 1 } };
+    expect(recordSpans(b, h)).toEqual([[24, 28], [28, 34], [22, 24]]);
   });
   it('element array: count, lengths, 4-byte alignment (synthetic bytes)', () => {
     // record start 0; elements at 4: count 2, lengths 3 and 2, pad to 12, el0 @12..15, el1 @16..18
