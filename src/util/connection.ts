@@ -79,12 +79,15 @@ interface RawSettings {
 export function parseConnectionString(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   let i = 0;
+  let part = 0;
   const s = text;
   while (i < s.length) {
     while (i < s.length && (s[i] === ';' || /\s/.test(s[i]))) i++;
     if (i >= s.length) break;
+    part++;
     const eq = s.indexOf('=', i);
-    if (eq < 0) throw new InputError('INPUT_BAD_CONNECTION', `connection string part '${redactTail(s.slice(i))}' has no '='`);
+    // The fragment itself is not echoed: it may be a mistyped password.
+    if (eq < 0) throw new InputError('INPUT_BAD_CONNECTION', `connection string part ${part} (after character ${i}) has no '='`);
     const key = s.slice(i, eq).trim().toLowerCase().replace(/\s+/g, ' ');
     i = eq + 1;
     while (i < s.length && s[i] === ' ') i++;
@@ -120,11 +123,6 @@ export function parseConnectionString(text: string): Record<string, string> {
     out[key] = value;
   }
   return out;
-}
-
-/** Never echo what might be a password: keep only the key part of a broken fragment. */
-function redactTail(fragment: string): string {
-  return fragment.length > 12 ? `${fragment.slice(0, 12)}…` : fragment;
 }
 
 function parseBool(value: string, key: string): boolean {

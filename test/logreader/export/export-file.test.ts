@@ -104,6 +104,14 @@ describe('export file reader', () => {
     expect(b.logins).toEqual(a.logins);
   });
 
+  it('keeps commas, quotes and line breaks inside quoted CSV values, even a line starting with #', () => {
+    const name = 'purge, "nightly"\n#not a section';
+    const text = CSV_EXPORT.replace('"DELETE"', `"${name.replace(/"/g, '""')}"`);
+    const f = parseExportText(text, 'x.csv');
+    expect(f.records[0]['Transaction Name']).toBe(name);
+    expect(f.records).toHaveLength(8);
+  });
+
   it('tells NULL (empty unquoted) from the empty string ("") in CSV', () => {
     const text = CSV_EXPORT.replace('"LOP_BEGIN_XACT","LCX_NULL"', '"LOP_BEGIN_XACT",""');
     const f = parseExportText(text, 'x.csv');

@@ -13,7 +13,12 @@ describe('parseConnectionString', () => {
     expect(parseConnectionString("pwd='it''s'")).toEqual({ pwd: "it's" });
   });
   it('rejects a part without = and an unclosed quote, without echoing the secret', () => {
-    bad(() => parseConnectionString('Server=x;justtext'), /has no '='/);
+    bad(() => parseConnectionString('Server=x;justtext'), /part 2 \(after character 9\) has no '='/);
+    try {
+      parseConnectionString('Server=x;Password:Hunter2');
+    } catch (e) {
+      expect((e as Error).message).not.toMatch(/Hunter|Pass/);
+    }
     try {
       parseConnectionString('Password="s3cret-long-password');
     } catch (e) {
