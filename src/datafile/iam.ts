@@ -55,25 +55,55 @@ export interface IamWalk {
   broken?: string;
 }
 
-export function walkIamChain(reader: PageReader, firstIam: PageId): IamWalk {
-  const pages: PageId[] = [];
-  const iamPages: PageId[] = [];
+/**
+ * The pages an IAM chain lists, lazily (bounded memory: one IAM page at a time). When the chain
+ * ends early, `onBroken` is told why before the generator returns.
+ */
+export function* iamChainPages(reader: PageReader, firstIam: PageId, onBroken?: (reason: string) => void, onIam?: (p: PageId) => void): Generator<PageId> {
   const seen = new Set<string>();
   let cur = firstIam;
   while (cur.pageId !== 0 || cur.fileId !== 0) {
     const key = formatPageId(cur);
-    if (seen.has(key)) return { pages, iamPages, broken: `IAM chain loops back to ${key}` };
+    if (seen.has(key)) return onBroken?.(`IAM chain loops back to ${key}`);
     seen.add(key);
     const vp = reader.get(cur);
-    if (!vp) return { pages, iamPages, broken: `IAM page ${key} is missing or damaged` };
-    if (vp.header.type !== PageType.IAM_PAGE) return { pages, iamPages, broken: `page ${key} is not an IAM page (type ${vp.header.type})` };
-    iamPages.push(cur);
+    if (!vp) return onBroken?.(`IAM page ${key} is missing or damaged`);
+    if (vp.header.type !== PageType.IAM_PAGE) return onBroken?.(`page ${key} is not an IAM page (type ${vp.header.type})`);
+    onIam?.(cur);
     const iam = parseIamPage(vp.bytes);
-    pages.push(...iam.singlePages);
+    const next = vp.header.nextPage;
+    yield* iam.singlePages;
     for (const e of iam.extents) {
-      for (let i = 0; i < 8; i++) pages.push({ fileId: iam.startPage.fileId, pageId: iam.startPage.pageId + e * 8 + i });
+      for (let i = 0; i < 8; i++) yield { fileId: iam.startPage.fileId, pageId: iam.startPage.pageId + e * 8 + i };
     }
-    cur = vp.header.nextPage;
+    cur = next;
   }
-  return { pages, iamPages };
+}
+
+/** The whole chain at once (small units, tests). */
+export function walkIamChain(reader: PageReader, firstIam: PageId): IamWalk {
+  const iamPages: PageId[] = [];
+  let broken: string | undefined;
+  const pages = [...iamChainPages(reader, firstIam, (r) => (broken = r), (p) => iamPages.push(p))];
+  return broken ? { pages, iamPages, broken } : { pages, iamPages };
+}
+
+/** A set of page ids as one bit per page per file (an 8 GB file costs 128 KB). */
+export class PageSet {
+  private readonly files = new Map<number, Uint8Array>();
+  has(p: PageId): boolean {
+    const b = this.files.get(p.fileId);
+    return !!b && p.pageId >> 3 < b.length && (b[p.pageId >> 3] & (1 << (p.pageId & 7))) !== 0;
+  }
+  add(p: PageId): void {
+    let b = this.files.get(p.fileId);
+    const need = (p.pageId >> 3) + 1;
+    if (!b || b.length < need) {
+      const grown = new Uint8Array(Math.max(need, (b?.length ?? 0) * 2, 1024));
+      if (b) grown.set(b);
+      b = grown;
+      this.files.set(p.fileId, b);
+    }
+    b[p.pageId >> 3] |= 1 << (p.pageId & 7);
+  }
 }

@@ -17,13 +17,13 @@ import type { ColumnLayout, TableLayout } from '../reconstruct/metadata/table-la
 import { isOffRow, type SqlValue } from '../reconstruct/values.js';
 import { decodeBinary, decodeNvarchar, decodeVarchar } from '../reconstruct/types/string.js';
 import type { SkippedItem } from '../recover/source.js';
-import { walkIamChain } from './iam.js';
+import { iamChainPages, PageSet } from './iam.js';
 import { isAllocated } from './pfs.js';
 import { readLobFragmentTree, readLobLinks } from './lob.js';
 import type { DataFileMetadata, PartitionInfo } from './metadata.js';
 import { PageReader } from './page-reader.js';
 import type { PageSource } from './page-source.js';
-import { allocUnitIdOf, formatPageId, PageType, slotOffset, type PageId, type VerifiedPage } from './page.js';
+import { allocUnitIdOf, formatPageId, PageType, parsePageHeader, slotOffset, type PageId, type VerifiedPage } from './page.js';
 import {
   fixedVarRecordLength,
   parseForwardingStub,
@@ -118,33 +118,34 @@ function* partitionRows(reader: PageReader, part: PartitionInfo, source: PageSou
   if (inRow.firstPage.pageId === 0 && inRow.firstIam.pageId === 0) return; // empty table
   const au = inRow.allocUnitId;
   const headerIds = headerIdsOf(reader, part, au, inRow.firstPage, legacy);
-  const visited = new Set<string>();
+  const visited = new PageSet();
   const rowsOf = (vp: VerifiedPage) => pageRows(reader, vp, layout, includeGhosts, skipped, tableName);
 
   if (layout.indexId === 1 && inRow.firstPage.pageId !== 0) {
     let broken: string | undefined;
     for (const vp of leafChain(reader, inRow.firstPage, headerIds, (_at, reason) => (broken = reason))) {
-      visited.add(formatPageId(vp.header.pageId));
+      visited.add(vp.header.pageId);
       if (vp.header.type === PageType.DATA_PAGE && vp.header.level === 0) yield* rowsOf(vp);
     }
     if (!broken) return;
     skipped.push({ code: 'FORMAT_BROKEN_CHAIN', reason: `${broken}; reading the remaining pages from the IAM chain`, location: { table: tableName } });
   }
 
-  const iam = inRow.firstIam.pageId !== 0 ? walkIamChain(reader, inRow.firstIam) : { pages: [], iamPages: [], broken: 'no first IAM page' };
-  let pages: PageId[] = iam.pages;
-  if (iam.broken) {
-    skipped.push({
-      code: 'FORMAT_BROKEN_IAM',
-      reason: `${iam.broken}; scanning every page of the file for allocation unit ${au}`,
-      location: { table: tableName },
-    });
-    pages = [...pages, ...scanForAllocUnit(reader, source, headerIds)];
-  }
-  for (const id of pages) {
-    const key = formatPageId(id);
-    if (visited.has(key)) continue;
-    visited.add(key);
+  let iamBroken: string | undefined = inRow.firstIam.pageId === 0 ? 'no first IAM page' : undefined;
+  const candidates = function* (): Generator<PageId> {
+    if (!iamBroken) yield* iamChainPages(reader, inRow.firstIam, (reason) => (iamBroken = reason));
+    if (iamBroken) {
+      skipped.push({
+        code: 'FORMAT_BROKEN_IAM',
+        reason: `${iamBroken}; scanning every page of the file for allocation unit ${au}`,
+        location: { table: tableName },
+      });
+      yield* scanForAllocUnit(reader, source, headerIds);
+    }
+  };
+  for (const id of candidates()) {
+    if (visited.has(id)) continue;
+    visited.add(id);
     const raw = source.readPage(id.fileId, id.pageId);
     // Pages of a uniform extent that are not yet used are zero or hold another unit's old data: not ours, not an error.
     if (!raw || raw[0] !== 1) continue;
@@ -158,8 +159,7 @@ function* partitionRows(reader: PageReader, part: PartitionInfo, source: PageSou
 }
 
 /** Every page of every file of the source whose header names `au` (IAM fallback). */
-function scanForAllocUnit(reader: PageReader, source: PageSource, headerIds: Set<string>): PageId[] {
-  const out: PageId[] = [];
+function* scanForAllocUnit(reader: PageReader, source: PageSource, headerIds: Set<string>): Generator<PageId> {
   for (const fileId of source.fileIds()) {
     const count = source.pageCount?.(fileId);
     let misses = 0;
@@ -170,12 +170,11 @@ function scanForAllocUnit(reader: PageReader, source: PageSource, headerIds: Set
         continue;
       }
       misses = 0;
-      if (raw[0] !== 1) continue;
-      const vp = reader.get({ fileId, pageId: p });
-      if (vp && headerIds.has(vp.header.allocUnitId)) out.push({ fileId, pageId: p });
+      // only pages whose (unverified) header names the unit: damage on other units' pages is not this table's
+      if (raw[0] !== 1 || !headerIds.has(parsePageHeader(raw).allocUnitId)) continue;
+      yield { fileId, pageId: p };
     }
   }
-  return out;
 }
 
 function* pageRows(

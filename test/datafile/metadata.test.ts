@@ -138,6 +138,11 @@ describeCorpus('a damaged page in a table: counted, skipped, the walk goes on', 
     const lost = new PageReader(base).get(second)!.header.slotCount;
     expect(rows.length).toBe(830 - lost);
     expect(skipped.map((s) => s.code)).toContain('FORMAT_BROKEN_IAM');
+    // only this table's pages are reported, not the damaged pages of other units the scan passes
+    expect(new Set(skipped.map((s) => s.code))).toEqual(new Set(['FORMAT_BAD_PAGE', 'FORMAT_BROKEN_CHAIN', 'FORMAT_BROKEN_IAM']));
+    expect(skipped.filter((s) => s.code === 'FORMAT_BAD_PAGE').map((s) => s.location.page).sort()).toEqual(
+      [`${au.firstIam.fileId}:${au.firstIam.pageId}`, `${second.fileId}:${second.pageId}`].sort(),
+    );
     src.close();
   });
 });
