@@ -166,6 +166,21 @@ CREATE TABLE tokens (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'free-text index filled in bulk (watermark) instead of a per-row trigger',
+    // Measured: a per-row FTS5 trigger made staging 5-10x slower and degraded as the index grew;
+    // indexing the new rows in one INSERT … SELECT per job (or per 100,000 rows) costs ~2 s per
+    // million rows. Rows above the watermark are searched with LIKE until they are indexed.
+    sql: `
+DROP TRIGGER rows_fts_ai;
+CREATE TABLE fts_state (
+  id           INTEGER PRIMARY KEY CHECK (id = 1),
+  indexed_upto INTEGER NOT NULL
+);
+INSERT INTO fts_state (id, indexed_upto) SELECT 1, COALESCE(max(id), 0) FROM rows;
+`,
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number[] {

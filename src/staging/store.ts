@@ -192,6 +192,21 @@ export class StagingStore {
     })();
   }
 
+  /**
+   * Adds every row staged since the last call to the free-text index, in one transaction (the
+   * worker calls it when a job ends and every 100,000 rows). Returns the number of rows indexed.
+   */
+  indexPending(): number {
+    return this.db.transaction(() => {
+      const upto = (this.db.prepare('SELECT indexed_upto AS u FROM fts_state WHERE id = 1').get() as { u: number }).u;
+      const max = (this.db.prepare('SELECT COALESCE(max(id), 0) AS m FROM rows').get() as { m: number }).m;
+      if (max <= upto) return 0;
+      const n = this.db.prepare('INSERT INTO rows_fts (rowid, vals) SELECT id, vals FROM rows WHERE id > ? AND id <= ? ORDER BY id').run(upto, max).changes;
+      this.db.prepare('UPDATE fts_state SET indexed_upto = ? WHERE id = 1').run(max);
+      return n;
+    })();
+  }
+
   skippedItems(jobId: number, limit = 1000): { id: number; code: string; reason: string; location: Record<string, unknown>; raw: string | null }[] {
     return (this.db.prepare('SELECT id, code, reason, location, raw FROM skipped_items WHERE job_id = ? ORDER BY id LIMIT ?').all(jobId, limit) as
       { id: number; code: string; reason: string; location: string; raw: string | null }[]).map((r) => ({ ...r, location: JSON.parse(r.location) }));
@@ -211,9 +226,12 @@ export class StagingStore {
     }
     if (f.from) { where.push('r.begin_time >= ?'); args.push(f.from); }
     if (f.to) { where.push('r.begin_time <= ?'); args.push(f.to); }
-    if (f.q && f.q.trim()) {
-      where.push('r.id IN (SELECT rowid FROM rows_fts WHERE rows_fts MATCH ?)');
-      args.push(ftsQuery(f.q));
+    if (f.q && f.q.trim() && ftsQuery(f.q)) {
+      // indexed rows through FTS5; rows staged since the last indexPending() through LIKE
+      const terms = f.q.trim().split(/\s+/).map((t) => t.replace(/\*$/, '')).filter(Boolean);
+      const likes = terms.map(() => "r.vals LIKE ? ESCAPE '\\'").join(' AND ');
+      where.push(`(r.id IN (SELECT rowid FROM rows_fts WHERE rows_fts MATCH ?) OR (r.id > (SELECT indexed_upto FROM fts_state WHERE id = 1) AND ${likes}))`);
+      args.push(ftsQuery(f.q), ...terms.map((t) => `%${t.replace(/[\\%_]/g, (c) => '\\' + c)}%`));
     }
     return { sql: where.join(' AND '), args };
   }

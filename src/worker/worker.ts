@@ -122,9 +122,11 @@ export class JobWorker {
     let source: RecoverySource | undefined;
     const rows: RecoveredRow[] = [];
     const skipped: SkippedItem[] = [];
+    let sinceIndexed = 0;
     const flush = (): void => {
       if (rows.length === 0 && skipped.length === 0) return;
-      this.store.stageBatch(jobId, rows.splice(0), skipped.splice(0));
+      sinceIndexed += this.store.stageBatch(jobId, rows.splice(0), skipped.splice(0));
+      if (sinceIndexed >= 100_000) { this.store.indexPending(); sinceIndexed = 0; }
     };
     try {
       const opened = await this.openSource(sourceOptionsOf(spec), log);
@@ -170,6 +172,7 @@ export class JobWorker {
       this.store.appendAudit('system', 'job.failed', jobId, error);
       log.error({ err: e, code: error.code }, 'job failed');
     } finally {
+      try { this.store.indexPending(); } catch (e) { log.warn({ err: e }, 'free-text indexing failed; rows stay searchable through LIKE'); }
       this.running.delete(jobId);
       await source?.close().catch((e: unknown) => log.warn({ err: e }, 'closing the source failed'));
     }

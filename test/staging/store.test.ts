@@ -78,9 +78,17 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     expect(pages).toBe(3);
     expect(store.countRows(j.id, { login: 'sa' })).toBe(200);
     expect(store.countRows(j.id, { from: '2024-03-01T09:01:00.000', to: '2024-03-01T09:01:59.999' })).toBe(50);
-    expect(store.countRows(j.id, { q: 'trailing' })).toBe(100);
-    expect(store.countRows(j.id, { q: 'hi', table: 'dbo.T' })).toBe(100);
-    expect(store.countRows(j.id, { q: 'nothing-like-this' })).toBe(0);
+    // not yet in the FTS index: found through LIKE; then indexed in bulk: found through FTS5
+    for (const phase of ['pending', 'indexed']) {
+      if (phase === 'indexed') expect(store.indexPending()).toBe(600);
+      expect([phase, store.countRows(j.id, { q: 'trailing' })]).toEqual([phase, 100]);
+      expect([phase, store.countRows(j.id, { q: 'trail*' })]).toEqual([phase, 100]);
+      expect([phase, store.countRows(j.id, { q: 'hi', table: 'dbo.T' })]).toEqual([phase, 100]);
+      expect([phase, store.countRows(j.id, { q: 'nothing-like-this' })]).toEqual([phase, 0]);
+      expect([phase, store.countRows(j.id, { q: '100%' })]).toEqual([phase, 0]);
+    }
+    expect(store.indexPending()).toBe(0);
+    expect(store.db.prepare("SELECT count(*) AS n FROM rows_fts WHERE rows_fts MATCH '\"trailing\"'").get()).toEqual({ n: 100 });
     expect(() => store.listRows(j.id, {}, { cursor: 'garbage' })).toThrow(/cursor/);
   });
 
