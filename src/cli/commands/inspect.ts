@@ -12,7 +12,7 @@ import type { LogRecord } from '../../logreader/log-record.js';
 import { formatLsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { readBootPage } from '../../datafile/boot-page.js';
-import { describeDataFile, type DataFileDescription } from '../../datafile/describe.js';
+import type { DataFileDescription } from '../../datafile/describe.js';
 
 /**
  * `rowback inspect FILE`: what the file is and its header facts.
@@ -70,6 +70,8 @@ export interface BackupPages {
 
 export interface InspectOptions {
   onProgress?: LogScanOptions['onProgress'];
+  /** Backup set to describe in a file holding several (RESTORE … WITH FILE = n); 1 by default. */
+  position?: number;
 }
 
 /** Detects the kind from the bytes, never the extension. */
@@ -124,10 +126,11 @@ function count(counts: Record<string, number>, r: LogRecord): void {
 
 async function inspectBackup(path: string, opts: InspectOptions): Promise<InspectResult> {
   const layout = readMtfLayout(path);
-  const header = readBackupHeader(path, layout);
+  const position = opts.position ?? 1;
+  const header = readBackupHeader(path, layout, position);
   let dataPages: BackupPages | null = null;
-  if (layout.streams.some((s) => s.id === 'MQDA' && s.length > 0)) {
-    const p = openBackupPageSource(path, layout);
+  if (layout.streams.some((s) => s.id === 'MQDA' && s.length > 0 && s.set === position)) {
+    const p = openBackupPageSource(path, layout, position);
     try {
       let bootPage: BackupPages['bootPage'] = null;
       if (p.readPage(1, 9)) {
@@ -143,7 +146,7 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
   const counts: Record<string, number> = {};
   const skipped: SkippedItem[] = [...layout.problems];
   const kind = header.backupType === 'log' ? 'trn' : 'bak';
-  for await (const r of openBackupLogStream(path, kind, layout).records({ onSkipped: (s) => skipped.push(s), onProgress: opts.onProgress }, stats)) count(counts, r);
+  for await (const r of openBackupLogStream(path, kind, layout, position).records({ onSkipped: (s) => skipped.push(s), onProgress: opts.onProgress }, stats)) count(counts, r);
   return { file: path, kind: 'backup', header, dataPages, log: summarize(stats, counts, skipped) };
 }
 
@@ -193,6 +196,8 @@ function cmp(a: { vlf: number; block: number; slot: number }, b: { vlf: number; 
 }
 
 async function inspectDataFile(path: string): Promise<InspectResult> {
+  // Loaded on demand: inspecting a backup or a log does not need the data-file reader.
+  const { describeDataFile } = await import('../../datafile/describe.js');
   return describeDataFile(path);
 }
 
@@ -271,8 +276,11 @@ export function register(program: Command): void {
     .description('What a SQL Server file is and its header facts: backups (.bak/.trn), data files (.mdf/.ndf), logs (.ldf)')
     .argument('<file>', 'the file to inspect')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'text']).default('text'))
+    .option('--position <n>', 'backup set to describe when the file holds several (RESTORE … WITH FILE = n)', '1')
     .option('--quiet', 'no progress on stderr')
-    .action(async (file: string, opts: { format: 'json' | 'text'; quiet?: boolean }) => {
+    .action(async (file: string, opts: { format: 'json' | 'text'; quiet?: boolean; position: string }) => {
+      const position = Number(opts.position);
+      if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${opts.position}'`);
       statSync(file, { throwIfNoEntry: false }) ?? (() => {
         throw new InputError('INPUT_FILE_UNREADABLE', `${file} does not exist`, { file });
       })();
@@ -287,7 +295,7 @@ export function register(program: Command): void {
             const s = (now - started) / 1000;
             process.stderr.write(`rowback inspect: ${(p.bytes / 1048576).toFixed(1)} MB of log, ${p.records} records (${Math.round(p.records / s)} records/s, ${(p.bytes / 1048576 / s).toFixed(1)} MB/s)\n`);
           };
-      const result = await inspectFile(file, { onProgress });
+      const result = await inspectFile(file, { onProgress, position });
       process.stdout.write(opts.format === 'json' ? JSON.stringify(result, jsonReplacer, 2) + '\n' : renderText(result));
     });
 }
