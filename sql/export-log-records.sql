@@ -6,8 +6,9 @@
 --   1. Edit the parameter block below (database, tables, window, operations, format).
 --   2. Run it in that database, with sysadmin (fn_dblog needs it; db_owner suffices on recent
 --      versions), saving the single result to a file:
---        sqlcmd -S SERVER -d CRM -E -i export-log-records.sql -h -1 -y 0 -o crm-export.json
---      (-h -1: no column header; -y 0: never truncate the long value; -E or -U/-P to log in).
+--        sqlcmd -S SERVER -d CRM -E -i export-log-records.sql -h -1 -y 0 -f 65001 -o crm-export.json
+--      (-h -1: no column header; -y 0: never truncate the long value; -f 65001: UTF-8 output;
+--      -E or -U/-P to log in).
 --      In SSMS: results to file (Ctrl+Shift+F), or copy the one cell of the grid.
 --   With @Format = N'csv' the output is several result sets of one text column each; the same
 --   sqlcmd line writes them one after another into a sectioned CSV file (docs/live.md).

@@ -155,13 +155,19 @@ function validateRecords(raw: unknown[], file: string, lineOf: (i: number) => nu
 }
 
 export function readExportFile(file: string): ExportFile {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
   }
-  return parseExportText(text, file);
+  return parseExportText(decodeExportBytes(bytes), file);
+}
+
+/** UTF-8 (sqlcmd -f 65001, SSMS "save results"), or UTF-16LE with its BOM (sqlcmd -u). */
+export function decodeExportBytes(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  return new TextDecoder('utf-8').decode(bytes);
 }
 
 /** Decides JSON or CSV by the first significant character. */

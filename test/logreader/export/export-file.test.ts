@@ -71,7 +71,7 @@ const CSV_EXPORT = [
 ].join('\n');
 
 const dir = mkdtempSync(join(tmpdir(), 'rowback-export-'));
-function fileWith(name: string, text: string): string {
+function fileWith(name: string, text: string | Buffer): string {
   const p = join(dir, name);
   writeFileSync(p, text);
   return p;
@@ -146,6 +146,15 @@ describe('export file reader', () => {
     ['no object at all', 'hello', /no "\{" found/],
   ])('JSON with %s: INPUT_BAD_EXPORT', (_w, text, message) => {
     expect(() => parseExportText(text, 'bad.json')).toThrow(expect.objectContaining({ code: 'INPUT_BAD_EXPORT', message: expect.stringMatching(message) }));
+  });
+
+  it('reads a UTF-16LE file with its BOM (sqlcmd -u) like a UTF-8 one', () => {
+    const text = JSON.stringify({ ...JSON_EXPORT, server: '上海-SQL01' });
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const a = readExportFile(fileWith('u16.json', utf16));
+    const b = readExportFile(fileWith('u8.json', text));
+    expect(a.header.server).toBe('上海-SQL01');
+    expect(a.records.map((r) => r['Current LSN'])).toEqual(b.records.map((r) => r['Current LSN']));
   });
 
   it('names an unreadable file', () => {
