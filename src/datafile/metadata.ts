@@ -16,11 +16,11 @@
  *   sysschobjs.status: 0x1 is_ms_shipped.
  *   sysrscols.status: see RSCOL_* in system-tables.ts.
  */
-import { FormatError, isRowbackError } from '../errors.js';
+import { FormatError } from '../errors.js';
 import type { SkippedItem } from '../recover/source.js';
 import { codePageForCollation } from '../reconstruct/collation.js';
 import type { AllocUnitRef, ColumnLayout, Compression, SqlTypeName, TableLayout } from '../reconstruct/metadata/table-layout.js';
-import { readBootPage, BOOT_PAGE, parseBootPage, type BootPage } from './boot-page.js';
+import { BOOT_PAGE, parseBootPage, type BootPage } from './boot-page.js';
 import { collationNameForId } from './collation-ids.js';
 import { PageReader } from './page-reader.js';
 import type { PageSource } from './page-source.js';
@@ -129,6 +129,13 @@ export function databaseInfo(boot: BootPage): DatabaseInfo {
 
 /** Read the boot page through the verifying reader (torn bits restored); throws FormatError when it is unusable. */
 export function bootPageOf(reader: PageReader): BootPage {
+  if (!reader.source.fileIds().includes(BOOT_PAGE.fileId)) {
+    throw new FormatError(
+      'FORMAT_NO_BOOT_PAGE',
+      `${reader.source.description} holds file id(s) ${reader.source.fileIds().join(', ')} only: the boot page is in the primary data file (file id 1); give the .mdf as well`,
+      { page: '1:9' },
+    );
+  }
   return parseBootPage(reader.require(BOOT_PAGE).bytes);
 }
 

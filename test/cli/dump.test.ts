@@ -74,6 +74,10 @@ describeCorpus('rowback dump on the corpus', () => {
     expect(arr[0].values).toMatchObject({ OrderID: 10248, CustomerID: 'VINET', ShipCity: 'Reims', OrderDate: '1996-07-04T00:00:00.000' });
   });
 
+  it('--mdf with two files of the same file id is refused (the files of one database have distinct ids)', async () => {
+    await expect(dump({ mdf: [NORTHWND(), corpusPath('sql-practice-asp', 'App_Data', 'School.mdf')] })).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION' });
+  });
+
   it('an unknown table is a usage error naming the known ones', async () => {
     await expect(dump({ mdf: NORTHWND(), table: 'dbo.Nope' })).rejects.toMatchObject({ code: 'INPUT_UNKNOWN_TABLE' });
   });

@@ -194,3 +194,14 @@ describeCorpus('metadata from the data pages inside a full backup', () => {
     }
   });
 });
+
+it('a source without file 1 (a secondary .ndf alone) is refused with FORMAT_NO_BOOT_PAGE naming the primary file', async () => {
+  const { MemoryPageSource } = await import('../../src/datafile/mdf-source.js');
+  const src = new MemoryPageSource('secondary.ndf', new Map([['3:0', new Uint8Array(8192)]]));
+  expect(() => readDataFileMetadata(src)).toThrow(/primary data file \(file id 1\)/);
+  try {
+    readDataFileMetadata(src);
+  } catch (e) {
+    expect((e as { code: string }).code).toBe('FORMAT_NO_BOOT_PAGE');
+  }
+});

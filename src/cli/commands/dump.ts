@@ -16,7 +16,8 @@ export const DUMP_FORMATS = ['ndjson', 'csv', 'json'] as const;
 export type DumpFormat = (typeof DUMP_FORMATS)[number];
 
 export interface DumpOptions {
-  mdf?: string;
+  /** The primary data file, and any secondary files (.ndf) of the same database. */
+  mdf?: string | string[];
   /** A full backup, optionally followed by differential backups taken after it (each overlays the ones before). */
   bak?: string | string[];
   table: string;
@@ -30,7 +31,7 @@ export function register(program: Command): void {
   program
     .command('dump')
     .description("Print a table's current rows straight from a data file or a full/differential backup (no SQL Server needed)")
-    .option('--mdf <file>', 'data file (.mdf/.ndf)')
+    .option('--mdf <files...>', 'data file (.mdf), with the database\'s .ndf files if it has several')
     .option('--bak <files...>', 'full backup (.bak), optionally followed by differential backups based on it')
     .requiredOption('--table <schema.name>', 'the table to dump')
     .option('--include-ghosts', 'also print ghost records (deleted rows not yet cleaned up), flagged ghost')
@@ -58,12 +59,13 @@ async function openBackup(path: string): Promise<PageSource> {
 
 export async function runDump(opts: DumpOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<{ rows: number; skipped: SkippedItem[] }> {
   const baks = opts.bak === undefined ? [] : Array.isArray(opts.bak) ? opts.bak : [opts.bak];
-  if (!!opts.mdf === baks.length > 0) throw new InputError('INPUT_BAD_OPTION', 'give exactly one of --mdf FILE or --bak FILE [DIFF…]');
-  const files = opts.mdf ? [opts.mdf] : baks;
+  const mdfs = opts.mdf === undefined ? [] : Array.isArray(opts.mdf) ? opts.mdf : [opts.mdf];
+  if (mdfs.length > 0 === baks.length > 0) throw new InputError('INPUT_BAD_OPTION', 'give exactly one of --mdf FILE [NDF…] or --bak FILE [DIFF…]');
+  const files = mdfs.length ? mdfs : baks;
   for (const f of files) if (!existsSync(f)) throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${f}: no such file`, { file: f });
   const file = files.join(' + ');
   let source: PageSource;
-  if (opts.mdf) source = new MdfPageSource(opts.mdf);
+  if (mdfs.length) source = openDataFiles(mdfs);
   else {
     const opened: PageSource[] = [];
     try {
@@ -136,6 +138,23 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
   } finally {
     source.close();
   }
+}
+
+/** One PageSource over a database's data files, each answering for its own file id. */
+export function openDataFiles(paths: string[]): PageSource {
+  const opened: MdfPageSource[] = [];
+  try {
+    for (const p of paths) {
+      const f = new MdfPageSource(p);
+      opened.push(f);
+      const dup = opened.find((o) => o !== f && o.fileId === f.fileId);
+      if (dup) throw new InputError('INPUT_BAD_OPTION', `${dup.path} and ${p} are both file id ${f.fileId}: give the files of one database`, { file: p });
+    }
+  } catch (e) {
+    for (const o of opened) o.close();
+    throw e;
+  }
+  return opened.length === 1 ? opened[0] : new LayeredPageSource(opened);
 }
 
 function csvCell(v: SqlValue | undefined): string {
