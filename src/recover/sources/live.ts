@@ -168,7 +168,8 @@ export class LiveSource implements RecoverySource {
         continue;
       }
       const c = m.candidate;
-      if (!this.o.acceptSchemaDrift && named.length === 0) {
+      // Per row too: covers every table when none is named, and named tables scanned without --from.
+      if (!this.o.acceptSchemaDrift) {
         const drift = this.rowDrift(c, catalog);
         if (drift) {
           if (!driftReported.has(drift.table)) scanLog.warn({ table: drift.table }, 'schema drift: rows skipped');
@@ -187,7 +188,7 @@ export class LiveSource implements RecoverySource {
     scanLog.info('log scan finished');
   }
 
-  /** Without named tables the drift check is per row: the table altered after this row's transaction began. */
+  /** The per-row drift check: the row's table was altered after the row's transaction began. */
   private rowDrift(c: RowCandidate, catalog: MetadataCatalog): { table: string; reason: string } | null {
     const t = c.record.AllocUnitId ? catalog.byAllocUnit(c.record.AllocUnitId) : undefined;
     if (!t || !c.txn.beginTime) return null;

@@ -143,6 +143,14 @@ describe('LiveSource', () => {
     expect(src.skipped()).toMatchObject([{ code: 'SOURCE_SCHEMA_DRIFT', location: { lsn: '0000002a:000001f0:0003', table: 'dbo.Customers' } }]);
   });
 
+  it('checks a named table per row when there is no window', async () => {
+    const runner = new FakeRunner({ catalog: catalogRows('2024-03-05T14:07:09.500'), scan: [scanRow('0000002a:000001f0:0003')] });
+    const src = new LiveSource({ database: 'CRM', runner });
+    const got = await collect(src.candidates({ ...filter, from: undefined, to: undefined }));
+    expect(got).toHaveLength(0);
+    expect(src.skipped()).toMatchObject([{ code: 'SOURCE_SCHEMA_DRIFT', location: { table: 'dbo.Customers' } }]);
+  });
+
   it('decodes anyway when told the layout is right (acceptSchemaDrift)', async () => {
     const runner = new FakeRunner({ catalog: catalogRows('2024-03-05T14:30:00'), scan: [scanRow('0000002a:000001f0:0003')] });
     const src = new LiveSource({ database: 'CRM', runner, acceptSchemaDrift: true });
