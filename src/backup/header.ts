@@ -14,7 +14,9 @@
  *   @32 first, @42 last, @52 checkpoint, @62 database backup LSN; MTF dates @72 database creation,
  *   @77 backup; @87 backup type (ASCII 'D' database, 'I' differential, 'L' log); @94 u16 database
  *   version (dbi_version); @104/@106 u16 byte length/offset of the database name, @108/@110 of the
- *   server name (UTF-16LE, offsets from the SCIN record start).
+ *   server name (UTF-16LE, offsets from the SCIN record start); @200 the 16-byte BackupSetGUID of
+ *   the base full backup (zero in a full backup; in every differential and log backup of the corpus
+ *   it equals the GUID in the full backup's SSET OS-specific data, MTF TAPE_ADDRESS @44).
  *   SFGI @12 u32 filegroup id, @16/@18 name length/offset. SFIN @20 u32 file id, @36 u32
  *   filegroup id (0 for a log file), @48/@50 logical name, @52/@54 physical name.
  */
@@ -64,8 +66,15 @@ export interface BackupHeader {
   databaseBackupLsn: BackupLsn | null;
   /** For a differential: the checkpoint LSN of its base full backup (= databaseBackupLsn). */
   differentialBaseLsn: BackupLsn | null;
-  /** Not located in the backup yet (see docs/offline-log.md); always null. */
+  /** For a differential: the BackupSetGUID of its base full backup (= baseBackupSetGuid). */
   differentialBaseGuid: string | null;
+  /** BackupSetGUID of this backup (SSET OS-specific data, first 16 bytes). */
+  backupSetGuid: string | null;
+  /**
+   * BackupSetGUID of the full backup this differential or log backup builds on (SCIN @200); null
+   * for a full backup. Names a missing full backup by its GUID.
+   */
+  baseBackupSetGuid: string | null;
   databaseCreationDate: string | null;
   /** Local time of the backup machine, to the second (MTF dates). */
   backupStartDate: string | null;
@@ -100,6 +109,7 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
   };
   const zero = (l: BackupLsn) => l.decimal === '0';
   const dbBackup = lsnAt(62);
+  const baseGuid = s.length >= 216 ? guid(s, 200) : null;
 
   const sset = layout.dblks.find((d) => d.type === 'SSET' && d.set === position);
   const eset = layout.dblks.find((d) => d.type === 'ESET' && d.set === position);
@@ -143,13 +153,33 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
     checkpointLsn: lsnAt(52),
     databaseBackupLsn: zero(dbBackup) ? null : dbBackup,
     differentialBaseLsn: t.type === 'differential' && !zero(dbBackup) ? dbBackup : null,
-    differentialBaseGuid: null,
+    differentialBaseGuid: t.type === 'differential' ? baseGuid : null,
+    backupSetGuid: sset ? ssetGuid(sset) : null,
+    baseBackupSetGuid: baseGuid,
     databaseCreationDate: mtfDate(s, 72),
     backupStartDate: sset && sset.bytes.length >= 93 ? mtfDate(sset.bytes, 88) : mtfDate(s, 77),
     backupFinishDate: eset && eset.bytes.length >= 85 ? mtfDate(eset.bytes, 80) : null,
     backupSize: statSync(path).size,
     files,
   };
+}
+
+/** SQL Server's uniqueidentifier text form (first three groups little-endian); null when all zero. */
+export function guid(b: Uint8Array, at: number): string | null {
+  const x = b.subarray(at, at + 16);
+  if (x.length < 16 || x.every((v) => v === 0)) return null;
+  const h = (i: number) => x[i].toString(16).padStart(2, '0');
+  const r = (...idx: number[]) => idx.map(h).join('');
+  return `${r(3, 2, 1, 0)}-${r(5, 4)}-${r(7, 6)}-${r(8, 9)}-${r(10, 11, 12, 13, 14, 15)}`.toUpperCase();
+}
+
+/** The backup set GUID: first 16 bytes of the SSET's OS-specific data (TAPE_ADDRESS @44). */
+function ssetGuid(d: { bytes: Uint8Array }): string | null {
+  const v = new DataView(d.bytes.buffer, d.bytes.byteOffset, d.bytes.byteLength);
+  const size = v.getUint16(44, true);
+  const off = v.getUint16(46, true);
+  if (size < 16 || off + 16 > d.bytes.length) return null;
+  return guid(d.bytes, off);
 }
 
 export interface ConfigRecord {

@@ -81,6 +81,15 @@ describeCorpus('backups on the corpus', () => {
     // The differential RestoreTimeClean2.bak is based on the full backup.
     const diff = readBackupHeader(corpusPath(RTC, 'RestoreTimeClean2.bak'));
     expect(diff.differentialBaseLsn?.decimal).toBe(full.checkpointLsn.decimal);
+    // GUIDs: the differential and every log backup name the full backup's BackupSetGUID as their base.
+    expect(full.backupSetGuid).toBe('5AF3E50D-A4E0-4E9B-8AEF-FE52898C6359');
+    expect(full.baseBackupSetGuid).toBeNull();
+    expect(diff.differentialBaseGuid).toBe(full.backupSetGuid);
+    for (const h of hs) {
+      expect(h.baseBackupSetGuid).toBe(full.backupSetGuid);
+      expect(h.differentialBaseGuid).toBeNull();
+    }
+    expect(new Set(hs.map((h) => h.backupSetGuid)).size).toBe(hs.length);
   });
 
   it('StopAt log backups chain too', () => {
@@ -100,6 +109,9 @@ describeCorpus('backups on the corpus', () => {
     expect(l1.databaseBackupLsn?.lsn).toBe('00000143:00000066:0026');
     expect(l2.firstLsn.decimal).toBe(l1.lastLsn.decimal);
     expect(diff.files.map((f) => [f.logicalName, f.fileId, f.type])).toEqual([['db1', 1, 'D'], ['db1_1', 3, 'D'], ['db1_log', 2, 'L']]);
+    // The missing full backup is named by its GUID.
+    expect(diff.differentialBaseGuid).toBe('61CBF400-8AF9-40D2-8EA1-D3C7D0CCD4CE');
+    expect(l1.baseBackupSetGuid).toBe(diff.differentialBaseGuid);
     // The second log backup holds no log records (first = last LSN).
     expect(l2.firstLsn.decimal).toBe(l2.lastLsn.decimal);
   });

@@ -221,6 +221,9 @@ export function renderText(r: InspectResult): string {
     kv('checkpoint LSN', `${h.checkpointLsn.decimal} (${h.checkpointLsn.lsn})`);
     kv('database backup LSN', h.databaseBackupLsn ? `${h.databaseBackupLsn.decimal} (${h.databaseBackupLsn.lsn})` : null);
     kv('differential base LSN', h.differentialBaseLsn ? `${h.differentialBaseLsn.decimal} (${h.differentialBaseLsn.lsn})` : null);
+    kv('differential base GUID', h.differentialBaseGuid);
+    kv('backup set GUID', h.backupSetGuid);
+    kv('base full backup GUID', h.baseBackupSetGuid);
     kv('database created', h.databaseCreationDate);
     kv('backup start', h.backupStartDate);
     kv('backup finish', h.backupFinishDate);
