@@ -201,7 +201,7 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
     case 'DateTimeOffset': {
       const s = String(v);
       if (!DTO.test(s)) throw bad(c.name, `column ${c.name} (datetimeoffset) got ${JSON.stringify(v)}`);
-      return { type: { name: 'VarChar', length: 40 }, wrap: `CONVERT(${declaration(type)}, @, 127)`, value: s.replace(' +', '+').replace(' -', '-'), literal: `'${s}'` };
+      return { type: { name: 'VarChar', length: 40 }, wrap: `CONVERT(${declaration(type)}, @)`, value: s.replace(' +', '+').replace(' -', '-'), literal: `'${s}'` };
     }
     case 'UniqueIdentifier': {
       const s = String(v);

@@ -229,23 +229,44 @@ export class StagingStore {
     if (f.q && f.q.trim() && ftsQuery(f.q)) {
       // indexed rows through FTS5; rows staged since the last indexPending() through LIKE
       const terms = f.q.trim().split(/\s+/).map((t) => t.replace(/\*$/, '')).filter(Boolean);
-      const likes = terms.map(() => "r.vals LIKE ? ESCAPE '\\'").join(' AND ');
-      where.push(`(r.id IN (SELECT rowid FROM rows_fts WHERE rows_fts MATCH ?) OR (r.id > (SELECT indexed_upto FROM fts_state WHERE id = 1) AND ${likes}))`);
-      args.push(ftsQuery(f.q), ...terms.map((t) => `%${t.replace(/[\\%_]/g, (c) => '\\' + c)}%`));
+      const upto = (this.db.prepare('SELECT indexed_upto AS u FROM fts_state WHERE id = 1').get() as { u: number }).u;
+      const pending = this.db.prepare('SELECT 1 FROM rows WHERE id > ? LIMIT 1').get(upto) !== undefined;
+      if (!pending) {
+        where.push('r.id IN (SELECT rowid FROM rows_fts WHERE rows_fts MATCH ?)');
+        args.push(ftsQuery(f.q));
+      } else {
+        const likes = terms.map(() => "r.vals LIKE ? ESCAPE '\\'").join(' AND ');
+        where.push(`(r.id IN (SELECT rowid FROM rows_fts WHERE rows_fts MATCH ?) OR (r.id > ? AND ${likes}))`);
+        args.push(ftsQuery(f.q), upto, ...terms.map((t) => `%${t.replace(/[\\%_]/g, (c) => '\\' + c)}%`));
+      }
     }
     return { sql: where.join(' AND '), args };
   }
 
-  /** Keyset pagination in staging (id) order: stays O(page) however deep the page. */
+  /**
+   * Keyset pagination: O(page) however deep the page. Staging (≈ LSN) order by id; with a time
+   * window the page is in (begin time, id) order instead, so the (job, begin_time, id) index
+   * serves the window directly rather than scanning every row before it.
+   */
   listRows(jobId: number, f: RowFilter, page: { limit?: number; cursor?: string | null } = {}): Page<StagedRow> {
     const limit = Math.min(Math.max(page.limit ?? 100, 1), 1000);
     const { sql, args } = this.whereFor(jobId, f);
-    const after = page.cursor ? decodeCursor(page.cursor) : 0;
-    const rows = this.db.prepare(`SELECT ${ROW_COLS.split(', ').map((c) => 'r.' + c).join(', ')} FROM rows r WHERE ${sql} AND r.id > ? ORDER BY r.id LIMIT ?`)
-      .all(...args, after, limit + 1) as RowDbRow[];
+    const cols = ROW_COLS.split(', ').map((c) => 'r.' + c).join(', ');
+    const byTime = Boolean(f.from || f.to);
+    const cur = page.cursor ? decodeCursor(page.cursor) : null;
+    if (cur && (cur.time !== undefined) !== byTime) throw new StagingError('STAGING_BAD_CURSOR', 'the page cursor belongs to a different filter');
+    let rows: RowDbRow[];
+    if (byTime) {
+      const after = cur ? 'AND (r.begin_time, r.id) > (?, ?)' : '';
+      rows = this.db.prepare(`SELECT ${cols} FROM rows r INDEXED BY rows_job_time WHERE ${sql} ${after} ORDER BY r.begin_time, r.id LIMIT ?`)
+        .all(...args, ...(cur ? [cur.time, cur.id] : []), limit + 1) as RowDbRow[];
+    } else {
+      rows = this.db.prepare(`SELECT ${cols} FROM rows r WHERE ${sql} AND r.id > ? ORDER BY r.id LIMIT ?`).all(...args, cur?.id ?? 0, limit + 1) as RowDbRow[];
+    }
     const more = rows.length > limit;
     const items = rows.slice(0, limit).map(toRow);
-    return { items, next: more ? encodeCursor(items[items.length - 1].id) : null };
+    const last = items[items.length - 1];
+    return { items, next: more ? encodeCursor(last.id, byTime ? last.beginTime ?? '' : undefined) : null };
   }
 
   countRows(jobId: number, f: RowFilter): number {
@@ -404,15 +425,15 @@ export function ftsQuery(q: string): string {
   return terms.join(' ');
 }
 
-export function encodeCursor(id: number): string {
-  return Buffer.from(`r:${id}`).toString('base64url');
+export function encodeCursor(id: number, time?: string): string {
+  return Buffer.from(time === undefined ? `r:${id}` : `t:${id}:${time}`).toString('base64url');
 }
 
-export function decodeCursor(c: string): number {
+export function decodeCursor(c: string): { id: number; time?: string } {
   const s = Buffer.from(c, 'base64url').toString('utf8');
-  const m = /^r:(\d+)$/.exec(s);
+  const m = /^(?:r:(\d+)|t:(\d+):([0-9T:.-]*))$/.exec(s);
   if (!m) throw new StagingError('STAGING_BAD_CURSOR', 'the page cursor is not one this server issued');
-  return Number(m[1]);
+  return m[1] !== undefined ? { id: Number(m[1]) } : { id: Number(m[2]), time: m[3] };
 }
 
 function toJob(r: JobDbRow): JobRecord {

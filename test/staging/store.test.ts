@@ -92,6 +92,26 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     expect(() => store.listRows(j.id, {}, { cursor: 'garbage' })).toThrow(/cursor/);
   });
 
+  it('with a time window, pages run in (begin time, id) order and still cover every row once', () => {
+    const j = newJob();
+    // begin times not in LSN order, as when a long transaction started before later ones
+    const rows = corpusRows(300).map((r, i) => ({ ...r, beginTime: `2024-03-01T09:${String(59 - (i % 60)).padStart(2, '0')}:00.000` }));
+    store.stageBatch(j.id, rows);
+    const seen: { id: number; t: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const p = store.listRows(j.id, { from: '2024-03-01T09:10', to: '2024-03-01T09:39:59.999' }, { limit: 23, cursor });
+      seen.push(...p.items.map((r) => ({ id: r.id, t: r.beginTime! })));
+      cursor = p.next;
+    } while (cursor);
+    expect(seen).toHaveLength(150);
+    expect(new Set(seen.map((x) => x.id)).size).toBe(150);
+    const sorted = [...seen].sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : a.id - b.id));
+    expect(seen).toEqual(sorted);
+    const idCursor = store.listRows(j.id, {}, { limit: 1 }).next!;
+    expect(() => store.listRows(j.id, { from: '2024-03-01' }, { cursor: idCursor })).toThrow(/different filter/);
+  });
+
   it('approves by filter and by ids, records the decision rows and audit, leaves final rows alone', () => {
     const j = newJob();
     store.stageBatch(j.id, corpusRows(120));

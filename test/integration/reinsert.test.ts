@@ -1,0 +1,156 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type sql from 'mssql';
+import type { StartedTestContainer } from 'testcontainers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RecoveredRow } from '../../src/recover/recovered-row.js';
+import { MssqlTarget } from '../../src/reinsert/mssql-target.js';
+import { ReinsertService, type TargetSpec } from '../../src/reinsert/service.js';
+import { StagingStore } from '../../src/staging/store.js';
+import { adminPool, SA_PASSWORD, settingsFor, startSqlServer } from './support/mssql.js';
+import { announceSkip, detectContainerRuntime } from './support/runtime.js';
+
+/**
+ * Re-insert through mssql into SQL Server 2022: identity insert, computed and rowversion columns
+ * left out, parents before children (FKs read from sys.foreign_keys), conflicts, exact types, the
+ * ledger that makes a second run insert nothing, and the dry-run script run as-is.
+ * The staged rows carry values only (re-insert never reads row images): raw is empty, labelled.
+ */
+const runtime = await detectContainerRuntime();
+if (!runtime.available) announceSkip('re-insert integration tests (mssql against SQL Server 2022)', runtime);
+
+const SCHEMA = `
+CREATE SCHEMA crm;
+GO
+CREATE TABLE crm.Customers (
+  CustomerId int IDENTITY(1,1) NOT NULL PRIMARY KEY,
+  Name nvarchar(100) NOT NULL,
+  NameZh varchar(50) COLLATE Chinese_PRC_CI_AS NULL,
+  Balance money NOT NULL,
+  Exact decimal(38,10) NULL,
+  CreatedAt datetime2(7) NOT NULL,
+  SeenAt datetimeoffset(7) NULL,
+  ExternalId uniqueidentifier NULL,
+  Photo varbinary(max) NULL,
+  IsVip bit NOT NULL,
+  NameLen AS LEN(Name),
+  RowVer rowversion
+);
+CREATE TABLE crm.Orders (
+  OrderId int IDENTITY(1,1) NOT NULL PRIMARY KEY,
+  CustomerId int NOT NULL REFERENCES crm.Customers(CustomerId) ON DELETE CASCADE,
+  Total decimal(18,2) NOT NULL
+);
+CREATE TABLE crm.OrderLines (
+  OrderId int NOT NULL REFERENCES crm.Orders(OrderId) ON DELETE CASCADE,
+  [Line]]No] smallint NOT NULL,
+  Sku varchar(20) NOT NULL,
+  CONSTRAINT PK_OrderLines PRIMARY KEY (OrderId, [Line]]No])
+);`;
+
+function row(i: number, table: string, values: RecoveredRow['values']): RecoveredRow {
+  return {
+    table, lsn: `00000030:00000100:${i.toString(16).padStart(4, '0')}`, operation: 'delete', transactionId: '0000:00000400', beginTime: '2024-03-01T09:00:00.000',
+    endTime: '2024-03-01T09:00:00.000', login: 'CRM\\batchjob', spid: 55, transactionName: 'DELETE', allocUnitId: null, pageId: null, slotId: null,
+    values, raw: '', warnings: ['synthetic values for the re-insert integration test (no row image)'], source: { kind: 'fn_dblog' },
+  };
+}
+
+describe.skipIf(!runtime.available)('re-insert against SQL Server 2022', () => {
+  let container: StartedTestContainer;
+  let admin: sql.ConnectionPool;
+  let dir: string;
+  let store: StagingStore;
+  let target: TargetSpec;
+
+  beforeAll(async () => {
+    container = await startSqlServer();
+    admin = await adminPool(settingsFor(container));
+    await admin.request().batch('CREATE DATABASE RecoveryTarget; CREATE DATABASE ScriptTarget;');
+    for (const db of ['RecoveryTarget', 'ScriptTarget']) {
+      for (const batch of SCHEMA.split(/^GO$/m)) await admin.request().batch(`USE ${db};\n${batch}`);
+    }
+    // an existing customer whose key a recovered row also has: a conflict
+    await admin.request().batch(`USE RecoveryTarget; SET IDENTITY_INSERT crm.Customers ON;
+      INSERT crm.Customers (CustomerId, Name, Balance, CreatedAt, IsVip) VALUES (3, N'Existing', 0, '2020-01-01', 0);
+      SET IDENTITY_INSERT crm.Customers OFF;`);
+    dir = mkdtempSync(join(tmpdir(), 'rowback-reinsert-it-'));
+    store = new StagingStore(join(dir, 'staging.db'));
+    const job = store.createJob({ kind: 'live', spec: {}, description: 'integration', createdBy: 'op' });
+    // children staged first on purpose: the planner must put parents first
+    store.stageBatch(job.id, [
+      row(1, 'crm.OrderLines', { OrderId: 10, 'Line]No': 1, Sku: 'A-1' }),
+      row(2, 'crm.Orders', { OrderId: 10, CustomerId: 7, Total: '12.50' }),
+      row(3, 'crm.Customers', {
+        CustomerId: 7, Name: "O'Brien", NameZh: '张三', Balance: '123456.7890', Exact: '1234567890123456789012345678.1234567890',
+        CreatedAt: '2024-03-01T09:00:00.1234567', SeenAt: '2024-03-01T09:00:00.1234567+08:00', ExternalId: '12345678-1234-5678-9ABC-123456789ABC',
+        Photo: '0xDEADBEEF', IsVip: true, NameLen: 7, RowVer: '0x00000000000007D1',
+      }),
+      row(4, 'crm.Customers', { CustomerId: 3, Name: 'Recovered three', Balance: '1.0000', CreatedAt: '2024-03-01T09:00:00.0000000', IsVip: false }),
+    ]);
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'integration', filter: {} });
+    const s = settingsFor(container);
+    target = { connectionString: `Server=${s.server},${s.port};Database=RecoveryTarget;User Id=sa;Password=${SA_PASSWORD};Encrypt=true;TrustServerCertificate=true` };
+  });
+
+  afterAll(async () => {
+    await admin?.close();
+    store?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    await container?.stop();
+  });
+
+  it('reads the catalog, orders parents first, inserts with exact types, reports the conflict', async () => {
+    const svc = new ReinsertService(store);
+    const { plan } = await svc.plan(1, { target });
+    expect(plan.tableOrder).toEqual(['crm.Customers', 'crm.Orders', 'crm.OrderLines']);
+    const run = await svc.start(1, 'op', { dryRun: false, target, batchSize: 10 });
+    await svc.wait(run.id);
+    const done = svc.getRun(run.id)!;
+    expect(done.error).toBeNull();
+    expect(done.outcomes).toEqual({ inserted: 3, conflict: 1, error: 0 });
+    const c = await admin.request().query(`USE RecoveryTarget; SELECT CustomerId, Name, NameZh, CONVERT(varchar(30), Balance, 2) AS Balance,
+      CONVERT(varchar(50), Exact) AS Exact, CONVERT(varchar(27), CreatedAt, 126) AS CreatedAt, CONVERT(varchar(40), SeenAt, 127) AS SeenAt,
+      CONVERT(char(36), ExternalId) AS ExternalId, Photo, IsVip, NameLen FROM crm.Customers WHERE CustomerId = 7`);
+    expect(c.recordset[0]).toMatchObject({
+      CustomerId: 7, Name: "O'Brien", NameZh: '张三', Balance: '123456.7890', Exact: '1234567890123456789012345678.1234567890',
+      CreatedAt: '2024-03-01T09:00:00.1234567', SeenAt: '2024-03-01T09:00:00.1234567+08:00', ExternalId: '12345678-1234-5678-9ABC-123456789ABC', IsVip: true, NameLen: 7,
+    });
+    expect(Buffer.from(c.recordset[0].Photo).toString('hex')).toBe('deadbeef');
+    const lines = await admin.request().query('USE RecoveryTarget; SELECT count(*) AS n FROM crm.OrderLines WHERE OrderId = 10');
+    expect(lines.recordset[0].n).toBe(1);
+    const conflict = svc.outcomes(run.id).find((o) => o.outcome === 'conflict')!;
+    expect((conflict.detail as { existing: { Name: string } }).existing.Name).toBe('Existing');
+    const ledger = await admin.request().query('USE RecoveryTarget; SELECT count(*) AS n FROM dbo.rowback_reinsert_ledger');
+    expect(ledger.recordset[0].n).toBe(3);
+  });
+
+  it('the dry-run script runs as-is in SQL Server and gives the same rows', async () => {
+    const svc = new ReinsertService(store);
+    const s = settingsFor(container);
+    const scriptTarget = { connectionString: target.connectionString.replace('Database=RecoveryTarget', 'Database=ScriptTarget') };
+    // plan against the catalog, but the rows are now reinserted/conflict: plan them explicitly
+    const { plan } = await svc.plan(1, { target: scriptTarget }, { rowIds: [1, 2, 3, 4], anyStatus: true });
+    const { renderScript } = await import('../../src/reinsert/plan.js');
+    await admin.request().batch(`USE ScriptTarget;\n${renderScript(plan)}`);
+    const n = await admin.request().query('USE ScriptTarget; SELECT (SELECT count(*) FROM crm.Customers) AS c, (SELECT count(*) FROM crm.Orders) AS o, (SELECT count(*) FROM crm.OrderLines) AS l');
+    expect(n.recordset[0]).toEqual({ c: 2, o: 1, l: 1 });
+    expect(s.server).toBeTruthy();
+  });
+
+  it('a second run over the same target finds the keys and inserts nothing twice', async () => {
+    const t = new MssqlTarget(target);
+    const { tables } = await t.loadTables(['crm.Customers']);
+    await t.close();
+    expect(tables.get('crm.Customers')!.keyColumns).toEqual(['CustomerId']);
+    const svc = new ReinsertService(store);
+    store.db.prepare("UPDATE rows SET status = 'approved'").run(); // as if a reviewer approved them again
+    const run = await svc.start(1, 'op', { dryRun: false, target, batchSize: 10 });
+    await svc.wait(run.id);
+    // every table has a key and every key is there now: all four rows are conflicts
+    expect(svc.getRun(run.id)!.outcomes).toEqual({ inserted: 0, conflict: 4, error: 0 });
+    const n = await admin.request().query('USE RecoveryTarget; SELECT count(*) AS c FROM crm.Customers');
+    expect(n.recordset[0].c).toBe(2);
+  });
+});
