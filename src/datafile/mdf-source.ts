@@ -6,7 +6,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { FormatError, InputError } from '../errors.js';
 import { PAGE_SIZE, type PageSource } from './page-source.js';
-import { PageType, parsePageHeader } from './page.js';
+import { PageType, parsePageHeader, verifyPage } from './page.js';
+import { parseFileHeaderPage } from './file-header.js';
 
 export class MdfPageSource implements PageSource {
   readonly description: string;
@@ -30,7 +31,17 @@ export class MdfPageSource implements PageSource {
       throw new InputError('INPUT_NOT_A_DATA_FILE', `${path} does not start with a SQL Server file header page (type 15)`, { file: path });
     }
     this.fileId = h.pageId.fileId || 1;
+    try {
+      const header = parseFileHeaderPage(verifyPage(first!, { fileId: this.fileId, pageId: 0 }).bytes);
+      this.bindingId = header.bindingId;
+    } catch {
+      // a damaged file header page does not make the file unreadable: the binding id stays unknown
+      this.bindingId = undefined;
+    }
   }
+
+  /** The database's binding id from page 0 (undefined when page 0 is damaged). */
+  readonly bindingId: string | undefined;
 
   private readRaw(pageId: number): Uint8Array | undefined {
     if (this.fd === null) throw new FormatError('FORMAT_SOURCE_CLOSED', 'page source is closed', { file: this.path });

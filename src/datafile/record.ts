@@ -194,3 +194,21 @@ export function parseTextPointer(bytes: Uint8Array): { timestamp: string; rid: R
   if (bytes.length !== 16) throw new FormatError('FORMAT_BAD_LOB', `text pointer of ${bytes.length} bytes, not 16`);
   return { timestamp: Buffer.from(bytes.subarray(0, 8)).toString('hex'), rid: readRid(bytes, 8) };
 }
+
+/** The bytes of variable column `index` (0-based) of a FixedVar record, or undefined. */
+export function variableColumnBytes(rec: Uint8Array, index: number): Uint8Array | undefined {
+  const v = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
+  const statusA = rec[0];
+  if (!(statusA & STATUS_A_VARIABLE_COLUMNS)) return undefined;
+  let p = v.getUint16(2, true);
+  const ncols = v.getUint16(p, true);
+  p += 2;
+  if (statusA & STATUS_A_NULL_BITMAP) p += (ncols + 7) >> 3;
+  const nvar = v.getUint16(p, true);
+  p += 2;
+  if (index >= nvar) return undefined;
+  const start = index === 0 ? p + nvar * 2 : v.getUint16(p + (index - 1) * 2, true) & 0x7fff;
+  const end = v.getUint16(p + index * 2, true) & 0x7fff;
+  return end >= start && end <= rec.length ? rec.subarray(start, end) : undefined;
+}
+

@@ -31,10 +31,11 @@ import {
   parseTextPointer,
   RecordType,
   recordTypeOf,
-  STATUS_A_NULL_BITMAP,
-  STATUS_A_VARIABLE_COLUMNS,
+  variableColumnBytes,
 } from './record.js';
 import { leafChain, pageRecords } from './walk.js';
+
+export { variableColumnBytes };
 
 export interface TableRow {
   values: Record<string, SqlValue>;
@@ -235,23 +236,6 @@ function recordAt(reader: PageReader, rid: { fileId: number; pageId: number; slo
   } catch {
     return undefined;
   }
-}
-
-/** The bytes of variable column `index` (0-based) of a FixedVar record, or undefined. */
-export function variableColumnBytes(rec: Uint8Array, index: number): Uint8Array | undefined {
-  const v = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
-  const statusA = rec[0];
-  if (!(statusA & STATUS_A_VARIABLE_COLUMNS)) return undefined;
-  let p = v.getUint16(2, true);
-  const ncols = v.getUint16(p, true);
-  p += 2;
-  if (statusA & STATUS_A_NULL_BITMAP) p += (ncols + 7) >> 3;
-  const nvar = v.getUint16(p, true);
-  p += 2;
-  if (index >= nvar) return undefined;
-  const start = index === 0 ? p + nvar * 2 : v.getUint16(p + (index - 1) * 2, true) & 0x7fff;
-  const end = v.getUint16(p + index * 2, true) & 0x7fff;
-  return end >= start && end <= rec.length ? rec.subarray(start, end) : undefined;
 }
 
 function resolveOffRow(

@@ -154,6 +154,17 @@ describeCorpus('page header on real pages', () => {
   });
 });
 
+describeCorpus('file header page', () => {
+  it.each([
+    [['SessionShoppingCart', 'App_Data', 'NORTHWND.MDF'], 'D1994785-281D-4F7B-9B69-A8FE8CD18805'],
+    [['sql-practice-asp', 'App_Data', 'School.mdf'], 'E0A13E74-CC8A-4865-AED4-FB322EE84064'],
+  ])('%j: binding id and file id 1 from page 0', async (parts, guid) => {
+    const { parseFileHeaderPage } = await import('../../src/datafile/file-header.js');
+    const vp = verifyPage(readPage(parts, 0), { fileId: 1, pageId: 0 });
+    expect(parseFileHeaderPage(vp.bytes)).toEqual({ bindingId: guid, fileId: 1 });
+  });
+});
+
 describeCorpus('PFS bytes on a real PFS page', () => {
   it('NORTHWND.MDF 1:1: IAM pages 1:12 (0x74) and 1:17 (0x70) have the IAM bit, data page 1:16 is 0x60 (allocated, mixed extent)', async () => {
     const { MdfPageSource } = await import('../../src/datafile/mdf-source.js');

@@ -149,6 +149,8 @@ export function openDataFiles(paths: string[]): PageSource {
       opened.push(f);
       const dup = opened.find((o) => o !== f && o.fileId === f.fileId);
       if (dup) throw new InputError('INPUT_BAD_OPTION', `${dup.path} and ${p} are both file id ${f.fileId}: give the files of one database`, { file: p });
+      const other = opened.find((o) => o !== f && o.bindingId && f.bindingId && o.bindingId !== f.bindingId);
+      if (other) throw new InputError('INPUT_BAD_OPTION', `${other.path} and ${p} belong to different databases (binding ids ${other.bindingId} and ${f.bindingId})`, { file: p });
     }
   } catch (e) {
     for (const o of opened) o.close();
