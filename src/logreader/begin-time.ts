@@ -1,4 +1,4 @@
-import { InputError } from '../../errors.js';
+import { InputError } from '../errors.js';
 
 /**
  * fn_dblog prints LOP_BEGIN_XACT's `Begin Time` and LOP_COMMIT_XACT's `End Time` as

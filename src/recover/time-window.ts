@@ -1,20 +1,13 @@
 import { InputError } from '../errors.js';
+import { isoToLogTime } from '../logreader/begin-time.js';
 
 /**
  * Times in rowback are SQL Server *local* times (fn_dblog's Begin Time has no zone), carried as
  * `YYYY-MM-DDTHH:MM:SS.fff`. Fixed width, so windows compare as strings.
  */
 
-const BEGIN_TIME = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}):(\d{3})$/;
-
-/** fn_dblog's `yyyy/MM/dd HH:mm:ss:fff` → `YYYY-MM-DDTHH:MM:SS.fff`; throws INPUT_BAD_TIME naming the text. */
-export function beginTimeToIso(text: string): string {
-  const m = BEGIN_TIME.exec(text.trim());
-  if (!m) throw new InputError('INPUT_BAD_TIME', `'${text}' is not a log time of the form yyyy/MM/dd HH:mm:ss:fff`);
-  const [, y, mo, d, h, mi, s, f] = m;
-  checkParts(text, +mo, +d, +h, +mi, +s);
-  return `${y}-${mo}-${d}T${h}:${mi}:${s}.${f}`;
-}
+/** fn_dblog's `yyyy/MM/dd HH:mm:ss:fff` → `YYYY-MM-DDTHH:MM:SS.fff` (strict, calendar-checked). */
+export { parseBeginTime as beginTimeToIso } from '../logreader/begin-time.js';
 
 const USER_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?$/;
 
@@ -37,14 +30,13 @@ export function parseWindowTime(text: string, bound: 'start' | 'end', what = '--
   if (f === undefined) frac = bound === 'start' || s !== undefined ? '000' : '999';
   else frac = f.length >= 3 ? f.slice(0, 3) : f.padEnd(3, '0');
   if (f === undefined && s === undefined && bound === 'end') frac = '999';
-  checkParts(text, +mo, +d, +hh, +mm, +ss);
-  return `${y}-${mo}-${d}T${hh}:${mm}:${ss}.${frac}`;
-}
-
-function checkParts(text: string, mo: number, d: number, h: number, mi: number, s: number): void {
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) {
-    throw new InputError('INPUT_BAD_TIME', `'${text}' is not a valid date and time`);
+  const iso = `${y}-${mo}-${d}T${hh}:${mm}:${ss}.${frac}`;
+  try {
+    isoToLogTime(iso); // the same calendar check the log times get
+  } catch {
+    throw new InputError('INPUT_BAD_TIME', `${what} '${text}' is not a real date and time`);
   }
+  return iso;
 }
 
 export function inWindow(iso: string | null, from?: string, to?: string): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoToLogTime, isTzOffset, parseBeginTime } from '../../../src/logreader/live/begin-time.js';
+import { isoToLogTime, isTzOffset, parseBeginTime } from '../../src/logreader/begin-time.js';
 
 describe('parseBeginTime (fn_dblog yyyy/MM/dd HH:mm:ss:fff)', () => {
   it.each([

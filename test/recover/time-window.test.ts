@@ -7,7 +7,7 @@ describe('beginTimeToIso (fn_dblog Begin Time)', () => {
     ['2026/11/21 00:00:00:000', '2026-11-21T00:00:00.000'],
   ])('%s → %s', (a, b) => expect(beginTimeToIso(a)).toBe(b));
   it.each(['2017-06-01 12:59:12.970', '2017/06/01 12:59:12', '2017/13/01 12:59:12:970', ''])('rejects %j naming it', (t) => {
-    expect(() => beginTimeToIso(t)).toThrow(/INPUT_BAD_TIME|not a|not a valid/);
+    expect(() => beginTimeToIso(t)).toThrow(/INPUT_BAD_TIME|not of the form|not a real/);
   });
 });
 
@@ -34,5 +34,11 @@ describe('parseWindowTime', () => {
     expect(inWindow('2017-06-01T12:00:00.001', undefined, '2017-06-01T12:00:00.000')).toBe(false);
     expect(inWindow(null, '2017-06-01T12:00:00.000')).toBe(false);
     expect(inWindow(null)).toBe(true);
+  });
+});
+
+describe('window bounds are real dates', () => {
+  it.each(['2017-02-30', '2017-06-31T10:00', '2017-06-01T24:00'])('rejects %s', (t) => {
+    expect(() => parseWindowTime(t, 'start')).toThrow(/not a real date|not a time/);
   });
 });

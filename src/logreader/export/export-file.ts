@@ -3,7 +3,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
 import { parseHex } from '../../util/hex.js';
-import { parseBeginTime } from '../live/begin-time.js';
+import { parseBeginTime } from '../begin-time.js';
 import type { LogRecord } from '../log-record.js';
 import { parseLsn } from '../lsn.js';
 

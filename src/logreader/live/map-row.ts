@@ -1,7 +1,7 @@
 import { isRowbackError } from '../../errors.js';
 import type { RowCandidate, SkippedItem } from '../../recover/source.js';
 import type { LogRecord, LogRecordSource } from '../log-record.js';
-import { parseBeginTime } from './begin-time.js';
+import { parseBeginTime } from '../begin-time.js';
 import type { LogInput } from './sql.js';
 import type { Row } from './stream.js';
 

@@ -3,7 +3,7 @@ import { lsnToDblogParam, type Lsn } from '../lsn.js';
 import { OPERATIONS_FOR } from '../../recover/committed.js';
 import type { ScanOperation } from '../../recover/source.js';
 import { nstring, quoteQualified } from '../../util/tsql.js';
-import { isoToLogTime } from './begin-time.js';
+import { isoToLogTime } from '../begin-time.js';
 
 /**
  * Pure builders of the T-SQL the live worker sends. Each returns `{ text, params }`: the text

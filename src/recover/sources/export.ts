@@ -1,6 +1,6 @@
 import { SchemaError, InputError } from '../../errors.js';
 import { readExportFile, type ExportFile } from '../../logreader/export/export-file.js';
-import { parseBeginTime } from '../../logreader/live/begin-time.js';
+import { parseBeginTime } from '../../logreader/begin-time.js';
 import { driftExplanation, driftSince } from '../../logreader/live/drift.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InputError, SourceError } from '../../errors.js';
-import { parseBeginTime } from '../../logreader/live/begin-time.js';
+import { parseBeginTime } from '../../logreader/begin-time.js';
 import { findStartLsn, vlfsFromRows, type StartBound } from '../../logreader/live/bounds.js';
 import { driftExplanation, driftSince } from '../../logreader/live/drift.js';
 import { mapScanRow } from '../../logreader/live/map-row.js';

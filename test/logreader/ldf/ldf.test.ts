@@ -1,6 +1,7 @@
 import { copyFile, mkdtemp, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { corpusPath, describeCorpus } from '../../support/corpus.js';
 import { BlockScanner, NEED_MORE, type ScanEvent } from '../../../src/logreader/ldf/block-scanner.js';
@@ -300,5 +301,32 @@ describeCorpus('.ldf records on the corpus', () => {
     const current: LogRecord[] = [];
     for await (const r of readLdfRecords(copy, { includeStale: false })) current.push(r);
     expect(current.length).toBe(recs.length - stale.length);
+  });
+
+  it('never aborts: random byte damage to a real VLF gives blocks, bad runs and records, never an exception', async () => {
+    const fh = await open(corpusPath('SessionShoppingCart/App_Data/NORTHWND_log.ldf'), 'r');
+    const area = Buffer.alloc(0x3c000);
+    await fh.read(area, 0, area.length, 0x4000);
+    await fh.close();
+    fc.assert(
+      fc.property(fc.array(fc.record({ pos: fc.nat(area.length - 1), val: fc.nat(255) }), { minLength: 1, maxLength: 64 }), (muts) => {
+        const damaged = Buffer.from(area);
+        for (const m of muts) damaged[m.pos] = m.val;
+        const s = new BlockScanner(0x4000);
+        s.push(damaged);
+        s.end();
+        let records = 0;
+        const skipped: SkippedItem[] = [];
+        for (let ev = s.next(); ev !== null; ev = s.next()) {
+          if (ev === NEED_MORE || ev.kind === 'bad') continue;
+          for (const r of blockRecords(ev, { kind: 'ldf', file: 'x' }, false, { onSkipped: (x) => skipped.push(x) })) {
+            expect(r['Current LSN']).toMatch(LSN);
+            records++;
+          }
+        }
+        expect(records + skipped.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 60, seed: 20261121 },
+    );
   });
 });
