@@ -140,7 +140,7 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
     file: path,
     backupType: t.type,
     backupTypeCode: t.code,
-    position: sset ? new DataView(sset.bytes.buffer, sset.bytes.byteOffset).getUint16(62, true) : position,
+    position: sset && sset.bytes.length >= 64 ? new DataView(sset.bytes.buffer, sset.bytes.byteOffset).getUint16(62, true) : position,
     backupSets: layout.sets,
     databaseName: str(104),
     serverName: str(108),
@@ -176,6 +176,7 @@ export function guid(b: Uint8Array, at: number): string | null {
 /** The backup set GUID: first 16 bytes of the SSET's OS-specific data (TAPE_ADDRESS @44). */
 function ssetGuid(d: { bytes: Uint8Array }): string | null {
   const v = new DataView(d.bytes.buffer, d.bytes.byteOffset, d.bytes.byteLength);
+  if (d.bytes.length < 48) return null;
   const size = v.getUint16(44, true);
   const off = v.getUint16(46, true);
   if (size < 16 || off + 16 > d.bytes.length) return null;

@@ -161,12 +161,13 @@ function walk(fd: number, path: string): MtfLayout {
         break;
       }
       const firstEvent = h.readUInt16LE(8);
-      const bytes = Buffer.from(read(pos, Math.min(Math.max(firstEvent, COMMON_HEADER_SIZE), 1024, size - pos)));
+      // Up to 1 KB (a DBLK and its strings; what follows the first event is not used).
+      const bytes = Buffer.from(read(pos, Math.min(1024, size - pos)));
       if (id === 'SSET') set++;
       const d: Dblk = { type: id, set, offset: pos, attributes: h.readUInt32LE(4), firstEvent, stringType: h[48], bytes };
       dblks.push(d);
       current = id;
-      if (id === 'SSET') {
+      if (id === 'SSET' && bytes.length >= 60) {
         // SSET @56: password encryption algorithm, @58: software compression algorithm (MTF 1.00a).
         const enc = bytes.readUInt16LE(56);
         const comp = bytes.readUInt16LE(58);

@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { RowbackError } from '../../src/errors.js';
 import { corpusPath, describeCorpus, listCorpus } from '../support/corpus.js';
 import { readBackupHeader } from '../../src/backup/header.js';
 import { openBackupLogStream } from '../../src/backup/log-stream.js';
@@ -217,5 +219,27 @@ describeCorpus('backups on the corpus', () => {
     expect(recs.length).toBeGreaterThan(0);
     expect(recs.length).toBeLessThan(whole.length);
     expect(whole.slice(0, recs.length)).toEqual(recs);
+  });
+
+  it('damaged backups fail only with typed errors or reported items, never a crash (random byte damage to a real .trn)', async () => {
+    const orig = readFileSync(corpusPath(RTC, 'RestoreTimeClean_2.trn'));
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-fuzz-'));
+    const p = join(dir, 'damaged.trn');
+    // Damage lands in the MTF blocks and configuration stream (first 0x1e00 bytes) and the log.
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.record({ pos: fc.oneof(fc.nat(0x1dff), fc.nat(orig.length - 1)), val: fc.nat(255) }), { minLength: 1, maxLength: 16 }), async (muts) => {
+        const b = Buffer.from(orig);
+        for (const m of muts) b[m.pos] = m.val;
+        writeFileSync(p, b);
+        try {
+          const layout = readMtfLayout(p);
+          readBackupHeader(p, layout);
+          for await (const _ of openBackupLogStream(p, 'trn', layout).records()) void _;
+        } catch (e) {
+          expect(e).toBeInstanceOf(RowbackError);
+        }
+      }),
+      { numRuns: 150, seed: 7 },
+    );
   });
 });
