@@ -3,6 +3,7 @@ import { describeCorpus } from '../support/corpus.js';
 import { LAYOUTS } from '../staging/fixtures.js';
 import { FakeTarget, targetTables } from '../reinsert/fake-target.js';
 import { bearer, testApp, type TestApp } from './helpers.js';
+import { fakeRecover } from '../worker/fake-source.js';
 import { join } from 'node:path';
 
 describeCorpus('API (app.inject against a real SQLite file)', () => {
@@ -162,6 +163,27 @@ describeCorpus('API (app.inject against a real SQLite file)', () => {
     expect(script.undoScript).toContain('DELETE TOP (1) FROM [dbo].[LogTestTrailNull]');
     expect(t.logs.join('')).not.toContain('p4ss');
     expect(JSON.stringify(t.store.db.prepare('SELECT * FROM reinsert_runs').all())).not.toContain('p4ss');
+  });
+
+  it('a failed job resumes through the API; cancelling a job that is not running is a 409', async () => {
+    await t.close();
+    let attempt = 0;
+    const failing = fakeRecover({ rows: 120, failAfter: 70 });
+    const fine = fakeRecover({ rows: 120 });
+    t = await testApp({ recover: (s, f, o) => (attempt++ === 0 ? failing : fine)(s, f, o), maxAuthFailures: 1000 });
+    const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'export', file: '/evidence/fn_dblog.csv' } });
+    await t.app.worker.idle();
+    const jobId = r.json().id;
+    expect((await t.app.inject({ url: `/api/jobs/${jobId}`, headers: bearer(t.tokens.viewer) })).json()).toMatchObject({ state: 'failed', rowsStaged: 70, error: { code: 'STAGING_JOB_FAILED' } });
+    expect((await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/resume`, headers: bearer(t.tokens.reviewer), payload: {} })).statusCode).toBe(403);
+    const resumed = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/resume`, headers: bearer(t.tokens.operator), payload: {} });
+    expect(resumed.statusCode).toBe(200);
+    await t.app.worker.idle();
+    expect((await t.app.inject({ url: `/api/jobs/${jobId}`, headers: bearer(t.tokens.viewer) })).json()).toMatchObject({ state: 'succeeded', rowsStaged: 120, attempts: 2 });
+    const again = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/resume`, headers: bearer(t.tokens.operator), payload: {} });
+    expect([again.statusCode, again.json().code]).toEqual([409, 'STAGING_JOB_NOT_RESUMABLE']);
+    const cancel = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/cancel`, headers: bearer(t.tokens.operator) });
+    expect([cancel.statusCode, cancel.json().code]).toEqual([409, 'STAGING_JOB_NOT_RUNNING']);
   });
 
   it('blast radius per table, login, transaction, minute', async () => {

@@ -37,7 +37,7 @@ export default async function jobRoutes(fastify: FastifyInstance) {
     schema: { tags: ['jobs'], summary: 'Cancel a running job (rows staged so far are kept)', params: JobIdParams },
   }, async (req) => {
     app.staging.requireJob(req.params.id);
-    if (!app.worker.cancel(req.params.id, req.principal!.name)) throw new StagingError('STAGING_JOB_NOT_RESUMABLE', `job ${req.params.id} is not running`);
+    if (!app.worker.cancel(req.params.id, req.principal!.name)) throw new StagingError('STAGING_JOB_NOT_RUNNING', `job ${req.params.id} is not running`);
     return { cancelled: true };
   });
 
