@@ -33,9 +33,13 @@ describeCorpus('NORTHWND.MDF table contents = instnwnd.sql', () => {
       case 'binary':
         return `0x${v.hex}`;
       case 'number':
-        return ['money', 'smallmoney', 'decimal', 'numeric'].includes(col.type) ? Number(v.text) : Number(v.text);
+        return col.type === 'bit' ? v.text !== '0' : Number(v.text);
       case 'string':
-        return col.type === 'datetime' || col.type === 'smalldatetime' ? scriptDate(v.value) : v.value;
+        if (col.type === 'datetime' || col.type === 'smalldatetime') return scriptDate(v.value);
+        // fixed-length types keep their padding on the page
+        if (col.type === 'nchar') return v.value.padEnd(col.maxLength / 2);
+        if (col.type === 'char') return v.value.padEnd(col.maxLength);
+        return v.value;
     }
   }
 
@@ -44,31 +48,32 @@ describeCorpus('NORTHWND.MDF table contents = instnwnd.sql', () => {
     return v;
   }
 
-  function compare(table: string, key: string, opts: { rows: number; lob?: string[] }) {
+  function compare(table: string, key: string | string[], opts: { rows: number; scriptName?: string }) {
+    const keys = Array.isArray(key) ? key : [key];
     const skipped: SkippedItem[] = [];
     const rows: TableRow[] = [...readTableRows(source, md, table, { skipped })];
     expect(skipped).toEqual([]);
     expect(rows).toHaveLength(opts.rows);
     const layout = md.tables.find((t) => `${t.schema}.${t.name}` === table)!;
     const cols = visibleColumns(layout).sort((a, b) => a.columnId - b.columnId);
-    const inserts = parseInserts(script, table.split('.')[1]);
+    const inserts = parseInserts(script, opts.scriptName ?? table.split('.')[1]);
     expect(inserts).toHaveLength(opts.rows);
-    const byKey = new Map(rows.map((r) => [String(r.values[key]), r]));
+    const keyText = (vals: SqlValue[]) => JSON.stringify(vals.map((v) => (typeof v === 'string' ? v.trimEnd() : v)));
+    const byKey = new Map(rows.map((r) => [keyText(keys.map((k) => r.values[k])), r]));
     const mismatches: string[] = [];
     let compared = 0;
     for (const ins of inserts) {
       const names = ins.columns ?? cols.map((c) => c.name);
       expect(names).toHaveLength(ins.values.length);
-      const keyIdx = names.indexOf(key);
-      const keyVal = ins.values[keyIdx];
-      const row = byKey.get(keyVal.kind === 'string' ? keyVal.value : keyVal.kind === 'number' ? keyVal.text : '?');
-      expect(row, `row ${key}=${JSON.stringify(keyVal)} (script line ${ins.line})`).toBeDefined();
+      const keyVals = keys.map((k) => expected(ins.values[names.indexOf(k)], cols.find((c) => c.name === k)!));
+      const row = byKey.get(keyText(keyVals));
+      expect(row, `row ${keyText(keyVals)} (script line ${ins.line})`).toBeDefined();
       names.forEach((n, i) => {
         const col = cols.find((c) => c.name === n)!;
         const exp = expected(ins.values[i], col);
         const act = actual(row!.values[n], col);
         compared++;
-        if (JSON.stringify(exp) !== JSON.stringify(act)) mismatches.push(`${key}=${String(row!.values[key])} ${n}: script ${JSON.stringify(exp)?.slice(0, 80)} vs file ${JSON.stringify(act)?.slice(0, 80)}`);
+        if (JSON.stringify(exp) !== JSON.stringify(act)) mismatches.push(`${keys.join(',')}=${keyText(keyVals)} ${n}: script ${JSON.stringify(exp)?.slice(0, 80)} vs file ${JSON.stringify(act)?.slice(0, 80)}`);
       });
     }
     return { mismatches, compared, rows };
@@ -88,6 +93,21 @@ describeCorpus('NORTHWND.MDF table contents = instnwnd.sql', () => {
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
   });
 
+  it.each([
+    ['dbo.Categories', ['CategoryID'], 8, 4],
+    ['dbo.Products', ['ProductID'], 77, 10],
+    ['dbo.Order Details', ['OrderID', 'ProductID'], 2155, 5],
+    ['dbo.Suppliers', ['SupplierID'], 29, 12],
+    ['dbo.Shippers', ['ShipperID'], 3, 3],
+    ['dbo.Region', ['RegionID'], 4, 2],
+    ['dbo.Territories', ['TerritoryID'], 53, 3],
+    ['dbo.EmployeeTerritories', ['EmployeeID', 'TerritoryID'], 49, 2],
+  ] as const)('%s: every row and value (image, ntext, money, real, bit, nchar padding)', (table, key, n, width) => {
+    const { mismatches, compared } = compare(table, [...key], { rows: n });
+    expect(compared).toBe(n * width);
+    expect(mismatches).toEqual([]);
+  });
+
   it('dbo.Employees: all 9 rows, including ntext Notes and image Photo from LOB pages', () => {
     const { mismatches, compared, rows } = compare('dbo.Employees', 'EmployeeID', { rows: 9 });
     expect(compared).toBe(9 * 18);
@@ -96,7 +116,7 @@ describeCorpus('NORTHWND.MDF table contents = instnwnd.sql', () => {
     expect(mismatches.filter((m) => !/ Address: /.test(m))).toEqual([]);
     expect(mismatches.length).toBeLessThanOrEqual(9);
     for (const m of mismatches) {
-      const [, id] = /EmployeeID=(\d+)/.exec(m)!;
+      const [, id] = /EmployeeID=\[(\d+)\]/.exec(m)!;
       const row = rows.find((r) => r.values.EmployeeID === Number(id))!;
       const script = parseInserts(readFileSync(corpusPath('northwind-script', 'instnwnd.sql'), 'utf8'), 'Employees').find(
         (i) => i.values[0].kind === 'number' && i.values[0].text === id,
