@@ -205,3 +205,30 @@ it('a source without file 1 (a secondary .ndf alone) is refused with FORMAT_NO_B
     expect((e as { code: string }).code).toBe('FORMAT_NO_BOOT_PAGE');
   }
 });
+
+describeCorpus('forwarded records', () => {
+  it('a forwarding stub is followed to its forwarded record, which is not read twice (records rewritten in memory: synthetic)', () => {
+    const base = new MdfPageSource(corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF'));
+    const md = readDataFileMetadata(base);
+    const first = md.details.get('dbo.Shippers')!.partitions[0].allocUnits[0].firstPage;
+    const vp = new PageReader(base).get(first)!;
+    const copy = new Uint8Array(vp.bytes);
+    const dv = new DataView(copy.buffer);
+    const slot = (i: number) => dv.getUint16(8192 - 2 - 2 * i, true);
+    // slot 0 becomes a forwarding stub (status 0x04 = FORWARDING_STUB) pointing at slot 2 of the same page
+    copy[slot(0)] = 2 << 1;
+    dv.setUint32(slot(0) + 1, first.pageId, true);
+    dv.setUint16(slot(0) + 5, first.fileId, true);
+    dv.setUint16(slot(0) + 7, 2, true);
+    // slot 2's record becomes the FORWARDED record (type 1)
+    copy[slot(2)] = (copy[slot(2)] & ~0x0e) | (1 << 1);
+    dv.setUint16(4, vp.header.flagBits & ~0x0300, true);
+    const src = new OverlayPageSource(base, new Map([[`${first.fileId}:${first.pageId}`, copy]]));
+    const rows = [...readTableRows(src, md, 'dbo.Shippers')];
+    expect(rows.map((r) => [r.values.ShipperID, r.slot, r.forwardedFrom ?? null])).toEqual([
+      [3, 2, `${first.fileId}:${first.pageId}:0`],
+      [2, 1, null],
+    ]);
+    src.close();
+  });
+});
