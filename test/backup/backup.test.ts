@@ -58,6 +58,18 @@ describeCorpus('backups on the corpus', () => {
     }
   });
 
+  it('MTF walk of RestoreTimeClean.bak: descriptor blocks and streams where the file has them', () => {
+    const l = readMtfLayout(corpusPath(RTC, 'RestoreTimeClean.bak'));
+    expect(l.dblks.map((d) => `${d.type}@${d.offset.toString(16)}`)).toEqual([
+      'TAPE@0', 'SFMB@400', 'SSET@600', 'VOLB@a00', 'MSCI@e00', 'MSDA@1a00', 'MSTL@152200', 'MSTL@162a00', 'MSLS@162e00', 'SFMB@163a00', 'ESET@163c00', 'ESET@164400', 'SFMB@164800',
+    ]);
+    expect(l.streams.filter((s) => !/PAD$/.test(s.id)).map((s) => `${s.id}@${s.offset.toString(16)}:${s.length.toString(16)}`)).toEqual([
+      'RAID@8c:20', 'MQCI@e38:b98', 'MQDA@1de8:150002', 'MQDA@151e00:0', 'MQTL@1525e8:10002', 'MQCI@162e38:b98', 'OTCP@163c58:392', 'TSMP@164000:ca',
+    ]);
+    expect(l.sets).toBe(1);
+    expect(l.problems).toEqual([]);
+  });
+
   it('RestoreTimeClean full backup: names, LSNs, files', () => {
     const h = readBackupHeader(corpusPath(RTC, 'RestoreTimeClean.bak'));
     expect(h).toMatchObject({

@@ -7,7 +7,7 @@ import { corpusPath, describeCorpus } from '../../support/corpus.js';
 import { BlockScanner, NEED_MORE, type ScanEvent } from '../../../src/logreader/ldf/block-scanner.js';
 import { formatSqlDateTime } from '../../../src/logreader/ldf/datetime.js';
 import { blockRecords, emptyLogScanStats, readLdfLayout, readLdfRecords } from '../../../src/logreader/ldf/reader.js';
-import { formatLsnFast, formatPageId, formatTransactionId, readElements, recordSpans } from '../../../src/logreader/ldf/structures.js';
+import { blockHeaderProblem, fixupBlock, formatLsnFast, formatPageId, formatTransactionId, parseVlfHeader, readElements, recordSpans } from '../../../src/logreader/ldf/structures.js';
 import { formatLsn } from '../../../src/logreader/lsn.js';
 import type { LogRecord } from '../../../src/logreader/log-record.js';
 import type { SkippedItem } from '../../../src/recover/source.js';
@@ -49,6 +49,48 @@ describe('small parsers', () => {
       expect(formatLsnFast(vlf, block, slot)).toBe(formatLsn({ vlf, block, slot }));
     }
     expect(formatPageId(1, 0x123)).toBe('0001:00000123');
+  });
+  // Synthetic block headers (bytes → verdict): flags/count/slot-array end/size, parity byte first.
+  const hdr = (first: number, count: number, slotEnd: number, size: number) => {
+    const b = new Uint8Array(512);
+    const v = new DataView(b.buffer);
+    v.setUint16(2, count, true);
+    v.setUint16(4, slotEnd, true);
+    v.setUint16(6, size, true);
+    b[0] = first;
+    return b;
+  };
+  it.each([
+    ['valid one-sector block', hdr(0x58, 1, 0x7a, 512), null],
+    ['no parity bits', hdr(0x18, 1, 0x7a, 512), /lacks the parity/],
+    ['not a first sector', hdr(0x48, 1, 0x7a, 512), /lacks the parity/],
+    ['size 0', hdr(0x58, 1, 0x7a, 0), /block size 0/],
+    ['size not a multiple of 512', hdr(0x58, 1, 0x7a, 700), /block size 700/],
+    ['size over 60 KB', hdr(0x58, 1, 0x7a, 61 * 1024), /block size/],
+    ['slot array past the block', hdr(0x58, 1, 600, 512), /slot array end 600/],
+    ['slot array too small for its slots', hdr(0x58, 10, 30, 512), /slot array end 30/],
+    ['empty block (no records) is valid', hdr(0x58, 0, 0x28, 512), null],
+  ])('block header: %s', (_name, bytes, want) => {
+    const got = blockHeaderProblem(bytes, 0);
+    if (want === null) expect(got).toBeNull();
+    else expect(got).toMatch(want as RegExp);
+  });
+  it('sector fix-up: restores each sector\'s first byte from the block end, rejects mixed parity (synthetic 2-sector block)', () => {
+    const b = new Uint8Array(1024);
+    b[0] = 0x50; // parity 0x40 | first
+    b[512] = 0x48; // parity 0x40 | last
+    b[1023] = 0xaa; // original byte of sector 0
+    b[1022] = 0xbb; // original byte of sector 1
+    const fixed = fixupBlock(b, 0, 1024) as Uint8Array;
+    expect([fixed[0], fixed[512]]).toEqual([0xaa, 0xbb]);
+    b[512] = 0x88; // parity 0x80: a sector from another generation
+    expect(fixupBlock(b, 0, 1024)).toMatch(/sector 1 fix-up byte 0x88, expected 0x48/);
+  });
+  it('VLF header: marker, parity, version, sequence, size, offset (bytes as in AngularJs_CRUD Database1_log.ldf @0x2000)', () => {
+    const b = Buffer.from('ab400500250000000000000003000000' + '00e0030000000000' + '0020000000000000' + '00000000000000000000', 'hex');
+    expect(parseVlfHeader(b, 0)).toEqual({ parity: 0x40, version: 5, seq: 37, size: 0x3e000, startOffset: 0x2000, createLsn: { vlf: 0, block: 0, slot: 0 } });
+    b[0] = 0;
+    expect(parseVlfHeader(b, 0)).toBeNull();
   });
   it('record spans from the slot array, in order and out of order (synthetic slot arrays)', () => {
     const b = new Uint8Array(64);
