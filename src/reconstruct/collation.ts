@@ -164,6 +164,8 @@ class TableDrivenCodePage implements CodePageDecoder {
     }
   }
   decode(bytes: Uint8Array, start: number, end: number): string {
+    // ASCII text in a Buffer: Node's native latin1 slice is the fastest path there is.
+    if (end - start > 8 && bytes instanceof Buffer && isAscii(bytes, start, end)) return bytes.toString('latin1', start, end);
     // Collect UTF-16 units into a preallocated array of exactly the right length, then one
     // String.fromCharCode.apply: measured ~2x faster than concatenation from 10 characters on.
     if (end - start > MAX_SHORT) return this.fallback.decode(bytes.subarray(start, end));

@@ -11,9 +11,9 @@ import { decodeDate, decodeDatetime, decodeDatetime2, decodeDatetimeoffset, deco
 import { decodeFloat, decodeReal } from './float.js';
 import { decodeUniqueidentifier } from './guid.js';
 import { decodeBigint, decodeBit, decodeInt, decodeSmallint, decodeTinyint } from './integer.js';
-import { decodeBinary, decodeNvarchar, decodeVarchar } from './string.js';
+import { decodeBinary, decodeNvarchar } from './string.js';
 import { decodeSqlVariant } from './variant.js';
-import { codePageForCollation } from '../collation.js';
+import { codePageForCollation, decoderForCodePage, type CodePageDecoder } from '../collation.js';
 
 export * from './integer.js';
 export * from './float.js';
@@ -140,8 +140,9 @@ export function valueDecoder(c: ColumnLayout): BoundDecoder {
     case 'char':
     case 'varchar':
     case 'text': {
-      const cp = columnCodePage(c);
-      return (b, s, e) => decodeVarchar(b, s, e, cp);
+      // Bind the code page's cached decoder once, not per value.
+      const d = decoderForCodePage(columnCodePage(c)) ?? (decoderForCodePage(1252) as CodePageDecoder);
+      return (b, s, e) => d.decode(b, s, e);
     }
     case 'nchar':
     case 'nvarchar':
