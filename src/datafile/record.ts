@@ -41,6 +41,30 @@ export function recordTypeOf(statusA: number): number {
   return (statusA >> 1) & 7;
 }
 
+/**
+ * A CD (row-/page-compressed) record's header byte keeps its record type in bits 2-4 with its own
+ * numbering (OrcaMDF `CompressedRecordType`, facts): 0 primary, 1 ghost empty, 2 forwarding stub,
+ * 3 ghost data, 4 forwarded, 5 ghost forwarded, 6 index, 7 ghost index. Mapped here to RecordType.
+ * No compressed table is in the corpus: unverified on real bytes.
+ */
+export function cdRecordTypeOf(header: number): number {
+  switch ((header >> 2) & 7) {
+    case 0:
+      return RecordType.PRIMARY;
+    case 2:
+      return RecordType.FORWARDING_STUB;
+    case 3:
+    case 5:
+      return RecordType.GHOST_DATA;
+    case 4:
+      return RecordType.FORWARDED;
+    case 6:
+      return RecordType.INDEX;
+    default:
+      return RecordType.GHOST_INDEX;
+  }
+}
+
 function dv(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }

@@ -31,6 +31,7 @@ import {
   parseTextPointer,
   RecordType,
   recordTypeOf,
+  cdRecordTypeOf,
   variableColumnBytes,
 } from './record.js';
 import { leafChain, pageRecords } from './walk.js';
@@ -164,7 +165,8 @@ function* scanForAllocUnit(reader: PageReader, source: PageSource, headerIds: Se
   for (const fileId of source.fileIds()) {
     const count = source.pageCount?.(fileId);
     let misses = 0;
-    for (let p = 0; count === undefined ? misses < 4096 : p < count; p++) {
+    // without a page count (a backup holds only allocated extents) stop after 1 Mi absent pages (an 8 GB gap)
+    for (let p = 0; count === undefined ? misses < 1 << 20 : p < count; p++) {
       const raw = source.readPage(fileId, p);
       if (!raw) {
         misses++;
@@ -187,8 +189,11 @@ function* pageRows(
   tableName: string,
 ): Generator<TableRow> {
   const pageKey = formatPageId(vp.header.pageId);
-  for (const r of pageRecords(vp, (slot, offset, reason, code) =>
-    skipped.push({ code, reason, location: { page: pageKey, offset, table: tableName } }),
+  const compressed = layout.compression === 'ROW' || layout.compression === 'PAGE';
+  for (const r of pageRecords(
+    vp,
+    (slot, offset, reason, code) => skipped.push({ code, reason, location: { page: pageKey, offset, table: tableName } }),
+    compressed,
   )) {
     let rec = r.bytes;
     let where = { page: pageKey, slot: r.slot };
@@ -205,7 +210,7 @@ function* pageRows(
       rec = fwd;
       where = { page: formatPageId(target), slot: target.slot };
     }
-    const type = recordTypeOf(rec[0]);
+    const type = compressed ? cdRecordTypeOf(rec[0]) : recordTypeOf(rec[0]);
     if (type !== RecordType.PRIMARY && type !== RecordType.FORWARDED && type !== RecordType.GHOST_DATA) continue;
     let decoded: DecodedRow;
     try {

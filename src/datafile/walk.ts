@@ -5,7 +5,7 @@
 import { isRowbackError } from '../errors.js';
 import type { PageReader } from './page-reader.js';
 import { formatPageId, slotOffset, PAGE_HEADER_SIZE, type PageId, type VerifiedPage } from './page.js';
-import { fixedVarRecordLength, recordTypeOf } from './record.js';
+import { cdRecordTypeOf, fixedVarRecordLength, recordTypeOf } from './record.js';
 import { PAGE_SIZE } from './page-source.js';
 
 export interface PageRecord {
@@ -19,14 +19,30 @@ export interface PageRecord {
   type: number;
 }
 
-/** Records of one verified page, in slot order. Bad records go to `onBad` and are skipped. */
+/**
+ * Records of one verified page, in slot order. Bad records go to `onBad` and are skipped.
+ * With `compressed` (ROW/PAGE-compressed partitions: CD records, whose length is not in a
+ * FixedVar header) a record runs to the next record's start or the page's free-data offset; the
+ * row decoder reads its own structure inside that span.
+ */
 export function* pageRecords(
   vp: VerifiedPage,
   onBad: (slot: number, offset: number, reason: string, code: string) => void,
+  compressed = false,
 ): Generator<PageRecord> {
   const page = vp.bytes;
   const id = vp.header.pageId;
   const slotArrayStart = PAGE_SIZE - vp.header.slotCount * 2;
+  let starts: number[] = [];
+  if (compressed) {
+    for (let s = 0; s < vp.header.slotCount; s++) starts.push(slotOffset(page, s));
+    starts = [...new Set(starts.filter((o) => o >= PAGE_HEADER_SIZE))].sort((a, b) => a - b);
+  }
+  const spanEnd = (off: number): number => {
+    const i = starts.findIndex((o) => o > off);
+    const free = vp.header.freeData > off && vp.header.freeData <= slotArrayStart ? vp.header.freeData : slotArrayStart;
+    return i >= 0 ? Math.min(starts[i], free) : free;
+  };
   for (let slot = 0; slot < vp.header.slotCount; slot++) {
     const off = slotOffset(page, slot);
     if (off === 0) continue; // empty slot
@@ -36,13 +52,13 @@ export function* pageRecords(
     }
     let len: number;
     try {
-      len = fixedVarRecordLength(page, off, slotArrayStart);
+      len = compressed ? spanEnd(off) - off : fixedVarRecordLength(page, off, slotArrayStart);
     } catch (e) {
       if (!isRowbackError(e)) throw e;
       onBad(slot, off, e.message, e.code);
       continue;
     }
-    yield { page: id, slot, offset: off, bytes: page.subarray(off, off + len), type: recordTypeOf(page[off]) };
+    yield { page: id, slot, offset: off, bytes: page.subarray(off, off + len), type: compressed ? cdRecordTypeOf(page[off]) : recordTypeOf(page[off]) };
   }
 }
 
