@@ -214,7 +214,7 @@ export class StagingStore {
 
   // ---------------------------------------------------------------- rows
 
-  private whereFor(jobId: number, f: RowFilter): { sql: string; args: unknown[] } {
+  private whereFor(jobId: number, f: RowFilter, o: { ftsOuter?: boolean } = {}): { sql: string; args: unknown[]; ftsOuter?: string } {
     const where = ['r.job_id = ?'];
     const args: unknown[] = [jobId];
     if (f.table) { where.push('r.tbl = ?'); args.push(f.table); }
@@ -231,7 +231,10 @@ export class StagingStore {
       const terms = f.q.trim().split(/\s+/).map((t) => t.replace(/\*$/, '')).filter(Boolean);
       const upto = (this.db.prepare('SELECT indexed_upto AS u FROM fts_state WHERE id = 1').get() as { u: number }).u;
       const pending = this.db.prepare('SELECT 1 FROM rows WHERE id > ? LIMIT 1').get(upto) !== undefined;
-      if (!pending) {
+      if (!pending && o.ftsOuter) {
+        // every row is indexed: the caller drives the query from the FTS index in rowid order
+        return { sql: where.join(' AND '), args, ftsOuter: ftsQuery(f.q) };
+      } else if (!pending) {
         where.push('r.id IN (SELECT rowid FROM rows_fts WHERE rows_fts MATCH ?)');
         args.push(ftsQuery(f.q));
       } else {
@@ -250,9 +253,9 @@ export class StagingStore {
    */
   listRows(jobId: number, f: RowFilter, page: { limit?: number; cursor?: string | null } = {}): Page<StagedRow> {
     const limit = Math.min(Math.max(page.limit ?? 100, 1), 1000);
-    const { sql, args } = this.whereFor(jobId, f);
-    const cols = ROW_COLS.split(', ').map((c) => 'r.' + c).join(', ');
     const byTime = Boolean(f.from || f.to);
+    const { sql, args, ftsOuter } = this.whereFor(jobId, f, { ftsOuter: !byTime });
+    const cols = ROW_COLS.split(', ').map((c) => 'r.' + c).join(', ');
     const cur = page.cursor ? decodeCursor(page.cursor) : null;
     if (cur && (cur.time !== undefined) !== byTime) throw new StagingError('STAGING_BAD_CURSOR', 'the page cursor belongs to a different filter');
     let rows: RowDbRow[];
@@ -260,6 +263,11 @@ export class StagingStore {
       const after = cur ? 'AND (r.begin_time, r.id) > (?, ?)' : '';
       rows = this.db.prepare(`SELECT ${cols} FROM rows r INDEXED BY rows_job_time WHERE ${sql} ${after} ORDER BY r.begin_time, r.id LIMIT ?`)
         .all(...args, ...(cur ? [cur.time, cur.id] : []), limit + 1) as RowDbRow[];
+    } else if (ftsOuter) {
+      // free text over a fully indexed store: walk the FTS index in rowid order and stop at the
+      // page's end, instead of materialising every match (a common word matches 100,000s of rows)
+      rows = this.db.prepare(`SELECT ${cols} FROM rows_fts f CROSS JOIN rows r ON r.id = f.rowid
+        WHERE f.rows_fts MATCH ? AND f.rowid > ? AND ${sql} ORDER BY f.rowid LIMIT ?`).all(ftsOuter, cur?.id ?? 0, ...args, limit + 1) as RowDbRow[];
     } else {
       rows = this.db.prepare(`SELECT ${cols} FROM rows r WHERE ${sql} AND r.id > ? ORDER BY r.id LIMIT ?`).all(...args, cur?.id ?? 0, limit + 1) as RowDbRow[];
     }

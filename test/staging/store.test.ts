@@ -88,6 +88,18 @@ describeCorpus('StagingStore (real SQLite file)', () => {
       expect([phase, store.countRows(j.id, { q: '100%' })]).toEqual([phase, 0]);
     }
     expect(store.indexPending()).toBe(0);
+    // pages of a free-text search driven from the FTS index: every match once, in id order
+    const got: number[] = [];
+    let c: string | null = null;
+    do {
+      const p = store.listRows(j.id, { q: 'trailing', login: 'sa' }, { limit: 7, cursor: c });
+      got.push(...p.items.map((r) => r.id));
+      expect(p.items.every((r) => r.table === 'dbo.LogTestTrailNull' && r.login === 'sa')).toBe(true);
+      c = p.next;
+    } while (c);
+    expect(got).toEqual([...got].sort((a, b) => a - b));
+    expect(got).toHaveLength(store.countRows(j.id, { q: 'trailing', login: 'sa' }));
+    expect(got.length).toBeGreaterThan(20);
     expect(store.db.prepare("SELECT count(*) AS n FROM rows_fts WHERE rows_fts MATCH '\"trailing\"'").get()).toEqual({ n: 100 });
     expect(() => store.listRows(j.id, {}, { cursor: 'garbage' })).toThrow(/cursor/);
   });
