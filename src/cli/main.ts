@@ -46,6 +46,11 @@ export async function main(argv: string[]): Promise<number> {
 // Run when executed directly (bin/rowback.js, `tsx src/cli/main.ts`).
 const invoked = process.argv[1] ?? '';
 if (/[\\/]cli[\\/]main\.(t|j)s$/.test(invoked) || /[\\/]rowback(\.js)?$/.test(invoked)) {
+  // `rowback scan … | head`: a reader that stops early is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

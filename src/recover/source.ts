@@ -56,7 +56,11 @@ export interface SkippedItem {
 export interface RecoverySource {
   readonly description: string;
   metadata(): Promise<MetadataCatalog>;
-  candidates(filter: ScanFilter, signal?: AbortSignal): AsyncIterable<RowCandidate>;
+  /**
+   * `catalog`: the metadata to match row operations to tables with, when the user replaced the
+   * source's own (`--schema`/`--ddl`); sources that filter tables server-side may ignore it.
+   */
+  candidates(filter: ScanFilter, signal?: AbortSignal, catalog?: MetadataCatalog): AsyncIterable<RowCandidate>;
   /** Items the source itself skipped (torn pages, bad blocks, unknown records). */
   skipped(): SkippedItem[];
   close(): Promise<void>;

@@ -114,3 +114,23 @@ describe('rowback scan: unreadable files', () => {
   });
   it('refuses a directory', async () => expectOneLineError(await run('--trn', dir), 'INPUT_FILE_UNREADABLE'));
 });
+
+describeCorpus('rowback scan: log only, metadata from DDL', () => {
+  const DDL = 'CREATE TABLE dbo.tblDept (Id int IDENTITY(1,1) NOT NULL PRIMARY KEY, DeptName varchar(150) NULL, DeptDesc varchar(500) NULL)';
+  it('recovers the deletes with --alloc-unit, the same as with the data file', async () => {
+    const ddl = join(dir, 'dept.sql');
+    writeFileSync(ddl, DDL);
+    const withMdf = (await run('--mdf', MDF(), '--ldf', LDF(), '--table', 'dbo.tblDept', '--quiet')).stdout;
+    const r = await run('--ldf', LDF(), '--ddl', ddl, '--alloc-unit', '72057594043629568', '--quiet');
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as RecoveredRow);
+    expect(rows).toHaveLength(13);
+    expect(rows.map((x) => x.values)).toEqual(withMdf.trimEnd().split('\n').map((l) => (JSON.parse(l) as RecoveredRow).values));
+  });
+  it('explains what is missing without --alloc-unit', async () => {
+    const ddl = join(dir, 'dept.sql');
+    writeFileSync(ddl, DDL);
+    expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl), 'INPUT_NO_ALLOC_UNIT');
+    expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl, '--alloc-unit', 'abc'), 'INPUT_BAD_OPTION');
+  });
+});

@@ -6,7 +6,7 @@ import { layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
 import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { withMetadata } from '../../recover/metadata-override.js';
 import { recoverRows } from '../../recover/recover-rows.js';
-import { catalogFromLayouts, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
+import { type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { parseWindowTime } from '../../recover/time-window.js';
 import { createRowWriter, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
 import { openSource, type ScanSourceOptions } from './scan-sources.js';
@@ -22,6 +22,7 @@ interface ScanOptions extends ScanSourceOptions {
   schema?: string;
   ddl?: string;
   typeAlias: string[];
+  allocUnit?: string;
   quiet?: boolean;
 }
 
@@ -45,6 +46,7 @@ export function register(program: Command): void {
     .option('--schema <catalog.json>', 'table metadata as catalog JSON (sql/table-metadata.sql rows); overrides the source\'s')
     .option('--ddl <file>', 'table metadata from a CREATE TABLE script; overrides the source\'s')
     .option('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, [])
+    .option('--alloc-unit <id>', 'with --schema/--ddl of one table and no data file: the table\'s in-row AllocUnitId as the log prints it')
     .option('--from <time>', 'window start, server local time: YYYY-MM-DD[THH:MM[:SS[.fff]]]')
     .option('--to <time>', 'window end (inclusive), server local time')
     .option('--table <schema.name>', 'only these tables (repeatable or comma-separated)', collect, [])
@@ -66,6 +68,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     tables: opts.table,
     operations,
   };
+  if (opts.allocUnit !== undefined && !/^\d{1,20}$/.test(opts.allocUnit)) {
+    throw new InputError('INPUT_BAD_OPTION', `--alloc-unit '${opts.allocUnit}' is not an AllocUnitId (a decimal number such as 72057594043629568)`);
+  }
   if (filter.from && filter.to && filter.from > filter.to) {
     throw new InputError('INPUT_BAD_WINDOW', `--from ${filter.from} is after --to ${filter.to}`);
   }
@@ -73,7 +78,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   const opened = openSource(opts);
   let source: RecoverySource = opened.source;
   try {
-    if (opts.schema || opts.ddl) source = withMetadata(source, loadMetadataOverride(opts));
+    if (opts.schema || opts.ddl) source = withMetadata(source, loadMetadataOverride(opts), { allocUnitId: opts.allocUnit });
     const catalog = await source.metadata();
     for (const t of opts.table) {
       if (!catalog.byName(t)) {
@@ -152,7 +157,7 @@ function loadMetadataOverride(opts: ScanOptions) {
     } catch (e) {
       throw new InputError('INPUT_BAD_JSON', `${opts.schema} is not JSON: ${(e as Error).message}`, { file: opts.schema });
     }
-    return catalogFromLayouts(layoutsFromCatalog(json));
+    return layoutsFromCatalog(json);
   }
   const aliases = Object.fromEntries(
     opts.typeAlias.map((a) => {
@@ -161,7 +166,7 @@ function loadMetadataOverride(opts: ScanOptions) {
       return [n.trim(), t.trim()];
     }),
   );
-  return catalogFromLayouts(layoutsFromDdl(readText(opts.ddl!), { typeAliases: aliases }));
+  return layoutsFromDdl(readText(opts.ddl!), { typeAliases: aliases });
 }
 
 function readText(file: string): string {

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { withMetadata } from '../../src/recover/metadata-override.js';
+import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type ScanFilter } from '../../src/recover/source.js';
+import { InputError } from '../../src/errors.js';
+import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
+
+const layout = (name: string, au?: string): TableLayout => ({
+  schema: 'dbo', name, indexId: 1, compression: 'NONE', columns: [],
+  ...(au ? { allocUnits: [{ allocUnitId: au, type: 'IN_ROW_DATA' as const }] } : {}),
+});
+
+/** A source that records which catalog its candidates() was given. */
+function fakeSource(own: MetadataCatalog | null): RecoverySource & { seen: MetadataCatalog[] } {
+  const seen: MetadataCatalog[] = [];
+  return {
+    seen,
+    description: 'fake',
+    metadata: async () => {
+      if (!own) throw new InputError('INPUT_NO_METADATA', 'no table metadata');
+      return own;
+    },
+    candidates: (_f: ScanFilter, _s?: AbortSignal, catalog?: MetadataCatalog) =>
+      (async function* () {
+        if (catalog) seen.push(catalog);
+      })(),
+    skipped: () => [],
+    close: async () => {},
+  };
+}
+
+async function drain(s: RecoverySource): Promise<void> {
+  for await (const _ of s.candidates({ operations: ['delete'] })) void _;
+}
+
+describe('withMetadata', () => {
+  it('takes allocation unit ids from the source for tables the DDL names', async () => {
+    const src = fakeSource(catalogFromLayouts([layout('Customers', '111'), layout('Orders', '222')]));
+    const s = withMetadata(src, [layout('Customers')]);
+    const cat = await s.metadata();
+    expect(cat.byAllocUnit('111')?.name).toBe('Customers');
+    expect(cat.byAllocUnit('222')).toBeUndefined(); // only the user's tables
+    await drain(s);
+    expect(src.seen).toHaveLength(1);
+    expect(src.seen[0].byAllocUnit('111')?.name).toBe('Customers');
+  });
+
+  it('keeps ids the catalog JSON already has and never asks the source', async () => {
+    const src = fakeSource(null);
+    const cat = await withMetadata(src, [layout('Customers', '999')]).metadata();
+    expect(cat.byAllocUnit('999')?.name).toBe('Customers');
+  });
+
+  it('uses --alloc-unit for a lone table when nothing else maps it', async () => {
+    const cat = await withMetadata(fakeSource(null), [layout('Customers')], { allocUnitId: '72057594043629568' }).metadata();
+    expect(cat.byAllocUnit('72057594043629568')?.name).toBe('Customers');
+  });
+
+  it('says what to do when no table can be mapped', async () => {
+    await expect(withMetadata(fakeSource(null), [layout('Customers')]).metadata()).rejects.toThrow(/INPUT_NO_ALLOC_UNIT|--alloc-unit/);
+    await expect(withMetadata(fakeSource(null), [layout('A'), layout('B')], { allocUnitId: '1' }).metadata()).rejects.toThrow(/dbo\.A, dbo\.B/);
+  });
+
+  it('passes other source errors through', async () => {
+    const broken: RecoverySource = { ...fakeSource(null), metadata: async () => { throw new Error('disk on fire'); } };
+    await expect(withMetadata(broken, [layout('X')]).metadata()).rejects.toThrow('disk on fire');
+  });
+});
