@@ -138,12 +138,12 @@ export class StagingStore {
   }
 
   /**
-   * On start-up: jobs a crash left `running` become `resumable` (their staged rows are kept;
+   * On start-up: jobs a crash left `running` (or `queued`, never started) become `resumable` (their staged rows are kept;
    * resuming skips LSNs already staged). Returns their ids.
    */
   recoverInterruptedJobs(actor = 'system'): number[] {
     return this.db.transaction(() => {
-      const ids = (this.db.prepare("SELECT id FROM jobs WHERE state IN ('running')").all() as { id: number }[]).map((r) => r.id);
+      const ids = (this.db.prepare("SELECT id FROM jobs WHERE state IN ('running', 'queued')").all() as { id: number }[]).map((r) => r.id);
       for (const id of ids) {
         this.db.prepare("UPDATE jobs SET state = 'resumable' WHERE id = ?").run(id);
         this.appendAudit(actor, 'job.interrupted', id, { resumeAfterLsn: this.getJob(id)?.lastLsn ?? null });

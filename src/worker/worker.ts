@@ -47,6 +47,7 @@ export class JobWorker {
   private readonly openSource: OpenSourceFn;
   private readonly recover: RecoverFn;
   private readonly running = new Map<number, AbortController>();
+  private stopping = false;
 
   constructor(o: WorkerOptions) {
     this.store = o.store;
@@ -105,7 +106,10 @@ export class JobWorker {
     await this.queue.onIdle();
   }
 
+  /** Shutdown: queued jobs stay queued-then-resumable, running ones stop after their current batch and become `interrupted`. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    for (const j of this.store.listJobs({ state: 'queued', limit: 10_000 })) this.store.setJobState(j.id, 'resumable');
     this.queue.clear();
     for (const c of this.running.values()) c.abort();
     await this.queue.onIdle();
@@ -157,7 +161,11 @@ export class JobWorker {
       noteList();
       const sourceSkipped = source.skipped();
       if (sourceSkipped.length && !resumeAfter) this.store.stageBatch(jobId, [], sourceSkipped);
-      if (controller.signal.aborted) {
+      if (controller.signal.aborted && this.stopping) {
+        this.store.setJobState(jobId, 'interrupted');
+        this.store.appendAudit('system', 'job.interrupted', jobId, { reason: 'server shutdown', resumeAfterLsn: this.store.requireJob(jobId).lastLsn });
+        log.info('job interrupted by shutdown; resumable');
+      } else if (controller.signal.aborted) {
         this.store.setJobState(jobId, 'cancelled');
         log.info('job cancelled');
       } else {

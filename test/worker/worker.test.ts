@@ -87,6 +87,29 @@ describeCorpus('JobWorker', () => {
     expect(() => w.resume(live.id, 'op')).toThrow(/connection again/);
   });
 
+  it('shutdown: the running job becomes interrupted after its batch, queued jobs resumable', async () => {
+    let reached!: () => void;
+    const atRow = new Promise<void>((r) => { reached = r; });
+    const w = new JobWorker({
+      store, concurrency: 1, batchSize: 10, openSource: async () => fakeSource(),
+      recover: fakeRecover({ rows: 1000, beforeRow: async (i) => { if (i === 35) reached(); await new Promise((r) => setTimeout(r, 1)); } }),
+    });
+    const a = w.submit(spec, 'op');
+    const b = w.submit(spec, 'op');
+    await atRow;
+    await w.stop();
+    const ja = store.requireJob(a.id);
+    expect(ja.state).toBe('interrupted');
+    expect(ja.rowsStaged).toBeGreaterThanOrEqual(30);
+    expect(ja.rowsStaged).toBeLessThan(1000);
+    expect(store.requireJob(b.id).state).toBe('resumable');
+    const w2 = new JobWorker({ store, openSource: async () => fakeSource(), recover: fakeRecover({ rows: 1000 }) });
+    w2.resume(a.id, 'op');
+    w2.resume(b.id, 'op');
+    await w2.idle();
+    expect([store.requireJob(a.id).rowsStaged, store.requireJob(b.id).rowsStaged]).toEqual([1000, 1000]);
+  });
+
   it('runs jobs concurrently up to the configured limit', async () => {
     let active = 0;
     let peak = 0;
