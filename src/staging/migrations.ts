@@ -181,6 +181,14 @@ CREATE TABLE fts_state (
 INSERT INTO fts_state (id, indexed_upto) SELECT 1, COALESCE(max(id), 0) FROM rows;
 `,
   },
+  {
+    version: 3,
+    name: 'covering index for the per-transaction blast radius',
+    sql: `
+DROP INDEX rows_job_txn;
+CREATE INDEX rows_job_txn ON rows(job_id, transaction_id, begin_time, login);
+`,
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number[] {
