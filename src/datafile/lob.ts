@@ -27,10 +27,25 @@ export function lobRecordAt(reader: PageReader, rid: Rid): Uint8Array {
   return vp.bytes.subarray(off, off + len);
 }
 
-/** Bytes of the LOB tree rooted at the fragment `rid`. */
-export function readLobFragmentTree(reader: PageReader, rid: Rid, depth = 0): Uint8Array {
+/**
+ * Bytes of the LOB tree rooted at the fragment `rid`. With `expectBlobId` (hex of the 8-byte
+ * timestamp of a text pointer) the root must carry that blob id (record bytes 4..11): a slot that
+ * was freed and reused by another value has another id. Checked on Database2.mdf: a live row's
+ * pointer timestamp 000091E200000000 = its root's blob id at 1:279 slot 1.
+ */
+export function readLobFragmentTree(reader: PageReader, rid: Rid, depth = 0, expectBlobId?: string): Uint8Array {
   if (depth > MAX_DEPTH) throw new FormatError('FORMAT_BAD_LOB', 'LOB tree deeper than 16 levels (loop?)', { page: formatPageId(rid), slot: rid.slot });
-  const frag = parseLobFragment(lobRecordAt(reader, rid));
+  const rec = lobRecordAt(reader, rid);
+  if (expectBlobId !== undefined) {
+    const id = Buffer.from(rec.subarray(4, 12)).toString('hex');
+    if (id.toLowerCase() !== expectBlobId.toLowerCase()) {
+      throw new FormatError('FORMAT_LOB_OVERWRITTEN', `the LOB root at ${formatPageId(rid)} slot ${rid.slot} now belongs to another value (blob id ${id}, pointer ${expectBlobId.toLowerCase()})`, {
+        page: formatPageId(rid),
+        slot: rid.slot,
+      });
+    }
+  }
+  const frag = parseLobFragment(rec);
   if (frag.kind === 'data') return frag.data;
   return readLobLinks(reader, frag.links, depth + 1);
 }

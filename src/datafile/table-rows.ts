@@ -47,10 +47,19 @@ export interface TableRow {
   warnings: string[];
   /** Set when the row was reached through a forwarding stub at this `file:page:slot`. */
   forwardedFrom?: string;
+  /**
+   * A deleted (or superseded) record found in the page body outside the slot array — its slot was
+   * removed (ghost cleanup, or an update that moved the row) but its bytes were not yet overwritten.
+   * `slot` is -1; `offset` is where the record starts in the page.
+   */
+  remnant?: true;
+  offset?: number;
 }
 
 export interface ReadTableOptions {
   includeGhosts?: boolean;
+  /** Also carve deleted records from the page bodies (see TableRow.remnant). */
+  includeRemnants?: boolean;
   /** Collects items passed over (bad pages, undecodable records); read it after iterating. */
   skipped?: SkippedItem[];
   /** A reader to share (page cache, skipped bad pages) — one is made per call otherwise. */
@@ -83,7 +92,7 @@ export function* readTableRows(
   const skippedBefore = reader.skipped.length;
   try {
     const legacy = metadata.database.createVersion < 611;
-    for (const p of table.partitions) yield* partitionRows(reader, p, source, opts.includeGhosts ?? false, skipped, legacy);
+    for (const p of table.partitions) yield* partitionRows(reader, p, source, { includeGhosts: opts.includeGhosts ?? false, includeRemnants: opts.includeRemnants ?? false }, skipped, legacy);
   } finally {
     skipped.push(...reader.skipped.slice(skippedBefore));
   }
@@ -108,7 +117,15 @@ function headerIdsOf(reader: PageReader, part: PartitionInfo, au: string, firstP
   return ids;
 }
 
-function* partitionRows(reader: PageReader, part: PartitionInfo, source: PageSource, includeGhosts: boolean, skipped: SkippedItem[], legacy: boolean): Generator<TableRow> {
+function* partitionRows(
+  reader: PageReader,
+  part: PartitionInfo,
+  source: PageSource,
+  flags: { includeGhosts: boolean; includeRemnants: boolean },
+  skipped: SkippedItem[],
+  legacy: boolean,
+): Generator<TableRow> {
+  const { includeGhosts, includeRemnants } = flags;
   const layout = part.layout;
   const tableName = `${layout.schema}.${layout.name}`;
   const inRow = part.allocUnits.find((a) => a.type === 'IN_ROW_DATA');
@@ -121,7 +138,10 @@ function* partitionRows(reader: PageReader, part: PartitionInfo, source: PageSou
   const au = inRow.allocUnitId;
   const headerIds = headerIdsOf(reader, part, au, inRow.firstPage, legacy);
   const visited = new PageSet();
-  const rowsOf = (vp: VerifiedPage) => pageRows(reader, vp, layout, includeGhosts, skipped, tableName);
+  const rowsOf = function* (vp: VerifiedPage): Generator<TableRow> {
+    yield* pageRows(reader, vp, layout, includeGhosts, skipped, tableName);
+    if (includeRemnants) yield* remnantRows(reader, vp, layout, skipped, tableName);
+  };
 
   if (layout.indexId === 1 && inRow.firstPage.pageId !== 0) {
     let broken: string | undefined;
@@ -229,6 +249,62 @@ function* pageRows(
   }
 }
 
+/**
+ * Deleted records still in a page body: candidates start outside every live record, carry a
+ * data-record status (primary or ghost data, no unknown bits), the page's fixed length (m_pminlen)
+ * and the partition's column count, fit before the slot array, and decode. Off-row values are read
+ * only when the LOB root still carries the pointer's blob id (FORMAT_LOB_OVERWRITTEN otherwise).
+ * Only uncompressed (FixedVar) pages.
+ */
+function* remnantRows(reader: PageReader, vp: VerifiedPage, layout: TableLayout, skipped: SkippedItem[], tableName: string): Generator<TableRow> {
+  if (layout.compression !== 'NONE') return;
+  const page = vp.bytes;
+  const v = new DataView(page.buffer, page.byteOffset, page.byteLength);
+  const end = 8192 - vp.header.slotCount * 2;
+  const live: Array<[number, number]> = [];
+  for (let s = 0; s < vp.header.slotCount; s++) {
+    const off = slotOffset(page, s);
+    if (off < 96 || off >= end) continue;
+    try {
+      live.push([off, off + fixedVarRecordLength(page, off, end)]);
+    } catch {
+      live.push([off, off + 1]);
+    }
+  }
+  live.sort((a, b) => a[0] - b[0]);
+  const pmin = vp.header.pminlen;
+  const ncols = layout.columns.length;
+  const pageKey = formatPageId(vp.header.pageId);
+  let li = 0;
+  for (let o = 96; o + 4 <= end; o++) {
+    while (li < live.length && live[li][1] <= o) li++;
+    if (li < live.length && live[li][0] <= o) {
+      o = live[li][1] - 1;
+      continue;
+    }
+    const st = page[o];
+    const type = recordTypeOf(st);
+    if ((type !== RecordType.PRIMARY && type !== RecordType.GHOST_DATA) || st & 0x81) continue;
+    if (pmin < 4 || o + pmin + 2 > end || v.getUint16(o + 2, true) !== pmin || v.getUint16(o + pmin, true) !== ncols) continue;
+    let len: number;
+    let decoded: DecodedRow;
+    try {
+      len = fixedVarRecordLength(page, o, end);
+      // a candidate may not run into a live record
+      if (li < live.length && o + len > live[li][0]) continue;
+      decoded = decodeRow(page.subarray(o, o + len), layout);
+    } catch {
+      continue;
+    }
+    const warnings = [...decoded.warnings];
+    const rec = page.subarray(o, o + len);
+    const values = resolveOffRow(reader, rec, layout, decoded.values, warnings, [], { page: pageKey, slot: -1 }, tableName);
+    void skipped;
+    yield { values, ghost: decoded.ghost, page: pageKey, slot: -1, warnings, remnant: true, offset: o };
+    o += len - 1;
+  }
+}
+
 /** The record at a RID (forwarded record), or undefined. */
 function recordAt(reader: PageReader, rid: { fileId: number; pageId: number; slot: number }): Uint8Array | undefined {
   const vp = reader.get(rid);
@@ -262,7 +338,8 @@ function resolveOffRow(
       if (!raw) throw new Error('pointer bytes not found in the record');
       let bytes: Uint8Array;
       if (v.offRow.kind === 'text-pointer') {
-        bytes = readLobFragmentTree(reader, parseTextPointer(raw).rid);
+        const tp = parseTextPointer(raw);
+        bytes = readLobFragmentTree(reader, tp.rid, 0, tp.timestamp);
       } else {
         bytes = readLobLinks(reader, parseInRowLobPointer(raw).links);
       }

@@ -78,6 +78,17 @@ describeCorpus('rowback dump on the corpus', () => {
     await expect(dump({ mdf: [NORTHWND(), corpusPath('sql-practice-asp', 'App_Data', 'School.mdf')] })).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION' });
   });
 
+  it('--include-remnants: deleted records carved from the page bodies, flagged remnant with their offset', async () => {
+    const r = await dump({ mdf: corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf'), table: 'dbo.tblDept', includeRemnants: true });
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const remnants = lines.filter((l) => l.remnant);
+    expect(lines.length - remnants.length).toBe(8);
+    expect(remnants.length).toBeGreaterThanOrEqual(13);
+    expect(remnants[0]).toMatchObject({ table: 'dbo.tblDept', slot: -1, remnant: true });
+    expect(typeof remnants[0].offset).toBe('number');
+    expect(r.err).toMatch(/remnant\(s\) carved/);
+  });
+
   it('an unknown table is a usage error naming the known ones', async () => {
     await expect(dump({ mdf: NORTHWND(), table: 'dbo.Nope' })).rejects.toMatchObject({ code: 'INPUT_UNKNOWN_TABLE' });
   });

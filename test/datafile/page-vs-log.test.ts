@@ -70,3 +70,31 @@ describeCorpus('rows on the pages = rows inserted in the log', () => {
     src.close();
   });
 });
+
+describeCorpus('deleted rows: the log\'s DELETE row images are found in the page bodies', () => {
+  it('Database1.mdf: all 16 rows its log deletes (3 from dbo.Employee, 13 from dbo.tblDept) are carved as remnants or ghosts', async () => {
+    const src = new MdfPageSource(corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf'));
+    const md = readDataFileMetadata(src);
+    const log: LogRecord[] = [];
+    for await (const r of readLdfRecords(corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf'))) log.push(r);
+    let deletes = 0;
+    const notFound: string[] = [];
+    for (const t of md.tables) {
+      const recovered = new Set(
+        [...readTableRows(src, md, `${t.schema}.${t.name}`, { includeGhosts: true, includeRemnants: true })]
+          .filter((r) => r.remnant || r.ghost)
+          .map((r) => JSON.stringify(r.values)),
+      );
+      const inRow = t.allocUnits!.find((a) => a.type === 'IN_ROW_DATA')!.allocUnitId;
+      for (const r of log) {
+        if (r.Operation !== 'LOP_DELETE_ROWS' || r.AllocUnitId !== inRow) continue;
+        deletes++;
+        const v = JSON.stringify(decodeRow(r['RowLog Contents 0']!, t).values);
+        if (!recovered.has(v)) notFound.push(`${t.name} ${v}`);
+      }
+    }
+    expect(deletes).toBe(16);
+    expect(notFound).toEqual([]);
+    src.close();
+  });
+});

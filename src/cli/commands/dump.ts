@@ -22,6 +22,7 @@ export interface DumpOptions {
   bak?: string | string[];
   table: string;
   includeGhosts?: boolean;
+  includeRemnants?: boolean;
   format: DumpFormat;
   out?: string;
   quiet?: boolean;
@@ -35,6 +36,7 @@ export function register(program: Command): void {
     .option('--bak <files...>', 'full backup (.bak), optionally followed by differential backups based on it')
     .requiredOption('--table <schema.name>', 'the table to dump')
     .option('--include-ghosts', 'also print ghost records (deleted rows not yet cleaned up), flagged ghost')
+    .option('--include-remnants', 'also carve deleted records left in the page bodies (slot already removed), flagged remnant')
     .addOption(new Option('--format <format>', 'output format').choices([...DUMP_FORMATS]).default('ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--quiet', 'no summary on stderr')
@@ -96,24 +98,30 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
     const rowSkipped: SkippedItem[] = [];
     let rows = 0;
     let ghosts = 0;
+    let remnants = 0;
     const record = (r: TableRow) => {
       const values: Record<string, SqlValue> = {};
       for (const c of columns) values[c] = r.values[c] ?? null;
       const o: Record<string, unknown> = { table: qualified, page: r.page, slot: r.slot, ghost: r.ghost, values };
+      if (r.remnant) {
+        o.remnant = true;
+        o.offset = r.offset;
+      }
       if (r.forwardedFrom) o.forwardedFrom = r.forwardedFrom;
       if (r.warnings.length) o.warnings = r.warnings;
       return o;
     };
     if (opts.format === 'csv') {
-      const header = [...columns, ...(opts.includeGhosts ? ['ghost'] : [])];
+      const header = [...columns, ...(opts.includeGhosts || opts.includeRemnants ? ['ghost'] : []), ...(opts.includeRemnants ? ['remnant'] : [])];
       await write(stringify([header]));
     } else if (opts.format === 'json') {
       await write('[');
     }
     const started = Date.now();
     let lastProgress = started;
-    for (const r of readTableRows(source, md, qualified, { includeGhosts: opts.includeGhosts, skipped: rowSkipped, reader })) {
-      if (r.ghost) ghosts++;
+    for (const r of readTableRows(source, md, qualified, { includeGhosts: opts.includeGhosts, includeRemnants: opts.includeRemnants, skipped: rowSkipped, reader })) {
+      if (r.ghost && !r.remnant) ghosts++;
+      if (r.remnant) remnants++;
       if (!opts.quiet && rows % 1000 === 0 && Date.now() - lastProgress > 1000) {
         lastProgress = Date.now();
         const secs = (lastProgress - started) / 1000;
@@ -121,7 +129,8 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
       }
       if (opts.format === 'csv') {
         const cells = columns.map((c) => csvCell(r.values[c]));
-        if (opts.includeGhosts) cells.push(r.ghost ? '1' : '0');
+        if (opts.includeGhosts || opts.includeRemnants) cells.push(r.ghost ? '1' : '0');
+        if (opts.includeRemnants) cells.push(r.remnant ? '1' : '0');
         await write(stringify([cells]));
       } else if (opts.format === 'json') {
         await write(`${rows ? ',' : ''}\n${JSON.stringify(record(r))}`);
@@ -133,7 +142,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
     if (opts.format === 'json') await write(rows ? '\n]\n' : ']\n');
     if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     for (const s of [...rowSkipped, ...reader.skipped]) if (!skipped.includes(s)) skipped.push(s);
-    if (!opts.quiet) stderr.write(summary(qualified, rows, ghosts, opts.includeGhosts ?? false, skipped));
+    if (!opts.quiet) stderr.write(summary(qualified, rows, ghosts, opts.includeGhosts ?? false, skipped, opts.includeRemnants ? remnants : undefined));
     return { rows, skipped };
   } finally {
     source.close();
@@ -166,8 +175,12 @@ function csvCell(v: SqlValue | undefined): string {
   return String(v);
 }
 
-function summary(table: string, rows: number, ghosts: number, includeGhosts: boolean, skipped: SkippedItem[]): string {
-  const lines = [`rowback dump: ${table}: ${rows} row(s)${includeGhosts ? `, ${ghosts} of them ghost (deleted, not yet cleaned up)` : ''}`];
+function summary(table: string, rows: number, ghosts: number, includeGhosts: boolean, skipped: SkippedItem[], remnants?: number): string {
+  const extra = [
+    includeGhosts ? `${ghosts} of them ghost (deleted, not yet cleaned up)` : '',
+    remnants !== undefined ? `${remnants} remnant(s) carved from page bodies (deleted or superseded records)` : '',
+  ].filter(Boolean);
+  const lines = [`rowback dump: ${table}: ${rows} row(s)${extra.length ? `, ${extra.join(', ')}` : ''}`];
   if (skipped.length) {
     const byCode = new Map<string, number>();
     for (const s of skipped) byCode.set(s.code, (byCode.get(s.code) ?? 0) + 1);
