@@ -29,6 +29,7 @@ const state = {
   cursors: [null],
   page: 0,
   next: null,
+  total: 0,
   rows: [],
   selected: new Set(),
   poll: null,
@@ -156,7 +157,9 @@ async function loadPage() {
   const qs = new URLSearchParams({ ...state.filter, limit: '50' });
   const cursor = state.cursors[state.page];
   if (cursor) qs.set('cursor', cursor);
+  else qs.set('count', 'true'); // the total once per filter, on its first page
   const page = await api(`/api/jobs/${state.jobId}/rows?${qs}`);
+  if (page.total !== undefined) state.total = page.total;
   state.rows = page.items;
   state.next = page.next;
   state.selected.clear();
@@ -164,7 +167,9 @@ async function loadPage() {
   $('grid-body').replaceChildren(...page.items.map(rowTr));
   $('next-page').disabled = !page.next;
   $('first-page').disabled = state.page === 0;
-  $('page-info').textContent = page.items.length ? `page ${state.page + 1} · rows #${page.items[0].id}–#${page.items[page.items.length - 1].id}` : 'no rows match';
+  $('page-info').textContent = page.items.length
+    ? `page ${state.page + 1} of ${Math.max(1, Math.ceil(state.total / 50)).toLocaleString()} · ${state.total.toLocaleString()} matching rows · #${page.items[0].id}–#${page.items[page.items.length - 1].id}`
+    : 'no rows match';
 }
 
 function summary(values) {

@@ -11,6 +11,8 @@ export interface PlanInputRow {
   table: string;
   lsn: string;
   values: Record<string, SqlValue>;
+  /** The logged operation; only `delete` rows go back unless PlanOptions.operations says otherwise. */
+  operation?: string;
 }
 
 export interface PlanOptions {
@@ -19,6 +21,12 @@ export interface PlanOptions {
   /** Source `schema.name` → target `schema.name` (side tables). Unlisted tables go back to themselves. */
   tableMap?: Record<string, string>;
   batchSize?: number;
+  /**
+   * Which recovered operations may be re-inserted. Default `['delete']`: a deleted row goes back.
+   * An `insert` row (still in the table, normally) or an `update` before-image only makes sense
+   * into a side table, so they must be asked for.
+   */
+  operations?: string[];
 }
 
 export interface PlannedParam extends ParamPlan {
@@ -90,7 +98,12 @@ export function planReinsert(rows: Iterable<PlanInputRow>, targets: Map<string, 
   const byTable = new Map<string, PlannedRow[]>();
   const problems: PlanProblem[] = [];
   const lower = new Map([...targets].map(([k, v]) => [k.toLowerCase(), v]));
+  const ops = new Set(o.operations ?? ['delete']);
   for (const r of rows) {
+    if (r.operation !== undefined && !ops.has(r.operation)) {
+      problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_NOT_A_DELETE', message: `row ${r.id} was recovered from an ${r.operation}, not a delete; re-insert it only on purpose (operations: ['${r.operation}'], usually into a side table)` });
+      continue;
+    }
     const targetName = o.tableMap?.[r.table] ?? r.table;
     const t = lower.get(targetName.toLowerCase());
     if (!t) {

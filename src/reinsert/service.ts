@@ -1,6 +1,7 @@
 import { ReinsertError, StagingError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
 import { silentLogger, type Logger } from '../util/logger.js';
+import { splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { MssqlTarget } from './mssql-target.js';
 import { planReinsert, renderScript, renderUndoScript, type ReinsertPlan } from './plan.js';
@@ -22,6 +23,8 @@ export interface ReinsertRequest {
   batchSize?: number;
   /** Only these approved rows; default every approved row of the job. */
   rowIds?: number[];
+  /** Recovered operations to re-insert; default ['delete'] (see PlanOptions.operations). */
+  operations?: ('delete' | 'insert' | 'update')[];
 }
 
 export type ConnectFn = (t: TargetSpec) => ReinsertTarget;
@@ -85,10 +88,18 @@ export class ReinsertService {
       metadata = 'target-catalog';
     } else {
       tables = new Map(this.store.jobTables(jobId).map((l) => [`${l.schema}.${l.name}`, fromLayout(l)]));
+      // offline, a side table is assumed to have its source table's columns
+      for (const [src, dst] of Object.entries(req.tableMap ?? {})) {
+        const t = tables.get(src);
+        if (t && !tables.has(dst)) {
+          const { schema, name } = splitQualifiedName(dst);
+          tables.set(`${schema}.${name}`, { ...t, schema, name });
+        }
+      }
       metadata = 'staged-layouts';
     }
-    const plan = planReinsert(rows.map((r) => ({ id: r.id, table: r.table, lsn: r.lsn, values: r.values })), tables, fks, {
-      database: req.target?.database, tableMap: req.tableMap, batchSize: req.batchSize,
+    const plan = planReinsert(rows.map((r) => ({ id: r.id, table: r.table, lsn: r.lsn, values: r.values, operation: r.operation })), tables, fks, {
+      database: req.target?.database, tableMap: req.tableMap, batchSize: req.batchSize, operations: opts.anyStatus && !req.operations ? ['delete', 'insert', 'update'] : req.operations,
     });
     return { plan, metadata };
   }

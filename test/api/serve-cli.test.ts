@@ -22,7 +22,7 @@ describe('rowback serve / rowback token', () => {
     writeFileSync(file, JSON.stringify({ prot: 1 }));
     expect(() => resolveConfig({ config: file }, {})).toThrow(/config/);
     expect(() => resolveConfig({ concurrency: '0' }, {})).toThrow(/concurrency/);
-  });
+  }, 180_000);
 
   it('token create prints the token once and stores only its hash; serve --create-token too; revoke works', () => {
     const db = join(dir, 's.db');
@@ -42,7 +42,7 @@ describe('rowback serve / rowback token', () => {
     store.close();
     expect(rowback('token', 'revoke', 'alice', '--db', db).status).toBe(0);
     expect(rowback('token', 'list', '--db', db).stdout).toMatch(/alice\treviewer\t\S+\trevoked/);
-  });
+  }, 180_000);
 
   it('serve listens on 127.0.0.1 and answers', async () => {
     const db = join(dir, 's.db');
@@ -66,5 +66,5 @@ describe('rowback serve / rowback token', () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
-  });
+  }, 180_000);
 });

@@ -99,6 +99,7 @@ describeBrowser('review page in chromium', () => {
     await page.locator('#grid-body tr').first().waitFor();
     expect(await page.locator('#who-name').textContent()).toBe('rafael');
     expect(await page.locator('#grid-body tr').count()).toBe(50);
+    expect(await page.locator('#page-info').textContent()).toContain('page 1 of 12 · 600 matching rows');
     expect(await page.locator('#job-list li').first().textContent()).toContain('600 rows staged');
     await shot('1-grid');
 

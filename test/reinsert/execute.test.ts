@@ -139,5 +139,5 @@ describeCorpus('re-insert runs against a transactional target', () => {
     expect(target.counts()).toEqual({ rows: 100, distinctRows: 100, duplicates: 0 });
     expect(store.countRows(jobId, { status: 'reinserted' })).toBe(100);
     expect(svc.getRun(runId)!.outcomes.inserted).toBe(100);
-  });
+  }, 180_000);
 });

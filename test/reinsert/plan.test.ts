@@ -103,6 +103,18 @@ describe('re-insert planning (T-SQL, parameter types, order)', () => {
     expect(renderScript(plan)).toContain('-- NOT INCLUDED: row 1 (crm.Customers, LSN a): REINSERT_OFFROW_VALUE');
   });
 
+  it('only rows recovered from deletes go back unless other operations are asked for', () => {
+    const rows: PlanInputRow[] = [
+      { id: 1, table: 'crm.OrderLines', lsn: 'a', operation: 'delete', values: { OrderId: 1, LineNo: 1, Sku: 's', Qty: 1 } },
+      { id: 2, table: 'crm.OrderLines', lsn: 'b', operation: 'insert', values: { OrderId: 1, LineNo: 2, Sku: 's', Qty: 1 } },
+      { id: 3, table: 'crm.OrderLines', lsn: 'c', operation: 'update', values: { OrderId: 1, LineNo: 3, Sku: 's', Qty: 1 } },
+    ];
+    const plan = planReinsert(rows, targets, []);
+    expect(plan.batches.flatMap((b) => b.rows.map((r) => r.rowId))).toEqual([1]);
+    expect(plan.problems.map((p) => [p.rowId, p.code])).toEqual([[2, 'REINSERT_NOT_A_DELETE'], [3, 'REINSERT_NOT_A_DELETE']]);
+    expect(planReinsert(rows, targets, [], { operations: ['delete', 'update'] }).batches[0].rows.map((r) => r.rowId)).toEqual([1, 3]);
+  });
+
   it('batches split per table at the batch size', () => {
     const rows = Array.from({ length: 7 }, (_, i) => ({ id: i + 1, table: 'crm.OrderLines', lsn: String(i).padStart(4, '0'), values: { OrderId: 1, LineNo: i, Sku: 's', Qty: 1 } }));
     expect(planReinsert(rows, targets, [], { batchSize: 3 }).batches.map((b) => b.rows.length)).toEqual([3, 3, 1]);

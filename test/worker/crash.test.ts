@@ -56,5 +56,5 @@ describeCorpus('a job killed with SIGKILL mid-way', () => {
     } finally {
       store.close();
     }
-  });
+  }, 180_000);
 });

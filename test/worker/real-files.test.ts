@@ -40,9 +40,15 @@ describeCorpus('a real files job: .bak + .trn from the corpus', () => {
     expect(store.jobTables(job.id).map((t) => `${t.schema}.${t.name}`)).toContain('dbo.steps');
 
     store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'restore test', filter: {} });
-    const dry = await new ReinsertService(store).dryRun(job.id, 'rev', {});
+    const svc = new ReinsertService(store);
+    // these rows were recovered from inserts: by default they are not re-inserted
+    const refused = await svc.dryRun(job.id, 'rev', {});
+    expect(refused.plan.batches).toEqual([]);
+    expect(new Set(refused.plan.problems.map((p) => p.code))).toEqual(new Set(['REINSERT_NOT_A_DELETE']));
+    // asked for on purpose, into a side table
+    const dry = await svc.dryRun(job.id, 'rev', { operations: ['insert'], tableMap: { 'dbo.steps': 'recovery.steps_copy' } });
     expect(dry.plan.problems).toEqual([]);
-    expect(dry.script).toMatch(/INSERT INTO \[dbo\]\.\[steps\] \(\[step\], \[dt\]\) VALUES \(@r\d+_p1, @r\d+_p2\);/);
+    expect(dry.script).toMatch(/INSERT INTO \[recovery\]\.\[steps_copy\] \(\[step\], \[dt\]\) VALUES \(@r\d+_p1, @r\d+_p2\);/);
     expect(dry.script).toMatch(/@r\d+_p2 datetime2\(7\) = '2017-06-01T12:59:12\.9700000'/);
   });
 });

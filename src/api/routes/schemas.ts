@@ -45,6 +45,7 @@ export const ReinsertBody = z.object({
   tableMap: z.record(z.string(), z.string()).optional().describe('source schema.name → target schema.name (side tables)'),
   batchSize: z.number().int().min(1).max(10_000).optional(),
   rowIds: z.array(z.number().int().positive()).min(1).max(1_000_000).optional(),
+  operations: z.array(z.enum(['delete', 'insert', 'update'])).min(1).optional().describe('recovered operations to re-insert (default delete only; insert/update before-images usually into a side table)'),
 });
 
 export const ExportQuery = RowFilterSchema.extend({
