@@ -213,7 +213,15 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
       if (!m || m[1].length % 2) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
       return { type, value: Buffer.from(m[1], 'hex'), literal: m[1].length ? `0x${m[1].toUpperCase()}` : '0x' };
     }
-    case 'Char': case 'VarChar': case 'NChar': case 'NVarChar': case 'Text': case 'NText': case 'Xml': {
+    case 'Char': case 'VarChar': case 'Text': {
+      // Sent as Unicode: tedious would encode a varchar parameter with the *database's* code page,
+      // turning e.g. Chinese text for a Chinese_PRC column in a Latin1 database into '?'. The
+      // server converts nvarchar to the *column's* collation on insert, which is what we want.
+      if (typeof v !== 'string') throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
+      const unicode: ParamType = type.name === 'Text' ? { name: 'NText' } : { name: type.name === 'Char' ? 'NChar' : 'NVarChar', length: type.length };
+      return { type: unicode, value: v, literal: nlit(v) };
+    }
+    case 'NChar': case 'NVarChar': case 'NText': case 'Xml': {
       if (typeof v !== 'string') throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
       return { type, value: v, literal: nlit(v) };
     }

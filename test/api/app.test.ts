@@ -139,7 +139,7 @@ describeCorpus('API (app.inject against a real SQLite file)', () => {
     expect(objs[0].values).toEqual({ Id: 1, C: 'ab   ', NC: 'xy   ' });
     const sql = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=sql&table=dbo.T2`, headers: bearer(t.tokens.viewer) });
     expect(sql.body).toContain('INSERT INTO [dbo].[T2] ([Id], [C], [NC]) VALUES (');
-    expect(sql.body).toContain("char(5) = N'ab   '");
+    expect(sql.body).toContain("nchar(5) = N'ab   '");
     const undo = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=undo-sql&table=dbo.T2`, headers: bearer(t.tokens.viewer) });
     expect(undo.body).toContain('DELETE FROM [dbo].[T2] WHERE [Id] = @r');
   });
@@ -150,7 +150,7 @@ describeCorpus('API (app.inject against a real SQLite file)', () => {
     const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: true } });
     expect(dry.statusCode).toBe(200);
     expect(dry.json().script).toContain("INSERT INTO [dbo].[LogTestTrailNull] ([Id], [ColA], [ColB]) VALUES (");
-    expect(dry.json().script).toContain("varchar(50) = N'trailing-null'");
+    expect(dry.json().script).toContain("nvarchar(50) = N'trailing-null'");
     const denied = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: false, target: { connectionString: 'Server=x;Password=p4ss' } } });
     expect(denied.statusCode).toBe(403);
     const run = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, batchSize: 6, target: { connectionString: 'Server=x;Password=p4ss' } } });

@@ -132,8 +132,11 @@ describe('parameter types: exact SQL type per column', () => {
     [c('a', 'datetime', { maxLength: 8 }), '2026-05-17T13:45:30.123', 'datetime', "'2026-05-17T13:45:30.123'"],
     [c('a', 'time', { scale: 3, maxLength: 4 }), '13:45:30.123', 'time(3)', "'13:45:30.123'"],
     [c('a', 'datetimeoffset', { scale: 7, maxLength: 10 }), '2026-05-17T13:45:30.1234567+08:00', 'varchar(40)', "'2026-05-17T13:45:30.1234567+08:00'"],
-    [c('a', 'char', { maxLength: 5 }), 'ab   ', 'char(5)', "N'ab   '"],
-    [c('a', 'varchar', { maxLength: -1 }), 'x', 'varchar(max)', "N'x'"],
+    // char/varchar go as Unicode: the server converts to the column's collation (tedious would use the database's)
+    [c('a', 'char', { maxLength: 5 }), 'ab   ', 'nchar(5)', "N'ab   '"],
+    [c('a', 'varchar', { maxLength: -1 }), 'x', 'nvarchar(max)', "N'x'"],
+    [c('a', 'varchar', { maxLength: 50, collation: 'Chinese_PRC_CI_AS' } as Partial<TargetColumn>), '张三', 'nvarchar(50)', "N'张三'"],
+    [c('a', 'text', { maxLength: 16 }), 'long', 'ntext', "N'long'"],
     [c('a', 'nchar', { maxLength: 10 }), 'xy   ', 'nchar(5)', "N'xy   '"],
     [c('a', 'varbinary', { maxLength: 16 }), '0xDEADBEEF', 'varbinary(16)', '0xDEADBEEF'],
     [c('a', 'uniqueidentifier', { maxLength: 16 }), '12345678-1234-5678-9abc-123456789abc', 'uniqueidentifier', "'12345678-1234-5678-9ABC-123456789ABC'"],
