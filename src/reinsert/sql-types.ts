@@ -218,7 +218,7 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
       // turning e.g. Chinese text for a Chinese_PRC column in a Latin1 database into '?'. The
       // server converts nvarchar to the *column's* collation on insert, which is what we want.
       if (typeof v !== 'string') throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
-      const unicode: ParamType = type.name === 'Text' ? { name: 'NText' } : { name: type.name === 'Char' ? 'NChar' : 'NVarChar', length: type.length };
+      const unicode: ParamType = type.name === 'Text' ? { name: 'NText' } : { name: type.name === 'Char' ? 'NChar' : 'NVarChar', length: (type as { length: number }).length };
       return { type: unicode, value: v, literal: nlit(v) };
     }
     case 'NChar': case 'NVarChar': case 'NText': case 'Xml': {
