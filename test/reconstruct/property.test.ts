@@ -193,6 +193,17 @@ describe('record features through the SYNTHETIC encoder', () => {
     expect(d.values).toEqual({ id: 1, name: 'a', added_fixed: 42, added_var: null });
     expect(d.warnings.filter((w) => /not in this record/.test(w))).toHaveLength(2);
   });
+  it('a record with more columns than the layout knows decodes the known ones and warns about schema drift', () => {
+    const wider = buildLayout('drift', [{ name: 'id', type: 'int' }, { name: 'name', type: 'nvarchar', maxLength: 100 }, { name: 'extra', type: 'int' }]);
+    const narrower = buildLayout('drift', [{ name: 'id', type: 'int' }, { name: 'name', type: 'nvarchar', maxLength: 100 }]);
+    for (const compression of ['NONE', 'ROW'] as const) {
+      const w = { ...wider, compression };
+      const n = { ...narrower, compression };
+      const d = decodeRow(encodeRow(w, { id: 1, name: null, extra: 3 }), n);
+      expect(d.values).toEqual({ id: 1, name: null });
+      expect(d.warnings.some((x) => /schema drift/.test(x))).toBe(true);
+    }
+  });
   it('uniquifier of a non-unique clustered index (FixedVar and CD)', () => {
     for (const compression of ['NONE', 'ROW'] as const) {
       const t = buildLayout('u', [{ name: 'UNIQUIFIER', type: 'int', uniquifier: true }, { name: 'k', type: 'int' }, { name: 'v', type: 'varchar', maxLength: 9 }], compression);

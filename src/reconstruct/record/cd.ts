@@ -262,6 +262,9 @@ export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRo
 
   const entries = cdPlanFor(plan);
   const warnings: string[] = [];
+  if (columnCount > plan.physical.length) {
+    warnings.push(`record holds ${columnCount} columns but the layout knows ${plan.physical.length}: the layout may be older than the row (schema drift)`);
+  }
   const scratch = plan.scratch;
   for (let k = 0; k < plan.output.length; k++) scratch[k] = columnValue(plan.output[k]);
   const values = plan.makeValues(scratch);

@@ -98,6 +98,9 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan): DecodedRow {
     if ((last >> (columnCount & 7)) !== 0) warnings.push(`null bitmap: unused bits set (last byte 0x${last.toString(16).padStart(2, '0')}); ignored`);
   }
 
+  if (columnCount > plan.storedColumns) {
+    warnings.push(`record holds ${columnCount} columns but the layout knows ${plan.storedColumns}: the layout may be older than the row (schema drift)`);
+  }
   // One state object reused for every row: decoding is synchronous and never re-entered.
   const ctx = STATE;
   ctx.image = image;

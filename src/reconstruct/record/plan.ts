@@ -55,6 +55,8 @@ export interface RowPlan {
   scratch: SqlValue[];
   /** Character columns in the layout: with two or more, decodeRow hands the decoders a Buffer view. */
   stringColumns: number;
+  /** Highest null bit (1-based) of the layout's stored columns: a record with more columns than this outgrew the layout. */
+  storedColumns: number;
 }
 
 /**
@@ -127,6 +129,7 @@ export function planFor(table: TableLayout): RowPlan {
     sparseById,
     makeValues: valuesFactory(output.map((cp) => cp.name)),
     scratch: new Array<SqlValue>(output.length).fill(null),
+    storedColumns: Math.max(0, ...all.map((cp) => cp.nullBit + 1)),
     stringColumns: output.filter((cp) => ['char', 'varchar', 'text', 'nchar', 'nvarchar', 'ntext', 'sysname'].includes(cp.column.type)).length,
   };
   plans.set(table, p);
