@@ -134,15 +134,44 @@ function* partitionRows(
     skipped.push({ code: 'FORMAT_UNSUPPORTED', reason: 'columnstore partitions are not read', location: { table: tableName } });
     return;
   }
-  if (inRow.firstPage.pageId === 0 && inRow.firstIam.pageId === 0) return; // empty table
-  const au = inRow.allocUnitId;
-  const headerIds = headerIdsOf(reader, part, au, inRow.firstPage, legacy);
-  const visited = new PageSet();
+  const headerIds = headerIdsOf(reader, part, inRow.allocUnitId, inRow.firstPage, legacy);
+  /** Pages whose rows were given as current rows. */
+  const served = new PageSet();
   const rowsOf = function* (vp: VerifiedPage): Generator<TableRow> {
+    served.add(vp.header.pageId);
     yield* pageRows(reader, vp, layout, includeGhosts, skipped, tableName);
-    if (includeRemnants) yield* remnantRows(reader, vp, layout, skipped, tableName);
+    if (includeRemnants) yield* remnantRows(reader, vp, layout, tableName);
   };
+  if (inRow.firstPage.pageId !== 0 || inRow.firstIam.pageId !== 0) {
+    yield* currentPages(reader, source, layout, inRow, headerIds, skipped, tableName, rowsOf);
+  }
+  if (!includeRemnants) return;
+  // Pages of the file whose header still names this unit but that are no longer part of it (the
+  // leaf chain, IAM and PFS do not count them): pages emptied and deallocated by a mass delete, or
+  // left behind by a page split. Every record on them, in the slot array or not, is a remnant.
+  for (const id of scanForAllocUnit(reader, source, headerIds)) {
+    if (served.has(id)) continue;
+    const vp = reader.get(id);
+    if (!vp || vp.header.type !== PageType.DATA_PAGE || vp.header.level !== 0) continue;
+    for (const r of pageRows(reader, vp, layout, true, [], tableName)) {
+      yield { ...r, remnant: true, offset: slotOffset(vp.bytes, r.slot), slot: -1 };
+    }
+    yield* remnantRows(reader, vp, layout, tableName);
+  }
+}
 
+/** The unit's current data pages: the leaf chain (clustered), else / then the IAM chain, else a file scan. */
+function* currentPages(
+  reader: PageReader,
+  source: PageSource,
+  layout: TableLayout,
+  inRow: PartitionInfo['allocUnits'][number],
+  headerIds: Set<string>,
+  skipped: SkippedItem[],
+  tableName: string,
+  rowsOf: (vp: VerifiedPage) => Generator<TableRow>,
+): Generator<TableRow> {
+  const visited = new PageSet();
   if (layout.indexId === 1 && inRow.firstPage.pageId !== 0) {
     let broken: string | undefined;
     for (const vp of leafChain(reader, inRow.firstPage, headerIds, (_at, reason) => (broken = reason))) {
@@ -159,7 +188,7 @@ function* partitionRows(
     if (iamBroken) {
       skipped.push({
         code: 'FORMAT_BROKEN_IAM',
-        reason: `${iamBroken}; scanning every page of the file for allocation unit ${au}`,
+        reason: `${iamBroken}; scanning every page of the file for allocation unit ${inRow.allocUnitId}`,
         location: { table: tableName },
       });
       yield* scanForAllocUnit(reader, source, headerIds);
@@ -174,7 +203,7 @@ function* partitionRows(
     const vp = reader.get(id);
     if (!vp || !headerIds.has(vp.header.allocUnitId) || vp.header.type !== PageType.DATA_PAGE || vp.header.level !== 0) continue;
     // A page of one of the unit's extents that PFS says is not allocated holds rows of an earlier
-    // life of the page, not current rows (reading those is not supported yet).
+    // life of the page: not current rows (they come back as remnants with includeRemnants).
     if (!isAllocated(reader, id)) continue;
     yield* rowsOf(vp);
   }
@@ -253,10 +282,11 @@ function* pageRows(
  * Deleted records still in a page body: candidates start outside every live record, carry a
  * data-record status (primary or ghost data, no unknown bits), the page's fixed length (m_pminlen)
  * and the partition's column count, fit before the slot array, and decode. Off-row values are read
- * only when the LOB root still carries the pointer's blob id (FORMAT_LOB_OVERWRITTEN otherwise).
+ * only when the LOB root still carries the pointer's blob id (FORMAT_LOB_OVERWRITTEN otherwise); a
+ * remnant's unreadable LOB is a row warning, not a skipped item (remnants are best effort).
  * Only uncompressed (FixedVar) pages.
  */
-function* remnantRows(reader: PageReader, vp: VerifiedPage, layout: TableLayout, skipped: SkippedItem[], tableName: string): Generator<TableRow> {
+function* remnantRows(reader: PageReader, vp: VerifiedPage, layout: TableLayout, tableName: string): Generator<TableRow> {
   if (layout.compression !== 'NONE') return;
   const page = vp.bytes;
   const v = new DataView(page.buffer, page.byteOffset, page.byteLength);
@@ -299,7 +329,6 @@ function* remnantRows(reader: PageReader, vp: VerifiedPage, layout: TableLayout,
     const warnings = [...decoded.warnings];
     const rec = page.subarray(o, o + len);
     const values = resolveOffRow(reader, rec, layout, decoded.values, warnings, [], { page: pageKey, slot: -1 }, tableName);
-    void skipped;
     yield { values, ghost: decoded.ghost, page: pageKey, slot: -1, warnings, remnant: true, offset: o };
     o += len - 1;
   }

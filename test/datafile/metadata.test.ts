@@ -232,3 +232,30 @@ describeCorpus('forwarded records', () => {
     src.close();
   });
 });
+
+describeCorpus('pages no longer in the table', () => {
+  it('a data page unlinked from the leaf chain (pointer edited in memory: synthetic) is not current, but its rows come back as remnants', () => {
+    const base = new MdfPageSource(corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF'));
+    const md = readDataFileMetadata(base);
+    const first = md.details.get('dbo.Orders')!.partitions[0].allocUnits[0].firstPage;
+    const reader = new PageReader(base);
+    const p1 = reader.get(first)!;
+    const second = p1.header.nextPage;
+    const p2 = reader.get(second)!;
+    // page 1 now links straight to page 3, as if page 2 had been emptied and deallocated
+    const copy = new Uint8Array(p1.bytes);
+    const dv = new DataView(copy.buffer);
+    dv.setUint32(16, p2.header.nextPage.pageId, true);
+    dv.setUint16(20, p2.header.nextPage.fileId, true);
+    dv.setUint16(4, p1.header.flagBits & ~0x0300, true);
+    const src = new OverlayPageSource(base, new Map([[`${first.fileId}:${first.pageId}`, copy]]));
+    const current = [...readTableRows(src, md, 'dbo.Orders')];
+    expect(current).toHaveLength(830 - p2.header.slotCount);
+    const all = [...readTableRows(src, md, 'dbo.Orders', { includeRemnants: true })];
+    const remnants = all.filter((r) => r.remnant);
+    expect(remnants).toHaveLength(p2.header.slotCount);
+    expect(new Set(remnants.map((r) => r.page))).toEqual(new Set([`${second.fileId}:${second.pageId}`]));
+    expect(new Set([...current, ...remnants].map((r) => r.values.OrderID)).size).toBe(830);
+    src.close();
+  });
+});

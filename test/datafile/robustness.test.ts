@@ -44,7 +44,7 @@ describeCorpus('robustness: random damage inside real pages', () => {
       for (const t of ['dbo.Employees', 'dbo.Orders', 'dbo.Customers', 'dbo.Shippers']) {
         const skipped: SkippedItem[] = [];
         expect(() => {
-          for (const r of readTableRows(src, md, t, { skipped, includeGhosts: true, includeRemnants: true })) JSON.stringify(r);
+          for (const r of readTableRows(src, md, t, { skipped, includeGhosts: true, includeRemnants: iter % 8 === 0 })) JSON.stringify(r);
         }, `iteration ${iter}, ${t}`).not.toThrow();
         for (const s of skipped) {
           expect(s.code).toMatch(/^(FORMAT|DECODE)_[A-Z_]+$/);
