@@ -95,9 +95,9 @@ async function loadJobs() {
   state.jobs = items;
   const ul = $('job-list');
   ul.replaceChildren(...items.map((j) => {
-    const bar = el('div', { class: 'bar' }, el('span'));
-    const done = j.state === 'succeeded' ? 1 : j.state === 'running' ? 0.5 : 0;
-    bar.firstChild.style.width = `${Math.round(done * 100)}%`;
+    // a scan's total is unknown until it ends: running jobs get a striped (indeterminate) bar
+    const bar = el('div', { class: `bar ${j.state}` }, el('span'));
+    bar.firstChild.style.width = j.state === 'succeeded' || j.state === 'running' ? '100%' : '0%';
     const li = el('li', { 'data-job': String(j.id), class: j.id === state.jobId ? 'active' : '', onclick: () => openJob(j.id) },
       el('div', { class: 'jt' }, `#${j.id} ${j.kind} `, el('span', { class: `state ${j.state}`, text: j.state })),
       el('div', { class: 'jd', text: j.description, title: j.description }),

@@ -17,6 +17,7 @@ import { silentLogger } from '../../src/util/logger.js';
 import { corpusAvailable } from '../support/corpus.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
 import { readPng } from './png.js';
+import { fakeRecover, fakeSource } from '../worker/fake-source.js';
 
 const CHROMIUM = process.env.ROWBACK_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -38,19 +39,27 @@ describeBrowser('review page in chromium', () => {
   let page: Page;
   let jobId: number;
   let reviewer: string;
+  let operator: string;
+  let release!: () => void;
+  const gate = new Promise<void>((r) => { release = r; });
   const shots: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-e2e-'));
     store = new StagingStore(join(dir, 'staging.db'));
     reviewer = store.createToken('rafael', 'reviewer').token;
+    operator = store.createToken('olga', 'operator').token;
     const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/CRM_log.ldf', mdf: '/evidence/CRM.mdf' }, description: '/evidence/CRM.mdf, /evidence/CRM_log.ldf', windowFrom: '2024-03-01T09:00:00.000', windowTo: '2024-03-01T12:00:00.000', createdBy: 'olga' });
     jobId = job.id;
     store.setJobState(jobId, 'running');
     for (let i = 0; i < 600; i += 200) store.stageBatch(jobId, corpusRows(200, i));
     store.saveJobTables(jobId, Object.values(LAYOUTS));
     store.setJobState(jobId, 'succeeded');
-    app = await buildApp({ store, logger: silentLogger, openSource: async () => { throw new Error('no sources in the browser test'); } });
+    // jobs created during the test read a source that pauses at row 1,500 until the test lets it go on
+    app = await buildApp({
+      store, logger: silentLogger, openSource: async () => fakeSource(),
+      recover: fakeRecover({ rows: 3000, beforeRow: async (i) => { if (i === 1500) await gate; } }),
+    });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     ctx = await chromium.launchPersistentContext(join(dir, 'profile'), {
       executablePath: CHROMIUM,
@@ -163,7 +172,19 @@ describeBrowser('review page in chromium', () => {
     expect(await page.locator('#dry-run-msg').textContent()).toContain('203 row(s)');
     await shot('4-dry-run');
 
+    // live progress: a job started through the API shows up running, then finished, without a reload
+    const created = await fetch(base + '/api/jobs', { method: 'POST', headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'files', ldf: '/evidence/CRM_log_2.ldf' }) });
+    expect(created.status).toBe(201);
+    const newId = ((await created.json()) as { id: number }).id;
+    const li = page.locator(`#job-list li[data-job="${newId}"]`);
+    await expect.poll(() => li.textContent(), { timeout: 20_000 }).toContain('1,000 rows staged');
+    expect(await li.locator('.state').textContent()).toBe('running');
+    await shot('5-live-progress');
+    release();
+    await expect.poll(() => li.textContent(), { timeout: 20_000 }).toContain('3,000 rows staged');
+    await expect.poll(() => li.locator('.state').textContent(), { timeout: 20_000 }).toBe('succeeded');
+
     expect(errors, errors.join("\n")).toEqual([]);
-    expect(shots).toHaveLength(4);
+    expect(shots).toHaveLength(5);
   });
 });
