@@ -352,8 +352,24 @@ export class StagingStore {
       .map((r) => ({ id: r.id, actor: r.actor, decidedAt: r.decided_at, decision: r.decision, reason: r.reason, selector: JSON.parse(r.selector), rowCount: r.row_count }));
   }
 
+  private readonly blastCache = new Map<number, { key: string; value: BlastRadius }>();
+
+  /**
+   * Per table, login, transaction, minute and status. Cached per job until its rows or their
+   * statuses change (every such change adds rows or an audit entry), since it is a full pass.
+   */
   blastRadius(jobId: number): BlastRadius {
-    this.requireJob(jobId);
+    const job = this.requireJob(jobId);
+    const lastAudit = (this.db.prepare('SELECT max(id) AS m FROM audit_log WHERE job_id = ?').get(jobId) as { m: number | null }).m;
+    const key = `${job.rowsStaged}:${lastAudit ?? 0}`;
+    const hit = this.blastCache.get(jobId);
+    if (hit && hit.key === key) return hit.value;
+    const value = this.computeBlastRadius(jobId);
+    this.blastCache.set(jobId, { key, value });
+    return value;
+  }
+
+  private computeBlastRadius(jobId: number): BlastRadius {
     const all = <T>(sql: string): T[] => this.db.prepare(sql).all(jobId) as T[];
     return {
       jobId,

@@ -158,6 +158,12 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     expect(b.byLogin).toEqual(expect.arrayContaining([{ login: 'sa', rows: 50 }]));
     expect(b.byTransaction).toHaveLength(3);
     expect(b.byMinute.map((m) => m.minute)).toEqual(['2024-03-01T09:00', '2024-03-01T09:01', '2024-03-01T09:02']);
+    expect(b.byStatus).toEqual([{ status: 'pending', rows: 150 }]);
+    expect(store.blastRadius(j.id)).toBe(b); // cached while nothing changed
+    store.decide(j.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { login: 'sa' } });
+    expect(store.blastRadius(j.id).byStatus).toEqual([{ status: 'approved', rows: 50 }, { status: 'pending', rows: 100 }]);
+    store.stageBatch(j.id, corpusRows(10, 150));
+    expect(store.blastRadius(j.id).total).toBe(160);
   });
 
   it('marks jobs left running as resumable on start', () => {
