@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../../errors.js';
+import { openBackupPageSource } from '../../backup/page-source.js';
 import { LayeredPageSource, MdfPageSource } from '../../datafile/mdf-source.js';
 import { readDataFileMetadata } from '../../datafile/metadata.js';
 import { PageReader } from '../../datafile/page-reader.js';
@@ -45,20 +46,6 @@ export function register(program: Command): void {
     });
 }
 
-/** The backup engineer's MQDA PageSource, loaded lazily so `dump --mdf` never depends on it. */
-async function openBackup(path: string): Promise<PageSource> {
-  let mod: { openBackupPageSource?: (p: string) => PageSource };
-  try {
-    mod = (await import('../../backup/page-source.js')) as typeof mod;
-  } catch {
-    throw new InputError('INPUT_NOT_AVAILABLE', '--bak is not available in this build (no backup page source); use --mdf', { file: path });
-  }
-  if (typeof mod.openBackupPageSource !== 'function') {
-    throw new InputError('INPUT_NOT_AVAILABLE', '--bak is not available in this build (no backup page source); use --mdf', { file: path });
-  }
-  return mod.openBackupPageSource(path);
-}
-
 export async function runDump(opts: DumpOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<{ rows: number; skipped: SkippedItem[] }> {
   const baks = opts.bak === undefined ? [] : Array.isArray(opts.bak) ? opts.bak : [opts.bak];
   const mdfs = opts.mdf === undefined ? [] : Array.isArray(opts.mdf) ? opts.mdf : [opts.mdf];
@@ -71,7 +58,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
   else {
     const opened: PageSource[] = [];
     try {
-      for (const f of baks) opened.push(await openBackup(f));
+      for (const f of baks) opened.push(openBackupPageSource(f));
     } catch (e) {
       for (const o of opened) o.close();
       throw e;
