@@ -19,6 +19,11 @@ export interface LogRecord {
   /** `0001:00000123` (file:page, hex). */
   'Page ID'?: string | null;
   'Slot ID'?: number | null;
+  /**
+   * Page operations: the page's LSN before this change (fn_dblog's "Previous Page LSN"). Each
+   * change to a page points at the previous one, so the records of one page form a chain.
+   */
+  'Previous Page LSN'?: string | null;
   'Offset in Row'?: number | null;
   'Modify Size'?: number | null;
   'RowLog Contents 0'?: Uint8Array | null;

@@ -6,6 +6,7 @@ import {
 import { hexToBytesLoose } from './bytes.js';
 import type { MetadataCatalog, RowCandidate, ScanFilter, ScanOperation, TransactionInfo } from './source.js';
 import { beginTimeToIso, inWindow } from './time-window.js';
+import type { RebuildCandidate, UpdateRebuild } from './update-rebuild.js';
 
 /** Which log operations carry rows for each scan operation. */
 export const OPERATIONS_FOR: Record<ScanOperation, readonly string[]> = {
@@ -35,6 +36,12 @@ export interface CommittedScanStats {
 
 export interface CommittedOptions {
   stats?: CommittedScanStats;
+  /**
+   * Called in pass 2 with every record, in log order, before any filtering (all transactions:
+   * the page model of `--op update` must see every change to a page). What it returns for a
+   * LOP_MODIFY_ROW / LOP_MODIFY_COLUMNS record travels with that record's candidate as `rebuild`.
+   */
+  onRecord?: (r: LogRecord) => UpdateRebuild | undefined;
 }
 
 export function emptyStats(): CommittedScanStats {
@@ -104,6 +111,7 @@ export async function* committedCandidates(
 
   // Pass 2: row operations of committed transactions in the window.
   for await (const r of open()) {
+    const rebuild = options.onRecord?.(r);
     if (!wantedOps.has(r.Operation)) continue;
     if (!DATA_ROW_CONTEXTS.has(r.Context)) continue;
     const table = r.AllocUnitId ? catalog.byAllocUnit(r.AllocUnitId) : undefined;
@@ -123,7 +131,8 @@ export async function* committedCandidates(
     }
     stats.candidates++;
     const { state: _state, ...txn } = t;
-    yield { record: r, txn };
+    const candidate: RebuildCandidate = rebuild ? { record: r, txn, rebuild } : { record: r, txn };
+    yield candidate;
   }
 }
 

@@ -7,6 +7,7 @@ import { silentLogger, type Logger } from '../util/logger.js';
 import type { RecoveredRow } from './recovered-row.js';
 import type { MetadataCatalog, RecoverySource, RowCandidate, ScanFilter, SkippedItem } from './source.js';
 import { beginTimeToIso } from './time-window.js';
+import type { RebuildCandidate } from './update-rebuild.js';
 
 export type RecoverEvent = { kind: 'row'; row: RecoveredRow } | { kind: 'skipped'; item: SkippedItem };
 
@@ -40,17 +41,28 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
   }
   const qualified = `${table.schema}.${table.name}`;
   const operation = r.Operation === LOP_DELETE_ROWS ? 'delete' : r.Operation === LOP_INSERT_ROWS ? 'insert' : 'update';
+  let after: Uint8Array | null = null;
+  let rowImage = image;
   if (operation === 'update') {
-    // LOP_MODIFY_ROW / LOP_MODIFY_COLUMNS log only the changed bytes; rebuilding them onto the
-    // full row needs the row's earlier image, which this pipeline does not track yet.
-    return skipped('RECOVER_UPDATE_NOT_REBUILT', `${r.Operation} holds a partial row image; rebuilding updates is not supported yet`, { ...location, table: qualified }, image);
+    // LOP_MODIFY_ROW / LOP_MODIFY_COLUMNS log only the changed bytes; the files source rebuilds
+    // them onto the row tracked by its page model (update-rebuild.ts). Other sources do not.
+    const rebuild = (c as RebuildCandidate).rebuild;
+    // The reasons name the slot: SkippedItem.location has no slot field.
+    const where = { ...location, table: qualified };
+    if (!rebuild) {
+      return skipped('RECOVER_UPDATE_NOT_REBUILT', `${r.Operation} holds a partial row image; this source does not track the rows it applies to (updates are rebuilt from .ldf/.trn/.bak logs only)`, where, image);
+    }
+    if (rebuild.kind === 'skipped') return skipped(rebuild.code, rebuild.reason, where, image);
+    rowImage = rebuild.before;
+    after = rebuild.after;
   }
-  if (!image || image.length === 0) {
+  if (!rowImage || rowImage.length === 0) {
     return skipped('RECOVER_NO_ROW_IMAGE', `${r.Operation} has no RowLog Contents 0`, { ...location, table: qualified }, null);
   }
   try {
-    const decoded = decodeRow(image, table, { lsn, file: r.source?.file, offset: r.source?.offset });
-    const warnings = [...decoded.warnings];
+    const decoded = decodeRow(rowImage, table, { lsn, file: r.source?.file, offset: r.source?.offset });
+    const decodedAfter = after ? decodeRow(after, table, { lsn, file: r.source?.file, offset: r.source?.offset }) : null;
+    const warnings = [...decoded.warnings, ...(decodedAfter?.warnings.map((w) => `after image: ${w}`) ?? [])];
     if (r.source?.stale) warnings.push('record comes from a reused (stale) VLF: it may predate the current log');
     const row: RecoveredRow = {
       table: qualified,
@@ -67,7 +79,9 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
       pageId: r['Page ID'] ?? null,
       slotId: r['Slot ID'] ?? null,
       values: decoded.values,
-      raw: toHex(image),
+      ...(decodedAfter && after ? { after: decodedAfter.values } : {}),
+      raw: toHex(rowImage),
+      ...(after ? { rawAfter: toHex(after) } : {}),
       warnings,
       source: r.source ?? { kind: 'export' },
     };
@@ -75,7 +89,7 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
   } catch (e) {
     if (!isRowbackError(e)) throw e;
     log.debug({ lsn, code: e.code }, 'row image not decoded');
-    return skipped(e.code, e.message, { ...location, table: qualified, column: e.location.column, offset: e.location.offset ?? location.offset }, image);
+    return skipped(e.code, e.message, { ...location, table: qualified, column: e.location.column, offset: e.location.offset ?? location.offset }, rowImage);
   }
 }
 

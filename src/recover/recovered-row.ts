@@ -28,8 +28,10 @@ export interface RecoveredRow {
   values: Record<string, SqlValue>;
   /** For updates only: the after image. */
   after?: Record<string, SqlValue>;
-  /** The row image, upper-case hex without 0x. */
+  /** The row image, upper-case hex without 0x (for updates: the before image). */
   raw: string;
+  /** For updates only: the after image, same form. */
+  rawAfter?: string;
   /** Things a reviewer should know: garbage in unused bits, stale VLF, columns defaulted, … */
   warnings: string[];
   source: LogRecordSource;

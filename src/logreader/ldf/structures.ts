@@ -222,6 +222,9 @@ export function parseLogRecord(
     const file = v.getUint16(start + 28, true);
     record['Page ID'] = formatPageId(file, page);
     record['Slot ID'] = v.getUint16(start + 30, true);
+    // Previous page LSN @36: the page's m_lsn before this change (checked on Database1_log.ldf:
+    // each tblDept page-0x121 record points at the LSN of the previous record on that page).
+    record['Previous Page LSN'] = formatLsnFast(v.getUint32(start + 36, true), v.getUint32(start + 40, true), v.getUint16(start + 44, true));
     // AllocUnitId = idInd << 48 | idObj << 16, the same packing as a page header's m_objId/m_indexId
     // (e.g. idObj 99, idInd 0 → 6488064, the "Unknown Alloc Unit" fn_dblog prints for pages 1:6/1:9;
     // idObj 0x4c, idInd 1 → 281474981691392 = sys.sysdbfiles.clst in a published fn_dblog listing;

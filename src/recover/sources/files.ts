@@ -19,6 +19,7 @@ import { readLdfRecords, emptyLogScanStats, type LogScanOptions, type LogScanSta
 import type { LogRecord } from '../../logreader/log-record.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { committedCandidates, emptyStats, type CommittedScanStats } from '../committed.js';
+import { PageSlotModel } from '../page-model.js';
 import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem } from '../source.js';
 
 export interface FileSourceInputs {
@@ -158,7 +159,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       return (async function* () {
         const cat = catalogOverride ?? (await self.metadata());
         scanStats = emptyStats();
-        yield* committedCandidates(() => readAll(signal), filter, cat, { stats: scanStats });
+        // --op update: follow every touched page's slots over pass 2 so each modify gets its base row.
+        const model = filter.operations.includes('update') ? new PageSlotModel() : null;
+        yield* committedCandidates(() => readAll(signal), filter, cat, { stats: scanStats, ...(model ? { onRecord: (r: LogRecord) => model.apply(r) } : {}) });
       })();
     },
     skipped: () => skipped,
