@@ -60,8 +60,11 @@ export class ReinsertService {
   private readonly active = new Map<number, Promise<void>>();
   hooks?: ExecuteHooks;
 
-  constructor(private readonly store: StagingStore, o: { logger?: Logger; connect?: ConnectFn; hooks?: ExecuteHooks } = {}) {
+  private readonly bulkThreshold?: number;
+
+  constructor(private readonly store: StagingStore, o: { logger?: Logger; connect?: ConnectFn; hooks?: ExecuteHooks; bulkThreshold?: number } = {}) {
     this.log = (o.logger ?? silentLogger).child({ component: 'reinsert' });
+    this.bulkThreshold = o.bulkThreshold;
     this.connect = o.connect ?? ((t) => new MssqlTarget(t));
     this.hooks = o.hooks;
   }
@@ -169,7 +172,7 @@ export class ReinsertService {
 
   private launch(runId: number, jobId: number, plan: ReinsertPlan, spec: TargetSpec): void {
     const target = this.connect(spec);
-    const p = executeRun(this.store, runId, jobId, plan, target, { logger: this.log, hooks: this.hooks })
+    const p = executeRun(this.store, runId, jobId, plan, target, { logger: this.log, hooks: this.hooks, bulkThreshold: this.bulkThreshold })
       .then((s: RunSummary) => this.finish(runId, jobId, s.failedBatches ? 'failed' : 'succeeded', { ...s, problems: plan.problems.length }, null))
       .catch((e: unknown) => {
         const err = e as { code?: string; message?: string };

@@ -42,6 +42,11 @@ CREATE TABLE crm.Orders (
   CustomerId int NOT NULL REFERENCES crm.Customers(CustomerId) ON DELETE CASCADE,
   Total decimal(18,2) NOT NULL
 );
+CREATE TABLE crm.AuditTrail (
+  At datetime2(3) NOT NULL,
+  Who nvarchar(50) NOT NULL,
+  What varchar(200) NULL
+);
 CREATE TABLE crm.OrderLines (
   OrderId int NOT NULL REFERENCES crm.Orders(OrderId) ON DELETE CASCADE,
   [Line]]No] smallint NOT NULL,
@@ -152,5 +157,18 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022', () => {
     expect(svc.getRun(run.id)!.outcomes).toEqual({ inserted: 0, conflict: 4, error: 0 });
     const n = await admin.request().query('USE RecoveryTarget; SELECT count(*) AS c FROM crm.Customers');
     expect(n.recordset[0].c).toBe(2);
+  });
+
+  it('large batches of a table without identity go through bulk insert', async () => {
+    const job = store.createJob({ kind: 'live', spec: {}, description: 'bulk', createdBy: 'op' });
+    const rows = Array.from({ length: 1500 }, (_, i) => row(100 + i, 'crm.AuditTrail', { At: `2024-03-01T09:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.${String(i % 1000).padStart(3, '0')}`, Who: `user${i}`, What: i % 7 === 0 ? null : `event ${i}` }));
+    store.stageBatch(job.id, rows);
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'bulk', filter: {} });
+    const svc = new ReinsertService(store, { bulkThreshold: 1000 });
+    const run = await svc.start(job.id, 'op', { dryRun: false, target, batchSize: 1500 });
+    await svc.wait(run.id);
+    expect(svc.getRun(run.id)!.outcomes).toEqual({ inserted: 1500, conflict: 0, error: 0 });
+    const n = await admin.request().query("USE RecoveryTarget; SELECT count(*) AS c, sum(CASE WHEN What IS NULL THEN 1 ELSE 0 END) AS nulls FROM crm.AuditTrail");
+    expect(n.recordset[0]).toEqual({ c: 1500, nulls: 215 });
   });
 });

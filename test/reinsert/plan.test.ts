@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { orderTables } from '../../src/reinsert/order.js';
 import { planReinsert, renderScript, renderUndoScript, type PlanInputRow } from '../../src/reinsert/plan.js';
 import { declaration, paramTypeFor, planParam, toMssqlType } from '../../src/reinsert/sql-types.js';
-import { fromLayout, type TargetColumn, type TargetTable } from '../../src/reinsert/target-table.js';
+import { fromLayout, insertableColumns, type TargetColumn, type TargetTable } from '../../src/reinsert/target-table.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
 
@@ -191,5 +191,24 @@ describeCorpus('re-insert planning from staged corpus rows and their layouts', (
     expect(script).toContain("@r6_p3 datetime2(7) = '2026-09-30T12:34:56.1234567'");
     expect(script).toContain('SET IDENTITY_INSERT [dbo].[Dt2ScaleTest] ON;');
     expect(script).toContain('@r5_p3 varchar(50) = NULL');
+  });
+});
+
+describe('target catalog rows → target tables', () => {
+  it('groups columns per table, resolves the key in key order, keeps flags', async () => {
+    const { tablesFromCatalog, TARGET_COLUMNS_SQL, TARGET_FKS_SQL } = await import('../../src/reinsert/mssql-target.js');
+    const r = (table: string, column: string, type_name: string, key_ordinal = 0, extra: Record<string, unknown> = {}) => ({
+      schema: 'crm', table, column, column_id: 0, type_name, max_length: 4, precision: 10, scale: 0, is_nullable: false, is_identity: false, is_computed: false, key_ordinal, ...extra,
+    });
+    const t = tablesFromCatalog([
+      r('OrderLines', 'OrderId', 'int', 1), r('OrderLines', 'Line]No', 'smallint', 2), r('OrderLines', 'Sku', 'varchar', 0, { max_length: 20 }),
+      r('Customers', 'CustomerId', 'int', 1, { is_identity: true }), r('Customers', 'RowVer', 'timestamp'), r('Customers', 'NameLen', 'int', 0, { is_computed: true }),
+    ]);
+    expect(t.get('crm.OrderLines')!.keyColumns).toEqual(['OrderId', 'Line]No']);
+    expect(t.get('crm.Customers')!.columns.map((c) => [c.name, c.identity, c.computed])).toEqual([['CustomerId', true, false], ['RowVer', false, false], ['NameLen', false, true]]);
+    expect(insertableColumns(t.get('crm.Customers')!).map((c) => c.name)).toEqual(['CustomerId']);
+    // the catalog queries take their table list as one JSON parameter, never as text
+    expect(TARGET_COLUMNS_SQL).toContain('OPENJSON(@names)');
+    expect(TARGET_FKS_SQL).toContain('fk.parent_object_id');
   });
 });
