@@ -35,7 +35,8 @@ export default fp(async function auth(app: FastifyInstance, o: AuthOptions) {
 
   app.addHook('onRequest', async (req, reply) => {
     const cfg = req.routeOptions.config ?? {};
-    if (cfg.public || !req.url.startsWith('/api/')) return;
+    // decided by the matched route, not the raw URL: every route registered under /api is guarded
+    if (cfg.public || !(req.routeOptions.url ?? '').startsWith('/api/')) return;
     const until = blocked.get(req.ip);
     if (until && until > Date.now()) {
       return reply.code(429).send({ code: 'AUTH_RATE_LIMITED', message: 'too many failed authentications; try again later' });
