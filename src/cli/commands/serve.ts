@@ -19,7 +19,8 @@ export const ServeConfig = z.object({
   concurrency: z.coerce.number().int().min(1).max(64).default(2),
   maxAuthFailures: z.coerce.number().int().min(1).max(10_000).default(10),
   trustProxy: z.boolean().default(false),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Default: ROWBACK_LOG_LEVEL, else info. */
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 }).strict();
 export type ServeConfig = z.infer<typeof ServeConfig>;
 
@@ -89,7 +90,7 @@ export function register(program: Command): void {
       const { createLogger } = await import('../../util/logger.js');
       const { address } = await startServer({
         dbPath: cfg.db, host: cfg.host, port: cfg.port, concurrency: cfg.concurrency, maxAuthFailures: cfg.maxAuthFailures,
-        trustProxy: cfg.trustProxy, logger: createLogger({ level: cfg.logLevel }),
+        trustProxy: cfg.trustProxy, logger: createLogger(cfg.logLevel ? { level: cfg.logLevel } : {}),
       });
       process.stderr.write(`rowback serving on ${address} (review page ${address}/, API docs ${address}/docs)\n`);
       if (cfg.host !== '127.0.0.1' && cfg.host !== 'localhost' && cfg.host !== '::1') {
