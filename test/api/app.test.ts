@@ -186,6 +186,30 @@ describeCorpus('API (app.inject against a real SQLite file)', () => {
     expect([cancel.statusCode, cancel.json().code]).toEqual([409, 'STAGING_JOB_NOT_RUNNING']);
   });
 
+  it('an interrupted re-insert run resumes through the API with the same batches, nothing twice', async () => {
+    const jobId = await createJob();
+    await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', filter: { table: 'dbo.LogTestTrailNull' } } });
+    let n = 0;
+    t.app.reinsert.hooks = { beforeCommit: () => { if (++n === 3) throw new Error('connection reset'); } };
+    const spec = { connectionString: 'Server=x;Password=p4ss' };
+    const run = (await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, batchSize: 4, target: spec } })).json();
+    await t.app.reinsert.wait(run.id);
+    const failed = (await t.app.inject({ url: `/api/reinsert-runs/${run.id}`, headers: bearer(t.tokens.viewer) })).json();
+    expect(failed).toMatchObject({ state: 'failed', outcomes: { inserted: 16, error: 4 } });
+    expect(failed.rows.filter((r: { outcome: string }) => r.outcome === 'error')[0].detail.code).toBe('REINSERT_BATCH_FAILED');
+    t.app.reinsert.hooks = undefined;
+    const resumed = await t.app.inject({ method: 'POST', url: `/api/reinsert-runs/${run.id}/resume`, headers: bearer(t.tokens.operator), payload: { target: spec } });
+    expect(resumed.statusCode).toBe(202);
+    await t.app.reinsert.wait(run.id);
+    const done = (await t.app.inject({ url: `/api/reinsert-runs/${run.id}`, headers: bearer(t.tokens.viewer) })).json();
+    expect(done).toMatchObject({ state: 'succeeded', outcomes: { inserted: 20, conflict: 0, error: 0 } });
+    expect(target!.counts()).toEqual({ rows: 20, distinctRows: 20, duplicates: 0 });
+    const again = await t.app.inject({ method: 'POST', url: `/api/reinsert-runs/${run.id}/resume`, headers: bearer(t.tokens.operator), payload: { target: spec } });
+    expect([again.statusCode, again.json().code]).toEqual([409, 'REINSERT_RUN_NOT_RESUMABLE']);
+    const actions = (await t.app.inject({ url: `/api/audit?jobId=${jobId}`, headers: bearer(t.tokens.viewer) })).json().items.map((a: { action: string }) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['reinsert.start', 'reinsert.batch-failed', 'reinsert.failed', 'reinsert.resume', 'reinsert.succeeded']));
+  });
+
   it('blast radius per table, login, transaction, minute', async () => {
     const jobId = await createJob();
     const b = (await t.app.inject({ url: `/api/jobs/${jobId}/blast-radius`, headers: bearer(t.tokens.viewer) })).json();
