@@ -26,16 +26,19 @@ export const RecordType = {
   GHOST_VERSION: 7,
 } as const;
 
-export const STATUS_A_NULL_BITMAP = 0x10;
-export const STATUS_A_VARIABLE_COLUMNS = 0x20;
-export const STATUS_A_VERSIONING_TAG = 0x40;
-/** Status byte B bit: the record is a ghost forwarded record. */
-export const STATUS_B_GHOST_FORWARDED = 0x01;
+// The status bits are the row decoder's (one definition, documented in reconstruct/record/status.ts).
+import {
+  RECORD_NULL_BITMAP as STATUS_A_NULL_BITMAP,
+  RECORD_VARIABLE_COLUMNS as STATUS_A_VARIABLE_COLUMNS,
+  RECORD_VERSIONING_TAG as STATUS_A_VERSIONING_TAG,
+  STATUS_B_GHOST_FORWARDED,
+  VERSIONING_TAG_SIZE,
+} from '../reconstruct/record/status.js';
+export { STATUS_A_NULL_BITMAP, STATUS_A_VARIABLE_COLUMNS, STATUS_A_VERSIONING_TAG, STATUS_B_GHOST_FORWARDED, VERSIONING_TAG_SIZE };
 
 /** Bit 0x8000 in a variable-column end offset marks a complex column (LOB root, row-overflow pointer, back pointer). */
 export const VAR_OFFSET_COMPLEX = 0x8000;
 
-export const VERSIONING_TAG_SIZE = 14;
 
 export function recordTypeOf(statusA: number): number {
   return (statusA >> 1) & 7;
