@@ -172,6 +172,13 @@ describeBrowser('review page in chromium', () => {
     expect(await page.locator('#dry-run-msg').textContent()).toContain('203 row(s)');
     await shot('4-dry-run');
 
+    // the job's audit log: both decisions and the dry run, with who did them
+    await page.locator('.tab[data-tab=audit]').click();
+    await expect.poll(() => page.locator('#audit tr').count()).toBeGreaterThan(3);
+    const audit = await page.locator('#audit tr').allTextContents();
+    expect(audit.filter((r) => r.includes('rows.approve') && r.includes('rafael'))).toHaveLength(2);
+    expect(audit.some((r) => r.includes('reinsert.dry-run'))).toBe(true);
+
     // live progress: a job started through the API shows up running, then finished, without a reload
     const created = await fetch(base + '/api/jobs', { method: 'POST', headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'files', ldf: '/evidence/CRM_log_2.ldf' }) });
     expect(created.status).toBe(201);
