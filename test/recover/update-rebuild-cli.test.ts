@@ -1,7 +1,13 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { RecoveredRow } from '../../src/recover/recovered-row.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { MdfPageSource } from '../../src/datafile/mdf-source.js';
+import { readDataFileMetadata } from '../../src/datafile/metadata.js';
+import { readTableRows } from '../../src/datafile/table-rows.js';
 
 /** `rowback scan --op update` end to end through main(), on the corpus's AngularJs_CRUD files. */
 const MDF = () => corpusPath('AngularJs_CRUD/App_Data/Database1.mdf');
@@ -72,8 +78,31 @@ describeCorpus('rowback scan --op update', () => {
     }
   });
 
-  it('CRUD-.NET Database: the one update of a row inserted before the log is a skipped item naming LSN, page and slot', async () => {
-    const r = await scan('--mdf', corpusPath('CRUD-.NET/App_Data/Database.mdf'), '--ldf', corpusPath('CRUD-.NET/App_Data/Database_log.ldf'), '--op', 'update');
+  it('CRUD-.NET Database: an update of a row inserted before the log is anchored on the data file; its after image is the row on the page', async () => {
+    const mdf = corpusPath('CRUD-.NET/App_Data/Database.mdf');
+    const r = await scan('--mdf', mdf, '--ldf', corpusPath('CRUD-.NET/App_Data/Database_log.ldf'), '--op', 'update');
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/RECOVER_UPDATE_/);
+    expect(r.rows).toHaveLength(1);
+    const [u] = r.rows;
+    expect([u.lsn, u.table, u.pageId, u.slotId]).toEqual(['00000024:00000188:0002', 'dbo.user_mstr', '0001:00000117', 2]);
+    expect(u.values).toEqual({ Uid: 7, Uname: 'jay', Pass: 'jay', MobNo: '23456789', emailid: 'jay@gmail.com', Status: 0 });
+    expect(u.after).toEqual({ Uid: 7, Uname: 'admin', Pass: 'admin', MobNo: '1234567', emailid: 'admin@gmail.com', Status: 1 });
+    const pages = new MdfPageSource(mdf);
+    try {
+      const onPage = [...readTableRows(pages, readDataFileMetadata(pages), 'dbo.user_mstr')].filter((x) => x.values.Uid === 7);
+      expect(onPage).toHaveLength(1);
+      expect(onPage[0].values).toEqual(u.after);
+    } finally {
+      pages.close();
+    }
+  });
+
+  it('without the data file (log + DDL only) the same update has no base: a skipped item naming LSN, page and slot', async () => {
+    const ddl = join(mkdtempSync(join(tmpdir(), 'rowback-upd-')), 'user_mstr.sql');
+    // Only the table name and allocation unit matter here: the update is skipped before any decoding.
+    writeFileSync(ddl, 'CREATE TABLE dbo.user_mstr (Uid int NOT NULL PRIMARY KEY, Uname varchar(50), Pass varchar(50), MobNo varchar(50), emailid varchar(50), Status int)');
+    const r = await scan('--ldf', corpusPath('CRUD-.NET/App_Data/Database_log.ldf'), '--ddl', ddl, '--alloc-unit', '72057594043432960', '--op', 'update');
     expect(r.rows).toHaveLength(0);
     expect(r.stderr).toContain('RECOVER_UPDATE_NO_BASE');
     expect(r.stderr).toMatch(/page 0001:00000117 slot 2 at LSN 00000024:00000188:0002/);

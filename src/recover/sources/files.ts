@@ -20,6 +20,11 @@ import type { LogRecord } from '../../logreader/log-record.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { committedCandidates, emptyStats, type CommittedScanStats } from '../committed.js';
 import { PageSlotModel } from '../page-model.js';
+import { anchorOnDataFile } from '../page-model-anchor.js';
+import { RECOVER_UPDATE_NO_BASE, type RebuildCandidate } from '../update-rebuild.js';
+
+/** Updates held for the data-file anchor at most (each keeps its log record, a view into one log block). */
+const MAX_ANCHORED_UPDATES = 1000;
 import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem } from '../source.js';
 
 export interface FileSourceInputs {
@@ -91,16 +96,17 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     ...logFiles.map((l) => `${l.kind} ${l.file}`),
   ].filter(Boolean).join(', ');
 
-  async function* readAll(signal?: AbortSignal): AsyncGenerator<LogRecord> {
-    pass++;
+  /** `extra`: a further read (the update anchor's third pass): counts and bad blocks stay those of the two passes. */
+  async function* readAll(signal?: AbortSignal, extra = false): AsyncGenerator<LogRecord> {
+    if (!extra) pass++;
     const thisPass = pass;
     const stats = emptyLogScanStats();
-    logStats = stats;
+    if (!extra) logStats = stats;
     const opts: LogScanOptions = {
       signal,
       // Both passes see the same bad blocks; report them once.
       onSkipped: (s) => {
-        if (thisPass % 2 === 1) skipped.push(s);
+        if (!extra && thisPass % 2 === 1) skipped.push(s);
       },
     };
     // Consecutive log backups may both hold the block at their common LSN boundary: a record
@@ -161,7 +167,21 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         scanStats = emptyStats();
         // --op update: follow every touched page's slots over pass 2 so each modify gets its base row.
         const model = filter.operations.includes('update') ? new PageSlotModel() : null;
-        yield* committedCandidates(() => readAll(signal), filter, cat, { stats: scanStats, ...(model ? { onRecord: (r: LogRecord) => model.apply(r) } : {}) });
+        if (model && !pageSource && (inputs.mdf || inputs.bak)) await self.metadata();
+        // Updates with no base in the log wait for a third pass anchored on the data file's pages
+        // (page-model-anchor.ts); they are yielded after the others. Bounded: each holds its record.
+        const pending: RebuildCandidate[] = [];
+        for await (const c of committedCandidates(() => readAll(signal), filter, cat, { stats: scanStats, ...(model ? { onRecord: (r: LogRecord) => model.apply(r) } : {}) })) {
+          const rb = (c as RebuildCandidate).rebuild;
+          if (pageSource && rb?.kind === 'skipped' && rb.code === RECOVER_UPDATE_NO_BASE && pending.length < MAX_ANCHORED_UPDATES) pending.push(c);
+          else yield c;
+        }
+        if (pending.length && pageSource && !signal?.aborted) {
+          logger?.debug({ updates: pending.length }, 'anchoring updates on the data file');
+          yield* await anchorOnDataFile(pending, () => readAll(signal, true), pageSource);
+        } else {
+          yield* pending;
+        }
       })();
     },
     skipped: () => skipped,

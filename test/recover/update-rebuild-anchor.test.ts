@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { walkBack, type JournalEntry } from '../../src/recover/page-model-anchor.js';
+
+/** The backward walk from a data-file page's current slots. All bytes here are SYNTHETIC. */
+const hx = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
+const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const L = (n: number) => `00000001:00000001:${n.toString(16).padStart(4, '0')}`;
+
+function chain(entries: Array<Omit<JournalEntry, 'lsn' | 'prevPageLsn'>>): JournalEntry[] {
+  return entries.map((e, i) => ({ ...e, lsn: L(i + 1), prevPageLsn: L(i) }));
+}
+const live = (h: string) => ({ image: hx(h), ghost: false });
+const modify = (slot: number, offset: number, before: string, after: string): Omit<JournalEntry, 'lsn' | 'prevPageLsn'> =>
+  ({ op: 'LOP_MODIFY_ROW', context: 'LCX_CLUSTERED', slot, offset, modifySize: before.length / 2, c0: hx(before), c1: hx(after) });
+const insert = (slot: number, img: string): Omit<JournalEntry, 'lsn' | 'prevPageLsn'> => ({ op: 'LOP_INSERT_ROWS', context: 'LCX_CLUSTERED', slot, c0: hx(img) });
+
+describe('walkBack (SYNTHETIC pages and records)', () => {
+  it('undoes later inserts, then rebuilds the update from the current row', () => {
+    const j = chain([modify(0, 3, 'aa', 'a1a1'), insert(1, '300001bb'), insert(0, '300001cc')]);
+    const w = walkBack(j, { slots: [live('300001cc'), live('300001a1a1'), live('300001bb')], lsn: L(3) }, L(1));
+    if (typeof w === 'string') throw new Error(w);
+    const got = w.rebuilt.get(L(1))!;
+    expect([toHex(got.before), toHex(got.after)]).toEqual(['300001aa', '300001a1a1']);
+  });
+
+  it('brings a ghosted-then-expunged row back through its delete image', () => {
+    const j = chain([
+      modify(1, 3, 'bb', 'b1'),
+      { op: 'LOP_DELETE_ROWS', context: 'LCX_MARK_AS_GHOST', slot: 0, c0: hx('300001aa') },
+      { op: 'LOP_EXPUNGE_ROWS', context: 'LCX_CLUSTERED', slot: 0 },
+    ]);
+    const w = walkBack(j, { slots: [live('300001b1')], lsn: L(3) }, L(1));
+    if (typeof w === 'string') throw new Error(w);
+    expect(toHex(w.rebuilt.get(L(1))!.before)).toBe('300001bb');
+  });
+
+  it('undoes LOP_MODIFY_COLUMNS regions', () => {
+    const j = chain([{
+      op: 'LOP_MODIFY_COLUMNS', context: 'LCX_CLUSTERED', slot: 0,
+      regions: [{ beforeOffset: 3, afterOffset: 3, beforeLength: 1, before: hx('aa'), after: hx('a1a2') }, { beforeOffset: 5, afterOffset: 6, beforeLength: 0, before: hx(''), after: hx('ff') }],
+    }]);
+    const w = walkBack(j, { slots: [live('300001a1a2ccff')], lsn: L(1) }, L(1));
+    if (typeof w === 'string') throw new Error(w);
+    expect(toHex(w.rebuilt.get(L(1))!.before)).toBe('300001aacc');
+  });
+
+  const refusals: Array<{ name: string; j: JournalEntry[]; slots: Array<{ image: Uint8Array; ghost: boolean } | undefined>; lsn: string; why: RegExp }> = [
+    { name: 'data file of another moment (m_lsn ≠ last change)', j: chain([modify(0, 3, 'aa', 'a1')]), slots: [live('300001a1')], lsn: L(9), why: /not of the same moment/ },
+    {
+      name: 'a page change missing from the log',
+      j: [{ ...chain([modify(0, 3, 'aa', 'a1')])[0] }, { ...chain([insert(1, '300001bb')])[0], lsn: L(2), prevPageLsn: L(7) }],
+      slots: [live('300001a1'), live('300001bb')], lsn: L(2), why: /chain broken/,
+    },
+    { name: 'the slot does not hold the inserted image', j: chain([modify(0, 3, 'aa', 'a1'), insert(1, '300001bb')]), slots: [live('300001a1'), live('300001bc')], lsn: L(2), why: /inserted image/ },
+    { name: 'after bytes differ from the current row', j: chain([modify(0, 3, 'aa', 'a1')]), slots: [live('300001a2')], lsn: L(1), why: /before bytes/ },
+    { name: 'a page split in the stretch', j: chain([modify(0, 3, 'aa', 'a1'), { op: 'LOP_DELETE_SPLIT', context: 'LCX_CLUSTERED', slot: 1 }]), slots: [live('300001a1')], lsn: L(2), why: /LOP_DELETE_SPLIT is not followed/ },
+  ];
+  for (const c of refusals) {
+    it(`refuses: ${c.name}`, () => {
+      const w = walkBack(c.j, { slots: c.slots, lsn: c.lsn }, L(1));
+      expect(typeof w).toBe('string');
+      expect(w).toMatch(c.why);
+    });
+  }
+});
