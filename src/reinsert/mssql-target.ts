@@ -5,7 +5,7 @@ import { quoteName, splitQualifiedName } from '../util/tsql.js';
 import type { PlannedBatch, PlannedRow } from './plan.js';
 import { toMssqlType } from './sql-types.js';
 import type { BatchOutcome, ReinsertTarget, TargetSession } from './target.js';
-import { insertableColumns, type ForeignKey, type TargetTable } from './target-table.js';
+import type { ForeignKey, TargetTable } from './target-table.js';
 
 export interface MssqlTargetOptions {
   /** ADO-style connection string (never logged). */
@@ -163,4 +163,3 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
   }
 }
 
-export { insertableColumns };
