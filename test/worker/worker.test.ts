@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { StagingStore } from '../../src/staging/store.js';
 import { JobWorker } from '../../src/worker/worker.js';
+import { createLogger } from '../../src/util/logger.js';
 import { JobSpec, filterOf, sourceOptionsOf } from '../../src/worker/job-spec.js';
 import { describeCorpus } from '../support/corpus.js';
 import { fakeRecover, fakeSource } from './fake-source.js';
@@ -36,6 +37,17 @@ describeCorpus('JobWorker', () => {
     expect(store.skippedItems(job.id)[0].code).toBe('DECODE_TRUNCATED');
     expect(store.jobTables(job.id).length).toBeGreaterThan(0);
     expect(store.audit({ jobId: job.id }).map((a) => a.action)).toEqual(['job.create', 'job.succeeded']);
+  });
+
+  it('logs through pino child loggers bound to the job id', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ level: 'info' }, { write: (l: string) => { lines.push(JSON.parse(l)); } });
+    const w = new JobWorker({ store, logger, openSource: async () => fakeSource(), recover: fakeRecover({ rows: 5 }) });
+    const job = w.submit(spec, 'op');
+    await w.idle();
+    const mine = lines.filter((l) => l.jobId === job.id);
+    expect(mine.map((l) => l.msg)).toEqual(['job started', 'job succeeded']);
+    expect(mine.every((l) => l.component === 'worker' && l.kind === 'files')).toBe(true);
   });
 
   it('progress is visible while the job runs', async () => {
