@@ -414,6 +414,95 @@ export function flippedBE(v: bigint): number[] {
   return out;
 }
 
+/**
+ * vardecimal bytes of an exact decimal string (improve.dk "The Anatomy of Vardecimals"): byte 0 = sign bit
+ * (0x80 positive) | exponent + 64, then the significant digits left-aligned in 3-digit, 10-bit chunks,
+ * big-endian bit order, trailing zero bytes dropped. Zero → no bytes.
+ */
+export function encodeVardecimal(text: string): number[] {
+  const negative = text.startsWith('-');
+  const [ip, fp = ''] = (negative ? text.slice(1) : text).split('.');
+  const all = ip + fp;
+  const first = all.search(/[1-9]/);
+  if (first < 0) return [];
+  const sig = all.slice(first).replace(/0+$/, '');
+  const exponent = ip.length - first - 1;
+  const padded = sig + '0'.repeat((3 - (sig.length % 3)) % 3);
+  const bits: number[] = [];
+  for (let k = 0; k < padded.length; k += 3) {
+    const chunk = Number(padded.slice(k, k + 3));
+    for (let bit = 9; bit >= 0; bit--) bits.push((chunk >> bit) & 1);
+  }
+  const out: number[] = [(negative ? 0 : 0x80) | (exponent + 64)];
+  for (let k = 0; k < bits.length; k += 8) {
+    let byte = 0;
+    for (let j = 0; j < 8; j++) byte = (byte << 1) | (bits[k + j] ?? 0);
+    out.push(byte);
+  }
+  while (out.length > 2 && out[out.length - 1] === 0) out.pop();
+  return out;
+}
+
+const SCSU_DEFAULT_WINDOWS = [0x0080, 0x00c0, 0x0400, 0x0600, 0x0900, 0x3040, 0x30a0, 0xff00];
+
+/**
+ * A simple SCSU (UTS #6) compressor: ASCII as itself, characters of a dynamic window as one byte (SCn to
+ * switch, SDn to define a window for U+0080–U+33FF), runs of other characters in Unicode mode (SCU … UCn),
+ * single others quoted (SQU). Output is made odd-length (a trailing SC0 / UC0), the shape of the
+ * SQL Server vectors in OrcaMDF's ScsuExpanderTests. Not SQL Server's compressor: only valid SCSU.
+ */
+export function scsuCompress(text: string): number[] {
+  const win = [...SCSU_DEFAULT_WINDOWS];
+  let active = 0;
+  let nextDefine = 0;
+  let unicode = false;
+  const out: number[] = [];
+  const units = Array.from({ length: text.length }, (_, i) => text.charCodeAt(i));
+  const isAscii = (u: number) => u === 0 || u === 9 || u === 10 || u === 13 || (u >= 0x20 && u < 0x80);
+  const windowOf = (u: number) => win.findIndex((o) => u >= o && u < o + 0x80);
+  const definable = (u: number) => u >= 0x80 && u < 0x3400;
+  const singleByte = (u: number) => isAscii(u) || windowOf(u) >= 0 || definable(u);
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i];
+    if (unicode) {
+      if (singleByte(u)) {
+        out.push(0xe0 + active);
+        unicode = false;
+      } else {
+        if ((u >> 8) >= 0xe0 && (u >> 8) <= 0xf2) out.push(0xf0);
+        out.push(u >> 8, u & 0xff);
+        continue;
+      }
+    }
+    if (isAscii(u)) out.push(u);
+    else if (windowOf(u) >= 0) {
+      const w = windowOf(u);
+      if (w !== active) { out.push(0x10 + w); active = w; }
+      out.push(0x80 + (u - win[w]));
+    } else if (definable(u)) {
+      const w = nextDefine;
+      nextDefine = (nextDefine + 1) & 7;
+      win[w] = (u >> 7) * 0x80;
+      active = w;
+      out.push(0x18 + w, u >> 7, 0x80 + (u - win[w]));
+    } else if (i + 1 < units.length && !singleByte(units[i + 1])) {
+      out.push(0x0f);
+      unicode = true;
+      i--; // re-handle u in Unicode mode
+    } else if (u < 0x80) out.push(0x01, u); // SQ0: a control character from static window 0
+    else out.push(0x0e, u >> 8, u & 0xff);
+  }
+  if (out.length > 0 && out.length % 2 === 0) out.push(unicode ? 0xe0 : 0x10);
+  return out;
+}
+
+/** nchar(n)/nvarchar(n) CD bytes: SCSU when smaller than UTF-16 (MS Learn), else UTF-16LE. */
+export function unicodeCompressedBytes(text: string): { bytes: number[]; compressed: boolean } {
+  const raw = [...Buffer.from(text, 'utf16le')];
+  const scsu = scsuCompress(text);
+  return scsu.length < raw.length ? { bytes: scsu, compressed: true } : { bytes: raw, compressed: false };
+}
+
 /** CD encoding of one value: the CD nibble and its bytes (long when > 8). */
 function encodeCdValue(c: ColumnLayout, v: SqlValue): { cd: number; bytes: number[]; complex?: boolean } {
   if (v === null) return { cd: 0, bytes: [] };
@@ -443,6 +532,28 @@ function encodeCdValue(c: ColumnLayout, v: SqlValue): { cd: number; bytes: numbe
         while (bytes.length > 0 && bytes[bytes.length - 1] === 0x20) bytes.pop();
         break;
       }
+      case 'decimal':
+      case 'numeric': bytes = encodeVardecimal(v as string); break;
+      case 'binary': {
+        // MS Learn: binary — trailing zeros are removed.
+        bytes = encodeValueArr(c, v);
+        while (bytes.length > 0 && bytes[bytes.length - 1] === 0) bytes.pop();
+        break;
+      }
+      case 'nchar':
+      case 'nvarchar': {
+        if (c.type === 'nvarchar' && c.maxLength === -1) { bytes = encodeValueArr(c, v); break; }
+        // MS Learn: nchar's trailing padding is removed; nchar(n)/nvarchar(n) are SCSU-compressed when smaller.
+        let text = v as string;
+        if (c.type === 'nchar') text = text.replace(/ +$/, '');
+        bytes = unicodeCompressedBytes(text).bytes;
+        break;
+      }
+      case 'real':
+      case 'float':
+        // Only zero has an established CD form (no bytes); other values keep their raw bytes, which the decoder refuses.
+        bytes = v === 0 ? [] : encodeValueArr(c, v);
+        break;
       default: bytes = encodeValueArr(c, v);
     }
   }

@@ -8,6 +8,9 @@ import { formatDatetime } from '../types/datetime.js';
 import { readU16 } from '../types/integer.js';
 import { decodeNvarchar, decodeVarchar } from '../types/string.js';
 import { columnCodePage } from '../types/index.js';
+import { decodeVardecimal } from '../types/vardecimal.js';
+import { decodeScsu } from '../types/scsu.js';
+import { decodeSqlVariant } from '../types/variant.js';
 import { parseComplexColumn } from './complex.js';
 import type { ColumnPlan, RowPlan } from './plan.js';
 import { truncated } from './fixedvar.js';
@@ -77,6 +80,49 @@ function badValue(c: ColumnLayout, s: number, why: string): DecodeError {
   return new DecodeError('DECODE_BAD_VALUE', `compressed ${c.type} value of column ${c.name} ${why}`, { offset: s, column: c.name });
 }
 
+function unsupported(c: ColumnLayout, s: number, why: string): DecodeError {
+  return new DecodeError('DECODE_UNSUPPORTED', `row-compressed ${c.type} value of column ${c.name} is not decoded: ${why}`, { offset: s, column: c.name });
+}
+
+/**
+ * Why date/time/datetime2/datetimeoffset/smalldatetime stay refused in CD form: MS Learn "Row Compression
+ * Implementation" contradicts itself for them (date, time, smalldatetime "not affected" yet described as a
+ * compressed "integer data representation"; datetime2 described with its date in the first 4 bytes, unlike
+ * its uncompressed layout; datetimeoffset "Yes" and "no changes in storage" in one cell); OrcaMDF and the
+ * Internals Viewer do not decode them (the Internals Viewer guesses a 2-byte smalldatetime); no published
+ * byte vector exists.
+ */
+const DATE_FAMILY_REFUSAL =
+  'its row-compressed encoding is not established (MS Learn "Row Compression Implementation" contradicts itself for this type, and no published vector or reference decoder exists)';
+
+/**
+ * nchar(n) / nvarchar(n) in a ROW/PAGE-compressed partition (SQL Server 2008 R2+).
+ * MS docs "Unicode Compression Implementation": values are SCSU-compressed (UTS #6, types/scsu.ts) and
+ * stored compressed only when that is smaller than UTF-16. MS docs "Row Compression Implementation":
+ * nchar's trailing padding is removed (restored here, as char's).
+ * An odd byte count cannot be UTF-16, so it is SCSU (every SQL Server-shaped vector in OrcaMDF's
+ * ScsuExpanderTests is odd; two end in a redundant SC0 byte 0x10 that makes them odd). An even, non-zero
+ * byte count is refused: it is either UTF-16 stored uncompressed or SCSU, and no published source says how
+ * SQL Server tells the two apart.
+ */
+function unicodeCompressed(c: ColumnLayout): CdDecoder {
+  const chars = c.maxLength > 0 ? c.maxLength >> 1 : Number.MAX_SAFE_INTEGER;
+  const pad = c.type === 'nchar';
+  return (b, s, e) => {
+    let v = '';
+    if (e > s) {
+      if (((e - s) & 1) === 0) {
+        throw unsupported(c, s, `even byte count (${e - s}): UTF-16 stored uncompressed or Unicode-compressed (SCSU), and no published source says how SQL Server marks which`);
+      }
+      const d = decodeScsu(b, s, e);
+      if (d === null) throw badValue(c, s, 'is not valid SCSU (Unicode compression)');
+      v = d;
+    }
+    if (v.length > chars) throw badValue(c, s, `decompresses to ${v.length} UTF-16 units, more than ${c.type}(${chars})`);
+    return pad && v.length < chars ? v + ' '.repeat(chars - v.length) : v;
+  };
+}
+
 /**
  * Decoder of one column's compressed (CD) value, or null when the type's row-compressed
  * encoding is not implemented (the row then fails with DECODE_UNSUPPORTED if the column holds data).
@@ -143,14 +189,69 @@ export function cdValueDecoder(c: ColumnLayout): CdDecoder | null {
     case 'nvarchar':
     case 'ntext':
       // MS docs "Unicode Compression Implementation": nvarchar(max) (and LOB) data is not Unicode-compressed,
-      // even in row. nchar(n)/nvarchar(n) use SCSU when that is smaller — not decoded yet (null below).
+      // even in row.
       if (c.type === 'ntext' || c.maxLength === -1) {
         return (b, s, e) => {
           if ((e - s) % 2 !== 0) throw badValue(c, s, `has an odd byte count (${e - s}) for UTF-16`);
           return decodeNvarchar(b, s, e);
         };
       }
-      return null;
+      return unicodeCompressed(c);
+    case 'nchar':
+      return unicodeCompressed(c);
+    case 'decimal':
+    case 'numeric': {
+      // MS docs "Row Compression Implementation": "exactly same as the vardecimal storage format"
+      // (types/vardecimal.ts: improve.dk "The Anatomy of Vardecimals"). Zero is stored with no bytes.
+      const precision = c.precision;
+      const scale = c.scale;
+      return (b, s, e) => {
+        const r = decodeVardecimal(b, s, e, precision, scale);
+        if ('error' in r) throw badValue(c, s, `(vardecimal) ${r.error}`);
+        return r.value;
+      };
+    }
+    case 'binary': {
+      // MS docs "Row Compression Implementation": binary — "Trailing zeros are removed." binary(n) is
+      // fixed length, so the n − stored bytes are zeros (OrcaMDF SqlBinary pads the same way; its system
+      // test Features/Compression/DataTypeTests.BinaryTests reads 0x25FF25 back from binary(10) as
+      // 0x25FF2500000000000000).
+      const width = c.maxLength;
+      return (b, s, e) => {
+        if (e - s > width) throw badValue(c, s, `has ${e - s} bytes, more than binary(${width})`);
+        const hex = toHex(b, s, e);
+        return '0x' + (width > e - s ? hex + '00'.repeat(width - (e - s)) : hex);
+      };
+    }
+    case 'sql_variant': {
+      // MS docs "Row Compression Implementation": sql_variant — storage not affected ("No effect"), so the
+      // bytes are the uncompressed sql_variant form. A zero-length (CD 1) variant has no base type to
+      // give it a value: refused.
+      const cp = columnCodePage(c);
+      return (b, s, e) => {
+        if (e === s) throw unsupported(c, s, 'a zero-length (CD "empty") sql_variant names no base type, and no source says which value it stands for');
+        const v = decodeSqlVariant(b, s, e, cp);
+        if (v === null) throw badValue(c, s, 'is not a valid sql_variant');
+        return v;
+      };
+    }
+    case 'real':
+    case 'float':
+      // MS docs "Row Compression Implementation": NULL and 0 take no bytes (CD 1 → 0); for other values
+      // "least significant bytes with zeros are not stored", but no source gives the order of the bytes
+      // that are kept and no published vector exists: refused.
+      return (_b, s, e) => {
+        if (e === s) return 0;
+        throw unsupported(c, s, 'MS Learn says only that least-significant zero bytes are dropped; no published source or vector gives the byte order of the stored bytes');
+      };
+    case 'date':
+    case 'time':
+    case 'datetime2':
+    case 'datetimeoffset':
+    case 'smalldatetime':
+      return (_b, s) => {
+        throw unsupported(c, s, DATE_FAMILY_REFUSAL);
+      };
     case 'uniqueidentifier':
     case 'timestamp': {
       // Stored unchanged (16 / 8 bytes): reuse the uncompressed decoder.

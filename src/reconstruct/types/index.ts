@@ -22,6 +22,8 @@ export * from './datetime.js';
 export * from './guid.js';
 export * from './string.js';
 export * from './variant.js';
+export * from './vardecimal.js';
+export * from './scsu.js';
 
 /** Type names whose values sit in the variable-length part of a FixedVar record. */
 const VARIABLE_TYPES: ReadonlySet<SqlTypeName> = new Set<SqlTypeName>([
