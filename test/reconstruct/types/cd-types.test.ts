@@ -221,3 +221,26 @@ describe('encodings no published source establishes stay DECODE_UNSUPPORTED, nam
     });
   }
 });
+
+describe('robustness: random bytes through the new CD decoders', () => {
+  it('decodeScsu / decodeVardecimal never throw; decodeRow throws only DecodeError', async () => {
+    const fc = (await import('fast-check')).default;
+    const layouts = (['decimal', 'nchar', 'nvarchar', 'binary', 'sql_variant', 'real', 'float', 'date'] as const).map((t) =>
+      oneColumn(t, t === 'decimal' ? { precision: 38, scale: 10 } : t === 'nchar' || t === 'nvarchar' || t === 'binary' ? { maxLength: 40 } : {}));
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 24 }), (b) => {
+      const s = decodeScsu(b, 0, b.length);
+      expect(s === null || typeof s === 'string').toBe(true);
+      expect(typeof decodeVardecimal(b, 0, b.length, 38, 10)).toBe('object');
+      for (const t of layouts) {
+        for (const img of [shortRecord(Buffer.from(b.subarray(0, 8)).toString('hex')), longRecord(Buffer.from(b).toString('hex'))]) {
+          try {
+            decodeRow(img, t);
+          } catch (e) {
+            expect(e).toBeInstanceOf(DecodeError);
+            expect((e as DecodeError).code).not.toBe('DECODE_INTERNAL');
+          }
+        }
+      }
+    }), { numRuns: 2000 });
+  });
+});
