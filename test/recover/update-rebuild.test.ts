@@ -232,3 +232,28 @@ describeCorpus('real row images', () => {
     }
   });
 });
+
+describe('committedCandidates onRecord hook (SYNTHETIC records)', () => {
+  it('the page model sees every transaction (an aborted insert still shapes the page); the rebuild rides on the committed candidate', async () => {
+    const { committedCandidates } = await import('../../src/recover/committed.js');
+    const { catalogFromLayouts } = await import('../../src/recover/source.js');
+    const AU = '72057594043367424';
+    const catalog = catalogFromLayouts([{ schema: 'dbo', name: 'T', indexId: 1, compression: 'NONE', columns: [], allocUnits: [{ allocUnitId: AU, type: 'IN_ROW_DATA' }] }]);
+    const p = newPage();
+    const withTxn = (r: LogRecord, xid: string): LogRecord => ({ ...r, 'Transaction ID': xid, AllocUnitId: AU });
+    const log: LogRecord[] = [
+      { 'Current LSN': '00000001:00000000:0001', Operation: 'LOP_BEGIN_XACT', Context: 'LCX_NULL', 'Transaction ID': '0000:00000001' },
+      withTxn(ins(p, 0, '300001aa'), '0000:00000001'),
+      { 'Current LSN': '00000001:00000000:0002', Operation: 'LOP_COMMIT_XACT', Context: 'LCX_NULL', 'Transaction ID': '0000:00000001' },
+      withTxn(ins(p, 0, '300001bb'), '0000:00000002'), // never commits: aa moves to slot 1 all the same
+      { 'Current LSN': '00000001:00000000:0003', Operation: 'LOP_BEGIN_XACT', Context: 'LCX_NULL', 'Transaction ID': '0000:00000003' },
+      withTxn(mod(p, 1, 3, 'aa', 'a1'), '0000:00000003'),
+      { 'Current LSN': '00000001:00000000:0004', Operation: 'LOP_COMMIT_XACT', Context: 'LCX_NULL', 'Transaction ID': '0000:00000003' },
+    ];
+    const model = new PageSlotModel();
+    const got = [];
+    for await (const c of committedCandidates(async function* () { yield* log; }, { operations: ['update'] }, catalog, { onRecord: (r) => model.apply(r) })) got.push(c);
+    expect(got).toHaveLength(1);
+    expect(rebuilt((got[0] as { rebuild?: UpdateRebuild }).rebuild)).toEqual(['300001aa', '300001a1']);
+  });
+});
