@@ -15,9 +15,10 @@
  *   status byte;
  * - any other operation on the page in that stretch (split, format, index context) stops the walk.
  *
- * Memory: one journal per page that has a pending update (its records' slot, offsets and changed
- * bytes), at most `maxJournal` records per page and `maxPages` pages; the third read of the log
- * keeps only those pages' records.
+ * Memory: one journal per page that has a pending update — its changes from that update on (slot,
+ * offsets, changed bytes) — at most `maxJournal` records per page and `maxBytes` over all pages
+ * (a page over budget is given up, its updates stay NO_BASE); the third read of the log keeps
+ * nothing else.
  */
 import type { PageSource } from '../datafile/page-source.js';
 import { PageType, slotOffset, verifyPage } from '../datafile/page.js';
@@ -30,7 +31,8 @@ import {
 } from './update-rebuild.js';
 
 export const DEFAULT_MAX_JOURNAL = 20_000;
-export const DEFAULT_MAX_ANCHOR_PAGES = 1024;
+/** Bytes of journaled changes (row images, changed bytes) kept over all pages at most. */
+export const DEFAULT_JOURNAL_BYTES = 64 * 1024 * 1024;
 
 /** One page change, as much of it as the backward walk needs (bytes copied out of the log block). */
 export interface JournalEntry {
@@ -202,6 +204,12 @@ function unsplice(after: Uint8Array, e: JournalEntry): SpliceResult {
   return applyModifyColumns(after, inverse);
 }
 
+function entryBytes(e: JournalEntry): number {
+  let n = 64 + (e.c0?.length ?? 0) + (e.c1?.length ?? 0);
+  for (const g of e.regions ?? []) n += 16 + g.before.length + g.after.length;
+  return n;
+}
+
 /** Equal apart from status byte A (ghosting changes the record type bits there). */
 function sameButStatus(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length || a.length === 0) return false;
@@ -218,18 +226,36 @@ export async function anchorOnDataFile(
   pending: RebuildCandidate[],
   open: () => AsyncIterable<LogRecord>,
   pages: PageSource,
-  opts: { maxJournal?: number } = {},
+  opts: { maxJournal?: number; maxBytes?: number } = {},
 ): Promise<RebuildCandidate[]> {
   const maxJournal = opts.maxJournal ?? DEFAULT_MAX_JOURNAL;
+  const maxBytes = opts.maxBytes ?? DEFAULT_JOURNAL_BYTES;
   const journals = new Map<string, JournalEntry[] | string>();
-  for (const c of pending) journals.set(c.record['Page ID']!, []);
+  // Only changes from a page's earliest pending update on are needed by the walk.
+  const earliest = new Map<string, string>();
+  for (const c of pending) {
+    const p = c.record['Page ID']!;
+    const lsn = c.record['Current LSN'];
+    journals.set(p, []);
+    if (!earliest.has(p) || lsn < earliest.get(p)!) earliest.set(p, lsn);
+  }
+  const pageBytes = new Map<string, number>();
+  let bytes = 0;
   for await (const r of open()) {
     const p = r['Page ID'];
     if (!p) continue;
     const j = journals.get(p);
-    if (!j || typeof j === 'string') continue;
-    if (j.length >= maxJournal) journals.set(p, `more than ${maxJournal} changes to the page in the log`);
-    else j.push(journalEntryOf(r));
+    if (!j || typeof j === 'string' || r['Current LSN'] < earliest.get(p)!) continue;
+    const e = journalEntryOf(r);
+    const size = entryBytes(e);
+    if (j.length >= maxJournal || bytes + size > maxBytes) {
+      journals.set(p, j.length >= maxJournal ? `more than ${maxJournal} changes to the page after the update` : `the changes to follow exceed ${maxBytes} bytes of memory`);
+      bytes -= pageBytes.get(p) ?? 0;
+      continue;
+    }
+    j.push(e);
+    bytes += size;
+    pageBytes.set(p, (pageBytes.get(p) ?? 0) + size);
   }
   const walks = new Map<string, Map<string, { before: Uint8Array; after: Uint8Array }> | string>();
   /** Pending updates before the start of the walk that succeeded on their page, with why theirs failed. */
@@ -265,7 +291,7 @@ export async function anchorOnDataFile(
     const w = walks.get(c.record['Page ID']!);
     const got = w && typeof w !== 'string' ? w.get(c.record['Current LSN']) : undefined;
     let rebuild: UpdateRebuild;
-    if (got) rebuild = { kind: 'rebuilt', before: got.before, after: got.after, baseLsn: `data file page ${c.record['Page ID']}` };
+    if (got) rebuild = { kind: 'rebuilt', before: got.before, after: got.after, baseLsn: `data file page ${c.record['Page ID']}`, fromDataFile: true };
     else {
       const prior = c.rebuild?.kind === 'skipped' ? c.rebuild.reason : 'no base row';
       const why = typeof w === 'string' ? w : failed.get(c.record['Current LSN']) ?? 'the walk did not reach this update';

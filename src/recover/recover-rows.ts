@@ -64,6 +64,10 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
     const decodedAfter = after ? decodeRow(after, table, { lsn, file: r.source?.file, offset: r.source?.offset }) : null;
     const warnings = [...decoded.warnings, ...(decodedAfter?.warnings.map((w) => `after image: ${w}`) ?? [])];
     if (r.source?.stale) warnings.push('record comes from a reused (stale) VLF: it may predate the current log');
+    const rb = (c as RebuildCandidate).rebuild;
+    if (rb?.kind === 'rebuilt' && rb.fromDataFile) {
+      warnings.push(`row is older than the scanned log: before/after images rebuilt by walking ${rb.baseLsn} back from its current state`);
+    }
     const row: RecoveredRow = {
       table: qualified,
       lsn,

@@ -34,7 +34,15 @@ export const RECOVER_UPDATE_BASE_MISMATCH = 'RECOVER_UPDATE_BASE_MISMATCH';
 export const RECOVER_UPDATE_UNSUPPORTED = 'RECOVER_UPDATE_UNSUPPORTED';
 
 export type UpdateRebuild =
-  | { kind: 'rebuilt'; before: Uint8Array; after: Uint8Array; /** LSN of the record that gave the base image its last bytes. */ baseLsn: string }
+  | {
+      kind: 'rebuilt';
+      before: Uint8Array;
+      after: Uint8Array;
+      /** LSN of the record that gave the base image its last bytes, or the data-file page it was walked back from. */
+      baseLsn: string;
+      /** True when the row came from the data file's page walked back (page-model-anchor.ts). */
+      fromDataFile?: boolean;
+    }
   | { kind: 'skipped'; code: string; reason: string };
 
 /** A row candidate of the files source, with the update rebuilt by the page model when asked for. */

@@ -95,6 +95,12 @@ describeCorpus('walkBack on real bytes', () => {
         expect(toHex(c.rebuild.before)).toBe(toHex(f.before));
         expect(toHex(c.rebuild.after)).toBe(toHex(f.after));
       }
+      // A memory budget too small for the page's changes gives the updates up, with the reason.
+      const starved = await anchorOnDataFile(pending, open, pages, { maxBytes: 200 });
+      for (const c of starved) {
+        expect(c.rebuild).toMatchObject({ kind: 'skipped', code: 'RECOVER_UPDATE_NO_BASE' });
+        expect(c.rebuild?.kind === 'skipped' && c.rebuild.reason).toMatch(/exceed 200 bytes/);
+      }
     } finally {
       pages.close();
     }

@@ -45,6 +45,7 @@ describeCorpus('rowback scan --op update', () => {
       expect(row.raw).toMatch(/^[0-9A-F]+$/);
       expect(row.rawAfter).toMatch(/^[0-9A-F]+$/);
       expect(row.beginTime).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+      expect(row.warnings).toEqual([]);
     }
     const chain = r.rows.map((x) => [x.lsn, x.values, x.after]);
     expect(chain).toEqual([
@@ -88,6 +89,7 @@ describeCorpus('rowback scan --op update', () => {
     expect([u.lsn, u.table, u.pageId, u.slotId]).toEqual(['00000024:00000188:0002', 'dbo.user_mstr', '0001:00000117', 2]);
     expect(u.values).toEqual({ Uid: 7, Uname: 'jay', Pass: 'jay', MobNo: '23456789', emailid: 'jay@gmail.com', Status: 0 });
     expect(u.after).toEqual({ Uid: 7, Uname: 'admin', Pass: 'admin', MobNo: '1234567', emailid: 'admin@gmail.com', Status: 1 });
+    expect(u.warnings).toEqual(['row is older than the scanned log: before/after images rebuilt by walking data file page 0001:00000117 back from its current state']);
     const pages = new MdfPageSource(mdf);
     try {
       const onPage = [...readTableRows(pages, readDataFileMetadata(pages), 'dbo.user_mstr')].filter((x) => x.values.Uid === 7);
