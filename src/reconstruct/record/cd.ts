@@ -14,7 +14,7 @@ import { decodeSqlVariant } from '../types/variant.js';
 import { parseComplexColumn } from './complex.js';
 import type { ColumnPlan, RowPlan } from './plan.js';
 import { truncated } from './fixedvar.js';
-import { CD_RECORD_LONG_DATA, CD_RECORD_TYPE_MASK, CD_RECORD_VERSIONING, isGhostType, RECORD_TYPES, VERSIONING_TAG_SIZE } from './status.js';
+import { CD_RECORD_LONG_DATA, CD_RECORD_TYPE_MASK, CD_RECORD_TYPES, CD_RECORD_VERSIONING, isCdGhostCode, VERSIONING_TAG_SIZE } from './status.js';
 
 /**
  * CD ("column descriptor") records: the row format of ROW/PAGE-compressed partitions.
@@ -290,8 +290,9 @@ export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRo
   if ((header & 0x01) === 0) {
     throw new DecodeError('DECODE_BAD_RECORD', `header 0x${header.toString(16)} lacks the CD-format bit: not a row-compressed record`, { offset: 0 });
   }
-  const recordType = RECORD_TYPES[(header & CD_RECORD_TYPE_MASK) >> 2];
-  if (recordType !== 'primary' && recordType !== 'ghost-data' && recordType !== 'forwarded' && recordType !== 'ghost-version') {
+  const typeCode = (header & CD_RECORD_TYPE_MASK) >> 2;
+  const recordType = CD_RECORD_TYPES[typeCode];
+  if (recordType !== 'primary' && recordType !== 'ghost-data' && recordType !== 'forwarded') {
     throw new DecodeError('DECODE_UNSUPPORTED', `CD ${recordType} record is not decoded`, { offset: 0 });
   }
   let pos = 1;
@@ -381,7 +382,7 @@ export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRo
       }
     }
   }
-  const row: DecodedRow = { values, warnings, recordType, ghost: isGhostType(recordType), format: 'cd', columnCount };
+  const row: DecodedRow = { values, warnings, recordType, ghost: isCdGhostCode(typeCode), format: 'cd', columnCount };
   if (versioningTag !== undefined) row.versioningTag = versioningTag;
   if (uniquifier !== undefined) row.uniquifier = uniquifier;
   return row;

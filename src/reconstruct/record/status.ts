@@ -17,7 +17,9 @@
  * and FORMAT-NOTES §2:
  *   bit 0 (0x01)  CD format (always 1 for a compressed record)
  *   bit 1 (0x02)  versioning information present (14-byte tag at the end)
- *   bits 2-4 (0x1C) record type, same numbering as above
+ *   bits 2-4 (0x1C) record type, in its own numbering (OrcaMDF CompressedRecordType.cs):
+ *                  0 primary, 1 ghost empty, 2 forwarding stub, 3 ghost data, 4 forwarded,
+ *                  5 ghost forwarded, 6 index, 7 ghost index — not the FixedVar numbering above
  *   bit 5 (0x20)  long-data region present
  *   bits 6-7      unused
  */
@@ -45,6 +47,19 @@ export type RecordType =
 export const RECORD_TYPES: readonly RecordType[] = [
   'primary', 'forwarded', 'forwarding-stub', 'index', 'blob-fragment', 'ghost-index', 'ghost-data', 'ghost-version',
 ];
+
+/**
+ * CD record types by their 3-bit code (OrcaMDF CompressedRecordType). A ghost-empty record is
+ * reported as ghost data; a ghost forwarded one as forwarded (its ghost flag is set by the caller).
+ * Not yet seen on real bytes: the corpus has no compressed table.
+ */
+export const CD_RECORD_TYPES: readonly RecordType[] = [
+  'primary', 'ghost-data', 'forwarding-stub', 'ghost-data', 'forwarded', 'forwarded', 'index', 'ghost-index',
+];
+/** CD record type codes that are ghosts (ghost empty 1, ghost data 3, ghost forwarded 5, ghost index 7). */
+export function isCdGhostCode(code: number): boolean {
+  return (code & 1) === 1;
+}
 
 export function isGhostType(t: RecordType): boolean {
   return t === 'ghost-index' || t === 'ghost-data' || t === 'ghost-version';

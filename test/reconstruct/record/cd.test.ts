@@ -74,3 +74,31 @@ describe('CD records: structure', () => {
     expect(() => decodeRow(parseHex('30000800010000000100'), oneColumn('int'))).toThrowError(/CD-format bit/);
   });
 });
+
+// CD header bits 2-4 carry the record type in OrcaMDF's CompressedRecordType numbering, not the
+// FixedVar one. Base bytes: the real OrcaMDF vector "tinyint 1" (01011201…); only the header byte is
+// edited here (SYNTHETIC variation of a real record).
+describe('CD record types (header bits 2-4, OrcaMDF numbering)', () => {
+  const base = parseHex('0101120100000000 00');
+  const withType = (code: number): Uint8Array => {
+    const b = Uint8Array.from(base);
+    b[0] = (b[0] & ~0x1c) | (code << 2);
+    return b;
+  };
+  it.each([
+    [0, 'primary', false],
+    [1, 'ghost-data', true],
+    [3, 'ghost-data', true],
+    [4, 'forwarded', false],
+    [5, 'forwarded', true],
+  ] as const)('code %i → %s (ghost %s), values still decoded', (code, type, ghost) => {
+    const row = decodeRow(withType(code), oneColumn('tinyint'));
+    expect(row.recordType).toBe(type);
+    expect(row.ghost).toBe(ghost);
+    expect(row.values).toEqual({ c: 1 });
+  });
+  it.each([2, 6, 7])('code %i (forwarding stub / index / ghost index) is refused as not a data row', (code) => {
+    expect(() => decodeRow(withType(code), oneColumn('tinyint'))).toThrow(DecodeError);
+    expect(() => decodeRow(withType(code), oneColumn('tinyint'))).toThrow(/DECODE_UNSUPPORTED|not decoded/);
+  });
+});
