@@ -70,6 +70,12 @@ export function journalEntryOf(r: LogRecord): JournalEntry {
   return e;
 }
 
+/** A page by its log form `0001:00000117` (file:page, hex). */
+export function readPageById(pages: PageSource, pageId: string): Uint8Array | undefined {
+  const [file, page] = pageId.split(':').map((x) => parseInt(x, 16));
+  return pages.readPage(file, page);
+}
+
 /** The current slots of a data page read from the data file (null + reason when unusable). */
 export function pageSlots(raw: Uint8Array | undefined, pageId: string): { slots: Array<WalkSlot | undefined>; lsn: string } | string {
   if (!raw) return `page ${pageId} is not in the data file`;
@@ -265,8 +271,7 @@ export async function anchorOnDataFile(
       walks.set(pageId, j);
       continue;
     }
-    const [file, page] = pageId.split(':').map((x) => parseInt(x, 16));
-    const current = pageSlots(pages.readPage(file, page), pageId);
+    const current = pageSlots(readPageById(pages, pageId), pageId);
     if (typeof current === 'string') {
       walks.set(pageId, current);
       continue;
@@ -291,7 +296,7 @@ export async function anchorOnDataFile(
     const w = walks.get(c.record['Page ID']!);
     const got = w && typeof w !== 'string' ? w.get(c.record['Current LSN']) : undefined;
     let rebuild: UpdateRebuild;
-    if (got) rebuild = { kind: 'rebuilt', before: got.before, after: got.after, baseLsn: `data file page ${c.record['Page ID']}`, fromDataFile: true };
+    if (got) rebuild = { kind: 'rebuilt', before: got.before, after: got.after, baseLsn: `data file page ${c.record['Page ID']}`, fromDataFile: 'walked-back' };
     else {
       const prior = c.rebuild?.kind === 'skipped' ? c.rebuild.reason : 'no base row';
       const why = typeof w === 'string' ? w : failed.get(c.record['Current LSN']) ?? 'the walk did not reach this update';

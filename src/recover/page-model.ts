@@ -52,6 +52,8 @@ export const DEFAULT_MAX_PAGES = 4096;
 export interface SlotRow {
   image: Uint8Array;
   ghost: boolean;
+  /** True when the image comes (through any number of rebuilt changes) from a data-file page seed. */
+  fromDataFile?: boolean;
   /** Lock descriptor of the record that gave the image (see lockDescriptorOf). */
   lock: Uint8Array | null;
   /** LSN of the record that last set the image. */
@@ -72,18 +74,34 @@ export interface PageModelStats {
   /** Pages dropped to keep memory bounded. */
   evicted: number;
   rebuilt: number;
+  /** Pages whose slots were taken from the data file (see `seed`). */
+  seeded: number;
 }
 
 const ROW_OPS: ReadonlySet<string> = new Set([LOP_INSERT_ROWS, LOP_DELETE_ROWS, LOP_MODIFY_ROW, LOP_MODIFY_COLUMNS, LOP_EXPUNGE_ROWS]);
 const DATA_CONTEXTS: ReadonlySet<string> = new Set([LCX_HEAP, LCX_CLUSTERED, LCX_MARK_AS_GHOST]);
 
+/**
+ * A page as a data file or backup holds it: its slots and its m_lsn (or why it cannot be used).
+ * See page-model-anchor.ts `pageSlots`.
+ */
+export type PageSeed = (pageId: string) => { slots: Array<{ image: Uint8Array | null; ghost: boolean } | undefined>; lsn: string } | string | undefined;
+
 export class PageSlotModel {
-  readonly stats: PageModelStats = { pagesTracked: 0, forgotten: 0, evicted: 0, rebuilt: 0 };
+  readonly stats: PageModelStats = { pagesTracked: 0, forgotten: 0, evicted: 0, rebuilt: 0, seeded: 0 };
   private readonly pages = new Map<string, PageState>();
   private readonly maxPages: number;
+  private readonly seed: PageSeed | undefined;
 
-  constructor(opts: { maxPages?: number } = {}) {
+  /**
+   * `seed`: the page's state in a data file or backup. When the first record the model sees for a
+   * page names that state's m_lsn as its `Previous Page LSN`, the page as stored is exactly the
+   * page this record changed (e.g. a full backup followed by its log backups), so its slots are
+   * taken as known.
+   */
+  constructor(opts: { maxPages?: number; seed?: PageSeed } = {}) {
     this.maxPages = Math.max(1, opts.maxPages ?? DEFAULT_MAX_PAGES);
+    this.seed = opts.seed;
   }
 
   /** The tracked state of a page (tests, diagnostics). */
@@ -107,7 +125,7 @@ export class PageSlotModel {
     let page = this.pages.get(pageId);
     if (!page) {
       if (!rowOp) return undefined;
-      page = { slots: [], lastLsn: '' };
+      page = { slots: this.seeded(pageId, r), lastLsn: '' };
       this.pages.set(pageId, page);
       this.stats.pagesTracked++;
       this.evict();
@@ -120,6 +138,16 @@ export class PageSlotModel {
     const result = rowOp ? this.applyRowOp(page, r, slot) : this.applyOther(page, r);
     page.lastLsn = r['Current LSN'];
     return result;
+  }
+
+  private seeded(pageId: string, r: LogRecord): Array<SlotRow | undefined> {
+    const prev = r['Previous Page LSN'];
+    if (!this.seed || !prev) return [];
+    const stored = this.seed(pageId);
+    if (!stored || typeof stored === 'string' || stored.lsn !== prev) return [];
+    this.stats.seeded++;
+    const lsn = `data file page ${pageId}`;
+    return stored.slots.map((x) => (x && x.image ? { image: x.image, ghost: x.ghost, fromDataFile: true, lock: null, lsn } : undefined));
   }
 
   private applyRowOp(page: PageState, r: LogRecord, s: number): UpdateRebuild | undefined {
@@ -205,9 +233,9 @@ export class PageSlotModel {
       else page.slots[s] = undefined;
       return { kind: 'skipped', code: done.code, reason: `${where} (base image from LSN ${base.lsn}): ${done.reason}` };
     }
-    page.slots[s] = { image: done.image, ghost: false, lock: base.lock ?? lock, lsn: r['Current LSN'] };
+    page.slots[s] = { image: done.image, ghost: false, lock: base.lock ?? lock, lsn: r['Current LSN'], ...(base.fromDataFile ? { fromDataFile: true } : {}) };
     this.stats.rebuilt++;
-    return { kind: 'rebuilt', before: base.image, after: done.image, baseLsn: base.lsn };
+    return { kind: 'rebuilt', before: base.image, after: done.image, baseLsn: base.lsn, ...(base.fromDataFile ? { fromDataFile: 'seeded' as const } : {}) };
   }
 
   private splice(base: Uint8Array, r: LogRecord): SpliceResult {

@@ -66,7 +66,11 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
     if (r.source?.stale) warnings.push('record comes from a reused (stale) VLF: it may predate the current log');
     const rb = (c as RebuildCandidate).rebuild;
     if (rb?.kind === 'rebuilt' && rb.fromDataFile) {
-      warnings.push(`row is older than the scanned log: before/after images rebuilt by walking ${rb.baseLsn} back from its current state`);
+      warnings.push(
+        rb.fromDataFile === 'walked-back'
+          ? `row is older than the scanned log: before/after images rebuilt by walking ${rb.baseLsn} back from its current state`
+          : `row is older than the scanned log: its page was taken from the data file/backup (m_lsn = the log's first change to it) and followed (base: ${rb.baseLsn})`,
+      );
     }
     const row: RecoveredRow = {
       table: qualified,

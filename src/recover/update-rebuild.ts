@@ -40,8 +40,11 @@ export type UpdateRebuild =
       after: Uint8Array;
       /** LSN of the record that gave the base image its last bytes, or the data-file page it was walked back from. */
       baseLsn: string;
-      /** True when the row came from the data file's page walked back (page-model-anchor.ts). */
-      fromDataFile?: boolean;
+      /**
+       * Set when the row came from the data file: `walked-back` from the page's current state
+       * (page-model-anchor.ts), or `seeded` from a stored page the log then changed (page-model.ts).
+       */
+      fromDataFile?: 'walked-back' | 'seeded';
     }
   | { kind: 'skipped'; code: string; reason: string };
 

@@ -106,3 +106,34 @@ describeCorpus('walkBack on real bytes', () => {
     }
   });
 });
+
+describeCorpus('seeding the forward model from a stored page (real page, SYNTHETIC modify records)', () => {
+  it('a log whose first change to a page names the stored m_lsn starts from the stored slots; any other start does not', async () => {
+    const { pageSlots, readPageById } = await import('../../src/recover/page-model-anchor.js');
+    const pages = new MdfPageSource(corpusPath('AngularJs_CRUD/App_Data/Database1.mdf'));
+    try {
+      const id = '0001:00000121';
+      const stored = pageSlots(readPageById(pages, id), id);
+      if (typeof stored === 'string') throw new Error(stored);
+      const row = stored.slots[3]!.image!; // a real dbo.tblDept row as the .mdf holds it
+      const at = 13;
+      const before = toHex(row.subarray(at, at + 2));
+      // SYNTHETIC: a LOP_MODIFY_ROW that would follow the stored state (its Previous Page LSN = m_lsn).
+      const modify = (prev: string) => ({
+        'Current LSN': 'ffffffff:00000001:0001', 'Previous Page LSN': prev, Operation: 'LOP_MODIFY_ROW', Context: 'LCX_CLUSTERED', 'Transaction ID': '0000:00000001',
+        'Page ID': id, 'Slot ID': 3, 'Offset in Row': at, 'Modify Size': 2, 'RowLog Contents 0': hx(before), 'RowLog Contents 1': hx('ffff'),
+      });
+      const seeded = new PageSlotModel({ seed: (p) => pageSlots(readPageById(pages, p), p) });
+      const r = seeded.apply(modify(stored.lsn));
+      if (r?.kind !== 'rebuilt') throw new Error(JSON.stringify(r));
+      expect(r.fromDataFile).toBe('seeded');
+      expect(toHex(r.before)).toBe(toHex(row));
+      expect(toHex(r.after)).toBe(toHex(row).slice(0, 2 * at) + 'ffff' + toHex(row).slice(2 * (at + 2)));
+      expect(seeded.stats.seeded).toBe(1);
+      const unrelated = new PageSlotModel({ seed: (p) => pageSlots(readPageById(pages, p), p) });
+      expect(unrelated.apply(modify('00000001:00000001:0001'))).toMatchObject({ kind: 'skipped', code: 'RECOVER_UPDATE_NO_BASE' });
+    } finally {
+      pages.close();
+    }
+  });
+});

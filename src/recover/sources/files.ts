@@ -20,7 +20,7 @@ import type { LogRecord } from '../../logreader/log-record.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { committedCandidates, emptyStats, type CommittedScanStats } from '../committed.js';
 import { PageSlotModel } from '../page-model.js';
-import { anchorOnDataFile } from '../page-model-anchor.js';
+import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.js';
 import { RECOVER_UPDATE_NO_BASE, type RebuildCandidate } from '../update-rebuild.js';
 
 /** Updates held for the data-file anchor at most (each keeps its log record, a view into one log block). */
@@ -166,8 +166,12 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         const cat = catalogOverride ?? (await self.metadata());
         scanStats = emptyStats();
         // --op update: follow every touched page's slots over pass 2 so each modify gets its base row.
-        const model = filter.operations.includes('update') ? new PageSlotModel() : null;
-        if (model && !pageSource && (inputs.mdf || inputs.bak)) await self.metadata();
+        const wantsUpdates = filter.operations.includes('update');
+        if (wantsUpdates && !pageSource && (inputs.mdf || inputs.bak)) await self.metadata();
+        // A page the log first touches right after the state the data file/backup holds starts known.
+        const pages = pageSource;
+        const seed = pages ? (id: string) => pageSlots(readPageById(pages, id), id) : undefined;
+        const model = wantsUpdates ? new PageSlotModel(seed ? { seed } : {}) : null;
         // Updates with no base in the log wait for a third pass anchored on the data file's pages
         // (page-model-anchor.ts); they are yielded after the others. Bounded: each holds its record.
         const pending: RebuildCandidate[] = [];
