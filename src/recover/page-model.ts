@@ -4,8 +4,9 @@
  * It exists to give LOP_MODIFY_ROW / LOP_MODIFY_COLUMNS a full row image to apply their changed
  * bytes to (update-rebuild.ts).
  *
- * What a slot knows comes only from full row images in the log: LOP_INSERT_ROWS and
- * LOP_DELETE_ROWS images, and images this model rebuilt. A page starts with every slot unknown;
+ * What a slot knows comes from full row images in the log (LOP_INSERT_ROWS and LOP_DELETE_ROWS
+ * images, and images this model rebuilt), or from a stored page whose m_lsn the log's first change
+ * to it names as its previous page LSN (`seed`). Otherwise a page starts with every slot unknown;
  * slots beyond the end of the tracked array are unknown too, so an insert into a page whose
  * earlier rows predate the log still shifts what is known correctly.
  *
