@@ -82,8 +82,9 @@ export class StagingStore {
         transaction_name, vals, after_vals, raw, warnings, meta) VALUES (@job_id, @tbl, @lsn, @operation, @transaction_id, @login, @begin_time,
         @end_time, @spid, @transaction_name, @vals, @after_vals, @raw, @warnings, @meta)`),
       insertSkipped: this.db.prepare('INSERT INTO skipped_items (job_id, code, reason, location, raw) VALUES (?, ?, ?, ?, ?)'),
-      progress: this.db.prepare(`UPDATE jobs SET rows_staged = rows_staged + ?, skipped_count = skipped_count + ?,
-        last_lsn = COALESCE(?, last_lsn) WHERE id = ?`),
+      // last_lsn only moves forward: rows can arrive in commit order, not LSN order
+      progress: this.db.prepare(`UPDATE jobs SET rows_staged = rows_staged + @added, skipped_count = skipped_count + @skipped,
+        last_lsn = CASE WHEN last_lsn IS NULL OR @last > last_lsn THEN COALESCE(@last, last_lsn) ELSE last_lsn END WHERE id = @job`),
       audit: this.db.prepare('INSERT INTO audit_log (at, actor, action, job_id, details) VALUES (?, ?, ?, ?, ?)'),
       job: this.db.prepare('SELECT * FROM jobs WHERE id = ?'),
     };
@@ -187,7 +188,7 @@ export class StagingStore {
       for (const s of skipped) {
         this.stmts.insertSkipped.run(jobId, s.code, s.reason, JSON.stringify(s.location), s.raw ?? null);
       }
-      this.stmts.progress.run(added, skipped.length, last, jobId);
+      this.stmts.progress.run({ last, job: jobId, added, skipped: skipped.length });
       return added;
     })();
   }
@@ -204,6 +205,14 @@ export class StagingStore {
       const n = this.db.prepare('INSERT INTO rows_fts (rowid, vals) SELECT id, vals FROM rows WHERE id > ? AND id <= ? ORDER BY id').run(upto, max).changes;
       this.db.prepare('UPDATE fts_state SET indexed_upto = ? WHERE id = 1').run(max);
       return n;
+    })();
+  }
+
+  /** Drops a job's skipped items (a resumed scan derives them again from the same source). */
+  clearSkipped(jobId: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM skipped_items WHERE job_id = ?').run(jobId);
+      this.db.prepare('UPDATE jobs SET skipped_count = 0 WHERE id = ?').run(jobId);
     })();
   }
 

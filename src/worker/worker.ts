@@ -36,8 +36,8 @@ const defaultRecover: RecoverFn = (s, f, o) => ({
 /**
  * Runs recovery jobs on a p-queue. A job streams its source through recoverRows and stages rows
  * in batches (one SQLite transaction each, counters included), so progress is visible while it
- * runs and a crash loses at most the batch in flight — which a resume re-reads: rows at or
- * below the job's last staged LSN are skipped and the (job, LSN) key ignores any repeat.
+ * runs and a crash loses at most the batch in flight — which a resume re-reads: the resumed scan
+ * starts over and the (job, LSN) key ignores every row already staged.
  */
 export class JobWorker {
   readonly queue: PQueue;
@@ -118,11 +118,16 @@ export class JobWorker {
   private async run(jobId: number, spec: JobSpec): Promise<void> {
     const log = this.log.child({ jobId, kind: spec.kind });
     const job = this.store.requireJob(jobId);
-    const resumeAfter = job.lastLsn;
+    const resuming = job.attempts > 0;
+    // A resumed scan re-reads its source from the start: rows come in commit order, not LSN order
+    // (a transaction that began earlier can commit later), so "skip LSNs below the last staged
+    // one" could lose rows. The (job, LSN) key ignores every row already staged instead, and the
+    // skipped items — derived again from the same source — are replaced.
+    if (resuming) this.store.clearSkipped(jobId);
     const controller = new AbortController();
     this.running.set(jobId, controller);
     this.store.setJobState(jobId, 'running');
-    log.info({ resumeAfter }, 'job started');
+    log.info({ resuming, stagedBefore: job.rowsStaged }, 'job started');
     let source: RecoverySource | undefined;
     const rows: RecoveredRow[] = [];
     const skipped: SkippedItem[] = [];
@@ -144,11 +149,8 @@ export class JobWorker {
       this.store.saveJobTables(jobId, catalog.tables());
       for await (const ev of this.recover(source, filterOf(spec), { signal: controller.signal, logger: log })) {
         if (ev.kind === 'row') {
-          // LSNs print fixed-width, so they compare as strings.
-          if (resumeAfter && ev.row.lsn <= resumeAfter) continue;
           rows.push(ev.row);
         } else {
-          if (resumeAfter && ev.item.location.lsn && ev.item.location.lsn <= resumeAfter) continue;
           skipped.push(ev.item);
         }
         if (rows.length + skipped.length >= this.batchSize) {
@@ -160,7 +162,7 @@ export class JobWorker {
       flush();
       noteList();
       const sourceSkipped = source.skipped();
-      if (sourceSkipped.length && !resumeAfter) this.store.stageBatch(jobId, [], sourceSkipped);
+      if (sourceSkipped.length) this.store.stageBatch(jobId, [], sourceSkipped);
       if (controller.signal.aborted && this.stopping) {
         this.store.setJobState(jobId, 'interrupted');
         this.store.appendAudit('system', 'job.interrupted', jobId, { reason: 'server shutdown', resumeAfterLsn: this.store.requireJob(jobId).lastLsn });

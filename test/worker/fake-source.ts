@@ -12,6 +12,8 @@ export interface FakeOptions {
   rows: number;
   failAfter?: number;
   skipEvery?: number;
+  /** Yield rows out of LSN order (as commit order does: a transaction that began earlier commits later). */
+  commitOrder?: boolean;
   /** Called before each row; may delay. */
   beforeRow?: (i: number) => Promise<void> | void;
 }
@@ -30,7 +32,8 @@ export function fakeSource(): RecoverySource {
 export function fakeRecover(o: FakeOptions): RecoverFn {
   return (_source, _filter, opts) => ({
     async *[Symbol.asyncIterator](): AsyncIterator<RecoverEvent> {
-      const rows = corpusRows(o.rows);
+      const all = corpusRows(o.rows);
+      const rows = o.commitOrder ? all.map((r, i) => ({ r, k: (i % 7) * o.rows + i })).sort((a, b) => a.k - b.k).map((x) => x.r) : all;
       for (let i = 0; i < rows.length; i++) {
         if (opts?.signal?.aborted) return;
         await o.beforeRow?.(i);
