@@ -29,7 +29,7 @@ export default async function jobRoutes(fastify: FastifyInstance) {
 
   app.post('/api/jobs/:id/resume', {
     config: { access: 'operate' },
-    schema: { tags: ['jobs'], summary: 'Resume an interrupted/failed job after its last staged LSN (live jobs: send the spec again)', params: JobIdParams, body: z.object({ spec: JobSpec.optional() }).optional() },
+    schema: { tags: ['jobs'], summary: 'Resume an interrupted/failed job: the scan starts over, rows already staged are not staged again (live jobs: send the spec again)', params: JobIdParams, body: z.object({ spec: JobSpec.optional() }).optional() },
   }, async (req) => app.worker.resume(req.params.id, req.principal!.name, req.body?.spec));
 
   app.post('/api/jobs/:id/cancel', {
