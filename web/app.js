@@ -233,9 +233,11 @@ async function decide(decision, by) {
   }
   try {
     const r = await api(`/api/jobs/${state.jobId}/decisions`, { method: 'POST', body });
-    msg.textContent = `${decision === 'approve' ? 'Approved' : 'Rejected'} ${r.rows} row(s) (decision #${r.decisionId}).`;
+    msg.textContent = 'Saved; refreshing…';
     await loadPage();
     renderBlast(await api(`/api/jobs/${state.jobId}/blast-radius`));
+    // the confirmation appears once the grid shows the new statuses
+    msg.textContent = `${decision === 'approve' ? 'Approved' : 'Rejected'} ${r.rows} row(s) (decision #${r.decisionId}).`;
   } catch (e) {
     msg.textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
     msg.classList.add('error');

@@ -127,7 +127,7 @@ describeBrowser('review page in chromium', () => {
     await page.locator('#approve-selected').click();
     await expect.poll(() => page.locator('#decision-msg').textContent()).toContain('Approved 3 row(s)');
     expect(store.countRows(jobId, { status: 'approved' })).toBe(3);
-    expect(await page.locator('#grid-body .st.approved').count()).toBe(3);
+    await expect.poll(() => page.locator('#grid-body .st.approved').count()).toBe(3);
 
     // approve everything matching a filter: the Decimal table
     await page.locator('#f-table').selectOption('dbo.DecimalTest');
