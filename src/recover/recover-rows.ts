@@ -35,7 +35,7 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
   const lsn = r['Current LSN'];
   const table = resolveTable(r, catalog);
   const image = r['RowLog Contents 0'] ?? null;
-  const location = { lsn, file: r.source?.file, offset: r.source?.offset, page: r['Page ID'] ?? undefined };
+  const location = { lsn, file: r.source?.file, offset: r.source?.offset, page: r['Page ID'] ?? undefined, slot: r['Slot ID'] ?? undefined };
   if (!table) {
     return skipped('RECOVER_UNKNOWN_TABLE', `no table metadata for allocation unit ${r.AllocUnitId ?? '(none)'}`, location, image);
   }

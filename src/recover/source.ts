@@ -48,7 +48,7 @@ export interface ScanFilter {
 export interface SkippedItem {
   code: string;
   reason: string;
-  location: { file?: string; offset?: number; lsn?: string; page?: string; table?: string; column?: string };
+  location: { file?: string; offset?: number; lsn?: string; page?: string; slot?: number; table?: string; column?: string };
   /** Row image hex, when the item was a row that could not be decoded. */
   raw?: string;
 }

@@ -17,6 +17,8 @@ const CSV_FIXED = ['table', 'lsn', 'operation', 'transactionId', 'beginTime', 'e
 export interface WriterOptions {
   /** CSV only: one column per value (single-table output); otherwise values go in one JSON column. */
   valueColumns?: string[];
+  /** CSV only: the scan includes updates, so add the after image (`after.<column>` or `after`, and `rawAfter`). */
+  includeAfter?: boolean;
 }
 
 export function createRowWriter(format: OutputFormat, out: Writable, options: WriterOptions = {}): RowWriter {
@@ -38,14 +40,23 @@ export function createRowWriter(format: OutputFormat, out: Writable, options: Wr
     }
     case 'csv': {
       const valueCols = options.valueColumns;
-      const header = [...CSV_FIXED, ...(valueCols ?? ['values']), 'warnings', 'raw'];
+      const after = options.includeAfter === true;
+      const header = [
+        ...CSV_FIXED,
+        ...(valueCols ?? ['values']),
+        ...(after ? (valueCols ? valueCols.map((c) => `after.${c}`) : ['after']) : []),
+        'warnings',
+        'raw',
+        ...(after ? ['rawAfter'] : []),
+      ];
       let wroteHeader = false;
+      const image = (v: Record<string, SqlValue> | undefined): string[] =>
+        valueCols ? valueCols.map((c) => csvCell(v ? v[c] : undefined)) : [v ? JSON.stringify(v) : ''];
       return {
         write: (row) => {
           const fixed = CSV_FIXED.map((k) => csvCell(row[k] as SqlValue | undefined));
-          const vals = valueCols ? valueCols.map((c) => csvCell(row.values[c])) : [JSON.stringify(row.values)];
-          const line = stringify([[...fixed, ...vals, row.warnings.join('; '), row.raw]]);
-          const s = (wroteHeader ? '' : stringify([header])) + line;
+          const cells = [...fixed, ...image(row.values), ...(after ? image(row.after) : []), row.warnings.join('; '), row.raw, ...(after ? [row.rawAfter ?? ''] : [])];
+          const s = (wroteHeader ? '' : stringify([header])) + stringify([cells]);
           wroteHeader = true;
           return put(s);
         },

@@ -47,3 +47,31 @@ describe('row writers', () => {
     expect((parse(await render('csv', [])) as string[][])[0]).toContain('raw');
   });
 });
+
+describe('CSV with updates', () => {
+  const upd: RecoveredRow = {
+    ...row('1:9:1', 'before'), operation: 'update', values: { Id: 1, Name: 'before', Note: null }, after: { Id: 1, Name: 'after', Note: null }, rawAfter: 'AB',
+  };
+  async function renderAfter(valueColumns?: string[]): Promise<string[][]> {
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c) => chunks.push(c));
+    const w = createRowWriter('csv', out, { valueColumns, includeAfter: true });
+    await w.write(upd);
+    await w.write(row('1:9:2', 'deleted'));
+    await w.end();
+    return parse(Buffer.concat(chunks).toString('utf8')) as string[][];
+  }
+  it('per-column: after.<col> columns and rawAfter; empty for rows without an after image', async () => {
+    const [h, u, d] = await renderAfter(['Id', 'Name', 'Note']);
+    const get = (r: string[], k: string) => r[h.indexOf(k)];
+    expect(get(u, 'Name')).toBe('before');
+    expect(get(u, 'after.Name')).toBe('after');
+    expect(get(u, 'rawAfter')).toBe('AB');
+    expect(get(d, 'after.Name')).toBe('');
+  });
+  it('JSON column form: an after column', async () => {
+    const [h, u] = await renderAfter();
+    expect(JSON.parse(u[h.indexOf('after')])).toEqual({ Id: 1, Name: 'after', Note: null });
+  });
+});

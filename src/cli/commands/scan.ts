@@ -90,7 +90,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const valueColumns = single?.columns.filter((c) => !c.isDropped && !c.isUniquifier && !c.isColumnSet).map((c) => c.name);
 
     const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
-    const writer = createRowWriter(opts.format, out, { valueColumns });
+    const writer = createRowWriter(opts.format, out, { valueColumns, includeAfter: operations.includes('update') });
     const perTable = new Map<string, number>();
     const skipped: SkippedItem[] = [];
     let rows = 0;
