@@ -65,57 +65,28 @@ export function tokenize(sql: string): Token[] {
       if (depth > 0) throw parseError('unterminated /* comment', startLine, col);
       continue;
     }
-    if (c === '[') {
+    // [ident], "ident" and 'string' / N'string': delimited, the closing delimiter doubled to escape it.
+    const delimited =
+      c === '[' ? { close: ']', kind: 'quoted' as const, what: '[identifier]', from: i + 1 }
+      : c === '"' ? { close: '"', kind: 'quoted' as const, what: '"identifier"', from: i + 1 }
+      : c === "'" ? { close: "'", kind: 'string' as const, what: 'string literal', from: i + 1 }
+      : (c === 'N' || c === 'n') && sql[i + 1] === "'" ? { close: "'", kind: 'string' as const, what: 'string literal', from: i + 2 }
+      : null;
+    if (delimited) {
       const startLine = line;
-      let j = i + 1;
+      let j = delimited.from;
       let text = '';
       for (;;) {
-        if (j >= n) throw parseError('unterminated [identifier]', startLine, col);
-        if (sql[j] === ']') {
-          if (sql[j + 1] === ']') { text += ']'; j += 2; continue; }
+        if (j >= n) throw parseError(`unterminated ${delimited.what}`, startLine, col);
+        if (sql[j] === delimited.close) {
+          if (sql[j + 1] === delimited.close) { text += delimited.close; j += 2; continue; }
           break;
         }
         if (sql[j] === '\n') newline(j);
         text += sql[j];
         j++;
       }
-      push('quoted', text, i, startLine, col);
-      i = j + 1;
-      continue;
-    }
-    if (c === '"') {
-      const startLine = line;
-      let j = i + 1;
-      let text = '';
-      for (;;) {
-        if (j >= n) throw parseError('unterminated "identifier"', startLine, col);
-        if (sql[j] === '"') {
-          if (sql[j + 1] === '"') { text += '"'; j += 2; continue; }
-          break;
-        }
-        if (sql[j] === '\n') newline(j);
-        text += sql[j];
-        j++;
-      }
-      push('quoted', text, i, startLine, col);
-      i = j + 1;
-      continue;
-    }
-    if (c === "'" || ((c === 'N' || c === 'n') && sql[i + 1] === "'")) {
-      const startLine = line;
-      let j = c === "'" ? i + 1 : i + 2;
-      let text = '';
-      for (;;) {
-        if (j >= n) throw parseError('unterminated string literal', startLine, col);
-        if (sql[j] === "'") {
-          if (sql[j + 1] === "'") { text += "'"; j += 2; continue; }
-          break;
-        }
-        if (sql[j] === '\n') newline(j);
-        text += sql[j];
-        j++;
-      }
-      push('string', text, i, startLine, col);
+      push(delimited.kind, text, i, startLine, col);
       i = j + 1;
       continue;
     }
