@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { hexFromDump } from '../../src/cli/commands/decode.js';
-import { main } from '../../src/cli/main.js';
+import { captureCli, expectOneLineError } from '../support/cli.js';
 
 /**
  * `rowback decode` end to end through main(): exit code, stdout (one JSON document or nothing),
@@ -21,8 +21,7 @@ const SIMPLE2_ROW = '30001000000000000020490B01000000050010020019001F00580059005
 const DECIMAL_ROW = '1000160001000000013930000001C0BA8A3CD5620400030000'; // lc-decimal-positive
 
 let dir: string;
-let out: string;
-let err: string;
+const cli = captureCli();
 
 function file(name: string, text: string): string {
   const p = join(dir, name);
@@ -30,39 +29,10 @@ function file(name: string, text: string): string {
   return p;
 }
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  out = '';
-  err = '';
-  const code = await main(['decode', ...args]);
-  return { code, stdout: out, stderr: err };
-}
-
-/** Failure contract: exit ≠ 0, nothing on stdout, exactly one stderr line. */
-function expectOneLineError(r: { code: number; stdout: string; stderr: string }, code: string): string {
-  expect(r.code).not.toBe(0);
-  expect(r.stdout).toBe('');
-  expect(r.stderr.endsWith('\n')).toBe(true);
-  expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(r.stderr).toContain(`${code}: `);
-  return r.stderr;
-}
+const run = (...args: string[]) => cli('decode', ...args);
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'rowback-decode-'));
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
-  process.exitCode = undefined;
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
 });
 
 describe('rowback decode: success', () => {

@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { main } from '../../src/cli/main.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { captureCli, expectOneLineError } from '../support/cli.js';
 import type { RecoveredRow } from '../../src/recover/recovered-row.js';
 
 /** `rowback scan` end to end through main(), on the corpus's AngularJs_CRUD data file and log. */
@@ -12,32 +12,11 @@ const MDF = () => corpusPath('AngularJs_CRUD/App_Data/Database1.mdf');
 const LDF = () => corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf');
 
 let dir: string;
-let out = '';
-let err = '';
-
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  out = '';
-  err = '';
-  const code = await main(['scan', ...args]);
-  return { code, stdout: out, stderr: err };
-}
-
-function expectOneLineError(r: { code: number; stdout: string; stderr: string }, code: string): void {
-  expect(r.code).not.toBe(0);
-  expect(r.stdout).toBe('');
-  expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-  expect(r.stderr).toContain(`${code}: `);
-}
+const cli = captureCli();
+const run = (...args: string[]) => cli('scan', ...args);
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'rowback-scan-'));
-  vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
-  process.exitCode = undefined;
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
 });
 
 describeCorpus('rowback scan on files', () => {
@@ -84,8 +63,8 @@ describeCorpus('rowback scan on files', () => {
   });
 
   it('names an unknown table and lists the known ones', async () => {
-    expectOneLineError(await run('--mdf', MDF(), '--ldf', LDF(), '--table', 'dbo.Nope'), 'INPUT_UNKNOWN_TABLE');
-    expect(err).toContain('dbo.tblDept');
+    expect(expectOneLineError(await run('--mdf', MDF(), '--ldf', LDF(), '--table', 'dbo.Nope'), 'INPUT_UNKNOWN_TABLE')).toContain('dbo.tblDept');
+
   });
 });
 

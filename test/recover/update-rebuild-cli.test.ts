@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { expect, it } from 'vitest';
+import { captureCli } from '../support/cli.js';
 import type { RecoveredRow } from '../../src/recover/recovered-row.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { MdfPageSource } from '../../src/datafile/mdf-source.js';
@@ -13,25 +13,12 @@ import { readTableRows } from '../../src/datafile/table-rows.js';
 const MDF = () => corpusPath('AngularJs_CRUD/App_Data/Database1.mdf');
 const LDF = () => corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf');
 
-let out = '';
-let err = '';
+const cli = captureCli();
 
 async function scan(...args: string[]): Promise<{ code: number; rows: RecoveredRow[]; stderr: string }> {
-  out = '';
-  err = '';
-  const code = await main(['scan', ...args]);
-  return { code, rows: out.trim() ? out.trimEnd().split('\n').map((l) => JSON.parse(l) as RecoveredRow) : [], stderr: err };
+  const r = await cli('scan', ...args);
+  return { code: r.code, rows: r.stdout.trim() ? r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as RecoveredRow) : [], stderr: r.stderr };
 }
-
-beforeEach(() => {
-  vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
-  process.exitCode = undefined;
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
 
 describeCorpus('rowback scan --op update', () => {
   it('rebuilds all 10 committed dbo.tblDept updates with before and after images, value for value', async () => {
