@@ -53,6 +53,23 @@ export interface SkippedItem {
   raw?: string;
 }
 
+/**
+ * How far a source has read, for progress displays while a long scan runs (a multi-GB log may
+ * yield few rows). A snapshot of counters the source keeps anyway; cheap to call.
+ */
+export interface SourceProgress {
+  /** Bytes of log read so far in the current pass (0 when the source does not read bytes itself). */
+  bytesRead: number;
+  /** Bytes the current pass will read in all, when known beforehand (file sizes / log layout). */
+  bytesTotal?: number;
+  /** Log records (or server rows) read so far in the current pass. */
+  recordsRead: number;
+  /** 1-based number of the pass running, for sources that read their input more than once. */
+  pass?: number;
+  /** How many passes the scan makes (may grow, e.g. the file source's anchor pass). */
+  passes?: number;
+}
+
 export interface RecoverySource {
   readonly description: string;
   metadata(): Promise<MetadataCatalog>;
@@ -63,6 +80,12 @@ export interface RecoverySource {
   candidates(filter: ScanFilter, signal?: AbortSignal, catalog?: MetadataCatalog): AsyncIterable<RowCandidate>;
   /** Items the source itself skipped (torn pages, bad blocks, unknown records). */
   skipped(): SkippedItem[];
+  /**
+   * Optional: how far the running `candidates()` scan has read (see SourceProgress). Called by
+   * the worker at most once a second while a job runs; must only read counters (no I/O, no
+   * per-record work). Before a scan starts it may report zeros.
+   */
+  progress?(): SourceProgress;
   close(): Promise<void>;
 }
 

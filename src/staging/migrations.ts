@@ -189,6 +189,19 @@ DROP INDEX rows_job_txn;
 CREATE INDEX rows_job_txn ON rows(job_id, transaction_id, begin_time, login);
 `,
   },
+  {
+    version: 4,
+    name: "scan progress: the source's own counters (bytes/records read, pass), sampled while a job runs",
+    // NULL until the worker samples a source that reports progress (RecoverySource.progress).
+    sql: `
+ALTER TABLE jobs ADD COLUMN scan_bytes_read INTEGER;
+ALTER TABLE jobs ADD COLUMN scan_bytes_total INTEGER;
+ALTER TABLE jobs ADD COLUMN scan_records_read INTEGER;
+ALTER TABLE jobs ADD COLUMN scan_pass INTEGER;
+ALTER TABLE jobs ADD COLUMN scan_passes INTEGER;
+ALTER TABLE jobs ADD COLUMN scan_sampled_at TEXT;
+`,
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number[] {

@@ -3,7 +3,7 @@ import type { Database as Db, Statement } from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { StagingError } from '../errors.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
-import type { SkippedItem } from '../recover/source.js';
+import type { SkippedItem, SourceProgress } from '../recover/source.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { migrate } from './migrations.js';
 import type {
@@ -49,6 +49,8 @@ interface JobDbRow {
   id: number; kind: JobKind; spec: string; description: string; window_from: string | null; window_to: string | null;
   tables: string; operations: string; state: JobState; created_by: string; created_at: string; started_at: string | null;
   finished_at: string | null; rows_staged: number; skipped_count: number; last_lsn: string | null; attempts: number; error: string | null;
+  scan_bytes_read: number | null; scan_bytes_total: number | null; scan_records_read: number | null; scan_pass: number | null;
+  scan_passes: number | null; scan_sampled_at: string | null;
 }
 
 const ROW_COLS = 'id, job_id, tbl, lsn, operation, transaction_id, login, begin_time, end_time, spid, transaction_name, vals, after_vals, warnings, meta, status';
@@ -87,6 +89,8 @@ export class StagingStore {
         last_lsn = CASE WHEN last_lsn IS NULL OR @last > last_lsn THEN COALESCE(@last, last_lsn) ELSE last_lsn END WHERE id = @job`),
       audit: this.db.prepare('INSERT INTO audit_log (at, actor, action, job_id, details) VALUES (?, ?, ?, ?, ?)'),
       job: this.db.prepare('SELECT * FROM jobs WHERE id = ?'),
+      scan: this.db.prepare(`UPDATE jobs SET scan_bytes_read = @bytesRead, scan_bytes_total = @bytesTotal, scan_records_read = @recordsRead,
+        scan_pass = @pass, scan_passes = @passes, scan_sampled_at = @at WHERE id = @job`),
     };
   }
 
@@ -136,6 +140,17 @@ export class StagingStore {
     if (state === 'succeeded' || state === 'failed' || state === 'cancelled') { sets.push('finished_at = ?'); args.push(now()); }
     if (extra.error !== undefined) { sets.push('error = ?'); args.push(extra.error ? JSON.stringify(extra.error) : null); }
     this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+  }
+
+  /**
+   * Records a sample of the source's own progress (RecoverySource.progress) with the job's
+   * counters; `null` clears it (a job starting over). One small UPDATE: the worker calls it at
+   * most once a second.
+   */
+  setScanProgress(id: number, p: SourceProgress | null): void {
+    this.stmts.scan.run(p
+      ? { job: id, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal ?? null, recordsRead: p.recordsRead, pass: p.pass ?? null, passes: p.passes ?? null, at: now() }
+      : { job: id, bytesRead: null, bytesTotal: null, recordsRead: null, pass: null, passes: null, at: null });
   }
 
   /**
@@ -475,6 +490,10 @@ function toJob(r: JobDbRow): JobRecord {
     tables: JSON.parse(r.tables), operations: JSON.parse(r.operations), state: r.state, createdBy: r.created_by, createdAt: r.created_at,
     startedAt: r.started_at, finishedAt: r.finished_at, rowsStaged: r.rows_staged, skippedCount: r.skipped_count, lastLsn: r.last_lsn,
     attempts: r.attempts, error: r.error ? JSON.parse(r.error) : null,
+    scan: r.scan_sampled_at === null || r.scan_bytes_read === null || r.scan_records_read === null ? null : {
+      bytesRead: r.scan_bytes_read, bytesTotal: r.scan_bytes_total, recordsRead: r.scan_records_read, pass: r.scan_pass,
+      passes: r.scan_passes, sampledAt: r.scan_sampled_at,
+    },
   };
 }
 

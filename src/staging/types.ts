@@ -28,6 +28,19 @@ export interface JobRecord {
   lastLsn: string | null;
   attempts: number;
   error: { code: string; message: string } | null;
+  /** The source's own progress (log bytes/records read, pass), sampled at most once a second while the job runs; null before the first sample or for sources that do not report it. */
+  scan: ScanProgress | null;
+}
+
+export interface ScanProgress {
+  bytesRead: number;
+  /** Bytes a pass reads, when the source knows it beforehand. */
+  bytesTotal: number | null;
+  recordsRead: number;
+  pass: number | null;
+  passes: number | null;
+  /** When the worker took the sample (ISO time). */
+  sampledAt: string;
 }
 
 export interface StagedRow {

@@ -23,6 +23,8 @@ export interface WorkerOptions {
   openSource?: OpenSourceFn;
   /** Defaults to recoverRows. */
   recover?: RecoverFn;
+  /** How often a running job's source progress is sampled into the store, in ms (default and minimum 1000). */
+  progressIntervalMs?: number;
 }
 
 const defaultOpenSource: OpenSourceFn = async (o, logger) => (await import('../cli/commands/scan-sources.js')).openSource(o, logger);
@@ -47,6 +49,7 @@ export class JobWorker {
   private readonly openSource: OpenSourceFn;
   private readonly recover: RecoverFn;
   private readonly running = new Map<number, AbortController>();
+  private readonly progressIntervalMs: number;
   private stopping = false;
 
   constructor(o: WorkerOptions) {
@@ -56,6 +59,7 @@ export class JobWorker {
     this.batchSize = o.batchSize ?? 1000;
     this.openSource = o.openSource ?? defaultOpenSource;
     this.recover = o.recover ?? defaultRecover;
+    this.progressIntervalMs = Math.max(1000, o.progressIntervalMs ?? 1000);
   }
 
   /** Creates and queues a job. The returned record is `queued`. */
@@ -129,6 +133,21 @@ export class JobWorker {
     this.store.setJobState(jobId, 'running');
     log.info({ resuming, stagedBefore: job.rowsStaged }, 'job started');
     let source: RecoverySource | undefined;
+    // The source's own progress (bytes/records read, pass): a scan of a big log can find few rows,
+    // so rows staged alone would look stuck. Sampled on a timer — the log readers await their
+    // file reads, so timers run during a scan — once per interval (≥ 1 s), and once when the
+    // scan ends. A source that fails to report is logged, never fatal to the job.
+    this.store.setScanProgress(jobId, null);
+    const sample = (): void => {
+      if (!source?.progress) return;
+      try {
+        this.store.setScanProgress(jobId, source.progress());
+      } catch (e) {
+        log.warn({ err: e }, 'sampling the source progress failed');
+      }
+    };
+    const sampler = setInterval(sample, this.progressIntervalMs);
+    sampler.unref();
     const rows: RecoveredRow[] = [];
     const skipped: SkippedItem[] = [];
     let sinceIndexed = 0;
@@ -160,6 +179,8 @@ export class JobWorker {
         }
       }
       flush();
+      clearInterval(sampler);
+      sample();
       noteList();
       const sourceSkipped = source.skipped();
       if (sourceSkipped.length) this.store.stageBatch(jobId, [], sourceSkipped);
@@ -182,6 +203,7 @@ export class JobWorker {
       this.store.appendAudit('system', 'job.failed', jobId, error);
       log.error({ err: e, code: error.code }, 'job failed');
     } finally {
+      clearInterval(sampler);
       try { this.store.indexPending(); } catch (e) { log.warn({ err: e }, 'free-text indexing failed; rows stay searchable through LIKE'); }
       this.running.delete(jobId);
       await source?.close().catch((e: unknown) => log.warn({ err: e }, 'closing the source failed'));

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { StagingStore, ftsQuery, hashToken } from '../../src/staging/store.js';
 import { MIGRATIONS, migrate } from '../../src/staging/migrations.js';
@@ -30,6 +31,27 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     store.close();
     store = new StagingStore(join(dir, 'staging.db'));
     expect(store.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: MIGRATIONS.length });
+  });
+
+  it('migration 4: a version-3 file with a job gains the scan progress columns; samples round-trip and clear', () => {
+    const file = join(dir, 'v3.db');
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 3));
+    old.prepare(`INSERT INTO jobs (kind, spec, description, state, created_by, created_at) VALUES ('files', '{}', 'old job', 'succeeded', 'op', 'x')`).run();
+    old.close();
+    const s = new StagingStore(file);
+    try {
+      const [job] = s.listJobs();
+      expect(job).toMatchObject({ description: 'old job', scan: null });
+      s.setScanProgress(job.id, { bytesRead: 851_443_712, bytesTotal: 1_288_490_188, recordsRead: 3_402_118, pass: 2, passes: 2 });
+      expect(s.requireJob(job.id).scan).toMatchObject({ bytesRead: 851_443_712, bytesTotal: 1_288_490_188, recordsRead: 3_402_118, pass: 2, passes: 2 });
+      s.setScanProgress(job.id, { bytesRead: 0, recordsRead: 17 });
+      expect(s.requireJob(job.id).scan).toMatchObject({ bytesRead: 0, bytesTotal: null, recordsRead: 17, pass: null, passes: null });
+      s.setScanProgress(job.id, null);
+      expect(s.requireJob(job.id).scan).toBeNull();
+    } finally {
+      s.close();
+    }
   });
 
   it('refuses a staging file from a newer rowback', () => {

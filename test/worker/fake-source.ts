@@ -1,5 +1,5 @@
 import type { RecoverEvent } from '../../src/recover/recover-rows.js';
-import { catalogFromLayouts, type RecoverySource, type SkippedItem } from '../../src/recover/source.js';
+import { catalogFromLayouts, type RecoverySource, type SkippedItem, type SourceProgress } from '../../src/recover/source.js';
 import type { RecoverFn } from '../../src/worker/worker.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
 
@@ -46,4 +46,45 @@ export function fakeRecover(o: FakeOptions): RecoverFn {
       }
     },
   });
+}
+
+/**
+ * A source that reports its own progress like a two-pass log scan: pass 1 reads `total` bytes and
+ * `records` records in ten steps without finding rows, waits on `betweenPasses`, then pass 2 reads
+ * the log again and yields `rows` recovered rows (real corpus row images) as it goes.
+ */
+export interface ProgressScan {
+  source: RecoverySource;
+  recover: RecoverFn;
+  state: SourceProgress;
+}
+
+export function progressScan(o: { rows: number; total: number; records: number; betweenPasses?: () => Promise<void>; stepMs?: number }): ProgressScan {
+  const state: SourceProgress = { bytesRead: 0, recordsRead: 0, pass: 0, passes: 2 };
+  const source: RecoverySource = { ...fakeSource(), progress: () => ({ ...state, bytesTotal: o.total }) };
+  const recover: RecoverFn = (_source, _filter, opts) => ({
+    async *[Symbol.asyncIterator](): AsyncIterator<RecoverEvent> {
+      state.pass = 1;
+      for (let k = 1; k <= 10; k++) {
+        if (opts?.signal?.aborted) return;
+        state.bytesRead = (o.total * k) / 10;
+        state.recordsRead = (o.records * k) / 10;
+        await new Promise((r) => setTimeout(r, o.stepMs ?? 5));
+      }
+      await o.betweenPasses?.();
+      state.pass = 2;
+      state.bytesRead = 0;
+      state.recordsRead = 0;
+      const rows = corpusRows(o.rows);
+      for (let i = 0; i < rows.length; i++) {
+        if (opts?.signal?.aborted) return;
+        state.bytesRead = Math.floor((o.total * (i + 1)) / rows.length);
+        state.recordsRead = Math.floor((o.records * (i + 1)) / rows.length);
+        yield { kind: 'row', row: rows[i] };
+      }
+      state.bytesRead = o.total;
+      state.recordsRead = o.records;
+    },
+  });
+  return { source, recover, state };
 }

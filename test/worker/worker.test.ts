@@ -7,7 +7,7 @@ import { JobWorker } from '../../src/worker/worker.js';
 import { createLogger } from '../../src/util/logger.js';
 import { JobSpec, filterOf, sourceOptionsOf } from '../../src/worker/job-spec.js';
 import { describeCorpus } from '../support/corpus.js';
-import { fakeRecover, fakeSource } from './fake-source.js';
+import { fakeRecover, fakeSource, progressScan } from './fake-source.js';
 import { corpusRows } from '../staging/fixtures.js';
 import type { ScanSourceOptions } from '../../src/cli/commands/scan-sources.js';
 
@@ -68,6 +68,62 @@ describeCorpus('JobWorker', () => {
     await w.idle();
     expect(seen[0]).toBe(150);
     expect(store.requireJob(job.id).rowsStaged).toBe(300);
+  });
+
+  it('scan progress: the source\'s bytes/records/pass are sampled while no row is staged yet, at most once a second', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const TOTAL = 1_288_490_188; // a 1.2 GB log
+    const scan = progressScan({ rows: 120, total: TOTAL, records: 3_402_118, betweenPasses: () => gate });
+    const w = new JobWorker({ store, batchSize: 50, openSource: async () => scan.source, recover: scan.recover });
+    const writes: { at: number; p: unknown }[] = [];
+    const real = store.setScanProgress.bind(store);
+    store.setScanProgress = (id, p) => { writes.push({ at: Date.now(), p }); real(id, p); };
+    const job = w.submit(spec, 'op');
+    expect(store.requireJob(job.id).scan).toBeNull();
+    // pass 1 has read the whole log and found nothing yet: the job still shows movement
+    await expect.poll(() => store.requireJob(job.id).scan, { timeout: 5000, interval: 50 }).toMatchObject({ pass: 1, bytesRead: TOTAL });
+    const mid = store.requireJob(job.id);
+    expect(mid.state).toBe('running');
+    expect(mid.rowsStaged).toBe(0);
+    expect(mid.scan).toMatchObject({ bytesRead: TOTAL, bytesTotal: TOTAL, recordsRead: 3_402_118, pass: 1, passes: 2 });
+    expect(Date.parse(mid.scan!.sampledAt)).toBeGreaterThan(Date.now() - 5000);
+    // wait for one more timer sample, then let pass 2 run
+    await new Promise((r) => setTimeout(r, 1100));
+    release();
+    await w.idle();
+    const done = store.requireJob(job.id);
+    expect(done.state).toBe('succeeded');
+    expect(done.rowsStaged).toBe(120);
+    // the final sample, taken when the scan ended
+    expect(done.scan).toMatchObject({ bytesRead: TOTAL, bytesTotal: TOTAL, recordsRead: 3_402_118, pass: 2, passes: 2 });
+    // timer samples are a second apart or more (the last write is the end-of-scan sample)
+    const samples = writes.filter((x) => x.p !== null);
+    expect(samples.length).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < samples.length - 1; i++) expect(samples[i].at - samples[i - 1].at).toBeGreaterThanOrEqual(990);
+  });
+
+  it('scan progress: none for a source without progress(); a failing progress() does not fail the job; a resumed job starts over', async () => {
+    const w = new JobWorker({ store, openSource: async () => fakeSource(), recover: fakeRecover({ rows: 10 }) });
+    const plain = w.submit(spec, 'op');
+    await w.idle();
+    expect(store.requireJob(plain.id)).toMatchObject({ state: 'succeeded', scan: null });
+    const broken = { ...fakeSource(), progress: () => { throw new Error('counter gone'); } };
+    const w2 = new JobWorker({ store, openSource: async () => broken, recover: fakeRecover({ rows: 10 }) });
+    const b = w2.submit(spec, 'op');
+    await w2.idle();
+    expect(store.requireJob(b.id)).toMatchObject({ state: 'succeeded', rowsStaged: 10, scan: null });
+    // a job with a sample, resumed: the old sample is cleared when it starts again
+    const scan = progressScan({ rows: 5, total: 1000, records: 50 });
+    const w3 = new JobWorker({ store, openSource: async () => scan.source, recover: scan.recover });
+    const j = w3.submit(spec, 'op');
+    await w3.idle();
+    expect(store.requireJob(j.id).scan).toMatchObject({ bytesRead: 1000, pass: 2 });
+    store.setJobState(j.id, 'failed');
+    const w4 = new JobWorker({ store, openSource: async () => fakeSource(), recover: fakeRecover({ rows: 5 }) });
+    w4.resume(j.id, 'op');
+    await w4.idle();
+    expect(store.requireJob(j.id)).toMatchObject({ state: 'succeeded', scan: null });
   });
 
   it('a failed job resumes after its last staged LSN without staging a row twice', async () => {

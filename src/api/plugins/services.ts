@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { ReinsertService, type ConnectFn } from '../../reinsert/service.js';
+import { acquireStagingLock } from '../../staging/lock.js';
 import { StagingStore } from '../../staging/store.js';
 import type { Logger } from '../../util/logger.js';
 import { JobWorker, type OpenSourceFn, type RecoverFn } from '../../worker/worker.js';
@@ -18,14 +19,33 @@ export interface ServicesOptions {
 /**
  * The staging store, the job worker and the re-insert service, as decorators. On start-up, jobs
  * and re-insert runs a crash left `running` are marked resumable/interrupted.
+ *
+ * A store opened here from `dbPath` is locked first (`<db>.lock`, src/staging/lock.ts): a second
+ * server on the same file is refused with STAGING_LOCKED before it touches the file — it would
+ * otherwise mark the first server's running jobs as interrupted.
  */
 export const staging = fp(async function staging(app: FastifyInstance, o: ServicesOptions) {
-  const owned = !o.store;
-  const store = o.store ?? new StagingStore(o.dbPath ?? 'rowback-staging.db');
+  let store: StagingStore;
+  if (o.store) {
+    store = o.store;
+  } else {
+    const path = o.dbPath ?? 'rowback-staging.db';
+    const lock = path === ':memory:' ? null : acquireStagingLock(path, app.log as unknown as Logger);
+    try {
+      store = new StagingStore(path);
+    } catch (e) {
+      lock?.release();
+      throw e;
+    }
+    if (lock) app.log.info({ lock: lock.file }, 'staging file locked for this server');
+    app.addHook('onClose', async () => {
+      store.close();
+      lock?.release();
+    });
+  }
   app.decorate('staging', store);
   const jobs = store.recoverInterruptedJobs();
   if (jobs.length) app.log.warn({ jobs }, 'jobs interrupted by a restart are resumable');
-  if (owned) app.addHook('onClose', async () => store.close());
 }, { name: 'rowback-staging' });
 
 export const worker = fp(async function worker(app: FastifyInstance, o: ServicesOptions) {

@@ -7,7 +7,7 @@ import { layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { toHex } from '../../util/hex.js';
 import { committedCandidates, emptyStats, type CommittedScanStats } from '../committed.js';
-import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem } from '../source.js';
+import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem, type SourceProgress } from '../source.js';
 
 export interface ExportSourceOptions {
   logger?: Logger;
@@ -28,6 +28,9 @@ export class ExportSource implements RecoverySource {
   private readonly log: Logger;
   readonly stats: CommittedScanStats = emptyStats();
   readonly notes: string[] = [];
+  /** Progress of the running candidates(): records read in the current pass over the file's records. */
+  private recordsRead = 0;
+  private pass = 0;
 
   constructor(private readonly file: string, private readonly o: ExportSourceOptions = {}) {
     this.log = (o.logger ?? silentLogger).child({ export: file });
@@ -68,9 +71,15 @@ export class ExportSource implements RecoverySource {
       if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in ${this.file}`, { table: t, file: this.file });
     }
     const records = f.records;
+    this.pass = 0;
+    this.recordsRead = 0;
+    const self = this;
     const open = async function* (): AsyncIterable<LogRecord> {
+      self.pass++;
+      self.recordsRead = 0;
       for (const r of records) {
         if (signal?.aborted) return;
+        self.recordsRead++;
         yield r;
       }
     };
@@ -102,6 +111,14 @@ export class ExportSource implements RecoverySource {
 
   skipped(): SkippedItem[] {
     return this.skippedItems;
+  }
+
+  /**
+   * The export is read into memory in one go (readExportFile) before the scan; progress is the
+   * records read from it in the current pass of the two-pass committed filter. No byte counts.
+   */
+  progress(): SourceProgress {
+    return { bytesRead: 0, recordsRead: this.recordsRead, pass: this.pass, passes: 2 };
   }
 
   async close(): Promise<void> {

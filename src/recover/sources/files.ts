@@ -15,7 +15,8 @@ import { readBackupHeader } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { openBackupPageSource } from '../../backup/page-source.js';
 import { readMtfLayout } from '../../backup/mtf.js';
-import { readLdfRecords, emptyLogScanStats, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
+import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
+import { readLdfLayout, readLdfRecords, emptyLogScanStats, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { committedCandidates, emptyStats, type CommittedScanStats } from '../committed.js';
@@ -25,7 +26,7 @@ import { RECOVER_UPDATE_NO_BASE, type RebuildCandidate } from '../update-rebuild
 
 /** Updates held for the data-file anchor at most (each keeps its log record, a view into one log block). */
 const MAX_ANCHORED_UPDATES = 1000;
-import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem } from '../source.js';
+import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem, type SourceProgress } from '../source.js';
 
 export interface FileSourceInputs {
   mdf?: string;
@@ -39,6 +40,8 @@ export interface FileRecoverySource extends RecoverySource {
   /** Counts from the last candidates() run: log bytes/records and the committed-filter figures. */
   readonly logStats: LogScanStats;
   readonly scanStats: CommittedScanStats;
+  /** Bytes/records read by the pass running (the anchor pass included), which pass, and the bytes a pass reads. */
+  progress(): SourceProgress;
 }
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
@@ -63,6 +66,12 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   let logStats = emptyLogScanStats();
   let scanStats = emptyStats();
   let pass = 0;
+  // Progress of the running candidates() call: the stats of the pass being read (the anchor
+  // pass included), which of its passes that is, and the bytes one pass reads (when known).
+  let current: LogScanStats = emptyLogScanStats();
+  let runPass = 0;
+  let runPasses = 2;
+  let bytesPerPass: number | undefined;
 
   const logFiles: Array<{ kind: 'ldf' | 'trn' | 'bak'; file: string }> = [];
   if (inputs.ldf) logFiles.push({ kind: 'ldf', file: inputs.ldf });
@@ -102,6 +111,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     const thisPass = pass;
     const stats = emptyLogScanStats();
     if (!extra) logStats = stats;
+    current = stats;
+    runPass++;
+    if (runPass > runPasses) runPasses = runPass;
     const opts: LogScanOptions = {
       signal,
       // Both passes see the same bad blocks; report them once.
@@ -135,8 +147,39 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats }, 'log read');
   }
 
+  /**
+   * The bytes one pass reads: what readLogRange covers — every VLF after its header (.ldf), the
+   * MQTL payload ranges (.trn/.bak). Unknown (undefined) when a file cannot be laid out; the
+   * scan itself then reports why.
+   */
+  async function logBytesPerPass(): Promise<number | undefined> {
+    try {
+      let total = 0;
+      for (const l of logFiles) {
+        if (l.kind === 'ldf') {
+          const layout = await readLdfLayout(l.file);
+          for (const v of layout.vlfs) total += Math.max(0, v.size - VLF_FIRST_BLOCK_OFFSET);
+        } else {
+          total += openBackupLogStream(l.file, l.kind).bytes;
+        }
+      }
+      return total;
+    } catch {
+      return undefined;
+    }
+  }
+
   return {
     description,
+    progress(): SourceProgress {
+      return {
+        bytesRead: current.bytes,
+        ...(bytesPerPass !== undefined ? { bytesTotal: bytesPerPass } : {}),
+        recordsRead: current.records,
+        pass: runPass,
+        passes: runPasses,
+      };
+    },
     get logStats() {
       return logStats;
     },
@@ -165,6 +208,10 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       return (async function* () {
         const cat = catalogOverride ?? (await self.metadata());
         scanStats = emptyStats();
+        current = emptyLogScanStats();
+        runPass = 0;
+        runPasses = 2; // committedCandidates: transaction facts, then row operations
+        bytesPerPass ??= await logBytesPerPass();
         // --op update: follow every touched page's slots over pass 2 so each modify gets its base row.
         const wantsUpdates = filter.operations.includes('update');
         if (wantsUpdates && !pageSource && (inputs.mdf || inputs.bak)) await self.metadata();

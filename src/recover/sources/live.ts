@@ -12,7 +12,7 @@ import { layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { resolveConnection, type ConnectionSettings } from '../../util/connection.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
-import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem } from '../source.js';
+import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem, type SourceProgress } from '../source.js';
 
 export interface LiveSourceOptions {
   /** `--server`: a connection string or a server name (the rest from MSSQL_* variables). */
@@ -65,6 +65,8 @@ export class LiveSource implements RecoverySource {
   private readonly skippedItems: SkippedItem[] = [];
   private catalog: MetadataCatalog | null = null;
   private facts: ServerFacts | null = null;
+  /** Rows the log scan query has streamed so far (progress). */
+  private rowsStreamed = 0;
   /** Things the user must be told (printed by the CLI, kept in the report). */
   readonly notes: string[] = [];
 
@@ -161,7 +163,9 @@ export class LiveSource implements RecoverySource {
     });
     scanLog.info({ inputs: inputs.length, probes: bound.probes }, 'log scan started');
     const driftReported = new Set<string>();
+    this.rowsStreamed = 0;
     for await (const row of this.runner.stream(stmt, { signal, label: 'log scan', allowInactiveLogTraceFlag: this.o.inactiveLog })) {
+      this.rowsStreamed++;
       const m = mapScanRow(row, inputs);
       if (m.kind === 'skipped') {
         this.skippedItems.push(m.item);
@@ -246,6 +250,11 @@ export class LiveSource implements RecoverySource {
 
   skipped(): SkippedItem[] {
     return this.skippedItems;
+  }
+
+  /** Rows streamed from the server by the log scan query; one pass, total unknown (the server filters). */
+  progress(): SourceProgress {
+    return { bytesRead: 0, recordsRead: this.rowsStreamed };
   }
 
   async close(): Promise<void> {

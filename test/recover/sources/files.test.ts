@@ -1,7 +1,11 @@
+import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { corpusPath, describeCorpus } from '../../support/corpus.js';
 import { openFileSource } from '../../../src/recover/sources/files.js';
-import type { RowCandidate } from '../../../src/recover/source.js';
+import type { RowCandidate, SourceProgress } from '../../../src/recover/source.js';
+import { readLdfLayout, readLdfRecords } from '../../../src/logreader/ldf/reader.js';
+import { openBackupLogStream } from '../../../src/backup/log-stream.js';
+import { createLogger } from '../../../src/util/logger.js';
 import { beginTimeToIso } from '../../../src/recover/time-window.js';
 import { decodeRow } from '../../../src/reconstruct/decode-row.js';
 
@@ -106,5 +110,71 @@ describeCorpus('file source on the corpus', () => {
     } finally {
       await src.close();
     }
+  });
+});
+
+describeCorpus('file source progress (RecoverySource.progress)', () => {
+  const ANG = (f: string) => corpusPath('AngularJs_CRUD/App_Data', f);
+
+  /** Every record of the log, counted by the reader on its own. */
+  async function logRecordCount(ldf: string): Promise<number> {
+    let n = 0;
+    for await (const _ of readLdfRecords(ldf)) n++;
+    return n;
+  }
+
+  /**
+   * Runs a scan with a logger that samples `progress()` the moment each pass ends (the source logs
+   * `log read` at the end of every pass), plus a sample on every candidate.
+   */
+  async function scanSampling(inputs: Parameters<typeof openFileSource>[0]) {
+    const atPassEnd: SourceProgress[] = [];
+    let src!: ReturnType<typeof openFileSource>;
+    const logger = createLogger({ level: 'debug' }, {
+      write: (line: string) => {
+        if ((JSON.parse(line) as { msg: string }).msg === 'log read') atPassEnd.push(src.progress());
+      },
+    });
+    src = openFileSource(inputs, logger);
+    const before = src.progress();
+    const during: SourceProgress[] = [];
+    for await (const _ of src.candidates({ operations: ['delete'] })) during.push(src.progress());
+    const after = src.progress();
+    await src.close();
+    return { before, atPassEnd, during, after, logStats: src.logStats };
+  }
+
+  it('AngularJs_CRUD .mdf + .ldf: bytesRead reaches the log size at the end of each pass, recordsRead the log record count', async () => {
+    const ldf = ANG('Database1_log.ldf');
+    const records = await logRecordCount(ldf);
+    const layout = await readLdfLayout(ldf);
+    // what a pass reads: the file less its header page (0x2000) and each VLF's header (0x2000)
+    const logBytes = statSync(ldf).size - 0x2000 - layout.vlfs.length * 0x2000;
+    expect(records).toBeGreaterThan(1000);
+    const r = await scanSampling({ mdf: ANG('Database1.mdf'), ldf });
+    expect(r.before).toMatchObject({ bytesRead: 0, recordsRead: 0 });
+    expect(r.atPassEnd).toEqual([
+      { bytesRead: logBytes, bytesTotal: logBytes, recordsRead: records, pass: 1, passes: 2 },
+      { bytesRead: logBytes, bytesTotal: logBytes, recordsRead: records, pass: 2, passes: 2 },
+    ]);
+    // rows come in pass 2, while it reads: never beyond the total
+    expect(r.during.length).toBe(16);
+    for (const p of r.during) {
+      expect(p.pass).toBe(2);
+      expect(p.bytesRead).toBeGreaterThan(0);
+      expect(p.bytesRead).toBeLessThanOrEqual(logBytes);
+      expect(p.recordsRead).toBeLessThanOrEqual(records);
+    }
+    expect(r.after).toEqual(r.atPassEnd[1]);
+    expect(r.logStats.records).toBe(records);
+  });
+
+  it('a .bak and its .trn chain: the total is the log payload of the backups, reached by both passes', async () => {
+    const RTC = (f: string) => corpusPath('appveyor-lab/RestoreTimeClean', f);
+    const trn = [RTC('RestoreTimeClean_1.trn'), RTC('RestoreTimeClean_2.trn'), RTC('RestoreTimeClean_3.trn')];
+    const payload = trn.reduce((n, f) => n + openBackupLogStream(f, 'trn').bytes, 0);
+    const r = await scanSampling({ bak: RTC('RestoreTimeClean.bak'), trn });
+    expect(r.atPassEnd.map((p) => [p.pass, p.bytesRead, p.bytesTotal])).toEqual([[1, payload, payload], [2, payload, payload]]);
+    expect(r.atPassEnd[0].recordsRead).toBe(r.logStats.records);
   });
 });
