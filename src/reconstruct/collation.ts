@@ -165,7 +165,7 @@ class TableDrivenCodePage implements CodePageDecoder {
   }
   decode(bytes: Uint8Array, start: number, end: number): string {
     // ASCII text in a Buffer: Node's native latin1 slice is the fastest path there is.
-    if (end - start > 8 && bytes instanceof Buffer && isAscii(bytes, start, end)) return bytes.toString('latin1', start, end);
+    if (end - start > 8 && bytes instanceof Buffer && isAscii(bytes, start, end)) return latin1Slice(bytes, start, end);
     // Collect UTF-16 units into a preallocated array of exactly the right length, then one
     // String.fromCharCode.apply: measured ~2x faster than concatenation from 10 characters on.
     if (end - start > MAX_SHORT) return this.fallback.decode(bytes.subarray(start, end));
@@ -193,9 +193,24 @@ class TableDrivenCodePage implements CodePageDecoder {
 
 /** Longest value (bytes) the table-driven decoders handle themselves; longer ones go to TextDecoder. */
 const MAX_SHORT = 256;
-const UNITS = new Uint16Array(MAX_SHORT);
+/**
+ * The decoded UTF-16 units, in a Buffer of its own: on a little-endian machine its native UTF-16LE
+ * slice turns them into one flat string with no copy through a JS array (measured on Node 20:
+ * ~2x `String.fromCharCode.apply` for 10–30 characters).
+ */
+const UNITS_BUF = Buffer.alloc(2 * MAX_SHORT);
+const UNITS = new Uint16Array(UNITS_BUF.buffer, UNITS_BUF.byteOffset, MAX_SHORT);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** BY_LENGTH[n] is an array of exactly n slots (never resized, so V8 keeps it packed). */
 const BY_LENGTH: number[][] = Array.from({ length: MAX_SHORT + 1 }, (_, n) => new Array<number>(n).fill(0));
+type Slice = (this: Buffer, start: number, end: number) => string;
+/** Buffer#latin1Slice / #ucs2Slice (what toString ends in) when this Node has them: no encoding lookup per call. */
+const LATIN1_SLICE = (Buffer.prototype as unknown as { latin1Slice?: Slice }).latin1Slice;
+const UCS2_SLICE = (Buffer.prototype as unknown as { ucs2Slice?: Slice }).ucs2Slice;
+
+function latin1Slice(b: Buffer, start: number, end: number): string {
+  return LATIN1_SLICE !== undefined ? LATIN1_SLICE.call(b, start, end) : b.toString('latin1', start, end);
+}
 
 function unitsToString(u: Uint16Array, n: number): string {
   if (n <= 8) {
@@ -203,6 +218,7 @@ function unitsToString(u: Uint16Array, n: number): string {
     for (let i = 0; i < n; i++) s += String.fromCharCode(u[i]);
     return s;
   }
+  if (LITTLE_ENDIAN) return UCS2_SLICE !== undefined ? UCS2_SLICE.call(UNITS_BUF, 0, 2 * n) : UNITS_BUF.toString('utf16le', 0, 2 * n);
   const a = BY_LENGTH[n];
   for (let i = 0; i < n; i++) a[i] = u[i];
   return String.fromCharCode.apply(null, a);
@@ -239,7 +255,7 @@ export function latin1(bytes: Uint8Array, start: number, end: number): string {
     for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
     return s;
   }
-  if (bytes instanceof Buffer) return bytes.toString('latin1', start, end);
+  if (bytes instanceof Buffer) return latin1Slice(bytes, start, end);
   if (n <= 1024) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, n).toString('latin1');
 }

@@ -4,7 +4,8 @@ import type { DecodedRow } from '../decode-row.js';
 import type { SqlValue } from '../values.js';
 import { readI32, readU16, readU32 } from '../types/integer.js';
 import { parseComplexColumn, parseTextPointer, TEXT_POINTER_SIZE } from './complex.js';
-import type { ColumnPlan, RowPlan } from './plan.js';
+import type { ColumnPlan, FixedVarFast, RowPlan } from './plan.js';
+import { fixedReader, outOfRange, type BoundDecoder, type FixedReader } from '../types/index.js';
 import { parseSparseVector } from './sparse.js';
 import {
   isGhostType, RECORD_NULL_BITMAP, RECORD_TYPE_MASK, RECORD_TYPES, RECORD_VARIABLE_COLUMNS,
@@ -101,29 +102,40 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan): DecodedRow {
   if (columnCount > plan.storedColumns) {
     warnings.push(`record holds ${columnCount} columns but the layout knows ${plan.storedColumns}: the layout may be older than the row (schema drift)`);
   }
-  // One state object reused for every row: decoding is synchronous and never re-entered.
-  const ctx = STATE;
-  ctx.image = image;
-  ctx.plan = plan;
-  ctx.warnings = warnings;
-  ctx.columnCount = columnCount;
-  ctx.fixedEnd = fixedEnd;
-  ctx.hasBitmap = hasBitmap;
-  ctx.bitmapStart = bitmapStart;
-  ctx.varCount = varCount;
-  ctx.varArray = varArray;
-  ctx.varDataStart = varDataStart;
-  ctx.sparse = undefined;
-  const out = plan.output;
-  const scratch = plan.scratch;
-  for (let i = 0; i < out.length; i++) scratch[i] = columnValue(ctx, out[i]);
-  const values = plan.makeValues(scratch);
+  let values: Record<string, SqlValue>;
+  let fast = plan.fixedVarFast;
+  if (fast === undefined) fast = plan.fixedVarFast = fastReaderFor(plan);
+  if (fast !== null && fixedEnd >= fast.minFixedEnd && columnCount >= fast.minColumns) {
+    // Every column's bytes are known to be in the record: the generated reader (same checks, same order).
+    values = fast.read(image, columnCount, hasBitmap, bitmapStart, varCount, varArray, varDataStart);
+  } else {
+    // One state object reused for every row: decoding is synchronous and never re-entered.
+    const ctx = STATE;
+    ctx.image = image;
+    ctx.plan = plan;
+    ctx.warnings = warnings;
+    ctx.columnCount = columnCount;
+    ctx.fixedEnd = fixedEnd;
+    ctx.hasBitmap = hasBitmap;
+    ctx.bitmapStart = bitmapStart;
+    ctx.varCount = varCount;
+    ctx.varArray = varArray;
+    ctx.varDataStart = varDataStart;
+    ctx.sparse = undefined;
+    const out = plan.output;
+    const scratch = plan.scratch;
+    for (let i = 0; i < out.length; i++) scratch[i] = columnValue(ctx, out[i]);
+    values = plan.makeValues(scratch);
+    ctx.image = EMPTY; // do not keep the caller's buffer alive
+    ctx.sparse = undefined;
+  }
 
   let uniquifier: number | undefined;
   if (plan.uniquifier) {
     const v = plan.uniquifier;
     uniquifier = 0;
-    if (v.kind === 'var' && v.varIndex < varCount && !(v.nullBit >= 0 && v.nullBit < columnCount && hasBitmap && isNullBit(ctx, v.nullBit))) {
+    const nb = v.nullBit;
+    if (v.kind === 'var' && v.varIndex < varCount && !(nb >= 0 && nb < columnCount && hasBitmap && (image[bitmapStart + (nb >> 3)] & (1 << (nb & 7))) !== 0)) {
       const s = v.varIndex === 0 ? varDataStart : readU16(image, varArray + 2 * v.varIndex - 2) & 0x7fff;
       const e = readU16(image, varArray + 2 * v.varIndex) & 0x7fff;
       if (e - s === 4) uniquifier = readI32(image, s);
@@ -131,8 +143,6 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan): DecodedRow {
     }
   }
 
-  ctx.image = EMPTY; // do not keep the caller's buffer alive
-  ctx.sparse = undefined;
   const row: DecodedRow = {
     values,
     warnings,
@@ -245,4 +255,83 @@ function findSparseVector(r: RowState): Map<number, [number, number]> | null {
     if (e - s >= 4 && readU16(image, s) === 5) return parseSparseVector(image, s, e);
   }
   return null;
+}
+
+/** A complex (0x8000) variable column in the generated reader: the off-row marker, or the generic path's error. */
+function complexValue(image: Uint8Array, s: number, e: number, name: string): SqlValue {
+  const cv = parseComplexColumn(image, s, e, name);
+  if (cv.kind === 'off-row') return cv.marker;
+  throw new DecodeError('DECODE_BAD_RECORD', `column ${name} holds a ${cv.kind}, not a value`, { offset: s, column: name });
+}
+
+/** Largest layout the generated reader is built for (beyond, the generic loop). */
+const FAST_MAX_COLUMNS = 512;
+
+/**
+ * Generates (new Function) one column reader per layout: the generic `columnValue` loop unrolled
+ * for this layout's columns, with every offset, null bit and length a constant, fixed-length
+ * values read by the type's unchecked reader (the fixed part is known to hold them), and the
+ * `values` object built as one object literal. It runs only on records whose fixed part and
+ * column count cover every column (checked once per row by decodeFixedVar); other records, and
+ * layouts with sparse, computed, text-pointer, xml or sql_variant columns or unusual names, take
+ * the generic loop. Output, warnings and errors are the generic loop's, value for value.
+ */
+export function fastReaderFor(plan: RowPlan): FixedVarFast | null {
+  const out = plan.output;
+  if (out.length > FAST_MAX_COLUMNS || new Set(out.map((cp) => cp.name)).size !== out.length) return null;
+  const fns: Array<BoundDecoder | FixedReader['f']> = [];
+  const cols: ColumnPlan[] = [];
+  let minFixedEnd = 4;
+  let minColumns = 0;
+  const body: string[] = [];
+  const keys: string[] = [];
+  for (let i = 0; i < out.length; i++) {
+    const cp = out[i];
+    const t = cp.column.type;
+    if (cp.kind !== 'fixed' && cp.kind !== 'bit' && cp.kind !== 'var') return null;
+    if (cp.kind === 'var' && (cp.isTextPointer || cp.isXml || t === 'sql_variant')) return null;
+    const nb = cp.nullBit;
+    if (nb >= 0) minColumns = Math.max(minColumns, nb + 1);
+    const f = fns.length;
+    const notNull = nb >= 0 ? `!hasBitmap || (image[bitmapStart + ${nb >> 3}] & ${1 << (nb & 7)}) === 0` : 'true';
+    let read: string;
+    if (cp.kind === 'bit') {
+      minFixedEnd = Math.max(minFixedEnd, cp.offset + 1);
+      read = `c${i} = (image[${cp.offset}] & ${1 << cp.bit}) !== 0;`;
+    } else if (cp.kind === 'fixed') {
+      minFixedEnd = Math.max(minFixedEnd, cp.offset + cp.length);
+      const fr = fixedReader(cp.column);
+      if (fr !== null && fr.n === cp.length) {
+        fns.push(fr.f);
+        cols.push(cp);
+        read = `c${i} = f${f}(image, ${cp.offset}); if (c${i} === null) throw oor(cols[${cols.length - 1}].column, ${cp.offset});`;
+      } else {
+        fns.push(cp.decode);
+        read = `c${i} = f${f}(image, ${cp.offset}, ${cp.offset + cp.length});`;
+      }
+    } else {
+      const k = cp.varIndex;
+      fns.push(cp.decode);
+      cols.push(cp);
+      const a = `varArray + ${2 * k}`;
+      read =
+        `if (varCount > ${k}) {` +
+        ` x = image[${a}] | (image[${a} + 1] << 8);` +
+        ` s = ${k === 0 ? 'varDataStart' : `(image[${a} - 2] | (image[${a} - 1] << 8)) & 0x7fff`};` +
+        ` c${i} = (x & 0x8000) !== 0 ? complexValue(image, s, x & 0x7fff, cols[${cols.length - 1}].name) : f${f}(image, s, x & 0x7fff);` +
+        ` } else c${i} = f${f}(EMPTY, 0, 0);`;
+    }
+    body.push(`  let c${i} = null;\n  if (${notNull}) { ${read} }`);
+    keys.push(`[${JSON.stringify(cp.name)}]: c${i}`);
+  }
+  const src =
+    fns.map((_, j) => `const f${j} = fns[${j}];`).join('\n') +
+    '\nreturn function fixedVarColumns(image, columnCount, hasBitmap, bitmapStart, varCount, varArray, varDataStart) {\n' +
+    '  let x = 0, s = 0;\n' +
+    body.join('\n') +
+    '\n  return {' + keys.join(', ') + '};\n};';
+  const make = new Function('fns', 'cols', 'oor', 'complexValue', 'EMPTY', src) as (
+    fns: unknown[], cols: ColumnPlan[], oor: typeof outOfRange, complex: typeof complexValue, empty: Uint8Array,
+  ) => FixedVarFast['read'];
+  return { minFixedEnd, minColumns, read: make(fns, cols, outOfRange, complexValue, EMPTY) };
 }

@@ -57,6 +57,23 @@ export interface RowPlan {
   stringColumns: number;
   /** Highest null bit (1-based) of the layout's stored columns: a record with more columns than this outgrew the layout. */
   storedColumns: number;
+  /**
+   * The FixedVar decoder's generated per-layout column reader (record/fixedvar.ts): undefined until
+   * the first FixedVar row, null when the layout has a column kind only the generic loop handles.
+   */
+  fixedVarFast: FixedVarFast | null | undefined;
+}
+
+/** A generated FixedVar column reader for one layout; see record/fixedvar.ts `fastReaderFor`. */
+export interface FixedVarFast {
+  /** The reader applies only when the record's fixed part ends at or after this offset … */
+  minFixedEnd: number;
+  /** … and the record holds at least this many columns (no column missing from the record). */
+  minColumns: number;
+  read: (
+    image: Uint8Array, columnCount: number, hasBitmap: boolean, bitmapStart: number,
+    varCount: number, varArray: number, varDataStart: number,
+  ) => Record<string, SqlValue>;
 }
 
 /**
@@ -130,6 +147,7 @@ export function planFor(table: TableLayout): RowPlan {
     makeValues: valuesFactory(output.map((cp) => cp.name)),
     scratch: new Array<SqlValue>(output.length).fill(null),
     storedColumns: Math.max(0, ...all.map((cp) => cp.nullBit + 1)),
+    fixedVarFast: undefined,
     stringColumns: output.filter((cp) => ['char', 'varchar', 'text', 'nchar', 'nvarchar', 'ntext', 'sysname'].includes(cp.column.type)).length,
   };
   plans.set(table, p);

@@ -75,17 +75,32 @@ export function timeStorageLength(scale: number): number {
 
 const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000];
 
+/** A direct-mapped cache of `HH:MM:SS` by second of the day (same idea as the day cache). */
+const HMS_CACHE_SIZE = 4096;
+const hmsCacheKey = new Int32Array(HMS_CACHE_SIZE).fill(-1);
+const hmsCacheText: string[] = new Array<string>(HMS_CACHE_SIZE).fill('');
+
+/** `HH:MM:SS` of a second of the day (0 … 86399). */
+function formatSecondOfDay(secs: number): string {
+  const slot = secs & (HMS_CACHE_SIZE - 1);
+  if (hmsCacheKey[slot] === secs) return hmsCacheText[slot];
+  const h = Math.floor(secs / 3600);
+  const rest = secs - h * 3600;
+  const mi = Math.floor(rest / 60);
+  const text = TWO[h] + ':' + TWO[mi] + ':' + TWO[rest - mi * 60];
+  hmsCacheKey[slot] = secs;
+  hmsCacheText[slot] = text;
+  return text;
+}
+
 /** `HH:MM:SS[.fff…]` from a count of 10^-scale units since midnight; null when ≥ 24 h. */
 export function formatTimeUnits(units: number, scale: number): string | null {
   const per = POW10[scale];
-  let secs = Math.floor(units / per);
+  const secs = Math.floor(units / per);
   if (secs >= 86400) return null;
-  const frac = units - secs * per;
-  const h = Math.floor(secs / 3600);
-  secs -= h * 3600;
-  const mi = Math.floor(secs / 60);
-  const s = TWO[h] + ':' + TWO[mi] + ':' + TWO[secs - mi * 60];
+  const s = formatSecondOfDay(secs);
   if (scale === 0) return s;
+  const frac = units - secs * per;
   const f = String(frac);
   return s + '.' + (f.length < scale ? '0000000'.slice(0, scale - f.length) + f : f);
 }

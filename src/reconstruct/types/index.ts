@@ -98,47 +98,71 @@ function exact(c: ColumnLayout, n: number, f: (b: Uint8Array, o: number) => SqlV
   };
 }
 
+/** A fixed-length type's storage length and unchecked reader: `f(bytes, offset)`, null when out of range. */
+export interface FixedReader {
+  n: number;
+  f: (b: Uint8Array, o: number) => SqlValue | null;
+}
+
+/**
+ * The fixed-length reader `valueDecoder` wraps with its length and range checks, for the types it
+ * checks that way (null for the others). The row decoder's generated per-layout code calls it
+ * directly when the record's fixed part already guarantees the length.
+ */
+export function fixedReader(c: ColumnLayout): FixedReader | null {
+  switch (c.type) {
+    case 'bit': return { n: 1, f: (b, o) => decodeBit(b, o, 0) };
+    case 'tinyint': return { n: 1, f: decodeTinyint };
+    case 'smallint': return { n: 2, f: decodeSmallint };
+    case 'int': return { n: 4, f: decodeInt };
+    case 'bigint': return { n: 8, f: decodeBigint };
+    case 'real':
+    case 'float':
+      return isReal(c)
+        ? { n: 4, f: (b, o) => finite(decodeReal(b, o)) }
+        : { n: 8, f: (b, o) => finite(decodeFloat(b, o)) };
+    case 'decimal':
+    case 'numeric': {
+      const n = decimalStorageLength(c.precision);
+      const scale = c.scale;
+      return { n, f: (b, o) => decodeDecimal(b, o, n, scale) };
+    }
+    case 'money': return { n: 8, f: decodeMoney };
+    case 'smallmoney': return { n: 4, f: decodeSmallmoney };
+    case 'date': return { n: 3, f: decodeDate };
+    case 'time': {
+      const scale = c.scale;
+      return { n: timeStorageLength(scale), f: (b, o) => decodeTime(b, o, scale) };
+    }
+    case 'datetime': return { n: 8, f: decodeDatetime };
+    case 'smalldatetime': return { n: 4, f: decodeSmalldatetime };
+    case 'datetime2': {
+      const scale = c.scale;
+      return { n: timeStorageLength(scale) + 3, f: (b, o) => decodeDatetime2(b, o, scale) };
+    }
+    case 'datetimeoffset': {
+      const scale = c.scale;
+      return { n: timeStorageLength(scale) + 5, f: (b, o) => decodeDatetimeoffset(b, o, scale) };
+    }
+    case 'uniqueidentifier': return { n: 16, f: decodeUniqueidentifier };
+    default: return null;
+  }
+}
+
+/** The DECODE_BAD_VALUE a fixed reader's null result turns into (same as valueDecoder's). */
+export function outOfRange(c: ColumnLayout, start: number): DecodeError {
+  return bad(c, start, 'is out of range');
+}
+
 /**
  * A decoder for one column's uncompressed value, built once per column (the row decoder caches
  * it in its per-layout plan). The bound function checks the value's length and range and throws
  * DecodeError DECODE_BAD_VALUE, never anything else.
  */
 export function valueDecoder(c: ColumnLayout): BoundDecoder {
+  const fr = fixedReader(c);
+  if (fr !== null) return exact(c, fr.n, fr.f);
   switch (c.type) {
-    case 'bit': return exact(c, 1, (b, o) => decodeBit(b, o, 0));
-    case 'tinyint': return exact(c, 1, decodeTinyint);
-    case 'smallint': return exact(c, 2, decodeSmallint);
-    case 'int': return exact(c, 4, decodeInt);
-    case 'bigint': return exact(c, 8, decodeBigint);
-    case 'real':
-    case 'float':
-      return isReal(c)
-        ? exact(c, 4, (b, o) => finite(decodeReal(b, o)))
-        : exact(c, 8, (b, o) => finite(decodeFloat(b, o)));
-    case 'decimal':
-    case 'numeric': {
-      const n = decimalStorageLength(c.precision);
-      const scale = c.scale;
-      return exact(c, n, (b, o) => decodeDecimal(b, o, n, scale));
-    }
-    case 'money': return exact(c, 8, decodeMoney);
-    case 'smallmoney': return exact(c, 4, decodeSmallmoney);
-    case 'date': return exact(c, 3, decodeDate);
-    case 'time': {
-      const scale = c.scale;
-      return exact(c, timeStorageLength(scale), (b, o) => decodeTime(b, o, scale));
-    }
-    case 'datetime': return exact(c, 8, decodeDatetime);
-    case 'smalldatetime': return exact(c, 4, decodeSmalldatetime);
-    case 'datetime2': {
-      const scale = c.scale;
-      return exact(c, timeStorageLength(scale) + 3, (b, o) => decodeDatetime2(b, o, scale));
-    }
-    case 'datetimeoffset': {
-      const scale = c.scale;
-      return exact(c, timeStorageLength(scale) + 5, (b, o) => decodeDatetimeoffset(b, o, scale));
-    }
-    case 'uniqueidentifier': return exact(c, 16, decodeUniqueidentifier);
     case 'char':
     case 'varchar':
     case 'text': {
