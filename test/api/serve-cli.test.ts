@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -44,7 +44,7 @@ describe('rowback serve / rowback token', () => {
     expect(rowback('token', 'list', '--db', db).stdout).toMatch(/alice\treviewer\t\S+\trevoked/);
   }, 180_000);
 
-  it('serve listens on 127.0.0.1 and answers', async () => {
+  it('serve listens on 127.0.0.1 and answers; a second serve on the same staging file is refused', async () => {
     const db = join(dir, 's.db');
     const token = rowback('token', 'create', 'v', '--role', 'viewer', '--db', db).stdout.trim();
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ROWBACK_LOG_LEVEL: 'warn' } });
@@ -62,9 +62,18 @@ describe('rowback serve / rowback token', () => {
       const ok = await fetch(address + '/api/jobs', { headers: { authorization: `Bearer ${token}` } });
       expect(ok.status).toBe(200);
       expect(((await ok.json()) as { items: unknown[] }).items).toEqual([]);
+      // one server per staging file: a second serve on the same file is refused, naming file and pid
+      const second = rowback('serve', '--db', db, '--port', '0');
+      expect(second.status).toBe(1);
+      expect(second.stderr).toContain('STAGING_LOCKED');
+      expect(second.stderr).toContain(`in use by rowback serve pid ${child.pid}`);
+      expect(second.stderr).toContain(db);
+      expect((await fetch(address + '/api/jobs', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
+    // a clean shutdown removes the lock
+    expect(existsSync(`${db}.lock`)).toBe(false);
   }, 180_000);
 });

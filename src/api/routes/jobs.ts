@@ -19,12 +19,12 @@ export default async function jobRoutes(fastify: FastifyInstance) {
 
   app.get('/api/jobs', {
     config: { access: 'read' },
-    schema: { tags: ['jobs'], summary: 'List jobs with their progress, newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }) },
+    schema: { tags: ['jobs'], summary: 'List jobs with their progress (rows staged, and `scan`: the source\'s bytes/records read and pass), newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }) },
   }, async (req) => ({ items: app.staging.listJobs({ limit: req.query.limit, before: req.query.before }), queue: { pending: app.worker.queue.pending, waiting: app.worker.queue.size } }));
 
   app.get('/api/jobs/:id', {
     config: { access: 'read' },
-    schema: { tags: ['jobs'], summary: 'One job with its progress counters', params: JobIdParams },
+    schema: { tags: ['jobs'], summary: 'One job with its progress counters and `scan` (the source\'s own progress, sampled at most once a second while it runs)', params: JobIdParams },
   }, async (req) => app.staging.requireJob(req.params.id));
 
   app.post('/api/jobs/:id/resume', {
