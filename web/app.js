@@ -90,18 +90,47 @@ function signOut(message = '') {
 
 // ------------------------------------------------------------------ jobs
 
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+function fmtBytes(n) {
+  let u = 0;
+  while (n >= 1024 && u < UNITS.length - 1) { n /= 1024; u++; }
+  return `${u === 0 || n >= 10 ? Math.round(n) : n.toFixed(1)} ${UNITS[u]}`;
+}
+
+// The source's own progress (sampled by the worker): "pass 2/2 · 812 MB of 1.2 GB log read · 3,402,118 records".
+function scanText(s) {
+  if (!s) return '';
+  const parts = [];
+  if (s.pass && s.passes) parts.push(`pass ${s.pass}/${s.passes}`);
+  if (s.bytesTotal) parts.push(`${fmtBytes(s.bytesRead)} of ${fmtBytes(s.bytesTotal)} log read`);
+  else if (s.bytesRead) parts.push(`${fmtBytes(s.bytesRead)} log read`);
+  parts.push(`${s.recordsRead.toLocaleString()} records`);
+  return parts.join(' · ');
+}
+
+// Fraction of the whole scan done (every pass reads the same bytes), or null when no total is known.
+function scanFraction(s) {
+  if (!s || !s.bytesTotal) return null;
+  const inPass = Math.min(1, s.bytesRead / s.bytesTotal);
+  return s.pass && s.passes ? Math.min(1, (s.pass - 1 + inPass) / s.passes) : inPass;
+}
+
 async function loadJobs() {
   const { items } = await api('/api/jobs');
   state.jobs = items;
   const ul = $('job-list');
   ul.replaceChildren(...items.map((j) => {
-    // a scan's total is unknown until it ends: running jobs get a striped (indeterminate) bar
-    const bar = el('div', { class: `bar ${j.state}` }, el('span'));
-    bar.firstChild.style.width = j.state === 'succeeded' || j.state === 'running' ? '100%' : '0%';
+    // a running scan with a known total gets a determinate bar; otherwise running jobs get a
+    // striped (indeterminate) bar
+    const frac = j.state === 'running' ? scanFraction(j.scan) : null;
+    const bar = el('div', { class: `bar ${j.state}${frac === null ? '' : ' determinate'}` }, el('span'));
+    bar.firstChild.style.width = frac !== null ? `${Math.round(frac * 100)}%` : j.state === 'succeeded' || j.state === 'running' ? '100%' : '0%';
+    const scan = scanText(j.scan);
     const li = el('li', { 'data-job': String(j.id), class: j.id === state.jobId ? 'active' : '', onclick: () => openJob(j.id) },
       el('div', { class: 'jt' }, `#${j.id} ${j.kind} `, el('span', { class: `state ${j.state}`, text: j.state })),
       el('div', { class: 'jd', text: j.description, title: j.description }),
       el('div', { class: 'jd', text: `${j.rowsStaged.toLocaleString()} rows staged · ${j.skippedCount} skipped` }),
+      ...(scan ? [el('div', { class: 'jd scan', text: scan, title: scan })] : []),
       bar);
     return li;
   }));
@@ -116,7 +145,8 @@ async function loadJobs() {
 function showProgress(j) {
   $('job-title').textContent = `Job #${j.id} — ${j.description}`;
   const window = [j.windowFrom, j.windowTo].filter(Boolean).join(' → ');
-  $('job-progress').textContent = `${j.state} · ${j.rowsStaged.toLocaleString()} rows staged · ${j.skippedCount} skipped${window ? ' · window ' + window : ''}${j.lastLsn ? ' · last LSN ' + j.lastLsn : ''}`;
+  const scan = j.state === 'running' && j.scan ? ' · ' + scanText(j.scan) : '';
+  $('job-progress').textContent = `${j.state} · ${j.rowsStaged.toLocaleString()} rows staged · ${j.skippedCount} skipped${scan}${window ? ' · window ' + window : ''}${j.lastLsn ? ' · last LSN ' + j.lastLsn : ''}`;
 }
 
 async function openJob(id) {

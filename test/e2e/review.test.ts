@@ -54,11 +54,15 @@ describeBrowser('review page in chromium', () => {
     store.setJobState(jobId, 'running');
     for (let i = 0; i < 600; i += 200) store.stageBatch(jobId, corpusRows(200, i));
     store.saveJobTables(jobId, Object.values(LAYOUTS));
+    store.setScanProgress(jobId, { bytesRead: 1_288_490_188, bytesTotal: 1_288_490_188, recordsRead: 3_402_118, pass: 2, passes: 2 });
     store.setJobState(jobId, 'succeeded');
-    // jobs created during the test read a source that pauses at row 1,500 until the test lets it go on
+    // jobs created during the test read a source that pauses at row 1,500 until the test lets it
+    // go on; it reports progress as pass 2 of a 1.2 GB log, half read at the pause
+    let seen = 0;
+    const progress = () => ({ bytesRead: seen * 429_496, bytesTotal: 3000 * 429_496, recordsRead: seen * 1134, pass: 2, passes: 2 });
     app = await buildApp({
-      store, logger: silentLogger, openSource: async () => fakeSource(),
-      recover: fakeRecover({ rows: 3000, beforeRow: async (i) => { if (i === 1500) await gate; } }),
+      store, logger: silentLogger, openSource: async () => ({ ...fakeSource(), progress }),
+      recover: fakeRecover({ rows: 3000, beforeRow: async (i) => { seen = i; if (i === 1500) await gate; } }),
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     ctx = await chromium.launchPersistentContext(join(dir, 'profile'), {
@@ -110,6 +114,7 @@ describeBrowser('review page in chromium', () => {
     expect(await page.locator('#grid-body tr').count()).toBe(50);
     expect(await page.locator('#page-info').textContent()).toContain('page 1 of 12 · 600 matching rows');
     expect(await page.locator('#job-list li').first().textContent()).toContain('600 rows staged');
+    expect(await page.locator('#job-list li .scan').first().textContent()).toBe('pass 2/2 · 1.2 GB of 1.2 GB log read · 3,402,118 records');
     await shot('1-grid');
 
     // keyset paging: next page starts after the last id of page 1
@@ -186,6 +191,10 @@ describeBrowser('review page in chromium', () => {
     const li = page.locator(`#job-list li[data-job="${newId}"]`);
     await expect.poll(() => li.textContent(), { timeout: 20_000 }).toContain('1,000 rows staged');
     expect(await li.locator('.state').textContent()).toBe('running');
+    // the source's progress, sampled once a second, polled by the page every 2 s: a determinate bar at 75 % (pass 2 of 2, half read)
+    await expect.poll(() => li.locator('.scan').textContent(), { timeout: 20_000 }).toBe('pass 2/2 · 614 MB of 1.2 GB log read · 1,701,000 records');
+    expect(await li.locator('.bar').getAttribute('class')).toBe('bar running determinate');
+    expect(await li.locator('.bar > span').evaluate((e) => (e as HTMLElement).style.width)).toBe('75%');
     await shot('5-live-progress');
     release();
     await expect.poll(() => li.textContent(), { timeout: 20_000 }).toContain('3,000 rows staged');
