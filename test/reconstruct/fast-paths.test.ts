@@ -15,7 +15,7 @@ import { decoderForCodePage } from '../../src/reconstruct/collation.js';
 import { decodeRow } from '../../src/reconstruct/decode-row.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
 import { planFor } from '../../src/reconstruct/record/plan.js';
-import { decodeUniqueidentifier } from '../../src/reconstruct/types/index.js';
+import { DAY0001_TO_EPOCH, decodeDatetime2, decodeTime, decodeUniqueidentifier, formatTimeUnits, MAX_DATE_DAY, timeStorageLength } from '../../src/reconstruct/types/index.js';
 import type { SqlValue } from '../../src/reconstruct/values.js';
 import { buildLayout, encodeCodePage, encodeRow, type SynthColumn } from '../support/synthetic-encoder.js';
 
@@ -232,6 +232,57 @@ describe('code-page decoding fast paths = ICU TextDecoder', () => {
       const b = Buffer.from(hex, 'hex');
       expect(d.decode(b, 0, b.length)).toBe(td.decode(b));
       expect(d.decode(new Uint8Array(b), 0, b.length)).toBe(td.decode(b));
+    }
+  });
+});
+
+describe('datetime2 / time formatting caches', () => {
+  /** Reference: Date for the civil date (years 1–9999 print as 4 digits in ISO form), plain arithmetic for the time. */
+  function reference(units: number, day: number, scale: number): string {
+    const date = new Date((day + DAY0001_TO_EPOCH) * 86400000).toISOString().slice(0, 10);
+    const per = 10 ** scale;
+    const secs = Math.floor(units / per);
+    const p2 = (n: number) => String(n).padStart(2, '0');
+    const t = `${p2(Math.floor(secs / 3600))}:${p2(Math.floor(secs / 60) % 60)}:${p2(secs % 60)}`;
+    return `${date}T${t}${scale > 0 ? '.' + String(units % per).padStart(scale, '0') : ''}`;
+  }
+  it('every scale, random and boundary values, with cache collisions, match the reference; invalid → null', () => {
+    const next = rng(42);
+    const b = new Uint8Array(9);
+    for (let scale = 0; scale <= 7; scale++) {
+      const tl = timeStorageLength(scale);
+      const perDay = 86400 * 10 ** scale;
+      const days = [0, 1, 719162, 739000, 739000 + 1024, MAX_DATE_DAY];
+      const units = [0, 1, perDay - 1, 4096 * 10 ** scale, (4096 * 2 + 7) * 10 ** scale + 3];
+      for (let k = 0; k < 3000; k++) {
+        days.push(Math.floor(next() * (MAX_DATE_DAY + 1)));
+        units.push(Math.floor(next() * perDay));
+      }
+      for (let k = 0; k < days.length; k++) {
+        const day = days[k];
+        const u = units[k % units.length];
+        b.fill(0);
+        let x = u;
+        for (let i = 0; i < tl; i++) {
+          b[1 + i] = x % 256;
+          x = Math.floor(x / 256);
+        }
+        b[1 + tl] = day & 0xff;
+        b[2 + tl] = (day >> 8) & 0xff;
+        b[3 + tl] = day >> 16;
+        const want = reference(u, day, scale);
+        expect(decodeDatetime2(b, 1, scale)).toBe(want);
+        expect(decodeTime(b, 1, scale)).toBe(want.slice(11));
+      }
+      // Past the last day or the last time unit of the day: null (DECODE_BAD_VALUE at the row level).
+      b.fill(0xff);
+      expect(decodeDatetime2(b, 1, scale)).toBeNull();
+      b.fill(0);
+      b[1 + tl] = (MAX_DATE_DAY + 1) & 0xff;
+      b[2 + tl] = ((MAX_DATE_DAY + 1) >> 8) & 0xff;
+      b[3 + tl] = (MAX_DATE_DAY + 1) >> 16;
+      expect(decodeDatetime2(b, 1, scale)).toBeNull();
+      expect(formatTimeUnits(perDay, scale)).toBeNull();
     }
   });
 });

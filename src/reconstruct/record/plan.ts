@@ -121,10 +121,18 @@ function planColumn(c: ColumnLayout, physical: number): ColumnPlan {
 }
 
 const plans = new WeakMap<TableLayout, RowPlan>();
+/** The last layout asked for and its plan: a scan decodes long runs of one table (skips the WeakMap lookup). */
+let lastTable: TableLayout | null = null;
+let lastPlan: RowPlan | null = null;
 
 export function planFor(table: TableLayout): RowPlan {
+  if (table === lastTable) return lastPlan as RowPlan;
   let p = plans.get(table);
-  if (p) return p;
+  if (p) {
+    lastTable = table;
+    lastPlan = p;
+    return p;
+  }
   const all = table.columns.map((c, i) => planColumn(c, i));
   const visible = all.filter((cp) => !cp.column.isDropped && !cp.column.isUniquifier && !cp.column.isColumnSet);
   // Output in sys.columns order (column_id); the physical order puts clustering keys first.
@@ -151,5 +159,7 @@ export function planFor(table: TableLayout): RowPlan {
     stringColumns: output.filter((cp) => ['char', 'varchar', 'text', 'nchar', 'nvarchar', 'ntext', 'sysname'].includes(cp.column.type)).length,
   };
   plans.set(table, p);
+  lastTable = table;
+  lastPlan = p;
   return p;
 }

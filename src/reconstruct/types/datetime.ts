@@ -75,22 +75,34 @@ export function timeStorageLength(scale: number): number {
 
 const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000];
 
-/** A direct-mapped cache of `HH:MM:SS` by second of the day (same idea as the day cache). */
+/**
+ * A direct-mapped cache of `HH:MM:SS` and `HH:MM:SS.` by second of the day (same idea as the day
+ * cache): building the text from numbers costs more than the rest of a time value.
+ */
 const HMS_CACHE_SIZE = 4096;
 const hmsCacheKey = new Int32Array(HMS_CACHE_SIZE).fill(-1);
 const hmsCacheText: string[] = new Array<string>(HMS_CACHE_SIZE).fill('');
+const hmsCacheTextDot: string[] = new Array<string>(HMS_CACHE_SIZE).fill('');
 
-/** `HH:MM:SS` of a second of the day (0 … 86399). */
-function formatSecondOfDay(secs: number): string {
+/** Slot of second `secs` (0 … 86399) in the time-of-day cache, filled on a miss. */
+function hmsSlot(secs: number): number {
   const slot = secs & (HMS_CACHE_SIZE - 1);
-  if (hmsCacheKey[slot] === secs) return hmsCacheText[slot];
-  const h = Math.floor(secs / 3600);
-  const rest = secs - h * 3600;
-  const mi = Math.floor(rest / 60);
-  const text = TWO[h] + ':' + TWO[mi] + ':' + TWO[rest - mi * 60];
-  hmsCacheKey[slot] = secs;
-  hmsCacheText[slot] = text;
-  return text;
+  if (hmsCacheKey[slot] !== secs) {
+    const h = Math.floor(secs / 3600);
+    const rest = secs - h * 3600;
+    const mi = Math.floor(rest / 60);
+    const text = TWO[h] + ':' + TWO[mi] + ':' + TWO[rest - mi * 60];
+    hmsCacheKey[slot] = secs;
+    hmsCacheText[slot] = text;
+    hmsCacheTextDot[slot] = text + '.';
+  }
+  return slot;
+}
+
+/** The `scale` fraction digits of `frac` (0 ≤ frac < 10^scale), zero-padded on the left. */
+function fractionDigits(frac: number, scale: number): string {
+  const f = String(frac);
+  return f.length < scale ? '0000000'.slice(0, scale - f.length) + f : f;
 }
 
 /** `HH:MM:SS[.fff…]` from a count of 10^-scale units since midnight; null when ≥ 24 h. */
@@ -98,11 +110,21 @@ export function formatTimeUnits(units: number, scale: number): string | null {
   const per = POW10[scale];
   const secs = Math.floor(units / per);
   if (secs >= 86400) return null;
-  const s = formatSecondOfDay(secs);
-  if (scale === 0) return s;
-  const frac = units - secs * per;
-  const f = String(frac);
-  return s + '.' + (f.length < scale ? '0000000'.slice(0, scale - f.length) + f : f);
+  const slot = hmsSlot(secs);
+  if (scale === 0) return hmsCacheText[slot];
+  return hmsCacheTextDot[slot] + fractionDigits(units - secs * per, scale);
+}
+
+/** `YYYY-MM-DDT` of a day number relative to 1970-01-01 (a direct-mapped cache like the day cache). */
+const dayTCacheKey = new Float64Array(DAY_CACHE_SIZE).fill(NaN);
+const dayTCacheText: string[] = new Array<string>(DAY_CACHE_SIZE).fill('');
+function formatEpochDayT(z: number): string {
+  const slot = z & (DAY_CACHE_SIZE - 1);
+  if (dayTCacheKey[slot] === z) return dayTCacheText[slot];
+  const text = formatEpochDay(z) + 'T';
+  dayTCacheKey[slot] = z;
+  dayTCacheText[slot] = text;
+  return text;
 }
 
 /** Last valid day number of date/datetime2 (9999-12-31 since 0001-01-01). */
@@ -121,10 +143,16 @@ export function decodeTime(b: Uint8Array, o: number, scale: number): string | nu
 
 export function decodeDatetime2(b: Uint8Array, o: number, scale: number): string | null {
   const tl = timeStorageLength(scale);
-  const t = formatTimeUnits(readUIntLE(b, o, tl), scale);
-  const day = readUIntLE(b, o + tl, 3);
-  if (t === null || day > MAX_DATE_DAY) return null;
-  return formatEpochDay(day + DAY0001_TO_EPOCH) + 'T' + t;
+  const units = readUIntLE(b, o, tl);
+  const day = b[o + tl] | (b[o + tl + 1] << 8) | (b[o + tl + 2] << 16);
+  const per = POW10[scale];
+  const secs = Math.floor(units / per);
+  if (secs >= 86400 || day > MAX_DATE_DAY) return null;
+  // Two cached pieces and the fraction: `YYYY-MM-DDT` + `HH:MM:SS.` + `fffffff`.
+  const slot = hmsSlot(secs);
+  const dt = formatEpochDayT(day + DAY0001_TO_EPOCH);
+  if (scale === 0) return dt + hmsCacheText[slot];
+  return dt + hmsCacheTextDot[slot] + fractionDigits(units - secs * per, scale);
 }
 
 export function decodeDatetimeoffset(b: Uint8Array, o: number, scale: number): string | null {
