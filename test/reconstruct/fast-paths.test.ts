@@ -11,7 +11,7 @@
 import { TextDecoder } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../src/errors.js';
-import { decoderForCodePage } from '../../src/reconstruct/collation.js';
+import { decoderForCodePage, latin1 } from '../../src/reconstruct/collation.js';
 import { decodeRow } from '../../src/reconstruct/decode-row.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
 import { planFor } from '../../src/reconstruct/record/plan.js';
@@ -225,6 +225,24 @@ describe('code-page decoding fast paths = ICU TextDecoder', () => {
       }
     });
   }
+  it('latin1 at every length 0–300 (fixed-arity and native paths), every byte value, Buffer and Uint8Array', () => {
+    const src = Buffer.alloc(305);
+    for (let i = 0; i < src.length; i++) src[i] = (i * 73 + 11) & 0xff;
+    for (let n = 0; n <= 300; n++) {
+      const want = src.toString('latin1', 3, 3 + n);
+      expect(latin1(src, 3, 3 + n)).toBe(want);
+      expect(latin1(new Uint8Array(src), 3, 3 + n)).toBe(want);
+    }
+  });
+  it('DBCS values of every length up to the table limit decode as ICU does (fixed-arity and UTF-16 slice paths)', () => {
+    const d = decoderForCodePage(936)!;
+    const td = new TextDecoder('gbk');
+    for (let chars = 1; chars <= 100; chars++) {
+      const bytes = encodeCodePage('中文a'.repeat(chars).slice(0, chars), 936);
+      expect(d.decode(Buffer.from(bytes), 0, bytes.length)).toBe(td.decode(bytes));
+      expect(d.decode(bytes, 0, bytes.length)).toBe(td.decode(bytes));
+    }
+  });
   it('936: a value longer than 8 bytes with one byte ≥ 0x80 is not taken for ASCII; invalid pairs as ICU', () => {
     const d = decoderForCodePage(936)!;
     const td = new TextDecoder('gbk');
