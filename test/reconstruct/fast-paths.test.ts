@@ -15,7 +15,7 @@ import { decoderForCodePage, latin1 } from '../../src/reconstruct/collation.js';
 import { decodeRow } from '../../src/reconstruct/decode-row.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
 import { planFor } from '../../src/reconstruct/record/plan.js';
-import { DAY0001_TO_EPOCH, decodeDatetime2, decodeTime, decodeUniqueidentifier, formatTimeUnits, MAX_DATE_DAY, timeStorageLength } from '../../src/reconstruct/types/index.js';
+import { DAY0001_TO_EPOCH, decodeDatetime2, decodeNvarchar, decodeTime, decodeUniqueidentifier, formatTimeUnits, MAX_DATE_DAY, timeStorageLength } from '../../src/reconstruct/types/index.js';
 import type { SqlValue } from '../../src/reconstruct/values.js';
 import { buildLayout, encodeCodePage, encodeRow, type SynthColumn } from '../support/synthetic-encoder.js';
 
@@ -250,6 +250,20 @@ describe('code-page decoding fast paths = ICU TextDecoder', () => {
       const b = Buffer.from(hex, 'hex');
       expect(d.decode(b, 0, b.length)).toBe(td.decode(b));
       expect(d.decode(new Uint8Array(b), 0, b.length)).toBe(td.decode(b));
+    }
+  });
+});
+
+describe('nvarchar (UTF-16LE) fixed-arity path', () => {
+  it('every length 0–80 bytes (odd ones too), random units incl. lone surrogates, = Buffer utf16le', () => {
+    const next = rng(7);
+    const src = Buffer.alloc(90);
+    for (let i = 0; i < src.length; i++) src[i] = Math.floor(next() * 256);
+    src[5] = 0x00; src[6] = 0xd8; // a lone high surrogate
+    for (let n = 0; n <= 80; n++) {
+      const want = src.toString('utf16le', 1, 1 + n);
+      expect(decodeNvarchar(src, 1, 1 + n)).toBe(want);
+      expect(decodeNvarchar(new Uint8Array(src), 1, 1 + n)).toBe(want);
     }
   });
 });

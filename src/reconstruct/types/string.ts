@@ -13,11 +13,22 @@ export function decodeVarchar(b: Uint8Array, start: number, end: number, codePag
   return (d as CodePageDecoder).decode(b, start, end);
 }
 
+/**
+ * UTF16_FROM[n](b, s) = the n UTF-16LE code units at b[s…] as a string, by one String.fromCharCode
+ * call with n fixed arguments (one flat string, no call into C++).
+ */
+const UTF16_FROM_MAX = 32;
+const UTF16_FROM: Array<(b: Uint8Array, s: number) => string> = Array.from(
+  { length: UTF16_FROM_MAX + 1 },
+  (_, n) => new Function('b', 's', `return String.fromCharCode(${Array.from({ length: n }, (_, i) => `b[s + ${2 * i}] | (b[s + ${2 * i + 1}] << 8)`).join(', ')});`) as (b: Uint8Array, s: number) => string,
+);
+
 /** UTF-16LE; an odd trailing byte is not valid nvarchar data — callers check the length first. */
 export function decodeNvarchar(b: Uint8Array, start: number, end: number): string {
-  // Short values: a code-unit loop avoids allocating a Buffer view per value.
-  // Measured on Node 20: a code-unit loop wins below ~8 characters; beyond, Buffer's native
-  // UTF-16 slice (free when the bytes already are a Buffer).
+  // Measured on Node 20: up to 32 characters one fixed-arity String.fromCharCode (UTF16_FROM);
+  // beyond, Buffer's native UTF-16 slice (free when the bytes already are a Buffer).
+  const units = (end - start) >> 1;
+  if (units <= UTF16_FROM_MAX) return UTF16_FROM[units](b, start);
   if (end - start > 16) {
     if (b instanceof Buffer) return b.toString('utf16le', start, end);
     return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf16le');
