@@ -70,11 +70,8 @@ export function decodeScsu(b: Uint8Array, start: number, end: number): string | 
         else pushCodePoint(out, dynamic[w] + (y - 0x80));
       } else if (x === 0x0b) {
         if (i + 2 > end) return null;
-        const hi = b[i];
-        const lo = b[i + 1];
+        active = defineExtended(dynamic, b[i], b[i + 1]);
         i += 2;
-        active = hi >> 5;
-        dynamic[active] = 0x10000 + (((hi & 0x1f) << 8) | lo) * 0x80;
       } else if (x === 0x0e) {
         if (i + 2 > end) return null;
         out.push((b[i] << 8) | b[i + 1]);
@@ -105,11 +102,8 @@ export function decodeScsu(b: Uint8Array, start: number, end: number): string | 
         i += 2;
       } else if (x === 0xf1) {
         if (i + 2 > end) return null;
-        const hi = b[i];
-        const lo = b[i + 1];
+        active = defineExtended(dynamic, b[i], b[i + 1]);
         i += 2;
-        active = hi >> 5;
-        dynamic[active] = 0x10000 + (((hi & 0x1f) << 8) | lo) * 0x80;
         unicode = false;
       } else if (x === 0xf2) return null; // reserved
       else {
@@ -121,4 +115,14 @@ export function decodeScsu(b: Uint8Array, start: number, end: number): string | 
   let s = '';
   for (let k = 0; k < out.length; k += 4096) s += String.fromCharCode(...out.slice(k, k + 4096));
   return s;
+}
+
+/**
+ * SDX (0x0B, single-byte mode) and UDX (0xF1, Unicode mode), UTS #6: the high 3 bits pick the
+ * window, the other 13 bits its offset in 0x80 steps above U+10000. Returns the window made active.
+ */
+function defineExtended(dynamic: number[], hi: number, lo: number): number {
+  const w = hi >> 5;
+  dynamic[w] = 0x10000 + (((hi & 0x1f) << 8) | lo) * 0x80;
+  return w;
 }
