@@ -6,21 +6,16 @@ import { ExportRecordSchema, parseExportText, readExportFile } from '../../../sr
 import { CatalogRowSchema } from '../../../src/reconstruct/metadata/catalog-row.js';
 import { recoverRows } from '../../../src/recover/recover-rows.js';
 import { ExportSource } from '../../../src/recover/sources/export.js';
+import { CUSTOMERS_AU, customersCatalogRow } from '../../support/export-fixture.js';
 
 // Everything below is SYNTHETIC: hand-built records and FixedVar row images shaped like what
 // sql/export-log-records.sql writes, not bytes from a server.
-const AU = '72057594043236352';
+const AU = CUSTOMERS_AU;
 // status A/B, fixed-part end, CustomerId (int), column count, null bitmap, 1 variable column ending at …, Name (UTF-16LE)
 const ROW_ADA = '0x' + '3000' + '0800' + '01000000' + '0200' + '00' + '0100' + '1500' + '410064006100'; // 1, N'Ada'
 const ROW_BO = '0x' + '3000' + '0800' + '02000000' + '0200' + '00' + '0100' + '1300' + '42006F00'; // 2, N'Bo'
 
-const catalogRow = (over: Record<string, unknown>) => ({
-  schema_name: 'dbo', table_name: 'Customers', object_id: 901578250, index_id: 1, partition_id: '72057594042384384',
-  partition_number: 1, data_compression_desc: 'NONE', in_row_alloc_unit_id: AU, lob_alloc_unit_id: null,
-  row_overflow_alloc_unit_id: null, modify_date: '2024-01-02T09:00:00', user_type_name: null, is_identity: false,
-  is_computed: false, is_persisted: null, is_rowguidcol: false, is_column_set: false, is_dropped: false, is_sparse: false,
-  is_uniqueifier: false, default_value: null, ...over,
-});
+const catalogRow = customersCatalogRow;
 const CATALOG = [
   catalogRow({ partition_column_id: 1, column_id: 1, column_name: 'CustomerId', type_name: 'int', system_type_id: 56, max_length: 4, precision: 10, scale: 0, collation_name: null, is_nullable: false, leaf_offset: 4, leaf_null_bit: 1, leaf_bit_position: 0, key_ordinal: 1, is_identity: true }),
   catalogRow({ partition_column_id: 2, column_id: 2, column_name: 'Name', type_name: 'nvarchar', system_type_id: 231, max_length: 100, precision: 0, scale: 0, collation_name: 'SQL_Latin1_General_CP1_CI_AS', is_nullable: true, leaf_offset: -1, leaf_null_bit: 2, leaf_bit_position: 0, key_ordinal: 0 }),

@@ -3,17 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExportSource } from '../../../src/recover/sources/export.js';
+import { CUSTOMERS_AU, customersCatalogRow } from '../../support/export-fixture.js';
 
 // SYNTHETIC: a minimal export shaped like what sql/export-log-records.sql writes (catalog rows
 // and fn_dblog columns), with no row images — only the record count matters here.
-const AU = '72057594043236352';
-const catalogRow = (over: Record<string, unknown>) => ({
-  schema_name: 'dbo', table_name: 'Customers', object_id: 901578250, index_id: 1, partition_id: '72057594042384384',
-  partition_number: 1, data_compression_desc: 'NONE', in_row_alloc_unit_id: AU, lob_alloc_unit_id: null,
-  row_overflow_alloc_unit_id: null, modify_date: '2024-01-02T09:00:00', user_type_name: null, is_identity: false,
-  is_computed: false, is_persisted: null, is_rowguidcol: false, is_column_set: false, is_dropped: false, is_sparse: false,
-  is_uniqueifier: false, default_value: null, ...over,
-});
+const AU = CUSTOMERS_AU;
+const catalogRow = customersCatalogRow;
 const rec = (lsn: string, op: string, xid: string, over: Record<string, unknown> = {}) => ({
   'Current LSN': lsn, Operation: op, Context: 'LCX_NULL', 'Transaction ID': xid, AllocUnitId: null, 'Page ID': null, 'Slot ID': null,
   'Offset in Row': null, 'Modify Size': null, Description: null, 'Begin Time': null, 'End Time': null, 'Transaction Name': null,
