@@ -2,6 +2,8 @@ import { createWriteStream, existsSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
+import { readBackupHeader } from '../../backup/header.js';
+import { assertBackupSet } from '../../recover/source-identity.js';
 import { InputError } from '../../errors.js';
 import { openBackupPageSource } from '../../backup/page-source.js';
 import { LayeredPageSource, MdfPageSource } from '../../datafile/mdf-source.js';
@@ -56,6 +58,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
   let source: PageSource;
   if (mdfs.length) source = openDataFiles(mdfs);
   else {
+    assertBackupSet(baks.map((f) => readBackupHeader(f)));
     const opened: PageSource[] = [];
     try {
       for (const f of baks) opened.push(openBackupPageSource(f));

@@ -41,7 +41,8 @@ export function openSource(o: ScanSourceOptions, logger?: Logger): OpenedSource 
     for (const [flag, f] of [['--mdf', o.mdf], ['--bak', o.bak], ['--ldf', o.ldf], ...(o.trn ?? []).map((t) => ['--trn', t])] as const) {
       if (f) assertReadableFile(flag, f);
     }
-    return { source: openFileSource({ mdf: o.mdf, bak: o.bak, ldf: o.ldf, trn: o.trn }, logger), notes: () => [] };
+    const s = openFileSource({ mdf: o.mdf, bak: o.bak, ldf: o.ldf, trn: o.trn }, logger);
+    return { source: s, notes: () => s.notes };
   }
   if (exp) {
     assertReadableFile('--export', o.export!);

@@ -23,6 +23,7 @@ import { committedCandidates, emptyStats, type CommittedScanStats } from '../com
 import { PageSlotModel } from '../page-model.js';
 import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.js';
 import { RECOVER_UPDATE_NO_BASE, type RebuildCandidate } from '../update-rebuild.js';
+import { assertBackupSet, assertOneDatabase, readSourceIdentity, type SourceFileIdentity } from '../source-identity.js';
 
 /** Updates held for the data-file anchor at most (each keeps its log record, a view into one log block). */
 const MAX_ANCHORED_UPDATES = 1000;
@@ -42,6 +43,8 @@ export interface FileRecoverySource extends RecoverySource {
   readonly scanStats: CommittedScanStats;
   /** Bytes/records read by the pass running (the anchor pass included), which pass, and the bytes a pass reads. */
   progress(): SourceProgress;
+  /** What the user must be told besides skipped items (e.g. a file whose database could not be checked). */
+  readonly notes: string[];
 }
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
@@ -98,6 +101,22 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       prev = { file: t, last: h.lastLsn.decimal };
     }
   }
+
+  // Every file must belong to one database (binding id), checked once before anything is decoded.
+  const notes: string[] = [];
+  let identity: Promise<void> | null = null;
+  const ensureOneDatabase = (): Promise<void> =>
+    (identity ??= (async () => {
+      const ids: SourceFileIdentity[] = [];
+      if (inputs.mdf) ids.push(await readSourceIdentity(inputs.mdf, 'mdf'));
+      if (inputs.bak) ids.push(await readSourceIdentity(inputs.bak, 'bak'));
+      if (inputs.ldf) ids.push(await readSourceIdentity(inputs.ldf, 'ldf'));
+      for (const t of trn) ids.push(await readSourceIdentity(t, 'trn'));
+      const check = assertOneDatabase(ids);
+      if (ids.length > 1) {
+        for (const u of check.unchecked) notes.push(`${u.file}: its binding id could not be read (damaged page 0), so rowback could not check that it belongs to the same database as the other files`);
+      }
+    })());
 
   const description = [
     inputs.mdf && `data file ${inputs.mdf}`,
@@ -186,11 +205,14 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     get scanStats() {
       return scanStats;
     },
+    notes,
     async metadata(): Promise<MetadataCatalog> {
       if (catalog) return catalog;
+      await ensureOneDatabase();
       if (!inputs.mdf && !inputs.bak) {
         throw new InputError('INPUT_NO_METADATA', 'no table metadata: give --mdf FILE or --bak FILE (or --schema/--ddl)');
       }
+      if (inputs.bak && !inputs.mdf) assertBackupSet([readBackupHeader(inputs.bak)]);
       const api = await loadDatafile();
       pageSource = inputs.mdf ? new api.MdfPageSource(inputs.mdf) : openBackupPageSource(inputs.bak!);
       const meta = api.readDataFileMetadata(pageSource);
@@ -206,6 +228,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     candidates(filter: ScanFilter, signal?: AbortSignal, catalogOverride?: MetadataCatalog): AsyncIterable<RowCandidate> {
       const self = this;
       return (async function* () {
+        await ensureOneDatabase();
         const cat = catalogOverride ?? (await self.metadata());
         scanStats = emptyStats();
         current = emptyLogScanStats();
