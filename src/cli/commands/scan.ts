@@ -5,7 +5,9 @@ import { InputError } from '../../errors.js';
 import { layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
 import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { withMetadata } from '../../recover/metadata-override.js';
+import { explainNoRows } from '../../recover/committed.js';
 import { recoverRows } from '../../recover/recover-rows.js';
+import { logLoss } from '../../recover/source.js';
 import { type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { parseWindowTime } from '../../recover/time-window.js';
 import { createRowWriter, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
@@ -115,12 +117,18 @@ export async function runScan(opts: ScanOptions): Promise<void> {
 
     const sourceSkipped = source.skipped();
     const allSkipped = [...sourceSkipped, ...skipped];
+    const lost = logLoss(allSkipped);
+    const stats = source.committedStats?.();
+    const noRowsReason = rows === 0 && stats ? explainNoRows(stats, operations) : undefined;
     if (opts.report) {
       const report = {
         source: source.description,
         filter,
         rows,
         rowsPerTable: Object.fromEntries(perTable),
+        complete: lost.length === 0,
+        ...(noRowsReason ? { noRowsReason } : {}),
+        ...(stats ? { counts: stats } : {}),
         skipped: allSkipped,
         elapsedMs: Date.now() - started,
       };
@@ -130,6 +138,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (!opts.quiet) {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
       printSummary(rows, perTable, allSkipped);
+      if (noRowsReason) process.stderr.write(`rowback scan: why no rows: ${noRowsReason}\n`);
+      if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: parts of the log could not be read (${lost.map((s) => s.code).filter((c, i, a) => a.indexOf(c) === i).join(', ')}); rows in those LSN ranges are missing from this result\n`);
     }
   } finally {
     await source.close();

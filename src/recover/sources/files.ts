@@ -11,7 +11,9 @@
 import type { Logger } from 'pino';
 import { InputError } from '../../errors.js';
 import type { PageSource } from '../../datafile/page-source.js';
-import { readBackupHeader } from '../../backup/header.js';
+import { readBackupHeader, type BackupHeader } from '../../backup/header.js';
+import { backupLogCoverage } from '../../backup/log-coverage.js';
+import { parseLsn } from '../../logreader/lsn.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { openBackupPageSource } from '../../backup/page-source.js';
 import { readMtfLayout } from '../../backup/mtf.js';
@@ -86,10 +88,12 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
 
   // Every --trn must be a log backup; a broken chain is reported (rows between the gaps cannot be
   // told committed or not).
+  const backupHeaders = new Map<string, BackupHeader>();
   {
     let prev: { file: string; last: string } | null = null;
     for (const t of trn) {
       const h = readBackupHeader(t);
+      backupHeaders.set(t, h);
       if (h.backupType !== 'log') throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t} is a ${h.backupType} backup, not a log backup; give it with --bak`, { file: t });
       if (prev && prev.last !== h.firstLsn.decimal) {
         skipped.push({
@@ -153,14 +157,23 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         continue;
       }
       const floor = highest;
+      let firstRead: string | null = null;
       for await (const r of openBackupLogStream(l.file, l.kind).records(opts, stats)) {
         const lsn = r['Current LSN'];
+        firstRead ??= lsn;
         if (floor && lsn <= floor) {
           repeats++;
           continue;
         }
         if (lsn > highest) highest = lsn;
         yield r;
+      }
+      // The stream must cover the LSN range its header states; what it lacks is reported once.
+      if (!extra && thisPass % 2 === 1 && !signal?.aborted) {
+        let h = backupHeaders.get(l.file);
+        if (!h) backupHeaders.set(l.file, (h = readBackupHeader(l.file)));
+        const lost = backupLogCoverage({ file: l.file, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) }, firstRead ? parseLsn(firstRead) : null, stats.end);
+        skipped.push(...lost);
       }
     }
     logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats }, 'log read');
@@ -205,6 +218,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     get scanStats() {
       return scanStats;
     },
+    committedStats: () => scanStats,
     notes,
     async metadata(): Promise<MetadataCatalog> {
       if (catalog) return catalog;
