@@ -36,6 +36,10 @@ export interface DecodedRow {
 }
 
 export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOptions): DecodedRow {
+  if (table.unreadable !== undefined || table.columns.length === 0) {
+    const why = table.unreadable ?? 'the table layout has no columns';
+    throw new DecodeError('DECODE_NO_COLUMNS', `${table.schema}.${table.name}: its columns could not be established, so its rows are not decoded: ${why}`, { table: `${table.schema}.${table.name}`, lsn: opts?.lsn, file: opts?.file });
+  }
   try {
     const plan = planFor(table);
     // String decoders are fastest on a Buffer (native latin1/UTF-16 slices): one view per row pays

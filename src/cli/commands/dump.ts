@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { readBackupHeader } from '../../backup/header.js';
 import { assertBackupSet } from '../../recover/source-identity.js';
-import { InputError } from '../../errors.js';
+import { InputError, SchemaError } from '../../errors.js';
 import { openBackupPageSource } from '../../backup/page-source.js';
 import { LayeredPageSource, MdfPageSource } from '../../datafile/mdf-source.js';
 import { readDataFileMetadata } from '../../datafile/metadata.js';
@@ -78,6 +78,9 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
       throw new InputError('INPUT_UNKNOWN_TABLE', `table ${opts.table} is not in ${file}; known tables: ${known}`, { table: opts.table, file });
     }
     const qualified = `${table.layout.schema}.${table.layout.name}`;
+    if (table.layout.unreadable) {
+      throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified}: its columns could not be established, so no row of it is printed: ${table.layout.unreadable}`, { table: qualified, file });
+    }
     const columns = visibleColumns(table.layout).map((c) => c.name);
     const out: Writable = opts.out ? createWriteStream(opts.out) : stdout;
     const skipped: SkippedItem[] = [...md.skipped];

@@ -80,6 +80,12 @@ export interface TableLayout {
   allocUnits?: AllocUnitRef[];
   /** sys.objects.modify_date as ISO text, for schema-drift checks. */
   modifyDate?: string;
+  /**
+   * Set when the table's columns could not be established (system-table pages missing or damaged,
+   * catalog rows that do not join): no row of it is decoded, each fails with DECODE_NO_COLUMNS
+   * carrying this reason, so no row is ever printed with empty or partial values.
+   */
+  unreadable?: string;
 }
 
 export function qualifiedName(t: Pick<TableLayout, 'schema' | 'name'>): string {
