@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { StagingError } from '../../errors.js';
 import { renderScript, renderUndoScript } from '../../reinsert/plan.js';
+import { insertedByRuns } from '../../reinsert/service.js';
 import type { RowFilter } from '../../staging/types.js';
 import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normaliseFilter } from './schemas.js';
 
@@ -90,7 +91,15 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const ids = [...app.staging.iterateRows(jobId, filter)].map((r) => r.id);
     const { plan, metadata } = await app.reinsert.plan(jobId, {}, { rowIds: ids, anyStatus: true });
     const header = [`rowback export of job ${jobId} (${ids.length} rows), ${new Date().toISOString()}, column metadata: ${metadata}`];
-    const text = format === 'sql' ? renderScript(plan, { header }) : renderUndoScript(plan, undefined, header);
+    let text: string;
+    if (format === 'sql') text = renderScript(plan, { header });
+    else {
+      // An undo deletes only what rowback's executed runs inserted (their ledgers), never a row
+      // that merely matches a staged key.
+      const inserted = insertedByRuns(app.staging, jobId);
+      const notTouched = new Map(ids.filter((id) => !inserted.has(id)).map((id) => [id, 'no executed rowback run of this job inserted it'] as const));
+      text = renderUndoScript(plan, { rowIds: new Set(ids.filter((id) => inserted.has(id))), notTouched, header: [...header, 'undo: only rows that executed re-insert runs of this job inserted (their ledgers)'] });
+    }
     return reply.type('application/sql; charset=utf-8').header('content-disposition', `attachment; filename="${name}${format === 'undo-sql' ? '-undo' : ''}.sql"`).send(text);
   });
 }
