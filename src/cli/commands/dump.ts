@@ -1,7 +1,7 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
-import { stringify } from 'csv-stringify/sync';
+import { csvCell, csvRecord } from '../../util/csv.js';
 import { readBackupHeader } from '../../backup/header.js';
 import { assertBackupSet } from '../../recover/source-identity.js';
 import { InputError, SchemaError } from '../../errors.js';
@@ -29,6 +29,8 @@ export interface DumpOptions {
   format: DumpFormat;
   out?: string;
   quiet?: boolean;
+  /** CSV: cells unchanged, no spreadsheet formula guard. */
+  csvRaw?: boolean;
 }
 
 export function register(program: Command): void {
@@ -43,6 +45,7 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices([...DUMP_FORMATS]).default('ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--quiet', 'no summary on stderr')
+    .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
     .action(async (opts: DumpOptions) => {
       await runDump(opts);
     });
@@ -106,7 +109,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
     };
     if (opts.format === 'csv') {
       const header = [...columns, ...(opts.includeGhosts || opts.includeRemnants ? ['ghost'] : []), ...(opts.includeRemnants ? ['remnant'] : [])];
-      await write(stringify([header]));
+      await write(csvRecord(header, opts.csvRaw));
     } else if (opts.format === 'json') {
       await write('[');
     }
@@ -124,7 +127,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
         const cells = columns.map((c) => csvCell(r.values[c]));
         if (opts.includeGhosts || opts.includeRemnants) cells.push(r.ghost ? '1' : '0');
         if (opts.includeRemnants) cells.push(r.remnant ? '1' : '0');
-        await write(stringify([cells]));
+        await write(csvRecord(cells, opts.csvRaw));
       } else if (opts.format === 'json') {
         await write(`${rows ? ',' : ''}\n${JSON.stringify(record(r))}`);
       } else {
@@ -159,13 +162,6 @@ export function openDataFiles(paths: string[]): PageSource {
     throw e;
   }
   return opened.length === 1 ? opened[0] : new LayeredPageSource(opened);
-}
-
-function csvCell(v: SqlValue | undefined): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'boolean') return v ? '1' : '0';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
 }
 
 function summary(table: string, rows: number, ghosts: number, includeGhosts: boolean, skipped: SkippedItem[], remnants?: number): string {

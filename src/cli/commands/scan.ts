@@ -26,6 +26,7 @@ interface ScanOptions extends ScanSourceOptions {
   typeAlias: string[];
   allocUnit?: string;
   quiet?: boolean;
+  csvRaw?: boolean;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -57,6 +58,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
     .option('--quiet', 'no progress or summary on stderr')
+    .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
     .action(async (opts: ScanOptions) => {
       await runScan(opts);
     });
@@ -92,7 +94,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const valueColumns = single?.columns.filter((c) => !c.isDropped && !c.isUniquifier && !c.isColumnSet).map((c) => c.name);
 
     const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
-    const writer = createRowWriter(opts.format, out, { valueColumns, includeAfter: operations.includes('update') });
+    const writer = createRowWriter(opts.format, out, { valueColumns, includeAfter: operations.includes('update'), csvRaw: opts.csvRaw });
     const perTable = new Map<string, number>();
     const skipped: SkippedItem[] = [];
     let rows = 0;
