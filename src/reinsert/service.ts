@@ -1,5 +1,6 @@
 import { ReinsertError, StagingError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
+import { redactDeep } from '../util/redact.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
@@ -215,7 +216,7 @@ export class ReinsertService {
     this.store.db.transaction(() => {
       if (plan) this.store.db.prepare('UPDATE reinsert_runs SET undo_script = ? WHERE id = ?').run(this.undoFromLedger(runId, jobId, plan), runId);
       this.store.db.prepare('UPDATE reinsert_runs SET state = ?, finished_at = ?, summary = COALESCE(?, summary), error = ? WHERE id = ?')
-        .run(state, new Date().toISOString(), summary ? JSON.stringify(summary) : null, error ? JSON.stringify(error) : null, runId);
+        .run(state, new Date().toISOString(), summary ? JSON.stringify(summary) : null, error ? JSON.stringify(redactDeep(error)) : null, runId);
       this.store.appendAudit('system', `reinsert.${state}`, jobId, { runId, ...(summary ?? {}), ...(error ? { error } : {}) });
     })();
   }
