@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync } from 'node:fs';
+import { assertRegularFile, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { csvCell, csvRecord } from '../../util/csv.js';
@@ -56,7 +56,8 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
   const mdfs = opts.mdf === undefined ? [] : Array.isArray(opts.mdf) ? opts.mdf : [opts.mdf];
   if (mdfs.length > 0 === baks.length > 0) throw new InputError('INPUT_BAD_OPTION', 'give exactly one of --mdf FILE [NDF…] or --bak FILE [DIFF…]');
   const files = mdfs.length ? mdfs : baks;
-  for (const f of files) if (!existsSync(f)) throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${f}: no such file`, { file: f });
+  for (const f of files) assertRegularFile(mdfs.length ? '--mdf' : '--bak', f);
+  const outFile = opts.out ? openOutputFile('--out', opts.out) : undefined;
   const file = files.join(' + ');
   let source: PageSource;
   if (mdfs.length) source = openDataFiles(mdfs);
@@ -85,7 +86,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
       throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified}: its columns could not be established, so no row of it is printed: ${table.layout.unreadable}`, { table: qualified, file });
     }
     const columns = visibleColumns(table.layout).map((c) => c.name);
-    const out: Writable = opts.out ? createWriteStream(opts.out) : stdout;
+    const out: Writable = outFile ?? stdout;
     const skipped: SkippedItem[] = [...md.skipped];
     const write = (s: string) =>
       new Promise<void>((resolve, reject) => {

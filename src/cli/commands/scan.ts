@@ -1,4 +1,5 @@
-import { createWriteStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { assertWritableOutput, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { InputError } from '../../errors.js';
@@ -79,6 +80,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     throw new InputError('INPUT_BAD_WINDOW', `--from ${filter.from} is after --to ${filter.to}`);
   }
 
+  // Outputs are checked before any work: a missing folder is one line now, not a crash later.
+  if (opts.report) assertWritableOutput('--report', opts.report);
+  const outFile = opts.out ? openOutputFile('--out', opts.out) : undefined;
   const opened = openSource(opts);
   let source: RecoverySource = opened.source;
   try {
@@ -93,7 +97,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const single = opts.table.length === 1 ? catalog.byName(opts.table[0]) : undefined;
     const valueColumns = single?.columns.filter((c) => !c.isDropped && !c.isUniquifier && !c.isColumnSet).map((c) => c.name);
 
-    const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
+    const out: Writable = outFile ?? process.stdout;
     const writer = createRowWriter(opts.format, out, { valueColumns, includeAfter: operations.includes('update'), csvRaw: opts.csvRaw });
     const perTable = new Map<string, number>();
     const skipped: SkippedItem[] = [];
