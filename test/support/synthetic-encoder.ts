@@ -550,10 +550,18 @@ function encodeCdValue(c: ColumnLayout, v: SqlValue): { cd: number; bytes: numbe
         break;
       }
       case 'real':
-      case 'float':
-        // Only zero has an established CD form (no bytes); other values keep their raw bytes, which the decoder refuses.
-        bytes = v === 0 ? [] : encodeValueArr(c, v);
+      case 'float': {
+        // MS Learn + BakReader PROVENANCE.md: the little-endian bytes with the low-order zero bytes dropped.
+        bytes = encodeValueArr(c, v);
+        while (bytes.length > 0 && bytes[0] === 0) bytes.shift();
         break;
+      }
+      case 'timestamp': {
+        // BakReader PROVENANCE.md: big-endian (as shown), leading zero bytes dropped, no sign flip.
+        bytes = encodeValueArr(c, v);
+        while (bytes.length > 0 && bytes[0] === 0) bytes.shift();
+        break;
+      }
       default: bytes = encodeValueArr(c, v);
     }
   }

@@ -7,7 +7,8 @@ import { scaledInt64 } from '../types/decimal.js';
 import { formatDatetime } from '../types/datetime.js';
 import { readU16 } from '../types/integer.js';
 import { decodeNvarchar, decodeVarchar } from '../types/string.js';
-import { columnCodePage } from '../types/index.js';
+import { columnCodePage, fixedReader, type FixedReader } from '../types/index.js';
+import { decodeFloat, decodeReal } from '../types/float.js';
 import { decodeVardecimal } from '../types/vardecimal.js';
 import { decodeScsu } from '../types/scsu.js';
 import { decodeSqlVariant } from '../types/variant.js';
@@ -85,25 +86,88 @@ function unsupported(c: ColumnLayout, s: number, why: string): DecodeError {
 }
 
 /**
- * Why date/time/datetime2/datetimeoffset/smalldatetime stay refused in CD form: MS Learn "Row Compression
- * Implementation" contradicts itself for them (date, time, smalldatetime "not affected" yet described as a
- * compressed "integer data representation"; datetime2 described with its date in the first 4 bytes, unlike
- * its uncompressed layout; datetimeoffset "Yes" and "no changes in storage" in one cell); OrcaMDF and the
- * Internals Viewer do not decode them (the Internals Viewer guesses a 2-byte smalldatetime); no published
- * byte vector exists.
+ * Why datetimeoffset and smalldatetime stay refused in CD form: no real bytes are published for
+ * them, and MS Learn "Row Compression Implementation" contradicts itself for both (smalldatetime
+ * "not affected" yet described as storing its time "in the most significant byte format";
+ * datetimeoffset "Yes" and "no changes in storage"). BusinessCentral.BakReader PROVENANCE.md
+ * lists smalldatetime as "still not determined" and says nothing of datetimeoffset. date, time and
+ * datetime2 are decoded (see `sameAsUncompressed`).
  */
 const DATE_FAMILY_REFUSAL =
-  'its row-compressed encoding is not established (MS Learn "Row Compression Implementation" contradicts itself for this type, and no published vector or reference decoder exists)';
+  'its row-compressed encoding is not established (no published real bytes; MS Learn "Row Compression Implementation" contradicts itself for this type)';
+
+/**
+ * date, time(n), datetime2(n) in CD form: the uncompressed bytes, full length, never trimmed.
+ * Source: StefanMaron/BusinessCentral.BakReader PROVENANCE.md (commit 4470aa1, "Type encodings":
+ * identical layout compressed and uncompressed, not trimmed — an all-zero datetime2(7) is stored as
+ * 8 zero bytes; validated against SELECT on SQL Server 2022); real cells in field case
+ * `bcdb-typeprobe-cd-cells` (date 000000 / 124a0b, time(7) 07c4aaf46e, time(0) 000000,
+ * datetime2(7) 8 zero bytes, datetime2(0) b5770053460b).
+ * A zero-length (CD 1) value was never observed for these types (their zero is stored in full), so
+ * it is refused (DECODE_UNSUPPORTED); any other length is impossible (DECODE_BAD_VALUE).
+ */
+function sameAsUncompressed(c: ColumnLayout): CdDecoder {
+  const fr = fixedReader(c) as FixedReader;
+  const n = fr.n;
+  return (b, s, e) => {
+    if (e === s) throw unsupported(c, s, 'a zero-length (CD "empty") value was never observed for this type (SQL Server stores its zero in full), so its meaning is not established');
+    if (e - s !== n) throw badValue(c, s, `has ${e - s} bytes; ${c.type}(${c.scale}) keeps its uncompressed ${n}-byte form under row compression`);
+    const v = fr.f(b, s);
+    if (v === null) throw badValue(c, s, 'is out of range');
+    return v;
+  };
+}
+
+/**
+ * real / float in CD form: the little-endian IEEE-754 bytes with their low-order zero bytes
+ * dropped, i.e. the stored bytes are the high end of the value (the last 1..4 / 1..8 bytes of the
+ * little-endian form); zero is stored with no bytes. Sources: MS Learn "Row Compression
+ * Implementation" ("least significant bytes with zeros are not stored"; NULL and 0 take no bytes);
+ * BusinessCentral.BakReader PROVENANCE.md "Type encodings" (which bytes are kept, validated against
+ * SELECT); real cells `real c0bf` = -1.5, `float 2059c0` = -100.5, `real <empty>` = 0 (field case
+ * `bcdb-typeprobe-cd-cells`). NaN / Infinity are not storable values: DECODE_BAD_VALUE.
+ */
+function floatCompressed(c: ColumnLayout): CdDecoder {
+  const width = c.type === 'real' || c.maxLength === 4 ? 4 : 8;
+  const buf = new Uint8Array(8);
+  return (b, s, e) => {
+    const n = e - s;
+    if (n === 0) return 0;
+    if (n > width) throw badValue(c, s, `has ${n} bytes, at most ${width} allowed`);
+    buf.fill(0);
+    for (let i = 0; i < n; i++) buf[width - n + i] = b[s + i];
+    const v = width === 4 ? decodeReal(buf, 0) : decodeFloat(buf, 0);
+    if (!Number.isFinite(v)) throw badValue(c, s, 'is NaN or infinite');
+    return v;
+  };
+}
+
+/**
+ * timestamp / rowversion in CD form: the 8-byte value as SQL Server shows it (big-endian), leading
+ * zero bytes dropped, no sign flip; output like the uncompressed column: the 8 bytes as `0x…` hex
+ * (leading zeros restored). Source: BusinessCentral.BakReader PROVENANCE.md ("rowversion/timestamp:
+ * big-endian trimmed, unbiased", validated against SELECT); MS Learn lists it as compressed like an
+ * integer. Field case `bc-sourcecodesetup-base-cd7` holds a real 3-byte one.
+ */
+function timestampCompressed(c: ColumnLayout): CdDecoder {
+  return (b, s, e) => {
+    const n = e - s;
+    if (n > 8) throw badValue(c, s, `has ${n} bytes, at most 8 allowed`);
+    return '0x' + '00'.repeat(8 - n) + toHex(b, s, e);
+  };
+}
 
 /**
  * nchar(n) / nvarchar(n) in a ROW/PAGE-compressed partition (SQL Server 2008 R2+).
  * MS docs "Unicode Compression Implementation": values are SCSU-compressed (UTS #6, types/scsu.ts) and
  * stored compressed only when that is smaller than UTF-16. MS docs "Row Compression Implementation":
  * nchar's trailing padding is removed (restored here, as char's).
- * An odd byte count cannot be UTF-16, so it is SCSU (every SQL Server-shaped vector in OrcaMDF's
- * ScsuExpanderTests is odd; two end in a redundant SC0 byte 0x10 that makes them odd). An even, non-zero
- * byte count is refused: it is either UTF-16 stored uncompressed or SCSU, and no published source says how
- * SQL Server tells the two apart.
+ * The byte count tells the forms apart: SQL Server's encoder appends an SC0 tag (0x10, which emits
+ * nothing) whenever the SCSU form would be even, so SCSU is always odd and an even count is plain
+ * UTF-16LE. Source: BusinessCentral.BakReader PROVENANCE.md ("Type encodings": odd = SCSU, even =
+ * plain UTF-16LE, validated against SELECT on SQL Server 2022); real cells in field case
+ * `bcdb-typeprobe-cd-cells` (`616210` = "ab", Latin-1, Greek/CJK/emoji); OrcaMDF ScsuExpanderTests
+ * (odd vectors, two ending in 0x10).
  */
 function unicodeCompressed(c: ColumnLayout): CdDecoder {
   const chars = c.maxLength > 0 ? c.maxLength >> 1 : Number.MAX_SAFE_INTEGER;
@@ -112,11 +176,12 @@ function unicodeCompressed(c: ColumnLayout): CdDecoder {
     let v = '';
     if (e > s) {
       if (((e - s) & 1) === 0) {
-        throw unsupported(c, s, `even byte count (${e - s}): UTF-16 stored uncompressed or Unicode-compressed (SCSU), and no published source says how SQL Server marks which`);
+        v = decodeNvarchar(b, s, e);
+      } else {
+        const d = decodeScsu(b, s, e);
+        if (d === null) throw badValue(c, s, 'is not valid SCSU (Unicode compression)');
+        v = d;
       }
-      const d = decodeScsu(b, s, e);
-      if (d === null) throw badValue(c, s, 'is not valid SCSU (Unicode compression)');
-      v = d;
     }
     if (v.length > chars) throw badValue(c, s, `decompresses to ${v.length} UTF-16 units, more than ${c.type}(${chars})`);
     return pad && v.length < chars ? v + ' '.repeat(chars - v.length) : v;
@@ -237,26 +302,22 @@ export function cdValueDecoder(c: ColumnLayout): CdDecoder | null {
     }
     case 'real':
     case 'float':
-      // MS docs "Row Compression Implementation": NULL and 0 take no bytes (CD 1 → 0); for other values
-      // "least significant bytes with zeros are not stored", but no source gives the order of the bytes
-      // that are kept and no published vector exists: refused.
-      return (_b, s, e) => {
-        if (e === s) return 0;
-        throw unsupported(c, s, 'MS Learn says only that least-significant zero bytes are dropped; no published source or vector gives the byte order of the stored bytes');
-      };
+      return floatCompressed(c);
     case 'date':
     case 'time':
     case 'datetime2':
+      return sameAsUncompressed(c);
     case 'datetimeoffset':
     case 'smalldatetime':
       return (_b, s) => {
         throw unsupported(c, s, DATE_FAMILY_REFUSAL);
       };
+    case 'timestamp':
+      return timestampCompressed(c);
     case 'uniqueidentifier':
-    case 'timestamp': {
-      // Stored unchanged (16 / 8 bytes): reuse the uncompressed decoder.
+      // Stored unchanged, 16 bytes (MS Learn; BakReader PROVENANCE.md "uniqueidentifier: 16 raw bytes"):
+      // the uncompressed decoder, full length only.
       return null;
-    }
     default:
       return null;
   }
@@ -277,7 +338,7 @@ function cdPlanFor(plan: RowPlan): CdPlanEntry[] {
   p = plan.physical.map((cp) => ({
     plan: cp,
     decode: cdValueDecoder(cp.column),
-    uncompressedFullLength: cp.column.type === 'uniqueidentifier' ? 16 : cp.column.type === 'timestamp' ? 8 : -1,
+    uncompressedFullLength: cp.column.type === 'uniqueidentifier' ? 16 : -1,
   }));
   cdPlans.set(plan, p);
   return p;
