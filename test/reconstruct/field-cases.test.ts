@@ -9,6 +9,7 @@ import { decodeRow } from '../../src/reconstruct/decode-row.js';
 import { layoutsFromDdl } from '../../src/reconstruct/metadata/ddl.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
 import { parseHex } from '../../src/util/hex.js';
+import { CD_LONG, parseCdRecord } from '../../src/reconstruct/record/cd.js';
 import { describeFieldCases, listFieldCases, readFieldCase, toRowbackForm, type FieldCase } from '../support/field-cases.js';
 
 const h = (s: string) => parseHex(s.replace(/\s+/g, ''));
@@ -45,10 +46,84 @@ function cells(fc: FieldCase): void {
   }
 }
 
+/** The one table of a case's DDL (its `table` when the script defines several). */
+function ddlTable(ddl: string, name?: string): TableLayout {
+  const all = layoutsFromDdl(ddl);
+  if (all.length === 1) return all[0]!;
+  const want = (name ?? '').toLowerCase().replace(/^dbo\./, '');
+  const t = all.find((x) => x.name.toLowerCase() === want);
+  if (!t) throw new Error(`DDL defines ${all.map((x) => x.name).join(', ')}, not ${name}`);
+  return t;
+}
+
+/** Row image(s) + DDL → the values the source states: the main record and every variant. */
+function rows(fc: FieldCase): void {
+  const all = [
+    { name: 'main record', ddl: fc.ddl!, hex: fc.hex!, expected: fc.expected as Record<string, unknown> },
+    ...(fc.variants ?? []).map((v) => ({ name: v.name, ddl: v.ddl ?? fc.ddl!, hex: v.hex, expected: v.expected })),
+  ];
+  for (const r of all) {
+    it(`${fc.id}: ${r.name}`, () => {
+      const layout = ddlTable(r.ddl, fc.table);
+      const row = decodeRow(h(r.hex), layout);
+      expect(row.values).toEqual(r.expected);
+    });
+  }
+}
+
+/**
+ * bc-sourcecodesetup-base-cd7: a real PAGE-compressed record whose source states only its structure
+ * (no values): index 2 is a 16-byte long value, indices 3 and 5 are byte-identical 7-byte short
+ * values, record length 80. The clustered key [Primary Key] (column 2) must be CD index 0.
+ */
+function bcSourceCodeSetup(fc: FieldCase): void {
+  const image = h(fc.hex!);
+  it(`${fc.id}: structure as the source states it`, () => {
+    const shape = parseCdRecord(image);
+    expect(shape.length).toBe(80);
+    expect(shape.length).toBe(image.length);
+    const len = (i: number) => shape.ends[i]! - shape.starts[i]!;
+    expect(shape.cds[2]).toBe(CD_LONG);
+    expect(len(2)).toBe(16);
+    for (const i of [3, 5]) {
+      expect(shape.cds[i]).toBe(7 + 1); // CD 2..9 = 1..8 short bytes
+      expect(len(i)).toBe(7);
+    }
+    expect(Buffer.from(image.subarray(shape.starts[3], shape.ends[3])).equals(Buffer.from(image.subarray(shape.starts[5], shape.ends[5])))).toBe(true);
+  });
+  it(`${fc.id}: decodes through its DDL, clustered key first`, () => {
+    const layout = ddlTable(fc.ddl!, fc.table);
+    const key = layout.columns.find((c) => c.keyOrdinal === 1)!;
+    expect(key.name).toBe('Primary Key');
+    expect(key.leafNullBit).toBe(1); // CD index 0
+    const shape = parseCdRecord(image);
+    const row = decodeRow(image, layout);
+    expect(Object.keys(row.values)).toEqual(layout.columns.map((c) => c.name)); // column_id order
+    expect(row.warnings).toEqual([]);
+    // The source's structure, seen through the values: the two equal 7-byte cells are the two datetimes …
+    expect(row.values.$systemCreatedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/);
+    expect(row.values.$systemModifiedAt).toBe(row.values.$systemCreatedAt);
+    // … the 16-byte long value at index 2 is the SystemId, and the 3-byte cell at index 1 the timestamp.
+    expect(row.values.$systemId).toMatch(/^[0-9A-F]{8}-([0-9A-F]{4}-){3}[0-9A-F]{12}$/);
+    const ts = Buffer.from(image.subarray(shape.starts[1], shape.ends[1])).toString('hex').toUpperCase();
+    expect(ts.length).toBe(6);
+    expect(row.values.timestamp).toBe('0x' + ts.padStart(16, '0'));
+    // The key column's CD value is "empty" (CD 1): the empty string.
+    expect(shape.cds[0]).toBe(1);
+    expect(row.values['Primary Key']).toBe('');
+  });
+}
+
 type Handler = (fc: FieldCase) => void;
 
 export const HANDLERS: Record<string, Handler> = {
   'bcdb-typeprobe-cd-cells': cells,
+  'bc-sourcecodesetup-base-cd7': bcSourceCodeSetup,
+  'dbase-14774-tinyint-9byte-min-record': rows,
+  'so-34496917-varchar-null-pad-garbage': rows,
+  'so-4467616-versioning-tag': rows,
+  'improvedk-nullbitmap-sparse-only': rows,
+  'rusanu-2011-online-add-notnull-default': rows,
 };
 
 describeFieldCases('field cases: every file has a handler and passes', () => {

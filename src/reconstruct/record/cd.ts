@@ -31,7 +31,11 @@ import { CD_RECORD_LONG_DATA, CD_RECORD_TYPE_MASK, CD_RECORD_TYPES, CD_RECORD_VE
  *     long data, 0x8000 = complex column), (count-1)/30 cluster bytes, then the long values
  *   14-byte versioning tag when header 0x02.
  *
- * Columns are in physical order (partition_column_id), i.e. the order of TableLayout.columns.
+ * Columns are in physical order = leaf_null_bit order (uniquifier, clustering key columns, the rest),
+ * not partition_column_id order (plan.ts `cdIndex`; BakReader PROVENANCE.md; field case
+ * bc-sourcecodesetup-base-cd7). Several 30-column clusters: one short-data length byte per
+ * non-final cluster before the short data, one long-value count byte per non-final cluster after the
+ * long-data offset array (BakReader PROVENANCE.md: `1c 22 02` / `07 01 05` on a 107-column record).
  */
 
 /** CD array values (OrcaMDF CompressedRecordColumnCDIndicator). */
@@ -324,27 +328,69 @@ export function cdValueDecoder(c: ColumnLayout): CdDecoder | null {
 }
 
 interface CdPlanEntry {
-  plan: ColumnPlan;
   decode: CdDecoder | null;
   /** The uncompressed decoder is valid for this type's CD bytes when they are full length. */
   uncompressedFullLength: number;
 }
 
+/** CD decoders, one per output column of the plan (same index as plan.output). */
 const cdPlans = new WeakMap<RowPlan, CdPlanEntry[]>();
 
 function cdPlanFor(plan: RowPlan): CdPlanEntry[] {
   let p = cdPlans.get(plan);
   if (p) return p;
-  p = plan.physical.map((cp) => ({
-    plan: cp,
-    decode: cdValueDecoder(cp.column),
-    uncompressedFullLength: cp.column.type === 'uniqueidentifier' ? 16 : -1,
-  }));
+  p = plan.output.map((cp) => {
+    if (cp.kind === 'sparse') {
+      // MS Learn "Use sparse columns": sparse columns cannot be used with data compression.
+      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${cp.name} is sparse, but the table is ${plan.table.compression}-compressed (SQL Server allows no sparse column in a compressed table)`, { column: cp.name });
+    }
+    if (cp.kind !== 'unstored' && cp.cdIndex < 0) {
+      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${cp.name} has no leaf_null_bit, so its place in a CD record is unknown`, { column: cp.name });
+    }
+    return {
+      decode: cdValueDecoder(cp.column),
+      uncompressedFullLength: cp.column.type === 'uniqueidentifier' ? 16 : -1,
+    };
+  });
   cdPlans.set(plan, p);
   return p;
 }
 
-export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRow {
+/** The structure of one CD record, before any value is decoded (see `parseCdRecord`). */
+export interface CdRecordShape {
+  /** Header byte (status.ts CD_RECORD_*). */
+  header: number;
+  recordType: DecodedRow['recordType'];
+  /** 3-bit CD record type code (status.ts CD_RECORD_TYPES). */
+  typeCode: number;
+  columnCount: number;
+  /** Offset of the CD array (4 bits per column, low nibble first). */
+  cdStart: number;
+  /** CD value per column (0 NULL, 1 empty, 2..9 short, 10 long, 11 bit true, 12 page symbol). */
+  cds: Uint8Array;
+  /** Value bytes [starts[i], ends[i]) per column; 0/0 for NULL, empty, bit and page-symbol columns. */
+  starts: Int32Array;
+  ends: Int32Array;
+  /** 1 for a long-data entry flagged 0x8000 (complex: off-row pointer). */
+  complex: Uint8Array;
+  versioningTag?: string;
+  /** Bytes the record occupies (header … long data … versioning tag); a row image may carry more. */
+  length: number;
+}
+
+/**
+ * Parses the structure of a CD record (row/page-compressed partitions): header, column count, CD
+ * array, short-data cluster lengths and values, long-data region, versioning tag. Pure: bytes →
+ * shape; no layout needed. Offsets are byte offsets inside `image`.
+ * Layout: see the module comment (OrcaMDF CompressedRecord.cs, Internals Viewer CdRecordLoader.cs,
+ * BusinessCentral.BakReader PROVENANCE.md "Compressed (CD) records").
+ * Checks: the short-data cluster bytes equal the bytes of the short values of each 30-column cluster
+ * and the long-data cluster bytes equal each cluster's count of long values (both per BakReader's
+ * real 107-column record), the long-data entry count equals the columns marked long, offsets never
+ * go backwards. Throws DecodeError: DECODE_TRUNCATED, DECODE_BAD_RECORD (impossible structure, with
+ * the offset), DECODE_UNSUPPORTED (index / forwarding-stub CD records).
+ */
+export function parseCdRecord(image: Uint8Array): CdRecordShape {
   const n = image.length;
   if (n < 2) throw truncated('the CD record header', n);
   const header = image[0];
@@ -367,49 +413,67 @@ export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRo
   pos += (columnCount + 1) >> 1;
   if (pos > n) throw truncated(`the CD array (${columnCount} columns)`, n);
   const clusters = columnCount > 0 ? Math.floor((columnCount - 1) / CD_CLUSTER_SIZE) : 0;
-  pos += clusters; // short-data cluster lengths: a shortcut we do not need, values are walked in order
+  const shortClusters = pos;
+  pos += clusters;
   if (pos > n) throw truncated('the short-data cluster array', n);
 
-  const cdOf = (i: number): number => (i & 1) === 0 ? image[cdStart + (i >> 1)] & 0x0f : image[cdStart + (i >> 1)] >> 4;
+  const cds = new Uint8Array(columnCount);
+  for (let i = 0; i < columnCount; i++) cds[i] = (i & 1) === 0 ? image[cdStart + (i >> 1)] & 0x0f : image[cdStart + (i >> 1)] >> 4;
 
-  // Pass 1: short-data offsets and long-data count.
+  // Short-data offsets, long-data count, per-cluster checks.
   const starts = new Int32Array(columnCount);
   const ends = new Int32Array(columnCount);
   let longCount = 0;
+  let clusterBytes = 0;
   for (let i = 0; i < columnCount; i++) {
-    const cd = cdOf(i);
+    const cd = cds[i];
     if (cd >= 2 && cd <= 9) {
       starts[i] = pos;
       pos += cd - 1;
       ends[i] = pos;
+      clusterBytes += cd - 1;
     } else if (cd === CD_LONG) longCount++;
     else if (cd > CD_PAGE_SYMBOL) throw new DecodeError('DECODE_BAD_RECORD', `column ${i + 1} has an invalid CD value ${cd}`, { offset: cdStart + (i >> 1) });
+    if ((i + 1) % CD_CLUSTER_SIZE === 0 && i + 1 < columnCount) {
+      const k = (i + 1) / CD_CLUSTER_SIZE - 1;
+      if (image[shortClusters + k] !== clusterBytes) {
+        throw new DecodeError('DECODE_BAD_RECORD', `short-data cluster ${k + 1} is said to hold ${image[shortClusters + k]} bytes, its columns hold ${clusterBytes}`, { offset: shortClusters + k });
+      }
+      clusterBytes = 0;
+    }
   }
   if (pos > n) throw truncated('the short-data region', n);
-  let complexMask: Uint8Array | null = null;
+  const complex = new Uint8Array(columnCount);
   if ((header & CD_RECORD_LONG_DATA) !== 0) {
     if (pos + 3 > n) throw truncated('the long-data header', n);
     const entries = readU16(image, pos + 1);
     pos += 3;
     const offsets = pos;
+    const longClusters = pos + 2 * entries;
     pos += 2 * entries + clusters;
     if (pos > n) throw truncated('the long-data offset array', n);
     if (entries !== longCount) {
       throw new DecodeError('DECODE_BAD_RECORD', `long-data region has ${entries} entries but ${longCount} columns are marked long`, { offset: offsets - 2 });
     }
+    for (let k = 0; k < clusters; k++) {
+      let count = 0;
+      for (let i = k * CD_CLUSTER_SIZE; i < (k + 1) * CD_CLUSTER_SIZE; i++) if (cds[i] === CD_LONG) count++;
+      if (image[longClusters + k] !== count) {
+        throw new DecodeError('DECODE_BAD_RECORD', `long-data cluster ${k + 1} is said to hold ${image[longClusters + k]} values, its columns hold ${count}`, { offset: longClusters + k });
+      }
+    }
     const base = pos;
     let prev = 0;
     let k = 0;
-    complexMask = new Uint8Array(columnCount);
     for (let i = 0; i < columnCount; i++) {
-      if (cdOf(i) !== CD_LONG) continue;
+      if (cds[i] !== CD_LONG) continue;
       const raw = readU16(image, offsets + 2 * k);
       const end = raw & 0x7fff;
       if (end < prev) throw new DecodeError('DECODE_BAD_RECORD', `long-data entry ${k + 1} ends at ${end}, before ${prev}`, { offset: offsets + 2 * k });
       if (base + end > n) throw truncated(`long-data entry ${k + 1}`, n);
       starts[i] = base + prev;
       ends[i] = base + end;
-      if ((raw & 0x8000) !== 0) complexMask[i] = 1;
+      if ((raw & 0x8000) !== 0) complex[i] = 1;
       prev = end;
       k++;
     }
@@ -417,25 +481,37 @@ export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRo
   } else if (longCount > 0) {
     throw new DecodeError('DECODE_BAD_RECORD', `${longCount} columns are marked long but the header has no long-data region`, { offset: 0 });
   }
-  let versioningTag: string | undefined;
+  const shape: CdRecordShape = { header, recordType, typeCode, columnCount, cdStart, cds, starts, ends, complex, length: pos };
   if ((header & CD_RECORD_VERSIONING) !== 0) {
     if (pos + VERSIONING_TAG_SIZE > n) throw truncated('the 14-byte versioning tag', n);
-    versioningTag = toHex(image, pos, pos + VERSIONING_TAG_SIZE);
+    shape.versioningTag = toHex(image, pos, pos + VERSIONING_TAG_SIZE);
+    shape.length = pos + VERSIONING_TAG_SIZE;
   }
+  return shape;
+}
 
+/**
+ * Decodes one CD record against a layout plan: values of the visible columns in column_id order,
+ * columns found by their CD index (plan.ts `cdIndex` = leaf_null_bit − 1). Throws DecodeError only.
+ */
+export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRow {
+  const shape = parseCdRecord(image);
+  const { recordType, typeCode, columnCount, cdStart, cds, starts, ends, versioningTag } = shape;
+  const complexMask = shape.complex;
+  const cdOf = (i: number): number => cds[i];
   const entries = cdPlanFor(plan);
   const warnings: string[] = [];
-  if (columnCount > plan.physical.length) {
-    warnings.push(`record holds ${columnCount} columns but the layout knows ${plan.physical.length}: the layout may be older than the row (schema drift)`);
+  if (columnCount > plan.storedColumns) {
+    warnings.push(`record holds ${columnCount} columns but the layout knows ${plan.storedColumns}: the layout may be older than the row (schema drift)`);
   }
   const scratch = plan.scratch;
-  for (let k = 0; k < plan.output.length; k++) scratch[k] = columnValue(plan.output[k]);
+  for (let k = 0; k < plan.output.length; k++) scratch[k] = columnValue(plan.output[k], entries[k]);
   const values = plan.makeValues(scratch);
   let uniquifier: number | undefined;
   if (plan.uniquifier) {
-    const u = plan.uniquifier.physical;
+    const u = plan.uniquifier.cdIndex;
     uniquifier = 0;
-    if (u < columnCount) {
+    if (u >= 0 && u < columnCount) {
       const cd = cdOf(u);
       if (cd >= 2 && cd <= 9) {
         const v = readFlippedBE(image, starts[u], ends[u] - starts[u]);
@@ -448,8 +524,8 @@ export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRo
   if (uniquifier !== undefined) row.uniquifier = uniquifier;
   return row;
 
-  function columnValue(cp: ColumnPlan): SqlValue {
-    const i = cp.physical;
+  function columnValue(cp: ColumnPlan, entry: CdPlanEntry): SqlValue {
+    const i = cp.cdIndex;
     const c = cp.column;
     if (cp.kind === 'unstored') return null;
     if (i >= columnCount) {
@@ -474,7 +550,6 @@ export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRo
       if (cv.kind === 'off-row') return cv.marker;
       throw new DecodeError('DECODE_BAD_RECORD', `column ${cp.name} holds a ${cv.kind}, not a value`, { offset: s, column: cp.name });
     }
-    const entry = entries[i];
     if (entry.decode) return entry.decode(image, s, e);
     if (entry.uncompressedFullLength > 0 && e - s === entry.uncompressedFullLength) return cp.decode(image, s, e);
     throw new DecodeError('DECODE_UNSUPPORTED', `row-compressed ${c.type} values are not decoded yet (column ${cp.name})`, { offset: s, column: cp.name });
