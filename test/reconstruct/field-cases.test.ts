@@ -7,6 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRow } from '../../src/reconstruct/decode-row.js';
 import { layoutsFromDdl } from '../../src/reconstruct/metadata/ddl.js';
+import { layoutsFromCatalog } from '../../src/reconstruct/metadata/catalog-json.js';
+import { visibleColumns } from '../../src/reconstruct/metadata/table-layout.js';
+import type { SqlValue } from '../../src/reconstruct/values.js';
+import { encodeFixedVar } from '../support/synthetic-encoder.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
 import { parseHex } from '../../src/util/hex.js';
 import { CD_LONG, parseCdRecord } from '../../src/reconstruct/record/cd.js';
@@ -114,6 +118,38 @@ function bcSourceCodeSetup(fc: FieldCase): void {
   });
 }
 
+type CatalogRowJson = { column_name: string | null; column_id: number | null; is_uniqueifier: number | boolean; partition_column_id: number; type_name: string };
+
+/**
+ * rusanu-2011-change-tracking-hidden-column: catalog rows with change tracking's hidden in-row bigint
+ * (no name, no column_id). The catalog must stay usable: every other column is laid out, the hidden one
+ * is never output and is named in a warning. A SYNTHETIC FixedVar record (test encoder) proves the
+ * hidden column's bytes are skipped.
+ */
+function changeTracking(fc: FieldCase): void {
+  const rows = (Array.isArray(fc.catalog_rows) ? fc.catalog_rows : fc.catalog_rows!.rows) as CatalogRowJson[];
+  const hiddenRows = rows.filter((r) => r.column_name === null && !r.is_uniqueifier);
+  const named = rows.filter((r) => r.column_name !== null).sort((a, b) => a.column_id! - b.column_id!);
+  it(`${fc.id}: the catalog gives a layout; the hidden column is kept in place, never output, named in a warning`, () => {
+    expect(hiddenRows.length).toBe(1);
+    const layouts = layoutsFromCatalog(fc.catalog_rows);
+    expect(layouts.length).toBe(1);
+    const t = layouts[0]!;
+    expect(t.columns.length).toBe(rows.length);
+    expect(visibleColumns(t).map((c) => c.name)).toEqual(named.map((r) => r.column_name));
+    const hidden = t.columns.filter((c) => c.isHidden);
+    expect(hidden.map((c) => c.partitionColumnId)).toEqual(hiddenRows.map((r) => r.partition_column_id));
+    expect(t.warnings?.join('\n')).toContain(hidden[0]!.name);
+    // SYNTHETIC row through the real layout: values for the named columns, a value in the hidden slot too.
+    const values: Record<string, SqlValue> = { user_id: 42, first_name: 'Ada', last_name: null, birth_date: '1815-12-10T00:00:00.000', [hidden[0]!.name]: '123456789' };
+    const row = decodeRow(encodeFixedVar(t, values), t);
+    const { [hidden[0]!.name]: _hidden, ...visible } = values;
+    expect(row.values).toEqual(visible);
+    expect(Object.keys(row.values)).toEqual(named.map((r) => r.column_name));
+    expect(row.warnings.some((w) => w.includes(hidden[0]!.name))).toBe(true);
+  });
+}
+
 type Handler = (fc: FieldCase) => void;
 
 export const HANDLERS: Record<string, Handler> = {
@@ -124,6 +160,7 @@ export const HANDLERS: Record<string, Handler> = {
   'so-4467616-versioning-tag': rows,
   'improvedk-nullbitmap-sparse-only': rows,
   'rusanu-2011-online-add-notnull-default': rows,
+  'rusanu-2011-change-tracking-hidden-column': changeTracking,
 };
 
 describeFieldCases('field cases: every file has a handler and passes', () => {

@@ -1,4 +1,4 @@
-import type { ColumnLayout, TableLayout } from '../metadata/table-layout.js';
+import { isVisibleColumn, type ColumnLayout, type TableLayout } from '../metadata/table-layout.js';
 import type { SqlValue } from '../values.js';
 import { fixedStorageLength, isTextPointerType, isVariableLengthType, valueDecoder, type BoundDecoder } from '../types/index.js';
 
@@ -144,7 +144,7 @@ export function planFor(table: TableLayout): RowPlan {
     return p;
   }
   const all = table.columns.map((c, i) => planColumn(c, i));
-  const visible = all.filter((cp) => !cp.column.isDropped && !cp.column.isUniquifier && !cp.column.isColumnSet);
+  const visible = all.filter((cp) => isVisibleColumn(cp.column));
   // Output in sys.columns order (column_id); the physical order puts clustering keys first.
   const output = visible
     .map((cp, i) => ({ cp, i }))

@@ -115,6 +115,19 @@ describe('catalog JSON validation: SCHEMA_BAD_CATALOG names the row index and th
     });
   }
 
+  it('a stored column with neither name nor column_id (change tracking\'s hidden bigint) is kept hidden, not an error', () => {
+    const [t] = layoutsFromCatalog([
+      row(),
+      row({ partition_column_id: 134217730, column_id: null, column_name: null, type_name: 'bigint', max_length: 8, leaf_offset: 8, leaf_null_bit: 2 }),
+    ]);
+    expect(t!.columns.map((c) => [c.name, c.isHidden ?? false])).toEqual([['a', false], ['$hidden_134217730', true]]);
+    expect(t!.warnings).toEqual([expect.stringContaining('$hidden_134217730 (partition_column_id 134217730 = 0x8000002, bigint')]);
+    // SYNTHETIC record: a = 1, hidden = 2, column count 2, bitmap 00.
+    const r = decodeRow(parseHex('10001000 01000000 0200000000000000 0200 00'), t!);
+    expect(r.values).toEqual({ a: 1 });
+    expect(r.warnings).toEqual(t!.warnings);
+  });
+
   it('loadCatalogFile: unreadable file and non-JSON are InputErrors naming the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rowback-cat-'));
     const bad = join(dir, 'bad.json');
