@@ -150,6 +150,79 @@ function changeTracking(fc: FieldCase): void {
   });
 }
 
+/**
+ * One expected physical column as the case's text states it, e.g. `birth_date nb2 pcid4 off 4 key1`,
+ * `dropped old first_name nb2 pcid 67108866 off 8 len 100`, `birth_date nb4 pcid4 off 208 NOT NULL`, or
+ * change tracking's `leaf_null_bit 6, partition_column_id 134217730 (…), max_length 8, leaf_offset 16`.
+ */
+interface ExpectedColumn { text: string; name?: string; dropped: boolean; hidden: boolean; nb?: number; pcid?: number; off?: number; len?: number; key?: number; notNull: boolean }
+
+function parseExpectedColumns(text: string): ExpectedColumn[] {
+  // Entries are separated by ';' outside parentheses (a parenthetical remark may hold one).
+  return text.split(/;(?![^()]*\))/).map((raw) => {
+    const t = raw.trim();
+    const num = (re: RegExp) => { const m = re.exec(t); return m ? Number(m[1]) : undefined; };
+    const hidden = /hidden column/.test(t);
+    const e: ExpectedColumn = {
+      text: t, dropped: /^dropped\b/.test(t), hidden, notNull: /NOT NULL/.test(t),
+      nb: num(/\b(?:nb|leaf_null_bit)\s*(\d+)/), pcid: num(/\b(?:pcid|partition_column_id)\s*(\d+)/),
+      off: num(/\b(?:off|leaf_offset)\s*(-?\d+)/), len: num(/\b(?:len|max_length)\s*(\d+)/), key: num(/\bkey(\d+)/),
+    };
+    if (!hidden) e.name = /^(?:dropped (?:old )?)?([A-Za-z_][\w$]*)\s+nb/.exec(t)?.[1];
+    return e;
+  });
+}
+
+/**
+ * The scripts that produced each layout of rusanu-2011-table-columns-under-the-hood-layouts, keyed by the
+ * start of its `expected_catalog` key: the case's own `ddl` for the clustered-index layout (plus the post's
+ * `ENABLE CHANGE_TRACKING` for the hidden column), and the post's second table with its ALTER COLUMN
+ * statements (rusanu.com 2011-10-20, section "Table structure changes") for fixed-2 and fixed-3.
+ */
+function rusanuScripts(fc: FieldCase): Record<string, string> {
+  const fixed = 'create table users (user_id int not null identity(1,1) primary key, first_name char(100) null, last_name char(100) null, birth_date datetime null);\ngo\n' +
+    'alter table users alter column birth_date datetime not null;\nalter table users alter column first_name char(75);\ngo\n';
+  return {
+    cdx: fc.ddl!,
+    'change tracking': `${fc.ddl!}\nalter table users ENABLE CHANGE_TRACKING;\n`,
+    'fixed-2': fixed,
+    'fixed-3': `${fixed}alter table users alter column birth_date date not null;\nalter table users alter column first_name char(100);\ngo\n`,
+  };
+}
+
+function rusanuLayouts(fc: FieldCase): void {
+  const scripts = rusanuScripts(fc);
+  const entries = Object.entries(fc.expected_catalog!);
+  it(`${fc.id}: every stated layout has its script`, () => {
+    expect(entries.length).toBeGreaterThan(0);
+    for (const [k] of entries) expect(Object.keys(scripts).filter((p) => k.startsWith(p)), k).toHaveLength(1);
+  });
+  for (const [k, text] of entries) {
+    const script = Object.entries(scripts).find(([p]) => k.startsWith(p))?.[1];
+    it(`${fc.id}: ${k}`, () => {
+      expect(script).toBeDefined();
+      const layout = ddlTable(script!, fc.table);
+      const expected = parseExpectedColumns(text);
+      expect(expected.length).toBeGreaterThan(0);
+      for (const e of expected) {
+        const candidates = layout.columns.filter((c) =>
+          e.hidden ? c.isHidden
+            : e.name === 'UNIQUIFIER' ? c.isUniquifier
+              : e.dropped ? c.isDropped && (e.pcid === undefined || c.partitionColumnId === e.pcid) && c.leafNullBit === e.nb
+                : !c.isDropped && c.name === e.name);
+        expect(candidates, e.text).toHaveLength(1);
+        const c = candidates[0]!;
+        if (e.nb !== undefined) expect(c.leafNullBit, `${e.text}: null bit`).toBe(e.nb);
+        if (e.pcid !== undefined) expect(c.partitionColumnId, `${e.text}: partition_column_id`).toBe(e.pcid);
+        if (e.off !== undefined) expect(c.leafOffset, `${e.text}: leaf_offset`).toBe(e.off);
+        if (e.len !== undefined) expect(c.maxLength, `${e.text}: length`).toBe(e.len);
+        if (e.key !== undefined) expect(c.keyOrdinal, `${e.text}: key ordinal`).toBe(e.key);
+        if (e.notNull) expect(c.nullable, `${e.text}: NOT NULL`).toBe(false);
+      }
+    });
+  }
+}
+
 type Handler = (fc: FieldCase) => void;
 
 export const HANDLERS: Record<string, Handler> = {
@@ -161,6 +234,7 @@ export const HANDLERS: Record<string, Handler> = {
   'improvedk-nullbitmap-sparse-only': rows,
   'rusanu-2011-online-add-notnull-default': rows,
   'rusanu-2011-change-tracking-hidden-column': changeTracking,
+  'rusanu-2011-table-columns-under-the-hood-layouts': rusanuLayouts,
 };
 
 describeFieldCases('field cases: every file has a handler and passes', () => {
