@@ -199,12 +199,18 @@ class Parser {
       const t = this.peek();
       if (t.kind === 'eof' || t.kind === 'go') return;
       if (depth === 0 && t.kind === 'punct' && t.text === ';') { this.pos++; return; }
-      if (!first && depth === 0 && t.kind === 'ident' && (t.upper === 'CREATE' || t.upper === 'ALTER')) return;
+      if (!first && depth === 0 && t.kind === 'ident' && (t.upper === 'CREATE' || t.upper === 'ALTER' || this.startsLayoutStatement())) return;
       if (t.kind === 'punct' && t.text === '(') depth++;
       if (t.kind === 'punct' && t.text === ')') depth = Math.max(0, depth - 1);
       this.pos++;
       first = false;
     }
+  }
+
+  /** At `DROP TABLE`, `DROP INDEX` or `EXEC sp_rename`: statements that change a layout, so a skipped statement ends before them. */
+  private startsLayoutStatement(): boolean {
+    if (this.isWord('DROP')) return this.isWord('TABLE', 1) || this.isWord('INDEX', 1);
+    return (this.isWord('EXEC') || this.isWord('EXECUTE')) && this.isRename(1);
   }
 
   /** Skips to the end of the batch (GO) — for procedure/function/view/trigger bodies. */
@@ -284,7 +290,6 @@ class Parser {
       if (this.isWord('WITH') && this.isPunct('(', 1)) { this.pos++; this.skipBalanced(); }
       if (!this.acceptPunct(',')) break;
     }
-    if (!this.atStatementEnd()) this.skipStatement();
   }
 
   private isRename(k: number): boolean {
@@ -327,7 +332,6 @@ class Parser {
       const schema = parts.length >= 2 ? parts[parts.length - 2] : undefined;
       this.out.alterations.push({ seq: this.seq, kind: 'rename', table: { schema, name, line }, newName: args[1]!, line });
     }
-    if (!this.atStatementEnd()) this.skipStatement();
   }
 
   // ---- CREATE TYPE ---------------------------------------------------------------------
@@ -728,7 +732,7 @@ class Parser {
     if (this.acceptWord('WHERE')) this.skipFilter();
     this.indexOptions();
     this.out.indexes.push({ seq: this.seq, table, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression, name });
-    if (!this.atStatementEnd() && !this.isWord('CREATE') && !this.isWord('ALTER')) this.skipStatement();
+    if (!this.atStatementEnd() && !this.isWord('CREATE') && !this.isWord('ALTER') && !this.startsLayoutStatement()) this.skipStatement();
   }
 
   // ---- ALTER TABLE -------------------------------------------------------------------------
