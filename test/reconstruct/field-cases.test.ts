@@ -244,6 +244,8 @@ describeFieldCases('field cases: every file has a handler and passes', () => {
     const missing = files.filter((f) => !HANDLERS[readFieldCase(f).id]);
     expect(missing).toEqual([]);
     // Covered = handled: one handler per file, no handler left over for a file that went away.
+    const covered = files.filter((f) => HANDLERS[readFieldCase(f).id] !== undefined).length;
+    expect(covered).toBe(files.length);
     expect(files.map((f) => readFieldCase(f).id).sort()).toEqual(Object.keys(HANDLERS).sort());
   });
   for (const f of files) {
