@@ -91,7 +91,9 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       const t = tables.get(k);
       const line = a.kind === 'add' || a.kind === 'alter' ? a.column.line : a.line;
       if (!t) {
-        if (a.kind === 'dropIndex') continue; // e.g. DROP INDEX of a table this script does not create
+        // DROP INDEX / sp_rename of an object this script does not create (a procedure, a view, another
+        // script's table): nothing to lay out.
+        if (a.kind === 'dropIndex' || a.kind === 'rename') continue;
         throw new SchemaError('SCHEMA_DDL_INVALID', `ALTER TABLE ${k}: the table is not created in this script`, { line });
       }
       const ctx: AlterContext = { aliases, collation, tableName: k, schema: t.def.qname.schema ?? defaultSchema };

@@ -98,6 +98,10 @@ describe('ENABLE CHANGE_TRACKING and sp_rename', () => {
     const r = one(`${base}EXEC sp_rename 'dbo.t', 'u'\nALTER TABLE dbo.u ADD x int NULL`);
     expect([r.name, r.columns.map((c) => c.name)]).toEqual(['u', ['a', 'b', 'x']]);
   });
+  it('sp_rename of objects the script does not create (a procedure, another table) changes nothing', () => {
+    const t = one("CREATE TABLE t (a int)\nGO\nEXEC sp_rename 'dbo.usp_Old', 'usp_New'\nEXEC sp_rename 'other.c', 'd', 'COLUMN'\nEXEC sp_rename N'PK_t', N'PK_t2', N'OBJECT'");
+    expect(slots(t)).toEqual([['a', 4, 1]]);
+  });
   it('renaming a missing column or onto an existing one is SCHEMA_DDL_INVALID with the line', () => {
     const e1 = schemaError(() => layoutsFromDdl("CREATE TABLE t (a int)\nEXEC sp_rename 't.zz', 'c', 'COLUMN'"));
     expect([e1.code, e1.location.line]).toEqual(['SCHEMA_DDL_INVALID', 2]);
