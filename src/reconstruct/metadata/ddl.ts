@@ -48,11 +48,21 @@ export interface DdlOptions {
   defaultCollation?: string;
 }
 
+/**
+ * A T-SQL script → one TableLayout per table it leaves behind (columns in partition_column_id order).
+ * Statements are replayed in order (CREATE / ALTER / DROP TABLE, indexes, sp_rename; see layoutsFromScript).
+ * Throws SchemaError: SCHEMA_DDL_PARSE (with line), SCHEMA_DDL_INVALID, SCHEMA_DDL_UNSUPPORTED, SCHEMA_UNKNOWN_TYPE.
+ */
 export function layoutsFromDdl(sql: string, opts: DdlOptions = {}): TableLayout[] {
   const script = parseDdl(sql);
   return layoutsFromScript(script, opts);
 }
 
+/**
+ * A parsed script → TableLayouts. Each table's layout is the fresh one (module comment, rules 1–8) until an
+ * ALTER TABLE changes its rowset; from then on the changes are applied as SQL Server applies them
+ * (applyAlteration), and a rebuild (new clustered index, REBUILD) starts afresh. Throws SchemaError as layoutsFromDdl.
+ */
 export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): TableLayout[] {
   const defaultSchema = opts.defaultSchema ?? 'dbo';
   const collation = opts.defaultCollation ?? DEFAULT_COLLATION;

@@ -552,6 +552,11 @@ export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRo
     }
     if (entry.decode) return entry.decode(image, s, e);
     if (entry.uncompressedFullLength > 0 && e - s === entry.uncompressedFullLength) return cp.decode(image, s, e);
+    if (entry.uncompressedFullLength > 0) {
+      // A uniqueidentifier is stored in full under row compression; fewer bytes can only be a page-compression
+      // prefix (BakReader PROVENANCE.md: anchored columns store [prefix length][suffix]), which one row cannot resolve.
+      throw new DecodeError('DECODE_UNSUPPORTED', `compressed ${c.type} value of column ${cp.name} has ${e - s} bytes, not ${entry.uncompressedFullLength}: a page-compression prefix, which one row cannot resolve`, { offset: s, column: cp.name });
+    }
     throw new DecodeError('DECODE_UNSUPPORTED', `row-compressed ${c.type} values are not decoded yet (column ${cp.name})`, { offset: s, column: cp.name });
   }
 }
