@@ -5,6 +5,7 @@
  * and the number of files covered is asserted, so a new case cannot be silently ignored.
  */
 import { describe, expect, it } from 'vitest';
+import { DecodeError } from '../../src/errors.js';
 import { decodeRow } from '../../src/reconstruct/decode-row.js';
 import { layoutsFromDdl } from '../../src/reconstruct/metadata/ddl.js';
 import { layoutsFromCatalog } from '../../src/reconstruct/metadata/catalog-json.js';
@@ -73,6 +74,24 @@ function rows(fc: FieldCase): void {
       expect(row.values).toEqual(r.expected);
     });
   }
+  it(`${fc.id}: every truncation of every record is a DecodeError or a decode, never a crash`, () => {
+    for (const r of all) expectOnlyDecodeErrors(h(r.hex), ddlTable(r.ddl, fc.table));
+  });
+}
+
+/** Every proper prefix of a real image: decodeRow returns or throws a DecodeError other than DECODE_INTERNAL. */
+function expectOnlyDecodeErrors(image: Uint8Array, layout: TableLayout): void {
+  let errors = 0;
+  for (let n = 0; n < image.length; n++) {
+    try {
+      decodeRow(image.subarray(0, n), layout);
+    } catch (e) {
+      expect(e).toBeInstanceOf(DecodeError);
+      expect((e as DecodeError).code).not.toBe('DECODE_INTERNAL');
+      errors++;
+    }
+  }
+  expect(errors).toBeGreaterThan(0); // at least the empty image fails
 }
 
 /**
@@ -95,6 +114,7 @@ function bcSourceCodeSetup(fc: FieldCase): void {
     }
     expect(Buffer.from(image.subarray(shape.starts[3], shape.ends[3])).equals(Buffer.from(image.subarray(shape.starts[5], shape.ends[5])))).toBe(true);
   });
+  it(`${fc.id}: every truncation is a DecodeError, never a crash`, () => expectOnlyDecodeErrors(image, ddlTable(fc.ddl!, fc.table)));
   it(`${fc.id}: decodes through its DDL, clustered key first`, () => {
     const layout = ddlTable(fc.ddl!, fc.table);
     const key = layout.columns.find((c) => c.keyOrdinal === 1)!;
