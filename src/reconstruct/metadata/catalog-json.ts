@@ -119,6 +119,12 @@ function tableFromRows(first: CatalogRow, rows: { row: CatalogRow; index: number
   return layout;
 }
 
+/**
+ * Lowest partition_column_id of SQL Server's internal physical columns (change tracking's 0x08000002, ALTER
+ * COLUMN's dropped copies 0x04000001…; rusanu.com 2011). A nameless live column below it is a catalog error.
+ */
+const INTERNAL_COLUMN_ID_MIN = 0x01000000;
+
 function columnFromRow(row: CatalogRow, index: number, file: string | undefined, table: string): ColumnLayout {
   const normal = normaliseTypeName(row.type_name);
   if (normal === null) throw rowError(index, 'type_name', `unknown type '${row.type_name}'`, file, table);
@@ -129,14 +135,16 @@ function columnFromRow(row: CatalogRow, index: number, file: string | undefined,
   if (row.is_uniqueifier) name = 'UNIQUIFIER';
   else if (row.is_dropped) name = `$dropped_${row.partition_column_id}`;
   else if (row.column_name) name = row.column_name;
-  else if (row.column_id === null) {
+  else if (row.column_id === null && row.partition_column_id >= INTERNAL_COLUMN_ID_MIN) {
     // A stored column with no sys.columns row: a hidden internal column, such as the in-row bigint
     // change tracking adds (partition_column_id 134217730 = 0x08000002, no name; rusanu.com "SQL Server
     // table columns under the hood", 2011; field case rusanu-2011-change-tracking-hidden-column). It
     // keeps its slot and null bit, and is never output.
     name = `$hidden_${row.partition_column_id}`;
     hidden = true;
-  } else throw rowError(index, 'column_name', 'is null for a column that has a column_id and is neither dropped nor the uniquifier', file, table);
+  } else {
+    throw rowError(index, 'column_name', `is null for a column that is neither dropped nor the uniquifier${row.column_id === null ? ` and whose partition_column_id ${row.partition_column_id} is not an internal one (>= 0x01000000)` : ''}`, file, table);
+  }
 
   const col: ColumnLayout = {
     name,

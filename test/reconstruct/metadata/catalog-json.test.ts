@@ -102,6 +102,7 @@ describe('catalog JSON validation: SCHEMA_BAD_CATALOG names the row index and th
     { name: 'unknown type name', json: [row(), row({ partition_column_id: 2, type_name: 'money2' })], text: "catalog row 1: field type_name: unknown type 'money2'" },
     { name: 'repeated partition_column_id', json: [row(), row({ column_name: 'b' })], text: 'catalog row 1: field partition_column_id: 1 repeats row 0' },
     { name: 'column_name null for a live column', json: [row({ column_name: null })], text: 'catalog row 0: field column_name' },
+    { name: 'column_name and column_id null for an ordinary partition_column_id', json: [row({ column_name: null, column_id: null })], text: 'catalog row 0: field column_name' },
     { name: 'default not of the column type', json: [row({ default_value: 'abc' })], text: "catalog row 0: field default_value: default 'abc' is not a valid int value" },
     { name: 'unknown compression', json: [row({ data_compression_desc: 'ZIP' })], text: "catalog row 0: field data_compression_desc: unknown compression 'ZIP'" },
   ];
