@@ -287,7 +287,12 @@ function physicalColumns(rscols: RsColRow[], tableCols: SysRow[], table: string,
           warnings.push(`${table}: column ${cp ? str(cp.name) : rc.rscolid} has collation id ${collationId}, not in the known list; its varchar data is read as code page 1252`);
         }
       }
-      const name = isUniquifier ? 'UNIQUIFIER' : isDropped ? `$dropped_${++dropped}` : (str(cp?.name) ?? `column_${rc.rscolid}`);
+      // A stored column with no syscolpars row and an internal id (high byte set, e.g. change tracking's
+      // in-row bigint, rscolid 0x08000002; rusanu.com "SQL Server table columns under the hood") is a hidden
+      // internal column: never output. Other unmatched ids keep the old behaviour (shown as column_<id>).
+      const isHidden = !isDropped && !isUniquifier && !byColId.has(rc.rscolid) && rc.rscolid >= 0x01000000;
+      if (isHidden) warnings.push(`${table}: hidden internal column $hidden_${rc.rscolid} (physical column 0x${rc.rscolid.toString(16)}, no sys.columns row; e.g. change tracking's) is stored in the row but not output`);
+      const name = isUniquifier ? 'UNIQUIFIER' : isDropped ? `$dropped_${++dropped}` : isHidden ? `$hidden_${rc.rscolid}` : (str(cp?.name) ?? `column_${rc.rscolid}`);
       const maxLength = cp ? num(cp.length) : ti.maxLen === 0 ? -1 : ti.maxLen;
       const col: ColumnLayout = {
         name,
@@ -310,6 +315,7 @@ function physicalColumns(rscols: RsColRow[], tableCols: SysRow[], table: string,
         isUniquifier,
         keyOrdinal: rc.ordkey,
       };
+      if (isHidden) col.isHidden = true;
       if (col.computed) col.persisted = true; // a computed column with a sysrscols row is stored
       if (status & COLPAR_ROWGUIDCOL) col.isRowGuidCol = true;
       if (status & COLPAR_COLUMN_SET) col.isColumnSet = true;

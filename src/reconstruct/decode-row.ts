@@ -45,7 +45,9 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
     // String decoders are fastest on a Buffer (native latin1/UTF-16 slices): one view per row pays
     // for itself from two string columns on.
     const img = plan.stringColumns >= 2 && !(image instanceof Buffer) ? Buffer.from(image.buffer, image.byteOffset, image.byteLength) : image;
-    return table.compression === 'ROW' || table.compression === 'PAGE' ? decodeCompressedRow(img, plan) : decodeFixedVar(img, plan);
+    const row = table.compression === 'ROW' || table.compression === 'PAGE' ? decodeCompressedRow(img, plan) : decodeFixedVar(img, plan);
+    if (table.warnings !== undefined && table.warnings.length > 0) row.warnings.push(...table.warnings);
+    return row;
   } catch (e) {
     throw enrich(e, table, opts);
   }

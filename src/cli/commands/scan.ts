@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { InputError } from '../../errors.js';
 import { layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
 import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
+import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
 import { explainNoRows } from '../../recover/committed.js';
 import { recoverRows } from '../../recover/recover-rows.js';
@@ -95,7 +96,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       }
     }
     const single = opts.table.length === 1 ? catalog.byName(opts.table[0]) : undefined;
-    const valueColumns = single?.columns.filter((c) => !c.isDropped && !c.isUniquifier && !c.isColumnSet).map((c) => c.name);
+    const valueColumns = single?.columns.filter(isVisibleColumn).map((c) => c.name);
 
     const out: Writable = outFile ?? process.stdout;
     const writer = createRowWriter(opts.format, out, { valueColumns, includeAfter: operations.includes('update'), csvRaw: opts.csvRaw });
