@@ -17,6 +17,8 @@ export interface ErrorLocation {
   slot?: number;
   table?: string;
   line?: number;
+  /** The request or config field the error is about (API answers name it, e.g. `tables`, `from`, `tableMap.dbo.T`). */
+  field?: string;
 }
 
 export abstract class RowbackError extends Error {
@@ -54,6 +56,7 @@ export function formatLocation(l: ErrorLocation): string {
   if (l.offset !== undefined) parts.push(`offset ${l.offset}`);
   if (l.column !== undefined) parts.push(`column ${l.column}`);
   if (l.line !== undefined) parts.push(`line ${l.line}`);
+  if (l.field !== undefined) parts.push(`field ${l.field}`);
   return parts.join(', ');
 }
 

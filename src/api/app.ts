@@ -5,12 +5,15 @@ import { createLogger, type Logger } from '../util/logger.js';
 import auth, { type AuthOptions } from './plugins/auth.js';
 import docs from './plugins/docs.js';
 import errors from './plugins/errors.js';
+import securityHeaders from './plugins/security-headers.js';
 import { reinsert, staging, worker, type ServicesOptions } from './plugins/services.js';
 import jobRoutes from './routes/jobs.js';
 import reinsertRoutes from './routes/reinsert.js';
 import rowRoutes from './routes/rows.js';
 import webRoutes from './routes/web.js';
 import './types.js';
+import type { JobSpec } from '../worker/job-spec.js';
+import { validateJobSpec, type JobAccess } from '../worker/job-validate.js';
 
 export interface AppOptions extends ServicesOptions, AuthOptions {
   /** pino logger (secrets redacted); default: createLogger(). */
@@ -18,6 +21,12 @@ export interface AppOptions extends ServicesOptions, AuthOptions {
   webDir?: string;
   /** Trust X-Forwarded-For (only behind a proxy you run). */
   trustProxy?: boolean;
+  /** Folders job files must lie in (links resolved); undefined = any file the process can read. */
+  fileRoots?: string[];
+  /** Servers live jobs may connect to; undefined = any. */
+  allowedServers?: string[];
+  /** Checks a job spec before it is queued (default validateJobSpec; tests with fake sources replace it). */
+  validateJob?: (spec: JobSpec, access: JobAccess) => Promise<void>;
 }
 
 /**
@@ -34,13 +43,14 @@ export async function buildApp(o: AppOptions = {}): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errors);
+  await app.register(securityHeaders);
   await app.register(staging, o);
   await app.register(worker, o);
   await app.register(reinsert, o);
   await app.register(rateLimit, { global: false });
   await app.register(auth, o);
   await app.register(docs);
-  await app.register(jobRoutes);
+  await app.register(jobRoutes, { access: { fileRoots: o.fileRoots, allowedServers: o.allowedServers }, validate: o.validateJob ?? validateJobSpec });
   await app.register(rowRoutes);
   await app.register(reinsertRoutes);
   await app.register(webRoutes, { webDir: o.webDir });

@@ -3,32 +3,12 @@
  * one line naming the flag and the path (InputError, exit 2), never a stack trace or an
  * unhandled stream error halfway through a scan.
  */
-import { closeSync, createWriteStream, openSync, statSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { fileKindProblem } from '../util/files.js';
 
-function kindOf(path: string): string | null {
-  try {
-    const st = statSync(path);
-    if (st.isFile()) return null;
-    if (st.isDirectory()) return 'a directory';
-    if (st.isFIFO()) return 'a FIFO (named pipe)';
-    if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
-    if (st.isSocket()) return 'a socket';
-    return 'not a regular file';
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((e as NodeJS.ErrnoException).code ?? 'unreadable');
-  }
-}
-
-/**
- * An input must be an existing regular file: a directory, FIFO (whose open would block), device
- * (`/dev/null`) or missing path throws InputError `INPUT_FILE_UNREADABLE` naming `flag` and path.
- */
-export function assertRegularFile(flag: string, path: string): void {
-  const why = kindOf(path);
-  if (why) throw new InputError('INPUT_FILE_UNREADABLE', `${flag ? `${flag} ` : ''}${path}: ${why}`, { file: path });
-}
+export { assertRegularFile } from '../util/files.js';
 
 /**
  * Opens an output file (`--out`, `--report`) now, synchronously, so that a missing folder, a
@@ -41,11 +21,11 @@ export function openOutputFile(flag: string, path: string): WriteStream {
 
 function openOutputFd(flag: string, path: string): number {
   const dir = dirname(resolve(path));
-  const dirKind = kindOf(dir);
+  const dirKind = fileKindProblem(dir);
   if (dirKind !== 'a directory') {
     throw new InputError('INPUT_OUTPUT_UNWRITABLE', `${flag} ${path}: its folder ${dir} ${dirKind === null ? 'is a file' : dirKind === 'no such file' ? 'does not exist' : `is ${dirKind}`}`, { file: path });
   }
-  const existing = kindOf(path);
+  const existing = fileKindProblem(path);
   if (existing && existing !== 'no such file') throw new InputError('INPUT_OUTPUT_UNWRITABLE', `${flag} ${path}: is ${existing}, not a file`, { file: path });
   let fd: number;
   try {

@@ -343,6 +343,14 @@ export class StagingStore {
     this.requireJob(jobId);
     const target: RowStatus = d.decision === 'approve' ? 'approved' : 'rejected';
     const selector = d.ids ? { ids: d.ids } : { filter: d.filter ?? {} };
+    if (d.ids) {
+      // Every id must be a row of this job: an unknown id is a 404, and nothing is decided or audited.
+      const known = this.db.prepare('SELECT 1 FROM rows WHERE job_id = ? AND id = ?');
+      const missing = d.ids.filter((id) => !known.get(jobId, id));
+      if (missing.length) {
+        throw new StagingError('STAGING_ROW_NOT_FOUND', `job ${jobId} has no row${missing.length > 1 ? 's' : ''} ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` … (${missing.length} in all)` : ''}; nothing was decided`);
+      }
+    }
     return this.db.transaction(() => {
       const dec = this.db.prepare(`INSERT INTO decisions (job_id, actor, decided_at, decision, reason, selector, row_count) VALUES (?, ?, ?, ?, ?, ?, 0)`)
         .run(jobId, d.actor, now(), d.decision, d.reason, JSON.stringify(selector));

@@ -6,11 +6,19 @@
  */
 
 /** sysname is nvarchar(128): QUOTENAME refuses longer input, and so do we. */
+import { InputError } from '../errors.js';
+
 export const SYSNAME_MAX = 128;
 
+/**
+ * QUOTENAME: `[name]` with every `]` doubled. Throws InputError `INPUT_BAD_IDENTIFIER` (naming the
+ * identifier, cut to 40 characters) for an empty name or one longer than sysname's 128
+ * characters, which SQL Server itself would refuse.
+ */
 export function quoteName(identifier: string): string {
   if (identifier.length === 0 || identifier.length > SYSNAME_MAX) {
-    throw new RangeError(`identifier must be 1–${SYSNAME_MAX} characters, got ${identifier.length}`);
+    const shown = identifier.length > 40 ? `${identifier.slice(0, 40)}…` : identifier;
+    throw new InputError('INPUT_BAD_IDENTIFIER', `identifier '${shown}' must be 1–${SYSNAME_MAX} characters (sysname), got ${identifier.length}`, { column: shown });
   }
   return `[${identifier.replace(/\]/g, ']]')}]`;
 }

@@ -63,6 +63,8 @@ describeBrowser('review page in chromium', () => {
     app = await buildApp({
       store, logger: silentLogger, openSource: async () => ({ ...fakeSource(), progress }),
       recover: fakeRecover({ rows: 3000, beforeRow: async (i) => { seen = i; if (i === 1500) await gate; } }),
+      // the fake source reads no files: its spec names a file that does not exist
+      validateJob: async () => {},
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     ctx = await chromium.launchPersistentContext(join(dir, 'profile'), {

@@ -128,3 +128,11 @@ describe('generated T-SQL is safe with any identifier (property, strict tokenize
     expect(commentText('a\r\nb\u2028c\u0085d\u0000')).toBe('a\\u{d}\\u{a}b\\u{2028}c\\u{85}d\\u{0}');
   });
 });
+
+it('a column name over 128 characters (SQL Server would refuse it) becomes a problem naming the column, not an exception', () => {
+  const long = 'c'.repeat(129);
+  const table: TargetTable = { schema: 'dbo', name: 'T', columns: [col('Id', 'int', { nullable: false }), col(long, 'int')], keyColumns: ['Id'] };
+  const plan = planReinsert([{ id: 1, table: 'dbo.T', lsn: 'l', values: { Id: 1, [long]: 2 } }], new Map([['dbo.T', table]]), []);
+  expect(plan.batches).toEqual([]);
+  expect(plan.problems).toEqual([expect.objectContaining({ rowId: 1, code: 'INPUT_BAD_IDENTIFIER', message: expect.stringContaining('cccccccc') })]);
+});

@@ -6,18 +6,23 @@ export interface AuthOptions {
   /** Failed authentications allowed per client IP per window before 429. */
   maxAuthFailures?: number;
   failureWindowMs?: number;
+  /** Authenticated requests allowed per token per minute before 429 (default 600). */
+  maxRequestsPerToken?: number;
 }
 
 /**
  * Bearer tokens (`Authorization: Bearer rbk_…`), looked up by sha256. Every /api route
  * authenticates (401) and authorises by its `access` class (403). Failed attempts are counted
- * per IP by @fastify/rate-limit; past the limit that IP gets 429 for the rest of the window,
- * even with a good token, so guessing is slow.
+ * per client (IP; X-Forwarded-For only with trustProxy) by @fastify/rate-limit; past the limit
+ * that client gets 429 for every further *unknown* token for the rest of the window, so guessing
+ * is slow, while a valid token is never locked out by someone else's failures. Authenticated
+ * requests are limited per token (maxRequestsPerToken a minute).
  */
 export default fp(async function auth(app: FastifyInstance, o: AuthOptions) {
   const windowMs = o.failureWindowMs ?? 60_000;
   const failLimiter = app.rateLimit({ max: o.maxAuthFailures ?? 10, timeWindow: windowMs, keyGenerator: (req) => req.ip });
   const blocked = new Map<string, number>();
+  const perToken = app.rateLimit({ max: o.maxRequestsPerToken ?? 600, timeWindow: 60_000, keyGenerator: (req) => `token:${req.principal?.name ?? ''}` });
 
   const fail = async (req: FastifyRequest, reply: FastifyReply, status: 401, code: string, message: string): Promise<void> => {
     try {
@@ -37,16 +42,22 @@ export default fp(async function auth(app: FastifyInstance, o: AuthOptions) {
     const cfg = req.routeOptions.config ?? {};
     // decided by the matched route, not the raw URL: every route registered under /api is guarded
     if (cfg.public || !(req.routeOptions.url ?? '').startsWith('/api/')) return;
-    const until = blocked.get(req.ip);
-    if (until && until > Date.now()) {
-      return reply.code(429).send({ code: 'AUTH_RATE_LIMITED', message: 'too many failed authentications; try again later' });
-    }
     const h = req.headers.authorization;
     const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
+    const principal = m ? app.staging.verifyToken(m[1]) : undefined;
+    const until = blocked.get(req.ip);
+    if (!principal && until && until > Date.now()) {
+      return reply.code(429).send({ code: 'AUTH_RATE_LIMITED', message: 'too many failed authentications; try again later' });
+    }
     if (!m) return fail(req, reply, 401, 'AUTH_REQUIRED', 'send an API token: Authorization: Bearer <token>');
-    const principal = app.staging.verifyToken(m[1]);
     if (!principal) return fail(req, reply, 401, 'AUTH_INVALID', 'the API token is unknown or revoked');
     req.principal = principal;
+    try {
+      await perToken.call(app, req, reply);
+    } catch {
+      return reply.code(429).send({ code: 'AUTH_RATE_LIMITED', message: `too many requests for token ${principal.name}; try again in a minute` });
+    }
+    if (reply.sent) return;
     req.log = req.log.child({ user: principal.name });
     if (!cfg.access || !allowed(principal.role, cfg.access)) {
       return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${principal.role} may not ${cfg.access ?? 'call this route'}` });

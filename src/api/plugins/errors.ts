@@ -7,7 +7,8 @@ import { isRowbackError, type RowbackError } from '../../errors.js';
 /** HTTP status for a rowback error code. */
 export function statusFor(e: RowbackError): number {
   if (/_NOT_FOUND$/.test(e.code)) return 404;
-  if (e.family === 'input' || e.code === 'STAGING_BAD_CURSOR' || e.code === 'REINSERT_BAD_VALUE') return 400;
+  // Bad input of any family: arguments, and files that are missing, damaged, of the wrong kind or of two databases.
+  if (['input', 'format', 'schema', 'decode'].includes(e.family) || e.code === 'STAGING_BAD_CURSOR' || e.code === 'REINSERT_BAD_VALUE') return 400;
   if (e.code === 'STAGING_TOKEN_EXISTS' || /NOT_RESUMABLE|NOT_RUNNING|NEEDS_SPEC|ROWS_NOT_APPROVED|NOTHING_TO_DO|NO_TARGET|PLAN_CHANGED/.test(e.code)) return 409;
   if (e.code === 'REINSERT_CONNECT_FAILED') return 502;
   return 500;
@@ -35,7 +36,7 @@ export default fp(async function errors(app: FastifyInstance) {
     if (isRowbackError(err)) {
       const status = statusFor(err);
       if (status >= 500) req.log.error({ err }, 'request failed');
-      return reply.code(status).send(redactDeep({ code: err.code, message: err.message, location: err.location }));
+      return reply.code(status).send(redactDeep({ code: err.code, message: err.message, ...(err.location.field ? { field: err.location.field } : {}), location: err.location }));
     }
     if (err.statusCode === 429) {
       return reply.code(429).send({ code: 'AUTH_RATE_LIMITED', message: err.message });

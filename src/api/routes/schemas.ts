@@ -1,3 +1,4 @@
+import { splitQualifiedName } from '../../util/tsql.js';
 import { z } from 'zod';
 import { ROW_STATUSES } from '../../staging/types.js';
 
@@ -42,7 +43,19 @@ export const TargetSchema = z.object({
 export const ReinsertBody = z.object({
   dryRun: z.boolean(),
   target: TargetSchema.optional(),
-  tableMap: z.record(z.string(), z.string()).optional().describe('source schema.name → target schema.name (side tables)'),
+  tableMap: z.record(z.string(), z.string()).optional().describe('source schema.name → target schema.name (side tables)')
+    .superRefine((m, ctx) => {
+      for (const [k, v] of Object.entries(m ?? {})) {
+        for (const [what, text] of [['source', k], ['target', v]] as const) {
+          try {
+            const { schema, name } = splitQualifiedName(text);
+            if (schema.length > 128 || name.length > 128 || !schema || !name) throw new RangeError('each part must be 1-128 characters');
+          } catch (e) {
+            ctx.addIssue({ code: 'custom', path: [k], message: `${what} '${text.slice(0, 60)}' is not a schema.name table name: ${(e as Error).message}` });
+          }
+        }
+      }
+    }),
   batchSize: z.number().int().min(1).max(10_000).optional(),
   rowIds: z.array(z.number().int().positive()).min(1).max(1_000_000).optional(),
   operations: z.array(z.enum(['delete', 'insert', 'update'])).min(1).optional().describe('recovered operations to re-insert (default delete only; insert/update before-images usually into a side table)'),

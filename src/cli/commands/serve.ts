@@ -19,12 +19,18 @@ export const ServeConfig = z.object({
   concurrency: z.coerce.number().int().min(1).max(64).default(2),
   maxAuthFailures: z.coerce.number().int().min(1).max(10_000).default(10),
   trustProxy: z.boolean().default(false),
+  /** Folders job files must lie in (links resolved). Default: the folder serve was started in. */
+  fileRoots: z.array(z.string().min(1)).min(1).optional(),
+  /** Servers (as written in connection strings) live jobs may connect to; default any. */
+  allowedServers: z.array(z.string().min(1)).min(1).optional(),
+  /** Authenticated requests per token per minute (default 600). */
+  maxRequestsPerToken: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Default: ROWBACK_LOG_LEVEL, else info. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 }).strict();
 export type ServeConfig = z.infer<typeof ServeConfig>;
 
-interface ServeFlags { config?: string; db?: string; host?: string; port?: string; concurrency?: string; createToken?: string; role?: string }
+interface ServeFlags { config?: string; db?: string; host?: string; port?: string; concurrency?: string; createToken?: string; role?: string; fileRoot?: string[]; allowServer?: string[] }
 
 export function resolveConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): ServeConfig {
   let file: Record<string, unknown> = {};
@@ -44,6 +50,8 @@ export function resolveConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = proces
     ...(flags.host !== undefined ? { host: flags.host } : {}),
     ...(flags.port !== undefined ? { port: flags.port } : {}),
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+    ...(flags.fileRoot?.length ? { fileRoots: flags.fileRoot } : {}),
+    ...(flags.allowServer?.length ? { allowedServers: flags.allowServer } : {}),
   };
   const r = ServeConfig.safeParse(merged);
   if (!r.success) {
@@ -73,11 +81,13 @@ export function register(program: Command): void {
   program
     .command('serve')
     .description('run the staging, review and re-insert service (API, OpenAPI at /docs, review page at /)')
-    .option('--config <file>', 'JSON config file (db, host, port, concurrency, maxAuthFailures, trustProxy, logLevel)')
+    .option('--config <file>', 'JSON config file (db, host, port, concurrency, maxAuthFailures, trustProxy, logLevel, fileRoots, allowedServers, maxRequestsPerToken)')
     .option('--db <path>', 'staging SQLite file (default rowback-staging.db)')
     .option('--host <host>', 'address to bind (default 127.0.0.1: local only)')
     .option('--port <port>', 'port (default 8080; 0 = any free port)')
     .option('--concurrency <n>', 'recovery jobs run at the same time (default 2)')
+    .option('--file-root <dir>', 'a folder job files may come from (repeatable; default: the folder serve starts in); links are resolved', (v: string, p: string[] = []) => [...p, v])
+    .option('--allow-server <host>', 'a server live jobs may connect to (repeatable; default: any)', (v: string, p: string[] = []) => [...p, v])
     .option('--create-token <name>', 'mint an API token, print it once, and exit')
     .option('--role <role>', `role of the token: ${ROLES.join(', ')}`)
     .action(async (flags: ServeFlags) => {
@@ -91,7 +101,9 @@ export function register(program: Command): void {
       const { address } = await startServer({
         dbPath: cfg.db, host: cfg.host, port: cfg.port, concurrency: cfg.concurrency, maxAuthFailures: cfg.maxAuthFailures,
         trustProxy: cfg.trustProxy, logger: createLogger(cfg.logLevel ? { level: cfg.logLevel } : {}),
+        fileRoots: cfg.fileRoots ?? [process.cwd()], allowedServers: cfg.allowedServers, maxRequestsPerToken: cfg.maxRequestsPerToken,
       });
+      process.stderr.write(`job files may come from: ${(cfg.fileRoots ?? [process.cwd()]).join(', ')}${cfg.allowedServers ? `; live jobs may connect to: ${cfg.allowedServers.join(', ')}` : ''}\n`);
       process.stderr.write(`rowback serving on ${address} (review page ${address}/, API docs ${address}/docs)\n`);
       if (cfg.host !== '127.0.0.1' && cfg.host !== 'localhost' && cfg.host !== '::1') {
         process.stderr.write(`warning: bound to ${cfg.host}: the service is reachable from other machines; put TLS in front of it\n`);

@@ -14,8 +14,8 @@ describe('quoteName', () => {
   ])('%s → %s', (id, q) => expect(quoteName(id)).toBe(q));
 
   it('refuses empty and over-long names like QUOTENAME', () => {
-    expect(() => quoteName('')).toThrow(RangeError);
-    expect(() => quoteName('x'.repeat(129))).toThrow(RangeError);
+    expect(() => quoteName('')).toThrow(expect.objectContaining({ code: 'INPUT_BAD_IDENTIFIER' }));
+    expect(() => quoteName('x'.repeat(129))).toThrow(expect.objectContaining({ code: 'INPUT_BAD_IDENTIFIER' }));
     expect(quoteName('x'.repeat(128))).toHaveLength(130);
   });
 

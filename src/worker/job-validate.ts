@@ -1,0 +1,112 @@
+/**
+ * What the API refuses at job creation, the same things `rowback scan` refuses before it starts:
+ * a bad or reversed window, a file that is missing, not a regular file, of the wrong kind or
+ * outside the service's file roots, files of two databases, a table not in the metadata, a
+ * server the service may not connect to. Each refusal is a typed error whose location names the
+ * request field (`from`, `to`, `mdf`, `trn.1`, `tables`, `server`), which the API answers as 400.
+ *
+ * Read-only: files are opened for reading their headers and metadata only.
+ */
+import { InputError, isRowbackError, type RowbackError } from '../errors.js';
+import { readLdfLayout } from '../logreader/ldf/reader.js';
+import { openFileSource } from '../recover/sources/files.js';
+import { parseWindowTime } from '../recover/time-window.js';
+import { resolveConnection } from '../util/connection.js';
+import { assertRegularFile, isInsideRoots } from '../util/files.js';
+import type { JobSpec } from './job-spec.js';
+
+export interface JobAccess {
+  /**
+   * Folders job files must lie in (after resolving links). Undefined = any file the service
+   * process can read (the CLI's own behaviour; `rowback serve` sets roots from its config).
+   */
+  fileRoots?: string[];
+  /** Servers (host, or host,port / host\instance as written) live jobs may connect to; undefined = any. */
+  allowedServers?: string[];
+}
+
+/** Re-throws a rowback error with the request field it is about. */
+function withField(e: unknown, field: string): never {
+  if (isRowbackError(e)) {
+    (e as RowbackError & { location: { field?: string } }).location.field ??= field;
+    throw e;
+  }
+  throw e;
+}
+
+/**
+ * Checks a job spec before it is queued. Resolves when the job can start; throws InputError
+ * (`INPUT_BAD_TIME`, `INPUT_BAD_WINDOW`, `INPUT_FILE_UNREADABLE`, `INPUT_PATH_NOT_ALLOWED`,
+ * `INPUT_UNKNOWN_TABLE`, `INPUT_SERVER_NOT_ALLOWED`, `INPUT_MIXED_DATABASES`, …) or a
+ * FormatError for a file of the wrong kind, each with `location.field` set.
+ */
+export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Promise<void> {
+  let from: string | undefined;
+  let to: string | undefined;
+  try {
+    if (spec.from) from = parseWindowTime(spec.from, 'start', 'from');
+  } catch (e) {
+    withField(e, 'from');
+  }
+  try {
+    if (spec.to) to = parseWindowTime(spec.to, 'end', 'to');
+  } catch (e) {
+    withField(e, 'to');
+  }
+  if (from && to && from > to) throw new InputError('INPUT_BAD_WINDOW', `from ${from} is after to ${to}`, { field: 'to' });
+
+  const checkFile = (field: string, path: string): void => {
+    try {
+      assertRegularFile(field, path);
+    } catch (e) {
+      withField(e, field);
+    }
+    if (access.fileRoots && !isInsideRoots(path, access.fileRoots)) {
+      throw new InputError('INPUT_PATH_NOT_ALLOWED', `${field} ${path} is outside the folders this service may read (fileRoots in its config)`, { field });
+    }
+  };
+
+  if (spec.kind === 'files') {
+    const files: Array<[string, string | undefined]> = [['mdf', spec.mdf], ['bak', spec.bak], ['ldf', spec.ldf], ...(spec.trn ?? []).map((t, i) => [`trn.${i}`, t] as [string, string])];
+    for (const [field, path] of files) if (path) checkFile(field, path);
+    if (spec.ldf) {
+      try {
+        await readLdfLayout(spec.ldf);
+      } catch (e) {
+        withField(e, 'ldf');
+      }
+    }
+    let source;
+    try {
+      source = openFileSource({ mdf: spec.mdf, bak: spec.bak, ldf: spec.ldf, trn: spec.trn });
+    } catch (e) {
+      withField(e, 'trn');
+    }
+    try {
+      if (spec.mdf || spec.bak) {
+        const catalog = await source.metadata().catch((e: unknown) => withField(e, spec.mdf ? 'mdf' : 'bak'));
+        for (const t of spec.tables ?? []) {
+          if (!catalog.byName(t)) {
+            const known = catalog.tables().map((x) => `${x.schema}.${x.name}`).join(', ') || '(none)';
+            throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in the metadata; known tables: ${known}`, { table: t, field: 'tables' });
+          }
+        }
+      }
+    } finally {
+      await source.close();
+    }
+  } else if (spec.kind === 'export') {
+    checkFile('file', spec.file);
+  } else {
+    if (spec.kind === 'log-backup' && spec.logBackups.length === 0) throw new InputError('INPUT_BAD_OPTION', 'logBackups is empty', { field: 'logBackups' });
+    let server: string;
+    try {
+      server = resolveConnection(spec.server).server;
+    } catch (e) {
+      withField(e, 'server');
+    }
+    if (access.allowedServers && !access.allowedServers.some((s) => s.toLowerCase() === server.toLowerCase())) {
+      throw new InputError('INPUT_SERVER_NOT_ALLOWED', `server ${server} is not one this service may connect to (allowedServers in its config)`, { field: 'server' });
+    }
+  }
+}

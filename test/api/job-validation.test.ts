@@ -1,0 +1,107 @@
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { validateJobSpec } from '../../src/worker/job-validate.js';
+import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
+import { bearer, testApp, type TestApp } from './helpers.js';
+
+describeCorpus('the API refuses at job creation what the CLI refuses (400 naming the field)', () => {
+  let t: TestApp;
+  const linkDir = mkdtempSync(join(tmpdir(), 'rowback-roots-'));
+  beforeEach(async () => {
+    t = await testApp({ validateJob: validateJobSpec, fileRoots: [CORPUS_DIR, linkDir], allowedServers: ['db1.corp'] });
+  });
+  afterEach(async () => t.close());
+  const mdf = corpusPath('AngularJs_CRUD/App_Data/Database1.mdf');
+  const ldf = corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf');
+  const post = (payload: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload });
+  const jobsCount = () => (t.store.db.prepare('SELECT count(*) AS n FROM jobs').get() as { n: number }).n;
+
+  it.each([
+    ['a reversed window', { kind: 'files', mdf, ldf, from: '2024-03-02', to: '2024-03-01' }, 'INPUT_BAD_WINDOW', 'to'],
+    ['a time that is not one', { kind: 'files', mdf, ldf, from: '2024-02-30' }, 'INPUT_BAD_TIME', 'from'],
+    ['a missing file', { kind: 'files', mdf, ldf: corpusPath('nope.ldf') }, 'INPUT_FILE_UNREADABLE', 'ldf'],
+    ['a file of the wrong kind', { kind: 'files', mdf, ldf: mdf }, 'FORMAT_NOT_A_LOG_FILE', 'ldf'],
+    ['an unknown table', { kind: 'files', mdf, ldf, tables: ['dbo.Nope'] }, 'INPUT_UNKNOWN_TABLE', 'tables'],
+    ['files of two databases', { kind: 'files', mdf, ldf: corpusPath('CRUD-.NET/App_Data/Database2_log.ldf') }, 'INPUT_MIXED_DATABASES', 'mdf'],
+    ['a file outside the roots', { kind: 'export', file: '/etc/hostname' }, 'INPUT_PATH_NOT_ALLOWED', 'file'],
+    ['a server not allowed', { kind: 'live', server: 'Server=evil.example;User Id=sa;Password=x', database: 'CRM' }, 'INPUT_SERVER_NOT_ALLOWED', 'server'],
+  ])('%s', async (_, payload, code, field) => {
+    const before = jobsCount();
+    const r = await post(payload);
+    expect(r.statusCode, r.body).toBe(400);
+    expect(r.json()).toMatchObject({ code, field });
+    expect(r.body).not.toContain('Password=x');
+    expect(jobsCount()).toBe(before);
+  });
+
+  it('a link inside a root that points outside it is refused (links are resolved)', async () => {
+    const link = join(linkDir, 'passwd.ldf');
+    symlinkSync('/etc/passwd', link);
+    const r = await post({ kind: 'export', file: link });
+    expect(r.json()).toMatchObject({ code: 'INPUT_PATH_NOT_ALLOWED', field: 'file' });
+  });
+
+  it('a good spec is accepted', async () => {
+    const r = await post({ kind: 'files', mdf, ldf, tables: ['dbo.Employee'] });
+    expect(r.statusCode, r.body).toBe(201);
+    await t.app.worker.idle();
+  });
+});
+
+it('approving or rejecting row ids that do not exist is a 404 and is not audited as a decision', async () => {
+  const t = await testApp();
+  try {
+    const job = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', ldf: '/evidence/x.ldf' } });
+    await t.app.worker.idle();
+    const id = job.json().id;
+    const audits = () => t.store.audit({ jobId: id }).filter((a) => a.action.startsWith('rows.')).length;
+    const r = await t.app.inject({ method: 'POST', url: `/api/jobs/${id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore them', ids: [1, 999999] } });
+    expect(r.statusCode).toBe(404);
+    expect(r.json().code).toBe('STAGING_ROW_NOT_FOUND');
+    expect(r.json().message).toContain('999999');
+    expect(audits()).toBe(0);
+    expect((t.store.db.prepare('SELECT count(*) AS n FROM decisions').get() as { n: number }).n).toBe(0);
+  } finally {
+    await t.close();
+  }
+});
+
+it('headers: nosniff everywhere, no-store and a closed CSP on API answers, a CSP on /docs; per-token rate limit', async () => {
+  const t = await testApp({ maxRequestsPerToken: 5 });
+  try {
+    const api = await t.app.inject({ url: '/api/me', headers: bearer(t.tokens.viewer) });
+    expect(api.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" });
+    const unauth = await t.app.inject({ url: '/api/me' });
+    expect(unauth.headers['cache-control']).toBe('no-store');
+    const docs = await t.app.inject({ url: '/docs/static/index.html' });
+    expect(docs.headers['x-content-type-options']).toBe('nosniff');
+    expect(String(docs.headers['content-security-policy'])).toMatch(/script-src/);
+    const page = await t.app.inject({ url: '/' });
+    expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
+    const codes: number[] = [];
+    for (let i = 0; i < 7; i++) codes.push((await t.app.inject({ url: '/api/me', headers: bearer(t.tokens.reviewer) })).statusCode);
+    expect(codes).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    // another token is not affected
+    expect((await t.app.inject({ url: '/api/me', headers: bearer(t.tokens.operator) })).statusCode).toBe(200);
+  } finally {
+    await t.close();
+  }
+});
+
+it('re-insert: a malformed tableMap is a 400 naming the entry; a column name over 128 characters is a planned problem naming it, never a 500', async () => {
+  const t = await testApp();
+  try {
+    const job = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', ldf: '/evidence/x.ldf' } });
+    await t.app.worker.idle();
+    const id = job.json().id;
+    const bad = await t.app.inject({ method: 'POST', url: `/api/jobs/${id}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: true, tableMap: { 'dbo.T': `dbo.${'x'.repeat(129)}` } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().field).toContain('tableMap');
+    const unterminated = await t.app.inject({ method: 'POST', url: `/api/jobs/${id}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: true, tableMap: { 'dbo.T': '[dbo.T' } } });
+    expect(unterminated.statusCode).toBe(400);
+  } finally {
+    await t.close();
+  }
+});
