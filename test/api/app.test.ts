@@ -180,7 +180,10 @@ describeCorpus('API (app.inject against a real SQLite file)', () => {
     const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'export', file: '/evidence/fn_dblog.csv' } });
     await t.app.worker.idle();
     const jobId = r.json().id;
-    expect((await t.app.inject({ url: `/api/jobs/${jobId}`, headers: bearer(t.tokens.viewer) })).json()).toMatchObject({ state: 'failed', rowsStaged: 70, error: { code: 'STAGING_JOB_FAILED' } });
+    expect((await t.app.inject({ url: `/api/jobs/${jobId}`, headers: bearer(t.tokens.viewer) })).json()).toMatchObject({ state: 'failed', rowsStaged: 70, error: { code: 'STAGING_JOB_FAILED', message: 'the job failed (STAGING_JOB_FAILED); an operator can see the details' } });
+    // the operator sees the whole error
+    const opView = (await t.app.inject({ url: `/api/jobs/${jobId}`, headers: bearer(t.tokens.operator) })).json();
+    expect(opView.error.message).not.toContain('an operator can see');
     expect((await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/resume`, headers: bearer(t.tokens.reviewer), payload: {} })).statusCode).toBe(403);
     const resumed = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/resume`, headers: bearer(t.tokens.operator), payload: {} });
     expect(resumed.statusCode).toBe(200);

@@ -6,6 +6,16 @@ import { JobSpec } from '../../worker/job-spec.js';
 import { validateJobSpec as validateSpec, type JobAccess } from '../../worker/job-validate.js';
 import { JobIdParams } from './schemas.js';
 
+/**
+ * What a job record shows to a caller: operators see a failed job's whole error; viewers and
+ * reviewers its code only, since the message may name files outside their view, or say whether a
+ * server's port answered.
+ */
+function forCaller<T extends { error: { code: string; message: string } | null }>(job: T, role: string | undefined): T {
+  if (!job.error || role === 'operator') return job;
+  return { ...job, error: { code: job.error.code, message: `the job failed (${job.error.code}); an operator can see the details` } };
+}
+
 export default async function jobRoutes(fastify: FastifyInstance, opts: { access?: JobAccess; validate?: (spec: JobSpec, access: JobAccess) => Promise<void> } = {}) {
   const access = opts.access ?? {};
   const validateJobSpec = opts.validate ?? validateSpec;
@@ -25,12 +35,12 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
   app.get('/api/jobs', {
     config: { access: 'read' },
     schema: { tags: ['jobs'], summary: 'List jobs with their progress (rows staged, and `scan`: the source\'s bytes/records read and pass), newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }) },
-  }, async (req) => ({ items: app.staging.listJobs({ limit: req.query.limit, before: req.query.before }), queue: { pending: app.worker.queue.pending, waiting: app.worker.queue.size } }));
+  }, async (req) => ({ items: app.staging.listJobs({ limit: req.query.limit, before: req.query.before }).map((j) => forCaller(j, req.principal?.role)), queue: { pending: app.worker.queue.pending, waiting: app.worker.queue.size } }));
 
   app.get('/api/jobs/:id', {
     config: { access: 'read' },
     schema: { tags: ['jobs'], summary: 'One job with its progress counters and `scan` (the source\'s own progress, sampled at most once a second while it runs)', params: JobIdParams },
-  }, async (req) => app.staging.requireJob(req.params.id));
+  }, async (req) => forCaller(app.staging.requireJob(req.params.id), req.principal?.role));
 
   app.post('/api/jobs/:id/resume', {
     config: { access: 'operate' },
