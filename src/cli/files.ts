@@ -26,7 +26,8 @@ function openOutputFd(flag: string, path: string): number {
     throw new InputError('INPUT_OUTPUT_UNWRITABLE', `${flag} ${path}: its folder ${dir} ${dirKind === null ? 'is a file' : dirKind === 'no such file' ? 'does not exist' : `is ${dirKind}`}`, { file: path });
   }
   const existing = fileKindProblem(path);
-  if (existing && existing !== 'no such file') throw new InputError('INPUT_OUTPUT_UNWRITABLE', `${flag} ${path}: is ${existing}, not a file`, { file: path });
+  // a directory can't be written; a device or FIFO can (`--out /dev/null`, a named pipe to another tool)
+  if (existing === 'a directory') throw new InputError('INPUT_OUTPUT_UNWRITABLE', `${flag} ${path}: is ${existing}, not a file`, { file: path });
   let fd: number;
   try {
     fd = openSync(path, 'w');

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
 import { parseHex } from '../../util/hex.js';
@@ -83,7 +82,8 @@ export const ExportRecordSchema = z.object({
   'RowLog Contents 1': hexText.nullable().optional(),
 });
 
-const HeaderSchema = z.object({
+/** The top-level fields of the JSON form but `records` (which is streamed, never held). */
+export const HeaderFieldsSchema = z.object({
   format: z.literal(EXPORT_FORMAT),
   version: z.literal(EXPORT_VERSION),
   server: z.string().nullable().optional(),
@@ -93,29 +93,52 @@ const HeaderSchema = z.object({
   window: z.object({ from: z.string().nullable().optional(), to: z.string().nullable().optional() }).nullable().optional(),
   tables: z.string().nullable().optional(),
   operations: z.string().nullable().optional(),
-  records: z.array(z.unknown()),
   catalog: z.array(z.record(z.string(), z.unknown())),
 });
 
-function bad(file: string, message: string, where: { line?: number; column?: string } = {}): InputError {
+export function exportHeaderFrom(h: z.infer<typeof HeaderFieldsSchema>): ExportHeader {
+  return {
+    server: h.server ?? null,
+    database: h.database ?? null,
+    serverTimeZone: h.serverTimeZone ?? null,
+    exportedAt: h.exportedAt ?? null,
+    window: { from: h.window?.from ?? null, to: h.window?.to ?? null },
+    tables: h.tables ?? null,
+    operations: h.operations ?? null,
+  };
+}
+
+export function bad(file: string, message: string, where: { line?: number; column?: string } = {}): InputError {
   return new InputError('INPUT_BAD_EXPORT', message, { file, ...where });
+}
+
+/**
+ * A copy of `s` that owns its characters. Parsers hand out strings that are slices of the text
+ * chunk they came from, and V8 keeps the whole chunk alive for as long as the slice lives: the
+ * transaction facts the committed filter keeps for every transaction would hold every chunk of a
+ * multi-GB export in memory. Copying through UTF-8 bytes breaks that link.
+ */
+function own(s: string): string;
+function own(s: string | null | undefined): string | null;
+function own(s: string | null | undefined): string | null {
+  return s === null || s === undefined ? null : Buffer.from(s, 'utf8').toString('utf8');
 }
 
 function toRecord(r: z.infer<typeof ExportRecordSchema>, file: string): LogRecord {
   return {
-    'Current LSN': r['Current LSN'],
-    Operation: r.Operation,
-    Context: r.Context ?? '',
-    'Transaction ID': r['Transaction ID'],
-    AllocUnitId: r.AllocUnitId ?? null,
-    'Page ID': r['Page ID'] ?? null,
+    'Current LSN': own(r['Current LSN']),
+    Operation: own(r.Operation),
+    Context: own(r.Context) ?? '',
+    'Transaction ID': own(r['Transaction ID']),
+    AllocUnitId: own(r.AllocUnitId),
+    'Page ID': own(r['Page ID']),
     'Slot ID': r['Slot ID'] ?? null,
     'Offset in Row': r['Offset in Row'] ?? null,
     'Modify Size': r['Modify Size'] ?? null,
-    Description: r.Description ?? null,
-    'Begin Time': r['Begin Time'] ?? null,
-    'End Time': r['End Time'] ?? null,
-    'Transaction Name': r['Transaction Name'] ?? null,
+    Description: own(r.Description),
+    'Begin Time': own(r['Begin Time']),
+    'End Time': own(r['End Time']),
+    'Transaction Name': own(r['Transaction Name']),
     'Transaction SID': r['Transaction SID'] ?? null,
     SPID: r.SPID ?? null,
     'RowLog Contents 0': r['RowLog Contents 0'] ?? null,
@@ -124,7 +147,7 @@ function toRecord(r: z.infer<typeof ExportRecordSchema>, file: string): LogRecor
   };
 }
 
-function issueText(e: z.ZodError): { field: string; message: string } {
+export function issueText(e: z.ZodError): { field: string; message: string } {
   const i = e.issues[0]!;
   let message = i.message;
   // A union (number or numeric text) reports "Invalid input"; the branch that matched the
@@ -136,220 +159,55 @@ function issueText(e: z.ZodError): { field: string; message: string } {
   return { field: i.path.map(String).join('.') || '(record)', message };
 }
 
-/** Validates records; `lineOf(i)` gives the file line of record i when known (CSV). */
-function validateRecords(raw: unknown[], file: string, lineOf: (i: number) => number | undefined): { records: LogRecord[]; logins: Map<string, string> } {
-  const records: LogRecord[] = [];
-  const logins = new Map<string, string>();
-  raw.forEach((item, i) => {
-    const parsed = ExportRecordSchema.safeParse(item);
-    if (!parsed.success) {
-      const { field, message } = issueText(parsed.error);
-      const line = lineOf(i);
-      throw bad(file, `record ${i + 1}${line ? ` (line ${line})` : ''}, field ${field}: ${message}`, { line, column: field });
-    }
-    const r = parsed.data;
-    if (r.Operation === 'LOP_BEGIN_XACT' && r.Login) logins.set(r['Transaction ID'], r.Login);
-    records.push(toRecord(r, file));
-  });
-  return { records, logins };
-}
-
-export function readExportFile(file: string): ExportFile {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
-  }
-  return parseExportText(decodeExportBytes(bytes), file);
-}
-
-/** UTF-8 (sqlcmd -f 65001, SSMS "save results"), or UTF-16LE with its BOM (sqlcmd -u). */
-export function decodeExportBytes(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  return new TextDecoder('utf-8').decode(bytes);
-}
-
-/** Decides JSON or CSV by the first significant character. */
-export function parseExportText(text: string, file: string): ExportFile {
-  const t = text.replace(/^\uFEFF/, '');
-  const first = t.trimStart()[0];
-  if (first === '#') return parseExportCsv(t, file);
-  return parseExportJson(t, file);
-}
-
 /**
- * JSON as sqlcmd writes it: possibly with blank lines around and line breaks where a client
- * wrapped the long value. JSON strings never hold a raw line break (FOR JSON escapes them),
- * so removing every CR/LF is lossless.
+ * One record as the file holds it → a LogRecord, and the login of a LOP_BEGIN_XACT. `i` is the
+ * 0-based record number, `line` its file line when known (CSV). Throws INPUT_BAD_EXPORT naming
+ * the record, line and field.
  */
-export function parseExportJson(text: string, file: string): ExportFile {
-  const start = text.indexOf('{');
-  const end = text.lastIndexOf('}');
-  if (start < 0 || end < start) throw bad(file, 'is neither a rowback export JSON object nor a sectioned CSV export (no "{" found)', { line: 1 });
-  const body = text.slice(start, end + 1);
-  let json: unknown;
-  try {
-    json = JSON.parse(body.replace(/[\r\n]+/g, ''));
-  } catch (e) {
-    const pos = /position (\d+)/.exec((e as Error).message);
-    const line = pos ? lineAt(text, start + originalOffset(body, Number(pos[1]))) : undefined;
-    throw bad(file, `is not valid JSON${line ? ` near line ${line}` : ''}: ${(e as Error).message}`, { line });
+export function validateRecord(item: unknown, i: number, file: string, line: number | undefined): { record: LogRecord; login: string | null } {
+  const parsed = ExportRecordSchema.safeParse(item);
+  if (!parsed.success) {
+    const { field, message } = issueText(parsed.error);
+    throw bad(file, `record ${i + 1}${line ? ` (line ${line})` : ''}, field ${field}: ${message}`, { line, column: field });
   }
-  const head = HeaderSchema.safeParse(json);
-  if (!head.success) {
-    const { field, message } = issueText(head.error);
-    throw bad(file, `is not a rowback export: field ${field}: ${message}`, { column: field });
-  }
-  const h = head.data;
-  const { records, logins } = validateRecords(h.records, file, () => undefined);
-  return {
-    file,
-    header: {
-      server: h.server ?? null,
-      database: h.database ?? null,
-      serverTimeZone: h.serverTimeZone ?? null,
-      exportedAt: h.exportedAt ?? null,
-      window: { from: h.window?.from ?? null, to: h.window?.to ?? null },
-      tables: h.tables ?? null,
-      operations: h.operations ?? null,
-    },
-    records,
-    catalog: h.catalog,
-    logins,
-  };
-}
-
-/** Offset in the CR/LF-stripped text → offset in the original body. */
-function originalOffset(body: string, strippedPos: number): number {
-  let seen = 0;
-  for (let i = 0; i < body.length; i++) {
-    if (body[i] === '\r' || body[i] === '\n') continue;
-    if (seen === strippedPos) return i;
-    seen++;
-  }
-  return body.length;
-}
-
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text[i] === '\n') line++;
-  return line;
+  const r = parsed.data;
+  return { record: toRecord(r, file), login: r.Operation === 'LOP_BEGIN_XACT' && r.Login ? own(r.Login) : null };
 }
 
 /** Catalog columns that are numbers, and those that are bits, for typing CSV text. */
 const CATALOG_INTS = new Set(['object_id', 'index_id', 'partition_number', 'partition_column_id', 'column_id', 'system_type_id', 'max_length', 'precision', 'scale', 'leaf_offset', 'leaf_null_bit', 'leaf_bit_position', 'key_ordinal']);
 const CATALOG_BITS = new Set(['is_nullable', 'is_identity', 'is_computed', 'is_persisted', 'is_rowguidcol', 'is_column_set', 'is_dropped', 'is_sparse', 'is_uniqueifier']);
 
-interface Section {
-  name: string;
-  /** 1-based line of the section's header row. */
-  headerLine: number;
-  text: string;
-}
-
-/** Splits at `#name` lines that are not inside a quoted field. */
-function csvSections(text: string, file: string): { sections: Map<string, Section>; marker: string } {
-  const lines = text.split(/\r?\n/);
-  const sections = new Map<string, Section>();
-  let marker = '';
-  let current: { name: string; start: number; lines: string[] } | null = null;
-  let inQuote = false;
-  let quoteLine = 0;
-  const close = () => {
-    if (current) sections.set(current.name, { name: current.name, headerLine: current.start, text: current.lines.join('\n') });
-  };
-  lines.forEach((line, i) => {
-    if (!inQuote && line.startsWith('#')) {
-      const name = line.trim().split(',')[0];
-      if (!marker) {
-        marker = line.trim();
-        if (name !== `#${EXPORT_FORMAT}`) throw bad(file, `line 1 is '${line.slice(0, 40)}', not #${EXPORT_FORMAT},${EXPORT_VERSION},csv`, { line: i + 1 });
-        return;
-      }
-      close();
-      if (sections.has(name.slice(1))) throw bad(file, `section ${name} appears twice`, { line: i + 1 });
-      current = { name: name.slice(1), start: i + 2, lines: [] };
-      return;
-    }
-    if (!marker && line.trim() !== '') throw bad(file, `line ${i + 1} comes before the #${EXPORT_FORMAT} marker`, { line: i + 1 });
-    if (current) {
-      if (current.lines.length === 0 && !inQuote && line.trim() === '') {
-        current.start++;
-        return;
-      }
-      current.lines.push(line);
-    }
-    // Quote parity carries a quoted field over a line break.
-    const wasInQuote = inQuote;
-    for (const ch of line) if (ch === '"') inQuote = !inQuote;
-    // The line where a quoted field stayed open past the line end.
-    if (!wasInQuote && inQuote) quoteLine = i + 1;
-  });
-  if (inQuote) throw bad(file, `line ${quoteLine}: a quoted field is never closed`, { line: quoteLine });
-  close();
-  return { sections, marker };
-}
-
-function parseSection(s: Section, file: string): Array<{ row: Record<string, string | null>; line: number }> {
-  try {
-    const rows = parseCsv(s.text, {
-      columns: true,
-      skip_empty_lines: true,
-      rtrim: true,
-      info: true,
-      // NULL is an empty *unquoted* field; "" is the empty string.
-      cast: (value: string, ctx: { quoting: boolean }) => (ctx.quoting ? value : value === '' ? null : value),
-    }) as Array<{ record: Record<string, string | null>; info: { lines: number } }>;
-    return rows.map((r) => ({ row: r.record, line: s.headerLine + r.info.lines - 1 }));
-  } catch (e) {
-    const m = e as { lines?: number; message: string };
-    const line = m.lines !== undefined ? s.headerLine + m.lines - 1 : s.headerLine;
-    throw bad(file, `section #${s.name}, line ${line}: ${m.message}`, { line });
+/** A CSV catalog row typed as the JSON form holds it (numbers, bits); INPUT_BAD_EXPORT naming line and field. */
+export function catalogRowFromCsv(row: Record<string, string | null>, line: number, file: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (v === null) out[k] = null;
+    else if (CATALOG_INTS.has(k)) {
+      if (!/^-?\d+$/.test(v)) throw bad(file, `catalog line ${line}, field ${k}: '${v}' is not an integer`, { line, column: k });
+      out[k] = Number(v);
+    } else if (CATALOG_BITS.has(k)) {
+      if (!/^(0|1|true|false)$/i.test(v)) throw bad(file, `catalog line ${line}, field ${k}: '${v}' is not a bit`, { line, column: k });
+      out[k] = v === '1' || v.toLowerCase() === 'true';
+    } else out[k] = v;
   }
+  return out;
 }
 
-export function parseExportCsv(text: string, file: string): ExportFile {
-  const { sections, marker } = csvSections(text, file);
-  const version = marker.split(',')[1];
-  if (version !== String(EXPORT_VERSION)) throw bad(file, `export version ${version ?? '(none)'} is not ${EXPORT_VERSION}`, { line: 1 });
-  for (const name of ['records', 'catalog']) {
-    if (!sections.has(name)) throw bad(file, `has no #${name} section`);
-  }
-  const meta = new Map<string, string | null>();
-  if (sections.has('meta')) for (const { row } of parseSection(sections.get('meta')!, file)) if (row.key) meta.set(row.key, row.value ?? null);
+/**
+ * The whole export in memory: header, catalog and every record (small files and tests; scans
+ * stream through openExportStream instead). Same errors as openExportStream.
+ */
+export async function readExportFile(file: string, open?: () => Readable): Promise<ExportFile> {
+  const { openExportStream } = await import('./export-stream.js');
+  const s = await openExportStream(file, open);
+  const logins = new Map<string, string>();
+  const records: LogRecord[] = [];
+  for await (const r of s.records({ onLogin: (t, l) => logins.set(t, l) })) records.push(r);
+  return { file, header: s.header, records, catalog: s.catalog, logins };
+}
 
-  const recordRows = parseSection(sections.get('records')!, file);
-  const { records, logins } = validateRecords(recordRows.map((r) => r.row), file, (i) => recordRows[i]?.line);
-
-  const catalog = parseSection(sections.get('catalog')!, file).map(({ row, line }) => {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(row)) {
-      if (v === null) out[k] = null;
-      else if (CATALOG_INTS.has(k)) {
-        if (!/^-?\d+$/.test(v)) throw bad(file, `catalog line ${line}, field ${k}: '${v}' is not an integer`, { line, column: k });
-        out[k] = Number(v);
-      } else if (CATALOG_BITS.has(k)) {
-        if (!/^(0|1|true|false)$/i.test(v)) throw bad(file, `catalog line ${line}, field ${k}: '${v}' is not a bit`, { line, column: k });
-        out[k] = v === '1' || v.toLowerCase() === 'true';
-      } else out[k] = v;
-    }
-    return out;
-  });
-
-  return {
-    file,
-    header: {
-      server: meta.get('server') ?? null,
-      database: meta.get('database') ?? null,
-      serverTimeZone: meta.get('serverTimeZone') ?? null,
-      exportedAt: meta.get('exportedAt') ?? null,
-      window: { from: meta.get('window.from') ?? null, to: meta.get('window.to') ?? null },
-      tables: meta.get('tables') ?? null,
-      operations: meta.get('operations') ?? null,
-    },
-    records,
-    catalog,
-    logins,
-  };
+/** An export given as text (tests, pasted content): read as a file of those UTF-8 bytes would be. */
+export function parseExportText(text: string, file: string): Promise<ExportFile> {
+  return readExportFile(file, () => Readable.from([Buffer.from(text, 'utf8')]));
 }

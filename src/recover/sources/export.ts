@@ -1,5 +1,5 @@
 import { SchemaError, InputError } from '../../errors.js';
-import { readExportFile, type ExportFile } from '../../logreader/export/export-file.js';
+import { openExportStream, type ExportStream } from '../../logreader/export/export-stream.js';
 import { parseBeginTime } from '../../logreader/begin-time.js';
 import { driftExplanation, driftSince } from '../../logreader/live/drift.js';
 import type { LogRecord } from '../../logreader/log-record.js';
@@ -22,7 +22,10 @@ export interface ExportSourceOptions {
  * rows (SUSER_SNAME on the server that wrote it).
  */
 export class ExportSource implements RecoverySource {
-  private loaded: ExportFile | null = null;
+  private loaded: ExportStream | null = null;
+  /** Transaction ID → login, from the LOP_BEGIN_XACT records seen (bounded by the number of transactions). */
+  private readonly logins = new Map<string, string>();
+  private bytesRead = 0;
   private catalog: MetadataCatalog | null = null;
   private readonly skippedItems: SkippedItem[] = [];
   private readonly log: Logger;
@@ -36,13 +39,14 @@ export class ExportSource implements RecoverySource {
     this.log = (o.logger ?? silentLogger).child({ export: file });
   }
 
-  private load(): ExportFile {
+  /** Header and catalog (one streaming pass); the records are streamed by each scan pass, never held. */
+  private async load(): Promise<ExportStream> {
     if (!this.loaded) {
-      this.loaded = readExportFile(this.file);
+      this.loaded = await openExportStream(this.file);
       const h = this.loaded.header;
       if (h.serverTimeZone) this.notes.push(`times are the exporting server's local time, UTC${h.serverTimeZone}`);
       else this.notes.push('the export does not state the server time zone: times are the server\'s local time, zone unknown');
-      this.log.info({ records: this.loaded.records.length, catalogRows: this.loaded.catalog.length }, 'export file read');
+      this.log.info({ format: this.loaded.format, bytes: this.loaded.bytes, catalogRows: this.loaded.catalog.length }, 'export file header and catalog read');
     }
     return this.loaded;
   }
@@ -55,7 +59,7 @@ export class ExportSource implements RecoverySource {
 
   async metadata(): Promise<MetadataCatalog> {
     if (this.catalog) return this.catalog;
-    const f = this.load();
+    const f = await this.load();
     if (f.catalog.length === 0) {
       throw new SchemaError('SCHEMA_BAD_CATALOG', `${this.file} holds no catalog rows: give the table layout with --schema or --ddl`, { file: this.file });
     }
@@ -64,27 +68,26 @@ export class ExportSource implements RecoverySource {
   }
 
   async *candidates(filter: ScanFilter, signal?: AbortSignal): AsyncIterable<RowCandidate> {
-    const f = this.load();
+    const f = await this.load();
     const catalog = await this.metadata();
     for (const t of filter.tables ?? []) {
       const layout = catalog.byName(t);
       if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in ${this.file}`, { table: t, file: this.file });
     }
-    const records = f.records;
     this.pass = 0;
     this.recordsRead = 0;
     const self = this;
     const open = async function* (): AsyncIterable<LogRecord> {
       self.pass++;
       self.recordsRead = 0;
-      for (const r of records) {
-        if (signal?.aborted) return;
+      self.bytesRead = 0;
+      for await (const r of f.records({ signal, onLogin: (t, l) => self.logins.set(t, l), onBytes: (n) => (self.bytesRead = n) })) {
         self.recordsRead++;
         yield r;
       }
     };
     for await (const c of committedCandidates(open, filter, catalog, { stats: this.stats })) {
-      const login = f.logins.get(c.txn.transactionId) ?? null;
+      const login = this.logins.get(c.txn.transactionId) ?? null;
       const candidate: RowCandidate = { record: c.record, txn: { ...c.txn, login } };
       const drift = this.o.acceptSchemaDrift ? null : this.drift(candidate, catalog);
       if (drift) {
@@ -117,12 +120,9 @@ export class ExportSource implements RecoverySource {
     return this.skippedItems;
   }
 
-  /**
-   * The export is read into memory in one go (readExportFile) before the scan; progress is the
-   * records read from it in the current pass of the two-pass committed filter. No byte counts.
-   */
+  /** The bytes and records of the file read in the current pass of the two-pass committed filter. */
   progress(): SourceProgress {
-    return { bytesRead: 0, recordsRead: this.recordsRead, pass: this.pass, passes: 2 };
+    return { bytesRead: this.bytesRead, ...(this.loaded?.bytes !== undefined ? { bytesTotal: this.loaded.bytes } : {}), recordsRead: this.recordsRead, pass: this.pass, passes: 2 };
   }
 
   async close(): Promise<void> {

@@ -75,8 +75,8 @@ function fileWith(name: string, text: string | Buffer): string {
 const filter = { from: '2024-03-05T14:00:00.000', to: '2024-03-05T14:59:59.999', tables: ['dbo.Customers'], operations: ['delete' as const] };
 
 describe('export file reader', () => {
-  it('reads the JSON form: header, records with bytes, logins by transaction', () => {
-    const f = parseExportText(JSON.stringify(JSON_EXPORT), 'x.json');
+  it('reads the JSON form: header, records with bytes, logins by transaction', async () => {
+    const f = await parseExportText(JSON.stringify(JSON_EXPORT), 'x.json');
     expect(f.header).toMatchObject({ server: 'SQL01', database: 'CRM', serverTimeZone: '+08:00', window: { from: '2024/03/05 14:00:00:000' } });
     expect(f.records).toHaveLength(8);
     expect(Buffer.from(f.records[1]['RowLog Contents 0']!).toString('hex').toUpperCase()).toBe(ROW_ADA.slice(2).toUpperCase());
@@ -84,32 +84,32 @@ describe('export file reader', () => {
     expect(f.logins.get('0000:000003e8')).toBe('CORP\\batchjob');
   });
 
-  it('reads JSON as sqlcmd may write it: blank lines around, the value wrapped over lines', () => {
+  it('reads JSON as sqlcmd may write it: blank lines around, the value wrapped over lines', async () => {
     const s = JSON.stringify(JSON_EXPORT);
     const wrapped = '\r\n\r\n' + s.match(/.{1,2033}/g)!.join('\r\n') + '\r\n';
-    expect(parseExportText(wrapped, 'w.json').records).toHaveLength(8);
+    expect((await parseExportText(wrapped, 'w.json')).records).toHaveLength(8);
   });
 
-  it('reads the sectioned CSV form to the same records and catalog', () => {
-    const a = parseExportText(JSON.stringify(JSON_EXPORT), 'x.json');
-    const b = parseExportText(CSV_EXPORT, 'x.csv');
+  it('reads the sectioned CSV form to the same records and catalog', async () => {
+    const a = await parseExportText(JSON.stringify(JSON_EXPORT), 'x.json');
+    const b = await parseExportText(CSV_EXPORT, 'x.csv');
     expect(b.records.map((r) => ({ ...r, source: undefined }))).toEqual(a.records.map((r) => ({ ...r, source: undefined })));
     expect(b.catalog).toEqual(a.catalog);
     expect(b.header.serverTimeZone).toBe('+08:00');
     expect(b.logins).toEqual(a.logins);
   });
 
-  it('keeps commas, quotes and line breaks inside quoted CSV values, even a line starting with #', () => {
+  it('keeps commas, quotes and line breaks inside quoted CSV values, even a line starting with #', async () => {
     const name = 'purge, "nightly"\n#not a section';
     const text = CSV_EXPORT.replace('"DELETE"', `"${name.replace(/"/g, '""')}"`);
-    const f = parseExportText(text, 'x.csv');
+    const f = await parseExportText(text, 'x.csv');
     expect(f.records[0]['Transaction Name']).toBe(name);
     expect(f.records).toHaveLength(8);
   });
 
-  it('tells NULL (empty unquoted) from the empty string ("") in CSV', () => {
+  it('tells NULL (empty unquoted) from the empty string ("") in CSV', async () => {
     const text = CSV_EXPORT.replace('"LOP_BEGIN_XACT","LCX_NULL"', '"LOP_BEGIN_XACT",""');
-    const f = parseExportText(text, 'x.csv');
+    const f = await parseExportText(text, 'x.csv');
     expect(f.records[0].Context).toBe('');
     expect(f.records[0].Description).toBeNull();
   });
@@ -123,10 +123,10 @@ describe('export file reader', () => {
     ['the wrong marker', (s: string) => s.replace('#rowback-export,1,csv', '#something'), /line 1 is '#something'/, 1],
     ['the wrong version', (s: string) => s.replace('#rowback-export,1,csv', '#rowback-export,7,csv'), /version 7/, 1],
     ['a non-integer catalog field', (s: string) => s.replace('"901578250"', '"x"'), /catalog line \d+, field object_id/, undefined],
-  ])('CSV with %s: INPUT_BAD_EXPORT naming line and field', (_what, mutate, message, line) => {
+  ])('CSV with %s: INPUT_BAD_EXPORT naming line and field', async (_what, mutate, message, line) => {
     let err: unknown;
     try {
-      parseExportText(mutate(CSV_EXPORT), 'bad.csv');
+      await parseExportText(mutate(CSV_EXPORT), 'bad.csv');
     } catch (e) {
       err = e;
     }
@@ -139,21 +139,21 @@ describe('export file reader', () => {
     ['another JSON document', '{"rows": []}', /field format/],
     ['a bad record field', JSON.stringify({ ...JSON_EXPORT, records: [RECORDS[0], { ...RECORDS[1], 'Slot ID': 'two' }] }), /record 2, field Slot ID: not an integer/],
     ['no object at all', 'hello', /no "\{" found/],
-  ])('JSON with %s: INPUT_BAD_EXPORT', (_w, text, message) => {
-    expect(() => parseExportText(text, 'bad.json')).toThrow(expect.objectContaining({ code: 'INPUT_BAD_EXPORT', message: expect.stringMatching(message) }));
+  ])('JSON with %s: INPUT_BAD_EXPORT', async (_w, text, message) => {
+    await expect(parseExportText(text, 'bad.json')).rejects.toThrow(expect.objectContaining({ code: 'INPUT_BAD_EXPORT', message: expect.stringMatching(message) }));
   });
 
-  it('reads a UTF-16LE file with its BOM (sqlcmd -u) like a UTF-8 one', () => {
+  it('reads a UTF-16LE file with its BOM (sqlcmd -u) like a UTF-8 one', async () => {
     const text = JSON.stringify({ ...JSON_EXPORT, server: '上海-SQL01' });
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
-    const a = readExportFile(fileWith('u16.json', utf16));
-    const b = readExportFile(fileWith('u8.json', text));
+    const a = await readExportFile(fileWith('u16.json', utf16));
+    const b = await readExportFile(fileWith('u8.json', text));
     expect(a.header.server).toBe('上海-SQL01');
     expect(a.records.map((r) => r['Current LSN'])).toEqual(b.records.map((r) => r['Current LSN']));
   });
 
-  it('names an unreadable file', () => {
-    expect(() => readExportFile(join(dir, 'missing.json'))).toThrow(expect.objectContaining({ code: 'INPUT_FILE_UNREADABLE' }));
+  it('names an unreadable file', async () => {
+    await expect(readExportFile(join(dir, 'missing.json'))).rejects.toThrow(expect.objectContaining({ code: 'INPUT_FILE_UNREADABLE' }));
   });
 });
 

@@ -1,0 +1,380 @@
+/**
+ * The export file (sql/export-log-records.sql; formats in export-file.ts) read as a stream, so a
+ * multi-GB export is scanned in flat memory: the header and catalog in one pass (the catalog is
+ * small), then the records once per pass the caller makes, never all at once.
+ *
+ * - Text: UTF-8 (BOM stripped) or UTF-16LE with its BOM (sqlcmd -u), decoded chunk by chunk
+ *   (TextDecoder with `stream: true`), split into lines.
+ * - JSON: sqlcmd may wrap the one long value over lines anywhere, even inside a token; JSON never
+ *   holds a raw line break (FOR JSON escapes them), so line breaks are dropped and the rest goes
+ *   through stream-json's parser: `ignore(records)` + `streamObject()` for the header and catalog,
+ *   `pick(records)` + `streamArray()` for the records.
+ * - CSV: `#section` lines outside quoted fields split the sections (quote parity carried over line
+ *   breaks, as in export-file.ts); records are parsed by csv-parse in batches of whole logical
+ *   lines, with their file line numbers.
+ * Every problem is an InputError INPUT_BAD_EXPORT naming the file, the line and the field.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { parse as parseCsv } from 'csv-parse/sync';
+import chain from 'stream-chain';
+import { parser } from 'stream-json';
+import { ignore } from 'stream-json/filters/ignore.js';
+import { pick } from 'stream-json/filters/pick.js';
+import { streamArray } from 'stream-json/streamers/stream-array.js';
+import { streamObject } from 'stream-json/streamers/stream-object.js';
+import { InputError } from '../../errors.js';
+import type { LogRecord } from '../log-record.js';
+import {
+  bad,
+  catalogRowFromCsv,
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  exportHeaderFrom,
+  HeaderFieldsSchema,
+  issueText,
+  validateRecord,
+  type ExportHeader,
+} from './export-file.js';
+
+/** Where a pass gets its bytes: a fresh stream each call (a file, or a buffer in tests). */
+export type ByteSource = () => Readable;
+
+export interface ExportStream {
+  file: string;
+  format: 'json' | 'csv';
+  header: ExportHeader;
+  catalog: Record<string, unknown>[];
+  /** Bytes of the file (one pass reads them all), when known. */
+  bytes: number | undefined;
+  /**
+   * One streaming pass over the records, validated one by one (INPUT_BAD_EXPORT naming the
+   * record, line and field). `onLogin` sees the login of every LOP_BEGIN_XACT; `onBytes` the
+   * bytes read so far in this pass.
+   */
+  records(o?: { signal?: AbortSignal; onLogin?: (transactionId: string, login: string) => void; onBytes?: (n: number) => void }): AsyncGenerator<LogRecord>;
+}
+
+/** Decoded text chunks of a byte stream (UTF-16LE after its BOM, else UTF-8 with any BOM dropped). */
+async function* textChunks(src: Readable, onBytes?: (n: number) => void): AsyncGenerator<string> {
+  let decoder: InstanceType<typeof TextDecoder> | null = null;
+  let read = 0;
+  for await (const chunk of src as AsyncIterable<Buffer>) {
+    read += chunk.length;
+    onBytes?.(read);
+    let bytes: Uint8Array = chunk;
+    if (!decoder) {
+      if (bytes[0] === 0xff && bytes[1] === 0xfe) {
+        decoder = new TextDecoder('utf-16le');
+        bytes = bytes.subarray(2);
+      } else decoder = new TextDecoder('utf-8');
+    }
+    const text = decoder.decode(bytes, { stream: true });
+    if (text) yield text;
+  }
+  const tail = decoder ? decoder.decode() : '';
+  if (tail) yield tail;
+}
+
+/** Text lines of a byte stream (without their CR/LF). A line is held whole: for line-based (CSV) text. */
+async function* lines(src: Readable, onBytes?: (n: number) => void): AsyncGenerator<string> {
+  let rest = '';
+  for await (const text of textChunks(src, onBytes)) {
+    const parts = (rest + text).split('\n');
+    rest = parts.pop()!;
+    for (const p of parts) yield p.endsWith('\r') ? p.slice(0, -1) : p;
+  }
+  if (rest) yield rest.endsWith('\r') ? rest.slice(0, -1) : rest;
+}
+
+/** The first significant character decides JSON (`{`) or CSV (`#`). */
+async function sniff(open: ByteSource, file: string): Promise<'json' | 'csv'> {
+  const src = open();
+  const notExport = () => bad(file, 'is neither a rowback export JSON object nor a sectioned CSV export (no "{" found)', { line: 1 });
+  try {
+    for await (const text of textChunks(src)) {
+      const t = text.replace(/^\uFEFF/, '').trimStart();
+      if (!t) continue;
+      if (t[0] === '#') return 'csv';
+      if (t[0] === '{') return 'json';
+      // text before the object (a sqlcmd banner): JSON only if an object follows on a later line
+      const nl = t.indexOf('\n');
+      if (nl >= 0 && t.slice(nl).includes('{')) return 'json';
+      throw notExport();
+    }
+    throw notExport();
+  } finally {
+    src.destroy();
+  }
+}
+
+/**
+ * Opens an export for streaming: reads its header and catalog (one pass) and checks the marker and
+ * version. Throws INPUT_FILE_UNREADABLE for a file that cannot be read, INPUT_BAD_EXPORT for one
+ * that is not an export. `open` gives a fresh byte stream per pass (default: the file).
+ */
+export async function openExportStream(file: string, open?: ByteSource): Promise<ExportStream> {
+  let bytes: number | undefined;
+  if (!open) {
+    try {
+      bytes = statSync(file).size;
+    } catch (e) {
+      throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
+    }
+    open = () => createReadStream(file, { highWaterMark: 64 * 1024 });
+  }
+  const format = await sniff(open, file);
+  return format === 'json' ? openJson(file, open, bytes) : openCsv(file, open, bytes);
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+
+/**
+ * The text from its first `{` on, line breaks removed, as string chunks (never a whole line: a
+ * sqlcmd JSON export is one line of any length); `at.line` counts the lines handed on so far.
+ */
+function jsonText(open: ByteSource, at: { line: number }, onBytes?: (n: number) => void): Readable {
+  return Readable.from(
+    (async function* () {
+      let started = false;
+      at.line = 1;
+      for await (const chunk of textChunks(open(), onBytes)) {
+        let t = chunk;
+        if (!started) {
+          const i = t.indexOf('{');
+          if (i < 0) {
+            for (const ch of t) if (ch === '\n') at.line++;
+            continue;
+          }
+          for (const ch of t.slice(0, i)) if (ch === '\n') at.line++;
+          t = t.slice(i);
+          started = true;
+        }
+        let out = '';
+        let from = 0;
+        for (let k = 0; k < t.length; k++) {
+          const c = t.charCodeAt(k);
+          if (c === 10 || c === 13) {
+            if (c === 10) at.line++;
+            out += t.slice(from, k);
+            from = k + 1;
+          }
+        }
+        out = from === 0 ? t : out + t.slice(from);
+        if (out) yield out;
+      }
+    })(),
+    { objectMode: false },
+  );
+}
+
+function jsonError(file: string, e: unknown, line: number): InputError {
+  if (e instanceof InputError) return e;
+  return bad(file, `is not valid JSON near line ${line}: ${(e as Error).message}`, { line });
+}
+
+async function openJson(file: string, open: ByteSource, bytes: number | undefined): Promise<ExportStream> {
+  const at = { line: 0 };
+  const top: Record<string, unknown> = {};
+  let sawRecords = false;
+  try {
+    // Notes whether "records" is a key of the top-level object while ignore() drops its value.
+    let depth = 0;
+    const watch = (t: parser.Token) => {
+      if (t.name === 'startObject' || t.name === 'startArray') depth++;
+      else if (t.name === 'endObject' || t.name === 'endArray') depth--;
+      else if (t.name === 'keyValue' && depth === 1 && (t as { value?: unknown }).value === 'records') sawRecords = true;
+      return t;
+    };
+    const pipeline = chain([jsonText(open, at), parser(), watch, ignore({ filter: 'records' }), streamObject()]);
+    for await (const item of pipeline as AsyncIterable<{ key: string; value: unknown }>) top[item.key] = item.value;
+  } catch (e) {
+    throw jsonError(file, e, at.line);
+  }
+  const head = HeaderFieldsSchema.safeParse(top);
+  if (!head.success) {
+    const { field, message } = issueText(head.error);
+    throw bad(file, `is not a rowback export: field ${field}: ${message}`, { column: field });
+  }
+  if (!sawRecords) throw bad(file, 'is not a rowback export: field records: missing', { column: 'records' });
+  return {
+    file,
+    format: 'json',
+    header: exportHeaderFrom(head.data),
+    catalog: head.data.catalog,
+    bytes,
+    async *records(o = {}) {
+      const pos = { line: 0 };
+      const src = jsonText(open, pos, o.onBytes);
+      const pipeline = chain([src, parser(), pick({ filter: 'records' }), streamArray()]);
+      let i = 0;
+      try {
+        for await (const item of pipeline as AsyncIterable<{ key: number; value: unknown }>) {
+          if (o.signal?.aborted) return;
+          const r = validateRecord(item.value, i++, file, undefined);
+          if (r.login) o.onLogin?.(r.record['Transaction ID'], r.login);
+          yield r.record;
+        }
+      } catch (e) {
+        throw jsonError(file, e, pos.line);
+      } finally {
+        pipeline.destroy();
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+interface CsvLine {
+  text: string;
+  /** 1-based file line. */
+  line: number;
+  /** Inside a quoted field that began on an earlier line. */
+  continued: boolean;
+}
+
+/** Lines tagged with their section (`#name` outside quotes), the marker line checked. */
+async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) => void): AsyncGenerator<{ section: string; l: CsvLine }> {
+  let n = 0;
+  let marker = '';
+  let section = '';
+  const seen = new Set<string>();
+  let inQuote = false;
+  let quoteLine = 0;
+  for await (const raw of lines(open(), onBytes)) {
+    n++;
+    const text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    const continued = inQuote;
+    if (!inQuote && text.startsWith('#')) {
+      const name = text.trim().split(',')[0];
+      if (!marker) {
+        marker = text.trim();
+        if (name !== `#${EXPORT_FORMAT}`) throw bad(file, `line 1 is '${text.slice(0, 40)}', not #${EXPORT_FORMAT},${EXPORT_VERSION},csv`, { line: n });
+        const version = marker.split(',')[1];
+        if (version !== String(EXPORT_VERSION)) throw bad(file, `export version ${version ?? '(none)'} is not ${EXPORT_VERSION}`, { line: 1 });
+        continue;
+      }
+      section = name.slice(1);
+      if (seen.has(section)) throw bad(file, `section ${name} appears twice`, { line: n });
+      seen.add(section);
+      yield { section: '#', l: { text: section, line: n, continued: false } };
+      continue;
+    }
+    if (!marker && text.trim() !== '') throw bad(file, `line ${n} comes before the #${EXPORT_FORMAT} marker`, { line: n });
+    for (const ch of text) if (ch === '"') inQuote = !inQuote;
+    if (!continued && inQuote) quoteLine = n;
+    if (section) yield { section, l: { text, line: n, continued } };
+  }
+  if (inQuote) throw bad(file, `line ${quoteLine}: a quoted field is never closed`, { line: quoteLine });
+}
+
+const CSV_OPTIONS = {
+  skip_empty_lines: true,
+  rtrim: true,
+  info: true,
+  // NULL is an empty *unquoted* field; "" is the empty string.
+  cast: (value: string, ctx: { quoting: boolean }) => (ctx.quoting ? value : value === '' ? null : value),
+};
+
+/** Parses whole logical lines of one section against its header; each row with its file line. */
+function parseBatch(section: string, header: string[], batch: CsvLine[], file: string): Array<{ row: Record<string, string | null>; line: number }> {
+  if (batch.length === 0) return [];
+  const first = batch[0].line;
+  try {
+    const rows = parseCsv(batch.map((b) => b.text).join('\n'), { ...CSV_OPTIONS, columns: header }) as Array<{ record: Record<string, string | null>; info: { lines: number } }>;
+    return rows.map((r) => ({ row: r.record, line: first + r.info.lines - 1 }));
+  } catch (e) {
+    const m = e as { lines?: number; message: string };
+    const line = m.lines !== undefined ? first + m.lines - 1 : first;
+    throw bad(file, `section #${section}, line ${line}: ${m.message}`, { line });
+  }
+}
+
+/** Rows of one section, streamed in batches of whole logical lines of about `batchChars` characters. */
+async function* sectionRows(open: ByteSource, file: string, want: string, onBytes?: (n: number) => void, batchChars = 256 * 1024): AsyncGenerator<{ row: Record<string, string | null>; line: number }> {
+  let chars = 0;
+  let header: string[] | null = null;
+  let headerLine = 0;
+  let batch: CsvLine[] = [];
+  let inWanted = false;
+  for await (const { section, l } of csvLines(open, file, onBytes)) {
+    if (section === '#') {
+      if (inWanted) break; // the next section starts: the wanted one is complete
+      inWanted = l.text === want;
+      continue;
+    }
+    if (!inWanted) continue;
+    if (!header) {
+      if (l.text.trim() === '') continue;
+      headerLine = l.line;
+      try {
+        header = (parseCsv(l.text, { rtrim: true }) as string[][])[0] ?? [];
+      } catch (e) {
+        throw bad(file, `section #${want}, line ${headerLine}: ${(e as Error).message}`, { line: headerLine });
+      }
+      continue;
+    }
+    // a batch ends only between logical lines (never inside a quoted field)
+    if (!l.continued && chars >= batchChars) {
+      yield* parseBatch(want, header, batch, file);
+      batch = [];
+      chars = 0;
+    }
+    batch.push(l);
+    chars += l.text.length + 1;
+  }
+  if (header) yield* parseBatch(want, header, batch, file);
+}
+
+async function openCsv(file: string, open: ByteSource, bytes: number | undefined): Promise<ExportStream> {
+  const sections = new Set<string>();
+  const meta = new Map<string, string | null>();
+  const catalogLines: CsvLine[] = [];
+  const metaLines: CsvLine[] = [];
+  let section = '';
+  for await (const { section: s, l } of csvLines(open, file)) {
+    if (s === '#') {
+      section = l.text;
+      sections.add(section);
+      continue;
+    }
+    if (section === 'catalog') catalogLines.push(l);
+    else if (section === 'meta') metaLines.push(l);
+  }
+  for (const name of ['records', 'catalog']) if (!sections.has(name)) throw bad(file, `has no #${name} section`);
+  const small = (ls: CsvLine[], name: string) => {
+    const start = ls.findIndex((x) => x.text.trim() !== '');
+    if (start < 0) return [];
+    const header = (parseCsv(ls[start].text, { rtrim: true }) as string[][])[0] ?? [];
+    return parseBatch(name, header, ls.slice(start + 1), file);
+  };
+  for (const { row } of small(metaLines, 'meta')) if (row.key) meta.set(row.key, row.value ?? null);
+  const catalog = small(catalogLines, 'catalog').map(({ row, line }) => catalogRowFromCsv(row, line, file));
+  return {
+    file,
+    format: 'csv',
+    header: {
+      server: meta.get('server') ?? null,
+      database: meta.get('database') ?? null,
+      serverTimeZone: meta.get('serverTimeZone') ?? null,
+      exportedAt: meta.get('exportedAt') ?? null,
+      window: { from: meta.get('window.from') ?? null, to: meta.get('window.to') ?? null },
+      tables: meta.get('tables') ?? null,
+      operations: meta.get('operations') ?? null,
+    },
+    catalog,
+    bytes,
+    async *records(o = {}) {
+      let i = 0;
+      for await (const { row, line } of sectionRows(open, file, 'records', o.onBytes)) {
+        if (o.signal?.aborted) return;
+        const r = validateRecord(row, i++, file, line);
+        if (r.login) o.onLogin?.(r.record['Transaction ID'], r.login);
+        yield r.record;
+      }
+    },
+  };
+}
