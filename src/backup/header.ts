@@ -20,8 +20,8 @@
  *   SFGI @12 u32 filegroup id, @16/@18 name length/offset. SFIN @20 u32 file id, @36 u32
  *   filegroup id (0 for a log file), @48/@50 logical name, @52/@54 physical name.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { FormatError } from '../errors.js';
+import { openBackupBytes } from './bytes.js';
 import { formatLsn, lsnToDecimal, type Lsn } from '../logreader/lsn.js';
 import { ascii4, mtfDate, readMtfLayout, streamsOfSet, tapeString, type MtfLayout } from './mtf.js';
 
@@ -79,7 +79,12 @@ export interface BackupHeader {
   /** Local time of the backup machine, to the second (MTF dates). */
   backupStartDate: string | null;
   backupFinishDate: string | null;
+  /** HEADERONLY BackupSize: bytes of the MTF stream (for a compressed backup, decompressed). */
   backupSize: number;
+  /** HEADERONLY CompressedBackupSize: bytes on disk; equals backupSize for an uncompressed backup. */
+  compressedBackupSize: number;
+  /** True for a backup taken WITH COMPRESSION (an `MSSQLBAK` file). */
+  compressed: boolean;
   files: BackupFile[];
 }
 
@@ -89,6 +94,12 @@ const TYPE_CODES: Record<string, { type: BackupType; code: 1 | 2 | 5 }> = {
   L: { type: 'log', code: 2 },
 };
 
+/**
+ * RESTORE HEADERONLY / FILELISTONLY fields of backup set `position` (1-based) of a .bak/.trn,
+ * compressed or not (field sources in this module's header). Throws FormatError FORMAT_BAD_MTF
+ * when the set has no SQL Server configuration stream, FORMAT_NO_SUCH_BACKUP_SET for a position
+ * the file does not hold, FORMAT_UNSUPPORTED_BACKUP_TYPE for file/partial backups.
+ */
 export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout(path), position = 1): BackupHeader {
   const mqci = streamsOfSet(layout, position).find((s) => s.id === 'MQCI' && s.length > 0);
   if (!mqci) throw new FormatError('FORMAT_BAD_MTF', 'no SQL Server configuration stream (MQCI): not a SQL Server backup', { file: path });
@@ -109,7 +120,8 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
   };
   const zero = (l: BackupLsn) => l.decimal === '0';
   const dbBackup = lsnAt(62);
-  const baseGuid = s.length >= 216 ? guid(s, 200) : null;
+  // A full backup has no base (SQL Server 2016 files carry other bytes at @200 in a full backup).
+  const baseGuid = t.type !== 'full' && s.length >= 216 ? guid(s, 200) : null;
 
   const sset = layout.dblks.find((d) => d.type === 'SSET' && d.set === position);
   const eset = layout.dblks.find((d) => d.type === 'ESET' && d.set === position);
@@ -159,7 +171,9 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
     databaseCreationDate: mtfDate(s, 72),
     backupStartDate: sset && sset.bytes.length >= 93 ? mtfDate(sset.bytes, 88) : mtfDate(s, 77),
     backupFinishDate: eset && eset.bytes.length >= 85 ? mtfDate(eset.bytes, 80) : null,
-    backupSize: statSync(path).size,
+    backupSize: layout.size,
+    compressedBackupSize: layout.compressed ? layout.compressed.fileSize : layout.size,
+    compressed: layout.compressed !== null,
     files,
   };
 }
@@ -210,12 +224,12 @@ function utf16(b: Uint8Array, offset: number, length: number): string {
 }
 
 function readBytes(path: string, at: number, n: number): Uint8Array {
-  const fd = openSync(path, 'r');
+  const src = openBackupBytes(path);
   try {
     const b = Buffer.alloc(n);
-    readSync(fd, b, 0, n, at);
+    src.readSync(b, 0, n, at);
     return b;
   } finally {
-    closeSync(fd);
+    src.close();
   }
 }
