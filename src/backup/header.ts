@@ -233,3 +233,35 @@ function readBytes(path: string, at: number, n: number): Uint8Array {
     src.close();
   }
 }
+
+/** One row of RESTORE HEADERONLY for a file holding several backup sets. */
+export interface BackupSetSummary {
+  position: number;
+  backupType?: BackupType;
+  databaseName?: string;
+  databaseVersion?: number;
+  backupStartDate?: string | null;
+  backupFinishDate?: string | null;
+  firstLsn?: BackupLsn;
+  lastLsn?: BackupLsn;
+  /** Why the set could not be described (`CODE: message`), when it could not. */
+  error?: string;
+}
+
+/**
+ * Every backup set of a file (BACKUP … WITH NOINIT appends sets), by position. A set whose
+ * header cannot be read is listed with its error instead of being left out.
+ */
+export function listBackupSets(path: string, layout: MtfLayout = readMtfLayout(path)): BackupSetSummary[] {
+  const out: BackupSetSummary[] = [];
+  for (let position = 1; position <= layout.sets; position++) {
+    try {
+      const h = readBackupHeader(path, layout, position);
+      out.push({ position, backupType: h.backupType, databaseName: h.databaseName, databaseVersion: h.databaseVersion, backupStartDate: h.backupStartDate, backupFinishDate: h.backupFinishDate, firstLsn: h.firstLsn, lastLsn: h.lastLsn });
+    } catch (e) {
+      const err = e as { code?: string; message: string };
+      out.push({ position, error: `${err.code ?? 'ERROR'}: ${err.message}` });
+    }
+  }
+  return out;
+}

@@ -13,7 +13,7 @@ import { InputError } from '../../errors.js';
 import type { PageSource } from '../../datafile/page-source.js';
 import { readBackupHeader } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
-import { openBackupPageSource } from '../../backup/page-source.js';
+import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecords, emptyLogScanStats, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
@@ -31,8 +31,10 @@ import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type Row
 export interface FileSourceInputs {
   mdf?: string;
   bak?: string;
+  /** Backup set of `bak` to read when the file holds several (RESTORE … WITH FILE = n); required then. */
+  position?: number;
   ldf?: string;
-  /** Log backups in chain order. */
+  /** Log backups. Every log backup set of each file is read (several appended to one file included), in LSN order. */
   trn?: string[];
 }
 
@@ -73,31 +75,40 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   let runPasses = 2;
   let bytesPerPass: number | undefined;
 
-  const logFiles: Array<{ kind: 'ldf' | 'trn' | 'bak'; file: string }> = [];
-  if (inputs.ldf) logFiles.push({ kind: 'ldf', file: inputs.ldf });
-  for (const t of trn) logFiles.push({ kind: 'trn', file: t });
-  if (logFiles.length === 0 && inputs.bak) logFiles.push({ kind: 'bak', file: inputs.bak });
-
   // A cut-short backup is still read up to where it ends; say so once.
   for (const b of [...(inputs.bak ? [inputs.bak] : []), ...trn]) skipped.push(...readMtfLayout(b).problems);
 
-  // Every --trn must be a log backup; a broken chain is reported (rows between the gaps cannot be
-  // told committed or not).
-  {
-    let prev: { file: string; last: string } | null = null;
-    for (const t of trn) {
-      const h = readBackupHeader(t);
-      if (h.backupType !== 'log') throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t} is a ${h.backupType} backup, not a log backup; give it with --bak`, { file: t });
-      if (prev && prev.last !== h.firstLsn.decimal) {
-        skipped.push({
-          code: 'FORMAT_LOG_CHAIN_GAP',
-          reason: `log backups do not chain: ${prev.file} ends at LSN ${prev.last}, ${t} starts at ${h.firstLsn.decimal} (missing or out-of-order log backup)`,
-          location: { file: t, lsn: h.firstLsn.lsn },
-        });
-      }
-      prev = { file: t, last: h.lastLsn.decimal };
+  // Every --trn must hold log backups; each log backup set of each file is read, in LSN order (a
+  // file written WITH NOINIT holds several). A broken chain is reported (rows between the gaps
+  // cannot be told committed or not).
+  const trnSets: Array<{ file: string; position: number; first: string; last: string; firstLsn: string }> = [];
+  for (const t of trn) {
+    const layout = readMtfLayout(t);
+    for (let position = 1; position <= Math.max(1, layout.sets); position++) {
+      const h = readBackupHeader(t, layout, position);
+      if (h.backupType !== 'log') throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t}${layout.sets > 1 ? ` (backup set ${position})` : ''} is a ${h.backupType} backup, not a log backup; give it with --bak`, { file: t });
+      trnSets.push({ file: t, position, first: h.firstLsn.decimal, last: h.lastLsn.decimal, firstLsn: h.firstLsn.lsn });
     }
   }
+  trnSets.sort((a, b) => (BigInt(a.first) < BigInt(b.first) ? -1 : BigInt(a.first) > BigInt(b.first) ? 1 : 0));
+  {
+    let prev: { file: string; last: string } | null = null;
+    for (const t of trnSets) {
+      if (prev && prev.last !== t.first) {
+        skipped.push({
+          code: 'FORMAT_LOG_CHAIN_GAP',
+          reason: `log backups do not chain: ${prev.file} ends at LSN ${prev.last}, ${t.file}${t.position > 1 ? ` (set ${t.position})` : ''} starts at ${t.first} (missing or out-of-order log backup)`,
+          location: { file: t.file, lsn: t.firstLsn },
+        });
+      }
+      prev = { file: t.file, last: t.last };
+    }
+  }
+
+  const logFiles: Array<{ kind: 'ldf' | 'trn' | 'bak'; file: string; position: number }> = [];
+  if (inputs.ldf) logFiles.push({ kind: 'ldf', file: inputs.ldf, position: 1 });
+  for (const t of trnSets) logFiles.push({ kind: 'trn', file: t.file, position: t.position });
+  if (logFiles.length === 0 && inputs.bak) logFiles.push({ kind: 'bak', file: inputs.bak, position: choosePosition(inputs.bak, readMtfLayout(inputs.bak), inputs.position) });
 
   const description = [
     inputs.mdf && `data file ${inputs.mdf}`,
@@ -134,7 +145,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         continue;
       }
       const floor = highest;
-      for await (const r of openBackupLogStream(l.file, l.kind).records(opts, stats)) {
+      for await (const r of openBackupLogStream(l.file, l.kind, undefined, l.position).records(opts, stats)) {
         const lsn = r['Current LSN'];
         if (floor && lsn <= floor) {
           repeats++;
@@ -160,7 +171,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           const layout = await readLdfLayout(l.file);
           for (const v of layout.vlfs) total += Math.max(0, v.size - VLF_FIRST_BLOCK_OFFSET);
         } else {
-          total += openBackupLogStream(l.file, l.kind).bytes;
+          total += openBackupLogStream(l.file, l.kind, undefined, l.position).bytes;
         }
       }
       return total;
@@ -192,7 +203,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         throw new InputError('INPUT_NO_METADATA', 'no table metadata: give --mdf FILE or --bak FILE (or --schema/--ddl)');
       }
       const api = await loadDatafile();
-      pageSource = inputs.mdf ? new api.MdfPageSource(inputs.mdf) : openBackupPageSource(inputs.bak!);
+      pageSource = inputs.mdf ? new api.MdfPageSource(inputs.mdf) : openBackupPages([inputs.bak!], inputs.position);
       const meta = api.readDataFileMetadata(pageSource);
       for (const s of meta.skipped ?? []) skipped.push(s);
       catalog = catalogFromLayouts(meta.tables);
