@@ -62,7 +62,7 @@ export interface CompressedIndex {
   skippedRecords: number;
 }
 
-const indexCache = new Map<string, { mtimeMs: number; size: number; index: CompressedIndex }>();
+const indexCache = new Map<string, { stamp: string; index: CompressedIndex }>();
 
 /** True when the file starts with `MSSQLBAK`. */
 export function isCompressedBackup(fd: number): boolean {
@@ -72,14 +72,15 @@ export function isCompressedBackup(fd: number): boolean {
 
 /**
  * Indexes the records of a compressed backup (reads headers only; no decompression). The index
- * is kept for the file while its size and modification time do not change.
+ * is kept for the file while its inode, size, modification and change times stay the same.
  * Throws FormatError FORMAT_COMPRESSED_BACKUP when the container is not laid out as described in
  * this module's header (unknown version, unknown record kind, a record running past the end).
  */
 export function indexCompressedBackup(path: string, fd: number): CompressedIndex {
-  const st = statSync(path);
+  const st = statSync(path, { bigint: true });
+  const stamp = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
   const cached = indexCache.get(path);
-  if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached.index;
+  if (cached && cached.stamp === stamp) return cached.index;
   const fileSize = fstatSync(fd).size;
   const head = Buffer.alloc(32);
   readSync(fd, head, 0, 32, 0);
@@ -143,7 +144,7 @@ export function indexCompressedBackup(path: string, fd: number): CompressedIndex
     refuse(pos, `record kind 0x${kind.toString(16)} (${sectors} sectors, ${length} bytes) is not one rowback has seen`);
   }
   index.size = logical;
-  indexCache.set(path, { mtimeMs: st.mtimeMs, size: st.size, index });
+  indexCache.set(path, { stamp, index });
   if (indexCache.size > 8) indexCache.delete(indexCache.keys().next().value!);
   return index;
 }
