@@ -7,6 +7,7 @@
 import type { LogRecord } from '../logreader/log-record.js';
 import { emptyLogScanStats, readLogRange, type LogRange, type LogScanOptions, type LogScanStats } from '../logreader/ldf/reader.js';
 import { openBackupBytes } from './bytes.js';
+import { refuseEncrypted } from './header.js';
 import { payloadRange, readMtfLayout, streamsOfSet, type MtfLayout } from './mtf.js';
 
 export interface BackupLogStream {
@@ -20,7 +21,8 @@ export interface BackupLogStream {
 /**
  * The log stream of backup set `position` (RESTORE … WITH FILE = n, 1 by default) of a .bak/.trn,
  * compressed or not: its MQTL payload ranges (offsets in the MTF stream) and a reader of their
- * records. Throws FormatError FORMAT_NO_SUCH_BACKUP_SET for a position the file does not hold.
+ * records. Throws FormatError FORMAT_NO_SUCH_BACKUP_SET for a position the file does not hold,
+ * FORMAT_ENCRYPTED_BACKUP (naming the certificate thumbprint) for a TDE-encrypted database.
  */
 export function openBackupLogStream(
   path: string,
@@ -28,6 +30,7 @@ export function openBackupLogStream(
   layout: MtfLayout = readMtfLayout(path),
   position = 1,
 ): BackupLogStream {
+  refuseEncrypted(path, layout, position);
   const ranges: LogRange[] = streamsOfSet(layout, position)
     .filter((s) => s.id === 'MQTL' && s.length > 0)
     .map((s) => ({ ...payloadRange(s), kind, file: path }));

@@ -30,7 +30,7 @@
 import { FormatError } from '../errors.js';
 import { PAGE_SIZE, type PageSource } from '../datafile/page-source.js';
 import { openBackupBytes, type BackupBytes } from './bytes.js';
-import { readBackupHeader } from './header.js';
+import { readBackupHeader, refuseEncrypted } from './header.js';
 import { payloadRange, readMtfLayout, streamsOfSet, type MtfLayout } from './mtf.js';
 
 /** A run of consecutive pages stored consecutively in one backup file. */
@@ -150,6 +150,7 @@ function buildSource(sources: Array<{ path: string; bytes: BackupBytes; layout: 
     const { path, bytes, layout } = sources[si];
     const streams = streamsOfSet(layout, position).filter((s) => s.id === 'MQDA' && s.length > 0);
     if (streams.length) anyStream = true;
+    refuseEncrypted(path, layout, position);
     let knownFiles: Set<number> | null = null;
     try {
       const files = readBackupHeader(path, layout, position).files.filter((f) => f.type === 'D');

@@ -343,3 +343,37 @@ describeCorpus('several backup sets in one file', () => {
     }
   });
 });
+
+describeCorpus('encrypted (TDE) backups are refused naming the certificate thumbprint', () => {
+  it('SYNTHETIC: a copy of a real .trn with a DEK descriptor written into a run of zero bytes of its configuration stream', async () => {
+    const src = RTC('RestoreTimeClean_2.trn');
+    const orig = readFileSync(src);
+    const l = readMtfLayout(src);
+    const mqci = l.streams.find((s) => s.id === 'MQCI' && s.length > 0)!;
+    const data = orig.subarray(mqci.dataOffset, mqci.dataOffset + mqci.length);
+    let at = -1;
+    for (let i = 0, run = 0; i < data.length && at < 0; i++) {
+      run = data[i] === 0 ? run + 1 : 0;
+      if (run === 200) at = mqci.dataOffset + i - 180; // inside a run of 200 zero bytes of the real stream
+    }
+    expect(at).toBeGreaterThan(0);
+    const b = Buffer.from(orig);
+    b.writeUInt32LE(20, at);
+    const thumb = Buffer.from('00112233445566778899aabbccddeeff01234567', 'hex');
+    thumb.copy(b, at + 4);
+    b.writeUInt32LE(128, at + 24);
+    b.fill(0x42, at + 28, at + 28 + 128);
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-tde-'));
+    const p = join(dir, 'tde.trn');
+    writeFileSync(p, b);
+    expect(readBackupHeader(p).encryption).toEqual({ kind: 'tde', certificateThumbprint: '00112233445566778899AABBCCDDEEFF01234567' });
+    expect(readBackupHeader(src).encryption).toBeNull();
+    // nothing else of the header moved
+    expect({ ...readBackupHeader(p), file: '', encryption: null }).toEqual({ ...readBackupHeader(src), file: '' });
+    expect(() => openBackupLogStream(p)).toThrow(expect.objectContaining({ code: 'FORMAT_ENCRYPTED_BACKUP', message: expect.stringContaining('00112233445566778899AABBCCDDEEFF01234567') }));
+    const { inspectFile } = await import('../../src/cli/commands/inspect.js');
+    const r = await inspectFile(p);
+    expect(r.kind === 'backup' && r.incomplete?.code).toBe('FORMAT_ENCRYPTED_BACKUP');
+    expect(r.kind === 'backup' && r.log.records).toBe(0);
+  });
+});

@@ -66,7 +66,7 @@ export type InspectResult =
       sets: BackupSetSummary[];
       /** Media set fields (RESTORE LABELONLY); familyCount > 1 for a striped backup. */
       mediaSet: MediaSet | null;
-      /** Set when the file is not a whole backup on its own (one stripe of a media set): why its pages are not read. */
+      /** Set when the file's pages cannot be read on their own: one stripe of a media set (the log is still read), or a TDE-encrypted database (nor its log). */
       incomplete: { code: string; reason: string } | null;
       dataPages: BackupPages | null;
       log: LogSummary;
@@ -153,6 +153,9 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
     if (!(e instanceof RowbackError)) throw e;
     incomplete = { code: e.code, reason: e.message };
   }
+  if (header.encryption) {
+    incomplete = { code: 'FORMAT_ENCRYPTED_BACKUP', reason: `the database is encrypted (TDE): its pages and log need the certificate with thumbprint ${header.encryption.certificateThumbprint}; rowback does not decrypt` };
+  }
   let dataPages: BackupPages | null = null;
   if (!incomplete && layout.streams.some((s) => s.id === 'MQDA' && s.length > 0 && s.set === position)) {
     const p = openBackupPageSource(path, layout, position);
@@ -171,7 +174,9 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
   const counts: Record<string, number> = {};
   const skipped: SkippedItem[] = [...layout.problems];
   const kind = header.backupType === 'log' ? 'trn' : 'bak';
-  for await (const r of openBackupLogStream(path, kind, layout, position).records({ onSkipped: (s) => skipped.push(s), onProgress: opts.onProgress }, stats)) count(counts, r);
+  if (!header.encryption) {
+    for await (const r of openBackupLogStream(path, kind, layout, position).records({ onSkipped: (s) => skipped.push(s), onProgress: opts.onProgress }, stats)) count(counts, r);
+  }
   return { file: path, kind: 'backup', header, sets, mediaSet: layout.mediaSet, incomplete, dataPages, log: summarize(stats, counts, skipped) };
 }
 
