@@ -175,7 +175,7 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
   const skipped: SkippedItem[] = [...layout.problems];
   const kind = header.backupType === 'log' ? 'trn' : 'bak';
   if (!header.encryption) {
-    for await (const r of openBackupLogStream(path, kind, layout, position).records({ onSkipped: (s) => skipped.push(s), onProgress: opts.onProgress }, stats)) count(counts, r);
+    for await (const r of openBackupLogStream(path, kind, layout, position, { partialMediaSet: true }).records({ onSkipped: (s) => skipped.push(s), onProgress: opts.onProgress }, stats)) count(counts, r);
   }
   return { file: path, kind: 'backup', header, sets, mediaSet: layout.mediaSet, incomplete, dataPages, log: summarize(stats, counts, skipped) };
 }
