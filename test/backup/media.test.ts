@@ -2,7 +2,9 @@ import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { RowbackError } from '../../src/errors.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { openBackupBytes } from '../../src/backup/bytes.js';
 import { indexCompressedBackup } from '../../src/backup/compressed.js';
@@ -206,6 +208,36 @@ describeCorpus('compressed backup (MSSQLBAK): TSQLV4-compressed/TSQLV4.bak', () 
     } finally {
       closeSync(fd);
     }
+  });
+});
+
+describeCorpus('compressed backup: random damage', () => {
+  it('SYNTHETIC random byte damage to copies of TSQLV4.bak: typed errors or reported items only, never a crash', async () => {
+    const orig = readFileSync(TSQLV4());
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-mssqlbak-fuzz-'));
+    let i = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.record({ pos: fc.oneof(fc.integer({ min: 0x1e0, max: 0x2400 }), fc.nat(orig.length - 1)), val: fc.nat(255) }), { minLength: 1, maxLength: 8 }), async (muts) => {
+        const b = Buffer.from(orig);
+        for (const m of muts) b[m.pos] = m.val;
+        const p = join(dir, `damaged-${i++}.bak`); // a new file each time: the container index is cached per file
+        writeFileSync(p, b);
+        try {
+          const layout = readMtfLayout(p);
+          readBackupHeader(p, layout);
+          const src = openBackupPageSource(p, layout);
+          try {
+            readBootPage(src);
+          } finally {
+            src.close();
+          }
+          for await (const _ of openBackupLogStream(p, 'bak', layout).records()) void _;
+        } catch (e) {
+          expect(e).toBeInstanceOf(RowbackError);
+        }
+      }),
+      { numRuns: 40, seed: 11 },
+    );
   });
 });
 
