@@ -16,8 +16,10 @@
  *   header is `u8 kind, u8 size in 512-byte units of the decompressed chunk, u16 payload length`
  *   followed by kind-specific fields:
  *   - kind 0x21, an Xpress chunk: 28-byte header (u32 @4 and u32 @8 not understood, 12 zero
- *     bytes @12, a 32-bit check value @24 whose algorithm is not known — not CRC-32 or CRC-32C
- *     of the payload or of the output), then the payload: one Xpress stream that decompresses to
+ *     bytes @12, a u32 check value @24 = `payloadCheck` of the payload: for each little-endian
+ *     32-bit word of the payload, the last one zero-padded, x = rotl(x, 1) XOR word — found by
+ *     trying candidate checksums, it matches all 120 chunks of TSQLV4.bak), then the payload: one
+ *     Xpress stream that decompresses to
  *     exactly size × 512 bytes and fills the payload (the decoder, with its 32-bit read-ahead, ends
  *     at the end of the payload or one 16-bit word before it, on all 120 chunks of TSQLV4.bak).
  *   - kind 0x24, padding: 24-byte header, then `payload length` filler bytes, no output; it fills
@@ -149,6 +151,26 @@ export function indexCompressedBackup(path: string, fd: number): CompressedIndex
   return index;
 }
 
+/**
+ * The check value of a chunk payload (the u32 @24 of its record header): x starts at 0; for each
+ * little-endian 32-bit word of `bytes[0, length)`, the last one zero-padded, x = rotl(x, 1) XOR
+ * word. Matches every chunk of the corpus's compressed backup (see the module header).
+ */
+export function payloadCheck(bytes: Uint8Array, length: number): number {
+  let x = 0;
+  const whole = length & ~3;
+  for (let i = 0; i < whole; i += 4) {
+    const w = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+    x = ((x << 1) | (x >>> 31)) ^ w;
+  }
+  if (whole < length) {
+    let w = 0;
+    for (let i = whole; i < length; i++) w |= bytes[i] << (8 * (i - whole));
+    x = ((x << 1) | (x >>> 31)) ^ w;
+  }
+  return x >>> 0;
+}
+
 function allZero(fd: number, from: number, to: number): boolean {
   const b = Buffer.alloc(Math.max(0, to - from));
   readSync(fd, b, 0, b.length, from);
@@ -194,6 +216,14 @@ export class CompressedBackupReader {
     return done;
   }
 
+  private readonly checkBuf = Buffer.alloc(4);
+
+  /** The stored check value of the chunk whose record starts at `physical` (u32 @24). */
+  private checkAt(physical: number): number {
+    readSync(this.fd, this.checkBuf, 0, 4, physical + 24);
+    return this.checkBuf.readUInt32LE(0);
+  }
+
   private chunkAt(pos: number): number {
     const l = this.index.logical;
     let lo = 0;
@@ -227,6 +257,11 @@ export class CompressedBackupReader {
       const start = physical + XPRESS_HEADER;
       if (readSync(this.fd, this.input, 0, payload, start) !== payload) throw new FormatError('FORMAT_COMPRESSED_BACKUP', 'compressed chunk cut short', { file: path, offset: start });
       this.compressedBytesRead += payload;
+      const want = this.checkAt(physical);
+      const got = payloadCheck(this.input, payload);
+      if (got !== want) {
+        throw new FormatError('FORMAT_BAD_COMPRESSED_DATA', `compressed chunk fails its check value (stored 0x${want.toString(16).padStart(8, '0')}, computed 0x${got.toString(16).padStart(8, '0')}): the backup is damaged`, { file: path, offset: start });
+      }
       const used = this.decoder.decompress(this.input, 0, payload, out, output, { file: path, offset: start });
       // The stream must fill its record: on every chunk of the corpus the decoder, with its 32-bit
       // read-ahead, ends exactly at the end of the payload or 2 bytes (one unused word) before it.
