@@ -84,8 +84,8 @@ export function openBackupPageSource(path: string, layout?: MtfLayout, position 
 
 /**
  * Page source over every stripe of one striped media set (`BACKUP … TO DISK = 'a', DISK = 'b'`),
- * given in any order. Throws FormatError FORMAT_INCOMPLETE_MEDIA_SET when a stripe is missing,
- * given twice, or the files belong to different media sets.
+ * given in any order. Throws FormatError FORMAT_INCOMPLETE_MEDIA_SET when a stripe is missing or
+ * given twice, or when the files are not all stripes of one media set.
  */
 export function openStripedBackupPageSource(paths: string[], position = 1): BackupPageSource {
   const opened: Array<{ path: string; bytes: BackupBytes; layout: MtfLayout }> = [];
@@ -95,6 +95,8 @@ export function openStripedBackupPageSource(paths: string[], position = 1): Back
       opened.push({ path, bytes, layout: readMtfLayout(path, bytes) });
     }
     requireWholeMediaSet(opened);
+    const guids = new Set(opened.map((o) => (o.layout.mediaSet && o.layout.mediaSet.familyCount > 1 ? o.layout.mediaSet.mediaSetGuid : `single:${o.path}`)));
+    if (guids.size !== 1) throw new FormatError('FORMAT_INCOMPLETE_MEDIA_SET', `${paths.join(', ')} are not the stripes of one media set`, { file: paths[0] });
     return buildSource(opened, position);
   } catch (e) {
     for (const o of opened) o.bytes.close();
@@ -104,7 +106,8 @@ export function openStripedBackupPageSource(paths: string[], position = 1): Back
 
 /**
  * Checks that the files form whole media sets: for each media set GUID among them, every
- * family (stripe) 1..FamilyCount is present exactly once. Throws FormatError
+ * family (stripe) 1..FamilyCount is present exactly once (files of a one-family media set, e.g.
+ * a differential given after a striped full backup, need nothing). Throws FormatError
  * FORMAT_INCOMPLETE_MEDIA_SET naming the family count and the missing stripe numbers.
  */
 export function requireWholeMediaSet(files: Array<{ path: string; layout: MtfLayout }>): void {
@@ -135,10 +138,6 @@ export function requireWholeMediaSet(files: Array<{ path: string; layout: MtfLay
         { file: list[0].path },
       );
     }
-  }
-  const sets = new Set(files.map((f) => f.layout.mediaSet?.mediaSetGuid ?? f.path));
-  if (files.length > 1 && sets.size > 1 && bySet.size > 0) {
-    throw new FormatError('FORMAT_INCOMPLETE_MEDIA_SET', `the files belong to ${sets.size} different media sets: give the stripes of one backup`, { file: files[0].path });
   }
 }
 

@@ -365,6 +365,10 @@ describeCorpus('striped media sets', () => {
     single.close();
     expect(() => openBackupPages([s1])).toThrow(expect.objectContaining({ code: 'FORMAT_INCOMPLETE_MEDIA_SET', message: expect.stringMatching(/missing stripe 2 of 2/) }));
     expect(() => openBackupPages([s2])).toThrow(expect.objectContaining({ message: expect.stringMatching(/missing stripe 1 of 2/) }));
+    // a one-file backup given after the stripes (as a differential would be) needs no sibling
+    const withOther = openBackupPages([s1, s2, RTC('RestoreTimeClean2.bak')]);
+    withOther.close();
+    expect(() => openStripedBackupPageSource([s1, s2, RTC('RestoreTimeClean2.bak')])).toThrow(expect.objectContaining({ code: 'FORMAT_INCOMPLETE_MEDIA_SET', message: expect.stringMatching(/not the stripes of one media set/) }));
     expect(() => openBackupPages([s1, s1])).toThrow(expect.objectContaining({ code: 'FORMAT_INCOMPLETE_MEDIA_SET', message: expect.stringMatching(/both stripe 1/) }));
   });
 });
