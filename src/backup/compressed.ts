@@ -46,6 +46,7 @@ const XPRESS_HEADER = 28;
 const PAD_HEADER = 24;
 const BLOCK = 4096;
 const CACHE_CHUNKS = 16;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** The chunk index of one compressed backup file. */
 export interface CompressedIndex {
@@ -159,9 +160,15 @@ export function indexCompressedBackup(path: string, fd: number): CompressedIndex
 export function payloadCheck(bytes: Uint8Array, length: number): number {
   let x = 0;
   const whole = length & ~3;
-  for (let i = 0; i < whole; i += 4) {
-    const w = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
-    x = ((x << 1) | (x >>> 31)) ^ w;
+  if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) {
+    // The words as they lie in memory (aligned view; the host is little-endian).
+    const words = new Int32Array(bytes.buffer, bytes.byteOffset, whole >>> 2);
+    for (let i = 0; i < words.length; i++) x = ((x << 1) | (x >>> 31)) ^ words[i];
+  } else {
+    for (let i = 0; i < whole; i += 4) {
+      const w = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+      x = ((x << 1) | (x >>> 31)) ^ w;
+    }
   }
   if (whole < length) {
     let w = 0;
@@ -216,14 +223,6 @@ export class CompressedBackupReader {
     return done;
   }
 
-  private readonly checkBuf = Buffer.alloc(4);
-
-  /** The stored check value of the chunk whose record starts at `physical` (u32 @24). */
-  private checkAt(physical: number): number {
-    readSync(this.fd, this.checkBuf, 0, 4, physical + 24);
-    return this.checkBuf.readUInt32LE(0);
-  }
-
   private chunkAt(pos: number): number {
     const l = this.index.logical;
     let lo = 0;
@@ -253,16 +252,18 @@ export class CompressedBackupReader {
       if (readSync(this.fd, out, 0, output, physical) !== output) throw new FormatError('FORMAT_COMPRESSED_BACKUP', 'uncompressed block cut short', { file: path, offset: physical });
       this.compressedBytesRead += output;
     } else {
-      if (this.input.length < payload) this.input = Buffer.alloc(payload);
+      // One read for the record header and its payload.
+      if (this.input.length < XPRESS_HEADER + payload) this.input = Buffer.alloc(XPRESS_HEADER + payload);
       const start = physical + XPRESS_HEADER;
-      if (readSync(this.fd, this.input, 0, payload, start) !== payload) throw new FormatError('FORMAT_COMPRESSED_BACKUP', 'compressed chunk cut short', { file: path, offset: start });
+      if (readSync(this.fd, this.input, 0, XPRESS_HEADER + payload, physical) !== XPRESS_HEADER + payload) throw new FormatError('FORMAT_COMPRESSED_BACKUP', 'compressed chunk cut short', { file: path, offset: start });
       this.compressedBytesRead += payload;
-      const want = this.checkAt(physical);
-      const got = payloadCheck(this.input, payload);
+      const want = this.input.readUInt32LE(24);
+      const body = this.input.subarray(XPRESS_HEADER, XPRESS_HEADER + payload);
+      const got = payloadCheck(body, payload);
       if (got !== want) {
         throw new FormatError('FORMAT_BAD_COMPRESSED_DATA', `compressed chunk fails its check value (stored 0x${want.toString(16).padStart(8, '0')}, computed 0x${got.toString(16).padStart(8, '0')}): the backup is damaged`, { file: path, offset: start });
       }
-      const used = this.decoder.decompress(this.input, 0, payload, out, output, { file: path, offset: start });
+      const used = this.decoder.decompress(this.input, XPRESS_HEADER, XPRESS_HEADER + payload, out, output, { file: path, offset: start });
       // The stream must fill its record: on every chunk of the corpus the decoder, with its 32-bit
       // read-ahead, ends exactly at the end of the payload or 2 bytes (one unused word) before it.
       // A damaged stream that still decodes mostly ends elsewhere: refused, not served.

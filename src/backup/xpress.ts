@@ -29,7 +29,7 @@ const TABLE_SIZE = 1 << TABLE_BITS;
 const BLOCK_OUTPUT = 65536;
 const NO_SYMBOL = 0xffff;
 
-/** Reusable scratch space: one decoding table (symbol per 15-bit prefix) and code lengths. */
+/** Reusable scratch space: one decoding table (symbol << 4 | code length, per 15-bit prefix) and code lengths. */
 export class XpressDecoder {
   private readonly table = new Uint16Array(TABLE_SIZE);
   private readonly lengths = new Uint8Array(512);
@@ -49,7 +49,6 @@ export class XpressDecoder {
       throw new FormatError('FORMAT_BAD_COMPRESSED_DATA', `Xpress (LZ77+Huffman) stream: ${why}`, { ...where, offset: (where.offset ?? 0) + (at - start) });
     };
     const table = this.table;
-    const lengths = this.lengths;
     let pos = start;
     let outPos = 0;
     while (outPos < outSize) {
@@ -64,9 +63,10 @@ export class XpressDecoder {
       let extra = 16;
       const blockEnd = Math.min(outPos + BLOCK_OUTPUT, outSize);
       while (outPos < blockEnd) {
-        const sym = table[bits >>> (32 - TABLE_BITS)];
-        if (sym === NO_SYMBOL) fail(pos, 'a bit pattern that is no code of the table');
-        const len = lengths[sym];
+        const entry = table[bits >>> (32 - TABLE_BITS)];
+        if (entry === NO_SYMBOL) fail(pos, 'a bit pattern that is no code of the table');
+        const sym = entry >>> 4;
+        const len = entry & 15;
         bits = (bits << len) >>> 0;
         extra -= len;
         if (extra < 0) {
@@ -139,7 +139,7 @@ export class XpressDecoder {
         if (lengths[sym] !== len) continue;
         const first = code * span;
         if (first + span > TABLE_SIZE) fail(at, 'code lengths over-subscribe the code space (not a prefix code)');
-        table.fill(sym, first, first + span);
+        table.fill((sym << 4) | len, first, first + span);
         code++;
       }
       code <<= 1;
