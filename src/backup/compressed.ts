@@ -89,7 +89,7 @@ export function indexCompressedBackup(path: string, fd: number): CompressedIndex
   readSync(fd, head, 0, 32, 0);
   const containerVersion = head.readUInt32LE(8);
   const refuse = (offset: number, why: string): never => {
-    throw new FormatError('FORMAT_COMPRESSED_BACKUP', `compressed backup (MSSQLBAK container version ${containerVersion}): ${why}; rowback does not guess at this layout`, { file: path, offset });
+    throw new FormatError('FORMAT_COMPRESSED_BACKUP', `compressed or encrypted backup (MSSQLBAK container version ${containerVersion}): ${why}; rowback does not guess at this layout`, { file: path, offset });
   };
   if (containerVersion !== 2) refuse(8, `container version ${containerVersion}; only version 2 has been seen and checked`);
   const index: CompressedIndex = { path, fileSize, size: 0, containerVersion, logical: [], physical: [], payload: [], output: [], skippedRecords: 0 };
@@ -263,7 +263,18 @@ export class CompressedBackupReader {
       if (got !== want) {
         throw new FormatError('FORMAT_BAD_COMPRESSED_DATA', `compressed chunk fails its check value (stored 0x${want.toString(16).padStart(8, '0')}, computed 0x${got.toString(16).padStart(8, '0')}): the backup is damaged`, { file: path, offset: start });
       }
-      const used = this.decoder.decompress(this.input, XPRESS_HEADER, XPRESS_HEADER + payload, out, output, { file: path, offset: start });
+      let used: number;
+      try {
+        used = this.decoder.decompress(this.input, XPRESS_HEADER, XPRESS_HEADER + payload, out, output, { file: path, offset: start });
+      } catch (e) {
+        // The payload passed its check value, so it is what was written: not an Xpress stream
+        // rowback can read. Backups taken WITH ENCRYPTION are MSSQLBAK files too (mssqlbak-tests
+        // docs/missing_comprehensive_fixture.md, F-1); none is in the corpus.
+        if (e instanceof FormatError) {
+          throw new FormatError(e.code, `${e.message}; the chunk is intact (its check value matches), so the backup is probably encrypted (BACKUP … WITH ENCRYPTION), which rowback cannot read`, e.location, { cause: e });
+        }
+        throw e;
+      }
       // The stream must fill its record: on every chunk of the corpus the decoder, with its 32-bit
       // read-ahead, ends exactly at the end of the payload or 2 bytes (one unused word) before it.
       // A damaged stream that still decodes mostly ends elsewhere: refused, not served.

@@ -177,6 +177,17 @@ describeCorpus('compressed backup (MSSQLBAK): TSQLV4-compressed/TSQLV4.bak', () 
     }
   });
 
+  it('SYNTHETIC: an intact chunk (check value recomputed) that is no Xpress stream is refused as probably encrypted', () => {
+    const b = Buffer.from(readFileSync(TSQLV4()));
+    const len = b.readUInt16LE(0x2002);
+    b.fill(0xff, 0x2000 + 28, 0x2000 + 28 + 64);
+    b.writeUInt32LE(payloadCheck(b.subarray(0x2000 + 28, 0x2000 + 28 + len), len), 0x2000 + 24);
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-enc-'));
+    const p = join(dir, 'not-xpress.bak');
+    writeFileSync(p, b);
+    expect(() => readMtfLayout(p)).toThrow(expect.objectContaining({ code: 'FORMAT_BAD_COMPRESSED_DATA', message: expect.stringMatching(/probably encrypted \(BACKUP … WITH ENCRYPTION\)/) }));
+  });
+
   it('bounded memory: a full page scan decompresses each chunk about once and holds a bounded cache', () => {
     const b = openBackupBytes(TSQLV4());
     try {
