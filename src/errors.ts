@@ -60,6 +60,8 @@ export function formatLocation(l: ErrorLocation): string {
 /** A row image that cannot be decoded against its table layout. Codes: DECODE_*. */
 export class DecodeError extends RowbackError {
   readonly family = 'decode';
+  /** A row image the user gave that cannot be decoded is bad input (README: exit 2). */
+  override readonly exitCode = 2;
 }
 
 /** Table metadata that cannot be built: bad DDL, bad catalog JSON, unknown type. Codes: SCHEMA_*. */
@@ -71,6 +73,8 @@ export class SchemaError extends RowbackError {
 /** Structural damage or an unsupported variant in a file format (page, log, MTF). Codes: FORMAT_*. */
 export class FormatError extends RowbackError {
   readonly family = 'format';
+  /** A damaged, cut or unsupported input file is bad input (README: exit 2). */
+  override readonly exitCode = 2;
 }
 
 /** Bad user input: arguments, hex strings, files of the wrong kind, time windows. Codes: INPUT_*. */

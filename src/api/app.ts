@@ -30,7 +30,6 @@ export async function buildApp(o: AppOptions = {}): Promise<FastifyInstance> {
     loggerInstance: o.logger ?? createLogger(),
     trustProxy: o.trustProxy ?? false,
     bodyLimit: 32 * 1024 * 1024,
-    disableRequestLogging: false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { InputError } from '../errors.js';
 import { buildApp, type AppOptions } from './app.js';
 
 export interface ServerOptions extends AppOptions {
@@ -10,7 +11,20 @@ export interface ServerOptions extends AppOptions {
 /** Builds the app and listens. Nothing else lives here. */
 export async function startServer(o: ServerOptions = {}): Promise<{ app: FastifyInstance; address: string }> {
   const app = await buildApp(o);
-  const address = await app.listen({ host: o.host ?? '127.0.0.1', port: o.port ?? 8080 });
+  const host = o.host ?? '127.0.0.1';
+  const port = o.port ?? 8080;
+  let address: string;
+  try {
+    address = await app.listen({ host, port });
+  } catch (e) {
+    // Close first: the staging lock and the store are released, so a retry on another port works.
+    await app.close().catch(() => undefined);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new InputError('INPUT_PORT_IN_USE', `port ${port} on ${host} is already in use: stop what listens there or give --port`);
+    if (code === 'EACCES') throw new InputError('INPUT_PORT_DENIED', `not allowed to listen on port ${port} on ${host} (ports below 1024 need privileges): give --port`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new InputError('INPUT_BAD_HOST', `cannot listen on ${host}: no such local address; give --host`);
+    throw e;
+  }
   const close = (): void => { void app.close().then(() => process.exit(0)); };
   process.once('SIGINT', close);
   process.once('SIGTERM', close);

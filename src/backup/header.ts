@@ -75,6 +75,17 @@ export interface BackupHeader {
    * for a full backup. Names a missing full backup by its GUID.
    */
   baseBackupSetGuid: string | null;
+  /**
+   * HEADERONLY BindingID: SCIN @124, 16 bytes. Equal to the binding id on page 0 of every data
+   * and log file of the database (checked on all ten uncompressed corpus backups against page 1:0
+   * inside the backup, and on the log backups of the same databases); null when absent.
+   */
+  bindingId: string | null;
+  /**
+   * HEADERONLY FamilyGUID as the corpus shows it: SCIN @148, 16 bytes, the same GUID as the boot
+   * page holds @504 (checked on RestoreTimeClean and Chinook); null when absent.
+   */
+  familyGuid: string | null;
   databaseCreationDate: string | null;
   /** Local time of the backup machine, to the second (MTF dates). */
   backupStartDate: string | null;
@@ -178,6 +189,8 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
     differentialBaseGuid: t.type === 'differential' ? baseGuid : null,
     backupSetGuid: sset ? ssetGuid(sset) : null,
     baseBackupSetGuid: baseGuid,
+    bindingId: s.length >= 140 ? guid(s, 124) : null,
+    familyGuid: s.length >= 164 ? guid(s, 148) : null,
     databaseCreationDate: mtfDate(s, 72),
     backupStartDate: sset && sset.bytes.length >= 93 ? mtfDate(sset.bytes, 88) : mtfDate(s, 77),
     backupFinishDate: eset && eset.bytes.length >= 85 ? mtfDate(eset.bytes, 80) : null,

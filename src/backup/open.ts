@@ -10,7 +10,7 @@
 import { InputError } from '../errors.js';
 import { LayeredPageSource } from '../datafile/mdf-source.js';
 import type { PageSource } from '../datafile/page-source.js';
-import { listBackupSets } from './header.js';
+import { listBackupSets, readBackupHeader, type BackupHeader } from './header.js';
 import { readMtfLayout, type MtfLayout } from './mtf.js';
 import { openBackupPageSource, openStripedBackupPageSource, requireWholeMediaSet } from './page-source.js';
 
@@ -37,10 +37,12 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
 /**
  * One PageSource over `--bak` files: stripes of one media set joined, then a full backup and the
  * differential backups after it layered newest first. `position` selects the backup set in
- * every file (see `choosePosition`). Throws what `choosePosition`, `requireWholeMediaSet` and
- * `openBackupPageSource` throw.
+ * every file (see `choosePosition`). `check`, when given, is called before any page is indexed with
+ * the header of each backup (one per striped media set), in the order given, and may throw (the
+ * restore-sequence check of `src/recover/source-identity.ts`). Throws what `choosePosition`,
+ * `requireWholeMediaSet`, `check` and `openBackupPageSource` throw.
  */
-export function openBackupPages(paths: string[], position?: number): PageSource {
+export function openBackupPages(paths: string[], position?: number, check?: (headers: BackupHeader[]) => void): PageSource {
   const layouts = paths.map((path) => ({ path, layout: readMtfLayout(path) }));
   requireWholeMediaSet(layouts);
   // Group stripes of one media set, keeping the order of first appearance.
@@ -52,11 +54,15 @@ export function openBackupPages(paths: string[], position?: number): PageSource 
     if (g) g.files.push(f);
     else groups.push({ key, files: [f] });
   }
+  const positions = groups.map((g) => {
+    for (const f of g.files.slice(1)) choosePosition(f.path, f.layout, position);
+    return choosePosition(g.files[0].path, g.files[0].layout, position);
+  });
+  check?.(groups.map((g, i) => readBackupHeader(g.files[0].path, g.files[0].layout, positions[i])));
   const opened: PageSource[] = [];
   try {
-    for (const g of groups) {
-      const pos = choosePosition(g.files[0].path, g.files[0].layout, position);
-      for (const f of g.files.slice(1)) choosePosition(f.path, f.layout, position);
+    for (const [i, g] of groups.entries()) {
+      const pos = positions[i];
       opened.push(g.files.length === 1 ? openBackupPageSource(g.files[0].path, g.files[0].layout, pos) : openStripedBackupPageSource(g.files.map((f) => f.path), pos));
     }
   } catch (e) {

@@ -2,8 +2,10 @@
  * The file header page (page 0 of every data file, type 15): one record whose variable columns
  * hold the file's properties. Known columns (OrcaMDF `Engine/Pages/FileHeaderPage.cs`, facts;
  * checked on all five corpus .mdf files): variable column 0 = the binding id (a GUID shared by
- * every file of one database), variable column 2 = the file id (u16). The other ~45 columns
- * (sizes, growth, LSNs, names) are not identified and are not read.
+ * every file of one database), variable column 2 = the file id (u16), variable column 4 = the
+ * file's size in 8 KB pages (u32; equal to the file's length / 8192 on every .mdf and .ldf of the
+ * corpus, logs included: the log file starts with the same header page). The other ~45 columns
+ * (growth, LSNs, names) are not identified and are not read.
  */
 import { FormatError } from '../errors.js';
 import { decodeUniqueidentifier } from '../reconstruct/types/guid.js';
@@ -14,6 +16,8 @@ export interface FileHeader {
   /** Shared by all files of one database. */
   bindingId: string;
   fileId: number;
+  /** The file's size in 8 KB pages as SQL Server last set it; null when the column is absent. */
+  sizePages: number | null;
 }
 
 /** Parse page 0 (verified bytes, torn bits restored). */
@@ -29,5 +33,7 @@ export function parseFileHeaderPage(page: Uint8Array): FileHeader {
   if (!guid || guid.length !== 16 || !id || id.length < 2) {
     throw new FormatError('FORMAT_BAD_RECORD', 'the file header record lacks its binding id or file id', { page: `${h.pageId.fileId}:0` });
   }
-  return { bindingId: decodeUniqueidentifier(guid, 0), fileId: id[0] | (id[1] << 8) };
+  const size = variableColumnBytes(rec, 4);
+  const sizePages = size && size.length >= 4 ? (size[0] | (size[1] << 8) | (size[2] << 16)) + size[3] * 0x1000000 : null;
+  return { bindingId: decodeUniqueidentifier(guid, 0), fileId: id[0] | (id[1] << 8), sizePages };
 }

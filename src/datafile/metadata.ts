@@ -144,7 +144,7 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
   const skipped: SkippedItem[] = [];
   const warnings: string[] = [];
   const st = readSystemTables(reader, boot, skipped);
-  const tables = buildTables(st, warnings);
+  const tables = buildTables(st, warnings, skipped);
   const details = new Map<string, DataFileTable>();
   const rowCounts: Record<string, number> = {};
   for (const t of tables) {
@@ -162,7 +162,7 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
   };
 }
 
-function buildTables(st: SystemTables, warnings: string[]): DataFileTable[] {
+function buildTables(st: SystemTables, warnings: string[], systemSkipped: SkippedItem[] = []): DataFileTable[] {
   const objects = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs');
   const classes = st.read(SystemObjectId.sysclsobjs, SYSCLSOBJS, 'sysclsobjs');
   const colpars = st.read(SystemObjectId.syscolpars, SYSCOLPARS, 'syscolpars');
@@ -198,6 +198,7 @@ function buildTables(st: SystemTables, warnings: string[]): DataFileTable[] {
       const partitionId = big(rs.rowsetid);
       const compression = compressionOf(num(rs.cmprlevel));
       const columns = physicalColumns(rscolsByRowset.get(partitionId) ?? [], tableCols, qualified, warnings);
+      const unreadable = columnsUnreadable(columns, tableCols, partitionId, systemSkipped);
       const aus = (ausByOwner.get(partitionId) ?? []).sort((a, b) => a.type - b.type).map(auRef);
       const layout: TableLayout = {
         schema,
@@ -210,7 +211,9 @@ function buildTables(st: SystemTables, warnings: string[]): DataFileTable[] {
         columns,
         allocUnits: aus.map(({ allocUnitId, type }) => ({ allocUnitId, type })),
         modifyDate: str(o.modified) ?? undefined,
+        ...(unreadable ? { unreadable } : {}),
       };
+      if (unreadable) warnings.push(`${qualified}: ${unreadable}`);
       partitions.push({ partitionId, partitionNumber: num(rs.numpart), compression, rows: num(rs.rcrows), allocUnits: aus, layout });
     }
     const first = partitions[0].layout;
@@ -228,6 +231,27 @@ function auRef(a: AllocUnitRow): PartitionInfo['allocUnits'][number] {
 
 function compressionOf(level: number): Compression {
   return level === 1 ? 'ROW' : level === 2 ? 'PAGE' : level === 3 || level === 4 ? 'COLUMNSTORE' : 'NONE';
+}
+
+/**
+ * Why a partition's columns cannot be trusted, or undefined when they can: no physical column at
+ * all, a physical column with no catalog column (its name and type unknown), or a stored catalog
+ * column with no physical column. A join that fails this way means system-table rows are missing
+ * (pages of sysrscols/syscolpars absent from a backup, or damaged); the reason names those pages.
+ */
+function columnsUnreadable(columns: ColumnLayout[], tableCols: SysRow[], partitionId: string, systemSkipped: SkippedItem[]): string | undefined {
+  const problems: string[] = [];
+  if (columns.length === 0) problems.push(`partition ${partitionId} has no physical column rows (sysrscols)`);
+  else {
+    const unnamed = columns.filter((c) => !c.isDropped && !c.isUniquifier && /^column_\d+$/.test(c.name) && !tableCols.some((t) => num(t.colid) === c.columnId));
+    if (unnamed.length) problems.push(`physical column(s) ${unnamed.map((c) => c.partitionColumnId).join(', ')} have no column row (syscolpars): names and types unknown`);
+    const stored = new Set(columns.filter((c) => !c.isDropped && !c.isUniquifier).map((c) => c.columnId));
+    const missing = tableCols.filter((t) => !(num(t.status) & COLPAR_COMPUTED) && !stored.has(num(t.colid)));
+    if (missing.length) problems.push(`column(s) ${missing.map((t) => str(t.name) ?? num(t.colid)).join(', ')} have no physical column row (sysrscols)`);
+  }
+  if (problems.length === 0) return undefined;
+  const pages = systemSkipped.filter((s) => s.location.page && /sys(rscols|colpars|rowsets|allocunits|schobjs)/.test(s.location.table ?? '')).map((s) => `${s.location.page} (${s.location.table})`);
+  return `${problems.join('; ')}${pages.length ? `; system-table pages missing or damaged: ${[...new Set(pages)].join(', ')}` : ''}`;
 }
 
 /** The partition's physical columns (sysrscols) joined to the table's columns (syscolpars) by column id. */
@@ -263,7 +287,12 @@ function physicalColumns(rscols: RsColRow[], tableCols: SysRow[], table: string,
           warnings.push(`${table}: column ${cp ? str(cp.name) : rc.rscolid} has collation id ${collationId}, not in the known list; its varchar data is read as code page 1252`);
         }
       }
-      const name = isUniquifier ? 'UNIQUIFIER' : isDropped ? `$dropped_${++dropped}` : (str(cp?.name) ?? `column_${rc.rscolid}`);
+      // A stored column with no syscolpars row and an internal id (high byte set, e.g. change tracking's
+      // in-row bigint, rscolid 0x08000002; rusanu.com "SQL Server table columns under the hood") is a hidden
+      // internal column: never output. Other unmatched ids keep the old behaviour (shown as column_<id>).
+      const isHidden = !isDropped && !isUniquifier && !byColId.has(rc.rscolid) && rc.rscolid >= 0x01000000;
+      if (isHidden) warnings.push(`${table}: hidden internal column $hidden_${rc.rscolid} (physical column 0x${rc.rscolid.toString(16)}, no sys.columns row; e.g. change tracking's) is stored in the row but not output`);
+      const name = isUniquifier ? 'UNIQUIFIER' : isDropped ? `$dropped_${++dropped}` : isHidden ? `$hidden_${rc.rscolid}` : (str(cp?.name) ?? `column_${rc.rscolid}`);
       const maxLength = cp ? num(cp.length) : ti.maxLen === 0 ? -1 : ti.maxLen;
       const col: ColumnLayout = {
         name,
@@ -286,6 +315,7 @@ function physicalColumns(rscols: RsColRow[], tableCols: SysRow[], table: string,
         isUniquifier,
         keyOrdinal: rc.ordkey,
       };
+      if (isHidden) col.isHidden = true;
       if (col.computed) col.persisted = true; // a computed column with a sysrscols row is stored
       if (status & COLPAR_ROWGUIDCOL) col.isRowGuidCol = true;
       if (status & COLPAR_COLUMN_SET) col.isColumnSet = true;

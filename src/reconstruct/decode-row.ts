@@ -36,12 +36,18 @@ export interface DecodedRow {
 }
 
 export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOptions): DecodedRow {
+  if (table.unreadable !== undefined || table.columns.length === 0) {
+    const why = table.unreadable ?? 'the table layout has no columns';
+    throw new DecodeError('DECODE_NO_COLUMNS', `${table.schema}.${table.name}: its columns could not be established, so its rows are not decoded: ${why}`, { table: `${table.schema}.${table.name}`, lsn: opts?.lsn, file: opts?.file });
+  }
   try {
     const plan = planFor(table);
     // String decoders are fastest on a Buffer (native latin1/UTF-16 slices): one view per row pays
     // for itself from two string columns on.
     const img = plan.stringColumns >= 2 && !(image instanceof Buffer) ? Buffer.from(image.buffer, image.byteOffset, image.byteLength) : image;
-    return table.compression === 'ROW' || table.compression === 'PAGE' ? decodeCompressedRow(img, plan) : decodeFixedVar(img, plan);
+    const row = table.compression === 'ROW' || table.compression === 'PAGE' ? decodeCompressedRow(img, plan) : decodeFixedVar(img, plan);
+    if (table.warnings !== undefined && table.warnings.length > 0) row.warnings.push(...table.warnings);
+    return row;
   } catch (e) {
     throw enrich(e, table, opts);
   }

@@ -26,8 +26,22 @@ export interface CommittedScanStats {
   transactions: number;
   committed: number;
   aborted: number;
+  /**
+   * Row operations of the wanted kinds on heap/clustered-index data rows, before any other
+   * filter (the denominator of the counts below).
+   */
+  rowOps: number;
   /** Row operations of the wanted kinds whose transaction never committed in the scanned log. */
   uncommittedRowOps: number;
+  /** …of those, in transactions that rolled back (LOP_ABORT_XACT). */
+  rolledBackRowOps: number;
+  /** Row operations of committed transactions whose Begin Time is outside the window. */
+  outsideWindowRowOps: number;
+  /** Row operations on tables the metadata knows but the --table filter left out. */
+  otherTableRowOps: number;
+  /** The earliest and latest Begin Time of the scanned log's transactions (fn_dblog form), null when none. */
+  firstBeginTime: string | null;
+  lastBeginTime: string | null;
   /** Row operations on allocation units the metadata does not know (system tables, nonclustered indexes, other tables). */
   unknownAllocUnitRowOps: number;
   compensationRowOps: number;
@@ -45,7 +59,21 @@ export interface CommittedOptions {
 }
 
 export function emptyStats(): CommittedScanStats {
-  return { transactions: 0, committed: 0, aborted: 0, uncommittedRowOps: 0, unknownAllocUnitRowOps: 0, compensationRowOps: 0, candidates: 0 };
+  return {
+    transactions: 0,
+    committed: 0,
+    aborted: 0,
+    rowOps: 0,
+    uncommittedRowOps: 0,
+    rolledBackRowOps: 0,
+    outsideWindowRowOps: 0,
+    otherTableRowOps: 0,
+    unknownAllocUnitRowOps: 0,
+    compensationRowOps: 0,
+    candidates: 0,
+    firstBeginTime: null,
+    lastBeginTime: null,
+  };
 }
 
 interface TxnState extends TransactionInfo {
@@ -80,6 +108,12 @@ export async function* committedCandidates(
     if (op === LOP_BEGIN_XACT) {
       const id = r['Transaction ID'];
       stats.transactions++;
+      const bt = r['Begin Time'];
+      if (bt) {
+        // fn_dblog's `yyyy/MM/dd HH:mm:ss:fff` is fixed-width: it orders as text.
+        if (!stats.firstBeginTime || bt < stats.firstBeginTime) stats.firstBeginTime = bt;
+        if (!stats.lastBeginTime || bt > stats.lastBeginTime) stats.lastBeginTime = bt;
+      }
       txns.set(id, {
         transactionId: id,
         beginTime: r['Begin Time'] ?? null,
@@ -103,10 +137,17 @@ export async function* committedCandidates(
       else stats.aborted++;
     }
   }
-  // Drop what pass 2 can never use, so the map shrinks before the long pass.
+  // Drop what pass 2 can never use, so the map shrinks before the long pass; remember only why
+  // (a one-letter reason per transaction) so that an empty result can be explained.
+  const dropped = new Map<string, 'aborted' | 'open' | 'window'>();
   for (const [id, t] of txns) {
-    if (t.state !== 'committed') txns.delete(id);
-    else if (hasWindow && !inWindow(t.beginTime ? safeIso(t.beginTime) : null, filter.from, filter.to)) txns.delete(id);
+    if (t.state !== 'committed') {
+      txns.delete(id);
+      dropped.set(id, t.state === 'aborted' ? 'aborted' : 'open');
+    } else if (hasWindow && !inWindow(t.beginTime ? safeIso(t.beginTime) : null, filter.from, filter.to)) {
+      txns.delete(id);
+      dropped.set(id, 'window');
+    }
   }
 
   // Pass 2: row operations of committed transactions in the window.
@@ -114,19 +155,28 @@ export async function* committedCandidates(
     const rebuild = options.onRecord?.(r);
     if (!wantedOps.has(r.Operation)) continue;
     if (!DATA_ROW_CONTEXTS.has(r.Context)) continue;
+    stats.rowOps++;
     const table = r.AllocUnitId ? catalog.byAllocUnit(r.AllocUnitId) : undefined;
     if (!table) {
       stats.unknownAllocUnitRowOps++;
       continue;
     }
-    if (wantedTables && !wantedTables.has(`${table.schema}.${table.name}`.toLowerCase())) continue;
+    if (wantedTables && !wantedTables.has(`${table.schema}.${table.name}`.toLowerCase())) {
+      stats.otherTableRowOps++;
+      continue;
+    }
     if (r.compensation || (r.Description ?? '').includes('COMPENSATION')) {
       stats.compensationRowOps++;
       continue;
     }
     const t = txns.get(r['Transaction ID']);
     if (!t) {
-      stats.uncommittedRowOps++;
+      const why = dropped.get(r['Transaction ID']) ?? 'open';
+      if (why === 'window') stats.outsideWindowRowOps++;
+      else {
+        stats.uncommittedRowOps++;
+        if (why === 'aborted') stats.rolledBackRowOps++;
+      }
       continue;
     }
     stats.candidates++;
@@ -148,4 +198,32 @@ function toBytes(v: Uint8Array | string | null | undefined): Uint8Array | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') return hexToBytesLoose(v);
   return v;
+}
+
+/**
+ * Why a scan found no rows, in one sentence built from its counts: the log's time span, how many
+ * row operations of the wanted kinds it holds and where they went (unknown allocation units such
+ * as system tables, other tables, outside the window, rolled back, never committed). `ops`: the
+ * operations asked for, for the wording. Pure; never throws.
+ */
+export function explainNoRows(stats: CommittedScanStats, ops: string[]): string {
+  const what = ops.length === 1 ? `${ops[0]}s` : `row operations (${ops.join('/')})`;
+  const n = (x: number) => x.toLocaleString('en-US');
+  const span = stats.firstBeginTime ? `the log's transactions began from ${stats.firstBeginTime} to ${stats.lastBeginTime}` : 'the log holds no transaction begin (no Begin Time)';
+  if (stats.rowOps === 0) return `${span}; it holds no ${what} on table data rows (heap or clustered index)`;
+  const parts: string[] = [];
+  if (stats.unknownAllocUnitRowOps) {
+    parts.push(
+      stats.unknownAllocUnitRowOps === stats.rowOps
+        ? `all on allocation units the table metadata does not know (system tables, or tables missing from the metadata)`
+        : `${n(stats.unknownAllocUnitRowOps)} on allocation units the table metadata does not know (system tables, or tables missing from the metadata)`,
+    );
+  }
+  if (stats.otherTableRowOps) parts.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
+  if (stats.outsideWindowRowOps) parts.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window`);
+  if (stats.rolledBackRowOps) parts.push(`${n(stats.rolledBackRowOps)} in transactions that rolled back`);
+  const neverCommitted = stats.uncommittedRowOps - stats.rolledBackRowOps;
+  if (neverCommitted) parts.push(`${n(neverCommitted)} in transactions with no commit in this log`);
+  if (stats.compensationRowOps) parts.push(`${n(stats.compensationRowOps)} undone by a rollback inside their transaction`);
+  return `${span}; it holds ${n(stats.rowOps)} ${what} on table data rows: ${parts.join(', ') || 'none kept'}`;
 }

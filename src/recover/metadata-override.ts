@@ -55,6 +55,8 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
         yield* source.candidates(filter, signal, await catalog());
       })(),
     skipped: () => source.skipped(),
+    ...(source.progress ? { progress: () => source.progress!() } : {}),
+    ...(source.committedStats ? { committedStats: () => source.committedStats!() } : {}),
     close: () => source.close(),
   };
 }

@@ -1,5 +1,6 @@
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import type { LogRecord } from '../logreader/log-record.js';
+import type { CommittedScanStats } from './committed.js';
 
 /**
  * What every recovery source provides: table metadata and the row operations of committed
@@ -86,6 +87,11 @@ export interface RecoverySource {
    * per-record work). Before a scan starts it may report zeros.
    */
   progress?(): SourceProgress;
+  /**
+   * Optional: the committed filter's counts from the last `candidates()` run (sources that read
+   * the log themselves: files, export), so that a scan finding no rows can say why.
+   */
+  committedStats?(): CommittedScanStats;
   close(): Promise<void>;
 }
 
@@ -101,4 +107,26 @@ export function catalogFromLayouts(layouts: TableLayout[]): MetadataCatalog {
     byAllocUnit: (id) => byAu.get(id),
     byName: (q) => byName.get(q.toLowerCase()) ?? byName.get(`dbo.${q}`.toLowerCase()),
   };
+}
+
+/**
+ * Codes of skipped items that mean log records could not be read (so rows may be missing from a
+ * result, not merely undecodable): damaged or torn blocks, LSN gaps, cut files and streams,
+ * broken VLF chains, broken log-backup chains, damaged backup containers.
+ */
+export const LOG_LOSS_CODES: ReadonlySet<string> = new Set([
+  'FORMAT_BAD_LOG_BLOCK',
+  'FORMAT_BAD_LOG_RECORD',
+  'FORMAT_LOG_GAP',
+  'FORMAT_LOG_FILE_CUT',
+  'FORMAT_BAD_VLF_HEADER',
+  'FORMAT_LOG_STREAM_MISSING',
+  'FORMAT_LOG_STREAM_SHORT',
+  'FORMAT_LOG_CHAIN_GAP',
+  'FORMAT_BAD_MTF',
+]);
+
+/** The skipped items that mean the log was not read whole (see LOG_LOSS_CODES). */
+export function logLoss(items: SkippedItem[]): SkippedItem[] {
+  return items.filter((s) => LOG_LOSS_CODES.has(s.code));
 }

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
+import { csvCell, csvRecord } from '../util/csv.js';
 import type { RecoveredRow } from './recovered-row.js';
 import type { SqlValue } from '../reconstruct/values.js';
 
@@ -15,6 +15,8 @@ export interface RowWriter {
 const CSV_FIXED = ['table', 'lsn', 'operation', 'transactionId', 'beginTime', 'endTime', 'login', 'sid', 'spid', 'transactionName', 'allocUnitId', 'pageId', 'slotId'] as const;
 
 export interface WriterOptions {
+  /** CSV only: write cells unchanged, without the spreadsheet formula guard (util/csv.ts). */
+  csvRaw?: boolean;
   /** CSV only: one column per value (single-table output); otherwise values go in one JSON column. */
   valueColumns?: string[];
   /** CSV only: the scan includes updates, so add the after image (`after.<column>` or `after`, and `rawAfter`). */
@@ -41,6 +43,7 @@ export function createRowWriter(format: OutputFormat, out: Writable, options: Wr
     case 'csv': {
       const valueCols = options.valueColumns;
       const after = options.includeAfter === true;
+      const raw = options.csvRaw === true;
       const header = [
         ...CSV_FIXED,
         ...(valueCols ?? ['values']),
@@ -56,18 +59,12 @@ export function createRowWriter(format: OutputFormat, out: Writable, options: Wr
         write: (row) => {
           const fixed = CSV_FIXED.map((k) => csvCell(row[k] as SqlValue | undefined));
           const cells = [...fixed, ...image(row.values), ...(after ? image(row.after) : []), row.warnings.join('; '), row.raw, ...(after ? [row.rawAfter ?? ''] : [])];
-          const s = (wroteHeader ? '' : stringify([header])) + stringify([cells]);
+          const s = (wroteHeader ? '' : csvRecord(header, raw)) + csvRecord(cells, raw);
           wroteHeader = true;
           return put(s);
         },
-        end: () => (wroteHeader ? Promise.resolve() : put(stringify([header]))),
+        end: () => (wroteHeader ? Promise.resolve() : put(csvRecord(header, raw))),
       };
     }
   }
-}
-
-function csvCell(v: SqlValue | undefined): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
 }

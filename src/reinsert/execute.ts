@@ -1,3 +1,4 @@
+import { redactDeep } from '../util/redact.js';
 import { randomBytes } from 'node:crypto';
 import { isRowbackError, ReinsertError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
@@ -65,7 +66,7 @@ function recordOutcome(store: StagingStore, runId: number, jobId: number, batchN
 function recordFailure(store: StagingStore, runId: number, jobId: number, batch: PlannedBatch, error: { code: string; message: string }): void {
   const out = store.db.prepare('INSERT OR REPLACE INTO reinsert_outcomes (run_id, row_id, batch_no, outcome, detail) VALUES (?, ?, ?, ?, ?)');
   store.db.transaction(() => {
-    for (const r of batch.rows) out.run(runId, r.rowId, batch.batchNo, 'error', JSON.stringify(error));
+    for (const r of batch.rows) out.run(runId, r.rowId, batch.batchNo, 'error', JSON.stringify(redactDeep(error)));
     store.db.prepare("UPDATE reinsert_batches SET state = 'failed' WHERE run_id = ? AND batch_no = ?").run(runId, batch.batchNo);
     store.appendAudit('system', 'reinsert.batch-failed', jobId, { runId, batchNo: batch.batchNo, ...error });
   })();

@@ -1,6 +1,6 @@
 import { isRowbackError, ReinsertError } from '../errors.js';
 import type { SqlValue } from '../reconstruct/values.js';
-import { quoteName, splitQualifiedName } from '../util/tsql.js';
+import { quoteName } from '../util/tsql.js';
 import { orderTables } from './order.js';
 import { declaration, planParam, type ParamPlan } from './sql-types.js';
 import { hasIdentity, insertableColumns, qualified, type ForeignKey, type TargetTable } from './target-table.js';
@@ -47,6 +47,14 @@ export interface PlannedRow {
   existsSql: string | null;
   /** `DELETE FROM … WHERE key = @pK` (no key: every comparable column, TOP (1)). */
   undoSql: string;
+  /** Whether the undo statement matches by key (exactly one row) or by every comparable value (TOP (1)). */
+  undoByKey: boolean;
+  /**
+   * The same three statements for a script, each parameter referenced by a script-unique
+   * variable (`@r<rowId>_p<n>`). Built from the parameter list, never by rewriting SQL text,
+   * so a column named `@p1` or `x@p1` stays itself.
+   */
+  script: { insert: string; exists: string | null; undo: string; undoParams: string[] };
 }
 
 export interface PlannedBatch {
@@ -77,9 +85,9 @@ export interface ReinsertPlan {
 /** Columns that cannot be compared with `=` (for the key-less undo). */
 const NOT_COMPARABLE = new Set(['text', 'ntext', 'image', 'xml', 'geography', 'geometry', 'sql_variant']);
 
-function quotedTarget(table: string, database?: string): string {
-  const { schema, name } = splitQualifiedName(table);
-  return (database ? quoteName(database) + '.' : '') + `${quoteName(schema)}.${quoteName(name)}`;
+/** The quoted target from the (schema, name) pair the metadata gives: never re-split from text. */
+function quotedTarget(t: Pick<TargetTable, 'schema' | 'name'>, database?: string): string {
+  return (database ? quoteName(database) + '.' : '') + `${quoteName(t.schema)}.${quoteName(t.name)}`;
 }
 
 /** The expression for a parameter in a statement: `@p3` or its CONVERT wrapper. */
@@ -128,7 +136,7 @@ export function planReinsert(rows: Iterable<PlanInputRow>, targets: Map<string, 
     list.sort((a, b) => (a.lsn < b.lsn ? -1 : a.lsn > b.lsn ? 1 : a.rowId - b.rowId));
     for (let i = 0; i < list.length; i += batchSize) {
       batches.push({
-        batchNo: batches.length + 1, table, target: quotedTarget(table, o.database), identityInsert: hasIdentity(t), rows: list.slice(i, i + batchSize),
+        batchNo: batches.length + 1, table, target: quotedTarget(t, o.database), identityInsert: hasIdentity(t), rows: list.slice(i, i + batchSize),
       });
     }
   }
@@ -136,7 +144,7 @@ export function planReinsert(rows: Iterable<PlanInputRow>, targets: Map<string, 
 }
 
 export function planRow(r: PlanInputRow, t: TargetTable, database?: string): PlannedRow {
-  const target = quotedTarget(qualified(t), database);
+  const target = quotedTarget(t, database);
   const cols = insertableColumns(t);
   const known = new Set(t.columns.map((c) => c.name.toLowerCase()));
   for (const k of Object.keys(r.values)) {
@@ -157,32 +165,72 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string): Pla
   }
   if (params.length === 0) throw new ReinsertError('REINSERT_NO_COLUMNS', `row ${r.id} has no insertable values for ${qualified(t)}`);
   const byCol = new Map(params.map((p) => [p.column.toLowerCase(), p]));
-  const insertSql = `INSERT INTO ${target} (${params.map((p) => quoteName(p.column)).join(', ')}) VALUES (${params.map((p) => expr(p, '@' + p.name)).join(', ')});`;
-  let existsSql: string | null = null;
-  let undoSql: string;
+  // Every statement is built twice from the parameter list: driver form (@pN) and script form.
+  type Ref = (p: PlannedParam) => string;
+  const driver: Ref = (p) => '@' + p.name;
+  const scripted: Ref = (p) => `@r${r.id}_${p.name}`;
+  const insert = (ref: Ref) => `INSERT INTO ${target} (${params.map((p) => quoteName(p.column)).join(', ')}) VALUES (${params.map((p) => expr(p, ref(p))).join(', ')});`;
   const keyParams = t.keyColumns.map((k) => byCol.get(k.toLowerCase()));
-  if (t.keyColumns.length && keyParams.every((p) => p && p.value !== null)) {
-    const where = keyParams.map((p) => `${quoteName(p!.column)} = ${expr(p!, '@' + p!.name)}`).join(' AND ');
-    existsSql = `SELECT TOP (1) * FROM ${target} WITH (UPDLOCK, HOLDLOCK) WHERE ${where};`;
-    undoSql = `DELETE FROM ${target} WHERE ${where};`;
+  const byKey = t.keyColumns.length > 0 && keyParams.every((p) => p && p.value !== null);
+  let whereParams: PlannedParam[];
+  let where: (ref: Ref) => string;
+  if (byKey) {
+    whereParams = keyParams as PlannedParam[];
+    where = (ref) => whereParams.map((p) => `${quoteName(p.column)} = ${expr(p, ref(p))}`).join(' AND ');
   } else {
-    const comparable = params.filter((p) => {
+    whereParams = params.filter((p) => {
       const c = t.columns.find((x) => x.name === p.column)!;
       return !NOT_COMPARABLE.has(c.type) && !(c.maxLength === -1);
     });
-    const where = comparable.map((p) => (p.value === null ? `${quoteName(p.column)} IS NULL` : `${quoteName(p.column)} = ${expr(p, '@' + p.name)}`)).join(' AND ');
-    undoSql = `DELETE TOP (1) FROM ${target}${where ? ' WHERE ' + where : ''};`;
+    where = (ref) => whereParams.map((p) => (p.value === null ? `${quoteName(p.column)} IS NULL` : `${quoteName(p.column)} = ${expr(p, ref(p))}`)).join(' AND ');
   }
-  return { rowId: r.id, lsn: r.lsn, table: qualified(t), params, insertSql, existsSql, undoSql };
+  const exists = (ref: Ref) => (byKey ? `SELECT TOP (1) * FROM ${target} WITH (UPDLOCK, HOLDLOCK) WHERE ${where(ref)};` : null);
+  const undo = (ref: Ref) => {
+    const w = where(ref);
+    return byKey ? `DELETE FROM ${target} WHERE ${w};` : `DELETE TOP (1) FROM ${target}${w ? ' WHERE ' + w : ''};`;
+  };
+  return {
+    rowId: r.id,
+    lsn: r.lsn,
+    table: qualified(t),
+    params,
+    insertSql: insert(driver),
+    existsSql: exists(driver),
+    undoSql: undo(driver),
+    undoByKey: byKey,
+    script: { insert: insert(scripted), exists: exists(scripted), undo: undo(scripted), undoParams: whereParams.filter((p) => p.value !== null || byKey).map((p) => p.name) },
+  };
 }
 
-/** Rewrites `@pN` references of a statement to script-unique names `@rROW_pN`. */
-function scriptSql(sql: string, row: PlannedRow): string {
-  return sql.replace(/@p(\d+)\b/g, `@r${row.rowId}_p$1`);
+/**
+ * Text for a `--` comment line: every character that could end the comment or confuse a reader
+ * (CR, LF and every other control or line/paragraph separator) is written as `\u{…}`, so nothing
+ * taken from data (table names, LSNs, messages, actors) can start a statement of its own.
+ */
+export function commentText(text: string): string {
+  return String(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 
-function declare(row: PlannedRow): string {
-  return `DECLARE ${row.params.map((p) => `@r${row.rowId}_${p.name} ${declaration(p.type)} = ${p.literal}`).join(',\n        ')};`;
+function comment(text: string): string {
+  return `-- ${commentText(text)}`;
+}
+
+function declare(row: PlannedRow, names?: Set<string>): string {
+  const ps = names ? row.params.filter((p) => names.has(p.name)) : row.params;
+  return `DECLARE ${ps.map((p) => `@r${row.rowId}_${p.name} ${declaration(p.type)} = ${p.literal}`).join(',\n        ')};`;
+}
+
+/** `1-3, 7, 9-12`: the row ids a script covers, as ranges. */
+export function rowIdRanges(ids: Iterable<number>): string {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const out: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    out.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return out.join(', ') || '(none)';
 }
 
 export interface ScriptOptions {
@@ -195,49 +243,73 @@ export interface ScriptOptions {
  * The dry-run script: the statements the run executes, with each parameter DECLAREd with its
  * exact type, so it runs as-is in SSMS or sqlcmd. One transaction per batch, IDENTITY_INSERT
  * around tables with an identity, conflicting keys skipped (and printed) as the run does.
+ * Every comment line goes through `commentText`; identifiers only appear bracket-quoted.
  */
 export function renderScript(plan: ReinsertPlan, o: ScriptOptions = {}): string {
   const out: string[] = [];
-  for (const h of o.header ?? []) out.push(`-- ${h.replace(/[\r\n]+/g, ' ')}`);
-  out.push(`-- table order (parents first): ${plan.tableOrder.join(', ') || '(none)'}`);
-  for (const c of plan.cycles) out.push(`-- WARNING: foreign-key cycle among ${c.join(', ')}: their order is by name; constraints may need to be disabled`);
-  for (const p of plan.problems) out.push(`-- NOT INCLUDED: row ${p.rowId} (${p.table}, LSN ${p.lsn}): ${p.code}: ${p.message.replace(/[\r\n]+/g, ' ')}`);
+  for (const h of o.header ?? []) out.push(comment(h));
+  out.push(comment(`covers staged rows: ${rowIdRanges(plan.batches.flatMap((b) => b.rows.map((r) => r.rowId)))}`));
+  out.push(comment(`table order (parents first): ${plan.tableOrder.join(', ') || '(none)'}`));
+  for (const c of plan.cycles) out.push(comment(`WARNING: foreign-key cycle among ${c.join(', ')}: their order is by name; constraints may need to be disabled`));
+  for (const p of plan.problems) out.push(comment(`NOT INCLUDED: row ${p.rowId} (${p.table}, LSN ${p.lsn}): ${p.code}: ${p.message}`));
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', '');
   for (const b of plan.batches) {
-    out.push(`-- batch ${b.batchNo}: ${b.table}, ${b.rows.length} row(s)`);
+    out.push(comment(`batch ${b.batchNo}: ${b.table}, ${b.rows.length} row(s)`));
     out.push('BEGIN TRANSACTION;');
     if (b.identityInsert) out.push(`SET IDENTITY_INSERT ${b.target} ON;`);
     for (const r of b.rows) {
-      out.push(`-- row ${r.rowId}, LSN ${r.lsn}`);
+      out.push(comment(`row ${r.rowId}, LSN ${r.lsn}`));
       out.push(declare(r));
-      if (r.existsSql) {
-        out.push(`IF EXISTS (${scriptSql(r.existsSql, r).replace(/;$/, '')})`);
+      if (r.script.exists) {
+        out.push(`IF EXISTS (${r.script.exists.replace(/;$/, '')})`);
         out.push(`    PRINT N'row ${r.rowId}: key already exists: conflict, not inserted';`);
         out.push('ELSE');
-        out.push(`    ${scriptSql(r.insertSql, r)}`);
+        out.push(`    ${r.script.insert}`);
       } else {
-        out.push(scriptSql(r.insertSql, r));
+        out.push(r.script.insert);
       }
     }
     if (b.identityInsert) out.push(`SET IDENTITY_INSERT ${b.target} OFF;`);
-    if (o.ledgerNote) out.push(`-- (the real run also writes this batch's idempotency key into the target's ledger table in this transaction)`);
+    if (o.ledgerNote) out.push(comment(`(the real run also writes this batch's idempotency key into the target's ledger table in this transaction)`));
     out.push('COMMIT TRANSACTION;', '');
   }
   return out.join('\n');
 }
 
-/** The undo script: deletes re-inserted rows again, children before parents. */
-export function renderUndoScript(plan: ReinsertPlan, rowIds?: Set<number>, header: string[] = []): string {
-  const out: string[] = header.map((h) => `-- ${h.replace(/[\r\n]+/g, ' ')}`);
+export interface UndoOptions {
+  header?: string[];
+  /**
+   * The rows the undo may delete: for an executed run, exactly the rows its ledger says it
+   * inserted. Rows of the plan not in this set are listed in the header as not touched, with
+   * `notTouched` giving the reason per row id when known (conflict: the row already existed).
+   */
+  rowIds?: Set<number>;
+  notTouched?: Map<number, string>;
+}
+
+/**
+ * The undo script: deletes re-inserted rows again, children before parents, in one transaction.
+ * A row matched by key must delete exactly one row; a key-less row deletes one row matching every
+ * comparable value and must find one: otherwise the whole undo rolls back (RAISERROR), so an undo can
+ * never delete more than the run put in.
+ */
+export function renderUndoScript(plan: ReinsertPlan, o: UndoOptions = {}): string {
+  const out: string[] = (o.header ?? []).map(comment);
+  const included = plan.batches.flatMap((b) => b.rows).filter((r) => !o.rowIds || o.rowIds.has(r.rowId));
+  out.push(comment(`deletes staged rows: ${rowIdRanges(included.map((r) => r.rowId))}`));
+  if (o.rowIds) {
+    const skipped = plan.batches.flatMap((b) => b.rows).filter((r) => !o.rowIds!.has(r.rowId));
+    for (const r of skipped) out.push(comment(`NOT TOUCHED: row ${r.rowId} (${r.table}, LSN ${r.lsn}): ${o.notTouched?.get(r.rowId) ?? 'not inserted by this run'}`));
+  }
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', 'BEGIN TRANSACTION;');
   for (const b of [...plan.batches].reverse()) {
     for (const r of [...b.rows].reverse()) {
-      if (rowIds && !rowIds.has(r.rowId)) continue;
-      const used = new Set([...r.undoSql.matchAll(/@p(\d+)\b/g)].map((m) => `p${m[1]}`));
-      const keyOnly = { ...r, params: r.params.filter((p) => used.has(p.name)) };
-      out.push(`-- row ${r.rowId}, LSN ${r.lsn}`);
-      if (keyOnly.params.length) out.push(declare(keyOnly));
-      out.push(scriptSql(r.undoSql, r));
+      if (o.rowIds && !o.rowIds.has(r.rowId)) continue;
+      out.push(comment(`row ${r.rowId}, LSN ${r.lsn}`));
+      if (r.script.undoParams.length) out.push(declare(r, new Set(r.script.undoParams)));
+      out.push(r.script.undo);
+      // RAISERROR + RETURN rather than THROW: undo scripts also run on SQL Server 2005-2008 R2.
+      out.push(`IF @@ROWCOUNT <> 1 BEGIN ROLLBACK TRANSACTION; RAISERROR(N'rowback undo: row ${r.rowId} ${r.undoByKey ? 'no longer matches its key' : 'no longer matches its values'}; nothing was deleted', 16, 1); RETURN; END`);
     }
   }
   out.push('COMMIT TRANSACTION;', '');

@@ -1,5 +1,6 @@
 import { ReinsertError, StagingError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
+import { redactDeep } from '../util/redact.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
@@ -125,7 +126,12 @@ export class ReinsertService {
     const { plan, metadata } = await this.plan(jobId, req);
     const runId = this.insertRun(jobId, actor, { ...req, dryRun: true }, 'planned');
     const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, true), ledgerNote: true });
-    const undoScript = renderUndoScript(plan, undefined, [`undo for rowback re-insert run ${runId} (job ${jobId}): deletes the rows it would insert`]);
+    const undoScript = renderUndoScript(plan, {
+      header: [
+        `PREVIEW of the undo for rowback re-insert DRY RUN ${runId} (job ${jobId}): what it would delete if every planned row were inserted.`,
+        'The undo of a real run is written when the run ends, from its ledger: only the rows that run inserted, never rows that already existed (conflicts).',
+      ],
+    });
     const summary = summarise(plan);
     this.store.db.transaction(() => {
       this.store.db.prepare("UPDATE reinsert_runs SET script = ?, undo_script = ?, summary = ?, state = 'succeeded', finished_at = ? WHERE id = ?")
@@ -142,9 +148,9 @@ export class ReinsertService {
     if (plan.batches.length === 0) throw new ReinsertError('REINSERT_NOTHING_TO_DO', `job ${jobId} has no approved rows that can be re-inserted`);
     const runId = this.insertRun(jobId, actor, req, 'running');
     const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, false), ledgerNote: true });
-    const undoScript = renderUndoScript(plan, undefined, [`undo for rowback re-insert run ${runId} (job ${jobId})`]);
     this.store.db.transaction(() => {
-      this.store.db.prepare('UPDATE reinsert_runs SET script = ?, undo_script = ?, summary = ? WHERE id = ?').run(script, undoScript, JSON.stringify(summarise(plan)), runId);
+      // The undo script is written when the run ends, from the rows its ledger says it inserted.
+      this.store.db.prepare('UPDATE reinsert_runs SET script = ?, undo_script = NULL, summary = ? WHERE id = ?').run(script, JSON.stringify(summarise(plan)), runId);
       this.store.appendAudit(actor, 'reinsert.start', jobId, { runId, ...summarise(plan) });
     })();
     this.launch(runId, jobId, plan, req.target);
@@ -173,21 +179,44 @@ export class ReinsertService {
   private launch(runId: number, jobId: number, plan: ReinsertPlan, spec: TargetSpec): void {
     const target = this.connect(spec);
     const p = executeRun(this.store, runId, jobId, plan, target, { logger: this.log, hooks: this.hooks, bulkThreshold: this.bulkThreshold })
-      .then((s: RunSummary) => this.finish(runId, jobId, s.failedBatches ? 'failed' : 'succeeded', { ...s, problems: plan.problems.length }, null))
+      .then((s: RunSummary) => this.finish(runId, jobId, s.failedBatches ? 'failed' : 'succeeded', { ...s, problems: plan.problems.length }, null, plan))
       .catch((e: unknown) => {
         const err = e as { code?: string; message?: string };
         this.log.error({ runId, err: e }, 're-insert run failed');
-        this.finish(runId, jobId, 'failed', null, { code: err.code ?? 'REINSERT_FAILED', message: err.message ?? String(e) });
+        this.finish(runId, jobId, 'failed', null, { code: err.code ?? 'REINSERT_FAILED', message: err.message ?? String(e) }, plan);
       })
       .finally(() => { this.active.delete(runId); return target.close().catch(() => undefined); });
     this.active.set(runId, p);
   }
 
-  private finish(runId: number, jobId: number, state: RunRecord['state'], summary: Record<string, unknown> | null, error: { code: string; message: string } | null): void {
+  /**
+   * The undo script of an executed run, from its ledger: it deletes exactly the rows this run
+   * inserted (outcome `inserted`), and lists every other planned row as not touched with why
+   * (the key already existed: a conflict; the insert failed; its batch never ran).
+   */
+  undoFromLedger(runId: number, jobId: number, plan: ReinsertPlan): string {
+    const outcomes = this.store.db.prepare('SELECT row_id, outcome, detail FROM reinsert_outcomes WHERE run_id = ?').all(runId) as { row_id: number; outcome: string; detail: string | null }[];
+    const inserted = new Set<number>();
+    const notTouched = new Map<number, string>();
+    for (const o of outcomes) {
+      if (o.outcome === 'inserted') inserted.add(o.row_id);
+      else if (o.outcome === 'conflict') notTouched.set(o.row_id, 'its key already existed in the target (conflict): the row there is not rowback\'s and is left alone');
+      else notTouched.set(o.row_id, `the insert failed (${(JSON.parse(o.detail ?? '{}') as { code?: string }).code ?? 'error'}): nothing to undo`);
+    }
+    for (const b of plan.batches) for (const r of b.rows) if (!inserted.has(r.rowId) && !notTouched.has(r.rowId)) notTouched.set(r.rowId, 'its batch did not run');
+    return renderUndoScript(plan, {
+      rowIds: inserted,
+      notTouched,
+      header: [`undo for rowback re-insert run ${runId} (job ${jobId}), from the run's ledger (${inserted.size} row(s) it inserted), ${new Date().toISOString()}`],
+    });
+  }
+
+  private finish(runId: number, jobId: number, state: RunRecord['state'], summary: Record<string, unknown> | null, error: { code: string; message: string } | null, plan?: ReinsertPlan): void {
     if (!this.store.db.open) return;
     this.store.db.transaction(() => {
+      if (plan) this.store.db.prepare('UPDATE reinsert_runs SET undo_script = ? WHERE id = ?').run(this.undoFromLedger(runId, jobId, plan), runId);
       this.store.db.prepare('UPDATE reinsert_runs SET state = ?, finished_at = ?, summary = COALESCE(?, summary), error = ? WHERE id = ?')
-        .run(state, new Date().toISOString(), summary ? JSON.stringify(summary) : null, error ? JSON.stringify(error) : null, runId);
+        .run(state, new Date().toISOString(), summary ? JSON.stringify(summary) : null, error ? JSON.stringify(redactDeep(error)) : null, runId);
       this.store.appendAudit('system', `reinsert.${state}`, jobId, { runId, ...(summary ?? {}), ...(error ? { error } : {}) });
     })();
   }
@@ -244,4 +273,14 @@ function summarise(plan: ReinsertPlan): Record<string, unknown> {
     rows: plan.batches.reduce((s, b) => s + b.rows.length, 0), batches: plan.batches.length, tableOrder: plan.tableOrder,
     cycles: plan.cycles, problems: plan.problems.length,
   };
+}
+
+/**
+ * The staged rows of a job that executed rowback runs inserted (ledger outcome `inserted`), with
+ * the run that inserted each: the only rows an undo may delete.
+ */
+export function insertedByRuns(store: StagingStore, jobId: number): Map<number, number> {
+  const rows = store.db.prepare(`SELECT o.row_id, o.run_id FROM reinsert_outcomes o JOIN reinsert_runs r ON r.id = o.run_id
+    WHERE r.job_id = ? AND r.dry_run = 0 AND o.outcome = 'inserted'`).all(jobId) as { row_id: number; run_id: number }[];
+  return new Map(rows.map((r) => [r.row_id, r.run_id]));
 }

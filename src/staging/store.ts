@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { StagingError } from '../errors.js';
+import { redactDeep, redactSecrets } from '../util/redact.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import type { SkippedItem, SourceProgress } from '../recover/source.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
@@ -36,7 +37,7 @@ export function redactSpec(spec: unknown): unknown {
   if (spec && typeof spec === 'object') {
     return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, SECRET_KEYS.test(k) ? '[redacted]' : redactSpec(v)]));
   }
-  return spec;
+  return typeof spec === 'string' ? redactSecrets(spec) : spec;
 }
 
 interface RowDbRow {
@@ -104,7 +105,7 @@ export class StagingStore {
     const id = this.db.transaction(() => {
       const r = this.db.prepare(`INSERT INTO jobs (kind, spec, description, window_from, window_to, tables, operations, state, created_by, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`).run(
-        j.kind, JSON.stringify(redactSpec(j.spec)), j.description, j.windowFrom ?? null, j.windowTo ?? null,
+        j.kind, JSON.stringify(redactSpec(j.spec)), redactSecrets(j.description), j.windowFrom ?? null, j.windowTo ?? null,
         JSON.stringify(j.tables ?? []), JSON.stringify(j.operations ?? ['delete']), j.createdBy, now());
       const jobId = Number(r.lastInsertRowid);
       this.appendAudit(j.createdBy, 'job.create', jobId, { kind: j.kind, description: j.description });
@@ -138,7 +139,7 @@ export class StagingStore {
     const args: unknown[] = [state];
     if (state === 'running') { sets.push('started_at = COALESCE(started_at, ?)', 'attempts = attempts + 1', 'error = NULL'); args.push(now()); }
     if (state === 'succeeded' || state === 'failed' || state === 'cancelled') { sets.push('finished_at = ?'); args.push(now()); }
-    if (extra.error !== undefined) { sets.push('error = ?'); args.push(extra.error ? JSON.stringify(extra.error) : null); }
+    if (extra.error !== undefined) { sets.push('error = ?'); args.push(extra.error ? JSON.stringify(redactDeep(extra.error)) : null); }
     this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
   }
 
@@ -411,7 +412,8 @@ export class StagingStore {
   // ---------------------------------------------------------------- audit
 
   appendAudit(actor: string, action: string, jobId: number | null, details: Record<string, unknown>): void {
-    this.stmts.audit.run(now(), actor, action, jobId, JSON.stringify(details));
+    // The one door into the audit log: no secret in any form gets through (util/redact.ts).
+    this.stmts.audit.run(now(), actor, action, jobId, JSON.stringify(redactDeep(details)));
   }
 
   audit(opts: { jobId?: number; after?: number; limit?: number } = {}): AuditEntry[] {

@@ -1,3 +1,4 @@
+import { redactSecrets } from './redact.js';
 import { InputError } from '../errors.js';
 
 /**
@@ -226,7 +227,7 @@ export function describeConnection(c: ConnectionSettings): string {
 
 /** A connection string with its secret values replaced, for echoing user input back. */
 export function redactConnectionString(text: string): string {
-  return text.replace(/((?:^|;)\s*(?:password|pwd)\s*=\s*)("(?:[^"]|"")*"|'(?:[^']|'')*'|\{(?:[^}]|\}\})*\}|[^;]*)/gi, '$1***');
+  return redactSecrets(text);
 }
 
 /**

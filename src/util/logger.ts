@@ -1,4 +1,5 @@
 import { pino, type Logger, type LoggerOptions, type DestinationStream } from 'pino';
+import { redactDeep, redactSecrets } from './redact.js';
 
 /**
  * Paths pino redacts everywhere: connection secrets and API tokens never reach a log line.
@@ -25,6 +26,14 @@ export function createLogger(opts: LoggerOptions = {}, destination?: Destination
   const options: LoggerOptions = {
     level: process.env.ROWBACK_LOG_LEVEL ?? 'info',
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    // Paths cover known fields; text (messages, error messages and stacks) goes through the one
+    // redaction every other output uses, so a connection string inside an error never gets out.
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a)) as Parameters<typeof method>);
+      },
+    },
+    serializers: { err: (e: unknown) => redactDeep(pino.stdSerializers.err(e as Error)) },
     ...opts,
   };
   return destination ? pino(options, destination) : pino(options);

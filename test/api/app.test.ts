@@ -140,8 +140,10 @@ describeCorpus('API (app.inject against a real SQLite file)', () => {
     const sql = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=sql&table=dbo.T2`, headers: bearer(t.tokens.viewer) });
     expect(sql.body).toContain('INSERT INTO [dbo].[T2] ([Id], [C], [NC]) VALUES (');
     expect(sql.body).toContain("nchar(5) = N'ab   '");
+    // No run of this job inserted anything: the undo export deletes nothing and says why for each row.
     const undo = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=undo-sql&table=dbo.T2`, headers: bearer(t.tokens.viewer) });
-    expect(undo.body).toContain('DELETE FROM [dbo].[T2] WHERE [Id] = @r');
+    expect(undo.body).not.toContain('DELETE');
+    expect(undo.body.match(/^-- NOT TOUCHED: row \d+ \(dbo\.T2, LSN [^)]*\): no executed rowback run of this job inserted it$/gm)).toHaveLength(20);
   });
 
   it('re-insert: reviewer previews the dry-run script but cannot run it; operator runs it against the target', async () => {
@@ -161,6 +163,9 @@ describeCorpus('API (app.inject against a real SQLite file)', () => {
     expect(target!.counts()).toEqual({ rows: 20, distinctRows: 20, duplicates: 0 });
     const script = (await t.app.inject({ url: `/api/reinsert-runs/${run.json().id}/script`, headers: bearer(t.tokens.viewer) })).json();
     expect(script.undoScript).toContain('DELETE TOP (1) FROM [dbo].[LogTestTrailNull]');
+    // after a run, the job's undo export covers exactly the rows that run inserted
+    const undo = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=undo-sql&table=dbo.LogTestTrailNull`, headers: bearer(t.tokens.viewer) });
+    expect(undo.body.match(/^DELETE TOP \(1\) FROM \[dbo\]\.\[LogTestTrailNull\]/gm)).toHaveLength(20);
     expect(t.logs.join('')).not.toContain('p4ss');
     expect(JSON.stringify(t.store.db.prepare('SELECT * FROM reinsert_runs').all())).not.toContain('p4ss');
   });

@@ -117,10 +117,10 @@ describe('rowback decode: failures are one stderr line, exit ≠ 0, no stdout', 
     expect(expectOneLineError(r, 'INPUT_BAD_HEX')).toMatch(/offset 4/);
   });
 
-  it('truncated row: DECODE_TRUNCATED naming the byte offset, exit 1', async () => {
+  it('truncated row: DECODE_TRUNCATED naming the byte offset, exit 2 (bad input)', async () => {
     const ddl = file('t.sql', 'CREATE TABLE dbo.T (Id INT, Name NVARCHAR(50))');
     const r = await run('--ddl', ddl, '--hex', NVARCHAR_ROW.slice(0, 12));
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(expectOneLineError(r, 'DECODE_TRUNCATED')).toMatch(/offset \d+/);
   });
 

@@ -156,12 +156,12 @@ describeCorpus('page header on real pages', () => {
 
 describeCorpus('file header page', () => {
   it.each([
-    [['SessionShoppingCart', 'App_Data', 'NORTHWND.MDF'], 'D1994785-281D-4F7B-9B69-A8FE8CD18805'],
-    [['sql-practice-asp', 'App_Data', 'School.mdf'], 'E0A13E74-CC8A-4865-AED4-FB322EE84064'],
-  ])('%j: binding id and file id 1 from page 0', async (parts, guid) => {
+    [['SessionShoppingCart', 'App_Data', 'NORTHWND.MDF'], 'D1994785-281D-4F7B-9B69-A8FE8CD18805', 3801088 / 8192],
+    [['sql-practice-asp', 'App_Data', 'School.mdf'], 'E0A13E74-CC8A-4865-AED4-FB322EE84064', 3211264 / 8192],
+  ])('%j: binding id, file id 1 and the size in pages (= file length / 8192) from page 0', async (parts, guid, sizePages) => {
     const { parseFileHeaderPage } = await import('../../src/datafile/file-header.js');
     const vp = verifyPage(readPage(parts, 0), { fileId: 1, pageId: 0 });
-    expect(parseFileHeaderPage(vp.bytes)).toEqual({ bindingId: guid, fileId: 1 });
+    expect(parseFileHeaderPage(vp.bytes)).toEqual({ bindingId: guid, fileId: 1, sizePages });
   });
 });
 

@@ -59,6 +59,31 @@ describeCorpus('re-insert runs against a transactional target', () => {
     expect(actions.filter((a) => a === 'reinsert.batch')).toHaveLength(6); // 10 + 10 rows in batches of 4, one table per batch
   });
 
+  it('the undo script deletes only what the run inserted: never the rows that already existed (conflicts), and says so', async () => {
+    const jobId = stage(60);
+    store.decide(jobId, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.T' } });
+    store.decide(jobId, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    target.seed('dbo.T', [1], { Id: 1, Name: 'already here' });
+    const svc = new ReinsertService(store, { connect: () => target });
+    const run = await svc.start(jobId, 'op', { dryRun: false, target: spec, batchSize: 4 });
+    expect(svc.script(run.id)!.undoScript).toBeNull(); // not before the ledger says what was inserted
+    await svc.wait(run.id);
+    const undo = svc.script(run.id)!.undoScript!;
+    const outcomes = svc.outcomes(run.id);
+    const inserted = outcomes.filter((o) => o.outcome === 'inserted').map((o) => o.rowId);
+    const conflicts = outcomes.filter((o) => o.outcome === 'conflict').map((o) => o.rowId);
+    expect(inserted).toHaveLength(10);
+    expect(conflicts).toHaveLength(10);
+    // the pre-existing dbo.T row is never targeted: no DELETE of [dbo].[T] at all
+    expect(undo).not.toMatch(/DELETE[^\n]*\[dbo\]\.\[T\]/);
+    expect(undo.match(/^DELETE /gm)).toHaveLength(10);
+    for (const id of inserted) expect(undo).toContain(`-- row ${id}, LSN`);
+    for (const id of conflicts) expect(undo).toMatch(new RegExp(`-- NOT TOUCHED: row ${id} \\(dbo\\.T, LSN [^)]*\\): its key already existed`));
+    expect(undo).toContain(`undo for rowback re-insert run ${run.id} (job ${jobId}), from the run's ledger (10 row(s) it inserted)`);
+    // every delete is guarded: more or fewer than one row rolls the whole undo back
+    expect(undo.match(/^IF @@ROWCOUNT <> 1 BEGIN ROLLBACK TRANSACTION; RAISERROR/gm)).toHaveLength(10);
+  });
+
   it('a crash after the target committed but before staging recorded it: resume records the ledger outcome, inserts nothing twice', async () => {
     const jobId = stage(60);
     store.decide(jobId, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });

@@ -550,10 +550,18 @@ function encodeCdValue(c: ColumnLayout, v: SqlValue): { cd: number; bytes: numbe
         break;
       }
       case 'real':
-      case 'float':
-        // Only zero has an established CD form (no bytes); other values keep their raw bytes, which the decoder refuses.
-        bytes = v === 0 ? [] : encodeValueArr(c, v);
+      case 'float': {
+        // MS Learn + BakReader PROVENANCE.md: the little-endian bytes with the low-order zero bytes dropped.
+        bytes = encodeValueArr(c, v);
+        while (bytes.length > 0 && bytes[0] === 0) bytes.shift();
         break;
+      }
+      case 'timestamp': {
+        // BakReader PROVENANCE.md: big-endian (as shown), leading zero bytes dropped, no sign flip.
+        bytes = encodeValueArr(c, v);
+        while (bytes.length > 0 && bytes[0] === 0) bytes.shift();
+        break;
+      }
       default: bytes = encodeValueArr(c, v);
     }
   }
@@ -562,8 +570,22 @@ function encodeCdValue(c: ColumnLayout, v: SqlValue): { cd: number; bytes: numbe
   return { cd: 10, bytes, complex };
 }
 
+/**
+ * The columns of a CD record in their order: leaf_null_bit order (the physical order: uniquifier,
+ * clustering key, the rest), one per null bit (a live column wins over a dropped one sharing its bit).
+ */
+export function cdColumnOrder(t: TableLayout): ColumnLayout[] {
+  const byBit = new Map<number, ColumnLayout>();
+  for (const c of t.columns) {
+    if (c.leafNullBit <= 0 || c.isSparse || c.isColumnSet) continue;
+    const prev = byBit.get(c.leafNullBit);
+    if (!prev || (prev.isDropped && !c.isDropped)) byBit.set(c.leafNullBit, c);
+  }
+  return [...byBit.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+}
+
 export function encodeCd(t: TableLayout, values: Record<string, SqlValue>, o: { uniquifier?: number; versioningTag?: Uint8Array; recordType?: number } = {}): Uint8Array {
-  const cols = t.columns;
+  const cols = cdColumnOrder(t);
   const enc = cols.map((c) => (c.isUniquifier ? { cd: o.uniquifier ? 5 : 1, bytes: o.uniquifier ? flippedBE(BigInt(o.uniquifier)) : [] } : encodeCdValue(c, c.isDropped ? null : (values[c.name] ?? null))));
   for (const e of enc) if (e.cd >= 2 && e.cd <= 9) e.cd = e.bytes.length + 1;
   const n = cols.length;

@@ -1,3 +1,4 @@
+import { redactDeep, redactSecrets } from '../../util/redact.js';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -34,13 +35,13 @@ export default fp(async function errors(app: FastifyInstance) {
     if (isRowbackError(err)) {
       const status = statusFor(err);
       if (status >= 500) req.log.error({ err }, 'request failed');
-      return reply.code(status).send({ code: err.code, message: err.message, location: err.location });
+      return reply.code(status).send(redactDeep({ code: err.code, message: err.message, location: err.location }));
     }
     if (err.statusCode === 429) {
       return reply.code(429).send({ code: 'AUTH_RATE_LIMITED', message: err.message });
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      return reply.code(err.statusCode).send({ code: err.code ?? 'INPUT_BAD_REQUEST', message: err.message });
+      return reply.code(err.statusCode).send({ code: err.code ?? 'INPUT_BAD_REQUEST', message: redactSecrets(err.message) });
     }
     req.log.error({ err }, 'unexpected error');
     return reply.code(500).send({ code: 'INTERNAL', message: 'internal error (see the server log)' });

@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { StagingError } from '../../errors.js';
 import { renderScript, renderUndoScript } from '../../reinsert/plan.js';
+import { insertedByRuns } from '../../reinsert/service.js';
 import type { RowFilter } from '../../staging/types.js';
+import { csvCell, csvRecord } from '../../util/csv.js';
 import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normaliseFilter } from './schemas.js';
 
 function toFilter(q: Record<string, unknown>): RowFilter {
@@ -76,21 +77,29 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       // One column per value when the export is of one table; else the values as one JSON column.
       const cols = filter.table ? (app.staging.jobTables(jobId).find((t) => `${t.schema}.${t.name}` === filter.table)?.columns.filter((c) => !c.isDropped && !c.isUniquifier).map((c) => c.name) ?? null) : null;
       const fixed = ['id', 'table', 'lsn', 'operation', 'transactionId', 'beginTime', 'endTime', 'login', 'spid', 'status'];
-      const csv = stringify({ header: true, columns: [...fixed, ...(cols ?? ['values']), 'warnings', 'raw'] });
+      const raw = req.query.csvRaw === true;
       const gen = function* () {
+        yield csvRecord([...fixed, ...(cols ?? ['values']), 'warnings', 'raw'], raw);
         for (const r of app.staging.iterateRows(jobId, filter)) {
           const base = [r.id, r.table, r.lsn, r.operation, r.transactionId, r.beginTime, r.endTime, r.login, r.spid, r.status];
-          const vals = cols ? cols.map((c) => { const v = r.values[c]; return v !== null && typeof v === 'object' ? JSON.stringify(v) : v; }) : [JSON.stringify(r.values)];
-          yield [...base, ...vals, r.warnings.join('; '), r.raw];
+          const vals = cols ? cols.map((c) => csvCell(r.values[c])) : [JSON.stringify(r.values)];
+          yield csvRecord([...base, ...vals, r.warnings.join('; '), r.raw], raw);
         }
       };
-      Readable.from(gen()).pipe(csv);
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(csv);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(Readable.from(gen()));
     }
     const ids = [...app.staging.iterateRows(jobId, filter)].map((r) => r.id);
     const { plan, metadata } = await app.reinsert.plan(jobId, {}, { rowIds: ids, anyStatus: true });
     const header = [`rowback export of job ${jobId} (${ids.length} rows), ${new Date().toISOString()}, column metadata: ${metadata}`];
-    const text = format === 'sql' ? renderScript(plan, { header }) : renderUndoScript(plan, undefined, header);
+    let text: string;
+    if (format === 'sql') text = renderScript(plan, { header });
+    else {
+      // An undo deletes only what rowback's executed runs inserted (their ledgers), never a row
+      // that merely matches a staged key.
+      const inserted = insertedByRuns(app.staging, jobId);
+      const notTouched = new Map(ids.filter((id) => !inserted.has(id)).map((id) => [id, 'no executed rowback run of this job inserted it'] as const));
+      text = renderUndoScript(plan, { rowIds: new Set(ids.filter((id) => inserted.has(id))), notTouched, header: [...header, 'undo: only rows that executed re-insert runs of this job inserted (their ledgers)'] });
+    }
     return reply.type('application/sql; charset=utf-8').header('content-disposition', `attachment; filename="${name}${format === 'undo-sql' ? '-undo' : ''}.sql"`).send(text);
   });
 }

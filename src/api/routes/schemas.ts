@@ -50,6 +50,8 @@ export const ReinsertBody = z.object({
 
 export const ExportQuery = RowFilterSchema.extend({
   format: z.enum(['csv', 'ndjson', 'sql', 'undo-sql']),
+  /** CSV: cells exactly as decoded, without the spreadsheet formula guard (util/csv.ts). */
+  csvRaw: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
 });
 
 /** `status=a&status=b` and `status=a,b` both mean a list. */

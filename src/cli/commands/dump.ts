@@ -1,8 +1,9 @@
-import { createWriteStream, existsSync } from 'node:fs';
+import { assertRegularFile, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
-import { stringify } from 'csv-stringify/sync';
-import { InputError } from '../../errors.js';
+import { csvCell, csvRecord } from '../../util/csv.js';
+import { assertBackupSet } from '../../recover/source-identity.js';
+import { InputError, SchemaError } from '../../errors.js';
 import { openBackupPages } from '../../backup/open.js';
 import { LayeredPageSource, MdfPageSource } from '../../datafile/mdf-source.js';
 import { readDataFileMetadata } from '../../datafile/metadata.js';
@@ -29,6 +30,8 @@ export interface DumpOptions {
   format: DumpFormat;
   out?: string;
   quiet?: boolean;
+  /** CSV: cells unchanged, no spreadsheet formula guard. */
+  csvRaw?: boolean;
 }
 
 export function register(program: Command): void {
@@ -44,6 +47,7 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices([...DUMP_FORMATS]).default('ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--quiet', 'no summary on stderr')
+    .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
     .action(async (opts: DumpOptions) => {
       await runDump(opts);
     });
@@ -54,7 +58,8 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
   const mdfs = opts.mdf === undefined ? [] : Array.isArray(opts.mdf) ? opts.mdf : [opts.mdf];
   if (mdfs.length > 0 === baks.length > 0) throw new InputError('INPUT_BAD_OPTION', 'give exactly one of --mdf FILE [NDF…] or --bak FILE [DIFF…]');
   const files = mdfs.length ? mdfs : baks;
-  for (const f of files) if (!existsSync(f)) throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${f}: no such file`, { file: f });
+  for (const f of files) assertRegularFile(mdfs.length ? '--mdf' : '--bak', f);
+  const outFile = opts.out ? openOutputFile('--out', opts.out) : undefined;
   const file = files.join(' + ');
   let source: PageSource;
   if (mdfs.length) source = openDataFiles(mdfs);
@@ -64,7 +69,8 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
       position = Number(opts.position);
       if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${opts.position}'`);
     }
-    source = openBackupPages(baks, position);
+    // one header per backup (a striped one counts once): one database, a full backup, then differentials based on it
+    source = openBackupPages(baks, position, assertBackupSet);
   }
   try {
     const reader = new PageReader(source);
@@ -75,8 +81,11 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
       throw new InputError('INPUT_UNKNOWN_TABLE', `table ${opts.table} is not in ${file}; known tables: ${known}`, { table: opts.table, file });
     }
     const qualified = `${table.layout.schema}.${table.layout.name}`;
+    if (table.layout.unreadable) {
+      throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified}: its columns could not be established, so no row of it is printed: ${table.layout.unreadable}`, { table: qualified, file });
+    }
     const columns = visibleColumns(table.layout).map((c) => c.name);
-    const out: Writable = opts.out ? createWriteStream(opts.out) : stdout;
+    const out: Writable = outFile ?? stdout;
     const skipped: SkippedItem[] = [...md.skipped];
     const write = (s: string) =>
       new Promise<void>((resolve, reject) => {
@@ -100,7 +109,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
     };
     if (opts.format === 'csv') {
       const header = [...columns, ...(opts.includeGhosts || opts.includeRemnants ? ['ghost'] : []), ...(opts.includeRemnants ? ['remnant'] : [])];
-      await write(stringify([header]));
+      await write(csvRecord(header, opts.csvRaw));
     } else if (opts.format === 'json') {
       await write('[');
     }
@@ -118,7 +127,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
         const cells = columns.map((c) => csvCell(r.values[c]));
         if (opts.includeGhosts || opts.includeRemnants) cells.push(r.ghost ? '1' : '0');
         if (opts.includeRemnants) cells.push(r.remnant ? '1' : '0');
-        await write(stringify([cells]));
+        await write(csvRecord(cells, opts.csvRaw));
       } else if (opts.format === 'json') {
         await write(`${rows ? ',' : ''}\n${JSON.stringify(record(r))}`);
       } else {
@@ -153,13 +162,6 @@ export function openDataFiles(paths: string[]): PageSource {
     throw e;
   }
   return opened.length === 1 ? opened[0] : new LayeredPageSource(opened);
-}
-
-function csvCell(v: SqlValue | undefined): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'boolean') return v ? '1' : '0';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
 }
 
 function summary(table: string, rows: number, ghosts: number, includeGhosts: boolean, skipped: SkippedItem[], remnants?: number): string {

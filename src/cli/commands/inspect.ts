@@ -1,3 +1,4 @@
+import { assertRegularFile } from '../files.js';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Command, Option } from 'commander';
@@ -93,6 +94,7 @@ export interface InspectOptions {
 
 /** Detects the kind from the bytes, never the extension. */
 export function detectFileKind(path: string): FileKind {
+  assertRegularFile('', path);
   let fd: number;
   try {
     fd = openSync(path, 'r');

@@ -48,7 +48,8 @@ export function openSource(o: ScanSourceOptions, logger?: Logger): OpenedSource 
       position = Number(o.position);
       if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${o.position}'`);
     }
-    return { source: openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn }, logger), notes: () => [] };
+    const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn }, logger);
+    return { source: s, notes: () => s.notes };
   }
   if (exp) {
     assertReadableFile('--export', o.export!);

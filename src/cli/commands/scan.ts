@@ -1,11 +1,15 @@
-import { createWriteStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { assertWritableOutput, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { InputError } from '../../errors.js';
 import { layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
 import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
+import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
+import { explainNoRows } from '../../recover/committed.js';
 import { recoverRows } from '../../recover/recover-rows.js';
+import { logLoss } from '../../recover/source.js';
 import { type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { parseWindowTime } from '../../recover/time-window.js';
 import { createRowWriter, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
@@ -24,6 +28,7 @@ interface ScanOptions extends ScanSourceOptions {
   typeAlias: string[];
   allocUnit?: string;
   quiet?: boolean;
+  csvRaw?: boolean;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -56,6 +61,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
     .option('--quiet', 'no progress or summary on stderr')
+    .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
     .action(async (opts: ScanOptions) => {
       await runScan(opts);
     });
@@ -76,6 +82,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     throw new InputError('INPUT_BAD_WINDOW', `--from ${filter.from} is after --to ${filter.to}`);
   }
 
+  // Outputs are checked before any work: a missing folder is one line now, not a crash later.
+  if (opts.report) assertWritableOutput('--report', opts.report);
+  const outFile = opts.out ? openOutputFile('--out', opts.out) : undefined;
   const opened = openSource(opts);
   let source: RecoverySource = opened.source;
   try {
@@ -88,10 +97,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       }
     }
     const single = opts.table.length === 1 ? catalog.byName(opts.table[0]) : undefined;
-    const valueColumns = single?.columns.filter((c) => !c.isDropped && !c.isUniquifier && !c.isColumnSet).map((c) => c.name);
+    const valueColumns = single?.columns.filter(isVisibleColumn).map((c) => c.name);
 
-    const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
-    const writer = createRowWriter(opts.format, out, { valueColumns, includeAfter: operations.includes('update') });
+    const out: Writable = outFile ?? process.stdout;
+    const writer = createRowWriter(opts.format, out, { valueColumns, includeAfter: operations.includes('update'), csvRaw: opts.csvRaw });
     const perTable = new Map<string, number>();
     const skipped: SkippedItem[] = [];
     let rows = 0;
@@ -116,12 +125,18 @@ export async function runScan(opts: ScanOptions): Promise<void> {
 
     const sourceSkipped = source.skipped();
     const allSkipped = [...sourceSkipped, ...skipped];
+    const lost = logLoss(allSkipped);
+    const stats = source.committedStats?.();
+    const noRowsReason = rows === 0 && stats ? explainNoRows(stats, operations) : undefined;
     if (opts.report) {
       const report = {
         source: source.description,
         filter,
         rows,
         rowsPerTable: Object.fromEntries(perTable),
+        complete: lost.length === 0,
+        ...(noRowsReason ? { noRowsReason } : {}),
+        ...(stats ? { counts: stats } : {}),
         skipped: allSkipped,
         elapsedMs: Date.now() - started,
       };
@@ -131,6 +146,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (!opts.quiet) {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
       printSummary(rows, perTable, allSkipped);
+      if (noRowsReason) process.stderr.write(`rowback scan: why no rows: ${noRowsReason}\n`);
+      if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: parts of the log could not be read (${lost.map((s) => s.code).filter((c, i, a) => a.indexOf(c) === i).join(', ')}); rows in those LSN ranges are missing from this result\n`);
     }
   } finally {
     await source.close();

@@ -4,6 +4,8 @@
  * read in chunks (1 MB by default) through BlockScanner; nothing holds more than one chunk and
  * one block. One bad block or record is reported through `onSkipped` and the scan goes on.
  */
+import { parseFileHeaderPage } from '../../datafile/file-header.js';
+import { verifyPage } from '../../datafile/page.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { FormatError } from '../../errors.js';
 import type { LogRecord, LogRecordSource } from '../log-record.js';
@@ -34,12 +36,16 @@ export interface LogScanStats {
   skippedBlocks: number;
   skippedRecords: number;
   unwrittenBytes: number;
+  /** Places where LSNs are missing inside a VLF (FORMAT_LOG_GAP items reported). */
+  gaps: number;
+  /** Where the highest block read ends: the (VLF, block) the next block would start at (block in 512-byte units). */
+  end: { vlf: number; block: number } | null;
   firstLsn: Lsn | null;
   lastLsn: Lsn | null;
 }
 
 export function emptyLogScanStats(): LogScanStats {
-  return { bytes: 0, blocks: 0, records: 0, staleRecords: 0, skippedBlocks: 0, skippedRecords: 0, unwrittenBytes: 0, firstLsn: null, lastLsn: null };
+  return { bytes: 0, blocks: 0, records: 0, staleRecords: 0, skippedBlocks: 0, skippedRecords: 0, unwrittenBytes: 0, gaps: 0, end: null, firstLsn: null, lastLsn: null };
 }
 
 export interface LogRange {
@@ -71,6 +77,10 @@ export async function* readLogRange(
   const chunk = Buffer.allocUnsafe(chunkSize);
   let at = range.start;
   const includeStale = opts.includeStale ?? true;
+  // LSN continuity: within one VLF, a block's LSN block number is its offset from the VLF start
+  // in 512-byte units, so the next block of the same VLF starts where this one ends. A later start
+  // means blocks in between were zeroed, torn or cut out: LSNs that cannot be read.
+  let next: { vlf: number; block: number; offset: number } | null = null;
   for (;;) {
     const ev = scanner.next();
     if (ev === null) break;
@@ -103,6 +113,19 @@ export async function* readLogRange(
     }
     stats.blocks++;
     const stale = range.vlf !== undefined && (ev.header.firstLsn.vlf !== range.vlf.seq || ev.parity !== range.vlf.parity);
+    if (!stale) {
+      const f = ev.header.firstLsn;
+      if (next && f.vlf === next.vlf && f.block > next.block) {
+        stats.gaps++;
+        opts.onSkipped?.({
+          code: 'FORMAT_LOG_GAP',
+          reason: `log blocks are missing: LSNs from ${formatLsn({ vlf: next.vlf, block: next.block, slot: 1 })} up to ${formatLsn(f)} could not be read (${ev.offset - next.offset} bytes zeroed, torn or cut out); rows in that range are lost and transactions crossing it cannot be told committed`,
+          location: { file: range.file, offset: next.offset, lsn: formatLsn({ vlf: next.vlf, block: next.block, slot: 1 }) },
+        });
+      }
+      next = { vlf: f.vlf, block: f.block + ev.bytes.length / 512, offset: ev.offset + ev.bytes.length };
+      if (!stats.end || f.vlf > stats.end.vlf || (f.vlf === stats.end.vlf && next.block > stats.end.block)) stats.end = { vlf: next.vlf, block: next.block };
+    }
     if (stale && !includeStale) continue;
     yield* blockRecords(ev, range, stale, opts, stats);
   }
@@ -228,6 +251,25 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
     }
     vlfs.push({ ...h, index: vlfs.length, offset: off });
     off += h.size;
+  }
+  // Cut short at a VLF boundary: the VLF chain ends cleanly, but the file header page (page 0,
+  // variable column 4) still says how large SQL Server made the file.
+  const headerPage = Buffer.alloc(8192);
+  if ((await fh.read(headerPage, 0, 8192, 0)).bytesRead === 8192) {
+    let sizePages: number | null = null;
+    try {
+      sizePages = parseFileHeaderPage(verifyPage(headerPage, { fileId: headerPage.readUInt16LE(36) || 2, pageId: 0 }).bytes).sizePages;
+    } catch {
+      // a damaged header page: the size stays unknown (the VLF walk still reports what it finds)
+    }
+    if (sizePages !== null && sizePages * 8192 > size) {
+      const lastSeq = vlfs.length ? Math.max(...vlfs.map((v) => v.seq)) : 0;
+      problems.push({
+        code: 'FORMAT_LOG_FILE_CUT',
+        reason: `the log file is cut short: its file header says ${sizePages * 8192} bytes, the file holds ${size}; the VLFs after offset ${size} are missing, so log records after the highest VLF present (sequence ${lastSeq}) may be lost`,
+        location: { file: path, offset: size },
+      });
+    }
   }
   return { file: path, size, version: first.version, vlfs, problems };
 }

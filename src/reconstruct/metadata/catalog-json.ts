@@ -94,6 +94,7 @@ function tableFromRows(first: CatalogRow, rows: { row: CatalogRow; index: number
     return columnFromRow(row, index, file, table);
   });
   columns.sort((a, b) => a.partitionColumnId - b.partitionColumnId);
+  const hidden = columns.filter((c) => c.isHidden);
 
   const layout: TableLayout = {
     schema: first.schema_name,
@@ -106,6 +107,10 @@ function tableFromRows(first: CatalogRow, rows: { row: CatalogRow; index: number
   if (first.partition_id !== undefined) layout.partitionId = first.partition_id;
   if (first.partition_number !== undefined) layout.partitionNumber = first.partition_number;
   if (first.modify_date) layout.modifyDate = first.modify_date;
+  if (hidden.length > 0) {
+    layout.warnings = hidden.map((c) =>
+      `${table}: hidden internal column ${c.name} (partition_column_id ${c.partitionColumnId} = 0x${c.partitionColumnId.toString(16)}, ${c.type}, no name; e.g. change tracking's) is stored in the row but not output`);
+  }
   const allocUnits: AllocUnitRef[] = [];
   if (first.in_row_alloc_unit_id) allocUnits.push({ allocUnitId: first.in_row_alloc_unit_id, type: 'IN_ROW_DATA' });
   if (first.lob_alloc_unit_id) allocUnits.push({ allocUnitId: first.lob_alloc_unit_id, type: 'LOB_DATA' });
@@ -114,16 +119,32 @@ function tableFromRows(first: CatalogRow, rows: { row: CatalogRow; index: number
   return layout;
 }
 
+/**
+ * Lowest partition_column_id of SQL Server's internal physical columns (change tracking's 0x08000002, ALTER
+ * COLUMN's dropped copies 0x04000001…; rusanu.com 2011). A nameless live column below it is a catalog error.
+ */
+const INTERNAL_COLUMN_ID_MIN = 0x01000000;
+
 function columnFromRow(row: CatalogRow, index: number, file: string | undefined, table: string): ColumnLayout {
   const normal = normaliseTypeName(row.type_name);
   if (normal === null) throw rowError(index, 'type_name', `unknown type '${row.type_name}'`, file, table);
   // sysname is nvarchar(128); the catalog's max_length (256) already says so.
   const type = (normal === 'sysname' ? 'nvarchar' : normal) as SqlTypeName;
   let name: string;
+  let hidden = false;
   if (row.is_uniqueifier) name = 'UNIQUIFIER';
   else if (row.is_dropped) name = `$dropped_${row.partition_column_id}`;
   else if (row.column_name) name = row.column_name;
-  else throw rowError(index, 'column_name', 'is null for a column that is neither dropped nor the uniquifier', file, table);
+  else if (row.column_id === null && row.partition_column_id >= INTERNAL_COLUMN_ID_MIN) {
+    // A stored column with no sys.columns row: a hidden internal column, such as the in-row bigint
+    // change tracking adds (partition_column_id 134217730 = 0x08000002, no name; rusanu.com "SQL Server
+    // table columns under the hood", 2011; field case rusanu-2011-change-tracking-hidden-column). It
+    // keeps its slot and null bit, and is never output.
+    name = `$hidden_${row.partition_column_id}`;
+    hidden = true;
+  } else {
+    throw rowError(index, 'column_name', `is null for a column that is neither dropped nor the uniquifier${row.column_id === null ? ` and whose partition_column_id ${row.partition_column_id} is not an internal one (>= 0x01000000)` : ''}`, file, table);
+  }
 
   const col: ColumnLayout = {
     name,
@@ -145,6 +166,7 @@ function columnFromRow(row: CatalogRow, index: number, file: string | undefined,
     isSparse: row.is_sparse,
     isUniquifier: row.is_uniqueifier,
   };
+  if (hidden) col.isHidden = true;
   if (row.is_persisted) col.persisted = true;
   if (row.is_column_set) col.isColumnSet = true;
   if (row.is_rowguidcol) col.isRowGuidCol = true;

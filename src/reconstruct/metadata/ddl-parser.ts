@@ -35,6 +35,8 @@ export interface DdlColumn {
   addedLater?: boolean;
   /** Set by ALTER TABLE … DROP COLUMN: the slot stays, the column is gone from sys.columns. */
   dropped?: boolean;
+  /** sys.columns.column_id, fixed when the column is created (ddl.ts); ids of dropped columns are not reused. */
+  columnId?: number;
 }
 
 export interface DdlIndex {
@@ -49,6 +51,8 @@ export interface DdlIndex {
   compression?: Compression;
   columnstore: boolean;
   line: number;
+  /** Constraint or index name, when the script gives one (DROP CONSTRAINT / DROP INDEX find it by name). */
+  name?: string;
 }
 
 export interface QName {
@@ -85,7 +89,15 @@ export interface DdlScript {
 export type DdlAlteration = { seq: number } & (
   | { kind: 'add'; table: QName; column: DdlColumn }
   | { kind: 'drop'; table: QName; name: string; line: number }
-  | { kind: 'alter'; table: QName; column: DdlColumn });
+  | { kind: 'alter'; table: QName; column: DdlColumn }
+  /** ALTER TABLE … DROP CONSTRAINT name, DROP INDEX name ON t / t.name: the key or index goes away. */
+  | { kind: 'dropIndex'; table: QName; name: string; line: number }
+  /** ALTER TABLE … REBUILD: the rowset is rewritten with a fresh layout (dropped columns reclaimed). */
+  | { kind: 'rebuild'; table: QName; line: number; compression?: Compression }
+  /** ALTER TABLE … ENABLE CHANGE_TRACKING: adds a hidden in-row bigint column. */
+  | { kind: 'changeTracking'; table: QName; line: number }
+  /** EXEC sp_rename 'table.column', 'new', 'COLUMN' (column) or EXEC sp_rename 'table', 'new' (table). */
+  | { kind: 'rename'; table: QName; column?: string; newName: string; line: number });
 
 const TABLE_ELEMENT_KEYWORDS = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK', 'INDEX', 'PERIOD', 'CONNECTION', 'DEFAULT']);
 
@@ -187,12 +199,18 @@ class Parser {
       const t = this.peek();
       if (t.kind === 'eof' || t.kind === 'go') return;
       if (depth === 0 && t.kind === 'punct' && t.text === ';') { this.pos++; return; }
-      if (!first && depth === 0 && t.kind === 'ident' && (t.upper === 'CREATE' || t.upper === 'ALTER')) return;
+      if (!first && depth === 0 && t.kind === 'ident' && (t.upper === 'CREATE' || t.upper === 'ALTER' || this.startsLayoutStatement())) return;
       if (t.kind === 'punct' && t.text === '(') depth++;
       if (t.kind === 'punct' && t.text === ')') depth = Math.max(0, depth - 1);
       this.pos++;
       first = false;
     }
+  }
+
+  /** At `DROP TABLE`, `DROP INDEX` or `EXEC sp_rename`: statements that change a layout, so a skipped statement ends before them. */
+  private startsLayoutStatement(): boolean {
+    if (this.isWord('DROP')) return this.isWord('TABLE', 1) || this.isWord('INDEX', 1);
+    return (this.isWord('EXEC') || this.isWord('EXECUTE')) && this.isRename(1);
   }
 
   /** Skips to the end of the batch (GO) — for procedure/function/view/trigger bodies. */
@@ -210,6 +228,8 @@ class Parser {
       if (this.isWord('CREATE')) this.create();
       else if (this.isWord('DROP') && this.isWord('TABLE', 1)) this.dropTable();
       else if (this.isWord('ALTER') && this.isWord('TABLE', 1)) this.alterTable();
+      else if (this.isWord('DROP') && this.isWord('INDEX', 1)) this.dropIndex();
+      else if ((this.isWord('EXEC') || this.isWord('EXECUTE')) && this.isRename(1)) this.rename();
       else this.skipStatement();
     }
   }
@@ -250,6 +270,67 @@ class Parser {
     for (;;) {
       this.out.droppedTables.push({ qname: this.qualifiedName('after DROP TABLE'), seq: this.seq });
       if (!this.acceptPunct(',')) return;
+    }
+  }
+
+  /** DROP INDEX [IF EXISTS] name ON table [, …] | DROP INDEX table.name [, …] */
+  private dropIndex(): void {
+    this.pos += 2;
+    if (this.isWord('IF') && this.isWord('EXISTS', 1)) this.pos += 2;
+    for (;;) {
+      const line = this.peek().line;
+      const q = this.qualifiedName('after DROP INDEX');
+      if (this.acceptWord('ON')) {
+        const table = this.qualifiedName('after DROP INDEX … ON');
+        this.out.alterations.push({ seq: this.seq, kind: 'dropIndex', table, name: q.name, line });
+      } else if (q.schema !== undefined) {
+        // table.index (the schema-less old form): qualifiedName put the table in `schema`.
+        this.out.alterations.push({ seq: this.seq, kind: 'dropIndex', table: { name: q.schema, line }, name: q.name, line });
+      }
+      if (this.isWord('WITH') && this.isPunct('(', 1)) { this.pos++; this.skipBalanced(); }
+      if (!this.acceptPunct(',')) break;
+    }
+  }
+
+  private isRename(k: number): boolean {
+    const t = this.peek(k);
+    if ((t.kind === 'ident' || t.kind === 'quoted') && t.text.toLowerCase() === 'sp_rename') return true;
+    // [sys.]sp_rename / [dbo].[sp_rename]
+    const u = this.peek(k + 2);
+    return this.isPunct('.', k + 1) && (u.kind === 'ident' || u.kind === 'quoted') && u.text.toLowerCase() === 'sp_rename';
+  }
+
+  /**
+   * EXEC sp_rename [@objname =] 'a.b[.c]', [@newname =] 'new' [, [@objtype =] 'COLUMN'] (Microsoft Learn,
+   * sp_rename). With 'COLUMN' the last part of objname is the column and the rest the table; without an
+   * object type a one- or two-part name is a table. Other object types (INDEX, OBJECT of a constraint …)
+   * do not change a layout and are ignored.
+   */
+  private rename(): void {
+    this.pos++;
+    const line = this.peek().line;
+    this.qualifiedName('after EXEC');
+    const args: string[] = [];
+    for (;;) {
+      if (this.peek().kind === 'ident' && this.peek().text.startsWith('@') && this.isPunct('=', 1)) this.pos += 2;
+      const t = this.next();
+      if (t.kind !== 'string') this.fail('expected a string argument to sp_rename', t);
+      args.push(t.text);
+      if (!this.acceptPunct(',')) break;
+    }
+    if (args.length < 2) this.fail('sp_rename needs an object name and a new name');
+    const parts = splitObjectName(args[0]!, line);
+    const type = (args[2] ?? '').toUpperCase();
+    if (type === 'COLUMN') {
+      if (parts.length < 2) this.fail(`sp_rename '${args[0]}': a column rename needs table.column`);
+      const column = parts[parts.length - 1]!;
+      const name = parts[parts.length - 2]!;
+      const schema = parts.length >= 3 ? parts[parts.length - 3] : undefined;
+      this.out.alterations.push({ seq: this.seq, kind: 'rename', table: { schema, name, line }, column, newName: args[1]!, line });
+    } else if (type === '' || type === 'OBJECT') {
+      const name = parts[parts.length - 1]!;
+      const schema = parts.length >= 2 ? parts[parts.length - 2] : undefined;
+      this.out.alterations.push({ seq: this.seq, kind: 'rename', table: { schema, name, line }, newName: args[1]!, line });
     }
   }
 
@@ -337,6 +418,7 @@ class Parser {
   /** `inAlter`: the statement may end without ';' (ALTER TABLE … ADD/ALTER COLUMN), so an unknown word ends it. */
   private columnDefinition(tableName: QName, inAlter = false): DdlColumn {
     const line = this.peek().line;
+    this.pendingName = undefined;
     const name = this.identifier('for a column name');
     const col: DdlColumn = {
       name, line, identity: false, sparse: false, rowGuidCol: false, computed: false, persisted: false, isColumnSet: false,
@@ -442,8 +524,9 @@ class Parser {
         if (!this.acceptWord('START')) this.expectWord('END', 'in GENERATED ALWAYS AS …');
         continue;
       }
-      if (this.acceptWord('CONSTRAINT')) { this.identifier('after CONSTRAINT'); continue; }
+      if (this.acceptWord('CONSTRAINT')) { this.pendingName = this.identifier('after CONSTRAINT'); continue; }
       if (this.acceptWord('DEFAULT')) {
+        this.pendingName = undefined;
         col.defaultExpr = this.defaultExpression();
         if (this.isWord('WITH') && this.isWord('VALUES', 1)) this.pos += 2;
         continue;
@@ -455,7 +538,7 @@ class Parser {
         else this.expectWord('UNIQUE', '');
         const clustered = this.clusterOption();
         this.indexOptions();
-        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns: [col.name], columnstore: false, line, compression: this.lastCompression });
+        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns: [col.name], columnstore: false, line, compression: this.lastCompression, name: this.takeName() });
         if (primaryKey) col.nullable = false;
         continue;
       }
@@ -468,12 +551,12 @@ class Parser {
       }
       if (this.acceptWord('INDEX')) {
         const line = this.peek().line;
-        this.identifier('after INDEX');
+        const name = this.identifier('after INDEX');
         let unique = false;
         if (this.acceptWord('UNIQUE')) unique = true;
         const clustered = this.clusterOption() ?? false;
         this.indexOptions();
-        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique, primaryKey: false, columns: [col.name], columnstore: false, line, compression: this.lastCompression });
+        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique, primaryKey: false, columns: [col.name], columnstore: false, line, compression: this.lastCompression, name });
         continue;
       }
       if (inAlter && t.kind === 'ident') return; // the next statement
@@ -482,6 +565,13 @@ class Parser {
   }
 
   private lastCompression: Compression | undefined;
+  /** The name of the `CONSTRAINT name` just read, for the key that follows it. */
+  private pendingName: string | undefined;
+  private takeName(): string | undefined {
+    const n = this.pendingName;
+    this.pendingName = undefined;
+    return n;
+  }
 
   private clusterOption(): boolean | undefined {
     if (this.acceptWord('CLUSTERED')) return true;
@@ -563,7 +653,8 @@ class Parser {
   }
 
   private tableConstraint(tableName: QName, inAlter: boolean): void {
-    if (this.acceptWord('CONSTRAINT')) this.identifier('after CONSTRAINT');
+    this.pendingName = undefined;
+    if (this.acceptWord('CONSTRAINT')) this.pendingName = this.identifier('after CONSTRAINT');
     const line = this.peek().line;
     if (this.isWord('PRIMARY') || this.isWord('UNIQUE')) {
       const primaryKey = this.acceptWord('PRIMARY');
@@ -572,7 +663,7 @@ class Parser {
       const clustered = this.clusterOption();
       const columns = this.keyColumnList(primaryKey ? 'of PRIMARY KEY' : 'of UNIQUE');
       this.indexOptions();
-      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns, columnstore: false, line, compression: this.lastCompression });
+      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns, columnstore: false, line, compression: this.lastCompression, name: this.takeName() });
       return;
     }
     if (this.acceptWord('FOREIGN')) {
@@ -595,7 +686,7 @@ class Parser {
       return;
     }
     if (this.acceptWord('INDEX')) {
-      this.identifier('after INDEX');
+      const name = this.identifier('after INDEX');
       let unique = false;
       if (this.acceptWord('UNIQUE')) unique = true;
       const clustered = this.clusterOption() ?? false;
@@ -604,7 +695,7 @@ class Parser {
       if (this.acceptWord('INCLUDE')) this.skipBalanced();
       if (this.acceptWord('WHERE')) this.skipFilter();
       this.indexOptions();
-      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression });
+      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression, name });
       return;
     }
     if (this.acceptWord('PERIOD')) {
@@ -633,15 +724,15 @@ class Parser {
   // ---- CREATE INDEX ----------------------------------------------------------------------
   private createIndex(unique: boolean, clustered: boolean, columnstore: boolean): void {
     const line = this.peek().line;
-    this.identifier('after INDEX');
+    const name = this.identifier('after INDEX');
     this.expectWord('ON', 'after the index name');
     const table = this.qualifiedName('after ON');
     const columns = this.isPunct('(') ? this.keyColumnList(`of index on ${table.name}`) : [];
     if (this.acceptWord('INCLUDE')) this.skipBalanced();
     if (this.acceptWord('WHERE')) this.skipFilter();
     this.indexOptions();
-    this.out.indexes.push({ seq: this.seq, table, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression });
-    if (!this.atStatementEnd() && !this.isWord('CREATE') && !this.isWord('ALTER')) this.skipStatement();
+    this.out.indexes.push({ seq: this.seq, table, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression, name });
+    if (!this.atStatementEnd() && !this.isWord('CREATE') && !this.isWord('ALTER') && !this.startsLayoutStatement()) this.skipStatement();
   }
 
   // ---- ALTER TABLE -------------------------------------------------------------------------
@@ -651,6 +742,21 @@ class Parser {
     const qname = this.qualifiedName('after ALTER TABLE');
     if (this.isWord('WITH') && (this.isWord('CHECK', 1) || this.isWord('NOCHECK', 1))) this.pos += 2;
     if (this.acceptWord('DROP')) return this.alterDrop(qname);
+    if (this.isWord('REBUILD')) {
+      const line = this.peek().line;
+      this.pos++;
+      let compression: Compression | undefined;
+      if (this.acceptWord('PARTITION')) { this.expectPunct('=', 'after PARTITION'); this.next(); }
+      if (this.isWord('WITH') && this.isPunct('(', 1)) { this.pos++; compression = this.withOptions(); }
+      this.out.alterations.push({ seq: this.seq, kind: 'rebuild', table: qname, line, compression });
+      if (!this.atStatementEnd()) this.skipStatement();
+      return;
+    }
+    if (this.isWord('ENABLE') && this.isWord('CHANGE_TRACKING', 1)) {
+      this.out.alterations.push({ seq: this.seq, kind: 'changeTracking', table: qname, line: this.peek().line });
+      this.skipStatement();
+      return;
+    }
     if (this.isWord('ALTER') && this.isWord('COLUMN', 1)) {
       this.pos += 2;
       const column = this.columnDefinition(qname, true);
@@ -680,10 +786,28 @@ class Parser {
       const line = this.peek().line;
       const name = this.identifier('after DROP');
       if (column) this.out.alterations.push({ seq: this.seq, kind: 'drop', table, name, line });
-      else if (this.isWord('WITH') && this.isPunct('(', 1)) { this.pos++; this.skipBalanced(); }
+      else {
+        this.out.alterations.push({ seq: this.seq, kind: 'dropIndex', table, name, line });
+        if (this.isWord('WITH') && this.isPunct('(', 1)) { this.pos++; this.skipBalanced(); }
+      }
       if (!this.acceptPunct(',')) return;
     }
   }
+}
+
+/** Splits an sp_rename object name ('dbo.t.c', '[dbo].[t]', '"a.b".c') into its parts, brackets and quotes removed. */
+export function splitObjectName(text: string, line: number): string[] {
+  const toks = tokenize(text);
+  const parts: string[] = [];
+  let expectName = true;
+  for (const t of toks) {
+    if (t.kind === 'eof') break;
+    if (expectName && (t.kind === 'ident' || t.kind === 'quoted')) { parts.push(t.text); expectName = false; }
+    else if (!expectName && t.kind === 'punct' && t.text === '.') expectName = true;
+    else throw new SchemaError('SCHEMA_DDL_PARSE', `line ${line}: sp_rename object name '${text}' is not a dotted name`, { line });
+  }
+  if (parts.length === 0 || expectName) throw new SchemaError('SCHEMA_DDL_PARSE', `line ${line}: sp_rename object name '${text}' is not a dotted name`, { line });
+  return parts;
 }
 
 /** `CAST(expr AS type)` / `CONVERT(type, expr …)` / `TRY_CAST` / `TRY_CONVERT` as the whole expression → its type. */

@@ -4,6 +4,7 @@ import type { SqlValue } from '../values.js';
 import { parseDdl, parseTypeText, type DdlAlteration, type DdlColumn, type DdlIndex, type DdlScript, type DdlTable, type QName, type TypeRef } from './ddl-parser.js';
 import { defaultValueFromText } from './default-value.js';
 import { DEFAULT_COLLATION, hasCollation, isFixedLength, typeSpecFromDdl, usesCodePage, type TypeSpec } from './layout-rules.js';
+import { isTextPointerType } from '../types/index.js';
 import type { ColumnLayout, Compression, TableLayout } from './table-layout.js';
 
 /**
@@ -47,11 +48,21 @@ export interface DdlOptions {
   defaultCollation?: string;
 }
 
+/**
+ * A T-SQL script → one TableLayout per table it leaves behind (columns in partition_column_id order).
+ * Statements are replayed in order (CREATE / ALTER / DROP TABLE, indexes, sp_rename; see layoutsFromScript).
+ * Throws SchemaError: SCHEMA_DDL_PARSE (with line), SCHEMA_DDL_INVALID, SCHEMA_DDL_UNSUPPORTED, SCHEMA_UNKNOWN_TYPE.
+ */
 export function layoutsFromDdl(sql: string, opts: DdlOptions = {}): TableLayout[] {
   const script = parseDdl(sql);
   return layoutsFromScript(script, opts);
 }
 
+/**
+ * A parsed script → TableLayouts. Each table's layout is the fresh one (module comment, rules 1–8) until an
+ * ALTER TABLE changes its rowset; from then on the changes are applied as SQL Server applies them
+ * (applyAlteration), and a rebuild (new clustered index, REBUILD) starts afresh. Throws SchemaError as layoutsFromDdl.
+ */
 export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): TableLayout[] {
   const defaultSchema = opts.defaultSchema ?? 'dbo';
   const collation = opts.defaultCollation ?? DEFAULT_COLLATION;
@@ -67,89 +78,307 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
     | { seq: number; order: number; kind: 'droptable'; qname: QName };
   const events: Event[] = [
     ...script.tables.map((table): Event => ({ seq: table.seq, order: 0, kind: 'create', table })),
-    ...script.indexes.map((index): Event => ({ seq: index.seq, order: 1, kind: 'index', index })),
+    // Within one statement, columns first (ALTER TABLE … ADD c int PRIMARY KEY), then the key.
+    ...script.indexes.map((index): Event => ({ seq: index.seq, order: 2, kind: 'index', index })),
     ...script.alterations.map((alteration): Event => ({ seq: alteration.seq, order: 1, kind: 'alter', alteration })),
     ...script.droppedTables.map((d): Event => ({ seq: d.seq, order: 1, kind: 'droptable', qname: d.qname })),
   ];
   events.sort((a, b) => a.seq - b.seq || a.order - b.order);
 
-  const tables = new Map<string, DdlTable>();
-  const indexesByTable = new Map<string, DdlIndex[]>();
+  const tables = new Map<string, TableState>();
   for (const e of events) {
     if (e.kind === 'create') {
       const k = key(e.table.qname);
       if (tables.has(k)) throw new SchemaError('SCHEMA_DDL_INVALID', `table ${k} is created twice (no DROP TABLE between)`, { line: e.table.qname.line, table: k });
-      tables.set(k, { seq: e.table.seq, qname: e.table.qname, columns: [...e.table.columns], compression: e.table.compression });
-      indexesByTable.set(k, []);
+      const columns = e.table.columns.map((c, i) => ({ ...c, columnId: i + 1 }));
+      tables.set(k, { def: { seq: e.table.seq, qname: e.table.qname, columns, compression: e.table.compression }, indexes: [], phys: null, alterDrops: 0, warnings: [] });
     } else if (e.kind === 'droptable') {
       // Dropping a table the script never created (IF EXISTS … DROP) is fine.
       tables.delete(key(e.qname));
-      indexesByTable.delete(key(e.qname));
     } else if (e.kind === 'alter') {
       const a = e.alteration;
-      const t = tables.get(key(a.table));
-      const line = a.kind === 'drop' ? a.line : a.column.line;
-      if (!t) throw new SchemaError('SCHEMA_DDL_INVALID', `ALTER TABLE ${key(a.table)}: the table is not created in this script`, { line });
-      applyAlteration(t, a, { aliases, collation, tableName: key(a.table) });
+      const k = key(a.table);
+      const t = tables.get(k);
+      const line = a.kind === 'add' || a.kind === 'alter' ? a.column.line : a.line;
+      if (!t) {
+        // DROP INDEX / sp_rename of an object this script does not create (a procedure, a view, another
+        // script's table): nothing to lay out.
+        if (a.kind === 'dropIndex' || a.kind === 'rename') continue;
+        throw new SchemaError('SCHEMA_DDL_INVALID', `ALTER TABLE ${k}: the table is not created in this script`, { line });
+      }
+      const ctx: AlterContext = { aliases, collation, tableName: k, schema: t.def.qname.schema ?? defaultSchema };
+      if (a.kind === 'rename' && a.column === undefined) {
+        const target: QName = { schema: a.table.schema, name: a.newName, line: a.line };
+        const nk = key(target);
+        if (tables.has(nk)) throw new SchemaError('SCHEMA_DDL_INVALID', `sp_rename: a table ${nk} already exists`, { line: a.line, table: nk });
+        tables.delete(k);
+        t.def.qname = { ...t.def.qname, name: a.newName };
+        tables.set(nk, t);
+        continue;
+      }
+      applyAlteration(t, a, ctx);
     } else {
       const k = key(e.index.table);
-      if (!tables.has(k)) {
+      const t = tables.get(k);
+      if (!t) {
         throw new SchemaError('SCHEMA_DDL_INVALID', `index or key on ${k}: the table is not created in this script`, { line: e.index.line, table: k });
       }
-      indexesByTable.get(k)!.push(e.index);
+      const before = clusteredIndexOf(t.indexes, k);
+      t.indexes.push(e.index);
+      // A new clustered index (CREATE CLUSTERED INDEX, ADD PRIMARY KEY [CLUSTERED]) rebuilds the rowset.
+      if (clusteredIndexOf(t.indexes, k) !== before) rebuild(t);
     }
   }
 
   const out: TableLayout[] = [];
-  for (const [k, t] of tables) {
-    out.push(deriveLayout(t, indexesByTable.get(k) ?? [], { schema: t.qname.schema ?? defaultSchema, collation, aliases }));
+  for (const t of tables.values()) {
+    const schema = t.def.qname.schema ?? defaultSchema;
+    let layout: TableLayout;
+    if (t.phys) {
+      layout = { ...t.phys, name: t.def.qname.name, schema, columns: [...t.phys.columns].sort((a, b) => a.partitionColumnId - b.partitionColumnId) };
+    } else {
+      layout = deriveLayout(t.def, t.indexes, { schema, collation, aliases });
+    }
+    if (t.warnings.length > 0) layout.warnings = [...t.warnings];
+    out.push(layout);
   }
   return out;
 }
 
+/** A table while the script is replayed. */
+interface TableState {
+  /** Logical definition: columns in column_id order (dropped ones flagged), table options. */
+  def: DdlTable;
+  /** Keys and indexes that exist now. */
+  indexes: DdlIndex[];
+  /**
+   * The physical layout once an ALTER TABLE changed it the way SQL Server does (incrementally, see
+   * applyAlteration); null while it is the layout a freshly created (or rebuilt) table gets from `def`.
+   */
+  phys: TableLayout | null;
+  /** Columns ALTER COLUMN has dropped so far (their partition_column_id is 0x04000000 + n). */
+  alterDrops: number;
+  warnings: string[];
+}
+
+interface AlterContext {
+  aliases: Map<string, AliasDef>;
+  collation: string;
+  tableName: string;
+  schema: string;
+}
+
 /**
- * ALTER TABLE, the way SQL Server applies it to the physical rowset:
- *  - ADD: a new physical column after the existing ones (so the same slots a fresh table with the
- *    column declared last would get); older rows lack it and read its default or NULL.
- *  - DROP COLUMN: metadata only — the column keeps its slot (is_dropped = 1) until a rebuild, so old
- *    and new rows still carry its bytes (Microsoft Learn, ALTER TABLE: "dropping a column does not
- *    reclaim the disk space"). It stays in the layout as `$dropped_<partition_column_id>`.
- *  - ALTER COLUMN: only changes that keep the physical slot are derivable — nullability, or a
- *    variable-length column growing within its type. Anything else may move the column to a new
- *    physical slot, which only the catalog knows.
+ * A rebuild (ALTER TABLE … REBUILD, a new or dropped clustered index) writes every row afresh: the
+ * layout is again the one a fresh table with the live columns gets, dropped columns' space reclaimed
+ * (rusanu.com "SQL Server table columns under the hood", 2011: "How do we reclaim it? Rebuild the
+ * table"). Column ids stay.
  */
-function applyAlteration(t: DdlTable, a: DdlAlteration, ctx: { aliases: Map<string, AliasDef>; collation: string; tableName: string }): void {
+function rebuild(t: TableState): void {
+  t.phys = null;
+  t.def.columns = t.def.columns.filter((c) => !c.dropped);
+  t.alterDrops = 0;
+}
+
+/** partition_column_id SQL Server gives a column dropped by ALTER COLUMN: 0x04000000 + n (rusanu 2011, physical-table-fixed-2: 67108865, 67108866). */
+const ALTER_DROPPED_BASE = 0x04000000;
+/** partition_column_id of change tracking's hidden in-row bigint as rusanu 2011 shows it (physical-table-xdes: 134217730 = 0x08000002). */
+const CHANGE_TRACKING_COLUMN_ID = 0x08000002;
+
+function materialise(t: TableState, ctx: AlterContext): TableLayout {
+  if (!t.phys) t.phys = deriveLayout(t.def, t.indexes, { schema: ctx.schema, collation: ctx.collation, aliases: ctx.aliases });
+  return t.phys;
+}
+
+/** End of the fixed part as the live fixed columns use it: where SQL Server places a new fixed column. */
+function liveFixedEnd(cols: ColumnLayout[]): number {
+  let end = 4;
+  for (const c of cols) {
+    if (c.isDropped || c.isSparse || c.leafOffset <= 0) continue;
+    end = Math.max(end, c.type === 'bit' ? c.leafOffset + 1 : c.leafOffset + c.maxLength);
+  }
+  return end;
+}
+
+/**
+ * Gives a column SQL Server's slot for a column added to an existing rowset (ALTER TABLE ADD, or the
+ * new column of a slot-moving ALTER COLUMN): the next null bit; a fixed column right after the last
+ * LIVE fixed column (reusing the space of trailing dropped fixed columns; rusanu 2011,
+ * physical-table-fixed-3 and -fixed-8: first_name moved to 211 after birth_date date 208..211, and
+ * middle_name placed at 211 over dropped mid_name/surname); a variable column the next variable index.
+ * A bit column joins a live bit byte with room (unverified on real bytes), else opens a byte.
+ */
+function placeNew(cols: ColumnLayout[], c: ColumnLayout): void {
+  if (c.isSparse) {
+    c.leafOffset = 0;
+    c.leafNullBit = 0;
+    return;
+  }
+  c.leafNullBit = Math.max(0, ...cols.map((x) => x.leafNullBit)) + 1;
+  if (!isFixedLength(c.type, c.maxLength)) {
+    c.leafOffset = -(Math.max(0, ...cols.filter((x) => x.leafOffset < 0).map((x) => -x.leafOffset)) + 1);
+    return;
+  }
+  if (c.type === 'bit') {
+    const used = new Map<number, number>();
+    for (const x of cols) if (!x.isDropped && x.type === 'bit' && x.leafOffset > 0) used.set(x.leafOffset, Math.max(used.get(x.leafOffset) ?? -1, x.leafBitPosition));
+    for (const [offset, top] of used) {
+      if (top < 7) {
+        c.leafOffset = offset;
+        c.leafBitPosition = top + 1;
+        return;
+      }
+    }
+    c.leafOffset = liveFixedEnd(cols);
+    c.leafBitPosition = 0;
+    return;
+  }
+  c.leafOffset = liveFixedEnd(cols);
+}
+
+/**
+ * ALTER TABLE, the way SQL Server applies it to the physical rowset (rusanu.com "SQL Server table columns
+ * under the hood", 2011, catalog screenshots; Microsoft Learn ALTER TABLE):
+ *  - ADD: a new physical column, slot by `placeNew`; older rows lack it and read its default or NULL.
+ *  - DROP COLUMN: metadata only — the column keeps its slot (is_dropped = 1) until a rebuild
+ *    ("dropping a column does not reclaim the disk space"); it stays as `$dropped_<partition_column_id>`.
+ *  - ALTER COLUMN: the old column is dropped (partition_column_id 0x04000000 + n) and a new one added.
+ *    Fixed → fixed no larger (nullability, char(100) → char(75), datetime → date) takes the old null
+ *    bit and offset ("in place"); a larger fixed type, fixed ↔ variable, get a new null bit and slot
+ *    (`placeNew`). Variable → variable of the same type (any length, nullability) stays in place: growth
+ *    alters the column itself (rusanu, -fixed-5), a shrink or a nullability change is metadata only,
+ *    so the rows it cannot rewrite keep their slots. Refused (SCHEMA_DDL_UNSUPPORTED: only the catalog
+ *    knows): variable type or collation changes, bit ↔ other types, key, sparse and computed columns.
+ *  - ENABLE CHANGE_TRACKING: adds the hidden in-row bigint (never output), placed like ADD.
+ *  - DROP CONSTRAINT / DROP INDEX: the key goes; if it was the clustered index the rowset is rebuilt.
+ *  - REBUILD: a fresh layout of the live columns (`rebuild`).
+ *  - sp_rename 'table.column', 'new', 'COLUMN': the name changes, nothing else.
+ */
+function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): void {
+  const def = t.def;
+  if (a.kind === 'dropIndex') {
+    const i = t.indexes.findIndex((ix) => ix.name !== undefined && ix.name.toLowerCase() === a.name.toLowerCase());
+    if (i < 0) return; // a foreign key, check or default constraint: no layout change
+    const before = clusteredIndexOf(t.indexes, ctx.tableName);
+    t.indexes.splice(i, 1);
+    if (clusteredIndexOf(t.indexes, ctx.tableName) !== before) rebuild(t);
+    return;
+  }
+  if (a.kind === 'rebuild') {
+    if (a.compression) def.compression = a.compression;
+    rebuild(t);
+    return;
+  }
+  if (a.kind === 'rename') {
+    const c = def.columns.find((x) => !x.dropped && x.name.toLowerCase() === a.column!.toLowerCase());
+    if (!c) throw new SchemaError('SCHEMA_DDL_INVALID', `sp_rename: ${ctx.tableName} has no column ${a.column}`, { line: a.line, table: ctx.tableName, column: a.column });
+    if (def.columns.some((x) => !x.dropped && x !== c && x.name.toLowerCase() === a.newName.toLowerCase())) {
+      throw new SchemaError('SCHEMA_DDL_INVALID', `sp_rename: ${ctx.tableName} already has a column ${a.newName}`, { line: a.line, table: ctx.tableName, column: a.newName });
+    }
+    const old = c.name;
+    c.name = a.newName;
+    for (const ix of t.indexes) ix.columns = ix.columns.map((n) => (n.toLowerCase() === old.toLowerCase() ? a.newName : n));
+    const pc = t.phys?.columns.find((x) => isLiveUserColumn(x) && x.name.toLowerCase() === old.toLowerCase());
+    if (pc) pc.name = a.newName;
+    return;
+  }
+  const phys = materialise(t, ctx);
+  const cols = phys.columns;
+  if (a.kind === 'changeTracking') {
+    if (cols.some((c) => c.isHidden)) return;
+    const hidden: ColumnLayout = {
+      name: `$hidden_${CHANGE_TRACKING_COLUMN_ID}`, columnId: 0, partitionColumnId: CHANGE_TRACKING_COLUMN_ID, type: 'bigint', maxLength: 8,
+      precision: 19, scale: 0, collation: null, codePage: null, nullable: true, identity: false, computed: false,
+      leafOffset: 0, leafNullBit: 0, leafBitPosition: 0, isDropped: false, isSparse: false, isUniquifier: false, isHidden: true,
+    };
+    placeNew(cols, hidden);
+    cols.push(hidden);
+    t.warnings.push(`${ctx.tableName}: change tracking's hidden in-row bigint ${hidden.name} (leaf_null_bit ${hidden.leafNullBit}, leaf_offset ${hidden.leafOffset}) is stored in the row but not output`);
+    return;
+  }
   if (a.kind === 'add') {
-    t.columns.push(a.column);
+    const columnId = Math.max(0, ...def.columns.map((c) => c.columnId ?? 0)) + 1;
+    const dc: DdlColumn = { ...a.column, columnId };
+    if (def.columns.some((c) => !c.dropped && c.name.toLowerCase() === dc.name.toLowerCase())) {
+      throw new SchemaError('SCHEMA_DDL_INVALID', `column ${dc.name} is defined twice in ${ctx.tableName}`, { line: dc.line, table: ctx.tableName, column: dc.name });
+    }
+    def.columns.push(dc);
+    const col = columnLayout(dc, columnId, false, { schema: ctx.schema, collation: ctx.collation, aliases: ctx.aliases }, ctx.tableName);
+    if (!col) return; // non-persisted computed column or column set: no storage
+    placeNew(cols, col);
+    cols.push(col);
     return;
   }
   const name = a.kind === 'drop' ? a.name : a.column.name;
-  const i = t.columns.findIndex((c) => !c.dropped && c.name.toLowerCase() === name.toLowerCase());
   const line = a.kind === 'drop' ? a.line : a.column.line;
+  const i = def.columns.findIndex((c) => !c.dropped && c.name.toLowerCase() === name.toLowerCase());
   if (i < 0) throw new SchemaError('SCHEMA_DDL_INVALID', `ALTER TABLE ${ctx.tableName}: no column ${name}`, { line, table: ctx.tableName, column: name });
-  const old = t.columns[i]!;
+  const old = def.columns[i]!;
+  const pc = cols.find((c) => isLiveUserColumn(c) && c.name.toLowerCase() === name.toLowerCase());
   if (a.kind === 'drop') {
-    t.columns[i] = { ...old, dropped: true };
+    def.columns[i] = { ...old, dropped: true };
+    if (pc) {
+      pc.name = `$dropped_${pc.partitionColumnId}`;
+      pc.columnId = 0;
+      pc.isDropped = true;
+      pc.nullable = true;
+      delete pc.defaultValue;
+      delete pc.keyOrdinal;
+    }
     return;
   }
   const unsupported = (why: string): never => {
-    throw new SchemaError('SCHEMA_DDL_UNSUPPORTED', `ALTER TABLE ${ctx.tableName} ALTER COLUMN ${name}: ${why}; SQL Server may have moved the column to a new physical slot, which only the catalog knows — use catalog JSON (--schema)`, { line, table: ctx.tableName, column: name });
+    throw new SchemaError('SCHEMA_DDL_UNSUPPORTED', `ALTER TABLE ${ctx.tableName} ALTER COLUMN ${name}: ${why}; where SQL Server puts the column then is known only from the catalog — use catalog JSON (--schema)`, { line, table: ctx.tableName, column: name });
   };
-  if (!old.type || !a.column.type || old.computed) return unsupported('not a plain stored column');
-  const before = resolveType(old.type, ctx.aliases, `column ${name}`, old.line).spec;
+  if (!old.type || !a.column.type || old.computed || !pc) return unsupported('not a plain stored column');
+  if (pc.isSparse || old.sparse || a.column.sparse) return unsupported('a sparse column');
+  if (pc.keyOrdinal) return unsupported('a clustered index key column');
   const after = resolveType(a.column.type, ctx.aliases, `column ${name}`, line).spec;
-  const sameSpec = before.type === after.type && before.maxLength === after.maxLength && before.precision === after.precision && before.scale === after.scale;
-  const widenedVar = before.type === after.type && !isFixedLength(before.type, before.maxLength) && !isFixedLength(after.type, after.maxLength)
-    && (after.maxLength === -1 ? before.maxLength !== 16 : before.maxLength !== -1 && after.maxLength >= before.maxLength);
-  const oldCollation = old.collation ?? ctx.collation;
-  const newCollation = a.column.collation ?? oldCollation;
-  if (hasCollation(after.type) && newCollation.toLowerCase() !== oldCollation.toLowerCase()) return unsupported('the collation changes');
-  if (!sameSpec && !widenedVar) return unsupported(`the type changes from ${describeSpec(before)} to ${describeSpec(after)}`);
-  t.columns[i] = { ...old, type: a.column.type, nullable: a.column.nullable ?? true, collation: newCollation === ctx.collation && !old.collation ? undefined : newCollation };
+  const newCollation = hasCollation(after.type) ? (a.column.collation ?? pc.collation ?? ctx.collation) : null;
+  const next: DdlColumn = { ...old, type: a.column.type, nullable: a.column.nullable ?? true, collation: newCollation ?? undefined, defaultExpr: undefined, addedLater: undefined };
+  const nc = columnLayout(next, pc.columnId, false, { schema: ctx.schema, collation: ctx.collation, aliases: ctx.aliases }, ctx.tableName)!;
+  const oldFixed = isFixedLength(pc.type, pc.maxLength);
+  const newFixed = isFixedLength(nc.type, nc.maxLength);
+  const dropCopy = (): void => {
+    const n = ++t.alterDrops;
+    pc.partitionColumnId = ALTER_DROPPED_BASE + n;
+    pc.name = `$dropped_${pc.partitionColumnId}`;
+    pc.columnId = 0;
+    pc.isDropped = true;
+    pc.nullable = true;
+    delete pc.defaultValue;
+  };
+  if (!oldFixed && !newFixed) {
+    const sameType = pc.type === nc.type && !isTextPointerType(pc.type);
+    if (!sameType) return unsupported(`the type changes from ${pc.type} to ${nc.type}`);
+    if ((pc.collation ?? '').toLowerCase() !== (nc.collation ?? '').toLowerCase()) return unsupported('the collation changes');
+    if (pc.maxLength === -1 && nc.maxLength !== -1) return unsupported('a (max) column becomes limited (its off-row values must be rewritten)');
+    const grows = nc.maxLength === -1 || nc.maxLength >= pc.maxLength;
+    // Growth alters the column itself; anything else is a drop + add in place (same null bit, same slot).
+    Object.assign(nc, { leafNullBit: pc.leafNullBit, leafOffset: pc.leafOffset, leafBitPosition: 0 });
+    if (!grows) dropCopy();
+    else cols.splice(cols.indexOf(pc), 1);
+    cols.push(nc);
+    def.columns[i] = next;
+    return;
+  }
+  if ((pc.type === 'bit') !== (nc.type === 'bit')) return unsupported(`a change between bit and ${pc.type === 'bit' ? nc.type : pc.type}`);
+  dropCopy();
+  if (oldFixed && newFixed && nc.maxLength <= pc.maxLength) {
+    Object.assign(nc, { leafNullBit: pc.leafNullBit, leafOffset: pc.leafOffset, leafBitPosition: pc.leafBitPosition });
+    if (nc.type !== pc.type) {
+      t.warnings.push(`${ctx.tableName}: column ${nc.name} was re-typed in place by ALTER COLUMN (${pc.type} → ${nc.type}); rows logged before that ALTER hold ${pc.type} bytes in its slot and do not decode as ${nc.type}`);
+    }
+  } else {
+    placeNew(cols, nc);
+  }
+  cols.push(nc);
+  def.columns[i] = next;
 }
 
-function describeSpec(s: TypeSpec): string {
-  return `${s.type}(${s.maxLength === -1 ? 'max' : s.maxLength} bytes)`;
+/** A live column of the table (not dropped, not the uniquifier, not hidden). */
+function isLiveUserColumn(c: ColumnLayout): boolean {
+  return !c.isDropped && !c.isUniquifier && !c.isHidden;
 }
 
 interface AliasDef {
@@ -228,7 +457,7 @@ function deriveLayout(t: DdlTable, indexes: DdlIndex[], ctx: DeriveContext): Tab
   // Logical columns with their column_id (declaration order, computed columns included).
   const logical: ColumnLayout[] = [];
   t.columns.forEach((c, i) => {
-    const col = columnLayout(c, i + 1, !c.dropped && pkColumns.has(c.name.toLowerCase()), ctx, tableName);
+    const col = columnLayout(c, c.columnId ?? i + 1, !c.dropped && pkColumns.has(c.name.toLowerCase()), ctx, tableName);
     if (col) logical.push(col);
   });
 

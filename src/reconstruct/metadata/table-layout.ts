@@ -53,6 +53,12 @@ export interface ColumnLayout {
   isUniquifier: boolean;
   /** The XML column set of a table with sparse columns: not stored, computed from the sparse vector. */
   isColumnSet?: boolean;
+  /**
+   * A hidden internal column: stored in the row but with no sys.columns row (no name, no column_id),
+   * e.g. the in-row bigint change tracking adds (partition_column_id 0x08000002; rusanu.com "SQL Server
+   * table columns under the hood", 2011). Never output; named `$hidden_<partition_column_id>`.
+   */
+  isHidden?: boolean;
   isRowGuidCol?: boolean;
   /** Default for rows written before the column was added (ALTER TABLE ADD … NOT NULL DEFAULT), already in output form. */
   defaultValue?: import('../values.js').SqlValue;
@@ -80,13 +86,26 @@ export interface TableLayout {
   allocUnits?: AllocUnitRef[];
   /** sys.objects.modify_date as ISO text, for schema-drift checks. */
   modifyDate?: string;
+  /**
+   * Set when the table's columns could not be established (system-table pages missing or damaged,
+   * catalog rows that do not join): no row of it is decoded, each fails with DECODE_NO_COLUMNS
+   * carrying this reason, so no row is ever printed with empty or partial values.
+   */
+  unreadable?: string;
+  /** Facts about the layout a reader of its rows should know (e.g. a hidden column skipped); decodeRow adds them to every row's warnings. */
+  warnings?: string[];
 }
 
 export function qualifiedName(t: Pick<TableLayout, 'schema' | 'name'>): string {
   return `${t.schema}.${t.name}`;
 }
 
-/** Columns a user sees in output: not dropped, not the uniquifier, not a column set. */
+/** Columns a user sees in output: not dropped, not the uniquifier, not a column set, not hidden. */
 export function visibleColumns(t: TableLayout): ColumnLayout[] {
-  return t.columns.filter((c) => !c.isDropped && !c.isUniquifier && !c.isColumnSet);
+  return t.columns.filter(isVisibleColumn);
+}
+
+/** True for a column a user sees in output (see visibleColumns). */
+export function isVisibleColumn(c: ColumnLayout): boolean {
+  return !c.isDropped && !c.isUniquifier && !c.isColumnSet && !c.isHidden;
 }

@@ -7,7 +7,8 @@ import { scaledInt64 } from '../types/decimal.js';
 import { formatDatetime } from '../types/datetime.js';
 import { readU16 } from '../types/integer.js';
 import { decodeNvarchar, decodeVarchar } from '../types/string.js';
-import { columnCodePage } from '../types/index.js';
+import { columnCodePage, fixedReader, type FixedReader } from '../types/index.js';
+import { decodeFloat, decodeReal } from '../types/float.js';
 import { decodeVardecimal } from '../types/vardecimal.js';
 import { decodeScsu } from '../types/scsu.js';
 import { decodeSqlVariant } from '../types/variant.js';
@@ -30,7 +31,11 @@ import { CD_RECORD_LONG_DATA, CD_RECORD_TYPE_MASK, CD_RECORD_TYPES, CD_RECORD_VE
  *     long data, 0x8000 = complex column), (count-1)/30 cluster bytes, then the long values
  *   14-byte versioning tag when header 0x02.
  *
- * Columns are in physical order (partition_column_id), i.e. the order of TableLayout.columns.
+ * Columns are in physical order = leaf_null_bit order (uniquifier, clustering key columns, the rest),
+ * not partition_column_id order (plan.ts `cdIndex`; BakReader PROVENANCE.md; field case
+ * bc-sourcecodesetup-base-cd7). Several 30-column clusters: one short-data length byte per
+ * non-final cluster before the short data, one long-value count byte per non-final cluster after the
+ * long-data offset array (BakReader PROVENANCE.md: `1c 22 02` / `07 01 05` on a 107-column record).
  */
 
 /** CD array values (OrcaMDF CompressedRecordColumnCDIndicator). */
@@ -85,25 +90,88 @@ function unsupported(c: ColumnLayout, s: number, why: string): DecodeError {
 }
 
 /**
- * Why date/time/datetime2/datetimeoffset/smalldatetime stay refused in CD form: MS Learn "Row Compression
- * Implementation" contradicts itself for them (date, time, smalldatetime "not affected" yet described as a
- * compressed "integer data representation"; datetime2 described with its date in the first 4 bytes, unlike
- * its uncompressed layout; datetimeoffset "Yes" and "no changes in storage" in one cell); OrcaMDF and the
- * Internals Viewer do not decode them (the Internals Viewer guesses a 2-byte smalldatetime); no published
- * byte vector exists.
+ * Why datetimeoffset and smalldatetime stay refused in CD form: no real bytes are published for
+ * them, and MS Learn "Row Compression Implementation" contradicts itself for both (smalldatetime
+ * "not affected" yet described as storing its time "in the most significant byte format";
+ * datetimeoffset "Yes" and "no changes in storage"). BusinessCentral.BakReader PROVENANCE.md
+ * lists smalldatetime as "still not determined" and says nothing of datetimeoffset. date, time and
+ * datetime2 are decoded (see `sameAsUncompressed`).
  */
 const DATE_FAMILY_REFUSAL =
-  'its row-compressed encoding is not established (MS Learn "Row Compression Implementation" contradicts itself for this type, and no published vector or reference decoder exists)';
+  'its row-compressed encoding is not established (no published real bytes; MS Learn "Row Compression Implementation" contradicts itself for this type)';
+
+/**
+ * date, time(n), datetime2(n) in CD form: the uncompressed bytes, full length, never trimmed.
+ * Source: StefanMaron/BusinessCentral.BakReader PROVENANCE.md (commit 4470aa1, "Type encodings":
+ * identical layout compressed and uncompressed, not trimmed — an all-zero datetime2(7) is stored as
+ * 8 zero bytes; validated against SELECT on SQL Server 2022); real cells in field case
+ * `bcdb-typeprobe-cd-cells` (date 000000 / 124a0b, time(7) 07c4aaf46e, time(0) 000000,
+ * datetime2(7) 8 zero bytes, datetime2(0) b5770053460b).
+ * A zero-length (CD 1) value was never observed for these types (their zero is stored in full), so
+ * it is refused (DECODE_UNSUPPORTED); any other length is impossible (DECODE_BAD_VALUE).
+ */
+function sameAsUncompressed(c: ColumnLayout): CdDecoder {
+  const fr = fixedReader(c) as FixedReader;
+  const n = fr.n;
+  return (b, s, e) => {
+    if (e === s) throw unsupported(c, s, 'a zero-length (CD "empty") value was never observed for this type (SQL Server stores its zero in full), so its meaning is not established');
+    if (e - s !== n) throw badValue(c, s, `has ${e - s} bytes; ${c.type}(${c.scale}) keeps its uncompressed ${n}-byte form under row compression`);
+    const v = fr.f(b, s);
+    if (v === null) throw badValue(c, s, 'is out of range');
+    return v;
+  };
+}
+
+/**
+ * real / float in CD form: the little-endian IEEE-754 bytes with their low-order zero bytes
+ * dropped, i.e. the stored bytes are the high end of the value (the last 1..4 / 1..8 bytes of the
+ * little-endian form); zero is stored with no bytes. Sources: MS Learn "Row Compression
+ * Implementation" ("least significant bytes with zeros are not stored"; NULL and 0 take no bytes);
+ * BusinessCentral.BakReader PROVENANCE.md "Type encodings" (which bytes are kept, validated against
+ * SELECT); real cells `real c0bf` = -1.5, `float 2059c0` = -100.5, `real <empty>` = 0 (field case
+ * `bcdb-typeprobe-cd-cells`). NaN / Infinity are not storable values: DECODE_BAD_VALUE.
+ */
+function floatCompressed(c: ColumnLayout): CdDecoder {
+  const width = c.type === 'real' || c.maxLength === 4 ? 4 : 8;
+  const buf = new Uint8Array(8);
+  return (b, s, e) => {
+    const n = e - s;
+    if (n === 0) return 0;
+    if (n > width) throw badValue(c, s, `has ${n} bytes, at most ${width} allowed`);
+    buf.fill(0);
+    for (let i = 0; i < n; i++) buf[width - n + i] = b[s + i];
+    const v = width === 4 ? decodeReal(buf, 0) : decodeFloat(buf, 0);
+    if (!Number.isFinite(v)) throw badValue(c, s, 'is NaN or infinite');
+    return v;
+  };
+}
+
+/**
+ * timestamp / rowversion in CD form: the 8-byte value as SQL Server shows it (big-endian), leading
+ * zero bytes dropped, no sign flip; output like the uncompressed column: the 8 bytes as `0x…` hex
+ * (leading zeros restored). Source: BusinessCentral.BakReader PROVENANCE.md ("rowversion/timestamp:
+ * big-endian trimmed, unbiased", validated against SELECT); MS Learn lists it as compressed like an
+ * integer. Field case `bc-sourcecodesetup-base-cd7` holds a real 3-byte one.
+ */
+function timestampCompressed(c: ColumnLayout): CdDecoder {
+  return (b, s, e) => {
+    const n = e - s;
+    if (n > 8) throw badValue(c, s, `has ${n} bytes, at most 8 allowed`);
+    return '0x' + '00'.repeat(8 - n) + toHex(b, s, e);
+  };
+}
 
 /**
  * nchar(n) / nvarchar(n) in a ROW/PAGE-compressed partition (SQL Server 2008 R2+).
  * MS docs "Unicode Compression Implementation": values are SCSU-compressed (UTS #6, types/scsu.ts) and
  * stored compressed only when that is smaller than UTF-16. MS docs "Row Compression Implementation":
  * nchar's trailing padding is removed (restored here, as char's).
- * An odd byte count cannot be UTF-16, so it is SCSU (every SQL Server-shaped vector in OrcaMDF's
- * ScsuExpanderTests is odd; two end in a redundant SC0 byte 0x10 that makes them odd). An even, non-zero
- * byte count is refused: it is either UTF-16 stored uncompressed or SCSU, and no published source says how
- * SQL Server tells the two apart.
+ * The byte count tells the forms apart: SQL Server's encoder appends an SC0 tag (0x10, which emits
+ * nothing) whenever the SCSU form would be even, so SCSU is always odd and an even count is plain
+ * UTF-16LE. Source: BusinessCentral.BakReader PROVENANCE.md ("Type encodings": odd = SCSU, even =
+ * plain UTF-16LE, validated against SELECT on SQL Server 2022); real cells in field case
+ * `bcdb-typeprobe-cd-cells` (`616210` = "ab", Latin-1, Greek/CJK/emoji); OrcaMDF ScsuExpanderTests
+ * (odd vectors, two ending in 0x10).
  */
 function unicodeCompressed(c: ColumnLayout): CdDecoder {
   const chars = c.maxLength > 0 ? c.maxLength >> 1 : Number.MAX_SAFE_INTEGER;
@@ -112,11 +180,12 @@ function unicodeCompressed(c: ColumnLayout): CdDecoder {
     let v = '';
     if (e > s) {
       if (((e - s) & 1) === 0) {
-        throw unsupported(c, s, `even byte count (${e - s}): UTF-16 stored uncompressed or Unicode-compressed (SCSU), and no published source says how SQL Server marks which`);
+        v = decodeNvarchar(b, s, e);
+      } else {
+        const d = decodeScsu(b, s, e);
+        if (d === null) throw badValue(c, s, 'is not valid SCSU (Unicode compression)');
+        v = d;
       }
-      const d = decodeScsu(b, s, e);
-      if (d === null) throw badValue(c, s, 'is not valid SCSU (Unicode compression)');
-      v = d;
     }
     if (v.length > chars) throw badValue(c, s, `decompresses to ${v.length} UTF-16 units, more than ${c.type}(${chars})`);
     return pad && v.length < chars ? v + ' '.repeat(chars - v.length) : v;
@@ -237,53 +306,91 @@ export function cdValueDecoder(c: ColumnLayout): CdDecoder | null {
     }
     case 'real':
     case 'float':
-      // MS docs "Row Compression Implementation": NULL and 0 take no bytes (CD 1 → 0); for other values
-      // "least significant bytes with zeros are not stored", but no source gives the order of the bytes
-      // that are kept and no published vector exists: refused.
-      return (_b, s, e) => {
-        if (e === s) return 0;
-        throw unsupported(c, s, 'MS Learn says only that least-significant zero bytes are dropped; no published source or vector gives the byte order of the stored bytes');
-      };
+      return floatCompressed(c);
     case 'date':
     case 'time':
     case 'datetime2':
+      return sameAsUncompressed(c);
     case 'datetimeoffset':
     case 'smalldatetime':
       return (_b, s) => {
         throw unsupported(c, s, DATE_FAMILY_REFUSAL);
       };
+    case 'timestamp':
+      return timestampCompressed(c);
     case 'uniqueidentifier':
-    case 'timestamp': {
-      // Stored unchanged (16 / 8 bytes): reuse the uncompressed decoder.
+      // Stored unchanged, 16 bytes (MS Learn; BakReader PROVENANCE.md "uniqueidentifier: 16 raw bytes"):
+      // the uncompressed decoder, full length only.
       return null;
-    }
     default:
       return null;
   }
 }
 
 interface CdPlanEntry {
-  plan: ColumnPlan;
   decode: CdDecoder | null;
   /** The uncompressed decoder is valid for this type's CD bytes when they are full length. */
   uncompressedFullLength: number;
 }
 
+/** CD decoders, one per output column of the plan (same index as plan.output). */
 const cdPlans = new WeakMap<RowPlan, CdPlanEntry[]>();
 
 function cdPlanFor(plan: RowPlan): CdPlanEntry[] {
   let p = cdPlans.get(plan);
   if (p) return p;
-  p = plan.physical.map((cp) => ({
-    plan: cp,
-    decode: cdValueDecoder(cp.column),
-    uncompressedFullLength: cp.column.type === 'uniqueidentifier' ? 16 : cp.column.type === 'timestamp' ? 8 : -1,
-  }));
+  p = plan.output.map((cp) => {
+    if (cp.kind === 'sparse') {
+      // MS Learn "Use sparse columns": sparse columns cannot be used with data compression.
+      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${cp.name} is sparse, but the table is ${plan.table.compression}-compressed (SQL Server allows no sparse column in a compressed table)`, { column: cp.name });
+    }
+    if (cp.kind !== 'unstored' && cp.cdIndex < 0) {
+      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${cp.name} has no leaf_null_bit, so its place in a CD record is unknown`, { column: cp.name });
+    }
+    return {
+      decode: cdValueDecoder(cp.column),
+      uncompressedFullLength: cp.column.type === 'uniqueidentifier' ? 16 : -1,
+    };
+  });
   cdPlans.set(plan, p);
   return p;
 }
 
-export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRow {
+/** The structure of one CD record, before any value is decoded (see `parseCdRecord`). */
+export interface CdRecordShape {
+  /** Header byte (status.ts CD_RECORD_*). */
+  header: number;
+  recordType: DecodedRow['recordType'];
+  /** 3-bit CD record type code (status.ts CD_RECORD_TYPES). */
+  typeCode: number;
+  columnCount: number;
+  /** Offset of the CD array (4 bits per column, low nibble first). */
+  cdStart: number;
+  /** CD value per column (0 NULL, 1 empty, 2..9 short, 10 long, 11 bit true, 12 page symbol). */
+  cds: Uint8Array;
+  /** Value bytes [starts[i], ends[i]) per column; 0/0 for NULL, empty, bit and page-symbol columns. */
+  starts: Int32Array;
+  ends: Int32Array;
+  /** 1 for a long-data entry flagged 0x8000 (complex: off-row pointer). */
+  complex: Uint8Array;
+  versioningTag?: string;
+  /** Bytes the record occupies (header … long data … versioning tag); a row image may carry more. */
+  length: number;
+}
+
+/**
+ * Parses the structure of a CD record (row/page-compressed partitions): header, column count, CD
+ * array, short-data cluster lengths and values, long-data region, versioning tag. Pure: bytes →
+ * shape; no layout needed. Offsets are byte offsets inside `image`.
+ * Layout: see the module comment (OrcaMDF CompressedRecord.cs, Internals Viewer CdRecordLoader.cs,
+ * BusinessCentral.BakReader PROVENANCE.md "Compressed (CD) records").
+ * Checks: the short-data cluster bytes equal the bytes of the short values of each 30-column cluster
+ * and the long-data cluster bytes equal each cluster's count of long values (both per BakReader's
+ * real 107-column record), the long-data entry count equals the columns marked long, offsets never
+ * go backwards. Throws DecodeError: DECODE_TRUNCATED, DECODE_BAD_RECORD (impossible structure, with
+ * the offset), DECODE_UNSUPPORTED (index / forwarding-stub CD records).
+ */
+export function parseCdRecord(image: Uint8Array): CdRecordShape {
   const n = image.length;
   if (n < 2) throw truncated('the CD record header', n);
   const header = image[0];
@@ -306,49 +413,67 @@ export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRo
   pos += (columnCount + 1) >> 1;
   if (pos > n) throw truncated(`the CD array (${columnCount} columns)`, n);
   const clusters = columnCount > 0 ? Math.floor((columnCount - 1) / CD_CLUSTER_SIZE) : 0;
-  pos += clusters; // short-data cluster lengths: a shortcut we do not need, values are walked in order
+  const shortClusters = pos;
+  pos += clusters;
   if (pos > n) throw truncated('the short-data cluster array', n);
 
-  const cdOf = (i: number): number => (i & 1) === 0 ? image[cdStart + (i >> 1)] & 0x0f : image[cdStart + (i >> 1)] >> 4;
+  const cds = new Uint8Array(columnCount);
+  for (let i = 0; i < columnCount; i++) cds[i] = (i & 1) === 0 ? image[cdStart + (i >> 1)] & 0x0f : image[cdStart + (i >> 1)] >> 4;
 
-  // Pass 1: short-data offsets and long-data count.
+  // Short-data offsets, long-data count, per-cluster checks.
   const starts = new Int32Array(columnCount);
   const ends = new Int32Array(columnCount);
   let longCount = 0;
+  let clusterBytes = 0;
   for (let i = 0; i < columnCount; i++) {
-    const cd = cdOf(i);
+    const cd = cds[i];
     if (cd >= 2 && cd <= 9) {
       starts[i] = pos;
       pos += cd - 1;
       ends[i] = pos;
+      clusterBytes += cd - 1;
     } else if (cd === CD_LONG) longCount++;
     else if (cd > CD_PAGE_SYMBOL) throw new DecodeError('DECODE_BAD_RECORD', `column ${i + 1} has an invalid CD value ${cd}`, { offset: cdStart + (i >> 1) });
+    if ((i + 1) % CD_CLUSTER_SIZE === 0 && i + 1 < columnCount) {
+      const k = (i + 1) / CD_CLUSTER_SIZE - 1;
+      if (image[shortClusters + k] !== clusterBytes) {
+        throw new DecodeError('DECODE_BAD_RECORD', `short-data cluster ${k + 1} is said to hold ${image[shortClusters + k]} bytes, its columns hold ${clusterBytes}`, { offset: shortClusters + k });
+      }
+      clusterBytes = 0;
+    }
   }
   if (pos > n) throw truncated('the short-data region', n);
-  let complexMask: Uint8Array | null = null;
+  const complex = new Uint8Array(columnCount);
   if ((header & CD_RECORD_LONG_DATA) !== 0) {
     if (pos + 3 > n) throw truncated('the long-data header', n);
     const entries = readU16(image, pos + 1);
     pos += 3;
     const offsets = pos;
+    const longClusters = pos + 2 * entries;
     pos += 2 * entries + clusters;
     if (pos > n) throw truncated('the long-data offset array', n);
     if (entries !== longCount) {
       throw new DecodeError('DECODE_BAD_RECORD', `long-data region has ${entries} entries but ${longCount} columns are marked long`, { offset: offsets - 2 });
     }
+    for (let k = 0; k < clusters; k++) {
+      let count = 0;
+      for (let i = k * CD_CLUSTER_SIZE; i < (k + 1) * CD_CLUSTER_SIZE; i++) if (cds[i] === CD_LONG) count++;
+      if (image[longClusters + k] !== count) {
+        throw new DecodeError('DECODE_BAD_RECORD', `long-data cluster ${k + 1} is said to hold ${image[longClusters + k]} values, its columns hold ${count}`, { offset: longClusters + k });
+      }
+    }
     const base = pos;
     let prev = 0;
     let k = 0;
-    complexMask = new Uint8Array(columnCount);
     for (let i = 0; i < columnCount; i++) {
-      if (cdOf(i) !== CD_LONG) continue;
+      if (cds[i] !== CD_LONG) continue;
       const raw = readU16(image, offsets + 2 * k);
       const end = raw & 0x7fff;
       if (end < prev) throw new DecodeError('DECODE_BAD_RECORD', `long-data entry ${k + 1} ends at ${end}, before ${prev}`, { offset: offsets + 2 * k });
       if (base + end > n) throw truncated(`long-data entry ${k + 1}`, n);
       starts[i] = base + prev;
       ends[i] = base + end;
-      if ((raw & 0x8000) !== 0) complexMask[i] = 1;
+      if ((raw & 0x8000) !== 0) complex[i] = 1;
       prev = end;
       k++;
     }
@@ -356,25 +481,37 @@ export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRo
   } else if (longCount > 0) {
     throw new DecodeError('DECODE_BAD_RECORD', `${longCount} columns are marked long but the header has no long-data region`, { offset: 0 });
   }
-  let versioningTag: string | undefined;
+  const shape: CdRecordShape = { header, recordType, typeCode, columnCount, cdStart, cds, starts, ends, complex, length: pos };
   if ((header & CD_RECORD_VERSIONING) !== 0) {
     if (pos + VERSIONING_TAG_SIZE > n) throw truncated('the 14-byte versioning tag', n);
-    versioningTag = toHex(image, pos, pos + VERSIONING_TAG_SIZE);
+    shape.versioningTag = toHex(image, pos, pos + VERSIONING_TAG_SIZE);
+    shape.length = pos + VERSIONING_TAG_SIZE;
   }
+  return shape;
+}
 
+/**
+ * Decodes one CD record against a layout plan: values of the visible columns in column_id order,
+ * columns found by their CD index (plan.ts `cdIndex` = leaf_null_bit − 1). Throws DecodeError only.
+ */
+export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRow {
+  const shape = parseCdRecord(image);
+  const { recordType, typeCode, columnCount, cdStart, cds, starts, ends, versioningTag } = shape;
+  const complexMask = shape.complex;
+  const cdOf = (i: number): number => cds[i];
   const entries = cdPlanFor(plan);
   const warnings: string[] = [];
-  if (columnCount > plan.physical.length) {
-    warnings.push(`record holds ${columnCount} columns but the layout knows ${plan.physical.length}: the layout may be older than the row (schema drift)`);
+  if (columnCount > plan.storedColumns) {
+    warnings.push(`record holds ${columnCount} columns but the layout knows ${plan.storedColumns}: the layout may be older than the row (schema drift)`);
   }
   const scratch = plan.scratch;
-  for (let k = 0; k < plan.output.length; k++) scratch[k] = columnValue(plan.output[k]);
+  for (let k = 0; k < plan.output.length; k++) scratch[k] = columnValue(plan.output[k], entries[k]);
   const values = plan.makeValues(scratch);
   let uniquifier: number | undefined;
   if (plan.uniquifier) {
-    const u = plan.uniquifier.physical;
+    const u = plan.uniquifier.cdIndex;
     uniquifier = 0;
-    if (u < columnCount) {
+    if (u >= 0 && u < columnCount) {
       const cd = cdOf(u);
       if (cd >= 2 && cd <= 9) {
         const v = readFlippedBE(image, starts[u], ends[u] - starts[u]);
@@ -387,8 +524,8 @@ export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRo
   if (uniquifier !== undefined) row.uniquifier = uniquifier;
   return row;
 
-  function columnValue(cp: ColumnPlan): SqlValue {
-    const i = cp.physical;
+  function columnValue(cp: ColumnPlan, entry: CdPlanEntry): SqlValue {
+    const i = cp.cdIndex;
     const c = cp.column;
     if (cp.kind === 'unstored') return null;
     if (i >= columnCount) {
@@ -413,9 +550,13 @@ export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRo
       if (cv.kind === 'off-row') return cv.marker;
       throw new DecodeError('DECODE_BAD_RECORD', `column ${cp.name} holds a ${cv.kind}, not a value`, { offset: s, column: cp.name });
     }
-    const entry = entries[i];
     if (entry.decode) return entry.decode(image, s, e);
     if (entry.uncompressedFullLength > 0 && e - s === entry.uncompressedFullLength) return cp.decode(image, s, e);
+    if (entry.uncompressedFullLength > 0) {
+      // A uniqueidentifier is stored in full under row compression; fewer bytes can only be a page-compression
+      // prefix (BakReader PROVENANCE.md: anchored columns store [prefix length][suffix]), which one row cannot resolve.
+      throw new DecodeError('DECODE_UNSUPPORTED', `compressed ${c.type} value of column ${cp.name} has ${e - s} bytes, not ${entry.uncompressedFullLength}: a page-compression prefix, which one row cannot resolve`, { offset: s, column: cp.name });
+    }
     throw new DecodeError('DECODE_UNSUPPORTED', `row-compressed ${c.type} values are not decoded yet (column ${cp.name})`, { offset: s, column: cp.name });
   }
 }

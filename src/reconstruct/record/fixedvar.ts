@@ -57,10 +57,20 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan): DecodedRow {
   const statusB = image[1];
   const fixedEnd = readU16(image, 2);
   if (fixedEnd < 4) throw new DecodeError('DECODE_BAD_RECORD', `fixed-part end ${fixedEnd} is inside the record header`, { offset: 2 });
-  if (fixedEnd + 2 > n) throw truncated(`the fixed part (ends at ${fixedEnd})`, n);
-  const columnCount = readU16(image, fixedEnd);
-  let pos = fixedEnd + 2;
+  if (fixedEnd > n || ((statusA & RECORD_NULL_BITMAP) !== 0 && fixedEnd + 2 > n)) throw truncated(`the fixed part (ends at ${fixedEnd})`, n);
+  // Without the null-bitmap bit the record has neither a null bitmap nor a column count: the
+  // variable-column count follows the fixed part directly. SQL Server writes such records only for
+  // tables that hold nothing but sparse columns when the row is written (improve.dk "The null bitmap
+  // is not always present in data records", 2011; field case improvedk-nullbitmap-sparse-only). Such
+  // a record holds no null-bitmapped column at all: columnCount 0, so every non-sparse column (added
+  // later) reads as missing (its default or NULL, with a warning).
   const hasBitmap = (statusA & RECORD_NULL_BITMAP) !== 0;
+  let columnCount = 0;
+  let pos = fixedEnd;
+  if (hasBitmap) {
+    columnCount = readU16(image, fixedEnd);
+    pos += 2;
+  }
   const bitmapStart = pos;
   if (hasBitmap) {
     pos += (columnCount + 7) >> 3;
@@ -244,12 +254,19 @@ function columnValue(r: RowState, cp: ColumnPlan): SqlValue {
   return cp.decode(image, s, e);
 }
 
+/**
+ * The sparse vector: the complex variable column whose complex-column id (first u16) is 5 (improve.dk
+ * "Identifying complex columns in records"). It may sit in any variable slot, including one a column
+ * added later owns while that column is NULL or missing (field case improvedk-nullbitmap-sparse-only:
+ * `ADD C varchar(10)` after the vector was written, the vector still in slot 1, C NULL in the bitmap);
+ * the owner column itself then fails with DECODE_BAD_RECORD if the bitmap says it holds a value.
+ * No vector (e.g. a 9-byte sparse-only record with every sparse column NULL) = every sparse column NULL.
+ */
 function findSparseVector(r: RowState): Map<number, [number, number]> | null {
-  // The sparse vector is a complex column in a variable slot no regular column owns.
   const image = r.image;
   for (let k = 0; k < r.varCount; k++) {
     const entry = readU16(image, r.varArray + 2 * k);
-    if ((entry & 0x8000) === 0 || r.plan.varIndexOwner.has(k)) continue;
+    if ((entry & 0x8000) === 0) continue;
     const s = k === 0 ? r.varDataStart : readU16(image, r.varArray + 2 * k - 2) & 0x7fff;
     const e = entry & 0x7fff;
     if (e - s >= 4 && readU16(image, s) === 5) return parseSparseVector(image, s, e);

@@ -1,4 +1,4 @@
-import type { ColumnLayout, TableLayout } from '../metadata/table-layout.js';
+import { isVisibleColumn, type ColumnLayout, type TableLayout } from '../metadata/table-layout.js';
 import type { SqlValue } from '../values.js';
 import { fixedStorageLength, isTextPointerType, isVariableLengthType, valueDecoder, type BoundDecoder } from '../types/index.js';
 
@@ -22,8 +22,17 @@ export interface ColumnPlan {
   varIndex: number;
   /** 0-based bit in the null bitmap; -1 when the column has none. */
   nullBit: number;
-  /** 0-based physical position (CD format orders columns by partition_column_id). */
+  /** 0-based index in TableLayout.columns (partition_column_id order). */
   physical: number;
+  /**
+   * 0-based position in a CD record's column array: `leaf_null_bit − 1`, i.e. the physical order
+   * (uniquifier, clustering key columns in key order, then the other stored columns), -1 for a column
+   * with no null bit (sparse, unstored). Not partition_column_id order: BusinessCentral.BakReader
+   * PROVENANCE.md ("Physical column order is not declaration order: clustered-index key columns come
+   * first (in key order), then remaining columns by column id", validated against SELECT); real record
+   * in field case `bc-sourcecodesetup-base-cd7` (key `[Primary Key]`, column 2, sits at CD index 0).
+   */
+  cdIndex: number;
   isUniquifier: boolean;
   isTextPointer: boolean;
   isXml: boolean;
@@ -111,6 +120,7 @@ function planColumn(c: ColumnLayout, physical: number): ColumnPlan {
     varIndex: c.leafOffset < 0 ? -c.leafOffset - 1 : -1,
     nullBit: c.leafNullBit > 0 ? c.leafNullBit - 1 : -1,
     physical,
+    cdIndex: kind !== 'unstored' && kind !== 'sparse' && c.leafNullBit > 0 ? c.leafNullBit - 1 : -1,
     isUniquifier: c.isUniquifier,
     isTextPointer: isTextPointerType(c.type),
     isXml: c.type === 'xml',
@@ -134,7 +144,7 @@ export function planFor(table: TableLayout): RowPlan {
     return p;
   }
   const all = table.columns.map((c, i) => planColumn(c, i));
-  const visible = all.filter((cp) => !cp.column.isDropped && !cp.column.isUniquifier && !cp.column.isColumnSet);
+  const visible = all.filter((cp) => isVisibleColumn(cp.column));
   // Output in sys.columns order (column_id); the physical order puts clustering keys first.
   const output = visible
     .map((cp, i) => ({ cp, i }))

@@ -109,6 +109,10 @@ export class ExportSource implements RecoverySource {
     return modified ? { table: `${t.schema}.${t.name}`, reason: driftExplanation(t, modified, began) } : null;
   }
 
+  committedStats(): CommittedScanStats {
+    return this.stats;
+  }
+
   skipped(): SkippedItem[] {
     return this.skippedItems;
   }

@@ -11,7 +11,9 @@
 import type { Logger } from 'pino';
 import { InputError } from '../../errors.js';
 import type { PageSource } from '../../datafile/page-source.js';
-import { readBackupHeader } from '../../backup/header.js';
+import { readBackupHeader, type BackupHeader } from '../../backup/header.js';
+import { backupLogCoverage } from '../../backup/log-coverage.js';
+import { parseLsn } from '../../logreader/lsn.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { readMtfLayout } from '../../backup/mtf.js';
@@ -23,6 +25,7 @@ import { committedCandidates, emptyStats, type CommittedScanStats } from '../com
 import { PageSlotModel } from '../page-model.js';
 import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.js';
 import { RECOVER_UPDATE_NO_BASE, type RebuildCandidate } from '../update-rebuild.js';
+import { assertBackupSet, assertOneDatabase, readSourceIdentity, type SourceFileIdentity } from '../source-identity.js';
 
 /** Updates held for the data-file anchor at most (each keeps its log record, a view into one log block). */
 const MAX_ANCHORED_UPDATES = 1000;
@@ -44,6 +47,8 @@ export interface FileRecoverySource extends RecoverySource {
   readonly scanStats: CommittedScanStats;
   /** Bytes/records read by the pass running (the anchor pass included), which pass, and the bytes a pass reads. */
   progress(): SourceProgress;
+  /** What the user must be told besides skipped items (e.g. a file whose database could not be checked). */
+  readonly notes: string[];
 }
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
@@ -81,11 +86,13 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // Every --trn must hold log backups; each log backup set of each file is read, in LSN order (a
   // file written WITH NOINIT holds several). A broken chain is reported (rows between the gaps
   // cannot be told committed or not).
+  const backupHeaders = new Map<string, BackupHeader>(); // by `${file}#${position}`
   const trnSets: Array<{ file: string; position: number; first: string; last: string; firstLsn: string }> = [];
   for (const t of trn) {
     const layout = readMtfLayout(t);
     for (let position = 1; position <= Math.max(1, layout.sets); position++) {
       const h = readBackupHeader(t, layout, position);
+      backupHeaders.set(`${t}#${position}`, h);
       if (h.backupType !== 'log') throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t}${layout.sets > 1 ? ` (backup set ${position})` : ''} is a ${h.backupType} backup, not a log backup; give it with --bak`, { file: t });
       trnSets.push({ file: t, position, first: h.firstLsn.decimal, last: h.lastLsn.decimal, firstLsn: h.firstLsn.lsn });
     }
@@ -109,6 +116,22 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   if (inputs.ldf) logFiles.push({ kind: 'ldf', file: inputs.ldf, position: 1 });
   for (const t of trnSets) logFiles.push({ kind: 'trn', file: t.file, position: t.position });
   if (logFiles.length === 0 && inputs.bak) logFiles.push({ kind: 'bak', file: inputs.bak, position: choosePosition(inputs.bak, readMtfLayout(inputs.bak), inputs.position) });
+
+  // Every file must belong to one database (binding id), checked once before anything is decoded.
+  const notes: string[] = [];
+  let identity: Promise<void> | null = null;
+  const ensureOneDatabase = (): Promise<void> =>
+    (identity ??= (async () => {
+      const ids: SourceFileIdentity[] = [];
+      if (inputs.mdf) ids.push(await readSourceIdentity(inputs.mdf, 'mdf'));
+      if (inputs.bak) ids.push(await readSourceIdentity(inputs.bak, 'bak'));
+      if (inputs.ldf) ids.push(await readSourceIdentity(inputs.ldf, 'ldf'));
+      for (const t of trn) ids.push(await readSourceIdentity(t, 'trn'));
+      const check = assertOneDatabase(ids);
+      if (ids.length > 1) {
+        for (const u of check.unchecked) notes.push(`${u.file}: its binding id could not be read (damaged page 0), so rowback could not check that it belongs to the same database as the other files`);
+      }
+    })());
 
   const description = [
     inputs.mdf && `data file ${inputs.mdf}`,
@@ -145,14 +168,24 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         continue;
       }
       const floor = highest;
+      let firstRead: string | null = null;
       for await (const r of openBackupLogStream(l.file, l.kind, undefined, l.position).records(opts, stats)) {
         const lsn = r['Current LSN'];
+        firstRead ??= lsn;
         if (floor && lsn <= floor) {
           repeats++;
           continue;
         }
         if (lsn > highest) highest = lsn;
         yield r;
+      }
+      // The stream must cover the LSN range its header states; what it lacks is reported once.
+      if (!extra && thisPass % 2 === 1 && !signal?.aborted) {
+        const key = `${l.file}#${l.position}`;
+        let h = backupHeaders.get(key);
+        if (!h) backupHeaders.set(key, (h = readBackupHeader(l.file, undefined, l.position)));
+        const lost = backupLogCoverage({ file: l.file, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) }, firstRead ? parseLsn(firstRead) : null, stats.end);
+        skipped.push(...lost);
       }
     }
     logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats }, 'log read');
@@ -197,13 +230,16 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     get scanStats() {
       return scanStats;
     },
+    committedStats: () => scanStats,
+    notes,
     async metadata(): Promise<MetadataCatalog> {
       if (catalog) return catalog;
+      await ensureOneDatabase();
       if (!inputs.mdf && !inputs.bak) {
         throw new InputError('INPUT_NO_METADATA', 'no table metadata: give --mdf FILE or --bak FILE (or --schema/--ddl)');
       }
       const api = await loadDatafile();
-      pageSource = inputs.mdf ? new api.MdfPageSource(inputs.mdf) : openBackupPages([inputs.bak!], inputs.position);
+      pageSource = inputs.mdf ? new api.MdfPageSource(inputs.mdf) : openBackupPages([inputs.bak!], inputs.position, assertBackupSet);
       const meta = api.readDataFileMetadata(pageSource);
       for (const s of meta.skipped ?? []) skipped.push(s);
       catalog = catalogFromLayouts(meta.tables);
@@ -217,6 +253,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     candidates(filter: ScanFilter, signal?: AbortSignal, catalogOverride?: MetadataCatalog): AsyncIterable<RowCandidate> {
       const self = this;
       return (async function* () {
+        await ensureOneDatabase();
         const cat = catalogOverride ?? (await self.metadata());
         scanStats = emptyStats();
         current = emptyLogScanStats();

@@ -102,6 +102,7 @@ describe('catalog JSON validation: SCHEMA_BAD_CATALOG names the row index and th
     { name: 'unknown type name', json: [row(), row({ partition_column_id: 2, type_name: 'money2' })], text: "catalog row 1: field type_name: unknown type 'money2'" },
     { name: 'repeated partition_column_id', json: [row(), row({ column_name: 'b' })], text: 'catalog row 1: field partition_column_id: 1 repeats row 0' },
     { name: 'column_name null for a live column', json: [row({ column_name: null })], text: 'catalog row 0: field column_name' },
+    { name: 'column_name and column_id null for an ordinary partition_column_id', json: [row({ column_name: null, column_id: null })], text: 'catalog row 0: field column_name' },
     { name: 'default not of the column type', json: [row({ default_value: 'abc' })], text: "catalog row 0: field default_value: default 'abc' is not a valid int value" },
     { name: 'unknown compression', json: [row({ data_compression_desc: 'ZIP' })], text: "catalog row 0: field data_compression_desc: unknown compression 'ZIP'" },
   ];
@@ -114,6 +115,19 @@ describe('catalog JSON validation: SCHEMA_BAD_CATALOG names the row index and th
       expect(e.location.file).toBe('cat.json');
     });
   }
+
+  it('a stored column with neither name nor column_id (change tracking\'s hidden bigint) is kept hidden, not an error', () => {
+    const [t] = layoutsFromCatalog([
+      row(),
+      row({ partition_column_id: 134217730, column_id: null, column_name: null, type_name: 'bigint', max_length: 8, leaf_offset: 8, leaf_null_bit: 2 }),
+    ]);
+    expect(t!.columns.map((c) => [c.name, c.isHidden ?? false])).toEqual([['a', false], ['$hidden_134217730', true]]);
+    expect(t!.warnings).toEqual([expect.stringContaining('$hidden_134217730 (partition_column_id 134217730 = 0x8000002, bigint')]);
+    // SYNTHETIC record: a = 1, hidden = 2, column count 2, bitmap 00.
+    const r = decodeRow(parseHex('10001000 01000000 0200000000000000 0200 00'), t!);
+    expect(r.values).toEqual({ a: 1 });
+    expect(r.warnings).toEqual(t!.warnings);
+  });
 
   it('loadCatalogFile: unreadable file and non-JSON are InputErrors naming the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rowback-cat-'));

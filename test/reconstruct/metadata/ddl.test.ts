@@ -201,19 +201,36 @@ describe('ALTER TABLE DROP COLUMN / ALTER COLUMN', () => {
     expect(t.columns.map((c) => c.name)).toEqual(['$dropped_1', '$dropped_2', 'c']);
   });
 
-  it('ALTER COLUMN that keeps the slot (nullability, a growing varchar) is applied', () => {
+  it('ALTER COLUMN in place (nullability, a growing varchar): same null bit and slot; a drop + add leaves a dropped copy', () => {
     const t = one('CREATE TABLE t (a int NULL, v varchar(10))\nALTER TABLE t ALTER COLUMN a int NOT NULL\nALTER TABLE t ALTER COLUMN v varchar(200)');
-    expect(t.columns.map((c) => [c.name, c.nullable, c.maxLength, c.leafOffset])).toEqual([['a', false, 4, 4], ['v', true, 200, -1]]);
+    expect(t.columns.map((c) => [c.name, c.partitionColumnId, c.isDropped, c.nullable, c.maxLength, c.leafOffset, c.leafNullBit])).toEqual([
+      ['a', 1, false, false, 4, 4, 1],
+      ['v', 2, false, true, 200, -1, 2],
+      ['$dropped_67108865', 0x04000001, true, true, 4, 4, 1], // rusanu 2011 physical-table-fixed-2: the old column, same slot
+    ]);
   });
 
-  it('ALTER COLUMN that changes a fixed type or the collation is SCHEMA_DDL_UNSUPPORTED (catalog JSON needed)', () => {
+  it('ALTER COLUMN to a larger fixed type, or fixed <-> variable: new null bit, new slot after the last live fixed column', () => {
+    const t = one('CREATE TABLE t (a int NULL, b char(10) NULL, c varchar(5) NULL)\nALTER TABLE t ALTER COLUMN a bigint NULL\nALTER TABLE t ALTER COLUMN c char(5) NULL\nALTER TABLE t ALTER COLUMN b varchar(10) NULL');
+    const live = Object.fromEntries(t.columns.filter((c) => !c.isDropped).map((c) => [c.name, [c.leafOffset, c.leafNullBit]]));
+    // a: int at 4 → bigint: dropped, new slot at 18 (after b char(10) 8..18), null bit 4.
+    // c: varchar → char(5): after a's new slot (18..26) → 26, null bit 5. b: char → varchar: variable index 2, null bit 6.
+    expect(live).toEqual({ a: [18, 4], b: [-2, 6], c: [26, 5] });
+    expect(t.columns.filter((c) => c.isDropped).map((c) => [c.partitionColumnId, c.leafOffset, c.leafNullBit])).toEqual([
+      [0x04000001, 4, 1], [0x04000002, -1, 3], [0x04000003, 8, 2],
+    ]);
+  });
+
+  it('ALTER COLUMN that the catalog alone can place is SCHEMA_DDL_UNSUPPORTED (catalog JSON needed)', () => {
     for (const sql of [
-      'CREATE TABLE t (a int)\nALTER TABLE t ALTER COLUMN a bigint',
-      'CREATE TABLE t (a varchar(10))\nALTER TABLE t ALTER COLUMN a varchar(5)',
+      'CREATE TABLE t (a varchar(10))\nALTER TABLE t ALTER COLUMN a nvarchar(10)',
       'CREATE TABLE t (a varchar(10))\nALTER TABLE t ALTER COLUMN a varchar(10) COLLATE Chinese_PRC_CI_AS',
+      'CREATE TABLE t (a varchar(max))\nALTER TABLE t ALTER COLUMN a varchar(10)',
+      'CREATE TABLE t (a int)\nALTER TABLE t ALTER COLUMN a bit',
+      'CREATE TABLE t (a int PRIMARY KEY, b int)\nALTER TABLE t ALTER COLUMN a bigint NOT NULL',
     ]) {
       const e = schemaError(() => layoutsFromDdl(sql));
-      expect(e.code).toBe('SCHEMA_DDL_UNSUPPORTED');
+      expect(e.code, sql).toBe('SCHEMA_DDL_UNSUPPORTED');
       expect(e.message).toContain('--schema');
     }
     expect(schemaError(() => layoutsFromDdl('CREATE TABLE t (a int)\nALTER TABLE t DROP COLUMN zz')).code).toBe('SCHEMA_DDL_INVALID');

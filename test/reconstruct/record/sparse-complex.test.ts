@@ -48,3 +48,51 @@ describe('sql_variant record from a real DBCC PAGE dump (dba.stackexchange.com q
     expect(row.columnCount).toBe(1);
   });
 });
+
+/**
+ * Sparse-only records (improve.dk "The null bitmap is not always present in data records"): no null bitmap
+ * and no column count when status A lacks 0x10. Real records: field case improvedk-nullbitmap-sparse-only
+ * (test/reconstruct/field-cases.test.ts). The bytes here are SYNTHETIC, built from that rule, for the edges.
+ */
+describe('sparse-only records: no null bitmap, no column count', () => {
+  // A int SPARSE (column 1), B int NULL added later (null bit 1, offset 4), C varchar(10) NULL added later (slot 1).
+  const layout = table('OnlyFixedSparse', [
+    fixed('A', 'int', 0, { isSparse: true, columnId: 1, nullBit: 0 }),
+    fixed('B', 'int', 4, { columnId: 2, nullBit: 1 }),
+    variable('C', 'varchar', 1, { columnId: 3, nullBit: 2, maxLength: 10 }),
+  ]);
+  const cases: [string, string, Record<string, unknown>, number][] = [
+    ['SYNTHETIC: all sparse columns NULL, no vector (status 0x00, padded to the 9-byte minimum)', '00000400 0000000000', { A: null, B: null, C: null }, 2],
+    ['SYNTHETIC: vector in slot 1 of a record with no bitmap', '20000400 0100 1480 0500 0100 0100 0c00 07000000', { A: 7, B: null, C: null }, 2],
+    ['SYNTHETIC: vector in the slot C owns while C is NULL in the bitmap', '30000800 02000000 0200 02 0100 1b80 0500 0100 0100 0c00 07000000', { A: 7, B: 2, C: null }, 0],
+  ];
+  for (const [name, hex, values, warnings] of cases) {
+    it(name, () => {
+      const row = decodeRow(parseHex(hex.replace(/\s+/g, '')), layout);
+      expect(row.values).toEqual(values);
+      expect(row.warnings.length).toBe(warnings);
+    });
+  }
+  it('a column whose slot holds the sparse vector while the bitmap says it has a value: DECODE_BAD_RECORD naming it', () => {
+    let err: unknown;
+    try {
+      decodeRow(parseHex('30000800020000000200000100 1b80 0500010001000c0007000000'.replace(/\s+/g, '')), layout);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(DecodeError);
+    expect((err as DecodeError).code).toBe('DECODE_BAD_RECORD');
+    expect((err as DecodeError).location.column).toBe('C');
+  });
+  it('truncated sparse-only records are DECODE_TRUNCATED', () => {
+    for (const hex of ['200004', '20000400 01', '20000400 0100 1480 0500']) {
+      let err: unknown;
+      try {
+        decodeRow(parseHex(hex.replace(/\s+/g, '')), layout);
+      } catch (e) {
+        err = e;
+      }
+      expect((err as DecodeError).code).toBe('DECODE_TRUNCATED');
+    }
+  });
+});

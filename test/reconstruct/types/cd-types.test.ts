@@ -152,11 +152,13 @@ describe('SCSU (nchar(n)/nvarchar(n) under ROW compression, SQL Server 2008 R2+)
     expect(long.code).toBe('DECODE_BAD_VALUE');
     expect(long.message).toMatch(/nchar\(4\)/);
   });
-  it('an even, non-zero byte count is refused (UTF-16 stored uncompressed or SCSU: no source says how to tell)', () => {
-    const e = decodeError(() => decodeRow(shortRecord('2D4E 8765'), oneColumn('nvarchar', { maxLength: 20 })));
-    expect(e.code).toBe('DECODE_UNSUPPORTED');
+  it('an even, non-zero byte count is plain UTF-16LE (SQL Server pads SCSU to an odd length with SC0)', () => {
+    // SYNTHETIC bytes from the rule (BakReader PROVENANCE.md "Type encodings"): 中文 in UTF-16LE.
+    expect(decodeRow(shortRecord('2D4E 8765'), oneColumn('nvarchar', { maxLength: 20 })).values).toEqual({ c: '中文' });
+    expect(decodeRow(shortRecord('2D4E'), oneColumn('nchar', { maxLength: 6 })).values).toEqual({ c: '中  ' });
+    const e = decodeError(() => decodeRow(shortRecord('2D4E 8765 4100'), oneColumn('nchar', { maxLength: 4 })));
+    expect(e.code).toBe('DECODE_BAD_VALUE');
     expect(e.location.column).toBe('c');
-    expect(e.message).toMatch(/column c/);
   });
   it('nvarchar(max) is never Unicode-compressed: still UTF-16', () => {
     expect(decodeRow(shortRecord('6100 6200'), oneColumn('nvarchar', { maxLength: -1 })).values).toEqual({ c: 'ab' });
@@ -198,18 +200,88 @@ describe('sql_variant under ROW compression (MS Learn: storage not affected)', (
   });
 });
 
-describe('encodings no published source establishes stay DECODE_UNSUPPORTED, naming the column', () => {
-  it('real/float: zero (no bytes) is 0; any stored byte is refused', () => {
-    expect(decodeRow(shortRecord(''), oneColumn('float')).values).toEqual({ c: 0 });
-    expect(decodeRow(shortRecord(''), oneColumn('real')).values).toEqual({ c: 0 });
-    for (const type of ['real', 'float'] as const) {
-      const e = decodeError(() => decodeRow(shortRecord('3FF0'), oneColumn(type)));
-      expect(e.code).toBe('DECODE_UNSUPPORTED');
+/**
+ * real/float, date/time/datetime2 and timestamp: rules from MS Learn "Row Compression Implementation" and
+ * BusinessCentral.BakReader PROVENANCE.md ("Type encodings"), proven on REAL cells by the field case
+ * `bcdb-typeprobe-cd-cells` (test/reconstruct/field-cases.test.ts). The bytes below are SYNTHETIC, built from
+ * those rules, to pin the edges: lengths, zero, range, errors.
+ */
+describe('real/float: little-endian bytes, low-order zero bytes dropped', () => {
+  const table_: [string, 'real' | 'float', string, number][] = [
+    ['zero: no bytes', 'real', '', 0],
+    ['zero: no bytes', 'float', '', 0],
+    ['1.5 = 3FC00000 LE 0000C03F, kept C03F', 'real', 'C03F', 1.5],
+    ['2 = 40000000, kept 40', 'real', '40', 2],
+    ['all four bytes', 'real', 'D00F4940', 3.14159],
+    ['2.25 = 4002000000000000, kept 0240', 'float', '0240', 2.25],
+    ['all eight bytes', 'float', '182D4454FB210940', Math.PI],
+  ];
+  for (const [name, type, hex, value] of table_) {
+    it(`SYNTHETIC rule: ${type} ${name}`, () => expect(decodeRow(shortRecord(hex), oneColumn(type)).values).toEqual({ c: value }));
+  }
+  it('float(24) is 4 bytes wide like real', () => {
+    expect(decodeRow(shortRecord('C03F'), oneColumn('float', { maxLength: 4 })).values).toEqual({ c: 1.5 });
+  });
+  it('too many bytes, NaN and Infinity are DECODE_BAD_VALUE naming the column', () => {
+    for (const [type, hex] of [['real', '0000C03F00'], ['real', '80FF'], ['real', 'C0FF'], ['float', 'F07F']] as const) {
+      const e = decodeError(() => decodeRow(shortRecord(hex), oneColumn(type)));
+      expect(e.code).toBe('DECODE_BAD_VALUE');
       expect(e.location.column).toBe('c');
-      expect(e.message).toMatch(/byte order/);
     }
   });
-  for (const type of ['date', 'time', 'datetime2', 'datetimeoffset', 'smalldatetime'] as const) {
+});
+
+describe('date, time(n), datetime2(n): the uncompressed bytes, full length', () => {
+  const table_: [SqlTypeName, number, string, string][] = [
+    ['date', 0, '000000', '0001-01-01'],
+    ['date', 0, 'DAB937', '9999-12-31'],
+    ['time', 0, '7F5101', '23:59:59'],
+    ['time', 3, '00000000', '00:00:00.000'],
+    ['time', 7, 'FFBF692AC9', '23:59:59.9999999'],
+    ['datetime2', 0, '000000 000000', '0001-01-01T00:00:00'],
+    ['datetime2', 4, '00000000 5B950A', '1900-01-01T00:00:00.0000'],
+    ['datetime2', 7, 'FFBF692AC9 DAB937', '9999-12-31T23:59:59.9999999'],
+  ];
+  for (const [type, scale, hex, value] of table_) {
+    it(`SYNTHETIC rule: ${type}(${scale}) ${hex} = ${value}`, () => {
+      expect(decodeRow(shortRecord(hex), oneColumn(type, { scale })).values).toEqual({ c: value });
+    });
+  }
+  it('a shorter or longer value is DECODE_BAD_VALUE; out of range too', () => {
+    for (const [type, scale, hex] of [['date', 0, '0000'], ['time', 7, '00000000'], ['datetime2', 0, '0000000000000000'], ['date', 0, 'FFFFFF'], ['time', 0, 'FFFFFF']] as const) {
+      const e = decodeError(() => decodeRow(shortRecord(hex), oneColumn(type, { scale })));
+      expect(e.code).toBe('DECODE_BAD_VALUE');
+      expect(e.location.column).toBe('c');
+    }
+  });
+  it('an empty (CD 1) value is refused: never observed, SQL Server stores their zero in full', () => {
+    for (const type of ['date', 'time', 'datetime2'] as const) {
+      const e = decodeError(() => decodeRow(shortRecord(''), oneColumn(type)));
+      expect(e.code).toBe('DECODE_UNSUPPORTED');
+      expect(e.location.column).toBe('c');
+    }
+  });
+});
+
+describe('timestamp/rowversion: big-endian, leading zero bytes dropped, no sign flip', () => {
+  const table_: [string, string][] = [
+    ['', '0x0000000000000000'],
+    ['03FB83', '0x000000000003FB83'],
+    ['80', '0x0000000000000080'],
+    ['0102030405060708', '0x0102030405060708'],
+  ];
+  for (const [hex, value] of table_) {
+    it(`SYNTHETIC rule: ${hex || '<empty>'} = ${value}`, () => expect(decodeRow(shortRecord(hex), oneColumn('timestamp')).values).toEqual({ c: value }));
+  }
+  it('more than 8 bytes is DECODE_BAD_VALUE', () => {
+    const e = decodeError(() => decodeRow(longRecord('010203040506070809'), oneColumn('timestamp')));
+    expect(e.code).toBe('DECODE_BAD_VALUE');
+    expect(e.location.column).toBe('c');
+  });
+});
+
+describe('encodings no published source establishes stay DECODE_UNSUPPORTED, naming the column', () => {
+  for (const type of ['datetimeoffset', 'smalldatetime'] as const) {
     it(`${type}: refused, even when empty`, () => {
       for (const img of [shortRecord('0B8C37'), shortRecord('')]) {
         const e = decodeError(() => decodeRow(img, oneColumn(type)));
@@ -225,7 +297,7 @@ describe('encodings no published source establishes stay DECODE_UNSUPPORTED, nam
 describe('robustness: random bytes through the new CD decoders', () => {
   it('decodeScsu / decodeVardecimal never throw; decodeRow throws only DecodeError', async () => {
     const fc = (await import('fast-check')).default;
-    const layouts = (['decimal', 'nchar', 'nvarchar', 'binary', 'sql_variant', 'real', 'float', 'date'] as const).map((t) =>
+    const layouts = (['decimal', 'nchar', 'nvarchar', 'binary', 'sql_variant', 'real', 'float', 'date', 'time', 'datetime2', 'timestamp', 'datetimeoffset'] as const).map((t) =>
       oneColumn(t, t === 'decimal' ? { precision: 38, scale: 10 } : t === 'nchar' || t === 'nvarchar' || t === 'binary' ? { maxLength: 40 } : {}));
     fc.assert(fc.property(fc.uint8Array({ maxLength: 24 }), (b) => {
       const s = decodeScsu(b, 0, b.length);

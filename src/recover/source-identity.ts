@@ -1,0 +1,139 @@
+/**
+ * Which database each input file belongs to, and the refusal to mix databases.
+ *
+ * A log is decoded against table layouts matched by allocation unit id, and allocation unit ids
+ * repeat between databases (every new database numbers its first user tables alike): a log of one
+ * database scanned against another's data file prints rows of garbage labelled with a real
+ * table. So before anything is decoded every file given to one scan must carry the same
+ * **binding id**, the GUID SQL Server writes into every file of one database:
+ * - data file (.mdf/.ndf) and log file (.ldf): page 0, the file header page, variable column 0
+ *   (`src/datafile/file-header.ts`; checked on every corpus .mdf/.ldf pair);
+ * - full, differential and log backups (.bak/.trn): HEADERONLY BindingID, SCIN @124
+ *   (`src/backup/header.ts`; equal to page 1:0 inside each corpus backup).
+ * Where a file's binding id cannot be read (a damaged page 0) it is left out of the check and the
+ * scan says so, rather than refusing a file that may well belong.
+ */
+import { InputError } from '../errors.js';
+import { readBackupHeader } from '../backup/header.js';
+
+export type SourceFileRole = 'mdf' | 'ldf' | 'bak' | 'trn';
+
+const ROLE_NAMES: Record<SourceFileRole, string> = {
+  mdf: 'data file',
+  ldf: 'log file',
+  bak: 'backup',
+  trn: 'log backup',
+};
+
+export interface SourceFileIdentity {
+  file: string;
+  role: SourceFileRole;
+  /** Upper-case GUID text, or null when the file does not show one (damaged page 0). */
+  bindingId: string | null;
+  /** Database name the file states (backups only; a data file of a user instance holds a path). */
+  databaseName: string | null;
+}
+
+/** What the check found: which files could not be checked (their binding id is unreadable). */
+export interface IdentityCheck {
+  bindingId: string | null;
+  unchecked: SourceFileIdentity[];
+}
+
+/**
+ * The binding id of a data or log file (page 0) or backup (SCIN). Never throws for a damaged
+ * identity (bindingId null); throws only what opening the file throws (InputError
+ * INPUT_FILE_UNREADABLE / INPUT_NOT_A_DATA_FILE, FormatError FORMAT_* for a backup that is not one).
+ */
+export async function readSourceIdentity(file: string, role: SourceFileRole): Promise<SourceFileIdentity> {
+  if (role === 'bak' || role === 'trn') {
+    const h = readBackupHeader(file);
+    return { file, role, bindingId: h.bindingId, databaseName: h.databaseName };
+  }
+  const { MdfPageSource } = await import('../datafile/mdf-source.js');
+  let bindingId: string | null = null;
+  try {
+    const s = new MdfPageSource(file);
+    bindingId = s.bindingId ?? null;
+    s.close();
+  } catch (e) {
+    // A log file whose page 0 is not a file header page is reported by the log reader itself;
+    // a data file that is not one fails there too. Only the identity is unknown here.
+    if (role === 'mdf') throw e;
+  }
+  return { file, role, bindingId, databaseName: null };
+}
+
+/**
+ * Refuse files of different databases: throws InputError `INPUT_MIXED_DATABASES` (exit 2) naming
+ * the first file, the first file that differs, both roles and both binding ids. Files whose
+ * binding id is unknown are returned in `unchecked`.
+ */
+export function assertOneDatabase(ids: SourceFileIdentity[]): IdentityCheck {
+  const known = ids.filter((i) => i.bindingId);
+  const unchecked = ids.filter((i) => !i.bindingId);
+  const first = known[0];
+  for (const other of known.slice(1)) {
+    if (other.bindingId !== first.bindingId) {
+      const name = (i: SourceFileIdentity) => `${ROLE_NAMES[i.role]} ${i.file}${i.databaseName ? ` (database ${i.databaseName})` : ''}`;
+      throw new InputError(
+        'INPUT_MIXED_DATABASES',
+        `${name(first)} and ${name(other)} belong to different databases: binding id ${first.bindingId} vs ${other.bindingId}. ` +
+          `Allocation unit ids repeat between databases, so mixing them would print one database's rows as another's tables; give files of one database`,
+        { file: other.file },
+      );
+    }
+  }
+  return { bindingId: first?.bindingId ?? null, unchecked };
+}
+
+/** The header facts a backup-set check needs (a subset of `BackupHeader`). */
+export interface BackupSetHeader {
+  file: string;
+  backupType: 'full' | 'differential' | 'log';
+  databaseName: string;
+  bindingId: string | null;
+  backupSetGuid: string | null;
+  differentialBaseGuid: string | null;
+  differentialBaseLsn: { lsn: string; decimal: string } | null;
+  backupStartDate: string | null;
+}
+
+/**
+ * Check that backups given together as one database's pages (`--bak FULL [DIFF…]`) form one
+ * restore sequence: one database (binding id), a full backup first, then only differentials whose
+ * base (SCIN @200, HEADERONLY DifferentialBaseGUID) is that full backup's BackupSetGUID.
+ * Throws InputError (exit 2):
+ * - `INPUT_MIXED_DATABASES` (see assertOneDatabase);
+ * - `INPUT_DIFFERENTIAL_WITHOUT_FULL`: the first backup is a differential: names the full backup it
+ *   needs (BackupSetGUID, checkpoint LSN, taken before the differential) and what can be done instead;
+ * - `INPUT_DIFFERENTIAL_BASE_MISMATCH`: a differential based on another full backup;
+ * - `INPUT_NOT_A_DATABASE_BACKUP`: a log backup given where pages are needed.
+ */
+export function assertBackupSet(headers: BackupSetHeader[]): void {
+  assertOneDatabase(headers.map((h) => ({ file: h.file, role: 'bak' as const, bindingId: h.bindingId, databaseName: h.databaseName })));
+  for (const h of headers) {
+    if (h.backupType === 'log') {
+      throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `${h.file} is a log backup: it holds no data pages; give it with --trn, and a full backup with --bak`, { file: h.file });
+    }
+  }
+  const [first, ...rest] = headers;
+  if (!first) return;
+  if (first.backupType === 'differential') {
+    throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${missingFull(first)}; give it first (--bak FULL.bak ${first.file}). Without it only the differential's own log portion can be scanned, with the table layouts from --schema or --ddl`, { file: first.file });
+  }
+  for (const d of rest) {
+    if (d.backupType === 'full') {
+      throw new InputError('INPUT_BAD_OPTION', `${first.file} and ${d.file} are both full backups: give one full backup, then differentials based on it`, { file: d.file });
+    }
+    if (first.backupSetGuid && d.differentialBaseGuid && d.differentialBaseGuid !== first.backupSetGuid) {
+      throw new InputError('INPUT_DIFFERENTIAL_BASE_MISMATCH', `${missingFull(d)}, not on ${first.file} (BackupSetGUID ${first.backupSetGuid})`, { file: d.file });
+    }
+  }
+}
+
+function missingFull(d: BackupSetHeader): string {
+  const lsn = d.differentialBaseLsn ? `, checkpoint LSN ${d.differentialBaseLsn.lsn} (${d.differentialBaseLsn.decimal})` : '';
+  const when = d.backupStartDate ? `, taken before ${d.backupStartDate}` : '';
+  return `${d.file} is a differential backup of ${d.databaseName}: it holds only the extents changed since its full backup (BackupSetGUID ${d.differentialBaseGuid ?? 'unknown'}${lsn}${when}) and is based on that full backup`;
+}

@@ -1,0 +1,44 @@
+/**
+ * One redaction for every place text leaves rowback (errors, job records, the audit log, server
+ * logs, API answers): a password in any connection-string form becomes `***`.
+ *
+ * Forms (each tested in test/util/redact.test.ts):
+ * - ADO / ODBC keywords: `Password=…`, `Pwd=…` (bare, "double-", 'single-quoted' or {braced},
+ *   quotes doubled inside), after `;` or at the start;
+ * - URL user info: `mssql://user:pass@host`, `sqlserver://…`, any `scheme://user:pass@`;
+ * - JDBC properties: `jdbc:sqlserver://host;user=sa;password=…;` and URL query parameters
+ *   `?password=…&` / `&pwd=…`;
+ * - environment assignments: `MSSQL_PASSWORD=…` (and any `*_PASSWORD=` / `*_PWD=` / `*_SECRET=` / `*_TOKEN=`);
+ * - secrets known by value: every string passed in `known` (e.g. the password of a connection
+ *   being used) is replaced wherever it appears, whatever surrounds it.
+ */
+// ADO/ODBC/JDBC: a bare value runs to the next `;` (spaces belong to it) or the end of the text.
+const KEYWORD = /((?:^|[;\s])\s*(?:password|pwd)\s*=\s*)("(?:[^"]|"")*"|'(?:[^']|'')*'|\{(?:[^}]|\}\})*\}|[^;]*?)(?=\s*;|$)/gim;
+// URL query parameters: the value runs to `&`, `#` or white space.
+const QUERY = /([?&](?:password|pwd)=)([^&#\s]*)/gi;
+const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/[^/:@\s;]*:)([^@\s/]+)(@)/gi;
+const ENV_ASSIGN = /(\b[A-Z][A-Z0-9_]*_(?:PASSWORD|PWD|SECRET|TOKEN)\s*=\s*)("[^"]*"|'[^']*'|\S*)/g;
+
+export const REDACTED = '***';
+
+/** `text` with every password form above replaced by `***`. Pure; never throws. */
+export function redactSecrets(text: string, known: Iterable<string | undefined | null> = []): string {
+  let out = String(text).replace(QUERY, `$1${REDACTED}`).replace(KEYWORD, `$1${REDACTED}`).replace(URL_USERINFO, `$1${REDACTED}$3`).replace(ENV_ASSIGN, `$1${REDACTED}`);
+  for (const k of known) {
+    // very short values would blank out ordinary text; 4+ characters are redacted by value
+    if (k && k.length >= 4) out = out.split(k).join(REDACTED);
+  }
+  return out;
+}
+
+/** Every string inside a JSON-like value through `redactSecrets` (objects and arrays copied). */
+export function redactDeep<T>(value: T, known: Iterable<string | undefined | null> = []): T {
+  const ks = [...known];
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return redactSecrets(v, ks);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object' && !(v instanceof Uint8Array)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}

@@ -1,0 +1,48 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { DecodeError, FormatError, InputError, SchemaError, SourceError } from '../../src/errors.js';
+import { captureCli, expectOneLineError } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const cli = captureCli();
+
+it('exit codes follow README: bad input (INPUT/FORMAT/SCHEMA/DECODE) 2, the rest 1', () => {
+  expect([new InputError('X', 'm'), new FormatError('X', 'm'), new SchemaError('X', 'm'), new DecodeError('X', 'm')].map((e) => e.exitCode)).toEqual([2, 2, 2, 2]);
+  expect(new SourceError('X', 'm').exitCode).toBe(1);
+});
+
+describeCorpus('ordinary mistakes get one clear line before any work starts', () => {
+  const mdf = corpusPath('AngularJs_CRUD/App_Data/Database1.mdf');
+  const ldf = corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf');
+  const dir = mkdtempSync(join(tmpdir(), 'rowback-mistakes-'));
+
+  it.each([
+    ['scan --out into a missing folder', ['scan', '--mdf', mdf, '--ldf', ldf, '--out', join(dir, 'nope', 'x.ndjson')], 'INPUT_OUTPUT_UNWRITABLE', /does not exist/],
+    ['scan --out a directory', ['scan', '--mdf', mdf, '--ldf', ldf, '--out', dir], 'INPUT_OUTPUT_UNWRITABLE', /is a directory/],
+    ['scan --report into a missing folder', ['scan', '--mdf', mdf, '--ldf', ldf, '--report', join(dir, 'nope', 'r.json')], 'INPUT_OUTPUT_UNWRITABLE', /--report/],
+    ['dump --out into a missing folder', ['dump', '--mdf', mdf, '--table', 'dbo.Employee', '--out', join(dir, 'nope', 'x')], 'INPUT_OUTPUT_UNWRITABLE', /--out/],
+    ['inspect a directory', ['inspect', dir], 'INPUT_FILE_UNREADABLE', /a directory/],
+    ['inspect /dev/null', ['inspect', '/dev/null'], 'INPUT_FILE_UNREADABLE', /a device/],
+    ['dump --mdf a directory', ['dump', '--mdf', dir, '--table', 'dbo.T'], 'INPUT_FILE_UNREADABLE', /--mdf .*a directory/],
+  ])('%s', async (_, argv, code, re) => {
+    const r = await cli(...argv);
+    expect(r.code).toBe(2);
+    expect(expectOneLineError(r, code)).toMatch(re);
+  });
+
+  it('inspect a FIFO is refused at once (opening it would block)', async () => {
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const r = await cli('inspect', fifo);
+    expect(expectOneLineError(r, 'INPUT_FILE_UNREADABLE')).toMatch(/FIFO/);
+  });
+
+  it('nothing is written when the report path is refused', async () => {
+    writeFileSync(join(dir, 'keep.txt'), 'x');
+    const r = await cli('scan', '--mdf', mdf, '--ldf', ldf, '--report', join(dir, 'keep.txt', 'r.json'));
+    expectOneLineError(r, 'INPUT_OUTPUT_UNWRITABLE');
+  });
+});

@@ -1,0 +1,99 @@
+import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, truncateSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { openBackupLogStream } from '../../../src/backup/log-stream.js';
+import { BlockScanner, NEED_MORE, type BlockEvent } from '../../../src/logreader/ldf/block-scanner.js';
+import { readLdfLayout } from '../../../src/logreader/ldf/reader.js';
+import { formatLsn } from '../../../src/logreader/lsn.js';
+import type { SkippedItem } from '../../../src/recover/source.js';
+import { corpusPath, describeCorpus } from '../../support/corpus.js';
+
+/** The log blocks of a backup's log stream, in order (offset, length, first LSN). */
+function blocksOf(file: string): BlockEvent[] {
+  const out: BlockEvent[] = [];
+  const fd = openSync(file, 'r');
+  try {
+    for (const r of openBackupLogStream(file, 'trn').ranges) {
+      const s = new BlockScanner(r.start);
+      const buf = Buffer.alloc(r.end - r.start);
+      readSync(fd, buf, 0, buf.length, r.start);
+      s.push(buf);
+      for (;;) {
+        const ev = s.next();
+        if (ev === null) break;
+        if (ev === NEED_MORE) {
+          s.end();
+          continue;
+        }
+        if (ev.kind === 'block') out.push(ev);
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+async function readAll(file: string): Promise<{ lsns: string[]; skipped: SkippedItem[] }> {
+  const skipped: SkippedItem[] = [];
+  const lsns: string[] = [];
+  for await (const r of openBackupLogStream(file, 'trn').records({ onSkipped: (s) => skipped.push(s) })) lsns.push(r['Current LSN']);
+  return { lsns, skipped };
+}
+
+describeCorpus('damaged logs are reported, never silently shorter', () => {
+  const real = corpusPath('appveyor-lab/sql2008-backups/StopAt/StopAt_1.trn');
+
+  it('the real log backup reads with no gap', async () => {
+    const { lsns, skipped } = await readAll(real);
+    expect(lsns.length).toBe(250);
+    expect(skipped).toEqual([]);
+  });
+
+  it('whole log blocks zeroed inside a log backup (SYNTHETIC damage of a copy) → FORMAT_LOG_GAP naming the LSN range lost', async () => {
+    const blocks = blocksOf(real);
+    expect(blocks.length).toBeGreaterThan(4);
+    const k = Math.floor(blocks.length / 2);
+    const victim = blocks[k];
+    const copy = join(mkdtempSync(join(tmpdir(), 'rowback-gap-')), 'StopAt_1.trn');
+    copyFileSync(real, copy);
+    const fd = openSync(copy, 'r+');
+    writeSync(fd, Buffer.alloc(victim.bytes.length), 0, victim.bytes.length, victim.offset);
+    closeSync(fd);
+
+    const { lsns, skipped } = await readAll(copy);
+    const lost = formatLsn({ ...victim.header.firstLsn, slot: 1 });
+    const gap = skipped.find((s) => s.code === 'FORMAT_LOG_GAP');
+    expect(gap, JSON.stringify(skipped)).toBeDefined();
+    expect(gap!.location).toMatchObject({ file: copy, offset: victim.offset, lsn: lost });
+    expect(gap!.reason).toContain(formatLsn(blocks[k + 1].header.firstLsn));
+    // exactly the zeroed block's records are gone
+    expect(lsns.some((l) => l.startsWith(lost.slice(0, 17)))).toBe(false);
+    expect(lsns.length).toBeLessThan(250);
+  });
+});
+
+describeCorpus('an .ldf cut short at a VLF boundary', () => {
+  it('every real .ldf is as long as its file header says (no FORMAT_LOG_FILE_CUT)', async () => {
+    for (const f of ['AngularJs_CRUD/App_Data/Database1_log.ldf', 'CRUD-.NET/App_Data/Database2_log.ldf', 'sql-practice-asp/App_Data/School_Log.ldf', 'SessionShoppingCart/App_Data/NORTHWND_log.ldf']) {
+      const layout = await readLdfLayout(corpusPath(f));
+      expect(layout.problems, f).toEqual([]);
+    }
+  });
+
+  it('the same log cut after its second VLF (SYNTHETIC truncation of a copy) → FORMAT_LOG_FILE_CUT with the sizes, and a scan says it is incomplete', async () => {
+    const real = corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf');
+    const layout = await readLdfLayout(real);
+    expect(layout.vlfs.length).toBeGreaterThan(2);
+    const cutAt = layout.vlfs[2].offset;
+    const copy = join(mkdtempSync(join(tmpdir(), 'rowback-cut-')), 'Database1_log.ldf');
+    copyFileSync(real, copy);
+    truncateSync(copy, cutAt);
+    const cut = await readLdfLayout(copy);
+    expect(cut.vlfs).toHaveLength(2);
+    expect(cut.problems).toEqual([
+      expect.objectContaining({ code: 'FORMAT_LOG_FILE_CUT', location: { file: copy, offset: cutAt }, reason: expect.stringContaining(`says ${layout.size} bytes, the file holds ${cutAt}`) }),
+    ]);
+  });
+});

@@ -1,0 +1,53 @@
+import { copyFileSync, mkdtempSync, readFileSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { emptyStats, explainNoRows } from '../../src/recover/committed.js';
+import { readLdfLayout } from '../../src/logreader/ldf/reader.js';
+import { captureCli } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const cli = captureCli();
+
+describe('empty results without a reason: explainNoRows', () => {
+  it('names the span and where every row operation went', () => {
+    const s = { ...emptyStats(), firstBeginTime: '2024/01/02 10:00:00:000', lastBeginTime: '2024/01/02 11:00:00:000', rowOps: 1878, unknownAllocUnitRowOps: 1800, outsideWindowRowOps: 50, uncommittedRowOps: 28, rolledBackRowOps: 20 };
+    expect(explainNoRows(s, ['delete'])).toBe(
+      "the log's transactions began from 2024/01/02 10:00:00:000 to 2024/01/02 11:00:00:000; it holds 1,878 deletes on table data rows: 1,800 on allocation units the table metadata does not know (system tables, or tables missing from the metadata), 50 in transactions that began outside the window, 20 in transactions that rolled back, 8 in transactions with no commit in this log",
+    );
+  });
+  it('a log with no row operations says so', () => {
+    expect(explainNoRows(emptyStats(), ['insert', 'delete'])).toBe('the log holds no transaction begin (no Begin Time); it holds no row operations (insert/delete) on table data rows (heap or clustered index)');
+  });
+});
+
+describeCorpus('empty results without a reason: real logs', () => {
+  const C = (p: string) => corpusPath(p);
+  it('NORTHWND: 0 rows, because every delete in its log is on system tables', async () => {
+    const r = await cli('scan', '--mdf', C('SessionShoppingCart/App_Data/NORTHWND.MDF'), '--ldf', C('SessionShoppingCart/App_Data/NORTHWND_log.ldf'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('why no rows: the log\'s transactions began from 2010/05/03 18:40:18:287 to 2010/05/03 22:38:02:780; it holds 1,426 deletes on table data rows: all on allocation units the table metadata does not know');
+  });
+  it('AngularJs_CRUD with a window after the log: 0 rows, its 16 deletes outside the window', async () => {
+    const r = await cli('scan', '--mdf', C('AngularJs_CRUD/App_Data/Database1.mdf'), '--ldf', C('AngularJs_CRUD/App_Data/Database1_log.ldf'), '--from', '2030-01-01');
+    expect(r.stderr).toContain('it holds 16 deletes on table data rows: 16 in transactions that began outside the window');
+  });
+  it('a cut log (SYNTHETIC truncation of a copy at a VLF boundary): the summary and the report say the result is incomplete', async () => {
+    const real = C('AngularJs_CRUD/App_Data/Database1_log.ldf');
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-inc-'));
+    const copy = join(dir, 'Database1_log.ldf');
+    copyFileSync(real, copy);
+    truncateSync(copy, (await readLdfLayout(real)).vlfs[2].offset);
+    const report = join(dir, 'report.json');
+    const r = await cli('scan', '--mdf', C('AngularJs_CRUD/App_Data/Database1.mdf'), '--ldf', copy, '--report', report);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('INCOMPLETE: parts of the log could not be read (FORMAT_LOG_FILE_CUT)');
+    const j = JSON.parse(readFileSync(report, 'utf8'));
+    expect(j.complete).toBe(false);
+    expect(j.skipped.map((s: { code: string }) => s.code)).toContain('FORMAT_LOG_FILE_CUT');
+    const whole = await cli('scan', '--mdf', C('AngularJs_CRUD/App_Data/Database1.mdf'), '--ldf', real, '--report', report);
+    expect(whole.stderr).not.toContain('INCOMPLETE');
+    expect(JSON.parse(readFileSync(report, 'utf8')).complete).toBe(true);
+  });
+});

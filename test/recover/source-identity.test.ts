@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { readBackupHeader } from '../../src/backup/header.js';
+import { assertBackupSet, assertOneDatabase, readSourceIdentity } from '../../src/recover/source-identity.js';
+import { captureCli, expectOneLineError } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const cli = captureCli();
+const angular = (f: string) => corpusPath('AngularJs_CRUD/App_Data', f);
+const crud = (f: string) => corpusPath('CRUD-.NET/App_Data', f);
+const lab = (f: string) => corpusPath('appveyor-lab', f);
+
+describe('files of different databases: assertOneDatabase', () => {
+  const id = (file: string, bindingId: string | null) => ({ file, role: 'mdf' as const, bindingId, databaseName: null });
+  it('one binding id passes; a file whose binding id is unknown is left unchecked, not refused', () => {
+    const r = assertOneDatabase([id('a', 'G1'), id('b', null), id('c', 'G1')]);
+    expect(r).toEqual({ bindingId: 'G1', unchecked: [id('b', null)] });
+  });
+  it('two binding ids → INPUT_MIXED_DATABASES naming both files and both ids', () => {
+    expect(() => assertOneDatabase([id('a.mdf', 'G1'), id('b.ldf', 'G2')])).toThrow(
+      expect.objectContaining({ code: 'INPUT_MIXED_DATABASES', message: expect.stringMatching(/a\.mdf.*b\.ldf.*G1 vs G2/) }),
+    );
+  });
+});
+
+describeCorpus('files of different databases: real pairs', () => {
+  it('every .mdf/.ldf pair of one folder shares its binding id; the two CRUD-.NET databases differ', async () => {
+    const pairs = [
+      [angular('Database1.mdf'), angular('Database1_log.ldf')],
+      [crud('Database.mdf'), crud('Database_log.ldf')],
+      [crud('Database2.mdf'), crud('Database2_log.ldf')],
+      [corpusPath('sql-practice-asp/App_Data/School.mdf'), corpusPath('sql-practice-asp/App_Data/School_Log.ldf')],
+      [corpusPath('SessionShoppingCart/App_Data/NORTHWND.MDF'), corpusPath('SessionShoppingCart/App_Data/NORTHWND_log.ldf')],
+      [corpusPath('Tractis_aspnet_demo/App_Data/aspnetdb.mdf'), corpusPath('Tractis_aspnet_demo/App_Data/aspnetdb_log.ldf')],
+    ];
+    const ids = new Set<string>();
+    for (const [mdf, ldf] of pairs) {
+      const a = await readSourceIdentity(mdf, 'mdf');
+      const b = await readSourceIdentity(ldf, 'ldf');
+      expect(a.bindingId, mdf).toMatch(/^[0-9A-F]{8}-/);
+      expect(b.bindingId, ldf).toBe(a.bindingId);
+      ids.add(a.bindingId!);
+    }
+    expect(ids.size).toBe(pairs.length);
+  });
+
+  it('a backup and the log backups of its database share the binding id of page 1:0; other databases differ', () => {
+    const rtc = ['RestoreTimeClean/RestoreTimeClean.bak', 'RestoreTimeClean/RestoreTimeClean2.bak', 'RestoreTimeClean/RestoreTimeClean_1.trn'].map((f) => readBackupHeader(lab(f)));
+    expect(new Set(rtc.map((h) => h.bindingId))).toEqual(new Set(['F784761B-0032-4636-9A07-202706D9F791']));
+    expect(readBackupHeader(lab('sql2008-backups/StopAt/StopAt_1.trn')).bindingId).toBe('02A2883C-5D8C-4B6A-AFBF-61072D49FDCA');
+  });
+
+  it('scan --mdf of one database with --ldf of another is refused before anything is decoded (exit 2, one line naming both)', async () => {
+    for (const [mdf, ldf] of [
+      [angular('Database1.mdf'), crud('Database2_log.ldf')],
+      [crud('Database.mdf'), crud('Database2_log.ldf')],
+      [crud('Database2.mdf'), angular('Database1_log.ldf')],
+    ]) {
+      const r = await cli('scan', '--mdf', mdf, '--ldf', ldf);
+      const line = expectOneLineError(r, 'INPUT_MIXED_DATABASES');
+      expect(r.code).toBe(2);
+      expect(line).toContain(mdf);
+      expect(line).toContain(ldf);
+    }
+  });
+
+  it('scan --bak of one database with --trn of another is refused, not 0 rows', async () => {
+    const r = await cli('scan', '--bak', lab('RestoreTimeClean/RestoreTimeClean.bak'), '--trn', lab('sql2008-backups/StopAt/StopAt_1.trn'));
+    expect(expectOneLineError(r, 'INPUT_MIXED_DATABASES')).toMatch(/database RestoreTimeClean.*database StopAt/);
+  });
+
+  it('the matching pair still scans (the quick start)', async () => {
+    const r = await cli('scan', '--mdf', angular('Database1.mdf'), '--ldf', angular('Database1_log.ldf'), '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(16);
+  });
+
+  it('dump --bak FULL DIFF of two databases is refused', async () => {
+    const r = await cli('dump', '--bak', lab('sql2008-backups/StopAt/StopAt.bak'), lab('RestoreTimeClean/RestoreTimeClean2.bak'), '--table', 'dbo.steps');
+    expectOneLineError(r, 'INPUT_MIXED_DATABASES');
+  });
+
+  it('a differential without its full names the missing full backup (GUID, LSN, time) and what can be done instead', async () => {
+    const diff = lab('sql2008-backups/db1/DIFF/SQL2008_db1_DIFF_20170518_041819.bak');
+    for (const argv of [['dump', '--bak', diff, '--table', 'dbo.t'], ['scan', '--bak', diff]]) {
+      const line = expectOneLineError(await cli(...argv), 'INPUT_DIFFERENTIAL_WITHOUT_FULL');
+      expect(line).toContain('61CBF400-8AF9-40D2-8EA1-D3C7D0CCD4CE');
+      expect(line).toContain('00000143:00000066:0026');
+      expect(line).toContain('2017-05-18T04:18:19');
+      expect(line).toContain('--schema or --ddl');
+    }
+  });
+
+  it('a differential on its own full backup passes; on another full backup of the same database it is refused', () => {
+    const full = readBackupHeader(lab('RestoreTimeClean/RestoreTimeClean.bak'));
+    const diff = readBackupHeader(lab('RestoreTimeClean/RestoreTimeClean2.bak'));
+    expect(diff.differentialBaseGuid).toBe(full.backupSetGuid);
+    expect(() => assertBackupSet([full, diff])).not.toThrow();
+    expect(() => assertBackupSet([{ ...full, backupSetGuid: '00000000-0000-0000-0000-000000000001' }, diff])).toThrow(expect.objectContaining({ code: 'INPUT_DIFFERENTIAL_BASE_MISMATCH' }));
+    expect(() => assertBackupSet([full, full])).toThrow(expect.objectContaining({ code: 'INPUT_BAD_OPTION' }));
+    expect(() => assertBackupSet([full, readBackupHeader(lab('RestoreTimeClean/RestoreTimeClean_1.trn'))])).toThrow(expect.objectContaining({ code: 'INPUT_NOT_A_DATABASE_BACKUP' }));
+  });
+});
