@@ -24,8 +24,10 @@
  *     at the end of the payload or one 16-bit word before it, on all 120 chunks of TSQLV4.bak).
  *   - kind 0x24, padding: 24-byte header, then `payload length` filler bytes, no output; it fills
  *     up to a 4 KB boundary.
- *   - kind 0x2C, a directory of (logical offset, record offset) pairs used for seeking; it takes
- *     the rest of its 4 KB block, and no output.
+ *   - kind 0x2C, a directory of (logical offset, record offset) pairs used for seeking; no
+ *     output. Its length is not in its header: the next record is the first following 4 KB
+ *     boundary holding an SFMB block or an Xpress record that passes its check value (in
+ *     TSQLV4.bak, the very next boundary).
  *   - Between records, uncompressed MTF soft filemarks (SFMB descriptor blocks, 4 KB each, their
  *     MTF "offset to first event") sit in the file as they are and are part of the MTF stream.
  * Anything else is refused (FORMAT_COMPRESSED_BACKUP naming the offset and what was found).
@@ -63,6 +65,8 @@ export interface CompressedIndex {
   output: number[];
   /** Records that carry no data (padding, directory). */
   skippedRecords: number;
+  /** Whole 4 KB blocks passed over after a directory record before the next record was found. */
+  directoryBlocksSkipped: number;
 }
 
 const indexCache = new Map<string, { stamp: string; index: CompressedIndex }>();
@@ -92,7 +96,7 @@ export function indexCompressedBackup(path: string, fd: number): CompressedIndex
     throw new FormatError('FORMAT_COMPRESSED_BACKUP', `compressed or encrypted backup (MSSQLBAK container version ${containerVersion}): ${why}; rowback does not guess at this layout`, { file: path, offset });
   };
   if (containerVersion !== 2) refuse(8, `container version ${containerVersion}; only version 2 has been seen and checked`);
-  const index: CompressedIndex = { path, fileSize, size: 0, containerVersion, logical: [], physical: [], payload: [], output: [], skippedRecords: 0 };
+  const index: CompressedIndex = { path, fileSize, size: 0, containerVersion, logical: [], physical: [], payload: [], output: [], skippedRecords: 0, directoryBlocksSkipped: 0 };
   const h = Buffer.alloc(XPRESS_HEADER);
   let pos = FIRST_RECORD;
   let logical = 0;
@@ -140,8 +144,13 @@ export function indexCompressedBackup(path: string, fd: number): CompressedIndex
       continue;
     }
     if (kind === KIND_DIRECTORY && sectors === 0) {
+      // Its length is not in its header. The next record is found at a following 4 KB boundary:
+      // an SFMB block, or an Xpress record whose payload matches its check value (a 32-bit check:
+      // directory bytes cannot pass for one by chance). In TSQLV4.bak it is the very next boundary.
       index.skippedRecords++;
-      pos = Math.ceil((pos + 1) / BLOCK) * BLOCK;
+      const next = nextRecordAfter(fd, pos, fileSize);
+      if (next > Math.ceil((pos + 1) / BLOCK) * BLOCK) index.directoryBlocksSkipped += (next - Math.ceil((pos + 1) / BLOCK) * BLOCK) / BLOCK;
+      pos = next;
       continue;
     }
     refuse(pos, `record kind 0x${kind.toString(16)} (${sectors} sectors, ${length} bytes) is not one rowback has seen`);
@@ -176,6 +185,26 @@ export function payloadCheck(bytes: Uint8Array, length: number): number {
     x = ((x << 1) | (x >>> 31)) ^ w;
   }
   return x >>> 0;
+}
+
+/**
+ * The offset of the first 4 KB boundary after `pos` holding an SFMB block or an Xpress record
+ * (kind 0x21, output > 0, payload inside the file) whose payload matches its check value; the
+ * file size when there is none.
+ */
+function nextRecordAfter(fd: number, pos: number, fileSize: number): number {
+  const h = Buffer.alloc(XPRESS_HEADER);
+  for (let p = Math.ceil((pos + 1) / BLOCK) * BLOCK; p < fileSize; p += BLOCK) {
+    const got = readSync(fd, h, 0, Math.min(XPRESS_HEADER, fileSize - p), p);
+    if (got >= 4 && h.toString('latin1', 0, 4) === 'SFMB') return p;
+    if (got < XPRESS_HEADER || h[0] !== KIND_XPRESS || h[1] === 0) continue;
+    const length = h.readUInt16LE(2);
+    if (p + XPRESS_HEADER + length > fileSize) continue;
+    const payload = Buffer.alloc(length);
+    readSync(fd, payload, 0, length, p + XPRESS_HEADER);
+    if (payloadCheck(payload, length) === h.readUInt32LE(24)) return p;
+  }
+  return fileSize;
 }
 
 function allZero(fd: number, from: number, to: number): boolean {

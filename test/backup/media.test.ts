@@ -188,6 +188,28 @@ describeCorpus('compressed backup (MSSQLBAK): TSQLV4-compressed/TSQLV4.bak', () 
     expect(() => readMtfLayout(p)).toThrow(expect.objectContaining({ code: 'FORMAT_BAD_COMPRESSED_DATA', message: expect.stringMatching(/probably encrypted \(BACKUP … WITH ENCRYPTION\)/) }));
   });
 
+  it('SYNTHETIC: a directory record longer than its 4 KB block (an extra block of directory bytes inserted) is passed over to the next record', async () => {
+    const orig = readFileSync(TSQLV4());
+    const dirAt = orig.indexOf(Buffer.from([0x2c, 0, 0, 0]), 0xcf000);
+    expect(dirAt).toBeGreaterThan(0);
+    const blockEnd = Math.ceil((dirAt + 1) / 4096) * 4096;
+    expect(orig.toString('latin1', blockEnd, blockEnd + 4)).toBe('SFMB');
+    const extra = Buffer.alloc(4096, 0x37); // stands for more directory entries
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-dir-'));
+    const p = join(dir, 'long-directory.bak');
+    writeFileSync(p, Buffer.concat([orig.subarray(0, blockEnd), extra, orig.subarray(blockEnd)]));
+    const fd = openSync(p, 'r');
+    try {
+      const idx = indexCompressedBackup(p, fd);
+      expect(idx.directoryBlocksSkipped).toBe(1);
+      expect(idx.size).toBe(openBackupBytes(TSQLV4()).size);
+    } finally {
+      closeSync(fd);
+    }
+    expect((await dumpRows(p, 'HR.Employees')).length).toBe(9);
+    expect(readMtfLayout(p).dblks.some((d) => d.type === 'ESET')).toBe(true);
+  });
+
   it('bounded memory: a full page scan decompresses each chunk about once and holds a bounded cache', () => {
     const b = openBackupBytes(TSQLV4());
     try {
