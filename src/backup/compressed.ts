@@ -12,7 +12,8 @@
  * - Public notes: rsleedbx/mssqlbak-tests docs/spec/01_CONTAINER.md §1.2 (magic, a container
  *   version word @8, a chain of records each holding one Xpress chunk with a 256-byte Huffman
  *   table, chunks of at most one 64 KB extent, the MTF TAPE/SSET blocks as the first chunks).
- * - Observed on TSQLV4.bak (container version 2): the first record starts at 0x1E0. A record
+ * - Observed on TSQLV4.bak (container version 2): the first record starts at 0x1E0 (elsewhere in
+ *   the first 4 KB it is accepted only where a record passes its check value). A record
  *   header is `u8 kind, u8 size in 512-byte units of the decompressed chunk, u16 payload length`
  *   followed by kind-specific fields:
  *   - kind 0x21, an Xpress chunk: 28-byte header (u32 @4 and u32 @8 not understood, 12 zero
@@ -98,7 +99,10 @@ export function indexCompressedBackup(path: string, fd: number): CompressedIndex
   if (containerVersion !== 2) refuse(8, `container version ${containerVersion}; only version 2 has been seen and checked`);
   const index: CompressedIndex = { path, fileSize, size: 0, containerVersion, logical: [], physical: [], payload: [], output: [], skippedRecords: 0, directoryBlocksSkipped: 0 };
   const h = Buffer.alloc(XPRESS_HEADER);
-  let pos = FIRST_RECORD;
+  let pos = isValidChunk(fd, FIRST_RECORD, fileSize) ? FIRST_RECORD : -1;
+  // Elsewhere in the first 4 KB, only where an Xpress record passes its check value.
+  for (let p = 16; pos < 0 && p + XPRESS_HEADER <= Math.min(BLOCK, fileSize); p += 4) if (isValidChunk(fd, p, fileSize)) pos = p;
+  if (pos < 0) refuse(FIRST_RECORD, 'no compressed chunk (a record passing its check value) in the first 4 KB');
   let logical = 0;
   while (pos < fileSize) {
     const got = readSync(fd, h, 0, Math.min(XPRESS_HEADER, fileSize - pos), pos);
@@ -187,6 +191,17 @@ export function payloadCheck(bytes: Uint8Array, length: number): number {
   return x >>> 0;
 }
 
+/** True when an Xpress record (kind 0x21, output > 0, payload inside the file) starts at `p` and its payload matches its check value. */
+function isValidChunk(fd: number, p: number, fileSize: number): boolean {
+  const h = Buffer.alloc(XPRESS_HEADER);
+  if (readSync(fd, h, 0, Math.min(XPRESS_HEADER, fileSize - p), p) < XPRESS_HEADER || h[0] !== KIND_XPRESS || h[1] === 0) return false;
+  const length = h.readUInt16LE(2);
+  if (length < 260 || p + XPRESS_HEADER + length > fileSize) return false;
+  const payload = Buffer.alloc(length);
+  readSync(fd, payload, 0, length, p + XPRESS_HEADER);
+  return payloadCheck(payload, length) === h.readUInt32LE(24);
+}
+
 /**
  * The offset of the first 4 KB boundary after `pos` holding an SFMB block or an Xpress record
  * (kind 0x21, output > 0, payload inside the file) whose payload matches its check value; the
@@ -195,14 +210,9 @@ export function payloadCheck(bytes: Uint8Array, length: number): number {
 function nextRecordAfter(fd: number, pos: number, fileSize: number): number {
   const h = Buffer.alloc(XPRESS_HEADER);
   for (let p = Math.ceil((pos + 1) / BLOCK) * BLOCK; p < fileSize; p += BLOCK) {
-    const got = readSync(fd, h, 0, Math.min(XPRESS_HEADER, fileSize - p), p);
+    const got = readSync(fd, h, 0, Math.min(4, fileSize - p), p);
     if (got >= 4 && h.toString('latin1', 0, 4) === 'SFMB') return p;
-    if (got < XPRESS_HEADER || h[0] !== KIND_XPRESS || h[1] === 0) continue;
-    const length = h.readUInt16LE(2);
-    if (p + XPRESS_HEADER + length > fileSize) continue;
-    const payload = Buffer.alloc(length);
-    readSync(fd, payload, 0, length, p + XPRESS_HEADER);
-    if (payloadCheck(payload, length) === h.readUInt32LE(24)) return p;
+    if (isValidChunk(fd, p, fileSize)) return p;
   }
   return fileSize;
 }

@@ -210,6 +210,19 @@ describeCorpus('compressed backup (MSSQLBAK): TSQLV4-compressed/TSQLV4.bak', () 
     expect(readMtfLayout(p).dblks.some((d) => d.type === 'ESET')).toBe(true);
   });
 
+  it('SYNTHETIC: a first record not at 0x1E0 is found only where it passes its check value', async () => {
+    const orig = readFileSync(TSQLV4());
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-first-'));
+    const moved = join(dir, 'moved.bak');
+    writeFileSync(moved, Buffer.concat([orig.subarray(0, 0x1c0), Buffer.alloc(32), orig.subarray(0x1c0)]));
+    expect((await dumpRows(moved, 'HR.Employees')).length).toBe(9);
+    const none = join(dir, 'none.bak');
+    const b = Buffer.from(orig);
+    b[0x1e0 + 100] ^= 1; // the first chunk fails its check value: no first record anywhere
+    writeFileSync(none, b);
+    expect(() => readMtfLayout(none)).toThrow(expect.objectContaining({ code: 'FORMAT_COMPRESSED_BACKUP', message: expect.stringMatching(/no compressed chunk/) }));
+  });
+
   it('bounded memory: a full page scan decompresses each chunk about once and holds a bounded cache', () => {
     const b = openBackupBytes(TSQLV4());
     try {
