@@ -14,6 +14,10 @@
  *   are never-formatted pages of allocated extents (random bytes: seen in the SQL Server 2005
  *   and 2014 files of the corpus) or stale images; they are counted in `stats.unplacedPages`
  *   and never served. This is what keeps invented file ids out of `inspect`.
+ * - A frame is written back positionally (BakReader, "MQDA region 2": RESTORE writes whole
+ *   frames, slots without a readable header included): a slot of a frame whose extent is known
+ *   that holds no usable image (empty, never formatted, naming another page) is a tombstone for
+ *   its page, so an earlier copy of that page is never served in its place (it reads as missing).
  * - Pages a backup holds more than once: an online backup copies the extents changed while it
  *   ran again after its main stream (a second MQDA region; FinancialCrm 2019 re-copies extents 0
  *   and 1 this way). RESTORE applies the copies in stream order, so the later copy wins
@@ -38,7 +42,7 @@ export interface PageRun {
   fileId: number;
   firstPage: number;
   count: number;
-  /** Offset of the first page in the file's MTF stream. */
+  /** Offset of the first page in the file's MTF stream; TOMBSTONE (-1) for frame slots with no usable image (internal runs only). */
   offset: number;
   /** Which file of a striped media set (index into the sources). */
   source: number;
@@ -64,6 +68,8 @@ export interface BackupPageSource extends PageSource {
 }
 
 const SCAN_CHUNK = 128 * PAGE_SIZE;
+/** `PageRun.offset` of a run of frame slots that hold no usable page image. */
+export const TOMBSTONE = -1;
 
 /**
  * Page source over backup set `position` (RESTORE … WITH FILE = n, 1 by default) of one backup
@@ -164,8 +170,9 @@ function buildSource(sources: Array<{ path: string; bytes: BackupBytes; layout: 
   }
   const resolved = perSource.map((runs) => resolveLaterWins(runs, stats));
   const runs = sources.length === 1 ? resolved[0] : mergeStripes(resolved, sources, stats);
-  stats.runs = runs.length;
-  const fileIds = [...new Set(runs.map((r) => r.fileId))].sort((a, b) => a - b);
+  const served = runs.filter((r) => r.offset !== TOMBSTONE);
+  stats.runs = served.length;
+  const fileIds = [...new Set(served.map((r) => r.fileId))].sort((a, b) => a - b);
   let closed = false;
 
   const find = (fileId: number, pageId: number): PageRun | undefined => {
@@ -186,11 +193,11 @@ function buildSource(sources: Array<{ path: string; bytes: BackupBytes; layout: 
   return {
     description: `${compressed ? 'compressed ' : ''}backup ${names}`,
     stats,
-    runs,
+    runs: served,
     readPage(fileId: number, pageId: number): Uint8Array | undefined {
       if (closed) throw new FormatError('FORMAT_SOURCE_CLOSED', 'the backup page source is closed', { file: names });
       const r = find(fileId, pageId);
-      if (!r) return undefined;
+      if (!r || r.offset === TOMBSTONE) return undefined;
       const off = r.offset + (pageId - r.firstPage) * PAGE_SIZE;
       const page = new Uint8Array(PAGE_SIZE);
       const got = sources[r.source].bytes.readSync(page, 0, PAGE_SIZE, off);
@@ -243,18 +250,22 @@ function indexStreams(bytes: BackupBytes, ranges: Array<{ start: number; end: nu
         let best = '';
         let bestN = 0;
         for (const [k, v] of extents) if (v > bestN) [best, bestN] = [k, v];
+        const [bestFile, bestExtent] = best ? best.split(':').map(Number) : [0, 0];
         for (let k = 0; k < slots; k++) {
           const id = ids[k];
-          if (!id) continue;
-          if (`${id.fileId}:${id.pageId >>> 3}` !== best) {
-            stats.unplacedPages++;
-            continue;
-          }
-          stats.pages++;
-          const offset = at + frame + k * PAGE_SIZE;
+          const placed = id !== null && `${id.fileId}:${id.pageId >>> 3}` === best;
+          if (id && !placed) stats.unplacedPages++;
+          if (!best) continue;
+          // RESTORE writes a frame positionally: slot k is page extent × 8 + k whatever it holds.
+          // A slot with no usable image (empty, never formatted, stale) is a tombstone for that
+          // page, so an earlier copy of it is not served in its place.
+          const pageId = bestExtent * 8 + k;
+          const offset = placed ? at + frame + k * PAGE_SIZE : TOMBSTONE;
+          if (placed) stats.pages++;
           const last = runs[runs.length - 1];
-          if (last && last.fileId === id.fileId && last.firstPage + last.count === id.pageId && last.offset + last.count * PAGE_SIZE === offset) last.count++;
-          else runs.push({ fileId: id.fileId, firstPage: id.pageId, count: 1, offset, source, order: runs.length });
+          const follows = last && last.fileId === bestFile && last.firstPage + last.count === pageId && (offset === TOMBSTONE ? last.offset === TOMBSTONE : last.offset !== TOMBSTONE && last.offset + last.count * PAGE_SIZE === offset);
+          if (follows) last.count++;
+          else runs.push({ fileId: bestFile, firstPage: pageId, count: 1, offset, source, order: runs.length });
         }
       }
     }
@@ -330,11 +341,12 @@ function sweepFile(runs: PageRun[], out: PageRun[], stats?: Pick<BackupPageIndex
     if (!heap.length) continue;
     const w = heap[0];
     let covering = 0;
-    for (const r of open) if (r.firstPage <= from && r.firstPage + r.count >= to) covering++;
+    for (const r of open) if (r.offset !== TOMBSTONE && r.firstPage <= from && r.firstPage + r.count >= to) covering++;
     if (stats && covering > 1) stats.duplicatePages += (covering - 1) * (to - from);
-    const offset = w.offset + (from - w.firstPage) * PAGE_SIZE;
+    const offset = w.offset === TOMBSTONE ? TOMBSTONE : w.offset + (from - w.firstPage) * PAGE_SIZE;
     const last = out[out.length - 1];
-    if (last && last.fileId === w.fileId && last.source === w.source && last.firstPage + last.count === from && last.offset + last.count * PAGE_SIZE === offset) last.count += to - from;
+    const follows = last && last.fileId === w.fileId && last.source === w.source && last.firstPage + last.count === from && (offset === TOMBSTONE ? last.offset === TOMBSTONE : last.offset !== TOMBSTONE && last.offset + last.count * PAGE_SIZE === offset);
+    if (follows) last.count += to - from;
     else out.push({ fileId: w.fileId, firstPage: from, count: to - from, offset, source: w.source, order: w.order });
   }
 }
@@ -364,7 +376,8 @@ function mergeStripes(perSource: PageRun[][], sources: Array<{ bytes: BackupByte
       continue;
     }
     for (let p = r.firstPage; p < r.firstPage + r.count; p++) {
-      pieces.push({ ...r, firstPage: p, count: 1, offset: r.offset + (p - r.firstPage) * PAGE_SIZE, lsn: lsnOf(r, p) });
+      if (r.offset === TOMBSTONE) pieces.push({ ...r, firstPage: p, count: 1, order: Number.MAX_SAFE_INTEGER });
+      else pieces.push({ ...r, firstPage: p, count: 1, offset: r.offset + (p - r.firstPage) * PAGE_SIZE, lsn: lsnOf(r, p) });
     }
   }
   // order = rank of the page LSN (1 = lowest); pages held once keep order 0.

@@ -367,6 +367,32 @@ describeCorpus('pages a backup holds more than once', () => {
   });
 });
 
+describeCorpus('frames are positional: a later frame slot without a usable image hides the earlier copy', () => {
+  it('SYNTHETIC: the second-region copy of FinancialCrm page 1:9 names another page (a stale or internal image); the first-region copy is not served in its place', () => {
+    const orig = readFileSync(FCRM());
+    const l = readMtfLayout(FCRM());
+    const [, second] = l.streams.filter((s) => s.id === 'MQDA' && s.length > 0).map(payloadRange);
+    const at = second.start + 9 * 8192;
+    const b = Buffer.from(orig);
+    b.writeUInt32LE(4009, at + 32); // m_pageId: 1:4009, which is not slot 1 of extent 1
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-slot-'));
+    const p = join(dir, 'stale-slot.bak');
+    writeFileSync(p, b);
+    const src = openBackupPageSource(p);
+    try {
+      expect(src.readPage(1, 9)).toBeUndefined();
+      expect(src.readPage(1, 4009)).toBeUndefined();
+      expect(src.stats.unplacedPages).toBe(1);
+      expect(() => readBootPage(src)).toThrow(RowbackError);
+      // the other pages of the frame are still the second-region copies
+      const run = src.runs.find((r) => r.firstPage <= 10 && 10 < r.firstPage + r.count)!;
+      expect(run.offset + (10 - run.firstPage) * 8192).toBe(second.start + 10 * 8192);
+    } finally {
+      src.close();
+    }
+  });
+});
+
 describeCorpus('striped media sets', () => {
   it('Northwind-stripe and Chinook_Analysis are stripe 1 of 2: refused naming the family count and the missing stripe', async () => {
     for (const f of [corpusPath('Northwind-stripe', 'Northwind.bak'), corpusPath('Chinook_Analysis', 'Chinook.bak')]) {
