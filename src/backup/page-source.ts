@@ -204,6 +204,9 @@ function buildSource(sources: Array<{ path: string; bytes: BackupBytes; layout: 
       if (got !== PAGE_SIZE) throw new FormatError('FORMAT_TRUNCATED_PAGE', `page ${fileId}:${pageId} truncated in the backup`, { file: sources[r.source].path, offset: off, page: `${fileId}:${pageId}` });
       return page;
     },
+    holdsNoImage(fileId: number, pageId: number): boolean {
+      return find(fileId, pageId)?.offset === TOMBSTONE;
+    },
     fileIds: () => fileIds,
     close(): void {
       if (!closed) {

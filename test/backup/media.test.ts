@@ -16,6 +16,7 @@ import { openBackupPageSource, openStripedBackupPageSource, resolveLaterWins, ty
 import { runDump } from '../../src/cli/commands/dump.js';
 import { openFileSource } from '../../src/recover/sources/files.js';
 import { readBootPage } from '../../src/datafile/boot-page.js';
+import { LayeredPageSource, MemoryPageSource } from '../../src/datafile/mdf-source.js';
 
 const TSQLV4 = () => corpusPath('TSQLV4-compressed', 'TSQLV4.bak');
 const FCRM = () => corpusPath('FinancialCrm', 'FinancialCrmDb', 'FinancialCrmDb202501190233.bak');
@@ -66,6 +67,20 @@ describe('page index: overlapping copies resolve to the later one (pure runs)', 
     expect(r.some((x) => x.firstPage + x.count > 22)).toBe(false);
     // non-overlapping and sorted
     for (let i = 1; i < r.length; i++) expect(r[i].firstPage).toBeGreaterThanOrEqual(r[i - 1].firstPage + r[i - 1].count);
+  });
+});
+
+describe('layered backups (differential over full): a slot the newer backup wrote without an image hides the older copy', () => {
+  it('the full backup\'s copy is not served for a page the differential holds no image of', () => {
+    const page = (n: number) => new Uint8Array(8192).fill(n);
+    const full = new MemoryPageSource('full', new Map([['1:5', page(1)], ['1:6', page(2)]]));
+    const diff = Object.assign(new MemoryPageSource('diff', new Map([['1:6', page(3)]])), { holdsNoImage: (f: number, p: number) => f === 1 && p === 5 });
+    const layered = new LayeredPageSource([diff, full]);
+    expect(layered.readPage(1, 5)).toBeUndefined();
+    expect(layered.holdsNoImage(1, 5)).toBe(true);
+    expect(layered.readPage(1, 6)![0]).toBe(3);
+    const plain = new LayeredPageSource([new MemoryPageSource('diff', new Map()), full]);
+    expect(plain.readPage(1, 5)![0]).toBe(1);
   });
 });
 
