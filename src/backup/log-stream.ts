@@ -4,9 +4,11 @@
  * record parser as for an .ldf read it. A full or differential backup carries the log needed to
  * make it consistent; a log backup carries the whole backed-up log.
  */
-import { open } from 'node:fs/promises';
 import type { LogRecord } from '../logreader/log-record.js';
 import { emptyLogScanStats, readLogRange, type LogRange, type LogScanOptions, type LogScanStats } from '../logreader/ldf/reader.js';
+import { openBackupBytes } from './bytes.js';
+import { refuseEncrypted } from './header.js';
+import { requireWholeMediaSet } from './page-source.js';
 import { payloadRange, readMtfLayout, streamsOfSet, type MtfLayout } from './mtf.js';
 
 export interface BackupLogStream {
@@ -17,13 +19,23 @@ export interface BackupLogStream {
   records(opts?: LogScanOptions, stats?: LogScanStats): AsyncGenerator<LogRecord>;
 }
 
-/** `position`: the backup set to read (RESTORE … WITH FILE = n), 1 by default. */
+/**
+ * The log stream of backup set `position` (RESTORE … WITH FILE = n, 1 by default) of a .bak/.trn,
+ * compressed or not: its MQTL payload ranges (offsets in the MTF stream) and a reader of their
+ * records. Throws FormatError FORMAT_NO_SUCH_BACKUP_SET for a position the file does not hold,
+ * FORMAT_ENCRYPTED_BACKUP (naming the certificate thumbprint) for a TDE-encrypted database,
+ * FORMAT_INCOMPLETE_MEDIA_SET for one stripe of a striped backup (its log may be spread over the
+ * stripes) unless `opts.partialMediaSet` (inspect describes what the one file holds).
+ */
 export function openBackupLogStream(
   path: string,
   kind: 'trn' | 'bak' = /\.bak$/i.test(path) ? 'bak' : 'trn',
   layout: MtfLayout = readMtfLayout(path),
   position = 1,
+  opts: { partialMediaSet?: boolean } = {},
 ): BackupLogStream {
+  refuseEncrypted(path, layout, position);
+  if (!opts.partialMediaSet) requireWholeMediaSet([{ path, layout }]);
   const ranges: LogRange[] = streamsOfSet(layout, position)
     .filter((s) => s.id === 'MQTL' && s.length > 0)
     .map((s) => ({ ...payloadRange(s), kind, file: path }));
@@ -32,14 +44,14 @@ export function openBackupLogStream(
     ranges,
     bytes: ranges.reduce((n, r) => n + (r.end - r.start), 0),
     async *records(opts: LogScanOptions = {}, stats: LogScanStats = emptyLogScanStats()) {
-      const fh = await open(path, 'r');
+      const src = openBackupBytes(path);
       try {
         for (const r of ranges) {
           if (opts.signal?.aborted) return;
-          yield* readLogRange(fh, r, opts, stats);
+          yield* readLogRange(src, r, opts, stats);
         }
       } finally {
-        await fh.close();
+        src.close();
       }
     },
   };

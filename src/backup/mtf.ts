@@ -19,15 +19,16 @@
  * (configuration info: the SCIN/SFGI/SFIN records), MSDA + MQDA (database pages), MSTL + MQTL
  * (log blocks, one MSTL per VLF), and RAID after TAPE.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { FormatError } from '../errors.js';
 import type { SkippedItem } from '../recover/source.js';
+import { openBackupBytes, type BackupBytes } from './bytes.js';
+import { COMPRESSED_MAGIC } from './compressed.js';
+
+export { COMPRESSED_MAGIC };
 
 export const DBLK_TYPES = new Set(['TAPE', 'SSET', 'VOLB', 'DIRB', 'FILE', 'CFIL', 'ESPB', 'ESET', 'EOTM', 'SFMB', 'MSCI', 'MSDA', 'MSTL', 'MSLS']);
 export const COMMON_HEADER_SIZE = 52;
 export const STREAM_HEADER_SIZE = 22;
-/** SQL Server native compressed backups are not MTF-readable as-is; they start with this. */
-export const COMPRESSED_MAGIC = 'MSSQLBAK';
 
 export interface Dblk {
   type: string;
@@ -58,9 +59,29 @@ export interface StreamHeader {
   truncated?: boolean;
 }
 
+/**
+ * The media set a backup file belongs to (RESTORE LABELONLY's MediaSetId, FamilyCount,
+ * FamilySequenceNumber), read from SQL Server's RAID stream after the TAPE DBLK. Layout of its
+ * 32 data bytes located on the corpus (every single-file backup has family count 1; the
+ * Northwind-stripe file, one stripe of two, has 2): @0 the 16-byte media set GUID, @20 u16
+ * family count, @22 u16 family sequence number (1-based), @24 u16 media sequence number.
+ */
+export interface MediaSet {
+  mediaSetGuid: string;
+  familyCount: number;
+  familySequence: number;
+  mediaSequence: number;
+}
+
 export interface MtfLayout {
   file: string;
+  /** Size of the MTF stream (the file size, or the decompressed size of a compressed backup). */
   size: number;
+  /** For a compressed backup (MSSQLBAK): its size on disk and number of compressed chunks. */
+  compressed: { fileSize: number; chunks: number } | null;
+  /** TAPE DBLK @52: the media family id (MTF 1.00a); one per stripe of a media set. */
+  mediaFamilyId: number | null;
+  mediaSet: MediaSet | null;
   /** Number of backup sets in the file (backups appended WITH NOINIT add sets). */
   sets: number;
   dblks: Dblk[];
@@ -112,32 +133,32 @@ export function tapeString(d: Dblk, at: number): string | null {
 }
 
 /**
- * Walks the DBLKs and stream headers of a backup without reading stream data. Throws
- * FORMAT_COMPRESSED_BACKUP for `MSSQLBAK` files and for streams/sets marked compressed,
- * FORMAT_ENCRYPTED_BACKUP for encrypted ones, FORMAT_NOT_A_BACKUP when the file does not start
- * with a TAPE DBLK. Damage after that (a cut-short copy) is listed in `problems`, not thrown.
+ * Walks the DBLKs and stream headers of a backup without reading stream data. A compressed
+ * backup (`MSSQLBAK`) is walked through its decompressed MTF stream (`compressed.ts`). Throws
+ * FORMAT_COMPRESSED_BACKUP for a compressed container rowback does not understand and for MTF
+ * streams/sets marked with MTF software compression, FORMAT_ENCRYPTED_BACKUP for encrypted ones,
+ * FORMAT_NOT_A_BACKUP when the stream does not start with a TAPE DBLK. Damage after that (a
+ * cut-short copy) is listed in `problems`, not thrown.
  */
-export function readMtfLayout(path: string): MtfLayout {
-  const fd = openSync(path, 'r');
+export function readMtfLayout(path: string, bytes?: BackupBytes): MtfLayout {
+  if (bytes) return walk(bytes, path);
+  const b = openBackupBytes(path);
   try {
-    return walk(fd, path);
+    return walk(b, path);
   } finally {
-    closeSync(fd);
+    b.close();
   }
 }
 
-function walk(fd: number, path: string): MtfLayout {
-  const size = fstatSync(fd).size;
+function walk(src: BackupBytes, path: string): MtfLayout {
+  const size = src.size;
   const head = Buffer.alloc(1024);
   const read = (at: number, n: number): Buffer => {
     const b = n <= head.length ? head : Buffer.alloc(n);
-    const got = readSync(fd, b, 0, n, at);
+    const got = src.readSync(b, 0, n, at);
     return b.subarray(0, got);
   };
   const first = read(0, 8);
-  if (first.toString('latin1') === COMPRESSED_MAGIC) {
-    throw new FormatError('FORMAT_COMPRESSED_BACKUP', 'this backup is compressed (MSSQLBAK); rowback reads uncompressed backups only. Restore it, or back it up again WITH NO_COMPRESSION', { file: path, offset: 0 });
-  }
   if (first.length < 4 || ascii4(first, 0) !== 'TAPE') {
     throw new FormatError('FORMAT_NOT_A_BACKUP', 'not a Microsoft Tape Format backup: it does not start with a TAPE descriptor block', { file: path, offset: 0 });
   }
@@ -200,7 +221,25 @@ function walk(fd: number, path: string): MtfLayout {
     problems.push({ code: 'FORMAT_BAD_MTF', reason: `no descriptor block or stream header where one was expected (found ${JSON.stringify(id)}); the rest of the file is not read`, location: { file: path, offset: pos } });
     break;
   }
-  return { file: path, size, sets: set, dblks, streams, problems };
+  const tape = dblks.find((d) => d.type === 'TAPE');
+  const mediaFamilyId = tape && tape.bytes.length >= 56 ? Buffer.from(tape.bytes).readUInt32LE(52) : null;
+  let mediaSet: MediaSet | null = null;
+  const raid = streams.find((s) => s.id === 'RAID' && s.dblk === 'TAPE' && s.length >= 28);
+  if (raid) {
+    const r = read(raid.dataOffset, 28);
+    if (r.length === 28) {
+      mediaSet = { mediaSetGuid: guidText(r, 0), familyCount: r.readUInt16LE(20), familySequence: r.readUInt16LE(22), mediaSequence: r.readUInt16LE(24) };
+    }
+  }
+  const compressed = src.compressed ? { fileSize: src.compressed.fileSize, chunks: src.compressed.chunks } : null;
+  return { file: path, size, compressed, mediaFamilyId, mediaSet, sets: set, dblks, streams, problems };
+}
+
+/** SQL Server's uniqueidentifier text form (first three groups little-endian). */
+export function guidText(x: Uint8Array, at: number): string {
+  const h = (i: number) => x[at + i].toString(16).padStart(2, '0');
+  const r = (...idx: number[]) => idx.map(h).join('');
+  return `${r(3, 2, 1, 0)}-${r(5, 4)}-${r(7, 6)}-${r(8, 9)}-${r(10, 11, 12, 13, 14, 15)}`.toUpperCase();
 }
 
 /** The streams of one backup set (Position, 1-based); FORMAT_NO_SUCH_BACKUP_SET when the file has fewer sets. */

@@ -123,8 +123,18 @@ export class LayeredPageSource implements PageSource {
     for (const l of this.layers) {
       const p = l.readPage(fileId, pageId);
       if (p) return p;
+      // A newer backup that wrote this slot without an image hides the older copies.
+      if (l.holdsNoImage?.(fileId, pageId)) return undefined;
     }
     return undefined;
+  }
+
+  holdsNoImage(fileId: number, pageId: number): boolean {
+    for (const l of this.layers) {
+      if (l.holdsNoImage?.(fileId, pageId)) return true;
+      if (l.readPage(fileId, pageId)) return false;
+    }
+    return false;
   }
   fileIds(): number[] {
     return [...new Set(this.layers.flatMap((l) => l.fileIds()))].sort((a, b) => a - b);

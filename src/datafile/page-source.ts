@@ -11,6 +11,12 @@ export interface PageSource {
   readPage(fileId: number, pageId: number): Uint8Array | undefined;
   /** Data files the source holds (file id → logical name when known). */
   fileIds(): number[];
+  /**
+   * Optional: true when the source holds the page's place but no image of it (a backup frame slot
+   * written back as it is: empty, never formatted or stale). A layered source does not look for
+   * the page in older layers then: RESTORE would have written this slot over them.
+   */
+  holdsNoImage?(fileId: number, pageId: number): boolean;
   /** Optional: pages in file `fileId` (page ids 0 … n-1), when known; used by full-file scans. */
   pageCount?(fileId: number): number | undefined;
   close(): void;

@@ -2,10 +2,9 @@ import { assertRegularFile, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { csvCell, csvRecord } from '../../util/csv.js';
-import { readBackupHeader } from '../../backup/header.js';
 import { assertBackupSet } from '../../recover/source-identity.js';
 import { InputError, SchemaError } from '../../errors.js';
-import { openBackupPageSource } from '../../backup/page-source.js';
+import { openBackupPages } from '../../backup/open.js';
 import { LayeredPageSource, MdfPageSource } from '../../datafile/mdf-source.js';
 import { readDataFileMetadata } from '../../datafile/metadata.js';
 import { PageReader } from '../../datafile/page-reader.js';
@@ -21,8 +20,10 @@ export type DumpFormat = (typeof DUMP_FORMATS)[number];
 export interface DumpOptions {
   /** The primary data file, and any secondary files (.ndf) of the same database. */
   mdf?: string | string[];
-  /** A full backup, optionally followed by differential backups taken after it (each overlays the ones before). */
+  /** A full backup, optionally followed by differential backups taken after it (each overlays the ones before); the stripes of a striped backup are given together. */
   bak?: string | string[];
+  /** Backup set to read in a file holding several (RESTORE … WITH FILE = n); required for such files. */
+  position?: number | string;
   table: string;
   includeGhosts?: boolean;
   includeRemnants?: boolean;
@@ -38,7 +39,8 @@ export function register(program: Command): void {
     .command('dump')
     .description("Print a table's current rows straight from a data file or a full/differential backup (no SQL Server needed)")
     .option('--mdf <files...>', 'data file (.mdf), with the database\'s .ndf files if it has several')
-    .option('--bak <files...>', 'full backup (.bak), optionally followed by differential backups based on it')
+    .option('--bak <files...>', 'full backup (.bak; every stripe of a striped one), optionally followed by differential backups based on it')
+    .option('--position <n>', 'backup set to read when a file holds several (RESTORE … WITH FILE = n)')
     .requiredOption('--table <schema.name>', 'the table to dump')
     .option('--include-ghosts', 'also print ghost records (deleted rows not yet cleaned up), flagged ghost')
     .option('--include-remnants', 'also carve deleted records left in the page bodies (slot already removed), flagged remnant')
@@ -62,16 +64,13 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
   let source: PageSource;
   if (mdfs.length) source = openDataFiles(mdfs);
   else {
-    assertBackupSet(baks.map((f) => readBackupHeader(f)));
-    const opened: PageSource[] = [];
-    try {
-      for (const f of baks) opened.push(openBackupPageSource(f));
-    } catch (e) {
-      for (const o of opened) o.close();
-      throw e;
+    let position: number | undefined;
+    if (opts.position !== undefined) {
+      position = Number(opts.position);
+      if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${opts.position}'`);
     }
-    // the latest differential first: a page comes from the newest backup that holds it
-    source = opened.length === 1 ? opened[0] : new LayeredPageSource(opened.reverse());
+    // one header per backup (a striped one counts once): one database, a full backup, then differentials based on it
+    source = openBackupPages(baks, position, assertBackupSet);
   }
   try {
     const reader = new PageReader(source);

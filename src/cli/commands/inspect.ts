@@ -3,10 +3,11 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { InputError } from '../../errors.js';
-import { readBackupHeader, type BackupHeader } from '../../backup/header.js';
+import { listBackupSets, readBackupHeader, type BackupHeader, type BackupSetSummary } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
-import { readMtfLayout, COMPRESSED_MAGIC } from '../../backup/mtf.js';
-import { openBackupPageSource } from '../../backup/page-source.js';
+import { readMtfLayout, COMPRESSED_MAGIC, type MediaSet } from '../../backup/mtf.js';
+import { openBackupPageSource, requireWholeMediaSet } from '../../backup/page-source.js';
+import { RowbackError } from '../../errors.js';
 import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, VLF_FIRST_BLOCK_OFFSET, VLF_HEADER_MARKER } from '../../logreader/ldf/constants.js';
 import { emptyLogScanStats, readLdfLayout, readLogRange, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
@@ -58,12 +59,28 @@ export interface VlfSummary {
 }
 
 export type InspectResult =
-  | { file: string; kind: 'backup'; header: BackupHeader; dataPages: BackupPages | null; log: LogSummary }
+  | {
+      file: string;
+      kind: 'backup';
+      header: BackupHeader;
+      /** Every backup set in the file (RESTORE HEADERONLY lists one row per set), by position. */
+      sets: BackupSetSummary[];
+      /** Media set fields (RESTORE LABELONLY); familyCount > 1 for a striped backup. */
+      mediaSet: MediaSet | null;
+      /** Set when the file's pages cannot be read on their own: one stripe of a media set (the log is still read), or a TDE-encrypted database (nor its log). */
+      incomplete: { code: string; reason: string } | null;
+      dataPages: BackupPages | null;
+      log: LogSummary;
+    }
   | DataFileDescription
   | { file: string; kind: 'log'; logFormatVersion: number; size: number; vlfs: VlfSummary[]; log: LogSummary | null; unsupported?: { code: string; reason: string } };
 
 export interface BackupPages {
   pages: number;
+  /** Page images not placed (never-formatted or stale slots of allocated extents). */
+  unplacedPages: number;
+  /** Page ids held more than once (an online backup's second copy); the later copy is read. */
+  duplicatePages: number;
   fileIds: number[];
   /** From the boot page (1:9) inside the backup: the version the data pages are in. */
   bootPage: { version: number; product: string; databaseName: string } | null;
@@ -130,8 +147,19 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
   const layout = readMtfLayout(path);
   const position = opts.position ?? 1;
   const header = readBackupHeader(path, layout, position);
+  const sets = listBackupSets(path, layout);
+  let incomplete: { code: string; reason: string } | null = null;
+  try {
+    requireWholeMediaSet([{ path, layout }]);
+  } catch (e) {
+    if (!(e instanceof RowbackError)) throw e;
+    incomplete = { code: e.code, reason: e.message };
+  }
+  if (header.encryption) {
+    incomplete = { code: 'FORMAT_ENCRYPTED_BACKUP', reason: `the database is encrypted (TDE): its pages and log need the certificate with thumbprint ${header.encryption.certificateThumbprint}; rowback does not decrypt` };
+  }
   let dataPages: BackupPages | null = null;
-  if (layout.streams.some((s) => s.id === 'MQDA' && s.length > 0 && s.set === position)) {
+  if (!incomplete && layout.streams.some((s) => s.id === 'MQDA' && s.length > 0 && s.set === position)) {
     const p = openBackupPageSource(path, layout, position);
     try {
       let bootPage: BackupPages['bootPage'] = null;
@@ -139,7 +167,7 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
         const b = readBootPage(p);
         bootPage = { version: b.version, product: b.product, databaseName: b.databaseName };
       }
-      dataPages = { pages: p.stats.pages, fileIds: p.fileIds(), bootPage };
+      dataPages = { pages: p.stats.pages, unplacedPages: p.stats.unplacedPages, duplicatePages: p.stats.duplicatePages, fileIds: p.fileIds(), bootPage };
     } finally {
       p.close();
     }
@@ -148,8 +176,10 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
   const counts: Record<string, number> = {};
   const skipped: SkippedItem[] = [...layout.problems];
   const kind = header.backupType === 'log' ? 'trn' : 'bak';
-  for await (const r of openBackupLogStream(path, kind, layout, position).records({ onSkipped: (s) => skipped.push(s), onProgress: opts.onProgress }, stats)) count(counts, r);
-  return { file: path, kind: 'backup', header, dataPages, log: summarize(stats, counts, skipped) };
+  if (!header.encryption) {
+    for await (const r of openBackupLogStream(path, kind, layout, position, { partialMediaSet: true }).records({ onSkipped: (s) => skipped.push(s), onProgress: opts.onProgress }, stats)) count(counts, r);
+  }
+  return { file: path, kind: 'backup', header, sets, mediaSet: layout.mediaSet, incomplete, dataPages, log: summarize(stats, counts, skipped) };
 }
 
 async function inspectLog(path: string, opts: InspectOptions): Promise<InspectResult> {
@@ -211,8 +241,17 @@ export function renderText(r: InspectResult): string {
   out.push(`${r.file}`);
   if (r.kind === 'backup') {
     const h = r.header;
-    kv('kind', `backup (${h.backupType}, HEADERONLY BackupType ${h.backupTypeCode})`);
-    if (h.backupSets > 1) kv('backup sets', `${h.backupSets} in this file; set ${h.position} shown`);
+    kv('kind', `backup (${h.backupType}, HEADERONLY BackupType ${h.backupTypeCode})${h.compressed ? ', compressed (MSSQLBAK)' : ''}`);
+    if (r.mediaSet) kv('media set', `${r.mediaSet.mediaSetGuid}, family ${r.mediaSet.familySequence} of ${r.mediaSet.familyCount}`);
+    if (r.incomplete) out.push(`${r.incomplete.code}: ${r.incomplete.reason}`);
+    if (h.backupSets > 1) {
+      kv('backup sets', `${h.backupSets} in this file; set ${h.position} shown (choose with --position N)`);
+      out.push('  pos  type          start                finish               first LSN                 last LSN');
+      for (const x of r.sets) {
+        if (x.error) out.push(`  ${String(x.position).padEnd(4)} ${x.error}`);
+        else out.push(`  ${String(x.position).padEnd(4)} ${x.backupType!.padEnd(13)} ${(x.backupStartDate ?? '-').padEnd(20)} ${(x.backupFinishDate ?? '-').padEnd(20)} ${x.firstLsn!.decimal.padEnd(25)} ${x.lastLsn!.decimal}`);
+      }
+    }
     kv('database', h.databaseName);
     kv('server', h.serverName);
     kv('user', h.userName);
@@ -229,10 +268,10 @@ export function renderText(r: InspectResult): string {
     kv('database created', h.databaseCreationDate);
     kv('backup start', h.backupStartDate);
     kv('backup finish', h.backupFinishDate);
-    kv('backup size', h.backupSize);
+    kv('backup size', h.compressed ? `${h.backupSize} (${h.compressedBackupSize} compressed)` : h.backupSize);
     out.push('files:');
     for (const f of h.files) out.push(`  ${f.type} ${String(f.fileId).padStart(3)} ${f.logicalName.padEnd(24)} ${f.physicalName}${f.fileGroupName ? ` [${f.fileGroupName}]` : ''}`);
-    kv('data pages', r.dataPages ? `${r.dataPages.pages} (files ${r.dataPages.fileIds.join(', ')})` : 'none');
+    kv('data pages', r.dataPages ? `${r.dataPages.pages} (files ${r.dataPages.fileIds.join(', ')})${r.dataPages.duplicatePages ? `, ${r.dataPages.duplicatePages} held twice (later copy read)` : ''}${r.dataPages.unplacedPages ? `, ${r.dataPages.unplacedPages} unformatted slot(s) ignored` : ''}` : r.incomplete ? 'not read (incomplete media set)' : 'none');
     if (r.dataPages?.bootPage) kv('boot page version', `${r.dataPages.bootPage.version} (${r.dataPages.bootPage.product})`);
     renderLog(r.log, out, kv);
   } else if (r.kind === 'log') {

@@ -11,6 +11,8 @@ import type { Logger } from '../../util/logger.js';
 export interface ScanSourceOptions {
   mdf?: string;
   bak?: string;
+  /** Backup set of --bak when the file holds several (RESTORE … WITH FILE = n). */
+  position?: string;
   ldf?: string;
   trn?: string[];
   server?: string;
@@ -41,7 +43,12 @@ export function openSource(o: ScanSourceOptions, logger?: Logger): OpenedSource 
     for (const [flag, f] of [['--mdf', o.mdf], ['--bak', o.bak], ['--ldf', o.ldf], ...(o.trn ?? []).map((t) => ['--trn', t])] as const) {
       if (f) assertReadableFile(flag, f);
     }
-    const s = openFileSource({ mdf: o.mdf, bak: o.bak, ldf: o.ldf, trn: o.trn }, logger);
+    let position: number | undefined;
+    if (o.position !== undefined) {
+      position = Number(o.position);
+      if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${o.position}'`);
+    }
+    const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn }, logger);
     return { source: s, notes: () => s.notes };
   }
   if (exp) {

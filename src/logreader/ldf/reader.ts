@@ -57,12 +57,17 @@ export interface LogRange {
   vlf?: { seq: number; parity: number };
 }
 
+/** What `readLogRange` reads through: an open FileHandle, or any positioned reader of that shape (a backup's MTF stream). */
+export interface PositionedReader {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+}
+
 /**
  * Records of the log blocks in [range.start, range.end) of an open file. Stats are updated in
  * place (so a caller can read them after the iteration ends).
  */
 export async function* readLogRange(
-  fh: FileHandle,
+  fh: PositionedReader,
   range: LogRange,
   opts: LogScanOptions = {},
   stats: LogScanStats = emptyLogScanStats(),

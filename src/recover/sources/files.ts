@@ -15,7 +15,7 @@ import { readBackupHeader, type BackupHeader } from '../../backup/header.js';
 import { backupLogCoverage } from '../../backup/log-coverage.js';
 import { parseLsn } from '../../logreader/lsn.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
-import { openBackupPageSource } from '../../backup/page-source.js';
+import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecords, emptyLogScanStats, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
@@ -34,8 +34,10 @@ import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type Row
 export interface FileSourceInputs {
   mdf?: string;
   bak?: string;
+  /** Backup set of `bak` to read when the file holds several (RESTORE … WITH FILE = n); required then. */
+  position?: number;
   ldf?: string;
-  /** Log backups in chain order. */
+  /** Log backups. Every log backup set of each file is read (several appended to one file included), in LSN order. */
   trn?: string[];
 }
 
@@ -78,33 +80,42 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   let runPasses = 2;
   let bytesPerPass: number | undefined;
 
-  const logFiles: Array<{ kind: 'ldf' | 'trn' | 'bak'; file: string }> = [];
-  if (inputs.ldf) logFiles.push({ kind: 'ldf', file: inputs.ldf });
-  for (const t of trn) logFiles.push({ kind: 'trn', file: t });
-  if (logFiles.length === 0 && inputs.bak) logFiles.push({ kind: 'bak', file: inputs.bak });
-
   // A cut-short backup is still read up to where it ends; say so once.
   for (const b of [...(inputs.bak ? [inputs.bak] : []), ...trn]) skipped.push(...readMtfLayout(b).problems);
 
-  // Every --trn must be a log backup; a broken chain is reported (rows between the gaps cannot be
-  // told committed or not).
-  const backupHeaders = new Map<string, BackupHeader>();
-  {
-    let prev: { file: string; last: string } | null = null;
-    for (const t of trn) {
-      const h = readBackupHeader(t);
-      backupHeaders.set(t, h);
-      if (h.backupType !== 'log') throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t} is a ${h.backupType} backup, not a log backup; give it with --bak`, { file: t });
-      if (prev && prev.last !== h.firstLsn.decimal) {
-        skipped.push({
-          code: 'FORMAT_LOG_CHAIN_GAP',
-          reason: `log backups do not chain: ${prev.file} ends at LSN ${prev.last}, ${t} starts at ${h.firstLsn.decimal} (missing or out-of-order log backup)`,
-          location: { file: t, lsn: h.firstLsn.lsn },
-        });
-      }
-      prev = { file: t, last: h.lastLsn.decimal };
+  // Every --trn must hold log backups; each log backup set of each file is read, in LSN order (a
+  // file written WITH NOINIT holds several). A broken chain is reported (rows between the gaps
+  // cannot be told committed or not).
+  const backupHeaders = new Map<string, BackupHeader>(); // by `${file}#${position}`
+  const trnSets: Array<{ file: string; position: number; first: string; last: string; firstLsn: string }> = [];
+  for (const t of trn) {
+    const layout = readMtfLayout(t);
+    for (let position = 1; position <= Math.max(1, layout.sets); position++) {
+      const h = readBackupHeader(t, layout, position);
+      backupHeaders.set(`${t}#${position}`, h);
+      if (h.backupType !== 'log') throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t}${layout.sets > 1 ? ` (backup set ${position})` : ''} is a ${h.backupType} backup, not a log backup; give it with --bak`, { file: t });
+      trnSets.push({ file: t, position, first: h.firstLsn.decimal, last: h.lastLsn.decimal, firstLsn: h.firstLsn.lsn });
     }
   }
+  trnSets.sort((a, b) => (BigInt(a.first) < BigInt(b.first) ? -1 : BigInt(a.first) > BigInt(b.first) ? 1 : 0));
+  {
+    let prev: { file: string; last: string } | null = null;
+    for (const t of trnSets) {
+      if (prev && prev.last !== t.first) {
+        skipped.push({
+          code: 'FORMAT_LOG_CHAIN_GAP',
+          reason: `log backups do not chain: ${prev.file} ends at LSN ${prev.last}, ${t.file}${t.position > 1 ? ` (set ${t.position})` : ''} starts at ${t.first} (missing or out-of-order log backup)`,
+          location: { file: t.file, lsn: t.firstLsn },
+        });
+      }
+      prev = { file: t.file, last: t.last };
+    }
+  }
+
+  const logFiles: Array<{ kind: 'ldf' | 'trn' | 'bak'; file: string; position: number }> = [];
+  if (inputs.ldf) logFiles.push({ kind: 'ldf', file: inputs.ldf, position: 1 });
+  for (const t of trnSets) logFiles.push({ kind: 'trn', file: t.file, position: t.position });
+  if (logFiles.length === 0 && inputs.bak) logFiles.push({ kind: 'bak', file: inputs.bak, position: choosePosition(inputs.bak, readMtfLayout(inputs.bak), inputs.position) });
 
   // Every file must belong to one database (binding id), checked once before anything is decoded.
   const notes: string[] = [];
@@ -158,7 +169,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       }
       const floor = highest;
       let firstRead: string | null = null;
-      for await (const r of openBackupLogStream(l.file, l.kind).records(opts, stats)) {
+      for await (const r of openBackupLogStream(l.file, l.kind, undefined, l.position).records(opts, stats)) {
         const lsn = r['Current LSN'];
         firstRead ??= lsn;
         if (floor && lsn <= floor) {
@@ -170,8 +181,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       }
       // The stream must cover the LSN range its header states; what it lacks is reported once.
       if (!extra && thisPass % 2 === 1 && !signal?.aborted) {
-        let h = backupHeaders.get(l.file);
-        if (!h) backupHeaders.set(l.file, (h = readBackupHeader(l.file)));
+        const key = `${l.file}#${l.position}`;
+        let h = backupHeaders.get(key);
+        if (!h) backupHeaders.set(key, (h = readBackupHeader(l.file, undefined, l.position)));
         const lost = backupLogCoverage({ file: l.file, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) }, firstRead ? parseLsn(firstRead) : null, stats.end);
         skipped.push(...lost);
       }
@@ -192,7 +204,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           const layout = await readLdfLayout(l.file);
           for (const v of layout.vlfs) total += Math.max(0, v.size - VLF_FIRST_BLOCK_OFFSET);
         } else {
-          total += openBackupLogStream(l.file, l.kind).bytes;
+          total += openBackupLogStream(l.file, l.kind, undefined, l.position).bytes;
         }
       }
       return total;
@@ -226,9 +238,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       if (!inputs.mdf && !inputs.bak) {
         throw new InputError('INPUT_NO_METADATA', 'no table metadata: give --mdf FILE or --bak FILE (or --schema/--ddl)');
       }
-      if (inputs.bak && !inputs.mdf) assertBackupSet([readBackupHeader(inputs.bak)]);
       const api = await loadDatafile();
-      pageSource = inputs.mdf ? new api.MdfPageSource(inputs.mdf) : openBackupPageSource(inputs.bak!);
+      pageSource = inputs.mdf ? new api.MdfPageSource(inputs.mdf) : openBackupPages([inputs.bak!], inputs.position, assertBackupSet);
       const meta = api.readDataFileMetadata(pageSource);
       for (const s of meta.skipped ?? []) skipped.push(s);
       catalog = catalogFromLayouts(meta.tables);

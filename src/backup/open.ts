@@ -1,0 +1,74 @@
+/**
+ * Opening what a user names with `--bak FILE…` (and `--position N`, RESTORE's `FILE = n`):
+ * - a file holding several backup sets (BACKUP … WITH NOINIT) is read only at an explicit
+ *   position; without one it is refused with the list of its sets, never guessed;
+ * - the stripes of one striped media set (same media set GUID, family count > 1) are read as one
+ *   backup, and a missing stripe is refused (`requireWholeMediaSet`);
+ * - what remains is a full backup followed by differential backups based on it, layered so a
+ *   page comes from the newest backup that holds it.
+ */
+import { InputError } from '../errors.js';
+import { LayeredPageSource } from '../datafile/mdf-source.js';
+import type { PageSource } from '../datafile/page-source.js';
+import { listBackupSets, readBackupHeader, type BackupHeader } from './header.js';
+import { readMtfLayout, type MtfLayout } from './mtf.js';
+import { openBackupPageSource, openStripedBackupPageSource, requireWholeMediaSet } from './page-source.js';
+
+/**
+ * The backup set to read in `path`: `position` when given (checked against the file), 1 when
+ * the file holds one set. Throws InputError INPUT_SEVERAL_BACKUP_SETS listing every set
+ * (position, type, start time, LSN range) when the file holds several and no position is given,
+ * and FormatError FORMAT_NO_SUCH_BACKUP_SET for a position the file does not hold.
+ */
+export function choosePosition(path: string, layout: MtfLayout, position?: number): number {
+  if (position !== undefined) {
+    if (position < 1 || position > layout.sets) {
+      throw new InputError('INPUT_BAD_OPTION', `--position ${position}: ${path} holds ${layout.sets} backup set${layout.sets === 1 ? '' : 's'}`, { file: path });
+    }
+    return position;
+  }
+  if (layout.sets <= 1) return 1;
+  const list = listBackupSets(path, layout)
+    .map((s) => (s.error ? `${s.position}: ${s.error}` : `${s.position}: ${s.backupType} backup of ${s.databaseName}, started ${s.backupStartDate ?? '?'}, LSN ${s.firstLsn!.decimal}..${s.lastLsn!.decimal}`))
+    .join('; ');
+  throw new InputError('INPUT_SEVERAL_BACKUP_SETS', `${path} holds ${layout.sets} backup sets; choose one with --position N (RESTORE … WITH FILE = N): ${list}`, { file: path });
+}
+
+/**
+ * One PageSource over `--bak` files: stripes of one media set joined, then a full backup and the
+ * differential backups after it layered newest first. `position` selects the backup set in
+ * every file (see `choosePosition`). `check`, when given, is called before any page is indexed with
+ * the header of each backup (one per striped media set), in the order given, and may throw (the
+ * restore-sequence check of `src/recover/source-identity.ts`). Throws what `choosePosition`,
+ * `requireWholeMediaSet`, `check` and `openBackupPageSource` throw.
+ */
+export function openBackupPages(paths: string[], position?: number, check?: (headers: BackupHeader[]) => void): PageSource {
+  const layouts = paths.map((path) => ({ path, layout: readMtfLayout(path) }));
+  requireWholeMediaSet(layouts);
+  // Group stripes of one media set, keeping the order of first appearance.
+  const groups: Array<{ key: string; files: typeof layouts }> = [];
+  for (const f of layouts) {
+    const m = f.layout.mediaSet;
+    const key = m && m.familyCount > 1 ? `set:${m.mediaSetGuid}` : `file:${f.path}`;
+    const g = groups.find((x) => x.key === key);
+    if (g) g.files.push(f);
+    else groups.push({ key, files: [f] });
+  }
+  const positions = groups.map((g) => {
+    for (const f of g.files.slice(1)) choosePosition(f.path, f.layout, position);
+    return choosePosition(g.files[0].path, g.files[0].layout, position);
+  });
+  check?.(groups.map((g, i) => readBackupHeader(g.files[0].path, g.files[0].layout, positions[i])));
+  const opened: PageSource[] = [];
+  try {
+    for (const [i, g] of groups.entries()) {
+      const pos = positions[i];
+      opened.push(g.files.length === 1 ? openBackupPageSource(g.files[0].path, g.files[0].layout, pos) : openStripedBackupPageSource(g.files.map((f) => f.path), pos));
+    }
+  } catch (e) {
+    for (const o of opened) o.close();
+    throw e;
+  }
+  // the latest differential first: a page comes from the newest backup that holds it
+  return opened.length === 1 ? opened[0] : new LayeredPageSource(opened.reverse());
+}
