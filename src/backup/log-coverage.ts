@@ -3,9 +3,12 @@
  *
  * A backup's HEADERONLY FirstLSN/LastLSN bound the log it carries. Measured on every backup of
  * the corpus (2008 R2 log/differential/full backups, 2012 pubs, 2019 FinancialCrm, 2025 Chinook):
- * the first block of the stream starts at FirstLSN's (VLF, block), and the last block ends exactly
- * at LastLSN's (VLF, block) in a log backup, or past it in a full or differential backup (which
- * also carries the log written while the data was copied). Block numbers count 512-byte units
+ * - a log backup's stream starts at FirstLSN's (VLF, block) and its last block ends exactly at
+ *   LastLSN's (VLF, block);
+ * - a full or differential backup's stream ends at or past LastLSN (it also carries the log
+ *   written while the data was copied), but need not start at FirstLSN: FinancialCrm (2019) and
+ *   Chinook (2025) start 0x68 and 0x40 blocks later, while the 2008 R2 and 2012 ones start there.
+ *   Only their end is checked. Block numbers count 512-byte units
  * from the VLF start, so "where a block ends" is its first LSN's block + its length / 512
  * (`LogScanStats.end`). A stream that starts later or ends sooner lost LSNs: a missing, cut,
  * zeroed or unreadable log stream. That is reported, never passed over.
@@ -16,6 +19,7 @@ import type { SkippedItem } from '../recover/source.js';
 
 export interface BackupLogBounds {
   file: string;
+  backupType: 'full' | 'differential' | 'log';
   /** HEADERONLY FirstLSN / LastLSN, as the header reader returns them. */
   firstLsn: Lsn;
   lastLsn: Lsn;
@@ -38,7 +42,7 @@ export function backupLogCoverage(b: BackupLogBounds, firstRead: Lsn | null, end
     return [{ code: 'FORMAT_LOG_STREAM_MISSING', reason: `the backup's header covers LSNs ${first} to ${last}, but its log stream holds no readable log record: that whole range is lost`, location: { file: b.file, lsn: first } }];
   }
   const out: SkippedItem[] = [];
-  if (before(b.firstLsn, firstRead)) {
+  if (b.backupType === 'log' && before(b.firstLsn, firstRead)) {
     out.push({ code: 'FORMAT_LOG_STREAM_SHORT', reason: `the log stream starts at LSN ${formatLsn(firstRead)}, but the backup's header says it starts at ${first}: LSNs ${first} up to ${formatLsn(firstRead)} are lost`, location: { file: b.file, lsn: first } });
   }
   if (before(end, b.lastLsn)) {

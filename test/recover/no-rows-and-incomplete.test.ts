@@ -51,3 +51,21 @@ describeCorpus('empty results without a reason: real logs', () => {
     expect(JSON.parse(readFileSync(report, 'utf8')).complete).toBe(true);
   });
 });
+
+describeCorpus('real backups are complete: no false FORMAT_LOG_STREAM_* on healthy files', () => {
+  it.each([
+    'FinancialCrm/FinancialCrmDb/FinancialCrmDb202501190233.bak',
+    'pubs-2012/pubs.bak',
+    'TSQLV4-compressed/TSQLV4.bak',
+    'appveyor-lab/RestoreTimeClean/RestoreTimeClean.bak',
+    'appveyor-lab/sql2008-backups/StopAt/StopAt.bak',
+  ])('%s', async (f) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-complete-'));
+    const report = join(dir, 'r.json');
+    const r = await cli('scan', '--bak', corpusPath(f), '--report', report, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(readFileSync(report, 'utf8'));
+    expect(j.skipped.filter((s: { code: string }) => s.code.startsWith('FORMAT_LOG'))).toEqual([]);
+    expect(j.complete).toBe(true);
+  });
+});

@@ -184,7 +184,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         const key = `${l.file}#${l.position}`;
         let h = backupHeaders.get(key);
         if (!h) backupHeaders.set(key, (h = readBackupHeader(l.file, undefined, l.position)));
-        const lost = backupLogCoverage({ file: l.file, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) }, firstRead ? parseLsn(firstRead) : null, stats.end);
+        const lost = backupLogCoverage({ file: l.file, backupType: h.backupType, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) }, firstRead ? parseLsn(firstRead) : null, stats.end);
         skipped.push(...lost);
       }
     }
