@@ -102,45 +102,82 @@ function expr(p: { wrap?: string }, ref: string): string {
  * never silently dropped.
  */
 export function planReinsert(rows: Iterable<PlanInputRow>, targets: Map<string, TargetTable>, fks: ForeignKey[], o: PlanOptions = {}): ReinsertPlan {
-  const batchSize = Math.max(1, o.batchSize ?? 500);
-  const byTable = new Map<string, PlannedRow[]>();
-  const problems: PlanProblem[] = [];
-  const lower = new Map([...targets].map(([k, v]) => [k.toLowerCase(), v]));
-  const ops = new Set(o.operations ?? ['delete']);
+  const planner = new ReinsertPlanner(targets, fks, o);
+  for (const r of rows) planner.add(r);
+  return planner.finish();
+}
+
+/**
+ * `planReinsert` for large jobs on the service's event loop: the same plan, built with a pause
+ * (`setImmediate`) every `every` rows so other requests are answered while it runs.
+ */
+export async function planReinsertCooperatively(rows: Iterable<PlanInputRow>, targets: Map<string, TargetTable>, fks: ForeignKey[], o: PlanOptions = {}, every = 500): Promise<ReinsertPlan> {
+  const planner = new ReinsertPlanner(targets, fks, o);
+  let n = 0;
   for (const r of rows) {
-    if (r.operation !== undefined && !ops.has(r.operation)) {
-      problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_NOT_A_DELETE', message: `row ${r.id} was recovered from an ${r.operation}, not a delete; re-insert it only on purpose (operations: ['${r.operation}'], usually into a side table)` });
-      continue;
+    planner.add(r);
+    if (++n % every === 0) await yieldToEventLoop();
+  }
+  return planner.finish();
+}
+
+/** One turn of the event loop. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The planner's state: rows are added one by one, `finish` orders tables and cuts batches. */
+class ReinsertPlanner {
+  private readonly batchSize: number;
+  private readonly byTable = new Map<string, PlannedRow[]>();
+  private readonly problems: PlanProblem[] = [];
+  private readonly lower: Map<string, TargetTable>;
+  private readonly ops: Set<string>;
+
+  constructor(targets: Map<string, TargetTable>, private readonly fks: ForeignKey[], private readonly o: PlanOptions) {
+    this.batchSize = Math.max(1, o.batchSize ?? 500);
+    this.lower = new Map([...targets].map(([k, v]) => [k.toLowerCase(), v]));
+    this.ops = new Set(o.operations ?? ['delete']);
+  }
+
+  add(r: PlanInputRow): void {
+    const o = this.o;
+    if (r.operation !== undefined && !this.ops.has(r.operation)) {
+      this.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_NOT_A_DELETE', message: `row ${r.id} was recovered from an ${r.operation}, not a delete; re-insert it only on purpose (operations: ['${r.operation}'], usually into a side table)` });
+      return;
     }
     const targetName = o.tableMap?.[r.table] ?? r.table;
-    const t = lower.get(targetName.toLowerCase());
+    const t = this.lower.get(targetName.toLowerCase());
     if (!t) {
-      problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNKNOWN_TABLE', message: `no metadata for target table ${targetName}` });
-      continue;
+      this.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNKNOWN_TABLE', message: `no metadata for target table ${targetName}` });
+      return;
     }
     try {
       const planned = planRow(r, t, o.database);
-      const list = byTable.get(qualified(t)) ?? [];
+      const list = this.byTable.get(qualified(t)) ?? [];
       list.push(planned);
-      byTable.set(qualified(t), list);
+      this.byTable.set(qualified(t), list);
     } catch (e) {
       if (!isRowbackError(e)) throw e;
-      problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: e.code, message: e.message });
+      this.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: e.code, message: e.message });
     }
   }
-  const { order, cycles } = orderTables([...byTable.keys()], fks);
-  const batches: PlannedBatch[] = [];
-  for (const table of order) {
-    const t = lower.get(table.toLowerCase())!;
-    const list = byTable.get(table)!;
-    list.sort((a, b) => (a.lsn < b.lsn ? -1 : a.lsn > b.lsn ? 1 : a.rowId - b.rowId));
-    for (let i = 0; i < list.length; i += batchSize) {
-      batches.push({
-        batchNo: batches.length + 1, table, target: quotedTarget(t, o.database), identityInsert: hasIdentity(t), rows: list.slice(i, i + batchSize),
-      });
+
+  finish(): ReinsertPlan {
+    const { order, cycles } = orderTables([...this.byTable.keys()], this.fks);
+    const batches: PlannedBatch[] = [];
+    for (const table of order) {
+      const t = this.lower.get(table.toLowerCase())!;
+      const list = this.byTable.get(table)!;
+      list.sort((a, b) => (a.lsn < b.lsn ? -1 : a.lsn > b.lsn ? 1 : a.rowId - b.rowId));
+      for (let i = 0; i < list.length; i += this.batchSize) {
+        batches.push({
+          batchNo: batches.length + 1, table, target: quotedTarget(t, this.o.database), identityInsert: hasIdentity(t), rows: list.slice(i, i + this.batchSize),
+        });
+      }
     }
+    return { tableOrder: order, cycles, batches, problems: this.problems };
   }
-  return { tableOrder: order, cycles, batches, problems };
 }
 
 export function planRow(r: PlanInputRow, t: TargetTable, database?: string): PlannedRow {
@@ -246,6 +283,11 @@ export interface ScriptOptions {
  * Every comment line goes through `commentText`; identifiers only appear bracket-quoted.
  */
 export function renderScript(plan: ReinsertPlan, o: ScriptOptions = {}): string {
+  return [...renderScriptChunks(plan, o)].join('\n');
+}
+
+/** `renderScript` in pieces (the head, then one per batch), for streaming a large script: joined with '\n' they are the script. */
+export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): Generator<string> {
   const out: string[] = [];
   for (const h of o.header ?? []) out.push(comment(h));
   out.push(comment(`covers staged rows: ${rowIdRanges(plan.batches.flatMap((b) => b.rows.map((r) => r.rowId)))}`));
@@ -254,6 +296,7 @@ export function renderScript(plan: ReinsertPlan, o: ScriptOptions = {}): string 
   for (const p of plan.problems) out.push(comment(`NOT INCLUDED: row ${p.rowId} (${p.table}, LSN ${p.lsn}): ${p.code}: ${p.message}`));
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', '');
   for (const b of plan.batches) {
+    yield out.splice(0).join('\n');
     out.push(comment(`batch ${b.batchNo}: ${b.table}, ${b.rows.length} row(s)`));
     out.push('BEGIN TRANSACTION;');
     if (b.identityInsert) out.push(`SET IDENTITY_INSERT ${b.target} ON;`);
@@ -273,7 +316,7 @@ export function renderScript(plan: ReinsertPlan, o: ScriptOptions = {}): string 
     if (o.ledgerNote) out.push(comment(`(the real run also writes this batch's idempotency key into the target's ledger table in this transaction)`));
     out.push('COMMIT TRANSACTION;', '');
   }
-  return out.join('\n');
+  yield out.join('\n');
 }
 
 export interface UndoOptions {
@@ -294,6 +337,11 @@ export interface UndoOptions {
  * never delete more than the run put in.
  */
 export function renderUndoScript(plan: ReinsertPlan, o: UndoOptions = {}): string {
+  return [...renderUndoScriptChunks(plan, o)].join('\n');
+}
+
+/** `renderUndoScript` in pieces (head, then one per batch), joined with '\n' they are the script. */
+export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {}): Generator<string> {
   const out: string[] = (o.header ?? []).map(comment);
   const included = plan.batches.flatMap((b) => b.rows).filter((r) => !o.rowIds || o.rowIds.has(r.rowId));
   out.push(comment(`deletes staged rows: ${rowIdRanges(included.map((r) => r.rowId))}`));
@@ -303,6 +351,7 @@ export function renderUndoScript(plan: ReinsertPlan, o: UndoOptions = {}): strin
   }
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', 'BEGIN TRANSACTION;');
   for (const b of [...plan.batches].reverse()) {
+    if (out.length) yield out.splice(0).join('\n');
     for (const r of [...b.rows].reverse()) {
       if (o.rowIds && !o.rowIds.has(r.rowId)) continue;
       out.push(comment(`row ${r.rowId}, LSN ${r.lsn}`));
@@ -313,5 +362,5 @@ export function renderUndoScript(plan: ReinsertPlan, o: UndoOptions = {}): strin
     }
   }
   out.push('COMMIT TRANSACTION;', '');
-  return out.join('\n');
+  yield out.join('\n');
 }

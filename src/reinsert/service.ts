@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../util/logger.js';
 import { splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { MssqlTarget } from './mssql-target.js';
-import { planReinsert, renderScript, renderUndoScript, type ReinsertPlan } from './plan.js';
+import { planReinsertCooperatively, renderScript, renderUndoScript, yieldToEventLoop, type ReinsertPlan } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { fromLayout, type ForeignKey, type TargetTable } from './target-table.js';
 
@@ -74,7 +74,13 @@ export class ReinsertService {
   async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts' }> {
     this.store.requireJob(jobId);
     const ids = opts.rowIds ?? req.rowIds;
-    const rows = [...this.store.iterateRows(jobId, { status: 'approved' }, ids)].filter((r) => opts.anyStatus || r.status === 'approved');
+    // Read and plan with a pause every few hundred rows: a 50,000-row job must not stall the API.
+    const rows: ReturnType<StagingStore['iterateRows']> extends Iterable<infer R> ? R[] : never = [];
+    let n = 0;
+    for (const r of this.store.iterateRows(jobId, { status: 'approved' }, ids)) {
+      if (opts.anyStatus || r.status === 'approved') rows.push(r);
+      if (++n % 500 === 0) await yieldToEventLoop();
+    }
     if (ids && !opts.anyStatus && rows.length !== ids.length) {
       throw new ReinsertError('REINSERT_ROWS_NOT_APPROVED', `${ids.length - rows.length} of the requested rows are not approved rows of job ${jobId}`);
     }
@@ -102,7 +108,7 @@ export class ReinsertService {
       }
       metadata = 'staged-layouts';
     }
-    const plan = planReinsert(rows.map((r) => ({ id: r.id, table: r.table, lsn: r.lsn, values: r.values, operation: r.operation })), tables, fks, {
+    const plan = await planReinsertCooperatively(rows.map((r) => ({ id: r.id, table: r.table, lsn: r.lsn, values: r.values, operation: r.operation })), tables, fks, {
       database: req.target?.database, tableMap: req.tableMap, batchSize: req.batchSize, operations: opts.anyStatus && !req.operations ? ['delete', 'insert', 'update'] : req.operations,
     });
     return { plan, metadata };

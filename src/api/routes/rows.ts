@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { StagingError } from '../../errors.js';
-import { renderScript, renderUndoScript } from '../../reinsert/plan.js';
+import { renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop } from '../../reinsert/plan.js';
 import { insertedByRuns } from '../../reinsert/service.js';
 import type { RowFilter } from '../../staging/types.js';
 import { csvCell, csvRecord } from '../../util/csv.js';
@@ -88,18 +88,31 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       };
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(Readable.from(gen()));
     }
-    const ids = [...app.staging.iterateRows(jobId, filter)].map((r) => r.id);
+    const ids: number[] = [];
+    for (const r of app.staging.iterateRows(jobId, filter)) {
+      ids.push(r.id);
+      if (ids.length % 1000 === 0) await yieldToEventLoop();
+    }
     const { plan, metadata } = await app.reinsert.plan(jobId, {}, { rowIds: ids, anyStatus: true });
     const header = [`rowback export of job ${jobId} (${ids.length} rows), ${new Date().toISOString()}, column metadata: ${metadata}`];
-    let text: string;
-    if (format === 'sql') text = renderScript(plan, { header });
+    let chunks: Iterable<string>;
+    if (format === 'sql') chunks = renderScriptChunks(plan, { header });
     else {
       // An undo deletes only what rowback's executed runs inserted (their ledgers), never a row
       // that merely matches a staged key.
       const inserted = insertedByRuns(app.staging, jobId);
       const notTouched = new Map(ids.filter((id) => !inserted.has(id)).map((id) => [id, 'no executed rowback run of this job inserted it'] as const));
-      text = renderUndoScript(plan, { rowIds: new Set(ids.filter((id) => inserted.has(id))), notTouched, header: [...header, 'undo: only rows that executed re-insert runs of this job inserted (their ledgers)'] });
+      chunks = renderUndoScriptChunks(plan, { rowIds: new Set(ids.filter((id) => inserted.has(id))), notTouched, header: [...header, 'undo: only rows that executed re-insert runs of this job inserted (their ledgers)'] });
     }
-    return reply.type('application/sql; charset=utf-8').header('content-disposition', `attachment; filename="${name}${format === 'undo-sql' ? '-undo' : ''}.sql"`).send(text);
+    // Streamed a batch at a time, with a turn of the event loop between batches.
+    const body = Readable.from((async function* () {
+      let first = true;
+      for (const c of chunks) {
+        yield first ? c : '\n' + c;
+        first = false;
+        await yieldToEventLoop();
+      }
+    })());
+    return reply.type('application/sql; charset=utf-8').header('content-disposition', `attachment; filename="${name}${format === 'undo-sql' ? '-undo' : ''}.sql"`).send(body);
   });
 }
