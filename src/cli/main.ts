@@ -1,33 +1,48 @@
 import { Command, CommanderError } from 'commander';
 import { isRowbackError } from '../errors.js';
-import { register as registerDecode } from './commands/decode.js';
-import { register as registerInspect } from './commands/inspect.js';
-import { register as registerScan } from './commands/scan.js';
-import { register as registerDump } from './commands/dump.js';
-import { register as registerServe } from './commands/serve.js';
+
+type CommandModule = { register(program: Command): void };
+
+/**
+ * Each command's module, loaded only when it is the one run (start-up cost: a command imports
+ * its dependencies, and `rowback --version` or `rowback inspect FILE` should not pay for the
+ * service's or the scanner's). Help and unknown commands load them all.
+ */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  decode: () => import('./commands/decode.js'),
+  inspect: () => import('./commands/inspect.js'),
+  scan: () => import('./commands/scan.js'),
+  dump: () => import('./commands/dump.js'),
+  serve: () => import('./commands/serve.js'),
+  token: () => import('./commands/serve.js'),
+};
 
 /**
  * `rowback` — every command prints its result on stdout and nothing else; errors are one line
  * on stderr (`CODE: message (location)`) with exit code 2 for bad input, 1 otherwise.
  */
-export function buildProgram(): Command {
+export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command()
     .name('rowback')
     .description('SQL Server transaction-log forensic recovery: find, decode, review and re-insert deleted rows.')
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  registerDecode(program);
-  registerInspect(program);
-  registerScan(program);
-  registerDump(program);
-  registerServe(program);
+  const name = argv.find((a) => !a.startsWith('-'));
+  const versionOnly = !name && argv.length > 0 && argv.every((a) => a === '--version' || a === '-V');
+  const loaders = name && COMMANDS[name] ? [COMMANDS[name]] : versionOnly ? [] : [...new Set(Object.values(COMMANDS))];
+  const loaded = new Set<CommandModule>();
+  for (const load of loaders) {
+    const m = await load();
+    if (!loaded.has(m)) m.register(program);
+    loaded.add(m);
+  }
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {

@@ -27,8 +27,8 @@ async function dump(opts: Partial<DumpOptions>) {
 }
 
 describe('rowback dump: arguments', () => {
-  it('is registered with its options', () => {
-    const cmd = buildProgram().commands.find((c) => c.name() === 'dump')!;
+  it('is registered with its options', async () => {
+    const cmd = (await buildProgram(['dump'])).commands.find((c) => c.name() === 'dump')!;
     const flags = cmd.options.map((o) => o.long);
     expect(flags).toEqual(expect.arrayContaining(['--mdf', '--bak', '--table', '--include-ghosts', '--format', '--out', '--quiet']));
   });
