@@ -250,7 +250,7 @@ function columnsUnreadable(columns: ColumnLayout[], tableCols: SysRow[], partiti
     if (missing.length) problems.push(`column(s) ${missing.map((t) => str(t.name) ?? num(t.colid)).join(', ')} have no physical column row (sysrscols)`);
   }
   if (problems.length === 0) return undefined;
-  const pages = systemSkipped.filter((s) => s.location.page && /sys(rscols|colpars|rowsets|allocunits|schobjs)/.test(s.location.table ?? '')).map((s) => `${s.location.page} (${s.location.table})`);
+  const pages = systemSkipped.filter((s) => s.location.page && /sys(rscols|hobtcolumns|rowsetcolumns|colpars|rowsets|allocunits|schobjs)/.test(s.location.table ?? '')).map((s) => `${s.location.page} (${s.location.table})`);
   return `${problems.join('; ')}${pages.length ? `; system-table pages missing or damaged: ${[...new Set(pages)].join(', ')}` : ''}`;
 }
 
