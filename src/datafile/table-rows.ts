@@ -23,7 +23,7 @@ import { readLobFragmentTree, readLobLinks } from './lob.js';
 import type { DataFileMetadata, PartitionInfo } from './metadata.js';
 import { PageReader } from './page-reader.js';
 import type { PageSource } from './page-source.js';
-import { allocUnitIdOf, formatPageId, PageType, parsePageHeader, slotOffset, type PageId, type VerifiedPage } from './page.js';
+import { allocUnitIdOf, formatPageId, PAGE_HAS_COMPRESSION_INFO, PageType, parsePageHeader, slotOffset, type PageId, type VerifiedPage } from './page.js';
 import {
   fixedVarRecordLength,
   parseForwardingStub,
@@ -239,6 +239,18 @@ function* pageRows(
 ): Generator<TableRow> {
   const pageKey = formatPageId(vp.header.pageId);
   const compressed = layout.compression === 'ROW' || layout.compression === 'PAGE';
+  if (vp.header.typeFlagBits & PAGE_HAS_COMPRESSION_INFO) {
+    // A PAGE-compressed page with a compression-information record: its rows' values are prefixes
+    // against the anchor record and symbols of the page dictionary. Neither is applied here, and a
+    // row decoded without them would look right and be wrong (a prefix-encoded string loses its
+    // prefix silently), so the whole page is refused, naming it.
+    skipped.push({
+      code: 'FORMAT_PAGE_COMPRESSED',
+      reason: `page ${pageKey} is PAGE-compressed with a compression-information record (anchor/dictionary, m_typeFlagBits 0x${vp.header.typeFlagBits.toString(16)}); its ${vp.header.slotCount} record(s) are not decoded: the anchor prefixes and dictionary symbols are not applied`,
+      location: { page: pageKey, table: tableName },
+    });
+    return;
+  }
   for (const r of pageRecords(
     vp,
     (slot, offset, reason, code) => skipped.push({ code, reason, location: { page: pageKey, offset, table: tableName } }),
@@ -287,7 +299,7 @@ function* pageRows(
  * Only uncompressed (FixedVar) pages.
  */
 function* remnantRows(reader: PageReader, vp: VerifiedPage, layout: TableLayout, tableName: string): Generator<TableRow> {
-  if (layout.compression !== 'NONE') return;
+  if (layout.compression !== 'NONE' || vp.header.typeFlagBits & PAGE_HAS_COMPRESSION_INFO) return;
   const page = vp.bytes;
   const v = new DataView(page.buffer, page.byteOffset, page.byteLength);
   const end = 8192 - vp.header.slotCount * 2;
