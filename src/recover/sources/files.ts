@@ -21,6 +21,9 @@ import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecords, emptyLogScanStats, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
+import type { SqlValue } from '../../reconstruct/values.js';
+import type { RecoveredRow } from '../recovered-row.js';
+import { basename } from 'node:path';
 import { committedCandidates, emptyStats, type CommittedScanStats } from '../committed.js';
 import { PageSlotModel } from '../page-model.js';
 import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.js';
@@ -53,11 +56,25 @@ export interface FileRecoverySource extends RecoverySource {
 interface DatafileApi {
   readDataFileMetadata(source: PageSource): { tables: TableLayout[]; skipped?: SkippedItem[]; warnings?: string[] };
   MdfPageSource: new (path: string) => PageSource;
+  /** Off-row values of logged row images from the pages (table-rows.ts). */
+  lobResolver(source: PageSource): (image: Uint8Array, layout: TableLayout, values: Record<string, SqlValue>, warnings: string[], pagesName: string) => Record<string, SqlValue>;
 }
 
 async function loadDatafile(): Promise<DatafileApi> {
-  const [meta, mdf] = await Promise.all([import('../../datafile/metadata.js'), import('../../datafile/mdf-source.js')]);
-  return { readDataFileMetadata: meta.readDataFileMetadata as DatafileApi['readDataFileMetadata'], MdfPageSource: mdf.MdfPageSource as DatafileApi['MdfPageSource'] };
+  const [meta, mdf, rows, pr] = await Promise.all([
+    import('../../datafile/metadata.js'),
+    import('../../datafile/mdf-source.js'),
+    import('../../datafile/table-rows.js'),
+    import('../../datafile/page-reader.js'),
+  ]);
+  return {
+    readDataFileMetadata: meta.readDataFileMetadata as DatafileApi['readDataFileMetadata'],
+    MdfPageSource: mdf.MdfPageSource as DatafileApi['MdfPageSource'],
+    lobResolver: (source) => {
+      const reader = new pr.PageReader(source);
+      return (image, layout, values, warnings, pagesName) => rows.resolveLoggedRowLobs(reader, image, layout, values, warnings, pagesName);
+    },
+  };
 }
 
 export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileRecoverySource {
@@ -67,6 +84,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   }
   const skipped: SkippedItem[] = [];
   let pageSource: PageSource | null = null;
+  let lobs: ReturnType<DatafileApi['lobResolver']> | null = null;
   let catalog: MetadataCatalog | null = null;
   let logStats = emptyLogScanStats();
   let scanStats = emptyStats();
@@ -229,6 +247,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       if (inputs.bak && !inputs.mdf) assertBackupSet([readBackupHeader(inputs.bak)]);
       const api = await loadDatafile();
       pageSource = inputs.mdf ? new api.MdfPageSource(inputs.mdf) : openBackupPageSource(inputs.bak!);
+      lobs = api.lobResolver(pageSource);
       const meta = api.readDataFileMetadata(pageSource);
       for (const s of meta.skipped ?? []) skipped.push(s);
       catalog = catalogFromLayouts(meta.tables);
@@ -273,9 +292,19 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       })();
     },
     skipped: () => skipped,
+    resolveOffRow(row: RecoveredRow, table: TableLayout): RecoveredRow {
+      if (!lobs || !pageSource) return row;
+      const pagesName = basename(inputs.mdf ?? inputs.bak!);
+      const warnings = [...row.warnings];
+      const values = lobs(Buffer.from(row.raw, 'hex'), table, row.values, warnings, pagesName);
+      const after = row.after && row.rawAfter ? lobs(Buffer.from(row.rawAfter, 'hex'), table, row.after, warnings, pagesName) : row.after;
+      if (values === row.values && after === row.after) return row;
+      return { ...row, values, ...(after ? { after } : {}), warnings };
+    },
     async close(): Promise<void> {
       pageSource?.close();
       pageSource = null;
+      lobs = null;
     },
   };
 }
