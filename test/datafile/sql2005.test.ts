@@ -11,6 +11,8 @@ import type { SkippedItem } from '../../src/recover/source.js';
 import type { SqlValue } from '../../src/reconstruct/values.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { describe } from 'vitest';
+import { vardecimalRefusal } from '../../src/datafile/metadata.js';
+import { decodeRow } from '../../src/reconstruct/decode-row.js';
 
 const ASPNETDB = ['Tractis_aspnet_demo', 'App_Data', 'aspnetdb.mdf'];
 const STDB = ['StDb2005', 'StDb2EFRP', 'StDb2Sql.bak'];
@@ -146,5 +148,18 @@ describe('rsColsFrom2005 (SYNTHETIC system rows)', () => {
     expect(by.get(4)!.ti).toBe(231); // nvarchar(max): max length 0 in sysrscols.ti's shape
     expect(skipped.map((s) => s.code)).toEqual(['FORMAT_NO_METADATA']);
     expect(skipped[0].reason).toMatch(/hobt column 9/);
+  });
+});
+
+describe('vardecimal storage format (SYNTHETIC column layouts: no corpus table uses it)', () => {
+  const col = (name: string, type: 'decimal' | 'int', leafOffset: number) =>
+    ({ name, columnId: 1, partitionColumnId: 1, type, maxLength: type === 'decimal' ? 9 : 4, precision: 18, scale: 2, collation: null, codePage: null, nullable: true, identity: false, computed: false, leafOffset, leafNullBit: 1, leafBitPosition: 0, isDropped: false, isSparse: false, isUniquifier: false }) as const;
+  it('a decimal column with a variable leaf offset in an uncompressed partition refuses the table, naming the column; fixed decimals and compressed partitions do not', () => {
+    expect(vardecimalRefusal([col('Amount', 'decimal', -1), col('Id', 'int', 4)], 'NONE')).toMatch(/Amount .*vardecimal/);
+    expect(vardecimalRefusal([col('Amount', 'decimal', 4)], 'NONE')).toBeUndefined();
+    expect(vardecimalRefusal([col('Amount', 'decimal', -1)], 'ROW')).toBeUndefined();
+    // and a layout refused this way is refused by the row decoder (no silent values)
+    const layout = { schema: 'dbo', name: 't', indexId: 1, compression: 'NONE' as const, columns: [col('Amount', 'decimal', -1)], unreadable: vardecimalRefusal([col('Amount', 'decimal', -1)], 'NONE') };
+    expect(() => decodeRow(Uint8Array.from([0x30, 0, 4, 0, 1, 0, 0, 1, 0, 9, 0, 1]), layout)).toThrow(/vardecimal/);
   });
 });
