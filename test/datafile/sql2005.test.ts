@@ -163,3 +163,41 @@ describe('vardecimal storage format (SYNTHETIC column layouts: no corpus table u
     expect(() => decodeRow(Uint8Array.from([0x30, 0, 4, 0, 1, 0, 0, 1, 0, 9, 0, 1]), layout)).toThrow(/vardecimal/);
   });
 });
+
+describeCorpus('SQL Server 2005 log (format version 2) with its 611 data file: Tractis aspnetdb', () => {
+  it('the log is read with the 2005+ record layout: its aspnet_SchemaVersions inserts decode to the values on the pages; its 28 deletes are all on system tables', async () => {
+    const { openFileSource } = await import('../../src/recover/sources/files.js');
+    const { recoverRows } = await import('../../src/recover/recover-rows.js');
+    const mdf = corpusPath(...ASPNETDB);
+    const src = openFileSource({ mdf, ldf: corpusPath('Tractis_aspnet_demo', 'App_Data', 'aspnetdb_log.ldf') });
+    const rows: Array<{ table: string; operation: string; values: Record<string, SqlValue> }> = [];
+    const skippedCodes: string[] = [];
+    for await (const ev of recoverRows(src, { operations: ['insert', 'delete'] })) {
+      if (ev.kind === 'row') rows.push(ev.row);
+      else skippedCodes.push(ev.item.code);
+    }
+    expect(src.skipped()).toEqual([]);
+    expect(src.logStats.records).toBeGreaterThan(2000);
+    // 28 deletes + the inserts: all row operations but the 3 candidates are on allocation units the user
+    // tables do not own (system tables: sysrowsets, syshobtcolumns, … rewritten by the aspnet_regsql DDL)
+    const deletesOnly: string[] = [];
+    for await (const ev of recoverRows(src, { operations: ['delete'] })) deletesOnly.push(ev.kind);
+    expect(deletesOnly).toEqual([]);
+    expect([src.scanStats.rowOps, src.scanStats.unknownAllocUnitRowOps, src.scanStats.candidates]).toEqual([28, 28, 0]);
+    await src.close();
+    expect(skippedCodes).toEqual([]);
+    const pages = new MdfPageSource(mdf);
+    try {
+      const md = readDataFileMetadata(pages);
+      const onPages = rowsOf(pages, md, 'dbo.aspnet_SchemaVersions').map((v) => JSON.stringify(v));
+      // every user row the log inserts is aspnet_SchemaVersions' and is on the page, value for value
+      expect(rows.length).toBe(3);
+      for (const r of rows) {
+        expect([r.table, r.operation]).toEqual(['dbo.aspnet_SchemaVersions', 'insert']);
+        expect(onPages).toContain(JSON.stringify(r.values));
+      }
+    } finally {
+      pages.close();
+    }
+  });
+});

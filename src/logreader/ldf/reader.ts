@@ -26,6 +26,12 @@ export interface LogScanOptions {
   includeStale?: boolean;
   chunkSize?: number;
   signal?: AbortSignal;
+  /**
+   * Read a log whose VLFs say log format version 2 with the 2005+ record layout: version 2 is
+   * written by SQL Server 2000 *and* 2005; the caller knows it is 2005's when the database's data
+   * file (boot page dbi_version 611) says so.
+   */
+  logFormat2IsSql2005?: boolean;
 }
 
 export interface LogScanStats {
@@ -273,7 +279,7 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
 export async function* readLdfRecords(path: string, opts: LogScanOptions = {}, stats: LogScanStats = emptyLogScanStats()): AsyncGenerator<LogRecord> {
   const fh = await open(path, 'r');
   try {
-    const layout = await layoutOf(fh, path);
+    const layout = await layoutOf(fh, path, opts.logFormat2IsSql2005 ?? false);
     for (const p of layout.problems) opts.onSkipped?.(p);
     for (const v of layout.vlfs) {
       if (opts.signal?.aborted) return;

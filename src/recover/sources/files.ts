@@ -30,6 +30,9 @@ import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.
 import { RECOVER_UPDATE_NO_BASE, type RebuildCandidate } from '../update-rebuild.js';
 import { assertBackupSet, assertOneDatabase, readSourceIdentity, type SourceFileIdentity } from '../source-identity.js';
 
+/** Boot-page dbi_version of SQL Server 2005 (corpus README). */
+const SQL2005_DBI_VERSION = 611;
+
 /** Updates held for the data-file anchor at most (each keeps its log record, a view into one log block). */
 const MAX_ANCHORED_UPDATES = 1000;
 import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem, type SourceProgress } from '../source.js';
@@ -54,7 +57,7 @@ export interface FileRecoverySource extends RecoverySource {
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
 interface DatafileApi {
-  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; skipped?: SkippedItem[]; warnings?: string[] };
+  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number } };
   MdfPageSource: new (path: string) => PageSource;
   /** Off-row values of logged row images from the pages (table-rows.ts). */
   lobResolver(source: PageSource): (image: Uint8Array, layout: TableLayout, values: Record<string, SqlValue>, warnings: string[], pagesName: string) => Record<string, SqlValue>;
@@ -85,6 +88,14 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const skipped: SkippedItem[] = [];
   let pageSource: PageSource | null = null;
   let lobs: ReturnType<DatafileApi['lobResolver']> | null = null;
+  /**
+   * The data file's / backup's boot-page dbi_version, once metadata was read. A log whose VLFs say
+   * log format version 2 is read with the 2005+ record layout only when this says 611 (SQL Server
+   * 2005): version 2 is also SQL Server 2000's format, whose record header differs. Checked on
+   * Tractis aspnetdb_log.ldf (+ aspnetdb.mdf, 611): every one of its ~2,100 records parses with no
+   * skipped block, and the 3 aspnet_SchemaVersions rows it inserts decode to the values on the pages.
+   */
+  let dbiVersion: number | null = null;
   let catalog: MetadataCatalog | null = null;
   let logStats = emptyLogScanStats();
   let scanStats = emptyStats();
@@ -157,6 +168,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     if (runPass > runPasses) runPasses = runPass;
     const opts: LogScanOptions = {
       signal,
+      logFormat2IsSql2005: dbiVersion === SQL2005_DBI_VERSION,
       // Both passes see the same bad blocks; report them once.
       onSkipped: (s) => {
         if (!extra && thisPass % 2 === 1) skipped.push(s);
@@ -207,7 +219,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       let total = 0;
       for (const l of logFiles) {
         if (l.kind === 'ldf') {
-          const layout = await readLdfLayout(l.file);
+          const layout = await readLdfLayout(l.file, { allowUnsupportedVersion: dbiVersion === SQL2005_DBI_VERSION });
           for (const v of layout.vlfs) total += Math.max(0, v.size - VLF_FIRST_BLOCK_OFFSET);
         } else {
           total += openBackupLogStream(l.file, l.kind).bytes;
@@ -249,6 +261,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       pageSource = inputs.mdf ? new api.MdfPageSource(inputs.mdf) : openBackupPageSource(inputs.bak!);
       lobs = api.lobResolver(pageSource);
       const meta = api.readDataFileMetadata(pageSource);
+      dbiVersion = meta.database?.version ?? null;
       for (const s of meta.skipped ?? []) skipped.push(s);
       catalog = catalogFromLayouts(meta.tables);
       logger?.debug({ tables: meta.tables.length }, 'metadata read');
