@@ -389,6 +389,8 @@ function resolveOffRow(
     } catch (e) {
       const code = isRowbackError(e) ? e.code : 'FORMAT_BAD_LOB';
       const reason = `${col.name}: off-row value at ${v.offRow.page} slot ${v.offRow.slot} could not be read: ${(e as Error).message}`;
+      if (out === values) out = { ...values };
+      out[col.name] = { offRow: { ...v.offRow, unavailable: `${code}: ${(e as Error).message}` } };
       warnings.push(reason);
       skipped.push({ code, reason, location: { page: where.page, table: tableName, column: col.name } });
     }

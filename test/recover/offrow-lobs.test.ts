@@ -155,4 +155,23 @@ describeCorpus('off-row values of logged rows, from data-file/backup pages', () 
       base.close();
     }
   });
+
+  it('dump of live rows (SYNTHETIC: the LOB page 1:279 of Database2 zeroed): the marker stays, says why, and the skipped item names the column', () => {
+    const base = new MdfPageSource(corpusPath('CRUD-.NET/App_Data/Database2.mdf'));
+    try {
+      const md = readDataFileMetadata(base);
+      const src = new OverlayPageSource(base, new Map([['1:279', new Uint8Array(8192)]]));
+      const skipped: import('../../src/recover/source.js').SkippedItem[] = [];
+      const rows = [...readTableRows(src, md, 'dbo.Product_mstr', { skipped })];
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) {
+        const m = markerOf(r.values.pimage);
+        expect(m.page).toBe('1:279');
+        expect(m.unavailable).toMatch(/^FORMAT_BAD_LOB: LOB page 1:279 is missing or damaged/);
+      }
+      expect(skipped.filter((s) => s.location.column === 'pimage').length).toBe(rows.length);
+    } finally {
+      base.close();
+    }
+  });
 });
