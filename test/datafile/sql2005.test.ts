@@ -201,3 +201,15 @@ describeCorpus('SQL Server 2005 log (format version 2) with its 611 data file: T
     }
   });
 });
+
+describe("'text in row' (SYNTHETIC record; the option as aspnetdb.mdf shows it: ntext max_length 3000 instead of 16)", () => {
+  const col = (maxLength: number) =>
+    ({ name: 'Comment', columnId: 1, partitionColumnId: 1, type: 'ntext', maxLength, precision: 0, scale: 0, collation: 'Modern_Spanish_CI_AS', codePage: null, nullable: true, identity: false, computed: false, leafOffset: -1, leafNullBit: 1, leafBitPosition: 0, isDropped: false, isSparse: false, isUniquifier: false }) as const;
+  // status 0x30, fixed end 4, 1 column, bitmap 00, 1 variable column ending at 27, then 16 bytes: 'ABCDEFGH' in UTF-16
+  const rec = Uint8Array.from([0x30, 0, 4, 0, 1, 0, 0, 1, 0, 27, 0, ...Buffer.from('ABCDEFGH', 'utf16le')]);
+  it('a 16-byte non-complex value is the string itself when text in row is on, a text pointer when it is off', () => {
+    expect(decodeRow(rec, { schema: 'dbo', name: 'm', indexId: 1, compression: 'NONE', columns: [col(3000)] }).values.Comment).toBe('ABCDEFGH');
+    const off = decodeRow(rec, { schema: 'dbo', name: 'm', indexId: 1, compression: 'NONE', columns: [col(16)] }).values.Comment;
+    expect(off).toMatchObject({ offRow: { kind: 'text-pointer' } });
+  });
+});
