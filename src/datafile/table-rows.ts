@@ -411,7 +411,10 @@ function resolveOffRow(
  * not a LOB fragment any more, …), and a warning says the same. Never throws for a bad value.
  *
  * `image`: the FixedVar row image the markers were decoded from (`RowLog Contents 0`); `layout`: the
- * layout it was decoded with; `pagesName`: how the warnings name the page source (e.g. the file name).
+ * layout it was decoded with; `pagesName`: how the warnings name the page source (e.g. the file name);
+ * `rowLsn`: the log record's LSN (fn_dblog form): when the LOB root's page was last written before it
+ * (page m_lsn < rowLsn), the warning says so — an in-place change of the value between the two
+ * (UPDATETEXT/WRITETEXT/.WRITE keep the blob id) would not show in the pages.
  * Returns `values` itself when nothing changed, else a copy.
  */
 export function resolveLoggedRowLobs(
@@ -421,6 +424,7 @@ export function resolveLoggedRowLobs(
   values: Record<string, SqlValue>,
   warnings: string[],
   pagesName: string,
+  rowLsn?: string,
 ): Record<string, SqlValue> {
   let out = values;
   for (const col of layout.columns) {
@@ -450,6 +454,13 @@ export function resolveLoggedRowLobs(
       warnings.push(
         `${col.name}: off-row value (${bytes.length} bytes) read from the pages of ${pagesName} at ${at}: every LOB fragment still carries the pointer's blob id ${blobId.toLowerCase()}; it is the value as of those pages`,
       );
+      const [f, p] = v.offRow.page.split(':').map(Number);
+      const rootLsn = reader.get({ fileId: f, pageId: p })?.header.lsn;
+      if (rowLsn && rootLsn && rootLsn.toLowerCase() < rowLsn.toLowerCase()) {
+        warnings.push(
+          `${col.name}: its LOB root page ${v.offRow.page} was last written at ${rootLsn}, before this log record (${rowLsn}): a change of the value in place between the two (UPDATETEXT/WRITETEXT/.WRITE keep the blob id) would not show`,
+        );
+      }
     } catch (e) {
       const code = isRowbackError(e) ? e.code : 'FORMAT_BAD_LOB';
       const why = `${code}: ${(e as Error).message}`;

@@ -88,6 +88,13 @@ describeCorpus('off-row values of logged rows, from data-file/backup pages', () 
       };
       // intact: the value
       expect(typeof resolve(base).out.pimage).toBe('string');
+      // a log record later than the LOB root page's m_lsn: the warning says an in-place change would not show
+      const late: string[] = [];
+      resolveLoggedRowLobs(new PageReader(base), image, layout, values, late, 'p', 'ffffffff:ffffffff:ffff');
+      expect(late.join('\n')).toMatch(new RegExp(`pimage: its LOB root page ${m.page} was last written at [0-9a-f:]+, before this log record \\(ffffffff:ffffffff:ffff\\)`));
+      const early: string[] = [];
+      resolveLoggedRowLobs(new PageReader(base), image, layout, values, early, 'p', '00000000:00000000:0000');
+      expect(early.join('\n')).not.toMatch(/last written at/);
       const cases: Array<[string, (p: Uint8Array) => void, RegExp]> = [
         ['root carries another blob id', (p) => { p[slotOffset(p, m.slot) + 6] ^= 0xff; }, /^FORMAT_LOB_OVERWRITTEN: .*now belongs to another value/],
         ['slot emptied', (p) => { new DataView(p.buffer).setUint16(8192 - 2 - 2 * m.slot, 0, true); }, /^FORMAT_BAD_LOB: slot \d+ is empty/],

@@ -60,7 +60,7 @@ interface DatafileApi {
   readDataFileMetadata(source: PageSource): { tables: TableLayout[]; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number } };
   MdfPageSource: new (path: string) => PageSource;
   /** Off-row values of logged row images from the pages (table-rows.ts). */
-  lobResolver(source: PageSource): (image: Uint8Array, layout: TableLayout, values: Record<string, SqlValue>, warnings: string[], pagesName: string) => Record<string, SqlValue>;
+  lobResolver(source: PageSource): (image: Uint8Array, layout: TableLayout, values: Record<string, SqlValue>, warnings: string[], pagesName: string, rowLsn?: string) => Record<string, SqlValue>;
 }
 
 async function loadDatafile(): Promise<DatafileApi> {
@@ -75,7 +75,7 @@ async function loadDatafile(): Promise<DatafileApi> {
     MdfPageSource: mdf.MdfPageSource as DatafileApi['MdfPageSource'],
     lobResolver: (source) => {
       const reader = new pr.PageReader(source);
-      return (image, layout, values, warnings, pagesName) => rows.resolveLoggedRowLobs(reader, image, layout, values, warnings, pagesName);
+      return (image, layout, values, warnings, pagesName, rowLsn) => rows.resolveLoggedRowLobs(reader, image, layout, values, warnings, pagesName, rowLsn);
     },
   };
 }
@@ -309,8 +309,11 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       if (!lobs || !pageSource) return row;
       const pagesName = basename(inputs.mdf ?? inputs.bak!);
       const warnings = [...row.warnings];
-      const values = lobs(Buffer.from(row.raw, 'hex'), table, row.values, warnings, pagesName);
-      const after = row.after && row.rawAfter ? lobs(Buffer.from(row.rawAfter, 'hex'), table, row.after, warnings, pagesName) : row.after;
+      // An insert writes its LOB fragments just before its row (same transaction): the root page's m_lsn
+      // being lower than the row's LSN says nothing there (Database2: LOB at …:0250:0004, row at …:0250:0005).
+      const since = row.operation === 'insert' ? undefined : row.lsn;
+      const values = lobs(Buffer.from(row.raw, 'hex'), table, row.values, warnings, pagesName, since);
+      const after = row.after && row.rawAfter ? lobs(Buffer.from(row.rawAfter, 'hex'), table, row.after, warnings, pagesName, since) : row.after;
       if (values === row.values && after === row.after) return row;
       return { ...row, values, ...(after ? { after } : {}), warnings };
     },
