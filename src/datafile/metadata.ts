@@ -198,7 +198,7 @@ function buildTables(st: SystemTables, warnings: string[], systemSkipped: Skippe
       const partitionId = big(rs.rowsetid);
       const compression = compressionOf(num(rs.cmprlevel));
       const columns = physicalColumns(rscolsByRowset.get(partitionId) ?? [], tableCols, qualified, warnings);
-      const unreadable = columnsUnreadable(columns, tableCols, partitionId, systemSkipped);
+      const unreadable = [columnsUnreadable(columns, tableCols, partitionId, systemSkipped), vardecimalRefusal(columns, compression)].filter(Boolean).join('; ') || undefined;
       const aus = (ausByOwner.get(partitionId) ?? []).sort((a, b) => a.type - b.type).map(auRef);
       const layout: TableLayout = {
         schema,
@@ -250,8 +250,25 @@ function columnsUnreadable(columns: ColumnLayout[], tableCols: SysRow[], partiti
     if (missing.length) problems.push(`column(s) ${missing.map((t) => str(t.name) ?? num(t.colid)).join(', ')} have no physical column row (sysrscols)`);
   }
   if (problems.length === 0) return undefined;
-  const pages = systemSkipped.filter((s) => s.location.page && /sys(rscols|colpars|rowsets|allocunits|schobjs)/.test(s.location.table ?? '')).map((s) => `${s.location.page} (${s.location.table})`);
+  const pages = systemSkipped.filter((s) => s.location.page && /sys(rscols|hobtcolumns|rowsetcolumns|colpars|rowsets|allocunits|schobjs)/.test(s.location.table ?? '')).map((s) => `${s.location.page} (${s.location.table})`);
   return `${problems.join('; ')}${pages.length ? `; system-table pages missing or damaged: ${[...new Set(pages)].join(', ')}` : ''}`;
+}
+
+/**
+ * The vardecimal storage format (table option 'vardecimal storage format', SQL Server 2005 SP2+; Paul
+ * Randal, "SQL Server 2005 SP2: vardecimal storage format"; sp_tableoption documentation) stores
+ * decimal/numeric values of an uncompressed partition in the record's *variable* part, in a packed
+ * form (sign/exponent byte and groups of base-1000 digits) that the decimal decoder does not read:
+ * the data-file metadata shows it as a decimal/numeric physical column with a variable leaf offset
+ * (< 0), which an ordinary decimal never has. No corpus table uses it, so such a partition is refused
+ * (the reason names the columns) rather than decoded wrongly. Returns the reason, or undefined.
+ * (ROW/PAGE-compressed partitions store every decimal in CD form, decoded by the CD reader.)
+ */
+export function vardecimalRefusal(columns: ColumnLayout[], compression: Compression): string | undefined {
+  if (compression !== 'NONE') return undefined;
+  const vardec = columns.filter((c) => (c.type === 'decimal' || c.type === 'numeric') && c.leafOffset < 0 && !c.isDropped);
+  if (vardec.length === 0) return undefined;
+  return `column(s) ${vardec.map((c) => c.name).join(', ')} are decimal/numeric stored in the variable part of the record (vardecimal storage format), which rowback does not decode`;
 }
 
 /** The partition's physical columns (sysrscols) joined to the table's columns (syscolpars) by column id. */

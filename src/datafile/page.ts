@@ -100,12 +100,25 @@ function view(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/**
+ * m_typeFlagBits 0x80: the page carries a compression-information (CI) record right after the header
+ * (offset 96, outside the slot array): header, page modification count, size/length, the anchor record
+ * (a CD record of per-column prefixes) and the dictionary. Sources: danny-sg/internals-viewer
+ * `Compression/CompressionInfo.cs` (structure, offset 96); the 0x80 flag as the brief of issue 9 and
+ * Paul Randal's page-compression notes name it. No page of the corpus has it.
+ */
+export const PAGE_HAS_COMPRESSION_INFO = 0x80;
+
 export interface PageHeader {
   /** @0 u8 m_headerVersion: always 1 on 2005+. */
   headerVersion: number;
   /** @1 u8 m_type (PageType). */
   type: number;
-  /** @2 u8 m_typeFlagBits: on data/index pages 4 = page holds … (observed 0/4); on PFS/IAM varies. Uninterpreted. */
+  /**
+   * @2 u8 m_typeFlagBits: on data/index pages 4 = page holds … (observed 0/4 on every corpus page); on
+   * PFS/IAM varies. `PAGE_HAS_COMPRESSION_INFO` (0x80): a PAGE-compressed page carrying a
+   * compression-information record (no corpus page has it).
+   */
   typeFlagBits: number;
   /** @3 u8 m_level: B-tree level, 0 = leaf (data pages, LOB pages). */
   level: number;

@@ -127,8 +127,57 @@ export const SYSCLSOBJS: readonly SysColumnSpec[] = [
   ['intprop', 'int', 4], ['created', 'datetime', 8], ['modified', 'datetime', 8],
 ];
 
+// --- SQL Server 2005 (dbi_version 611): rowset columns live in two tables --------------------
+//
+// 2005 has no sysrscols: a partition (rowset) lists its columns in sysrowsetcolumns (object id 4),
+// each pointing at a physical column of the partition's heap or B-tree ("hobt") in syshobtcolumns
+// (object id 13), which carries the type and the leaf *and* internal (non-leaf index) layout.
+// sysrowsets (object id 5) has only its first 8 columns (no compression, fill factor, … — those are
+// in syshobts, object id 15, in 2005). Facts checked on aspnetdb.mdf and StDb2Sql.bak (both 611):
+// syshobtcolumns describes itself (hobtid 13 << 16) with exactly the 15 columns below, packed in
+// declared order from offset 4 with null bits 1…15 — and describes sysrowsetcolumns and sysrowsets
+// with the layouts below. Meaning of the columns: by value on those files (key ordinals 1, 2 on the
+// clustering key; leaf offset 4 / internal offset 1 for the first key column, as in every index
+// record; xtype/length/precision as sys.types), matching the columns 2005's
+// sys.system_internals_partition_columns exposes (leaf_/internal_ offset, bit position, null bit) and
+// the table/offset notes of a public 2005 .bak reader (a Python "bak_reader.py" read through the
+// public code index: hobtid @4, hobtcolid @12, xtype @22, length @23, prec @25, scale @26, leaf
+// offset @31, bit position @35, null bit @37; "colid → hobtcolid is always resolved through
+// sysrowsetcolumns: the two differ in ALTERed tables").
+
+/** syshobtcolumns (2005): one row per physical column of a heap or B-tree. */
+export const SYSHOBTCOLUMNS_2005: readonly SysColumnSpec[] = [
+  ['hobtid', 'bigint', 8], ['hobtcolid', 'int', 4], ['status', 'int', 4], ['ordkey', 'smallint', 2],
+  ['xtype', 'tinyint', 1], ['length', 'smallint', 2], ['prec', 'tinyint', 1], ['scale', 'tinyint', 1],
+  ['collationid', 'int', 4], ['leafoffset', 'smallint', 2], ['internaloffset', 'smallint', 2],
+  ['leafbitpos', 'tinyint', 1], ['internalbitpos', 'tinyint', 1], ['leafnullbit', 'smallint', 2],
+  ['internalnullbit', 'smallint', 2],
+];
+
+/** sysrowsetcolumns (2005): one row per column of a partition → its physical hobt column. rowsetcolid = syscolpars.colid. */
+export const SYSROWSETCOLUMNS_2005: readonly SysColumnSpec[] = [
+  ['rowsetid', 'bigint', 8], ['rowsetcolid', 'int', 4], ['hobtcolid', 'int', 4], ['status', 'int', 4],
+  ['rcmodified', 'bigint', 8], ['maxinrowlen', 'smallint', 2],
+];
+
+/** sysrowsets (2005): the first 8 columns of the later table. */
+export const SYSROWSETS_2005: readonly SysColumnSpec[] = SYSROWSETS.slice(0, 8);
+
+/**
+ * syshobtcolumns.status bits (2005), from the values on the corpus: 0x20 on every NOT NULL column of
+ * the system and user tables (and on no nullable one); 0x02 on exactly the hidden int column that
+ * follows the key columns of a non-unique clustered index (variable, key ordinal = keys + 1): the
+ * uniquifier. No other bit occurs on the corpus.
+ */
+export const HOBTCOL_UNIQUIFIER = 0x2;
+export const HOBTCOL_NOT_NULL = 0x20;
+
 /** Object ids of the system base tables (sys.objects, type 'S'). */
 export const SystemObjectId = {
+  /** 2005 only (sysrscols' predecessors, with syshobtcolumns and syshobts). */
+  sysrowsetcolumns: 4,
+  syshobtcolumns: 13,
+  syshobts: 15,
   sysrscols: 3,
   sysrowsets: 5,
   sysclones: 6,
@@ -145,6 +194,13 @@ export const BOOTSTRAP_LAYOUTS = {
   sysallocunits: declaredOrderLayout('sysallocunits', SYSALLOCUNITS),
   sysrowsets: declaredOrderLayout('sysrowsets', SYSROWSETS),
   sysrscols: declaredOrderLayout('sysrscols', SYSRSCOLS),
+};
+
+/** The 2005 bootstrap layouts (see SYSHOBTCOLUMNS_2005). */
+export const BOOTSTRAP_LAYOUTS_2005 = {
+  syshobtcolumns: declaredOrderLayout('syshobtcolumns', SYSHOBTCOLUMNS_2005),
+  sysrowsetcolumns: declaredOrderLayout('sysrowsetcolumns', SYSROWSETCOLUMNS_2005),
+  sysrowsets: declaredOrderLayout('sysrowsets', SYSROWSETS_2005),
 };
 
 // --- reading ------------------------------------------------------------------------------

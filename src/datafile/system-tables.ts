@@ -4,6 +4,8 @@
  *   sysallocunits → the allocation units of sysrowsets and sysrscols (fixed ids: rowset = au = object_id << 16)
  *   sysrscols → the physical layout of every other system table (and of every user table)
  *   sysrowsets (idmajor = object id, idminor = 1) → each system table's rowset → its allocation unit.
+ * SQL Server 2005 (dbi_version 611) has no sysrscols: its place is taken by sysrowsetcolumns (object 4)
+ * + syshobtcolumns (object 13), turned into sysrscols-shaped rows by `rsColsFrom2005`.
  * Source for the fixed ids of the bootstrap tables: Paul Randal, "How are allocation unit IDs
  * calculated?" (auid = index_id << 48 | object_id << 16 for the hard-coded system rowsets), checked on the corpus.
  */
@@ -16,6 +18,9 @@ import { formatPageId, type PageId } from './page.js';
 import { RecordType } from './record.js';
 import {
   BOOTSTRAP_LAYOUTS,
+  BOOTSTRAP_LAYOUTS_2005,
+  HOBTCOL_NOT_NULL,
+  HOBTCOL_UNIQUIFIER,
   big,
   bytesOf,
   num,
@@ -72,6 +77,8 @@ export function parseTi(ti: number): { typeId: number; b1: number; b2: number; m
 }
 
 export interface SystemTables {
+  /** '2005': rowset columns from sysrowsetcolumns + syshobtcolumns (dbi_version 611); '2008+': sysrscols. */
+  catalog: '2005' | '2008+';
   allocUnits: AllocUnitRow[];
   rowsets: SysRow[];
   rscols: RsColRow[];
@@ -146,20 +153,46 @@ export function readSystemTables(reader: PageReader, boot: BootPage, skipped: Sk
 
   const rsAu = inRowOf(auOfSystemTable(SystemObjectId.sysrowsets));
   const colsAu = inRowOf(auOfSystemTable(SystemObjectId.sysrscols));
-  if (!rsAu || !colsAu) throw new FormatError('FORMAT_NO_METADATA', 'sysallocunits has no allocation unit for sysrowsets or sysrscols');
-  const rowsets = readSystemTableRows(reader, rsAu.pgfirst, BOOTSTRAP_LAYOUTS.sysrowsets, rsAu.auid, skipped);
-  const rscols: RsColRow[] = readSystemTableRows(reader, colsAu.pgfirst, BOOTSTRAP_LAYOUTS.sysrscols, colsAu.auid, skipped).map((r) => ({
-    rsid: big(r.rsid),
-    rscolid: num(r.rscolid),
-    hbcolid: num(r.hbcolid),
-    ti: num(r.ti),
-    cid: num(r.cid),
-    ordkey: num(r.ordkey),
-    status: num(r.status),
-    offset: num(r.offset),
-    nullbit: num(r.nullbit),
-    bitpos: num(r.bitpos),
-  }));
+  const hobtColsAu = inRowOf(auOfSystemTable(SystemObjectId.syshobtcolumns));
+  const rowsetColsAu = inRowOf(auOfSystemTable(SystemObjectId.sysrowsetcolumns));
+  let catalog: SystemTables['catalog'];
+  let rowsets: SysRow[];
+  let rscols: RsColRow[];
+  if (rsAu && colsAu) {
+    catalog = '2008+';
+    rowsets = readSystemTableRows(reader, rsAu.pgfirst, BOOTSTRAP_LAYOUTS.sysrowsets, rsAu.auid, skipped);
+    rscols = readSystemTableRows(reader, colsAu.pgfirst, BOOTSTRAP_LAYOUTS.sysrscols, colsAu.auid, skipped).map((r) => ({
+      rsid: big(r.rsid),
+      rscolid: num(r.rscolid),
+      hbcolid: num(r.hbcolid),
+      ti: num(r.ti),
+      cid: num(r.cid),
+      ordkey: num(r.ordkey),
+      status: num(r.status),
+      offset: num(r.offset),
+      nullbit: num(r.nullbit),
+      bitpos: num(r.bitpos),
+    }));
+  } else if (rsAu && hobtColsAu && rowsetColsAu) {
+    // SQL Server 2005 (see SYSHOBTCOLUMNS_2005 in system-row.ts).
+    catalog = '2005';
+    rowsets = readSystemTableRows(reader, rsAu.pgfirst, BOOTSTRAP_LAYOUTS_2005.sysrowsets, rsAu.auid, skipped);
+    const hobtCols = readSystemTableRows(reader, hobtColsAu.pgfirst, BOOTSTRAP_LAYOUTS_2005.syshobtcolumns, hobtColsAu.auid, skipped);
+    const rowsetCols = readSystemTableRows(reader, rowsetColsAu.pgfirst, BOOTSTRAP_LAYOUTS_2005.sysrowsetcolumns, rowsetColsAu.auid, skipped);
+    rscols = rsColsFrom2005(hobtCols, rowsetCols, skipped);
+  } else {
+    const missing = [
+      !rsAu && 'sysrowsets (object 5)',
+      !colsAu && 'sysrscols (object 3, SQL Server 2008+)',
+      !colsAu && !hobtColsAu && 'syshobtcolumns (object 13, SQL Server 2005)',
+      !colsAu && !rowsetColsAu && 'sysrowsetcolumns (object 4, SQL Server 2005)',
+    ].filter(Boolean);
+    throw new FormatError(
+      'FORMAT_NO_METADATA',
+      `sysallocunits (from ${formatPageId(boot.firstSysIndexes)}, dbi_version ${boot.version}) has no allocation unit for ${missing.join(', ')}: the table layouts cannot be read`,
+      { page: formatPageId(boot.firstSysIndexes) },
+    );
+  }
   const colsByRowset = new Map<string, RsColRow[]>();
   for (const c of rscols) {
     const l = colsByRowset.get(c.rsid) ?? [];
@@ -203,7 +236,71 @@ export function readSystemTables(reader: PageReader, boot: BootPage, skipped: Sk
     return readSystemTableRows(reader, au.pgfirst, layout, au.auid, skipped);
   };
 
-  return { allocUnits, rowsets, rscols, read, layoutOf };
+  return { catalog, allocUnits, rowsets, rscols, read, layoutOf };
+}
+
+/**
+ * SQL Server 2005: the physical columns of each partition in sysrscols' shape. A partition's rowset id
+ * is its hobt id (2005 keeps partition_id = hobt_id; on the corpus every sysrowsetcolumns row finds its
+ * hobt column under its own rowset id). Every syshobtcolumns row of the hobt is a stored column; the
+ * sysrowsetcolumns row naming its hobtcolid gives its rowset column id (= syscolpars.colid). A hobt
+ * column no rowset column names is the uniquifier (status 0x02) or a dropped column (the old physical
+ * column an ALTER TABLE left behind). A rowset column whose hobt column is missing is reported in
+ * `skipped` (the partition's join then fails in metadata.ts with the column named).
+ */
+export function rsColsFrom2005(hobtCols: SysRow[], rowsetCols: SysRow[], skipped: SkippedItem[]): RsColRow[] {
+  const byHobt = new Map<string, SysRow[]>();
+  for (const h of hobtCols) {
+    const k = big(h.hobtid);
+    const l = byHobt.get(k);
+    if (l) l.push(h);
+    else byHobt.set(k, [h]);
+  }
+  const byRowset = new Map<string, Map<number, number>>();
+  for (const rc of rowsetCols) {
+    const rs = big(rc.rowsetid);
+    const hobtColId = num(rc.hobtcolid);
+    if (!(byHobt.get(rs) ?? []).some((h) => num(h.hobtcolid) === hobtColId)) {
+      skipped.push({
+        code: 'FORMAT_NO_METADATA',
+        reason: `sysrowsetcolumns: rowset ${rs} column ${num(rc.rowsetcolid)} names hobt column ${hobtColId}, which syshobtcolumns does not hold`,
+        location: { table: 'sys.syshobtcolumns' },
+      });
+      continue;
+    }
+    // rowsetcolid 0: the uniquifier's row (no syscolpars column has id 0); handled below as unnamed.
+    if (num(rc.rowsetcolid) === 0) continue;
+    const m = byRowset.get(rs) ?? new Map<number, number>();
+    m.set(hobtColId, num(rc.rowsetcolid));
+    byRowset.set(rs, m);
+  }
+  const out: RsColRow[] = [];
+  for (const [hobt, cols] of byHobt) {
+    const map = byRowset.get(hobt);
+    for (const h of cols) {
+      const hobtColId = num(h.hobtcolid);
+      const hstatus = num(h.status);
+      const rowsetColId = map?.get(hobtColId);
+      let status = hstatus & HOBTCOL_NOT_NULL ? RSCOL_NOT_NULLABLE : 0;
+      if (rowsetColId === undefined) status |= hstatus & HOBTCOL_UNIQUIFIER ? RSCOL_UNIQUIFIER : RSCOL_DROPPED;
+      const length = num(h.length) & 0xffff;
+      out.push({
+        rsid: hobt,
+        // Unnamed physical columns (uniquifier, dropped) get ids no syscolpars column has, after the others.
+        rscolid: rowsetColId ?? 0x7f000000 + hobtColId,
+        hbcolid: hobtColId,
+        // sysrscols.ti's shape: type id | max length << 8 (0 = max).
+        ti: (num(h.xtype) & 0xff) | ((length === 0xffff ? 0 : length) << 8),
+        cid: num(h.collationid),
+        ordkey: num(h.ordkey),
+        status,
+        offset: num(h.leafoffset),
+        nullbit: num(h.leafnullbit),
+        bitpos: num(h.leafbitpos),
+      });
+    }
+  }
+  return out;
 }
 
 /** The fixed rowset / allocation unit id of a bootstrap system table: object_id << 16. */

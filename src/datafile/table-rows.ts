@@ -11,7 +11,7 @@
  * undecodable records become SkippedItems.
  */
 import { isRowbackError } from '../errors.js';
-import { InputError } from '../errors.js';
+import { FormatError, InputError } from '../errors.js';
 import { decodeRow, type DecodedRow } from '../reconstruct/decode-row.js';
 import type { ColumnLayout, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { isOffRow, type SqlValue } from '../reconstruct/values.js';
@@ -19,11 +19,11 @@ import { decodeBinary, decodeNvarchar, decodeVarchar } from '../reconstruct/type
 import type { SkippedItem } from '../recover/source.js';
 import { iamChainPages, PageSet } from './iam.js';
 import { isAllocated } from './pfs.js';
-import { readLobFragmentTree, readLobLinks } from './lob.js';
+import { inRowRootBlobId, readLobFragmentTree, readLobLinks } from './lob.js';
 import type { DataFileMetadata, PartitionInfo } from './metadata.js';
 import { PageReader } from './page-reader.js';
 import type { PageSource } from './page-source.js';
-import { allocUnitIdOf, formatPageId, PageType, parsePageHeader, slotOffset, type PageId, type VerifiedPage } from './page.js';
+import { allocUnitIdOf, formatPageId, PAGE_HAS_COMPRESSION_INFO, PageType, parsePageHeader, slotOffset, type PageId, type VerifiedPage } from './page.js';
 import {
   fixedVarRecordLength,
   parseForwardingStub,
@@ -239,6 +239,18 @@ function* pageRows(
 ): Generator<TableRow> {
   const pageKey = formatPageId(vp.header.pageId);
   const compressed = layout.compression === 'ROW' || layout.compression === 'PAGE';
+  if (vp.header.typeFlagBits & PAGE_HAS_COMPRESSION_INFO) {
+    // A PAGE-compressed page with a compression-information record: its rows' values are prefixes
+    // against the anchor record and symbols of the page dictionary. Neither is applied here, and a
+    // row decoded without them would look right and be wrong (a prefix-encoded string loses its
+    // prefix silently), so the whole page is refused, naming it.
+    skipped.push({
+      code: 'FORMAT_PAGE_COMPRESSED',
+      reason: `page ${pageKey} is PAGE-compressed with a compression-information record (anchor/dictionary, m_typeFlagBits 0x${vp.header.typeFlagBits.toString(16)}); its ${vp.header.slotCount} record(s) are not decoded: the anchor prefixes and dictionary symbols are not applied`,
+      location: { page: pageKey, table: tableName },
+    });
+    return;
+  }
   for (const r of pageRecords(
     vp,
     (slot, offset, reason, code) => skipped.push({ code, reason, location: { page: pageKey, offset, table: tableName } }),
@@ -287,7 +299,7 @@ function* pageRows(
  * Only uncompressed (FixedVar) pages.
  */
 function* remnantRows(reader: PageReader, vp: VerifiedPage, layout: TableLayout, tableName: string): Generator<TableRow> {
-  if (layout.compression !== 'NONE') return;
+  if (layout.compression !== 'NONE' || vp.header.typeFlagBits & PAGE_HAS_COMPRESSION_INFO) return;
   const page = vp.bytes;
   const v = new DataView(page.buffer, page.byteOffset, page.byteLength);
   const end = 8192 - vp.header.slotCount * 2;
@@ -377,8 +389,83 @@ function resolveOffRow(
     } catch (e) {
       const code = isRowbackError(e) ? e.code : 'FORMAT_BAD_LOB';
       const reason = `${col.name}: off-row value at ${v.offRow.page} slot ${v.offRow.slot} could not be read: ${(e as Error).message}`;
+      if (out === values) out = { ...values };
+      out[col.name] = { offRow: { ...v.offRow, unavailable: `${code}: ${(e as Error).message}` } };
       warnings.push(reason);
       skipped.push({ code, reason, location: { page: where.page, table: tableName, column: col.name } });
+    }
+  }
+  return out;
+}
+
+/**
+ * Off-row values of a row image from the LOG (a deleted row, or an update's before/after image):
+ * the row is gone from its page, but its LOB fragments may still be on the data-file or backup pages
+ * `reader` reads. Each off-row marker in `values` (text pointer, (max) in-row root, row-overflow
+ * pointer) is followed only while the value is provably the same one: EVERY fragment reached must
+ * still carry the pointer's blob id (text pointer: its 8-byte timestamp; in-row root / row-overflow:
+ * `inRowRootBlobId`). Then the value is decoded as the column's type and a warning names the pages it
+ * came from (it is the value as of those pages — the data file's last write or the backup's time).
+ * Otherwise the marker stays and gains `unavailable`: the code and why the value is gone (LOB page
+ * missing from the file/backup, slot emptied, fragment reused by another value: FORMAT_LOB_OVERWRITTEN,
+ * not a LOB fragment any more, …), and a warning says the same. Never throws for a bad value.
+ *
+ * `image`: the FixedVar row image the markers were decoded from (`RowLog Contents 0`); `layout`: the
+ * layout it was decoded with; `pagesName`: how the warnings name the page source (e.g. the file name);
+ * `rowLsn`: the log record's LSN (fn_dblog form): when the LOB root's page was last written before it
+ * (page m_lsn < rowLsn), the warning says so — an in-place change of the value between the two
+ * (UPDATETEXT/WRITETEXT/.WRITE keep the blob id) would not show in the pages.
+ * Returns `values` itself when nothing changed, else a copy.
+ */
+export function resolveLoggedRowLobs(
+  reader: PageReader,
+  image: Uint8Array,
+  layout: TableLayout,
+  values: Record<string, SqlValue>,
+  warnings: string[],
+  pagesName: string,
+  rowLsn?: string,
+): Record<string, SqlValue> {
+  let out = values;
+  for (const col of layout.columns) {
+    const v = values[col.name];
+    if (!isOffRow(v) || col.leafOffset >= 0) continue;
+    const at = `${v.offRow.page} slot ${v.offRow.slot}`;
+    if (out === values) out = { ...values };
+    try {
+      let raw: Uint8Array | undefined;
+      try {
+        raw = variableColumnBytes(image, -col.leafOffset - 1);
+      } catch {
+        raw = undefined;
+      }
+      if (!raw) throw new FormatError('FORMAT_BAD_LOB', 'the pointer bytes are not in the row image');
+      let bytes: Uint8Array;
+      let blobId: string;
+      if (v.offRow.kind === 'text-pointer') {
+        const tp = parseTextPointer(raw);
+        blobId = tp.timestamp;
+        bytes = readLobFragmentTree(reader, tp.rid, 0, tp.timestamp, true);
+      } else {
+        blobId = inRowRootBlobId(raw);
+        bytes = readLobLinks(reader, parseInRowLobPointer(raw).links, 0, blobId);
+      }
+      out[col.name] = decodeLob(bytes, col, warnings);
+      warnings.push(
+        `${col.name}: off-row value (${bytes.length} bytes) read from the pages of ${pagesName} at ${at}: every LOB fragment still carries the pointer's blob id ${blobId.toLowerCase()}; it is the value as of those pages`,
+      );
+      const [f, p] = v.offRow.page.split(':').map(Number);
+      const rootLsn = reader.get({ fileId: f, pageId: p })?.header.lsn;
+      if (rowLsn && rootLsn && rootLsn.toLowerCase() < rowLsn.toLowerCase()) {
+        warnings.push(
+          `${col.name}: its LOB root page ${v.offRow.page} was last written at ${rootLsn}, before this log record (${rowLsn}): a change of the value in place between the two (UPDATETEXT/WRITETEXT/.WRITE keep the blob id) would not show`,
+        );
+      }
+    } catch (e) {
+      const code = isRowbackError(e) ? e.code : 'FORMAT_BAD_LOB';
+      const why = `${code}: ${(e as Error).message}`;
+      out[col.name] = { offRow: { ...v.offRow, unavailable: why } };
+      warnings.push(`${col.name}: off-row value at ${at} not recovered from ${pagesName}: ${why}`);
     }
   }
   return out;

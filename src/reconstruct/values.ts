@@ -15,6 +15,11 @@ export interface OffRowMarker {
     length?: number;
     /** Text-pointer timestamp (hex), when present. */
     timestamp?: string;
+    /**
+     * Set when a recovery tried to read the value from data-file or backup pages and could not: why
+     * it is gone (page missing, slot emptied, LOB root now carrying another blob id, …), with its code.
+     */
+    unavailable?: string;
   };
 }
 

@@ -57,6 +57,8 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
     skipped: () => source.skipped(),
     ...(source.progress ? { progress: () => source.progress!() } : {}),
     ...(source.committedStats ? { committedStats: () => source.committedStats!() } : {}),
+    // off-row values are read from the source's pages with the layout the row was decoded with (the user's)
+    ...(source.resolveOffRow ? { resolveOffRow: (row, table) => source.resolveOffRow!(row, table) } : {}),
     close: () => source.close(),
   };
 }

@@ -1,6 +1,7 @@
 import { isRowbackError } from '../errors.js';
 import { LOP_DELETE_ROWS, LOP_INSERT_ROWS, type LogRecord } from '../logreader/log-record.js';
 import { decodeRow } from '../reconstruct/decode-row.js';
+import { isOffRow } from '../reconstruct/values.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { toHex } from '../util/hex.js';
 import { silentLogger, type Logger } from '../util/logger.js';
@@ -26,7 +27,12 @@ export async function* recoverRows(source: RecoverySource, filter: ScanFilter, o
   const catalog = await source.metadata();
   for await (const c of source.candidates(filter, options.signal)) {
     if (options.signal?.aborted) break;
-    yield candidateToEvent(c, catalog, log);
+    const ev = candidateToEvent(c, catalog, log);
+    if (ev.kind === 'row' && source.resolveOffRow && hasOffRow(ev.row)) {
+      const table = resolveTable(c.record, catalog);
+      if (table) ev.row = source.resolveOffRow(ev.row, table);
+    }
+    yield ev;
   }
 }
 
@@ -99,6 +105,12 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
     log.debug({ lsn, code: e.code }, 'row image not decoded');
     return skipped(e.code, e.message, { ...location, table: qualified, column: e.location.column, offset: e.location.offset ?? location.offset }, rowImage);
   }
+}
+
+function hasOffRow(row: RecoveredRow): boolean {
+  for (const v of Object.values(row.values)) if (isOffRow(v)) return true;
+  if (row.after) for (const v of Object.values(row.after)) if (isOffRow(v)) return true;
+  return false;
 }
 
 /** By AllocUnitId; for exports whose metadata has no allocation unit ids, a lone table is used. */

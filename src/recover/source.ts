@@ -1,3 +1,4 @@
+import type { RecoveredRow } from './recovered-row.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import type { LogRecord } from '../logreader/log-record.js';
 import type { CommittedScanStats } from './committed.js';
@@ -92,6 +93,14 @@ export interface RecoverySource {
    * the log themselves: files, export), so that a scan finding no rows can say why.
    */
   committedStats?(): CommittedScanStats;
+  /**
+   * Optional: read the off-row values (text/ntext/image, (max), row-overflow) a recovered row only
+   * points at from the data-file or backup pages the source holds (files source with --mdf/--bak).
+   * `table` is the layout the row was decoded with. Returns the row with each marker replaced by its
+   * value when every LOB fragment still carries the pointer's blob id, or marked `unavailable` (why
+   * it is gone) otherwise; synchronous, never throws for a bad value.
+   */
+  resolveOffRow?(row: RecoveredRow, table: TableLayout): RecoveredRow;
   close(): Promise<void>;
 }
 

@@ -189,7 +189,7 @@ async function inspectLog(path: string, opts: InspectOptions): Promise<InspectRe
     const vlfs: VlfSummary[] = layout.vlfs.map((v) => ({ index: v.index, seq: v.seq, offset: v.offset, size: v.size, parity: v.parity, status: 'used', records: 0, staleRecords: 0, firstLsn: null, lastLsn: null }));
     return {
       file: path, kind: 'log', logFormatVersion: layout.version, size: layout.size, vlfs, log: null,
-      unsupported: { code: 'FORMAT_UNSUPPORTED_LOG_VERSION', reason: 'SQL Server 2000 log format (version 2): VLFs listed, records not decoded' },
+      unsupported: { code: 'FORMAT_UNSUPPORTED_LOG_VERSION', reason: 'log format version 2 (SQL Server 2000, or 2005): VLFs listed, records not decoded here; a SQL Server 2005 log is read by `scan` when its data file (dbi_version 611) is given with --mdf/--bak' },
     };
   }
   const skipped: SkippedItem[] = [...layout.problems];

@@ -26,6 +26,12 @@ export interface LogScanOptions {
   includeStale?: boolean;
   chunkSize?: number;
   signal?: AbortSignal;
+  /**
+   * Read a log whose VLFs say log format version 2 with the 2005+ record layout: version 2 is
+   * written by SQL Server 2000 *and* 2005; the caller knows it is 2005's when the database's data
+   * file (boot page dbi_version 611) says so.
+   */
+  logFormat2IsSql2005?: boolean;
 }
 
 export interface LogScanStats {
@@ -201,7 +207,9 @@ const FILE_HEADER_PAGE_TYPE = 15;
 /**
  * The file header and VLF chain of an .ldf. Throws FORMAT_NOT_A_LOG_FILE when the file has
  * neither a file-header page nor a VLF at 0x2000, and FORMAT_UNSUPPORTED_LOG_VERSION for the
- * SQL Server 2000 log format (version 2), whose record header is different.
+ * log format version 2 unless `allowUnsupportedVersion` (SQL Server 2000's record header is different;
+ * SQL Server 2005 writes version 2 with the 2005+ record header — callers that know the database is
+ * 2005's, from its data file, allow it).
  */
 export async function readLdfLayout(path: string, opts: { allowUnsupportedVersion?: boolean } = {}): Promise<LdfLayout> {
   const fh = await open(path, 'r');
@@ -225,7 +233,7 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
   if (first.version === LOG_FORMAT_SQL2000 && !allowUnsupported) {
     throw new FormatError(
       'FORMAT_UNSUPPORTED_LOG_VERSION',
-      'this is a SQL Server 2000 log (log format version 2); its records use an older header that rowback does not decode. Attach it to SQL Server 2005+ (upgrading the log) or read it with fn_dblog',
+      'this log has log format version 2, written by SQL Server 2000 and 2005: a SQL Server 2000 log\'s records use an older header that rowback does not decode (attach it to SQL Server 2005+ or read it with fn_dblog); a SQL Server 2005 log is read when its data file (boot page dbi_version 611) is given with --mdf/--bak',
       { file: path, offset: LDF_FIRST_VLF_OFFSET },
     );
   }
@@ -278,7 +286,7 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
 export async function* readLdfRecords(path: string, opts: LogScanOptions = {}, stats: LogScanStats = emptyLogScanStats()): AsyncGenerator<LogRecord> {
   const fh = await open(path, 'r');
   try {
-    const layout = await layoutOf(fh, path);
+    const layout = await layoutOf(fh, path, opts.logFormat2IsSql2005 ?? false);
     for (const p of layout.problems) opts.onSkipped?.(p);
     for (const v of layout.vlfs) {
       if (opts.signal?.aborted) return;

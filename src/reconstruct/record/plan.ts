@@ -122,7 +122,12 @@ function planColumn(c: ColumnLayout, physical: number): ColumnPlan {
     physical,
     cdIndex: kind !== 'unstored' && kind !== 'sparse' && c.leafNullBit > 0 ? c.leafNullBit - 1 : -1,
     isUniquifier: c.isUniquifier,
-    isTextPointer: isTextPointerType(c.type),
+    // A 16-byte non-complex text/ntext/image value is a text pointer only when 'text in row' is OFF. With it
+    // ON the row holds the string itself ("stored similarly to variable-length strings") or the in-row root
+    // (24-72 bytes), never a 16-byte pointer (Microsoft, SQL Server 2000 Architecture "text, ntext, and image
+    // Data When text in row Is Set to ON"); the option shows as max_length = the in-row limit (24-7000,
+    // syscolpars.length = maxinrow: 3000/6000 in aspnetdb.mdf) instead of 16.
+    isTextPointer: isTextPointerType(c.type) && !(c.maxLength > 16),
     isXml: c.type === 'xml',
     hasDefault: c.defaultValue !== undefined,
     defaultValue: c.defaultValue === undefined ? null : c.defaultValue,
