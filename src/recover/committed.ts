@@ -51,7 +51,7 @@ export interface CommittedScanStats {
 export interface CommittedOptions {
   stats?: CommittedScanStats;
   /**
-   * Called in pass 2 with every record, in log order, before any filtering (all transactions:
+   * Called with every row-bearing record, in log order, before any filtering (all transactions:
    * the page model of `--op update` must see every change to a page). What it returns for a
    * LOP_MODIFY_ROW / LOP_MODIFY_COLUMNS record travels with that record's candidate as `rebuild`.
    */
@@ -77,22 +77,51 @@ export function emptyStats(): CommittedScanStats {
 }
 
 interface TxnState extends TransactionInfo {
-  state: 'open' | 'committed' | 'aborted';
+  /** Whether the transaction's rows can be kept at all (its Begin Time is in the window). */
+  inWindow: boolean;
+  /** Candidates held until the commit or abort is seen. */
+  held: HeldCandidate[];
+  /** Approximate bytes `held` occupies (row images + a fixed overhead per candidate). */
+  heldBytes: number;
+  /** Once the memory budget forced it out: the temporary file holding this transaction's candidates. */
+  spill: SpillFile | null;
+}
+
+interface HeldCandidate {
+  record: LogRecord;
+  rebuild?: UpdateRebuild;
+}
+
+/** Default memory budget for candidates held for open transactions (bytes). */
+export const DEFAULT_HOLD_BUDGET = 256 * 1024 * 1024;
+/** Rough per-candidate bookkeeping beyond its row images (object, strings), bytes. */
+const CANDIDATE_OVERHEAD = 400;
+
+export interface CommittedOnePassOptions extends CommittedOptions {
+  /** Bytes of candidates held for open transactions before the largest is spilled to a temporary file. */
+  holdBudgetBytes?: number;
+  /** Folder for spill files (default: the OS temporary folder). */
+  spillDir?: string;
 }
 
 /**
- * Two passes over a log stream, so memory stays bounded by the number of transactions rather
- * than by the number of rows: pass 1 learns each transaction's begin/commit/abort facts,
- * pass 2 yields the row operations of committed transactions in the window.
+ * One pass over a log stream: row operations are held per open transaction until its
+ * LOP_COMMIT_XACT (then yielded, in log order within the transaction, transactions in commit order)
+ * or its LOP_ABORT_XACT (then dropped). Memory: the transaction facts, plus the held candidates
+ * within `holdBudgetBytes`; beyond it the transaction holding the most is written to a temporary
+ * file (NDJSON, row images as hex) and read back at its commit, so a transaction deleting 10 M
+ * rows does not exhaust memory. Row images are copied out of the log block they view so that a
+ * held candidate never keeps a whole block alive.
  *
- * A transaction whose LOP_BEGIN_XACT is not in the scanned log has no Begin Time: it is kept
- * only when the filter has no window (its rows cannot be placed in one).
+ * A transaction whose LOP_BEGIN_XACT is not in the scanned log has no Begin Time: it is kept only
+ * when the filter has no window (its rows cannot be placed in one). A transaction with no commit
+ * or abort in the log is counted in `uncommittedRowOps`, never returned.
  */
 export async function* committedCandidates(
   open: () => AsyncIterable<LogRecord>,
   filter: ScanFilter,
   catalog: MetadataCatalog,
-  options: CommittedOptions = {},
+  options: CommittedOnePassOptions = {},
 ): AsyncIterable<RowCandidate> {
   const stats = options.stats ?? emptyStats();
   const wantedOps = new Set(filter.operations.flatMap((o) => OPERATIONS_FOR[o]));
@@ -100,89 +129,192 @@ export async function* committedCandidates(
     ? new Set(filter.tables.map((t) => (catalog.byName(t) ? `${catalog.byName(t)!.schema}.${catalog.byName(t)!.name}` : t).toLowerCase()))
     : null;
   const hasWindow = Boolean(filter.from || filter.to);
-
-  // Pass 1: transaction facts.
+  const budget = options.holdBudgetBytes ?? DEFAULT_HOLD_BUDGET;
   const txns = new Map<string, TxnState>();
-  for await (const r of open()) {
-    const op = r.Operation;
-    if (op === LOP_BEGIN_XACT) {
-      const id = r['Transaction ID'];
-      stats.transactions++;
-      const bt = r['Begin Time'];
-      if (bt) {
-        // fn_dblog's `yyyy/MM/dd HH:mm:ss:fff` is fixed-width: it orders as text.
-        if (!stats.firstBeginTime || bt < stats.firstBeginTime) stats.firstBeginTime = bt;
-        if (!stats.lastBeginTime || bt > stats.lastBeginTime) stats.lastBeginTime = bt;
+  let heldTotal = 0;
+
+  const newTxn = (id: string, r: LogRecord | null): TxnState => {
+    const beginTime = r ? r['Begin Time'] ?? null : null;
+    const t: TxnState = {
+      transactionId: id,
+      beginTime,
+      endTime: null,
+      name: r ? r['Transaction Name'] ?? null : null,
+      sid: r ? toBytes(r['Transaction SID']) : null,
+      login: null,
+      spid: r ? r.SPID ?? null : null,
+      inWindow: !hasWindow || (beginTime !== null && inWindow(safeIso(beginTime), filter.from, filter.to)),
+      held: [],
+      heldBytes: 0,
+      spill: null,
+    };
+    txns.set(id, t);
+    return t;
+  };
+  const info = (t: TxnState): TransactionInfo => ({ transactionId: t.transactionId, beginTime: t.beginTime, endTime: t.endTime, name: t.name, sid: t.sid, login: t.login, spid: t.spid });
+
+  try {
+    for await (const r of open()) {
+      const op = r.Operation;
+      const rebuild = options.onRecord?.(r);
+      if (op === LOP_BEGIN_XACT) {
+        stats.transactions++;
+        const bt = r['Begin Time'];
+        if (bt) {
+          // fn_dblog's `yyyy/MM/dd HH:mm:ss:fff` is fixed-width: it orders as text.
+          if (!stats.firstBeginTime || bt < stats.firstBeginTime) stats.firstBeginTime = bt;
+          if (!stats.lastBeginTime || bt > stats.lastBeginTime) stats.lastBeginTime = bt;
+        }
+        newTxn(r['Transaction ID'], r);
+        continue;
       }
-      txns.set(id, {
-        transactionId: id,
-        beginTime: r['Begin Time'] ?? null,
-        endTime: null,
-        name: r['Transaction Name'] ?? null,
-        sid: toBytes(r['Transaction SID']),
-        login: null,
-        spid: r.SPID ?? null,
-        state: 'open',
-      });
-    } else if (op === LOP_COMMIT_XACT || op === LOP_ABORT_XACT) {
-      const id = r['Transaction ID'];
-      let t = txns.get(id);
-      if (!t) {
-        t = { transactionId: id, beginTime: null, endTime: null, name: null, sid: null, login: null, spid: null, state: 'open' };
-        txns.set(id, t);
+      if (op === LOP_COMMIT_XACT || op === LOP_ABORT_XACT) {
+        const id = r['Transaction ID'];
+        const t = txns.get(id);
+        txns.delete(id);
+        if (op === LOP_COMMIT_XACT) stats.committed++;
+        else stats.aborted++;
+        if (!t) continue;
+        heldTotal -= t.heldBytes;
+        const n = t.held.length + (t.spill?.count ?? 0);
+        if (op === LOP_ABORT_XACT) {
+          stats.uncommittedRowOps += n;
+          stats.rolledBackRowOps += n;
+          await t.spill?.discard();
+          continue;
+        }
+        t.endTime = r['End Time'] ?? null;
+        const txn = info(t);
+        stats.candidates += n;
+        if (t.spill) {
+          for await (const h of t.spill.readBack()) yield h.rebuild ? ({ record: h.record, txn, rebuild: h.rebuild } as RebuildCandidate) : { record: h.record, txn };
+        }
+        for (const h of t.held) yield h.rebuild ? ({ record: h.record, txn, rebuild: h.rebuild } as RebuildCandidate) : { record: h.record, txn };
+        continue;
       }
-      t.endTime = r['End Time'] ?? null;
-      t.state = op === LOP_COMMIT_XACT ? 'committed' : 'aborted';
-      if (op === LOP_COMMIT_XACT) stats.committed++;
-      else stats.aborted++;
+      if (!wantedOps.has(op)) continue;
+      if (!DATA_ROW_CONTEXTS.has(r.Context)) continue;
+      stats.rowOps++;
+      const table = r.AllocUnitId ? catalog.byAllocUnit(r.AllocUnitId) : undefined;
+      if (!table) {
+        stats.unknownAllocUnitRowOps++;
+        continue;
+      }
+      if (wantedTables && !wantedTables.has(`${table.schema}.${table.name}`.toLowerCase())) {
+        stats.otherTableRowOps++;
+        continue;
+      }
+      if (r.compensation || (r.Description ?? '').includes('COMPENSATION')) {
+        stats.compensationRowOps++;
+        continue;
+      }
+      const id = r['Transaction ID'];
+      const t = txns.get(id) ?? newTxn(id, null);
+      if (!t.inWindow) {
+        stats.outsideWindowRowOps++;
+        continue;
+      }
+      const held: HeldCandidate = rebuild ? { record: detach(r), rebuild } : { record: detach(r) };
+      if (t.spill) {
+        await t.spill.append(held);
+        continue;
+      }
+      const size = CANDIDATE_OVERHEAD + imageBytes(held);
+      t.held.push(held);
+      t.heldBytes += size;
+      heldTotal += size;
+      if (heldTotal > budget) {
+        // Spill the transaction holding the most; its later candidates go straight to its file.
+        let biggest: TxnState | null = null;
+        for (const x of txns.values()) if (!biggest || x.heldBytes > biggest.heldBytes) biggest = x;
+        if (biggest && biggest.held.length) {
+          biggest.spill ??= await SpillFile.create(options.spillDir);
+          for (const h of biggest.held) await biggest.spill.append(h);
+          heldTotal -= biggest.heldBytes;
+          biggest.held = [];
+          biggest.heldBytes = 0;
+        }
+      }
     }
+    // No commit or abort in the log: the rows cannot be told committed.
+    for (const t of txns.values()) {
+      const n = t.held.length + (t.spill?.count ?? 0);
+      if (t.inWindow) stats.uncommittedRowOps += n;
+    }
+  } finally {
+    for (const t of txns.values()) await t.spill?.discard();
   }
-  // Drop what pass 2 can never use, so the map shrinks before the long pass; remember only why
-  // (a one-letter reason per transaction) so that an empty result can be explained.
-  const dropped = new Map<string, 'aborted' | 'open' | 'window'>();
-  for (const [id, t] of txns) {
-    if (t.state !== 'committed') {
-      txns.delete(id);
-      dropped.set(id, t.state === 'aborted' ? 'aborted' : 'open');
-    } else if (hasWindow && !inWindow(t.beginTime ? safeIso(t.beginTime) : null, filter.from, filter.to)) {
-      txns.delete(id);
-      dropped.set(id, 'window');
+}
+
+/** A copy of a log record whose byte fields own their bytes (no view into a log block). */
+function detach(r: LogRecord): LogRecord {
+  const out: LogRecord = { ...r };
+  for (const k of BYTE_FIELDS) {
+    const v = (r as unknown as Record<string, unknown>)[k];
+    if (v instanceof Uint8Array) (out as unknown as Record<string, unknown>)[k] = v.slice();
+  }
+  return out;
+}
+
+const BYTE_FIELDS = ['RowLog Contents 0', 'RowLog Contents 1', 'RowLog Contents 2', 'RowLog Contents 3', 'RowLog Contents 4', 'Log Record', 'Transaction SID'];
+
+function imageBytes(h: HeldCandidate): number {
+  let n = 0;
+  for (const k of BYTE_FIELDS) {
+    const v = (h.record as unknown as Record<string, unknown>)[k];
+    if (v instanceof Uint8Array) n += v.length;
+  }
+  if (h.rebuild && h.rebuild.kind === 'rebuilt') n += (h.rebuild.before?.length ?? 0) + (h.rebuild.after?.length ?? 0);
+  return n;
+}
+
+/**
+ * Held candidates of one transaction in a temporary file: one JSON line each, byte arrays as
+ * `{"$b": hex}`. Written only when the memory budget is exceeded; removed at commit, abort, or
+ * when the scan ends or is abandoned.
+ */
+class SpillFile {
+  count = 0;
+  private constructor(private readonly path: string, private readonly fh: import('node:fs/promises').FileHandle) {}
+
+  static async create(dir?: string): Promise<SpillFile> {
+    const { mkdtemp, open } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const folder = await mkdtemp(join(dir ?? tmpdir(), 'rowback-spill-'));
+    const path = join(folder, 'txn.ndjson');
+    return new SpillFile(path, await open(path, 'w+'));
+  }
+
+  async append(h: HeldCandidate): Promise<void> {
+    this.count++;
+    await this.fh.write(JSON.stringify(h, (_k, v) => (v instanceof Uint8Array ? { $b: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex') } : v)) + '\n');
+  }
+
+  async *readBack(): AsyncGenerator<HeldCandidate> {
+    const { createReadStream } = await import('node:fs');
+    const { createInterface } = await import('node:readline');
+    await this.fh.sync().catch(() => undefined);
+    const rl = createInterface({ input: createReadStream(this.path), crlfDelay: Infinity });
+    try {
+      for await (const line of rl) {
+        if (!line) continue;
+        yield JSON.parse(line, (_k, v) => (v && typeof v === 'object' && typeof v.$b === 'string' && Object.keys(v).length === 1 ? new Uint8Array(Buffer.from(v.$b, 'hex')) : v)) as HeldCandidate;
+      }
+    } finally {
+      rl.close();
+      await this.discard();
     }
   }
 
-  // Pass 2: row operations of committed transactions in the window.
-  for await (const r of open()) {
-    const rebuild = options.onRecord?.(r);
-    if (!wantedOps.has(r.Operation)) continue;
-    if (!DATA_ROW_CONTEXTS.has(r.Context)) continue;
-    stats.rowOps++;
-    const table = r.AllocUnitId ? catalog.byAllocUnit(r.AllocUnitId) : undefined;
-    if (!table) {
-      stats.unknownAllocUnitRowOps++;
-      continue;
-    }
-    if (wantedTables && !wantedTables.has(`${table.schema}.${table.name}`.toLowerCase())) {
-      stats.otherTableRowOps++;
-      continue;
-    }
-    if (r.compensation || (r.Description ?? '').includes('COMPENSATION')) {
-      stats.compensationRowOps++;
-      continue;
-    }
-    const t = txns.get(r['Transaction ID']);
-    if (!t) {
-      const why = dropped.get(r['Transaction ID']) ?? 'open';
-      if (why === 'window') stats.outsideWindowRowOps++;
-      else {
-        stats.uncommittedRowOps++;
-        if (why === 'aborted') stats.rolledBackRowOps++;
-      }
-      continue;
-    }
-    stats.candidates++;
-    const { state: _state, ...txn } = t;
-    const candidate: RebuildCandidate = rebuild ? { record: r, txn, rebuild } : { record: r, txn };
-    yield candidate;
+  private gone = false;
+  async discard(): Promise<void> {
+    if (this.gone) return;
+    this.gone = true;
+    const { rm } = await import('node:fs/promises');
+    const { dirname } = await import('node:path');
+    await this.fh.close().catch(() => undefined);
+    await rm(dirname(this.path), { recursive: true, force: true });
   }
 }
 

@@ -43,11 +43,11 @@ async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
 }
 
 describe('committedCandidates', () => {
-  it('returns only committed deletes on known heap/clustered allocation units, in two passes', async () => {
+  it('returns only committed deletes on known heap/clustered allocation units, in one pass', async () => {
     opens = 0;
     const stats = emptyStats();
     const got = await all(committedCandidates(open, { operations: ['delete'] }, catalog, { stats }));
-    expect(opens).toBe(2);
+    expect(opens).toBe(1);
     expect(got.map((c) => c.record['Current LSN'])).toEqual(['1:1:2', '1:3:3']);
     expect(got[0].txn).toMatchObject({ transactionId: '0000:1', beginTime: '2026/11/20 10:00:00:000', endTime: '2026/11/20 10:00:01:000', name: 'DELETE', spid: 55 });
     expect(stats).toMatchObject({ transactions: 4, committed: 2, aborted: 1, uncommittedRowOps: 2, unknownAllocUnitRowOps: 1, candidates: 2 });
@@ -73,6 +73,36 @@ describe('committedCandidates', () => {
     const got = await all(committedCandidates(async function* () { yield* clr; }, { operations: ['delete'] }, catalog, { stats }));
     expect(got).toEqual([]);
     expect(stats.compensationRowOps).toBe(1);
+  });
+
+  it('a memory budget too small for one row spills to temporary files: the same candidates, in the same order, and the files removed', async () => {
+    const { readdirSync } = await import('node:fs');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const spillDir = mkdtempSync(join(tmpdir(), 'rowback-spill-test-'));
+    // SYNTHETIC: 3 interleaved transactions with row images, one rolled back, one never finished
+    const img = (n: number) => new Uint8Array([0x30, 0, 8, 0, n, 0, 0, 0]);
+    const big: LogRecord[] = [
+      rec('5:1:1', 'LOP_BEGIN_XACT', '0000:a', { 'Begin Time': '2026/11/20 10:00:00:000' }),
+      rec('5:1:2', 'LOP_BEGIN_XACT', '0000:b', { 'Begin Time': '2026/11/20 10:00:01:000' }),
+      rec('5:1:3', 'LOP_BEGIN_XACT', '0000:c', { 'Begin Time': '2026/11/20 10:00:02:000' }),
+      ...Array.from({ length: 30 }, (_, i) => rec(`5:2:${i + 1}`, 'LOP_DELETE_ROWS', ['0000:a', '0000:b', '0000:c'][i % 3], { Context: 'LCX_HEAP', AllocUnitId: AU, 'RowLog Contents 0': img(i) })),
+      rec('5:3:1', 'LOP_ABORT_XACT', '0000:b'),
+      rec('5:3:2', 'LOP_COMMIT_XACT', '0000:a', { 'End Time': '2026/11/20 10:00:05:000' }),
+    ];
+    const run = async (holdBudgetBytes: number) => {
+      const stats = emptyStats();
+      const got = await all(committedCandidates(async function* () { yield* big; }, { operations: ['delete'] }, catalog, { stats, holdBudgetBytes, spillDir }));
+      return { got: got.map((c) => [c.record['Current LSN'], Buffer.from(c.record['RowLog Contents 0']!).toString('hex'), c.txn.endTime]), stats };
+    };
+    const inMemory = await run(1 << 30);
+    const spilled = await run(1);
+    expect(inMemory.got).toHaveLength(10);
+    expect(spilled.got).toEqual(inMemory.got);
+    expect(spilled.stats).toEqual(inMemory.stats);
+    expect(spilled.stats).toMatchObject({ candidates: 10, rolledBackRowOps: 10, uncommittedRowOps: 20 });
+    expect(readdirSync(spillDir)).toEqual([]);
   });
 
   it('keeps a committed transaction whose BEGIN is outside the log only when there is no window', async () => {

@@ -17,7 +17,7 @@ export interface ExportSourceOptions {
 
 /**
  * `rowback scan --export FILE`: the records and catalog a DBA exported with
- * sql/export-log-records.sql. The committed-transaction filter is the shared two-pass one
+ * sql/export-log-records.sql. The committed-transaction filter is the shared one-pass one
  * (committed.ts) over the file's records; the login comes from the export's LOP_BEGIN_XACT
  * rows (SUSER_SNAME on the server that wrote it).
  */
@@ -120,9 +120,9 @@ export class ExportSource implements RecoverySource {
     return this.skippedItems;
   }
 
-  /** The bytes and records of the file read in the current pass of the two-pass committed filter. */
+  /** The bytes and records of the file read by the (one-pass) committed filter. */
   progress(): SourceProgress {
-    return { bytesRead: this.bytesRead, ...(this.loaded?.bytes !== undefined ? { bytesTotal: this.loaded.bytes } : {}), recordsRead: this.recordsRead, pass: this.pass, passes: 2 };
+    return { bytesRead: this.bytesRead, ...(this.loaded?.bytes !== undefined ? { bytesTotal: this.loaded.bytes } : {}), recordsRead: this.recordsRead, pass: this.pass, passes: 1 };
   }
 
   async close(): Promise<void> {

@@ -3,10 +3,10 @@
  * backup (.bak), row operations from the log of an .ldf, a chain of log backups (.trn), or —
  * when no log file is given — the log inside the .bak. Nothing needs a SQL Server.
  *
- * Candidates come from the shared two-pass filter (`committedCandidates`): pass 1 reads the
- * transaction facts (begin/commit/abort), pass 2 the row operations of committed transactions;
- * memory stays bounded by the number of transactions, the log is streamed twice. Offline, the
- * login of a transaction is unknown (login = null); its SID is kept.
+ * Candidates come from the shared one-pass filter (`committedCandidates`): row operations are held
+ * per open transaction until its commit or abort, within a memory budget (spilled to a temporary
+ * file beyond it); the log is streamed once. Offline, the login of a transaction is unknown
+ * (login = null); its SID is kept.
  */
 import type { Logger } from 'pino';
 import { InputError } from '../../errors.js';
@@ -168,7 +168,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     ...logFiles.map((l) => `${l.kind} ${l.file}`),
   ].filter(Boolean).join(', ');
 
-  /** `extra`: a further read (the update anchor's third pass): counts and bad blocks stay those of the two passes. */
+  /** `extra`: a further read (the update anchor's pass): counts and bad blocks stay those of the scan pass. */
   async function* readAll(signal?: AbortSignal, extra = false): AsyncGenerator<LogRecord> {
     if (!extra) pass++;
     const thisPass = pass;
@@ -177,12 +177,13 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     current = stats;
     runPass++;
     if (runPass > runPasses) runPasses = runPass;
+    // Bad blocks and lost LSN ranges are reported once per candidates() run: by its first read.
+    const reporting = !extra && runPass === 1;
     const opts: LogScanOptions = {
       signal,
       logFormat2IsSql2005: dbiVersion === SQL2005_DBI_VERSION,
-      // Both passes see the same bad blocks; report them once.
       onSkipped: (s) => {
-        if (!extra && thisPass % 2 === 1) skipped.push(s);
+        if (reporting) skipped.push(s);
       },
     };
     // Consecutive log backups may both hold the block at their common LSN boundary: a record
@@ -210,7 +211,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         yield r;
       }
       // The stream must cover the LSN range its header states; what it lacks is reported once.
-      if (!extra && thisPass % 2 === 1 && !signal?.aborted) {
+      if (reporting && !signal?.aborted) {
         const key = `${l.file}#${l.position}`;
         let h = backupHeaders.get(key);
         if (!h) backupHeaders.set(key, (h = readBackupHeader(l.file, undefined, l.position)));
@@ -290,7 +291,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         scanStats = emptyStats();
         current = emptyLogScanStats();
         runPass = 0;
-        runPasses = 2; // committedCandidates: transaction facts, then row operations
+        runPasses = 1; // committedCandidates reads the log once (the update anchor may add a pass)
         bytesPerPass ??= await logBytesPerPass();
         // --op update: follow every touched page's slots over pass 2 so each modify gets its base row.
         const wantsUpdates = filter.operations.includes('update');
