@@ -82,8 +82,9 @@ export interface BackupHeader {
    */
   bindingId: string | null;
   /**
-   * HEADERONLY FamilyGUID as the corpus shows it: SCIN @148, 16 bytes, the same GUID as the boot
-   * page holds @504 (checked on RestoreTimeClean and Chinook); null when absent.
+   * HEADERONLY FamilyGUID as the corpus shows it: SCIN @156, 16 bytes (after u32 0 @140 and the
+   * last LSN's VLF/block words @144/@148), the same GUID as the boot page holds @504 (checked on
+   * RestoreTimeClean and Chinook, constant across each database's backups); null when absent.
    */
   familyGuid: string | null;
   databaseCreationDate: string | null;
@@ -190,7 +191,7 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
     backupSetGuid: sset ? ssetGuid(sset) : null,
     baseBackupSetGuid: baseGuid,
     bindingId: s.length >= 140 ? guid(s, 124) : null,
-    familyGuid: s.length >= 164 ? guid(s, 148) : null,
+    familyGuid: s.length >= 172 ? guid(s, 156) : null,
     databaseCreationDate: mtfDate(s, 72),
     backupStartDate: sset && sset.bytes.length >= 93 ? mtfDate(sset.bytes, 88) : mtfDate(s, 77),
     backupFinishDate: eset && eset.bytes.length >= 85 ? mtfDate(eset.bytes, 80) : null,

@@ -100,3 +100,16 @@ describeCorpus('files of different databases: real pairs', () => {
     expect(() => assertBackupSet([full, readBackupHeader(lab('RestoreTimeClean/RestoreTimeClean_1.trn'))])).toThrow(expect.objectContaining({ code: 'INPUT_NOT_A_DATABASE_BACKUP' }));
   });
 });
+
+describeCorpus('HEADERONLY FamilyGUID', () => {
+  it('is constant across one database\'s backups and equals the boot page\'s GUID @504', async () => {
+    const { openBackupPageSource } = await import('../../src/backup/page-source.js');
+    const files = ['RestoreTimeClean/RestoreTimeClean.bak', 'RestoreTimeClean/RestoreTimeClean2.bak', 'RestoreTimeClean/RestoreTimeClean_1.trn', 'RestoreTimeClean/RestoreTimeClean_3.trn'];
+    const fams = files.map((f) => readBackupHeader(lab(f)).familyGuid);
+    expect(new Set(fams).size).toBe(1);
+    const boot = openBackupPageSource(lab(files[0])).readPage(1, 9)!;
+    const { guid } = await import('../../src/backup/header.js');
+    expect(guid(boot, 504)).toBe(fams[0]);
+    expect(readBackupHeader(lab('sql2008-backups/StopAt/StopAt.bak')).familyGuid).not.toBe(fams[0]);
+  });
+});
