@@ -5,6 +5,7 @@ import { register as registerInspect } from './commands/inspect.js';
 import { register as registerScan } from './commands/scan.js';
 import { register as registerDump } from './commands/dump.js';
 import { register as registerServe } from './commands/serve.js';
+import { register as registerRestore } from './commands/restore.js';
 
 /**
  * `rowback` — every command prints its result on stdout and nothing else; errors are one line
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerScan(program);
   registerDump(program);
   registerServe(program);
+  registerRestore(program);
   return program;
 }
 
