@@ -229,6 +229,12 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
           skipped.push({ file: first.path, code: 'FORMAT_ENCRYPTED_BACKUP', reason: `backup set ${position} is TDE-encrypted (certificate ${h.encryption.certificateThumbprint}); it is listed but not planned` });
           continue;
         }
+        if (h.position !== position) {
+          // RESTORE … WITH FILE = n names the set SQL Server numbered n; a set whose own number
+          // (SSET data set number) disagrees with its place in the file cannot be named for sure.
+          skipped.push({ file: first.path, code: 'FORMAT_BAD_MTF', reason: `backup set ${position} of the file says it is set ${h.position} (SSET data set number): FILE = n would be uncertain, not used` });
+          continue;
+        }
         const rec = recordFromHeader(h, list.map((f) => f.path), damaged);
         if (damaged) {
           skipped.push({ file: first.path, code: 'FORMAT_BAD_MTF', reason: `backup set ${position}: ${list.flatMap((f) => f.layout.problems.map((p) => p.reason)).join('; ')}: not used` });
