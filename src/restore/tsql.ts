@@ -30,6 +30,10 @@ export interface RenderOptions {
   replaceOriginal?: boolean;
   /** Undo file for STANDBY (a path on the SQL Server); when absent the script ends WITH RECOVERY. */
   standby?: string;
+  /** The new database exists and the user said to overwrite it (`restore run --overwrite-existing`): REPLACE on the full restore. */
+  replaceExisting?: boolean;
+  /** STATS = n on every restore that reads a backup (progress every n percent); absent in plans. */
+  stats?: number;
 }
 
 export interface FileMove {
@@ -105,13 +109,17 @@ export function renderRestore(chain: RestoreChain, o: RenderOptions): RenderedPl
     const opts = [`FILE = ${s.position}`];
     if (step.role === 'full') {
       for (const m of moves) opts.push(`MOVE ${nstring(m.logicalName)} TO ${nstring(m.to)}`);
-      if (over) opts.push('REPLACE');
+      if (over || o.replaceExisting) opts.push('REPLACE');
     }
     if (i === last && o.standby !== undefined) opts.push(`STANDBY = ${nstring(o.standby)}`);
     else opts.push('NORECOVERY');
     if (i === last && step.role === 'log') {
       const t = chain.target;
       opts.push(t.kind === 'time' ? `STOPAT = ${nstring(t.time)}` : `STOPBEFOREMARK = ${nstring(`lsn:${t.lsn}`)}`);
+    }
+    if (o.stats !== undefined) {
+      if (!Number.isInteger(o.stats) || o.stats < 1 || o.stats > 100) throw new InputError('INPUT_BAD_OPTION', `--stats ${o.stats}: a whole percentage 1–100`);
+      opts.push(`STATS = ${o.stats}`);
     }
     const kind = step.role === 'log' ? 'LOG' : 'DATABASE';
     statements.push(`RESTORE ${kind} ${db} FROM ${fromDisks(s.devices)} WITH ${opts.join(', ')};`);

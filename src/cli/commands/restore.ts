@@ -8,6 +8,7 @@ import { chooseDatabase, describeReachable, planChain, type RestoreChain, type R
 import { readFolderHistory, type BackupHistory } from '../../restore/history.js';
 import { readMsdbHistory } from '../../restore/msdb.js';
 import { renderRestore, scriptText, type RenderedPlan } from '../../restore/tsql.js';
+import { MssqlRestoreExecutor, runRestore, type RestoreExecutor } from '../../restore/run.js';
 import { hideArgvSecrets, resolveConnection } from '../../util/connection.js';
 
 /**
@@ -48,6 +49,62 @@ export function register(program: Command): void {
     .action(async (opts: PlanOptions) => {
       await runRestorePlan(opts);
     });
+  restore
+    .command('run')
+    .description('Plan as `restore plan` does, then run the RESTORE statements on --server (progress on stderr, Ctrl-C cancels)')
+    .requiredOption('--server <connection>', 'SQL Server to restore on (and whose msdb holds the history unless --backups is given)')
+    .option('--backups <dirs...>', 'plan from these backup files instead of msdb (paths as the server sees them)')
+    .option('--database <db>', 'database whose backups to plan')
+    .option('--stop-at <time>', "stop at this time, the SQL Server's local time: STOPAT")
+    .option('--stop-before-lsn <lsn>', 'stop just before this LSN: STOPBEFOREMARK')
+    .requiredOption('--as <name>', 'the new database to restore into (run never restores over the original)')
+    .option('--overwrite-existing', 'the --as database may already exist and is replaced (WITH REPLACE)')
+    .option('--standby <file>', 'end in STANDBY with this undo file instead of RECOVERY')
+    .option('--stats <percent>', 'progress every n percent (STATS = n)', '10')
+    .action(async (opts: RunCliOptions) => {
+      await runRestoreRun(opts);
+    });
+}
+
+export interface RunCliOptions extends Omit<PlanOptions, 'format'> {
+  overwriteExisting?: boolean;
+  stats?: string;
+}
+
+/**
+ * `restore run`: plan (history from --backups or msdb), refuse an existing --as database unless
+ * --overwrite-existing, then run each statement with STATS progress on stderr; SIGINT cancels.
+ * Prints a one-line summary on stdout. Throws what planRestore and runRestore throw.
+ */
+export async function runRestoreRun(
+  o: RunCliOptions,
+  stdout: Writable = process.stdout,
+  stderr: Writable = process.stderr,
+  deps: PlanDeps & { executor?: (o: RunCliOptions) => RestoreExecutor; signal?: AbortSignal } = {},
+): Promise<{ executed: number }> {
+  if (o.as === undefined) throw new InputError('INPUT_BAD_OPTION', 'restore run needs --as NEW_NAME: it never restores over the original database');
+  const stats = Number(o.stats ?? '10');
+  const planOpts: PlanOptions = { ...o, format: 'sql', ...(o.backups?.length ? { server: undefined } : {}) };
+  const { chain } = await planRestore(planOpts, deps);
+  hideArgvSecrets();
+  const exec = deps.executor ? deps.executor(o) : new MssqlRestoreExecutor(resolveConnection(o.server));
+  const ac = new AbortController();
+  deps.signal?.addEventListener('abort', () => ac.abort(), { once: true });
+  const onSigint = () => ac.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const r = await runRestore(exec, (replaceExisting) => renderRestore(chain, { as: o.as!, standby: o.standby, stats, replaceExisting }).statements, {
+      as: o.as,
+      overwriteExisting: o.overwriteExisting,
+      signal: ac.signal,
+      onProgress: (p) => stderr.write(`rowback: restore step ${p.step}/${p.steps}: ${(p.message ?? p.statement.slice(0, 120)).replace(/[\r\n]+/g, ' ')}\n`),
+    });
+    stdout.write(`restored ${chain.databaseName} as ${o.as}: ${r.executed} statements\n`);
+    return r;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    await exec.close();
+  }
 }
 
 /** `--stop-at` / `--stop-before-lsn` → a target. Throws InputError INPUT_BAD_OPTION unless exactly one is given, INPUT_BAD_TIME / INPUT_BAD_LSN for bad values. */
