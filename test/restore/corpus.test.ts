@@ -158,4 +158,20 @@ describeCorpus('restore planning on appveyor-lab (headers read offline)', () => 
     expect(h.sets).toHaveLength(1);
     expect(h.skipped).toEqual([expect.objectContaining({ code: 'FORMAT_BAD_MTF', reason: expect.stringMatching(/backup set 2 of the file says it is set 1/) })]);
   });
+  it('SYNTHETIC two-stripe split of pubs.bak (RAID family fields set, as test/backup/media.test.ts makes it): one history entry listing both stripes in family order', () => {
+    const pubs = corpusPath('pubs-2012', 'pubs.bak');
+    const orig = readFileSync(pubs);
+    const raid = readMtfLayout(pubs).streams.find((x) => x.id === 'RAID')!;
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-restore-stripes-'));
+    for (const seq of [2, 1]) {
+      const b = Buffer.from(orig);
+      b.writeUInt16LE(2, raid.dataOffset + 20);
+      b.writeUInt16LE(seq, raid.dataOffset + 22);
+      writeFileSync(join(dir, `z-stripe${seq}.bak`), b);
+    }
+    const h = readFolderHistory([dir]);
+    expect(h.skipped).toEqual([]);
+    expect(h.sets).toHaveLength(1);
+    expect(h.sets[0].devices).toEqual([join(dir, 'z-stripe1.bak'), join(dir, 'z-stripe2.bak')]);
+  });
 });
