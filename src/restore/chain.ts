@@ -30,6 +30,11 @@
 import { InputError } from '../errors.js';
 import { lsnCmp, type BackupSetRecord, type BackupHistory, type SkippedBackup } from './history.js';
 
+/**
+ * Where the restore stops. `time`: the SQL Server's local time, `YYYY-MM-DDTHH:MM:SS.fff` (as
+ * `parseWindowTime` gives it; no zone), rendered as STOPAT. `lsn`: numeric(25,0) decimal string
+ * (`lsnToDecimal`), rendered as STOPBEFOREMARK = 'lsn:…' — the record at that LSN is not applied.
+ */
 export type RestoreTarget = { kind: 'time'; time: string } | { kind: 'lsn'; lsn: string };
 
 export interface ChainStep {

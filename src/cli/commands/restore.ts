@@ -32,6 +32,7 @@ export interface PlanOptions {
   replaceOriginal?: boolean;
 }
 
+/** Adds `restore plan` and `restore run` to the program. */
 export function register(program: Command): void {
   const restore = program.command('restore').description('Plan a point-in-time restore from backup history (files or msdb)');
   restore
@@ -202,6 +203,10 @@ export function planText(r: PlanResult): string {
   return lines.map((l) => l.replace(/[\r\n]+/g, ' ')).join('\n') + '\n' + scriptText(r.rendered);
 }
 
+/**
+ * `restore plan`: plans, writes warnings (--replace-original) on stderr, and the plan on stdout in
+ * the chosen format. Throws what planRestore throws (InputError for every refusal, exit 2).
+ */
 export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr, deps: PlanDeps = {}): Promise<PlanResult> {
   const r = await planRestore(o, deps);
   for (const w of r.rendered.warnings) stderr.write(`rowback: ${w}\n`);
