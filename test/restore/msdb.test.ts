@@ -4,6 +4,7 @@ import type { RunOptions, SqlRunner } from '../../src/logreader/live/runner.js';
 import type { SqlStatement } from '../../src/logreader/live/sql.js';
 import type { Row } from '../../src/logreader/live/stream.js';
 import { planChain } from '../../src/restore/chain.js';
+import { planRestore } from '../../src/cli/commands/restore.js';
 import { backupDevicesSql, backupFilesSql, backupSetsSql, mapHistoryRows, readMsdbHistory } from '../../src/restore/msdb.js';
 
 /** A fake runner answering the three history queries with SYNTHETIC msdb rows, recording what it was sent. */
@@ -82,5 +83,14 @@ describe('backup history from msdb (fake runner)', () => {
 
   it('a row without id or type is a typed error', () => {
     expect(() => mapHistoryRows([{ backup_set_id: 1 }], [], [], 'fake')).toThrow(expect.objectContaining({ code: 'SOURCE_BAD_HISTORY' }));
+  });
+
+  it('restore plan --server: history through the runner, which is closed; the script restores the striped full', async () => {
+    const r = new FakeRunner([SETS, DEVICES, FILES]);
+    const p = await planRestore({ server: 'fake', database: "O'Brien]DB", stopAt: '2024-05-01 11:30', as: 'Side', format: 'sql' }, { runner: () => r });
+    expect(r.closed).toBe(true);
+    expect(p.rendered.statements[0]).toBe("RESTORE DATABASE [Side] FROM DISK = N'F:\\bk\\full_1.bak', DISK = N'F:\\bk\\full_2.bak' WITH FILE = 1, MOVE N'Shop' TO N'E:\\Data\\Side_OBrien.mdf', MOVE N'Shop_log' TO N'E:\\Logs\\Side_OBrien_log.ldf', NORECOVERY;");
+    expect(p.rendered.statements.at(-2)).toBe("RESTORE LOG [Side] FROM DISK = N'F:\\bk\\logs.trn' WITH FILE = 2, NORECOVERY, STOPAT = N'2024-05-01T11:30:00.000';");
+    await expect(planRestore({ server: 'fake', stopAt: '2024-05-01 11:30', format: 'sql' }, { runner: () => r })).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION' });
   });
 });
