@@ -81,7 +81,7 @@ function baseBefore(b: BackupSetRecord, t: RestoreTarget): boolean {
 
 type LogWalk =
   | { ok: true; logs: BackupSetRecord[] }
-  | { ok: false; logs: BackupSetRecord[]; why: string; code: string };
+  | { ok: false; logs: BackupSetRecord[]; why: string; code: string; at: BackupSetRecord };
 
 /** Candidate log backups that continue the chain at `cur` on `fork`. */
 function nextLogs(logs: BackupSetRecord[], cur: string, fork: string | null): BackupSetRecord[] {
@@ -124,17 +124,17 @@ function walkLogs(logs: BackupSetRecord[], start: string, fork: string | null, t
       const missing = later
         ? `log backups covering LSN ${cur} up to ${later.firstLsn} are missing (after ${fileOf(prev)}, before ${fileOf(later)})`
         : `no log backup starts at or before LSN ${cur} and ends after it (the chain ends with ${fileOf(prev)})`;
-      return { ok: false, logs: chosen, code: later ? 'INPUT_RESTORE_CHAIN_BROKEN' : 'INPUT_RESTORE_TARGET_UNREACHABLE', why: missing };
+      return { ok: false, logs: chosen, code: later ? 'INPUT_RESTORE_CHAIN_BROKEN' : 'INPUT_RESTORE_TARGET_UNREACHABLE', why: missing, at: prev };
     }
     const l = pickLog(c);
     if (!l) {
-      return { ok: false, logs: chosen, code: 'INPUT_RESTORE_AMBIGUOUS_CHAIN', why: `after LSN ${cur} several log backups continue the chain with different ranges (${c.map((x) => `${fileOf(x)}: ${x.firstLsn}..${x.lastLsn}`).join('; ')}) and their headers do not tell a copy-only backup from another recovery fork; move the ones that do not belong out of the folders, or plan from msdb (--server)` };
+      return { ok: false, logs: chosen, code: 'INPUT_RESTORE_AMBIGUOUS_CHAIN', at: c[0], why: `after LSN ${cur} several log backups continue the chain with different ranges (${c.map((x) => `${fileOf(x)}: ${x.firstLsn}..${x.lastLsn}`).join('; ')}) and their headers do not tell a copy-only backup from another recovery fork; move the ones that do not belong out of the folders, or plan from msdb (--server)` };
     }
     chosen.push(l);
     if (target) {
       if (target.kind === 'lsn' && lsnCmp(target.lsn, l.lastLsn) < 0) return { ok: true, logs: chosen };
       if (target.kind === 'time') {
-        if (l.backupStartDate === null) return { ok: false, logs: chosen, code: 'INPUT_RESTORE_TARGET_UNREACHABLE', why: `${fileOf(l)} has no backup start date, so whether it holds ${target.time} cannot be told` };
+        if (l.backupStartDate === null) return { ok: false, logs: chosen, code: 'INPUT_RESTORE_TARGET_UNREACHABLE', at: l, why: `${fileOf(l)} has no backup start date, so whether it holds ${target.time} cannot be told` };
         if (target.time <= startSecond(l.backupStartDate) && (prevFinish === null || target.time > endSecond(prevFinish))) return { ok: true, logs: chosen };
         const finish = l.backupFinishDate ?? l.backupStartDate;
         if (target.time <= endSecond(finish)) {
@@ -142,6 +142,7 @@ function walkLogs(logs: BackupSetRecord[], start: string, fork: string | null, t
             ok: false,
             logs: chosen,
             code: 'INPUT_RESTORE_TARGET_AT_BOUNDARY',
+            at: l,
             why: `${target.time} falls while log backup ${fileOf(l)} was running (${l.backupStartDate} to ${finish}, whole seconds): whether the records of that moment are in it or in the next log backup cannot be told from the headers; choose a time outside that span or stop before an LSN (--stop-before-lsn)`,
           };
         }
@@ -289,7 +290,7 @@ export function planChain(sets: BackupSetRecord[], target: RestoreTarget, skippe
         return { databaseName, target, steps, notes, reachable, skipped };
       }
       notes.push(`from ${b.backupType} backup ${fileOf(b)}: ${w.why}`);
-      if (!firstFailure || w.code === 'INPUT_RESTORE_TARGET_AT_BOUNDARY') firstFailure = { code: w.code, why: w.why, at: b };
+      if (!firstFailure || w.code === 'INPUT_RESTORE_TARGET_AT_BOUNDARY') firstFailure = { code: w.code, why: w.why, at: w.at };
     }
   }
 
