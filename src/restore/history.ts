@@ -11,7 +11,7 @@
  * - Times are the SQL Server's local time, `YYYY-MM-DDTHH:MM:SS`, whole seconds (MTF dates carry
  *   no fraction; msdb values are cut to the second so both sources compare alike).
  */
-import { readdirSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError, RowbackError } from '../errors.js';
 import { readBackupHeader, type BackupHeader } from '../backup/header.js';
@@ -83,7 +83,16 @@ export function lsnCmp(a: string, b: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-function walk(dir: string, out: string[]): void {
+function walk(dir: string, out: string[], seen = new Set<string>()): void {
+  // a folder reached twice (a link back up the tree) is read once
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    return;
+  }
+  if (seen.has(real)) return;
+  seen.add(real);
   let names: string[];
   try {
     names = readdirSync(dir).sort();
@@ -98,7 +107,7 @@ function walk(dir: string, out: string[]): void {
     } catch {
       continue; // a dangling link: not a backup
     }
-    if (st.isDirectory()) walk(p, out);
+    if (st.isDirectory()) walk(p, out, seen);
     else if (st.isFile()) out.push(p);
   }
 }
@@ -178,7 +187,18 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
     if (st.isDirectory()) walk(resolve(d), files);
     else files.push(resolve(d));
   }
-  const unique = [...new Set(files)].filter(looksLikeBackup);
+  // one entry per file, however many paths lead to it (links, overlapping folders)
+  const byReal = new Map<string, string>();
+  for (const f of files) {
+    let real = f;
+    try {
+      real = realpathSync(f);
+    } catch {
+      /* keep the path as given */
+    }
+    if (!byReal.has(real)) byReal.set(real, f);
+  }
+  const unique = [...byReal.values()].filter(looksLikeBackup);
   if (unique.length === 0) throw new InputError('INPUT_NO_BACKUPS', `no backup files (.bak/.trn: MTF or compressed) under ${dirs.join(', ')}`, { file: dirs[0] });
 
   const sets: BackupSetRecord[] = [];

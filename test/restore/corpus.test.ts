@@ -136,6 +136,7 @@ describeCorpus('restore planning on appveyor-lab (headers read offline)', () => 
     writeFileSync(join(dir, 'logs23.trn'), appended);
     symlinkSync(corpusPath('Northwind-stripe', 'Northwind.bak'), join(dir, 'nw-stripe1.bak'));
     writeFileSync(join(dir, 'notes.txt'), 'not a backup');
+    symlinkSync(dir, join(dir, 'loop')); // a link back to the folder: read once
     expect(readMtfLayout(join(dir, 'logs23.trn')).sets).toBe(2);
     const h = readFolderHistory([dir]);
     expect(h.skipped).toEqual([expect.objectContaining({ file: join(dir, 'nw-stripe1.bak'), code: 'FORMAT_INCOMPLETE_MEDIA_SET', reason: expect.stringMatching(/stripe 1 of 2 .*stripe 2 not found/) })]);
