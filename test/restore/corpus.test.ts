@@ -34,6 +34,8 @@ describeCorpus('restore planning on appveyor-lab (headers read offline)', () => 
     const h = readFolderHistory([RTC]);
     expect(h.skipped).toEqual([]);
     expect(h.sets.map((s) => s.backupType).sort()).toEqual(['differential', 'full', 'log', 'log', 'log', 'log', 'log', 'log']);
+    // the same folder given twice, or a file and its folder: each backup once
+    expect(readFolderHistory([RTC, RTC, join(RTC, 'RestoreTimeClean.bak')]).sets).toHaveLength(8);
   });
 
   // Expected chains follow from the header dates (full 12:59:12; logs _1 13:04:13, _2 13:09:13,
