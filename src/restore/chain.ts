@@ -13,9 +13,11 @@
  *   applied in sequence; the next log backup's first_lsn must be ≤ the LSN the database was
  *   restored to, and its last_lsn must be greater (else it is too early / already covered); a gap
  *   (no log backup whose range holds that LSN) ends the chain.
- * - "Copy-only backups": a copy-only full backup cannot be the base of a differential (it does
- *   not reset the differential base) but can be restored itself; a copy-only log backup is
- *   restorable and does not truncate the log, so the regular chain continues past it.
+ * - "Copy-only backups": a copy-only backup does not affect the sequence of regular backups — a
+ *   copy-only full backup does not reset the differential base (no differential names it), and a
+ *   copy-only log backup does not truncate the log, so the regular log chain continues past it.
+ *   The planner uses a copy-only full as a base, prefers a regular log backup over an overlapping
+ *   copy-only one, and uses a copy-only log only where it is the sole continuation.
  * - "Recovery paths" / "Recovery forks": a log backup applies only on the fork the database is on
  *   (first_recovery_fork_guid = current fork; after it the fork is its last_recovery_fork_guid).
  *   Offline headers give no fork id here, so where two log backups could both continue the chain
