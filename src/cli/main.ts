@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   dump: () => import('./commands/dump.js'),
   serve: () => import('./commands/serve.js'),
   token: () => import('./commands/serve.js'),
+  restore: () => import('./commands/restore.js'),
 };
 
 /**

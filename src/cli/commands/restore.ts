@@ -1,0 +1,217 @@
+import type { Writable } from 'node:stream';
+import { Command, Option } from 'commander';
+import { InputError } from '../../errors.js';
+import { lsnToDecimal, parseAnyLsn } from '../../logreader/lsn.js';
+import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
+import { parseWindowTime } from '../../recover/time-window.js';
+import { chooseDatabase, describeReachable, planChain, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
+import { readFolderHistory, type BackupHistory } from '../../restore/history.js';
+import { readMsdbHistory } from '../../restore/msdb.js';
+import { renderRestore, scriptText, type RenderedPlan } from '../../restore/tsql.js';
+import { MssqlRestoreExecutor, runRestore, type RestoreExecutor } from '../../restore/run.js';
+import { hideArgvSecrets, resolveConnection } from '../../util/connection.js';
+
+/**
+ * `rowback restore plan`: pick the backups that bring a database to a point in time and print
+ * the RESTORE script (docs/restore.md). History comes from backup files' headers (`--backups`)
+ * or from msdb (`--server --database`); nothing is restored.
+ */
+
+export const PLAN_FORMATS = ['text', 'json', 'sql'] as const;
+export type PlanFormat = (typeof PLAN_FORMATS)[number];
+
+export interface PlanOptions {
+  backups?: string[];
+  server?: string;
+  database?: string;
+  stopAt?: string;
+  stopBeforeLsn?: string;
+  as?: string;
+  format: PlanFormat;
+  standby?: string;
+  replaceOriginal?: boolean;
+}
+
+/** Adds `restore plan` and `restore run` to the program. */
+export function register(program: Command): void {
+  const restore = program.command('restore').description('Plan a point-in-time restore from backup history (files or msdb)');
+  restore
+    .command('plan')
+    .description('Choose the full, differential and log backups that reach a point in time and print the RESTORE script')
+    .option('--backups <dirs...>', 'folders (or files) holding the backups; read offline from their headers, no SQL Server needed')
+    .option('--server <connection>', 'live SQL Server whose msdb holds the backup history: ADO-style connection string (or MSSQL_* variables)')
+    .option('--database <db>', 'database whose backups to plan (required with --server; picks one when the folders hold several)')
+    .option('--stop-at <time>', "stop at this time, the SQL Server's local time (YYYY-MM-DD[THH:MM[:SS[.fff]]], no zone): STOPAT")
+    .option('--stop-before-lsn <lsn>', 'stop just before this LSN (any form: 0000002a:000001f0:0003, 42000000049600003, lsn:…): STOPBEFOREMARK')
+    .option('--as <name>', 'restore as this new database (files moved next to the originals, renamed after it)')
+    .option('--replace-original', 'without --as: restore over the original database and its files (WITH REPLACE) — destroys its current state')
+    .option('--standby <file>', 'end in STANDBY (read-only, more logs can follow) with this undo file on the server, instead of RECOVERY')
+    .addOption(new Option('--format <format>', 'output: text (chain + script), json, or sql (the script only)').choices([...PLAN_FORMATS]).default('text'))
+    .action(async (opts: PlanOptions) => {
+      await runRestorePlan(opts);
+    });
+  restore
+    .command('run')
+    .description('Plan as `restore plan` does, then run the RESTORE statements on --server (progress on stderr, Ctrl-C cancels)')
+    .requiredOption('--server <connection>', 'SQL Server to restore on (and whose msdb holds the history unless --backups is given)')
+    .option('--backups <dirs...>', 'plan from these backup files instead of msdb (paths as the server sees them)')
+    .option('--database <db>', 'database whose backups to plan')
+    .option('--stop-at <time>', "stop at this time, the SQL Server's local time: STOPAT")
+    .option('--stop-before-lsn <lsn>', 'stop just before this LSN: STOPBEFOREMARK')
+    .requiredOption('--as <name>', 'the new database to restore into (run never restores over the original)')
+    .option('--overwrite-existing', 'the --as database may already exist and is replaced (WITH REPLACE)')
+    .option('--standby <file>', 'end in STANDBY with this undo file instead of RECOVERY')
+    .option('--stats <percent>', 'progress every n percent (STATS = n)', '10')
+    .action(async (opts: RunCliOptions) => {
+      await runRestoreRun(opts);
+    });
+}
+
+export interface RunCliOptions extends Omit<PlanOptions, 'format'> {
+  overwriteExisting?: boolean;
+  stats?: string;
+}
+
+/**
+ * `restore run`: plan (history from --backups or msdb), refuse an existing --as database unless
+ * --overwrite-existing, then run each statement with STATS progress on stderr; SIGINT cancels.
+ * Prints a one-line summary on stdout. Throws what planRestore and runRestore throw.
+ */
+export async function runRestoreRun(
+  o: RunCliOptions,
+  stdout: Writable = process.stdout,
+  stderr: Writable = process.stderr,
+  deps: PlanDeps & { executor?: (o: RunCliOptions) => RestoreExecutor; signal?: AbortSignal } = {},
+): Promise<{ executed: number }> {
+  if (o.as === undefined) throw new InputError('INPUT_BAD_OPTION', 'restore run needs --as NEW_NAME: it never restores over the original database');
+  const stats = Number(o.stats ?? '10');
+  const planOpts: PlanOptions = { ...o, format: 'sql', ...(o.backups?.length ? { server: undefined } : {}) };
+  const { chain } = await planRestore(planOpts, deps);
+  hideArgvSecrets();
+  const exec = deps.executor ? deps.executor(o) : new MssqlRestoreExecutor(resolveConnection(o.server));
+  const ac = new AbortController();
+  deps.signal?.addEventListener('abort', () => ac.abort(), { once: true });
+  const onSigint = () => ac.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const r = await runRestore(exec, (replaceExisting) => renderRestore(chain, { as: o.as!, standby: o.standby, stats, replaceExisting }).statements, {
+      as: o.as,
+      overwriteExisting: o.overwriteExisting,
+      signal: ac.signal,
+      onProgress: (p) => stderr.write(`rowback: restore step ${p.step}/${p.steps}: ${(p.message ?? p.statement.slice(0, 120)).replace(/[\r\n]+/g, ' ')}\n`),
+    });
+    stdout.write(`restored ${chain.databaseName} as ${o.as}: ${r.executed} statements\n`);
+    return r;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    await exec.close();
+  }
+}
+
+/** `--stop-at` / `--stop-before-lsn` → a target. Throws InputError INPUT_BAD_OPTION unless exactly one is given, INPUT_BAD_TIME / INPUT_BAD_LSN for bad values. */
+export function parseTarget(o: Pick<PlanOptions, 'stopAt' | 'stopBeforeLsn'>): RestoreTarget {
+  if ((o.stopAt === undefined) === (o.stopBeforeLsn === undefined)) throw new InputError('INPUT_BAD_OPTION', 'give exactly one of --stop-at TIME or --stop-before-lsn LSN');
+  if (o.stopAt !== undefined) return { kind: 'time', time: parseWindowTime(o.stopAt, 'start', '--stop-at') };
+  return { kind: 'lsn', lsn: lsnToDecimal(parseAnyLsn(o.stopBeforeLsn!)) };
+}
+
+export interface PlanDeps {
+  /** The live runner (tests pass a fake); by default an MssqlRunner on `--server`. */
+  runner?: (o: PlanOptions) => SqlRunner;
+}
+
+/** History from the one source given. Throws InputError INPUT_BAD_OPTION unless exactly one of --backups / --server is given. */
+export async function loadHistory(o: PlanOptions, deps: PlanDeps = {}): Promise<BackupHistory> {
+  const files = (o.backups?.length ?? 0) > 0;
+  if (files === Boolean(o.server)) throw new InputError('INPUT_BAD_OPTION', 'give exactly one of --backups DIR… (backup files) or --server CONNECTION --database DB (msdb history)');
+  if (files) return readFolderHistory(o.backups!);
+  if (!o.database) throw new InputError('INPUT_BAD_OPTION', '--database is required with --server');
+  hideArgvSecrets();
+  const runner = deps.runner ? deps.runner(o) : new MssqlRunner(resolveConnection(o.server));
+  try {
+    return await readMsdbHistory(runner, o.database);
+  } finally {
+    await runner.close();
+  }
+}
+
+export interface PlanResult {
+  chain: RestoreChain;
+  rendered: RenderedPlan;
+  as: string;
+}
+
+/** Plans and renders; throws what loadHistory, chooseDatabase, planChain and renderRestore throw. */
+export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<PlanResult> {
+  const target = parseTarget(o);
+  if (o.as !== undefined && o.replaceOriginal) throw new InputError('INPUT_BAD_OPTION', '--as and --replace-original exclude each other');
+  const history = await loadHistory(o, deps);
+  const sets = chooseDatabase(history, o.database);
+  const chain = planChain(sets, target, history.skipped);
+  const as = o.as ?? chain.databaseName;
+  const rendered = renderRestore(chain, { as, replaceOriginal: o.replaceOriginal, standby: o.standby });
+  return { chain, rendered, as };
+}
+
+function stepJson(s: RestoreChain['steps'][number]) {
+  const b = s.set;
+  return {
+    role: s.role,
+    devices: b.devices,
+    position: b.position,
+    firstLsn: b.firstLsn,
+    lastLsn: b.lastLsn,
+    backupStartDate: b.backupStartDate,
+    backupFinishDate: b.backupFinishDate,
+    backupSetGuid: b.backupSetGuid,
+    differentialBaseGuid: b.differentialBaseGuid,
+    copyOnly: b.copyOnly,
+    source: b.source,
+  };
+}
+
+/** The plan as JSON (format json). */
+export function planJson(r: PlanResult): unknown {
+  const c = r.chain;
+  return {
+    database: c.databaseName,
+    as: r.as,
+    target: c.target.kind === 'time' ? { stopAt: c.target.time, timeZone: 'SQL Server local time' } : { stopBeforeLsn: c.target.lsn },
+    steps: c.steps.map(stepJson),
+    moves: r.rendered.moves,
+    reachable: c.reachable.map((x) => ({ fromTime: x.fromTime, toTime: x.toTime, fromLsn: x.fromLsn, toLsn: x.toLsn, full: x.full.devices })),
+    warnings: r.rendered.warnings,
+    notes: c.notes,
+    skipped: c.skipped,
+    tsql: r.rendered.statements,
+  };
+}
+
+/** The plan as text (format text): the chain, what was skipped, then the script. */
+export function planText(r: PlanResult): string {
+  const c = r.chain;
+  const t = c.target.kind === 'time' ? `stop at ${c.target.time} (SQL Server local time)` : `stop before LSN ${c.target.lsn}`;
+  const lines = [`-- restore plan: ${c.databaseName} as ${r.as}, ${t}`];
+  c.steps.forEach((s, i) => {
+    const b = s.set;
+    lines.push(`--   ${i + 1}. ${s.role.padEnd(12)} ${b.devices.join(' + ')}${b.position > 1 ? ` (FILE = ${b.position})` : ''}  LSN ${b.firstLsn}..${b.lastLsn}  ${b.backupStartDate ?? '?'}..${b.backupFinishDate ?? '?'}${b.copyOnly ? '  copy-only' : ''}`);
+  });
+  lines.push(`-- ${describeReachable(c.reachable, c.target.kind)}`);
+  for (const n of c.notes) lines.push(`-- note: ${n}`);
+  for (const s of c.skipped) lines.push(`-- skipped: ${s.file}: ${s.code}: ${s.reason}`);
+  // Names come from files and msdb: keep every comment on one line.
+  return lines.map((l) => l.replace(/[\r\n]+/g, ' ')).join('\n') + '\n' + scriptText(r.rendered);
+}
+
+/**
+ * `restore plan`: plans, writes warnings (--replace-original) on stderr, and the plan on stdout in
+ * the chosen format. Throws what planRestore throws (InputError for every refusal, exit 2).
+ */
+export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr, deps: PlanDeps = {}): Promise<PlanResult> {
+  const r = await planRestore(o, deps);
+  for (const w of r.rendered.warnings) stderr.write(`rowback: ${w}\n`);
+  if (o.format === 'json') stdout.write(JSON.stringify(planJson(r), null, 2) + '\n');
+  else if (o.format === 'sql') stdout.write(scriptText(r.rendered));
+  else stdout.write(planText(r));
+  return r;
+}

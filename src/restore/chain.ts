@@ -1,0 +1,318 @@
+/**
+ * Restore chain selection: for a target point (a local time or "just before LSN X"), the newest
+ * usable full backup, the newest differential based on it, and every log backup from there
+ * through the one holding the target — or a typed refusal naming the missing piece and what
+ * *can* be reached.
+ *
+ * Rules and their sources (Microsoft Learn):
+ * - backupset (Transact-SQL): `last_lsn` is the LSN of the next log record after the backup set,
+ *   so a backup covers [first_lsn, last_lsn); a restored full or differential leaves the database
+ *   at its last_lsn. `differential_base_guid`/`differential_base_lsn` name the full backup a
+ *   differential is based on (= that full's backup_set_uuid / checkpoint LSN).
+ * - "Log sequence numbers and restore planning", "Apply transaction log backups": log backups are
+ *   applied in sequence; the next log backup's first_lsn must be ≤ the LSN the database was
+ *   restored to, and its last_lsn must be greater (else it is too early / already covered); a gap
+ *   (no log backup whose range holds that LSN) ends the chain.
+ * - "Copy-only backups": a copy-only backup does not affect the sequence of regular backups — a
+ *   copy-only full backup does not reset the differential base (no differential names it), and a
+ *   copy-only log backup does not truncate the log, so the regular log chain continues past it.
+ *   The planner uses a copy-only full as a base, prefers a regular log backup over an overlapping
+ *   copy-only one, and uses a copy-only log only where it is the sole continuation.
+ * - "Recovery paths" / "Recovery forks": a log backup applies only on the fork the database is on
+ *   (first_recovery_fork_guid = current fork; after it the fork is its last_recovery_fork_guid).
+ *   Offline headers give no fork id here, so where two log backups could both continue the chain
+ *   and their ranges differ, the planner refuses rather than guess a fork.
+ * - File and partial backups are not planned (listed as skipped); the planner restores whole
+ *   databases only.
+ *
+ * Times: the SQL Server's local time (STOPAT takes local time); backup dates are whole seconds,
+ * so a backup is "certainly finished before T" only when T is after the last millisecond of its
+ * finish second, and a log backup certainly holds every record before its start second.
+ */
+import { InputError } from '../errors.js';
+import { lsnCmp, type BackupSetRecord, type BackupHistory, type SkippedBackup } from './history.js';
+
+/**
+ * Where the restore stops. `time`: the SQL Server's local time, `YYYY-MM-DDTHH:MM:SS.fff` (as
+ * `parseWindowTime` gives it; no zone), rendered as STOPAT. `lsn`: numeric(25,0) decimal string
+ * (`lsnToDecimal`), rendered as STOPBEFOREMARK = 'lsn:…' — the record at that LSN is not applied.
+ */
+export type RestoreTarget = { kind: 'time'; time: string } | { kind: 'lsn'; lsn: string };
+
+export interface ChainStep {
+  role: 'full' | 'differential' | 'log';
+  set: BackupSetRecord;
+}
+
+export interface RestoreChain {
+  databaseName: string;
+  target: RestoreTarget;
+  steps: ChainStep[];
+  /** Backups looked at and not used, with why (newer base unusable, damaged, skipped files…). */
+  notes: string[];
+  reachable: ReachableRange[];
+  skipped: SkippedBackup[];
+}
+
+/** A stretch of time and LSNs a restore can stop in, from one full backup's chain. */
+export interface ReachableRange {
+  /** Earliest STOPAT time (local, ms) and earliest stop-before LSN. */
+  fromTime: string | null;
+  toTime: string | null;
+  fromLsn: string;
+  /** Latest stop-before LSN that lies inside a log backup (the last log's last_lsn is exclusive). */
+  toLsn: string;
+  full: BackupSetRecord;
+}
+
+const fileOf = (s: BackupSetRecord) => `${s.devices.join(' + ')}${s.position > 1 ? ` (FILE = ${s.position})` : ''}`;
+const endSecond = (d: string) => `${d}.999`;
+const startSecond = (d: string) => `${d}.000`;
+
+function addSecond(d: string): string {
+  const t = new Date(`${d}Z`);
+  t.setUTCSeconds(t.getUTCSeconds() + 1);
+  return t.toISOString().slice(0, 23);
+}
+
+/** True when the base (full or differential) certainly ends before the target. */
+function baseBefore(b: BackupSetRecord, t: RestoreTarget): boolean {
+  if (t.kind === 'lsn') return lsnCmp(b.lastLsn, t.lsn) <= 0;
+  return b.backupFinishDate !== null && t.time > endSecond(b.backupFinishDate);
+}
+
+type LogWalk =
+  | { ok: true; logs: BackupSetRecord[] }
+  | { ok: false; logs: BackupSetRecord[]; why: string; code: string; at: BackupSetRecord };
+
+/** Candidate log backups that continue the chain at `cur` on `fork`. */
+function nextLogs(logs: BackupSetRecord[], cur: string, fork: string | null): BackupSetRecord[] {
+  return logs.filter((l) => lsnCmp(l.firstLsn, cur) <= 0 && lsnCmp(cur, l.lastLsn) < 0 && (fork === null || l.firstRecoveryForkGuid === null || l.firstRecoveryForkGuid === fork));
+}
+
+/**
+ * Pick one of several log backups that all continue the chain. Known copy-only ones give way to
+ * regular ones; when forks are known, candidates on the current fork only are offered. If
+ * candidates with different ranges remain and nothing tells a copy-only backup from another
+ * fork, null (the caller refuses).
+ */
+function pickLog(c: BackupSetRecord[]): BackupSetRecord | null {
+  if (c.length === 1) return c[0];
+  const regular = c.filter((l) => l.copyOnly === false);
+  const copyOnlyKnown = c.every((l) => l.copyOnly !== null);
+  if (copyOnlyKnown && regular.length === 1) return regular[0];
+  const sameRange = c.every((l) => l.firstLsn === c[0].firstLsn && l.lastLsn === c[0].lastLsn);
+  if (sameRange) return c[0]; // the same log backup in two places (a copy of the file): either one
+  // Forks known on every candidate and only one reaches further on the same fork: not ambiguous.
+  if (copyOnlyKnown) {
+    // Several regular ones (or only copy-only ones): take the one reaching furthest if their forks are known and equal.
+    const forks = new Set(c.map((l) => l.lastRecoveryForkGuid));
+    if (!forks.has(null) && forks.size === 1) return [...c].sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn))[0];
+  }
+  return null;
+}
+
+/** Walk log backups from `start` (the base's last LSN) until `done` says the target is held, or as far as they go (`done` absent). */
+function walkLogs(logs: BackupSetRecord[], start: string, fork: string | null, target: RestoreTarget | null, after: BackupSetRecord): LogWalk {
+  const chosen: BackupSetRecord[] = [];
+  let cur = start;
+  let prevFinish = after.backupFinishDate;
+  let prev = after;
+  for (;;) {
+    const c = nextLogs(logs, cur, fork);
+    if (c.length === 0) {
+      if (target === null) return { ok: true, logs: chosen };
+      const later = logs.filter((l) => lsnCmp(l.firstLsn, cur) > 0).sort((a, b) => lsnCmp(a.firstLsn, b.firstLsn))[0];
+      const missing = later
+        ? `log backups covering LSN ${cur} up to ${later.firstLsn} are missing (after ${fileOf(prev)}, before ${fileOf(later)})`
+        : `no log backup starts at or before LSN ${cur} and ends after it (the chain ends with ${fileOf(prev)})`;
+      return { ok: false, logs: chosen, code: later ? 'INPUT_RESTORE_CHAIN_BROKEN' : 'INPUT_RESTORE_TARGET_UNREACHABLE', why: missing, at: prev };
+    }
+    const l = pickLog(c);
+    if (!l) {
+      return { ok: false, logs: chosen, code: 'INPUT_RESTORE_AMBIGUOUS_CHAIN', at: c[0], why: `after LSN ${cur} several log backups continue the chain with different ranges (${c.map((x) => `${fileOf(x)}: ${x.firstLsn}..${x.lastLsn}`).join('; ')}) and their headers do not tell a copy-only backup from another recovery fork; move the ones that do not belong out of the folders, or plan from msdb (--server)` };
+    }
+    chosen.push(l);
+    if (target) {
+      if (target.kind === 'lsn' && lsnCmp(target.lsn, l.lastLsn) < 0) return { ok: true, logs: chosen };
+      if (target.kind === 'time') {
+        if (l.backupStartDate === null) return { ok: false, logs: chosen, code: 'INPUT_RESTORE_TARGET_UNREACHABLE', at: l, why: `${fileOf(l)} has no backup start date, so whether it holds ${target.time} cannot be told` };
+        if (target.time <= startSecond(l.backupStartDate) && (prevFinish === null || target.time > endSecond(prevFinish))) return { ok: true, logs: chosen };
+        const finish = l.backupFinishDate ?? l.backupStartDate;
+        if (target.time <= endSecond(finish)) {
+          return {
+            ok: false,
+            logs: chosen,
+            code: 'INPUT_RESTORE_TARGET_AT_BOUNDARY',
+            at: l,
+            why: `${target.time} falls while log backup ${fileOf(l)} was running (${l.backupStartDate} to ${finish}, whole seconds): whether the records of that moment are in it or in the next log backup cannot be told from the headers; choose a time outside that span or stop before an LSN (--stop-before-lsn)`,
+          };
+        }
+      }
+    }
+    cur = l.lastLsn;
+    fork = l.lastRecoveryForkGuid ?? fork;
+    prevFinish = l.backupFinishDate ?? l.backupStartDate;
+    prev = l;
+  }
+}
+
+function sameDatabase(a: BackupSetRecord, b: BackupSetRecord): boolean {
+  if (a.bindingId && b.bindingId) return a.bindingId === b.bindingId;
+  if (a.databaseGuid && b.databaseGuid) return a.databaseGuid === b.databaseGuid;
+  return a.databaseName === b.databaseName;
+}
+
+/** Differentials usable on full `f` (based on it, same database), newest first. */
+function diffsOf(sets: BackupSetRecord[], f: BackupSetRecord): BackupSetRecord[] {
+  if (!f.backupSetGuid) return [];
+  return sets
+    .filter((d) => d.backupType === 'differential' && d.differentialBaseGuid === f.backupSetGuid && sameDatabase(d, f) && !d.damaged)
+    .sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn));
+}
+
+/**
+ * The ranges a restore can stop in: for each full backup, from its end through the furthest log
+ * backup reached without a gap from it or from a differential based on it. Sorted by LSN.
+ */
+export function reachableRanges(sets: BackupSetRecord[]): ReachableRange[] {
+  const logs = sets.filter((s) => s.backupType === 'log' && !s.damaged);
+  const out: ReachableRange[] = [];
+  for (const f of sets.filter((s) => s.backupType === 'full' && !s.damaged)) {
+    const myLogs = logs.filter((l) => sameDatabase(l, f));
+    let best: BackupSetRecord[] = [];
+    for (const b of [f, ...diffsOf(sets, f)]) {
+      const w = walkLogs(myLogs, b.lastLsn, f.lastRecoveryForkGuid, null, b);
+      if (w.logs.length && (!best.length || lsnCmp(w.logs[w.logs.length - 1].lastLsn, best[best.length - 1].lastLsn) > 0)) best = w.logs;
+    }
+    if (!best.length) continue; // a full backup alone gives no point in time to stop at
+    const last = best[best.length - 1];
+    out.push({
+      fromTime: f.backupFinishDate ? addSecond(f.backupFinishDate) : null,
+      toTime: last.backupStartDate ? startSecond(last.backupStartDate) : null,
+      fromLsn: f.lastLsn,
+      toLsn: (BigInt(last.lastLsn) - 1n).toString(),
+      full: f,
+    });
+  }
+  return out.sort((a, b) => lsnCmp(a.fromLsn, b.fromLsn));
+}
+
+/** One line: the ranges that can be reached, or that none can. */
+export function describeReachable(r: ReachableRange[], kind: RestoreTarget['kind']): string {
+  if (r.length === 0) return 'nothing can be restored to a point in time from these backups';
+  const one = (x: ReachableRange) =>
+    kind === 'time' ? `${x.fromTime ?? '?'} to ${x.toTime ?? '?'} (from full backup ${fileOf(x.full)})` : `LSN ${x.fromLsn} to ${x.toLsn} (from full backup ${fileOf(x.full)})`;
+  return `reachable with these backups: ${r.map(one).join('; ')}`;
+}
+
+function describeTarget(t: RestoreTarget): string {
+  return t.kind === 'time' ? `--stop-at ${t.time}` : `--stop-before-lsn ${t.lsn}`;
+}
+
+/**
+ * The database the history is about: `wanted` when given (matched case-insensitively on the
+ * name), else the only one there. Throws InputError INPUT_RESTORE_NO_DATABASE when `wanted` has
+ * no backups, INPUT_RESTORE_SEVERAL_DATABASES naming them when the folders hold several and no
+ * name is given.
+ */
+export function chooseDatabase(history: BackupHistory, wanted?: string): BackupSetRecord[] {
+  const names = [...new Set(history.sets.map((s) => s.databaseName))];
+  if (wanted !== undefined) {
+    const sets = history.sets.filter((s) => s.databaseName.toLowerCase() === wanted.toLowerCase());
+    if (!sets.length) throw new InputError('INPUT_RESTORE_NO_DATABASE', `no usable backup of database ${wanted} in ${history.origin} (databases found: ${names.join(', ') || 'none'})`);
+    return sets;
+  }
+  if (names.length === 0) {
+    const why = history.skipped.map((s) => `${s.file}: ${s.code}: ${s.reason}`).join('; ');
+    throw new InputError('INPUT_NO_BACKUPS', `no usable backup set in ${history.origin}${why ? ` (${why})` : ''}`);
+  }
+  if (names.length > 1) throw new InputError('INPUT_RESTORE_SEVERAL_DATABASES', `${history.origin} holds backups of several databases (${names.join(', ')}); name one with --database`);
+  return history.sets;
+}
+
+/**
+ * Plan the chain to `target` for one database's backup sets (see `chooseDatabase`). Tries full
+ * backups newest first; for each, differentials based on it newest first, then the full alone;
+ * the first base whose log backups reach the target without a gap wins.
+ *
+ * Throws InputError (exit 2), each message one sentence naming the missing piece and closing
+ * with the reachable ranges:
+ * - INPUT_RESTORE_NO_FULL: no full backup at all (names the full backup GUID and checkpoint LSN
+ *   the differentials/logs are based on);
+ * - INPUT_RESTORE_TOO_EARLY / INPUT_RESTORE_TOO_LATE: target before the first full backup's end
+ *   or after the last log backup;
+ * - INPUT_RESTORE_CHAIN_BROKEN: a gap in the log backups (names the missing LSN range);
+ * - INPUT_RESTORE_TARGET_AT_BOUNDARY: the time falls inside a backup's own run;
+ * - INPUT_RESTORE_AMBIGUOUS_CHAIN: two log backups could continue the chain.
+ * - INPUT_RESTORE_MIXED_DATABASES: sets of one name with different binding ids.
+ */
+export function planChain(sets: BackupSetRecord[], target: RestoreTarget, skipped: SkippedBackup[] = []): RestoreChain {
+  const databaseName = sets[0]?.databaseName ?? '?';
+  const usable = sets.filter((s) => !s.damaged && (s.backupType === 'full' || s.backupType === 'differential' || s.backupType === 'log'));
+  const notes: string[] = [];
+  for (const s of sets) if (!usable.includes(s)) notes.push(`${fileOf(s)}: ${s.damaged ? 'damaged' : `a ${s.backupType} backup`}, not used`);
+  const bindings = new Set(usable.map((s) => s.bindingId).filter((b) => b !== null));
+  if (bindings.size > 1) {
+    const by = [...bindings].map((b) => `${b}: ${usable.filter((s) => s.bindingId === b).map(fileOf).slice(0, 3).join(', ')}`);
+    throw new InputError('INPUT_RESTORE_MIXED_DATABASES', `backups named ${databaseName} belong to different databases (binding ids ${by.join('; ')}); put each database's backups in its own folder`, { file: usable[0].devices[0] });
+  }
+  const reachable = reachableRanges(usable);
+  const reach = describeReachable(reachable, target.kind);
+  const fulls = usable.filter((s) => s.backupType === 'full').sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn));
+  const where = (s: BackupSetRecord) => ({ file: s.devices[0] });
+
+  if (fulls.length === 0) {
+    const dependent = usable.find((s) => s.backupType === 'differential') ?? usable.find((s) => s.backupType === 'log');
+    const guid = dependent?.differentialBaseGuid ?? usable.find((s) => s.differentialBaseGuid)?.differentialBaseGuid ?? null;
+    const lsn = dependent?.differentialBaseLsn ?? dependent?.databaseBackupLsn ?? null;
+    const need = guid || lsn ? `the full backup${guid ? ` with BackupSetGUID ${guid}` : ''}${lsn ? ` (checkpoint LSN ${lsn})` : ''}` : 'a full backup';
+    throw new InputError(
+      'INPUT_RESTORE_NO_FULL',
+      `${describeTarget(target)} cannot be reached for ${databaseName}: ${need}${dependent ? `, which ${fileOf(dependent)} is based on,` : ''} is missing (no full backup among the ${usable.length} backup set(s) found); ${reach}`,
+      dependent ? where(dependent) : {},
+    );
+  }
+
+  const logs = usable.filter((s) => s.backupType === 'log');
+  let firstFailure: { code: string; why: string; at: BackupSetRecord } | null = null;
+  for (const f of fulls) {
+    if (!baseBefore(f, target)) {
+      notes.push(`full backup ${fileOf(f)} ends ${target.kind === 'time' ? `at ${f.backupFinishDate ?? '(no date)'}` : `at LSN ${f.lastLsn}`}, not before the target`);
+      continue;
+    }
+    const myLogs = logs.filter((l) => sameDatabase(l, f));
+    const bases = [...diffsOf(usable, f).filter((d) => baseBefore(d, target)), f];
+    for (const b of bases) {
+      const w = walkLogs(myLogs, b.lastLsn, f.lastRecoveryForkGuid, target, b);
+      if (w.ok) {
+        const steps: ChainStep[] = [{ role: 'full', set: f }];
+        if (b !== f) steps.push({ role: 'differential', set: b });
+        for (const l of w.logs) steps.push({ role: 'log', set: l });
+        return { databaseName, target, steps, notes, reachable, skipped };
+      }
+      notes.push(`from ${b.backupType} backup ${fileOf(b)}: ${w.why}`);
+      if (!firstFailure || w.code === 'INPUT_RESTORE_TARGET_AT_BOUNDARY') firstFailure = { code: w.code, why: w.why, at: w.at };
+    }
+  }
+
+  // Nothing works: say why in one sentence.
+  const earliestFull = fulls[fulls.length - 1];
+  if (!fulls.some((f) => baseBefore(f, target))) {
+    const when = target.kind === 'time' ? `the earliest full backup, ${fileOf(earliestFull)}, finished at ${earliestFull.backupFinishDate ?? '(no date)'}` : `the earliest full backup, ${fileOf(earliestFull)}, ends at LSN ${earliestFull.lastLsn}`;
+    throw new InputError('INPUT_RESTORE_TOO_EARLY', `${describeTarget(target)} is before any restorable point of ${databaseName}: ${when}; ${reach}`, where(earliestFull));
+  }
+  const latest = reachable.length ? reachable[reachable.length - 1] : null;
+  const beyond = latest && (target.kind === 'time' ? latest.toTime !== null && target.time > latest.toTime && !logs.some((l) => l.backupStartDate && target.time <= endSecond(l.backupFinishDate ?? l.backupStartDate)) : lsnCmp(target.lsn, latest.toLsn) > 0 && !logs.some((l) => lsnCmp(target.lsn, l.lastLsn) < 0));
+  if (beyond || (!latest && logs.every((l) => (target.kind === 'time' ? !l.backupStartDate || target.time > endSecond(l.backupFinishDate ?? l.backupStartDate) : lsnCmp(target.lsn, l.lastLsn) >= 0)))) {
+    const lastLog = [...logs].sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn))[0];
+    const what = lastLog
+      ? target.kind === 'time'
+        ? `the last log backup, ${fileOf(lastLog)}, started at ${lastLog.backupStartDate ?? '(no date)'}`
+        : `the last log backup, ${fileOf(lastLog)}, ends before LSN ${lastLog.lastLsn}`
+      : 'there is no log backup after the full backup';
+    throw new InputError('INPUT_RESTORE_TOO_LATE', `${describeTarget(target)} is after the last point the backups of ${databaseName} reach: ${what}; ${reach}`, lastLog ? where(lastLog) : where(fulls[0]));
+  }
+  const f = firstFailure!;
+  throw new InputError(f.code, `${describeTarget(target)} cannot be reached for ${databaseName}: ${f.why}; ${reach}`, where(f.at));
+}

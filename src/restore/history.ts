@@ -1,0 +1,271 @@
+/**
+ * Backup history for restore planning: one `BackupSetRecord` per backup set, from the backup
+ * files' own headers (offline, `readFolderHistory`) or from msdb (live, `./msdb.ts`).
+ *
+ * Units and forms:
+ * - LSNs are numeric(25,0) decimal strings, the form RESTORE HEADERONLY and msdb.dbo.backupset
+ *   print (`25000000006200170`); compare them with `lsnCmp` (BigInt), never as strings or numbers
+ *   (a JS number loses digits past 2^53).
+ * - `lastLsn` is the LSN of the *next* log record after the backup set (Microsoft Learn,
+ *   backupset: last_lsn), so a log backup holds the records in [firstLsn, lastLsn).
+ * - Times are the SQL Server's local time, `YYYY-MM-DDTHH:MM:SS`, whole seconds (MTF dates carry
+ *   no fraction; msdb values are cut to the second so both sources compare alike).
+ */
+import { readdirSync, realpathSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InputError, RowbackError } from '../errors.js';
+import { readBackupHeader, type BackupHeader } from '../backup/header.js';
+import { readMtfLayout, COMPRESSED_MAGIC, type MtfLayout } from '../backup/mtf.js';
+
+/** HEADERONLY / backupset types rowback knows; only full, differential and log are restorable by the planner. */
+export type HistoryBackupType = 'full' | 'differential' | 'log' | 'file' | 'partial' | 'other';
+
+export interface HistoryFile {
+  logicalName: string;
+  physicalName: string;
+  /** 'D' data (rows, incl. FILESTREAM/full-text are not distinguished offline), 'L' log. */
+  type: 'D' | 'L';
+  fileId: number | null;
+}
+
+export interface BackupSetRecord {
+  source: 'file' | 'msdb';
+  backupType: HistoryBackupType;
+  /** True for COPY_ONLY; null when the source does not say (the offline header reader does not locate the flag). */
+  copyOnly: boolean | null;
+  databaseName: string;
+  serverName: string | null;
+  /** RESTORE … WITH FILE = n: the backup set's position in its media. */
+  position: number;
+  /** Every device (stripe) of the media set, in family sequence order: the `FROM DISK = …` list. */
+  devices: string[];
+  firstLsn: string;
+  lastLsn: string;
+  checkpointLsn: string | null;
+  databaseBackupLsn: string | null;
+  /** For a differential: checkpoint LSN of its base full backup. */
+  differentialBaseLsn: string | null;
+  /** For a differential: BackupSetGUID of its base full backup. */
+  differentialBaseGuid: string | null;
+  backupSetGuid: string | null;
+  /** Database binding id (offline, HEADERONLY BindingID) — null where the source does not give it (msdb). */
+  bindingId: string | null;
+  /** msdb database_guid (changes when a database is restored); null offline. */
+  databaseGuid: string | null;
+  /** Recovery fork at the first / last LSN (msdb first_recovery_fork_guid, last_recovery_fork_guid); null when unknown (offline). */
+  firstRecoveryForkGuid: string | null;
+  lastRecoveryForkGuid: string | null;
+  backupStartDate: string | null;
+  backupFinishDate: string | null;
+  /** msdb is_damaged / an offline file cut short. */
+  damaged: boolean;
+  files: HistoryFile[];
+}
+
+/** A file or media set found but not usable, with the reason (shown in plans and refusals). */
+export interface SkippedBackup {
+  file: string;
+  code: string;
+  reason: string;
+}
+
+export interface BackupHistory {
+  sets: BackupSetRecord[];
+  skipped: SkippedBackup[];
+  /** What the history was read from: folders or `server/database`. */
+  origin: string;
+}
+
+/** Compare two numeric(25,0) LSN strings (BigInt); negative, zero or positive. */
+export function lsnCmp(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function walk(dir: string, out: string[], seen = new Set<string>()): void {
+  // a folder reached twice (a link back up the tree) is read once
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    return;
+  }
+  if (seen.has(real)) return;
+  seen.add(real);
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch (e) {
+    throw new InputError('INPUT_FILE_UNREADABLE', `cannot read folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: dir });
+  }
+  for (const n of names) {
+    const p = join(dir, n);
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      continue; // a dangling link: not a backup
+    }
+    if (st.isDirectory()) walk(p, out, seen);
+    else if (st.isFile()) out.push(p);
+  }
+}
+
+/** True when the file starts like a backup (MTF `TAPE` or a compressed `MSSQLBAK` container). */
+function looksLikeBackup(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const b = Buffer.alloc(8);
+    const n = readSync(fd, b, 0, 8, 0);
+    return (n >= 4 && b.toString('latin1', 0, 4) === 'TAPE') || (n === 8 && b.toString('latin1', 0, 8) === COMPRESSED_MAGIC);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function describeError(e: unknown): { code: string; reason: string } {
+  if (e instanceof RowbackError) return { code: e.code, reason: e.message };
+  return { code: 'INTERNAL', reason: (e as Error)?.message ?? String(e) };
+}
+
+/** Map one offline header to a record. `devices` are the media set's files in family order. */
+export function recordFromHeader(h: BackupHeader, devices: string[], damaged: boolean): BackupSetRecord {
+  return {
+    source: 'file',
+    backupType: h.backupType,
+    copyOnly: null,
+    databaseName: h.databaseName,
+    serverName: h.serverName || null,
+    position: h.position,
+    devices,
+    firstLsn: h.firstLsn.decimal,
+    lastLsn: h.lastLsn.decimal,
+    checkpointLsn: h.checkpointLsn.decimal,
+    databaseBackupLsn: h.databaseBackupLsn?.decimal ?? null,
+    differentialBaseLsn: h.differentialBaseLsn?.decimal ?? null,
+    differentialBaseGuid: h.differentialBaseGuid,
+    backupSetGuid: h.backupSetGuid,
+    bindingId: h.bindingId,
+    databaseGuid: null,
+    // header.ts's `familyGuid` (SCIN @148) differs between backups of one database in the corpus
+    // (RestoreTimeClean: 00000084-0001-…, 00000099-0001-…), so it is not HEADERONLY's FamilyGUID
+    // and is not used as a fork or family identity here.
+    firstRecoveryForkGuid: null,
+    lastRecoveryForkGuid: null,
+    backupStartDate: h.backupStartDate,
+    backupFinishDate: h.backupFinishDate,
+    damaged,
+    files: h.files.map((f) => ({ logicalName: f.logicalName, physicalName: f.physicalName, type: f.type, fileId: f.fileId })),
+  };
+}
+
+/**
+ * Backup history from every file under `dirs` (recursively; files that do not start like a
+ * backup are ignored). Each backup set of each file becomes a record (sets appended WITH NOINIT
+ * included); the stripes of a striped media set become one record listing every stripe. Not
+ * used, and listed in `skipped` with a reason: a media set with stripes missing
+ * (FORMAT_INCOMPLETE_MEDIA_SET, naming the family count and the stripes present), a file or
+ * partial backup (FORMAT_UNSUPPORTED_BACKUP_TYPE), an encrypted, damaged or unreadable file.
+ * Throws InputError INPUT_FILE_UNREADABLE for a folder that cannot be listed and
+ * INPUT_NO_BACKUPS when no backup file is found at all.
+ */
+export function readFolderHistory(dirs: string[]): BackupHistory {
+  const files: string[] = [];
+  for (const d of dirs) {
+    let st;
+    try {
+      st = statSync(d);
+    } catch (e) {
+      throw new InputError('INPUT_FILE_UNREADABLE', `--backups ${d}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: d });
+    }
+    if (st.isDirectory()) walk(resolve(d), files);
+    else files.push(resolve(d));
+  }
+  // one entry per file, however many paths lead to it (links, overlapping folders)
+  const byReal = new Map<string, string>();
+  for (const f of files) {
+    let real = f;
+    try {
+      real = realpathSync(f);
+    } catch {
+      /* keep the path as given */
+    }
+    if (!byReal.has(real)) byReal.set(real, f);
+  }
+  const unique = [...byReal.values()].filter(looksLikeBackup);
+  if (unique.length === 0) throw new InputError('INPUT_NO_BACKUPS', `no backup files (.bak/.trn: MTF or compressed) under ${dirs.join(', ')}`, { file: dirs[0] });
+
+  const sets: BackupSetRecord[] = [];
+  const skipped: SkippedBackup[] = [];
+  const layouts: Array<{ path: string; layout: MtfLayout }> = [];
+  for (const path of unique) {
+    try {
+      layouts.push({ path, layout: readMtfLayout(path) });
+    } catch (e) {
+      skipped.push({ file: path, ...describeError(e) });
+    }
+  }
+  // Media sets: single files stand alone; stripes group by media set GUID.
+  const groups = new Map<string, Array<{ path: string; layout: MtfLayout }>>();
+  for (const f of layouts) {
+    const m = f.layout.mediaSet;
+    const key = m && m.familyCount > 1 ? `set:${m.mediaSetGuid}` : `file:${f.path}`;
+    const list = groups.get(key) ?? [];
+    list.push(f);
+    groups.set(key, list);
+  }
+  for (const list of groups.values()) {
+    const m = list[0].layout.mediaSet;
+    const striped = !!m && m.familyCount > 1;
+    list.sort((a, b) => (a.layout.mediaSet?.familySequence ?? 0) - (b.layout.mediaSet?.familySequence ?? 0));
+    if (striped) {
+      const seqs = list.map((f) => f.layout.mediaSet!.familySequence);
+      const missing: number[] = [];
+      for (let i = 1; i <= m.familyCount; i++) if (!seqs.includes(i)) missing.push(i);
+      const dup = seqs.length !== new Set(seqs).size;
+      if (missing.length || dup) {
+        for (const f of list) {
+          skipped.push({
+            file: f.path,
+            code: 'FORMAT_INCOMPLETE_MEDIA_SET',
+            reason: `stripe ${f.layout.mediaSet!.familySequence} of ${m.familyCount} of media set ${m.mediaSetGuid}; ${dup ? 'a stripe is present twice' : `stripe${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found`}: not used`,
+          });
+        }
+        continue;
+      }
+    }
+    const first = list[0];
+    const damaged = list.some((f) => f.layout.problems.length > 0);
+    for (let position = 1; position <= first.layout.sets; position++) {
+      try {
+        const h = readBackupHeader(first.path, first.layout, position);
+        if (h.encryption) {
+          skipped.push({ file: first.path, code: 'FORMAT_ENCRYPTED_BACKUP', reason: `backup set ${position} is TDE-encrypted (certificate ${h.encryption.certificateThumbprint}); it is listed but not planned` });
+          continue;
+        }
+        if (h.position !== position) {
+          // RESTORE … WITH FILE = n names the set SQL Server numbered n; a set whose own number
+          // (SSET data set number) disagrees with its place in the file cannot be named for sure.
+          skipped.push({ file: first.path, code: 'FORMAT_BAD_MTF', reason: `backup set ${position} of the file says it is set ${h.position} (SSET data set number): FILE = n would be uncertain, not used` });
+          continue;
+        }
+        const rec = recordFromHeader(h, list.map((f) => f.path), damaged);
+        if (damaged) {
+          skipped.push({ file: first.path, code: 'FORMAT_BAD_MTF', reason: `backup set ${position}: ${list.flatMap((f) => f.layout.problems.map((p) => p.reason)).join('; ')}: not used` });
+          continue;
+        }
+        sets.push(rec);
+      } catch (e) {
+        const d = describeError(e);
+        skipped.push({ file: first.path, code: d.code, reason: `backup set ${position}: ${d.reason}` });
+      }
+    }
+  }
+  return { sets, skipped, origin: dirs.join(', ') };
+}

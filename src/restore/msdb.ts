@@ -1,0 +1,191 @@
+/**
+ * Backup history from a live server's msdb (Microsoft Learn: "backupset", "backupmediafamily",
+ * "backupfile" (Transact-SQL)):
+ * - backupset: one row per backup set; `type` D full, I differential, L log, F file/filegroup,
+ *   G differential file, P partial, Q differential partial; `is_copy_only`; `position` (RESTORE
+ *   … FILE = n); first/last/checkpoint/database_backup/differential_base LSNs (numeric(25,0));
+ *   `backup_set_uuid`, `differential_base_guid`, `database_guid`, `first_recovery_fork_guid`,
+ *   `last_recovery_fork_guid`; `backup_start_date`/`backup_finish_date` (server local time);
+ *   `is_damaged`; `media_set_id`.
+ * - backupmediafamily: the devices of a media set: `family_sequence_number` (stripe), `mirror`
+ *   (0 = the primary copy), `physical_device_name`, `device_type` (2 = disk file).
+ * - backupfile: the database files in each backup set (`logical_name`, `physical_name`,
+ *   `file_type` D/L/F, `file_number`).
+ *
+ * Every statement is a plain SELECT with the database name as a parameter, sent through a
+ * `SqlRunner` (its read-only guard refuses anything else). numeric(25,0) LSNs and GUIDs are cast
+ * to nvarchar on the server: a JS number would lose LSN digits.
+ */
+import { SourceError } from '../errors.js';
+import type { SqlRunner } from '../logreader/live/runner.js';
+import type { SqlStatement } from '../logreader/live/sql.js';
+import type { Row } from '../logreader/live/stream.js';
+import type { BackupHistory, BackupSetRecord, HistoryBackupType, SkippedBackup } from './history.js';
+
+/** sysname. */
+const DB_PARAM = { name: 'database', type: 'nvarchar' as const, length: 128 };
+
+const lsn = (c: string) => `  CAST(bs.${c} AS nvarchar(25)) AS [${c}],`;
+const uid = (c: string) => `  CAST(bs.${c} AS nvarchar(36)) AS [${c}],`;
+
+/** The backup sets of one database, oldest first. */
+export function backupSetsSql(database: string): SqlStatement {
+  return {
+    text: [
+      'SELECT',
+      '  bs.backup_set_id AS [backup_set_id],',
+      '  bs.media_set_id AS [media_set_id],',
+      '  bs.type AS [type],',
+      '  bs.is_copy_only AS [is_copy_only],',
+      '  bs.is_damaged AS [is_damaged],',
+      '  bs.database_name AS [database_name],',
+      '  bs.server_name AS [server_name],',
+      '  bs.position AS [position],',
+      lsn('first_lsn'),
+      lsn('last_lsn'),
+      lsn('checkpoint_lsn'),
+      lsn('database_backup_lsn'),
+      lsn('differential_base_lsn'),
+      uid('backup_set_uuid'),
+      uid('differential_base_guid'),
+      uid('database_guid'),
+      uid('first_recovery_fork_guid'),
+      uid('last_recovery_fork_guid'),
+      '  CONVERT(nvarchar(19), bs.backup_start_date, 126) AS [backup_start_date],',
+      '  CONVERT(nvarchar(19), bs.backup_finish_date, 126) AS [backup_finish_date]',
+      'FROM msdb.dbo.backupset AS bs',
+      'WHERE bs.database_name = @database',
+      'ORDER BY bs.backup_set_id;',
+    ].join('\n'),
+    params: [{ ...DB_PARAM, value: database }],
+  };
+}
+
+/** The primary (mirror 0) devices of every media set holding a backup of the database. */
+export function backupDevicesSql(database: string): SqlStatement {
+  return {
+    text: [
+      'SELECT DISTINCT',
+      '  mf.media_set_id AS [media_set_id],',
+      '  mf.family_sequence_number AS [family_sequence_number],',
+      '  mf.device_type AS [device_type],',
+      '  mf.physical_device_name AS [physical_device_name]',
+      'FROM msdb.dbo.backupmediafamily AS mf',
+      'JOIN msdb.dbo.backupset AS bs ON bs.media_set_id = mf.media_set_id',
+      'WHERE bs.database_name = @database AND mf.mirror = 0',
+      'ORDER BY mf.media_set_id, mf.family_sequence_number;',
+    ].join('\n'),
+    params: [{ ...DB_PARAM, value: database }],
+  };
+}
+
+/** The files of every backup set of the database (FILELISTONLY's logical and physical names). */
+export function backupFilesSql(database: string): SqlStatement {
+  return {
+    text: [
+      'SELECT',
+      '  bf.backup_set_id AS [backup_set_id],',
+      '  bf.logical_name AS [logical_name],',
+      '  bf.physical_name AS [physical_name],',
+      '  bf.file_type AS [file_type],',
+      '  bf.file_number AS [file_number]',
+      'FROM msdb.dbo.backupfile AS bf',
+      'JOIN msdb.dbo.backupset AS bs ON bs.backup_set_id = bf.backup_set_id',
+      'WHERE bs.database_name = @database',
+      'ORDER BY bf.backup_set_id, bf.file_number;',
+    ].join('\n'),
+    params: [{ ...DB_PARAM, value: database }],
+  };
+}
+
+const TYPES: Record<string, HistoryBackupType> = { D: 'full', I: 'differential', L: 'log', F: 'file', G: 'file', P: 'partial', Q: 'partial' };
+
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v).trim() || null);
+const guid = (v: unknown): string | null => {
+  const t = text(v);
+  return t && !/^0{8}-0{4}-0{4}-0{4}-0{12}$/.test(t) ? t.toUpperCase() : null;
+};
+const bool = (v: unknown): boolean => v === true || v === 1 || v === '1';
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+
+/**
+ * Rows of the three queries → history. A backup set whose devices are not all disk files
+ * (device_type ≠ 2: tape, virtual device, URL, logical backup device) or whose media set has no
+ * device row is listed in `skipped`, as are rows with no LSNs. Throws SourceError
+ * SOURCE_BAD_HISTORY for a row missing its id or type.
+ */
+export function mapHistoryRows(sets: Row[], devices: Row[], files: Row[], origin: string): BackupHistory {
+  const byMedia = new Map<number, Array<{ seq: number; type: number; name: string }>>();
+  for (const d of devices) {
+    const id = num(d.media_set_id);
+    const list = byMedia.get(id) ?? [];
+    list.push({ seq: num(d.family_sequence_number), type: num(d.device_type), name: String(d.physical_device_name ?? '') });
+    byMedia.set(id, list);
+  }
+  const filesBySet = new Map<number, BackupSetRecord['files']>();
+  for (const f of files) {
+    const id = num(f.backup_set_id);
+    const list = filesBySet.get(id) ?? [];
+    const ft = text(f.file_type);
+    list.push({ logicalName: String(f.logical_name ?? ''), physicalName: String(f.physical_name ?? ''), type: ft === 'L' ? 'L' : 'D', fileId: f.file_number === null || f.file_number === undefined ? null : num(f.file_number) });
+    filesBySet.set(id, list);
+  }
+  const out: BackupSetRecord[] = [];
+  const skipped: SkippedBackup[] = [];
+  for (const r of sets) {
+    const id = num(r.backup_set_id);
+    const t = text(r.type);
+    if (!Number.isFinite(id) || !t) throw new SourceError('SOURCE_BAD_HISTORY', `msdb.dbo.backupset row without backup_set_id or type: ${JSON.stringify(r)}`);
+    const devs = (byMedia.get(num(r.media_set_id)) ?? []).sort((a, b) => a.seq - b.seq);
+    const label = devs[0]?.name || `backup_set_id ${id}`;
+    const backupType = TYPES[t.toUpperCase()] ?? 'other';
+    if (devs.length === 0) {
+      skipped.push({ file: label, code: 'SOURCE_NO_DEVICE', reason: `backup set ${id}: msdb lists no device for media set ${r.media_set_id}` });
+      continue;
+    }
+    const notDisk = devs.find((d) => d.type !== 2);
+    if (notDisk) {
+      skipped.push({ file: notDisk.name, code: 'SOURCE_NOT_A_DISK_BACKUP', reason: `backup set ${id}: device type ${notDisk.type} (not a disk file: tape, virtual device, URL or logical device); not planned` });
+      continue;
+    }
+    const first = text(r.first_lsn);
+    const last = text(r.last_lsn);
+    if (!first || !last) {
+      skipped.push({ file: label, code: 'SOURCE_BAD_HISTORY', reason: `backup set ${id} has no first/last LSN in msdb` });
+      continue;
+    }
+    out.push({
+      source: 'msdb',
+      backupType,
+      copyOnly: bool(r.is_copy_only),
+      databaseName: String(r.database_name ?? ''),
+      serverName: text(r.server_name),
+      position: num(r.position),
+      devices: devs.map((d) => d.name),
+      firstLsn: first,
+      lastLsn: last,
+      checkpointLsn: text(r.checkpoint_lsn),
+      databaseBackupLsn: text(r.database_backup_lsn),
+      differentialBaseLsn: backupType === 'differential' ? text(r.differential_base_lsn) : null,
+      differentialBaseGuid: backupType === 'differential' ? guid(r.differential_base_guid) : null,
+      backupSetGuid: guid(r.backup_set_uuid),
+      bindingId: null,
+      databaseGuid: guid(r.database_guid),
+      firstRecoveryForkGuid: guid(r.first_recovery_fork_guid),
+      lastRecoveryForkGuid: guid(r.last_recovery_fork_guid),
+      backupStartDate: text(r.backup_start_date),
+      backupFinishDate: text(r.backup_finish_date),
+      damaged: bool(r.is_damaged),
+      files: filesBySet.get(id) ?? [],
+    });
+  }
+  return { sets: out, skipped, origin };
+}
+
+/** Reads one database's history through `runner` (three SELECTs); throws what the runner throws (SourceError SOURCE_*). */
+export async function readMsdbHistory(runner: SqlRunner, database: string, o: { signal?: AbortSignal } = {}): Promise<BackupHistory> {
+  const sets = await runner.query(backupSetsSql(database), { signal: o.signal, label: 'msdb backup history' });
+  const devices = await runner.query(backupDevicesSql(database), { signal: o.signal, label: 'msdb backup devices' });
+  const files = await runner.query(backupFilesSql(database), { signal: o.signal, label: 'msdb backup files' });
+  return mapHistoryRows(sets, devices, files, `${runner.description} msdb (${database})`);
+}

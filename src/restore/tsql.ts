@@ -1,0 +1,135 @@
+/**
+ * The T-SQL of a restore plan, in the shape dbatools' `Restore-DbaDatabase -OutputScriptOnly`
+ * prints (one RESTORE per backup, FILE = n, MOVE for every file, NORECOVERY until the end):
+ *
+ *   RESTORE DATABASE [NEW] FROM DISK = N'full.bak'[, DISK = N'stripe2.bak'] WITH FILE = 1,
+ *     MOVE N'logical' TO N'…\NEW.mdf', …, NORECOVERY;
+ *   RESTORE DATABASE [NEW] FROM DISK = N'diff.bak' WITH FILE = 1, NORECOVERY;
+ *   RESTORE LOG [NEW] FROM DISK = N'log1.trn' WITH FILE = 1, NORECOVERY;
+ *   RESTORE LOG [NEW] FROM DISK = N'logN.trn' WITH FILE = 1, NORECOVERY, STOPAT = N'…';
+ *   RESTORE DATABASE [NEW] WITH RECOVERY;
+ *
+ * Syntax facts (Microsoft Learn, "RESTORE Statements — Arguments"): FILE = backup_set_file_number;
+ * MOVE 'logical_file_name_in_backup' TO 'operating_system_file_name'; STOPAT = datetime (the
+ * server's local time); STOPBEFOREMARK = 'lsn:lsn_number' stops just before that log record;
+ * STANDBY = standby_file_name leaves the database read-only between log restores; REPLACE lets a
+ * restore overwrite an existing database of the same name; RESTORE DATABASE name WITH RECOVERY
+ * recovers a database left restoring. With STANDBY the last RESTORE LOG carries it in place of
+ * NORECOVERY and no recovery statement follows.
+ *
+ * Every identifier goes through `quoteName`, every path and string through `nstring`.
+ */
+import { InputError } from '../errors.js';
+import { nstring, quoteName } from '../util/tsql.js';
+import type { RestoreChain } from './chain.js';
+import type { HistoryFile } from './history.js';
+
+export interface RenderOptions {
+  /** The database to restore as; the original name needs `replaceOriginal`. */
+  as: string;
+  replaceOriginal?: boolean;
+  /** Undo file for STANDBY (a path on the SQL Server); when absent the script ends WITH RECOVERY. */
+  standby?: string;
+  /** The new database exists and the user said to overwrite it (`restore run --overwrite-existing`): REPLACE on the full restore. */
+  replaceExisting?: boolean;
+  /** STATS = n on every restore that reads a backup (progress every n percent); absent in plans. */
+  stats?: number;
+}
+
+export interface FileMove {
+  logicalName: string;
+  from: string;
+  to: string;
+}
+
+/** Characters Windows refuses in a file name; replaced by `_` where a database name becomes a file name. */
+const BAD_FILE_CHARS = /[\\/:*?"<>|\x00-\x1f]/g;
+
+/**
+ * New physical names for the side database: each file stays in its original folder with the
+ * original extension; the file name becomes the original one with the original database name at
+ * its start replaced by `as` (`RestoreTimeClean_log.LDF` → `RTC_side_log.LDF`), or `as` + `_` +
+ * the original name when it does not start with the database name. Windows-style paths (with `\`)
+ * keep `\`; others `/`. Throws InputError INPUT_RESTORE_FILE_CLASH when two new names coincide or
+ * a new name equals an original file (compared case-insensitively, as Windows does).
+ */
+export function computeMoves(files: HistoryFile[], originalDb: string, as: string): FileMove[] {
+  const safe = as.replace(BAD_FILE_CHARS, '_');
+  const moves = files.map((f) => {
+    const p = f.physicalName;
+    const cut = Math.max(p.lastIndexOf('\\'), p.lastIndexOf('/'));
+    const dir = p.slice(0, cut + 1);
+    const name = p.slice(cut + 1);
+    const dot = name.lastIndexOf('.');
+    const base = dot > 0 ? name.slice(0, dot) : name;
+    const ext = dot > 0 ? name.slice(dot) : '';
+    const newBase = base.toLowerCase().startsWith(originalDb.toLowerCase()) && originalDb.length > 0 ? safe + base.slice(originalDb.length) : `${safe}_${base}`;
+    return { logicalName: f.logicalName, from: p, to: `${dir}${newBase}${ext}` };
+  });
+  const seen = new Set<string>(files.map((f) => f.physicalName.toLowerCase()));
+  for (const m of moves) {
+    const k = m.to.toLowerCase();
+    if (seen.has(k)) throw new InputError('INPUT_RESTORE_FILE_CLASH', `restoring as ${as} would put ${m.logicalName} at ${m.to}, which is already the path of another file of the plan; choose another --as name`, { file: m.to });
+    seen.add(k);
+  }
+  return moves;
+}
+
+function fromDisks(devices: string[]): string {
+  return devices.map((d) => `DISK = ${nstring(d)}`).join(', ');
+}
+
+export interface RenderedPlan {
+  statements: string[];
+  moves: FileMove[];
+  /** Warning lines (also written as comments at the head of the script). */
+  warnings: string[];
+}
+
+/**
+ * The statements of `chain` restored as `o.as`. Throws InputError INPUT_RESTORE_OVER_ORIGINAL when
+ * `as` is the original database name and `replaceOriginal` is not set, INPUT_BAD_IDENTIFIER for a
+ * name `quoteName` refuses, INPUT_RESTORE_FILE_CLASH (see computeMoves).
+ */
+export function renderRestore(chain: RestoreChain, o: RenderOptions): RenderedPlan {
+  const original = chain.databaseName;
+  const over = o.as.toLowerCase() === original.toLowerCase();
+  if (over && !o.replaceOriginal) {
+    throw new InputError('INPUT_RESTORE_OVER_ORIGINAL', `the plan would restore over the original database ${original} and its files; give --as NEW_NAME for a side database (recommended), or --replace-original to overwrite ${original} deliberately`);
+  }
+  const db = quoteName(o.as);
+  const warnings: string[] = [];
+  const full = chain.steps[0].set;
+  const moves = over ? [] : computeMoves(full.files, original, o.as);
+  if (over) warnings.push(`WARNING: this script OVERWRITES database ${original} (WITH REPLACE) and its files; every change made after the stop point is lost`);
+  const statements: string[] = [];
+  const last = chain.steps.length - 1;
+  chain.steps.forEach((step, i) => {
+    const s = step.set;
+    const opts = [`FILE = ${s.position}`];
+    if (step.role === 'full') {
+      for (const m of moves) opts.push(`MOVE ${nstring(m.logicalName)} TO ${nstring(m.to)}`);
+      if (over || o.replaceExisting) opts.push('REPLACE');
+    }
+    if (i === last && o.standby !== undefined) opts.push(`STANDBY = ${nstring(o.standby)}`);
+    else opts.push('NORECOVERY');
+    if (i === last && step.role === 'log') {
+      const t = chain.target;
+      opts.push(t.kind === 'time' ? `STOPAT = ${nstring(t.time)}` : `STOPBEFOREMARK = ${nstring(`lsn:${t.lsn}`)}`);
+    }
+    if (o.stats !== undefined) {
+      if (!Number.isInteger(o.stats) || o.stats < 1 || o.stats > 100) throw new InputError('INPUT_BAD_OPTION', `--stats ${o.stats}: a whole percentage 1–100`);
+      opts.push(`STATS = ${o.stats}`);
+    }
+    const kind = step.role === 'log' ? 'LOG' : 'DATABASE';
+    statements.push(`RESTORE ${kind} ${db} FROM ${fromDisks(s.devices)} WITH ${opts.join(', ')};`);
+  });
+  if (o.standby === undefined) statements.push(`RESTORE DATABASE ${db} WITH RECOVERY;`);
+  return { statements, moves, warnings };
+}
+
+/** The script as text: warning comments, then one statement per line. */
+export function scriptText(r: RenderedPlan): string {
+  const head = r.warnings.map((w) => `-- ${w.replace(/[\r\n]+/g, ' ')}`);
+  return [...head, ...r.statements].join('\n') + '\n';
+}

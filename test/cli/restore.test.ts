@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { captureCli, expectOneLineError } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { tokenizeTsql } from '../support/tsql-tokenizer.js';
+
+const run = captureCli();
+const LAB = (...p: string[]) => corpusPath('appveyor-lab', ...p);
+
+describeCorpus('rowback restore plan (appveyor-lab, offline)', () => {
+  it('--format sql prints only the script; it tokenizes and ends WITH RECOVERY', async () => {
+    const r = await run('restore', 'plan', '--backups', LAB('RestoreTimeClean'), '--stop-at', '2017-06-01 13:22', '--as', 'RTC_1322', '--format', 'sql');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[3]).toMatch(/^RESTORE LOG \[RTC_1322\] FROM DISK = N'.*RestoreTimeClean2_2\.trn' WITH FILE = 1, NORECOVERY, STOPAT = N'2017-06-01T13:22:00\.000';$/);
+    expect(lines[4]).toBe('RESTORE DATABASE [RTC_1322] WITH RECOVERY;');
+    expect(() => tokenizeTsql(r.stdout)).not.toThrow();
+  });
+
+  it('--format json carries the chain, moves, reachable range and statements', async () => {
+    const r = await run('restore', 'plan', '--backups', LAB('sql2008-backups'), '--database', 'StopAt', '--stop-before-lsn', '19000000019000000', '--as', 'S', '--format', 'json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.steps.map((s: { role: string }) => s.role)).toEqual(['full', 'log', 'log']);
+    expect(j.target).toEqual({ stopBeforeLsn: '19000000019000000' });
+    expect(j.moves.map((m: { to: string }) => m.to.split('\\').pop())).toEqual(['S.mdf', 'S_log.LDF']);
+    expect(j.reachable).toEqual([expect.objectContaining({ fromTime: '2020-05-12T13:28:45.000', toTime: '2020-05-12T13:34:44.000' })]);
+    expect(j.tsql.at(-2)).toMatch(/STOPBEFOREMARK = N'lsn:19000000019000000';$/);
+  });
+
+  it('text format: the chain as comments, then the script', async () => {
+    const r = await run('restore', 'plan', '--backups', LAB('sql2008-backups', 'StopAt'), '--stop-at', '2020-05-12T13:30:00', '--as', 'S');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^-- restore plan: StopAt as S, stop at 2020-05-12T13:30:00\.000 \(SQL Server local time\)\n--   1\. full +.*StopAt\.bak/);
+    expect(tokenizeTsql(r.stdout).filter((t) => t.kind === 'word' && t.text === 'RESTORE')).toHaveLength(4);
+  });
+
+  it('the broken db1 chain: one line on stderr naming the missing full backup', async () => {
+    const r = await run('restore', 'plan', '--backups', LAB('sql2008-backups', 'db1'), '--stop-at', '2017-05-18 04:18:35', '--as', 'x');
+    expect(r.code).toBe(2);
+    expect(expectOneLineError(r, 'INPUT_RESTORE_NO_FULL')).toMatch(/61CBF400-8AF9-40D2-8EA1-D3C7D0CCD4CE/);
+  });
+
+  it('without --as: refused; with --replace-original: REPLACE and a warning on stderr', async () => {
+    const refused = await run('restore', 'plan', '--backups', LAB('sql2008-backups', 'StopAt'), '--stop-at', '2020-05-12T13:30:00');
+    expectOneLineError(refused, 'INPUT_RESTORE_OVER_ORIGINAL');
+    const r = await run('restore', 'plan', '--backups', LAB('sql2008-backups', 'StopAt'), '--stop-at', '2020-05-12T13:30:00', '--replace-original', '--format', 'sql');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^rowback: WARNING: this script OVERWRITES database StopAt/);
+    expect(r.stdout).toMatch(/^-- WARNING: .*\nRESTORE DATABASE \[StopAt\] FROM DISK = N'.*StopAt\.bak' WITH FILE = 1, REPLACE, NORECOVERY;/);
+  });
+});
+
+describe('rowback restore plan: argument refusals', () => {
+  it.each([
+    [['restore', 'plan', '--stop-at', '2020-01-01'], 'INPUT_BAD_OPTION'],
+    [['restore', 'plan', '--backups', '/nonexistent-rowback', '--stop-at', '2020-01-01', '--stop-before-lsn', '1'], 'INPUT_BAD_OPTION'],
+    [['restore', 'plan', '--backups', '/nonexistent-rowback', '--stop-at', '2020-13-01'], 'INPUT_BAD_TIME'],
+    [['restore', 'plan', '--backups', '/nonexistent-rowback', '--stop-before-lsn', 'zz'], 'INPUT_BAD_LSN'],
+    [['restore', 'plan', '--backups', '/nonexistent-rowback', '--stop-at', '2020-01-01'], 'INPUT_FILE_UNREADABLE'],
+    [['restore', 'plan', '--server', 'db1', '--stop-at', '2020-01-01'], 'INPUT_BAD_OPTION'],
+  ])('%j → %s', async (argv, code) => {
+    expectOneLineError(await run(...argv), code);
+  });
+});

@@ -1,0 +1,73 @@
+import type sql from 'mssql';
+import type { StartedTestContainer } from 'testcontainers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MssqlRunner } from '../../src/logreader/live/runner.js';
+import { planChain } from '../../src/restore/chain.js';
+import { readMsdbHistory } from '../../src/restore/msdb.js';
+import { MssqlRestoreExecutor, runRestore } from '../../src/restore/run.js';
+import { renderRestore } from '../../src/restore/tsql.js';
+import { adminPool, serverNow, settingsFor, sleep, startSqlServer } from './support/mssql.js';
+import { announceSkip, detectContainerRuntime } from './support/runtime.js';
+
+/**
+ * Restore planning and running end to end against SQL Server 2022 in a container: full, log
+ * backups around a mass delete; the plan from msdb to just before the delete, run through
+ * `restore run`'s executor, must give back every row the delete took.
+ */
+const runtime = await detectContainerRuntime();
+if (!runtime.available) announceSkip('restore plan/run integration tests (msdb history, RESTORE against SQL Server 2022)', runtime);
+
+const DIR = '/var/opt/mssql/data';
+
+describe.skipIf(!runtime.available)('restore plan and run against SQL Server 2022', () => {
+  let container: StartedTestContainer;
+  let admin: sql.ConnectionPool;
+  let beforeDelete: string;
+  let rowsBefore: number;
+
+  beforeAll(async () => {
+    container = await startSqlServer();
+    admin = await adminPool(settingsFor(container));
+    await admin.request().batch(`CREATE DATABASE [Rb'Shop]; ALTER DATABASE [Rb'Shop] SET RECOVERY FULL;`);
+    await admin.request().batch(`USE [Rb'Shop]; CREATE TABLE dbo.Items (Id int PRIMARY KEY, Name nvarchar(50));
+      INSERT dbo.Items SELECT TOP (200) ROW_NUMBER() OVER (ORDER BY (SELECT 1)), N'item' FROM sys.all_objects;`);
+    await admin.request().batch(`BACKUP DATABASE [Rb'Shop] TO DISK = N'${DIR}/rb_full.bak' WITH INIT;`);
+    await sleep(1500);
+    await admin.request().batch(`USE [Rb'Shop]; INSERT dbo.Items VALUES (1000, N'after full');`);
+    await admin.request().batch(`BACKUP LOG [Rb'Shop] TO DISK = N'${DIR}/rb_log1.trn' WITH INIT;`);
+    await sleep(1500);
+    await admin.request().batch(`USE [Rb'Shop]; INSERT dbo.Items VALUES (1001, N'before delete');`);
+    rowsBefore = (await admin.request().query(`SELECT COUNT(*) AS n FROM [Rb'Shop].dbo.Items`)).recordset[0].n;
+    await sleep(1500);
+    beforeDelete = await serverNow(admin);
+    await sleep(1500);
+    await admin.request().batch(`USE [Rb'Shop]; DELETE dbo.Items WHERE Id < 150;`);
+    await sleep(1500);
+    await admin.request().batch(`BACKUP LOG [Rb'Shop] TO DISK = N'${DIR}/rb_log2.trn' WITH INIT;`);
+  });
+
+  afterAll(async () => {
+    await admin?.close();
+    await container?.stop();
+  });
+
+  it('plans from msdb to just before the delete and the restored side database holds every deleted row', async () => {
+    const runner = new MssqlRunner(settingsFor(container));
+    const history = await readMsdbHistory(runner, "Rb'Shop");
+    await runner.close();
+    const chain = planChain(history.sets, { kind: 'time', time: beforeDelete }, history.skipped);
+    expect(chain.steps.map((s) => s.role)).toEqual(['full', 'log', 'log']);
+    const exec = new MssqlRestoreExecutor(settingsFor(container));
+    try {
+      const r = await runRestore(exec, (replaceExisting) => renderRestore(chain, { as: "Rb'Shop_side", stats: 25, replaceExisting }).statements, { as: "Rb'Shop_side" });
+      expect(r.executed).toBe(4);
+      await expect(runRestore(exec, () => [], { as: "Rb'Shop_side" })).rejects.toMatchObject({ code: 'INPUT_RESTORE_TARGET_EXISTS' });
+    } finally {
+      await exec.close();
+    }
+    const side = (await admin.request().query(`SELECT COUNT(*) AS n FROM [Rb'Shop_side].dbo.Items`)).recordset[0].n;
+    expect(side).toBe(rowsBefore);
+    const files = (await admin.request().query(`SELECT physical_name FROM sys.master_files WHERE database_id = DB_ID(N'Rb''Shop_side')`)).recordset.map((x: { physical_name: string }) => x.physical_name);
+    expect(files.every((f: string) => f.includes("Rb'Shop_side"))).toBe(true);
+  });
+});

@@ -1,0 +1,180 @@
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { readBackupHeader } from '../../src/backup/header.js';
+import { readMtfLayout } from '../../src/backup/mtf.js';
+import { chooseDatabase, planChain, type RestoreTarget } from '../../src/restore/chain.js';
+import { readFolderHistory } from '../../src/restore/history.js';
+import { renderRestore } from '../../src/restore/tsql.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { tokenizeTsql } from '../support/tsql-tokenizer.js';
+
+const LAB = (...p: string[]) => corpusPath('appveyor-lab', ...p);
+const base = (p: string) => p.split('/').pop();
+
+function plan(dir: string, target: RestoreTarget, database?: string) {
+  const h = readFolderHistory([dir]);
+  return planChain(chooseDatabase(h, database), target, h.skipped);
+}
+const at = (time: string): RestoreTarget => ({ kind: 'time', time });
+function refusal(f: () => unknown): Error & { code: string } {
+  try {
+    f();
+  } catch (e) {
+    return e as Error & { code: string };
+  }
+  throw new Error('expected a refusal');
+}
+
+describeCorpus('restore planning on appveyor-lab (headers read offline)', () => {
+  const RTC = LAB('RestoreTimeClean');
+
+  it('RestoreTimeClean: the history holds the 2 full/differential and 6 log backups, every one used by some plan', () => {
+    const h = readFolderHistory([RTC]);
+    expect(h.skipped).toEqual([]);
+    expect(h.sets.map((s) => s.backupType).sort()).toEqual(['differential', 'full', 'log', 'log', 'log', 'log', 'log', 'log']);
+    // the same folder given twice, or a file and its folder: each backup once
+    expect(readFolderHistory([RTC, RTC, join(RTC, 'RestoreTimeClean.bak')]).sets).toHaveLength(8);
+  });
+
+  // Expected chains follow from the header dates (full 12:59:12; logs _1 13:04:13, _2 13:09:13,
+  // _3 13:14:13; differential 13:14:13; logs 2_1 13:19:13, 2_2 13:24:13, 2_3 13:29:13).
+  it.each([
+    ['2017-06-01T13:00:00.000', ['RestoreTimeClean.bak', 'RestoreTimeClean_1.trn']],
+    ['2017-06-01T13:04:13.000', ['RestoreTimeClean.bak', 'RestoreTimeClean_1.trn']],
+    ['2017-06-01T13:07:30.000', ['RestoreTimeClean.bak', 'RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn']],
+    ['2017-06-01T13:12:00.000', ['RestoreTimeClean.bak', 'RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn']],
+    ['2017-06-01T13:15:00.000', ['RestoreTimeClean.bak', 'RestoreTimeClean2.bak', 'RestoreTimeClean2_1.trn']],
+    ['2017-06-01T13:22:00.000', ['RestoreTimeClean.bak', 'RestoreTimeClean2.bak', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn']],
+    ['2017-06-01T13:29:13.000', ['RestoreTimeClean.bak', 'RestoreTimeClean2.bak', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn', 'RestoreTimeClean2_3.trn']],
+  ])('RestoreTimeClean --stop-at %s → %j', (time, files) => {
+    const c = plan(RTC, at(time));
+    expect(c.steps.map((s) => base(s.set.devices[0]))).toEqual(files);
+    // every log continues the one before it: first ≤ previous last < own last
+    for (let i = 1; i < c.steps.length; i++) {
+      const prev = c.steps[i - 1].set;
+      const s = c.steps[i].set;
+      if (s.backupType === 'log') {
+        expect(BigInt(s.firstLsn) <= BigInt(prev.lastLsn)).toBe(true);
+        expect(BigInt(prev.lastLsn) < BigInt(s.lastLsn)).toBe(true);
+      } else {
+        expect(s.differentialBaseGuid).toBe(prev.backupSetGuid);
+      }
+    }
+  });
+
+  it('RestoreTimeClean: the exact script for 13:22 as a side database', () => {
+    const c = plan(RTC, at('2017-06-01T13:22:00.000'));
+    const r = renderRestore(c, { as: 'RTC_1322' });
+    const data = 'C:\\Program Files\\Microsoft SQL Server\\MSSQL10_50.MSSQLSERVER\\MSSQL\\DATA\\';
+    expect(r.statements).toEqual([
+      `RESTORE DATABASE [RTC_1322] FROM DISK = N'${join(RTC, 'RestoreTimeClean.bak')}' WITH FILE = 1, MOVE N'RestoreTimeClean' TO N'${data}RTC_1322.mdf', MOVE N'RestoreTimeClean_log' TO N'${data}RTC_1322_log.LDF', NORECOVERY;`,
+      `RESTORE DATABASE [RTC_1322] FROM DISK = N'${join(RTC, 'RestoreTimeClean2.bak')}' WITH FILE = 1, NORECOVERY;`,
+      `RESTORE LOG [RTC_1322] FROM DISK = N'${join(RTC, 'RestoreTimeClean2_1.trn')}' WITH FILE = 1, NORECOVERY;`,
+      `RESTORE LOG [RTC_1322] FROM DISK = N'${join(RTC, 'RestoreTimeClean2_2.trn')}' WITH FILE = 1, NORECOVERY, STOPAT = N'2017-06-01T13:22:00.000';`,
+      'RESTORE DATABASE [RTC_1322] WITH RECOVERY;',
+    ]);
+    // the side database's files never equal the original's (from FILELISTONLY)
+    const originals = readBackupHeader(join(RTC, 'RestoreTimeClean.bak')).files.map((f) => f.physicalName.toLowerCase());
+    for (const m of r.moves) expect(originals).not.toContain(m.to.toLowerCase());
+    expect(() => tokenizeTsql(r.statements.join('\n'))).not.toThrow();
+  });
+
+  it('RestoreTimeClean --stop-before-lsn: the log holding the LSN ends the chain with STOPBEFOREMARK', () => {
+    const c = plan(RTC, { kind: 'lsn', lsn: '25000000015800000' });
+    expect(c.steps.map((s) => base(s.set.devices[0]))).toEqual(['RestoreTimeClean.bak', 'RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn']);
+    expect(renderRestore(c, { as: 'X' }).statements.at(-2)).toMatch(/WITH FILE = 1, NORECOVERY, STOPBEFOREMARK = N'lsn:25000000015800000';$/);
+    // the first LSN after the full backup: held by the first log backup
+    expect(plan(RTC, { kind: 'lsn', lsn: '25000000013200001' }).steps).toHaveLength(2);
+  });
+
+  it('RestoreTimeClean: a stop time before the first full backup ends, or after the last log backup, is refused with the reachable range', () => {
+    const early = refusal(() => plan(RTC, at('2017-06-01T12:30:00.000')));
+    expect(early.code).toBe('INPUT_RESTORE_TOO_EARLY');
+    expect(early.message).toMatch(/RestoreTimeClean\.bak, finished at 2017-06-01T12:59:12; reachable with these backups: 2017-06-01T12:59:13\.000 to 2017-06-01T13:29:13\.000/);
+    const late = refusal(() => plan(RTC, at('2017-06-01T14:00:00.000')));
+    expect(late.code).toBe('INPUT_RESTORE_TOO_LATE');
+    expect(late.message).toMatch(/RestoreTimeClean2_3\.trn, started at 2017-06-01T13:29:13; reachable with these backups: 2017-06-01T12:59:13\.000 to 2017-06-01T13:29:13\.000/);
+    const lsnEarly = refusal(() => plan(RTC, { kind: 'lsn', lsn: '25000000010000000' }));
+    expect(lsnEarly.code).toBe('INPUT_RESTORE_TOO_EARLY');
+    expect(lsnEarly.message).toMatch(/LSN 25000000013200001 to 25000000022000000/);
+  });
+
+  it('StopAt: full + 4 logs, chains for several stop times', () => {
+    const dir = LAB('sql2008-backups', 'StopAt');
+    const files = (t: string) => plan(dir, at(t)).steps.map((s) => base(s.set.devices[0]));
+    expect(files('2020-05-12T13:29:00.000')).toEqual(['StopAt.bak', 'StopAt_1.trn']);
+    expect(files('2020-05-12T13:30:00.000')).toEqual(['StopAt.bak', 'StopAt_1.trn', 'StopAt_2.trn']);
+    expect(files('2020-05-12T13:31:00.000')).toEqual(['StopAt.bak', 'StopAt_1.trn', 'StopAt_2.trn', 'StopAt_21.trn']);
+    expect(files('2020-05-12T13:34:00.000')).toEqual(['StopAt.bak', 'StopAt_1.trn', 'StopAt_2.trn', 'StopAt_21.trn', 'StopAt_23.trn']);
+    const r = renderRestore(plan(dir, at('2020-05-12T13:31:00.000')), { as: 'StopAt_side', standby: 'c:\\temp\\StopAt_side.tuf' });
+    expect(r.statements.at(-1)).toMatch(/^RESTORE LOG \[StopAt_side\] FROM DISK = N'.*StopAt_21\.trn' WITH FILE = 1, STANDBY = N'c:\\temp\\StopAt_side\.tuf', STOPAT = N'2020-05-12T13:31:00\.000';$/);
+    expect(r.statements.some((s) => /RECOVERY;$/.test(s) && !/NORECOVERY/.test(s))).toBe(false);
+  });
+
+  it('db1: a differential and logs whose full backup is missing — refused naming the full backup\'s GUID and LSN, nothing reachable', () => {
+    const e = refusal(() => plan(LAB('sql2008-backups', 'db1'), at('2017-05-18T04:18:35.000')));
+    expect(e.code).toBe('INPUT_RESTORE_NO_FULL');
+    expect(e.message).toMatch(/the full backup with BackupSetGUID 61CBF400-8AF9-40D2-8EA1-D3C7D0CCD4CE \(checkpoint LSN 323000000010200038\), which .*SQL2008_db1_DIFF_20170518_041819\.bak is based on, is missing/);
+    expect(e.message).toMatch(/nothing can be restored to a point in time from these backups$/);
+  });
+
+  it('folders holding two databases need --database', () => {
+    expect(refusal(() => plan(LAB('sql2008-backups'), at('2020-05-12T13:31:00.000'))).code).toBe('INPUT_RESTORE_SEVERAL_DATABASES');
+    expect(plan(LAB('sql2008-backups'), at('2020-05-12T13:31:00.000'), 'stopat').steps).toHaveLength(4);
+  });
+
+  it('SYNTHETIC appended sets (two real log backups in one file, WITH NOINIT layout) and a lone stripe: FILE = 2 planned, the stripe named and not used', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-restore-'));
+    symlinkSync(join(RTC, 'RestoreTimeClean.bak'), join(dir, 'full.bak'));
+    symlinkSync(join(RTC, 'RestoreTimeClean_1.trn'), join(dir, 'log1.trn'));
+    const a = readFileSync(join(RTC, 'RestoreTimeClean_2.trn'));
+    const b = readFileSync(join(RTC, 'RestoreTimeClean_3.trn'));
+    const appended = Buffer.concat([a, b.subarray(0x600)]);
+    // as SQL Server numbers an appended set: SSET data set number (u16 @62) = 2
+    expect(appended.toString('latin1', a.length, a.length + 4)).toBe('SSET');
+    appended.writeUInt16LE(2, a.length + 62);
+    writeFileSync(join(dir, 'logs23.trn'), appended);
+    symlinkSync(corpusPath('Northwind-stripe', 'Northwind.bak'), join(dir, 'nw-stripe1.bak'));
+    writeFileSync(join(dir, 'notes.txt'), 'not a backup');
+    symlinkSync(dir, join(dir, 'loop')); // a link back to the folder: read once
+    expect(readMtfLayout(join(dir, 'logs23.trn')).sets).toBe(2);
+    const h = readFolderHistory([dir]);
+    expect(h.skipped).toEqual([expect.objectContaining({ file: join(dir, 'nw-stripe1.bak'), code: 'FORMAT_INCOMPLETE_MEDIA_SET', reason: expect.stringMatching(/stripe 1 of 2 .*stripe 2 not found/) })]);
+    const c = planChain(chooseDatabase(h), at('2017-06-01T13:12:00.000'), h.skipped);
+    expect(c.steps.map((s) => s.set.position)).toEqual([1, 1, 1, 2]);
+    const r = renderRestore(c, { as: 'RTC2' });
+    expect(r.statements.slice(1, 4)).toEqual([
+      `RESTORE LOG [RTC2] FROM DISK = N'${join(dir, 'log1.trn')}' WITH FILE = 1, NORECOVERY;`,
+      `RESTORE LOG [RTC2] FROM DISK = N'${join(dir, 'logs23.trn')}' WITH FILE = 1, NORECOVERY;`,
+      `RESTORE LOG [RTC2] FROM DISK = N'${join(dir, 'logs23.trn')}' WITH FILE = 2, NORECOVERY, STOPAT = N'2017-06-01T13:12:00.000';`,
+    ]);
+  });
+
+  it('SYNTHETIC appended set whose own set number disagrees with its place in the file: not used, named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-restore-'));
+    const a = readFileSync(join(RTC, 'RestoreTimeClean_2.trn'));
+    const b = readFileSync(join(RTC, 'RestoreTimeClean_3.trn'));
+    writeFileSync(join(dir, 'odd.trn'), Buffer.concat([a, b.subarray(0x600)])); // set 2 still says 1
+    const h = readFolderHistory([dir]);
+    expect(h.sets).toHaveLength(1);
+    expect(h.skipped).toEqual([expect.objectContaining({ code: 'FORMAT_BAD_MTF', reason: expect.stringMatching(/backup set 2 of the file says it is set 1/) })]);
+  });
+  it('SYNTHETIC two-stripe split of pubs.bak (RAID family fields set, as test/backup/media.test.ts makes it): one history entry listing both stripes in family order', () => {
+    const pubs = corpusPath('pubs-2012', 'pubs.bak');
+    const orig = readFileSync(pubs);
+    const raid = readMtfLayout(pubs).streams.find((x) => x.id === 'RAID')!;
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-restore-stripes-'));
+    for (const seq of [2, 1]) {
+      const b = Buffer.from(orig);
+      b.writeUInt16LE(2, raid.dataOffset + 20);
+      b.writeUInt16LE(seq, raid.dataOffset + 22);
+      writeFileSync(join(dir, `z-stripe${seq}.bak`), b);
+    }
+    const h = readFolderHistory([dir]);
+    expect(h.skipped).toEqual([]);
+    expect(h.sets).toHaveLength(1);
+    expect(h.sets[0].devices).toEqual([join(dir, 'z-stripe1.bak'), join(dir, 'z-stripe2.bak')]);
+  });
+});
