@@ -93,9 +93,9 @@ interface HeldCandidate {
 }
 
 /** Default memory budget for candidates held for open transactions (bytes). */
-export const DEFAULT_HOLD_BUDGET = 256 * 1024 * 1024;
-/** Rough per-candidate bookkeeping beyond its row images (object, strings), bytes. */
-const CANDIDATE_OVERHEAD = 400;
+export const DEFAULT_HOLD_BUDGET = 64 * 1024 * 1024;
+/** Rough per-candidate bookkeeping beyond its row images (the record object and its strings), bytes. */
+const CANDIDATE_OVERHEAD = 1200;
 
 export interface CommittedOnePassOptions extends CommittedOptions {
   /** Bytes of candidates held for open transactions before the largest is spilled to a temporary file. */
@@ -286,15 +286,30 @@ class SpillFile {
     return new SpillFile(path, await open(path, 'w+'));
   }
 
+  private pending: string[] = [];
+  private pendingChars = 0;
+
+  /** Queues one candidate; written in chunks of about 1 MB. */
   async append(h: HeldCandidate): Promise<void> {
     this.count++;
-    await this.fh.write(JSON.stringify(h, (_k, v) => (v instanceof Uint8Array ? { $b: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex') } : v)) + '\n');
+    const line = JSON.stringify(h, (_k, v) => (v instanceof Uint8Array ? { $b: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex') } : v)) + '\n';
+    this.pending.push(line);
+    this.pendingChars += line.length;
+    if (this.pendingChars >= 1 << 20) await this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    if (!this.pending.length) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    this.pendingChars = 0;
+    await this.fh.write(text);
   }
 
   async *readBack(): AsyncGenerator<HeldCandidate> {
     const { createReadStream } = await import('node:fs');
     const { createInterface } = await import('node:readline');
-    await this.fh.sync().catch(() => undefined);
+    await this.drain();
     const rl = createInterface({ input: createReadStream(this.path), crlfDelay: Infinity });
     try {
       for await (const line of rl) {

@@ -1,0 +1,82 @@
+/**
+ * Scan throughput at incident scale on a SYNTHETIC `.ldf` (test/support/synthetic-log.ts: real
+ * on-disk layout, CRM contact rows from the test encoder, 10 % rolled back, interleaved
+ * transactions). Default 1 GB; `ROWBACK_BENCH_GB=10` for 10 GB; `ROWBACK_BENCH_BIG_TXN=1` makes
+ * one transaction delete every row and commit at the end (exercises the committed filter's spill to disk).
+ * Prints the log scan decoded to NDJSON (a discarding sink) as MB/s and rows/s, beside sha256 of
+ * the same file read the same way in the same run, as a ratio; and peak RSS. Not a test.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { withMetadata } from '../src/recover/metadata-override.js';
+import { recoverRows } from '../src/recover/recover-rows.js';
+import { openFileSource } from '../src/recover/sources/files.js';
+import { createRowWriter } from '../src/recover/writers.js';
+import { buildLayout, encodeRow } from '../test/support/synthetic-encoder.js';
+import { writeSyntheticLdf } from '../test/support/synthetic-log.js';
+
+const GB = Number(process.env.ROWBACK_BENCH_GB ?? 1);
+const bigTxn = process.env.ROWBACK_BENCH_BIG_TXN === '1';
+const AU = '72057594043367424';
+const layout = { ...buildLayout('Contact', [
+  { name: 'ContactId', type: 'int' },
+  { name: 'Name', type: 'nvarchar', maxLength: 100, collation: 'Chinese_PRC_CI_AS' },
+  { name: 'Company', type: 'varchar', maxLength: 100, collation: 'Chinese_PRC_CI_AS' },
+  { name: 'Email', type: 'varchar', maxLength: 100 },
+  { name: 'Phone', type: 'varchar', maxLength: 20 },
+  { name: 'City', type: 'nvarchar', maxLength: 60, collation: 'Chinese_PRC_CI_AS' },
+  { name: 'CreatedAt', type: 'datetime2', scale: 7 },
+  { name: 'Balance', type: 'decimal', precision: 18, scale: 2 },
+  { name: 'IsActive', type: 'bit' },
+  { name: 'Score', type: 'int' },
+]), allocUnits: [{ allocUnitId: AU, type: 'IN_ROW_DATA' as const }] };
+const images = Array.from({ length: 1000 }, (_, i) => encodeRow(layout, {
+  ContactId: i, Name: `王${i}`, Company: '北京华信科技有限公司', Email: `user${i}@example.com`, Phone: `+86-10-${10000000 + i}`,
+  City: '上海', CreatedAt: '2026-03-05T14:07:09.1234567', Balance: `${i}.25`, IsActive: i % 2 === 0, Score: i,
+}));
+
+const dir = mkdtempSync(join(tmpdir(), 'rowback-bench-synth-'));
+const file = join(dir, 'crm_log.ldf');
+let peak = process.memoryUsage().rss;
+const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+try {
+  let t0 = Date.now();
+  const w = writeSyntheticLdf(file, {
+    targetBytes: GB * 1024 ** 3,
+    row: (t, r) => images[(t * 7 + r) % images.length],
+    ...(bigTxn ? { rowsPerTxn: () => 1e12, concurrency: 1, rollbackShare: 0, finishAtEnd: true } : {}),
+  }, { allocUnitId: AU, vlfSize: 64 * 1024 * 1024 });
+  console.log(`SYNTHETIC log: ${(w.bytes / 1048576).toFixed(0)} MB, ${w.transactions} transactions, written in ${((Date.now() - t0) / 1000).toFixed(1)} s${bigTxn ? ' (one transaction deleting every row, committed at the end: the scan holds it, spills it to disk, and reads it back at the commit)' : ''}`);
+
+  t0 = Date.now();
+  const h = createHash('sha256');
+  for await (const c of createReadStream(file, { highWaterMark: 1 << 20 })) h.update(c as Buffer);
+  h.digest();
+  const shaS = (Date.now() - t0) / 1000;
+
+  const rssBefore = process.memoryUsage().rss;
+  peak = rssBefore;
+  t0 = Date.now();
+  const sink = new Writable({ write(_c, _e, cb) { cb(); } });
+  const writer = createRowWriter('ndjson', sink);
+  const src = withMetadata(openFileSource({ ldf: file }), [layout]);
+  let rows = 0;
+  for await (const ev of recoverRows(src, { operations: ['delete'] })) {
+    if (ev.kind === 'row') {
+      rows++;
+      await writer.write(ev.row);
+    }
+  }
+  await src.close();
+  const scanS = (Date.now() - t0) / 1000;
+  const mb = w.bytes / 1048576;
+  console.log(`sha256 of the file (reference)        ${(mb / shaS).toFixed(0).padStart(6)} MB/s`);
+  console.log(`scan → committed deletes → NDJSON      ${(mb / scanS).toFixed(0).padStart(6)} MB/s  ${Math.round(rows / scanS).toString().padStart(8)} rows/s  ${(shaS / scanS).toFixed(3)} × sha256  (${rows} rows)`);
+  console.log(`peak RSS during the scan ${(peak / 1048576).toFixed(0)} MB (before it: ${(rssBefore / 1048576).toFixed(0)} MB)`);
+} finally {
+  clearInterval(sample);
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,279 @@
+/**
+ * SYNTHETIC: writes a valid `.ldf` of any size in SQL Server's own on-disk layout, for property
+ * tests and benchmarks — never to be mistaken for real bytes. Layout as src/logreader/ldf reads it
+ * (FORMAT-NOTES §3, structures.ts): an 8 KB file-header page (type 15), then VLFs (0xAB header, log
+ * format version 5, sequence, size, offset), each holding log blocks 8 KB in; a block is up to
+ * 60 KB, its first LSN's block number its offset from the VLF start in 512-byte units, records
+ * addressed by a slot array at its end, and every 512-byte sector's first byte replaced by the
+ * parity/first/last fix-up byte (the original kept at the end of the block).
+ *
+ * Records: LOP_BEGIN_XACT (SPID, begin time, name, SID), LOP_INSERT_ROWS / LOP_DELETE_ROWS on a
+ * clustered index (page, slot, allocation unit, RowLog Contents 0 = the row image), and
+ * LOP_COMMIT_XACT / LOP_ABORT_XACT (end time). A configurable share of transactions roll back,
+ * some stay open for long, and transactions interleave.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+
+const PAGE = 8192;
+const SECTOR = 512;
+const VLF_HEADER_BYTES = 0x2000;
+const MAX_BLOCK = 60 * 1024;
+const OP = { INSERT_ROWS: 0x02, DELETE_ROWS: 0x03, BEGIN_XACT: 0x80, COMMIT_XACT: 0x81, ABORT_XACT: 0x82 } as const;
+const CTX = { NULL: 0x00, CLUSTERED: 0x02, MARK_AS_GHOST: 0x13 } as const;
+
+export interface SyntheticTxn {
+  /** fn_dblog form `0000:000003e8`. */
+  transactionId: string;
+  /** Row images the transaction deleted (RowLog Contents 0), in order, as far as written (kept only when onTxn is given). */
+  deletes: Uint8Array[];
+  /** Row images it inserted (same). */
+  inserts: Uint8Array[];
+  outcome: 'commit' | 'abort' | 'open';
+  /** SQL Server datetime parts (days since 1900-01-01, 1/300 s ticks). */
+  begin: { days: number; ticks: number };
+}
+
+export interface SyntheticLogOptions {
+  /** Allocation unit id the row operations name (decimal text), e.g. 72057594043367424. */
+  allocUnitId: string;
+  /** Bytes of each VLF (default 8 MB). */
+  vlfSize?: number;
+  /** Called for each transaction as it is written (tests keep the expectations; benchmarks count). */
+  onTxn?: (t: SyntheticTxn) => void;
+}
+
+/** A log record's bytes. */
+function record(op: number, ctx: number, xid: number, fixed: Uint8Array, elements: Uint8Array[]): Uint8Array {
+  const fixedLen = 24 + fixed.length;
+  let size = fixedLen;
+  if (elements.length) {
+    size += 2 + 2 * elements.length;
+    size = (size + 3) & ~3;
+    for (const e of elements) size += (e.length + 3) & ~3;
+  }
+  const b = new Uint8Array(size);
+  const v = new DataView(b.buffer);
+  v.setUint16(2, fixedLen, true);
+  v.setUint16(14, 0x0002, true);
+  v.setUint32(16, xid, true);
+  v.setUint16(20, 0, true);
+  b[22] = op;
+  b[23] = ctx;
+  b.set(fixed, 24);
+  if (elements.length) {
+    let p = fixedLen;
+    v.setUint16(p, elements.length, true);
+    elements.forEach((e, i) => v.setUint16(p + 2 + 2 * i, e.length, true));
+    p = (p + 2 + 2 * elements.length + 3) & ~3;
+    for (const e of elements) {
+      b.set(e, p);
+      p = (p + e.length + 3) & ~3;
+    }
+  }
+  return b;
+}
+
+function rowFixed(allocUnit: bigint, page: number, slot: number): Uint8Array {
+  const f = new Uint8Array(0x3e - 24);
+  const v = new DataView(f.buffer);
+  v.setUint32(0, page, true); // @24 page
+  v.setUint16(4, 1, true); // @28 file id
+  v.setUint16(6, slot, true); // @30 slot
+  v.setUint32(8, Number((allocUnit >> 16n) & 0xffffffffn), true); // @32 idObj
+  v.setUint16(22, Number(allocUnit >> 48n), true); // @46 idInd
+  return f;
+}
+
+function beginFixed(spid: number, begin: { days: number; ticks: number }): Uint8Array {
+  const f = new Uint8Array(48 - 24);
+  const v = new DataView(f.buffer);
+  v.setUint16(0, spid, true); // @24 SPID
+  v.setInt32(16, begin.days, true); // @40 begin time: days, ticks
+  v.setUint32(20, begin.ticks, true);
+  return f;
+}
+
+function endFixed(t: { days: number; ticks: number }): Uint8Array {
+  const f = new Uint8Array(32 - 24);
+  const v = new DataView(f.buffer);
+  v.setInt32(0, t.days, true);
+  v.setUint32(4, t.ticks, true);
+  return f;
+}
+
+/** Writes VLFs and blocks: records are appended, blocks and VLFs cut as they fill. */
+class LogWriter {
+  private fd: number;
+  private vlfSeq = 40;
+  private vlfStart = PAGE;
+  private blockStart = 0; // offset in the VLF of the block being filled
+  private recs: Uint8Array[] = [];
+  private recBytes = 0;
+  private readonly vlfSize: number;
+  written = PAGE;
+
+  constructor(path: string, vlfSize: number) {
+    this.vlfSize = vlfSize;
+    this.fd = openSync(path, 'w');
+    const page0 = new Uint8Array(PAGE);
+    page0[0] = 1; // header version
+    page0[1] = 15; // file header page
+    writeSync(this.fd, page0, 0, PAGE, 0);
+    this.startVlf();
+  }
+
+  private startVlf(): void {
+    const h = new Uint8Array(VLF_HEADER_BYTES);
+    const v = new DataView(h.buffer);
+    h[0] = 0xab;
+    h[1] = 0x40;
+    v.setUint16(2, 5, true);
+    v.setUint32(4, this.vlfSeq, true);
+    v.setBigUint64(16, BigInt(this.vlfSize), true);
+    v.setBigUint64(24, BigInt(this.vlfStart), true);
+    writeSync(this.fd, h, 0, h.length, this.vlfStart);
+    // the rest of the VLF reads as unwritten (zero) until blocks fill it
+    writeSync(this.fd, new Uint8Array(1), 0, 1, this.vlfStart + this.vlfSize - 1);
+    this.blockStart = VLF_HEADER_BYTES;
+    this.written = this.vlfStart + this.vlfSize;
+  }
+
+  /** The block would hold these records plus its slot array and fix-up tail within 60 KB. */
+  private fits(extra: number, n: number): boolean {
+    const body = 22 + this.recBytes + extra + 2 * n;
+    const size = Math.ceil((body + Math.ceil(body / SECTOR) + 1) / SECTOR) * SECTOR;
+    return size <= MAX_BLOCK && this.blockStart + size <= this.vlfSize;
+  }
+
+  /** Appends one record; returns its LSN parts. */
+  add(rec: Uint8Array): { vlf: number; block: number; slot: number } {
+    if (!this.fits(rec.length, this.recs.length + 1)) this.flush();
+    if (!this.fits(rec.length, this.recs.length + 1)) {
+      // the VLF is full: start the next one
+      this.vlfStart += this.vlfSize;
+      this.vlfSeq++;
+      this.startVlf();
+    }
+    this.recs.push(rec);
+    this.recBytes += rec.length;
+    return { vlf: this.vlfSeq, block: this.blockStart / SECTOR, slot: this.recs.length };
+  }
+
+  flush(): void {
+    if (!this.recs.length) return;
+    const n = this.recs.length;
+    const body = 22 + this.recBytes + 2 * n;
+    let size = Math.ceil(body / SECTOR) * SECTOR;
+    while (body + size / SECTOR > size) size += SECTOR; // room for the fix-up tail
+    const b = new Uint8Array(size);
+    const v = new DataView(b.buffer);
+    const slotArrayEnd = size - size / SECTOR;
+    v.setUint16(2, n, true);
+    v.setUint16(4, slotArrayEnd, true);
+    v.setUint16(6, size, true);
+    v.setUint32(12, this.vlfSeq, true);
+    v.setUint32(16, this.blockStart / SECTOR, true);
+    v.setUint16(20, 1, true);
+    let p = 22;
+    this.recs.forEach((r, i) => {
+      b.set(r, p);
+      v.setUint16(slotArrayEnd - 2 * (i + 1), p, true);
+      p += r.length;
+    });
+    // sector fix-up: keep each sector's first byte at the end, replace it with parity/first/last
+    const sectors = size / SECTOR;
+    for (let i = 0; i < sectors; i++) {
+      b[size - 1 - i] = b[i * SECTOR];
+      b[i * SECTOR] = 0x40 | (i === 0 ? 0x10 : 0) | (i === sectors - 1 ? 0x08 : 0);
+    }
+    writeSync(this.fd, b, 0, size, this.vlfStart + this.blockStart);
+    this.blockStart += size;
+    this.recs = [];
+    this.recBytes = 0;
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+export interface SyntheticWorkload {
+  /** Stop once the file reaches this many bytes (whole VLFs). */
+  targetBytes: number;
+  /** Makes the row images: transaction t, row r. */
+  row: (t: number, r: number) => Uint8Array;
+  /** Rows per transaction (default 1–8, varied). */
+  rowsPerTxn?: (t: number) => number;
+  /** Share of transactions that roll back (default 0.1). */
+  rollbackShare?: number;
+  /** Transactions in flight at once (interleaved; default 4). */
+  concurrency?: number;
+  /** Commit (or abort, as drawn) the transactions still in flight when the size is reached, instead of leaving them open. */
+  finishAtEnd?: boolean;
+}
+
+/**
+ * Writes a SYNTHETIC .ldf at `path` until it reaches `w.targetBytes`; returns the bytes written and
+ * the number of transactions. Each transaction deletes its rows (and inserts one row in every
+ * tenth); one in `1 / rollbackShare` rolls back; the last few stay open (no commit) when the file
+ * ends. Transactions interleave `concurrency` at a time, so commit order differs from begin order.
+ */
+export function writeSyntheticLdf(path: string, w: SyntheticWorkload, o: SyntheticLogOptions): { bytes: number; transactions: number } {
+  const log = new LogWriter(path, o.vlfSize ?? 8 * 1024 * 1024);
+  const au = BigInt(o.allocUnitId);
+  const rollback = w.rollbackShare ?? 0.1;
+  const conc = w.concurrency ?? 4;
+  const rowsOf = w.rowsPerTxn ?? ((t: number) => 1 + ((t * 7) % 8));
+  let t = 0;
+  let k = 0;
+  // Rows are made as they are written (a transaction may delete millions); a transaction's row
+  // images are kept for onTxn only when someone listens.
+  const keep = o.onTxn !== undefined;
+  type Live = { txn: SyntheticTxn; xid: number; t: number; rows: number; next: number; insertLeft: boolean };
+  const live: Live[] = [];
+  const when = (n: number) => ({ days: 46000 + Math.floor(n / 100000), ticks: (n * 300) % (24 * 3600 * 300) });
+  const finish = (l: Live) => {
+    const op = l.txn.outcome === 'abort' ? OP.ABORT_XACT : OP.COMMIT_XACT;
+    log.add(record(op, CTX.NULL, l.xid, endFixed(when(t)), []));
+    o.onTxn?.(l.txn);
+  };
+  while (log.written < w.targetBytes) {
+    while (live.length < conc) {
+      const xid = 0x1000 + t;
+      const txn: SyntheticTxn = { transactionId: `0000:${xid.toString(16).padStart(8, '0')}`, deletes: [], inserts: [], outcome: rollback > 0 && t % Math.round(1 / rollback) === 3 ? 'abort' : 'commit', begin: when(t) };
+      const name = new Uint8Array(Buffer.from('DELETE', 'utf16le'));
+      const sid = new Uint8Array([1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, (t & 0xff), 1, 2, 3]);
+      log.add(record(OP.BEGIN_XACT, CTX.NULL, xid, beginFixed(50 + (t % 100), txn.begin), [name, sid]));
+      live.push({ txn, xid, t, rows: rowsOf(t), next: 0, insertLeft: t % 10 === 0 });
+      t++;
+    }
+    // one row operation of one of the live transactions; finish it when it has none left
+    const i = (k++ * 7) % live.length;
+    const l = live[i];
+    if (l.insertLeft) {
+      l.insertLeft = false;
+      const img = w.row(l.t, 1000);
+      if (keep) l.txn.inserts.push(img);
+      log.add(record(OP.INSERT_ROWS, CTX.CLUSTERED, l.xid, rowFixed(au, 200 + (k % 5000), k % 60), [img]));
+    } else if (l.next < l.rows) {
+      const img = w.row(l.t, l.next++);
+      if (keep) l.txn.deletes.push(img);
+      log.add(record(OP.DELETE_ROWS, CTX.MARK_AS_GHOST, l.xid, rowFixed(au, 200 + (k % 5000), k % 60), [img]));
+    }
+    if (!l.insertLeft && l.next >= l.rows) {
+      finish(l);
+      live.splice(i, 1);
+    }
+  }
+  // the last transactions stay open at the end of the log, unless asked to finish
+  for (const l of live) {
+    if (w.finishAtEnd) finish(l);
+    else {
+      l.txn.outcome = 'open';
+      o.onTxn?.(l.txn);
+    }
+  }
+  log.close();
+  return { bytes: log.written, transactions: t };
+}
