@@ -391,6 +391,22 @@ export interface CdRecordShape {
  * the offset), DECODE_UNSUPPORTED (index / forwarding-stub CD records).
  */
 export function parseCdRecord(image: Uint8Array): CdRecordShape {
+  const shape = parseCdRecordShared(image);
+  const k = shape.columnCount;
+  return { ...shape, cds: shape.cds.slice(0, k), starts: shape.starts.slice(0, k), ends: shape.ends.slice(0, k), complex: shape.complex.slice(0, k) };
+}
+
+/** Per-column arrays reused from record to record (the decoder's hot path allocates none). */
+let SHARED_CDS = new Uint8Array(64);
+let SHARED_STARTS = new Int32Array(64);
+let SHARED_ENDS = new Int32Array(64);
+let SHARED_COMPLEX = new Uint8Array(64);
+
+/**
+ * parseCdRecord into module-level arrays (valid until the next call; their length may exceed
+ * `columnCount`): for decodeCompressedRow, which reads them before it returns.
+ */
+function parseCdRecordShared(image: Uint8Array): CdRecordShape {
   const n = image.length;
   if (n < 2) throw truncated('the CD record header', n);
   const header = image[0];
@@ -417,16 +433,25 @@ export function parseCdRecord(image: Uint8Array): CdRecordShape {
   pos += clusters;
   if (pos > n) throw truncated('the short-data cluster array', n);
 
-  const cds = new Uint8Array(columnCount);
+  if (SHARED_CDS.length < columnCount) {
+    const size = Math.max(columnCount, SHARED_CDS.length * 2);
+    SHARED_CDS = new Uint8Array(size);
+    SHARED_STARTS = new Int32Array(size);
+    SHARED_ENDS = new Int32Array(size);
+    SHARED_COMPLEX = new Uint8Array(size);
+  }
+  const cds = SHARED_CDS;
   for (let i = 0; i < columnCount; i++) cds[i] = (i & 1) === 0 ? image[cdStart + (i >> 1)] & 0x0f : image[cdStart + (i >> 1)] >> 4;
 
   // Short-data offsets, long-data count, per-cluster checks.
-  const starts = new Int32Array(columnCount);
-  const ends = new Int32Array(columnCount);
+  const starts = SHARED_STARTS;
+  const ends = SHARED_ENDS;
   let longCount = 0;
   let clusterBytes = 0;
   for (let i = 0; i < columnCount; i++) {
     const cd = cds[i];
+    starts[i] = 0;
+    ends[i] = 0;
     if (cd >= 2 && cd <= 9) {
       starts[i] = pos;
       pos += cd - 1;
@@ -443,7 +468,8 @@ export function parseCdRecord(image: Uint8Array): CdRecordShape {
     }
   }
   if (pos > n) throw truncated('the short-data region', n);
-  const complex = new Uint8Array(columnCount);
+  const complex = SHARED_COMPLEX;
+  complex.fill(0, 0, columnCount);
   if ((header & CD_RECORD_LONG_DATA) !== 0) {
     if (pos + 3 > n) throw truncated('the long-data header', n);
     const entries = readU16(image, pos + 1);
@@ -495,24 +521,22 @@ export function parseCdRecord(image: Uint8Array): CdRecordShape {
  * columns found by their CD index (plan.ts `cdIndex` = leaf_null_bit − 1). Throws DecodeError only.
  */
 export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRow {
-  const shape = parseCdRecord(image);
-  const { recordType, typeCode, columnCount, cdStart, cds, starts, ends, versioningTag } = shape;
-  const complexMask = shape.complex;
-  const cdOf = (i: number): number => cds[i];
+  const shape = parseCdRecordShared(image);
+  const { recordType, typeCode, columnCount, starts, ends, versioningTag } = shape;
   const entries = cdPlanFor(plan);
   const warnings: string[] = [];
   if (columnCount > plan.storedColumns) {
     warnings.push(`record holds ${columnCount} columns but the layout knows ${plan.storedColumns}: the layout may be older than the row (schema drift)`);
   }
   const scratch = plan.scratch;
-  for (let k = 0; k < plan.output.length; k++) scratch[k] = columnValue(plan.output[k], entries[k]);
+  for (let k = 0; k < plan.output.length; k++) scratch[k] = cdColumnValue(image, shape, plan.output[k], entries[k], warnings);
   const values = plan.makeValues(scratch);
   let uniquifier: number | undefined;
   if (plan.uniquifier) {
     const u = plan.uniquifier.cdIndex;
     uniquifier = 0;
     if (u >= 0 && u < columnCount) {
-      const cd = cdOf(u);
+      const cd = shape.cds[u];
       if (cd >= 2 && cd <= 9) {
         const v = readFlippedBE(image, starts[u], ends[u] - starts[u]);
         uniquifier = v.lo | 0;
@@ -523,40 +547,42 @@ export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRo
   if (versioningTag !== undefined) row.versioningTag = versioningTag;
   if (uniquifier !== undefined) row.uniquifier = uniquifier;
   return row;
+}
 
-  function columnValue(cp: ColumnPlan, entry: CdPlanEntry): SqlValue {
-    const i = cp.cdIndex;
-    const c = cp.column;
-    if (cp.kind === 'unstored') return null;
-    if (i >= columnCount) {
-      warnings.push(`column ${cp.name} is not in this record (stored column count ${columnCount}; row predates the column): ` + (cp.hasDefault ? 'took its default' : 'NULL'));
-      return cp.defaultValue;
-    }
-    const cd = cdOf(i);
-    if (cd === CD_NULL) return null;
-    if (cd === CD_PAGE_SYMBOL) {
-      throw new DecodeError('DECODE_PAGE_DICTIONARY', `column ${cp.name} refers to a page-dictionary symbol, which a single row cannot resolve`, { offset: cdStart + (i >> 1), column: cp.name });
-    }
-    if (c.type === 'bit') {
-      if (cd === CD_BIT_TRUE) return true;
-      if (cd === CD_EMPTY) return false;
-      throw new DecodeError('DECODE_BAD_VALUE', `bit column ${cp.name} has CD value ${cd}`, { offset: cdStart + (i >> 1), column: cp.name });
-    }
-    if (cd === CD_BIT_TRUE) throw new DecodeError('DECODE_BAD_VALUE', `column ${cp.name} of type ${c.type} has the bit-true CD value`, { offset: cdStart + (i >> 1), column: cp.name });
-    const s = cd === CD_EMPTY ? 0 : starts[i];
-    const e = cd === CD_EMPTY ? 0 : ends[i];
-    if (cd === CD_LONG && complexMask !== null && complexMask[i] === 1) {
-      const cv = parseComplexColumn(image, s, e, cp.name);
-      if (cv.kind === 'off-row') return cv.marker;
-      throw new DecodeError('DECODE_BAD_RECORD', `column ${cp.name} holds a ${cv.kind}, not a value`, { offset: s, column: cp.name });
-    }
-    if (entry.decode) return entry.decode(image, s, e);
-    if (entry.uncompressedFullLength > 0 && e - s === entry.uncompressedFullLength) return cp.decode(image, s, e);
-    if (entry.uncompressedFullLength > 0) {
-      // A uniqueidentifier is stored in full under row compression; fewer bytes can only be a page-compression
-      // prefix (BakReader PROVENANCE.md: anchored columns store [prefix length][suffix]), which one row cannot resolve.
-      throw new DecodeError('DECODE_UNSUPPORTED', `compressed ${c.type} value of column ${cp.name} has ${e - s} bytes, not ${entry.uncompressedFullLength}: a page-compression prefix, which one row cannot resolve`, { offset: s, column: cp.name });
-    }
-    throw new DecodeError('DECODE_UNSUPPORTED', `row-compressed ${c.type} values are not decoded yet (column ${cp.name})`, { offset: s, column: cp.name });
+/** One column's value from a parsed CD record (a top-level function: no closure per row). */
+function cdColumnValue(image: Uint8Array, shape: CdRecordShape, cp: ColumnPlan, entry: CdPlanEntry, warnings: string[]): SqlValue {
+  const { columnCount, cdStart, cds, starts, ends, complex: complexMask } = shape;
+  const i = cp.cdIndex;
+  const c = cp.column;
+  if (cp.kind === 'unstored') return null;
+  if (i >= columnCount) {
+    warnings.push(`column ${cp.name} is not in this record (stored column count ${columnCount}; row predates the column): ` + (cp.hasDefault ? 'took its default' : 'NULL'));
+    return cp.defaultValue;
   }
+  const cd = cds[i];
+  if (cd === CD_NULL) return null;
+  if (cd === CD_PAGE_SYMBOL) {
+    throw new DecodeError('DECODE_PAGE_DICTIONARY', `column ${cp.name} refers to a page-dictionary symbol, which a single row cannot resolve`, { offset: cdStart + (i >> 1), column: cp.name });
+  }
+  if (c.type === 'bit') {
+    if (cd === CD_BIT_TRUE) return true;
+    if (cd === CD_EMPTY) return false;
+    throw new DecodeError('DECODE_BAD_VALUE', `bit column ${cp.name} has CD value ${cd}`, { offset: cdStart + (i >> 1), column: cp.name });
+  }
+  if (cd === CD_BIT_TRUE) throw new DecodeError('DECODE_BAD_VALUE', `column ${cp.name} of type ${c.type} has the bit-true CD value`, { offset: cdStart + (i >> 1), column: cp.name });
+  const s = cd === CD_EMPTY ? 0 : starts[i];
+  const e = cd === CD_EMPTY ? 0 : ends[i];
+  if (cd === CD_LONG && complexMask[i] === 1) {
+    const cv = parseComplexColumn(image, s, e, cp.name);
+    if (cv.kind === 'off-row') return cv.marker;
+    throw new DecodeError('DECODE_BAD_RECORD', `column ${cp.name} holds a ${cv.kind}, not a value`, { offset: s, column: cp.name });
+  }
+  if (entry.decode) return entry.decode(image, s, e);
+  if (entry.uncompressedFullLength > 0 && e - s === entry.uncompressedFullLength) return cp.decode(image, s, e);
+  if (entry.uncompressedFullLength > 0) {
+    // A uniqueidentifier is stored in full under row compression; fewer bytes can only be a page-compression
+    // prefix (BakReader PROVENANCE.md: anchored columns store [prefix length][suffix]), which one row cannot resolve.
+    throw new DecodeError('DECODE_UNSUPPORTED', `compressed ${c.type} value of column ${cp.name} has ${e - s} bytes, not ${entry.uncompressedFullLength}: a page-compression prefix, which one row cannot resolve`, { offset: s, column: cp.name });
+  }
+  throw new DecodeError('DECODE_UNSUPPORTED', `row-compressed ${c.type} values are not decoded yet (column ${cp.name})`, { offset: s, column: cp.name });
 }
