@@ -4,6 +4,7 @@ import { decodeRow } from '../reconstruct/decode-row.js';
 import { isOffRow } from '../reconstruct/values.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { toHex } from '../util/hex.js';
+import { sidToText } from '../util/sid.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { RecoveredRow } from './recovered-row.js';
 import type { MetadataCatalog, RecoverySource, RowCandidate, ScanFilter, SkippedItem } from './source.js';
@@ -70,6 +71,7 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
     const decodedAfter = after ? decodeRow(after, table, { lsn, file: r.source?.file, offset: r.source?.offset }) : null;
     const warnings = [...decoded.warnings, ...(decodedAfter?.warnings.map((w) => `after image: ${w}`) ?? [])];
     if (r.source?.stale) warnings.push('record comes from a reused (stale) VLF: it may predate the current log');
+    const sidText = sidToText(c.txn.sid);
     const rb = (c as RebuildCandidate).rebuild;
     if (rb?.kind === 'rebuilt' && rb.fromDataFile) {
       warnings.push(
@@ -87,6 +89,7 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
       endTime: isoOrNull(c.txn.endTime),
       login: c.txn.login,
       sid: c.txn.sid ? '0x' + toHex(c.txn.sid) : null,
+      ...(sidText ? { sidText } : {}),
       spid: c.txn.spid,
       transactionName: c.txn.name,
       allocUnitId: r.AllocUnitId ?? null,

@@ -19,6 +19,11 @@ export interface RecoveredRow {
   login: string | null;
   /** Transaction SID as 0x hex, when known. */
   sid?: string | null;
+  /**
+   * The SID in Windows text form (`S-1-5-21-…`, util/sid.ts), present only when the SID is a Windows
+   * SID; SQL logins' SIDs (16 random bytes) and `sa`'s (0x01) have none and stay hex in `sid`.
+   */
+  sidText?: string;
   spid: number | null;
   transactionName: string | null;
   allocUnitId: string | null;
