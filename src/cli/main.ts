@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   inspect: () => import('./commands/inspect.js'),
   scan: () => import('./commands/scan.js'),
   dump: () => import('./commands/dump.js'),
+  log: () => import('./commands/log.js'),
   serve: () => import('./commands/serve.js'),
   token: () => import('./commands/serve.js'),
 };
