@@ -35,3 +35,31 @@ export function normalizeTableName(text: string, flag = '--table'): string {
     throw new InputError('INPUT_BAD_IDENTIFIER', `${flag} '${text}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { table: text });
   }
 }
+
+/**
+ * Commander collector for repeatable, comma-separated table names: splits on commas outside
+ * `[…]` and `"…"` (so `[dbo].[a,b]` stays one name) and normalises each with `normalizeTableName`.
+ */
+export function collectTables(value: string, previous: string[]): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let close: string | null = null;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (close) {
+      cur += ch;
+      if (ch === close) {
+        if (value[i + 1] === close) cur += value[++i];
+        else close = null;
+      }
+    } else if (ch === '[' || ch === '"') {
+      close = ch === '[' ? ']' : '"';
+      cur += ch;
+    } else if (ch === ',') {
+      if (cur.trim()) out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return [...previous, ...out.map((t) => normalizeTableName(t))];
+}

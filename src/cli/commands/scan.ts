@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { assertWritableOutput, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { choiceOption, collectTables } from '../options.js';
+import { createProgress } from '../progress.js';
 import { InputError } from '../../errors.js';
 import { layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
 import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
@@ -55,9 +57,9 @@ export function register(program: Command): void {
     .option('--alloc-unit <id>', 'with --schema/--ddl of one table and no data file: the table\'s in-row AllocUnitId as the log prints it')
     .option('--from <time>', 'window start, server local time: YYYY-MM-DD[THH:MM[:SS[.fff]]]')
     .option('--to <time>', 'window end (inclusive), server local time')
-    .option('--table <schema.name>', 'only these tables (repeatable or comma-separated)', collect, [])
+    .option('--table <schema.name>', 'only these tables (repeatable or comma-separated): dbo.T, [dbo].[T], "dbo"."T"', collectTables, [])
     .option('--op <operation>', 'delete | insert | update (repeatable); default delete', collect, [])
-    .addOption(new Option('--format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('ndjson'))
+    .addOption(choiceOption('--format <format>', 'output format', OUTPUT_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
     .option('--quiet', 'no progress or summary on stderr')
@@ -105,7 +107,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const skipped: SkippedItem[] = [];
     let rows = 0;
     const started = Date.now();
-    let lastProgress = started;
+    const progress = createProgress({ quiet: opts.quiet });
     for await (const ev of recoverRows(source, filter)) {
       if (ev.kind === 'row') {
         rows++;
@@ -114,12 +116,13 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       } else {
         skipped.push(ev.item);
       }
-      if (!opts.quiet && Date.now() - lastProgress > 1000) {
-        lastProgress = Date.now();
-        const rate = Math.round(rows / ((lastProgress - started) / 1000));
-        process.stderr.write(`rowback scan: ${rows} rows recovered, ${skipped.length} skipped (${rate} rows/s)\n`);
-      }
+      progress.update(() => {
+        const p = source.progress?.();
+        const read = p ? `, ${(p.bytesRead / 1048576).toFixed(1)}${p.bytesTotal ? ` of ${(p.bytesTotal / 1048576).toFixed(1)}` : ''} MB read${p.passes ? ` (pass ${p.pass} of ${p.passes})` : ''}` : '';
+        return `rowback scan: ${rows} rows recovered, ${skipped.length} skipped${read}`;
+      });
     }
+    progress.done();
     await writer.end();
     if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
 
