@@ -31,6 +31,7 @@ interface ScanOptions extends ScanSourceOptions {
   allocUnit?: string;
   quiet?: boolean;
   csvRaw?: boolean;
+  acceptLayoutDrift?: boolean;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -63,6 +64,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
     .option('--quiet', 'no progress or summary on stderr')
+    .option('--accept-layout-drift', 'print a table\'s rows even when most of its first rows have fewer/more columns than its layout (it gained columns after them); decode failures still stop it')
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
     .action(async (opts: ScanOptions) => {
       await runScan(opts);
@@ -108,7 +110,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     let rows = 0;
     const started = Date.now();
     const progress = createProgress({ quiet: opts.quiet });
-    for await (const ev of recoverRows(source, filter)) {
+    for await (const ev of recoverRows(source, filter, { acceptColumnCountDrift: opts.acceptLayoutDrift })) {
       if (ev.kind === 'row') {
         rows++;
         perTable.set(ev.row.table, (perTable.get(ev.row.table) ?? 0) + 1);
