@@ -15,7 +15,6 @@
  * Transaction ID`, and every column of record kinds whose body rowback does not read.
  */
 import type { Writable } from 'node:stream';
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { readBackupHeader } from '../../backup/header.js';
@@ -199,14 +198,8 @@ async function loadNames(opts: LogOptions): Promise<{ tables: TableLayout[]; dbi
   if (given.length > 1) throw new InputError('INPUT_BAD_OPTION', `give one of --mdf, --bak, --schema, not ${given.join(' and ')}`);
   if (opts.schema) {
     assertReadableFile('--schema', opts.schema);
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(opts.schema, 'utf8'));
-    } catch (e) {
-      throw new InputError('INPUT_BAD_JSON', `${opts.schema} is not JSON: ${(e as Error).message}`, { file: opts.schema });
-    }
-    const { layoutsFromCatalog } = await import('../../reconstruct/metadata/catalog-json.js');
-    return { tables: layoutsFromCatalog(json, { file: opts.schema }), dbiVersion: null };
+    const { loadCatalogFile } = await import('../../reconstruct/metadata/catalog-json.js');
+    return { tables: loadCatalogFile(opts.schema), dbiVersion: null };
   }
   if (!opts.mdf && !opts.bak) return null;
   const meta = await import('../../datafile/metadata.js');

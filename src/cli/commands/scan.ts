@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { choiceOption, collectTables } from '../options.js';
 import { createProgress } from '../progress.js';
 import { InputError } from '../../errors.js';
-import { layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
+import { loadCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
@@ -172,16 +172,8 @@ function parseOperations(ops: string[]): ScanOperation[] {
 
 function loadMetadataOverride(opts: ScanOptions) {
   if (opts.schema && opts.ddl) throw new InputError('INPUT_BAD_OPTION', 'give --schema or --ddl, not both');
-  if (opts.schema) {
-    const text = readText(opts.schema);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      throw new InputError('INPUT_BAD_JSON', `${opts.schema} is not JSON: ${(e as Error).message}`, { file: opts.schema });
-    }
-    return layoutsFromCatalog(json);
-  }
+  // A UTF-8 byte-order mark (Windows PowerShell 5.1's Set-Content -Encoding UTF8) is allowed.
+  if (opts.schema) return loadCatalogFile(opts.schema);
   const aliases = Object.fromEntries(
     opts.typeAlias.map((a) => {
       const [n, t] = a.split('=');
