@@ -34,6 +34,10 @@ export async function* recoverRows(source: RecoverySource, filter: ScanFilter, o
   for await (const c of source.candidates(filter, options.signal)) {
     if (options.signal?.aborted) break;
     const ev = candidateToEvent(c, catalog, log);
+    if (ev.kind === 'row' && source.databasePrincipalOf && c.txn.sid) {
+      const p = source.databasePrincipalOf(c.txn.sid);
+      if (p) ev.row = { ...ev.row, dbUser: p.name };
+    }
     if (ev.kind === 'row' && source.resolveOffRow && hasOffRow(ev.row)) {
       const table = resolveTable(c.record, catalog);
       if (table) ev.row = source.resolveOffRow(ev.row, table);
