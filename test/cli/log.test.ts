@@ -111,6 +111,14 @@ describeCorpus('rowback log on corpus logs', () => {
     expect(r.stderr).toContain(`rowback log: ${rows.length - 1} of ${rows.length - 1} record(s) printed`);
   });
 
+  it('a log backup given twice is printed once (records repeated at a boundary are passed over)', async () => {
+    const once = await run('log', TRN, '--format', 'ndjson', '--quiet');
+    const twice = await run('log', TRN, TRN, '--format', 'ndjson');
+    expect(twice.stdout).toBe(once.stdout);
+    const n = ndjson(once.stdout).length;
+    expect(twice.stderr).toContain(`rowback log: ${n} of ${2 * n} record(s) printed; ${n} repeated at a log-backup boundary passed over`);
+  });
+
   it('refusals are one line with nothing on stdout', async () => {
     expectOneLineError(await run('log', corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.LDF')), 'FORMAT_UNSUPPORTED_LOG_VERSION');
     expectOneLineError(await run('log', ANGULAR_LDF, '--table', 'dbo.Employee'), 'INPUT_NO_METADATA');

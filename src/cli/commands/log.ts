@@ -290,6 +290,7 @@ export async function runLog(files: string[], opts: LogOptions): Promise<void> {
   const progress = createProgress({ quiet: opts.quiet });
   const stats = emptyLogScanStats();
   let printed = 0;
+  let repeats = 0;
   const scanOpts: LogScanOptions = {
     onSkipped: (s) => skipped.push(s),
     logFormat2IsSql2005: meta?.dbiVersion === 611,
@@ -299,15 +300,15 @@ export async function runLog(files: string[], opts: LogOptions): Promise<void> {
   // Everything that can refuse a whole input (a SQL Server 2000 log, an encrypted backup, one
   // stripe of a media set) is checked now, so a refusal is one line with nothing on stdout.
   const sql2005 = meta?.dbiVersion === 611;
-  const readers: Array<() => AsyncGenerator<LogRecord>> = [];
+  const readers: Array<{ backup: boolean; read: () => AsyncGenerator<LogRecord> }> = [];
   for (const input of inputs) {
     if (input.kind === 'ldf') {
       await readLdfLayout(input.file, { allowUnsupportedVersion: sql2005 });
-      readers.push(() => readLdfRecords(input.file, scanOpts, stats));
+      readers.push({ backup: false, read: () => readLdfRecords(input.file, scanOpts, stats) });
     } else {
       for (const pos of input.positions) {
         const stream = openBackupLogStream(input.file, input.kind, undefined, pos);
-        readers.push(() => stream.records(scanOpts, stats));
+        readers.push({ backup: true, read: () => stream.records(scanOpts, stats) });
       }
     }
   }
@@ -324,32 +325,46 @@ export async function runLog(files: string[], opts: LogOptions): Promise<void> {
       : '';
   if (header) await put(header);
   try {
-    for (const read of readers) {
-        for await (const r of read()) {
-          if (!matchesLogFilter(r, filter)) continue;
-          printed++;
-          let line: string;
-          if (opts.format === 'ndjson') {
-            const obj: Record<string, unknown> = {};
-            for (const c of columns) obj[c] = cell(r, c, names);
-            obj.source = r.source;
-            line = JSON.stringify(obj) + '\n';
-          } else if (opts.format === 'csv') {
-            line = csvRecord(columns.map((c) => cell(r, c, names)), opts.csvRaw);
-          } else {
-            // The SID in its Windows text form when it has one (the hex is in csv/ndjson).
-            line = tableLine(TABLE_COLUMNS.map(([c]) => (c === 'Transaction SID' ? (sidToText(r['Transaction SID']) ?? cell(r, c, null)) : cell(r, c, null))), names !== null, cell(r, 'AllocUnitName', names) as string | null);
-          }
-          const wait = put(line);
-          if (wait) await wait;
+    // Consecutive log backups may both hold the block at their common boundary: a record of a
+    // backup inside the LSN range the previous backup input already yielded is a repeat and is
+    // passed over (counted). Printed LSNs are fixed-width lower-case hex, so they compare as strings.
+    let prev: { first: string; last: string } | null = null;
+    for (const { backup, read } of readers) {
+      let first: string | null = null;
+      let last: string | null = null;
+      for await (const r of read()) {
+        const lsn = r['Current LSN'];
+        if (backup && prev && lsn >= prev.first && lsn <= prev.last) {
+          repeats++;
+          continue;
         }
+        if (first === null || lsn < first) first = lsn;
+        if (last === null || lsn > last) last = lsn;
+        if (!matchesLogFilter(r, filter)) continue;
+        printed++;
+        let line: string;
+        if (opts.format === 'ndjson') {
+          const obj: Record<string, unknown> = {};
+          for (const c of columns) obj[c] = cell(r, c, names);
+          obj.source = r.source;
+          line = JSON.stringify(obj) + '\n';
+        } else if (opts.format === 'csv') {
+          line = csvRecord(columns.map((c) => cell(r, c, names)), opts.csvRaw);
+        } else {
+          // The SID in its Windows text form when it has one (the hex is in csv/ndjson).
+          line = tableLine(TABLE_COLUMNS.map(([c]) => (c === 'Transaction SID' ? (sidToText(r['Transaction SID']) ?? cell(r, c, null)) : cell(r, c, null))), names !== null, cell(r, 'AllocUnitName', names) as string | null);
+        }
+        const wait = put(line);
+        if (wait) await wait;
+      }
+      prev = backup && first !== null && last !== null ? { first, last } : null;
     }
   } finally {
     progress.done();
     if (outFile) await new Promise<void>((resolve, reject) => outFile.end((e?: Error | null) => (e ? reject(e) : resolve())));
   }
   if (!opts.quiet) {
-    const lines = [`rowback log: ${printed} of ${stats.records} record(s) printed${stats.staleRecords ? ` (${stats.staleRecords} read from stale blocks, labelled in source.stale)` : ''}`];
+    const lines = [`rowback log: ${printed} of ${stats.records} record(s) printed${stats.staleRecords ? ` (${stats.staleRecords} read from stale blocks, labelled in source.stale)` : ''}${repeats ? `; ${repeats} repeated at a log-backup boundary passed over` : ''}`];
     if (skipped.length) {
       lines.push(`rowback log: ${skipped.length} item(s) skipped:`);
       for (const s of skipped.slice(0, 20)) lines.push(`  ${s.code}: ${s.reason}${s.location.file ? ` (${s.location.file}${s.location.offset !== undefined ? ` offset ${s.location.offset}` : ''})` : ''}`);
