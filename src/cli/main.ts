@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   inspect: () => import('./commands/inspect.js'),
   scan: () => import('./commands/scan.js'),
   dump: () => import('./commands/dump.js'),
+  log: () => import('./commands/log.js'),
   serve: () => import('./commands/serve.js'),
   token: () => import('./commands/serve.js'),
   restore: () => import('./commands/restore.js'),
@@ -27,8 +28,11 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
     .name('rowback')
     .description('SQL Server transaction-log forensic recovery: find, decode, review and re-insert deleted rows.')
     .version('0.1.0')
-    .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // A usage mistake is one line, like every other error (not the whole help after it).
+    .configureOutput({
+      outputError: (str, write) => write(`rowback: INPUT_BAD_OPTION: ${str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see rowback --help)\n`),
+    });
   const name = argv.find((a) => !a.startsWith('-'));
   const versionOnly = !name && argv.length > 0 && argv.every((a) => a === '--version' || a === '-V');
   const loaders = name && COMMANDS[name] ? [COMMANDS[name]] : versionOnly ? [] : [...new Set(Object.values(COMMANDS))];

@@ -30,6 +30,7 @@ import {
   num,
   str,
   SYSCLSOBJS,
+  SYSOWNERS,
   SYSCOLPARS,
   SYSIDXSTATS,
   SYSSCHOBJS,
@@ -109,6 +110,36 @@ export interface DataFileMetadata {
   /** Things that could not be read or resolved (unknown collation ids, unreadable system rows, …). */
   warnings: string[];
   skipped: SkippedItem[];
+  /**
+   * The database's principals from sysowners (sys.database_principals): principal id, database
+   * user/role name, type (`U` Windows user, `S` SQL user, `G` Windows group, `R` role, …) and SID
+   * (0x upper-case hex, null when none). Null when sysowners could not be read. These are database
+   * user names, not server login names (those live in master, which rowback does not read).
+   */
+  principals: DatabasePrincipal[] | null;
+}
+
+export interface DatabasePrincipal {
+  principalId: number;
+  name: string;
+  type: string;
+  sid: string | null;
+}
+
+/** Rows of sysowners (see SYSOWNERS); null when the table cannot be read (never throws). */
+export function readDatabasePrincipals(st: SystemTables): DatabasePrincipal[] | null {
+  try {
+    const rows = st.read(SystemObjectId.sysowners, SYSOWNERS, 'sysowners');
+    if (rows.length === 0) return null;
+    return rows.map((r) => ({
+      principalId: Number(r.id),
+      name: String(r.name ?? ''),
+      type: String(r.type ?? '').trim(),
+      sid: typeof r.sid === 'string' && r.sid.length > 2 ? r.sid.toUpperCase().replace(/^0X/, '0x') : null,
+    }));
+  } catch {
+    return null;
+  }
 }
 
 export function databaseInfo(boot: BootPage): DatabaseInfo {
@@ -159,6 +190,7 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
     rowCounts,
     warnings,
     skipped: [...reader.skipped, ...skipped],
+    principals: readDatabasePrincipals(st),
   };
 }
 

@@ -121,6 +121,18 @@ export const SYSISCOLS: readonly SysColumnSpec[] = [
   ['tinyprop1', 'tinyint', 1], ['tinyprop2', 'tinyint', 1], ['tinyprop3', 'tinyint', 1], ['tinyprop4', 'tinyint', 1],
 ];
 
+/**
+ * sysowners (object id 27): the base table of sys.database_principals. Names of its first columns
+ * (OrcaMDF's sysowners; sys.database_principals: principal_id, name, type, sid). Checked on
+ * AngularJs_CRUD Database1.mdf: sysrscols gives int, nvarchar, char(1), varbinary(85) for these
+ * column ids, and the rows are SQL Server's fixed principals with their documented principal_ids
+ * (public 0, dbo 1, guest 2 with sid 0x00, INFORMATION_SCHEMA 3, sys 4, db_owner 16384, …) and
+ * roles' S-1-9-4-… SIDs. Further columns are read only for their positions.
+ */
+export const SYSOWNERS: readonly SysColumnSpec[] = [
+  ['id', 'int', 4], ['name', 'sysname', 256], ['type', 'char', 1], ['sid', 'varbinary', 85],
+];
+
 /** sys.schemas are the rows of sysclsobjs with class 50 (SCHEMA). */
 export const SYSCLSOBJS: readonly SysColumnSpec[] = [
   ['class', 'tinyint', 1], ['id', 'int', 4], ['name', 'sysname', 256], ['status', 'int', 4], ['type', 'char', 2],
@@ -188,6 +200,7 @@ export const SystemObjectId = {
   sysidxstats: 54,
   sysiscols: 55,
   sysclsobjs: 64,
+  sysowners: 27,
 } as const;
 
 export const BOOTSTRAP_LAYOUTS = {

@@ -59,6 +59,7 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
     ...(source.committedStats ? { committedStats: () => source.committedStats!() } : {}),
     // off-row values are read from the source's pages with the layout the row was decoded with (the user's)
     ...(source.resolveOffRow ? { resolveOffRow: (row, table) => source.resolveOffRow!(row, table) } : {}),
+    ...(source.databasePrincipalOf ? { databasePrincipalOf: (sid: Uint8Array) => source.databasePrincipalOf!(sid) } : {}),
     close: () => source.close(),
   };
 }

@@ -4,6 +4,7 @@ import { decodeRow } from '../reconstruct/decode-row.js';
 import { isOffRow } from '../reconstruct/values.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { toHex } from '../util/hex.js';
+import { sidToText } from '../util/sid.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { RecoveredRow } from './recovered-row.js';
 import type { MetadataCatalog, RecoverySource, RowCandidate, ScanFilter, SkippedItem } from './source.js';
@@ -15,6 +16,10 @@ export type RecoverEvent = { kind: 'row'; row: RecoveredRow } | { kind: 'skipped
 export interface RecoverOptions {
   signal?: AbortSignal;
   logger?: Logger;
+  /** Decode attempts per table judged before its rows are printed (LayoutFitCheck); 0 turns the check off. Default LAYOUT_CHECK_ROWS. */
+  layoutCheckRows?: number;
+  /** The layout check counts only decode failures, not column-count drift warnings (CLI `--accept-layout-drift`). */
+  acceptColumnCountDrift?: boolean;
 }
 
 /**
@@ -25,14 +30,120 @@ export interface RecoverOptions {
 export async function* recoverRows(source: RecoverySource, filter: ScanFilter, options: RecoverOptions = {}): AsyncIterable<RecoverEvent> {
   const log = (options.logger ?? silentLogger).child({ source: source.description });
   const catalog = await source.metadata();
+  const check = new LayoutFitCheck(options.layoutCheckRows ?? LAYOUT_CHECK_ROWS, options.acceptColumnCountDrift);
   for await (const c of source.candidates(filter, options.signal)) {
     if (options.signal?.aborted) break;
     const ev = candidateToEvent(c, catalog, log);
+    if (ev.kind === 'row' && source.databasePrincipalOf && c.txn.sid) {
+      const p = source.databasePrincipalOf(c.txn.sid);
+      if (p) ev.row = { ...ev.row, dbUser: p.name };
+    }
     if (ev.kind === 'row' && source.resolveOffRow && hasOffRow(ev.row)) {
       const table = resolveTable(c.record, catalog);
       if (table) ev.row = source.resolveOffRow(ev.row, table);
     }
-    yield ev;
+    yield* check.push(ev, c.record.AllocUnitId ?? null);
+  }
+  yield* check.end();
+}
+
+/** Rows of a table judged before any of them is printed (RecoverOptions.layoutCheckRows). */
+export const LAYOUT_CHECK_ROWS = 20;
+/** Events held at most while tables are being judged; beyond it the oldest table is judged on what it has. */
+const LAYOUT_CHECK_QUEUE = 1000;
+/**
+ * The decoder's column-count drift warnings (record/fixedvar.ts, record/cd.ts): a record with more
+ * columns than the layout, or fewer (the layout's later columns taken as added after the row).
+ * Fewer is also what a row of *another, narrower table* looks like (AngularJs_CRUD: tblDept's
+ * 3-column rows decoded with dbo.Employee's 4-column layout through a wrong --alloc-unit print
+ * plausible values with only this warning), so both count against the layout.
+ */
+const DRIFT_WARNINGS = [/^record holds \d+ columns but the layout knows \d+/, /is not in this record \(stored column count \d+/];
+
+/**
+ * Does a table's layout fit its rows? A wrong `--alloc-unit`, another database's catalog or a
+ * layout from after an ALTER TABLE decodes most rows into failures or column-count drift — and
+ * some into plausible-looking wrong values. So the first `n` decode attempts of every table (rows
+ * and DECODE_* failures; DECODE_NO_COLUMNS and update-rebuild items are not decode attempts) are
+ * held back; when more than half of them failed or carry the drift warning, the table is stopped:
+ * none of its decoded rows is printed (then or later), its failures still are (they carry the raw
+ * bytes), and one `RECOVER_LAYOUT_MISMATCH` item names the table, its allocation unit and the
+ * counts at the end. Otherwise the held rows are released, in their original order. Memory: at
+ * most LAYOUT_CHECK_QUEUE held events; past that, the table at the head is judged on what it has.
+ */
+export class LayoutFitCheck {
+  private readonly tables = new Map<string, { verdict: 'ok' | 'stopped' | null; judged: number; bad: number; allocUnit: string | null; dropped: number }>();
+  private queue: Array<{ ev: RecoverEvent; table: string | null }> = [];
+
+  /** `acceptDrift`: only decode failures count (the user says the table gained columns after these rows). */
+  constructor(
+    private readonly n: number,
+    private readonly acceptDrift = false,
+  ) {}
+
+  private tableOf(ev: RecoverEvent): string | null {
+    return ev.kind === 'row' ? ev.row.table : (ev.item.location.table ?? null);
+  }
+
+  *push(ev: RecoverEvent, allocUnit: string | null): Generator<RecoverEvent> {
+    const table = this.tableOf(ev);
+    if (table === null || this.n <= 0) {
+      if (this.queue.length === 0) yield ev;
+      else this.queue.push({ ev, table: null });
+      return;
+    }
+    let t = this.tables.get(table);
+    if (!t) this.tables.set(table, (t = { verdict: null, judged: 0, bad: 0, allocUnit, dropped: 0 }));
+    const attempt = ev.kind === 'row' || (ev.item.code.startsWith('DECODE_') && ev.item.code !== 'DECODE_NO_COLUMNS');
+    if (t.verdict === null && attempt) {
+      t.judged++;
+      if (ev.kind === 'skipped' || (!this.acceptDrift && ev.row.warnings.some((w) => DRIFT_WARNINGS.some((re) => re.test(w))))) t.bad++;
+      if (t.judged >= this.n) this.decide(t);
+    }
+    this.queue.push({ ev, table });
+    if (this.queue.length > LAYOUT_CHECK_QUEUE) {
+      const head = this.queue[0].table;
+      if (head !== null) this.decide(this.tables.get(head)!);
+    }
+    yield* this.release(false);
+  }
+
+  *end(): Generator<RecoverEvent> {
+    for (const t of this.tables.values()) if (t.verdict === null) this.decide(t);
+    yield* this.release(true);
+    for (const [name, t] of this.tables) {
+      if (t.verdict !== 'stopped') continue;
+      yield {
+        kind: 'skipped',
+        item: {
+          code: 'RECOVER_LAYOUT_MISMATCH',
+          reason:
+            `the table layout does not fit the rows of ${name}${t.allocUnit ? ` (allocation unit ${t.allocUnit})` : ''}: ${t.bad} of its first ${t.judged} row(s) failed to decode or do not have the layout's column count, ` +
+            `so its ${t.dropped} decoded row(s) are not printed (they may be another table's rows or an older layout's). Check --alloc-unit, the catalog's database and the table's ALTER history (--schema/--ddl of the layout at the time); if the layout is right and the table only gained columns after these rows were written, rerun with --accept-layout-drift`,
+          location: { table: name },
+        },
+      };
+    }
+  }
+
+  private decide(t: { verdict: 'ok' | 'stopped' | null; judged: number; bad: number }): void {
+    if (t.verdict === null) t.verdict = t.judged > 0 && t.bad * 2 > t.judged ? 'stopped' : 'ok';
+  }
+
+  /** Releases queued events from the head while their table is decided (all of them at the end). */
+  private *release(all: boolean): Generator<RecoverEvent> {
+    let i = 0;
+    for (; i < this.queue.length; i++) {
+      const { ev, table } = this.queue[i];
+      const t = table === null ? null : this.tables.get(table)!;
+      if (t && t.verdict === null && !all) break;
+      if (t?.verdict === 'stopped' && ev.kind === 'row') {
+        t.dropped++;
+        continue;
+      }
+      yield ev;
+    }
+    this.queue = i === 0 ? this.queue : this.queue.slice(i);
   }
 }
 
@@ -70,6 +181,7 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
     const decodedAfter = after ? decodeRow(after, table, { lsn, file: r.source?.file, offset: r.source?.offset }) : null;
     const warnings = [...decoded.warnings, ...(decodedAfter?.warnings.map((w) => `after image: ${w}`) ?? [])];
     if (r.source?.stale) warnings.push('record comes from a reused (stale) VLF: it may predate the current log');
+    const sidText = sidToText(c.txn.sid);
     const rb = (c as RebuildCandidate).rebuild;
     if (rb?.kind === 'rebuilt' && rb.fromDataFile) {
       warnings.push(
@@ -87,6 +199,7 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
       endTime: isoOrNull(c.txn.endTime),
       login: c.txn.login,
       sid: c.txn.sid ? '0x' + toHex(c.txn.sid) : null,
+      ...(sidText ? { sidText } : {}),
       spid: c.txn.spid,
       transactionName: c.txn.name,
       allocUnitId: r.AllocUnitId ?? null,

@@ -19,6 +19,17 @@ export interface RecoveredRow {
   login: string | null;
   /** Transaction SID as 0x hex, when known. */
   sid?: string | null;
+  /**
+   * The SID in Windows text form (`S-1-5-21-…`, util/sid.ts), present only when the SID is a Windows
+   * SID; SQL logins' SIDs (16 random bytes) and `sa`'s (0x01) have none and stay hex in `sid`.
+   */
+  sidText?: string;
+  /**
+   * Offline (--mdf/--bak): the database user whose SID began the transaction, from the database's own
+   * sys.database_principals (sysowners). A database user name, which need not equal the login name;
+   * absent when no principal of the database has the SID.
+   */
+  dbUser?: string;
   spid: number | null;
   transactionName: string | null;
   allocUnitId: string | null;

@@ -101,6 +101,12 @@ export interface RecoverySource {
    * it is gone) otherwise; synchronous, never throws for a bad value.
    */
   resolveOffRow?(row: RecoveredRow, table: TableLayout): RecoveredRow;
+  /**
+   * Optional: the database principal (user or role name and sysowners type) whose SID this is, from
+   * the scanned database's own sysowners (files source with --mdf/--bak), after metadata() ran.
+   * A database user name, not a server login; null when no principal has the SID.
+   */
+  databasePrincipalOf?(sid: Uint8Array): { name: string; type: string } | null;
   close(): Promise<void>;
 }
 

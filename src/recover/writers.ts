@@ -12,7 +12,7 @@ export interface RowWriter {
   end(): Promise<void>;
 }
 
-const CSV_FIXED = ['table', 'lsn', 'operation', 'transactionId', 'beginTime', 'endTime', 'login', 'sid', 'spid', 'transactionName', 'allocUnitId', 'pageId', 'slotId'] as const;
+const CSV_FIXED = ['table', 'lsn', 'operation', 'transactionId', 'beginTime', 'endTime', 'login', 'sid', 'sidText', 'dbUser', 'spid', 'transactionName', 'allocUnitId', 'pageId', 'slotId'] as const;
 
 export interface WriterOptions {
   /** CSV only: write cells unchanged, without the spreadsheet formula guard (util/csv.ts). */

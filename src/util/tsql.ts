@@ -34,22 +34,26 @@ export function nstring(value: string): string {
 }
 
 /**
- * Splits `schema.name`, `[sch.ema].[na]]me]`, or `name` (schema defaults to dbo) the way
- * PARSENAME would for two parts, honouring brackets and doubled `]`.
+ * Splits `schema.name`, `[sch.ema].[na]]me]`, `"sch.ema"."na""me"`, or `name` (schema defaults
+ * to dbo) the way PARSENAME would for two parts, honouring brackets with doubled `]` and double
+ * quotes (T-SQL quoted identifiers) with doubled `"`. Throws RangeError for an unterminated
+ * bracket or quote, stray text after one, or more than two parts.
  */
 export function splitQualifiedName(text: string, defaultSchema = 'dbo'): { schema: string; name: string } {
   const parts: string[] = [];
   let i = 0;
   const s = text.trim();
   while (i <= s.length) {
-    if (s[i] === '[') {
+    if (s[i] === '[' || s[i] === '"') {
+      // [bracketed] or "quoted" (QUOTED_IDENTIFIER ON): the closing character doubled is itself.
+      const close = s[i] === '[' ? ']' : '"';
       let j = i + 1;
       let part = '';
       for (;;) {
-        if (j >= s.length) throw new RangeError(`unterminated [ in '${text}'`);
-        if (s[j] === ']') {
-          if (s[j + 1] === ']') {
-            part += ']';
+        if (j >= s.length) throw new RangeError(`unterminated ${s[i]} in '${text}'`);
+        if (s[j] === close) {
+          if (s[j + 1] === close) {
+            part += close;
             j += 2;
             continue;
           }
@@ -59,6 +63,7 @@ export function splitQualifiedName(text: string, defaultSchema = 'dbo'): { schem
       }
       parts.push(part);
       i = j + 1;
+      while (s[i] === ' ') i++;
     } else {
       const dot = s.indexOf('.', i);
       const end = dot < 0 ? s.length : dot;

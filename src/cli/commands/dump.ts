@@ -1,6 +1,8 @@
 import { assertRegularFile, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { choiceOption, normalizeTableName } from '../options.js';
+import { createProgress } from '../progress.js';
 import { csvCell, csvRecord } from '../../util/csv.js';
 import { assertBackupSet } from '../../recover/source-identity.js';
 import { InputError, SchemaError } from '../../errors.js';
@@ -41,10 +43,10 @@ export function register(program: Command): void {
     .option('--mdf <files...>', 'data file (.mdf), with the database\'s .ndf files if it has several')
     .option('--bak <files...>', 'full backup (.bak; every stripe of a striped one), optionally followed by differential backups based on it')
     .option('--position <n>', 'backup set to read when a file holds several (RESTORE … WITH FILE = n)')
-    .requiredOption('--table <schema.name>', 'the table to dump')
+    .requiredOption('--table <schema.name>', 'the table to dump: dbo.T, [dbo].[T], "dbo"."T"', (v: string) => normalizeTableName(v))
     .option('--include-ghosts', 'also print ghost records (deleted rows not yet cleaned up), flagged ghost')
     .option('--include-remnants', 'also carve deleted records left in the page bodies (slot already removed), flagged remnant')
-    .addOption(new Option('--format <format>', 'output format').choices([...DUMP_FORMATS]).default('ndjson'))
+    .addOption(choiceOption('--format <format>', 'output format', DUMP_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--quiet', 'no summary on stderr')
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
@@ -114,15 +116,11 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
       await write('[');
     }
     const started = Date.now();
-    let lastProgress = started;
+    const progress = createProgress({ quiet: opts.quiet, stream: stderr as NodeJS.WriteStream });
     for (const r of readTableRows(source, md, qualified, { includeGhosts: opts.includeGhosts, includeRemnants: opts.includeRemnants, skipped: rowSkipped, reader })) {
       if (r.ghost && !r.remnant) ghosts++;
       if (r.remnant) remnants++;
-      if (!opts.quiet && rows % 1000 === 0 && Date.now() - lastProgress > 1000) {
-        lastProgress = Date.now();
-        const secs = (lastProgress - started) / 1000;
-        stderr.write(`rowback dump: ${rows} rows, ${reader.stats.read} pages read (${Math.round(rows / secs)} rows/s)\n`);
-      }
+      if (rows % 1000 === 0) progress.update(() => `rowback dump: ${rows} rows, ${reader.stats.read} pages read (${Math.round(rows / ((Date.now() - started) / 1000))} rows/s)`);
       if (opts.format === 'csv') {
         const cells = columns.map((c) => csvCell(r.values[c]));
         if (opts.includeGhosts || opts.includeRemnants) cells.push(r.ghost ? '1' : '0');
@@ -135,6 +133,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
       }
       rows++;
     }
+    progress.done();
     if (opts.format === 'json') await write(rows ? '\n]\n' : ']\n');
     if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     for (const s of [...rowSkipped, ...reader.skipped]) if (!skipped.includes(s)) skipped.push(s);

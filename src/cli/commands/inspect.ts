@@ -1,7 +1,9 @@
 import { assertRegularFile } from '../files.js';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { choiceOption } from '../options.js';
+import { createProgress } from '../progress.js';
 import { InputError } from '../../errors.js';
 import { listBackupSets, readBackupHeader, type BackupHeader, type BackupSetSummary } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
@@ -319,7 +321,7 @@ export function register(program: Command): void {
     .command('inspect')
     .description('What a SQL Server file is and its header facts: backups (.bak/.trn), data files (.mdf/.ndf), logs (.ldf)')
     .argument('<file>', 'the file to inspect')
-    .addOption(new Option('--format <format>', 'output format').choices(['json', 'text']).default('text'))
+    .addOption(choiceOption('--format <format>', 'output format', ['json', 'text'] as const, 'text'))
     .option('--position <n>', 'backup set to describe when the file holds several (RESTORE … WITH FILE = n)', '1')
     .option('--quiet', 'no progress on stderr')
     .action(async (file: string, opts: { format: 'json' | 'text'; quiet?: boolean; position: string }) => {
@@ -329,17 +331,18 @@ export function register(program: Command): void {
         throw new InputError('INPUT_FILE_UNREADABLE', `${file} does not exist`, { file });
       })();
       const started = Date.now();
-      let last = started;
-      const onProgress = opts.quiet
-        ? undefined
-        : (p: { bytes: number; records: number }) => {
-            const now = Date.now();
-            if (now - last < 1000) return;
-            last = now;
-            const s = (now - started) / 1000;
-            process.stderr.write(`rowback inspect: ${(p.bytes / 1048576).toFixed(1)} MB of log, ${p.records} records (${Math.round(p.records / s)} records/s, ${(p.bytes / 1048576 / s).toFixed(1)} MB/s)\n`);
-          };
-      const result = await inspectFile(file, { onProgress, position });
+      const progress = createProgress({ quiet: opts.quiet });
+      const onProgress = (p: { bytes: number; records: number }) =>
+        progress.update(() => {
+          const s = (Date.now() - started) / 1000;
+          return `rowback inspect: ${(p.bytes / 1048576).toFixed(1)} MB of log, ${p.records} records (${Math.round(p.records / s)} records/s, ${(p.bytes / 1048576 / s).toFixed(1)} MB/s)`;
+        });
+      let result: InspectResult;
+      try {
+        result = await inspectFile(file, { onProgress, position });
+      } finally {
+        progress.done();
+      }
       process.stdout.write(opts.format === 'json' ? JSON.stringify(result, jsonReplacer, 2) + '\n' : renderText(result));
     });
 }

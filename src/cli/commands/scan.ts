@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { assertWritableOutput, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { choiceOption, collectTables } from '../options.js';
+import { createProgress } from '../progress.js';
 import { InputError } from '../../errors.js';
-import { layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
+import { loadCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
@@ -29,6 +31,7 @@ interface ScanOptions extends ScanSourceOptions {
   allocUnit?: string;
   quiet?: boolean;
   csvRaw?: boolean;
+  acceptLayoutDrift?: boolean;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -55,12 +58,13 @@ export function register(program: Command): void {
     .option('--alloc-unit <id>', 'with --schema/--ddl of one table and no data file: the table\'s in-row AllocUnitId as the log prints it')
     .option('--from <time>', 'window start, server local time: YYYY-MM-DD[THH:MM[:SS[.fff]]]')
     .option('--to <time>', 'window end (inclusive), server local time')
-    .option('--table <schema.name>', 'only these tables (repeatable or comma-separated)', collect, [])
+    .option('--table <schema.name>', 'only these tables (repeatable or comma-separated): dbo.T, [dbo].[T], "dbo"."T"', collectTables, [])
     .option('--op <operation>', 'delete | insert | update (repeatable); default delete', collect, [])
-    .addOption(new Option('--format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('ndjson'))
+    .addOption(choiceOption('--format <format>', 'output format', OUTPUT_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
     .option('--quiet', 'no progress or summary on stderr')
+    .option('--accept-layout-drift', 'print a table\'s rows even when most of its first rows have fewer/more columns than its layout (it gained columns after them); decode failures still stop it')
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
     .action(async (opts: ScanOptions) => {
       await runScan(opts);
@@ -105,8 +109,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const skipped: SkippedItem[] = [];
     let rows = 0;
     const started = Date.now();
-    let lastProgress = started;
-    for await (const ev of recoverRows(source, filter)) {
+    const progress = createProgress({ quiet: opts.quiet });
+    for await (const ev of recoverRows(source, filter, { acceptColumnCountDrift: opts.acceptLayoutDrift })) {
       if (ev.kind === 'row') {
         rows++;
         perTable.set(ev.row.table, (perTable.get(ev.row.table) ?? 0) + 1);
@@ -114,12 +118,13 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       } else {
         skipped.push(ev.item);
       }
-      if (!opts.quiet && Date.now() - lastProgress > 1000) {
-        lastProgress = Date.now();
-        const rate = Math.round(rows / ((lastProgress - started) / 1000));
-        process.stderr.write(`rowback scan: ${rows} rows recovered, ${skipped.length} skipped (${rate} rows/s)\n`);
-      }
+      progress.update(() => {
+        const p = source.progress?.();
+        const read = p ? `, ${(p.bytesRead / 1048576).toFixed(1)}${p.bytesTotal ? ` of ${(p.bytesTotal / 1048576).toFixed(1)}` : ''} MB read${p.passes ? ` (pass ${p.pass} of ${p.passes})` : ''}` : '';
+        return `rowback scan: ${rows} rows recovered, ${skipped.length} skipped${read}`;
+      });
     }
+    progress.done();
     await writer.end();
     if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
 
@@ -167,16 +172,8 @@ function parseOperations(ops: string[]): ScanOperation[] {
 
 function loadMetadataOverride(opts: ScanOptions) {
   if (opts.schema && opts.ddl) throw new InputError('INPUT_BAD_OPTION', 'give --schema or --ddl, not both');
-  if (opts.schema) {
-    const text = readText(opts.schema);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      throw new InputError('INPUT_BAD_JSON', `${opts.schema} is not JSON: ${(e as Error).message}`, { file: opts.schema });
-    }
-    return layoutsFromCatalog(json);
-  }
+  // A UTF-8 byte-order mark (Windows PowerShell 5.1's Set-Content -Encoding UTF8) is allowed.
+  if (opts.schema) return loadCatalogFile(opts.schema);
   const aliases = Object.fromEntries(
     opts.typeAlias.map((a) => {
       const [n, t] = a.split('=');

@@ -59,7 +59,7 @@ export interface FileRecoverySource extends RecoverySource {
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
 interface DatafileApi {
-  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number } };
+  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
   MdfPageSource: new (path: string) => PageSource;
   /** Off-row values of logged row images from the pages (table-rows.ts). */
   lobResolver(source: PageSource): (image: Uint8Array, layout: TableLayout, values: Record<string, SqlValue>, warnings: string[], pagesName: string, rowLsn?: string) => Record<string, SqlValue>;
@@ -99,6 +99,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
    */
   let dbiVersion: number | null = null;
   let catalog: MetadataCatalog | null = null;
+  /** Database principals of the data file / backup (sysowners) by SID hex (upper case, 0X prefix). */
+  const principals = new Map<string, { name: string; type: string }>();
   let logStats = emptyLogScanStats();
   let scanStats = emptyStats();
   let pass = 0;
@@ -274,6 +276,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       lobs = api.lobResolver(pageSource);
       const meta = api.readDataFileMetadata(pageSource);
       dbiVersion = meta.database?.version ?? null;
+      for (const p of meta.principals ?? []) if (p.sid && p.sid !== '0x00') principals.set(p.sid.toUpperCase(), { name: p.name, type: p.type });
       for (const s of meta.skipped ?? []) skipped.push(s);
       catalog = catalogFromLayouts(meta.tables);
       logger?.debug({ tables: meta.tables.length }, 'metadata read');
@@ -317,6 +320,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       })();
     },
     skipped: () => skipped,
+    databasePrincipalOf(sid: Uint8Array): { name: string; type: string } | null {
+      return principals.get('0X' + Buffer.from(sid).toString('hex').toUpperCase()) ?? null;
+    },
     resolveOffRow(row: RecoveredRow, table: TableLayout): RecoveredRow {
       if (!lobs || !pageSource) return row;
       const pagesName = basename(inputs.mdf ?? inputs.bak!);

@@ -30,6 +30,10 @@ describe('splitQualifiedName', () => {
     ['[sales].[Order Lines]', { schema: 'sales', name: 'Order Lines' }],
     ['[a.b].[c]]d]', { schema: 'a.b', name: 'c]d' }],
     ['crm.[x.y]', { schema: 'crm', name: 'x.y' }],
+    ['"dbo"."Employee"', { schema: 'dbo', name: 'Employee' }],
+    ['"a.b"."c""d"', { schema: 'a.b', name: 'c"d' }],
+    ['"sales".[Order Lines]', { schema: 'sales', name: 'Order Lines' }],
+    ['"Employee"', { schema: 'dbo', name: 'Employee' }],
   ])('%s', (text, want) => expect(splitQualifiedName(text)).toEqual(want));
-  it.each(['a.b.c', '[a', 'a.', '.b'])('rejects %s', (t) => expect(() => splitQualifiedName(t)).toThrow(RangeError));
+  it.each(['a.b.c', '[a', 'a.', '.b', '"a', '"a"b', '"a"."b"."c"'])('rejects %s', (t) => expect(() => splitQualifiedName(t)).toThrow(RangeError));
 });

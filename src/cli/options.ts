@@ -1,0 +1,65 @@
+/**
+ * Option helpers shared by the commands, so that every command takes the same spellings and fails
+ * the same way: one line naming the flag and what it accepts (InputError INPUT_BAD_OPTION, exit 2).
+ */
+import { Option } from 'commander';
+import { InputError } from '../errors.js';
+import { splitQualifiedName } from '../util/tsql.js';
+
+/**
+ * A choice option matched case-insensitively (`--format CSV` = `--format csv`). A value not in
+ * `choices` throws InputError INPUT_BAD_OPTION naming the flag, the value and every valid choice
+ * (one line; commander's own `.choices()` would print the whole help after its error).
+ */
+export function choiceOption<T extends string>(flags: string, description: string, choices: readonly T[], defaultValue?: T): Option {
+  const flag = flags.split(/[ ,]+/).find((f) => f.startsWith('--')) ?? flags;
+  const o = new Option(flags, `${description} (${choices.join(' | ')})`).argParser((v: string) => {
+    const hit = choices.find((c) => c.toLowerCase() === v.trim().toLowerCase());
+    if (!hit) throw new InputError('INPUT_BAD_OPTION', `${flag} '${v}' is not one of: ${choices.join(', ')}`);
+    return hit;
+  });
+  return defaultValue === undefined ? o : o.default(defaultValue);
+}
+
+/**
+ * `--table` text as `schema.name`: accepts `dbo.Employee`, `[dbo].[Employee]`, `"dbo"."Employee"`,
+ * `Employee` (schema dbo), brackets and quotes with their doubled escapes (`]]`, `""`), as
+ * `splitQualifiedName` parses them. Throws InputError INPUT_BAD_IDENTIFIER naming the flag and the
+ * text for anything that is not a one- or two-part name.
+ */
+export function normalizeTableName(text: string, flag = '--table'): string {
+  try {
+    const { schema, name } = splitQualifiedName(text);
+    return `${schema}.${name}`;
+  } catch (e) {
+    throw new InputError('INPUT_BAD_IDENTIFIER', `${flag} '${text}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { table: text });
+  }
+}
+
+/**
+ * Commander collector for repeatable, comma-separated table names: splits on commas outside
+ * `[…]` and `"…"` (so `[dbo].[a,b]` stays one name) and normalises each with `normalizeTableName`.
+ */
+export function collectTables(value: string, previous: string[]): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let close: string | null = null;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (close) {
+      cur += ch;
+      if (ch === close) {
+        if (value[i + 1] === close) cur += value[++i];
+        else close = null;
+      }
+    } else if (ch === '[' || ch === '"') {
+      close = ch === '[' ? ']' : '"';
+      cur += ch;
+    } else if (ch === ',') {
+      if (cur.trim()) out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return [...previous, ...out.map((t) => normalizeTableName(t))];
+}

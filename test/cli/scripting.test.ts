@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { captureCli, expectOneLineError } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { collectTables, normalizeTableName } from '../../src/cli/options.js';
+import { createProgress } from '../../src/cli/progress.js';
+
+const run = captureCli();
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const MDF = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf');
+const LDF = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf');
+
+describe('table names as scripts write them', () => {
+  it.each([
+    ['dbo.Employee', 'dbo.Employee'],
+    ['[dbo].[Employee]', 'dbo.Employee'],
+    ['"dbo"."Employee"', 'dbo.Employee'],
+    ['Employee', 'dbo.Employee'],
+    ['[sales].[Order Lines]', 'sales.Order Lines'],
+  ])('%s → %s', (text, want) => expect(normalizeTableName(text)).toBe(want));
+  it('a comma inside brackets or quotes does not split the list', () => {
+    expect(collectTables('[dbo].[a,b], "x"."y,z",dbo.c', [])).toEqual(['dbo.a,b', 'x.y,z', 'dbo.c']);
+  });
+  it('a malformed name is INPUT_BAD_IDENTIFIER naming the flag', () => {
+    expect(() => normalizeTableName('[dbo')).toThrow(expect.objectContaining({ code: 'INPUT_BAD_IDENTIFIER', message: expect.stringContaining("--table '[dbo'") }));
+  });
+});
+
+describe('usage mistakes are one line', () => {
+  it('an invalid --format names every valid one', async () => {
+    const err = expectOneLineError(await run('scan', '--ldf', LDF, '--format', 'xml'), 'INPUT_BAD_OPTION');
+    expect(err).toContain('ndjson, csv, json');
+    expect(expectOneLineError(await run('inspect', LDF, '--format', 'yaml'), 'INPUT_BAD_OPTION')).toContain('json, text');
+    expect(expectOneLineError(await run('dump', '--mdf', MDF, '--table', 'dbo.T', '--format', 'tsv'), 'INPUT_BAD_OPTION')).toContain('ndjson, csv, json');
+    expect(expectOneLineError(await run('log', LDF, '--format', 'json'), 'INPUT_BAD_OPTION')).toContain('table, csv, ndjson');
+  });
+  it('an unknown option or command, a missing argument', async () => {
+    expect(expectOneLineError(await run('scan', '--nope'), 'INPUT_BAD_OPTION')).toContain("unknown option '--nope'");
+    expectOneLineError(await run('bogus'), 'INPUT_BAD_OPTION');
+    expectOneLineError(await run('scan', '--op'), 'INPUT_BAD_OPTION');
+  });
+});
+
+describeCorpus('scripts on corpus files', () => {
+  it('--format is case-insensitive', async () => {
+    const upper = await run('scan', '--mdf', MDF, '--ldf', LDF, '--format', 'CSV', '--quiet');
+    const lower = await run('scan', '--mdf', MDF, '--ldf', LDF, '--format', 'csv', '--quiet');
+    expect(upper.code).toBe(0);
+    expect(upper.stdout.split('\n')[0]).toMatch(/^table,lsn,/);
+    expect(upper.stdout).toBe(lower.stdout);
+  });
+
+  it('scan and dump take [dbo].[Employee], "dbo"."Employee" and dbo.Employee alike', { timeout: 60_000 }, async () => {
+    // dump waits for each write's callback, which the in-process capture never calls: run it as a process.
+    const dump = (t: string) => spawnSync(process.execPath, [join(repo, 'bin', 'rowback.js'), 'dump', '--mdf', MDF, '--table', t, '--quiet'], { encoding: 'utf8' });
+    for (const cmd of ['scan', 'dump']) {
+      const outs = [];
+      for (const t of ['dbo.Employee', '[dbo].[Employee]', '"dbo"."Employee"']) {
+        const r = cmd === 'scan' ? await run('scan', '--mdf', MDF, '--ldf', LDF, '--table', t, '--quiet') : (({ status, stdout }) => ({ code: status, stdout }))(dump(t));
+        expect(r.code).toBe(0);
+        outs.push(r.stdout);
+      }
+      expect(outs[0].length).toBeGreaterThan(0);
+      expect(new Set(outs).size).toBe(1);
+    }
+  });
+
+  it('scan rows carry sidText for the Windows SID of the corpus log; sid stays hex', async () => {
+    const r = await run('scan', '--mdf', MDF, '--ldf', LDF, '--quiet');
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { sid: string; sidText?: string });
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.sid).toMatch(/^0x0105000000000005/); // revision 1, 5 sub-authorities, NT authority
+      expect(row.sidText).toMatch(/^S-1-5-21-\d+-\d+-\d+-\d+$/);
+    }
+  });
+});
+
+describe('start-up and progress', () => {
+  it('bin/rowback.js --version prints the version and no warning on stderr', () => {
+    const r = spawnSync(process.execPath, [join(repo, 'bin', 'rowback.js'), '--version'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('progress writes nothing when stderr is not a terminal, or with --quiet', () => {
+    for (const [isTTY, quiet] of [[false, false], [true, true]] as const) {
+      const s = Object.assign(new PassThrough(), { isTTY, columns: 80 });
+      let written = '';
+      s.on('data', (b: Buffer) => (written += b.toString()));
+      const p = createProgress({ quiet, stream: s as unknown as NodeJS.WriteStream, intervalMs: 0 });
+      p.update(() => 'x');
+      p.done();
+      expect(written).toBe('');
+    }
+  });
+
+  it('on a terminal it rewrites one line and clears it at the end', () => {
+    const s = Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
+    const chunks: string[] = [];
+    s.on('data', (b: Buffer) => chunks.push(b.toString()));
+    const p = createProgress({ stream: s as unknown as NodeJS.WriteStream, intervalMs: 0 });
+    p.update(() => 'rowback scan: 10 rows');
+    p.update(() => 'rowback scan: 2 rows');
+    p.done();
+    expect(chunks).toEqual(['\rrowback scan: 10 rows', '\rrowback scan: 2 rows ', `\r${' '.repeat(20)}\r`]);
+    expect(chunks.join('')).not.toContain('\n');
+  });
+});

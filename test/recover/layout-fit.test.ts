@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LayoutFitCheck, type RecoverEvent } from '../../src/recover/recover-rows.js';
+import type { RecoveredRow } from '../../src/recover/recovered-row.js';
+import { captureCli } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+// SYNTHETIC events: only the fields the check reads are meaningful.
+function row(table: string, lsn: string, warnings: string[] = []): RecoverEvent {
+  return { kind: 'row', row: { table, lsn, warnings } as unknown as RecoveredRow };
+}
+function fail(table: string, lsn: string, code = 'DECODE_TRUNCATED'): RecoverEvent {
+  return { kind: 'skipped', item: { code, reason: 'x', location: { table, lsn } } };
+}
+const DRIFT = 'record holds 3 columns but the layout knows 4: the layout may be older than the row (schema drift)';
+const FEWER = 'column Age is not in this record (stored column count 3; row predates the column): NULL';
+
+function runCheck(events: RecoverEvent[], n = 4, acceptDrift = false): RecoverEvent[] {
+  const c = new LayoutFitCheck(n, acceptDrift);
+  const out: RecoverEvent[] = [];
+  for (const e of events) out.push(...c.push(e, '72057594043629568'));
+  out.push(...c.end());
+  return out;
+}
+const lsns = (evs: RecoverEvent[]) => evs.map((e) => (e.kind === 'row' ? e.row.lsn : `${e.item.code}@${e.item.location.lsn ?? ''}`));
+
+describe('LayoutFitCheck', () => {
+  it('a table whose rows fit is printed whole, in the original order across tables', () => {
+    const evs = [row('a', '1'), row('b', '2'), row('a', '3', ['null bitmap: unused bits set']), fail('a', '4'), row('b', '5'), row('a', '6'), row('a', '7')];
+    expect(lsns(runCheck(evs))).toEqual(['1', '2', '3', 'DECODE_TRUNCATED@4', '5', '6', '7']);
+  });
+
+  it('more than half failing or drifting stops the table: its rows are dropped, failures kept, one RECOVER_LAYOUT_MISMATCH', () => {
+    const evs = [row('a', '1', [DRIFT]), fail('a', '2'), row('b', '3'), row('a', '4', [FEWER]), row('a', '5'), row('a', '6'), row('a', '7')];
+    const out = runCheck(evs);
+    expect(lsns(out)).toEqual(['DECODE_TRUNCATED@2', '3', 'RECOVER_LAYOUT_MISMATCH@']);
+    const item = out.at(-1)!;
+    expect(item.kind === 'skipped' && item.item.reason).toMatch(/rows of a \(allocation unit 72057594043629568\): 3 of its first 4 row\(s\).*its 5 decoded row\(s\) are not printed/);
+  });
+
+  it('exactly half is not more than half', () => {
+    expect(lsns(runCheck([row('a', '1', [DRIFT]), row('a', '2'), fail('a', '3'), row('a', '4')]))).toEqual(['1', '2', 'DECODE_TRUNCATED@3', '4']);
+  });
+
+  it('a table with fewer rows than the sample is judged at the end on what it has', () => {
+    expect(lsns(runCheck([row('a', '1', [FEWER]), row('a', '2', [FEWER])]))).toEqual(['RECOVER_LAYOUT_MISMATCH@']);
+  });
+
+  it('acceptDrift: drift warnings no longer count, failures still do', () => {
+    expect(lsns(runCheck([row('a', '1', [FEWER]), row('a', '2', [DRIFT])], 4, true))).toEqual(['1', '2']);
+    expect(lsns(runCheck([fail('a', '1'), fail('a', '2'), row('a', '3')], 4, true))).toEqual(['DECODE_TRUNCATED@1', 'DECODE_TRUNCATED@2', 'RECOVER_LAYOUT_MISMATCH@']);
+  });
+
+  it('items without a table and update-rebuild items pass and are not judged', () => {
+    const evs: RecoverEvent[] = [
+      { kind: 'skipped', item: { code: 'RECOVER_UNKNOWN_TABLE', reason: 'x', location: { lsn: '0' } } },
+      fail('a', '1', 'RECOVER_UPDATE_NO_BASE'),
+      fail('a', '2', 'DECODE_NO_COLUMNS'),
+      row('a', '3'),
+    ];
+    expect(lsns(runCheck(evs))).toEqual(['RECOVER_UNKNOWN_TABLE@0', 'RECOVER_UPDATE_NO_BASE@1', 'DECODE_NO_COLUMNS@2', '3']);
+  });
+
+  it('memory stays bounded: a long run behind an undecided table releases it', () => {
+    const c = new LayoutFitCheck(20);
+    let released = 0;
+    for (const _ of c.push(row('small', '0'), null)) released++;
+    for (let i = 1; i <= 3000; i++) for (const _ of c.push(row('big', String(i)), null)) released++;
+    expect(released).toBeGreaterThan(1900);
+  });
+});
+
+const run = captureCli();
+
+describeCorpus('a wrong --alloc-unit is refused on real rows (AngularJs_CRUD)', () => {
+  const LDF = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf');
+  const dir = mkdtempSync(join(tmpdir(), 'rowback-fit-'));
+  const ddl = join(dir, 'employee.sql');
+  writeFileSync(ddl, 'CREATE TABLE dbo.Employee (Emp_Id int IDENTITY PRIMARY KEY, Emp_Name varchar(50), Emp_City varchar(50), Emp_Age int);\n');
+  // Allocation units from the data file (scan --mdf prints them): dbo.Employee's and dbo.tblDept's.
+  const EMPLOYEE_AU = '72057594043432960';
+  const TBLDEPT_AU = '72057594043629568';
+
+  it('Employee\'s layout on tblDept\'s allocation unit: no row printed, RECOVER_LAYOUT_MISMATCH', async () => {
+    const r = await run('scan', '--ldf', LDF, '--ddl', ddl, '--alloc-unit', TBLDEPT_AU);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/RECOVER_LAYOUT_MISMATCH: the table layout does not fit the rows of dbo\.Employee \(allocation unit 72057594043629568\)/);
+  });
+
+  it('the right allocation unit prints the rows', async () => {
+    const r = await run('scan', '--ldf', LDF, '--ddl', ddl, '--alloc-unit', EMPLOYEE_AU, '--quiet');
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { table: string; allocUnitId: string });
+    expect(rows.length).toBeGreaterThan(0);
+    for (const x of rows) expect(x.allocUnitId).toBe(EMPLOYEE_AU);
+  });
+});
