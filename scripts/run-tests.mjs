@@ -18,8 +18,18 @@ const run = spawnSync(
 );
 
 let passed = 0, failed = 0, skipped = 0, suitesFailed = 0;
+/** file → titles of its skipped tests, for the closing summary. */
+const skippedByFile = new Map();
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
+  for (const t of r.testResults ?? []) {
+    for (const a of t.assertionResults ?? []) {
+      if (a.status === 'pending' || a.status === 'skipped' || a.status === 'todo') {
+        const f = (t.name ?? '').replace(process.cwd() + '/', '');
+        skippedByFile.set(f, [...(skippedByFile.get(f) ?? []), a.title]);
+      }
+    }
+  }
   passed = r.numPassedTests ?? 0;
   failed = r.numFailedTests ?? 0;
   skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
@@ -31,7 +41,16 @@ if (existsSync(report)) {
 }
 rmSync(dir, { recursive: true, force: true });
 failed += suitesFailed;
-if (skipped > 0) console.log(`note: ${skipped} test(s) were SKIPPED and are not counted as passed (see the reasons printed above).`);
+if (skipped > 0) {
+  console.log(`note: ${skipped} test(s) were SKIPPED and are not counted as passed:`);
+  for (const [f, titles] of skippedByFile) console.log(`  ${f}: ${titles.length} skipped (${titles.slice(0, 2).join('; ')}${titles.length > 2 ? '; …' : ''})`);
+  const why = [];
+  if (!existsSync(process.env.ROWBACK_CHROMIUM ?? '/usr/bin/chromium')) why.push('the browser test needs Debian\'s chromium: apt-get install -y chromium (or set ROWBACK_CHROMIUM)');
+  const corpus = process.env.ROWBACK_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');
+  if (!existsSync(join(corpus, 'README.md'))) why.push(`the corpus tests need the real files at ${corpus} (set ROWBACK_CORPUS)`);
+  for (const w of why) console.log(`  why: ${w}`);
+  console.log('  the full run: README "Tests and benchmarks"; CI (CI=true) fails instead of skipping.');
+}
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 const code = run.status ?? 1;
 process.exit(failed > 0 && code === 0 ? 1 : code);
