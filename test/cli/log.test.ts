@@ -162,7 +162,7 @@ describe('log: not a file', () => {
 
 describe('rowback log --operation/--context names', () => {
   it('a name fn_dblog never prints is refused (a typo would print 0 records as if the log had none)', () => {
-    const base = { allocUnit: [], transaction: [] } as const;
+    const base = { allocUnit: [] as string[], transaction: [] as string[] };
     expect(() => compileLogFilter({ ...base, operation: ['LOP_DELETE_ROW'], context: [] }, null)).toThrow(/--operation 'LOP_DELETE_ROW'.*LOP_DELETE_ROWS/);
     expect(() => compileLogFilter({ ...base, operation: ['FOO'], context: [] }, null)).toThrow(InputError);
     expect(() => compileLogFilter({ ...base, operation: [], context: ['LCX_CLUSTER'] }, null)).toThrow(/--context 'LCX_CLUSTER'.*LCX_CLUSTERED/);
