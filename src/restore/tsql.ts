@@ -93,7 +93,9 @@ export interface RenderedPlan {
  */
 export function renderRestore(chain: RestoreChain, o: RenderOptions): RenderedPlan {
   const original = chain.databaseName;
-  const over = o.as.toLowerCase() === original.toLowerCase();
+  // SQL Server compares names ignoring trailing spaces ([Shop  ] is database Shop), so they are
+  // ignored here too: `--as 'Shop '` must not slip past the over-the-original refusal
+  const over = o.as.replace(/ +$/, '').toLowerCase() === original.replace(/ +$/, '').toLowerCase();
   if (over && !o.replaceOriginal) {
     throw new InputError('INPUT_RESTORE_OVER_ORIGINAL', `the plan would restore over the original database ${original} and its files; give --as NEW_NAME for a side database (recommended), or --replace-original to overwrite ${original} deliberately`);
   }

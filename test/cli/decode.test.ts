@@ -54,6 +54,15 @@ describe('rowback decode: success', () => {
     expect(JSON.parse(r.stdout)).toEqual({ table: 'dbo.T', values: { Id: 1, Name: 'hi' } });
   });
 
+  it('bytes after the record end (two row images pasted together) are named in a warning, not silently dropped', async () => {
+    const ddl = file('t.sql', 'CREATE TABLE dbo.T (Id INT, Name NVARCHAR(50))');
+    const r = await run('--ddl', ddl, '--hex', `0x${NVARCHAR_ROW}${NVARCHAR_ROW}`);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { values: unknown; warnings?: string[] };
+    expect(out.values).toEqual({ Id: 1, Name: 'hi' });
+    expect(out.warnings).toEqual([`19 byte(s) after the record's end (offset 19) ignored`]);
+  });
+
   it('hex may carry spaces and lower case; the example DDL with a non-unique clustered index decodes', async () => {
     const spaced = SIMPLE2_ROW.toLowerCase().replace(/(.{8})/g, '$1 ');
     const r = await run('--ddl', join(repo, 'examples', 'simple2.sql'), '--hex', spaced);

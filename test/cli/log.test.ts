@@ -8,7 +8,8 @@ import { parse } from 'csv-parse/sync';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { inspectFile } from '../../src/cli/commands/inspect.js';
-import { ABSENT_EXPORT_COLUMNS, EXPORT_COLUMNS, logColumns } from '../../src/cli/commands/log.js';
+import { ABSENT_EXPORT_COLUMNS, EXPORT_COLUMNS, compileLogFilter, logColumns } from '../../src/cli/commands/log.js';
+import { InputError } from '../../src/errors.js';
 
 const run = captureCli();
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -156,5 +157,17 @@ describeCorpus('rowback log on corpus logs', () => {
 describe('log: not a file', () => {
   it('a missing file is one line', async () => {
     expectOneLineError(await run('log', '/nonexistent/x.ldf'), 'INPUT_FILE_UNREADABLE');
+  });
+});
+
+describe('rowback log --operation/--context names', () => {
+  it('a name fn_dblog never prints is refused (a typo would print 0 records as if the log had none)', () => {
+    const base = { allocUnit: [] as string[], transaction: [] as string[] };
+    expect(() => compileLogFilter({ ...base, operation: ['LOP_DELETE_ROW'], context: [] }, null)).toThrow(/--operation 'LOP_DELETE_ROW'.*LOP_DELETE_ROWS/);
+    expect(() => compileLogFilter({ ...base, operation: ['FOO'], context: [] }, null)).toThrow(InputError);
+    expect(() => compileLogFilter({ ...base, operation: [], context: ['LCX_CLUSTER'] }, null)).toThrow(/--context 'LCX_CLUSTER'.*LCX_CLUSTERED/);
+    const f = compileLogFilter({ ...base, operation: ['delete_rows', 'LOP_UNKNOWN_200'], context: ['heap'] }, null);
+    expect([...f.operations!]).toEqual(['LOP_DELETE_ROWS', 'LOP_UNKNOWN_200']);
+    expect([...f.contexts!]).toEqual(['LCX_HEAP']);
   });
 });

@@ -27,6 +27,9 @@ describeCorpus('ordinary mistakes get one clear line before any work starts', ()
     ['inspect a directory', ['inspect', dir], 'INPUT_FILE_UNREADABLE', /a directory/],
     ['inspect /dev/null', ['inspect', '/dev/null'], 'INPUT_FILE_UNREADABLE', /a device/],
     ['dump --mdf a directory', ['dump', '--mdf', dir, '--table', 'dbo.T'], 'INPUT_FILE_UNREADABLE', /--mdf .*a directory/],
+    ['scan --mdf /dev/null says a device (not EISDIR)', ['scan', '--mdf', '/dev/null', '--ldf', ldf], 'INPUT_FILE_UNREADABLE', /--mdf \/dev\/null: a device \(/],
+    ['scan --ldf a directory says a directory', ['scan', '--mdf', mdf, '--ldf', dir], 'INPUT_FILE_UNREADABLE', /--ldf [^:]*: a directory \(/],
+    ['log /dev/null says a device', ['log', '/dev/null'], 'INPUT_FILE_UNREADABLE', /\/dev\/null: a device \(/],
   ])('%s', async (_, argv, code, re) => {
     const r = await cli(...argv);
     expect(r.code).toBe(2);

@@ -42,6 +42,16 @@ describeCorpus('rowback restore plan (appveyor-lab, offline)', () => {
     expect(expectOneLineError(r, 'INPUT_RESTORE_NO_FULL')).toMatch(/61CBF400-8AF9-40D2-8EA1-D3C7D0CCD4CE/);
   });
 
+  it('--as with no name or one longer than sysname: one line naming --as (not a column)', async () => {
+    for (const as of ['', 'x'.repeat(129)]) {
+      const r = await run('restore', 'plan', '--backups', LAB('sql2008-backups', 'StopAt'), '--stop-at', '2020-05-12T13:30:00', '--as', as);
+      expect(r.code).toBe(2);
+      const line = expectOneLineError(r, 'INPUT_BAD_OPTION');
+      expect(line).toMatch(/--as .*1–128 characters/);
+      expect(line).not.toMatch(/column/);
+    }
+  });
+
   it('without --as: refused; with --replace-original: REPLACE and a warning on stderr', async () => {
     const refused = await run('restore', 'plan', '--backups', LAB('sql2008-backups', 'StopAt'), '--stop-at', '2020-05-12T13:30:00');
     expectOneLineError(refused, 'INPUT_RESTORE_OVER_ORIGINAL');

@@ -90,6 +90,8 @@ describe('restore T-SQL', () => {
   it('without --as the original name is refused; --replace-original writes REPLACE, no MOVE, and a loud warning', () => {
     const c = chain({ db: 'Shop', devices: ['D:\\b\\F.bak'], logical: ['Shop', 'Shop_log'], physical: ['E:\\Shop.mdf', 'E:\\Shop_log.ldf'], target: { kind: 'lsn', lsn: '45' } });
     expect(() => renderRestore(c, { as: 'shop' })).toThrow(expect.objectContaining({ code: 'INPUT_RESTORE_OVER_ORIGINAL', message: expect.stringMatching(/--as NEW_NAME.*--replace-original/) }));
+    // SQL Server ignores trailing spaces when it compares names: [Shop  ] IS database Shop
+    expect(() => renderRestore(c, { as: 'Shop  ' })).toThrow(expect.objectContaining({ code: 'INPUT_RESTORE_OVER_ORIGINAL' }));
     const r = renderRestore(c, { as: 'Shop', replaceOriginal: true });
     expect(r.statements[0]).toBe("RESTORE DATABASE [Shop] FROM DISK = N'D:\\b\\F.bak' WITH FILE = 1, REPLACE, NORECOVERY;");
     expect(r.warnings.join(' ')).toMatch(/OVERWRITES database Shop/);

@@ -21,6 +21,7 @@ import { readBackupHeader } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { readMtfLayout } from '../../backup/mtf.js';
+import { CONTEXT_NAMES, OPERATION_NAMES } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecords, emptyLogScanStats, type LogScanOptions } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
@@ -114,13 +115,21 @@ export interface LogRecordFilter {
  * --from-lsn after --to-lsn.
  */
 export function compileLogFilter(o: Pick<LogOptions, 'operation' | 'context' | 'allocUnit' | 'transaction' | 'fromLsn' | 'toLsn'>, tableAllocUnits: string[] | null): LogRecordFilter {
-  const names = (flag: string, values: string[], prefix: string): Set<string> | null => {
+  // a name no record can carry (a typo: LOP_DELETE_ROW) is refused rather than printing 0 records
+  // as if the log held none; LOP_UNKNOWN_n / LCX_UNKNOWN_n are what the reader prints for codes it has no name for
+  const names = (flag: string, values: string[], prefix: string, known: ReadonlyMap<number, string>): Set<string> | null => {
     if (!values.length) return null;
+    const knownNames = new Set(known.values());
     return new Set(
       values.map((v) => {
         const u = v.toUpperCase();
         if (!/^[A-Z0-9_]+$/.test(u)) throw new InputError('INPUT_BAD_OPTION', `${flag} '${v}' is not an fn_dblog name such as ${prefix}…`);
-        return u.startsWith(prefix) ? u : prefix + u;
+        const name = u.startsWith(prefix) ? u : prefix + u;
+        if (!knownNames.has(name) && !new RegExp(`^${prefix}UNKNOWN_\\d+$`).test(name)) {
+          const near = [...knownNames].filter((k) => k.startsWith(name) || name.startsWith(k));
+          throw new InputError('INPUT_BAD_OPTION', `${flag} '${v}' is not a name fn_dblog prints${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}; e.g. ${[...knownNames].slice(1, 4).join(', ')}`);
+        }
+        return name;
       }),
     );
   };
@@ -141,7 +150,7 @@ export function compileLogFilter(o: Pick<LogOptions, 'operation' | 'context' | '
   const from = o.fromLsn !== undefined ? parseAnyLsn(o.fromLsn) : null;
   const to = o.toLsn !== undefined ? parseAnyLsn(o.toLsn) : null;
   if (from && to && compareLsn(from, to) > 0) throw new InputError('INPUT_BAD_WINDOW', `--from-lsn ${o.fromLsn} is after --to-lsn ${o.toLsn}`);
-  return { operations: names('--operation', o.operation, 'LOP_'), contexts: names('--context', o.context, 'LCX_'), allocUnits, transactions, from, to };
+  return { operations: names('--operation', o.operation, 'LOP_', OPERATION_NAMES), contexts: names('--context', o.context, 'LCX_', CONTEXT_NAMES), allocUnits, transactions, from, to };
 }
 
 /** True when the record passes every part of the filter. */

@@ -144,6 +144,9 @@ export interface PlanResult {
 /** Plans and renders; throws what loadHistory, chooseDatabase, planChain and renderRestore throw. */
 export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<PlanResult> {
   const target = parseTarget(o);
+  if (o.as !== undefined && (o.as.length === 0 || o.as.length > 128)) {
+    throw new InputError('INPUT_BAD_OPTION', `--as '${o.as.length > 40 ? `${o.as.slice(0, 40)}…` : o.as}' must be a database name of 1–128 characters (sysname), got ${o.as.length}`);
+  }
   if (o.as !== undefined && o.replaceOriginal) throw new InputError('INPUT_BAD_OPTION', '--as and --replace-original exclude each other');
   const history = await loadHistory(o, deps);
   const sets = chooseDatabase(history, o.database);

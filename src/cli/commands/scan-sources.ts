@@ -1,4 +1,4 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { openExportSource } from '../../recover/sources/export.js';
 import { openFileSource } from '../../recover/sources/files.js';
@@ -6,6 +6,7 @@ import { openLiveSource } from '../../recover/sources/live.js';
 import type { RecoverySource } from '../../recover/source.js';
 import { hideArgvSecrets } from '../../util/connection.js';
 import type { Logger } from '../../util/logger.js';
+import { fileKindProblem } from '../../util/files.js';
 
 /** The flags that pick a scan's source; exactly one family may be given. */
 export interface ScanSourceOptions {
@@ -77,9 +78,12 @@ export function openSource(o: ScanSourceOptions, logger?: Logger): OpenedSource 
 
 /** A file argument that cannot be read is a usage error naming the flag and the file, not a crash. */
 export function assertReadableFile(flag: string, file: string): void {
+  // what the path is instead of a regular file ('a device' for /dev/null, 'a directory', …), said
+  // as such rather than as an errno code
+  const kind = fileKindProblem(file);
+  if (kind) throw new InputError('INPUT_FILE_UNREADABLE', `${flag} ${file}: ${kind}`, { file });
   try {
     accessSync(file, constants.R_OK);
-    if (!statSync(file).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new InputError('INPUT_FILE_UNREADABLE', `${flag} ${file}: ${why}`, { file });

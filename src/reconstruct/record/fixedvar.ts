@@ -104,6 +104,9 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan): DecodedRow {
     if (dataEnd + VERSIONING_TAG_SIZE > n) throw truncated('the 14-byte versioning tag', n);
     versioningTag = toHex(image, dataEnd, dataEnd + VERSIONING_TAG_SIZE);
   }
+  const recordEnd = dataEnd + (versioningTag !== undefined ? VERSIONING_TAG_SIZE : 0);
+  // a record is at least 9 bytes (SQL Server pads shorter ones); bytes past that are not this record's
+  if (recordEnd < n && n > 9) warnings.push(`${n - recordEnd} byte(s) after the record's end (offset ${recordEnd}) ignored`);
   if (hasBitmap && (columnCount & 7) !== 0) {
     const last = image[bitmapStart + (columnCount >> 3)];
     if ((last >> (columnCount & 7)) !== 0) warnings.push(`null bitmap: unused bits set (last byte 0x${last.toString(16).padStart(2, '0')}); ignored`);
