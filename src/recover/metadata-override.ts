@@ -20,16 +20,19 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
   const catalog = async (): Promise<MetadataCatalog> => {
     if (merged) return merged;
     let base: MetadataCatalog | null = null;
-    if (override.some((t) => !t.allocUnits?.length)) {
-      try {
-        base = await source.metadata();
-      } catch (e) {
-        if (!isRowbackError(e) || e.code !== 'INPUT_NO_METADATA') throw e;
-      }
+    try {
+      base = await source.metadata();
+    } catch (e) {
+      if (!isRowbackError(e) || e.code !== 'INPUT_NO_METADATA') throw e;
     }
-    const layouts = override.map((t) => {
+    const layouts = override.map((given) => {
+      // A layout that contradicts the data file's own catalog for the same table is used (the user
+      // may be giving the layout from before an ALTER), but never silently: every row says so.
+      const own = base?.byName(`${given.schema}.${given.name}`);
+      const diff = own ? layoutDifferences(given, own) : [];
+      const t = diff.length ? { ...given, warnings: [...(given.warnings ?? []), `the layout given with --ddl/--schema differs from the data file's catalog for ${given.schema}.${given.name}: ${diff.join('; ')}; values are decoded with the given layout`] } : given;
       if (t.allocUnits?.length) return t;
-      const fromSource = base?.byName(`${t.schema}.${t.name}`)?.allocUnits;
+      const fromSource = own?.allocUnits;
       if (fromSource?.length) return { ...t, allocUnits: fromSource };
       if (options.allocUnitId && override.length === 1) return { ...t, allocUnits: [{ allocUnitId: options.allocUnitId, type: 'IN_ROW_DATA' as const }] };
       return t;
@@ -62,4 +65,23 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
     ...(source.databasePrincipalOf ? { databasePrincipalOf: (sid: Uint8Array) => source.databasePrincipalOf!(sid) } : {}),
     close: () => source.close(),
   };
+}
+
+/** How two layouts of one table differ in their stored columns (name, type, length, order); empty when they agree. */
+export function layoutDifferences(given: TableLayout, own: TableLayout): string[] {
+  const cols = (t: TableLayout) => t.columns.filter((c) => !c.isDropped && !c.isUniquifier && !(c.computed && !c.persisted));
+  const a = cols(given);
+  const b = cols(own);
+  const out: string[] = [];
+  const byName = new Map(b.map((c) => [c.name.toLowerCase(), c]));
+  for (const c of a) {
+    const o = byName.get(c.name.toLowerCase());
+    if (!o) out.push(`${c.name} is not in the data file's table`);
+    else if (o.type !== c.type || o.maxLength !== c.maxLength || (o.scale ?? 0) !== (c.scale ?? 0) || (o.precision ?? 0) !== (c.precision ?? 0)) {
+      out.push(`${c.name} ${c.type}(${c.maxLength}) vs ${o.type}(${o.maxLength})`);
+    }
+  }
+  for (const o of b) if (!a.some((c) => c.name.toLowerCase() === o.name.toLowerCase())) out.push(`the data file's ${o.name} is missing`);
+  if (!out.length && a.map((c) => c.name.toLowerCase()).join() !== b.map((c) => c.name.toLowerCase()).join()) out.push('the columns are in another order');
+  return out;
 }

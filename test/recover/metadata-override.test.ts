@@ -3,6 +3,7 @@ import { withMetadata } from '../../src/recover/metadata-override.js';
 import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type ScanFilter } from '../../src/recover/source.js';
 import { InputError } from '../../src/errors.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
 
 const layout = (name: string, au?: string): TableLayout => ({
   schema: 'dbo', name, indexId: 1, compression: 'NONE', columns: [],
@@ -63,5 +64,22 @@ describe('withMetadata', () => {
   it('passes other source errors through', async () => {
     const broken: RecoverySource = { ...fakeSource(null), metadata: async () => { throw new Error('disk on fire'); } };
     await expect(withMetadata(broken, [layout('X')]).metadata()).rejects.toThrow('disk on fire');
+  });
+});
+
+describeCorpus('a --ddl layout that contradicts the data file is never used silently', () => {
+  it('every row names the differences (AngularJs Employee with Emp_Age declared real instead of int)', async () => {
+    const { openFileSource } = await import('../../src/recover/sources/files.js');
+    const { layoutsFromDdl } = await import('../../src/reconstruct/metadata/ddl.js');
+    const { withMetadata } = await import('../../src/recover/metadata-override.js');
+    const { recoverRows } = await import('../../src/recover/recover-rows.js');
+    const C = (f: string) => corpusPath('AngularJs_CRUD/App_Data', f);
+    const ddl = layoutsFromDdl('CREATE TABLE dbo.Employee (Emp_Id int NOT NULL PRIMARY KEY, Emp_Name varchar(max), Emp_City varchar(max), Emp_Age real)');
+    const src = withMetadata(openFileSource({ mdf: C('Database1.mdf'), ldf: C('Database1_log.ldf') }), ddl);
+    const warnings: string[][] = [];
+    for await (const ev of recoverRows(src, { operations: ['delete'], tables: ['dbo.Employee'] })) if (ev.kind === 'row') warnings.push(ev.row.warnings);
+    await src.close();
+    expect(warnings.length).toBe(3);
+    for (const w of warnings) expect(w.join('\n')).toContain("differs from the data file's catalog for dbo.Employee: Emp_Age real(4) vs int(4)");
   });
 });
