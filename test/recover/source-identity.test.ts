@@ -113,3 +113,4 @@ describeCorpus('HEADERONLY FamilyGUID', () => {
     expect(readBackupHeader(lab('sql2008-backups/StopAt/StopAt.bak')).familyGuid).not.toBe(fams[0]);
   });
 });
+

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { choiceOption, normalizeTableName } from '../options.js';
 import { createProgress } from '../progress.js';
 import { csvCell, csvRecord } from '../../util/csv.js';
-import { assertBackupSet } from '../../recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase } from '../../recover/source-identity.js';
 import { InputError, SchemaError } from '../../errors.js';
 import { openBackupPages } from '../../backup/open.js';
 import { LayeredPageSource, MdfPageSource } from '../../datafile/mdf-source.js';
@@ -153,8 +153,8 @@ export function openDataFiles(paths: string[]): PageSource {
       opened.push(f);
       const dup = opened.find((o) => o !== f && o.fileId === f.fileId);
       if (dup) throw new InputError('INPUT_BAD_OPTION', `${dup.path} and ${p} are both file id ${f.fileId}: give the files of one database`, { file: p });
-      const other = opened.find((o) => o !== f && o.bindingId && f.bindingId && o.bindingId !== f.bindingId);
-      if (other) throw new InputError('INPUT_BAD_OPTION', `${other.path} and ${p} belong to different databases (binding ids ${other.bindingId} and ${f.bindingId})`, { file: p });
+      // the same binding-id check every other combination of files goes through
+      assertOneDatabase(opened.map((o) => ({ file: o.path, role: 'mdf' as const, bindingId: o.bindingId ?? null, databaseName: null })));
     }
   } catch (e) {
     for (const o of opened) o.close();
