@@ -33,7 +33,31 @@ const state = {
   rows: [],
   selected: new Set(),
   poll: null,
+  info: null,
+  tables: new Map(), // job's table → column names in table order (the grid's value columns)
+  lastDryRun: null, // { runId, rows, targetName } of the newest dry run shown
+  runPoll: null,
 };
+
+// ------------------------------------------------------------------ time: one zone, labelled
+// Log times (Begin/End Time) are the SQL Server's own clock, shown as written. rowback's own
+// timestamps (audit, decisions, batches: ISO UTC) are shown in the server's configured zone,
+// the same clock when serve's timeZone is set to the SQL Server's zone.
+function fmtInstant(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const tz = state.info?.timeZone ?? 'UTC';
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    .formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+function fmtLogTime(t) { return t ? t.replace('T', ' ') : ''; }
+function offsetText(min) {
+  const sign = min < 0 ? '-' : '+';
+  const a = Math.abs(min);
+  return `UTC${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}
 
 class ApiError extends Error {
   constructor(status, body) { super(body?.message ?? `HTTP ${status}`); this.status = status; this.body = body; }
@@ -72,6 +96,12 @@ async function signIn(token) {
   document.body.dataset.role = state.me.role;
   for (const id of ['approve-selected', 'reject-selected', 'approve-filter', 'reject-filter']) $(id).disabled = state.me.role !== 'reviewer';
   $('dry-run').disabled = state.me.role === 'viewer';
+  for (const e of document.querySelectorAll('.op-only')) e.hidden = state.me.role !== 'operator';
+  state.info = await api('/api/info');
+  $('tz').textContent = `times: ${state.info.timeZone} (${offsetText(state.info.utcOffsetMinutes)})`;
+  $('tz').title = `rowback's own times (audit, decisions, re-insert batches) are shown in ${state.info.timeZone}; ${state.info.logTimes}`;
+  $('target').replaceChildren(el('option', { value: '', text: 'none (script only)' }),
+    ...state.info.targets.map((t) => el('option', { value: t.name, text: `${t.name} — ${[t.server, t.database].filter(Boolean).join(' / ') || 'no server named'}${t.ready ? '' : ' (not ready: its variable is unset)'}`, ...(t.ready ? {} : { disabled: 'disabled' }) })));
   await loadJobs();
   if (!state.poll) state.poll = setInterval(() => loadJobs().catch(() => {}), 2000);
   return true;
@@ -137,13 +167,23 @@ async function loadJobs() {
   if (state.jobId) {
     const j = items.find((x) => x.id === state.jobId);
     if (j) showProgress(j);
-  } else if (items.length) {
+  } else if (items.length && $('create').hidden) {
     await openJob(items[0].id);
   }
 }
 
 function showProgress(j) {
   $('job-title').textContent = `Job #${j.id} — ${j.description}`;
+  const op = state.me?.role === 'operator';
+  $('job-cancel').hidden = !op || !(j.state === 'running' || j.state === 'queued');
+  $('job-resume').hidden = !op || !['failed', 'interrupted', 'resumable', 'cancelled'].includes(j.state);
+  const err = $('job-error');
+  if (j.state === 'failed' && j.error) {
+    err.textContent = `This job failed: ${j.error.code} — ${j.error.message}`;
+    err.hidden = false;
+  } else {
+    err.hidden = true;
+  }
   const window = [j.windowFrom, j.windowTo].filter(Boolean).join(' → ');
   const scan = j.state === 'running' && j.scan ? ' · ' + scanText(j.scan) : '';
   $('job-progress').textContent = `${j.state} · ${j.rowsStaged.toLocaleString()} rows staged · ${j.skippedCount} skipped${scan}${window ? ' · window ' + window : ''}${j.lastLsn ? ' · last LSN ' + j.lastLsn : ''}`;
@@ -151,6 +191,15 @@ function showProgress(j) {
 
 async function openJob(id) {
   state.jobId = id;
+  $('create').hidden = true;
+  state.lastDryRun = null;
+  $('run-reinsert').disabled = true;
+  $('copy-script').disabled = true;
+  $('download-script').disabled = true;
+  $('download-undo').disabled = true;
+  $('run-panel').hidden = true;
+  $('job-action-msg').textContent = '';
+  clearInterval(state.runPoll);
   for (const li of $('job-list').children) li.classList.toggle('active', li.dataset.job === String(id));
   $('job').hidden = false;
   const j = state.jobs.find((x) => x.id === id);
@@ -158,29 +207,75 @@ async function openJob(id) {
   $('detail').hidden = true;
   $('script').textContent = '';
   $('undo-script').textContent = '';
-  const blast = await api(`/api/jobs/${id}/blast-radius`);
+  const [blast, tables] = await Promise.all([api(`/api/jobs/${id}/blast-radius`), api(`/api/jobs/${id}/tables`)]);
+  state.tables = new Map(tables.items.map((t) => [t.table, t.columns.map((c) => c.name)]));
   const sel = $('f-table');
   sel.replaceChildren(el('option', { value: '', text: 'all' }), ...blast.byTable.map((t) => el('option', { value: t.table, text: `${t.table} (${t.rows})` })));
   renderBlast(blast);
   await resetPaging();
+  loadRuns().catch(() => {});
 }
 
 // ------------------------------------------------------------------ rows grid (keyset paging)
 
+const TIME_RE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?)?$/;
+
+/** The filter form as API query fields; invalid input is marked (aria-invalid) and returned as problems, never silently dropped. */
 function readFilter() {
   const f = {};
+  const problems = [];
   for (const k of ['table', 'login', 'status', 'from', 'to', 'q']) {
-    const v = $(`f-${k}`).value.trim();
-    if (v) f[k] = k === 'from' || k === 'to' ? v.replace(' ', 'T') : v;
+    const input = $(`f-${k}`);
+    const v = input.value.trim();
+    input.removeAttribute('aria-invalid');
+    if (!v) continue;
+    if ((k === 'from' || k === 'to') && !TIME_RE.test(v)) {
+      input.setAttribute('aria-invalid', 'true');
+      problems.push(`${k === 'from' ? 'From' : 'To'} '${v}' is not YYYY-MM-DD[ HH:MM[:SS[.fff]]]`);
+      continue;
+    }
+    f[k] = k === 'from' || k === 'to' ? v.replace(' ', 'T') : v;
   }
-  return f;
+  if (f.from && f.to && f.from > f.to) { $('f-to').setAttribute('aria-invalid', 'true'); problems.push('To is before From'); }
+  return { filter: f, problems };
 }
 
 async function resetPaging() {
-  state.filter = readFilter();
+  const { filter, problems } = readFilter();
+  $('filter-msg').textContent = problems.join('; ');
+  if (problems.length) return; // the grid keeps showing the last valid filter's rows
+  state.filter = filter;
   state.cursors = [null];
   state.page = 0;
-  await loadPage();
+  try {
+    await loadPage();
+  } catch (e) {
+    // the server's 400 names the field: mark it
+    const field = e.body?.field?.replace(/^querystring\./, '');
+    if (field && $(`f-${field}`)) $(`f-${field}`).setAttribute('aria-invalid', 'true');
+    $('filter-msg').textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
+  }
+}
+
+/** Value columns of the grid: the selected table's columns in table order, else one summary column. */
+function valueColumns() {
+  return state.filter.table ? state.tables.get(state.filter.table) ?? null : null;
+}
+
+const FIXED_HEAD = ['#', 'Table', 'LSN', 'Begin time', 'Login', 'SID', 'SPID', 'Transaction', 'Status'];
+function renderHead() {
+  const cols = valueColumns();
+  const box = el('input', { type: 'checkbox', id: 'select-page', 'aria-label': 'select page' });
+  box.addEventListener('change', (ev) => {
+    for (const b of $('grid-body').querySelectorAll('input[type=checkbox]')) {
+      b.checked = ev.target.checked;
+      const id = Number(b.dataset.row);
+      if (b.checked) state.selected.add(id); else state.selected.delete(id);
+    }
+  });
+  $('grid-head').replaceChildren(el('th', {}, box), ...FIXED_HEAD.map((h) => el('th', { text: h === 'Begin time' ? 'Begin time (log)' : h })),
+    ...(cols ? cols.map((c) => el('th', { class: 'vcol', text: c })) : [el('th', { text: 'Values' })]));
+  $('grid').classList.toggle('wide', Boolean(cols));
 }
 
 async function loadPage() {
@@ -193,8 +288,9 @@ async function loadPage() {
   state.rows = page.items;
   state.next = page.next;
   state.selected.clear();
-  $('select-page').checked = false;
-  $('grid-body').replaceChildren(...page.items.map(rowTr));
+  renderHead();
+  const cols = valueColumns();
+  $('grid-body').replaceChildren(...page.items.map((r) => rowTr(r, cols)));
   $('next-page').disabled = !page.next;
   $('first-page').disabled = state.page === 0;
   $('page-info').textContent = page.items.length
@@ -206,18 +302,26 @@ function summary(values) {
   return Object.entries(values).map(([k, v]) => `${k}=${v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ');
 }
 
-function rowTr(r) {
+function cellText(v) {
+  return v === null ? 'NULL' : v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+function rowTr(r, cols) {
   const box = el('input', { type: 'checkbox', 'aria-label': `select row ${r.id}`, 'data-row': String(r.id) });
   box.addEventListener('click', (ev) => {
     ev.stopPropagation();
     if (box.checked) state.selected.add(r.id); else state.selected.delete(r.id);
   });
-  const text = summary(r.values);
-  return el('tr', { 'data-row': String(r.id), onclick: () => openRow(r.id) },
-    el('td', {}, box), el('td', { text: String(r.id) }), el('td', { text: r.table }), el('td', { text: r.lsn }),
-    el('td', { text: r.beginTime ?? '' }), el('td', { text: r.login ?? '' }),
-    el('td', {}, el('span', { class: `st ${r.status}`, text: r.status })),
-    el('td', { class: 'vals', text, title: text }));
+  const sid = r.meta?.sidText ?? r.meta?.sid ?? '';
+  const login = r.login ?? (r.meta?.dbUser ? `${r.meta.dbUser} (db user)` : '');
+  const fixed = [el('td', {}, box), el('td', { text: String(r.id) }), el('td', { text: r.table }), el('td', { text: r.lsn }),
+    el('td', { text: fmtLogTime(r.beginTime) }), el('td', { text: login }), el('td', { class: 'sid', text: sid, title: sid }),
+    el('td', { text: r.spid === null || r.spid === undefined ? '' : String(r.spid) }), el('td', { text: r.transactionName ?? '' }),
+    el('td', {}, el('span', { class: `st ${r.status}`, text: r.status }))];
+  const values = cols
+    ? cols.map((c) => { const t = cellText(r.values[c]); return el('td', { class: `vcell${r.values[c] === null ? ' null' : ''}`, text: t, title: t }); })
+    : [(() => { const text = summary(r.values); return el('td', { class: 'vals', text, title: text }); })()];
+  return el('tr', { 'data-row': String(r.id), class: r.id === state.openRowId ? 'open' : '', onclick: () => openRow(r.id) }, ...fixed, ...values);
 }
 
 function hexDump(hex) {
@@ -232,19 +336,22 @@ function hexDump(hex) {
 
 async function openRow(rowId) {
   const r = await api(`/api/jobs/${state.jobId}/rows/${rowId}`);
+  state.openRowId = rowId;
+  for (const tr of $('grid-body').children) tr.classList.toggle('open', tr.dataset.row === String(rowId));
   $('detail-title').textContent = `Row #${r.id} · ${r.table} · ${r.status}`;
   $('detail-values').replaceChildren(...Object.entries(r.values).map(([k, v]) =>
     el('tr', {}, el('td', { text: k }), el('td', { class: v === null ? 'null' : '', text: v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v) }))));
-  const meta = { LSN: r.lsn, operation: r.operation, transaction: r.transactionId, 'transaction name': r.transactionName, login: r.login, SPID: r.spid, 'begin time': r.beginTime, 'end time': r.endTime, page: r.meta?.pageId, slot: r.meta?.slotId, source: r.meta?.source?.kind };
+  const meta = { LSN: r.lsn, operation: r.operation, transaction: r.transactionId, 'transaction name': r.transactionName, login: r.login, 'database user': r.meta?.dbUser, SID: r.meta?.sidText ? `${r.meta.sidText} (${r.meta.sid})` : r.meta?.sid, SPID: r.spid, 'begin time (log)': fmtLogTime(r.beginTime), 'end time (log)': fmtLogTime(r.endTime), page: r.meta?.pageId, slot: r.meta?.slotId, source: r.meta?.source?.kind };
   $('detail-meta').replaceChildren(...Object.entries(meta).map(([k, v]) => el('tr', {}, el('td', { text: k }), el('td', { text: v === null || v === undefined ? '—' : String(v) }))));
   $('detail-raw').textContent = `${r.raw.length / 2} bytes\n${hexDump(r.raw)}`;
   const notes = [
     ...r.warnings.map((w) => `warning: ${w}`),
-    ...r.decisions.map((d) => `${d.decision} by ${d.actor} at ${d.decidedAt}: ${d.reason}`),
+    ...r.decisions.map((d) => `${d.decision} by ${d.actor} at ${fmtInstant(d.decidedAt)}: ${d.reason}`),
     ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.detail?.existing ? ' — existing row ' + JSON.stringify(o.detail.existing) : ''}`),
   ];
   $('detail-notes').replaceChildren(...(notes.length ? notes : ['none']).map((n) => el('li', { text: n })));
   $('detail').hidden = false;
+  $('rows-area').classList.add('with-detail');
 }
 
 // ------------------------------------------------------------------ decisions
@@ -283,25 +390,53 @@ function renderBlast(b) {
   $('blast-tables').replaceChildren(...kv(b.byTable, [['table', 'table'], ['rows', 'rows']]));
   $('blast-logins').replaceChildren(...kv(b.byLogin, [['login', 'login'], ['rows', 'rows']]));
   $('blast-txns').replaceChildren(...kv(b.byTransaction.slice(0, 50), [['transaction', 'transactionId'], ['begin', 'beginTime'], ['login', 'login'], ['rows', 'rows']]));
-  // bar chart: rows per minute, inline SVG
-  const data = b.byMinute;
-  const W = 800, H = 200, pad = 28;
-  const s = svg('svg', { viewBox: `0 0 ${W} ${H + 30}`, role: 'img', 'aria-label': 'rows per minute' });
+  renderTimeChart(b.byMinute);
+}
+
+// Minutes are the log's own wall clock ('YYYY-MM-DD HH:MM', the SQL Server's local time); they
+// are placed on a linear axis (read as UTC only to do arithmetic), so gaps show to scale.
+const TICK_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080, 43200];
+function minuteMs(m) { return Date.parse(`${m}:00Z`); }
+function wall(ms, withDate) {
+  const iso = new Date(ms).toISOString();
+  return withDate ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
+}
+
+function renderTimeChart(data) {
+  const W = 800, H = 200, padL = 34, padR = 8;
+  const s = svg('svg', { viewBox: `0 0 ${W} ${H + 34}`, role: 'img', 'aria-label': 'rows per minute over time' });
+  if (!data.length) {
+    const t = svg('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle' }); t.textContent = 'no row carries a begin time'; s.append(t);
+    $('blast-chart').replaceChildren(s);
+    $('blast-chart-title').textContent = 'Rows per minute';
+    return;
+  }
+  const t0 = minuteMs(data[0].minute);
+  const t1 = minuteMs(data[data.length - 1].minute) + 60_000;
+  const spanMin = Math.max(1, (t1 - t0) / 60_000);
+  const x = (ms) => padL + ((ms - t0) / (t1 - t0)) * (W - padL - padR);
   const max = Math.max(1, ...data.map((d) => d.rows));
-  const bw = data.length ? (W - pad) / data.length : 0;
-  s.append(svg('line', { x1: pad, y1: H, x2: W, y2: H, stroke: '#98a2b3' }));
+  const multiDay = data[0].minute.slice(0, 10) !== data[data.length - 1].minute.slice(0, 10);
+  $('blast-chart-title').textContent = `Rows per minute, ${data[0].minute.slice(0, 10)}${multiDay ? ' – ' + data[data.length - 1].minute.slice(0, 10) : ''} (log time; gaps to scale)`;
+  s.append(svg('line', { x1: padL, y1: H, x2: W - padR, y2: H, stroke: '#98a2b3' }));
   const maxLabel = svg('text', { x: 0, y: 10 }); maxLabel.textContent = String(max); s.append(maxLabel);
-  data.forEach((d, i) => {
-    const h = Math.max(1, (d.rows / max) * (H - 10));
-    const rect = svg('rect', { class: 'b', x: pad + i * bw + 2, y: H - h, width: Math.max(1, bw - 4), height: h });
+  const barW = Math.max(2, (W - padL - padR) / spanMin - 1);
+  for (const d of data) {
+    const ms = minuteMs(d.minute);
+    const h = Math.max(1, (d.rows / max) * (H - 14));
+    const rect = svg('rect', { class: 'b', x: x(ms), y: H - h, width: barW, height: h, 'data-minute': d.minute });
     const t = svg('title'); t.textContent = `${d.minute}: ${d.rows} rows`; rect.append(t);
     s.append(rect);
-    if (data.length <= 24 || i % Math.ceil(data.length / 12) === 0) {
-      const label = svg('text', { x: pad + i * bw + bw / 2, y: H + 14, 'text-anchor': 'middle' });
-      label.textContent = d.minute.slice(11);
-      s.append(label);
-    }
-  });
+  }
+  // ticks at round wall-clock steps, at most ~8
+  const step = TICK_STEPS.find((m) => spanMin / m <= 8) ?? 43200;
+  const stepMs = step * 60_000;
+  for (let ms = Math.ceil(t0 / stepMs) * stepMs; ms <= t1; ms += stepMs) {
+    s.append(svg('line', { class: 'tick', x1: x(ms), y1: H, x2: x(ms), y2: H + 4, stroke: '#98a2b3' }));
+    const label = svg('text', { class: 'tick-label', x: x(ms), y: H + 16, 'text-anchor': 'middle' });
+    label.textContent = wall(ms, multiDay || step >= 1440);
+    s.append(label);
+  }
   $('blast-chart').replaceChildren(s);
 }
 
@@ -309,11 +444,24 @@ function renderBlast(b) {
 
 async function dryRun() {
   $('dry-run-msg').textContent = 'generating…';
+  state.lastDryRun = null;
+  $('run-reinsert').disabled = true;
+  const targetName = $('target').value || undefined;
   try {
-    const r = await api(`/api/jobs/${state.jobId}/reinsert`, { method: 'POST', body: { dryRun: true } });
+    const r = await api(`/api/jobs/${state.jobId}/reinsert`, { method: 'POST', body: { dryRun: true, ...(targetName ? { targetName } : {}) } });
     $('script').textContent = r.script;
     $('undo-script').textContent = r.undoScript;
-    $('dry-run-msg').textContent = `run #${r.run.id}: ${r.run.summary.rows} row(s) in ${r.run.summary.batches} batch(es)${r.problems.length ? `, ${r.problems.length} row(s) cannot go back (see the script header)` : ''}`;
+    $('copy-script').disabled = false;
+    $('download-script').disabled = false;
+    $('download-undo').disabled = !r.undoScript;
+    const rows = r.run.summary.rows;
+    $('dry-run-msg').textContent = `run #${r.run.id}: ${rows} row(s) in ${r.run.summary.batches} batch(es)${r.problems.length ? `, ${r.problems.length} row(s) cannot go back (see the script header)` : ''}${targetName ? ` · planned against ${targetName}'s catalog` : ' · choose a target to run it'}`;
+    // a real run is offered only for what was just shown: this script, this target
+    if (targetName && rows > 0) {
+      state.lastDryRun = { runId: r.run.id, rows, batches: r.run.summary.batches, targetName };
+      $('run-reinsert').disabled = state.me.role !== 'operator';
+    }
+    loadRuns().catch(() => {});
   } catch (e) {
     $('dry-run-msg').textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
   }
@@ -321,14 +469,210 @@ async function dryRun() {
 
 async function loadAudit() {
   const { items } = await api(`/api/audit?jobId=${state.jobId}&limit=500`);
-  $('audit').replaceChildren(el('tr', {}, ...['#', 'when', 'who', 'what', 'details'].map((h) => el('th', { text: h }))),
-    ...items.map((a) => el('tr', {}, el('td', { text: String(a.id) }), el('td', { text: a.at }), el('td', { text: a.actor }), el('td', { text: a.action }), el('td', { class: 'vals', text: JSON.stringify(a.details) }))));
+  $('audit').replaceChildren(el('tr', {}, ...['#', `when (${state.info?.timeZone ?? 'UTC'})`, 'who', 'what', 'details'].map((h) => el('th', { text: h }))),
+    ...items.map((a) => el('tr', {}, el('td', { text: String(a.id) }), el('td', { text: fmtInstant(a.at) }), el('td', { text: a.actor }), el('td', { text: a.action }), el('td', { class: 'vals', text: JSON.stringify(a.details) }))));
 }
 
 function showTab(name) {
   for (const b of document.querySelectorAll('.tab')) b.classList.toggle('active', b.dataset.tab === name);
   for (const p of document.querySelectorAll('.tab-panel')) p.hidden = p.id !== `tab-${name}`;
   if (name === 'audit') loadAudit().catch(() => {});
+}
+
+// ------------------------------------------------------------------ new job (operators)
+
+function showCreate() {
+  $('job').hidden = true;
+  $('create').hidden = false;
+  $('j-msg').textContent = '';
+  const roots = state.info?.fileRoots;
+  $('roots-hint').textContent = roots ? `Files must lie under: ${roots.join(', ')} (paths as the server sees them).` : 'Any file the server process can read.';
+  showKindFields();
+}
+
+function showKindFields() {
+  const kind = $('j-kind').value;
+  for (const d of document.querySelectorAll('#job-form .kind')) d.hidden = !d.dataset.kind.split(' ').includes(kind);
+}
+
+function lines(id) { return $(id).value.split('\n').map((x) => x.trim()).filter(Boolean); }
+
+/** The form as a job spec (POST /api/jobs); only fields of the chosen kind are sent. */
+function jobSpecFromForm() {
+  const kind = $('j-kind').value;
+  const spec = { kind };
+  const put = (k, v) => { if (v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)) spec[k] = v; };
+  if (kind === 'files') { put('mdf', $('j-mdf').value.trim()); put('bak', $('j-bak').value.trim()); put('ldf', $('j-ldf').value.trim()); put('trn', lines('j-trn')); }
+  if (kind === 'export') put('file', $('j-file').value.trim());
+  if (kind === 'live' || kind === 'log-backup') { put('server', $('j-server').value.trim()); put('database', $('j-database').value.trim()); }
+  if (kind === 'log-backup') put('logBackups', lines('j-logBackups'));
+  put('from', $('j-from').value.trim().replace(' ', 'T'));
+  put('to', $('j-to').value.trim().replace(' ', 'T'));
+  put('tables', $('j-tables').value.split(',').map((x) => x.trim()).filter(Boolean));
+  put('operations', [...document.querySelectorAll('#job-form input[name=op]:checked')].map((b) => b.value));
+  const metaKind = $('j-meta-kind').value;
+  if (metaKind) {
+    const text = $('j-meta').value;
+    const metadata = {};
+    if (metaKind === 'ddl') metadata.ddl = text;
+    else {
+      try { metadata.catalog = JSON.parse(text.replace(/^\uFEFF/, '')); } catch (e) { throw Object.assign(new Error(`the catalog JSON does not parse: ${e.message}`), { field: 'metadata' }); }
+    }
+    const au = $('j-alloc').value.trim();
+    if (au) metadata.allocUnit = au;
+    spec.metadata = metadata;
+  }
+  return spec;
+}
+
+const FIELD_INPUT = { mdf: 'j-mdf', bak: 'j-bak', ldf: 'j-ldf', trn: 'j-trn', file: 'j-file', server: 'j-server', database: 'j-database', logBackups: 'j-logBackups', from: 'j-from', to: 'j-to', tables: 'j-tables', operations: 'j-tables', metadata: 'j-meta', 'metadata.ddl': 'j-meta', 'metadata.catalog': 'j-meta', 'metadata.allocUnit': 'j-alloc', kind: 'j-kind' };
+function markField(field) {
+  const key = String(field ?? '').replace(/^body\./, '');
+  const id = FIELD_INPUT[key] ?? FIELD_INPUT[key.split('.')[0]];
+  if (id) { $(id).setAttribute('aria-invalid', 'true'); $(id).focus(); }
+}
+
+async function submitJob(ev) {
+  ev.preventDefault();
+  for (const i of document.querySelectorAll('#job-form [aria-invalid]')) i.removeAttribute('aria-invalid');
+  const msg = $('j-msg');
+  let spec;
+  try { spec = jobSpecFromForm(); } catch (e) { msg.textContent = e.message; markField(e.field); return; }
+  $('j-submit').disabled = true;
+  msg.textContent = '';
+  try {
+    const job = await api('/api/jobs', { method: 'POST', body: spec });
+    $('j-server').value = ''; // the connection string is not kept in the page either
+    await loadJobs();
+    await openJob(job.id);
+  } catch (e) {
+    msg.textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
+    markField(e.body?.field);
+  } finally {
+    $('j-submit').disabled = false;
+  }
+}
+
+async function readMetaFile() {
+  const f = $('j-meta-file').files[0];
+  if (!f) return;
+  $('j-meta').value = await f.text();
+  if (!$('j-meta-kind').value) $('j-meta-kind').value = /\.json$/i.test(f.name) ? 'catalog' : 'ddl';
+}
+
+// ------------------------------------------------------------------ cancel / resume (operators)
+
+async function jobAction(action) {
+  const msg = $('job-action-msg');
+  const j = state.jobs.find((x) => x.id === state.jobId);
+  let body;
+  if (action === 'resume' && j && (j.kind === 'live' || j.kind === 'log-backup')) {
+    // live specs are stored without their connection string: ask for it again
+    const server = window.prompt(`Job #${j.id} reads a server; its connection string was not stored. Connection string to resume with:`);
+    if (!server) return;
+    body = { spec: { ...j.spec, server } };
+  }
+  try {
+    await api(`/api/jobs/${state.jobId}/${action}`, { method: 'POST', body: body ?? {} });
+    msg.classList.remove('error');
+    msg.textContent = action === 'cancel' ? 'Cancelled; rows staged so far are kept.' : 'Resumed; rows already staged are not staged again.';
+    await loadJobs();
+  } catch (e) {
+    msg.classList.add('error');
+    msg.textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
+  }
+}
+
+// ------------------------------------------------------------------ re-insert: dry run, confirm, run, progress
+
+function download(name, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/sql;charset=utf-8' }));
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+async function copyScript() {
+  const text = $('script').textContent;
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // no clipboard permission: select the text so Ctrl+C copies it
+    const r = document.createRange(); r.selectNodeContents($('script'));
+    const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(r);
+    $('dry-run-msg').textContent = 'The browser refused the clipboard; the script is selected: press Ctrl+C.';
+    return;
+  }
+  $('dry-run-msg').textContent = `Copied ${text.length.toLocaleString()} characters.`;
+}
+
+function targetLabel(name) {
+  const t = state.info?.targets.find((x) => x.name === name);
+  return t ? `${t.name} (${[t.server, t.database].filter(Boolean).join(' / ') || 'server not named'})` : name;
+}
+
+async function confirmRun() {
+  const d = state.lastDryRun;
+  if (!d) return;
+  $('confirm-text').textContent = `Insert ${d.rows.toLocaleString()} approved row(s) of job #${state.jobId} into ${targetLabel(d.targetName)}, in ${d.batches} batch(es), each its own transaction. Rows whose key already exists there are left alone (conflicts).`;
+  $('confirm-input').value = '';
+  $('confirm-msg').textContent = '';
+  $('confirm').showModal();
+  $('confirm-input').focus();
+}
+
+async function runReinsert() {
+  const d = state.lastDryRun;
+  if ($('confirm-input').value.replace(/[ ,.]/g, '') !== String(d.rows)) {
+    $('confirm-msg').textContent = `Type ${d.rows} to confirm.`;
+    return;
+  }
+  $('confirm').close();
+  try {
+    const run = await api(`/api/jobs/${state.jobId}/reinsert`, { method: 'POST', body: { dryRun: false, targetName: d.targetName } });
+    $('run-reinsert').disabled = true;
+    watchRun(run.id);
+  } catch (e) {
+    $('dry-run-msg').textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
+  }
+}
+
+function renderRun(run) {
+  $('run-panel').hidden = false;
+  const total = run.batches.length;
+  const done = run.batches.filter((b) => b.state !== 'planned').length;
+  $('run-title').textContent = `Re-insert run #${run.id} into ${run.target?.name ?? run.target?.database ?? 'the target'}: ${run.state}`;
+  $('run-bar').style.width = `${total ? Math.round((done / total) * 100) : run.state === 'succeeded' ? 100 : 0}%`;
+  const o = run.outcomes;
+  $('run-status').textContent = `${done} of ${total} batch(es) done · ${o.inserted} inserted · ${o.conflict} conflict(s) · ${o.error} error(s)${run.error ? ` · ${run.error.code ?? ''} ${run.error.message ?? ''}` : ''}`;
+  $('run-batches').replaceChildren(el('tr', {}, ...['batch', 'state', 'rows', 'inserted', 'conflicts', 'errors', `committed (${state.info?.timeZone ?? 'UTC'})`].map((h) => el('th', { text: h }))),
+    ...run.batches.map((b) => el('tr', { 'data-batch': String(b.batchNo) }, ...[b.batchNo, b.state, b.rows, b.inserted, b.conflict, b.error, fmtInstant(b.committedAt)].map((v) => el('td', { text: String(v ?? '') })))));
+}
+
+function watchRun(runId) {
+  clearInterval(state.runPoll);
+  const tick = async () => {
+    const run = await api(`/api/reinsert-runs/${runId}`);
+    renderRun(run);
+    if (run.state !== 'running' && run.state !== 'planned') {
+      clearInterval(state.runPoll);
+      const s = await api(`/api/reinsert-runs/${runId}/script`);
+      if (s.undoScript) { $('undo-script').textContent = s.undoScript; $('download-undo').disabled = false; }
+      loadRuns().catch(() => {});
+      loadPage().catch(() => {});
+    }
+  };
+  tick().catch(() => {});
+  state.runPoll = setInterval(() => tick().catch(() => {}), 1000);
+}
+
+async function loadRuns() {
+  const { items } = await api(`/api/jobs/${state.jobId}/reinsert-runs`);
+  $('runs').replaceChildren(el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors'].map((h) => el('th', { text: h }))),
+    ...items.map((r) => el('tr', { onclick: () => r.dryRun ? undefined : watchRun(r.id) }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), r.target?.name ?? r.target?.database ?? '—', r.state,
+      r.summary?.rows ?? '', r.outcomes.inserted, r.outcomes.conflict, r.outcomes.error].map((v) => el('td', { text: String(v) })))));
 }
 
 // ------------------------------------------------------------------ wiring
@@ -338,19 +682,31 @@ $('logout').addEventListener('click', () => signOut());
 $('filters').addEventListener('submit', (ev) => { ev.preventDefault(); resetPaging(); });
 $('next-page').addEventListener('click', () => { if (!state.next) return; state.cursors[state.page + 1] = state.next; state.page++; loadPage(); });
 $('first-page').addEventListener('click', () => { state.page = 0; loadPage(); });
-$('select-page').addEventListener('change', (ev) => {
-  for (const box of $('grid-body').querySelectorAll('input[type=checkbox]')) {
-    box.checked = ev.target.checked;
-    const id = Number(box.dataset.row);
-    if (box.checked) state.selected.add(id); else state.selected.delete(id);
-  }
-});
 $('approve-selected').addEventListener('click', () => decide('approve', 'ids'));
 $('reject-selected').addEventListener('click', () => decide('reject', 'ids'));
 $('approve-filter').addEventListener('click', () => decide('approve', 'filter'));
 $('reject-filter').addEventListener('click', () => decide('reject', 'filter'));
-$('detail-close').addEventListener('click', () => { $('detail').hidden = true; });
+$('detail-close').addEventListener('click', () => {
+  $('detail').hidden = true;
+  $('rows-area').classList.remove('with-detail');
+  state.openRowId = null;
+  for (const tr of $('grid-body').children) tr.classList.remove('open');
+});
 $('dry-run').addEventListener('click', dryRun);
+$('target').addEventListener('change', () => { state.lastDryRun = null; $('run-reinsert').disabled = true; });
+$('copy-script').addEventListener('click', () => { copyScript(); });
+$('download-script').addEventListener('click', () => download(`rowback-job${state.jobId}-reinsert.sql`, $('script').textContent));
+$('download-undo').addEventListener('click', () => download(`rowback-job${state.jobId}-undo.sql`, $('undo-script').textContent));
+$('run-reinsert').addEventListener('click', confirmRun);
+$('confirm-go').addEventListener('click', runReinsert);
+$('confirm-input').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); runReinsert(); } });
+$('new-job').addEventListener('click', showCreate);
+$('j-kind').addEventListener('change', showKindFields);
+$('j-cancel').addEventListener('click', () => { $('create').hidden = true; $('job').hidden = !state.jobId; });
+$('job-form').addEventListener('submit', submitJob);
+$('j-meta-file').addEventListener('change', () => { readMetaFile(); });
+$('job-cancel').addEventListener('click', () => jobAction('cancel'));
+$('job-resume').addEventListener('click', () => jobAction('resume'));
 for (const b of document.querySelectorAll('.tab')) b.addEventListener('click', () => showTab(b.dataset.tab));
 
 if (state.token) signIn(state.token).then((ok) => { if (!ok) signOut(); });

@@ -13,6 +13,8 @@ import rowRoutes from './routes/rows.js';
 import webRoutes from './routes/web.js';
 import './types.js';
 import type { JobSpec } from '../worker/job-spec.js';
+import type { ConfiguredTargetSpec } from './targets.js';
+import infoRoutes from './routes/info.js';
 import { validateJobSpec, type JobAccess } from '../worker/job-validate.js';
 
 export interface AppOptions extends ServicesOptions, AuthOptions {
@@ -25,6 +27,10 @@ export interface AppOptions extends ServicesOptions, AuthOptions {
   fileRoots?: string[];
   /** Servers live jobs may connect to; undefined = any. */
   allowedServers?: string[];
+  /** Named re-insert targets (serve's config `targets`): the page names one, never sees its secret. */
+  targets?: Record<string, ConfiguredTargetSpec>;
+  /** IANA zone the page shows times in (default: this process's zone). */
+  timeZone?: string;
   /** Checks a job spec before it is queued (default validateJobSpec; tests with fake sources replace it). */
   validateJob?: (spec: JobSpec, access: JobAccess) => Promise<void>;
 }
@@ -52,7 +58,8 @@ export async function buildApp(o: AppOptions = {}): Promise<FastifyInstance> {
   await app.register(docs);
   await app.register(jobRoutes, { access: { fileRoots: o.fileRoots, allowedServers: o.allowedServers }, validate: o.validateJob ?? validateJobSpec });
   await app.register(rowRoutes);
-  await app.register(reinsertRoutes);
+  await app.register(reinsertRoutes, { targets: o.targets });
+  await app.register(infoRoutes, { targets: o.targets, timeZone: o.timeZone, fileRoots: o.fileRoots, allowedServers: o.allowedServers });
   await app.register(webRoutes, { webDir: o.webDir });
   await app.ready();
   return app as unknown as FastifyInstance;

@@ -14,6 +14,8 @@ export interface TargetSpec {
   connectionString: string;
   database?: string;
   ledgerTable?: string;
+  /** The configured target's name when the request named one (kept with the run; no secret). */
+  name?: string;
 }
 
 export interface ReinsertRequest {
@@ -122,7 +124,7 @@ export class ReinsertService {
   }
 
   private insertRun(jobId: number, actor: string, req: ReinsertRequest, state: RunRecord['state']): number {
-    const target = req.target ? { database: req.target.database ?? null, ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
+    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), database: req.target.database ?? null, ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
     const r = this.store.db.prepare(`INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size)
       VALUES (?, ?, ?, ?, ?, ?, ?)`).run(jobId, actor, new Date().toISOString(), req.dryRun ? 1 : 0, JSON.stringify(target), state, req.batchSize ?? 500);
     return Number(r.lastInsertRowid);
@@ -267,6 +269,19 @@ export class ReinsertService {
   outcomes(runId: number, limit = 1000): { rowId: number; batchNo: number; outcome: string; detail: unknown }[] {
     return (this.store.db.prepare('SELECT row_id, batch_no, outcome, detail FROM reinsert_outcomes WHERE run_id = ? ORDER BY row_id LIMIT ?').all(runId, limit) as
       { row_id: number; batch_no: number; outcome: string; detail: string | null }[]).map((o) => ({ rowId: o.row_id, batchNo: o.batch_no, outcome: o.outcome, detail: o.detail ? JSON.parse(o.detail) : null }));
+  }
+
+  /**
+   * A run's batches in order, each with its state (planned, committed, failed), commit time (ISO
+   * UTC), row count and outcome counts: the page's "result per batch".
+   */
+  batches(runId: number): { batchNo: number; state: string; committedAt: string | null; rows: number; inserted: number; conflict: number; error: number }[] {
+    return (this.store.db.prepare(`SELECT b.batch_no, b.state, b.committed_at, json_array_length(b.row_ids) AS n,
+        sum(o.outcome = 'inserted') AS inserted, sum(o.outcome = 'conflict') AS conflict, sum(o.outcome = 'error') AS error
+      FROM reinsert_batches b LEFT JOIN reinsert_outcomes o ON o.run_id = b.run_id AND o.batch_no = b.batch_no
+      WHERE b.run_id = ? GROUP BY b.batch_no ORDER BY b.batch_no`).all(runId) as
+      { batch_no: number; state: string; committed_at: string | null; n: number; inserted: number | null; conflict: number | null; error: number | null }[])
+      .map((b) => ({ batchNo: b.batch_no, state: b.state, committedAt: b.committed_at, rows: b.n, inserted: b.inserted ?? 0, conflict: b.conflict ?? 0, error: b.error ?? 0 }));
   }
 
   listRuns(jobId: number): RunRecord[] {

@@ -3,6 +3,10 @@ import type { ScanSourceOptions } from '../cli/commands/scan-sources.js';
 import type { ScanFilter, ScanOperation } from '../recover/source.js';
 import { parseWindowTime } from '../recover/time-window.js';
 import type { JobKind } from '../staging/types.js';
+import { isRowbackError, type RowbackError } from '../errors.js';
+import { layoutsFromCatalog } from '../reconstruct/metadata/catalog-json.js';
+import { layoutsFromDdl } from '../reconstruct/metadata/ddl.js';
+import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 
 /**
  * What a job scans. Every recovery source is a job kind; the fields mirror `rowback scan`'s
@@ -10,11 +14,25 @@ import type { JobKind } from '../staging/types.js';
  * keeps its connection only in memory, so a live job interrupted by a restart needs the
  * connection again to resume (`POST /jobs/:id/resume` with the same body).
  */
+/**
+ * Table metadata sent with a job (the API's `--ddl` / `--schema`): a CREATE TABLE script or the
+ * catalog JSON `sql/table-metadata-json.sql` writes, exactly one. It replaces the source's
+ * layouts by table name (src/recover/metadata-override.ts).
+ */
+export const JobMetadata = z.object({
+  ddl: z.string().min(1).max(4 * 1024 * 1024).optional().describe('CREATE TABLE (and ALTER TABLE) script'),
+  catalog: z.unknown().optional().describe('catalog JSON: the rows of sql/table-metadata.sql, as an array or { rows: [...] }'),
+  typeAliases: z.record(z.string().min(1).max(128), z.string().min(1).max(128)).optional().describe('with ddl: user-defined alias types, e.g. { "Flag": "bit" }'),
+  allocUnit: z.string().regex(/^\d{1,20}$/, 'an AllocUnitId as the log prints it (decimal)').optional().describe('with one table and no data file: its in-row AllocUnitId'),
+}).strict().refine((m) => (m.ddl !== undefined) !== (m.catalog !== undefined), { message: 'give ddl or catalog (exactly one)', path: ['ddl'] });
+export type JobMetadata = z.infer<typeof JobMetadata>;
+
 const window = {
   from: z.string().min(1).optional().describe('window start, server local time YYYY-MM-DD[THH:MM[:SS[.fff]]]'),
   to: z.string().min(1).optional().describe('window end, inclusive'),
   tables: z.array(z.string().min(1).max(300)).max(1000).optional().describe('schema.name list; empty = every table'),
   operations: z.array(z.enum(['delete', 'insert', 'update'])).min(1).optional().describe('default ["delete"]'),
+  metadata: JobMetadata.optional().describe("table metadata for the job, as `rowback scan --ddl/--schema` takes it: when only the log survives, or the layout before an ALTER"),
 };
 
 export const FilesJobSpec = z.object({
@@ -25,6 +43,21 @@ export const FilesJobSpec = z.object({
   trn: z.array(z.string().min(1)).optional(),
   ...window,
 }).refine((s) => Boolean(s.ldf || s.trn?.length), { message: 'give ldf or trn (log files to scan)', path: ['ldf'] });
+
+/**
+ * The layouts of a job's metadata. Parse errors are SchemaErrors whose `location.field` is
+ * `metadata.ddl` or `metadata.catalog` (the API answers 400 naming it; the DDL's line and column
+ * are in the message).
+ */
+export function layoutsOfJobMetadata(m: JobMetadata): TableLayout[] {
+  const field = m.ddl !== undefined ? 'metadata.ddl' : 'metadata.catalog';
+  try {
+    return m.ddl !== undefined ? layoutsFromDdl(m.ddl, { typeAliases: m.typeAliases }) : layoutsFromCatalog(m.catalog);
+  } catch (e) {
+    if (isRowbackError(e)) (e as RowbackError & { location: { field?: string } }).location.field ??= field;
+    throw e;
+  }
+}
 
 export const LiveJobSpec = z.object({
   kind: z.literal('live'),
@@ -52,6 +85,11 @@ export const JobSpec = z.union([FilesJobSpec, LiveJobSpec, LogBackupJobSpec, Exp
 export type JobSpec = z.infer<typeof JobSpec>;
 
 export function describeSpec(s: JobSpec): string {
+  const base = describeSource(s);
+  return s.metadata ? `${base} (metadata: ${s.metadata.ddl !== undefined ? 'DDL' : 'catalog JSON'})` : base;
+}
+
+function describeSource(s: JobSpec): string {
   switch (s.kind) {
     case 'files': return ['mdf', 'bak', 'ldf'].map((k) => (s as Record<string, unknown>)[k]).filter(Boolean).concat(s.trn ?? []).join(', ');
     case 'live': return `live fn_dblog on ${s.database}`;

@@ -13,7 +13,7 @@ import { openFileSource } from '../recover/sources/files.js';
 import { parseWindowTime } from '../recover/time-window.js';
 import { resolveConnection } from '../util/connection.js';
 import { assertRegularFile, isInsideRoots } from '../util/files.js';
-import type { JobSpec } from './job-spec.js';
+import { layoutsOfJobMetadata, type JobSpec } from './job-spec.js';
 
 export interface JobAccess {
   /**
@@ -54,6 +54,12 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
     withField(e, 'to');
   }
   if (from && to && from > to) throw new InputError('INPUT_BAD_WINDOW', `from ${from} is after to ${to}`, { field: 'to' });
+  // The job's own metadata parses now (400 naming metadata.ddl and its line), not when it runs.
+  const given = spec.metadata ? layoutsOfJobMetadata(spec.metadata) : undefined;
+  if (spec.metadata?.allocUnit && given && given.length !== 1) {
+    throw new InputError('INPUT_BAD_OPTION', `metadata.allocUnit names the allocation unit of one table, but the metadata has ${given.length}`, { field: 'metadata.allocUnit' });
+  }
+  const givenNames = new Set((given ?? []).map((t) => `${t.schema}.${t.name}`.toLowerCase()));
 
   const checkFile = (field: string, path: string): void => {
     try {
@@ -86,7 +92,7 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
       if (spec.mdf || spec.bak) {
         const catalog = await source.metadata().catch((e: unknown) => withField(e, spec.mdf ? 'mdf' : 'bak'));
         for (const t of spec.tables ?? []) {
-          if (!catalog.byName(t)) {
+          if (!catalog.byName(t) && !givenNames.has(t.toLowerCase()) && !givenNames.has(`dbo.${t}`.toLowerCase())) {
             const known = catalog.tables().map((x) => `${x.schema}.${x.name}`).join(', ') || '(none)';
             throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in the metadata; known tables: ${known}`, { table: t, field: 'tables' });
           }

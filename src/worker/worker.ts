@@ -7,7 +7,8 @@ import type { ScanSourceOptions } from '../cli/commands/scan-sources.js';
 import type { StagingStore } from '../staging/store.js';
 import type { JobRecord } from '../staging/types.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import { describeSpec, filterOf, sourceOptionsOf, type JobSpec } from './job-spec.js';
+import { describeSpec, filterOf, layoutsOfJobMetadata, sourceOptionsOf, type JobSpec } from './job-spec.js';
+import { withMetadata } from '../recover/metadata-override.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone). */
@@ -160,6 +161,7 @@ export class JobWorker {
       const opened = await this.openSource(sourceOptionsOf(spec), log);
       let notes: () => string[] = () => [];
       if ('source' in opened) { source = opened.source; notes = opened.notes; } else source = opened;
+      if (spec.metadata) source = withMetadata(source, layoutsOfJobMetadata(spec.metadata), { allocUnitId: spec.metadata.allocUnit });
       const noteList = (): void => {
         const n = notes();
         if (n.length) this.store.appendAudit('system', 'job.notes', jobId, { notes: n });

@@ -5,6 +5,7 @@ import { StagingError } from '../../errors.js';
 import { JobSpec } from '../../worker/job-spec.js';
 import { validateJobSpec as validateSpec, type JobAccess } from '../../worker/job-validate.js';
 import { JobIdParams } from './schemas.js';
+import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 
 /**
  * What a job record shows to a caller: operators see a failed job's whole error; viewers and
@@ -71,6 +72,19 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
     config: { access: 'read' },
     schema: { tags: ['jobs'], summary: 'Rows per table, login, transaction and minute (for the incident report)', params: JobIdParams },
   }, async (req) => app.staging.blastRadius(req.params.id));
+
+  app.get('/api/jobs/:id/tables', {
+    config: { access: 'read' },
+    schema: { tags: ['jobs'], summary: "The tables of a job's metadata with their columns in table order (the columns rows carry in `values`: dropped, hidden, uniquifier and column-set columns left out): the grid's columns", params: JobIdParams },
+  }, async (req) => {
+    app.staging.requireJob(req.params.id);
+    return {
+      items: app.staging.jobTables(req.params.id).map((t) => ({
+        table: `${t.schema}.${t.name}`,
+        columns: t.columns.filter(isVisibleColumn).sort((a, b) => a.columnId - b.columnId).map((c) => ({ name: c.name, type: c.type })),
+      })),
+    };
+  });
 
   app.get('/api/me', {
     config: { access: 'read' },

@@ -1,12 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { StagingError } from '../../errors.js';
+import { InputError, StagingError } from '../../errors.js';
+import type { TargetSpec } from '../../reinsert/service.js';
+import { resolveTargetName, type ConfiguredTargetSpec } from '../targets.js';
 import { JobIdParams, ReinsertBody, TargetSchema } from './schemas.js';
 
 const RunParams = z.object({ runId: z.coerce.number().int().positive() });
 
-export default async function reinsertRoutes(fastify: FastifyInstance) {
+/**
+ * The target of a request: `target` (a connection given in the request) or `targetName` (one
+ * configured on the server, whose secret the caller never sees); not both.
+ * @throws InputError INPUT_BAD_OPTION (both), INPUT_UNKNOWN_TARGET, INPUT_TARGET_UNSET.
+ */
+function targetOf(body: { target?: TargetSpec; targetName?: string }, targets: Record<string, ConfiguredTargetSpec> | undefined): TargetSpec | undefined {
+  if (body.target && body.targetName) throw new InputError('INPUT_BAD_OPTION', 'give target or targetName, not both', { field: 'targetName' });
+  return body.targetName ? resolveTargetName(body.targetName, targets) : body.target;
+}
+
+export default async function reinsertRoutes(fastify: FastifyInstance, opts: { targets?: Record<string, ConfiguredTargetSpec> } = {}) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
 
   app.post('/api/jobs/:id/reinsert', {
@@ -18,15 +30,17 @@ export default async function reinsertRoutes(fastify: FastifyInstance) {
     },
   }, async (req, reply) => {
     const who = req.principal!;
-    if (req.body.dryRun) {
-      const d = await app.reinsert.dryRun(req.params.id, who.name, req.body);
+    const { targetName, ...rest } = req.body;
+    const body = { ...rest, target: targetOf(req.body, opts.targets) };
+    if (body.dryRun) {
+      const d = await app.reinsert.dryRun(req.params.id, who.name, body);
       return { run: d.run, script: d.script, undoScript: d.undoScript, problems: d.plan.problems, tableOrder: d.plan.tableOrder, cycles: d.plan.cycles };
     }
     if (who.role !== 'operator') {
       return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${who.role} may preview but not run a re-insert` });
     }
-    const run = await app.reinsert.start(req.params.id, who.name, req.body);
-    req.log.info({ runId: run.id, jobId: req.params.id }, 're-insert started');
+    const run = await app.reinsert.start(req.params.id, who.name, body);
+    req.log.info({ runId: run.id, jobId: req.params.id, targetName }, 're-insert started');
     return reply.code(202).send(run);
   });
 
@@ -40,11 +54,11 @@ export default async function reinsertRoutes(fastify: FastifyInstance) {
 
   app.get('/api/reinsert-runs/:runId', {
     config: { access: 'read' },
-    schema: { tags: ['re-insert'], summary: 'One run: state, counts, outcome per row (conflicts show the existing row)', params: RunParams },
+    schema: { tags: ['re-insert'], summary: 'One run: state, counts, result per batch, outcome per row (conflicts show the existing row)', params: RunParams },
   }, async (req) => {
     const run = app.reinsert.getRun(req.params.runId);
     if (!run) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${req.params.runId} does not exist`);
-    return { ...run, rows: app.reinsert.outcomes(run.id) };
+    return { ...run, batches: app.reinsert.batches(run.id), rows: app.reinsert.outcomes(run.id) };
   });
 
   app.get('/api/reinsert-runs/:runId/script', {
@@ -58,6 +72,6 @@ export default async function reinsertRoutes(fastify: FastifyInstance) {
 
   app.post('/api/reinsert-runs/:runId/resume', {
     config: { access: 'operate' },
-    schema: { tags: ['re-insert'], summary: 'Resume an interrupted or failed run (same batches, same idempotency keys)', params: RunParams, body: z.object({ target: TargetSchema }) },
-  }, async (req, reply) => reply.code(202).send(await app.reinsert.resume(req.params.runId, req.principal!.name, req.body.target)));
+    schema: { tags: ['re-insert'], summary: 'Resume an interrupted or failed run (same batches, same idempotency keys)', params: RunParams, body: z.object({ target: TargetSchema.optional(), targetName: z.string().min(1).max(64).optional() }).refine((b) => Boolean(b.target) !== Boolean(b.targetName), { message: 'give target or targetName (exactly one)', path: ['target'] }) },
+  }, async (req, reply) => reply.code(202).send(await app.reinsert.resume(req.params.runId, req.principal!.name, targetOf(req.body, opts.targets)!)));
 }

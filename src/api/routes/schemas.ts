@@ -43,6 +43,7 @@ export const TargetSchema = z.object({
 export const ReinsertBody = z.object({
   dryRun: z.boolean(),
   target: TargetSchema.optional(),
+  targetName: z.string().min(1).max(64).optional().describe('a target configured on the server (GET /api/info lists them); its connection string stays there'),
   tableMap: z.record(z.string(), z.string()).optional().describe('source schema.name → target schema.name (side tables)')
     .superRefine((m, ctx) => {
       for (const [k, v] of Object.entries(m ?? {})) {

@@ -12,6 +12,25 @@ import { ROLES, type Role } from '../../staging/types.js';
  * Settings: flags, else the --config JSON file, else ROWBACK_DB / ROWBACK_HOST / ROWBACK_PORT,
  * else defaults (./rowback-staging.db, 127.0.0.1, 8080, concurrency 2).
  */
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One configured re-insert target: exactly one of connectionString / connectionStringEnv. */
+export const ConfiguredTarget = z.object({
+  connectionString: z.string().min(1).optional(),
+  connectionStringEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+  database: z.string().min(1).max(128).optional(),
+  ledgerTable: z.string().min(1).max(300).optional(),
+  description: z.string().max(200).optional(),
+}).strict().refine((t) => Boolean(t.connectionString) !== Boolean(t.connectionStringEnv), { message: 'give connectionString or connectionStringEnv (exactly one)' });
+export type ConfiguredTarget = z.infer<typeof ConfiguredTarget>;
+
 export const ServeConfig = z.object({
   db: z.string().min(1).default('rowback-staging.db'),
   host: z.string().min(1).default('127.0.0.1'),
@@ -27,6 +46,18 @@ export const ServeConfig = z.object({
   maxRequestsPerToken: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Default: ROWBACK_LOG_LEVEL, else info. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /**
+   * Named re-insert targets the review page offers ("run against a configured target"): the
+   * connection string stays on the server, in this file or (better) in the environment variable
+   * `connectionStringEnv` names. The page and the API name a target, never see its secret.
+   */
+  targets: z.record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a target name is 1-64 letters, digits, _ . -'), ConfiguredTarget).optional(),
+  /**
+   * IANA zone the page shows every time in (default: this process's zone). Log times are the
+   * SQL Server's own clock; set this to the zone that server runs in so rowback's own
+   * timestamps (audit, decisions) are shown on the same clock.
+   */
+  timeZone: z.string().min(1).refine(validTimeZone, 'not an IANA time zone (e.g. Europe/Berlin, UTC)').optional(),
 }).strict();
 export type ServeConfig = z.infer<typeof ServeConfig>;
 
@@ -81,7 +112,7 @@ export function register(program: Command): void {
   program
     .command('serve')
     .description('run the staging, review and re-insert service (API, OpenAPI at /docs, review page at /)')
-    .option('--config <file>', 'JSON config file (db, host, port, concurrency, maxAuthFailures, trustProxy, logLevel, fileRoots, allowedServers, maxRequestsPerToken)')
+    .option('--config <file>', 'JSON config file (db, host, port, concurrency, maxAuthFailures, trustProxy, logLevel, fileRoots, allowedServers, maxRequestsPerToken, targets, timeZone)')
     .option('--db <path>', 'staging SQLite file (default rowback-staging.db)')
     .option('--host <host>', 'address to bind (default 127.0.0.1: local only)')
     .option('--port <port>', 'port (default 8080; 0 = any free port)')
@@ -102,6 +133,7 @@ export function register(program: Command): void {
         dbPath: cfg.db, host: cfg.host, port: cfg.port, concurrency: cfg.concurrency, maxAuthFailures: cfg.maxAuthFailures,
         trustProxy: cfg.trustProxy, logger: createLogger(cfg.logLevel ? { level: cfg.logLevel } : {}),
         fileRoots: cfg.fileRoots ?? [process.cwd()], allowedServers: cfg.allowedServers, maxRequestsPerToken: cfg.maxRequestsPerToken,
+        targets: cfg.targets, timeZone: cfg.timeZone,
       });
       process.stderr.write(`job files may come from: ${(cfg.fileRoots ?? [process.cwd()]).join(', ')}${cfg.allowedServers ? `; live jobs may connect to: ${cfg.allowedServers.join(', ')}` : ''}\n`);
       process.stderr.write(`rowback serving on ${address} (review page ${address}/, API docs ${address}/docs)\n`);

@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { summariseTargets, type ConfiguredTargetSpec } from '../targets.js';
+
+export interface InfoOptions {
+  targets?: Record<string, ConfiguredTargetSpec>;
+  timeZone?: string;
+  fileRoots?: string[];
+  allowedServers?: string[];
+}
+
+/**
+ * The minutes a zone is ahead of UTC at `at` (e.g. 60 for Europe/Berlin in winter), from Intl:
+ * the zone's wall clock read back as if it were UTC, minus the instant.
+ */
+export function zoneOffsetMinutes(timeZone: string, at: Date = new Date()): number {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(at).map((p) => [p.type, p.value]));
+  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return Math.round((wall - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+}
+
+/**
+ * `GET /api/info`: what the page needs to offer its forms: the time zone every time is shown in,
+ * the configured re-insert targets (names, server, database; never a connection string), and for
+ * operators the folders job files may come from and the servers live jobs may reach.
+ */
+export default async function infoRoutes(fastify: FastifyInstance, o: InfoOptions) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const timeZone = o.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
+  app.get('/api/info', {
+    config: { access: 'read' },
+    schema: { tags: ['access'], summary: "The page's settings: time zone, configured re-insert targets (no secrets), file roots and allowed servers (operators)" },
+  }, async (req) => {
+    const operator = req.principal?.role === 'operator';
+    return {
+      timeZone,
+      utcOffsetMinutes: zoneOffsetMinutes(timeZone),
+      logTimes: 'Begin/End Time as the SQL Server\'s clock wrote them in the log (that server\'s local time, no zone stored)',
+      targets: summariseTargets(o.targets),
+      ...(operator ? { fileRoots: o.fileRoots ?? null, allowedServers: o.allowedServers ?? null } : {}),
+    };
+  });
+}
