@@ -389,7 +389,7 @@ function renderBlast(b) {
   const kv = (rows, cols) => [el('tr', {}, ...cols.map((c) => el('th', { text: c[0] }))), ...rows.map((r) => el('tr', {}, ...cols.map((c) => el('td', { text: String(r[c[1]] ?? '—') }))))];
   $('blast-tables').replaceChildren(...kv(b.byTable, [['table', 'table'], ['rows', 'rows']]));
   $('blast-logins').replaceChildren(...kv(b.byLogin, [['login', 'login'], ['rows', 'rows']]));
-  $('blast-txns').replaceChildren(...kv(b.byTransaction.slice(0, 50), [['transaction', 'transactionId'], ['begin', 'beginTime'], ['login', 'login'], ['rows', 'rows']]));
+  $('blast-txns').replaceChildren(...kv(b.byTransaction.slice(0, 50).map((t) => ({ ...t, beginTime: fmtLogTime(t.beginTime) })), [['transaction', 'transactionId'], ['begin (log)', 'beginTime'], ['login', 'login'], ['rows', 'rows']]));
   renderTimeChart(b.byMinute);
 }
 

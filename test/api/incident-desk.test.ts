@@ -1,0 +1,201 @@
+/**
+ * The incident desk's API: the page's settings (/api/info), configured re-insert targets named by
+ * the page (never their secret), per-batch results, a job's table columns, and jobs that carry
+ * their own metadata (DDL or catalog JSON), checked at creation and used by the real worker on a
+ * real corpus log.
+ */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { validateJobSpec } from '../../src/worker/job-validate.js';
+import { zoneOffsetMinutes } from '../../src/api/routes/info.js';
+import { resolveTargetName, summariseTargets } from '../../src/api/targets.js';
+import { ServeConfig } from '../../src/cli/commands/serve.js';
+import { layoutsFromDdl } from '../../src/reconstruct/metadata/ddl.js';
+import { FakeTarget, targetTables } from '../reinsert/fake-target.js';
+import { LAYOUTS } from '../staging/fixtures.js';
+import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
+import { bearer, testApp, type TestApp } from './helpers.js';
+
+const TARGETS = {
+  'crm-side': { connectionString: 'Server=sql01,1433;Database=CRM_restore;User Id=rb;Password=Sup3rS3cret!', description: 'side database' },
+  'crm-prod': { connectionStringEnv: 'ROWBACK_TEST_TARGET_UNSET_VAR', database: 'CRM' },
+};
+
+describe('configured targets (no secret leaves the server)', () => {
+  it('summarises name, server, database and readiness; never the connection string', () => {
+    const s = summariseTargets(TARGETS, {});
+    expect(s).toEqual([
+      { name: 'crm-prod', server: null, database: 'CRM', description: null, ready: false },
+      { name: 'crm-side', server: 'sql01,1433', database: 'CRM_restore', description: 'side database', ready: true },
+    ]);
+    expect(JSON.stringify(s)).not.toContain('Sup3rS3cret');
+    expect(summariseTargets(TARGETS, { ROWBACK_TEST_TARGET_UNSET_VAR: 'Data Source=sql02;Password=x' })[0]).toMatchObject({ server: 'sql02', ready: true });
+  });
+
+  it('resolves a name to its connection; unknown or unset names are typed refusals naming the field', () => {
+    expect(resolveTargetName('crm-side', TARGETS, {})).toEqual({ connectionString: TARGETS['crm-side'].connectionString, database: undefined, ledgerTable: undefined, name: 'crm-side' });
+    expect(() => resolveTargetName('crm', TARGETS, {})).toThrow(/INPUT_UNKNOWN_TARGET|no re-insert target named 'crm' is configured \(configured: crm-prod, crm-side\)/);
+    expect(() => resolveTargetName('crm-prod', TARGETS, {})).toThrow(/ROWBACK_TEST_TARGET_UNSET_VAR, which is not set/);
+    expect(() => resolveTargetName('constructor', TARGETS, {})).toThrow(/no re-insert target named/);
+  });
+
+  it("serve's config takes targets and a time zone, and refuses bad ones in one line", () => {
+    expect(ServeConfig.parse({ targets: TARGETS, timeZone: 'Europe/Berlin' }).targets).toHaveProperty('crm-side');
+    expect(ServeConfig.safeParse({ targets: { x: { connectionString: 'a', connectionStringEnv: 'B' } } }).success).toBe(false);
+    expect(ServeConfig.safeParse({ targets: { 'bad name!': { connectionString: 'a' } } }).success).toBe(false);
+    expect(ServeConfig.safeParse({ timeZone: 'Mars/Olympus' }).success).toBe(false);
+  });
+
+  it('zone offsets come from Intl, daylight saving included', () => {
+    expect(zoneOffsetMinutes('UTC', new Date('2024-03-01T10:00:00Z'))).toBe(0);
+    expect(zoneOffsetMinutes('Europe/Berlin', new Date('2024-01-15T10:00:00Z'))).toBe(60);
+    expect(zoneOffsetMinutes('Europe/Berlin', new Date('2024-07-15T10:00:00Z'))).toBe(120);
+    expect(zoneOffsetMinutes('America/New_York', new Date('2024-07-15T10:00:00Z'))).toBe(-240);
+    expect(zoneOffsetMinutes('Asia/Kolkata', new Date('2024-07-15T10:00:00Z'))).toBe(330);
+  });
+});
+
+describeCorpus('API for the incident desk', () => {
+  let t: TestApp | undefined;
+  let target: FakeTarget | undefined;
+  afterEach(async () => {
+    await t?.close();
+    target?.dispose();
+    t = undefined;
+    target = undefined;
+  });
+
+  it('/api/info: the zone every time is shown in, targets without secrets; roots for operators only', async () => {
+    t = await testApp({ targets: TARGETS, timeZone: 'Europe/Berlin', fileRoots: ['/evidence'], allowedServers: ['sql01'] });
+    const viewer = await t.app.inject({ url: '/api/info', headers: bearer(t.tokens.viewer) });
+    expect(viewer.statusCode).toBe(200);
+    expect(viewer.json()).toMatchObject({ timeZone: 'Europe/Berlin', targets: [{ name: 'crm-prod', ready: false }, { name: 'crm-side', server: 'sql01,1433', ready: true }] });
+    expect([60, 120]).toContain(viewer.json().utcOffsetMinutes);
+    expect(viewer.json()).not.toHaveProperty('fileRoots');
+    expect(viewer.body).not.toContain('Sup3rS3cret');
+    const op = (await t.app.inject({ url: '/api/info', headers: bearer(t.tokens.operator) })).json();
+    expect(op).toMatchObject({ fileRoots: ['/evidence'], allowedServers: ['sql01'] });
+    expect((await t.app.inject({ url: '/api/info' })).statusCode).toBe(401);
+  });
+
+  it('re-insert by target name: run, per-batch results, the name kept with the run, the secret nowhere', async () => {
+    t = await testApp({ targets: TARGETS, connectTarget: () => target!, maxAuthFailures: 1000 });
+    target = new FakeTarget(join(t.dir, 'target.db'), targetTables());
+    const job = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', ldf: '/evidence/crm.ldf' } });
+    await t.app.worker.idle();
+    const jobId = job.json().id as number;
+    t.store.saveJobTables(jobId, Object.values(LAYOUTS));
+    await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', filter: { table: 'dbo.LogTestTrailNull' } } });
+
+    const unknown = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, targetName: 'crm' } });
+    expect([unknown.statusCode, unknown.json().code, unknown.json().field]).toEqual([400, 'INPUT_UNKNOWN_TARGET', 'targetName']);
+    const unset = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, targetName: 'crm-prod' } });
+    expect([unset.statusCode, unset.json().code]).toEqual([400, 'INPUT_TARGET_UNSET']);
+    const both = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, targetName: 'crm-side', target: { connectionString: 'Server=y' } } });
+    expect([both.statusCode, both.json().code]).toEqual([400, 'INPUT_BAD_OPTION']);
+    const byReviewer = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: false, targetName: 'crm-side' } });
+    expect(byReviewer.statusCode).toBe(403);
+
+    const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: true, targetName: 'crm-side' } });
+    expect(dry.statusCode).toBe(200);
+    expect(dry.json().run.target).toMatchObject({ name: 'crm-side' });
+
+    const run = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, targetName: 'crm-side', batchSize: 6 } });
+    expect(run.statusCode).toBe(202);
+    await t.app.reinsert.wait(run.json().id);
+    const done = (await t.app.inject({ url: `/api/reinsert-runs/${run.json().id}`, headers: bearer(t.tokens.viewer) })).json();
+    expect(done).toMatchObject({ state: 'succeeded', target: { name: 'crm-side' }, outcomes: { inserted: 20, conflict: 0, error: 0 } });
+    // 20 rows in batches of 6: 6, 6, 6, 2, each committed with its own outcome counts
+    expect(done.batches.map((b: { batchNo: number; rows: number; inserted: number; state: string }) => [b.batchNo, b.rows, b.inserted, b.state]))
+      .toEqual([[1, 6, 6, 'committed'], [2, 6, 6, 'committed'], [3, 6, 6, 'committed'], [4, 2, 2, 'committed']]);
+    expect(done.batches.every((b: { committedAt: string | null }) => b.committedAt !== null)).toBe(true);
+    expect(target.counts()).toEqual({ rows: 20, distinctRows: 20, duplicates: 0 });
+    const everything = JSON.stringify(t.store.db.prepare('SELECT * FROM reinsert_runs').all()) + JSON.stringify(t.store.audit({ limit: 1000 })) + t.logs.join('');
+    expect(everything).not.toContain('Sup3rS3cret');
+  });
+
+  it("a job's tables with their columns in table order", async () => {
+    t = await testApp();
+    const job = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', ldf: '/evidence/crm.ldf' } });
+    await t.app.worker.idle();
+    t.store.saveJobTables(job.json().id, Object.values(LAYOUTS));
+    const r = (await t.app.inject({ url: `/api/jobs/${job.json().id}/tables`, headers: bearer(t.tokens.viewer) })).json();
+    expect(r.items.find((x: { table: string }) => x.table === 'dbo.DecimalTest').columns.map((c: { name: string }) => c.name)).toEqual(['Id', 'Small', 'Big']);
+    expect((await t.app.inject({ url: '/api/jobs/999/tables', headers: bearer(t.tokens.viewer) })).statusCode).toBe(404);
+  });
+});
+
+describeCorpus('jobs with their own metadata (DDL / catalog JSON), real worker, real corpus log', () => {
+  const LDF = () => corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf');
+  const MDF = () => corpusPath('AngularJs_CRUD/App_Data/Database1.mdf');
+  const DDL = 'CREATE TABLE dbo.tblDept (Id int IDENTITY(1,1) NOT NULL PRIMARY KEY, DeptName varchar(150) NULL, DeptDesc varchar(500) NULL)';
+  const AU = '72057594043629568';
+  let t: TestApp | undefined;
+  afterEach(async () => { await t?.close(); t = undefined; });
+
+  const realApp = () => testApp({ openSource: undefined, recover: undefined, validateJob: validateJobSpec, fileRoots: [CORPUS_DIR], maxAuthFailures: 1000 });
+  const post = (payload: unknown) => t!.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t!.tokens.operator), payload: payload as Record<string, unknown> });
+
+  it('a log-only job with DDL and its AllocUnitId stages the 13 tblDept deletes, the same values as with the data file', async () => {
+    t = await realApp();
+    const withDdl = await post({ kind: 'files', ldf: LDF(), tables: ['dbo.tblDept'], metadata: { ddl: DDL, allocUnit: AU } });
+    expect(withDdl.statusCode).toBe(201);
+    expect(withDdl.json().description).toContain('(metadata: DDL)');
+    const withMdf = await post({ kind: 'files', mdf: MDF(), ldf: LDF(), tables: ['dbo.tblDept'] });
+    await t.app.worker.idle();
+    const a = t.store.requireJob(withDdl.json().id);
+    const b = t.store.requireJob(withMdf.json().id);
+    expect([a.state, a.rowsStaged]).toEqual(['succeeded', 13]);
+    expect(b.rowsStaged).toBe(13);
+    const values = (id: number) => (t!.app.staging.listRows(id, { limit: 100 }).items).map((r) => r.values);
+    expect(values(a.id)).toEqual(values(b.id));
+    expect(values(a.id)[0]).toHaveProperty('DeptName');
+    const cols = (await t.app.inject({ url: `/api/jobs/${a.id}/tables`, headers: bearer(t.tokens.viewer) })).json();
+    expect(cols.items).toEqual([{ table: 'dbo.tblDept', columns: [{ name: 'Id', type: 'int' }, { name: 'DeptName', type: 'varchar' }, { name: 'DeptDesc', type: 'varchar' }] }]);
+  });
+
+  it('the same job with catalog JSON made from that DDL', async () => {
+    t = await realApp();
+    const layout = layoutsFromDdl(DDL)[0]!;
+    // the rows sql/table-metadata.sql returns for this table, written out from the DDL's layout
+    const catalog = layout.columns.map((c) => ({
+      schema_name: 'dbo', table_name: 'tblDept', index_id: 1, partition_column_id: c.partitionColumnId, column_id: c.columnId, column_name: c.name,
+      type_name: c.type, max_length: c.maxLength, precision: c.precision, scale: c.scale, collation_name: c.collation, is_nullable: c.nullable,
+      is_identity: c.identity, is_computed: false, leaf_offset: c.leafOffset, leaf_null_bit: c.leafNullBit, leaf_bit_position: c.leafBitPosition,
+      is_dropped: false, is_sparse: false, is_uniqueifier: false, in_row_alloc_unit_id: AU,
+    }));
+
+    const r = await post({ kind: 'files', ldf: LDF(), metadata: { catalog } });
+    if (r.statusCode !== 201) throw new Error(r.body);
+    await t.app.worker.idle();
+    const job = t.store.requireJob(r.json().id);
+    expect(job.description).toContain('(metadata: catalog JSON)');
+    expect([job.state, job.rowsStaged]).toEqual(['succeeded', 13]);
+  });
+
+  it('bad metadata is a 400 naming the field, before anything runs', async () => {
+    t = await realApp();
+    const bad = await post({ kind: 'files', ldf: LDF(), metadata: { ddl: 'CREATE TABLE dbo.T (Id int NOT NULL,, Name varchar(10))' } });
+    expect([bad.statusCode, bad.json().field]).toEqual([400, 'metadata.ddl']);
+    expect(bad.json().message).toMatch(/line 1/);
+    const both = await post({ kind: 'files', ldf: LDF(), metadata: { ddl: DDL, catalog: [] } });
+    expect([both.statusCode, both.json().code]).toEqual([400, 'INPUT_VALIDATION']);
+    expect(both.json().field).toContain('metadata');
+    const twoTables = await post({ kind: 'files', ldf: LDF(), metadata: { ddl: `${DDL}; CREATE TABLE dbo.X (Id int NOT NULL)`, allocUnit: AU } });
+    expect([twoTables.statusCode, twoTables.json().field]).toEqual([400, 'metadata.allocUnit']);
+    const badCatalog = await post({ kind: 'files', ldf: LDF(), metadata: { catalog: [{ table_name: 'T' }] } });
+    expect([badCatalog.statusCode, badCatalog.json().field]).toEqual([400, 'metadata.catalog']);
+    expect(t.store.listJobs({ limit: 10 })).toHaveLength(0);
+  });
+
+  it('a log-only job without metadata fails with its reason, shown whole to operators', async () => {
+    t = await realApp();
+    const r = await post({ kind: 'files', ldf: LDF() });
+    expect(r.statusCode).toBe(201);
+    await t.app.worker.idle();
+    const op = (await t.app.inject({ url: `/api/jobs/${r.json().id}`, headers: bearer(t.tokens.operator) })).json();
+    expect(op.state).toBe('failed');
+    expect(op.error.code).toMatch(/^INPUT_NO_METADATA|SCHEMA_/);
+    expect(op.error.message.length).toBeGreaterThan(20);
+  });
+});
