@@ -74,13 +74,14 @@ export class JobWorker {
   }
 
   /**
-   * Resumes an interrupted/resumable/failed job. Live specs are not stored with their connection
+   * Resumes an interrupted, resumable, failed or cancelled job: the scan starts over and rows
+   * already staged (same job, same LSN) are not staged again. Live specs are not stored with their connection
    * string, so the caller passes the spec again (`spec`), else the stored spec is used.
    */
   resume(jobId: number, actor: string, spec?: JobSpec): JobRecord {
     const job = this.store.requireJob(jobId);
-    if (!['interrupted', 'resumable', 'failed'].includes(job.state)) {
-      throw new StagingError('STAGING_JOB_NOT_RESUMABLE', `job ${jobId} is ${job.state}; only interrupted, resumable or failed jobs resume`);
+    if (!['interrupted', 'resumable', 'failed', 'cancelled'].includes(job.state)) {
+      throw new StagingError('STAGING_JOB_NOT_RESUMABLE', `job ${jobId} is ${job.state}; only interrupted, resumable, failed or cancelled jobs resume`);
     }
     const use = spec ?? (job.spec as unknown as JobSpec);
     if (JSON.stringify(use).includes('[redacted]')) {

@@ -198,7 +198,30 @@ describeBrowser('review page in chromium', () => {
     expect(await li.locator('.bar').getAttribute('class')).toBe('bar running determinate');
     expect(await li.locator('.bar > span').getAttribute('style')).toBe('width: 75%;');
     await shot('5-live-progress');
+
+    // an operator, in another tab, cancels the running job from the page, then resumes it
+    const opPage = await ctx.newPage();
+    opPage.on('pageerror', (e) => errors.push(String(e)));
+    await opPage.goto(base + '/');
+    await opPage.locator('#token').fill(operator);
+    await opPage.locator('#login-button').click();
+    await opPage.locator(`#job-list li[data-job="${newId}"]`).click();
+    await expect.poll(() => opPage.locator('#job-cancel').isVisible()).toBe(true);
+    expect(await opPage.locator('#job-resume').isVisible()).toBe(false);
+    await opPage.locator('#job-cancel').click();
+    await expect.poll(() => opPage.locator('#job-action-msg').textContent()).toBe('Cancelled; rows staged so far are kept.');
     release();
+    await expect.poll(() => store.requireJob(newId).state, { timeout: 20_000 }).toBe('cancelled');
+    const kept = store.requireJob(newId).rowsStaged;
+    expect(kept).toBeGreaterThanOrEqual(1000);
+    expect(kept).toBeLessThan(3000);
+    await expect.poll(() => opPage.locator('#job-resume').isVisible(), { timeout: 20_000 }).toBe(true);
+    await opPage.locator('#job-resume').click();
+    await expect.poll(() => opPage.locator('#job-action-msg').textContent()).toBe('Resumed; rows already staged are not staged again.');
+    await expect.poll(() => store.requireJob(newId).state, { timeout: 20_000 }).toBe('succeeded');
+    expect(store.requireJob(newId).rowsStaged).toBe(3000);
+    expect(store.audit({ jobId: newId }).map((a) => a.action)).toEqual(expect.arrayContaining(['job.cancel', 'job.resume']));
+    await opPage.close();
     await expect.poll(() => li.textContent(), { timeout: 20_000 }).toContain('3,000 rows staged');
     await expect.poll(() => li.locator('.state').textContent(), { timeout: 20_000 }).toBe('succeeded');
 

@@ -168,7 +168,7 @@ describeCorpus('JobWorker', () => {
     const w = new JobWorker({ store, openSource: async () => fakeSource(), recover: fakeRecover({ rows: 3 }) });
     const job = w.submit(spec, 'op');
     await w.idle();
-    expect(() => w.resume(job.id, 'op')).toThrow(/only interrupted, resumable or failed/);
+    expect(() => w.resume(job.id, 'op')).toThrow(/only interrupted, resumable, failed or cancelled/);
     const live = w.submit({ kind: 'live', server: 'Server=x;Password=secret', database: 'CRM' }, 'op');
     await w.idle();
     expect(JSON.stringify(store.requireJob(live.id).spec)).not.toContain('secret');

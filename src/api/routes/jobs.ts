@@ -45,7 +45,7 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.post('/api/jobs/:id/resume', {
     config: { access: 'operate' },
-    schema: { tags: ['jobs'], summary: 'Resume an interrupted/failed job: the scan starts over, rows already staged are not staged again (live jobs: send the spec again)', params: JobIdParams, body: z.object({ spec: JobSpec.optional() }).optional() },
+    schema: { tags: ['jobs'], summary: 'Resume an interrupted, failed or cancelled job: the scan starts over, rows already staged are not staged again (live jobs: send the spec again)', params: JobIdParams, body: z.object({ spec: JobSpec.optional() }).optional() },
   }, async (req) => {
     if (req.body?.spec) await validateJobSpec(req.body.spec, access);
     return app.worker.resume(req.params.id, req.principal!.name, req.body?.spec);
