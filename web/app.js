@@ -262,7 +262,7 @@ function valueColumns() {
   return state.filter.table ? state.tables.get(state.filter.table) ?? null : null;
 }
 
-const FIXED_HEAD = ['#', 'Table', 'LSN', 'Begin time', 'Login', 'SID', 'SPID', 'Transaction', 'Status'];
+const FIXED_HEAD = ['#', 'Table', 'LSN', 'Begin time', 'Login', 'SID', 'SPID', 'Host', 'Transaction', 'Status'];
 function renderHead() {
   const cols = valueColumns();
   const box = el('input', { type: 'checkbox', id: 'select-page', 'aria-label': 'select page' });
@@ -316,7 +316,8 @@ function rowTr(r, cols) {
   const login = r.login ?? (r.meta?.dbUser ? `${r.meta.dbUser} (db user)` : '');
   const fixed = [el('td', {}, box), el('td', { text: String(r.id) }), el('td', { text: r.table }), el('td', { text: r.lsn }),
     el('td', { text: fmtLogTime(r.beginTime) }), el('td', { text: login }), el('td', { class: 'sid', text: sid, title: sid }),
-    el('td', { text: r.spid === null || r.spid === undefined ? '' : String(r.spid) }), el('td', { text: r.transactionName ?? '' }),
+    el('td', { text: r.spid === null || r.spid === undefined ? '' : String(r.spid) }),
+    el('td', { text: r.meta?.host ?? '', title: r.meta?.program ?? '' }), el('td', { text: r.transactionName ?? '' }),
     el('td', {}, el('span', { class: `st ${r.status}`, text: r.status }))];
   const values = cols
     ? cols.map((c) => { const t = cellText(r.values[c]); return el('td', { class: `vcell${r.values[c] === null ? ' null' : ''}`, text: t, title: t }); })
@@ -341,7 +342,7 @@ async function openRow(rowId) {
   $('detail-title').textContent = `Row #${r.id} · ${r.table} · ${r.status}`;
   $('detail-values').replaceChildren(...Object.entries(r.values).map(([k, v]) =>
     el('tr', {}, el('td', { text: k }), el('td', { class: v === null ? 'null' : '', text: v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v) }))));
-  const meta = { LSN: r.lsn, operation: r.operation, transaction: r.transactionId, 'transaction name': r.transactionName, login: r.login, 'database user': r.meta?.dbUser, SID: r.meta?.sidText ? `${r.meta.sidText} (${r.meta.sid})` : r.meta?.sid, SPID: r.spid, 'begin time (log)': fmtLogTime(r.beginTime), 'end time (log)': fmtLogTime(r.endTime), page: r.meta?.pageId, slot: r.meta?.slotId, source: r.meta?.source?.kind };
+  const meta = { LSN: r.lsn, operation: r.operation, transaction: r.transactionId, 'transaction name': r.transactionName, login: r.login, 'database user': r.meta?.dbUser, SID: r.meta?.sidText ? `${r.meta.sidText} (${r.meta.sid})` : r.meta?.sid, SPID: r.spid, host: r.meta?.host, program: r.meta?.program, 'begin time (log)': fmtLogTime(r.beginTime), 'end time (log)': fmtLogTime(r.endTime), page: r.meta?.pageId, slot: r.meta?.slotId, source: r.meta?.source?.kind };
   $('detail-meta').replaceChildren(...Object.entries(meta).map(([k, v]) => el('tr', {}, el('td', { text: k }), el('td', { text: v === null || v === undefined ? '—' : String(v) }))));
   $('detail-raw').textContent = `${r.raw.length / 2} bytes\n${hexDump(r.raw)}`;
   const notes = [

@@ -201,6 +201,8 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
       sid: c.txn.sid ? '0x' + toHex(c.txn.sid) : null,
       ...(sidText ? { sidText } : {}),
       spid: c.txn.spid,
+      ...(c.txn.host ? { host: c.txn.host } : {}),
+      ...(c.txn.program ? { program: c.txn.program } : {}),
       transactionName: c.txn.name,
       allocUnitId: r.AllocUnitId ?? null,
       pageId: r['Page ID'] ?? null,

@@ -31,6 +31,13 @@ export interface RecoveredRow {
    */
   dbUser?: string;
   spid: number | null;
+  /**
+   * Live only: host_name and program_name of the session that ran the transaction, when
+   * sys.dm_exec_sessions still holds a session with the same SPID and SID that logged in before
+   * the transaction began (logreader/live/sessions.ts); absent otherwise.
+   */
+  host?: string;
+  program?: string;
   transactionName: string | null;
   allocUnitId: string | null;
   pageId: string | null;

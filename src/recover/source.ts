@@ -26,6 +26,9 @@ export interface TransactionInfo {
   /** Resolved login name, when the source can resolve SIDs (live: SUSER_SNAME). */
   login: string | null;
   spid: number | null;
+  /** Host and program of the session that ran it, when a live source could still see that session (logreader/live/sessions.ts). */
+  host?: string | null;
+  program?: string | null;
 }
 
 export interface RowCandidate {

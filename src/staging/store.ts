@@ -196,7 +196,7 @@ export class StagingStore {
           begin_time: r.beginTime, end_time: r.endTime, spid: r.spid, transaction_name: r.transactionName,
           vals: JSON.stringify(r.values), after_vals: r.after ? JSON.stringify(r.after) : null, raw: Buffer.from(r.raw, 'hex'),
           warnings: JSON.stringify(r.warnings ?? []),
-          meta: JSON.stringify({ sid: r.sid ?? null, ...(r.sidText ? { sidText: r.sidText } : {}), ...(r.dbUser ? { dbUser: r.dbUser } : {}), allocUnitId: r.allocUnitId, pageId: r.pageId, slotId: r.slotId, source: r.source }),
+          meta: JSON.stringify({ sid: r.sid ?? null, ...(r.sidText ? { sidText: r.sidText } : {}), ...(r.dbUser ? { dbUser: r.dbUser } : {}), ...(r.host ? { host: r.host } : {}), ...(r.program ? { program: r.program } : {}), allocUnitId: r.allocUnitId, pageId: r.pageId, slotId: r.slotId, source: r.source }),
         });
         added += info.changes;
         if (last === null || r.lsn > last) last = r.lsn;

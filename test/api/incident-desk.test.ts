@@ -147,7 +147,7 @@ describeCorpus('jobs with their own metadata (DDL / catalog JSON), real worker, 
     const b = t.store.requireJob(withMdf.json().id);
     expect([a.state, a.rowsStaged]).toEqual(['succeeded', 13]);
     expect(b.rowsStaged).toBe(13);
-    const values = (id: number) => (t!.app.staging.listRows(id, { limit: 100 }).items).map((r) => r.values);
+    const values = (id: number) => (t!.app.staging.listRows(id, {}, { limit: 100 }).items).map((r) => r.values);
     expect(values(a.id)).toEqual(values(b.id));
     expect(values(a.id)[0]).toHaveProperty('DeptName');
     const cols = (await t.app.inject({ url: `/api/jobs/${a.id}/tables`, headers: bearer(t.tokens.viewer) })).json();

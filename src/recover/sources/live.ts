@@ -4,6 +4,7 @@ import { parseBeginTime } from '../../logreader/begin-time.js';
 import { findStartLsn, vlfsFromRows, type StartBound } from '../../logreader/live/bounds.js';
 import { driftExplanation, driftSince } from '../../logreader/live/drift.js';
 import { mapScanRow } from '../../logreader/live/map-row.js';
+import { mapSessions, sessionOf, sessionsSql, type SessionFacts } from '../../logreader/live/sessions.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
 import { readShippedSql, withoutBatchSeparators } from '../../logreader/live/shipped-sql.js';
 import { firstBeginXactSql, logVlfsSql, scanSql, serverInfoSql, TRACE_FLAG_INACTIVE_LOG, type LogInput } from '../../logreader/live/sql.js';
@@ -161,6 +162,7 @@ export class LiveSource implements RecoverySource {
       tables: named.map((t) => ({ schema: t.schema, name: t.name })),
       inactiveLog: this.o.inactiveLog,
     });
+    const sessions = await this.sessionSnapshot(signal);
     scanLog.info({ inputs: inputs.length, probes: bound.probes }, 'log scan started');
     const driftReported = new Set<string>();
     this.rowsStreamed = 0;
@@ -172,6 +174,10 @@ export class LiveSource implements RecoverySource {
         continue;
       }
       const c = m.candidate;
+      if (sessions.length) {
+        const s = sessionOf(sessions, c.txn.spid, c.txn.sid, c.txn.beginTime ? parseBeginTime(c.txn.beginTime) : null);
+        if (s) { c.txn.host = s.hostName; c.txn.program = s.programName; }
+      }
       // Per row too: covers every table when none is named, and named tables scanned without --from.
       if (!this.o.acceptSchemaDrift) {
         const drift = this.rowDrift(c, catalog);
@@ -190,6 +196,21 @@ export class LiveSource implements RecoverySource {
       yield c;
     }
     scanLog.info('log scan finished');
+  }
+
+  /**
+   * The user sessions the server still has (host, program), to name where a transaction came
+   * from; a login without VIEW SERVER STATE sees only its own, and a failure only costs the
+   * host names (a note says so), never the scan.
+   */
+  private async sessionSnapshot(signal?: AbortSignal): Promise<SessionFacts[]> {
+    try {
+      return mapSessions(await this.runner.query(sessionsSql(), { signal, label: 'sessions (sys.dm_exec_sessions)' }));
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      this.notes.push(`host and program names are not shown: sys.dm_exec_sessions could not be read (${(e as Error).message.slice(0, 200)})`);
+      return [];
+    }
   }
 
   /** The per-row drift check: the row's table was altered after the row's transaction began. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SourceError } from '../../../src/errors.js';
 import { assertReadOnly } from '../../../src/logreader/live/read-only.js';
 import type { RunOptions, SqlRunner } from '../../../src/logreader/live/runner.js';
 import type { SqlStatement } from '../../../src/logreader/live/sql.js';
@@ -39,7 +40,7 @@ class FakeRunner implements SqlRunner {
   readonly description = 'fake:1433/CRM as sa (SQL login), TLS';
   sent: Array<{ stmt: SqlStatement; options: RunOptions }> = [];
   closed = false;
-  constructor(private readonly answers: { catalog?: Row[]; vlfs?: Row[] | Error; probe?: (start: string) => Row[]; scan?: Row[]; recovery?: string }) {}
+  constructor(private readonly answers: { catalog?: Row[]; vlfs?: Row[] | Error; probe?: (start: string) => Row[]; scan?: Row[]; recovery?: string; sessions?: Row[] | Error }) {}
   private answer(stmt: SqlStatement): Row[] {
     const t = stmt.text;
     if (t.includes('SYSDATETIMEOFFSET')) return [{ product_version: '16.0.4135.4', tz_offset: '+08:00', server_now: '2024-03-05T15:00:00.0000000+08:00', database_name: 'CRM', is_sysadmin: 1, recovery_model: this.answers.recovery ?? 'FULL' }];
@@ -50,6 +51,10 @@ class FakeRunner implements SqlRunner {
     }
     if (t.startsWith('SELECT TOP (1)')) return this.answers.probe?.(String(stmt.params[0].value)) ?? [];
     if (t.includes('[xact]')) return this.answers.scan ?? [];
+    if (t.includes('dm_exec_sessions')) {
+      if (this.answers.sessions instanceof Error) throw this.answers.sessions;
+      return this.answers.sessions ?? [];
+    }
     throw new Error(`unexpected statement: ${t.slice(0, 60)}`);
   }
   async *stream(stmt: SqlStatement, options: RunOptions = {}): AsyncIterable<Row> {
@@ -74,6 +79,40 @@ async function collect(it: AsyncIterable<RowCandidate>): Promise<RowCandidate[]>
 }
 
 const filter = { from: '2024-03-05T14:00:00.000', to: '2024-03-05T14:59:59.999', tables: ['dbo.Customers'], operations: ['delete' as const] };
+
+describe('LiveSource: the host of the deleting session (sys.dm_exec_sessions)', () => {
+  const vlfs = [{ vlf_sequence_number: 42, vlf_active: true, vlf_first_lsn: '0000002a:00000010:0001' }];
+  const probe = () => [{ 'Current LSN': 'x', 'Begin Time': '2024/03/05 13:00:00:000' }];
+  const session = (o: Partial<Record<string, unknown>> = {}) => ({ session_id: 61, login_time: '2024-03-05 14:02:00.000', host_name: 'BATCH01', program_name: 'nightly-cleanup', security_id: Buffer.from('01', 'hex'), ...o });
+
+  it('names host and program only when SPID, SID and "logged in before it began" all agree', async () => {
+    const cases: Array<[string, Row[], string | undefined]> = [
+      ['the same session', [session()], 'BATCH01'],
+      ['SPID reused by a later login', [session({ login_time: '2024-03-05 14:30:00.000' })], undefined],
+      ['another login on that SPID', [session({ security_id: Buffer.from('0105', 'hex') })], undefined],
+      ['another SPID', [session({ session_id: 62 })], undefined],
+      ['no sessions visible', [], undefined],
+    ];
+    for (const [what, sessions, host] of cases) {
+      const runner = new FakeRunner({ vlfs, probe, scan: [scanRow('0000002a:000001f0:0003')], sessions });
+      const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
+      const [c] = await collect(src.candidates(filter));
+      expect(c!.txn.host ?? undefined, what).toBe(host);
+      expect(c!.txn.program ?? undefined, what).toBe(host ? 'nightly-cleanup' : undefined);
+      await src.close();
+    }
+  });
+
+  it('a login that may not read sys.dm_exec_sessions loses only the host names, with a note', async () => {
+    const runner = new FakeRunner({ vlfs, probe, scan: [scanRow('0000002a:000001f0:0003')], sessions: new SourceError('SOURCE_QUERY', 'VIEW SERVER STATE permission was denied') });
+    const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
+    const got = await collect(src.candidates(filter));
+    expect(got).toHaveLength(1);
+    expect(got[0]!.txn.host).toBeUndefined();
+    expect(src.notes.join('\n')).toContain('host and program names are not shown: sys.dm_exec_sessions could not be read (VIEW SERVER STATE permission was denied)');
+    await src.close();
+  });
+});
 
 describe('LiveSource', () => {
   it('loads the catalog with the shipped query and states the server time zone', async () => {
