@@ -75,6 +75,18 @@ export function readFlippedBE(b: Uint8Array, s: number, n: number): { lo: number
   return { lo, hi: hi | 0 };
 }
 
+/**
+ * readFlippedBE for 0..4 bytes as a number, without an object per value: the big-endian stored
+ * value minus 2^(8n−1) (same rule as readFlippedBE; n = 0 is 0). Exact: |value| < 2^32.
+ */
+export function readFlippedBE32(b: Uint8Array, s: number, n: number): number {
+  if (n === 0) return 0;
+  let v = 0;
+  for (let i = 0; i < n; i++) v = v * 256 + b[s + i];
+  return v - FLIP[n];
+}
+const FLIP = [0, 0x80, 0x8000, 0x800000, 0x80000000];
+
 function int64Number(lo: number, hi: number): number {
   return hi * 4294967296 + lo;
 }
@@ -207,10 +219,7 @@ export function cdValueDecoder(c: ColumnLayout): CdDecoder | null {
     case 'smallint':
     case 'int': {
       const n = c.type === 'smallint' ? 2 : 4;
-      return max(n, (b, s, e) => {
-        const v = readFlippedBE(b, s, e - s);
-        return v.lo | 0;
-      });
+      return max(n, (b, s, e) => readFlippedBE32(b, s, e - s));
     }
     case 'bigint':
       return max(8, (b, s, e) => {
@@ -276,7 +285,7 @@ export function cdValueDecoder(c: ColumnLayout): CdDecoder | null {
       const scale = c.scale;
       return (b, s, e) => {
         const r = decodeVardecimal(b, s, e, precision, scale);
-        if ('error' in r) throw badValue(c, s, `(vardecimal) ${r.error}`);
+        if (r.error !== undefined) throw badValue(c, s, `(vardecimal) ${r.error}`);
         return r.value;
       };
     }
@@ -329,6 +338,8 @@ export function cdValueDecoder(c: ColumnLayout): CdDecoder | null {
 
 interface CdPlanEntry {
   decode: CdDecoder | null;
+  /** bit columns live in the CD array itself (CD_EMPTY false, CD_BIT_TRUE true). */
+  isBit: boolean;
   /** The uncompressed decoder is valid for this type's CD bytes when they are full length. */
   uncompressedFullLength: number;
 }
@@ -349,6 +360,7 @@ function cdPlanFor(plan: RowPlan): CdPlanEntry[] {
     }
     return {
       decode: cdValueDecoder(cp.column),
+      isBit: cp.column.type === 'bit',
       uncompressedFullLength: cp.column.type === 'uniqueidentifier' ? 16 : -1,
     };
   });
@@ -393,7 +405,8 @@ export interface CdRecordShape {
 export function parseCdRecord(image: Uint8Array): CdRecordShape {
   const shape = parseCdRecordShared(image);
   const k = shape.columnCount;
-  return { ...shape, cds: shape.cds.slice(0, k), starts: shape.starts.slice(0, k), ends: shape.ends.slice(0, k), complex: shape.complex.slice(0, k) };
+  const { versioningTag, ...rest } = shape;
+  return { ...rest, ...(versioningTag !== undefined ? { versioningTag } : {}), cds: shape.cds.slice(0, k), starts: shape.starts.slice(0, k), ends: shape.ends.slice(0, k), complex: shape.complex.slice(0, k) };
 }
 
 /** Per-column arrays reused from record to record (the decoder's hot path allocates none). */
@@ -401,6 +414,8 @@ let SHARED_CDS = new Uint8Array(64);
 let SHARED_STARTS = new Int32Array(64);
 let SHARED_ENDS = new Int32Array(64);
 let SHARED_COMPLEX = new Uint8Array(64);
+/** The shape object itself is reused too (one shape per decode, never kept). */
+const SHARED_SHAPE: CdRecordShape = { header: 0, recordType: 'primary', typeCode: 0, columnCount: 0, cdStart: 0, cds: SHARED_CDS, starts: SHARED_STARTS, ends: SHARED_ENDS, complex: SHARED_COMPLEX, versioningTag: undefined, length: 0 };
 
 /**
  * parseCdRecord into module-level arrays (valid until the next call; their length may exceed
@@ -441,30 +456,34 @@ function parseCdRecordShared(image: Uint8Array): CdRecordShape {
     SHARED_COMPLEX = new Uint8Array(size);
   }
   const cds = SHARED_CDS;
-  for (let i = 0; i < columnCount; i++) cds[i] = (i & 1) === 0 ? image[cdStart + (i >> 1)] & 0x0f : image[cdStart + (i >> 1)] >> 4;
-
-  // Short-data offsets, long-data count, per-cluster checks.
+  // One pass: CD nibble, short-data offsets, long-data count, per-cluster checks.
   const starts = SHARED_STARTS;
   const ends = SHARED_ENDS;
   let longCount = 0;
   let clusterBytes = 0;
+  let inCluster = 0;
   for (let i = 0; i < columnCount; i++) {
-    const cd = cds[i];
-    starts[i] = 0;
-    ends[i] = 0;
+    const byte = image[cdStart + (i >> 1)];
+    const cd = (i & 1) === 0 ? byte & 0x0f : byte >> 4;
+    cds[i] = cd;
     if (cd >= 2 && cd <= 9) {
       starts[i] = pos;
       pos += cd - 1;
       ends[i] = pos;
       clusterBytes += cd - 1;
-    } else if (cd === CD_LONG) longCount++;
-    else if (cd > CD_PAGE_SYMBOL) throw new DecodeError('DECODE_BAD_RECORD', `column ${i + 1} has an invalid CD value ${cd}`, { offset: cdStart + (i >> 1) });
-    if ((i + 1) % CD_CLUSTER_SIZE === 0 && i + 1 < columnCount) {
+    } else {
+      starts[i] = 0;
+      ends[i] = 0;
+      if (cd === CD_LONG) longCount++;
+      else if (cd > CD_PAGE_SYMBOL) throw new DecodeError('DECODE_BAD_RECORD', `column ${i + 1} has an invalid CD value ${cd}`, { offset: cdStart + (i >> 1) });
+    }
+    if (++inCluster === CD_CLUSTER_SIZE && i + 1 < columnCount) {
       const k = (i + 1) / CD_CLUSTER_SIZE - 1;
       if (image[shortClusters + k] !== clusterBytes) {
         throw new DecodeError('DECODE_BAD_RECORD', `short-data cluster ${k + 1} is said to hold ${image[shortClusters + k]} bytes, its columns hold ${clusterBytes}`, { offset: shortClusters + k });
       }
       clusterBytes = 0;
+      inCluster = 0;
     }
   }
   if (pos > n) throw truncated('the short-data region', n);
@@ -507,7 +526,18 @@ function parseCdRecordShared(image: Uint8Array): CdRecordShape {
   } else if (longCount > 0) {
     throw new DecodeError('DECODE_BAD_RECORD', `${longCount} columns are marked long but the header has no long-data region`, { offset: 0 });
   }
-  const shape: CdRecordShape = { header, recordType, typeCode, columnCount, cdStart, cds, starts, ends, complex, length: pos };
+  const shape = SHARED_SHAPE;
+  shape.header = header;
+  shape.recordType = recordType;
+  shape.typeCode = typeCode;
+  shape.columnCount = columnCount;
+  shape.cdStart = cdStart;
+  shape.cds = cds;
+  shape.starts = starts;
+  shape.ends = ends;
+  shape.complex = complex;
+  shape.length = pos;
+  shape.versioningTag = undefined;
   if ((header & CD_RECORD_VERSIONING) !== 0) {
     if (pos + VERSIONING_TAG_SIZE > n) throw truncated('the 14-byte versioning tag', n);
     shape.versioningTag = toHex(image, pos, pos + VERSIONING_TAG_SIZE);
@@ -537,10 +567,8 @@ export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRo
     uniquifier = 0;
     if (u >= 0 && u < columnCount) {
       const cd = shape.cds[u];
-      if (cd >= 2 && cd <= 9) {
-        const v = readFlippedBE(image, starts[u], ends[u] - starts[u]);
-        uniquifier = v.lo | 0;
-      }
+      if (cd >= 2 && cd <= 5) uniquifier = readFlippedBE32(image, starts[u], ends[u] - starts[u]);
+      else if (cd >= 6 && cd <= 9) uniquifier = readFlippedBE(image, starts[u], ends[u] - starts[u]).lo | 0;
     }
   }
   const row: DecodedRow = { values, warnings, recordType, ghost: isCdGhostCode(typeCode), format: 'cd', columnCount };
@@ -564,7 +592,7 @@ function cdColumnValue(image: Uint8Array, shape: CdRecordShape, cp: ColumnPlan, 
   if (cd === CD_PAGE_SYMBOL) {
     throw new DecodeError('DECODE_PAGE_DICTIONARY', `column ${cp.name} refers to a page-dictionary symbol, which a single row cannot resolve`, { offset: cdStart + (i >> 1), column: cp.name });
   }
-  if (c.type === 'bit') {
+  if (entry.isBit) {
     if (cd === CD_BIT_TRUE) return true;
     if (cd === CD_EMPTY) return false;
     throw new DecodeError('DECODE_BAD_VALUE', `bit column ${cp.name} has CD value ${cd}`, { offset: cdStart + (i >> 1), column: cp.name });

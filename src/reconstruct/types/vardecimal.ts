@@ -24,29 +24,37 @@ import { placeScale } from './decimal.js';
  */
 
 /** The decoded value (exact decimal string at the column's scale), or why the bytes are not a valid vardecimal. */
-export type VardecimalResult = { value: string } | { error: string };
+/** One object shape for both outcomes (the hot path tests `error === undefined`). */
+export type VardecimalResult = { value: string; error?: undefined } | { value?: undefined; error: string };
 
 export function decodeVardecimal(b: Uint8Array, start: number, end: number, precision: number, scale: number): VardecimalResult {
   const n = end - start;
-  if (n === 0) return { value: placeScale('0', scale, false) };
+  if (n === 0) return { value: placeScale('0', scale, false), error: undefined };
   if (n < 2) return { error: 'has 1 byte; a vardecimal has at least 2 (sign/exponent byte and mantissa)' };
   if (n > 20) return { error: `has ${n} bytes; a vardecimal has at most 20` };
   const head = b[start];
   const negative = (head & 0x80) === 0;
   const exponent = (head & 0x7f) - 64;
-  // Mantissa: 10-bit chunks from a big-endian bit stream.
-  const bits = (n - 1) * 8;
-  const chunks = Math.ceil(bits / 10);
+  // Mantissa: 10-bit chunks from a big-endian bit stream, read through a bit accumulator (at most
+  // 17 bits held); a last partial chunk is padded with zero bits.
   let digits = '';
-  for (let c = 0; c < chunks; c++) {
-    let v = 0;
-    for (let k = 0; k < 10; k++) {
-      const bit = c * 10 + k;
-      v <<= 1;
-      if (bit < bits) v |= (b[start + 1 + (bit >> 3)] >> (7 - (bit & 7))) & 1;
+  let acc = 0;
+  let held = 0;
+  for (let i = start + 1; i <= end; i++) {
+    if (i < end) {
+      acc = (acc << 8) | b[i];
+      held += 8;
+    } else if (held > 0) {
+      acc <<= 10 - held;
+      held = 10;
     }
-    if (v > 999) return { error: `has a mantissa chunk of ${v} (a chunk holds 3 decimal digits, 0–999)` };
-    digits += v < 10 ? '00' + v : v < 100 ? '0' + v : String(v);
+    while (held >= 10) {
+      held -= 10;
+      const v = (acc >> held) & 0x3ff;
+      acc &= (1 << held) - 1;
+      if (v > 999) return { error: `has a mantissa chunk of ${v} (a chunk holds 3 decimal digits, 0–999)` };
+      digits += v < 10 ? '00' + v : v < 100 ? '0' + v : String(v);
+    }
   }
   // Significant digits S (no leading/trailing zeros): value = S × 10^(exponent + 1 − len(S)).
   let i = 0;
@@ -59,5 +67,5 @@ export function decodeVardecimal(b: Uint8Array, start: number, end: number, prec
   if (shift < 0) return { error: `needs ${sig.length - exponent - 1} decimal places, more than the column's scale ${scale}` };
   const unscaled = sig + '0'.repeat(shift);
   if (unscaled.length > Math.max(precision, 1)) return { error: `has ${unscaled.length} digits, more than the column's precision ${precision}` };
-  return { value: placeScale(unscaled, scale, negative) };
+  return { value: placeScale(unscaled, scale, negative), error: undefined };
 }
