@@ -98,6 +98,12 @@ export interface ReplayStats {
   stoppedAt: string | null;
   /** Log records read (base log portion and log backups). */
   records: number;
+  /**
+   * Row operations of the table inside the base backup's own log portion (changes made while the
+   * backup ran), of which `inBase` were already on the copied pages. None occur in the corpus: this
+   * path follows RESTORE's redo rule (apply when the page's m_lsn is older) but is unverified on real bytes.
+   */
+  baseLogOps: { total: number; inBase: number };
 }
 
 export interface ReplayResult {
@@ -192,7 +198,7 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
       const s = rowSkipped[0];
       throw new ReplayError('REPLAY_UNDECODABLE', `${rowSkipped.length} row(s) or page(s) of ${qualified} in ${base.devices[0]} could not be read (first: ${s.code}: ${s.reason}); the table at the stop point cannot be told exactly`, { table: qualified, file: base.devices[0] });
     }
-    const stats: ReplayStats = { baseRows: state.size, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0 };
+    const stats: ReplayStats = { baseRows: state.size, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 } };
 
     const dataAus = new Set((layout.allocUnits ?? []).filter((a) => a.type === 'IN_ROW_DATA').map((a) => a.allocUnitId));
     const otherAus = new Set((layout.allocUnits ?? []).filter((a) => a.type !== 'IN_ROW_DATA').map((a) => a.allocUnitId));
@@ -281,6 +287,8 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
           const pl = pid ? basePageLsn(pid) : null;
           if (!pid || pl === null) refuse('REPLAY_BASE_PAGE_UNKNOWN', r, `a change inside the base backup whose page is not in ${s.path}, so whether the copied page holds it cannot be told`);
           inBase = lsn <= BigInt(lsnToDecimal(parseLsn(pl)));
+          stats.baseLogOps.total++;
+          if (inBase) stats.baseLogOps.inBase++;
         }
         const kind = op === LOP_INSERT_ROWS ? 'insert' : op === LOP_DELETE_ROWS ? 'delete' : 'update';
         t.ops.push(rebuild ? { record: detach(r), kind, inBase, rebuild } : { record: detach(r), kind, inBase });
