@@ -200,9 +200,6 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
     }
     const stats: ReplayStats = { baseRows: state.size, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 } };
 
-    const dataAus = new Set((layout.allocUnits ?? []).filter((a) => a.type === 'IN_ROW_DATA').map((a) => a.allocUnitId));
-    const otherAus = new Set((layout.allocUnits ?? []).filter((a) => a.type !== 'IN_ROW_DATA').map((a) => a.allocUnitId));
-    if (dataAus.size === 0) throw new ReplayError('REPLAY_UNSUPPORTED_OPERATION', `${qualified}: its allocation units are not known from ${base.devices[0]}, so its log records cannot be told apart`, { table: qualified });
 
     const pageLsn = new Map<string, string | null>();
     const basePageLsn = (pageId: string): string | null => {
@@ -213,9 +210,7 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
       return pageLsn.get(pageId)!;
     };
     const model = new PageSlotModel({ seed: (id: string) => pageSlots(readPageById(pages, id), id) });
-    const txns = new Map<string, Txn>();
-    const target = inputs.target;
-    const stopLsn = target.kind === 'lsn' ? BigInt(target.lsn) : null;
+    const replay = new LogReplay({ layout, columns, target: inputs.target, basePageLsn, rebuild: (r) => model.apply(r), stats });
     const baseEnd = BigInt(base.lastLsn);
 
     const streams: Array<{ path: string; kind: 'bak' | 'trn'; from: bigint }> = [{ path: base.devices[0], kind: 'bak', from: 0n }];
@@ -224,82 +219,139 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
       streams.push({ path: l.set.devices[0], kind: 'trn', from: cursor });
       cursor = BigInt(l.set.lastLsn);
     }
-
     let stopped = false;
     for (const s of streams) {
       if (stopped) break;
-      const stream = openBackupLogStream(s.path, s.kind);
-      for await (const r of stream.records()) {
+      for await (const r of openBackupLogStream(s.path, s.kind).records()) {
         const lsn = BigInt(lsnToDecimal(parseLsn(r['Current LSN'])));
         if (s.kind === 'bak' && lsn >= baseEnd) continue; // past the backup's last_lsn: not part of it
         if (lsn < s.from) continue; // already read from the base or the previous log backup
-        if (stopLsn !== null && lsn >= stopLsn) {
-          stats.stoppedAt = r['Current LSN'];
+        if (replay.feed(r, s.kind === 'bak' ? s.path : null) === 'stop') {
           stopped = true;
           break;
         }
-        stats.records++;
-        const op = r.Operation;
-        const id = r['Transaction ID'];
-        if (op === LOP_COMMIT_XACT && target.kind === 'time') {
-          const end = r['End Time'] ? beginTimeToIso(r['End Time']) : null;
-          if (end === null) refuse('REPLAY_UNSUPPORTED_OPERATION', r, 'a commit with no End Time: whether it is before the stop time cannot be told');
-          if (end > target.time) {
-            stats.stoppedAt = r['Current LSN'];
-            stopped = true;
-            break;
-          }
-        }
-        const rebuild = model.apply(r);
-        if (op === LOP_BEGIN_XACT) {
-          txns.set(id, { ops: [], name: r['Transaction Name'] ?? null, state: 'open', commitTime: null });
-          continue;
-        }
-        if (op === LOP_COMMIT_XACT || op === LOP_ABORT_XACT) {
-          const t = txns.get(id);
-          if (t) {
-            t.state = op === LOP_COMMIT_XACT ? 'committed' : 'aborted';
-            t.commitTime = r['End Time'] ? beginTimeToIso(r['End Time']) : null;
-            if (t.ops.length === 0) txns.delete(id);
-          }
-          continue;
-        }
-        const au = r.AllocUnitId ?? null;
-        if (au === null || (!dataAus.has(au) && !otherAus.has(au))) continue;
-        let t = txns.get(id);
-        if (!t) txns.set(id, (t = { ops: [], name: null, state: 'open', commitTime: null }));
-        if (t.name && DDL_NAMES.test(t.name)) refuse('REPLAY_UNSUPPORTED_OPERATION', r, `transaction '${t.name}' (${id}) changes ${qualified} with a statement that moves or drops rows without row records`);
-        if (otherAus.has(au)) {
-          if (STRUCTURE_CONTEXTS.has(r.Context)) continue;
-          refuse('REPLAY_UNSUPPORTED_OPERATION', r, `a change to ${qualified}'s LOB/row-overflow pages (off-row values are not replayed)`);
-        }
-        if (!DATA_CONTEXTS.has(r.Context)) {
-          if (STRUCTURE_CONTEXTS.has(r.Context)) continue;
-          refuse('REPLAY_UNSUPPORTED_OPERATION', r, `context ${r.Context} on ${qualified}'s pages: its effect on the rows is not known`);
-        }
-        if (!ROW_OPS.has(op)) {
-          if (NEUTRAL_DATA_OPS.has(op)) continue;
-          refuse('REPLAY_UNSUPPORTED_OPERATION', r, `its effect on ${qualified}'s rows is not known`);
-        }
-        let inBase = false;
-        if (s.kind === 'bak') {
-          const pid = r['Page ID'];
-          const pl = pid ? basePageLsn(pid) : null;
-          if (!pid || pl === null) refuse('REPLAY_BASE_PAGE_UNKNOWN', r, `a change inside the base backup whose page is not in ${s.path}, so whether the copied page holds it cannot be told`);
-          inBase = lsn <= BigInt(lsnToDecimal(parseLsn(pl)));
-          stats.baseLogOps.total++;
-          if (inBase) stats.baseLogOps.inBase++;
-        }
-        const kind = op === LOP_INSERT_ROWS ? 'insert' : op === LOP_DELETE_ROWS ? 'delete' : 'update';
-        t.ops.push(rebuild ? { record: detach(r), kind, inBase, rebuild } : { record: detach(r), kind, inBase });
       }
     }
+    replay.finish(state);
+    return { table: qualified, columns, rows: [...state.rows()], chain, stats };
+  } finally {
+    pages.close();
+  }
+}
 
-    // Redo committed (and rolled-back, whose compensation records undo them) changes not on the
-    // base pages, in LSN order; then undo changes on the base pages whose transaction was open at the stop.
+export interface LogReplayContext {
+  layout: TableLayout;
+  /** Visible columns, in order: the row identity of RowState. */
+  columns: string[];
+  target: RestoreTarget;
+  /** m_lsn of a page in the base backup (`file:page` hex as fn_dblog prints Page ID), null when the backup does not hold it. */
+  basePageLsn: (pageId: string) => string | null;
+  /** The page model: fed every record in log order; returns the full images of a modify (update-rebuild.ts). */
+  rebuild: (r: LogRecord) => UpdateRebuild | undefined;
+  stats: ReplayStats;
+}
+
+/**
+ * The record-by-record part of a replay, apart from any file: `feed` takes the log records in LSN
+ * order (the base backup's own log portion first, flagged by `fromBase`), keeps the table's row
+ * operations per transaction and refuses what cannot be applied exactly; `finish` applies them to
+ * the base rows (redo what committed and is not on the base pages, then undo what the base pages
+ * hold uncommitted). See the file comment for the rules.
+ */
+export class LogReplay {
+  private readonly txns = new Map<string, Txn>();
+  private readonly dataAus: Set<string>;
+  private readonly otherAus: Set<string>;
+  private readonly table: string;
+
+  constructor(private readonly ctx: LogReplayContext) {
+    const aus = ctx.layout.allocUnits ?? [];
+    this.dataAus = new Set(aus.filter((a) => a.type === 'IN_ROW_DATA').map((a) => a.allocUnitId));
+    this.otherAus = new Set(aus.filter((a) => a.type !== 'IN_ROW_DATA').map((a) => a.allocUnitId));
+    this.table = `${ctx.layout.schema}.${ctx.layout.name}`;
+    if (this.dataAus.size === 0) throw new ReplayError('REPLAY_UNSUPPORTED_OPERATION', `${this.table}: its allocation units are not known from the base backup, so its log records cannot be told apart`, { table: this.table });
+  }
+
+  /**
+   * One record, in LSN order. `fromBase`: the base backup's path when the record is part of its own
+   * log portion (its change may already be on the copied pages), else null. Returns 'stop' at the
+   * stop point (the record is not applied). Throws ReplayError REPLAY_* (file comment).
+   */
+  feed(r: LogRecord, fromBase: string | null): 'stop' | 'ok' {
+    const { stats, target } = this.ctx;
+    const lsn = BigInt(lsnToDecimal(parseLsn(r['Current LSN'])));
+    if (target.kind === 'lsn' && lsn >= BigInt(target.lsn)) {
+      stats.stoppedAt = r['Current LSN'];
+      return 'stop';
+    }
+    const op = r.Operation;
+    const id = r['Transaction ID'];
+    if (op === LOP_COMMIT_XACT && target.kind === 'time') {
+      const end = r['End Time'] ? beginTimeToIso(r['End Time']) : null;
+      if (end === null) refuse('REPLAY_UNSUPPORTED_OPERATION', r, 'a commit with no End Time: whether it is before the stop time cannot be told');
+      if (end > target.time) {
+        stats.stoppedAt = r['Current LSN'];
+        return 'stop';
+      }
+    }
+    stats.records++;
+    const rebuild = this.ctx.rebuild(r);
+    if (op === LOP_BEGIN_XACT) {
+      this.txns.set(id, { ops: [], name: r['Transaction Name'] ?? null, state: 'open', commitTime: null });
+      return 'ok';
+    }
+    if (op === LOP_COMMIT_XACT || op === LOP_ABORT_XACT) {
+      const t = this.txns.get(id);
+      if (t) {
+        t.state = op === LOP_COMMIT_XACT ? 'committed' : 'aborted';
+        t.commitTime = r['End Time'] ? beginTimeToIso(r['End Time']) : null;
+        if (t.ops.length === 0) this.txns.delete(id);
+      }
+      return 'ok';
+    }
+    const au = r.AllocUnitId ?? null;
+    if (au === null || (!this.dataAus.has(au) && !this.otherAus.has(au))) return 'ok';
+    const table = this.table;
+    let t = this.txns.get(id);
+    if (!t) this.txns.set(id, (t = { ops: [], name: null, state: 'open', commitTime: null }));
+    if (t.name && DDL_NAMES.test(t.name)) refuse('REPLAY_UNSUPPORTED_OPERATION', r, `transaction '${t.name}' (${id}) changes ${table} with a statement that moves or drops rows without row records`);
+    if (this.otherAus.has(au)) {
+      if (STRUCTURE_CONTEXTS.has(r.Context)) return 'ok';
+      refuse('REPLAY_UNSUPPORTED_OPERATION', r, `a change to ${table}'s LOB/row-overflow pages (off-row values are not replayed)`);
+    }
+    if (!DATA_CONTEXTS.has(r.Context)) {
+      if (STRUCTURE_CONTEXTS.has(r.Context)) return 'ok';
+      refuse('REPLAY_UNSUPPORTED_OPERATION', r, `context ${r.Context} on ${table}'s pages: its effect on the rows is not known`);
+    }
+    if (!ROW_OPS.has(op)) {
+      if (NEUTRAL_DATA_OPS.has(op)) return 'ok';
+      refuse('REPLAY_UNSUPPORTED_OPERATION', r, `its effect on ${table}'s rows is not known`);
+    }
+    let inBase = false;
+    if (fromBase !== null) {
+      const pid = r['Page ID'];
+      const pl = pid ? this.ctx.basePageLsn(pid) : null;
+      if (!pid || pl === null) refuse('REPLAY_BASE_PAGE_UNKNOWN', r, `a change inside the base backup whose page is not in ${fromBase}, so whether the copied page holds it cannot be told`);
+      inBase = lsn <= BigInt(lsnToDecimal(parseLsn(pl)));
+      stats.baseLogOps.total++;
+      if (inBase) stats.baseLogOps.inBase++;
+    }
+    const kind = op === LOP_INSERT_ROWS ? 'insert' : op === LOP_DELETE_ROWS ? 'delete' : 'update';
+    t.ops.push(rebuild ? { record: detach(r), kind, inBase, rebuild } : { record: detach(r), kind, inBase });
+    return 'ok';
+  }
+
+  /**
+   * Applies what was fed to `state` (the base rows): redo, in LSN order, the row operations of
+   * transactions that committed or rolled back (their compensation records undo them) and are not
+   * on the base pages; then undo, newest first, those on the base pages whose transaction was
+   * still open at the stop. Throws ReplayError REPLAY_ROW_NOT_FOUND / _NO_FULL_IMAGE / _UNSUPPORTED_RECORD / _UNDECODABLE.
+   */
+  finish(state: RowState): void {
+    const { stats, layout, columns } = this.ctx;
     const redo: ReplayOp[] = [];
     const undo: ReplayOp[] = [];
-    for (const t of txns.values()) {
+    for (const t of this.txns.values()) {
       if (t.ops.length === 0) continue;
       const counts = t.state !== 'open';
       if (t.state === 'committed') {
@@ -316,16 +368,13 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
     redo.sort(byLsn);
     undo.sort(byLsn).reverse();
     for (const o of redo) {
-      apply(o, 'redo', state, layout, columns, qualified);
+      apply(o, 'redo', state, layout, columns, this.table);
       stats.redone[o.kind]++;
     }
     for (const o of undo) {
-      apply(o, 'undo', state, layout, columns, qualified);
+      apply(o, 'undo', state, layout, columns, this.table);
       stats.undone++;
     }
-    return { table: qualified, columns, rows: [...state.rows()], chain, stats };
-  } finally {
-    pages.close();
   }
 }
 
