@@ -35,7 +35,9 @@
  * - REPLAY_UNSUPPORTED_OPERATION: an operation on the table's data pages whose effect on rows is
  *   not known (not insert/delete/modify or a page-structure operation), or on its LOB/row-overflow
  *   pages, or a transaction named like DDL or a bulk operation (TRUNCATE, ALTER, DROP, BULK…)
- *   touching the table: such changes move or drop rows without row records;
+ *   touching the table's pages or writing catalog rows that hold the table's object, partition or
+ *   allocation unit id: such changes move or drop rows without row records (DDL naming none of
+ *   them is listed in ReplayStats.ddlElsewhere);
  * - REPLAY_NO_FULL_IMAGE: LOP_MODIFY_ROW / LOP_MODIFY_COLUMNS whose full before image the page
  *   model (src/recover/page-model.ts) cannot supply;
  * - REPLAY_UNSUPPORTED_RECORD: a logged image that is not a primary FixedVar record (a forwarded
@@ -104,6 +106,12 @@ export interface ReplayStats {
    * path follows RESTORE's redo rule (apply when the page's m_lsn is older) but is unverified on real bytes.
    */
   baseLogOps: { total: number; inBase: number };
+  /**
+   * Transactions named like DDL or a bulk operation in the replayed range that touched neither the
+   * table's pages nor catalog rows naming it (its object, partition or allocation unit ids): another
+   * table's DDL, most likely. Listed so the summary can name them; the replay does not depend on them.
+   */
+  ddlElsewhere: Array<{ lsn: string; transaction: string; name: string }>;
 }
 
 export interface ReplayResult {
@@ -127,7 +135,7 @@ const NEUTRAL_DATA_OPS = new Set(['LOP_FORMAT_PAGE', 'LOP_DELETE_SPLIT', 'LOP_EX
 /** Contexts of allocation and index-structure pages: no row content of the table lives there. */
 const STRUCTURE_CONTEXTS = new Set(['LCX_NULL', 'LCX_GAM', 'LCX_SGAM', 'LCX_IAM', 'LCX_PFS', 'LCX_DIFF_MAP', 'LCX_ML_MAP', 'LCX_INDEX_INTERIOR', 'LCX_NONSYS_SPLIT']);
 /** Transaction names of statements that change a table's rows without row records (or move them to new allocation units). */
-const DDL_NAMES = /truncate|alter|drop|bulk|rebuild|switch|select into|create index|reorg/i;
+const DDL_NAMES = /truncate|alter|drop|bulk|rebuild|switch|select into|create index|reorg|deferred/i;
 
 interface ReplayOp {
   record: LogRecord;
@@ -139,6 +147,8 @@ interface ReplayOp {
 
 interface Txn {
   ops: ReplayOp[];
+  /** Listed in ReplayStats.ddlElsewhere already. */
+  ddlNoted?: boolean;
   name: string | null;
   state: 'open' | 'committed' | 'aborted';
   commitTime: string | null;
@@ -198,7 +208,7 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
       const s = rowSkipped[0];
       throw new ReplayError('REPLAY_UNDECODABLE', `${rowSkipped.length} row(s) or page(s) of ${qualified} in ${base.devices[0]} could not be read (first: ${s.code}: ${s.reason}); the table at the stop point cannot be told exactly`, { table: qualified, file: base.devices[0] });
     }
-    const stats: ReplayStats = { baseRows: state.size, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 } };
+    const stats: ReplayStats = { baseRows: state.size, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 }, ddlElsewhere: [] };
 
 
     const pageLsn = new Map<string, string | null>();
@@ -263,12 +273,25 @@ export class LogReplay {
   private readonly dataAus: Set<string>;
   private readonly otherAus: Set<string>;
   private readonly table: string;
+  /** The table's ids as they appear in catalog rows: allocation unit and partition ids (bigint LE), object id (int LE). */
+  private readonly idBytes: Uint8Array[];
 
   constructor(private readonly ctx: LogReplayContext) {
     const aus = ctx.layout.allocUnits ?? [];
     this.dataAus = new Set(aus.filter((a) => a.type === 'IN_ROW_DATA').map((a) => a.allocUnitId));
     this.otherAus = new Set(aus.filter((a) => a.type !== 'IN_ROW_DATA').map((a) => a.allocUnitId));
     this.table = `${ctx.layout.schema}.${ctx.layout.name}`;
+    const big = (v: string) => {
+      const b = Buffer.alloc(8);
+      b.writeBigInt64LE(BigInt(v));
+      return new Uint8Array(b);
+    };
+    this.idBytes = [...aus.map((a) => big(a.allocUnitId)), ...(ctx.layout.partitionId ? [big(ctx.layout.partitionId)] : [])];
+    if (ctx.layout.objectId) {
+      const b = Buffer.alloc(4);
+      b.writeInt32LE(ctx.layout.objectId);
+      this.idBytes.push(new Uint8Array(b));
+    }
     if (this.dataAus.size === 0) throw new ReplayError('REPLAY_UNSUPPORTED_OPERATION', `${this.table}: its allocation units are not known from the base backup, so its log records cannot be told apart`, { table: this.table });
   }
 
@@ -310,7 +333,19 @@ export class LogReplay {
       return 'ok';
     }
     const au = r.AllocUnitId ?? null;
-    if (au === null || (!this.dataAus.has(au) && !this.otherAus.has(au))) return 'ok';
+    if (au === null || (!this.dataAus.has(au) && !this.otherAus.has(au))) {
+      // DDL elsewhere in the database: refused when its records name this table's ids (TRUNCATE,
+      // ALTER, a rebuild rewrite the table's catalog rows: sysallocunits, sysrowsets, syscolpars…).
+      const t = this.txns.get(id);
+      if (t?.name && DDL_NAMES.test(t.name)) {
+        if (this.mentionsTable(r)) refuse('REPLAY_UNSUPPORTED_OPERATION', r, `transaction '${t.name}' (${id}) changes catalog rows naming ${this.table} (its object, partition or allocation unit id is in this record): the table's rows or layout change without row records`);
+        if (!t.ddlNoted) {
+          t.ddlNoted = true;
+          stats.ddlElsewhere.push({ lsn: r['Current LSN'], transaction: id, name: t.name });
+        }
+      }
+      return 'ok';
+    }
     const table = this.table;
     let t = this.txns.get(id);
     if (!t) this.txns.set(id, (t = { ops: [], name: null, state: 'open', commitTime: null }));
@@ -339,6 +374,16 @@ export class LogReplay {
     const kind = op === LOP_INSERT_ROWS ? 'insert' : op === LOP_DELETE_ROWS ? 'delete' : 'update';
     t.ops.push(rebuild ? { record: detach(r), kind, inBase, rebuild } : { record: detach(r), kind, inBase });
     return 'ok';
+  }
+
+  private mentionsTable(r: LogRecord): boolean {
+    for (const k of ['RowLog Contents 0', 'RowLog Contents 1', 'RowLog Contents 2', 'RowLog Contents 3', 'RowLog Contents 4', 'Log Record'] as const) {
+      const v = r[k];
+      if (!(v instanceof Uint8Array)) continue;
+      const buf = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+      for (const id of this.idBytes) if (buf.indexOf(id) >= 0) return true;
+    }
+    return false;
   }
 
   /**

@@ -10,12 +10,12 @@ import type { RestoreTarget } from '../../src/restore/chain.js';
 import type { UpdateRebuild } from '../../src/recover/update-rebuild.js';
 import { buildLayout, encodeFixedVar } from '../support/synthetic-encoder.js';
 
-const layout = { ...buildLayout('dbo.T', [{ name: 'id', type: 'int' }, { name: 'name', type: 'varchar', maxLength: 20 }]), allocUnits: [{ allocUnitId: '72057594039697408', type: 'IN_ROW_DATA' as const }, { allocUnitId: '72057594039762944', type: 'LOB_DATA' as const }] };
+const layout = { ...buildLayout('T', [{ name: 'id', type: 'int' }, { name: 'name', type: 'varchar', maxLength: 20 }]), allocUnits: [{ allocUnitId: '72057594039697408', type: 'IN_ROW_DATA' as const }, { allocUnitId: '72057594039762944', type: 'LOB_DATA' as const }] };
 const AU = '72057594039697408';
 const LOB_AU = '72057594039762944';
 const img = (id: number, name: string) => encodeFixedVar(layout, { id, name });
 const lsn = (n: number) => `00000019:${n.toString(16).padStart(8, '0')}:0001`;
-const stats = (): ReplayStats => ({ baseRows: 0, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 } });
+const stats = (): ReplayStats => ({ baseRows: 0, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 }, ddlElsewhere: [] });
 
 function rec(n: number, op: string, txn: string, extra: Partial<LogRecord> = {}): LogRecord {
   return { 'Current LSN': lsn(n), Operation: op, Context: 'LCX_NULL', 'Transaction ID': txn, ...extra } as LogRecord;
@@ -92,6 +92,14 @@ describe('LogReplay (SYNTHETIC records)', () => {
     const forwarded = img(1, 'x');
     forwarded[0] = (forwarded[0] & ~0x0e) | (1 << 1); // record type 1: forwarded
     expect(ok([begin(1, 'a'), row(2, 'LOP_INSERT_ROWS', 'a', forwarded), commit(3, 'a')])).toThrow(expect.objectContaining({ code: 'REPLAY_UNSUPPORTED_RECORD' }));
+    // DDL on catalog rows that name the table's allocation unit id (sysallocunits row of a TRUNCATE)
+    const auBytes = Buffer.alloc(8);
+    auBytes.writeBigInt64LE(BigInt(AU));
+    const catalogRow = new Uint8Array([0x10, 0x00, 0x20, 0x00, ...auBytes, 1, 0, 0, 0]);
+    expect(ok([begin(1, 'a', 'TRUNCATE TABLE'), rec(2, 'LOP_MODIFY_ROW', 'a', { Context: 'LCX_CLUSTERED', AllocUnitId: '458752', 'RowLog Contents 0': catalogRow })])).toThrow(expect.objectContaining({ code: 'REPLAY_UNSUPPORTED_OPERATION', message: expect.stringContaining('catalog rows naming dbo.T') }));
+    // DDL that names other ids only: listed, not refused
+    const other = run([L(begin(1, 'a', 'ALTER TABLE')), L(rec(2, 'LOP_MODIFY_ROW', 'a', { Context: 'LCX_CLUSTERED', AllocUnitId: '458752', 'RowLog Contents 0': new Uint8Array([0x10, 0, 9, 9, 9, 9, 9, 9, 9, 9]) })), L(commit(3, 'a'))]);
+    expect(other.stats.ddlElsewhere).toEqual([{ lsn: lsn(2), transaction: 'a', name: 'ALTER TABLE' }]);
     // allocation and page-structure records of the table change no row
     expect(run([L(begin(1, 'a')), L(rec(2, 'LOP_FORMAT_PAGE', 'a', { Context: 'LCX_HEAP', AllocUnitId: AU })), L(rec(3, 'LOP_MODIFY_ROW', 'a', { Context: 'LCX_PFS', AllocUnitId: AU })), L(row(4, 'LOP_INSERT_ROWS', 'a', img(1, 'x'))), L(commit(5, 'a'))]).rows).toEqual([[1, 'x']]);
   });
