@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { runDiff, type DiffOptions } from '../../src/cli/commands/diff.js';
 import { diffTableStates, type TableState } from '../../src/replay/table-diff.js';
 import { StagingStore } from '../../src/staging/store.js';
+import { planReinsert, renderScript } from '../../src/reinsert/plan.js';
+import { fromLayout } from '../../src/reinsert/target-table.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
 // SYNTHETIC table states (values typed here, no bytes): the matching rules only.
@@ -82,6 +84,13 @@ describeCorpus('rowback diff on RestoreTimeClean (real backups)', () => {
         expect(rows.map((x) => x.operation)).toEqual(Array(30).fill('delete'));
         expect(rows.map((x) => x.values.step).sort((a, b) => Number(a) - Number(b))).toEqual([...Array(30).keys()]);
         expect(s.jobTables(job.id).map((t) => `${t.schema}.${t.name}`)).toEqual(['dbo.steps']);
+        // the re-insert planner takes them like scanned deletes: one INSERT per row, the saved layout as target
+        const targets = new Map(s.jobTables(job.id).map((t) => [`${t.schema}.${t.name}`, fromLayout(t)]));
+        const plan = planReinsert(rows.map((x) => ({ id: x.id, table: x.table, lsn: x.lsn, values: x.values, operation: x.operation })), targets, []);
+        expect(plan.problems).toEqual([]);
+        expect(plan.batches.flatMap((b) => b.rows)).toHaveLength(30);
+        expect(plan.batches[0].rows[0].insertSql).toBe('INSERT INTO [dbo].[steps] ([step], [dt]) VALUES (@p1, @p2);');
+        expect(renderScript(plan)).toContain("'2017-06-01T12:59:12.9700000'");
       } finally {
         s.close();
       }
