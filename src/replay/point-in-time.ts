@@ -44,7 +44,8 @@
  *   record, a row-compressed CD record), or a value kept off-row (its LOB pages are not followed);
  * - REPLAY_ROW_NOT_FOUND: a delete or undo whose row is not in the replayed table;
  * - REPLAY_UNDECODABLE: a row of the base or of the log that does not decode against the layout;
- * - REPLAY_BASE_PAGE_UNKNOWN: a record of the base's own log portion whose page is not in the backup.
+ * - REPLAY_BASE_PAGE_UNKNOWN: a record of the base's own log portion whose page is not in the backup;
+ * - REPLAY_LOG_OUT_OF_ORDER: records not in rising LSN order (every rule above depends on it).
  */
 import { InputError, ReplayError, SchemaError, isRowbackError } from '../errors.js';
 import { openBackupLogStream } from '../backup/log-stream.js';
@@ -270,6 +271,7 @@ export interface LogReplayContext {
  */
 export class LogReplay {
   private readonly txns = new Map<string, Txn>();
+  private lastLsn = -1n;
   private readonly dataAus: Set<string>;
   private readonly otherAus: Set<string>;
   private readonly table: string;
@@ -298,11 +300,16 @@ export class LogReplay {
   /**
    * One record, in LSN order. `fromBase`: the base backup's path when the record is part of its own
    * log portion (its change may already be on the copied pages), else null. Returns 'stop' at the
-   * stop point (the record is not applied). Throws ReplayError REPLAY_* (file comment).
+   * stop point (the record is not applied). Records must come in rising LSN order
+   * (REPLAY_LOG_OUT_OF_ORDER otherwise). Throws ReplayError REPLAY_* (file comment).
    */
   feed(r: LogRecord, fromBase: string | null): 'stop' | 'ok' {
     const { stats, target } = this.ctx;
     const lsn = BigInt(lsnToDecimal(parseLsn(r['Current LSN'])));
+    // Redo, undo and the stop all follow LSN order: a record out of order (a log read in file
+    // order across wrapped VLFs, a damaged stream) would apply changes in the wrong order.
+    if (lsn <= this.lastLsn) refuse('REPLAY_LOG_OUT_OF_ORDER', r, `it comes after a record with a later or equal LSN, so the log is not in LSN order`);
+    this.lastLsn = lsn;
     if (target.kind === 'lsn' && lsn >= BigInt(target.lsn)) {
       stats.stoppedAt = r['Current LSN'];
       return 'stop';

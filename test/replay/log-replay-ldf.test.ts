@@ -7,6 +7,8 @@ import { readDataFileMetadata } from '../../src/datafile/metadata.js';
 import { PageReader } from '../../src/datafile/page-reader.js';
 import { findTable, readTableRows } from '../../src/datafile/table-rows.js';
 import { readLdfRecords } from '../../src/logreader/ldf/reader.js';
+import { lsnToDecimal, parseLsn } from '../../src/logreader/lsn.js';
+import { lsnCmp } from '../../src/restore/history.js';
 import { visibleColumns } from '../../src/reconstruct/metadata/table-layout.js';
 import { PageSlotModel } from '../../src/recover/page-model.js';
 import { LogReplay, type ReplayStats } from '../../src/replay/point-in-time.js';
@@ -28,7 +30,11 @@ async function replayFromEmpty(table: string) {
     const s = stats();
     const model = new PageSlotModel(); // no seed: every full image comes from the log itself
     const replay = new LogReplay({ layout: d.layout, columns, target: { kind: 'time', time: '2999-01-01T00:00:00.000' }, basePageLsn: () => null, rebuild: (r) => model.apply(r), stats: s });
-    for await (const r of readLdfRecords(LDF)) replay.feed(r, null);
+    // an .ldf is read in file order, VLF by VLF; the replay takes LSN order
+    const records = [];
+    for await (const r of readLdfRecords(LDF)) records.push(r);
+    records.sort((a, b) => lsnCmp(lsnToDecimal(parseLsn(a['Current LSN'])), lsnToDecimal(parseLsn(b['Current LSN']))));
+    for (const r of records) if (replay.feed(r, null) === 'stop') break;
     const state = new RowState(columns);
     replay.finish(state);
     return { now, replayed: [...state.rows()].map((r) => rowKey(r.values, columns)).sort(), stats: s };
@@ -45,6 +51,24 @@ describeCorpus('LogReplay on AngularJs_CRUD Database1_log.ldf (SQL Server 2012, 
     // the log's first tblDept insert goes to slot 1 of page 1:289: slot 0's row predates the log
     expect(now.filter((x) => !replayed.includes(x))).toEqual(['[1,"CS","Computer Science"]']);
     expect(replayed).toEqual(now.filter((x) => x !== '[1,"CS","Computer Science"]'));
+  });
+
+  it('records out of LSN order (the .ldf in file order, its VLFs wrapped) are refused, not replayed', async () => {
+    const src = new MdfPageSource(MDF);
+    try {
+      const md = readDataFileMetadata(src, new PageReader(src));
+      const d = findTable(md, 'dbo.tblDept')!;
+      const replay = new LogReplay({ layout: d.layout, columns: visibleColumns(d.layout).map((c) => c.name), target: { kind: 'time', time: '2999-01-01T00:00:00.000' }, basePageLsn: () => null, rebuild: () => undefined, stats: stats() });
+      let err: unknown;
+      try {
+        for await (const r of readLdfRecords(LDF)) replay.feed(r, null);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toMatchObject({ code: 'REPLAY_LOG_OUT_OF_ORDER' });
+    } finally {
+      src.close();
+    }
   });
 
   it('dbo.Employee: the log deletes a row inserted before it begins, so a replay from empty is refused at that delete', async () => {
