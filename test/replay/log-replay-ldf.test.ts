@@ -14,12 +14,14 @@ import { PageSlotModel } from '../../src/recover/page-model.js';
 import { LogReplay, type ReplayStats } from '../../src/replay/point-in-time.js';
 import { RowState, rowKey } from '../../src/replay/row-state.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { decodeRow } from '../../src/reconstruct/decode-row.js';
+import { diffTableStates } from '../../src/replay/table-diff.js';
 
 const MDF = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf');
 const LDF = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf');
 const stats = (): ReplayStats => ({ baseRows: 0, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 }, ddlElsewhere: [] });
 
-async function replayFromEmpty(table: string) {
+async function replayFromEmpty(table: string, stopBeforeLsn?: string) {
   const src = new MdfPageSource(MDF);
   try {
     const reader = new PageReader(src);
@@ -29,7 +31,8 @@ async function replayFromEmpty(table: string) {
     const now = [...readTableRows(src, md, table, { reader })].map((r) => rowKey(r.values, columns)).sort();
     const s = stats();
     const model = new PageSlotModel(); // no seed: every full image comes from the log itself
-    const replay = new LogReplay({ layout: d.layout, columns, target: { kind: 'time', time: '2999-01-01T00:00:00.000' }, basePageLsn: () => null, rebuild: (r) => model.apply(r), stats: s });
+    const target = stopBeforeLsn ? { kind: 'lsn' as const, lsn: stopBeforeLsn } : { kind: 'time' as const, time: '2999-01-01T00:00:00.000' };
+    const replay = new LogReplay({ layout: d.layout, columns, target, basePageLsn: () => null, rebuild: (r) => model.apply(r), stats: s });
     // an .ldf is read in file order, VLF by VLF; the replay takes LSN order
     const records = [];
     for await (const r of readLdfRecords(LDF)) records.push(r);
@@ -37,7 +40,7 @@ async function replayFromEmpty(table: string) {
     for (const r of records) if (replay.feed(r, null) === 'stop') break;
     const state = new RowState(columns);
     replay.finish(state);
-    return { now, replayed: [...state.rows()].map((r) => rowKey(r.values, columns)).sort(), stats: s };
+    return { now, replayed: [...state.rows()].map((r) => rowKey(r.values, columns)).sort(), stats: s, state, columns, layout: d.layout, records, nowRows: [...readTableRows(src, md, table, { reader })].map((r) => ({ values: r.values })) };
   } finally {
     src.close();
   }
@@ -51,6 +54,20 @@ describeCorpus('LogReplay on AngularJs_CRUD Database1_log.ldf (SQL Server 2012, 
     // the log's first tblDept insert goes to slot 1 of page 1:289: slot 0's row predates the log
     expect(now.filter((x) => !replayed.includes(x))).toEqual(['[1,"CS","Computer Science"]']);
     expect(replayed).toEqual(now.filter((x) => x !== '[1,"CS","Computer Science"]'));
+  });
+
+  it('diff by the clustered key on real rows: tblDept just before 00000024:0000012b:0002 against the data file lacks exactly Id 11, as that delete logged it after two updates', async () => {
+    const r = await replayFromEmpty('dbo.tblDept', lsnToDecimal(parseLsn('00000024:0000012b:0002')));
+    const key = r.layout.columns.filter((c) => (c.keyOrdinal ?? 0) > 0).map((c) => c.name);
+    expect(key).toEqual(['Id']);
+    const d = diffTableStates({ table: 'dbo.tblDept', columns: r.columns, rows: [...r.state.rows()].map((x) => ({ values: x.values })) }, { table: 'dbo.tblDept', columns: r.columns, rows: r.nowRows }, key);
+    // independent of the update rebuild: the full image the delete itself logged
+    const del = r.records.find((x) => x['Current LSN'] === '00000024:0000012b:0002')!;
+    expect(del.Operation).toBe('LOP_DELETE_ROWS');
+    const logged = decodeRow(del['RowLog Contents 0']!, r.layout).values;
+    expect(d.missing.map((m) => m.values)).toEqual([logged]);
+    expect(logged).toEqual({ Id: 11, DeptName: 'CS3', DeptDesc: 'Computer Science1245' });
+    expect([d.changed.length, d.same, d.added]).toEqual([0, 1, 7]);
   });
 
   it('records out of LSN order (the .ldf in file order, its VLFs wrapped) are refused, not replayed', async () => {
