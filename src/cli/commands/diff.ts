@@ -48,6 +48,7 @@ export interface DiffOptions {
   quiet?: boolean;
 }
 
+/** Adds `diff` to the program (see runDiff). */
 export function register(program: Command): void {
   program
     .command('diff')
@@ -72,8 +73,7 @@ export function register(program: Command): void {
 /** The table's rows on a page source (a data file or a backup's pages), with its layout. */
 function readState(source: PageSource, table: string, where: string): { state: TableState; layout: TableLayout } {
   const reader = new PageReader(source);
-  let md: DataFileMetadata;
-  md = readDataFileMetadata(source, reader);
+  const md: DataFileMetadata = readDataFileMetadata(source, reader);
   const d = findTable(md, table);
   if (!d) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${table} is not in ${where}; known tables: ${md.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)'}`, { table, file: where });
   const qualified = `${d.layout.schema}.${d.layout.name}`;

@@ -43,10 +43,11 @@ export interface DumpOptions {
   stopBeforeLsn?: string;
 }
 
+/** Adds `dump` to the program: current rows from --mdf/--bak, or with --trn and a stop the rows at a point in time (dump-point-in-time.ts). */
 export function register(program: Command): void {
   program
     .command('dump')
-    .description("Print a table's current rows straight from a data file or a full/differential backup (no SQL Server needed)")
+    .description("Print a table's current rows straight from a data file or a full/differential backup, or with --trn and --stop-at its rows at that point in time (no SQL Server needed)")
     .option('--mdf <files...>', 'data file (.mdf), with the database\'s .ndf files if it has several')
     .option('--bak <files...>', 'full backup (.bak; every stripe of a striped one), optionally followed by differential backups based on it')
     .option('--position <n>', 'backup set to read when a file holds several (RESTORE … WITH FILE = n)')
