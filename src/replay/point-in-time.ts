@@ -26,7 +26,8 @@
  *    stop point (an uncommitted change the backup copied) is undone. Transactions that rolled back
  *    (LOP_ABORT_XACT) are complete in the log: their compensation records are redone with them.
  *
- * Rows are kept by content (row-state.ts), so page splits and moved rows need no bookkeeping;
+ * Rows are kept by content (row-state.ts), so page splits and moved rows need no bookkeeping (the
+ * row operations of a 'SplitPage' transaction only move rows and are not replayed);
  * every redone delete and every undone insert must find its row, or the replay refuses (it has
  * diverged from the real table).
  *
@@ -113,6 +114,8 @@ export interface ReplayStats {
    * table's DDL, most likely. Listed so the summary can name them; the replay does not depend on them.
    */
   ddlElsewhere: Array<{ lsn: string; transaction: string; name: string }>;
+  /** LOP_INSERT_ROWS records of page splits (rows moved to a new page, not new rows): not replayed. */
+  movedRows: number;
 }
 
 export interface ReplayResult {
@@ -136,7 +139,16 @@ const NEUTRAL_DATA_OPS = new Set(['LOP_FORMAT_PAGE', 'LOP_DELETE_SPLIT', 'LOP_EX
 /** Contexts of allocation and index-structure pages: no row content of the table lives there. */
 const STRUCTURE_CONTEXTS = new Set(['LCX_NULL', 'LCX_GAM', 'LCX_SGAM', 'LCX_IAM', 'LCX_PFS', 'LCX_DIFF_MAP', 'LCX_ML_MAP', 'LCX_INDEX_INTERIOR', 'LCX_NONSYS_SPLIT']);
 /** Transaction names of statements that change a table's rows without row records (or move them to new allocation units). */
-const DDL_NAMES = /truncate|alter|drop|bulk|rebuild|switch|select into|create index|reorg|deferred/i;
+const DDL_NAMES = /truncate|alter|drop|bulk|rebuild|switch|select into|create index|reorg|deferred|shrink|swappage|index build|^move/i;
+/**
+ * System transactions that only move rows between pages. A page split logs the rows it moves as
+ * LOP_INSERT_ROWS on the new page and removes them from the old one with LOP_DELETE_SPLIT (seen in
+ * NORTHWND_log.ldf, transaction 0000:000010c2 'SplitPage': LOP_FORMAT_PAGE, LOP_INSERT_ROWS
+ * LCX_CLUSTERED on the new page, LOP_DELETE_SPLIT, the parent's LCX_INDEX_INTERIOR entry): the
+ * table holds the same rows before and after, so its row operations are not replayed — replaying the
+ * insert would count every moved row twice.
+ */
+const MOVE_NAMES = /^SplitPage$/;
 
 interface ReplayOp {
   record: LogRecord;
@@ -209,7 +221,7 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
       const s = rowSkipped[0];
       throw new ReplayError('REPLAY_UNDECODABLE', `${rowSkipped.length} row(s) or page(s) of ${qualified} in ${base.devices[0]} could not be read (first: ${s.code}: ${s.reason}); the table at the stop point cannot be told exactly`, { table: qualified, file: base.devices[0] });
     }
-    const stats: ReplayStats = { baseRows: state.size, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 }, ddlElsewhere: [] };
+    const stats: ReplayStats = { baseRows: state.size, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 }, ddlElsewhere: [], movedRows: 0 };
 
 
     const pageLsn = new Map<string, string | null>();
@@ -357,6 +369,10 @@ export class LogReplay {
     let t = this.txns.get(id);
     if (!t) this.txns.set(id, (t = { ops: [], name: null, state: 'open', commitTime: null }));
     if (t.name && DDL_NAMES.test(t.name)) refuse('REPLAY_UNSUPPORTED_OPERATION', r, `transaction '${t.name}' (${id}) changes ${table} with a statement that moves or drops rows without row records`);
+    if (t.name && MOVE_NAMES.test(t.name) && (ROW_OPS.has(op) || NEUTRAL_DATA_OPS.has(op) || STRUCTURE_CONTEXTS.has(r.Context))) {
+      if (op === LOP_INSERT_ROWS && DATA_CONTEXTS.has(r.Context)) stats.movedRows++;
+      return 'ok';
+    }
     if (this.otherAus.has(au)) {
       if (STRUCTURE_CONTEXTS.has(r.Context)) return 'ok';
       refuse('REPLAY_UNSUPPORTED_OPERATION', r, `a change to ${table}'s LOB/row-overflow pages (off-row values are not replayed)`);

@@ -19,7 +19,7 @@ import { diffTableStates } from '../../src/replay/table-diff.js';
 
 const MDF = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf');
 const LDF = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf');
-const stats = (): ReplayStats => ({ baseRows: 0, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 }, ddlElsewhere: [] });
+const stats = (): ReplayStats => ({ baseRows: 0, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 }, ddlElsewhere: [], movedRows: 0 });
 
 async function replayFromEmpty(table: string, stopBeforeLsn?: string) {
   const src = new MdfPageSource(MDF);

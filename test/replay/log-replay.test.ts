@@ -15,7 +15,7 @@ const AU = '72057594039697408';
 const LOB_AU = '72057594039762944';
 const img = (id: number, name: string) => encodeFixedVar(layout, { id, name });
 const lsn = (n: number) => `00000019:${n.toString(16).padStart(8, '0')}:0001`;
-const stats = (): ReplayStats => ({ baseRows: 0, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 }, ddlElsewhere: [] });
+const stats = (): ReplayStats => ({ baseRows: 0, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 }, ddlElsewhere: [], movedRows: 0 });
 
 function rec(n: number, op: string, txn: string, extra: Partial<LogRecord> = {}): LogRecord {
   return { 'Current LSN': lsn(n), Operation: op, Context: 'LCX_NULL', 'Transaction ID': txn, ...extra } as LogRecord;
@@ -46,6 +46,24 @@ describe('LogReplay (SYNTHETIC records)', () => {
     ], { base: [[9, 'base']] });
     expect(rows).toEqual([[1, 'one']]);
     expect(s).toMatchObject({ redone: { insert: 2, delete: 2, update: 0 }, committedTransactions: 2, openAtStop: 1 });
+  });
+
+  it("a page split moves rows: its LOP_INSERT_ROWS on the new page and LOP_DELETE_SPLIT are not replayed (the record shape of NORTHWND_log.ldf's 'SplitPage' transactions)", () => {
+    const split = (n: number, txn: string) => [
+      begin(n, txn, 'SplitPage'),
+      rec(n + 1, 'LOP_MODIFY_ROW', txn, { Context: 'LCX_PFS', AllocUnitId: AU, 'Page ID': '0001:00000001' }),
+      rec(n + 2, 'LOP_FORMAT_PAGE', txn, { Context: 'LCX_CLUSTERED', AllocUnitId: AU, 'Page ID': '0001:00000140', 'Slot ID': 65535 }),
+      row(n + 3, 'LOP_INSERT_ROWS', txn, img(2, 'moved'), { Context: 'LCX_CLUSTERED', 'Page ID': '0001:00000140' }),
+      rec(n + 4, 'LOP_DELETE_SPLIT', txn, { Context: 'LCX_CLUSTERED' }),
+      rec(n + 5, 'LOP_INSERT_ROWS', txn, { Context: 'LCX_INDEX_INTERIOR', AllocUnitId: AU, 'Page ID': '0001:0000000b', 'RowLog Contents 0': new Uint8Array([6, 0, 0]) }),
+      commit(n + 6, txn),
+    ];
+    const { rows, stats: s } = run([...split(1, 's'), begin(10, 'a'), row(11, 'LOP_INSERT_ROWS', 'a', img(3, 'new')), commit(12, 'a')].map(L), { base: [[1, 'stays'], [2, 'moved']] });
+    expect(rows.sort()).toEqual([[1, 'stays'], [2, 'moved'], [3, 'new']]);
+    expect(s.movedRows).toBe(1);
+    expect(s.redone.insert).toBe(1);
+    // a system transaction that moves pages another way (shrink, page swap) touching the table is refused
+    expect(() => run([begin(1, 'x', 'SwapPage'), row(2, 'LOP_INSERT_ROWS', 'x', img(2, 'moved'), { Context: 'LCX_CLUSTERED' }), commit(3, 'x')].map(L))).toThrow(expect.objectContaining({ code: 'REPLAY_UNSUPPORTED_OPERATION' }));
   });
 
   it('time stop: the first commit later than T ends the replay; its transaction and everything after it are not applied', () => {
