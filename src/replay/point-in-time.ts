@@ -73,6 +73,7 @@ import { beginTimeToIso } from '../recover/time-window.js';
 import type { UpdateRebuild } from '../recover/update-rebuild.js';
 import { lsnCmp, recordFromHeader, type BackupSetRecord } from '../restore/history.js';
 import { planChain, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
+import type { SkippedItem } from '../recover/source.js';
 import { RowState, type ReplayRow } from './row-state.js';
 
 export interface ReplayInputs {
@@ -213,7 +214,7 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
     if (layout.unreadable) throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified}: its columns could not be established: ${layout.unreadable}`, { table: qualified });
     const columns = visibleColumns(layout).map((c) => c.name);
     const state = new RowState(columns);
-    const rowSkipped: import('../recover/source.js').SkippedItem[] = [];
+    const rowSkipped: SkippedItem[] = [];
     for (const r of readTableRows(pages, md, qualified, { reader, skipped: rowSkipped })) {
       state.add({ values: pick(r.values, columns), origin: 'backup', warnings: r.warnings });
     }
@@ -222,7 +223,6 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
       throw new ReplayError('REPLAY_UNDECODABLE', `${rowSkipped.length} row(s) or page(s) of ${qualified} in ${base.devices[0]} could not be read (first: ${s.code}: ${s.reason}); the table at the stop point cannot be told exactly`, { table: qualified, file: base.devices[0] });
     }
     const stats: ReplayStats = { baseRows: state.size, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 }, ddlElsewhere: [], movedRows: 0 };
-
 
     const pageLsn = new Map<string, string | null>();
     const basePageLsn = (pageId: string): string | null => {

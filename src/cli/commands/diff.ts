@@ -15,6 +15,7 @@ import { findTable, readTableRows } from '../../datafile/table-rows.js';
 import { visibleColumns, type TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
+import type { SkippedItem } from '../../recover/source.js';
 import { assertBackupSet, assertOneDatabase, readSourceIdentity, type SourceFileIdentity } from '../../recover/source-identity.js';
 import { replayTableAt } from '../../replay/point-in-time.js';
 import { diffTableStates, type TableDiff, type TableState } from '../../replay/table-diff.js';
@@ -79,7 +80,7 @@ function readState(source: PageSource, table: string, where: string): { state: T
   const qualified = `${d.layout.schema}.${d.layout.name}`;
   if (d.layout.unreadable) throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified} in ${where}: its columns could not be established: ${d.layout.unreadable}`, { table: qualified, file: where });
   const columns = visibleColumns(d.layout).map((c) => c.name);
-  const skipped: import('../../recover/source.js').SkippedItem[] = [];
+  const skipped: SkippedItem[] = [];
   const rows: TableState['rows'] = [];
   for (const r of readTableRows(source, md, qualified, { reader, skipped })) {
     const values: Record<string, SqlValue> = {};
