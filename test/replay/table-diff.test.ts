@@ -99,6 +99,24 @@ describeCorpus('rowback diff on RestoreTimeClean (real backups)', () => {
     }
   });
 
+  it('both states replayed: the table at 13:20 against the table at 13:05 lacks the 30 rows committed in between; the other way round nothing is missing', async () => {
+    const back = await run({ trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], afterTrn: LOGS, afterStopAt: '2017-06-01 13:05' });
+    expect([back.r.missing.length, back.r.added, back.r.same]).toEqual([30, 0, 12]);
+    const dts = back.lines.map((l) => String(l.values.dt).slice(0, 23)).sort();
+    expect([dts[0], dts[29]]).toEqual(['2017-06-01T13:05:13.030', '2017-06-01T13:19:43.230']);
+    expect(back.err).toContain('rowback diff (later state): dbo.steps at 2017-06-01T13:05:00.000');
+    const fwd = await run({ trn: LOGS, stopAt: '2017-06-01 13:05', afterBak: [FULL], afterTrn: LOGS, afterStopAt: '2017-06-01 13:20' });
+    expect([fwd.r.missing.length, fwd.r.added, fwd.r.same]).toEqual([0, 30, 12]);
+    await expect(run({ afterBak: [FULL], afterStopAt: '2017-06-01 13:20' })).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION' });
+  });
+
+  it('two chains to one point agree: 13:20 through the full backup and five log backups equals 13:20 through the differential and two', async () => {
+    const viaLogs = await run({ trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], afterTrn: LOGS, afterStopAt: '2017-06-01 13:20' });
+    expect(viaLogs.err).toMatch(/earlier state\): chain: full \S+RestoreTimeClean\.bak → log (\S+ → log ){4}\S+RestoreTimeClean2_2\.trn/);
+    expect(viaLogs.err).toMatch(/later state\): chain: full \S+ → differential \S+RestoreTimeClean2\.bak → log \S+2_1\.trn → log \S+2_2\.trn\n/);
+    expect([viaLogs.r.missing.length, viaLogs.r.added, viaLogs.r.same]).toEqual([0, 0, 42]);
+  });
+
   it('--key step: the key repeats (the series restart at 0), so whole rows are compared and the summary says why', async () => {
     const { r, err } = await run({ trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], key: 'step' });
     expect(r.key).toBeNull();

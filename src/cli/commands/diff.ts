@@ -39,6 +39,10 @@ export interface DiffOptions {
   afterMdf?: string[];
   /** …or a newer full backup [differential…]. */
   afterBak?: string[];
+  /** Later state as a point in time: log backups replayed over `afterBak` to `afterStopAt` / `afterStopBeforeLsn`. */
+  afterTrn?: string[];
+  afterStopAt?: string;
+  afterStopBeforeLsn?: string;
   table: string;
   /** Columns to match rows on (default: the clustered index key; whole rows for a heap). */
   key?: string;
@@ -60,6 +64,9 @@ export function register(program: Command): void {
     .option('--stop-before-lsn <lsn>', 'with --trn: the earlier state just before this LSN (STOPBEFOREMARK)')
     .option('--after-mdf <files...>', 'later state: the data file (.mdf, with its .ndf files)')
     .option('--after-bak <files...>', 'later state: a newer full backup, optionally followed by differentials based on it')
+    .option('--after-trn <files...>', 'later state as a point in time: log backups replayed over --after-bak up to --after-stop-at / --after-stop-before-lsn')
+    .option('--after-stop-at <time>', "with --after-trn: the later state at this time, the SQL Server's local time")
+    .option('--after-stop-before-lsn <lsn>', 'with --after-trn: the later state just before this LSN')
     .requiredOption('--table <schema.name>', 'the table to compare', (v: string) => normalizeTableName(v))
     .option('--key <columns>', 'comma-separated columns identifying a row (default: the clustered index key; a heap is compared as whole rows)')
     .option('--stage <staging.db>', "stage the missing and changed rows as a job of kind 'restore' (review and re-insert them like scanned rows)")
@@ -99,7 +106,7 @@ function readState(source: PageSource, table: string, where: string): { state: T
  * summary on stderr. With `stage`, the same rows become one `restore` job (missing rows as
  * operation `delete`, changed rows as `update` with both images). Throws InputError
  * INPUT_BAD_OPTION (exactly one of --after-mdf/--after-bak; --trn needs a stop and a stop needs
- * --trn), INPUT_MIXED_DATABASES, INPUT_UNKNOWN_TABLE, SchemaError SCHEMA_TABLE_CHANGED, and what
+ * --trn, likewise --after-trn and --after-stop-*, which replay the later state from --after-bak), INPUT_MIXED_DATABASES, INPUT_UNKNOWN_TABLE, SchemaError SCHEMA_TABLE_CHANGED, and what
  * replayTableAt throws.
  */
 export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<TableDiff & { jobId: number | null }> {
@@ -110,6 +117,12 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
   const stop = opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined;
   if (trn.length > 0 && !stop) throw new InputError('INPUT_BAD_OPTION', '--trn replays log backups up to a point: give --stop-at TIME or --stop-before-lsn LSN');
   if (stop && trn.length === 0) throw new InputError('INPUT_BAD_OPTION', '--stop-at / --stop-before-lsn need the log backups to replay: --trn LOG.trn…');
+  const afterTrn = opts.afterTrn ?? [];
+  const afterStop = opts.afterStopAt !== undefined || opts.afterStopBeforeLsn !== undefined;
+  if (afterTrn.length > 0 && !afterStop) throw new InputError('INPUT_BAD_OPTION', '--after-trn replays log backups up to a point: give --after-stop-at TIME or --after-stop-before-lsn LSN');
+  if (afterStop && afterTrn.length === 0) throw new InputError('INPUT_BAD_OPTION', '--after-stop-at / --after-stop-before-lsn need the log backups to replay: --after-trn LOG.trn…');
+  if (afterStop && afterBak.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a later state replayed to a point in time needs its full backup: --after-bak FULL.bak [DIFF.bak] --after-trn LOG.trn…');
+  for (const f of afterTrn) assertRegularFile('--after-trn', f);
   for (const f of opts.bak) assertRegularFile('--bak', f);
   for (const f of trn) assertRegularFile('--trn', f);
   for (const f of afterMdf) assertRegularFile('--after-mdf', f);
@@ -119,7 +132,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
   // One database on both sides (binding id): another database's table of the same name is not "the later state".
   const ids: SourceFileIdentity[] = [];
   for (const f of [...opts.bak, ...afterBak]) ids.push(await readSourceIdentity(f, 'bak'));
-  for (const f of trn) ids.push(await readSourceIdentity(f, 'trn'));
+  for (const f of [...trn, ...afterTrn]) ids.push(await readSourceIdentity(f, 'trn'));
   for (const f of afterMdf) ids.push(await readSourceIdentity(f, 'mdf'));
   assertOneDatabase(ids);
 
@@ -129,7 +142,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
   if (stop) {
     const r = await replayTableAt({ bak: opts.bak, trn, table: opts.table, target: parseTarget(opts) });
     before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn })) };
-    replayNote = replaySummary(r);
+    replayNote = replaySummary(r).replace(/^rowback dump:/gm, 'rowback diff (earlier state):');
     const src = openBackupPages([r.chain.steps[0].set.devices[0]], undefined, assertBackupSet);
     try {
       layout = readState(src, opts.table, r.chain.steps[0].set.devices[0]).layout;
@@ -144,12 +157,18 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
       src.close();
     }
   }
-  const afterSrc = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, undefined, assertBackupSet);
   let after: TableState;
-  try {
-    after = readState(afterSrc, opts.table, (afterMdf.length ? afterMdf : afterBak).join(' + ')).state;
-  } finally {
-    afterSrc.close();
+  if (afterStop) {
+    const r = await replayTableAt({ bak: afterBak, trn: afterTrn, table: opts.table, target: parseTarget({ stopAt: opts.afterStopAt, stopBeforeLsn: opts.afterStopBeforeLsn }) });
+    after = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values })) };
+    replayNote += replaySummary(r).replace(/^rowback dump:/gm, 'rowback diff (later state):');
+  } else {
+    const afterSrc = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, undefined, assertBackupSet);
+    try {
+      after = readState(afterSrc, opts.table, (afterMdf.length ? afterMdf : afterBak).join(' + ')).state;
+    } finally {
+      afterSrc.close();
+    }
   }
 
   let key: string[] | null = null;
@@ -196,12 +215,13 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
 function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout): number {
   const store = new StagingStore(opts.stage!);
   try {
-    const spec = { bak: opts.bak, trn: opts.trn ?? [], stopAt: opts.stopAt ?? null, stopBeforeLsn: opts.stopBeforeLsn ?? null, afterMdf: opts.afterMdf ?? [], afterBak: opts.afterBak ?? [], table: d.table, key: d.key };
+    const spec = { bak: opts.bak, trn: opts.trn ?? [], stopAt: opts.stopAt ?? null, stopBeforeLsn: opts.stopBeforeLsn ?? null, afterMdf: opts.afterMdf ?? [], afterBak: opts.afterBak ?? [], afterTrn: opts.afterTrn ?? [], afterStopAt: opts.afterStopAt ?? null, afterStopBeforeLsn: opts.afterStopBeforeLsn ?? null, table: d.table, key: d.key };
     const when = opts.stopAt ? ` at ${opts.stopAt}` : opts.stopBeforeLsn ? ` before LSN ${opts.stopBeforeLsn}` : '';
+    const later = opts.afterStopAt ? ` at ${opts.afterStopAt}` : opts.afterStopBeforeLsn ? ` before LSN ${opts.afterStopBeforeLsn}` : '';
     const job = store.createJob({
       kind: 'restore',
       spec,
-      description: `${d.table}${when} (${opts.bak.join(', ')}) against ${(opts.afterMdf ?? opts.afterBak ?? []).join(', ')}: ${d.missing.length} missing, ${d.changed.length} changed`,
+      description: `${d.table}${when} (${opts.bak.join(', ')}) against ${(opts.afterMdf ?? opts.afterBak ?? []).join(', ')}${later}: ${d.missing.length} missing, ${d.changed.length} changed`,
       tables: [d.table],
       operations: ['delete', 'update'],
       createdBy: 'cli',
