@@ -101,6 +101,15 @@ export class ReinsertError extends RowbackError {
   readonly family = 'reinsert';
 }
 
+/**
+ * A point-in-time replay (src/replay/) met a log record it cannot apply exactly, or a state it
+ * cannot trust; it refuses rather than print a possibly wrong table. Codes: REPLAY_*.
+ */
+export class ReplayError extends RowbackError {
+  readonly family = 'replay';
+  override readonly exitCode = 2;
+}
+
 export function isRowbackError(e: unknown): e is RowbackError {
   return e instanceof RowbackError;
 }

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   serve: () => import('./commands/serve.js'),
   token: () => import('./commands/serve.js'),
   restore: () => import('./commands/restore.js'),
+  diff: () => import('./commands/diff.js'),
 };
 
 /**

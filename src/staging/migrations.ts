@@ -9,6 +9,12 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * The migration rebuilds a table other tables reference (SQLite cannot change a CHECK in place):
+   * foreign keys are turned off around its transaction and `foreign_key_check` must find nothing
+   * before it commits (SQLite "Making Other Kinds Of Table Schema Changes", the 12-step procedure).
+   */
+  rebuildsTable?: boolean;
 }
 
 export const MIGRATIONS: Migration[] = [
@@ -202,6 +208,46 @@ ALTER TABLE jobs ADD COLUMN scan_passes INTEGER;
 ALTER TABLE jobs ADD COLUMN scan_sampled_at TEXT;
 `,
   },
+  {
+    version: 5,
+    name: "job kind 'restore': rows staged by rowback diff (a point-in-time table against a later state)",
+    rebuildsTable: true,
+    sql: `
+CREATE TABLE jobs_new (
+  id            INTEGER PRIMARY KEY,
+  kind          TEXT NOT NULL CHECK (kind IN ('live','log-backup','files','export','restore')),
+  spec          TEXT NOT NULL,
+  description   TEXT NOT NULL,
+  window_from   TEXT,
+  window_to     TEXT,
+  tables        TEXT NOT NULL DEFAULT '[]',
+  operations    TEXT NOT NULL DEFAULT '["delete"]',
+  state         TEXT NOT NULL CHECK (state IN ('queued','running','succeeded','failed','interrupted','resumable','cancelled')),
+  created_by    TEXT NOT NULL,
+  created_at    TEXT NOT NULL,
+  started_at    TEXT,
+  finished_at   TEXT,
+  rows_staged   INTEGER NOT NULL DEFAULT 0,
+  skipped_count INTEGER NOT NULL DEFAULT 0,
+  last_lsn      TEXT,
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  error         TEXT,
+  scan_bytes_read INTEGER,
+  scan_bytes_total INTEGER,
+  scan_records_read INTEGER,
+  scan_pass INTEGER,
+  scan_passes INTEGER,
+  scan_sampled_at TEXT
+);
+INSERT INTO jobs_new (id, kind, spec, description, window_from, window_to, tables, operations, state, created_by, created_at, started_at, finished_at,
+  rows_staged, skipped_count, last_lsn, attempts, error, scan_bytes_read, scan_bytes_total, scan_records_read, scan_pass, scan_passes, scan_sampled_at)
+SELECT id, kind, spec, description, window_from, window_to, tables, operations, state, created_by, created_at, started_at, finished_at,
+  rows_staged, skipped_count, last_lsn, attempts, error, scan_bytes_read, scan_bytes_total, scan_records_read, scan_pass, scan_passes, scan_sampled_at FROM jobs;
+DROP TABLE jobs;
+ALTER TABLE jobs_new RENAME TO jobs;
+CREATE INDEX jobs_state ON jobs(state);
+`,
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number[] {
@@ -216,10 +262,20 @@ export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): num
   const applied: number[] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (done.has(m.version)) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
-    })();
+    const fk = m.rebuildsTable ? (db.pragma('foreign_keys', { simple: true }) as number) : 0;
+    if (fk) db.pragma('foreign_keys = OFF'); // a no-op inside a transaction: set before it
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        if (m.rebuildsTable) {
+          const bad = db.pragma('foreign_key_check') as unknown[];
+          if (bad.length) throw new StagingError('STAGING_MIGRATION_FAILED', `migration ${m.version} (${m.name}) would break ${bad.length} foreign key reference(s); nothing was changed`);
+        }
+        db.prepare('INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      })();
+    } finally {
+      if (fk) db.pragma('foreign_keys = ON');
+    }
     applied.push(m.version);
   }
   return applied;

@@ -1,7 +1,12 @@
 import type { SqlValue } from '../reconstruct/values.js';
 
-export type JobKind = 'live' | 'log-backup' | 'files' | 'export';
-export const JOB_KINDS: readonly JobKind[] = ['live', 'log-backup', 'files', 'export'];
+/**
+ * `restore`: rows staged by `rowback diff --stage` — rows a table held at a point in time (replayed
+ * from backups, src/replay/) that a later state lacks or holds changed; no worker runs such a job,
+ * it is staged whole by the CLI and reviewed and re-inserted like any other.
+ */
+export type JobKind = 'live' | 'log-backup' | 'files' | 'export' | 'restore';
+export const JOB_KINDS: readonly JobKind[] = ['live', 'log-backup', 'files', 'export', 'restore'];
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted' | 'resumable' | 'cancelled';
 export type RowStatus = 'pending' | 'approved' | 'rejected' | 'reinserted' | 'conflict';

@@ -83,6 +83,9 @@ export class JobWorker {
     if (!['interrupted', 'resumable', 'failed', 'cancelled'].includes(job.state)) {
       throw new StagingError('STAGING_JOB_NOT_RESUMABLE', `job ${jobId} is ${job.state}; only interrupted, resumable, failed or cancelled jobs resume`);
     }
+    if (job.kind === 'restore') {
+      throw new StagingError('STAGING_JOB_NOT_RESUMABLE', `job ${jobId} is a restore job: rowback diff --stage stages it whole, no worker runs it; run that diff again`);
+    }
     const use = spec ?? (job.spec as unknown as JobSpec);
     if (JSON.stringify(use).includes('[redacted]')) {
       throw new StagingError('STAGING_JOB_NEEDS_SPEC', `job ${jobId} needs its connection again to resume: send the job spec`);

@@ -54,6 +54,39 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     }
   });
 
+  it("migration 5: a version-4 file with a job and staged rows gains job kind 'restore'; the rows, their foreign keys and the index survive the rebuild", () => {
+    const file = join(dir, 'v4.db');
+    const old = new Database(file);
+    old.pragma('foreign_keys = ON');
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 4));
+    expect(() => old.prepare(`INSERT INTO jobs (kind, spec, description, state, created_by, created_at) VALUES ('restore', '{}', 'x', 'succeeded', 'op', 'x')`).run()).toThrow(/CHECK/);
+    old.close();
+    rmSync(file);
+    const g = new Database(file);
+    g.pragma('foreign_keys = ON');
+    migrate(g, MIGRATIONS.filter((m) => m.version <= 4));
+    g.prepare(`INSERT INTO jobs (kind, spec, description, state, created_by, created_at) VALUES ('files', '{}', 'old job', 'succeeded', 'op', 'x')`).run();
+    g.prepare(`INSERT INTO skipped_items (job_id, code, reason, location) VALUES (1, 'DECODE_TRUNCATED', 'kept across the rebuild', '{}')`).run();
+    g.close();
+    const s = new StagingStore(file);
+    try {
+      const [job] = s.listJobs();
+      expect(job).toMatchObject({ kind: 'files', description: 'old job', state: 'succeeded' });
+      expect(s.skippedItems(job.id).map((i) => i.reason)).toEqual(['kept across the rebuild']);
+      s.stageBatch(job.id, corpusRows(3));
+      expect(s.countRows(job.id, {})).toBe(3);
+      const r = s.createJob({ kind: 'restore', spec: { bak: ['/x.bak'] }, description: 'diff', createdBy: 'op' });
+      expect(s.requireJob(r.id).kind).toBe('restore');
+      expect(s.db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(s.db.pragma('foreign_key_check')).toEqual([]);
+      // rows still reference jobs(id): a row of a job that does not exist is refused
+      expect(() => s.stageBatch(9999, corpusRows(1))).toThrow(/FOREIGN KEY/);
+      expect(s.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'jobs_state'").get()).toEqual({ name: 'jobs_state' });
+    } finally {
+      s.close();
+    }
+  });
+
   it('refuses a staging file from a newer rowback', () => {
     store.db.prepare("INSERT INTO schema_migrations VALUES (999, 'future', 'x')").run();
     store.close();

@@ -176,6 +176,14 @@ describeCorpus('JobWorker', () => {
     expect(() => w.resume(live.id, 'op')).toThrow(/connection again/);
   });
 
+  it("a restore job (staged whole by rowback diff) is never resumed by the worker, even when a crash left it resumable", () => {
+    const w = new JobWorker({ store, openSource: async () => fakeSource(), recover: fakeRecover({ rows: 3 }) });
+    const job = store.createJob({ kind: 'restore', spec: { bak: ['/x.bak'], table: 'dbo.T' }, description: 'diff', createdBy: 'cli' });
+    store.setJobState(job.id, 'resumable');
+    expect(() => w.resume(job.id, 'op')).toThrow(expect.objectContaining({ code: 'STAGING_JOB_NOT_RESUMABLE', message: expect.stringContaining('restore job') }));
+    expect(store.requireJob(job.id).state).toBe('resumable');
+  });
+
   it('shutdown: the running job becomes interrupted after its batch, queued jobs resumable', async () => {
     let reached!: () => void;
     const atRow = new Promise<void>((r) => { reached = r; });

@@ -15,6 +15,7 @@ import { findTable, readTableRows, type TableRow } from '../../datafile/table-ro
 import { visibleColumns } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import type { SkippedItem } from '../../recover/source.js';
+import { runPointInTimeDump } from './dump-point-in-time.js';
 
 export const DUMP_FORMATS = ['ndjson', 'csv', 'json'] as const;
 export type DumpFormat = (typeof DUMP_FORMATS)[number];
@@ -34,12 +35,19 @@ export interface DumpOptions {
   quiet?: boolean;
   /** CSV: cells unchanged, no spreadsheet formula guard. */
   csvRaw?: boolean;
+  /** Log backups to replay over `bak` (point in time: needs `stopAt` or `stopBeforeLsn`). */
+  trn?: string | string[];
+  /** Point in time: the SQL Server's local time (STOPAT). */
+  stopAt?: string;
+  /** Point in time: just before this LSN (STOPBEFOREMARK = 'lsn:…'). */
+  stopBeforeLsn?: string;
 }
 
+/** Adds `dump` to the program: current rows from --mdf/--bak, or with --trn and a stop the rows at a point in time (dump-point-in-time.ts). */
 export function register(program: Command): void {
   program
     .command('dump')
-    .description("Print a table's current rows straight from a data file or a full/differential backup (no SQL Server needed)")
+    .description("Print a table's current rows straight from a data file or a full/differential backup, or with --trn and --stop-at its rows at that point in time (no SQL Server needed)")
     .option('--mdf <files...>', 'data file (.mdf), with the database\'s .ndf files if it has several')
     .option('--bak <files...>', 'full backup (.bak; every stripe of a striped one), optionally followed by differential backups based on it')
     .option('--position <n>', 'backup set to read when a file holds several (RESTORE … WITH FILE = n)')
@@ -50,6 +58,9 @@ export function register(program: Command): void {
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--quiet', 'no summary on stderr')
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
+    .option('--trn <files...>', 'log backups to replay over --bak up to --stop-at / --stop-before-lsn (the table as it stood then; see docs/restore.md)')
+    .option('--stop-at <time>', "with --trn: the table as it stood at this time, the SQL Server's local time (YYYY-MM-DD[THH:MM[:SS[.fff]]], no zone): STOPAT")
+    .option('--stop-before-lsn <lsn>', 'with --trn: the table as it stood just before this LSN: STOPBEFOREMARK')
     .action(async (opts: DumpOptions) => {
       await runDump(opts);
     });
@@ -57,6 +68,7 @@ export function register(program: Command): void {
 
 export async function runDump(opts: DumpOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<{ rows: number; skipped: SkippedItem[] }> {
   const baks = opts.bak === undefined ? [] : Array.isArray(opts.bak) ? opts.bak : [opts.bak];
+  if (opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined) return runPointInTimeDump(opts, stdout, stderr);
   const mdfs = opts.mdf === undefined ? [] : Array.isArray(opts.mdf) ? opts.mdf : [opts.mdf];
   if (mdfs.length > 0 === baks.length > 0) throw new InputError('INPUT_BAD_OPTION', 'give exactly one of --mdf FILE [NDF…] or --bak FILE [DIFF…]');
   const files = mdfs.length ? mdfs : baks;

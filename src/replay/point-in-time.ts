@@ -1,0 +1,510 @@
+/**
+ * Offline point-in-time of one table from backup files alone: the table as it stood at a stop
+ * point (a local time, STOPAT, or just before an LSN, STOPBEFOREMARK), built the way RESTORE …
+ * WITH STOPAT builds it, without a SQL Server.
+ *
+ * 1. Chain: the given backups' own headers (src/restore/history.ts) are planned with
+ *    `planChain` (src/restore/chain.ts): the full backup, the differential based on it when one
+ *    ends before the stop point, and the unbroken run of log backups that reaches it. Gaps,
+ *    a stop point outside the reachable range and boundaries a header cannot settle are refused
+ *    there, naming the reachable range. Every file must be of one database (binding id,
+ *    src/recover/source-identity.ts).
+ * 2. Base: the table's rows on the base's pages (full backup, differential pages over it), read
+ *    by `readTableRows` (src/datafile/table-rows.ts).
+ * 3. Log: the base backup's own log portion (its first_lsn to last_lsn: the part RESTORE redoes to
+ *    make the copied pages consistent, FORMAT-NOTES §MTF, Microsoft Learn "Full database backups":
+ *    "enough of the transaction log is backed up to allow recovering the database"), then each log
+ *    backup's records from where the previous file ended, in LSN order, up to the stop point:
+ *    - time: RESTORE STOPAT stops at the first LOP_COMMIT_XACT whose End Time is later than T;
+ *      nothing from that record on is applied (so, with commit times rising through the log, a
+ *      transaction counts iff its commit time is ≤ T);
+ *    - LSN: records at and after the LSN are not applied.
+ * 4. Redo/undo, as crash recovery does: a row operation of the table that is not yet on the base
+ *    pages (every log-backup record; a record of the base's own log portion whose LSN is later
+ *    than its page's m_lsn in the backup) is redone when its transaction committed before the stop
+ *    point; a row operation already on the base pages whose transaction had not committed by the
+ *    stop point (an uncommitted change the backup copied) is undone. Transactions that rolled back
+ *    (LOP_ABORT_XACT) are complete in the log: their compensation records are redone with them.
+ *
+ * Rows are kept by content (row-state.ts), so page splits and moved rows need no bookkeeping (the
+ * row operations of a 'SplitPage' transaction only move rows and are not replayed);
+ * every redone delete and every undone insert must find its row, or the replay refuses (it has
+ * diverged from the real table).
+ *
+ * Refused with ReplayError (exit 2), naming the LSN, the operation and the reason — never a
+ * possibly wrong table:
+ * - REPLAY_UNSUPPORTED_OPERATION: an operation on the table's data pages whose effect on rows is
+ *   not known (not insert/delete/modify or a page-structure operation), or on its LOB/row-overflow
+ *   pages, or a transaction named like DDL or a bulk operation (TRUNCATE, ALTER, DROP, BULK…)
+ *   touching the table's pages or writing catalog rows that hold the table's object, partition or
+ *   allocation unit id: such changes move or drop rows without row records (DDL naming none of
+ *   them is listed in ReplayStats.ddlElsewhere);
+ * - REPLAY_NO_FULL_IMAGE: LOP_MODIFY_ROW / LOP_MODIFY_COLUMNS whose full before image the page
+ *   model (src/recover/page-model.ts) cannot supply;
+ * - REPLAY_UNSUPPORTED_RECORD: a logged image that is not a primary FixedVar record (a forwarded
+ *   record, a row-compressed CD record), or a value kept off-row (its LOB pages are not followed);
+ * - REPLAY_ROW_NOT_FOUND: a delete or undo whose row is not in the replayed table;
+ * - REPLAY_UNDECODABLE: a row of the base or of the log that does not decode against the layout;
+ * - REPLAY_BASE_PAGE_UNKNOWN: a record of the base's own log portion whose page is not in the backup;
+ * - REPLAY_LOG_OUT_OF_ORDER: records not in rising LSN order (every rule above depends on it).
+ */
+import { InputError, ReplayError, SchemaError, isRowbackError } from '../errors.js';
+import { openBackupLogStream } from '../backup/log-stream.js';
+import { openBackupPages, choosePosition } from '../backup/open.js';
+import { readBackupHeader } from '../backup/header.js';
+import { readMtfLayout } from '../backup/mtf.js';
+import { readDataFileMetadata } from '../datafile/metadata.js';
+import { PageReader } from '../datafile/page-reader.js';
+import { parsePageHeader } from '../datafile/page.js';
+import { RecordType, recordTypeOf } from '../datafile/record.js';
+import { findTable, readTableRows } from '../datafile/table-rows.js';
+import {
+  LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST, LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, LOP_DELETE_ROWS, LOP_INSERT_ROWS,
+  LOP_MODIFY_COLUMNS, LOP_MODIFY_ROW, type LogRecord,
+} from '../logreader/log-record.js';
+import { lsnToDecimal, parseLsn } from '../logreader/lsn.js';
+import { decodeRow } from '../reconstruct/decode-row.js';
+import { visibleColumns, type TableLayout } from '../reconstruct/metadata/table-layout.js';
+import { isOffRow, type SqlValue } from '../reconstruct/values.js';
+import { PageSlotModel } from '../recover/page-model.js';
+import { pageSlots, readPageById } from '../recover/page-model-anchor.js';
+import { assertBackupSet, assertOneDatabase } from '../recover/source-identity.js';
+import { beginTimeToIso } from '../recover/time-window.js';
+import type { UpdateRebuild } from '../recover/update-rebuild.js';
+import { lsnCmp, recordFromHeader, type BackupSetRecord } from '../restore/history.js';
+import { planChain, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
+import type { SkippedItem } from '../recover/source.js';
+import { RowState, type ReplayRow } from './row-state.js';
+
+export interface ReplayInputs {
+  /** Full backup, optionally followed by differential backups based on it (.bak; one backup set each). */
+  bak: string[];
+  /** Log backups (.trn; one backup set each), any order: the chain is planned from their headers. */
+  trn: string[];
+  /** `schema.name`. */
+  table: string;
+  target: RestoreTarget;
+}
+
+export interface ReplayStats {
+  /** Rows of the table on the base backup's pages. */
+  baseRows: number;
+  /** Row operations of the table redone (not on the base pages, committed before the stop point), by kind. */
+  redone: { insert: number; delete: number; update: number };
+  /** Row operations on the base pages undone (their transaction had not committed by the stop point). */
+  undone: number;
+  /** Transactions that changed the table and committed before the stop point. */
+  committedTransactions: number;
+  /** Transactions that changed the table and had not committed (nor rolled back) at the stop point. */
+  openAtStop: number;
+  /** Commit time (local, `YYYY-MM-DDTHH:MM:SS.fff`) of the last transaction that counted, null when none. */
+  lastCommitTime: string | null;
+  /** LSN of the first record not applied (the stop), null when the chain's records ran out first. */
+  stoppedAt: string | null;
+  /** Log records read (base log portion and log backups). */
+  records: number;
+  /**
+   * Row operations of the table inside the base backup's own log portion (changes made while the
+   * backup ran), of which `inBase` were already on the copied pages. None occur in the corpus: this
+   * path follows RESTORE's redo rule (apply when the page's m_lsn is older) but is unverified on real bytes.
+   */
+  baseLogOps: { total: number; inBase: number };
+  /**
+   * Transactions named like DDL or a bulk operation in the replayed range that touched neither the
+   * table's pages nor catalog rows naming it (its object, partition or allocation unit ids): another
+   * table's DDL, most likely. Listed so the summary can name them; the replay does not depend on them.
+   */
+  ddlElsewhere: Array<{ lsn: string; transaction: string; name: string }>;
+  /** LOP_INSERT_ROWS records of page splits (rows moved to a new page, not new rows): not replayed. */
+  movedRows: number;
+}
+
+export interface ReplayResult {
+  table: string;
+  columns: string[];
+  rows: ReplayRow[];
+  chain: RestoreChain;
+  stats: ReplayStats;
+}
+
+/** Contexts of data-row records (heap, clustered index leaf, ghosting delete). */
+const DATA_CONTEXTS = new Set([LCX_HEAP, LCX_CLUSTERED, LCX_MARK_AS_GHOST]);
+const ROW_OPS = new Set([LOP_INSERT_ROWS, LOP_DELETE_ROWS, LOP_MODIFY_ROW, LOP_MODIFY_COLUMNS]);
+/**
+ * Operations on the table's data pages that change no row's content: allocating and formatting a
+ * page, a page split (the moved rows are logged with the new page's LOP_FORMAT_PAGE and removed
+ * by LOP_DELETE_SPLIT: the table's content is unchanged), ghost cleanup of rows already deleted
+ * (LOP_EXPUNGE_ROWS), page-header and root changes.
+ */
+const NEUTRAL_DATA_OPS = new Set(['LOP_FORMAT_PAGE', 'LOP_DELETE_SPLIT', 'LOP_EXPUNGE_ROWS', 'LOP_MODIFY_HEADER', 'LOP_ROOT_CHANGE', 'LOP_SET_BITS', 'LOP_SET_FREE_SPACE']);
+/** Contexts of allocation and index-structure pages: no row content of the table lives there. */
+const STRUCTURE_CONTEXTS = new Set(['LCX_NULL', 'LCX_GAM', 'LCX_SGAM', 'LCX_IAM', 'LCX_PFS', 'LCX_DIFF_MAP', 'LCX_ML_MAP', 'LCX_INDEX_INTERIOR', 'LCX_NONSYS_SPLIT']);
+/** Transaction names of statements that change a table's rows without row records (or move them to new allocation units). */
+const DDL_NAMES = /truncate|alter|drop|bulk|rebuild|switch|select into|create index|reorg|deferred|shrink|swappage|index build|^move/i;
+/**
+ * System transactions that only move rows between pages. A page split logs the rows it moves as
+ * LOP_INSERT_ROWS on the new page and removes them from the old one with LOP_DELETE_SPLIT (seen in
+ * NORTHWND_log.ldf, transaction 0000:000010c2 'SplitPage': LOP_FORMAT_PAGE, LOP_INSERT_ROWS
+ * LCX_CLUSTERED on the new page, LOP_DELETE_SPLIT, the parent's LCX_INDEX_INTERIOR entry): the
+ * table holds the same rows before and after, so its row operations are not replayed — replaying the
+ * insert would count every moved row twice.
+ */
+const MOVE_NAMES = /^SplitPage$/;
+
+interface ReplayOp {
+  record: LogRecord;
+  kind: 'insert' | 'delete' | 'update';
+  /** Already on the base pages (a record of the base's own log portion not later than its page's m_lsn). */
+  inBase: boolean;
+  rebuild?: UpdateRebuild;
+}
+
+interface Txn {
+  ops: ReplayOp[];
+  /** Listed in ReplayStats.ddlElsewhere already. */
+  ddlNoted?: boolean;
+  name: string | null;
+  state: 'open' | 'committed' | 'aborted';
+  commitTime: string | null;
+}
+
+function refuse(code: string, r: LogRecord, what: string): never {
+  throw new ReplayError(code, `LSN ${r['Current LSN']} ${r.Operation} (${r.Context}${r['Page ID'] ? `, page ${r['Page ID']}` : ''}${r['Slot ID'] !== null && r['Slot ID'] !== undefined ? ` slot ${r['Slot ID']}` : ''}): ${what}; the table at the stop point cannot be told exactly, so it is not printed`, { lsn: r['Current LSN'], page: r['Page ID'] ?? undefined, file: r.source?.file });
+}
+
+/** The backup set record of one file (one backup set; several need a single-set file). */
+function setOf(path: string): BackupSetRecord {
+  const layout = readMtfLayout(path);
+  const position = choosePosition(path, layout);
+  const h = readBackupHeader(path, layout, position);
+  return recordFromHeader(h, [path], layout.problems.length > 0);
+}
+
+/**
+ * Replays the table to `inputs.target` (see the file comment for the rules and every refusal).
+ * Throws InputError for the chain (INPUT_RESTORE_TOO_EARLY / _TOO_LATE / _CHAIN_BROKEN /
+ * _TARGET_AT_BOUNDARY / _NO_FULL …, each naming the reachable range), INPUT_MIXED_DATABASES,
+ * INPUT_UNKNOWN_TABLE; SchemaError SCHEMA_COLUMNS_UNREADABLE; ReplayError REPLAY_*.
+ * Memory: the table's rows, plus the row operations of transactions open at a time.
+ */
+export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult> {
+  if (inputs.bak.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump needs a full backup: --bak FULL.bak [DIFF.bak] --trn LOG.trn…');
+  const sets = [...inputs.bak, ...inputs.trn].map(setOf);
+  assertOneDatabase(sets.map((s) => ({ file: s.devices[0], role: s.backupType === 'log' ? ('trn' as const) : ('bak' as const), bindingId: s.bindingId, databaseName: s.databaseName })));
+  for (const s of sets) {
+    if (inputs.trn.includes(s.devices[0]) && s.backupType !== 'log') throw new InputError('INPUT_BAD_OPTION', `--trn ${s.devices[0]} is a ${s.backupType} backup, not a log backup: give it with --bak`, { file: s.devices[0] });
+    if (inputs.bak.includes(s.devices[0]) && s.backupType === 'log') throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `--bak ${s.devices[0]} is a log backup: give it with --trn`, { file: s.devices[0] });
+  }
+  const chain = planChain(sets, inputs.target);
+  const baseSteps = chain.steps.filter((s) => s.role !== 'log');
+  const logSteps = chain.steps.filter((s) => s.role === 'log');
+  const base = baseSteps[baseSteps.length - 1].set;
+
+  const pages = openBackupPages(baseSteps.map((s) => s.set.devices[0]), undefined, assertBackupSet);
+  try {
+    const reader = new PageReader(pages);
+    const md = readDataFileMetadata(pages, reader);
+    const detail = findTable(md, inputs.table);
+    if (!detail) {
+      const known = md.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)';
+      throw new InputError('INPUT_UNKNOWN_TABLE', `table ${inputs.table} is not in ${base.devices[0]} (the base of the restore); known tables: ${known}`, { table: inputs.table, file: base.devices[0] });
+    }
+    const layout = detail.layout;
+    const qualified = `${layout.schema}.${layout.name}`;
+    if (layout.unreadable) throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified}: its columns could not be established: ${layout.unreadable}`, { table: qualified });
+    const columns = visibleColumns(layout).map((c) => c.name);
+    const state = new RowState(columns);
+    const rowSkipped: SkippedItem[] = [];
+    for (const r of readTableRows(pages, md, qualified, { reader, skipped: rowSkipped })) {
+      state.add({ values: pick(r.values, columns), origin: 'backup', warnings: r.warnings });
+    }
+    if (rowSkipped.length) {
+      const s = rowSkipped[0];
+      throw new ReplayError('REPLAY_UNDECODABLE', `${rowSkipped.length} row(s) or page(s) of ${qualified} in ${base.devices[0]} could not be read (first: ${s.code}: ${s.reason}); the table at the stop point cannot be told exactly`, { table: qualified, file: base.devices[0] });
+    }
+    const stats: ReplayStats = { baseRows: state.size, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 }, ddlElsewhere: [], movedRows: 0 };
+
+    const pageLsn = new Map<string, string | null>();
+    const basePageLsn = (pageId: string): string | null => {
+      if (!pageLsn.has(pageId)) {
+        const raw = readPageById(pages, pageId);
+        pageLsn.set(pageId, raw ? parsePageHeader(raw).lsn : null);
+      }
+      return pageLsn.get(pageId)!;
+    };
+    const model = new PageSlotModel({ seed: (id: string) => pageSlots(readPageById(pages, id), id) });
+    const replay = new LogReplay({ layout, columns, target: inputs.target, basePageLsn, rebuild: (r) => model.apply(r), stats });
+    const baseEnd = BigInt(base.lastLsn);
+
+    const streams: Array<{ path: string; kind: 'bak' | 'trn'; from: bigint }> = [{ path: base.devices[0], kind: 'bak', from: 0n }];
+    let cursor = baseEnd;
+    for (const l of logSteps) {
+      streams.push({ path: l.set.devices[0], kind: 'trn', from: cursor });
+      cursor = BigInt(l.set.lastLsn);
+    }
+    let stopped = false;
+    for (const s of streams) {
+      if (stopped) break;
+      for await (const r of openBackupLogStream(s.path, s.kind).records()) {
+        const lsn = BigInt(lsnToDecimal(parseLsn(r['Current LSN'])));
+        if (s.kind === 'bak' && lsn >= baseEnd) continue; // past the backup's last_lsn: not part of it
+        if (lsn < s.from) continue; // already read from the base or the previous log backup
+        if (replay.feed(r, s.kind === 'bak' ? s.path : null) === 'stop') {
+          stopped = true;
+          break;
+        }
+      }
+    }
+    replay.finish(state);
+    return { table: qualified, columns, rows: [...state.rows()], chain, stats };
+  } finally {
+    pages.close();
+  }
+}
+
+export interface LogReplayContext {
+  layout: TableLayout;
+  /** Visible columns, in order: the row identity of RowState. */
+  columns: string[];
+  target: RestoreTarget;
+  /** m_lsn of a page in the base backup (`file:page` hex as fn_dblog prints Page ID), null when the backup does not hold it. */
+  basePageLsn: (pageId: string) => string | null;
+  /** The page model: fed every record in log order; returns the full images of a modify (update-rebuild.ts). */
+  rebuild: (r: LogRecord) => UpdateRebuild | undefined;
+  stats: ReplayStats;
+}
+
+/**
+ * The record-by-record part of a replay, apart from any file: `feed` takes the log records in LSN
+ * order (the base backup's own log portion first, flagged by `fromBase`), keeps the table's row
+ * operations per transaction and refuses what cannot be applied exactly; `finish` applies them to
+ * the base rows (redo what committed and is not on the base pages, then undo what the base pages
+ * hold uncommitted). See the file comment for the rules.
+ */
+export class LogReplay {
+  private readonly txns = new Map<string, Txn>();
+  private lastLsn = -1n;
+  private readonly dataAus: Set<string>;
+  private readonly otherAus: Set<string>;
+  private readonly table: string;
+  /** The table's ids as they appear in catalog rows: allocation unit and partition ids (bigint LE), object id (int LE). */
+  private readonly idBytes: Uint8Array[];
+
+  constructor(private readonly ctx: LogReplayContext) {
+    const aus = ctx.layout.allocUnits ?? [];
+    this.dataAus = new Set(aus.filter((a) => a.type === 'IN_ROW_DATA').map((a) => a.allocUnitId));
+    this.otherAus = new Set(aus.filter((a) => a.type !== 'IN_ROW_DATA').map((a) => a.allocUnitId));
+    this.table = `${ctx.layout.schema}.${ctx.layout.name}`;
+    const big = (v: string) => {
+      const b = Buffer.alloc(8);
+      b.writeBigInt64LE(BigInt(v));
+      return new Uint8Array(b);
+    };
+    this.idBytes = [...aus.map((a) => big(a.allocUnitId)), ...(ctx.layout.partitionId ? [big(ctx.layout.partitionId)] : [])];
+    if (ctx.layout.objectId) {
+      const b = Buffer.alloc(4);
+      b.writeInt32LE(ctx.layout.objectId);
+      this.idBytes.push(new Uint8Array(b));
+    }
+    if (this.dataAus.size === 0) throw new ReplayError('REPLAY_UNSUPPORTED_OPERATION', `${this.table}: its allocation units are not known from the base backup, so its log records cannot be told apart`, { table: this.table });
+  }
+
+  /**
+   * One record, in LSN order. `fromBase`: the base backup's path when the record is part of its own
+   * log portion (its change may already be on the copied pages), else null. Returns 'stop' at the
+   * stop point (the record is not applied). Records must come in rising LSN order
+   * (REPLAY_LOG_OUT_OF_ORDER otherwise). Throws ReplayError REPLAY_* (file comment).
+   */
+  feed(r: LogRecord, fromBase: string | null): 'stop' | 'ok' {
+    const { stats, target } = this.ctx;
+    const lsn = BigInt(lsnToDecimal(parseLsn(r['Current LSN'])));
+    // Redo, undo and the stop all follow LSN order: a record out of order (a log read in file
+    // order across wrapped VLFs, a damaged stream) would apply changes in the wrong order.
+    if (lsn <= this.lastLsn) refuse('REPLAY_LOG_OUT_OF_ORDER', r, `it comes after a record with a later or equal LSN, so the log is not in LSN order`);
+    this.lastLsn = lsn;
+    if (target.kind === 'lsn' && lsn >= BigInt(target.lsn)) {
+      stats.stoppedAt = r['Current LSN'];
+      return 'stop';
+    }
+    const op = r.Operation;
+    const id = r['Transaction ID'];
+    if (op === LOP_COMMIT_XACT && target.kind === 'time') {
+      const end = r['End Time'] ? beginTimeToIso(r['End Time']) : null;
+      if (end === null) refuse('REPLAY_UNSUPPORTED_OPERATION', r, 'a commit with no End Time: whether it is before the stop time cannot be told');
+      if (end > target.time) {
+        stats.stoppedAt = r['Current LSN'];
+        return 'stop';
+      }
+    }
+    stats.records++;
+    const rebuild = this.ctx.rebuild(r);
+    if (op === LOP_BEGIN_XACT) {
+      this.txns.set(id, { ops: [], name: r['Transaction Name'] ?? null, state: 'open', commitTime: null });
+      return 'ok';
+    }
+    if (op === LOP_COMMIT_XACT || op === LOP_ABORT_XACT) {
+      const t = this.txns.get(id);
+      if (t) {
+        t.state = op === LOP_COMMIT_XACT ? 'committed' : 'aborted';
+        t.commitTime = r['End Time'] ? beginTimeToIso(r['End Time']) : null;
+        if (t.ops.length === 0) this.txns.delete(id);
+      }
+      return 'ok';
+    }
+    const au = r.AllocUnitId ?? null;
+    if (au === null || (!this.dataAus.has(au) && !this.otherAus.has(au))) {
+      // DDL elsewhere in the database: refused when its records name this table's ids (TRUNCATE,
+      // ALTER, a rebuild rewrite the table's catalog rows: sysallocunits, sysrowsets, syscolpars…).
+      const t = this.txns.get(id);
+      if (t?.name && DDL_NAMES.test(t.name)) {
+        if (this.mentionsTable(r)) refuse('REPLAY_UNSUPPORTED_OPERATION', r, `transaction '${t.name}' (${id}) changes catalog rows naming ${this.table} (its object, partition or allocation unit id is in this record): the table's rows or layout change without row records`);
+        if (!t.ddlNoted) {
+          t.ddlNoted = true;
+          stats.ddlElsewhere.push({ lsn: r['Current LSN'], transaction: id, name: t.name });
+        }
+      }
+      return 'ok';
+    }
+    const table = this.table;
+    let t = this.txns.get(id);
+    if (!t) this.txns.set(id, (t = { ops: [], name: null, state: 'open', commitTime: null }));
+    if (t.name && DDL_NAMES.test(t.name)) refuse('REPLAY_UNSUPPORTED_OPERATION', r, `transaction '${t.name}' (${id}) changes ${table} with a statement that moves or drops rows without row records`);
+    if (t.name && MOVE_NAMES.test(t.name) && (ROW_OPS.has(op) || NEUTRAL_DATA_OPS.has(op) || STRUCTURE_CONTEXTS.has(r.Context))) {
+      if (op === LOP_INSERT_ROWS && DATA_CONTEXTS.has(r.Context)) stats.movedRows++;
+      return 'ok';
+    }
+    if (this.otherAus.has(au)) {
+      if (STRUCTURE_CONTEXTS.has(r.Context)) return 'ok';
+      refuse('REPLAY_UNSUPPORTED_OPERATION', r, `a change to ${table}'s LOB/row-overflow pages (off-row values are not replayed)`);
+    }
+    if (!DATA_CONTEXTS.has(r.Context)) {
+      if (STRUCTURE_CONTEXTS.has(r.Context)) return 'ok';
+      refuse('REPLAY_UNSUPPORTED_OPERATION', r, `context ${r.Context} on ${table}'s pages: its effect on the rows is not known`);
+    }
+    if (!ROW_OPS.has(op)) {
+      if (NEUTRAL_DATA_OPS.has(op)) return 'ok';
+      refuse('REPLAY_UNSUPPORTED_OPERATION', r, `its effect on ${table}'s rows is not known`);
+    }
+    let inBase = false;
+    if (fromBase !== null) {
+      const pid = r['Page ID'];
+      const pl = pid ? this.ctx.basePageLsn(pid) : null;
+      if (!pid || pl === null) refuse('REPLAY_BASE_PAGE_UNKNOWN', r, `a change inside the base backup whose page is not in ${fromBase}, so whether the copied page holds it cannot be told`);
+      inBase = lsn <= BigInt(lsnToDecimal(parseLsn(pl)));
+      stats.baseLogOps.total++;
+      if (inBase) stats.baseLogOps.inBase++;
+    }
+    const kind = op === LOP_INSERT_ROWS ? 'insert' : op === LOP_DELETE_ROWS ? 'delete' : 'update';
+    t.ops.push(rebuild ? { record: detach(r), kind, inBase, rebuild } : { record: detach(r), kind, inBase });
+    return 'ok';
+  }
+
+  private mentionsTable(r: LogRecord): boolean {
+    for (const k of ['RowLog Contents 0', 'RowLog Contents 1', 'RowLog Contents 2', 'RowLog Contents 3', 'RowLog Contents 4', 'Log Record'] as const) {
+      const v = r[k];
+      if (!(v instanceof Uint8Array)) continue;
+      const buf = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+      for (const id of this.idBytes) if (buf.indexOf(id) >= 0) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Applies what was fed to `state` (the base rows): redo, in LSN order, the row operations of
+   * transactions that committed or rolled back (their compensation records undo them) and are not
+   * on the base pages; then undo, newest first, those on the base pages whose transaction was
+   * still open at the stop. Throws ReplayError REPLAY_ROW_NOT_FOUND / _NO_FULL_IMAGE / _UNSUPPORTED_RECORD / _UNDECODABLE.
+   */
+  finish(state: RowState): void {
+    const { stats, layout, columns } = this.ctx;
+    const redo: ReplayOp[] = [];
+    const undo: ReplayOp[] = [];
+    for (const t of this.txns.values()) {
+      if (t.ops.length === 0) continue;
+      const counts = t.state !== 'open';
+      if (t.state === 'committed') {
+        stats.committedTransactions++;
+        if (t.commitTime && (!stats.lastCommitTime || t.commitTime > stats.lastCommitTime)) stats.lastCommitTime = t.commitTime;
+      }
+      if (t.state === 'open') stats.openAtStop++;
+      for (const o of t.ops) {
+        if (counts && !o.inBase) redo.push(o);
+        if (!counts && o.inBase) undo.push(o);
+      }
+    }
+    const byLsn = (a: ReplayOp, b: ReplayOp) => lsnCmp(lsnToDecimal(parseLsn(a.record['Current LSN'])), lsnToDecimal(parseLsn(b.record['Current LSN'])));
+    redo.sort(byLsn);
+    undo.sort(byLsn).reverse();
+    for (const o of redo) {
+      apply(o, 'redo', state, layout, columns, this.table);
+      stats.redone[o.kind]++;
+    }
+    for (const o of undo) {
+      apply(o, 'undo', state, layout, columns, this.table);
+      stats.undone++;
+    }
+  }
+}
+
+function pick(values: Record<string, SqlValue>, columns: string[]): Record<string, SqlValue> {
+  const o: Record<string, SqlValue> = {};
+  for (const c of columns) o[c] = values[c] ?? null;
+  return o;
+}
+
+/** The decoded values of a full row image logged by `r`, or a refusal. */
+function decodeImage(r: LogRecord, image: Uint8Array | null | undefined, layout: TableLayout, columns: string[], what: string): { values: Record<string, SqlValue>; warnings: string[] } {
+  if (!image || image.length === 0) refuse('REPLAY_NO_FULL_IMAGE', r, `no ${what} row image`);
+  if (image[0] & 1) refuse('REPLAY_UNSUPPORTED_RECORD', r, `the ${what} image is a row-compressed (CD) record, which the replay does not handle`);
+  const type = recordTypeOf(image[0]);
+  if (type !== RecordType.PRIMARY && type !== RecordType.GHOST_DATA) refuse('REPLAY_UNSUPPORTED_RECORD', r, `the ${what} image is a record of type ${type} (1 forwarded, 2 forwarding stub), not a primary row: heap row moves are not replayed`);
+  let d;
+  try {
+    d = decodeRow(image, layout, { lsn: r['Current LSN'], file: r.source?.file });
+  } catch (e) {
+    if (isRowbackError(e)) refuse('REPLAY_UNDECODABLE', r, `the ${what} image does not decode: ${e.code}: ${e.message}`);
+    throw e;
+  }
+  const drift = d.warnings.find((w) => /^record holds \d+ columns but the layout knows \d+|is not in this record \(stored column count/.test(w));
+  if (drift) refuse('REPLAY_UNDECODABLE', r, `the ${what} image does not fit the table's layout in the base backup (${drift}): the table was altered in the log`);
+  const values = pick(d.values, columns);
+  for (const [c, v] of Object.entries(values)) if (isOffRow(v)) refuse('REPLAY_UNSUPPORTED_RECORD', r, `column ${c} of the ${what} image is stored off-row; LOB pages are not replayed`);
+  return { values, warnings: d.warnings };
+}
+
+function apply(o: ReplayOp, dir: 'redo' | 'undo', state: RowState, layout: TableLayout, columns: string[], table: string): void {
+  const r = o.record;
+  const origin = { lsn: r['Current LSN'] };
+  const add = (img: { values: Record<string, SqlValue>; warnings: string[] }) => state.add({ values: img.values, origin, warnings: img.warnings });
+  const remove = (img: { values: Record<string, SqlValue> }, why: string) => {
+    if (!state.remove(img.values)) refuse('REPLAY_ROW_NOT_FOUND', r, `${why}: ${table} holds no row ${JSON.stringify(img.values)} at this point, so the replay has diverged from the real table`);
+  };
+  if (o.kind === 'insert' || o.kind === 'delete') {
+    const img = decodeImage(r, r['RowLog Contents 0'], layout, columns, o.kind === 'insert' ? 'inserted' : 'deleted');
+    const adds = (o.kind === 'insert') === (dir === 'redo');
+    if (adds) add(img);
+    else remove(img, dir === 'redo' ? 'deleting a row' : 'undoing an uncommitted insert');
+    return;
+  }
+  const rb = o.rebuild;
+  if (!rb || rb.kind !== 'rebuilt') refuse('REPLAY_NO_FULL_IMAGE', r, `the update logs only its changed bytes and no full row image could be rebuilt for it${rb && rb.kind === 'skipped' ? ` (${rb.code}: ${rb.reason})` : ''}`);
+  const before = decodeImage(r, rb.before, layout, columns, 'before');
+  const after = decodeImage(r, rb.after, layout, columns, 'after');
+  if (dir === 'redo') {
+    remove(before, 'updating a row');
+    add(after);
+  } else {
+    remove(after, 'undoing an uncommitted update');
+    add(before);
+  }
+}
+
+/** A copy of a log record whose byte fields own their bytes (no view into a log block kept alive). */
+function detach(r: LogRecord): LogRecord {
+  const out: LogRecord = { ...r };
+  for (const k of ['RowLog Contents 0', 'RowLog Contents 1', 'RowLog Contents 2', 'RowLog Contents 3', 'RowLog Contents 4', 'Log Record'] as const) {
+    const v = r[k];
+    if (v instanceof Uint8Array) out[k] = v.slice();
+  }
+  return out;
+}

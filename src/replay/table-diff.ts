@@ -1,0 +1,117 @@
+/**
+ * Comparing two states of one table (an earlier one, usually replayed to a point in time, and a
+ * later one: a data file or a newer backup): which rows the later state lacks and which it holds
+ * changed. Pure: no files, no SQL Server.
+ *
+ * Matching:
+ * - by key when one is given (`--key`) or the table has a clustered index (its key columns,
+ *   sys.index_columns key_ordinal, read from the base backup's catalog) and the key is unique in
+ *   both states: a key present before and absent after = `missing`; present in both with any
+ *   other value different = `changed` (both images);
+ * - otherwise (a heap, or a clustered key that repeats — a non-unique clustered index), as whole
+ *   rows: a multiset difference, so only `missing` rows exist (a changed row is a missing row plus
+ *   an added one) and the result says so.
+ */
+import { SchemaError } from '../errors.js';
+import type { SqlValue } from '../reconstruct/values.js';
+import { rowKey } from './row-state.js';
+
+export interface TableState {
+  table: string;
+  columns: string[];
+  rows: Array<{ values: Record<string, SqlValue>; tag?: string }>;
+}
+
+export interface ChangedRow {
+  key: Record<string, SqlValue>;
+  before: Record<string, SqlValue>;
+  after: Record<string, SqlValue>;
+  /** Columns whose values differ. */
+  columns: string[];
+  tag?: string;
+}
+
+export interface TableDiff {
+  table: string;
+  columns: string[];
+  /** Key columns the rows were matched on; null when whole rows were compared. */
+  key: string[] | null;
+  /** Why whole rows were compared, when they were. */
+  keyNote: string | null;
+  /** Rows of the earlier state that the later state lacks. */
+  missing: Array<{ values: Record<string, SqlValue>; tag?: string }>;
+  changed: ChangedRow[];
+  /** Rows only the later state holds (counted, not listed). */
+  added: number;
+  /** Rows in both states unchanged. */
+  same: number;
+}
+
+function uniqueBy(rows: TableState['rows'], key: string[]): Map<string, TableState['rows'][number]> | null {
+  const m = new Map<string, TableState['rows'][number]>();
+  for (const r of rows) {
+    const k = rowKey(r.values, key);
+    if (m.has(k)) return null;
+    m.set(k, r);
+  }
+  return m;
+}
+
+/**
+ * Compares `before` with `after` (see the file comment). `key`: the columns to match on (null:
+ * whole rows); `keySource` names where it came from, for `keyNote`. Throws SchemaError
+ * SCHEMA_TABLE_CHANGED when the two states' column lists differ (names or order): rows of
+ * different shapes cannot be matched honestly.
+ */
+export function diffTableStates(before: TableState, after: TableState, key: string[] | null, keySource = 'key'): TableDiff {
+  if (before.columns.join('\u0000') !== after.columns.join('\u0000')) {
+    throw new SchemaError('SCHEMA_TABLE_CHANGED', `${before.table} has columns (${before.columns.join(', ')}) in the earlier state and (${after.columns.join(', ')}) in the later one: the table was altered in between, so its rows are not compared`, { table: before.table });
+  }
+  const columns = before.columns;
+  let keyNote: string | null = null;
+  if (key && key.length) {
+    const b = uniqueBy(before.rows, key);
+    const a = uniqueBy(after.rows, key);
+    if (b && a) {
+      const missing: TableDiff['missing'] = [];
+      const changed: ChangedRow[] = [];
+      let same = 0;
+      for (const [k, r] of b) {
+        const o = a.get(k);
+        if (!o) {
+          missing.push(r);
+          continue;
+        }
+        const diffCols = columns.filter((c) => rowKey({ v: r.values[c] ?? null }, ['v']) !== rowKey({ v: o.values[c] ?? null }, ['v']));
+        if (diffCols.length === 0) same++;
+        else changed.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), before: r.values, after: o.values, columns: diffCols, ...(r.tag ? { tag: r.tag } : {}) });
+      }
+      let added = 0;
+      for (const k of a.keys()) if (!b.has(k)) added++;
+      return { table: before.table, columns, key, keyNote: null, missing, changed, added, same };
+    }
+    keyNote = `${keySource} (${key.join(', ')}) repeats in the ${b ? 'later' : 'earlier'} state, so whole rows were compared`;
+  } else {
+    keyNote = 'no key (a heap and no --key), so whole rows were compared: a changed row shows as a missing row';
+  }
+  // Multiset difference of whole rows.
+  const left = new Map<string, TableState['rows']>();
+  for (const r of after.rows) {
+    const k = rowKey(r.values, columns);
+    const l = left.get(k);
+    if (l) l.push(r);
+    else left.set(k, [r]);
+  }
+  const missing: TableDiff['missing'] = [];
+  let same = 0;
+  for (const r of before.rows) {
+    const l = left.get(rowKey(r.values, columns));
+    if (l && l.length) {
+      l.pop();
+      same++;
+    } else missing.push(r);
+  }
+  let added = 0;
+  for (const l of left.values()) added += l.length;
+  return { table: before.table, columns, key: null, keyNote, missing, changed: [], added, same };
+}

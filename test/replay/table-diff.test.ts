@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runDiff, type DiffOptions } from '../../src/cli/commands/diff.js';
+import { diffTableStates, type TableState } from '../../src/replay/table-diff.js';
+import { StagingStore } from '../../src/staging/store.js';
+import { planReinsert, renderScript } from '../../src/reinsert/plan.js';
+import { fromLayout } from '../../src/reinsert/target-table.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+// SYNTHETIC table states (values typed here, no bytes): the matching rules only.
+const state = (rows: Array<[number, string]>): TableState => ({ table: 'dbo.T', columns: ['id', 'name'], rows: rows.map(([id, name]) => ({ values: { id, name } })) });
+
+describe('diffTableStates (SYNTHETIC states)', () => {
+  it('by key: a key gone is missing, a key with other values is changed (both images, the columns named), new keys counted', () => {
+    const d = diffTableStates(state([[1, 'a'], [2, 'b'], [3, 'c']]), state([[1, 'a'], [3, 'C'], [4, 'd']]), ['id']);
+    expect(d.missing.map((m) => m.values)).toEqual([{ id: 2, name: 'b' }]);
+    expect(d.changed).toEqual([{ key: { id: 3 }, before: { id: 3, name: 'c' }, after: { id: 3, name: 'C' }, columns: ['name'] }]);
+    expect([d.added, d.same, d.key]).toEqual([1, 1, ['id']]);
+  });
+
+  it('whole rows (no key, or a key that repeats): a multiset difference, duplicates counted one by one', () => {
+    const d = diffTableStates(state([[1, 'a'], [1, 'a'], [2, 'b']]), state([[1, 'a'], [2, 'B']]), null);
+    expect(d.missing.map((m) => m.values)).toEqual([{ id: 1, name: 'a' }, { id: 2, name: 'b' }]);
+    expect([d.changed.length, d.added, d.same, d.key]).toEqual([0, 1, 1, null]);
+    const r = diffTableStates(state([[1, 'a'], [1, 'b']]), state([[1, 'a']]), ['id']);
+    expect(r.key).toBeNull();
+    expect(r.keyNote).toMatch(/key \(id\) repeats in the earlier state/);
+    expect(r.missing.map((m) => m.values)).toEqual([{ id: 1, name: 'b' }]);
+  });
+
+  it('different column lists are refused, not compared', () => {
+    const other: TableState = { table: 'dbo.T', columns: ['id', 'name', 'extra'], rows: [] };
+    expect(() => diffTableStates(state([]), other, ['id'])).toThrow(expect.objectContaining({ code: 'SCHEMA_TABLE_CHANGED' }));
+  });
+});
+
+describeCorpus('rowback diff on RestoreTimeClean (real backups)', () => {
+  const RTC = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+  const FULL = RTC('RestoreTimeClean.bak');
+  const DIFF = RTC('RestoreTimeClean2.bak');
+  const LOGS = ['RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn', 'RestoreTimeClean2_3.trn'].map(RTC);
+  const run = async (o: Partial<DiffOptions>) => {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let text = '';
+    let e = '';
+    out.on('data', (d) => (text += d));
+    err.on('data', (d) => (e += d));
+    const r = await runDiff({ bak: [FULL], table: 'dbo.steps', format: 'ndjson', ...o } as DiffOptions, out, err);
+    return { r, lines: text.split('\n').filter(Boolean).map((l) => JSON.parse(l)), err: e };
+  };
+
+  it('the table at 13:05 (replayed) against the later full + differential: nothing missing, 18 rows only later', async () => {
+    const { r, lines, err } = await run({ trn: LOGS, stopAt: '2017-06-01 13:05', afterBak: [FULL, DIFF] });
+    expect(lines).toEqual([]);
+    expect([r.missing.length, r.changed.length, r.added, r.same]).toEqual([0, 0, 18, 12]);
+    expect(err).toContain('earlier 12 row(s), later 30 row(s); 0 missing from the later state');
+  });
+
+  it('the reverse direction: the table at 13:20 against the differential (13:14:13) lacks the 12 rows committed in between, named missing', async () => {
+    const { r, lines } = await run({ trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF] });
+    expect(r.missing).toHaveLength(12);
+    expect(lines.every((l) => l.change === 'missing')).toBe(true);
+    // the second series' steps 0..11, committed 13:14:13.173 .. 13:19:43
+    expect(lines.map((l) => l.values.step).sort((a, b) => a - b)).toEqual([...Array(12).keys()]);
+    expect(lines.map((l) => String(l.values.dt).slice(0, 19)).sort()[0]).toBe('2017-06-01T13:14:13');
+    expect(lines.map((l) => String(l.values.dt).slice(0, 19)).sort()[11]).toBe('2017-06-01T13:19:43');
+  });
+
+  it('--stage: the missing rows become a restore job of delete rows the review and re-insert path reads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-diff-'));
+    try {
+      const file = join(dir, 'staging.db');
+      const { r } = await run({ bak: [FULL, DIFF], afterBak: [FULL], stage: file, quiet: true });
+      expect(r.missing).toHaveLength(30);
+      const s = new StagingStore(file);
+      try {
+        const job = s.requireJob(r.jobId!);
+        expect(job).toMatchObject({ kind: 'restore', state: 'succeeded', rowsStaged: 30, tables: ['dbo.steps'] });
+        const rows = s.listRows(job.id, {}, { limit: 100 }).items;
+        expect(rows.map((x) => x.operation)).toEqual(Array(30).fill('delete'));
+        expect(rows.map((x) => x.values.step).sort((a, b) => Number(a) - Number(b))).toEqual([...Array(30).keys()]);
+        expect(s.jobTables(job.id).map((t) => `${t.schema}.${t.name}`)).toEqual(['dbo.steps']);
+        // the re-insert planner takes them like scanned deletes: one INSERT per row, the saved layout as target
+        const targets = new Map(s.jobTables(job.id).map((t) => [`${t.schema}.${t.name}`, fromLayout(t)]));
+        const plan = planReinsert(rows.map((x) => ({ id: x.id, table: x.table, lsn: x.lsn, values: x.values, operation: x.operation })), targets, []);
+        expect(plan.problems).toEqual([]);
+        expect(plan.batches.flatMap((b) => b.rows)).toHaveLength(30);
+        expect(plan.batches[0].rows[0].insertSql).toBe('INSERT INTO [dbo].[steps] ([step], [dt]) VALUES (@p1, @p2);');
+        expect(renderScript(plan)).toContain("'2017-06-01T12:59:12.9700000'");
+      } finally {
+        s.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('both states replayed: the table at 13:20 against the table at 13:05 lacks the 30 rows committed in between; the other way round nothing is missing', async () => {
+    const back = await run({ trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], afterTrn: LOGS, afterStopAt: '2017-06-01 13:05' });
+    expect([back.r.missing.length, back.r.added, back.r.same]).toEqual([30, 0, 12]);
+    const dts = back.lines.map((l) => String(l.values.dt).slice(0, 23)).sort();
+    expect([dts[0], dts[29]]).toEqual(['2017-06-01T13:05:13.030', '2017-06-01T13:19:43.230']);
+    expect(back.err).toContain('rowback diff (later state): dbo.steps at 2017-06-01T13:05:00.000');
+    const fwd = await run({ trn: LOGS, stopAt: '2017-06-01 13:05', afterBak: [FULL], afterTrn: LOGS, afterStopAt: '2017-06-01 13:20' });
+    expect([fwd.r.missing.length, fwd.r.added, fwd.r.same]).toEqual([0, 30, 12]);
+    await expect(run({ afterBak: [FULL], afterStopAt: '2017-06-01 13:20' })).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION' });
+  });
+
+  it('two chains to one point agree: 13:20 through the full backup and five log backups equals 13:20 through the differential and two', async () => {
+    const viaLogs = await run({ trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], afterTrn: LOGS, afterStopAt: '2017-06-01 13:20' });
+    expect(viaLogs.err).toMatch(/earlier state\): chain: full \S+RestoreTimeClean\.bak → log (\S+ → log ){4}\S+RestoreTimeClean2_2\.trn/);
+    expect(viaLogs.err).toMatch(/later state\): chain: full \S+ → differential \S+RestoreTimeClean2\.bak → log \S+2_1\.trn → log \S+2_2\.trn\n/);
+    expect([viaLogs.r.missing.length, viaLogs.r.added, viaLogs.r.same]).toEqual([0, 0, 42]);
+  });
+
+  it('--key step: the key repeats (the series restart at 0), so whole rows are compared and the summary says why', async () => {
+    const { r, err } = await run({ trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], key: 'step' });
+    expect(r.key).toBeNull();
+    expect(err).toContain('--key (step) repeats in the earlier state, so whole rows were compared');
+    expect(r.missing).toHaveLength(12);
+  });
+
+  it('bad input: both or neither later state, a stop without --trn, a file of another database', async () => {
+    await expect(run({ afterBak: [FULL], afterMdf: [FULL] })).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION' });
+    await expect(run({})).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION' });
+    await expect(run({ stopAt: '2017-06-01 13:05', afterBak: [DIFF] })).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION' });
+    await expect(run({ afterBak: [corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', 'StopAt.bak')] })).rejects.toMatchObject({ code: 'INPUT_MIXED_DATABASES' });
+  });
+});
