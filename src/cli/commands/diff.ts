@@ -6,24 +6,14 @@
  */
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { InputError, SchemaError } from '../../errors.js';
-import { openBackupPages } from '../../backup/open.js';
-import { readDataFileMetadata, type DataFileMetadata } from '../../datafile/metadata.js';
-import { PageReader } from '../../datafile/page-reader.js';
-import type { PageSource } from '../../datafile/page-source.js';
-import { findTable, readTableRows } from '../../datafile/table-rows.js';
-import { visibleColumns, type TableLayout } from '../../reconstruct/metadata/table-layout.js';
-import type { SqlValue } from '../../reconstruct/values.js';
-import type { RecoveredRow } from '../../recover/recovered-row.js';
-import type { SkippedItem } from '../../recover/source.js';
-import { assertBackupSet, assertOneDatabase, readSourceIdentity, type SourceFileIdentity } from '../../recover/source-identity.js';
-import { replayTableAt } from '../../replay/point-in-time.js';
-import { diffTableStates, type TableDiff, type TableState } from '../../replay/table-diff.js';
+import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
+import type { TableDiff } from '../../replay/table-diff.js';
+import { compareTableStates, diffAsRecoveredRows } from '../../replay/compare.js';
+import { parseStopTarget } from '../../restore/target.js';
 import { StagingStore } from '../../staging/store.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
 import { choiceOption, normalizeTableName } from '../options.js';
 import { replaySummary } from './dump-point-in-time.js';
-import { openDataFiles } from './dump.js';
 import { parseTarget } from './restore.js';
 
 export const DIFF_FORMATS = ['ndjson', 'json'] as const;
@@ -78,28 +68,6 @@ export function register(program: Command): void {
     });
 }
 
-/** The table's rows on a page source (a data file or a backup's pages), with its layout. */
-function readState(source: PageSource, table: string, where: string): { state: TableState; layout: TableLayout } {
-  const reader = new PageReader(source);
-  const md: DataFileMetadata = readDataFileMetadata(source, reader);
-  const d = findTable(md, table);
-  if (!d) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${table} is not in ${where}; known tables: ${md.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)'}`, { table, file: where });
-  const qualified = `${d.layout.schema}.${d.layout.name}`;
-  if (d.layout.unreadable) throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified} in ${where}: its columns could not be established: ${d.layout.unreadable}`, { table: qualified, file: where });
-  const columns = visibleColumns(d.layout).map((c) => c.name);
-  const skipped: SkippedItem[] = [];
-  const rows: TableState['rows'] = [];
-  for (const r of readTableRows(source, md, qualified, { reader, skipped })) {
-    const values: Record<string, SqlValue> = {};
-    for (const c of columns) values[c] = r.values[c] ?? null;
-    rows.push({ values });
-  }
-  if (skipped.length) {
-    throw new InputError('INPUT_UNREADABLE_STATE', `${skipped.length} row(s) or page(s) of ${qualified} in ${where} could not be read (first: ${skipped[0].code}: ${skipped[0].reason}); a comparison would call them missing, so none is made`, { table: qualified, file: where });
-  }
-  return { state: { table: qualified, columns, rows }, layout: d.layout };
-}
-
 /**
  * Runs the comparison and prints it: ndjson lines `{change: 'missing', table, values}` and
  * `{change: 'changed', table, key, columns, before, after}` (json: one array of them), and a
@@ -110,82 +78,29 @@ function readState(source: PageSource, table: string, where: string): { state: T
  * replayTableAt throws.
  */
 export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<TableDiff & { jobId: number | null }> {
-  const afterMdf = opts.afterMdf ?? [];
-  const afterBak = opts.afterBak ?? [];
-  if ((afterMdf.length > 0) === (afterBak.length > 0)) throw new InputError('INPUT_BAD_OPTION', 'give the later state with exactly one of --after-mdf FILE or --after-bak FILE [DIFF…]');
-  const trn = opts.trn ?? [];
-  const stop = opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined;
-  if (trn.length > 0 && !stop) throw new InputError('INPUT_BAD_OPTION', '--trn replays log backups up to a point: give --stop-at TIME or --stop-before-lsn LSN');
-  if (stop && trn.length === 0) throw new InputError('INPUT_BAD_OPTION', '--stop-at / --stop-before-lsn need the log backups to replay: --trn LOG.trn…');
-  const afterTrn = opts.afterTrn ?? [];
-  const afterStop = opts.afterStopAt !== undefined || opts.afterStopBeforeLsn !== undefined;
-  if (afterTrn.length > 0 && !afterStop) throw new InputError('INPUT_BAD_OPTION', '--after-trn replays log backups up to a point: give --after-stop-at TIME or --after-stop-before-lsn LSN');
-  if (afterStop && afterTrn.length === 0) throw new InputError('INPUT_BAD_OPTION', '--after-stop-at / --after-stop-before-lsn need the log backups to replay: --after-trn LOG.trn…');
-  if (afterStop && afterBak.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a later state replayed to a point in time needs its full backup: --after-bak FULL.bak [DIFF.bak] --after-trn LOG.trn…');
-  for (const f of afterTrn) assertRegularFile('--after-trn', f);
+  for (const f of opts.afterTrn ?? []) assertRegularFile('--after-trn', f);
   for (const f of opts.bak) assertRegularFile('--bak', f);
-  for (const f of trn) assertRegularFile('--trn', f);
-  for (const f of afterMdf) assertRegularFile('--after-mdf', f);
-  for (const f of afterBak) assertRegularFile('--after-bak', f);
+  for (const f of opts.trn ?? []) assertRegularFile('--trn', f);
+  for (const f of opts.afterMdf ?? []) assertRegularFile('--after-mdf', f);
+  for (const f of opts.afterBak ?? []) assertRegularFile('--after-bak', f);
+  const stop = opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined;
+  const afterStop = opts.afterStopAt !== undefined || opts.afterStopBeforeLsn !== undefined;
   const outFile = opts.out ? openOutputFile('--out', opts.out) : undefined;
-
-  // One database on both sides (binding id): another database's table of the same name is not "the later state".
-  const ids: SourceFileIdentity[] = [];
-  for (const f of [...opts.bak, ...afterBak]) ids.push(await readSourceIdentity(f, 'bak'));
-  for (const f of [...trn, ...afterTrn]) ids.push(await readSourceIdentity(f, 'trn'));
-  for (const f of afterMdf) ids.push(await readSourceIdentity(f, 'mdf'));
-  assertOneDatabase(ids);
-
-  let before: TableState;
-  let layout: TableLayout;
-  let replayNote = '';
-  if (stop) {
-    const r = await replayTableAt({ bak: opts.bak, trn, table: opts.table, target: parseTarget(opts) });
-    before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn })) };
-    replayNote = replaySummary(r).replace(/^rowback dump:/gm, 'rowback diff (earlier state):');
-    const src = openBackupPages([r.chain.steps[0].set.devices[0]], undefined, assertBackupSet);
-    try {
-      layout = readState(src, opts.table, r.chain.steps[0].set.devices[0]).layout;
-    } finally {
-      src.close();
-    }
-  } else {
-    const src = openBackupPages(opts.bak, undefined, assertBackupSet);
-    try {
-      ({ state: before, layout } = readState(src, opts.table, opts.bak.join(' + ')));
-    } finally {
-      src.close();
-    }
-  }
-  let after: TableState;
-  if (afterStop) {
-    const r = await replayTableAt({ bak: afterBak, trn: afterTrn, table: opts.table, target: parseTarget({ stopAt: opts.afterStopAt, stopBeforeLsn: opts.afterStopBeforeLsn }) });
-    after = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values })) };
-    replayNote += replaySummary(r).replace(/^rowback dump:/gm, 'rowback diff (later state):');
-  } else {
-    const afterSrc = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, undefined, assertBackupSet);
-    try {
-      after = readState(afterSrc, opts.table, (afterMdf.length ? afterMdf : afterBak).join(' + ')).state;
-    } finally {
-      afterSrc.close();
-    }
-  }
-
-  let key: string[] | null = null;
-  let keySource = 'key';
-  if (opts.key) {
-    key = opts.key.split(',').map((c) => c.trim()).filter(Boolean);
-    const unknown = key.filter((c) => !before.columns.includes(c));
-    if (unknown.length) throw new InputError('INPUT_BAD_OPTION', `--key names column(s) ${unknown.join(', ')} that ${before.table} does not have (columns: ${before.columns.join(', ')})`);
-    keySource = '--key';
-  } else if (layout.indexId === 1) {
-    const k = layout.columns.filter((c) => (c.keyOrdinal ?? 0) > 0 && before.columns.includes(c.name)).sort((a, b) => a.keyOrdinal! - b.keyOrdinal!).map((c) => c.name);
-    if (k.length) {
-      key = k;
-      keySource = 'the clustered index key';
-    }
-  }
-  const d = diffTableStates(before, after, key, keySource);
+  const r = await compareTableStates({
+    bak: opts.bak,
+    trn: opts.trn,
+    target: stop ? parseTarget(opts) : undefined,
+    afterMdf: opts.afterMdf,
+    afterBak: opts.afterBak,
+    afterTrn: opts.afterTrn,
+    afterTarget: afterStop ? parseStopTarget({ stopAt: opts.afterStopAt, stopBeforeLsn: opts.afterStopBeforeLsn }, { stopAt: '--after-stop-at', stopBeforeLsn: '--after-stop-before-lsn' }) : undefined,
+    table: opts.table,
+    key: opts.key ? opts.key.split(',').map((c) => c.trim()).filter(Boolean) : undefined,
+  });
+  const d = r.diff;
+  const layout = r.layout;
+  const keySource = r.keySource;
+  const replayNote = r.replays.map((x) => replaySummary(x.result).replace(/^rowback dump:/gm, `rowback diff (${x.side} state):`)).join('');
 
   const out: Writable = outFile ?? stdout;
   const write = (s: string) => new Promise<void>((resolve, reject) => out.write(s, (e) => (e ? reject(e) : resolve())));
@@ -202,7 +117,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
   if (!opts.quiet) {
     stderr.write(replayNote);
     stderr.write(
-      `rowback diff: ${d.table}: earlier ${before.rows.length} row(s), later ${after.rows.length} row(s); ` +
+      `rowback diff: ${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows} row(s); ` +
         `${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged; ` +
         `${d.key ? `matched on ${keySource} (${d.key.join(', ')})` : d.keyNote}` +
         `${jobId !== null ? `; staged as restore job ${jobId} in ${opts.stage}` : ''}\n`,
@@ -228,31 +143,7 @@ function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout): number
     });
     store.setJobState(job.id, 'running');
     store.saveJobTables(job.id, [layout]);
-    const source = { kind: 'bak' as const, file: opts.bak[0] };
-    // `lsn` is the staging key of a row (unique per job): the LSN of the log record that wrote the
-    // earlier image when the replay knows it, else `state:<n>` (a row read from the backup's pages has no LSN).
-    const base = (n: number, tag: string | undefined, operation: RecoveredRow['operation'], values: Record<string, SqlValue>): RecoveredRow => ({
-      table: d.table,
-      lsn: tag ?? `state:${String(n).padStart(8, '0')}`,
-      operation,
-      transactionId: '',
-      beginTime: null,
-      endTime: null,
-      login: null,
-      spid: null,
-      transactionName: null,
-      allocUnitId: null,
-      pageId: null,
-      slotId: null,
-      values,
-      raw: '',
-      warnings: [],
-      source,
-    });
-    let n = 0;
-    const rows: RecoveredRow[] = [];
-    for (const m of d.missing) rows.push({ ...base(n++, m.tag, 'delete', m.values), warnings: ['missing from the later state (rowback diff)'] });
-    for (const c of d.changed) rows.push({ ...base(n++, c.tag, 'update', c.before), after: c.after, warnings: [`changed in the later state: ${c.columns.join(', ')}`] });
+    const rows = diffAsRecoveredRows(d, { kind: 'bak' as const, file: opts.bak[0] });
     for (let i = 0; i < rows.length; i += 1000) store.stageBatch(job.id, rows.slice(i, i + 1000));
     store.indexPending();
     store.setJobState(job.id, 'succeeded');

@@ -4,10 +4,10 @@ import { Command } from 'commander';
 import { choiceOption, normalizeTableName } from '../options.js';
 import { createProgress } from '../progress.js';
 import { csvCell, csvRecord } from '../../util/csv.js';
-import { assertBackupSet, assertOneDatabase } from '../../recover/source-identity.js';
+import { assertBackupSet } from '../../recover/source-identity.js';
 import { InputError, SchemaError } from '../../errors.js';
 import { openBackupPages } from '../../backup/open.js';
-import { LayeredPageSource, MdfPageSource } from '../../datafile/mdf-source.js';
+import { openDataFiles } from '../../recover/open-data-files.js';
 import { readDataFileMetadata } from '../../datafile/metadata.js';
 import { PageReader } from '../../datafile/page-reader.js';
 import type { PageSource } from '../../datafile/page-source.js';
@@ -156,24 +156,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
   }
 }
 
-/** One PageSource over a database's data files, each answering for its own file id. */
-export function openDataFiles(paths: string[]): PageSource {
-  const opened: MdfPageSource[] = [];
-  try {
-    for (const p of paths) {
-      const f = new MdfPageSource(p);
-      opened.push(f);
-      const dup = opened.find((o) => o !== f && o.fileId === f.fileId);
-      if (dup) throw new InputError('INPUT_BAD_OPTION', `${dup.path} and ${p} are both file id ${f.fileId}: give the files of one database`, { file: p });
-      // the same binding-id check every other combination of files goes through
-      assertOneDatabase(opened.map((o) => ({ file: o.path, role: 'mdf' as const, bindingId: o.bindingId ?? null, databaseName: null })));
-    }
-  } catch (e) {
-    for (const o of opened) o.close();
-    throw e;
-  }
-  return opened.length === 1 ? opened[0] : new LayeredPageSource(opened);
-}
+export { openDataFiles } from '../../recover/open-data-files.js';
 
 function summary(table: string, rows: number, ghosts: number, includeGhosts: boolean, skipped: SkippedItem[], remnants?: number): string {
   const extra = [

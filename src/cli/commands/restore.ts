@@ -1,9 +1,8 @@
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { InputError } from '../../errors.js';
-import { lsnToDecimal, parseAnyLsn } from '../../logreader/lsn.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
-import { parseWindowTime } from '../../recover/time-window.js';
+import { parseStopTarget } from '../../restore/target.js';
 import { chooseDatabase, describeReachable, planChain, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
 import { readFolderHistory, type BackupHistory } from '../../restore/history.js';
 import { readMsdbHistory } from '../../restore/msdb.js';
@@ -108,11 +107,9 @@ export async function runRestoreRun(
   }
 }
 
-/** `--stop-at` / `--stop-before-lsn` → a target. Throws InputError INPUT_BAD_OPTION unless exactly one is given, INPUT_BAD_TIME / INPUT_BAD_LSN for bad values. */
+/** `--stop-at` / `--stop-before-lsn` → a target (restore/target.ts parseStopTarget). */
 export function parseTarget(o: Pick<PlanOptions, 'stopAt' | 'stopBeforeLsn'>): RestoreTarget {
-  if ((o.stopAt === undefined) === (o.stopBeforeLsn === undefined)) throw new InputError('INPUT_BAD_OPTION', 'give exactly one of --stop-at TIME or --stop-before-lsn LSN');
-  if (o.stopAt !== undefined) return { kind: 'time', time: parseWindowTime(o.stopAt, 'start', '--stop-at') };
-  return { kind: 'lsn', lsn: lsnToDecimal(parseAnyLsn(o.stopBeforeLsn!)) };
+  return parseStopTarget(o);
 }
 
 export interface PlanDeps {

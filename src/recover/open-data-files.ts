@@ -1,0 +1,27 @@
+import { InputError } from '../errors.js';
+import { assertOneDatabase } from './source-identity.js';
+import { LayeredPageSource, MdfPageSource } from '../datafile/mdf-source.js';
+import type { PageSource } from '../datafile/page-source.js';
+
+/**
+ * One PageSource over the files of one database (`.mdf` and its `.ndf` files), read-only.
+ * Throws InputError INPUT_BAD_OPTION (two files with one file id), INPUT_MIXED_DATABASES (files
+ * of different databases: their page-0 binding ids differ), and what MdfPageSource throws.
+ */
+export function openDataFiles(paths: string[]): PageSource {
+  const opened: MdfPageSource[] = [];
+  try {
+    for (const p of paths) {
+      const f = new MdfPageSource(p);
+      opened.push(f);
+      const dup = opened.find((o) => o !== f && o.fileId === f.fileId);
+      if (dup) throw new InputError('INPUT_BAD_OPTION', `${dup.path} and ${p} are both file id ${f.fileId}: give the files of one database`, { file: p });
+      // the same binding-id check every other combination of files goes through
+      assertOneDatabase(opened.map((o) => ({ file: o.path, role: 'mdf' as const, bindingId: o.bindingId ?? null, databaseName: null })));
+    }
+  } catch (e) {
+    for (const o of opened) o.close();
+    throw e;
+  }
+  return opened.length === 1 ? opened[0] : new LayeredPageSource(opened);
+}

@@ -1,0 +1,181 @@
+/**
+ * A table at an earlier point against a later state, from files alone: the core of `rowback diff`
+ * and of `restore` jobs (API / review page). The earlier state is a full backup [differentials],
+ * optionally replayed with log backups to a stop (point-in-time.ts); the later state is a data
+ * file, a newer backup, or a replayed point in time too. Rows are matched by key (given, or the
+ * clustered index key) or as whole rows (table-diff.ts). Read-only on every file.
+ */
+import { InputError, SchemaError } from '../errors.js';
+import { openBackupPages } from '../backup/open.js';
+import { readDataFileMetadata, type DataFileMetadata } from '../datafile/metadata.js';
+import { PageReader } from '../datafile/page-reader.js';
+import type { PageSource } from '../datafile/page-source.js';
+import { findTable, readTableRows } from '../datafile/table-rows.js';
+import { visibleColumns, type TableLayout } from '../reconstruct/metadata/table-layout.js';
+import type { SqlValue } from '../reconstruct/values.js';
+import { openDataFiles } from '../recover/open-data-files.js';
+import type { RecoveredRow } from '../recover/recovered-row.js';
+import type { SkippedItem } from '../recover/source.js';
+import { assertBackupSet, assertOneDatabase, readSourceIdentity, type SourceFileIdentity } from '../recover/source-identity.js';
+import type { RestoreTarget } from '../restore/chain.js';
+import { replayTableAt, type ReplayResult } from './point-in-time.js';
+import { diffTableStates, type TableDiff, type TableState } from './table-diff.js';
+
+export interface CompareInputs {
+  /** Earlier state: full backup [differential…]. */
+  bak: string[];
+  /** Earlier state: log backups replayed over `bak` to `target` (both or neither). */
+  trn?: string[];
+  target?: RestoreTarget;
+  /** Later state: data file(s) of the database, or … */
+  afterMdf?: string[];
+  /** … a newer full backup [differential…], optionally replayed with `afterTrn` to `afterTarget`. */
+  afterBak?: string[];
+  afterTrn?: string[];
+  afterTarget?: RestoreTarget;
+  /** `schema.name`. */
+  table: string;
+  /** Columns to match on (default: the clustered index key; whole rows for a heap). */
+  key?: string[];
+}
+
+export interface CompareResult {
+  diff: TableDiff;
+  /** The table's layout in the earlier state (what staged rows are decoded and re-inserted with). */
+  layout: TableLayout;
+  beforeRows: number;
+  afterRows: number;
+  /** Where the key came from: `--key`, 'the clustered index key', or 'key' (none). */
+  keySource: string;
+  /** The replays run (earlier first), for their summaries. */
+  replays: { side: 'earlier' | 'later'; result: ReplayResult }[];
+}
+
+/** The table's rows on a page source (a data file or a backup's pages), with its layout. */
+function readState(source: PageSource, table: string, where: string): { state: TableState; layout: TableLayout } {
+  const reader = new PageReader(source);
+  const md: DataFileMetadata = readDataFileMetadata(source, reader);
+  const d = findTable(md, table);
+  if (!d) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${table} is not in ${where}; known tables: ${md.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)'}`, { table, file: where });
+  const qualified = `${d.layout.schema}.${d.layout.name}`;
+  if (d.layout.unreadable) throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified} in ${where}: its columns could not be established: ${d.layout.unreadable}`, { table: qualified, file: where });
+  const columns = visibleColumns(d.layout).map((c) => c.name);
+  const skipped: SkippedItem[] = [];
+  const rows: TableState['rows'] = [];
+  for (const r of readTableRows(source, md, qualified, { reader, skipped })) {
+    const values: Record<string, SqlValue> = {};
+    for (const c of columns) values[c] = r.values[c] ?? null;
+    rows.push({ values });
+  }
+  if (skipped.length) {
+    throw new InputError('INPUT_UNREADABLE_STATE', `${skipped.length} row(s) or page(s) of ${qualified} in ${where} could not be read (first: ${skipped[0].code}: ${skipped[0].reason}); a comparison would call them missing, so none is made`, { table: qualified, file: where });
+  }
+  return { state: { table: qualified, columns, rows }, layout: d.layout };
+}
+
+function withPages<T>(src: PageSource, f: (s: PageSource) => T): T {
+  try {
+    return f(src);
+  } finally {
+    src.close();
+  }
+}
+
+/**
+ * Compares the two states (see the file comment). Throws InputError INPUT_BAD_OPTION (exactly one
+ * of afterMdf/afterBak; log backups need a stop and a stop needs log backups, per side; a later
+ * replay needs afterBak; a key naming unknown columns), INPUT_MIXED_DATABASES (every file must
+ * carry one binding id), INPUT_UNKNOWN_TABLE, INPUT_UNREADABLE_STATE, SchemaError
+ * SCHEMA_TABLE_CHANGED / SCHEMA_COLUMNS_UNREADABLE, and what replayTableAt throws (ReplayError
+ * REPLAY_*, chain refusals).
+ */
+export async function compareTableStates(o: CompareInputs): Promise<CompareResult> {
+  const afterMdf = o.afterMdf ?? [];
+  const afterBak = o.afterBak ?? [];
+  const trn = o.trn ?? [];
+  const afterTrn = o.afterTrn ?? [];
+  if ((afterMdf.length > 0) === (afterBak.length > 0)) throw new InputError('INPUT_BAD_OPTION', 'give the later state with exactly one of --after-mdf FILE or --after-bak FILE [DIFF…]');
+  if (trn.length > 0 && !o.target) throw new InputError('INPUT_BAD_OPTION', '--trn replays log backups up to a point: give --stop-at TIME or --stop-before-lsn LSN');
+  if (o.target && trn.length === 0) throw new InputError('INPUT_BAD_OPTION', '--stop-at / --stop-before-lsn need the log backups to replay: --trn LOG.trn…');
+  if (afterTrn.length > 0 && !o.afterTarget) throw new InputError('INPUT_BAD_OPTION', '--after-trn replays log backups up to a point: give --after-stop-at TIME or --after-stop-before-lsn LSN');
+  if (o.afterTarget && afterTrn.length === 0) throw new InputError('INPUT_BAD_OPTION', '--after-stop-at / --after-stop-before-lsn need the log backups to replay: --after-trn LOG.trn…');
+  if (o.afterTarget && afterBak.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a later state replayed to a point in time needs its full backup: --after-bak FULL.bak [DIFF.bak] --after-trn LOG.trn…');
+
+  // One database on both sides (binding id): another database's table of the same name is not "the later state".
+  const ids: SourceFileIdentity[] = [];
+  for (const f of [...o.bak, ...afterBak]) ids.push(await readSourceIdentity(f, 'bak'));
+  for (const f of [...trn, ...afterTrn]) ids.push(await readSourceIdentity(f, 'trn'));
+  for (const f of afterMdf) ids.push(await readSourceIdentity(f, 'mdf'));
+  assertOneDatabase(ids);
+
+  const replays: CompareResult['replays'] = [];
+  let before: TableState;
+  let layout: TableLayout;
+  if (o.target) {
+    const r = await replayTableAt({ bak: o.bak, trn, table: o.table, target: o.target });
+    replays.push({ side: 'earlier', result: r });
+    before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn })) };
+    const base = r.chain.steps[0].set.devices[0];
+    layout = withPages(openBackupPages([base], undefined, assertBackupSet), (s) => readState(s, o.table, base).layout);
+  } else {
+    ({ state: before, layout } = withPages(openBackupPages(o.bak, undefined, assertBackupSet), (s) => readState(s, o.table, o.bak.join(' + '))));
+  }
+  let after: TableState;
+  if (o.afterTarget) {
+    const r = await replayTableAt({ bak: afterBak, trn: afterTrn, table: o.table, target: o.afterTarget });
+    replays.push({ side: 'later', result: r });
+    after = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values })) };
+  } else {
+    const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, undefined, assertBackupSet);
+    after = withPages(src, (s) => readState(s, o.table, (afterMdf.length ? afterMdf : afterBak).join(' + ')).state);
+  }
+
+  let key: string[] | null = null;
+  let keySource = 'key';
+  if (o.key?.length) {
+    key = o.key;
+    const unknown = key.filter((c) => !before.columns.includes(c));
+    if (unknown.length) throw new InputError('INPUT_BAD_OPTION', `--key names column(s) ${unknown.join(', ')} that ${before.table} does not have (columns: ${before.columns.join(', ')})`, { field: 'key' });
+    keySource = '--key';
+  } else if (layout.indexId === 1) {
+    const k = layout.columns.filter((c) => (c.keyOrdinal ?? 0) > 0 && before.columns.includes(c.name)).sort((a, b) => a.keyOrdinal! - b.keyOrdinal!).map((c) => c.name);
+    if (k.length) {
+      key = k;
+      keySource = 'the clustered index key';
+    }
+  }
+  return { diff: diffTableStates(before, after, key, keySource), layout, beforeRows: before.rows.length, afterRows: after.rows.length, keySource, replays };
+}
+
+/**
+ * A comparison's rows as staged rows: missing rows as operation `delete` (candidates for
+ * re-insert), changed rows as `update` with both images. `lsn` is the staging key (unique per
+ * job): the LSN of the log record that wrote the earlier image when the replay knows it, else
+ * `state:<n>` (a row read from a backup's pages has no LSN). `note` is added to every row's
+ * warnings (where the rows came from: backup and point in time).
+ */
+export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source'], note?: string): RecoveredRow[] {
+  const base = (n: number, tag: string | undefined, operation: RecoveredRow['operation'], values: Record<string, SqlValue>, warning: string): RecoveredRow => ({
+    table: d.table,
+    lsn: tag ?? `state:${String(n).padStart(8, '0')}`,
+    operation,
+    transactionId: '',
+    beginTime: null,
+    endTime: null,
+    login: null,
+    spid: null,
+    transactionName: null,
+    allocUnitId: null,
+    pageId: null,
+    slotId: null,
+    values,
+    raw: '',
+    warnings: note ? [warning, note] : [warning],
+    source,
+  });
+  let n = 0;
+  const rows: RecoveredRow[] = [];
+  for (const m of d.missing) rows.push(base(n++, m.tag, 'delete', m.values, 'missing from the later state (rowback diff)'));
+  for (const c of d.changed) rows.push({ ...base(n++, c.tag, 'update', c.before, `changed in the later state: ${c.columns.join(', ')}`), after: c.after });
+  return rows;
+}
