@@ -167,6 +167,12 @@ async function loadJobs() {
   if (state.jobId) {
     const j = items.find((x) => x.id === state.jobId);
     if (j) showProgress(j);
+    // a job that just finished: its notes and rows are there now
+    if (j && state.shownState && state.shownState !== j.state && !['queued', 'running'].includes(j.state)) {
+      loadNotes(j.id).catch(() => {});
+      if (state.filter !== undefined) resetPaging().catch(() => {});
+    }
+    state.shownState = j?.state;
   } else if (items.length && $('create').hidden) {
     await openJob(items[0].id);
   }
@@ -174,6 +180,7 @@ async function loadJobs() {
 
 function showProgress(j) {
   $('job-title').textContent = `Job #${j.id} — ${j.description}`;
+  $('job-title').title = j.description;
   const op = state.me?.role === 'operator';
   $('job-cancel').hidden = !op || !(j.state === 'running' || j.state === 'queued');
   $('job-resume').hidden = !op || !['failed', 'interrupted', 'resumable', 'cancelled'].includes(j.state);
@@ -207,6 +214,7 @@ async function openJob(id) {
   $('detail').hidden = true;
   $('script').textContent = '';
   $('undo-script').textContent = '';
+  $('dry-run-msg').textContent = '';
   const [blast, tables] = await Promise.all([api(`/api/jobs/${id}/blast-radius`), api(`/api/jobs/${id}/tables`)]);
   state.tables = new Map(tables.items.map((t) => [t.table, t.columns.map((c) => c.name)]));
   const sel = $('f-table');
@@ -214,6 +222,18 @@ async function openJob(id) {
   renderBlast(blast);
   await resetPaging();
   loadRuns().catch(() => {});
+  loadNotes(id).catch(() => {});
+}
+
+// The job's notes (audit action job.notes): for a restore job the chain it replayed, rows redone
+// and undone, and the comparison; for scans the source's remarks (inactive log, time zone, drift).
+async function loadNotes(id) {
+  const { items } = await api(`/api/audit?jobId=${id}&limit=1000`);
+  const notes = items.filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes ?? []);
+  if (state.jobId !== id) return;
+  $('job-notes').replaceChildren(...notes.map((n) => el('li', { text: n })));
+  $('job-notes-box').hidden = notes.length === 0;
+  $('job-notes-box').open = state.jobs.find((j) => j.id === id)?.kind === 'restore';
 }
 
 // ------------------------------------------------------------------ rows grid (keyset paging)
@@ -494,6 +514,7 @@ function showCreate() {
 function showKindFields() {
   const kind = $('j-kind').value;
   for (const d of document.querySelectorAll('#job-form .kind')) d.hidden = !d.dataset.kind.split(' ').includes(kind);
+  for (const f of document.querySelectorAll('#job-form .scan-only')) f.hidden = kind === 'restore';
 }
 
 function lines(id) { return $(id).value.split('\n').map((x) => x.trim()).filter(Boolean); }
@@ -503,6 +524,15 @@ function jobSpecFromForm() {
   const kind = $('j-kind').value;
   const spec = { kind };
   const put = (k, v) => { if (v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)) spec[k] = v; };
+  if (kind === 'restore') {
+    // a table at a point in time against a later state: no window, no metadata (the backups carry it)
+    put('bak', lines('j-r-bak')); put('trn', lines('j-r-trn'));
+    put('stopAt', $('j-r-stopAt').value.trim().replace(' ', 'T')); put('stopBeforeLsn', $('j-r-stopBeforeLsn').value.trim());
+    put('afterMdf', lines('j-r-afterMdf')); put('afterBak', lines('j-r-afterBak'));
+    put('table', $('j-r-table').value.trim());
+    put('key', $('j-r-key').value.split(',').map((x) => x.trim()).filter(Boolean));
+    return spec;
+  }
   if (kind === 'files') { put('mdf', $('j-mdf').value.trim()); put('bak', $('j-bak').value.trim()); put('ldf', $('j-ldf').value.trim()); put('trn', lines('j-trn')); }
   if (kind === 'export') put('file', $('j-file').value.trim());
   if (kind === 'live' || kind === 'log-backup') { put('server', $('j-server').value.trim()); put('database', $('j-database').value.trim()); }
@@ -526,10 +556,13 @@ function jobSpecFromForm() {
   return spec;
 }
 
+// the form input a refused request field belongs to (restore jobs name their own fields)
 const FIELD_INPUT = { mdf: 'j-mdf', bak: 'j-bak', ldf: 'j-ldf', trn: 'j-trn', file: 'j-file', server: 'j-server', database: 'j-database', logBackups: 'j-logBackups', from: 'j-from', to: 'j-to', tables: 'j-tables', operations: 'j-tables', metadata: 'j-meta', 'metadata.ddl': 'j-meta', 'metadata.catalog': 'j-meta', 'metadata.allocUnit': 'j-alloc', kind: 'j-kind' };
+const RESTORE_FIELD_INPUT = { bak: 'j-r-bak', trn: 'j-r-trn', stopAt: 'j-r-stopAt', stopBeforeLsn: 'j-r-stopBeforeLsn', afterMdf: 'j-r-afterMdf', afterBak: 'j-r-afterBak', afterTrn: 'j-r-trn', table: 'j-r-table', key: 'j-r-key', kind: 'j-kind' };
 function markField(field) {
   const key = String(field ?? '').replace(/^body\./, '');
-  const id = FIELD_INPUT[key] ?? FIELD_INPUT[key.split('.')[0]];
+  const map = $('j-kind').value === 'restore' ? RESTORE_FIELD_INPUT : FIELD_INPUT;
+  const id = map[key] ?? map[key.split('.')[0]];
   if (id) { $(id).setAttribute('aria-invalid', 'true'); $(id).focus(); }
 }
 

@@ -12,11 +12,12 @@ import type { RestoreTarget } from './chain.js';
  */
 export function parseStopTarget(o: { stopAt?: string; stopBeforeLsn?: string }, names: { stopAt: string; stopBeforeLsn: string } = { stopAt: '--stop-at', stopBeforeLsn: '--stop-before-lsn' }): RestoreTarget {
   if ((o.stopAt === undefined) === (o.stopBeforeLsn === undefined)) throw new InputError('INPUT_BAD_OPTION', `give exactly one of ${names.stopAt} TIME or ${names.stopBeforeLsn} LSN`, { field: names.stopAt });
-  if (o.stopAt !== undefined) return { kind: 'time', time: parseWindowTime(o.stopAt, 'start', names.stopAt) };
+  const field = o.stopAt !== undefined ? names.stopAt : names.stopBeforeLsn;
   try {
+    if (o.stopAt !== undefined) return { kind: 'time', time: parseWindowTime(o.stopAt, 'start', names.stopAt) };
     return { kind: 'lsn', lsn: lsnToDecimal(parseAnyLsn(o.stopBeforeLsn!)) };
   } catch (e) {
-    if (e instanceof InputError) (e.location as { field?: string }).field ??= names.stopBeforeLsn;
+    if (e instanceof InputError) (e.location as { field?: string }).field ??= field;
     throw e;
   }
 }

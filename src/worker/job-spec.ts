@@ -81,12 +81,38 @@ export const ExportJobSpec = z.object({
   ...window,
 });
 
-export const JobSpec = z.union([FilesJobSpec, LiveJobSpec, LogBackupJobSpec, ExportJobSpec]);
+const files = (what: string) => z.array(z.string().min(1)).describe(what);
+
+/**
+ * A table at an earlier point (backups, optionally replayed to a stop) against a later state (data
+ * file, newer backup, or another point in time): the rows the later state lacks or holds changed
+ * are staged as a `restore` job (src/replay/compare.ts; `rowback diff --stage` from the API).
+ */
+export const RestoreJobSpec = z.object({
+  kind: z.literal('restore'),
+  bak: files('earlier state: full backup, then differentials based on it').min(1),
+  trn: files('earlier state: log backups replayed over bak up to stopAt / stopBeforeLsn').optional(),
+  stopAt: z.string().min(1).optional().describe("the earlier state at this time (the SQL Server's local time, STOPAT)"),
+  stopBeforeLsn: z.string().min(1).optional().describe('the earlier state just before this LSN (STOPBEFOREMARK)'),
+  afterMdf: files('later state: the data file (.mdf, with its .ndf files)').optional(),
+  afterBak: files('later state: a newer full backup [differentials]').optional(),
+  afterTrn: files('later state as a point in time: log backups replayed over afterBak').optional(),
+  afterStopAt: z.string().min(1).optional(),
+  afterStopBeforeLsn: z.string().min(1).optional(),
+  table: z.string().min(1).max(300).describe('schema.name'),
+  key: z.array(z.string().min(1).max(128)).min(1).optional().describe('columns identifying a row (default: the clustered index key; a heap is compared as whole rows)'),
+}).strict();
+export type RestoreJobSpec = z.infer<typeof RestoreJobSpec>;
+
+// Discriminated on kind: a refusal names the field of the kind sent, not "Invalid input".
+export const JobSpec = z.discriminatedUnion('kind', [FilesJobSpec, LiveJobSpec, LogBackupJobSpec, ExportJobSpec, RestoreJobSpec]);
+/** The job kinds that scan a log (every kind but `restore`). */
+export type ScanJobSpec = Exclude<JobSpec, RestoreJobSpec>;
 export type JobSpec = z.infer<typeof JobSpec>;
 
 export function describeSpec(s: JobSpec): string {
   const base = describeSource(s);
-  return s.metadata ? `${base} (metadata: ${s.metadata.ddl !== undefined ? 'DDL' : 'catalog JSON'})` : base;
+  return s.kind !== 'restore' && s.metadata ? `${base} (metadata: ${s.metadata.ddl !== undefined ? 'DDL' : 'catalog JSON'})` : base;
 }
 
 function describeSource(s: JobSpec): string {
@@ -95,6 +121,11 @@ function describeSource(s: JobSpec): string {
     case 'live': return `live fn_dblog on ${s.database}`;
     case 'log-backup': return `fn_dump_dblog on ${s.database}: ${s.logBackups.join(', ')}`;
     case 'export': return `export file ${s.file}`;
+    case 'restore': {
+      const at = s.stopAt ? ` at ${s.stopAt}` : s.stopBeforeLsn ? ` before LSN ${s.stopBeforeLsn}` : '';
+      const later = s.afterStopAt ? ` at ${s.afterStopAt}` : s.afterStopBeforeLsn ? ` before LSN ${s.afterStopBeforeLsn}` : '';
+      return `${s.table}${at} (${[...s.bak, ...(s.trn ?? [])].join(', ')}) against ${[...(s.afterMdf ?? []), ...(s.afterBak ?? []), ...(s.afterTrn ?? [])].join(', ')}${later}`;
+    }
   }
 }
 
@@ -103,7 +134,7 @@ export function kindOf(s: JobSpec): JobKind {
 }
 
 /** The scan window and tables of a spec, normalised as recoverRows takes them. */
-export function filterOf(s: Pick<JobSpec, 'from' | 'to' | 'tables' | 'operations'>): ScanFilter {
+export function filterOf(s: Pick<ScanJobSpec, 'from' | 'to' | 'tables' | 'operations'>): ScanFilter {
   return {
     from: s.from ? parseWindowTime(s.from, 'start', 'from') : undefined,
     to: s.to ? parseWindowTime(s.to, 'end', 'to') : undefined,
@@ -113,7 +144,7 @@ export function filterOf(s: Pick<JobSpec, 'from' | 'to' | 'tables' | 'operations
 }
 
 /** The scan command's source options for a spec. */
-export function sourceOptionsOf(s: JobSpec): ScanSourceOptions {
+export function sourceOptionsOf(s: ScanJobSpec): ScanSourceOptions {
   switch (s.kind) {
     case 'files': return { mdf: s.mdf, bak: s.bak, ldf: s.ldf, trn: s.trn };
     case 'live': return { server: s.server, database: s.database, inactiveLog: s.inactiveLog };

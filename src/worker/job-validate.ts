@@ -13,7 +13,9 @@ import { openFileSource } from '../recover/sources/files.js';
 import { parseWindowTime } from '../recover/time-window.js';
 import { resolveConnection } from '../util/connection.js';
 import { assertRegularFile, isInsideRoots } from '../util/files.js';
-import { layoutsOfJobMetadata, type JobSpec } from './job-spec.js';
+import { layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
+import { parseStopTarget } from '../restore/target.js';
+import { assertOneDatabase, readSourceIdentity, type SourceFileIdentity } from '../recover/source-identity.js';
 
 export interface JobAccess {
   /**
@@ -41,6 +43,7 @@ function withField(e: unknown, field: string): never {
  * FormatError for a file of the wrong kind, each with `location.field` set.
  */
 export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Promise<void> {
+  if (spec.kind === 'restore') return validateRestoreSpec(spec, access);
   let from: string | undefined;
   let to: string | undefined;
   try {
@@ -114,5 +117,57 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
     if (access.allowedServers && !access.allowedServers.some((s) => s.toLowerCase() === server.toLowerCase())) {
       throw new InputError('INPUT_SERVER_NOT_ALLOWED', `server ${server} is not one this service may connect to (allowedServers in its config)`, { field: 'server' });
     }
+  }
+}
+
+/** Files a job may read: regular, readable, inside the roots. */
+function checkJobFile(field: string, path: string, access: JobAccess): void {
+  try {
+    assertRegularFile(field, path);
+  } catch (e) {
+    withField(e, field);
+  }
+  if (access.fileRoots && !isInsideRoots(path, access.fileRoots)) {
+    throw new InputError('INPUT_PATH_NOT_ALLOWED', `${field} ${path} is outside the folders this service may read (fileRoots in its config)`, { field });
+  }
+}
+
+/**
+ * A restore job's checks before it is queued: every file readable and inside the roots, one later
+ * state (afterMdf or afterBak), each side's stop and log backups together, stops that parse, and
+ * every file of one database (binding id). The chain itself and the table are checked when the
+ * job runs (a refusal there fails the job with its reason).
+ */
+async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Promise<void> {
+  const list = (name: string, v: string[] | undefined) => (v ?? []).map((p, i) => [`${name}.${i}`, p] as const);
+  const all = [...list('bak', spec.bak), ...list('trn', spec.trn), ...list('afterMdf', spec.afterMdf), ...list('afterBak', spec.afterBak), ...list('afterTrn', spec.afterTrn)];
+  for (const [field, path] of all) checkJobFile(field, path, access);
+  if (Boolean(spec.afterMdf?.length) === Boolean(spec.afterBak?.length)) {
+    throw new InputError('INPUT_BAD_OPTION', 'give the later state as exactly one of afterMdf (data files) or afterBak (a newer backup)', { field: 'afterMdf' });
+  }
+  const sides = [
+    { trn: spec.trn, stopAt: spec.stopAt, stopBeforeLsn: spec.stopBeforeLsn, names: { trn: 'trn', stopAt: 'stopAt', stopBeforeLsn: 'stopBeforeLsn' } },
+    { trn: spec.afterTrn, stopAt: spec.afterStopAt, stopBeforeLsn: spec.afterStopBeforeLsn, names: { trn: 'afterTrn', stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn' } },
+  ];
+  for (const s of sides) {
+    const stop = s.stopAt !== undefined || s.stopBeforeLsn !== undefined;
+    if (Boolean(s.trn?.length) !== stop) {
+      throw new InputError('INPUT_BAD_OPTION', stop ? `${s.names.stopAt}/${s.names.stopBeforeLsn} need the log backups to replay (${s.names.trn})` : `${s.names.trn} replays log backups up to a point: give ${s.names.stopAt} or ${s.names.stopBeforeLsn}`, { field: stop ? s.names.trn : s.names.stopAt });
+    }
+    if (stop) parseStopTarget(s, s.names);
+  }
+  if (spec.afterTrn?.length && !spec.afterBak?.length) throw new InputError('INPUT_BAD_OPTION', 'afterTrn replays log backups over afterBak: give afterBak', { field: 'afterBak' });
+  const ids: SourceFileIdentity[] = [];
+  for (const [field, path] of all) {
+    try {
+      ids.push(await readSourceIdentity(path, field.startsWith('afterMdf') ? 'mdf' : field.startsWith('bak') || field.startsWith('afterBak') ? 'bak' : 'trn'));
+    } catch (e) {
+      withField(e, field);
+    }
+  }
+  try {
+    assertOneDatabase(ids);
+  } catch (e) {
+    withField(e, 'afterMdf');
   }
 }

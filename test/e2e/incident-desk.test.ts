@@ -216,6 +216,29 @@ describeBrowser('incident desk in chromium: files → review → re-insert', () 
     await expect.poll(async () => ((await op.locator('#undo-script').textContent()) ?? '').match(/^DELETE FROM \[dbo\]\.\[tblDept\] WHERE \[Id\] = @r\d+_p1;$/gm)?.length ?? 0).toBe(13);
     expect(await op.locator('#runs tr').count()).toBe(3); // header, the dry run, the run
     await op.screenshot({ path: join(dir, 'desk.png') });
+
+    // ---- a restore job from the page: dbo.steps at 13:20 replayed from the backups, against the later differential
+    const RTC = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+    await op.locator('#new-job').click();
+    await op.locator('#j-kind').selectOption('restore');
+    expect(await op.locator('fieldset.scan-only').first().isVisible()).toBe(false);
+    await op.locator('#j-r-bak').fill(RTC('RestoreTimeClean.bak'));
+    await op.locator('#j-r-trn').fill(['RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn', 'RestoreTimeClean2_3.trn'].map(RTC).join('\n'));
+    await op.locator('#j-r-stopAt').fill('2017-06-01 13:20');
+    await op.locator('#j-r-afterBak').fill(`${RTC('RestoreTimeClean.bak')}\n${RTC('RestoreTimeClean2.bak')}`);
+    await op.locator('#j-r-table').fill('dbo.steps');
+    // a refused field is marked: no table
+    await op.locator('#j-r-table').fill('');
+    await op.locator('#j-submit').click();
+    await expect.poll(() => op.locator('#j-msg').textContent()).toMatch(/^INPUT_VALIDATION: .*table/);
+    expect(await op.locator('#j-r-table').getAttribute('aria-invalid')).toBe('true');
+    await op.locator('#j-r-table').fill('dbo.steps');
+    await op.locator('#j-submit').click();
+    await expect.poll(() => op.locator('#job-progress').textContent(), { timeout: 30_000 }).toMatch(/^succeeded · 12 rows staged/);
+    await expect.poll(() => op.locator('#job-notes li').allTextContents(), { timeout: 20_000 }).toEqual(expect.arrayContaining([expect.stringMatching(/^earlier state: chain: full .*RestoreTimeClean\.bak → /), expect.stringMatching(/^dbo\.steps: earlier 42 row\(s\), later 30; 12 missing from the later state/)]));
+    expect(await op.locator('#job-notes-box').getAttribute('open')).not.toBeNull();
+    await expect.poll(() => op.locator('#grid-body tr').count(), { timeout: 20_000 }).toBe(12);
+    await op.screenshot({ path: join(dir, 'restore-job.png') });
     expect(JSON.stringify(store.audit({ limit: 1000 }))).not.toContain(SECRET);
     expect(errors, errors.join('\n')).toEqual([]);
   }, 120_000);

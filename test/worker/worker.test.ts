@@ -5,7 +5,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { StagingStore } from '../../src/staging/store.js';
 import { JobWorker } from '../../src/worker/worker.js';
 import { createLogger } from '../../src/util/logger.js';
-import { JobSpec, filterOf, sourceOptionsOf } from '../../src/worker/job-spec.js';
+import { JobSpec, filterOf, sourceOptionsOf, type ScanJobSpec } from '../../src/worker/job-spec.js';
 import { describeCorpus } from '../support/corpus.js';
 import { fakeRecover, fakeSource, progressScan } from './fake-source.js';
 import { corpusRows } from '../staging/fixtures.js';
@@ -222,8 +222,8 @@ describeCorpus('JobWorker', () => {
 });
 
 it('job specs: every source kind, windows normalised, invalid specs name the field', () => {
-  expect(sourceOptionsOf(JobSpec.parse({ kind: 'export', file: 'x.json' }))).toEqual({ export: 'x.json' });
-  expect(sourceOptionsOf(JobSpec.parse({ kind: 'log-backup', server: 's', database: 'd', logBackups: ['a.trn'] }))).toEqual({ server: 's', database: 'd', logBackup: ['a.trn'] });
+  expect(sourceOptionsOf(JobSpec.parse({ kind: 'export', file: 'x.json' }) as ScanJobSpec)).toEqual({ export: 'x.json' });
+  expect(sourceOptionsOf(JobSpec.parse({ kind: 'log-backup', server: 's', database: 'd', logBackups: ['a.trn'] }) as ScanJobSpec)).toEqual({ server: 's', database: 'd', logBackup: ['a.trn'] });
   expect(filterOf({ from: '2024-03-01 09:00', to: '2024-03-01 09:30' })).toEqual({ from: '2024-03-01T09:00:00.000', to: '2024-03-01T09:30:59.999', tables: [], operations: ['delete'] });
   const bad = JobSpec.safeParse({ kind: 'files', mdf: 'x.mdf' });
   expect(bad.success).toBe(false);

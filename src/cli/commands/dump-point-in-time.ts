@@ -9,6 +9,7 @@ import { csvCell, csvRecord } from '../../util/csv.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
 import type { DumpOptions } from './dump.js';
 import { parseTarget } from './restore.js';
+import { replaySummary } from '../../replay/summary.js';
 
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -52,18 +53,4 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   return { rows: n, skipped: [] };
 }
 
-/** The stderr summary of a replay: rows, chain, what was redone and undone, where it stopped. */
-export function replaySummary(r: ReplayResult): string {
-  const s = r.stats;
-  const t = r.chain.target.kind === 'time' ? `at ${r.chain.target.time} (SQL Server local time)` : `just before LSN ${r.chain.target.lsn}`;
-  const steps = r.chain.steps.map((x) => `${x.role} ${x.set.devices[0]}`).join(' → ');
-  return [
-    `rowback dump: ${r.table} ${t}: ${r.rows.length} row(s)`,
-    `rowback dump: chain: ${steps}`,
-    `rowback dump: ${s.baseRows} row(s) in the base backup; redone ${s.redone.insert} insert(s), ${s.redone.delete} delete(s), ${s.redone.update} update(s) of ${s.committedTransactions} committed transaction(s)${s.lastCommitTime ? ` (last commit ${s.lastCommitTime})` : ''}; undone ${s.undone} change(s) the backup copied uncommitted; ${s.openAtStop} transaction(s) on the table still open at the stop, not applied`,
-    ...(s.baseLogOps.total ? [`rowback dump: ${s.baseLogOps.total} change(s) to the table were logged while the base backup ran (${s.baseLogOps.inBase} already on its pages by their page LSN); applied as RESTORE does, a path no corpus backup exercises`] : []),
-    ...(s.movedRows ? [`rowback dump: ${s.movedRows} row move(s) of page splits not replayed (the same rows on a new page)`] : []),
-    ...(s.ddlElsewhere.length ? [`rowback dump: warning: ${s.ddlElsewhere.length} DDL or bulk transaction(s) ran in the replayed range without touching ${r.table}'s pages or catalog rows (${s.ddlElsewhere.slice(0, 3).map((d) => `'${d.name}' at ${d.lsn}`).join(', ')}${s.ddlElsewhere.length > 3 ? ', …' : ''})`] : []),
-    `rowback dump: ${s.stoppedAt ? `stopped at LSN ${s.stoppedAt}` : 'read every record of the chain up to the stop'} (${s.records} log record(s) read)`,
-  ].join('\n') + '\n';
-}
+export { replaySummary } from '../../replay/summary.js';

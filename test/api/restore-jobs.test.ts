@@ -1,0 +1,71 @@
+/**
+ * Restore jobs through the API (issue 11, "Service"): an operator creates one over real backups
+ * (RestoreTimeClean: full, differential, log chain), the worker replays the earlier state to a
+ * point in time and compares it with the later state, and the missing rows are staged like any
+ * job's rows: reviewable, with the chain in the job's notes, ready for the dry-run re-insert.
+ */
+import { afterEach, expect, it } from 'vitest';
+import { validateJobSpec } from '../../src/worker/job-validate.js';
+import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
+import { bearer, testApp, type TestApp } from './helpers.js';
+
+describeCorpus('restore jobs (API, real backups)', () => {
+  const RTC = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+  const FULL = RTC('RestoreTimeClean.bak');
+  const DIFF = RTC('RestoreTimeClean2.bak');
+  const LOGS = ['RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn', 'RestoreTimeClean2_3.trn'].map(RTC);
+  let t: TestApp | undefined;
+  afterEach(async () => { await t?.close(); t = undefined; });
+  const realApp = () => testApp({ openSource: undefined, recover: undefined, validateJob: validateJobSpec, fileRoots: [CORPUS_DIR], maxAuthFailures: 1000 });
+  const post = (payload: unknown, token = t!.tokens.operator) => t!.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(token), payload: payload as Record<string, unknown> });
+
+  it('the table at 13:20 against the differential: the 12 rows committed in between are staged as deletes, with the chain in the notes', async () => {
+    t = await realApp();
+    const r = await post({ kind: 'restore', bak: [FULL], trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], table: 'dbo.steps' });
+    expect(r.statusCode).toBe(201);
+    expect(r.json()).toMatchObject({ kind: 'restore', tables: ['dbo.steps'], operations: ['delete', 'update'] });
+    expect(r.json().description).toMatch(/^dbo\.steps at 2017-06-01 13:20 \(.*RestoreTimeClean\.bak, .*RestoreTimeClean_1\.trn.*\) against .*RestoreTimeClean\.bak, .*RestoreTimeClean2\.bak$/);
+    await t.app.worker.idle();
+    const job = (await t.app.inject({ url: `/api/jobs/${r.json().id}`, headers: bearer(t.tokens.viewer) })).json();
+    expect([job.state, job.rowsStaged]).toEqual(['succeeded', 12]);
+    const rows = (await t.app.inject({ url: `/api/jobs/${job.id}/rows?limit=100`, headers: bearer(t.tokens.viewer) })).json().items;
+    expect(rows.map((x: { values: { step: number } }) => x.values.step).sort((a: number, b: number) => a - b)).toEqual([...Array(12).keys()]);
+    expect(rows.every((x: { operation: string; warnings: string[] }) => x.operation === 'delete' && x.warnings.some((w) => w.startsWith('earlier state: ') && w.endsWith('as of 2017-06-01 13:20')))).toBe(true);
+    const notes = t.store.audit({ jobId: job.id }).find((a) => a.action === 'job.notes')!.details.notes as string[];
+    expect(notes.some((n) => /^earlier state: chain: full .*RestoreTimeClean\.bak → /.test(n))).toBe(true);
+    expect(notes.at(-1)).toMatch(/^dbo\.steps: earlier 42 row\(s\), later 30; 12 missing from the later state, 0 changed/);
+    // the rows go through the same review and re-insert path
+    await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'rows lost after the differential', filter: {} } });
+    const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: true } });
+    expect(dry.json().script.match(/INSERT INTO \[dbo\]\.\[steps\]/g)).toHaveLength(12);
+    // resuming compares again and stages nothing twice
+    t.store.setJobState(job.id, 'failed', { error: { code: 'X', message: 'pretend' } });
+    expect((await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/resume`, headers: bearer(t.tokens.operator), payload: {} })).statusCode).toBe(200);
+    await t.app.worker.idle();
+    expect(t.store.requireJob(job.id)).toMatchObject({ state: 'succeeded', rowsStaged: 12 });
+  });
+
+  it('refusals: checked at creation naming the field, or failing the job with the replay\'s reason', async () => {
+    t = await realApp();
+    const noLater = await post({ kind: 'restore', bak: [FULL], table: 'dbo.steps' });
+    expect([noLater.statusCode, noLater.json().code, noLater.json().field]).toEqual([400, 'INPUT_BAD_OPTION', 'afterMdf']);
+    const stopWithoutLogs = await post({ kind: 'restore', bak: [FULL], stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], table: 'dbo.steps' });
+    expect([stopWithoutLogs.statusCode, stopWithoutLogs.json().field]).toEqual([400, 'trn']);
+    const badTime = await post({ kind: 'restore', bak: [FULL], trn: LOGS, stopAt: 'tuesday', afterBak: [FULL, DIFF], table: 'dbo.steps' });
+    expect([badTime.statusCode, badTime.json().code, badTime.json().field]).toEqual([400, 'INPUT_BAD_TIME', 'stopAt']);
+    const outside = await post({ kind: 'restore', bak: ['/etc/passwd'], afterBak: [FULL], table: 'dbo.steps' });
+    expect([outside.statusCode, outside.json().field]).toEqual([400, 'bak.0']);
+    const mixed = await post({ kind: 'restore', bak: [FULL], afterMdf: [corpusPath('AngularJs_CRUD/App_Data/Database1.mdf')], table: 'dbo.steps' });
+    expect([mixed.statusCode, mixed.json().code]).toEqual([400, 'INPUT_MIXED_DATABASES']);
+    const byReviewer = await post({ kind: 'restore', bak: [FULL], afterBak: [FULL, DIFF], table: 'dbo.steps' }, t.tokens.reviewer);
+    expect(byReviewer.statusCode).toBe(403);
+    expect(t.store.listJobs({ limit: 10 })).toHaveLength(0);
+    // a stop before the first backup finished: the chain refusal, with the reachable range, fails the job
+    const early = await post({ kind: 'restore', bak: [FULL], trn: LOGS, stopAt: '2017-06-01 12:00', afterBak: [FULL, DIFF], table: 'dbo.steps' });
+    expect(early.statusCode).toBe(201);
+    await t.app.worker.idle();
+    const failed = (await t.app.inject({ url: `/api/jobs/${early.json().id}`, headers: bearer(t.tokens.operator) })).json();
+    expect(failed.state).toBe('failed');
+    expect(failed.error.message).toContain('12:59:13.000');
+  });
+});
