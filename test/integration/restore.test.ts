@@ -6,6 +6,12 @@ import { planChain } from '../../src/restore/chain.js';
 import { readMsdbHistory } from '../../src/restore/msdb.js';
 import { MssqlRestoreExecutor, runRestore } from '../../src/restore/run.js';
 import { renderRestore } from '../../src/restore/tsql.js';
+import { compareRestored } from '../../src/cli/commands/restore.js';
+import { StagingStore } from '../../src/staging/store.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { adminPool, serverNow, settingsFor, sleep, startSqlServer } from './support/mssql.js';
 import { announceSkip, detectContainerRuntime } from './support/runtime.js';
 
@@ -69,5 +75,26 @@ describe.skipIf(!runtime.available)('restore plan and run against SQL Server 202
     expect(side).toBe(rowsBefore);
     const files = (await admin.request().query(`SELECT physical_name FROM sys.master_files WHERE database_id = DB_ID(N'Rb''Shop_side')`)).recordset.map((x: { physical_name: string }) => x.physical_name);
     expect(files.every((f: string) => f.includes("Rb'Shop_side"))).toBe(true);
+  });
+
+  it('compares the restored side database with the live one and stages exactly the deleted rows (restore run --table)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-restore-cmp-'));
+    const runner = new MssqlRunner(settingsFor(container));
+    try {
+      const out = new PassThrough();
+      const r = await compareRestored(runner, { side: "Rb'Shop_side", live: "Rb'Shop", tables: ['dbo.Items'], stage: join(dir, 's.db'), description: "Rb'Shop restored as Rb'Shop_side", backup: `${DIR}/rb_full.bak` }, out);
+      expect(r).toEqual([{ table: 'dbo.Items', missing: 149, changed: 0, jobId: 1 }]);
+      const store = new StagingStore(join(dir, 's.db'));
+      try {
+        const rows = store.listRows(1, {}, { limit: 1000 }).items;
+        expect(rows.map((x) => x.values.Id).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 149 }, (_, i) => i + 1));
+        expect(rows.every((x) => x.operation === 'delete' && x.values.Name === 'item')).toBe(true);
+      } finally {
+        store.close();
+      }
+    } finally {
+      await runner.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

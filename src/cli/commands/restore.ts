@@ -3,6 +3,11 @@ import { Command, Option } from 'commander';
 import { InputError } from '../../errors.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
 import { parseStopTarget } from '../../restore/target.js';
+import { compareLiveTables } from '../../replay/compare-live.js';
+import { diffAsRecoveredRows } from '../../replay/compare.js';
+import { LiveSource } from '../../recover/sources/live.js';
+import { StagingStore } from '../../staging/store.js';
+import { normalizeTableName } from '../options.js';
 import { chooseDatabase, describeReachable, planChain, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
 import { readFolderHistory, type BackupHistory } from '../../restore/history.js';
 import { readMsdbHistory } from '../../restore/msdb.js';
@@ -61,6 +66,9 @@ export function register(program: Command): void {
     .option('--overwrite-existing', 'the --as database may already exist and is replaced (WITH REPLACE)')
     .option('--standby <file>', 'end in STANDBY with this undo file instead of RECOVERY')
     .option('--stats <percent>', 'progress every n percent (STATS = n)', '10')
+    .option('--table <schema.name>', 'then compare this table of the restored database with the live one (repeatable): rows the live one lacks or holds changed', (v: string, p: string[] = []) => [...p, normalizeTableName(v)])
+    .option('--key <columns>', 'with --table: comma-separated columns identifying a row (default: the clustered index key; whole rows for a heap)')
+    .option('--stage <staging.db>', "with --table: stage the missing and changed rows as a job of kind 'restore' (review and re-insert them like scanned rows)")
     .action(async (opts: RunCliOptions) => {
       await runRestoreRun(opts);
     });
@@ -69,6 +77,10 @@ export function register(program: Command): void {
 export interface RunCliOptions extends Omit<PlanOptions, 'format'> {
   overwriteExisting?: boolean;
   stats?: string;
+  /** Tables to compare, restored database against the live one, after the restore. */
+  table?: string[];
+  key?: string;
+  stage?: string;
 }
 
 /**
@@ -100,11 +112,65 @@ export async function runRestoreRun(
       onProgress: (p) => stderr.write(`rowback: restore step ${p.step}/${p.steps}: ${(p.message ?? p.statement.slice(0, 120)).replace(/[\r\n]+/g, ' ')}\n`),
     });
     stdout.write(`restored ${chain.databaseName} as ${o.as}: ${r.executed} statements\n`);
+    if (o.table?.length) {
+      const runner = deps.runner ? deps.runner(planOpts) : new MssqlRunner(resolveConnection(o.server, process.env, { database: o.as }));
+      try {
+        await compareRestored(runner, { side: o.as, live: chain.databaseName, tables: o.table, key: o.key, stage: o.stage, signal: ac.signal, description: `${chain.databaseName} restored as ${o.as}`, backup: chain.steps[0].set.devices[0] }, stdout);
+      } finally {
+        await runner.close();
+      }
+    }
     return r;
   } finally {
     process.removeListener('SIGINT', onSigint);
     await exec.close();
   }
+}
+
+/**
+ * After a restore: each table of the side database against the live database on the same server
+ * (replay/compare-live.ts), one summary line each on stdout; with `stage`, one `restore` job per
+ * table of the missing (delete) and changed (update) rows. The layout comes from the side
+ * database's own catalog (sql/table-metadata.sql). Throws InputError INPUT_UNKNOWN_TABLE, and what
+ * compareLiveTables throws.
+ */
+export async function compareRestored(
+  runner: SqlRunner,
+  o: { side: string; live: string; tables: string[]; key?: string; stage?: string; signal?: AbortSignal; description: string; /** The chain's full backup (the rows' source). */ backup: string },
+  stdout: Writable,
+): Promise<{ table: string; missing: number; changed: number; jobId: number | null }[]> {
+  const catalog = await new LiveSource({ database: o.side, runner }).metadata();
+  const out: { table: string; missing: number; changed: number; jobId: number | null }[] = [];
+  for (const t of o.tables) {
+    const layout = catalog.byName(t);
+    if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in the restored database ${o.side}; known tables: ${catalog.tables().map((x) => `${x.schema}.${x.name}`).join(', ') || '(none)'}`, { table: t });
+    const key = o.key ? o.key.split(',').map((c) => c.trim()).filter(Boolean) : undefined;
+    const r = await compareLiveTables(runner, { sideDatabase: o.side, liveDatabase: o.live, layout, key, signal: o.signal });
+    const d = r.diff;
+    let jobId: number | null = null;
+    if (o.stage) {
+      const store = new StagingStore(o.stage);
+      try {
+        const job = store.createJob({
+          kind: 'restore', spec: { server: '[redacted]', side: o.side, live: o.live, table: d.table, key: d.key }, description: `${d.table}: ${o.description}, against ${o.live}: ${d.missing.length} missing, ${d.changed.length} changed`,
+          tables: [d.table], operations: ['delete', 'update'], createdBy: 'cli',
+        });
+        store.setJobState(job.id, 'running');
+        store.saveJobTables(job.id, [layout]);
+        const rows = diffAsRecoveredRows(d, { kind: 'bak', file: o.backup }, `earlier state: database ${o.side} (${o.description})`);
+        for (let i = 0; i < rows.length; i += 1000) store.stageBatch(job.id, rows.slice(i, i + 1000));
+        store.indexPending();
+        store.setJobState(job.id, 'succeeded');
+        store.appendAudit('cli', 'job.restore-compare', job.id, { side: o.side, live: o.live, missing: d.missing.length, changed: d.changed.length });
+        jobId = job.id;
+      } finally {
+        store.close();
+      }
+    }
+    stdout.write(`${d.table}: ${o.side} ${r.beforeRows} row(s), ${o.live} ${r.afterRows}; ${d.missing.length} missing from ${o.live}, ${d.changed.length} changed, ${d.added} only in ${o.live}, ${d.same} unchanged; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}${jobId !== null ? `; staged as restore job ${jobId} in ${o.stage}` : ''}\n`);
+    out.push({ table: d.table, missing: d.missing.length, changed: d.changed.length, jobId });
+  }
+  return out;
 }
 
 /** `--stop-at` / `--stop-before-lsn` → a target (restore/target.ts parseStopTarget). */
