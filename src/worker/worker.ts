@@ -1,5 +1,6 @@
 import PQueue from 'p-queue';
-import { isRowbackError, StagingError } from '../errors.js';
+import { InputError, isRowbackError, StagingError } from '../errors.js';
+import { redactSpec } from '../staging/store.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import type { RecoverEvent, RecoverOptions } from '../recover/recover-rows.js';
 import type { RecoverySource, ScanFilter, SkippedItem } from '../recover/source.js';
@@ -39,6 +40,14 @@ const defaultRecover: RecoverFn = (s, f, o) => ({
     yield* recoverRows(s, f, o);
   },
 });
+
+/** JSON with object keys sorted (two specs compare alike whatever order their keys came in). */
+function stableJson(v: unknown): string {
+  if (v === undefined) return 'undefined';
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
 
 /**
  * Runs recovery jobs on a p-queue. A job streams its source through recoverRows and stages rows
@@ -92,6 +101,19 @@ export class JobWorker {
     }
     if (job.kind === 'restore' && (job.spec as { kind?: string }).kind !== 'restore') {
       throw new StagingError('STAGING_JOB_NOT_RESUMABLE', `job ${jobId} is a restore job: rowback diff --stage stages it whole, no worker runs it; run that diff again`);
+    }
+    if (spec) {
+      // The spec is sent again only to give back what the staging file does not keep (a live
+      // job's connection). A spec of another kind, other files, another table or database would
+      // stage another source's rows into this job, and the (job, LSN) key would silently drop
+      // those whose LSN equals one already staged: refused, naming what differs.
+      const stored = job.spec as Record<string, unknown>;
+      const sent = redactSpec(JSON.parse(JSON.stringify(spec))) as Record<string, unknown>;
+      const keys = [...new Set([...Object.keys(stored), ...Object.keys(sent)])].sort();
+      const differ = keys.filter((k) => stableJson(stored[k]) !== stableJson(sent[k]));
+      if (differ.length) {
+        throw new InputError('INPUT_BAD_OPTION', `the spec sent to resume job ${jobId} differs from the job's own in ${differ.join(', ')}: a resume re-reads the same source (send the job's spec with its connection, or create a new job for another source)`, { field: `spec.${differ[0]}` });
+      }
     }
     const use = spec ?? (job.spec as unknown as JobSpec);
     if (JSON.stringify(use).includes('[redacted]')) {

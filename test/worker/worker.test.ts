@@ -176,6 +176,35 @@ describeCorpus('JobWorker', () => {
     expect(() => w.resume(live.id, 'op')).toThrow(/connection again/);
   });
 
+  it('a spec sent to resume must be the job\'s own (its connection given back): another kind, file, table or database is refused before anything runs', async () => {
+    const w = new JobWorker({ store, openSource: async () => fakeSource(), recover: fakeRecover({ rows: 3 }) });
+    const job = w.submit(spec, 'op');
+    await w.idle();
+    store.setJobState(job.id, 'failed');
+    const refusals: JobSpec[] = [
+      { ...spec, ldf: '/evidence/other.ldf' },
+      { kind: 'live', server: 'Server=x;Password=secret', database: 'CRM' },
+      { ...spec, tables: ['dbo.Other'] },
+    ];
+    for (const other of refusals) {
+      expect(() => w.resume(job.id, 'op', other)).toThrow(expect.objectContaining({ code: 'INPUT_BAD_OPTION', message: expect.stringContaining('differs from the job') }));
+    }
+    expect(store.requireJob(job.id).state).toBe('failed');
+    // the same spec, keys in another order, resumes
+    const reordered = Object.fromEntries(Object.entries(spec).reverse()) as JobSpec;
+    w.resume(job.id, 'op', reordered);
+    await w.idle();
+    expect(store.requireJob(job.id).state).toBe('succeeded');
+    // a live job: the connection is given back (it was never stored); another database is refused
+    const live = w.submit({ kind: 'live', server: 'Server=x;Password=secret', database: 'CRM' }, 'op');
+    await w.idle();
+    store.setJobState(live.id, 'resumable');
+    expect(() => w.resume(live.id, 'op', { kind: 'live', server: 'Server=x;Password=secret', database: 'HR' })).toThrow(expect.objectContaining({ code: 'INPUT_BAD_OPTION', message: expect.stringContaining('database') }));
+    w.resume(live.id, 'op', { kind: 'live', server: 'Server=x;Password=new-secret', database: 'CRM' });
+    await w.idle();
+    expect(store.requireJob(live.id).state).toBe('succeeded');
+  });
+
   it("a restore job (staged whole by rowback diff) is never resumed by the worker, even when a crash left it resumable", () => {
     const w = new JobWorker({ store, openSource: async () => fakeSource(), recover: fakeRecover({ rows: 3 }) });
     const job = store.createJob({ kind: 'restore', spec: { bak: ['/x.bak'], table: 'dbo.T' }, description: 'diff', createdBy: 'cli' });
