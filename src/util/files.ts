@@ -3,7 +3,7 @@
  * is instead (a directory, a FIFO whose open would block, a device such as /dev/null, nothing).
  */
 import { realpathSync, statSync } from 'node:fs';
-import { sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { InputError } from '../errors.js';
 
 /** null for a regular file; else what the path is ('a directory', 'no such file', …). */
@@ -32,17 +32,27 @@ export function assertRegularFile(flag: string, path: string): void {
 
 
 /**
+ * `path` with every symbolic link resolved; for a path that does not exist, its deepest existing
+ * ancestor resolved and the rest appended (so a missing file is placed where it would be).
+ */
+function resolveAsFarAsExists(path: string): string {
+  const abs = resolve(path);
+  try {
+    return realpathSync(abs);
+  } catch {
+    const parent = dirname(abs);
+    return parent === abs ? abs : join(resolveAsFarAsExists(parent), basename(abs));
+  }
+}
+
+/**
  * Whether `path`, with every symbolic link resolved, lies inside one of `roots` (also resolved).
- * A path that does not exist is outside. Used by the service to keep job paths inside the file
- * roots it is configured with.
+ * A path that does not exist is judged by where it would be (its existing ancestors resolved), so
+ * checking the roots first tells a caller nothing about which files exist outside them. Used by
+ * the service to keep job paths inside the file roots it is configured with.
  */
 export function isInsideRoots(path: string, roots: string[]): boolean {
-  let real: string;
-  try {
-    real = realpathSync(path);
-  } catch {
-    return false;
-  }
+  const real = resolveAsFarAsExists(path);
   return roots.some((r) => {
     let root: string;
     try {

@@ -64,16 +64,7 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
   }
   const givenNames = new Set((given ?? []).map((t) => `${t.schema}.${t.name}`.toLowerCase()));
 
-  const checkFile = (field: string, path: string): void => {
-    try {
-      assertRegularFile(field, path);
-    } catch (e) {
-      withField(e, field);
-    }
-    if (access.fileRoots && !isInsideRoots(path, access.fileRoots)) {
-      throw new InputError('INPUT_PATH_NOT_ALLOWED', `${field} ${path} is outside the folders this service may read (fileRoots in its config)`, { field });
-    }
-  };
+  const checkFile = (field: string, path: string): void => checkJobFile(field, path, access);
 
   if (spec.kind === 'files') {
     const files: Array<[string, string | undefined]> = [['mdf', spec.mdf], ['bak', spec.bak], ['ldf', spec.ldf], ...(spec.trn ?? []).map((t, i) => [`trn.${i}`, t] as [string, string])];
@@ -122,13 +113,15 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
 
 /** Files a job may read: regular, readable, inside the roots. */
 function checkJobFile(field: string, path: string, access: JobAccess): void {
+  // The roots first: outside them, whether a path exists, is a directory or a device is not the
+  // caller's to learn (one answer for every path outside).
+  if (access.fileRoots && !isInsideRoots(path, access.fileRoots)) {
+    throw new InputError('INPUT_PATH_NOT_ALLOWED', `${field} ${path} is outside the folders this service may read (fileRoots in its config)`, { field });
+  }
   try {
     assertRegularFile(field, path);
   } catch (e) {
     withField(e, field);
-  }
-  if (access.fileRoots && !isInsideRoots(path, access.fileRoots)) {
-    throw new InputError('INPUT_PATH_NOT_ALLOWED', `${field} ${path} is outside the folders this service may read (fileRoots in its config)`, { field });
   }
 }
 

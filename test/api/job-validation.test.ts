@@ -43,6 +43,18 @@ describeCorpus('the API refuses at job creation what the CLI refuses (400 naming
     expect(r.json()).toMatchObject({ code: 'INPUT_PATH_NOT_ALLOWED', field: 'file' });
   });
 
+  it('outside the roots every path gets the same answer, whether it exists, is missing, a directory or a device (no probing which files exist)', async () => {
+    for (const path of ['/etc/hostname', '/etc/no-such-file-rowback', '/etc', '/dev/null', join(linkDir, '..', 'no-such-rowback.bak')]) {
+      for (const payload of [{ kind: 'export', file: path }, { kind: 'restore', bak: [path], trn: [], afterMdf: [mdf], table: 'dbo.Employee' }]) {
+        const r = await post(payload);
+        expect(r.statusCode, `${payload.kind} ${path}: ${r.body}`).toBe(400);
+        expect(r.json().code, `${payload.kind} ${path}`).toBe('INPUT_PATH_NOT_ALLOWED');
+      }
+    }
+    // inside a root, a missing file is still named as missing
+    expect((await post({ kind: 'export', file: join(linkDir, 'sub', 'missing.bak') })).json()).toMatchObject({ code: 'INPUT_FILE_UNREADABLE' });
+  });
+
   it('a good spec is accepted', async () => {
     const r = await post({ kind: 'files', mdf, ldf, tables: ['dbo.Employee'] });
     expect(r.statusCode, r.body).toBe(201);
