@@ -1,4 +1,4 @@
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -53,6 +53,22 @@ describeCorpus('the API refuses at job creation what the CLI refuses (400 naming
     }
     // inside a root, a missing file is still named as missing
     expect((await post({ kind: 'export', file: join(linkDir, 'sub', 'missing.bak') })).json()).toMatchObject({ code: 'INPUT_FILE_UNREADABLE' });
+  });
+
+  it('a resume checks the stored spec again: a link repointed outside the roots since creation is refused, the job left as it was', async () => {
+    const link = join(linkDir, 'evidence.ldf');
+    symlinkSync(ldf, link);
+    const created = await post({ kind: 'files', mdf, ldf: link });
+    expect(created.statusCode, created.body).toBe(201);
+    await t.app.worker.idle();
+    const id = created.json().id;
+    t.store.setJobState(id, 'failed', { error: { code: 'X', message: 'pretend' } });
+    unlinkSync(link);
+    symlinkSync('/etc/passwd', link);
+    const r = await t.app.inject({ method: 'POST', url: `/api/jobs/${id}/resume`, headers: bearer(t.tokens.operator), payload: {} });
+    expect(r.statusCode, r.body).toBe(400);
+    expect(r.json()).toMatchObject({ code: 'INPUT_PATH_NOT_ALLOWED', field: 'ldf' });
+    expect(t.store.requireJob(id).state).toBe('failed');
   });
 
   it('a good spec is accepted', async () => {

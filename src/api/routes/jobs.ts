@@ -47,7 +47,13 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
     config: { access: 'operate' },
     schema: { tags: ['jobs'], summary: 'Resume an interrupted, failed or cancelled job: the scan starts over, rows already staged are not staged again (live jobs: send the spec again)', params: JobIdParams, body: z.object({ spec: JobSpec.optional() }).optional() },
   }, async (req) => {
-    if (req.body?.spec) await validateJobSpec(req.body.spec, access);
+    // The spec the job will run with is checked now like at creation: a resume without a spec
+    // reads the stored one's files again, and a link repointed since (or roots narrowed in the
+    // config) must not let it read outside the roots. A stored spec missing its connection
+    // (live) is left to the worker, which asks for it.
+    const job = app.staging.requireJob(req.params.id);
+    const use = req.body?.spec ?? (job.spec as unknown as JobSpec);
+    if (req.body?.spec || (JobSpec.safeParse(use).success && !JSON.stringify(use).includes('[redacted]'))) await validateJobSpec(use, access);
     return app.worker.resume(req.params.id, req.principal!.name, req.body?.spec);
   });
 
