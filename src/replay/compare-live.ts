@@ -19,7 +19,8 @@
  * | uniqueidentifier | CONVERT(char(36), c) | upper-case canonical |
  * | binary family, timestamp, CLR types | CONVERT(varchar(max), CONVERT(varbinary(max), c), 1) | "0x…" upper case |
  * | text / ntext / xml | CONVERT(varchar(max) / nvarchar(max), c) | string |
- * | the rest (ints, bit, real, float, char/varchar, nchar/nvarchar) | c | the driver's number, boolean or string |
+ * | real | c | the driver's number, as the shortest decimal that is the same float32 (0.1, not 0.10000000149011612) |
+ * | the rest (ints, bit, float, char/varchar, nchar/nvarchar) | c | the driver's number, boolean or string |
  *
  * Style numbers: Microsoft Learn "CAST and CONVERT (Transact-SQL)", date and time styles (23, 120,
  * 121), money style 2, binary style 1; DATENAME TZOFFSET: "DATENAME (Transact-SQL)".
@@ -32,6 +33,7 @@ import type { SqlStatement } from '../logreader/live/sql.js';
 import { visibleColumns, type ColumnLayout, type TableLayout } from '../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../reconstruct/values.js';
 import { quoteName } from '../util/tsql.js';
+import { shortestFloat32 } from '../reconstruct/types/float.js';
 import { diffTableStates, type TableDiff, type TableState } from './table-diff.js';
 
 /** The SELECT expression of one column in rowback's output form (see the table above). */
@@ -81,7 +83,9 @@ function mapRow(row: Record<string, unknown>, cols: ColumnLayout[]): Record<stri
   const values: Record<string, SqlValue> = {};
   cols.forEach((c, i) => {
     const v = row[`c${i}`];
-    values[c.name] = v === undefined || v === null ? null : typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' ? v : String(v);
+    // real: the driver widens the float32 to a double (0.1 arrives as 0.10000000149011612); the
+    // decoder prints the shortest decimal that reads back as the same float32 (0.1), and so must this.
+    values[c.name] = v === undefined || v === null ? null : typeof v === 'number' ? (c.type === 'real' ? shortestFloat32(Math.fround(v)) : v) : typeof v === 'string' || typeof v === 'boolean' ? v : String(v);
   });
   return values;
 }

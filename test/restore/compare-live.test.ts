@@ -15,7 +15,8 @@ import { assertReadOnly } from '../../src/logreader/live/read-only.js';
 import type { RunOptions, SqlRunner } from '../../src/logreader/live/runner.js';
 import type { SqlStatement } from '../../src/logreader/live/sql.js';
 import { layoutsFromDdl } from '../../src/reconstruct/metadata/ddl.js';
-import { liveColumnExpression, liveTableSql } from '../../src/replay/compare-live.js';
+import { liveColumnExpression, liveTableSql, readLiveTable } from '../../src/replay/compare-live.js';
+import { decodeReal } from '../../src/reconstruct/types/float.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { tokenizeTsql } from '../support/tsql-tokenizer.js';
 
@@ -112,6 +113,18 @@ describe('restore run --table: side database against the live one', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a real column comes back in the decoder\'s form: the shortest decimal of the float32, not the driver\'s widened double', async () => {
+    const rl = layoutsFromDdl('CREATE TABLE dbo.R (Id int NOT NULL PRIMARY KEY CLUSTERED, Ratio real, Wide float)')[0]!;
+    // what tedious hands back for real 0.1 / 3.14159 (float32 read as a double) and for float 0.1
+    const server = new FakeServer([], { Shop: [{ c0: 1, c1: Math.fround(0.1), c2: 0.1 }, { c0: 2, c1: Math.fround(3.14159), c2: 1 / 3 }, { c0: 3, c1: null, c2: null }] });
+    const t = await readLiveTable(server, 'Shop', rl);
+    expect(t.rows.map((r) => r.values)).toEqual([{ Id: 1, Ratio: 0.1, Wide: 0.1 }, { Id: 2, Ratio: 3.14159, Wide: 1 / 3 }, { Id: 3, Ratio: null, Wide: null }]);
+    // the same values decoded from row bytes (reconstruct/types/float.ts)
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setFloat32(0, 0.1, true);
+    expect(decodeReal(b, 0)).toBe(t.rows[0]!.values.Ratio);
   });
 
   it('a table the restored database does not have is refused, naming the ones it has', async () => {
