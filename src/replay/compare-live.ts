@@ -35,6 +35,7 @@ import type { SqlValue } from '../reconstruct/values.js';
 import { quoteName } from '../util/tsql.js';
 import { shortestFloat32 } from '../reconstruct/types/float.js';
 import { diffTableStates, type TableDiff, type TableState } from './table-diff.js';
+import { setOwn } from '../util/own-keys.js';
 
 /** The SELECT expression of one column in rowback's output form (see the table above). */
 export function liveColumnExpression(c: ColumnLayout): string {
@@ -85,7 +86,7 @@ function mapRow(row: Record<string, unknown>, cols: ColumnLayout[]): Record<stri
     const v = row[`c${i}`];
     // real: the driver widens the float32 to a double (0.1 arrives as 0.10000000149011612); the
     // decoder prints the shortest decimal that reads back as the same float32 (0.1), and so must this.
-    values[c.name] = v === undefined || v === null ? null : typeof v === 'number' ? (c.type === 'real' ? shortestFloat32(Math.fround(v)) : v) : typeof v === 'string' || typeof v === 'boolean' ? v : String(v);
+    setOwn(values, c.name, v === undefined || v === null ? null : typeof v === 'number' ? (c.type === 'real' ? shortestFloat32(Math.fround(v)) : v) : typeof v === 'string' || typeof v === 'boolean' ? v : String(v));
   });
   return values;
 }

@@ -20,6 +20,7 @@ import { assertBackupSet, assertOneDatabase, readSourceIdentity, type SourceFile
 import type { RestoreTarget } from '../restore/chain.js';
 import { replayTableAt, type ReplayResult } from './point-in-time.js';
 import { diffTableStates, type TableDiff, type TableState } from './table-diff.js';
+import { pickOwn } from '../util/own-keys.js';
 
 export interface CompareInputs {
   /** Earlier state: full backup [differential…]. */
@@ -63,9 +64,7 @@ function readState(source: PageSource, table: string, where: string): { state: T
   const skipped: SkippedItem[] = [];
   const rows: TableState['rows'] = [];
   for (const r of readTableRows(source, md, qualified, { reader, skipped })) {
-    const values: Record<string, SqlValue> = {};
-    for (const c of columns) values[c] = r.values[c] ?? null;
-    rows.push({ values });
+    rows.push({ values: pickOwn(r.values, columns) as Record<string, SqlValue> });
   }
   if (skipped.length) {
     throw new InputError('INPUT_UNREADABLE_STATE', `${skipped.length} row(s) or page(s) of ${qualified} in ${where} could not be read (first: ${skipped[0].code}: ${skipped[0].reason}); a comparison would call them missing, so none is made`, { table: qualified, file: where });

@@ -75,6 +75,7 @@ import { lsnCmp, recordFromHeader, type BackupSetRecord } from '../restore/histo
 import { planChain, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
 import type { SkippedItem } from '../recover/source.js';
 import { RowState, type ReplayRow } from './row-state.js';
+import { pickOwn } from '../util/own-keys.js';
 
 export interface ReplayInputs {
   /** Full backup, optionally followed by differential backups based on it (.bak; one backup set each). */
@@ -447,9 +448,7 @@ export class LogReplay {
 }
 
 function pick(values: Record<string, SqlValue>, columns: string[]): Record<string, SqlValue> {
-  const o: Record<string, SqlValue> = {};
-  for (const c of columns) o[c] = values[c] ?? null;
-  return o;
+  return pickOwn(values, columns) as Record<string, SqlValue>;
 }
 
 /** The decoded values of a full row image logged by `r`, or a refusal. */

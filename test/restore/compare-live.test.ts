@@ -15,7 +15,7 @@ import { assertReadOnly } from '../../src/logreader/live/read-only.js';
 import type { RunOptions, SqlRunner } from '../../src/logreader/live/runner.js';
 import type { SqlStatement } from '../../src/logreader/live/sql.js';
 import { layoutsFromDdl } from '../../src/reconstruct/metadata/ddl.js';
-import { liveColumnExpression, liveTableSql, readLiveTable } from '../../src/replay/compare-live.js';
+import { compareLiveTables, liveColumnExpression, liveTableSql, readLiveTable } from '../../src/replay/compare-live.js';
 import { decodeReal } from '../../src/reconstruct/types/float.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { tokenizeTsql } from '../support/tsql-tokenizer.js';
@@ -125,6 +125,16 @@ describe('restore run --table: side database against the live one', () => {
     const b = new Uint8Array(4);
     new DataView(b.buffer).setFloat32(0, 0.1, true);
     expect(decodeReal(b, 0)).toBe(t.rows[0]!.values.Ratio);
+  });
+
+  it('columns named __proto__ and constructor are compared and staged like any other (not lost as prototypes)', async () => {
+    const pl = layoutsFromDdl('CREATE TABLE dbo.P (Id int NOT NULL PRIMARY KEY CLUSTERED, [__proto__] int, [constructor] nvarchar(10))')[0]!;
+    const server = new FakeServer([], { Side: [{ c0: 1, c1: 5, c2: 'x' }, { c0: 2, c1: 6, c2: 'y' }], Live: [{ c0: 1, c1: 9, c2: 'x' }] });
+    const side = await readLiveTable(server, 'Side', pl);
+    expect(JSON.stringify(side.rows[0]!.values)).toBe('{"Id":1,"__proto__":5,"constructor":"x"}');
+    const { diff } = await compareLiveTables(server, { sideDatabase: 'Side', liveDatabase: 'Live', layout: pl });
+    expect(diff.missing.map((m) => JSON.stringify(m.values))).toEqual(['{"Id":2,"__proto__":6,"constructor":"y"}']);
+    expect(diff.changed.map((c) => c.columns)).toEqual([['__proto__']]);
   });
 
   it('a table the restored database does not have is refused, naming the ones it has', async () => {

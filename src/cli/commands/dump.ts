@@ -16,6 +16,7 @@ import { visibleColumns } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { runPointInTimeDump } from './dump-point-in-time.js';
+import { pickOwn } from '../../util/own-keys.js';
 
 export const DUMP_FORMATS = ['ndjson', 'csv', 'json'] as const;
 export type DumpFormat = (typeof DUMP_FORMATS)[number];
@@ -110,8 +111,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
     let ghosts = 0;
     let remnants = 0;
     const record = (r: TableRow) => {
-      const values: Record<string, SqlValue> = {};
-      for (const c of columns) values[c] = r.values[c] ?? null;
+      const values = pickOwn(r.values, columns) as Record<string, SqlValue>;
       const o: Record<string, unknown> = { table: qualified, page: r.page, slot: r.slot, ghost: r.ghost, values };
       if (r.remnant) {
         o.remnant = true;
