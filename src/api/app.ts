@@ -58,7 +58,7 @@ export async function buildApp(o: AppOptions = {}): Promise<FastifyInstance> {
   await app.register(docs);
   await app.register(jobRoutes, { access: { fileRoots: o.fileRoots, allowedServers: o.allowedServers }, validate: o.validateJob ?? validateJobSpec });
   await app.register(rowRoutes);
-  await app.register(reinsertRoutes, { targets: o.targets });
+  await app.register(reinsertRoutes, { targets: o.targets, allowedServers: o.allowedServers });
   await app.register(infoRoutes, { targets: o.targets, timeZone: o.timeZone, fileRoots: o.fileRoots, allowedServers: o.allowedServers });
   await app.register(webRoutes, { webDir: o.webDir });
   await app.ready();

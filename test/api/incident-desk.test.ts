@@ -114,6 +114,32 @@ describeCorpus('API for the incident desk', () => {
     expect(everything).not.toContain('Sup3rS3cret');
   });
 
+  it('a connection given in the request: operators only, and only to allowedServers (no dialling any host from the service)', async () => {
+    let connects = 0;
+    t = await testApp({ targets: TARGETS, allowedServers: ['sql01'], connectTarget: () => { connects++; return target!; }, maxAuthFailures: 1000 });
+    target = new FakeTarget(join(t.dir, 'target.db'), targetTables());
+    const job = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', ldf: '/evidence/crm.ldf' } });
+    await t.app.worker.idle();
+    const jobId = job.json().id as number;
+    t.store.saveJobTables(jobId, Object.values(LAYOUTS));
+    await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', filter: { table: 'dbo.LogTestTrailNull' } } });
+    const runs = () => (t!.store.db.prepare('SELECT count(*) AS n FROM reinsert_runs').get() as { n: number }).n;
+    const reinsert = (token: string, payload: Record<string, unknown>) => t!.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(token), payload });
+
+    const byReviewer = await reinsert(t.tokens.reviewer, { dryRun: true, target: { connectionString: 'Server=10.0.0.5,22;User Id=sa;Password=Guess1' } });
+    expect([byReviewer.statusCode, byReviewer.json().code]).toEqual([403, 'AUTH_FORBIDDEN']);
+    for (const dryRun of [true, false]) {
+      const elsewhere = await reinsert(t.tokens.operator, { dryRun, target: { connectionString: 'Server=evil.example,1433;User Id=sa;Password=Guess1' } });
+      expect([elsewhere.statusCode, elsewhere.json().code, elsewhere.json().field]).toEqual([400, 'INPUT_SERVER_NOT_ALLOWED', 'target.connectionString']);
+      expect(elsewhere.body).not.toContain('Guess1');
+    }
+    expect([connects, runs()]).toEqual([0, 0]);
+    const allowed = await reinsert(t.tokens.operator, { dryRun: true, target: { connectionString: 'Server=SQL01;User Id=sa;Password=Guess1' } });
+    expect(allowed.statusCode, allowed.body).toBe(200);
+    // a configured target is the administrator's: not held to allowedServers (crm-side is sql01,1433 here)
+    expect((await reinsert(t.tokens.reviewer, { dryRun: true, targetName: 'crm-side' })).statusCode).toBe(200);
+  });
+
   it("a job's tables with their columns in table order", async () => {
     t = await testApp();
     const job = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', ldf: '/evidence/crm.ldf' } });

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { InputError, StagingError } from '../../errors.js';
+import { InputError, isRowbackError, StagingError } from '../../errors.js';
+import { resolveConnection } from '../../util/connection.js';
 import type { TargetSpec } from '../../reinsert/service.js';
 import { resolveTargetName, type ConfiguredTargetSpec } from '../targets.js';
 import { JobIdParams, ReinsertBody, TargetSchema } from './schemas.js';
@@ -13,12 +14,26 @@ const RunParams = z.object({ runId: z.coerce.number().int().positive() });
  * configured on the server, whose secret the caller never sees); not both.
  * @throws InputError INPUT_BAD_OPTION (both), INPUT_UNKNOWN_TARGET, INPUT_TARGET_UNSET.
  */
-function targetOf(body: { target?: TargetSpec; targetName?: string }, targets: Record<string, ConfiguredTargetSpec> | undefined): TargetSpec | undefined {
+function targetOf(body: { target?: TargetSpec; targetName?: string }, targets: Record<string, ConfiguredTargetSpec> | undefined, allowedServers: string[] | undefined): TargetSpec | undefined {
   if (body.target && body.targetName) throw new InputError('INPUT_BAD_OPTION', 'give target or targetName, not both', { field: 'targetName' });
+  if (body.target && allowedServers) {
+    // A connection given in the request reaches only the servers the service may connect to
+    // (allowedServers), like a live job's; a configured target is the administrator's choice.
+    let server: string;
+    try {
+      server = resolveConnection(body.target.connectionString).server;
+    } catch (e) {
+      if (isRowbackError(e)) (e as { location: { field?: string } }).location.field ??= 'target.connectionString';
+      throw e;
+    }
+    if (!allowedServers.some((a) => a.toLowerCase() === server.toLowerCase())) {
+      throw new InputError('INPUT_SERVER_NOT_ALLOWED', `server ${server} is not one this service may connect to (allowedServers in its config)`, { field: 'target.connectionString' });
+    }
+  }
   return body.targetName ? resolveTargetName(body.targetName, targets) : body.target;
 }
 
-export default async function reinsertRoutes(fastify: FastifyInstance, opts: { targets?: Record<string, ConfiguredTargetSpec> } = {}) {
+export default async function reinsertRoutes(fastify: FastifyInstance, opts: { targets?: Record<string, ConfiguredTargetSpec>; allowedServers?: string[] } = {}) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
 
   app.post('/api/jobs/:id/reinsert', {
@@ -30,8 +45,13 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     },
   }, async (req, reply) => {
     const who = req.principal!;
+    if (req.body.target && who.role !== 'operator') {
+      // a preview connects to the target to read its catalog: with a connection of the caller's
+      // choosing that would let any reviewer make the service dial any host and port
+      return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${who.role} may preview against a configured target (targetName) or none; a connection given in the request is for operators` });
+    }
     const { targetName, ...rest } = req.body;
-    const body = { ...rest, target: targetOf(req.body, opts.targets) };
+    const body = { ...rest, target: targetOf(req.body, opts.targets, opts.allowedServers) };
     if (body.dryRun) {
       const d = await app.reinsert.dryRun(req.params.id, who.name, body);
       return { run: d.run, script: d.script, undoScript: d.undoScript, problems: d.plan.problems, tableOrder: d.plan.tableOrder, cycles: d.plan.cycles };
@@ -73,5 +93,5 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
   app.post('/api/reinsert-runs/:runId/resume', {
     config: { access: 'operate' },
     schema: { tags: ['re-insert'], summary: 'Resume an interrupted or failed run (same batches, same idempotency keys)', params: RunParams, body: z.object({ target: TargetSchema.optional(), targetName: z.string().min(1).max(64).optional() }).refine((b) => Boolean(b.target) !== Boolean(b.targetName), { message: 'give target or targetName (exactly one)', path: ['target'] }) },
-  }, async (req, reply) => reply.code(202).send(await app.reinsert.resume(req.params.runId, req.principal!.name, targetOf(req.body, opts.targets)!)));
+  }, async (req, reply) => reply.code(202).send(await app.reinsert.resume(req.params.runId, req.principal!.name, targetOf(req.body, opts.targets, opts.allowedServers)!)));
 }
