@@ -157,8 +157,9 @@ export class JobWorker {
    * A restore job: the comparison of replay/compare.ts (earlier state from backups, optionally
    * replayed to a stop, against the later state), its rows staged like scanned rows (missing rows
    * as deletes, changed rows as updates with both images), the replay's summary in the audit log
-   * as the job's notes (the chain it used, rows redone, what was refused). Not cancellable midway:
-   * the replay of a chain is one step; a resumed job compares again and stages nothing twice.
+   * as the job's notes (the chain it used, rows redone, what was refused). The replay of a chain is
+   * one step: a cancel takes effect when it ends, before staging; a resumed job compares again and
+   * stages nothing twice.
    */
   private async runRestore(jobId: number, spec: RestoreJobSpec, log: Logger): Promise<void> {
     try {
@@ -171,6 +172,18 @@ export class JobWorker {
         afterTarget: afterStop ? parseStopTarget({ stopAt: spec.afterStopAt, stopBeforeLsn: spec.afterStopBeforeLsn }, { stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn' }) : undefined,
         table: spec.table, key: spec.key,
       });
+      // The replay and comparison run as one step; a cancel (or shutdown) asked meanwhile is
+      // honoured here, before anything is staged: the job ends cancelled (or interrupted), as the
+      // API answered, never succeeded behind the caller's back.
+      const signal = this.running.get(jobId)?.signal;
+      if (signal?.aborted) {
+        if (this.stopping) {
+          this.store.setJobState(jobId, 'interrupted');
+          this.store.appendAudit('system', 'job.interrupted', jobId, { reason: 'server shutdown' });
+        } else this.store.setJobState(jobId, 'cancelled');
+        log.info('restore job cancelled before staging');
+        return;
+      }
       const d = r.diff;
       const at = spec.stopAt ? `as of ${spec.stopAt}` : spec.stopBeforeLsn ? `just before LSN ${spec.stopBeforeLsn}` : 'as the backup holds it';
       const rows = diffAsRecoveredRows(d, { kind: 'bak', file: spec.bak[0]! }, `earlier state: ${[...spec.bak, ...(spec.trn ?? [])].join(', ')} ${at}`);

@@ -45,6 +45,19 @@ describeCorpus('restore jobs (API, real backups)', () => {
     expect(t.store.requireJob(job.id)).toMatchObject({ state: 'succeeded', rowsStaged: 12 });
   });
 
+  it('a cancel asked while the replay runs ends the job cancelled with nothing staged (not succeeded after answering cancelled); resuming it stages the rows', async () => {
+    t = await realApp();
+    const spec = { kind: 'restore' as const, bak: [FULL], trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], table: 'dbo.steps' };
+    const job = t.app.worker.submit(spec, 'olga');
+    // asked while the job runs (the API's cancel route calls exactly this)
+    expect(t.app.worker.cancel(job.id, 'olga')).toBe(true);
+    await t.app.worker.idle();
+    expect(t.store.requireJob(job.id)).toMatchObject({ state: 'cancelled', rowsStaged: 0 });
+    expect((await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/resume`, headers: bearer(t.tokens.operator), payload: {} })).statusCode).toBe(200);
+    await t.app.worker.idle();
+    expect(t.store.requireJob(job.id)).toMatchObject({ state: 'succeeded', rowsStaged: 12 });
+  });
+
   it('refusals: checked at creation naming the field, or failing the job with the replay\'s reason', async () => {
     t = await realApp();
     const noLater = await post({ kind: 'restore', bak: [FULL], table: 'dbo.steps' });
