@@ -81,6 +81,21 @@ function withPages<T>(src: PageSource, f: (s: PageSource) => T): T {
 }
 
 /**
+ * `--key a,b` as column names. Undefined when the option was not given; given, it must name at
+ * least one column, each once: `--key ''` or `--key ,` used to fall back silently to the
+ * clustered key (or whole rows) as if no key had been asked for.
+ * @throws InputError INPUT_BAD_OPTION (field `key`).
+ */
+export function parseKeyOption(text: string | undefined, flag = '--key'): string[] | undefined {
+  if (text === undefined) return undefined;
+  const cols = text.split(',').map((c) => c.trim());
+  if (!cols.some(Boolean) || cols.some((c) => !c)) throw new InputError('INPUT_BAD_OPTION', `${flag} '${text}' must be comma-separated column names, none empty`, { field: 'key' });
+  const dup = cols.find((c, i) => cols.indexOf(c) !== i);
+  if (dup) throw new InputError('INPUT_BAD_OPTION', `${flag} names column ${dup} twice`, { field: 'key' });
+  return cols;
+}
+
+/**
  * Compares the two states (see the file comment). Throws InputError INPUT_BAD_OPTION (exactly one
  * of afterMdf/afterBak; log backups need a stop and a stop needs log backups, per side; a later
  * replay needs afterBak; a key naming unknown columns), INPUT_MIXED_DATABASES (every file must

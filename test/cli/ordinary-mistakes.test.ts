@@ -30,6 +30,8 @@ describeCorpus('ordinary mistakes get one clear line before any work starts', ()
     ['scan --mdf /dev/null says a device (not EISDIR)', ['scan', '--mdf', '/dev/null', '--ldf', ldf], 'INPUT_FILE_UNREADABLE', /--mdf \/dev\/null: a device \(/],
     ['scan --ldf a directory says a directory', ['scan', '--mdf', mdf, '--ldf', dir], 'INPUT_FILE_UNREADABLE', /--ldf [^:]*: a directory \(/],
     ['log /dev/null says a device', ['log', '/dev/null'], 'INPUT_FILE_UNREADABLE', /\/dev\/null: a device \(/],
+    ['diff --key with an empty name (not silently the clustered key)', ['diff', '--bak', corpusPath('appveyor-lab/RestoreTimeClean/RestoreTimeClean.bak'), '--after-bak', corpusPath('appveyor-lab/RestoreTimeClean/RestoreTimeClean.bak'), '--table', 'dbo.steps', '--key', ''], 'INPUT_BAD_OPTION', /--key '' must be/],
+    ['diff --key naming a column twice', ['diff', '--bak', corpusPath('appveyor-lab/RestoreTimeClean/RestoreTimeClean.bak'), '--after-bak', corpusPath('appveyor-lab/RestoreTimeClean/RestoreTimeClean.bak'), '--table', 'dbo.steps', '--key', 'step,step'], 'INPUT_BAD_OPTION', /step twice/],
   ])('%s', async (_, argv, code, re) => {
     const r = await cli(...argv);
     expect(r.code).toBe(2);

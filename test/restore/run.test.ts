@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/errors.js';
@@ -93,5 +96,28 @@ describeCorpus('rowback restore run (CLI function, fake executor, appveyor-lab h
     expect(o).toBe('restored StopAt as StopAt_side: 4 statements\n');
     expect(e).toMatch(/rowback: restore step 3\/4: 100 percent processed\./);
     await expect(runRestoreRun({ server: 'fake', backups: ['x'], stopAt: '2020-05-12 13:30' }, out, err, { executor: () => ex })).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION' });
+  });
+
+  it('--key, --stage and --table are checked before any RESTORE is sent (not after a long restore)', async () => {
+    const StopAt = corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt');
+    const base = { server: 'fake', backups: [StopAt], stopAt: '2020-05-12 13:30', as: 'StopAt_side' };
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-run-'));
+    try {
+      for (const [extra, code, re] of [
+        [{ table: ['dbo.T'], key: '' }, 'INPUT_BAD_OPTION', /--key '' must be/],
+        [{ table: ['dbo.T'], key: 'Id,,Name' }, 'INPUT_BAD_OPTION', /none empty/],
+        [{ table: ['dbo.T'], key: 'Id,Id' }, 'INPUT_BAD_OPTION', /Id twice/],
+        [{ key: 'Id' }, 'INPUT_BAD_OPTION', /give --table/],
+        [{ stage: join(dir, 's.db') }, 'INPUT_BAD_OPTION', /give --table/],
+        [{ table: ['dbo.T'], stage: join(dir, 'missing-folder', 's.db') }, 'STAGING_OPEN_FAILED', /missing-folder/],
+        [{ table: ['dbo.T'], stage: dir }, 'STAGING_OPEN_FAILED', /cannot open staging file/],
+      ] as const) {
+        const ex = new FakeExecutor();
+        await expect(runRestoreRun({ ...base, ...extra } as Parameters<typeof runRestoreRun>[0], new PassThrough(), new PassThrough(), { executor: () => ex }), JSON.stringify(extra)).rejects.toMatchObject({ code, message: expect.stringMatching(re) });
+        expect(ex.executed, JSON.stringify(extra)).toEqual([]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

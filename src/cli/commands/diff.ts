@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { TableDiff } from '../../replay/table-diff.js';
-import { compareTableStates, diffAsRecoveredRows } from '../../replay/compare.js';
+import { compareTableStates, diffAsRecoveredRows, parseKeyOption } from '../../replay/compare.js';
 import { parseStopTarget } from '../../restore/target.js';
 import { StagingStore } from '../../staging/store.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
@@ -85,6 +85,9 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
   for (const f of opts.afterBak ?? []) assertRegularFile('--after-bak', f);
   const stop = opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined;
   const afterStop = opts.afterStopAt !== undefined || opts.afterStopBeforeLsn !== undefined;
+  // checked before the replay and comparison run, not after: a bad --key, an unopenable --stage
+  const key = parseKeyOption(opts.key);
+  if (opts.stage !== undefined) new StagingStore(opts.stage).close();
   const outFile = opts.out ? openOutputFile('--out', opts.out) : undefined;
   const r = await compareTableStates({
     bak: opts.bak,
@@ -95,7 +98,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     afterTrn: opts.afterTrn,
     afterTarget: afterStop ? parseStopTarget({ stopAt: opts.afterStopAt, stopBeforeLsn: opts.afterStopBeforeLsn }, { stopAt: '--after-stop-at', stopBeforeLsn: '--after-stop-before-lsn' }) : undefined,
     table: opts.table,
-    key: opts.key ? opts.key.split(',').map((c) => c.trim()).filter(Boolean) : undefined,
+    key,
   });
   const d = r.diff;
   const layout = r.layout;

@@ -4,7 +4,7 @@ import { InputError } from '../../errors.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
 import { parseStopTarget } from '../../restore/target.js';
 import { compareLiveTables } from '../../replay/compare-live.js';
-import { diffAsRecoveredRows } from '../../replay/compare.js';
+import { diffAsRecoveredRows, parseKeyOption } from '../../replay/compare.js';
 import { LiveSource } from '../../recover/sources/live.js';
 import { StagingStore } from '../../staging/store.js';
 import { normalizeTableName } from '../options.js';
@@ -95,6 +95,13 @@ export async function runRestoreRun(
   deps: PlanDeps & { executor?: (o: RunCliOptions) => RestoreExecutor; signal?: AbortSignal } = {},
 ): Promise<{ executed: number }> {
   if (o.as === undefined) throw new InputError('INPUT_BAD_OPTION', 'restore run needs --as NEW_NAME: it never restores over the original database');
+  // What the comparison after the restore needs is checked before the restore starts: a bad
+  // --key or an unopenable --stage file must not surface only after a long restore has run.
+  if (!o.table?.length && (o.key !== undefined || o.stage !== undefined)) {
+    throw new InputError('INPUT_BAD_OPTION', `${o.key !== undefined ? '--key' : '--stage'} applies to the comparison of --table SCHEMA.NAME after the restore: give --table`, { field: 'table' });
+  }
+  parseKeyOption(o.key);
+  if (o.stage !== undefined) new StagingStore(o.stage).close();
   const stats = Number(o.stats ?? '10');
   const planOpts: PlanOptions = { ...o, format: 'sql', ...(o.backups?.length ? { server: undefined } : {}) };
   const { chain } = await planRestore(planOpts, deps);
@@ -144,7 +151,7 @@ export async function compareRestored(
   for (const t of o.tables) {
     const layout = catalog.byName(t);
     if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in the restored database ${o.side}; known tables: ${catalog.tables().map((x) => `${x.schema}.${x.name}`).join(', ') || '(none)'}`, { table: t });
-    const key = o.key ? o.key.split(',').map((c) => c.trim()).filter(Boolean) : undefined;
+    const key = parseKeyOption(o.key);
     const r = await compareLiveTables(runner, { sideDatabase: o.side, liveDatabase: o.live, layout, key, signal: o.signal });
     const d = r.diff;
     let jobId: number | null = null;
