@@ -181,6 +181,11 @@ describeCorpus('API (app.inject against a real SQLite file)', () => {
     await t.app.worker.idle();
     const jobId = r.json().id;
     expect((await t.app.inject({ url: `/api/jobs/${jobId}`, headers: bearer(t.tokens.viewer) })).json()).toMatchObject({ state: 'failed', rowsStaged: 70, error: { code: 'STAGING_JOB_FAILED', message: 'the job failed (STAGING_JOB_FAILED); an operator can see the details' } });
+    // nor through the audit log: job.failed there carries the code only for a viewer
+    const viewerAudit = (await t.app.inject({ url: `/api/audit?jobId=${jobId}`, headers: bearer(t.tokens.viewer) })).json().items.find((a: { action: string }) => a.action === 'job.failed');
+    expect(viewerAudit.details).toEqual({ code: 'STAGING_JOB_FAILED', message: 'an operator can see the details' });
+    const opAudit = (await t.app.inject({ url: `/api/audit?jobId=${jobId}`, headers: bearer(t.tokens.operator) })).json().items.find((a: { action: string }) => a.action === 'job.failed');
+    expect(opAudit.details.message).not.toContain('an operator can see');
     // the operator sees the whole error
     const opView = (await t.app.inject({ url: `/api/jobs/${jobId}`, headers: bearer(t.tokens.operator) })).json();
     expect(opView.error.message).not.toContain('an operator can see');

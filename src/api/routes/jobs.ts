@@ -17,6 +17,23 @@ function forCaller<T extends { error: { code: string; message: string } | null }
   return { ...job, error: { code: job.error.code, message: `the job failed (${job.error.code}); an operator can see the details` } };
 }
 
+/**
+ * The same rule for error messages wherever else they show: in the audit log (`job.failed`,
+ * `reinsert.failed`, `reinsert.batch-failed` carry the whole error) a non-operator sees the code
+ * only. Exported for the re-insert routes (a run's error).
+ */
+export function hideMessages<T>(value: T, role: string | undefined): T {
+  if (role === 'operator') return value;
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'message' && typeof x === 'string' ? 'an operator can see the details' : walk(x)]));
+    }
+    return v;
+  };
+  return walk(value) as T;
+}
+
 export default async function jobRoutes(fastify: FastifyInstance, opts: { access?: JobAccess; validate?: (spec: JobSpec, access: JobAccess) => Promise<void> } = {}) {
   const access = opts.access ?? {};
   const validateJobSpec = opts.validate ?? validateSpec;
@@ -100,5 +117,5 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
   app.get('/api/audit', {
     config: { access: 'read' },
     schema: { tags: ['audit'], summary: 'The append-only audit log (decisions, re-inserts, jobs, tokens)', querystring: z.object({ jobId: z.coerce.number().int().positive().optional(), after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }) },
-  }, async (req) => ({ items: app.staging.audit(req.query) }));
+  }, async (req) => ({ items: app.staging.audit(req.query).map((a) => (/failed$/.test(a.action) ? { ...a, details: hideMessages(a.details, req.principal?.role) } : a)) }));
 }

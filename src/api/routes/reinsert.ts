@@ -6,6 +6,7 @@ import { resolveConnection } from '../../util/connection.js';
 import type { TargetSpec } from '../../reinsert/service.js';
 import { resolveTargetName, type ConfiguredTargetSpec } from '../targets.js';
 import { JobIdParams, ReinsertBody, TargetSchema } from './schemas.js';
+import { hideMessages } from './jobs.js';
 
 const RunParams = z.object({ runId: z.coerce.number().int().positive() });
 
@@ -69,7 +70,7 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     schema: { tags: ['re-insert'], summary: "A job's re-insert runs (dry and real)", params: JobIdParams },
   }, async (req) => {
     app.staging.requireJob(req.params.id);
-    return { items: app.reinsert.listRuns(req.params.id) };
+    return { items: app.reinsert.listRuns(req.params.id).map((r) => ({ ...r, error: hideMessages(r.error, req.principal?.role) })) };
   });
 
   app.get('/api/reinsert-runs/:runId', {
@@ -78,7 +79,8 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
   }, async (req) => {
     const run = app.reinsert.getRun(req.params.runId);
     if (!run) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${req.params.runId} does not exist`);
-    return { ...run, batches: app.reinsert.batches(run.id), rows: app.reinsert.outcomes(run.id) };
+    const role = req.principal?.role;
+    return { ...run, error: hideMessages(run.error, role), batches: hideMessages(app.reinsert.batches(run.id), role), rows: app.reinsert.outcomes(run.id) };
   });
 
   app.get('/api/reinsert-runs/:runId/script', {
