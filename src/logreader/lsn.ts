@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { echoInput } from '../util/echo.js';
 
 /**
  * A log sequence number: VLF sequence number, log block offset (in 512-byte units from the
@@ -15,7 +16,7 @@ const PRINTED = /^(?:0x)?([0-9a-fA-F]{1,8}):([0-9a-fA-F]{1,8}):([0-9a-fA-F]{1,4}
 /** Parses the printed form `0000002a:000001f0:0003` (hex parts, as fn_dblog prints them). */
 export function parseLsn(text: string): Lsn {
   const m = PRINTED.exec(text.trim());
-  if (!m) throw new InputError('INPUT_BAD_LSN', `'${text}' is not an LSN of the form 0000002a:000001f0:0003`);
+  if (!m) throw new InputError('INPUT_BAD_LSN', `'${echoInput(text)}' is not an LSN of the form 0000002a:000001f0:0003`);
   return { vlf: parseInt(m[1], 16), block: parseInt(m[2], 16), slot: parseInt(m[3], 16) };
 }
 
@@ -74,7 +75,7 @@ const DECIMAL = /^\d{1,25}$/;
 
 export function lsnFromDecimal(text: string): Lsn {
   const t = text.trim().replace(/^lsn:/i, '');
-  if (!DECIMAL.test(t)) throw new InputError('INPUT_BAD_LSN', `'${text}' is not a numeric(25,0) LSN such as 42000000049600003`);
+  if (!DECIMAL.test(t)) throw new InputError('INPUT_BAD_LSN', `'${echoInput(text)}' is not a numeric(25,0) LSN such as 42000000049600003`);
   const n = BigInt(t);
   const slot = Number(n % BLOCK_FACTOR);
   const block = Number((n / BLOCK_FACTOR) % (VLF_FACTOR / BLOCK_FACTOR));

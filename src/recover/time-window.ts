@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { isoToLogTime } from '../logreader/begin-time.js';
+import { echoInput } from '../util/echo.js';
 
 /**
  * Times in rowback are SQL Server *local* times (fn_dblog's Begin Time has no zone), carried as
@@ -18,10 +19,10 @@ const USER_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\
 export function parseWindowTime(text: string, bound: 'start' | 'end', what = '--from'): string {
   const t = text.trim();
   if (/(Z|[+-]\d{2}:?\d{2})$/i.test(t) && /T|\s/.test(t)) {
-    throw new InputError('INPUT_BAD_TIME', `${what} '${text}' has a time zone; give the SQL Server's local time without one (log times carry no zone)`);
+    throw new InputError('INPUT_BAD_TIME', `${what} '${echoInput(text)}' has a time zone; give the SQL Server's local time without one (log times carry no zone)`);
   }
   const m = USER_TIME.exec(t);
-  if (!m) throw new InputError('INPUT_BAD_TIME', `${what} '${text}' is not a time of the form YYYY-MM-DD[THH:MM[:SS[.fff]]]`);
+  if (!m) throw new InputError('INPUT_BAD_TIME', `${what} '${echoInput(text)}' is not a time of the form YYYY-MM-DD[THH:MM[:SS[.fff]]]`);
   const [, y, mo, d, h, mi, s, f] = m;
   const hh = h ?? (bound === 'start' ? '00' : '23');
   const mm = mi ?? (bound === 'start' ? '00' : '59');
@@ -34,7 +35,7 @@ export function parseWindowTime(text: string, bound: 'start' | 'end', what = '--
   try {
     isoToLogTime(iso); // the same calendar check the log times get
   } catch {
-    throw new InputError('INPUT_BAD_TIME', `${what} '${text}' is not a real date and time`);
+    throw new InputError('INPUT_BAD_TIME', `${what} '${echoInput(text)}' is not a real date and time`);
   }
   return iso;
 }

@@ -66,3 +66,17 @@ describe('LSN spellings', () => {
     expect(() => parseAnyLsn(text)).toThrow(expect.objectContaining({ code: 'INPUT_BAD_LSN', message: expect.stringContaining(text) }));
   });
 });
+
+describe('LSN refusals quote the input on one line, cut short', () => {
+  it.each([['00000019:00000093:0003\nforged'], ['9'.repeat(5000)], ['lsn:\r1']])('%#', (text) => {
+    let message = '';
+    try {
+      parseAnyLsn(text);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).not.toBe('');
+    expect(message).not.toMatch(/[\n\r]/);
+    expect(message.length).toBeLessThan(250);
+  });
+});

@@ -42,3 +42,19 @@ describe('window bounds are real dates', () => {
     expect(() => parseWindowTime(t, 'start')).toThrow(/not a real date|not a time/);
   });
 });
+
+describe('refusals quote the input on one line, cut short', () => {
+  it('a time with a line break or thousands of characters is refused in one line of at most a few hundred characters', () => {
+    for (const text of ['2017-06-01\nrowback: forged second line', 'x'.repeat(10_000), '2017-06-01T12:00\u2028+01:00', '2017-02-30\r']) {
+      let message = '';
+      try {
+        parseWindowTime(text, 'start', '--stop-at');
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/^--stop-at '/);
+      expect(message).not.toMatch(/[\n\r\u2028]/);
+      expect(message.length).toBeLessThan(250);
+    }
+  });
+});
