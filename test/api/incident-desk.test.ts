@@ -133,6 +133,11 @@ describeCorpus('API for the incident desk', () => {
       expect([elsewhere.statusCode, elsewhere.json().code, elsewhere.json().field]).toEqual([400, 'INPUT_SERVER_NOT_ALLOWED', 'target.connectionString']);
       expect(elsewhere.body).not.toContain('Guess1');
     }
+    // the server named twice: the check and the driver could read different ones
+    for (const cs of ['Data Source=evil.example;Server=sql01;User Id=sa;Password=Guess1', 'Server=evil.example;server = sql01;Password=Guess1']) {
+      const twice = await reinsert(t.tokens.operator, { dryRun: true, target: { connectionString: cs } });
+      expect([twice.statusCode, twice.json().code, twice.json().field], cs).toEqual([400, 'INPUT_BAD_CONNECTION', 'target.connectionString']);
+    }
     expect([connects, runs()]).toEqual([0, 0]);
     const allowed = await reinsert(t.tokens.operator, { dryRun: true, target: { connectionString: 'Server=SQL01;User Id=sa;Password=Guess1' } });
     expect(allowed.statusCode, allowed.body).toBe(200);

@@ -20,6 +20,14 @@ function targetOf(body: { target?: TargetSpec; targetName?: string }, targets: R
   if (body.target && allowedServers) {
     // A connection given in the request reaches only the servers the service may connect to
     // (allowedServers), like a live job's; a configured target is the administrator's choice.
+    // The driver parses the string itself (mssql): where it names the server twice ("Data
+    // Source=a;Server=b", "Server=a;Server=b") the two parsers may pick different ones, so the
+    // server checked would not be the one dialled. Refused (a quoted value that merely contains
+    // such text is refused too: the safe side).
+    const serverKeys = body.target.connectionString.match(/(?:^|;)\s*(?:server|data\s+source|address|addr|network\s+address)\s*=/gi) ?? [];
+    if (serverKeys.length > 1) {
+      throw new InputError('INPUT_BAD_CONNECTION', 'the connection string names the server more than once (Server / Data Source / Address …): give it once', { field: 'target.connectionString' });
+    }
     let server: string;
     try {
       server = resolveConnection(body.target.connectionString).server;
