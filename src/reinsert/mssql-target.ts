@@ -7,6 +7,19 @@ import { toMssqlType } from './sql-types.js';
 import type { BatchOutcome, ReinsertTarget, TargetSession } from './target.js';
 import type { ForeignKey, TargetTable } from './target-table.js';
 
+/**
+ * The host the driver would dial for `connectionString` (mssql's own parser, as MssqlTarget
+ * connects), or null when it cannot parse it. Constructing a pool does not connect.
+ */
+export function driverServerOf(connectionString: string): string | null {
+  try {
+    const server = (new sql.ConnectionPool(connectionString) as unknown as { config: { server?: unknown } }).config.server;
+    return typeof server === 'string' && server ? server : null;
+  } catch {
+    return null;
+  }
+}
+
 export interface MssqlTargetOptions {
   /** ADO-style connection string (never logged). */
   connectionString: string;

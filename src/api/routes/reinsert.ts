@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { InputError, isRowbackError, StagingError } from '../../errors.js';
 import { resolveConnection } from '../../util/connection.js';
+import { driverServerOf } from '../../reinsert/mssql-target.js';
 import type { TargetSpec } from '../../reinsert/service.js';
 import { resolveTargetName, type ConfiguredTargetSpec } from '../targets.js';
 import { JobIdParams, ReinsertBody, TargetSchema } from './schemas.js';
@@ -37,6 +38,13 @@ function targetOf(body: { target?: TargetSpec; targetName?: string }, targets: R
     }
     if (!allowedServers.some((a) => a.toLowerCase() === server.toLowerCase())) {
       throw new InputError('INPUT_SERVER_NOT_ALLOWED', `server ${server} is not one this service may connect to (allowedServers in its config)`, { field: 'target.connectionString' });
+    }
+    // and the host the driver itself would dial (its parser, not ours), against the hosts of the
+    // allowed entries (written host, host,port or host\instance)
+    const dialled = driverServerOf(body.target.connectionString);
+    const hostOf = (a: string) => a.replace(/^tcp:/i, '').split(/[,\\]/)[0]!.trim().toLowerCase();
+    if (dialled !== null && !allowedServers.some((a) => hostOf(a) === hostOf(dialled))) {
+      throw new InputError('INPUT_SERVER_NOT_ALLOWED', `server ${dialled} is not one this service may connect to (allowedServers in its config)`, { field: 'target.connectionString' });
     }
   }
   return body.targetName ? resolveTargetName(body.targetName, targets) : body.target;
