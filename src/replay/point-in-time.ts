@@ -72,6 +72,7 @@ import { assertBackupSet, assertOneDatabase } from '../recover/source-identity.j
 import { beginTimeToIso } from '../recover/time-window.js';
 import type { UpdateRebuild } from '../recover/update-rebuild.js';
 import { lsnCmp, recordFromHeader, type BackupSetRecord } from '../restore/history.js';
+import { asStopAtTarget } from '../restore/target.js';
 import { planChain, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
 import type { SkippedItem } from '../recover/source.js';
 import { RowState, type ReplayRow } from './row-state.js';
@@ -196,7 +197,9 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
     if (inputs.trn.includes(s.devices[0]) && s.backupType !== 'log') throw new InputError('INPUT_BAD_OPTION', `--trn ${s.devices[0]} is a ${s.backupType} backup, not a log backup: give it with --bak`, { file: s.devices[0] });
     if (inputs.bak.includes(s.devices[0]) && s.backupType === 'log') throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `--bak ${s.devices[0]} is a log backup: give it with --trn`, { file: s.devices[0] });
   }
-  const chain = planChain(sets, inputs.target);
+  // STOPAT's datetime rounding (.979 → .980): the replay stops where a real RESTORE of the same text does
+  const target = asStopAtTarget(inputs.target);
+  const chain = planChain(sets, target);
   const baseSteps = chain.steps.filter((s) => s.role !== 'log');
   const logSteps = chain.steps.filter((s) => s.role === 'log');
   const base = baseSteps[baseSteps.length - 1].set;
@@ -234,7 +237,7 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
       return pageLsn.get(pageId)!;
     };
     const model = new PageSlotModel({ seed: (id: string) => pageSlots(readPageById(pages, id), id) });
-    const replay = new LogReplay({ layout, columns, target: inputs.target, basePageLsn, rebuild: (r) => model.apply(r), stats });
+    const replay = new LogReplay({ layout, columns, target, basePageLsn, rebuild: (r) => model.apply(r), stats });
     const baseEnd = BigInt(base.lastLsn);
 
     const streams: Array<{ path: string; kind: 'bak' | 'trn'; from: bigint }> = [{ path: base.devices[0], kind: 'bak', from: 0n }];

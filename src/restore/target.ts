@@ -8,16 +8,40 @@ import type { RestoreTarget } from './chain.js';
  * local time, RESTORE … STOPAT) or an LSN in any form rowback reads (STOPBEFOREMARK = 'lsn:…',
  * kept as the decimal numeric(25,0) form). `names` are the option or field names used in messages.
  * Throws InputError INPUT_BAD_OPTION unless exactly one is given, INPUT_BAD_TIME / INPUT_BAD_LSN
- * for bad values.
+ * for bad values. A time is rounded as SQL Server rounds STOPAT's datetime (stopTimeAsDatetime).
  */
 export function parseStopTarget(o: { stopAt?: string; stopBeforeLsn?: string }, names: { stopAt: string; stopBeforeLsn: string } = { stopAt: '--stop-at', stopBeforeLsn: '--stop-before-lsn' }): RestoreTarget {
   if ((o.stopAt === undefined) === (o.stopBeforeLsn === undefined)) throw new InputError('INPUT_BAD_OPTION', `give exactly one of ${names.stopAt} TIME or ${names.stopBeforeLsn} LSN`, { field: names.stopAt });
   const field = o.stopAt !== undefined ? names.stopAt : names.stopBeforeLsn;
   try {
-    if (o.stopAt !== undefined) return { kind: 'time', time: parseWindowTime(o.stopAt, 'start', names.stopAt) };
+    if (o.stopAt !== undefined) return { kind: 'time', time: stopTimeAsDatetime(parseWindowTime(o.stopAt, 'start', names.stopAt)) };
     return { kind: 'lsn', lsn: lsnToDecimal(parseAnyLsn(o.stopBeforeLsn!)) };
   } catch (e) {
     if (e instanceof InputError) (e.location as { field?: string }).field ??= field;
     throw e;
   }
+}
+
+/**
+ * A stop time as RESTORE … STOPAT takes it: STOPAT is a `datetime` (Microsoft Learn, RESTORE
+ * arguments: "STOPAT = { 'datetime' | @datetime_var }"), and a datetime holds 1/300-second ticks,
+ * so the milliseconds of the text round to .000/.003/.007 (.979 → .980, .995 → .997, .999 → the
+ * next second; Microsoft Learn "datetime (Transact-SQL)", "Rounding of datetime fractional second
+ * precision"). Commit End Times in the log are datetime ticks too, so a stop compared after this
+ * rounding includes exactly the commits a real STOPAT of the same text does.
+ * `iso`: `YYYY-MM-DDTHH:MM:SS.fff` (server local time); returns the same form.
+ */
+export function stopTimeAsDatetime(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})$/.exec(iso);
+  if (!m) return iso;
+  const [, y, mo, d, h, mi, sec, f] = m;
+  const ticks = Math.round((Number(f) * 3) / 10); // 0..300
+  const whole = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec)) + (ticks === 300 ? 1000 : 0);
+  const ms = ticks === 300 ? 0 : Math.round((ticks * 10) / 3);
+  return `${new Date(whole).toISOString().slice(0, 19)}.${String(ms).padStart(3, '0')}`;
+}
+
+/** A target with its time rounded as STOPAT rounds it (stopTimeAsDatetime); LSN targets as they are. */
+export function asStopAtTarget(t: RestoreTarget): RestoreTarget {
+  return t.kind === 'time' ? { kind: 'time', time: stopTimeAsDatetime(t.time) } : t;
 }

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { parseStopTarget, stopTimeAsDatetime } from '../../src/restore/target.js';
 import { openBackupLogStream } from '../../src/backup/log-stream.js';
 import { openBackupPages } from '../../src/backup/open.js';
 import { runDump, type DumpOptions } from '../../src/cli/commands/dump.js';
@@ -18,6 +19,26 @@ const FULL = RTC('RestoreTimeClean.bak');
 const DIFF = RTC('RestoreTimeClean2.bak');
 const LOGS = ['RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn', 'RestoreTimeClean2_3.trn'].map(RTC);
 const at = (time: string): RestoreTarget => ({ kind: 'time', time });
+
+describe('stop times round as STOPAT\'s datetime rounds them (Microsoft Learn, datetime: .000/.003/.007)', () => {
+  // Microsoft's table "Rounding of datetime fractional second precision", plus the corpus's own commits
+  it.each([
+    ['2017-06-01T13:00:42.979', '2017-06-01T13:00:42.980'],
+    ['2017-06-01T13:00:42.978', '2017-06-01T13:00:42.977'],
+    ['1998-01-01T23:59:59.999', '1998-01-02T00:00:00.000'],
+    ['1998-01-01T23:59:59.998', '1998-01-01T23:59:59.997'],
+    ['1998-01-01T23:59:59.995', '1998-01-01T23:59:59.997'],
+    ['1998-01-01T23:59:59.994', '1998-01-01T23:59:59.993'],
+    ['1998-01-01T23:59:59.992', '1998-01-01T23:59:59.993'],
+    ['1998-01-01T23:59:59.991', '1998-01-01T23:59:59.990'],
+    ['1998-01-01T23:59:59.990', '1998-01-01T23:59:59.990'],
+    ['2016-02-29T23:59:59.999', '2016-03-01T00:00:00.000'],
+    ['2017-06-01T13:20:43.236', '2017-06-01T13:20:43.237'],
+  ])('%s → %s', (given, rounded) => {
+    expect(stopTimeAsDatetime(given)).toBe(rounded);
+    expect(parseStopTarget({ stopAt: given })).toEqual({ kind: 'time', time: rounded });
+  });
+});
 
 /**
  * The oracle, read independently of the replay: every committed transaction of the backups'
@@ -63,7 +84,8 @@ describeCorpus('point-in-time replay on RestoreTimeClean (full + differential + 
   // before and after single commits, and past the differential.
   const STOPS = [
     '2017-06-01T13:00:42.980', // exactly the 4th commit (≤ T counts)
-    '2017-06-01T13:00:42.979', // a millisecond before it: three rows
+    '2017-06-01T13:00:42.979', // rounds to .980 as STOPAT's datetime does: four rows
+    '2017-06-01T13:00:42.978', // rounds to .977, before the 4th commit: three rows
     '2017-06-01T13:01:00.000', // inside RestoreTimeClean_1.trn
     '2017-06-01T13:04:13.000', // the start second of _1.trn: the boundary with _2.trn
     '2017-06-01T13:06:30.500', // inside _2.trn
@@ -77,7 +99,7 @@ describeCorpus('point-in-time replay on RestoreTimeClean (full + differential + 
   for (const T of STOPS) {
     it(`--stop-at ${T}: exactly the rows whose commit came at or before it`, async () => {
       const ins = await committedInserts([FULL, DIFF, ...LOGS]);
-      const expected = ins.filter((i) => i.commit <= T).map((i) => i.commit).sort();
+      const expected = ins.filter((i) => i.commit <= stopTimeAsDatetime(T)).map((i) => i.commit).sort();
       const r = await replayTableAt({ bak: [FULL, DIFF], trn: LOGS, table: 'dbo.steps', target: at(T) });
       expect(r.rows.map((x) => ms(x.values.dt)).sort()).toEqual(expected);
       expect(r.stats.undone).toBe(0);
