@@ -7,7 +7,7 @@
  * the same file read the same way in the same run, as a ratio; and peak RSS. Not a test.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -39,12 +39,14 @@ const images = Array.from({ length: 1000 }, (_, i) => encodeRow(layout, {
 }));
 
 const dir = mkdtempSync(join(tmpdir(), 'rowback-bench-synth-'));
-const file = join(dir, 'crm_log.ldf');
+// ROWBACK_BENCH_LDF=path: reuse (or write once and keep) the SYNTHETIC log there, for profiling runs.
+const keep = process.env.ROWBACK_BENCH_LDF;
+const file = keep ?? join(dir, 'crm_log.ldf');
 let peak = process.memoryUsage().rss;
 const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
 try {
   let t0 = Date.now();
-  const w = writeSyntheticLdf(file, {
+  const w = keep && existsSync(keep) ? { bytes: statSync(keep).size, transactions: NaN } : writeSyntheticLdf(file, {
     targetBytes: GB * 1024 ** 3,
     row: (t, r) => images[(t * 7 + r) % images.length],
     ...(bigTxn ? { rowsPerTxn: () => 1e12, concurrency: 1, rollbackShare: 0, finishAtEnd: true } : {}),

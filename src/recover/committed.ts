@@ -3,6 +3,8 @@ import {
   LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, LOP_DELETE_ROWS, LOP_INSERT_ROWS,
   LOP_MODIFY_COLUMNS, LOP_MODIFY_ROW, LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST,
 } from '../logreader/log-record.js';
+import { contextName, operationName } from '../logreader/ldf/constants.js';
+import type { RecordKeep } from '../logreader/ldf/reader.js';
 import { hexToBytesLoose } from './bytes.js';
 import type { MetadataCatalog, RowCandidate, ScanFilter, ScanOperation, TransactionInfo } from './source.js';
 import { beginTimeToIso, inWindow } from './time-window.js';
@@ -116,9 +118,14 @@ export interface CommittedOnePassOptions extends CommittedOptions {
  * A transaction whose LOP_BEGIN_XACT is not in the scanned log has no Begin Time: it is kept only
  * when the filter has no window (its rows cannot be placed in one). A transaction with no commit
  * or abort in the log is counted in `uncommittedRowOps`, never returned.
+ *
+ * `open` may yield records one by one or in arrays (a log block's records); it is given a
+ * RecordKeep naming the records this filter looks at (transaction begin/commit/abort and the
+ * wanted row operations on data-row contexts; undefined when `onRecord` must see every record), so
+ * a log reader can leave the others unbuilt. Sources that cannot skip records ignore it.
  */
 export async function* committedCandidates(
-  open: () => AsyncIterable<LogRecord>,
+  open: (keep?: RecordKeep) => AsyncIterable<LogRecord | LogRecord[]>,
   filter: ScanFilter,
   catalog: MetadataCatalog,
   options: CommittedOnePassOptions = {},
@@ -153,8 +160,11 @@ export async function* committedCandidates(
   };
   const info = (t: TxnState): TransactionInfo => ({ transactionId: t.transactionId, beginTime: t.beginTime, endTime: t.endTime, name: t.name, sid: t.sid, login: t.login, spid: t.spid });
 
+  const keep = options.onRecord ? undefined : recordKeep(wantedOps);
   try {
-    for await (const r of open()) {
+    for await (const item of open(keep)) {
+     const batch = Array.isArray(item) ? item : [item];
+     for (const r of batch) {
       const op = r.Operation;
       const rebuild = options.onRecord?.(r);
       if (op === LOP_BEGIN_XACT) {
@@ -235,6 +245,7 @@ export async function* committedCandidates(
           biggest.heldBytes = 0;
         }
       }
+     }
     }
     // No commit or abort in the log: the rows cannot be told committed.
     for (const t of txns.values()) {
@@ -246,13 +257,34 @@ export async function* committedCandidates(
   }
 }
 
+/**
+ * The op codes / context bytes of the records committedCandidates looks at (fn_dblog names mapped
+ * back through the reader's tables): transaction begin, commit and abort, and the wanted row
+ * operations on heap / clustered-index contexts. Everything else it passes over unread.
+ */
+function recordKeep(wantedOps: ReadonlySet<string>): RecordKeep {
+  const ops = new Uint8Array(256);
+  const ctxs = new Uint8Array(256);
+  for (let i = 0; i < 256; i++) {
+    const name = operationName(i);
+    if (name === LOP_BEGIN_XACT || name === LOP_COMMIT_XACT || name === LOP_ABORT_XACT) ops[i] = 2;
+    else if (wantedOps.has(name)) ops[i] = 1;
+    if (DATA_ROW_CONTEXTS.has(contextName(i))) ctxs[i] = 1;
+  }
+  return (op, ctx) => ops[op] === 2 || (ops[op] === 1 && ctxs[ctx] === 1);
+}
+
 /** A copy of a log record whose byte fields own their bytes (no view into a log block). */
 function detach(r: LogRecord): LogRecord {
   const out: LogRecord = { ...r };
-  for (const k of BYTE_FIELDS) {
-    const v = (r as unknown as Record<string, unknown>)[k];
-    if (v instanceof Uint8Array) (out as unknown as Record<string, unknown>)[k] = v.slice();
-  }
+  // The fields a log reader fills with views (structures.ts parseLogRecord); the rest are copied the general way.
+  if (r['RowLog Contents 0']) out['RowLog Contents 0'] = r['RowLog Contents 0'].slice();
+  if (r['RowLog Contents 1']) out['RowLog Contents 1'] = r['RowLog Contents 1'].slice();
+  if (r['RowLog Contents 2']) out['RowLog Contents 2'] = r['RowLog Contents 2'].slice();
+  if (r['RowLog Contents 3']) out['RowLog Contents 3'] = r['RowLog Contents 3'].slice();
+  if (r['RowLog Contents 4']) out['RowLog Contents 4'] = r['RowLog Contents 4'].slice();
+  if (r['Log Record']) out['Log Record'] = r['Log Record'].slice();
+  if (r['Transaction SID']) out['Transaction SID'] = r['Transaction SID'].slice();
   return out;
 }
 

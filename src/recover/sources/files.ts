@@ -18,7 +18,7 @@ import { openBackupLogStream } from '../../backup/log-stream.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
-import { readLdfLayout, readLdfRecords, emptyLogScanStats, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
+import { readLdfLayout, readLdfRecordBatches, emptyLogScanStats, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
@@ -172,6 +172,14 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
 
   /** `extra`: a further read (the update anchor's pass): counts and bad blocks stay those of the scan pass. */
   async function* readAll(signal?: AbortSignal, extra = false): AsyncGenerator<LogRecord> {
+    for await (const batch of readAllBatches(signal, extra)) yield* batch;
+  }
+
+  /**
+   * The log records of every log file in LSN order, one array per log block; only those `keep`
+   * accepts are built (all when not given). `extra` as readAll.
+   */
+  async function* readAllBatches(signal?: AbortSignal, extra = false, keep?: RecordKeep): AsyncGenerator<LogRecord[]> {
     if (!extra) pass++;
     const thisPass = pass;
     const stats = emptyLogScanStats();
@@ -197,20 +205,27 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       if (signal?.aborted) return;
       logger?.debug({ file: l.file, kind: l.kind, pass: thisPass }, 'reading log');
       if (l.kind === 'ldf') {
-        yield* readLdfRecords(l.file, opts, stats);
+        for await (const b of readLdfRecordBatches(l.file, opts, stats, keep)) yield b.records;
         continue;
       }
       const floor = highest;
       let firstRead: string | null = null;
-      for await (const r of openBackupLogStream(l.file, l.kind, undefined, l.position).records(opts, stats)) {
-        const lsn = r['Current LSN'];
-        firstRead ??= lsn;
-        if (floor && lsn <= floor) {
-          repeats++;
-          continue;
+      for await (const batch of openBackupLogStream(l.file, l.kind, undefined, l.position).batches(opts, stats, keep)) {
+        firstRead ??= batch.firstLsn;
+        // A record `keep` refused is refused again where a later backup repeats it, so the repeat
+        // check over the built records alone drops the same records as one over all of them.
+        let kept = batch.records;
+        if (floor) {
+          kept = [];
+          for (const r of batch.records) {
+            if (r['Current LSN'] <= floor) repeats++;
+            else kept.push(r);
+          }
         }
-        if (lsn > highest) highest = lsn;
-        yield r;
+        if (kept.length) {
+          for (const r of kept) if (r['Current LSN'] > highest) highest = r['Current LSN'];
+          yield kept;
+        }
       }
       // The stream must cover the LSN range its header states; what it lacks is reported once.
       if (reporting && !signal?.aborted) {
@@ -306,7 +321,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         // Updates with no base in the log wait for a third pass anchored on the data file's pages
         // (page-model-anchor.ts); they are yielded after the others. Bounded: each holds its record.
         const pending: RebuildCandidate[] = [];
-        for await (const c of committedCandidates(() => readAll(signal), filter, cat, { stats: scanStats, ...(model ? { onRecord: (r: LogRecord) => model.apply(r) } : {}) })) {
+        for await (const c of committedCandidates((keep) => readAllBatches(signal, false, keep), filter, cat, { stats: scanStats, ...(model ? { onRecord: (r: LogRecord) => model.apply(r) } : {}) })) {
           const rb = (c as RebuildCandidate).rebuild;
           if (pageSource && rb?.kind === 'skipped' && rb.code === RECOVER_UPDATE_NO_BASE && pending.length < MAX_ANCHORED_UPDATES) pending.push(c);
           else yield c;
