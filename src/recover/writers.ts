@@ -6,11 +6,21 @@ import type { SqlValue } from '../reconstruct/values.js';
 export type OutputFormat = 'ndjson' | 'csv' | 'json';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['ndjson', 'csv', 'json'];
 
-/** Streams recovered rows to a Writable in one of the output formats, honouring backpressure. */
+/**
+ * Streams recovered rows to a Writable in one of the output formats, honouring backpressure.
+ * NDJSON and JSON rows are gathered into writes of about 64 KB (one stream write per row cost
+ * more than the serialising): `flush()` hands over what is gathered, `end()` flushes and closes
+ * the format. A caller that stops early (an error) calls flush() so every row written so far
+ * reaches the stream.
+ */
 export interface RowWriter {
   write(row: RecoveredRow): Promise<void>;
+  flush(): Promise<void>;
   end(): Promise<void>;
 }
+
+/** Characters gathered before a write to the stream. */
+const GATHER_CHARS = 64 * 1024;
 
 const CSV_FIXED = ['table', 'lsn', 'operation', 'transactionId', 'beginTime', 'endTime', 'login', 'sid', 'sidText', 'dbUser', 'spid', 'transactionName', 'allocUnitId', 'pageId', 'slotId'] as const;
 
@@ -26,18 +36,36 @@ export interface WriterOptions {
 export function createRowWriter(format: OutputFormat, out: Writable, options: WriterOptions = {}): RowWriter {
   const put = (s: string): Promise<void> =>
     out.write(s) ? Promise.resolve() : new Promise((resolve) => out.once('drain', () => resolve()));
+  let gathered = '';
+  const gather = (s: string): Promise<void> => {
+    gathered += s;
+    if (gathered.length < GATHER_CHARS) return Promise.resolve();
+    const text = gathered;
+    gathered = '';
+    return put(text);
+  };
+  const flush = (): Promise<void> => {
+    if (!gathered) return Promise.resolve();
+    const text = gathered;
+    gathered = '';
+    return put(text);
+  };
   switch (format) {
     case 'ndjson':
-      return { write: (row) => put(JSON.stringify(row) + '\n'), end: async () => {} };
+      return { write: (row) => gather(JSON.stringify(row) + '\n'), flush, end: flush };
     case 'json': {
       let first = true;
       return {
         write: (row) => {
           const s = (first ? '[\n' : ',\n') + JSON.stringify(row);
           first = false;
-          return put(s);
+          return gather(s);
         },
-        end: () => put(first ? '[]\n' : '\n]\n'),
+        flush,
+        end: async () => {
+          await flush();
+          await put(first ? '[]\n' : '\n]\n');
+        },
       };
     }
     case 'csv': {
@@ -63,6 +91,7 @@ export function createRowWriter(format: OutputFormat, out: Writable, options: Wr
           wroteHeader = true;
           return put(s);
         },
+        flush: () => Promise.resolve(),
         end: () => (wroteHeader ? Promise.resolve() : put(csvRecord(header, raw))),
       };
     }

@@ -110,19 +110,26 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     let rows = 0;
     const started = Date.now();
     const progress = createProgress({ quiet: opts.quiet });
-    for await (const ev of recoverRows(source, filter, { acceptColumnCountDrift: opts.acceptLayoutDrift })) {
-      if (ev.kind === 'row') {
-        rows++;
-        perTable.set(ev.row.table, (perTable.get(ev.row.table) ?? 0) + 1);
-        await writer.write(ev.row);
-      } else {
-        skipped.push(ev.item);
+    try {
+      for await (const ev of recoverRows(source, filter, { acceptColumnCountDrift: opts.acceptLayoutDrift })) {
+        if (ev.kind === 'row') {
+          rows++;
+          perTable.set(ev.row.table, (perTable.get(ev.row.table) ?? 0) + 1);
+          await writer.write(ev.row);
+        } else {
+          skipped.push(ev.item);
+        }
+        progress.update(() => {
+          const p = source.progress?.();
+          const read = p ? `, ${(p.bytesRead / 1048576).toFixed(1)}${p.bytesTotal ? ` of ${(p.bytesTotal / 1048576).toFixed(1)}` : ''} MB read${p.passes ? ` (pass ${p.pass} of ${p.passes})` : ''}` : '';
+          return `rowback scan: ${rows} rows recovered, ${skipped.length} skipped${read}`;
+        });
       }
-      progress.update(() => {
-        const p = source.progress?.();
-        const read = p ? `, ${(p.bytesRead / 1048576).toFixed(1)}${p.bytesTotal ? ` of ${(p.bytesTotal / 1048576).toFixed(1)}` : ''} MB read${p.passes ? ` (pass ${p.pass} of ${p.passes})` : ''}` : '';
-        return `rowback scan: ${rows} rows recovered, ${skipped.length} skipped${read}`;
-      });
+    } catch (e) {
+      // Rows gathered for the next write reach the output even when the scan stops on an error
+      // (not awaited: a broken output must not hold the error back).
+      void writer.flush();
+      throw e;
     }
     progress.done();
     await writer.end();

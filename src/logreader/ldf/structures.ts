@@ -231,7 +231,7 @@ export function parseLogRecord(
     // user tables match sysallocunits of the corpus data files, e.g. RestoreTimeClean dbo.steps).
     const idObj = v.getUint32(start + 32, true);
     const idInd = v.getUint16(start + 46, true);
-    record.AllocUnitId = ((BigInt(idInd) << 48n) | (BigInt(idObj) << 16n)).toString();
+    record.AllocUnitId = allocUnitIdText(idObj, idInd);
     record['Offset in Row'] = v.getUint16(start + 56, true);
     record['Modify Size'] = v.getUint16(start + 58, true);
   }
@@ -291,6 +291,21 @@ function elementsFit(recStart: number, at: number, end: number, v: DataView): bo
     p = recStart + align4(p + len - recStart);
   }
   return true;
+}
+
+/** AllocUnitId text by idInd·2^32 + idObj (exact: < 2^48): a log names few allocation units, each many times. */
+const allocUnitIds = new Map<number, string>();
+
+/** `idInd << 48 | idObj << 16` as decimal text (parseLogRecord), from a small cache. */
+function allocUnitIdText(idObj: number, idInd: number): string {
+  const key = idInd * 0x1_0000_0000 + idObj;
+  let t = allocUnitIds.get(key);
+  if (t === undefined) {
+    t = ((BigInt(idInd) << 48n) | (BigInt(idObj) << 16n)).toString();
+    if (allocUnitIds.size >= 65536) allocUnitIds.clear();
+    allocUnitIds.set(key, t);
+  }
+  return t;
 }
 
 /** The element array at `at` (u16 count, u16 lengths, 4-byte aligned data); null when it does not fit. */

@@ -336,6 +336,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     },
     skipped: () => skipped,
     databasePrincipalOf(sid: Uint8Array): { name: string; type: string } | null {
+      if (principals.size === 0) return null;
       return principals.get('0X' + Buffer.from(sid).toString('hex').toUpperCase()) ?? null;
     },
     resolveOffRow(row: RecoveredRow, table: TableLayout): RecoveredRow {
