@@ -12,7 +12,7 @@ import type { LogRecord, LogRecordSource } from '../log-record.js';
 import { formatLsn, type Lsn } from '../lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { BlockScanner, NEED_MORE, type BlockEvent } from './block-scanner.js';
-import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
+import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
 import { formatLsnFast, parseLogRecord, parseVlfHeader, recordProblem, recordSpans, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
 import { operationName } from './constants.js';
 
@@ -125,7 +125,9 @@ async function* rangeBlocks(
 ): AsyncGenerator<{ ev: BlockEvent; stale: boolean }> {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
   const scanner = new BlockScanner(range.start);
-  const chunk = Buffer.allocUnsafe(chunkSize);
+  // No larger than the range: a log backup has one range per VLF (often 64–256 KB), and a 1 MB
+  // buffer for each was most of the cost of reading a .trn chain.
+  const chunk = Buffer.allocUnsafe(Math.max(SECTOR, Math.min(chunkSize, range.end - range.start)));
   let at = range.start;
   const includeStale = opts.includeStale ?? true;
   // LSN continuity: within one VLF, a block's LSN block number is its offset from the VLF start
