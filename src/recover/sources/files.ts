@@ -20,6 +20,7 @@ import { readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecordBatches, emptyLogScanStats, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
+import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent } from '../../logreader/parallel/parallel-reader.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import type { RecoveredRow } from '../recovered-row.js';
@@ -45,6 +46,11 @@ export interface FileSourceInputs {
   ldf?: string;
   /** Log backups. Every log backup set of each file is read (several appended to one file included), in LSN order. */
   trn?: string[];
+  /**
+   * Worker threads for reading several log files (an .ldf, .trn files, backup sets) at once;
+   * default 1 (no workers). The output is the same for every value (parallel-reader.ts).
+   */
+  threads?: number;
 }
 
 export interface FileRecoverySource extends RecoverySource {
@@ -84,6 +90,7 @@ async function loadDatafile(): Promise<DatafileApi> {
 
 export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileRecoverySource {
   const trn = inputs.trn ?? [];
+  const threads = Math.max(1, Math.floor(inputs.threads ?? 1));
   if (!inputs.ldf && trn.length === 0 && !inputs.bak) {
     throw new InputError('INPUT_NO_LOG', 'no log to scan: give --ldf FILE, --trn FILE… or a --bak whose log portion is read');
   }
@@ -201,16 +208,37 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // (Printed LSNs are fixed-width lower-case hex, so they compare as strings.)
     let highest = '';
     let repeats = 0;
-    for (const l of logFiles) {
+    // Several log files: each is parsed on a worker thread (up to `threads` at once) and consumed
+    // here in the same order, so everything below sees what the one-thread reader gives.
+    const parallel = !extra && threads > 1 && logFiles.length > 1;
+    const localEvents = async function* (l: (typeof logFiles)[number]): AsyncGenerator<LogFileEvent> {
+      const it = l.kind === 'ldf' ? readLdfRecordBatches(l.file, opts, stats, keep) : openBackupLogStream(l.file, l.kind, undefined, l.position).batches(opts, stats, keep);
+      for await (const batch of it) yield { type: 'batch', batch };
+    };
+    const files = parallel
+      ? readLogFilesInParallel(logFiles, threads, { keep, logFormat2IsSql2005: opts.logFormat2IsSql2005 })
+      : (async function* () {
+          for (const l of logFiles) yield { input: l, events: localEvents(l) };
+        })();
+    for await (const { input: l, events } of files) {
       if (signal?.aborted) return;
-      logger?.debug({ file: l.file, kind: l.kind, pass: thisPass }, 'reading log');
-      if (l.kind === 'ldf') {
-        for await (const b of readLdfRecordBatches(l.file, opts, stats, keep)) yield b.records;
-        continue;
-      }
+      logger?.debug({ file: l.file, kind: l.kind, pass: thisPass, threads: parallel ? threads : 1 }, 'reading log');
       const floor = highest;
       let firstRead: string | null = null;
-      for await (const batch of openBackupLogStream(l.file, l.kind, undefined, l.position).batches(opts, stats, keep)) {
+      for await (const ev of events) {
+        if (ev.type === 'skipped') {
+          opts.onSkipped?.(ev.item);
+          continue;
+        }
+        if (ev.type === 'done') {
+          mergeLogScanStats(stats, ev.stats);
+          continue;
+        }
+        const batch = ev.batch;
+        if (l.kind === 'ldf') {
+          yield batch.records;
+          continue;
+        }
         firstRead ??= batch.firstLsn;
         // A record `keep` refused is refused again where a later backup repeats it, so the repeat
         // check over the built records alone drops the same records as one over all of them.
@@ -227,6 +255,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           yield kept;
         }
       }
+      if (l.kind === 'ldf') continue;
       // The stream must cover the LSN range its header states; what it lacks is reported once.
       if (reporting && !signal?.aborted) {
         const key = `${l.file}#${l.position}`;
