@@ -46,7 +46,8 @@ export async function* recoverRows(source: RecoverySource, filter: ScanFilter, o
       const table = resolveTable(c.record, catalog);
       if (table) ev.row = source.resolveOffRow(ev.row, table);
     }
-    yield* check.push(ev, c.record.AllocUnitId ?? null);
+    if (check.passes(ev)) yield ev;
+    else yield* check.push(ev, c.record.AllocUnitId ?? null);
   }
   yield* check.end();
 }
@@ -84,6 +85,17 @@ export class LayoutFitCheck {
     private readonly n: number,
     private readonly acceptDrift = false,
   ) {}
+
+  /**
+   * True when `ev` can go out at once, exactly as push() would send it: nothing is held and its
+   * table was already judged fit (the common case once the first rows of a table are through).
+   */
+  passes(ev: RecoverEvent): boolean {
+    if (this.queue.length !== 0 || this.n <= 0) return false;
+    const table = this.tableOf(ev);
+    if (table === null) return false;
+    return this.tables.get(table)?.verdict === 'ok';
+  }
 
   private tableOf(ev: RecoverEvent): string | null {
     return ev.kind === 'row' ? ev.row.table : (ev.item.location.table ?? null);
