@@ -24,6 +24,7 @@ import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent } from '..
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import type { RecoveredRow } from '../recovered-row.js';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { committedCandidates, emptyStats, type CommittedScanStats } from '../committed.js';
 import { PageSlotModel } from '../page-model.js';
@@ -51,7 +52,15 @@ export interface FileSourceInputs {
    * default 1 (no workers). The output is the same for every value (parallel-reader.ts).
    */
   threads?: number;
+  /**
+   * Workers are used only when the log files total at least this many bytes (default
+   * PARALLEL_MIN_BYTES): starting a worker costs ~0.1–0.2 s, more than parsing a few small log backups.
+   */
+  parallelMinBytes?: number;
 }
+
+/** Log bytes below which several log files are read on this thread whatever `threads` says. */
+export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
 
 export interface FileRecoverySource extends RecoverySource {
   /** Counts from the last candidates() run: log bytes/records and the committed-filter figures. */
@@ -177,6 +186,19 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     ...logFiles.map((l) => `${l.kind} ${l.file}`),
   ].filter(Boolean).join(', ');
 
+  /** Bytes of the distinct log files on disk (0 for a file that cannot be stat'ed: the read reports it). */
+  function logFileBytes(): number {
+    let n = 0;
+    for (const f of new Set(logFiles.map((l) => l.file))) {
+      try {
+        n += statSync(f).size;
+      } catch {
+        // reported by the read itself
+      }
+    }
+    return n;
+  }
+
   /** `extra`: a further read (the update anchor's pass): counts and bad blocks stay those of the scan pass. */
   async function* readAll(signal?: AbortSignal, extra = false): AsyncGenerator<LogRecord> {
     for await (const batch of readAllBatches(signal, extra)) yield* batch;
@@ -210,7 +232,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     let repeats = 0;
     // Several log files: each is parsed on a worker thread (up to `threads` at once) and consumed
     // here in the same order, so everything below sees what the one-thread reader gives.
-    const parallel = !extra && threads > 1 && logFiles.length > 1;
+    const parallel = !extra && threads > 1 && logFiles.length > 1 && logFileBytes() >= (inputs.parallelMinBytes ?? PARALLEL_MIN_BYTES);
     const localEvents = async function* (l: (typeof logFiles)[number]): AsyncGenerator<LogFileEvent> {
       const it = l.kind === 'ldf' ? readLdfRecordBatches(l.file, opts, stats, keep) : openBackupLogStream(l.file, l.kind, undefined, l.position).batches(opts, stats, keep);
       for await (const batch of it) yield { type: 'batch', batch };

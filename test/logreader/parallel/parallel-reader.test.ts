@@ -29,7 +29,7 @@ async function scan(inputs: FileSourceInputs, operations: ScanOperation[]) {
 async function sameForAnyThreads(inputs: FileSourceInputs, operations: ScanOperation[]) {
   const one = await scan({ ...inputs, threads: 1 }, operations);
   for (const threads of [2, 4]) {
-    const many = await scan({ ...inputs, threads }, operations);
+    const many = await scan({ ...inputs, threads, parallelMinBytes: 0 }, operations);
     expect(JSON.stringify(many.events)).toBe(JSON.stringify(one.events));
     expect(many.skipped).toEqual(one.skipped);
     expect(many.scanStats).toEqual(one.scanStats);
