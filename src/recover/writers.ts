@@ -48,28 +48,30 @@ export function createRowWriter(format: OutputFormat, out: Writable, options: Wr
     at = 0;
     return put(chunk);
   };
-  const gather = (s: string): Promise<void> => {
+  /** Appends `prefix` (ASCII), `s`, then `suffix` (ASCII): no concatenated copy of a row's text is made. */
+  const gather = (prefix: string, s: string, suffix: string): Promise<void> => {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit
-    const room = buf.length - at;
-    if (s.length * 3 <= room) {
-      at += buf.write(s, at);
-      return Promise.resolve();
+    const need = prefix.length + s.length * 3 + suffix.length;
+    let before: Promise<void> | undefined;
+    if (need > buf.length - at) {
+      before = flush();
+      if (need > buf.length) buf = Buffer.allocUnsafe(need);
     }
-    const before = flush();
-    if (s.length * 3 > buf.length) buf = Buffer.allocUnsafe(s.length * 3);
+    if (prefix) at += buf.write(prefix, at, 'latin1');
     at += buf.write(s, at);
-    return before;
+    if (suffix) at += buf.write(suffix, at, 'latin1');
+    return before ?? Promise.resolve();
   };
   switch (format) {
     case 'ndjson':
-      return { write: (row) => gather(JSON.stringify(row) + '\n'), flush, end: flush };
+      return { write: (row) => gather('', JSON.stringify(row), '\n'), flush, end: flush };
     case 'json': {
       let first = true;
       return {
         write: (row) => {
-          const s = (first ? '[\n' : ',\n') + JSON.stringify(row);
+          const prefix = first ? '[\n' : ',\n';
           first = false;
-          return gather(s);
+          return gather(prefix, JSON.stringify(row), '');
         },
         flush,
         end: async () => {
