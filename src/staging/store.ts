@@ -74,9 +74,11 @@ export class StagingStore {
     this.db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
     if (!opts.readonly) {
       this.db.pragma('journal_mode = WAL');
-      // NORMAL in WAL mode: a committed transaction survives a process crash (kill -9); only an
-      // OS crash/power loss can lose the last transactions, never corrupt the file.
-      this.db.pragma('synchronous = NORMAL');
+      // FULL in WAL mode: every commit is fsync'ed, so a batch reported committed (rows and the
+      // job's counters, one transaction) survives a process crash *and* an OS crash or power loss.
+      // Its cost is one fsync per batch of 1,000–5,000 rows: within the run-to-run noise of the
+      // staging bench (docs/performance.md). NORMAL could lose the last batches on an OS crash.
+      this.db.pragma('synchronous = FULL');
       // A page cache that holds the hot pages of the rows table's six indexes while a job stages
       // 100,000s of rows (SQLite's default, 2 MB, made every insert re-read index pages). In KB.
       this.db.pragma('cache_size = -65536');
