@@ -87,6 +87,8 @@ interface TxnState extends TransactionInfo {
   heldBytes: number;
   /** Once the memory budget forced it out: the temporary file holding this transaction's candidates. */
   spill: SpillFile | null;
+  /** Where its held candidates' row images are copied to (created with its first candidate). */
+  slab?: ImageSlab;
 }
 
 interface HeldCandidate {
@@ -224,7 +226,8 @@ export async function* committedCandidates(
         stats.outsideWindowRowOps++;
         continue;
       }
-      const held: HeldCandidate = rebuild ? { record: detach(r), rebuild } : { record: detach(r) };
+      t.slab ??= new ImageSlab();
+      const held: HeldCandidate = rebuild ? { record: detach(r, t.slab), rebuild } : { record: detach(r, t.slab) };
       if (t.spill) {
         await t.spill.append(held);
         continue;
@@ -274,18 +277,49 @@ function recordKeep(wantedOps: ReadonlySet<string>): RecordKeep {
   return (op, ctx) => ops[op] === 2 || (ops[op] === 1 && ctxs[ctx] === 1);
 }
 
-/** A copy of a log record whose byte fields own their bytes (no view into a log block). */
-function detach(r: LogRecord): LogRecord {
+/**
+ * A copy of a log record whose byte fields no longer view its log block: they are copied into
+ * `slab`, the transaction's own chunks (one allocation per chunk, not per image; a chunk is kept
+ * alive only by candidates of the one transaction, released together at its commit or abort).
+ */
+function detach(r: LogRecord, slab: ImageSlab): LogRecord {
   const out: LogRecord = { ...r };
-  // The fields a log reader fills with views (structures.ts parseLogRecord); the rest are copied the general way.
-  if (r['RowLog Contents 0']) out['RowLog Contents 0'] = r['RowLog Contents 0'].slice();
-  if (r['RowLog Contents 1']) out['RowLog Contents 1'] = r['RowLog Contents 1'].slice();
-  if (r['RowLog Contents 2']) out['RowLog Contents 2'] = r['RowLog Contents 2'].slice();
-  if (r['RowLog Contents 3']) out['RowLog Contents 3'] = r['RowLog Contents 3'].slice();
-  if (r['RowLog Contents 4']) out['RowLog Contents 4'] = r['RowLog Contents 4'].slice();
-  if (r['Log Record']) out['Log Record'] = r['Log Record'].slice();
-  if (r['Transaction SID']) out['Transaction SID'] = r['Transaction SID'].slice();
+  // The fields a log reader fills with views (structures.ts parseLogRecord).
+  if (r['RowLog Contents 0']) out['RowLog Contents 0'] = slab.copy(r['RowLog Contents 0']);
+  if (r['RowLog Contents 1']) out['RowLog Contents 1'] = slab.copy(r['RowLog Contents 1']);
+  if (r['RowLog Contents 2']) out['RowLog Contents 2'] = slab.copy(r['RowLog Contents 2']);
+  if (r['RowLog Contents 3']) out['RowLog Contents 3'] = slab.copy(r['RowLog Contents 3']);
+  if (r['RowLog Contents 4']) out['RowLog Contents 4'] = slab.copy(r['RowLog Contents 4']);
+  if (r['Log Record']) out['Log Record'] = slab.copy(r['Log Record']);
+  if (r['Transaction SID']) out['Transaction SID'] = slab.copy(r['Transaction SID']);
   return out;
+}
+
+/**
+ * Chunks holding one transaction's row images: 1 KB first, doubling up to 64 KB (a small
+ * transaction wastes at most ~1 KB; an image larger than a chunk gets its own). Copies are views
+ * into a chunk and never move.
+ */
+class ImageSlab {
+  private chunk: Uint8Array | null = null;
+  private at = 0;
+  private next = 1024;
+
+  copy(v: Uint8Array | string): Uint8Array {
+    // Export sources may carry hex text here: left as it is (as the old copy did).
+    if (!(v instanceof Uint8Array)) return v as unknown as Uint8Array;
+    const n = v.length;
+    if (!this.chunk || this.at + n > this.chunk.length) {
+      const size = Math.max(this.next, n);
+      this.next = Math.min(this.next * 2, 64 * 1024);
+      this.chunk = new Uint8Array(size);
+      this.at = 0;
+    }
+    const out = new Uint8Array(this.chunk.buffer, this.at, n);
+    out.set(v);
+    this.at += n;
+    return out;
+  }
 }
 
 const BYTE_FIELDS = ['RowLog Contents 0', 'RowLog Contents 1', 'RowLog Contents 2', 'RowLog Contents 3', 'RowLog Contents 4', 'Log Record', 'Transaction SID'];

@@ -321,8 +321,9 @@ export function readElements(b: Uint8Array, recStart: number, at: number, end: n
   for (let i = 0; i < n; i++) {
     const len = v.getUint16(at + 2 + 2 * i, true);
     if (p + len > end) return null;
-    // A view into the fixed-up block copy (one allocation per block, not per element).
-    out.push(b.subarray(p, p + len));
+    // A view into the fixed-up block copy (one allocation per block, not per element); the
+    // constructor rather than subarray(), which looks up the species constructor on every call.
+    out.push(new Uint8Array(b.buffer, b.byteOffset + p, len));
     p = recStart + align4(p + len - recStart);
   }
   return out;
