@@ -278,21 +278,22 @@ function recordKeep(wantedOps: ReadonlySet<string>): RecordKeep {
 }
 
 /**
- * A copy of a log record whose byte fields no longer view its log block: they are copied into
- * `slab`, the transaction's own chunks (one allocation per chunk, not per image; a chunk is kept
- * alive only by candidates of the one transaction, released together at its commit or abort).
+ * The log record with its byte fields no longer viewing its log block: they are replaced, in
+ * place, by equal copies in `slab`, the transaction's own chunks (one allocation per chunk, not
+ * per image; a chunk is kept alive only by candidates of the one transaction, released together at
+ * its commit or abort). In place: the record was built for this scan and its values do not change,
+ * so no second object is made per held candidate.
  */
 function detach(r: LogRecord, slab: ImageSlab): LogRecord {
-  const out: LogRecord = { ...r };
   // The fields a log reader fills with views (structures.ts parseLogRecord).
-  if (r['RowLog Contents 0']) out['RowLog Contents 0'] = slab.copy(r['RowLog Contents 0']);
-  if (r['RowLog Contents 1']) out['RowLog Contents 1'] = slab.copy(r['RowLog Contents 1']);
-  if (r['RowLog Contents 2']) out['RowLog Contents 2'] = slab.copy(r['RowLog Contents 2']);
-  if (r['RowLog Contents 3']) out['RowLog Contents 3'] = slab.copy(r['RowLog Contents 3']);
-  if (r['RowLog Contents 4']) out['RowLog Contents 4'] = slab.copy(r['RowLog Contents 4']);
-  if (r['Log Record']) out['Log Record'] = slab.copy(r['Log Record']);
-  if (r['Transaction SID']) out['Transaction SID'] = slab.copy(r['Transaction SID']);
-  return out;
+  if (r['RowLog Contents 0']) r['RowLog Contents 0'] = slab.copy(r['RowLog Contents 0']);
+  if (r['RowLog Contents 1']) r['RowLog Contents 1'] = slab.copy(r['RowLog Contents 1']);
+  if (r['RowLog Contents 2']) r['RowLog Contents 2'] = slab.copy(r['RowLog Contents 2']);
+  if (r['RowLog Contents 3']) r['RowLog Contents 3'] = slab.copy(r['RowLog Contents 3']);
+  if (r['RowLog Contents 4']) r['RowLog Contents 4'] = slab.copy(r['RowLog Contents 4']);
+  if (r['Log Record']) r['Log Record'] = slab.copy(r['Log Record']);
+  if (r['Transaction SID']) r['Transaction SID'] = slab.copy(r['Transaction SID']);
+  return r;
 }
 
 /**
