@@ -51,7 +51,7 @@ try {
     row: (t, r) => images[(t * 7 + r) % images.length],
     ...(bigTxn ? { rowsPerTxn: () => 1e12, concurrency: 1, rollbackShare: 0, finishAtEnd: true } : {}),
   }, { allocUnitId: AU, vlfSize: 64 * 1024 * 1024 });
-  console.log(`SYNTHETIC log: ${(w.bytes / 1048576).toFixed(0)} MB, ${w.transactions} transactions, written in ${((Date.now() - t0) / 1000).toFixed(1)} s${bigTxn ? ' (one transaction deleting every row, committed at the end: the scan holds it, spills it to disk, and reads it back at the commit)' : ''}`);
+  console.log(`SYNTHETIC log: ${(w.bytes / 1048576).toFixed(0)} MB, ${Number.isNaN(w.transactions) ? `kept from an earlier run (${file})` : `${w.transactions} transactions`}, written in ${((Date.now() - t0) / 1000).toFixed(1)} s${bigTxn ? ' (one transaction deleting every row, committed at the end: the scan holds it, spills it to disk, and reads it back at the commit)' : ''}`);
 
   t0 = Date.now();
   const h = createHash('sha256');
