@@ -2,7 +2,10 @@
  * Staging store figures (printed, not asserted): staging 1,000,000 recovered rows built from the
  * corpus's real row images, listing filtered pages on that store, approving 100,000 rows by
  * filter. `npm run bench -- staging`; ROWBACK_BENCH_ROWS overrides the row count.
+ * Reference, same run: the same rows (already JSON-encoded) inserted into a bare SQLite table of
+ * the same columns (rowid key only, no other index, WAL, synchronous=NORMAL), same batches.
  */
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,11 +33,32 @@ try {
     staged += store.stageBatch(job.id, rows);
   }
   const stageMs = ms(t) - buildMs;
+
+  // Reference: bare SQLite inserts of the same rows.
+  const bare = new Database(join(dir, 'bare.db'));
+  bare.pragma('journal_mode = WAL');
+  bare.pragma('synchronous = NORMAL');
+  bare.exec(`CREATE TABLE r (id INTEGER PRIMARY KEY, job_id INTEGER, tbl TEXT, lsn TEXT, operation TEXT, transaction_id TEXT, login TEXT, begin_time TEXT,
+    end_time TEXT, spid INTEGER, transaction_name TEXT, vals TEXT, after_vals TEXT, raw BLOB, warnings TEXT, meta TEXT, status TEXT)`);
+  const ins = bare.prepare('INSERT INTO r (job_id, tbl, lsn, operation, transaction_id, login, begin_time, end_time, spid, transaction_name, vals, after_vals, raw, warnings, meta, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)');
+  let bareMs = 0;
+  for (let start = 0; start < N; start += BATCH) {
+    const n = Math.min(BATCH, N - start);
+    const rows = corpusRows(n, start).map((r, i) => [1, r.table, r.lsn, r.operation, r.transactionId, r.login, r.beginTime, r.endTime, r.spid, r.transactionName,
+      JSON.stringify(template[(start + i) % template.length].values), null, Buffer.from(r.raw, 'hex'), '[]', JSON.stringify({ sid: null, allocUnitId: r.allocUnitId, pageId: r.pageId, slotId: r.slotId, source: r.source }), 'pending']);
+    const tb = process.hrtime.bigint();
+    bare.transaction(() => { for (const row of rows) ins.run(...row); })();
+    bareMs += ms(tb);
+  }
+  bare.close();
+  const bareRate = N / (bareMs / 1000);
   t = process.hrtime.bigint();
   const indexed = store.indexPending();
   const indexMs = ms(t);
   const size = statSync(join(dir, 'staging.db')).size + (() => { try { return statSync(join(dir, 'staging.db-wal')).size; } catch { return 0; } })();
-  console.log(`staging: ${staged.toLocaleString()} rows in ${(stageMs / 1000).toFixed(1)} s = ${Math.round(staged / (stageMs / 1000)).toLocaleString()} rows/s (batches of ${BATCH}, one transaction each; file ${(size / 1e6).toFixed(0)} MB)`);
+  const rate = staged / (stageMs / 1000);
+  console.log(`bare SQLite inserts of the same rows (reference): ${Math.round(bareRate).toLocaleString()} rows/s`);
+  console.log(`staging: ${staged.toLocaleString()} rows in ${(stageMs / 1000).toFixed(1)} s = ${Math.round(rate).toLocaleString()} rows/s = ${(rate / bareRate).toFixed(2)} × bare SQLite (batches of ${BATCH}, one transaction each, indexes kept; file ${(size / 1e6).toFixed(0)} MB)`);
   console.log(`free-text index: ${indexed.toLocaleString()} rows in ${(indexMs / 1000).toFixed(1)} s (one bulk pass at job end); staging + index = ${Math.round(staged / ((stageMs + indexMs) / 1000)).toLocaleString()} rows/s`);
 
   const time = (label: string, f: () => unknown, reps = 5): void => {

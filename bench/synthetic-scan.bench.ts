@@ -7,7 +7,7 @@
  * the same file read the same way in the same run, as a ratio; and peak RSS. Not a test.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -39,17 +39,19 @@ const images = Array.from({ length: 1000 }, (_, i) => encodeRow(layout, {
 }));
 
 const dir = mkdtempSync(join(tmpdir(), 'rowback-bench-synth-'));
-const file = join(dir, 'crm_log.ldf');
+// ROWBACK_BENCH_LDF=path: reuse (or write once and keep) the SYNTHETIC log there, for profiling runs.
+const keep = process.env.ROWBACK_BENCH_LDF;
+const file = keep ?? join(dir, 'crm_log.ldf');
 let peak = process.memoryUsage().rss;
 const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
 try {
   let t0 = Date.now();
-  const w = writeSyntheticLdf(file, {
+  const w = keep && existsSync(keep) ? { bytes: statSync(keep).size, transactions: NaN } : writeSyntheticLdf(file, {
     targetBytes: GB * 1024 ** 3,
     row: (t, r) => images[(t * 7 + r) % images.length],
     ...(bigTxn ? { rowsPerTxn: () => 1e12, concurrency: 1, rollbackShare: 0, finishAtEnd: true } : {}),
   }, { allocUnitId: AU, vlfSize: 64 * 1024 * 1024 });
-  console.log(`SYNTHETIC log: ${(w.bytes / 1048576).toFixed(0)} MB, ${w.transactions} transactions, written in ${((Date.now() - t0) / 1000).toFixed(1)} s${bigTxn ? ' (one transaction deleting every row, committed at the end: the scan holds it, spills it to disk, and reads it back at the commit)' : ''}`);
+  console.log(`SYNTHETIC log: ${(w.bytes / 1048576).toFixed(0)} MB, ${Number.isNaN(w.transactions) ? `kept from an earlier run (${file})` : `${w.transactions} transactions`}, written in ${((Date.now() - t0) / 1000).toFixed(1)} s${bigTxn ? ' (one transaction deleting every row, committed at the end: the scan holds it, spills it to disk, and reads it back at the commit)' : ''}`);
 
   t0 = Date.now();
   const h = createHash('sha256');
@@ -59,22 +61,41 @@ try {
 
   const rssBefore = process.memoryUsage().rss;
   peak = rssBefore;
-  t0 = Date.now();
-  const sink = new Writable({ write(_c, _e, cb) { cb(); } });
-  const writer = createRowWriter('ndjson', sink);
-  const src = withMetadata(openFileSource({ ldf: file }), [layout]);
-  let rows = 0;
-  for await (const ev of recoverRows(src, { operations: ['delete'] })) {
-    if (ev.kind === 'row') {
-      rows++;
-      await writer.write(ev.row);
+  type Api = { withMetadata: typeof withMetadata; recoverRows: typeof recoverRows; openFileSource: typeof openFileSource; createRowWriter: typeof createRowWriter };
+  const scanWith = async (api: Api) => {
+    t0 = Date.now();
+    const out = createHash('sha256');
+    const sink = new Writable({ write(c, _e, cb) { out.update(c as Buffer); cb(); } });
+    const writer = api.createRowWriter('ndjson', sink);
+    const src = api.withMetadata(api.openFileSource({ ldf: file }), [layout]);
+    let rows = 0;
+    for await (const ev of api.recoverRows(src, { operations: ['delete'] })) {
+      if (ev.kind === 'row') {
+        rows++;
+        await writer.write(ev.row);
+      }
     }
-  }
-  await src.close();
-  const scanS = (Date.now() - t0) / 1000;
+    await writer.end();
+    await src.close();
+    return { s: (Date.now() - t0) / 1000, rows, output: out.digest('hex').slice(0, 16) };
+  };
   const mb = w.bytes / 1048576;
+  const line = (label: string, r: { s: number; rows: number; output: string }) =>
+    console.log(`${label.padEnd(38)} ${(mb / r.s).toFixed(0).padStart(6)} MB/s  ${Math.round(r.rows / r.s).toString().padStart(8)} rows/s  ${(shaS / r.s).toFixed(3)} × sha256  (${r.rows} rows, output sha256 ${r.output}…)`);
   console.log(`sha256 of the file (reference)        ${(mb / shaS).toFixed(0).padStart(6)} MB/s`);
-  console.log(`scan → committed deletes → NDJSON      ${(mb / scanS).toFixed(0).padStart(6)} MB/s  ${Math.round(rows / scanS).toString().padStart(8)} rows/s  ${(shaS / scanS).toFixed(3)} × sha256  (${rows} rows)`);
+  line('scan → committed deletes → NDJSON', await scanWith({ withMetadata, recoverRows, openFileSource, createRowWriter }));
+  // ROWBACK_BENCH_BEFORE_DIST=/path/to/dist: the same scan through an earlier build (tsc output of
+  // an older commit) in the same run, so before/after compare on the same machine load.
+  const before = process.env.ROWBACK_BENCH_BEFORE_DIST;
+  if (before) {
+    const api = {
+      withMetadata: (await import(join(before, 'recover/metadata-override.js'))).withMetadata,
+      recoverRows: (await import(join(before, 'recover/recover-rows.js'))).recoverRows,
+      openFileSource: (await import(join(before, 'recover/sources/files.js'))).openFileSource,
+      createRowWriter: (await import(join(before, 'recover/writers.js'))).createRowWriter,
+    } as Api;
+    line(`same scan, ${before}`, await scanWith(api));
+  }
   console.log(`peak RSS during the scan ${(peak / 1048576).toFixed(0)} MB (before it: ${(rssBefore / 1048576).toFixed(0)} MB)`);
 } finally {
   clearInterval(sample);

@@ -5,7 +5,7 @@
  * make it consistent; a log backup carries the whole backed-up log.
  */
 import type { LogRecord } from '../logreader/log-record.js';
-import { emptyLogScanStats, readLogRange, type LogRange, type LogScanOptions, type LogScanStats } from '../logreader/ldf/reader.js';
+import { emptyLogScanStats, readLogRange, readLogRangeBatches, type LogRange, type LogScanOptions, type LogScanStats, type RecordKeep, type LogRecordBatch } from '../logreader/ldf/reader.js';
 import { openBackupBytes } from './bytes.js';
 import { refuseEncrypted } from './header.js';
 import { requireWholeMediaSet } from './page-source.js';
@@ -17,6 +17,8 @@ export interface BackupLogStream {
   /** Total bytes of log payload. */
   bytes: number;
   records(opts?: LogScanOptions, stats?: LogScanStats): AsyncGenerator<LogRecord>;
+  /** The same records, one array per log block, built only when `keep` accepts them (reader.ts readLogRangeBatches). */
+  batches(opts?: LogScanOptions, stats?: LogScanStats, keep?: RecordKeep): AsyncGenerator<LogRecordBatch>;
 }
 
 /**
@@ -49,6 +51,17 @@ export function openBackupLogStream(
         for (const r of ranges) {
           if (opts.signal?.aborted) return;
           yield* readLogRange(src, r, opts, stats);
+        }
+      } finally {
+        src.close();
+      }
+    },
+    async *batches(opts: LogScanOptions = {}, stats: LogScanStats = emptyLogScanStats(), keep?: RecordKeep) {
+      const src = openBackupBytes(path);
+      try {
+        for (const r of ranges) {
+          if (opts.signal?.aborted) return;
+          yield* readLogRangeBatches(src, r, opts, stats, keep);
         }
       } finally {
         src.close();

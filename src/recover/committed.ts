@@ -3,6 +3,8 @@ import {
   LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, LOP_DELETE_ROWS, LOP_INSERT_ROWS,
   LOP_MODIFY_COLUMNS, LOP_MODIFY_ROW, LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST,
 } from '../logreader/log-record.js';
+import { contextName, operationName } from '../logreader/ldf/constants.js';
+import type { RecordKeep } from '../logreader/ldf/reader.js';
 import { hexToBytesLoose } from './bytes.js';
 import type { MetadataCatalog, RowCandidate, ScanFilter, ScanOperation, TransactionInfo } from './source.js';
 import { beginTimeToIso, inWindow } from './time-window.js';
@@ -85,6 +87,8 @@ interface TxnState extends TransactionInfo {
   heldBytes: number;
   /** Once the memory budget forced it out: the temporary file holding this transaction's candidates. */
   spill: SpillFile | null;
+  /** Where its held candidates' row images are copied to (created with its first candidate). */
+  slab?: ImageSlab;
 }
 
 interface HeldCandidate {
@@ -116,9 +120,14 @@ export interface CommittedOnePassOptions extends CommittedOptions {
  * A transaction whose LOP_BEGIN_XACT is not in the scanned log has no Begin Time: it is kept only
  * when the filter has no window (its rows cannot be placed in one). A transaction with no commit
  * or abort in the log is counted in `uncommittedRowOps`, never returned.
+ *
+ * `open` may yield records one by one or in arrays (a log block's records); it is given a
+ * RecordKeep naming the records this filter looks at (transaction begin/commit/abort and the
+ * wanted row operations on data-row contexts; undefined when `onRecord` must see every record), so
+ * a log reader can leave the others unbuilt. Sources that cannot skip records ignore it.
  */
 export async function* committedCandidates(
-  open: () => AsyncIterable<LogRecord>,
+  open: (keep?: RecordKeep) => AsyncIterable<LogRecord | LogRecord[]>,
   filter: ScanFilter,
   catalog: MetadataCatalog,
   options: CommittedOnePassOptions = {},
@@ -153,8 +162,11 @@ export async function* committedCandidates(
   };
   const info = (t: TxnState): TransactionInfo => ({ transactionId: t.transactionId, beginTime: t.beginTime, endTime: t.endTime, name: t.name, sid: t.sid, login: t.login, spid: t.spid });
 
+  const keep = options.onRecord ? undefined : recordKeep(wantedOps);
   try {
-    for await (const r of open()) {
+    for await (const item of open(keep)) {
+     const batch = Array.isArray(item) ? item : [item];
+     for (const r of batch) {
       const op = r.Operation;
       const rebuild = options.onRecord?.(r);
       if (op === LOP_BEGIN_XACT) {
@@ -214,7 +226,8 @@ export async function* committedCandidates(
         stats.outsideWindowRowOps++;
         continue;
       }
-      const held: HeldCandidate = rebuild ? { record: detach(r), rebuild } : { record: detach(r) };
+      t.slab ??= new ImageSlab();
+      const held: HeldCandidate = rebuild ? { record: detach(r, t.slab), rebuild } : { record: detach(r, t.slab) };
       if (t.spill) {
         await t.spill.append(held);
         continue;
@@ -235,6 +248,7 @@ export async function* committedCandidates(
           biggest.heldBytes = 0;
         }
       }
+     }
     }
     // No commit or abort in the log: the rows cannot be told committed.
     for (const t of txns.values()) {
@@ -246,14 +260,67 @@ export async function* committedCandidates(
   }
 }
 
-/** A copy of a log record whose byte fields own their bytes (no view into a log block). */
-function detach(r: LogRecord): LogRecord {
-  const out: LogRecord = { ...r };
-  for (const k of BYTE_FIELDS) {
-    const v = (r as unknown as Record<string, unknown>)[k];
-    if (v instanceof Uint8Array) (out as unknown as Record<string, unknown>)[k] = v.slice();
+/**
+ * The op codes / context bytes of the records committedCandidates looks at (fn_dblog names mapped
+ * back through the reader's tables): transaction begin, commit and abort, and the wanted row
+ * operations on heap / clustered-index contexts. Everything else it passes over unread.
+ */
+function recordKeep(wantedOps: ReadonlySet<string>): RecordKeep {
+  const ops = new Uint8Array(256);
+  const ctxs = new Uint8Array(256);
+  for (let i = 0; i < 256; i++) {
+    const name = operationName(i);
+    if (name === LOP_BEGIN_XACT || name === LOP_COMMIT_XACT || name === LOP_ABORT_XACT) ops[i] = 2;
+    else if (wantedOps.has(name)) ops[i] = 1;
+    if (DATA_ROW_CONTEXTS.has(contextName(i))) ctxs[i] = 1;
   }
-  return out;
+  return (op, ctx) => ops[op] === 2 || (ops[op] === 1 && ctxs[ctx] === 1);
+}
+
+/**
+ * The log record with its byte fields no longer viewing its log block: they are replaced, in
+ * place, by equal copies in `slab`, the transaction's own chunks (one allocation per chunk, not
+ * per image; a chunk is kept alive only by candidates of the one transaction, released together at
+ * its commit or abort). In place: the record was built for this scan and its values do not change,
+ * so no second object is made per held candidate.
+ */
+function detach(r: LogRecord, slab: ImageSlab): LogRecord {
+  // The fields a log reader fills with views (structures.ts parseLogRecord).
+  if (r['RowLog Contents 0']) r['RowLog Contents 0'] = slab.copy(r['RowLog Contents 0']);
+  if (r['RowLog Contents 1']) r['RowLog Contents 1'] = slab.copy(r['RowLog Contents 1']);
+  if (r['RowLog Contents 2']) r['RowLog Contents 2'] = slab.copy(r['RowLog Contents 2']);
+  if (r['RowLog Contents 3']) r['RowLog Contents 3'] = slab.copy(r['RowLog Contents 3']);
+  if (r['RowLog Contents 4']) r['RowLog Contents 4'] = slab.copy(r['RowLog Contents 4']);
+  if (r['Log Record']) r['Log Record'] = slab.copy(r['Log Record']);
+  if (r['Transaction SID']) r['Transaction SID'] = slab.copy(r['Transaction SID']);
+  return r;
+}
+
+/**
+ * Chunks holding one transaction's row images: 1 KB first, doubling up to 64 KB (a small
+ * transaction wastes at most ~1 KB; an image larger than a chunk gets its own). Copies are views
+ * into a chunk and never move.
+ */
+class ImageSlab {
+  private chunk: Uint8Array | null = null;
+  private at = 0;
+  private next = 1024;
+
+  copy(v: Uint8Array | string): Uint8Array {
+    // Export sources may carry hex text here: left as it is (as the old copy did).
+    if (!(v instanceof Uint8Array)) return v as unknown as Uint8Array;
+    const n = v.length;
+    if (!this.chunk || this.at + n > this.chunk.length) {
+      const size = Math.max(this.next, n);
+      this.next = Math.min(this.next * 2, 64 * 1024);
+      this.chunk = new Uint8Array(size);
+      this.at = 0;
+    }
+    const out = new Uint8Array(this.chunk.buffer, this.at, n);
+    out.set(v);
+    this.at += n;
+    return out;
+  }
 }
 
 const BYTE_FIELDS = ['RowLog Contents 0', 'RowLog Contents 1', 'RowLog Contents 2', 'RowLog Contents 3', 'RowLog Contents 4', 'Log Record', 'Transaction SID'];

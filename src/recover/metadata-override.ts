@@ -1,6 +1,6 @@
 import { InputError, isRowbackError } from '../errors.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
-import { catalogFromLayouts, type MetadataCatalog, type RecoverySource } from './source.js';
+import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate } from './source.js';
 
 export interface OverrideOptions {
   /** `--alloc-unit ID`: the in-row allocation unit of the one table given, when nothing else says it. */
@@ -53,10 +53,20 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
   return {
     description: source.description,
     metadata: catalog,
-    candidates: (filter, signal) =>
-      (async function* () {
-        yield* source.candidates(filter, signal, await catalog());
-      })(),
+    // The wrapped source's own iterator once the catalog is known (no extra async step per candidate).
+    candidates: (filter, signal) => ({
+      [Symbol.asyncIterator](): AsyncIterator<RowCandidate> {
+        let it: AsyncIterator<RowCandidate> | null = null;
+        const started = catalog().then((c) => (it = source.candidates(filter, signal, c)[Symbol.asyncIterator]()));
+        return {
+          next: async () => (it ?? (await started)).next(),
+          return: async (value?: unknown) => {
+            const i = it ?? (await started);
+            return i.return ? i.return(value) : { done: true, value: undefined };
+          },
+        };
+      },
+    }),
     skipped: () => source.skipped(),
     ...(source.progress ? { progress: () => source.progress!() } : {}),
     ...(source.committedStats ? { committedStats: () => source.committedStats!() } : {}),

@@ -7,7 +7,7 @@ import { toHex } from '../util/hex.js';
 import { sidToText } from '../util/sid.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { RecoveredRow } from './recovered-row.js';
-import type { MetadataCatalog, RecoverySource, RowCandidate, ScanFilter, SkippedItem } from './source.js';
+import type { MetadataCatalog, RecoverySource, RowCandidate, ScanFilter, SkippedItem, TransactionInfo } from './source.js';
 import { beginTimeToIso } from './time-window.js';
 import type { RebuildCandidate } from './update-rebuild.js';
 
@@ -31,18 +31,23 @@ export async function* recoverRows(source: RecoverySource, filter: ScanFilter, o
   const log = (options.logger ?? silentLogger).child({ source: source.description });
   const catalog = await source.metadata();
   const check = new LayoutFitCheck(options.layoutCheckRows ?? LAYOUT_CHECK_ROWS, options.acceptColumnCountDrift);
+  // A transaction's facts are the same for each of its rows: worked out once per transaction.
+  const txnCache: TxnFieldCache = new WeakMap();
+  const principals = new WeakMap<TransactionInfo, { name: string } | null>();
   for await (const c of source.candidates(filter, options.signal)) {
     if (options.signal?.aborted) break;
-    const ev = candidateToEvent(c, catalog, log);
+    const ev = candidateToEvent(c, catalog, log, txnCache);
     if (ev.kind === 'row' && source.databasePrincipalOf && c.txn.sid) {
-      const p = source.databasePrincipalOf(c.txn.sid);
+      let p = principals.get(c.txn);
+      if (p === undefined) principals.set(c.txn, (p = source.databasePrincipalOf(c.txn.sid)));
       if (p) ev.row = { ...ev.row, dbUser: p.name };
     }
     if (ev.kind === 'row' && source.resolveOffRow && hasOffRow(ev.row)) {
       const table = resolveTable(c.record, catalog);
       if (table) ev.row = source.resolveOffRow(ev.row, table);
     }
-    yield* check.push(ev, c.record.AllocUnitId ?? null);
+    if (check.passes(ev)) yield ev;
+    else yield* check.push(ev, c.record.AllocUnitId ?? null);
   }
   yield* check.end();
 }
@@ -80,6 +85,17 @@ export class LayoutFitCheck {
     private readonly n: number,
     private readonly acceptDrift = false,
   ) {}
+
+  /**
+   * True when `ev` can go out at once, exactly as push() would send it: nothing is held and its
+   * table was already judged fit (the common case once the first rows of a table are through).
+   */
+  passes(ev: RecoverEvent): boolean {
+    if (this.queue.length !== 0 || this.n <= 0) return false;
+    const table = this.tableOf(ev);
+    if (table === null) return false;
+    return this.tables.get(table)?.verdict === 'ok';
+  }
 
   private tableOf(ev: RecoverEvent): string | null {
     return ev.kind === 'row' ? ev.row.table : (ev.item.location.table ?? null);
@@ -147,7 +163,15 @@ export class LayoutFitCheck {
   }
 }
 
-export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log: Logger = silentLogger): RecoverEvent {
+/** A transaction's row fields (times as ISO text, SID as hex and as text), per TransactionInfo object. */
+export type TxnFieldCache = WeakMap<TransactionInfo, { beginTime: string | null; endTime: string | null; sid: string | null; sidText: string | null }>;
+
+/**
+ * One committed candidate → a decoded row, or a skipped item carrying the raw image and the
+ * decoder's reason. `txnCache` (optional) keeps the per-transaction fields between calls; the
+ * row is the same with or without it.
+ */
+export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log: Logger = silentLogger, txnCache?: TxnFieldCache): RecoverEvent {
   const r = c.record;
   const lsn = r['Current LSN'];
   const table = resolveTable(r, catalog);
@@ -181,7 +205,12 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
     const decodedAfter = after ? decodeRow(after, table, { lsn, file: r.source?.file, offset: r.source?.offset }) : null;
     const warnings = [...decoded.warnings, ...(decodedAfter?.warnings.map((w) => `after image: ${w}`) ?? [])];
     if (r.source?.stale) warnings.push('record comes from a reused (stale) VLF: it may predate the current log');
-    const sidText = sidToText(c.txn.sid);
+    let tf = txnCache?.get(c.txn);
+    if (!tf) {
+      tf = { beginTime: isoOrNull(c.txn.beginTime), endTime: isoOrNull(c.txn.endTime), sid: c.txn.sid ? '0x' + toHex(c.txn.sid) : null, sidText: sidToText(c.txn.sid) };
+      txnCache?.set(c.txn, tf);
+    }
+    const sidText = tf.sidText;
     const rb = (c as RebuildCandidate).rebuild;
     if (rb?.kind === 'rebuilt' && rb.fromDataFile) {
       warnings.push(
@@ -195,10 +224,10 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
       lsn,
       operation,
       transactionId: r['Transaction ID'],
-      beginTime: isoOrNull(c.txn.beginTime),
-      endTime: isoOrNull(c.txn.endTime),
+      beginTime: tf.beginTime,
+      endTime: tf.endTime,
       login: c.txn.login,
-      sid: c.txn.sid ? '0x' + toHex(c.txn.sid) : null,
+      sid: tf.sid,
       ...(sidText ? { sidText } : {}),
       spid: c.txn.spid,
       ...(c.txn.host ? { host: c.txn.host } : {}),

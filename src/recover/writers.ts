@@ -6,11 +6,21 @@ import type { SqlValue } from '../reconstruct/values.js';
 export type OutputFormat = 'ndjson' | 'csv' | 'json';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['ndjson', 'csv', 'json'];
 
-/** Streams recovered rows to a Writable in one of the output formats, honouring backpressure. */
+/**
+ * Streams recovered rows to a Writable in one of the output formats, honouring backpressure.
+ * NDJSON and JSON rows are gathered into writes of up to 64 KB (UTF-8 bytes) (one stream write per row cost
+ * more than the serialising): `flush()` hands over what is gathered, `end()` flushes and closes
+ * the format. A caller that stops early (an error) calls flush() so every row written so far
+ * reaches the stream.
+ */
 export interface RowWriter {
   write(row: RecoveredRow): Promise<void>;
+  flush(): Promise<void>;
   end(): Promise<void>;
 }
+
+/** Bytes gathered before a write to the stream. */
+const GATHER_BYTES = 64 * 1024;
 
 const CSV_FIXED = ['table', 'lsn', 'operation', 'transactionId', 'beginTime', 'endTime', 'login', 'sid', 'sidText', 'dbUser', 'spid', 'transactionName', 'allocUnitId', 'pageId', 'slotId'] as const;
 
@@ -24,20 +34,50 @@ export interface WriterOptions {
 }
 
 export function createRowWriter(format: OutputFormat, out: Writable, options: WriterOptions = {}): RowWriter {
-  const put = (s: string): Promise<void> =>
+  const put = (s: string | Uint8Array): Promise<void> =>
     out.write(s) ? Promise.resolve() : new Promise((resolve) => out.once('drain', () => resolve()));
+  // Rows are UTF-8 encoded straight into a buffer handed to the stream when the next row does not
+  // fit (a fresh buffer each time: the stream may hold the last one until it is written). Measured:
+  // ~2× cheaper than concatenating the rows' strings and converting the result.
+  let buf = Buffer.allocUnsafe(GATHER_BYTES);
+  let at = 0;
+  const flush = (): Promise<void> => {
+    if (at === 0) return Promise.resolve();
+    const chunk = buf.subarray(0, at);
+    buf = Buffer.allocUnsafe(GATHER_BYTES);
+    at = 0;
+    return put(chunk);
+  };
+  /** Appends `prefix` (ASCII), `s`, then `suffix` (ASCII): no concatenated copy of a row's text is made. */
+  const gather = (prefix: string, s: string, suffix: string): Promise<void> => {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit
+    const need = prefix.length + s.length * 3 + suffix.length;
+    let before: Promise<void> | undefined;
+    if (need > buf.length - at) {
+      before = flush();
+      if (need > buf.length) buf = Buffer.allocUnsafe(need);
+    }
+    if (prefix) at += buf.write(prefix, at, 'latin1');
+    at += buf.write(s, at);
+    if (suffix) at += buf.write(suffix, at, 'latin1');
+    return before ?? Promise.resolve();
+  };
   switch (format) {
     case 'ndjson':
-      return { write: (row) => put(JSON.stringify(row) + '\n'), end: async () => {} };
+      return { write: (row) => gather('', JSON.stringify(row), '\n'), flush, end: flush };
     case 'json': {
       let first = true;
       return {
         write: (row) => {
-          const s = (first ? '[\n' : ',\n') + JSON.stringify(row);
+          const prefix = first ? '[\n' : ',\n';
           first = false;
-          return put(s);
+          return gather(prefix, JSON.stringify(row), '');
         },
-        end: () => put(first ? '[]\n' : '\n]\n'),
+        flush,
+        end: async () => {
+          await flush();
+          await put(first ? '[]\n' : '\n]\n');
+        },
       };
     }
     case 'csv': {
@@ -63,6 +103,7 @@ export function createRowWriter(format: OutputFormat, out: Writable, options: Wr
           wroteHeader = true;
           return put(s);
         },
+        flush: () => Promise.resolve(),
         end: () => (wroteHeader ? Promise.resolve() : put(csvRecord(header, raw))),
       };
     }

@@ -74,16 +74,21 @@ export class StagingStore {
     this.db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
     if (!opts.readonly) {
       this.db.pragma('journal_mode = WAL');
-      // NORMAL in WAL mode: a committed transaction survives a process crash (kill -9); only an
-      // OS crash/power loss can lose the last transactions, never corrupt the file.
-      this.db.pragma('synchronous = NORMAL');
+      // FULL in WAL mode: every commit is fsync'ed, so a batch reported committed (rows and the
+      // job's counters, one transaction) survives a process crash *and* an OS crash or power loss.
+      // Its cost is one fsync per batch of 1,000–5,000 rows: within the run-to-run noise of the
+      // staging bench (docs/performance.md). NORMAL could lose the last batches on an OS crash.
+      this.db.pragma('synchronous = FULL');
+      // A page cache that holds the hot pages of the rows table's six indexes while a job stages
+      // 100,000s of rows (SQLite's default, 2 MB, made every insert re-read index pages). In KB.
+      this.db.pragma('cache_size = -65536');
       migrate(this.db);
     }
     this.db.pragma('foreign_keys = ON');
     this.stmts = {
+      // Positional parameters: binding an object by name costs more than the insert itself at 100,000s of rows.
       insertRow: this.db.prepare(`INSERT OR IGNORE INTO rows (job_id, tbl, lsn, operation, transaction_id, login, begin_time, end_time, spid,
-        transaction_name, vals, after_vals, raw, warnings, meta) VALUES (@job_id, @tbl, @lsn, @operation, @transaction_id, @login, @begin_time,
-        @end_time, @spid, @transaction_name, @vals, @after_vals, @raw, @warnings, @meta)`),
+        transaction_name, vals, after_vals, raw, warnings, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       insertSkipped: this.db.prepare('INSERT INTO skipped_items (job_id, code, reason, location, raw) VALUES (?, ?, ?, ?, ?)'),
       // last_lsn only moves forward: rows can arrive in commit order, not LSN order
       progress: this.db.prepare(`UPDATE jobs SET rows_staged = rows_staged + @added, skipped_count = skipped_count + @skipped,
@@ -191,13 +196,12 @@ export class StagingStore {
       let added = 0;
       let last: string | null = null;
       for (const r of rows) {
-        const info = this.stmts.insertRow.run({
-          job_id: jobId, tbl: r.table, lsn: r.lsn, operation: r.operation, transaction_id: r.transactionId, login: r.login,
-          begin_time: r.beginTime, end_time: r.endTime, spid: r.spid, transaction_name: r.transactionName,
-          vals: JSON.stringify(r.values), after_vals: r.after ? JSON.stringify(r.after) : null, raw: Buffer.from(r.raw, 'hex'),
-          warnings: JSON.stringify(r.warnings ?? []),
-          meta: JSON.stringify({ sid: r.sid ?? null, ...(r.sidText ? { sidText: r.sidText } : {}), ...(r.dbUser ? { dbUser: r.dbUser } : {}), ...(r.host ? { host: r.host } : {}), ...(r.program ? { program: r.program } : {}), allocUnitId: r.allocUnitId, pageId: r.pageId, slotId: r.slotId, source: r.source }),
-        });
+        const info = this.stmts.insertRow.run(
+          jobId, r.table, r.lsn, r.operation, r.transactionId, r.login, r.beginTime, r.endTime, r.spid, r.transactionName,
+          JSON.stringify(r.values), r.after ? JSON.stringify(r.after) : null, Buffer.from(r.raw, 'hex'),
+          r.warnings && r.warnings.length ? JSON.stringify(r.warnings) : '[]',
+          JSON.stringify({ sid: r.sid ?? null, ...(r.sidText ? { sidText: r.sidText } : {}), ...(r.dbUser ? { dbUser: r.dbUser } : {}), ...(r.host ? { host: r.host } : {}), ...(r.program ? { program: r.program } : {}), allocUnitId: r.allocUnitId, pageId: r.pageId, slotId: r.slotId, source: r.source }),
+        );
         added += info.changes;
         if (last === null || r.lsn > last) last = r.lsn;
       }

@@ -20,7 +20,7 @@ const list = (v: string | string[] | undefined): string[] => (v === undefined ? 
  * InputError INPUT_BAD_OPTION for a missing --bak/--trn/stop or options that do not apply
  * (--mdf, --position, --include-ghosts, --include-remnants), and what `replayTableAt` throws.
  */
-export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable): Promise<{ rows: number; skipped: [] }> {
+export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable): Promise<{ rows: number; skipped: []; tables: { table: string; rows: number; ghosts: number; remnants: number }[] }> {
   const baks = list(opts.bak);
   const trns = list(opts.trn);
   if (opts.mdf !== undefined) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump reads backups only: give --bak FULL [DIFF] --trn LOG…, not --mdf');
@@ -30,11 +30,15 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   for (const [flag, set] of [['--position', opts.position !== undefined], ['--include-ghosts', !!opts.includeGhosts], ['--include-remnants', !!opts.includeRemnants]] as const) {
     if (set) throw new InputError('INPUT_BAD_OPTION', `${flag} does not apply to a point-in-time dump (the replayed table has no pages, ghosts or remnants)`);
   }
+  if (opts.all) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump replays one table: give --table schema.name, not --all');
+  const tables = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
+  if (tables.length !== 1) throw new InputError('INPUT_BAD_OPTION', `a point-in-time dump replays one table: give one --table schema.name${tables.length ? `, not ${tables.length}` : ''}`);
+  const table = tables[0]!;
   const target = parseTarget(opts);
   for (const f of baks) assertRegularFile('--bak', f);
   for (const f of trns) assertRegularFile('--trn', f);
   const outFile = opts.out ? openOutputFile('--out', opts.out) : undefined;
-  const r = await replayTableAt({ bak: baks, trn: trns, table: opts.table, target });
+  const r = await replayTableAt({ bak: baks, trn: trns, table, target });
   const out: Writable = outFile ?? stdout;
   const write = (s: string) => new Promise<void>((resolve, reject) => out.write(s, (e) => (e ? reject(e) : resolve())));
   const record = (x: ReplayResult['rows'][number]) => ({ table: r.table, values: x.values, origin: x.origin === 'backup' ? 'backup' : `log ${x.origin.lsn}`, ...(x.warnings.length ? { warnings: x.warnings } : {}) });
@@ -50,7 +54,7 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   if (opts.format === 'json') await write(n ? '\n]\n' : ']\n');
   if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   if (!opts.quiet) stderr.write(replaySummary(r));
-  return { rows: n, skipped: [] };
+  return { rows: n, skipped: [], tables: [{ table: r.table, rows: n, ghosts: 0, remnants: 0 }] };
 }
 
 export { replaySummary } from '../../replay/summary.js';

@@ -16,7 +16,7 @@ import { visibleColumns } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { runPointInTimeDump } from './dump-point-in-time.js';
-import { pickOwn } from '../../util/own-keys.js';
+import { getOwn, pickOwn } from '../../util/own-keys.js';
 
 export const DUMP_FORMATS = ['ndjson', 'csv', 'json'] as const;
 export type DumpFormat = (typeof DUMP_FORMATS)[number];
@@ -28,7 +28,10 @@ export interface DumpOptions {
   bak?: string | string[];
   /** Backup set to read in a file holding several (RESTORE … WITH FILE = n); required for such files. */
   position?: number | string;
-  table: string;
+  /** The table(s) to dump (`schema.name`); several are dumped one after the other, in the order given. */
+  table?: string | string[];
+  /** Every user table of the database, in catalog order (instead of `table`). */
+  all?: boolean;
   includeGhosts?: boolean;
   includeRemnants?: boolean;
   format: DumpFormat;
@@ -48,11 +51,12 @@ export interface DumpOptions {
 export function register(program: Command): void {
   program
     .command('dump')
-    .description("Print a table's current rows straight from a data file or a full/differential backup, or with --trn and --stop-at its rows at that point in time (no SQL Server needed)")
+    .description("Print the current rows of a table, several tables (--table …) or every user table (--all) straight from a data file or a full/differential backup, or with --trn and --stop-at a table's rows at that point in time (no SQL Server needed)")
     .option('--mdf <files...>', 'data file (.mdf), with the database\'s .ndf files if it has several')
     .option('--bak <files...>', 'full backup (.bak; every stripe of a striped one), optionally followed by differential backups based on it')
     .option('--position <n>', 'backup set to read when a file holds several (RESTORE … WITH FILE = n)')
-    .requiredOption('--table <schema.name>', 'the table to dump: dbo.T, [dbo].[T], "dbo"."T"', (v: string) => normalizeTableName(v))
+    .option('--table <schema.name>', 'a table to dump: dbo.T, [dbo].[T], "dbo"."T" (repeatable: several tables in one pass over the metadata)', (v: string, prev: string[] = []) => [...prev, normalizeTableName(v)])
+    .option('--all', 'dump every user table (metadata read once); NDJSON/JSON rows name their table')
     .option('--include-ghosts', 'also print ghost records (deleted rows not yet cleaned up), flagged ghost')
     .option('--include-remnants', 'also carve deleted records left in the page bodies (slot already removed), flagged remnant')
     .addOption(choiceOption('--format <format>', 'output format', DUMP_FORMATS, 'ndjson'))
@@ -67,9 +71,31 @@ export function register(program: Command): void {
     });
 }
 
-export async function runDump(opts: DumpOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<{ rows: number; skipped: SkippedItem[] }> {
-  const baks = opts.bak === undefined ? [] : Array.isArray(opts.bak) ? opts.bak : [opts.bak];
+/** Rows printed for one table of a dump. */
+export interface DumpedTable {
+  table: string;
+  rows: number;
+  ghosts: number;
+  remnants: number;
+}
+
+/**
+ * Prints the current rows of one table, several (`table` as a list) or every user table (`all`)
+ * of a data file / backup: the metadata is read once, the tables dumped one after the other.
+ * NDJSON/JSON rows carry their table; CSV (one header) takes one table only. Throws InputError
+ * INPUT_BAD_OPTION (no/both of --table/--all, CSV with several tables, files), INPUT_UNKNOWN_TABLE
+ * and SchemaError SCHEMA_COLUMNS_UNREADABLE for a named table, before anything is written; with
+ * --all an unreadable table is a skipped item and the others are dumped.
+ */
+export async function runDump(opts: DumpOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[] }> {
   if (opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined) return runPointInTimeDump(opts, stdout, stderr);
+  const named = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
+  if (opts.all && named.length) throw new InputError('INPUT_BAD_OPTION', 'give --table or --all, not both');
+  if (!opts.all && named.length === 0) throw new InputError('INPUT_BAD_OPTION', 'give --table schema.name (repeatable) or --all');
+  if (opts.format === 'csv' && (opts.all || named.length > 1)) {
+    throw new InputError('INPUT_BAD_OPTION', '--format csv prints one table (one header line); dump several tables as ndjson or json, or one --table per csv file');
+  }
+  const baks = opts.bak === undefined ? [] : Array.isArray(opts.bak) ? opts.bak : [opts.bak];
   const mdfs = opts.mdf === undefined ? [] : Array.isArray(opts.mdf) ? opts.mdf : [opts.mdf];
   if (mdfs.length > 0 === baks.length > 0) throw new InputError('INPUT_BAD_OPTION', 'give exactly one of --mdf FILE [NDF…] or --bak FILE [DIFF…]');
   const files = mdfs.length ? mdfs : baks;
@@ -90,67 +116,86 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
   try {
     const reader = new PageReader(source);
     const md = readDataFileMetadata(source, reader);
-    const table = findTable(md, opts.table);
-    if (!table) {
-      const known = md.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)';
-      throw new InputError('INPUT_UNKNOWN_TABLE', `table ${opts.table} is not in ${file}; known tables: ${known}`, { table: opts.table, file });
-    }
-    const qualified = `${table.layout.schema}.${table.layout.name}`;
-    if (table.layout.unreadable) {
-      throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified}: its columns could not be established, so no row of it is printed: ${table.layout.unreadable}`, { table: qualified, file });
-    }
-    const columns = visibleColumns(table.layout).map((c) => c.name);
-    const out: Writable = outFile ?? stdout;
     const skipped: SkippedItem[] = [...md.skipped];
+    // Every named table is checked before anything is written.
+    const tables: Array<{ qualified: string; columns: string[] }> = [];
+    if (opts.all) {
+      for (const layout of md.tables) {
+        const qualified = `${layout.schema}.${layout.name}`;
+        if (layout.unreadable) {
+          skipped.push({ code: 'SCHEMA_COLUMNS_UNREADABLE', reason: `${qualified}: its columns could not be established, so no row of it is printed: ${layout.unreadable}`, location: { table: qualified, file } });
+          continue;
+        }
+        tables.push({ qualified, columns: visibleColumns(layout).map((c) => c.name) });
+      }
+    } else {
+      for (const name of named) {
+        const table = findTable(md, name);
+        if (!table) {
+          const known = md.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)';
+          throw new InputError('INPUT_UNKNOWN_TABLE', `table ${name} is not in ${file}; known tables: ${known}`, { table: name, file });
+        }
+        const qualified = `${table.layout.schema}.${table.layout.name}`;
+        if (table.layout.unreadable) {
+          throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified}: its columns could not be established, so no row of it is printed: ${table.layout.unreadable}`, { table: qualified, file });
+        }
+        if (!tables.some((t) => t.qualified === qualified)) tables.push({ qualified, columns: visibleColumns(table.layout).map((c) => c.name) });
+      }
+    }
+    const out: Writable = outFile ?? stdout;
     const write = (s: string) =>
       new Promise<void>((resolve, reject) => {
         out.write(s, (e) => (e ? reject(e) : resolve()));
       });
     const rowSkipped: SkippedItem[] = [];
     let rows = 0;
-    let ghosts = 0;
-    let remnants = 0;
-    const record = (r: TableRow) => {
-      const values = pickOwn(r.values, columns) as Record<string, SqlValue>;
-      const o: Record<string, unknown> = { table: qualified, page: r.page, slot: r.slot, ghost: r.ghost, values };
-      if (r.remnant) {
-        o.remnant = true;
-        o.offset = r.offset;
-      }
-      if (r.forwardedFrom) o.forwardedFrom = r.forwardedFrom;
-      if (r.warnings.length) o.warnings = r.warnings;
-      return o;
-    };
+    const done: DumpedTable[] = [];
     if (opts.format === 'csv') {
-      const header = [...columns, ...(opts.includeGhosts || opts.includeRemnants ? ['ghost'] : []), ...(opts.includeRemnants ? ['remnant'] : [])];
+      const header = [...tables[0].columns, ...(opts.includeGhosts || opts.includeRemnants ? ['ghost'] : []), ...(opts.includeRemnants ? ['remnant'] : [])];
       await write(csvRecord(header, opts.csvRaw));
     } else if (opts.format === 'json') {
       await write('[');
     }
     const started = Date.now();
     const progress = createProgress({ quiet: opts.quiet, stream: stderr as NodeJS.WriteStream });
-    for (const r of readTableRows(source, md, qualified, { includeGhosts: opts.includeGhosts, includeRemnants: opts.includeRemnants, skipped: rowSkipped, reader })) {
-      if (r.ghost && !r.remnant) ghosts++;
-      if (r.remnant) remnants++;
-      if (rows % 1000 === 0) progress.update(() => `rowback dump: ${rows} rows, ${reader.stats.read} pages read (${Math.round(rows / ((Date.now() - started) / 1000))} rows/s)`);
-      if (opts.format === 'csv') {
-        const cells = columns.map((c) => csvCell(r.values[c]));
-        if (opts.includeGhosts || opts.includeRemnants) cells.push(r.ghost ? '1' : '0');
-        if (opts.includeRemnants) cells.push(r.remnant ? '1' : '0');
-        await write(csvRecord(cells, opts.csvRaw));
-      } else if (opts.format === 'json') {
-        await write(`${rows ? ',' : ''}\n${JSON.stringify(record(r))}`);
-      } else {
-        await write(`${JSON.stringify(record(r))}\n`);
+    for (const { qualified, columns } of tables) {
+      const t: DumpedTable = { table: qualified, rows: 0, ghosts: 0, remnants: 0 };
+      done.push(t);
+      const record = (r: TableRow) => {
+        const values = pickOwn(r.values, columns) as Record<string, SqlValue>;
+        const o: Record<string, unknown> = { table: qualified, page: r.page, slot: r.slot, ghost: r.ghost, values };
+        if (r.remnant) {
+          o.remnant = true;
+          o.offset = r.offset;
+        }
+        if (r.forwardedFrom) o.forwardedFrom = r.forwardedFrom;
+        if (r.warnings.length) o.warnings = r.warnings;
+        return o;
+      };
+      for (const r of readTableRows(source, md, qualified, { includeGhosts: opts.includeGhosts, includeRemnants: opts.includeRemnants, skipped: rowSkipped, reader })) {
+        if (r.ghost && !r.remnant) t.ghosts++;
+        if (r.remnant) t.remnants++;
+        if (rows % 1000 === 0) progress.update(() => `rowback dump: ${qualified}: ${t.rows} rows (${rows} in all), ${reader.stats.read} pages read (${Math.round(rows / ((Date.now() - started) / 1000))} rows/s)`);
+        if (opts.format === 'csv') {
+          const cells = columns.map((c) => csvCell(getOwn(r.values, c) ?? null));
+          if (opts.includeGhosts || opts.includeRemnants) cells.push(r.ghost ? '1' : '0');
+          if (opts.includeRemnants) cells.push(r.remnant ? '1' : '0');
+          await write(csvRecord(cells, opts.csvRaw));
+        } else if (opts.format === 'json') {
+          await write(`${rows ? ',' : ''}\n${JSON.stringify(record(r))}`);
+        } else {
+          await write(`${JSON.stringify(record(r))}\n`);
+        }
+        rows++;
+        t.rows++;
       }
-      rows++;
     }
     progress.done();
     if (opts.format === 'json') await write(rows ? '\n]\n' : ']\n');
     if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     for (const s of [...rowSkipped, ...reader.skipped]) if (!skipped.includes(s)) skipped.push(s);
-    if (!opts.quiet) stderr.write(summary(qualified, rows, ghosts, opts.includeGhosts ?? false, skipped, opts.includeRemnants ? remnants : undefined));
-    return { rows, skipped };
+    if (!opts.quiet) stderr.write(summary(done, opts.includeGhosts ?? false, skipped, opts.includeRemnants ?? false));
+    return { rows, skipped, tables: done };
   } finally {
     source.close();
   }
@@ -158,12 +203,16 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
 
 export { openDataFiles } from '../../recover/open-data-files.js';
 
-function summary(table: string, rows: number, ghosts: number, includeGhosts: boolean, skipped: SkippedItem[], remnants?: number): string {
-  const extra = [
-    includeGhosts ? `${ghosts} of them ghost (deleted, not yet cleaned up)` : '',
-    remnants !== undefined ? `${remnants} remnant(s) carved from page bodies (deleted or superseded records)` : '',
-  ].filter(Boolean);
-  const lines = [`rowback dump: ${table}: ${rows} row(s)${extra.length ? `, ${extra.join(', ')}` : ''}`];
+function summary(tables: DumpedTable[], includeGhosts: boolean, skipped: SkippedItem[], includeRemnants: boolean): string {
+  const lines = tables.map((t) => {
+    const extra = [
+      includeGhosts ? `${t.ghosts} of them ghost (deleted, not yet cleaned up)` : '',
+      includeRemnants ? `${t.remnants} remnant(s) carved from page bodies (deleted or superseded records)` : '',
+    ].filter(Boolean);
+    return `rowback dump: ${t.table}: ${t.rows} row(s)${extra.length ? `, ${extra.join(', ')}` : ''}`;
+  });
+  if (tables.length > 1) lines.push(`rowback dump: ${tables.length} tables, ${tables.reduce((n, t) => n + t.rows, 0)} row(s) in all`);
+  if (tables.length === 0) lines.push('rowback dump: no user table with readable columns');
   if (skipped.length) {
     const byCode = new Map<string, number>();
     for (const s of skipped) byCode.set(s.code, (byCode.get(s.code) ?? 0) + 1);

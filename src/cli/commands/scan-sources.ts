@@ -2,6 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { openExportSource } from '../../recover/sources/export.js';
 import { openFileSource } from '../../recover/sources/files.js';
+import { defaultThreads } from '../../logreader/parallel/parallel-reader.js';
 import { openLiveSource } from '../../recover/sources/live.js';
 import type { RecoverySource } from '../../recover/source.js';
 import { hideArgvSecrets } from '../../util/connection.js';
@@ -23,6 +24,8 @@ export interface ScanSourceOptions {
   export?: string;
   acceptSchemaDrift?: boolean;
   queryTimeout?: string;
+  /** Files only: worker threads reading the log files (`--threads`), as given on the command line; default: the cores. */
+  threads?: string;
 }
 
 /** A source plus the things its user must be told (warnings about inactive log, drift, time zone). */
@@ -49,7 +52,12 @@ export function openSource(o: ScanSourceOptions, logger?: Logger): OpenedSource 
       position = Number(o.position);
       if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${o.position}'`);
     }
-    const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn }, logger);
+    let threads = defaultThreads();
+    if (o.threads !== undefined) {
+      threads = Number(o.threads);
+      if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError('INPUT_BAD_OPTION', `--threads must be a whole number from 1 to 256, not '${o.threads}'`);
+    }
+    const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads }, logger);
     return { source: s, notes: () => s.notes };
   }
   if (exp) {

@@ -45,6 +45,7 @@ export function register(program: Command): void {
     .option('--ldf <file>', 'transaction log file (.ldf)')
     .option('--position <n>', 'backup set of --bak to read when the file holds several (RESTORE … WITH FILE = n)')
     .option('--trn <files...>', 'log backups (.trn); every log backup set in them is read, in LSN order')
+    .option('--threads <n>', 'log files (--ldf, --trn, backup sets) parsed on up to n worker threads at once when they total 64 MB or more (default: the cores); the output is the same for any n')
     .option('--server <connection>', 'live SQL Server: ADO-style connection string (or MSSQL_* variables)')
     .option('--database <db>', 'database to scan on the live server')
     .option('--log-backup <files...>', 'live: log backups the server can read, through fn_dump_dblog')
@@ -110,19 +111,26 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     let rows = 0;
     const started = Date.now();
     const progress = createProgress({ quiet: opts.quiet });
-    for await (const ev of recoverRows(source, filter, { acceptColumnCountDrift: opts.acceptLayoutDrift })) {
-      if (ev.kind === 'row') {
-        rows++;
-        perTable.set(ev.row.table, (perTable.get(ev.row.table) ?? 0) + 1);
-        await writer.write(ev.row);
-      } else {
-        skipped.push(ev.item);
+    try {
+      for await (const ev of recoverRows(source, filter, { acceptColumnCountDrift: opts.acceptLayoutDrift })) {
+        if (ev.kind === 'row') {
+          rows++;
+          perTable.set(ev.row.table, (perTable.get(ev.row.table) ?? 0) + 1);
+          await writer.write(ev.row);
+        } else {
+          skipped.push(ev.item);
+        }
+        progress.update(() => {
+          const p = source.progress?.();
+          const read = p ? `, ${(p.bytesRead / 1048576).toFixed(1)}${p.bytesTotal ? ` of ${(p.bytesTotal / 1048576).toFixed(1)}` : ''} MB read${p.passes ? ` (pass ${p.pass} of ${p.passes})` : ''}` : '';
+          return `rowback scan: ${rows} rows recovered, ${skipped.length} skipped${read}`;
+        });
       }
-      progress.update(() => {
-        const p = source.progress?.();
-        const read = p ? `, ${(p.bytesRead / 1048576).toFixed(1)}${p.bytesTotal ? ` of ${(p.bytesTotal / 1048576).toFixed(1)}` : ''} MB read${p.passes ? ` (pass ${p.pass} of ${p.passes})` : ''}` : '';
-        return `rowback scan: ${rows} rows recovered, ${skipped.length} skipped${read}`;
-      });
+    } catch (e) {
+      // Rows gathered for the next write reach the output even when the scan stops on an error
+      // (not awaited: a broken output must not hold the error back).
+      void writer.flush();
+      throw e;
     }
     progress.done();
     await writer.end();

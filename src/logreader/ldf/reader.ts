@@ -12,8 +12,9 @@ import type { LogRecord, LogRecordSource } from '../log-record.js';
 import { formatLsn, type Lsn } from '../lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { BlockScanner, NEED_MORE, type BlockEvent } from './block-scanner.js';
-import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
-import { parseLogRecord, parseVlfHeader, recordSpans, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
+import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
+import { formatLsnFast, parseLogRecord, parseVlfHeader, recordProblem, recordSpans, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
+import { operationName } from './constants.js';
 
 export const DEFAULT_CHUNK = 1 << 20;
 
@@ -78,9 +79,55 @@ export async function* readLogRange(
   opts: LogScanOptions = {},
   stats: LogScanStats = emptyLogScanStats(),
 ): AsyncGenerator<LogRecord> {
+  for await (const b of rangeBlocks(fh, range, opts, stats)) yield* blockRecords(b.ev, range, b.stale, opts, stats);
+}
+
+/**
+ * Which records a batch reader builds: called with a record's op code and context byte (the
+ * bytes @22 and @23 of its header) before anything else of it is read. A record it refuses is
+ * still checked (header, element array) and counted in the stats exactly as a built one —
+ * malformed ones are reported through `onSkipped` the same way — but no LogRecord is made.
+ */
+export type RecordKeep = (op: number, ctx: number) => boolean;
+
+/** The records of one log block that a batch reader built, and the printed LSN of the block's first well-formed record (built or refused by `keep`). */
+export interface LogRecordBatch {
+  records: LogRecord[];
+  firstLsn: string;
+}
+
+/**
+ * The same records as readLogRange, one array per log block (≤ 60 KB of log), so a consumer
+ * pays the async-iteration cost once per block instead of once per record. `keep` (optional)
+ * leaves out the records a consumer does not need without building them. Stats, skipped items
+ * and their order are those of readLogRange.
+ */
+export async function* readLogRangeBatches(
+  fh: PositionedReader,
+  range: LogRange,
+  opts: LogScanOptions = {},
+  stats: LogScanStats = emptyLogScanStats(),
+  keep?: RecordKeep,
+): AsyncGenerator<LogRecordBatch> {
+  for await (const b of rangeBlocks(fh, range, opts, stats)) {
+    const out: LogRecord[] = [];
+    const first = collectBlockRecords(b.ev, range, b.stale, opts, stats, out, keep);
+    if (first !== null) yield { records: out, firstLsn: first };
+  }
+}
+
+/** The fixed-up blocks of a range that a scan should read (stale ones left out when includeStale is false), with the block-level stats and gap reports. */
+async function* rangeBlocks(
+  fh: PositionedReader,
+  range: LogRange,
+  opts: LogScanOptions,
+  stats: LogScanStats,
+): AsyncGenerator<{ ev: BlockEvent; stale: boolean }> {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
   const scanner = new BlockScanner(range.start);
-  const chunk = Buffer.allocUnsafe(chunkSize);
+  // No larger than the range: a log backup has one range per VLF (often 64–256 KB), and a 1 MB
+  // buffer for each was most of the cost of reading a .trn chain.
+  const chunk = Buffer.allocUnsafe(Math.max(SECTOR, Math.min(chunkSize, range.end - range.start)));
   let at = range.start;
   const includeStale = opts.includeStale ?? true;
   // LSN continuity: within one VLF, a block's LSN block number is its offset from the VLF start
@@ -133,12 +180,12 @@ export async function* readLogRange(
       if (!stats.end || f.vlf > stats.end.vlf || (f.vlf === stats.end.vlf && next.block > stats.end.block)) stats.end = { vlf: next.vlf, block: next.block };
     }
     if (stale && !includeStale) continue;
-    yield* blockRecords(ev, range, stale, opts, stats);
+    yield { ev, stale };
   }
   stats.unwrittenBytes += scanner.unwrittenBytes;
 }
 
-/** The records of one fixed-up block. */
+/** The records of one fixed-up block, built one at a time as they are asked for. */
 export function* blockRecords(
   ev: BlockEvent,
   range: Pick<LogRange, 'kind' | 'file'>,
@@ -146,40 +193,101 @@ export function* blockRecords(
   opts: Pick<LogScanOptions, 'onSkipped'> = {},
   stats: LogScanStats = emptyLogScanStats(),
 ): Generator<LogRecord> {
-  const h = ev.header;
-  const spans = recordSpans(ev.bytes, h);
+  const spans = recordSpans(ev.bytes, ev.header);
   const v = new DataView(ev.bytes.buffer, ev.bytes.byteOffset, ev.bytes.byteLength);
   for (let i = 0; i < spans.length; i++) {
-    const [s, e] = spans[i];
-    const lsn: Lsn = { vlf: h.firstLsn.vlf, block: h.firstLsn.block, slot: h.firstLsn.slot + i };
-    const source: LogRecordSource = { kind: range.kind, file: range.file, offset: ev.offset + s };
-    if (stale) source.stale = true;
-    const parsed = s < 0 || e > ev.bytes.length || s >= e ? `record slot ${i} points outside the block (${s}..${e})` : parseLogRecord(ev.bytes, s, e, lsn, source, v);
-    if (typeof parsed === 'string') {
-      stats.skippedRecords++;
-      opts.onSkipped?.({ code: 'FORMAT_BAD_LOG_RECORD', reason: parsed, location: { file: range.file, offset: ev.offset + Math.max(0, s), lsn: formatLsn(lsn) } });
-      continue;
-    }
-    if (parsed.extra.badElements) {
-      stats.skippedRecords++;
-      opts.onSkipped?.({
-        code: 'FORMAT_BAD_LOG_RECORD',
-        reason: `${parsed.record.Operation}: element lengths run past the record; kept without RowLog Contents`,
-        location: { file: range.file, offset: ev.offset + s, lsn: formatLsn(lsn) },
-      });
-    }
-    stats.records++;
-    if (stale) stats.staleRecords++;
-    if (!stale) {
-      if (!stats.firstLsn || cmp(lsn, stats.firstLsn) < 0) stats.firstLsn = lsn;
-      if (!stats.lastLsn || cmp(lsn, stats.lastLsn) > 0) stats.lastLsn = lsn;
-    }
-    yield parsed.record;
+    const r = recordAt(ev, spans[i], i, v, range, stale, opts, stats);
+    if (r) yield r;
   }
 }
 
-function cmp(a: Lsn, b: Lsn): number {
-  return a.vlf - b.vlf || a.block - b.block || a.slot - b.slot;
+/**
+ * Appends the records of one fixed-up block that `keep` accepts (all when not given) to `out`;
+ * returns the printed LSN of its first well-formed record, null when it has none.
+ */
+function collectBlockRecords(
+  ev: BlockEvent,
+  range: Pick<LogRange, 'kind' | 'file'>,
+  stale: boolean,
+  opts: Pick<LogScanOptions, 'onSkipped'>,
+  stats: LogScanStats,
+  out: LogRecord[],
+  keep?: RecordKeep,
+): string | null {
+  const spans = recordSpans(ev.bytes, ev.header);
+  const v = new DataView(ev.bytes.buffer, ev.bytes.byteOffset, ev.bytes.byteLength);
+  let first: string | null = null;
+  for (let i = 0; i < spans.length; i++) {
+    const before = stats.records;
+    const r = recordAt(ev, spans[i], i, v, range, stale, opts, stats, keep);
+    if (r) out.push(r);
+    if (first === null && stats.records > before) first = r ? r['Current LSN'] : formatLsnFast(ev.header.firstLsn.vlf, ev.header.firstLsn.block, ev.header.firstLsn.slot + i);
+  }
+  return first;
+}
+
+/**
+ * Record `i` of a block (span [s, e)): the LogRecord, or null when it is malformed (reported
+ * through onSkipped) or refused by `keep` (checked as parseLogRecord would, counted, not built).
+ * Updates the record counts and the first/last LSN of the stats.
+ */
+function recordAt(
+  ev: BlockEvent,
+  [s, e]: [number, number],
+  i: number,
+  v: DataView,
+  range: Pick<LogRange, 'kind' | 'file'>,
+  stale: boolean,
+  opts: Pick<LogScanOptions, 'onSkipped'>,
+  stats: LogScanStats,
+  keep?: RecordKeep,
+): LogRecord | null {
+  const bytes = ev.bytes;
+  const h = ev.header.firstLsn;
+  const vlf = h.vlf;
+  const block = h.block;
+  const slot = h.slot + i;
+  let record: LogRecord | null = null;
+  let problem: string | null = null;
+  let badElements = false;
+  if (s < 0 || e > bytes.length || s >= e) problem = `record slot ${i} points outside the block (${s}..${e})`;
+  else if (keep && e - s >= RECORD_HEADER_SIZE && !keep(bytes[s + 22], bytes[s + 23])) {
+    // Not built: only what parseLogRecord would have found wrong with it is checked.
+    const p = recordProblem(bytes, s, e, v);
+    if (p === 'elements') badElements = true;
+    else problem = p;
+  } else {
+    const source: LogRecordSource = { kind: range.kind, file: range.file, offset: ev.offset + s };
+    if (stale) source.stale = true;
+    const parsed = parseLogRecord(bytes, s, e, { vlf, block, slot }, source, v);
+    if (typeof parsed === 'string') problem = parsed;
+    else {
+      record = parsed.record;
+      badElements = parsed.extra.badElements;
+    }
+  }
+  if (problem !== null) {
+    stats.skippedRecords++;
+    opts.onSkipped?.({ code: 'FORMAT_BAD_LOG_RECORD', reason: problem, location: { file: range.file, offset: ev.offset + Math.max(0, s), lsn: formatLsnFast(vlf, block, slot) } });
+    return null;
+  }
+  if (badElements) {
+    stats.skippedRecords++;
+    opts.onSkipped?.({
+      code: 'FORMAT_BAD_LOG_RECORD',
+      reason: `${operationName(bytes[s + 22])}: element lengths run past the record; kept without RowLog Contents`,
+      location: { file: range.file, offset: ev.offset + s, lsn: formatLsnFast(vlf, block, slot) },
+    });
+  }
+  stats.records++;
+  if (stale) stats.staleRecords++;
+  else {
+    const f = stats.firstLsn;
+    if (!f || vlf < f.vlf || (vlf === f.vlf && (block < f.block || (block === f.block && slot < f.slot)))) stats.firstLsn = { vlf, block, slot };
+    const l = stats.lastLsn;
+    if (!l || vlf > l.vlf || (vlf === l.vlf && (block > l.block || (block === l.block && slot > l.slot)))) stats.lastLsn = { vlf, block, slot };
+  }
+  return record;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,6 +399,24 @@ export async function* readLdfRecords(path: string, opts: LogScanOptions = {}, s
     for (const v of layout.vlfs) {
       if (opts.signal?.aborted) return;
       yield* readLogRange(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity } }, opts, stats);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Every record of an .ldf as readLdfRecords yields them, one array per log block, built only
+ * when `keep` accepts the record's op code and context (see readLogRangeBatches).
+ */
+export async function* readLdfRecordBatches(path: string, opts: LogScanOptions = {}, stats: LogScanStats = emptyLogScanStats(), keep?: RecordKeep): AsyncGenerator<LogRecordBatch> {
+  const fh = await open(path, 'r');
+  try {
+    const layout = await layoutOf(fh, path, opts.logFormat2IsSql2005 ?? false);
+    for (const p of layout.problems) opts.onSkipped?.(p);
+    for (const v of layout.vlfs) {
+      if (opts.signal?.aborted) return;
+      yield* readLogRangeBatches(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity } }, opts, stats, keep);
     }
   } finally {
     await fh.close();

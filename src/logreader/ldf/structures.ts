@@ -231,7 +231,7 @@ export function parseLogRecord(
     // user tables match sysallocunits of the corpus data files, e.g. RestoreTimeClean dbo.steps).
     const idObj = v.getUint32(start + 32, true);
     const idInd = v.getUint16(start + 46, true);
-    record.AllocUnitId = ((BigInt(idInd) << 48n) | (BigInt(idObj) << 16n)).toString();
+    record.AllocUnitId = allocUnitIdText(idObj, idInd);
     record['Offset in Row'] = v.getUint16(start + 56, true);
     record['Modify Size'] = v.getUint16(start + 58, true);
   }
@@ -260,6 +260,54 @@ export function parseLogRecord(
   return { record, extra };
 }
 
+/**
+ * What parseLogRecord would find wrong with the record in [start, end) of a block, without
+ * building it: its refusal (a string), `'elements'` when it would be kept but flagged
+ * `badElements` (an element array that runs past the record, on the ops whose elements are read),
+ * or null when it parses cleanly.
+ */
+export function recordProblem(block: Uint8Array, start: number, end: number, v: DataView = view(block)): string | 'elements' | null {
+  if (end - start < RECORD_HEADER_SIZE || end > block.length) return `record span ${start}..${end} too short for a log record header`;
+  const fixedLen = v.getUint16(start + 2, true);
+  if (fixedLen < RECORD_HEADER_SIZE || start + fixedLen > end) return `fixed length ${fixedLen} does not fit the record (${end - start} bytes)`;
+  const op = block[start + 22];
+  const wantsElements = op === LOP.BEGIN_XACT || op === LOP.INSERT_ROWS || op === LOP.DELETE_ROWS || op === LOP.MODIFY_ROW || op === LOP.MODIFY_COLUMNS;
+  if (wantsElements && !elementsFit(start, start + fixedLen, end, v)) return 'elements';
+  return null;
+}
+
+/** readElements' checks without the views: does the element array at `at` fit the record? */
+function elementsFit(recStart: number, at: number, end: number, v: DataView): boolean {
+  if (at === end) return true;
+  if (at + 2 > end) return false;
+  const n = v.getUint16(at, true);
+  if (n > 1024) return false;
+  let p = at + 2 + 2 * n;
+  if (p > end) return false;
+  p = recStart + align4(p - recStart);
+  for (let i = 0; i < n; i++) {
+    const len = v.getUint16(at + 2 + 2 * i, true);
+    if (p + len > end) return false;
+    p = recStart + align4(p + len - recStart);
+  }
+  return true;
+}
+
+/** AllocUnitId text by idInd·2^32 + idObj (exact: < 2^48): a log names few allocation units, each many times. */
+const allocUnitIds = new Map<number, string>();
+
+/** `idInd << 48 | idObj << 16` as decimal text (parseLogRecord), from a small cache. */
+function allocUnitIdText(idObj: number, idInd: number): string {
+  const key = idInd * 0x1_0000_0000 + idObj;
+  let t = allocUnitIds.get(key);
+  if (t === undefined) {
+    t = ((BigInt(idInd) << 48n) | (BigInt(idObj) << 16n)).toString();
+    if (allocUnitIds.size >= 65536) allocUnitIds.clear();
+    allocUnitIds.set(key, t);
+  }
+  return t;
+}
+
 /** The element array at `at` (u16 count, u16 lengths, 4-byte aligned data); null when it does not fit. */
 export function readElements(b: Uint8Array, recStart: number, at: number, end: number, v: DataView = view(b)): Uint8Array[] | null {
   if (at === end) return [];
@@ -273,8 +321,9 @@ export function readElements(b: Uint8Array, recStart: number, at: number, end: n
   for (let i = 0; i < n; i++) {
     const len = v.getUint16(at + 2 + 2 * i, true);
     if (p + len > end) return null;
-    // A view into the fixed-up block copy (one allocation per block, not per element).
-    out.push(b.subarray(p, p + len));
+    // A view into the fixed-up block copy (one allocation per block, not per element); the
+    // constructor rather than subarray(), which looks up the species constructor on every call.
+    out.push(new Uint8Array(b.buffer, b.byteOffset + p, len));
     p = recStart + align4(p + len - recStart);
   }
   return out;

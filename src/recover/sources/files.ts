@@ -18,11 +18,13 @@ import { openBackupLogStream } from '../../backup/log-stream.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
-import { readLdfLayout, readLdfRecords, emptyLogScanStats, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
+import { readLdfLayout, readLdfRecordBatches, emptyLogScanStats, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
+import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent } from '../../logreader/parallel/parallel-reader.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import type { RecoveredRow } from '../recovered-row.js';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { committedCandidates, emptyStats, type CommittedScanStats } from '../committed.js';
 import { PageSlotModel } from '../page-model.js';
@@ -45,7 +47,20 @@ export interface FileSourceInputs {
   ldf?: string;
   /** Log backups. Every log backup set of each file is read (several appended to one file included), in LSN order. */
   trn?: string[];
+  /**
+   * Worker threads for reading several log files (an .ldf, .trn files, backup sets) at once;
+   * default 1 (no workers). The output is the same for every value (parallel-reader.ts).
+   */
+  threads?: number;
+  /**
+   * Workers are used only when the log files total at least this many bytes (default
+   * PARALLEL_MIN_BYTES): starting a worker costs ~0.1–0.2 s, more than parsing a few small log backups.
+   */
+  parallelMinBytes?: number;
 }
+
+/** Log bytes below which several log files are read on this thread whatever `threads` says. */
+export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
 
 export interface FileRecoverySource extends RecoverySource {
   /** Counts from the last candidates() run: log bytes/records and the committed-filter figures. */
@@ -84,6 +99,7 @@ async function loadDatafile(): Promise<DatafileApi> {
 
 export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileRecoverySource {
   const trn = inputs.trn ?? [];
+  const threads = Math.max(1, Math.floor(inputs.threads ?? 1));
   if (!inputs.ldf && trn.length === 0 && !inputs.bak) {
     throw new InputError('INPUT_NO_LOG', 'no log to scan: give --ldf FILE, --trn FILE… or a --bak whose log portion is read');
   }
@@ -170,8 +186,29 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     ...logFiles.map((l) => `${l.kind} ${l.file}`),
   ].filter(Boolean).join(', ');
 
+  /** Bytes of the distinct log files on disk (0 for a file that cannot be stat'ed: the read reports it). */
+  function logFileBytes(): number {
+    let n = 0;
+    for (const f of new Set(logFiles.map((l) => l.file))) {
+      try {
+        n += statSync(f).size;
+      } catch {
+        // reported by the read itself
+      }
+    }
+    return n;
+  }
+
   /** `extra`: a further read (the update anchor's pass): counts and bad blocks stay those of the scan pass. */
   async function* readAll(signal?: AbortSignal, extra = false): AsyncGenerator<LogRecord> {
+    for await (const batch of readAllBatches(signal, extra)) yield* batch;
+  }
+
+  /**
+   * The log records of every log file in LSN order, one array per log block; only those `keep`
+   * accepts are built (all when not given). `extra` as readAll.
+   */
+  async function* readAllBatches(signal?: AbortSignal, extra = false, keep?: RecordKeep): AsyncGenerator<LogRecord[]> {
     if (!extra) pass++;
     const thisPass = pass;
     const stats = emptyLogScanStats();
@@ -193,25 +230,54 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // (Printed LSNs are fixed-width lower-case hex, so they compare as strings.)
     let highest = '';
     let repeats = 0;
-    for (const l of logFiles) {
+    // Several log files: each is parsed on a worker thread (up to `threads` at once) and consumed
+    // here in the same order, so everything below sees what the one-thread reader gives.
+    const parallel = !extra && threads > 1 && logFiles.length > 1 && logFileBytes() >= (inputs.parallelMinBytes ?? PARALLEL_MIN_BYTES);
+    const localEvents = async function* (l: (typeof logFiles)[number]): AsyncGenerator<LogFileEvent> {
+      const it = l.kind === 'ldf' ? readLdfRecordBatches(l.file, opts, stats, keep) : openBackupLogStream(l.file, l.kind, undefined, l.position).batches(opts, stats, keep);
+      for await (const batch of it) yield { type: 'batch', batch };
+    };
+    const files = parallel
+      ? readLogFilesInParallel(logFiles, threads, { keep, logFormat2IsSql2005: opts.logFormat2IsSql2005 })
+      : (async function* () {
+          for (const l of logFiles) yield { input: l, events: localEvents(l) };
+        })();
+    for await (const { input: l, events } of files) {
       if (signal?.aborted) return;
-      logger?.debug({ file: l.file, kind: l.kind, pass: thisPass }, 'reading log');
-      if (l.kind === 'ldf') {
-        yield* readLdfRecords(l.file, opts, stats);
-        continue;
-      }
+      logger?.debug({ file: l.file, kind: l.kind, pass: thisPass, threads: parallel ? threads : 1 }, 'reading log');
       const floor = highest;
       let firstRead: string | null = null;
-      for await (const r of openBackupLogStream(l.file, l.kind, undefined, l.position).records(opts, stats)) {
-        const lsn = r['Current LSN'];
-        firstRead ??= lsn;
-        if (floor && lsn <= floor) {
-          repeats++;
+      for await (const ev of events) {
+        if (ev.type === 'skipped') {
+          opts.onSkipped?.(ev.item);
           continue;
         }
-        if (lsn > highest) highest = lsn;
-        yield r;
+        if (ev.type === 'done') {
+          mergeLogScanStats(stats, ev.stats);
+          continue;
+        }
+        const batch = ev.batch;
+        if (l.kind === 'ldf') {
+          yield batch.records;
+          continue;
+        }
+        firstRead ??= batch.firstLsn;
+        // A record `keep` refused is refused again where a later backup repeats it, so the repeat
+        // check over the built records alone drops the same records as one over all of them.
+        let kept = batch.records;
+        if (floor) {
+          kept = [];
+          for (const r of batch.records) {
+            if (r['Current LSN'] <= floor) repeats++;
+            else kept.push(r);
+          }
+        }
+        if (kept.length) {
+          for (const r of kept) if (r['Current LSN'] > highest) highest = r['Current LSN'];
+          yield kept;
+        }
       }
+      if (l.kind === 'ldf') continue;
       // The stream must cover the LSN range its header states; what it lacks is reported once.
       if (reporting && !signal?.aborted) {
         const key = `${l.file}#${l.position}`;
@@ -306,7 +372,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         // Updates with no base in the log wait for a third pass anchored on the data file's pages
         // (page-model-anchor.ts); they are yielded after the others. Bounded: each holds its record.
         const pending: RebuildCandidate[] = [];
-        for await (const c of committedCandidates(() => readAll(signal), filter, cat, { stats: scanStats, ...(model ? { onRecord: (r: LogRecord) => model.apply(r) } : {}) })) {
+        for await (const c of committedCandidates((keep) => readAllBatches(signal, false, keep), filter, cat, { stats: scanStats, ...(model ? { onRecord: (r: LogRecord) => model.apply(r) } : {}) })) {
           const rb = (c as RebuildCandidate).rebuild;
           if (pageSource && rb?.kind === 'skipped' && rb.code === RECOVER_UPDATE_NO_BASE && pending.length < MAX_ANCHORED_UPDATES) pending.push(c);
           else yield c;
@@ -321,6 +387,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     },
     skipped: () => skipped,
     databasePrincipalOf(sid: Uint8Array): { name: string; type: string } | null {
+      if (principals.size === 0) return null;
       return principals.get('0X' + Buffer.from(sid).toString('hex').toUpperCase()) ?? null;
     },
     resolveOffRow(row: RecoveredRow, table: TableLayout): RecoveredRow {

@@ -1,0 +1,188 @@
+/**
+ * Reads several log files (an .ldf and the backup sets of .trn/.bak files) on worker threads, a
+ * file per worker, while the caller consumes them strictly in the order given: what the caller
+ * sees — record batches, skipped items, stats — is what the one-thread batch reader yields for the
+ * same files in the same order (test/logreader/parallel.test.ts; the committed filter and the
+ * repeat check stay on the caller's thread, so output order and content do not depend on threads).
+ *
+ * At most `threads` files are read at once, each at most WINDOW batches ahead of the caller.
+ * Workers run from the compiled dist/ (.js) or, when this module is TypeScript run through tsx or
+ * vitest, from the .ts source through tsx's loader.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { FormatError, InputError, RowbackError, SourceError } from '../../errors.js';
+import type { SkippedItem } from '../../recover/source.js';
+import type { LogRecordBatch, LogScanStats, RecordKeep } from '../ldf/reader.js';
+import type { LogFileJob, ToParent, ToWorker } from './protocol.js';
+
+/** Batches a worker may post ahead of the caller (each ≤ one 60 KB log block's records). */
+const WINDOW = 64;
+
+/** Threads a scan uses by default: the cores Node reports. */
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export type LogFileEvent =
+  | { type: 'batch'; batch: LogRecordBatch }
+  | { type: 'skipped'; item: SkippedItem }
+  | { type: 'done'; stats: LogScanStats };
+
+export interface LogFileInput {
+  kind: 'ldf' | 'trn' | 'bak';
+  file: string;
+  position: number;
+}
+
+/** RecordKeep as a table a worker can receive (op << 8 | context → 1 when built). */
+export function keepTable(keep: RecordKeep | undefined): Uint8Array | null {
+  if (!keep) return null;
+  const t = new Uint8Array(65536);
+  for (let op = 0; op < 256; op++) for (let ctx = 0; ctx < 256; ctx++) t[(op << 8) | ctx] = keep(op, ctx) ? 1 : 0;
+  return t;
+}
+
+/**
+ * The worker: the compiled log-file-worker.js beside this module, or — when this module is the
+ * TypeScript source (tsx, vitest) — a bootstrap that registers tsx's ESM loader in the worker
+ * (workers do not inherit the parent's loader hooks) and then imports log-file-worker.ts.
+ */
+function newWorker(job: LogFileJob): Worker {
+  const here = import.meta.url;
+  if (!/\.ts$/.test(new URL(here).pathname)) return new Worker(new URL('./log-file-worker.js', here), { workerData: job });
+  // tsx's ESM API entry, from its package exports (require.resolve would give the CommonJS one).
+  const pkgPath = createRequire(here).resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  const api = pathToFileURL(join(dirname(pkgPath), pkg.exports['./esm/api'].import.default)).href;
+  const entry = new URL('./log-file-worker.ts', here).href;
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(boot, { eval: true, workerData: job });
+}
+
+/** One file on one worker: its events, buffered as they arrive, consumed in order. */
+class RemoteLogFile {
+  private worker: Worker | null = null;
+  private queue: ToParent[] = [];
+  private wake: (() => void) | null = null;
+  private failed: Error | null = null;
+  private finished = false;
+
+  constructor(private readonly job: LogFileJob) {}
+
+  start(): void {
+    if (this.worker) return;
+    const w = newWorker(this.job);
+    this.worker = w;
+    w.on('message', (m: ToParent) => this.push(m));
+    w.on('error', (e) => {
+      this.failed ??= e;
+      this.poke();
+    });
+    w.on('exit', (code) => {
+      if (!this.finished && !this.failed && code !== 0) this.failed = new Error(`log reader worker for ${this.job.file} exited with code ${code}`);
+      this.finished = true;
+      this.poke();
+    });
+  }
+
+  private push(m: ToParent): void {
+    this.queue.push(m);
+    this.poke();
+  }
+
+  private poke(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  async *events(): AsyncGenerator<LogFileEvent> {
+    this.start();
+    for (;;) {
+      while (this.queue.length === 0) {
+        if (this.failed) throw this.failed;
+        if (this.finished) throw new Error(`log reader worker for ${this.job.file} ended without its stats`);
+        await new Promise<void>((resolve) => (this.wake = resolve));
+      }
+      const m = this.queue.shift()!;
+      if (m.type === 'error') throw revive(m.error);
+      if (m.type === 'batch') {
+        yield { type: 'batch', batch: { records: m.records, firstLsn: m.firstLsn } };
+        this.worker?.postMessage({ type: 'ack', n: 1 } satisfies ToWorker);
+        continue;
+      }
+      if (m.type === 'skipped') {
+        yield m;
+        continue;
+      }
+      this.finished = true;
+      yield m;
+      return;
+    }
+  }
+
+  close(): void {
+    const w = this.worker;
+    this.worker = null;
+    if (w) {
+      w.postMessage({ type: 'stop' } satisfies ToWorker);
+      void w.terminate();
+    }
+  }
+}
+
+/** The worker's error as the class it was thrown as (FormatError, InputError, SourceError), else an Error. */
+function revive(e: { name: string; code?: string; message: string; location?: unknown; stack?: string }): Error {
+  const ctor = ({ FormatError, InputError, SourceError } as Record<string, new (code: string, message: string, location?: object) => RowbackError>)[e.name];
+  const err = ctor && e.code ? new ctor(e.code, e.message, (e.location ?? {}) as object) : Object.assign(new Error(e.message), { name: e.name });
+  if (e.stack) err.stack = e.stack;
+  return err;
+}
+
+/**
+ * Readers for `files`, in order: reader i starts (on its own worker) as soon as fewer than
+ * `threads` of the readers before it are unfinished, so up to `threads` files are parsed at once
+ * while the caller consumes reader 0, then 1, …. Every worker is stopped when the returned
+ * iterator is finished or abandoned.
+ */
+export async function* readLogFilesInParallel(
+  files: LogFileInput[],
+  threads: number,
+  options: { keep?: RecordKeep; logFormat2IsSql2005?: boolean },
+): AsyncGenerator<{ input: LogFileInput; events: AsyncGenerator<LogFileEvent> }> {
+  const table = keepTable(options.keep);
+  const remotes = files.map((f) => new RemoteLogFile({ kind: f.kind, file: f.file, position: f.position, logFormat2IsSql2005: options.logFormat2IsSql2005 ?? false, keepTable: table, window: WINDOW }));
+  try {
+    for (let i = 0; i < remotes.length; i++) {
+      for (let j = i; j < Math.min(remotes.length, i + Math.max(1, threads)); j++) remotes[j].start();
+      yield { input: files[i], events: remotes[i].events() };
+      remotes[i].close();
+    }
+  } finally {
+    for (const r of remotes) r.close();
+  }
+}
+
+/** Adds one file's stats to the running stats of a pass, as the one-thread reader's shared stats object would have them. */
+export function mergeLogScanStats(into: LogScanStats, s: LogScanStats): void {
+  into.bytes += s.bytes;
+  into.blocks += s.blocks;
+  into.records += s.records;
+  into.staleRecords += s.staleRecords;
+  into.skippedBlocks += s.skippedBlocks;
+  into.skippedRecords += s.skippedRecords;
+  into.unwrittenBytes += s.unwrittenBytes;
+  into.gaps += s.gaps;
+  if (s.end && (!into.end || s.end.vlf > into.end.vlf || (s.end.vlf === into.end.vlf && s.end.block > into.end.block))) into.end = s.end;
+  if (s.firstLsn && (!into.firstLsn || cmp(s.firstLsn, into.firstLsn) < 0)) into.firstLsn = s.firstLsn;
+  if (s.lastLsn && (!into.lastLsn || cmp(s.lastLsn, into.lastLsn) > 0)) into.lastLsn = s.lastLsn;
+}
+
+function cmp(a: { vlf: number; block: number; slot: number }, b: { vlf: number; block: number; slot: number }): number {
+  return a.vlf - b.vlf || a.block - b.block || a.slot - b.slot;
+}

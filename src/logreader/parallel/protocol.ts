@@ -1,0 +1,24 @@
+/** Messages between the parallel log reader (parallel-reader.ts) and its workers (log-file-worker.ts). */
+import type { SkippedItem } from '../../recover/source.js';
+import type { LogRecord } from '../log-record.js';
+import type { LogScanStats } from '../ldf/reader.js';
+
+/** What one worker reads: one .ldf, or backup set `position` of a .trn/.bak. */
+export interface LogFileJob {
+  kind: 'ldf' | 'trn' | 'bak';
+  file: string;
+  position: number;
+  logFormat2IsSql2005: boolean;
+  /** RecordKeep as a 65,536-entry table indexed by op << 8 | context (1 = build); null = build every record. */
+  keepTable: Uint8Array | null;
+  /** Batches posted ahead of the parent's acknowledgements at most. */
+  window: number;
+}
+
+export type ToWorker = { type: 'ack'; n: number } | { type: 'stop' };
+
+export type ToParent =
+  | { type: 'batch'; records: LogRecord[]; firstLsn: string }
+  | { type: 'skipped'; item: SkippedItem }
+  | { type: 'done'; stats: LogScanStats }
+  | { type: 'error'; error: { name: string; code?: string; message: string; location?: unknown; stack?: string } };
