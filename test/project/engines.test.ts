@@ -21,3 +21,14 @@ it("every locked package accepts the lowest Node of package.json's engines", () 
   // the check can fail: a package that needs Node 22 is caught
   expect(semver.satisfies(lowest, '>=22')).toBe(false);
 });
+
+it('every locked package with an install script is reviewed in allowScripts (no npm warning on install)', () => {
+  const allow = (JSON.parse(readFileSync('package.json', 'utf8')) as { allowScripts?: Record<string, boolean> }).allowScripts ?? {};
+  const all = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { hasInstallScript?: boolean }> };
+  const unreviewed = Object.entries(all.packages)
+    .filter(([k, v]) => k !== '' && v.hasInstallScript)
+    .map(([k]) => k.slice(k.lastIndexOf('node_modules/') + 'node_modules/'.length))
+    .filter((name) => !(name in allow));
+  expect(unreviewed).toEqual([]);
+  expect(Object.keys(allow).length).toBeGreaterThan(0);
+});
