@@ -9,7 +9,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { validateJobSpec } from '../../src/worker/job-validate.js';
 import { zoneOffsetMinutes } from '../../src/api/routes/info.js';
 import { resolveTargetName, summariseTargets } from '../../src/api/targets.js';
-import { ServeConfig } from '../../src/cli/commands/serve.js';
+import { ServeConfig, resolveConfig } from '../../src/cli/commands/serve.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { layoutsFromDdl } from '../../src/reconstruct/metadata/ddl.js';
 import { FakeTarget, targetTables } from '../reinsert/fake-target.js';
 import { LAYOUTS } from '../staging/fixtures.js';
@@ -44,6 +46,15 @@ describe('configured targets (no secret leaves the server)', () => {
     expect(ServeConfig.safeParse({ targets: { x: { connectionString: 'a', connectionStringEnv: 'B' } } }).success).toBe(false);
     expect(ServeConfig.safeParse({ targets: { 'bad name!': { connectionString: 'a' } } }).success).toBe(false);
     expect(ServeConfig.safeParse({ timeZone: 'Mars/Olympus' }).success).toBe(false);
+    // a name JavaScript objects treat specially is refused, not silently dropped
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-cfg-'));
+    try {
+      writeFileSync(join(dir, 'c.json'), '{"targets":{"__proto__":{"connectionString":"Server=x"}}}');
+      expect(() => resolveConfig({ config: join(dir, 'c.json') }, {})).toThrow(expect.objectContaining({ code: 'INPUT_BAD_CONFIG', message: 'config targets: a target may not be named __proto__' }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(ServeConfig.safeParse({ targets: { constructor: { connectionString: 'Server=x' } } }).success).toBe(false);
   });
 
   it('zone offsets come from Intl, daylight saving included', () => {
@@ -93,6 +104,9 @@ describeCorpus('API for the incident desk', () => {
     expect([unset.statusCode, unset.json().code]).toEqual([400, 'INPUT_TARGET_UNSET']);
     const both = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, targetName: 'crm-side', target: { connectionString: 'Server=y' } } });
     expect([both.statusCode, both.json().code]).toEqual([400, 'INPUT_BAD_OPTION']);
+    const malformed = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: true, target: { connectionString: 'Server=sql01;Password=Sup3rS3cret!;oops' } } });
+    expect([malformed.statusCode, malformed.json().code, malformed.json().field]).toEqual([400, 'INPUT_BAD_CONNECTION', 'target.connectionString']);
+    expect(malformed.body).not.toContain('Sup3rS3cret');
     const byReviewer = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: false, targetName: 'crm-side' } });
     expect(byReviewer.statusCode).toBe(403);
 

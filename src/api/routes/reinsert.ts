@@ -18,6 +18,16 @@ const RunParams = z.object({ runId: z.coerce.number().int().positive() });
  */
 function targetOf(body: { target?: TargetSpec; targetName?: string }, targets: Record<string, ConfiguredTargetSpec> | undefined, allowedServers: string[] | undefined): TargetSpec | undefined {
   if (body.target && body.targetName) throw new InputError('INPUT_BAD_OPTION', 'give target or targetName, not both', { field: 'targetName' });
+  if (body.target) {
+    // A malformed connection string is the caller's mistake (400 naming the field), not a failed
+    // connection (502): parsed here, before anything dials.
+    try {
+      resolveConnection(body.target.connectionString);
+    } catch (e) {
+      if (isRowbackError(e)) (e as { location: { field?: string } }).location.field ??= 'target.connectionString';
+      throw e;
+    }
+  }
   if (body.target && allowedServers) {
     // A connection given in the request reaches only the servers the service may connect to
     // (allowedServers), like a live job's; a configured target is the administrator's choice.

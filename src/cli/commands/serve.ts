@@ -51,7 +51,7 @@ export const ServeConfig = z.object({
    * connection string stays on the server, in this file or (better) in the environment variable
    * `connectionStringEnv` names. The page and the API name a target, never see its secret.
    */
-  targets: z.record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a target name is 1-64 letters, digits, _ . -'), ConfiguredTarget).optional(),
+  targets: z.record(z.string().regex(/^(?!(?:__proto__|constructor|prototype)$)[A-Za-z0-9_.-]{1,64}$/, 'a target name is 1-64 letters, digits, _ . - (and not __proto__, constructor or prototype)'), ConfiguredTarget).optional(),
   /**
    * IANA zone the page shows every time in (default: this process's zone). Log times are the
    * SQL Server's own clock; set this to the zone that server runs in so rowback's own
@@ -84,6 +84,12 @@ export function resolveConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = proces
     ...(flags.fileRoot?.length ? { fileRoots: flags.fileRoot } : {}),
     ...(flags.allowServer?.length ? { allowedServers: flags.allowServer } : {}),
   };
+  // JSON.parse keeps a "__proto__" key as an own property, but copying it into an object sets the
+  // prototype instead: such a target would vanish without a word. Refused by name.
+  const t = (merged as { targets?: unknown }).targets;
+  if (t && typeof t === 'object' && Object.hasOwn(t, '__proto__')) {
+    throw new InputError('INPUT_BAD_CONFIG', 'config targets: a target may not be named __proto__', { file: flags.config });
+  }
   const r = ServeConfig.safeParse(merged);
   if (!r.success) {
     const i = r.error.issues[0];
