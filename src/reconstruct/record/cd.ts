@@ -5,7 +5,6 @@ import type { ColumnLayout } from '../metadata/table-layout.js';
 import type { SqlValue } from '../values.js';
 import { scaledInt64 } from '../types/decimal.js';
 import { formatDatetime } from '../types/datetime.js';
-import { readU16 } from '../types/integer.js';
 import { decodeNvarchar, decodeVarchar } from '../types/string.js';
 import { columnCodePage, fixedReader, type FixedReader } from '../types/index.js';
 import { decodeFloat, decodeReal } from '../types/float.js';
@@ -456,6 +455,7 @@ function parseCdRecordShared(image: Uint8Array): CdRecordShape {
     SHARED_COMPLEX = new Uint8Array(size);
   }
   const cds = SHARED_CDS;
+  const complex = SHARED_COMPLEX;
   // One pass: CD nibble, short-data offsets, long-data count, per-cluster checks.
   const starts = SHARED_STARTS;
   const ends = SHARED_ENDS;
@@ -466,6 +466,7 @@ function parseCdRecordShared(image: Uint8Array): CdRecordShape {
     const byte = image[cdStart + (i >> 1)];
     const cd = (i & 1) === 0 ? byte & 0x0f : byte >> 4;
     cds[i] = cd;
+    complex[i] = 0;
     if (cd >= 2 && cd <= 9) {
       starts[i] = pos;
       pos += cd - 1;
@@ -487,11 +488,9 @@ function parseCdRecordShared(image: Uint8Array): CdRecordShape {
     }
   }
   if (pos > n) throw truncated('the short-data region', n);
-  const complex = SHARED_COMPLEX;
-  complex.fill(0, 0, columnCount);
   if ((header & CD_RECORD_LONG_DATA) !== 0) {
     if (pos + 3 > n) throw truncated('the long-data header', n);
-    const entries = readU16(image, pos + 1);
+    const entries = image[pos + 1] | (image[pos + 2] << 8);
     pos += 3;
     const offsets = pos;
     const longClusters = pos + 2 * entries;
@@ -512,7 +511,7 @@ function parseCdRecordShared(image: Uint8Array): CdRecordShape {
     let k = 0;
     for (let i = 0; i < columnCount; i++) {
       if (cds[i] !== CD_LONG) continue;
-      const raw = readU16(image, offsets + 2 * k);
+      const raw = image[offsets + 2 * k] | (image[offsets + 2 * k + 1] << 8);
       const end = raw & 0x7fff;
       if (end < prev) throw new DecodeError('DECODE_BAD_RECORD', `long-data entry ${k + 1} ends at ${end}, before ${prev}`, { offset: offsets + 2 * k });
       if (base + end > n) throw truncated(`long-data entry ${k + 1}`, n);
