@@ -38,6 +38,8 @@ export interface CompareInputs {
   table: string;
   /** Columns to match on (default: the clustered index key; whole rows for a heap). */
   key?: string[];
+  /** How the caller named the key in messages: `--key` (CLI, default) or `key` (an API job's field). */
+  keyName?: string;
 }
 
 export interface CompareResult {
@@ -149,8 +151,9 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   if (o.key?.length) {
     key = o.key;
     const unknown = key.filter((c) => !before.columns.includes(c));
-    if (unknown.length) throw new InputError('INPUT_BAD_OPTION', `--key names column(s) ${unknown.join(', ')} that ${before.table} does not have (columns: ${before.columns.join(', ')})`, { field: 'key' });
-    keySource = '--key';
+    const keyName = o.keyName ?? '--key';
+    if (unknown.length) throw new InputError('INPUT_BAD_OPTION', `${keyName} names column(s) ${unknown.join(', ')} that ${before.table} does not have (columns: ${before.columns.join(', ')})`, { field: 'key' });
+    keySource = keyName;
   } else if (layout.indexId === 1) {
     const k = layout.columns.filter((c) => (c.keyOrdinal ?? 0) > 0 && before.columns.includes(c.name)).sort((a, b) => a.keyOrdinal! - b.keyOrdinal!).map((c) => c.name);
     if (k.length) {

@@ -170,7 +170,7 @@ export class JobWorker {
         bak: spec.bak, trn: spec.trn, target: stop ? parseStopTarget(spec, names('')) : undefined,
         afterMdf: spec.afterMdf, afterBak: spec.afterBak, afterTrn: spec.afterTrn,
         afterTarget: afterStop ? parseStopTarget({ stopAt: spec.afterStopAt, stopBeforeLsn: spec.afterStopBeforeLsn }, { stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn' }) : undefined,
-        table: spec.table, key: spec.key,
+        table: spec.table, key: spec.key, keyName: 'key',
       });
       // The replay and comparison run as one step; a cancel (or shutdown) asked meanwhile is
       // honoured here, before anything is staged: the job ends cancelled (or interrupted), as the

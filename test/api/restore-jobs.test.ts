@@ -73,6 +73,13 @@ describeCorpus('restore jobs (API, real backups)', () => {
     const byReviewer = await post({ kind: 'restore', bak: [FULL], afterBak: [FULL, DIFF], table: 'dbo.steps' }, t.tokens.reviewer);
     expect(byReviewer.statusCode).toBe(403);
     expect(t.store.listJobs({ limit: 10 })).toHaveLength(0);
+    // a key column the table lacks fails the job, named as the API field it came from
+    const badKey = await post({ kind: 'restore', bak: [FULL], afterBak: [FULL, DIFF], table: 'dbo.steps', key: ['nope'] });
+    expect(badKey.statusCode).toBe(201);
+    await t.app.worker.idle();
+    const keyJob = (await t.app.inject({ url: `/api/jobs/${badKey.json().id}`, headers: bearer(t.tokens.operator) })).json();
+    expect([keyJob.state, keyJob.error.code]).toEqual(['failed', 'INPUT_BAD_OPTION']);
+    expect(keyJob.error.message).toMatch(/^key names column\(s\) nope that dbo\.steps does not have \(columns: step, dt\)/);
     // a stop before the first backup finished: the chain refusal, with the reachable range, fails the job
     const early = await post({ kind: 'restore', bak: [FULL], trn: LOGS, stopAt: '2017-06-01 12:00', afterBak: [FULL, DIFF], table: 'dbo.steps' });
     expect(early.statusCode).toBe(201);
