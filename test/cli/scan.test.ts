@@ -73,6 +73,13 @@ describe('rowback scan: bad input', () => {
   it('takes one source family', async () => expectOneLineError(await run('--ldf', 'x.ldf', '--export', 'y.json'), 'INPUT_BAD_OPTION'));
   it('rejects a reversed window', async () => expectOneLineError(await run('--ldf', 'x.ldf', '--from', '2020-01-02', '--to', '2020-01-01'), 'INPUT_BAD_WINDOW'));
   it('rejects a bad --op', async () => expectOneLineError(await run('--ldf', 'x.ldf', '--op', 'truncate'), 'INPUT_BAD_OPTION'));
+  it('refuses --threads with a line break in one line (the value echoed escaped)', async () => {
+    const err = expectOneLineError(await run('--ldf', LDF(), '--threads', '1\nrowback: forged'), 'INPUT_BAD_OPTION');
+    expect(err).toContain('\\u000a');
+  });
+  it.each(['0x2', '1e1', ' 2', '2.0', '0', '257', 'abc', ''])('refuses --threads %j (a plain whole number only)', async (v) => {
+    expectOneLineError(await run('--ldf', LDF(), '--threads', v), 'INPUT_BAD_OPTION');
+  });
   it('rejects a time with a zone', async () => expectOneLineError(await run('--ldf', 'x.ldf', '--from', '2020-01-01T00:00:00Z'), 'INPUT_BAD_TIME'));
   it('names a file that is not a log', async () => {
     const f = join(dir, 'not-a-log.ldf');

@@ -8,6 +8,7 @@ import type { RecoverySource } from '../../recover/source.js';
 import { hideArgvSecrets } from '../../util/connection.js';
 import type { Logger } from '../../util/logger.js';
 import { fileKindProblem } from '../../util/files.js';
+import { echoInput } from '../../util/echo.js';
 
 /** The flags that pick a scan's source; exactly one family may be given. */
 export interface ScanSourceOptions {
@@ -54,8 +55,8 @@ export function openSource(o: ScanSourceOptions, logger?: Logger): OpenedSource 
     }
     let threads = defaultThreads();
     if (o.threads !== undefined) {
-      threads = Number(o.threads);
-      if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError('INPUT_BAD_OPTION', `--threads must be a whole number from 1 to 256, not '${o.threads}'`);
+      threads = /^[0-9]{1,3}$/.test(o.threads) ? Number(o.threads) : NaN;
+      if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError('INPUT_BAD_OPTION', `--threads must be a whole number from 1 to 256, not '${echoInput(o.threads)}'`);
     }
     const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads }, logger);
     return { source: s, notes: () => s.notes };
