@@ -35,6 +35,7 @@ import type { SqlValue } from '../reconstruct/values.js';
 import { quoteName } from '../util/tsql.js';
 import { shortestFloat32 } from '../reconstruct/types/float.js';
 import { diffTableStates, type TableDiff, type TableState } from './table-diff.js';
+import { matchKey } from './compare.js';
 import { setOwn } from '../util/own-keys.js';
 
 /** The SELECT expression of one column in rowback's output form (see the table above). */
@@ -109,19 +110,6 @@ export async function readLiveTable(runner: SqlRunner, database: string, layout:
 export async function compareLiveTables(runner: SqlRunner, o: { sideDatabase: string; liveDatabase: string; layout: TableLayout; key?: string[]; signal?: AbortSignal }): Promise<{ diff: TableDiff; beforeRows: number; afterRows: number; keySource: string }> {
   const before = await readLiveTable(runner, o.sideDatabase, o.layout, o.signal);
   const after = await readLiveTable(runner, o.liveDatabase, o.layout, o.signal);
-  let key: string[] | null = null;
-  let keySource = 'key';
-  if (o.key?.length) {
-    const unknown = o.key.filter((c) => !before.columns.includes(c));
-    if (unknown.length) throw new InputError('INPUT_BAD_OPTION', `--key names column(s) ${unknown.join(', ')} that ${before.table} does not have (columns: ${before.columns.join(', ')})`);
-    key = o.key;
-    keySource = '--key';
-  } else if (o.layout.indexId === 1) {
-    const k = o.layout.columns.filter((c) => (c.keyOrdinal ?? 0) > 0 && before.columns.includes(c.name)).sort((a, b) => a.keyOrdinal! - b.keyOrdinal!).map((c) => c.name);
-    if (k.length) {
-      key = k;
-      keySource = 'the clustered index key';
-    }
-  }
+  const { key, keySource } = matchKey(o.layout, before, o.key);
   return { diff: diffTableStates(before, after, key, keySource), beforeRows: before.rows.length, afterRows: after.rows.length, keySource };
 }

@@ -146,22 +146,27 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     after = withPages(src, (s) => readState(s, o.table, (afterMdf.length ? afterMdf : afterBak).join(' + ')).state);
   }
 
-  let key: string[] | null = null;
-  let keySource = 'key';
-  if (o.key?.length) {
-    key = o.key;
-    const unknown = key.filter((c) => !before.columns.includes(c));
-    const keyName = o.keyName ?? '--key';
-    if (unknown.length) throw new InputError('INPUT_BAD_OPTION', `${keyName} names column(s) ${unknown.join(', ')} that ${before.table} does not have (columns: ${before.columns.join(', ')})`, { field: 'key' });
-    keySource = keyName;
-  } else if (layout.indexId === 1) {
-    const k = layout.columns.filter((c) => (c.keyOrdinal ?? 0) > 0 && before.columns.includes(c.name)).sort((a, b) => a.keyOrdinal! - b.keyOrdinal!).map((c) => c.name);
-    if (k.length) {
-      key = k;
-      keySource = 'the clustered index key';
-    }
-  }
+  const { key, keySource } = matchKey(layout, before, o.key, o.keyName);
   return { diff: diffTableStates(before, after, key, keySource), layout, beforeRows: before.rows.length, afterRows: after.rows.length, keySource, replays };
+}
+
+/**
+ * The columns two states of `state.table` are matched on: `key` when given (each must be one of
+ * the state's columns; `keyName` names it in the refusal: `--key` for the CLI, `key` for an API
+ * job), else the clustered index key of `layout` (key_ordinal order), else null (whole rows).
+ * `keySource` says which, for the summary. Throws InputError INPUT_BAD_OPTION (field `key`).
+ */
+export function matchKey(layout: TableLayout, state: Pick<TableState, 'table' | 'columns'>, key?: string[], keyName = '--key'): { key: string[] | null; keySource: string } {
+  if (key?.length) {
+    const unknown = key.filter((c) => !state.columns.includes(c));
+    if (unknown.length) throw new InputError('INPUT_BAD_OPTION', `${keyName} names column(s) ${unknown.join(', ')} that ${state.table} does not have (columns: ${state.columns.join(', ')})`, { field: 'key' });
+    return { key, keySource: keyName };
+  }
+  if (layout.indexId === 1) {
+    const k = layout.columns.filter((c) => (c.keyOrdinal ?? 0) > 0 && state.columns.includes(c.name)).sort((a, b) => a.keyOrdinal! - b.keyOrdinal!).map((c) => c.name);
+    if (k.length) return { key: k, keySource: 'the clustered index key' };
+  }
+  return { key: null, keySource: 'key' };
 }
 
 /**

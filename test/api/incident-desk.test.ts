@@ -17,6 +17,7 @@ import { FakeTarget, targetTables } from '../reinsert/fake-target.js';
 import { LAYOUTS } from '../staging/fixtures.js';
 import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
 import { bearer, testApp, type TestApp } from './helpers.js';
+import { catalogRowsOf } from '../support/catalog-rows.js';
 
 const TARGETS = {
   'crm-side': { connectionString: 'Server=sql01,1433;Database=CRM_restore;User Id=rb;Password=Sup3rS3cret!', description: 'side database' },
@@ -66,6 +67,16 @@ describe('configured targets (no secret leaves the server)', () => {
   });
 });
 
+/** A job of fake-source rows with the corpus examples' layouts, its dbo.LogTestTrailNull rows (20) approved. */
+async function approvedJob(t: TestApp): Promise<number> {
+  const job = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', ldf: '/evidence/crm.ldf' } });
+  await t.app.worker.idle();
+  const jobId = job.json().id as number;
+  t.store.saveJobTables(jobId, Object.values(LAYOUTS));
+  await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', filter: { table: 'dbo.LogTestTrailNull' } } });
+  return jobId;
+}
+
 describeCorpus('API for the incident desk', () => {
   let t: TestApp | undefined;
   let target: FakeTarget | undefined;
@@ -92,11 +103,7 @@ describeCorpus('API for the incident desk', () => {
   it('re-insert by target name: run, per-batch results, the name kept with the run, the secret nowhere', async () => {
     t = await testApp({ targets: TARGETS, connectTarget: () => target!, maxAuthFailures: 1000 });
     target = new FakeTarget(join(t.dir, 'target.db'), targetTables());
-    const job = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', ldf: '/evidence/crm.ldf' } });
-    await t.app.worker.idle();
-    const jobId = job.json().id as number;
-    t.store.saveJobTables(jobId, Object.values(LAYOUTS));
-    await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', filter: { table: 'dbo.LogTestTrailNull' } } });
+    const jobId = await approvedJob(t);
 
     const unknown = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, targetName: 'crm' } });
     expect([unknown.statusCode, unknown.json().code, unknown.json().field]).toEqual([400, 'INPUT_UNKNOWN_TARGET', 'targetName']);
@@ -132,11 +139,7 @@ describeCorpus('API for the incident desk', () => {
     let connects = 0;
     t = await testApp({ targets: TARGETS, allowedServers: ['sql01'], connectTarget: () => { connects++; return target!; }, maxAuthFailures: 1000 });
     target = new FakeTarget(join(t.dir, 'target.db'), targetTables());
-    const job = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', ldf: '/evidence/crm.ldf' } });
-    await t.app.worker.idle();
-    const jobId = job.json().id as number;
-    t.store.saveJobTables(jobId, Object.values(LAYOUTS));
-    await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', filter: { table: 'dbo.LogTestTrailNull' } } });
+    const jobId = await approvedJob(t);
     const runs = () => (t!.store.db.prepare('SELECT count(*) AS n FROM reinsert_runs').get() as { n: number }).n;
     const reinsert = (token: string, payload: Record<string, unknown>) => t!.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(token), payload });
 
@@ -203,12 +206,7 @@ describeCorpus('jobs with their own metadata (DDL / catalog JSON), real worker, 
     t = await realApp();
     const layout = layoutsFromDdl(DDL)[0]!;
     // the rows sql/table-metadata.sql returns for this table, written out from the DDL's layout
-    const catalog = layout.columns.map((c) => ({
-      schema_name: 'dbo', table_name: 'tblDept', index_id: 1, partition_column_id: c.partitionColumnId, column_id: c.columnId, column_name: c.name,
-      type_name: c.type, max_length: c.maxLength, precision: c.precision, scale: c.scale, collation_name: c.collation, is_nullable: c.nullable,
-      is_identity: c.identity, is_computed: false, leaf_offset: c.leafOffset, leaf_null_bit: c.leafNullBit, leaf_bit_position: c.leafBitPosition,
-      is_dropped: false, is_sparse: false, is_uniqueifier: false, in_row_alloc_unit_id: AU,
-    }));
+    const catalog = catalogRowsOf(layout, { allocUnit: AU });
 
     const r = await post({ kind: 'files', ldf: LDF(), metadata: { catalog } });
     if (r.statusCode !== 201) throw new Error(r.body);

@@ -19,6 +19,7 @@ import { compareLiveTables, liveColumnExpression, liveTableSql, readLiveTable } 
 import { decodeReal } from '../../src/reconstruct/types/float.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { tokenizeTsql } from '../support/tsql-tokenizer.js';
+import { catalogRowsOf } from '../support/catalog-rows.js';
 
 const DDL = `CREATE TABLE [sa]]les].[Or'ders] (Id int NOT NULL PRIMARY KEY CLUSTERED, Big bigint, Amount decimal(9,2), Fee money, Born date, At datetime, At2 datetime2(3), Zoned datetimeoffset(0),
   Tick time(2), Small smalldatetime, G uniqueidentifier, Bin varbinary(10), Rv rowversion, Note nvarchar(50), Flag bit, Ratio float)`;
@@ -72,12 +73,7 @@ class FakeServer implements SqlRunner {
 
 describe('restore run --table: side database against the live one', () => {
   const layout = layoutsFromDdl('CREATE TABLE dbo.Items (Id int NOT NULL PRIMARY KEY CLUSTERED, Name nvarchar(50), Price decimal(9,2))')[0]!;
-  const catalog = layout.columns.map((c) => ({
-    schema_name: 'dbo', table_name: 'Items', index_id: 1, partition_column_id: c.partitionColumnId, column_id: c.columnId, column_name: c.name,
-    type_name: c.type, max_length: c.maxLength, precision: c.precision, scale: c.scale, collation_name: c.collation, is_nullable: c.nullable,
-    is_identity: false, is_computed: false, leaf_offset: c.leafOffset, leaf_null_bit: c.leafNullBit, leaf_bit_position: c.leafBitPosition,
-    is_dropped: false, is_sparse: false, is_uniqueifier: false, in_row_alloc_unit_id: '72057594043629568', key_ordinal: c.name === 'Id' ? 1 : 0,
-  }));
+  const catalog = catalogRowsOf(layout, { allocUnit: '72057594043629568' });
   const row = (id: number, name: string, price: string) => ({ c0: id, c1: name, c2: price });
   const side = [row(1, 'a', '1.50'), row(2, 'b', '2.00'), row(3, 'c', '3.25'), row(4, 'd', '4.00')];
   const live = [row(1, 'a', '1.50'), row(3, 'c', '9.99'), row(5, 'e', '5.00')];

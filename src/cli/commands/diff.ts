@@ -8,7 +8,8 @@ import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { TableDiff } from '../../replay/table-diff.js';
-import { compareTableStates, diffAsRecoveredRows, parseKeyOption } from '../../replay/compare.js';
+import { compareTableStates, parseKeyOption } from '../../replay/compare.js';
+import { stageRestoreJob } from '../stage-restore-job.js';
 import { parseStopTarget } from '../../restore/target.js';
 import { StagingStore } from '../../staging/store.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
@@ -131,28 +132,13 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
 
 /** Stages the missing rows (operation `delete`) and changed rows (`update`, both images) as one job of kind `restore`. */
 function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout): number {
-  const store = new StagingStore(opts.stage!);
-  try {
-    const spec = { bak: opts.bak, trn: opts.trn ?? [], stopAt: opts.stopAt ?? null, stopBeforeLsn: opts.stopBeforeLsn ?? null, afterMdf: opts.afterMdf ?? [], afterBak: opts.afterBak ?? [], afterTrn: opts.afterTrn ?? [], afterStopAt: opts.afterStopAt ?? null, afterStopBeforeLsn: opts.afterStopBeforeLsn ?? null, table: d.table, key: d.key };
-    const when = opts.stopAt ? ` at ${opts.stopAt}` : opts.stopBeforeLsn ? ` before LSN ${opts.stopBeforeLsn}` : '';
-    const later = opts.afterStopAt ? ` at ${opts.afterStopAt}` : opts.afterStopBeforeLsn ? ` before LSN ${opts.afterStopBeforeLsn}` : '';
-    const job = store.createJob({
-      kind: 'restore',
-      spec,
-      description: `${d.table}${when} (${opts.bak.join(', ')}) against ${(opts.afterMdf ?? opts.afterBak ?? []).join(', ')}${later}: ${d.missing.length} missing, ${d.changed.length} changed`,
-      tables: [d.table],
-      operations: ['delete', 'update'],
-      createdBy: 'cli',
-    });
-    store.setJobState(job.id, 'running');
-    store.saveJobTables(job.id, [layout]);
-    const rows = diffAsRecoveredRows(d, { kind: 'bak' as const, file: opts.bak[0] });
-    for (let i = 0; i < rows.length; i += 1000) store.stageBatch(job.id, rows.slice(i, i + 1000));
-    store.indexPending();
-    store.setJobState(job.id, 'succeeded');
-    store.appendAudit('cli', 'job.restore-diff', job.id, { missing: d.missing.length, changed: d.changed.length });
-    return job.id;
-  } finally {
-    store.close();
-  }
+  const spec = { bak: opts.bak, trn: opts.trn ?? [], stopAt: opts.stopAt ?? null, stopBeforeLsn: opts.stopBeforeLsn ?? null, afterMdf: opts.afterMdf ?? [], afterBak: opts.afterBak ?? [], afterTrn: opts.afterTrn ?? [], afterStopAt: opts.afterStopAt ?? null, afterStopBeforeLsn: opts.afterStopBeforeLsn ?? null, table: d.table, key: d.key };
+  const when = opts.stopAt ? ` at ${opts.stopAt}` : opts.stopBeforeLsn ? ` before LSN ${opts.stopBeforeLsn}` : '';
+  const later = opts.afterStopAt ? ` at ${opts.afterStopAt}` : opts.afterStopBeforeLsn ? ` before LSN ${opts.afterStopBeforeLsn}` : '';
+  return stageRestoreJob(opts.stage!, {
+    spec,
+    description: `${d.table}${when} (${opts.bak.join(', ')}) against ${(opts.afterMdf ?? opts.afterBak ?? []).join(', ')}${later}: ${d.missing.length} missing, ${d.changed.length} changed`,
+    diff: d, layout, source: { kind: 'bak', file: opts.bak[0] },
+    audit: { action: 'job.restore-diff', details: {} },
+  });
 }

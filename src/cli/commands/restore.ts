@@ -4,10 +4,11 @@ import { InputError } from '../../errors.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
 import { parseStopTarget } from '../../restore/target.js';
 import { compareLiveTables } from '../../replay/compare-live.js';
-import { diffAsRecoveredRows, parseKeyOption } from '../../replay/compare.js';
+import { parseKeyOption } from '../../replay/compare.js';
 import { LiveSource } from '../../recover/sources/live.js';
 import { StagingStore } from '../../staging/store.js';
 import { normalizeTableName } from '../options.js';
+import { stageRestoreJob } from '../stage-restore-job.js';
 import { chooseDatabase, describeReachable, planChain, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
 import { readFolderHistory, type BackupHistory } from '../../restore/history.js';
 import { readMsdbHistory } from '../../restore/msdb.js';
@@ -156,23 +157,12 @@ export async function compareRestored(
     const d = r.diff;
     let jobId: number | null = null;
     if (o.stage) {
-      const store = new StagingStore(o.stage);
-      try {
-        const job = store.createJob({
-          kind: 'restore', spec: { server: '[redacted]', side: o.side, live: o.live, table: d.table, key: d.key }, description: `${d.table}: ${o.description}, against ${o.live}: ${d.missing.length} missing, ${d.changed.length} changed`,
-          tables: [d.table], operations: ['delete', 'update'], createdBy: 'cli',
-        });
-        store.setJobState(job.id, 'running');
-        store.saveJobTables(job.id, [layout]);
-        const rows = diffAsRecoveredRows(d, { kind: 'bak', file: o.backup }, `earlier state: database ${o.side} (${o.description})`);
-        for (let i = 0; i < rows.length; i += 1000) store.stageBatch(job.id, rows.slice(i, i + 1000));
-        store.indexPending();
-        store.setJobState(job.id, 'succeeded');
-        store.appendAudit('cli', 'job.restore-compare', job.id, { side: o.side, live: o.live, missing: d.missing.length, changed: d.changed.length });
-        jobId = job.id;
-      } finally {
-        store.close();
-      }
+      jobId = stageRestoreJob(o.stage, {
+        spec: { server: '[redacted]', side: o.side, live: o.live, table: d.table, key: d.key },
+        description: `${d.table}: ${o.description}, against ${o.live}: ${d.missing.length} missing, ${d.changed.length} changed`,
+        diff: d, layout, source: { kind: 'bak', file: o.backup }, note: `earlier state: database ${o.side} (${o.description})`,
+        audit: { action: 'job.restore-compare', details: { side: o.side, live: o.live } },
+      });
     }
     stdout.write(`${d.table}: ${o.side} ${r.beforeRows} row(s), ${o.live} ${r.afterRows}; ${d.missing.length} missing from ${o.live}, ${d.changed.length} changed, ${d.added} only in ${o.live}, ${d.same} unchanged; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}${jobId !== null ? `; staged as restore job ${jobId} in ${o.stage}` : ''}\n`);
     out.push({ table: d.table, missing: d.missing.length, changed: d.changed.length, jobId });

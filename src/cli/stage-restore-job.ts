@@ -1,0 +1,38 @@
+import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
+import type { RecoveredRow } from '../recover/recovered-row.js';
+import { diffAsRecoveredRows } from '../replay/compare.js';
+import type { TableDiff } from '../replay/table-diff.js';
+import { StagingStore } from '../staging/store.js';
+
+/**
+ * Stages one comparison (`rowback diff --stage`, `restore run --table … --stage`) as a finished
+ * job of kind `restore` in the staging file `path`: the table's layout for the re-insert planner,
+ * missing rows as deletes and changed rows as updates (replay/compare.ts diffAsRecoveredRows,
+ * `note` added to each row's warnings), then one audit entry `audit.action`. Returns the job id.
+ * Throws what StagingStore throws (an unopenable or too-new staging file).
+ */
+export function stageRestoreJob(path: string, o: {
+  spec: Record<string, unknown>;
+  description: string;
+  diff: TableDiff;
+  layout: TableLayout;
+  source: RecoveredRow['source'];
+  note?: string;
+  audit: { action: string; details: Record<string, unknown> };
+}): number {
+  const store = new StagingStore(path);
+  try {
+    const d = o.diff;
+    const job = store.createJob({ kind: 'restore', spec: o.spec, description: o.description, tables: [d.table], operations: ['delete', 'update'], createdBy: 'cli' });
+    store.setJobState(job.id, 'running');
+    store.saveJobTables(job.id, [o.layout]);
+    const rows = diffAsRecoveredRows(d, o.source, o.note);
+    for (let i = 0; i < rows.length; i += 1000) store.stageBatch(job.id, rows.slice(i, i + 1000));
+    store.indexPending();
+    store.setJobState(job.id, 'succeeded');
+    store.appendAudit('cli', o.audit.action, job.id, { ...o.audit.details, missing: d.missing.length, changed: d.changed.length });
+    return job.id;
+  } finally {
+    store.close();
+  }
+}
