@@ -131,8 +131,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     const r = await replayTableAt({ bak: o.bak, trn, table: o.table, target: o.target });
     replays.push({ side: 'earlier', result: r });
     before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn })) };
-    const base = r.chain.steps[0].set.devices[0];
-    layout = withPages(openBackupPages([base], undefined, assertBackupSet), (s) => readState(s, o.table, base).layout);
+    layout = r.layout; // the layout the replay decoded with: no second read of the base backup
   } else {
     ({ state: before, layout } = withPages(openBackupPages(o.bak, undefined, assertBackupSet), (s) => readState(s, o.table, o.bak.join(' + '))));
   }

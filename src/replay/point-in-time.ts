@@ -123,6 +123,8 @@ export interface ReplayStats {
 
 export interface ReplayResult {
   table: string;
+  /** The table's layout in the chain's base backup: the one every row was decoded with. */
+  layout: TableLayout;
   columns: string[];
   rows: ReplayRow[];
   chain: RestoreChain;
@@ -260,7 +262,7 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
       }
     }
     replay.finish(state);
-    return { table: qualified, columns, rows: [...state.rows()], chain, stats };
+    return { table: qualified, layout, columns, rows: [...state.rows()], chain, stats };
   } finally {
     pages.close();
   }
