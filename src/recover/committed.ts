@@ -6,6 +6,7 @@ import {
 import { contextName, operationName } from '../logreader/ldf/constants.js';
 import type { RecordKeep } from '../logreader/ldf/reader.js';
 import { hexToBytesLoose } from './bytes.js';
+import { HeldCandidates } from './held-candidates.js';
 import type { MetadataCatalog, RowCandidate, ScanFilter, ScanOperation, TransactionInfo } from './source.js';
 import { beginTimeToIso, inWindow } from './time-window.js';
 import type { RebuildCandidate, UpdateRebuild } from './update-rebuild.js';
@@ -81,14 +82,8 @@ export function emptyStats(): CommittedScanStats {
 interface TxnState extends TransactionInfo {
   /** Whether the transaction's rows can be kept at all (its Begin Time is in the window). */
   inWindow: boolean;
-  /** Candidates held until the commit or abort is seen. */
-  held: HeldCandidate[];
-  /** Approximate bytes `held` occupies (row images + a fixed overhead per candidate). */
-  heldBytes: number;
-  /** Once the memory budget forced it out: the temporary file holding this transaction's candidates. */
-  spill: SpillFile | null;
-  /** Where its held candidates' row images are copied to (created with its first candidate). */
-  slab?: ImageSlab;
+  /** Candidates held until the commit or abort is seen (as bytes; in a temporary file beyond the budget). */
+  held: HeldCandidates<HeldCandidate> | null;
 }
 
 interface HeldCandidate {
@@ -96,13 +91,14 @@ interface HeldCandidate {
   rebuild?: UpdateRebuild;
 }
 
-/** Default memory budget for candidates held for open transactions (bytes). */
+/**
+ * Default memory budget for candidates held for open transactions: bytes of their encoded form
+ * (held-candidates.ts), counted exactly, outside V8's heap.
+ */
 export const DEFAULT_HOLD_BUDGET = 64 * 1024 * 1024;
-/** Rough per-candidate bookkeeping beyond its row images (the record object and its strings), bytes. */
-const CANDIDATE_OVERHEAD = 1200;
 
 export interface CommittedOnePassOptions extends CommittedOptions {
-  /** Bytes of candidates held for open transactions before the largest is spilled to a temporary file. */
+  /** Bytes of candidates held for open transactions (encoded, exact) before the largest holder is spilled to a temporary file. */
   holdBudgetBytes?: number;
   /** Folder for spill files (default: the OS temporary folder). */
   spillDir?: string;
@@ -111,11 +107,11 @@ export interface CommittedOnePassOptions extends CommittedOptions {
 /**
  * One pass over a log stream: row operations are held per open transaction until its
  * LOP_COMMIT_XACT (then yielded, in log order within the transaction, transactions in commit order)
- * or its LOP_ABORT_XACT (then dropped). Memory: the transaction facts, plus the held candidates
- * within `holdBudgetBytes`; beyond it the transaction holding the most is written to a temporary
- * file (NDJSON, row images as hex) and read back at its commit, so a transaction deleting 10 M
- * rows does not exhaust memory. Row images are copied out of the log block they view so that a
- * held candidate never keeps a whole block alive.
+ * or its LOP_ABORT_XACT (then dropped). Memory: the transaction facts, plus the held candidates,
+ * encoded as bytes (held-candidates.ts: no object per held candidate, nothing kept viewing a log
+ * block) within `holdBudgetBytes`; beyond it the transaction holding the most is written to a
+ * temporary file and read back at its commit, so a transaction deleting 10 M rows runs in flat
+ * memory. Each candidate yielded is a new record equal to the one the reader built.
  *
  * A transaction whose LOP_BEGIN_XACT is not in the scanned log has no Begin Time: it is kept only
  * when the filter has no window (its rows cannot be placed in one). A transaction with no commit
@@ -153,9 +149,7 @@ export async function* committedCandidates(
       login: null,
       spid: r ? r.SPID ?? null : null,
       inWindow: !hasWindow || (beginTime !== null && inWindow(safeIso(beginTime), filter.from, filter.to)),
-      held: [],
-      heldBytes: 0,
-      spill: null,
+      held: null,
     };
     txns.set(id, t);
     return t;
@@ -187,21 +181,21 @@ export async function* committedCandidates(
         if (op === LOP_COMMIT_XACT) stats.committed++;
         else stats.aborted++;
         if (!t) continue;
-        heldTotal -= t.heldBytes;
-        const n = t.held.length + (t.spill?.count ?? 0);
+        const held = t.held;
+        const n = held?.count ?? 0;
+        if (held) heldTotal -= held.memoryBytes;
         if (op === LOP_ABORT_XACT) {
           stats.uncommittedRowOps += n;
           stats.rolledBackRowOps += n;
-          await t.spill?.discard();
+          await held?.discard();
           continue;
         }
         t.endTime = r['End Time'] ?? null;
         const txn = info(t);
         stats.candidates += n;
-        if (t.spill) {
-          for await (const h of t.spill.readBack()) yield h.rebuild ? ({ record: h.record, txn, rebuild: h.rebuild } as RebuildCandidate) : { record: h.record, txn };
+        if (held) {
+          for await (const h of held.drain()) yield h.rebuild ? ({ record: h.record, txn, rebuild: h.rebuild } as RebuildCandidate) : { record: h.record, txn };
         }
-        for (const h of t.held) yield h.rebuild ? ({ record: h.record, txn, rebuild: h.rebuild } as RebuildCandidate) : { record: h.record, txn };
         continue;
       }
       if (!wantedOps.has(op)) continue;
@@ -226,37 +220,28 @@ export async function* committedCandidates(
         stats.outsideWindowRowOps++;
         continue;
       }
-      t.slab ??= new ImageSlab();
-      const held: HeldCandidate = rebuild ? { record: detach(r, t.slab), rebuild } : { record: detach(r, t.slab) };
-      if (t.spill) {
-        await t.spill.append(held);
-        continue;
-      }
-      const size = CANDIDATE_OVERHEAD + imageBytes(held);
-      t.held.push(held);
-      t.heldBytes += size;
-      heldTotal += size;
+      const held = (t.held ??= new HeldCandidates<HeldCandidate>());
+      const before = held.memoryBytes;
+      if (held.add(rebuild ? { record: r, rebuild } : { record: r })) await held.flushed();
+      heldTotal += held.memoryBytes - before;
       if (heldTotal > budget) {
-        // Spill the transaction holding the most; its later candidates go straight to its file.
-        let biggest: TxnState | null = null;
-        for (const x of txns.values()) if (!biggest || x.heldBytes > biggest.heldBytes) biggest = x;
-        if (biggest && biggest.held.length) {
-          biggest.spill ??= await SpillFile.create(options.spillDir);
-          for (const h of biggest.held) await biggest.spill.append(h);
-          heldTotal -= biggest.heldBytes;
-          biggest.held = [];
-          biggest.heldBytes = 0;
+        // Spill the transaction holding the most; its later candidates go to its file as its chunks fill.
+        let biggest: HeldCandidates<HeldCandidate> | null = null;
+        for (const x of txns.values()) if (x.held && (!biggest || x.held.memoryBytes > biggest.memoryBytes)) biggest = x.held;
+        if (biggest) {
+          const was = biggest.memoryBytes;
+          await biggest.spill(options.spillDir);
+          heldTotal -= was - biggest.memoryBytes;
         }
       }
      }
     }
     // No commit or abort in the log: the rows cannot be told committed.
     for (const t of txns.values()) {
-      const n = t.held.length + (t.spill?.count ?? 0);
-      if (t.inWindow) stats.uncommittedRowOps += n;
+      if (t.inWindow) stats.uncommittedRowOps += t.held?.count ?? 0;
     }
   } finally {
-    for (const t of txns.values()) await t.spill?.discard();
+    for (const t of txns.values()) await t.held?.discard();
   }
 }
 
@@ -275,129 +260,6 @@ function recordKeep(wantedOps: ReadonlySet<string>): RecordKeep {
     if (DATA_ROW_CONTEXTS.has(contextName(i))) ctxs[i] = 1;
   }
   return (op, ctx) => ops[op] === 2 || (ops[op] === 1 && ctxs[ctx] === 1);
-}
-
-/**
- * The log record with its byte fields no longer viewing its log block: they are replaced, in
- * place, by equal copies in `slab`, the transaction's own chunks (one allocation per chunk, not
- * per image; a chunk is kept alive only by candidates of the one transaction, released together at
- * its commit or abort). In place: the record was built for this scan and its values do not change,
- * so no second object is made per held candidate.
- */
-function detach(r: LogRecord, slab: ImageSlab): LogRecord {
-  // The fields a log reader fills with views (structures.ts parseLogRecord).
-  if (r['RowLog Contents 0']) r['RowLog Contents 0'] = slab.copy(r['RowLog Contents 0']);
-  if (r['RowLog Contents 1']) r['RowLog Contents 1'] = slab.copy(r['RowLog Contents 1']);
-  if (r['RowLog Contents 2']) r['RowLog Contents 2'] = slab.copy(r['RowLog Contents 2']);
-  if (r['RowLog Contents 3']) r['RowLog Contents 3'] = slab.copy(r['RowLog Contents 3']);
-  if (r['RowLog Contents 4']) r['RowLog Contents 4'] = slab.copy(r['RowLog Contents 4']);
-  if (r['Log Record']) r['Log Record'] = slab.copy(r['Log Record']);
-  if (r['Transaction SID']) r['Transaction SID'] = slab.copy(r['Transaction SID']);
-  return r;
-}
-
-/**
- * Chunks holding one transaction's row images: 1 KB first, doubling up to 64 KB (a small
- * transaction wastes at most ~1 KB; an image larger than a chunk gets its own). Copies are views
- * into a chunk and never move.
- */
-class ImageSlab {
-  private chunk: Uint8Array | null = null;
-  private at = 0;
-  private next = 1024;
-
-  copy(v: Uint8Array | string): Uint8Array {
-    // Export sources may carry hex text here: left as it is (as the old copy did).
-    if (!(v instanceof Uint8Array)) return v as unknown as Uint8Array;
-    const n = v.length;
-    if (!this.chunk || this.at + n > this.chunk.length) {
-      const size = Math.max(this.next, n);
-      this.next = Math.min(this.next * 2, 64 * 1024);
-      this.chunk = new Uint8Array(size);
-      this.at = 0;
-    }
-    const out = new Uint8Array(this.chunk.buffer, this.at, n);
-    out.set(v);
-    this.at += n;
-    return out;
-  }
-}
-
-const BYTE_FIELDS = ['RowLog Contents 0', 'RowLog Contents 1', 'RowLog Contents 2', 'RowLog Contents 3', 'RowLog Contents 4', 'Log Record', 'Transaction SID'];
-
-function imageBytes(h: HeldCandidate): number {
-  let n = 0;
-  for (const k of BYTE_FIELDS) {
-    const v = (h.record as unknown as Record<string, unknown>)[k];
-    if (v instanceof Uint8Array) n += v.length;
-  }
-  if (h.rebuild && h.rebuild.kind === 'rebuilt') n += (h.rebuild.before?.length ?? 0) + (h.rebuild.after?.length ?? 0);
-  return n;
-}
-
-/**
- * Held candidates of one transaction in a temporary file: one JSON line each, byte arrays as
- * `{"$b": hex}`. Written only when the memory budget is exceeded; removed at commit, abort, or
- * when the scan ends or is abandoned.
- */
-class SpillFile {
-  count = 0;
-  private constructor(private readonly path: string, private readonly fh: import('node:fs/promises').FileHandle) {}
-
-  static async create(dir?: string): Promise<SpillFile> {
-    const { mkdtemp, open } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const folder = await mkdtemp(join(dir ?? tmpdir(), 'rowback-spill-'));
-    const path = join(folder, 'txn.ndjson');
-    return new SpillFile(path, await open(path, 'w+'));
-  }
-
-  private pending: string[] = [];
-  private pendingChars = 0;
-
-  /** Queues one candidate; written in chunks of about 1 MB. */
-  async append(h: HeldCandidate): Promise<void> {
-    this.count++;
-    const line = JSON.stringify(h, (_k, v) => (v instanceof Uint8Array ? { $b: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex') } : v)) + '\n';
-    this.pending.push(line);
-    this.pendingChars += line.length;
-    if (this.pendingChars >= 1 << 20) await this.drain();
-  }
-
-  private async drain(): Promise<void> {
-    if (!this.pending.length) return;
-    const text = this.pending.join('');
-    this.pending = [];
-    this.pendingChars = 0;
-    await this.fh.write(text);
-  }
-
-  async *readBack(): AsyncGenerator<HeldCandidate> {
-    const { createReadStream } = await import('node:fs');
-    const { createInterface } = await import('node:readline');
-    await this.drain();
-    const rl = createInterface({ input: createReadStream(this.path), crlfDelay: Infinity });
-    try {
-      for await (const line of rl) {
-        if (!line) continue;
-        yield JSON.parse(line, (_k, v) => (v && typeof v === 'object' && typeof v.$b === 'string' && Object.keys(v).length === 1 ? new Uint8Array(Buffer.from(v.$b, 'hex')) : v)) as HeldCandidate;
-      }
-    } finally {
-      rl.close();
-      await this.discard();
-    }
-  }
-
-  private gone = false;
-  async discard(): Promise<void> {
-    if (this.gone) return;
-    this.gone = true;
-    const { rm } = await import('node:fs/promises');
-    const { dirname } = await import('node:path');
-    await this.fh.close().catch(() => undefined);
-    await rm(dirname(this.path), { recursive: true, force: true });
-  }
 }
 
 function safeIso(beginTime: string): string | null {

@@ -1,0 +1,371 @@
+/**
+ * The row candidates of one open transaction, held as bytes until its commit or abort.
+ *
+ * Why bytes: the committed filter (committed.ts) must hold every row operation of a transaction
+ * until it sees LOP_COMMIT_XACT, and a mass delete is one transaction of millions of rows. Held as
+ * objects, each candidate survived into V8's old generation (a LogRecord of ~25 fields, its strings
+ * and typed-array views: about three times the row image), the budget could only estimate them, and
+ * V8 grew its heap to several times what was live: a 2.5 M-row delete peaked at 393 MB RSS with a
+ * 64 MB budget. Here each candidate is written, once, into this transaction's own chunks (1 KB
+ * doubling to 64 KB; one larger than that gets a chunk of its own): memory held is exactly the
+ * chunks' bytes, outside the garbage-collected heap, and the record object built by the log reader
+ * dies young. At the commit each candidate is rebuilt, one at a time, as an equal object whose byte
+ * fields view the chunk.
+ *
+ * Beyond the memory budget the chunks are written as they are to a temporary file
+ * ({@link HeldCandidates.spill}): frames of `[u32 LE length][chunk bytes]`, read back one frame at a
+ * time in the same order. No re-encoding on the way out or back.
+ *
+ * Encoding (this process only: the file never outlives the scan, key numbers are this process's):
+ * a candidate is `[u32 LE length][value]`, a value one tag byte and its payload:
+ * `0` null · `1` undefined · `2` false · `3` true · `4` int32 LE · `5` float64 LE ·
+ * `6` Latin-1 string (u32 length, one byte per UTF-16 unit below 0x100) ·
+ * `7` string as UTF-16 LE code units (u32 unit count; lossless, lone surrogates too) ·
+ * `8` bytes (u32 length, raw; rebuilt as a Uint8Array view) · `9` array (u32 count, values) ·
+ * `10` plain object (u16 key count, then per key its u16 key number and value, in key order).
+ * Anything else (functions, bigint, Date, class instances) is a programming error and throws.
+ */
+import type { FileHandle } from 'node:fs/promises';
+
+/** Tags of the encoding above. */
+const T_NULL = 0;
+const T_UNDEFINED = 1;
+const T_FALSE = 2;
+const T_TRUE = 3;
+const T_INT32 = 4;
+const T_FLOAT64 = 5;
+const T_LATIN1 = 6;
+const T_UTF16 = 7;
+const T_BYTES = 8;
+const T_ARRAY = 9;
+const T_OBJECT = 10;
+
+/** First chunk of a transaction (bytes); chunks double up to {@link MAX_CHUNK}. */
+const FIRST_CHUNK = 1024;
+/** Largest ordinary chunk (bytes); a candidate larger than this gets a chunk of its own. */
+const MAX_CHUNK = 64 * 1024;
+
+/** Key names by number, for this process (object keys are written as their number). */
+const keyNames: string[] = [];
+const keyNumbers = new Map<string, number>();
+
+function keyNumber(k: string): number {
+  let n = keyNumbers.get(k);
+  if (n === undefined) {
+    n = keyNames.length;
+    if (n > 0xffff) throw new Error(`held candidates: more than 65,536 distinct field names (at ${JSON.stringify(k.slice(0, 40))})`);
+    keyNames.push(k);
+    keyNumbers.set(k, n);
+  }
+  return n;
+}
+
+/** One reusable buffer a candidate is encoded into before it is copied to its transaction's chunk. */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+let at = 0;
+
+function ensure(n: number): void {
+  if (at + n <= scratch.length) return;
+  let size = scratch.length * 2;
+  while (size < at + n) size *= 2;
+  const next = Buffer.allocUnsafe(size);
+  scratch.copy(next, 0, 0, at);
+  scratch = next;
+}
+
+function writeValue(v: unknown): void {
+  if (v === null) {
+    ensure(1);
+    scratch[at++] = T_NULL;
+  } else if (v === undefined) {
+    ensure(1);
+    scratch[at++] = T_UNDEFINED;
+  } else if (typeof v === 'boolean') {
+    ensure(1);
+    scratch[at++] = v ? T_TRUE : T_FALSE;
+  } else if (typeof v === 'number') {
+    ensure(9);
+    if ((v | 0) === v && !Object.is(v, -0)) {
+      scratch[at++] = T_INT32;
+      scratch.writeInt32LE(v, at);
+      at += 4;
+    } else {
+      scratch[at++] = T_FLOAT64;
+      scratch.writeDoubleLE(v, at);
+      at += 8;
+    }
+  } else if (typeof v === 'string') {
+    writeString(v);
+  } else if (v instanceof Uint8Array) {
+    ensure(5 + v.length);
+    scratch[at++] = T_BYTES;
+    scratch.writeUInt32LE(v.length, at);
+    at += 4;
+    scratch.set(v, at);
+    at += v.length;
+  } else if (Array.isArray(v)) {
+    ensure(5);
+    scratch[at++] = T_ARRAY;
+    scratch.writeUInt32LE(v.length, at);
+    at += 4;
+    for (let i = 0; i < v.length; i++) writeValue(v[i]);
+  } else if (typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
+    const keys = Object.keys(v);
+    if (keys.length > 0xffff) throw new Error(`held candidates: an object of ${keys.length} fields`);
+    ensure(3);
+    scratch[at++] = T_OBJECT;
+    scratch.writeUInt16LE(keys.length, at);
+    at += 2;
+    for (const k of keys) {
+      ensure(2);
+      scratch.writeUInt16LE(keyNumber(k), at);
+      at += 2;
+      writeValue((v as Record<string, unknown>)[k]);
+    }
+  } else {
+    throw new Error(`held candidates: cannot hold a value of type ${typeof v === 'object' ? Object.prototype.toString.call(v) : typeof v}`);
+  }
+}
+
+function writeString(s: string): void {
+  const n = s.length;
+  let latin1 = true;
+  for (let i = 0; i < n; i++) {
+    if (s.charCodeAt(i) > 0xff) {
+      latin1 = false;
+      break;
+    }
+  }
+  if (latin1) {
+    ensure(5 + n);
+    scratch[at++] = T_LATIN1;
+    scratch.writeUInt32LE(n, at);
+    at += 4;
+    at += scratch.write(s, at, n, 'latin1');
+  } else {
+    ensure(5 + 2 * n);
+    scratch[at++] = T_UTF16;
+    scratch.writeUInt32LE(n, at);
+    at += 4;
+    // Node's utf16le writes each UTF-16 code unit as it is (a lone surrogate included).
+    at += scratch.write(s, at, 2 * n, 'utf16le');
+  }
+}
+
+/** Reads one value at `p` of `b`; returns it and the offset after it. Byte values view `b`. */
+function readValue(b: Buffer, p: number): { v: unknown; p: number } {
+  const tag = b[p++];
+  switch (tag) {
+    case T_NULL:
+      return { v: null, p };
+    case T_UNDEFINED:
+      return { v: undefined, p };
+    case T_FALSE:
+      return { v: false, p };
+    case T_TRUE:
+      return { v: true, p };
+    case T_INT32:
+      return { v: b.readInt32LE(p), p: p + 4 };
+    case T_FLOAT64:
+      return { v: b.readDoubleLE(p), p: p + 8 };
+    case T_LATIN1: {
+      const n = b.readUInt32LE(p);
+      p += 4;
+      return { v: b.toString('latin1', p, p + n), p: p + n };
+    }
+    case T_UTF16: {
+      const n = b.readUInt32LE(p);
+      p += 4;
+      return { v: b.toString('utf16le', p, p + 2 * n), p: p + 2 * n };
+    }
+    case T_BYTES: {
+      const n = b.readUInt32LE(p);
+      p += 4;
+      return { v: new Uint8Array(b.buffer, b.byteOffset + p, n), p: p + n };
+    }
+    case T_ARRAY: {
+      const n = b.readUInt32LE(p);
+      p += 4;
+      const out: unknown[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const r = readValue(b, p);
+        out[i] = r.v;
+        p = r.p;
+      }
+      return { v: out, p };
+    }
+    case T_OBJECT: {
+      const n = b.readUInt16LE(p);
+      p += 2;
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < n; i++) {
+        const k = keyNames[b.readUInt16LE(p)]!;
+        const r = readValue(b, p + 2);
+        // Own data property even for `__proto__`, as the encoded object had it.
+        if (k === '__proto__') Object.defineProperty(out, k, { value: r.v, enumerable: true, writable: true, configurable: true });
+        else out[k] = r.v;
+        p = r.p;
+      }
+      return { v: out, p };
+    }
+    default:
+      throw new Error(`held candidates: unknown tag ${tag} at offset ${p - 1} of a held chunk (corrupt temporary data)`);
+  }
+}
+
+/**
+ * The held candidates of one transaction, in the order added. `T` is the candidate's shape (plain
+ * objects, arrays, strings, numbers, booleans, null/undefined and Uint8Arrays only).
+ *
+ * Memory: {@link memoryBytes} — the chunks held in memory, exactly. After {@link spill} every chunk
+ * already written goes to a temporary file and later candidates go to it whenever a chunk fills;
+ * {@link drain} yields the file's candidates first, then those still in memory.
+ */
+export class HeldCandidates<T> {
+  /** Candidates added. */
+  count = 0;
+  /** Bytes of chunks held in memory (what a memory budget counts). */
+  memoryBytes = 0;
+  private chunks: Buffer[] = [];
+  private used: number[] = [];
+  private nextSize = FIRST_CHUNK;
+  private file: { path: string; fh: FileHandle; frames: number } | null = null;
+  private writing: Promise<void> = Promise.resolve();
+  private gone = false;
+
+  /** Whether the candidates have been sent to a temporary file. */
+  get spilled(): boolean {
+    return this.file !== null;
+  }
+
+  /**
+   * Adds one candidate (copied: the caller may reuse or drop it and the buffers it views). When
+   * spilled, a full chunk is queued for writing and `true` returned: await {@link flushed} then (a
+   * failed write rejects there). Throws an Error for a value the encoding cannot hold (see the
+   * module comment).
+   */
+  add(candidate: T): boolean {
+    at = 4;
+    writeValue(candidate);
+    const len = at - 4;
+    scratch.writeUInt32LE(len, 0);
+    let i = this.chunks.length - 1;
+    let queued = false;
+    if (i < 0 || this.used[i]! + at > this.chunks[i]!.length) {
+      if (i >= 0 && this.file) {
+        this.writeChunk(i);
+        queued = true;
+      }
+      const size = Math.max(this.nextSize, at);
+      this.nextSize = Math.min(this.nextSize * 2, MAX_CHUNK);
+      this.chunks.push(Buffer.allocUnsafe(size));
+      this.used.push(0);
+      this.memoryBytes += size;
+      i = this.chunks.length - 1;
+    }
+    scratch.copy(this.chunks[i]!, this.used[i]!, 0, at);
+    this.used[i]! += at;
+    this.count++;
+    return queued;
+  }
+
+  /**
+   * Sends every chunk held in memory to a temporary file under `dir` (created on the first call,
+   * removed by {@link drain} or {@link discard}); later chunks follow as they fill. `memoryBytes`
+   * drops to what is still held (at most one chunk). Throws what the file system throws.
+   */
+  async spill(dir?: string): Promise<void> {
+    if (this.gone) return;
+    if (!this.file) {
+      const { mkdtemp, open } = await import('node:fs/promises');
+      const { tmpdir } = await import('node:os');
+      const { join } = await import('node:path');
+      const folder = await mkdtemp(join(dir ?? tmpdir(), 'rowback-spill-'));
+      const path = join(folder, 'txn.held');
+      this.file = { path, fh: await open(path, 'w+'), frames: 0 };
+    }
+    while (this.chunks.length) this.writeChunk(0);
+    this.nextSize = MAX_CHUNK;
+    await this.flushed();
+  }
+
+  /** Resolves when every chunk queued for the file is written; rejects with the write's error. */
+  flushed(): Promise<void> {
+    return this.writing;
+  }
+
+  /** Queues chunk i (the first unwritten one: chunks go out in order) and removes it from memory. */
+  private writeChunk(i: number): void {
+    const chunk = this.chunks[i]!;
+    const used = this.used[i]!;
+    this.chunks.splice(i, 1);
+    this.used.splice(i, 1);
+    this.memoryBytes -= chunk.length;
+    if (used === 0) return;
+    const file = this.file!;
+    const head = Buffer.allocUnsafe(4);
+    head.writeUInt32LE(used, 0);
+    file.frames++;
+    this.writing = this.writing.then(async () => {
+      await file.fh.write(head);
+      await file.fh.write(chunk, 0, used);
+    });
+  }
+
+  /**
+   * Yields every candidate, in the order added: those in the file (one frame read at a time), then
+   * those in memory. Each is a new object equal to what was added, its byte values views of the
+   * chunk or frame they were read from. The temporary file is removed at the end (or when the
+   * consumer stops early). Throws an Error naming the file when a frame cannot be read whole.
+   */
+  async *drain(): AsyncGenerator<T> {
+    try {
+      if (this.file) {
+        await this.flushed();
+        const { fh, path } = this.file;
+        const head = Buffer.allocUnsafe(4);
+        let pos = 0;
+        for (let f = 0; f < this.file.frames; f++) {
+          const h = await fh.read(head, 0, 4, pos);
+          if (h.bytesRead !== 4) throw new Error(`held candidates: temporary file ${path} ends at byte ${pos}, inside frame ${f + 1} of ${this.file.frames}`);
+          const len = head.readUInt32LE(0);
+          const frame = Buffer.allocUnsafe(len);
+          const r = await fh.read(frame, 0, len, pos + 4);
+          if (r.bytesRead !== len) throw new Error(`held candidates: temporary file ${path} holds ${r.bytesRead} of frame ${f + 1}'s ${len} bytes at byte ${pos + 4}`);
+          pos += 4 + len;
+          yield* readChunk<T>(frame, len);
+        }
+      }
+      for (let i = 0; i < this.chunks.length; i++) yield* readChunk<T>(this.chunks[i]!, this.used[i]!);
+    } finally {
+      await this.discard();
+    }
+  }
+
+  /** Drops every candidate and removes the temporary file, if any. Idempotent; never throws. */
+  async discard(): Promise<void> {
+    if (this.gone) return;
+    this.gone = true;
+    this.chunks = [];
+    this.used = [];
+    this.memoryBytes = 0;
+    const file = this.file;
+    if (!file) return;
+    await this.writing.catch(() => undefined);
+    const { rm } = await import('node:fs/promises');
+    const { dirname } = await import('node:path');
+    await file.fh.close().catch(() => undefined);
+    await rm(dirname(file.path), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function* readChunk<T>(b: Buffer, used: number): Generator<T> {
+  let p = 0;
+  while (p < used) {
+    const len = b.readUInt32LE(p);
+    const r = readValue(b, p + 4);
+    if (r.p !== p + 4 + len) throw new Error(`held candidates: a held candidate at offset ${p} reads ${r.p - p - 4} bytes, not its ${len} (corrupt temporary data)`);
+    p = r.p;
+    yield r.v as T;
+  }
+}
