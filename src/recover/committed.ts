@@ -193,8 +193,10 @@ export async function* committedCandidates(
         t.endTime = r['End Time'] ?? null;
         const txn = info(t);
         stats.candidates += n;
-        if (held) {
+        if (held?.spilled) {
           for await (const h of held.drain()) yield h.rebuild ? ({ record: h.record, txn, rebuild: h.rebuild } as RebuildCandidate) : { record: h.record, txn };
+        } else if (held) {
+          for (const h of held.takeInMemory()) yield h.rebuild ? ({ record: h.record, txn, rebuild: h.rebuild } as RebuildCandidate) : { record: h.record, txn };
         }
         continue;
       }

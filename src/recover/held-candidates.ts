@@ -6,11 +6,13 @@
  * objects, each candidate survived into V8's old generation (a LogRecord of ~25 fields, its strings
  * and typed-array views: about three times the row image), the budget could only estimate them, and
  * V8 grew its heap to several times what was live: a 2.5 M-row delete peaked at 393 MB RSS with a
- * 64 MB budget. Here each candidate is written, once, into this transaction's own chunks (1 KB
- * doubling to 64 KB; one larger than that gets a chunk of its own): memory held is exactly the
- * chunks' bytes, outside the garbage-collected heap, and the record object built by the log reader
- * dies young. At the commit each candidate is rebuilt, one at a time, as an equal object whose byte
- * fields view the chunk.
+ * 64 MB budget. Here a transaction's first 32 candidates stay objects (most transactions commit
+ * after a few rows, and their candidates die young), their byte values copied out of the log block;
+ * every later one is written, once, into the transaction's own chunks (1 KB doubling to 64 KB; one
+ * larger than that gets a chunk of its own): memory held is the chunks' bytes exactly, outside the
+ * garbage-collected heap, and the record object built by the log reader dies young. At the commit
+ * each encoded candidate is rebuilt, one at a time, as an equal object whose byte fields view the
+ * chunk.
  *
  * Beyond the memory budget the chunks are written as they are to a temporary file
  * ({@link HeldCandidates.spill}): frames of `[u32 LE length][chunk bytes]`, read back one frame at a
@@ -40,6 +42,8 @@ const T_BYTES = 8;
 const T_ARRAY = 9;
 const T_OBJECT = 10;
 
+/** Bytes a candidate kept as an object is counted as, beyond its byte values (a LogRecord of ~25 fields, its strings and views; an estimate). */
+const OBJECT_OVERHEAD = 1200;
 /** First chunk of a transaction (bytes); chunks double up to {@link MAX_CHUNK}. */
 const FIRST_CHUNK = 1024;
 /** Largest ordinary chunk (bytes); a candidate larger than this gets a chunk of its own. */
@@ -73,8 +77,33 @@ function ensure(n: number): void {
   scratch = next;
 }
 
+/** Key numbers of the candidate being encoded, by position: candidates of one shape hit this cache. */
+const cacheKeys: string[] = [];
+const cacheNums: number[] = [];
+let kc = 0;
+
+function writeU32(n: number): void {
+  scratch[at] = n;
+  scratch[at + 1] = n >>> 8;
+  scratch[at + 2] = n >>> 16;
+  scratch[at + 3] = n >>> 24;
+  at += 4;
+}
+
 function writeValue(v: unknown): void {
-  if (v === null) {
+  if (typeof v === 'string') {
+    writeString(v);
+  } else if (typeof v === 'number') {
+    ensure(9);
+    if ((v | 0) === v && !Object.is(v, -0)) {
+      scratch[at++] = T_INT32;
+      writeU32(v);
+    } else {
+      scratch[at++] = T_FLOAT64;
+      scratch.writeDoubleLE(v, at);
+      at += 8;
+    }
+  } else if (v === null) {
     ensure(1);
     scratch[at++] = T_NULL;
   } else if (v === undefined) {
@@ -83,45 +112,42 @@ function writeValue(v: unknown): void {
   } else if (typeof v === 'boolean') {
     ensure(1);
     scratch[at++] = v ? T_TRUE : T_FALSE;
-  } else if (typeof v === 'number') {
-    ensure(9);
-    if ((v | 0) === v && !Object.is(v, -0)) {
-      scratch[at++] = T_INT32;
-      scratch.writeInt32LE(v, at);
-      at += 4;
-    } else {
-      scratch[at++] = T_FLOAT64;
-      scratch.writeDoubleLE(v, at);
-      at += 8;
-    }
-  } else if (typeof v === 'string') {
-    writeString(v);
   } else if (v instanceof Uint8Array) {
     ensure(5 + v.length);
     scratch[at++] = T_BYTES;
-    scratch.writeUInt32LE(v.length, at);
-    at += 4;
+    writeU32(v.length);
     scratch.set(v, at);
     at += v.length;
   } else if (Array.isArray(v)) {
     ensure(5);
     scratch[at++] = T_ARRAY;
-    scratch.writeUInt32LE(v.length, at);
-    at += 4;
+    writeU32(v.length);
     for (let i = 0; i < v.length; i++) writeValue(v[i]);
   } else if (typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
-    const keys = Object.keys(v);
-    if (keys.length > 0xffff) throw new Error(`held candidates: an object of ${keys.length} fields`);
     ensure(3);
     scratch[at++] = T_OBJECT;
-    scratch.writeUInt16LE(keys.length, at);
+    const countAt = at;
     at += 2;
-    for (const k of keys) {
+    let count = 0;
+    // for…in: own enumerable keys in Object.keys order (plain objects: nothing inherited is enumerable), no array per object.
+    for (const k in v) {
+      if (++count > 0xffff) throw new Error('held candidates: an object of more than 65,535 fields');
+      let num: number;
+      if (cacheKeys[kc] === k) num = cacheNums[kc]!;
+      else {
+        num = keyNumber(k);
+        cacheKeys[kc] = k;
+        cacheNums[kc] = num;
+      }
+      kc++;
       ensure(2);
-      scratch.writeUInt16LE(keyNumber(k), at);
+      scratch[at] = num;
+      scratch[at + 1] = num >>> 8;
       at += 2;
       writeValue((v as Record<string, unknown>)[k]);
     }
+    scratch[countAt] = count;
+    scratch[countAt + 1] = count >>> 8;
   } else {
     throw new Error(`held candidates: cannot hold a value of type ${typeof v === 'object' ? Object.prototype.toString.call(v) : typeof v}`);
   }
@@ -129,88 +155,97 @@ function writeValue(v: unknown): void {
 
 function writeString(s: string): void {
   const n = s.length;
-  let latin1 = true;
+  ensure(5 + 2 * n);
+  const start = at;
+  scratch[at++] = T_LATIN1;
+  writeU32(n);
   for (let i = 0; i < n; i++) {
-    if (s.charCodeAt(i) > 0xff) {
-      latin1 = false;
-      break;
+    const c = s.charCodeAt(i);
+    if (c > 0xff) {
+      // Not Latin-1: written again as UTF-16 code units (Node's utf16le keeps each unit as it is, a lone surrogate included).
+      at = start;
+      scratch[at++] = T_UTF16;
+      writeU32(n);
+      at += scratch.write(s, at, 2 * n, 'utf16le');
+      return;
     }
+    scratch[at + i] = c;
   }
-  if (latin1) {
-    ensure(5 + n);
-    scratch[at++] = T_LATIN1;
-    scratch.writeUInt32LE(n, at);
-    at += 4;
-    at += scratch.write(s, at, n, 'latin1');
-  } else {
-    ensure(5 + 2 * n);
-    scratch[at++] = T_UTF16;
-    scratch.writeUInt32LE(n, at);
-    at += 4;
-    // Node's utf16le writes each UTF-16 code unit as it is (a lone surrogate included).
-    at += scratch.write(s, at, 2 * n, 'utf16le');
+  at += n;
+}
+
+/** Read position of {@link readValue} (module state: no object per value read). */
+let rp = 0;
+
+/** Reads one value at `rp` of `b`, moving `rp` past it. Byte values view `b`. */
+function readValue(b: Buffer): unknown {
+  const tag = b[rp++];
+  switch (tag) {
+    case T_NULL:
+      return null;
+    case T_UNDEFINED:
+      return undefined;
+    case T_FALSE:
+      return false;
+    case T_TRUE:
+      return true;
+    case T_INT32: {
+      const v = b[rp]! | (b[rp + 1]! << 8) | (b[rp + 2]! << 16) | (b[rp + 3]! << 24);
+      rp += 4;
+      return v;
+    }
+    case T_FLOAT64: {
+      const v = b.readDoubleLE(rp);
+      rp += 8;
+      return v;
+    }
+    case T_LATIN1: {
+      const n = readU32(b);
+      const v = b.toString('latin1', rp, rp + n);
+      rp += n;
+      return v;
+    }
+    case T_UTF16: {
+      const n = readU32(b);
+      const v = b.toString('utf16le', rp, rp + 2 * n);
+      rp += 2 * n;
+      return v;
+    }
+    case T_BYTES: {
+      const n = readU32(b);
+      const v = new Uint8Array(b.buffer, b.byteOffset + rp, n);
+      rp += n;
+      return v;
+    }
+    case T_ARRAY: {
+      const n = readU32(b);
+      const out: unknown[] = new Array(n);
+      for (let i = 0; i < n; i++) out[i] = readValue(b);
+      return out;
+    }
+    case T_OBJECT: {
+      const n = b[rp]! | (b[rp + 1]! << 8);
+      rp += 2;
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < n; i++) {
+        const k = keyNames[b[rp]! | (b[rp + 1]! << 8)]!;
+        rp += 2;
+        const v = readValue(b);
+        // Own data property even for `__proto__`, as the encoded object had it.
+        if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+        else out[k] = v;
+      }
+      return out;
+    }
+    default:
+      throw new Error(`held candidates: unknown tag ${tag} at offset ${rp - 1} of a held chunk (corrupt temporary data)`);
   }
 }
 
-/** Reads one value at `p` of `b`; returns it and the offset after it. Byte values view `b`. */
-function readValue(b: Buffer, p: number): { v: unknown; p: number } {
-  const tag = b[p++];
-  switch (tag) {
-    case T_NULL:
-      return { v: null, p };
-    case T_UNDEFINED:
-      return { v: undefined, p };
-    case T_FALSE:
-      return { v: false, p };
-    case T_TRUE:
-      return { v: true, p };
-    case T_INT32:
-      return { v: b.readInt32LE(p), p: p + 4 };
-    case T_FLOAT64:
-      return { v: b.readDoubleLE(p), p: p + 8 };
-    case T_LATIN1: {
-      const n = b.readUInt32LE(p);
-      p += 4;
-      return { v: b.toString('latin1', p, p + n), p: p + n };
-    }
-    case T_UTF16: {
-      const n = b.readUInt32LE(p);
-      p += 4;
-      return { v: b.toString('utf16le', p, p + 2 * n), p: p + 2 * n };
-    }
-    case T_BYTES: {
-      const n = b.readUInt32LE(p);
-      p += 4;
-      return { v: new Uint8Array(b.buffer, b.byteOffset + p, n), p: p + n };
-    }
-    case T_ARRAY: {
-      const n = b.readUInt32LE(p);
-      p += 4;
-      const out: unknown[] = new Array(n);
-      for (let i = 0; i < n; i++) {
-        const r = readValue(b, p);
-        out[i] = r.v;
-        p = r.p;
-      }
-      return { v: out, p };
-    }
-    case T_OBJECT: {
-      const n = b.readUInt16LE(p);
-      p += 2;
-      const out: Record<string, unknown> = {};
-      for (let i = 0; i < n; i++) {
-        const k = keyNames[b.readUInt16LE(p)]!;
-        const r = readValue(b, p + 2);
-        // Own data property even for `__proto__`, as the encoded object had it.
-        if (k === '__proto__') Object.defineProperty(out, k, { value: r.v, enumerable: true, writable: true, configurable: true });
-        else out[k] = r.v;
-        p = r.p;
-      }
-      return { v: out, p };
-    }
-    default:
-      throw new Error(`held candidates: unknown tag ${tag} at offset ${p - 1} of a held chunk (corrupt temporary data)`);
-  }
+function readU32(b: Buffer): number {
+  const v = (b[rp]! | (b[rp + 1]! << 8) | (b[rp + 2]! << 16)) + b[rp + 3]! * 0x1000000;
+  rp += 4;
+  return v;
 }
 
 /**
@@ -224,8 +259,11 @@ function readValue(b: Buffer, p: number): { v: unknown; p: number } {
 export class HeldCandidates<T> {
   /** Candidates added. */
   count = 0;
-  /** Bytes of chunks held in memory (what a memory budget counts). */
+  /** Bytes held in memory (what a memory budget counts): chunks exactly, plus the first candidates' estimate. */
   memoryBytes = 0;
+  /** The first candidates, kept as the objects they were (their byte values copied into `slab`). */
+  private first: T[] = [];
+  private slab: { chunk: Uint8Array; at: number; next: number } | null = null;
   private chunks: Buffer[] = [];
   private used: number[] = [];
   private nextSize = FIRST_CHUNK;
@@ -233,19 +271,70 @@ export class HeldCandidates<T> {
   private writing: Promise<void> = Promise.resolve();
   private gone = false;
 
+  /**
+   * `keepFirst`: how many of the first candidates are kept as objects rather than encoded (most
+   * transactions change a few rows and commit at once: their candidates die young and encoding them
+   * would only cost time; default 32, measured on a SYNTHETIC CRM log). Each counts as
+   * {@link OBJECT_OVERHEAD} bytes plus its byte values.
+   */
+  constructor(private readonly keepFirst = 32) {}
+
   /** Whether the candidates have been sent to a temporary file. */
   get spilled(): boolean {
     return this.file !== null;
   }
 
   /**
-   * Adds one candidate (copied: the caller may reuse or drop it and the buffers it views). When
-   * spilled, a full chunk is queued for writing and `true` returned: await {@link flushed} then (a
-   * failed write rejects there). Throws an Error for a value the encoding cannot hold (see the
-   * module comment).
+   * Adds one candidate. Its byte values are copied (nothing held views the caller's buffers, e.g. a
+   * log block); one of the first `keepFirst` is kept as this same object, with its byte values
+   * replaced in place by the copies; later ones are encoded. When spilled, a full chunk is queued
+   * for writing and `true` returned: await {@link flushed} then (a failed write rejects there).
+   * Throws an Error for a value the encoding cannot hold (see the module comment).
    */
   add(candidate: T): boolean {
+    if (this.first.length < this.keepFirst && !this.file && this.chunks.length === 0) {
+      this.memoryBytes += OBJECT_OVERHEAD + this.detach(candidate as unknown, 0);
+      this.first.push(candidate);
+      this.count++;
+      return false;
+    }
+    this.count++;
+    return this.encode(candidate);
+  }
+
+  /** Replaces the Uint8Array values of a candidate's plain objects/arrays (3 levels) with copies in the slab; returns their bytes. */
+  private detach(v: unknown, depth: number): number {
+    if (depth > 3 || !v || typeof v !== 'object') return 0;
+    let n = 0;
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      const x = o[k];
+      if (x instanceof Uint8Array) {
+        o[k] = this.copy(x);
+        n += x.length;
+      } else if (x && typeof x === 'object') n += this.detach(x, depth + 1);
+    }
+    return n;
+  }
+
+  /** A copy of `v` in this transaction's slab (1 KB doubling to 64 KB chunks; a larger value gets its own). */
+  private copy(v: Uint8Array): Uint8Array {
+    const n = v.length;
+    let s = this.slab;
+    if (!s || s.at + n > s.chunk.length) {
+      const next = s ? Math.min(s.next * 2, MAX_CHUNK) : FIRST_CHUNK;
+      s = this.slab = { chunk: new Uint8Array(Math.max(next, n)), at: 0, next };
+    }
+    const out = new Uint8Array(s.chunk.buffer, s.at, n);
+    out.set(v);
+    s.at += n;
+    return out;
+  }
+
+  /** Encodes one candidate into the last chunk (a new one when it does not fit); see {@link add}. */
+  private encode(candidate: T): boolean {
     at = 4;
+    kc = 0;
     writeValue(candidate);
     const len = at - 4;
     scratch.writeUInt32LE(len, 0);
@@ -265,7 +354,6 @@ export class HeldCandidates<T> {
     }
     scratch.copy(this.chunks[i]!, this.used[i]!, 0, at);
     this.used[i]! += at;
-    this.count++;
     return queued;
   }
 
@@ -282,7 +370,21 @@ export class HeldCandidates<T> {
       const { join } = await import('node:path');
       const folder = await mkdtemp(join(dir ?? tmpdir(), 'rowback-spill-'));
       const path = join(folder, 'txn.held');
-      this.file = { path, fh: await open(path, 'w+'), frames: 0 };
+      const fh = await open(path, 'w+');
+      // The objects kept first are encoded now, ahead of the chunks (they were added before them).
+      if (this.first.length) {
+        const rest = this.chunks;
+        const restUsed = this.used;
+        this.chunks = [];
+        this.used = [];
+        for (const c of this.first) this.encode(c);
+        this.chunks.push(...rest);
+        this.used.push(...restUsed);
+        this.first = [];
+        this.slab = null;
+      }
+      this.memoryBytes = this.chunks.reduce((a, c) => a + c.length, 0);
+      this.file = { path, fh, frames: 0 };
     }
     while (this.chunks.length) this.writeChunk(0);
     this.nextSize = MAX_CHUNK;
@@ -336,16 +438,41 @@ export class HeldCandidates<T> {
           yield* readChunk<T>(frame, len);
         }
       }
-      for (let i = 0; i < this.chunks.length; i++) yield* readChunk<T>(this.chunks[i]!, this.used[i]!);
+      yield* this.inMemory();
     } finally {
       await this.discard();
     }
+  }
+
+  /**
+   * The candidates when none were spilled, synchronously (no promise per candidate); afterwards
+   * they are dropped. Throws an Error when spilled: use {@link drain}.
+   */
+  *takeInMemory(): Generator<T> {
+    if (this.file) throw new Error('held candidates: spilled to a temporary file; read them with drain()');
+    try {
+      yield* this.inMemory();
+    } finally {
+      this.gone = true;
+      this.first = [];
+      this.slab = null;
+      this.chunks = [];
+      this.used = [];
+      this.memoryBytes = 0;
+    }
+  }
+
+  private *inMemory(): Generator<T> {
+    for (const c of this.first) yield c;
+    for (let i = 0; i < this.chunks.length; i++) yield* readChunk<T>(this.chunks[i]!, this.used[i]!);
   }
 
   /** Drops every candidate and removes the temporary file, if any. Idempotent; never throws. */
   async discard(): Promise<void> {
     if (this.gone) return;
     this.gone = true;
+    this.first = [];
+    this.slab = null;
     this.chunks = [];
     this.used = [];
     this.memoryBytes = 0;
@@ -363,9 +490,10 @@ function* readChunk<T>(b: Buffer, used: number): Generator<T> {
   let p = 0;
   while (p < used) {
     const len = b.readUInt32LE(p);
-    const r = readValue(b, p + 4);
-    if (r.p !== p + 4 + len) throw new Error(`held candidates: a held candidate at offset ${p} reads ${r.p - p - 4} bytes, not its ${len} (corrupt temporary data)`);
-    p = r.p;
-    yield r.v as T;
+    rp = p + 4;
+    const v = readValue(b);
+    if (rp !== p + 4 + len) throw new Error(`held candidates: a held candidate at offset ${p} reads ${rp - p - 4} bytes, not its ${len} (corrupt temporary data)`);
+    p = rp;
+    yield v as T;
   }
 }

@@ -53,7 +53,8 @@ describe('HeldCandidates', () => {
       const seed = { s: round + 1 };
       const items = Array.from({ length: 300 }, () => ({ record: randomValue(seed, 1), n: round }));
       const spillAt = round % 2 === 0 ? -1 : (round * 37) % 300;
-      const held = new HeldCandidates<unknown>();
+      // Objects kept first: none, the default 32, or all of them.
+      const held = new HeldCandidates<unknown>([0, 32, 1000][round % 3]);
       for (let i = 0; i < items.length; i++) {
         if (i === spillAt) await held.spill(dir);
         if (held.add(items[i])) await held.flushed();
@@ -68,7 +69,7 @@ describe('HeldCandidates', () => {
   });
 
   it('counts its memory exactly: chunks in memory, and at most one chunk once spilled', async () => {
-    const held = new HeldCandidates<{ b: Uint8Array }>();
+    const held = new HeldCandidates<{ b: Uint8Array }>(0);
     for (let i = 0; i < 2000; i++) held.add({ b: new Uint8Array(100) });
     // 2000 × (4 length + 1 object tag + 2 count + 2 key + 5 bytes header + 100) = 228,000 bytes in chunks of 1 KB … 64 KB
     expect(held.memoryBytes).toBeGreaterThanOrEqual(228_000);
@@ -80,9 +81,22 @@ describe('HeldCandidates', () => {
     expect((await all(held.drain())).length).toBe(4000);
   });
 
+  it('keeps the first candidates as their own objects, byte values copied out of the buffer they viewed', async () => {
+    const block = new Uint8Array([9, 8, 7, 6]);
+    const held = new HeldCandidates<{ record: { img: Uint8Array } }>(2);
+    const a = { record: { img: block.subarray(0, 2) } };
+    held.add(a);
+    held.add({ record: { img: block.subarray(2) } });
+    held.add({ record: { img: block.subarray(1, 3) } });
+    block.fill(0); // the log block is reused
+    const back = await all(held.drain());
+    expect(back[0]).toBe(a);
+    expect(back.map((x) => [...x.record.img])).toEqual([[9, 8], [7, 6], [8, 7]]);
+  });
+
   it('keeps a field named __proto__ as an own field, not as a prototype', async () => {
     const o = JSON.parse('{"__proto__": {"x": 1}, "a": 2}') as Record<string, unknown>;
-    const held = new HeldCandidates<Record<string, unknown>>();
+    const held = new HeldCandidates<Record<string, unknown>>(0);
     held.add(o);
     const [back] = await all(held.drain());
     expect(Object.keys(back!)).toEqual(['__proto__', 'a']);
@@ -90,7 +104,7 @@ describe('HeldCandidates', () => {
   });
 
   it('refuses what it cannot hold, naming the type, and discards its file when the consumer stops early', async () => {
-    const held = new HeldCandidates<unknown>();
+    const held = new HeldCandidates<unknown>(0);
     expect(() => held.add({ when: new Date(0) })).toThrow(/cannot hold a value of type \[object Date\]/);
     expect(() => held.add({ n: 1n })).toThrow(/cannot hold a value of type bigint/);
     const h2 = new HeldCandidates<{ i: number }>();
@@ -102,10 +116,24 @@ describe('HeldCandidates', () => {
   });
 
   it('a byte value read back views its chunk: no copy per value', async () => {
-    const held = new HeldCandidates<{ a: Uint8Array; b: Uint8Array }>();
+    const held = new HeldCandidates<{ a: Uint8Array; b: Uint8Array }>(0);
     held.add({ a: new Uint8Array([1, 2, 3]), b: new Uint8Array([4, 5]) });
     const [x] = await all(held.drain());
     expect(x!.a.buffer).toBe(x!.b.buffer);
     expect([...x!.a, ...x!.b]).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('HeldCandidates.takeInMemory', () => {
+  it('gives the in-memory candidates synchronously, in order, and refuses once spilled', async () => {
+    const held = new HeldCandidates<{ i: number }>(3);
+    for (let i = 0; i < 10; i++) held.add({ i });
+    expect([...held.takeInMemory()].map((x) => x.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const h2 = new HeldCandidates<{ i: number }>(3);
+    h2.add({ i: 1 });
+    await h2.spill(dir);
+    expect(() => [...h2.takeInMemory()]).toThrow(/spilled/);
+    await h2.discard();
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
