@@ -80,7 +80,7 @@ export function cdFastReaderFor(plan: RowPlan): CdFastReader | null {
   const fns: unknown[] = [];
   const fn = (f: unknown): string => {
     fns.push(f);
-    return `F[${fns.length - 1}]`;
+    return `F${fns.length - 1}`;
   };
   const src: string[] = [];
   src.push('const n = image.length;');
@@ -170,8 +170,7 @@ export function cdFastReaderFor(plan: RowPlan): CdFastReader | null {
         case 'text': {
           // decodeVarchar's lookup, done once: the column's code page decoder (1252 when unsupported).
           const cpd = decoderForCodePage(columnCodePage(c)) ?? (decoderForCodePage(1252) as CodePageDecoder);
-          fns.push(cpd);
-          read = `c${j} = F[${fns.length - 1}].decode(image, s, e);`;
+          read = `c${j} = ${fn(cpd)}.decode(image, s, e);`;
           break;
         }
         case 'nvarchar':
@@ -217,7 +216,9 @@ export function cdFastReaderFor(plan: RowPlan): CdFastReader | null {
     typeOk[t] = rt === 'primary' || rt === 'ghost-data' || rt === 'forwarded' ? 1 : 0;
     ghost[t] = isCdGhostCode(t) ? 1 : 0;
   }
-  const make = new Function('F', 'TYPES', 'TYPE_OK', 'GHOST', `return function cdColumns(image) {\n${src.join('\n')}\n};`) as (
+  // Each helper a constant of the enclosing scope (F0, F1, …), as fastReaderFor does.
+  const consts = fns.map((_, k) => `const F${k} = F[${k}];`).join('\n');
+  const make = new Function('F', 'TYPES', 'TYPE_OK', 'GHOST', `${consts}\nreturn function cdColumns(image) {\n${src.join('\n')}\n};`) as (
     f: unknown[], types: readonly string[], ok: Uint8Array, g: Uint8Array,
   ) => CdFastReader;
   return make(fns, CD_RECORD_TYPES, typeOk, ghost);
