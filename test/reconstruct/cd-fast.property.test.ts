@@ -269,6 +269,20 @@ describe('generated readers = generic decoder (SYNTHETIC random layouts, rows an
     fc.assert(fc.property(arb, (t) => check('ROW', t, stats)), { numRuns: 150, seed: 12 });
     expect(stats.fast).toBeGreaterThan(300);
   });
+  it('ROW: 120–256 columns (2-byte column count, up to 9 clusters) take the generated reader and agree', () => {
+    const stats = { fast: 0, compared: 0 };
+    const common = ['int', 'bit', 'varchar', 'nvarchar8', 'decimal_18_2', 'uniqueidentifier', 'datetime2_3', 'tinyint'];
+    const arb = fc
+      .record({ kinds: fc.integer({ min: 120, max: 256 }).chain((n) => fc.array(fc.constantFrom(...common), { minLength: n, maxLength: n })), order: fc.array(fc.nat(1000), { minLength: 1, maxLength: 40 }), seed: fc.integer(), uniquifier: fc.boolean() })
+      .chain(({ kinds, order, seed, uniquifier }) => {
+        const cols: SynthColumn[] = kinds.map((k, i) => GEN[k].col(`c${i}`));
+        if (uniquifier) cols.unshift({ name: 'UNIQUIFIER', type: 'int', uniquifier: true });
+        const row = fc.tuple(...kinds.map((k) => fc.option(GEN[k].value, { nil: null, freq: 5 })));
+        return fc.tuple(fc.constant({ cols, order, seed, kinds }), fc.array(row, { minLength: 1, maxLength: 2 }), fc.constant([{ uniquifier: 77, recordType: 0, tag: false }] as { uniquifier: number; recordType: number; tag: boolean }[]));
+      });
+    fc.assert(fc.property(arb, (t) => check('ROW', t, stats)), { numRuns: 12, seed: 3 });
+    expect(stats.fast).toBeGreaterThan(8);
+  });
   it('values longer or shorter than their column (written under a wider or other layout) fail or decode the same way', () => {
     const types: [SynthColumn, SynthColumn, SqlValue[]][] = [
       [{ name: 'v', type: 'nvarchar', maxLength: 8 }, { name: 'v', type: 'nvarchar', maxLength: 40 }, ['abcd', 'abcde', '中文中文', '中文中文中', 'ab😀', 'abc😀', '']],
