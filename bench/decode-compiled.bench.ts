@@ -5,6 +5,10 @@
  * single runs bimodal), best of 8 rounds of 200,000 rows per process, in rows per CPU-second,
  * with a plain byte-walk over the same images in the same process as the reference.
  * Rows are SYNTHETIC (test/support/synthetic-encoder.ts). Not a test: nothing passes or fails.
+ *
+ * Before/after: `ROWBACK_BENCH_BEFORE_DIST=/path/to/other/dist` (a copy of another commit's dist/)
+ * alternates fresh processes of that build and of this one (before, after, before, after, … for
+ * each form; `ROWBACK_BENCH_PAIRS` pairs, default 3) and prints both.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -43,22 +47,29 @@ const dir = mkdtempSync(join(tmpdir(), 'rowback-bench-decode-'));
 try {
   const file = join(dir, 'rows.json');
   writeFileSync(file, JSON.stringify(data));
-  const got: Record<string, { best: number; walk: number }[]> = { NONE: [], ROW: [] };
-  for (let pair = 0; pair < 3; pair++) {
+  const before = process.env.ROWBACK_BENCH_BEFORE_DIST;
+  const pairs = Number(process.env.ROWBACK_BENCH_PAIRS ?? 3);
+  const builds: [string, string][] = before ? [['before', before], ['after', dist]] : [['', dist]];
+  const got: Record<string, { best: number; walk: number }[]> = {};
+  for (let pair = 0; pair < pairs; pair++) {
     for (const which of ['NONE', 'ROW']) {
-      const r = spawnSync(process.execPath, [join(root, 'bench', 'support', 'decode-rounds.mjs'), file, which, dist], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(r.stderr);
-      got[which]!.push(JSON.parse(r.stdout) as { best: number; walk: number });
+      for (const [label, d] of builds) {
+        const r = spawnSync(process.execPath, [join(root, 'bench', 'support', 'decode-rounds.mjs'), file, which, d], { encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(r.stderr);
+        (got[`${which} ${label}`] ??= []).push(JSON.parse(r.stdout) as { best: number; walk: number });
+      }
     }
   }
   const fmt = (n: number) => n.toLocaleString('en-US');
-  for (const [which, runs] of Object.entries(got)) {
+  for (const [key, runs] of Object.entries(got)) {
+    const [which, label] = key.split(' ');
     const best = runs.map((x) => x.best);
     const ratio = runs.map((x) => (x.best / x.walk).toFixed(3));
-    process.stdout.write(`decodeRow ${which === 'ROW' ? 'row-compressed (CD)' : 'FixedVar'}, compiled, 12-column CRM row (SYNTHETIC): ${best.map(fmt).join(' / ')} rows per CPU-second (best of 8 rounds, 3 fresh processes); ÷ a byte-walk of the same images: ${ratio.join(' / ')}\n`);
+    process.stdout.write(`decodeRow ${which === 'ROW' ? 'row-compressed (CD)' : 'FixedVar'}${label ? ` ${label}` : ''}, compiled, 12-column CRM row (SYNTHETIC): ${best.map(fmt).join(' / ')} rows per CPU-second (best of 8 rounds, ${runs.length} fresh processes); ÷ a byte-walk of the same images: ${ratio.join(' / ')}\n`);
   }
-  const cd = Math.max(...got.ROW!.map((x) => x.best));
-  const fv = Math.max(...got.NONE!.map((x) => x.best));
+  const last = before ? ' after' : ' ';
+  const cd = Math.max(...got[`ROW${last}`]!.map((x) => x.best));
+  const fv = Math.max(...got[`NONE${last}`]!.map((x) => x.best));
   process.stdout.write(`CD ÷ FixedVar (best processes): ${(cd / fv).toFixed(2)}\n`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -15,7 +15,7 @@ import { DecodeError, isRowbackError } from '../errors.js';
 import type { TableLayout } from './metadata/table-layout.js';
 import type { SqlValue } from './values.js';
 import { decodeFixedVar } from './record/fixedvar.js';
-import { decodeCompressedRow } from './record/cd.js';
+import { decodeCdRow } from './record/cd-fast.js';
 import { planFor } from './record/plan.js';
 
 export interface DecodeOptions {
@@ -45,7 +45,7 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
     // String decoders are fastest on a Buffer (native latin1/UTF-16 slices): one view per row pays
     // for itself from two string columns on.
     const img = plan.stringColumns >= 2 && !(image instanceof Buffer) ? Buffer.from(image.buffer, image.byteOffset, image.byteLength) : image;
-    const row = table.compression === 'ROW' || table.compression === 'PAGE' ? decodeCompressedRow(img, plan) : decodeFixedVar(img, plan);
+    const row = table.compression === 'ROW' || table.compression === 'PAGE' ? decodeCdRow(img, plan) : decodeFixedVar(img, plan);
     if (table.warnings !== undefined && table.warnings.length > 0) row.warnings.push(...table.warnings);
     return row;
   } catch (e) {

@@ -1,5 +1,6 @@
 import { isVisibleColumn, type ColumnLayout, type TableLayout } from '../metadata/table-layout.js';
 import type { SqlValue } from '../values.js';
+import type { CdFastReader } from './cd-fast.js';
 import { fixedStorageLength, isTextPointerType, isVariableLengthType, valueDecoder, type BoundDecoder } from '../types/index.js';
 
 /**
@@ -71,6 +72,11 @@ export interface RowPlan {
    * the first FixedVar row, null when the layout has a column kind only the generic loop handles.
    */
   fixedVarFast: FixedVarFast | null | undefined;
+  /**
+   * The CD decoder's generated per-layout reader (record/cd-fast.ts `cdFastReaderFor`): undefined
+   * until the first CD row, null when the layout keeps the generic path.
+   */
+  cdFast: CdFastReader | null | undefined;
 }
 
 /** A generated FixedVar column reader for one layout; see record/fixedvar.ts `fastReaderFor`. */
@@ -171,6 +177,7 @@ export function planFor(table: TableLayout): RowPlan {
     scratch: new Array<SqlValue>(output.length).fill(null),
     storedColumns: Math.max(0, ...all.map((cp) => cp.nullBit + 1)),
     fixedVarFast: undefined,
+    cdFast: undefined,
     stringColumns: output.filter((cp) => ['char', 'varchar', 'text', 'nchar', 'nvarchar', 'ntext', 'sysname'].includes(cp.column.type)).length,
   };
   plans.set(table, p);

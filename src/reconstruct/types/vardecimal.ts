@@ -35,6 +35,7 @@ export function decodeVardecimal(b: Uint8Array, start: number, end: number, prec
   const head = b[start];
   const negative = (head & 0x80) === 0;
   const exponent = (head & 0x7f) - 64;
+  if (n <= SMALL_MAX_BYTES) return smallVardecimal(b, start, end, precision, scale, negative, exponent);
   // Mantissa: 10-bit chunks from a big-endian bit stream, read through a bit accumulator (at most
   // 17 bits held); a last partial chunk is padded with zero bits.
   let digits = '';
@@ -66,6 +67,47 @@ export function decodeVardecimal(b: Uint8Array, start: number, end: number, prec
   const shift = exponent + 1 - sig.length + scale; // power of ten of the unscaled integer at the column's scale
   if (shift < 0) return { error: `needs ${sig.length - exponent - 1} decimal places, more than the column's scale ${scale}` };
   const unscaled = sig + '0'.repeat(shift);
+  if (unscaled.length > Math.max(precision, 1)) return { error: `has ${unscaled.length} digits, more than the column's precision ${precision}` };
+  return { value: placeScale(unscaled, scale, negative), error: undefined };
+}
+
+/**
+ * Longest vardecimal (bytes, sign/exponent byte included) whose mantissa fits a double exactly:
+ * 6 mantissa bytes = 48 bits = at most 5 chunks (the last one padded) = 15 digits < 2^53.
+ */
+const SMALL_MAX_BYTES = 7;
+
+/**
+ * decodeVardecimal for at most SMALL_MAX_BYTES bytes: the same chunks, checks, messages and text,
+ * with the mantissa digits held in one exact integer instead of a digit string (its significant
+ * digits are `String(m)` once the trailing zeros are divided out).
+ */
+function smallVardecimal(b: Uint8Array, start: number, end: number, precision: number, scale: number, negative: boolean, exponent: number): VardecimalResult {
+  let m = 0;
+  let acc = 0;
+  let held = 0;
+  for (let i = start + 1; i <= end; i++) {
+    if (i < end) {
+      acc = (acc << 8) | b[i];
+      held += 8;
+    } else if (held > 0) {
+      acc <<= 10 - held;
+      held = 10;
+    }
+    while (held >= 10) {
+      held -= 10;
+      const v = (acc >> held) & 0x3ff;
+      acc &= (1 << held) - 1;
+      if (v > 999) return { error: `has a mantissa chunk of ${v} (a chunk holds 3 decimal digits, 0–999)` };
+      m = m * 1000 + v;
+    }
+  }
+  if (m === 0) return { error: 'has a zero mantissa (zero is stored with no bytes)' };
+  while (m % 10 === 0) m /= 10;
+  const sig = String(m);
+  const shift = exponent + 1 - sig.length + scale;
+  if (shift < 0) return { error: `needs ${sig.length - exponent - 1} decimal places, more than the column's scale ${scale}` };
+  const unscaled = shift === 0 ? sig : sig + '0'.repeat(shift);
   if (unscaled.length > Math.max(precision, 1)) return { error: `has ${unscaled.length} digits, more than the column's precision ${precision}` };
   return { value: placeScale(unscaled, scale, negative), error: undefined };
 }
