@@ -76,7 +76,7 @@ describe('committedCandidates', () => {
   });
 
   it('a memory budget too small for one row spills to temporary files: the same candidates, in the same order, and the files removed', async () => {
-    const { readdirSync } = await import('node:fs');
+    const { readdirSync, rmSync } = await import('node:fs');
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
@@ -103,6 +103,7 @@ describe('committedCandidates', () => {
     expect(spilled.stats).toEqual(inMemory.stats);
     expect(spilled.stats).toMatchObject({ candidates: 10, rolledBackRowOps: 10, uncommittedRowOps: 20 });
     expect(readdirSync(spillDir)).toEqual([]);
+    rmSync(spillDir, { recursive: true });
   });
 
   it('keeps a committed transaction whose BEGIN is outside the log only when there is no window', async () => {
