@@ -151,6 +151,9 @@ async function* rangeBlocks(
       }
       scanner.push(chunk.subarray(0, bytesRead));
       at += bytesRead;
+      // A backup's bytes are read synchronously (backup/bytes.ts), so without this turn of the event
+      // loop a scan of .trn/.bak files never lets the abort's timer or event run until it ends.
+      if (opts.signal) await new Promise<void>((resolve) => setImmediate(resolve));
       stats.bytes += bytesRead;
       opts.onProgress?.({ bytes: stats.bytes, records: stats.records });
       continue;

@@ -238,7 +238,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       for await (const batch of it) yield { type: 'batch', batch };
     };
     const files = parallel
-      ? readLogFilesInParallel(logFiles, threads, { keep, logFormat2IsSql2005: opts.logFormat2IsSql2005 })
+      ? readLogFilesInParallel(logFiles, threads, { keep, logFormat2IsSql2005: opts.logFormat2IsSql2005, signal })
       : (async function* () {
           for (const l of logFiles) yield { input: l, events: localEvents(l) };
         })();
@@ -248,6 +248,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       const floor = highest;
       let firstRead: string | null = null;
       for await (const ev of events) {
+        // An abort ends the read here as it does inside the one-thread reader (workers stopped on the way out).
+        if (signal?.aborted) return;
         if (ev.type === 'skipped') {
           opts.onSkipped?.(ev.item);
           continue;
