@@ -118,6 +118,15 @@ describe.each([
     expect(fromTrn.rows).toEqual(fromLdf.rows); // same order too
   });
 
+  it('the .ldf given with the log backups that hold the same log: each row once (it was printed twice), the same rows in the same order as the .ldf alone', async () => {
+    setup();
+    const files = chain.backups.map((b) => b.file);
+    const both = await committedDeletes({ ldf: ldf(), trn: files });
+    const fromLdf = await committedDeletes({ ldf: ldf() });
+    expect(both.skipped).toEqual([]);
+    expect(both.rows).toEqual(fromLdf.rows);
+  });
+
   it('a backup left out of the chain is reported as a gap, never passed over', async () => {
     setup();
     const files = chain.backups.map((b) => b.file);

@@ -230,6 +230,15 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // (Printed LSNs are fixed-width lower-case hex, so they compare as strings.)
     let highest = '';
     let repeats = 0;
+    // An .ldf given with log backups usually still holds log they backed up (a log backup marks
+    // VLFs reusable; their bytes stay until reused), so a record can come from both. An LSN names
+    // one record of a database's log and a log block is written once, so a backup's record in a
+    // block (VLF sequence + block number: the first 17 characters of its printed LSN) of which the
+    // .ldf gave current (not stale) records is the .ldf's record again, and is passed over. Blocks
+    // the .ldf lacks (zeroed, torn, reused) still come from the backups. Only built records are
+    // seen, which is enough: `keep` refuses the same records in both.
+    const ldfBlocks = logFiles.some((f) => f.kind !== 'ldf') ? new Set<string>() : null;
+    let ldfDuplicates = 0;
     // Several log files: each is parsed on a worker thread (up to `threads` at once) and consumed
     // here in the same order, so everything below sees what the one-thread reader gives.
     const parallel = !extra && threads > 1 && logFiles.length > 1 && logFileBytes() >= (inputs.parallelMinBytes ?? PARALLEL_MIN_BYTES);
@@ -260,6 +269,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         }
         const batch = ev.batch;
         if (l.kind === 'ldf') {
+          if (ldfBlocks) for (const r of batch.records) if (!r.source?.stale) ldfBlocks.add(r['Current LSN'].slice(0, 17));
           yield batch.records;
           continue;
         }
@@ -267,17 +277,18 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         // A record `keep` refused is refused again where a later backup repeats it, so the repeat
         // check over the built records alone drops the same records as one over all of them.
         let kept = batch.records;
-        if (floor) {
+        if (floor || ldfBlocks?.size) {
           kept = [];
           for (const r of batch.records) {
-            if (r['Current LSN'] <= floor) repeats++;
+            const lsn = r['Current LSN'];
+            if (floor && lsn <= floor) repeats++;
+            else if (ldfBlocks?.size && ldfBlocks.has(lsn.slice(0, 17))) ldfDuplicates++;
             else kept.push(r);
           }
         }
-        if (kept.length) {
-          for (const r of kept) if (r['Current LSN'] > highest) highest = r['Current LSN'];
-          yield kept;
-        }
+        // the highest LSN read from the backups, the .ldf's records among them included
+        for (const r of batch.records) if (r['Current LSN'] > highest) highest = r['Current LSN'];
+        if (kept.length) yield kept;
       }
       if (l.kind === 'ldf') continue;
       // The stream must cover the LSN range its header states; what it lacks is reported once.
@@ -289,7 +300,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         skipped.push(...lost);
       }
     }
-    logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats }, 'log read');
+    logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats, ldfDuplicates }, 'log read');
   }
 
   /**
