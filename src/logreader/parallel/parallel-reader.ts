@@ -85,9 +85,20 @@ class RemoteLogFile {
     private readonly spawn: SpawnLogFileWorker,
   ) {}
 
+  private started = false;
+
   start(): void {
-    if (this.worker) return;
-    const w = this.spawn(this.job);
+    if (this.started) return;
+    this.started = true;
+    let w: Worker;
+    try {
+      w = this.spawn(this.job);
+    } catch (e) {
+      // e.g. ERR_WORKER_INIT_FAILED, or out of memory for another thread
+      this.failed = workerFailed(this.job.file, `it could not be started: ${(e as Error)?.message ?? String(e)}`, e);
+      this.finished = true;
+      return;
+    }
     this.worker = w;
     w.on('message', (m: ToParent) => this.push(m));
     w.on('error', (e) => {

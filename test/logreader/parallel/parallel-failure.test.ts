@@ -106,9 +106,14 @@ describe('the parallel reader under failure (SYNTHETIC chain, workers forced)', 
     { name: 'throws as it starts', code: 'throw new Error("boom in the worker")', why: /threw Error: boom in the worker/ },
     { name: 'dies mid-file (exit code 3)', code: 'require("node:worker_threads").parentPort.postMessage({ type: "skipped", item: { code: "FORMAT_BAD_LOG_BLOCK", reason: "r", location: {} } }); setTimeout(() => process.exit(3), 50)', why: /exited with code 3/ },
     { name: 'ends without its stats (exit code 0)', code: 'setTimeout(() => process.exit(0), 50)', why: /ended without its stats/ },
+    { name: 'cannot be started', code: null, why: /could not be started: no thread for you/ },
   ])('a worker that $name: SOURCE_WORKER_FAILED naming its file, after the files before it; no thread or file left', async ({ code, why }) => {
     const files = smallChain();
-    const t = trackedSpawn((job) => (job.file === files[1] ? new Worker(code, { eval: true }) : spawnLogFileWorker(job)));
+    const t = trackedSpawn((job) => {
+      if (job.file !== files[1]) return spawnLogFileWorker(job);
+      if (code === null) throw new Error('no thread for you');
+      return new Worker(code, { eval: true });
+    });
     const seen: string[] = [];
     let err: unknown;
     try {
