@@ -9,7 +9,8 @@
  * `ROWBACK_BENCH_CHAIN=1`: the same records are also written as a SYNTHETIC chain of log backups
  * (test/support/synthetic-trn.ts; `ROWBACK_BENCH_TRN_MB` of log per backup, default 32), and the
  * chain is scanned too, beside sha256 of its files; the output must equal the .ldf's (same sha256).
- * `ROWBACK_BENCH_THREADS=N` scans with N worker threads (`scan --threads N`); default 1.
+ * `ROWBACK_BENCH_THREADS=N` scans with N worker threads (`scan --threads N`); default 1;
+ * `ROWBACK_BENCH_LDF_RANGES=1` with it also splits the one .ldf into VLF ranges on workers (ldfVlfRanges).
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -29,6 +30,7 @@ const bigTxn = process.env.ROWBACK_BENCH_BIG_TXN === '1';
 const withChain = process.env.ROWBACK_BENCH_CHAIN === '1';
 const trnMb = Number(process.env.ROWBACK_BENCH_TRN_MB ?? 32);
 const threads = Number(process.env.ROWBACK_BENCH_THREADS ?? 1);
+const ldfVlfRanges = process.env.ROWBACK_BENCH_LDF_RANGES === '1';
 const AU = '72057594043367424';
 const layout = { ...buildLayout('Contact', [
   { name: 'ContactId', type: 'int' },
@@ -82,7 +84,7 @@ try {
     const out = createHash('sha256');
     const sink = new Writable({ write(c, _e, cb) { out.update(c as Buffer); cb(); } });
     const writer = api.createRowWriter('ndjson', sink);
-    const src = api.withMetadata(api.openFileSource({ ...inputs, threads }), [layout]);
+    const src = api.withMetadata(api.openFileSource({ ...inputs, threads, ldfVlfRanges }), [layout]);
     let rows = 0;
     // what must not depend on the log's container: a row's source (file, offset) does, the rest must not
     const same = createHash('sha256');

@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FormatError, InputError, RowbackError, SourceError } from '../../errors.js';
 import type { SkippedItem } from '../../recover/source.js';
-import type { LogRecordBatch, LogScanStats, RecordKeep } from '../ldf/reader.js';
+import type { LogRecordBatch, LogScanStats, RecordKeep, VlfIndexRange } from '../ldf/reader.js';
 import type { LogFileJob, ToParent, ToWorker } from './protocol.js';
 
 /** Batches a worker may post ahead of the caller (each ≤ one 60 KB log block's records). */
@@ -37,6 +37,8 @@ export interface LogFileInput {
   kind: 'ldf' | 'trn' | 'bak';
   file: string;
   position: number;
+  /** An .ldf: only these VLFs (consecutive inputs of one .ldf cover it in order). */
+  vlfs?: VlfIndexRange;
 }
 
 /** RecordKeep as a table a worker can receive (op << 8 | context → 1 when built). */
@@ -198,7 +200,7 @@ export async function* readLogFilesInParallel(
   const table = keepTable(options.keep);
   const signal = options.signal;
   const spawn = options.spawn ?? spawnLogFileWorker;
-  const remotes = files.map((f) => new RemoteLogFile({ kind: f.kind, file: f.file, position: f.position, logFormat2IsSql2005: options.logFormat2IsSql2005 ?? false, keepTable: table, window: WINDOW }, spawn));
+  const remotes = files.map((f) => new RemoteLogFile({ kind: f.kind, file: f.file, position: f.position, ...(f.vlfs ? { vlfs: f.vlfs } : {}), logFormat2IsSql2005: options.logFormat2IsSql2005 ?? false, keepTable: table, window: WINDOW }, spawn));
   try {
     for (let i = 0; i < remotes.length; i++) {
       if (signal?.aborted) return;

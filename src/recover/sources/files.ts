@@ -20,7 +20,7 @@ import { readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecordBatches, emptyLogScanStats, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
-import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent } from '../../logreader/parallel/parallel-reader.js';
+import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogFileInput } from '../../logreader/parallel/parallel-reader.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import type { RecoveredRow } from '../recovered-row.js';
@@ -57,6 +57,13 @@ export interface FileSourceInputs {
    * PARALLEL_MIN_BYTES): starting a worker costs ~0.1–0.2 s, more than parsing a few small log backups.
    */
   parallelMinBytes?: number;
+  /**
+   * With `threads` > 1: also read one .ldf as ranges of its VLFs on several workers (splitLdfs);
+   * the output is the same. Off by default: on the project's 2-core machine (shared, load ~5) it
+   * made a 256 MB .ldf scan about half as fast (0.44–0.53×: records cross threads by structured
+   * clone, and parsing is ~15 % of a scan; docs/performance.md).
+   */
+  ldfVlfRanges?: boolean;
 }
 
 /** Log bytes below which several log files are read on this thread whatever `threads` says. */
@@ -241,19 +248,21 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     let ldfDuplicates = 0;
     // Several log files: each is parsed on a worker thread (up to `threads` at once) and consumed
     // here in the same order, so everything below sees what the one-thread reader gives.
-    const parallel = !extra && threads > 1 && logFiles.length > 1 && logFileBytes() >= (inputs.parallelMinBytes ?? PARALLEL_MIN_BYTES);
+    // With ldfVlfRanges, one large .ldf is split into ranges of VLFs, each read by its own worker (splitLdfs).
+    const split = inputs.ldfVlfRanges === true;
+    const parallel = !extra && threads > 1 && (logFiles.length > 1 || (split && logFiles[0]?.kind === 'ldf')) && logFileBytes() >= (inputs.parallelMinBytes ?? PARALLEL_MIN_BYTES);
     const localEvents = async function* (l: (typeof logFiles)[number]): AsyncGenerator<LogFileEvent> {
       const it = l.kind === 'ldf' ? readLdfRecordBatches(l.file, opts, stats, keep) : openBackupLogStream(l.file, l.kind, undefined, l.position).batches(opts, stats, keep);
       for await (const batch of it) yield { type: 'batch', batch };
     };
     const files = parallel
-      ? readLogFilesInParallel(logFiles, threads, { keep, logFormat2IsSql2005: opts.logFormat2IsSql2005, signal })
+      ? readLogFilesInParallel(split ? await splitLdfs(logFiles, threads, opts.logFormat2IsSql2005 ?? false) : logFiles, threads, { keep, logFormat2IsSql2005: opts.logFormat2IsSql2005, signal })
       : (async function* () {
           for (const l of logFiles) yield { input: l, events: localEvents(l) };
         })();
     for await (const { input: l, events } of files) {
       if (signal?.aborted) return;
-      logger?.debug({ file: l.file, kind: l.kind, pass: thisPass, threads: parallel ? threads : 1 }, 'reading log');
+      logger?.debug({ file: l.file, kind: l.kind, pass: thisPass, threads: parallel ? threads : 1, ...('vlfs' in l && l.vlfs ? { vlfs: l.vlfs } : {}) }, 'reading log');
       const floor = highest;
       let firstRead: string | null = null;
       for await (const ev of events) {
@@ -421,4 +430,48 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       lobs = null;
     },
   };
+}
+
+/**
+ * The log files for the parallel reader, each .ldf of two VLFs or more split into up to
+ * 2 × `threads` consecutive ranges of VLFs of about equal bytes (file order, as readLdfRecordBatches
+ * reads them), so one large .ldf is parsed on several workers; read one after another, the ranges
+ * give what one read of the file gives. An .ldf whose layout cannot be read stays whole: its
+ * reader reports why, as the one-thread scan does.
+ */
+async function splitLdfs(files: LogFileInput[], threads: number, logFormat2IsSql2005: boolean): Promise<LogFileInput[]> {
+  const out: LogFileInput[] = [];
+  for (const f of files) {
+    if (f.kind !== 'ldf') {
+      out.push(f);
+      continue;
+    }
+    let sizes: number[];
+    try {
+      sizes = (await readLdfLayout(f.file, { allowUnsupportedVersion: logFormat2IsSql2005 })).vlfs.map((v) => v.size);
+    } catch {
+      out.push(f);
+      continue;
+    }
+    const groups = Math.min(sizes.length, 2 * threads);
+    if (groups < 2) {
+      out.push(f);
+      continue;
+    }
+    const total = sizes.reduce((a, b) => a + b, 0);
+    let from = 0;
+    let acc = 0;
+    let made = 0;
+    for (let i = 0; i < sizes.length; i++) {
+      acc += sizes[i];
+      // cut once this range holds its share of the bytes; the last range takes the rest
+      if (i === sizes.length - 1 || (made < groups - 1 && acc >= total / groups)) {
+        out.push({ ...f, vlfs: { from, to: i + 1 } });
+        made++;
+        from = i + 1;
+        acc = 0;
+      }
+    }
+  }
+  return out;
 }
