@@ -12,7 +12,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FormatError, InputError, RowbackError, SourceError } from '../../errors.js';
@@ -22,11 +21,6 @@ import type { LogFileJob, ToParent, ToWorker } from './protocol.js';
 
 /** Batches a worker may post ahead of the caller (each ≤ one 60 KB log block's records). */
 const WINDOW = 64;
-
-/** Threads a scan uses by default: the cores Node reports. */
-export function defaultThreads(): number {
-  return Math.max(1, availableParallelism());
-}
 
 export type LogFileEvent =
   | { type: 'batch'; batch: LogRecordBatch }
