@@ -7,7 +7,9 @@
  * Layout: the structures rowback's backup reader reads (src/backup/mtf.ts, header.ts,
  * log-stream.ts), in the order the corpus's SQL Server 2008 R2 log backups have them
  * (appveyor-lab StopAt_*.trn / RestoreTimeClean_*.trn, walked with readMtfLayout; no byte of
- * them is copied):
+ * them is copied). Left out, since rowback reads none of them: the SFMB file marks, the MSLS DBLK
+ * with the closing copy of MQCI, the second ESET and its OTCP/TSMP streams, and every field of a
+ * DBLK beyond those listed here (zero). Written:
  * - DBLKs on 1 KB boundaries, each a 52-byte MTF common header (type, attributes, offset of the
  *   first stream @8, string type @48 = 2 Unicode, header checksum @50 = XOR of the 25 words
  *   before it: MTF 1.00a "Common Block Header") followed by its streams; every stream a 22-byte
