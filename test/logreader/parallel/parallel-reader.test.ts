@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, openSync, rmSync, writeSync, closeSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, describeCorpus } from '../../support/corpus.js';
 import { openFileSource, type FileSourceInputs } from '../../../src/recover/sources/files.js';
 import { recoverRows } from '../../../src/recover/recover-rows.js';
@@ -61,8 +61,12 @@ describeCorpus('parallel log reading = one-thread reading', () => {
     const fd = openSync(bad, 'r+');
     for (let i = 0; i < 12; i++) writeSync(fd, Buffer.from([0xff, 0xee, 0xdd, 0xcc]), 0, 4, 0x2000 + i * 3001);
     closeSync(fd);
-    const one = await sameForAnyThreads({ bak: SA('StopAt.bak'), trn: [SA('StopAt_1.trn'), bad, SA('StopAt_21.trn'), SA('StopAt_23.trn')] }, ['insert', 'delete']);
-    expect(one.skipped.length).toBeGreaterThan(0);
+    try {
+      const one = await sameForAnyThreads({ bak: SA('StopAt.bak'), trn: [SA('StopAt_1.trn'), bad, SA('StopAt_21.trn'), SA('StopAt_23.trn')] }, ['insert', 'delete']);
+      expect(one.skipped.length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
 
@@ -83,15 +87,22 @@ describe('parallel reader helpers', () => {
 
 describe('one large SYNTHETIC .ldf read as ranges of VLFs on several workers = one-thread reading', () => {
   // SYNTHETIC: test/support/synthetic-log.ts and synthetic-trn.ts, rows by the test encoder.
-  const dir = mkdtempSync(join(tmpdir(), 'rowback-par-ldf-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let dir = '';
+  let ldf = '';
+  let chain: ReturnType<typeof trnChainSink>;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-par-ldf-'));
+    ldf = join(dir, 'crm_log.ldf');
+    chain = trnChainSink({ dir, backupBytes: 1024 * 1024 });
+    // six 1 MB VLFs, interleaved transactions (some cross VLF boundaries), the last few left open
+    writeSyntheticLog([ldfSink(ldf), chain.sink], { targetBytes: 6 * 1024 * 1024, row, rollbackShare: 0.2, concurrency: 6 }, { allocUnitId: AU, vlfSize: 1024 * 1024 });
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
   const AU = '72057594043367424';
   const layout = { ...buildLayout('Contact', [{ name: 'ContactId', type: 'int' }, { name: 'Name', type: 'nvarchar', maxLength: 100 }]), allocUnits: [{ allocUnitId: AU, type: 'IN_ROW_DATA' as const }] };
   const row = (t: number, r: number) => encodeRow(layout, { ContactId: t * 10000 + r, Name: `名字${t}-${r}` });
-  const ldf = join(dir, 'crm_log.ldf');
-  const chain = trnChainSink({ dir, backupBytes: 1024 * 1024 });
-  // six 1 MB VLFs, interleaved transactions (some cross VLF boundaries), the last few left open
-  writeSyntheticLog([ldfSink(ldf), chain.sink], { targetBytes: 6 * 1024 * 1024, row, rollbackShare: 0.2, concurrency: 6 }, { allocUnitId: AU, vlfSize: 1024 * 1024 });
 
   async function scanWith(inputs: FileSourceInputs, operations: ScanOperation[]) {
     const ranges: unknown[] = [];
