@@ -101,39 +101,75 @@ function endFixed(t: { days: number; ticks: number }): Uint8Array {
   return f;
 }
 
-/** Writes VLFs and blocks: records are appended, blocks and VLFs cut as they fill. */
+/**
+ * Where finished log blocks go: an .ldf file (`ldfSink`), a chain of log backups
+ * (synthetic-trn.ts `trnChainSink`), or several at once — then each receives the same records.
+ */
+export interface LogBlockSink {
+  /** A VLF begins: its sequence number, its size in bytes, and its file offset in an .ldf. */
+  startVlf(seq: number, size: number, ldfOffset: number): void;
+  /**
+   * A finished, fixed-up log block (bytes as on disk): its VLF's sequence number, its block id
+   * (offset from the VLF start in 512-byte units = the block number of its records' LSNs; its
+   * first record has slot 1) and its offset in an .ldf.
+   */
+  block(bytes: Uint8Array, vlfSeq: number, blockId: number, ldfOffset: number): void;
+  close(): void;
+}
+
+/** SYNTHETIC .ldf sink: an 8 KB file header page (type 15), then each VLF's header and its blocks at their .ldf offsets. */
+export function ldfSink(path: string): LogBlockSink {
+  const fd = openSync(path, 'w');
+  const page0 = new Uint8Array(PAGE);
+  page0[0] = 1; // header version
+  page0[1] = 15; // file header page
+  writeSync(fd, page0, 0, PAGE, 0);
+  return {
+    startVlf(seq, size, at) {
+      writeSync(fd, vlfHeader(seq, size, at), 0, VLF_HEADER_BYTES, at);
+      // the rest of the VLF reads as unwritten (zero) until blocks fill it
+      writeSync(fd, new Uint8Array(1), 0, 1, at + size - 1);
+    },
+    block(bytes, _seq, _id, at) {
+      writeSync(fd, bytes, 0, bytes.length, at);
+    },
+    close() {
+      closeSync(fd);
+    },
+  };
+}
+
+/** VLF header (FORMAT-NOTES §3): 0xAB, parity 0x40, log format version 5, sequence u32 @4, size u64 @16, file offset u64 @24. */
+function vlfHeader(seq: number, size: number, at: number): Uint8Array {
+  const h = new Uint8Array(VLF_HEADER_BYTES);
+  const v = new DataView(h.buffer);
+  h[0] = 0xab;
+  h[1] = 0x40;
+  v.setUint16(2, 5, true);
+  v.setUint32(4, seq, true);
+  v.setBigUint64(16, BigInt(size), true);
+  v.setBigUint64(24, BigInt(at), true);
+  return h;
+}
+
+/** Cuts VLFs and blocks: records are appended, blocks and VLFs cut as they fill, each finished block handed to every sink. */
 class LogWriter {
-  private fd: number;
   private vlfSeq = 40;
   private vlfStart = PAGE;
   private blockStart = 0; // offset in the VLF of the block being filled
   private recs: Uint8Array[] = [];
   private recBytes = 0;
   private readonly vlfSize: number;
+  /** Bytes of the .ldf these VLFs make (file header page + whole VLFs so far). */
   written = PAGE;
 
-  constructor(path: string, vlfSize: number) {
+  constructor(private readonly sinks: LogBlockSink[], vlfSize: number) {
     this.vlfSize = vlfSize;
-    this.fd = openSync(path, 'w');
-    const page0 = new Uint8Array(PAGE);
-    page0[0] = 1; // header version
-    page0[1] = 15; // file header page
-    writeSync(this.fd, page0, 0, PAGE, 0);
     this.startVlf();
   }
 
   private startVlf(): void {
-    const h = new Uint8Array(VLF_HEADER_BYTES);
-    const v = new DataView(h.buffer);
-    h[0] = 0xab;
-    h[1] = 0x40;
-    v.setUint16(2, 5, true);
-    v.setUint32(4, this.vlfSeq, true);
-    v.setBigUint64(16, BigInt(this.vlfSize), true);
-    v.setBigUint64(24, BigInt(this.vlfStart), true);
-    writeSync(this.fd, h, 0, h.length, this.vlfStart);
-    // the rest of the VLF reads as unwritten (zero) until blocks fill it
-    writeSync(this.fd, new Uint8Array(1), 0, 1, this.vlfStart + this.vlfSize - 1);
+    for (const s of this.sinks) s.startVlf(this.vlfSeq, this.vlfSize, this.vlfStart);
     this.blockStart = VLF_HEADER_BYTES;
     this.written = this.vlfStart + this.vlfSize;
   }
@@ -186,7 +222,7 @@ class LogWriter {
       b[size - 1 - i] = b[i * SECTOR];
       b[i * SECTOR] = 0x40 | (i === 0 ? 0x10 : 0) | (i === sectors - 1 ? 0x08 : 0);
     }
-    writeSync(this.fd, b, 0, size, this.vlfStart + this.blockStart);
+    for (const s of this.sinks) s.block(b, this.vlfSeq, this.blockStart / SECTOR, this.vlfStart + this.blockStart);
     this.blockStart += size;
     this.recs = [];
     this.recBytes = 0;
@@ -194,7 +230,7 @@ class LogWriter {
 
   close(): void {
     this.flush();
-    closeSync(this.fd);
+    for (const s of this.sinks) s.close();
   }
 }
 
@@ -220,7 +256,15 @@ export interface SyntheticWorkload {
  * ends. Transactions interleave `concurrency` at a time, so commit order differs from begin order.
  */
 export function writeSyntheticLdf(path: string, w: SyntheticWorkload, o: SyntheticLogOptions): { bytes: number; transactions: number } {
-  const log = new LogWriter(path, o.vlfSize ?? 8 * 1024 * 1024);
+  return writeSyntheticLog([ldfSink(path)], w, o);
+}
+
+/**
+ * The workload of writeSyntheticLdf, its blocks handed to `sinks` (an .ldf, a .trn chain, or
+ * both: then both hold the same records). `bytes` is the size the .ldf of these VLFs has.
+ */
+export function writeSyntheticLog(sinks: LogBlockSink[], w: SyntheticWorkload, o: SyntheticLogOptions): { bytes: number; transactions: number } {
+  const log = new LogWriter(sinks, o.vlfSize ?? 8 * 1024 * 1024);
   const au = BigInt(o.allocUnitId);
   const rollback = w.rollbackShare ?? 0.1;
   const conc = w.concurrency ?? 4;

@@ -2,7 +2,6 @@ import { accessSync, constants } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { openExportSource } from '../../recover/sources/export.js';
 import { openFileSource } from '../../recover/sources/files.js';
-import { defaultThreads } from '../../logreader/parallel/parallel-reader.js';
 import { openLiveSource } from '../../recover/sources/live.js';
 import type { RecoverySource } from '../../recover/source.js';
 import { hideArgvSecrets } from '../../util/connection.js';
@@ -25,7 +24,7 @@ export interface ScanSourceOptions {
   export?: string;
   acceptSchemaDrift?: boolean;
   queryTimeout?: string;
-  /** Files only: worker threads reading the log files (`--threads`), as given on the command line; default: the cores. */
+  /** Files only: worker threads reading the log files (`--threads`), as given on the command line; default 1 (no workers: measured faster, docs/performance.md). */
   threads?: string;
 }
 
@@ -53,7 +52,7 @@ export function openSource(o: ScanSourceOptions, logger?: Logger): OpenedSource 
       position = Number(o.position);
       if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${o.position}'`);
     }
-    let threads = defaultThreads();
+    let threads = 1;
     if (o.threads !== undefined) {
       threads = /^[0-9]{1,3}$/.test(o.threads) ? Number(o.threads) : NaN;
       if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError('INPUT_BAD_OPTION', `--threads must be a whole number from 1 to 256, not '${echoInput(o.threads)}'`);

@@ -151,6 +151,9 @@ async function* rangeBlocks(
       }
       scanner.push(chunk.subarray(0, bytesRead));
       at += bytesRead;
+      // A backup's bytes are read synchronously (backup/bytes.ts), so without this turn of the event
+      // loop a scan of .trn/.bak files never lets the abort's timer or event run until it ends.
+      if (opts.signal) await new Promise<void>((resolve) => setImmediate(resolve));
       stats.bytes += bytesRead;
       opts.onProgress?.({ bytes: stats.bytes, records: stats.records });
       continue;
@@ -405,16 +408,25 @@ export async function* readLdfRecords(path: string, opts: LogScanOptions = {}, s
   }
 }
 
+/** VLFs `from` up to (not including) `to`, by index in the layout's VLF list (file order). */
+export interface VlfIndexRange {
+  from: number;
+  to: number;
+}
+
 /**
  * Every record of an .ldf as readLdfRecords yields them, one array per log block, built only
- * when `keep` accepts the record's op code and context (see readLogRangeBatches).
+ * when `keep` accepts the record's op code and context (see readLogRangeBatches). With `vlfs`,
+ * only those VLFs are read, and the layout's problems are reported only by the range starting
+ * at VLF 0: reading consecutive ranges one after another gives what one read of the whole file
+ * gives (the parallel reader hands the ranges of one large .ldf to several workers).
  */
-export async function* readLdfRecordBatches(path: string, opts: LogScanOptions = {}, stats: LogScanStats = emptyLogScanStats(), keep?: RecordKeep): AsyncGenerator<LogRecordBatch> {
+export async function* readLdfRecordBatches(path: string, opts: LogScanOptions = {}, stats: LogScanStats = emptyLogScanStats(), keep?: RecordKeep, vlfs?: VlfIndexRange): AsyncGenerator<LogRecordBatch> {
   const fh = await open(path, 'r');
   try {
     const layout = await layoutOf(fh, path, opts.logFormat2IsSql2005 ?? false);
-    for (const p of layout.problems) opts.onSkipped?.(p);
-    for (const v of layout.vlfs) {
+    if (!vlfs || vlfs.from === 0) for (const p of layout.problems) opts.onSkipped?.(p);
+    for (const v of vlfs ? layout.vlfs.slice(vlfs.from, vlfs.to) : layout.vlfs) {
       if (opts.signal?.aborted) return;
       yield* readLogRangeBatches(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity } }, opts, stats, keep);
     }

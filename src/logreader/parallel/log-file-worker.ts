@@ -44,7 +44,7 @@ async function run(): Promise<void> {
     logFormat2IsSql2005: job.logFormat2IsSql2005,
     onSkipped: (item) => port.postMessage({ type: 'skipped', item } satisfies ToParent),
   };
-  const batches = job.kind === 'ldf' ? readLdfRecordBatches(job.file, opts, stats, keep) : openBackupLogStream(job.file, job.kind, undefined, job.position).batches(opts, stats, keep);
+  const batches = job.kind === 'ldf' ? readLdfRecordBatches(job.file, opts, stats, keep, job.vlfs) : openBackupLogStream(job.file, job.kind, undefined, job.position).batches(opts, stats, keep);
   for await (const b of batches) {
     if (stopped) return;
     for (const r of b.records) own(r);

@@ -12,21 +12,15 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FormatError, InputError, RowbackError, SourceError } from '../../errors.js';
 import type { SkippedItem } from '../../recover/source.js';
-import type { LogRecordBatch, LogScanStats, RecordKeep } from '../ldf/reader.js';
+import type { LogRecordBatch, LogScanStats, RecordKeep, VlfIndexRange } from '../ldf/reader.js';
 import type { LogFileJob, ToParent, ToWorker } from './protocol.js';
 
 /** Batches a worker may post ahead of the caller (each ≤ one 60 KB log block's records). */
 const WINDOW = 64;
-
-/** Threads a scan uses by default: the cores Node reports. */
-export function defaultThreads(): number {
-  return Math.max(1, availableParallelism());
-}
 
 export type LogFileEvent =
   | { type: 'batch'; batch: LogRecordBatch }
@@ -37,6 +31,8 @@ export interface LogFileInput {
   kind: 'ldf' | 'trn' | 'bak';
   file: string;
   position: number;
+  /** An .ldf: only these VLFs (consecutive inputs of one .ldf cover it in order). */
+  vlfs?: VlfIndexRange;
 }
 
 /** RecordKeep as a table a worker can receive (op << 8 | context → 1 when built). */
@@ -52,7 +48,7 @@ export function keepTable(keep: RecordKeep | undefined): Uint8Array | null {
  * TypeScript source (tsx, vitest) — a bootstrap that registers tsx's ESM loader in the worker
  * (workers do not inherit the parent's loader hooks) and then imports log-file-worker.ts.
  */
-function newWorker(job: LogFileJob): Worker {
+export function spawnLogFileWorker(job: LogFileJob): Worker {
   const here = import.meta.url;
   if (!/\.ts$/.test(new URL(here).pathname)) return new Worker(new URL('./log-file-worker.js', here), { workerData: job });
   // tsx's ESM API entry, from its package exports (require.resolve would give the CommonJS one).
@@ -64,7 +60,15 @@ function newWorker(job: LogFileJob): Worker {
   return new Worker(boot, { eval: true, workerData: job });
 }
 
-/** One file on one worker: its events, buffered as they arrive, consumed in order. */
+/** Starts the worker of one job (spawnLogFileWorker; tests give their own to make a worker fail). */
+export type SpawnLogFileWorker = (job: LogFileJob) => Worker;
+
+/**
+ * One file on one worker: its events, buffered as they arrive, consumed in order. A worker that
+ * dies (an uncaught error, exit before its stats) ends the file's events with SourceError
+ * SOURCE_WORKER_FAILED naming the file; an error the reader threw in the worker is rethrown as
+ * the class it had (revive), so the caller sees what the one-thread reader would have thrown.
+ */
 class RemoteLogFile {
   private worker: Worker | null = null;
   private queue: ToParent[] = [];
@@ -72,19 +76,33 @@ class RemoteLogFile {
   private failed: Error | null = null;
   private finished = false;
 
-  constructor(private readonly job: LogFileJob) {}
+  constructor(
+    private readonly job: LogFileJob,
+    private readonly spawn: SpawnLogFileWorker,
+  ) {}
+
+  private started = false;
 
   start(): void {
-    if (this.worker) return;
-    const w = newWorker(this.job);
+    if (this.started) return;
+    this.started = true;
+    let w: Worker;
+    try {
+      w = this.spawn(this.job);
+    } catch (e) {
+      // e.g. ERR_WORKER_INIT_FAILED, or out of memory for another thread
+      this.failed = workerFailed(this.job.file, `it could not be started: ${(e as Error)?.message ?? String(e)}`, e);
+      this.finished = true;
+      return;
+    }
     this.worker = w;
     w.on('message', (m: ToParent) => this.push(m));
     w.on('error', (e) => {
-      this.failed ??= e;
+      this.failed ??= workerFailed(this.job.file, `it threw ${e?.name ?? 'Error'}: ${e?.message ?? String(e)}`, e);
       this.poke();
     });
     w.on('exit', (code) => {
-      if (!this.finished && !this.failed && code !== 0) this.failed = new Error(`log reader worker for ${this.job.file} exited with code ${code}`);
+      if (!this.finished && !this.failed && code !== 0) this.failed = workerFailed(this.job.file, `it exited with code ${code}`);
       this.finished = true;
       this.poke();
     });
@@ -101,39 +119,56 @@ class RemoteLogFile {
     w?.();
   }
 
-  async *events(): AsyncGenerator<LogFileEvent> {
+  /** The file's events in reading order; ends early, quietly, when `signal` aborts (as the one-thread reader does). */
+  async *events(signal?: AbortSignal): AsyncGenerator<LogFileEvent> {
     this.start();
-    for (;;) {
-      while (this.queue.length === 0) {
-        if (this.failed) throw this.failed;
-        if (this.finished) throw new Error(`log reader worker for ${this.job.file} ended without its stats`);
-        await new Promise<void>((resolve) => (this.wake = resolve));
-      }
-      const m = this.queue.shift()!;
-      if (m.type === 'error') throw revive(m.error);
-      if (m.type === 'batch') {
-        yield { type: 'batch', batch: { records: m.records, firstLsn: m.firstLsn } };
-        this.worker?.postMessage({ type: 'ack', n: 1 } satisfies ToWorker);
-        continue;
-      }
-      if (m.type === 'skipped') {
+    const onAbort = () => this.poke();
+    signal?.addEventListener('abort', onAbort);
+    try {
+      for (;;) {
+        while (this.queue.length === 0) {
+          if (signal?.aborted) return;
+          if (this.failed) throw this.failed;
+          if (this.finished) throw workerFailed(this.job.file, 'it ended without its stats');
+          await new Promise<void>((resolve) => (this.wake = resolve));
+        }
+        if (signal?.aborted) return;
+        const m = this.queue.shift()!;
+        if (m.type === 'error') throw revive(m.error);
+        if (m.type === 'batch') {
+          yield { type: 'batch', batch: { records: m.records, firstLsn: m.firstLsn } };
+          this.worker?.postMessage({ type: 'ack', n: 1 } satisfies ToWorker);
+          continue;
+        }
+        if (m.type === 'skipped') {
+          yield m;
+          continue;
+        }
+        this.finished = true;
         yield m;
-        continue;
+        return;
       }
-      this.finished = true;
-      yield m;
-      return;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
-  close(): void {
+  /** Stops the worker (terminated; its listeners stay, so a late exit is harmless); resolves when its thread is gone. */
+  close(): Promise<void> {
     const w = this.worker;
     this.worker = null;
-    if (w) {
-      w.postMessage({ type: 'stop' } satisfies ToWorker);
-      void w.terminate();
-    }
+    if (!w) return Promise.resolve();
+    w.postMessage({ type: 'stop' } satisfies ToWorker);
+    return w.terminate().then(
+      () => undefined,
+      () => undefined,
+    );
   }
+}
+
+/** SourceError SOURCE_WORKER_FAILED: the thread reading `file` stopped before its end; nothing of the scan after that point can be trusted. */
+function workerFailed(file: string, how: string, cause?: unknown): SourceError {
+  return new SourceError('SOURCE_WORKER_FAILED', `the worker thread reading ${file} stopped before the end of the file (${how}); the scan was stopped. Run it again, or with --threads 1`, { file }, cause === undefined ? undefined : { cause });
 }
 
 /** The worker's error as the class it was thrown as (FormatError, InputError, SourceError), else an Error. */
@@ -147,24 +182,28 @@ function revive(e: { name: string; code?: string; message: string; location?: un
 /**
  * Readers for `files`, in order: reader i starts (on its own worker) as soon as fewer than
  * `threads` of the readers before it are unfinished, so up to `threads` files are parsed at once
- * while the caller consumes reader 0, then 1, …. Every worker is stopped when the returned
- * iterator is finished or abandoned.
+ * while the caller consumes reader 0, then 1, …. Every worker is stopped — and its thread gone —
+ * when the returned iterator is finished, abandoned, or throws; when `signal` aborts, the
+ * readers end quietly (no more events) and the iterator ends. `spawn` replaces the worker (tests).
  */
 export async function* readLogFilesInParallel(
   files: LogFileInput[],
   threads: number,
-  options: { keep?: RecordKeep; logFormat2IsSql2005?: boolean },
+  options: { keep?: RecordKeep; logFormat2IsSql2005?: boolean; signal?: AbortSignal; spawn?: SpawnLogFileWorker },
 ): AsyncGenerator<{ input: LogFileInput; events: AsyncGenerator<LogFileEvent> }> {
   const table = keepTable(options.keep);
-  const remotes = files.map((f) => new RemoteLogFile({ kind: f.kind, file: f.file, position: f.position, logFormat2IsSql2005: options.logFormat2IsSql2005 ?? false, keepTable: table, window: WINDOW }));
+  const signal = options.signal;
+  const spawn = options.spawn ?? spawnLogFileWorker;
+  const remotes = files.map((f) => new RemoteLogFile({ kind: f.kind, file: f.file, position: f.position, ...(f.vlfs ? { vlfs: f.vlfs } : {}), logFormat2IsSql2005: options.logFormat2IsSql2005 ?? false, keepTable: table, window: WINDOW }, spawn));
   try {
     for (let i = 0; i < remotes.length; i++) {
+      if (signal?.aborted) return;
       for (let j = i; j < Math.min(remotes.length, i + Math.max(1, threads)); j++) remotes[j].start();
-      yield { input: files[i], events: remotes[i].events() };
-      remotes[i].close();
+      yield { input: files[i], events: remotes[i].events(signal) };
+      await remotes[i].close();
     }
   } finally {
-    for (const r of remotes) r.close();
+    await Promise.all(remotes.map((r) => r.close()));
   }
 }
 

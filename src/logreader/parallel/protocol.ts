@@ -1,13 +1,15 @@
 /** Messages between the parallel log reader (parallel-reader.ts) and its workers (log-file-worker.ts). */
 import type { SkippedItem } from '../../recover/source.js';
 import type { LogRecord } from '../log-record.js';
-import type { LogScanStats } from '../ldf/reader.js';
+import type { LogScanStats, VlfIndexRange } from '../ldf/reader.js';
 
-/** What one worker reads: one .ldf, or backup set `position` of a .trn/.bak. */
+/** What one worker reads: one .ldf (or a range of its VLFs), or backup set `position` of a .trn/.bak. */
 export interface LogFileJob {
   kind: 'ldf' | 'trn' | 'bak';
   file: string;
   position: number;
+  /** An .ldf: only these VLFs (by index in its layout), one of the ranges a large .ldf is split into; all when absent. */
+  vlfs?: VlfIndexRange;
   logFormat2IsSql2005: boolean;
   /** RecordKeep as a 65,536-entry table indexed by op << 8 | context (1 = build); null = build every record. */
   keepTable: Uint8Array | null;

@@ -20,7 +20,7 @@ import { readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecordBatches, emptyLogScanStats, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
-import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent } from '../../logreader/parallel/parallel-reader.js';
+import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogFileInput } from '../../logreader/parallel/parallel-reader.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import type { RecoveredRow } from '../recovered-row.js';
@@ -57,6 +57,13 @@ export interface FileSourceInputs {
    * PARALLEL_MIN_BYTES): starting a worker costs ~0.1–0.2 s, more than parsing a few small log backups.
    */
   parallelMinBytes?: number;
+  /**
+   * With `threads` > 1: also read one .ldf as ranges of its VLFs on several workers (splitLdfs);
+   * the output is the same. Off by default: on the project's 2-core machine (shared, load ~5) it
+   * made a 256 MB .ldf scan about half as fast (0.44–0.53×: records cross threads by structured
+   * clone, and parsing is ~15 % of a scan; docs/performance.md).
+   */
+  ldfVlfRanges?: boolean;
 }
 
 /** Log bytes below which several log files are read on this thread whatever `threads` says. */
@@ -230,24 +237,37 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // (Printed LSNs are fixed-width lower-case hex, so they compare as strings.)
     let highest = '';
     let repeats = 0;
+    // An .ldf given with log backups usually still holds log they backed up (a log backup marks
+    // VLFs reusable; their bytes stay until reused), so a record can come from both. An LSN names
+    // one record of a database's log and a log block is written once, so a backup's record in a
+    // block (VLF sequence + block number: the first 17 characters of its printed LSN) of which the
+    // .ldf gave current (not stale) records is the .ldf's record again, and is passed over. Blocks
+    // the .ldf lacks (zeroed, torn, reused) still come from the backups. Only built records are
+    // seen, which is enough: `keep` refuses the same records in both.
+    const ldfBlocks = logFiles.some((f) => f.kind !== 'ldf') ? new Set<string>() : null;
+    let ldfDuplicates = 0;
     // Several log files: each is parsed on a worker thread (up to `threads` at once) and consumed
     // here in the same order, so everything below sees what the one-thread reader gives.
-    const parallel = !extra && threads > 1 && logFiles.length > 1 && logFileBytes() >= (inputs.parallelMinBytes ?? PARALLEL_MIN_BYTES);
+    // With ldfVlfRanges, one large .ldf is split into ranges of VLFs, each read by its own worker (splitLdfs).
+    const split = inputs.ldfVlfRanges === true;
+    const parallel = !extra && threads > 1 && (logFiles.length > 1 || (split && logFiles[0]?.kind === 'ldf')) && logFileBytes() >= (inputs.parallelMinBytes ?? PARALLEL_MIN_BYTES);
     const localEvents = async function* (l: (typeof logFiles)[number]): AsyncGenerator<LogFileEvent> {
       const it = l.kind === 'ldf' ? readLdfRecordBatches(l.file, opts, stats, keep) : openBackupLogStream(l.file, l.kind, undefined, l.position).batches(opts, stats, keep);
       for await (const batch of it) yield { type: 'batch', batch };
     };
     const files = parallel
-      ? readLogFilesInParallel(logFiles, threads, { keep, logFormat2IsSql2005: opts.logFormat2IsSql2005 })
+      ? readLogFilesInParallel(split ? await splitLdfs(logFiles, threads, opts.logFormat2IsSql2005 ?? false) : logFiles, threads, { keep, logFormat2IsSql2005: opts.logFormat2IsSql2005, signal })
       : (async function* () {
           for (const l of logFiles) yield { input: l, events: localEvents(l) };
         })();
     for await (const { input: l, events } of files) {
       if (signal?.aborted) return;
-      logger?.debug({ file: l.file, kind: l.kind, pass: thisPass, threads: parallel ? threads : 1 }, 'reading log');
+      logger?.debug({ file: l.file, kind: l.kind, pass: thisPass, threads: parallel ? threads : 1, ...('vlfs' in l && l.vlfs ? { vlfs: l.vlfs } : {}) }, 'reading log');
       const floor = highest;
       let firstRead: string | null = null;
       for await (const ev of events) {
+        // An abort ends the read here as it does inside the one-thread reader (workers stopped on the way out).
+        if (signal?.aborted) return;
         if (ev.type === 'skipped') {
           opts.onSkipped?.(ev.item);
           continue;
@@ -258,6 +278,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         }
         const batch = ev.batch;
         if (l.kind === 'ldf') {
+          if (ldfBlocks) for (const r of batch.records) if (!r.source?.stale) ldfBlocks.add(r['Current LSN'].slice(0, 17));
           yield batch.records;
           continue;
         }
@@ -265,17 +286,18 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         // A record `keep` refused is refused again where a later backup repeats it, so the repeat
         // check over the built records alone drops the same records as one over all of them.
         let kept = batch.records;
-        if (floor) {
+        if (floor || ldfBlocks?.size) {
           kept = [];
           for (const r of batch.records) {
-            if (r['Current LSN'] <= floor) repeats++;
+            const lsn = r['Current LSN'];
+            if (floor && lsn <= floor) repeats++;
+            else if (ldfBlocks?.size && ldfBlocks.has(lsn.slice(0, 17))) ldfDuplicates++;
             else kept.push(r);
           }
         }
-        if (kept.length) {
-          for (const r of kept) if (r['Current LSN'] > highest) highest = r['Current LSN'];
-          yield kept;
-        }
+        // the highest LSN read from the backups, the .ldf's records among them included
+        for (const r of batch.records) if (r['Current LSN'] > highest) highest = r['Current LSN'];
+        if (kept.length) yield kept;
       }
       if (l.kind === 'ldf') continue;
       // The stream must cover the LSN range its header states; what it lacks is reported once.
@@ -287,7 +309,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         skipped.push(...lost);
       }
     }
-    logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats }, 'log read');
+    logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats, ldfDuplicates }, 'log read');
   }
 
   /**
@@ -408,4 +430,48 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       lobs = null;
     },
   };
+}
+
+/**
+ * The log files for the parallel reader, each .ldf of two VLFs or more split into up to
+ * 2 × `threads` consecutive ranges of VLFs of about equal bytes (file order, as readLdfRecordBatches
+ * reads them), so one large .ldf is parsed on several workers; read one after another, the ranges
+ * give what one read of the file gives. An .ldf whose layout cannot be read stays whole: its
+ * reader reports why, as the one-thread scan does.
+ */
+async function splitLdfs(files: LogFileInput[], threads: number, logFormat2IsSql2005: boolean): Promise<LogFileInput[]> {
+  const out: LogFileInput[] = [];
+  for (const f of files) {
+    if (f.kind !== 'ldf') {
+      out.push(f);
+      continue;
+    }
+    let sizes: number[];
+    try {
+      sizes = (await readLdfLayout(f.file, { allowUnsupportedVersion: logFormat2IsSql2005 })).vlfs.map((v) => v.size);
+    } catch {
+      out.push(f);
+      continue;
+    }
+    const groups = Math.min(sizes.length, 2 * threads);
+    if (groups < 2) {
+      out.push(f);
+      continue;
+    }
+    const total = sizes.reduce((a, b) => a + b, 0);
+    let from = 0;
+    let acc = 0;
+    let made = 0;
+    for (let i = 0; i < sizes.length; i++) {
+      acc += sizes[i];
+      // cut once this range holds its share of the bytes; the last range takes the rest
+      if (i === sizes.length - 1 || (made < groups - 1 && acc >= total / groups)) {
+        out.push({ ...f, vlfs: { from, to: i + 1 } });
+        made++;
+        from = i + 1;
+        acc = 0;
+      }
+    }
+  }
+  return out;
 }
