@@ -1,0 +1,95 @@
+/**
+ * Flat memory at incident scale (issue 12): peak RSS of the compiled CLI, as a whole process, scanning
+ * SYNTHETIC `.ldf` files (test/support/synthetic-log.ts; CRM contact rows from the test encoder):
+ * - one transaction deleting ROWBACK_BENCH_ROWS rows (default 2,500,000; 10,000,000 for the issue's
+ *   figure), committed at the end, so the committed filter holds every row, spills them to disk and
+ *   reads them back (src/recover/held-candidates.ts);
+ * - a log of ROWBACK_BENCH_GB (default 0.5; 10 for the issue's figure) of short interleaved
+ *   transactions, 10 % rolled back.
+ * Each line gives the rows, the wall time beside sha256 of the same file read in the same run (a
+ * ratio), and the peak RSS against the 300 MB the issue sets. Needs `npm run build` (dist/). Not a
+ * test: nothing passes or fails. ROWBACK_BENCH_KEEP=dir keeps the written logs there between runs.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildLayout, encodeRow } from '../test/support/synthetic-encoder.js';
+import { writeSyntheticLdf } from '../test/support/synthetic-log.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const main = join(root, 'dist', 'cli', 'main.js');
+if (!existsSync(main)) {
+  process.stdout.write('memory: no dist/ (run `npm run build` first); skipped\n');
+  process.exit(0);
+}
+const ROWS = Number(process.env.ROWBACK_BENCH_ROWS ?? 2_500_000);
+const GB = Number(process.env.ROWBACK_BENCH_GB ?? 0.5);
+const AU = '72057594043367424';
+const cols = [
+  { name: 'ContactId', type: 'int' },
+  { name: 'Name', type: 'nvarchar', maxLength: 100, collation: 'Chinese_PRC_CI_AS' },
+  { name: 'Company', type: 'varchar', maxLength: 100, collation: 'Chinese_PRC_CI_AS' },
+  { name: 'Email', type: 'varchar', maxLength: 100 },
+  { name: 'Phone', type: 'varchar', maxLength: 20 },
+  { name: 'City', type: 'nvarchar', maxLength: 60, collation: 'Chinese_PRC_CI_AS' },
+  { name: 'CreatedAt', type: 'datetime2', scale: 7 },
+  { name: 'Balance', type: 'decimal', precision: 18, scale: 2 },
+  { name: 'IsActive', type: 'bit' },
+  { name: 'Score', type: 'int' },
+] as Parameters<typeof buildLayout>[1];
+// The same table as DDL, for the CLI (the synthetic encoder makes every column nullable).
+const DDL = `CREATE TABLE dbo.Contact (ContactId int NULL, Name nvarchar(100) COLLATE Chinese_PRC_CI_AS NULL,
+  Company varchar(100) COLLATE Chinese_PRC_CI_AS NULL, Email varchar(100) NULL, Phone varchar(20) NULL,
+  City nvarchar(60) COLLATE Chinese_PRC_CI_AS NULL, CreatedAt datetime2(7) NULL, Balance decimal(18,2) NULL, IsActive bit NULL, Score int NULL);\n`;
+const layout = { ...buildLayout('Contact', cols), allocUnits: [{ allocUnitId: AU, type: 'IN_ROW_DATA' as const }] };
+const images = Array.from({ length: 1000 }, (_, i) => encodeRow(layout, {
+  ContactId: i, Name: `王${i}`, Company: '北京华信科技有限公司', Email: `user${i}@example.com`, Phone: `+86-10-${10000000 + i}`,
+  City: '上海', CreatedAt: '2026-03-05T14:07:09.1234567', Balance: `${i}.25`, IsActive: i % 2 === 0, Score: i,
+}));
+
+const keep = process.env.ROWBACK_BENCH_KEEP;
+const dir = keep ?? mkdtempSync(join(tmpdir(), 'rowback-bench-memory-'));
+if (keep) mkdirSync(keep, { recursive: true });
+const ddl = join(dir, 'contact.sql');
+writeFileSync(ddl, DDL);
+
+async function sha256Seconds(file: string): Promise<number> {
+  const t0 = Date.now();
+  const h = createHash('sha256');
+  for await (const c of createReadStream(file, { highWaterMark: 1 << 20 })) h.update(c as Buffer);
+  h.digest();
+  return (Date.now() - t0) / 1000;
+}
+
+async function run(label: string, file: string, write: () => void): Promise<void> {
+  if (!existsSync(file)) write();
+  const mb = statSync(file).size / 1048576;
+  const shaS = await sha256Seconds(file);
+  const rssFile = join(dir, 'rss.txt');
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [join(root, 'bench', 'support', 'max-rss.mjs'), main, 'scan', '--ldf', file, '--ddl', ddl, '--alloc-unit', AU, '--quiet', '--out', '/dev/null', '--report', join(dir, 'report.json')], {
+    env: { ...process.env, ROWBACK_BENCH_RSS_OUT: rssFile },
+    encoding: 'utf8',
+  });
+  const s = (Date.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${label}: scan exited ${r.status}: ${r.stderr}`);
+  const rows = (JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { rows: number }).rows;
+  if (rows === 0) throw new Error(`${label}: the scan found no rows in the SYNTHETIC log (too small for its writer?): nothing measured`);
+  const rssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+  process.stdout.write(`${label}: ${mb.toFixed(0)} MB log, ${rows.toLocaleString('en-US')} rows in ${s.toFixed(1)} s (${(shaS / s).toFixed(3)} × sha256 of the file, ${(mb / shaS).toFixed(0)} MB/s); peak RSS ${rssMb.toFixed(0)} MB (issue's limit 300 MB: ${rssMb < 300 ? 'within' : 'OVER'})\n`);
+}
+
+try {
+  // ~228 bytes of log per deleted row of this table (measured on the writer's output).
+  const bigFile = join(dir, `one-txn-${ROWS}.ldf`);
+  await run(`one transaction deleting ~${ROWS.toLocaleString('en-US')} rows (SYNTHETIC)`, bigFile, () =>
+    writeSyntheticLdf(bigFile, { targetBytes: ROWS * 228, row: (t, r) => images[(t * 7 + r) % images.length]!, rowsPerTxn: () => 1e12, concurrency: 1, rollbackShare: 0, finishAtEnd: true }, { allocUnitId: AU }));
+  const normFile = join(dir, `short-txns-${GB}gb.ldf`);
+  await run(`${GB} GB of short transactions (SYNTHETIC)`, normFile, () =>
+    writeSyntheticLdf(normFile, { targetBytes: GB * 1024 ** 3, row: (t, r) => images[(t * 7 + r) % images.length]! }, { allocUnitId: AU }));
+} finally {
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+}
