@@ -1,4 +1,4 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { openExportSource } from '../../recover/sources/export.js';
 import { openFileSource } from '../../recover/sources/files.js';
@@ -26,6 +26,10 @@ export interface ScanSourceOptions {
   queryTimeout?: string;
   /** Files only: worker threads reading the log files (`--threads`), as given on the command line; default 1 (no workers: measured faster, docs/performance.md). */
   threads?: string;
+  /** Files and export: megabytes of memory for rows of open transactions before they go to a temporary file (`--hold-memory`), as given. */
+  holdMemory?: string;
+  /** Files and export: the folder for those temporary files (`--temp-dir`); default the OS temporary folder. */
+  tempDir?: string;
 }
 
 /** A source plus the things its user must be told (warnings about inactive log, drift, time zone). */
@@ -43,6 +47,7 @@ export function openSource(o: ScanSourceOptions, logger?: Logger): OpenedSource 
     throw new InputError('INPUT_NO_SOURCE', 'nothing to scan: give log files (--ldf/--trn, with --mdf/--bak or --schema/--ddl), --server with --database, or --export FILE');
   }
   if (families.length > 1) throw new InputError('INPUT_BAD_OPTION', `give one source, not ${families.join(' and ')}`);
+  const hold = holdOptions(o, live);
   if (files) {
     for (const [flag, f] of [['--mdf', o.mdf], ['--bak', o.bak], ['--ldf', o.ldf], ...(o.trn ?? []).map((t) => ['--trn', t])] as const) {
       if (f) assertReadableFile(flag, f);
@@ -57,12 +62,12 @@ export function openSource(o: ScanSourceOptions, logger?: Logger): OpenedSource 
       threads = /^[0-9]{1,3}$/.test(o.threads) ? Number(o.threads) : NaN;
       if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError('INPUT_BAD_OPTION', `--threads must be a whole number from 1 to 256, not '${echoInput(o.threads)}'`);
     }
-    const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads }, logger);
+    const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, ...hold }, logger);
     return { source: s, notes: () => s.notes };
   }
   if (exp) {
     assertReadableFile('--export', o.export!);
-    const s = openExportSource(o.export!, { logger, acceptSchemaDrift: o.acceptSchemaDrift });
+    const s = openExportSource(o.export!, { logger, acceptSchemaDrift: o.acceptSchemaDrift, ...hold });
     return { source: s, notes: () => s.notes };
   }
   hideArgvSecrets();
@@ -82,6 +87,37 @@ export function openSource(o: ScanSourceOptions, logger?: Logger): OpenedSource 
     logger,
   });
   return { source: s, notes: () => s.notes };
+}
+
+/**
+ * `--hold-memory MB` and `--temp-dir DIR` as the committed filter's options (bytes, folder).
+ * Throws InputError INPUT_BAD_OPTION for a value that is not 1–65536 MB, a folder that is not a
+ * writable directory (checked now: a missing folder is one line before the scan, not a failure
+ * after an hour of it), or either given with a live source (the server filters there).
+ */
+function holdOptions(o: ScanSourceOptions, live: boolean): { holdBudgetBytes?: number; spillDir?: string } {
+  const out: { holdBudgetBytes?: number; spillDir?: string } = {};
+  if (live && (o.holdMemory !== undefined || o.tempDir !== undefined)) {
+    throw new InputError('INPUT_BAD_OPTION', '--hold-memory and --temp-dir apply to files and --export; a live scan holds no rows of open transactions');
+  }
+  if (o.holdMemory !== undefined) {
+    const mb = /^[0-9]{1,5}$/.test(o.holdMemory) ? Number(o.holdMemory) : NaN;
+    if (!(mb >= 1 && mb <= 65536)) throw new InputError('INPUT_BAD_OPTION', `--hold-memory must be a whole number of megabytes from 1 to 65536, not '${echoInput(o.holdMemory)}'`);
+    out.holdBudgetBytes = mb * 1024 * 1024;
+  }
+  if (o.tempDir !== undefined) {
+    let isDir = false;
+    try {
+      isDir = statSync(o.tempDir).isDirectory();
+      if (isDir) accessSync(o.tempDir, constants.W_OK);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new InputError('INPUT_BAD_OPTION', `--temp-dir ${echoInput(o.tempDir)}: ${code === 'ENOENT' ? 'no such folder' : code === 'EACCES' ? 'not writable' : code ?? (e as Error).message}`);
+    }
+    if (!isDir) throw new InputError('INPUT_BAD_OPTION', `--temp-dir ${echoInput(o.tempDir)}: not a folder`);
+    out.spillDir = o.tempDir;
+  }
+  return out;
 }
 
 /** A file argument that cannot be read is a usage error naming the flag and the file, not a crash. */

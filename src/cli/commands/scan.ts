@@ -46,6 +46,8 @@ export function register(program: Command): void {
     .option('--position <n>', 'backup set of --bak to read when the file holds several (RESTORE … WITH FILE = n)')
     .option('--trn <files...>', 'log backups (.trn); every log backup set in them is read, in LSN order')
     .option('--threads <n>', 'log files (--ldf, --trn, backup sets) parsed on up to n worker threads at once when they total 64 MB or more (default 1: on the machines measured, workers made scans slower); the output is the same for any n')
+    .option('--hold-memory <MB>', 'memory for rows of transactions not yet committed in the log read so far, before they go to a temporary file (default 64)')
+    .option('--temp-dir <dir>', 'folder for those temporary files (default: the OS temporary folder); removed when the scan ends')
     .option('--server <connection>', 'live SQL Server: ADO-style connection string (or MSSQL_* variables)')
     .option('--database <db>', 'database to scan on the live server')
     .option('--log-backup <files...>', 'live: log backups the server can read, through fn_dump_dblog')
@@ -92,6 +94,19 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   const outFile = opts.out ? openOutputFile('--out', opts.out) : undefined;
   const opened = openSource(opts);
   let source: RecoverySource = opened.source;
+  // Ctrl-C / SIGTERM stop the scan where it is, so that the rows written so far are flushed and
+  // the temporary files of held transactions are removed (Node's default would exit at once and
+  // leave them behind). A second signal exits at once.
+  const interrupt = new AbortController();
+  let interruptedBy: NodeJS.Signals | null = null;
+  const exitNow = (sig: NodeJS.Signals) => process.exit(sig === 'SIGINT' ? 130 : 143);
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (interruptedBy) return exitNow(sig);
+    interruptedBy = sig;
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     if (opts.schema || opts.ddl) source = withMetadata(source, loadMetadataOverride(opts), { allocUnitId: opts.allocUnit });
     const catalog = await source.metadata();
@@ -112,7 +127,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const started = Date.now();
     const progress = createProgress({ quiet: opts.quiet });
     try {
-      for await (const ev of recoverRows(source, filter, { acceptColumnCountDrift: opts.acceptLayoutDrift })) {
+      for await (const ev of recoverRows(source, filter, { acceptColumnCountDrift: opts.acceptLayoutDrift, signal: interrupt.signal })) {
         if (ev.kind === 'row') {
           rows++;
           perTable.set(ev.row.table, (perTable.get(ev.row.table) ?? 0) + 1);
@@ -140,14 +155,15 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const allSkipped = [...sourceSkipped, ...skipped];
     const lost = logLoss(allSkipped);
     const stats = source.committedStats?.();
-    const noRowsReason = rows === 0 && stats ? explainNoRows(stats, operations) : undefined;
+    const noRowsReason = rows === 0 && stats && !interruptedBy ? explainNoRows(stats, operations) : undefined;
     if (opts.report) {
       const report = {
         source: source.description,
         filter,
         rows,
         rowsPerTable: Object.fromEntries(perTable),
-        complete: lost.length === 0,
+        complete: lost.length === 0 && !interruptedBy,
+        ...(interruptedBy ? { interrupted: interruptedBy } : {}),
         ...(noRowsReason ? { noRowsReason } : {}),
         ...(stats ? { counts: stats } : {}),
         skipped: allSkipped,
@@ -160,10 +176,14 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
       printSummary(rows, perTable, allSkipped);
       if (noRowsReason) process.stderr.write(`rowback scan: why no rows: ${noRowsReason}\n`);
+      if (interruptedBy) process.stderr.write(`rowback scan: INTERRUPTED by ${interruptedBy}: the log was not read to its end; the ${rows} row(s) written are only part of the result\n`);
       if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: parts of the log could not be read (${lost.map((s) => s.code).filter((c, i, a) => a.indexOf(c) === i).join(', ')}); rows in those LSN ranges are missing from this result\n`);
     }
+    if (interruptedBy) process.exitCode = interruptedBy === 'SIGINT' ? 130 : 143;
   } finally {
     await source.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

@@ -13,6 +13,9 @@ export interface ExportSourceOptions {
   logger?: Logger;
   /** Decode rows of tables altered after the delete anyway (the user supplied the old layout). */
   acceptSchemaDrift?: boolean;
+  /** As FileSourceInputs: memory (bytes) for rows of open transactions, and the folder of the temporary files beyond it. */
+  holdBudgetBytes?: number;
+  spillDir?: string;
 }
 
 /**
@@ -86,7 +89,7 @@ export class ExportSource implements RecoverySource {
         yield r;
       }
     };
-    for await (const c of committedCandidates(open, filter, catalog, { stats: this.stats })) {
+    for await (const c of committedCandidates(open, filter, catalog, { stats: this.stats, holdBudgetBytes: this.o.holdBudgetBytes, spillDir: this.o.spillDir })) {
       const login = this.logins.get(c.txn.transactionId) ?? null;
       const candidate: RowCandidate = { record: c.record, txn: { ...c.txn, login } };
       const drift = this.o.acceptSchemaDrift ? null : this.drift(candidate, catalog);

@@ -64,6 +64,13 @@ export interface FileSourceInputs {
    * clone, and parsing is ~15 % of a scan; docs/performance.md).
    */
   ldfVlfRanges?: boolean;
+  /**
+   * The committed filter's memory for rows of open transactions, in bytes (default
+   * DEFAULT_HOLD_BUDGET, 64 MB), and the folder its temporary files go to beyond it (default the
+   * OS temporary folder). committed.ts.
+   */
+  holdBudgetBytes?: number;
+  spillDir?: string;
 }
 
 /** Log bytes below which several log files are read on this thread whatever `threads` says. */
@@ -394,7 +401,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         // Updates with no base in the log wait for a third pass anchored on the data file's pages
         // (page-model-anchor.ts); they are yielded after the others. Bounded: each holds its record.
         const pending: RebuildCandidate[] = [];
-        for await (const c of committedCandidates((keep) => readAllBatches(signal, false, keep), filter, cat, { stats: scanStats, ...(model ? { onRecord: (r: LogRecord) => model.apply(r) } : {}) })) {
+        for await (const c of committedCandidates((keep) => readAllBatches(signal, false, keep), filter, cat, { stats: scanStats, holdBudgetBytes: inputs.holdBudgetBytes, spillDir: inputs.spillDir, ...(model ? { onRecord: (r: LogRecord) => model.apply(r) } : {}) })) {
           const rb = (c as RebuildCandidate).rebuild;
           if (pageSource && rb?.kind === 'skipped' && rb.code === RECOVER_UPDATE_NO_BASE && pending.length < MAX_ANCHORED_UPDATES) pending.push(c);
           else yield c;
