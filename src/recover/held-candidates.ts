@@ -267,7 +267,7 @@ export class HeldCandidates<T> {
   private chunks: Buffer[] = [];
   private used: number[] = [];
   private nextSize = FIRST_CHUNK;
-  private file: { path: string; fh: FileHandle; frames: number } | null = null;
+  private file: { path: string; fh: FileHandle; frames: number; size: number } | null = null;
   private writing: Promise<void> = Promise.resolve();
   private gone = false;
 
@@ -370,7 +370,15 @@ export class HeldCandidates<T> {
       const { join } = await import('node:path');
       const folder = await mkdtemp(join(dir ?? tmpdir(), 'rowback-spill-'));
       const path = join(folder, 'txn.held');
-      const fh = await open(path, 'w+');
+      let fh: FileHandle;
+      try {
+        fh = await open(path, 'w+');
+      } catch (e) {
+        // No file to hold the candidates: leave no empty folder behind either.
+        const { rm } = await import('node:fs/promises');
+        await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+        throw e;
+      }
       // The objects kept first are encoded now, ahead of the chunks (they were added before them).
       if (this.first.length) {
         const rest = this.chunks;
@@ -384,7 +392,7 @@ export class HeldCandidates<T> {
         this.slab = null;
       }
       this.memoryBytes = this.chunks.reduce((a, c) => a + c.length, 0);
-      this.file = { path, fh, frames: 0 };
+      this.file = { path, fh, frames: 0, size: 0 };
     }
     while (this.chunks.length) this.writeChunk(0);
     this.nextSize = MAX_CHUNK;
@@ -409,8 +417,8 @@ export class HeldCandidates<T> {
     head.writeUInt32LE(used, 0);
     file.frames++;
     this.writing = this.writing.then(async () => {
-      await file.fh.write(head);
-      await file.fh.write(chunk, 0, used);
+      await writeAll(file, head, 4);
+      await writeAll(file, chunk, used);
     });
   }
 
@@ -484,6 +492,28 @@ export class HeldCandidates<T> {
     await file.fh.close().catch(() => undefined);
     await rm(dirname(file.path), { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+/**
+ * Writes `buf[0, n)` at the file's end position, as many write calls as it takes: a write may store
+ * fewer bytes than asked (a disk filling up), and a short write taken as whole would shift every
+ * later frame (the file then reads back as other candidates, or fails only at its last frame after
+ * earlier ones were already given out). A write that stores nothing, or fails, throws an Error
+ * naming the file (the cause attached).
+ */
+async function writeAll(file: { path: string; fh: FileHandle; size: number }, buf: Buffer, n: number): Promise<void> {
+  let done = 0;
+  while (done < n) {
+    let w: number;
+    try {
+      ({ bytesWritten: w } = await file.fh.write(buf, done, n - done, file.size + done));
+    } catch (e) {
+      throw new Error(`held candidates: writing the temporary file ${file.path} failed at byte ${file.size + done} (${(e as Error).message}): the open transaction's rows cannot be held (free disk space or choose another spill folder)`, { cause: e });
+    }
+    if (!(w > 0)) throw new Error(`held candidates: the temporary file ${file.path} took no bytes at byte ${file.size + done} (disk full?): the open transaction's rows cannot be held (free disk space or choose another spill folder)`);
+    done += w;
+  }
+  file.size += n;
 }
 
 function* readChunk<T>(b: Buffer, used: number): Generator<T> {

@@ -137,3 +137,54 @@ describe('HeldCandidates.takeInMemory', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 });
+
+/** The private temporary-file handle of a spilled HeldCandidates (tests only: to make its writes short or fail). */
+function fileHandleOf(held: HeldCandidates<unknown>): { write: (...a: unknown[]) => Promise<{ bytesWritten: number }> } {
+  return (held as unknown as { file: { fh: { write: (...a: unknown[]) => Promise<{ bytesWritten: number }> } } }).file.fh;
+}
+
+describe('HeldCandidates on a filling disk', () => {
+  it('a write that stores fewer bytes than asked is continued, not taken as whole: every candidate reads back exact', async () => {
+    // Before: `fh.write` stored part of a frame, the next frame went after the part, and drain read
+    // shifted bytes (other candidates' bytes as this one's, or a failure only at the last frame).
+    const held = new HeldCandidates<unknown>(0);
+    const items = Array.from({ length: 3000 }, (_, i) => ({ i, img: Uint8Array.from({ length: 50 + (i % 40) }, (_, k) => (i + k) & 0xff), s: `row ${i}` }));
+    held.add(items[0]);
+    await held.spill(dir);
+    const fh = fileHandleOf(held as HeldCandidates<unknown>);
+    const write = fh.write.bind(fh);
+    // Each call stores at most 7 bytes (a disk with a few free bytes at a time).
+    fh.write = (buf: unknown, off: unknown, len: unknown, pos: unknown) => write(buf, off, Math.min(len as number, 7), pos);
+    for (let i = 1; i < items.length; i++) if (held.add(items[i])) await held.flushed();
+    const back = await all(held.drain());
+    expect(back.length).toBe(items.length);
+    for (let i = 0; i < items.length; i++) if (!same(back[i], items[i])) expect.fail(`item ${i} came back as ${JSON.stringify(back[i])?.slice(0, 120)}`);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a write that stores nothing (disk full) is an error naming the file, never a lost or shifted frame; the file is removed', async () => {
+    const held = new HeldCandidates<unknown>(0);
+    held.add({ i: 0, img: new Uint8Array(100) });
+    await held.spill(dir);
+    fileHandleOf(held as HeldCandidates<unknown>).write = async () => ({ bytesWritten: 0 });
+    let error: unknown;
+    try {
+      for (let i = 1; i < 5000; i++) if (held.add({ i, img: new Uint8Array(100) })) await held.flushed();
+      await held.spill(dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(String(error)).toMatch(/held candidates: the temporary file .*rowback-spill-.*txn\.held took no bytes .*disk full/);
+    await held.discard();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a spill folder that cannot be written is an error, and leaves nothing behind', async () => {
+    const held = new HeldCandidates<unknown>(0);
+    held.add({ i: 0 });
+    await expect(held.spill(join(dir, 'no-such-folder'))).rejects.toThrow(/ENOENT/);
+    expect(readdirSync(dir)).toEqual([]);
+    // Still in memory: nothing was lost.
+    expect([...held.takeInMemory()]).toEqual([{ i: 0 }]);
+  });
+});
