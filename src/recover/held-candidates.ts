@@ -27,6 +27,7 @@
  * `10` plain object (u16 key count, then per key its u16 key number and value, in key order).
  * Anything else (functions, bigint, Date, class instances) is a programming error and throws.
  */
+import { rmSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 
 /** Tags of the encoding above. */
@@ -48,6 +49,58 @@ const OBJECT_OVERHEAD = 1200;
 const FIRST_CHUNK = 1024;
 /** Largest ordinary chunk (bytes); a candidate larger than this gets a chunk of its own. */
 const MAX_CHUNK = 64 * 1024;
+
+/**
+ * Spill folders of this process not yet removed. A scan stopped by Ctrl-C (SIGINT), SIGTERM or
+ * SIGHUP, or a `process.exit()` before its generators finish, runs no `finally`: without this, a
+ * spilled transaction's file (gigabytes for a mass delete) stayed in the temporary folder for good.
+ * They are removed synchronously at exit and on those signals.
+ */
+const liveFolders = new Set<string>();
+let exitHooked = false;
+let signalsHooked = false;
+const END_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function removeLiveFolders(): void {
+  for (const f of liveFolders) {
+    try {
+      rmSync(f, { recursive: true, force: true });
+    } catch {
+      /* best effort: the process is ending */
+    }
+  }
+  liveFolders.clear();
+}
+
+function trackFolder(folder: string): void {
+  liveFolders.add(folder);
+  if (!exitHooked) {
+    exitHooked = true;
+    process.on('exit', removeLiveFolders);
+  }
+  if (signalsHooked) return;
+  signalsHooked = true;
+  const handlers: [NodeJS.Signals, () => void][] = [];
+  for (const sig of END_SIGNALS) {
+    const onSignal = (): void => {
+      for (const [s, h] of handlers) process.removeListener(s, h);
+      signalsHooked = false;
+      removeLiveFolders();
+      // Run first (prepended), so a handler of the application (`serve` closing gracefully, a RESTORE
+      // being cancelled) is still registered here and keeps the signal; with none, the signal ends
+      // the process as it would have without this handler.
+      if (process.listenerCount(sig) === 0) {
+        try {
+          process.kill(process.pid, sig);
+        } catch {
+          process.exit(1);
+        }
+      }
+    };
+    handlers.push([sig, onSignal]);
+    process.prependListener(sig, onSignal);
+  }
+}
 
 /** Key names by number, for this process (object keys are written as their number). */
 const keyNames: string[] = [];
@@ -369,6 +422,7 @@ export class HeldCandidates<T> {
       const { tmpdir } = await import('node:os');
       const { join } = await import('node:path');
       const folder = await mkdtemp(join(dir ?? tmpdir(), 'rowback-spill-'));
+      trackFolder(folder);
       const path = join(folder, 'txn.held');
       let fh: FileHandle;
       try {
@@ -377,6 +431,7 @@ export class HeldCandidates<T> {
         // No file to hold the candidates: leave no empty folder behind either.
         const { rm } = await import('node:fs/promises');
         await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+        liveFolders.delete(folder);
         throw e;
       }
       // The objects kept first are encoded now, ahead of the chunks (they were added before them).
@@ -490,7 +545,7 @@ export class HeldCandidates<T> {
     const { rm } = await import('node:fs/promises');
     const { dirname } = await import('node:path');
     await file.fh.close().catch(() => undefined);
-    await rm(dirname(file.path), { recursive: true, force: true }).catch(() => undefined);
+    await rm(dirname(file.path), { recursive: true, force: true }).then(() => liveFolders.delete(dirname(file.path)), () => undefined);
   }
 }
 

@@ -188,3 +188,52 @@ describe('HeldCandidates on a filling disk', () => {
     expect([...held.takeInMemory()]).toEqual([{ i: 0 }]);
   });
 });
+
+describe('HeldCandidates when the process ends before the scan does', () => {
+  // A child process (node --import tsx) spills one transaction, says where, then is stopped.
+  const child = async (end: 'SIGINT' | 'SIGTERM' | 'exit' | 'handled'): Promise<{ folder: string; left: string[]; code: number | null; signal: string | null }> => {
+    const { spawn } = await import('node:child_process');
+    const { writeFileSync } = await import('node:fs');
+    const { pathToFileURL } = await import('node:url');
+    const script = join(dir, `child-${end}.mts`);
+    const spillDir = mkdtempSync(join(dir, 'child-'));
+    const src = pathToFileURL(join(process.cwd(), 'src/recover/held-candidates.ts')).href;
+    writeFileSync(script, [
+      `import { HeldCandidates } from ${JSON.stringify(src)};`,
+      `const held = new HeldCandidates(0);`,
+      `for (let i = 0; i < 100; i++) held.add({ i, img: new Uint8Array(100) });`,
+      `await held.spill(${JSON.stringify(spillDir)});`,
+      `console.log('spilled ' + (await import('node:fs')).readdirSync(${JSON.stringify(spillDir)}).join(','));`,
+      // 'handled': the application has a SIGINT handler of its own (serve's graceful close), registered after the spill.
+      end === 'handled' ? `process.once('SIGINT', () => setTimeout(() => process.exit(5), 100));` : '',
+      end === 'exit' ? `process.exit(3);` : `setInterval(() => {}, 1000);`,
+    ].join('\n'));
+    // node --import tsx (not the tsx CLI, which runs the script in a process of its own and relays signals).
+    const p = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let folder = '';
+    p.stdout.on('data', (d: Buffer) => {
+      const m = /spilled (.*)/.exec(d.toString());
+      if (m) {
+        folder = m[1]!.trim();
+        if (end !== 'exit') p.kill(end === 'handled' ? 'SIGINT' : end);
+      }
+    });
+    const [code, signal] = await new Promise<[number | null, string | null]>((res) => p.on('exit', (c, s) => res([c, s])));
+    const left = readdirSync(spillDir);
+    rmSync(spillDir, { recursive: true, force: true });
+    rmSync(script, { force: true });
+    return { folder, left, code, signal };
+  };
+
+  for (const end of ['SIGINT', 'SIGTERM', 'exit', 'handled'] as const) {
+    it(`${end}: the spill folder is removed and the process still ends as it would have`, async () => {
+      // Before: the folder (a mass delete's gigabytes) stayed in the temporary folder.
+      const r = await child(end);
+      expect(r.folder).toMatch(/^rowback-spill-[^,]+$/);
+      expect(r.left).toEqual([]);
+      if (end === 'exit') expect([r.code, r.signal]).toEqual([3, null]);
+      else if (end === 'handled') expect([r.code, r.signal]).toEqual([5, null]); // the application's handler kept the signal
+      else expect(r.signal).toBe(end);
+    }, 60_000);
+  }
+});
