@@ -421,7 +421,13 @@ export class HeldCandidates<T> {
       const { mkdtemp, open } = await import('node:fs/promises');
       const { tmpdir } = await import('node:os');
       const { join } = await import('node:path');
-      const folder = await mkdtemp(join(dir ?? tmpdir(), 'rowback-spill-'));
+      const parent = dir ?? tmpdir();
+      let folder: string;
+      try {
+        folder = await mkdtemp(join(parent, 'rowback-spill-'));
+      } catch (e) {
+        throw new Error(`held candidates: cannot create a spill folder in ${parent} (${(e as Error).message}): the open transactions' rows exceed the memory budget and must go to disk; ${dir ? 'choose a writable spill folder' : 'set TMPDIR (TEMP on Windows) to a writable folder'} with room for them`, { cause: e });
+      }
       trackFolder(folder);
       const path = join(folder, 'txn.held');
       let fh: FileHandle;
@@ -432,7 +438,7 @@ export class HeldCandidates<T> {
         const { rm } = await import('node:fs/promises');
         await rm(folder, { recursive: true, force: true }).catch(() => undefined);
         liveFolders.delete(folder);
-        throw e;
+        throw new Error(`held candidates: cannot create the spill file ${path} (${(e as Error).message})`, { cause: e });
       }
       // The objects kept first are encoded now, ahead of the chunks (they were added before them).
       if (this.first.length) {
@@ -440,7 +446,16 @@ export class HeldCandidates<T> {
         const restUsed = this.used;
         this.chunks = [];
         this.used = [];
-        for (const c of this.first) this.encode(c);
+        try {
+          for (const c of this.first) this.encode(c);
+        } catch (e) {
+          // A value the encoding cannot hold (a programming error): nothing of the file stays behind.
+          await fh.close().catch(() => undefined);
+          const { rm } = await import('node:fs/promises');
+          await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+          liveFolders.delete(folder);
+          throw e;
+        }
         this.chunks.push(...rest);
         this.used.push(...restUsed);
         this.first = [];

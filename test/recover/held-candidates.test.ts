@@ -179,10 +179,19 @@ describe('HeldCandidates on a filling disk', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('a first-kept candidate the encoding cannot hold fails the spill and leaves no folder behind', async () => {
+    const held = new HeldCandidates<unknown>(32);
+    held.add({ i: 0 });
+    held.add({ when: new Date(0) }); // kept as an object: not encoded until the spill
+    await expect(held.spill(dir)).rejects.toThrow(/cannot hold a value of type \[object Date\]/);
+    expect(readdirSync(dir)).toEqual([]);
+    await held.discard();
+  });
+
   it('a spill folder that cannot be written is an error, and leaves nothing behind', async () => {
     const held = new HeldCandidates<unknown>(0);
     held.add({ i: 0 });
-    await expect(held.spill(join(dir, 'no-such-folder'))).rejects.toThrow(/ENOENT/);
+    await expect(held.spill(join(dir, 'no-such-folder'))).rejects.toThrow(/held candidates: cannot create a spill folder in .*no-such-folder \(ENOENT.*choose a writable spill folder/);
     expect(readdirSync(dir)).toEqual([]);
     // Still in memory: nothing was lost.
     expect([...held.takeInMemory()]).toEqual([{ i: 0 }]);
