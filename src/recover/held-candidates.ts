@@ -506,12 +506,12 @@ export class HeldCandidates<T> {
         const head = Buffer.allocUnsafe(4);
         let pos = 0;
         for (let f = 0; f < this.file.frames; f++) {
-          const h = await fh.read(head, 0, 4, pos);
-          if (h.bytesRead !== 4) throw new Error(`held candidates: temporary file ${path} ends at byte ${pos}, inside frame ${f + 1} of ${this.file.frames}`);
+          const h = await readFull(fh, head, 4, pos);
+          if (h !== 4) throw new Error(`held candidates: temporary file ${path} ends at byte ${pos}, inside frame ${f + 1} of ${this.file.frames}`);
           const len = head.readUInt32LE(0);
           const frame = Buffer.allocUnsafe(len);
-          const r = await fh.read(frame, 0, len, pos + 4);
-          if (r.bytesRead !== len) throw new Error(`held candidates: temporary file ${path} holds ${r.bytesRead} of frame ${f + 1}'s ${len} bytes at byte ${pos + 4}`);
+          const r = await readFull(fh, frame, len, pos + 4);
+          if (r !== len) throw new Error(`held candidates: temporary file ${path} holds ${r} of frame ${f + 1}'s ${len} bytes at byte ${pos + 4}`);
           pos += 4 + len;
           yield* readChunk<T>(frame, len);
         }
@@ -584,6 +584,17 @@ async function writeAll(file: { path: string; fh: FileHandle; size: number }, bu
     done += w;
   }
   file.size += n;
+}
+
+/** Reads `buf[0, n)` from `pos`, as many read calls as it takes (a read may return fewer bytes than asked); returns the bytes read (fewer than `n` only at the file's end). */
+async function readFull(fh: FileHandle, buf: Buffer, n: number, pos: number): Promise<number> {
+  let done = 0;
+  while (done < n) {
+    const { bytesRead } = await fh.read(buf, done, n - done, pos + done);
+    if (bytesRead <= 0) break;
+    done += bytesRead;
+  }
+  return done;
 }
 
 function* readChunk<T>(b: Buffer, used: number): Generator<T> {
