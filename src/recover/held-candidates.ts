@@ -323,6 +323,8 @@ export class HeldCandidates<T> {
   private file: { path: string; fh: FileHandle; frames: number; size: number } | null = null;
   private writing: Promise<void> = Promise.resolve();
   private gone = false;
+  /** Set when drain/takeInMemory starts: the candidates are being given out and stay where they are. */
+  private draining = false;
 
   /**
    * `keepFirst`: how many of the first candidates are kept as objects rather than encoded (most
@@ -416,7 +418,9 @@ export class HeldCandidates<T> {
    * drops to what is still held (at most one chunk). Throws what the file system throws.
    */
   async spill(dir?: string): Promise<void> {
-    if (this.gone) return;
+    // Once being drained, moving the candidates would lose those the drain has not reached (it reads
+    // the file only if there was one when it started, then the chunks left in memory): they stay.
+    if (this.gone || this.draining) return;
     if (!this.file) {
       const { mkdtemp, open } = await import('node:fs/promises');
       const { tmpdir } = await import('node:os');
@@ -499,6 +503,7 @@ export class HeldCandidates<T> {
    * consumer stops early). Throws an Error naming the file when a frame cannot be read whole.
    */
   async *drain(): AsyncGenerator<T> {
+    this.draining = true;
     try {
       if (this.file) {
         await this.flushed();
@@ -528,6 +533,7 @@ export class HeldCandidates<T> {
    */
   *takeInMemory(): Generator<T> {
     if (this.file) throw new Error('held candidates: spilled to a temporary file; read them with drain()');
+    this.draining = true;
     try {
       yield* this.inMemory();
     } finally {

@@ -124,6 +124,36 @@ describe('HeldCandidates', () => {
   });
 });
 
+describe('HeldCandidates: spill asked for while draining', () => {
+  it('leaves the candidates where they are: every one is still given out, in order, and no file is left', async () => {
+    // Before: spill() during a drain of in-memory candidates sent the chunks to a file the drain
+    // never read (it had started without one): every encoded candidate was silently lost.
+    for (const spilledBefore of [false, true]) {
+      const held = new HeldCandidates<{ i: number }>(4);
+      for (let i = 0; i < 200; i++) {
+        if (spilledBefore && i === 50) await held.spill(dir);
+        if (held.add({ i })) await held.flushed();
+      }
+      const out: number[] = [];
+      for await (const x of held.drain()) {
+        out.push(x.i);
+        if (x.i === 2 || x.i === 120) await held.spill(dir);
+      }
+      expect(out).toEqual(Array.from({ length: 200 }, (_, i) => i));
+      expect(readdirSync(dir)).toEqual([]);
+    }
+    const h2 = new HeldCandidates<{ i: number }>(4);
+    for (let i = 0; i < 50; i++) h2.add({ i });
+    const out: number[] = [];
+    for (const x of h2.takeInMemory()) {
+      out.push(x.i);
+      if (x.i === 1) await h2.spill(dir);
+    }
+    expect(out).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
 describe('HeldCandidates.takeInMemory', () => {
   it('gives the in-memory candidates synchronously, in order, and refuses once spilled', async () => {
     const held = new HeldCandidates<{ i: number }>(3);
