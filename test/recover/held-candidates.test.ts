@@ -124,6 +124,29 @@ describe('HeldCandidates', () => {
   });
 });
 
+describe('HeldCandidates: objects → chunks → file, spilled more than once', () => {
+  it('gives every candidate back in the order added, bytes exact, for each sequence of adds and spills', async () => {
+    // [adds, spill, adds, spill, …]: spill while only objects are held, after objects and chunks,
+    // twice in a row, with nothing added since, and a candidate larger than a chunk.
+    for (const plan of [[10, 50, 5], [40, 0, 3], [0, 0, 0], [32, 1, 1], [5, 3000, 2, 0, 7], [33, 0, 0, 1]]) {
+      const held = new HeldCandidates<{ i: number; b: Uint8Array }>(32);
+      let i = 0;
+      for (let k = 0; k < plan.length; k++) {
+        for (let j = 0; j < plan[k]!; j++, i++) if (held.add({ i, b: new Uint8Array(i === 7 ? 70_000 : i % 300).fill(i & 255) })) await held.flushed();
+        if (k < plan.length - 1) await held.spill(dir);
+      }
+      const out: number[] = [];
+      for await (const x of held.drain()) {
+        out.push(x.i);
+        expect(x.b.length).toBe(x.i === 7 ? 70_000 : x.i % 300);
+        expect(x.b.every((v) => v === (x.i & 255))).toBe(true);
+      }
+      expect(out, plan.join(',')).toEqual(Array.from({ length: i }, (_, k) => k));
+      expect(readdirSync(dir)).toEqual([]);
+    }
+  });
+});
+
 describe('HeldCandidates: spill asked for while draining', () => {
   it('leaves the candidates where they are: every one is still given out, in order, and no file is left', async () => {
     // Before: spill() during a drain of in-memory candidates sent the chunks to a file the drain
