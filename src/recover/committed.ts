@@ -171,6 +171,16 @@ export async function* committedCandidates(
           if (!stats.firstBeginTime || bt < stats.firstBeginTime) stats.firstBeginTime = bt;
           if (!stats.lastBeginTime || bt > stats.lastBeginTime) stats.lastBeginTime = bt;
         }
+        const prior = txns.get(r['Transaction ID']);
+        if (prior?.held) {
+          // A second BEGIN for a transaction still open here (a stale record of a reused VLF, or
+          // overlapping inputs): what it held never committed in this log. Before, the map entry was
+          // replaced and its candidates forgotten: counted in no bucket, their bytes left in heldTotal
+          // for good and their spill file never removed.
+          heldTotal -= prior.held.memoryBytes;
+          if (prior.inWindow) stats.uncommittedRowOps += prior.held.count;
+          await prior.held.discard();
+        }
         newTxn(r['Transaction ID'], r);
         continue;
       }

@@ -27,6 +27,7 @@
  * `10` plain object (u16 key count, then per key its u16 key number and value, in key order).
  * Anything else (functions, bigint, Date, class instances) is a programming error and throws.
  */
+import { rmSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 
 /** Tags of the encoding above. */
@@ -48,6 +49,58 @@ const OBJECT_OVERHEAD = 1200;
 const FIRST_CHUNK = 1024;
 /** Largest ordinary chunk (bytes); a candidate larger than this gets a chunk of its own. */
 const MAX_CHUNK = 64 * 1024;
+
+/**
+ * Spill folders of this process not yet removed. A scan stopped by Ctrl-C (SIGINT), SIGTERM or
+ * SIGHUP, or a `process.exit()` before its generators finish, runs no `finally`: without this, a
+ * spilled transaction's file (gigabytes for a mass delete) stayed in the temporary folder for good.
+ * They are removed synchronously at exit and on those signals.
+ */
+const liveFolders = new Set<string>();
+let exitHooked = false;
+let signalsHooked = false;
+const END_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function removeLiveFolders(): void {
+  for (const f of liveFolders) {
+    try {
+      rmSync(f, { recursive: true, force: true });
+    } catch {
+      /* best effort: the process is ending */
+    }
+  }
+  liveFolders.clear();
+}
+
+function trackFolder(folder: string): void {
+  liveFolders.add(folder);
+  if (!exitHooked) {
+    exitHooked = true;
+    process.on('exit', removeLiveFolders);
+  }
+  if (signalsHooked) return;
+  signalsHooked = true;
+  const handlers: [NodeJS.Signals, () => void][] = [];
+  for (const sig of END_SIGNALS) {
+    const onSignal = (): void => {
+      for (const [s, h] of handlers) process.removeListener(s, h);
+      signalsHooked = false;
+      removeLiveFolders();
+      // Run first (prepended), so a handler of the application (`serve` closing gracefully, a RESTORE
+      // being cancelled) is still registered here and keeps the signal; with none, the signal ends
+      // the process as it would have without this handler.
+      if (process.listenerCount(sig) === 0) {
+        try {
+          process.kill(process.pid, sig);
+        } catch {
+          process.exit(1);
+        }
+      }
+    };
+    handlers.push([sig, onSignal]);
+    process.prependListener(sig, onSignal);
+  }
+}
 
 /** Key names by number, for this process (object keys are written as their number). */
 const keyNames: string[] = [];
@@ -267,9 +320,11 @@ export class HeldCandidates<T> {
   private chunks: Buffer[] = [];
   private used: number[] = [];
   private nextSize = FIRST_CHUNK;
-  private file: { path: string; fh: FileHandle; frames: number } | null = null;
+  private file: { path: string; fh: FileHandle; frames: number; size: number } | null = null;
   private writing: Promise<void> = Promise.resolve();
   private gone = false;
+  /** Set when drain/takeInMemory starts: the candidates are being given out and stay where they are. */
+  private draining = false;
 
   /**
    * `keepFirst`: how many of the first candidates are kept as objects rather than encoded (most
@@ -363,28 +418,55 @@ export class HeldCandidates<T> {
    * drops to what is still held (at most one chunk). Throws what the file system throws.
    */
   async spill(dir?: string): Promise<void> {
-    if (this.gone) return;
+    // Once being drained, moving the candidates would lose those the drain has not reached (it reads
+    // the file only if there was one when it started, then the chunks left in memory): they stay.
+    if (this.gone || this.draining) return;
     if (!this.file) {
       const { mkdtemp, open } = await import('node:fs/promises');
       const { tmpdir } = await import('node:os');
       const { join } = await import('node:path');
-      const folder = await mkdtemp(join(dir ?? tmpdir(), 'rowback-spill-'));
+      const parent = dir ?? tmpdir();
+      let folder: string;
+      try {
+        folder = await mkdtemp(join(parent, 'rowback-spill-'));
+      } catch (e) {
+        throw new Error(`held candidates: cannot create a spill folder in ${parent} (${(e as Error).message}): the open transactions' rows exceed the memory budget and must go to disk; ${dir ? 'choose a writable spill folder' : 'set TMPDIR (TEMP on Windows) to a writable folder'} with room for them`, { cause: e });
+      }
+      trackFolder(folder);
       const path = join(folder, 'txn.held');
-      const fh = await open(path, 'w+');
+      let fh: FileHandle;
+      try {
+        fh = await open(path, 'w+');
+      } catch (e) {
+        // No file to hold the candidates: leave no empty folder behind either.
+        const { rm } = await import('node:fs/promises');
+        await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+        liveFolders.delete(folder);
+        throw new Error(`held candidates: cannot create the spill file ${path} (${(e as Error).message})`, { cause: e });
+      }
       // The objects kept first are encoded now, ahead of the chunks (they were added before them).
       if (this.first.length) {
         const rest = this.chunks;
         const restUsed = this.used;
         this.chunks = [];
         this.used = [];
-        for (const c of this.first) this.encode(c);
+        try {
+          for (const c of this.first) this.encode(c);
+        } catch (e) {
+          // A value the encoding cannot hold (a programming error): nothing of the file stays behind.
+          await fh.close().catch(() => undefined);
+          const { rm } = await import('node:fs/promises');
+          await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+          liveFolders.delete(folder);
+          throw e;
+        }
         this.chunks.push(...rest);
         this.used.push(...restUsed);
         this.first = [];
         this.slab = null;
       }
       this.memoryBytes = this.chunks.reduce((a, c) => a + c.length, 0);
-      this.file = { path, fh, frames: 0 };
+      this.file = { path, fh, frames: 0, size: 0 };
     }
     while (this.chunks.length) this.writeChunk(0);
     this.nextSize = MAX_CHUNK;
@@ -409,8 +491,8 @@ export class HeldCandidates<T> {
     head.writeUInt32LE(used, 0);
     file.frames++;
     this.writing = this.writing.then(async () => {
-      await file.fh.write(head);
-      await file.fh.write(chunk, 0, used);
+      await writeAll(file, head, 4);
+      await writeAll(file, chunk, used);
     });
   }
 
@@ -421,6 +503,7 @@ export class HeldCandidates<T> {
    * consumer stops early). Throws an Error naming the file when a frame cannot be read whole.
    */
   async *drain(): AsyncGenerator<T> {
+    this.draining = true;
     try {
       if (this.file) {
         await this.flushed();
@@ -428,12 +511,12 @@ export class HeldCandidates<T> {
         const head = Buffer.allocUnsafe(4);
         let pos = 0;
         for (let f = 0; f < this.file.frames; f++) {
-          const h = await fh.read(head, 0, 4, pos);
-          if (h.bytesRead !== 4) throw new Error(`held candidates: temporary file ${path} ends at byte ${pos}, inside frame ${f + 1} of ${this.file.frames}`);
+          const h = await readFull(fh, head, 4, pos);
+          if (h !== 4) throw new Error(`held candidates: temporary file ${path} ends at byte ${pos}, inside frame ${f + 1} of ${this.file.frames}`);
           const len = head.readUInt32LE(0);
           const frame = Buffer.allocUnsafe(len);
-          const r = await fh.read(frame, 0, len, pos + 4);
-          if (r.bytesRead !== len) throw new Error(`held candidates: temporary file ${path} holds ${r.bytesRead} of frame ${f + 1}'s ${len} bytes at byte ${pos + 4}`);
+          const r = await readFull(fh, frame, len, pos + 4);
+          if (r !== len) throw new Error(`held candidates: temporary file ${path} holds ${r} of frame ${f + 1}'s ${len} bytes at byte ${pos + 4}`);
           pos += 4 + len;
           yield* readChunk<T>(frame, len);
         }
@@ -450,6 +533,7 @@ export class HeldCandidates<T> {
    */
   *takeInMemory(): Generator<T> {
     if (this.file) throw new Error('held candidates: spilled to a temporary file; read them with drain()');
+    this.draining = true;
     try {
       yield* this.inMemory();
     } finally {
@@ -482,8 +566,41 @@ export class HeldCandidates<T> {
     const { rm } = await import('node:fs/promises');
     const { dirname } = await import('node:path');
     await file.fh.close().catch(() => undefined);
-    await rm(dirname(file.path), { recursive: true, force: true }).catch(() => undefined);
+    await rm(dirname(file.path), { recursive: true, force: true }).then(() => liveFolders.delete(dirname(file.path)), () => undefined);
   }
+}
+
+/**
+ * Writes `buf[0, n)` at the file's end position, as many write calls as it takes: a write may store
+ * fewer bytes than asked (a disk filling up), and a short write taken as whole would shift every
+ * later frame (the file then reads back as other candidates, or fails only at its last frame after
+ * earlier ones were already given out). A write that stores nothing, or fails, throws an Error
+ * naming the file (the cause attached).
+ */
+async function writeAll(file: { path: string; fh: FileHandle; size: number }, buf: Buffer, n: number): Promise<void> {
+  let done = 0;
+  while (done < n) {
+    let w: number;
+    try {
+      ({ bytesWritten: w } = await file.fh.write(buf, done, n - done, file.size + done));
+    } catch (e) {
+      throw new Error(`held candidates: writing the temporary file ${file.path} failed at byte ${file.size + done} (${(e as Error).message}): the open transaction's rows cannot be held (free disk space or choose another spill folder)`, { cause: e });
+    }
+    if (!(w > 0)) throw new Error(`held candidates: the temporary file ${file.path} took no bytes at byte ${file.size + done} (disk full?): the open transaction's rows cannot be held (free disk space or choose another spill folder)`);
+    done += w;
+  }
+  file.size += n;
+}
+
+/** Reads `buf[0, n)` from `pos`, as many read calls as it takes (a read may return fewer bytes than asked); returns the bytes read (fewer than `n` only at the file's end). */
+async function readFull(fh: FileHandle, buf: Buffer, n: number, pos: number): Promise<number> {
+  let done = 0;
+  while (done < n) {
+    const { bytesRead } = await fh.read(buf, done, n - done, pos + done);
+    if (bytesRead <= 0) break;
+    done += bytesRead;
+  }
+  return done;
 }
 
 function* readChunk<T>(b: Buffer, used: number): Generator<T> {

@@ -76,8 +76,8 @@ describe('committedCandidates', () => {
   });
 
   it('a memory budget too small for one row spills to temporary files: the same candidates, in the same order, and the files removed', async () => {
-    const { readdirSync, rmSync } = await import('node:fs');
-    const { mkdtempSync } = await import('node:fs');
+    const { readdirSync } = await import('node:fs');
+    const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const spillDir = mkdtempSync(join(tmpdir(), 'rowback-spill-test-'));
@@ -103,7 +103,36 @@ describe('committedCandidates', () => {
     expect(spilled.stats).toEqual(inMemory.stats);
     expect(spilled.stats).toMatchObject({ candidates: 10, rolledBackRowOps: 10, uncommittedRowOps: 20 });
     expect(readdirSync(spillDir)).toEqual([]);
-    rmSync(spillDir, { recursive: true });
+    rmSync(spillDir, { recursive: true, force: true });
+  });
+
+  it('a second BEGIN for a transaction still open drops what it held as never committed: counted, its spill file removed, the budget given back', async () => {
+    const { readdirSync, mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const spillDir = mkdtempSync(join(tmpdir(), 'rowback-spill-test-'));
+    // SYNTHETIC: transaction 0000:d begins twice (a stale record of a reused VLF); a small budget spills its first rows.
+    const img = (n: number) => new Uint8Array([0x30, 0, 8, 0, n, 0, 0, 0]);
+    const twice: LogRecord[] = [
+      rec('6:1:1', 'LOP_BEGIN_XACT', '0000:d', { 'Begin Time': '2026/11/20 10:00:00:000' }),
+      ...Array.from({ length: 40 }, (_, i) => rec(`6:2:${i + 1}`, 'LOP_DELETE_ROWS', '0000:d', { Context: 'LCX_HEAP', AllocUnitId: AU, 'RowLog Contents 0': img(i) })),
+      rec('6:3:1', 'LOP_BEGIN_XACT', '0000:d', { 'Begin Time': '2026/11/20 10:00:09:000' }),
+      rec('6:3:2', 'LOP_DELETE_ROWS', '0000:d', { Context: 'LCX_HEAP', AllocUnitId: AU, 'RowLog Contents 0': img(99) }),
+    ];
+    let seenBeforeCommit: string[] | null = null;
+    const stats = emptyStats();
+    const src = async function* () {
+      yield* twice;
+      // Before the commit: the first BEGIN's spill folder must already be gone.
+      seenBeforeCommit = readdirSync(spillDir);
+      yield rec('6:3:3', 'LOP_COMMIT_XACT', '0000:d', { 'End Time': '2026/11/20 10:00:10:000' });
+    };
+    const got = await all(committedCandidates(src, { operations: ['delete'] }, catalog, { stats, holdBudgetBytes: 2000, spillDir }));
+    expect(got.map((c) => c.record['Current LSN'])).toEqual(['6:3:2']);
+    expect(stats).toMatchObject({ rowOps: 41, candidates: 1, uncommittedRowOps: 40, rolledBackRowOps: 0 });
+    expect(seenBeforeCommit).toEqual([]);
+    expect(readdirSync(spillDir)).toEqual([]);
+    rmSync(spillDir, { recursive: true, force: true });
   });
 
   it('keeps a committed transaction whose BEGIN is outside the log only when there is no window', async () => {

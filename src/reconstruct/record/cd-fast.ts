@@ -59,13 +59,16 @@ export function decodeCdRow(image: Uint8Array, plan: RowPlan): DecodedRow {
 export function cdFastReaderFor(plan: RowPlan): CdFastReader | null {
   const out = plan.output;
   const K = plan.storedColumns;
-  if (K < 1 || K > CD_FAST_MAX_COLUMNS || plan.hasSparse) return null;
+  // Only whole numbers are ever written into the generated source (as indexes and identifiers): a
+  // layout that was not validated on its way in keeps the generic path, which refuses it.
+  if (!Number.isInteger(K) || K < 1 || K > CD_FAST_MAX_COLUMNS || plan.hasSparse) return null;
   if (new Set(out.map((cp) => cp.name)).size !== out.length) return null;
   for (const cp of out) {
     if (cp.kind === 'sparse') return null;
-    if (cp.kind !== 'unstored' && (cp.cdIndex < 0 || cp.cdIndex >= K)) return null;
+    if (cp.kind !== 'unstored' && (!Number.isInteger(cp.cdIndex) || cp.cdIndex < 0 || cp.cdIndex >= K)) return null;
   }
   const u = plan.uniquifier;
+  if (u !== null && !Number.isInteger(u.cdIndex)) return null;
   const uIndex = u !== null && u.cdIndex >= 0 && u.cdIndex < K ? u.cdIndex : -1;
 
   const cdStart = K > 0x7f ? 3 : 2;

@@ -357,6 +357,10 @@ function cdPlanFor(plan: RowPlan): CdPlanEntry[] {
     if (cp.kind !== 'unstored' && cp.cdIndex < 0) {
       throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${cp.name} has no leaf_null_bit, so its place in a CD record is unknown`, { column: cp.name });
     }
+    if (cp.kind !== 'unstored' && !Number.isSafeInteger(cp.cdIndex)) {
+      // A layout not validated on its way in (catalog JSON is): before, cds[2.5] read as undefined and the column came out NULL.
+      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${cp.name} has leaf_null_bit ${String(cp.column.leafNullBit)}, not a whole number, so its place in a CD record is unknown`, { column: cp.name });
+    }
     return {
       decode: cdValueDecoder(cp.column),
       isBit: cp.column.type === 'bit',
