@@ -54,7 +54,7 @@ const MAX_CHUNK = 64 * 1024;
  * Spill folders of this process not yet removed. A scan stopped by Ctrl-C (SIGINT), SIGTERM or
  * SIGHUP, or a `process.exit()` before its generators finish, runs no `finally`: without this, a
  * spilled transaction's file (gigabytes for a mass delete) stayed in the temporary folder for good.
- * They are removed synchronously at exit and on those signals.
+ * They are removed synchronously at exit, and on those signals when nothing else handles them.
  */
 const liveFolders = new Set<string>();
 let exitHooked = false;
@@ -85,11 +85,13 @@ function trackFolder(folder: string): void {
     const onSignal = (): void => {
       for (const [s, h] of handlers) process.removeListener(s, h);
       signalsHooked = false;
-      removeLiveFolders();
-      // Run first (prepended), so a handler of the application (`serve` closing gracefully, a RESTORE
-      // being cancelled) is still registered here and keeps the signal; with none, the signal ends
-      // the process as it would have without this handler.
+      // Run first (prepended). When the application handles the signal (`scan` stopping where it
+      // is, `serve` closing gracefully, a RESTORE being cancelled), it keeps the signal and its
+      // generators' `finally` remove the folders (the 'exit' hook stays as the fallback): removing
+      // them here would pull files from under a scan still draining them. With no handler, the
+      // folders go now and the signal ends the process as it would have without this handler.
       if (process.listenerCount(sig) === 0) {
+        removeLiveFolders();
         try {
           process.kill(process.pid, sig);
         } catch {
