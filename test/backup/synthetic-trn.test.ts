@@ -41,18 +41,20 @@ async function committedDeletes(inputs: FileSourceInputs): Promise<{ rows: strin
 }
 
 describe.each([
-  { name: 'cut at block boundaries', shareBoundaryBlock: false },
-  { name: 'consecutive backups sharing their boundary block', shareBoundaryBlock: true },
-])('SYNTHETIC .trn chain, $name', ({ shareBoundaryBlock }) => {
-  const sub = join(dir, shareBoundaryBlock ? 'shared' : 'cut');
+  { name: 'cut at block boundaries', shareBoundaryBlock: false, cutAt: 'block' as const, vlfSize: 1024 * 1024 },
+  { name: 'consecutive backups sharing their boundary block', shareBoundaryBlock: true, cutAt: 'block' as const, vlfSize: 1024 * 1024 },
+  // each backup ends with the last block of a VLF; its LastLSN is the next VLF's first block, (N+1):0x10:1
+  { name: 'cut exactly where a VLF ends', shareBoundaryBlock: false, cutAt: 'vlf-end' as const, vlfSize: 192 * 1024 },
+])('SYNTHETIC .trn chain, $name', ({ shareBoundaryBlock, cutAt, vlfSize }) => {
+  const sub = join(dir, cutAt === 'vlf-end' ? 'vlf-end' : shareBoundaryBlock ? 'shared' : 'cut');
   const txns: SyntheticTxn[] = [];
   let chain: ReturnType<typeof trnChainSink>;
   const ldf = () => join(sub, 'crm_log.ldf');
   const setup = () => {
     if (txns.length) return;
     mkdirSync(sub, { recursive: true });
-    chain = trnChainSink({ dir: sub, backupBytes: 300 * 1024, shareBoundaryBlock });
-    writeSyntheticLog([ldfSink(ldf()), chain.sink], { targetBytes: 3 * 1024 * 1024, row, rollbackShare: 0.2, concurrency: 5 }, { allocUnitId: AU, vlfSize: 1024 * 1024, onTxn: (t) => txns.push(t) });
+    chain = trnChainSink({ dir: sub, backupBytes: 300 * 1024, shareBoundaryBlock, cutAt });
+    writeSyntheticLog([ldfSink(ldf()), chain.sink], { targetBytes: 3 * 1024 * 1024, row, rollbackShare: 0.2, concurrency: 5 }, { allocUnitId: AU, vlfSize, onTxn: (t) => txns.push(t) });
   };
 
   it('rowback reads what it writes: MTF layout without problems, a log-backup header labelled SYNTHETIC, linked LSNs, one binding id', () => {
@@ -77,6 +79,12 @@ describe.each([
         expect(h.firstLsn.decimal).toBe(prevLast);
         // shared boundary block: the boundary LSN is a record inside a block both backups hold
         expect(h.firstLsn.lsn.endsWith(':0001')).toBe(!shareBoundaryBlock);
+      }
+      if (cutAt === 'vlf-end' && b !== backups[backups.length - 1]) {
+        // ends with the last block of VLF N (it holds two VLFs: several MQTL streams), LastLSN = (N+1):00000010:0001
+        expect(b.lastLsn.block).toBe(0x10);
+        expect(h.lastLsn.lsn).toBe(`${b.lastLsn.vlf.toString(16).padStart(8, '0')}:00000010:0001`);
+        expect(openBackupLogStream(b.file, 'trn', l).ranges.length).toBe(2);
       }
       prevLast = h.lastLsn.decimal;
       // the MQTL payload is exactly the log blocks the writer put in
