@@ -22,13 +22,12 @@
  * 26:10:1; SQL2008_db1_LOG_20170518_041831.trn holds VLF 0x142 up to block 0x1f0 and goes on at
  * 143:10:1. `reachesLogPosition` is that rule; every end-versus-target comparison here uses it.
  */
-import { VLF_FIRST_BLOCK_OFFSET, SECTOR } from '../logreader/ldf/constants.js';
+import { VLF_FIRST_BLOCK_ID } from '../logreader/ldf/constants.js';
 import type { Lsn } from '../logreader/lsn.js';
 import { formatLsn } from '../logreader/lsn.js';
 import type { SkippedItem } from '../recover/source.js';
 
-/** Block number of the first log block of every VLF: 0x2000 / 512 = 0x10 (FORMAT-NOTES §3, bobsql insidetlog). */
-export const VLF_FIRST_BLOCK_ID = VLF_FIRST_BLOCK_OFFSET / SECTOR;
+export { VLF_FIRST_BLOCK_ID };
 
 export interface BackupLogBounds {
   file: string;

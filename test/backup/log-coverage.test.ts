@@ -69,7 +69,10 @@ describeCorpus('every real backup\'s log stream covers its header\'s LSN range',
         const s = openBackupLogStream(f, /\.bak$/i.test(f) ? 'bak' : 'trn', layout, position, { partialMediaSet: true });
         const st = emptyLogScanStats();
         let firstRead: string | null = null;
-        for await (const b of s.batches({}, st)) firstRead ??= b.firstLsn;
+        const gaps: string[] = [];
+        for await (const b of s.batches({ onSkipped: (x) => x.code === 'FORMAT_LOG_GAP' && gaps.push(x.reason) }, st)) firstRead ??= b.firstLsn;
+        // the continuity check runs from one VLF's MQTL into the next (db1 LOG: 142:1ef → 143:10) and finds nothing
+        expect(gaps, `${f} set ${position}`).toEqual([]);
         const lost = backupLogCoverage({ file: f, backupType: h.backupType, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) }, firstRead ? parseLsn(firstRead) : null, st.end);
         expect(lost, `${f} set ${position}`).toEqual([]);
         sets++;

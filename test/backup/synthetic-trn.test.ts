@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -133,6 +133,33 @@ describe.each([
     const fromLdf = await committedDeletes({ ldf: ldf() });
     expect(both.skipped).toEqual([]);
     expect(both.rows).toEqual(fromLdf.rows);
+  });
+
+  it.runIf(cutAt === 'vlf-end')('a backup lacking the first block of its second VLF (zeroed: it read as unwritten, silently) is FORMAT_LOG_GAP from (N+1):0x10', async () => {
+    setup();
+    const b = chain.backups[1];
+    const s = openBackupLogStream(b.file);
+    expect(s.ranges.length).toBe(2);
+    const bytes = readFileSync(b.file);
+    const at = s.ranges[1].start;
+    const vlf = bytes.readUInt32LE(at + 12); // block header: first LSN's VLF sequence @12, block id @16
+    expect(vlf).toBe(b.firstLsn.vlf + 1);
+    expect(bytes.readUInt32LE(at + 16)).toBe(0x10);
+    const size = bytes.readUInt16LE(at + 6); // block size @6
+    bytes.fill(0, at, at + size);
+    const damaged = join(sub, 'damaged-second-vlf.trn');
+    writeFileSync(damaged, bytes);
+    try {
+      const skipped: SkippedItem[] = [];
+      for await (const _ of openBackupLogStream(damaged).batches({ onSkipped: (x) => skipped.push(x) })) void _;
+      expect(skipped.map((x) => [x.code, x.location?.lsn])).toEqual([['FORMAT_LOG_GAP', `${vlf.toString(16).padStart(8, '0')}:00000010:0001`]]);
+      // and in a scan of the chain it makes the result incomplete rather than silently short
+      const files = chain.backups.map((x) => (x === b ? damaged : x.file));
+      const r = await committedDeletes({ trn: files });
+      expect(r.skipped.map((x) => x.code)).toContain('FORMAT_LOG_GAP');
+    } finally {
+      rmSync(damaged, { force: true });
+    }
   });
 
   it('a backup left out of the chain is reported as a gap, never passed over', async () => {
