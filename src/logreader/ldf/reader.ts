@@ -33,6 +33,13 @@ export interface LogScanOptions {
    * file (boot page dbi_version 611) says so.
    */
   logFormat2IsSql2005?: boolean;
+  /**
+   * The order an .ldf's VLFs are read in: 'file' (default: as they lie in the file) or 'sequence'
+   * (by VLF sequence number, i.e. LSN order: the active log wraps around the file, so after a
+   * wrap the oldest VLF is not the first one). Reading an .ldf beside log backups in LSN order
+   * needs 'sequence' (files.ts).
+   */
+  vlfOrder?: 'file' | 'sequence';
 }
 
 export interface LogScanStats {
@@ -452,7 +459,8 @@ export async function* readLdfRecordBatches(path: string, opts: LogScanOptions =
   try {
     const layout = await layoutOf(fh, path, opts.logFormat2IsSql2005 ?? false);
     if (!vlfs || vlfs.from === 0) for (const p of layout.problems) opts.onSkipped?.(p);
-    for (const v of vlfs ? layout.vlfs.slice(vlfs.from, vlfs.to) : layout.vlfs) {
+    const chosen = vlfs ? layout.vlfs.slice(vlfs.from, vlfs.to) : layout.vlfs;
+    for (const v of opts.vlfOrder === 'sequence' ? [...chosen].sort((a, b) => a.seq - b.seq || a.index - b.index) : chosen) {
       if (opts.signal?.aborted) return;
       yield* readLogRangeBatches(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity } }, opts, stats, keep);
     }
