@@ -216,6 +216,36 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
       const both = await committedDeletes({ ldf: p, trn: chain.backups.map((b) => b.file) });
       expect(new Set(both.rows).size).toBe(both.rows.length);
       expect(both.rows).toEqual(whole.rows);
+      // the same with the files parsed on workers (two parallel readers, merged here)
+      const two = await committedDeletes({ ldf: p, trn: chain.backups.map((b) => b.file), threads: 2, parallelMinBytes: 0 });
+      expect(two.rows).toEqual(both.rows);
+      expect(two.skipped).toEqual(both.skipped);
+    } finally {
+      rmSync(p, { force: true });
+    }
+  });
+
+  it('an .ldf whose log wrapped (VLFs not in sequence order in the file) beside the chain: read by sequence number, each row once', async () => {
+    setup();
+    // swap VLFs 1 and 3 (same size) with their headers' file offsets (@24): sequence 41 now lies after 43
+    const b = readFileSync(ldf());
+    const one = Buffer.from(b.subarray(vlfAt(1), vlfAt(2)));
+    b.copy(b, vlfAt(1), vlfAt(3), vlfAt(4));
+    one.copy(b, vlfAt(3));
+    b.writeBigUInt64LE(BigInt(vlfAt(1)), vlfAt(1) + 24);
+    b.writeBigUInt64LE(BigInt(vlfAt(3)), vlfAt(3) + 24);
+    expect([b.readUInt32LE(vlfAt(1) + 4), b.readUInt32LE(vlfAt(3) + 4)]).toEqual([43, 41]); // VLF header: sequence u32 @4
+    const p = join(sub, 'wrapped.ldf');
+    writeFileSync(p, b);
+    try {
+      const whole = await committedDeletes({ ldf: ldf() });
+      const files = chain.backups.map((x) => x.file);
+      const both = await committedDeletes({ ldf: p, trn: files });
+      expect(both.skipped).toEqual([]);
+      expect(both.rows).toEqual(whole.rows);
+      // split into VLF ranges on workers: a wrapped .ldf beside backups stays whole, same rows
+      const many = await committedDeletes({ ldf: p, trn: files, threads: 2, parallelMinBytes: 0, ldfVlfRanges: true });
+      expect(many.rows).toEqual(whole.rows);
     } finally {
       rmSync(p, { force: true });
     }
