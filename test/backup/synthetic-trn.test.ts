@@ -251,6 +251,48 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
     }
   });
 
+  it('a backup whose stream lost its last block is FORMAT_LOG_STREAM_SHORT beside the .ldf too, the same for one thread and two (the .ldf read before it hid it)', async () => {
+    setup();
+    const k = 2;
+    const b = readFileSync(chain.backups[k].file);
+    const ranges = openBackupLogStream(chain.backups[k].file).ranges;
+    // walk the last MQTL's blocks (block size u16 @6) to the last one, and zero it
+    let at = ranges[ranges.length - 1].start;
+    let last = at;
+    while (at < ranges[ranges.length - 1].end && b[at + 6] | b[at + 7]) {
+      last = at;
+      at += b.readUInt16LE(at + 6);
+    }
+    b.fill(0, last, at);
+    const p = join(sub, 'short-end.trn');
+    writeFileSync(p, b);
+    try {
+      const files = chain.backups.map((x, i) => (i === k ? p : x.file));
+      const short = (r: { skipped: SkippedItem[] }) => r.skipped.filter((x) => x.code === 'FORMAT_LOG_STREAM_SHORT').map((x) => x.location?.file);
+      expect(short(await committedDeletes({ trn: files }))).toEqual([p]);
+      const one = await committedDeletes({ ldf: ldf(), trn: files });
+      expect(short(one)).toEqual([p]);
+      const two = await committedDeletes({ ldf: ldf(), trn: files, threads: 2, parallelMinBytes: 0 });
+      expect(two.skipped).toEqual(one.skipped);
+      // the .ldf holds that block: no row is missing
+      expect(one.rows).toEqual((await committedDeletes({ ldf: ldf() })).rows);
+    } finally {
+      rmSync(p, { force: true });
+    }
+  });
+
+  it('progress moves while a one-thread scan reads inside a backup (its stats are its own until its read ends)', async () => {
+    setup();
+    const file = openFileSource({ trn: chain.backups.map((b) => b.file) });
+    const src = withMetadata(file, [layout]);
+    let atFirstRow = -1;
+    for await (const ev of recoverRows(src, { operations: ['delete'] })) if (ev.kind === 'row' && atFirstRow < 0) atFirstRow = file.progress().bytesRead;
+    await src.close();
+    expect(atFirstRow).toBeGreaterThan(0);
+    expect(atFirstRow).toBeLessThan(chain.backups[0].logBytes + 1024 * 1024);
+    expect(file.progress().bytesRead).toBeGreaterThan(atFirstRow);
+  });
+
   it('a chain covering only the older part of the log and an .ldf holding all of it: the rows of the .ldf alone, once', async () => {
     setup();
     const whole = await committedDeletes({ ldf: ldf() });

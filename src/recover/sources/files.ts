@@ -130,6 +130,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // Progress of the running candidates() call: the stats of the pass being read (the anchor
   // pass included), which of its passes that is, and the bytes one pass reads (when known).
   let current: LogScanStats = emptyLogScanStats();
+  /** The stats of the backup being read on this thread, merged into `current` when its read ends (counted in progress meanwhile). */
+  let inFlight: LogScanStats | null = null;
   let runPass = 0;
   let runPasses = 2;
   let bytesPerPass: number | undefined;
@@ -258,9 +260,26 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     const split = inputs.ldfVlfRanges === true;
     const parallel = !extra && threads > 1 && (logFiles.length > 1 || (split && logFiles[0]?.kind === 'ldf')) && logFileBytes() >= (inputs.parallelMinBytes ?? PARALLEL_MIN_BYTES);
     const vlfOrder = merged ? ('sequence' as const) : undefined;
+    // A backup's stats are its own until its read ends (as a worker's are), so the coverage check
+    // sees where this backup's stream ends, not the .ldf's or another file's.
     const localEvents = async function* (l: LogFileInput): AsyncGenerator<LogFileEvent> {
-      const it = l.kind === 'ldf' ? readLdfRecordBatches(l.file, { ...opts, ...(l.vlfOrder ? { vlfOrder: l.vlfOrder } : {}) }, stats, keep, l.vlfs) : openBackupLogStream(l.file, l.kind, undefined, l.position).batches(opts, stats, keep);
-      for await (const batch of it) yield { type: 'batch', batch };
+      if (l.kind === 'ldf') {
+        for await (const batch of readLdfRecordBatches(l.file, { ...opts, ...(l.vlfOrder ? { vlfOrder: l.vlfOrder } : {}) }, stats, keep, l.vlfs)) yield { type: 'batch', batch };
+        return;
+      }
+      const own = emptyLogScanStats();
+      let handedOver = false;
+      inFlight = own;
+      try {
+        for await (const batch of openBackupLogStream(l.file, l.kind, undefined, l.position).batches(opts, own, keep)) yield { type: 'batch', batch };
+        inFlight = null;
+        yield { type: 'done', stats: own };
+        handedOver = true;
+      } finally {
+        if (inFlight === own) inFlight = null;
+        // ended early (an abort, a stop): what was read still counts in the pass's stats
+        if (!handedOver) mergeLogScanStats(stats, own);
+      }
     };
     const open = (list: LogFileInput[]): AsyncGenerator<{ input: LogFileInput; events: AsyncIterable<LogFileEvent> }> =>
       parallel
@@ -281,6 +300,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         logger?.debug({ file: l.file, kind: l.kind, pass: thisPass, threads: parallel ? threads : 1, ...(l.vlfs ? { vlfs: l.vlfs } : {}) }, 'reading log');
         const floor = highest;
         let firstRead: string | null = null;
+        let fileEnd: LogScanStats['end'] = null;
         for await (const ev of events) {
           // An abort ends the read here as it does inside the one-thread reader (workers stopped on the way out).
           if (signal?.aborted) return;
@@ -289,6 +309,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
             continue;
           }
           if (ev.type === 'done') {
+            fileEnd = ev.stats.end;
             mergeLogScanStats(stats, ev.stats);
             continue;
           }
@@ -319,7 +340,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           const key = `${l.file}#${l.position}`;
           let h = backupHeaders.get(key);
           if (!h) backupHeaders.set(key, (h = readBackupHeader(l.file, undefined, l.position)));
-          const lost = backupLogCoverage({ file: l.file, backupType: h.backupType, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) }, firstRead ? parseLsn(firstRead) : null, stats.end);
+          const lost = backupLogCoverage({ file: l.file, backupType: h.backupType, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) }, firstRead ? parseLsn(firstRead) : null, fileEnd);
           skipped.push(...lost);
         }
       }
@@ -388,9 +409,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     description,
     progress(): SourceProgress {
       return {
-        bytesRead: current.bytes,
+        bytesRead: current.bytes + (inFlight?.bytes ?? 0),
         ...(bytesPerPass !== undefined ? { bytesTotal: bytesPerPass } : {}),
-        recordsRead: current.records,
+        recordsRead: current.records + (inFlight?.records ?? 0),
         pass: runPass,
         passes: runPasses,
       };
