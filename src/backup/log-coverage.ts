@@ -12,10 +12,22 @@
  * from the VLF start, so "where a block ends" is its first LSN's block + its length / 512
  * (`LogScanStats.end`). A stream that starts later or ends sooner lost LSNs: a missing, cut,
  * zeroed or unreadable log stream. That is reported, never passed over.
+ *
+ * Positions in different VLFs are not block numbers on one scale: an LSN is VLF sequence :
+ * block : slot, the block counted from its own VLF's start, and the first block of every VLF is
+ * at 0x2000 / 512 = 0x10 (FORMAT-NOTES §3). When SQL Server closes VLF N (its next block would
+ * not fit), the log goes on at (N + 1):0x10:1, so a stream whose last block is the last one of
+ * VLF N ends *at* (N + 1):0x10 — whatever the size of VLF N, which a backup does not record.
+ * Seen in the corpus: StDb2Sql.bak (2005) backup set 2 ends at 25:1f0, its header's LastLSN is
+ * 26:10:1; SQL2008_db1_LOG_20170518_041831.trn holds VLF 0x142 up to block 0x1f0 and goes on at
+ * 143:10:1. `reachesLogPosition` is that rule; every end-versus-target comparison here uses it.
  */
+import { VLF_FIRST_BLOCK_ID } from '../logreader/ldf/constants.js';
 import type { Lsn } from '../logreader/lsn.js';
 import { formatLsn } from '../logreader/lsn.js';
 import type { SkippedItem } from '../recover/source.js';
+
+export { VLF_FIRST_BLOCK_ID };
 
 export interface BackupLogBounds {
   file: string;
@@ -25,7 +37,28 @@ export interface BackupLogBounds {
   lastLsn: Lsn;
 }
 
-const before = (a: { vlf: number; block: number }, b: { vlf: number; block: number }) => a.vlf < b.vlf || (a.vlf === b.vlf && a.block < b.block);
+/** A place in the log: VLF sequence number and block number (512-byte units from that VLF's start). */
+export interface LogPosition {
+  vlf: number;
+  block: number;
+}
+
+const before = (a: LogPosition, b: LogPosition) => a.vlf < b.vlf || (a.vlf === b.vlf && a.block < b.block);
+
+/**
+ * Does log read up to `end` (the position the next block would start at, in `end.vlf`) hold
+ * everything before `target`? Within one VLF: `end.block >= target.block`. Across VLFs, block
+ * numbers do not compare: `end` in VLF N also reaches (N + 1):0x10, the first block of the next
+ * VLF, because the log goes on there once VLF N is closed (module header); any later target —
+ * a block past 0x10 of VLF N + 1, or VLF N + 2 on — lies beyond log that was not read. The size
+ * of VLF N is unknown in a backup, so a stream that lost blocks at the very end of VLF N (zeroed
+ * like the MQTL padding after them) cannot be told from one that ends with the VLF; lost or bad
+ * blocks anywhere else are reported by the block reader.
+ */
+export function reachesLogPosition(end: LogPosition, target: LogPosition): boolean {
+  if (!before(end, target)) return true;
+  return target.vlf === end.vlf + 1 && target.block <= VLF_FIRST_BLOCK_ID;
+}
 
 /**
  * Compare what was read of one backup's log stream with its header. `firstRead`: the first
@@ -34,7 +67,7 @@ const before = (a: { vlf: number; block: number }, b: { vlf: number; block: numb
  * nothing was read, FORMAT_LOG_STREAM_SHORT for a missing start or end); an empty list when the
  * stream covers the header's range. Never throws.
  */
-export function backupLogCoverage(b: BackupLogBounds, firstRead: Lsn | null, end: { vlf: number; block: number } | null): SkippedItem[] {
+export function backupLogCoverage(b: BackupLogBounds, firstRead: Lsn | null, end: LogPosition | null): SkippedItem[] {
   const first = formatLsn(b.firstLsn);
   const last = formatLsn(b.lastLsn);
   if (!before(b.firstLsn, b.lastLsn)) return [];
@@ -42,10 +75,12 @@ export function backupLogCoverage(b: BackupLogBounds, firstRead: Lsn | null, end
     return [{ code: 'FORMAT_LOG_STREAM_MISSING', reason: `the backup's header covers LSNs ${first} to ${last}, but its log stream holds no readable log record: that whole range is lost`, location: { file: b.file, lsn: first } }];
   }
   const out: SkippedItem[] = [];
+  // FirstLSN names a record the backup holds (a record of VLF N lies in VLF N), so a stream
+  // starting in a later block — of the same VLF or a later one — lost the log in between.
   if (b.backupType === 'log' && before(b.firstLsn, firstRead)) {
     out.push({ code: 'FORMAT_LOG_STREAM_SHORT', reason: `the log stream starts at LSN ${formatLsn(firstRead)}, but the backup's header says it starts at ${first}: LSNs ${first} up to ${formatLsn(firstRead)} are lost`, location: { file: b.file, lsn: first } });
   }
-  if (before(end, b.lastLsn)) {
+  if (!reachesLogPosition(end, b.lastLsn)) {
     const stop = formatLsn({ ...end, slot: 1 });
     out.push({ code: 'FORMAT_LOG_STREAM_SHORT', reason: `the log stream ends at LSN ${stop}, but the backup's header says it runs to ${last}: LSNs ${stop} up to ${last} are lost`, location: { file: b.file, lsn: stop } });
   }

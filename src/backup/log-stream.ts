@@ -1,11 +1,12 @@
 /**
  * The log inside a backup: every MQTL stream (one per VLF, after its MSTL DBLK) is a run of log
  * blocks starting at the 512-aligned start of the stream payload; the same block scanner and
- * record parser as for an .ldf read it. A full or differential backup carries the log needed to
+ * record parser as for an .ldf read it, the LSN continuity check running from each VLF's stream
+ * into the next (reader.ts LogRange.stream). A full or differential backup carries the log needed to
  * make it consistent; a log backup carries the whole backed-up log.
  */
 import type { LogRecord } from '../logreader/log-record.js';
-import { emptyLogScanStats, readLogRange, readLogRangeBatches, type LogRange, type LogScanOptions, type LogScanStats, type RecordKeep, type LogRecordBatch } from '../logreader/ldf/reader.js';
+import { emptyLogScanStats, readLogRange, readLogRangeBatches, type LogRange, type LogScanOptions, type LogScanStats, type RecordKeep, type LogRecordBatch, type LogStreamCursor } from '../logreader/ldf/reader.js';
 import { openBackupBytes } from './bytes.js';
 import { refuseEncrypted } from './header.js';
 import { requireWholeMediaSet } from './page-source.js';
@@ -47,10 +48,11 @@ export function openBackupLogStream(
     bytes: ranges.reduce((n, r) => n + (r.end - r.start), 0),
     async *records(opts: LogScanOptions = {}, stats: LogScanStats = emptyLogScanStats()) {
       const src = openBackupBytes(path);
+      const stream: LogStreamCursor = { next: null };
       try {
         for (const r of ranges) {
           if (opts.signal?.aborted) return;
-          yield* readLogRange(src, r, opts, stats);
+          yield* readLogRange(src, { ...r, stream }, opts, stats);
         }
       } finally {
         src.close();
@@ -58,10 +60,11 @@ export function openBackupLogStream(
     },
     async *batches(opts: LogScanOptions = {}, stats: LogScanStats = emptyLogScanStats(), keep?: RecordKeep) {
       const src = openBackupBytes(path);
+      const stream: LogStreamCursor = { next: null };
       try {
         for (const r of ranges) {
           if (opts.signal?.aborted) return;
-          yield* readLogRangeBatches(src, r, opts, stats, keep);
+          yield* readLogRangeBatches(src, { ...r, stream }, opts, stats, keep);
         }
       } finally {
         src.close();

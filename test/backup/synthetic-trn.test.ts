@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,18 +41,20 @@ async function committedDeletes(inputs: FileSourceInputs): Promise<{ rows: strin
 }
 
 describe.each([
-  { name: 'cut at block boundaries', shareBoundaryBlock: false },
-  { name: 'consecutive backups sharing their boundary block', shareBoundaryBlock: true },
-])('SYNTHETIC .trn chain, $name', ({ shareBoundaryBlock }) => {
-  const sub = join(dir, shareBoundaryBlock ? 'shared' : 'cut');
+  { name: 'cut at block boundaries', shareBoundaryBlock: false, cutAt: 'block' as const, vlfSize: 1024 * 1024 },
+  { name: 'consecutive backups sharing their boundary block', shareBoundaryBlock: true, cutAt: 'block' as const, vlfSize: 1024 * 1024 },
+  // each backup ends with the last block of a VLF; its LastLSN is the next VLF's first block, (N+1):0x10:1
+  { name: 'cut exactly where a VLF ends', shareBoundaryBlock: false, cutAt: 'vlf-end' as const, vlfSize: 192 * 1024 },
+])('SYNTHETIC .trn chain, $name', ({ shareBoundaryBlock, cutAt, vlfSize }) => {
+  const sub = join(dir, cutAt === 'vlf-end' ? 'vlf-end' : shareBoundaryBlock ? 'shared' : 'cut');
   const txns: SyntheticTxn[] = [];
   let chain: ReturnType<typeof trnChainSink>;
   const ldf = () => join(sub, 'crm_log.ldf');
   const setup = () => {
     if (txns.length) return;
     mkdirSync(sub, { recursive: true });
-    chain = trnChainSink({ dir: sub, backupBytes: 300 * 1024, shareBoundaryBlock });
-    writeSyntheticLog([ldfSink(ldf()), chain.sink], { targetBytes: 3 * 1024 * 1024, row, rollbackShare: 0.2, concurrency: 5 }, { allocUnitId: AU, vlfSize: 1024 * 1024, onTxn: (t) => txns.push(t) });
+    chain = trnChainSink({ dir: sub, backupBytes: 300 * 1024, shareBoundaryBlock, cutAt });
+    writeSyntheticLog([ldfSink(ldf()), chain.sink], { targetBytes: 3 * 1024 * 1024, row, rollbackShare: 0.2, concurrency: 5 }, { allocUnitId: AU, vlfSize, onTxn: (t) => txns.push(t) });
   };
 
   it('rowback reads what it writes: MTF layout without problems, a log-backup header labelled SYNTHETIC, linked LSNs, one binding id', () => {
@@ -77,6 +79,12 @@ describe.each([
         expect(h.firstLsn.decimal).toBe(prevLast);
         // shared boundary block: the boundary LSN is a record inside a block both backups hold
         expect(h.firstLsn.lsn.endsWith(':0001')).toBe(!shareBoundaryBlock);
+      }
+      if (cutAt === 'vlf-end' && b !== backups[backups.length - 1]) {
+        // ends with the last block of VLF N (it holds two VLFs: several MQTL streams), LastLSN = (N+1):00000010:0001
+        expect(b.lastLsn.block).toBe(0x10);
+        expect(h.lastLsn.lsn).toBe(`${b.lastLsn.vlf.toString(16).padStart(8, '0')}:00000010:0001`);
+        expect(openBackupLogStream(b.file, 'trn', l).ranges.length).toBe(2);
       }
       prevLast = h.lastLsn.decimal;
       // the MQTL payload is exactly the log blocks the writer put in
@@ -127,6 +135,33 @@ describe.each([
     expect(both.rows).toEqual(fromLdf.rows);
   });
 
+  it.runIf(cutAt === 'vlf-end')('a backup lacking the first block of its second VLF (zeroed: it read as unwritten, silently) is FORMAT_LOG_GAP from (N+1):0x10', async () => {
+    setup();
+    const b = chain.backups[1];
+    const s = openBackupLogStream(b.file);
+    expect(s.ranges.length).toBe(2);
+    const bytes = readFileSync(b.file);
+    const at = s.ranges[1].start;
+    const vlf = bytes.readUInt32LE(at + 12); // block header: first LSN's VLF sequence @12, block id @16
+    expect(vlf).toBe(b.firstLsn.vlf + 1);
+    expect(bytes.readUInt32LE(at + 16)).toBe(0x10);
+    const size = bytes.readUInt16LE(at + 6); // block size @6
+    bytes.fill(0, at, at + size);
+    const damaged = join(sub, 'damaged-second-vlf.trn');
+    writeFileSync(damaged, bytes);
+    try {
+      const skipped: SkippedItem[] = [];
+      for await (const _ of openBackupLogStream(damaged).batches({ onSkipped: (x) => skipped.push(x) })) void _;
+      expect(skipped.map((x) => [x.code, x.location?.lsn])).toEqual([['FORMAT_LOG_GAP', `${vlf.toString(16).padStart(8, '0')}:00000010:0001`]]);
+      // and in a scan of the chain it makes the result incomplete rather than silently short
+      const files = chain.backups.map((x) => (x === b ? damaged : x.file));
+      const r = await committedDeletes({ trn: files });
+      expect(r.skipped.map((x) => x.code)).toContain('FORMAT_LOG_GAP');
+    } finally {
+      rmSync(damaged, { force: true });
+    }
+  });
+
   it('a backup left out of the chain is reported as a gap, never passed over', async () => {
     setup();
     const files = chain.backups.map((b) => b.file);
@@ -135,3 +170,134 @@ describe.each([
   });
 });
 
+
+describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', () => {
+  // 6 VLFs of 256 KB; every transaction finishes, so every committed row is in the log.
+  const sub = join(dir, 'merge');
+  const txns: SyntheticTxn[] = [];
+  let chain: ReturnType<typeof trnChainSink>;
+  const ldf = () => join(sub, 'crm_log.ldf');
+  const VLF = 256 * 1024;
+  const setup = () => {
+    if (txns.length) return;
+    mkdirSync(sub, { recursive: true });
+    chain = trnChainSink({ dir: sub, backupBytes: 200 * 1024 });
+    writeSyntheticLog([ldfSink(ldf()), chain.sink], { targetBytes: 6 * VLF, row, rollbackShare: 0.2, concurrency: 5, finishAtEnd: true }, { allocUnitId: AU, vlfSize: VLF, onTxn: (t) => txns.push(t) });
+  };
+  /** A copy of the .ldf with the byte ranges [from, to) zeroed (log blocks lost: read as unwritten or torn; VLF headers kept). */
+  const holed = (name: string, holes: Array<[number, number]>) => {
+    const b = readFileSync(ldf());
+    for (const [from, to] of holes) b.fill(0, from, to);
+    const p = join(sub, name);
+    writeFileSync(p, b);
+    return p;
+  };
+  const vlfAt = (i: number) => 0x2000 + i * VLF; // file offset of VLF i (after the 8 KB file header page)
+
+  it.each([
+    // older log only in the backups: transactions begun there are committed in the .ldf
+    {
+      name: 'begun in log only the backups hold (the .ldf lost the log blocks of its oldest VLF and half the next), committed in the .ldf',
+      holes: [[vlfAt(0) + 0x2000, vlfAt(1)], [vlfAt(1) + 0x2000, vlfAt(1) + VLF / 2]] as Array<[number, number]>,
+    },
+    // a hole of the .ldf the backups fill: transactions begun in the .ldf are committed in it, and the reverse
+    { name: 'begun in the .ldf, committed in a hole of the .ldf that only the backups hold (and the reverse)', holes: [[vlfAt(2) + 0x2000 + 64 * 1024, vlfAt(2) + 0x2000 + 96 * 1024]] as Array<[number, number]> },
+  ])('$name: each committed row exactly once, in the order of the whole .ldf', async ({ holes }) => {
+    setup();
+    const want = txns.filter((t) => t.outcome === 'commit').flatMap((t) => t.deletes.map((d) => Buffer.from(d).toString('hex')));
+    const p = holed(`holed-${holes[0][0]}.ldf`, holes);
+    try {
+      const whole = await committedDeletes({ ldf: ldf() });
+      expect([...whole.rows].sort()).toEqual([...want].sort());
+      // not vacuous: the holed .ldf alone misses rows, and some transaction straddles the hole's edge
+      const alone = await committedDeletes({ ldf: p });
+      expect(alone.rows.length).toBeLessThan(want.length);
+      expect(alone.rows.length).toBeGreaterThan(want.length / 3); // the .ldf's VLFs after the hole are read
+      const both = await committedDeletes({ ldf: p, trn: chain.backups.map((b) => b.file) });
+      expect(new Set(both.rows).size).toBe(both.rows.length);
+      expect(both.rows).toEqual(whole.rows);
+      // the same with the files parsed on workers (two parallel readers, merged here)
+      const two = await committedDeletes({ ldf: p, trn: chain.backups.map((b) => b.file), threads: 2, parallelMinBytes: 0 });
+      expect(two.rows).toEqual(both.rows);
+      expect(two.skipped).toEqual(both.skipped);
+    } finally {
+      rmSync(p, { force: true });
+    }
+  });
+
+  it('an .ldf whose log wrapped (VLFs not in sequence order in the file) beside the chain: read by sequence number, each row once', async () => {
+    setup();
+    // swap VLFs 1 and 3 (same size) with their headers' file offsets (@24): sequence 41 now lies after 43
+    const b = readFileSync(ldf());
+    const one = Buffer.from(b.subarray(vlfAt(1), vlfAt(2)));
+    b.copy(b, vlfAt(1), vlfAt(3), vlfAt(4));
+    one.copy(b, vlfAt(3));
+    b.writeBigUInt64LE(BigInt(vlfAt(1)), vlfAt(1) + 24);
+    b.writeBigUInt64LE(BigInt(vlfAt(3)), vlfAt(3) + 24);
+    expect([b.readUInt32LE(vlfAt(1) + 4), b.readUInt32LE(vlfAt(3) + 4)]).toEqual([43, 41]); // VLF header: sequence u32 @4
+    const p = join(sub, 'wrapped.ldf');
+    writeFileSync(p, b);
+    try {
+      const whole = await committedDeletes({ ldf: ldf() });
+      const files = chain.backups.map((x) => x.file);
+      const both = await committedDeletes({ ldf: p, trn: files });
+      expect(both.skipped).toEqual([]);
+      expect(both.rows).toEqual(whole.rows);
+      // split into VLF ranges on workers: a wrapped .ldf beside backups stays whole, same rows
+      const many = await committedDeletes({ ldf: p, trn: files, threads: 2, parallelMinBytes: 0, ldfVlfRanges: true });
+      expect(many.rows).toEqual(whole.rows);
+    } finally {
+      rmSync(p, { force: true });
+    }
+  });
+
+  it('a backup whose stream lost its last block is FORMAT_LOG_STREAM_SHORT beside the .ldf too, the same for one thread and two (the .ldf read before it hid it)', async () => {
+    setup();
+    const k = 2;
+    const b = readFileSync(chain.backups[k].file);
+    const ranges = openBackupLogStream(chain.backups[k].file).ranges;
+    // walk the last MQTL's blocks (block size u16 @6) to the last one, and zero it
+    let at = ranges[ranges.length - 1].start;
+    let last = at;
+    while (at < ranges[ranges.length - 1].end && b[at + 6] | b[at + 7]) {
+      last = at;
+      at += b.readUInt16LE(at + 6);
+    }
+    b.fill(0, last, at);
+    const p = join(sub, 'short-end.trn');
+    writeFileSync(p, b);
+    try {
+      const files = chain.backups.map((x, i) => (i === k ? p : x.file));
+      const short = (r: { skipped: SkippedItem[] }) => r.skipped.filter((x) => x.code === 'FORMAT_LOG_STREAM_SHORT').map((x) => x.location?.file);
+      expect(short(await committedDeletes({ trn: files }))).toEqual([p]);
+      const one = await committedDeletes({ ldf: ldf(), trn: files });
+      expect(short(one)).toEqual([p]);
+      const two = await committedDeletes({ ldf: ldf(), trn: files, threads: 2, parallelMinBytes: 0 });
+      expect(two.skipped).toEqual(one.skipped);
+      // the .ldf holds that block: no row is missing
+      expect(one.rows).toEqual((await committedDeletes({ ldf: ldf() })).rows);
+    } finally {
+      rmSync(p, { force: true });
+    }
+  });
+
+  it('progress moves while a one-thread scan reads inside a backup (its stats are its own until its read ends)', async () => {
+    setup();
+    const file = openFileSource({ trn: chain.backups.map((b) => b.file) });
+    const src = withMetadata(file, [layout]);
+    let atFirstRow = -1;
+    for await (const ev of recoverRows(src, { operations: ['delete'] })) if (ev.kind === 'row' && atFirstRow < 0) atFirstRow = file.progress().bytesRead;
+    await src.close();
+    expect(atFirstRow).toBeGreaterThan(0);
+    expect(atFirstRow).toBeLessThan(chain.backups[0].logBytes + 1024 * 1024);
+    expect(file.progress().bytesRead).toBeGreaterThan(atFirstRow);
+  });
+
+  it('a chain covering only the older part of the log and an .ldf holding all of it: the rows of the .ldf alone, once', async () => {
+    setup();
+    const whole = await committedDeletes({ ldf: ldf() });
+    const both = await committedDeletes({ ldf: ldf(), trn: chain.backups.slice(0, 3).map((b) => b.file) });
+    expect(both.skipped).toEqual([]);
+    expect(both.rows).toEqual(whole.rows);
+  });
+});

@@ -27,10 +27,13 @@
  *   the MQTL stream: 2 bytes, then the VLF's log blocks exactly as the .ldf holds them;
  * - ESET (media write date @80) closing the set.
  *
- * The chain: backups cut at log-block boundaries inside a VLF (never where a VLF ends); backup
- * k's LastLSN is the first LSN of the block backup k+1 starts with, which is that backup's
- * FirstLSN (the corpus chains link the same way: StopAt_1 ends at 13:b7:1, StopAt_2 starts
- * there). With `shareBoundaryBlock`, backup k+1 also starts with backup k's last block and the
+ * The chain: backups cut at log-block boundaries inside a VLF (by default never where a VLF
+ * ends); backup k's LastLSN is the first LSN of the block backup k+1 starts with, which is that
+ * backup's FirstLSN (the corpus chains link the same way: StopAt_1 ends at 13:b7:1, StopAt_2
+ * starts there). With `cutAt: 'vlf-end'`, backups are cut only where a VLF ends: backup k's
+ * last block is the last block of VLF N, and its LastLSN (= backup k+1's FirstLSN) is
+ * (N + 1):0x10:1, the first block of the next VLF (as the corpus's StDb2Sql.bak set 2: log up to
+ * 25:1f0, LastLSN 26:10:1). With `shareBoundaryBlock`, backup k+1 also starts with backup k's last block and the
  * boundary LSN is a record inside it — the repeated block rowback must read only once. All
  * backups carry one binding id, family GUID and base backup set GUID.
  */
@@ -55,8 +58,10 @@ export interface SyntheticTrnChainOptions {
   baseName?: string;
   /** Start a new backup once one holds this many bytes of log blocks (cut at the next block boundary inside a VLF). */
   backupBytes: number;
-  /** Backup k+1 starts with backup k's last block; the boundary LSN is a record inside it (see the module header). */
+  /** Backup k+1 starts with backup k's last block; the boundary LSN is a record inside it (see the module header). Only with cutAt 'block'. */
   shareBoundaryBlock?: boolean;
+  /** Where a backup may end: at a block boundary inside a VLF ('block', the default) or only where a VLF ends ('vlf-end'). */
+  cutAt?: 'block' | 'vlf-end';
   /** SCIN binding id (16 bytes); a fixed SYNTHETIC one by default. */
   bindingId?: Uint8Array;
 }
@@ -312,7 +317,12 @@ export function trnChainSink(o: SyntheticTrnChainOptions): SyntheticTrnChain {
     sink: {
       startVlf() {},
       block(bytes, vlf, block) {
-        if (cur && cur.logBytes >= o.backupBytes && last && last.vlf === vlf) {
+        if (cur && cur.logBytes >= o.backupBytes && last && last.vlf !== vlf && o.cutAt === 'vlf-end') {
+          // VLF `last.vlf` is closed; the log goes on at this VLF's first block (0x10)
+          const at = { vlf, block, slot: 1 };
+          finish(at);
+          open(at);
+        } else if (cur && cur.logBytes >= o.backupBytes && last && last.vlf === vlf && o.cutAt !== 'vlf-end') {
           if (o.shareBoundaryBlock) {
             // the boundary is a record in the middle of the last block, which both backups hold
             const count = new DataView(last.bytes.buffer, last.bytes.byteOffset).getUint16(2, true); // block header: record count u16 @2

@@ -156,6 +156,12 @@ export const LOG_FORMAT_SQL2000 = 2;
 export const LDF_FIRST_VLF_OFFSET = 0x2000;
 export const VLF_FIRST_BLOCK_OFFSET = 0x2000;
 export const SECTOR = 512;
+/**
+ * Block number (LSN middle part: 512-byte units from the VLF's start) of the first log block of
+ * every VLF: 0x2000 / 512 = 0x10 (FORMAT-NOTES §3, bobsql insidetlog; the corpus's VLFs start at
+ * …:00000010:0001). Block numbers of different VLFs are not on one scale.
+ */
+export const VLF_FIRST_BLOCK_ID = VLF_FIRST_BLOCK_OFFSET / SECTOR;
 /** A log block is at most 60 KB (bobsql insidetlog; aarsakian SQLServerForensics ldf.go). */
 export const MAX_BLOCK_SIZE = 60 * 1024;
 

@@ -42,6 +42,7 @@ async function run(): Promise<void> {
   const stats = emptyLogScanStats();
   const opts: LogScanOptions = {
     logFormat2IsSql2005: job.logFormat2IsSql2005,
+    ...(job.vlfOrder ? { vlfOrder: job.vlfOrder } : {}),
     onSkipped: (item) => port.postMessage({ type: 'skipped', item } satisfies ToParent),
   };
   const batches = job.kind === 'ldf' ? readLdfRecordBatches(job.file, opts, stats, keep, job.vlfs) : openBackupLogStream(job.file, job.kind, undefined, job.position).batches(opts, stats, keep);

@@ -33,6 +33,8 @@ export interface LogFileInput {
   position: number;
   /** An .ldf: only these VLFs (consecutive inputs of one .ldf cover it in order). */
   vlfs?: VlfIndexRange;
+  /** An .ldf: its VLFs in file order (default) or by sequence number (LogScanOptions.vlfOrder). */
+  vlfOrder?: 'file' | 'sequence';
 }
 
 /** RecordKeep as a table a worker can receive (op << 8 | context → 1 when built). */
@@ -194,7 +196,7 @@ export async function* readLogFilesInParallel(
   const table = keepTable(options.keep);
   const signal = options.signal;
   const spawn = options.spawn ?? spawnLogFileWorker;
-  const remotes = files.map((f) => new RemoteLogFile({ kind: f.kind, file: f.file, position: f.position, ...(f.vlfs ? { vlfs: f.vlfs } : {}), logFormat2IsSql2005: options.logFormat2IsSql2005 ?? false, keepTable: table, window: WINDOW }, spawn));
+  const remotes = files.map((f) => new RemoteLogFile({ kind: f.kind, file: f.file, position: f.position, ...(f.vlfs ? { vlfs: f.vlfs } : {}), ...(f.vlfOrder ? { vlfOrder: f.vlfOrder } : {}), logFormat2IsSql2005: options.logFormat2IsSql2005 ?? false, keepTable: table, window: WINDOW }, spawn));
   try {
     for (let i = 0; i < remotes.length; i++) {
       if (signal?.aborted) return;

@@ -10,6 +10,8 @@ export interface LogFileJob {
   position: number;
   /** An .ldf: only these VLFs (by index in its layout), one of the ranges a large .ldf is split into; all when absent. */
   vlfs?: VlfIndexRange;
+  /** An .ldf: read its VLFs in file order (default) or by sequence number (LogScanOptions.vlfOrder). */
+  vlfOrder?: 'file' | 'sequence';
   logFormat2IsSql2005: boolean;
   /** RecordKeep as a 65,536-entry table indexed by op << 8 | context (1 = build); null = build every record. */
   keepTable: Uint8Array | null;

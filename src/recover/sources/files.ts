@@ -137,6 +137,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // Progress of the running candidates() call: the stats of the pass being read (the anchor
   // pass included), which of its passes that is, and the bytes one pass reads (when known).
   let current: LogScanStats = emptyLogScanStats();
+  /** The stats of the backup being read on this thread, merged into `current` when its read ends (counted in progress meanwhile). */
+  let inFlight: LogScanStats | null = null;
   let runPass = 0;
   let runPasses = 2;
   let bytesPerPass: number | undefined;
@@ -245,75 +247,144 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     let highest = '';
     let repeats = 0;
     // An .ldf given with log backups usually still holds log they backed up (a log backup marks
-    // VLFs reusable; their bytes stay until reused), so a record can come from both. An LSN names
-    // one record of a database's log and a log block is written once, so a backup's record in a
-    // block (VLF sequence + block number: the first 17 characters of its printed LSN) of which the
-    // .ldf gave current (not stale) records is the .ldf's record again, and is passed over. Blocks
-    // the .ldf lacks (zeroed, torn, reused) still come from the backups. Only built records are
-    // seen, which is enough: `keep` refuses the same records in both.
-    const ldfBlocks = logFiles.some((f) => f.kind !== 'ldf') ? new Set<string>() : null;
+    // VLFs reusable; their bytes stay until reused), so a log block can come from both; and the
+    // backups may hold log the .ldf lacks (older, reused VLFs; a zeroed or torn stretch). The two
+    // are read side by side and merged block by block in LSN order (`mergeLdfWithChain`): the
+    // .ldf's VLFs by sequence number, the backups in LSN order. An LSN names one record of a
+    // database's log and a log block is written once, so a backup's block of which the .ldf gave
+    // current (not stale) records at the same position (VLF sequence + block number: the first 17
+    // characters of a printed LSN) is the .ldf's block again, and is passed over; blocks the .ldf
+    // lacks come from the backups at their place in LSN order, so a transaction whose records are
+    // split between the two is seen in order.
     let ldfDuplicates = 0;
+    const ldfInput = logFiles.find((f) => f.kind === 'ldf');
+    const merged = ldfInput !== undefined && logFiles.some((f) => f.kind === 'trn');
     // Several log files: each is parsed on a worker thread (up to `threads` at once) and consumed
     // here in the same order, so everything below sees what the one-thread reader gives.
-    // With ldfVlfRanges, one large .ldf is split into ranges of VLFs, each read by its own worker (splitLdfs).
+    // With ldfVlfRanges, one large .ldf is split into ranges of VLFs, each read by its own worker
+    // (splitLdfs; beside backups only when its VLFs lie in the file in sequence order, since the
+    // merge reads them by sequence number and the ranges are consecutive in the file).
     const split = inputs.ldfVlfRanges === true;
     const parallel = !extra && threads > 1 && (logFiles.length > 1 || (split && logFiles[0]?.kind === 'ldf')) && logFileBytes() >= (inputs.parallelMinBytes ?? PARALLEL_MIN_BYTES);
-    const localEvents = async function* (l: (typeof logFiles)[number]): AsyncGenerator<LogFileEvent> {
-      const it = l.kind === 'ldf' ? readLdfRecordBatches(l.file, opts, stats, keep) : openBackupLogStream(l.file, l.kind, undefined, l.position).batches(opts, stats, keep);
-      for await (const batch of it) yield { type: 'batch', batch };
+    const vlfOrder = merged ? ('sequence' as const) : undefined;
+    // A backup's stats are its own until its read ends (as a worker's are), so the coverage check
+    // sees where this backup's stream ends, not the .ldf's or another file's.
+    const localEvents = async function* (l: LogFileInput): AsyncGenerator<LogFileEvent> {
+      if (l.kind === 'ldf') {
+        for await (const batch of readLdfRecordBatches(l.file, { ...opts, ...(l.vlfOrder ? { vlfOrder: l.vlfOrder } : {}) }, stats, keep, l.vlfs)) yield { type: 'batch', batch };
+        return;
+      }
+      const own = emptyLogScanStats();
+      let handedOver = false;
+      inFlight = own;
+      try {
+        for await (const batch of openBackupLogStream(l.file, l.kind, undefined, l.position).batches(opts, own, keep)) yield { type: 'batch', batch };
+        inFlight = null;
+        yield { type: 'done', stats: own };
+        handedOver = true;
+      } finally {
+        if (inFlight === own) inFlight = null;
+        // ended early (an abort, a stop): what was read still counts in the pass's stats
+        if (!handedOver) mergeLogScanStats(stats, own);
+      }
     };
-    const files = parallel
-      ? readLogFilesInParallel(split ? await splitLdfs(logFiles, threads, opts.logFormat2IsSql2005 ?? false) : logFiles, threads, { keep, logFormat2IsSql2005: opts.logFormat2IsSql2005, signal })
-      : (async function* () {
-          for (const l of logFiles) yield { input: l, events: localEvents(l) };
-        })();
-    for await (const { input: l, events } of files) {
-      if (signal?.aborted) return;
-      logger?.debug({ file: l.file, kind: l.kind, pass: thisPass, threads: parallel ? threads : 1, ...('vlfs' in l && l.vlfs ? { vlfs: l.vlfs } : {}) }, 'reading log');
-      const floor = highest;
-      let firstRead: string | null = null;
-      for await (const ev of events) {
-        // An abort ends the read here as it does inside the one-thread reader (workers stopped on the way out).
+    const open = (list: LogFileInput[]): AsyncGenerator<{ input: LogFileInput; events: AsyncIterable<LogFileEvent> }> =>
+      parallel
+        ? readLogFilesInParallel(list, threads, { keep, logFormat2IsSql2005: opts.logFormat2IsSql2005, signal })
+        : (async function* () {
+            for (const l of list) yield { input: l, events: localEvents(l) };
+          })();
+
+    /**
+     * The batches of each file in turn, with its skipped items and stats taken in, and for a
+     * backup the repeat check against the backups before it and, at its end, the check that its
+     * stream covers its header's LSN range. Yields each block's built records with the block's
+     * position (first 17 characters of its first LSN) and whether they are stale.
+     */
+    async function* fileBatches(files: AsyncGenerator<{ input: LogFileInput; events: AsyncIterable<LogFileEvent> }>): AsyncGenerator<{ records: LogRecord[]; block: string; stale: boolean; kind: LogFileInput['kind'] }> {
+      for await (const { input: l, events } of files) {
         if (signal?.aborted) return;
-        if (ev.type === 'skipped') {
-          opts.onSkipped?.(ev.item);
-          continue;
+        logger?.debug({ file: l.file, kind: l.kind, pass: thisPass, threads: parallel ? threads : 1, ...(l.vlfs ? { vlfs: l.vlfs } : {}) }, 'reading log');
+        const floor = highest;
+        let firstRead: string | null = null;
+        let fileEnd: LogScanStats['end'] = null;
+        for await (const ev of events) {
+          // An abort ends the read here as it does inside the one-thread reader (workers stopped on the way out).
+          if (signal?.aborted) return;
+          if (ev.type === 'skipped') {
+            opts.onSkipped?.(ev.item);
+            continue;
+          }
+          if (ev.type === 'done') {
+            fileEnd = ev.stats.end;
+            mergeLogScanStats(stats, ev.stats);
+            continue;
+          }
+          const batch = ev.batch;
+          const block = batch.firstLsn.slice(0, 17);
+          if (l.kind === 'ldf') {
+            yield { records: batch.records, block, stale: batch.records[0]?.source?.stale === true, kind: l.kind };
+            continue;
+          }
+          firstRead ??= batch.firstLsn;
+          // A record `keep` refused is refused again where a later backup repeats it, so the repeat
+          // check over the built records alone drops the same records as one over all of them.
+          let kept = batch.records;
+          if (floor) {
+            kept = [];
+            for (const r of batch.records) {
+              if (r['Current LSN'] <= floor) repeats++;
+              else kept.push(r);
+            }
+          }
+          // the highest LSN read from the backups, the records passed over among them included
+          for (const r of batch.records) if (r['Current LSN'] > highest) highest = r['Current LSN'];
+          yield { records: kept, block, stale: false, kind: l.kind };
         }
-        if (ev.type === 'done') {
-          mergeLogScanStats(stats, ev.stats);
-          continue;
+        if (l.kind === 'ldf') continue;
+        // The stream must cover the LSN range its header states; what it lacks is reported once.
+        if (reporting && !signal?.aborted) {
+          const key = `${l.file}#${l.position}`;
+          let h = backupHeaders.get(key);
+          if (!h) backupHeaders.set(key, (h = readBackupHeader(l.file, undefined, l.position)));
+          const lost = backupLogCoverage({ file: l.file, backupType: h.backupType, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) }, firstRead ? parseLsn(firstRead) : null, fileEnd);
+          skipped.push(...lost);
         }
-        const batch = ev.batch;
-        if (l.kind === 'ldf') {
-          if (ldfBlocks) for (const r of batch.records) if (!r.source?.stale) ldfBlocks.add(r['Current LSN'].slice(0, 17));
-          yield batch.records;
-          continue;
-        }
-        firstRead ??= batch.firstLsn;
-        // A record `keep` refused is refused again where a later backup repeats it, so the repeat
-        // check over the built records alone drops the same records as one over all of them.
-        let kept = batch.records;
-        if (floor || ldfBlocks?.size) {
-          kept = [];
-          for (const r of batch.records) {
-            const lsn = r['Current LSN'];
-            if (floor && lsn <= floor) repeats++;
-            else if (ldfBlocks?.size && ldfBlocks.has(lsn.slice(0, 17))) ldfDuplicates++;
-            else kept.push(r);
+      }
+    }
+
+    if (!merged) {
+      const all = split && parallel ? await splitLdfs(logFiles, threads, opts.logFormat2IsSql2005 ?? false, false) : logFiles;
+      for await (const b of fileBatches(open(all))) if (b.records.length) yield b.records;
+    } else {
+      // Block by block in LSN order: the .ldf's current blocks and the backups' blocks by position,
+      // the .ldf's at a position both have; its stale blocks (log of a VLF's earlier use) where they lie.
+      const ldfInputs: LogFileInput[] = [{ ...ldfInput, vlfOrder }];
+      const ldfSide = fileBatches(open(split && parallel ? await splitLdfs(ldfInputs, threads, opts.logFormat2IsSql2005 ?? false, true) : ldfInputs));
+      const chainSide = fileBatches(open(logFiles.filter((f) => f.kind !== 'ldf')));
+      try {
+        let a = await ldfSide.next();
+        let c = await chainSide.next();
+        while (!a.done || !c.done) {
+          if (signal?.aborted) return;
+          if (!a.done && (a.value.stale || c.done || a.value.block <= c.value.block)) {
+            // the same block from a backup: passed over when the .ldf gave current records of it
+            if (!a.value.stale && a.value.records.length > 0 && !c.done && a.value.block === c.value.block) {
+              ldfDuplicates += c.value.records.length;
+              c = await chainSide.next();
+            }
+            if (a.value.records.length) yield a.value.records;
+            a = await ldfSide.next();
+            continue;
+          }
+          if (!c.done) {
+            if (c.value.records.length) yield c.value.records;
+            c = await chainSide.next();
           }
         }
-        // the highest LSN read from the backups, the .ldf's records among them included
-        for (const r of batch.records) if (r['Current LSN'] > highest) highest = r['Current LSN'];
-        if (kept.length) yield kept;
-      }
-      if (l.kind === 'ldf') continue;
-      // The stream must cover the LSN range its header states; what it lacks is reported once.
-      if (reporting && !signal?.aborted) {
-        const key = `${l.file}#${l.position}`;
-        let h = backupHeaders.get(key);
-        if (!h) backupHeaders.set(key, (h = readBackupHeader(l.file, undefined, l.position)));
-        const lost = backupLogCoverage({ file: l.file, backupType: h.backupType, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) }, firstRead ? parseLsn(firstRead) : null, stats.end);
-        skipped.push(...lost);
+      } finally {
+        await ldfSide.return(undefined);
+        await chainSide.return(undefined);
       }
     }
     logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats, ldfDuplicates }, 'log read');
@@ -345,9 +416,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     description,
     progress(): SourceProgress {
       return {
-        bytesRead: current.bytes,
+        bytesRead: current.bytes + (inFlight?.bytes ?? 0),
         ...(bytesPerPass !== undefined ? { bytesTotal: bytesPerPass } : {}),
-        recordsRead: current.records,
+        recordsRead: current.records + (inFlight?.records ?? 0),
         pass: runPass,
         passes: runPasses,
       };
@@ -443,10 +514,12 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
  * The log files for the parallel reader, each .ldf of two VLFs or more split into up to
  * 2 × `threads` consecutive ranges of VLFs of about equal bytes (file order, as readLdfRecordBatches
  * reads them), so one large .ldf is parsed on several workers; read one after another, the ranges
- * give what one read of the file gives. An .ldf whose layout cannot be read stays whole: its
- * reader reports why, as the one-thread scan does.
+ * give what one read of the file gives. With `sequenceOrderOnly` (an .ldf read by VLF sequence
+ * number), an .ldf whose VLFs are not in sequence order in the file (the log wrapped) stays
+ * whole. An .ldf whose layout cannot be read stays whole: its reader reports why, as the
+ * one-thread scan does.
  */
-async function splitLdfs(files: LogFileInput[], threads: number, logFormat2IsSql2005: boolean): Promise<LogFileInput[]> {
+async function splitLdfs(files: LogFileInput[], threads: number, logFormat2IsSql2005: boolean, sequenceOrderOnly: boolean): Promise<LogFileInput[]> {
   const out: LogFileInput[] = [];
   for (const f of files) {
     if (f.kind !== 'ldf') {
@@ -455,7 +528,13 @@ async function splitLdfs(files: LogFileInput[], threads: number, logFormat2IsSql
     }
     let sizes: number[];
     try {
-      sizes = (await readLdfLayout(f.file, { allowUnsupportedVersion: logFormat2IsSql2005 })).vlfs.map((v) => v.size);
+      const vlfs = (await readLdfLayout(f.file, { allowUnsupportedVersion: logFormat2IsSql2005 })).vlfs;
+      // read by sequence number (beside backups): ranges of the file are that order only when the file is
+      if (sequenceOrderOnly && vlfs.some((v, i) => i > 0 && v.seq <= vlfs[i - 1].seq)) {
+        out.push(f);
+        continue;
+      }
+      sizes = vlfs.map((v) => v.size);
     } catch {
       out.push(f);
       continue;
