@@ -13,6 +13,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
+          globalSetup: ['test/support/run-tmpdir.ts'],
         },
       },
       {
@@ -23,6 +24,7 @@ export default defineConfig({
           hookTimeout: 600_000,
           pool: 'forks',
           fileParallelism: false,
+          globalSetup: ['test/support/run-tmpdir.ts'],
         },
       },
     ],
