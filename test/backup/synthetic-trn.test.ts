@@ -135,7 +135,8 @@ describe.each([
     expect(both.rows).toEqual(fromLdf.rows);
   });
 
-  it.runIf(cutAt === 'vlf-end')('a backup lacking the first block of its second VLF (zeroed: it read as unwritten, silently) is FORMAT_LOG_GAP from (N+1):0x10', async () => {
+  // Only the chain cut at VLF ends has a backup spanning two VLFs; defined for it alone (not a skip in the others).
+  if (cutAt === 'vlf-end') it('a backup lacking the first block of its second VLF (zeroed: it read as unwritten, silently) is FORMAT_LOG_GAP from (N+1):0x10', async () => {
     setup();
     const b = chain.backups[1];
     const s = openBackupLogStream(b.file);
