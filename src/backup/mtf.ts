@@ -160,7 +160,9 @@ function walk(src: BackupBytes, path: string): MtfLayout {
   };
   const first = read(0, 8);
   if (first.length < 4 || ascii4(first, 0) !== 'TAPE') {
-    throw new FormatError('FORMAT_NOT_A_BACKUP', 'not a Microsoft Tape Format backup: it does not start with a TAPE descriptor block', { file: path, offset: 0 });
+    // A data or log file given where a backup was expected (an .ldf as --trn, an .mdf as --bak): page 0 is a file header page (header version 1, type 15).
+    const hint = first.length >= 2 && first[0] === 1 && first[1] === 15 ? ': it is a SQL Server data or log file (file header page); give a log file with --ldf, a data file with --mdf' : '';
+    throw new FormatError('FORMAT_NOT_A_BACKUP', `not a Microsoft Tape Format backup: it does not start with a TAPE descriptor block${hint}`, { file: path, offset: 0 });
   }
   const dblks: Dblk[] = [];
   const streams: StreamHeader[] = [];

@@ -16,7 +16,8 @@
  *   sysschobjs.status: 0x1 is_ms_shipped.
  *   sysrscols.status: see RSCOL_* in system-tables.ts.
  */
-import { FormatError } from '../errors.js';
+import { FormatError, InputError } from '../errors.js';
+import { VLF_HEADER_MARKER } from '../logreader/ldf/constants.js';
 import type { SkippedItem } from '../recover/source.js';
 import { codePageForCollation } from '../reconstruct/collation.js';
 import type { AllocUnitRef, ColumnLayout, Compression, SqlTypeName, TableLayout } from '../reconstruct/metadata/table-layout.js';
@@ -161,6 +162,15 @@ export function databaseInfo(boot: BootPage): DatabaseInfo {
 /** Read the boot page through the verifying reader (torn bits restored); throws FormatError when it is unusable. */
 export function bootPageOf(reader: PageReader): BootPage {
   if (!reader.source.fileIds().includes(BOOT_PAGE.fileId)) {
+    // A log file starts with the same file header page (file id 2 as a rule), so it looks like a
+    // secondary data file; its page 1 is a VLF header (0xAB at 0x2000) where a data file's starts
+    // with page header version 1. Named as what it is: the usual mistake is --mdf and --ldf swapped.
+    for (const id of reader.source.fileIds()) {
+      if (reader.source.readPage(id, 1)?.[0] === VLF_HEADER_MARKER) {
+        const file = reader.source.description.replace(/^data file /, '');
+        throw new InputError('INPUT_NOT_A_DATA_FILE', `${file} is a transaction log file (VLF header 0xAB at 0x2000), not a data file (.mdf/.ndf): give it as the log (scan --ldf FILE, log FILE)`, { file });
+      }
+    }
     throw new FormatError(
       'FORMAT_NO_BOOT_PAGE',
       `${reader.source.description} holds file id(s) ${reader.source.fileIds().join(', ')} only: the boot page is in the primary data file (file id 1); give the .mdf as well`,

@@ -30,6 +30,13 @@ describeCorpus('ordinary mistakes get one clear line before any work starts', ()
     ['scan --mdf /dev/null says a device (not EISDIR)', ['scan', '--mdf', '/dev/null', '--ldf', ldf], 'INPUT_FILE_UNREADABLE', /--mdf \/dev\/null: a device \(/],
     ['scan --ldf a directory says a directory', ['scan', '--mdf', mdf, '--ldf', dir], 'INPUT_FILE_UNREADABLE', /--ldf [^:]*: a directory \(/],
     ['log /dev/null says a device', ['log', '/dev/null'], 'INPUT_FILE_UNREADABLE', /\/dev\/null: a device \(/],
+    ['scan with --mdf and --ldf swapped names the log file as such (not as a secondary data file)', ['scan', '--mdf', ldf, '--ldf', mdf], 'INPUT_NOT_A_DATA_FILE', /Database1_log\.ldf is a transaction log file .*not a data file .*--ldf/],
+    ['dump --mdf a log file', ['dump', '--mdf', ldf, '--all'], 'INPUT_NOT_A_DATA_FILE', /is a transaction log file/],
+    ['scan with a log file of another database (its page 0 still read as a log file\'s: binding ids compared)', ['scan', '--mdf', mdf, '--ldf', corpusPath('sql-practice-asp/App_Data/School_Log.ldf')], 'INPUT_MIXED_DATABASES', /School_Log\.ldf belong to different databases/],
+    ['scan --ldf a log backup points to --trn', ['scan', '--mdf', mdf, '--ldf', corpusPath('appveyor-lab/RestoreTimeClean/RestoreTimeClean_1.trn')], 'FORMAT_NOT_A_LOG_FILE', /it is a backup \(starts with TAPE\); give a log backup with --trn/],
+    ['scan --ldf a compressed backup points to --trn/--bak', ['scan', '--mdf', mdf, '--ldf', corpusPath('TSQLV4-compressed/TSQLV4.bak')], 'FORMAT_NOT_A_LOG_FILE', /starts with MSSQLBAK.*--bak/],
+    ['scan --trn a log file points to --ldf', ['scan', '--mdf', mdf, '--trn', ldf], 'FORMAT_NOT_A_BACKUP', /data or log file .*--ldf/],
+    ['scan --bak a data file points to --mdf', ['scan', '--bak', mdf, '--ldf', ldf], 'FORMAT_NOT_A_BACKUP', /data or log file .*--mdf/],
     ['diff --key with an empty name (not silently the clustered key)', ['diff', '--bak', corpusPath('appveyor-lab/RestoreTimeClean/RestoreTimeClean.bak'), '--after-bak', corpusPath('appveyor-lab/RestoreTimeClean/RestoreTimeClean.bak'), '--table', 'dbo.steps', '--key', ''], 'INPUT_BAD_OPTION', /--key '' must be/],
     ['diff --key naming a column twice', ['diff', '--bak', corpusPath('appveyor-lab/RestoreTimeClean/RestoreTimeClean.bak'), '--after-bak', corpusPath('appveyor-lab/RestoreTimeClean/RestoreTimeClean.bak'), '--table', 'dbo.steps', '--key', 'step,step'], 'INPUT_BAD_OPTION', /step twice/],
   ])('%s', async (_, argv, code, re) => {

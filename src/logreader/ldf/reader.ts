@@ -367,12 +367,15 @@ export async function readLdfLayout(path: string, opts: { allowUnsupportedVersio
 async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false): Promise<LdfLayout> {
   const size = (await fh.stat()).size;
   const head = Buffer.alloc(VLF_HEADER_SIZE + 22);
-  await fh.read(head, 0, 2, 0);
+  await fh.read(head, 0, 8, 0);
   const pageType = head[1];
+  // A backup given where a log file was expected (a .trn as --ldf): say so and where it goes.
+  const magic = head.toString('latin1', 0, 8);
+  const backupHint = magic.startsWith('TAPE') || magic === 'MSSQLBAK' ? ': it is a backup (starts with ' + (magic === 'MSSQLBAK' ? 'MSSQLBAK' : 'TAPE') + '); give a log backup with --trn, a full or differential backup with --bak' : '';
   await fh.read(head, 0, head.length, LDF_FIRST_VLF_OFFSET);
   const first = size >= LDF_FIRST_VLF_OFFSET + head.length ? parseVlfHeader(head, 0) : null;
   if (pageType !== FILE_HEADER_PAGE_TYPE || !first) {
-    throw new FormatError('FORMAT_NOT_A_LOG_FILE', 'not a SQL Server log file: no file header page (type 15) with a VLF header (0xAB) at 0x2000', { file: path, offset: first ? 0 : LDF_FIRST_VLF_OFFSET });
+    throw new FormatError('FORMAT_NOT_A_LOG_FILE', `not a SQL Server log file: no file header page (type 15) with a VLF header (0xAB) at 0x2000${backupHint}`, { file: path, offset: first ? 0 : LDF_FIRST_VLF_OFFSET });
   }
   if (first.version === LOG_FORMAT_SQL2000 && !allowUnsupported) {
     throw new FormatError(

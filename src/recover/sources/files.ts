@@ -150,28 +150,29 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // file written WITH NOINIT holds several). A broken chain is reported (rows between the gaps
   // cannot be told committed or not).
   const backupHeaders = new Map<string, BackupHeader>(); // by `${file}#${position}`
-  const trnSets: Array<{ file: string; position: number; first: string; last: string; firstLsn: string }> = [];
+  const trnSets: Array<{ file: string; position: number; first: string; last: string; firstLsn: string; lastLsn: string }> = [];
   for (const t of trn) {
     const layout = readMtfLayout(t);
     for (let position = 1; position <= Math.max(1, layout.sets); position++) {
       const h = readBackupHeader(t, layout, position);
       backupHeaders.set(`${t}#${position}`, h);
       if (h.backupType !== 'log') throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t}${layout.sets > 1 ? ` (backup set ${position})` : ''} is a ${h.backupType} backup, not a log backup; give it with --bak`, { file: t });
-      trnSets.push({ file: t, position, first: h.firstLsn.decimal, last: h.lastLsn.decimal, firstLsn: h.firstLsn.lsn });
+      trnSets.push({ file: t, position, first: h.firstLsn.decimal, last: h.lastLsn.decimal, firstLsn: h.firstLsn.lsn, lastLsn: h.lastLsn.lsn });
     }
   }
   trnSets.sort((a, b) => (BigInt(a.first) < BigInt(b.first) ? -1 : BigInt(a.first) > BigInt(b.first) ? 1 : 0));
   {
-    let prev: { file: string; last: string } | null = null;
+    let prev: { file: string; last: string; lastLsn: string } | null = null;
     for (const t of trnSets) {
       if (prev && prev.last !== t.first) {
+        // Both LSN forms, as `inspect` prints them: HEADERONLY/msdb's decimal and fn_dblog's.
         skipped.push({
           code: 'FORMAT_LOG_CHAIN_GAP',
-          reason: `log backups do not chain: ${prev.file} ends at LSN ${prev.last}, ${t.file}${t.position > 1 ? ` (set ${t.position})` : ''} starts at ${t.first} (missing or out-of-order log backup)`,
+          reason: `log backups do not chain: ${prev.file} ends at LSN ${prev.last} (${prev.lastLsn}), ${t.file}${t.position > 1 ? ` (set ${t.position})` : ''} starts at ${t.first} (${t.firstLsn}) (missing or out-of-order log backup)`,
           location: { file: t.file, lsn: t.firstLsn },
         });
       }
-      prev = { file: t.file, last: t.last };
+      prev = { file: t.file, last: t.last, lastLsn: t.lastLsn };
     }
   }
 
