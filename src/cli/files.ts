@@ -3,7 +3,8 @@
  * one line naming the flag and the path (InputError, exit 2), never a stack trace or an
  * unhandled stream error halfway through a scan.
  */
-import { closeSync, createWriteStream, openSync, type WriteStream } from 'node:fs';
+import { accessSync, constants, createWriteStream, openSync, type WriteStream } from 'node:fs';
+import { Writable } from 'node:stream';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { fileKindProblem } from '../util/files.js';
@@ -11,15 +12,62 @@ import { fileKindProblem } from '../util/files.js';
 export { assertRegularFile } from '../util/files.js';
 
 /**
- * Opens an output file (`--out`, `--report`) now, synchronously, so that a missing folder, a
- * directory or a read-only place fails before the work starts: InputError `INPUT_OUTPUT_UNWRITABLE`
- * naming the flag and path. Returns a write stream on the opened descriptor.
+ * An output file (`--out`): checked now, synchronously, so that a missing folder, a directory or
+ * a read-only place fails before the work starts (InputError `INPUT_OUTPUT_UNWRITABLE` naming the
+ * flag and path); opened — created or emptied — only when the first bytes are written or the
+ * stream is ended. So a command that fails before it has anything to write (a missing input, an
+ * unknown table, bad metadata) leaves a previous result at that path as it was.
  */
-export function openOutputFile(flag: string, path: string): WriteStream {
-  return createWriteStream(path, { fd: openOutputFd(flag, path) });
+export function openOutputFile(flag: string, path: string): Writable {
+  checkOutputPath(flag, path);
+  let file: WriteStream | null = null;
+  const open = (): WriteStream => {
+    if (file) return file;
+    let fd: number;
+    try {
+      fd = openSync(path, 'w');
+    } catch (e) {
+      throw new InputError('INPUT_OUTPUT_UNWRITABLE', `${flag} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
+    }
+    file = createWriteStream(path, { fd });
+    return file;
+  };
+  return new Writable({
+    // The file's own stream takes each chunk; its callback (written to the file) is this one's, so
+    // backpressure is the file's.
+    write(chunk: Buffer, _enc, cb) {
+      let f: WriteStream;
+      try {
+        f = open();
+      } catch (e) {
+        cb(e as Error);
+        return;
+      }
+      f.write(chunk, (err) => cb(err ?? null));
+    },
+    final(cb) {
+      let f: WriteStream;
+      try {
+        f = open();
+      } catch (e) {
+        cb(e as Error);
+        return;
+      }
+      f.end((err?: Error | null) => cb(err ?? null));
+    },
+    destroy(err, cb) {
+      if (file) file.destroy();
+      cb(err);
+    },
+  });
 }
 
-function openOutputFd(flag: string, path: string): number {
+/**
+ * The checks of an output path without touching it: its folder exists and is a folder, the path is
+ * not a directory, and it can be written (the file if it exists, else its folder). Throws
+ * InputError `INPUT_OUTPUT_UNWRITABLE` naming the flag and path.
+ */
+function checkOutputPath(flag: string, path: string): void {
   const dir = dirname(resolve(path));
   const dirKind = fileKindProblem(dir);
   if (dirKind !== 'a directory') {
@@ -28,16 +76,17 @@ function openOutputFd(flag: string, path: string): number {
   const existing = fileKindProblem(path);
   // a directory can't be written; a device or FIFO can (`--out /dev/null`, a named pipe to another tool)
   if (existing === 'a directory') throw new InputError('INPUT_OUTPUT_UNWRITABLE', `${flag} ${path}: is ${existing}, not a file`, { file: path });
-  let fd: number;
   try {
-    fd = openSync(path, 'w');
+    accessSync(existing === 'no such file' ? dir : path, constants.W_OK);
   } catch (e) {
     throw new InputError('INPUT_OUTPUT_UNWRITABLE', `${flag} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
   }
-  return fd;
 }
 
-/** Checks that `path` could be written (as openOutputFile), creating it empty; for outputs written at the end (`--report`). */
+/**
+ * Checks that `path` could be written (as openOutputFile), without creating or emptying it; for
+ * outputs written whole at the end (`--report`).
+ */
 export function assertWritableOutput(flag: string, path: string): void {
-  closeSync(openOutputFd(flag, path));
+  checkOutputPath(flag, path);
 }

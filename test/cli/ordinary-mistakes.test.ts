@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +50,33 @@ describeCorpus('ordinary mistakes get one clear line before any work starts', ()
     execFileSync('mkfifo', [fifo]);
     const r = await cli('inspect', fifo);
     expect(expectOneLineError(r, 'INPUT_FILE_UNREADABLE')).toMatch(/FIFO/);
+  });
+
+  it('a command refused before it has anything to write leaves earlier results at --out and --report as they were', async () => {
+    const out = join(dir, 'earlier.ndjson');
+    const report = join(dir, 'earlier-report.json');
+    const csv = join(dir, 'earlier.csv');
+    const reset = () => {
+      writeFileSync(out, 'rows of an earlier scan\n');
+      writeFileSync(report, '{"earlier": true}');
+      writeFileSync(csv, 'a,b\n');
+    };
+    const failures: [string[], string][] = [
+      [['scan', '--mdf', mdf, '--ldf', join(dir, 'missing_log.ldf'), '--out', out, '--report', report], 'INPUT_FILE_UNREADABLE'],
+      [['scan', '--mdf', mdf, '--ldf', ldf, '--table', 'dbo.Nope', '--out', out, '--report', report], 'INPUT_UNKNOWN_TABLE'],
+      [['dump', '--mdf', mdf, '--table', 'dbo.Nope', '--out', csv], 'INPUT_UNKNOWN_TABLE'],
+    ];
+    for (const [args, code] of failures) {
+      reset();
+      expectOneLineError(await cli(...args), code);
+      expect([readFileSync(out, 'utf8'), readFileSync(report, 'utf8'), readFileSync(csv, 'utf8')]).toEqual(['rows of an earlier scan\n', '{"earlier": true}', 'a,b\n']);
+    }
+    // and one that runs replaces them
+    reset();
+    const ok = await cli('scan', '--mdf', mdf, '--ldf', ldf, '--quiet', '--out', out, '--report', report);
+    expect(ok.code).toBe(0);
+    expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(16);
+    expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ rows: 16, complete: true });
   });
 
   it('nothing is written when the report path is refused', async () => {
