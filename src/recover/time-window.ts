@@ -11,9 +11,12 @@ import { echoInput } from '../util/echo.js';
 export { parseBeginTime as beginTimeToIso } from '../logreader/begin-time.js';
 
 const USER_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?$/;
+/** fn_dblog's Begin Time form, as rowback's "why no rows" line and report print it: `2018/08/26 21:19:07:573`. */
+const FN_DBLOG_TIME = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}):(\d{3})$/;
 
 /**
- * A window bound as a user types it (`2017-06-01`, `2017-06-01 12:59`, `2017-06-01T12:59:12.5`)
+ * A window bound as a user types it (`2017-06-01`, `2017-06-01 12:59`, `2017-06-01T12:59:12.5`),
+ * or as fn_dblog and rowback's own "why no rows" line print a Begin Time (`2017/06/01 12:59:12:500`)
  * → `YYYY-MM-DDTHH:MM:SS.fff`. `end` rounds a partial bound up (a `--to` of `12:59` includes 12:59:59.999).
  */
 export function parseWindowTime(text: string, bound: 'start' | 'end', what = '--from'): string {
@@ -21,8 +24,8 @@ export function parseWindowTime(text: string, bound: 'start' | 'end', what = '--
   if (/(Z|[+-]\d{2}:?\d{2})$/i.test(t) && /T|\s/.test(t)) {
     throw new InputError('INPUT_BAD_TIME', `${what} '${echoInput(text)}' has a time zone; give the SQL Server's local time without one (log times carry no zone)`);
   }
-  const m = USER_TIME.exec(t);
-  if (!m) throw new InputError('INPUT_BAD_TIME', `${what} '${echoInput(text)}' is not a time of the form YYYY-MM-DD[THH:MM[:SS[.fff]]]`);
+  const m = USER_TIME.exec(t) ?? FN_DBLOG_TIME.exec(t);
+  if (!m) throw new InputError('INPUT_BAD_TIME', `${what} '${echoInput(text)}' is not a time of the form YYYY-MM-DD[THH:MM[:SS[.fff]]] (or fn_dblog's yyyy/MM/dd HH:mm:ss:fff)`);
   const [, y, mo, d, h, mi, s, f] = m;
   const hh = h ?? (bound === 'start' ? '00' : '23');
   const mm = mi ?? (bound === 'start' ? '00' : '59');

@@ -20,6 +20,9 @@ describe('parseWindowTime', () => {
     ['2017-06-01T12:59:12', 'end', '2017-06-01T12:59:12.000'],
     ['2017-06-01T12:59:12.5', 'start', '2017-06-01T12:59:12.500'],
     ['2017-06-01T12:59:12.1234567', 'start', '2017-06-01T12:59:12.123'],
+    // fn_dblog's form, as the "why no rows" line prints the log's span: pasted back as it is
+    ['2018/08/26 21:19:07:573', 'start', '2018-08-26T21:19:07.573'],
+    ['2018/08/26 21:19:07:573', 'end', '2018-08-26T21:19:07.573'],
   ] as const)('%s (%s) → %s', (t, b, want) => expect(parseWindowTime(t, b)).toBe(want));
 
   it('refuses a time zone, saying why', () => {
@@ -28,6 +31,8 @@ describe('parseWindowTime', () => {
   });
   it('names the flag in errors', () => {
     expect(() => parseWindowTime('yesterday', 'end', '--to')).toThrow(/--to 'yesterday'/);
+    expect(() => parseWindowTime('2018/08/26 21:19:07', 'end', '--to')).toThrow(/fn_dblog's yyyy\/MM\/dd HH:mm:ss:fff/);
+    expect(() => parseWindowTime('2018/02/30 21:19:07:573', 'start')).toThrow(/not a real date/);
   });
   it('compares inclusively', () => {
     expect(inWindow('2017-06-01T12:00:00.000', '2017-06-01T12:00:00.000', '2017-06-01T12:00:00.000')).toBe(true);
