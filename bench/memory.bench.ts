@@ -16,7 +16,7 @@ import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildLayout, encodeRow } from '../test/support/synthetic-encoder.js';
+import { CONTACT_ALLOC_UNIT, CONTACT_DDL, contactImages } from './support/crm-contact.js';
 import { writeSyntheticLdf } from '../test/support/synthetic-log.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,28 +27,9 @@ if (!existsSync(main)) {
 }
 const ROWS = Number(process.env.ROWBACK_BENCH_ROWS ?? 2_500_000);
 const GB = Number(process.env.ROWBACK_BENCH_GB ?? 0.5);
-const AU = '72057594043367424';
-const cols = [
-  { name: 'ContactId', type: 'int' },
-  { name: 'Name', type: 'nvarchar', maxLength: 100, collation: 'Chinese_PRC_CI_AS' },
-  { name: 'Company', type: 'varchar', maxLength: 100, collation: 'Chinese_PRC_CI_AS' },
-  { name: 'Email', type: 'varchar', maxLength: 100 },
-  { name: 'Phone', type: 'varchar', maxLength: 20 },
-  { name: 'City', type: 'nvarchar', maxLength: 60, collation: 'Chinese_PRC_CI_AS' },
-  { name: 'CreatedAt', type: 'datetime2', scale: 7 },
-  { name: 'Balance', type: 'decimal', precision: 18, scale: 2 },
-  { name: 'IsActive', type: 'bit' },
-  { name: 'Score', type: 'int' },
-] as Parameters<typeof buildLayout>[1];
-// The same table as DDL, for the CLI (the synthetic encoder makes every column nullable).
-const DDL = `CREATE TABLE dbo.Contact (ContactId int NULL, Name nvarchar(100) COLLATE Chinese_PRC_CI_AS NULL,
-  Company varchar(100) COLLATE Chinese_PRC_CI_AS NULL, Email varchar(100) NULL, Phone varchar(20) NULL,
-  City nvarchar(60) COLLATE Chinese_PRC_CI_AS NULL, CreatedAt datetime2(7) NULL, Balance decimal(18,2) NULL, IsActive bit NULL, Score int NULL);\n`;
-const layout = { ...buildLayout('Contact', cols), allocUnits: [{ allocUnitId: AU, type: 'IN_ROW_DATA' as const }] };
-const images = Array.from({ length: 1000 }, (_, i) => encodeRow(layout, {
-  ContactId: i, Name: `王${i}`, Company: '北京华信科技有限公司', Email: `user${i}@example.com`, Phone: `+86-10-${10000000 + i}`,
-  City: '上海', CreatedAt: '2026-03-05T14:07:09.1234567', Balance: `${i}.25`, IsActive: i % 2 === 0, Score: i,
-}));
+const AU = CONTACT_ALLOC_UNIT;
+const DDL = CONTACT_DDL;
+const images = contactImages;
 
 const keep = process.env.ROWBACK_BENCH_KEEP;
 const dir = keep ?? mkdtempSync(join(tmpdir(), 'rowback-bench-memory-'));

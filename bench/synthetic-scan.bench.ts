@@ -21,7 +21,7 @@ import { withMetadata } from '../src/recover/metadata-override.js';
 import { recoverRows } from '../src/recover/recover-rows.js';
 import { openFileSource } from '../src/recover/sources/files.js';
 import { createRowWriter } from '../src/recover/writers.js';
-import { buildLayout, encodeRow } from '../test/support/synthetic-encoder.js';
+import { CONTACT_ALLOC_UNIT, contactImages, contactLayout } from './support/crm-contact.js';
 import { ldfSink, writeSyntheticLog } from '../test/support/synthetic-log.js';
 import { trnChainSink } from '../test/support/synthetic-trn.js';
 
@@ -31,23 +31,9 @@ const withChain = process.env.ROWBACK_BENCH_CHAIN === '1';
 const trnMb = Number(process.env.ROWBACK_BENCH_TRN_MB ?? 32);
 const threads = Number(process.env.ROWBACK_BENCH_THREADS ?? 1);
 const ldfVlfRanges = process.env.ROWBACK_BENCH_LDF_RANGES === '1';
-const AU = '72057594043367424';
-const layout = { ...buildLayout('Contact', [
-  { name: 'ContactId', type: 'int' },
-  { name: 'Name', type: 'nvarchar', maxLength: 100, collation: 'Chinese_PRC_CI_AS' },
-  { name: 'Company', type: 'varchar', maxLength: 100, collation: 'Chinese_PRC_CI_AS' },
-  { name: 'Email', type: 'varchar', maxLength: 100 },
-  { name: 'Phone', type: 'varchar', maxLength: 20 },
-  { name: 'City', type: 'nvarchar', maxLength: 60, collation: 'Chinese_PRC_CI_AS' },
-  { name: 'CreatedAt', type: 'datetime2', scale: 7 },
-  { name: 'Balance', type: 'decimal', precision: 18, scale: 2 },
-  { name: 'IsActive', type: 'bit' },
-  { name: 'Score', type: 'int' },
-]), allocUnits: [{ allocUnitId: AU, type: 'IN_ROW_DATA' as const }] };
-const images = Array.from({ length: 1000 }, (_, i) => encodeRow(layout, {
-  ContactId: i, Name: `王${i}`, Company: '北京华信科技有限公司', Email: `user${i}@example.com`, Phone: `+86-10-${10000000 + i}`,
-  City: '上海', CreatedAt: '2026-03-05T14:07:09.1234567', Balance: `${i}.25`, IsActive: i % 2 === 0, Score: i,
-}));
+const AU = CONTACT_ALLOC_UNIT;
+const layout = contactLayout;
+const images = contactImages;
 
 const dir = mkdtempSync(join(tmpdir(), 'rowback-bench-synth-'));
 // ROWBACK_BENCH_LDF=path: reuse (or write once and keep) the SYNTHETIC log there, for profiling runs.
@@ -101,8 +87,11 @@ try {
     return { s: (Date.now() - t0) / 1000, rows, output: out.digest('hex').slice(0, 16), rowsHash: same.digest('hex').slice(0, 16) };
   };
   const mb = w.bytes / 1048576;
-  const line = (label: string, r: { s: number; rows: number; output: string; rowsHash: string }, ref = shaS, bytes = mb) =>
+  const line = (label: string, r: { s: number; rows: number; output: string; rowsHash: string }, ref = shaS, bytes = mb) => {
+    // A scan that found nothing measured nothing (a log smaller than one of the writer's VLFs holds no finished transaction).
+    if (r.rows === 0) throw new Error(`${label}: no rows in the SYNTHETIC log (${bytes.toFixed(0)} MB; give ROWBACK_BENCH_GB of at least 0.1): nothing measured`);
     console.log(`${label.padEnd(38)} ${(bytes / r.s).toFixed(0).padStart(6)} MB/s  ${Math.round(r.rows / r.s).toString().padStart(8)} rows/s  ${(ref / r.s).toFixed(3)} × sha256  (${r.rows} rows, output sha256 ${r.output}…, rows without their source ${r.rowsHash}…)`);
+  };
   console.log(`sha256 of the file (reference)        ${(mb / shaS).toFixed(0).padStart(6)} MB/s`);
   const ldfRun = await scanWith({ withMetadata, recoverRows, openFileSource, createRowWriter });
   line(`scan → committed deletes → NDJSON${threads > 1 ? ` (--threads ${threads})` : ''}`, ldfRun);

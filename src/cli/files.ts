@@ -32,28 +32,25 @@ export function openOutputFile(flag: string, path: string): Writable {
     file = createWriteStream(path, { fd });
     return file;
   };
+  /** The opened file, or null after handing the open's error to `cb`. */
+  const openOr = (cb: (e: Error) => void): WriteStream | null => {
+    try {
+      return open();
+    } catch (e) {
+      cb(e as Error);
+      return null;
+    }
+  };
   return new Writable({
     // The file's own stream takes each chunk; its callback (written to the file) is this one's, so
     // backpressure is the file's.
     write(chunk: Buffer, _enc, cb) {
-      let f: WriteStream;
-      try {
-        f = open();
-      } catch (e) {
-        cb(e as Error);
-        return;
-      }
-      f.write(chunk, (err) => cb(err ?? null));
+      const f = openOr(cb);
+      if (f) f.write(chunk, (err) => cb(err ?? null));
     },
     final(cb) {
-      let f: WriteStream;
-      try {
-        f = open();
-      } catch (e) {
-        cb(e as Error);
-        return;
-      }
-      f.end((err?: Error | null) => cb(err ?? null));
+      const f = openOr(cb);
+      if (f) f.end((err?: Error | null) => cb(err ?? null));
     },
     destroy(err, cb) {
       if (file) file.destroy();
