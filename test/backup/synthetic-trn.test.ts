@@ -301,4 +301,26 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
     expect(both.skipped).toEqual([]);
     expect(both.rows).toEqual(whole.rows);
   });
+  it('an .ldf with a reused VLF (its blocks stale: log of an earlier use the chain holds) beside the chain: each row once, in LSN order (1,272 rows were given twice, the stale copies at the end), the same on two threads', async () => {
+    setup();
+    const whole = await committedDeletes({ ldf: ldf() });
+    const b = readFileSync(ldf());
+    // VLF 0 (sequence 40) taken again as sequence 46 before anything was written in it: its blocks hold the log of 40
+    expect([0, 1, 2, 3, 4, 5].map((i) => b.readUInt32LE(vlfAt(i) + 4))).toEqual([40, 41, 42, 43, 44, 45]);
+    b.writeUInt32LE(46, vlfAt(0) + 4);
+    const p = join(sub, 'reused.ldf');
+    writeFileSync(p, b);
+    try {
+      const files = chain.backups.map((x) => x.file);
+      // not vacuous: the .ldf alone gives the stale log (it is the only copy there)
+      expect((await committedDeletes({ ldf: p })).rows.length).toBe(whole.rows.length);
+      const both = await committedDeletes({ ldf: p, trn: files });
+      expect(both.skipped).toEqual([]);
+      expect(both.rows).toEqual(whole.rows);
+      const two = await committedDeletes({ ldf: p, trn: files, threads: 2, parallelMinBytes: 0 });
+      expect(two.rows).toEqual(whole.rows);
+    } finally {
+      rmSync(p, { force: true });
+    }
+  });
 });

@@ -258,6 +258,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // lacks come from the backups at their place in LSN order, so a transaction whose records are
     // split between the two is seen in order.
     let ldfDuplicates = 0;
+    let staleCovered = 0;
+    /** An LSN within a backup set of the chain ([FirstLSN, LastLSN): LastLSN is the next backup's first). */
+    const chainCovers = (lsn: string): boolean => trnSets.some((t) => t.firstLsn <= lsn && lsn < t.lastLsn);
     const ldfInput = logFiles.find((f) => f.kind === 'ldf');
     const merged = ldfInput !== undefined && logFiles.some((f) => f.kind === 'trn');
     // Several log files: each is parsed on a worker thread (up to `threads` at once) and consumed
@@ -374,7 +377,15 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
               ldfDuplicates += c.value.records.length;
               c = await chainSide.next();
             }
-            if (a.value.records.length) yield a.value.records;
+            let records = a.value.records;
+            if (a.value.stale && records.length) {
+              // A stale block (log of a VLF's earlier use) holds older log: where a backup of the
+              // chain covers its LSNs the backup holds the same records (read at their place in LSN
+              // order), so the stale copy is passed over; it would give each of their rows twice.
+              records = records.filter((r) => !chainCovers(r['Current LSN']));
+              staleCovered += a.value.records.length - records.length;
+            }
+            if (records.length) yield records;
             a = await ldfSide.next();
             continue;
           }
@@ -388,7 +399,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         await chainSide.return(undefined);
       }
     }
-    logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats, ldfDuplicates }, 'log read');
+    logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats, ldfDuplicates, staleCovered }, 'log read');
   }
 
   /**
