@@ -252,6 +252,27 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
     }
   });
 
+  // KNOWN FAULT (review5): the .ldf's VLFs are read by header sequence number, so the stale blocks of a
+  // reused VLF (older log) come after all current log; where no backup covers them, a transaction begun
+  // in them and committed in later log loses its rows, silently (11 of 6,280 here, nothing skipped).
+  // The .ldf alone, read in file order, gives all 6,280. Needs the stale blocks placed by their own LSNs.
+  it.fails('an .ldf with a reused VLF beside a chain that starts inside that VLF\'s old log: the stale log no backup holds is read in LSN order, no row lost', async () => {
+    setup();
+    const whole = await committedDeletes({ ldf: ldf() });
+    const b = readFileSync(ldf());
+    b.writeUInt32LE(46, vlfAt(0) + 4); // VLF 0 (sequence 40) reused as 46: its blocks are stale
+    const p = join(sub, 'reused-uncovered.ldf');
+    writeFileSync(p, b);
+    try {
+      // the first backup (40:10 to 40:1f0) left out: that stale log is only in the .ldf
+      const without = await committedDeletes({ ldf: p, trn: chain.backups.slice(1).map((x) => x.file) });
+      expect(new Set(without.rows).size).toBe(without.rows.length);
+      expect([...without.rows].sort()).toEqual([...whole.rows].sort());
+    } finally {
+      rmSync(p, { force: true });
+    }
+  });
+
   it('a backup whose stream lost its last block is FORMAT_LOG_STREAM_SHORT beside the .ldf too, the same for one thread and two (the .ldf read before it hid it)', async () => {
     setup();
     const k = 2;
