@@ -161,6 +161,18 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     }
   }
   trnSets.sort((a, b) => (BigInt(a.first) < BigInt(b.first) ? -1 : BigInt(a.first) > BigInt(b.first) ? 1 : 0));
+  // A log backup given twice (the same file, or a copy: the same LSN range of the one database the
+  // binding ids are checked to be) is read once; it is not a break in the chain.
+  const givenTwice: string[] = [];
+  for (let i = trnSets.length - 1; i > 0; i--) {
+    const a = trnSets[i - 1];
+    const b = trnSets[i];
+    if (a.first === b.first && a.last === b.last) {
+      givenTwice.push(`${b.file}${b.position > 1 ? ` (set ${b.position})` : ''} holds the same log as ${a.file}${a.position > 1 ? ` (set ${a.position})` : ''} (LSN ${a.firstLsn} to ${a.lastLsn}): read once`);
+      trnSets.splice(i, 1);
+    }
+  }
+  givenTwice.reverse();
   {
     let prev: { file: string; last: string; lastLsn: string } | null = null;
     for (const t of trnSets) {
@@ -182,7 +194,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   if (logFiles.length === 0 && inputs.bak) logFiles.push({ kind: 'bak', file: inputs.bak, position: choosePosition(inputs.bak, readMtfLayout(inputs.bak), inputs.position) });
 
   // Every file must belong to one database (binding id), checked once before anything is decoded.
-  const notes: string[] = [];
+  const notes: string[] = [...givenTwice];
   let identity: Promise<void> | null = null;
   const ensureOneDatabase = (): Promise<void> =>
     (identity ??= (async () => {
