@@ -17,7 +17,7 @@ import { parseLsn } from '../../logreader/lsn.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { readMtfLayout } from '../../backup/mtf.js';
-import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
+import { VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecordBatches, emptyLogScanStats, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogFileInput } from '../../logreader/parallel/parallel-reader.js';
@@ -173,15 +173,23 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     }
   }
   givenTwice.reverse();
+  // Breaks in the chain, reported with what is skipped (before the other items). Beside an .ldf,
+  // one its current log spans from before the break's start to past its end is no loss: the
+  // merged read gives that log from the .ldf, and passes the break over (`ldfRuns` below).
+  const chainGaps: Array<{ from: string; to: string; item: SkippedItem }> = [];
   {
     let prev: { file: string; last: string; lastLsn: string } | null = null;
     for (const t of trnSets) {
       if (prev && prev.last !== t.first) {
         // Both LSN forms, as `inspect` prints them: HEADERONLY/msdb's decimal and fn_dblog's.
-        skipped.push({
-          code: 'FORMAT_LOG_CHAIN_GAP',
-          reason: `log backups do not chain: ${prev.file} ends at LSN ${prev.last} (${prev.lastLsn}), ${t.file}${t.position > 1 ? ` (set ${t.position})` : ''} starts at ${t.first} (${t.firstLsn}) (missing or out-of-order log backup)`,
-          location: { file: t.file, lsn: t.firstLsn },
+        chainGaps.push({
+          from: prev.lastLsn,
+          to: t.firstLsn,
+          item: {
+            code: 'FORMAT_LOG_CHAIN_GAP',
+            reason: `log backups do not chain: ${prev.file} ends at LSN ${prev.last} (${prev.lastLsn}), ${t.file}${t.position > 1 ? ` (set ${t.position})` : ''} starts at ${t.first} (${t.firstLsn}) (missing or out-of-order log backup)`,
+            location: { file: t.file, lsn: t.firstLsn },
+          },
         });
       }
       prev = { file: t.file, last: t.last, lastLsn: t.lastLsn };
@@ -317,7 +325,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
      * stream covers its header's LSN range. Yields each block's built records with the block's
      * position (first 17 characters of its first LSN) and whether they are stale.
      */
-    async function* fileBatches(files: AsyncGenerator<{ input: LogFileInput; events: AsyncIterable<LogFileEvent> }>): AsyncGenerator<{ records: LogRecord[]; block: string; stale: boolean; kind: LogFileInput['kind'] }> {
+    async function* fileBatches(files: AsyncGenerator<{ input: LogFileInput; events: AsyncIterable<LogFileEvent> }>): AsyncGenerator<{ records: LogRecord[]; block: string; sectors: number; stale: boolean; kind: LogFileInput['kind'] }> {
       for await (const { input: l, events } of files) {
         if (signal?.aborted) return;
         logger?.debug({ file: l.file, kind: l.kind, pass: thisPass, threads: parallel ? threads : 1, ...(l.vlfs ? { vlfs: l.vlfs } : {}) }, 'reading log');
@@ -339,7 +347,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           const batch = ev.batch;
           const block = batch.firstLsn.slice(0, 17);
           if (l.kind === 'ldf') {
-            yield { records: batch.records, block, stale: batch.records[0]?.source?.stale === true, kind: l.kind };
+            yield { records: batch.records, block, sectors: batch.sectors ?? 0, stale: batch.records[0]?.source?.stale === true, kind: l.kind };
             continue;
           }
           firstRead ??= batch.firstLsn;
@@ -355,7 +363,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           }
           // the highest LSN read from the backups, the records passed over among them included
           for (const r of batch.records) if (r['Current LSN'] > highest) highest = r['Current LSN'];
-          yield { records: kept, block, stale: false, kind: l.kind };
+          yield { records: kept, block, sectors: batch.sectors ?? 0, stale: false, kind: l.kind };
         }
         if (l.kind === 'ldf') continue;
         // The stream must cover the LSN range its header states; what it lacks is reported once.
@@ -378,11 +386,34 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       const ldfInputs: LogFileInput[] = [{ ...ldfInput, vlfOrder }];
       const ldfSide = fileBatches(open(split && parallel ? await splitLdfs(ldfInputs, threads, opts.logFormat2IsSql2005 ?? false, true) : ldfInputs));
       const chainSide = fileBatches(open(logFiles.filter((f) => f.kind !== 'ldf')));
+      // Runs of the .ldf's current blocks without a break between VLFs (VLF N's last block read,
+      // then N + 1 from its first block 0x10); a break inside a VLF is reported by its reader.
+      // `end`: the block after the run's last one (VLF sequence, block number); a VLF's blocks end
+      // at its size / 512 (its layout), so VLF N + 1 continues a run only where N was read to its end.
+      const ldfRuns: Array<{ start: string; end: { vlf: number; block: number } }> = [];
+      const vlfBlocks = new Map<number, number>();
+      try {
+        for (const v of (await readLdfLayout(ldfInput.file, { allowUnsupportedVersion: opts.logFormat2IsSql2005 ?? false })).vlfs) vlfBlocks.set(v.seq, v.size / 512);
+      } catch {
+        // the read reports why; no run then crosses a VLF's end
+      }
+      let readWhole = false;
       try {
         let a = await ldfSide.next();
         let c = await chainSide.next();
         while (!a.done || !c.done) {
           if (signal?.aborted) return;
+          if (!a.done && !a.value.stale) {
+            const run = ldfRuns[ldfRuns.length - 1];
+            const vlf = parseInt(a.value.block.slice(0, 8), 16);
+            const block = parseInt(a.value.block.slice(9), 16);
+            const end = { vlf, block: block + a.value.sectors };
+            const e = run?.end;
+            // the same VLF (a hole inside it is reported by its reader), or the next one from its
+            // first block with the last one read to its end
+            if (e && ((vlf === e.vlf && block >= e.block) || (vlf === e.vlf + 1 && block === VLF_FIRST_BLOCK_ID && e.block === vlfBlocks.get(e.vlf)))) run.end = end;
+            else ldfRuns.push({ start: a.value.block, end });
+          }
           if (!a.done && (a.value.stale || c.done || a.value.block <= c.value.block)) {
             // the same block from a backup: passed over when the .ldf gave current records of it
             if (!a.value.stale && a.value.records.length > 0 && !c.done && a.value.block === c.value.block) {
@@ -406,9 +437,24 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
             c = await chainSide.next();
           }
         }
+        readWhole = !signal?.aborted;
       } finally {
         await ldfSide.return(undefined);
         await chainSide.return(undefined);
+      }
+      // A break in the chain the .ldf's current log spans (a run from the break's first block or
+      // before to the block of the next backup's first LSN or after) lost nothing.
+      if (readWhole && reporting && chainGaps.length) {
+        const spanned = (g: { from: string; to: string }) => {
+          const to = parseLsn(g.to);
+          return ldfRuns.some((r) => r.start <= g.from.slice(0, 17) && (r.end.vlf > to.vlf || (r.end.vlf === to.vlf && r.end.block > to.block)));
+        };
+        for (let i = chainGaps.length - 1; i >= 0; i--) {
+          if (spanned(chainGaps[i])) {
+            notes.push(`${chainGaps[i].item.reason.replace(/ \(missing or out-of-order log backup\)$/, '')}: the log in between was read from ${inputs.ldf}`);
+            chainGaps.splice(i, 1);
+          }
+        }
       }
     }
     logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats, ldfDuplicates, staleCovered }, 'log read');
@@ -509,7 +555,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         }
       })();
     },
-    skipped: () => skipped,
+    skipped: () => (chainGaps.length ? [...chainGaps.map((g) => g.item), ...skipped] : skipped),
     databasePrincipalOf(sid: Uint8Array): { name: string; type: string } | null {
       if (principals.size === 0) return null;
       return principals.get('0X' + Buffer.from(sid).toString('hex').toUpperCase()) ?? null;
