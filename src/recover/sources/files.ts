@@ -279,6 +279,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // split between the two is seen in order.
     let ldfDuplicates = 0;
     let staleCovered = 0;
+    let disagreed = false;
     /** An LSN within a backup set of the chain ([FirstLSN, LastLSN): LastLSN is the next backup's first). */
     const chainCovers = (lsn: string): boolean => trnSets.some((t) => t.firstLsn <= lsn && lsn < t.lastLsn);
     const ldfInput = logFiles.find((f) => f.kind === 'ldf');
@@ -325,7 +326,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
      * stream covers its header's LSN range. Yields each block's built records with the block's
      * position (first 17 characters of its first LSN) and whether they are stale.
      */
-    async function* fileBatches(files: AsyncGenerator<{ input: LogFileInput; events: AsyncIterable<LogFileEvent> }>): AsyncGenerator<{ records: LogRecord[]; block: string; sectors: number; stale: boolean; kind: LogFileInput['kind'] }> {
+    async function* fileBatches(files: AsyncGenerator<{ input: LogFileInput; events: AsyncIterable<LogFileEvent> }>): AsyncGenerator<{ records: LogRecord[]; block: string; sectors: number; stale: boolean; kind: LogFileInput['kind']; file: string }> {
       for await (const { input: l, events } of files) {
         if (signal?.aborted) return;
         logger?.debug({ file: l.file, kind: l.kind, pass: thisPass, threads: parallel ? threads : 1, ...(l.vlfs ? { vlfs: l.vlfs } : {}) }, 'reading log');
@@ -347,7 +348,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           const batch = ev.batch;
           const block = batch.firstLsn.slice(0, 17);
           if (l.kind === 'ldf') {
-            yield { records: batch.records, block, sectors: batch.sectors ?? 0, stale: batch.records[0]?.source?.stale === true, kind: l.kind };
+            yield { records: batch.records, block, sectors: batch.sectors ?? 0, stale: batch.records[0]?.source?.stale === true, kind: l.kind, file: l.file };
             continue;
           }
           firstRead ??= batch.firstLsn;
@@ -363,7 +364,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           }
           // the highest LSN read from the backups, the records passed over among them included
           for (const r of batch.records) if (r['Current LSN'] > highest) highest = r['Current LSN'];
-          yield { records: kept, block, sectors: batch.sectors ?? 0, stale: false, kind: l.kind };
+          yield { records: kept, block, sectors: batch.sectors ?? 0, stale: false, kind: l.kind, file: l.file };
         }
         if (l.kind === 'ldf') continue;
         // The stream must cover the LSN range its header states; what it lacks is reported once.
@@ -418,6 +419,20 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
             // the same block from a backup: passed over when the .ldf gave current records of it
             if (!a.value.stale && a.value.records.length > 0 && !c.done && a.value.block === c.value.block) {
               ldfDuplicates += c.value.records.length;
+              // The two copies of a block must be the same log. Where they are not (an .ldf of the
+              // database after a restore from these backups, a later recovery fork; or a damaged
+              // copy) the .ldf's is read, and it is said once: rows around it may be of either history.
+              if (reporting && !disagreed) {
+                const differs = sameBlockDiffers(a.value.records, c.value.records);
+                if (differs) {
+                  disagreed = true;
+                  skipped.push({
+                    code: 'FORMAT_LOG_SOURCES_DISAGREE',
+                    reason: `the .ldf and log backup ${c.value.file} hold different log at LSN ${differs}: the .ldf's block was read. They may be of different recovery forks (a restore between them) or one copy is damaged; rows read from the backups alone may belong to a history the .ldf's database does not have. Scan them apart to compare`,
+                    location: { file: c.value.file, lsn: differs },
+                  });
+                }
+              }
               c = await chainSide.next();
             }
             let records = a.value.records;
@@ -630,4 +645,20 @@ async function splitLdfs(files: LogFileInput[], threads: number, logFormat2IsSql
     }
   }
   return out;
+}
+
+/**
+ * The first LSN at which a backup's copy of a log block (its records a repeat check left in)
+ * differs from the .ldf's (LSN missing there, or another operation, transaction, previous LSN or
+ * row image); null when they agree. Only records both built (the same `keep`) are compared.
+ */
+function sameBlockDiffers(ldf: LogRecord[], backup: LogRecord[]): string | null {
+  const byLsn = new Map<string, LogRecord>();
+  for (const r of ldf) byLsn.set(r['Current LSN'], r);
+  const bytesEqual = (x: Uint8Array | null | undefined, y: Uint8Array | null | undefined) => (x == null || y == null ? x == y : Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(y));
+  for (const b of backup) {
+    const l = byLsn.get(b['Current LSN']);
+    if (!l || l.Operation !== b.Operation || l.Context !== b.Context || l['Transaction ID'] !== b['Transaction ID'] || (l['Previous LSN'] ?? null) !== (b['Previous LSN'] ?? null) || !bytesEqual(l['RowLog Contents 0'], b['RowLog Contents 0']) || !bytesEqual(l['RowLog Contents 1'], b['RowLog Contents 1'])) return b['Current LSN'];
+  }
+  return null;
 }
