@@ -252,6 +252,100 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
     }
   });
 
+  it('a log backup given twice (and the chain out of order on the command line), with the .ldf and without: read once, no chain gap reported (it was FORMAT_LOG_CHAIN_GAP, a log loss), a note says so', async () => {
+    setup();
+    const files = chain.backups.map((x) => x.file);
+    const copy = join(sub, 'copy-of-2.trn');
+    writeFileSync(copy, readFileSync(files[2]));
+    try {
+      const given = [files[3], files[1], copy, ...files.slice().reverse()];
+      for (const inputs of [{ trn: files }, { ldf: ldf(), trn: files }]) {
+        const want = await committedDeletes(inputs);
+        const got = await committedDeletes({ ...inputs, trn: given });
+        expect(got.skipped).toEqual([]);
+        expect(got.rows).toEqual(want.rows);
+        const two = await committedDeletes({ ...inputs, trn: given, threads: 2, parallelMinBytes: 0 });
+        expect(two.rows).toEqual(want.rows);
+        expect(two.skipped).toEqual([]);
+      }
+      const src = openFileSource({ trn: given });
+      expect(src.notes.filter((n) => /holds the same log as .*read once/.test(n))).toHaveLength(3);
+      await src.close();
+    } finally {
+      rmSync(copy, { force: true });
+    }
+  });
+
+  it('a chain with a backup left out beside an .ldf whose current log spans the break: no FORMAT_LOG_CHAIN_GAP (the log was read, a note says from where; it was reported as a log loss); kept where the .ldf lacks that log', async () => {
+    setup();
+    const files = chain.backups.map((x) => x.file);
+    const whole = await committedDeletes({ ldf: ldf() });
+    const cut = files.filter((_, i) => i !== 2);
+    for (const threads of [1, 2]) {
+      const src = openFileSource({ ldf: ldf(), trn: cut, threads, parallelMinBytes: 0 });
+      const s = withMetadata(src, [layout]);
+      const rows: string[] = [];
+      for await (const ev of recoverRows(s, { operations: ['delete'] })) if (ev.kind === 'row') rows.push(ev.row.raw.replace(/^0x/i, '').toLowerCase());
+      await s.close();
+      expect(src.skipped()).toEqual([]);
+      expect(rows).toEqual(whole.rows);
+      expect(src.notes.filter((n) => /^log backups do not chain: .* the log in between was read from .*crm_log\.ldf$/.test(n))).toHaveLength(1);
+    }
+    // the .ldf lost the log blocks of the VLF the break lies in: the break is a loss, said as before
+    const { firstLsn } = chain.backups[2];
+    const p = holed('no-break-log.ldf', [[vlfAt(firstLsn.vlf - 40) + 0x2000, vlfAt(firstLsn.vlf - 40 + 1)]]);
+    try {
+      const r = await committedDeletes({ ldf: p, trn: cut });
+      expect(r.skipped.map((x) => x.code)).toContain('FORMAT_LOG_CHAIN_GAP');
+    } finally {
+      rmSync(p, { force: true });
+    }
+  });
+
+  it('an .ldf and a chain holding different log at the same LSNs (another history: the same workload with other row values): FORMAT_LOG_SOURCES_DISAGREE, a log loss, once (it read the .ldf\'s blocks silently); the same log is no disagreement', async () => {
+    setup();
+    const fork = join(sub, 'fork');
+    mkdirSync(fork, { recursive: true });
+    try {
+      // the same transactions and sizes, other Balance digits: every LSN the same, the row images not
+      const other = (t: number, r: number) => encodeRow(layout, { ContactId: t * 10000 + r, Name: `名字${t}-${r}`, Email: `c${t}.${r}@example.com`, Balance: `${t}.${String((r + 7) % 100).padStart(2, '0')}` });
+      const forkChain = trnChainSink({ dir: fork, backupBytes: 200 * 1024 });
+      writeSyntheticLog([forkChain.sink], { targetBytes: 6 * VLF, row: (t, r) => (t % 2 ? other(t, r) : row(t, r)), rollbackShare: 0.2, concurrency: 5, finishAtEnd: true }, { allocUnitId: AU, vlfSize: VLF });
+      const files = forkChain.backups.map((x) => x.file);
+      expect(forkChain.backups.map((x) => x.firstLsn)).toEqual(chain.backups.map((x) => x.firstLsn));
+      for (const threads of [1, 2]) {
+        const r = await committedDeletes({ ldf: ldf(), trn: files, threads, parallelMinBytes: 0 });
+        expect(r.skipped.map((x) => x.code)).toEqual(['FORMAT_LOG_SOURCES_DISAGREE']);
+        expect(r.skipped[0].location.file).toBe(files[0]);
+      }
+      const same = await committedDeletes({ ldf: ldf(), trn: chain.backups.map((x) => x.file) });
+      expect(same.skipped).toEqual([]);
+    } finally {
+      rmSync(fork, { recursive: true, force: true });
+    }
+  });
+
+  // KNOWN FAULT (review5): the .ldf's VLFs are read by header sequence number, so the stale blocks of a
+  // reused VLF (older log) come after all current log; where no backup covers them, a transaction begun
+  // in them and committed in later log loses its rows, silently (11 of 6,280 here, nothing skipped).
+  // The .ldf alone, read in file order, gives all 6,280. Needs the stale blocks placed by their own LSNs.
+  it.fails('an .ldf with a reused VLF beside a chain that starts inside that VLF\'s old log: the stale log no backup holds is read in LSN order, no row lost', async () => {
+    setup();
+    const whole = await committedDeletes({ ldf: ldf() });
+    const b = readFileSync(ldf());
+    b.writeUInt32LE(46, vlfAt(0) + 4); // VLF 0 (sequence 40) reused as 46: its blocks are stale
+    const p = join(sub, 'reused-uncovered.ldf');
+    writeFileSync(p, b);
+    try {
+      // the first backup (40:10 to 40:1f0) left out: that stale log is only in the .ldf
+      const without = await committedDeletes({ ldf: p, trn: chain.backups.slice(1).map((x) => x.file) });
+      expect(new Set(without.rows).size).toBe(without.rows.length);
+      expect([...without.rows].sort()).toEqual([...whole.rows].sort());
+    } finally {
+      rmSync(p, { force: true });
+    }
+  });
+
   it('a backup whose stream lost its last block is FORMAT_LOG_STREAM_SHORT beside the .ldf too, the same for one thread and two (the .ldf read before it hid it)', async () => {
     setup();
     const k = 2;
@@ -300,5 +394,27 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
     const both = await committedDeletes({ ldf: ldf(), trn: chain.backups.slice(0, 3).map((b) => b.file) });
     expect(both.skipped).toEqual([]);
     expect(both.rows).toEqual(whole.rows);
+  });
+  it('an .ldf with a reused VLF (its blocks stale: log of an earlier use the chain holds) beside the chain: each row once, in LSN order (1,272 rows were given twice, the stale copies at the end), the same on two threads', async () => {
+    setup();
+    const whole = await committedDeletes({ ldf: ldf() });
+    const b = readFileSync(ldf());
+    // VLF 0 (sequence 40) taken again as sequence 46 before anything was written in it: its blocks hold the log of 40
+    expect([0, 1, 2, 3, 4, 5].map((i) => b.readUInt32LE(vlfAt(i) + 4))).toEqual([40, 41, 42, 43, 44, 45]);
+    b.writeUInt32LE(46, vlfAt(0) + 4);
+    const p = join(sub, 'reused.ldf');
+    writeFileSync(p, b);
+    try {
+      const files = chain.backups.map((x) => x.file);
+      // not vacuous: the .ldf alone gives the stale log (it is the only copy there)
+      expect((await committedDeletes({ ldf: p })).rows.length).toBe(whole.rows.length);
+      const both = await committedDeletes({ ldf: p, trn: files });
+      expect(both.skipped).toEqual([]);
+      expect(both.rows).toEqual(whole.rows);
+      const two = await committedDeletes({ ldf: p, trn: files, threads: 2, parallelMinBytes: 0 });
+      expect(two.rows).toEqual(whole.rows);
+    } finally {
+      rmSync(p, { force: true });
+    }
   });
 });

@@ -112,6 +112,8 @@ export type RecordKeep = (op: number, ctx: number) => boolean;
 export interface LogRecordBatch {
   records: LogRecord[];
   firstLsn: string;
+  /** The block's length in 512-byte units (its LSN block number plus this is the next block's). */
+  sectors?: number;
 }
 
 /**
@@ -130,7 +132,7 @@ export async function* readLogRangeBatches(
   for await (const b of rangeBlocks(fh, range, opts, stats)) {
     const out: LogRecord[] = [];
     const first = collectBlockRecords(b.ev, range, b.stale, opts, stats, out, keep);
-    if (first !== null) yield { records: out, firstLsn: first };
+    if (first !== null) yield { records: out, firstLsn: first, sectors: b.ev.bytes.length / 512 };
   }
 }
 

@@ -138,7 +138,7 @@ class RemoteLogFile {
         const m = this.queue.shift()!;
         if (m.type === 'error') throw revive(m.error);
         if (m.type === 'batch') {
-          yield { type: 'batch', batch: { records: m.records, firstLsn: m.firstLsn } };
+          yield { type: 'batch', batch: { records: m.records, firstLsn: m.firstLsn, ...(m.sectors !== undefined ? { sectors: m.sectors } : {}) } };
           this.worker?.postMessage({ type: 'ack', n: 1 } satisfies ToWorker);
           continue;
         }

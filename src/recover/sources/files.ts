@@ -17,7 +17,7 @@ import { parseLsn } from '../../logreader/lsn.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { readMtfLayout } from '../../backup/mtf.js';
-import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
+import { VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecordBatches, emptyLogScanStats, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogFileInput } from '../../logreader/parallel/parallel-reader.js';
@@ -161,15 +161,35 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     }
   }
   trnSets.sort((a, b) => (BigInt(a.first) < BigInt(b.first) ? -1 : BigInt(a.first) > BigInt(b.first) ? 1 : 0));
+  // A log backup given twice (the same file, or a copy: the same LSN range of the one database the
+  // binding ids are checked to be) is read once; it is not a break in the chain.
+  const givenTwice: string[] = [];
+  for (let i = trnSets.length - 1; i > 0; i--) {
+    const a = trnSets[i - 1];
+    const b = trnSets[i];
+    if (a.first === b.first && a.last === b.last) {
+      givenTwice.push(`${b.file}${b.position > 1 ? ` (set ${b.position})` : ''} holds the same log as ${a.file}${a.position > 1 ? ` (set ${a.position})` : ''} (LSN ${a.firstLsn} to ${a.lastLsn}): read once`);
+      trnSets.splice(i, 1);
+    }
+  }
+  givenTwice.reverse();
+  // Breaks in the chain, reported with what is skipped (before the other items). Beside an .ldf,
+  // one its current log spans from before the break's start to past its end is no loss: the
+  // merged read gives that log from the .ldf, and passes the break over (`ldfRuns` below).
+  const chainGaps: Array<{ from: string; to: string; item: SkippedItem }> = [];
   {
     let prev: { file: string; last: string; lastLsn: string } | null = null;
     for (const t of trnSets) {
       if (prev && prev.last !== t.first) {
         // Both LSN forms, as `inspect` prints them: HEADERONLY/msdb's decimal and fn_dblog's.
-        skipped.push({
-          code: 'FORMAT_LOG_CHAIN_GAP',
-          reason: `log backups do not chain: ${prev.file} ends at LSN ${prev.last} (${prev.lastLsn}), ${t.file}${t.position > 1 ? ` (set ${t.position})` : ''} starts at ${t.first} (${t.firstLsn}) (missing or out-of-order log backup)`,
-          location: { file: t.file, lsn: t.firstLsn },
+        chainGaps.push({
+          from: prev.lastLsn,
+          to: t.firstLsn,
+          item: {
+            code: 'FORMAT_LOG_CHAIN_GAP',
+            reason: `log backups do not chain: ${prev.file} ends at LSN ${prev.last} (${prev.lastLsn}), ${t.file}${t.position > 1 ? ` (set ${t.position})` : ''} starts at ${t.first} (${t.firstLsn}) (missing or out-of-order log backup)`,
+            location: { file: t.file, lsn: t.firstLsn },
+          },
         });
       }
       prev = { file: t.file, last: t.last, lastLsn: t.lastLsn };
@@ -182,7 +202,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   if (logFiles.length === 0 && inputs.bak) logFiles.push({ kind: 'bak', file: inputs.bak, position: choosePosition(inputs.bak, readMtfLayout(inputs.bak), inputs.position) });
 
   // Every file must belong to one database (binding id), checked once before anything is decoded.
-  const notes: string[] = [];
+  const notes: string[] = [...givenTwice];
   let identity: Promise<void> | null = null;
   const ensureOneDatabase = (): Promise<void> =>
     (identity ??= (async () => {
@@ -258,6 +278,10 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // lacks come from the backups at their place in LSN order, so a transaction whose records are
     // split between the two is seen in order.
     let ldfDuplicates = 0;
+    let staleCovered = 0;
+    let disagreed = false;
+    /** An LSN within a backup set of the chain ([FirstLSN, LastLSN): LastLSN is the next backup's first). */
+    const chainCovers = (lsn: string): boolean => trnSets.some((t) => t.firstLsn <= lsn && lsn < t.lastLsn);
     const ldfInput = logFiles.find((f) => f.kind === 'ldf');
     const merged = ldfInput !== undefined && logFiles.some((f) => f.kind === 'trn');
     // Several log files: each is parsed on a worker thread (up to `threads` at once) and consumed
@@ -302,7 +326,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
      * stream covers its header's LSN range. Yields each block's built records with the block's
      * position (first 17 characters of its first LSN) and whether they are stale.
      */
-    async function* fileBatches(files: AsyncGenerator<{ input: LogFileInput; events: AsyncIterable<LogFileEvent> }>): AsyncGenerator<{ records: LogRecord[]; block: string; stale: boolean; kind: LogFileInput['kind'] }> {
+    async function* fileBatches(files: AsyncGenerator<{ input: LogFileInput; events: AsyncIterable<LogFileEvent> }>): AsyncGenerator<{ records: LogRecord[]; block: string; sectors: number; stale: boolean; kind: LogFileInput['kind']; file: string }> {
       for await (const { input: l, events } of files) {
         if (signal?.aborted) return;
         logger?.debug({ file: l.file, kind: l.kind, pass: thisPass, threads: parallel ? threads : 1, ...(l.vlfs ? { vlfs: l.vlfs } : {}) }, 'reading log');
@@ -324,7 +348,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           const batch = ev.batch;
           const block = batch.firstLsn.slice(0, 17);
           if (l.kind === 'ldf') {
-            yield { records: batch.records, block, stale: batch.records[0]?.source?.stale === true, kind: l.kind };
+            yield { records: batch.records, block, sectors: batch.sectors ?? 0, stale: batch.records[0]?.source?.stale === true, kind: l.kind, file: l.file };
             continue;
           }
           firstRead ??= batch.firstLsn;
@@ -340,7 +364,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           }
           // the highest LSN read from the backups, the records passed over among them included
           for (const r of batch.records) if (r['Current LSN'] > highest) highest = r['Current LSN'];
-          yield { records: kept, block, stale: false, kind: l.kind };
+          yield { records: kept, block, sectors: batch.sectors ?? 0, stale: false, kind: l.kind, file: l.file };
         }
         if (l.kind === 'ldf') continue;
         // The stream must cover the LSN range its header states; what it lacks is reported once.
@@ -363,18 +387,63 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       const ldfInputs: LogFileInput[] = [{ ...ldfInput, vlfOrder }];
       const ldfSide = fileBatches(open(split && parallel ? await splitLdfs(ldfInputs, threads, opts.logFormat2IsSql2005 ?? false, true) : ldfInputs));
       const chainSide = fileBatches(open(logFiles.filter((f) => f.kind !== 'ldf')));
+      // Runs of the .ldf's current blocks without a break between VLFs (VLF N's last block read,
+      // then N + 1 from its first block 0x10); a break inside a VLF is reported by its reader.
+      // `end`: the block after the run's last one (VLF sequence, block number); a VLF's blocks end
+      // at its size / 512 (its layout), so VLF N + 1 continues a run only where N was read to its end.
+      const ldfRuns: Array<{ start: string; end: { vlf: number; block: number } }> = [];
+      const vlfBlocks = new Map<number, number>();
+      try {
+        for (const v of (await readLdfLayout(ldfInput.file, { allowUnsupportedVersion: opts.logFormat2IsSql2005 ?? false })).vlfs) vlfBlocks.set(v.seq, v.size / 512);
+      } catch {
+        // the read reports why; no run then crosses a VLF's end
+      }
+      let readWhole = false;
       try {
         let a = await ldfSide.next();
         let c = await chainSide.next();
         while (!a.done || !c.done) {
           if (signal?.aborted) return;
+          if (!a.done && !a.value.stale) {
+            const run = ldfRuns[ldfRuns.length - 1];
+            const vlf = parseInt(a.value.block.slice(0, 8), 16);
+            const block = parseInt(a.value.block.slice(9), 16);
+            const end = { vlf, block: block + a.value.sectors };
+            const e = run?.end;
+            // the same VLF (a hole inside it is reported by its reader), or the next one from its
+            // first block with the last one read to its end
+            if (e && ((vlf === e.vlf && block >= e.block) || (vlf === e.vlf + 1 && block === VLF_FIRST_BLOCK_ID && e.block === vlfBlocks.get(e.vlf)))) run.end = end;
+            else ldfRuns.push({ start: a.value.block, end });
+          }
           if (!a.done && (a.value.stale || c.done || a.value.block <= c.value.block)) {
             // the same block from a backup: passed over when the .ldf gave current records of it
             if (!a.value.stale && a.value.records.length > 0 && !c.done && a.value.block === c.value.block) {
               ldfDuplicates += c.value.records.length;
+              // The two copies of a block must be the same log. Where they are not (an .ldf of the
+              // database after a restore from these backups, a later recovery fork; or a damaged
+              // copy) the .ldf's is read, and it is said once: rows around it may be of either history.
+              if (reporting && !disagreed) {
+                const differs = sameBlockDiffers(a.value.records, c.value.records);
+                if (differs) {
+                  disagreed = true;
+                  skipped.push({
+                    code: 'FORMAT_LOG_SOURCES_DISAGREE',
+                    reason: `the .ldf and log backup ${c.value.file} hold different log at LSN ${differs}: the .ldf's block was read. They may be of different recovery forks (a restore between them) or one copy is damaged; rows read from the backups alone may belong to a history the .ldf's database does not have. Scan them apart to compare`,
+                    location: { file: c.value.file, lsn: differs },
+                  });
+                }
+              }
               c = await chainSide.next();
             }
-            if (a.value.records.length) yield a.value.records;
+            let records = a.value.records;
+            if (a.value.stale && records.length) {
+              // A stale block (log of a VLF's earlier use) holds older log: where a backup of the
+              // chain covers its LSNs the backup holds the same records (read at their place in LSN
+              // order), so the stale copy is passed over; it would give each of their rows twice.
+              records = records.filter((r) => !chainCovers(r['Current LSN']));
+              staleCovered += a.value.records.length - records.length;
+            }
+            if (records.length) yield records;
             a = await ldfSide.next();
             continue;
           }
@@ -383,12 +452,27 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
             c = await chainSide.next();
           }
         }
+        readWhole = !signal?.aborted;
       } finally {
         await ldfSide.return(undefined);
         await chainSide.return(undefined);
       }
+      // A break in the chain the .ldf's current log spans (a run from the break's first block or
+      // before to the block of the next backup's first LSN or after) lost nothing.
+      if (readWhole && reporting && chainGaps.length) {
+        const spanned = (g: { from: string; to: string }) => {
+          const to = parseLsn(g.to);
+          return ldfRuns.some((r) => r.start <= g.from.slice(0, 17) && (r.end.vlf > to.vlf || (r.end.vlf === to.vlf && r.end.block > to.block)));
+        };
+        for (let i = chainGaps.length - 1; i >= 0; i--) {
+          if (spanned(chainGaps[i])) {
+            notes.push(`${chainGaps[i].item.reason.replace(/ \(missing or out-of-order log backup\)$/, '')}: the log in between was read from ${inputs.ldf}`);
+            chainGaps.splice(i, 1);
+          }
+        }
+      }
     }
-    logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats, ldfDuplicates }, 'log read');
+    logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats, ldfDuplicates, staleCovered }, 'log read');
   }
 
   /**
@@ -486,7 +570,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         }
       })();
     },
-    skipped: () => skipped,
+    skipped: () => (chainGaps.length ? [...chainGaps.map((g) => g.item), ...skipped] : skipped),
     databasePrincipalOf(sid: Uint8Array): { name: string; type: string } | null {
       if (principals.size === 0) return null;
       return principals.get('0X' + Buffer.from(sid).toString('hex').toUpperCase()) ?? null;
@@ -561,4 +645,20 @@ async function splitLdfs(files: LogFileInput[], threads: number, logFormat2IsSql
     }
   }
   return out;
+}
+
+/**
+ * The first LSN at which a backup's copy of a log block (its records a repeat check left in)
+ * differs from the .ldf's (LSN missing there, or another operation, transaction, previous LSN or
+ * row image); null when they agree. Only records both built (the same `keep`) are compared.
+ */
+function sameBlockDiffers(ldf: LogRecord[], backup: LogRecord[]): string | null {
+  const byLsn = new Map<string, LogRecord>();
+  for (const r of ldf) byLsn.set(r['Current LSN'], r);
+  const bytesEqual = (x: Uint8Array | null | undefined, y: Uint8Array | null | undefined) => (x == null || y == null ? x == y : Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(y));
+  for (const b of backup) {
+    const l = byLsn.get(b['Current LSN']);
+    if (!l || l.Operation !== b.Operation || l.Context !== b.Context || l['Transaction ID'] !== b['Transaction ID'] || (l['Previous LSN'] ?? null) !== (b['Previous LSN'] ?? null) || !bytesEqual(l['RowLog Contents 0'], b['RowLog Contents 0']) || !bytesEqual(l['RowLog Contents 1'], b['RowLog Contents 1'])) return b['Current LSN'];
+  }
+  return null;
 }
