@@ -346,6 +346,30 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
     }
   });
 
+  it('…and until then that case is not silent: a note names the stale log read after newer log and what to do; a covered reused VLF gives no such note', async () => {
+    setup();
+    const b = readFileSync(ldf());
+    b.writeUInt32LE(46, vlfAt(0) + 4);
+    const p = join(sub, 'reused-note.ldf');
+    writeFileSync(p, b);
+    try {
+      const notesOf = async (trn: string[]) => {
+        const files = openFileSource({ ldf: p, trn });
+        const source = withMetadata(files, [layout]);
+        for await (const _ of recoverRows(source, { operations: ['delete'] })) void _;
+        await source.close();
+        return files.notes;
+      };
+      const uncovered = await notesOf(chain.backups.slice(1).map((x) => x.file));
+      expect(uncovered.filter((n) => n.includes('stale log of a reused VLF'))).toHaveLength(1);
+      expect(uncovered.join('\n')).toMatch(/that no log backup given holds was read after newer log: .*Give the log backup that holds that log, or scan the \.ldf alone/);
+      const covered = await notesOf(chain.backups.map((x) => x.file));
+      expect(covered.filter((n) => n.includes('stale log of a reused VLF'))).toEqual([]);
+    } finally {
+      rmSync(p, { force: true });
+    }
+  });
+
   it('a backup whose stream lost its last block is FORMAT_LOG_STREAM_SHORT beside the .ldf too, the same for one thread and two (the .ldf read before it hid it)', async () => {
     setup();
     const k = 2;
