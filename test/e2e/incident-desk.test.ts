@@ -89,6 +89,8 @@ describeBrowser('incident desk in chromium: files → review → re-insert', () 
   it('an operator starts a job over corpus files with DDL; a reviewer approves; the operator re-inserts after a dry run and a typed confirmation', async () => {
     // ---- operator: one labelled time zone, the new-job form
     await signIn(op, operator);
+    // the page fills it from /api/info after signing in: waited for, not read at once (a race a loaded CI machine lost)
+    await op.locator('#tz', { hasText: 'times:' }).waitFor();
     expect(await op.locator('#tz').textContent()).toBe('times: Asia/Kolkata (UTC+05:30)');
     await op.locator('#new-job').click();
     await op.screenshot({ path: join(dir, 'new-job.png') });
