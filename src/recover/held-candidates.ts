@@ -539,13 +539,18 @@ export class HeldCandidates<T> {
     try {
       yield* this.inMemory();
     } finally {
-      this.gone = true;
-      this.first = [];
-      this.slab = null;
-      this.chunks = [];
-      this.used = [];
-      this.memoryBytes = 0;
+      this.release();
     }
+  }
+
+  /** Drops what is held in memory; the candidates are gone from here on. */
+  private release(): void {
+    this.gone = true;
+    this.first = [];
+    this.slab = null;
+    this.chunks = [];
+    this.used = [];
+    this.memoryBytes = 0;
   }
 
   private *inMemory(): Generator<T> {
@@ -556,12 +561,7 @@ export class HeldCandidates<T> {
   /** Drops every candidate and removes the temporary file, if any. Idempotent; never throws. */
   async discard(): Promise<void> {
     if (this.gone) return;
-    this.gone = true;
-    this.first = [];
-    this.slab = null;
-    this.chunks = [];
-    this.used = [];
-    this.memoryBytes = 0;
+    this.release();
     const file = this.file;
     if (!file) return;
     await this.writing.catch(() => undefined);

@@ -10,22 +10,18 @@ import { withMetadata } from '../../src/recover/metadata-override.js';
 import { recoverRows } from '../../src/recover/recover-rows.js';
 import { openFileSource, type FileSourceInputs } from '../../src/recover/sources/files.js';
 import type { SkippedItem } from '../../src/recover/source.js';
-import { buildLayout, encodeRow } from '../support/synthetic-encoder.js';
+import { encodeRow } from '../support/synthetic-encoder.js';
 import { ldfSink, writeSyntheticLog, type SyntheticTxn } from '../support/synthetic-log.js';
 import { trnChainSink } from '../support/synthetic-trn.js';
+import { CONTACT_AU, contactLayout, contactRow } from '../support/synthetic-contact.js';
 
 // SYNTHETIC throughout: log backups written by test/support/synthetic-trn.ts from the log of
 // test/support/synthetic-log.ts, rows by the test encoder.
 const dir = mkdtempSync(join(tmpdir(), 'rowback-synth-trn-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const AU = '72057594043367424';
-const layout = { ...buildLayout('Contact', [
-  { name: 'ContactId', type: 'int' },
-  { name: 'Name', type: 'nvarchar', maxLength: 100 },
-  { name: 'Email', type: 'varchar', maxLength: 100 },
-  { name: 'Balance', type: 'decimal', precision: 18, scale: 2 },
-]), allocUnits: [{ allocUnitId: AU, type: 'IN_ROW_DATA' as const }] };
-const row = (t: number, r: number) => encodeRow(layout, { ContactId: t * 10000 + r, Name: `名字${t}-${r}`, Email: `c${t}.${r}@example.com`, Balance: `${t}.${String(r % 100).padStart(2, '0')}` });
+const AU = CONTACT_AU;
+const layout = contactLayout;
+const row = contactRow;
 
 async function committedDeletes(inputs: FileSourceInputs): Promise<{ rows: string[]; skipped: SkippedItem[] }> {
   const source = withMetadata(openFileSource(inputs), [layout]);

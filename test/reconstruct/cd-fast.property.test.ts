@@ -25,6 +25,7 @@ import {
   datetimeoffsetFromUtc, formatDatetime, formatEpochDay, formatTimeUnits, placeScale, shortestFloat32, DAY0001_TO_EPOCH, DAY1900_TO_EPOCH,
 } from '../../src/reconstruct/types/index.js';
 import { buildLayout, codePageChars, encodeRow, type SynthColumn } from '../support/synthetic-encoder.js';
+import { rng } from '../support/rng.js';
 
 const HEXD = '0123456789ABCDEF';
 const hexOf = (b: Uint8Array) => '0x' + [...b].map((x) => HEXD[x >> 4] + HEXD[x & 15]).join('');
@@ -98,16 +99,6 @@ for (const s of [0, 3, 7]) {
   GEN[`datetime2_${s}`] = {
     col: (n) => ({ name: n, type: 'datetime2', scale: s }),
     value: fc.tuple(fc.integer({ min: 0, max: 3652058 }), fc.integer({ min: 0, max: 86400 * 10 ** s - 1 })).map(([d, u]) => `${formatEpochDay(d + DAY0001_TO_EPOCH)}T${formatTimeUnits(u, s)}`),
-  };
-}
-
-/** Deterministic PRNG (mulberry32) for the mutations. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

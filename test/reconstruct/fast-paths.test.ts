@@ -18,6 +18,7 @@ import { planFor } from '../../src/reconstruct/record/plan.js';
 import { DAY0001_TO_EPOCH, decodeDatetime2, decodeNvarchar, decodeTime, decodeUniqueidentifier, formatTimeUnits, MAX_DATE_DAY, timeStorageLength } from '../../src/reconstruct/types/index.js';
 import type { SqlValue } from '../../src/reconstruct/values.js';
 import { buildLayout, encodeCodePage, encodeRow, type SynthColumn } from '../support/synthetic-encoder.js';
+import { rng } from '../support/rng.js';
 
 /** Two layout objects for the same columns: the first decodes with the generated reader, the second never does. */
 function twin(cols: SynthColumn[]): { fast: TableLayout; generic: TableLayout } {
@@ -35,16 +36,6 @@ function outcome(image: Uint8Array, layout: TableLayout): unknown {
     if (!(e instanceof DecodeError)) throw e;
     return { code: e.code, message: e.message, location: e.location };
   }
-}
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const CONTACT: SynthColumn[] = [

@@ -7,20 +7,15 @@ import { withMetadata } from '../../../src/recover/metadata-override.js';
 import { recoverRows } from '../../../src/recover/recover-rows.js';
 import { openFileSource } from '../../../src/recover/sources/files.js';
 import type { SkippedItem } from '../../../src/recover/source.js';
-import { buildLayout, encodeRow } from '../../support/synthetic-encoder.js';
 import { writeSyntheticLdf, type SyntheticTxn } from '../../support/synthetic-log.js';
+import { CONTACT_AU, contactLayout, contactRow } from '../../support/synthetic-contact.js';
 
 // SYNTHETIC throughout: a log written by test/support/synthetic-log.ts, rows by the test encoder.
 const dir = mkdtempSync(join(tmpdir(), 'rowback-synth-log-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const AU = '72057594043367424';
-const layout = { ...buildLayout('Contact', [
-  { name: 'ContactId', type: 'int' },
-  { name: 'Name', type: 'nvarchar', maxLength: 100 },
-  { name: 'Email', type: 'varchar', maxLength: 100 },
-  { name: 'Balance', type: 'decimal', precision: 18, scale: 2 },
-]), allocUnits: [{ allocUnitId: AU, type: 'IN_ROW_DATA' as const }] };
-const row = (t: number, r: number) => encodeRow(layout, { ContactId: t * 10000 + r, Name: `名字${t}-${r}`, Email: `c${t}.${r}@example.com`, Balance: `${t}.${String(r % 100).padStart(2, '0')}` });
+const AU = CONTACT_AU;
+const layout = contactLayout;
+const row = contactRow;
 
 it('the generator writes what the reader reads: every transaction committed → exactly its deleted rows, values intact; rolled back and open ones never', async () => {
   const file = join(dir, 'crm_log.ldf');

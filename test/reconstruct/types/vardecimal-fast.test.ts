@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeVardecimal, placeScale, type VardecimalResult } from '../../../src/reconstruct/types/index.js';
 import { encodeVardecimal } from '../../support/synthetic-encoder.js';
+import { rng } from '../../support/rng.js';
 
 /** The digit-string algorithm (decodeVardecimal before the short-value path). */
 function reference(b: Uint8Array, start: number, end: number, precision: number, scale: number): VardecimalResult {
@@ -47,15 +48,6 @@ function reference(b: Uint8Array, start: number, end: number, precision: number,
   const unscaled = sig + '0'.repeat(shift);
   if (unscaled.length > Math.max(precision, 1)) return { error: `has ${unscaled.length} digits, more than the column's precision ${precision}` };
   return { value: placeScale(unscaled, scale, negative), error: undefined };
-}
-
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SHAPES: [number, number][] = [[1, 0], [5, 2], [9, 9], [18, 2], [18, 0], [19, 4], [28, 10], [38, 0], [38, 19], [38, 38]];
