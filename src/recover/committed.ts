@@ -128,6 +128,29 @@ export async function* committedCandidates(
   catalog: MetadataCatalog,
   options: CommittedOnePassOptions = {},
 ): AsyncIterable<RowCandidate> {
+  for await (const batch of committedCandidateBatches(open, filter, catalog, options)) yield* batch;
+}
+
+/**
+ * Candidates handed out at most this many at a time by {@link committedCandidateBatches}: a large
+ * transaction's rows are not all turned into objects at once (a held transaction may be tens of MB
+ * encoded).
+ */
+export const CANDIDATE_BATCH = 512;
+
+/**
+ * {@link committedCandidates}, the same candidates in the same order, handed out in arrays: the
+ * candidates a commit in one input item (a log block's records) released, up to
+ * {@link CANDIDATE_BATCH} per array (never empty). One async step per array instead of one per
+ * candidate: measured on a SYNTHETIC 256 MB CRM log (838,013 committed deletes), the per-candidate
+ * promise hops of the source → filter → recoverRows chain cost more CPU than decoding the rows.
+ */
+export async function* committedCandidateBatches(
+  open: (keep?: RecordKeep) => AsyncIterable<LogRecord | LogRecord[]>,
+  filter: ScanFilter,
+  catalog: MetadataCatalog,
+  options: CommittedOnePassOptions = {},
+): AsyncIterable<RowCandidate[]> {
   const stats = options.stats ?? emptyStats();
   const wantedOps = new Set(filter.operations.flatMap((o) => OPERATIONS_FOR[o]));
   const wantedTables = filter.tables?.length
@@ -157,6 +180,7 @@ export async function* committedCandidates(
   const info = (t: TxnState): TransactionInfo => ({ transactionId: t.transactionId, beginTime: t.beginTime, endTime: t.endTime, name: t.name, sid: t.sid, login: t.login, spid: t.spid });
 
   const keep = options.onRecord ? undefined : recordKeep(wantedOps);
+  let out: RowCandidate[] = [];
   try {
     for await (const item of open(keep)) {
      const batch = Array.isArray(item) ? item : [item];
@@ -204,9 +228,21 @@ export async function* committedCandidates(
         const txn = info(t);
         stats.candidates += n;
         if (held?.spilled) {
-          for await (const h of held.drain()) yield h.rebuild ? ({ record: h.record, txn, rebuild: h.rebuild } as RebuildCandidate) : { record: h.record, txn };
+          for await (const h of held.drain()) {
+            out.push(h.rebuild ? ({ record: h.record, txn, rebuild: h.rebuild } as RebuildCandidate) : { record: h.record, txn });
+            if (out.length >= CANDIDATE_BATCH) {
+              yield out;
+              out = [];
+            }
+          }
         } else if (held) {
-          for (const h of held.takeInMemory()) yield h.rebuild ? ({ record: h.record, txn, rebuild: h.rebuild } as RebuildCandidate) : { record: h.record, txn };
+          for (const h of held.takeInMemory()) {
+            out.push(h.rebuild ? ({ record: h.record, txn, rebuild: h.rebuild } as RebuildCandidate) : { record: h.record, txn });
+            if (out.length >= CANDIDATE_BATCH) {
+              yield out;
+              out = [];
+            }
+          }
         }
         continue;
       }
@@ -246,6 +282,10 @@ export async function* committedCandidates(
           heldTotal -= was - biggest.memoryBytes;
         }
       }
+     }
+     if (out.length) {
+       yield out;
+       out = [];
      }
     }
     // No commit or abort in the log: the rows cannot be told committed.

@@ -50,23 +50,25 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
     merged = catalogFromLayouts(layouts);
     return merged;
   };
+  // The wrapped source's own iterator once the catalog is known (no extra async step per item).
+  const forward = <T>(open: (c: MetadataCatalog) => AsyncIterable<T>): AsyncIterable<T> => ({
+    [Symbol.asyncIterator](): AsyncIterator<T> {
+      let it: AsyncIterator<T> | null = null;
+      const started = catalog().then((c) => (it = open(c)[Symbol.asyncIterator]()));
+      return {
+        next: async () => (it ?? (await started)).next(),
+        return: async (value?: unknown) => {
+          const i = it ?? (await started);
+          return i.return ? i.return(value) : { done: true, value: undefined };
+        },
+      };
+    },
+  });
   return {
     description: source.description,
     metadata: catalog,
-    // The wrapped source's own iterator once the catalog is known (no extra async step per candidate).
-    candidates: (filter, signal) => ({
-      [Symbol.asyncIterator](): AsyncIterator<RowCandidate> {
-        let it: AsyncIterator<RowCandidate> | null = null;
-        const started = catalog().then((c) => (it = source.candidates(filter, signal, c)[Symbol.asyncIterator]()));
-        return {
-          next: async () => (it ?? (await started)).next(),
-          return: async (value?: unknown) => {
-            const i = it ?? (await started);
-            return i.return ? i.return(value) : { done: true, value: undefined };
-          },
-        };
-      },
-    }),
+    candidates: (filter, signal) => forward<RowCandidate>((c) => source.candidates(filter, signal, c)),
+    ...(source.candidateBatches ? { candidateBatches: (filter, signal) => forward<RowCandidate[]>((c) => source.candidateBatches!(filter, signal, c)) } : {}),
     skipped: () => source.skipped(),
     ...(source.progress ? { progress: () => source.progress!() } : {}),
     ...(source.committedStats ? { committedStats: () => source.committedStats!() } : {}),

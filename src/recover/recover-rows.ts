@@ -28,28 +28,53 @@ export interface RecoverOptions {
  * its LSN and the decoder's reason.
  */
 export async function* recoverRows(source: RecoverySource, filter: ScanFilter, options: RecoverOptions = {}): AsyncIterable<RecoverEvent> {
+  for await (const batch of recoverRowBatches(source, filter, options)) yield* batch;
+}
+
+/**
+ * {@link recoverRows}, the same events in the same order, in non-empty arrays: one async step per
+ * array rather than per row (the source's candidateBatches when it has them, one candidate per
+ * array otherwise). What `rowback scan` reads; an abort stops before the next candidate.
+ */
+export async function* recoverRowBatches(source: RecoverySource, filter: ScanFilter, options: RecoverOptions = {}): AsyncIterable<RecoverEvent[]> {
   const log = (options.logger ?? silentLogger).child({ source: source.description });
   const catalog = await source.metadata();
   const check = new LayoutFitCheck(options.layoutCheckRows ?? LAYOUT_CHECK_ROWS, options.acceptColumnCountDrift);
   // A transaction's facts are the same for each of its rows: worked out once per transaction.
   const txnCache: TxnFieldCache = new WeakMap();
   const principals = new WeakMap<TransactionInfo, { name: string } | null>();
-  for await (const c of source.candidates(filter, options.signal)) {
-    if (options.signal?.aborted) break;
-    const ev = candidateToEvent(c, catalog, log, txnCache);
-    if (ev.kind === 'row' && source.databasePrincipalOf && c.txn.sid) {
-      let p = principals.get(c.txn);
-      if (p === undefined) principals.set(c.txn, (p = source.databasePrincipalOf(c.txn.sid)));
-      if (p) ev.row = { ...ev.row, dbUser: p.name };
+  const signal = options.signal;
+  const batches: AsyncIterable<RowCandidate[]> = source.candidateBatches
+    ? source.candidateBatches(filter, signal)
+    : (async function* () {
+        for await (const c of source.candidates(filter, signal)) yield [c];
+      })();
+  let aborted = false;
+  for await (const batch of batches) {
+    const out: RecoverEvent[] = [];
+    for (const c of batch) {
+      if (signal?.aborted) {
+        aborted = true;
+        break;
+      }
+      const ev = candidateToEvent(c, catalog, log, txnCache);
+      if (ev.kind === 'row' && source.databasePrincipalOf && c.txn.sid) {
+        let p = principals.get(c.txn);
+        if (p === undefined) principals.set(c.txn, (p = source.databasePrincipalOf(c.txn.sid)));
+        if (p) ev.row = { ...ev.row, dbUser: p.name };
+      }
+      if (ev.kind === 'row' && source.resolveOffRow && hasOffRow(ev.row)) {
+        const table = resolveTable(c.record, catalog);
+        if (table) ev.row = source.resolveOffRow(ev.row, table);
+      }
+      if (check.passes(ev)) out.push(ev);
+      else for (const e of check.push(ev, c.record.AllocUnitId ?? null)) out.push(e);
     }
-    if (ev.kind === 'row' && source.resolveOffRow && hasOffRow(ev.row)) {
-      const table = resolveTable(c.record, catalog);
-      if (table) ev.row = source.resolveOffRow(ev.row, table);
-    }
-    if (check.passes(ev)) yield ev;
-    else yield* check.push(ev, c.record.AllocUnitId ?? null);
+    if (out.length) yield out;
+    if (aborted) break;
   }
-  yield* check.end();
+  const rest = [...check.end()];
+  if (rest.length) yield rest;
 }
 
 /** Rows of a table judged before any of them is printed (RecoverOptions.layoutCheckRows). */

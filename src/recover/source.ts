@@ -83,6 +83,12 @@ export interface RecoverySource {
    * source's own (`--schema`/`--ddl`); sources that filter tables server-side may ignore it.
    */
   candidates(filter: ScanFilter, signal?: AbortSignal, catalog?: MetadataCatalog): AsyncIterable<RowCandidate>;
+  /**
+   * Optional: the same candidates as {@link candidates}, in the same order, in non-empty arrays (the
+   * files source: the commits of one log block at a time). recoverRowBatches uses it when present,
+   * saving one async step per candidate.
+   */
+  candidateBatches?(filter: ScanFilter, signal?: AbortSignal, catalog?: MetadataCatalog): AsyncIterable<RowCandidate[]>;
   /** Items the source itself skipped (torn pages, bad blocks, unknown records). */
   skipped(): SkippedItem[];
   /**

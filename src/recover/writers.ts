@@ -15,6 +15,8 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ['ndjson', 'csv', 'json']
  */
 export interface RowWriter {
   write(row: RecoveredRow): Promise<void>;
+  /** The rows in order, as write() would, waiting only where the stream asks (one promise per batch, not per row). */
+  writeRows(rows: readonly RecoveredRow[]): Promise<void>;
   flush(): Promise<void>;
   end(): Promise<void>;
 }
@@ -48,8 +50,11 @@ export function createRowWriter(format: OutputFormat, out: Writable, options: Wr
     at = 0;
     return put(chunk);
   };
-  /** Appends `prefix` (ASCII), `s`, then `suffix` (ASCII): no concatenated copy of a row's text is made. */
-  const gather = (prefix: string, s: string, suffix: string): Promise<void> => {
+  /**
+   * Appends `prefix` (ASCII), `s`, then `suffix` (ASCII): no concatenated copy of a row's text is
+   * made. Returns the stream write's promise when the gathered bytes were handed over, else undefined.
+   */
+  const gather = (prefix: string, s: string, suffix: string): Promise<void> | undefined => {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit
     const need = prefix.length + s.length * 3 + suffix.length;
     let before: Promise<void> | undefined;
@@ -60,19 +65,31 @@ export function createRowWriter(format: OutputFormat, out: Writable, options: Wr
     if (prefix) at += buf.write(prefix, at, 'latin1');
     at += buf.write(s, at);
     if (suffix) at += buf.write(suffix, at, 'latin1');
-    return before ?? Promise.resolve();
+    return before;
+  };
+  const resolved = Promise.resolve();
+  /** Rows through `one` (gather's result), awaiting only the hand-overs. */
+  const many = async (rows: readonly RecoveredRow[], one: (row: RecoveredRow) => Promise<void> | undefined): Promise<void> => {
+    for (const row of rows) {
+      const p = one(row);
+      if (p) await p;
+    }
   };
   switch (format) {
-    case 'ndjson':
-      return { write: (row) => gather('', JSON.stringify(row), '\n'), flush, end: flush };
+    case 'ndjson': {
+      const one = (row: RecoveredRow) => gather('', JSON.stringify(row), '\n');
+      return { write: (row) => one(row) ?? resolved, writeRows: (rows) => many(rows, one), flush, end: flush };
+    }
     case 'json': {
       let first = true;
+      const one = (row: RecoveredRow) => {
+        const prefix = first ? '[\n' : ',\n';
+        first = false;
+        return gather(prefix, JSON.stringify(row), '');
+      };
       return {
-        write: (row) => {
-          const prefix = first ? '[\n' : ',\n';
-          first = false;
-          return gather(prefix, JSON.stringify(row), '');
-        },
+        write: (row) => one(row) ?? resolved,
+        writeRows: (rows) => many(rows, one),
         flush,
         end: async () => {
           await flush();
@@ -95,14 +112,16 @@ export function createRowWriter(format: OutputFormat, out: Writable, options: Wr
       let wroteHeader = false;
       const image = (v: Record<string, SqlValue> | undefined): string[] =>
         valueCols ? valueCols.map((c) => csvCell(v ? v[c] : undefined)) : [v ? JSON.stringify(v) : ''];
+      const write = (row: RecoveredRow): Promise<void> => {
+        const fixed = CSV_FIXED.map((k) => csvCell(row[k] as SqlValue | undefined));
+        const cells = [...fixed, ...image(row.values), ...(after ? image(row.after) : []), row.warnings.join('; '), row.raw, ...(after ? [row.rawAfter ?? ''] : [])];
+        const s = (wroteHeader ? '' : csvRecord(header, raw)) + csvRecord(cells, raw);
+        wroteHeader = true;
+        return put(s);
+      };
       return {
-        write: (row) => {
-          const fixed = CSV_FIXED.map((k) => csvCell(row[k] as SqlValue | undefined));
-          const cells = [...fixed, ...image(row.values), ...(after ? image(row.after) : []), row.warnings.join('; '), row.raw, ...(after ? [row.rawAfter ?? ''] : [])];
-          const s = (wroteHeader ? '' : csvRecord(header, raw)) + csvRecord(cells, raw);
-          wroteHeader = true;
-          return put(s);
-        },
+        write,
+        writeRows: (rows) => many(rows, write),
         flush: () => Promise.resolve(),
         end: () => (wroteHeader ? Promise.resolve() : put(csvRecord(header, raw))),
       };

@@ -75,3 +75,42 @@ describe('CSV with updates', () => {
     expect(JSON.parse(u[h.indexOf('after')])).toEqual({ Id: 1, Name: 'after', Note: null });
   });
 });
+
+describe('writeRows', () => {
+  // a slow stream with a small buffer: the writer must wait for 'drain' between hand-overs
+  async function renderBoth(format: OutputFormat, rows: RecoveredRow[]): Promise<{ one: string; many: string; drains: number }> {
+    const { Writable } = await import('node:stream');
+    const sink = (parts: Buffer[], counter?: { n: number }) =>
+      new Writable({
+        highWaterMark: 1024,
+        write(c, _e, cb) {
+          parts.push(Buffer.from(c));
+          if (counter) counter.n++;
+          setImmediate(cb);
+        },
+      });
+    const a: Buffer[] = [];
+    const wa = createRowWriter(format, sink(a));
+    for (const r of rows) await wa.write(r);
+    await wa.end();
+    const b: Buffer[] = [];
+    const counter = { n: 0 };
+    const out = sink(b, counter);
+    let drains = 0;
+    out.on('drain', () => drains++);
+    const wb = createRowWriter(format, out);
+    for (let i = 0; i < rows.length; i += 700) await wb.writeRows(rows.slice(i, i + 700));
+    await wb.end();
+    await new Promise((r) => setImmediate(r));
+    return { one: Buffer.concat(a).toString('utf8'), many: Buffer.concat(b).toString('utf8'), drains };
+  }
+  const rows = Array.from({ length: 3000 }, (_, i) => row(`1:1:${i}`, i % 3 ? `名字${i} "q" \\ \n` : null));
+  for (const format of ['ndjson', 'json', 'csv'] as const) {
+    it(`${format}: the same bytes as one write() per row, waiting for the stream to drain`, async () => {
+      const { one, many, drains } = await renderBoth(format, rows);
+      expect(many).toBe(one);
+      expect(many.length).toBeGreaterThan(3000 * 200);
+      expect(drains).toBeGreaterThan(0);
+    });
+  }
+});

@@ -10,7 +10,8 @@ import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
 import { explainNoRows } from '../../recover/committed.js';
-import { recoverRows } from '../../recover/recover-rows.js';
+import { recoverRowBatches } from '../../recover/recover-rows.js';
+import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { logLoss } from '../../recover/source.js';
 import { type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { parseWindowTime } from '../../recover/time-window.js';
@@ -127,13 +128,29 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const started = Date.now();
     const progress = createProgress({ quiet: opts.quiet });
     try {
-      for await (const ev of recoverRows(source, filter, { acceptColumnCountDrift: opts.acceptLayoutDrift, signal: interrupt.signal })) {
-        if (ev.kind === 'row') {
-          rows++;
-          perTable.set(ev.row.table, (perTable.get(ev.row.table) ?? 0) + 1);
-          await writer.write(ev.row);
-        } else {
-          skipped.push(ev.item);
+      const batch: RecoveredRow[] = [];
+      for await (const events of recoverRowBatches(source, filter, { acceptColumnCountDrift: opts.acceptLayoutDrift, signal: interrupt.signal })) {
+        let lastTable = '';
+        let lastCount = 0;
+        for (const ev of events) {
+          if (ev.kind === 'row') {
+            rows++;
+            batch.push(ev.row);
+            // per-table counts: consecutive rows mostly share a table
+            if (ev.row.table !== lastTable) {
+              if (lastCount) perTable.set(lastTable, (perTable.get(lastTable) ?? 0) + lastCount);
+              lastTable = ev.row.table;
+              lastCount = 0;
+            }
+            lastCount++;
+          } else {
+            skipped.push(ev.item);
+          }
+        }
+        if (lastCount) perTable.set(lastTable, (perTable.get(lastTable) ?? 0) + lastCount);
+        if (batch.length) {
+          await writer.writeRows(batch);
+          batch.length = 0;
         }
         progress.update(() => {
           const p = source.progress?.();

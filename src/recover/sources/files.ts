@@ -26,7 +26,7 @@ import type { SqlValue } from '../../reconstruct/values.js';
 import type { RecoveredRow } from '../recovered-row.js';
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { committedCandidates, emptyStats, type CommittedScanStats } from '../committed.js';
+import { CANDIDATE_BATCH, committedCandidateBatches, emptyStats, type CommittedScanStats } from '../committed.js';
 import { PageSlotModel } from '../page-model.js';
 import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.js';
 import { RECOVER_UPDATE_NO_BASE, type RebuildCandidate } from '../update-rebuild.js';
@@ -557,6 +557,13 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     candidates(filter: ScanFilter, signal?: AbortSignal, catalogOverride?: MetadataCatalog): AsyncIterable<RowCandidate> {
       const self = this;
       return (async function* () {
+        for await (const batch of self.candidateBatches!(filter, signal, catalogOverride)) yield* batch;
+      })();
+    },
+    /** {@link candidates} in arrays (committedCandidateBatches: a log block's commits at a time). */
+    candidateBatches(filter: ScanFilter, signal?: AbortSignal, catalogOverride?: MetadataCatalog): AsyncIterable<RowCandidate[]> {
+      const self = this;
+      return (async function* () {
         await ensureOneDatabase();
         const cat = catalogOverride ?? (await self.metadata());
         scanStats = emptyStats();
@@ -574,16 +581,25 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         // Updates with no base in the log wait for a third pass anchored on the data file's pages
         // (page-model-anchor.ts); they are yielded after the others. Bounded: each holds its record.
         const pending: RebuildCandidate[] = [];
-        for await (const c of committedCandidates((keep) => readAllBatches(signal, false, keep), filter, cat, { stats: scanStats, holdBudgetBytes: inputs.holdBudgetBytes, spillDir: inputs.spillDir, ...(model ? { onRecord: (r: LogRecord) => model.apply(r) } : {}) })) {
-          const rb = (c as RebuildCandidate).rebuild;
-          if (pageSource && rb?.kind === 'skipped' && rb.code === RECOVER_UPDATE_NO_BASE && pending.length < MAX_ANCHORED_UPDATES) pending.push(c);
-          else yield c;
+        for await (const batch of committedCandidateBatches((keep) => readAllBatches(signal, false, keep), filter, cat, { stats: scanStats, holdBudgetBytes: inputs.holdBudgetBytes, spillDir: inputs.spillDir, ...(model ? { onRecord: (r: LogRecord) => model.apply(r) } : {}) })) {
+          if (!model) {
+            yield batch;
+            continue;
+          }
+          const now: RowCandidate[] = [];
+          for (const c of batch) {
+            const rb = (c as RebuildCandidate).rebuild;
+            if (pageSource && rb?.kind === 'skipped' && rb.code === RECOVER_UPDATE_NO_BASE && pending.length < MAX_ANCHORED_UPDATES) pending.push(c);
+            else now.push(c);
+          }
+          if (now.length) yield now;
         }
         if (pending.length && pageSource && !signal?.aborted) {
           logger?.debug({ updates: pending.length }, 'anchoring updates on the data file');
-          yield* await anchorOnDataFile(pending, () => readAll(signal, true), pageSource);
+          const anchored = await anchorOnDataFile(pending, () => readAll(signal, true), pageSource);
+          for (let i = 0; i < anchored.length; i += CANDIDATE_BATCH) yield anchored.slice(i, i + CANDIDATE_BATCH);
         } else {
-          yield* pending;
+          for (let i = 0; i < pending.length; i += CANDIDATE_BATCH) yield pending.slice(i, i + CANDIDATE_BATCH);
         }
       })();
     },

@@ -50,3 +50,46 @@ it('the generator writes what the reader reads: every transaction committed → 
   expect(txns.some((t) => t.outcome === 'abort')).toBe(true);
   expect(got.map((h) => h.replace(/^0x/i, '').toLowerCase()).sort()).toEqual(want.sort());
 });
+
+it('recoverRowBatches gives the events of recoverRows, in order, in non-empty arrays of whole log blocks\' commits (also when transactions spill to disk, and from a source without candidateBatches)', async () => {
+  const { recoverRowBatches } = await import('../../../src/recover/recover-rows.js');
+  const { CANDIDATE_BATCH } = await import('../../../src/recover/committed.js');
+  const file = join(dir, 'crm_batches.ldf');
+  writeSyntheticLdf(file, { targetBytes: 3 * 1024 * 1024, row, rollbackShare: 0.2, concurrency: 5, rowsPerTxn: (t) => (t % 50 === 0 ? 1500 : 1 + (t % 7)) }, { allocUnitId: AU, vlfSize: 1024 * 1024 });
+  const flat = async (holdBudgetBytes?: number) => {
+    const s = withMetadata(openFileSource({ ldf: file, holdBudgetBytes }), [layout]);
+    const out: string[] = [];
+    for await (const ev of recoverRows(s, { operations: ['delete'] })) out.push(ev.kind === 'row' ? `${ev.row.lsn} ${ev.row.raw}` : `skip ${ev.item.code}`);
+    await s.close();
+    return out;
+  };
+  const batched = async (holdBudgetBytes?: number, hideBatches = false) => {
+    const inner = openFileSource({ ldf: file, holdBudgetBytes });
+    // a source that only has candidates(): each candidate its own array
+    const s = withMetadata(hideBatches ? { ...inner, description: inner.description, metadata: () => inner.metadata(), candidates: inner.candidates.bind(inner), candidateBatches: undefined, skipped: () => inner.skipped(), close: () => inner.close() } : inner, [layout]);
+    const sizes: number[] = [];
+    const out: string[] = [];
+    for await (const evs of recoverRowBatches(s, { operations: ['delete'] })) {
+      sizes.push(evs.length);
+      for (const ev of evs) out.push(ev.kind === 'row' ? `${ev.row.lsn} ${ev.row.raw}` : `skip ${ev.item.code}`);
+    }
+    await s.close();
+    return { out, sizes };
+  };
+  const want = await flat();
+  expect(want.length).toBeGreaterThan(5000);
+  const b = await batched();
+  expect(b.out).toEqual(want);
+  expect(Math.min(...b.sizes)).toBeGreaterThan(0);
+  // arrays: fewer than rows (a block's commits together), none larger than a candidate batch
+  expect(b.sizes.length).toBeLessThan(want.length / 2);
+  expect(Math.max(...b.sizes)).toBeLessThanOrEqual(CANDIDATE_BATCH);
+  // spilled to disk: the same events
+  const spilledFlat = await flat(64 * 1024);
+  expect(spilledFlat).toEqual(want);
+  expect((await batched(64 * 1024)).out).toEqual(want);
+  const one = await batched(undefined, true);
+  expect(one.out).toEqual(want);
+  // one candidate per array, but the layout check's first rows of the table, released together
+  expect(one.sizes.length).toBeGreaterThanOrEqual(want.length - 20);
+});
