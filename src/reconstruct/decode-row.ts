@@ -26,6 +26,7 @@ export interface DecodeOptions {
 
 export interface DecodedRow {
   values: Record<string, SqlValue>;
+  /** A new array for every call: callers may append to it. */
   warnings: string[];
   recordType: 'primary' | 'forwarded' | 'forwarding-stub' | 'index' | 'blob-fragment' | 'ghost-index' | 'ghost-data' | 'ghost-version';
   ghost: boolean;

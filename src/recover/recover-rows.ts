@@ -201,9 +201,10 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
   const lsn = r['Current LSN'];
   const table = resolveTable(r, catalog);
   const image = r['RowLog Contents 0'] ?? null;
-  const location = { lsn, file: r.source?.file, offset: r.source?.offset, page: r['Page ID'] ?? undefined, slot: r['Slot ID'] ?? undefined };
+  // built only for a skipped item (not per row)
+  const at = (): SkippedItem['location'] => ({ lsn, file: r.source?.file, offset: r.source?.offset, page: r['Page ID'] ?? undefined, slot: r['Slot ID'] ?? undefined });
   if (!table) {
-    return skipped('RECOVER_UNKNOWN_TABLE', `no table metadata for allocation unit ${r.AllocUnitId ?? '(none)'}`, location, image);
+    return skipped('RECOVER_UNKNOWN_TABLE', `no table metadata for allocation unit ${r.AllocUnitId ?? '(none)'}`, at(), image);
   }
   const qualified = `${table.schema}.${table.name}`;
   const operation = r.Operation === LOP_DELETE_ROWS ? 'delete' : r.Operation === LOP_INSERT_ROWS ? 'insert' : 'update';
@@ -214,7 +215,7 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
     // them onto the row tracked by its page model (update-rebuild.ts). Other sources do not.
     const rebuild = (c as RebuildCandidate).rebuild;
     // The reasons name the slot: SkippedItem.location has no slot field.
-    const where = { ...location, table: qualified };
+    const where = { ...at(), table: qualified };
     if (!rebuild) {
       return skipped('RECOVER_UPDATE_NOT_REBUILT', `${r.Operation} holds a partial row image; this source does not track the rows it applies to (updates are rebuilt from .ldf/.trn/.bak logs only)`, where, image);
     }
@@ -223,12 +224,14 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
     after = rebuild.after;
   }
   if (!rowImage || rowImage.length === 0) {
-    return skipped('RECOVER_NO_ROW_IMAGE', `${r.Operation} has no RowLog Contents 0`, { ...location, table: qualified }, null);
+    return skipped('RECOVER_NO_ROW_IMAGE', `${r.Operation} has no RowLog Contents 0`, { ...at(), table: qualified }, null);
   }
   try {
     const decoded = decodeRow(rowImage, table, { lsn, file: r.source?.file, offset: r.source?.offset });
     const decodedAfter = after ? decodeRow(after, table, { lsn, file: r.source?.file, offset: r.source?.offset }) : null;
-    const warnings = [...decoded.warnings, ...(decodedAfter?.warnings.map((w) => `after image: ${w}`) ?? [])];
+    // decodeRow gives a fresh warnings array per row: taken as it is
+    const warnings = decoded.warnings;
+    if (decodedAfter) for (const w of decodedAfter.warnings) warnings.push(`after image: ${w}`);
     if (r.source?.stale) warnings.push('record comes from a reused (stale) VLF: it may predate the current log');
     let tf = txnCache?.get(c.txn);
     if (!tf) {
@@ -244,7 +247,9 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
           : `row is older than the scanned log: its page was taken from the data file/backup (m_lsn = the log's first change to it) and followed (base: ${rb.baseLsn})`,
       );
     }
-    const row: RecoveredRow = {
+    // Built in the key order the output keeps (NDJSON prints keys in this order), optional keys in
+    // their place, by assignment rather than object spreads (one temporary object per spread, per row).
+    const row = {
       table: qualified,
       lsn,
       operation,
@@ -253,32 +258,35 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
       endTime: tf.endTime,
       login: c.txn.login,
       sid: tf.sid,
-      ...(sidText ? { sidText } : {}),
-      spid: c.txn.spid,
-      ...(c.txn.host ? { host: c.txn.host } : {}),
-      ...(c.txn.program ? { program: c.txn.program } : {}),
-      transactionName: c.txn.name,
-      allocUnitId: r.AllocUnitId ?? null,
-      pageId: r['Page ID'] ?? null,
-      slotId: r['Slot ID'] ?? null,
-      values: decoded.values,
-      ...(decodedAfter && after ? { after: decodedAfter.values } : {}),
-      raw: toHex(rowImage),
-      ...(after ? { rawAfter: toHex(after) } : {}),
-      warnings,
-      source: r.source ?? { kind: 'export' },
-    };
+    } as RecoveredRow;
+    if (sidText) row.sidText = sidText;
+    row.spid = c.txn.spid;
+    if (c.txn.host) row.host = c.txn.host;
+    if (c.txn.program) row.program = c.txn.program;
+    row.transactionName = c.txn.name;
+    row.allocUnitId = r.AllocUnitId ?? null;
+    row.pageId = r['Page ID'] ?? null;
+    row.slotId = r['Slot ID'] ?? null;
+    row.values = decoded.values;
+    if (decodedAfter && after) row.after = decodedAfter.values;
+    row.raw = toHex(rowImage);
+    if (after) row.rawAfter = toHex(after);
+    row.warnings = warnings;
+    row.source = r.source ?? { kind: 'export' };
     return { kind: 'row', row };
   } catch (e) {
     if (!isRowbackError(e)) throw e;
     log.debug({ lsn, code: e.code }, 'row image not decoded');
+    const location = at();
     return skipped(e.code, e.message, { ...location, table: qualified, column: e.location.column, offset: e.location.offset ?? location.offset }, rowImage);
   }
 }
 
 function hasOffRow(row: RecoveredRow): boolean {
-  for (const v of Object.values(row.values)) if (isOffRow(v)) return true;
-  if (row.after) for (const v of Object.values(row.after)) if (isOffRow(v)) return true;
+  const v = row.values;
+  for (const k in v) if (isOffRow(v[k])) return true;
+  const a = row.after;
+  if (a) for (const k in a) if (isOffRow(a[k])) return true;
   return false;
 }
 
