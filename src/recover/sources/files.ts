@@ -18,7 +18,7 @@ import { openBackupLogStream } from '../../backup/log-stream.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
-import { readLdfLayout, readLdfRecordBatches, emptyLogScanStats, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
+import { ldfStaleRuns, readLdfLayout, readLdfRecordBatches, readLdfStaleBatches, emptyLogScanStats, type LogScanOptions, type StaleLogRun, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogFileInput } from '../../logreader/parallel/parallel-reader.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -270,8 +270,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // An .ldf given with log backups usually still holds log they backed up (a log backup marks
     // VLFs reusable; their bytes stay until reused), so a log block can come from both; and the
     // backups may hold log the .ldf lacks (older, reused VLFs; a zeroed or torn stretch). The two
-    // are read side by side and merged block by block in LSN order (`mergeLdfWithChain`): the
-    // .ldf's VLFs by sequence number, the backups in LSN order. An LSN names one record of a
+    // are read side by side and merged block by block in LSN order (below): the .ldf's current
+    // blocks by VLF sequence number, its stale blocks by their own LSNs, the backups in LSN order. An LSN names one record of a
     // database's log and a log block is written once, so a backup's block of which the .ldf gave
     // current (not stale) records at the same position (VLF sequence + block number: the first 17
     // characters of a printed LSN) is the .ldf's block again, and is passed over; blocks the .ldf
@@ -299,7 +299,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // sees where this backup's stream ends, not the .ldf's or another file's.
     const localEvents = async function* (l: LogFileInput): AsyncGenerator<LogFileEvent> {
       if (l.kind === 'ldf') {
-        for await (const batch of readLdfRecordBatches(l.file, { ...opts, ...(l.vlfOrder ? { vlfOrder: l.vlfOrder } : {}) }, stats, keep, l.vlfs)) yield { type: 'batch', batch };
+        for await (const batch of readLdfRecordBatches(l.file, { ...opts, ...(l.vlfOrder ? { vlfOrder: l.vlfOrder } : {}), ...(l.includeStale !== undefined ? { includeStale: l.includeStale } : {}) }, stats, keep, l.vlfs)) yield { type: 'batch', batch };
         return;
       }
       const own = emptyLogScanStats();
@@ -385,11 +385,32 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       const all = split && parallel ? await splitLdfs(logFiles, threads, opts.logFormat2IsSql2005 ?? false, false) : logFiles;
       for await (const b of fileBatches(open(all))) if (b.records.length) yield b.records;
     } else {
-      // Block by block in LSN order: the .ldf's current blocks and the backups' blocks by position,
-      // the .ldf's at a position both have; its stale blocks (log of a VLF's earlier use) where they lie.
-      const ldfInputs: LogFileInput[] = [{ ...ldfInput, vlfOrder }];
+      // Block by block in LSN order, from three streams merged by position (VLF sequence + block
+      // number: the first 17 characters of a printed LSN): the .ldf's current blocks (its VLFs by
+      // sequence number), its stale blocks (log of a reused VLF's earlier use, placed by their own
+      // LSNs: readLdfStaleBatches, read on this thread whatever `threads` says), and the backups'
+      // blocks. At a position the .ldf's current blocks and the backups both have, the .ldf's is read.
+      const ldfInputs: LogFileInput[] = [{ ...ldfInput, vlfOrder, includeStale: false }];
       const ldfSide = fileBatches(open(split && parallel ? await splitLdfs(ldfInputs, threads, opts.logFormat2IsSql2005 ?? false, true) : ldfInputs));
       const chainSide = fileBatches(open(logFiles.filter((f) => f.kind !== 'ldf')));
+      // The stale stream's own counts: its blocks and bytes were counted by the .ldf's read (which
+      // passes them over); its records are added to the pass's stats at its end.
+      const staleStats = emptyLogScanStats();
+      const staleSide = (async function* (): AsyncGenerator<{ records: LogRecord[]; block: string }> {
+        let runs: StaleLogRun[];
+        try {
+          runs = await ldfStaleRuns(ldfInput.file, { logFormat2IsSql2005: opts.logFormat2IsSql2005 ?? false, ...(signal ? { signal } : {}) });
+        } catch {
+          return; // an .ldf that cannot be laid out: its own read says why
+        }
+        try {
+          for await (const b of readLdfStaleBatches(ldfInput.file, runs, { ...opts, includeStale: true }, staleStats, keep)) yield { records: b.records, block: b.firstLsn.slice(0, 17) };
+        } finally {
+          stats.records += staleStats.records;
+          stats.staleRecords += staleStats.staleRecords;
+          stats.skippedRecords += staleStats.skippedRecords;
+        }
+      })();
       // Runs of the .ldf's current blocks without a break between VLFs (VLF N's last block read,
       // then N + 1 from its first block 0x10); a break inside a VLF is reported by its reader.
       // `end`: the block after the run's last one (VLF sequence, block number); a VLF's blocks end
@@ -404,10 +425,18 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       let readWhole = false;
       try {
         let a = await ldfSide.next();
+        let s = await staleSide.next();
         let c = await chainSide.next();
-        while (!a.done || !c.done) {
+        while (!a.done || !s.done || !c.done) {
           if (signal?.aborted) return;
-          if (!a.done && !a.value.stale) {
+          // A stale block at the position of a current block of the .ldf: the same log (an LSN
+          // names one record), read from the current block.
+          if (!s.done && !a.done && s.value.block === a.value.block) {
+            ldfDuplicates += s.value.records.length;
+            s = await staleSide.next();
+            continue;
+          }
+          if (!a.done && (c.done || a.value.block <= c.value.block) && (s.done || a.value.block < s.value.block)) {
             const run = ldfRuns[ldfRuns.length - 1];
             const vlf = parseInt(a.value.block.slice(0, 8), 16);
             const block = parseInt(a.value.block.slice(9), 16);
@@ -417,10 +446,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
             // first block with the last one read to its end
             if (e && ((vlf === e.vlf && block >= e.block) || (vlf === e.vlf + 1 && block === VLF_FIRST_BLOCK_ID && e.block === vlfBlocks.get(e.vlf)))) run.end = end;
             else ldfRuns.push({ start: a.value.block, end });
-          }
-          if (!a.done && (a.value.stale || c.done || a.value.block <= c.value.block)) {
             // the same block from a backup: passed over when the .ldf gave current records of it
-            if (!a.value.stale && a.value.records.length > 0 && !c.done && a.value.block === c.value.block) {
+            if (a.value.records.length > 0 && !c.done && a.value.block === c.value.block) {
               ldfDuplicates += c.value.records.length;
               // The two copies of a block must be the same log. Where they are not (an .ldf of the
               // database after a restore from these backups, a later recovery fork; or a damaged
@@ -438,27 +465,31 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
               }
               c = await chainSide.next();
             }
-            let records = a.value.records;
-            if (a.value.stale && records.length) {
-              // A stale block (log of a VLF's earlier use) holds older log: where a backup of the
-              // chain covers its LSNs the backup holds the same records (read at their place in LSN
-              // order), so the stale copy is passed over; it would give each of their rows twice.
-              records = records.filter((r) => !chainCovers(r['Current LSN']));
-              staleCovered += a.value.records.length - records.length;
-              // Stale log no backup holds, reached after newer log was read (the .ldf's VLFs go by
-              // their current sequence, a reused VLF's old blocks with it): a transaction that began
-              // in it and ended in newer log was judged without these rows. Not known here whether
-              // one did (most such log is long finished), so it is a note, not log loss.
-              if (records.length && !staleOutOfOrder && a.value.block < newestYielded) {
+            if (a.value.records.length) {
+              if (a.value.block > newestYielded) newestYielded = a.value.block;
+              yield a.value.records;
+            }
+            a = await ldfSide.next();
+            continue;
+          }
+          if (!s.done && (c.done || s.value.block <= c.value.block)) {
+            // Where a backup of the chain covers a stale block's LSNs it holds the same records
+            // (read at their place from it), so the stale copy is passed over; it would give each
+            // of their rows twice. The rest is read here, at its own place in LSN order.
+            const records = s.value.records.filter((r) => !chainCovers(r['Current LSN']));
+            staleCovered += s.value.records.length - records.length;
+            if (records.length) {
+              // Stale runs of one earlier VLF sequence in two VLFs (a damaged or copied .ldf) can
+              // overlap: then this log comes after newer log, which a transaction that began in it
+              // and ended in that newer log would lack. Not known here whether one did: a note.
+              if (!staleOutOfOrder && s.value.block < newestYielded) {
                 staleOutOfOrder = true;
                 notes.push(`stale log of a reused VLF in ${inputs.ldf} (from LSN ${records[0]!['Current LSN']}) that no log backup given holds was read after newer log: a transaction that began there and ended in newer log would lack its rows from it. Give the log backup that holds that log, or scan the .ldf alone to compare`);
               }
-            }
-            if (records.length) {
-              if (a.value.block > newestYielded) newestYielded = a.value.block;
+              if (s.value.block > newestYielded) newestYielded = s.value.block;
               yield records;
             }
-            a = await ldfSide.next();
+            s = await staleSide.next();
             continue;
           }
           if (!c.done) {
@@ -472,6 +503,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         readWhole = !signal?.aborted;
       } finally {
         await ldfSide.return(undefined);
+        await staleSide.return(undefined);
         await chainSide.return(undefined);
       }
       // A break in the chain the .ldf's current log spans (a run from the break's first block or
