@@ -211,6 +211,7 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
       expect(alone.rows.length).toBeLessThan(want.length);
       expect(alone.rows.length).toBeGreaterThan(want.length / 3); // the .ldf's VLFs after the hole are read
       const both = await committedDeletes({ ldf: p, trn: chain.backups.map((b) => b.file) });
+      expect(both.skipped).toEqual([]); // the backups hold what the .ldf lost: no log loss
       expect(new Set(both.rows).size).toBe(both.rows.length);
       expect(both.rows).toEqual(whole.rows);
       // the same with the files parsed on workers (two parallel readers, merged here)
@@ -382,6 +383,89 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
       }
     } finally {
       rmSync(p, { force: true });
+    }
+  });
+
+  it('a hole in the .ldf (zeroed log blocks inside a VLF) that the backups given hold: no FORMAT_LOG_GAP or FORMAT_BAD_LOG_BLOCK (it made the scan INCOMPLETE with no row missing), a note names the .ldf range and the backup; the same on two threads', async () => {
+    setup();
+    const whole = await committedDeletes({ ldf: ldf() });
+    const p = holed('hole-covered.ldf', [[vlfAt(2) + 0x2000 + 64 * 1024, vlfAt(2) + 0x2000 + 96 * 1024]]);
+    try {
+      // not vacuous: the .ldf alone reports the hole as lost log
+      const alone = await committedDeletes({ ldf: p });
+      expect(alone.skipped.map((x) => x.code)).toContain('FORMAT_LOG_GAP');
+      expect(alone.skipped.map((x) => x.code)).toContain('FORMAT_BAD_LOG_BLOCK');
+      const trn = chain.backups.map((b) => b.file);
+      for (const threads of [1, 2]) {
+        const files = openFileSource({ ldf: p, trn, threads, parallelMinBytes: 0 });
+        const source = withMetadata(files, [layout]);
+        const rows: string[] = [];
+        for await (const ev of recoverRows(source, { operations: ['delete'] })) if (ev.kind === 'row') rows.push(ev.row.raw.replace(/^0x/i, '').toLowerCase());
+        await source.close();
+        expect(files.skipped()).toEqual([]);
+        expect(rows).toEqual(whole.rows);
+        const said = files.notes.filter((n) => n.includes('were read from log backup'));
+        expect(said).toHaveLength(1);
+        expect(said[0]).toContain('hole-covered.ldf');
+        expect(said[0]).toMatch(/LSN 0000002a:00000088:0001 up to 0000002a:00000100:0001/);
+        expect(said[0]).toMatch(/offsets 602112 to 663552/);
+        expect(chain.backups.some((b) => said[0].includes(b.file))).toBe(true);
+      }
+    } finally {
+      rmSync(p, { force: true });
+    }
+  });
+
+  it('a hole in the .ldf the backups given hold only in part, or not at all: still FORMAT_LOG_GAP (rows there are lost), no note claiming it was read; the same on two threads', async () => {
+    setup();
+    // VLF 42's blocks 0x100 and 0x178 (120 sectors each) zeroed: the .ldf lacks 42:100 up to 42:1f0
+    const p = holed('hole-part.ldf', [[vlfAt(2) + 0x100 * 512, vlfAt(2) + 0x1f0 * 512]]);
+    // backup 2 (41:1f0 to 42:1f0) holds that log; a copy of it lacking block 42:178 holds half of it
+    expect([chain.backups[2].firstLsn, chain.backups[2].lastLsn].map((l) => `${l.vlf}:${l.block}`)).toEqual(['41:496', '42:496']);
+    const b2 = readFileSync(chain.backups[2].file);
+    const r2 = openBackupLogStream(chain.backups[2].file).ranges;
+    let zeroed = 0;
+    for (const r of r2) {
+      for (let at = r.start; at < r.end && b2.readUInt16LE(at + 6); ) {
+        const size = b2.readUInt16LE(at + 6); // block header: size @6, first LSN's VLF sequence @12, block @16
+        if (b2.readUInt32LE(at + 12) === 42 && b2.readUInt32LE(at + 16) === 0x178) {
+          b2.fill(0, at, at + size);
+          zeroed++;
+        }
+        at += size;
+      }
+    }
+    expect(zeroed).toBe(1);
+    const half = join(sub, 'half-of-2.trn');
+    writeFileSync(half, b2);
+    try {
+      const alone = await committedDeletes({ ldf: p });
+      const lost = alone.skipped.filter((x) => x.code === 'FORMAT_LOG_GAP' || x.code === 'FORMAT_BAD_LOG_BLOCK');
+      expect(lost.map((x) => [x.code, x.location.lsn])).toEqual([['FORMAT_LOG_GAP', '0000002a:00000100:0001']]);
+      const files = chain.backups.map((b) => b.file);
+      const chains = [
+        files.slice(3), // starts where the hole ends (42:1f0)
+        files.slice(0, 2), // ends before it (41:1f0)
+        files.map((f, i) => (i === 2 ? half : f)), // holds 42:100 to 42:178, not 42:178 to 42:1f0
+      ];
+      for (const trn of chains) {
+        for (const threads of [1, 2]) {
+          const src = openFileSource({ ldf: p, trn, threads, parallelMinBytes: 0 });
+          const source = withMetadata(src, [layout]);
+          for await (const _ of recoverRows(source, { operations: ['delete'] })) void _;
+          await source.close();
+          // the .ldf's items as the .ldf alone gives them
+          expect(src.skipped().filter((x) => x.location?.file === p)).toEqual(lost);
+          expect(src.notes.filter((n) => n.includes('were read from log backup'))).toEqual([]);
+        }
+      }
+      // and with the whole chain the same hole is no loss
+      const all = await committedDeletes({ ldf: p, trn: files });
+      expect(all.skipped).toEqual([]);
+      expect(all.rows).toEqual((await committedDeletes({ ldf: ldf() })).rows);
+    } finally {
+      rmSync(p, { force: true });
+      rmSync(half, { force: true });
     }
   });
 

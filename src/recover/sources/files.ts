@@ -287,6 +287,80 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     const chainCovers = (lsn: string): boolean => trnSets.some((t) => t.firstLsn <= lsn && lsn < t.lastLsn);
     const ldfInput = logFiles.find((f) => f.kind === 'ldf');
     const merged = ldfInput !== undefined && logFiles.some((f) => f.kind === 'trn');
+    // Merged read: the .ldf's lost stretches (FORMAT_LOG_GAP, FORMAT_BAD_LOG_BLOCK) are held until
+    // the read ends; one whose every block the backups' blocks read cover lost nothing (that log
+    // was read from them): a note says so instead (settleLdfHoles). `at`: its index in `skipped`
+    // had it been reported at once; `to`: the position of the .ldf's next block read (a gap's end).
+    const ldfHoles: Array<{ item: SkippedItem; at: number; to?: string }> = [];
+    const onLdfSkipped = (s: SkippedItem): void => {
+      if (!reporting) return;
+      if (merged && (s.code === 'FORMAT_LOG_GAP' || s.code === 'FORMAT_BAD_LOG_BLOCK')) ldfHoles.push({ item: s, at: skipped.length });
+      else skipped.push(s);
+    };
+    /** Merged read: runs of consecutive blocks read from the backups (VLF sequence, [start, end) in 512-byte blocks, backup file). */
+    const chainBlocks: Array<{ vlf: number; start: number; end: number; file: string }> = [];
+    const noteChainBlock = (b: { block: string; sectors: number; file: string }): void => {
+      const vlf = parseInt(b.block.slice(0, 8), 16);
+      const start = parseInt(b.block.slice(9), 16);
+      const end = start + b.sectors;
+      const last = chainBlocks[chainBlocks.length - 1];
+      if (last && last.vlf === vlf && last.file === b.file && start >= last.start && start <= last.end) last.end = Math.max(last.end, end);
+      else chainBlocks.push({ vlf, start, end, file: b.file });
+    };
+    /**
+     * The backups whose blocks read cover blocks [from, to) of VLF `vlf` without a break, or null
+     * when some block of that range was not read from them.
+     */
+    const chainHolds = (vlf: number, from: number, to: number): Set<string> | null => {
+      const files = new Set<string>();
+      let at = from;
+      for (const r of chainBlocks.filter((x) => x.vlf === vlf).sort((x, y) => x.start - y.start)) {
+        if (at >= to || r.start > at) break;
+        if (r.end > at) {
+          at = r.end;
+          files.add(r.file);
+        }
+      }
+      return at >= to ? files : null;
+    };
+    /**
+     * The .ldf's held lost stretches, once the merged read ends: with `whole` (read to its end,
+     * reporting), a FORMAT_LOG_GAP whose LSN range the backups' blocks cover (and the
+     * FORMAT_BAD_LOG_BLOCK runs inside its file range) becomes a note naming the .ldf range and
+     * the backup it was read from; every other one is put in `skipped` where it was reported.
+     */
+    const settleLdfHoles = (whole: boolean): void => {
+      const covered = new Set<number>();
+      if (whole) {
+        const spans: Array<{ start: number; end: number }> = [];
+        ldfHoles.forEach((h, i) => {
+          const { lsn, offset } = h.item.location;
+          if (h.item.code !== 'FORMAT_LOG_GAP' || !lsn || offset === undefined || !h.to) return;
+          const from = parseLsn(lsn);
+          const toVlf = parseInt(h.to.slice(0, 8), 16);
+          const toBlock = parseInt(h.to.slice(9), 16);
+          // a gap the .ldf reader reports lies inside one VLF (LSN block numbers are offsets in it)
+          if (toVlf !== from.vlf || toBlock <= from.block) return;
+          const files = chainHolds(from.vlf, from.block, toBlock);
+          if (!files) return;
+          covered.add(i);
+          const end = offset + (toBlock - from.block) * 512;
+          spans.push({ start: offset, end });
+          notes.push(`${inputs.ldf}: log blocks from LSN ${lsn} up to ${h.to}:0001 (file offsets ${offset} to ${end}) are missing there (zeroed, torn or cut out) and were read from log backup ${[...files].join(', ')}: no log lost`);
+        });
+        ldfHoles.forEach((h, i) => {
+          const o = h.item.location.offset;
+          if (h.item.code === 'FORMAT_BAD_LOG_BLOCK' && o !== undefined && spans.some((sp) => o >= sp.start && o < sp.end)) covered.add(i);
+        });
+      }
+      let inserted = 0;
+      ldfHoles.forEach((h, i) => {
+        if (covered.has(i)) return;
+        skipped.splice(h.at + inserted, 0, h.item);
+        inserted++;
+      });
+      ldfHoles.length = 0;
+    };
     // Several log files: each is parsed on a worker thread (up to `threads` at once) and consumed
     // here in the same order, so everything below sees what the one-thread reader gives.
     // With ldfVlfRanges, one large .ldf is split into ranges of VLFs, each read by its own worker
@@ -299,7 +373,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // sees where this backup's stream ends, not the .ldf's or another file's.
     const localEvents = async function* (l: LogFileInput): AsyncGenerator<LogFileEvent> {
       if (l.kind === 'ldf') {
-        for await (const batch of readLdfRecordBatches(l.file, { ...opts, ...(l.vlfOrder ? { vlfOrder: l.vlfOrder } : {}), ...(l.includeStale !== undefined ? { includeStale: l.includeStale } : {}) }, stats, keep, l.vlfs)) yield { type: 'batch', batch };
+        for await (const batch of readLdfRecordBatches(l.file, { ...opts, onSkipped: onLdfSkipped, ...(l.vlfOrder ? { vlfOrder: l.vlfOrder } : {}), ...(l.includeStale !== undefined ? { includeStale: l.includeStale } : {}) }, stats, keep, l.vlfs)) yield { type: 'batch', batch };
         return;
       }
       const own = emptyLogScanStats();
@@ -340,7 +414,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           // An abort ends the read here as it does inside the one-thread reader (workers stopped on the way out).
           if (signal?.aborted) return;
           if (ev.type === 'skipped') {
-            opts.onSkipped?.(ev.item);
+            (l.kind === 'ldf' ? onLdfSkipped : opts.onSkipped)?.(ev.item);
             continue;
           }
           if (ev.type === 'done') {
@@ -351,6 +425,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           const batch = ev.batch;
           const block = batch.firstLsn.slice(0, 17);
           if (l.kind === 'ldf') {
+            for (let i = ldfHoles.length - 1; i >= 0 && ldfHoles[i].to === undefined; i--) ldfHoles[i].to = block;
             yield { records: batch.records, block, sectors: batch.sectors ?? 0, stale: batch.records[0]?.source?.stale === true, kind: l.kind, file: l.file };
             continue;
           }
@@ -449,6 +524,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
             // the same block from a backup: passed over when the .ldf gave current records of it
             if (a.value.records.length > 0 && !c.done && a.value.block === c.value.block) {
               ldfDuplicates += c.value.records.length;
+              noteChainBlock(c.value);
               // The two copies of a block must be the same log. Where they are not (an .ldf of the
               // database after a restore from these backups, a later recovery fork; or a damaged
               // copy) the .ldf's is read, and it is said once: rows around it may be of either history.
@@ -493,6 +569,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
             continue;
           }
           if (!c.done) {
+            noteChainBlock(c.value);
             if (c.value.records.length) {
               if (c.value.block > newestYielded) newestYielded = c.value.block;
               yield c.value.records;
@@ -505,6 +582,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         await ldfSide.return(undefined);
         await staleSide.return(undefined);
         await chainSide.return(undefined);
+        settleLdfHoles(readWhole && reporting);
       }
       // A break in the chain the .ldf's current log spans (a run from the break's first block or
       // before to the block of the next backup's first LSN or after) lost nothing.
