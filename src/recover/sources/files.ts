@@ -17,8 +17,8 @@ import { parseLsn } from '../../logreader/lsn.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { readMtfLayout } from '../../backup/mtf.js';
-import { VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
-import { ldfStaleRuns, readLdfLayout, readLdfRecordBatches, readLdfStaleBatches, emptyLogScanStats, type LogScanOptions, type StaleLogRun, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
+import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
+import { readLdfLayout, readLdfRecordBatches, emptyLogScanStats, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogFileInput } from '../../logreader/parallel/parallel-reader.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -26,6 +26,7 @@ import type { SqlValue } from '../../reconstruct/values.js';
 import type { RecoveredRow } from '../recovered-row.js';
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { LdfHoles, mergeLdfWithChain, type ChainGap, type PositionedLogBlock } from './merged-log.js';
 import { committedCandidates, emptyStats, type CommittedScanStats } from '../committed.js';
 import { PageSlotModel } from '../page-model.js';
 import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.js';
@@ -175,8 +176,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   givenTwice.reverse();
   // Breaks in the chain, reported with what is skipped (before the other items). Beside an .ldf,
   // one its current log spans from before the break's start to past its end is no loss: the
-  // merged read gives that log from the .ldf, and passes the break over (`ldfRuns` below).
-  const chainGaps: Array<{ from: string; to: string; item: SkippedItem }> = [];
+  // merged read gives that log from the .ldf, and passes the break over (mergeLdfWithChain, merged-log.ts).
+  const chainGaps: ChainGap[] = [];
   {
     let prev: { file: string; last: string; lastLsn: string } | null = null;
     for (const t of trnSets) {
@@ -267,99 +268,20 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // (Printed LSNs are fixed-width lower-case hex, so they compare as strings.)
     let highest = '';
     let repeats = 0;
-    // An .ldf given with log backups usually still holds log they backed up (a log backup marks
-    // VLFs reusable; their bytes stay until reused), so a log block can come from both; and the
-    // backups may hold log the .ldf lacks (older, reused VLFs; a zeroed or torn stretch). The two
-    // are read side by side and merged block by block in LSN order (below): the .ldf's current
-    // blocks by VLF sequence number, its stale blocks by their own LSNs, the backups in LSN order. An LSN names one record of a
-    // database's log and a log block is written once, so a backup's block of which the .ldf gave
-    // current (not stale) records at the same position (VLF sequence + block number: the first 17
-    // characters of a printed LSN) is the .ldf's block again, and is passed over; blocks the .ldf
-    // lacks come from the backups at their place in LSN order, so a transaction whose records are
-    // split between the two is seen in order.
-    let ldfDuplicates = 0;
-    let staleCovered = 0;
-    let disagreed = false;
-    /** Merged read: the position (first 17 characters of an LSN) of the newest block yielded, and whether stale log came after it. */
-    let newestYielded = '';
-    let staleOutOfOrder = false;
+    // An .ldf given with log backups is merged with them block by block in LSN order
+    // (mergeLdfWithChain, merged-log.ts); its counts of blocks read once though given twice.
+    const counts = { ldfDuplicates: 0, staleCovered: 0 };
     /** An LSN within a backup set of the chain ([FirstLSN, LastLSN): LastLSN is the next backup's first). */
     const chainCovers = (lsn: string): boolean => trnSets.some((t) => t.firstLsn <= lsn && lsn < t.lastLsn);
     const ldfInput = logFiles.find((f) => f.kind === 'ldf');
     const merged = ldfInput !== undefined && logFiles.some((f) => f.kind === 'trn');
-    // Merged read: the .ldf's lost stretches (FORMAT_LOG_GAP, FORMAT_BAD_LOG_BLOCK) are held until
-    // the read ends; one whose every block the backups' blocks read cover lost nothing (that log
-    // was read from them): a note says so instead (settleLdfHoles). `at`: its index in `skipped`
-    // had it been reported at once; `to`: the position of the .ldf's next block read (a gap's end).
-    const ldfHoles: Array<{ item: SkippedItem; at: number; to?: string }> = [];
+    // Merged read: the .ldf's lost stretches are held until the read ends (merged-log.ts: one the
+    // backups' blocks read cover lost nothing).
+    const holes = new LdfHoles(skipped);
     const onLdfSkipped = (s: SkippedItem): void => {
       if (!reporting) return;
-      if (merged && (s.code === 'FORMAT_LOG_GAP' || s.code === 'FORMAT_BAD_LOG_BLOCK')) ldfHoles.push({ item: s, at: skipped.length });
+      if (merged && (s.code === 'FORMAT_LOG_GAP' || s.code === 'FORMAT_BAD_LOG_BLOCK')) holes.hold(s);
       else skipped.push(s);
-    };
-    /** Merged read: runs of consecutive blocks read from the backups (VLF sequence, [start, end) in 512-byte blocks, backup file). */
-    const chainBlocks: Array<{ vlf: number; start: number; end: number; file: string }> = [];
-    const noteChainBlock = (b: { block: string; sectors: number; file: string }): void => {
-      const vlf = parseInt(b.block.slice(0, 8), 16);
-      const start = parseInt(b.block.slice(9), 16);
-      const end = start + b.sectors;
-      const last = chainBlocks[chainBlocks.length - 1];
-      if (last && last.vlf === vlf && last.file === b.file && start >= last.start && start <= last.end) last.end = Math.max(last.end, end);
-      else chainBlocks.push({ vlf, start, end, file: b.file });
-    };
-    /**
-     * The backups whose blocks read cover blocks [from, to) of VLF `vlf` without a break, or null
-     * when some block of that range was not read from them.
-     */
-    const chainHolds = (vlf: number, from: number, to: number): Set<string> | null => {
-      const files = new Set<string>();
-      let at = from;
-      for (const r of chainBlocks.filter((x) => x.vlf === vlf).sort((x, y) => x.start - y.start)) {
-        if (at >= to || r.start > at) break;
-        if (r.end > at) {
-          at = r.end;
-          files.add(r.file);
-        }
-      }
-      return at >= to ? files : null;
-    };
-    /**
-     * The .ldf's held lost stretches, once the merged read ends: with `whole` (read to its end,
-     * reporting), a FORMAT_LOG_GAP whose LSN range the backups' blocks cover (and the
-     * FORMAT_BAD_LOG_BLOCK runs inside its file range) becomes a note naming the .ldf range and
-     * the backup it was read from; every other one is put in `skipped` where it was reported.
-     */
-    const settleLdfHoles = (whole: boolean): void => {
-      const covered = new Set<number>();
-      if (whole) {
-        const spans: Array<{ start: number; end: number }> = [];
-        ldfHoles.forEach((h, i) => {
-          const { lsn, offset } = h.item.location;
-          if (h.item.code !== 'FORMAT_LOG_GAP' || !lsn || offset === undefined || !h.to) return;
-          const from = parseLsn(lsn);
-          const toVlf = parseInt(h.to.slice(0, 8), 16);
-          const toBlock = parseInt(h.to.slice(9), 16);
-          // a gap the .ldf reader reports lies inside one VLF (LSN block numbers are offsets in it)
-          if (toVlf !== from.vlf || toBlock <= from.block) return;
-          const files = chainHolds(from.vlf, from.block, toBlock);
-          if (!files) return;
-          covered.add(i);
-          const end = offset + (toBlock - from.block) * 512;
-          spans.push({ start: offset, end });
-          notes.push(`${inputs.ldf}: log blocks from LSN ${lsn} up to ${h.to}:0001 (file offsets ${offset} to ${end}) are missing there (zeroed, torn or cut out) and were read from log backup ${[...files].join(', ')}: no log lost`);
-        });
-        ldfHoles.forEach((h, i) => {
-          const o = h.item.location.offset;
-          if (h.item.code === 'FORMAT_BAD_LOG_BLOCK' && o !== undefined && spans.some((sp) => o >= sp.start && o < sp.end)) covered.add(i);
-        });
-      }
-      let inserted = 0;
-      ldfHoles.forEach((h, i) => {
-        if (covered.has(i)) return;
-        skipped.splice(h.at + inserted, 0, h.item);
-        inserted++;
-      });
-      ldfHoles.length = 0;
     };
     // Several log files: each is parsed on a worker thread (up to `threads` at once) and consumed
     // here in the same order, so everything below sees what the one-thread reader gives.
@@ -403,7 +325,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
      * stream covers its header's LSN range. Yields each block's built records with the block's
      * position (first 17 characters of its first LSN) and whether they are stale.
      */
-    async function* fileBatches(files: AsyncGenerator<{ input: LogFileInput; events: AsyncIterable<LogFileEvent> }>): AsyncGenerator<{ records: LogRecord[]; block: string; sectors: number; stale: boolean; kind: LogFileInput['kind']; file: string }> {
+    async function* fileBatches(files: AsyncGenerator<{ input: LogFileInput; events: AsyncIterable<LogFileEvent> }>): AsyncGenerator<PositionedLogBlock> {
       for await (const { input: l, events } of files) {
         if (signal?.aborted) return;
         logger?.debug({ file: l.file, kind: l.kind, pass: thisPass, threads: parallel ? threads : 1, ...(l.vlfs ? { vlfs: l.vlfs } : {}) }, 'reading log');
@@ -425,7 +347,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           const batch = ev.batch;
           const block = batch.firstLsn.slice(0, 17);
           if (l.kind === 'ldf') {
-            for (let i = ldfHoles.length - 1; i >= 0 && ldfHoles[i].to === undefined; i--) ldfHoles[i].to = block;
+            holes.sawLdfBlock(block);
             yield { records: batch.records, block, sectors: batch.sectors ?? 0, stale: batch.records[0]?.source?.stale === true, kind: l.kind, file: l.file };
             continue;
           }
@@ -460,146 +382,14 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       const all = split && parallel ? await splitLdfs(logFiles, threads, opts.logFormat2IsSql2005 ?? false, false) : logFiles;
       for await (const b of fileBatches(open(all))) if (b.records.length) yield b.records;
     } else {
-      // Block by block in LSN order, from three streams merged by position (VLF sequence + block
-      // number: the first 17 characters of a printed LSN): the .ldf's current blocks (its VLFs by
-      // sequence number), its stale blocks (log of a reused VLF's earlier use, placed by their own
-      // LSNs: readLdfStaleBatches, read on this thread whatever `threads` says), and the backups'
-      // blocks. At a position the .ldf's current blocks and the backups both have, the .ldf's is read.
+      // Block by block in LSN order (merged-log.ts): the .ldf's current blocks (its VLFs by
+      // sequence number, parsed where `threads` says), its stale blocks at their own LSNs, the backups' blocks.
       const ldfInputs: LogFileInput[] = [{ ...ldfInput, vlfOrder, includeStale: false }];
       const ldfSide = fileBatches(open(split && parallel ? await splitLdfs(ldfInputs, threads, opts.logFormat2IsSql2005 ?? false, true) : ldfInputs));
       const chainSide = fileBatches(open(logFiles.filter((f) => f.kind !== 'ldf')));
-      // The stale stream's own counts: its blocks and bytes were counted by the .ldf's read (which
-      // passes them over); its records are added to the pass's stats at its end.
-      const staleStats = emptyLogScanStats();
-      const staleSide = (async function* (): AsyncGenerator<{ records: LogRecord[]; block: string }> {
-        let runs: StaleLogRun[];
-        try {
-          runs = await ldfStaleRuns(ldfInput.file, { logFormat2IsSql2005: opts.logFormat2IsSql2005 ?? false, ...(signal ? { signal } : {}) });
-        } catch {
-          return; // an .ldf that cannot be laid out: its own read says why
-        }
-        try {
-          for await (const b of readLdfStaleBatches(ldfInput.file, runs, { ...opts, includeStale: true }, staleStats, keep)) yield { records: b.records, block: b.firstLsn.slice(0, 17) };
-        } finally {
-          stats.records += staleStats.records;
-          stats.staleRecords += staleStats.staleRecords;
-          stats.skippedRecords += staleStats.skippedRecords;
-        }
-      })();
-      // Runs of the .ldf's current blocks without a break between VLFs (VLF N's last block read,
-      // then N + 1 from its first block 0x10); a break inside a VLF is reported by its reader.
-      // `end`: the block after the run's last one (VLF sequence, block number); a VLF's blocks end
-      // at its size / 512 (its layout), so VLF N + 1 continues a run only where N was read to its end.
-      const ldfRuns: Array<{ start: string; end: { vlf: number; block: number } }> = [];
-      const vlfBlocks = new Map<number, number>();
-      try {
-        for (const v of (await readLdfLayout(ldfInput.file, { allowUnsupportedVersion: opts.logFormat2IsSql2005 ?? false })).vlfs) vlfBlocks.set(v.seq, v.size / 512);
-      } catch {
-        // the read reports why; no run then crosses a VLF's end
-      }
-      let readWhole = false;
-      try {
-        let a = await ldfSide.next();
-        let s = await staleSide.next();
-        let c = await chainSide.next();
-        while (!a.done || !s.done || !c.done) {
-          if (signal?.aborted) return;
-          // A stale block at the position of a current block of the .ldf: the same log (an LSN
-          // names one record), read from the current block.
-          if (!s.done && !a.done && s.value.block === a.value.block) {
-            ldfDuplicates += s.value.records.length;
-            s = await staleSide.next();
-            continue;
-          }
-          if (!a.done && (c.done || a.value.block <= c.value.block) && (s.done || a.value.block < s.value.block)) {
-            const run = ldfRuns[ldfRuns.length - 1];
-            const vlf = parseInt(a.value.block.slice(0, 8), 16);
-            const block = parseInt(a.value.block.slice(9), 16);
-            const end = { vlf, block: block + a.value.sectors };
-            const e = run?.end;
-            // the same VLF (a hole inside it is reported by its reader), or the next one from its
-            // first block with the last one read to its end
-            if (e && ((vlf === e.vlf && block >= e.block) || (vlf === e.vlf + 1 && block === VLF_FIRST_BLOCK_ID && e.block === vlfBlocks.get(e.vlf)))) run.end = end;
-            else ldfRuns.push({ start: a.value.block, end });
-            // the same block from a backup: passed over when the .ldf gave current records of it
-            if (a.value.records.length > 0 && !c.done && a.value.block === c.value.block) {
-              ldfDuplicates += c.value.records.length;
-              noteChainBlock(c.value);
-              // The two copies of a block must be the same log. Where they are not (an .ldf of the
-              // database after a restore from these backups, a later recovery fork; or a damaged
-              // copy) the .ldf's is read, and it is said once: rows around it may be of either history.
-              if (reporting && !disagreed) {
-                const differs = sameBlockDiffers(a.value.records, c.value.records);
-                if (differs) {
-                  disagreed = true;
-                  skipped.push({
-                    code: 'FORMAT_LOG_SOURCES_DISAGREE',
-                    reason: `the .ldf and log backup ${c.value.file} hold different log at LSN ${differs}: the .ldf's block was read. They may be of different recovery forks (a restore between them) or one copy is damaged; rows read from the backups alone may belong to a history the .ldf's database does not have. Scan them apart to compare`,
-                    location: { file: c.value.file, lsn: differs },
-                  });
-                }
-              }
-              c = await chainSide.next();
-            }
-            if (a.value.records.length) {
-              if (a.value.block > newestYielded) newestYielded = a.value.block;
-              yield a.value.records;
-            }
-            a = await ldfSide.next();
-            continue;
-          }
-          if (!s.done && (c.done || s.value.block <= c.value.block)) {
-            // Where a backup of the chain covers a stale block's LSNs it holds the same records
-            // (read at their place from it), so the stale copy is passed over; it would give each
-            // of their rows twice. The rest is read here, at its own place in LSN order.
-            const records = s.value.records.filter((r) => !chainCovers(r['Current LSN']));
-            staleCovered += s.value.records.length - records.length;
-            if (records.length) {
-              // Stale runs of one earlier VLF sequence in two VLFs (a damaged or copied .ldf) can
-              // overlap: then this log comes after newer log, which a transaction that began in it
-              // and ended in that newer log would lack. Not known here whether one did: a note.
-              if (!staleOutOfOrder && s.value.block < newestYielded) {
-                staleOutOfOrder = true;
-                notes.push(`stale log of a reused VLF in ${inputs.ldf} (from LSN ${records[0]!['Current LSN']}) that no log backup given holds was read after newer log: a transaction that began there and ended in newer log would lack its rows from it. Give the log backup that holds that log, or scan the .ldf alone to compare`);
-              }
-              if (s.value.block > newestYielded) newestYielded = s.value.block;
-              yield records;
-            }
-            s = await staleSide.next();
-            continue;
-          }
-          if (!c.done) {
-            noteChainBlock(c.value);
-            if (c.value.records.length) {
-              if (c.value.block > newestYielded) newestYielded = c.value.block;
-              yield c.value.records;
-            }
-            c = await chainSide.next();
-          }
-        }
-        readWhole = !signal?.aborted;
-      } finally {
-        await ldfSide.return(undefined);
-        await staleSide.return(undefined);
-        await chainSide.return(undefined);
-        settleLdfHoles(readWhole && reporting);
-      }
-      // A break in the chain the .ldf's current log spans (a run from the break's first block or
-      // before to the block of the next backup's first LSN or after) lost nothing.
-      if (readWhole && reporting && chainGaps.length) {
-        const spanned = (g: { from: string; to: string }) => {
-          const to = parseLsn(g.to);
-          return ldfRuns.some((r) => r.start <= g.from.slice(0, 17) && (r.end.vlf > to.vlf || (r.end.vlf === to.vlf && r.end.block > to.block)));
-        };
-        for (let i = chainGaps.length - 1; i >= 0; i--) {
-          if (spanned(chainGaps[i])) {
-            notes.push(`${chainGaps[i].item.reason.replace(/ \(missing or out-of-order log backup\)$/, '')}: the log in between was read from ${inputs.ldf}`);
-            chainGaps.splice(i, 1);
-          }
-        }
-      }
+      yield* mergeLdfWithChain({ ldf: ldfInput.file, ldfSide, chainSide, chainCovers, scan: opts, ...(keep ? { keep } : {}), stats, reporting, holes, skipped, notes, chainGaps, counts });
     }
-    logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats, ldfDuplicates, staleCovered }, 'log read');
+    logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats, ...counts }, 'log read');
   }
 
   /**
@@ -772,20 +562,4 @@ async function splitLdfs(files: LogFileInput[], threads: number, logFormat2IsSql
     }
   }
   return out;
-}
-
-/**
- * The first LSN at which a backup's copy of a log block (its records a repeat check left in)
- * differs from the .ldf's (LSN missing there, or another operation, transaction, previous LSN or
- * row image); null when they agree. Only records both built (the same `keep`) are compared.
- */
-function sameBlockDiffers(ldf: LogRecord[], backup: LogRecord[]): string | null {
-  const byLsn = new Map<string, LogRecord>();
-  for (const r of ldf) byLsn.set(r['Current LSN'], r);
-  const bytesEqual = (x: Uint8Array | null | undefined, y: Uint8Array | null | undefined) => (x == null || y == null ? x == y : Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(y));
-  for (const b of backup) {
-    const l = byLsn.get(b['Current LSN']);
-    if (!l || l.Operation !== b.Operation || l.Context !== b.Context || l['Transaction ID'] !== b['Transaction ID'] || (l['Previous LSN'] ?? null) !== (b['Previous LSN'] ?? null) || !bytesEqual(l['RowLog Contents 0'], b['RowLog Contents 0']) || !bytesEqual(l['RowLog Contents 1'], b['RowLog Contents 1'])) return b['Current LSN'];
-  }
-  return null;
 }
