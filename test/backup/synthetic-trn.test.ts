@@ -469,6 +469,36 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
     }
   });
 
+  it('log lost at the start of a VLF of the .ldf (its first blocks zeroed): FORMAT_LOG_GAP from the VLF\'s first block 0x10 (the .ldf alone was silently short); beside backups that hold it a note, beside ones that do not still a loss', async () => {
+    setup();
+    const whole = await committedDeletes({ ldf: ldf() });
+    // VLF 41's blocks 0x10 and 0x88 zeroed: its first block read is 41:100
+    const p = holed('vlf-start.ldf', [[vlfAt(1) + 0x2000, vlfAt(1) + 0x100 * 512]]);
+    try {
+      const alone = await committedDeletes({ ldf: p });
+      expect(alone.rows.length).toBeLessThan(whole.rows.length);
+      const lost = alone.skipped.filter((x) => x.code === 'FORMAT_LOG_GAP' || x.code === 'FORMAT_BAD_LOG_BLOCK');
+      expect(lost.map((x) => [x.code, x.location.lsn, x.location.offset])).toEqual([['FORMAT_LOG_GAP', '00000029:00000010:0001', vlfAt(1) + 0x2000]]);
+      const files = chain.backups.map((b) => b.file);
+      for (const threads of [1, 2]) {
+        const all = openFileSource({ ldf: p, trn: files, threads, parallelMinBytes: 0 });
+        const source = withMetadata(all, [layout]);
+        const rows: string[] = [];
+        for await (const ev of recoverRows(source, { operations: ['delete'] })) if (ev.kind === 'row') rows.push(ev.row.raw.replace(/^0x/i, '').toLowerCase());
+        await source.close();
+        expect(all.skipped()).toEqual([]);
+        expect(rows).toEqual(whole.rows);
+        expect(all.notes.filter((n) => n.includes('00000029:00000010:0001 up to 00000029:00000100:0001') && n.includes(files[1]))).toHaveLength(1);
+        for (const trn of [files.slice(2), files.slice(0, 1)]) {
+          const r = await committedDeletes({ ldf: p, trn, threads, parallelMinBytes: 0 });
+          expect(r.skipped.filter((x) => x.location?.file === p)).toEqual(lost);
+        }
+      }
+    } finally {
+      rmSync(p, { force: true });
+    }
+  });
+
   it('a backup whose stream lost its last block is FORMAT_LOG_STREAM_SHORT beside the .ldf too, the same for one thread and two (the .ldf read before it hid it)', async () => {
     setup();
     const k = 2;

@@ -75,6 +75,12 @@ export interface LogRange {
    * next (see rangeBlocks). Not for an .ldf, whose VLFs are read in file order.
    */
   stream?: LogStreamCursor;
+  /**
+   * An .ldf's VLF read from its first block (offset 0x2000 in the VLF, block 0x10): a VLF's log
+   * starts there (FORMAT-NOTES §3; every used VLF of the corpus's seven .ldf files does), so a
+   * first current block further on means the blocks before it were lost (FORMAT_LOG_GAP).
+   */
+  vlfStart?: boolean;
 }
 
 /** Where the last (non-stale) block of a log stream ends: VLF sequence, block number (512-byte units), stream offset. */
@@ -158,7 +164,7 @@ async function* rangeBlocks(
   // SQL2008_db1_LOG_20170518_041831.trn goes from 142:1ef to 143:10): a later start, or a VLF
   // sequence skipped, means log that is not in the stream. Block numbers of different VLFs never
   // compare (backup/log-coverage.ts); where VLF N ended is unknown (its size is not in a backup).
-  let next: { vlf: number; block: number; offset: number } | null = range.stream?.next ?? null;
+  let next: { vlf: number; block: number; offset: number } | null = range.stream?.next ?? (range.vlfStart && range.vlf ? { vlf: range.vlf.seq, block: VLF_FIRST_BLOCK_ID, offset: range.start } : null);
   for (;;) {
     const ev = scanner.next();
     if (ev === null) break;
@@ -439,7 +445,7 @@ export async function* readLdfRecords(path: string, opts: LogScanOptions = {}, s
     for (const p of layout.problems) opts.onSkipped?.(p);
     for (const v of layout.vlfs) {
       if (opts.signal?.aborted) return;
-      yield* readLogRange(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity } }, opts, stats);
+      yield* readLogRange(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true }, opts, stats);
     }
   } finally {
     await fh.close();
@@ -467,7 +473,7 @@ export async function* readLdfRecordBatches(path: string, opts: LogScanOptions =
     const chosen = vlfs ? layout.vlfs.slice(vlfs.from, vlfs.to) : layout.vlfs;
     for (const v of opts.vlfOrder === 'sequence' ? [...chosen].sort((a, b) => a.seq - b.seq || a.index - b.index) : chosen) {
       if (opts.signal?.aborted) return;
-      yield* readLogRangeBatches(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity } }, opts, stats, keep);
+      yield* readLogRangeBatches(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true }, opts, stats, keep);
     }
   } finally {
     await fh.close();
