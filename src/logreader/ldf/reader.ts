@@ -75,6 +75,12 @@ export interface LogRange {
    * next (see rangeBlocks). Not for an .ldf, whose VLFs are read in file order.
    */
   stream?: LogStreamCursor;
+  /**
+   * An .ldf's VLF read from its first block (offset 0x2000 in the VLF, block 0x10): a VLF's log
+   * starts there (FORMAT-NOTES §3; every used VLF of the corpus's seven .ldf files does), so a
+   * first current block further on means the blocks before it were lost (FORMAT_LOG_GAP).
+   */
+  vlfStart?: boolean;
 }
 
 /** Where the last (non-stale) block of a log stream ends: VLF sequence, block number (512-byte units), stream offset. */
@@ -158,7 +164,7 @@ async function* rangeBlocks(
   // SQL2008_db1_LOG_20170518_041831.trn goes from 142:1ef to 143:10): a later start, or a VLF
   // sequence skipped, means log that is not in the stream. Block numbers of different VLFs never
   // compare (backup/log-coverage.ts); where VLF N ended is unknown (its size is not in a backup).
-  let next: { vlf: number; block: number; offset: number } | null = range.stream?.next ?? null;
+  let next: { vlf: number; block: number; offset: number } | null = range.stream?.next ?? (range.vlfStart && range.vlf ? { vlf: range.vlf.seq, block: VLF_FIRST_BLOCK_ID, offset: range.start } : null);
   for (;;) {
     const ev = scanner.next();
     if (ev === null) break;
@@ -439,7 +445,7 @@ export async function* readLdfRecords(path: string, opts: LogScanOptions = {}, s
     for (const p of layout.problems) opts.onSkipped?.(p);
     for (const v of layout.vlfs) {
       if (opts.signal?.aborted) return;
-      yield* readLogRange(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity } }, opts, stats);
+      yield* readLogRange(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true }, opts, stats);
     }
   } finally {
     await fh.close();
@@ -467,7 +473,83 @@ export async function* readLdfRecordBatches(path: string, opts: LogScanOptions =
     const chosen = vlfs ? layout.vlfs.slice(vlfs.from, vlfs.to) : layout.vlfs;
     for (const v of opts.vlfOrder === 'sequence' ? [...chosen].sort((a, b) => a.seq - b.seq || a.index - b.index) : chosen) {
       if (opts.signal?.aborted) return;
-      yield* readLogRangeBatches(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity } }, opts, stats, keep);
+      yield* readLogRangeBatches(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true }, opts, stats, keep);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * One run of stale log blocks of an .ldf (log of an earlier use of a reused VLF, whose blocks
+ * were not yet overwritten): consecutive blocks in the file, of one earlier VLF sequence, in
+ * ascending LSN. `start`/`end`: file offsets [start, end) of its blocks; `vlf`: the sequence and
+ * parity of the VLF it lies in (its header's), by which its blocks read as stale; `first`: the
+ * LSN position (VLF sequence, block number in 512-byte units) of its first block.
+ */
+export interface StaleLogRun {
+  start: number;
+  end: number;
+  vlf: { seq: number; parity: number };
+  first: { vlf: number; block: number };
+}
+
+/**
+ * The runs of stale log blocks of an .ldf, in LSN order of their first blocks (by VLF sequence,
+ * then block number). Found by one pass over every VLF at the block level (blocks are fixed up,
+ * their records are not parsed): a block is stale when its first LSN's VLF sequence or its
+ * parity differs from its VLF header's (as readLogRange tells them). A bad or unwritten stretch,
+ * another earlier sequence or an LSN going back ends a run. Nothing is reported: the reader of
+ * the whole file reports the bad blocks. Throws as readLdfLayout.
+ */
+export async function ldfStaleRuns(path: string, opts: Pick<LogScanOptions, 'logFormat2IsSql2005' | 'signal' | 'chunkSize'> = {}): Promise<StaleLogRun[]> {
+  const fh = await open(path, 'r');
+  const runs: StaleLogRun[] = [];
+  try {
+    const layout = await layoutOf(fh, path, opts.logFormat2IsSql2005 ?? false);
+    const quiet: LogScanOptions = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}) };
+    for (const v of layout.vlfs) {
+      if (opts.signal?.aborted) break;
+      const vlf = { seq: v.seq, parity: v.parity };
+      let run: (StaleLogRun & { next: number }) | null = null;
+      for await (const b of rangeBlocks(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf }, quiet, emptyLogScanStats())) {
+        if (!b.stale) {
+          run = null;
+          continue;
+        }
+        const f = b.ev.header.firstLsn;
+        const end = b.ev.offset + b.ev.bytes.length;
+        if (run && b.ev.offset === run.end && f.vlf === run.first.vlf && f.block >= run.next) {
+          run.end = end;
+          run.next = f.block + b.ev.bytes.length / SECTOR;
+        } else {
+          run = { start: b.ev.offset, end, vlf, first: { vlf: f.vlf, block: f.block }, next: f.block + b.ev.bytes.length / SECTOR };
+          runs.push(run);
+        }
+      }
+    }
+  } finally {
+    await fh.close();
+  }
+  return runs
+    .map(({ start, end, vlf, first }) => ({ start, end, vlf, first }))
+    .sort((a, b) => a.first.vlf - b.first.vlf || a.first.block - b.first.block || a.start - b.start);
+}
+
+/**
+ * The records of an .ldf's stale log blocks (`runs`, from ldfStaleRuns), one array per block,
+ * run by run in the order given: placed by their own LSNs, not by the VLF they lie in (whose
+ * header sequence is that of its later use). Records carry source.stale; only those `keep`
+ * accepts are built. Holds one chunk and one block at a time. A record that cannot be parsed is
+ * reported through `onSkipped` (the blocks themselves were read well by ldfStaleRuns).
+ */
+export async function* readLdfStaleBatches(path: string, runs: StaleLogRun[], opts: LogScanOptions = {}, stats: LogScanStats = emptyLogScanStats(), keep?: RecordKeep): AsyncGenerator<LogRecordBatch> {
+  if (runs.length === 0) return;
+  const fh = await open(path, 'r');
+  try {
+    for (const r of runs) {
+      if (opts.signal?.aborted) return;
+      for await (const b of readLogRangeBatches(fh, { start: r.start, end: r.end, kind: 'ldf', file: path, vlf: r.vlf }, { ...opts, includeStale: true }, stats, keep)) yield b;
     }
   } finally {
     await fh.close();

@@ -43,6 +43,7 @@ async function run(): Promise<void> {
   const opts: LogScanOptions = {
     logFormat2IsSql2005: job.logFormat2IsSql2005,
     ...(job.vlfOrder ? { vlfOrder: job.vlfOrder } : {}),
+    ...(job.includeStale !== undefined ? { includeStale: job.includeStale } : {}),
     onSkipped: (item) => port.postMessage({ type: 'skipped', item } satisfies ToParent),
   };
   const batches = job.kind === 'ldf' ? readLdfRecordBatches(job.file, opts, stats, keep, job.vlfs) : openBackupLogStream(job.file, job.kind, undefined, job.position).batches(opts, stats, keep);

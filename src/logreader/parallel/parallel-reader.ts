@@ -35,6 +35,8 @@ export interface LogFileInput {
   vlfs?: VlfIndexRange;
   /** An .ldf: its VLFs in file order (default) or by sequence number (LogScanOptions.vlfOrder). */
   vlfOrder?: 'file' | 'sequence';
+  /** An .ldf: yield its stale blocks too (default; LogScanOptions.includeStale). */
+  includeStale?: boolean;
 }
 
 /** RecordKeep as a table a worker can receive (op << 8 | context → 1 when built). */
@@ -196,7 +198,7 @@ export async function* readLogFilesInParallel(
   const table = keepTable(options.keep);
   const signal = options.signal;
   const spawn = options.spawn ?? spawnLogFileWorker;
-  const remotes = files.map((f) => new RemoteLogFile({ kind: f.kind, file: f.file, position: f.position, ...(f.vlfs ? { vlfs: f.vlfs } : {}), ...(f.vlfOrder ? { vlfOrder: f.vlfOrder } : {}), logFormat2IsSql2005: options.logFormat2IsSql2005 ?? false, keepTable: table, window: WINDOW }, spawn));
+  const remotes = files.map((f) => new RemoteLogFile({ kind: f.kind, file: f.file, position: f.position, ...(f.vlfs ? { vlfs: f.vlfs } : {}), ...(f.vlfOrder ? { vlfOrder: f.vlfOrder } : {}), ...(f.includeStale !== undefined ? { includeStale: f.includeStale } : {}), logFormat2IsSql2005: options.logFormat2IsSql2005 ?? false, keepTable: table, window: WINDOW }, spawn));
   try {
     for (let i = 0; i < remotes.length; i++) {
       if (signal?.aborted) return;

@@ -12,6 +12,8 @@ export interface LogFileJob {
   vlfs?: VlfIndexRange;
   /** An .ldf: read its VLFs in file order (default) or by sequence number (LogScanOptions.vlfOrder). */
   vlfOrder?: 'file' | 'sequence';
+  /** An .ldf: yield its stale blocks too (default; LogScanOptions.includeStale). */
+  includeStale?: boolean;
   logFormat2IsSql2005: boolean;
   /** RecordKeep as a 65,536-entry table indexed by op << 8 | context (1 = build); null = build every record. */
   keepTable: Uint8Array | null;

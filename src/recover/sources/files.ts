@@ -17,7 +17,7 @@ import { parseLsn } from '../../logreader/lsn.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { readMtfLayout } from '../../backup/mtf.js';
-import { VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
+import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecordBatches, emptyLogScanStats, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogFileInput } from '../../logreader/parallel/parallel-reader.js';
@@ -26,6 +26,7 @@ import type { SqlValue } from '../../reconstruct/values.js';
 import type { RecoveredRow } from '../recovered-row.js';
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { LdfHoles, mergeLdfWithChain, type ChainGap, type PositionedLogBlock } from './merged-log.js';
 import { CANDIDATE_BATCH, committedCandidateBatches, emptyStats, type CommittedScanStats } from '../committed.js';
 import { PageSlotModel } from '../page-model.js';
 import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.js';
@@ -175,8 +176,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   givenTwice.reverse();
   // Breaks in the chain, reported with what is skipped (before the other items). Beside an .ldf,
   // one its current log spans from before the break's start to past its end is no loss: the
-  // merged read gives that log from the .ldf, and passes the break over (`ldfRuns` below).
-  const chainGaps: Array<{ from: string; to: string; item: SkippedItem }> = [];
+  // merged read gives that log from the .ldf, and passes the break over (mergeLdfWithChain, merged-log.ts).
+  const chainGaps: ChainGap[] = [];
   {
     let prev: { file: string; last: string; lastLsn: string } | null = null;
     for (const t of trnSets) {
@@ -267,26 +268,21 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // (Printed LSNs are fixed-width lower-case hex, so they compare as strings.)
     let highest = '';
     let repeats = 0;
-    // An .ldf given with log backups usually still holds log they backed up (a log backup marks
-    // VLFs reusable; their bytes stay until reused), so a log block can come from both; and the
-    // backups may hold log the .ldf lacks (older, reused VLFs; a zeroed or torn stretch). The two
-    // are read side by side and merged block by block in LSN order (`mergeLdfWithChain`): the
-    // .ldf's VLFs by sequence number, the backups in LSN order. An LSN names one record of a
-    // database's log and a log block is written once, so a backup's block of which the .ldf gave
-    // current (not stale) records at the same position (VLF sequence + block number: the first 17
-    // characters of a printed LSN) is the .ldf's block again, and is passed over; blocks the .ldf
-    // lacks come from the backups at their place in LSN order, so a transaction whose records are
-    // split between the two is seen in order.
-    let ldfDuplicates = 0;
-    let staleCovered = 0;
-    let disagreed = false;
-    /** Merged read: the position (first 17 characters of an LSN) of the newest block yielded, and whether stale log came after it. */
-    let newestYielded = '';
-    let staleOutOfOrder = false;
+    // An .ldf given with log backups is merged with them block by block in LSN order
+    // (mergeLdfWithChain, merged-log.ts); its counts of blocks read once though given twice.
+    const counts = { ldfDuplicates: 0, staleCovered: 0 };
     /** An LSN within a backup set of the chain ([FirstLSN, LastLSN): LastLSN is the next backup's first). */
     const chainCovers = (lsn: string): boolean => trnSets.some((t) => t.firstLsn <= lsn && lsn < t.lastLsn);
     const ldfInput = logFiles.find((f) => f.kind === 'ldf');
     const merged = ldfInput !== undefined && logFiles.some((f) => f.kind === 'trn');
+    // Merged read: the .ldf's lost stretches are held until the read ends (merged-log.ts: one the
+    // backups' blocks read cover lost nothing).
+    const holes = new LdfHoles(skipped);
+    const onLdfSkipped = (s: SkippedItem): void => {
+      if (!reporting) return;
+      if (merged && (s.code === 'FORMAT_LOG_GAP' || s.code === 'FORMAT_BAD_LOG_BLOCK')) holes.hold(s);
+      else skipped.push(s);
+    };
     // Several log files: each is parsed on a worker thread (up to `threads` at once) and consumed
     // here in the same order, so everything below sees what the one-thread reader gives.
     // With ldfVlfRanges, one large .ldf is split into ranges of VLFs, each read by its own worker
@@ -299,7 +295,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // sees where this backup's stream ends, not the .ldf's or another file's.
     const localEvents = async function* (l: LogFileInput): AsyncGenerator<LogFileEvent> {
       if (l.kind === 'ldf') {
-        for await (const batch of readLdfRecordBatches(l.file, { ...opts, ...(l.vlfOrder ? { vlfOrder: l.vlfOrder } : {}) }, stats, keep, l.vlfs)) yield { type: 'batch', batch };
+        for await (const batch of readLdfRecordBatches(l.file, { ...opts, onSkipped: onLdfSkipped, ...(l.vlfOrder ? { vlfOrder: l.vlfOrder } : {}), ...(l.includeStale !== undefined ? { includeStale: l.includeStale } : {}) }, stats, keep, l.vlfs)) yield { type: 'batch', batch };
         return;
       }
       const own = emptyLogScanStats();
@@ -329,7 +325,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
      * stream covers its header's LSN range. Yields each block's built records with the block's
      * position (first 17 characters of its first LSN) and whether they are stale.
      */
-    async function* fileBatches(files: AsyncGenerator<{ input: LogFileInput; events: AsyncIterable<LogFileEvent> }>): AsyncGenerator<{ records: LogRecord[]; block: string; sectors: number; stale: boolean; kind: LogFileInput['kind']; file: string }> {
+    async function* fileBatches(files: AsyncGenerator<{ input: LogFileInput; events: AsyncIterable<LogFileEvent> }>): AsyncGenerator<PositionedLogBlock> {
       for await (const { input: l, events } of files) {
         if (signal?.aborted) return;
         logger?.debug({ file: l.file, kind: l.kind, pass: thisPass, threads: parallel ? threads : 1, ...(l.vlfs ? { vlfs: l.vlfs } : {}) }, 'reading log');
@@ -340,7 +336,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           // An abort ends the read here as it does inside the one-thread reader (workers stopped on the way out).
           if (signal?.aborted) return;
           if (ev.type === 'skipped') {
-            opts.onSkipped?.(ev.item);
+            (l.kind === 'ldf' ? onLdfSkipped : opts.onSkipped)?.(ev.item);
             continue;
           }
           if (ev.type === 'done') {
@@ -351,6 +347,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           const batch = ev.batch;
           const block = batch.firstLsn.slice(0, 17);
           if (l.kind === 'ldf') {
+            holes.sawLdfBlock(block);
             yield { records: batch.records, block, sectors: batch.sectors ?? 0, stale: batch.records[0]?.source?.stale === true, kind: l.kind, file: l.file };
             continue;
           }
@@ -385,111 +382,14 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       const all = split && parallel ? await splitLdfs(logFiles, threads, opts.logFormat2IsSql2005 ?? false, false) : logFiles;
       for await (const b of fileBatches(open(all))) if (b.records.length) yield b.records;
     } else {
-      // Block by block in LSN order: the .ldf's current blocks and the backups' blocks by position,
-      // the .ldf's at a position both have; its stale blocks (log of a VLF's earlier use) where they lie.
-      const ldfInputs: LogFileInput[] = [{ ...ldfInput, vlfOrder }];
+      // Block by block in LSN order (merged-log.ts): the .ldf's current blocks (its VLFs by
+      // sequence number, parsed where `threads` says), its stale blocks at their own LSNs, the backups' blocks.
+      const ldfInputs: LogFileInput[] = [{ ...ldfInput, vlfOrder, includeStale: false }];
       const ldfSide = fileBatches(open(split && parallel ? await splitLdfs(ldfInputs, threads, opts.logFormat2IsSql2005 ?? false, true) : ldfInputs));
       const chainSide = fileBatches(open(logFiles.filter((f) => f.kind !== 'ldf')));
-      // Runs of the .ldf's current blocks without a break between VLFs (VLF N's last block read,
-      // then N + 1 from its first block 0x10); a break inside a VLF is reported by its reader.
-      // `end`: the block after the run's last one (VLF sequence, block number); a VLF's blocks end
-      // at its size / 512 (its layout), so VLF N + 1 continues a run only where N was read to its end.
-      const ldfRuns: Array<{ start: string; end: { vlf: number; block: number } }> = [];
-      const vlfBlocks = new Map<number, number>();
-      try {
-        for (const v of (await readLdfLayout(ldfInput.file, { allowUnsupportedVersion: opts.logFormat2IsSql2005 ?? false })).vlfs) vlfBlocks.set(v.seq, v.size / 512);
-      } catch {
-        // the read reports why; no run then crosses a VLF's end
-      }
-      let readWhole = false;
-      try {
-        let a = await ldfSide.next();
-        let c = await chainSide.next();
-        while (!a.done || !c.done) {
-          if (signal?.aborted) return;
-          if (!a.done && !a.value.stale) {
-            const run = ldfRuns[ldfRuns.length - 1];
-            const vlf = parseInt(a.value.block.slice(0, 8), 16);
-            const block = parseInt(a.value.block.slice(9), 16);
-            const end = { vlf, block: block + a.value.sectors };
-            const e = run?.end;
-            // the same VLF (a hole inside it is reported by its reader), or the next one from its
-            // first block with the last one read to its end
-            if (e && ((vlf === e.vlf && block >= e.block) || (vlf === e.vlf + 1 && block === VLF_FIRST_BLOCK_ID && e.block === vlfBlocks.get(e.vlf)))) run.end = end;
-            else ldfRuns.push({ start: a.value.block, end });
-          }
-          if (!a.done && (a.value.stale || c.done || a.value.block <= c.value.block)) {
-            // the same block from a backup: passed over when the .ldf gave current records of it
-            if (!a.value.stale && a.value.records.length > 0 && !c.done && a.value.block === c.value.block) {
-              ldfDuplicates += c.value.records.length;
-              // The two copies of a block must be the same log. Where they are not (an .ldf of the
-              // database after a restore from these backups, a later recovery fork; or a damaged
-              // copy) the .ldf's is read, and it is said once: rows around it may be of either history.
-              if (reporting && !disagreed) {
-                const differs = sameBlockDiffers(a.value.records, c.value.records);
-                if (differs) {
-                  disagreed = true;
-                  skipped.push({
-                    code: 'FORMAT_LOG_SOURCES_DISAGREE',
-                    reason: `the .ldf and log backup ${c.value.file} hold different log at LSN ${differs}: the .ldf's block was read. They may be of different recovery forks (a restore between them) or one copy is damaged; rows read from the backups alone may belong to a history the .ldf's database does not have. Scan them apart to compare`,
-                    location: { file: c.value.file, lsn: differs },
-                  });
-                }
-              }
-              c = await chainSide.next();
-            }
-            let records = a.value.records;
-            if (a.value.stale && records.length) {
-              // A stale block (log of a VLF's earlier use) holds older log: where a backup of the
-              // chain covers its LSNs the backup holds the same records (read at their place in LSN
-              // order), so the stale copy is passed over; it would give each of their rows twice.
-              records = records.filter((r) => !chainCovers(r['Current LSN']));
-              staleCovered += a.value.records.length - records.length;
-              // Stale log no backup holds, reached after newer log was read (the .ldf's VLFs go by
-              // their current sequence, a reused VLF's old blocks with it): a transaction that began
-              // in it and ended in newer log was judged without these rows. Not known here whether
-              // one did (most such log is long finished), so it is a note, not log loss.
-              if (records.length && !staleOutOfOrder && a.value.block < newestYielded) {
-                staleOutOfOrder = true;
-                notes.push(`stale log of a reused VLF in ${inputs.ldf} (from LSN ${records[0]!['Current LSN']}) that no log backup given holds was read after newer log: a transaction that began there and ended in newer log would lack its rows from it. Give the log backup that holds that log, or scan the .ldf alone to compare`);
-              }
-            }
-            if (records.length) {
-              if (a.value.block > newestYielded) newestYielded = a.value.block;
-              yield records;
-            }
-            a = await ldfSide.next();
-            continue;
-          }
-          if (!c.done) {
-            if (c.value.records.length) {
-              if (c.value.block > newestYielded) newestYielded = c.value.block;
-              yield c.value.records;
-            }
-            c = await chainSide.next();
-          }
-        }
-        readWhole = !signal?.aborted;
-      } finally {
-        await ldfSide.return(undefined);
-        await chainSide.return(undefined);
-      }
-      // A break in the chain the .ldf's current log spans (a run from the break's first block or
-      // before to the block of the next backup's first LSN or after) lost nothing.
-      if (readWhole && reporting && chainGaps.length) {
-        const spanned = (g: { from: string; to: string }) => {
-          const to = parseLsn(g.to);
-          return ldfRuns.some((r) => r.start <= g.from.slice(0, 17) && (r.end.vlf > to.vlf || (r.end.vlf === to.vlf && r.end.block > to.block)));
-        };
-        for (let i = chainGaps.length - 1; i >= 0; i--) {
-          if (spanned(chainGaps[i])) {
-            notes.push(`${chainGaps[i].item.reason.replace(/ \(missing or out-of-order log backup\)$/, '')}: the log in between was read from ${inputs.ldf}`);
-            chainGaps.splice(i, 1);
-          }
-        }
-      }
+      yield* mergeLdfWithChain({ ldf: ldfInput.file, ldfSide, chainSide, chainCovers, scan: opts, ...(keep ? { keep } : {}), stats, reporting, holes, skipped, notes, chainGaps, counts });
     }
-    logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats, ldfDuplicates, staleCovered }, 'log read');
+    logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats, ...counts }, 'log read');
   }
 
   /**
@@ -678,20 +578,4 @@ async function splitLdfs(files: LogFileInput[], threads: number, logFormat2IsSql
     }
   }
   return out;
-}
-
-/**
- * The first LSN at which a backup's copy of a log block (its records a repeat check left in)
- * differs from the .ldf's (LSN missing there, or another operation, transaction, previous LSN or
- * row image); null when they agree. Only records both built (the same `keep`) are compared.
- */
-function sameBlockDiffers(ldf: LogRecord[], backup: LogRecord[]): string | null {
-  const byLsn = new Map<string, LogRecord>();
-  for (const r of ldf) byLsn.set(r['Current LSN'], r);
-  const bytesEqual = (x: Uint8Array | null | undefined, y: Uint8Array | null | undefined) => (x == null || y == null ? x == y : Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(y));
-  for (const b of backup) {
-    const l = byLsn.get(b['Current LSN']);
-    if (!l || l.Operation !== b.Operation || l.Context !== b.Context || l['Transaction ID'] !== b['Transaction ID'] || (l['Previous LSN'] ?? null) !== (b['Previous LSN'] ?? null) || !bytesEqual(l['RowLog Contents 0'], b['RowLog Contents 0']) || !bytesEqual(l['RowLog Contents 1'], b['RowLog Contents 1'])) return b['Current LSN'];
-  }
-  return null;
 }

@@ -1,0 +1,329 @@
+/**
+ * The merged read of an .ldf and a chain of log backups (`scan --ldf X --trn …`, files.ts): both
+ * read side by side and merged block by block in LSN order, with the bookkeeping that tells what
+ * the merge lost and what it did not (runs of the .ldf's current log that span a break in the
+ * chain; stretches the .ldf lost that the backups hold).
+ *
+ * An .ldf given with log backups usually still holds log they backed up (a log backup marks VLFs
+ * reusable; their bytes stay until reused), so a log block can come from both; and the backups
+ * may hold log the .ldf lacks (older, reused VLFs; a zeroed or torn stretch). An LSN names one
+ * record of a database's log and a log block is written once, so a backup's block of which the
+ * .ldf gave current (not stale) records at the same position (VLF sequence + block number: the
+ * first 17 characters of a printed LSN, fixed-width lower-case hex, so positions compare as
+ * strings) is the .ldf's block again, and is passed over; blocks the .ldf lacks come from the
+ * backups at their place in LSN order, so a transaction whose records are split between the two
+ * is seen in order.
+ */
+import { parseLsn } from '../../logreader/lsn.js';
+import { VLF_FIRST_BLOCK_ID } from '../../logreader/ldf/constants.js';
+import { emptyLogScanStats, ldfStaleRuns, readLdfLayout, readLdfStaleBatches, type LogScanOptions, type LogScanStats, type RecordKeep, type StaleLogRun } from '../../logreader/ldf/reader.js';
+import type { LogRecord } from '../../logreader/log-record.js';
+import type { SkippedItem } from '../source.js';
+
+/**
+ * One log block as the file source reads it: the records built of it (after a backup's repeat
+ * check), its position (first 17 characters of its first LSN: VLF sequence + block number), its
+ * length in 512-byte units, whether it is stale (log of a reused VLF's earlier use), and the
+ * file it was read from.
+ */
+export interface PositionedLogBlock {
+  records: LogRecord[];
+  block: string;
+  sectors: number;
+  stale: boolean;
+  kind: 'ldf' | 'trn' | 'bak';
+  file: string;
+}
+
+/** A break in the chain of log backups: the earlier backup's LastLSN and the next one's FirstLSN (fn_dblog form), and the item reporting it. */
+export interface ChainGap {
+  from: string;
+  to: string;
+  item: SkippedItem;
+}
+
+/**
+ * The .ldf's lost stretches during a merged read (FORMAT_LOG_GAP, FORMAT_BAD_LOG_BLOCK), held
+ * until the read ends, and the runs of blocks read from the backups. A FORMAT_LOG_GAP whose every
+ * block [from, to) the backups' blocks read cover lost nothing (that log was read from them), nor
+ * did the FORMAT_BAD_LOG_BLOCK runs inside its file range: `settle` turns them into a note naming
+ * the .ldf range and the backup, and puts every other one in the skipped items where it was
+ * reported. Coverage is judged on the blocks actually read, not on the backups' header ranges.
+ * A gap the .ldf reader reports lies inside one VLF, whose LSN block numbers are 512-byte offsets
+ * from the VLF's start (FORMAT-NOTES §3), so the gap's file range follows from its LSNs.
+ */
+export class LdfHoles {
+  /** `at`: the index in `skipped` the item would have had; `to`: the position of the .ldf's next block read (a gap's end). */
+  private readonly held: Array<{ item: SkippedItem; at: number; to?: string }> = [];
+  /** Runs of consecutive blocks read from the backups: VLF sequence, [start, end) in 512-byte blocks, backup file. */
+  private readonly chainBlocks: Array<{ vlf: number; start: number; end: number; file: string }> = [];
+
+  /** `skipped`: the list uncovered items go to (the source's skipped items). */
+  constructor(private readonly skipped: SkippedItem[]) {}
+
+  /** Holds one of the .ldf's FORMAT_LOG_GAP / FORMAT_BAD_LOG_BLOCK items (others are not for it). */
+  hold(item: SkippedItem): void {
+    this.held.push({ item, at: this.skipped.length });
+  }
+
+  /** The .ldf's reader gave a block at `block` (position): the end of the gaps reported before it. */
+  sawLdfBlock(block: string): void {
+    for (let i = this.held.length - 1; i >= 0 && this.held[i].to === undefined; i--) this.held[i].to = block;
+  }
+
+  /** A block read from a backup (yielded, or passed over as the .ldf's block again). */
+  sawChainBlock(b: Pick<PositionedLogBlock, 'block' | 'sectors' | 'file'>): void {
+    const vlf = parseInt(b.block.slice(0, 8), 16);
+    const start = parseInt(b.block.slice(9), 16);
+    const end = start + b.sectors;
+    const last = this.chainBlocks[this.chainBlocks.length - 1];
+    if (last && last.vlf === vlf && last.file === b.file && start >= last.start && start <= last.end) last.end = Math.max(last.end, end);
+    else this.chainBlocks.push({ vlf, start, end, file: b.file });
+  }
+
+  /** The backups whose blocks read cover blocks [from, to) of VLF `vlf` without a break, or null when some block of it was not read from them. */
+  private chainHolds(vlf: number, from: number, to: number): Set<string> | null {
+    const files = new Set<string>();
+    let at = from;
+    for (const r of this.chainBlocks.filter((x) => x.vlf === vlf).sort((x, y) => x.start - y.start)) {
+      if (at >= to || r.start > at) break;
+      if (r.end > at) {
+        at = r.end;
+        files.add(r.file);
+      }
+    }
+    return at >= to ? files : null;
+  }
+
+  /**
+   * Once the read ends: with `whole` (read to its end, reporting), the covered stretches become
+   * notes (pushed to `notes`, naming `ldf`); every other held item goes into the skipped items at
+   * the index it would have had. Empties the held list.
+   */
+  settle(whole: boolean, ldf: string, notes: string[]): void {
+    const covered = new Set<number>();
+    if (whole) {
+      const spans: Array<{ start: number; end: number }> = [];
+      this.held.forEach((h, i) => {
+        const { lsn, offset } = h.item.location;
+        if (h.item.code !== 'FORMAT_LOG_GAP' || !lsn || offset === undefined || !h.to) return;
+        const from = parseLsn(lsn);
+        const toVlf = parseInt(h.to.slice(0, 8), 16);
+        const toBlock = parseInt(h.to.slice(9), 16);
+        if (toVlf !== from.vlf || toBlock <= from.block) return;
+        const files = this.chainHolds(from.vlf, from.block, toBlock);
+        if (!files) return;
+        covered.add(i);
+        const end = offset + (toBlock - from.block) * 512;
+        spans.push({ start: offset, end });
+        notes.push(`${ldf}: log blocks from LSN ${lsn} up to ${h.to}:0001 (file offsets ${offset} to ${end}) are missing there (zeroed, torn or cut out) and were read from log backup ${[...files].join(', ')}: no log lost`);
+      });
+      this.held.forEach((h, i) => {
+        const o = h.item.location.offset;
+        if (h.item.code === 'FORMAT_BAD_LOG_BLOCK' && o !== undefined && spans.some((sp) => o >= sp.start && o < sp.end)) covered.add(i);
+      });
+    }
+    let inserted = 0;
+    this.held.forEach((h, i) => {
+      if (covered.has(i)) return;
+      this.skipped.splice(h.at + inserted, 0, h.item);
+      inserted++;
+    });
+    this.held.length = 0;
+  }
+}
+
+/** What a merged read needs besides its two streams. */
+export interface MergedLogRead {
+  /** The .ldf (its path), read again here for its stale blocks and its VLF layout. */
+  ldf: string;
+  /** The .ldf's current blocks, its VLFs by sequence number (read without its stale blocks). */
+  ldfSide: AsyncGenerator<PositionedLogBlock>;
+  /** The backups' blocks in LSN order, repeats among them already left out. */
+  chainSide: AsyncGenerator<PositionedLogBlock>;
+  /** Whether a backup set of the chain covers an LSN (fn_dblog form) by its header's [FirstLSN, LastLSN). */
+  chainCovers: (lsn: string) => boolean;
+  /** The pass's options: signal, log format, onSkipped (for the records of stale blocks). */
+  scan: LogScanOptions;
+  keep?: RecordKeep;
+  /** The pass's stats: the stale blocks' records are added (their blocks and bytes the .ldf's read counted). */
+  stats: LogScanStats;
+  /** Whether this pass reports (the first read of a candidates() run). */
+  reporting: boolean;
+  holes: LdfHoles;
+  /** The source's skipped items and notes, added to. */
+  skipped: SkippedItem[];
+  notes: string[];
+  /** The chain's breaks: one the .ldf's current log spans is taken out (a note says so). */
+  chainGaps: ChainGap[];
+  /** Counts for the debug log, added to. */
+  counts: { ldfDuplicates: number; staleCovered: number };
+}
+
+/**
+ * The records of an .ldf and a chain of log backups, one array per log block, in LSN order:
+ * three streams merged by position — the .ldf's current blocks, its stale blocks (log of a
+ * reused VLF's earlier use, placed by their own LSNs: ldfStaleRuns, readLdfStaleBatches; read on
+ * this thread whatever the other streams do), and the backups' blocks. At a position the .ldf's
+ * current blocks and the backups both have, the .ldf's is read (FORMAT_LOG_SOURCES_DISAGREE, once,
+ * where the two copies differ); a stale record a backup's header range covers is read from the
+ * backup. When the read ends, the .ldf's lost stretches are settled (LdfHoles) and, read whole, a
+ * break in the chain the .ldf's current log spans is a note instead of FORMAT_LOG_CHAIN_GAP.
+ * Ends early, without settling anything as covered, when `scan.signal` aborts. Errors of the
+ * streams are thrown as they come.
+ */
+export async function* mergeLdfWithChain(m: MergedLogRead): AsyncGenerator<LogRecord[]> {
+  const { ldfSide, chainSide, chainCovers, scan, stats, reporting, holes, counts } = m;
+  const signal = scan.signal;
+  let disagreed = false;
+  /** The position of the newest block yielded, and whether stale log came after it. */
+  let newestYielded = '';
+  let staleOutOfOrder = false;
+  // The stale stream's own counts: its blocks and bytes were counted by the .ldf's read (which
+  // passes them over); its records are added to the pass's stats at its end.
+  const staleStats = emptyLogScanStats();
+  const staleSide = (async function* (): AsyncGenerator<{ records: LogRecord[]; block: string }> {
+    let runs: StaleLogRun[];
+    try {
+      runs = await ldfStaleRuns(m.ldf, { logFormat2IsSql2005: scan.logFormat2IsSql2005 ?? false, ...(signal ? { signal } : {}) });
+    } catch {
+      return; // an .ldf that cannot be laid out: its own read says why
+    }
+    try {
+      for await (const b of readLdfStaleBatches(m.ldf, runs, { ...scan, includeStale: true }, staleStats, m.keep)) yield { records: b.records, block: b.firstLsn.slice(0, 17) };
+    } finally {
+      stats.records += staleStats.records;
+      stats.staleRecords += staleStats.staleRecords;
+      stats.skippedRecords += staleStats.skippedRecords;
+    }
+  })();
+  // Runs of the .ldf's current blocks without a break between VLFs (VLF N's last block read,
+  // then N + 1 from its first block 0x10); a break inside a VLF is reported by its reader.
+  // `end`: the block after the run's last one (VLF sequence, block number); a VLF's blocks end
+  // at its size / 512 (its layout), so VLF N + 1 continues a run only where N was read to its end.
+  const ldfRuns: Array<{ start: string; end: { vlf: number; block: number } }> = [];
+  const vlfBlocks = new Map<number, number>();
+  try {
+    for (const v of (await readLdfLayout(m.ldf, { allowUnsupportedVersion: scan.logFormat2IsSql2005 ?? false })).vlfs) vlfBlocks.set(v.seq, v.size / 512);
+  } catch {
+    // the read reports why; no run then crosses a VLF's end
+  }
+  let readWhole = false;
+  try {
+    let a = await ldfSide.next();
+    let s = await staleSide.next();
+    let c = await chainSide.next();
+    while (!a.done || !s.done || !c.done) {
+      if (signal?.aborted) return;
+      // A stale block at the position of a current block of the .ldf: the same log (an LSN
+      // names one record), read from the current block.
+      if (!s.done && !a.done && s.value.block === a.value.block) {
+        counts.ldfDuplicates += s.value.records.length;
+        s = await staleSide.next();
+        continue;
+      }
+      if (!a.done && (c.done || a.value.block <= c.value.block) && (s.done || a.value.block < s.value.block)) {
+        const run = ldfRuns[ldfRuns.length - 1];
+        const vlf = parseInt(a.value.block.slice(0, 8), 16);
+        const block = parseInt(a.value.block.slice(9), 16);
+        const end = { vlf, block: block + a.value.sectors };
+        const e = run?.end;
+        // the same VLF (a hole inside it is reported by its reader), or the next one from its
+        // first block with the last one read to its end
+        if (e && ((vlf === e.vlf && block >= e.block) || (vlf === e.vlf + 1 && block === VLF_FIRST_BLOCK_ID && e.block === vlfBlocks.get(e.vlf)))) run.end = end;
+        else ldfRuns.push({ start: a.value.block, end });
+        // the same block from a backup: passed over when the .ldf gave current records of it
+        if (a.value.records.length > 0 && !c.done && a.value.block === c.value.block) {
+          counts.ldfDuplicates += c.value.records.length;
+          holes.sawChainBlock(c.value);
+          // The two copies of a block must be the same log. Where they are not (an .ldf of the
+          // database after a restore from these backups, a later recovery fork; or a damaged
+          // copy) the .ldf's is read, and it is said once: rows around it may be of either history.
+          if (reporting && !disagreed) {
+            const differs = sameBlockDiffers(a.value.records, c.value.records);
+            if (differs) {
+              disagreed = true;
+              m.skipped.push({
+                code: 'FORMAT_LOG_SOURCES_DISAGREE',
+                reason: `the .ldf and log backup ${c.value.file} hold different log at LSN ${differs}: the .ldf's block was read. They may be of different recovery forks (a restore between them) or one copy is damaged; rows read from the backups alone may belong to a history the .ldf's database does not have. Scan them apart to compare`,
+                location: { file: c.value.file, lsn: differs },
+              });
+            }
+          }
+          c = await chainSide.next();
+        }
+        if (a.value.records.length) {
+          if (a.value.block > newestYielded) newestYielded = a.value.block;
+          yield a.value.records;
+        }
+        a = await ldfSide.next();
+        continue;
+      }
+      if (!s.done && (c.done || s.value.block <= c.value.block)) {
+        // Where a backup of the chain covers a stale block's LSNs it holds the same records
+        // (read at their place from it), so the stale copy is passed over; it would give each
+        // of their rows twice. The rest is read here, at its own place in LSN order.
+        const records = s.value.records.filter((r) => !chainCovers(r['Current LSN']));
+        counts.staleCovered += s.value.records.length - records.length;
+        if (records.length) {
+          // Stale runs of one earlier VLF sequence in two VLFs (a damaged or copied .ldf) can
+          // overlap: then this log comes after newer log, which a transaction that began in it
+          // and ended in that newer log would lack. Not known here whether one did: a note.
+          if (!staleOutOfOrder && s.value.block < newestYielded) {
+            staleOutOfOrder = true;
+            m.notes.push(`stale log of a reused VLF in ${m.ldf} (from LSN ${records[0]!['Current LSN']}) that no log backup given holds was read after newer log: a transaction that began there and ended in newer log would lack its rows from it. Give the log backup that holds that log, or scan the .ldf alone to compare`);
+          }
+          if (s.value.block > newestYielded) newestYielded = s.value.block;
+          yield records;
+        }
+        s = await staleSide.next();
+        continue;
+      }
+      if (!c.done) {
+        holes.sawChainBlock(c.value);
+        if (c.value.records.length) {
+          if (c.value.block > newestYielded) newestYielded = c.value.block;
+          yield c.value.records;
+        }
+        c = await chainSide.next();
+      }
+    }
+    readWhole = !signal?.aborted;
+  } finally {
+    await ldfSide.return(undefined);
+    await staleSide.return(undefined);
+    await chainSide.return(undefined);
+    holes.settle(readWhole && reporting, m.ldf, m.notes);
+  }
+  // A break in the chain the .ldf's current log spans (a run from the break's first block or
+  // before to the block of the next backup's first LSN or after) lost nothing.
+  const chainGaps = m.chainGaps;
+  if (readWhole && reporting && chainGaps.length) {
+    const spanned = (g: { from: string; to: string }) => {
+      const to = parseLsn(g.to);
+      return ldfRuns.some((r) => r.start <= g.from.slice(0, 17) && (r.end.vlf > to.vlf || (r.end.vlf === to.vlf && r.end.block > to.block)));
+    };
+    for (let i = chainGaps.length - 1; i >= 0; i--) {
+      if (spanned(chainGaps[i])) {
+        m.notes.push(`${chainGaps[i].item.reason.replace(/ \(missing or out-of-order log backup\)$/, '')}: the log in between was read from ${m.ldf}`);
+        chainGaps.splice(i, 1);
+      }
+    }
+  }
+}
+
+/**
+ * The first LSN at which a backup's copy of a log block (its records a repeat check left in)
+ * differs from the .ldf's (LSN missing there, or another operation, transaction, previous LSN or
+ * row image); null when they agree. Only records both built (the same `keep`) are compared.
+ */
+export function sameBlockDiffers(ldf: LogRecord[], backup: LogRecord[]): string | null {
+  const byLsn = new Map<string, LogRecord>();
+  for (const r of ldf) byLsn.set(r['Current LSN'], r);
+  const bytesEqual = (x: Uint8Array | null | undefined, y: Uint8Array | null | undefined) => (x == null || y == null ? x == y : Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(y));
+  for (const b of backup) {
+    const l = byLsn.get(b['Current LSN']);
+    if (!l || l.Operation !== b.Operation || l.Context !== b.Context || l['Transaction ID'] !== b['Transaction ID'] || (l['Previous LSN'] ?? null) !== (b['Previous LSN'] ?? null) || !bytesEqual(l['RowLog Contents 0'], b['RowLog Contents 0']) || !bytesEqual(l['RowLog Contents 1'], b['RowLog Contents 1'])) return b['Current LSN'];
+  }
+  return null;
+}
