@@ -28,53 +28,96 @@ export interface RecoverOptions {
  * its LSN and the decoder's reason.
  */
 export async function* recoverRows(source: RecoverySource, filter: ScanFilter, options: RecoverOptions = {}): AsyncIterable<RecoverEvent> {
-  for await (const batch of recoverRowBatches(source, filter, options)) yield* batch;
+  const conv = await RowConverter.open(source, options);
+  const signal = options.signal;
+  const out: RecoverEvent[] = [];
+  // Candidates in arrays when the source has them, but each turned into its events only when the
+  // consumer is ready for them: an abort from inside the consumer's loop stops at the next candidate.
+  outer: for await (const batch of candidateArrays(source, filter, signal)) {
+    for (const c of batch) {
+      if (signal?.aborted) break outer;
+      conv.push(c, out);
+      for (let i = 0; i < out.length; i++) yield out[i];
+      out.length = 0;
+    }
+  }
+  yield* conv.end();
 }
 
 /**
  * {@link recoverRows}, the same events in the same order, in non-empty arrays: one async step per
  * array rather than per row (the source's candidateBatches when it has them, one candidate per
- * array otherwise). What `rowback scan` reads; an abort stops before the next candidate.
+ * array otherwise). What `rowback scan` reads. An abort is noticed before each candidate; the array
+ * being built when it came is still handed out, then the layout check's held events.
  */
 export async function* recoverRowBatches(source: RecoverySource, filter: ScanFilter, options: RecoverOptions = {}): AsyncIterable<RecoverEvent[]> {
-  const log = (options.logger ?? silentLogger).child({ source: source.description });
-  const catalog = await source.metadata();
-  const check = new LayoutFitCheck(options.layoutCheckRows ?? LAYOUT_CHECK_ROWS, options.acceptColumnCountDrift);
-  // A transaction's facts are the same for each of its rows: worked out once per transaction.
-  const txnCache: TxnFieldCache = new WeakMap();
-  const principals = new WeakMap<TransactionInfo, { name: string } | null>();
+  const conv = await RowConverter.open(source, options);
   const signal = options.signal;
-  const batches: AsyncIterable<RowCandidate[]> = source.candidateBatches
-    ? source.candidateBatches(filter, signal)
-    : (async function* () {
-        for await (const c of source.candidates(filter, signal)) yield [c];
-      })();
   let aborted = false;
-  for await (const batch of batches) {
+  for await (const batch of candidateArrays(source, filter, signal)) {
     const out: RecoverEvent[] = [];
     for (const c of batch) {
       if (signal?.aborted) {
         aborted = true;
         break;
       }
-      const ev = candidateToEvent(c, catalog, log, txnCache);
-      if (ev.kind === 'row' && source.databasePrincipalOf && c.txn.sid) {
-        let p = principals.get(c.txn);
-        if (p === undefined) principals.set(c.txn, (p = source.databasePrincipalOf(c.txn.sid)));
-        if (p) ev.row = { ...ev.row, dbUser: p.name };
-      }
-      if (ev.kind === 'row' && source.resolveOffRow && hasOffRow(ev.row)) {
-        const table = resolveTable(c.record, catalog);
-        if (table) ev.row = source.resolveOffRow(ev.row, table);
-      }
-      if (check.passes(ev)) out.push(ev);
-      else for (const e of check.push(ev, c.record.AllocUnitId ?? null)) out.push(e);
+      conv.push(c, out);
     }
     if (out.length) yield out;
     if (aborted) break;
   }
-  const rest = [...check.end()];
+  const rest = [...conv.end()];
   if (rest.length) yield rest;
+}
+
+/** The source's candidates in arrays: its candidateBatches, or each candidate alone. */
+function candidateArrays(source: RecoverySource, filter: ScanFilter, signal: AbortSignal | undefined): AsyncIterable<RowCandidate[]> {
+  if (source.candidateBatches) return source.candidateBatches(filter, signal);
+  return (async function* () {
+    for await (const c of source.candidates(filter, signal)) yield [c];
+  })();
+}
+
+/** Candidates → events for one recovery run: decoding, principals, off-row values, the layout check. */
+class RowConverter {
+  // A transaction's facts are the same for each of its rows: worked out once per transaction.
+  private readonly txnCache: TxnFieldCache = new WeakMap();
+  private readonly principals = new WeakMap<TransactionInfo, { name: string } | null>();
+
+  private constructor(
+    private readonly source: RecoverySource,
+    private readonly catalog: MetadataCatalog,
+    private readonly log: Logger,
+    private readonly check: LayoutFitCheck,
+  ) {}
+
+  static async open(source: RecoverySource, options: RecoverOptions): Promise<RowConverter> {
+    const log = (options.logger ?? silentLogger).child({ source: source.description });
+    const catalog = await source.metadata();
+    return new RowConverter(source, catalog, log, new LayoutFitCheck(options.layoutCheckRows ?? LAYOUT_CHECK_ROWS, options.acceptColumnCountDrift));
+  }
+
+  /** Appends to `out` the events one candidate releases (none while its table is being judged). */
+  push(c: RowCandidate, out: RecoverEvent[]): void {
+    const { source, catalog } = this;
+    const ev = candidateToEvent(c, catalog, this.log, this.txnCache);
+    if (ev.kind === 'row' && source.databasePrincipalOf && c.txn.sid) {
+      let p = this.principals.get(c.txn);
+      if (p === undefined) this.principals.set(c.txn, (p = source.databasePrincipalOf(c.txn.sid)));
+      if (p) ev.row = { ...ev.row, dbUser: p.name };
+    }
+    if (ev.kind === 'row' && source.resolveOffRow && hasOffRow(ev.row)) {
+      const table = resolveTable(c.record, catalog);
+      if (table) ev.row = source.resolveOffRow(ev.row, table);
+    }
+    if (this.check.passes(ev)) out.push(ev);
+    else for (const e of this.check.push(ev, c.record.AllocUnitId ?? null)) out.push(e);
+  }
+
+  /** The events held by the layout check, and its verdicts. */
+  end(): Generator<RecoverEvent> {
+    return this.check.end();
+  }
 }
 
 /** Rows of a table judged before any of them is printed (RecoverOptions.layoutCheckRows). */
