@@ -54,6 +54,54 @@ interface JobDbRow {
   scan_passes: number | null; scan_sampled_at: string | null;
 }
 
+/** Rows per INSERT statement in stageBatch (measured: 50–200 alike, ~1.2–1.5× one row per statement). */
+const ROWS_PER_INSERT = 64;
+/** Bound values per staged row: the columns insertRowsSql lists. */
+const ROW_PARAMS = 15;
+
+function insertRowsSql(n: number): string {
+  const one = `(${new Array(ROW_PARAMS).fill('?').join(', ')})`;
+  return `INSERT OR IGNORE INTO rows (job_id, tbl, lsn, operation, transaction_id, login, begin_time, end_time, spid,
+    transaction_name, vals, after_vals, raw, warnings, meta) VALUES ${new Array(n).fill(one).join(', ')}`;
+}
+
+/**
+ * Writes one row's ROW_PARAMS values into `a` from `at`, in insertRowsSql's column order, and
+ * returns the greater of `last` and the row's LSN.
+ */
+function bindRow(a: unknown[], at: number, jobId: number, r: RecoveredRow, last: string | null): string {
+  a[at] = jobId;
+  a[at + 1] = r.table;
+  a[at + 2] = r.lsn;
+  a[at + 3] = r.operation;
+  a[at + 4] = r.transactionId;
+  a[at + 5] = r.login;
+  a[at + 6] = r.beginTime;
+  a[at + 7] = r.endTime;
+  a[at + 8] = r.spid;
+  a[at + 9] = r.transactionName;
+  a[at + 10] = JSON.stringify(r.values);
+  a[at + 11] = r.after ? JSON.stringify(r.after) : null;
+  a[at + 12] = Buffer.from(r.raw, 'hex');
+  a[at + 13] = r.warnings && r.warnings.length ? JSON.stringify(r.warnings) : '[]';
+  a[at + 14] = metaJson(r);
+  return last === null || r.lsn > last ? r.lsn : last;
+}
+
+/** The `meta` column: the row's facts that have no column of their own, absent ones left out (key order is the API's). */
+function metaJson(r: RecoveredRow): string {
+  const m: Record<string, unknown> = { sid: r.sid ?? null };
+  if (r.sidText) m.sidText = r.sidText;
+  if (r.dbUser) m.dbUser = r.dbUser;
+  if (r.host) m.host = r.host;
+  if (r.program) m.program = r.program;
+  m.allocUnitId = r.allocUnitId;
+  m.pageId = r.pageId;
+  m.slotId = r.slotId;
+  m.source = r.source;
+  return JSON.stringify(m);
+}
+
 const ROW_COLS = 'id, job_id, tbl, lsn, operation, transaction_id, login, begin_time, end_time, spid, transaction_name, vals, after_vals, warnings, meta, status';
 
 /**
@@ -87,8 +135,7 @@ export class StagingStore {
     this.db.pragma('foreign_keys = ON');
     this.stmts = {
       // Positional parameters: binding an object by name costs more than the insert itself at 100,000s of rows.
-      insertRow: this.db.prepare(`INSERT OR IGNORE INTO rows (job_id, tbl, lsn, operation, transaction_id, login, begin_time, end_time, spid,
-        transaction_name, vals, after_vals, raw, warnings, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertRows: this.db.prepare(insertRowsSql(ROWS_PER_INSERT)),
       insertSkipped: this.db.prepare('INSERT INTO skipped_items (job_id, code, reason, location, raw) VALUES (?, ?, ?, ?, ?)'),
       // last_lsn only moves forward: rows can arrive in commit order, not LSN order
       progress: this.db.prepare(`UPDATE jobs SET rows_staged = rows_staged + @added, skipped_count = skipped_count + @skipped,
@@ -195,15 +242,19 @@ export class StagingStore {
     return this.db.transaction(() => {
       let added = 0;
       let last: string | null = null;
-      for (const r of rows) {
-        const info = this.stmts.insertRow.run(
-          jobId, r.table, r.lsn, r.operation, r.transactionId, r.login, r.beginTime, r.endTime, r.spid, r.transactionName,
-          JSON.stringify(r.values), r.after ? JSON.stringify(r.after) : null, Buffer.from(r.raw, 'hex'),
-          r.warnings && r.warnings.length ? JSON.stringify(r.warnings) : '[]',
-          JSON.stringify({ sid: r.sid ?? null, ...(r.sidText ? { sidText: r.sidText } : {}), ...(r.dbUser ? { dbUser: r.dbUser } : {}), ...(r.host ? { host: r.host } : {}), ...(r.program ? { program: r.program } : {}), allocUnitId: r.allocUnitId, pageId: r.pageId, slotId: r.slotId, source: r.source }),
-        );
-        added += info.changes;
-        if (last === null || r.lsn > last) last = r.lsn;
+      // ROWS_PER_INSERT rows per INSERT statement (one statement execution and one native call
+      // for 64 rows instead of 64), the rest of the batch through a statement of its own size.
+      const args = this.insertArgs;
+      let i = 0;
+      for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
+        for (let k = 0; k < ROWS_PER_INSERT; k++) last = bindRow(args, k * ROW_PARAMS, jobId, rows[i + k], last);
+        added += this.stmts.insertRows.run(args).changes;
+      }
+      const rest = rows.length - i;
+      if (rest > 0) {
+        const tail = new Array<unknown>(rest * ROW_PARAMS);
+        for (let k = 0; k < rest; k++) last = bindRow(tail, k * ROW_PARAMS, jobId, rows[i + k], last);
+        added += this.tailInsert(rest).run(tail).changes;
       }
       for (const s of skipped) {
         this.stmts.insertSkipped.run(jobId, s.code, s.reason, JSON.stringify(s.location), s.raw ?? null);
@@ -211,6 +262,17 @@ export class StagingStore {
       this.stmts.progress.run({ last, job: jobId, added, skipped: skipped.length });
       return added;
     })();
+  }
+
+  /** The bound values of one full multi-row INSERT, reused batch after batch. */
+  private readonly insertArgs = new Array<unknown>(ROWS_PER_INSERT * ROW_PARAMS);
+  private readonly tailInserts = new Map<number, Statement>();
+
+  /** The INSERT of `n` rows (fewer than ROWS_PER_INSERT: a batch's last rows), prepared once per size. */
+  private tailInsert(n: number): Statement {
+    let st = this.tailInserts.get(n);
+    if (!st) this.tailInserts.set(n, st = this.db.prepare(insertRowsSql(n)));
+    return st;
   }
 
   /**
