@@ -88,18 +88,24 @@ function bindRow(a: unknown[], at: number, jobId: number, r: RecoveredRow, last:
   return last === null || r.lsn > last ? r.lsn : last;
 }
 
-/** The `meta` column: the row's facts that have no column of their own, absent ones left out (key order is the API's). */
+/**
+ * The `meta` column: the row's facts that have no column of their own, as the JSON text of
+ * `{ sid, sidText?, dbUser?, host?, program?, allocUnitId, pageId, slotId, source }` (the API's key
+ * order; optional facts left out when absent, undefined values left out as JSON.stringify does),
+ * written directly: building the object and stringifying it cost ~1 µs a row.
+ */
 function metaJson(r: RecoveredRow): string {
-  const m: Record<string, unknown> = { sid: r.sid ?? null };
-  if (r.sidText) m.sidText = r.sidText;
-  if (r.dbUser) m.dbUser = r.dbUser;
-  if (r.host) m.host = r.host;
-  if (r.program) m.program = r.program;
-  m.allocUnitId = r.allocUnitId;
-  m.pageId = r.pageId;
-  m.slotId = r.slotId;
-  m.source = r.source;
-  return JSON.stringify(m);
+  return '{"sid":' + JSON.stringify(r.sid ?? null)
+    + (r.sidText ? ',"sidText":' + JSON.stringify(r.sidText) : '')
+    + (r.dbUser ? ',"dbUser":' + JSON.stringify(r.dbUser) : '')
+    + (r.host ? ',"host":' + JSON.stringify(r.host) : '')
+    + (r.program ? ',"program":' + JSON.stringify(r.program) : '')
+    + member(',"allocUnitId":', r.allocUnitId) + member(',"pageId":', r.pageId) + member(',"slotId":', r.slotId)
+    + member(',"source":', r.source) + '}';
+}
+
+function member(key: string, v: unknown): string {
+  return v === undefined ? '' : key + JSON.stringify(v);
 }
 
 const ROW_COLS = 'id, job_id, tbl, lsn, operation, transaction_id, login, begin_time, end_time, spid, transaction_name, vals, after_vals, warnings, meta, status';
