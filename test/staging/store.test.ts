@@ -81,6 +81,7 @@ describeCorpus('StagingStore (real SQLite file)', () => {
       expect(s.db.pragma('foreign_key_check')).toEqual([]);
       // rows still reference jobs(id): a row of a job that does not exist is refused
       expect(() => s.stageBatch(9999, corpusRows(1))).toThrow(/FOREIGN KEY/);
+      expect(() => s.db.prepare(`INSERT INTO rows (job_id, tbl, lsn, operation, transaction_id, vals, raw) VALUES (9999, 't', 'l', 'delete', 'x', '{}', x'00')`).run()).toThrow(/FOREIGN KEY/);
       expect(s.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'jobs_state'").get()).toEqual({ name: 'jobs_state' });
     } finally {
       s.close();
@@ -143,6 +144,22 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     expect(all[70].warnings).toEqual(['stale VLF']);
     expect(all[71].after).toEqual({ Id: 1, Name: 'after' });
     expect(all[72].after).toBeNull();
+  });
+
+  it("a batch for a job that does not exist stages nothing, rows nor skipped items; foreign keys stay on around batches, failed or not, and inside a caller's transaction", () => {
+    const j = newJob();
+    const skipped = [{ code: 'DECODE_TRUNCATED', reason: 'r', location: { lsn: 'x' } }] as Parameters<StagingStore['stageBatch']>[2];
+    expect(() => store.stageBatch(j.id + 1, corpusRows(100), skipped)).toThrow(expect.objectContaining({ code: 'STAGING_JOB_NOT_FOUND' }));
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.db.prepare('SELECT count(*) AS n FROM rows').get()).toEqual({ n: 0 });
+    expect(store.db.prepare('SELECT count(*) AS n FROM skipped_items').get()).toEqual({ n: 0 });
+    expect(store.stageBatch(j.id, corpusRows(100), skipped)).toBe(100);
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.db.transaction(() => store.stageBatch(j.id, corpusRows(100, 100)))()).toBe(100);
+    expect(() => store.db.transaction(() => store.stageBatch(j.id + 1, corpusRows(1, 500)))()).toThrow(/FOREIGN KEY/);
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.requireJob(j.id)).toMatchObject({ rowsStaged: 200, skippedCount: 1 });
+    expect(store.db.pragma('foreign_key_check')).toEqual([]);
   });
 
   it('filters by table, login, status, time and free text; keyset pages cover every row once', () => {
