@@ -249,8 +249,11 @@ export class StagingStore {
    * The foreign key from rows and skipped items to their job is checked once for the batch,
    * inside its transaction, with SQLite's per-row check turned off around it: an immediate
    * foreign key makes SQLite keep a statement journal for every multi-row INSERT (a temporary
-   * file: 3.6× the writes, measured with strace). Jobs are never deleted and the write
-   * transaction holds the database, so the job found at the start is there at the commit.
+   * file: 3.6× the writes, measured with strace). Jobs are never deleted, and the check and the
+   * inserts are one transaction (in WAL a write after another connection's commit fails with
+   * SQLITE_BUSY_SNAPSHOT), so the job found at the start is there at the commit. Turning the
+   * pragma on again expires every prepared statement: SQLite re-prepares each at its next use,
+   * so none runs with the check off outside stageBatch.
    */
   stageBatch(jobId: number, rows: RecoveredRow[], skipped: SkippedItem[] = []): number {
     // PRAGMA foreign_keys is a no-op inside a transaction: within a caller's transaction the
