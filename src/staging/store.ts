@@ -54,7 +54,7 @@ interface JobDbRow {
   scan_passes: number | null; scan_sampled_at: string | null;
 }
 
-/** Rows per INSERT statement in stageBatch (measured: 50–200 alike, ~1.2–1.5× one row per statement). */
+/** Rows per INSERT statement in stageBatch (measured: 16–256 alike within the noise; docs/performance.md, "Staging: what costs"). */
 const ROWS_PER_INSERT = 64;
 /** Bound values per staged row: the columns insertRowsSql lists. */
 const ROW_PARAMS = 15;
