@@ -81,6 +81,7 @@ describeCorpus('StagingStore (real SQLite file)', () => {
       expect(s.db.pragma('foreign_key_check')).toEqual([]);
       // rows still reference jobs(id): a row of a job that does not exist is refused
       expect(() => s.stageBatch(9999, corpusRows(1))).toThrow(/FOREIGN KEY/);
+      expect(() => s.db.prepare(`INSERT INTO rows (job_id, tbl, lsn, operation, transaction_id, vals, raw) VALUES (9999, 't', 'l', 'delete', 'x', '{}', x'00')`).run()).toThrow(/FOREIGN KEY/);
       expect(s.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'jobs_state'").get()).toEqual({ name: 'jobs_state' });
     } finally {
       s.close();
@@ -115,6 +116,50 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     expect(one.raw).toBe(rows[0].raw);
     expect(one.values).toEqual({ Id: 1, Name: 'hi' });
     expect(one.table).toBe('dbo.T');
+  });
+
+  it('a batch spanning several multi-row INSERTs and a tail stages every row once, columns and meta as given, duplicates in and across batches ignored', () => {
+    const j = newJob();
+    const rows = corpusRows(300);
+    // facts only some rows carry: meta keeps them, in the API's key order, and leaves absent ones out
+    rows[70] = { ...rows[70], sid: '0x0105', sidText: 'S-1-5-21-1-2-3-1001', dbUser: 'alice', host: 'WS01', program: 'SSMS', warnings: ['stale VLF'] };
+    rows[71] = { ...rows[71], operation: 'update', after: { Id: 1, Name: 'after' }, rawAfter: rows[71].raw };
+    const first = [...rows.slice(0, 150), rows[3], rows[149]]; // 152 rows, two of them repeats within the batch
+    expect(store.stageBatch(j.id, first)).toBe(150);
+    expect(store.stageBatch(j.id, rows.slice(100, 300))).toBe(150); // 50 already staged
+    expect(store.stageBatch(j.id, rows.slice(0, 64))).toBe(0); // exactly one full statement, all repeats
+    const job = store.requireJob(j.id);
+    expect(job.rowsStaged).toBe(300);
+    expect(job.lastLsn).toBe(rows[299].lsn);
+    const all = [...store.iterateRows(j.id, {})];
+    expect(all.map((r) => r.lsn)).toEqual(rows.map((r) => r.lsn));
+    for (const [i, r] of all.entries()) {
+      const e = rows[i];
+      expect([r.table, r.operation, r.transactionId, r.login, r.beginTime, r.endTime, r.spid, r.transactionName, r.raw, r.status])
+        .toEqual([e.table, e.operation, e.transactionId, e.login, e.beginTime, e.endTime, e.spid, e.transactionName, e.raw, 'pending']);
+      expect(r.values).toEqual(e.values);
+    }
+    expect(JSON.stringify(all[70].meta)).toBe(JSON.stringify({ sid: '0x0105', sidText: 'S-1-5-21-1-2-3-1001', dbUser: 'alice', host: 'WS01', program: 'SSMS', allocUnitId: null, pageId: '0001:00000123', slotId: 70, source: { kind: 'fn_dblog' } }));
+    expect(JSON.stringify(all[0].meta)).toBe(JSON.stringify({ sid: null, allocUnitId: null, pageId: '0001:00000123', slotId: 0, source: { kind: 'fn_dblog' } }));
+    expect(all[70].warnings).toEqual(['stale VLF']);
+    expect(all[71].after).toEqual({ Id: 1, Name: 'after' });
+    expect(all[72].after).toBeNull();
+  });
+
+  it("a batch for a job that does not exist stages nothing, rows nor skipped items; foreign keys stay on around batches, failed or not, and inside a caller's transaction", () => {
+    const j = newJob();
+    const skipped = [{ code: 'DECODE_TRUNCATED', reason: 'r', location: { lsn: 'x' } }] as Parameters<StagingStore['stageBatch']>[2];
+    expect(() => store.stageBatch(j.id + 1, corpusRows(100), skipped)).toThrow(expect.objectContaining({ code: 'STAGING_JOB_NOT_FOUND' }));
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.db.prepare('SELECT count(*) AS n FROM rows').get()).toEqual({ n: 0 });
+    expect(store.db.prepare('SELECT count(*) AS n FROM skipped_items').get()).toEqual({ n: 0 });
+    expect(store.stageBatch(j.id, corpusRows(100), skipped)).toBe(100);
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.db.transaction(() => store.stageBatch(j.id, corpusRows(100, 100)))()).toBe(100);
+    expect(() => store.db.transaction(() => store.stageBatch(j.id + 1, corpusRows(1, 500)))()).toThrow(/FOREIGN KEY/);
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.requireJob(j.id)).toMatchObject({ rowsStaged: 200, skippedCount: 1 });
+    expect(store.db.pragma('foreign_key_check')).toEqual([]);
   });
 
   it('filters by table, login, status, time and free text; keyset pages cover every row once', () => {
