@@ -3,7 +3,7 @@
  * one line naming the flag and the path (InputError, exit 2), never a stack trace or an
  * unhandled stream error halfway through a scan.
  */
-import { accessSync, constants, createWriteStream, openSync, type WriteStream } from 'node:fs';
+import { accessSync, constants, createWriteStream, openSync, statSync, type WriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
@@ -18,8 +18,9 @@ export { assertRegularFile } from '../util/files.js';
  * stream is ended. So a command that fails before it has anything to write (a missing input, an
  * unknown table, bad metadata) leaves a previous result at that path as it was.
  */
-export function openOutputFile(flag: string, path: string): Writable {
+export function openOutputFile(flag: string, path: string, inputs?: CommandInputs): Writable {
   checkOutputPath(flag, path);
+  if (inputs) assertNotAnInput(flag, path, inputs);
   let file: WriteStream | null = null;
   const open = (): WriteStream => {
     if (file) return file;
@@ -84,6 +85,80 @@ function checkOutputPath(flag: string, path: string): void {
  * Checks that `path` could be written (as openOutputFile), without creating or emptying it; for
  * outputs written whole at the end (`--report`).
  */
-export function assertWritableOutput(flag: string, path: string): void {
+export function assertWritableOutput(flag: string, path: string, inputs?: CommandInputs): void {
   checkOutputPath(flag, path);
+  if (inputs) assertNotAnInput(flag, path, inputs);
+}
+
+/**
+ * What a command was given: its parsed options (commander's `opts`, option name → value) and its
+ * positional arguments. Every option value that names an existing regular file (a string, or each
+ * string of an array), other than the output options themselves, counts as an input.
+ */
+export interface CommandInputs {
+  opts: object;
+  args?: readonly string[];
+  /** Option names that are outputs (never inputs): default `out` and `report`. */
+  outputs?: readonly string[];
+}
+
+/** Option names of outputs (written, never read). */
+const OUTPUT_OPTIONS = ['out', 'report'];
+
+/**
+ * Refuses an output path that is one of the command's inputs (the same path, or the same file by
+ * device and inode: a hard link, a symbolic link, `./x` for `x`), or another output of the same
+ * command (`--out F --report F`): writing it would destroy the evidence being read (a scan with
+ * `--out` naming its own .ldf emptied the log and printed success) or one result the other. Throws
+ * InputError `INPUT_OUTPUT_IS_INPUT` naming both flags; never touches the file.
+ */
+export function assertNotAnInput(flag: string, path: string, inputs: CommandInputs): void {
+  const outputs = inputs.outputs ?? OUTPUT_OPTIONS;
+  const target = identity(path);
+  const same = (other: string): boolean => {
+    if (resolve(other) === resolve(path)) return true;
+    const o = identity(other);
+    return target !== null && o !== null && o === target;
+  };
+  const entries = Object.entries(inputs.opts as Record<string, unknown>);
+  // another output of the same command naming the same file
+  for (const [name, v] of entries) {
+    if (!outputs.includes(name) || `--${name}` === flag || typeof v !== 'string') continue;
+    if (same(v)) throw new InputError('INPUT_OUTPUT_IS_INPUT', `${flag} ${path} is also given as --${name}: one would overwrite the other; give two different files`, { file: path });
+  }
+  const candidates: Array<[string, string]> = [];
+  for (const [name, v] of entries) {
+    if (outputs.includes(name)) continue;
+    for (const x of Array.isArray(v) ? v : [v]) if (typeof x === 'string' && x !== '') candidates.push([`--${kebab(name)}`, x]);
+  }
+  for (const a of inputs.args ?? []) candidates.push(['the input', a]);
+  for (const [from, file] of candidates) {
+    if (!isRegularFile(file)) continue;
+    if (same(file)) {
+      throw new InputError('INPUT_OUTPUT_IS_INPUT', `${flag} ${path} is the file given as ${from === 'the input' ? 'an input' : from}: writing it would destroy what is being read; give another output path`, { file: path });
+    }
+  }
+}
+
+/** `dev:ino` of an existing file (links followed), or null. */
+function identity(path: string): string | null {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return null;
+  }
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** commander's camelCase option name back to its flag (`afterMdf` → `after-mdf`). */
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 }

@@ -45,6 +45,41 @@ describeCorpus('ordinary mistakes get one clear line before any work starts', ()
     expect(expectOneLineError(r, code)).toMatch(re);
   });
 
+  it('an output path that is one of the inputs (or the other output) is refused before anything is written: the evidence is never overwritten', async () => {
+    const { copyFileSync, linkSync, symlinkSync, statSync } = await import('node:fs');
+    // writable copies: the corpus files stay untouched whatever happens
+    const m = join(dir, 'clash.mdf');
+    const l = join(dir, 'clash_log.ldf');
+    copyFileSync(mdf, m);
+    copyFileSync(ldf, l);
+    const hard = join(dir, 'clash-hard.ldf');
+    linkSync(l, hard);
+    const soft = join(dir, 'clash-soft.mdf');
+    symlinkSync(m, soft);
+    const sizes = () => [statSync(m).size, statSync(l).size];
+    const before = sizes();
+    const cases: Array<[string[], RegExp]> = [
+      [['scan', '--mdf', m, '--ldf', l, '--out', l], /--out .*clash_log\.ldf is the file given as --ldf/],
+      [['scan', '--mdf', m, '--ldf', l, '--report', m], /--report .*clash\.mdf is the file given as --mdf/],
+      [['scan', '--mdf', m, '--ldf', l, '--out', hard], /is the file given as --ldf/],
+      [['scan', '--mdf', m, '--ldf', l, '--out', soft], /is the file given as --mdf/],
+      [['scan', '--mdf', m, '--ldf', l, '--out', join(dir, '.', 'clash_log.ldf')], /is the file given as --ldf/],
+      [['scan', '--mdf', m, '--ldf', l, '--out', join(dir, 'same.out'), '--report', join(dir, 'same.out')], /is also given as --out/],
+      [['dump', '--mdf', m, '--table', 'dbo.Employee', '--out', m], /--out .* is the file given as --mdf/],
+      [['log', l, '--out', l], /--out .* is the file given as an input/],
+    ];
+    for (const [argv, re] of cases) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(expectOneLineError(r, 'INPUT_OUTPUT_IS_INPUT')).toMatch(re);
+      expect(sizes()).toEqual(before);
+    }
+    // still scans when the outputs are elsewhere
+    const ok = await cli('scan', '--mdf', m, '--ldf', l, '--out', join(dir, 'fine.ndjson'), '--report', join(dir, 'fine.json'));
+    expect(ok.code).toBe(0);
+    expect(readFileSync(join(dir, 'fine.ndjson'), 'utf8').trim().split('\n')).toHaveLength(16);
+  });
+
   it('inspect a FIFO is refused at once (opening it would block)', async () => {
     const fifo = join(dir, 'pipe');
     execFileSync('mkfifo', [fifo]);

@@ -89,7 +89,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
   // checked before the replay and comparison run, not after: a bad --key, an unopenable --stage
   const key = parseKeyOption(opts.key);
   if (opts.stage !== undefined) new StagingStore(opts.stage).close();
-  const outFile = opts.out ? openOutputFile('--out', opts.out) : undefined;
+  const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
   const r = await compareTableStates({
     bak: opts.bak,
     trn: opts.trn,

@@ -37,7 +37,7 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   const target = parseTarget(opts);
   for (const f of baks) assertRegularFile('--bak', f);
   for (const f of trns) assertRegularFile('--trn', f);
-  const outFile = opts.out ? openOutputFile('--out', opts.out) : undefined;
+  const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
   const r = await replayTableAt({ bak: baks, trn: trns, table, target });
   const out: Writable = outFile ?? stdout;
   const write = (s: string) => new Promise<void>((resolve, reject) => out.write(s, (e) => (e ? reject(e) : resolve())));

@@ -100,7 +100,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
   if (mdfs.length > 0 === baks.length > 0) throw new InputError('INPUT_BAD_OPTION', 'give exactly one of --mdf FILE [NDF…] or --bak FILE [DIFF…]');
   const files = mdfs.length ? mdfs : baks;
   for (const f of files) assertRegularFile(mdfs.length ? '--mdf' : '--bak', f);
-  const outFile = opts.out ? openOutputFile('--out', opts.out) : undefined;
+  const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
   const file = files.join(' + ');
   let source: PageSource;
   if (mdfs.length) source = openDataFiles(mdfs);

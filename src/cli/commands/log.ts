@@ -322,7 +322,7 @@ export async function runLog(files: string[], opts: LogOptions): Promise<void> {
     }
   }
 
-  const outFile = opts.out ? openOutputFile('--out', opts.out) : undefined;
+  const outFile = opts.out ? openOutputFile('--out', opts.out, { opts, args: files }) : undefined;
   const out: Writable = outFile ?? process.stdout;
   const put = (s: string): Promise<void> | void => {
     if (!out.write(s)) return new Promise((resolve) => out.once('drain', () => resolve()));
