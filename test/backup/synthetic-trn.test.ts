@@ -499,6 +499,40 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
     }
   });
 
+  it('a VLF of the .ldf whose every log block is lost (zeroed, its header kept) while a VLF of a later sequence holds log: FORMAT_LOG_GAP for it (1,273 of 6,280 rows were missing, nothing reported; 55 beside a chain ending inside it); beside backups holding all of it a note, beside ones holding part of it still a loss; the same on two threads', async () => {
+    setup();
+    const whole = await committedDeletes({ ldf: ldf() });
+    // VLF 1 (sequence 41): every block from 0x10 to its end zeroed; VLFs 42 to 45 hold log
+    const p = holed('vlf-empty.ldf', [[vlfAt(1) + 0x2000, vlfAt(2)]]);
+    try {
+      const alone = await committedDeletes({ ldf: p });
+      expect(alone.rows.length).toBeLessThan(whole.rows.length);
+      const lost = alone.skipped.filter((x) => x.code === 'FORMAT_LOG_GAP' || x.code === 'FORMAT_BAD_LOG_BLOCK');
+      expect(lost.map((x) => [x.code, x.location.lsn, x.location.offset])).toEqual([['FORMAT_LOG_GAP', '00000029:00000010:0001', vlfAt(1) + 0x2000]]);
+      const files = chain.backups.map((b) => b.file);
+      for (const threads of [1, 2]) {
+        const all = openFileSource({ ldf: p, trn: files, threads, parallelMinBytes: 0 });
+        const source = withMetadata(all, [layout]);
+        const rows: string[] = [];
+        for await (const ev of recoverRows(source, { operations: ['delete'] })) if (ev.kind === 'row') rows.push(ev.row.raw.replace(/^0x/i, '').toLowerCase());
+        await source.close();
+        expect(all.skipped()).toEqual([]);
+        expect(rows).toEqual(whole.rows);
+        const said = all.notes.filter((n) => n.includes('were read from log backup'));
+        expect(said).toHaveLength(1);
+        expect(said[0]).toContain(`LSN 00000029:00000010:0001 up to 0000002a:00000010:0001 (file offsets ${vlfAt(1) + 0x2000} to ${vlfAt(2)})`);
+        // a chain ending inside VLF 41 (at 41:1f0), or starting after it: the rest of 41 is lost, and said
+        for (const trn of [files.slice(0, 2), files.slice(3)]) {
+          const r = await committedDeletes({ ldf: p, trn, threads, parallelMinBytes: 0 });
+          expect(r.rows.length).toBeLessThan(whole.rows.length);
+          expect(r.skipped.filter((x) => x.location?.file === p)).toEqual(lost);
+        }
+      }
+    } finally {
+      rmSync(p, { force: true });
+    }
+  });
+
   it('a backup whose stream lost its last block is FORMAT_LOG_STREAM_SHORT beside the .ldf too, the same for one thread and two (the .ldf read before it hid it)', async () => {
     setup();
     const k = 2;

@@ -14,7 +14,7 @@
  * backups at their place in LSN order, so a transaction whose records are split between the two
  * is seen in order.
  */
-import { parseLsn } from '../../logreader/lsn.js';
+import { formatLsn, parseLsn } from '../../logreader/lsn.js';
 import { VLF_FIRST_BLOCK_ID } from '../../logreader/ldf/constants.js';
 import { emptyLogScanStats, ldfStaleRuns, readLdfLayout, readLdfStaleBatches, type LogScanOptions, type LogScanStats, type RecordKeep, type StaleLogRun } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
@@ -50,7 +50,9 @@ export interface ChainGap {
  * the .ldf range and the backup, and puts every other one in the skipped items where it was
  * reported. Coverage is judged on the blocks actually read, not on the backups' header ranges.
  * A gap the .ldf reader reports lies inside one VLF, whose LSN block numbers are 512-byte offsets
- * from the VLF's start (FORMAT-NOTES §3), so the gap's file range follows from its LSNs.
+ * from the VLF's start (FORMAT-NOTES §3), so the gap's file range follows from its LSNs; one for a
+ * VLF with no block of its own (from its first block 0x10) runs to the VLF's end, and is covered
+ * only where the backups' blocks read reach that end.
  */
 export class LdfHoles {
   /** `at`: the index in `skipped` the item would have had; `to`: the position of the .ldf's next block read (a gap's end). */
@@ -98,25 +100,36 @@ export class LdfHoles {
   /**
    * Once the read ends: with `whole` (read to its end, reporting), the covered stretches become
    * notes (pushed to `notes`, naming `ldf`); every other held item goes into the skipped items at
-   * the index it would have had. Empties the held list.
+   * the index it would have had. `vlfBlocks`: each VLF's size in 512-byte blocks by sequence (the
+   * .ldf's layout), for the end of a VLF with no block of its own. Empties the held list.
    */
-  settle(whole: boolean, ldf: string, notes: string[]): void {
+  settle(whole: boolean, ldf: string, notes: string[], vlfBlocks?: ReadonlyMap<number, number>): void {
     const covered = new Set<number>();
     if (whole) {
       const spans: Array<{ start: number; end: number }> = [];
       this.held.forEach((h, i) => {
         const { lsn, offset } = h.item.location;
-        if (h.item.code !== 'FORMAT_LOG_GAP' || !lsn || offset === undefined || !h.to) return;
+        if (h.item.code !== 'FORMAT_LOG_GAP' || !lsn || offset === undefined) return;
         const from = parseLsn(lsn);
-        const toVlf = parseInt(h.to.slice(0, 8), 16);
-        const toBlock = parseInt(h.to.slice(9), 16);
-        if (toVlf !== from.vlf || toBlock <= from.block) return;
-        const files = this.chainHolds(from.vlf, from.block, toBlock);
+        const toVlf = h.to ? parseInt(h.to.slice(0, 8), 16) : null;
+        const toBlock = h.to ? parseInt(h.to.slice(9), 16) : null;
+        // the gap's end: the .ldf's next block read in the same VLF; for a VLF with no block of its
+        // own (lost from its first block 0x10, the .ldf's next block in another VLF or none), the VLF's end
+        let endBlock: number;
+        let upTo: string;
+        if (h.to && toVlf === from.vlf && toBlock! > from.block) {
+          endBlock = toBlock!;
+          upTo = `${h.to}:0001`;
+        } else if (from.block === VLF_FIRST_BLOCK_ID && toVlf !== from.vlf && vlfBlocks?.get(from.vlf) !== undefined && vlfBlocks.get(from.vlf)! > from.block) {
+          endBlock = vlfBlocks.get(from.vlf)!;
+          upTo = formatLsn({ vlf: from.vlf + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 });
+        } else return;
+        const files = this.chainHolds(from.vlf, from.block, endBlock);
         if (!files) return;
         covered.add(i);
-        const end = offset + (toBlock - from.block) * 512;
+        const end = offset + (endBlock - from.block) * 512;
         spans.push({ start: offset, end });
-        notes.push(`${ldf}: log blocks from LSN ${lsn} up to ${h.to}:0001 (file offsets ${offset} to ${end}) are missing there (zeroed, torn or cut out) and were read from log backup ${[...files].join(', ')}: no log lost`);
+        notes.push(`${ldf}: log blocks from LSN ${lsn} up to ${upTo} (file offsets ${offset} to ${end}) are missing there (zeroed, torn or cut out) and were read from log backup ${[...files].join(', ')}: no log lost`);
       });
       this.held.forEach((h, i) => {
         const o = h.item.location.offset;
@@ -293,7 +306,7 @@ export async function* mergeLdfWithChain(m: MergedLogRead): AsyncGenerator<LogRe
     await ldfSide.return(undefined);
     await staleSide.return(undefined);
     await chainSide.return(undefined);
-    holes.settle(readWhole && reporting, m.ldf, m.notes);
+    holes.settle(readWhole && reporting, m.ldf, m.notes, vlfBlocks);
   }
   // A break in the chain the .ldf's current log spans (a run from the break's first block or
   // before to the block of the next backup's first LSN or after) lost nothing.
