@@ -100,10 +100,13 @@ export class LdfHoles {
   /**
    * Once the read ends: with `whole` (read to its end, reporting), the covered stretches become
    * notes (pushed to `notes`, naming `ldf`); every other held item goes into the skipped items at
-   * the index it would have had. `vlfBlocks`: each VLF's size in 512-byte blocks by sequence (the
-   * .ldf's layout), for the end of a VLF with no block of its own. Empties the held list.
+   * the index it would have had. `vlfs`: the .ldf's VLFs (layout), for the end of a VLF with no
+   * block of its own and the LSN positions of a FORMAT_BAD_LOG_BLOCK no gap names (one at a VLF's
+   * end: covered when the backups' blocks read hold its bytes' positions). Empties the held list.
    */
-  settle(whole: boolean, ldf: string, notes: string[], vlfBlocks?: ReadonlyMap<number, number>): void {
+  settle(whole: boolean, ldf: string, notes: string[], vlfs: ReadonlyArray<{ seq: number; offset: number; size: number }> = []): void {
+    const vlfBlocks = new Map<number, number>();
+    for (const v of vlfs) vlfBlocks.set(v.seq, v.size / 512);
     const covered = new Set<number>();
     if (whole) {
       const spans: Array<{ start: number; end: number }> = [];
@@ -120,7 +123,7 @@ export class LdfHoles {
         if (h.to && toVlf === from.vlf && toBlock! > from.block) {
           endBlock = toBlock!;
           upTo = `${h.to}:0001`;
-        } else if (from.block === VLF_FIRST_BLOCK_ID && toVlf !== from.vlf && vlfBlocks?.get(from.vlf) !== undefined && vlfBlocks.get(from.vlf)! > from.block) {
+        } else if (from.block === VLF_FIRST_BLOCK_ID && toVlf !== from.vlf && vlfBlocks.get(from.vlf) !== undefined && vlfBlocks.get(from.vlf)! > from.block) {
           endBlock = vlfBlocks.get(from.vlf)!;
           upTo = formatLsn({ vlf: from.vlf + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 });
         } else return;
@@ -133,7 +136,23 @@ export class LdfHoles {
       });
       this.held.forEach((h, i) => {
         const o = h.item.location.offset;
-        if (h.item.code === 'FORMAT_BAD_LOG_BLOCK' && o !== undefined && spans.some((sp) => o >= sp.start && o < sp.end)) covered.add(i);
+        if (h.item.code !== 'FORMAT_BAD_LOG_BLOCK' || o === undefined) return;
+        if (spans.some((sp) => o >= sp.start && o < sp.end)) {
+          covered.add(i);
+          return;
+        }
+        // One no gap after it names (a VLF's last blocks torn: no current block of that VLF
+        // follows it): its own bytes, at their LSN positions in the VLF they lie in (a block's
+        // number is its 512-byte offset from the VLF's start), read from the backups or not.
+        const length = Number(/^(\d+) bytes skipped/.exec(h.item.reason)?.[1] ?? NaN);
+        const v = vlfs.find((x) => o >= x.offset && o < x.offset + x.size);
+        if (!v || !(length > 0)) return;
+        const start = Math.floor((o - v.offset) / 512);
+        const end = Math.ceil((o + length - v.offset) / 512);
+        const files = this.chainHolds(v.seq, start, end);
+        if (!files) return;
+        covered.add(i);
+        notes.push(`${ldf}: ${length} unreadable bytes at file offset ${o} (the log blocks of LSNs ${formatLsn({ vlf: v.seq, block: start, slot: 1 })} up to ${formatLsn({ vlf: v.seq, block: end, slot: 1 })}) were read from log backup ${[...files].join(', ')}: no log lost`);
       });
     }
     let inserted = 0;
@@ -216,8 +235,10 @@ export async function* mergeLdfWithChain(m: MergedLogRead): AsyncGenerator<LogRe
   // at its size / 512 (its layout), so VLF N + 1 continues a run only where N was read to its end.
   const ldfRuns: Array<{ start: string; end: { vlf: number; block: number } }> = [];
   const vlfBlocks = new Map<number, number>();
+  let vlfs: Array<{ seq: number; offset: number; size: number }> = [];
   try {
-    for (const v of (await readLdfLayout(m.ldf, { allowUnsupportedVersion: scan.logFormat2IsSql2005 ?? false })).vlfs) vlfBlocks.set(v.seq, v.size / 512);
+    vlfs = (await readLdfLayout(m.ldf, { allowUnsupportedVersion: scan.logFormat2IsSql2005 ?? false })).vlfs;
+    for (const v of vlfs) vlfBlocks.set(v.seq, v.size / 512);
   } catch {
     // the read reports why; no run then crosses a VLF's end
   }
@@ -306,7 +327,7 @@ export async function* mergeLdfWithChain(m: MergedLogRead): AsyncGenerator<LogRe
     await ldfSide.return(undefined);
     await staleSide.return(undefined);
     await chainSide.return(undefined);
-    holes.settle(readWhole && reporting, m.ldf, m.notes, vlfBlocks);
+    holes.settle(readWhole && reporting, m.ldf, m.notes, vlfs);
   }
   // A break in the chain the .ldf's current log spans (a run from the break's first block or
   // before to the block of the next backup's first LSN or after) lost nothing.
