@@ -567,6 +567,34 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
     }
   });
 
+  it('stale log of a reused VLF beside a chain whose first backup starts inside a log block it shares with the backup before it (that one not given): each row once (the records of that block before the backup\'s FirstLSN were given twice: from the stale copy and from the backup), the same on two threads', async () => {
+    // its own SYNTHETIC log: consecutive backups share their boundary block, FirstLSN a record inside it
+    const sub2 = join(dir, 'merge-shared');
+    mkdirSync(sub2, { recursive: true });
+    const ldf2 = join(sub2, 'crm_log.ldf');
+    const shared = trnChainSink({ dir: sub2, backupBytes: 200 * 1024, shareBoundaryBlock: true });
+    writeSyntheticLog([ldfSink(ldf2), shared.sink], { targetBytes: 6 * VLF, row, rollbackShare: 0.2, concurrency: 5, finishAtEnd: true }, { allocUnitId: AU, vlfSize: VLF });
+    const whole = await committedDeletes({ ldf: ldf2 });
+    const b = readFileSync(ldf2);
+    b.writeUInt32LE(46, vlfAt(0) + 4); // VLF 0 (sequence 40) reused as 46: its blocks are stale
+    const p = join(sub2, 'reused-shared.ldf');
+    writeFileSync(p, b);
+    try {
+      const first = shared.backups[1].firstLsn;
+      expect(first.vlf).toBe(40);
+      expect(first.slot).toBeGreaterThan(1); // the block holding FirstLSN holds records before it too
+      const trn = shared.backups.slice(1).map((x) => x.file);
+      for (const threads of [1, 2]) {
+        const r = await committedDeletes({ ldf: p, trn, threads, parallelMinBytes: 0 });
+        expect(r.skipped).toEqual([]);
+        expect(r.rows.length - new Set(r.rows).size).toBe(0);
+        expect(r.rows).toEqual(whole.rows);
+      }
+    } finally {
+      rmSync(sub2, { recursive: true, force: true });
+    }
+  });
+
   it('a backup whose stream lost its last block is FORMAT_LOG_STREAM_SHORT beside the .ldf too, the same for one thread and two (the .ldf read before it hid it)', async () => {
     setup();
     const k = 2;

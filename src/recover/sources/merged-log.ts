@@ -296,8 +296,12 @@ export async function* mergeLdfWithChain(m: MergedLogRead): AsyncGenerator<LogRe
       if (!s.done && (c.done || s.value.block <= c.value.block)) {
         // Where a backup of the chain covers a stale block's LSNs it holds the same records
         // (read at their place from it), so the stale copy is passed over; it would give each
-        // of their rows twice. The rest is read here, at its own place in LSN order.
-        const records = s.value.records.filter((r) => !chainCovers(r['Current LSN']));
+        // of their rows twice. So is a stale block the backups' next block is again (the same
+        // position: a log block is written once), records before its FirstLSN included: a backup
+        // starts with the whole block its FirstLSN lies in, and reads all of it when the backup
+        // before it is not given. The rest is read here, at its own place in LSN order.
+        const again = !c.done && c.value.block === s.value.block;
+        const records = again ? [] : s.value.records.filter((r) => !chainCovers(r['Current LSN']));
         counts.staleCovered += s.value.records.length - records.length;
         if (records.length) {
           // Stale runs of one earlier VLF sequence in two VLFs (a damaged or copied .ldf) can
