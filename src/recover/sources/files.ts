@@ -347,7 +347,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           const batch = ev.batch;
           const block = batch.firstLsn.slice(0, 17);
           if (l.kind === 'ldf') {
-            holes.sawLdfBlock(block);
+            holes.sawLdfBlock(block, batch.sectors ?? 0);
             yield { records: batch.records, block, sectors: batch.sectors ?? 0, stale: batch.records[0]?.source?.stale === true, kind: l.kind, file: l.file };
             continue;
           }
@@ -372,8 +372,18 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           const key = `${l.file}#${l.position}`;
           let h = backupHeaders.get(key);
           if (!h) backupHeaders.set(key, (h = readBackupHeader(l.file, undefined, l.position)));
-          const lost = backupLogCoverage({ file: l.file, backupType: h.backupType, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) }, firstRead ? parseLsn(firstRead) : null, fileEnd);
-          skipped.push(...lost);
+          const first = parseLsn(h.firstLsn.lsn);
+          const last = parseLsn(h.lastLsn.lsn);
+          const lost = backupLogCoverage({ file: l.file, backupType: h.backupType, firstLsn: first, lastLsn: last }, firstRead ? parseLsn(firstRead) : null, fileEnd);
+          for (const x of lost) {
+            // Beside an .ldf, a range the .ldf's current log holds was read from it (merged-log.ts,
+            // LdfHoles): held until the read ends. The range: the whole header's when nothing was
+            // read, its start up to the first record read, or from where the stream ends to LastLSN.
+            if (!merged) skipped.push(x);
+            else if (x.code === 'FORMAT_LOG_STREAM_MISSING' || !firstRead) holes.holdChainLoss(x, first, last);
+            else if (x.reason.startsWith('the log stream starts at')) holes.holdChainLoss(x, first, parseLsn(firstRead));
+            else holes.holdChainLoss(x, parseLsn(x.location.lsn!), last);
+          }
         }
       }
     }

@@ -18,6 +18,7 @@ import { formatLsn, parseLsn } from '../../logreader/lsn.js';
 import { VLF_FIRST_BLOCK_ID } from '../../logreader/ldf/constants.js';
 import { emptyLogScanStats, ldfStaleRuns, readLdfLayout, readLdfStaleBatches, type LogScanOptions, type LogScanStats, type RecordKeep, type StaleLogRun } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
+import type { Lsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../source.js';
 
 /**
@@ -57,6 +58,10 @@ export interface ChainGap {
 export class LdfHoles {
   /** `at`: the index in `skipped` the item would have had; `to`: the position of the .ldf's next block read (a gap's end). */
   private readonly held: Array<{ item: SkippedItem; at: number; to?: string }> = [];
+  /** A backup's lost LSN range [from, to) (its stream short or missing), held as the .ldf's items are; `at` as there. */
+  private readonly chainLost: Array<{ item: SkippedItem; at: number; from: Lsn; to: Lsn }> = [];
+  /** Runs of the .ldf's current blocks read: VLF sequence, [start, end) in 512-byte blocks. */
+  private readonly ldfBlocks: Array<{ vlf: number; start: number; end: number }> = [];
   /** Runs of consecutive blocks read from the backups: VLF sequence, [start, end) in 512-byte blocks, backup file. */
   private readonly chainBlocks: Array<{ vlf: number; start: number; end: number; file: string }> = [];
 
@@ -68,9 +73,54 @@ export class LdfHoles {
     this.held.push({ item, at: this.skipped.length });
   }
 
-  /** The .ldf's reader gave a block at `block` (position): the end of the gaps reported before it. */
-  sawLdfBlock(block: string): void {
+  /** The .ldf's reader gave a (current) block at `block` (position), `sectors` long: the end of the gaps reported before it. */
+  sawLdfBlock(block: string, sectors: number): void {
     for (let i = this.held.length - 1; i >= 0 && this.held[i].to === undefined; i--) this.held[i].to = block;
+    const vlf = parseInt(block.slice(0, 8), 16);
+    const start = parseInt(block.slice(9), 16);
+    const last = this.ldfBlocks[this.ldfBlocks.length - 1];
+    if (last && last.vlf === vlf && start >= last.start && start <= last.end) last.end = Math.max(last.end, start + sectors);
+    else this.ldfBlocks.push({ vlf, start, end: start + sectors });
+  }
+
+  /**
+   * Holds a log backup's item for an LSN range [from, to) its stream lacks (FORMAT_LOG_STREAM_SHORT,
+   * FORMAT_LOG_STREAM_MISSING): where the .ldf's current blocks read hold all of it, that log was
+   * read from the .ldf and nothing was lost (`settle` makes it a note).
+   */
+  holdChainLoss(item: SkippedItem, from: Lsn, to: Lsn): void {
+    this.chainLost.push({ item, at: this.skipped.length, from, to });
+  }
+
+  /** Whether runs `runs` cover blocks [from, to) of VLF `vlf` without a break (the files they came from, when they have them). */
+  private static covers<R extends { vlf: number; start: number; end: number }>(runs: R[], vlf: number, from: number, to: number): R[] | null {
+    const used: R[] = [];
+    let at = from;
+    for (const r of runs.filter((x) => x.vlf === vlf).sort((x, y) => x.start - y.start)) {
+      if (at >= to || r.start > at) break;
+      if (r.end > at) {
+        at = r.end;
+        used.push(r);
+      }
+    }
+    return at >= to ? used : null;
+  }
+
+  /**
+   * Whether the .ldf's current blocks read hold every record of LSNs [from, to): the blocks from
+   * `from`'s up to `to`'s (its block too when `to` is not its first record), a VLF's blocks to its
+   * end (its size, `vlfBlocks`) where the range goes on into the next VLF, from its first block 0x10.
+   */
+  private ldfHolds(from: Lsn, to: Lsn, vlfBlocks: ReadonlyMap<number, number>): boolean {
+    const toEnd = to.slot > 1 ? to.block + 1 : to.block;
+    if (from.vlf > to.vlf || (from.vlf === to.vlf && from.block >= toEnd)) return true;
+    for (let v = from.vlf; v <= to.vlf; v++) {
+      const start = v === from.vlf ? from.block : VLF_FIRST_BLOCK_ID;
+      const end = v === to.vlf ? toEnd : vlfBlocks.get(v);
+      if (end === undefined) return false;
+      if (start < end && !LdfHoles.covers(this.ldfBlocks, v, start, end)) return false;
+    }
+    return true;
   }
 
   /** A block read from a backup (yielded, or passed over as the .ldf's block again). */
@@ -85,16 +135,8 @@ export class LdfHoles {
 
   /** The backups whose blocks read cover blocks [from, to) of VLF `vlf` without a break, or null when some block of it was not read from them. */
   private chainHolds(vlf: number, from: number, to: number): Set<string> | null {
-    const files = new Set<string>();
-    let at = from;
-    for (const r of this.chainBlocks.filter((x) => x.vlf === vlf).sort((x, y) => x.start - y.start)) {
-      if (at >= to || r.start > at) break;
-      if (r.end > at) {
-        at = r.end;
-        files.add(r.file);
-      }
-    }
-    return at >= to ? files : null;
+    const runs = LdfHoles.covers(this.chainBlocks, vlf, from, to);
+    return runs ? new Set(runs.map((r) => r.file)) : null;
   }
 
   /**
@@ -155,13 +197,27 @@ export class LdfHoles {
         notes.push(`${ldf}: ${length} unreadable bytes at file offset ${o} (the log blocks of LSNs ${formatLsn({ vlf: v.seq, block: start, slot: 1 })} up to ${formatLsn({ vlf: v.seq, block: end, slot: 1 })}) were read from log backup ${[...files].join(', ')}: no log lost`);
       });
     }
+    // A backup's lost range the .ldf's current blocks hold: read from the .ldf.
+    const chainCovered = new Set<number>();
+    if (whole) {
+      this.chainLost.forEach((h, i) => {
+        if (!this.ldfHolds(h.from, h.to, vlfBlocks)) return;
+        chainCovered.add(i);
+        notes.push(`log backup ${h.item.location.file} lacks LSNs ${formatLsn(h.from)} up to ${formatLsn(h.to)} (${h.item.code}); ${ldf} holds that log and it was read from there: no log lost`);
+      });
+    }
+    const back = [
+      ...this.held.map((h, i) => ({ item: h.item, at: h.at, keep: !covered.has(i), n: i })),
+      ...this.chainLost.map((h, i) => ({ item: h.item, at: h.at, keep: !chainCovered.has(i), n: this.held.length + i })),
+    ].sort((x, y) => x.at - y.at || x.n - y.n);
     let inserted = 0;
-    this.held.forEach((h, i) => {
-      if (covered.has(i)) return;
+    for (const h of back) {
+      if (!h.keep) continue;
       this.skipped.splice(h.at + inserted, 0, h.item);
       inserted++;
-    });
+    }
     this.held.length = 0;
+    this.chainLost.length = 0;
   }
 }
 
