@@ -640,6 +640,50 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
     }
   });
 
+  it('a backup whose stream lost a block inside it (FORMAT_LOG_GAP in the backup): beside an .ldf whose current log holds that block a note, no loss (it made the scan INCOMPLETE with every row there); alone and beside an .ldf lacking it still a loss; the same for one thread and two', async () => {
+    setup();
+    const k = 2;
+    const b = readFileSync(chain.backups[k].file);
+    // zero backup 2's block 42:100 (block header: size u16 @6, first LSN's VLF sequence @12, block @16)
+    let zeroed = 0;
+    for (const r of openBackupLogStream(chain.backups[k].file).ranges) {
+      for (let at = r.start; at < r.end && b.readUInt16LE(at + 6); ) {
+        const size = b.readUInt16LE(at + 6);
+        if (b.readUInt32LE(at + 12) === 42 && b.readUInt32LE(at + 16) === 0x100) {
+          b.fill(0, at, at + size);
+          zeroed++;
+          break;
+        }
+        at += size;
+      }
+    }
+    expect(zeroed).toBe(1);
+    const p = join(sub, 'mid-hole.trn');
+    writeFileSync(p, b);
+    const lacking = holed('lacks-mid-hole.ldf', [[vlfAt(2) + 0x100 * 512, vlfAt(2) + 0x178 * 512]]);
+    try {
+      const files = chain.backups.map((x, i) => (i === k ? p : x.file));
+      const gaps = (r: { skipped: SkippedItem[] }) => r.skipped.filter((x) => x.code === 'FORMAT_LOG_GAP' && x.location?.file === p).map((x) => x.location.lsn);
+      expect(gaps(await committedDeletes({ trn: files }))).toEqual(['0000002a:00000100:0001']);
+      const whole = await committedDeletes({ ldf: ldf() });
+      for (const threads of [1, 2]) {
+        const src = openFileSource({ ldf: ldf(), trn: files, threads, parallelMinBytes: 0 });
+        const source = withMetadata(src, [layout]);
+        const rows: string[] = [];
+        for await (const ev of recoverRows(source, { operations: ['delete'] })) if (ev.kind === 'row') rows.push(ev.row.raw.replace(/^0x/i, '').toLowerCase());
+        await source.close();
+        expect(src.skipped()).toEqual([]);
+        expect(rows).toEqual(whole.rows);
+        expect(src.notes.filter((n) => n.startsWith(`log backup ${p} lacks LSNs 0000002a:00000100:0001 up to 0000002a:00000178:0001 (FORMAT_LOG_GAP)`))).toHaveLength(1);
+        const r = await committedDeletes({ ldf: lacking, trn: files, threads, parallelMinBytes: 0 });
+        expect(gaps(r)).toEqual(['0000002a:00000100:0001']);
+      }
+    } finally {
+      rmSync(p, { force: true });
+      rmSync(lacking, { force: true });
+    }
+  });
+
   it('progress moves while a one-thread scan reads inside a backup (its stats are its own until its read ends)', async () => {
     setup();
     const file = openFileSource({ trn: chain.backups.map((b) => b.file) });

@@ -302,7 +302,14 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       let handedOver = false;
       inFlight = own;
       try {
-        for await (const batch of openBackupLogStream(l.file, l.kind, undefined, l.position).batches(opts, own, keep)) yield { type: 'batch', batch };
+        // its skipped items as events, in their place before the block that follows them (as a
+        // worker posts them), so fileBatches sees them as it sees a worker's
+        const queued: SkippedItem[] = [];
+        for await (const batch of openBackupLogStream(l.file, l.kind, undefined, l.position).batches({ ...opts, onSkipped: (x) => queued.push(x) }, own, keep)) {
+          for (const item of queued.splice(0)) yield { type: 'skipped', item };
+          yield { type: 'batch', batch };
+        }
+        for (const item of queued.splice(0)) yield { type: 'skipped', item };
         inFlight = null;
         yield { type: 'done', stats: own };
         handedOver = true;
@@ -332,11 +339,23 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         const floor = highest;
         let firstRead: string | null = null;
         let fileEnd: LogScanStats['end'] = null;
+        // Beside an .ldf, a backup's lost blocks (FORMAT_BAD_LOG_BLOCK, then the FORMAT_LOG_GAP from
+        // the end of the block before them up to the next block read) are held until that next
+        // block: the range they lost is then known, and the .ldf's current log may hold it (LdfHoles).
+        const pending: SkippedItem[] = [];
+        const holdPending = (to: string | null): void => {
+          const gap = pending.find((x) => x.code === 'FORMAT_LOG_GAP' && x.location.lsn);
+          if (gap && to) for (const x of pending) holes.holdChainLoss(x, parseLsn(gap.location.lsn!), parseLsn(`${to}:0001`));
+          else skipped.push(...pending);
+          pending.length = 0;
+        };
         for await (const ev of events) {
           // An abort ends the read here as it does inside the one-thread reader (workers stopped on the way out).
           if (signal?.aborted) return;
           if (ev.type === 'skipped') {
-            (l.kind === 'ldf' ? onLdfSkipped : opts.onSkipped)?.(ev.item);
+            if (l.kind === 'ldf') onLdfSkipped(ev.item);
+            else if (merged && reporting && (ev.item.code === 'FORMAT_LOG_GAP' || ev.item.code === 'FORMAT_BAD_LOG_BLOCK')) pending.push(ev.item);
+            else opts.onSkipped?.(ev.item);
             continue;
           }
           if (ev.type === 'done') {
@@ -351,6 +370,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
             yield { records: batch.records, block, sectors: batch.sectors ?? 0, stale: batch.records[0]?.source?.stale === true, kind: l.kind, file: l.file };
             continue;
           }
+          if (pending.length) holdPending(block);
           firstRead ??= batch.firstLsn;
           // A record `keep` refused is refused again where a later backup repeats it, so the repeat
           // check over the built records alone drops the same records as one over all of them.
@@ -368,6 +388,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         }
         if (l.kind === 'ldf') continue;
         // The stream must cover the LSN range its header states; what it lacks is reported once.
+        // Bad blocks at the stream's end (no block read after them) go with the range it lacks there.
+        const badAtEnd = pending.splice(0);
         if (reporting && !signal?.aborted) {
           const key = `${l.file}#${l.position}`;
           let h = backupHeaders.get(key);
@@ -382,9 +404,14 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
             if (!merged) skipped.push(x);
             else if (x.code === 'FORMAT_LOG_STREAM_MISSING' || !firstRead) holes.holdChainLoss(x, first, last);
             else if (x.reason.startsWith('the log stream starts at')) holes.holdChainLoss(x, first, parseLsn(firstRead));
-            else holes.holdChainLoss(x, parseLsn(x.location.lsn!), last);
+            else {
+              const from = parseLsn(x.location.lsn!);
+              holes.holdChainLoss(x, from, last);
+              for (const y of badAtEnd.splice(0)) holes.holdChainLoss(y, from, last);
+            }
           }
         }
+        skipped.push(...badAtEnd);
       }
     }
 

@@ -85,8 +85,9 @@ export class LdfHoles {
 
   /**
    * Holds a log backup's item for an LSN range [from, to) its stream lacks (FORMAT_LOG_STREAM_SHORT,
-   * FORMAT_LOG_STREAM_MISSING): where the .ldf's current blocks read hold all of it, that log was
-   * read from the .ldf and nothing was lost (`settle` makes it a note).
+   * FORMAT_LOG_STREAM_MISSING, FORMAT_LOG_GAP, and the FORMAT_BAD_LOG_BLOCK items inside such a
+   * range): where the .ldf's current blocks read hold all of it, that log was read from the .ldf
+   * and nothing was lost (`settle` makes it a note, one per range).
    */
   holdChainLoss(item: SkippedItem, from: Lsn, to: Lsn): void {
     this.chainLost.push({ item, at: this.skipped.length, from, to });
@@ -203,7 +204,8 @@ export class LdfHoles {
       this.chainLost.forEach((h, i) => {
         if (!this.ldfHolds(h.from, h.to, vlfBlocks)) return;
         chainCovered.add(i);
-        notes.push(`log backup ${h.item.location.file} lacks LSNs ${formatLsn(h.from)} up to ${formatLsn(h.to)} (${h.item.code}); ${ldf} holds that log and it was read from there: no log lost`);
+        // a bad block goes with the range lost around it, which its own note names
+        if (h.item.code !== 'FORMAT_BAD_LOG_BLOCK') notes.push(`log backup ${h.item.location.file} lacks LSNs ${formatLsn(h.from)} up to ${formatLsn(h.to)} (${h.item.code}); ${ldf} holds that log and it was read from there: no log lost`);
       });
     }
     const back = [
