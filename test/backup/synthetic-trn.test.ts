@@ -521,6 +521,11 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
         const said = all.notes.filter((n) => n.includes('were read from log backup'));
         expect(said).toHaveLength(1);
         expect(said[0]).toContain(`LSN 00000029:00000010:0001 up to 0000002a:00000010:0001 (file offsets ${vlfAt(1) + 0x2000} to ${vlfAt(2)})`);
+        // the .ldf split into ranges of VLFs on workers: the same
+        const split = await committedDeletes({ ldf: p, trn: files, threads, parallelMinBytes: 0, ldfVlfRanges: true });
+        expect(split.skipped).toEqual([]);
+        expect(split.rows).toEqual(whole.rows);
+        expect((await committedDeletes({ ldf: p, threads, parallelMinBytes: 0, ldfVlfRanges: true })).skipped.filter((x) => x.code === 'FORMAT_LOG_GAP')).toEqual(lost);
         // a chain ending inside VLF 41 (at 41:1f0), or starting after it: the rest of 41 is lost, and said
         for (const trn of [files.slice(0, 2), files.slice(3)]) {
           const r = await committedDeletes({ ldf: p, trn, threads, parallelMinBytes: 0 });
