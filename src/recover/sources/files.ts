@@ -349,42 +349,47 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           else skipped.push(...pending);
           pending.length = 0;
         };
-        for await (const ev of events) {
-          // An abort ends the read here as it does inside the one-thread reader (workers stopped on the way out).
-          if (signal?.aborted) return;
-          if (ev.type === 'skipped') {
-            if (l.kind === 'ldf') onLdfSkipped(ev.item);
-            else if (merged && reporting && (ev.item.code === 'FORMAT_LOG_GAP' || ev.item.code === 'FORMAT_BAD_LOG_BLOCK')) pending.push(ev.item);
-            else opts.onSkipped?.(ev.item);
-            continue;
-          }
-          if (ev.type === 'done') {
-            fileEnd = ev.stats.end;
-            mergeLogScanStats(stats, ev.stats);
-            continue;
-          }
-          const batch = ev.batch;
-          const block = batch.firstLsn.slice(0, 17);
-          if (l.kind === 'ldf') {
-            holes.sawLdfBlock(block, batch.sectors ?? 0);
-            yield { records: batch.records, block, sectors: batch.sectors ?? 0, stale: batch.records[0]?.source?.stale === true, kind: l.kind, file: l.file };
-            continue;
-          }
-          if (pending.length) holdPending(block);
-          firstRead ??= batch.firstLsn;
-          // A record `keep` refused is refused again where a later backup repeats it, so the repeat
-          // check over the built records alone drops the same records as one over all of them.
-          let kept = batch.records;
-          if (floor) {
-            kept = [];
-            for (const r of batch.records) {
-              if (r['Current LSN'] <= floor) repeats++;
-              else kept.push(r);
+        try {
+          for await (const ev of events) {
+            // An abort ends the read here as it does inside the one-thread reader (workers stopped on the way out).
+            if (signal?.aborted) return;
+            if (ev.type === 'skipped') {
+              if (l.kind === 'ldf') onLdfSkipped(ev.item);
+              else if (merged && reporting && (ev.item.code === 'FORMAT_LOG_GAP' || ev.item.code === 'FORMAT_BAD_LOG_BLOCK')) pending.push(ev.item);
+              else opts.onSkipped?.(ev.item);
+              continue;
             }
+            if (ev.type === 'done') {
+              fileEnd = ev.stats.end;
+              mergeLogScanStats(stats, ev.stats);
+              continue;
+            }
+            const batch = ev.batch;
+            const block = batch.firstLsn.slice(0, 17);
+            if (l.kind === 'ldf') {
+              holes.sawLdfBlock(block, batch.sectors ?? 0);
+              yield { records: batch.records, block, sectors: batch.sectors ?? 0, stale: batch.records[0]?.source?.stale === true, kind: l.kind, file: l.file };
+              continue;
+            }
+            if (pending.length) holdPending(block);
+            firstRead ??= batch.firstLsn;
+            // A record `keep` refused is refused again where a later backup repeats it, so the repeat
+            // check over the built records alone drops the same records as one over all of them.
+            let kept = batch.records;
+            if (floor) {
+              kept = [];
+              for (const r of batch.records) {
+                if (r['Current LSN'] <= floor) repeats++;
+                else kept.push(r);
+              }
+            }
+            // the highest LSN read from the backups, the records passed over among them included
+            for (const r of batch.records) if (r['Current LSN'] > highest) highest = r['Current LSN'];
+            yield { records: kept, block, sectors: batch.sectors ?? 0, stale: false, kind: l.kind, file: l.file };
           }
-          // the highest LSN read from the backups, the records passed over among them included
-          for (const r of batch.records) if (r['Current LSN'] > highest) highest = r['Current LSN'];
-          yield { records: kept, block, sectors: batch.sectors ?? 0, stale: false, kind: l.kind, file: l.file };
+        } finally {
+          // a read ended early (an abort, the consumer stopping): what is still held is a loss, as it was reported
+          if (pending.length) skipped.push(...pending.splice(0));
         }
         if (l.kind === 'ldf') continue;
         // The stream must cover the LSN range its header states; what it lacks is reported once.
