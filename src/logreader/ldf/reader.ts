@@ -81,6 +81,14 @@ export interface LogRange {
    * first current block further on means the blocks before it were lost (FORMAT_LOG_GAP).
    */
   vlfStart?: boolean;
+  /**
+   * With vlfStart: the VLF must hold log, as a VLF of a later sequence in the same file exists
+   * (SQL Server takes VLF N + 1 only once N is full, and writes a VLF's log from 0x10 as soon as its
+   * header takes a new sequence; a VLF never used has sequence 0). One with no current block at
+   * all lost its log from 0x10 to its end (FORMAT_LOG_GAP), as one whose first current block is
+   * further on lost the blocks before it.
+   */
+  vlfHoldsLog?: boolean;
 }
 
 /** Where the last (non-stale) block of a log stream ends: VLF sequence, block number (512-byte units), stream offset. */
@@ -165,6 +173,7 @@ async function* rangeBlocks(
   // sequence skipped, means log that is not in the stream. Block numbers of different VLFs never
   // compare (backup/log-coverage.ts); where VLF N ended is unknown (its size is not in a backup).
   let next: { vlf: number; block: number; offset: number } | null = range.stream?.next ?? (range.vlfStart && range.vlf ? { vlf: range.vlf.seq, block: VLF_FIRST_BLOCK_ID, offset: range.start } : null);
+  let sawCurrent = false;
   for (;;) {
     const ev = scanner.next();
     if (ev === null) break;
@@ -201,6 +210,7 @@ async function* rangeBlocks(
     stats.blocks++;
     const stale = range.vlf !== undefined && (ev.header.firstLsn.vlf !== range.vlf.seq || ev.parity !== range.vlf.parity);
     if (!stale) {
+      sawCurrent = true;
       const f = ev.header.firstLsn;
       if (next && f.vlf === next.vlf && f.block > next.block) {
         stats.gaps++;
@@ -227,6 +237,15 @@ async function* rangeBlocks(
     yield { ev, stale };
   }
   stats.unwrittenBytes += scanner.unwrittenBytes;
+  if (range.vlfStart && range.vlfHoldsLog && range.vlf && !sawCurrent) {
+    const from = { vlf: range.vlf.seq, block: VLF_FIRST_BLOCK_ID, slot: 1 };
+    stats.gaps++;
+    opts.onSkipped?.({
+      code: 'FORMAT_LOG_GAP',
+      reason: `log blocks are missing: VLF ${range.vlf.seq} holds no log block of its own (${range.end - range.start} bytes zeroed, torn, cut out or of an earlier use), though a VLF of a later sequence holds log, so LSNs from ${formatLsn(from)} up to ${formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 })} could not be read; rows in that range are lost and transactions crossing it cannot be told committed`,
+      location: { file: range.file, offset: range.start, lsn: formatLsn(from) },
+    });
+  }
 }
 
 /** The records of one fixed-up block, built one at a time as they are asked for. */
@@ -437,15 +456,28 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
   return { file: path, size, version: first.version, vlfs, problems };
 }
 
+/** The highest VLF sequence of an .ldf's layout (0 when it has none). */
+function lastSeq(layout: LdfLayout): number {
+  let m = 0;
+  for (const v of layout.vlfs) if (v.seq > m) m = v.seq;
+  return m;
+}
+
+/** Whether a VLF must hold log of its own (LogRange.vlfHoldsLog): used (sequence above 0) and below the file's highest sequence. */
+function holdsLog(v: VlfInfo, last: number): boolean {
+  return v.seq > 0 && v.seq < last;
+}
+
 /** Every record of an .ldf, VLF by VLF in file order; records from stale blocks carry source.stale. */
 export async function* readLdfRecords(path: string, opts: LogScanOptions = {}, stats: LogScanStats = emptyLogScanStats()): AsyncGenerator<LogRecord> {
   const fh = await open(path, 'r');
   try {
     const layout = await layoutOf(fh, path, opts.logFormat2IsSql2005 ?? false);
     for (const p of layout.problems) opts.onSkipped?.(p);
+    const last = lastSeq(layout);
     for (const v of layout.vlfs) {
       if (opts.signal?.aborted) return;
-      yield* readLogRange(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true }, opts, stats);
+      yield* readLogRange(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: holdsLog(v, last) }, opts, stats);
     }
   } finally {
     await fh.close();
@@ -471,9 +503,10 @@ export async function* readLdfRecordBatches(path: string, opts: LogScanOptions =
     const layout = await layoutOf(fh, path, opts.logFormat2IsSql2005 ?? false);
     if (!vlfs || vlfs.from === 0) for (const p of layout.problems) opts.onSkipped?.(p);
     const chosen = vlfs ? layout.vlfs.slice(vlfs.from, vlfs.to) : layout.vlfs;
+    const last = lastSeq(layout);
     for (const v of opts.vlfOrder === 'sequence' ? [...chosen].sort((a, b) => a.seq - b.seq || a.index - b.index) : chosen) {
       if (opts.signal?.aborted) return;
-      yield* readLogRangeBatches(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true }, opts, stats, keep);
+      yield* readLogRangeBatches(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: holdsLog(v, last) }, opts, stats, keep);
     }
   } finally {
     await fh.close();

@@ -302,7 +302,14 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       let handedOver = false;
       inFlight = own;
       try {
-        for await (const batch of openBackupLogStream(l.file, l.kind, undefined, l.position).batches(opts, own, keep)) yield { type: 'batch', batch };
+        // its skipped items as events, in their place before the block that follows them (as a
+        // worker posts them), so fileBatches sees them as it sees a worker's
+        const queued: SkippedItem[] = [];
+        for await (const batch of openBackupLogStream(l.file, l.kind, undefined, l.position).batches({ ...opts, onSkipped: (x) => queued.push(x) }, own, keep)) {
+          for (const item of queued.splice(0)) yield { type: 'skipped', item };
+          yield { type: 'batch', batch };
+        }
+        for (const item of queued.splice(0)) yield { type: 'skipped', item };
         inFlight = null;
         yield { type: 'done', stats: own };
         handedOver = true;
@@ -332,49 +339,84 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         const floor = highest;
         let firstRead: string | null = null;
         let fileEnd: LogScanStats['end'] = null;
-        for await (const ev of events) {
-          // An abort ends the read here as it does inside the one-thread reader (workers stopped on the way out).
-          if (signal?.aborted) return;
-          if (ev.type === 'skipped') {
-            (l.kind === 'ldf' ? onLdfSkipped : opts.onSkipped)?.(ev.item);
-            continue;
-          }
-          if (ev.type === 'done') {
-            fileEnd = ev.stats.end;
-            mergeLogScanStats(stats, ev.stats);
-            continue;
-          }
-          const batch = ev.batch;
-          const block = batch.firstLsn.slice(0, 17);
-          if (l.kind === 'ldf') {
-            holes.sawLdfBlock(block);
-            yield { records: batch.records, block, sectors: batch.sectors ?? 0, stale: batch.records[0]?.source?.stale === true, kind: l.kind, file: l.file };
-            continue;
-          }
-          firstRead ??= batch.firstLsn;
-          // A record `keep` refused is refused again where a later backup repeats it, so the repeat
-          // check over the built records alone drops the same records as one over all of them.
-          let kept = batch.records;
-          if (floor) {
-            kept = [];
-            for (const r of batch.records) {
-              if (r['Current LSN'] <= floor) repeats++;
-              else kept.push(r);
+        // Beside an .ldf, a backup's lost blocks (FORMAT_BAD_LOG_BLOCK, then the FORMAT_LOG_GAP from
+        // the end of the block before them up to the next block read) are held until that next
+        // block: the range they lost is then known, and the .ldf's current log may hold it (LdfHoles).
+        const pending: SkippedItem[] = [];
+        const holdPending = (to: string | null): void => {
+          const gap = pending.find((x) => x.code === 'FORMAT_LOG_GAP' && x.location.lsn);
+          if (gap && to) for (const x of pending) holes.holdChainLoss(x, parseLsn(gap.location.lsn!), parseLsn(`${to}:0001`));
+          else skipped.push(...pending);
+          pending.length = 0;
+        };
+        try {
+          for await (const ev of events) {
+            // An abort ends the read here as it does inside the one-thread reader (workers stopped on the way out).
+            if (signal?.aborted) return;
+            if (ev.type === 'skipped') {
+              if (l.kind === 'ldf') onLdfSkipped(ev.item);
+              else if (merged && reporting && (ev.item.code === 'FORMAT_LOG_GAP' || ev.item.code === 'FORMAT_BAD_LOG_BLOCK')) pending.push(ev.item);
+              else opts.onSkipped?.(ev.item);
+              continue;
             }
+            if (ev.type === 'done') {
+              fileEnd = ev.stats.end;
+              mergeLogScanStats(stats, ev.stats);
+              continue;
+            }
+            const batch = ev.batch;
+            const block = batch.firstLsn.slice(0, 17);
+            if (l.kind === 'ldf') {
+              holes.sawLdfBlock(block, batch.sectors ?? 0);
+              yield { records: batch.records, block, sectors: batch.sectors ?? 0, stale: batch.records[0]?.source?.stale === true, kind: l.kind, file: l.file };
+              continue;
+            }
+            if (pending.length) holdPending(block);
+            firstRead ??= batch.firstLsn;
+            // A record `keep` refused is refused again where a later backup repeats it, so the repeat
+            // check over the built records alone drops the same records as one over all of them.
+            let kept = batch.records;
+            if (floor) {
+              kept = [];
+              for (const r of batch.records) {
+                if (r['Current LSN'] <= floor) repeats++;
+                else kept.push(r);
+              }
+            }
+            // the highest LSN read from the backups, the records passed over among them included
+            for (const r of batch.records) if (r['Current LSN'] > highest) highest = r['Current LSN'];
+            yield { records: kept, block, sectors: batch.sectors ?? 0, stale: false, kind: l.kind, file: l.file };
           }
-          // the highest LSN read from the backups, the records passed over among them included
-          for (const r of batch.records) if (r['Current LSN'] > highest) highest = r['Current LSN'];
-          yield { records: kept, block, sectors: batch.sectors ?? 0, stale: false, kind: l.kind, file: l.file };
+        } finally {
+          // a read ended early (an abort, the consumer stopping): what is still held is a loss, as it was reported
+          if (pending.length) skipped.push(...pending.splice(0));
         }
         if (l.kind === 'ldf') continue;
         // The stream must cover the LSN range its header states; what it lacks is reported once.
+        // Bad blocks at the stream's end (no block read after them) go with the range it lacks there.
+        const badAtEnd = pending.splice(0);
         if (reporting && !signal?.aborted) {
           const key = `${l.file}#${l.position}`;
           let h = backupHeaders.get(key);
           if (!h) backupHeaders.set(key, (h = readBackupHeader(l.file, undefined, l.position)));
-          const lost = backupLogCoverage({ file: l.file, backupType: h.backupType, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) }, firstRead ? parseLsn(firstRead) : null, fileEnd);
-          skipped.push(...lost);
+          const first = parseLsn(h.firstLsn.lsn);
+          const last = parseLsn(h.lastLsn.lsn);
+          const lost = backupLogCoverage({ file: l.file, backupType: h.backupType, firstLsn: first, lastLsn: last }, firstRead ? parseLsn(firstRead) : null, fileEnd);
+          for (const x of lost) {
+            // Beside an .ldf, a range the .ldf's current log holds was read from it (merged-log.ts,
+            // LdfHoles): held until the read ends. The range: the whole header's when nothing was
+            // read, its start up to the first record read, or from where the stream ends to LastLSN.
+            if (!merged) skipped.push(x);
+            else if (x.code === 'FORMAT_LOG_STREAM_MISSING' || !firstRead) holes.holdChainLoss(x, first, last);
+            else if (x.reason.startsWith('the log stream starts at')) holes.holdChainLoss(x, first, parseLsn(firstRead));
+            else {
+              const from = parseLsn(x.location.lsn!);
+              holes.holdChainLoss(x, from, last);
+              for (const y of badAtEnd.splice(0)) holes.holdChainLoss(y, from, last);
+            }
+          }
         }
+        skipped.push(...badAtEnd);
       }
     }
 

@@ -14,10 +14,11 @@
  * backups at their place in LSN order, so a transaction whose records are split between the two
  * is seen in order.
  */
-import { parseLsn } from '../../logreader/lsn.js';
+import { formatLsn, parseLsn } from '../../logreader/lsn.js';
 import { VLF_FIRST_BLOCK_ID } from '../../logreader/ldf/constants.js';
 import { emptyLogScanStats, ldfStaleRuns, readLdfLayout, readLdfStaleBatches, type LogScanOptions, type LogScanStats, type RecordKeep, type StaleLogRun } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
+import type { Lsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../source.js';
 
 /**
@@ -50,11 +51,17 @@ export interface ChainGap {
  * the .ldf range and the backup, and puts every other one in the skipped items where it was
  * reported. Coverage is judged on the blocks actually read, not on the backups' header ranges.
  * A gap the .ldf reader reports lies inside one VLF, whose LSN block numbers are 512-byte offsets
- * from the VLF's start (FORMAT-NOTES §3), so the gap's file range follows from its LSNs.
+ * from the VLF's start (FORMAT-NOTES §3), so the gap's file range follows from its LSNs; one for a
+ * VLF with no block of its own (from its first block 0x10) runs to the VLF's end, and is covered
+ * only where the backups' blocks read reach that end.
  */
 export class LdfHoles {
   /** `at`: the index in `skipped` the item would have had; `to`: the position of the .ldf's next block read (a gap's end). */
   private readonly held: Array<{ item: SkippedItem; at: number; to?: string }> = [];
+  /** A backup's lost LSN range [from, to) (its stream short or missing), held as the .ldf's items are; `at` as there. */
+  private readonly chainLost: Array<{ item: SkippedItem; at: number; from: Lsn; to: Lsn }> = [];
+  /** Runs of the .ldf's current blocks read: VLF sequence, [start, end) in 512-byte blocks. */
+  private readonly ldfBlocks: Array<{ vlf: number; start: number; end: number }> = [];
   /** Runs of consecutive blocks read from the backups: VLF sequence, [start, end) in 512-byte blocks, backup file. */
   private readonly chainBlocks: Array<{ vlf: number; start: number; end: number; file: string }> = [];
 
@@ -66,9 +73,55 @@ export class LdfHoles {
     this.held.push({ item, at: this.skipped.length });
   }
 
-  /** The .ldf's reader gave a block at `block` (position): the end of the gaps reported before it. */
-  sawLdfBlock(block: string): void {
+  /** The .ldf's reader gave a (current) block at `block` (position), `sectors` long: the end of the gaps reported before it. */
+  sawLdfBlock(block: string, sectors: number): void {
     for (let i = this.held.length - 1; i >= 0 && this.held[i].to === undefined; i--) this.held[i].to = block;
+    const vlf = parseInt(block.slice(0, 8), 16);
+    const start = parseInt(block.slice(9), 16);
+    const last = this.ldfBlocks[this.ldfBlocks.length - 1];
+    if (last && last.vlf === vlf && start >= last.start && start <= last.end) last.end = Math.max(last.end, start + sectors);
+    else this.ldfBlocks.push({ vlf, start, end: start + sectors });
+  }
+
+  /**
+   * Holds a log backup's item for an LSN range [from, to) its stream lacks (FORMAT_LOG_STREAM_SHORT,
+   * FORMAT_LOG_STREAM_MISSING, FORMAT_LOG_GAP, and the FORMAT_BAD_LOG_BLOCK items inside such a
+   * range): where the .ldf's current blocks read hold all of it, that log was read from the .ldf
+   * and nothing was lost (`settle` makes it a note, one per range).
+   */
+  holdChainLoss(item: SkippedItem, from: Lsn, to: Lsn): void {
+    this.chainLost.push({ item, at: this.skipped.length, from, to });
+  }
+
+  /** Whether runs `runs` cover blocks [from, to) of VLF `vlf` without a break (the files they came from, when they have them). */
+  private static covers<R extends { vlf: number; start: number; end: number }>(runs: R[], vlf: number, from: number, to: number): R[] | null {
+    const used: R[] = [];
+    let at = from;
+    for (const r of runs.filter((x) => x.vlf === vlf).sort((x, y) => x.start - y.start)) {
+      if (at >= to || r.start > at) break;
+      if (r.end > at) {
+        at = r.end;
+        used.push(r);
+      }
+    }
+    return at >= to ? used : null;
+  }
+
+  /**
+   * Whether the .ldf's current blocks read hold every record of LSNs [from, to): the blocks from
+   * `from`'s up to `to`'s (its block too when `to` is not its first record), a VLF's blocks to its
+   * end (its size, `vlfBlocks`) where the range goes on into the next VLF, from its first block 0x10.
+   */
+  private ldfHolds(from: Lsn, to: Lsn, vlfBlocks: ReadonlyMap<number, number>): boolean {
+    const toEnd = to.slot > 1 ? to.block + 1 : to.block;
+    if (from.vlf > to.vlf || (from.vlf === to.vlf && from.block >= toEnd)) return true;
+    for (let v = from.vlf; v <= to.vlf; v++) {
+      const start = v === from.vlf ? from.block : VLF_FIRST_BLOCK_ID;
+      const end = v === to.vlf ? toEnd : vlfBlocks.get(v);
+      if (end === undefined) return false;
+      if (start < end && !LdfHoles.covers(this.ldfBlocks, v, start, end)) return false;
+    }
+    return true;
   }
 
   /** A block read from a backup (yielded, or passed over as the .ldf's block again). */
@@ -83,53 +136,90 @@ export class LdfHoles {
 
   /** The backups whose blocks read cover blocks [from, to) of VLF `vlf` without a break, or null when some block of it was not read from them. */
   private chainHolds(vlf: number, from: number, to: number): Set<string> | null {
-    const files = new Set<string>();
-    let at = from;
-    for (const r of this.chainBlocks.filter((x) => x.vlf === vlf).sort((x, y) => x.start - y.start)) {
-      if (at >= to || r.start > at) break;
-      if (r.end > at) {
-        at = r.end;
-        files.add(r.file);
-      }
-    }
-    return at >= to ? files : null;
+    const runs = LdfHoles.covers(this.chainBlocks, vlf, from, to);
+    return runs ? new Set(runs.map((r) => r.file)) : null;
   }
 
   /**
    * Once the read ends: with `whole` (read to its end, reporting), the covered stretches become
    * notes (pushed to `notes`, naming `ldf`); every other held item goes into the skipped items at
-   * the index it would have had. Empties the held list.
+   * the index it would have had. `vlfs`: the .ldf's VLFs (layout), for the end of a VLF with no
+   * block of its own and the LSN positions of a FORMAT_BAD_LOG_BLOCK no gap names (one at a VLF's
+   * end: covered when the backups' blocks read hold its bytes' positions). Empties the held list.
    */
-  settle(whole: boolean, ldf: string, notes: string[]): void {
+  settle(whole: boolean, ldf: string, notes: string[], vlfs: ReadonlyArray<{ seq: number; offset: number; size: number }> = []): void {
+    const vlfBlocks = new Map<number, number>();
+    for (const v of vlfs) vlfBlocks.set(v.seq, v.size / 512);
     const covered = new Set<number>();
     if (whole) {
       const spans: Array<{ start: number; end: number }> = [];
       this.held.forEach((h, i) => {
         const { lsn, offset } = h.item.location;
-        if (h.item.code !== 'FORMAT_LOG_GAP' || !lsn || offset === undefined || !h.to) return;
+        if (h.item.code !== 'FORMAT_LOG_GAP' || !lsn || offset === undefined) return;
         const from = parseLsn(lsn);
-        const toVlf = parseInt(h.to.slice(0, 8), 16);
-        const toBlock = parseInt(h.to.slice(9), 16);
-        if (toVlf !== from.vlf || toBlock <= from.block) return;
-        const files = this.chainHolds(from.vlf, from.block, toBlock);
+        const toVlf = h.to ? parseInt(h.to.slice(0, 8), 16) : null;
+        const toBlock = h.to ? parseInt(h.to.slice(9), 16) : null;
+        // the gap's end: the .ldf's next block read in the same VLF; for a VLF with no block of its
+        // own (lost from its first block 0x10, the .ldf's next block in another VLF or none), the VLF's end
+        let endBlock: number;
+        let upTo: string;
+        if (h.to && toVlf === from.vlf && toBlock! > from.block) {
+          endBlock = toBlock!;
+          upTo = `${h.to}:0001`;
+        } else if (from.block === VLF_FIRST_BLOCK_ID && toVlf !== from.vlf && vlfBlocks.get(from.vlf) !== undefined && vlfBlocks.get(from.vlf)! > from.block) {
+          endBlock = vlfBlocks.get(from.vlf)!;
+          upTo = formatLsn({ vlf: from.vlf + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 });
+        } else return;
+        const files = this.chainHolds(from.vlf, from.block, endBlock);
         if (!files) return;
         covered.add(i);
-        const end = offset + (toBlock - from.block) * 512;
+        const end = offset + (endBlock - from.block) * 512;
         spans.push({ start: offset, end });
-        notes.push(`${ldf}: log blocks from LSN ${lsn} up to ${h.to}:0001 (file offsets ${offset} to ${end}) are missing there (zeroed, torn or cut out) and were read from log backup ${[...files].join(', ')}: no log lost`);
+        notes.push(`${ldf}: log blocks from LSN ${lsn} up to ${upTo} (file offsets ${offset} to ${end}) are missing there (zeroed, torn or cut out) and were read from log backup ${[...files].join(', ')}: no log lost`);
       });
       this.held.forEach((h, i) => {
         const o = h.item.location.offset;
-        if (h.item.code === 'FORMAT_BAD_LOG_BLOCK' && o !== undefined && spans.some((sp) => o >= sp.start && o < sp.end)) covered.add(i);
+        if (h.item.code !== 'FORMAT_BAD_LOG_BLOCK' || o === undefined) return;
+        if (spans.some((sp) => o >= sp.start && o < sp.end)) {
+          covered.add(i);
+          return;
+        }
+        // One no gap after it names (a VLF's last blocks torn: no current block of that VLF
+        // follows it): its own bytes, at their LSN positions in the VLF they lie in (a block's
+        // number is its 512-byte offset from the VLF's start), read from the backups or not.
+        const length = Number(/^(\d+) bytes skipped/.exec(h.item.reason)?.[1] ?? NaN);
+        const v = vlfs.find((x) => o >= x.offset && o < x.offset + x.size);
+        if (!v || !(length > 0)) return;
+        const start = Math.floor((o - v.offset) / 512);
+        const end = Math.ceil((o + length - v.offset) / 512);
+        const files = this.chainHolds(v.seq, start, end);
+        if (!files) return;
+        covered.add(i);
+        notes.push(`${ldf}: ${length} unreadable bytes at file offset ${o} (the log blocks of LSNs ${formatLsn({ vlf: v.seq, block: start, slot: 1 })} up to ${formatLsn({ vlf: v.seq, block: end, slot: 1 })}) were read from log backup ${[...files].join(', ')}: no log lost`);
       });
     }
+    // A backup's lost range the .ldf's current blocks hold: read from the .ldf.
+    const chainCovered = new Set<number>();
+    if (whole) {
+      this.chainLost.forEach((h, i) => {
+        if (!this.ldfHolds(h.from, h.to, vlfBlocks)) return;
+        chainCovered.add(i);
+        // a bad block goes with the range lost around it, which its own note names
+        if (h.item.code !== 'FORMAT_BAD_LOG_BLOCK') notes.push(`log backup ${h.item.location.file} lacks LSNs ${formatLsn(h.from)} up to ${formatLsn(h.to)} (${h.item.code}); ${ldf} holds that log and it was read from there: no log lost`);
+      });
+    }
+    const back = [
+      ...this.held.map((h, i) => ({ item: h.item, at: h.at, keep: !covered.has(i), n: i })),
+      ...this.chainLost.map((h, i) => ({ item: h.item, at: h.at, keep: !chainCovered.has(i), n: this.held.length + i })),
+    ].sort((x, y) => x.at - y.at || x.n - y.n);
     let inserted = 0;
-    this.held.forEach((h, i) => {
-      if (covered.has(i)) return;
+    for (const h of back) {
+      if (!h.keep) continue;
       this.skipped.splice(h.at + inserted, 0, h.item);
       inserted++;
-    });
+    }
     this.held.length = 0;
+    this.chainLost.length = 0;
   }
 }
 
@@ -203,8 +293,10 @@ export async function* mergeLdfWithChain(m: MergedLogRead): AsyncGenerator<LogRe
   // at its size / 512 (its layout), so VLF N + 1 continues a run only where N was read to its end.
   const ldfRuns: Array<{ start: string; end: { vlf: number; block: number } }> = [];
   const vlfBlocks = new Map<number, number>();
+  let vlfs: Array<{ seq: number; offset: number; size: number }> = [];
   try {
-    for (const v of (await readLdfLayout(m.ldf, { allowUnsupportedVersion: scan.logFormat2IsSql2005 ?? false })).vlfs) vlfBlocks.set(v.seq, v.size / 512);
+    vlfs = (await readLdfLayout(m.ldf, { allowUnsupportedVersion: scan.logFormat2IsSql2005 ?? false })).vlfs;
+    for (const v of vlfs) vlfBlocks.set(v.seq, v.size / 512);
   } catch {
     // the read reports why; no run then crosses a VLF's end
   }
@@ -262,8 +354,12 @@ export async function* mergeLdfWithChain(m: MergedLogRead): AsyncGenerator<LogRe
       if (!s.done && (c.done || s.value.block <= c.value.block)) {
         // Where a backup of the chain covers a stale block's LSNs it holds the same records
         // (read at their place from it), so the stale copy is passed over; it would give each
-        // of their rows twice. The rest is read here, at its own place in LSN order.
-        const records = s.value.records.filter((r) => !chainCovers(r['Current LSN']));
+        // of their rows twice. So is a stale block the backups' next block is again (the same
+        // position: a log block is written once), records before its FirstLSN included: a backup
+        // starts with the whole block its FirstLSN lies in, and reads all of it when the backup
+        // before it is not given. The rest is read here, at its own place in LSN order.
+        const again = !c.done && c.value.block === s.value.block;
+        const records = again ? [] : s.value.records.filter((r) => !chainCovers(r['Current LSN']));
         counts.staleCovered += s.value.records.length - records.length;
         if (records.length) {
           // Stale runs of one earlier VLF sequence in two VLFs (a damaged or copied .ldf) can
@@ -293,7 +389,7 @@ export async function* mergeLdfWithChain(m: MergedLogRead): AsyncGenerator<LogRe
     await ldfSide.return(undefined);
     await staleSide.return(undefined);
     await chainSide.return(undefined);
-    holes.settle(readWhole && reporting, m.ldf, m.notes);
+    holes.settle(readWhole && reporting, m.ldf, m.notes, vlfs);
   }
   // A break in the chain the .ldf's current log spans (a run from the break's first block or
   // before to the block of the next backup's first LSN or after) lost nothing.

@@ -97,3 +97,30 @@ describeCorpus('an .ldf cut short at a VLF boundary', () => {
     ]);
   });
 });
+
+describeCorpus('a VLF of a real .ldf with no log block of its own', () => {
+  it('every used VLF of the real .ldf files holds current log: no FORMAT_LOG_GAP from them; a copy with one VLF below the highest sequence zeroed after its header (SYNTHETIC damage) → FORMAT_LOG_GAP for that whole VLF, from scan\'s reader and inspect alike (it was silently shorter)', async () => {
+    const { readLdfRecordBatches } = await import('../../../src/logreader/ldf/reader.js');
+    const { inspectFile } = await import('../../../src/cli/commands/inspect.js');
+    const gaps = async (file: string) => {
+      const out: SkippedItem[] = [];
+      for await (const _ of readLdfRecordBatches(file, { onSkipped: (s) => out.push(s) })) void _;
+      return out.filter((s) => s.code === 'FORMAT_LOG_GAP');
+    };
+    const real = corpusPath('SessionShoppingCart/App_Data/NORTHWND_log.ldf');
+    expect(await gaps(real)).toEqual([]);
+    const layout = await readLdfLayout(real);
+    const maxSeq = Math.max(...layout.vlfs.map((v) => v.seq));
+    const victim = layout.vlfs.find((v) => v.seq > 0 && v.seq < maxSeq)!;
+    const copy = join(mkdtempSync(join(tmpdir(), 'rowback-vlf-')), 'NORTHWND_log.ldf');
+    copyFileSync(real, copy);
+    const fd = openSync(copy, 'r+');
+    writeSync(fd, Buffer.alloc(victim.size - 0x2000), 0, victim.size - 0x2000, victim.offset + 0x2000);
+    closeSync(fd);
+    const lsn = formatLsn({ vlf: victim.seq, block: 0x10, slot: 1 });
+    const got = await gaps(copy);
+    expect(got.map((s) => [s.location.lsn, s.location.offset])).toEqual([[lsn, victim.offset + 0x2000]]);
+    const inspected = await inspectFile(copy);
+    expect((inspected as unknown as { log: { skipped: SkippedItem[] } }).log.skipped.filter((s) => s.code === 'FORMAT_LOG_GAP').map((s) => s.location.lsn)).toEqual([lsn]);
+  });
+});
