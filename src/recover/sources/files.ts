@@ -197,6 +197,32 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     }
   }
 
+  // The chain must start within the full (or differential) backup's log: a first log backup
+  // starting after the log the backup holds ends means a log backup between them is missing, and
+  // the rows of that stretch with it (RestoreTimeClean.bak ends at 19:84:1; given with _2.trn,
+  // which starts at 19:99:1, _1.trn's 10 steps were missing from a result that said complete).
+  if (inputs.bak && trnSets.length) {
+    let bakHeader: BackupHeader | null = null;
+    try {
+      const layout = readMtfLayout(inputs.bak);
+      bakHeader = readBackupHeader(inputs.bak, layout, choosePosition(inputs.bak, layout, inputs.position));
+    } catch {
+      // a backup whose set or header cannot be read is reported by the metadata read
+    }
+    const first = trnSets[0];
+    if (bakHeader && bakHeader.backupType !== 'log' && BigInt(first.first) > BigInt(bakHeader.lastLsn.decimal)) {
+      chainGaps.unshift({
+        from: bakHeader.lastLsn.lsn,
+        to: first.firstLsn,
+        item: {
+          code: 'FORMAT_LOG_CHAIN_GAP',
+          reason: `log backups do not chain to the ${bakHeader.backupType} backup: ${inputs.bak} holds log up to LSN ${bakHeader.lastLsn.decimal} (${bakHeader.lastLsn.lsn}), the first log backup given, ${first.file}${first.position > 1 ? ` (set ${first.position})` : ''}, starts at ${first.first} (${first.firstLsn}): the log backup(s) in between are missing, and the rows of that stretch with them`,
+          location: { file: first.file, lsn: first.firstLsn },
+        },
+      });
+    }
+  }
+
   const logFiles: Array<{ kind: 'ldf' | 'trn' | 'bak'; file: string; position: number }> = [];
   if (inputs.ldf) logFiles.push({ kind: 'ldf', file: inputs.ldf, position: 1 });
   for (const t of trnSets) logFiles.push({ kind: 'trn', file: t.file, position: t.position });

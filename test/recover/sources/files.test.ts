@@ -85,6 +85,20 @@ describeCorpus('file source on the corpus', () => {
     await src.close();
   });
 
+  it('a first log backup starting after the full backup\'s log ends (the log backup between them not given) is FORMAT_LOG_CHAIN_GAP, not a complete result', async () => {
+    // RestoreTimeClean.bak holds log to 19:84:1 (HEADERONLY LastLSN); _2.trn starts at 19:99:1: _1.trn's steps 0-9 are missing
+    const src = openFileSource({ bak: RTC('RestoreTimeClean.bak'), trn: [RTC('RestoreTimeClean_2.trn'), RTC('RestoreTimeClean_3.trn')] });
+    const gaps = src.skipped().filter((s) => s.code === 'FORMAT_LOG_CHAIN_GAP');
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0].location.file).toMatch(/RestoreTimeClean_2\.trn$/);
+    expect(gaps[0].reason).toMatch(/do not chain to the full backup: .*RestoreTimeClean\.bak holds log up to LSN \d+ \(00000019:00000084:0001\).*starts at \d+ \(00000019:00000099:0001\)/);
+    await src.close();
+    // the whole chain: no gap
+    const whole = openFileSource({ bak: RTC('RestoreTimeClean.bak'), trn: [RTC('RestoreTimeClean_1.trn'), RTC('RestoreTimeClean_2.trn'), RTC('RestoreTimeClean_3.trn')] });
+    expect(whole.skipped()).toEqual([]);
+    await whole.close();
+  });
+
   it('overlapping log backups: records already read from an earlier backup are not yielded twice', async () => {
     const src = openFileSource({ bak: RTC('RestoreTimeClean.bak'), trn: [RTC('RestoreTimeClean_1.trn'), RTC('RestoreTimeClean_2.trn'), RTC('RestoreTimeClean_2.trn')] });
     // the same backup given twice is read once and is no break in the chain (it was FORMAT_LOG_CHAIN_GAP, a log loss)
