@@ -22,6 +22,20 @@ export function choiceOption<T extends string>(flags: string, description: strin
 }
 
 /**
+ * Commander parser for an option that takes one value: given twice (`--ldf a.ldf --ldf b.ldf`), or
+ * given empty (`--table ""` from an unset shell variable), it throws InputError INPUT_BAD_OPTION
+ * naming the flag and both values, instead of commander's default of keeping the last one
+ * silently (a second log file was dropped without a word).
+ */
+export function oneValue(flag: string): (value: string, previous: string | undefined) => string {
+  return (value, previous) => {
+    if (previous !== undefined) throw new InputError('INPUT_BAD_OPTION', `${flag} is given twice ('${previous}' and '${value}'); it takes one value`);
+    if (value.trim() === '') throw new InputError('INPUT_BAD_OPTION', `${flag} is given an empty value`);
+    return value;
+  };
+}
+
+/**
  * `--table` text as `schema.name`: accepts `dbo.Employee`, `[dbo].[Employee]`, `"dbo"."Employee"`,
  * `Employee` (schema dbo), brackets and quotes with their doubled escapes (`]]`, `""`), as
  * `splitQualifiedName` parses them. Throws InputError INPUT_BAD_IDENTIFIER naming the flag and the
@@ -61,5 +75,7 @@ export function collectTables(value: string, previous: string[]): string[] {
     } else cur += ch;
   }
   if (cur.trim()) out.push(cur.trim());
+  // `--table ""` (an unset shell variable) would otherwise mean every table
+  if (out.length === 0) throw new InputError('INPUT_BAD_OPTION', `--table '${value}' names no table`);
   return [...previous, ...out.map((t) => normalizeTableName(t))];
 }
