@@ -120,6 +120,22 @@ class RowConverter {
   }
 }
 
+/** What LayoutFitCheck knows of one table. */
+interface TableVerdict {
+  verdict: 'ok' | 'stopped' | null;
+  judged: number;
+  bad: number;
+  allocUnit: string | null;
+  dropped: number;
+  /** Decode failures of the judged rows per column named in them. */
+  columnFailures: Map<string, number>;
+  /** The column whose repeated failures stopped the table, if that is what stopped it. */
+  column: string | null;
+}
+
+/** Decode failures of one column among a table's judged rows that stop the table (LayoutFitCheck). */
+const SAME_COLUMN_FAILURES = 2;
+
 /** Rows of a table judged before any of them is printed (RecoverOptions.layoutCheckRows). */
 export const LAYOUT_CHECK_ROWS = 20;
 /** Events held at most while tables are being judged; beyond it the oldest table is judged on what it has. */
@@ -138,14 +154,15 @@ const DRIFT_WARNINGS = [/^record holds \d+ columns but the layout knows \d+/, /i
  * layout from after an ALTER TABLE decodes most rows into failures or column-count drift — and
  * some into plausible-looking wrong values. So the first `n` decode attempts of every table (rows
  * and DECODE_* failures; DECODE_NO_COLUMNS and update-rebuild items are not decode attempts) are
- * held back; when more than half of them failed or carry the drift warning, the table is stopped:
+ * held back; when more than half of them failed or carry the drift warning, or one column failed
+ * to decode in SAME_COLUMN_FAILURES of them (a wrong type for that column), the table is stopped:
  * none of its decoded rows is printed (then or later), its failures still are (they carry the raw
  * bytes), and one `RECOVER_LAYOUT_MISMATCH` item names the table, its allocation unit and the
  * counts at the end. Otherwise the held rows are released, in their original order. Memory: at
  * most LAYOUT_CHECK_QUEUE held events; past that, the table at the head is judged on what it has.
  */
 export class LayoutFitCheck {
-  private readonly tables = new Map<string, { verdict: 'ok' | 'stopped' | null; judged: number; bad: number; allocUnit: string | null; dropped: number }>();
+  private readonly tables = new Map<string, TableVerdict>();
   private queue: Array<{ ev: RecoverEvent; table: string | null }> = [];
 
   /** `acceptDrift`: only decode failures count (the user says the table gained columns after these rows). */
@@ -177,11 +194,23 @@ export class LayoutFitCheck {
       return;
     }
     let t = this.tables.get(table);
-    if (!t) this.tables.set(table, (t = { verdict: null, judged: 0, bad: 0, allocUnit, dropped: 0 }));
+    if (!t) this.tables.set(table, (t = { verdict: null, judged: 0, bad: 0, allocUnit, dropped: 0, columnFailures: new Map(), column: null }));
     const attempt = ev.kind === 'row' || (ev.item.code.startsWith('DECODE_') && ev.item.code !== 'DECODE_NO_COLUMNS');
     if (t.verdict === null && attempt) {
       t.judged++;
       if (ev.kind === 'skipped' || (!this.acceptDrift && ev.row.warnings.some((w) => DRIFT_WARNINGS.some((re) => re.test(w))))) t.bad++;
+      // The same column failing to decode in two of the first rows is the layout, not damage (a
+      // damaged image fails at random places): an nvarchar declared for a varchar column fails on
+      // odd lengths and prints CJK garbage for the even ones (newcomer trial: 5 of 13 failed, 8 printed "千").
+      const col = ev.kind === 'skipped' ? ev.item.location.column : undefined;
+      if (col !== undefined) {
+        const n = (t.columnFailures.get(col) ?? 0) + 1;
+        t.columnFailures.set(col, n);
+        if (n >= SAME_COLUMN_FAILURES && t.column === null) {
+          t.column = col;
+          t.verdict = 'stopped';
+        }
+      }
       if (t.judged >= this.n) this.decide(t);
     }
     this.queue.push({ ev, table });
@@ -202,7 +231,7 @@ export class LayoutFitCheck {
         item: {
           code: 'RECOVER_LAYOUT_MISMATCH',
           reason:
-            `the table layout does not fit the rows of ${name}${t.allocUnit ? ` (allocation unit ${t.allocUnit})` : ''}: ${t.bad} of its first ${t.judged} row(s) failed to decode or do not have the layout's column count, ` +
+            `the table layout does not fit the rows of ${name}${t.allocUnit ? ` (allocation unit ${t.allocUnit})` : ''}: ${t.column !== null ? `column ${t.column} failed to decode in ${t.columnFailures.get(t.column)} of its first ${t.judged} row(s) (its type or length in the layout is not the stored one; the rows that did decode would show wrong values there), ` : ''}${t.bad} of its first ${t.judged} row(s) failed to decode or do not have the layout's column count, ` +
             `so its ${t.dropped} decoded row(s) are not printed (they may be another table's rows or an older layout's). Check --alloc-unit, the catalog's database and the table's ALTER history (--schema/--ddl of the layout at the time); if the layout is right and the table only gained columns after these rows were written, rerun with --accept-layout-drift`,
           location: { table: name },
         },
@@ -210,7 +239,7 @@ export class LayoutFitCheck {
     }
   }
 
-  private decide(t: { verdict: 'ok' | 'stopped' | null; judged: number; bad: number }): void {
+  private decide(t: TableVerdict): void {
     if (t.verdict === null) t.verdict = t.judged > 0 && t.bad * 2 > t.judged ? 'stopped' : 'ok';
   }
 

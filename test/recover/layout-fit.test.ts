@@ -11,8 +11,8 @@ import { corpusPath, describeCorpus } from '../support/corpus.js';
 function row(table: string, lsn: string, warnings: string[] = []): RecoverEvent {
   return { kind: 'row', row: { table, lsn, warnings } as unknown as RecoveredRow };
 }
-function fail(table: string, lsn: string, code = 'DECODE_TRUNCATED'): RecoverEvent {
-  return { kind: 'skipped', item: { code, reason: 'x', location: { table, lsn } } };
+function fail(table: string, lsn: string, code = 'DECODE_TRUNCATED', column?: string): RecoverEvent {
+  return { kind: 'skipped', item: { code, reason: 'x', location: { table, lsn, ...(column ? { column } : {}) } } };
 }
 const DRIFT = 'record holds 3 columns but the layout knows 4: the layout may be older than the row (schema drift)';
 const FEWER = 'column Age is not in this record (stored column count 3; row predates the column): NULL';
@@ -38,6 +38,17 @@ describe('LayoutFitCheck', () => {
     expect(lsns(out)).toEqual(['DECODE_TRUNCATED@2', '3', 'RECOVER_LAYOUT_MISMATCH@']);
     const item = out.at(-1)!;
     expect(item.kind === 'skipped' && item.item.reason).toMatch(/rows of a \(allocation unit 72057594043629568\): 3 of its first 4 row\(s\).*its 5 decoded row\(s\) are not printed/);
+  });
+
+  it('one column failing to decode in two of the judged rows stops the table though most rows decode (a wrong type for it: the others print wrong values there)', () => {
+    const evs = [row('a', '1'), fail('a', '2', 'DECODE_BAD_VALUE', 'DeptName'), row('a', '3'), row('b', '4'), fail('a', '5', 'DECODE_BAD_VALUE', 'DeptName'), row('a', '6'), row('a', '7'), row('a', '8')];
+    const out = runCheck(evs, 6);
+    expect(lsns(out)).toEqual(['DECODE_BAD_VALUE@2', '4', 'DECODE_BAD_VALUE@5', 'RECOVER_LAYOUT_MISMATCH@']);
+    const item = out.at(-1)!;
+    expect(item.kind === 'skipped' && item.item.reason).toMatch(/column DeptName failed to decode in 2 of its first 4 row\(s\)/);
+    // failures in different columns (damage falls at random places) are judged by the share as before
+    const spread = [row('a', '1'), fail('a', '2', 'DECODE_BAD_VALUE', 'X'), row('a', '3'), fail('a', '4', 'DECODE_BAD_VALUE', 'Y'), row('a', '5'), row('a', '6')];
+    expect(lsns(runCheck(spread, 6))).toEqual(['1', 'DECODE_BAD_VALUE@2', '3', 'DECODE_BAD_VALUE@4', '5', '6']);
   });
 
   it('exactly half is not more than half', () => {
@@ -88,6 +99,19 @@ describeCorpus('a wrong --alloc-unit is refused on real rows (AngularJs_CRUD)', 
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/RECOVER_LAYOUT_MISMATCH: the table layout does not fit the rows of dbo\.Employee \(allocation unit 72057594043629568\)/);
+  });
+
+  it('tblDept with DeptName declared nvarchar (it is varchar): stopped, not 8 rows of CJK garbage such as "千" for "CS" (newcomer trial)', async () => {
+    const wrong = join(dir, 'dept-nvarchar.sql');
+    writeFileSync(wrong, 'CREATE TABLE dbo.tblDept (Id int IDENTITY PRIMARY KEY, DeptName nvarchar(50), DeptDesc varchar(50));\n');
+    const r = await run('scan', '--ldf', LDF, '--ddl', wrong, '--alloc-unit', TBLDEPT_AU);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/RECOVER_LAYOUT_MISMATCH: the table layout does not fit the rows of dbo\.tblDept .*column DeptName failed to decode in \d+ of its first/);
+    const right = join(dir, 'dept.sql');
+    writeFileSync(right, 'CREATE TABLE dbo.tblDept (Id int IDENTITY PRIMARY KEY, DeptName varchar(50), DeptDesc varchar(50));\n');
+    const ok = await run('scan', '--ldf', LDF, '--ddl', right, '--alloc-unit', TBLDEPT_AU, '--quiet');
+    expect(ok.stdout.trim().split('\n')).toHaveLength(13);
   });
 
   it('the right allocation unit prints the rows', async () => {
