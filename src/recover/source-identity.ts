@@ -13,7 +13,7 @@
  * Where a file's binding id cannot be read (a damaged page 0) it is left out of the check and the
  * scan says so, rather than refusing a file that may well belong.
  */
-import { InputError } from '../errors.js';
+import { FormatError, InputError } from '../errors.js';
 import { readBackupHeader } from '../backup/header.js';
 
 export type SourceFileRole = 'mdf' | 'ldf' | 'bak' | 'trn';
@@ -137,3 +137,23 @@ function missingFull(d: BackupSetHeader): string {
   const when = d.backupStartDate ? `, taken before ${d.backupStartDate}` : '';
   return `${d.file} is a differential backup of ${d.databaseName}: it holds only the extents changed since its full backup (BackupSetGUID ${d.differentialBaseGuid ?? 'unknown'}${lsn}${when}) and is based on that full backup`;
 }
+
+/**
+ * The advice of two refusals rewritten for the commands that read their pages from one `--bak`
+ * (`scan`, `log`): INPUT_DIFFERENTIAL_WITHOUT_FULL and FORMAT_INCOMPLETE_MEDIA_SET name
+ * `--bak FULL DIFF` / `--bak a.bak b.bak`, which only `dump` and `diff` take (a newcomer followed
+ * the advice and got "too many arguments"). Returns `e` with its message changed for those codes,
+ * otherwise `e` untouched.
+ */
+export function adviseOneBackup(e: unknown, command: 'scan' | 'log'): unknown {
+  if (!(e instanceof InputError || e instanceof FormatError)) return e;
+  if (e.code === 'INPUT_DIFFERENTIAL_WITHOUT_FULL') {
+    const i = e.message.indexOf('; give it first (');
+    if (i >= 0) e.message = `${e.message.slice(0, i)}; \`rowback ${command}\` reads one backup: give the full backup with --bak and the log backups taken after it with --trn (they hold every change the differential holds), or the table layouts with --schema/--ddl and the log backups with --trn`;
+  } else if (e.code === 'FORMAT_INCOMPLETE_MEDIA_SET') {
+    const i = e.message.indexOf(': give every stripe of the media set (--bak a.bak b.bak)');
+    if (i >= 0) e.message = `${e.message.slice(0, i)}: \`rowback ${command}\` reads one backup file, so it cannot read a striped backup's pages; give the table layouts with --schema/--ddl and the log backups with --trn (\`rowback dump --bak a.bak b.bak …\` reads every stripe)`;
+  }
+  return e;
+}
+

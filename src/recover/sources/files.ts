@@ -31,7 +31,7 @@ import { CANDIDATE_BATCH, committedCandidateBatches, emptyStats, type CommittedS
 import { PageSlotModel } from '../page-model.js';
 import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.js';
 import { RECOVER_UPDATE_NO_BASE, type RebuildCandidate } from '../update-rebuild.js';
-import { assertBackupSet, assertOneDatabase, readSourceIdentity, type SourceFileIdentity } from '../source-identity.js';
+import { adviseOneBackup, assertBackupSet, assertOneDatabase, readSourceIdentity, type SourceFileIdentity } from '../source-identity.js';
 
 /** Boot-page dbi_version of SQL Server 2005 (corpus README). */
 const SQL2005_DBI_VERSION = 611;
@@ -508,7 +508,11 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         throw new InputError('INPUT_NO_METADATA', 'no table metadata: give --mdf FILE or --bak FILE (or --schema/--ddl)');
       }
       const api = await loadDatafile();
-      pageSource = inputs.mdf ? new api.MdfPageSource(inputs.mdf) : openBackupPages([inputs.bak!], inputs.position, assertBackupSet);
+      try {
+        pageSource = inputs.mdf ? new api.MdfPageSource(inputs.mdf) : openBackupPages([inputs.bak!], inputs.position, assertBackupSet);
+      } catch (e) {
+        throw adviseOneBackup(e, 'scan');
+      }
       lobs = api.lobResolver(pageSource);
       const meta = api.readDataFileMetadata(pageSource);
       dbiVersion = meta.database?.version ?? null;
