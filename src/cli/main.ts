@@ -67,9 +67,14 @@ export async function main(argv: string[]): Promise<number> {
 // Run when executed directly (bin/rowback.js, `tsx src/cli/main.ts`).
 const invoked = process.argv[1] ?? '';
 if (/[\\/]cli[\\/]main\.(t|j)s$/.test(invoked) || /[\\/]rowback(\.js)?$/.test(invoked)) {
-  // `rowback scan … | head`: a reader that stops early is not an error.
+  // `rowback scan … | head`: the reader stopped early. Not a crash, but not a whole result either:
+  // said on stderr, and the exit code is a shell's for a writer killed by SIGPIPE (128 + 13), so a
+  // script with `set -o pipefail` sees it (it was 0: a cut result looked complete).
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
+    if (e.code === 'EPIPE') {
+      process.stderr.write('rowback: output closed by its reader (EPIPE): the result was not written whole\n');
+      process.exit(141);
+    }
     throw e;
   });
   main(process.argv.slice(2)).then((code) => {

@@ -111,3 +111,25 @@ describe('start-up and progress', () => {
     expect(chunks.join('')).not.toContain('\n');
   });
 });
+
+describeCorpus('a reader that closes the pipe early', () => {
+  it('`rowback log … | head -c 100`: one stderr line and exit 141 (128 + SIGPIPE) instead of a silent 0 that looked like a whole result', async () => {
+    const { spawn } = await import('node:child_process');
+    const northwind = corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND_log.ldf');
+    const child = spawn(process.execPath, [join(repo, 'bin', 'rowback.js'), 'log', northwind, '--format', 'ndjson'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    let got = 0;
+    await new Promise<void>((resolve) => {
+      child.stdout.once('data', (d: Buffer) => {
+        got = d.length;
+        child.stdout.destroy(); // the reader goes away, as head does
+        resolve();
+      });
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(got).toBeGreaterThan(0);
+    expect(code).toBe(141);
+    expect(err).toMatch(/^rowback: output closed by its reader \(EPIPE\): the result was not written whole$/m);
+  }, 60_000);
+});
