@@ -32,7 +32,11 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
     .exitOverride()
     // A usage mistake is one line, like every other error (not the whole help after it).
     .configureOutput({
-      outputError: (str, write) => write(`rowback: INPUT_BAD_OPTION: ${str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see rowback --help)\n`),
+      outputError: (str, write) => {
+        const text = str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ');
+        const hint = unquotedTimeHint(str, argv);
+        write(`rowback: INPUT_BAD_OPTION: ${hint ? `${text.replace(/\.$/, '')}${hint}` : text} (see rowback --help)\n`);
+      },
     });
   const name = argv.find((a) => !a.startsWith('-'));
   const versionOnly = !name && argv.length > 0 && argv.every((a) => a === '--version' || a === '-V');
@@ -44,6 +48,21 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
     loaded.add(m);
   }
   return program;
+}
+
+/**
+ * fn_dblog's time form (`2018/08/26 21:19:07:573`, as "why no rows" prints it) holds a space: given
+ * unquoted to --from/--to, its time of day is an extra argument and commander says only "too many
+ * arguments". Names the cause when that is it; '' otherwise.
+ */
+function unquotedTimeHint(message: string, argv: readonly string[]): string {
+  if (!/too many arguments/.test(message)) return '';
+  for (let i = 0; i + 2 < argv.length; i++) {
+    if ((argv[i] === '--from' || argv[i] === '--to') && /^\d{4}\/\d{2}\/\d{2}$/.test(argv[i + 1]!) && /^\d{2}:\d{2}/.test(argv[i + 2]!)) {
+      return `: ${argv[i]} ${argv[i + 1]} ${argv[i + 2]} is one time with a space in it: quote it (${argv[i]} '${argv[i + 1]} ${argv[i + 2]}')`;
+    }
+  }
+  return '';
 }
 
 export async function main(argv: string[]): Promise<number> {

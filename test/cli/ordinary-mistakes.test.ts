@@ -29,6 +29,7 @@ describeCorpus('ordinary mistakes get one clear line before any work starts', ()
     ['scan --from "" (was ignored)', ['scan', '--mdf', mdf, '--ldf', ldf, '--from', ''], 'INPUT_BAD_OPTION', /--from is given an empty value/],
     ['scan --bak a differential: advice scan can follow (it said --bak FULL DIFF, which scan refuses)', ['scan', '--bak', corpusPath('appveyor-lab/RestoreTimeClean/RestoreTimeClean2.bak')], 'INPUT_DIFFERENTIAL_WITHOUT_FULL', /`rowback scan` reads one backup: give the full backup with --bak and the log backups taken after it with --trn/],
     ['scan --bak one stripe: advice scan can follow', ['scan', '--bak', corpusPath('Northwind-stripe/Northwind.bak')], 'FORMAT_INCOMPLETE_MEDIA_SET', /`rowback scan` reads one backup file, so it cannot read a striped backup's pages; give the table layouts with --schema\/--ddl/],
+    ['scan --from with fn_dblog\'s time unquoted (the space split it): says to quote it', ['scan', '--mdf', mdf, '--ldf', ldf, '--from', '2018/08/26', '21:19:07:573'], 'INPUT_BAD_OPTION', /too many arguments for 'scan'\. Expected 0 arguments but got 1: --from 2018\/08\/26 21:19:07:573 is one time with a space in it: quote it/],
     ['dump --out into a missing folder', ['dump', '--mdf', mdf, '--table', 'dbo.Employee', '--out', join(dir, 'nope', 'x')], 'INPUT_OUTPUT_UNWRITABLE', /--out/],
     ['inspect a directory', ['inspect', dir], 'INPUT_FILE_UNREADABLE', /a directory/],
     ['inspect /dev/null', ['inspect', '/dev/null'], 'INPUT_FILE_UNREADABLE', /a device/],
