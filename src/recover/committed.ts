@@ -26,8 +26,14 @@ export const OPERATIONS_FOR: Record<ScanOperation, readonly string[]> = {
 export const DATA_ROW_CONTEXTS: ReadonlySet<string> = new Set([LCX_HEAP, LCX_CLUSTERED, LCX_MARK_AS_GHOST]);
 
 export interface CommittedScanStats {
+  /** Transactions begun in the scanned log (LOP_BEGIN_XACT records). */
   transactions: number;
+  /**
+   * LOP_COMMIT_XACT records read, including commits of transactions begun before the scanned log
+   * starts (their BEGIN is not in it): so `committed` can exceed `transactions`.
+   */
   committed: number;
+  /** LOP_ABORT_XACT records read (rolled back), counted as `committed` is. */
   aborted: number;
   /**
    * Row operations of the wanted kinds on heap/clustered-index data rows, before any other
