@@ -2,7 +2,7 @@
  * Option helpers shared by the commands, so that every command takes the same spellings and fails
  * the same way: one line naming the flag and what it accepts (InputError INPUT_BAD_OPTION, exit 2).
  */
-import { Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { splitQualifiedName } from '../util/tsql.js';
 
@@ -62,4 +62,18 @@ export function collectTables(value: string, previous: string[]): string[] {
   }
   if (cur.trim()) out.push(cur.trim());
   return [...previous, ...out.map((t) => normalizeTableName(t))];
+}
+
+/**
+ * Makes a command that only groups subcommands (`restore`, `token`) refuse being run alone or with
+ * an unknown subcommand in one line naming what is missing (InputError INPUT_BAD_OPTION, exit 2),
+ * instead of commander printing the whole help.
+ */
+export function requireSubcommand(parent: Command): Command {
+  return parent.allowExcessArguments(true).action((_opts: unknown, cmd: Command) => {
+    const names = parent.commands.map((c) => c.name()).join(', ');
+    const name = `rowback ${parent.name()}`;
+    const given = cmd.args[0];
+    throw new InputError('INPUT_BAD_OPTION', given === undefined ? `${name} needs a command: ${names} (see ${name} --help)` : `${name}: unknown command '${given}'; give one of: ${names}`);
+  });
 }

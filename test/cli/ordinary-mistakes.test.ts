@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DecodeError, FormatError, InputError, SchemaError, SourceError } from '../../src/errors.js';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
@@ -118,5 +118,18 @@ describeCorpus('ordinary mistakes get one clear line before any work starts', ()
     writeFileSync(join(dir, 'keep.txt'), 'x');
     const r = await cli('scan', '--mdf', mdf, '--ldf', ldf, '--report', join(dir, 'keep.txt', 'r.json'));
     expectOneLineError(r, 'INPUT_OUTPUT_UNWRITABLE');
+  });
+});
+
+describe('a command group run without its command', () => {
+  it('restore and token alone, or with an unknown command, are one line naming the commands (not the whole help), exit 2', async () => {
+    let r = await cli('restore');
+    expect(r.code).toBe(2);
+    expect(expectOneLineError(r, 'INPUT_BAD_OPTION')).toBe('rowback: INPUT_BAD_OPTION: rowback restore needs a command: plan, run (see rowback restore --help)\n');
+    r = await cli('token');
+    expect(r.code).toBe(2);
+    expect(expectOneLineError(r, 'INPUT_BAD_OPTION')).toBe('rowback: INPUT_BAD_OPTION: rowback token needs a command: create, list, revoke (see rowback token --help)\n');
+    r = await cli('restore', 'plna');
+    expect(expectOneLineError(r, 'INPUT_BAD_OPTION')).toContain("rowback restore: unknown command 'plna'; give one of: plan, run");
   });
 });

@@ -7,7 +7,7 @@ import { compareLiveTables } from '../../replay/compare-live.js';
 import { parseKeyOption } from '../../replay/compare.js';
 import { LiveSource } from '../../recover/sources/live.js';
 import { StagingStore } from '../../staging/store.js';
-import { normalizeTableName } from '../options.js';
+import { normalizeTableName, requireSubcommand } from '../options.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { chooseDatabase, describeReachable, planChain, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
 import { readFolderHistory, type BackupHistory } from '../../restore/history.js';
@@ -39,7 +39,7 @@ export interface PlanOptions {
 
 /** Adds `restore plan` and `restore run` to the program. */
 export function register(program: Command): void {
-  const restore = program.command('restore').description('Plan a point-in-time restore from backup history (files or msdb)');
+  const restore = requireSubcommand(program.command('restore').description('Plan a point-in-time restore from backup history (files or msdb)'));
   restore
     .command('plan')
     .description('Choose the full, differential and log backups that reach a point in time and print the RESTORE script')
