@@ -133,3 +133,23 @@ describe('a command group run without its command', () => {
     expect(expectOneLineError(r, 'INPUT_BAD_OPTION')).toContain("rowback restore: unknown command 'plna'; give one of: plan, run");
   });
 });
+
+describe('an option taking one value, given twice', () => {
+  it('is refused naming the option and both values (commander kept the last one silently); repeatable and multi-file options still repeat', async () => {
+    const twice = async (...argv: string[]) => expectOneLineError(await cli(...argv), 'INPUT_BAD_OPTION');
+    expect(await twice('log', 'a.ldf', '--mdf', 'one.mdf', '--mdf', 'two.mdf')).toBe("rowback: INPUT_BAD_OPTION: --mdf is given more than once ('one.mdf', then 'two.mdf'); it takes one value: give it once\n");
+    expect(await twice('log', 'a.ldf', '--bak', 'one.bak', '--bak', 'two.bak')).toContain("--bak is given more than once ('one.bak', then 'two.bak')");
+    expect(await twice('log', 'a.ldf', '--format', 'csv', '--format', 'ndjson')).toContain('--format is given more than once');
+    expect(await twice('log', 'a.ldf', '--out', 'x', '--out', 'y')).toContain('--out is given more than once');
+    expect(await twice('dump', '--mdf', 'a.mdf', '--all', '--position', '1', '--position', '2')).toContain('--position is given more than once');
+    expect(await twice('dump', '--mdf', 'a.mdf', '--all', '--format', 'json', '--format', 'ndjson')).toContain('--format is given more than once');
+    expect(await twice('inspect', 'a.bak', '--position', '1', '--position', '2')).toContain('--position is given more than once');
+    expect(await twice('diff', '--bak', 'a.bak', '--after-mdf', 'b.mdf', '--table', 'dbo.A', '--table', 'dbo.B')).toContain("--table is given more than once ('dbo.A', then 'dbo.B')");
+    expect(await twice('restore', 'plan', '--backups', 'd', '--stop-at', '2020-01-01', '--stop-at', '2021-01-01')).toContain('--stop-at is given more than once');
+    // repeatable ones are not refused: the error is about the missing file, not the repeat
+    const r = await cli('log', '/nonexistent/a.ldf', '--operation', 'DELETE_ROWS', '--operation', 'INSERT_ROWS', '--alloc-unit', '1', '--alloc-unit', '2');
+    expect(expectOneLineError(r, 'INPUT_FILE_UNREADABLE')).not.toContain('more than once');
+    const d = await cli('dump', '--mdf', '/nonexistent/a.mdf', '--mdf', '/nonexistent/b.ndf', '--table', 'dbo.A', '--table', 'dbo.B');
+    expect(expectOneLineError(d, 'INPUT_FILE_UNREADABLE')).not.toContain('more than once');
+  });
+});

@@ -1,7 +1,7 @@
 import { assertRegularFile, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { choiceOption, normalizeTableName } from '../options.js';
+import { choiceOption, normalizeTableName, refuseRepeatedOptions } from '../options.js';
 import { createProgress } from '../progress.js';
 import { csvCell, csvRecord } from '../../util/csv.js';
 import { assertBackupSet } from '../../recover/source-identity.js';
@@ -50,6 +50,7 @@ export interface DumpOptions {
 
 /** Adds `dump` to the program: current rows from --mdf/--bak, or with --trn and a stop the rows at a point in time (dump-point-in-time.ts). */
 export function register(program: Command): void {
+  refuseRepeatedOptions(
   program
     .command('dump')
     .description("Print the current rows of a table, several tables (--table …) or every user table (--all) straight from a data file or a full/differential backup, or with --trn and --stop-at a table's rows at that point in time (no SQL Server needed)")
@@ -69,7 +70,8 @@ export function register(program: Command): void {
     .option('--stop-before-lsn <lsn>', 'with --trn: the table as it stood just before this LSN: STOPBEFOREMARK')
     .action(async (opts: DumpOptions) => {
       await runDump(opts);
-    });
+    }),
+  );
 }
 
 /** Rows printed for one table of a dump. */

@@ -7,7 +7,7 @@ import { compareLiveTables } from '../../replay/compare-live.js';
 import { parseKeyOption } from '../../replay/compare.js';
 import { LiveSource } from '../../recover/sources/live.js';
 import { StagingStore } from '../../staging/store.js';
-import { normalizeTableName, requireSubcommand } from '../options.js';
+import { normalizeTableName, refuseRepeatedOptions, requireSubcommand, singleValue } from '../options.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { chooseDatabase, describeReachable, planChain, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
 import { readFolderHistory, type BackupHistory } from '../../restore/history.js';
@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .option('--as <name>', 'restore as this new database (files moved next to the originals, renamed after it)')
     .option('--replace-original', 'without --as: restore over the original database and its files (WITH REPLACE) — destroys its current state')
     .option('--standby <file>', 'end in STANDBY (read-only, more logs can follow) with this undo file on the server, instead of RECOVERY')
-    .addOption(new Option('--format <format>', 'output: text (chain + script), json, or sql (the script only)').choices([...PLAN_FORMATS]).default('text'))
+    .addOption(singleValue(new Option('--format <format>', 'output: text (chain + script), json, or sql (the script only)').choices([...PLAN_FORMATS]).default('text')))
     .action(async (opts: PlanOptions) => {
       await runRestorePlan(opts);
     });
@@ -73,6 +73,8 @@ export function register(program: Command): void {
     .action(async (opts: RunCliOptions) => {
       await runRestoreRun(opts);
     });
+  // an option taking one value given twice is refused, not the last one kept silently
+  for (const c of restore.commands) refuseRepeatedOptions(c);
 }
 
 export interface RunCliOptions extends Omit<PlanOptions, 'format'> {
