@@ -153,3 +153,11 @@ describe('an option taking one value, given twice', () => {
     expect(expectOneLineError(d, 'INPUT_FILE_UNREADABLE')).not.toContain('more than once');
   });
 });
+
+describeCorpus('a data file given as the log', () => {
+  it('scan --ldf Database1.mdf says it is a data file and to give it with --mdf (as a .trn given as --ldf says where it goes)', async () => {
+    const mdf = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf');
+    const line = expectOneLineError(await cli('scan', '--mdf', mdf, '--ldf', mdf), 'FORMAT_NOT_A_LOG_FILE');
+    expect(line).toContain('no file header page (type 15) with a VLF header (0xAB) at 0x2000: it is a data file (.mdf/.ndf: a PFS page at 0x2000, where a log has its first VLF); give it with --mdf');
+  });
+});
