@@ -2,6 +2,21 @@
 // Entry point for `rowback`: runs the compiled CLI (dist/, built by `npm ci`'s prepare step) when
 // it is at least as new as every source file, the TypeScript source through tsx otherwise — so a
 // checkout edited after its build never runs stale code. ROWBACK_DEV=1 always runs the source.
+// Ctrl-C / SIGTERM before a command's action starts (loading tsx and the modules, parsing): one
+// line saying so, exit 130/143, rather than Node's silent exit. Removed when the action starts
+// (src/cli/interrupt.ts releaseStartupInterrupts); defers to any other listener.
+{
+  const STARTUP_LISTENER = Symbol.for('rowback.startup-signal-listener');
+  const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
+  const onSignal = (sig) => {
+    if (process.listenerCount(sig) > 1) return;
+    process.stderr.write(`rowback${command ? ` ${command}` : ''}: INTERRUPTED by ${sig} while starting: nothing was read or written\n`);
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  onSignal[STARTUP_LISTENER] = true;
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';

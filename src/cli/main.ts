@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isRowbackError } from '../errors.js';
+import { releaseStartupInterrupts } from './interrupt.js';
 
 type CommandModule = { register(program: Command): void };
 
@@ -65,9 +66,18 @@ function unquotedTimeHint(message: string, argv: readonly string[]): string {
   return '';
 }
 
+/** Commands that stop cleanly on Ctrl-C / SIGTERM and say INTERRUPTED (interrupt.ts, scan.ts). */
+const OWN_SIGNAL_HANDLING = new Set(['scan', 'dump', 'log']);
+
 export async function main(argv: string[]): Promise<number> {
   try {
     const program = await buildProgram(argv);
+    // bin/rowback.js's start-up Ctrl-C listener gives way to Node's default when the action starts,
+    // except for the commands that listen themselves (from a point of their action on): it stays
+    // (deferring to theirs) so that no gap is left in which a signal ends them silently.
+    program.hook('preAction', (_program, action) => {
+      if (!OWN_SIGNAL_HANDLING.has(action.name())) releaseStartupInterrupts();
+    });
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
@@ -97,6 +107,7 @@ if (/[\\/]cli[\\/]main\.(t|j)s$/.test(invoked) || /[\\/]rowback(\.js)?$/.test(in
     throw e;
   });
   main(process.argv.slice(2)).then((code) => {
+    releaseStartupInterrupts();
     process.exitCode = code;
   });
 }

@@ -2,7 +2,7 @@
  * Option helpers shared by the commands, so that every command takes the same spellings and fails
  * the same way: one line naming the flag and what it accepts (InputError INPUT_BAD_OPTION, exit 2).
  */
-import { Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { splitQualifiedName } from '../util/tsql.js';
 
@@ -18,6 +18,7 @@ export function choiceOption<T extends string>(flags: string, description: strin
     if (!hit) throw new InputError('INPUT_BAD_OPTION', `${flag} '${v}' is not one of: ${choices.join(', ')}`);
     return hit;
   });
+  singleValue(o);
   return defaultValue === undefined ? o : o.default(defaultValue);
 }
 
@@ -78,4 +79,51 @@ export function collectTables(value: string, previous: string[]): string[] {
   // `--table ""` (an unset shell variable) would otherwise mean every table
   if (out.length === 0) throw new InputError('INPUT_BAD_OPTION', `--table '${value}' names no table`);
   return [...previous, ...out.map((t) => normalizeTableName(t))];
+}
+
+/**
+ * Makes a command that only groups subcommands (`restore`, `token`) refuse being run alone or with
+ * an unknown subcommand in one line naming what is missing (InputError INPUT_BAD_OPTION, exit 2),
+ * instead of commander printing the whole help.
+ */
+export function requireSubcommand(parent: Command): Command {
+  return parent.allowExcessArguments(true).action((_opts: unknown, cmd: Command) => {
+    const names = parent.commands.map((c) => c.name()).join(', ');
+    const name = `rowback ${parent.name()}`;
+    const given = cmd.args[0];
+    throw new InputError('INPUT_BAD_OPTION', given === undefined ? `${name} needs a command: ${names} (see ${name} --help)` : `${name}: unknown command '${given}'; give one of: ${names}`);
+  });
+}
+
+/** Marks an option as taking one value even though it has a parser (choiceOption, a normalising parser). */
+const SINGLE = Symbol('rowback.single-value-option');
+
+/** `option` taking one value, though it has a parser: refuseRepeatedOptions refuses it twice. */
+export function singleValue(option: Option): Option {
+  (option as unknown as Record<symbol, boolean>)[SINGLE] = true;
+  return option;
+}
+
+/**
+ * Refuses an option that takes one value given twice (`--mdf a.mdf --mdf b.mdf`): commander would
+ * keep the last one silently, and the command would read another file than the one the user may
+ * think. Applies to every option of `cmd` taking a value that is not variadic (`<files...>`) and has
+ * no parser of its own (a parser collects repeatable values), plus those marked with singleValue
+ * (choiceOption's are). Throws InputError INPUT_BAD_OPTION naming the option and both values while
+ * the arguments are parsed, before any work.
+ */
+export function refuseRepeatedOptions(cmd: Command): Command {
+  for (const o of cmd.options) {
+    const takesValue = o.required || o.optional;
+    const single = (o as unknown as Record<symbol, boolean>)[SINGLE] === true || !o.parseArg;
+    if (!takesValue || o.variadic || !single) continue;
+    let first: unknown;
+    let seen = false;
+    cmd.on(`option:${o.name()}`, (value: unknown) => {
+      if (seen) throw new InputError('INPUT_BAD_OPTION', `${o.long ?? o.flags} is given more than once ('${String(first)}', then '${String(value)}'); it takes one value: give it once`);
+      seen = true;
+      first = value;
+    });
+  }
+  return cmd;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DecodeError, FormatError, InputError, SchemaError, SourceError } from '../../src/errors.js';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
@@ -125,5 +125,46 @@ describeCorpus('ordinary mistakes get one clear line before any work starts', ()
     writeFileSync(join(dir, 'keep.txt'), 'x');
     const r = await cli('scan', '--mdf', mdf, '--ldf', ldf, '--report', join(dir, 'keep.txt', 'r.json'));
     expectOneLineError(r, 'INPUT_OUTPUT_UNWRITABLE');
+  });
+});
+
+describe('a command group run without its command', () => {
+  it('restore and token alone, or with an unknown command, are one line naming the commands (not the whole help), exit 2', async () => {
+    let r = await cli('restore');
+    expect(r.code).toBe(2);
+    expect(expectOneLineError(r, 'INPUT_BAD_OPTION')).toBe('rowback: INPUT_BAD_OPTION: rowback restore needs a command: plan, run (see rowback restore --help)\n');
+    r = await cli('token');
+    expect(r.code).toBe(2);
+    expect(expectOneLineError(r, 'INPUT_BAD_OPTION')).toBe('rowback: INPUT_BAD_OPTION: rowback token needs a command: create, list, revoke (see rowback token --help)\n');
+    r = await cli('restore', 'plna');
+    expect(expectOneLineError(r, 'INPUT_BAD_OPTION')).toContain("rowback restore: unknown command 'plna'; give one of: plan, run");
+  });
+});
+
+describe('an option taking one value, given twice', () => {
+  it('is refused naming the option and both values (commander kept the last one silently); repeatable and multi-file options still repeat', async () => {
+    const twice = async (...argv: string[]) => expectOneLineError(await cli(...argv), 'INPUT_BAD_OPTION');
+    expect(await twice('log', 'a.ldf', '--mdf', 'one.mdf', '--mdf', 'two.mdf')).toBe("rowback: INPUT_BAD_OPTION: --mdf is given more than once ('one.mdf', then 'two.mdf'); it takes one value: give it once\n");
+    expect(await twice('log', 'a.ldf', '--bak', 'one.bak', '--bak', 'two.bak')).toContain("--bak is given more than once ('one.bak', then 'two.bak')");
+    expect(await twice('log', 'a.ldf', '--format', 'csv', '--format', 'ndjson')).toContain('--format is given more than once');
+    expect(await twice('log', 'a.ldf', '--out', 'x', '--out', 'y')).toContain('--out is given more than once');
+    expect(await twice('dump', '--mdf', 'a.mdf', '--all', '--position', '1', '--position', '2')).toContain('--position is given more than once');
+    expect(await twice('dump', '--mdf', 'a.mdf', '--all', '--format', 'json', '--format', 'ndjson')).toContain('--format is given more than once');
+    expect(await twice('inspect', 'a.bak', '--position', '1', '--position', '2')).toContain('--position is given more than once');
+    expect(await twice('diff', '--bak', 'a.bak', '--after-mdf', 'b.mdf', '--table', 'dbo.A', '--table', 'dbo.B')).toContain("--table is given more than once ('dbo.A', then 'dbo.B')");
+    expect(await twice('restore', 'plan', '--backups', 'd', '--stop-at', '2020-01-01', '--stop-at', '2021-01-01')).toContain('--stop-at is given more than once');
+    // repeatable ones are not refused: the error is about the missing file, not the repeat
+    const r = await cli('log', '/nonexistent/a.ldf', '--operation', 'DELETE_ROWS', '--operation', 'INSERT_ROWS', '--alloc-unit', '1', '--alloc-unit', '2');
+    expect(expectOneLineError(r, 'INPUT_FILE_UNREADABLE')).not.toContain('more than once');
+    const d = await cli('dump', '--mdf', '/nonexistent/a.mdf', '--mdf', '/nonexistent/b.ndf', '--table', 'dbo.A', '--table', 'dbo.B');
+    expect(expectOneLineError(d, 'INPUT_FILE_UNREADABLE')).not.toContain('more than once');
+  });
+});
+
+describeCorpus('a data file given as the log', () => {
+  it('scan --ldf Database1.mdf says it is a data file and to give it with --mdf (as a .trn given as --ldf says where it goes)', async () => {
+    const mdf = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf');
+    const line = expectOneLineError(await cli('scan', '--mdf', mdf, '--ldf', mdf), 'FORMAT_NOT_A_LOG_FILE');
+    expect(line).toContain('no file header page (type 15) with a VLF header (0xAB) at 0x2000: it is a data file (.mdf/.ndf: a PFS page at 0x2000, where a log has its first VLF); give it with --mdf');
   });
 });

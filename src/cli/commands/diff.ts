@@ -5,7 +5,7 @@
  * re-insert. See docs/restore.md.
  */
 import type { Writable } from 'node:stream';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { TableDiff } from '../../replay/table-diff.js';
 import { compareTableStates, parseKeyOption } from '../../replay/compare.js';
@@ -13,7 +13,7 @@ import { stageRestoreJob } from '../stage-restore-job.js';
 import { parseStopTarget } from '../../restore/target.js';
 import { StagingStore } from '../../staging/store.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
-import { choiceOption, normalizeTableName } from '../options.js';
+import { choiceOption, normalizeTableName, refuseRepeatedOptions, singleValue } from '../options.js';
 import { replaySummary } from './dump-point-in-time.js';
 import { parseTarget } from './restore.js';
 
@@ -46,6 +46,7 @@ export interface DiffOptions {
 
 /** Adds `diff` to the program (see runDiff). */
 export function register(program: Command): void {
+  refuseRepeatedOptions(
   program
     .command('diff')
     .description('Compare a table at an earlier point (backups, optionally replayed to a time) with a later state (data file or newer backup): rows the later state lacks or holds changed')
@@ -58,7 +59,7 @@ export function register(program: Command): void {
     .option('--after-trn <files...>', 'later state as a point in time: log backups replayed over --after-bak up to --after-stop-at / --after-stop-before-lsn')
     .option('--after-stop-at <time>', "with --after-trn: the later state at this time, the SQL Server's local time")
     .option('--after-stop-before-lsn <lsn>', 'with --after-trn: the later state just before this LSN')
-    .requiredOption('--table <schema.name>', 'the table to compare', (v: string) => normalizeTableName(v))
+    .addOption(singleValue(new Option('--table <schema.name>', 'the table to compare').makeOptionMandatory().argParser((v: string) => normalizeTableName(v))))
     .option('--key <columns>', 'comma-separated columns identifying a row (default: the clustered index key; a heap is compared as whole rows)')
     .option('--stage <staging.db>', "stage the missing and changed rows as a job of kind 'restore' (review and re-insert them like scanned rows)")
     .addOption(choiceOption('--format <format>', 'output format', DIFF_FORMATS, 'ndjson'))
@@ -66,7 +67,8 @@ export function register(program: Command): void {
     .option('--quiet', 'no summary on stderr')
     .action(async (opts: DiffOptions) => {
       await runDiff(opts);
-    });
+    }),
+  );
 }
 
 /**

@@ -2,6 +2,7 @@
  * `rowback dump --bak FULL [DIFF] --trn LOG… --stop-at T | --stop-before-lsn L --table X`: the
  * table as it stood at a point in time, replayed from backup files alone (src/replay/).
  */
+import { exitCodeOf, type Interruption } from '../interrupt.js';
 import type { Writable } from 'node:stream';
 import { InputError } from '../../errors.js';
 import { replayTableAt, type ReplayResult } from '../../replay/point-in-time.js';
@@ -20,7 +21,7 @@ const list = (v: string | string[] | undefined): string[] => (v === undefined ? 
  * InputError INPUT_BAD_OPTION for a missing --bak/--trn/stop or options that do not apply
  * (--mdf, --position, --include-ghosts, --include-remnants), and what `replayTableAt` throws.
  */
-export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable): Promise<{ rows: number; skipped: []; tables: { table: string; rows: number; ghosts: number; remnants: number }[] }> {
+export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt?: Interruption): Promise<{ rows: number; skipped: []; tables: { table: string; rows: number; ghosts: number; remnants: number }[] }> {
   const baks = list(opts.bak);
   const trns = list(opts.trn);
   if (opts.mdf !== undefined) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump reads backups only: give --bak FULL [DIFF] --trn LOG…, not --mdf');
@@ -39,6 +40,14 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   for (const f of trns) assertRegularFile('--trn', f);
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
   const r = await replayTableAt({ bak: baks, trn: trns, table, target });
+  // Ctrl-C / SIGTERM (interrupt.ts): during the replay nothing was written (a previous --out file
+  // is left as it was); during the rows, what was written is flushed and a JSON array closed.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (interrupt?.by) {
+    stderr.write(`rowback dump: INTERRUPTED by ${interrupt.by}: stopped while replaying the log backups; nothing was written${opts.out ? ` (${opts.out} left as it was)` : ''}\n`);
+    process.exitCode = exitCodeOf(interrupt.by);
+    return { rows: 0, skipped: [], tables: [] };
+  }
   const out: Writable = outFile ?? stdout;
   const write = (s: string) => new Promise<void>((resolve, reject) => out.write(s, (e) => (e ? reject(e) : resolve())));
   const record = (x: ReplayResult['rows'][number]) => ({ table: r.table, values: x.values, origin: x.origin === 'backup' ? 'backup' : `log ${x.origin.lsn}`, ...(x.warnings.length ? { warnings: x.warnings } : {}) });
@@ -50,10 +59,16 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
     else if (opts.format === 'json') await write(`${n ? ',' : ''}\n${JSON.stringify(record(x))}`);
     else await write(`${JSON.stringify(record(x))}\n`);
     n++;
+    if (interrupt?.by) break;
   }
   if (opts.format === 'json') await write(n ? '\n]\n' : ']\n');
   if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   if (!opts.quiet) stderr.write(replaySummary(r));
+  // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
+  if (interrupt?.by) {
+    stderr.write(`rowback dump: INTERRUPTED by ${interrupt.by}: the dump stopped before its end; the ${n} row(s) written are only part of the result\n`);
+    process.exitCode = exitCodeOf(interrupt.by);
+  }
   return { rows: n, skipped: [], tables: [{ table: r.table, rows: n, ghosts: 0, remnants: 0 }] };
 }
 

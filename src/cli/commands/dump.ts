@@ -1,7 +1,7 @@
 import { assertRegularFile, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { choiceOption, normalizeTableName } from '../options.js';
+import { choiceOption, normalizeTableName, refuseRepeatedOptions } from '../options.js';
 import { createProgress } from '../progress.js';
 import { csvCell, csvRecord } from '../../util/csv.js';
 import { assertBackupSet } from '../../recover/source-identity.js';
@@ -17,6 +17,7 @@ import type { SqlValue } from '../../reconstruct/values.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { runPointInTimeDump } from './dump-point-in-time.js';
 import { getOwn, pickOwn } from '../../util/own-keys.js';
+import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 
 export const DUMP_FORMATS = ['ndjson', 'csv', 'json'] as const;
 export type DumpFormat = (typeof DUMP_FORMATS)[number];
@@ -49,6 +50,7 @@ export interface DumpOptions {
 
 /** Adds `dump` to the program: current rows from --mdf/--bak, or with --trn and a stop the rows at a point in time (dump-point-in-time.ts). */
 export function register(program: Command): void {
+  refuseRepeatedOptions(
   program
     .command('dump')
     .description("Print the current rows of a table, several tables (--table …) or every user table (--all) straight from a data file or a full/differential backup, or with --trn and --stop-at a table's rows at that point in time (no SQL Server needed)")
@@ -68,7 +70,8 @@ export function register(program: Command): void {
     .option('--stop-before-lsn <lsn>', 'with --trn: the table as it stood just before this LSN: STOPBEFOREMARK')
     .action(async (opts: DumpOptions) => {
       await runDump(opts);
-    });
+    }),
+  );
 }
 
 /** Rows printed for one table of a dump. */
@@ -88,7 +91,19 @@ export interface DumpedTable {
  * --all an unreadable table is a skipped item and the others are dumped.
  */
 export async function runDump(opts: DumpOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[] }> {
-  if (opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined) return runPointInTimeDump(opts, stdout, stderr);
+  // Ctrl-C / SIGTERM: stop where it is; what was written is flushed (a JSON array closed) and
+  // INTERRUPTED said (interrupt.ts). Listening from the first line: there is no gap after the
+  // start-up listener (bin/rowback.js) in which a signal would end the process silently.
+  const interrupt = catchInterrupts();
+  try {
+    if (opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined) return await runPointInTimeDump(opts, stdout, stderr, interrupt);
+    return await dumpTables(opts, stdout, stderr, interrupt);
+  } finally {
+    interrupt.release();
+  }
+}
+
+async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[] }> {
   const named = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
   if (opts.all && named.length) throw new InputError('INPUT_BAD_OPTION', 'give --table or --all, not both');
   if (!opts.all && named.length === 0) throw new InputError('INPUT_BAD_OPTION', 'give --table schema.name (repeatable) or --all');
@@ -113,6 +128,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
     // one header per backup (a striped one counts once): one database, a full backup, then differentials based on it
     source = openBackupPages(baks, position, assertBackupSet);
   }
+  // Checked between rows (the page reads are synchronous).
   try {
     const reader = new PageReader(source);
     const md = readDataFileMetadata(source, reader);
@@ -150,6 +166,14 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
     const rowSkipped: SkippedItem[] = [];
     let rows = 0;
     const done: DumpedTable[] = [];
+    // A signal while the metadata was read (synchronously: it is delivered now): nothing written,
+    // a previous --out file left as it was.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (interrupt.by) {
+      stderr.write(`rowback dump: INTERRUPTED by ${interrupt.by}: stopped before any row was read; nothing was written${opts.out ? ` (${opts.out} left as it was)` : ''}\n`);
+      process.exitCode = exitCodeOf(interrupt.by);
+      return { rows: 0, skipped, tables: [] };
+    }
     if (opts.format === 'csv') {
       const header = [...tables[0].columns, ...(opts.includeGhosts || opts.includeRemnants ? ['ghost'] : []), ...(opts.includeRemnants ? ['remnant'] : [])];
       await write(csvRecord(header, opts.csvRaw));
@@ -158,7 +182,8 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
     }
     const started = Date.now();
     const progress = createProgress({ quiet: opts.quiet, stream: stderr as NodeJS.WriteStream });
-    for (const { qualified, columns } of tables) {
+    tables: for (const { qualified, columns } of tables) {
+      if (interrupt.by) break;
       const t: DumpedTable = { table: qualified, rows: 0, ghosts: 0, remnants: 0 };
       done.push(t);
       const record = (r: TableRow) => {
@@ -188,6 +213,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
         }
         rows++;
         t.rows++;
+        if (interrupt.by) break tables;
       }
     }
     progress.done();
@@ -195,6 +221,11 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
     if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     for (const s of [...rowSkipped, ...reader.skipped]) if (!skipped.includes(s)) skipped.push(s);
     if (!opts.quiet) stderr.write(summary(done, opts.includeGhosts ?? false, skipped, opts.includeRemnants ?? false));
+    // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
+    if (interrupt.by) {
+      stderr.write(`rowback dump: INTERRUPTED by ${interrupt.by}: the dump stopped before its end${done.length ? ` (in ${done[done.length - 1].table})` : ''}; the ${rows} row(s) written are only part of the result\n`);
+      process.exitCode = exitCodeOf(interrupt.by);
+    }
     return { rows, skipped, tables: done };
   } finally {
     source.close();

@@ -34,8 +34,9 @@ import { sidToText } from '../../util/sid.js';
 import { assertReadableFile } from './scan-sources.js';
 import { detectFileKind } from './inspect.js';
 import { openOutputFile } from '../files.js';
-import { choiceOption, normalizeTableName } from '../options.js';
+import { choiceOption, normalizeTableName, refuseRepeatedOptions } from '../options.js';
 import { createProgress } from '../progress.js';
+import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 
 /** Columns of sql/export-log-records.sql's #records, in its order, that the offline parser fills. */
 export const EXPORT_COLUMNS = [
@@ -73,6 +74,7 @@ interface LogOptions {
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function register(program: Command): void {
+  refuseRepeatedOptions(
   program
     .command('log')
     .description('fn_dblog without a server: the log records of .ldf, .trn and .bak files, in fn_dblog\'s columns')
@@ -94,7 +96,8 @@ export function register(program: Command): void {
     .option('--csv-raw', "CSV: cells unchanged (by default a cell starting with = + - @ tab or CR gets a leading ')")
     .action(async (files: string[], opts: LogOptions) => {
       await runLog(files, opts);
-    });
+    }),
+  );
 }
 
 /** The filter of `rowback log`, compiled once; `matches` is called for every record. */
@@ -262,6 +265,16 @@ function planInputs(files: string[], position: number | undefined): LogInput[] {
  * metadata does not know, and what the readers throw for a file that is not usable at all.
  */
 export async function runLog(files: string[], opts: LogOptions): Promise<void> {
+  // Ctrl-C / SIGTERM: stop where it is, flush what was written, say INTERRUPTED (interrupt.ts).
+  const interrupt = catchInterrupts();
+  try {
+    await logRecords(files, opts, interrupt);
+  } finally {
+    interrupt.release();
+  }
+}
+
+async function logRecords(files: string[], opts: LogOptions, interrupt: Interruption): Promise<void> {
   let position: number | undefined;
   if (opts.position !== undefined) {
     position = Number(opts.position);
@@ -323,6 +336,13 @@ export async function runLog(files: string[], opts: LogOptions): Promise<void> {
   }
 
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts, args: files }) : undefined;
+  // A signal while the inputs were checked: nothing written, a previous --out file left as it was.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (interrupt.by) {
+    process.stderr.write(`rowback log: INTERRUPTED by ${interrupt.by}: stopped before any record was read; nothing was written${opts.out ? ` (${opts.out} left as it was)` : ''}\n`);
+    process.exitCode = exitCodeOf(interrupt.by);
+    return;
+  }
   const out: Writable = outFile ?? process.stdout;
   const put = (s: string): Promise<void> | void => {
     if (!out.write(s)) return new Promise((resolve) => out.once('drain', () => resolve()));
@@ -338,10 +358,11 @@ export async function runLog(files: string[], opts: LogOptions): Promise<void> {
     // backup inside the LSN range the previous backup input already yielded is a repeat and is
     // passed over (counted). Printed LSNs are fixed-width lower-case hex, so they compare as strings.
     let prev: { first: string; last: string } | null = null;
-    for (const { backup, read } of readers) {
+    inputs: for (const { backup, read } of readers) {
       let first: string | null = null;
       let last: string | null = null;
       for await (const r of read()) {
+        if (interrupt.by) break inputs;
         const lsn = r['Current LSN'];
         if (backup && prev && lsn >= prev.first && lsn <= prev.last) {
           repeats++;
@@ -382,5 +403,10 @@ export async function runLog(files: string[], opts: LogOptions): Promise<void> {
     const lost = logLoss(skipped);
     if (lost.length) lines.push(`rowback log: INCOMPLETE: parts of the log could not be read (${[...new Set(lost.map((s) => s.code))].join(', ')}); records in those LSN ranges are missing`);
     process.stderr.write(lines.join('\n') + '\n');
+  }
+  // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
+  if (interrupt.by) {
+    process.stderr.write(`rowback log: INTERRUPTED by ${interrupt.by}: the log was not read to its end; the ${printed} record(s) written are only part of the result\n`);
+    process.exitCode = exitCodeOf(interrupt.by);
   }
 }

@@ -7,7 +7,7 @@ import { compareLiveTables } from '../../replay/compare-live.js';
 import { parseKeyOption } from '../../replay/compare.js';
 import { LiveSource } from '../../recover/sources/live.js';
 import { StagingStore } from '../../staging/store.js';
-import { normalizeTableName } from '../options.js';
+import { normalizeTableName, refuseRepeatedOptions, requireSubcommand, singleValue } from '../options.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { chooseDatabase, describeReachable, planChain, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
 import { readFolderHistory, type BackupHistory } from '../../restore/history.js';
@@ -39,7 +39,7 @@ export interface PlanOptions {
 
 /** Adds `restore plan` and `restore run` to the program. */
 export function register(program: Command): void {
-  const restore = program.command('restore').description('Plan a point-in-time restore from backup history (files or msdb)');
+  const restore = requireSubcommand(program.command('restore').description('Plan a point-in-time restore from backup history (files or msdb)'));
   restore
     .command('plan')
     .description('Choose the full, differential and log backups that reach a point in time and print the RESTORE script')
@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .option('--as <name>', 'restore as this new database (files moved next to the originals, renamed after it)')
     .option('--replace-original', 'without --as: restore over the original database and its files (WITH REPLACE) — destroys its current state')
     .option('--standby <file>', 'end in STANDBY (read-only, more logs can follow) with this undo file on the server, instead of RECOVERY')
-    .addOption(new Option('--format <format>', 'output: text (chain + script), json, or sql (the script only)').choices([...PLAN_FORMATS]).default('text'))
+    .addOption(singleValue(new Option('--format <format>', 'output: text (chain + script), json, or sql (the script only)').choices([...PLAN_FORMATS]).default('text')))
     .action(async (opts: PlanOptions) => {
       await runRestorePlan(opts);
     });
@@ -73,6 +73,8 @@ export function register(program: Command): void {
     .action(async (opts: RunCliOptions) => {
       await runRestoreRun(opts);
     });
+  // an option taking one value given twice is refused, not the last one kept silently
+  for (const c of restore.commands) refuseRepeatedOptions(c);
 }
 
 export interface RunCliOptions extends Omit<PlanOptions, 'format'> {

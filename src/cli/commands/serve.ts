@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
+import { requireSubcommand } from '../options.js';
 import { StagingStore } from '../../staging/store.js';
 import { ROLES, type Role } from '../../staging/types.js';
 
@@ -150,7 +151,7 @@ export function register(program: Command): void {
       await new Promise<never>(() => undefined);
     });
 
-  const token = program.command('token').description('API tokens for rowback serve (roles: operator, reviewer, viewer)');
+  const token = requireSubcommand(program.command('token').description('API tokens for rowback serve (roles: operator, reviewer, viewer)'));
   token
     .command('create <name>')
     .description('mint a token; it is printed once (only its sha256 is stored)')

@@ -374,6 +374,8 @@ export interface LdfLayout {
 
 /** Page type 15 = file header page (the .ldf's first 8 KB, like a data file's page 0). */
 const FILE_HEADER_PAGE_TYPE = 15;
+/** Page type 11 = PFS page: a data file's page 1, at 0x2000 where a log file's first VLF starts. */
+const PFS_PAGE_TYPE = 11;
 
 /**
  * The file header and VLF chain of an .ldf. Throws FORMAT_NOT_A_LOG_FILE when the file has
@@ -401,8 +403,12 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
   const backupHint = magic.startsWith('TAPE') || magic === 'MSSQLBAK' ? ': it is a backup (starts with ' + (magic === 'MSSQLBAK' ? 'MSSQLBAK' : 'TAPE') + '); give a log backup with --trn, a full or differential backup with --bak' : '';
   await fh.read(head, 0, head.length, LDF_FIRST_VLF_OFFSET);
   const first = size >= LDF_FIRST_VLF_OFFSET + head.length ? parseVlfHeader(head, 0) : null;
+  // A data file given where a log file was expected (--ldf X.mdf): its page 0 is a file header
+  // page too, but at 0x2000 it has page 1, a PFS page (header version 1, type 11), not a VLF —
+  // the same test as the opposite mistake's (datafile/metadata.ts INPUT_NOT_A_DATA_FILE).
+  const dataFileHint = pageType === FILE_HEADER_PAGE_TYPE && !first && head[0] === 1 && head[1] === PFS_PAGE_TYPE ? ': it is a data file (.mdf/.ndf: a PFS page at 0x2000, where a log has its first VLF); give it with --mdf' : '';
   if (pageType !== FILE_HEADER_PAGE_TYPE || !first) {
-    throw new FormatError('FORMAT_NOT_A_LOG_FILE', `not a SQL Server log file: no file header page (type 15) with a VLF header (0xAB) at 0x2000${backupHint}`, { file: path, offset: first ? 0 : LDF_FIRST_VLF_OFFSET });
+    throw new FormatError('FORMAT_NOT_A_LOG_FILE', `not a SQL Server log file: no file header page (type 15) with a VLF header (0xAB) at 0x2000${backupHint || dataFileHint}`, { file: path, offset: first ? 0 : LDF_FIRST_VLF_OFFSET });
   }
   if (first.version === LOG_FORMAT_SQL2000 && !allowUnsupported) {
     throw new FormatError(

@@ -1,0 +1,66 @@
+/**
+ * Ctrl-C / SIGTERM for commands that write a result a DBA re-inserts (`dump`, `log`): the first
+ * signal stops the work where it is, so that what was written is flushed and a JSON array closed
+ * (Node's default would exit at once, leaving a cut file and no word of it); the command then says
+ * INTERRUPTED on stderr (even with --quiet) and exits 130 (SIGINT) or 143 (SIGTERM). A second
+ * signal exits at once. `scan` does the same in its own code.
+ */
+export interface Interruption {
+  /** The first signal received, or null. */
+  readonly by: NodeJS.Signals | null;
+  /** Aborted on the first signal. */
+  readonly signal: AbortSignal;
+  /** Removes the listeners (call in a finally). */
+  release(): void;
+}
+
+export function exitCodeOf(sig: NodeJS.Signals): number {
+  return sig === 'SIGINT' ? 130 : 143;
+}
+
+/** A second signal sooner than this after the first is taken as the first delivered twice. */
+export const REPEAT_MS = 300;
+
+/** Installs SIGINT/SIGTERM listeners until `release()`. */
+export function catchInterrupts(): Interruption {
+  const controller = new AbortController();
+  let by: NodeJS.Signals | null = null;
+  let at = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    // The same signal again within REPEAT_MS is one signal delivered twice: GNU `timeout` sends it
+    // to the command and then to its whole process group (a person's second Ctrl-C comes later).
+    if (by) {
+      if (Date.now() - at < REPEAT_MS) return;
+      process.exit(exitCodeOf(sig));
+    }
+    by = sig;
+    at = Date.now();
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    get by() {
+      return by;
+    },
+    signal: controller.signal,
+    release() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/**
+ * bin/rowback.js listens for SIGINT/SIGTERM from its first line until a command's action starts
+ * (module loading, option parsing), so that Ctrl-C then ends the process with one line saying
+ * nothing was read or written, instead of Node's silent exit. Its listeners carry this mark.
+ */
+export const STARTUP_LISTENER = Symbol.for('rowback.startup-signal-listener');
+
+/** Removes bin/rowback.js's start-up listeners (a command's action is starting, or has ended). */
+export function releaseStartupInterrupts(): void {
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    for (const l of process.listeners(sig)) if ((l as unknown as Record<symbol, unknown>)[STARTUP_LISTENER]) process.off(sig, l);
+  }
+}
