@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { choiceOption, collectTables, oneValue } from '../options.js';
 import { createProgress } from '../progress.js';
+import { catchInterrupts } from '../interrupt.js';
 import { InputError } from '../../errors.js';
 import { loadCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
@@ -97,17 +98,11 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   let source: RecoverySource = opened.source;
   // Ctrl-C / SIGTERM stop the scan where it is, so that the rows written so far are flushed and
   // the temporary files of held transactions are removed (Node's default would exit at once and
-  // leave them behind). A second signal exits at once.
-  const interrupt = new AbortController();
-  let interruptedBy: NodeJS.Signals | null = null;
-  const exitNow = (sig: NodeJS.Signals) => process.exit(sig === 'SIGINT' ? 130 : 143);
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (interruptedBy) return exitNow(sig);
-    interruptedBy = sig;
-    interrupt.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // leave them behind). A second signal exits at once; the same signal again within 300 ms is one
+  // signal delivered twice (GNU timeout sends it to the command and to its process group), which
+  // would otherwise have cut the output (interrupt.ts).
+  const interruption = catchInterrupts();
+  const interrupt = { signal: interruption.signal };
   try {
     if (opts.schema || opts.ddl) source = withMetadata(source, loadMetadataOverride(opts), { allocUnitId: opts.allocUnit });
     const catalog = await source.metadata();
@@ -172,6 +167,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const allSkipped = [...sourceSkipped, ...skipped];
     const lost = logLoss(allSkipped);
     const stats = source.committedStats?.();
+    const interruptedBy = interruption.by;
     const noRowsReason = rows === 0 && stats && !interruptedBy ? explainNoRows(stats, operations) : undefined;
     if (opts.report) {
       const report = {
@@ -203,8 +199,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     }
   } finally {
     await source.close();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interruption.release();
   }
 }
 
