@@ -149,10 +149,18 @@ export function adviseOneBackup(e: unknown, command: 'scan' | 'log'): unknown {
   if (!(e instanceof InputError || e instanceof FormatError)) return e;
   if (e.code === 'INPUT_DIFFERENTIAL_WITHOUT_FULL') {
     const i = e.message.indexOf('; give it first (');
-    if (i >= 0) e.message = `${e.message.slice(0, i)}; \`rowback ${command}\` reads one backup: give the full backup with --bak and the log backups taken after it with --trn (they hold every change the differential holds), or the table layouts with --schema/--ddl and the log backups with --trn`;
+    if (i >= 0) {
+      e.message = `${e.message.slice(0, i)}; \`rowback ${command}\` reads one backup: ` + (command === 'scan'
+        ? 'give the full backup with --bak and the log backups taken after it with --trn (they hold every change the differential holds), or the table layouts with --schema/--ddl and the log backups with --trn'
+        : 'give the full backup with --bak (for the table names) and the log backups taken after it as the files to list');
+    }
   } else if (e.code === 'FORMAT_INCOMPLETE_MEDIA_SET') {
     const i = e.message.indexOf(': give every stripe of the media set (--bak a.bak b.bak)');
-    if (i >= 0) e.message = `${e.message.slice(0, i)}: \`rowback ${command}\` reads one backup file, so it cannot read a striped backup's pages; give the table layouts with --schema/--ddl and the log backups with --trn (\`rowback dump --bak a.bak b.bak …\` reads every stripe)`;
+    if (i >= 0) {
+      e.message = `${e.message.slice(0, i)}: \`rowback ${command}\` reads one backup file, so it cannot read a striped backup's pages; ` + (command === 'scan'
+        ? 'give the table layouts with --schema/--ddl and the log backups with --trn'
+        : 'list the log without --bak (allocation unit ids instead of table names)') + ' (`rowback dump --bak a.bak b.bak …` reads every stripe)';
+    }
   }
   return e;
 }
