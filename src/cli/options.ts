@@ -2,6 +2,7 @@
  * Option helpers shared by the commands, so that every command takes the same spellings and fails
  * the same way: one line naming the flag and what it accepts (InputError INPUT_BAD_OPTION, exit 2).
  */
+import { extname } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { splitQualifiedName } from '../util/tsql.js';
@@ -126,4 +127,24 @@ export function refuseRepeatedOptions(cmd: Command): Command {
     });
   }
   return cmd;
+}
+
+const FORMAT_BY_EXTENSION: Record<string, string> = { '.csv': 'csv', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
+
+/**
+ * `--format` from `--out`'s extension when `--format` was not given on the command line: `.csv` →
+ * csv, `.json` → json, `.ndjson`/`.jsonl` → ndjson (a format the command has; any other extension
+ * keeps the default). A `--format` given that disagrees with the extension is kept, with one note
+ * line on `stderr` unless `quiet`. Sets `opts.format`; call it in a command's action.
+ */
+export function formatFromOut<T extends string>(cmd: Command, opts: { format: T; out?: string; quiet?: boolean }, choices: readonly T[], stderr: NodeJS.WritableStream = process.stderr): void {
+  if (!opts.out) return;
+  const ext = extname(opts.out).toLowerCase();
+  const byExt = choices.find((c) => c === FORMAT_BY_EXTENSION[ext]);
+  const given = cmd.getOptionValueSource('format') === 'cli';
+  if (!given) {
+    if (byExt) opts.format = byExt;
+  } else if (ext in FORMAT_BY_EXTENSION && byExt !== opts.format && !opts.quiet) {
+    stderr.write(`rowback: note: --out ${opts.out} ends in ${ext} but --format ${opts.format} was given: writing ${opts.format}\n`);
+  }
 }

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { csvCell, csvRecord } from '../util/csv.js';
+import { csvCell, csvRecord, csvValueHeaders } from '../util/csv.js';
 import type { RecoveredRow } from './recovered-row.js';
 import type { SqlValue } from '../reconstruct/values.js';
 
@@ -25,11 +25,17 @@ export interface RowWriter {
 const GATHER_BYTES = 64 * 1024;
 
 const CSV_FIXED = ['table', 'lsn', 'operation', 'transactionId', 'beginTime', 'endTime', 'login', 'sid', 'sidText', 'dbUser', 'spid', 'transactionName', 'allocUnitId', 'pageId', 'slotId'] as const;
+/** Every column name of rowback's own in the CSV, whichever are written: a value column never takes one (csvValueHeaders). */
+export const CSV_OWN_COLUMNS: readonly string[] = [...CSV_FIXED, 'values', 'after', 'warnings', 'raw', 'rawAfter'];
 
 export interface WriterOptions {
   /** CSV only: write cells unchanged, without the spreadsheet formula guard (util/csv.ts). */
   csvRaw?: boolean;
-  /** CSV only: one column per value (single-table output); otherwise values go in one JSON column. */
+  /**
+   * CSV only: one column per value (single-table output); otherwise values go in one JSON column.
+   * A value column named like one of rowback's columns (CSV_OWN_COLUMNS, any case), or starting
+   * with `[` or `after.`, is headed `[name]` (util/csv.ts csvValueHeaders); its after image `after.[name]`.
+   */
   valueColumns?: string[];
   /** CSV only: the scan includes updates, so add the after image (`after.<column>` or `after`, and `rawAfter`). */
   includeAfter?: boolean;
@@ -101,20 +107,21 @@ export function createRowWriter(format: OutputFormat, out: Writable, options: Wr
       const valueCols = options.valueColumns;
       const after = options.includeAfter === true;
       const raw = options.csvRaw === true;
+      const valueHeaders = valueCols ? csvValueHeaders(valueCols, CSV_OWN_COLUMNS) : undefined;
       const header = [
         ...CSV_FIXED,
-        ...(valueCols ?? ['values']),
-        ...(after ? (valueCols ? valueCols.map((c) => `after.${c}`) : ['after']) : []),
+        ...(valueHeaders ?? ['values']),
+        ...(after ? (valueHeaders ? valueHeaders.map((c) => `after.${c}`) : ['after']) : []),
         'warnings',
         'raw',
         ...(after ? ['rawAfter'] : []),
       ];
       let wroteHeader = false;
-      const image = (v: Record<string, SqlValue> | undefined): string[] =>
-        valueCols ? valueCols.map((c) => csvCell(v ? v[c] : undefined)) : [v ? JSON.stringify(v) : ''];
+      const image = (v: Record<string, SqlValue> | undefined): Array<string | null> =>
+        valueCols ? valueCols.map((c) => csvCell(v ? v[c] : undefined)) : [v ? JSON.stringify(v) : null];
       const write = (row: RecoveredRow): Promise<void> => {
         const fixed = CSV_FIXED.map((k) => csvCell(row[k] as SqlValue | undefined));
-        const cells = [...fixed, ...image(row.values), ...(after ? image(row.after) : []), row.warnings.join('; '), row.raw, ...(after ? [row.rawAfter ?? ''] : [])];
+        const cells = [...fixed, ...image(row.values), ...(after ? image(row.after) : []), row.warnings.length ? row.warnings.join('; ') : null, row.raw, ...(after ? [row.rawAfter ?? null] : [])];
         const s = (wroteHeader ? '' : csvRecord(header, raw)) + csvRecord(cells, raw);
         wroteHeader = true;
         return put(s);

@@ -20,15 +20,43 @@ export function spreadsheetSafe(text: string, raw = false): string {
   return `'${text}`;
 }
 
-/** A value as CSV cell text: NULL is empty, objects (binary, off-row markers, variants) are JSON. */
-export function csvCell(v: SqlValue | undefined): string {
-  if (v === null || v === undefined) return '';
+/**
+ * A value as CSV cell text: NULL (and an absent value) is `null`, which `csvRecord` writes as an
+ * empty unquoted cell, while the empty string is written quoted (`""`), so a reader can tell them
+ * apart (csv-parse: `cast: (v, ctx) => (ctx.quoting || v !== '' ? v : null)`); spreadsheets show
+ * both as an empty cell. Objects (binary, off-row markers, variants) are JSON.
+ */
+export function csvCell(v: SqlValue | undefined): string | null {
+  if (v === null || v === undefined) return null;
   if (typeof v === 'boolean') return v ? '1' : '0';
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }
 
-/** One CSV record (line ending included), every cell through `spreadsheetSafe`. */
+/**
+ * One CSV record (line ending included), every cell through `spreadsheetSafe`. `null`/`undefined`
+ * is an empty unquoted cell (NULL, or nothing); an empty string is `""` (quoted), so the two read
+ * back differently; other cells are quoted as csv-stringify quotes them.
+ */
 export function csvRecord(cells: Array<string | number | null | undefined>, raw = false): string {
-  return stringify([cells.map((c) => (c === null || c === undefined ? '' : spreadsheetSafe(String(c), raw)))]);
+  const parts = cells.map((c) => {
+    if (c === null || c === undefined) return '';
+    const text = spreadsheetSafe(String(c), raw);
+    return text === '' ? '""' : stringify([[text]]).slice(0, -1);
+  });
+  return parts.join(',') + '\n';
+}
+
+/**
+ * CSV header names of a table's value columns beside the output's own columns (`reserved`): a
+ * value column is named as it is, unless its name equals one of `reserved` (case-insensitively),
+ * starts with `[`, or starts with `after.` (case-insensitively: scan's after-image columns are
+ * `after.<header>`); such a name is written as its T-SQL quoted identifier, `[name]` with `]`
+ * doubled (`table` → `[table]`, `[x]` → `[[x]]]`). So a header cell starting with `[` is always a
+ * quoted value column name, one equal to a reserved name is always the output's own column, and
+ * no two header cells are the same.
+ */
+export function csvValueHeaders(names: readonly string[], reserved: readonly string[]): string[] {
+  const own = new Set(reserved.map((r) => r.toLowerCase()));
+  return names.map((n) => (own.has(n.toLowerCase()) || n.startsWith('[') || n.toLowerCase().startsWith('after.') ? `[${n.replace(/]/g, ']]')}]` : n));
 }

@@ -56,12 +56,12 @@ describeCorpus('rowback dump on the corpus', () => {
     expect(r.skipped).toEqual([]);
   });
 
-  it('CSV (csv-stringify) with a header of the visible columns, ghost column with --include-ghosts', async () => {
+  it('CSV (csv-stringify) with a header of the visible columns, then page and slot, ghost column with --include-ghosts', async () => {
     const r = await dump({ mdf: NORTHWND(), table: 'Region', format: 'csv', includeGhosts: true });
     const rows = parse(r.out) as string[][];
-    expect(rows[0]).toEqual(['RegionID', 'RegionDescription', 'ghost']);
+    expect(rows[0]).toEqual(['RegionID', 'RegionDescription', 'page', 'slot', 'ghost']);
     expect(rows).toHaveLength(5);
-    expect(rows[1]).toEqual(['1', 'Eastern'.padEnd(50), '0']);
+    expect(rows[1]).toEqual(['1', 'Eastern'.padEnd(50), expect.stringMatching(/^1:\d+$/), '0', '0']);
   });
 
   it('JSON array to --out FILE; --quiet prints nothing', async () => {
@@ -87,6 +87,34 @@ describeCorpus('rowback dump on the corpus', () => {
     expect(remnants[0]).toMatchObject({ table: 'dbo.tblDept', slot: -1, remnant: true });
     expect(typeof remnants[0].offset).toBe('number');
     expect(r.err).toMatch(/remnant\(s\) carved/);
+  });
+
+  it('--include-ghosts --include-remnants: the rows flagged ghost are the summary\'s ghosts; a remnant is never ghost, its record status is recordStatus', async () => {
+    const r = await dump({ mdf: corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf'), table: 'dbo.Employee', includeGhosts: true, includeRemnants: true });
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const ghosts = lines.filter((l) => l.ghost).length;
+    const remnants = lines.filter((l) => l.remnant);
+    expect(r.tables[0]).toMatchObject({ rows: lines.length, ghosts, remnants: remnants.length });
+    expect(r.err).toContain(`${lines.length} row(s), ${ghosts} of them ghost (deleted, not yet cleaned up), ${remnants.length} remnant(s)`);
+    expect(remnants.length).toBeGreaterThan(0);
+    for (const x of remnants) expect(x).toMatchObject({ ghost: false, slot: -1, recordStatus: expect.stringMatching(/^(ghost|primary)$/), offset: expect.any(Number) });
+    expect(remnants.some((x) => x.recordStatus === 'ghost')).toBe(true);
+  });
+
+  it('CSV --include-remnants: page, slot, offset and recordStatus trace each remnant; NULL values are empty unquoted cells (read back as null), as the NDJSON says', async () => {
+    const mdf = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf');
+    const csv = await dump({ mdf, table: 'dbo.Employee', includeRemnants: true, format: 'csv' });
+    const nd = (await dump({ mdf, table: 'dbo.Employee', includeRemnants: true })).out.trim().split('\n').map((l) => JSON.parse(l));
+    const recs = parse(csv.out, { columns: true, cast: (v: string, ctx: { quoting: boolean; header: boolean }) => (ctx.header || ctx.quoting || v !== '' ? v : null) }) as Array<Record<string, string | null>>;
+    expect(Object.keys(recs[0])).toEqual(['Emp_Id', 'Emp_Name', 'Emp_City', 'Emp_Age', 'page', 'slot', 'ghost', 'remnant', 'offset', 'recordStatus']);
+    expect(recs).toHaveLength(nd.length);
+    recs.forEach((c, i) => {
+      const n = nd[i];
+      expect(c).toMatchObject({ page: n.page, slot: String(n.slot), ghost: n.ghost ? '1' : '0', remnant: n.remnant ? '1' : '0', offset: n.remnant ? String(n.offset) : null, recordStatus: n.recordStatus ?? null });
+      for (const k of ['Emp_Name', 'Emp_City']) expect(c[k]).toBe(n.values[k]);
+    });
+    const ten = recs.find((c) => c.Emp_Id === '10' && c.remnant === '1')!;
+    expect(ten).toMatchObject({ Emp_Name: null, Emp_City: null, Emp_Age: null });
   });
 
   it('an unknown table is a usage error naming the known ones', async () => {

@@ -114,3 +114,21 @@ describe('writeRows', () => {
     });
   }
 });
+
+describe('CSV value columns never take rowback\'s own column names', () => {
+  it('a table with columns table, lsn, raw (any case) and after.x: those are headed [table], [lsn], [RAW], [after.x]; csv-parse columns:true keeps rowback\'s and the values apart', async () => {
+    const r: RecoveredRow = { ...row('1:1:9', null), values: { table: 'T-value', lsn: 'L-value', RAW: 'R-value', 'after.x': 7, x: '' } };
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c) => chunks.push(c));
+    const w = createRowWriter('csv', out, { valueColumns: ['table', 'lsn', 'RAW', 'after.x', 'x'], includeAfter: true });
+    await w.write({ ...r, after: { table: 'T2', lsn: 'L2', RAW: null, 'after.x': 8, x: 'y' } });
+    await w.end();
+    const text = Buffer.concat(chunks).toString('utf8');
+    const header = (parse(text) as string[][])[0];
+    expect(new Set(header.map((h) => h.toLowerCase())).size).toBe(header.length);
+    const [rec] = parse(text, { columns: true, cast: (v: string, ctx: { quoting: boolean; header: boolean }) => (ctx.header || ctx.quoting || v !== '' ? v : null) }) as Array<Record<string, string | null>>;
+    expect(rec).toMatchObject({ table: 'dbo.T', lsn: '1:1:9', raw: r.raw, '[table]': 'T-value', '[lsn]': 'L-value', '[RAW]': 'R-value', '[after.x]': '7', x: '' });
+    expect(rec).toMatchObject({ 'after.[table]': 'T2', 'after.[lsn]': 'L2', 'after.[RAW]': null, 'after.[after.x]': '8', 'after.x': 'y' });
+  });
+});

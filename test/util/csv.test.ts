@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvRecord, spreadsheetSafe } from '../../src/util/csv.js';
+import { parse } from 'csv-parse/sync';
+import { csvValueHeaders, csvCell, csvRecord, spreadsheetSafe } from '../../src/util/csv.js';
 
 describe('CSV injection: formula cells are neutralised for spreadsheets (OWASP)', () => {
   it.each([
@@ -23,7 +24,22 @@ describe('CSV injection: formula cells are neutralised for spreadsheets (OWASP)'
     expect(csvRecord(['=1+1', 'x,y', null, 5])).toBe(`'=1+1,"x,y",,5\n`);
     expect(csvRecord(['=1+1'], true)).toBe('=1+1\n');
   });
-  it('values: NULL empty, bit 1/0, objects as JSON', () => {
-    expect([csvCell(null), csvCell(undefined), csvCell(true), csvCell(false), csvCell(3), csvCell({ hex: '0x01' } as never)]).toEqual(['', '', '1', '0', '3', '{"hex":"0x01"}']);
+  it('values: NULL null (an empty unquoted cell), bit 1/0, objects as JSON', () => {
+    expect([csvCell(null), csvCell(undefined), csvCell(true), csvCell(false), csvCell(3), csvCell({ hex: '0x01' } as never)]).toEqual([null, null, '1', '0', '3', '{"hex":"0x01"}']);
+  });
+  it("NULL is an empty unquoted cell, '' is \"\": csv-parse reads them back apart (cast on quoting), plain parse gives '' for both", () => {
+    const line = csvRecord([csvCell(null), csvCell(''), csvCell('a'), csvCell(' '), csvCell('x"y')]);
+    expect(line).toBe(',"",a, ,"x""y"\n');
+    const typed = parse(line, { cast: (v: string, ctx: { quoting: boolean }) => (ctx.quoting || v !== '' ? v : null) }) as unknown[][];
+    expect(typed[0]).toEqual([null, '', 'a', ' ', 'x"y']);
+    expect(parse(line)).toEqual([['', '', 'a', ' ', 'x"y']]);
+  });
+  it('value headers: a name of the output\'s own columns (any case), or starting with [ or after., becomes [name] with ] doubled; headers stay unique', () => {
+    const own = ['table', 'lsn', 'raw', 'warnings'];
+    const names = ['Id', 'table', 'LSN', 'Raw', '[table]', 'a]b', 'after.x', 'x', 'x]'];
+    const h = csvValueHeaders(names, own);
+    expect(h).toEqual(['Id', '[table]', '[LSN]', '[Raw]', '[[table]]]', 'a]b', '[after.x]', 'x', 'x]']);
+    const all = [...own, ...h, ...h.map((c) => `after.${c}`)];
+    expect(new Set(all.map((c) => c.toLowerCase())).size).toBe(all.length);
   });
 });

@@ -5,7 +5,7 @@ import { StagingError } from '../../errors.js';
 import { renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop } from '../../reinsert/plan.js';
 import { insertedByRuns } from '../../reinsert/service.js';
 import type { RowFilter } from '../../staging/types.js';
-import { csvCell, csvRecord } from '../../util/csv.js';
+import { csvCell, csvValueHeaders, csvRecord } from '../../util/csv.js';
 import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normaliseFilter } from './schemas.js';
 
 function toFilter(q: Record<string, unknown>): RowFilter {
@@ -79,11 +79,11 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       const fixed = ['id', 'table', 'lsn', 'operation', 'transactionId', 'beginTime', 'endTime', 'login', 'spid', 'status'];
       const raw = req.query.csvRaw === true;
       const gen = function* () {
-        yield csvRecord([...fixed, ...(cols ?? ['values']), 'warnings', 'raw'], raw);
+        yield csvRecord([...fixed, ...(cols ? csvValueHeaders(cols, [...fixed, 'values', 'warnings', 'raw']) : ['values']), 'warnings', 'raw'], raw);
         for (const r of app.staging.iterateRows(jobId, filter)) {
           const base = [r.id, r.table, r.lsn, r.operation, r.transactionId, r.beginTime, r.endTime, r.login, r.spid, r.status];
           const vals = cols ? cols.map((c) => csvCell(r.values[c])) : [JSON.stringify(r.values)];
-          yield csvRecord([...base, ...vals, r.warnings.join('; '), r.raw], raw);
+          yield csvRecord([...base, ...vals, r.warnings.length ? r.warnings.join('; ') : null, r.raw], raw);
         }
       };
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(Readable.from(gen()));

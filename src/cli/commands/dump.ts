@@ -1,9 +1,9 @@
 import { assertRegularFile, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { choiceOption, normalizeTableName, refuseRepeatedOptions } from '../options.js';
+import { choiceOption, formatFromOut, normalizeTableName, refuseRepeatedOptions } from '../options.js';
 import { createProgress } from '../progress.js';
-import { csvCell, csvRecord } from '../../util/csv.js';
+import { csvCell, csvRecord, csvValueHeaders } from '../../util/csv.js';
 import { assertBackupSet } from '../../recover/source-identity.js';
 import { InputError, SchemaError } from '../../errors.js';
 import { openBackupPages } from '../../backup/open.js';
@@ -21,6 +21,8 @@ import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js'
 
 export const DUMP_FORMATS = ['ndjson', 'csv', 'json'] as const;
 export type DumpFormat = (typeof DUMP_FORMATS)[number];
+/** dump's own CSV columns: a value column never takes one of these names (csvValueHeaders). */
+export const DUMP_CSV_OWN_COLUMNS = ['page', 'slot', 'ghost', 'remnant', 'offset', 'recordStatus'] as const;
 
 export interface DumpOptions {
   /** The primary data file, and any secondary files (.ndf) of the same database. */
@@ -68,7 +70,8 @@ export function register(program: Command): void {
     .option('--trn <files...>', 'log backups to replay over --bak up to --stop-at / --stop-before-lsn (the table as it stood then; see docs/restore.md)')
     .option('--stop-at <time>', "with --trn: the table as it stood at this time, the SQL Server's local time (YYYY-MM-DD[THH:MM[:SS[.fff]]], no zone): STOPAT")
     .option('--stop-before-lsn <lsn>', 'with --trn: the table as it stood just before this LSN: STOPBEFOREMARK')
-    .action(async (opts: DumpOptions) => {
+    .action(async (opts: DumpOptions, cmd: Command) => {
+      formatFromOut(cmd, opts, DUMP_FORMATS);
       await runDump(opts);
     }),
   );
@@ -175,7 +178,8 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
       return { rows: 0, skipped, tables: [] };
     }
     if (opts.format === 'csv') {
-      const header = [...tables[0].columns, ...(opts.includeGhosts || opts.includeRemnants ? ['ghost'] : []), ...(opts.includeRemnants ? ['remnant'] : [])];
+      // the values, then where each row is (page, slot; with remnants offset); a value column named like one of these is `[name]` (csvValueHeaders)
+      const header = [...csvValueHeaders(tables[0].columns, DUMP_CSV_OWN_COLUMNS), 'page', 'slot', ...(opts.includeGhosts || opts.includeRemnants ? ['ghost'] : []), ...(opts.includeRemnants ? ['remnant', 'offset', 'recordStatus'] : [])];
       await write(csvRecord(header, opts.csvRaw));
     } else if (opts.format === 'json') {
       await write('[');
@@ -188,10 +192,12 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
       done.push(t);
       const record = (r: TableRow) => {
         const values = pickOwn(r.values, columns) as Record<string, SqlValue>;
-        const o: Record<string, unknown> = { table: qualified, page: r.page, slot: r.slot, ghost: r.ghost, values };
+        // ghost: a ghost record still in the slot array; a remnant (slot removed) is never `ghost`, its record's own status is recordStatus
+        const o: Record<string, unknown> = { table: qualified, page: r.page, slot: r.slot, ghost: r.ghost && !r.remnant, values };
         if (r.remnant) {
           o.remnant = true;
           o.offset = r.offset;
+          o.recordStatus = r.ghost ? 'ghost' : 'primary';
         }
         if (r.forwardedFrom) o.forwardedFrom = r.forwardedFrom;
         if (r.warnings.length) o.warnings = r.warnings;
@@ -202,9 +208,9 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
         if (r.remnant) t.remnants++;
         if (rows % 1000 === 0) progress.update(() => `rowback dump: ${qualified}: ${t.rows} rows (${rows} in all), ${reader.stats.read} pages read (${Math.round(rows / ((Date.now() - started) / 1000))} rows/s)`);
         if (opts.format === 'csv') {
-          const cells = columns.map((c) => csvCell(getOwn(r.values, c) ?? null));
-          if (opts.includeGhosts || opts.includeRemnants) cells.push(r.ghost ? '1' : '0');
-          if (opts.includeRemnants) cells.push(r.remnant ? '1' : '0');
+          const cells: Array<string | number | null> = [...columns.map((c) => csvCell(getOwn(r.values, c) ?? null)), r.page, r.slot];
+          if (opts.includeGhosts || opts.includeRemnants) cells.push(r.ghost && !r.remnant ? '1' : '0');
+          if (opts.includeRemnants) cells.push(r.remnant ? '1' : '0', r.remnant ? (r.offset ?? null) : null, r.remnant ? (r.ghost ? 'ghost' : 'primary') : null);
           await write(csvRecord(cells, opts.csvRaw));
         } else if (opts.format === 'json') {
           await write(`${rows ? ',' : ''}\n${JSON.stringify(record(r))}`);

@@ -34,7 +34,7 @@ import { sidToText } from '../../util/sid.js';
 import { assertReadableFile } from './scan-sources.js';
 import { detectFileKind } from './inspect.js';
 import { openOutputFile } from '../files.js';
-import { choiceOption, normalizeTableName, refuseRepeatedOptions } from '../options.js';
+import { choiceOption, formatFromOut, normalizeTableName, refuseRepeatedOptions } from '../options.js';
 import { createProgress } from '../progress.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 
@@ -94,7 +94,8 @@ export function register(program: Command): void {
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--quiet', 'no progress or summary on stderr')
     .option('--csv-raw', "CSV: cells unchanged (by default a cell starting with = + - @ tab or CR gets a leading ')")
-    .action(async (files: string[], opts: LogOptions) => {
+    .action(async (files: string[], opts: LogOptions, cmd: Command) => {
+      formatFromOut(cmd, opts, LOG_FORMATS);
       await runLog(files, opts);
     }),
   );

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { assertWritableOutput, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { choiceOption, collectTables, oneValue } from '../options.js';
+import { choiceOption, collectTables, formatFromOut, oneValue } from '../options.js';
 import { createProgress } from '../progress.js';
 import { catchInterrupts } from '../interrupt.js';
 import { InputError } from '../../errors.js';
@@ -71,7 +71,8 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress or summary on stderr')
     .option('--accept-layout-drift', 'print a table\'s rows even when most of its first rows have fewer/more columns than its layout (it gained columns after them); decode failures still stop it')
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
-    .action(async (opts: ScanOptions) => {
+    .action(async (opts: ScanOptions, cmd: Command) => {
+      formatFromOut(cmd, opts, OUTPUT_FORMATS);
       await runScan(opts);
     });
 }

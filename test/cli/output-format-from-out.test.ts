@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { Command } from 'commander';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it, vi } from 'vitest';
+import { buildProgram } from '../../src/cli/main.js';
+import { choiceOption, formatFromOut } from '../../src/cli/options.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+class Sink extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: string, cb: () => void) {
+    this.text += chunk.toString('utf8');
+    cb();
+  }
+}
+
+/** The options a command with `--format` (default ndjson), `--out` and `--quiet` parses from `args`, after formatFromOut. */
+function resolve(args: string[], choices: readonly string[] = ['ndjson', 'csv', 'json'], defaultFormat = 'ndjson') {
+  const err = new Sink();
+  let got: { format: string; out?: string; quiet?: boolean } | undefined;
+  const cmd = new Command('x').exitOverride().addOption(choiceOption('--format <format>', 'output format', choices, defaultFormat)).option('--out <file>').option('--quiet');
+  cmd.action((opts: { format: string; out?: string; quiet?: boolean }, c: Command) => {
+    formatFromOut(c, opts, choices, err);
+    got = opts;
+  });
+  cmd.parse(args, { from: 'user' });
+  return { format: got!.format, err: err.text };
+}
+
+describe('--format from --out\'s extension', () => {
+  it('without --format: .csv → csv, .json → json, .ndjson/.jsonl → ndjson (any case); other extensions and stdout keep the default', () => {
+    expect(resolve(['--out', 'rows.csv'])).toEqual({ format: 'csv', err: '' });
+    expect(resolve(['--out', 'ROWS.CSV'])).toEqual({ format: 'csv', err: '' });
+    expect(resolve(['--out', 'rows.json'])).toEqual({ format: 'json', err: '' });
+    expect(resolve(['--out', 'rows.jsonl'])).toEqual({ format: 'ndjson', err: '' });
+    expect(resolve(['--out', 'rows.ndjson'])).toEqual({ format: 'ndjson', err: '' });
+    expect(resolve(['--out', 'rows.txt'])).toEqual({ format: 'ndjson', err: '' });
+    expect(resolve([])).toEqual({ format: 'ndjson', err: '' });
+  });
+  it('--format given and disagreeing: kept, one note line on stderr (none with --quiet, none when they agree)', () => {
+    const r = resolve(['--format', 'ndjson', '--out', 'rows.csv']);
+    expect(r.format).toBe('ndjson');
+    expect(r.err).toBe('rowback: note: --out rows.csv ends in .csv but --format ndjson was given: writing ndjson\n');
+    expect(resolve(['--format', 'ndjson', '--out', 'rows.csv', '--quiet'])).toEqual({ format: 'ndjson', err: '' });
+    expect(resolve(['--format', 'csv', '--out', 'rows.csv'])).toEqual({ format: 'csv', err: '' });
+  });
+  it('a command without that format (log: table|csv|ndjson) keeps its default for .json', () => {
+    expect(resolve(['--out', 'r.json'], ['table', 'csv', 'ndjson'], 'table').format).toBe('table');
+    expect(resolve(['--out', 'r.csv'], ['table', 'csv', 'ndjson'], 'table').format).toBe('csv');
+  });
+});
+
+describeCorpus('rowback dump --out rows.csv (no --format) writes CSV', () => {
+  it('through the CLI', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rowback-fmt-')), 'rows.csv');
+    const program = await buildProgram(['dump']);
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await program.parseAsync(['dump', '--mdf', corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF'), '--table', 'dbo.Shippers', '--out', file, '--quiet'], { from: 'user' });
+    } finally {
+      spy.mockRestore();
+    }
+    const rows = parse(readFileSync(file, 'utf8')) as string[][];
+    expect(rows[0]).toEqual(['ShipperID', 'CompanyName', 'Phone', 'page', 'slot']);
+    expect(rows).toHaveLength(4);
+  });
+});
