@@ -36,6 +36,19 @@ async function committedDeletes(inputs: FileSourceInputs): Promise<{ rows: strin
   return { rows, skipped: [...skipped, ...source.skipped()] };
 }
 
+/**
+ * The committed deletes' row images of a scan, with what the file source itself says: its skipped
+ * items (not the row events' ones) and its notes, read after the scan ends.
+ */
+async function scanWithNotes(inputs: FileSourceInputs): Promise<{ rows: string[]; skipped: () => SkippedItem[]; notes: string[] }> {
+  const files = openFileSource(inputs);
+  const source = withMetadata(files, [layout]);
+  const rows: string[] = [];
+  for await (const ev of recoverRows(source, { operations: ['delete'] })) if (ev.kind === 'row') rows.push(ev.row.raw.replace(/^0x/i, '').toLowerCase());
+  await source.close();
+  return { rows, skipped: () => files.skipped(), notes: files.notes };
+}
+
 describe.each([
   { name: 'cut at block boundaries', shareBoundaryBlock: false, cutAt: 'block' as const, vlfSize: 1024 * 1024 },
   { name: 'consecutive backups sharing their boundary block', shareBoundaryBlock: true, cutAt: 'block' as const, vlfSize: 1024 * 1024 },
@@ -279,11 +292,8 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
     const whole = await committedDeletes({ ldf: ldf() });
     const cut = files.filter((_, i) => i !== 2);
     for (const threads of [1, 2]) {
-      const src = openFileSource({ ldf: ldf(), trn: cut, threads, parallelMinBytes: 0 });
-      const s = withMetadata(src, [layout]);
-      const rows: string[] = [];
-      for await (const ev of recoverRows(s, { operations: ['delete'] })) if (ev.kind === 'row') rows.push(ev.row.raw.replace(/^0x/i, '').toLowerCase());
-      await s.close();
+      const src = await scanWithNotes({ ldf: ldf(), trn: cut, threads, parallelMinBytes: 0 });
+      const rows = src.rows;
       expect(src.skipped()).toEqual([]);
       expect(rows).toEqual(whole.rows);
       expect(src.notes.filter((n) => /^log backups do not chain: .* the log in between was read from .*crm_log\.ldf$/.test(n))).toHaveLength(1);
@@ -345,11 +355,8 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
       expect(runs.every((r) => r.first.vlf === 40 && r.start >= vlfAt(0) && r.end <= vlfAt(1))).toBe(true);
       expect(runs.every((r, i) => i === 0 || r.start >= runs[i - 1].end)).toBe(true);
       for (const threads of [1, 2]) {
-        const files = openFileSource({ ldf: p, trn, threads, parallelMinBytes: 0 });
-        const source = withMetadata(files, [layout]);
-        const rows: string[] = [];
-        for await (const ev of recoverRows(source, { operations: ['delete'] })) if (ev.kind === 'row') rows.push(ev.row.raw.replace(/^0x/i, '').toLowerCase());
-        await source.close();
+        const files = await scanWithNotes({ ldf: p, trn, threads, parallelMinBytes: 0 });
+        const rows = files.rows;
         expect(files.skipped()).toEqual([]);
         expect(new Set(rows).size).toBe(rows.length);
         expect(rows).toEqual(whole.rows); // the order of the whole .ldf too
@@ -397,11 +404,8 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
       expect(alone.skipped.map((x) => x.code)).toContain('FORMAT_BAD_LOG_BLOCK');
       const trn = chain.backups.map((b) => b.file);
       for (const threads of [1, 2]) {
-        const files = openFileSource({ ldf: p, trn, threads, parallelMinBytes: 0 });
-        const source = withMetadata(files, [layout]);
-        const rows: string[] = [];
-        for await (const ev of recoverRows(source, { operations: ['delete'] })) if (ev.kind === 'row') rows.push(ev.row.raw.replace(/^0x/i, '').toLowerCase());
-        await source.close();
+        const files = await scanWithNotes({ ldf: p, trn, threads, parallelMinBytes: 0 });
+        const rows = files.rows;
         expect(files.skipped()).toEqual([]);
         expect(rows).toEqual(whole.rows);
         const said = files.notes.filter((n) => n.includes('were read from log backup'));
@@ -481,11 +485,8 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
       expect(lost.map((x) => [x.code, x.location.lsn, x.location.offset])).toEqual([['FORMAT_LOG_GAP', '00000029:00000010:0001', vlfAt(1) + 0x2000]]);
       const files = chain.backups.map((b) => b.file);
       for (const threads of [1, 2]) {
-        const all = openFileSource({ ldf: p, trn: files, threads, parallelMinBytes: 0 });
-        const source = withMetadata(all, [layout]);
-        const rows: string[] = [];
-        for await (const ev of recoverRows(source, { operations: ['delete'] })) if (ev.kind === 'row') rows.push(ev.row.raw.replace(/^0x/i, '').toLowerCase());
-        await source.close();
+        const all = await scanWithNotes({ ldf: p, trn: files, threads, parallelMinBytes: 0 });
+        const rows = all.rows;
         expect(all.skipped()).toEqual([]);
         expect(rows).toEqual(whole.rows);
         expect(all.notes.filter((n) => n.includes('00000029:00000010:0001 up to 00000029:00000100:0001') && n.includes(files[1]))).toHaveLength(1);
@@ -511,11 +512,8 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
       expect(lost.map((x) => [x.code, x.location.lsn, x.location.offset])).toEqual([['FORMAT_LOG_GAP', '00000029:00000010:0001', vlfAt(1) + 0x2000]]);
       const files = chain.backups.map((b) => b.file);
       for (const threads of [1, 2]) {
-        const all = openFileSource({ ldf: p, trn: files, threads, parallelMinBytes: 0 });
-        const source = withMetadata(all, [layout]);
-        const rows: string[] = [];
-        for await (const ev of recoverRows(source, { operations: ['delete'] })) if (ev.kind === 'row') rows.push(ev.row.raw.replace(/^0x/i, '').toLowerCase());
-        await source.close();
+        const all = await scanWithNotes({ ldf: p, trn: files, threads, parallelMinBytes: 0 });
+        const rows = all.rows;
         expect(all.skipped()).toEqual([]);
         expect(rows).toEqual(whole.rows);
         const said = all.notes.filter((n) => n.includes('were read from log backup'));
@@ -554,11 +552,8 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
         const bad = alone.skipped.filter((x) => x.code === 'FORMAT_BAD_LOG_BLOCK');
         expect(bad).toHaveLength(1); // the block the hole starts in, torn
         for (const threads of [1, 2]) {
-          const all = openFileSource({ ldf: p, trn: files, threads, parallelMinBytes: 0 });
-          const source = withMetadata(all, [layout]);
-          const rows: string[] = [];
-          for await (const ev of recoverRows(source, { operations: ['delete'] })) if (ev.kind === 'row') rows.push(ev.row.raw.replace(/^0x/i, '').toLowerCase());
-          await source.close();
+          const all = await scanWithNotes({ ldf: p, trn: files, threads, parallelMinBytes: 0 });
+          const rows = all.rows;
           expect(all.skipped()).toEqual([]);
           expect(rows).toEqual(whole.rows);
           expect(all.notes.filter((n) => n.includes(`unreadable bytes at file offset ${bad[0].location.offset}`) && n.includes('were read from log backup'))).toHaveLength(1);
@@ -626,11 +621,8 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
       expect(short(await committedDeletes({ trn: files }))).toEqual([p]);
       const whole = await committedDeletes({ ldf: ldf() });
       for (const threads of [1, 2]) {
-        const src = openFileSource({ ldf: ldf(), trn: files, threads, parallelMinBytes: 0 });
-        const source = withMetadata(src, [layout]);
-        const rows: string[] = [];
-        for await (const ev of recoverRows(source, { operations: ['delete'] })) if (ev.kind === 'row') rows.push(ev.row.raw.replace(/^0x/i, '').toLowerCase());
-        await source.close();
+        const src = await scanWithNotes({ ldf: ldf(), trn: files, threads, parallelMinBytes: 0 });
+        const rows = src.rows;
         // the .ldf holds that block: no row is missing, and no loss is said
         expect(src.skipped()).toEqual([]);
         expect(rows).toEqual(whole.rows);
@@ -672,11 +664,8 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
       expect(gaps(await committedDeletes({ trn: files }))).toEqual(['0000002a:00000100:0001']);
       const whole = await committedDeletes({ ldf: ldf() });
       for (const threads of [1, 2]) {
-        const src = openFileSource({ ldf: ldf(), trn: files, threads, parallelMinBytes: 0 });
-        const source = withMetadata(src, [layout]);
-        const rows: string[] = [];
-        for await (const ev of recoverRows(source, { operations: ['delete'] })) if (ev.kind === 'row') rows.push(ev.row.raw.replace(/^0x/i, '').toLowerCase());
-        await source.close();
+        const src = await scanWithNotes({ ldf: ldf(), trn: files, threads, parallelMinBytes: 0 });
+        const rows = src.rows;
         expect(src.skipped()).toEqual([]);
         expect(rows).toEqual(whole.rows);
         expect(src.notes.filter((n) => n.startsWith(`log backup ${p} lacks LSNs 0000002a:00000100:0001 up to 0000002a:00000178:0001 (FORMAT_LOG_GAP)`))).toHaveLength(1);
