@@ -54,7 +54,7 @@ const GEN: Record<string, { col: (n: string) => SynthColumn; value: fc.Arbitrary
   },
   smalldatetime: {
     col: (n) => ({ name: n, type: 'smalldatetime' }),
-    value: fc.tuple(fc.integer({ min: 0, max: 65378 }), fc.integer({ min: 0, max: 1439 })).map(([d, m]) => `${formatEpochDay(d + DAY1900_TO_EPOCH)}T${formatTimeUnits(m * 60, 0)}`),
+    value: fc.tuple(fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 0, max: 1439 })).map(([d, m]) => `${formatEpochDay(d + DAY1900_TO_EPOCH)}T${formatTimeUnits(m * 60, 0)}`),
   },
   datetimeoffset3: {
     col: (n) => ({ name: n, type: 'datetimeoffset', scale: 3 }),

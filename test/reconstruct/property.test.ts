@@ -60,7 +60,7 @@ const TYPES: Record<string, TypeGen> = {
   },
   smalldatetime: {
     col: (n) => ({ name: n, type: 'smalldatetime' }),
-    value: fc.tuple(fc.integer({ min: 0, max: 65378 }), fc.integer({ min: 0, max: 1439 })).map(([d, m]) => `${formatEpochDay(d + DAY1900_TO_EPOCH)}T${formatTimeUnits(m * 60, 0)}`),
+    value: fc.tuple(fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 0, max: 1439 })).map(([d, m]) => `${formatEpochDay(d + DAY1900_TO_EPOCH)}T${formatTimeUnits(m * 60, 0)}`),
     cd: false,
   },
   uniqueidentifier: { col: (n) => ({ name: n, type: 'uniqueidentifier' }), value: fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => {

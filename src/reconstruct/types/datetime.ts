@@ -206,11 +206,16 @@ export function decodeDatetime(b: Uint8Array, o: number): string | null {
   return formatDatetime(readI32(b, o + 4), readU32(b, o));
 }
 
-/** smalldatetime; null outside 1900-01-01 … 2079-06-06 or minutes ≥ 1440. */
+/**
+ * smalldatetime: u16 minutes since midnight, then u16 days since 1900-01-01 (OrcaMDF SqlSmallDateTime).
+ * Its range is 1900-01-01 through 2079-06-06 (MS Learn "smalldatetime (Transact-SQL)"), and
+ * 2079-06-06 is day 65535, so every day count is valid; null only for minutes ≥ 1440. (Day 65378,
+ * 2078-12-31, was taken for the end before: valid values of 2079 were refused as out of range.)
+ */
 export function decodeSmalldatetime(b: Uint8Array, o: number): string | null {
   const minutes = readU16(b, o);
   const days = readU16(b, o + 2);
-  if (minutes >= 1440 || days > 65378) return null;
+  if (minutes >= 1440) return null;
   return formatEpochDay(days + DAY1900_TO_EPOCH) + 'T' + TWO[Math.floor(minutes / 60)] + ':' + TWO[minutes % 60] + ':00';
 }
 

@@ -92,6 +92,10 @@ describe('date and time', () => {
     expect(decodeDatetime2(h('f0b000304a0b'), 0, 0)).toBe('2026-09-30T12:34:56');
     // lc-fixed-types SmallDateTimeCol: minutes 0x0339, days 0xB44D
     expect(decodeSmalldatetime(h('39034db4'), 0)).toBe('2026-05-17T13:45:00');
+    // its range ends 2079-06-06 23:59 (MS Learn "smalldatetime"): day 65535, the largest u16; all of 2079 is valid
+    expect(decodeSmalldatetime(h('9f05ffff'), 0)).toBe('2079-06-06T23:59:00');
+    expect(decodeSmalldatetime(h('000063ff'), 0)).toBe('2079-01-01T00:00:00');
+    expect(decodeSmalldatetime(h('a0050000'), 0)).toBeNull(); // 1440 minutes: not a time of day
     // datetimeoffset(0) 2026-09-30 12:34:56 UTC at +08:00 → local 20:34:56+08:00 (layout: time, date, i16 minutes)
     expect(decodeDatetimeoffset(h('f0b000304a0be001'), 0, 0)).toBe('2026-09-30T20:34:56+08:00');
     // −05:30 crossing midnight backwards: 00:10:00 UTC → previous day 18:40:00
