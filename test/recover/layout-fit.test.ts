@@ -16,6 +16,7 @@ function fail(table: string, lsn: string, code = 'DECODE_TRUNCATED', column?: st
 }
 const DRIFT = 'record holds 3 columns but the layout knows 4: the layout may be older than the row (schema drift)';
 const FEWER = 'column Age is not in this record (stored column count 3; row predates the column): NULL';
+const TOO_LONG = "column Name holds 16 characters, more than its declared varchar(5) allows: the layout is not the one this row was written with (an ALTER COLUMN since, or another table's layout); re-inserting it as it is would fail";
 
 function runCheck(events: RecoverEvent[], n = 4, acceptDrift = false): RecoverEvent[] {
   const c = new LayoutFitCheck(n, acceptDrift);
@@ -49,6 +50,11 @@ describe('LayoutFitCheck', () => {
     // failures in different columns (damage falls at random places) are judged by the share as before
     const spread = [row('a', '1'), fail('a', '2', 'DECODE_BAD_VALUE', 'X'), row('a', '3'), fail('a', '4', 'DECODE_BAD_VALUE', 'Y'), row('a', '5'), row('a', '6')];
     expect(lsns(runCheck(spread, 6))).toEqual(['1', 'DECODE_BAD_VALUE@2', '3', 'DECODE_BAD_VALUE@4', '5', '6']);
+  });
+
+  it('values larger than their declared type count against the layout like drift; acceptDrift prints them', () => {
+    expect(lsns(runCheck([row('a', '1', [TOO_LONG]), row('a', '2', [TOO_LONG]), row('a', '3')]))).toEqual(['RECOVER_LAYOUT_MISMATCH@']);
+    expect(lsns(runCheck([row('a', '1', [TOO_LONG]), row('a', '2', [TOO_LONG]), row('a', '3')], 4, true))).toEqual(['1', '2', '3']);
   });
 
   it('exactly half is not more than half', () => {
@@ -112,6 +118,21 @@ describeCorpus('a wrong --alloc-unit is refused on real rows (AngularJs_CRUD)', 
     writeFileSync(right, 'CREATE TABLE dbo.tblDept (Id int IDENTITY PRIMARY KEY, DeptName varchar(50), DeptDesc varchar(50));\n');
     const ok = await run('scan', '--ldf', LDF, '--ddl', right, '--alloc-unit', TBLDEPT_AU, '--quiet');
     expect(ok.stdout.trim().split('\n')).toHaveLength(13);
+  });
+
+  it('tblDept with DeptName declared varchar(1) (real values such as "CS" are longer): stopped; with --accept-layout-drift printed, each row saying so', async () => {
+    const narrow = join(dir, 'dept-narrow.sql');
+    writeFileSync(narrow, 'CREATE TABLE dbo.tblDept (Id int IDENTITY PRIMARY KEY, DeptName varchar(1), DeptDesc varchar(50));\n');
+    const r = await run('scan', '--ldf', LDF, '--ddl', narrow, '--alloc-unit', TBLDEPT_AU);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/RECOVER_LAYOUT_MISMATCH: the table layout does not fit the rows of dbo\.tblDept .*13 of its first 13 row\(s\) failed to decode, do not have the layout's column count or hold a value larger than its column's declared type/);
+    const accepted = await run('scan', '--ldf', LDF, '--ddl', narrow, '--alloc-unit', TBLDEPT_AU, '--accept-layout-drift', '--quiet');
+    const rows = accepted.stdout.trim().split('\n').map((l) => JSON.parse(l) as { values: { DeptName: string }; warnings: string[] });
+    expect(rows).toHaveLength(13);
+    for (const x of rows) {
+      expect(x.values.DeptName.length).toBeGreaterThan(1);
+      expect(x.warnings).toContainEqual(expect.stringMatching(new RegExp(`^column DeptName holds ${x.values.DeptName.length} characters, more than its declared varchar\\(1\\) allows`)));
+    }
   });
 
   it('the right allocation unit prints the rows', async () => {

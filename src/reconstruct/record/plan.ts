@@ -77,7 +77,88 @@ export interface RowPlan {
    * until the first CD row, null when the layout keeps the generic path.
    */
   cdFast: CdFastReader | null | undefined;
+  /** Output columns whose declared size bounds their values (see ValueLimit); checked by decodeRow. */
+  limits: ValueLimit[];
 }
+
+/**
+ * A declared size a stored value cannot exceed: SQL Server refuses a longer string or a decimal
+ * with more integer digits on every write (MS Learn "char and varchar", "nchar and nvarchar",
+ * "binary and varbinary", "decimal and numeric": n / p are limits enforced on assignment). A decoded
+ * value beyond it means the layout is not the one the row was written with (an ALTER COLUMN since,
+ * another table's or database's layout, a wrong --ddl) — never that the value is right for this
+ * layout: re-inserting it would fail.
+ *  - `chars`: varchar(n) — the decoded string's UTF-16 length. One byte gives at most one
+ *    character in every code page (DBCS pairs and UTF-8 sequences give fewer), so a string longer
+ *    than n characters surely had more than n bytes; a multi-byte one of ≤ n characters is not judged.
+ *  - `units`: nvarchar(n) / sysname — UTF-16 code units, exactly bytes ÷ 2; limit max_length ÷ 2.
+ *  - `hex`: varbinary(n) — the `0x…` text, (length − 2) ÷ 2 bytes.
+ *  - `decimal`: decimal/numeric(p, s) — integer digits of the text above p − s.
+ */
+export interface ValueLimit {
+  name: string;
+  kind: 'chars' | 'units' | 'hex' | 'decimal';
+  /** chars/units/hex: the most characters, code units or bytes; decimal: the most integer digits (p − s). */
+  max: number;
+  /** The declared type as T-SQL writes it, for the warning: `varchar(5)`, `decimal(5,2)`. */
+  declared: string;
+}
+
+function limitOf(cp: ColumnPlan): ValueLimit | null {
+  const c = cp.column;
+  if (cp.kind !== 'var' && cp.kind !== 'fixed' && cp.kind !== 'sparse') return null;
+  const n = c.maxLength;
+  switch (c.type) {
+    case 'varchar':
+      return n > 0 ? { name: cp.name, kind: 'chars', max: n, declared: `varchar(${n})` } : null;
+    case 'nvarchar':
+    case 'sysname':
+      return n > 0 ? { name: cp.name, kind: 'units', max: n >> 1, declared: c.type === 'sysname' ? 'sysname' : `nvarchar(${n >> 1})` } : null;
+    case 'varbinary':
+      return n > 0 ? { name: cp.name, kind: 'hex', max: n, declared: `varbinary(${n})` } : null;
+    case 'decimal':
+    case 'numeric':
+      return Number.isInteger(c.precision) && c.precision >= 1 && c.precision <= 38 && c.scale >= 0 && c.scale <= c.precision
+        ? { name: cp.name, kind: 'decimal', max: c.precision - c.scale, declared: `${c.type}(${c.precision},${c.scale})` }
+        : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The warning for each value of `values` beyond its column's ValueLimit, appended to `warnings`
+ * (text: "column X holds …, more than its declared T allows: …"; recover-rows' layout check counts
+ * it against the layout). Strings only: NULL, off-row markers and other shapes are not judged.
+ */
+export function checkValueLimits(values: Record<string, SqlValue>, limits: readonly ValueLimit[], warnings: string[]): void {
+  for (let i = 0; i < limits.length; i++) {
+    const l = limits[i];
+    const v = values[l.name];
+    if (typeof v !== 'string') continue;
+    let size: number;
+    let what: string;
+    switch (l.kind) {
+      case 'chars': size = v.length; what = `${size} characters`; break;
+      case 'units': size = v.length; what = `${size} UTF-16 code units`; break;
+      case 'hex': size = (v.length - 2) >> 1; what = `${size} bytes`; break;
+      default: {
+        const dot = v.indexOf('.');
+        const intText = dot < 0 ? v : v.slice(0, dot);
+        const digits = intText.replace(/^-/, '').replace(/^0+/, '').length;
+        if (digits <= l.max) continue;
+        warnings.push(`column ${l.name} holds ${v}, more integer digits (${digits}) than its declared ${l.declared} allows (${l.max}): ${LIMIT_ADVICE}`);
+        continue;
+      }
+    }
+    if (size > l.max) warnings.push(`column ${l.name} holds ${what}, more than its declared ${l.declared} allows: ${LIMIT_ADVICE}`);
+  }
+}
+
+/** Matches the warnings checkValueLimits writes (recover-rows' layout check counts them against the layout). */
+export const VALUE_LIMIT_WARNING = /^column .+ holds .+, more .*than its declared .+ allows/;
+
+const LIMIT_ADVICE = 'the layout is not the one this row was written with (an ALTER COLUMN since, or another table\'s layout); re-inserting it as it is would fail';
 
 /** A generated FixedVar column reader for one layout; see record/fixedvar.ts `fastReaderFor`. */
 export interface FixedVarFast {
@@ -178,6 +259,7 @@ export function planFor(table: TableLayout): RowPlan {
     storedColumns: Math.max(0, ...all.map((cp) => cp.nullBit + 1)),
     fixedVarFast: undefined,
     cdFast: undefined,
+    limits: output.map(limitOf).filter((l): l is ValueLimit => l !== null),
     stringColumns: output.filter((cp) => ['char', 'varchar', 'text', 'nchar', 'nvarchar', 'ntext', 'sysname'].includes(cp.column.type)).length,
   };
   plans.set(table, p);

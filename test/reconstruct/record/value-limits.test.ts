@@ -1,0 +1,100 @@
+/**
+ * A decoded value larger than its column's declared type (varchar(n), nvarchar(n), varbinary(n),
+ * decimal(p,s)) cannot be a row of that layout: SQL Server refuses such values on every write. The
+ * row decoder says so in a warning (record/plan.ts checkValueLimits), on FixedVar and CD records,
+ * on the generated and the generic readers alike; recover-rows' layout check counts it against the
+ * layout (test/recover/layout-fit.test.ts has the real-bytes case).
+ *
+ * Row images here are SYNTHETIC (test/support/synthetic-encoder.ts): written with a wide layout,
+ * decoded with a narrower one, which is what a wrong --ddl or an ALTER COLUMN since the delete gives.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodeRow } from '../../../src/reconstruct/decode-row.js';
+import { planFor, VALUE_LIMIT_WARNING } from '../../../src/reconstruct/record/plan.js';
+import type { SqlValue } from '../../../src/reconstruct/values.js';
+import { buildLayout, encodeRow, type SynthColumn } from '../../support/synthetic-encoder.js';
+
+const WIDE: SynthColumn[] = [
+  { name: 'A', type: 'varchar', maxLength: 30 },
+  { name: 'N', type: 'nvarchar', maxLength: 60 },
+  { name: 'B', type: 'varbinary', maxLength: 30 },
+  { name: 'D', type: 'decimal', precision: 9, scale: 2 },
+];
+// sys.columns.max_length is bytes: nvarchar(3) is 6
+const NARROW: SynthColumn[] = [
+  { name: 'A', type: 'varchar', maxLength: 5 },
+  { name: 'N', type: 'nvarchar', maxLength: 6 },
+  { name: 'B', type: 'varbinary', maxLength: 2 },
+  { name: 'D', type: 'decimal', precision: 5, scale: 2 },
+];
+
+function limitWarnings(values: Record<string, SqlValue>, compression: 'NONE' | 'ROW' = 'NONE', generic = false): string[] {
+  const image = encodeRow(buildLayout('T', WIDE, compression), values);
+  const narrow = buildLayout('T', NARROW, compression);
+  if (generic) {
+    planFor(narrow).fixedVarFast = null;
+    planFor(narrow).cdFast = null;
+  }
+  return decodeRow(image, narrow).warnings.filter((w) => VALUE_LIMIT_WARNING.test(w));
+}
+
+describe('values larger than their declared type', () => {
+  for (const [label, compression, generic] of [
+    ['FixedVar, generated reader', 'NONE', false],
+    ['FixedVar, generic loop', 'NONE', true],
+    ['CD (row-compressed), generated reader', 'ROW', false],
+    ['CD, generic path', 'ROW', true],
+  ] as const) {
+    it(`${label}: one warning per column over its size, naming it, the size and the declared type`, () => {
+      // A CD nvarchar or decimal beyond its type is already refused while it is decoded (record/cd.ts:
+      // decompression and vardecimal are bounded by the declared type), so CD rows carry short N and D here.
+      const cd = compression === 'ROW';
+      const w = limitWarnings({ A: 'abcdefghijklmnop', N: cd ? 'abc' : 'hello', B: '0x010203', D: cd ? '-123.5' : '-1234.5' }, compression, generic);
+      expect(w).toEqual([
+        expect.stringMatching(/^column A holds 16 characters, more than its declared varchar\(5\) allows: the layout is not the one this row was written with/),
+        ...(cd ? [] : [expect.stringMatching(/^column N holds 5 UTF-16 code units, more than its declared nvarchar\(3\) allows/)]),
+        expect.stringMatching(/^column B holds 3 bytes, more than its declared varbinary\(2\) allows/),
+        ...(cd ? [] : [expect.stringMatching(/^column D holds -1234\.50, more integer digits \(4\) than its declared decimal\(5,2\) allows \(3\)/)]),
+      ]);
+    });
+
+    it(`${label}: values at their limits, shorter ones, NULLs and empty ones are not judged`, () => {
+      expect(limitWarnings({ A: 'abcde', N: 'abc', B: '0x0102', D: '-999.99' }, compression, generic)).toEqual([]);
+      expect(limitWarnings({ A: '', N: '', B: '0x', D: '0.01' }, compression, generic)).toEqual([]);
+      expect(limitWarnings({ A: null, N: null, B: null, D: null }, compression, generic)).toEqual([]);
+    });
+  }
+
+  it('CD: an nvarchar or decimal beyond its type stays a DECODE_BAD_VALUE naming the column (its decoding is bounded by the type)', () => {
+    const narrow = buildLayout('T', NARROW, 'ROW');
+    const n = encodeRow(buildLayout('T', WIDE, 'ROW'), { A: 'a', N: 'hello', B: '0x01', D: '1' });
+    expect(() => decodeRow(n, narrow)).toThrow(/column N decompresses to 5 UTF-16 units, more than nvarchar\(3\)/);
+    const d = encodeRow(buildLayout('T', WIDE, 'ROW'), { A: 'a', N: 'a', B: '0x01', D: '1234.5' });
+    expect(() => decodeRow(d, narrow)).toThrow(/column D \(vardecimal\) has 6 digits, more than the column's precision 5/);
+  });
+
+  it('a decimal of fraction only (decimal(2,2)) holds 0.xx: its leading 0 is not an integer digit', () => {
+    const image = encodeRow(buildLayout('T', [{ name: 'D', type: 'decimal', precision: 5, scale: 2 }]), { D: '0.25' });
+    const row = decodeRow(image, buildLayout('T', [{ name: 'D', type: 'decimal', precision: 2, scale: 2 }]));
+    expect(row.values.D).toBe('0.25');
+    expect(row.warnings).toEqual([]);
+  });
+
+  it('varchar in a double-byte code page: judged on characters, so a value of more bytes but no more characters is not called too long', () => {
+    // Japanese_CI_AS is code page 932: "あいう" is 6 bytes, 3 characters. varchar(5) holds at most 5
+    // bytes, so the value is too long, but no character count shows it: no warning rather than a false one.
+    const wide = buildLayout('T', [{ name: 'J', type: 'varchar', maxLength: 30, collation: 'Japanese_CI_AS' }]);
+    const narrow = buildLayout('T', [{ name: 'J', type: 'varchar', maxLength: 5, collation: 'Japanese_CI_AS' }]);
+    expect(decodeRow(encodeRow(wide, { J: 'あいう' }), narrow).warnings).toEqual([]);
+    // six characters of six bytes: surely more than 5 bytes
+    expect(decodeRow(encodeRow(wide, { J: 'あいうえおか' }), narrow).warnings).toEqual([
+      expect.stringMatching(/^column J holds 6 characters, more than its declared varchar\(5\) allows/),
+    ]);
+  });
+
+  it('(max) types and columns without a size are never judged', () => {
+    const cols: SynthColumn[] = [{ name: 'M', type: 'varchar', maxLength: -1 }, { name: 'I', type: 'int' }];
+    const row = decodeRow(encodeRow(buildLayout('T', cols), { M: 'x'.repeat(9000 / 10), I: 7 }), buildLayout('T', cols));
+    expect(row.warnings).toEqual([]);
+  });
+});
