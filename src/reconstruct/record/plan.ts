@@ -100,6 +100,8 @@ export interface ValueLimit {
   kind: 'chars' | 'units' | 'hex' | 'decimal';
   /** chars/units/hex: the most characters, code units or bytes; decimal: the most integer digits (p − s). */
   max: number;
+  /** decimal: its scale (fraction digits the text always has); 0 otherwise. */
+  scale: number;
   /** The declared type as T-SQL writes it, for the warning: `varchar(5)`, `decimal(5,2)`. */
   declared: string;
 }
@@ -110,16 +112,16 @@ function limitOf(cp: ColumnPlan): ValueLimit | null {
   const n = c.maxLength;
   switch (c.type) {
     case 'varchar':
-      return n > 0 ? { name: cp.name, kind: 'chars', max: n, declared: `varchar(${n})` } : null;
+      return n > 0 ? { name: cp.name, kind: 'chars', max: n, scale: 0, declared: `varchar(${n})` } : null;
     case 'nvarchar':
     case 'sysname':
-      return n > 0 ? { name: cp.name, kind: 'units', max: n >> 1, declared: c.type === 'sysname' ? 'sysname' : `nvarchar(${n >> 1})` } : null;
+      return n > 0 ? { name: cp.name, kind: 'units', max: n >> 1, scale: 0, declared: c.type === 'sysname' ? 'sysname' : `nvarchar(${n >> 1})` } : null;
     case 'varbinary':
-      return n > 0 ? { name: cp.name, kind: 'hex', max: n, declared: `varbinary(${n})` } : null;
+      return n > 0 ? { name: cp.name, kind: 'hex', max: n, scale: 0, declared: `varbinary(${n})` } : null;
     case 'decimal':
     case 'numeric':
       return Number.isInteger(c.precision) && c.precision >= 1 && c.precision <= 38 && c.scale >= 0 && c.scale <= c.precision
-        ? { name: cp.name, kind: 'decimal', max: c.precision - c.scale, declared: `${c.type}(${c.precision},${c.scale})` }
+        ? { name: cp.name, kind: 'decimal', max: c.precision - c.scale, scale: c.scale, declared: `${c.type}(${c.precision},${c.scale})` }
         : null;
     default:
       return null;
@@ -130,29 +132,53 @@ function limitOf(cp: ColumnPlan): ValueLimit | null {
  * The warning for each value of `values` beyond its column's ValueLimit, appended to `warnings`
  * (text: "column X holds …, more than its declared T allows: …"; recover-rows' layout check counts
  * it against the layout). Strings only: NULL, off-row markers and other shapes are not judged.
+ * Per layout, a generated function (cached on the limits array) reads each limited value by a
+ * constant key and compares only its length; the exact judgement runs for a value past that bound.
  */
 export function checkValueLimits(values: Record<string, SqlValue>, limits: readonly ValueLimit[], warnings: string[]): void {
-  for (let i = 0; i < limits.length; i++) {
-    const l = limits[i];
-    const v = values[l.name];
-    if (typeof v !== 'string') continue;
-    let size: number;
-    let what: string;
-    switch (l.kind) {
-      case 'chars': size = v.length; what = `${size} characters`; break;
-      case 'units': size = v.length; what = `${size} UTF-16 code units`; break;
-      case 'hex': size = (v.length - 2) >> 1; what = `${size} bytes`; break;
-      default: {
-        const dot = v.indexOf('.');
-        const intText = dot < 0 ? v : v.slice(0, dot);
-        const digits = intText.replace(/^-/, '').replace(/^0+/, '').length;
-        if (digits <= l.max) continue;
-        warnings.push(`column ${l.name} holds ${v}, more integer digits (${digits}) than its declared ${l.declared} allows (${l.max}): ${LIMIT_ADVICE}`);
-        continue;
-      }
-    }
-    if (size > l.max) warnings.push(`column ${l.name} holds ${what}, more than its declared ${l.declared} allows: ${LIMIT_ADVICE}`);
+  let check = limitCheckers.get(limits);
+  if (check === undefined) limitCheckers.set(limits, (check = limitChecker(limits)));
+  check(values, warnings);
+}
+
+type LimitChecker = (values: Record<string, SqlValue>, warnings: string[]) => void;
+const limitCheckers = new WeakMap<readonly ValueLimit[], LimitChecker>();
+
+function limitChecker(limits: readonly ValueLimit[]): LimitChecker {
+  const names = limits.map((l) => l.name);
+  if (limits.length > 2000 || new Set(names).size !== names.length) {
+    return (values, warnings) => {
+      for (const l of limits) judgeLimit(l, values[l.name], warnings);
+    };
   }
+  // A bound every fitting value's text length stays within: n characters, n code units, 2 + 2n hex
+  // characters, or sign + (p − s) digits + point + s digits.
+  const bound = (l: ValueLimit): number =>
+    l.kind === 'hex' ? 2 + 2 * l.max : l.kind === 'decimal' ? 1 + Math.max(1, l.max) + (l.scale > 0 ? 1 + l.scale : 0) : l.max;
+  const body = limits
+    .map((l, i) => `x = v[${JSON.stringify(l.name)}]; if (typeof x === 'string' && x.length > ${bound(l)}) judge(limits[${i}], x, w);`)
+    .join('\n');
+  return new Function('limits', 'judge', `return function valueLimits(v, w) { let x;\n${body}\n};`)(limits, judgeLimit) as LimitChecker;
+}
+
+/** The exact judgement of one value against its limit (checkValueLimits). */
+function judgeLimit(l: ValueLimit, v: SqlValue, warnings: string[]): void {
+  if (typeof v !== 'string') return;
+  let size: number;
+  let what: string;
+  switch (l.kind) {
+    case 'chars': size = v.length; what = `${size} characters`; break;
+    case 'units': size = v.length; what = `${size} UTF-16 code units`; break;
+    case 'hex': size = (v.length - 2) >> 1; what = `${size} bytes`; break;
+    default: {
+      const dot = v.indexOf('.');
+      const intText = dot < 0 ? v : v.slice(0, dot);
+      const digits = intText.replace(/^-/, '').replace(/^0+/, '').length;
+      if (digits > l.max) warnings.push(`column ${l.name} holds ${v}, more integer digits (${digits}) than its declared ${l.declared} allows (${l.max}): ${LIMIT_ADVICE}`);
+      return;
+    }
+  }
+  if (size > l.max) warnings.push(`column ${l.name} holds ${what}, more than its declared ${l.declared} allows: ${LIMIT_ADVICE}`);
 }
 
 /** Matches the warnings checkValueLimits writes (recover-rows' layout check counts them against the layout). */
