@@ -21,7 +21,8 @@ const DESIGNATOR_CODE_PAGES: ReadonlyArray<readonly [string, number]> = [
   ['Latin1_General', 1252], ['French', 1252], ['German_PhoneBook', 1252], ['Danish_Norwegian', 1252],
   ['Danish_Greenlandic', 1252], ['Finnish_Swedish', 1252], ['Icelandic', 1252], ['Modern_Spanish', 1252],
   ['Traditional_Spanish', 1252], ['Mexican_Trad_Spanish', 1252], ['Norwegian', 1252], ['Frisian', 1252],
-  ['Sami_Norway', 1252], ['Sami_Sweden_Finland', 1252], ['Indonesian', 1252],
+  ['Sami_Norway', 1252], ['Sami_Sweden_Finland', 1252], ['Indonesian', 1252], ['Mohawk', 1252], ['Welsh', 1252],
+  ['Upper_Sorbian', 1252], ['Romansh', 1252], ['Corsican', 1252], ['Breton', 1252], ['Mapudungan', 1252],
   // 1257 — Baltic
   ['Latvian', 1257], ['Lithuanian', 1257], ['Estonian', 1257],
   // 1250 — Central European

@@ -4,7 +4,7 @@ import { InputError, SchemaError } from '../../errors.js';
 import { codePageForCollation } from '../collation.js';
 import { CatalogJsonSchema, CatalogRowSchema, type CatalogRow } from './catalog-row.js';
 import { defaultValueFromText } from './default-value.js';
-import { normaliseTypeName, usesCodePage } from './layout-rules.js';
+import { addUnknownCollationWarnings, normaliseTypeName, usesCodePage } from './layout-rules.js';
 import type { AllocUnitRef, ColumnLayout, Compression, SqlTypeName, TableLayout } from './table-layout.js';
 
 /**
@@ -116,6 +116,7 @@ function tableFromRows(first: CatalogRow, rows: { row: CatalogRow; index: number
   if (first.lob_alloc_unit_id) allocUnits.push({ allocUnitId: first.lob_alloc_unit_id, type: 'LOB_DATA' });
   if (first.row_overflow_alloc_unit_id) allocUnits.push({ allocUnitId: first.row_overflow_alloc_unit_id, type: 'ROW_OVERFLOW_DATA' });
   if (allocUnits.length) layout.allocUnits = allocUnits;
+  addUnknownCollationWarnings(layout);
   return layout;
 }
 

@@ -3,7 +3,7 @@ import { codePageForCollation } from '../collation.js';
 import type { SqlValue } from '../values.js';
 import { parseDdl, parseTypeText, type DdlAlteration, type DdlColumn, type DdlIndex, type DdlScript, type DdlTable, type QName, type TypeRef } from './ddl-parser.js';
 import { defaultValueFromText } from './default-value.js';
-import { DEFAULT_COLLATION, hasCollation, isFixedLength, typeSpecFromDdl, usesCodePage, type TypeSpec } from './layout-rules.js';
+import { addUnknownCollationWarnings, DEFAULT_COLLATION, hasCollation, isFixedLength, typeSpecFromDdl, usesCodePage, type TypeSpec } from './layout-rules.js';
 import { isTextPointerType } from '../types/index.js';
 import type { ColumnLayout, Compression, TableLayout } from './table-layout.js';
 
@@ -140,6 +140,7 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       layout = deriveLayout(t.def, t.indexes, { schema, collation, aliases });
     }
     if (t.warnings.length > 0) layout.warnings = [...t.warnings];
+    addUnknownCollationWarnings(layout);
     out.push(layout);
   }
   return out;

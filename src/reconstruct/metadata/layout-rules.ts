@@ -1,5 +1,5 @@
 import { SchemaError } from '../../errors.js';
-import type { SqlTypeName } from './table-layout.js';
+import type { SqlTypeName, TableLayout } from './table-layout.js';
 
 /**
  * SQL Server type facts shared by the two metadata paths (DDL and catalog JSON):
@@ -166,6 +166,23 @@ export function isFixedLength(type: SqlTypeName, maxLength: number): boolean {
 /** Types whose bytes are character data in a code page (the collation decides which). */
 export function usesCodePage(type: SqlTypeName): boolean {
   return type === 'char' || type === 'varchar' || type === 'text';
+}
+
+/**
+ * One warning per char/varchar/text column whose collation is named but maps to no code page
+ * rowback knows (collation.ts codePageForCollation: a misspelt COLLATE in a --ddl script, a
+ * collation newer than the table there): its bytes are then read as code page 1252 (types/index.ts
+ * columnCodePage), which is right for Western European text and wrong for any other script, so the
+ * rows say so. Appended to the layout's `warnings` (every decoded row of the table carries them).
+ */
+export function addUnknownCollationWarnings(layout: TableLayout): void {
+  const table = `${layout.schema}.${layout.name}`;
+  for (const c of layout.columns) {
+    if (!usesCodePage(c.type) || c.codePage !== null || !c.collation || c.isDropped) continue;
+    (layout.warnings ??= []).push(
+      `${table}: column ${c.name} has collation ${c.collation}, whose code page rowback does not know: its ${c.type} text is read as code page 1252 (Western European); other scripts would show wrong characters`,
+    );
+  }
 }
 
 /** Types that carry a collation in sys.columns. */

@@ -410,3 +410,20 @@ describe('DDL errors', () => {
     expect(layoutsFromDdl('SET NOCOUNT ON; SELECT 1')).toEqual([]);
   });
 });
+
+describe('a collation whose code page is unknown', () => {
+  it('every row of the table says its varchar text is read as code page 1252; known collations and nvarchar columns say nothing', () => {
+    const [t] = layoutsFromDdl(
+      'CREATE TABLE dbo.T (A varchar(10) COLLATE Klingon_CI_AS, B varchar(10) COLLATE Welsh_100_CI_AS, C nvarchar(10) COLLATE Klingon_CI_AS);',
+    );
+    expect(t.warnings).toEqual([
+      'dbo.T: column A has collation Klingon_CI_AS, whose code page rowback does not know: its varchar text is read as code page 1252 (Western European); other scripts would show wrong characters',
+    ]);
+    // A 'abc', B and C NULL: status 0x30, fixed end 4, 3 columns, null bitmap 0b110, one variable
+    // column ending at 14 (SYNTHETIC bytes, written by hand)
+    const row = decodeRow(parseHex('3000040003000601000e00616263'), t);
+    expect(row.values.A).toBe('abc');
+    expect(row.warnings).toContain(t.warnings![0]);
+  });
+});
+

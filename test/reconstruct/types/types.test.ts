@@ -136,6 +136,10 @@ describe('collations and code pages', () => {
     ['Vietnamese_CI_AS', 1258], ['Czech_CI_AS', 1250], ['Polish_CI_AS', 1250], ['Hungarian_Technical_CI_AS', 1250],
     ['Croatian_CI_AS', 1250], ['Romanian_CI_AS', 1250], ['Slovak_CI_AS', 1250], ['Slovenian_CI_AS', 1250], ['Albanian_CI_AS', 1250],
     ['Thai_CI_AS', 874], ['Latin1_General_100_CI_AS_SC_UTF8', 65001], ['Chinese_PRC_CI_AS_UTF8', 65001],
+    // Windows' ANSI code page of each locale (Mohawk_Canada.1252, Welsh.1252, Upper Sorbian.1252,
+    // Romansh_Switzerland.1252, Corsican.1252, Breton_France.1252, Mapudungun_Chile.1252)
+    ['Mohawk_100_CI_AS', 1252], ['Welsh_100_CI_AS', 1252], ['Upper_Sorbian_100_CI_AS', 1252], ['Romansh_100_BIN2', 1252],
+    ['Corsican_100_CS_AS', 1252], ['Breton_100_CI_AI', 1252], ['Mapudungan_100_CI_AS', 1252],
   ])('%s → %i', (name, cp) => expect(codePageForCollation(name)).toBe(cp));
   it('unknown / null', () => {
     expect(codePageForCollation(null)).toBeNull();
