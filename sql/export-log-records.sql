@@ -85,6 +85,14 @@ BEGIN
   RAISERROR(N'rowback export: @Operations must list delete, insert and/or update.', 16, 1);
   RETURN;
 END;
+-- Asked for deletes (or inserts), the other of the two is exported as well: a committed transaction
+-- can take its own rows back (a statement rolled back alone, a rollback to a savepoint, a row
+-- inserted again), and rowback leaves out the rows it took back by pairing the two (docs/offline-log.md).
+INSERT @ops ([Operation])
+SELECT v.[Operation]
+FROM (VALUES (N'LOP_DELETE_ROWS'), (N'LOP_INSERT_ROWS')) AS v([Operation])
+WHERE EXISTS (SELECT 1 FROM @ops AS o WHERE o.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS'))
+  AND v.[Operation] NOT IN (SELECT o.[Operation] FROM @ops AS o);
 
 -- In-row allocation units (type 1, container = hobt) of the heap (0) or clustered index (1).
 DECLARE @au TABLE ([allocation_unit_id] bigint PRIMARY KEY);

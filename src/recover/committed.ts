@@ -10,6 +10,10 @@ import { HeldCandidates } from './held-candidates.js';
 import type { MetadataCatalog, RowCandidate, ScanFilter, ScanOperation, TransactionInfo } from './source.js';
 import { beginTimeToIso, inWindow } from './time-window.js';
 import type { RebuildCandidate, UpdateRebuild } from './update-rebuild.js';
+import {
+  CD_RECORD_FORMAT, CD_RECORD_LONG_DATA, CD_RECORD_VERSIONING, RECORD_NULL_BITMAP, RECORD_VARIABLE_COLUMNS,
+  RECORD_VERSIONING_TAG, VERSIONING_TAG_SIZE,
+} from '../reconstruct/record/status.js';
 
 /** Which log operations carry rows for each scan operation. */
 export const OPERATIONS_FOR: Record<ScanOperation, readonly string[]> = {
@@ -54,6 +58,21 @@ export interface CommittedScanStats {
   /** Row operations on allocation units the metadata does not know (system tables, nonclustered indexes, other tables). */
   unknownAllocUnitRowOps: number;
   compensationRowOps: number;
+  /**
+   * Row operations of the wanted kind (delete or insert) a committed transaction undid itself: the
+   * same transaction also logged the opposite operation with the same row (same allocation unit,
+   * same row image but for its status and versioning bytes), as a rolled-back statement or savepoint
+   * writes (its compensation records), or as deleting a row and inserting it again. Not returned:
+   * the row is where it was before the transaction. See {@link committedCandidateBatches}.
+   */
+  undoneInTransactionRowOps: number;
+  /**
+   * Committed transactions that logged more opposite operations (inserts beside a delete scan's
+   * deletes, or deletes beside an insert scan's inserts) on a table than PAIR_BUDGET_BYTES holds,
+   * and returned rows of that table: some of those rows may have been undone in the transaction
+   * (the scan says so on stderr, even with --quiet).
+   */
+  undoneUncheckedTransactions: number;
   candidates: number;
 }
 
@@ -79,6 +98,8 @@ export function emptyStats(): CommittedScanStats {
     otherTableRowOps: 0,
     unknownAllocUnitRowOps: 0,
     compensationRowOps: 0,
+    undoneInTransactionRowOps: 0,
+    undoneUncheckedTransactions: 0,
     candidates: 0,
     firstBeginTime: null,
     lastBeginTime: null,
@@ -90,6 +111,15 @@ interface TxnState extends TransactionInfo {
   inWindow: boolean;
   /** Candidates held until the commit or abort is seen (as bytes; in a temporary file beyond the budget). */
   held: HeldCandidates<HeldCandidate> | null;
+  /**
+   * The transaction's opposite operations on the wanted tables, by pair key (pairKey), counted:
+   * each cancels one held candidate with the same key at the commit. Null until the first one.
+   */
+  pairs: Map<string, number> | null;
+  /** Bytes of `pairs`' keys (counted against PAIR_BUDGET_BYTES). */
+  pairBytes: number;
+  /** Allocation units whose opposite operations could not all be kept (the budget ran out). */
+  pairsLost: Set<string> | null;
 }
 
 interface HeldCandidate {
@@ -103,17 +133,40 @@ interface HeldCandidate {
  */
 export const DEFAULT_HOLD_BUDGET = 64 * 1024 * 1024;
 
+/**
+ * Bytes of opposite operations' pair keys kept across open transactions (committedCandidateBatches):
+ * beyond it a transaction's further ones are not kept, and when it returns rows of that table the
+ * scan says they were not checked (undoneUncheckedTransactions).
+ */
+export const PAIR_BUDGET_BYTES = 32 * 1024 * 1024;
+
 export interface CommittedOnePassOptions extends CommittedOptions {
   /** Bytes of candidates held for open transactions (encoded, exact) before the largest holder is spilled to a temporary file. */
   holdBudgetBytes?: number;
   /** Folder for spill files (default: the OS temporary folder). */
   spillDir?: string;
+  /** Bytes of pair keys kept across open transactions (default PAIR_BUDGET_BYTES). */
+  pairBudgetBytes?: number;
 }
 
 /**
  * One pass over a log stream: row operations are held per open transaction until its
  * LOP_COMMIT_XACT (then yielded, in log order within the transaction, transactions in commit order)
- * or its LOP_ABORT_XACT (then dropped). Memory: the transaction facts, plus the held candidates,
+ * or its LOP_ABORT_XACT (then dropped).
+ *
+ * Undone inside the transaction: a committed transaction can take back some of its own row
+ * operations — a statement that fails midway is rolled back alone (a DELETE stopped by a foreign key
+ * at its 500th row leaves 499 deletes and their compensation inserts in a transaction that goes on
+ * and commits), as are ROLLBACK TRANSACTION to a savepoint and an application that deletes a row and
+ * inserts it again. Printing those deletes would hand the DBA rows that still exist. So when the
+ * filter asks for deletes (or for inserts) but not both, the transaction's opposite operations on
+ * the wanted tables are kept as pair keys ({@link pairKey}: allocation unit + row image without its
+ * status and versioning bytes, compared exactly), and at the commit each cancels one held
+ * candidate with the same key, the earliest first: it is not returned and is counted in
+ * `undoneInTransactionRowOps`. The rollback's compensation records are recognised by this
+ * pairing, whether or not the source marks them (the offline reader cannot: structures.ts).
+ * Keys are kept within PAIR_BUDGET_BYTES across open transactions; a transaction past it that
+ * returns rows of such a table is counted in `undoneUncheckedTransactions`. Memory: the transaction facts, plus the held candidates,
  * encoded as bytes (held-candidates.ts: no object per held candidate, nothing kept viewing a log
  * block) within `holdBudgetBytes`; beyond it the transaction holding the most is written to a
  * temporary file and read back at its commit, so a transaction deleting 10 M rows runs in flat
@@ -167,6 +220,17 @@ export async function* committedCandidateBatches(
   const txns = new Map<string, TxnState>();
   let heldTotal = 0;
 
+  // Undone inside the transaction (see the docstring): pairs are looked for when the scan asks for
+  // deletes or for inserts, not both (then both are printed: each happened).
+  const pairOp = wantedOps.has(LOP_DELETE_ROWS) === wantedOps.has(LOP_INSERT_ROWS) ? null : wantedOps.has(LOP_DELETE_ROWS) ? LOP_INSERT_ROWS : LOP_DELETE_ROWS;
+  let pairTotal = 0;
+  const pairBudget = options.pairBudgetBytes ?? PAIR_BUDGET_BYTES;
+  const dropPairs = (t: TxnState): void => {
+    pairTotal -= t.pairBytes;
+    t.pairBytes = 0;
+    t.pairs = null;
+  };
+
   const newTxn = (id: string, r: LogRecord | null): TxnState => {
     const beginTime = r ? r['Begin Time'] ?? null : null;
     const t: TxnState = {
@@ -179,13 +243,16 @@ export async function* committedCandidateBatches(
       spid: r ? r.SPID ?? null : null,
       inWindow: !hasWindow || (beginTime !== null && inWindow(safeIso(beginTime), filter.from, filter.to)),
       held: null,
+      pairs: null,
+      pairBytes: 0,
+      pairsLost: null,
     };
     txns.set(id, t);
     return t;
   };
   const info = (t: TxnState): TransactionInfo => ({ transactionId: t.transactionId, beginTime: t.beginTime, endTime: t.endTime, name: t.name, sid: t.sid, login: t.login, spid: t.spid });
 
-  const keep = options.onRecord ? undefined : recordKeep(wantedOps);
+  const keep = options.onRecord ? undefined : recordKeep(pairOp ? new Set([...wantedOps, pairOp]) : wantedOps);
   let out: RowCandidate[] = [];
   try {
     for await (const item of open(keep)) {
@@ -202,6 +269,7 @@ export async function* committedCandidateBatches(
           if (!stats.lastBeginTime || bt > stats.lastBeginTime) stats.lastBeginTime = bt;
         }
         const prior = txns.get(r['Transaction ID']);
+        if (prior) dropPairs(prior);
         if (prior?.held) {
           // A second BEGIN for a transaction still open here (a stale record of a reused VLF, or
           // overlapping inputs): what it held never committed in this log. Before, the map entry was
@@ -224,6 +292,9 @@ export async function* committedCandidateBatches(
         const held = t.held;
         const n = held?.count ?? 0;
         if (held) heldTotal -= held.memoryBytes;
+        const pairs = t.pairs;
+        const pairsLost = t.pairsLost;
+        dropPairs(t);
         if (op === LOP_ABORT_XACT) {
           stats.uncommittedRowOps += n;
           stats.rolledBackRowOps += n;
@@ -233,8 +304,26 @@ export async function* committedCandidateBatches(
         t.endTime = r['End Time'] ?? null;
         const txn = info(t);
         stats.candidates += n;
+        // A held candidate whose row the transaction's opposite operation put back (or took away
+        // again) is not returned; `unchecked` once a returned row's table lost some of them.
+        let unchecked = false;
+        const undone = (h: HeldCandidate): boolean => {
+          const au = h.record.AllocUnitId ?? '';
+          if (pairsLost?.has(au)) unchecked = true;
+          if (pairs === null) return false;
+          const key = pairKey(au, h.record['RowLog Contents 0'], catalog.byAllocUnit(au)?.compression);
+          const left = key === null ? undefined : pairs.get(key);
+          if (left === undefined) return false;
+          if (left === 1) pairs.delete(key as string);
+          else pairs.set(key as string, left - 1);
+          stats.undoneInTransactionRowOps++;
+          stats.candidates--;
+          return true;
+        };
+        const check = pairs !== null || pairsLost !== null;
         if (held?.spilled) {
           for await (const h of held.drain()) {
+            if (check && undone(h)) continue;
             out.push(h.rebuild ? ({ record: h.record, txn, rebuild: h.rebuild } as RebuildCandidate) : { record: h.record, txn });
             if (out.length >= CANDIDATE_BATCH) {
               yield out;
@@ -243,6 +332,7 @@ export async function* committedCandidateBatches(
           }
         } else if (held) {
           for (const h of held.takeInMemory()) {
+            if (check && undone(h)) continue;
             out.push(h.rebuild ? ({ record: h.record, txn, rebuild: h.rebuild } as RebuildCandidate) : { record: h.record, txn });
             if (out.length >= CANDIDATE_BATCH) {
               yield out;
@@ -250,7 +340,30 @@ export async function* committedCandidateBatches(
             }
           }
         }
+        if (unchecked) stats.undoneUncheckedTransactions++;
         continue;
+      }
+      if (op === pairOp && DATA_ROW_CONTEXTS.has(r.Context)) {
+        // The opposite operation: kept (as its pair key) only to cancel a held candidate at the commit.
+        // A compensation record is what a rollback inside the transaction writes: it counts too.
+        const au = r.AllocUnitId;
+        const table = au ? catalog.byAllocUnit(au) : undefined;
+        if (au && table && (!wantedTables || wantedTables.has(`${table.schema}.${table.name}`.toLowerCase()))) {
+          const id = r['Transaction ID'];
+          const t = txns.get(id) ?? newTxn(id, null);
+          const key = t.inWindow ? pairKey(au, r['RowLog Contents 0'], table.compression) : null;
+          if (key !== null) {
+            const m = (t.pairs ??= new Map());
+            const had = m.get(key);
+            if (had !== undefined) m.set(key, had + 1);
+            else if (pairTotal + key.length <= pairBudget) {
+              m.set(key, 1);
+              t.pairBytes += key.length;
+              pairTotal += key.length;
+            } else (t.pairsLost ??= new Set()).add(au);
+          }
+        }
+        continue; // pairOp is never one of wantedOps
       }
       if (!wantedOps.has(op)) continue;
       if (!DATA_ROW_CONTEXTS.has(r.Context)) continue;
@@ -320,6 +433,27 @@ function recordKeep(wantedOps: ReadonlySet<string>): RecordKeep {
   return (op, ctx) => ops[op] === 2 || (ops[op] === 1 && ctxs[ctx] === 1);
 }
 
+/**
+ * What makes two row operations of one transaction the same row for committedCandidateBatches'
+ * pairing: the allocation unit and the row image without the bytes a delete, its undo or a fresh
+ * insert of the same row may write differently — the record type / ghost bits and the 14-byte
+ * versioning tag (FixedVar: status byte A but its null-bitmap and variable-column bits, status
+ * byte B; CD: the header byte but its format and long-data bits; status.ts documents each bit).
+ * Exact otherwise: two rows that differ in any column byte never pair. Null when there is no image.
+ * The key is text (one character per byte): Map lookups compare it whole, never by a hash.
+ */
+export function pairKey(allocUnit: string, image: Uint8Array | null | undefined, compression: string | undefined): string | null {
+  if (!image || image.length < 2) return null;
+  const h = image[0];
+  const cd = compression === 'ROW' || compression === 'PAGE';
+  const flags = cd ? h & (CD_RECORD_FORMAT | CD_RECORD_LONG_DATA) : h & (RECORD_NULL_BITMAP | RECORD_VARIABLE_COLUMNS);
+  const tagged = cd ? (h & CD_RECORD_VERSIONING) !== 0 : (h & RECORD_VERSIONING_TAG) !== 0;
+  const start = cd ? 1 : 2;
+  const end = image.length - (tagged ? VERSIONING_TAG_SIZE : 0);
+  if (end < start) return null;
+  return `${allocUnit}\u0000${String.fromCharCode(flags)}${Buffer.from(image.buffer, image.byteOffset + start, end - start).toString('latin1')}`;
+}
+
 function safeIso(beginTime: string): string | null {
   try {
     return beginTimeToIso(beginTime);
@@ -359,5 +493,6 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   const neverCommitted = stats.uncommittedRowOps - stats.rolledBackRowOps;
   if (neverCommitted) parts.push(`${n(neverCommitted)} in transactions with no commit in this log`);
   if (stats.compensationRowOps) parts.push(`${n(stats.compensationRowOps)} undone by a rollback inside their transaction`);
+  if (stats.undoneInTransactionRowOps) parts.push(`${n(stats.undoneInTransactionRowOps)} taken back by their own transaction (a rolled-back statement or savepoint, or the same row ${ops.length === 1 && ops[0] === 'insert' ? 'deleted' : 'inserted'} again)`);
   return `${span}; it holds ${n(stats.rowOps)} ${what} on table data rows: ${parts.join(', ') || 'none kept'}`;
 }

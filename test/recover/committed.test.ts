@@ -142,3 +142,103 @@ describe('committedCandidates', () => {
     expect(await all(committedCandidates(src, { operations: ['delete'], from: '2000-01-01T00:00:00.000' }, catalog))).toHaveLength(0);
   });
 });
+
+describe('row operations a committed transaction undid itself', () => {
+  // SYNTHETIC FixedVar images: status A 0x10 (null bitmap), status B, fixed end 8, one int, column count 1, bitmap.
+  const img = (n: number, statusA = 0x10) => new Uint8Array([statusA, 0, 8, 0, n, 0, 0, 0, 1, 0, 0]);
+  const OTHER_AU = '72057594043432960';
+  const begin = (lsn: string, xid: string) => rec(lsn, 'LOP_BEGIN_XACT', xid, { 'Begin Time': '2026/11/20 10:00:00:000' });
+  const del = (lsn: string, xid: string, image: Uint8Array, au = AU) => rec(lsn, 'LOP_DELETE_ROWS', xid, { Context: 'LCX_MARK_AS_GHOST', AllocUnitId: au, 'RowLog Contents 0': image });
+  const ins = (lsn: string, xid: string, image: Uint8Array, au = AU) => rec(lsn, 'LOP_INSERT_ROWS', xid, { Context: 'LCX_CLUSTERED', AllocUnitId: au, 'RowLog Contents 0': image });
+  const commit = (lsn: string, xid: string) => rec(lsn, 'LOP_COMMIT_XACT', xid, { 'End Time': '2026/11/20 10:00:01:000' });
+  async function scan(records: LogRecord[], operations: Array<'delete' | 'insert'> = ['delete'], extra: Record<string, unknown> = {}) {
+    const stats = emptyStats();
+    const got = await all(committedCandidates(async function* () { yield* records; }, { operations }, catalog, { stats, ...extra }));
+    return { lsns: got.map((c) => c.record['Current LSN']), stats };
+  }
+
+  it('a statement rolled back inside a transaction that commits (deletes, then their compensation inserts): only the deletes that stood are returned', async () => {
+    // DELETE of 1..3 stands; a second DELETE of 4..5 fails and is undone (inserts of 5, 4), then COMMIT
+    const r = await scan([
+      begin('7:1:1', '0000:e'),
+      del('7:1:2', '0000:e', img(1)), del('7:1:3', '0000:e', img(2)), del('7:1:4', '0000:e', img(3)),
+      del('7:1:5', '0000:e', img(4)), del('7:1:6', '0000:e', img(5)),
+      ins('7:1:7', '0000:e', img(5)), ins('7:1:8', '0000:e', img(4)),
+      commit('7:1:9', '0000:e'),
+    ]);
+    expect(r.lsns).toEqual(['7:1:2', '7:1:3', '7:1:4']);
+    expect(r.stats).toMatchObject({ rowOps: 5, candidates: 3, undoneInTransactionRowOps: 2, undoneUncheckedTransactions: 0 });
+  });
+
+  it('a row inserted and deleted again in one transaction (an insert undone by a savepoint rollback) is no deleted row', async () => {
+    const r = await scan([begin('7:2:1', '0000:f'), ins('7:2:2', '0000:f', img(9)), del('7:2:3', '0000:f', img(9)), del('7:2:4', '0000:f', img(8)), commit('7:2:5', '0000:f')]);
+    expect(r.lsns).toEqual(['7:2:4']);
+  });
+
+  it('an insert scan drops an insert its own transaction deleted again', async () => {
+    const r = await scan([begin('7:3:1', '0000:10'), ins('7:3:2', '0000:10', img(1)), ins('7:3:3', '0000:10', img(2)), del('7:3:4', '0000:10', img(1)), commit('7:3:5', '0000:10')], ['insert']);
+    expect(r.lsns).toEqual(['7:3:3']);
+    expect(r.stats.undoneInTransactionRowOps).toBe(1);
+  });
+
+  it('pairs ignore the record type / ghost bits and the versioning tag, nothing else', async () => {
+    const tagged = new Uint8Array([...img(3, 0x10 | 0x40 | 0x0c), ...new Uint8Array(14).fill(7)]); // ghost data + 14-byte tag
+    const r = await scan([
+      begin('7:4:1', '0000:11'),
+      del('7:4:2', '0000:11', img(3)), del('7:4:3', '0000:11', img(4)), del('7:4:4', '0000:11', img(5)),
+      ins('7:4:5', '0000:11', tagged), // same row as 7:4:2
+      ins('7:4:6', '0000:11', img(4, 0x30)), // other flags (variable columns): another record
+      ins('7:4:7', '0000:11', img(6)), // another value
+      commit('7:4:8', '0000:11'),
+    ]);
+    expect(r.lsns).toEqual(['7:4:3', '7:4:4']);
+  });
+
+  it('never across transactions, allocation units or tables the filter left out; never when both deletes and inserts are asked for', async () => {
+    const records = [
+      begin('7:5:1', '0000:12'), begin('7:5:2', '0000:13'),
+      del('7:5:3', '0000:12', img(1)), ins('7:5:4', '0000:13', img(1)), // another transaction put it back: the delete happened
+      del('7:5:5', '0000:12', img(2)), ins('7:5:6', '0000:12', img(2), OTHER_AU), // same bytes, another table
+      commit('7:5:7', '0000:12'), commit('7:5:8', '0000:13'),
+    ];
+    expect((await scan(records)).lsns).toEqual(['7:5:3', '7:5:5']);
+    expect((await scan(records, ['delete', 'insert'])).lsns).toEqual(['7:5:3', '7:5:5', '7:5:6', '7:5:4']); // commit order
+  });
+
+  it('two deletes of identical rows and one insert of that row: one delete stands (the later one)', async () => {
+    const r = await scan([begin('7:6:1', '0000:14'), del('7:6:2', '0000:14', img(7)), del('7:6:3', '0000:14', img(7)), ins('7:6:4', '0000:14', img(7)), commit('7:6:5', '0000:14')]);
+    expect(r.lsns).toEqual(['7:6:3']);
+  });
+
+  it('held candidates spilled to a temporary file are paired the same way', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const spillDir = mkdtempSync(join(tmpdir(), 'rowback-spill-test-'));
+    const records = [
+      begin('7:7:1', '0000:15'),
+      ...Array.from({ length: 40 }, (_, i) => del(`7:7:${i + 2}`, '0000:15', img(i))),
+      ins('7:7:50', '0000:15', img(39)), ins('7:7:51', '0000:15', img(0)),
+      commit('7:7:52', '0000:15'),
+    ];
+    const inMemory = await scan(records);
+    const spilled = await scan(records, ['delete'], { holdBudgetBytes: 1, spillDir });
+    expect(inMemory.lsns).toHaveLength(38);
+    expect(inMemory.lsns).not.toContain('7:7:2');
+    expect(spilled.lsns).toEqual(inMemory.lsns);
+    expect(spilled.stats).toEqual(inMemory.stats);
+    rmSync(spillDir, { recursive: true, force: true });
+  });
+
+  it('opposite operations beyond the pair budget: the rows are returned and the transaction is counted as unchecked', async () => {
+    const records = [begin('7:8:1', '0000:16'), del('7:8:2', '0000:16', img(1)), ins('7:8:3', '0000:16', img(1)), commit('7:8:4', '0000:16')];
+    const r = await scan(records, ['delete'], { pairBudgetBytes: 4 });
+    expect(r.lsns).toEqual(['7:8:2']);
+    expect(r.stats).toMatchObject({ undoneInTransactionRowOps: 0, undoneUncheckedTransactions: 1 });
+    // a transaction that rolled back entirely is simply dropped, pairs or not
+    const aborted = await scan([begin('7:9:1', '0000:17'), del('7:9:2', '0000:17', img(1)), ins('7:9:3', '0000:17', img(1)), rec('7:9:4', 'LOP_ABORT_XACT', '0000:17')]);
+    expect(aborted.lsns).toEqual([]);
+    expect(aborted.stats).toMatchObject({ undoneInTransactionRowOps: 0, rolledBackRowOps: 1 });
+  });
+});
+

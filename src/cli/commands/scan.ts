@@ -10,7 +10,7 @@ import { loadCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
-import { explainNoRows } from '../../recover/committed.js';
+import { explainNoRows, PAIR_BUDGET_BYTES } from '../../recover/committed.js';
 import { recoverRowBatches } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { logLoss } from '../../recover/source.js';
@@ -190,6 +190,13 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
       printSummary(rows, perTable, allSkipped);
       if (noRowsReason) process.stderr.write(`rowback scan: why no rows: ${noRowsReason}\n`);
+      else if (stats?.undoneInTransactionRowOps) {
+        process.stderr.write(`rowback scan: note: ${stats.undoneInTransactionRowOps} ${operations.length === 1 && operations[0] === 'insert' ? 'insert' : 'delete'}(s) not printed: their own transaction took them back (a statement rolled back by itself, a rollback to a savepoint, or the same row ${operations.length === 1 && operations[0] === 'insert' ? 'deleted' : 'inserted'} again), so those rows are as they were before it\n`);
+      }
+    }
+    // Said even with --quiet: rows printed here may still exist in the database.
+    if (stats?.undoneUncheckedTransactions) {
+      process.stderr.write(`rowback scan: UNCHECKED: ${stats.undoneUncheckedTransactions} transaction(s) also logged more of the opposite operation on a table than rowback keeps to compare (${PAIR_BUDGET_BYTES / (1024 * 1024)} MB): whether some of their printed rows were taken back by the same transaction (a rolled-back statement or savepoint) was not checked; check those rows against the database before re-inserting them\n`);
     }
     // Said even with --quiet, as INTERRUPTED is: a script must not take part of a result for all of it.
     if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: parts of the log could not be read (${lost.map((s) => s.code).filter((c, i, a) => a.indexOf(c) === i).join(', ')}); rows in those LSN ranges are missing from this result\n`);
