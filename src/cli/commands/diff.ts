@@ -13,7 +13,7 @@ import { stageRestoreJob } from '../stage-restore-job.js';
 import { parseStopTarget } from '../../restore/target.js';
 import { StagingStore } from '../../staging/store.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
-import { choiceOption, normalizeTableName, refuseRepeatedOptions, singleValue } from '../options.js';
+import { choiceOption, normalizeTableName, singleValue } from '../options.js';
 import { replaySummary } from './dump-point-in-time.js';
 import { parseTarget } from './restore.js';
 
@@ -46,7 +46,6 @@ export interface DiffOptions {
 
 /** Adds `diff` to the program (see runDiff). */
 export function register(program: Command): void {
-  refuseRepeatedOptions(
   program
     .command('diff')
     .description('Compare a table at an earlier point (backups, optionally replayed to a time) with a later state (data file or newer backup): rows the later state lacks or holds changed')
@@ -67,8 +66,7 @@ export function register(program: Command): void {
     .option('--quiet', 'no summary on stderr')
     .action(async (opts: DiffOptions) => {
       await runDiff(opts);
-    }),
-  );
+    });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { assertRegularFile, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { choiceOption, formatFromOut, normalizeTableName, refuseRepeatedOptions } from '../options.js';
+import { choiceOption, formatFromOut, normalizeTableName } from '../options.js';
 import { createProgress } from '../progress.js';
 import { csvCell, csvRecord, csvValueHeaders } from '../../util/csv.js';
 import { assertBackupSet } from '../../recover/source-identity.js';
@@ -52,7 +52,6 @@ export interface DumpOptions {
 
 /** Adds `dump` to the program: current rows from --mdf/--bak, or with --trn and a stop the rows at a point in time (dump-point-in-time.ts). */
 export function register(program: Command): void {
-  refuseRepeatedOptions(
   program
     .command('dump')
     .description("Print the current rows of a table, several tables (--table …) or every user table (--all) straight from a data file or a full/differential backup, or with --trn and --stop-at a table's rows at that point in time (no SQL Server needed)")
@@ -73,8 +72,7 @@ export function register(program: Command): void {
     .action(async (opts: DumpOptions, cmd: Command) => {
       formatFromOut(cmd, opts, DUMP_FORMATS);
       await runDump(opts);
-    }),
-  );
+    });
 }
 
 /** Rows printed for one table of a dump. */

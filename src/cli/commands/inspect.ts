@@ -2,7 +2,7 @@ import { assertRegularFile } from '../files.js';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Command } from 'commander';
-import { choiceOption, refuseRepeatedOptions } from '../options.js';
+import { choiceOption } from '../options.js';
 import { createProgress } from '../progress.js';
 import { InputError } from '../../errors.js';
 import { listBackupSets, readBackupHeader, type BackupHeader, type BackupSetSummary } from '../../backup/header.js';
@@ -317,7 +317,6 @@ function renderLog(l: LogSummary, out: string[], kv: (k: string, v: unknown) => 
 }
 
 export function register(program: Command): void {
-  refuseRepeatedOptions(
   program
     .command('inspect')
     .description('What a SQL Server file is and its header facts: backups (.bak/.trn), data files (.mdf/.ndf), logs (.ldf)')
@@ -345,8 +344,7 @@ export function register(program: Command): void {
         progress.done();
       }
       process.stdout.write(opts.format === 'json' ? JSON.stringify(result, jsonReplacer, 2) + '\n' : renderText(result));
-    }),
-  );
+    });
 }
 
 function jsonReplacer(_k: string, v: unknown): unknown {

@@ -34,7 +34,7 @@ import { sidToText } from '../../util/sid.js';
 import { assertReadableFile } from './scan-sources.js';
 import { detectFileKind } from './inspect.js';
 import { openOutputFile } from '../files.js';
-import { choiceOption, formatFromOut, normalizeTableName, refuseRepeatedOptions } from '../options.js';
+import { choiceOption, formatFromOut, normalizeTableName } from '../options.js';
 import { createProgress } from '../progress.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 
@@ -74,7 +74,6 @@ interface LogOptions {
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function register(program: Command): void {
-  refuseRepeatedOptions(
   program
     .command('log')
     .description('fn_dblog without a server: the log records of .ldf, .trn and .bak files, in fn_dblog\'s columns')
@@ -97,8 +96,7 @@ export function register(program: Command): void {
     .action(async (files: string[], opts: LogOptions, cmd: Command) => {
       formatFromOut(cmd, opts, LOG_FORMATS);
       await runLog(files, opts);
-    }),
-  );
+    });
 }
 
 /** The filter of `rowback log`, compiled once; `matches` is called for every record. */

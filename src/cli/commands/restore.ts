@@ -7,7 +7,7 @@ import { compareLiveTables } from '../../replay/compare-live.js';
 import { parseKeyOption } from '../../replay/compare.js';
 import { LiveSource } from '../../recover/sources/live.js';
 import { StagingStore } from '../../staging/store.js';
-import { normalizeTableName, refuseRepeatedOptions, requireSubcommand, singleValue } from '../options.js';
+import { normalizeTableName, requireSubcommand, singleValue } from '../options.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { chooseDatabase, describeReachable, planChain, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
 import { readFolderHistory, type BackupHistory } from '../../restore/history.js';
@@ -73,8 +73,6 @@ export function register(program: Command): void {
     .action(async (opts: RunCliOptions) => {
       await runRestoreRun(opts);
     });
-  // an option taking one value given twice is refused, not the last one kept silently
-  for (const c of restore.commands) refuseRepeatedOptions(c);
 }
 
 export interface RunCliOptions extends Omit<PlanOptions, 'format'> {
