@@ -27,7 +27,7 @@ import type { LogRecord } from '../../logreader/log-record.js';
 import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { logLoss, type SkippedItem } from '../../recover/source.js';
-import { adviseOneBackup, assertBackupSet, assertOneDatabase, readSourceIdentity, type SourceFileIdentity } from '../../recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase, oneBackupAdvice, readSourceIdentity, type SourceFileIdentity } from '../../recover/source-identity.js';
 import { csvRecord } from '../../util/csv.js';
 import { toHex0x } from '../../util/hex.js';
 import { sidToText } from '../../util/sid.js';
@@ -221,11 +221,7 @@ async function loadNames(opts: LogOptions): Promise<{ tables: TableLayout[]; dbi
     pages = new MdfPageSource(opts.mdf);
   } else {
     assertReadableFile('--bak', opts.bak!);
-    try {
-      pages = openBackupPages([opts.bak!], opts.position !== undefined ? Number(opts.position) : undefined, assertBackupSet);
-    } catch (e) {
-      throw adviseOneBackup(e, 'log');
-    }
+    pages = openBackupPages([opts.bak!], opts.position !== undefined ? Number(opts.position) : undefined, assertBackupSet, oneBackupAdvice('log'));
   }
   try {
     const m = meta.readDataFileMetadata(pages);
