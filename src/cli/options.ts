@@ -136,6 +136,19 @@ export function checkAllOptionValues(program: Command): Command {
 const FORMAT_BY_EXTENSION: Record<string, string> = { '.csv': 'csv', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
 
 /**
+ * The `--format` option of a command that also has `--out` and calls formatFromOut: a
+ * choiceOption whose help says that without --format the format comes from --out's extension
+ * (naming the extensions that give one of `choices`), else `defaultValue` (commander shows it).
+ */
+export function outFormatOption<T extends string>(choices: readonly T[], defaultValue: T): Option {
+  const exts = choices
+    .map((c) => Object.keys(FORMAT_BY_EXTENSION).filter((e) => FORMAT_BY_EXTENSION[e] === c).join('/'))
+    .filter(Boolean)
+    .join(', ');
+  return choiceOption('--format <format>', `output format; when not given, taken from --out's extension (${exts}), else the default`, choices, defaultValue);
+}
+
+/**
  * `--format` from `--out`'s extension when `--format` was not given on the command line: `.csv` →
  * csv, `.json` → json, `.ndjson`/`.jsonl` → ndjson (a format the command has; any other extension
  * keeps the default). A `--format` given that disagrees with the extension is kept, with one note

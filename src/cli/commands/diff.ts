@@ -13,7 +13,7 @@ import { stageRestoreJob } from '../stage-restore-job.js';
 import { parseStopTarget } from '../../restore/target.js';
 import { StagingStore } from '../../staging/store.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
-import { choiceOption, normalizeTableName, singleValue } from '../options.js';
+import { formatFromOut, normalizeTableName, outFormatOption, singleValue } from '../options.js';
 import { replaySummary } from './dump-point-in-time.js';
 import { parseTarget } from './restore.js';
 
@@ -61,10 +61,11 @@ export function register(program: Command): void {
     .addOption(singleValue(new Option('--table <schema.name>', 'the table to compare').makeOptionMandatory().argParser((v: string) => normalizeTableName(v))))
     .option('--key <columns>', 'comma-separated columns identifying a row (default: the clustered index key; a heap is compared as whole rows)')
     .option('--stage <staging.db>', "stage the missing and changed rows as a job of kind 'restore' (review and re-insert them like scanned rows)")
-    .addOption(choiceOption('--format <format>', 'output format', DIFF_FORMATS, 'ndjson'))
+    .addOption(outFormatOption(DIFF_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--quiet', 'no summary on stderr')
-    .action(async (opts: DiffOptions) => {
+    .action(async (opts: DiffOptions, cmd: Command) => {
+      formatFromOut(cmd, opts, DIFF_FORMATS);
       await runDiff(opts);
     });
 }

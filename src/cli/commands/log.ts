@@ -34,7 +34,7 @@ import { sidToText } from '../../util/sid.js';
 import { assertReadableFile } from './scan-sources.js';
 import { detectFileKind } from './inspect.js';
 import { openOutputFile } from '../files.js';
-import { choiceOption, formatFromOut, normalizeTableName } from '../options.js';
+import { outFormatOption, formatFromOut, normalizeTableName } from '../options.js';
 import { createProgress } from '../progress.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 
@@ -89,7 +89,7 @@ export function register(program: Command): void {
     .option('--transaction <id>', 'only these Transaction IDs, e.g. 0000:000003e8 (repeatable or comma-separated)', collect, [])
     .option('--from-lsn <lsn>', 'first LSN (inclusive): 0000002a:000001f0:0003, 0x…, decimal or dec:42:496:3')
     .option('--to-lsn <lsn>', 'last LSN (inclusive), same forms')
-    .addOption(choiceOption('--format <format>', 'output format', LOG_FORMATS, 'table'))
+    .addOption(outFormatOption(LOG_FORMATS, 'table'))
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--quiet', 'no progress or summary on stderr')
     .option('--csv-raw', "CSV: cells unchanged (by default a cell starting with = + - @ tab or CR gets a leading ')")

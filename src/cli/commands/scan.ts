@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { assertWritableOutput, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { choiceOption, collectTables, formatFromOut } from '../options.js';
+import { outFormatOption, collectTables, formatFromOut } from '../options.js';
 import { createProgress } from '../progress.js';
 import { catchInterrupts } from '../interrupt.js';
 import { InputError } from '../../errors.js';
@@ -65,7 +65,7 @@ export function register(program: Command): void {
     .option('--to <time>', 'window end (inclusive), server local time')
     .option('--table <schema.name>', 'only these tables (repeatable or comma-separated): dbo.T, [dbo].[T], "dbo"."T"', collectTables, [])
     .option('--op <operation>', 'delete | insert | update (repeatable); default delete', collect, [])
-    .addOption(choiceOption('--format <format>', 'output format', OUTPUT_FORMATS, 'ndjson'))
+    .addOption(outFormatOption(OUTPUT_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
     .option('--quiet', 'no progress or summary on stderr')
