@@ -68,8 +68,8 @@ function unquotedTimeHint(message: string, argv: readonly string[]): string {
   return '';
 }
 
-/** Commands that stop cleanly on Ctrl-C / SIGTERM and say INTERRUPTED (interrupt.ts, scan.ts). */
-const OWN_SIGNAL_HANDLING = new Set(['scan', 'dump', 'log']);
+/** Commands that stop cleanly on Ctrl-C / SIGTERM and say INTERRUPTED (interrupt.ts); `plan` is `restore plan`. */
+const OWN_SIGNAL_HANDLING = new Set(['scan', 'dump', 'log', 'diff', 'inspect', 'decode', 'plan']);
 
 export async function main(argv: string[]): Promise<number> {
   try {
