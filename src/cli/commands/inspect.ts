@@ -160,7 +160,8 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
   const sets = listBackupSets(path, layout);
   let incomplete: { code: string; reason: string } | null = null;
   try {
-    requireWholeMediaSet([{ path, layout }]);
+    // inspect takes one file: the advice names the command that reads every stripe
+    requireWholeMediaSet([{ path, layout }], { incompleteMediaSet: 'inspect describes this one file, its log summarised and its pages not read (`rowback dump --bak a.bak b.bak …` reads every stripe)' });
   } catch (e) {
     if (!(e instanceof RowbackError)) throw e;
     incomplete = { code: e.code, reason: e.message };
