@@ -77,6 +77,19 @@ describeCorpus('Ctrl-C / SIGTERM on inspect and diff', () => {
   });
 });
 
+describeCorpus('Ctrl-C on dump --trn --stop-at (a point-in-time replay)', () => {
+  it('during the replay: one INTERRUPTED line (not the replay\'s abort as an INTERNAL error), nothing written, exit 130', async () => {
+    const RTC = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-int-pit-'));
+    const out = join(dir, 'steps.csv');
+    writeFileSync(out, 'earlier\n');
+    const r = await interrupted(['dump', '--bak', RTC('RestoreTimeClean.bak'), '--trn', RTC('RestoreTimeClean_1.trn'), RTC('RestoreTimeClean_2.trn'), '--stop-at', '2017-06-01 13:01', '--table', 'dbo.steps', '--out', out, '--quiet']);
+    expect(r.given).toBe(true);
+    expect(r).toMatchObject({ code: 130, stdout: '', stderr: `rowback dump: INTERRUPTED by SIGINT: stopped while replaying the log backups; nothing was written (${out} left as it was)\n` });
+    expect(readFileSync(out, 'utf8')).toBe('earlier\n');
+  });
+});
+
 describe('Ctrl-C on decode waiting for --hex - on stdin', () => {
   it('stdin is closed (the process can end), nothing printed, INTERRUPTED, exit 130', async () => {
     const stdin = new PassThrough();
