@@ -93,7 +93,8 @@ export interface RunCliOptions extends Omit<PlanOptions, 'format'> {
 
 /**
  * `restore run`: plan (history from --backups or msdb), refuse an existing --as database unless
- * --overwrite-existing, then run each statement with STATS progress on stderr; SIGINT cancels.
+ * --overwrite-existing, then run each statement with STATS progress on stderr; SIGINT or SIGTERM
+ * cancels (SourceError SOURCE_CANCELLED naming how far it got).
  * Prints a one-line summary on stdout. Throws what planRestore and runRestore throw.
  */
 export async function runRestoreRun(
@@ -117,8 +118,11 @@ export async function runRestoreRun(
   const exec = deps.executor ? deps.executor(o) : new MssqlRestoreExecutor(resolveConnection(o.server));
   const ac = new AbortController();
   deps.signal?.addEventListener('abort', () => ac.abort(), { once: true });
+  // Ctrl-C or SIGTERM (a service manager, `timeout`) cancels the running statement on the server
+  // (SIGTERM killed the process without a word, the server left to notice the lost connection)
   const onSigint = () => ac.abort();
   process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
   try {
     const r = await runRestore(exec, (replaceExisting) => renderRestore(chain, { as: o.as!, standby: o.standby, stats, replaceExisting }).statements, {
       as: o.as,
@@ -138,6 +142,7 @@ export async function runRestoreRun(
     return r;
   } finally {
     process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGTERM', onSigint);
     await exec.close();
   }
 }
