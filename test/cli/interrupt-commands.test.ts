@@ -7,8 +7,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
+import { runDiff } from '../../src/cli/commands/diff.js';
 import { runRestorePlan } from '../../src/cli/commands/restore.js';
 import type { Interruption } from '../../src/cli/interrupt.js';
 import { captureCli } from '../support/cli.js';
@@ -74,6 +75,48 @@ describeCorpus('Ctrl-C / SIGTERM on inspect and diff', () => {
     const whole = await cli('diff', '--bak', RTC('RestoreTimeClean.bak'), '--trn', ...LOGS, '--stop-at', '2017-06-01 13:20', '--after-bak', RTC('RestoreTimeClean.bak'), RTC('RestoreTimeClean2.bak'), '--table', 'dbo.steps', '--out', out, '--quiet');
     expect(whole.code).toBe(0);
     expect(JSON.parse(readFileSync(out, 'utf8'))).toHaveLength(12);
+  });
+});
+
+describeCorpus('Ctrl-C on diff while it writes its changes', () => {
+  it('the changes written so far, a JSON array closed, nothing staged, INTERRUPTED naming how many, exit 130', async () => {
+    const RTC = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+    const LOGS = ['RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn', 'RestoreTimeClean2_3.trn'].map(RTC);
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-int-diff-out-'));
+    const stage = join(dir, 'staging.db');
+    let text = '';
+    let err = '';
+    // the signal comes with the first change written (given to runDiff's own listener, the newest)
+    let signalled = false;
+    const out = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        text += chunk.toString('utf8');
+        if (!signalled && text.includes('"change"')) {
+          signalled = true;
+          (process.listeners('SIGINT').at(-1) as (s: NodeJS.Signals) => void)('SIGINT');
+        }
+        cb();
+      },
+    });
+    const errs = new Writable({ write: (c: Buffer, _e, cb) => ((err += c.toString('utf8')), cb()) });
+    try {
+      const r = await runDiff({ bak: [RTC('RestoreTimeClean.bak')], trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [RTC('RestoreTimeClean.bak'), RTC('RestoreTimeClean2.bak')], table: 'dbo.steps', format: 'json', stage, quiet: true }, out, errs);
+      expect(r.interrupted).toBe('SIGINT');
+      expect(r.jobId).toBeNull();
+      expect(process.exitCode).toBe(130);
+    } finally {
+      process.exitCode = undefined;
+    }
+    expect(signalled).toBe(true);
+    expect(JSON.parse(text)).toHaveLength(1);
+    expect(err).toBe('rowback diff: INTERRUPTED by SIGINT: the output stopped before its end; the 1 of 12 change(s) written are only part of the result, and nothing was staged\n');
+    const { StagingStore } = await import('../../src/staging/store.js');
+    const store = new StagingStore(stage);
+    try {
+      expect(store.listJobs()).toEqual([]);
+    } finally {
+      store.close();
+    }
   });
 });
 

@@ -98,9 +98,9 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
   const interrupt = catchInterrupts();
   try {
-    let r: CompareResult;
+    let compared: CompareResult | undefined;
     try {
-      r = await compareTableStates({
+      compared = await compareTableStates({
         bak: opts.bak,
         trn: opts.trn,
         target: stop ? parseTarget(opts) : undefined,
@@ -122,10 +122,11 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
       sayInterrupted('diff', interrupt.by, `stopped before the comparison was done; nothing was written${opts.out ? ` (${opts.out} left as it was)` : ''}${opts.stage ? ' or staged' : ''}`, stderr);
       return { table: opts.table, columns: [], key: null, keyNote: null, missing: [], changed: [], added: 0, same: 0, jobId: null, interrupted: interrupt.by };
     }
-    const d = r!.diff;
-    const layout = r!.layout;
-    const keySource = r!.keySource;
-    const replayNote = r!.replays.map((x) => replaySummary(x.result).replace(/^rowback dump:/gm, `rowback diff (${x.side} state):`)).join('');
+    const r = compared!; // the catch rethrows unless interrupted
+    const d = r.diff;
+    const layout = r.layout;
+    const keySource = r.keySource;
+    const replayNote = r.replays.map((x) => replaySummary(x.result).replace(/^rowback dump:/gm, `rowback diff (${x.side} state):`)).join('');
 
     const out: Writable = outFile ?? stdout;
     const write = (s: string) => new Promise<void>((resolve, reject) => out.write(s, (e) => (e ? reject(e) : resolve())));
@@ -149,7 +150,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     if (!opts.quiet) {
       stderr.write(replayNote);
       stderr.write(
-        `rowback diff: ${d.table}: earlier ${r!.beforeRows} row(s), later ${r!.afterRows} row(s); ` +
+        `rowback diff: ${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows} row(s); ` +
           `${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged; ` +
           `${d.key ? `matched on ${keySource} (${d.key.join(', ')})` : d.keyNote}` +
           `${jobId !== null ? `; staged as restore job ${jobId} in ${opts.stage}` : ''}\n`,
