@@ -38,7 +38,8 @@ export function openBackupLogStream(
   opts: { partialMediaSet?: boolean } = {},
 ): BackupLogStream {
   refuseEncrypted(path, layout, position);
-  if (!opts.partialMediaSet) requireWholeMediaSet([{ path, layout }]);
+  // the advice for a log: no command joins stripes for the log (only for pages, docs/offline-log.md)
+  if (!opts.partialMediaSet) requireWholeMediaSet([{ path, layout }], { incompleteMediaSet: "rowback does not read a striped backup's log yet (it may be spread over the stripes); `rowback dump --bak a.bak b.bak …` reads its pages with every stripe" });
   const ranges: LogRange[] = streamsOfSet(layout, position)
     .filter((s) => s.id === 'MQTL' && s.length > 0)
     .map((s) => ({ ...payloadRange(s), kind, file: path }));

@@ -12,7 +12,7 @@ import { LayeredPageSource } from '../datafile/mdf-source.js';
 import type { PageSource } from '../datafile/page-source.js';
 import { listBackupSets, readBackupHeader, type BackupHeader } from './header.js';
 import { readMtfLayout, type MtfLayout } from './mtf.js';
-import { openBackupPageSource, openStripedBackupPageSource, requireWholeMediaSet } from './page-source.js';
+import { openBackupPageSource, openStripedBackupPageSource, requireWholeMediaSet, type BackupAdvice } from './page-source.js';
 
 /**
  * The backup set to read in `path`: `position` when given (checked against the file), 1 when
@@ -39,12 +39,14 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
  * differential backups after it layered newest first. `position` selects the backup set in
  * every file (see `choosePosition`). `check`, when given, is called before any page is indexed with
  * the header of each backup (one per striped media set), in the order given, and may throw (the
- * restore-sequence check of `src/recover/source-identity.ts`). Throws what `choosePosition`,
- * `requireWholeMediaSet`, `check` and `openBackupPageSource` throw.
+ * restore-sequence check of `src/recover/source-identity.ts`), with `advice`. `advice` says what
+ * the command accepts, for the advice of the refusals (see BackupAdvice; by default that of
+ * `dump`/`diff`, which take a full backup, differentials and every stripe). Throws what
+ * `choosePosition`, `requireWholeMediaSet`, `check` and `openBackupPageSource` throw.
  */
-export function openBackupPages(paths: string[], position?: number, check?: (headers: BackupHeader[]) => void): PageSource {
+export function openBackupPages(paths: string[], position?: number, check?: (headers: BackupHeader[], advice: BackupAdvice) => void, advice: BackupAdvice = {}): PageSource {
   const layouts = paths.map((path) => ({ path, layout: readMtfLayout(path) }));
-  requireWholeMediaSet(layouts);
+  requireWholeMediaSet(layouts, advice);
   // Group stripes of one media set, keeping the order of first appearance.
   const groups: Array<{ key: string; files: typeof layouts }> = [];
   for (const f of layouts) {
@@ -58,7 +60,7 @@ export function openBackupPages(paths: string[], position?: number, check?: (hea
     for (const f of g.files.slice(1)) choosePosition(f.path, f.layout, position);
     return choosePosition(g.files[0].path, g.files[0].layout, position);
   });
-  check?.(groups.map((g, i) => readBackupHeader(g.files[0].path, g.files[0].layout, positions[i])));
+  check?.(groups.map((g, i) => readBackupHeader(g.files[0].path, g.files[0].layout, positions[i])), advice);
   const opened: PageSource[] = [];
   try {
     for (const [i, g] of groups.entries()) {

@@ -111,12 +111,26 @@ export function openStripedBackupPageSource(paths: string[], position = 1): Back
 }
 
 /**
+ * What the command reading backup pages accepts, so that the refusals of its backups
+ * (requireWholeMediaSet here, assertBackupSet in src/recover/source-identity.ts) advise what that
+ * command can do. Without it the advice is for the commands that take `--bak FULL [DIFF…]` and
+ * every stripe of a striped backup (`dump`, `diff`).
+ */
+export interface BackupAdvice {
+  /** FORMAT_INCOMPLETE_MEDIA_SET: what to do instead of "give every stripe of the media set (--bak a.bak b.bak)". */
+  incompleteMediaSet?: string;
+  /** INPUT_DIFFERENTIAL_WITHOUT_FULL: what to do instead of "give it first (--bak FULL.bak DIFF.bak) …". */
+  differentialWithoutFull?: string;
+}
+
+/**
  * Checks that the files form whole media sets: for each media set GUID among them, every
  * family (stripe) 1..FamilyCount is present exactly once (files of a one-family media set, e.g.
  * a differential given after a striped full backup, need nothing). Throws FormatError
- * FORMAT_INCOMPLETE_MEDIA_SET naming the family count and the missing stripe numbers.
+ * FORMAT_INCOMPLETE_MEDIA_SET naming the family count and the missing stripe numbers, and what to
+ * do: `advice.incompleteMediaSet`, by default to give every stripe with --bak.
  */
-export function requireWholeMediaSet(files: Array<{ path: string; layout: MtfLayout }>): void {
+export function requireWholeMediaSet(files: Array<{ path: string; layout: MtfLayout }>, advice: BackupAdvice = {}): void {
   const bySet = new Map<string, Array<{ path: string; layout: MtfLayout }>>();
   for (const f of files) {
     const m = f.layout.mediaSet;
@@ -140,7 +154,7 @@ export function requireWholeMediaSet(files: Array<{ path: string; layout: MtfLay
       const given = [...have].sort((a, b) => a[0] - b[0]).map(([s, p]) => `stripe ${s} (${p})`).join(', ');
       throw new FormatError(
         'FORMAT_INCOMPLETE_MEDIA_SET',
-        `this backup is striped over ${count} files (media set ${guid}, ${count} families); given ${given}; missing stripe${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count}. A stripe holds only part of the extents: give every stripe of the media set (--bak a.bak b.bak)`,
+        `this backup is striped over ${count} files (media set ${guid}, ${count} families); given ${given}; missing stripe${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count}. A stripe holds only part of the extents: ${advice.incompleteMediaSet ?? 'give every stripe of the media set (--bak a.bak b.bak)'}`,
         { file: list[0].path },
       );
     }

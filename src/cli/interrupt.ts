@@ -1,9 +1,9 @@
 /**
- * Ctrl-C / SIGTERM for commands that write a result a DBA re-inserts (`dump`, `log`): the first
- * signal stops the work where it is, so that what was written is flushed and a JSON array closed
+ * Ctrl-C / SIGTERM for the commands that read files for a while (`scan`, `dump`, `log`, `diff`,
+ * `inspect`, `decode`, `restore plan`): the first signal stops the work where it is, so that what was written is flushed and a JSON array closed
  * (Node's default would exit at once, leaving a cut file and no word of it); the command then says
  * INTERRUPTED on stderr (even with --quiet) and exits 130 (SIGINT) or 143 (SIGTERM). A second
- * signal exits at once. `scan` does the same in its own code.
+ * signal exits at once.
  */
 export interface Interruption {
   /** The first signal received, or null. */
@@ -16,6 +16,21 @@ export interface Interruption {
 
 export function exitCodeOf(sig: NodeJS.Signals): number {
   return sig === 'SIGINT' ? 130 : 143;
+}
+
+/**
+ * Says that `command` was interrupted: one line on stderr, `rowback COMMAND: INTERRUPTED by SIG:
+ * WHAT`, even with --quiet (a script must not take part of a result, or none, for all of it), and
+ * sets the exit code 130 (SIGINT) or 143 (SIGTERM).
+ */
+export function sayInterrupted(command: string, by: NodeJS.Signals, what: string, stderr: NodeJS.WritableStream = process.stderr): void {
+  stderr.write(`rowback ${command}: INTERRUPTED by ${by}: ${what}\n`);
+  process.exitCode = exitCodeOf(by);
+}
+
+/** One turn of the event loop, so that a signal that came during synchronous work is delivered (to catchInterrupts' listener) before `by` is read. */
+export function letSignalsIn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** A second signal sooner than this after the first is taken as the first delivered twice. */

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isRowbackError } from '../errors.js';
 import { releaseStartupInterrupts } from './interrupt.js';
+import { checkAllOptionValues } from './options.js';
 
 type CommandModule = { register(program: Command): void };
 
@@ -48,7 +49,8 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
     if (!loaded.has(m)) m.register(program);
     loaded.add(m);
   }
-  return program;
+  // every command's options alike: an empty value, or one value given twice, is refused (options.ts)
+  return checkAllOptionValues(program);
 }
 
 /**
@@ -66,8 +68,8 @@ function unquotedTimeHint(message: string, argv: readonly string[]): string {
   return '';
 }
 
-/** Commands that stop cleanly on Ctrl-C / SIGTERM and say INTERRUPTED (interrupt.ts, scan.ts). */
-const OWN_SIGNAL_HANDLING = new Set(['scan', 'dump', 'log']);
+/** Commands that stop cleanly on Ctrl-C / SIGTERM and say INTERRUPTED (interrupt.ts); `plan` is `restore plan`. */
+const OWN_SIGNAL_HANDLING = new Set(['scan', 'dump', 'log', 'diff', 'inspect', 'decode', 'plan']);
 
 export async function main(argv: string[]): Promise<number> {
   try {

@@ -2,9 +2,11 @@
  * Option helpers shared by the commands, so that every command takes the same spellings and fails
  * the same way: one line naming the flag and what it accepts (InputError INPUT_BAD_OPTION, exit 2).
  */
+import type { EventEmitter } from 'node:events';
 import { extname } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.js';
+import { echoInput } from '../util/echo.js';
 import { splitQualifiedName } from '../util/tsql.js';
 
 /**
@@ -21,20 +23,6 @@ export function choiceOption<T extends string>(flags: string, description: strin
   });
   singleValue(o);
   return defaultValue === undefined ? o : o.default(defaultValue);
-}
-
-/**
- * Commander parser for an option that takes one value: given twice (`--ldf a.ldf --ldf b.ldf`), or
- * given empty (`--table ""` from an unset shell variable), it throws InputError INPUT_BAD_OPTION
- * naming the flag and both values, instead of commander's default of keeping the last one
- * silently (a second log file was dropped without a word).
- */
-export function oneValue(flag: string): (value: string, previous: string | undefined) => string {
-  return (value, previous) => {
-    if (previous !== undefined) throw new InputError('INPUT_BAD_OPTION', `${flag} is given twice ('${previous}' and '${value}'); it takes one value`);
-    if (value.trim() === '') throw new InputError('INPUT_BAD_OPTION', `${flag} is given an empty value`);
-    return value;
-  };
 }
 
 /**
@@ -77,7 +65,7 @@ export function collectTables(value: string, previous: string[]): string[] {
     } else cur += ch;
   }
   if (cur.trim()) out.push(cur.trim());
-  // `--table ""` (an unset shell variable) would otherwise mean every table
+  // `--table ,` names no table (an empty value is refused before: checkOptionValues); it would otherwise mean every table
   if (out.length === 0) throw new InputError('INPUT_BAD_OPTION', `--table '${value}' names no table`);
   return [...previous, ...out.map((t) => normalizeTableName(t))];
 }
@@ -99,29 +87,38 @@ export function requireSubcommand(parent: Command): Command {
 /** Marks an option as taking one value even though it has a parser (choiceOption, a normalising parser). */
 const SINGLE = Symbol('rowback.single-value-option');
 
-/** `option` taking one value, though it has a parser: refuseRepeatedOptions refuses it twice. */
+/** `option` taking one value, though it has a parser: checkOptionValues refuses it twice. */
 export function singleValue(option: Option): Option {
   (option as unknown as Record<symbol, boolean>)[SINGLE] = true;
   return option;
 }
 
 /**
- * Refuses an option that takes one value given twice (`--mdf a.mdf --mdf b.mdf`): commander would
- * keep the last one silently, and the command would read another file than the one the user may
- * think. Applies to every option of `cmd` taking a value that is not variadic (`<files...>`) and has
- * no parser of its own (a parser collects repeatable values), plus those marked with singleValue
- * (choiceOption's are). Throws InputError INPUT_BAD_OPTION naming the option and both values while
- * the arguments are parsed, before any work.
+ * The one check of the values options are given, for every option of `cmd` that takes a value
+ * (main.ts's buildProgram applies it to every command and subcommand, see checkAllOptionValues):
+ * - given an empty value (`--out ""`, `--table "$UNSET"`, `--from=`): refused, whatever the
+ *   option (a file, a table, a time, a name): an empty value never means anything, and some were
+ *   taken for "not given" (an empty --table meant every table, an empty --from no window start);
+ * - an option that takes one value given twice (`--mdf a.mdf --mdf b.mdf`): refused, where
+ *   commander would keep the last one silently and the command read another file than the user
+ *   may think. An option takes one value when it is not variadic (`<files...>`) and has no parser
+ *   of its own (a parser collects repeatable values, as scan's `--table` and `--op` do), or is
+ *   marked with singleValue (choiceOption's are).
+ * Both throw InputError INPUT_BAD_OPTION naming the option (and both values), as the arguments are
+ * parsed, before any work and before the option's own parser sees the value.
  */
-export function refuseRepeatedOptions(cmd: Command): Command {
+export function checkOptionValues(cmd: Command): Command {
   for (const o of cmd.options) {
-    const takesValue = o.required || o.optional;
-    const single = (o as unknown as Record<symbol, boolean>)[SINGLE] === true || !o.parseArg;
-    if (!takesValue || o.variadic || !single) continue;
+    if (!(o.required || o.optional)) continue;
+    const flag = o.long ?? o.flags;
+    const single = !o.variadic && ((o as unknown as Record<symbol, boolean>)[SINGLE] === true || !o.parseArg);
     let first: unknown;
     let seen = false;
-    cmd.on(`option:${o.name()}`, (value: unknown) => {
-      if (seen) throw new InputError('INPUT_BAD_OPTION', `${o.long ?? o.flags} is given more than once ('${String(first)}', then '${String(value)}'); it takes one value: give it once`);
+    // prepended: before commander's own listener parses (and stores) the value
+    (cmd as unknown as EventEmitter).prependListener(`option:${o.name()}`, (value: unknown) => {
+      if (typeof value === 'string' && value.trim() === '') throw new InputError('INPUT_BAD_OPTION', `${flag} is given an empty value ('${echoInput(value)}'); it needs one`);
+      if (!single) return;
+      if (seen) throw new InputError('INPUT_BAD_OPTION', `${flag} is given more than once ('${echoInput(String(first))}', then '${echoInput(String(value))}'); it takes one value: give it once`);
       seen = true;
       first = value;
     });
@@ -129,7 +126,27 @@ export function refuseRepeatedOptions(cmd: Command): Command {
   return cmd;
 }
 
+/** checkOptionValues on `program` and every command and subcommand under it. */
+export function checkAllOptionValues(program: Command): Command {
+  checkOptionValues(program);
+  for (const c of program.commands) checkAllOptionValues(c);
+  return program;
+}
+
 const FORMAT_BY_EXTENSION: Record<string, string> = { '.csv': 'csv', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
+
+/**
+ * The `--format` option of a command that also has `--out` and calls formatFromOut: a
+ * choiceOption whose help says that without --format the format comes from --out's extension
+ * (naming the extensions that give one of `choices`), else `defaultValue` (commander shows it).
+ */
+export function outFormatOption<T extends string>(choices: readonly T[], defaultValue: T): Option {
+  const exts = choices
+    .map((c) => Object.keys(FORMAT_BY_EXTENSION).filter((e) => FORMAT_BY_EXTENSION[e] === c).join('/'))
+    .filter(Boolean)
+    .join(', ');
+  return choiceOption('--format <format>', `output format; when not given, taken from --out's extension (${exts}), else the default`, choices, defaultValue);
+}
 
 /**
  * `--format` from `--out`'s extension when `--format` was not given on the command line: `.csv` →

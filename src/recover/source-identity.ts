@@ -13,7 +13,8 @@
  * Where a file's binding id cannot be read (a damaged page 0) it is left out of the check and the
  * scan says so, rather than refusing a file that may well belong.
  */
-import { FormatError, InputError } from '../errors.js';
+import { InputError } from '../errors.js';
+import type { BackupAdvice } from '../backup/page-source.js';
 import { readBackupHeader } from '../backup/header.js';
 
 export type SourceFileRole = 'mdf' | 'ldf' | 'bak' | 'trn';
@@ -106,11 +107,12 @@ export interface BackupSetHeader {
  * Throws InputError (exit 2):
  * - `INPUT_MIXED_DATABASES` (see assertOneDatabase);
  * - `INPUT_DIFFERENTIAL_WITHOUT_FULL`: the first backup is a differential: names the full backup it
- *   needs (BackupSetGUID, checkpoint LSN, taken before the differential) and what can be done instead;
+ *   needs (BackupSetGUID, checkpoint LSN, taken before the differential) and what can be done
+ *   instead: `advice.differentialWithoutFull` (oneBackupAdvice), by default to give the full first;
  * - `INPUT_DIFFERENTIAL_BASE_MISMATCH`: a differential based on another full backup;
  * - `INPUT_NOT_A_DATABASE_BACKUP`: a log backup given where pages are needed.
  */
-export function assertBackupSet(headers: BackupSetHeader[]): void {
+export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice = {}): void {
   assertOneDatabase(headers.map((h) => ({ file: h.file, role: 'bak' as const, bindingId: h.bindingId, databaseName: h.databaseName })));
   for (const h of headers) {
     if (h.backupType === 'log') {
@@ -120,7 +122,8 @@ export function assertBackupSet(headers: BackupSetHeader[]): void {
   const [first, ...rest] = headers;
   if (!first) return;
   if (first.backupType === 'differential') {
-    throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${missingFull(first)}; give it first (--bak FULL.bak ${first.file}). Without it only the differential's own log portion can be scanned, with the table layouts from --schema or --ddl`, { file: first.file });
+    const instead = advice.differentialWithoutFull ?? `give it first (--bak FULL.bak ${first.file}). Without it only the differential's own log portion can be scanned, with the table layouts from --schema or --ddl`;
+    throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${missingFull(first)}; ${instead}`, { file: first.file });
   }
   for (const d of rest) {
     if (d.backupType === 'full') {
@@ -139,29 +142,18 @@ function missingFull(d: BackupSetHeader): string {
 }
 
 /**
- * The advice of two refusals rewritten for the commands that read their pages from one `--bak`
- * (`scan`, `log`): INPUT_DIFFERENTIAL_WITHOUT_FULL and FORMAT_INCOMPLETE_MEDIA_SET name
- * `--bak FULL DIFF` / `--bak a.bak b.bak`, which only `dump` and `diff` take (a newcomer followed
- * the advice and got "too many arguments"). Returns `e` with its message changed for those codes,
- * otherwise `e` untouched.
+ * What `rowback scan` or `rowback log` accepts instead, for the refusals of the one `--bak` they
+ * read their table metadata from: a differential without its full backup, one stripe of a striped
+ * backup. The default advice names `--bak FULL DIFF` / `--bak a.bak b.bak`, which only `dump` and
+ * `diff` take (a newcomer followed it and got "too many arguments"). Pass it to openBackupPages.
  */
-export function adviseOneBackup(e: unknown, command: 'scan' | 'log'): unknown {
-  if (!(e instanceof InputError || e instanceof FormatError)) return e;
-  if (e.code === 'INPUT_DIFFERENTIAL_WITHOUT_FULL') {
-    const i = e.message.indexOf('; give it first (');
-    if (i >= 0) {
-      e.message = `${e.message.slice(0, i)}; \`rowback ${command}\` reads one backup: ` + (command === 'scan'
-        ? 'give the full backup with --bak and the log backups taken after it with --trn (they hold every change the differential holds), or the table layouts with --schema/--ddl and the log backups with --trn'
-        : 'give the full backup with --bak (for the table names) and the log backups taken after it as the files to list');
-    }
-  } else if (e.code === 'FORMAT_INCOMPLETE_MEDIA_SET') {
-    const i = e.message.indexOf(': give every stripe of the media set (--bak a.bak b.bak)');
-    if (i >= 0) {
-      e.message = `${e.message.slice(0, i)}: \`rowback ${command}\` reads one backup file, so it cannot read a striped backup's pages; ` + (command === 'scan'
-        ? 'give the table layouts with --schema/--ddl and the log backups with --trn'
-        : 'list the log without --bak (allocation unit ids instead of table names)') + ' (`rowback dump --bak a.bak b.bak …` reads every stripe)';
-    }
-  }
-  return e;
+export function oneBackupAdvice(command: 'scan' | 'log'): BackupAdvice {
+  return {
+    differentialWithoutFull: `\`rowback ${command}\` reads one backup: ` + (command === 'scan'
+      ? 'give the full backup with --bak and the log backups taken after it with --trn (they hold every change the differential holds), or the table layouts with --schema/--ddl and the log backups with --trn'
+      : 'give the full backup with --bak (for the table names) and the log backups taken after it as the files to list'),
+    incompleteMediaSet: `\`rowback ${command}\` reads one backup file, so it cannot read a striped backup's pages; ` + (command === 'scan'
+      ? 'give the table layouts with --schema/--ddl and the log backups with --trn'
+      : 'list the log without --bak (allocation unit ids instead of table names)') + ' (`rowback dump --bak a.bak b.bak …` reads every stripe)',
+  };
 }
-

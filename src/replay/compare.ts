@@ -40,6 +40,8 @@ export interface CompareInputs {
   key?: string[];
   /** How the caller named the key in messages: `--key` (CLI, default) or `key` (an API job's field). */
   keyName?: string;
+  /** Aborted (Ctrl-C): the comparison stops at its next step (or during a replay's log reading) and throws the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface CompareResult {
@@ -103,7 +105,7 @@ export function parseKeyOption(text: string | undefined, flag = '--key'): string
  * replay needs afterBak; a key naming unknown columns), INPUT_MIXED_DATABASES (every file must
  * carry one binding id), INPUT_UNKNOWN_TABLE, INPUT_UNREADABLE_STATE, SchemaError
  * SCHEMA_TABLE_CHANGED / SCHEMA_COLUMNS_UNREADABLE, and what replayTableAt throws (ReplayError
- * REPLAY_*, chain refusals).
+ * REPLAY_*, chain refusals); `o.signal`'s reason once it is aborted.
  */
 export async function compareTableStates(o: CompareInputs): Promise<CompareResult> {
   const afterMdf = o.afterMdf ?? [];
@@ -123,21 +125,23 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   for (const f of [...trn, ...afterTrn]) ids.push(await readSourceIdentity(f, 'trn'));
   for (const f of afterMdf) ids.push(await readSourceIdentity(f, 'mdf'));
   assertOneDatabase(ids);
+  o.signal?.throwIfAborted();
 
   const replays: CompareResult['replays'] = [];
   let before: TableState;
   let layout: TableLayout;
   if (o.target) {
-    const r = await replayTableAt({ bak: o.bak, trn, table: o.table, target: o.target });
+    const r = await replayTableAt({ bak: o.bak, trn, table: o.table, target: o.target, signal: o.signal });
     replays.push({ side: 'earlier', result: r });
     before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn })) };
     layout = r.layout; // the layout the replay decoded with: no second read of the base backup
   } else {
     ({ state: before, layout } = withPages(openBackupPages(o.bak, undefined, assertBackupSet), (s) => readState(s, o.table, o.bak.join(' + '))));
   }
+  o.signal?.throwIfAborted();
   let after: TableState;
   if (o.afterTarget) {
-    const r = await replayTableAt({ bak: afterBak, trn: afterTrn, table: o.table, target: o.afterTarget });
+    const r = await replayTableAt({ bak: afterBak, trn: afterTrn, table: o.table, target: o.afterTarget, signal: o.signal });
     replays.push({ side: 'later', result: r });
     after = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values })) };
   } else {
@@ -145,6 +149,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     after = withPages(src, (s) => readState(s, o.table, (afterMdf.length ? afterMdf : afterBak).join(' + ')).state);
   }
 
+  o.signal?.throwIfAborted();
   const { key, keySource } = matchKey(layout, before, o.key, o.keyName);
   return { diff: diffTableStates(before, after, key, keySource), layout, beforeRows: before.rows.length, afterRows: after.rows.length, keySource, replays };
 }

@@ -86,6 +86,8 @@ export interface ReplayInputs {
   /** `schema.name`. */
   table: string;
   target: RestoreTarget;
+  /** Aborted (Ctrl-C): the log reading stops and the replay throws the signal's reason, never a table from part of the log. */
+  signal?: AbortSignal;
 }
 
 export interface ReplayStats {
@@ -188,8 +190,8 @@ function setOf(path: string): BackupSetRecord {
  * Replays the table to `inputs.target` (see the file comment for the rules and every refusal).
  * Throws InputError for the chain (INPUT_RESTORE_TOO_EARLY / _TOO_LATE / _CHAIN_BROKEN /
  * _TARGET_AT_BOUNDARY / _NO_FULL …, each naming the reachable range), INPUT_MIXED_DATABASES,
- * INPUT_UNKNOWN_TABLE; SchemaError SCHEMA_COLUMNS_UNREADABLE; ReplayError REPLAY_*.
- * Memory: the table's rows, plus the row operations of transactions open at a time.
+ * INPUT_UNKNOWN_TABLE; SchemaError SCHEMA_COLUMNS_UNREADABLE; ReplayError REPLAY_*; `inputs.signal`'s
+ * reason once it is aborted. Memory: the table's rows, plus the row operations of transactions open at a time.
  */
 export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult> {
   if (inputs.bak.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump needs a full backup: --bak FULL.bak [DIFF.bak] --trn LOG.trn…');
@@ -251,7 +253,8 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
     let stopped = false;
     for (const s of streams) {
       if (stopped) break;
-      for await (const r of openBackupLogStream(s.path, s.kind).records()) {
+      // with a signal, the reader gives the event loop a turn now and then: Ctrl-C is heard during the replay
+      for await (const r of openBackupLogStream(s.path, s.kind).records(inputs.signal ? { signal: inputs.signal } : {})) {
         const lsn = BigInt(lsnToDecimal(parseLsn(r['Current LSN'])));
         if (s.kind === 'bak' && lsn >= baseEnd) continue; // past the backup's last_lsn: not part of it
         if (lsn < s.from) continue; // already read from the base or the previous log backup
@@ -261,6 +264,7 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
         }
       }
     }
+    inputs.signal?.throwIfAborted();
     replay.finish(state);
     return { table: qualified, layout, columns, rows: [...state.rows()], chain, stats };
   } finally {

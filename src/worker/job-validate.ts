@@ -15,7 +15,7 @@ import { resolveConnection } from '../util/connection.js';
 import { assertRegularFile, isInsideRoots } from '../util/files.js';
 import { layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { parseStopTarget } from '../restore/target.js';
-import { assertOneDatabase, readSourceIdentity, type SourceFileIdentity } from '../recover/source-identity.js';
+import { assertOneDatabase, oneBackupAdvice, readSourceIdentity, type SourceFileIdentity } from '../recover/source-identity.js';
 
 export interface JobAccess {
   /**
@@ -78,7 +78,7 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
     }
     let source;
     try {
-      source = openFileSource({ mdf: spec.mdf, bak: spec.bak, ldf: spec.ldf, trn: spec.trn });
+      source = openFileSource({ mdf: spec.mdf, bak: spec.bak, ldf: spec.ldf, trn: spec.trn, backupAdvice: oneBackupAdvice('scan') });
     } catch (e) {
       withField(e, 'trn');
     }

@@ -68,6 +68,8 @@ describeCorpus('inspect on every corpus backup, log and data file', () => {
         // One stripe alone: refused with the family count and the missing stripe, no pages claimed.
         expect(r.incomplete?.code, f).toBe('FORMAT_INCOMPLETE_MEDIA_SET');
         expect(r.incomplete?.reason, f).toMatch(new RegExp(`striped over ${want.stripeOf} files.*missing stripe 2 of ${want.stripeOf}`));
+        // advice inspect's user can follow (it said --bak a.bak b.bak, an option inspect does not have)
+        expect(r.incomplete?.reason, f).toMatch(/A stripe holds only part of the extents: inspect describes this one file, its log summarised and its pages not read \(`rowback dump --bak a\.bak b\.bak …` reads every stripe\)$/);
         expect(r.dataPages, f).toBeNull();
         expect(renderText(r)).toContain('FORMAT_INCOMPLETE_MEDIA_SET');
       } else if (r.header.backupType === 'log') {

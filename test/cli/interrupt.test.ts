@@ -1,5 +1,5 @@
 /**
- * Ctrl-C / SIGTERM on `dump` and `log` (the real CLI as a process): the first signal stops the
+ * Ctrl-C / SIGTERM on `dump`, `log` and `decode` (the real CLI as a process): the first signal stops the
  * command where it is, what was written is flushed (a JSON array closed), INTERRUPTED is said on
  * stderr even with --quiet, exit 130 / 143; a signal while starting says so and writes nothing.
  * The signal is sent twice at once, as GNU `timeout` does (to the command, then to its group).
@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -86,4 +86,21 @@ describeCorpus('Ctrl-C / SIGTERM on dump and log', () => {
     expect(r.stderr).toMatch(/^rowback dump: INTERRUPTED by SIGINT (while starting: nothing was read or written|: stopped before any row was read; nothing was written \(.*d\.json left as it was\))\n$/);
     expect(readFileSync(out, 'utf8')).toBe('[]\n');
   }, 60_000);
+});
+
+describe('Ctrl-C on decode waiting for --hex - (the real CLI as a process)', () => {
+  it('says INTERRUPTED and exits 130 (it was killed by the signal without a word); stdin left open', async () => {
+    const child = spawn(process.execPath, [join(repo, 'bin', 'rowback.js'), 'decode', '--ddl', join(repo, 'examples', 'contact.sql'), '--hex', '-'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ROWBACK_DEV: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+    child.stdin.write('0x3000'); // part of an image; stdin stays open: a person still typing
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
+    await sleep(3000); // past start-up (about 0.6 s): the command is waiting on stdin
+    child.kill('SIGINT');
+    const r = await exited;
+    child.stdin.destroy();
+    expect({ ...r, stdout, stderr }).toEqual({ code: 130, signal: null, stdout: '', stderr: 'rowback decode: INTERRUPTED by SIGINT: stopped before the row image on stdin was read whole; nothing was decoded or printed\n' });
+  }, 30_000);
 });

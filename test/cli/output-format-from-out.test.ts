@@ -68,3 +68,31 @@ describeCorpus('rowback dump --out rows.csv (no --format) writes CSV', () => {
     expect(rows).toHaveLength(4);
   });
 });
+
+describe('the help of --format says where the format comes from without it', () => {
+  it.each([
+    ['scan', '.ndjson/.jsonl, .csv, .json', 'ndjson | csv | json'],
+    ['dump', '.ndjson/.jsonl, .csv, .json', 'ndjson | csv | json'],
+    ['log', '.csv, .ndjson/.jsonl', 'table | csv | ndjson'],
+    ['diff', '.ndjson/.jsonl, .json', 'ndjson | json'],
+  ])('rowback %s --help', async (name, exts, choices) => {
+    const cmd = (await buildProgram([name])).commands.find((c) => c.name() === name)!;
+    const help = cmd.helpInformation().replace(/\s+/g, ' ');
+    expect(help).toContain(`--format <format> output format; when not given, taken from --out's extension (${exts}), else the default (${choices})`);
+  });
+});
+
+describeCorpus('rowback diff --out rows.json (no --format) writes JSON', () => {
+  it('a JSON array, as --format json (it wrote NDJSON)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rowback-fmt-')), 'rows.json');
+    const full = corpusPath('appveyor-lab', 'RestoreTimeClean', 'RestoreTimeClean.bak');
+    const program = await buildProgram(['diff']);
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await program.parseAsync(['diff', '--bak', full, '--after-bak', full, '--table', 'dbo.steps', '--out', file, '--quiet'], { from: 'user' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(readFileSync(file, 'utf8')).toBe('[]\n');
+  });
+});

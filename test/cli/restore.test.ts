@@ -47,7 +47,8 @@ describeCorpus('rowback restore plan (appveyor-lab, offline)', () => {
       const r = await run('restore', 'plan', '--backups', LAB('sql2008-backups', 'StopAt'), '--stop-at', '2020-05-12T13:30:00', '--as', as);
       expect(r.code).toBe(2);
       const line = expectOneLineError(r, 'INPUT_BAD_OPTION');
-      expect(line).toMatch(/--as .*1–128 characters/);
+      // empty: the check every option has (options.ts checkOptionValues); too long: sysname's limit
+      expect(line).toMatch(as === '' ? /--as is given an empty value \(''\); it needs one/ : /--as .*1–128 characters/);
       expect(line).not.toMatch(/column/);
     }
   });

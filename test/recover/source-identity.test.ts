@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readBackupHeader } from '../../src/backup/header.js';
-import { assertBackupSet, assertOneDatabase, readSourceIdentity } from '../../src/recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase, oneBackupAdvice, readSourceIdentity } from '../../src/recover/source-identity.js';
+import { openBackupPages } from '../../src/backup/open.js';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
@@ -100,6 +101,34 @@ describeCorpus('files of different databases: real pairs', () => {
     expect(() => assertBackupSet([{ ...full, backupSetGuid: '00000000-0000-0000-0000-000000000001' }, diff])).toThrow(expect.objectContaining({ code: 'INPUT_DIFFERENTIAL_BASE_MISMATCH' }));
     expect(() => assertBackupSet([full, full])).toThrow(expect.objectContaining({ code: 'INPUT_BAD_OPTION' }));
     expect(() => assertBackupSet([full, readBackupHeader(lab('RestoreTimeClean/RestoreTimeClean_1.trn'))])).toThrow(expect.objectContaining({ code: 'INPUT_NOT_A_DATABASE_BACKUP' }));
+  });
+});
+
+describeCorpus('the advice of a refused --bak is built for the command reading it (openBackupPages / assertBackupSet advice)', () => {
+  const diff = lab('RestoreTimeClean/RestoreTimeClean2.bak');
+  const stripe = corpusPath('Northwind-stripe/Northwind.bak');
+  const message = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error('not refused');
+  };
+
+  it('a differential alone: the default advice (dump, diff) gives the full backup first; scan\'s and log\'s what they take', () => {
+    const h = [readBackupHeader(diff)];
+    expect(message(() => assertBackupSet(h))).toMatch(/based on that full backup; give it first \(--bak FULL\.bak .*RestoreTimeClean2\.bak\)\. Without it/);
+    expect(message(() => assertBackupSet(h, oneBackupAdvice('scan')))).toMatch(/based on that full backup; `rowback scan` reads one backup: give the full backup with --bak and the log backups taken after it with --trn .*--schema\/--ddl and the log backups with --trn$/);
+    expect(message(() => openBackupPages([diff], undefined, assertBackupSet, oneBackupAdvice('log')))).toMatch(/based on that full backup; `rowback log` reads one backup: give the full backup with --bak \(for the table names\) and the log backups taken after it as the files to list$/);
+    // any advice the caller gives is the whole of it: nothing of the default is left
+    expect(message(() => openBackupPages([diff], undefined, assertBackupSet, { differentialWithoutFull: 'ADVICE' }))).toMatch(/based on that full backup; ADVICE$/);
+  });
+
+  it('one stripe of a striped backup: every stripe by default; scan\'s and log\'s advice otherwise', () => {
+    expect(message(() => openBackupPages([stripe]))).toMatch(/A stripe holds only part of the extents: give every stripe of the media set \(--bak a\.bak b\.bak\)$/);
+    expect(message(() => openBackupPages([stripe], undefined, assertBackupSet, oneBackupAdvice('scan')))).toMatch(/A stripe holds only part of the extents: `rowback scan` reads one backup file, so it cannot read a striped backup's pages; give the table layouts with --schema\/--ddl and the log backups with --trn \(`rowback dump --bak a\.bak b\.bak …` reads every stripe\)$/);
+    expect(message(() => openBackupPages([stripe], undefined, undefined, { incompleteMediaSet: 'ADVICE' }))).toMatch(/A stripe holds only part of the extents: ADVICE$/);
   });
 });
 

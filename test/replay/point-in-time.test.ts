@@ -204,6 +204,15 @@ describeCorpus('point-in-time replay on RestoreTimeClean (full + differential + 
     await expect(runDump({ mdf: FULL, trn: LOGS, stopAt: '2017-06-01', table: 'dbo.steps', format: 'csv' } as DumpOptions, out, err)).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION' });
     await expect(runDump({ bak: [LOGS[0]], trn: LOGS.slice(1), stopAt: '2017-06-01 13:10', table: 'dbo.steps', format: 'csv' } as DumpOptions, out, err)).rejects.toMatchObject({ code: 'INPUT_NOT_A_DATABASE_BACKUP' });
   });
+
+  it('a signal aborted while the log is read stops the replay: it throws the signal\'s reason, never a table from part of the log', async () => {
+    const c = new AbortController();
+    // the first turn of the event loop comes inside the log reading (the base backup's pages are read synchronously before it)
+    setImmediate(() => c.abort(new Error('Ctrl-C')));
+    await expect(replayTableAt({ bak: [FULL, DIFF], trn: LOGS, table: 'dbo.steps', target: at('2017-06-01T13:29:13.000'), signal: c.signal })).rejects.toThrow('Ctrl-C');
+    // not aborted: the same replay ends
+    await expect(replayTableAt({ bak: [FULL, DIFF], trn: LOGS, table: 'dbo.steps', target: at('2017-06-01T13:29:13.000'), signal: new AbortController().signal })).resolves.toMatchObject({ table: 'dbo.steps' });
+  });
 });
 
 describeCorpus('point-in-time replay on sql2008-backups/StopAt (full + 4 log backups)', () => {

@@ -98,6 +98,26 @@ describeCorpus('rowback restore run (CLI function, fake executor, appveyor-lab h
     await expect(runRestoreRun({ server: 'fake', backups: ['x'], stopAt: '2020-05-12 13:30' }, out, err, { executor: () => ex })).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION' });
   });
 
+  it('SIGTERM cancels the running statement as Ctrl-C does (it killed the process without a word)', async () => {
+    const ex = new FakeExecutor({ hangAt: 1 });
+    const before = process.listenerCount('SIGTERM');
+    // the command's own listener (the newest) only: process.emit would also reach the test runner's
+    const poll = setInterval(() => {
+      if (ex.executed.length < 1 || process.listenerCount('SIGTERM') <= before) return;
+      clearInterval(poll);
+      (process.listeners('SIGTERM').at(-1) as (s: NodeJS.Signals) => void)('SIGTERM');
+    }, 1);
+    try {
+      await expect(runRestoreRun({ server: 'fake', backups: [corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt')], stopAt: '2020-05-12 13:30', as: 'StopAt_side' }, new PassThrough(), new PassThrough(), { executor: () => ex }))
+        .rejects.toMatchObject({ code: 'SOURCE_CANCELLED', message: expect.stringMatching(/1 of 4 statements ran: database StopAt_side is left RESTORING/) });
+    } finally {
+      clearInterval(poll);
+    }
+    expect(ex.executed).toHaveLength(1);
+    expect(ex.closed).toBe(true);
+    expect(process.listenerCount('SIGTERM')).toBe(before);
+  }, 15_000);
+
   it('--key, --stage and --table are checked before any RESTORE is sent (not after a long restore)', async () => {
     const StopAt = corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt');
     const base = { server: 'fake', backups: [StopAt], stopAt: '2020-05-12 13:30', as: 'StopAt_side' };

@@ -7,6 +7,7 @@ import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { qualifiedName, type TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { formatLsn, parseAnyLsn } from '../../logreader/lsn.js';
 import { parseHex } from '../../util/hex.js';
+import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 
 /**
  * `rowback decode`: one row image + table metadata → one JSON document on stdout:
@@ -42,12 +43,33 @@ export function register(program: Command): void {
     .option('--collation <name>', 'with --ddl: database default collation for char/varchar columns without COLLATE', 'SQL_Latin1_General_CP1_CI_AS')
     .option('--lsn <lsn>', 'LSN of the log record the image came from, any fn_dblog spelling (named in errors)')
     .action(async (opts: DecodeCliOptions) => {
-      process.stdout.write(await runDecode(opts));
+      // Ctrl-C / SIGTERM (waiting for `--hex -` on stdin, reading a large script): nothing is
+      // printed, one INTERRUPTED line, exit 130 / 143 (interrupt.ts)
+      const interrupt = catchInterrupts();
+      try {
+        let text = '';
+        try {
+          text = await runDecode(opts, interrupt.signal);
+          await letSignalsIn();
+        } catch (e) {
+          if (!interrupt.by) throw e;
+        }
+        if (interrupt.by) {
+          sayInterrupted('decode', interrupt.by, opts.hex === '-' ? 'stopped before the row image on stdin was read whole; nothing was decoded or printed' : 'nothing was decoded or printed');
+          return;
+        }
+        process.stdout.write(text);
+      } finally {
+        interrupt.release();
+      }
     });
 }
 
-/** Does the whole job and returns the text to print; throws typed errors (nothing printed). */
-export async function runDecode(opts: DecodeCliOptions): Promise<string> {
+/**
+ * Does the whole job and returns the text to print; throws typed errors (nothing printed), and
+ * `signal`'s reason once it is aborted while stdin is read (`--hex -`; stdin is closed then).
+ */
+export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): Promise<string> {
   // Validate the LSN first: a typo there should not wait behind a long metadata load.
   const lsn = opts.lsn !== undefined ? formatLsn(parseAnyLsn(opts.lsn)) : undefined;
   if (!!opts.ddl === !!opts.schema) {
@@ -59,7 +81,7 @@ export async function runDecode(opts: DecodeCliOptions): Promise<string> {
     defaultCollation: opts.collation,
   });
   const table = pickTable(layouts, opts.table, opts.ddl ?? opts.schema!);
-  const hexText = opts.hex === '-' ? await readStdin() : opts.hex;
+  const hexText = opts.hex === '-' ? await readStdin(signal) : opts.hex;
   const image = parseHex(hexFromDump(hexText), '--hex');
   if (image.length === 0) throw new InputError('INPUT_BAD_HEX', '--hex is empty', { offset: 0 });
   const row = decodeRow(image, table, lsn ? { lsn } : undefined);
@@ -142,8 +164,21 @@ function readText(file: string): string {
   }
 }
 
-async function readStdin(): Promise<string> {
+/** All of stdin as UTF-8. Aborted, stdin is closed (an open stdin would keep the process from ending) and the signal's reason thrown. */
+async function readStdin(signal?: AbortSignal): Promise<string> {
+  signal?.throwIfAborted();
+  const stdin = process.stdin;
+  const onAbort = () => stdin.destroy();
+  signal?.addEventListener('abort', onAbort, { once: true });
   const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  try {
+    for await (const c of stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  } catch (e) {
+    signal?.throwIfAborted();
+    throw e;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  signal?.throwIfAborted();
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -8,12 +8,13 @@ import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { TableDiff } from '../../replay/table-diff.js';
-import { compareTableStates, parseKeyOption } from '../../replay/compare.js';
+import { compareTableStates, parseKeyOption, type CompareResult } from '../../replay/compare.js';
+import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { parseStopTarget } from '../../restore/target.js';
 import { StagingStore } from '../../staging/store.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
-import { choiceOption, normalizeTableName, refuseRepeatedOptions, singleValue } from '../options.js';
+import { formatFromOut, normalizeTableName, outFormatOption, singleValue } from '../options.js';
 import { replaySummary } from './dump-point-in-time.js';
 import { parseTarget } from './restore.js';
 
@@ -46,7 +47,6 @@ export interface DiffOptions {
 
 /** Adds `diff` to the program (see runDiff). */
 export function register(program: Command): void {
-  refuseRepeatedOptions(
   program
     .command('diff')
     .description('Compare a table at an earlier point (backups, optionally replayed to a time) with a later state (data file or newer backup): rows the later state lacks or holds changed')
@@ -62,25 +62,29 @@ export function register(program: Command): void {
     .addOption(singleValue(new Option('--table <schema.name>', 'the table to compare').makeOptionMandatory().argParser((v: string) => normalizeTableName(v))))
     .option('--key <columns>', 'comma-separated columns identifying a row (default: the clustered index key; a heap is compared as whole rows)')
     .option('--stage <staging.db>', "stage the missing and changed rows as a job of kind 'restore' (review and re-insert them like scanned rows)")
-    .addOption(choiceOption('--format <format>', 'output format', DIFF_FORMATS, 'ndjson'))
+    .addOption(outFormatOption(DIFF_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--quiet', 'no summary on stderr')
-    .action(async (opts: DiffOptions) => {
+    .action(async (opts: DiffOptions, cmd: Command) => {
+      formatFromOut(cmd, opts, DIFF_FORMATS);
       await runDiff(opts);
-    }),
-  );
+    });
 }
 
 /**
  * Runs the comparison and prints it: ndjson lines `{change: 'missing', table, values}` and
  * `{change: 'changed', table, key, columns, before, after}` (json: one array of them), and a
  * summary on stderr. With `stage`, the same rows become one `restore` job (missing rows as
- * operation `delete`, changed rows as `update` with both images). Throws InputError
+ * operation `delete`, changed rows as `update` with both images). Ctrl-C / SIGTERM (interrupt.ts)
+ * stop it: during the comparison nothing is written or staged (a previous --out file is left as
+ * it was), during the output what was written is flushed (a JSON array closed) and nothing is
+ * staged; one INTERRUPTED line, exit 130 / 143, and `interrupted` set (with an empty difference
+ * when the comparison had not ended). Throws InputError
  * INPUT_BAD_OPTION (exactly one of --after-mdf/--after-bak; --trn needs a stop and a stop needs
  * --trn, likewise --after-trn and --after-stop-*, which replay the later state from --after-bak), INPUT_MIXED_DATABASES, INPUT_UNKNOWN_TABLE, SchemaError SCHEMA_TABLE_CHANGED, and what
  * replayTableAt throws.
  */
-export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<TableDiff & { jobId: number | null }> {
+export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<TableDiff & { jobId: number | null; interrupted?: NodeJS.Signals }> {
   for (const f of opts.afterTrn ?? []) assertRegularFile('--after-trn', f);
   for (const f of opts.bak) assertRegularFile('--bak', f);
   for (const f of opts.trn ?? []) assertRegularFile('--trn', f);
@@ -92,44 +96,74 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
   const key = parseKeyOption(opts.key);
   if (opts.stage !== undefined) new StagingStore(opts.stage).close();
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
-  const r = await compareTableStates({
-    bak: opts.bak,
-    trn: opts.trn,
-    target: stop ? parseTarget(opts) : undefined,
-    afterMdf: opts.afterMdf,
-    afterBak: opts.afterBak,
-    afterTrn: opts.afterTrn,
-    afterTarget: afterStop ? parseStopTarget({ stopAt: opts.afterStopAt, stopBeforeLsn: opts.afterStopBeforeLsn }, { stopAt: '--after-stop-at', stopBeforeLsn: '--after-stop-before-lsn' }) : undefined,
-    table: opts.table,
-    key,
-  });
-  const d = r.diff;
-  const layout = r.layout;
-  const keySource = r.keySource;
-  const replayNote = r.replays.map((x) => replaySummary(x.result).replace(/^rowback dump:/gm, `rowback diff (${x.side} state):`)).join('');
+  const interrupt = catchInterrupts();
+  try {
+    let compared: CompareResult | undefined;
+    try {
+      compared = await compareTableStates({
+        bak: opts.bak,
+        trn: opts.trn,
+        target: stop ? parseTarget(opts) : undefined,
+        afterMdf: opts.afterMdf,
+        afterBak: opts.afterBak,
+        afterTrn: opts.afterTrn,
+        afterTarget: afterStop ? parseStopTarget({ stopAt: opts.afterStopAt, stopBeforeLsn: opts.afterStopBeforeLsn }, { stopAt: '--after-stop-at', stopBeforeLsn: '--after-stop-before-lsn' }) : undefined,
+        table: opts.table,
+        key,
+        signal: interrupt.signal,
+      });
+      // a signal during the last synchronous step (reading pages) is heard now
+      await letSignalsIn();
+    } catch (e) {
+      if (!interrupt.by) throw e;
+    }
+    if (interrupt.by) {
+      // --out is opened only when written to (files.ts): a previous result there is left as it was
+      sayInterrupted('diff', interrupt.by, `stopped before the comparison was done; nothing was written${opts.out ? ` (${opts.out} left as it was)` : ''}${opts.stage ? ' or staged' : ''}`, stderr);
+      return { table: opts.table, columns: [], key: null, keyNote: null, missing: [], changed: [], added: 0, same: 0, jobId: null, interrupted: interrupt.by };
+    }
+    const r = compared!; // the catch rethrows unless interrupted
+    const d = r.diff;
+    const layout = r.layout;
+    const keySource = r.keySource;
+    const replayNote = r.replays.map((x) => replaySummary(x.result).replace(/^rowback dump:/gm, `rowback diff (${x.side} state):`)).join('');
 
-  const out: Writable = outFile ?? stdout;
-  const write = (s: string) => new Promise<void>((resolve, reject) => out.write(s, (e) => (e ? reject(e) : resolve())));
-  const lines: object[] = [
-    ...d.missing.map((m) => ({ change: 'missing', table: d.table, values: m.values })),
-    ...d.changed.map((c) => ({ change: 'changed', table: d.table, key: c.key, columns: c.columns, before: c.before, after: c.after })),
-  ];
-  if (opts.format === 'json') await write(lines.length ? `[\n${lines.map((l) => JSON.stringify(l)).join(',\n')}\n]\n` : '[]\n');
-  else for (const l of lines) await write(`${JSON.stringify(l)}\n`);
-  if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    const out: Writable = outFile ?? stdout;
+    const write = (s: string) => new Promise<void>((resolve, reject) => out.write(s, (e) => (e ? reject(e) : resolve())));
+    const lines: object[] = [
+      ...d.missing.map((m) => ({ change: 'missing', table: d.table, values: m.values })),
+      ...d.changed.map((c) => ({ change: 'changed', table: d.table, key: c.key, columns: c.columns, before: c.before, after: c.after })),
+    ];
+    let written = 0;
+    if (opts.format === 'json') await write('[');
+    for (const l of lines) {
+      if (interrupt.by) break;
+      await write(opts.format === 'json' ? `${written ? ',' : ''}\n${JSON.stringify(l)}` : `${JSON.stringify(l)}\n`);
+      written++;
+    }
+    if (opts.format === 'json') await write(written ? '\n]\n' : ']\n');
+    if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
 
-  let jobId: number | null = null;
-  if (opts.stage) jobId = stageDiff(opts, d, layout);
-  if (!opts.quiet) {
-    stderr.write(replayNote);
-    stderr.write(
-      `rowback diff: ${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows} row(s); ` +
-        `${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged; ` +
-        `${d.key ? `matched on ${keySource} (${d.key.join(', ')})` : d.keyNote}` +
-        `${jobId !== null ? `; staged as restore job ${jobId} in ${opts.stage}` : ''}\n`,
-    );
+    let jobId: number | null = null;
+    // an interrupted output is not staged: a job is the whole difference or nothing
+    if (opts.stage && !interrupt.by) jobId = stageDiff(opts, d, layout);
+    if (!opts.quiet) {
+      stderr.write(replayNote);
+      stderr.write(
+        `rowback diff: ${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows} row(s); ` +
+          `${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged; ` +
+          `${d.key ? `matched on ${keySource} (${d.key.join(', ')})` : d.keyNote}` +
+          `${jobId !== null ? `; staged as restore job ${jobId} in ${opts.stage}` : ''}\n`,
+      );
+    }
+    if (interrupt.by) {
+      sayInterrupted('diff', interrupt.by, `the output stopped before its end; the ${written} of ${lines.length} change(s) written are only part of the result${opts.stage ? ', and nothing was staged' : ''}`, stderr);
+      return { ...d, jobId, interrupted: interrupt.by };
+    }
+    return { ...d, jobId };
+  } finally {
+    interrupt.release();
   }
-  return { ...d, jobId };
 }
 
 /** Stages the missing rows (operation `delete`) and changed rows (`update`, both images) as one job of kind `restore`. */

@@ -2,7 +2,7 @@
  * `rowback dump --bak FULL [DIFF] --trn LOG… --stop-at T | --stop-before-lsn L --table X`: the
  * table as it stood at a point in time, replayed from backup files alone (src/replay/).
  */
-import { exitCodeOf, type Interruption } from '../interrupt.js';
+import { exitCodeOf, letSignalsIn, type Interruption } from '../interrupt.js';
 import type { Writable } from 'node:stream';
 import { InputError } from '../../errors.js';
 import { replayTableAt, type ReplayResult } from '../../replay/point-in-time.js';
@@ -39,15 +39,22 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   for (const f of baks) assertRegularFile('--bak', f);
   for (const f of trns) assertRegularFile('--trn', f);
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
-  const r = await replayTableAt({ bak: baks, trn: trns, table, target });
-  // Ctrl-C / SIGTERM (interrupt.ts): during the replay nothing was written (a previous --out file
-  // is left as it was); during the rows, what was written is flushed and a JSON array closed.
-  await new Promise((resolve) => setImmediate(resolve));
+  // Ctrl-C / SIGTERM (interrupt.ts): the replay stops where it is (it throws the signal's reason)
+  // and nothing was written (a previous --out file is left as it was); during the rows, what was
+  // written is flushed and a JSON array closed.
+  let replayed: ReplayResult | undefined;
+  try {
+    replayed = await replayTableAt({ bak: baks, trn: trns, table, target, signal: interrupt?.signal });
+  } catch (e) {
+    if (!interrupt?.by) throw e;
+  }
+  await letSignalsIn();
   if (interrupt?.by) {
     stderr.write(`rowback dump: INTERRUPTED by ${interrupt.by}: stopped while replaying the log backups; nothing was written${opts.out ? ` (${opts.out} left as it was)` : ''}\n`);
     process.exitCode = exitCodeOf(interrupt.by);
     return { rows: 0, skipped: [], tables: [] };
   }
+  const r = replayed!; // the catch rethrows unless interrupted
   const out: Writable = outFile ?? stdout;
   const write = (s: string) => new Promise<void>((resolve, reject) => out.write(s, (e) => (e ? reject(e) : resolve())));
   const record = (x: ReplayResult['rows'][number]) => ({ table: r.table, values: x.values, origin: x.origin === 'backup' ? 'backup' : `log ${x.origin.lsn}`, ...(x.warnings.length ? { warnings: x.warnings } : {}) });

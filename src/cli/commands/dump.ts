@@ -1,7 +1,7 @@
 import { assertRegularFile, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { choiceOption, formatFromOut, normalizeTableName, refuseRepeatedOptions } from '../options.js';
+import { outFormatOption, formatFromOut, normalizeTableName } from '../options.js';
 import { createProgress } from '../progress.js';
 import { csvCell, csvRecord, csvValueHeaders } from '../../util/csv.js';
 import { assertBackupSet } from '../../recover/source-identity.js';
@@ -52,7 +52,6 @@ export interface DumpOptions {
 
 /** Adds `dump` to the program: current rows from --mdf/--bak, or with --trn and a stop the rows at a point in time (dump-point-in-time.ts). */
 export function register(program: Command): void {
-  refuseRepeatedOptions(
   program
     .command('dump')
     .description("Print the current rows of a table, several tables (--table …) or every user table (--all) straight from a data file or a full/differential backup, or with --trn and --stop-at a table's rows at that point in time (no SQL Server needed)")
@@ -63,7 +62,7 @@ export function register(program: Command): void {
     .option('--all', 'dump every user table (metadata read once); NDJSON/JSON rows name their table')
     .option('--include-ghosts', 'also print ghost records (deleted rows not yet cleaned up), flagged ghost')
     .option('--include-remnants', 'also carve deleted records left in the page bodies (slot already removed), flagged remnant')
-    .addOption(choiceOption('--format <format>', 'output format', DUMP_FORMATS, 'ndjson'))
+    .addOption(outFormatOption(DUMP_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--quiet', 'no summary on stderr')
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
@@ -73,8 +72,7 @@ export function register(program: Command): void {
     .action(async (opts: DumpOptions, cmd: Command) => {
       formatFromOut(cmd, opts, DUMP_FORMATS);
       await runDump(opts);
-    }),
-  );
+    });
 }
 
 /** Rows printed for one table of a dump. */

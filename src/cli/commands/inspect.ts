@@ -2,8 +2,9 @@ import { assertRegularFile } from '../files.js';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Command } from 'commander';
-import { choiceOption, refuseRepeatedOptions } from '../options.js';
+import { choiceOption } from '../options.js';
 import { createProgress } from '../progress.js';
+import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { InputError } from '../../errors.js';
 import { listBackupSets, readBackupHeader, type BackupHeader, type BackupSetSummary } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
@@ -92,6 +93,8 @@ export interface InspectOptions {
   onProgress?: LogScanOptions['onProgress'];
   /** Backup set to describe in a file holding several (RESTORE … WITH FILE = n); 1 by default. */
   position?: number;
+  /** Aborted (Ctrl-C): the log reading stops where it is; the result is then partial and must not be printed. */
+  signal?: AbortSignal;
 }
 
 /** Detects the kind from the bytes, never the extension. */
@@ -121,6 +124,11 @@ export function detectFileKind(path: string): FileKind {
   throw new InputError('INPUT_UNKNOWN_FILE_KIND', `${path} is not a SQL Server backup (TAPE), data file (file header + boot page) or log file (file header + VLF 0xAB)`, { file: path });
 }
 
+/**
+ * What `path` is (detectFileKind, from its bytes) and its header facts, its log summarised. With
+ * `opts.signal` aborted the log reading stops where it is and the result is partial: the caller
+ * must not print it as the file's description.
+ */
 export async function inspectFile(path: string, opts: InspectOptions = {}): Promise<InspectResult> {
   const kind = detectFileKind(path);
   if (kind === 'backup') return inspectBackup(path, opts);
@@ -152,7 +160,8 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
   const sets = listBackupSets(path, layout);
   let incomplete: { code: string; reason: string } | null = null;
   try {
-    requireWholeMediaSet([{ path, layout }]);
+    // inspect takes one file: the advice names the command that reads every stripe
+    requireWholeMediaSet([{ path, layout }], { incompleteMediaSet: 'inspect describes this one file, its log summarised and its pages not read (`rowback dump --bak a.bak b.bak …` reads every stripe)' });
   } catch (e) {
     if (!(e instanceof RowbackError)) throw e;
     incomplete = { code: e.code, reason: e.message };
@@ -179,7 +188,7 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
   const skipped: SkippedItem[] = [...layout.problems];
   const kind = header.backupType === 'log' ? 'trn' : 'bak';
   if (!header.encryption) {
-    for await (const r of openBackupLogStream(path, kind, layout, position, { partialMediaSet: true }).records({ onSkipped: (s) => skipped.push(s), onProgress: opts.onProgress }, stats)) count(counts, r);
+    for await (const r of openBackupLogStream(path, kind, layout, position, { partialMediaSet: true }).records({ onSkipped: (s) => skipped.push(s), onProgress: opts.onProgress, signal: opts.signal }, stats)) count(counts, r);
   }
   return { file: path, kind: 'backup', header, sets, mediaSet: layout.mediaSet, incomplete, dataPages, log: summarize(stats, counts, skipped) };
 }
@@ -202,10 +211,11 @@ async function inspectLog(path: string, opts: InspectOptions): Promise<InspectRe
   const fh = await open(path, 'r');
   try {
     for (const v of layout.vlfs) {
+      if (opts.signal?.aborted) break;
       const s = emptyLogScanStats();
       const range = { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf' as const, file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: v.seq > 0 && v.seq < maxSeq };
       const progress = opts.onProgress ? (p: { bytes: number; records: number }) => opts.onProgress!({ bytes: total.bytes + p.bytes, records: total.records + p.records }) : undefined;
-      for await (const r of readLogRange(fh, range, { onSkipped: (x) => skipped.push(x), onProgress: progress }, s)) count(counts, r);
+      for await (const r of readLogRange(fh, range, { onSkipped: (x) => skipped.push(x), onProgress: progress, signal: opts.signal }, s)) count(counts, r);
       vlfs.push({
         index: v.index, seq: v.seq, offset: v.offset, size: v.size, parity: v.parity,
         status: s.blocks === 0 ? 'unused' : v.seq === maxSeq ? 'current' : 'used',
@@ -317,7 +327,6 @@ function renderLog(l: LogSummary, out: string[], kv: (k: string, v: unknown) => 
 }
 
 export function register(program: Command): void {
-  refuseRepeatedOptions(
   program
     .command('inspect')
     .description('What a SQL Server file is and its header facts: backups (.bak/.trn), data files (.mdf/.ndf), logs (.ldf)')
@@ -331,6 +340,9 @@ export function register(program: Command): void {
       statSync(file, { throwIfNoEntry: false }) ?? (() => {
         throw new InputError('INPUT_FILE_UNREADABLE', `${file} does not exist`, { file });
       })();
+      // Ctrl-C / SIGTERM: the reading stops where it is and nothing is printed (a partial
+      // description would pass for the file's), one INTERRUPTED line, exit 130 / 143 (interrupt.ts)
+      const interrupt = catchInterrupts();
       const started = Date.now();
       const progress = createProgress({ quiet: opts.quiet });
       const onProgress = (p: { bytes: number; records: number }) =>
@@ -340,13 +352,19 @@ export function register(program: Command): void {
         });
       let result: InspectResult;
       try {
-        result = await inspectFile(file, { onProgress, position });
+        result = await inspectFile(file, { onProgress, position, signal: interrupt.signal });
+        // a signal during synchronous reading (pages, a data file) is heard now
+        await letSignalsIn();
+        if (interrupt.by) {
+          sayInterrupted('inspect', interrupt.by, `${file} was not read to its end; nothing was printed`);
+          return;
+        }
       } finally {
         progress.done();
+        interrupt.release();
       }
       process.stdout.write(opts.format === 'json' ? JSON.stringify(result, jsonReplacer, 2) + '\n' : renderText(result));
-    }),
-  );
+    });
 }
 
 function jsonReplacer(_k: string, v: unknown): unknown {

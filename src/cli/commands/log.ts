@@ -27,14 +27,14 @@ import type { LogRecord } from '../../logreader/log-record.js';
 import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { logLoss, type SkippedItem } from '../../recover/source.js';
-import { adviseOneBackup, assertBackupSet, assertOneDatabase, readSourceIdentity, type SourceFileIdentity } from '../../recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase, oneBackupAdvice, readSourceIdentity, type SourceFileIdentity } from '../../recover/source-identity.js';
 import { csvRecord } from '../../util/csv.js';
 import { toHex0x } from '../../util/hex.js';
 import { sidToText } from '../../util/sid.js';
 import { assertReadableFile } from './scan-sources.js';
 import { detectFileKind } from './inspect.js';
 import { openOutputFile } from '../files.js';
-import { choiceOption, formatFromOut, normalizeTableName, refuseRepeatedOptions } from '../options.js';
+import { outFormatOption, formatFromOut, normalizeTableName } from '../options.js';
 import { createProgress } from '../progress.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 
@@ -74,7 +74,6 @@ interface LogOptions {
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function register(program: Command): void {
-  refuseRepeatedOptions(
   program
     .command('log')
     .description('fn_dblog without a server: the log records of .ldf, .trn and .bak files, in fn_dblog\'s columns')
@@ -90,15 +89,14 @@ export function register(program: Command): void {
     .option('--transaction <id>', 'only these Transaction IDs, e.g. 0000:000003e8 (repeatable or comma-separated)', collect, [])
     .option('--from-lsn <lsn>', 'first LSN (inclusive): 0000002a:000001f0:0003, 0x…, decimal or dec:42:496:3')
     .option('--to-lsn <lsn>', 'last LSN (inclusive), same forms')
-    .addOption(choiceOption('--format <format>', 'output format', LOG_FORMATS, 'table'))
+    .addOption(outFormatOption(LOG_FORMATS, 'table'))
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--quiet', 'no progress or summary on stderr')
     .option('--csv-raw', "CSV: cells unchanged (by default a cell starting with = + - @ tab or CR gets a leading ')")
     .action(async (files: string[], opts: LogOptions, cmd: Command) => {
       formatFromOut(cmd, opts, LOG_FORMATS);
       await runLog(files, opts);
-    }),
-  );
+    });
 }
 
 /** The filter of `rowback log`, compiled once; `matches` is called for every record. */
@@ -223,11 +221,7 @@ async function loadNames(opts: LogOptions): Promise<{ tables: TableLayout[]; dbi
     pages = new MdfPageSource(opts.mdf);
   } else {
     assertReadableFile('--bak', opts.bak!);
-    try {
-      pages = openBackupPages([opts.bak!], opts.position !== undefined ? Number(opts.position) : undefined, assertBackupSet);
-    } catch (e) {
-      throw adviseOneBackup(e, 'log');
-    }
+    pages = openBackupPages([opts.bak!], opts.position !== undefined ? Number(opts.position) : undefined, assertBackupSet, oneBackupAdvice('log'));
   }
   try {
     const m = meta.readDataFileMetadata(pages);

@@ -7,7 +7,7 @@ import { compareLiveTables } from '../../replay/compare-live.js';
 import { parseKeyOption } from '../../replay/compare.js';
 import { LiveSource } from '../../recover/sources/live.js';
 import { StagingStore } from '../../staging/store.js';
-import { normalizeTableName, refuseRepeatedOptions, requireSubcommand, singleValue } from '../options.js';
+import { normalizeTableName, requireSubcommand, singleValue } from '../options.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { chooseDatabase, describeReachable, planChain, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
 import { readFolderHistory, type BackupHistory } from '../../restore/history.js';
@@ -15,6 +15,7 @@ import { readMsdbHistory } from '../../restore/msdb.js';
 import { renderRestore, scriptText, type RenderedPlan } from '../../restore/tsql.js';
 import { MssqlRestoreExecutor, runRestore, type RestoreExecutor } from '../../restore/run.js';
 import { hideArgvSecrets, resolveConnection } from '../../util/connection.js';
+import { catchInterrupts, letSignalsIn, sayInterrupted, type Interruption } from '../interrupt.js';
 
 /**
  * `rowback restore plan`: pick the backups that bring a database to a point in time and print
@@ -53,7 +54,13 @@ export function register(program: Command): void {
     .option('--standby <file>', 'end in STANDBY (read-only, more logs can follow) with this undo file on the server, instead of RECOVERY')
     .addOption(singleValue(new Option('--format <format>', 'output: text (chain + script), json, or sql (the script only)').choices([...PLAN_FORMATS]).default('text')))
     .action(async (opts: PlanOptions) => {
-      await runRestorePlan(opts);
+      // Ctrl-C / SIGTERM while the backups' headers are read: no plan printed, one INTERRUPTED line, exit 130 / 143
+      const interrupt = catchInterrupts();
+      try {
+        await runRestorePlan(opts, process.stdout, process.stderr, { interrupt });
+      } finally {
+        interrupt.release();
+      }
     });
   restore
     .command('run')
@@ -73,8 +80,6 @@ export function register(program: Command): void {
     .action(async (opts: RunCliOptions) => {
       await runRestoreRun(opts);
     });
-  // an option taking one value given twice is refused, not the last one kept silently
-  for (const c of restore.commands) refuseRepeatedOptions(c);
 }
 
 export interface RunCliOptions extends Omit<PlanOptions, 'format'> {
@@ -88,7 +93,8 @@ export interface RunCliOptions extends Omit<PlanOptions, 'format'> {
 
 /**
  * `restore run`: plan (history from --backups or msdb), refuse an existing --as database unless
- * --overwrite-existing, then run each statement with STATS progress on stderr; SIGINT cancels.
+ * --overwrite-existing, then run each statement with STATS progress on stderr; SIGINT or SIGTERM
+ * cancels (SourceError SOURCE_CANCELLED naming how far it got).
  * Prints a one-line summary on stdout. Throws what planRestore and runRestore throw.
  */
 export async function runRestoreRun(
@@ -112,8 +118,11 @@ export async function runRestoreRun(
   const exec = deps.executor ? deps.executor(o) : new MssqlRestoreExecutor(resolveConnection(o.server));
   const ac = new AbortController();
   deps.signal?.addEventListener('abort', () => ac.abort(), { once: true });
+  // Ctrl-C or SIGTERM (a service manager, `timeout`) cancels the running statement on the server
+  // (SIGTERM killed the process without a word, the server left to notice the lost connection)
   const onSigint = () => ac.abort();
   process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
   try {
     const r = await runRestore(exec, (replaceExisting) => renderRestore(chain, { as: o.as!, standby: o.standby, stats, replaceExisting }).statements, {
       as: o.as,
@@ -133,6 +142,7 @@ export async function runRestoreRun(
     return r;
   } finally {
     process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGTERM', onSigint);
     await exec.close();
   }
 }
@@ -180,6 +190,8 @@ export function parseTarget(o: Pick<PlanOptions, 'stopAt' | 'stopBeforeLsn'>): R
 export interface PlanDeps {
   /** The live runner (tests pass a fake); by default an MssqlRunner on `--server`. */
   runner?: (o: PlanOptions) => SqlRunner;
+  /** Ctrl-C / SIGTERM (interrupt.ts): `restore plan` prints no plan once a signal came while planning. */
+  interrupt?: Interruption;
 }
 
 /** History from the one source given. Throws InputError INPUT_BAD_OPTION unless exactly one of --backups / --server is given. */
@@ -270,13 +282,27 @@ export function planText(r: PlanResult): string {
 
 /**
  * `restore plan`: plans, writes warnings (--replace-original) on stderr, and the plan on stdout in
- * the chosen format. Throws what planRestore throws (InputError for every refusal, exit 2).
+ * the chosen format. With `deps.interrupt` and a signal while planning: no plan, one INTERRUPTED
+ * line, exit 130 / 143, null. Throws what planRestore throws (InputError for every refusal, exit 2).
  */
-export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr, deps: PlanDeps = {}): Promise<PlanResult> {
-  const r = await planRestore(o, deps);
-  for (const w of r.rendered.warnings) stderr.write(`rowback: ${w}\n`);
-  if (o.format === 'json') stdout.write(JSON.stringify(planJson(r), null, 2) + '\n');
-  else if (o.format === 'sql') stdout.write(scriptText(r.rendered));
-  else stdout.write(planText(r));
-  return r;
+export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr, deps: PlanDeps = {}): Promise<PlanResult | null> {
+  const interrupt = deps.interrupt;
+  let r: PlanResult;
+  try {
+    r = await planRestore(o, deps);
+    // the headers are read synchronously: a signal during them is heard now
+    if (interrupt) await letSignalsIn();
+  } catch (e) {
+    if (!interrupt?.by) throw e;
+  }
+  if (interrupt?.by) {
+    sayInterrupted('restore plan', interrupt.by, 'stopped while reading the backup history; no plan was printed', stderr);
+    return null;
+  }
+  const plan = r!; // planned: the catch rethrows unless interrupted
+  for (const w of plan.rendered.warnings) stderr.write(`rowback: ${w}\n`);
+  if (o.format === 'json') stdout.write(JSON.stringify(planJson(plan), null, 2) + '\n');
+  else if (o.format === 'sql') stdout.write(scriptText(plan.rendered));
+  else stdout.write(planText(plan));
+  return plan;
 }

@@ -2,6 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { openExportSource } from '../../recover/sources/export.js';
 import { openFileSource } from '../../recover/sources/files.js';
+import { oneBackupAdvice } from '../../recover/source-identity.js';
 import { openLiveSource } from '../../recover/sources/live.js';
 import type { RecoverySource } from '../../recover/source.js';
 import { hideArgvSecrets } from '../../util/connection.js';
@@ -62,7 +63,8 @@ export function openSource(o: ScanSourceOptions, logger?: Logger): OpenedSource 
       threads = /^[0-9]{1,3}$/.test(o.threads) ? Number(o.threads) : NaN;
       if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError('INPUT_BAD_OPTION', `--threads must be a whole number from 1 to 256, not '${echoInput(o.threads)}'`);
     }
-    const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, ...hold }, logger);
+    // scan reads one --bak: a refused one is told what scan takes instead
+    const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, ...hold, backupAdvice: oneBackupAdvice('scan') }, logger);
     return { source: s, notes: () => s.notes };
   }
   if (exp) {

@@ -16,6 +16,7 @@ import { backupLogCoverage } from '../../backup/log-coverage.js';
 import { parseLsn } from '../../logreader/lsn.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
+import type { BackupAdvice } from '../../backup/page-source.js';
 import { readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecordBatches, emptyLogScanStats, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
@@ -31,7 +32,7 @@ import { CANDIDATE_BATCH, committedCandidateBatches, emptyStats, type CommittedS
 import { PageSlotModel } from '../page-model.js';
 import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.js';
 import { RECOVER_UPDATE_NO_BASE, type RebuildCandidate } from '../update-rebuild.js';
-import { adviseOneBackup, assertBackupSet, assertOneDatabase, readSourceIdentity, type SourceFileIdentity } from '../source-identity.js';
+import { assertBackupSet, assertOneDatabase, readSourceIdentity, type SourceFileIdentity } from '../source-identity.js';
 
 /** Boot-page dbi_version of SQL Server 2005 (corpus README). */
 const SQL2005_DBI_VERSION = 611;
@@ -43,6 +44,8 @@ import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type Row
 export interface FileSourceInputs {
   mdf?: string;
   bak?: string;
+  /** What the caller accepts instead when `bak` is refused (a differential, one stripe): oneBackupAdvice('scan') for `rowback scan`. */
+  backupAdvice?: BackupAdvice;
   /** Backup set of `bak` to read when the file holds several (RESTORE … WITH FILE = n); required then. */
   position?: number;
   ldf?: string;
@@ -508,11 +511,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         throw new InputError('INPUT_NO_METADATA', 'no table metadata: give --mdf FILE or --bak FILE (or --schema/--ddl)');
       }
       const api = await loadDatafile();
-      try {
-        pageSource = inputs.mdf ? new api.MdfPageSource(inputs.mdf) : openBackupPages([inputs.bak!], inputs.position, assertBackupSet);
-      } catch (e) {
-        throw adviseOneBackup(e, 'scan');
-      }
+      pageSource = inputs.mdf ? new api.MdfPageSource(inputs.mdf) : openBackupPages([inputs.bak!], inputs.position, assertBackupSet, inputs.backupAdvice);
       lobs = api.lobResolver(pageSource);
       const meta = api.readDataFileMetadata(pageSource);
       dbiVersion = meta.database?.version ?? null;
