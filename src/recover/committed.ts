@@ -73,7 +73,38 @@ export interface CommittedScanStats {
    * (the scan says so on stderr, even with --quiet).
    */
   undoneUncheckedTransactions: number;
+  /**
+   * Committed transactions (in the window) that removed rows without logging them one by one:
+   * TRUNCATE TABLE and DROP TABLE (SQL Server names their transactions `TRUNCATE TABLE` and
+   * `DROPOBJ`; databasejournal.com "How to read a transaction log backup" finds a dropped table by
+   * `[Transaction Name] = 'DROPOBJ'`). Their rows are in no log record: only a backup holds them.
+   */
+  rowlessRemovals: number;
+  /** The first RowlessRemoval.MAX_KEPT of them, in commit order. */
+  rowlessRemovalList: RowlessRemoval[];
   candidates: number;
+}
+
+/** A TRUNCATE TABLE or DROP TABLE transaction the scan saw commit (CommittedScanStats.rowlessRemovals). */
+export interface RowlessRemoval {
+  kind: 'TRUNCATE TABLE' | 'DROP TABLE';
+  transactionId: string;
+  /** LSN of its LOP_BEGIN_XACT (fn_dblog form): `dump --stop-before-lsn` gives the table as it stood before it. */
+  beginLsn: string | null;
+  /** fn_dblog form, server local time. */
+  beginTime: string | null;
+  spid: number | null;
+  /** Transaction SID, 0x hex. */
+  sid: string | null;
+}
+const ROWLESS_KEPT = 20;
+
+/** The kind of row removal a transaction name stands for, or null (see CommittedScanStats.rowlessRemovals). */
+export function rowlessRemovalKind(name: string | null | undefined): RowlessRemoval['kind'] | null {
+  const n = (name ?? '').trim().toUpperCase();
+  if (n === 'TRUNCATE TABLE') return 'TRUNCATE TABLE';
+  if (n === 'DROPOBJ') return 'DROP TABLE';
+  return null;
 }
 
 export interface CommittedOptions {
@@ -100,6 +131,8 @@ export function emptyStats(): CommittedScanStats {
     compensationRowOps: 0,
     undoneInTransactionRowOps: 0,
     undoneUncheckedTransactions: 0,
+    rowlessRemovals: 0,
+    rowlessRemovalList: [],
     candidates: 0,
     firstBeginTime: null,
     lastBeginTime: null,
@@ -120,6 +153,8 @@ interface TxnState extends TransactionInfo {
   pairBytes: number;
   /** Allocation units whose opposite operations could not all be kept (the budget ran out). */
   pairsLost: Set<string> | null;
+  /** LSN of its LOP_BEGIN_XACT, when read. */
+  beginLsn: string | null;
 }
 
 interface HeldCandidate {
@@ -246,6 +281,7 @@ export async function* committedCandidateBatches(
       pairs: null,
       pairBytes: 0,
       pairsLost: null,
+      beginLsn: r ? r['Current LSN'] ?? null : null,
     };
     txns.set(id, t);
     return t;
@@ -303,6 +339,16 @@ export async function* committedCandidateBatches(
         }
         t.endTime = r['End Time'] ?? null;
         const txn = info(t);
+        const rowless = t.inWindow ? rowlessRemovalKind(t.name) : null;
+        if (rowless) {
+          stats.rowlessRemovals++;
+          if (stats.rowlessRemovalList.length < ROWLESS_KEPT) {
+            stats.rowlessRemovalList.push({
+              kind: rowless, transactionId: t.transactionId, beginLsn: t.beginLsn, beginTime: t.beginTime, spid: t.spid,
+              sid: t.sid ? `0x${Buffer.from(t.sid).toString('hex').toUpperCase()}` : null,
+            });
+          }
+        }
         stats.candidates += n;
         // A held candidate whose row the transaction's opposite operation put back (or took away
         // again) is not returned; `unchecked` once a returned row's table lost some of them.
@@ -478,7 +524,10 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   const what = ops.length === 1 ? `${ops[0]}s` : `row operations (${ops.join('/')})`;
   const n = (x: number) => x.toLocaleString('en-US');
   const span = stats.firstBeginTime ? `the log's transactions began from ${stats.firstBeginTime} to ${stats.lastBeginTime}` : 'the log holds no transaction begin (no Begin Time)';
-  if (stats.rowOps === 0) return `${span}; it holds no ${what} on table data rows (heap or clustered index)`;
+  const rowless = stats.rowlessRemovals
+    ? `; but ${n(stats.rowlessRemovals)} committed TRUNCATE TABLE / DROP TABLE transaction(s), whose rows no log record holds (see the notes above; only a backup has them)`
+    : '';
+  if (stats.rowOps === 0) return `${span}; it holds no ${what} on table data rows (heap or clustered index)${rowless}`;
   const parts: string[] = [];
   if (stats.unknownAllocUnitRowOps) {
     parts.push(
@@ -494,5 +543,5 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   if (neverCommitted) parts.push(`${n(neverCommitted)} in transactions with no commit in this log`);
   if (stats.compensationRowOps) parts.push(`${n(stats.compensationRowOps)} undone by a rollback inside their transaction`);
   if (stats.undoneInTransactionRowOps) parts.push(`${n(stats.undoneInTransactionRowOps)} taken back by their own transaction (a rolled-back statement or savepoint, or the same row ${ops.length === 1 && ops[0] === 'insert' ? 'deleted' : 'inserted'} again)`);
-  return `${span}; it holds ${n(stats.rowOps)} ${what} on table data rows: ${parts.join(', ') || 'none kept'}`;
+  return `${span}; it holds ${n(stats.rowOps)} ${what} on table data rows: ${parts.join(', ') || 'none kept'}${rowless}`;
 }

@@ -81,3 +81,17 @@ describe('scan: deletes their own transaction took back (SYNTHETIC .ldf)', () =>
     expect(ops.filter((o) => o === 'delete')).toHaveLength(committed.reduce((n, t) => n + t.deletes.length, 0));
   });
 });
+
+describe('scan: a TRUNCATE TABLE in the log (SYNTHETIC .ldf)', () => {
+  it('names the transaction and the dump command that gives its rows back from a backup', async () => {
+    const file = join(dir, 'truncate_log.ldf');
+    const named: SyntheticTxn[] = [];
+    writeSyntheticLdf(file, { targetBytes: 1024 * 1024, row: (t, r) => encodeRow(layout, { ContactId: t * 100 + r, Email: 'x' }), rollbackShare: 0, finishAtEnd: true, transactionName: (t) => (t === 5 ? 'TRUNCATE TABLE' : 'DELETE') }, { allocUnitId: AU, vlfSize: 512 * 1024, onTxn: (t) => named.push(t) });
+    const r = await cli('scan', '--ldf', file, '--ddl', ddl, '--alloc-unit', AU);
+    expect(r.code).toBe(0);
+    const t5 = named.find((t) => t.transactionId === '0000:00001005')!;
+    expect(t5.outcome).toBe('commit');
+    expect(r.stderr).toMatch(/rowback scan: note: a TRUNCATE TABLE transaction 0000:00001005 committed \(began \d{4}\/\d\d\/\d\d [\d:]+, SPID 55, SID 0x[0-9A-F]+\): it removes rows without logging them one by one, so no log scan gives them back; a backup taken before it has them: rowback dump --bak FULL\.bak --trn LOG\.trn … --table SCHEMA\.TABLE --stop-before-lsn [0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4} \(docs\/restore\.md\)/);
+  });
+});
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { committedCandidates, emptyStats } from '../../src/recover/committed.js';
+import { committedCandidates, emptyStats, explainNoRows } from '../../src/recover/committed.js';
 import { catalogFromLayouts } from '../../src/recover/source.js';
 import type { LogRecord } from '../../src/logreader/log-record.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
@@ -239,6 +239,31 @@ describe('row operations a committed transaction undid itself', () => {
     const aborted = await scan([begin('7:9:1', '0000:17'), del('7:9:2', '0000:17', img(1)), ins('7:9:3', '0000:17', img(1)), rec('7:9:4', 'LOP_ABORT_XACT', '0000:17')]);
     expect(aborted.lsns).toEqual([]);
     expect(aborted.stats).toMatchObject({ undoneInTransactionRowOps: 0, rolledBackRowOps: 1 });
+  });
+});
+
+describe('TRUNCATE TABLE and DROP TABLE transactions (rows no log record holds)', () => {
+  it('counted and listed when they commit in the window, with what `dump --stop-before-lsn` needs; not when rolled back or outside the window', async () => {
+    const records: LogRecord[] = [
+      rec('8:1:1', 'LOP_BEGIN_XACT', '0000:20', { 'Begin Time': '2026/11/20 10:00:00:000', 'Transaction Name': 'TRUNCATE TABLE', SPID: 61, 'Transaction SID': new Uint8Array([1, 2]) }),
+      rec('8:1:2', 'LOP_COMMIT_XACT', '0000:20'),
+      rec('8:2:1', 'LOP_BEGIN_XACT', '0000:21', { 'Begin Time': '2026/11/20 10:01:00:000', 'Transaction Name': 'DROPOBJ' }),
+      rec('8:2:2', 'LOP_COMMIT_XACT', '0000:21'),
+      rec('8:3:1', 'LOP_BEGIN_XACT', '0000:22', { 'Begin Time': '2026/11/20 10:02:00:000', 'Transaction Name': 'TRUNCATE TABLE' }),
+      rec('8:3:2', 'LOP_ABORT_XACT', '0000:22'),
+      rec('8:4:1', 'LOP_BEGIN_XACT', '0000:23', { 'Begin Time': '2026/11/21 09:00:00:000', 'Transaction Name': 'TRUNCATE TABLE' }),
+      rec('8:4:2', 'LOP_COMMIT_XACT', '0000:23'),
+      rec('8:5:1', 'LOP_BEGIN_XACT', '0000:24', { 'Begin Time': '2026/11/20 10:03:00:000', 'Transaction Name': 'DELETE' }),
+      rec('8:5:2', 'LOP_COMMIT_XACT', '0000:24'),
+    ];
+    const stats = emptyStats();
+    await all(committedCandidates(async function* () { yield* records; }, { operations: ['delete'], from: '2026-11-20T00:00:00', to: '2026-11-20T23:59:59' }, catalog, { stats }));
+    expect(stats.rowlessRemovals).toBe(2);
+    expect(stats.rowlessRemovalList).toEqual([
+      { kind: 'TRUNCATE TABLE', transactionId: '0000:20', beginLsn: '8:1:1', beginTime: '2026/11/20 10:00:00:000', spid: 61, sid: '0x0102' },
+      { kind: 'DROP TABLE', transactionId: '0000:21', beginLsn: '8:2:1', beginTime: '2026/11/20 10:01:00:000', spid: null, sid: null },
+    ]);
+    expect(explainNoRows(stats, ['delete'])).toMatch(/it holds no deletes on table data rows \(heap or clustered index\); but 2 committed TRUNCATE TABLE \/ DROP TABLE transaction\(s\), whose rows no log record holds/);
   });
 });
 

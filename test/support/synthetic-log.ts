@@ -247,6 +247,8 @@ export interface SyntheticWorkload {
   concurrency?: number;
   /** Commit (or abort, as drawn) the transactions still in flight when the size is reached, instead of leaving them open. */
   finishAtEnd?: boolean;
+  /** The LOP_BEGIN_XACT's Transaction Name of transaction t (default `DELETE`). */
+  transactionName?: (t: number) => string;
 }
 
 /**
@@ -286,7 +288,7 @@ export function writeSyntheticLog(sinks: LogBlockSink[], w: SyntheticWorkload, o
     while (live.length < conc) {
       const xid = 0x1000 + t;
       const txn: SyntheticTxn = { transactionId: `0000:${xid.toString(16).padStart(8, '0')}`, deletes: [], inserts: [], outcome: rollback > 0 && t % Math.round(1 / rollback) === 3 ? 'abort' : 'commit', begin: when(t) };
-      const name = new Uint8Array(Buffer.from('DELETE', 'utf16le'));
+      const name = new Uint8Array(Buffer.from(w.transactionName?.(t) ?? 'DELETE', 'utf16le'));
       const sid = new Uint8Array([1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, (t & 0xff), 1, 2, 3]);
       log.add(record(OP.BEGIN_XACT, CTX.NULL, xid, beginFixed(50 + (t % 100), txn.begin), [name, sid]));
       live.push({ txn, xid, t, rows: rowsOf(t), next: 0, insertLeft: t % 10 === 0 });

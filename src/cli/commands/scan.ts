@@ -189,6 +189,16 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (!opts.quiet) {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
       printSummary(rows, perTable, allSkipped);
+      for (const x of stats?.rowlessRemovalList ?? []) {
+        process.stderr.write(
+          `rowback scan: note: a ${x.kind} transaction ${x.transactionId} committed (began ${x.beginTime ?? 'before this log'}${x.spid !== null ? `, SPID ${x.spid}` : ''}${x.sid ? `, SID ${x.sid}` : ''}): ` +
+            `it removes rows without logging them one by one, so no log scan gives them back; a backup taken before it has them: ` +
+            `rowback dump --bak FULL.bak --trn LOG.trn … --table SCHEMA.TABLE${x.beginLsn ? ` --stop-before-lsn ${x.beginLsn}` : ''} (docs/restore.md)\n`,
+        );
+      }
+      if (stats && stats.rowlessRemovals > stats.rowlessRemovalList.length) {
+        process.stderr.write(`rowback scan: note: ${stats.rowlessRemovals - stats.rowlessRemovalList.length} more TRUNCATE TABLE / DROP TABLE transaction(s) (the report lists the first ${stats.rowlessRemovalList.length})\n`);
+      }
       if (noRowsReason) process.stderr.write(`rowback scan: why no rows: ${noRowsReason}\n`);
       else if (stats?.undoneInTransactionRowOps) {
         process.stderr.write(`rowback scan: note: ${stats.undoneInTransactionRowOps} ${operations.length === 1 && operations[0] === 'insert' ? 'insert' : 'delete'}(s) not printed: their own transaction took them back (a statement rolled back by itself, a rollback to a savepoint, or the same row ${operations.length === 1 && operations[0] === 'insert' ? 'deleted' : 'inserted'} again), so those rows are as they were before it\n`);
