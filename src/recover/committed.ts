@@ -351,25 +351,48 @@ export async function* committedCandidateBatches(
         }
         stats.candidates += n;
         // A held candidate whose row the transaction's opposite operation put back (or took away
-        // again) is not returned; `unchecked` once a returned row's table lost some of them.
+        // again) is not returned. A first pass over the held candidates (kept) finds them, so the
+        // opposite operations left unpaired are known before any row goes out (txn.opposite).
+        let cancelled: Set<number> | null = null;
+        if (pairs !== null && held) {
+          const taken = new Set<number>();
+          let i = 0;
+          const look = (h: HeldCandidate): void => {
+            const au = h.record.AllocUnitId ?? '';
+            const key = pairKey(au, h.record['RowLog Contents 0'], catalog.byAllocUnit(au)?.compression);
+            const left = key === null ? undefined : pairs.get(key);
+            if (left !== undefined) {
+              if (left === 1) pairs.delete(key as string);
+              else pairs.set(key as string, left - 1);
+              taken.add(i);
+            }
+            i++;
+          };
+          if (held.spilled) for await (const h of held.peek()) look(h);
+          else for (const h of held.peekInMemory()) look(h);
+          cancelled = taken;
+          stats.undoneInTransactionRowOps += taken.size;
+          stats.candidates -= taken.size;
+        }
+        if (pairs !== null && pairs.size !== 0 && pairOp !== null) {
+          const perAllocUnit = new Map<string, number>();
+          for (const [key, count] of pairs) {
+            const au = key.slice(0, key.indexOf('\u0000'));
+            perAllocUnit.set(au, (perAllocUnit.get(au) ?? 0) + count);
+          }
+          txn.opposite = { operation: pairOp === LOP_INSERT_ROWS ? 'insert' : 'delete', perAllocUnit };
+        }
+        // `unchecked` once a returned row's table lost some of its opposite operations (the budget).
         let unchecked = false;
-        const undone = (h: HeldCandidate): boolean => {
-          const au = h.record.AllocUnitId ?? '';
-          if (pairsLost?.has(au)) unchecked = true;
-          if (pairs === null) return false;
-          const key = pairKey(au, h.record['RowLog Contents 0'], catalog.byAllocUnit(au)?.compression);
-          const left = key === null ? undefined : pairs.get(key);
-          if (left === undefined) return false;
-          if (left === 1) pairs.delete(key as string);
-          else pairs.set(key as string, left - 1);
-          stats.undoneInTransactionRowOps++;
-          stats.candidates--;
-          return true;
+        let ordinal = 0;
+        const skip = (h: HeldCandidate): boolean => {
+          if (pairsLost?.has(h.record.AllocUnitId ?? '')) unchecked = true;
+          return cancelled !== null && cancelled.has(ordinal++);
         };
-        const check = pairs !== null || pairsLost !== null;
+        const check = cancelled !== null || pairsLost !== null;
         if (held?.spilled) {
           for await (const h of held.drain()) {
-            if (check && undone(h)) continue;
+            if (check && skip(h)) continue;
             out.push(h.rebuild ? ({ record: h.record, txn, rebuild: h.rebuild } as RebuildCandidate) : { record: h.record, txn });
             if (out.length >= CANDIDATE_BATCH) {
               yield out;
@@ -378,7 +401,7 @@ export async function* committedCandidateBatches(
           }
         } else if (held) {
           for (const h of held.takeInMemory()) {
-            if (check && undone(h)) continue;
+            if (check && skip(h)) continue;
             out.push(h.rebuild ? ({ record: h.record, txn, rebuild: h.rebuild } as RebuildCandidate) : { record: h.record, txn });
             if (out.length >= CANDIDATE_BATCH) {
               yield out;

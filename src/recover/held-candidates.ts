@@ -507,6 +507,31 @@ export class HeldCandidates<T> {
   async *drain(): AsyncGenerator<T> {
     this.draining = true;
     try {
+      yield* this.all();
+    } finally {
+      await this.discard();
+    }
+  }
+
+  /**
+   * Every candidate, in the order added, as drain() gives them, but kept: a later drain() or
+   * takeInMemory() gives them again. For a first pass that only looks (committed.ts pairing).
+   * No candidate may be added meanwhile. Throws as drain() does.
+   */
+  async *peek(): AsyncGenerator<T> {
+    this.draining = true;
+    yield* this.all();
+  }
+
+  /** The candidates when none were spilled, kept (the synchronous peek()). Throws an Error when spilled. */
+  *peekInMemory(): Generator<T> {
+    if (this.file) throw new Error('held candidates: spilled to a temporary file; read them with peek()');
+    this.draining = true;
+    yield* this.inMemory();
+  }
+
+  private async *all(): AsyncGenerator<T> {
+    {
       if (this.file) {
         await this.flushed();
         const { fh, path } = this.file;
@@ -524,8 +549,6 @@ export class HeldCandidates<T> {
         }
       }
       yield* this.inMemory();
-    } finally {
-      await this.discard();
     }
   }
 

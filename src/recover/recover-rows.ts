@@ -308,6 +308,16 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
     const warnings = decoded.warnings;
     if (decodedAfter) for (const w of decodedAfter.warnings) warnings.push(`after image: ${w}`);
     if (r.source?.stale) warnings.push('record comes from a reused (stale) VLF: it may predate the current log');
+    const beside = c.txn.opposite && r.AllocUnitId ? c.txn.opposite.perAllocUnit.get(r.AllocUnitId) : undefined;
+    if (beside) {
+      const other = c.txn.opposite!.operation;
+      warnings.push(
+        `its transaction also ${other === 'insert' ? 'inserted' : 'deleted'} ${beside} row(s) of this table: those that ${other === 'insert' ? 'put back a deleted row' : 'removed an inserted row'} are left out of this scan; ` +
+          (other === 'insert'
+            ? 'the others may be this row under a new key (an UPDATE of the clustered key, or a MERGE, logs a delete and an insert): compare with the database before re-inserting it'
+            : 'the others may be this row moved from an old key (an UPDATE of the clustered key, or a MERGE, logs a delete and an insert)'),
+      );
+    }
     let tf = txnCache?.get(c.txn);
     if (!tf) {
       tf = { beginTime: isoOrNull(c.txn.beginTime), endTime: isoOrNull(c.txn.endTime), sid: c.txn.sid ? '0x' + toHex(c.txn.sid) : null, sidText: sidToText(c.txn.sid) };

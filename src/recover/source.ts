@@ -29,6 +29,13 @@ export interface TransactionInfo {
   /** Host and program of the session that ran it, when a live source could still see that session (logreader/live/sessions.ts). */
   host?: string | null;
   program?: string | null;
+  /**
+   * File sources, a scan for deletes (or for inserts) only: the row operations of the other kind
+   * this transaction logged on each allocation unit (committed.ts pairing), before pairing. Rows of
+   * such a table get a warning: an UPDATE that changes the clustered key, or a MERGE, logs a delete
+   * and an insert, so a deleted row may live on under a new key.
+   */
+  opposite?: { operation: 'insert' | 'delete'; perAllocUnit: ReadonlyMap<string, number> };
 }
 
 export interface RowCandidate {

@@ -205,6 +205,21 @@ describe('row operations a committed transaction undid itself', () => {
     expect((await scan(records, ['delete', 'insert'])).lsns).toEqual(['7:5:3', '7:5:5', '7:5:6', '7:5:4']); // commit order
   });
 
+  it('opposite operations left unpaired are told to the rows of their table (txn.opposite): a key-changing UPDATE logs a delete and an insert', async () => {
+    const records = [
+      begin('7:a:1', '0000:18'),
+      del('7:a:2', '0000:18', img(1)), ins('7:a:3', '0000:18', img(2)), // row 1 moved to key 2
+      del('7:a:4', '0000:18', img(3)), ins('7:a:5', '0000:18', img(3)), // taken back
+      commit('7:a:6', '0000:18'),
+      begin('7:b:1', '0000:19'), del('7:b:2', '0000:19', img(4)), ins('7:b:3', '0000:19', img(4)), del('7:b:4', '0000:19', img(5)), commit('7:b:5', '0000:19'),
+    ];
+    const stats = emptyStats();
+    const got = await all(committedCandidates(async function* () { yield* records; }, { operations: ['delete'] }, catalog, { stats }));
+    expect(got.map((c) => c.record['Current LSN'])).toEqual(['7:a:2', '7:b:4']);
+    expect(got[0].txn.opposite).toEqual({ operation: 'insert', perAllocUnit: new Map([[AU, 1]]) });
+    expect(got[1].txn.opposite).toBeUndefined(); // its one insert put a deleted row back: nothing left to tell
+  });
+
   it('two deletes of identical rows and one insert of that row: one delete stands (the later one)', async () => {
     const r = await scan([begin('7:6:1', '0000:14'), del('7:6:2', '0000:14', img(7)), del('7:6:3', '0000:14', img(7)), ins('7:6:4', '0000:14', img(7)), commit('7:6:5', '0000:14')]);
     expect(r.lsns).toEqual(['7:6:3']);
