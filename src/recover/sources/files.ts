@@ -294,13 +294,19 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // (Printed LSNs are fixed-width lower-case hex, so they compare as strings.)
     let highest = '';
     let repeats = 0;
-    // An .ldf given with log backups is merged with them block by block in LSN order
-    // (mergeLdfWithChain, merged-log.ts); its counts of blocks read once though given twice.
+    // An .ldf (alone, or given with log backups: merged with them) is read block by block in LSN
+    // order (mergeLdfWithChain, merged-log.ts); its counts of blocks read once though given twice.
     const counts = { ldfDuplicates: 0, staleCovered: 0 };
     /** An LSN within a backup set of the chain ([FirstLSN, LastLSN): LastLSN is the next backup's first). */
     const chainCovers = (lsn: string): boolean => trnSets.some((t) => t.firstLsn <= lsn && lsn < t.lastLsn);
     const ldfInput = logFiles.find((f) => f.kind === 'ldf');
-    const merged = ldfInput !== undefined && logFiles.some((f) => f.kind === 'trn');
+    // An .ldf alone is read the same way, with no backups: in LSN order (its current blocks by VLF
+    // sequence number, its stale blocks at their own LSNs), each LSN once. In file order, a log that
+    // wrapped around the file (the oldest VLF not the first; every VLF reused once) gave the commit
+    // of a transaction crossing the wrap before its rows, which then never committed: rows lost
+    // with nothing said (SYNTHETIC test/logreader/ldf/vlf-sequences.test.ts); and log held twice
+    // in a copied or damaged .ldf gave its rows twice (log-held-twice.test.ts).
+    const merged = ldfInput !== undefined;
     // Merged read: the .ldf's lost stretches are held until the read ends (merged-log.ts: one the
     // backups' blocks read cover lost nothing).
     const holes = new LdfHoles(skipped);
