@@ -128,6 +128,8 @@ export interface LogRecordBatch {
   firstLsn: string;
   /** The block's length in 512-byte units (its LSN block number plus this is the next block's). */
   sectors?: number;
+  /** The block's offset in the file (an .ldf) or in the log stream (a backup). */
+  offset?: number;
 }
 
 /**
@@ -146,7 +148,7 @@ export async function* readLogRangeBatches(
   for await (const b of rangeBlocks(fh, range, opts, stats)) {
     const out: LogRecord[] = [];
     const first = collectBlockRecords(b.ev, range, b.stale, opts, stats, out, keep);
-    if (first !== null) yield { records: out, firstLsn: first, sectors: b.ev.bytes.length / 512 };
+    if (first !== null) yield { records: out, firstLsn: first, sectors: b.ev.bytes.length / 512, offset: b.ev.offset };
   }
 }
 

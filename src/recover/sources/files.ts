@@ -400,7 +400,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
             const block = batch.firstLsn.slice(0, 17);
             if (l.kind === 'ldf') {
               holes.sawLdfBlock(block, batch.sectors ?? 0);
-              yield { records: batch.records, block, sectors: batch.sectors ?? 0, stale: batch.records[0]?.source?.stale === true, kind: l.kind, file: l.file };
+              yield { records: batch.records, block, sectors: batch.sectors ?? 0, stale: batch.records[0]?.source?.stale === true, kind: l.kind, file: l.file, ...(batch.offset !== undefined ? { offset: batch.offset } : {}) };
               continue;
             }
             if (pending.length) holdPending(block);
