@@ -16,7 +16,8 @@ import { recoverRows } from '../../../src/recover/recover-rows.js';
 import { logLoss, type SkippedItem } from '../../../src/recover/source.js';
 import { openFileSource, type FileSourceInputs } from '../../../src/recover/sources/files.js';
 import { CONTACT_AU, contactLayout, contactRow } from '../../support/synthetic-contact.js';
-import { writeSyntheticLdf, type SyntheticTxn } from '../../support/synthetic-log.js';
+import { ldfSink, writeSyntheticLog, type SyntheticTxn } from '../../support/synthetic-log.js';
+import { trnChainSink, type SyntheticTrnChain } from '../../support/synthetic-trn.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rowback-held-twice-'));
 const VLF = 256 * 1024;
@@ -24,12 +25,15 @@ const PAGE = 8192;
 const vlfAt = (i: number) => PAGE + i * VLF;
 let base: string;
 let want: string[];
+let chain: SyntheticTrnChain;
 
 beforeAll(() => {
   base = join(dir, 'base.ldf');
   const txns: SyntheticTxn[] = [];
-  // sequences 40-44 in file order, then two VLFs never used (sequence 0) to hold the copies
-  writeSyntheticLdf(base, { targetBytes: Infinity, row: contactRow, rollbackShare: 0.2, concurrency: 5, finishAtEnd: true }, {
+  chain = trnChainSink({ dir, backupBytes: 100 * 1024 });
+  // sequences 40-44 in file order, then two VLFs never used (sequence 0) to hold the copies; the
+  // same log also written as a chain of log backups
+  writeSyntheticLog([ldfSink(base), chain.sink], { targetBytes: Infinity, row: contactRow, rollbackShare: 0.2, concurrency: 5, finishAtEnd: true }, {
     allocUnitId: CONTACT_AU,
     vlfSize: VLF,
     vlfLayout: [{ seq: 40 }, { seq: 41 }, { seq: 42 }, { seq: 43 }, { seq: 44 }, { seq: 0 }, { seq: 0 }],
@@ -139,6 +143,22 @@ describe('SYNTHETIC .ldf holding the same log twice', () => {
     const offsets = [...d[0].reason.matchAll(/file offset (\d+)/g)].map((m) => Number(m[1]));
     expect(offsets.some((o) => o >= vlfAt(1) && o < vlfAt(2)), d[0].reason).toBe(true);
     expect(offsets.some((o) => o >= vlfAt(5) && o <= inCopy), d[0].reason).toBe(true);
+  });
+
+  it('beside log backups that do not hold the old log (the first backup left out): the two stale runs of sequence 40 give each row once, with the held-twice note, nothing lost; the same on two threads', async () => {
+    const file = damaged('merged-0-5.ldf', (b) => {
+      setSeq(b, 0, 46, 0x80);
+      copyBody(b, 0, 5);
+    });
+    expect(chain.backups.length).toBeGreaterThan(3);
+    expect(chain.backups[1].firstLsn.vlf).toBe(40);
+    const trn = chain.backups.slice(1).map((x) => x.file);
+    for (const threads of [1, 2]) {
+      const r = await scan({ ldf: file, trn, threads, parallelMinBytes: 0 });
+      expect(r.rows, `threads ${threads}`).toEqual(want);
+      expect(logLoss(r.skipped)).toEqual([]);
+      expect(r.notes.filter((n) => n.includes('held twice')).length, r.notes.join('\n')).toBeGreaterThan(0);
+    }
   });
 
   it('the layout of the damaged copies is what the shapes say', async () => {
