@@ -93,14 +93,14 @@ export class LdfBlocksOnce {
  * where a stale copy stands at the same position, else the lower sequence / file order.
  */
 class HeldTwice {
-  private run: { kind: 'same' | 'differ'; from: string; to: { vlf: number; block: number }; kept?: number; dropped?: number } | null = null;
+  private run: { kind: 'same' | 'differ' | 'unknown'; from: string; to: { vlf: number; block: number }; kept?: number; dropped?: number } | null = null;
   constructor(private readonly ldf: string, private readonly notes: string[], private readonly skipped: SkippedItem[]) {}
 
   async add(dropped: LdfBlockAt, keptOffset: number | undefined): Promise<void> {
     const vlf = parseInt(dropped.block.slice(0, 8), 16);
     const block = parseInt(dropped.block.slice(9), 16);
     const same = await sameBlockBytes(this.ldf, keptOffset, dropped.offset, dropped.sectors);
-    const kind = same ? 'same' : 'differ';
+    const kind = same === null ? 'unknown' : same ? 'same' : 'differ';
     const r = this.run;
     if (r && r.kind === kind && r.to.vlf === vlf && r.to.block === block) {
       r.to.block = block + dropped.sectors;
@@ -119,6 +119,8 @@ class HeldTwice {
     const where = `at file offset ${r.kept ?? '?'} and at file offset ${r.dropped ?? '?'}`;
     if (r.kind === 'same') {
       this.notes.push(`${this.ldf}: the log blocks of LSNs ${from} up to ${upTo} are held twice in the file (${where}: a copied or damaged .ldf), the same bytes: read once, from file offset ${r.kept ?? '?'}`);
+    } else if (r.kind === 'unknown') {
+      this.notes.push(`${this.ldf}: the log blocks of LSNs ${from} up to ${upTo} are held twice in the file (a copied or damaged .ldf): read once, from the copy read first; whether the two copies are the same bytes could not be checked`);
     } else {
       this.skipped.push({
         code: 'FORMAT_LOG_SOURCES_DISAGREE',
@@ -129,10 +131,20 @@ class HeldTwice {
   }
 }
 
-/** Whether the blocks of `sectors` × 512 bytes at file offsets `a` and `b` of `file` are the same log once fixed up (parity aside); false when either cannot be read or fixed up. */
-async function sameBlockBytes(file: string, a: number | undefined, b: number | undefined, sectors: number): Promise<boolean> {
-  if (a === undefined || b === undefined) return false;
-  const fh = await open(file, 'r');
+/**
+ * Whether the blocks of `sectors` × 512 bytes at file offsets `a` and `b` of `file` are the same log
+ * once fixed up (the sector fix-up bytes restored, FORMAT-NOTES §3: parity aside, a stale copy in a
+ * VLF of the other parity is the same log); false when one does not fix up; null when an offset is
+ * not known or the file cannot be read there (nothing to compare).
+ */
+async function sameBlockBytes(file: string, a: number | undefined, b: number | undefined, sectors: number): Promise<boolean | null> {
+  if (a === undefined || b === undefined) return null;
+  let fh: Awaited<ReturnType<typeof open>>;
+  try {
+    fh = await open(file, 'r');
+  } catch {
+    return null;
+  }
   try {
     const read = async (at: number): Promise<Uint8Array | string> => {
       const buf = Buffer.alloc(sectors * 512);
@@ -141,7 +153,10 @@ async function sameBlockBytes(file: string, a: number | undefined, b: number | u
     };
     const x = await read(a);
     const y = await read(b);
+    if (x === 'short' || y === 'short') return null;
     return typeof x !== 'string' && typeof y !== 'string' && Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(y);
+  } catch {
+    return null;
   } finally {
     await fh.close();
   }

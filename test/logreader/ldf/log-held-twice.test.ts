@@ -166,3 +166,25 @@ describe('SYNTHETIC .ldf holding the same log twice', () => {
     expect(l.vlfs.map((v) => v.seq)).toEqual([40, 41, 42, 43, 44, 41, 0]);
   });
 });
+
+describe('LdfBlocksOnce', () => {
+  it('takes each block position once per VLF sequence; a block meeting one read before returns the earlier copy\'s file offset of that position', async () => {
+    const { LdfBlocksOnce } = await import('../../../src/recover/sources/merged-log.js');
+    const once = new LdfBlocksOnce();
+    // VLF 0x28's blocks 0x10 (8 sectors) and 0x18 (4 sectors) at file offsets 0x4000, 0x5000: one run
+    expect(once.claim({ block: '00000028:00000010', sectors: 8, offset: 0x4000 })).toBeNull();
+    expect(once.claim({ block: '00000028:00000018', sectors: 4, offset: 0x5000 })).toBeNull();
+    // the same block numbers of another sequence are other LSNs
+    expect(once.claim({ block: '00000029:00000010', sectors: 8, offset: 0x44000 })).toBeNull();
+    // block 0x18 again (a copy elsewhere in the file): the earlier copy is at 0x4000 + 8 × 512
+    expect(once.claim({ block: '00000028:00000018', sectors: 4, offset: 0x90000 })).toEqual({ offset: 0x5000 });
+    // a block starting inside one read before (another history's block boundaries): its LSNs meet that log too
+    expect(once.claim({ block: '00000028:00000012', sectors: 2, offset: 0x91000 })).toEqual({ offset: 0x4400 });
+    // the next block after the run, at a file offset that does not follow: a run of its own, taken
+    expect(once.claim({ block: '00000028:0000001c', sectors: 2, offset: 0x70000 })).toBeNull();
+    expect(once.claim({ block: '00000028:0000001d', sectors: 1, offset: 0x92000 })).toEqual({ offset: 0x70200 });
+    // offsets not known: positions still checked
+    expect(once.claim({ block: '0000002a:00000010', sectors: 2 })).toBeNull();
+    expect(once.claim({ block: '0000002a:00000010', sectors: 2 })).toEqual({ offset: undefined });
+  });
+});
