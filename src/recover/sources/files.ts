@@ -18,7 +18,7 @@ import { openBackupLogStream } from '../../backup/log-stream.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
-import { readLdfLayout, readLdfRecordBatches, emptyLogScanStats, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
+import { LOG_STARTS_MID_VLF, readLdfLayout, readLdfRecordBatches, emptyLogScanStats, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogFileInput } from '../../logreader/parallel/parallel-reader.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -312,7 +312,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     const holes = new LdfHoles(skipped);
     const onLdfSkipped = (s: SkippedItem): void => {
       if (!reporting) return;
-      if (merged && (s.code === 'FORMAT_LOG_GAP' || s.code === 'FORMAT_BAD_LOG_BLOCK')) holes.hold(s);
+      // where the file's log starts inside its oldest VLF (a restored database's): said, no loss
+      if (s.code === LOG_STARTS_MID_VLF) notes.push(`${s.location.file ?? ''}: ${s.reason}`);
+      else if (merged && (s.code === 'FORMAT_LOG_GAP' || s.code === 'FORMAT_BAD_LOG_BLOCK')) holes.hold(s);
       else skipped.push(s);
     };
     // Several log files: each is parsed on a worker thread (up to `threads` at once) and consumed

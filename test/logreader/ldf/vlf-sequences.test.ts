@@ -13,11 +13,11 @@
  * active VLFs, reusing them on a later round (sqlserverdownanddirty.blogspot.com, "How many virtual log
  * files do I have?"); a VLF's parity flips (64/128) each time it is reused.
  */
-import { mkdtempSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emptyLogScanStats, readLdfLayout, readLdfRecordBatches } from '../../../src/logreader/ldf/reader.js';
+import { emptyLogScanStats, LOG_STARTS_MID_VLF, readLdfLayout, readLdfRecordBatches } from '../../../src/logreader/ldf/reader.js';
 import { withMetadata } from '../../../src/recover/metadata-override.js';
 import { recoverRows } from '../../../src/recover/recover-rows.js';
 import { logLoss, type SkippedItem } from '../../../src/recover/source.js';
@@ -74,5 +74,80 @@ describe.each(shapes)('SYNTHETIC .ldf, $name', ({ name, layout }) => {
     const want = txns.filter((t) => t.outcome === 'commit').flatMap((t) => t.deletes.map((d) => Buffer.from(d).toString('hex')));
     expect(want.length).toBeGreaterThan(100);
     expect(rows.sort()).toEqual(want.sort());
+  });
+});
+
+describe('SYNTHETIC .ldf whose oldest VLF\'s log starts past its first block', () => {
+  // A full backup's log starts mid-VLF (every backup of the corpus: pubs.bak at 86:1a8, StDb2Sql.bak at
+  // 1c:fc, …); a database restored from it gets a log file zeroed but for what the backup held, so its
+  // oldest VLF's log starts past block 0x10 with never-written sectors before it. Not verified on a real
+  // restored .ldf (the corpus has none): the shape is made by zeroing (or 0xC0-filling) the head of a
+  // SYNTHETIC log's oldest VLF.
+  const VLF2 = 256 * 1024;
+  const write = (name: string, layout: Layout) => {
+    const file = join(dir, name);
+    const txns: SyntheticTxn[] = [];
+    writeSyntheticLdf(file, { targetBytes: Infinity, row: contactRow, rollbackShare: 0.2, concurrency: 5, finishAtEnd: true }, { allocUnitId: CONTACT_AU, vlfSize: VLF2, vlfLayout: layout, onTxn: (t) => txns.push(t) });
+    return { file, want: txns.filter((t) => t.outcome === 'commit').flatMap((t) => t.deletes.map((d) => Buffer.from(d).toString('hex'))) };
+  };
+  /** The file offsets of the blocks of the VLF at `vlfOffset`, as read. */
+  const blockOffsets = async (file: string, vlfOffset: number) => {
+    const out: number[] = [];
+    for await (const b of readLdfRecordBatches(file)) if (b.offset! >= vlfOffset && b.offset! < vlfOffset + VLF2) out.push(b.offset!);
+    return out;
+  };
+  const fill = (file: string, from: number, to: number, byte: number) => {
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.alloc(to - from, byte), 0, to - from, from);
+    closeSync(fd);
+  };
+  const read = async (file: string) => {
+    const skipped: SkippedItem[] = [];
+    for await (const _ of readLdfRecordBatches(file, { onSkipped: (s) => skipped.push(s) })) void _;
+    const files = openFileSource({ ldf: file });
+    const source = withMetadata(files, [contactLayout]);
+    const rows: string[] = [];
+    for await (const ev of recoverRows(source, { operations: ['delete'] })) if (ev.kind === 'row') rows.push(ev.row.raw.replace(/^0x/i, '').toLowerCase());
+    await source.close();
+    return { skipped, rows, scanSkipped: files.skipped(), notes: files.notes };
+  };
+
+  it.each([0x00, 0xc0])('its head never written (fill byte %d, a restored database\'s log): LOG_STARTS_MID_VLF, a note in a scan, no FORMAT_LOG_GAP, not INCOMPLETE; a VLF after it with its head zeroed is still FORMAT_LOG_GAP', async (byte) => {
+    // the oldest VLF (86) is the second in the file: the log wrapped
+    const { file, want } = write(`head-${byte}.ldf`, [{ seq: 88, parity: 0x80 }, { seq: 86 }, { seq: 87 }, { seq: 0 }]);
+    const vlf86 = 8192 + VLF2;
+    const blocks = await blockOffsets(file, vlf86);
+    expect(blocks.length).toBeGreaterThan(4);
+    fill(file, vlf86 + 0x2000, blocks[3], byte);
+    const start = `00000056:${((blocks[3] - vlf86) / 512).toString(16).padStart(8, '0')}:0001`;
+    const r = await read(file);
+    expect(r.skipped).toEqual([expect.objectContaining({ code: LOG_STARTS_MID_VLF, location: { file, offset: blocks[3], lsn: start } })]);
+    expect(logLoss(r.scanSkipped)).toEqual([]);
+    expect(r.scanSkipped).toEqual([]);
+    expect(r.notes).toEqual([expect.stringContaining(`the log this file holds starts at LSN ${start}`)]);
+    // rows of transactions wholly after the start, each once
+    expect(r.rows.length).toBeGreaterThan(want.length * 0.6);
+    expect(new Set(r.rows).size).toBe(r.rows.length);
+    expect(r.rows.every((x) => want.includes(x))).toBe(true);
+
+    // the same head zeroed in VLF 87 (not the oldest): log lost between older and newer log
+    const vlf87 = 8192 + 2 * VLF2;
+    const b87 = await blockOffsets(file, vlf87);
+    fill(file, vlf87 + 0x2000, b87[2], byte);
+    const r2 = await read(file);
+    expect(r2.skipped.map((s) => [s.code, s.location.lsn])).toEqual([
+      [LOG_STARTS_MID_VLF, start],
+      ['FORMAT_LOG_GAP', '00000057:00000010:0001'],
+    ]);
+    expect(logLoss(r2.scanSkipped).map((s) => s.code)).toEqual(['FORMAT_LOG_GAP']);
+  });
+
+  it('its head holding other bytes (damage, not never-written space): FORMAT_BAD_LOG_BLOCK and FORMAT_LOG_GAP as before', async () => {
+    const { file } = write('head-bad.ldf', [{ seq: 86 }, { seq: 87 }]);
+    const blocks = await blockOffsets(file, 8192);
+    fill(file, 8192 + 0x2000, blocks[2], 0x5a);
+    const r = await read(file);
+    expect(r.skipped.map((s) => s.code)).toEqual(['FORMAT_BAD_LOG_BLOCK', 'FORMAT_LOG_GAP']);
+    expect(logLoss(r.scanSkipped).map((s) => s.code)).toEqual(['FORMAT_BAD_LOG_BLOCK', 'FORMAT_LOG_GAP']);
   });
 });
