@@ -90,7 +90,7 @@ export class LdfBlocksOnce {
  * copies are the same bytes become one note each; a block whose copies differ (fixed-up bytes, read
  * again from the file) is FORMAT_LOG_SOURCES_DISAGREE (a log loss: the rows there may be of either
  * copy), consecutive ones reported once. The copy kept is the one read first: the current block
- * where a stale copy stands at the same position, else the lower sequence / file order.
+ * where a stale copy stands at the same position, else the one met first in LSN order (stale runs by their first LSN, VLFs of one sequence by file order).
  */
 class HeldTwice {
   private run: { kind: 'same' | 'differ' | 'unknown'; from: string; to: { vlf: number; block: number }; kept?: number; dropped?: number } | null = null;
