@@ -40,6 +40,19 @@ export interface SyntheticLogOptions {
   vlfSize?: number;
   /** Called for each transaction as it is written (tests keep the expectations; benchmarks count). */
   onTxn?: (t: SyntheticTxn) => void;
+  /**
+   * The .ldf's VLFs in file order, each with the sequence number its header names (default: one
+   * VLF after another, sequences 40, 41, … in file order, parity 0x40). Log is written into the
+   * used VLFs (sequence above 0) in ascending sequence order, each from its first block 0x10 and
+   * filled before the next one starts, so a log that wrapped around the file (sequences not in file
+   * order) or one where the file grew while a VLF was still active (a sequence skipped: reused
+   * since) can be written. A VLF of sequence 0 is one never used (DBCC LOGINFO shows FSeqNo 0,
+   * Status 0, Parity 0 for them: Paul Randal, "Initial VLF sequence numbers and default log file
+   * size", sqlskills.com): its header names sequence 0 and parity 0 and its body stays unwritten,
+   * 0x00 or the 0xC0 fill SQL Server writes into new log space (`fill`). The writing stops when the
+   * last used VLF is nearly full or `targetBytes` is reached.
+   */
+  vlfLayout?: Array<{ seq: number; parity?: 0x40 | 0x80; fill?: 0x00 | 0xc0 }>;
 }
 
 /** A log record's bytes. */
@@ -106,8 +119,10 @@ function endFixed(t: { days: number; ticks: number }): Uint8Array {
  * (synthetic-trn.ts `trnChainSink`), or several at once — then each receives the same records.
  */
 export interface LogBlockSink {
-  /** A VLF begins: its sequence number, its size in bytes, and its file offset in an .ldf. */
-  startVlf(seq: number, size: number, ldfOffset: number): void;
+  /** A VLF begins: its sequence number, its size in bytes, its file offset in an .ldf, and its parity (0x40 or 0x80; 0x40 when not given). */
+  startVlf(seq: number, size: number, ldfOffset: number, parity?: number): void;
+  /** A VLF never used (sequence 0, parity 0), its body left as `fill` (0x00 or 0xC0) — an .ldf's only; a backup holds no such VLF. */
+  unusedVlf?(size: number, ldfOffset: number, fill: number): void;
   /**
    * A finished, fixed-up log block (bytes as on disk): its VLF's sequence number, its block id
    * (offset from the VLF start in 512-byte units = the block number of its records' LSNs; its
@@ -125,10 +140,15 @@ export function ldfSink(path: string): LogBlockSink {
   page0[1] = 15; // file header page
   writeSync(fd, page0, 0, PAGE, 0);
   return {
-    startVlf(seq, size, at) {
-      writeSync(fd, vlfHeader(seq, size, at), 0, VLF_HEADER_BYTES, at);
+    startVlf(seq, size, at, parity = 0x40) {
+      // A reused VLF keeps its earlier blocks until overwritten (stale log); only its header changes.
+      writeSync(fd, vlfHeader(seq, size, at, parity), 0, VLF_HEADER_BYTES, at);
       // the rest of the VLF reads as unwritten (zero) until blocks fill it
       writeSync(fd, new Uint8Array(1), 0, 1, at + size - 1);
+    },
+    unusedVlf(size, at, fill) {
+      writeSync(fd, vlfHeader(0, size, at, 0), 0, VLF_HEADER_BYTES, at);
+      writeSync(fd, new Uint8Array(size - VLF_HEADER_BYTES).fill(fill), 0, size - VLF_HEADER_BYTES, at + VLF_HEADER_BYTES);
     },
     block(bytes, _seq, _id, at) {
       writeSync(fd, bytes, 0, bytes.length, at);
@@ -139,12 +159,12 @@ export function ldfSink(path: string): LogBlockSink {
   };
 }
 
-/** VLF header (FORMAT-NOTES §3): 0xAB, parity 0x40, log format version 5, sequence u32 @4, size u64 @16, file offset u64 @24. */
-function vlfHeader(seq: number, size: number, at: number): Uint8Array {
+/** VLF header (FORMAT-NOTES §3): 0xAB, parity (0x40 / 0x80; 0 never used), log format version 5, sequence u32 @4, size u64 @16, file offset u64 @24. */
+function vlfHeader(seq: number, size: number, at: number, parity: number): Uint8Array {
   const h = new Uint8Array(VLF_HEADER_BYTES);
   const v = new DataView(h.buffer);
   h[0] = 0xab;
-  h[1] = 0x40;
+  h[1] = parity;
   v.setUint16(2, 5, true);
   v.setUint32(4, seq, true);
   v.setBigUint64(16, BigInt(size), true);
@@ -156,22 +176,50 @@ function vlfHeader(seq: number, size: number, at: number): Uint8Array {
 class LogWriter {
   private vlfSeq = 40;
   private vlfStart = PAGE;
+  private parity = 0x40;
   private blockStart = 0; // offset in the VLF of the block being filled
   private recs: Uint8Array[] = [];
   private recBytes = 0;
   private readonly vlfSize: number;
-  /** Bytes of the .ldf these VLFs make (file header page + whole VLFs so far). */
+  /** With a layout: the used VLFs in the order log goes into them (ascending sequence), and the index of the current one. */
+  private readonly uses: Array<{ seq: number; at: number; parity: number }> | null = null;
+  private use = 0;
+  /** Bytes of the .ldf these VLFs make (file header page + whole VLFs so far; with a layout, the used VLFs so far). */
   written = PAGE;
 
-  constructor(private readonly sinks: LogBlockSink[], vlfSize: number) {
+  constructor(private readonly sinks: LogBlockSink[], vlfSize: number, layout?: SyntheticLogOptions['vlfLayout']) {
     this.vlfSize = vlfSize;
+    if (layout) {
+      const uses: Array<{ seq: number; at: number; parity: number }> = [];
+      layout.forEach((v, i) => {
+        const at = PAGE + i * vlfSize;
+        if (v.seq === 0) for (const s of this.sinks) s.unusedVlf?.(vlfSize, at, v.fill ?? 0);
+        else uses.push({ seq: v.seq, at, parity: v.parity ?? 0x40 });
+      });
+      uses.sort((a, b) => a.seq - b.seq);
+      if (!uses.length) throw new Error('vlfLayout: no used VLF');
+      this.uses = uses;
+      this.takeUse();
+    }
     this.startVlf();
   }
 
+  private takeUse(): void {
+    const u = this.uses![this.use];
+    this.vlfSeq = u.seq;
+    this.vlfStart = u.at;
+    this.parity = u.parity;
+  }
+
   private startVlf(): void {
-    for (const s of this.sinks) s.startVlf(this.vlfSeq, this.vlfSize, this.vlfStart);
+    for (const s of this.sinks) s.startVlf(this.vlfSeq, this.vlfSize, this.vlfStart, this.parity);
     this.blockStart = VLF_HEADER_BYTES;
-    this.written = this.vlfStart + this.vlfSize;
+    this.written = this.uses ? PAGE + (this.use + 1) * this.vlfSize : this.vlfStart + this.vlfSize;
+  }
+
+  /** With a layout: the last used VLF has less than two blocks' room left (the writing must stop). */
+  get full(): boolean {
+    return this.uses !== null && this.use === this.uses.length - 1 && this.blockStart + 2 * MAX_BLOCK > this.vlfSize;
   }
 
   /** The block would hold these records plus its slot array and fix-up tail within 60 KB. */
@@ -186,8 +234,13 @@ class LogWriter {
     if (!this.fits(rec.length, this.recs.length + 1)) this.flush();
     if (!this.fits(rec.length, this.recs.length + 1)) {
       // the VLF is full: start the next one
-      this.vlfStart += this.vlfSize;
-      this.vlfSeq++;
+      if (this.uses) {
+        if (++this.use >= this.uses.length) throw new Error('vlfLayout: the log outgrew the layout');
+        this.takeUse();
+      } else {
+        this.vlfStart += this.vlfSize;
+        this.vlfSeq++;
+      }
       this.startVlf();
     }
     this.recs.push(rec);
@@ -220,7 +273,7 @@ class LogWriter {
     const sectors = size / SECTOR;
     for (let i = 0; i < sectors; i++) {
       b[size - 1 - i] = b[i * SECTOR];
-      b[i * SECTOR] = 0x40 | (i === 0 ? 0x10 : 0) | (i === sectors - 1 ? 0x08 : 0);
+      b[i * SECTOR] = this.parity | (i === 0 ? 0x10 : 0) | (i === sectors - 1 ? 0x08 : 0);
     }
     for (const s of this.sinks) s.block(b, this.vlfSeq, this.blockStart / SECTOR, this.vlfStart + this.blockStart);
     this.blockStart += size;
@@ -266,7 +319,7 @@ export function writeSyntheticLdf(path: string, w: SyntheticWorkload, o: Synthet
  * both: then both hold the same records). `bytes` is the size the .ldf of these VLFs has.
  */
 export function writeSyntheticLog(sinks: LogBlockSink[], w: SyntheticWorkload, o: SyntheticLogOptions): { bytes: number; transactions: number } {
-  const log = new LogWriter(sinks, o.vlfSize ?? 8 * 1024 * 1024);
+  const log = new LogWriter(sinks, o.vlfSize ?? 8 * 1024 * 1024, o.vlfLayout);
   const au = BigInt(o.allocUnitId);
   const rollback = w.rollbackShare ?? 0.1;
   const conc = w.concurrency ?? 4;
@@ -284,7 +337,7 @@ export function writeSyntheticLog(sinks: LogBlockSink[], w: SyntheticWorkload, o
     log.add(record(op, CTX.NULL, l.xid, endFixed(when(t)), []));
     o.onTxn?.(l.txn);
   };
-  while (log.written < w.targetBytes) {
+  while (log.written < w.targetBytes && !log.full) {
     while (live.length < conc) {
       const xid = 0x1000 + t;
       const txn: SyntheticTxn = { transactionId: `0000:${xid.toString(16).padStart(8, '0')}`, deletes: [], inserts: [], outcome: rollback > 0 && t % Math.round(1 / rollback) === 3 ? 'abort' : 'commit', begin: when(t) };

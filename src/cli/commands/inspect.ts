@@ -208,12 +208,13 @@ async function inspectLog(path: string, opts: InspectOptions): Promise<InspectRe
   const counts: Record<string, number> = {};
   const vlfs: VlfSummary[] = [];
   const maxSeq = Math.max(0, ...layout.vlfs.map((v) => v.seq));
+  const minSeq = Math.min(Infinity, ...layout.vlfs.filter((v) => v.seq > 0).map((v) => v.seq));
   const fh = await open(path, 'r');
   try {
     for (const v of layout.vlfs) {
       if (opts.signal?.aborted) break;
       const s = emptyLogScanStats();
-      const range = { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf' as const, file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: v.seq > 0 && v.seq < maxSeq };
+      const range = { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf' as const, file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: v.seq > 0 && v.seq < maxSeq, vlfOldest: v.seq === minSeq };
       const progress = opts.onProgress ? (p: { bytes: number; records: number }) => opts.onProgress!({ bytes: total.bytes + p.bytes, records: total.records + p.records }) : undefined;
       for await (const r of readLogRange(fh, range, { onSkipped: (x) => skipped.push(x), onProgress: progress, signal: opts.signal }, s)) count(counts, r);
       vlfs.push({

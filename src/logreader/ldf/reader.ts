@@ -89,7 +89,23 @@ export interface LogRange {
    * further on lost the blocks before it.
    */
   vlfHoldsLog?: boolean;
+  /**
+   * With vlfStart: the VLF of the file's lowest sequence (above 0), whose log is the oldest the
+   * file holds. Where its first current block lies past 0x10 and everything before it in the VLF
+   * was never written (sectors all 0x00 or all 0xC0, no other bytes), the file's log starts there:
+   * a full or differential backup's log starts mid-VLF (every backup of the corpus: pubs.bak at
+   * 86:1a8, StDb2Sql.bak at 1c:fc, …), and a database restored from it is given a log zeroed but
+   * for what the backup held. Reported as LOG_STARTS_MID_VLF (not a loss), not FORMAT_LOG_GAP.
+   */
+  vlfOldest?: boolean;
 }
+
+/**
+ * The code of the item a read gives where the file's oldest VLF's log starts past its first block
+ * with nothing but never-written sectors before it (LogRange.vlfOldest): not a loss (not in
+ * LOG_LOSS_CODES), a note in a scan.
+ */
+export const LOG_STARTS_MID_VLF = 'LOG_STARTS_MID_VLF';
 
 /** Where the last (non-stale) block of a log stream ends: VLF sequence, block number (512-byte units), stream offset. */
 export interface LogStreamCursor {
@@ -128,6 +144,8 @@ export interface LogRecordBatch {
   firstLsn: string;
   /** The block's length in 512-byte units (its LSN block number plus this is the next block's). */
   sectors?: number;
+  /** The block's offset in the file (an .ldf) or in the log stream (a backup). */
+  offset?: number;
 }
 
 /**
@@ -146,7 +164,7 @@ export async function* readLogRangeBatches(
   for await (const b of rangeBlocks(fh, range, opts, stats)) {
     const out: LogRecord[] = [];
     const first = collectBlockRecords(b.ev, range, b.stale, opts, stats, out, keep);
-    if (first !== null) yield { records: out, firstLsn: first, sectors: b.ev.bytes.length / 512 };
+    if (first !== null) yield { records: out, firstLsn: first, sectors: b.ev.bytes.length / 512, offset: b.ev.offset };
   }
 }
 
@@ -174,6 +192,8 @@ async function* rangeBlocks(
   // compare (backup/log-coverage.ts); where VLF N ended is unknown (its size is not in a backup).
   let next: { vlf: number; block: number; offset: number } | null = range.stream?.next ?? (range.vlfStart && range.vlf ? { vlf: range.vlf.seq, block: VLF_FIRST_BLOCK_ID, offset: range.start } : null);
   let sawCurrent = false;
+  // Before the first current block: only never-written sectors so far (no bad run, no stale block).
+  let headUnwritten = true;
   for (;;) {
     const ev = scanner.next();
     if (ev === null) break;
@@ -199,6 +219,7 @@ async function* rangeBlocks(
       continue;
     }
     if (ev.kind === 'bad') {
+      headUnwritten = false;
       stats.skippedBlocks++;
       opts.onSkipped?.({
         code: 'FORMAT_BAD_LOG_BLOCK',
@@ -209,10 +230,19 @@ async function* rangeBlocks(
     }
     stats.blocks++;
     const stale = range.vlf !== undefined && (ev.header.firstLsn.vlf !== range.vlf.seq || ev.parity !== range.vlf.parity);
-    if (!stale) {
+    if (stale) headUnwritten = false;
+    else {
+      const firstCurrent = !sawCurrent;
       sawCurrent = true;
       const f = ev.header.firstLsn;
-      if (next && f.vlf === next.vlf && f.block > next.block) {
+      if (next && f.vlf === next.vlf && f.block > next.block && range.vlfOldest && firstCurrent && headUnwritten) {
+        opts.onSkipped?.({
+          code: LOG_STARTS_MID_VLF,
+          reason: `the log this file holds starts at LSN ${formatLsn(f)}, inside its oldest VLF (sequence ${f.vlf}): the ${ev.offset - next.offset} bytes before it in that VLF were never written (as in a database restored from a backup, whose log starts mid-VLF), so no log older than that is in the file`,
+          location: { file: range.file, offset: ev.offset, lsn: formatLsn(f) },
+        });
+      }
+      else if (next && f.vlf === next.vlf && f.block > next.block) {
         stats.gaps++;
         opts.onSkipped?.({
           code: 'FORMAT_LOG_GAP',
@@ -469,6 +499,13 @@ function lastSeq(layout: LdfLayout): number {
   return m;
 }
 
+/** The lowest VLF sequence above 0 of an .ldf's layout (0 when it has none): its oldest log (LogRange.vlfOldest). */
+function firstSeq(layout: LdfLayout): number {
+  let m = 0;
+  for (const v of layout.vlfs) if (v.seq > 0 && (m === 0 || v.seq < m)) m = v.seq;
+  return m;
+}
+
 /** Whether a VLF must hold log of its own (LogRange.vlfHoldsLog): used (sequence above 0) and below the file's highest sequence. */
 function holdsLog(v: VlfInfo, last: number): boolean {
   return v.seq > 0 && v.seq < last;
@@ -481,9 +518,10 @@ export async function* readLdfRecords(path: string, opts: LogScanOptions = {}, s
     const layout = await layoutOf(fh, path, opts.logFormat2IsSql2005 ?? false);
     for (const p of layout.problems) opts.onSkipped?.(p);
     const last = lastSeq(layout);
+    const first = firstSeq(layout);
     for (const v of layout.vlfs) {
       if (opts.signal?.aborted) return;
-      yield* readLogRange(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: holdsLog(v, last) }, opts, stats);
+      yield* readLogRange(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: holdsLog(v, last), vlfOldest: v.seq === first }, opts, stats);
     }
   } finally {
     await fh.close();
@@ -510,9 +548,10 @@ export async function* readLdfRecordBatches(path: string, opts: LogScanOptions =
     if (!vlfs || vlfs.from === 0) for (const p of layout.problems) opts.onSkipped?.(p);
     const chosen = vlfs ? layout.vlfs.slice(vlfs.from, vlfs.to) : layout.vlfs;
     const last = lastSeq(layout);
+    const first = firstSeq(layout);
     for (const v of opts.vlfOrder === 'sequence' ? [...chosen].sort((a, b) => a.seq - b.seq || a.index - b.index) : chosen) {
       if (opts.signal?.aborted) return;
-      yield* readLogRangeBatches(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: holdsLog(v, last) }, opts, stats, keep);
+      yield* readLogRangeBatches(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: holdsLog(v, last), vlfOldest: v.seq === first }, opts, stats, keep);
     }
   } finally {
     await fh.close();

@@ -50,7 +50,7 @@ async function run(): Promise<void> {
   for await (const b of batches) {
     if (stopped) return;
     for (const r of b.records) own(r);
-    port.postMessage({ type: 'batch', records: b.records, firstLsn: b.firstLsn, ...(b.sectors !== undefined ? { sectors: b.sectors } : {}) } satisfies ToParent);
+    port.postMessage({ type: 'batch', records: b.records, firstLsn: b.firstLsn, ...(b.sectors !== undefined ? { sectors: b.sectors } : {}), ...(b.offset !== undefined ? { offset: b.offset } : {}) } satisfies ToParent);
     sent++;
     while (sent - acked >= job.window && !stopped) await new Promise<void>((resolve) => (wake = resolve));
   }

@@ -140,7 +140,7 @@ class RemoteLogFile {
         const m = this.queue.shift()!;
         if (m.type === 'error') throw revive(m.error);
         if (m.type === 'batch') {
-          yield { type: 'batch', batch: { records: m.records, firstLsn: m.firstLsn, ...(m.sectors !== undefined ? { sectors: m.sectors } : {}) } };
+          yield { type: 'batch', batch: { records: m.records, firstLsn: m.firstLsn, ...(m.sectors !== undefined ? { sectors: m.sectors } : {}), ...(m.offset !== undefined ? { offset: m.offset } : {}) } };
           this.worker?.postMessage({ type: 'ack', n: 1 } satisfies ToWorker);
           continue;
         }

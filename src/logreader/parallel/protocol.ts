@@ -24,7 +24,7 @@ export interface LogFileJob {
 export type ToWorker = { type: 'ack'; n: number } | { type: 'stop' };
 
 export type ToParent =
-  | { type: 'batch'; records: LogRecord[]; firstLsn: string; sectors?: number }
+  | { type: 'batch'; records: LogRecord[]; firstLsn: string; sectors?: number; offset?: number }
   | { type: 'skipped'; item: SkippedItem }
   | { type: 'done'; stats: LogScanStats }
   | { type: 'error'; error: { name: string; code?: string; message: string; location?: unknown; stack?: string } };

@@ -19,7 +19,7 @@ import { choosePosition, openBackupPages } from '../../backup/open.js';
 import type { BackupAdvice } from '../../backup/page-source.js';
 import { readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
-import { readLdfLayout, readLdfRecordBatches, emptyLogScanStats, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
+import { LOG_STARTS_MID_VLF, readLdfLayout, readLdfRecordBatches, emptyLogScanStats, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogFileInput } from '../../logreader/parallel/parallel-reader.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -297,19 +297,27 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // (Printed LSNs are fixed-width lower-case hex, so they compare as strings.)
     let highest = '';
     let repeats = 0;
-    // An .ldf given with log backups is merged with them block by block in LSN order
-    // (mergeLdfWithChain, merged-log.ts); its counts of blocks read once though given twice.
+    // An .ldf (alone, or given with log backups: merged with them) is read block by block in LSN
+    // order (mergeLdfWithChain, merged-log.ts); its counts of blocks read once though given twice.
     const counts = { ldfDuplicates: 0, staleCovered: 0 };
     /** An LSN within a backup set of the chain ([FirstLSN, LastLSN): LastLSN is the next backup's first). */
     const chainCovers = (lsn: string): boolean => trnSets.some((t) => t.firstLsn <= lsn && lsn < t.lastLsn);
     const ldfInput = logFiles.find((f) => f.kind === 'ldf');
-    const merged = ldfInput !== undefined && logFiles.some((f) => f.kind === 'trn');
+    // An .ldf alone is read the same way, with no backups: in LSN order (its current blocks by VLF
+    // sequence number, its stale blocks at their own LSNs), each LSN once. In file order, a log that
+    // wrapped around the file (the oldest VLF not the first; every VLF reused once) gave the commit
+    // of a transaction crossing the wrap before its rows, which then never committed: rows lost
+    // with nothing said (SYNTHETIC test/logreader/ldf/vlf-sequences.test.ts); and log held twice
+    // in a copied or damaged .ldf gave its rows twice (log-held-twice.test.ts).
+    const merged = ldfInput !== undefined;
     // Merged read: the .ldf's lost stretches are held until the read ends (merged-log.ts: one the
     // backups' blocks read cover lost nothing).
     const holes = new LdfHoles(skipped);
     const onLdfSkipped = (s: SkippedItem): void => {
       if (!reporting) return;
-      if (merged && (s.code === 'FORMAT_LOG_GAP' || s.code === 'FORMAT_BAD_LOG_BLOCK')) holes.hold(s);
+      // where the file's log starts inside its oldest VLF (a restored database's): said, no loss
+      if (s.code === LOG_STARTS_MID_VLF) notes.push(`${s.location.file ?? ''}: ${s.reason}`);
+      else if (merged && (s.code === 'FORMAT_LOG_GAP' || s.code === 'FORMAT_BAD_LOG_BLOCK')) holes.hold(s);
       else skipped.push(s);
     };
     // Several log files: each is parsed on a worker thread (up to `threads` at once) and consumed
@@ -397,7 +405,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
             const block = batch.firstLsn.slice(0, 17);
             if (l.kind === 'ldf') {
               holes.sawLdfBlock(block, batch.sectors ?? 0);
-              yield { records: batch.records, block, sectors: batch.sectors ?? 0, stale: batch.records[0]?.source?.stale === true, kind: l.kind, file: l.file };
+              yield { records: batch.records, block, sectors: batch.sectors ?? 0, stale: batch.records[0]?.source?.stale === true, kind: l.kind, file: l.file, ...(batch.offset !== undefined ? { offset: batch.offset } : {}) };
               continue;
             }
             if (pending.length) holdPending(block);

@@ -20,6 +20,8 @@ import { emptyLogScanStats, ldfStaleRuns, readLdfLayout, readLdfStaleBatches, ty
 import type { LogRecord } from '../../logreader/log-record.js';
 import type { Lsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../source.js';
+import { open } from 'node:fs/promises';
+import { fixupBlock } from '../../logreader/ldf/structures.js';
 
 /**
  * One log block as the file source reads it: the records built of it (after a backup's repeat
@@ -34,6 +36,130 @@ export interface PositionedLogBlock {
   stale: boolean;
   kind: 'ldf' | 'trn' | 'bak';
   file: string;
+  /** The block's file offset (an .ldf's blocks), when the reader gave it. */
+  offset?: number;
+}
+
+/** An .ldf block's place: position (first 17 characters of its first LSN), length in 512-byte units, file offset. */
+interface LdfBlockAt {
+  block: string;
+  sectors: number;
+  offset?: number;
+}
+
+/**
+ * The LSN positions of an .ldf's blocks read so far, to read each LSN once. An LSN is a VLF
+ * sequence, a block number (the block's 512-byte offset from the start of the VLF it was written
+ * in) and a slot in that block (FORMAT-NOTES §3), and a log block is written once: so a block of
+ * one sequence whose block numbers [start, start + sectors) meet those of a block read before is
+ * that log again — in a healthy .ldf never (each sequence is written in one VLF, and a stale run
+ * is the log of an earlier sequence of the VLF it lies in), in a copied or damaged one where the
+ * same old VLF's blocks survive in two places, a stale run copies current log, or two VLF headers
+ * name one sequence. Kept as runs of consecutive blocks per sequence (a VLF's blocks are one run),
+ * each with the file offset of its first block, so the earlier copy of any block can be found.
+ */
+export class LdfBlocksOnce {
+  private readonly bySeq = new Map<number, Array<{ start: number; end: number; offset?: number }>>();
+
+  /**
+   * Takes the block at `b` when none of its LSNs was read before (returns null); else returns the
+   * file offset of the earlier copy of its first block (undefined when not known) and takes nothing.
+   */
+  claim(b: LdfBlockAt): { offset: number | undefined } | null {
+    const vlf = parseInt(b.block.slice(0, 8), 16);
+    const start = parseInt(b.block.slice(9), 16);
+    const end = start + b.sectors;
+    let runs = this.bySeq.get(vlf);
+    if (!runs) this.bySeq.set(vlf, (runs = []));
+    for (const r of runs) {
+      if (start < r.end && r.start < end) {
+        const at = Math.max(start, r.start);
+        return { offset: r.offset === undefined ? undefined : r.offset + (at - r.start) * 512 };
+      }
+    }
+    const last = runs[runs.length - 1];
+    // one run while the blocks follow each other in LSN and in the file (a VLF's blocks do)
+    if (last && last.end === start && (last.offset === undefined ? b.offset === undefined : b.offset === last.offset + (start - last.start) * 512)) last.end = end;
+    else runs.push({ start, end, ...(b.offset !== undefined ? { offset: b.offset } : {}) });
+    return null;
+  }
+}
+
+/**
+ * What a merged read says about log an .ldf holds twice (LdfBlocksOnce): runs of blocks whose two
+ * copies are the same bytes become one note each; a block whose copies differ (fixed-up bytes, read
+ * again from the file) is FORMAT_LOG_SOURCES_DISAGREE (a log loss: the rows there may be of either
+ * copy), consecutive ones reported once. The copy kept is the one read first: the current block
+ * where a stale copy stands at the same position, else the one met first in LSN order (stale runs by their first LSN, VLFs of one sequence by file order).
+ */
+class HeldTwice {
+  private run: { kind: 'same' | 'differ' | 'unknown'; from: string; to: { vlf: number; block: number }; kept?: number; dropped?: number } | null = null;
+  constructor(private readonly ldf: string, private readonly notes: string[], private readonly skipped: SkippedItem[]) {}
+
+  async add(dropped: LdfBlockAt, keptOffset: number | undefined): Promise<void> {
+    const vlf = parseInt(dropped.block.slice(0, 8), 16);
+    const block = parseInt(dropped.block.slice(9), 16);
+    const same = await sameBlockBytes(this.ldf, keptOffset, dropped.offset, dropped.sectors);
+    const kind = same === null ? 'unknown' : same ? 'same' : 'differ';
+    const r = this.run;
+    if (r && r.kind === kind && r.to.vlf === vlf && r.to.block === block) {
+      r.to.block = block + dropped.sectors;
+      return;
+    }
+    this.flush();
+    this.run = { kind, from: dropped.block, to: { vlf, block: block + dropped.sectors }, ...(keptOffset !== undefined ? { kept: keptOffset } : {}), ...(dropped.offset !== undefined ? { dropped: dropped.offset } : {}) };
+  }
+
+  flush(): void {
+    const r = this.run;
+    if (!r) return;
+    this.run = null;
+    const from = `${r.from}:0001`;
+    const upTo = formatLsn({ vlf: r.to.vlf, block: r.to.block, slot: 1 });
+    const where = `at file offset ${r.kept ?? '?'} and at file offset ${r.dropped ?? '?'}`;
+    if (r.kind === 'same') {
+      this.notes.push(`${this.ldf}: the log blocks of LSNs ${from} up to ${upTo} are held twice in the file (${where}: a copied or damaged .ldf), the same bytes: read once, from file offset ${r.kept ?? '?'}`);
+    } else if (r.kind === 'unknown') {
+      this.notes.push(`${this.ldf}: the log blocks of LSNs ${from} up to ${upTo} are held twice in the file (a copied or damaged .ldf): read once, from the copy read first; whether the two copies are the same bytes could not be checked`);
+    } else {
+      this.skipped.push({
+        code: 'FORMAT_LOG_SOURCES_DISAGREE',
+        reason: `${this.ldf} holds two different copies of the log blocks of LSNs ${from} up to ${upTo} (${where}: a copied or damaged .ldf): the copy at file offset ${r.kept ?? '?'} was read (the current log where one copy is current); rows there may be of either copy`,
+        location: { file: this.ldf, lsn: from, ...(r.dropped !== undefined ? { offset: r.dropped } : {}) },
+      });
+    }
+  }
+}
+
+/**
+ * Whether the blocks of `sectors` × 512 bytes at file offsets `a` and `b` of `file` are the same log
+ * once fixed up (the sector fix-up bytes restored, FORMAT-NOTES §3: parity aside, a stale copy in a
+ * VLF of the other parity is the same log); false when one does not fix up; null when an offset is
+ * not known or the file cannot be read there (nothing to compare).
+ */
+async function sameBlockBytes(file: string, a: number | undefined, b: number | undefined, sectors: number): Promise<boolean | null> {
+  if (a === undefined || b === undefined) return null;
+  let fh: Awaited<ReturnType<typeof open>>;
+  try {
+    fh = await open(file, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const read = async (at: number): Promise<Uint8Array | string> => {
+      const buf = Buffer.alloc(sectors * 512);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+      return bytesRead === buf.length ? fixupBlock(buf, 0, buf.length) : 'short';
+    };
+    const x = await read(a);
+    const y = await read(b);
+    if (x === 'short' || y === 'short') return null;
+    return typeof x !== 'string' && typeof y !== 'string' && Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(y);
+  } catch {
+    return null;
+  } finally {
+    await fh.close();
+  }
 }
 
 /** A break in the chain of log backups: the earlier backup's LastLSN and the next one's FirstLSN (fn_dblog form), and the item reporting it. */
@@ -272,7 +398,7 @@ export async function* mergeLdfWithChain(m: MergedLogRead): AsyncGenerator<LogRe
   // The stale stream's own counts: its blocks and bytes were counted by the .ldf's read (which
   // passes them over); its records are added to the pass's stats at its end.
   const staleStats = emptyLogScanStats();
-  const staleSide = (async function* (): AsyncGenerator<{ records: LogRecord[]; block: string }> {
+  const staleSide = (async function* (): AsyncGenerator<{ records: LogRecord[]; block: string; sectors: number; offset?: number }> {
     let runs: StaleLogRun[];
     try {
       runs = await ldfStaleRuns(m.ldf, { logFormat2IsSql2005: scan.logFormat2IsSql2005 ?? false, ...(signal ? { signal } : {}) });
@@ -280,7 +406,7 @@ export async function* mergeLdfWithChain(m: MergedLogRead): AsyncGenerator<LogRe
       return; // an .ldf that cannot be laid out: its own read says why
     }
     try {
-      for await (const b of readLdfStaleBatches(m.ldf, runs, { ...scan, includeStale: true }, staleStats, m.keep)) yield { records: b.records, block: b.firstLsn.slice(0, 17) };
+      for await (const b of readLdfStaleBatches(m.ldf, runs, { ...scan, includeStale: true }, staleStats, m.keep)) yield { records: b.records, block: b.firstLsn.slice(0, 17), sectors: b.sectors ?? 1, ...(b.offset !== undefined ? { offset: b.offset } : {}) };
     } finally {
       stats.records += staleStats.records;
       stats.staleRecords += staleStats.staleRecords;
@@ -301,6 +427,8 @@ export async function* mergeLdfWithChain(m: MergedLogRead): AsyncGenerator<LogRe
     // the read reports why; no run then crosses a VLF's end
   }
   let readWhole = false;
+  const once = new LdfBlocksOnce();
+  const twice = new HeldTwice(m.ldf, m.notes, m.skipped);
   try {
     let a = await ldfSide.next();
     let s = await staleSide.next();
@@ -311,6 +439,7 @@ export async function* mergeLdfWithChain(m: MergedLogRead): AsyncGenerator<LogRe
       // names one record), read from the current block.
       if (!s.done && !a.done && s.value.block === a.value.block) {
         counts.ldfDuplicates += s.value.records.length;
+        if (reporting) await twice.add(s.value, a.value.offset);
         s = await staleSide.next();
         continue;
       }
@@ -344,7 +473,12 @@ export async function* mergeLdfWithChain(m: MergedLogRead): AsyncGenerator<LogRe
           }
           c = await chainSide.next();
         }
-        if (a.value.records.length) {
+        const earlier = once.claim(a.value);
+        if (earlier) {
+          // this log was read already from another place of the .ldf (LdfBlocksOnce)
+          counts.ldfDuplicates += a.value.records.length;
+          if (reporting) await twice.add(a.value, earlier.offset);
+        } else if (a.value.records.length) {
           if (a.value.block > newestYielded) newestYielded = a.value.block;
           yield a.value.records;
         }
@@ -359,6 +493,14 @@ export async function* mergeLdfWithChain(m: MergedLogRead): AsyncGenerator<LogRe
         // starts with the whole block its FirstLSN lies in, and reads all of it when the backup
         // before it is not given. The rest is read here, at its own place in LSN order.
         const again = !c.done && c.value.block === s.value.block;
+        const earlier = again ? null : once.claim(s.value);
+        if (earlier) {
+          // the same log as a block of the .ldf read before (LdfBlocksOnce)
+          counts.ldfDuplicates += s.value.records.length;
+          if (reporting) await twice.add(s.value, earlier.offset);
+          s = await staleSide.next();
+          continue;
+        }
         const records = again ? [] : s.value.records.filter((r) => !chainCovers(r['Current LSN']));
         counts.staleCovered += s.value.records.length - records.length;
         if (records.length) {
@@ -385,6 +527,7 @@ export async function* mergeLdfWithChain(m: MergedLogRead): AsyncGenerator<LogRe
       }
     }
     readWhole = !signal?.aborted;
+    twice.flush();
   } finally {
     await ldfSide.return(undefined);
     await staleSide.return(undefined);
