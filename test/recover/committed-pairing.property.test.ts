@@ -41,9 +41,10 @@ function toRecords(steps: Array<Op | End>, txns: number): LogRecord[] {
     if (s.kind === 'commit' || s.kind === 'abort') {
       out.push({ 'Current LSN': lsn(), Operation: s.kind === 'commit' ? 'LOP_COMMIT_XACT' : 'LOP_ABORT_XACT', Context: 'LCX_NULL', 'Transaction ID': id });
     } else {
+      const o = s as Op;
       out.push({
         'Current LSN': lsn(), Operation: s.kind === 'del' ? 'LOP_DELETE_ROWS' : 'LOP_INSERT_ROWS', Context: s.kind === 'del' ? 'LCX_MARK_AS_GHOST' : 'LCX_CLUSTERED',
-        'Transaction ID': id, AllocUnitId: AUS[s.au], 'RowLog Contents 0': image(s.value, s.ghost),
+        'Transaction ID': id, AllocUnitId: AUS[o.au], 'RowLog Contents 0': image(o.value, o.ghost),
       });
     }
   }
