@@ -223,6 +223,8 @@ export async function* committedCandidateBatches(
   // Undone inside the transaction (see the docstring): pairs are looked for when the scan asks for
   // deletes or for inserts, not both (then both are printed: each happened).
   const pairOp = wantedOps.has(LOP_DELETE_ROWS) === wantedOps.has(LOP_INSERT_ROWS) ? null : wantedOps.has(LOP_DELETE_ROWS) ? LOP_INSERT_ROWS : LOP_DELETE_ROWS;
+  // The wanted operation a pair key cancels (never an update held beside it: its RowLog Contents 0 is a slice of a row).
+  const pairedOp = pairOp === null ? null : pairOp === LOP_INSERT_ROWS ? LOP_DELETE_ROWS : LOP_INSERT_ROWS;
   let pairTotal = 0;
   const pairBudget = options.pairBudgetBytes ?? PAIR_BUDGET_BYTES;
   const dropPairs = (t: TxnState): void => {
@@ -308,6 +310,7 @@ export async function* committedCandidateBatches(
         // again) is not returned; `unchecked` once a returned row's table lost some of them.
         let unchecked = false;
         const undone = (h: HeldCandidate): boolean => {
+          if (h.record.Operation !== pairedOp) return false;
           const au = h.record.AllocUnitId ?? '';
           if (pairsLost?.has(au)) unchecked = true;
           if (pairs === null) return false;
@@ -379,6 +382,17 @@ export async function* committedCandidateBatches(
       }
       if (r.compensation || (r.Description ?? '').includes('COMPENSATION')) {
         stats.compensationRowOps++;
+        // A marked compensation record of the wanted operation undoes an earlier opposite operation
+        // of its transaction (a delete undoing an insert): that operation's pair key is used up here,
+        // or it would cancel another delete of an identical row (a heap's duplicate) that stood.
+        const t = op === pairedOp ? txns.get(r['Transaction ID']) : undefined;
+        const key = t?.pairs ? pairKey(r.AllocUnitId!, r['RowLog Contents 0'], table.compression) : null;
+        const left = key === null ? undefined : t!.pairs!.get(key);
+        if (left === 1) {
+          t!.pairs!.delete(key!);
+          t!.pairBytes -= key!.length;
+          pairTotal -= key!.length;
+        } else if (left !== undefined) t!.pairs!.set(key!, left - 1);
         continue;
       }
       const id = r['Transaction ID'];
