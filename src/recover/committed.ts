@@ -140,6 +140,14 @@ export const DEFAULT_HOLD_BUDGET = 64 * 1024 * 1024;
  */
 export const PAIR_BUDGET_BYTES = 32 * 1024 * 1024;
 
+/**
+ * What a scan says when `undoneUncheckedTransactions` is not 0 (the CLI on stderr even with --quiet,
+ * a staging job in its notes): some printed rows may have been taken back by their own transaction.
+ */
+export function undoneUncheckedNote(transactions: number): string {
+  return `UNCHECKED: ${transactions} transaction(s) also logged more of the opposite operation on a table than rowback keeps to compare (${PAIR_BUDGET_BYTES / (1024 * 1024)} MB): whether some of their printed rows were taken back by the same transaction (a rolled-back statement or savepoint) was not checked; check those rows against the database before re-inserting them`;
+}
+
 export interface CommittedOnePassOptions extends CommittedOptions {
   /** Bytes of candidates held for open transactions (encoded, exact) before the largest holder is spilled to a temporary file. */
   holdBudgetBytes?: number;

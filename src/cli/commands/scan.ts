@@ -10,7 +10,7 @@ import { loadCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
-import { explainNoRows, PAIR_BUDGET_BYTES } from '../../recover/committed.js';
+import { explainNoRows, undoneUncheckedNote } from '../../recover/committed.js';
 import { recoverRowBatches } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { logLoss } from '../../recover/source.js';
@@ -196,7 +196,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     }
     // Said even with --quiet: rows printed here may still exist in the database.
     if (stats?.undoneUncheckedTransactions) {
-      process.stderr.write(`rowback scan: UNCHECKED: ${stats.undoneUncheckedTransactions} transaction(s) also logged more of the opposite operation on a table than rowback keeps to compare (${PAIR_BUDGET_BYTES / (1024 * 1024)} MB): whether some of their printed rows were taken back by the same transaction (a rolled-back statement or savepoint) was not checked; check those rows against the database before re-inserting them\n`);
+      process.stderr.write(`rowback scan: ${undoneUncheckedNote(stats.undoneUncheckedTransactions)}\n`);
     }
     // Said even with --quiet, as INTERRUPTED is: a script must not take part of a result for all of it.
     if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: parts of the log could not be read (${lost.map((s) => s.code).filter((c, i, a) => a.indexOf(c) === i).join(', ')}); rows in those LSN ranges are missing from this result\n`);
