@@ -322,7 +322,7 @@ export async function* committedCandidateBatches(
           const au = h.record.AllocUnitId ?? '';
           if (pairsLost?.has(au)) unchecked = true;
           if (pairs === null) return false;
-          const key = pairKey(au, h.record['RowLog Contents 0'], catalog.byAllocUnit(au)?.compression);
+          const key = pairKey(au, h.record['RowLog Contents 0'], catalog.byAllocUnit(au)?.compression, h.record['Page ID']);
           const left = key === null ? undefined : pairs.get(key);
           if (left === undefined) return false;
           if (left === 1) pairs.delete(key as string);
@@ -362,7 +362,7 @@ export async function* committedCandidateBatches(
         if (au && table && (!wantedTables || wantedTables.has(`${table.schema}.${table.name}`.toLowerCase()))) {
           const id = r['Transaction ID'];
           const t = txns.get(id) ?? newTxn(id, null);
-          const key = t.inWindow ? pairKey(au, r['RowLog Contents 0'], table.compression) : null;
+          const key = t.inWindow ? pairKey(au, r['RowLog Contents 0'], table.compression, r['Page ID']) : null;
           if (key !== null) {
             const m = (t.pairs ??= new Map());
             const had = m.get(key);
@@ -394,7 +394,7 @@ export async function* committedCandidateBatches(
         // of its transaction (a delete undoing an insert): that operation's pair key is used up here,
         // or it would cancel another delete of an identical row (a heap's duplicate) that stood.
         const t = op === pairedOp ? txns.get(r['Transaction ID']) : undefined;
-        const key = t?.pairs ? pairKey(r.AllocUnitId!, r['RowLog Contents 0'], table.compression) : null;
+        const key = t?.pairs ? pairKey(r.AllocUnitId!, r['RowLog Contents 0'], table.compression, r['Page ID']) : null;
         const left = key === null ? undefined : t!.pairs!.get(key);
         if (left === 1) {
           t!.pairs!.delete(key!);
@@ -462,10 +462,17 @@ function recordKeep(wantedOps: ReadonlySet<string>): RecordKeep {
  * versioning tag (FixedVar: status byte A but its null-bitmap and variable-column bits, status
  * byte B; CD: the header byte but its format and long-data bits; status.ts documents each bit).
  * Exact otherwise: two rows that differ in any column byte never pair. Null when there is no image.
+ * PAGE compression: a row image may hold page-dictionary symbols and anchor prefixes, which mean
+ * other values on another page, so the page (`page`, the record's Page ID) is part of the key; an
+ * image of a PAGE-compressed table without a page pairs with nothing (null).
  * The key is text (one character per byte): Map lookups compare it whole, never by a hash.
  */
-export function pairKey(allocUnit: string, image: Uint8Array | null | undefined, compression: string | undefined): string | null {
+export function pairKey(allocUnit: string, image: Uint8Array | null | undefined, compression: string | undefined, page?: string | null): string | null {
   if (!image || image.length < 2) return null;
+  if (compression === 'PAGE') {
+    if (!page) return null;
+    allocUnit = `${allocUnit}@${page}`;
+  }
   const h = image[0];
   const cd = compression === 'ROW' || compression === 'PAGE';
   const flags = cd ? h & (CD_RECORD_FORMAT | CD_RECORD_LONG_DATA) : h & (RECORD_NULL_BITMAP | RECORD_VARIABLE_COLUMNS);

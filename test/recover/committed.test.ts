@@ -274,4 +274,25 @@ describe('undone-in-transaction pairing: review cases', () => {
     expect(r.lsns).toEqual(['8:3:2']);
     expect(r.stats.undoneInTransactionRowOps).toBe(0);
   });
+
+  it('PAGE-compressed tables: images pair only on the same page (a page-dictionary symbol or anchor prefix means another value on another page)', async () => {
+    const pageTable: TableLayout = { ...table, name: 'Paged', compression: 'PAGE', allocUnits: [{ allocUnitId: '72057594043498496', type: 'IN_ROW_DATA' }] };
+    const cat = catalogFromLayouts([pageTable]);
+    const PAU = '72057594043498496';
+    // SYNTHETIC CD image: header 0x01, 2 columns, CD nibbles (col 1: 1 byte, col 2: page-dictionary symbol 0x0b), value 0x05, symbol 0
+    const cdImg = new Uint8Array([0x01, 0x02, 0xb2, 0x85, 0x00]);
+    const at = (page: string) => ({ AllocUnitId: PAU, 'Page ID': page, 'RowLog Contents 0': cdImg });
+    const records = [
+      begin('8:4:1', '0000:23'),
+      rec('8:4:2', 'LOP_DELETE_ROWS', '0000:23', { Context: 'LCX_MARK_AS_GHOST', ...at('0001:00000010') }),
+      rec('8:4:3', 'LOP_INSERT_ROWS', '0000:23', { Context: 'LCX_CLUSTERED', ...at('0001:00000020') }), // same bytes, another page: another value
+      rec('8:4:4', 'LOP_DELETE_ROWS', '0000:23', { Context: 'LCX_MARK_AS_GHOST', ...at('0001:00000030') }),
+      rec('8:4:5', 'LOP_INSERT_ROWS', '0000:23', { Context: 'LCX_CLUSTERED', ...at('0001:00000030') }), // same page: the same row put back
+      commit('8:4:6', '0000:23'),
+    ];
+    const stats = emptyStats();
+    const got = await all(committedCandidates(async function* () { yield* records; }, { operations: ['delete'] }, cat, { stats }));
+    expect(got.map((c) => c.record['Current LSN'])).toEqual(['8:4:2']);
+    expect(stats.undoneInTransactionRowOps).toBe(1);
+  });
 });
