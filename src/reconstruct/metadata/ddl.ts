@@ -54,6 +54,25 @@ export interface DdlOptions {
  * Throws SchemaError: SCHEMA_DDL_PARSE (with line), SCHEMA_DDL_INVALID, SCHEMA_DDL_UNSUPPORTED, SCHEMA_UNKNOWN_TYPE.
  */
 /**
+ * The char/varchar/text columns (`schema.table.column`) of a script that take the database default
+ * collation (no COLLATE, or COLLATE DATABASE_DEFAULT), whose code page the script alone does not
+ * tell: what a caller that assumed the default should name. Found by deriving the layouts with two
+ * different defaults (aliases, ALTERs and all), so it is exactly the columns the default reaches.
+ */
+export function columnsOnDefaultCollation(sql: string, opts: DdlOptions = {}): string[] {
+  const script = parseDdl(sql);
+  const a = layoutsFromScript(script, { ...opts, defaultCollation: 'Latin1_General_BIN2' });
+  const b = layoutsFromScript(script, { ...opts, defaultCollation: 'SQL_Latin1_General_CP1_CI_AS' });
+  const out: string[] = [];
+  a.forEach((t, i) => {
+    t.columns.forEach((c, j) => {
+      if (usesCodePage(c.type) && !c.isDropped && c.collation !== b[i]?.columns[j]?.collation) out.push(`${t.schema}.${t.name}.${c.name}`);
+    });
+  });
+  return out;
+}
+
+/**
  * A column's COLLATE name, with `DATABASE_DEFAULT` / `CATALOG_DEFAULT` (T-SQL: the database's
  * default collation) taken as `databaseDefault`, the script's default collation; undefined without COLLATE.
  */
