@@ -104,10 +104,24 @@ export function singleValue(option: Option): Option {
  *   may think. An option takes one value when it is not variadic (`<files...>`) and has no parser
  *   of its own (a parser collects repeatable values, as scan's `--table` and `--op` do), or is
  *   marked with singleValue (choiceOption's are).
- * Both throw InputError INPUT_BAD_OPTION naming the option (and both values), as the arguments are
+ * - given one of the command's own options as its value (`--out --quiet`, `--table --all`: the
+ *   value was forgotten and commander took the next word): refused, where a file named `--quiet`
+ *   was written or a table `dbo.--all` looked for;
+ * All throw InputError INPUT_BAD_OPTION naming the option (and the values), as the arguments are
  * parsed, before any work and before the option's own parser sees the value.
  */
 export function checkOptionValues(cmd: Command): Command {
+  // The flags this command (and the commands above it) understands, and help's: a value that is one
+  // of them (`--out --quiet`, `--table --all`) is an option whose value was forgotten, never a file
+  // or a table named so (commander takes the next word as the value whatever it starts with).
+  const flags = new Set<string>(['--help', '-h']);
+  for (let c: Command | null = cmd; c; c = c.parent) {
+    for (const x of c.options) {
+      if (x.long) flags.add(x.long);
+      if (x.short) flags.add(x.short);
+      if (x.negate && x.long) flags.add(x.long.replace(/^--no-/, '--'));
+    }
+  }
   for (const o of cmd.options) {
     if (!(o.required || o.optional)) continue;
     const flag = o.long ?? o.flags;
@@ -117,6 +131,9 @@ export function checkOptionValues(cmd: Command): Command {
     // prepended: before commander's own listener parses (and stores) the value
     (cmd as unknown as EventEmitter).prependListener(`option:${o.name()}`, (value: unknown) => {
       if (typeof value === 'string' && value.trim() === '') throw new InputError('INPUT_BAD_OPTION', `${flag} is given an empty value ('${echoInput(value)}'); it needs one`);
+      if (typeof value === 'string' && flags.has(value.split('=')[0])) {
+        throw new InputError('INPUT_BAD_OPTION', `${flag} is given '${echoInput(value)}', which is an option of this command: ${flag} needs its value first (a file whose name starts with '-' is written ./${echoInput(value)})`);
+      }
       if (!single) return;
       if (seen) throw new InputError('INPUT_BAD_OPTION', `${flag} is given more than once ('${echoInput(String(first))}', then '${echoInput(String(value))}'); it takes one value: give it once`);
       seen = true;

@@ -175,6 +175,14 @@ export const DEFAULT_HOLD_BUDGET = 64 * 1024 * 1024;
  */
 export const PAIR_BUDGET_BYTES = 32 * 1024 * 1024;
 
+/**
+ * What a scan says when `undoneUncheckedTransactions` is not 0 (the CLI on stderr even with --quiet,
+ * a staging job in its notes): some printed rows may have been taken back by their own transaction.
+ */
+export function undoneUncheckedNote(transactions: number): string {
+  return `UNCHECKED: ${transactions} transaction(s) also logged more of the opposite operation on a table than rowback keeps to compare (${PAIR_BUDGET_BYTES / (1024 * 1024)} MB): whether some of their printed rows were taken back by the same transaction (a rolled-back statement or savepoint) was not checked; check those rows against the database before re-inserting them`;
+}
+
 export interface CommittedOnePassOptions extends CommittedOptions {
   /** Bytes of candidates held for open transactions (encoded, exact) before the largest holder is spilled to a temporary file. */
   holdBudgetBytes?: number;
@@ -258,6 +266,8 @@ export async function* committedCandidateBatches(
   // Undone inside the transaction (see the docstring): pairs are looked for when the scan asks for
   // deletes or for inserts, not both (then both are printed: each happened).
   const pairOp = wantedOps.has(LOP_DELETE_ROWS) === wantedOps.has(LOP_INSERT_ROWS) ? null : wantedOps.has(LOP_DELETE_ROWS) ? LOP_INSERT_ROWS : LOP_DELETE_ROWS;
+  // The wanted operation a pair key cancels (never an update held beside it: its RowLog Contents 0 is a slice of a row).
+  const pairedOp = pairOp === null ? null : pairOp === LOP_INSERT_ROWS ? LOP_DELETE_ROWS : LOP_INSERT_ROWS;
   let pairTotal = 0;
   const pairBudget = options.pairBudgetBytes ?? PAIR_BUDGET_BYTES;
   const dropPairs = (t: TxnState): void => {
@@ -358,8 +368,12 @@ export async function* committedCandidateBatches(
           const taken = new Set<number>();
           let i = 0;
           const look = (h: HeldCandidate): void => {
+            if (h.record.Operation !== pairedOp) {
+              i++;
+              return;
+            }
             const au = h.record.AllocUnitId ?? '';
-            const key = pairKey(au, h.record['RowLog Contents 0'], catalog.byAllocUnit(au)?.compression);
+            const key = pairKey(au, h.record['RowLog Contents 0'], catalog.byAllocUnit(au)?.compression, h.record['Page ID']);
             const left = key === null ? undefined : pairs.get(key);
             if (left !== undefined) {
               if (left === 1) pairs.delete(key as string);
@@ -386,7 +400,7 @@ export async function* committedCandidateBatches(
         let unchecked = false;
         let ordinal = 0;
         const skip = (h: HeldCandidate): boolean => {
-          if (pairsLost?.has(h.record.AllocUnitId ?? '')) unchecked = true;
+          if (h.record.Operation === pairedOp && pairsLost?.has(h.record.AllocUnitId ?? '')) unchecked = true;
           return cancelled !== null && cancelled.has(ordinal++);
         };
         const check = cancelled !== null || pairsLost !== null;
@@ -420,7 +434,7 @@ export async function* committedCandidateBatches(
         if (au && table && (!wantedTables || wantedTables.has(`${table.schema}.${table.name}`.toLowerCase()))) {
           const id = r['Transaction ID'];
           const t = txns.get(id) ?? newTxn(id, null);
-          const key = t.inWindow ? pairKey(au, r['RowLog Contents 0'], table.compression) : null;
+          const key = t.inWindow ? pairKey(au, r['RowLog Contents 0'], table.compression, r['Page ID']) : null;
           if (key !== null) {
             const m = (t.pairs ??= new Map());
             const had = m.get(key);
@@ -448,6 +462,17 @@ export async function* committedCandidateBatches(
       }
       if (r.compensation || (r.Description ?? '').includes('COMPENSATION')) {
         stats.compensationRowOps++;
+        // A marked compensation record of the wanted operation undoes an earlier opposite operation
+        // of its transaction (a delete undoing an insert): that operation's pair key is used up here,
+        // or it would cancel another delete of an identical row (a heap's duplicate) that stood.
+        const t = op === pairedOp ? txns.get(r['Transaction ID']) : undefined;
+        const key = t?.pairs ? pairKey(r.AllocUnitId!, r['RowLog Contents 0'], table.compression, r['Page ID']) : null;
+        const left = key === null ? undefined : t!.pairs!.get(key);
+        if (left === 1) {
+          t!.pairs!.delete(key!);
+          t!.pairBytes -= key!.length;
+          pairTotal -= key!.length;
+        } else if (left !== undefined) t!.pairs!.set(key!, left - 1);
         continue;
       }
       const id = r['Transaction ID'];
@@ -509,10 +534,17 @@ function recordKeep(wantedOps: ReadonlySet<string>): RecordKeep {
  * versioning tag (FixedVar: status byte A but its null-bitmap and variable-column bits, status
  * byte B; CD: the header byte but its format and long-data bits; status.ts documents each bit).
  * Exact otherwise: two rows that differ in any column byte never pair. Null when there is no image.
+ * PAGE compression: a row image may hold page-dictionary symbols and anchor prefixes, which mean
+ * other values on another page, so the page (`page`, the record's Page ID) is part of the key; an
+ * image of a PAGE-compressed table without a page pairs with nothing (null).
  * The key is text (one character per byte): Map lookups compare it whole, never by a hash.
  */
-export function pairKey(allocUnit: string, image: Uint8Array | null | undefined, compression: string | undefined): string | null {
+export function pairKey(allocUnit: string, image: Uint8Array | null | undefined, compression: string | undefined, page?: string | null): string | null {
   if (!image || image.length < 2) return null;
+  if (compression === 'PAGE') {
+    if (!page) return null;
+    allocUnit = `${allocUnit}@${page}`;
+  }
   const h = image[0];
   const cd = compression === 'ROW' || compression === 'PAGE';
   const flags = cd ? h & (CD_RECORD_FORMAT | CD_RECORD_LONG_DATA) : h & (RECORD_NULL_BITMAP | RECORD_VARIABLE_COLUMNS);

@@ -122,7 +122,7 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
   const [first, ...rest] = headers;
   if (!first) return;
   if (first.backupType === 'differential') {
-    const instead = advice.differentialWithoutFull ?? `give it first (--bak FULL.bak ${first.file}). Without it only the differential's own log portion can be scanned, with the table layouts from --schema or --ddl`;
+    const instead = advice.differentialWithoutFull ?? `give it first (--bak FULL.bak ${first.file})`;
     throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${missingFull(first)}; ${instead}`, { file: first.file });
   }
   for (const d of rest) {

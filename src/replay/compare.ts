@@ -145,7 +145,9 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     replays.push({ side: 'later', result: r });
     after = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values })) };
   } else {
-    const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, undefined, assertBackupSet);
+    // the later state's backups are --after-bak's: the refusals' advice names that option, not --bak (the earlier state)
+    const afterAdvice = { differentialWithoutFull: `give it first (--after-bak FULL.bak ${afterBak[0]})`, incompleteMediaSet: 'give every stripe of the media set (--after-bak a.bak b.bak)' };
+    const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, undefined, assertBackupSet, afterAdvice);
     after = withPages(src, (s) => readState(s, o.table, (afterMdf.length ? afterMdf : afterBak).join(' + ')).state);
   }
 

@@ -14,6 +14,7 @@ import { compareTableStates, diffAsRecoveredRows } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
+import { undoneUncheckedNote } from '../recover/committed.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone). */
@@ -252,7 +253,10 @@ export class JobWorker {
       if ('source' in opened) { source = opened.source; notes = opened.notes; } else source = opened;
       if (spec.metadata) source = withMetadata(source, layoutsOfJobMetadata(spec.metadata), { allocUnitId: spec.metadata.allocUnit });
       const noteList = (): void => {
-        const n = notes();
+        const n = [...notes()];
+        // Said as the CLI says it even with --quiet: staged rows here may still exist in the database.
+        const unchecked = source?.committedStats?.().undoneUncheckedTransactions ?? 0;
+        if (unchecked) n.push(undoneUncheckedNote(unchecked));
         if (n.length) this.store.appendAudit('system', 'job.notes', jobId, { notes: n });
       };
       const catalog = await source.metadata();

@@ -95,4 +95,26 @@ describe('every command checks its option values alike', () => {
     expect(expectOneLineError(await cli('dump', '--mdf', 'a.mdf', '', '--all'), 'INPUT_BAD_OPTION')).toContain("--mdf is given an empty value ('')");
     expect(expectOneLineError(await cli('restore', 'run', '--server', 's', '--as', 'x', '--table', ''), 'INPUT_BAD_OPTION')).toContain("--table is given an empty value ('')");
   });
+
+  it("a value that is one of the command's own options (`--out --quiet`: --out's value forgotten) is refused, not taken as a file or table named --quiet", async () => {
+    const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-optval-'));
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      expect(expectOneLineError(await cli('dump', '--mdf', 'a.mdf', '--table', 'dbo.T', '--out', '--quiet'), 'INPUT_BAD_OPTION')).toContain("--out is given '--quiet', which is an option of this command");
+      expect(expectOneLineError(await cli('dump', '--mdf', 'a.mdf', '--table', '--all'), 'INPUT_BAD_OPTION')).toContain("--table is given '--all', which is an option of this command");
+      expect(expectOneLineError(await cli('scan', '--ldf', 'a.ldf', '--report', '--format=csv'), 'INPUT_BAD_OPTION')).toContain("--report is given '--format=csv', which is an option of this command");
+      expect(expectOneLineError(await cli('scan', '--ldf', '-h'), 'INPUT_BAD_OPTION')).toContain("--ldf is given '-h', which is an option of this command");
+      expect(readdirSync(dir)).toEqual([]);
+      // a value that only starts with '-' is still a value (decode's --hex - reads stdin; a negative number is refused by its own parser)
+      expect((await cli('dump', '--bak', 'a.bak', '--position', '-1', '--all')).stderr).not.toContain('which is an option');
+      expect((await cli('dump', '--bak', 'a.bak', '--table', '-x', '--out', './--quiet')).stderr).not.toContain('which is an option');
+    } finally {
+      process.chdir(cwd);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

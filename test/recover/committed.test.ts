@@ -282,3 +282,57 @@ describe('TRUNCATE TABLE and DROP TABLE transactions (rows no log record holds)'
   });
 });
 
+
+describe('undone-in-transaction pairing: review cases', () => {
+  const img = (n: number, statusA = 0x10) => new Uint8Array([statusA, 0, 8, 0, n, 0, 0, 0, 1, 0, 0]);
+  const HEAP_AU = '72057594043432960'; // Orders: a heap, where identical rows are possible
+  const begin = (lsn: string, xid: string) => rec(lsn, 'LOP_BEGIN_XACT', xid, { 'Begin Time': '2026/11/20 10:00:00:000' });
+  const del = (lsn: string, xid: string, image: Uint8Array, extra: Partial<LogRecord> = {}) => rec(lsn, 'LOP_DELETE_ROWS', xid, { Context: 'LCX_HEAP', AllocUnitId: HEAP_AU, 'RowLog Contents 0': image, ...extra });
+  const ins = (lsn: string, xid: string, image: Uint8Array, extra: Partial<LogRecord> = {}) => rec(lsn, 'LOP_INSERT_ROWS', xid, { Context: 'LCX_HEAP', AllocUnitId: HEAP_AU, 'RowLog Contents 0': image, ...extra });
+  const commit = (lsn: string, xid: string) => rec(lsn, 'LOP_COMMIT_XACT', xid, { 'End Time': '2026/11/20 10:00:01:000' });
+  async function scan(records: LogRecord[], operations: Array<'delete' | 'insert' | 'update'> = ['delete']) {
+    const stats = emptyStats();
+    const got = await all(committedCandidates(async function* () { yield* records; }, { operations }, catalog, { stats }));
+    return { lsns: got.map((c) => c.record['Current LSN']), stats };
+  }
+
+  it('a compensation record the source marks (fn_dblog COMPENSATION) uses up the pair its rollback undid: a later real delete of an identical heap row stands', async () => {
+    // An identical row X already exists in the heap. The transaction inserts another X, a savepoint
+    // rollback deletes that new X again (a CLR, marked), then the transaction deletes the old X and commits: one X is gone.
+    for (const mark of [{ Description: 'COMPENSATION' }, { compensation: true }] as Partial<LogRecord>[]) {
+      const r = await scan([begin('8:1:1', '0000:20'), ins('8:1:2', '0000:20', img(5)), del('8:1:3', '0000:20', img(5), mark), del('8:1:4', '0000:20', img(5)), commit('8:1:5', '0000:20')]);
+      expect(r.lsns).toEqual(['8:1:4']);
+    }
+    // and the same for an insert scan: X deleted, the delete rolled back (marked CLR insert), then X inserted again for real
+    const r = await scan([begin('8:2:1', '0000:21'), del('8:2:2', '0000:21', img(6)), ins('8:2:3', '0000:21', img(6), { Description: 'COMPENSATION' }), ins('8:2:4', '0000:21', img(6)), commit('8:2:5', '0000:21')], ['insert']);
+    expect(r.lsns).toEqual(['8:2:4']);
+  });
+
+  it('with --op update --op delete, an update is never taken for a row the transaction inserted (its RowLog Contents 0 is a slice, not a row image)', async () => {
+    const modify = rec('8:3:2', 'LOP_MODIFY_ROW', '0000:22', { Context: 'LCX_HEAP', AllocUnitId: HEAP_AU, 'RowLog Contents 0': img(7), 'RowLog Contents 1': img(8) });
+    const r = await scan([begin('8:3:1', '0000:22'), modify, ins('8:3:3', '0000:22', img(7)), commit('8:3:4', '0000:22')], ['update', 'delete']);
+    expect(r.lsns).toEqual(['8:3:2']);
+    expect(r.stats.undoneInTransactionRowOps).toBe(0);
+  });
+
+  it('PAGE-compressed tables: images pair only on the same page (a page-dictionary symbol or anchor prefix means another value on another page)', async () => {
+    const pageTable: TableLayout = { ...table, name: 'Paged', compression: 'PAGE', allocUnits: [{ allocUnitId: '72057594043498496', type: 'IN_ROW_DATA' }] };
+    const cat = catalogFromLayouts([pageTable]);
+    const PAU = '72057594043498496';
+    // SYNTHETIC CD image: header 0x01, 2 columns, CD nibbles (col 1: 1 byte, col 2: page-dictionary symbol 0x0b), value 0x05, symbol 0
+    const cdImg = new Uint8Array([0x01, 0x02, 0xb2, 0x85, 0x00]);
+    const at = (page: string) => ({ AllocUnitId: PAU, 'Page ID': page, 'RowLog Contents 0': cdImg });
+    const records = [
+      begin('8:4:1', '0000:23'),
+      rec('8:4:2', 'LOP_DELETE_ROWS', '0000:23', { Context: 'LCX_MARK_AS_GHOST', ...at('0001:00000010') }),
+      rec('8:4:3', 'LOP_INSERT_ROWS', '0000:23', { Context: 'LCX_CLUSTERED', ...at('0001:00000020') }), // same bytes, another page: another value
+      rec('8:4:4', 'LOP_DELETE_ROWS', '0000:23', { Context: 'LCX_MARK_AS_GHOST', ...at('0001:00000030') }),
+      rec('8:4:5', 'LOP_INSERT_ROWS', '0000:23', { Context: 'LCX_CLUSTERED', ...at('0001:00000030') }), // same page: the same row put back
+      commit('8:4:6', '0000:23'),
+    ];
+    const stats = emptyStats();
+    const got = await all(committedCandidates(async function* () { yield* records; }, { operations: ['delete'] }, cat, { stats }));
+    expect(got.map((c) => c.record['Current LSN'])).toEqual(['8:4:2']);
+    expect(stats.undoneInTransactionRowOps).toBe(1);
+  });
+});

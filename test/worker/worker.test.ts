@@ -40,6 +40,16 @@ describeCorpus('JobWorker', () => {
     expect(store.audit({ jobId: job.id }).map((a) => a.action)).toEqual(['job.create', 'job.succeeded']);
   });
 
+  it('a scan whose pairing of undone rows ran out of room says UNCHECKED in the job notes, as the CLI says it on stderr', async () => {
+    const { emptyStats } = await import('../../src/recover/committed.js');
+    const w = new JobWorker({ store, openSource: async () => ({ ...fakeSource(), committedStats: () => ({ ...emptyStats(), undoneUncheckedTransactions: 2 }) }), recover: fakeRecover({ rows: 5 }) });
+    const job = w.submit(spec, 'op');
+    await w.idle();
+    expect(store.requireJob(job.id).state).toBe('succeeded');
+    const notes = store.audit({ jobId: job.id }).find((a) => a.action === 'job.notes')?.details.notes as string[] | undefined;
+    expect(notes).toEqual([expect.stringMatching(/^UNCHECKED: 2 transaction\(s\) also logged more of the opposite operation .* check those rows against the database before re-inserting them$/)]);
+  });
+
   it('logs through pino child loggers bound to the job id', async () => {
     const lines: Record<string, unknown>[] = [];
     const logger = createLogger({ level: 'info' }, { write: (l: string) => { lines.push(JSON.parse(l)); } });

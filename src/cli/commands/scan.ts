@@ -7,10 +7,11 @@ import { createProgress } from '../progress.js';
 import { catchInterrupts } from '../interrupt.js';
 import { InputError } from '../../errors.js';
 import { loadCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
-import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
+import { columnsOnDefaultCollation, layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
+import { DEFAULT_COLLATION } from '../../reconstruct/metadata/layout-rules.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
-import { explainNoRows, PAIR_BUDGET_BYTES } from '../../recover/committed.js';
+import { explainNoRows, undoneUncheckedNote } from '../../recover/committed.js';
 import { recoverRowBatches } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { logLoss } from '../../recover/source.js';
@@ -31,6 +32,7 @@ interface ScanOptions extends ScanSourceOptions {
   ddl?: string;
   typeAlias: string[];
   allocUnit?: string;
+  collation?: string;
   quiet?: boolean;
   csvRaw?: boolean;
   acceptLayoutDrift?: boolean;
@@ -60,6 +62,7 @@ export function register(program: Command): void {
     .option('--schema <catalog.json>', 'table metadata as catalog JSON (sql/table-metadata.sql rows); overrides the source\'s')
     .option('--ddl <file>', 'table metadata from a CREATE TABLE script; overrides the source\'s')
     .option('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, [])
+    .option('--collation <name>', "with --ddl: the database's default collation, for char/varchar/text columns without COLLATE (default SQL_Latin1_General_CP1_CI_AS, code page 1252)")
     .option('--alloc-unit <id>', 'with --schema/--ddl of one table and no data file: the table\'s in-row AllocUnitId as the log prints it')
     .option('--from <time>', 'window start, server local time: YYYY-MM-DD[THH:MM[:SS[.fff]]]')
     .option('--to <time>', 'window end (inclusive), server local time')
@@ -92,6 +95,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     throw new InputError('INPUT_BAD_WINDOW', `--from ${filter.from} is after --to ${filter.to}`);
   }
 
+  if (opts.collation && !opts.ddl) throw new InputError('INPUT_BAD_OPTION', "--collation is for --ddl (the database default collation of a CREATE TABLE script); catalog JSON and data files name each column's collation");
   // Outputs are checked before any work: a missing folder is one line now, not a crash later.
   if (opts.report) assertWritableOutput('--report', opts.report, { opts });
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
@@ -105,7 +109,12 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   const interruption = catchInterrupts();
   const interrupt = { signal: interruption.signal };
   try {
-    if (opts.schema || opts.ddl) source = withMetadata(source, loadMetadataOverride(opts), { allocUnitId: opts.allocUnit });
+    let metadataNote: string | undefined;
+    if (opts.schema || opts.ddl) {
+      const override = loadMetadataOverride(opts);
+      metadataNote = override.note;
+      source = withMetadata(source, override.layouts, { allocUnitId: opts.allocUnit });
+    }
     const catalog = await source.metadata();
     for (const t of opts.table) {
       if (!catalog.byName(t)) {
@@ -188,6 +197,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     }
     if (!opts.quiet) {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
+      if (metadataNote) process.stderr.write(`rowback scan: note: ${metadataNote}\n`);
       printSummary(rows, perTable, allSkipped);
       for (const x of stats?.rowlessRemovalList ?? []) {
         process.stderr.write(
@@ -206,7 +216,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     }
     // Said even with --quiet: rows printed here may still exist in the database.
     if (stats?.undoneUncheckedTransactions) {
-      process.stderr.write(`rowback scan: UNCHECKED: ${stats.undoneUncheckedTransactions} transaction(s) also logged more of the opposite operation on a table than rowback keeps to compare (${PAIR_BUDGET_BYTES / (1024 * 1024)} MB): whether some of their printed rows were taken back by the same transaction (a rolled-back statement or savepoint) was not checked; check those rows against the database before re-inserting them\n`);
+      process.stderr.write(`rowback scan: ${undoneUncheckedNote(stats.undoneUncheckedTransactions)}\n`);
     }
     // Said even with --quiet, as INTERRUPTED is: a script must not take part of a result for all of it.
     if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: parts of the log could not be read (${lost.map((s) => s.code).filter((c, i, a) => a.indexOf(c) === i).join(', ')}); rows in those LSN ranges are missing from this result\n`);
@@ -235,7 +245,7 @@ function parseOperations(ops: string[]): ScanOperation[] {
 function loadMetadataOverride(opts: ScanOptions) {
   if (opts.schema && opts.ddl) throw new InputError('INPUT_BAD_OPTION', 'give --schema or --ddl, not both');
   // A UTF-8 byte-order mark (Windows PowerShell 5.1's Set-Content -Encoding UTF8) is allowed.
-  if (opts.schema) return loadCatalogFile(opts.schema);
+  if (opts.schema) return { layouts: loadCatalogFile(opts.schema), note: undefined };
   const aliases = Object.fromEntries(
     opts.typeAlias.map((a) => {
       const [n, t] = a.split('=');
@@ -243,7 +253,18 @@ function loadMetadataOverride(opts: ScanOptions) {
       return [n.trim(), t.trim()];
     }),
   );
-  return layoutsFromDdl(readText(opts.ddl!), { typeAliases: aliases });
+  const text = readText(opts.ddl!);
+  const layouts = layoutsFromDdl(text, { typeAliases: aliases, ...(opts.collation ? { defaultCollation: opts.collation } : {}) });
+  let note: string | undefined;
+  if (!opts.collation) {
+    // The script does not say the database's default collation (SSMS leaves COLLATE out where it is
+    // that): the text of a database with another code page would be read wrong without a word.
+    const cols = columnsOnDefaultCollation(text, { typeAliases: aliases });
+    if (cols.length) {
+      note = `--ddl: ${cols.length} char/varchar/text column(s) without COLLATE (${cols.slice(0, 5).join(', ')}${cols.length > 5 ? ', …' : ''}) are read as ${DEFAULT_COLLATION} (code page 1252), assumed as the database's default collation; if it is another, give it with --collation`;
+    }
+  }
+  return { layouts, note };
 }
 
 function readText(file: string): string {

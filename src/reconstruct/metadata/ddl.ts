@@ -53,6 +53,33 @@ export interface DdlOptions {
  * Statements are replayed in order (CREATE / ALTER / DROP TABLE, indexes, sp_rename; see layoutsFromScript).
  * Throws SchemaError: SCHEMA_DDL_PARSE (with line), SCHEMA_DDL_INVALID, SCHEMA_DDL_UNSUPPORTED, SCHEMA_UNKNOWN_TYPE.
  */
+/**
+ * The char/varchar/text columns (`schema.table.column`) of a script that take the database default
+ * collation (no COLLATE, or COLLATE DATABASE_DEFAULT), whose code page the script alone does not
+ * tell: what a caller that assumed the default should name. Found by deriving the layouts with two
+ * different defaults (aliases, ALTERs and all), so it is exactly the columns the default reaches.
+ */
+export function columnsOnDefaultCollation(sql: string, opts: DdlOptions = {}): string[] {
+  const script = parseDdl(sql);
+  const a = layoutsFromScript(script, { ...opts, defaultCollation: 'Latin1_General_BIN2' });
+  const b = layoutsFromScript(script, { ...opts, defaultCollation: 'SQL_Latin1_General_CP1_CI_AS' });
+  const out: string[] = [];
+  a.forEach((t, i) => {
+    t.columns.forEach((c, j) => {
+      if (usesCodePage(c.type) && !c.isDropped && c.collation !== b[i]?.columns[j]?.collation) out.push(`${t.schema}.${t.name}.${c.name}`);
+    });
+  });
+  return out;
+}
+
+/**
+ * A column's COLLATE name, with `DATABASE_DEFAULT` / `CATALOG_DEFAULT` (T-SQL: the database's
+ * default collation) taken as `databaseDefault`, the script's default collation; undefined without COLLATE.
+ */
+function namedCollation(name: string | undefined, databaseDefault: string): string | undefined {
+  return name !== undefined && /^(database|catalog)_default$/i.test(name) ? databaseDefault : name;
+}
+
 export function layoutsFromDdl(sql: string, opts: DdlOptions = {}): TableLayout[] {
   const script = parseDdl(sql);
   return layoutsFromScript(script, opts);
@@ -335,7 +362,7 @@ function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): vo
   if (pc.isSparse || old.sparse || a.column.sparse) return unsupported('a sparse column');
   if (pc.keyOrdinal) return unsupported('a clustered index key column');
   const after = resolveType(a.column.type, ctx.aliases, `column ${name}`, line).spec;
-  const newCollation = hasCollation(after.type) ? (a.column.collation ?? pc.collation ?? ctx.collation) : null;
+  const newCollation = hasCollation(after.type) ? (namedCollation(a.column.collation, ctx.collation) ?? pc.collation ?? ctx.collation) : null;
   const next: DdlColumn = { ...old, type: a.column.type, nullable: a.column.nullable ?? true, collation: newCollation ?? undefined, defaultExpr: undefined, addedLater: undefined };
   const nc = columnLayout(next, pc.columnId, false, { schema: ctx.schema, collation: ctx.collation, aliases: ctx.aliases }, ctx.tableName)!;
   const oldFixed = isFixedLength(pc.type, pc.maxLength);
@@ -542,7 +569,7 @@ function columnLayout(c: DdlColumn, columnId: number, inPk: boolean, ctx: Derive
     throw new SchemaError('SCHEMA_DDL_UNSUPPORTED', `persisted computed column ${c.name}: its stored type cannot be inferred from the expression; write it as AS CAST(… AS type) PERSISTED, or use catalog JSON (--schema)`, { line: c.line, table: tableName, column: c.name });
   }
   const { spec, aliasNullable } = resolveType(c.type, ctx.aliases, `column ${c.name}`, c.line);
-  const collation = hasCollation(spec.type) ? (c.collation ?? ctx.collation) : null;
+  const collation = hasCollation(spec.type) ? (namedCollation(c.collation, ctx.collation) ?? ctx.collation) : null;
   const nullable = inPk || c.identity ? false : (c.nullable ?? aliasNullable ?? true);
   const col: ColumnLayout = {
     name: c.name,

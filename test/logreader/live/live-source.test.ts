@@ -146,6 +146,15 @@ describe('LiveSource', () => {
     expect(runner.closed).toBe(true);
   });
 
+  it('a compensation record (a statement or savepoint rolled back inside a committed transaction) is not a row: not returned, its transaction named in a note', async () => {
+    const clr = { ...scanRow('0000002a:000001f0:0005'), Description: 'COMPENSATION', 'Transaction ID': '0000:000003e9' };
+    const runner = new FakeRunner({ scan: [scanRow('0000002a:000001f0:0003'), clr] });
+    const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
+    const got = await collect(src.candidates({ operations: ['delete'] }));
+    expect(got.map((c) => c.record['Current LSN'])).toEqual(['0000002a:000001f0:0003']);
+    expect(src.notes).toContainEqual(expect.stringMatching(/^1 compensation record\(s\) not printed: transaction\(s\) 0000:000003e9 rolled back a statement or savepoint/));
+  });
+
   it('falls back to an unbounded read (and says so) where sys.dm_db_log_info is missing', async () => {
     const { SourceError } = await import('../../../src/errors.js');
     const runner = new FakeRunner({ vlfs: new SourceError('SOURCE_QUERY', "Invalid object name 'sys.dm_db_log_info'"), scan: [] });

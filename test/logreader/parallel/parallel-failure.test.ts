@@ -24,7 +24,7 @@ import { trnChainSink } from '../../support/synthetic-trn.js';
 const dir = mkdtempSync(join(tmpdir(), 'rowback-par-fail-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const AU = '72057594043367424';
-const layout = { ...buildLayout('Contact', [{ name: 'ContactId', type: 'int' }, { name: 'Name', type: 'nvarchar', maxLength: 4000 }]), allocUnits: [{ allocUnitId: AU, type: 'IN_ROW_DATA' as const }] };
+const layout = { ...buildLayout('Contact', [{ name: 'ContactId', type: 'int' }, { name: 'Name', type: 'nvarchar', maxLength: 8000 }]), allocUnits: [{ allocUnitId: AU, type: 'IN_ROW_DATA' as const }] };
 const DDL = 'CREATE TABLE dbo.Contact (ContactId int NULL, Name nvarchar(4000) NULL);';
 // Big rows (~6 KB images): many log bytes, few records, so 64 MB scans in a few seconds.
 const images = Array.from({ length: 64 }, (_, i) => encodeRow(layout, { ContactId: i, Name: `${i}:`.padEnd(3000, String.fromCharCode(0x41 + (i % 26))) }));

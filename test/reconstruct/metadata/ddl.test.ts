@@ -427,3 +427,17 @@ describe('a collation whose code page is unknown', () => {
   });
 });
 
+
+describe('COLLATE DATABASE_DEFAULT / CATALOG_DEFAULT', () => {
+  it('is the database default collation (--collation, else SQL_Latin1_General_CP1_CI_AS), not a collation of unknown code page', () => {
+    const ddl = 'CREATE TABLE dbo.T (A varchar(10) COLLATE DATABASE_DEFAULT NULL, B varchar(10) COLLATE catalog_default NULL, C nvarchar(10) COLLATE Database_Default NULL);';
+    const [t] = layoutsFromDdl(ddl);
+    expect(t.warnings ?? []).toEqual([]);
+    expect(t.columns.map((c) => [c.collation, c.codePage])).toEqual([['SQL_Latin1_General_CP1_CI_AS', 1252], ['SQL_Latin1_General_CP1_CI_AS', 1252], ['SQL_Latin1_General_CP1_CI_AS', null]]);
+    const [j] = layoutsFromDdl(ddl, { defaultCollation: 'Japanese_CI_AS' });
+    expect(j.columns.map((c) => c.codePage)).toEqual([932, 932, null]);
+    // ALTER COLUMN … COLLATE DATABASE_DEFAULT likewise
+    const [a] = layoutsFromDdl('CREATE TABLE dbo.T (A varchar(10) NULL); ALTER TABLE dbo.T ALTER COLUMN A varchar(20) COLLATE DATABASE_DEFAULT NULL;', { defaultCollation: 'Japanese_CI_AS' });
+    expect([a.columns[0].collation, a.columns[0].codePage, a.warnings ?? []]).toEqual(['Japanese_CI_AS', 932, []]);
+  });
+});

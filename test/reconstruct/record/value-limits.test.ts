@@ -73,6 +73,18 @@ describe('values larger than their declared type', () => {
     expect(() => decodeRow(d, narrow)).toThrow(/column D \(vardecimal\) has 6 digits, more than the column's precision 5/);
   });
 
+  it('a positive decimal one integer digit over (as long as the longest negative value that fits) is flagged on the generated path too', () => {
+    for (const generic of [false, true]) {
+      expect(limitWarnings({ A: 'a', N: 'a', B: '0x01', D: '1234.5' }, 'NONE', generic), `generic ${generic}`).toEqual([
+        expect.stringMatching(/^column D holds 1234\.50, more integer digits \(4\) than its declared decimal\(5,2\) allows \(3\)/),
+      ]);
+    }
+    const image = encodeRow(buildLayout('T', [{ name: 'D', type: 'decimal', precision: 9, scale: 0 }]), { D: '10' });
+    expect(decodeRow(image, buildLayout('T', [{ name: 'D', type: 'decimal', precision: 1, scale: 0 }])).warnings).toEqual([
+      expect.stringMatching(/^column D holds 10, more integer digits \(2\) than its declared decimal\(1,0\) allows \(1\)/),
+    ]);
+  });
+
   it('a decimal of fraction only (decimal(2,2)) holds 0.xx: its leading 0 is not an integer digit', () => {
     const image = encodeRow(buildLayout('T', [{ name: 'D', type: 'decimal', precision: 5, scale: 2 }]), { D: '0.25' });
     const row = decodeRow(image, buildLayout('T', [{ name: 'D', type: 'decimal', precision: 2, scale: 2 }]));
