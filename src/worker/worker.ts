@@ -14,6 +14,7 @@ import { compareTableStates, diffAsRecoveredRows } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
+import { explainNoRows, scanStatsNotes } from '../recover/committed.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone). */
@@ -251,14 +252,28 @@ export class JobWorker {
       let notes: () => string[] = () => [];
       if ('source' in opened) { source = opened.source; notes = opened.notes; } else source = opened;
       if (spec.metadata) source = withMetadata(source, layoutsOfJobMetadata(spec.metadata), { allocUnitId: spec.metadata.allocUnit });
+      const filter = filterOf(spec);
+      let rowsSeen = 0;
       const noteList = (): void => {
         const n = notes();
+        // what the committed filter saw beside the rows, as `rowback scan` says it on stderr: the
+        // TRUNCATE TABLE / DROP TABLE transactions, rows their own transaction took back, and rows
+        // not checked for that (a reviewer must know before approving them), or why there are none
+        const stats = source?.committedStats?.();
+        if (stats && !controller.signal.aborted) {
+          const why = rowsSeen === 0 ? explainNoRows(stats, filter.operations) : undefined;
+          const told = scanStatsNotes(stats, filter.operations, why !== undefined);
+          n.push(...told.notes);
+          if (why) n.push(`why no rows: ${why}`);
+          if (told.unchecked) n.push(`UNCHECKED: ${told.unchecked}`);
+        }
         if (n.length) this.store.appendAudit('system', 'job.notes', jobId, { notes: n });
       };
       const catalog = await source.metadata();
       this.store.saveJobTables(jobId, catalog.tables());
-      for await (const ev of this.recover(source, filterOf(spec), { signal: controller.signal, logger: log })) {
+      for await (const ev of this.recover(source, filter, { signal: controller.signal, logger: log })) {
         if (ev.kind === 'row') {
+          rowsSeen++;
           rows.push(ev.row);
         } else {
           skipped.push(ev.item);

@@ -10,7 +10,7 @@ import { loadCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
-import { explainNoRows, PAIR_BUDGET_BYTES } from '../../recover/committed.js';
+import { explainNoRows, scanStatsNotes } from '../../recover/committed.js';
 import { recoverRowBatches } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { logLoss } from '../../recover/source.js';
@@ -189,25 +189,14 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (!opts.quiet) {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
       printSummary(rows, perTable, allSkipped);
-      for (const x of stats?.rowlessRemovalList ?? []) {
-        process.stderr.write(
-          `rowback scan: note: a ${x.kind} transaction ${x.transactionId} committed (began ${x.beginTime ?? 'before this log'}${x.spid !== null ? `, SPID ${x.spid}` : ''}${x.sid ? `, SID ${x.sid}` : ''}): ` +
-            `it removes rows without logging them one by one, so no log scan gives them back; a backup taken before it has them: ` +
-            `rowback dump --bak FULL.bak --trn LOG.trn … --table SCHEMA.TABLE${x.beginLsn ? ` --stop-before-lsn ${x.beginLsn}` : ''} (docs/restore.md)\n`,
-        );
-      }
-      if (stats && stats.rowlessRemovals > stats.rowlessRemovalList.length) {
-        process.stderr.write(`rowback scan: note: ${stats.rowlessRemovals - stats.rowlessRemovalList.length} more TRUNCATE TABLE / DROP TABLE transaction(s) (the report lists the first ${stats.rowlessRemovalList.length})\n`);
-      }
+      const told = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined) : { notes: [] };
+      // the notes before "why no rows", which counts what they name
+      for (const n of told.notes) process.stderr.write(`rowback scan: note: ${n}\n`);
       if (noRowsReason) process.stderr.write(`rowback scan: why no rows: ${noRowsReason}\n`);
-      else if (stats?.undoneInTransactionRowOps) {
-        process.stderr.write(`rowback scan: note: ${stats.undoneInTransactionRowOps} ${operations.length === 1 && operations[0] === 'insert' ? 'insert' : 'delete'}(s) not printed: their own transaction took them back (a statement rolled back by itself, a rollback to a savepoint, or the same row ${operations.length === 1 && operations[0] === 'insert' ? 'deleted' : 'inserted'} again), so those rows are as they were before it\n`);
-      }
     }
     // Said even with --quiet: rows printed here may still exist in the database.
-    if (stats?.undoneUncheckedTransactions) {
-      process.stderr.write(`rowback scan: UNCHECKED: ${stats.undoneUncheckedTransactions} transaction(s) also logged more of the opposite operation on a table than rowback keeps to compare (${PAIR_BUDGET_BYTES / (1024 * 1024)} MB): whether some of their printed rows were taken back by the same transaction (a rolled-back statement or savepoint) was not checked; check those rows against the database before re-inserting them\n`);
-    }
+    const unchecked = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined).unchecked : undefined;
+    if (unchecked) process.stderr.write(`rowback scan: UNCHECKED: ${unchecked}\n`);
     // Said even with --quiet, as INTERRUPTED is: a script must not take part of a result for all of it.
     if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: parts of the log could not be read (${lost.map((s) => s.code).filter((c, i, a) => a.indexOf(c) === i).join(', ')}); rows in those LSN ranges are missing from this result\n`);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
