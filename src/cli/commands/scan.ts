@@ -14,7 +14,7 @@ import { explainNoRows, scanStatsNotes } from '../../recover/committed.js';
 import { recoverRowBatches } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { logLoss } from '../../recover/source.js';
-import { type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
+import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { parseWindowTime } from '../../recover/time-window.js';
 import { createRowWriter, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
 import { openSource, type ScanSourceOptions } from './scan-sources.js';
@@ -113,6 +113,16 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in the metadata; known tables: ${known}`, { table: t });
       }
     }
+    // --ddl/--schema replace the data file's layouts: only the tables they name are scanned. Said
+    // when others are left out and no --table asked for fewer, or their deletes vanish unsaid.
+    const leftOut = (opts.schema || opts.ddl) && opts.table.length === 0 && !opts.quiet ? await tablesLeftOut(opened.source, catalog) : [];
+    if (leftOut.length) {
+      const flag = opts.ddl ? '--ddl' : '--schema';
+      process.stderr.write(
+        `rowback scan: note: ${flag} gives the layout of ${catalog.tables().length} table(s); the ${leftOut.length} other table(s) of ${opts.bak ? 'the backup' : 'the data file'} are not scanned (their rows count as on allocation units the metadata does not know): ` +
+          `${leftOut.slice(0, 10).join(', ')}${leftOut.length > 10 ? ', …' : ''}. To recover them too, scan again without ${flag}, or add their CREATE TABLE / catalog rows to it\n`,
+      );
+    }
     const single = opts.table.length === 1 ? catalog.byName(opts.table[0]) : undefined;
     const valueColumns = single?.columns.filter(isVisibleColumn).map((c) => c.name);
 
@@ -208,6 +218,17 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     await source.close();
     interruption.release();
   }
+}
+
+/** The tables of the source's own metadata (a data file or backup) that `catalog` (the --ddl/--schema tables) lacks by name; none when the source has no metadata of its own. */
+async function tablesLeftOut(source: RecoverySource, catalog: MetadataCatalog): Promise<string[]> {
+  let own: MetadataCatalog;
+  try {
+    own = await source.metadata();
+  } catch {
+    return [];
+  }
+  return own.tables().filter((t) => !catalog.byName(`${t.schema}.${t.name}`)).map((t) => `${t.schema}.${t.name}`);
 }
 
 function parseOperations(ops: string[]): ScanOperation[] {
