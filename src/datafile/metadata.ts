@@ -20,6 +20,7 @@ import { FormatError, InputError } from '../errors.js';
 import { VLF_HEADER_MARKER } from '../logreader/ldf/constants.js';
 import type { SkippedItem } from '../recover/source.js';
 import { codePageForCollation } from '../reconstruct/collation.js';
+import { usesCodePage } from '../reconstruct/metadata/layout-rules.js';
 import type { AllocUnitRef, ColumnLayout, Compression, SqlTypeName, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { BOOT_PAGE, parseBootPage, type BootPage } from './boot-page.js';
 import { collationNameForId } from './collation-ids.js';
@@ -239,7 +240,8 @@ function buildTables(st: SystemTables, warnings: string[], systemSkipped: Skippe
     for (const rs of rowsetsOfBase) {
       const partitionId = big(rs.rowsetid);
       const compression = compressionOf(num(rs.cmprlevel));
-      const columns = physicalColumns(rscolsByRowset.get(partitionId) ?? [], tableCols, qualified, warnings);
+      const tableWarnings: string[] = [];
+      const columns = physicalColumns(rscolsByRowset.get(partitionId) ?? [], tableCols, qualified, warnings, tableWarnings);
       const unreadable = [columnsUnreadable(columns, tableCols, partitionId, systemSkipped), vardecimalRefusal(columns, compression)].filter(Boolean).join('; ') || undefined;
       const aus = (ausByOwner.get(partitionId) ?? []).sort((a, b) => a.type - b.type).map(auRef);
       const layout: TableLayout = {
@@ -254,6 +256,7 @@ function buildTables(st: SystemTables, warnings: string[], systemSkipped: Skippe
         allocUnits: aus.map(({ allocUnitId, type }) => ({ allocUnitId, type })),
         modifyDate: str(o.modified) ?? undefined,
         ...(unreadable ? { unreadable } : {}),
+        ...(tableWarnings.length ? { warnings: tableWarnings } : {}),
       };
       if (unreadable) warnings.push(`${qualified}: ${unreadable}`);
       partitions.push({ partitionId, partitionNumber: num(rs.numpart), compression, rows: num(rs.rcrows), allocUnits: aus, layout });
@@ -314,7 +317,12 @@ export function vardecimalRefusal(columns: ColumnLayout[], compression: Compress
 }
 
 /** The partition's physical columns (sysrscols) joined to the table's columns (syscolpars) by column id. */
-function physicalColumns(rscols: RsColRow[], tableCols: SysRow[], table: string, warnings: string[]): ColumnLayout[] {
+/**
+ * The table's physical columns, in partition column order. File-wide problems go to `warnings`
+ * (inspect); those every decoded row must carry (a varchar column whose collation id has no
+ * known name) also to `tableWarnings`. Exported for tests.
+ */
+export function physicalColumns(rscols: RsColRow[], tableCols: SysRow[], table: string, warnings: string[], tableWarnings?: string[]): ColumnLayout[] {
   const byColId = new Map<number, SysRow>();
   for (const c of tableCols) byColId.set(num(c.colid), c);
   let dropped = 0;
@@ -343,7 +351,12 @@ function physicalColumns(rscols: RsColRow[], tableCols: SysRow[], table: string,
       if (CHAR_TYPES.has(type)) {
         collation = collationNameForId(collationId);
         if (!collation && collationId) {
-          warnings.push(`${table}: column ${cp ? str(cp.name) : rc.rscolid} has collation id ${collationId}, not in the known list; its varchar data is read as code page 1252`);
+          const said = `${table}: column ${cp ? str(cp.name) : rc.rscolid} has collation id ${collationId}, not in the known list; its varchar data is read as code page 1252`;
+          warnings.push(said);
+          // and on every row of the table (scan, dump), as a --ddl/--schema collation rowback
+          // does not know is (layout-rules.ts addUnknownCollationWarnings): the file-wide list
+          // reached only `inspect`, so rows of e.g. a 2019 _UTF8 collation printed as 1252 unsaid
+          if (usesCodePage(type)) tableWarnings?.push(`${said} (Western European): other scripts would show wrong characters; a SQL Server 2019+ _UTF8 collation is one rowback cannot name from its id`);
         }
       }
       // A stored column with no syscolpars row and an internal id (high byte set, e.g. change tracking's
