@@ -12,7 +12,7 @@ import { readMtfLayout, COMPRESSED_MAGIC, type MediaSet } from '../../backup/mtf
 import { openBackupPageSource, requireWholeMediaSet } from '../../backup/page-source.js';
 import { RowbackError } from '../../errors.js';
 import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, VLF_FIRST_BLOCK_OFFSET, VLF_HEADER_MARKER } from '../../logreader/ldf/constants.js';
-import { emptyLogScanStats, readLdfLayout, readLogRange, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
+import { emptyLogScanStats, LOG_STARTS_MID_VLF, readLdfLayout, readLogRange, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { formatLsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
@@ -324,7 +324,8 @@ function renderLog(l: LogSummary, out: string[], kv: (k: string, v: unknown) => 
   kv('LSN range', l.firstLsn ? `${l.firstLsn} .. ${l.lastLsn}` : null);
   out.push('records by operation:');
   for (const [op, n] of Object.entries(l.countsByOperation)) out.push(`  ${op.padEnd(28)} ${n}`);
-  for (const s of l.skipped) out.push(`skipped: ${s.code}: ${s.reason} (${[s.location.file, s.location.offset !== undefined ? `offset ${s.location.offset}` : '', s.location.lsn ?? ''].filter(Boolean).join(', ')})`);
+  // where the log starts inside the oldest VLF is no loss: a note, not something skipped
+  for (const s of l.skipped) out.push(`${s.code === LOG_STARTS_MID_VLF ? 'note' : 'skipped'}: ${s.code}: ${s.reason} (${[s.location.file, s.location.offset !== undefined ? `offset ${s.location.offset}` : '', s.location.lsn ?? ''].filter(Boolean).join(', ')})`);
 }
 
 export function register(program: Command): void {

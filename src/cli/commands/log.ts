@@ -22,7 +22,7 @@ import { openBackupLogStream } from '../../backup/log-stream.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { readMtfLayout } from '../../backup/mtf.js';
 import { CONTEXT_NAMES, OPERATION_NAMES } from '../../logreader/ldf/constants.js';
-import { readLdfLayout, readLdfRecords, emptyLogScanStats, type LogScanOptions } from '../../logreader/ldf/reader.js';
+import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_STARTS_MID_VLF, type LogScanOptions } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -394,10 +394,14 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   }
   if (!opts.quiet) {
     const lines = [`rowback log: ${printed} of ${stats.records} record(s) printed${stats.staleRecords ? ` (${stats.staleRecords} read from stale blocks, labelled in source.stale)` : ''}${repeats ? `; ${repeats} repeated at a log-backup boundary passed over` : ''}`];
-    if (skipped.length) {
-      lines.push(`rowback log: ${skipped.length} item(s) skipped:`);
-      for (const s of skipped.slice(0, 20)) lines.push(`  ${s.code}: ${s.reason}${s.location.file ? ` (${s.location.file}${s.location.offset !== undefined ? ` offset ${s.location.offset}` : ''})` : ''}`);
-      if (skipped.length > 20) lines.push(`  … ${skipped.length - 20} more`);
+    const at = (s: SkippedItem) => (s.location.file ? ` (${s.location.file}${s.location.offset !== undefined ? ` offset ${s.location.offset}` : ''})` : '');
+    // where an .ldf's log starts inside its oldest VLF is no loss (docs/offline-log.md): a note
+    for (const s of skipped) if (s.code === LOG_STARTS_MID_VLF) lines.push(`rowback log: note: ${s.reason}${at(s)}`);
+    const passed = skipped.filter((s) => s.code !== LOG_STARTS_MID_VLF);
+    if (passed.length) {
+      lines.push(`rowback log: ${passed.length} item(s) skipped:`);
+      for (const s of passed.slice(0, 20)) lines.push(`  ${s.code}: ${s.reason}${at(s)}`);
+      if (passed.length > 20) lines.push(`  … ${passed.length - 20} more`);
     }
     const lost = logLoss(skipped);
     if (lost.length) lines.push(`rowback log: INCOMPLETE: parts of the log could not be read (${[...new Set(lost.map((s) => s.code))].join(', ')}); records in those LSN ranges are missing`);
