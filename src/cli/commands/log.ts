@@ -149,8 +149,8 @@ export function compileLogFilter(o: Pick<LogOptions, 'operation' | 'context' | '
         }),
       )
     : null;
-  const from = o.fromLsn !== undefined ? parseAnyLsn(o.fromLsn) : null;
-  const to = o.toLsn !== undefined ? parseAnyLsn(o.toLsn) : null;
+  const from = o.fromLsn !== undefined ? parseAnyLsn(o.fromLsn, '--from-lsn') : null;
+  const to = o.toLsn !== undefined ? parseAnyLsn(o.toLsn, '--to-lsn') : null;
   if (from && to && compareLsn(from, to) > 0) throw new InputError('INPUT_BAD_WINDOW', `--from-lsn ${o.fromLsn} is after --to-lsn ${o.toLsn}`);
   return { operations: names('--operation', o.operation, 'LOP_', OPERATION_NAMES), contexts: names('--context', o.context, 'LCX_', CONTEXT_NAMES), allocUnits, transactions, from, to };
 }
