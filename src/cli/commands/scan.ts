@@ -64,7 +64,7 @@ export function register(program: Command): void {
     .option('--from <time>', 'window start, server local time: YYYY-MM-DD[THH:MM[:SS[.fff]]]')
     .option('--to <time>', 'window end (inclusive), server local time')
     .option('--table <schema.name>', 'only these tables (repeatable or comma-separated): dbo.T, [dbo].[T], "dbo"."T"', collectTables, [])
-    .option('--op <operation>', 'delete | insert | update (repeatable); default delete', collect, [])
+    .option('--op <operation>', 'delete | insert | update, any case (repeatable); default delete', collect, [])
     .addOption(outFormatOption(OUTPUT_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
@@ -234,6 +234,8 @@ async function tablesLeftOut(source: RecoverySource, catalog: MetadataCatalog): 
 function parseOperations(ops: string[]): ScanOperation[] {
   if (ops.length === 0) return ['delete'];
   const valid: ScanOperation[] = ['delete', 'insert', 'update'];
+  // any case, as --format and log's --operation take theirs (`--op DELETE` was refused)
+  ops = ops.map((o) => o.toLowerCase());
   for (const o of ops) {
     if (!valid.includes(o as ScanOperation)) {
       throw new InputError('INPUT_BAD_OPTION', `--op '${o}' is not one of ${valid.join(', ')}`);
