@@ -85,6 +85,12 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     tables: opts.table,
     operations,
   };
+  // options that do nothing without --ddl/--schema are refused, not ignored (they were dropped
+  // unsaid: `--alloc-unit ID` with --mdf read as a filter printed every table's rows)
+  if (opts.allocUnit !== undefined && !opts.schema && !opts.ddl) {
+    throw new InputError('INPUT_BAD_OPTION', '--alloc-unit maps the one table of --ddl/--schema to its allocation unit, and neither was given; to keep one table\'s rows, use --table SCHEMA.NAME');
+  }
+  if (opts.typeAlias.length && !opts.ddl) throw new InputError('INPUT_BAD_OPTION', '--type-alias names alias types of a --ddl script, and no --ddl was given: leave it out');
   if (opts.allocUnit !== undefined && !/^\d{1,20}$/.test(opts.allocUnit)) {
     throw new InputError('INPUT_BAD_OPTION', `--alloc-unit '${opts.allocUnit}' is not an AllocUnitId (a decimal number such as 72057594043629568)`);
   }

@@ -1,0 +1,30 @@
+import { expect, it } from 'vitest';
+import { captureCli } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+/**
+ * An option that does nothing with the inputs given is refused in one line, not dropped unsaid:
+ * `scan --mdf … --ldf … --alloc-unit ID` printed every table's rows (a DBA may take it for a
+ * filter), `--position` with no backup and `--type-alias` with no --ddl were ignored.
+ */
+const cli = captureCli();
+describeCorpus('options that do nothing with the inputs given', () => {
+  const mdf = () => corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf');
+  const ldf = () => corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf');
+  it.each([
+    [['--alloc-unit', '72057594043629568'], /^rowback: INPUT_BAD_OPTION: --alloc-unit maps the one table of --ddl\/--schema to its allocation unit, and neither was given; to keep one table's rows, use --table SCHEMA\.NAME\n$/],
+    [['--position', '2'], /^rowback: INPUT_BAD_OPTION: --position picks a backup set of --bak, and no --bak was given: leave --position out\n$/],
+    [['--type-alias', 'Flag=bit'], /^rowback: INPUT_BAD_OPTION: --type-alias names alias types of a --ddl script, and no --ddl was given: leave it out\n$/],
+  ])('scan %s', async (extra, message) => {
+    const r = await cli('scan', '--mdf', mdf(), '--ldf', ldf(), ...extra);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+  });
+  it('dump --mdf --position', async () => {
+    const r = await cli('dump', '--mdf', mdf(), '--all', '--position', '1');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('rowback: INPUT_BAD_OPTION: --position picks a backup set of --bak; a data file (--mdf) holds none: leave --position out\n');
+  });
+});
