@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,18 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('LOG_STARTS_MID_VLF in log and inspect', () => {
+  it('scan --quiet --report: the note is in the report (it was only on stderr, which --quiet silences)', async () => {
+    const report = join(dir, 'report.json');
+    const ddl = join(dir, 'contact.sql');
+    writeFileSync(ddl, 'CREATE TABLE dbo.Contact (ContactId int NULL, Name nvarchar(100) NULL, Email varchar(100) NULL, Balance decimal(18,2) NULL);\n');
+    const r = await cli('scan', '--ldf', ldf, '--ddl', ddl, '--alloc-unit', CONTACT_AU, '--quiet', '--report', report);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; notes: string[] };
+    expect(rep.complete).toBe(true);
+    expect(rep.notes).toEqual([expect.stringMatching(/: the log this file holds starts at LSN 00000056:[0-9a-f]{8}:0001, inside its oldest VLF/)]);
+  });
+
   it('log: a note, no item skipped, not INCOMPLETE', async () => {
     const r = await cli('log', ldf, '--format', 'ndjson');
     expect(r.code).toBe(0);

@@ -195,6 +195,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         complete: lost.length === 0 && !interruptedBy,
         ...(interruptedBy ? { interrupted: interruptedBy } : {}),
         ...(noRowsReason ? { noRowsReason } : {}),
+        // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
+        // log, …): a script running --quiet --report had no way to learn them
+        notes: opened.notes(),
         ...(stats ? { counts: stats } : {}),
         skipped: allSkipped,
         elapsedMs: Date.now() - started,
