@@ -315,6 +315,9 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const scanOpts: LogScanOptions = {
     onSkipped: (s) => skipped.push(s),
     logFormat2IsSql2005: meta?.dbiVersion === 611,
+    // an .ldf's VLFs by sequence number: its records in LSN order, as fn_dblog lists them (in file
+    // order a log that wrapped around the file printed its newest VLF first)
+    vlfOrder: 'sequence',
     onProgress: () => progress.update(() => `rowback log: ${(stats.bytes / 1048576).toFixed(1)} MB, ${stats.records} records read, ${printed} printed`),
   };
 
