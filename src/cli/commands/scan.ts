@@ -121,7 +121,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     }
     // --ddl/--schema replace the data file's layouts: only the tables they name are scanned. Said
     // when others are left out and no --table asked for fewer, or their deletes vanish unsaid.
-    const leftOut = (opts.schema || opts.ddl) && opts.table.length === 0 && !opts.quiet ? await tablesLeftOut(opened.source, catalog) : [];
+    const leftOut = (opts.schema || opts.ddl) && (opts.mdf || opts.bak) && opts.table.length === 0 && !opts.quiet ? await tablesLeftOut(opened.source, catalog) : [];
     if (leftOut.length) {
       const flag = opts.ddl ? '--ddl' : '--schema';
       process.stderr.write(
