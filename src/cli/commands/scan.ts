@@ -185,7 +185,12 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const lost = logLoss(allSkipped);
     const stats = source.committedStats?.();
     const interruptedBy = interruption.by;
-    const noRowsReason = rows === 0 && stats && !interruptedBy ? explainNoRows(stats, operations) : undefined;
+    // rows the committed filter passed on but the layout check held back are in none of the
+    // counts explainNoRows tells: said here, or "16 deletes: 3 on …" left 13 unexplained
+    const heldBack = allSkipped.filter((s) => s.code === 'RECOVER_LAYOUT_MISMATCH').map((s) => s.location.table ?? '?');
+    const noRowsReason = rows === 0 && stats && !interruptedBy
+      ? explainNoRows(stats, operations) + (heldBack.length ? `; the rows of ${heldBack.join(', ')} were decoded but not printed: the layout does not fit them (RECOVER_LAYOUT_MISMATCH above)` : '')
+      : undefined;
     if (opts.report) {
       const report = {
         source: source.description,
