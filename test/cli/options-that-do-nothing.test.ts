@@ -21,6 +21,17 @@ describeCorpus('options that do nothing with the inputs given', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
   });
+  it('inspect and log --position on files that hold no backup set', async () => {
+    const a = await cli('inspect', ldf(), '--position', '2');
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/^rowback: INPUT_BAD_OPTION: --position picks a backup set, and .*Database1_log\.ldf is a transaction log file, which holds none: leave --position out/);
+    const b = await cli('inspect', mdf(), '--position', '1');
+    expect(b.stderr).toMatch(/Database1\.mdf is a data file, which holds none/);
+    const c = await cli('log', ldf(), '--position', '2');
+    expect(c.code).toBe(2);
+    expect(c.stdout).toBe('');
+    expect(c.stderr).toBe('rowback: INPUT_BAD_OPTION: --position picks a backup set of a .trn/.bak given, and only .ldf files were given: leave --position out\n');
+  });
   it('dump --mdf --position', async () => {
     const r = await cli('dump', '--mdf', mdf(), '--all', '--position', '1');
     expect(r.code).toBe(2);

@@ -132,6 +132,8 @@ export function detectFileKind(path: string): FileKind {
 export async function inspectFile(path: string, opts: InspectOptions = {}): Promise<InspectResult> {
   const kind = detectFileKind(path);
   if (kind === 'backup') return inspectBackup(path, opts);
+  // a backup set number given for a file holding none was ignored unsaid
+  if (opts.position !== undefined) throw new InputError('INPUT_BAD_OPTION', `--position picks a backup set, and ${path} is a ${kind === 'log' ? 'transaction log file' : 'data file'}, which holds none: leave --position out`, { file: path });
   if (kind === 'log') return inspectLog(path, opts);
   return inspectDataFile(path);
 }

@@ -280,6 +280,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${opts.position}'`);
   }
   const inputs = planInputs(files, position);
+  // a backup set number with no backup to pick it in was ignored unsaid
+  if (position !== undefined && !opts.bak && inputs.every((i) => i.kind === 'ldf')) {
+    throw new InputError('INPUT_BAD_OPTION', '--position picks a backup set of a .trn/.bak given, and only .ldf files were given: leave --position out');
+  }
   const ids: SourceFileIdentity[] = [];
   if (opts.mdf) ids.push(await readSourceIdentity(opts.mdf, 'mdf'));
   if (opts.bak) ids.push(await readSourceIdentity(opts.bak, 'bak'));
