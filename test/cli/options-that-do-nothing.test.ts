@@ -27,6 +27,9 @@ describeCorpus('options that do nothing with the inputs given', () => {
     expect(a.stderr).toMatch(/^rowback: INPUT_BAD_OPTION: --position picks a backup set, and .*Database1_log\.ldf is a transaction log file, which holds none: leave --position out/);
     const b = await cli('inspect', mdf(), '--position', '1');
     expect(b.stderr).toMatch(/Database1\.mdf is a data file, which holds none/);
+    // without --position both are read as before
+    for (const f of [ldf(), mdf()]) expect((await cli('inspect', f)).code).toBe(0);
+    expect((await cli('log', ldf(), '--quiet')).code).toBe(0);
     const c = await cli('log', ldf(), '--position', '2');
     expect(c.code).toBe(2);
     expect(c.stdout).toBe('');

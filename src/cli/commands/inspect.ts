@@ -338,7 +338,9 @@ export function register(program: Command): void {
     .addOption(choiceOption('--format <format>', 'output format', ['json', 'text'] as const, 'text'))
     .option('--position <n>', 'backup set to describe when the file holds several (RESTORE … WITH FILE = n)', '1')
     .option('--quiet', 'no progress on stderr')
-    .action(async (file: string, opts: { format: 'json' | 'text'; quiet?: boolean; position: string }) => {
+    .action(async (file: string, opts: { format: 'json' | 'text'; quiet?: boolean; position: string }, cmd: Command) => {
+      // given on the command line, or the default (which a data or log file does not refuse)
+      const positionGiven = cmd.getOptionValueSource('position') === 'cli';
       const position = Number(opts.position);
       if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${opts.position}'`);
       statSync(file, { throwIfNoEntry: false }) ?? (() => {
@@ -356,7 +358,7 @@ export function register(program: Command): void {
         });
       let result: InspectResult;
       try {
-        result = await inspectFile(file, { onProgress, position, signal: interrupt.signal });
+        result = await inspectFile(file, { onProgress, position: positionGiven ? position : undefined, signal: interrupt.signal });
         // a signal during synchronous reading (pages, a data file) is heard now
         await letSignalsIn();
         if (interrupt.by) {
