@@ -161,7 +161,15 @@ function walk(src: BackupBytes, path: string): MtfLayout {
   const first = read(0, 8);
   if (first.length < 4 || ascii4(first, 0) !== 'TAPE') {
     // A data or log file given where a backup was expected (an .ldf as --trn, an .mdf as --bak): page 0 is a file header page (header version 1, type 15).
-    const hint = first.length >= 2 && first[0] === 1 && first[1] === 15 ? ': it is a SQL Server data or log file (file header page); give a log file with --ldf, a data file with --mdf' : '';
+    // Which of the two: a log has its first VLF header (0xAB) at 0x2000, a data file its PFS page.
+    // Said plainly, with where each goes (dump and diff, which read no .ldf, were told "--ldf").
+    let hint = '';
+    if (first.length >= 2 && first[0] === 1 && first[1] === 15) {
+      const at = read(0x2000, 1);
+      hint = at.length === 1 && at[0] === 0xab
+        ? ': it is a SQL Server transaction log file (.ldf), not a backup; `rowback scan --ldf` and `rowback log` read it (point-in-time replay needs log backups)'
+        : ': it is a SQL Server data file (.mdf/.ndf), not a backup; give it with --mdf (diff: --after-mdf)';
+    }
     throw new FormatError('FORMAT_NOT_A_BACKUP', `not a Microsoft Tape Format backup: it does not start with a TAPE descriptor block${hint}`, { file: path, offset: 0 });
   }
   const dblks: Dblk[] = [];

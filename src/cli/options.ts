@@ -168,7 +168,7 @@ export function outFormatOption<T extends string>(choices: readonly T[], default
 /**
  * `--format` from `--out`'s extension when `--format` was not given on the command line: `.csv` →
  * csv, `.json` → json, `.ndjson`/`.jsonl` → ndjson (a format the command has; any other extension
- * keeps the default). A `--format` given that disagrees with the extension is kept, with one note
+ * keeps the default, with a note when it names a format the command has not). A `--format` given that disagrees with the extension is kept, with one note
  * line on `stderr` unless `quiet`. Sets `opts.format`; call it in a command's action.
  */
 export function formatFromOut<T extends string>(cmd: Command, opts: { format: T; out?: string; quiet?: boolean }, choices: readonly T[], stderr: NodeJS.WritableStream = process.stderr): void {
@@ -178,6 +178,11 @@ export function formatFromOut<T extends string>(cmd: Command, opts: { format: T;
   const given = cmd.getOptionValueSource('format') === 'cli';
   if (!given) {
     if (byExt) opts.format = byExt;
+    // an extension naming a format this command has not (log --out x.json, diff --out x.csv) got
+    // the default written into it unsaid: a spreadsheet opening x.csv showed JSON lines
+    else if (ext in FORMAT_BY_EXTENSION && !opts.quiet) {
+      stderr.write(`rowback: note: --out ${opts.out} ends in ${ext}, a format this command does not write (${choices.join(', ')}): writing ${opts.format}; give --format to choose\n`);
+    }
   } else if (ext in FORMAT_BY_EXTENSION && byExt !== opts.format && !opts.quiet) {
     stderr.write(`rowback: note: --out ${opts.out} ends in ${ext} but --format ${opts.format} was given: writing ${opts.format}\n`);
   }

@@ -20,6 +20,7 @@ import { FormatError, InputError } from '../errors.js';
 import { VLF_HEADER_MARKER } from '../logreader/ldf/constants.js';
 import type { SkippedItem } from '../recover/source.js';
 import { codePageForCollation } from '../reconstruct/collation.js';
+import { usesCodePage } from '../reconstruct/metadata/layout-rules.js';
 import type { AllocUnitRef, ColumnLayout, Compression, SqlTypeName, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { BOOT_PAGE, parseBootPage, type BootPage } from './boot-page.js';
 import { collationNameForId } from './collation-ids.js';
@@ -239,9 +240,8 @@ function buildTables(st: SystemTables, warnings: string[], systemSkipped: Skippe
     for (const rs of rowsetsOfBase) {
       const partitionId = big(rs.rowsetid);
       const compression = compressionOf(num(rs.cmprlevel));
-      // per-row warnings of the layout (a column read in an assumed code page): every decoded row says them
-      const rowWarnings: string[] = [];
-      const columns = physicalColumns(rscolsByRowset.get(partitionId) ?? [], tableCols, qualified, warnings, rowWarnings);
+      const tableWarnings: string[] = [];
+      const columns = physicalColumns(rscolsByRowset.get(partitionId) ?? [], tableCols, qualified, warnings, tableWarnings);
       const unreadable = [columnsUnreadable(columns, tableCols, partitionId, systemSkipped), vardecimalRefusal(columns, compression)].filter(Boolean).join('; ') || undefined;
       const aus = (ausByOwner.get(partitionId) ?? []).sort((a, b) => a.type - b.type).map(auRef);
       const layout: TableLayout = {
@@ -256,7 +256,7 @@ function buildTables(st: SystemTables, warnings: string[], systemSkipped: Skippe
         allocUnits: aus.map(({ allocUnitId, type }) => ({ allocUnitId, type })),
         modifyDate: str(o.modified) ?? undefined,
         ...(unreadable ? { unreadable } : {}),
-        ...(rowWarnings.length ? { warnings: rowWarnings } : {}),
+        ...(tableWarnings.length ? { warnings: tableWarnings } : {}),
       };
       if (unreadable) warnings.push(`${qualified}: ${unreadable}`);
       partitions.push({ partitionId, partitionNumber: num(rs.numpart), compression, rows: num(rs.rcrows), allocUnits: aus, layout });
@@ -317,7 +317,12 @@ export function vardecimalRefusal(columns: ColumnLayout[], compression: Compress
 }
 
 /** The partition's physical columns (sysrscols) joined to the table's columns (syscolpars) by column id. */
-function physicalColumns(rscols: RsColRow[], tableCols: SysRow[], table: string, warnings: string[], rowWarnings: string[] = []): ColumnLayout[] {
+/**
+ * The table's physical columns, in partition column order. File-wide problems go to `warnings`
+ * (inspect); those every decoded row must carry (a varchar column whose collation id has no
+ * known name) also to `tableWarnings`. Exported for tests.
+ */
+export function physicalColumns(rscols: RsColRow[], tableCols: SysRow[], table: string, warnings: string[], tableWarnings?: string[]): ColumnLayout[] {
   const byColId = new Map<number, SysRow>();
   for (const c of tableCols) byColId.set(num(c.colid), c);
   let dropped = 0;
@@ -346,14 +351,15 @@ function physicalColumns(rscols: RsColRow[], tableCols: SysRow[], table: string,
       if (CHAR_TYPES.has(type)) {
         collation = collationNameForId(collationId);
         if (!collation && collationId) {
-          warnings.push(`${table}: column ${cp ? str(cp.name) : rc.rscolid} has collation id ${collationId}, not in the known list; its varchar data is read as code page 1252`);
+          const said = `${table}: column ${cp ? str(cp.name) : rc.rscolid} has collation id ${collationId}, not in the known list; its varchar data is read as code page 1252`;
+          warnings.push(said);
         }
         // said with every row (dump and scan print no metadata warnings): text of another code page
         // (a 2019 _UTF8 collation's UTF-8) would otherwise come out as 1252 characters without a word
         if (CODEPAGE_TYPES.has(type) && !isDropped && codePageForCollation(collation) === null) {
           const name = cp ? str(cp.name) : `column_${rc.rscolid}`;
           const what = collation ? `collation ${collation}, whose code page rowback does not know` : `a collation id rowback does not know (${collationId})`;
-          rowWarnings.push(`${table}: column ${name} has ${what}: its ${type} text is read as code page 1252 (Western European); other scripts would show wrong characters`);
+          tableWarnings?.push(`${table}: column ${name} has ${what}: its ${type} text is read as code page 1252 (Western European); other scripts would show wrong characters`);
         }
       }
       // A stored column with no syscolpars row and an internal id (high byte set, e.g. change tracking's

@@ -102,7 +102,22 @@ const DBLOG_DECIMAL = /^(\d{1,10}):(\d{1,10}):(\d{1,5})$/;
  * or fn_dblog's decimal colon form when marked with `dec:` (`dec:42:496:3`) — an unmarked
  * `1:2:3` is ambiguous and is read as the printed hex form, as parseLsn always has.
  */
-export function parseAnyLsn(text: string): Lsn {
+export function parseAnyLsn(text: string, flag?: string): Lsn {
+  try {
+    return parseAnyLsnForm(text);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    // a value of none of the forms is told every form this reads (the form tried last named only
+    // numeric(25,0): `--from-lsn 2a-1f0` was "not a numeric(25,0) LSN"); out of range keeps its reason
+    const said = / is out of range /.test(e.message) ? e.message : `'${echoInput(text)}' is not an LSN: give it ${ANY_LSN_FORMS}`;
+    throw new InputError('INPUT_BAD_LSN', flag ? `${flag} ${said}` : said, e.location);
+  }
+}
+
+/** The spellings parseAnyLsn reads, for messages. */
+export const ANY_LSN_FORMS = 'as fn_dblog prints it (0000002a:000001f0:0003), 0x0000002A000001F00003, 42000000049600003 (lsn:…) or dec:42:496:3';
+
+function parseAnyLsnForm(text: string): Lsn {
   const t = text.trim();
   if (/^dec:/i.test(t)) {
     const m = DBLOG_DECIMAL.exec(t.slice(4));

@@ -7,6 +7,7 @@
  */
 import { InputError, SchemaError } from '../errors.js';
 import { openBackupPages } from '../backup/open.js';
+import type { BackupAdvice } from '../backup/page-source.js';
 import { readDataFileMetadata, type DataFileMetadata } from '../datafile/metadata.js';
 import { PageReader } from '../datafile/page-reader.js';
 import type { PageSource } from '../datafile/page-source.js';
@@ -100,6 +101,18 @@ export function parseKeyOption(text: string | undefined, flag = '--key'): string
 }
 
 /**
+ * What to do about a refused backup on one side of the comparison, naming that side's option: the
+ * default advice names `--bak` and a scan of the differential's log, which `diff --after-bak`'s
+ * user cannot follow (a differential given alone to --after-bak was told "--bak FULL.bak DIFF").
+ */
+function sideAdvice(flag: '--bak' | '--after-bak'): BackupAdvice {
+  return {
+    differentialWithoutFull: `give its full backup first (${flag} FULL.bak DIFF.bak)`,
+    incompleteMediaSet: `give every stripe of the media set (${flag} a.bak b.bak)`,
+  };
+}
+
+/**
  * Compares the two states (see the file comment). Throws InputError INPUT_BAD_OPTION (exactly one
  * of afterMdf/afterBak; log backups need a stop and a stop needs log backups, per side; a later
  * replay needs afterBak; a key naming unknown columns), INPUT_MIXED_DATABASES (every file must
@@ -136,7 +149,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn })) };
     layout = r.layout; // the layout the replay decoded with: no second read of the base backup
   } else {
-    ({ state: before, layout } = withPages(openBackupPages(o.bak, undefined, assertBackupSet), (s) => readState(s, o.table, o.bak.join(' + '))));
+    ({ state: before, layout } = withPages(openBackupPages(o.bak, undefined, assertBackupSet, sideAdvice('--bak')), (s) => readState(s, o.table, o.bak.join(' + '))));
   }
   o.signal?.throwIfAborted();
   let after: TableState;
@@ -145,9 +158,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     replays.push({ side: 'later', result: r });
     after = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values })) };
   } else {
-    // the later state's backups are --after-bak's: the refusals' advice names that option, not --bak (the earlier state)
-    const afterAdvice = { differentialWithoutFull: `give it first (--after-bak FULL.bak ${afterBak[0]})`, incompleteMediaSet: 'give every stripe of the media set (--after-bak a.bak b.bak)' };
-    const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, undefined, assertBackupSet, afterAdvice);
+    const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, undefined, assertBackupSet, sideAdvice('--after-bak'));
     after = withPages(src, (s) => readState(s, o.table, (afterMdf.length ? afterMdf : afterBak).join(' + ')).state);
   }
 

@@ -311,7 +311,10 @@ export function planChain(sets: BackupSetRecord[], target: RestoreTarget, skippe
         ? `the last log backup, ${fileOf(lastLog)}, started at ${lastLog.backupStartDate ?? '(no date)'}`
         : `the last log backup, ${fileOf(lastLog)}, ends before LSN ${lastLog.lastLsn}`
       : 'there is no log backup after the full backup';
-    throw new InputError('INPUT_RESTORE_TOO_LATE', `${describeTarget(target)} is after the last point the backups of ${databaseName} reach: ${what}; ${reach}`, lastLog ? where(lastLog) : where(fulls[0]));
+    // no point reachable at all because the log backups do not chain to a full backup: say where
+    // (it said only "nothing can be restored", and an earlier target then named the gap)
+    const gap = !latest && firstFailure?.code === 'INPUT_RESTORE_CHAIN_BROKEN' ? `: ${firstFailure.why}` : '';
+    throw new InputError('INPUT_RESTORE_TOO_LATE', `${describeTarget(target)} is after the last point the backups of ${databaseName} reach: ${what}; ${reach}${gap}`, lastLog ? where(lastLog) : where(fulls[0]));
   }
   const f = firstFailure!;
   throw new InputError(f.code, `${describeTarget(target)} cannot be reached for ${databaseName}: ${f.why}; ${reach}`, where(f.at));

@@ -182,7 +182,10 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
     try {
       st = statSync(d);
     } catch (e) {
-      throw new InputError('INPUT_FILE_UNREADABLE', `--backups ${d}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: d });
+      const code = (e as NodeJS.ErrnoException).code;
+      // said in words, as --mdf/--ldf's are ("ENOENT" alone was printed)
+      const why = code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'a path through something that is not a folder' : (code ?? (e as Error).message);
+      throw new InputError('INPUT_FILE_UNREADABLE', `--backups ${d}: ${why}`, { file: d });
     }
     if (st.isDirectory()) walk(resolve(d), files);
     else files.push(resolve(d));

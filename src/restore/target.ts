@@ -23,6 +23,19 @@ export function parseStopTarget(o: { stopAt?: string; stopBeforeLsn?: string }, 
 }
 
 /**
+ * `diff`'s two points (and a restore job's): the later state's stop must not come before the
+ * earlier state's, or the rows added between them read as "missing from the later state" and
+ * re-inserting them duplicates rows that exist. Compared when both are times or both LSNs.
+ * Throws InputError INPUT_BAD_WINDOW naming both, with `field` the later one.
+ */
+export function assertStopsInOrder(before: RestoreTarget, after: RestoreTarget, said: { before: string; after: string; field: string }): void {
+  const reversed = before.kind === 'time' && after.kind === 'time' ? after.time < before.time : before.kind === 'lsn' && after.kind === 'lsn' ? BigInt(after.lsn) < BigInt(before.lsn) : false;
+  if (reversed) {
+    throw new InputError('INPUT_BAD_WINDOW', `${said.after} is before ${said.before}: diff prints what the later state lacks, so the later point must be the later one; swap them`, { field: said.field });
+  }
+}
+
+/**
  * A stop time as RESTORE … STOPAT takes it: STOPAT is a `datetime` (Microsoft Learn, RESTORE
  * arguments: "STOPAT = { 'datetime' | @datetime_var }"), and a datetime holds 1/300-second ticks,
  * so the milliseconds of the text round to .000/.003/.007 (.979 → .980, .995 → .997, .999 → the

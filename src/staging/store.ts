@@ -542,7 +542,17 @@ export class StagingStore {
         this.appendAudit(actor, 'token.create', null, { name, role });
       })();
     } catch (e) {
-      if (/UNIQUE/.test((e as Error).message)) throw new StagingError('STAGING_TOKEN_EXISTS', `a token named '${name}' already exists`);
+      if (/UNIQUE/.test((e as Error).message)) {
+        // a revoked token keeps its name (the audit log names holders by it): "already exists"
+        // alone left someone rotating a token after `token revoke` with nothing to do
+        const had = this.db.prepare('SELECT revoked_at FROM tokens WHERE name = ?').get(name) as { revoked_at: string | null } | undefined;
+        throw new StagingError(
+          'STAGING_TOKEN_EXISTS',
+          had?.revoked_at
+            ? `a token named '${name}' was revoked at ${had.revoked_at}; names are not reused (the audit log names holders by them): choose another name, e.g. '${name}-2'`
+            : `a token named '${name}' already exists; to replace it, revoke it (rowback token revoke ${name}) and create one under another name`,
+        );
+      }
       throw e;
     }
     return { name, role, token };

@@ -14,7 +14,7 @@ import { parseWindowTime } from '../recover/time-window.js';
 import { resolveConnection } from '../util/connection.js';
 import { assertRegularFile, isInsideRoots } from '../util/files.js';
 import { layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
-import { parseStopTarget } from '../restore/target.js';
+import { assertStopsInOrder, parseStopTarget } from '../restore/target.js';
 import { assertOneDatabase, oneBackupAdvice, readSourceIdentity, type SourceFileIdentity } from '../recover/source-identity.js';
 
 export interface JobAccess {
@@ -148,6 +148,11 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
       throw new InputError('INPUT_BAD_OPTION', stop ? `${s.names.stopAt}/${s.names.stopBeforeLsn} need the log backups to replay (${s.names.trn})` : `${s.names.trn} replays log backups up to a point: give ${s.names.stopAt} or ${s.names.stopBeforeLsn}`, { field: stop ? s.names.trn : s.names.stopAt });
     }
     if (stop) parseStopTarget(s, s.names);
+  }
+  if ((spec.stopAt !== undefined || spec.stopBeforeLsn !== undefined) && (spec.afterStopAt !== undefined || spec.afterStopBeforeLsn !== undefined)) {
+    const [b, a] = [sides[0], sides[1]].map((s) => parseStopTarget(s, s.names));
+    const name = (s: (typeof sides)[number]) => (s.stopAt !== undefined ? `${s.names.stopAt} ${s.stopAt}` : `${s.names.stopBeforeLsn} ${s.stopBeforeLsn}`);
+    assertStopsInOrder(b, a, { before: name(sides[0]), after: name(sides[1]), field: sides[1].stopAt !== undefined ? 'afterStopAt' : 'afterStopBeforeLsn' });
   }
   if (spec.afterTrn?.length && !spec.afterBak?.length) throw new InputError('INPUT_BAD_OPTION', 'afterTrn replays log backups over afterBak: give afterBak', { field: 'afterBak' });
   const ids: SourceFileIdentity[] = [];

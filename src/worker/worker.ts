@@ -14,7 +14,7 @@ import { compareTableStates, diffAsRecoveredRows } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
-import { undoneUncheckedNote } from '../recover/committed.js';
+import { explainNoRows, scanStatsNotes } from '../recover/committed.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone). */
@@ -252,17 +252,29 @@ export class JobWorker {
       let notes: () => string[] = () => [];
       if ('source' in opened) { source = opened.source; notes = opened.notes; } else source = opened;
       if (spec.metadata) source = withMetadata(source, layoutsOfJobMetadata(spec.metadata), { allocUnitId: spec.metadata.allocUnit });
+      const filter = filterOf(spec);
+      let rowsSeen = 0;
       const noteList = (): void => {
         const n = [...notes()];
-        // Said as the CLI says it even with --quiet: staged rows here may still exist in the database.
-        const unchecked = source?.committedStats?.().undoneUncheckedTransactions ?? 0;
-        if (unchecked) n.push(undoneUncheckedNote(unchecked));
+        // what the committed filter saw beside the rows, as `rowback scan` says it on stderr: the
+        // TRUNCATE TABLE / DROP TABLE transactions, rows their own transaction took back, and rows
+        // not checked for that (said even when the job was stopped: staged rows here may still exist
+        // in the database), or why there are none
+        const stats = source?.committedStats?.();
+        if (stats) {
+          const why = rowsSeen === 0 && !controller.signal.aborted ? explainNoRows(stats, filter.operations) : undefined;
+          const told = scanStatsNotes(stats, filter.operations, why !== undefined);
+          if (!controller.signal.aborted) n.push(...told.notes);
+          if (why) n.push(`why no rows: ${why}`);
+          if (told.unchecked) n.push(told.unchecked);
+        }
         if (n.length) this.store.appendAudit('system', 'job.notes', jobId, { notes: n });
       };
       const catalog = await source.metadata();
       this.store.saveJobTables(jobId, catalog.tables());
-      for await (const ev of this.recover(source, filterOf(spec), { signal: controller.signal, logger: log })) {
+      for await (const ev of this.recover(source, filter, { signal: controller.signal, logger: log })) {
         if (ev.kind === 'row') {
+          rowsSeen++;
           rows.push(ev.row);
         } else {
           skipped.push(ev.item);

@@ -56,6 +56,15 @@ describeCorpus('rowback log on corpus logs', () => {
     expect(countOps(rows)).toEqual(inspected.kind === 'data-file' ? {} : inspected.log!.countsByOperation);
   });
 
+  it('.ldf: records in LSN order, as fn_dblog lists them, though the log wrapped around the file (VLFs 37, 35, 36 in file order)', async () => {
+    // before: file order, the newest VLF (37) first
+    const rows = ndjson((await run('log', ANGULAR_LDF, '--format', 'ndjson', '--quiet')).stdout);
+    const lsns = rows.map((x) => x['Current LSN'] as string);
+    expect(lsns[0]).toBe('00000023:00000010:0001');
+    expect([...lsns].sort()).toEqual(lsns);
+    expect(new Set(lsns.map((l) => l.slice(0, 8)))).toEqual(new Set(['00000023', '00000024', '00000025']));
+  });
+
   it('--operation/--table/--from-lsn filter; AllocUnitName from --mdf; the same table named three ways', async () => {
     const all = ndjson((await run('log', ANGULAR_LDF, '--format', 'ndjson', '--quiet')).stdout);
     const deletes = all.filter((x) => x.Operation === 'LOP_DELETE_ROWS');

@@ -47,9 +47,14 @@ describe('--format from --out\'s extension', () => {
     expect(resolve(['--format', 'ndjson', '--out', 'rows.csv', '--quiet'])).toEqual({ format: 'ndjson', err: '' });
     expect(resolve(['--format', 'csv', '--out', 'rows.csv'])).toEqual({ format: 'csv', err: '' });
   });
-  it('a command without that format (log: table|csv|ndjson) keeps its default for .json', () => {
-    expect(resolve(['--out', 'r.json'], ['table', 'csv', 'ndjson'], 'table').format).toBe('table');
-    expect(resolve(['--out', 'r.csv'], ['table', 'csv', 'ndjson'], 'table').format).toBe('csv');
+  it('a command without that format (log: table|csv|ndjson) keeps its default for .json, and says so (none with --quiet)', () => {
+    // before: the default written into r.json with no word (diff --out changes.csv: NDJSON in a .csv)
+    expect(resolve(['--out', 'r.json'], ['table', 'csv', 'ndjson'], 'table')).toEqual({
+      format: 'table',
+      err: 'rowback: note: --out r.json ends in .json, a format this command does not write (table, csv, ndjson): writing table; give --format to choose\n',
+    });
+    expect(resolve(['--out', 'r.json', '--quiet'], ['table', 'csv', 'ndjson'], 'table')).toEqual({ format: 'table', err: '' });
+    expect(resolve(['--out', 'r.csv'], ['table', 'csv', 'ndjson'], 'table')).toEqual({ format: 'csv', err: '' });
   });
 });
 

@@ -67,6 +67,21 @@ describe('LSN spellings', () => {
   });
 });
 
+describe('a value of no LSN form is told every form, and the option', () => {
+  it.each(['garbage', '2a-1f0-3', 'lsn:x', '0x12'])('%s', (text) => {
+    // before: the last form tried named itself only ("'garbage' is not a numeric(25,0) LSN such as …")
+    expect(() => parseAnyLsn(text, '--from-lsn')).toThrow(
+      expect.objectContaining({
+        code: 'INPUT_BAD_LSN',
+        message: `--from-lsn '${text}' is not an LSN: give it as fn_dblog prints it (0000002a:000001f0:0003), 0x0000002A000001F00003, 42000000049600003 (lsn:…) or dec:42:496:3`,
+      }),
+    );
+  });
+  it('out of range keeps its reason', () => {
+    expect(() => parseAnyLsn('dec:1:2:65536', '--lsn')).toThrow(/^--lsn 'dec:1:2:65536' is out of range for an LSN/);
+  });
+});
+
 describe('LSN refusals quote the input on one line, cut short', () => {
   it.each([['00000019:00000093:0003\nforged'], ['9'.repeat(5000)], ['lsn:\r1']])('%#', (text) => {
     let message = '';

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -99,6 +99,16 @@ describeCorpus('restore planning on appveyor-lab (headers read offline)', () => 
     const lsnEarly = refusal(() => plan(RTC, { kind: 'lsn', lsn: '25000000010000000' }));
     expect(lsnEarly.code).toBe('INPUT_RESTORE_TOO_EARLY');
     expect(lsnEarly.message).toMatch(/LSN 25000000013200001 to 25000000022000000/);
+  });
+
+  it('RestoreTimeClean without its first log backup: a stop after the last one names the gap that leaves nothing reachable', () => {
+    // before: "…; nothing can be restored to a point in time from these backups", the missing log unnamed
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-rtc-gap-'));
+    for (const f of ['RestoreTimeClean.bak', 'RestoreTimeClean_2.trn']) symlinkSync(join(RTC, f), join(dir, f));
+    const late = refusal(() => plan(dir, at('2017-06-01T13:20:00.000')));
+    rmSync(dir, { recursive: true, force: true });
+    expect(late.code).toBe('INPUT_RESTORE_TOO_LATE');
+    expect(late.message).toMatch(/nothing can be restored to a point in time from these backups: log backups covering LSN 25000000013200001 up to 25000000015300001 are missing \(after .*RestoreTimeClean\.bak, before .*RestoreTimeClean_2\.trn\)$/);
   });
 
   it('StopAt: full + 4 logs, chains for several stop times', () => {

@@ -71,7 +71,7 @@ export function register(program: Command): void {
  */
 export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): Promise<string> {
   // Validate the LSN first: a typo there should not wait behind a long metadata load.
-  const lsn = opts.lsn !== undefined ? formatLsn(parseAnyLsn(opts.lsn)) : undefined;
+  const lsn = opts.lsn !== undefined ? formatLsn(parseAnyLsn(opts.lsn, '--lsn')) : undefined;
   if (!!opts.ddl === !!opts.schema) {
     throw new InputError('INPUT_BAD_OPTION', opts.ddl ? 'give --ddl or --schema, not both' : 'give the table metadata: --ddl FILE or --schema CATALOG.json');
   }

@@ -11,7 +11,7 @@ import type { TableDiff } from '../../replay/table-diff.js';
 import { compareTableStates, parseKeyOption, type CompareResult } from '../../replay/compare.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
-import { parseStopTarget } from '../../restore/target.js';
+import { assertStopsInOrder, parseStopTarget } from '../../restore/target.js';
 import { StagingStore } from '../../staging/store.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
 import { formatFromOut, normalizeTableName, outFormatOption, singleValue } from '../options.js';
@@ -94,6 +94,14 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
   const afterStop = opts.afterStopAt !== undefined || opts.afterStopBeforeLsn !== undefined;
   // checked before the replay and comparison run, not after: a bad --key, an unopenable --stage
   const key = parseKeyOption(opts.key);
+  // two points in time given the wrong way round would print the rows added between them as
+  // "missing from the later state" (re-inserting them duplicates rows that exist): refused
+  if (stop && afterStop) {
+    const before = parseTarget(opts);
+    const after = parseStopTarget({ stopAt: opts.afterStopAt, stopBeforeLsn: opts.afterStopBeforeLsn }, { stopAt: '--after-stop-at', stopBeforeLsn: '--after-stop-before-lsn' });
+    const [b, a] = before.kind === 'time' ? [`--stop-at ${opts.stopAt}`, `--after-stop-at ${opts.afterStopAt}`] : [`--stop-before-lsn ${opts.stopBeforeLsn}`, `--after-stop-before-lsn ${opts.afterStopBeforeLsn}`];
+    assertStopsInOrder(before, after, { before: b, after: a, field: a.split(' ')[0] });
+  }
   if (opts.stage !== undefined) new StagingStore(opts.stage).close();
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
   const interrupt = catchInterrupts();

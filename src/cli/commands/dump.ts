@@ -114,6 +114,8 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
   const baks = opts.bak === undefined ? [] : Array.isArray(opts.bak) ? opts.bak : [opts.bak];
   const mdfs = opts.mdf === undefined ? [] : Array.isArray(opts.mdf) ? opts.mdf : [opts.mdf];
   if (mdfs.length > 0 === baks.length > 0) throw new InputError('INPUT_BAD_OPTION', 'give exactly one of --mdf FILE [NDF…] or --bak FILE [DIFF…]');
+  // an option that does nothing with these inputs is refused, not ignored (it was dropped unsaid)
+  if (mdfs.length && opts.position !== undefined) throw new InputError('INPUT_BAD_OPTION', '--position picks a backup set of --bak; a data file (--mdf) holds none: leave --position out');
   const files = mdfs.length ? mdfs : baks;
   for (const f of files) assertRegularFile(mdfs.length ? '--mdf' : '--bak', f);
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;

@@ -12,7 +12,7 @@ import { readMtfLayout, COMPRESSED_MAGIC, type MediaSet } from '../../backup/mtf
 import { openBackupPageSource, requireWholeMediaSet } from '../../backup/page-source.js';
 import { RowbackError } from '../../errors.js';
 import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, VLF_FIRST_BLOCK_OFFSET, VLF_HEADER_MARKER } from '../../logreader/ldf/constants.js';
-import { emptyLogScanStats, readLdfLayout, readLogRange, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
+import { emptyLogScanStats, LOG_STARTS_MID_VLF, readLdfLayout, readLogRange, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { formatLsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
@@ -132,6 +132,8 @@ export function detectFileKind(path: string): FileKind {
 export async function inspectFile(path: string, opts: InspectOptions = {}): Promise<InspectResult> {
   const kind = detectFileKind(path);
   if (kind === 'backup') return inspectBackup(path, opts);
+  // a backup set number given for a file holding none was ignored unsaid
+  if (opts.position !== undefined) throw new InputError('INPUT_BAD_OPTION', `--position picks a backup set, and ${path} is a ${kind === 'log' ? 'transaction log file' : 'data file'}, which holds none: leave --position out`, { file: path });
   if (kind === 'log') return inspectLog(path, opts);
   return inspectDataFile(path);
 }
@@ -324,7 +326,8 @@ function renderLog(l: LogSummary, out: string[], kv: (k: string, v: unknown) => 
   kv('LSN range', l.firstLsn ? `${l.firstLsn} .. ${l.lastLsn}` : null);
   out.push('records by operation:');
   for (const [op, n] of Object.entries(l.countsByOperation)) out.push(`  ${op.padEnd(28)} ${n}`);
-  for (const s of l.skipped) out.push(`skipped: ${s.code}: ${s.reason} (${[s.location.file, s.location.offset !== undefined ? `offset ${s.location.offset}` : '', s.location.lsn ?? ''].filter(Boolean).join(', ')})`);
+  // where the log starts inside the oldest VLF is no loss: a note, not something skipped
+  for (const s of l.skipped) out.push(`${s.code === LOG_STARTS_MID_VLF ? 'note' : 'skipped'}: ${s.code}: ${s.reason} (${[s.location.file, s.location.offset !== undefined ? `offset ${s.location.offset}` : '', s.location.lsn ?? ''].filter(Boolean).join(', ')})`);
 }
 
 export function register(program: Command): void {
@@ -335,7 +338,9 @@ export function register(program: Command): void {
     .addOption(choiceOption('--format <format>', 'output format', ['json', 'text'] as const, 'text'))
     .option('--position <n>', 'backup set to describe when the file holds several (RESTORE … WITH FILE = n)', '1')
     .option('--quiet', 'no progress on stderr')
-    .action(async (file: string, opts: { format: 'json' | 'text'; quiet?: boolean; position: string }) => {
+    .action(async (file: string, opts: { format: 'json' | 'text'; quiet?: boolean; position: string }, cmd: Command) => {
+      // given on the command line, or the default (which a data or log file does not refuse)
+      const positionGiven = cmd.getOptionValueSource('position') === 'cli';
       const position = Number(opts.position);
       if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${opts.position}'`);
       statSync(file, { throwIfNoEntry: false }) ?? (() => {
@@ -353,7 +358,7 @@ export function register(program: Command): void {
         });
       let result: InspectResult;
       try {
-        result = await inspectFile(file, { onProgress, position, signal: interrupt.signal });
+        result = await inspectFile(file, { onProgress, position: positionGiven ? position : undefined, signal: interrupt.signal });
         // a signal during synchronous reading (pages, a data file) is heard now
         await letSignalsIn();
         if (interrupt.by) {

@@ -22,7 +22,7 @@ import { openBackupLogStream } from '../../backup/log-stream.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { readMtfLayout } from '../../backup/mtf.js';
 import { CONTEXT_NAMES, OPERATION_NAMES } from '../../logreader/ldf/constants.js';
-import { readLdfLayout, readLdfRecords, emptyLogScanStats, type LogScanOptions } from '../../logreader/ldf/reader.js';
+import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_STARTS_MID_VLF, type LogScanOptions } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -149,8 +149,8 @@ export function compileLogFilter(o: Pick<LogOptions, 'operation' | 'context' | '
         }),
       )
     : null;
-  const from = o.fromLsn !== undefined ? parseAnyLsn(o.fromLsn) : null;
-  const to = o.toLsn !== undefined ? parseAnyLsn(o.toLsn) : null;
+  const from = o.fromLsn !== undefined ? parseAnyLsn(o.fromLsn, '--from-lsn') : null;
+  const to = o.toLsn !== undefined ? parseAnyLsn(o.toLsn, '--to-lsn') : null;
   if (from && to && compareLsn(from, to) > 0) throw new InputError('INPUT_BAD_WINDOW', `--from-lsn ${o.fromLsn} is after --to-lsn ${o.toLsn}`);
   return { operations: names('--operation', o.operation, 'LOP_', OPERATION_NAMES), contexts: names('--context', o.context, 'LCX_', CONTEXT_NAMES), allocUnits, transactions, from, to };
 }
@@ -280,6 +280,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${opts.position}'`);
   }
   const inputs = planInputs(files, position);
+  // a backup set number with no backup to pick it in was ignored unsaid
+  if (position !== undefined && !opts.bak && inputs.every((i) => i.kind === 'ldf')) {
+    throw new InputError('INPUT_BAD_OPTION', '--position picks a backup set of a .trn/.bak given, and only .ldf files were given: leave --position out');
+  }
   const ids: SourceFileIdentity[] = [];
   if (opts.mdf) ids.push(await readSourceIdentity(opts.mdf, 'mdf'));
   if (opts.bak) ids.push(await readSourceIdentity(opts.bak, 'bak'));
@@ -315,6 +319,9 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const scanOpts: LogScanOptions = {
     onSkipped: (s) => skipped.push(s),
     logFormat2IsSql2005: meta?.dbiVersion === 611,
+    // an .ldf's VLFs by sequence number: its records in LSN order, as fn_dblog lists them (in file
+    // order a log that wrapped around the file printed its newest VLF first)
+    vlfOrder: 'sequence',
     onProgress: () => progress.update(() => `rowback log: ${(stats.bytes / 1048576).toFixed(1)} MB, ${stats.records} records read, ${printed} printed`),
   };
 
@@ -394,10 +401,14 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   }
   if (!opts.quiet) {
     const lines = [`rowback log: ${printed} of ${stats.records} record(s) printed${stats.staleRecords ? ` (${stats.staleRecords} read from stale blocks, labelled in source.stale)` : ''}${repeats ? `; ${repeats} repeated at a log-backup boundary passed over` : ''}`];
-    if (skipped.length) {
-      lines.push(`rowback log: ${skipped.length} item(s) skipped:`);
-      for (const s of skipped.slice(0, 20)) lines.push(`  ${s.code}: ${s.reason}${s.location.file ? ` (${s.location.file}${s.location.offset !== undefined ? ` offset ${s.location.offset}` : ''})` : ''}`);
-      if (skipped.length > 20) lines.push(`  … ${skipped.length - 20} more`);
+    const at = (s: SkippedItem) => (s.location.file ? ` (${s.location.file}${s.location.offset !== undefined ? ` offset ${s.location.offset}` : ''})` : '');
+    // where an .ldf's log starts inside its oldest VLF is no loss (docs/offline-log.md): a note
+    for (const s of skipped) if (s.code === LOG_STARTS_MID_VLF) lines.push(`rowback log: note: ${s.reason}${at(s)}`);
+    const passed = skipped.filter((s) => s.code !== LOG_STARTS_MID_VLF);
+    if (passed.length) {
+      lines.push(`rowback log: ${passed.length} item(s) skipped:`);
+      for (const s of passed.slice(0, 20)) lines.push(`  ${s.code}: ${s.reason}${at(s)}`);
+      if (passed.length > 20) lines.push(`  … ${passed.length - 20} more`);
     }
     const lost = logLoss(skipped);
     if (lost.length) lines.push(`rowback log: INCOMPLETE: parts of the log could not be read (${[...new Set(lost.map((s) => s.code))].join(', ')}); records in those LSN ranges are missing`);

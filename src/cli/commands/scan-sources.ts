@@ -55,6 +55,8 @@ export function openSource(o: ScanSourceOptions, logger?: Logger): OpenedSource 
     }
     let position: number | undefined;
     if (o.position !== undefined) {
+      // an option that does nothing with these inputs is refused, not ignored (it was dropped unsaid)
+      if (!o.bak) throw new InputError('INPUT_BAD_OPTION', `--position picks a backup set of --bak, and no --bak was given${o.trn?.length ? ' (--trn reads every log backup set of its files)' : ''}: leave --position out`);
       position = Number(o.position);
       if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${o.position}'`);
     }

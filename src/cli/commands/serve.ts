@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
@@ -104,6 +104,15 @@ function role(text: string | undefined): Role {
   return text as Role;
 }
 
+/**
+ * `token list` / `token revoke` read an existing staging file: a mistyped --db made a new, empty
+ * one and listed no tokens (exit 0), or revoked nothing there. `token create` and `serve` make it.
+ */
+function existingStagingFile(db: string): string {
+  if (!existsSync(db)) throw new InputError('INPUT_FILE_UNREADABLE', `--db ${db}: no such staging file (token create or serve makes one; list and revoke read an existing one)`, { file: db });
+  return db;
+}
+
 function mint(db: string, name: string, r: Role): void {
   const store = new StagingStore(db);
   try {
@@ -133,6 +142,16 @@ export function register(program: Command): void {
       if (flags.createToken) {
         mint(cfg.db, flags.createToken, role(flags.role));
         return;
+      }
+      // a job file root that is no folder would refuse every job's files later, one by one
+      for (const d of cfg.fileRoots ?? []) {
+        let isDir = false;
+        try {
+          isDir = statSync(d).isDirectory();
+        } catch {
+          /* said below */
+        }
+        if (!isDir) throw new InputError('INPUT_BAD_OPTION', `${flags.fileRoot?.length ? '--file-root' : 'config fileRoots:'} ${d}: no such folder (job files may come only from existing folders)`);
       }
       const { startServer } = await import('../../api/server.js');
       const { createLogger } = await import('../../util/logger.js');
@@ -164,7 +183,7 @@ export function register(program: Command): void {
     .option('--db <path>', 'staging SQLite file')
     .option('--config <file>', 'JSON config file')
     .action((o: ServeFlags) => {
-      const store = new StagingStore(resolveConfig(o).db);
+      const store = new StagingStore(existingStagingFile(resolveConfig(o).db));
       try {
         for (const t of store.listTokens()) process.stdout.write(`${t.name}\t${t.role}\t${t.createdAt}${t.revokedAt ? `\trevoked ${t.revokedAt}` : ''}\n`);
       } finally { store.close(); }
@@ -174,7 +193,7 @@ export function register(program: Command): void {
     .option('--db <path>', 'staging SQLite file')
     .option('--config <file>', 'JSON config file')
     .action((name: string, o: ServeFlags) => {
-      const store = new StagingStore(resolveConfig(o).db);
+      const store = new StagingStore(existingStagingFile(resolveConfig(o).db));
       try {
         if (!store.revokeToken(name)) throw new InputError('INPUT_NOT_FOUND', `no active token named '${name}'`);
         process.stderr.write(`token '${name}' revoked\n`);

@@ -519,7 +519,7 @@ export async function* readLdfRecords(path: string, opts: LogScanOptions = {}, s
     for (const p of layout.problems) opts.onSkipped?.(p);
     const last = lastSeq(layout);
     const first = firstSeq(layout);
-    for (const v of layout.vlfs) {
+    for (const v of opts.vlfOrder === 'sequence' ? [...layout.vlfs].sort((a, b) => a.seq - b.seq || a.index - b.index) : layout.vlfs) {
       if (opts.signal?.aborted) return;
       yield* readLogRange(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: holdsLog(v, last), vlfOldest: v.seq === first }, opts, stats);
     }

@@ -1,0 +1,44 @@
+import { expect, it } from 'vitest';
+import { captureCli } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+/**
+ * An option that does nothing with the inputs given is refused in one line, not dropped unsaid:
+ * `scan --mdf … --ldf … --alloc-unit ID` printed every table's rows (a DBA may take it for a
+ * filter), `--position` with no backup and `--type-alias` with no --ddl were ignored.
+ */
+const cli = captureCli();
+describeCorpus('options that do nothing with the inputs given', () => {
+  const mdf = () => corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf');
+  const ldf = () => corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf');
+  it.each([
+    [['--alloc-unit', '72057594043629568'], /^rowback: INPUT_BAD_OPTION: --alloc-unit maps the one table of --ddl\/--schema to its allocation unit, and neither was given; to keep one table's rows, use --table SCHEMA\.NAME\n$/],
+    [['--position', '2'], /^rowback: INPUT_BAD_OPTION: --position picks a backup set of --bak, and no --bak was given: leave --position out\n$/],
+    [['--type-alias', 'Flag=bit'], /^rowback: INPUT_BAD_OPTION: --type-alias names alias types of a --ddl script, and no --ddl was given: leave it out\n$/],
+  ])('scan %s', async (extra, message) => {
+    const r = await cli('scan', '--mdf', mdf(), '--ldf', ldf(), ...extra);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+  });
+  it('inspect and log --position on files that hold no backup set', async () => {
+    const a = await cli('inspect', ldf(), '--position', '2');
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/^rowback: INPUT_BAD_OPTION: --position picks a backup set, and .*Database1_log\.ldf is a transaction log file, which holds none: leave --position out/);
+    const b = await cli('inspect', mdf(), '--position', '1');
+    expect(b.stderr).toMatch(/Database1\.mdf is a data file, which holds none/);
+    // without --position both are read as before
+    for (const f of [ldf(), mdf()]) expect((await cli('inspect', f)).code).toBe(0);
+    expect((await cli('log', ldf(), '--quiet')).code).toBe(0);
+    const c = await cli('log', ldf(), '--position', '2');
+    expect(c.code).toBe(2);
+    expect(c.stdout).toBe('');
+    expect(c.stderr).toBe('rowback: INPUT_BAD_OPTION: --position picks a backup set of a .trn/.bak given, and only .ldf files were given: leave --position out\n');
+  });
+  it('dump --mdf --position', async () => {
+    const r = await cli('dump', '--mdf', mdf(), '--all', '--position', '1');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('rowback: INPUT_BAD_OPTION: --position picks a backup set of --bak; a data file (--mdf) holds none: leave --position out\n');
+  });
+});

@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { StagingStore } from '../../src/staging/store.js';
+import { JobWorker } from '../../src/worker/worker.js';
+import { CONTACT_AU, contactRow } from '../support/synthetic-contact.js';
+import { writeSyntheticLdf } from '../support/synthetic-log.js';
+
+/**
+ * A staged job is told what `rowback scan` says on stderr beside the rows (job.notes, shown on
+ * the review page): committed TRUNCATE TABLE / DROP TABLE transactions, whose rows no log scan
+ * gives back, and the deletes left out because their own transaction took them back. Before, the
+ * worker staged the rows and said neither: a reviewer approving a job never learnt of a TRUNCATE.
+ * SYNTHETIC .ldf (synthetic-log.ts): transaction 5 named TRUNCATE TABLE, 9 DROPOBJ; every tenth
+ * transaction inserts the same row it later deletes.
+ */
+const DDL = 'CREATE TABLE dbo.Contact (ContactId int NULL, Name nvarchar(100) NULL, Email varchar(100) NULL, Balance decimal(18,2) NULL);';
+let dir: string;
+let ldf: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rowback-worker-notes-'));
+  ldf = join(dir, 'notes_log.ldf');
+  writeSyntheticLdf(
+    ldf,
+    { targetBytes: 512 * 1024, row: (t, r) => contactRow(t, r === 1000 ? 0 : r), rollbackShare: 0.1, finishAtEnd: true, transactionName: (t) => (t === 5 ? 'TRUNCATE TABLE' : t === 9 ? 'DROPOBJ' : 'DELETE') },
+    { allocUnitId: CONTACT_AU, vlfSize: 256 * 1024 },
+  );
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it('a files job notes the TRUNCATE TABLE / DROP TABLE transactions and the deletes taken back, as scan does', async () => {
+  const store = new StagingStore(join(dir, 'staging.db'));
+  try {
+    const w = new JobWorker({ store });
+    const job = w.submit({ kind: 'files', ldf, metadata: { ddl: DDL, allocUnit: CONTACT_AU } }, 'op');
+    await w.idle();
+    const done = store.requireJob(job.id);
+    expect(done.error).toBeNull();
+    expect(done.rowsStaged).toBeGreaterThan(100);
+    const notes = store.audit({ jobId: job.id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
+    expect(notes).toEqual([
+      expect.stringMatching(/^a TRUNCATE TABLE transaction 0000:00001005 committed \(began .*\): it removes rows without logging them one by one, .* --stop-before-lsn [0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4} /),
+      expect.stringMatching(/^a DROP TABLE transaction 0000:00001009 committed/),
+      expect.stringMatching(/^\d+ delete\(s\) not printed: their own transaction took them back/),
+    ]);
+  } finally {
+    store.close();
+  }
+});
+
+it('a job that stages no rows says why, as scan does', async () => {
+  const store = new StagingStore(join(dir, 'staging2.db'));
+  try {
+    const w = new JobWorker({ store });
+    const job = w.submit({ kind: 'files', ldf, metadata: { ddl: DDL, allocUnit: CONTACT_AU }, from: '2300-01-01' }, 'op');
+    await w.idle();
+    expect(store.requireJob(job.id).rowsStaged).toBe(0);
+    const notes = store.audit({ jobId: job.id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
+    expect(notes).toContainEqual(expect.stringMatching(/^why no rows: .*outside the window/));
+  } finally {
+    store.close();
+  }
+});
