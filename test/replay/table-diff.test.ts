@@ -99,12 +99,10 @@ describeCorpus('rowback diff on RestoreTimeClean (real backups)', () => {
     }
   });
 
-  it('both states replayed: the table at 13:20 against the table at 13:05 lacks the 30 rows committed in between; the other way round nothing is missing', async () => {
-    const back = await run({ trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], afterTrn: LOGS, afterStopAt: '2017-06-01 13:05' });
-    expect([back.r.missing.length, back.r.added, back.r.same]).toEqual([30, 0, 12]);
-    const dts = back.lines.map((l) => String(l.values.dt).slice(0, 23)).sort();
-    expect([dts[0], dts[29]]).toEqual(['2017-06-01T13:05:13.030', '2017-06-01T13:19:43.230']);
-    expect(back.err).toContain('rowback diff (later state): dbo.steps at 2017-06-01T13:05:00.000');
+  it('both states replayed: the table at 13:05 against the table at 13:20 gains the 30 rows committed in between and lacks none; the later state given the earlier stop is refused', async () => {
+    // 13:20 as the earlier state and 13:05 as the later printed the 30 rows inserted between them as
+    // "missing from the later state": rows that exist (newcomer trial); such stops are refused now
+    await expect(run({ trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], afterTrn: LOGS, afterStopAt: '2017-06-01 13:05' })).rejects.toMatchObject({ code: 'INPUT_BAD_WINDOW' });
     const fwd = await run({ trn: LOGS, stopAt: '2017-06-01 13:05', afterBak: [FULL], afterTrn: LOGS, afterStopAt: '2017-06-01 13:20' });
     expect([fwd.r.missing.length, fwd.r.added, fwd.r.same]).toEqual([0, 30, 12]);
     await expect(run({ afterBak: [FULL], afterStopAt: '2017-06-01 13:20' })).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION' });
