@@ -105,9 +105,9 @@ export function parseKeyOption(text: string | undefined, flag = '--key'): string
  * default advice names `--bak` and a scan of the differential's log, which `diff --after-bak`'s
  * user cannot follow (a differential given alone to --after-bak was told "--bak FULL.bak DIFF").
  */
-function sideAdvice(flag: '--bak' | '--after-bak'): BackupAdvice {
+function sideAdvice(flag: '--bak' | '--after-bak', files: readonly string[]): BackupAdvice {
   return {
-    differentialWithoutFull: `give its full backup first (${flag} FULL.bak DIFF.bak)`,
+    differentialWithoutFull: `give it first (${flag} FULL.bak ${files[0] ?? 'DIFF.bak'})`,
     incompleteMediaSet: `give every stripe of the media set (${flag} a.bak b.bak)`,
   };
 }
@@ -149,7 +149,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn })) };
     layout = r.layout; // the layout the replay decoded with: no second read of the base backup
   } else {
-    ({ state: before, layout } = withPages(openBackupPages(o.bak, undefined, assertBackupSet, sideAdvice('--bak')), (s) => readState(s, o.table, o.bak.join(' + '))));
+    ({ state: before, layout } = withPages(openBackupPages(o.bak, undefined, assertBackupSet, sideAdvice('--bak', o.bak)), (s) => readState(s, o.table, o.bak.join(' + '))));
   }
   o.signal?.throwIfAborted();
   let after: TableState;
@@ -158,7 +158,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     replays.push({ side: 'later', result: r });
     after = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values })) };
   } else {
-    const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, undefined, assertBackupSet, sideAdvice('--after-bak'));
+    const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, undefined, assertBackupSet, sideAdvice('--after-bak', afterBak));
     after = withPages(src, (s) => readState(s, o.table, (afterMdf.length ? afterMdf : afterBak).join(' + ')).state);
   }
 

@@ -14,12 +14,12 @@ describeCorpus('diff: a differential without its full backup', () => {
   it('as --after-bak: advice names --after-bak', async () => {
     const r = await cli('diff', '--bak', join(d(), 'RestoreTimeClean.bak'), '--after-bak', join(d(), 'RestoreTimeClean2.bak'), '--table', 'steps');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^rowback: INPUT_DIFFERENTIAL_WITHOUT_FULL: .*RestoreTimeClean2\.bak is a differential backup of RestoreTimeClean: .*; give its full backup first \(--after-bak FULL\.bak DIFF\.bak\) \(file /);
+    expect(r.stderr).toMatch(/^rowback: INPUT_DIFFERENTIAL_WITHOUT_FULL: .*RestoreTimeClean2\.bak is a differential backup of RestoreTimeClean: .*; give it first \(--after-bak FULL\.bak [^)]*RestoreTimeClean2\.bak\) \(file /);
     expect(r.stderr).not.toContain('log portion');
   });
   it('as --bak: advice names --bak', async () => {
     const r = await cli('diff', '--bak', join(d(), 'RestoreTimeClean2.bak'), '--after-bak', join(d(), 'RestoreTimeClean.bak'), '--table', 'steps');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('; give its full backup first (--bak FULL.bak DIFF.bak) (file ');
+    expect(r.stderr).toMatch(/; give it first \(--bak FULL\.bak [^)]*RestoreTimeClean2\.bak\) \(file /);
   });
 });
