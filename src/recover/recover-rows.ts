@@ -303,6 +303,12 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
   }
   try {
     const decoded = decodeRow(rowImage, table, { lsn, file: r.source?.file, offset: r.source?.offset });
+    if (decoded.recordType === 'forwarding-stub') {
+      // A heap row moved off its page leaves a 9-byte forwarding stub holding only where the row went
+      // (record/fixedvar.ts); the row's data is in the forwarded record, logged on its own. Printed as a
+      // row it had no values at all, and a re-insert of it would add a row of NULLs and defaults.
+      return skipped('RECOVER_FORWARDING_STUB', `${r.Operation} of a forwarding stub: it holds no column data (${decoded.warnings[0] ?? 'the row lives elsewhere'}); the row's own record is logged separately`, { ...at(), table: qualified }, rowImage);
+    }
     const decodedAfter = after ? decodeRow(after, table, { lsn, file: r.source?.file, offset: r.source?.offset }) : null;
     // decodeRow gives a fresh warnings array per row: taken as it is
     const warnings = decoded.warnings;
