@@ -320,7 +320,8 @@ export function vardecimalRefusal(columns: ColumnLayout[], compression: Compress
 /**
  * The table's physical columns, in partition column order. File-wide problems go to `warnings`
  * (inspect); those every decoded row must carry (a varchar column whose collation id has no
- * known name) also to `tableWarnings`. Exported for tests.
+ * known name, a column of an unknown system type read as varbinary, a physical column that does
+ * not match its sys.columns row and is left unnamed) also to `tableWarnings`. Exported for tests.
  */
 export function physicalColumns(rscols: RsColRow[], tableCols: SysRow[], table: string, warnings: string[], tableWarnings?: string[]): ColumnLayout[] {
   const byColId = new Map<number, SysRow>();
@@ -336,13 +337,19 @@ export function physicalColumns(rscols: RsColRow[], tableCols: SysRow[], table: 
       // (sql/table-metadata.sql does too). sysrscols.cid holds the column's collation id, not a column id.
       let cp = isDropped || isUniquifier ? undefined : byColId.get(rc.rscolid);
       if (cp && num(cp.xtype) !== ti.typeId) {
-        warnings.push(`${table}: physical column ${rc.rscolid} (type ${ti.typeId}) does not match column ${str(cp.name)} (type ${num(cp.xtype)}); left unnamed`);
+        const said = `${table}: physical column ${rc.rscolid} (type ${ti.typeId}) does not match column ${str(cp.name)} (type ${num(cp.xtype)}); left unnamed`;
+        warnings.push(said);
+        // every row says it too (scan and dump print no metadata warnings): the column is printed as column_<id>
+        tableWarnings?.push(`${said} (printed as column_${rc.rscolid}, decoded by its physical type)`);
         cp = undefined;
       }
       const typeId = cp ? num(cp.xtype) : ti.typeId;
       let type: SqlTypeName | undefined = typeId === 240 ? CLR_TYPES[cp ? num(cp.utype) : 0] : SYSTEM_TYPES[typeId];
       if (!type) {
-        warnings.push(`${table}: column ${cp ? str(cp.name) : rc.rscolid} has unknown system type id ${typeId}; read as varbinary`);
+        const said = `${table}: column ${cp ? str(cp.name) : rc.rscolid} has unknown system type id ${typeId}; read as varbinary`;
+        warnings.push(said);
+        // every row says it too: its values print as 0x… hex, not as the type they are
+        tableWarnings?.push(`${said} (its values are shown as hex bytes, not as their type)`);
         type = 'varbinary';
       }
       const status = cp ? num(cp.status) : 0;
