@@ -374,12 +374,7 @@ export async function* committedCandidateBatches(
             }
             const au = h.record.AllocUnitId ?? '';
             const key = pairKey(au, h.record['RowLog Contents 0'], catalog.byAllocUnit(au)?.compression, h.record['Page ID']);
-            const left = key === null ? undefined : pairs.get(key);
-            if (left !== undefined) {
-              if (left === 1) pairs.delete(key as string);
-              else pairs.set(key as string, left - 1);
-              taken.add(i);
-            }
+            if (key !== null && takePair(pairs, key) !== 'none') taken.add(i);
             i++;
           };
           if (held.spilled) for await (const h of held.peek()) look(h);
@@ -467,12 +462,10 @@ export async function* committedCandidateBatches(
         // or it would cancel another delete of an identical row (a heap's duplicate) that stood.
         const t = op === pairedOp ? txns.get(r['Transaction ID']) : undefined;
         const key = t?.pairs ? pairKey(r.AllocUnitId!, r['RowLog Contents 0'], table.compression, r['Page ID']) : null;
-        const left = key === null ? undefined : t!.pairs!.get(key);
-        if (left === 1) {
-          t!.pairs!.delete(key!);
-          t!.pairBytes -= key!.length;
-          pairTotal -= key!.length;
-        } else if (left !== undefined) t!.pairs!.set(key!, left - 1);
+        if (key !== null && takePair(t!.pairs!, key) === 'last') {
+          t!.pairBytes -= key.length;
+          pairTotal -= key.length;
+        }
         continue;
       }
       const id = r['Transaction ID'];
@@ -525,6 +518,18 @@ function recordKeep(wantedOps: ReadonlySet<string>): RecordKeep {
     if (DATA_ROW_CONTEXTS.has(contextName(i))) ctxs[i] = 1;
   }
   return (op, ctx) => ops[op] === 2 || (ops[op] === 1 && ctxs[ctx] === 1);
+}
+
+/** Uses up one count of `key` in a transaction's pair keys: 'last' when that was its last (the key is gone), 'one' when some remain, 'none' when it had none. */
+function takePair(pairs: Map<string, number>, key: string): 'none' | 'one' | 'last' {
+  const left = pairs.get(key);
+  if (left === undefined) return 'none';
+  if (left === 1) {
+    pairs.delete(key);
+    return 'last';
+  }
+  pairs.set(key, left - 1);
+  return 'one';
 }
 
 /**

@@ -219,18 +219,17 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       const { writeFileSync } = await import('node:fs');
       writeFileSync(opts.report, JSON.stringify(report, null, 2));
     }
+    const told = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined) : { notes: [] as string[], unchecked: undefined };
     if (!opts.quiet) {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
       if (metadataNote) process.stderr.write(`rowback scan: note: ${metadataNote}\n`);
       printSummary(rows, perTable, allSkipped);
-      const told = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined) : { notes: [] };
       // the notes before "why no rows", which counts what they name
       for (const n of told.notes) process.stderr.write(`rowback scan: note: ${n}\n`);
       if (noRowsReason) process.stderr.write(`rowback scan: why no rows: ${noRowsReason}\n`);
     }
     // Said even with --quiet: rows printed here may still exist in the database.
-    const unchecked = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined).unchecked : undefined;
-    if (unchecked) process.stderr.write(`rowback scan: ${unchecked}\n`);
+    if (told.unchecked) process.stderr.write(`rowback scan: ${told.unchecked}\n`);
     // Said even with --quiet, as INTERRUPTED is: a script must not take part of a result for all of it.
     if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: parts of the log could not be read (${lost.map((s) => s.code).filter((c, i, a) => a.indexOf(c) === i).join(', ')}); rows in those LSN ranges are missing from this result\n`);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
