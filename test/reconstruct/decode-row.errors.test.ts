@@ -9,6 +9,8 @@ import { decodeRow } from '../../src/reconstruct/decode-row.js';
 import { parseHex } from '../../src/util/hex.js';
 import { describeCorpus, readCorpusJson } from '../support/corpus.js';
 import { EXAMPLE_LAYOUTS } from './record/example-layouts.js';
+import { layoutsFromDdl } from '../../src/reconstruct/metadata/ddl.js';
+import { describeFieldCases, readFieldCase } from '../support/field-cases.js';
 
 function error(fn: () => unknown): DecodeError {
   try {
@@ -69,5 +71,31 @@ describeCorpus('decodeRow errors', () => {
     expect(row.recordType).toBe('forwarding-stub');
     expect(row.values).toEqual({});
     expect(row.warnings[0]).toMatch(/1:4660:2/);
+  });
+});
+
+describeFieldCases('decodeRow: a record of the other format than the layout says', () => {
+  const fc = readFieldCase('bc-sourcecodesetup-base-cd7.json');
+  const cd = parseHex(fc.hex!.replace(/^0x/, ''));
+
+  it('a REAL row-compressed (CD) record under a layout without DATA_COMPRESSION: DECODE_SCHEMA_MISMATCH at offset 0, not FixedVar values', () => {
+    const [compressed] = layoutsFromDdl(fc.ddl!);
+    expect(compressed!.compression).toBe('PAGE');
+    expect(decodeRow(cd, compressed!).format).toBe('cd'); // the case's own layout reads it
+    const [plain] = layoutsFromDdl(fc.ddl!.replace(/WITH \(DATA_COMPRESSION = PAGE\)/, ''));
+    expect(plain!.compression).toBe('NONE');
+    const e = error(() => decodeRow(cd, plain!, { lsn: '00000021:00000010:0001' }));
+    expect(e.code).toBe('DECODE_SCHEMA_MISMATCH');
+    expect(e.location).toMatchObject({ offset: 0, lsn: '00000021:00000010:0001', table: 'dbo.SourceCodeSetupBase' });
+    expect(e.message).toMatch(/header 0x21 has the CD-format bit .*DATA_COMPRESSION NONE/);
+  });
+});
+
+describeCorpus('decodeRow: a FixedVar record under a compressed layout', () => {
+  it('a REAL FixedVar record (lc-trailnull-omitted) under a ROW layout: DECODE_BAD_RECORD (no CD-format bit)', () => {
+    const trail = parseHex(readCorpusJson<{ hex: string }>('text-examples', 'lc-trailnull-omitted.json').hex);
+    const e = error(() => decodeRow(trail, { ...EXAMPLE_LAYOUTS['lc-trailnull-omitted'], compression: 'ROW' }));
+    expect(e.code).toBe('DECODE_BAD_RECORD');
+    expect(e.message).toMatch(/lacks the CD-format bit/);
   });
 });

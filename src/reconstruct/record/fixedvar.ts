@@ -9,7 +9,7 @@ import { fixedReader, outOfRange, type BoundDecoder, type FixedReader } from '..
 import { parseSparseVector } from './sparse.js';
 import {
   isGhostType, RECORD_NULL_BITMAP, RECORD_TYPE_MASK, RECORD_TYPES, RECORD_VARIABLE_COLUMNS,
-  RECORD_VERSIONING_TAG, STATUS_B_GHOST_FORWARDED, VERSIONING_TAG_SIZE,
+  RECORD_VERSIONING_BIT, RECORD_VERSIONING_TAG, STATUS_B_GHOST_FORWARDED, VERSIONING_TAG_SIZE,
 } from './status.js';
 
 /**
@@ -34,10 +34,22 @@ export function truncated(what: string, offset: number): DecodeError {
   return new DecodeError('DECODE_TRUNCATED', `row image ends inside ${what}`, { offset });
 }
 
+/**
+ * Status A with bit 0 set: never in a FixedVar record of SQL Server 2005+ (status.ts), always in a
+ * CD record (its CD-format bit). So the layout says the partition is uncompressed while the record
+ * is row-compressed: the layout's DATA_COMPRESSION is wrong for this partition (a `--ddl` without
+ * `WITH (DATA_COMPRESSION = ROW|PAGE)`, a partition compressed unlike the others). Read as FixedVar
+ * its bytes would give values that look right and are not, so it is refused.
+ */
+function cdRecordUnderFixedVar(statusA: number): DecodeError {
+  return new DecodeError('DECODE_SCHEMA_MISMATCH', `record header 0x${statusA.toString(16).padStart(2, '0')} has the CD-format bit (0x01): a row-compressed record, but the layout says the table is not compressed (DATA_COMPRESSION NONE); give the partition's compression (ROW or PAGE) with --ddl/--schema, or its data file`, { offset: 0 });
+}
+
 export function decodeFixedVar(image: Uint8Array, plan: RowPlan): DecodedRow {
   const n = image.length;
   if (n < 1) throw truncated('the status byte', 0);
   const statusA = image[0];
+  if ((statusA & RECORD_VERSIONING_BIT) !== 0) throw cdRecordUnderFixedVar(statusA);
   const recordType = RECORD_TYPES[(statusA & RECORD_TYPE_MASK) >> 1];
 
   if (recordType === 'forwarding-stub') {
