@@ -105,7 +105,14 @@ export interface DataFileTable {
 
 export interface DataFileMetadata {
   database: DatabaseInfo;
+  /**
+   * One layout per table: its first partition's, with the allocation units of every partition. For
+   * listing and naming tables only: to decode a row use its allocation unit's own partition
+   * (`partitionLayouts`, or catalogFromLayouts over them), since partitions may differ in compression.
+   */
   tables: TableLayout[];
+  /** One layout per partition of every table (sysrowsets), each with its own compression, columns and allocation units. */
+  partitionLayouts: TableLayout[];
   /** Per table (`schema.name`), with partitions and allocation units. */
   details: Map<string, DataFileTable>;
   rowCounts: Record<string, number>;
@@ -197,6 +204,7 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
   return {
     database: databaseInfo(boot),
     tables: tables.map((t) => t.layout),
+    partitionLayouts: tables.flatMap((t) => t.partitions.map((p) => p.layout)),
     details,
     rowCounts,
     warnings,

@@ -29,7 +29,9 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
       // A layout that contradicts the data file's own catalog for the same table is used (the user
       // may be giving the layout from before an ALTER), but never silently: every row says so.
       const own = base?.byName(`${given.schema}.${given.name}`);
-      const diff = own ? layoutDifferences(given, own) : [];
+      // Against each of its partitions' own layouts: they may differ in compression.
+      const parts = own ? partitionLayouts(own, base!) : [];
+      const diff = [...new Set(parts.flatMap((p) => layoutDifferences(given, p, parts.length > 1 ? p.partitionNumber : undefined)))];
       const t = diff.length ? { ...given, warnings: [...(given.warnings ?? []), `the layout given with --ddl/--schema differs from the data file's catalog for ${given.schema}.${given.name}: ${diff.join('; ')}; values are decoded with the given layout`] } : given;
       if (t.allocUnits?.length) return t;
       const fromSource = own?.allocUnits;
@@ -79,8 +81,22 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
   };
 }
 
-/** How two layouts of one table differ in their stored columns (name, type, length, order); empty when they agree. */
-export function layoutDifferences(given: TableLayout, own: TableLayout): string[] {
+/** The distinct layouts of a table's partitions (each allocation unit's own, catalogFromLayouts), in partition order; `[table]` when it has none. */
+function partitionLayouts(table: TableLayout, catalog: MetadataCatalog): TableLayout[] {
+  const seen = new Set<TableLayout>();
+  for (const au of table.allocUnits ?? []) {
+    const p = catalog.byAllocUnit(au.allocUnitId);
+    if (p) seen.add(p);
+  }
+  return seen.size ? [...seen].sort((a, b) => (a.partitionNumber ?? 1) - (b.partitionNumber ?? 1)) : [table];
+}
+
+/**
+ * How two layouts of one table differ in their stored columns (name, type, length, order) and in
+ * DATA_COMPRESSION; empty when they agree. `partition`: the data file's partition number, named in
+ * the compression difference when the table has several.
+ */
+export function layoutDifferences(given: TableLayout, own: TableLayout, partition?: number): string[] {
   const cols = (t: TableLayout) => t.columns.filter((c) => !c.isDropped && !c.isUniquifier && !(c.computed && !c.persisted));
   const a = cols(given);
   const b = cols(own);
@@ -95,5 +111,6 @@ export function layoutDifferences(given: TableLayout, own: TableLayout): string[
   }
   for (const o of b) if (!a.some((c) => c.name.toLowerCase() === o.name.toLowerCase())) out.push(`the data file's ${o.name} is missing`);
   if (!out.length && a.map((c) => c.name.toLowerCase()).join() !== b.map((c) => c.name.toLowerCase()).join()) out.push('the columns are in another order');
+  if (given.compression !== own.compression) out.push(`DATA_COMPRESSION ${given.compression} vs the data file's ${own.compression}${partition !== undefined ? ` (partition ${partition})` : ''}`);
   return out;
 }

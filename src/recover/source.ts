@@ -9,10 +9,11 @@ import type { CommittedScanStats } from './committed.js';
  * and exported fn_dblog results all implement it; `recoverRows` turns candidates into rows.
  */
 export interface MetadataCatalog {
+  /** One entry per table (catalogFromLayouts: a partitioned table's first partition, naming every partition's allocation units). */
   tables(): TableLayout[];
-  /** By the AllocUnitId fn_dblog prints (decimal string). */
+  /** By the AllocUnitId fn_dblog prints (decimal string): the layout of that allocation unit's own partition, the one to decode its rows with. */
   byAllocUnit(allocUnitId: string): TableLayout | undefined;
-  /** By `schema.name`, case-insensitive. */
+  /** By `schema.name`, case-insensitive: the table's entry of tables(). */
   byName(qualified: string): TableLayout | undefined;
 }
 
@@ -126,17 +127,40 @@ export interface RecoverySource {
   close(): Promise<void>;
 }
 
+/**
+ * The catalog of a list of layouts, which may hold several partitions of one table (catalog JSON and
+ * the data-file reader give one layout per partition: sys.partitions / sysrowsets). Partitions of one
+ * table can differ in DATA_COMPRESSION (`REBUILD PARTITION = n WITH (DATA_COMPRESSION = …)`), so a
+ * row operation's allocation unit is matched to **its own partition's** layout (`byAllocUnit`), never
+ * to another partition's. `tables()` and `byName` give one entry per table (schema.name, any case):
+ * the first partition's layout with the allocation units of every partition, for listing tables,
+ * filtering by name and mapping a `--ddl` layout onto all of the table's allocation units.
+ */
 export function catalogFromLayouts(layouts: TableLayout[]): MetadataCatalog {
   const byAu = new Map<string, TableLayout>();
-  const byName = new Map<string, TableLayout>();
+  const byName = new Map<string, number>();
+  const tables: TableLayout[] = [];
   for (const t of layouts) {
-    byName.set(`${t.schema}.${t.name}`.toLowerCase(), t);
     for (const au of t.allocUnits ?? []) byAu.set(au.allocUnitId, t);
+    const key = `${t.schema}.${t.name}`.toLowerCase();
+    const at = byName.get(key);
+    if (at === undefined) {
+      byName.set(key, tables.length);
+      tables.push(t);
+    } else if (t.allocUnits?.length) {
+      // Another partition of a table listed already: the table's entry names its allocation units too.
+      const first = tables[at]!;
+      tables[at] = { ...first, allocUnits: [...(first.allocUnits ?? []), ...t.allocUnits] };
+    }
   }
+  const named = (q: string): TableLayout | undefined => {
+    const at = byName.get(q.toLowerCase());
+    return at === undefined ? undefined : tables[at];
+  };
   return {
-    tables: () => layouts,
+    tables: () => tables,
     byAllocUnit: (id) => byAu.get(id),
-    byName: (q) => byName.get(q.toLowerCase()) ?? byName.get(`dbo.${q}`.toLowerCase()),
+    byName: (q) => named(q) ?? named(`dbo.${q}`),
   };
 }
 

@@ -241,7 +241,8 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
       return pageLsn.get(pageId)!;
     };
     const model = new PageSlotModel({ seed: (id: string) => pageSlots(readPageById(pages, id), id) });
-    const replay = new LogReplay({ layout, columns, target, basePageLsn, rebuild: (r) => model.apply(r), stats });
+    const partitionOf = new Map(detail.partitions.flatMap((p) => p.allocUnits.map((a) => [a.allocUnitId, p.layout] as const)));
+    const replay = new LogReplay({ layout, layoutOf: (au) => partitionOf.get(au), columns, target, basePageLsn, rebuild: (r) => model.apply(r), stats });
     const baseEnd = BigInt(base.lastLsn);
 
     const streams: Array<{ path: string; kind: 'bak' | 'trn'; from: bigint }> = [{ path: base.devices[0], kind: 'bak', from: 0n }];
@@ -274,6 +275,12 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
 
 export interface LogReplayContext {
   layout: TableLayout;
+  /**
+   * The layout of the partition an allocation unit belongs to, when the table has several partitions
+   * (they may differ in compression): a row image is decoded with its own partition's layout. Absent
+   * or undefined for an allocation unit: `layout`.
+   */
+  layoutOf?: (allocUnitId: string) => TableLayout | undefined;
   /** Visible columns, in order: the row identity of RowState. */
   columns: string[];
   target: RestoreTarget;
@@ -426,7 +433,8 @@ export class LogReplay {
    * still open at the stop. Throws ReplayError REPLAY_ROW_NOT_FOUND / _NO_FULL_IMAGE / _UNSUPPORTED_RECORD / _UNDECODABLE.
    */
   finish(state: RowState): void {
-    const { stats, layout, columns } = this.ctx;
+    const { stats, columns } = this.ctx;
+    const layout = (r: LogRecord): TableLayout => (r.AllocUnitId ? this.ctx.layoutOf?.(r.AllocUnitId) : undefined) ?? this.ctx.layout;
     const redo: ReplayOp[] = [];
     const undo: ReplayOp[] = [];
     for (const t of this.txns.values()) {
@@ -446,11 +454,11 @@ export class LogReplay {
     redo.sort(byLsn);
     undo.sort(byLsn).reverse();
     for (const o of redo) {
-      apply(o, 'redo', state, layout, columns, this.table);
+      apply(o, 'redo', state, layout(o.record), columns, this.table);
       stats.redone[o.kind]++;
     }
     for (const o of undo) {
-      apply(o, 'undo', state, layout, columns, this.table);
+      apply(o, 'undo', state, layout(o.record), columns, this.table);
       stats.undone++;
     }
   }

@@ -51,9 +51,16 @@ describeCorpus('data-file metadata from the system base tables', () => {
         expect(skipped).toEqual([]);
         expect(n, `${t.schema}.${t.name}`).toBe(md.rowCounts[`${t.schema}.${t.name}`]);
       }
-      // the catalog the recovery pipeline takes
-      const cat = catalogFromLayouts(md.tables);
-      for (const t of md.tables) expect(cat.byAllocUnit(t.allocUnits![0].allocUnitId)?.name).toBe(t.name);
+      // the catalog the recovery pipeline takes: per partition (files.ts), each allocation unit to its own partition's layout
+      const cat = catalogFromLayouts(md.partitionLayouts);
+      expect(md.partitionLayouts.length).toBe([...md.details.values()].reduce((n, d) => n + d.partitions.length, 0));
+      for (const t of md.tables) {
+        expect(cat.byName(`${t.schema}.${t.name}`)?.allocUnits).toEqual(t.allocUnits);
+        for (const au of t.allocUnits!) {
+          const p = md.details.get(`${t.schema}.${t.name}`)!.partitions.find((x) => x.allocUnits.some((a) => a.allocUnitId === au.allocUnitId))!;
+          expect(cat.byAllocUnit(au.allocUnitId)).toBe(p.layout);
+        }
+      }
     } finally {
       src.close();
     }

@@ -4,6 +4,7 @@ import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type Sca
 import { InputError } from '../../src/errors.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { layoutsFromDdl } from '../../src/reconstruct/metadata/ddl.js';
 
 const layout = (name: string, au?: string): TableLayout => ({
   schema: 'dbo', name, indexId: 1, compression: 'NONE', columns: [],
@@ -59,6 +60,18 @@ describe('withMetadata', () => {
   it('says what to do when no table can be mapped', async () => {
     await expect(withMetadata(fakeSource(null), [layout('Customers')]).metadata()).rejects.toThrow(/INPUT_NO_ALLOC_UNIT|--alloc-unit/);
     await expect(withMetadata(fakeSource(null), [layout('A'), layout('B')], { allocUnitId: '1' }).metadata()).rejects.toThrow(/dbo\.A, dbo\.B/);
+  });
+
+  it('names a DATA_COMPRESSION that differs from one of the table\'s partitions (SYNTHETIC: partition 1 NONE, partition 2 ROW)', async () => {
+    const col = layoutsFromDdl('CREATE TABLE dbo.Customers (id int NOT NULL)')[0]!.columns[0]!;
+    const part = (n: number, compression: TableLayout['compression'], au: string): TableLayout => ({ ...layout('Customers', au), partitionNumber: n, compression, columns: [col] });
+    const src = fakeSource(catalogFromLayouts([part(1, 'NONE', '111'), part(2, 'ROW', '222')]));
+    const cat = await withMetadata(src, [{ ...layout('Customers'), columns: [col] }]).metadata();
+    const t = cat.byAllocUnit('222')!;
+    expect(t.compression).toBe('NONE'); // the user's layout is used for both partitions …
+    expect(cat.byAllocUnit('111')).toBe(t);
+    // … and every row says where it disagrees with the data file
+    expect(t.warnings).toEqual(["the layout given with --ddl/--schema differs from the data file's catalog for dbo.Customers: DATA_COMPRESSION NONE vs the data file's ROW (partition 2); values are decoded with the given layout"]);
   });
 
   it('passes other source errors through', async () => {

@@ -26,7 +26,7 @@ import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_STARTS_MID_VLF, t
 import type { LogRecord } from '../../logreader/log-record.js';
 import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
-import { logLoss, type SkippedItem } from '../../recover/source.js';
+import { catalogFromLayouts, logLoss, type SkippedItem } from '../../recover/source.js';
 import { assertBackupSet, assertOneDatabase, oneBackupAdvice, readSourceIdentity, type SourceFileIdentity } from '../../recover/source-identity.js';
 import { csvRecord } from '../../util/csv.js';
 import { toHex0x } from '../../util/hex.js';
@@ -225,7 +225,7 @@ async function loadNames(opts: LogOptions): Promise<{ tables: TableLayout[]; dbi
   }
   try {
     const m = meta.readDataFileMetadata(pages);
-    return { tables: m.tables, dbiVersion: m.database?.version ?? null };
+    return { tables: m.partitionLayouts, dbiVersion: m.database?.version ?? null };
   } finally {
     pages.close();
   }
@@ -296,10 +296,13 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   if (tables.length) {
     if (!meta) throw new InputError('INPUT_NO_METADATA', '--table needs table metadata: give --mdf FILE, --bak FILE or --schema CATALOG.json (or filter with --alloc-unit ID)');
     tableAllocUnits = [];
+    // One entry per table, naming the allocation units of all its partitions (catalog JSON and data
+    // files give a layout per partition).
+    const catalog = catalogFromLayouts(meta.tables);
     for (const t of tables) {
-      const hit = meta.tables.find((x) => `${x.schema}.${x.name}`.toLowerCase() === t.toLowerCase() || (!t.includes('.') && `dbo.${x.name}`.toLowerCase() === `dbo.${t}`.toLowerCase()));
+      const hit = catalog.byName(t);
       if (!hit) {
-        const known = meta.tables.map((x) => `${x.schema}.${x.name}`).join(', ') || '(none)';
+        const known = catalog.tables().map((x) => `${x.schema}.${x.name}`).join(', ') || '(none)';
         throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in the metadata; known tables: ${known}`, { table: t });
       }
       if (!hit.allocUnits?.length) throw new InputError('INPUT_NO_ALLOC_UNIT', `the metadata gives no allocation unit for ${t}; filter with --alloc-unit ID`, { table: t });

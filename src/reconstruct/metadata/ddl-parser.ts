@@ -49,6 +49,8 @@ export interface DdlIndex {
   primaryKey: boolean;
   columns: string[];
   compression?: Compression;
+  /** A DATA_COMPRESSION limited to some partitions (DdlTable.partialCompression). */
+  partialCompression?: string;
   columnstore: boolean;
   line: number;
   /** Constraint or index name, when the script gives one (DROP CONSTRAINT / DROP INDEX find it by name). */
@@ -67,6 +69,8 @@ export interface DdlTable {
   qname: QName;
   columns: DdlColumn[];
   compression?: Compression;
+  /** A DATA_COMPRESSION limited to some partitions (`ROW ON PARTITIONS (2) (line 7)`): not the table's. */
+  partialCompression?: string;
 }
 
 export interface DdlAlias {
@@ -93,7 +97,7 @@ export type DdlAlteration = { seq: number } & (
   /** ALTER TABLE … DROP CONSTRAINT name, DROP INDEX name ON t / t.name: the key or index goes away. */
   | { kind: 'dropIndex'; table: QName; name: string; line: number }
   /** ALTER TABLE … REBUILD: the rowset is rewritten with a fresh layout (dropped columns reclaimed). */
-  | { kind: 'rebuild'; table: QName; line: number; compression?: Compression }
+  | { kind: 'rebuild'; table: QName; line: number; compression?: Compression; partialCompression?: string }
   /** ALTER TABLE … ENABLE CHANGE_TRACKING: adds a hidden in-row bigint column. */
   | { kind: 'changeTracking'; table: QName; line: number }
   /** EXEC sp_rename 'table.column', 'new', 'COLUMN' (column) or EXEC sp_rename 'table', 'new' (table). */
@@ -373,6 +377,8 @@ class Parser {
         this.pos++;
         const c = this.withOptions();
         if (c) table.compression = c;
+        const partial = this.takePartialCompression();
+        if (partial) table.partialCompression = partial;
       } else if (this.acceptWord('LOCK')) {
         // Azure SQL Edge / Synapse variants are not expected; stop here.
         return;
@@ -387,7 +393,13 @@ class Parser {
     if (this.isPunct('(')) this.skipBalanced();
   }
 
-  /** `( name = value [ON PARTITIONS (…)], … )` → DATA_COMPRESSION if present. */
+  /**
+   * `( name = value [ON PARTITIONS (…)], … )` → the DATA_COMPRESSION of the whole table or index, if
+   * present. A DATA_COMPRESSION limited to some partitions (`… ON PARTITIONS (2, 4 TO 6)`) is not the
+   * table's: it goes to `lastPartialCompression` as its text (e.g. `ROW ON PARTITIONS (2)`), for the
+   * layout's warning (partitions of one table may be compressed differently; Microsoft, "ALTER TABLE
+   * (Transact-SQL)", DATA_COMPRESSION … ON PARTITIONS).
+   */
   private withOptions(): Compression | undefined {
     const toks = this.skipBalanced();
     let compression: Compression | undefined;
@@ -395,9 +407,21 @@ class Parser {
       const t = toks[i]!;
       if (t.kind === 'ident' && t.upper === 'DATA_COMPRESSION' && toks[i + 1]!.text === '=') {
         const v = toks[i + 2]!.text.toUpperCase();
-        if (v === 'NONE' || v === 'ROW' || v === 'PAGE') compression = v;
-        else if (v === 'COLUMNSTORE' || v === 'COLUMNSTORE_ARCHIVE') compression = 'COLUMNSTORE';
+        let c: Compression;
+        if (v === 'NONE' || v === 'ROW' || v === 'PAGE') c = v;
+        else if (v === 'COLUMNSTORE' || v === 'COLUMNSTORE_ARCHIVE') c = 'COLUMNSTORE';
         else throw parseError(`unknown DATA_COMPRESSION '${toks[i + 2]!.text}'`, toks[i + 2]!.line, toks[i + 2]!.col);
+        const on = toks[i + 3];
+        if (on?.kind === 'ident' && on.upper === 'ON' && toks[i + 4]?.kind === 'ident' && toks[i + 4]!.upper === 'PARTITIONS') {
+          // The partition list, as written: ( n [TO m], … )
+          let j = i + 5;
+          const parts: string[] = [];
+          if (toks[j]?.text === '(') {
+            for (j++; j < toks.length && toks[j]!.text !== ')'; j++) parts.push(toks[j]!.text);
+          }
+          this.lastPartialCompression = `${v} ON PARTITIONS (${parts.join(' ').replace(/ ,/g, ',')}) (line ${t.line})`;
+          i = j;
+        } else compression = c;
       }
     }
     return compression;
@@ -538,7 +562,7 @@ class Parser {
         else this.expectWord('UNIQUE', '');
         const clustered = this.clusterOption();
         this.indexOptions();
-        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns: [col.name], columnstore: false, line, compression: this.lastCompression, name: this.takeName() });
+        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns: [col.name], columnstore: false, line, compression: this.lastCompression, ...(this.lastPartialCompression ? { partialCompression: this.lastPartialCompression } : {}), name: this.takeName() });
         if (primaryKey) col.nullable = false;
         continue;
       }
@@ -556,7 +580,7 @@ class Parser {
         if (this.acceptWord('UNIQUE')) unique = true;
         const clustered = this.clusterOption() ?? false;
         this.indexOptions();
-        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique, primaryKey: false, columns: [col.name], columnstore: false, line, compression: this.lastCompression, name });
+        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique, primaryKey: false, columns: [col.name], columnstore: false, line, compression: this.lastCompression, ...(this.lastPartialCompression ? { partialCompression: this.lastPartialCompression } : {}), name });
         continue;
       }
       if (inAlter && t.kind === 'ident') return; // the next statement
@@ -565,6 +589,13 @@ class Parser {
   }
 
   private lastCompression: Compression | undefined;
+  /** The last partition-limited DATA_COMPRESSION read by withOptions (its text), until taken. */
+  private lastPartialCompression: string | undefined;
+  private takePartialCompression(): string | undefined {
+    const p = this.lastPartialCompression;
+    this.lastPartialCompression = undefined;
+    return p;
+  }
   /** The name of the `CONSTRAINT name` just read, for the key that follows it. */
   private pendingName: string | undefined;
   private takeName(): string | undefined {
@@ -582,6 +613,7 @@ class Parser {
   /** After a key/index column list: WITH (…), WITH FILLFACTOR = n, ON filegroup, … Records DATA_COMPRESSION. */
   private indexOptions(): void {
     this.lastCompression = undefined;
+    this.lastPartialCompression = undefined;
     for (;;) {
       if (this.isWord('WITH') && this.isPunct('(', 1)) {
         this.pos++;
@@ -663,7 +695,7 @@ class Parser {
       const clustered = this.clusterOption();
       const columns = this.keyColumnList(primaryKey ? 'of PRIMARY KEY' : 'of UNIQUE');
       this.indexOptions();
-      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns, columnstore: false, line, compression: this.lastCompression, name: this.takeName() });
+      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns, columnstore: false, line, compression: this.lastCompression, ...(this.lastPartialCompression ? { partialCompression: this.lastPartialCompression } : {}), name: this.takeName() });
       return;
     }
     if (this.acceptWord('FOREIGN')) {
@@ -695,7 +727,7 @@ class Parser {
       if (this.acceptWord('INCLUDE')) this.skipBalanced();
       if (this.acceptWord('WHERE')) this.skipFilter();
       this.indexOptions();
-      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression, name });
+      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression, ...(this.lastPartialCompression ? { partialCompression: this.lastPartialCompression } : {}), name });
       return;
     }
     if (this.acceptWord('PERIOD')) {
@@ -731,7 +763,7 @@ class Parser {
     if (this.acceptWord('INCLUDE')) this.skipBalanced();
     if (this.acceptWord('WHERE')) this.skipFilter();
     this.indexOptions();
-    this.out.indexes.push({ seq: this.seq, table, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression, name });
+    this.out.indexes.push({ seq: this.seq, table, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression, ...(this.lastPartialCompression ? { partialCompression: this.lastPartialCompression } : {}), name });
     if (!this.atStatementEnd() && !this.isWord('CREATE') && !this.isWord('ALTER') && !this.startsLayoutStatement()) this.skipStatement();
   }
 
@@ -746,9 +778,21 @@ class Parser {
       const line = this.peek().line;
       this.pos++;
       let compression: Compression | undefined;
-      if (this.acceptWord('PARTITION')) { this.expectPunct('=', 'after PARTITION'); this.next(); }
+      // REBUILD PARTITION = n rebuilds one partition: its DATA_COMPRESSION is that partition's, not the table's.
+      let partition: string | undefined;
+      if (this.acceptWord('PARTITION')) {
+        this.expectPunct('=', 'after PARTITION');
+        const n = this.next();
+        if (n.upper !== 'ALL') partition = n.text;
+      }
+      this.lastPartialCompression = undefined;
       if (this.isWord('WITH') && this.isPunct('(', 1)) { this.pos++; compression = this.withOptions(); }
-      this.out.alterations.push({ seq: this.seq, kind: 'rebuild', table: qname, line, compression });
+      let partialCompression = this.takePartialCompression();
+      if (partition !== undefined && compression) {
+        partialCompression = `${compression} ON PARTITION ${partition} (line ${line}: REBUILD PARTITION = ${partition})`;
+        compression = undefined;
+      }
+      this.out.alterations.push({ seq: this.seq, kind: 'rebuild', table: qname, line, compression, ...(partialCompression ? { partialCompression } : {}) });
       if (!this.atStatementEnd()) this.skipStatement();
       return;
     }

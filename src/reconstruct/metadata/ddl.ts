@@ -118,7 +118,7 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       const k = key(e.table.qname);
       if (tables.has(k)) throw new SchemaError('SCHEMA_DDL_INVALID', `table ${k} is created twice (no DROP TABLE between)`, { line: e.table.qname.line, table: k });
       const columns = e.table.columns.map((c, i) => ({ ...c, columnId: i + 1 }));
-      tables.set(k, { def: { seq: e.table.seq, qname: e.table.qname, columns, compression: e.table.compression }, indexes: [], phys: null, alterDrops: 0, warnings: [] });
+      tables.set(k, { def: { seq: e.table.seq, qname: e.table.qname, columns, compression: e.table.compression }, indexes: [], phys: null, alterDrops: 0, warnings: [], partialCompression: e.table.partialCompression ? [e.table.partialCompression] : [] });
     } else if (e.kind === 'droptable') {
       // Dropping a table the script never created (IF EXISTS … DROP) is fine.
       tables.delete(key(e.qname));
@@ -152,6 +152,7 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       }
       const before = clusteredIndexOf(t.indexes, k);
       t.indexes.push(e.index);
+      if (e.index.partialCompression && clusteredIndexOf(t.indexes, k) === e.index) t.partialCompression.push(e.index.partialCompression);
       // A new clustered index (CREATE CLUSTERED INDEX, ADD PRIMARY KEY [CLUSTERED]) rebuilds the rowset.
       if (clusteredIndexOf(t.indexes, k) !== before) rebuild(t);
     }
@@ -165,6 +166,11 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       layout = { ...t.phys, name: t.def.qname.name, schema, columns: [...t.phys.columns].sort((a, b) => a.partitionColumnId - b.partitionColumnId) };
     } else {
       layout = deriveLayout(t.def, t.indexes, { schema, collation, aliases });
+    }
+    if (t.partialCompression.length > 0) {
+      // Partitions compressed unlike the table: one layout cannot be right for all of them. The decoder
+      // refuses a row whose record format (CD or FixedVar) contradicts the layout's compression.
+      t.warnings.push(`${schema}.${t.def.qname.name}: DATA_COMPRESSION ${t.partialCompression.join(', ')} applies to some partitions only; a --ddl layout is one per table, so every row is decoded as ${layout.compression} (a row of a partition stored ${layout.compression === 'NONE' ? 'ROW or PAGE' : 'uncompressed'} is refused, DECODE_SCHEMA_MISMATCH); for a layout per partition give catalog JSON (sql/table-metadata.sql) or the data file`);
     }
     if (t.warnings.length > 0) layout.warnings = [...t.warnings];
     addUnknownCollationWarnings(layout);
@@ -187,6 +193,8 @@ interface TableState {
   /** Columns ALTER COLUMN has dropped so far (their partition_column_id is 0x04000000 + n). */
   alterDrops: number;
   warnings: string[];
+  /** Partition-limited DATA_COMPRESSION clauses seen (DdlTable.partialCompression): said on the layout. */
+  partialCompression: string[];
 }
 
 interface AlterContext {
@@ -294,6 +302,7 @@ function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): vo
   }
   if (a.kind === 'rebuild') {
     if (a.compression) def.compression = a.compression;
+    if (a.partialCompression) t.partialCompression.push(a.partialCompression);
     rebuild(t);
     return;
   }

@@ -92,7 +92,7 @@ export interface FileRecoverySource extends RecoverySource {
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
 interface DatafileApi {
-  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
+  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
   MdfPageSource: new (path: string) => PageSource;
   /** Off-row values of logged row images from the pages (table-rows.ts). */
   lobResolver(source: PageSource): (image: Uint8Array, layout: TableLayout, values: Record<string, SqlValue>, warnings: string[], pagesName: string, rowLsn?: string) => Record<string, SqlValue>;
@@ -525,7 +525,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       dbiVersion = meta.database?.version ?? null;
       for (const p of meta.principals ?? []) if (p.sid && p.sid !== '0x00') principals.set(p.sid.toUpperCase(), { name: p.name, type: p.type });
       for (const s of meta.skipped ?? []) skipped.push(s);
-      catalog = catalogFromLayouts(meta.tables);
+      // Per partition: a row is decoded with its own partition's layout (compression may differ).
+      catalog = catalogFromLayouts(meta.partitionLayouts);
       logger?.debug({ tables: meta.tables.length }, 'metadata read');
       return catalog;
     },
