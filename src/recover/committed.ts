@@ -576,30 +576,32 @@ function toBytes(v: Uint8Array | string | null | undefined): Uint8Array | null {
 
 /**
  * What a scan's committed filter saw that its user must be told beside the rows (scan's stderr, a
- * staged job's notes): each committed TRUNCATE TABLE / DROP TABLE (their rows are in no log
- * record), how many rows were left out because their own transaction took them back (unless
- * `noRowsSaid`: explainNoRows, said instead, counts them), and, in `unchecked`, the transactions whose
- * rows could not be checked for that (scan says it even with --quiet: rows printed may still exist
- * in the database). `ops`: the operations asked for, for the wording. Pure.
+ * staged job's notes): in `removals`, each committed TRUNCATE TABLE / DROP TABLE (their rows are in no
+ * log record: scan says them even with --quiet, since the rows it prints are then not all that was
+ * removed); in `notes`, how many rows were left out because their own transaction took them back
+ * (unless `noRowsSaid`: explainNoRows, said instead, counts them); in `unchecked`, the transactions
+ * whose rows could not be checked for that (said even with --quiet: rows printed may still exist in
+ * the database). `ops`: the operations asked for, for the wording. Pure.
  */
-export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsSaid: boolean): { notes: string[]; unchecked?: string } {
+export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsSaid: boolean): { removals: string[]; notes: string[]; unchecked?: string } {
   const notes: string[] = [];
+  const removals: string[] = [];
   for (const x of stats.rowlessRemovalList) {
-    notes.push(
+    removals.push(
       `a ${x.kind} transaction ${x.transactionId} committed (began ${x.beginTime ?? 'before this log'}${x.spid !== null ? `, SPID ${x.spid}` : ''}${x.sid ? `, SID ${x.sid}` : ''}): ` +
         `it removes rows without logging them one by one, so no log scan gives them back; a backup taken before it has them: ` +
         `rowback dump --bak FULL.bak --trn LOG.trn … --table SCHEMA.TABLE${x.beginLsn ? ` --stop-before-lsn ${x.beginLsn}` : ''} (docs/restore.md)`,
     );
   }
   if (stats.rowlessRemovals > stats.rowlessRemovalList.length) {
-    notes.push(`${stats.rowlessRemovals - stats.rowlessRemovalList.length} more TRUNCATE TABLE / DROP TABLE transaction(s) (the report lists the first ${stats.rowlessRemovalList.length})`);
+    removals.push(`${stats.rowlessRemovals - stats.rowlessRemovalList.length} more TRUNCATE TABLE / DROP TABLE transaction(s) (the report lists the first ${stats.rowlessRemovalList.length})`);
   }
   if (!noRowsSaid && stats.undoneInTransactionRowOps) {
     const insertOnly = ops.length === 1 && ops[0] === 'insert';
     notes.push(`${stats.undoneInTransactionRowOps} ${insertOnly ? 'insert' : 'delete'}(s) not printed: their own transaction took them back (a statement rolled back by itself, a rollback to a savepoint, or the same row ${insertOnly ? 'deleted' : 'inserted'} again), so those rows are as they were before it`);
   }
   const unchecked = stats.undoneUncheckedTransactions ? undoneUncheckedNote(stats.undoneUncheckedTransactions) : undefined;
-  return unchecked ? { notes, unchecked } : { notes };
+  return unchecked ? { removals, notes, unchecked } : { removals, notes };
 }
 
 /**

@@ -264,6 +264,8 @@ export class JobWorker {
         if (stats) {
           const why = rowsSeen === 0 && !controller.signal.aborted ? explainNoRows(stats, filter.operations) : undefined;
           const told = scanStatsNotes(stats, filter.operations, why !== undefined);
+          // TRUNCATE/DROP seen are facts of the log read, stopped or not
+          n.push(...told.removals);
           if (!controller.signal.aborted) n.push(...told.notes);
           if (why) n.push(`why no rows: ${why}`);
           if (told.unchecked) n.push(told.unchecked);

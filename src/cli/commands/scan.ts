@@ -71,7 +71,7 @@ export function register(program: Command): void {
     .addOption(outFormatOption(OUTPUT_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
-    .option('--quiet', 'no progress or summary on stderr')
+    .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE, INTERRUPTED, UNCHECKED and a TRUNCATE TABLE / DROP TABLE in the log (the rows printed are then not all that was removed)')
     .option('--accept-layout-drift', 'print a table\'s rows even when most of its first rows have fewer/more columns than its layout (it gained columns after them); decode failures still stop it')
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
     .action(async (opts: ScanOptions, cmd: Command) => {
@@ -219,14 +219,17 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       const { writeFileSync } = await import('node:fs');
       writeFileSync(opts.report, JSON.stringify(report, null, 2));
     }
-    const told = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined) : { notes: [] as string[], unchecked: undefined };
+    const told = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined) : { removals: [] as string[], notes: [] as string[], unchecked: undefined };
     if (!opts.quiet) {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
       if (metadataNote) process.stderr.write(`rowback scan: note: ${metadataNote}\n`);
       printSummary(rows, perTable, allSkipped);
       // the notes before "why no rows", which counts what they name
-      for (const n of told.notes) process.stderr.write(`rowback scan: note: ${n}\n`);
+      for (const n of [...told.removals, ...told.notes]) process.stderr.write(`rowback scan: note: ${n}\n`);
       if (noRowsReason) process.stderr.write(`rowback scan: why no rows: ${noRowsReason}\n`);
+    } else {
+      // Said even with --quiet: the rows printed are not all the transactions removed.
+      for (const n of told.removals) process.stderr.write(`rowback scan: note: ${n}\n`);
     }
     // Said even with --quiet: rows printed here may still exist in the database.
     if (told.unchecked) process.stderr.write(`rowback scan: ${told.unchecked}\n`);
