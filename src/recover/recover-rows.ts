@@ -121,6 +121,16 @@ class RowConverter {
   }
 }
 
+/**
+ * The clause "why no rows" adds when the layout check held tables back (their RECOVER_LAYOUT_MISMATCH
+ * skipped items): `tables` as `schema.name`, `where` says where those items are (e.g. "above"). Empty
+ * when none. Shared by `rowback scan` and the worker's job notes.
+ */
+export function layoutHeldClause(tables: readonly string[], where: string): string {
+  if (tables.length === 0) return '';
+  return `; the rows of ${[...new Set(tables)].join(', ')} were decoded but not printed: the layout does not fit them (RECOVER_LAYOUT_MISMATCH ${where})`;
+}
+
 /** What LayoutFitCheck knows of one table. */
 interface TableVerdict {
   verdict: 'ok' | 'stopped' | null;

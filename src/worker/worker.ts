@@ -2,7 +2,7 @@ import PQueue from 'p-queue';
 import { InputError, isRowbackError, StagingError } from '../errors.js';
 import { redactSpec } from '../staging/store.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
-import type { RecoverEvent, RecoverOptions } from '../recover/recover-rows.js';
+import { layoutHeldClause, type RecoverEvent, type RecoverOptions } from '../recover/recover-rows.js';
 import type { RecoverySource, ScanFilter, SkippedItem } from '../recover/source.js';
 import type { ScanSourceOptions } from '../cli/commands/scan-sources.js';
 import type { StagingStore } from '../staging/store.js';
@@ -254,6 +254,8 @@ export class JobWorker {
       if (spec.metadata) source = withMetadata(source, layoutsOfJobMetadata(spec.metadata), { allocUnitId: spec.metadata.allocUnit });
       const filter = filterOf(spec);
       let rowsSeen = 0;
+      // tables the layout check held back (their rows decoded but not staged), for "why no rows"
+      const layoutHeld: string[] = [];
       const noteList = (): void => {
         const n = [...notes()];
         // what the committed filter saw beside the rows, as `rowback scan` says it on stderr: the
@@ -262,7 +264,7 @@ export class JobWorker {
         // in the database), or why there are none
         const stats = source?.committedStats?.();
         if (stats) {
-          const why = rowsSeen === 0 && !controller.signal.aborted ? explainNoRows(stats, filter.operations) : undefined;
+          const why = rowsSeen === 0 && !controller.signal.aborted ? explainNoRows(stats, filter.operations) + layoutHeldClause(layoutHeld, 'among the job\'s skipped items') : undefined;
           const told = scanStatsNotes(stats, filter.operations, why !== undefined);
           // TRUNCATE/DROP seen are facts of the log read, stopped or not
           n.push(...told.removals);
@@ -280,6 +282,7 @@ export class JobWorker {
           rows.push(ev.row);
         } else {
           skipped.push(ev.item);
+          if (ev.item.code === 'RECOVER_LAYOUT_MISMATCH') layoutHeld.push(ev.item.location.table ?? '?');
         }
         if (rows.length + skipped.length >= this.batchSize) {
           flush();

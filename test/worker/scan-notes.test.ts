@@ -62,3 +62,19 @@ it('a job that stages no rows says why, as scan does', async () => {
     store.close();
   }
 });
+
+it('a job whose every row the layout check held back says so in "why no rows", as scan does', async () => {
+  const store = new StagingStore(join(dir, 'staging3.db'));
+  try {
+    const w = new JobWorker({ store });
+    // Wrong layout: the variable-length columns declared as fixed ints, so the rows do not decode.
+    const wrong = 'CREATE TABLE dbo.Contact (ContactId int NULL, Name int NULL, Email int NULL, Balance int NULL, Extra1 bigint NOT NULL, Extra2 bigint NOT NULL);';
+    const job = w.submit({ kind: 'files', ldf, metadata: { ddl: wrong, allocUnit: CONTACT_AU } }, 'op');
+    await w.idle();
+    expect(store.requireJob(job.id).rowsStaged).toBe(0);
+    const notes = store.audit({ jobId: job.id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
+    expect(notes).toContainEqual(expect.stringMatching(/^why no rows: .*; the rows of dbo\.Contact were decoded but not printed: the layout does not fit them \(RECOVER_LAYOUT_MISMATCH among the job's skipped items\)$/));
+  } finally {
+    store.close();
+  }
+});

@@ -12,7 +12,7 @@ import { DEFAULT_COLLATION } from '../../reconstruct/metadata/layout-rules.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
 import { explainNoRows, scanStatsNotes } from '../../recover/committed.js';
-import { recoverRowBatches } from '../../recover/recover-rows.js';
+import { layoutHeldClause, recoverRowBatches } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { logLoss } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
@@ -198,7 +198,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // counts explainNoRows tells: said here, or "16 deletes: 3 on …" left 13 unexplained
     const heldBack = allSkipped.filter((s) => s.code === 'RECOVER_LAYOUT_MISMATCH').map((s) => s.location.table ?? '?');
     const noRowsReason = rows === 0 && stats && !interruptedBy
-      ? explainNoRows(stats, operations) + (heldBack.length ? `; the rows of ${heldBack.join(', ')} were decoded but not printed: the layout does not fit them (RECOVER_LAYOUT_MISMATCH above)` : '')
+      ? explainNoRows(stats, operations) + layoutHeldClause(heldBack, 'above')
       : undefined;
     if (opts.report) {
       const report = {
