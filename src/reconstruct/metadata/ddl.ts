@@ -371,7 +371,10 @@ function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): vo
   if (pc.isSparse || old.sparse || a.column.sparse) return unsupported('a sparse column');
   if (pc.keyOrdinal) return unsupported('a clustered index key column');
   const after = resolveType(a.column.type, ctx.aliases, `column ${name}`, line).spec;
-  const newCollation = hasCollation(after.type) ? (namedCollation(a.column.collation, ctx.collation) ?? pc.collation ?? ctx.collation) : null;
+  // Without COLLATE the altered column takes the database's default collation, not its old one
+  // (Microsoft, "ALTER TABLE (Transact-SQL)", ALTER COLUMN … COLLATE: "If not specified, the column is
+  // assigned the default collation of the database").
+  const newCollation = hasCollation(after.type) ? (namedCollation(a.column.collation, ctx.collation) ?? ctx.collation) : null;
   const next: DdlColumn = { ...old, type: a.column.type, nullable: a.column.nullable ?? true, collation: newCollation ?? undefined, defaultExpr: undefined, addedLater: undefined };
   const nc = columnLayout(next, pc.columnId, false, { schema: ctx.schema, collation: ctx.collation, aliases: ctx.aliases }, ctx.tableName)!;
   const oldFixed = isFixedLength(pc.type, pc.maxLength);

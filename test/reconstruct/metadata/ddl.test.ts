@@ -254,6 +254,18 @@ describe('ALTER TABLE DROP COLUMN / ALTER COLUMN', () => {
     }
     expect(schemaError(() => layoutsFromDdl('CREATE TABLE t (a int)\nALTER TABLE t DROP COLUMN zz')).code).toBe('SCHEMA_DDL_INVALID');
   });
+
+  it('ALTER COLUMN without COLLATE takes the database default collation, not the column\'s old one (Microsoft, ALTER TABLE: "If not specified, the column is assigned the default collation of the database")', () => {
+    // a fixed char re-typed in place: the new column's code page is the database's
+    const [f] = layoutsFromDdl('CREATE TABLE t (a char(10) COLLATE Cyrillic_General_CI_AS NULL)\nALTER TABLE t ALTER COLUMN a char(10) NOT NULL', { defaultCollation: 'Greek_CI_AS' });
+    const a = f!.columns.find((c) => c.name === 'a')!;
+    expect([a.collation, a.codePage]).toEqual(['Greek_CI_AS', 1253]);
+    // a varchar widened without COLLATE on a database of another collation changes the collation: the catalog alone knows the result
+    expect(schemaError(() => layoutsFromDdl('CREATE TABLE t (a varchar(10) COLLATE Cyrillic_General_CI_AS NULL)\nALTER TABLE t ALTER COLUMN a varchar(50) NULL')).message).toMatch(/the collation changes/);
+    // … while on a database of that same collation it is the plain widening
+    const [w] = layoutsFromDdl('CREATE TABLE t (a varchar(10) COLLATE Cyrillic_General_CI_AS NULL)\nALTER TABLE t ALTER COLUMN a varchar(50) NULL', { defaultCollation: 'Cyrillic_General_CI_AS' });
+    expect(w!.columns.find((c) => c.name === 'a')).toMatchObject({ maxLength: 50, collation: 'Cyrillic_General_CI_AS', codePage: 1251 });
+  });
 });
 
 describeCorpus('DDL with DROP COLUMN decodes a real row written before the drop (lc-decimal-positive)', () => {
