@@ -5,7 +5,7 @@ import { parseWindowTime } from '../recover/time-window.js';
 import type { JobKind } from '../staging/types.js';
 import { isRowbackError, type RowbackError } from '../errors.js';
 import { layoutsFromCatalog } from '../reconstruct/metadata/catalog-json.js';
-import { layoutsFromDdl } from '../reconstruct/metadata/ddl.js';
+import { assumedCollationNote, layoutsFromDdl } from '../reconstruct/metadata/ddl.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 
 /**
@@ -23,8 +23,11 @@ export const JobMetadata = z.object({
   ddl: z.string().min(1).max(4 * 1024 * 1024).optional().describe('CREATE TABLE (and ALTER TABLE) script'),
   catalog: z.unknown().optional().describe('catalog JSON: the rows of sql/table-metadata.sql, as an array or { rows: [...] }'),
   typeAliases: z.record(z.string().min(1).max(128), z.string().min(1).max(128)).optional().describe('with ddl: user-defined alias types, e.g. { "Flag": "bit" }'),
+  collation: z.string().min(1).max(128).regex(/^[A-Za-z0-9_]+$/, 'a collation name, e.g. Cyrillic_General_CI_AS').optional().describe("with ddl: the database's default collation, for char/varchar/text columns without COLLATE (as `rowback scan --collation`; default SQL_Latin1_General_CP1_CI_AS, code page 1252)"),
   allocUnit: z.string().regex(/^\d{1,20}$/, 'an AllocUnitId as the log prints it (decimal)').optional().describe('with one table and no data file: its in-row AllocUnitId'),
-}).strict().refine((m) => (m.ddl !== undefined) !== (m.catalog !== undefined), { message: 'give ddl or catalog (exactly one)', path: ['ddl'] });
+}).strict()
+  .refine((m) => (m.ddl !== undefined) !== (m.catalog !== undefined), { message: 'give ddl or catalog (exactly one)', path: ['ddl'] })
+  .refine((m) => m.collation === undefined || m.ddl !== undefined, { message: "collation is for ddl (the database default collation of a CREATE TABLE script); catalog JSON names each column's collation", path: ['collation'] });
 export type JobMetadata = z.infer<typeof JobMetadata>;
 
 const window = {
@@ -52,11 +55,21 @@ export const FilesJobSpec = z.object({
 export function layoutsOfJobMetadata(m: JobMetadata): TableLayout[] {
   const field = m.ddl !== undefined ? 'metadata.ddl' : 'metadata.catalog';
   try {
-    return m.ddl !== undefined ? layoutsFromDdl(m.ddl, { typeAliases: m.typeAliases }) : layoutsFromCatalog(m.catalog);
+    return m.ddl !== undefined ? layoutsFromDdl(m.ddl, { typeAliases: m.typeAliases, ...(m.collation ? { defaultCollation: m.collation } : {}) }) : layoutsFromCatalog(m.catalog);
   } catch (e) {
     if (isRowbackError(e)) (e as RowbackError & { location: { field?: string } }).location.field ??= field;
     throw e;
   }
+}
+
+/**
+ * The job note for a DDL without `collation` whose char/varchar/text columns take the database default
+ * (read as code page 1252, assumed): as `rowback scan --ddl` says it on stderr. Undefined otherwise.
+ */
+export function jobMetadataNote(m: JobMetadata): string | undefined {
+  if (m.ddl === undefined || m.collation !== undefined) return undefined;
+  const assumed = assumedCollationNote(m.ddl, { typeAliases: m.typeAliases }, 'the job\'s metadata.collation');
+  return assumed ? `metadata.ddl: ${assumed}` : undefined;
 }
 
 export const LiveJobSpec = z.object({

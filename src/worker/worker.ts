@@ -9,7 +9,7 @@ import type { StagingStore } from '../staging/store.js';
 import type { JobRecord } from '../staging/types.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { ScanOperation } from '../recover/source.js';
-import { describeSpec, filterOf, layoutsOfJobMetadata, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
+import { describeSpec, filterOf, jobMetadataNote, layoutsOfJobMetadata, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { compareTableStates, diffAsRecoveredRows } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
@@ -258,6 +258,8 @@ export class JobWorker {
       const layoutHeld: string[] = [];
       const noteList = (): void => {
         const n = [...notes()];
+        const assumed = spec.metadata ? jobMetadataNote(spec.metadata) : undefined;
+        if (assumed) n.push(assumed);
         // what the committed filter saw beside the rows, as `rowback scan` says it on stderr: the
         // TRUNCATE TABLE / DROP TABLE transactions, rows their own transaction took back, and rows
         // not checked for that (said even when the job was stopped: staged rows here may still exist

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { StagingStore } from '../../src/staging/store.js';
 import { JobWorker } from '../../src/worker/worker.js';
+import { JobSpec } from '../../src/worker/job-spec.js';
 import { CONTACT_AU, contactRow } from '../support/synthetic-contact.js';
 import { writeSyntheticLdf } from '../support/synthetic-log.js';
 
@@ -40,6 +41,7 @@ it('a files job notes the TRUNCATE TABLE / DROP TABLE transactions and the delet
     expect(done.rowsStaged).toBeGreaterThan(100);
     const notes = store.audit({ jobId: job.id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
     expect(notes).toEqual([
+      "metadata.ddl: 1 char/varchar/text column(s) without COLLATE (dbo.Contact.Email) are read as SQL_Latin1_General_CP1_CI_AS (code page 1252), assumed as the database's default collation; if it is another, give it with the job's metadata.collation",
       expect.stringMatching(/^a TRUNCATE TABLE transaction 0000:00001005 committed \(began .*\): it removes rows without logging them one by one, .* --stop-before-lsn [0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4} /),
       expect.stringMatching(/^a DROP TABLE transaction 0000:00001009 committed/),
       expect.stringMatching(/^\d+ delete\(s\) not printed: their own transaction took them back/),
@@ -77,4 +79,27 @@ it('a job whose every row the layout check held back says so in "why no rows", a
   } finally {
     store.close();
   }
+});
+
+it('metadata.collation gives a DDL job the database default collation (as scan --collation): used for the columns without COLLATE, no assumption noted', async () => {
+  const store = new StagingStore(join(dir, 'staging4.db'));
+  try {
+    const w = new JobWorker({ store });
+    const job = w.submit({ kind: 'files', ldf, metadata: { ddl: DDL, allocUnit: CONTACT_AU, collation: 'Cyrillic_General_CI_AS' } }, 'op');
+    await w.idle();
+    expect(store.requireJob(job.id).error).toBeNull();
+    const email = store.jobTables(job.id)[0]!.columns.find((c) => c.name === 'Email')!;
+    expect([email.collation, email.codePage]).toEqual(['Cyrillic_General_CI_AS', 1251]);
+    const notes = store.audit({ jobId: job.id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
+    expect(notes.filter((n) => n.startsWith('metadata.ddl:'))).toEqual([]);
+  } finally {
+    store.close();
+  }
+});
+
+it('metadata.collation without ddl is refused, naming the field', () => {
+  const r = JobSpec.safeParse({ kind: 'files', ldf, metadata: { catalog: [], collation: 'Cyrillic_General_CI_AS' } });
+  expect(r.success).toBe(false);
+  expect(r.error!.issues.map((i) => [i.path.join('.'), i.message])).toContainEqual(['metadata.collation', "collation is for ddl (the database default collation of a CREATE TABLE script); catalog JSON names each column's collation"]);
+  expect(JobSpec.safeParse({ kind: 'files', ldf, metadata: { ddl: DDL, collation: 'Cyrillic_General_CI_AS' } }).success).toBe(true);
 });

@@ -7,8 +7,7 @@ import { createProgress } from '../progress.js';
 import { catchInterrupts } from '../interrupt.js';
 import { InputError } from '../../errors.js';
 import { loadCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
-import { columnsOnDefaultCollation, layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
-import { DEFAULT_COLLATION } from '../../reconstruct/metadata/layout-rules.js';
+import { assumedCollationNote, layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
 import { explainNoRows, scanStatsNotes } from '../../recover/committed.js';
@@ -287,10 +286,8 @@ function loadMetadataOverride(opts: ScanOptions) {
   if (!opts.collation) {
     // The script does not say the database's default collation (SSMS leaves COLLATE out where it is
     // that): the text of a database with another code page would be read wrong without a word.
-    const cols = columnsOnDefaultCollation(text, { typeAliases: aliases });
-    if (cols.length) {
-      note = `--ddl: ${cols.length} char/varchar/text column(s) without COLLATE (${cols.slice(0, 5).join(', ')}${cols.length > 5 ? ', …' : ''}) are read as ${DEFAULT_COLLATION} (code page 1252), assumed as the database's default collation; if it is another, give it with --collation`;
-    }
+    const assumed = assumedCollationNote(text, { typeAliases: aliases }, '--collation');
+    if (assumed) note = `--ddl: ${assumed}`;
   }
   return { layouts, note };
 }

@@ -49,11 +49,6 @@ export interface DdlOptions {
 }
 
 /**
- * A T-SQL script → one TableLayout per table it leaves behind (columns in partition_column_id order).
- * Statements are replayed in order (CREATE / ALTER / DROP TABLE, indexes, sp_rename; see layoutsFromScript).
- * Throws SchemaError: SCHEMA_DDL_PARSE (with line), SCHEMA_DDL_INVALID, SCHEMA_DDL_UNSUPPORTED, SCHEMA_UNKNOWN_TYPE.
- */
-/**
  * The char/varchar/text columns (`schema.table.column`) of a script that take the database default
  * collation (no COLLATE, or COLLATE DATABASE_DEFAULT), whose code page the script alone does not
  * tell: what a caller that assumed the default should name. Found by deriving the layouts with two
@@ -80,6 +75,23 @@ function namedCollation(name: string | undefined, databaseDefault: string): stri
   return name !== undefined && /^(database|catalog)_default$/i.test(name) ? databaseDefault : name;
 }
 
+/**
+ * What a caller that gave no default collation must say (scan's stderr, a job's notes): the columns
+ * columnsOnDefaultCollation finds are read as DEFAULT_COLLATION (code page 1252), assumed to be the
+ * database's default; `howToGive` names the option that gives it (`--collation`,
+ * `metadata.collation`). Undefined when no column takes the default. Throws as layoutsFromDdl.
+ */
+export function assumedCollationNote(sql: string, opts: DdlOptions, howToGive: string): string | undefined {
+  const cols = columnsOnDefaultCollation(sql, opts);
+  if (cols.length === 0) return undefined;
+  return `${cols.length} char/varchar/text column(s) without COLLATE (${cols.slice(0, 5).join(', ')}${cols.length > 5 ? ', …' : ''}) are read as ${DEFAULT_COLLATION} (code page 1252), assumed as the database's default collation; if it is another, give it with ${howToGive}`;
+}
+
+/**
+ * A T-SQL script → one TableLayout per table it leaves behind (columns in partition_column_id order).
+ * Statements are replayed in order (CREATE / ALTER / DROP TABLE, indexes, sp_rename; see layoutsFromScript).
+ * Throws SchemaError: SCHEMA_DDL_PARSE (with line), SCHEMA_DDL_INVALID, SCHEMA_DDL_UNSUPPORTED, SCHEMA_UNKNOWN_TYPE.
+ */
 export function layoutsFromDdl(sql: string, opts: DdlOptions = {}): TableLayout[] {
   const script = parseDdl(sql);
   return layoutsFromScript(script, opts);
