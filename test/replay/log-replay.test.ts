@@ -122,3 +122,28 @@ describe('LogReplay (SYNTHETIC records)', () => {
     expect(run([L(begin(1, 'a')), L(rec(2, 'LOP_FORMAT_PAGE', 'a', { Context: 'LCX_HEAP', AllocUnitId: AU })), L(rec(3, 'LOP_MODIFY_ROW', 'a', { Context: 'LCX_PFS', AllocUnitId: AU })), L(row(4, 'LOP_INSERT_ROWS', 'a', img(1, 'x'))), L(commit(5, 'a'))]).rows).toEqual([[1, 'x']]);
   });
 });
+
+describe('LogReplay over partitions that differ physically (SYNTHETIC)', () => {
+  // Partition 1 still holds a dropped column's slot; partition 2 was rebuilt after the DROP COLUMN
+  // (ALTER TABLE … REBUILD PARTITION = 2 reclaims it there only), so its rows are laid out without it.
+  const p1 = { ...buildLayout('P', [{ name: 'id', type: 'int' }, { name: 'gone', type: 'int' }, { name: 'name', type: 'varchar', maxLength: 20 }]), partitionNumber: 1, allocUnits: [{ allocUnitId: '72057594040000000', type: 'IN_ROW_DATA' as const }] };
+  p1.columns[1] = { ...p1.columns[1]!, name: '$dropped_2', columnId: 0, isDropped: true };
+  const p2 = { ...buildLayout('P', [{ name: 'id', type: 'int' }, { name: 'name', type: 'varchar', maxLength: 20 }]), partitionNumber: 2, allocUnits: [{ allocUnitId: '72057594040100000', type: 'IN_ROW_DATA' as const }] };
+  const table = { ...p1, allocUnits: [...p1.allocUnits, ...p2.allocUnits] };
+  const feed = (layoutOf?: (au: string) => typeof p1 | undefined) => {
+    const state = new RowState(['id', 'name']);
+    const replay = new LogReplay({ layout: table, ...(layoutOf ? { layoutOf } : {}), columns: ['id', 'name'], target: { kind: 'time', time: '2017-06-01T14:00:00.000' }, basePageLsn: () => lsn(0), rebuild: () => undefined, stats: stats() });
+    for (const r of [begin(1, 'a'), row(2, 'LOP_INSERT_ROWS', 'a', encodeFixedVar(p2, { id: 7, name: 'seven' }), { AllocUnitId: '72057594040100000' }), commit(3, 'a')]) replay.feed(r, null);
+    replay.finish(state);
+    return [...state.rows()].map((x) => [x.values.id, x.values.name]);
+  };
+
+  it("a row of partition 2 decodes with partition 2's layout", () => {
+    const byAu = new Map([[p1.allocUnits[0]!.allocUnitId, p1], [p2.allocUnits[0]!.allocUnitId, p2]]);
+    expect(feed((au) => byAu.get(au))).toEqual([[7, 'seven']]);
+  });
+
+  it("with only the first partition's layout it could not be read: refused, never a wrong row", () => {
+    expect(() => feed()).toThrow(expect.objectContaining({ code: 'REPLAY_UNDECODABLE' }));
+  });
+});
