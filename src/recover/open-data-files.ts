@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { assertOneDatabase } from './source-identity.js';
 import { LayeredPageSource, MdfPageSource } from '../datafile/mdf-source.js';
@@ -5,13 +6,16 @@ import type { PageSource } from '../datafile/page-source.js';
 
 /**
  * One PageSource over the files of one database (`.mdf` and its `.ndf` files), read-only.
- * Throws InputError INPUT_BAD_OPTION (two files with one file id), INPUT_MIXED_DATABASES (files
+ * Throws InputError INPUT_BAD_OPTION (a file given twice, two files with one file id), INPUT_MIXED_DATABASES (files
  * of different databases: their page-0 binding ids differ), and what MdfPageSource throws.
  */
 export function openDataFiles(paths: string[]): PageSource {
   const opened: MdfPageSource[] = [];
   try {
     for (const p of paths) {
+      if (paths.indexOf(p) !== paths.lastIndexOf(p) || paths.some((q) => q !== p && resolve(q) === resolve(p))) {
+        throw new InputError('INPUT_BAD_OPTION', `${p} is given more than once: give each data file of the database once`, { file: p });
+      }
       const f = new MdfPageSource(p);
       opened.push(f);
       const dup = opened.find((o) => o !== f && o.fileId === f.fileId);

@@ -142,18 +142,21 @@ function missingFull(d: BackupSetHeader): string {
 }
 
 /**
- * What `rowback scan` or `rowback log` accepts instead, for the refusals of the one `--bak` they
+ * What `rowback log` or a files job of the API accepts instead, for the refusals of the backups they
  * read their table metadata from: a differential without its full backup, one stripe of a striped
- * backup. The default advice names `--bak FULL DIFF` / `--bak a.bak b.bak`, which only `dump` and
- * `diff` take (a newcomer followed it and got "too many arguments"). Pass it to openBackupPages.
+ * backup. The default advice names `--bak FULL DIFF` / `--bak a.bak b.bak`, which `dump`, `diff` and
+ * `scan` take; `log` reads one backup (a newcomer followed the default there and got "too many
+ * arguments"), and a job names its files in JSON. Pass it to openBackupPages.
  */
-export function oneBackupAdvice(command: 'scan' | 'log'): BackupAdvice {
+export function oneBackupAdvice(command: 'log' | 'job'): BackupAdvice {
+  if (command === 'job') {
+    return {
+      differentialWithoutFull: 'give the full backup first: "bak": ["FULL.bak", "DIFF.bak"]',
+      incompleteMediaSet: 'give every stripe of the media set: "bak": ["a.bak", "b.bak"]',
+    };
+  }
   return {
-    differentialWithoutFull: `\`rowback ${command}\` reads one backup: ` + (command === 'scan'
-      ? 'give the full backup with --bak and the log backups taken after it with --trn (they hold every change the differential holds), or the table layouts with --schema/--ddl and the log backups with --trn'
-      : 'give the full backup with --bak (for the table names) and the log backups taken after it as the files to list'),
-    incompleteMediaSet: `\`rowback ${command}\` reads one backup file, so it cannot read a striped backup's pages; ` + (command === 'scan'
-      ? 'give the table layouts with --schema/--ddl and the log backups with --trn'
-      : 'list the log without --bak (allocation unit ids instead of table names)') + ' (`rowback dump --bak a.bak b.bak …` reads every stripe)',
+    differentialWithoutFull: '`rowback log` reads one backup: give the full backup with --bak (for the table names) and the log backups taken after it as the files to list',
+    incompleteMediaSet: '`rowback log` reads one backup file, so it cannot read a striped backup\'s pages; list the log without --bak (allocation unit ids instead of table names) (`rowback dump --bak a.bak b.bak …` reads every stripe)',
   };
 }

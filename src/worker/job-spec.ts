@@ -40,8 +40,8 @@ const window = {
 
 export const FilesJobSpec = z.object({
   kind: z.literal('files'),
-  mdf: z.string().min(1).optional(),
-  bak: z.string().min(1).optional(),
+  mdf: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional().describe('data file (.mdf), or a list: the .mdf and its .ndf files'),
+  bak: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional().describe('full backup, or a list: every stripe of a striped one, then differentials based on it'),
   ldf: z.string().min(1).optional(),
   trn: z.array(z.string().min(1)).optional(),
   ...window,
@@ -130,7 +130,7 @@ export function describeSpec(s: JobSpec): string {
 
 function describeSource(s: JobSpec): string {
   switch (s.kind) {
-    case 'files': return ['mdf', 'bak', 'ldf'].map((k) => (s as Record<string, unknown>)[k]).filter(Boolean).concat(s.trn ?? []).join(', ');
+    case 'files': return [s.mdf, s.bak, s.ldf, s.trn].flat().filter(Boolean).join(', ');
     case 'live': return `live fn_dblog on ${s.database}`;
     case 'log-backup': return `fn_dump_dblog on ${s.database}: ${s.logBackups.join(', ')}`;
     case 'export': return `export file ${s.file}`;
@@ -156,10 +156,12 @@ export function filterOf(s: Pick<ScanJobSpec, 'from' | 'to' | 'tables' | 'operat
   };
 }
 
+const listOf = (v: string | string[] | undefined): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
+
 /** The scan command's source options for a spec. */
 export function sourceOptionsOf(s: ScanJobSpec): ScanSourceOptions {
   switch (s.kind) {
-    case 'files': return { mdf: s.mdf, bak: s.bak, ldf: s.ldf, trn: s.trn };
+    case 'files': return { mdf: listOf(s.mdf), bak: listOf(s.bak), ldf: s.ldf, trn: s.trn };
     case 'live': return { server: s.server, database: s.database, inactiveLog: s.inactiveLog };
     case 'log-backup': return { server: s.server, database: s.database, logBackup: s.logBackups };
     case 'export': return { export: s.file };

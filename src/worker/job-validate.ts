@@ -67,7 +67,9 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
   const checkFile = (field: string, path: string): void => checkJobFile(field, path, access);
 
   if (spec.kind === 'files') {
-    const files: Array<[string, string | undefined]> = [['mdf', spec.mdf], ['bak', spec.bak], ['ldf', spec.ldf], ...(spec.trn ?? []).map((t, i) => [`trn.${i}`, t] as [string, string])];
+    // a field holding a list is named with the index of the file (`bak.1`), as the request's JSON path
+    const listed = (field: string, v: string | string[] | undefined): Array<[string, string]> => (v === undefined ? [] : Array.isArray(v) ? v.map((f, i) => [`${field}.${i}`, f] as [string, string]) : [[field, v]]);
+    const files: Array<[string, string | undefined]> = [...listed('mdf', spec.mdf), ...listed('bak', spec.bak), ['ldf', spec.ldf], ...listed('trn', spec.trn)];
     for (const [field, path] of files) if (path) checkFile(field, path);
     if (spec.ldf) {
       try {
@@ -78,7 +80,7 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
     }
     let source;
     try {
-      source = openFileSource({ mdf: spec.mdf, bak: spec.bak, ldf: spec.ldf, trn: spec.trn, backupAdvice: oneBackupAdvice('scan') });
+      source = openFileSource({ mdf: spec.mdf, bak: spec.bak, ldf: spec.ldf, trn: spec.trn, backupAdvice: oneBackupAdvice('job') });
     } catch (e) {
       withField(e, 'trn');
     }

@@ -87,13 +87,9 @@ describeCorpus('files of different databases: real pairs', () => {
       expect(line).toContain('61CBF400-8AF9-40D2-8EA1-D3C7D0CCD4CE');
       expect(line).toContain('00000143:00000066:0026');
       expect(line).toContain('2017-05-18T04:18:19');
-      // what each command can do instead: dump takes --bak FULL DIFF; scan reads one backup
-      if (argv[0] === 'dump') {
-        // dump has no --schema/--ddl, and scan refuses a differential alone as well: only the full backup first
-        expect(line).toMatch(/; give it first \(--bak FULL\.bak \S+SQL2008_db1_DIFF_20170518_041819\.bak\) \(file /);
-        expect(line).not.toContain('--schema');
-      }
-      else expect(line).toMatch(/`rowback scan` reads one backup: give the full backup with --bak and the log backups taken after it with --trn.*--schema\/--ddl/);
+      // what both can do instead: dump and scan take --bak FULL DIFF
+      expect(line).toMatch(/; give it first \(--bak FULL\.bak \S+SQL2008_db1_DIFF_20170518_041819\.bak\) \(file /);
+      expect(line).not.toContain('--schema');
     }
   });
 
@@ -120,19 +116,20 @@ describeCorpus('the advice of a refused --bak is built for the command reading i
     throw new Error('not refused');
   };
 
-  it('a differential alone: the default advice (dump, diff) gives the full backup first; scan\'s and log\'s what they take', () => {
+  it('a differential alone: the default advice (dump, diff, scan) gives the full backup first; log\'s and a job\'s what they take', () => {
     const h = [readBackupHeader(diff)];
     // dump and diff (the default) have no --schema/--ddl, and no command reads a differential without its full backup: the advice is only to give the full first
     expect(message(() => assertBackupSet(h))).toMatch(/based on that full backup; give it first \(--bak FULL\.bak .*RestoreTimeClean2\.bak\)$/);
-    expect(message(() => assertBackupSet(h, oneBackupAdvice('scan')))).toMatch(/based on that full backup; `rowback scan` reads one backup: give the full backup with --bak and the log backups taken after it with --trn .*--schema\/--ddl and the log backups with --trn$/);
+    expect(message(() => assertBackupSet(h, oneBackupAdvice('job')))).toMatch(/based on that full backup; give the full backup first: "bak": \["FULL\.bak", "DIFF\.bak"\]$/);
     expect(message(() => openBackupPages([diff], undefined, assertBackupSet, oneBackupAdvice('log')))).toMatch(/based on that full backup; `rowback log` reads one backup: give the full backup with --bak \(for the table names\) and the log backups taken after it as the files to list$/);
     // any advice the caller gives is the whole of it: nothing of the default is left
     expect(message(() => openBackupPages([diff], undefined, assertBackupSet, { differentialWithoutFull: 'ADVICE' }))).toMatch(/based on that full backup; ADVICE$/);
   });
 
-  it('one stripe of a striped backup: every stripe by default; scan\'s and log\'s advice otherwise', () => {
+  it('one stripe of a striped backup: every stripe by default (dump, diff, scan); log\'s and a job\'s advice otherwise', () => {
     expect(message(() => openBackupPages([stripe]))).toMatch(/A stripe holds only part of the extents: give every stripe of the media set \(--bak a\.bak b\.bak\)$/);
-    expect(message(() => openBackupPages([stripe], undefined, assertBackupSet, oneBackupAdvice('scan')))).toMatch(/A stripe holds only part of the extents: `rowback scan` reads one backup file, so it cannot read a striped backup's pages; give the table layouts with --schema\/--ddl and the log backups with --trn \(`rowback dump --bak a\.bak b\.bak …` reads every stripe\)$/);
+    expect(message(() => openBackupPages([stripe], undefined, assertBackupSet, oneBackupAdvice('log')))).toMatch(/A stripe holds only part of the extents: `rowback log` reads one backup file, so it cannot read a striped backup's pages; list the log without --bak \(allocation unit ids instead of table names\) \(`rowback dump --bak a\.bak b\.bak …` reads every stripe\)$/);
+    expect(message(() => openBackupPages([stripe], undefined, assertBackupSet, oneBackupAdvice('job')))).toMatch(/A stripe holds only part of the extents: give every stripe of the media set: "bak": \["a\.bak", "b\.bak"\]$/);
     expect(message(() => openBackupPages([stripe], undefined, undefined, { incompleteMediaSet: 'ADVICE' }))).toMatch(/A stripe holds only part of the extents: ADVICE$/);
   });
 });

@@ -2,7 +2,6 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import { openExportSource } from '../../recover/sources/export.js';
 import { openFileSource } from '../../recover/sources/files.js';
-import { oneBackupAdvice } from '../../recover/source-identity.js';
 import { openLiveSource } from '../../recover/sources/live.js';
 import type { RecoverySource } from '../../recover/source.js';
 import { hideArgvSecrets } from '../../util/connection.js';
@@ -12,8 +11,10 @@ import { echoInput } from '../../util/echo.js';
 
 /** The flags that pick a scan's source; exactly one family may be given. */
 export interface ScanSourceOptions {
-  mdf?: string;
-  bak?: string;
+  /** The .mdf and its .ndf files. */
+  mdf?: string[];
+  /** A full backup (every stripe of a striped one), then differentials based on it. */
+  bak?: string[];
   /** Backup set of --bak when the file holds several (RESTORE … WITH FILE = n). */
   position?: string;
   ldf?: string;
@@ -50,9 +51,10 @@ export function openSource(o: ScanSourceOptions, logger?: Logger): OpenedSource 
   if (families.length > 1) throw new InputError('INPUT_BAD_OPTION', `give one source, not ${families.join(' and ')}`);
   const hold = holdOptions(o, live);
   if (files) {
-    for (const [flag, f] of [['--mdf', o.mdf], ['--bak', o.bak], ['--ldf', o.ldf], ...(o.trn ?? []).map((t) => ['--trn', t])] as const) {
+    for (const [flag, f] of [...(o.mdf ?? []).map((m) => ['--mdf', m]), ...(o.bak ?? []).map((b) => ['--bak', b]), ['--ldf', o.ldf], ...(o.trn ?? []).map((t) => ['--trn', t])] as const) {
       if (f) assertReadableFile(flag, f);
     }
+    if (o.mdf?.length && o.bak?.length) throw new InputError('INPUT_BAD_OPTION', 'give the table metadata from --mdf or from --bak, not both');
     let position: number | undefined;
     if (o.position !== undefined) {
       // an option that does nothing with these inputs is refused, not ignored (it was dropped unsaid)
@@ -65,8 +67,7 @@ export function openSource(o: ScanSourceOptions, logger?: Logger): OpenedSource 
       threads = /^[0-9]{1,3}$/.test(o.threads) ? Number(o.threads) : NaN;
       if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError('INPUT_BAD_OPTION', `--threads must be a whole number from 1 to 256, not '${echoInput(o.threads)}'`);
     }
-    // scan reads one --bak: a refused one is told what scan takes instead
-    const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, ...hold, backupAdvice: oneBackupAdvice('scan') }, logger);
+    const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, ...hold }, logger);
     return { source: s, notes: () => s.notes };
   }
   if (exp) {

@@ -43,8 +43,8 @@ export function register(program: Command): void {
   program
     .command('scan')
     .description('Find committed row operations in a log (files, live server or export) and print the recovered rows')
-    .option('--mdf <file>', 'data file (.mdf/.ndf) giving the table metadata')
-    .option('--bak <file>', 'full or differential backup giving the table metadata (and its log)')
+    .option('--mdf <files...>', 'data file (.mdf) giving the table metadata, with the database\'s .ndf files if it has several')
+    .option('--bak <files...>', 'full backup giving the table metadata (every stripe of a striped one), optionally followed by differential backups based on it; without --ldf/--trn, the log those backups hold is scanned')
     .option('--ldf <file>', 'transaction log file (.ldf)')
     .option('--position <n>', 'backup set of --bak to read when the file holds several (RESTORE … WITH FILE = n)')
     .option('--trn <files...>', 'log backups (.trn); every log backup set in them is read, in LSN order')

@@ -42,11 +42,18 @@ const MAX_ANCHORED_UPDATES = 1000;
 import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem, type SourceProgress } from '../source.js';
 
 export interface FileSourceInputs {
-  mdf?: string;
-  bak?: string;
-  /** What the caller accepts instead when `bak` is refused (a differential, one stripe): oneBackupAdvice('scan') for `rowback scan`. */
+  /** The database's data files: its .mdf, with its .ndf files when it has several (openDataFiles). */
+  mdf?: string | string[];
+  /**
+   * A full backup — every stripe of a striped one — optionally followed by differential backups
+   * based on it (openBackupPages: a page comes from the newest backup holding it), for the table
+   * metadata, off-row values and update anchors; and, when no .ldf or .trn is given, the log their
+   * backup sets hold (not a striped backup's: refused).
+   */
+  bak?: string | string[];
+  /** What the caller accepts instead when `bak` is refused (a differential alone, one stripe); by default `--bak FULL DIFF…` / every stripe. */
   backupAdvice?: BackupAdvice;
-  /** Backup set of `bak` to read when the file holds several (RESTORE … WITH FILE = n); required then. */
+  /** Backup set of the `bak` files to read when a file holds several (RESTORE … WITH FILE = n); required then. */
   position?: number;
   ldf?: string;
   /** Log backups. Every log backup set of each file is read (several appended to one file included), in LSN order. */
@@ -93,7 +100,8 @@ export interface FileRecoverySource extends RecoverySource {
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
 interface DatafileApi {
   readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
-  MdfPageSource: new (path: string) => PageSource;
+  /** The .mdf and its .ndf files as one page source (open-data-files.ts). */
+  openDataFiles(paths: string[]): PageSource;
   /** Off-row values of logged row images from the pages (table-rows.ts). */
   lobResolver(source: PageSource): (image: Uint8Array, layout: TableLayout, values: Record<string, SqlValue>, warnings: string[], pagesName: string, rowLsn?: string) => Record<string, SqlValue>;
 }
@@ -101,13 +109,13 @@ interface DatafileApi {
 async function loadDatafile(): Promise<DatafileApi> {
   const [meta, mdf, rows, pr] = await Promise.all([
     import('../../datafile/metadata.js'),
-    import('../../datafile/mdf-source.js'),
+    import('../open-data-files.js'),
     import('../../datafile/table-rows.js'),
     import('../../datafile/page-reader.js'),
   ]);
   return {
     readDataFileMetadata: meta.readDataFileMetadata as DatafileApi['readDataFileMetadata'],
-    MdfPageSource: mdf.MdfPageSource as DatafileApi['MdfPageSource'],
+    openDataFiles: mdf.openDataFiles,
     lobResolver: (source) => {
       const reader = new pr.PageReader(source);
       return (image, layout, values, warnings, pagesName, rowLsn) => rows.resolveLoggedRowLobs(reader, image, layout, values, warnings, pagesName, rowLsn);
@@ -117,8 +125,10 @@ async function loadDatafile(): Promise<DatafileApi> {
 
 export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileRecoverySource {
   const trn = inputs.trn ?? [];
+  const mdfs = inputs.mdf === undefined ? [] : Array.isArray(inputs.mdf) ? inputs.mdf : [inputs.mdf];
+  const baks = inputs.bak === undefined ? [] : Array.isArray(inputs.bak) ? inputs.bak : [inputs.bak];
   const threads = Math.max(1, Math.floor(inputs.threads ?? 1));
-  if (!inputs.ldf && trn.length === 0 && !inputs.bak) {
+  if (!inputs.ldf && trn.length === 0 && baks.length === 0) {
     throw new InputError('INPUT_NO_LOG', 'no log to scan: give --ldf FILE, --trn FILE… or a --bak whose log portion is read');
   }
   const skipped: SkippedItem[] = [];
@@ -148,7 +158,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   let bytesPerPass: number | undefined;
 
   // A cut-short backup is still read up to where it ends; say so once.
-  for (const b of [...(inputs.bak ? [inputs.bak] : []), ...trn]) skipped.push(...readMtfLayout(b).problems);
+  for (const b of [...baks, ...trn]) skipped.push(...readMtfLayout(b).problems);
 
   // Every --trn must hold log backups; each log backup set of each file is read, in LSN order (a
   // file written WITH NOINIT holds several). A broken chain is reported (rows between the gaps
@@ -204,22 +214,38 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // starting after the log the backup holds ends means a log backup between them is missing, and
   // the rows of that stretch with it (RestoreTimeClean.bak ends at 19:84:1; given with _2.trn,
   // which starts at 19:99:1, _1.trn's 10 steps were missing from a result that said complete).
-  if (inputs.bak && trnSets.length) {
-    let bakHeader: BackupHeader | null = null;
+  // The --bak backup sets, one per backup (the stripes of one media set share it), in LSN order;
+  // a backup whose set or header cannot be read is left out here and reported by the metadata read.
+  const bakSets: Array<{ file: string; files: string[]; mediaSet: string | null; position: number; header: BackupHeader }> = [];
+  const bakProblems: unknown[] = [];
+  for (const b of baks) {
     try {
-      const layout = readMtfLayout(inputs.bak);
-      bakHeader = readBackupHeader(inputs.bak, layout, choosePosition(inputs.bak, layout, inputs.position));
-    } catch {
-      // a backup whose set or header cannot be read is reported by the metadata read
+      const layout = readMtfLayout(b);
+      const guid = layout.mediaSet && layout.mediaSet.familyCount > 1 ? layout.mediaSet.mediaSetGuid : null;
+      const same = guid ? bakSets.find((x) => x.mediaSet === guid) : undefined;
+      if (same) {
+        same.files.push(b);
+        continue;
+      }
+      const position = choosePosition(b, layout, inputs.position);
+      bakSets.push({ file: b, files: [b], mediaSet: guid, position, header: readBackupHeader(b, layout, position) });
+    } catch (e) {
+      // reported by the metadata read (openBackupPages), or below when the backups' own log is read
+      bakProblems.push(e);
     }
+  }
+  bakSets.sort((a, b) => (BigInt(a.header.firstLsn.decimal) < BigInt(b.header.firstLsn.decimal) ? -1 : 1));
+  const latestBak = bakSets.reduce<(typeof bakSets)[number] | null>((m, x) => (!m || BigInt(x.header.lastLsn.decimal) > BigInt(m.header.lastLsn.decimal) ? x : m), null);
+  if (latestBak && trnSets.length) {
+    const bakHeader = latestBak.header;
     const first = trnSets[0];
-    if (bakHeader && bakHeader.backupType !== 'log' && BigInt(first.first) > BigInt(bakHeader.lastLsn.decimal)) {
+    if (bakHeader.backupType !== 'log' && BigInt(first.first) > BigInt(bakHeader.lastLsn.decimal)) {
       chainGaps.unshift({
         from: bakHeader.lastLsn.lsn,
         to: first.firstLsn,
         item: {
           code: 'FORMAT_LOG_CHAIN_GAP',
-          reason: `log backups do not chain to the ${bakHeader.backupType} backup: ${inputs.bak} holds log up to LSN ${bakHeader.lastLsn.decimal} (${bakHeader.lastLsn.lsn}), the first log backup given, ${first.file}${first.position > 1 ? ` (set ${first.position})` : ''}, starts at ${first.first} (${first.firstLsn}): the log backup(s) in between are missing, and the rows of that stretch with them`,
+          reason: `log backups do not chain to the ${bakHeader.backupType} backup: ${latestBak.file} holds log up to LSN ${bakHeader.lastLsn.decimal} (${bakHeader.lastLsn.lsn}), the first log backup given, ${first.file}${first.position > 1 ? ` (set ${first.position})` : ''}, starts at ${first.first} (${first.firstLsn}): the log backup(s) in between are missing, and the rows of that stretch with them`,
           location: { file: first.file, lsn: first.firstLsn },
         },
       });
@@ -229,7 +255,33 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const logFiles: Array<{ kind: 'ldf' | 'trn' | 'bak'; file: string; position: number }> = [];
   if (inputs.ldf) logFiles.push({ kind: 'ldf', file: inputs.ldf, position: 1 });
   for (const t of trnSets) logFiles.push({ kind: 'trn', file: t.file, position: t.position });
-  if (logFiles.length === 0 && inputs.bak) logFiles.push({ kind: 'bak', file: inputs.bak, position: choosePosition(inputs.bak, readMtfLayout(inputs.bak), inputs.position) });
+  if (logFiles.length === 0 && baks.length === 1) logFiles.push({ kind: 'bak', file: baks[0]!, position: choosePosition(baks[0]!, readMtfLayout(baks[0]!), inputs.position) });
+  else if (logFiles.length === 0) {
+    // The log the backups hold (a full backup's and each differential's: what was written while
+    // each ran), in LSN order; between them the log is in no file given, which is said (INCOMPLETE).
+    // every backup's log is read, or none: a backup whose set or header cannot be read is refused now
+    if (bakProblems.length) throw bakProblems[0];
+    const striped = bakSets.find((x) => x.files.length > 1);
+    if (striped) {
+      throw new InputError('INPUT_NO_LOG', `${striped.files.join(', ')} are the stripes of one backup: rowback does not read a striped backup's log portion (it may be spread over the stripes); give the log with --ldf FILE or --trn FILE… (the stripes still give the table metadata)`, { file: striped.file });
+    }
+    let prev: (typeof bakSets)[number] | null = null;
+    for (const x of bakSets) {
+      if (prev && BigInt(x.header.firstLsn.decimal) > BigInt(prev.header.lastLsn.decimal)) {
+        chainGaps.push({
+          from: prev.header.lastLsn.lsn,
+          to: x.header.firstLsn.lsn,
+          item: {
+            code: 'FORMAT_LOG_CHAIN_GAP',
+            reason: `the backups' own log does not chain: ${prev.file} holds log up to LSN ${prev.header.lastLsn.decimal} (${prev.header.lastLsn.lsn}), ${x.file} starts at ${x.header.firstLsn.decimal} (${x.header.firstLsn.lsn}): the log between them is in no file given (give the log backups taken between them with --trn, or the .ldf with --ldf)`,
+            location: { file: x.file, lsn: x.header.firstLsn.lsn },
+          },
+        });
+      }
+      logFiles.push({ kind: 'bak', file: x.file, position: x.position });
+      prev = x;
+    }
+  }
 
   // Every file must belong to one database (binding id), checked once before anything is decoded.
   const notes: string[] = [...givenTwice];
@@ -237,8 +289,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const ensureOneDatabase = (): Promise<void> =>
     (identity ??= (async () => {
       const ids: SourceFileIdentity[] = [];
-      if (inputs.mdf) ids.push(await readSourceIdentity(inputs.mdf, 'mdf'));
-      if (inputs.bak) ids.push(await readSourceIdentity(inputs.bak, 'bak'));
+      for (const f of mdfs) ids.push(await readSourceIdentity(f, 'mdf'));
+      for (const f of baks) ids.push(await readSourceIdentity(f, 'bak'));
       if (inputs.ldf) ids.push(await readSourceIdentity(inputs.ldf, 'ldf'));
       for (const t of trn) ids.push(await readSourceIdentity(t, 'trn'));
       const check = assertOneDatabase(ids);
@@ -248,8 +300,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     })());
 
   const description = [
-    inputs.mdf && `data file ${inputs.mdf}`,
-    inputs.bak && `backup ${inputs.bak}`,
+    mdfs.length > 0 && `data file${mdfs.length > 1 ? 's' : ''} ${mdfs.join(', ')}`,
+    baks.length > 0 && `backup ${baks.join(' + ')}`,
     ...logFiles.map((l) => `${l.kind} ${l.file}`),
   ].filter(Boolean).join(', ');
 
@@ -515,11 +567,11 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     async metadata(): Promise<MetadataCatalog> {
       if (catalog) return catalog;
       await ensureOneDatabase();
-      if (!inputs.mdf && !inputs.bak) {
+      if (mdfs.length === 0 && baks.length === 0) {
         throw new InputError('INPUT_NO_METADATA', 'no table metadata: give --mdf FILE or --bak FILE (or --schema/--ddl)');
       }
       const api = await loadDatafile();
-      pageSource = inputs.mdf ? new api.MdfPageSource(inputs.mdf) : openBackupPages([inputs.bak!], inputs.position, assertBackupSet, inputs.backupAdvice);
+      pageSource = mdfs.length ? api.openDataFiles(mdfs) : openBackupPages(baks, inputs.position, assertBackupSet, inputs.backupAdvice);
       lobs = api.lobResolver(pageSource);
       const meta = api.readDataFileMetadata(pageSource);
       dbiVersion = meta.database?.version ?? null;
@@ -553,7 +605,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         bytesPerPass ??= await logBytesPerPass();
         // --op update: follow every touched page's slots over pass 2 so each modify gets its base row.
         const wantsUpdates = filter.operations.includes('update');
-        if (wantsUpdates && !pageSource && (inputs.mdf || inputs.bak)) await self.metadata();
+        if (wantsUpdates && !pageSource && (mdfs.length || baks.length)) await self.metadata();
         // A page the log first touches right after the state the data file/backup holds starts known.
         const pages = pageSource;
         const seed = pages ? (id: string) => pageSlots(readPageById(pages, id), id) : undefined;
@@ -590,7 +642,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     },
     resolveOffRow(row: RecoveredRow, table: TableLayout): RecoveredRow {
       if (!lobs || !pageSource) return row;
-      const pagesName = basename(inputs.mdf ?? inputs.bak!);
+      const pagesName = basename(mdfs[0] ?? baks[0]!);
       const warnings = [...row.warnings];
       // An insert writes its LOB fragments just before its row (same transaction): the root page's m_lsn
       // being lower than the row's LSN says nothing there (Database2: LOB at …:0250:0004, row at …:0250:0005).
