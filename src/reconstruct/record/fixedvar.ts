@@ -9,7 +9,7 @@ import { fixedReader, outOfRange, type BoundDecoder, type FixedReader } from '..
 import { parseSparseVector } from './sparse.js';
 import {
   isGhostType, RECORD_NULL_BITMAP, RECORD_TYPE_MASK, RECORD_TYPES, RECORD_VARIABLE_COLUMNS,
-  RECORD_VERSIONING_TAG, STATUS_B_GHOST_FORWARDED, VERSIONING_TAG_SIZE,
+  RECORD_VERSIONING_BIT, RECORD_VERSIONING_TAG, STATUS_B_GHOST_FORWARDED, VERSIONING_TAG_SIZE,
 } from './status.js';
 
 /**
@@ -38,6 +38,17 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan): DecodedRow {
   const n = image.length;
   if (n < 1) throw truncated('the status byte', 0);
   const statusA = image[0];
+  // Bit 0 is never set in a FixedVar record of SQL Server 2005+ (status.ts) and always set in a CD
+  // record (the row format of ROW/PAGE-compressed partitions). A CD record read as FixedVar gives
+  // values from the wrong bytes (a CD row of 70000, NULL, NULL read back as three NULLs): the layout
+  // says the partition is uncompressed but the record says it is compressed, so no value is read.
+  if ((statusA & RECORD_VERSIONING_BIT) !== 0) {
+    throw new DecodeError(
+      'DECODE_SCHEMA_MISMATCH',
+      `status byte 0x${statusA.toString(16).padStart(2, '0')} has the CD-format bit (0x01): a row-compressed (ROW/PAGE) record, but the layout says the partition is uncompressed (DATA_COMPRESSION = NONE); give the partition's own layout (catalog JSON from sql/table-metadata.sql, or the data file)`,
+      { offset: 0 },
+    );
+  }
   const recordType = RECORD_TYPES[(statusA & RECORD_TYPE_MASK) >> 1];
 
   if (recordType === 'forwarding-stub') {
