@@ -49,6 +49,8 @@ export interface DdlIndex {
   primaryKey: boolean;
   columns: string[];
   compression?: Compression;
+  /** Set when its options give some partitions their own DATA_COMPRESSION (`… ON PARTITIONS (…)`): the clause, for messages. */
+  perPartition?: string;
   columnstore: boolean;
   line: number;
   /** Constraint or index name, when the script gives one (DROP CONSTRAINT / DROP INDEX find it by name). */
@@ -67,6 +69,8 @@ export interface DdlTable {
   qname: QName;
   columns: DdlColumn[];
   compression?: Compression;
+  /** Set when its options give some partitions their own DATA_COMPRESSION (`… ON PARTITIONS (…)`): the clause, for messages. */
+  perPartition?: string;
 }
 
 export interface DdlAlias {
@@ -93,7 +97,7 @@ export type DdlAlteration = { seq: number } & (
   /** ALTER TABLE … DROP CONSTRAINT name, DROP INDEX name ON t / t.name: the key or index goes away. */
   | { kind: 'dropIndex'; table: QName; name: string; line: number }
   /** ALTER TABLE … REBUILD: the rowset is rewritten with a fresh layout (dropped columns reclaimed). */
-  | { kind: 'rebuild'; table: QName; line: number; compression?: Compression }
+  | { kind: 'rebuild'; table: QName; line: number; compression?: Compression; /** `PARTITION = n` (not ALL): only that partition is rebuilt. */ partition?: string; perPartition?: string }
   /** ALTER TABLE … ENABLE CHANGE_TRACKING: adds a hidden in-row bigint column. */
   | { kind: 'changeTracking'; table: QName; line: number }
   /** EXEC sp_rename 'table.column', 'new', 'COLUMN' (column) or EXEC sp_rename 'table', 'new' (table). */
@@ -373,6 +377,7 @@ class Parser {
         this.pos++;
         const c = this.withOptions();
         if (c) table.compression = c;
+        if (this.lastPerPartition) table.perPartition = this.lastPerPartition;
       } else if (this.acceptWord('LOCK')) {
         // Azure SQL Edge / Synapse variants are not expected; stop here.
         return;
@@ -387,10 +392,17 @@ class Parser {
     if (this.isPunct('(')) this.skipBalanced();
   }
 
-  /** `( name = value [ON PARTITIONS (…)], … )` → DATA_COMPRESSION if present. */
+  /**
+   * `( name = value [ON PARTITIONS (…)], … )` → DATA_COMPRESSION if present. A DATA_COMPRESSION
+   * followed by `ON PARTITIONS (…)` applies to those partitions only (MS Learn "CREATE TABLE",
+   * <table_option>: "DATA_COMPRESSION = … [ ON PARTITIONS ( { <partition_number_expression> | <range> } [ , ...n ] ) ]"):
+   * the partitions then differ in record format, which one layout per table cannot express; the
+   * clause is kept in `lastPerPartition` (line and text) for the caller.
+   */
   private withOptions(): Compression | undefined {
     const toks = this.skipBalanced();
     let compression: Compression | undefined;
+    this.lastPerPartition = undefined;
     for (let i = 0; i < toks.length - 2; i++) {
       const t = toks[i]!;
       if (t.kind === 'ident' && t.upper === 'DATA_COMPRESSION' && toks[i + 1]!.text === '=') {
@@ -398,10 +410,22 @@ class Parser {
         if (v === 'NONE' || v === 'ROW' || v === 'PAGE') compression = v;
         else if (v === 'COLUMNSTORE' || v === 'COLUMNSTORE_ARCHIVE') compression = 'COLUMNSTORE';
         else throw parseError(`unknown DATA_COMPRESSION '${toks[i + 2]!.text}'`, toks[i + 2]!.line, toks[i + 2]!.col);
+        if (toks[i + 3]?.upper === 'ON' && toks[i + 4]?.upper === 'PARTITIONS') {
+          let j = i + 5;
+          const parts: string[] = [];
+          if (toks[j]?.text === '(') {
+            for (j++; j < toks.length && toks[j]!.text !== ')'; j++) parts.push(toks[j]!.text);
+          }
+          const clause = `DATA_COMPRESSION = ${v} ON PARTITIONS (${parts.join(' ').replace(/ ,/g, ',')})`;
+          this.lastPerPartition = `line ${t.line}: ${clause}`;
+        }
       }
     }
     return compression;
   }
+
+  /** The `… ON PARTITIONS (…)` clause the last withOptions() met (see there), else undefined. */
+  private lastPerPartition: string | undefined;
 
   private tableElement(table: DdlTable, inAlter: boolean): void {
     const t = this.peek();
@@ -538,7 +562,7 @@ class Parser {
         else this.expectWord('UNIQUE', '');
         const clustered = this.clusterOption();
         this.indexOptions();
-        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns: [col.name], columnstore: false, line, compression: this.lastCompression, name: this.takeName() });
+        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns: [col.name], columnstore: false, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name: this.takeName() });
         if (primaryKey) col.nullable = false;
         continue;
       }
@@ -556,7 +580,7 @@ class Parser {
         if (this.acceptWord('UNIQUE')) unique = true;
         const clustered = this.clusterOption() ?? false;
         this.indexOptions();
-        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique, primaryKey: false, columns: [col.name], columnstore: false, line, compression: this.lastCompression, name });
+        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique, primaryKey: false, columns: [col.name], columnstore: false, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name });
         continue;
       }
       if (inAlter && t.kind === 'ident') return; // the next statement
@@ -565,6 +589,8 @@ class Parser {
   }
 
   private lastCompression: Compression | undefined;
+  /** The `ON PARTITIONS` clause of the last index's options (see withOptions). */
+  private lastIndexPerPartition: string | undefined;
   /** The name of the `CONSTRAINT name` just read, for the key that follows it. */
   private pendingName: string | undefined;
   private takeName(): string | undefined {
@@ -582,11 +608,13 @@ class Parser {
   /** After a key/index column list: WITH (…), WITH FILLFACTOR = n, ON filegroup, … Records DATA_COMPRESSION. */
   private indexOptions(): void {
     this.lastCompression = undefined;
+    this.lastIndexPerPartition = undefined;
     for (;;) {
       if (this.isWord('WITH') && this.isPunct('(', 1)) {
         this.pos++;
         const c = this.withOptions();
         if (c) this.lastCompression = c;
+        if (this.lastPerPartition) this.lastIndexPerPartition = this.lastPerPartition;
       } else if (this.isWord('WITH') && this.isWord('FILLFACTOR', 1)) {
         this.pos += 2;
         this.expectPunct('=', 'after FILLFACTOR');
@@ -663,7 +691,7 @@ class Parser {
       const clustered = this.clusterOption();
       const columns = this.keyColumnList(primaryKey ? 'of PRIMARY KEY' : 'of UNIQUE');
       this.indexOptions();
-      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns, columnstore: false, line, compression: this.lastCompression, name: this.takeName() });
+      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns, columnstore: false, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name: this.takeName() });
       return;
     }
     if (this.acceptWord('FOREIGN')) {
@@ -695,7 +723,7 @@ class Parser {
       if (this.acceptWord('INCLUDE')) this.skipBalanced();
       if (this.acceptWord('WHERE')) this.skipFilter();
       this.indexOptions();
-      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression, name });
+      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name });
       return;
     }
     if (this.acceptWord('PERIOD')) {
@@ -731,7 +759,16 @@ class Parser {
     if (this.acceptWord('INCLUDE')) this.skipBalanced();
     if (this.acceptWord('WHERE')) this.skipFilter();
     this.indexOptions();
-    this.out.indexes.push({ seq: this.seq, table, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression, name });
+    this.out.indexes.push({ seq: this.seq, table, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name });
+    this.skipRestOfStatement();
+  }
+
+  /**
+   * After a statement's parsed part: skips what is left of it, but never the next statement when
+   * the script leaves out the ';' (skipStatement passes over its first token, so called at `ALTER
+   * TABLE …` of the next statement it took that statement as the rest of this one).
+   */
+  private skipRestOfStatement(): void {
     if (!this.atStatementEnd() && !this.isWord('CREATE') && !this.isWord('ALTER') && !this.startsLayoutStatement()) this.skipStatement();
   }
 
@@ -746,10 +783,18 @@ class Parser {
       const line = this.peek().line;
       this.pos++;
       let compression: Compression | undefined;
-      if (this.acceptWord('PARTITION')) { this.expectPunct('=', 'after PARTITION'); this.next(); }
-      if (this.isWord('WITH') && this.isPunct('(', 1)) { this.pos++; compression = this.withOptions(); }
-      this.out.alterations.push({ seq: this.seq, kind: 'rebuild', table: qname, line, compression });
-      if (!this.atStatementEnd()) this.skipStatement();
+      let partition: string | undefined;
+      let perPartition: string | undefined;
+      if (this.acceptWord('PARTITION')) {
+        this.expectPunct('=', 'after PARTITION');
+        const n = this.next();
+        // REBUILD PARTITION = n rebuilds that partition alone (MS Learn "ALTER TABLE": "PARTITION = partition_number");
+        // PARTITION = ALL is the whole table.
+        if (n.upper !== 'ALL') partition = n.text;
+      }
+      if (this.isWord('WITH') && this.isPunct('(', 1)) { this.pos++; compression = this.withOptions(); perPartition = this.lastPerPartition; }
+      this.out.alterations.push({ seq: this.seq, kind: 'rebuild', table: qname, line, compression, ...(partition !== undefined ? { partition } : {}), ...(perPartition ? { perPartition } : {}) });
+      this.skipRestOfStatement();
       return;
     }
     if (this.isWord('ENABLE') && this.isWord('CHANGE_TRACKING', 1)) {
