@@ -149,6 +149,10 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
     if (v === null) return { type: { name: 'NVarChar', length: 1 }, value: null, literal: 'NULL' };
     if (typeof v !== 'object' || !('baseType' in v)) throw bad(c.name, `sql_variant value of ${c.name} has no base type`);
     const base = parseBaseType(v.baseType);
+    // The variant's own precision and scale (decodeSqlVariant): 'decimal' alone parses as
+    // decimal(18,0), and a decimal(10,4) 123.4567 went in as 123.
+    if (v.precision !== undefined) base.precision = v.precision;
+    if (v.scale !== undefined) base.scale = v.scale;
     return planParam({ ...c, ...base }, v.value);
   }
   const type = paramTypeFor(c);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { orderTables } from '../../src/reinsert/order.js';
 import { planReinsert, renderScript, renderUndoScript, type PlanInputRow } from '../../src/reinsert/plan.js';
 import { declaration, paramTypeFor, planParam, toMssqlType } from '../../src/reinsert/sql-types.js';
+import { decodeSqlVariant } from '../../src/reconstruct/types/variant.js';
 import { fromLayout, insertableColumns, type TargetColumn, type TargetTable } from '../../src/reinsert/target-table.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
@@ -147,6 +148,22 @@ describe('parameter types: exact SQL type per column', () => {
     const p = planParam(col, v as never);
     expect(declaration(p.type)).toBe(decl);
     expect(p.literal).toBe(literal);
+  });
+
+  it('a sql_variant decimal/time goes in with the precision and scale it was stored with (SYNTHETIC variant bytes through the decoder)', () => {
+    // decimal(10,4) 123.4567: base type 0x6a, version 1, precision 10, scale 4, sign 1, 8-byte magnitude 1234567
+    const dec = decodeSqlVariant(Buffer.from('6a010a040187d6120000000000', 'hex'), 0, 13)!;
+    expect(dec).toEqual({ baseType: 'decimal', precision: 10, scale: 4, value: '123.4567' });
+    const p = planParam(c('v', 'sql_variant', { maxLength: 8016 }), dec);
+    // before: parseBaseType('decimal') = decimal(18,0), and the driver rounded 123.4567 to 123
+    expect(declaration(p.type)).toBe('decimal(10,4)');
+    expect([p.value, p.literal]).toEqual([123.4567, '123.4567']);
+    const big = planParam(c('v', 'sql_variant', { maxLength: 8016 }), { baseType: 'numeric', precision: 38, scale: 10, value: '1234567890123456789012345678.1234567890' });
+    expect(big.wrap).toBe('CONVERT(numeric(38,10), @)');
+    // datetime2(3) 2026-05-17T13:45:30.123: scale byte 3, 4-byte time units, 3-byte date
+    const dt = decodeSqlVariant(Buffer.from('2a0103' + '0bc5f302' + 'a8490b', 'hex'), 0, 10)!;
+    expect(dt).toEqual({ baseType: 'datetime2', scale: 3, value: '2026-05-17T13:45:30.123' });
+    expect(declaration(planParam(c('v', 'sql_variant', { maxLength: 8016 }), dt).type)).toBe('datetime2(3)');
   });
 
   it('big decimals and datetimeoffset go as text converted by the server with the exact type', () => {
