@@ -241,7 +241,8 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
       return pageLsn.get(pageId)!;
     };
     const model = new PageSlotModel({ seed: (id: string) => pageSlots(readPageById(pages, id), id) });
-    const replay = new LogReplay({ layout, columns, target, basePageLsn, rebuild: (r) => model.apply(r), stats });
+    const partitions = detail.partitions.map((p) => ({ partitionId: p.partitionId, allocUnitIds: p.allocUnits.map((a) => a.allocUnitId), layout: p.layout }));
+    const replay = new LogReplay({ layout, columns, target, basePageLsn, rebuild: (r) => model.apply(r), stats, partitions });
     const baseEnd = BigInt(base.lastLsn);
 
     const streams: Array<{ path: string; kind: 'bak' | 'trn'; from: bigint }> = [{ path: base.devices[0], kind: 'bak', from: 0n }];
@@ -282,6 +283,13 @@ export interface LogReplayContext {
   /** The page model: fed every record in log order; returns the full images of a modify (update-rebuild.ts). */
   rebuild: (r: LogRecord) => UpdateRebuild | undefined;
   stats: ReplayStats;
+  /**
+   * The table's partitions in the base backup, each with its own layout (a partition may differ in
+   * compression or physical columns: REBUILD PARTITION = n, DATA_COMPRESSION … ON PARTITIONS). A
+   * log record is decoded with the layout of the partition its allocation unit belongs to; without
+   * this list, or for an allocation unit none lists, `layout`.
+   */
+  partitions?: Array<{ partitionId: string; allocUnitIds: string[]; layout: TableLayout }>;
 }
 
 /**
@@ -297,6 +305,8 @@ export class LogReplay {
   private readonly dataAus: Set<string>;
   private readonly otherAus: Set<string>;
   private readonly table: string;
+  /** Each partition's layout by its allocation unit ids (ctx.partitions). */
+  private readonly layoutByAu = new Map<string, TableLayout>();
   /** The table's ids as they appear in catalog rows: allocation unit and partition ids (bigint LE), object id (int LE). */
   private readonly idBytes: Uint8Array[];
 
@@ -310,7 +320,9 @@ export class LogReplay {
       b.writeBigInt64LE(BigInt(v));
       return new Uint8Array(b);
     };
-    this.idBytes = [...aus.map((a) => big(a.allocUnitId)), ...(ctx.layout.partitionId ? [big(ctx.layout.partitionId)] : [])];
+    for (const p of ctx.partitions ?? []) for (const au of p.allocUnitIds) this.layoutByAu.set(au, p.layout);
+    const partitionIds = new Set([...(ctx.layout.partitionId ? [ctx.layout.partitionId] : []), ...(ctx.partitions ?? []).map((p) => p.partitionId)]);
+    this.idBytes = [...aus.map((a) => big(a.allocUnitId)), ...[...partitionIds].map(big)];
     if (ctx.layout.objectId) {
       const b = Buffer.alloc(4);
       b.writeInt32LE(ctx.layout.objectId);
@@ -445,12 +457,13 @@ export class LogReplay {
     const byLsn = (a: ReplayOp, b: ReplayOp) => lsnCmp(lsnToDecimal(parseLsn(a.record['Current LSN'])), lsnToDecimal(parseLsn(b.record['Current LSN'])));
     redo.sort(byLsn);
     undo.sort(byLsn).reverse();
+    const layoutOf = (o: ReplayOp): TableLayout => (o.record.AllocUnitId ? this.layoutByAu.get(o.record.AllocUnitId) : undefined) ?? layout;
     for (const o of redo) {
-      apply(o, 'redo', state, layout, columns, this.table);
+      apply(o, 'redo', state, layoutOf(o), columns, this.table);
       stats.redone[o.kind]++;
     }
     for (const o of undo) {
-      apply(o, 'undo', state, layout, columns, this.table);
+      apply(o, 'undo', state, layoutOf(o), columns, this.table);
       stats.undone++;
     }
   }

@@ -122,3 +122,41 @@ describe('LogReplay (SYNTHETIC records)', () => {
     expect(run([L(begin(1, 'a')), L(rec(2, 'LOP_FORMAT_PAGE', 'a', { Context: 'LCX_HEAP', AllocUnitId: AU })), L(rec(3, 'LOP_MODIFY_ROW', 'a', { Context: 'LCX_PFS', AllocUnitId: AU })), L(row(4, 'LOP_INSERT_ROWS', 'a', img(1, 'x'))), L(commit(5, 'a'))]).rows).toEqual([[1, 'x']]);
   });
 });
+
+describe('LogReplay over a partitioned table (SYNTHETIC)', () => {
+  // Partition 1 was rebuilt after b was dropped (REBUILD PARTITION = 1): id, name. Partition 2 keeps
+  // b's slot: id, $dropped_2, name. The table's layout (readDataFileMetadata's merged one) is partition 1's.
+  const P1_AU = '72057594040000000';
+  const P2_AU = '72057594040100000';
+  const p1 = { ...buildLayout('P', [{ name: 'id', type: 'int' }, { name: 'name', type: 'varchar', maxLength: 20 }]), partitionId: '72057594050000000', partitionNumber: 1 };
+  const p2Base = buildLayout('P', [{ name: 'id', type: 'int' }, { name: 'b', type: 'int' }, { name: 'name', type: 'varchar', maxLength: 20 }]);
+  const p2 = { ...p2Base, partitionId: '72057594050100000', partitionNumber: 2, columns: p2Base.columns.map((c) => (c.name === 'b' ? { ...c, name: '$dropped_2', isDropped: true } : c)) };
+  const merged = { ...p1, allocUnits: [{ allocUnitId: P1_AU, type: 'IN_ROW_DATA' as const }, { allocUnitId: P2_AU, type: 'IN_ROW_DATA' as const }] };
+  const p2Row = encodeFixedVar(p2Base, { id: 7, b: 99, name: 'p2' });
+  const p1Row = encodeFixedVar(p1, { id: 8, name: 'p1' });
+
+  const replayWith = (partitions: boolean) => {
+    const state = new RowState(['id', 'name']);
+    state.add({ values: { id: 7, name: 'p2' }, origin: 'backup', warnings: [] });
+    state.add({ values: { id: 8, name: 'p1' }, origin: 'backup', warnings: [] });
+    const replay = new LogReplay({
+      layout: merged, columns: ['id', 'name'], target: { kind: 'time', time: '2017-06-01T14:00:00.000' }, basePageLsn: () => lsn(0), rebuild: () => undefined, stats: stats(),
+      ...(partitions ? { partitions: [{ partitionId: p1.partitionId, allocUnitIds: [P1_AU], layout: p1 }, { partitionId: p2.partitionId, allocUnitIds: [P2_AU], layout: p2 }] } : {}),
+    });
+    for (const r of [
+      begin(1, 'a', 'DELETE'),
+      row(2, 'LOP_DELETE_ROWS', 'a', p2Row, { AllocUnitId: P2_AU }),
+      row(3, 'LOP_DELETE_ROWS', 'a', p1Row, { AllocUnitId: P1_AU }),
+      commit(4, 'a'),
+    ]) replay.feed(r, null);
+    replay.finish(state);
+    return [...state.rows()].map((x) => x.values);
+  };
+
+  it("each record is decoded with its own partition's layout: partition 2's delete finds its row", () => {
+    expect(replayWith(true)).toEqual([]);
+  });
+  it("with the first partition's layout alone partition 2's row does not fit (the refusal said the table was altered in the log)", () => {
+    expect(() => replayWith(false)).toThrow(expect.objectContaining({ code: 'REPLAY_UNDECODABLE' }));
+  });
+});
