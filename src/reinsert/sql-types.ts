@@ -227,6 +227,12 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
     }
     case 'NChar': case 'NVarChar': case 'NText': case 'Xml': {
       if (typeof v !== 'string') throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
+      // A recovered xml value is SQL Server's binary XML as 0x… hex (not decoded: types/index.ts).
+      // Sent as an xml parameter that text is well-formed XML (a text node), so the row went in
+      // with '0xDFFF01B004…' for its document: refused instead, naming the column.
+      if (type.name === 'Xml' && /^0x(?:[0-9a-f]{2})*$/i.test(v)) {
+        throw new ReinsertError('REINSERT_UNSUPPORTED_TYPE', `column ${c.name} (xml) holds SQL Server's binary XML form (${v.length > 18 ? `${v.slice(0, 18)}…` : v}, ${(v.length - 2) / 2} bytes), which rowback does not turn back into XML text; inserting it would store the hex digits as the document`, { column: c.name });
+      }
       return { type, value: v, literal: nlit(v) };
     }
   }

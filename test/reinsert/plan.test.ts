@@ -4,6 +4,8 @@ import { orderTables } from '../../src/reinsert/order.js';
 import { planReinsert, renderScript, renderUndoScript, type PlanInputRow } from '../../src/reinsert/plan.js';
 import { declaration, paramTypeFor, planParam, toMssqlType } from '../../src/reinsert/sql-types.js';
 import { decodeSqlVariant } from '../../src/reconstruct/types/variant.js';
+import { decodeRow } from '../../src/reconstruct/decode-row.js';
+import { buildLayout, encodeFixedVar } from '../support/synthetic-encoder.js';
 import { fromLayout, insertableColumns, type TargetColumn, type TargetTable } from '../../src/reinsert/target-table.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
@@ -185,6 +187,25 @@ describe('parameter types: exact SQL type per column', () => {
     const dt = toMssqlType(paramTypeFor(c('a', 'datetime2', { scale: 3 }))) as unknown as { type: unknown; scale: number };
     expect([dt.type, dt.scale]).toEqual([sql.DateTime2, 3]);
     expect((toMssqlType({ name: 'UniqueIdentifier' }) as unknown as { type: unknown }).type).toBe(sql.UniqueIdentifier);
+  });
+
+  it('an xml value recovered as binary XML hex is refused, not inserted as the text of the hex (SYNTHETIC bytes)', () => {
+    // FixedVar record: id 1, x = 0xDFFF01B004… (binary XML is shown as hex, decode-row warns)
+    const layout = buildLayout('X', [{ name: 'id', type: 'int' }, { name: 'x', type: 'xml' }]);
+    const hex = '0xDFFF01B00401610000000000';
+    const row = decodeRow(encodeFixedVar(layout, { id: 1, x: hex }), layout);
+    expect(row.values.x).toBe(hex);
+    let code = '';
+    try {
+      planParam(c('x', 'xml', { maxLength: -1 }), row.values.x);
+    } catch (e) {
+      code = (e as { code: string }).code;
+    }
+    // before: { type: Xml, literal: N'0xDFFF01B0…' }: a document holding the hex digits as text
+    expect(code).toBe('REINSERT_UNSUPPORTED_TYPE');
+    expect(() => planParam(c('x', 'xml', { maxLength: -1 }), '0x')).toThrow(/binary XML/);
+    // xml text (a restore job's side database gives it so) still goes in
+    expect(planParam(c('x', 'xml', { maxLength: -1 }), '<a>0x12</a>').literal).toBe("N'<a>0x12</a>'");
   });
 
   it('refuses values that do not fit their column type', () => {
