@@ -153,6 +153,14 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
     // decimal(18,0), and a decimal(10,4) 123.4567 went in as 123.
     if (v.precision !== undefined) base.precision = v.precision;
     if (v.scale !== undefined) base.scale = v.scale;
+    // A bare char/binary base type parses with length 8000: a binary(8000) or nchar(8000) parameter
+    // pads the value (0x01020304 + 7,996 zero bytes went into the variant, 'ab' + spaces). The variant
+    // holds no length rowback reads (its property bytes' order is not established), so the value's
+    // own length is used: exact for binary(n)/char(n), whose values are always n long.
+    if (typeof v.value === 'string' && /^(binary|varbinary|char|varchar|nchar|nvarchar)$/.test(base.type) && base.maxLength !== -1 && !/\(/.test(v.baseType)) {
+      const n = base.type.endsWith('binary') ? Math.max(1, (v.value.length - 2) / 2) : Math.max(1, v.value.length);
+      base.maxLength = base.type.startsWith('n') ? n * 2 : n;
+    }
     return planParam({ ...c, ...base }, v.value);
   }
   const type = paramTypeFor(c);

@@ -189,6 +189,19 @@ describe('parameter types: exact SQL type per column', () => {
     expect((toMssqlType({ name: 'UniqueIdentifier' }) as unknown as { type: unknown }).type).toBe(sql.UniqueIdentifier);
   });
 
+  it('a sql_variant binary/char value goes in at its own length, not padded to 8000 (SYNTHETIC variant bytes through the decoder)', () => {
+    const col = c('v', 'sql_variant', { maxLength: 8016 });
+    // binary(4) 0x01020304: base type 0xad, version 1, max length 4 (2 bytes), the value
+    const bin = decodeSqlVariant(Buffer.from('ad01040001020304', 'hex'), 0, 8)!;
+    expect(bin).toEqual({ baseType: 'binary', value: '0x01020304' });
+    // before: binary(8000): the parameter pads 0x01020304 with 7,996 zero bytes
+    expect(declaration(planParam(col, bin).type)).toBe('binary(4)');
+    expect(declaration(planParam(col, { baseType: 'char', value: 'ab ' }).type)).toBe('nchar(3)');
+    expect(declaration(planParam(col, { baseType: 'nchar', value: 'xyz' }).type)).toBe('nchar(3)');
+    expect(declaration(planParam(col, { baseType: 'varchar', value: 'abc' }).type)).toBe('nvarchar(3)');
+    expect(declaration(planParam(col, { baseType: 'varbinary', value: '0x' }).type)).toBe('varbinary(1)');
+  });
+
   it('an xml value recovered as binary XML hex is refused, not inserted as the text of the hex (SYNTHETIC bytes)', () => {
     // FixedVar record: id 1, x = 0xDFFF01B004… (binary XML is shown as hex, decode-row warns)
     const layout = buildLayout('X', [{ name: 'id', type: 'int' }, { name: 'x', type: 'xml' }]);
