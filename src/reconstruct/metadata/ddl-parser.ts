@@ -97,7 +97,8 @@ export type DdlAlteration = { seq: number } & (
   /** ALTER TABLE … DROP CONSTRAINT name, DROP INDEX name ON t / t.name: the key or index goes away. */
   | { kind: 'dropIndex'; table: QName; name: string; line: number }
   /** ALTER TABLE … REBUILD: the rowset is rewritten with a fresh layout (dropped columns reclaimed). */
-  | { kind: 'rebuild'; table: QName; line: number; compression?: Compression; /** `PARTITION = n` (not ALL): only that partition is rebuilt. */ partition?: string; perPartition?: string }
+  | { kind: 'rebuild'; table: QName; line: number; compression?: Compression; /** `PARTITION = n` (not ALL): only that partition is rebuilt. */ partition?: string; perPartition?: string;
+      /** ALTER INDEX name|ALL ON t REBUILD: the index rebuilt (it changes the rows only when it is the clustered one). */ index?: string }
   /** ALTER TABLE … ENABLE CHANGE_TRACKING: adds a hidden in-row bigint column. */
   | { kind: 'changeTracking'; table: QName; line: number }
   /** EXEC sp_rename 'table.column', 'new', 'COLUMN' (column) or EXEC sp_rename 'table', 'new' (table). */
@@ -232,6 +233,7 @@ class Parser {
       if (this.isWord('CREATE')) this.create();
       else if (this.isWord('DROP') && this.isWord('TABLE', 1)) this.dropTable();
       else if (this.isWord('ALTER') && this.isWord('TABLE', 1)) this.alterTable();
+      else if (this.isWord('ALTER') && this.isWord('INDEX', 1)) this.alterIndex();
       else if (this.isWord('DROP') && this.isWord('INDEX', 1)) this.dropIndex();
       else if ((this.isWord('EXEC') || this.isWord('EXECUTE')) && this.isRename(1)) this.rename();
       else this.skipStatement();
@@ -772,6 +774,43 @@ class Parser {
     if (!this.atStatementEnd() && !this.isWord('CREATE') && !this.isWord('ALTER') && !this.startsLayoutStatement()) this.skipStatement();
   }
 
+  // ---- ALTER INDEX -------------------------------------------------------------------------
+  /**
+   * ALTER INDEX name|ALL ON t REBUILD [PARTITION = n] [WITH (DATA_COMPRESSION = …)]: rebuilding the
+   * clustered index rewrites the table's rows (with the compression given), like ALTER TABLE …
+   * REBUILD. Other ALTER INDEX forms (REORGANIZE, DISABLE, SET) leave the rows' layout as it is.
+   */
+  private alterIndex(): void {
+    this.pos += 2;
+    const line = this.peek().line;
+    const index = this.acceptWord('ALL') ? 'ALL' : this.identifier('after ALTER INDEX');
+    this.expectWord('ON', 'after the index name');
+    const table = this.qualifiedName('after ON');
+    if (!this.acceptWord('REBUILD')) {
+      this.skipRestOfStatement();
+      return;
+    }
+    const r = this.rebuildOptions();
+    this.out.alterations.push({ seq: this.seq, kind: 'rebuild', table, line, compression: r.compression, ...(r.partition !== undefined ? { partition: r.partition } : {}), ...(r.perPartition ? { perPartition: r.perPartition } : {}), index });
+    this.skipRestOfStatement();
+  }
+
+  /** After REBUILD: `[PARTITION = n|ALL] [WITH (…)]`. */
+  private rebuildOptions(): { compression?: Compression; partition?: string; perPartition?: string } {
+    let compression: Compression | undefined;
+    let partition: string | undefined;
+    let perPartition: string | undefined;
+    if (this.acceptWord('PARTITION')) {
+      this.expectPunct('=', 'after PARTITION');
+      const n = this.next();
+      // REBUILD PARTITION = n rebuilds that partition alone (MS Learn "ALTER TABLE": "PARTITION = partition_number");
+      // PARTITION = ALL is the whole table.
+      if (n.upper !== 'ALL') partition = n.text;
+    }
+    if (this.isWord('WITH') && this.isPunct('(', 1)) { this.pos++; compression = this.withOptions(); perPartition = this.lastPerPartition; }
+    return { compression, partition, perPartition };
+  }
+
   // ---- ALTER TABLE -------------------------------------------------------------------------
   private alterTable(): void {
     this.expectWord('ALTER', '');
@@ -782,17 +821,7 @@ class Parser {
     if (this.isWord('REBUILD')) {
       const line = this.peek().line;
       this.pos++;
-      let compression: Compression | undefined;
-      let partition: string | undefined;
-      let perPartition: string | undefined;
-      if (this.acceptWord('PARTITION')) {
-        this.expectPunct('=', 'after PARTITION');
-        const n = this.next();
-        // REBUILD PARTITION = n rebuilds that partition alone (MS Learn "ALTER TABLE": "PARTITION = partition_number");
-        // PARTITION = ALL is the whole table.
-        if (n.upper !== 'ALL') partition = n.text;
-      }
-      if (this.isWord('WITH') && this.isPunct('(', 1)) { this.pos++; compression = this.withOptions(); perPartition = this.lastPerPartition; }
+      const { compression, partition, perPartition } = this.rebuildOptions();
       this.out.alterations.push({ seq: this.seq, kind: 'rebuild', table: qname, line, compression, ...(partition !== undefined ? { partition } : {}), ...(perPartition ? { perPartition } : {}) });
       this.skipRestOfStatement();
       return;

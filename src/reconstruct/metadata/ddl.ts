@@ -130,7 +130,7 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       if (!t) {
         // DROP INDEX / sp_rename of an object this script does not create (a procedure, a view, another
         // script's table): nothing to lay out.
-        if (a.kind === 'dropIndex' || a.kind === 'rename') continue;
+        if (a.kind === 'dropIndex' || a.kind === 'rename' || (a.kind === 'rebuild' && a.index !== undefined)) continue;
         throw new SchemaError('SCHEMA_DDL_INVALID', `ALTER TABLE ${k}: the table is not created in this script`, { line });
       }
       const ctx: AlterContext = { aliases, collation, tableName: k, schema: t.def.qname.schema ?? defaultSchema };
@@ -317,6 +317,13 @@ function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): vo
     return;
   }
   if (a.kind === 'rebuild') {
+    const cx = clusteredIndexOf(t.indexes, ctx.tableName);
+    if (a.index !== undefined) {
+      // ALTER INDEX … REBUILD: the rows are rewritten only by the clustered index (a heap's rows by
+      // ALTER TABLE … REBUILD alone; ALTER INDEX ALL on a heap rebuilds its nonclustered indexes).
+      const clusteredOne = cx !== undefined && (a.index.toUpperCase() === 'ALL' || (cx.name !== undefined && cx.name.toLowerCase() === a.index.toLowerCase()));
+      if (!clusteredOne) return;
+    }
     if (a.partition !== undefined) {
       // REBUILD PARTITION = n: that partition alone gets the fresh layout (and the compression given);
       // the others keep theirs. Nothing changes when the fresh layout is the one the table has.
@@ -324,14 +331,18 @@ function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): vo
       const now = t.phys ?? deriveLayout(def, t.indexes, derive);
       const fresh = deriveLayout({ ...def, columns: def.columns.filter((c) => !c.dropped), ...(a.compression ? { compression: a.compression } : {}) }, a.compression ? t.indexes.map((i) => ({ ...i, compression: undefined })) : t.indexes, derive);
       if (a.perPartition || now.compression !== fresh.compression || slotsOf(now) !== slotsOf(fresh)) {
-        t.perPartition ??= `line ${a.line}: ALTER TABLE … REBUILD PARTITION = ${a.partition}${a.compression ? ` WITH (DATA_COMPRESSION = ${a.compression})` : ''}` +
+        t.perPartition ??= `line ${a.line}: ${a.index !== undefined ? `ALTER INDEX ${a.index} ON` : 'ALTER TABLE'} … REBUILD PARTITION = ${a.partition}${a.compression ? ` WITH (DATA_COMPRESSION = ${a.compression})` : ''}` +
           `${now.compression !== fresh.compression ? ` makes that partition ${fresh.compression}, the others stay ${now.compression}` : slotsOf(now) !== slotsOf(fresh) ? ' reclaims dropped columns in that partition only' : ''}`;
       }
       return;
     }
     if (a.perPartition) t.perPartition ??= a.perPartition;
     else if (a.compression) delete t.perPartition;
-    if (a.compression) def.compression = a.compression;
+    if (a.compression) {
+      def.compression = a.compression;
+      // the clustered index is what is rebuilt, in the compression given (deriveLayout takes its compression first)
+      if (cx) t.indexes[t.indexes.indexOf(cx)] = { ...cx, compression: a.compression };
+    }
     rebuild(t);
     return;
   }
