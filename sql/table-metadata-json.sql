@@ -58,6 +58,8 @@ SELECT
       THEN CONVERT(nvarchar(4000), CONVERT(datetimeoffset(7), pc.[default_value]), 126)
     WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') IN ('money', 'smallmoney')
       THEN CONVERT(nvarchar(4000), CONVERT(money, pc.[default_value]), 2)
+    WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') IN ('float', 'real')
+      THEN CONVERT(nvarchar(4000), CONVERT(varbinary(8), CONVERT(float, pc.[default_value])), 1)
     ELSE CONVERT(nvarchar(4000), pc.[default_value])
   END AS [default_value]
 FROM sys.objects AS o

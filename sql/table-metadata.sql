@@ -12,7 +12,8 @@
 --  * modify_date is sys.objects.modify_date (server local time, ISO 8601): it moves on ALTER
 --    TABLE and on index changes, which rowback uses to detect schema drift.
 --  * default_value is the value stored for rows written before the column was added, as
---    text: binary as 0x hex, date/time types in ISO 8601, money with 4 decimals.
+--    text: binary as 0x hex, date/time types in ISO 8601, money with 4 decimals, float/real as
+--    the 8 bytes of the float (0x… big-endian; the text form keeps only 6 significant digits).
 --  * sql/export-log-records.sql embeds the block between the rowback:catalog markers
 --    verbatim (a unit test checks it); change both together.
 -- rowback:catalog-begin
@@ -62,6 +63,8 @@ SELECT
       THEN CONVERT(nvarchar(4000), CONVERT(datetimeoffset(7), pc.[default_value]), 126)
     WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') IN ('money', 'smallmoney')
       THEN CONVERT(nvarchar(4000), CONVERT(money, pc.[default_value]), 2)
+    WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') IN ('float', 'real')
+      THEN CONVERT(nvarchar(4000), CONVERT(varbinary(8), CONVERT(float, pc.[default_value])), 1)
     ELSE CONVERT(nvarchar(4000), pc.[default_value])
   END AS [default_value]
 FROM sys.objects AS o

@@ -35,7 +35,7 @@ export function describeDataFile(path: string): DataFileDescription {
         rows: t.rowCount,
         indexId: t.layout.indexId,
         columns: t.layout.columns.filter((c) => !c.isDropped && !c.isUniquifier).length,
-        compression: t.layout.compression,
+        compression: compressionSummary(t.partitions),
         partitions: t.partitions.length,
       })),
       warnings: md.warnings,
@@ -45,4 +45,21 @@ export function describeDataFile(path: string): DataFileDescription {
   } finally {
     source.close();
   }
+}
+
+/**
+ * The table's compression over its partitions: one word when they agree, else each compression with
+ * its partition numbers (`NONE on partition 1; PAGE on partitions 2, 3`). The table's own layout
+ * is its first partition's; its compression alone said NONE for a table whose other partitions are
+ * PAGE-compressed.
+ */
+export function compressionSummary(partitions: Array<{ partitionNumber: number; compression: string }>): string {
+  const by = new Map<string, number[]>();
+  for (const p of [...partitions].sort((a, b) => a.partitionNumber - b.partitionNumber)) {
+    const list = by.get(p.compression) ?? [];
+    list.push(p.partitionNumber);
+    by.set(p.compression, list);
+  }
+  if (by.size <= 1) return [...by.keys()][0] ?? 'NONE';
+  return [...by].map(([c, n]) => `${c} on partition${n.length > 1 ? 's' : ''} ${n.join(', ')}`).join('; ');
 }

@@ -25,6 +25,13 @@ export interface OffRowMarker {
 
 export interface VariantValue {
   baseType: string;
+  /**
+   * The base type's precision and scale as the variant stores them (SQL_VARIANT_PROPERTY Precision /
+   * Scale): decimal/numeric carry both, time/datetime2/datetimeoffset their scale. Absent for other
+   * base types. A re-insert needs them: `decimal` alone would be decimal(18,0), rounding 123.4567 to 123.
+   */
+  precision?: number;
+  scale?: number;
   value: SqlValue;
 }
 

@@ -149,6 +149,18 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
     if (v === null) return { type: { name: 'NVarChar', length: 1 }, value: null, literal: 'NULL' };
     if (typeof v !== 'object' || !('baseType' in v)) throw bad(c.name, `sql_variant value of ${c.name} has no base type`);
     const base = parseBaseType(v.baseType);
+    // The variant's own precision and scale (decodeSqlVariant): 'decimal' alone parses as
+    // decimal(18,0), and a decimal(10,4) 123.4567 went in as 123.
+    if (v.precision !== undefined) base.precision = v.precision;
+    if (v.scale !== undefined) base.scale = v.scale;
+    // A bare char/binary base type parses with length 8000: a binary(8000) or nchar(8000) parameter
+    // pads the value (0x01020304 + 7,996 zero bytes went into the variant, 'ab' + spaces). The variant
+    // holds no length rowback reads (its property bytes' order is not established), so the value's
+    // own length is used: exact for binary(n)/char(n), whose values are always n long.
+    if (typeof v.value === 'string' && /^(binary|varbinary|char|varchar|nchar|nvarchar)$/.test(base.type) && base.maxLength !== -1 && !/\(/.test(v.baseType)) {
+      const n = base.type.endsWith('binary') ? Math.max(1, (v.value.length - 2) / 2) : Math.max(1, v.value.length);
+      base.maxLength = base.type.startsWith('n') ? n * 2 : n;
+    }
     return planParam({ ...c, ...base }, v.value);
   }
   const type = paramTypeFor(c);
@@ -223,6 +235,12 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
     }
     case 'NChar': case 'NVarChar': case 'NText': case 'Xml': {
       if (typeof v !== 'string') throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
+      // A recovered xml value is SQL Server's binary XML as 0x… hex (not decoded: types/index.ts).
+      // Sent as an xml parameter that text is well-formed XML (a text node), so the row went in
+      // with '0xDFFF01B004…' for its document: refused instead, naming the column.
+      if (type.name === 'Xml' && /^0x(?:[0-9a-f]{2})*$/i.test(v)) {
+        throw new ReinsertError('REINSERT_UNSUPPORTED_TYPE', `column ${c.name} (xml) holds SQL Server's binary XML form (${v.length > 18 ? `${v.slice(0, 18)}…` : v}, ${(v.length - 2) / 2} bytes), which rowback does not turn back into XML text; inserting it would store the hex digits as the document`, { column: c.name });
+      }
       return { type, value: v, literal: nlit(v) };
     }
   }

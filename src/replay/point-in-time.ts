@@ -241,8 +241,8 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
       return pageLsn.get(pageId)!;
     };
     const model = new PageSlotModel({ seed: (id: string) => pageSlots(readPageById(pages, id), id) });
-    const partitionOf = new Map(detail.partitions.flatMap((p) => p.allocUnits.map((a) => [a.allocUnitId, p.layout] as const)));
-    const replay = new LogReplay({ layout, layoutOf: (au) => partitionOf.get(au), columns, target, basePageLsn, rebuild: (r) => model.apply(r), stats });
+    const partitions = detail.partitions.map((p) => ({ partitionId: p.partitionId, allocUnitIds: p.allocUnits.map((a) => a.allocUnitId), layout: p.layout }));
+    const replay = new LogReplay({ layout, columns, target, basePageLsn, rebuild: (r) => model.apply(r), stats, partitions });
     const baseEnd = BigInt(base.lastLsn);
 
     const streams: Array<{ path: string; kind: 'bak' | 'trn'; from: bigint }> = [{ path: base.devices[0], kind: 'bak', from: 0n }];
@@ -275,12 +275,6 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
 
 export interface LogReplayContext {
   layout: TableLayout;
-  /**
-   * The layout of the partition an allocation unit belongs to, when the table has several partitions
-   * (they may differ in compression): a row image is decoded with its own partition's layout. Absent
-   * or undefined for an allocation unit: `layout`.
-   */
-  layoutOf?: (allocUnitId: string) => TableLayout | undefined;
   /** Visible columns, in order: the row identity of RowState. */
   columns: string[];
   target: RestoreTarget;
@@ -289,6 +283,13 @@ export interface LogReplayContext {
   /** The page model: fed every record in log order; returns the full images of a modify (update-rebuild.ts). */
   rebuild: (r: LogRecord) => UpdateRebuild | undefined;
   stats: ReplayStats;
+  /**
+   * The table's partitions in the base backup, each with its own layout (a partition may differ in
+   * compression or physical columns: REBUILD PARTITION = n, DATA_COMPRESSION … ON PARTITIONS). A
+   * log record is decoded with the layout of the partition its allocation unit belongs to; without
+   * this list, or for an allocation unit none lists, `layout`.
+   */
+  partitions?: Array<{ partitionId: string; allocUnitIds: string[]; layout: TableLayout }>;
 }
 
 /**
@@ -304,6 +305,8 @@ export class LogReplay {
   private readonly dataAus: Set<string>;
   private readonly otherAus: Set<string>;
   private readonly table: string;
+  /** Each partition's layout by its allocation unit ids (ctx.partitions). */
+  private readonly layoutByAu = new Map<string, TableLayout>();
   /** The table's ids as they appear in catalog rows: allocation unit and partition ids (bigint LE), object id (int LE). */
   private readonly idBytes: Uint8Array[];
 
@@ -317,7 +320,9 @@ export class LogReplay {
       b.writeBigInt64LE(BigInt(v));
       return new Uint8Array(b);
     };
-    this.idBytes = [...aus.map((a) => big(a.allocUnitId)), ...(ctx.layout.partitionId ? [big(ctx.layout.partitionId)] : [])];
+    for (const p of ctx.partitions ?? []) for (const au of p.allocUnitIds) this.layoutByAu.set(au, p.layout);
+    const partitionIds = new Set([...(ctx.layout.partitionId ? [ctx.layout.partitionId] : []), ...(ctx.partitions ?? []).map((p) => p.partitionId)]);
+    this.idBytes = [...aus.map((a) => big(a.allocUnitId)), ...[...partitionIds].map(big)];
     if (ctx.layout.objectId) {
       const b = Buffer.alloc(4);
       b.writeInt32LE(ctx.layout.objectId);
@@ -433,8 +438,7 @@ export class LogReplay {
    * still open at the stop. Throws ReplayError REPLAY_ROW_NOT_FOUND / _NO_FULL_IMAGE / _UNSUPPORTED_RECORD / _UNDECODABLE.
    */
   finish(state: RowState): void {
-    const { stats, columns } = this.ctx;
-    const layout = (r: LogRecord): TableLayout => (r.AllocUnitId ? this.ctx.layoutOf?.(r.AllocUnitId) : undefined) ?? this.ctx.layout;
+    const { stats, layout, columns } = this.ctx;
     const redo: ReplayOp[] = [];
     const undo: ReplayOp[] = [];
     for (const t of this.txns.values()) {
@@ -453,12 +457,13 @@ export class LogReplay {
     const byLsn = (a: ReplayOp, b: ReplayOp) => lsnCmp(lsnToDecimal(parseLsn(a.record['Current LSN'])), lsnToDecimal(parseLsn(b.record['Current LSN'])));
     redo.sort(byLsn);
     undo.sort(byLsn).reverse();
+    const layoutOf = (o: ReplayOp): TableLayout => (o.record.AllocUnitId ? this.layoutByAu.get(o.record.AllocUnitId) : undefined) ?? layout;
     for (const o of redo) {
-      apply(o, 'redo', state, layout(o.record), columns, this.table);
+      apply(o, 'redo', state, layoutOf(o), columns, this.table);
       stats.redone[o.kind]++;
     }
     for (const o of undo) {
-      apply(o, 'undo', state, layout(o.record), columns, this.table);
+      apply(o, 'undo', state, layoutOf(o), columns, this.table);
       stats.undone++;
     }
   }

@@ -215,3 +215,30 @@ describe('rowback decode as a process (bin/rowback.js)', () => {
     expect(r.stderr).toMatch(/^rowback: DECODE_TRUNCATED: .*offset \d+/);
   });
 });
+
+describe('rowback decode: catalog JSON with partitions of different layouts', () => {
+  // SYNTHETIC catalog rows: dbo.P (id int, name varchar(20)); partition 1 uncompressed, partition 2
+  // ROW-compressed. The row is partition 2's CD record of (70000, NULL) (synthetic-encoder encodeCd).
+  const col = (partition: number, compression: string, id: number, name: string, type: string, max: number, offset: number) => ({
+    schema_name: 'dbo', table_name: 'P', index_id: 1, partition_id: String(72057594050000000 + partition), partition_number: partition, data_compression_desc: compression,
+    in_row_alloc_unit_id: String(72057594040000000 + partition), partition_column_id: id, column_id: id, column_name: name, type_name: type, max_length: max,
+    precision: type === 'int' ? 10 : 0, scale: 0, collation_name: type === 'int' ? null : 'SQL_Latin1_General_CP1_CI_AS', leaf_offset: offset, leaf_null_bit: id, leaf_bit_position: 0,
+    is_dropped: false, is_sparse: false, is_uniqueifier: false,
+  });
+  const catalog = () => file('p.json', JSON.stringify([
+    col(1, 'NONE', 1, 'id', 'int', 4, 4), col(1, 'NONE', 2, 'name', 'varchar', 20, -1),
+    col(2, 'ROW', 1, 'id', 'int', 4, 4), col(2, 'ROW', 2, 'name', 'varchar', 20, -1),
+  ]));
+  const CD_ROW = '010204811170';
+
+  it('without --partition: refused naming the partitions (partition 1 was used silently)', async () => {
+    expectOneLineError(await run('--schema', catalog(), '--hex', CD_ROW), 'INPUT_PARTITION_REQUIRED');
+  });
+  it('--partition 2 decodes with that partition\'s layout; an unknown partition is refused', async () => {
+    const r = await run('--schema', catalog(), '--partition', '2', '--hex', CD_ROW);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ table: 'dbo.P', values: { id: 70000, name: null } });
+    expectOneLineError(await run('--schema', catalog(), '--partition', '3', '--hex', CD_ROW), 'INPUT_UNKNOWN_PARTITION');
+    expectOneLineError(await run('--schema', catalog(), '--partition', 'two', '--hex', CD_ROW), 'INPUT_BAD_OPTION');
+  });
+});

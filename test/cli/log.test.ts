@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +90,28 @@ describeCorpus('rowback log on corpus logs', () => {
     const to = deletes[2]['Current LSN'] as string;
     const window = ndjson((await run('log', ANGULAR_LDF, '--operation', 'LOP_DELETE_ROWS', '--from-lsn', from, '--to-lsn', to, '--format', 'ndjson', '--quiet')).stdout);
     expect(window.map((x) => x['Current LSN'])).toEqual([from, to]);
+  });
+
+  it('--table with --schema: every partition of the table (catalog JSON has one layout per partition), not only the first', async () => {
+    const deletes = ndjson((await run('log', ANGULAR_LDF, '--operation', 'LOP_DELETE_ROWS', '--format', 'ndjson', '--quiet')).stdout);
+    const aus = [...new Set(deletes.map((x) => x.AllocUnitId as string))];
+    expect(aus.length).toBe(2);
+    // SYNTHETIC catalog JSON: a two-partition table dbo.P whose partitions are the allocation units
+    // of the corpus log's two tables (the log command filters by allocation unit id only).
+    const row = (partition: number, au: string) => ({
+      schema_name: 'dbo', table_name: 'P', index_id: 1, partition_id: String(72057594000000000 + partition), partition_number: partition,
+      in_row_alloc_unit_id: au, partition_column_id: 1, column_id: 1, column_name: 'id', type_name: 'int', max_length: 4, precision: 10, scale: 0,
+      collation_name: null, leaf_offset: 4, leaf_null_bit: 1, leaf_bit_position: 0, is_dropped: false, is_sparse: false, is_uniqueifier: false,
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-log-parts-'));
+    const schema = join(dir, 'p.json');
+    writeFileSync(schema, JSON.stringify([row(1, aus[0]), row(2, aus[1])]));
+    const r = await run('log', ANGULAR_LDF, '--schema', schema, '--table', 'dbo.P', '--operation', 'LOP_DELETE_ROWS', '--format', 'ndjson', '--quiet');
+    expect(r.code).toBe(0);
+    const got = ndjson(r.stdout);
+    // before: only partition 1's records (aus[0]) were listed
+    expect(got.map((x) => x['Current LSN'])).toEqual(deletes.map((x) => x['Current LSN']));
+    expect(new Set(got.map((x) => x.AllocUnitName))).toEqual(new Set(['dbo.P']));
   });
 
   it('--transaction keeps that transaction\'s records; Windows SIDs get their S-1-… text', async () => {

@@ -94,7 +94,7 @@ const TYPES: Record<string, TypeGen> = {
       str(latin1Chars, 0, 20).map((v) => ({ baseType: 'varchar', value: v })),
       fc.string({ maxLength: 20, unit: 'grapheme' }).map((v) => ({ baseType: 'nvarchar', value: v })),
       fc.double({ noNaN: true, noDefaultInfinity: true }).map((v) => ({ baseType: 'float', value: v })),
-      decimalGen(38, 5).map((v) => ({ baseType: 'decimal', value: v })),
+      decimalGen(38, 5).map((v) => ({ baseType: 'decimal', precision: 38, scale: 5, value: v })),
     ),
     cd: true,
   },

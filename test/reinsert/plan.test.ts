@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { orderTables } from '../../src/reinsert/order.js';
 import { planReinsert, renderScript, renderUndoScript, type PlanInputRow } from '../../src/reinsert/plan.js';
 import { declaration, paramTypeFor, planParam, toMssqlType } from '../../src/reinsert/sql-types.js';
+import { decodeSqlVariant } from '../../src/reconstruct/types/variant.js';
+import { decodeRow } from '../../src/reconstruct/decode-row.js';
+import { buildLayout, encodeFixedVar } from '../support/synthetic-encoder.js';
 import { fromLayout, insertableColumns, type TargetColumn, type TargetTable } from '../../src/reinsert/target-table.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
@@ -149,6 +152,22 @@ describe('parameter types: exact SQL type per column', () => {
     expect(p.literal).toBe(literal);
   });
 
+  it('a sql_variant decimal/time goes in with the precision and scale it was stored with (SYNTHETIC variant bytes through the decoder)', () => {
+    // decimal(10,4) 123.4567: base type 0x6a, version 1, precision 10, scale 4, sign 1, 8-byte magnitude 1234567
+    const dec = decodeSqlVariant(Buffer.from('6a010a040187d6120000000000', 'hex'), 0, 13)!;
+    expect(dec).toEqual({ baseType: 'decimal', precision: 10, scale: 4, value: '123.4567' });
+    const p = planParam(c('v', 'sql_variant', { maxLength: 8016 }), dec);
+    // before: parseBaseType('decimal') = decimal(18,0), and the driver rounded 123.4567 to 123
+    expect(declaration(p.type)).toBe('decimal(10,4)');
+    expect([p.value, p.literal]).toEqual([123.4567, '123.4567']);
+    const big = planParam(c('v', 'sql_variant', { maxLength: 8016 }), { baseType: 'numeric', precision: 38, scale: 10, value: '1234567890123456789012345678.1234567890' });
+    expect(big.wrap).toBe('CONVERT(numeric(38,10), @)');
+    // datetime2(3) 2026-05-17T13:45:30.123: scale byte 3, 4-byte time units, 3-byte date
+    const dt = decodeSqlVariant(Buffer.from('2a0103' + '0bc5f302' + 'a8490b', 'hex'), 0, 10)!;
+    expect(dt).toEqual({ baseType: 'datetime2', scale: 3, value: '2026-05-17T13:45:30.123' });
+    expect(declaration(planParam(c('v', 'sql_variant', { maxLength: 8016 }), dt).type)).toBe('datetime2(3)');
+  });
+
   it('big decimals and datetimeoffset go as text converted by the server with the exact type', () => {
     expect(planParam(c('a', 'decimal', { precision: 38, scale: 10 }), '1234567890123456789012345678.1234567890').wrap).toBe('CONVERT(decimal(38,10), @)');
     expect(planParam(c('a', 'datetimeoffset', { scale: 7 }), '2026-05-17T13:45:30.1234567+08:00').wrap).toBe('CONVERT(datetimeoffset(7), @)');
@@ -168,6 +187,38 @@ describe('parameter types: exact SQL type per column', () => {
     const dt = toMssqlType(paramTypeFor(c('a', 'datetime2', { scale: 3 }))) as unknown as { type: unknown; scale: number };
     expect([dt.type, dt.scale]).toEqual([sql.DateTime2, 3]);
     expect((toMssqlType({ name: 'UniqueIdentifier' }) as unknown as { type: unknown }).type).toBe(sql.UniqueIdentifier);
+  });
+
+  it('a sql_variant binary/char value goes in at its own length, not padded to 8000 (SYNTHETIC variant bytes through the decoder)', () => {
+    const col = c('v', 'sql_variant', { maxLength: 8016 });
+    // binary(4) 0x01020304: base type 0xad, version 1, max length 4 (2 bytes), the value
+    const bin = decodeSqlVariant(Buffer.from('ad01040001020304', 'hex'), 0, 8)!;
+    expect(bin).toEqual({ baseType: 'binary', value: '0x01020304' });
+    // before: binary(8000): the parameter pads 0x01020304 with 7,996 zero bytes
+    expect(declaration(planParam(col, bin).type)).toBe('binary(4)');
+    expect(declaration(planParam(col, { baseType: 'char', value: 'ab ' }).type)).toBe('nchar(3)');
+    expect(declaration(planParam(col, { baseType: 'nchar', value: 'xyz' }).type)).toBe('nchar(3)');
+    expect(declaration(planParam(col, { baseType: 'varchar', value: 'abc' }).type)).toBe('nvarchar(3)');
+    expect(declaration(planParam(col, { baseType: 'varbinary', value: '0x' }).type)).toBe('varbinary(1)');
+  });
+
+  it('an xml value recovered as binary XML hex is refused, not inserted as the text of the hex (SYNTHETIC bytes)', () => {
+    // FixedVar record: id 1, x = 0xDFFF01B004… (binary XML is shown as hex, decode-row warns)
+    const layout = buildLayout('X', [{ name: 'id', type: 'int' }, { name: 'x', type: 'xml' }]);
+    const hex = '0xDFFF01B00401610000000000';
+    const row = decodeRow(encodeFixedVar(layout, { id: 1, x: hex }), layout);
+    expect(row.values.x).toBe(hex);
+    let code = '';
+    try {
+      planParam(c('x', 'xml', { maxLength: -1 }), row.values.x);
+    } catch (e) {
+      code = (e as { code: string }).code;
+    }
+    // before: { type: Xml, literal: N'0xDFFF01B0…' }: a document holding the hex digits as text
+    expect(code).toBe('REINSERT_UNSUPPORTED_TYPE');
+    expect(() => planParam(c('x', 'xml', { maxLength: -1 }), '0x')).toThrow(/binary XML/);
+    // xml text (a restore job's side database gives it so) still goes in
+    expect(planParam(c('x', 'xml', { maxLength: -1 }), '<a>0x12</a>').literal).toBe("N'<a>0x12</a>'");
   });
 
   it('refuses values that do not fit their column type', () => {

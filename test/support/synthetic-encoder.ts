@@ -276,12 +276,12 @@ function encodeVariant(v: VariantValue, host: ColumnLayout): number[] {
   let props: number[] = [];
   if (v.baseType === 'decimal' || v.baseType === 'numeric') {
     const digits = (v.value as string).replace('-', '').split('.');
-    inner.scale = digits[1]?.length ?? 0;
-    inner.precision = 38;
-    props = [38, inner.scale];
+    inner.scale = v.scale ?? digits[1]?.length ?? 0;
+    inner.precision = v.precision ?? 38;
+    props = [inner.precision, inner.scale];
   } else if (v.baseType === 'time' || v.baseType === 'datetime2' || v.baseType === 'datetimeoffset') {
     const m = /\.(\d+)/.exec((v.value as string).slice(11));
-    inner.scale = m ? m[1].length : 0;
+    inner.scale = v.scale ?? (m ? m[1].length : 0);
     props = [inner.scale];
   } else if (v.baseType === 'varchar' || v.baseType === 'char' || v.baseType === 'nvarchar' || v.baseType === 'nchar') {
     props = [0x09, 0x04, 0xd0, 0x00, 0x34, 0x40, 0x1f]; // SYNTHETIC collation + max length bytes

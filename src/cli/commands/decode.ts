@@ -24,6 +24,7 @@ interface DecodeCliOptions {
   hex: string;
   typeAlias: string[];
   lsn?: string;
+  partition?: string;
   defaultSchema?: string;
   collation?: string;
 }
@@ -37,6 +38,7 @@ export function register(program: Command): void {
     .option('--ddl <file>', 'table metadata from a CREATE TABLE script (CREATE INDEX / ALTER TABLE … PRIMARY KEY understood)')
     .option('--schema <catalog.json>', 'table metadata as catalog JSON (rows of sql/table-metadata.sql): exact, knows dropped columns')
     .option('--table <schema.name>', 'which table, when the metadata holds more than one')
+    .option('--partition <n>', "with --schema: the row's partition number, when the table's partitions differ in layout (compression, columns)")
     .requiredOption('--hex <hex>', "the row image as hex ('0x…', spaces allowed); '-' reads it from stdin")
     .option('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, [])
     .option('--default-schema <schema>', 'with --ddl: schema of unqualified table names', 'dbo')
@@ -80,7 +82,12 @@ export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): P
     defaultSchema: opts.defaultSchema,
     defaultCollation: opts.collation,
   });
-  const table = pickTable(layouts, opts.table, opts.ddl ?? opts.schema!);
+  let partition: number | undefined;
+  if (opts.partition !== undefined) {
+    partition = Number(opts.partition);
+    if (!/^\d+$/.test(opts.partition.trim()) || partition < 1) throw new InputError('INPUT_BAD_OPTION', `--partition '${opts.partition}' is not a partition number (1, 2, …)`);
+  }
+  const table = pickTable(layouts, opts.table, opts.ddl ?? opts.schema!, partition);
   const hexText = opts.hex === '-' ? await readStdin(signal) : opts.hex;
   const image = parseHex(hexFromDump(hexText), '--hex');
   if (image.length === 0) throw new InputError('INPUT_BAD_HEX', '--hex is empty', { offset: 0 });
@@ -129,27 +136,46 @@ export function parseAliases(list: string[]): Record<string, string> {
 
 /**
  * `--table` matches `schema.name` case-insensitively (SQL Server's default collations are
- * case-insensitive), or a bare name when only one schema has it. Several partitions of one
- * table share a layout unless the table was altered per partition; the first is used.
+ * case-insensitive), or a bare name when only one schema has it. Catalog JSON has one layout per
+ * partition: `partition` picks one; without it the first is used when every partition has the same
+ * layout, and INPUT_PARTITION_REQUIRED is thrown when they differ (a partition rebuilt alone or of
+ * another compression: partition 1's layout reads another partition's row from the wrong bytes).
  */
-export function pickTable(layouts: TableLayout[], wanted: string | undefined, source: string): TableLayout {
+export function pickTable(layouts: TableLayout[], wanted: string | undefined, source: string, partition?: number): TableLayout {
   const names = [...new Set(layouts.map(qualifiedName))];
   if (names.length === 0) throw new InputError('INPUT_NO_TABLE', `${source} defines no table`, { file: source });
   if (wanted === undefined) {
     if (names.length > 1) {
       throw new InputError('INPUT_TABLE_REQUIRED', `${source} defines ${names.length} tables; choose one with --table: ${names.join(', ')}`, { file: source });
     }
-    return layouts[0]!;
+    return pickPartition(layouts, partition, source);
   }
   const w = unbracket(wanted).toLowerCase();
   const exact = layouts.filter((t) => qualifiedName(t).toLowerCase() === w);
   const byName = exact.length ? exact : layouts.filter((t) => t.name.toLowerCase() === w);
   const matchedNames = [...new Set(byName.map(qualifiedName))];
-  if (matchedNames.length === 1) return byName.sort((a, b) => (a.partitionNumber ?? 1) - (b.partitionNumber ?? 1))[0]!;
+  if (matchedNames.length === 1) return pickPartition(byName, partition, source);
   if (matchedNames.length > 1) {
     throw new InputError('INPUT_TABLE_REQUIRED', `--table ${wanted} matches ${matchedNames.join(', ')}; give schema.name`, { table: wanted });
   }
   throw new InputError('INPUT_UNKNOWN_TABLE', `table ${wanted} is not in ${source}; known tables: ${names.join(', ')}`, { table: wanted });
+}
+
+/** One table's layouts (one per partition) → the one to decode with (see pickTable). */
+function pickPartition(layouts: TableLayout[], partition: number | undefined, source: string): TableLayout {
+  const sorted = [...layouts].sort((a, b) => (a.partitionNumber ?? 1) - (b.partitionNumber ?? 1));
+  const name = qualifiedName(sorted[0]!);
+  if (partition !== undefined) {
+    const hit = sorted.find((t) => (t.partitionNumber ?? 1) === partition);
+    if (!hit) throw new InputError('INPUT_UNKNOWN_PARTITION', `${name} has no partition ${partition} in ${source}; its partitions: ${sorted.map((t) => t.partitionNumber ?? 1).join(', ')}`, { table: name, file: source });
+    return hit;
+  }
+  const shape = (t: TableLayout) => JSON.stringify([t.compression, t.columns.map((c) => [c.partitionColumnId, c.type, c.maxLength, c.isDropped, c.leafOffset, c.leafNullBit, c.leafBitPosition])]);
+  if (new Set(sorted.map(shape)).size > 1) {
+    const each = sorted.map((t) => `${t.partitionNumber ?? 1}: ${t.compression}, ${t.columns.length} physical columns`).join('; ');
+    throw new InputError('INPUT_PARTITION_REQUIRED', `${name}'s partitions differ in layout in ${source} (${each}); give the row's partition with --partition N`, { table: name, file: source });
+  }
+  return sorted[0]!;
 }
 
 function unbracket(name: string): string {

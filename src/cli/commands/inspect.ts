@@ -312,7 +312,7 @@ export function renderText(r: InspectResult): string {
     kv('collation', r.collation);
     kv('checkpoint LSN', r.checkpointLsn);
     out.push('tables (rows):');
-    for (const t of r.tables) out.push(`  ${t.name.padEnd(40)} ${String(t.rows).padStart(9)}  ${t.indexId === 0 ? 'heap' : 'clustered'}, ${t.columns} columns${t.compression !== 'NONE' ? `, ${t.compression}` : ''}`);
+    for (const t of r.tables) out.push(`  ${t.name.padEnd(40)} ${String(t.rows).padStart(9)}  ${t.indexId === 0 ? 'heap' : 'clustered'}, ${t.columns} columns${t.partitions > 1 ? `, ${t.partitions} partitions` : ''}${t.compression !== 'NONE' ? `, ${t.compression}` : ''}`);
     for (const w of r.warnings) out.push(`warning: ${w}`);
     for (const s of r.skipped) out.push(`skipped: ${s.code}: ${s.reason}`);
   }

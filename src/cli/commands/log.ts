@@ -26,7 +26,7 @@ import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_STARTS_MID_VLF, t
 import type { LogRecord } from '../../logreader/log-record.js';
 import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
-import { catalogFromLayouts, logLoss, type SkippedItem } from '../../recover/source.js';
+import { logLoss, type SkippedItem } from '../../recover/source.js';
 import { assertBackupSet, assertOneDatabase, oneBackupAdvice, readSourceIdentity, type SourceFileIdentity } from '../../recover/source-identity.js';
 import { csvRecord } from '../../util/csv.js';
 import { toHex0x } from '../../util/hex.js';
@@ -296,17 +296,20 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   if (tables.length) {
     if (!meta) throw new InputError('INPUT_NO_METADATA', '--table needs table metadata: give --mdf FILE, --bak FILE or --schema CATALOG.json (or filter with --alloc-unit ID)');
     tableAllocUnits = [];
-    // One entry per table, naming the allocation units of all its partitions (catalog JSON and data
-    // files give a layout per partition).
-    const catalog = catalogFromLayouts(meta.tables);
     for (const t of tables) {
-      const hit = catalog.byName(t);
-      if (!hit) {
-        const known = catalog.tables().map((x) => `${x.schema}.${x.name}`).join(', ') || '(none)';
+      // Every layout of the table: catalog JSON gives one per partition, each with its own
+      // allocation units (find() kept the first partition's alone: the others' records went unlisted).
+      const hits = meta.tables.filter((x) => `${x.schema}.${x.name}`.toLowerCase() === t.toLowerCase() || (!t.includes('.') && `dbo.${x.name}`.toLowerCase() === `dbo.${t}`.toLowerCase()));
+      if (hits.length === 0) {
+        const known = [...new Set(meta.tables.map((x) => `${x.schema}.${x.name}`))].join(', ') || '(none)';
         throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in the metadata; known tables: ${known}`, { table: t });
       }
-      if (!hit.allocUnits?.length) throw new InputError('INPUT_NO_ALLOC_UNIT', `the metadata gives no allocation unit for ${t}; filter with --alloc-unit ID`, { table: t });
-      tableAllocUnits.push(...hit.allocUnits.map((a) => a.allocUnitId));
+      const unmapped = hits.filter((h) => !h.allocUnits?.length);
+      if (unmapped.length) {
+        const which = hits.length > 1 ? ` (partition ${unmapped.map((h) => h.partitionNumber ?? h.partitionId ?? '?').join(', ')})` : '';
+        throw new InputError('INPUT_NO_ALLOC_UNIT', `the metadata gives no allocation unit for ${t}${which}; filter with --alloc-unit ID`, { table: t });
+      }
+      for (const hit of hits) tableAllocUnits.push(...hit.allocUnits!.map((a) => a.allocUnitId));
     }
   }
   const filter = compileLogFilter(opts, tableAllocUnits);

@@ -49,8 +49,8 @@ export interface DdlIndex {
   primaryKey: boolean;
   columns: string[];
   compression?: Compression;
-  /** A DATA_COMPRESSION limited to some partitions (DdlTable.partialCompression). */
-  partialCompression?: string;
+  /** Set when its options give some partitions their own DATA_COMPRESSION (`… ON PARTITIONS (…)`): the clause, for messages. */
+  perPartition?: string;
   columnstore: boolean;
   line: number;
   /** Constraint or index name, when the script gives one (DROP CONSTRAINT / DROP INDEX find it by name). */
@@ -69,8 +69,8 @@ export interface DdlTable {
   qname: QName;
   columns: DdlColumn[];
   compression?: Compression;
-  /** A DATA_COMPRESSION limited to some partitions (`ROW ON PARTITIONS (2) (line 7)`): not the table's. */
-  partialCompression?: string;
+  /** Set when its options give some partitions their own DATA_COMPRESSION (`… ON PARTITIONS (…)`): the clause, for messages. */
+  perPartition?: string;
 }
 
 export interface DdlAlias {
@@ -97,7 +97,8 @@ export type DdlAlteration = { seq: number } & (
   /** ALTER TABLE … DROP CONSTRAINT name, DROP INDEX name ON t / t.name: the key or index goes away. */
   | { kind: 'dropIndex'; table: QName; name: string; line: number }
   /** ALTER TABLE … REBUILD: the rowset is rewritten with a fresh layout (dropped columns reclaimed). */
-  | { kind: 'rebuild'; table: QName; line: number; compression?: Compression; partialCompression?: string }
+  | { kind: 'rebuild'; table: QName; line: number; compression?: Compression; /** `PARTITION = n` (not ALL): only that partition is rebuilt. */ partition?: string; perPartition?: string;
+      /** ALTER INDEX name|ALL ON t REBUILD: the index rebuilt (it changes the rows only when it is the clustered one). */ index?: string }
   /** ALTER TABLE … ENABLE CHANGE_TRACKING: adds a hidden in-row bigint column. */
   | { kind: 'changeTracking'; table: QName; line: number }
   /** EXEC sp_rename 'table.column', 'new', 'COLUMN' (column) or EXEC sp_rename 'table', 'new' (table). */
@@ -232,6 +233,7 @@ class Parser {
       if (this.isWord('CREATE')) this.create();
       else if (this.isWord('DROP') && this.isWord('TABLE', 1)) this.dropTable();
       else if (this.isWord('ALTER') && this.isWord('TABLE', 1)) this.alterTable();
+      else if (this.isWord('ALTER') && this.isWord('INDEX', 1)) this.alterIndex();
       else if (this.isWord('DROP') && this.isWord('INDEX', 1)) this.dropIndex();
       else if ((this.isWord('EXEC') || this.isWord('EXECUTE')) && this.isRename(1)) this.rename();
       else this.skipStatement();
@@ -377,8 +379,7 @@ class Parser {
         this.pos++;
         const c = this.withOptions();
         if (c) table.compression = c;
-        const partial = this.takePartialCompression();
-        if (partial) table.partialCompression = partial;
+        if (this.lastPerPartition) table.perPartition = this.lastPerPartition;
       } else if (this.acceptWord('LOCK')) {
         // Azure SQL Edge / Synapse variants are not expected; stop here.
         return;
@@ -394,38 +395,39 @@ class Parser {
   }
 
   /**
-   * `( name = value [ON PARTITIONS (…)], … )` → the DATA_COMPRESSION of the whole table or index, if
-   * present. A DATA_COMPRESSION limited to some partitions (`… ON PARTITIONS (2, 4 TO 6)`) is not the
-   * table's: it goes to `lastPartialCompression` as its text (e.g. `ROW ON PARTITIONS (2)`), for the
-   * layout's warning (partitions of one table may be compressed differently; Microsoft, "ALTER TABLE
-   * (Transact-SQL)", DATA_COMPRESSION … ON PARTITIONS).
+   * `( name = value [ON PARTITIONS (…)], … )` → DATA_COMPRESSION if present. A DATA_COMPRESSION
+   * followed by `ON PARTITIONS (…)` applies to those partitions only (MS Learn "CREATE TABLE",
+   * <table_option>: "DATA_COMPRESSION = … [ ON PARTITIONS ( { <partition_number_expression> | <range> } [ , ...n ] ) ]"):
+   * the partitions then differ in record format, which one layout per table cannot express; the
+   * clause is kept in `lastPerPartition` (line and text) for the caller.
    */
   private withOptions(): Compression | undefined {
     const toks = this.skipBalanced();
     let compression: Compression | undefined;
+    this.lastPerPartition = undefined;
     for (let i = 0; i < toks.length - 2; i++) {
       const t = toks[i]!;
       if (t.kind === 'ident' && t.upper === 'DATA_COMPRESSION' && toks[i + 1]!.text === '=') {
         const v = toks[i + 2]!.text.toUpperCase();
-        let c: Compression;
-        if (v === 'NONE' || v === 'ROW' || v === 'PAGE') c = v;
-        else if (v === 'COLUMNSTORE' || v === 'COLUMNSTORE_ARCHIVE') c = 'COLUMNSTORE';
+        if (v === 'NONE' || v === 'ROW' || v === 'PAGE') compression = v;
+        else if (v === 'COLUMNSTORE' || v === 'COLUMNSTORE_ARCHIVE') compression = 'COLUMNSTORE';
         else throw parseError(`unknown DATA_COMPRESSION '${toks[i + 2]!.text}'`, toks[i + 2]!.line, toks[i + 2]!.col);
-        const on = toks[i + 3];
-        if (on?.kind === 'ident' && on.upper === 'ON' && toks[i + 4]?.kind === 'ident' && toks[i + 4]!.upper === 'PARTITIONS') {
-          // The partition list, as written: ( n [TO m], … )
+        if (toks[i + 3]?.upper === 'ON' && toks[i + 4]?.upper === 'PARTITIONS') {
           let j = i + 5;
           const parts: string[] = [];
           if (toks[j]?.text === '(') {
             for (j++; j < toks.length && toks[j]!.text !== ')'; j++) parts.push(toks[j]!.text);
           }
-          this.lastPartialCompression = `${v} ON PARTITIONS (${parts.join(' ').replace(/ ,/g, ',')}) (line ${t.line})`;
-          i = j;
-        } else compression = c;
+          const clause = `DATA_COMPRESSION = ${v} ON PARTITIONS (${parts.join(' ').replace(/ ,/g, ',')})`;
+          this.lastPerPartition = `line ${t.line}: ${clause}`;
+        }
       }
     }
     return compression;
   }
+
+  /** The `… ON PARTITIONS (…)` clause the last withOptions() met (see there), else undefined. */
+  private lastPerPartition: string | undefined;
 
   private tableElement(table: DdlTable, inAlter: boolean): void {
     const t = this.peek();
@@ -562,7 +564,7 @@ class Parser {
         else this.expectWord('UNIQUE', '');
         const clustered = this.clusterOption();
         this.indexOptions();
-        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns: [col.name], columnstore: false, line, compression: this.lastCompression, ...(this.lastPartialCompression ? { partialCompression: this.lastPartialCompression } : {}), name: this.takeName() });
+        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns: [col.name], columnstore: false, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name: this.takeName() });
         if (primaryKey) col.nullable = false;
         continue;
       }
@@ -580,7 +582,7 @@ class Parser {
         if (this.acceptWord('UNIQUE')) unique = true;
         const clustered = this.clusterOption() ?? false;
         this.indexOptions();
-        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique, primaryKey: false, columns: [col.name], columnstore: false, line, compression: this.lastCompression, ...(this.lastPartialCompression ? { partialCompression: this.lastPartialCompression } : {}), name });
+        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique, primaryKey: false, columns: [col.name], columnstore: false, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name });
         continue;
       }
       if (inAlter && t.kind === 'ident') return; // the next statement
@@ -589,13 +591,8 @@ class Parser {
   }
 
   private lastCompression: Compression | undefined;
-  /** The last partition-limited DATA_COMPRESSION read by withOptions (its text), until taken. */
-  private lastPartialCompression: string | undefined;
-  private takePartialCompression(): string | undefined {
-    const p = this.lastPartialCompression;
-    this.lastPartialCompression = undefined;
-    return p;
-  }
+  /** The `ON PARTITIONS` clause of the last index's options (see withOptions). */
+  private lastIndexPerPartition: string | undefined;
   /** The name of the `CONSTRAINT name` just read, for the key that follows it. */
   private pendingName: string | undefined;
   private takeName(): string | undefined {
@@ -613,12 +610,13 @@ class Parser {
   /** After a key/index column list: WITH (…), WITH FILLFACTOR = n, ON filegroup, … Records DATA_COMPRESSION. */
   private indexOptions(): void {
     this.lastCompression = undefined;
-    this.lastPartialCompression = undefined;
+    this.lastIndexPerPartition = undefined;
     for (;;) {
       if (this.isWord('WITH') && this.isPunct('(', 1)) {
         this.pos++;
         const c = this.withOptions();
         if (c) this.lastCompression = c;
+        if (this.lastPerPartition) this.lastIndexPerPartition = this.lastPerPartition;
       } else if (this.isWord('WITH') && this.isWord('FILLFACTOR', 1)) {
         this.pos += 2;
         this.expectPunct('=', 'after FILLFACTOR');
@@ -695,7 +693,7 @@ class Parser {
       const clustered = this.clusterOption();
       const columns = this.keyColumnList(primaryKey ? 'of PRIMARY KEY' : 'of UNIQUE');
       this.indexOptions();
-      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns, columnstore: false, line, compression: this.lastCompression, ...(this.lastPartialCompression ? { partialCompression: this.lastPartialCompression } : {}), name: this.takeName() });
+      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns, columnstore: false, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name: this.takeName() });
       return;
     }
     if (this.acceptWord('FOREIGN')) {
@@ -727,7 +725,7 @@ class Parser {
       if (this.acceptWord('INCLUDE')) this.skipBalanced();
       if (this.acceptWord('WHERE')) this.skipFilter();
       this.indexOptions();
-      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression, ...(this.lastPartialCompression ? { partialCompression: this.lastPartialCompression } : {}), name });
+      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name });
       return;
     }
     if (this.acceptWord('PERIOD')) {
@@ -763,8 +761,54 @@ class Parser {
     if (this.acceptWord('INCLUDE')) this.skipBalanced();
     if (this.acceptWord('WHERE')) this.skipFilter();
     this.indexOptions();
-    this.out.indexes.push({ seq: this.seq, table, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression, ...(this.lastPartialCompression ? { partialCompression: this.lastPartialCompression } : {}), name });
+    this.out.indexes.push({ seq: this.seq, table, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name });
+    this.skipRestOfStatement();
+  }
+
+  /**
+   * After a statement's parsed part: skips what is left of it, but never the next statement when
+   * the script leaves out the ';' (skipStatement passes over its first token, so called at `ALTER
+   * TABLE …` of the next statement it took that statement as the rest of this one).
+   */
+  private skipRestOfStatement(): void {
     if (!this.atStatementEnd() && !this.isWord('CREATE') && !this.isWord('ALTER') && !this.startsLayoutStatement()) this.skipStatement();
+  }
+
+  // ---- ALTER INDEX -------------------------------------------------------------------------
+  /**
+   * ALTER INDEX name|ALL ON t REBUILD [PARTITION = n] [WITH (DATA_COMPRESSION = …)]: rebuilding the
+   * clustered index rewrites the table's rows (with the compression given), like ALTER TABLE …
+   * REBUILD. Other ALTER INDEX forms (REORGANIZE, DISABLE, SET) leave the rows' layout as it is.
+   */
+  private alterIndex(): void {
+    this.pos += 2;
+    const line = this.peek().line;
+    const index = this.acceptWord('ALL') ? 'ALL' : this.identifier('after ALTER INDEX');
+    this.expectWord('ON', 'after the index name');
+    const table = this.qualifiedName('after ON');
+    if (!this.acceptWord('REBUILD')) {
+      this.skipRestOfStatement();
+      return;
+    }
+    const r = this.rebuildOptions();
+    this.out.alterations.push({ seq: this.seq, kind: 'rebuild', table, line, compression: r.compression, ...(r.partition !== undefined ? { partition: r.partition } : {}), ...(r.perPartition ? { perPartition: r.perPartition } : {}), index });
+    this.skipRestOfStatement();
+  }
+
+  /** After REBUILD: `[PARTITION = n|ALL] [WITH (…)]`. */
+  private rebuildOptions(): { compression?: Compression; partition?: string; perPartition?: string } {
+    let compression: Compression | undefined;
+    let partition: string | undefined;
+    let perPartition: string | undefined;
+    if (this.acceptWord('PARTITION')) {
+      this.expectPunct('=', 'after PARTITION');
+      const n = this.next();
+      // REBUILD PARTITION = n rebuilds that partition alone (MS Learn "ALTER TABLE": "PARTITION = partition_number");
+      // PARTITION = ALL is the whole table.
+      if (n.upper !== 'ALL') partition = n.text;
+    }
+    if (this.isWord('WITH') && this.isPunct('(', 1)) { this.pos++; compression = this.withOptions(); perPartition = this.lastPerPartition; }
+    return { compression, partition, perPartition };
   }
 
   // ---- ALTER TABLE -------------------------------------------------------------------------
@@ -777,23 +821,9 @@ class Parser {
     if (this.isWord('REBUILD')) {
       const line = this.peek().line;
       this.pos++;
-      let compression: Compression | undefined;
-      // REBUILD PARTITION = n rebuilds one partition: its DATA_COMPRESSION is that partition's, not the table's.
-      let partition: string | undefined;
-      if (this.acceptWord('PARTITION')) {
-        this.expectPunct('=', 'after PARTITION');
-        const n = this.next();
-        if (n.upper !== 'ALL') partition = n.text;
-      }
-      this.lastPartialCompression = undefined;
-      if (this.isWord('WITH') && this.isPunct('(', 1)) { this.pos++; compression = this.withOptions(); }
-      let partialCompression = this.takePartialCompression();
-      if (partition !== undefined && compression) {
-        partialCompression = `${compression} ON PARTITION ${partition} (line ${line}: REBUILD PARTITION = ${partition})`;
-        compression = undefined;
-      }
-      this.out.alterations.push({ seq: this.seq, kind: 'rebuild', table: qname, line, compression, ...(partialCompression ? { partialCompression } : {}) });
-      if (!this.atStatementEnd()) this.skipStatement();
+      const { compression, partition, perPartition } = this.rebuildOptions();
+      this.out.alterations.push({ seq: this.seq, kind: 'rebuild', table: qname, line, compression, ...(partition !== undefined ? { partition } : {}), ...(perPartition ? { perPartition } : {}) });
+      this.skipRestOfStatement();
       return;
     }
     if (this.isWord('ENABLE') && this.isWord('CHANGE_TRACKING', 1)) {

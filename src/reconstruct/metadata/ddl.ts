@@ -130,7 +130,7 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       const k = key(e.table.qname);
       if (tables.has(k)) throw new SchemaError('SCHEMA_DDL_INVALID', `table ${k} is created twice (no DROP TABLE between)`, { line: e.table.qname.line, table: k });
       const columns = e.table.columns.map((c, i) => ({ ...c, columnId: i + 1 }));
-      tables.set(k, { def: { seq: e.table.seq, qname: e.table.qname, columns, compression: e.table.compression }, indexes: [], phys: null, alterDrops: 0, warnings: [], partialCompression: e.table.partialCompression ? [e.table.partialCompression] : [] });
+      tables.set(k, { def: { seq: e.table.seq, qname: e.table.qname, columns, compression: e.table.compression }, indexes: [], phys: null, alterDrops: 0, warnings: [], ...(e.table.perPartition ? { perPartition: e.table.perPartition } : {}) });
     } else if (e.kind === 'droptable') {
       // Dropping a table the script never created (IF EXISTS … DROP) is fine.
       tables.delete(key(e.qname));
@@ -142,7 +142,7 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       if (!t) {
         // DROP INDEX / sp_rename of an object this script does not create (a procedure, a view, another
         // script's table): nothing to lay out.
-        if (a.kind === 'dropIndex' || a.kind === 'rename') continue;
+        if (a.kind === 'dropIndex' || a.kind === 'rename' || (a.kind === 'rebuild' && a.index !== undefined)) continue;
         throw new SchemaError('SCHEMA_DDL_INVALID', `ALTER TABLE ${k}: the table is not created in this script`, { line });
       }
       const ctx: AlterContext = { aliases, collation, tableName: k, schema: t.def.qname.schema ?? defaultSchema };
@@ -164,9 +164,13 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       }
       const before = clusteredIndexOf(t.indexes, k);
       t.indexes.push(e.index);
-      if (e.index.partialCompression && clusteredIndexOf(t.indexes, k) === e.index) t.partialCompression.push(e.index.partialCompression);
       // A new clustered index (CREATE CLUSTERED INDEX, ADD PRIMARY KEY [CLUSTERED]) rebuilds the rowset.
-      if (clusteredIndexOf(t.indexes, k) !== before) rebuild(t);
+      if (clusteredIndexOf(t.indexes, k) !== before) {
+        rebuild(t);
+        // … in the compression its options give: per partition (ON PARTITIONS), or one for all.
+        if (e.index.perPartition) t.perPartition = e.index.perPartition;
+        else if (e.index.compression) delete t.perPartition;
+      }
     }
   }
 
@@ -179,12 +183,15 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
     } else {
       layout = deriveLayout(t.def, t.indexes, { schema, collation, aliases });
     }
-    if (t.partialCompression.length > 0) {
-      // Partitions compressed unlike the table: one layout cannot be right for all of them. The decoder
-      // refuses a row whose record format (CD or FixedVar) contradicts the layout's compression.
-      t.warnings.push(`${schema}.${t.def.qname.name}: DATA_COMPRESSION ${t.partialCompression.join(', ')} applies to some partitions only; a --ddl layout is one per table, so every row is decoded as ${layout.compression} (a row of a partition stored ${layout.compression === 'NONE' ? 'ROW or PAGE' : 'uncompressed'} is refused, DECODE_SCHEMA_MISMATCH); for a layout per partition give catalog JSON (sql/table-metadata.sql) or the data file`);
-    }
     if (t.warnings.length > 0) layout.warnings = [...t.warnings];
+    if (t.perPartition) {
+      // One layout per table is all a script gives, and the log names a partition only by its
+      // allocation unit id, which the script does not know: rows are refused, never decoded with
+      // another partition's record format or column slots.
+      layout.unreadable =
+        `the script gives its partitions different layouts (${t.perPartition}); a --ddl layout is one for the whole table and cannot tell which allocation unit is which partition: ` +
+        'give the layout per partition with catalog JSON (sql/table-metadata.sql, --schema) or the data file (--mdf/--bak)';
+    }
     addUnknownCollationWarnings(layout);
     out.push(layout);
   }
@@ -205,8 +212,12 @@ interface TableState {
   /** Columns ALTER COLUMN has dropped so far (their partition_column_id is 0x04000000 + n). */
   alterDrops: number;
   warnings: string[];
-  /** Partition-limited DATA_COMPRESSION clauses seen (DdlTable.partialCompression): said on the layout. */
-  partialCompression: string[];
+  /**
+   * Set once a statement gave some partitions a layout of their own (DATA_COMPRESSION … ON
+   * PARTITIONS, REBUILD PARTITION = n that changes the record format or reclaims dropped columns):
+   * where, for the message. The table's layout is then unreadable (see layoutsFromDdl).
+   */
+  perPartition?: string;
 }
 
 interface AlterContext {
@@ -226,6 +237,11 @@ function rebuild(t: TableState): void {
   t.phys = null;
   t.def.columns = t.def.columns.filter((c) => !c.dropped);
   t.alterDrops = 0;
+}
+
+/** A layout's physical slots (what a partition's records are read by), as one comparable string. */
+function slotsOf(l: TableLayout): string {
+  return JSON.stringify(l.columns.map((c) => [c.partitionColumnId, c.isDropped ?? false, c.leafOffset, c.leafNullBit, c.leafBitPosition ?? null, c.maxLength]));
 }
 
 /** partition_column_id SQL Server gives a column dropped by ALTER COLUMN: 0x04000000 + n (rusanu 2011, physical-table-fixed-2: 67108865, 67108866). */
@@ -313,8 +329,32 @@ function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): vo
     return;
   }
   if (a.kind === 'rebuild') {
-    if (a.compression) def.compression = a.compression;
-    if (a.partialCompression) t.partialCompression.push(a.partialCompression);
+    const cx = clusteredIndexOf(t.indexes, ctx.tableName);
+    if (a.index !== undefined) {
+      // ALTER INDEX … REBUILD: the rows are rewritten only by the clustered index (a heap's rows by
+      // ALTER TABLE … REBUILD alone; ALTER INDEX ALL on a heap rebuilds its nonclustered indexes).
+      const clusteredOne = cx !== undefined && (a.index.toUpperCase() === 'ALL' || (cx.name !== undefined && cx.name.toLowerCase() === a.index.toLowerCase()));
+      if (!clusteredOne) return;
+    }
+    if (a.partition !== undefined) {
+      // REBUILD PARTITION = n: that partition alone gets the fresh layout (and the compression given);
+      // the others keep theirs. Nothing changes when the fresh layout is the one the table has.
+      const derive: DeriveContext = { schema: ctx.schema, collation: ctx.collation, aliases: ctx.aliases };
+      const now = t.phys ?? deriveLayout(def, t.indexes, derive);
+      const fresh = deriveLayout({ ...def, columns: def.columns.filter((c) => !c.dropped), ...(a.compression ? { compression: a.compression } : {}) }, a.compression ? t.indexes.map((i) => ({ ...i, compression: undefined })) : t.indexes, derive);
+      if (a.perPartition || now.compression !== fresh.compression || slotsOf(now) !== slotsOf(fresh)) {
+        t.perPartition ??= `line ${a.line}: ${a.index !== undefined ? `ALTER INDEX ${a.index} ON` : 'ALTER TABLE'} … REBUILD PARTITION = ${a.partition}${a.compression ? ` WITH (DATA_COMPRESSION = ${a.compression})` : ''}` +
+          `${now.compression !== fresh.compression ? ` makes that partition ${fresh.compression}, the others stay ${now.compression}` : slotsOf(now) !== slotsOf(fresh) ? ' reclaims dropped columns in that partition only' : ''}`;
+      }
+      return;
+    }
+    if (a.perPartition) t.perPartition ??= a.perPartition;
+    else if (a.compression) delete t.perPartition;
+    if (a.compression) {
+      def.compression = a.compression;
+      // the clustered index is what is rebuilt, in the compression given (deriveLayout takes its compression first)
+      if (cx) t.indexes[t.indexes.indexOf(cx)] = { ...cx, compression: a.compression };
+    }
     rebuild(t);
     return;
   }

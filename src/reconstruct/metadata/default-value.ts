@@ -1,6 +1,7 @@
 import { SchemaError } from '../../errors.js';
 import type { SqlValue } from '../values.js';
 import type { ColumnLayout } from './table-layout.js';
+import { shortestFloat32 } from '../types/float.js';
 
 /**
  * A column default written as text (catalog `default_value`, or a literal DEFAULT in DDL) →
@@ -8,7 +9,7 @@ import type { ColumnLayout } from './table-layout.js';
  * Used for rows written before the column was added, which hold no bytes for it.
  * Text that does not fit the type is a SchemaError SCHEMA_BAD_DEFAULT, never a guessed value.
  */
-export function defaultValueFromText(raw: string | null | undefined, col: Pick<ColumnLayout, 'name' | 'type' | 'scale'>): SqlValue {
+export function defaultValueFromText(raw: string | null | undefined, col: Pick<ColumnLayout, 'name' | 'type' | 'scale'> & Partial<Pick<ColumnLayout, 'maxLength'>>): SqlValue {
   if (raw === null || raw === undefined) return null;
   let text = raw.trim();
   // sys.default_constraints style `((0))` / `(N'x')`.
@@ -34,15 +35,25 @@ export function defaultValueFromText(raw: string | null | undefined, col: Pick<C
       return bad();
     }
     case 'real': case 'float': {
-      const n = Number(text);
+      // sql/table-metadata.sql gives a float/real default as its 8 IEEE-754 bytes, big-endian
+      // (CONVERT(varbinary(8), CONVERT(float, v)), as SQL Server converts float to binary): exact.
+      // Its text form (CONVERT(nvarchar, v), style 0) has 6 significant digits: 3.14159265358979
+      // came out as 3.14159. Number() would read that hex as an integer (4.6e18), so it is parsed here.
+      let n: number;
+      if (/^0x[0-9a-f]{16}$/i.test(text)) n = Buffer.from(text.slice(2), 'hex').readDoubleBE(0);
+      else if (/^0x/i.test(text)) return bad();
+      else n = Number(text);
       if (text === '' || !Number.isFinite(n)) bad();
-      return n;
+      // real: the float32 the column stores, in the decoder's output form (types/float.ts)
+      return col.type === 'real' || col.maxLength === 4 ? shortestFloat32(Math.fround(n)) : n;
     }
     case 'decimal': case 'numeric': case 'money': case 'smallmoney':
       return fixedScale(text.replace(/^\$/, '').replace(/,/g, ''), col.type === 'money' || col.type === 'smallmoney' ? 4 : col.scale) ?? bad();
     case 'date': {
-      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-      return m ? text : bad();
+      // sql/table-metadata.sql gives date defaults as datetime2(7) text (2020-01-01T00:00:00.0000000):
+      // a date is that text's day when its time is midnight.
+      const m = /^(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00(?:\.0{1,7})?)?)?$/.exec(text);
+      return m ? m[1] : bad();
     }
     case 'time': {
       const m = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/.exec(text);

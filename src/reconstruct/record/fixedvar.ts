@@ -42,7 +42,7 @@ export function truncated(what: string, offset: number): DecodeError {
  * its bytes would give values that look right and are not, so it is refused.
  */
 function cdRecordUnderFixedVar(statusA: number): DecodeError {
-  return new DecodeError('DECODE_SCHEMA_MISMATCH', `record header 0x${statusA.toString(16).padStart(2, '0')} has the CD-format bit (0x01): a row-compressed record, but the layout says the table is not compressed (DATA_COMPRESSION NONE); give the partition's compression (ROW or PAGE) with --ddl/--schema, or its data file`, { offset: 0 });
+  return new DecodeError('DECODE_SCHEMA_MISMATCH', `record header 0x${statusA.toString(16).padStart(2, '0')} has the CD-format bit (0x01): a row-compressed record, but the layout says the partition is uncompressed (DATA_COMPRESSION NONE); give the partition's compression (ROW or PAGE) with --ddl/--schema, or its data file`, { offset: 0 });
 }
 
 export function decodeFixedVar(image: Uint8Array, plan: RowPlan): DecodedRow {

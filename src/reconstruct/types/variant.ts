@@ -39,6 +39,8 @@ export function decodeSqlVariant(b: Uint8Array, start: number, end: number, code
   let o = start + 2;
   const fixed = FIXED_SIZES[t];
   let value: SqlValue | null = null;
+  let precision: number | undefined;
+  let scale: number | undefined;
   if (fixed !== undefined) {
     if (end - o !== fixed) return null;
     switch (t) {
@@ -59,20 +61,23 @@ export function decodeSqlVariant(b: Uint8Array, start: number, end: number, code
     if (typeof value === 'number' && !Number.isFinite(value)) return null;
   } else if (t === 41 || t === 42 || t === 43) {
     if (end - o < 1) return null;
-    const scale = b[o++];
-    if (scale > 7) return null;
-    const len = timeStorageLength(scale) + (t === 41 ? 0 : 3) + (t === 43 ? 2 : 0);
+    const s = b[o++];
+    if (s > 7) return null;
+    const len = timeStorageLength(s) + (t === 41 ? 0 : 3) + (t === 43 ? 2 : 0);
     if (end - o !== len) return null;
-    value = t === 41 ? decodeTime(b, o, scale) : t === 42 ? decodeDatetime2(b, o, scale) : decodeDatetimeoffset(b, o, scale);
+    value = t === 41 ? decodeTime(b, o, s) : t === 42 ? decodeDatetime2(b, o, s) : decodeDatetimeoffset(b, o, s);
+    scale = s;
   } else if (t === 106 || t === 108) {
     if (end - o < 3) return null;
-    const precision = b[o];
-    const scale = b[o + 1];
+    const p = b[o];
+    const s = b[o + 1];
     o += 2;
-    if (precision < 1 || precision > 38 || scale > precision) return null;
+    if (p < 1 || p > 38 || s > p) return null;
     const n = end - o;
     if (n !== 5 && n !== 9 && n !== 13 && n !== 17) return null;
-    value = decodeDecimal(b, o, n, scale);
+    value = decodeDecimal(b, o, n, s);
+    precision = p;
+    scale = s;
   } else if (t === 165 || t === 173) {
     if (end - o < 2) return null;
     o += 2;
@@ -89,5 +94,7 @@ export function decodeSqlVariant(b: Uint8Array, start: number, end: number, code
     return null;
   }
   if (value === null) return null;
+  if (precision !== undefined) return { baseType, precision, scale, value };
+  if (scale !== undefined) return { baseType, scale, value };
   return { baseType, value };
 }

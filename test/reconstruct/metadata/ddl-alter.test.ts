@@ -109,3 +109,94 @@ describe('ENABLE CHANGE_TRACKING and sp_rename', () => {
     expect(e2.code).toBe('SCHEMA_DDL_INVALID');
   });
 });
+
+describe('partitions given their own layout (one --ddl layout cannot say which allocation unit is which partition)', () => {
+  const PS = 'CREATE PARTITION FUNCTION pf (int) AS RANGE RIGHT FOR VALUES (100)\nCREATE PARTITION SCHEME ps AS PARTITION pf ALL TO ([PRIMARY])\n';
+  const refused = (t: TableLayout, where: RegExp) => {
+    expect(t.unreadable).toMatch(where);
+    expect(t.unreadable).toMatch(/catalog JSON .*--mdf\/--bak/);
+    let code = '';
+    try {
+      decodeRow(parseHex('10000c00 01000000 05000000 0200 00'), t);
+    } catch (e) {
+      code = (e as { code: string }).code;
+    }
+    expect(code).toBe('DECODE_NO_COLUMNS');
+  };
+
+  it('DATA_COMPRESSION = ROW ON PARTITIONS (2): the table was taken as ROW everywhere (partition 1 is NONE); now refused naming the line', () => {
+    const t = one(`${PS}CREATE TABLE t (id int NOT NULL, c int NULL) ON ps(id)\nWITH (DATA_COMPRESSION = ROW ON PARTITIONS (2))`);
+    refused(t, /line 4: DATA_COMPRESSION = ROW ON PARTITIONS \(2\)/);
+  });
+
+  it('a clustered index WITH (DATA_COMPRESSION = PAGE ON PARTITIONS (1 TO 2)) is refused the same way', () => {
+    const t = one(`${PS}CREATE TABLE t (id int NOT NULL, c int NULL) ON ps(id)\nCREATE CLUSTERED INDEX cx ON t (id) WITH (DATA_COMPRESSION = PAGE ON PARTITIONS (1 TO 2)) ON ps(id)`);
+    refused(t, /DATA_COMPRESSION = PAGE ON PARTITIONS \(1 TO 2\)/);
+  });
+
+  it('REBUILD PARTITION = 2 WITH (DATA_COMPRESSION = PAGE): partition 1 stays NONE (it was taken as PAGE everywhere)', () => {
+    const t = one(`${PS}CREATE TABLE t (id int NOT NULL, c int NULL) ON ps(id)\nALTER TABLE t REBUILD PARTITION = 2 WITH (DATA_COMPRESSION = PAGE)`);
+    refused(t, /line 4: ALTER TABLE … REBUILD PARTITION = 2 WITH \(DATA_COMPRESSION = PAGE\) makes that partition PAGE, the others stay NONE/);
+  });
+
+  it('DROP COLUMN then REBUILD PARTITION = 2: partition 1 keeps the dropped slot; SYNTHETIC row of partition 1 read c from the dropped b (99 for 5)', () => {
+    const sql = `${PS}CREATE TABLE t (a int NOT NULL, b int NULL, c int NULL) ON ps(a)\nALTER TABLE t DROP COLUMN b\nALTER TABLE t REBUILD PARTITION = 2`;
+    const t = one(sql);
+    expect(t.unreadable).toMatch(/line 5: .*REBUILD PARTITION = 2 reclaims dropped columns in that partition only/);
+    // partition 1's record: a 1, b (dropped) 99, c 5 — three physical columns
+    const p1 = parseHex('10001000 01000000 63000000 05000000 0300 00');
+    const withoutRebuild = one(`${PS}CREATE TABLE t (a int NOT NULL, b int NULL, c int NULL) ON ps(a)\nALTER TABLE t DROP COLUMN b`);
+    expect(decodeRow(p1, withoutRebuild).values).toEqual({ a: 1, c: 5 });
+    expect(() => decodeRow(p1, t)).toThrow(/different layouts/);
+  });
+
+  it('what stays as it was: REBUILD PARTITION = n that changes nothing, PARTITION = ALL, and a full REBUILD WITH (DATA_COMPRESSION) after a per-partition one', () => {
+    const plain = one(`${PS}CREATE TABLE t (id int NOT NULL, c int NULL) ON ps(id)`);
+    const same = one(`${PS}CREATE TABLE t (id int NOT NULL, c int NULL) ON ps(id)\nALTER TABLE t REBUILD PARTITION = 2`);
+    expect(same.unreadable).toBeUndefined();
+    expect(slots(same)).toEqual(slots(plain));
+    const all = one(`${PS}CREATE TABLE t (id int NOT NULL, c int NULL) ON ps(id)\nALTER TABLE t REBUILD PARTITION = ALL WITH (DATA_COMPRESSION = ROW)`);
+    expect([all.unreadable, all.compression]).toEqual([undefined, 'ROW']);
+    const again = one(`${PS}CREATE TABLE t (id int NOT NULL, c int NULL) ON ps(id)\nALTER TABLE t REBUILD PARTITION = 2 WITH (DATA_COMPRESSION = PAGE)\nALTER TABLE t REBUILD WITH (DATA_COMPRESSION = NONE)`);
+    expect([again.unreadable, again.compression]).toEqual([undefined, 'NONE']);
+  });
+});
+
+describe('statements without a closing ;', () => {
+  it('ALTER TABLE … REBUILD [WITH (…)] followed by ALTER TABLE on the next line: the second statement is applied (it was taken as the rest of the REBUILD)', () => {
+    for (const rebuild of ['ALTER TABLE t REBUILD', 'ALTER TABLE t REBUILD WITH (DATA_COMPRESSION = NONE)', 'ALTER TABLE t REBUILD PARTITION = ALL']) {
+      const bare = one(`CREATE TABLE t (id int NOT NULL, x int NULL)\n${rebuild}\nALTER TABLE t ALTER COLUMN x bigint NULL`);
+      const closed = one(`CREATE TABLE t (id int NOT NULL, x int NULL)\n${rebuild};\nALTER TABLE t ALTER COLUMN x bigint NULL`);
+      expect(bare.columns.find((c) => c.name === 'x')?.type, rebuild).toBe('bigint');
+      expect(slots(bare), rebuild).toEqual(slots(closed));
+    }
+  });
+});
+
+describe('ALTER INDEX … REBUILD', () => {
+  const T = 'CREATE TABLE t (a int NULL, b int NOT NULL, CONSTRAINT pk PRIMARY KEY CLUSTERED (b))';
+  it('of the clustered index (by name or ALL) takes WITH (DATA_COMPRESSION = …) and reclaims dropped columns (it was ignored: rows read as uncompressed)', () => {
+    for (const stmt of ['ALTER INDEX pk ON t REBUILD WITH (DATA_COMPRESSION = PAGE)', 'ALTER INDEX ALL ON dbo.t REBUILD WITH (DATA_COMPRESSION = PAGE, ONLINE = ON)', 'ALTER INDEX [pk] ON [dbo].[t] REBUILD PARTITION = ALL WITH (DATA_COMPRESSION = PAGE)']) {
+      const t = one(`${T}\nALTER TABLE t DROP COLUMN a\n${stmt}`);
+      expect(t.compression, stmt).toBe('PAGE');
+      expect(slots(t), stmt).toEqual([['b', 4, 1]]);
+    }
+  });
+  it('ALTER TABLE … REBUILD WITH (DATA_COMPRESSION) on a table whose clustered key was created WITH (DATA_COMPRESSION = ROW) takes the new compression', () => {
+    const t = one('CREATE TABLE t (a int NOT NULL, CONSTRAINT pk PRIMARY KEY CLUSTERED (a) WITH (DATA_COMPRESSION = ROW))\nALTER TABLE t REBUILD WITH (DATA_COMPRESSION = NONE)');
+    expect(t.compression).toBe('NONE');
+  });
+  it('of a nonclustered index, REORGANIZE, DISABLE, and ALL on a heap change nothing; an index of a table the script does not create is no error', () => {
+    const base = one(`${T}\nCREATE INDEX ix ON t (a)`);
+    for (const stmt of ['ALTER INDEX ix ON t REBUILD WITH (DATA_COMPRESSION = PAGE)', 'ALTER INDEX pk ON t REORGANIZE', 'ALTER INDEX ix ON t DISABLE', 'ALTER INDEX ALL ON other REBUILD WITH (DATA_COMPRESSION = ROW)']) {
+      const t = one(`${T}\nCREATE INDEX ix ON t (a)\n${stmt}\nALTER TABLE t ADD c int NULL`);
+      expect([t.compression, slots(t)], stmt).toEqual([base.compression, [...slots(base), ['c', 12, 3]]]);
+    }
+    const heap = one('CREATE TABLE h (a int NULL)\nALTER INDEX ALL ON h REBUILD WITH (DATA_COMPRESSION = ROW)');
+    expect(heap.compression).toBe('NONE');
+  });
+  it('ALTER INDEX pk ON t REBUILD PARTITION = 2 WITH (DATA_COMPRESSION = ROW): per partition, refused like ALTER TABLE', () => {
+    const t = one(`${T} ON ps(b)\nALTER INDEX pk ON t REBUILD PARTITION = 2 WITH (DATA_COMPRESSION = ROW)`);
+    expect(t.unreadable).toMatch(/ALTER INDEX pk ON … REBUILD PARTITION = 2 .*makes that partition ROW/);
+  });
+});

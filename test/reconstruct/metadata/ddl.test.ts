@@ -178,25 +178,6 @@ describe('layout derivation: DDL → leaf_offset / leaf_null_bit / leaf_bit_posi
     expect(one('CREATE TABLE t (a int)').compression).toBe('NONE');
   });
 
-  it('a DATA_COMPRESSION limited to some partitions is not the table\'s: the layout keeps the rest\'s and every row says so', () => {
-    const warned = (t: TableLayout) => (t.warnings ?? []).filter((w) => /applies to some partitions only/.test(w));
-    // CREATE TABLE … WITH (… ON PARTITIONS): the other clause is the table's
-    const c = one('CREATE TABLE t (a int) ON ps(a) WITH (DATA_COMPRESSION = PAGE ON PARTITIONS (1, 3 TO 5), DATA_COMPRESSION = NONE)');
-    expect(c.compression).toBe('NONE');
-    expect(warned(c)).toEqual(["dbo.t: DATA_COMPRESSION PAGE ON PARTITIONS (1, 3 TO 5) (line 1) applies to some partitions only; a --ddl layout is one per table, so every row is decoded as NONE (a row of a partition stored ROW or PAGE is refused, DECODE_SCHEMA_MISMATCH); for a layout per partition give catalog JSON (sql/table-metadata.sql) or the data file"]);
-    // ALTER TABLE … REBUILD PARTITION = n: that partition only
-    const r = one('CREATE TABLE t (a int) WITH (DATA_COMPRESSION = ROW)\nALTER TABLE t REBUILD PARTITION = 2 WITH (DATA_COMPRESSION = NONE)');
-    expect(r.compression).toBe('ROW');
-    expect(warned(r)[0]).toMatch(/^dbo\.t: DATA_COMPRESSION NONE ON PARTITION 2 \(line 2: REBUILD PARTITION = 2\) applies to some partitions only; .*decoded as ROW \(a row of a partition stored uncompressed is refused/);
-    // … while PARTITION = ALL is the whole table, and a clustered index's partition-limited clause is said too
-    const all = one('CREATE TABLE t (a int)\nALTER TABLE t REBUILD PARTITION = ALL WITH (DATA_COMPRESSION = PAGE)');
-    expect([all.compression, all.warnings ?? []]).toEqual(['PAGE', []]);
-    const i = one('CREATE TABLE t (a int NOT NULL)\nCREATE CLUSTERED INDEX cx ON t(a) WITH (DATA_COMPRESSION = ROW ON PARTITIONS (2))');
-    expect([i.compression, warned(i).length]).toEqual(['NONE', 1]);
-    // a nonclustered index's compression is not the table's: no warning
-    expect(warned(one('CREATE TABLE t (a int NOT NULL)\nCREATE INDEX ix ON t(a) WITH (DATA_COMPRESSION = ROW ON PARTITIONS (2))'))).toEqual([]);
-  });
-
   it('ALTER TABLE … ADD column appends it, with a literal NOT NULL default for older rows', () => {
     const t = one("CREATE TABLE t (a int, v varchar(5))\nGO\nALTER TABLE t ADD n int NOT NULL CONSTRAINT df DEFAULT ((42)), s varchar(3) NULL, m money NOT NULL DEFAULT 1.5");
     expect(slots(t)).toEqual({ a: [4, 1, 0], v: [-1, 2, 0], n: [8, 3, 0], s: [-2, 4, 0], m: [12, 5, 0] });
