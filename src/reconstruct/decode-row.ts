@@ -16,7 +16,7 @@ import type { TableLayout } from './metadata/table-layout.js';
 import type { SqlValue } from './values.js';
 import { decodeFixedVar } from './record/fixedvar.js';
 import { decodeCdRow } from './record/cd-fast.js';
-import { checkValueLimits, planFor } from './record/plan.js';
+import { checkValueLimits, checkVariantText, planFor } from './record/plan.js';
 
 export interface DecodeOptions {
   lsn?: string;
@@ -48,6 +48,7 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
     const img = plan.stringColumns >= 2 && !(image instanceof Buffer) ? Buffer.from(image.buffer, image.byteOffset, image.byteLength) : image;
     const row = table.compression === 'ROW' || table.compression === 'PAGE' ? decodeCdRow(img, plan) : decodeFixedVar(img, plan);
     if (plan.limits.length !== 0) checkValueLimits(row.values, plan.limits, row.warnings);
+    if (plan.variants.length !== 0) checkVariantText(row.values, plan.variants, row.warnings);
     if (table.warnings !== undefined && table.warnings.length > 0) row.warnings.push(...table.warnings);
     return row;
   } catch (e) {

@@ -1,7 +1,7 @@
 import { isVisibleColumn, type ColumnLayout, type TableLayout } from '../metadata/table-layout.js';
 import type { SqlValue } from '../values.js';
 import type { CdFastReader } from './cd-fast.js';
-import { fixedStorageLength, isTextPointerType, isVariableLengthType, valueDecoder, type BoundDecoder } from '../types/index.js';
+import { columnCodePage, fixedStorageLength, isTextPointerType, isVariableLengthType, valueDecoder, type BoundDecoder } from '../types/index.js';
 
 /**
  * A per-layout decoding plan, built once per TableLayout object and cached (WeakMap), so that
@@ -79,6 +79,26 @@ export interface RowPlan {
   cdFast: CdFastReader | null | undefined;
   /** Output columns whose declared size bounds their values (see ValueLimit); checked by decodeRow. */
   limits: ValueLimit[];
+  /** sql_variant output columns with the code page their char/varchar values are read in (checkVariantText). */
+  variants: Array<{ name: string; codePage: number }>;
+}
+
+/**
+ * A char/varchar value inside a sql_variant is read in the column's code page (a sql_variant column has
+ * no collation: 1252 unless the layout says otherwise), because the variant's own 5-byte collation is
+ * not read: the order of its bytes on disk is not confirmed by a real sample (types/variant.ts). ASCII
+ * reads the same in every code page but UTF-16-only ones; a value with a byte ≥ 0x80 may not, so each
+ * such value gets a warning naming the column and the code page used (review8's write-up: a Cyrillic
+ * or Chinese varchar in a variant printed as plausible wrong text). Appends to `warnings`.
+ */
+export function checkVariantText(values: Record<string, SqlValue>, variants: RowPlan['variants'], warnings: string[]): void {
+  for (const v of variants) {
+    const x = values[v.name] as { baseType?: string; value?: unknown } | null | undefined;
+    if (x === null || x === undefined || typeof x !== 'object') continue;
+    if ((x.baseType === 'varchar' || x.baseType === 'char') && typeof x.value === 'string' && /[^\x00-\x7f]/.test(x.value)) {
+      warnings.push(`column ${v.name}: a ${x.baseType} value inside a sql_variant holds characters beyond ASCII, read as code page ${v.codePage} (the column's); the value's own collation, stored with it, is not read, so they are wrong if its code page differs`);
+    }
+  }
 }
 
 /**
@@ -288,6 +308,7 @@ export function planFor(table: TableLayout): RowPlan {
     fixedVarFast: undefined,
     cdFast: undefined,
     limits: output.map(limitOf).filter((l): l is ValueLimit => l !== null),
+    variants: output.filter((cp) => cp.column.type === 'sql_variant').map((cp) => ({ name: cp.name, codePage: columnCodePage(cp.column) })),
     stringColumns: output.filter((cp) => ['char', 'varchar', 'text', 'nchar', 'nvarchar', 'ntext', 'sysname'].includes(cp.column.type)).length,
   };
   plans.set(table, p);
