@@ -14,7 +14,44 @@ import { LOP_DELETE_ROWS, LOP_INSERT_ROWS } from '../../logreader/log-record.js'
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { spawnModuleWorker } from '../../util/spawn-worker.js';
 import type { RowCandidate, TransactionInfo } from '../source.js';
-import { OP_DELETE, OP_INSERT, type DecodeJob, type DecodeResult, type DecodeWorkerSetup, type FromDecodeWorker, type JobTransaction } from './protocol.js';
+import {
+  NULL_STRING,
+  OP_DELETE,
+  OP_INSERT,
+  ROW_ALLOC_UNIT,
+  ROW_IMAGE_END,
+  ROW_LAYOUT,
+  ROW_LSN,
+  ROW_OPERATION,
+  ROW_PAGE,
+  ROW_SLOT,
+  ROW_SOURCE_FILE,
+  ROW_SOURCE_KIND,
+  ROW_SOURCE_OFFSET,
+  ROW_STALE,
+  ROW_STRIDE,
+  ROW_TRANSACTION_ID,
+  ROW_TXN,
+  TXN_BEGIN,
+  TXN_DB_USER,
+  TXN_END,
+  TXN_HOST,
+  TXN_ID,
+  TXN_LOGIN,
+  TXN_NAME,
+  TXN_OPPOSITE,
+  TXN_PROGRAM,
+  TXN_SID_END,
+  TXN_SID_NULL,
+  TXN_SPID,
+  TXN_SPID_IS_NUMBER,
+  TXN_STRIDE,
+  UNDEFINED_STRING,
+  type DecodeJob,
+  type DecodeResult,
+  type DecodeWorkerSetup,
+  type FromDecodeWorker,
+} from './protocol.js';
 
 /** Candidates per job (a source array of committed candidates is at most CANDIDATE_BATCH = 512). */
 export const JOB_CANDIDATES = 512;
@@ -164,39 +201,33 @@ export interface PackedJob {
 const SOURCE_KEYS = ['kind', 'file', 'offset', 'stale'];
 
 /**
- * Packs candidates into one job. `add` takes a candidate the worker can do exactly as the main
- * thread would — a delete or insert with a row image, its table resolved (`layout`: the pool's
- * layoutId) and a record source of the reader's shape — and returns false for any other, which
- * the caller converts on the main thread.
+ * Packs candidates into one job (protocol.ts DecodeJob), at most JOB_CANDIDATES. `add` takes a
+ * candidate the worker can do exactly as the main thread would — a delete or insert with a row
+ * image, its table resolved (`layout`: the pool's layoutId) and a record source of the reader's
+ * shape — and returns false for any other, which the caller converts on the main thread.
  */
 export class JobBuilder {
+  private readonly rows = new Float64Array(JOB_CANDIDATES * ROW_STRIDE);
+  private readonly txns = new Float64Array(JOB_CANDIDATES * TXN_STRIDE);
+  private count = 0;
+  private txnCount = 0;
   private images: Uint8Array[] = [];
   private imageBytes = 0;
-  private imageEnds: number[] = [];
-  private layout: number[] = [];
-  private txn: number[] = [];
-  private operation: number[] = [];
-  private slot: number[] = [];
-  private offset: number[] = [];
-  private stale: number[] = [];
-  private lsn: number[] = [];
-  private transactionId: number[] = [];
-  private allocUnit: number[] = [];
-  private page: number[] = [];
-  private kind: number[] = [];
-  private file: number[] = [];
+  private sids: Uint8Array[] = [];
+  private sidBytes = 0;
   private strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
-  private readonly txns: JobTransaction[] = [];
   private readonly txnIds = new Map<TransactionInfo, number>();
   private readonly layoutsUsed = new Set<number>();
 
   constructor(private readonly dbUserOf: (txn: TransactionInfo) => string | null) {}
 
+  /** Candidates packed so far. */
   get size(): number {
-    return this.operation.length;
+    return this.count;
   }
 
+  /** A string sent once per job however often it occurs. */
   private shared(s: string): number {
     let i = this.stringIds.get(s);
     if (i === undefined) {
@@ -207,12 +238,48 @@ export class JobBuilder {
     return i;
   }
 
+  /** A string of one candidate (an LSN). */
   private own(s: string): number {
     this.strings.push(s);
     return this.strings.length - 1;
   }
 
+  /** A string that may be null or absent (NULL_STRING, UNDEFINED_STRING). */
+  private maybe(s: string | null | undefined): number {
+    return s === null ? NULL_STRING : s === undefined ? UNDEFINED_STRING : this.shared(s);
+  }
+
+  /** The transaction's index in the job, its facts packed the first time. */
+  private transaction(txn: TransactionInfo): number {
+    let t = this.txnIds.get(txn);
+    if (t !== undefined) return t;
+    t = this.txnCount++;
+    this.txnIds.set(txn, t);
+    const f = this.txns;
+    const o = t * TXN_STRIDE;
+    f[o + TXN_ID] = this.maybe(txn.transactionId);
+    f[o + TXN_BEGIN] = this.maybe(txn.beginTime);
+    f[o + TXN_END] = this.maybe(txn.endTime);
+    f[o + TXN_NAME] = this.maybe(txn.name);
+    f[o + TXN_LOGIN] = this.maybe(txn.login);
+    f[o + TXN_HOST] = this.maybe(txn.host);
+    f[o + TXN_PROGRAM] = this.maybe(txn.program);
+    f[o + TXN_DB_USER] = this.maybe(this.dbUserOf(txn));
+    f[o + TXN_OPPOSITE] = txn.opposite ? this.shared(JSON.stringify([txn.opposite.operation, [...txn.opposite.perAllocUnit]])) : UNDEFINED_STRING;
+    const spid = txn.spid;
+    f[o + TXN_SPID] = typeof spid === 'number' ? spid : spid === null ? NULL_STRING : UNDEFINED_STRING;
+    f[o + TXN_SPID_IS_NUMBER] = typeof spid === 'number' ? 1 : 0;
+    if (txn.sid) {
+      this.sids.push(txn.sid);
+      this.sidBytes += txn.sid.length;
+    }
+    f[o + TXN_SID_END] = this.sidBytes;
+    f[o + TXN_SID_NULL] = txn.sid ? 0 : 1;
+    return t;
+  }
+
   add(c: RowCandidate, layout: number): boolean {
+    if (this.count >= JOB_CANDIDATES) return false;
     const r = c.record;
     const op = r.Operation === LOP_DELETE_ROWS ? OP_DELETE : r.Operation === LOP_INSERT_ROWS ? OP_INSERT : -1;
     if (op < 0) return false;
@@ -225,59 +292,51 @@ export class JobBuilder {
     if (k !== (src.stale ? 4 : 3)) return false;
     const slot = r['Slot ID'];
     if (slot !== null && slot !== undefined && !(Number.isInteger(slot) && slot >= 0)) return false;
-    let t = this.txnIds.get(c.txn);
-    if (t === undefined) {
-      t = this.txns.length;
-      this.txns.push({ txn: c.txn, dbUser: this.dbUserOf(c.txn) });
-      this.txnIds.set(c.txn, t);
-    }
+    const spid = c.txn.spid;
+    if (typeof spid !== 'number' && spid !== null && spid !== undefined) return false;
+    const t = this.transaction(c.txn);
     this.images.push(image);
     this.imageBytes += image.length;
-    this.imageEnds.push(this.imageBytes);
-    this.layout.push(layout);
     this.layoutsUsed.add(layout);
-    this.txn.push(t);
-    this.operation.push(op);
-    this.slot.push(slot ?? -1);
-    this.offset.push(src.offset);
-    this.stale.push(src.stale ? 1 : 0);
-    this.lsn.push(this.own(r['Current LSN']));
-    this.transactionId.push(this.shared(r['Transaction ID']));
-    this.allocUnit.push(r.AllocUnitId == null ? -1 : this.shared(r.AllocUnitId));
-    this.page.push(r['Page ID'] == null ? -1 : this.own(r['Page ID']));
-    this.kind.push(this.shared(src.kind));
-    this.file.push(this.shared(src.file));
+    const f = this.rows;
+    const o = this.count++ * ROW_STRIDE;
+    f[o + ROW_LAYOUT] = layout;
+    f[o + ROW_TXN] = t;
+    f[o + ROW_OPERATION] = op;
+    f[o + ROW_SLOT] = slot ?? -1;
+    f[o + ROW_STALE] = src.stale ? 1 : 0;
+    f[o + ROW_LSN] = this.own(r['Current LSN']);
+    f[o + ROW_TRANSACTION_ID] = this.shared(r['Transaction ID']);
+    f[o + ROW_ALLOC_UNIT] = r.AllocUnitId == null ? NULL_STRING : this.shared(r.AllocUnitId);
+    f[o + ROW_PAGE] = r['Page ID'] == null ? NULL_STRING : this.own(r['Page ID']);
+    f[o + ROW_SOURCE_KIND] = this.shared(src.kind);
+    f[o + ROW_SOURCE_FILE] = this.shared(src.file);
+    f[o + ROW_SOURCE_OFFSET] = src.offset;
+    f[o + ROW_IMAGE_END] = this.imageBytes;
     return true;
   }
 
-  /** The job: images copied into one buffer, numbers into typed arrays (all transferred). */
+  /** The job: images and SIDs copied into one buffer each, the numbers trimmed to the candidates and transactions packed (all transferred). */
   build(): PackedJob {
-    const images = new Uint8Array(this.imageBytes);
-    let at = 0;
-    for (const im of this.images) {
-      images.set(im, at);
-      at += im.length;
-    }
-    const job = {
-      type: 'job' as const,
-      txns: this.txns,
-      images: images.buffer,
-      imageEnds: Int32Array.from(this.imageEnds),
-      layout: Int32Array.from(this.layout),
-      txn: Int32Array.from(this.txn),
-      operation: Uint8Array.from(this.operation),
-      slot: Int32Array.from(this.slot),
-      offset: Float64Array.from(this.offset),
-      stale: Uint8Array.from(this.stale),
-      lsn: Int32Array.from(this.lsn),
-      transactionId: Int32Array.from(this.transactionId),
-      allocUnit: Int32Array.from(this.allocUnit),
-      page: Int32Array.from(this.page),
-      kind: Int32Array.from(this.kind),
-      file: Int32Array.from(this.file),
-      strings: this.strings,
-    };
-    const transfer = [job.images, job.imageEnds.buffer, job.layout.buffer, job.txn.buffer, job.operation.buffer, job.slot.buffer, job.offset.buffer, job.stale.buffer, job.lsn.buffer, job.transactionId.buffer, job.allocUnit.buffer, job.page.buffer, job.kind.buffer, job.file.buffer];
-    return { job, layoutsUsed: [...this.layoutsUsed], transfer };
+    const images = join(this.images, this.imageBytes);
+    const sids = join(this.sids, this.sidBytes);
+    const stringEnds = new Int32Array(this.strings.length);
+    let end = 0;
+    for (let i = 0; i < this.strings.length; i++) stringEnds[i] = end += this.strings[i].length;
+    const rows = this.rows.slice(0, this.count * ROW_STRIDE);
+    const txns = this.txns.slice(0, this.txnCount * TXN_STRIDE);
+    const job = { type: 'job' as const, rows, txns, images: images.buffer, sids: sids.buffer, strings: this.strings.join(''), stringEnds };
+    return { job, layoutsUsed: [...this.layoutsUsed], transfer: [rows.buffer, txns.buffer, images.buffer, sids.buffer, stringEnds.buffer] };
   }
+}
+
+/** The arrays one after another in one new buffer of `bytes` bytes. */
+function join(parts: readonly Uint8Array[], bytes: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(bytes);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

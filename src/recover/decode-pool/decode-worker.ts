@@ -11,8 +11,47 @@ import type { LogRecord, LogRecordSource } from '../../logreader/log-record.js';
 import { LOP_DELETE_ROWS, LOP_INSERT_ROWS } from '../../logreader/log-record.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { candidateToEvent, hasDriftWarning, hasOffRow, type RecoverEvent, type TxnFieldCache } from '../recover-rows.js';
-import type { MetadataCatalog, RowCandidate } from '../source.js';
-import { OP_DELETE, OUTCOME_EVENT, OUTCOME_MAIN, OUTCOME_ROW, type DecodeJob, type DecodeResult, type DecodeWorkerSetup, type FromDecodeWorker, type ToDecodeWorker } from './protocol.js';
+import type { MetadataCatalog, RowCandidate, TransactionInfo } from '../source.js';
+import {
+  NULL_STRING,
+  OP_DELETE,
+  OUTCOME_EVENT,
+  OUTCOME_MAIN,
+  OUTCOME_ROW,
+  ROW_ALLOC_UNIT,
+  ROW_IMAGE_END,
+  ROW_LAYOUT,
+  ROW_LSN,
+  ROW_OPERATION,
+  ROW_PAGE,
+  ROW_SLOT,
+  ROW_SOURCE_FILE,
+  ROW_SOURCE_KIND,
+  ROW_SOURCE_OFFSET,
+  ROW_STALE,
+  ROW_STRIDE,
+  ROW_TRANSACTION_ID,
+  ROW_TXN,
+  TXN_BEGIN,
+  TXN_DB_USER,
+  TXN_END,
+  TXN_HOST,
+  TXN_ID,
+  TXN_LOGIN,
+  TXN_NAME,
+  TXN_OPPOSITE,
+  TXN_PROGRAM,
+  TXN_SID_END,
+  TXN_SID_NULL,
+  TXN_SPID,
+  TXN_SPID_IS_NUMBER,
+  TXN_STRIDE,
+  type DecodeJob,
+  type DecodeResult,
+  type DecodeWorkerSetup,
+  type FromDecodeWorker,
+  type ToDecodeWorker,
+} from './protocol.js';
 
 const setup = workerData as DecodeWorkerSetup;
 const port = parentPort!;
@@ -21,38 +60,86 @@ const layouts: TableLayout[] = [];
 let current: TableLayout;
 const catalog: MetadataCatalog = { tables: () => [current], byAllocUnit: () => current, byName: () => current };
 
+/** The job's strings, by index (protocol.ts: one concatenated string and the ends). */
+function unpackStrings(job: DecodeJob): string[] {
+  const out = new Array<string>(job.stringEnds.length);
+  let start = 0;
+  for (let i = 0; i < out.length; i++) {
+    const end = job.stringEnds[i];
+    out[i] = job.strings.slice(start, end);
+    start = end;
+  }
+  return out;
+}
+
+/** The job's transactions as the TransactionInfo (and principal name) the main thread had: the same fields, absent ones left out. */
+function unpackTransactions(job: DecodeJob, s: string[]): Array<{ txn: TransactionInfo; dbUser: string | null }> {
+  const f = job.txns;
+  const n = f.length / TXN_STRIDE;
+  const out = new Array<{ txn: TransactionInfo; dbUser: string | null }>(n);
+  const sids = new Uint8Array(job.sids);
+  const str = (i: number): string | null | undefined => (i >= 0 ? s[i] : i === NULL_STRING ? null : undefined);
+  let sidStart = 0;
+  for (let t = 0; t < n; t++) {
+    const o = t * TXN_STRIDE;
+    const sidEnd = f[o + TXN_SID_END];
+    const txn = {
+      transactionId: str(f[o + TXN_ID]),
+      beginTime: str(f[o + TXN_BEGIN]),
+      endTime: str(f[o + TXN_END]),
+      name: str(f[o + TXN_NAME]),
+      sid: f[o + TXN_SID_NULL] ? null : sids.subarray(sidStart, sidEnd),
+      login: str(f[o + TXN_LOGIN]),
+      spid: f[o + TXN_SPID_IS_NUMBER] ? f[o + TXN_SPID] : str(f[o + TXN_SPID]),
+      host: str(f[o + TXN_HOST]),
+      program: str(f[o + TXN_PROGRAM]),
+    } as TransactionInfo;
+    sidStart = sidEnd;
+    const opposite = str(f[o + TXN_OPPOSITE]);
+    if (opposite) {
+      const [operation, entries] = JSON.parse(opposite) as ['insert' | 'delete', Array<[string, number]>];
+      txn.opposite = { operation, perAllocUnit: new Map(entries) };
+    }
+    out[t] = { txn, dbUser: str(f[o + TXN_DB_USER]) ?? null };
+  }
+  return out;
+}
+
 function run(job: DecodeJob): DecodeResult {
   for (const { index, layout } of job.newLayouts) layouts[index] = layout;
-  const n = job.operation.length;
+  const f = job.rows;
+  const n = f.length / ROW_STRIDE;
   const images = new Uint8Array(job.images);
-  const s = job.strings;
+  const s = unpackStrings(job);
+  const txns = unpackTransactions(job, s);
   const outcome = new Uint8Array(n);
   const drift = new Uint8Array(n);
   const textEnds = new Int32Array(n);
   const events: RecoverEvent[] = [];
   let text = Buffer.allocUnsafeSlow(Math.max(64 * 1024, job.images.byteLength * 4));
   let at = 0;
-  // per job: the TransactionInfo objects are this job's clones
+  // per job: the TransactionInfo objects are this job's
   const txnCache: TxnFieldCache = new WeakMap();
   let start = 0;
   for (let i = 0; i < n; i++) {
-    const end = job.imageEnds[i];
-    const t = job.txns[job.txn[i]];
-    const source: LogRecordSource = { kind: s[job.kind[i]] as LogRecordSource['kind'], file: s[job.file[i]], offset: job.offset[i] };
-    if (job.stale[i]) source.stale = true;
+    const o = i * ROW_STRIDE;
+    const end = f[o + ROW_IMAGE_END];
+    const t = txns[f[o + ROW_TXN]];
+    const source: LogRecordSource = { kind: s[f[o + ROW_SOURCE_KIND]] as LogRecordSource['kind'], file: s[f[o + ROW_SOURCE_FILE]], offset: f[o + ROW_SOURCE_OFFSET] };
+    if (f[o + ROW_STALE]) source.stale = true;
     const record: LogRecord = {
-      'Current LSN': s[job.lsn[i]],
-      Operation: job.operation[i] === OP_DELETE ? LOP_DELETE_ROWS : LOP_INSERT_ROWS,
+      'Current LSN': s[f[o + ROW_LSN]],
+      Operation: f[o + ROW_OPERATION] === OP_DELETE ? LOP_DELETE_ROWS : LOP_INSERT_ROWS,
       Context: '',
-      'Transaction ID': s[job.transactionId[i]],
-      AllocUnitId: job.allocUnit[i] < 0 ? null : s[job.allocUnit[i]],
-      'Page ID': job.page[i] < 0 ? null : s[job.page[i]],
-      'Slot ID': job.slot[i] < 0 ? null : job.slot[i],
+      'Transaction ID': s[f[o + ROW_TRANSACTION_ID]],
+      AllocUnitId: f[o + ROW_ALLOC_UNIT] < 0 ? null : s[f[o + ROW_ALLOC_UNIT]],
+      'Page ID': f[o + ROW_PAGE] < 0 ? null : s[f[o + ROW_PAGE]],
+      'Slot ID': f[o + ROW_SLOT] < 0 ? null : f[o + ROW_SLOT],
       'RowLog Contents 0': images.subarray(start, end),
       source,
     };
     start = end;
-    current = layouts[job.layout[i]];
+    current = layouts[f[o + ROW_LAYOUT]];
     const c: RowCandidate = { record, txn: t.txn };
     let ev: RecoverEvent;
     try {

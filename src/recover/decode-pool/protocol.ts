@@ -1,12 +1,11 @@
 /**
  * Messages between the decode pool (decode-pool.ts, main thread) and its workers
  * (decode-worker.ts). A job is one run of committed candidates packed compactly: the row images in
- * one transferable ArrayBuffer, per-candidate numbers in typed arrays, per-candidate strings in
- * arrays, each transaction's facts once per job. Never whole LogRecord objects (their structured
+ * one transferable ArrayBuffer, the candidates' and their transactions' numbers in one Float64Array
+ * each (each transaction once per job), every string in one string. Never whole LogRecord objects (their structured
  * clone per row is what made the parse workers slower: docs/performance.md).
  */
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
-import type { TransactionInfo } from '../source.js';
 import type { RecoverEvent } from '../recover-rows.js';
 
 /** What every worker is started with. */
@@ -19,46 +18,77 @@ export interface DecodeWorkerSetup {
 export const OP_DELETE = 0;
 export const OP_INSERT = 1;
 
-/** One transaction's facts as a job carries them: the TransactionInfo and the database principal's name, when the source resolved one for its SID. */
-export interface JobTransaction {
-  txn: TransactionInfo;
-  /** RecoveredRow.dbUser (RowConverter: source.databasePrincipalOf(sid).name), or null when none. */
-  dbUser: string | null;
-}
+/**
+ * A candidate's numbers in {@link DecodeJob.rows}, ROW_STRIDE per candidate. String fields are
+ * indices into the job's strings (NULL_STRING for null).
+ */
+export const ROW_STRIDE = 13;
+/** Index into the worker's layout table. */
+export const ROW_LAYOUT = 0;
+/** Index of the candidate's transaction in the job. */
+export const ROW_TXN = 1;
+/** OP_DELETE or OP_INSERT. */
+export const ROW_OPERATION = 2;
+/** 'Slot ID', or -1 for none (null). */
+export const ROW_SLOT = 3;
+/** 1 when record.source.stale is true. */
+export const ROW_STALE = 4;
+export const ROW_LSN = 5;
+export const ROW_TRANSACTION_ID = 6;
+export const ROW_ALLOC_UNIT = 7;
+export const ROW_PAGE = 8;
+/** record.source.kind and .file (strings), .offset (a number). */
+export const ROW_SOURCE_KIND = 9;
+export const ROW_SOURCE_FILE = 10;
+export const ROW_SOURCE_OFFSET = 11;
+/** Where the candidate's row image ends in `images` (it starts where the previous one's ended). */
+export const ROW_IMAGE_END = 12;
+
+/** A transaction's numbers in {@link DecodeJob.txns}, TXN_STRIDE per transaction (string indices; NULL_STRING / UNDEFINED_STRING for null / absent). */
+export const TXN_STRIDE = 13;
+export const TXN_ID = 0;
+export const TXN_BEGIN = 1;
+export const TXN_END = 2;
+export const TXN_NAME = 3;
+export const TXN_LOGIN = 4;
+export const TXN_HOST = 5;
+export const TXN_PROGRAM = 6;
+/** RecoveredRow.dbUser (RowConverter: source.databasePrincipalOf(sid).name), null when none. */
+export const TXN_DB_USER = 7;
+/** TransactionInfo.opposite as JSON `[operation, [[allocUnitId, rows], …]]`, absent when none. */
+export const TXN_OPPOSITE = 8;
+/** The SPID (a number), or NULL_STRING / UNDEFINED_STRING. */
+export const TXN_SPID = 9;
+/** 1: SPID is a number; else TXN_SPID says null or absent. */
+export const TXN_SPID_IS_NUMBER = 10;
+/** Where the SID's bytes end in `sids` (they start where the previous transaction's ended). */
+export const TXN_SID_END = 11;
+/** 1 when the transaction has no SID. */
+export const TXN_SID_NULL = 12;
+export const NULL_STRING = -1;
+export const UNDEFINED_STRING = -2;
 
 /**
  * One run of candidates, all of them deletes or inserts with a row image and a record source of
- * the reader's shape (`{kind, file, offset[, stale: true]}`), their table resolved by the main thread.
+ * the reader's shape (`{kind, file, offset[, stale: true]}`), their table resolved by the main
+ * thread. Four transferred buffers and one string per job, whatever its size.
  */
 export interface DecodeJob {
   type: 'job';
   id: number;
   /** Layouts this worker has not been sent yet, with their index in the worker's layout table. */
   newLayouts: Array<{ index: number; layout: TableLayout }>;
-  txns: JobTransaction[];
-  /** Row images one after another; `imageEnds[i]` is where candidate i's ends (it starts where i-1's ended). */
+  /** ROW_STRIDE numbers per candidate. */
+  rows: Float64Array;
+  /** TXN_STRIDE numbers per transaction of the job (each once). */
+  txns: Float64Array;
+  /** Row images one after another. */
   images: ArrayBuffer;
-  imageEnds: Int32Array;
-  /** Index into the worker's layout table. */
-  layout: Int32Array;
-  /** Index into `txns`. */
-  txn: Int32Array;
-  /** OP_DELETE or OP_INSERT. */
-  operation: Uint8Array;
-  /** 'Slot ID', or -1 for none (null). */
-  slot: Int32Array;
-  /** record.source.offset. */
-  offset: Float64Array;
-  /** 1 when record.source.stale is true. */
-  stale: Uint8Array;
-  /** Index into `strings`: 'Current LSN', 'Transaction ID', AllocUnitId (-1: null), 'Page ID' (-1: null), source.kind, source.file. */
-  lsn: Int32Array;
-  transactionId: Int32Array;
-  allocUnit: Int32Array;
-  page: Int32Array;
-  kind: Int32Array;
-  file: Int32Array;
-  strings: string[];
+  /** SIDs one after another. */
+  sids: ArrayBuffer;
+  /** Every string of the job, one after another (one string clones as one copy, an array of them string by string); string i ends at `stringEnds[i]`. */
+  strings: string;
+  stringEnds: Int32Array;
 }
 
 export type ToDecodeWorker = DecodeJob;
