@@ -16,35 +16,11 @@ import { spawnModuleWorker } from '../../util/spawn-worker.js';
 import type { RowCandidate, TransactionInfo } from '../source.js';
 import {
   NULL_STRING,
+  ROW,
+  TXN,
   OP_DELETE,
   OP_INSERT,
-  ROW_ALLOC_UNIT,
-  ROW_IMAGE_END,
-  ROW_LAYOUT,
-  ROW_LSN,
-  ROW_OPERATION,
-  ROW_PAGE,
-  ROW_SLOT,
-  ROW_SOURCE_FILE,
-  ROW_SOURCE_KIND,
-  ROW_SOURCE_OFFSET,
-  ROW_STALE,
   ROW_STRIDE,
-  ROW_TRANSACTION_ID,
-  ROW_TXN,
-  TXN_BEGIN,
-  TXN_DB_USER,
-  TXN_END,
-  TXN_HOST,
-  TXN_ID,
-  TXN_LOGIN,
-  TXN_NAME,
-  TXN_OPPOSITE,
-  TXN_PROGRAM,
-  TXN_SID_END,
-  TXN_SID_NULL,
-  TXN_SPID,
-  TXN_SPID_IS_NUMBER,
   TXN_STRIDE,
   UNDEFINED_STRING,
   type DecodeJob,
@@ -143,8 +119,7 @@ class DecodeWorker {
  */
 export class DecodePool {
   private readonly workers: DecodeWorker[];
-  private readonly layoutIndex = new Map<TableLayout, number>();
-  private readonly layouts: TableLayout[] = [];
+  private readonly layouts = new Numbered<TableLayout>();
   private nextId = 0;
 
   constructor(threads: number, setup: DecodeWorkerSetup, spawn: SpawnDecodeWorker = spawnDecodeWorker) {
@@ -161,13 +136,7 @@ export class DecodePool {
 
   /** The index of a layout in the workers' layout tables (by object: a changed catalog's new layout gets a new index). */
   layoutId(t: TableLayout): number {
-    let i = this.layoutIndex.get(t);
-    if (i === undefined) {
-      i = this.layouts.length;
-      this.layouts.push(t);
-      this.layoutIndex.set(t, i);
-    }
-    return i;
+    return this.layouts.id(t);
   }
 
   /** Runs a packed job (JobBuilder.build) on the least busy worker; the layouts it lacks are sent with it. */
@@ -178,7 +147,7 @@ export class DecodePool {
     for (const i of packed.layoutsUsed) {
       if (!w.layoutsSent.has(i)) {
         w.layoutsSent.add(i);
-        newLayouts.push({ index: i, layout: this.layouts[i] });
+        newLayouts.push({ index: i, layout: this.layouts.items[i] });
       }
     }
     const job: DecodeJob = { ...packed.job, id: this.nextId++, newLayouts };
@@ -195,6 +164,28 @@ export interface PackedJob {
   job: Omit<DecodeJob, 'id' | 'newLayouts'>;
   layoutsUsed: number[];
   transfer: ArrayBuffer[];
+}
+
+/** Values numbered in the order they were first given: the index a worker knows each by. */
+class Numbered<T> {
+  readonly items: T[] = [];
+  private readonly ids = new Map<T, number>();
+
+  /** The value's number, given it the first time. */
+  id(x: T): number {
+    let i = this.ids.get(x);
+    if (i === undefined) {
+      i = this.items.length;
+      this.items.push(x);
+      this.ids.set(x, i);
+    }
+    return i;
+  }
+
+  /** A number of its own for a value not looked up again (no map entry). */
+  add(x: T): number {
+    return this.items.push(x) - 1;
+  }
 }
 
 /** Keys of a record source the worker rebuilds exactly (reader.ts: `{kind, file, offset}`, then `stale = true`). */
@@ -215,8 +206,7 @@ export class JobBuilder {
   private imageBytes = 0;
   private sids: Uint8Array[] = [];
   private sidBytes = 0;
-  private strings: string[] = [];
-  private readonly stringIds = new Map<string, number>();
+  private readonly strings = new Numbered<string>();
   private readonly txnIds = new Map<TransactionInfo, number>();
   private readonly layoutsUsed = new Set<number>();
 
@@ -229,19 +219,12 @@ export class JobBuilder {
 
   /** A string sent once per job however often it occurs. */
   private shared(s: string): number {
-    let i = this.stringIds.get(s);
-    if (i === undefined) {
-      i = this.strings.length;
-      this.strings.push(s);
-      this.stringIds.set(s, i);
-    }
-    return i;
+    return this.strings.id(s);
   }
 
   /** A string of one candidate (an LSN). */
   private own(s: string): number {
-    this.strings.push(s);
-    return this.strings.length - 1;
+    return this.strings.add(s);
   }
 
   /** A string that may be null or absent (NULL_STRING, UNDEFINED_STRING). */
@@ -257,24 +240,24 @@ export class JobBuilder {
     this.txnIds.set(txn, t);
     const f = this.txns;
     const o = t * TXN_STRIDE;
-    f[o + TXN_ID] = this.maybe(txn.transactionId);
-    f[o + TXN_BEGIN] = this.maybe(txn.beginTime);
-    f[o + TXN_END] = this.maybe(txn.endTime);
-    f[o + TXN_NAME] = this.maybe(txn.name);
-    f[o + TXN_LOGIN] = this.maybe(txn.login);
-    f[o + TXN_HOST] = this.maybe(txn.host);
-    f[o + TXN_PROGRAM] = this.maybe(txn.program);
-    f[o + TXN_DB_USER] = this.maybe(this.dbUserOf(txn));
-    f[o + TXN_OPPOSITE] = txn.opposite ? this.shared(JSON.stringify([txn.opposite.operation, [...txn.opposite.perAllocUnit]])) : UNDEFINED_STRING;
+    f[o + TXN.ID] = this.maybe(txn.transactionId);
+    f[o + TXN.BEGIN] = this.maybe(txn.beginTime);
+    f[o + TXN.END] = this.maybe(txn.endTime);
+    f[o + TXN.NAME] = this.maybe(txn.name);
+    f[o + TXN.LOGIN] = this.maybe(txn.login);
+    f[o + TXN.HOST] = this.maybe(txn.host);
+    f[o + TXN.PROGRAM] = this.maybe(txn.program);
+    f[o + TXN.DB_USER] = this.maybe(this.dbUserOf(txn));
+    f[o + TXN.OPPOSITE] = txn.opposite ? this.shared(JSON.stringify([txn.opposite.operation, [...txn.opposite.perAllocUnit]])) : UNDEFINED_STRING;
     const spid = txn.spid;
-    f[o + TXN_SPID] = typeof spid === 'number' ? spid : spid === null ? NULL_STRING : UNDEFINED_STRING;
-    f[o + TXN_SPID_IS_NUMBER] = typeof spid === 'number' ? 1 : 0;
+    f[o + TXN.SPID] = typeof spid === 'number' ? spid : spid === null ? NULL_STRING : UNDEFINED_STRING;
+    f[o + TXN.SPID_IS_NUMBER] = typeof spid === 'number' ? 1 : 0;
     if (txn.sid) {
       this.sids.push(txn.sid);
       this.sidBytes += txn.sid.length;
     }
-    f[o + TXN_SID_END] = this.sidBytes;
-    f[o + TXN_SID_NULL] = txn.sid ? 0 : 1;
+    f[o + TXN.SID_END] = this.sidBytes;
+    f[o + TXN.SID_NULL] = txn.sid ? 0 : 1;
     return t;
   }
 
@@ -300,19 +283,19 @@ export class JobBuilder {
     this.layoutsUsed.add(layout);
     const f = this.rows;
     const o = this.count++ * ROW_STRIDE;
-    f[o + ROW_LAYOUT] = layout;
-    f[o + ROW_TXN] = t;
-    f[o + ROW_OPERATION] = op;
-    f[o + ROW_SLOT] = slot ?? -1;
-    f[o + ROW_STALE] = src.stale ? 1 : 0;
-    f[o + ROW_LSN] = this.own(r['Current LSN']);
-    f[o + ROW_TRANSACTION_ID] = this.shared(r['Transaction ID']);
-    f[o + ROW_ALLOC_UNIT] = r.AllocUnitId == null ? NULL_STRING : this.shared(r.AllocUnitId);
-    f[o + ROW_PAGE] = r['Page ID'] == null ? NULL_STRING : this.own(r['Page ID']);
-    f[o + ROW_SOURCE_KIND] = this.shared(src.kind);
-    f[o + ROW_SOURCE_FILE] = this.shared(src.file);
-    f[o + ROW_SOURCE_OFFSET] = src.offset;
-    f[o + ROW_IMAGE_END] = this.imageBytes;
+    f[o + ROW.LAYOUT] = layout;
+    f[o + ROW.TXN] = t;
+    f[o + ROW.OPERATION] = op;
+    f[o + ROW.SLOT] = slot ?? -1;
+    f[o + ROW.STALE] = src.stale ? 1 : 0;
+    f[o + ROW.LSN] = this.own(r['Current LSN']);
+    f[o + ROW.TRANSACTION_ID] = this.shared(r['Transaction ID']);
+    f[o + ROW.ALLOC_UNIT] = r.AllocUnitId == null ? NULL_STRING : this.shared(r.AllocUnitId);
+    f[o + ROW.PAGE] = r['Page ID'] == null ? NULL_STRING : this.own(r['Page ID']);
+    f[o + ROW.SOURCE_KIND] = this.shared(src.kind);
+    f[o + ROW.SOURCE_FILE] = this.shared(src.file);
+    f[o + ROW.SOURCE_OFFSET] = src.offset;
+    f[o + ROW.IMAGE_END] = this.imageBytes;
     return true;
   }
 
@@ -320,12 +303,13 @@ export class JobBuilder {
   build(): PackedJob {
     const images = join(this.images, this.imageBytes);
     const sids = join(this.sids, this.sidBytes);
-    const stringEnds = new Int32Array(this.strings.length);
+    const strings = this.strings.items;
+    const stringEnds = new Int32Array(strings.length);
     let end = 0;
-    for (let i = 0; i < this.strings.length; i++) stringEnds[i] = end += this.strings[i].length;
+    for (let i = 0; i < strings.length; i++) stringEnds[i] = end += strings[i].length;
     const rows = this.rows.slice(0, this.count * ROW_STRIDE);
     const txns = this.txns.slice(0, this.txnCount * TXN_STRIDE);
-    const job = { type: 'job' as const, rows, txns, images: images.buffer, sids: sids.buffer, strings: this.strings.join(''), stringEnds };
+    const job = { type: 'job' as const, rows, txns, images: images.buffer, sids: sids.buffer, strings: strings.join(''), stringEnds };
     return { job, layoutsUsed: [...this.layoutsUsed], transfer: [rows.buffer, txns.buffer, images.buffer, sids.buffer, stringEnds.buffer] };
   }
 }

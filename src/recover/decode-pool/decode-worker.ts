@@ -14,37 +14,13 @@ import { candidateToEvent, hasDriftWarning, hasOffRow, type RecoverEvent, type T
 import type { MetadataCatalog, RowCandidate, TransactionInfo } from '../source.js';
 import {
   NULL_STRING,
+  ROW,
+  TXN,
   OP_DELETE,
   OUTCOME_EVENT,
   OUTCOME_MAIN,
   OUTCOME_ROW,
-  ROW_ALLOC_UNIT,
-  ROW_IMAGE_END,
-  ROW_LAYOUT,
-  ROW_LSN,
-  ROW_OPERATION,
-  ROW_PAGE,
-  ROW_SLOT,
-  ROW_SOURCE_FILE,
-  ROW_SOURCE_KIND,
-  ROW_SOURCE_OFFSET,
-  ROW_STALE,
   ROW_STRIDE,
-  ROW_TRANSACTION_ID,
-  ROW_TXN,
-  TXN_BEGIN,
-  TXN_DB_USER,
-  TXN_END,
-  TXN_HOST,
-  TXN_ID,
-  TXN_LOGIN,
-  TXN_NAME,
-  TXN_OPPOSITE,
-  TXN_PROGRAM,
-  TXN_SID_END,
-  TXN_SID_NULL,
-  TXN_SPID,
-  TXN_SPID_IS_NUMBER,
   TXN_STRIDE,
   type DecodeJob,
   type DecodeResult,
@@ -82,25 +58,25 @@ function unpackTransactions(job: DecodeJob, s: string[]): Array<{ txn: Transacti
   let sidStart = 0;
   for (let t = 0; t < n; t++) {
     const o = t * TXN_STRIDE;
-    const sidEnd = f[o + TXN_SID_END];
+    const sidEnd = f[o + TXN.SID_END];
     const txn = {
-      transactionId: str(f[o + TXN_ID]),
-      beginTime: str(f[o + TXN_BEGIN]),
-      endTime: str(f[o + TXN_END]),
-      name: str(f[o + TXN_NAME]),
-      sid: f[o + TXN_SID_NULL] ? null : sids.subarray(sidStart, sidEnd),
-      login: str(f[o + TXN_LOGIN]),
-      spid: f[o + TXN_SPID_IS_NUMBER] ? f[o + TXN_SPID] : str(f[o + TXN_SPID]),
-      host: str(f[o + TXN_HOST]),
-      program: str(f[o + TXN_PROGRAM]),
+      transactionId: str(f[o + TXN.ID]),
+      beginTime: str(f[o + TXN.BEGIN]),
+      endTime: str(f[o + TXN.END]),
+      name: str(f[o + TXN.NAME]),
+      sid: f[o + TXN.SID_NULL] ? null : sids.subarray(sidStart, sidEnd),
+      login: str(f[o + TXN.LOGIN]),
+      spid: f[o + TXN.SPID_IS_NUMBER] ? f[o + TXN.SPID] : str(f[o + TXN.SPID]),
+      host: str(f[o + TXN.HOST]),
+      program: str(f[o + TXN.PROGRAM]),
     } as TransactionInfo;
     sidStart = sidEnd;
-    const opposite = str(f[o + TXN_OPPOSITE]);
+    const opposite = str(f[o + TXN.OPPOSITE]);
     if (opposite) {
       const [operation, entries] = JSON.parse(opposite) as ['insert' | 'delete', Array<[string, number]>];
       txn.opposite = { operation, perAllocUnit: new Map(entries) };
     }
-    out[t] = { txn, dbUser: str(f[o + TXN_DB_USER]) ?? null };
+    out[t] = { txn, dbUser: str(f[o + TXN.DB_USER]) ?? null };
   }
   return out;
 }
@@ -123,23 +99,23 @@ function run(job: DecodeJob): DecodeResult {
   let start = 0;
   for (let i = 0; i < n; i++) {
     const o = i * ROW_STRIDE;
-    const end = f[o + ROW_IMAGE_END];
-    const t = txns[f[o + ROW_TXN]];
-    const source: LogRecordSource = { kind: s[f[o + ROW_SOURCE_KIND]] as LogRecordSource['kind'], file: s[f[o + ROW_SOURCE_FILE]], offset: f[o + ROW_SOURCE_OFFSET] };
-    if (f[o + ROW_STALE]) source.stale = true;
+    const end = f[o + ROW.IMAGE_END];
+    const t = txns[f[o + ROW.TXN]];
+    const source: LogRecordSource = { kind: s[f[o + ROW.SOURCE_KIND]] as LogRecordSource['kind'], file: s[f[o + ROW.SOURCE_FILE]], offset: f[o + ROW.SOURCE_OFFSET] };
+    if (f[o + ROW.STALE]) source.stale = true;
     const record: LogRecord = {
-      'Current LSN': s[f[o + ROW_LSN]],
-      Operation: f[o + ROW_OPERATION] === OP_DELETE ? LOP_DELETE_ROWS : LOP_INSERT_ROWS,
+      'Current LSN': s[f[o + ROW.LSN]],
+      Operation: f[o + ROW.OPERATION] === OP_DELETE ? LOP_DELETE_ROWS : LOP_INSERT_ROWS,
       Context: '',
-      'Transaction ID': s[f[o + ROW_TRANSACTION_ID]],
-      AllocUnitId: f[o + ROW_ALLOC_UNIT] < 0 ? null : s[f[o + ROW_ALLOC_UNIT]],
-      'Page ID': f[o + ROW_PAGE] < 0 ? null : s[f[o + ROW_PAGE]],
-      'Slot ID': f[o + ROW_SLOT] < 0 ? null : f[o + ROW_SLOT],
+      'Transaction ID': s[f[o + ROW.TRANSACTION_ID]],
+      AllocUnitId: f[o + ROW.ALLOC_UNIT] < 0 ? null : s[f[o + ROW.ALLOC_UNIT]],
+      'Page ID': f[o + ROW.PAGE] < 0 ? null : s[f[o + ROW.PAGE]],
+      'Slot ID': f[o + ROW.SLOT] < 0 ? null : f[o + ROW.SLOT],
       'RowLog Contents 0': images.subarray(start, end),
       source,
     };
     start = end;
-    current = layouts[f[o + ROW_LAYOUT]];
+    current = layouts[f[o + ROW.LAYOUT]];
     const c: RowCandidate = { record, txn: t.txn };
     let ev: RecoverEvent;
     try {

@@ -23,48 +23,52 @@ export const OP_INSERT = 1;
  * indices into the job's strings (NULL_STRING for null).
  */
 export const ROW_STRIDE = 13;
-/** Index into the worker's layout table. */
-export const ROW_LAYOUT = 0;
-/** Index of the candidate's transaction in the job. */
-export const ROW_TXN = 1;
-/** OP_DELETE or OP_INSERT. */
-export const ROW_OPERATION = 2;
-/** 'Slot ID', or -1 for none (null). */
-export const ROW_SLOT = 3;
-/** 1 when record.source.stale is true. */
-export const ROW_STALE = 4;
-export const ROW_LSN = 5;
-export const ROW_TRANSACTION_ID = 6;
-export const ROW_ALLOC_UNIT = 7;
-export const ROW_PAGE = 8;
-/** record.source.kind and .file (strings), .offset (a number). */
-export const ROW_SOURCE_KIND = 9;
-export const ROW_SOURCE_FILE = 10;
-export const ROW_SOURCE_OFFSET = 11;
-/** Where the candidate's row image ends in `images` (it starts where the previous one's ended). */
-export const ROW_IMAGE_END = 12;
+export const ROW = {
+  /** Index into the worker's layout table. */
+  LAYOUT: 0,
+  /** Index of the candidate's transaction in the job. */
+  TXN: 1,
+  /** OP_DELETE or OP_INSERT. */
+  OPERATION: 2,
+  /** 'Slot ID', or -1 for none (null). */
+  SLOT: 3,
+  /** 1 when record.source.stale is true. */
+  STALE: 4,
+  LSN: 5,
+  TRANSACTION_ID: 6,
+  ALLOC_UNIT: 7,
+  PAGE: 8,
+  /** record.source.kind and .file (strings), .offset (a number). */
+  SOURCE_KIND: 9,
+  SOURCE_FILE: 10,
+  SOURCE_OFFSET: 11,
+  /** Where the candidate's row image ends in `images` (it starts where the previous one's ended). */
+  IMAGE_END: 12,
+} as const;
 
 /** A transaction's numbers in {@link DecodeJob.txns}, TXN_STRIDE per transaction (string indices; NULL_STRING / UNDEFINED_STRING for null / absent). */
 export const TXN_STRIDE = 13;
-export const TXN_ID = 0;
-export const TXN_BEGIN = 1;
-export const TXN_END = 2;
-export const TXN_NAME = 3;
-export const TXN_LOGIN = 4;
-export const TXN_HOST = 5;
-export const TXN_PROGRAM = 6;
-/** RecoveredRow.dbUser (RowConverter: source.databasePrincipalOf(sid).name), null when none. */
-export const TXN_DB_USER = 7;
-/** TransactionInfo.opposite as JSON `[operation, [[allocUnitId, rows], …]]`, absent when none. */
-export const TXN_OPPOSITE = 8;
-/** The SPID (a number), or NULL_STRING / UNDEFINED_STRING. */
-export const TXN_SPID = 9;
-/** 1: SPID is a number; else TXN_SPID says null or absent. */
-export const TXN_SPID_IS_NUMBER = 10;
-/** Where the SID's bytes end in `sids` (they start where the previous transaction's ended). */
-export const TXN_SID_END = 11;
-/** 1 when the transaction has no SID. */
-export const TXN_SID_NULL = 12;
+export const TXN = {
+  ID: 0,
+  BEGIN: 1,
+  END: 2,
+  NAME: 3,
+  LOGIN: 4,
+  HOST: 5,
+  PROGRAM: 6,
+  /** RecoveredRow.dbUser (RowConverter: source.databasePrincipalOf(sid).name), null when none. */
+  DB_USER: 7,
+  /** TransactionInfo.opposite as JSON `[operation, [[allocUnitId, rows], …]]`, absent when none. */
+  OPPOSITE: 8,
+  /** The SPID (a number), or NULL_STRING / UNDEFINED_STRING. */
+  SPID: 9,
+  /** 1: SPID is a number; else TXN_SPID says null or absent. */
+  SPID_IS_NUMBER: 10,
+  /** Where the SID's bytes end in `sids` (they start where the previous transaction's ended). */
+  SID_END: 11,
+  /** 1 when the transaction has no SID. */
+  SID_NULL: 12,
+} as const;
 export const NULL_STRING = -1;
 export const UNDEFINED_STRING = -2;
 
