@@ -129,7 +129,7 @@ export async function* recoverEncodedBatches(source: RecoverySource, filter: Sca
   const catalog = conv.tables;
   const inFlight: JobInFlight[] = [];
   const tableNames = new Map<TableLayout, string>();
-  let builder = new JobBuilder((t) => conv.dbUserOf(t));
+  const builder = new JobBuilder((t) => conv.dbUserOf(t));
   let candidates: RowCandidate[] = [];
   let pooled: number[] = [];
   let tables: string[] = [];
@@ -138,7 +138,6 @@ export async function* recoverEncodedBatches(source: RecoverySource, filter: Sca
     inFlight.push({ candidates, pooled: Uint8Array.from(pooled), tables, result: builder.size ? pool.run(builder.build()) : null });
     // a rejection is taken when the job's turn comes (not an unhandled one before that)
     inFlight[inFlight.length - 1].result?.catch(() => undefined);
-    builder = new JobBuilder((t) => conv.dbUserOf(t));
     candidates = [];
     pooled = [];
     tables = [];

@@ -206,7 +206,7 @@ export class JobBuilder {
   private imageBytes = 0;
   private sids: Uint8Array[] = [];
   private sidBytes = 0;
-  private readonly strings = new Numbered<string>();
+  private strings = new Numbered<string>();
   private readonly txnIds = new Map<TransactionInfo, number>();
   private readonly layoutsUsed = new Set<number>();
 
@@ -299,7 +299,7 @@ export class JobBuilder {
     return true;
   }
 
-  /** The job: images and SIDs copied into one buffer each, the numbers trimmed to the candidates and transactions packed (all transferred). */
+  /** The job, and the builder emptied for the next one: images and SIDs copied into one buffer each, the numbers trimmed to the candidates and transactions packed (all transferred). */
   build(): PackedJob {
     const images = join(this.images, this.imageBytes);
     const sids = join(this.sids, this.sidBytes);
@@ -310,7 +310,22 @@ export class JobBuilder {
     const rows = this.rows.slice(0, this.count * ROW_STRIDE);
     const txns = this.txns.slice(0, this.txnCount * TXN_STRIDE);
     const job = { type: 'job' as const, rows, txns, images: images.buffer, sids: sids.buffer, strings: strings.join(''), stringEnds };
-    return { job, layoutsUsed: [...this.layoutsUsed], transfer: [rows.buffer, txns.buffer, images.buffer, sids.buffer, stringEnds.buffer] };
+    const packed = { job, layoutsUsed: [...this.layoutsUsed], transfer: [rows.buffer, txns.buffer, images.buffer, sids.buffer, stringEnds.buffer] };
+    this.reset();
+    return packed;
+  }
+
+  /** Empty again for the next job (its two number arrays kept: allocated once per scan). */
+  private reset(): void {
+    this.count = 0;
+    this.txnCount = 0;
+    this.images = [];
+    this.imageBytes = 0;
+    this.sids = [];
+    this.sidBytes = 0;
+    this.strings = new Numbered<string>();
+    this.txnIds.clear();
+    this.layoutsUsed.clear();
   }
 }
 

@@ -81,6 +81,9 @@ function unpackTransactions(job: DecodeJob, s: string[]): Array<{ txn: Transacti
   return out;
 }
 
+/** The rows' text is written here, then copied out at its size (grown as a job needs). */
+let scratch = Buffer.allocUnsafeSlow(1024 * 1024);
+
 function run(job: DecodeJob): DecodeResult {
   for (const { index, layout } of job.newLayouts) layouts[index] = layout;
   const f = job.rows;
@@ -92,7 +95,7 @@ function run(job: DecodeJob): DecodeResult {
   const drift = new Uint8Array(n);
   const textEnds = new Int32Array(n);
   const events: RecoverEvent[] = [];
-  let text = Buffer.allocUnsafeSlow(Math.max(64 * 1024, job.images.byteLength * 4));
+  let text = scratch;
   let at = 0;
   // per job: the TransactionInfo objects are this job's
   const txnCache: TxnFieldCache = new WeakMap();
@@ -144,7 +147,7 @@ function run(job: DecodeJob): DecodeResult {
     if (need > text.length - at) {
       const bigger = Buffer.allocUnsafeSlow(Math.max(text.length * 2, at + need));
       text.copy(bigger, 0, 0, at);
-      text = bigger;
+      text = scratch = bigger;
     }
     at += text.write(json, at);
     text[at++] = 0x0a;
@@ -152,7 +155,11 @@ function run(job: DecodeJob): DecodeResult {
     drift[i] = hasDriftWarning(ev.row.warnings) ? 1 : 0;
     textEnds[i] = at;
   }
-  return { type: 'result', id: job.id, outcome, drift, text: text.buffer as ArrayBuffer, textEnds, events };
+  // the lines in a buffer of their own size (the scratch buffer stays here for the next job): the
+  // main thread's external memory, which paces its garbage collection, grows by the text only
+  const out = new Uint8Array(at);
+  out.set(text.subarray(0, at));
+  return { type: 'result', id: job.id, outcome, drift, text: out.buffer, textEnds, events };
 }
 
 port.on('message', (m: ToDecodeWorker) => {
