@@ -11,8 +11,25 @@ import type { RecoveredRow } from './recovered-row.js';
 import type { MetadataCatalog, RecoverySource, RowCandidate, ScanFilter, SkippedItem, TransactionInfo } from './source.js';
 import { beginTimeToIso } from './time-window.js';
 import type { RebuildCandidate } from './update-rebuild.js';
+import { DecodePool, JOB_CANDIDATES, JobBuilder, WINDOW, type SpawnDecodeWorker } from './decode-pool/decode-pool.js';
+import { OUTCOME_EVENT, OUTCOME_ROW, type DecodeResult } from './decode-pool/protocol.js';
 
 export type RecoverEvent = { kind: 'row'; row: RecoveredRow } | { kind: 'skipped'; item: SkippedItem };
+
+/**
+ * A row a decode worker already turned into output: `text` is `JSON.stringify(row) + '\n'` in
+ * UTF-8 (the NDJSON line), `table` the row's `schema.name`, `drift` whether one of its warnings is
+ * one LayoutFitCheck counts against the layout (DRIFT_WARNINGS).
+ */
+export interface EncodedRowEvent {
+  kind: 'encoded';
+  table: string;
+  drift: boolean;
+  text: Uint8Array;
+}
+
+/** What {@link recoverEncodedBatches} hands out: rows encoded by a worker, and rows and skipped items the main thread made. */
+export type PooledEvent = RecoverEvent | EncodedRowEvent;
 
 export interface RecoverOptions {
   signal?: AbortSignal;
@@ -71,6 +88,130 @@ export async function* recoverRowBatches(source: RecoverySource, filter: ScanFil
   if (rest.length) yield rest;
 }
 
+export interface PooledRecoverOptions extends RecoverOptions {
+  /** Decode worker threads (≥ 1). */
+  threads: number;
+  /** Starts a decode worker (tests: one that fails). */
+  spawn?: SpawnDecodeWorker;
+}
+
+/** Candidates of one job, in source order; `pooled[i]` says candidate i went to the worker (else the main thread converts it). */
+interface JobInFlight {
+  candidates: RowCandidate[];
+  pooled: Uint8Array;
+  tables: string[];
+  result: Promise<DecodeResult> | null;
+}
+
+/**
+ * {@link recoverRowBatches} with the per-row work on `threads` decode worker threads
+ * (decode-pool/): this thread reads the log and runs the committed filter, which fixes the order;
+ * the workers turn each delete/insert candidate into its NDJSON line (candidateToEvent, the
+ * principal's name, JSON.stringify, UTF-8) and this thread puts the results back in order through
+ * the same layout check. A candidate a worker cannot do exactly as this thread would (an update,
+ * an unknown table, no row image, an off-row value the source resolves from pages, a record
+ * source of another shape, an exception) is converted here, in its place. So the events are the
+ * one-thread events in the same order, except that rows a worker made are EncodedRowEvents
+ * carrying their NDJSON line instead of the row (`JSON.stringify(row) + '\n'` of the row the
+ * one-thread run yields).
+ *
+ * Memory: at most threads × WINDOW jobs of up to JOB_CANDIDATES candidates in flight. An abort is
+ * noticed before each candidate is packed and before each job's results are handed out; then the
+ * layout check's held events follow. Throws SourceError SOURCE_WORKER_FAILED (naming the worker)
+ * when a worker throws, exits or cannot be started; every worker's thread is gone when the
+ * iterator ends, throws or is abandoned.
+ */
+export async function* recoverEncodedBatches(source: RecoverySource, filter: ScanFilter, options: PooledRecoverOptions): AsyncIterable<PooledEvent[]> {
+  const conv = await RowConverter.open<PooledEvent>(source, options);
+  const signal = options.signal;
+  const threads = Math.max(1, options.threads);
+  const pool = new DecodePool(threads, { offRowOnMain: source.resolveOffRow !== undefined }, options.spawn);
+  const catalog = conv.tables;
+  const inFlight: JobInFlight[] = [];
+  const tableNames = new Map<TableLayout, string>();
+  const builder = new JobBuilder((t) => conv.dbUserOf(t));
+  let candidates: RowCandidate[] = [];
+  let pooled: number[] = [];
+  let tables: string[] = [];
+  const dispatch = (): void => {
+    if (candidates.length === 0) return;
+    inFlight.push({ candidates, pooled: Uint8Array.from(pooled), tables, result: builder.size ? pool.run(builder.build()) : null });
+    // a rejection is taken when the job's turn comes (not an unhandled one before that)
+    inFlight[inFlight.length - 1].result?.catch(() => undefined);
+    candidates = [];
+    pooled = [];
+    tables = [];
+  };
+  /** The events of the oldest job in flight, in candidate order, through the layout check. */
+  const take = async (): Promise<PooledEvent[]> => {
+    const job = inFlight.shift()!;
+    const r = job.result ? await job.result : null;
+    const out: PooledEvent[] = [];
+    let k = 0;
+    let e = 0;
+    let tn = 0;
+    let textStart = 0;
+    const text = r ? new Uint8Array(r.text) : null;
+    for (let i = 0; i < job.candidates.length; i++) {
+      const c = job.candidates[i];
+      const allocUnit = c.record.AllocUnitId ?? null;
+      if (!job.pooled[i] || !r) {
+        conv.admit(conv.convert(c), allocUnit, out);
+        continue;
+      }
+      const outcome = r.outcome[k];
+      const end = r.textEnds[k];
+      const table = job.tables[tn++];
+      if (outcome === OUTCOME_ROW) conv.admit({ kind: 'encoded', table, drift: r.drift[k] === 1, text: text!.subarray(textStart, end) }, allocUnit, out);
+      else if (outcome === OUTCOME_EVENT) conv.admit(r.events[e++], allocUnit, out);
+      else conv.admit(conv.convert(c), allocUnit, out);
+      textStart = end;
+      k++;
+    }
+    return out;
+  };
+  try {
+    let aborted = false;
+    outer: for await (const batch of candidateArrays(source, filter, signal)) {
+      for (const c of batch) {
+        if (signal?.aborted) {
+          aborted = true;
+          break outer;
+        }
+        const table = resolveTable(c.record, catalog);
+        const ok = table !== undefined && builder.add(c, pool.layoutId(table));
+        candidates.push(c);
+        pooled.push(ok ? 1 : 0);
+        if (ok) {
+          let name = tableNames.get(table);
+          if (name === undefined) tableNames.set(table, (name = `${table.schema}.${table.name}`));
+          tables.push(name);
+        }
+        if (candidates.length >= JOB_CANDIDATES) dispatch();
+        while (inFlight.length >= threads * WINDOW) {
+          const out = await take();
+          if (out.length) yield out;
+          if (signal?.aborted) {
+            aborted = true;
+            break outer;
+          }
+        }
+      }
+    }
+    if (!aborted) {
+      dispatch();
+      while (inFlight.length && !signal?.aborted) {
+        const out = await take();
+        if (out.length) yield out;
+      }
+    }
+    const rest = [...conv.end()];
+    if (rest.length) yield rest;
+  } finally {
+    await pool.close();
+  }
+}
+
 /** The source's candidates in arrays: its candidateBatches, or each candidate alone. */
 function candidateArrays(source: RecoverySource, filter: ScanFilter, signal: AbortSignal | undefined): AsyncIterable<RowCandidate[]> {
   if (source.candidateBatches) return source.candidateBatches(filter, signal);
@@ -79,8 +220,11 @@ function candidateArrays(source: RecoverySource, filter: ScanFilter, signal: Abo
   })();
 }
 
-/** Candidates → events for one recovery run: decoding, principals, off-row values, the layout check. */
-class RowConverter {
+/**
+ * Candidates → events for one recovery run: decoding, principals, off-row values, the layout check.
+ * `E`: the events the layout check holds (PooledEvent when decode workers encode some rows).
+ */
+class RowConverter<E extends PooledEvent = RecoverEvent> {
   // A transaction's facts are the same for each of its rows: worked out once per transaction.
   private readonly txnCache: TxnFieldCache = new WeakMap();
   private readonly principals = new WeakMap<TransactionInfo, { name: string } | null>();
@@ -89,34 +233,57 @@ class RowConverter {
     private readonly source: RecoverySource,
     private readonly catalog: MetadataCatalog,
     private readonly log: Logger,
-    private readonly check: LayoutFitCheck,
+    private readonly check: LayoutFitCheck<E>,
   ) {}
 
-  static async open(source: RecoverySource, options: RecoverOptions): Promise<RowConverter> {
+  static async open<E extends PooledEvent = RecoverEvent>(source: RecoverySource, options: RecoverOptions): Promise<RowConverter<E>> {
     const log = (options.logger ?? silentLogger).child({ source: source.description });
     const catalog = await source.metadata();
-    return new RowConverter(source, catalog, log, new LayoutFitCheck(options.layoutCheckRows ?? LAYOUT_CHECK_ROWS, options.acceptColumnCountDrift));
+    return new RowConverter<E>(source, catalog, log, new LayoutFitCheck<E>(options.layoutCheckRows ?? LAYOUT_CHECK_ROWS, options.acceptColumnCountDrift));
   }
 
-  /** Appends to `out` the events one candidate releases (none while its table is being judged). */
-  push(c: RowCandidate, out: RecoverEvent[]): void {
+  /** The catalog the rows are decoded with (the source's metadata()). */
+  get tables(): MetadataCatalog {
+    return this.catalog;
+  }
+
+  /** RecoveredRow.dbUser for a transaction's rows: the source's database principal for its SID (once per transaction), or null. */
+  dbUserOf(txn: TransactionInfo): string | null {
+    const source = this.source;
+    if (!source.databasePrincipalOf || !txn.sid) return null;
+    let p = this.principals.get(txn);
+    if (p === undefined) this.principals.set(txn, (p = source.databasePrincipalOf(txn.sid)));
+    return p ? p.name : null;
+  }
+
+  /** One candidate's event on this thread: decoded, with its principal and off-row values. */
+  convert(c: RowCandidate): RecoverEvent {
     const { source, catalog } = this;
     const ev = candidateToEvent(c, catalog, this.log, this.txnCache);
-    if (ev.kind === 'row' && source.databasePrincipalOf && c.txn.sid) {
-      let p = this.principals.get(c.txn);
-      if (p === undefined) this.principals.set(c.txn, (p = source.databasePrincipalOf(c.txn.sid)));
-      if (p) ev.row = { ...ev.row, dbUser: p.name };
+    if (ev.kind === 'row') {
+      const dbUser = this.dbUserOf(c.txn);
+      if (dbUser !== null) ev.row = { ...ev.row, dbUser };
     }
     if (ev.kind === 'row' && source.resolveOffRow && hasOffRow(ev.row)) {
       const table = resolveTable(c.record, catalog);
       if (table) ev.row = source.resolveOffRow(ev.row, table);
     }
+    return ev;
+  }
+
+  /** Appends to `out` the events one event of the table of `allocUnit` releases through the layout check (none while its table is being judged). */
+  admit(ev: E, allocUnit: string | null, out: E[]): void {
     if (this.check.passes(ev)) out.push(ev);
-    else for (const e of this.check.push(ev, c.record.AllocUnitId ?? null)) out.push(e);
+    else for (const e of this.check.push(ev, allocUnit)) out.push(e);
+  }
+
+  /** Appends to `out` the events one candidate releases (none while its table is being judged). */
+  push(c: RowCandidate, out: E[]): void {
+    this.admit(this.convert(c) as E, c.record.AllocUnitId ?? null, out);
   }
 
   /** The events held by the layout check, and its verdicts. */
-  end(): Generator<RecoverEvent> {
+  end(): Generator<E | RecoverEvent> {
     return this.check.end();
   }
 }
@@ -162,6 +329,12 @@ const LAYOUT_CHECK_QUEUE = 1000;
  */
 const DRIFT_WARNINGS = [/^record holds \d+ columns but the layout knows \d+/, /is not in this record \(stored column count \d+/, VALUE_LIMIT_WARNING];
 
+/** Does one of a row's warnings count against its layout (DRIFT_WARNINGS: column-count drift, a value beyond its column's declared size)? */
+export function hasDriftWarning(warnings: readonly string[]): boolean {
+  for (const w of warnings) for (const re of DRIFT_WARNINGS) if (re.test(w)) return true;
+  return false;
+}
+
 /**
  * Does a table's layout fit its rows? A wrong `--alloc-unit`, another database's catalog or a
  * layout from after an ALTER TABLE decodes most rows into failures or column-count drift — and
@@ -174,9 +347,9 @@ const DRIFT_WARNINGS = [/^record holds \d+ columns but the layout knows \d+/, /i
  * counts at the end. Otherwise the held rows are released, in their original order. Memory: at
  * most LAYOUT_CHECK_QUEUE held events; past that, the table at the head is judged on what it has.
  */
-export class LayoutFitCheck {
+export class LayoutFitCheck<E extends PooledEvent = RecoverEvent> {
   private readonly tables = new Map<string, TableVerdict>();
-  private queue: Array<{ ev: RecoverEvent; table: string | null }> = [];
+  private queue: Array<{ ev: E; table: string | null }> = [];
 
   /** `acceptDrift`: only decode failures count (the user says the table gained columns after these rows). */
   constructor(
@@ -188,18 +361,25 @@ export class LayoutFitCheck {
    * True when `ev` can go out at once, exactly as push() would send it: nothing is held and its
    * table was already judged fit (the common case once the first rows of a table are through).
    */
-  passes(ev: RecoverEvent): boolean {
+  passes(ev: E): boolean {
     if (this.queue.length !== 0 || this.n <= 0) return false;
     const table = this.tableOf(ev);
     if (table === null) return false;
     return this.tables.get(table)?.verdict === 'ok';
   }
 
-  private tableOf(ev: RecoverEvent): string | null {
-    return ev.kind === 'row' ? ev.row.table : (ev.item.location.table ?? null);
+  private tableOf(ev: E): string | null {
+    return ev.kind === 'row' ? ev.row.table : ev.kind === 'encoded' ? ev.table : (ev.item.location.table ?? null);
   }
 
-  *push(ev: RecoverEvent, allocUnit: string | null): Generator<RecoverEvent> {
+  /** A decoded row (on this thread or a worker) whose warnings count against the layout. */
+  private drifts(ev: E): boolean {
+    if (this.acceptDrift) return false;
+    if (ev.kind === 'encoded') return ev.drift;
+    return ev.kind === 'row' && hasDriftWarning(ev.row.warnings);
+  }
+
+  *push(ev: E, allocUnit: string | null): Generator<E> {
     const table = this.tableOf(ev);
     if (table === null || this.n <= 0) {
       if (this.queue.length === 0) yield ev;
@@ -208,10 +388,10 @@ export class LayoutFitCheck {
     }
     let t = this.tables.get(table);
     if (!t) this.tables.set(table, (t = { verdict: null, judged: 0, bad: 0, allocUnit, dropped: 0, columnFailures: new Map(), column: null }));
-    const attempt = ev.kind === 'row' || (ev.item.code.startsWith('DECODE_') && ev.item.code !== 'DECODE_NO_COLUMNS');
+    const attempt = ev.kind !== 'skipped' || (ev.item.code.startsWith('DECODE_') && ev.item.code !== 'DECODE_NO_COLUMNS');
     if (t.verdict === null && attempt) {
       t.judged++;
-      if (ev.kind === 'skipped' || (!this.acceptDrift && ev.row.warnings.some((w) => DRIFT_WARNINGS.some((re) => re.test(w))))) t.bad++;
+      if (ev.kind === 'skipped' || this.drifts(ev)) t.bad++;
       // The same column failing to decode in two of the first rows is the layout, not damage (a
       // damaged image fails at random places): an nvarchar declared for a varchar column fails on
       // odd lengths and prints CJK garbage for the even ones (newcomer trial: 5 of 13 failed, 8 printed "千").
@@ -234,7 +414,7 @@ export class LayoutFitCheck {
     yield* this.release(false);
   }
 
-  *end(): Generator<RecoverEvent> {
+  *end(): Generator<E | RecoverEvent> {
     for (const t of this.tables.values()) if (t.verdict === null) this.decide(t);
     yield* this.release(true);
     for (const [name, t] of this.tables) {
@@ -257,13 +437,13 @@ export class LayoutFitCheck {
   }
 
   /** Releases queued events from the head while their table is decided (all of them at the end). */
-  private *release(all: boolean): Generator<RecoverEvent> {
+  private *release(all: boolean): Generator<E> {
     let i = 0;
     for (; i < this.queue.length; i++) {
       const { ev, table } = this.queue[i];
       const t = table === null ? null : this.tables.get(table)!;
       if (t && t.verdict === null && !all) break;
-      if (t?.verdict === 'stopped' && ev.kind === 'row') {
+      if (t?.verdict === 'stopped' && ev.kind !== 'skipped') {
         t.dropped++;
         continue;
       }
@@ -383,7 +563,8 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
   }
 }
 
-function hasOffRow(row: RecoveredRow): boolean {
+/** Does the row hold a value stored off-row (its before or after image), which a source with pages resolves (RecoverySource.resolveOffRow)? */
+export function hasOffRow(row: RecoveredRow): boolean {
   const v = row.values;
   for (const k in v) if (isOffRow(v[k])) return true;
   const a = row.after;

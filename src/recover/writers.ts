@@ -19,6 +19,12 @@ export interface RowWriter {
   writeRows(rows: readonly RecoveredRow[]): Promise<void>;
   flush(): Promise<void>;
   end(): Promise<void>;
+  /**
+   * NDJSON and JSON only (undefined for CSV): rows in order, each either a row or its NDJSON line
+   * already encoded (`JSON.stringify(row) + '\n'` in UTF-8, from a decode worker: recover-rows.ts
+   * recoverEncodedBatches); the bytes written are those writeRows writes for the same rows.
+   */
+  writeEncoded?(rows: ReadonlyArray<RecoveredRow | Uint8Array>): Promise<void>;
 }
 
 /** Bytes gathered before a write to the stream. */
@@ -73,9 +79,23 @@ export function createRowWriter(format: OutputFormat, out: Writable, options: Wr
     if (suffix) at += buf.write(suffix, at, 'latin1');
     return before;
   };
+  /** Appends `prefix` (ASCII), then `line` without its last `cut` bytes (its newline, for JSON): gather's counterpart for an encoded line. */
+  const gatherBytes = (prefix: string, line: Uint8Array, cut: number): Promise<void> | undefined => {
+    const n = line.length - cut;
+    const need = prefix.length + n;
+    let before: Promise<void> | undefined;
+    if (need > buf.length - at) {
+      before = flush();
+      if (need > buf.length) buf = Buffer.allocUnsafe(need);
+    }
+    if (prefix) at += buf.write(prefix, at, 'latin1');
+    buf.set(n === line.length ? line : line.subarray(0, n), at);
+    at += n;
+    return before;
+  };
   const resolved = Promise.resolve();
   /** Rows through `one` (gather's result), awaiting only the hand-overs. */
-  const many = async (rows: readonly RecoveredRow[], one: (row: RecoveredRow) => Promise<void> | undefined): Promise<void> => {
+  const many = async <R>(rows: readonly R[], one: (row: R) => Promise<void> | undefined): Promise<void> => {
     for (const row of rows) {
       const p = one(row);
       if (p) await p;
@@ -84,7 +104,8 @@ export function createRowWriter(format: OutputFormat, out: Writable, options: Wr
   switch (format) {
     case 'ndjson': {
       const one = (row: RecoveredRow) => gather('', JSON.stringify(row), '\n');
-      return { write: (row) => one(row) ?? resolved, writeRows: (rows) => many(rows, one), flush, end: flush };
+      const either = (row: RecoveredRow | Uint8Array) => (row instanceof Uint8Array ? gatherBytes('', row, 0) : one(row));
+      return { write: (row) => one(row) ?? resolved, writeRows: (rows) => many(rows, one), writeEncoded: (rows) => many(rows, either), flush, end: flush };
     }
     case 'json': {
       let first = true;
@@ -93,9 +114,16 @@ export function createRowWriter(format: OutputFormat, out: Writable, options: Wr
         first = false;
         return gather(prefix, JSON.stringify(row), '');
       };
+      const either = (row: RecoveredRow | Uint8Array) => {
+        if (!(row instanceof Uint8Array)) return one(row);
+        const prefix = first ? '[\n' : ',\n';
+        first = false;
+        return gatherBytes(prefix, row, 1);
+      };
       return {
         write: (row) => one(row) ?? resolved,
         writeRows: (rows) => many(rows, one),
+        writeEncoded: (rows) => many(rows, either),
         flush,
         end: async () => {
           await flush();

@@ -62,11 +62,7 @@ export function openSource(o: ScanSourceOptions, logger?: Logger): OpenedSource 
       position = Number(o.position);
       if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${o.position}'`);
     }
-    let threads = 1;
-    if (o.threads !== undefined) {
-      threads = /^[0-9]{1,3}$/.test(o.threads) ? Number(o.threads) : NaN;
-      if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError('INPUT_BAD_OPTION', `--threads must be a whole number from 1 to 256, not '${echoInput(o.threads)}'`);
-    }
+    const threads = threadCount('--threads', o.threads);
     const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, ...hold }, logger);
     return { source: s, notes: () => s.notes };
   }
@@ -137,4 +133,12 @@ export function assertReadableFile(flag: string, file: string): void {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new InputError('INPUT_FILE_UNREADABLE', `${flag} ${file}: ${why}`, { file });
   }
+}
+
+/** A thread-count option's value (`--threads`, `--decode-threads`): 1 when not given; InputError INPUT_BAD_OPTION unless a whole number from 1 to 256. */
+export function threadCount(option: string, value: string | undefined): number {
+  if (value === undefined) return 1;
+  const n = /^[0-9]{1,3}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InputError('INPUT_BAD_OPTION', `${option} must be a whole number from 1 to 256, not '${echoInput(value)}'`);
+  return n;
 }

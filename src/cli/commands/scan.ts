@@ -11,13 +11,13 @@ import { assumedCollationNote, layoutsFromDdl } from '../../reconstruct/metadata
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
 import { explainNoRows, scanStatsNotes } from '../../recover/committed.js';
-import { layoutHeldClause, recoverRowBatches } from '../../recover/recover-rows.js';
+import { layoutHeldClause, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { logLoss } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { parseWindowTime } from '../../recover/time-window.js';
 import { createRowWriter, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
-import { openSource, type ScanSourceOptions } from './scan-sources.js';
+import { openSource, threadCount, type ScanSourceOptions } from './scan-sources.js';
 
 interface ScanOptions extends ScanSourceOptions {
   from?: string;
@@ -35,6 +35,7 @@ interface ScanOptions extends ScanSourceOptions {
   quiet?: boolean;
   csvRaw?: boolean;
   acceptLayoutDrift?: boolean;
+  decodeThreads?: string;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -49,6 +50,7 @@ export function register(program: Command): void {
     .option('--position <n>', 'backup set of --bak to read when the file holds several (RESTORE … WITH FILE = n)')
     .option('--trn <files...>', 'log backups (.trn); every log backup set in them is read, in LSN order')
     .option('--threads <n>', 'log files (--ldf, --trn, backup sets) parsed on up to n worker threads at once when they total 64 MB or more (default 1: on the machines measured, workers made scans slower); the output is the same for any n')
+    .option('--decode-threads <n>', 'NDJSON/JSON output: rows decoded and serialised on n worker threads while the main thread reads the log and keeps the order (default 1: none; see docs/performance.md); the output is the same for any n')
     .option('--hold-memory <MB>', 'memory for rows of transactions not yet committed in the log read so far, before they go to a temporary file (default 64)')
     .option('--temp-dir <dir>', 'folder for those temporary files (default: the OS temporary folder); removed when the scan ends')
     .option('--server <connection>', 'live SQL Server: ADO-style connection string (or MSSQL_* variables)')
@@ -96,6 +98,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   if (opts.allocUnit !== undefined && !/^\d{1,20}$/.test(opts.allocUnit)) {
     throw new InputError('INPUT_BAD_OPTION', `--alloc-unit '${opts.allocUnit}' is not an AllocUnitId (a decimal number such as 72057594043629568)`);
   }
+  const decodeThreads = threadCount('--decode-threads', opts.decodeThreads);
   if (filter.from && filter.to && filter.from > filter.to) {
     throw new InputError('INPUT_BAD_WINDOW', `--from ${filter.from} is after --to ${filter.to}`);
   }
@@ -148,28 +151,33 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const started = Date.now();
     const progress = createProgress({ quiet: opts.quiet });
     try {
-      const batch: RecoveredRow[] = [];
-      for await (const events of recoverRowBatches(source, filter, { acceptColumnCountDrift: opts.acceptLayoutDrift, signal: interrupt.signal })) {
+      // rows as objects, or (decode workers, NDJSON/JSON) as the NDJSON lines the workers encoded
+      const batch: Array<RecoveredRow | Uint8Array> = [];
+      const writeEncoded = decodeThreads > 1 ? writer.writeEncoded : undefined;
+      const recoverOptions = { acceptColumnCountDrift: opts.acceptLayoutDrift, signal: interrupt.signal };
+      const batches: AsyncIterable<PooledEvent[]> = writeEncoded ? recoverEncodedBatches(source, filter, { ...recoverOptions, threads: decodeThreads }) : recoverRowBatches(source, filter, recoverOptions);
+      for await (const events of batches) {
         let lastTable = '';
         let lastCount = 0;
         for (const ev of events) {
-          if (ev.kind === 'row') {
-            rows++;
-            batch.push(ev.row);
-            // per-table counts: consecutive rows mostly share a table
-            if (ev.row.table !== lastTable) {
-              if (lastCount) perTable.set(lastTable, (perTable.get(lastTable) ?? 0) + lastCount);
-              lastTable = ev.row.table;
-              lastCount = 0;
-            }
-            lastCount++;
-          } else {
+          if (ev.kind === 'skipped') {
             skipped.push(ev.item);
+            continue;
           }
+          rows++;
+          const table = ev.kind === 'row' ? ev.row.table : ev.table;
+          batch.push(ev.kind === 'row' ? ev.row : ev.text);
+          // per-table counts: consecutive rows mostly share a table
+          if (table !== lastTable) {
+            if (lastCount) perTable.set(lastTable, (perTable.get(lastTable) ?? 0) + lastCount);
+            lastTable = table;
+            lastCount = 0;
+          }
+          lastCount++;
         }
         if (lastCount) perTable.set(lastTable, (perTable.get(lastTable) ?? 0) + lastCount);
         if (batch.length) {
-          await writer.writeRows(batch);
+          await (writeEncoded ? writeEncoded(batch) : writer.writeRows(batch as RecoveredRow[]));
           batch.length = 0;
         }
         progress.update(() => {

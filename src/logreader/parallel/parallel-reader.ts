@@ -9,15 +9,12 @@
  * Workers run from the compiled dist/ (.js) or, when this module is TypeScript run through tsx or
  * vitest, from the .ts source through tsx's loader.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { FormatError, InputError, RowbackError, SourceError } from '../../errors.js';
 import type { SkippedItem } from '../../recover/source.js';
 import type { LogRecordBatch, LogScanStats, RecordKeep, VlfIndexRange } from '../ldf/reader.js';
 import type { LogFileJob, ToParent, ToWorker } from './protocol.js';
+import { spawnModuleWorker } from '../../util/spawn-worker.js';
 
 /** Batches a worker may post ahead of the caller (each ≤ one 60 KB log block's records). */
 const WINDOW = 64;
@@ -53,15 +50,7 @@ export function keepTable(keep: RecordKeep | undefined): Uint8Array | null {
  * (workers do not inherit the parent's loader hooks) and then imports log-file-worker.ts.
  */
 export function spawnLogFileWorker(job: LogFileJob): Worker {
-  const here = import.meta.url;
-  if (!/\.ts$/.test(new URL(here).pathname)) return new Worker(new URL('./log-file-worker.js', here), { workerData: job });
-  // tsx's ESM API entry, from its package exports (require.resolve would give the CommonJS one).
-  const pkgPath = createRequire(here).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  const api = pathToFileURL(join(dirname(pkgPath), pkg.exports['./esm/api'].import.default)).href;
-  const entry = new URL('./log-file-worker.ts', here).href;
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData: job });
+  return spawnModuleWorker(import.meta.url, 'log-file-worker', job);
 }
 
 /** Starts the worker of one job (spawnLogFileWorker; tests give their own to make a worker fail). */
