@@ -107,7 +107,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   // Outputs are checked before any work: a missing folder is one line now, not a crash later.
   if (opts.report) assertWritableOutput('--report', opts.report, { opts });
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
-  const opened = openSource(opts);
+  const opened = await openSource(opts);
   let source: RecoverySource = opened.source;
   // Ctrl-C / SIGTERM stop the scan where it is, so that the rows written so far are flushed and
   // the temporary files of held transactions are removed (Node's default would exit at once and
