@@ -36,6 +36,7 @@ import { detectFileKind } from './inspect.js';
 import { openOutputFile } from '../files.js';
 import { outFormatOption, formatFromOut, normalizeTableName } from '../options.js';
 import { createProgress } from '../progress.js';
+import { drainOrError } from '../../recover/writers.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 
 /** Columns of sql/export-log-records.sql's #records, in its order, that the offline parser fills. */
@@ -356,8 +357,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     return;
   }
   const out: Writable = outFile ?? process.stdout;
+  // a promise only when the stream asks to wait (or failed: a full disk under --out), not per record
   const put = (s: string): Promise<void> | void => {
-    if (!out.write(s)) return new Promise((resolve) => out.once('drain', () => resolve()));
+    if (out.errored) return Promise.reject(out.errored);
+    if (!out.write(s)) return drainOrError(out);
   };
   const header = opts.format === 'csv'
     ? csvRecord(columns, opts.csvRaw)
@@ -403,7 +406,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     }
   } finally {
     progress.done();
-    if (outFile) await new Promise<void>((resolve, reject) => outFile.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    // a failed file (full disk) is said as its own error, not as 'end after destroyed'
+    if (outFile) await new Promise<void>((resolve, reject) => (outFile.errored ? reject(outFile.errored) : outFile.end((e?: Error | null) => (e ? reject(e) : resolve()))));
   }
   if (!opts.quiet) {
     const lines = [`rowback log: ${printed} of ${stats.records} record(s) printed${stats.staleRecords ? ` (${stats.staleRecords} read from stale blocks, labelled in source.stale)` : ''}${repeats ? `; ${repeats} repeated at a log-backup boundary passed over` : ''}`];
