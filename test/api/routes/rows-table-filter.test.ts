@@ -55,4 +55,31 @@ describeCorpus('row filter `table`: the names the CLI takes, an unknown table re
     expect(e.statusCode).toBe(400);
     expect(e.json().code).toBe('INPUT_BAD_IDENTIFIER');
   });
+
+  // The fake job's 120 rows begin one second apart from 2024-03-01T09:00:00 (50 a minute). `from`
+  // and `to` were compared with the stored `YYYY-MM-DDTHH:MM:SS.fff` as typed: `to=2024-03-01`
+  // listed none of that day's rows, `to=…T09:00` none of that minute's, and the form with a space
+  // (`2024-03-01 09:01`, which the schema accepts) matched by its date alone.
+  it.each([
+    ['to=2024-03-01', 120],
+    ['to=2024-03-01T09:00', 50],
+    ['to=2024-03-01T09:00:05', 6],
+    ['from=2024-03-01 09:01&to=2024-03-01 09:01', 50],
+    ['from=2024-03-01T09:00:05.000&to=2024-03-01T09:00:05.000', 1],
+  ])('rows?%s: a bound covers what it names, as scan --from/--to', async (q, n) => {
+    const jobId = await createJob();
+    const r = (await t.app.inject({ url: `/api/jobs/${jobId}/rows?${q.replace(/ /g, '%20')}&count=true&limit=1`, headers: bearer(t.tokens.viewer) })).json();
+    expect(r.total).toBe(n);
+  });
+
+  it('a decision by time takes the minute named; from after to is a 400', async () => {
+    const jobId = await createJob();
+    const d = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'the first minute', filter: { to: '2024-03-01T09:00' } } });
+    expect(d.json()).toMatchObject({ rows: 50 });
+    const w = await t.app.inject({ url: `/api/jobs/${jobId}/rows?from=2024-03-02&to=2024-03-01`, headers: bearer(t.tokens.viewer) });
+    expect(w.statusCode).toBe(400);
+    expect(w.json()).toMatchObject({ code: 'INPUT_BAD_WINDOW', field: 'querystring.to' });
+    const bad = await t.app.inject({ url: `/api/jobs/${jobId}/rows?to=2024-02-30`, headers: bearer(t.tokens.viewer) });
+    expect(bad.json()).toMatchObject({ code: 'INPUT_BAD_TIME', field: 'querystring.to' });
+  });
 });
