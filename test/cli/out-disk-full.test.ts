@@ -24,4 +24,9 @@ const cli = captureCli();
     expect(line).toMatch(/^rowback: INPUT_OUTPUT_UNWRITABLE: --out \/dev\/full: writing failed: ENOSPC \(no space left on device\); the file holds only part of the result/);
     expect(r.code).toBe(2);
   });
+  it('scan --report on a full disk: one line, the rows said written, exit 2 (was INTERNAL, no file named)', async () => {
+    const r = await cli('scan', '--mdf', mdf, '--ldf', ldf, '--quiet', '--report', '/dev/full');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('rowback: INPUT_OUTPUT_UNWRITABLE: --report /dev/full: writing failed: ENOSPC (no space left on device); the 16 row(s) were written, the report was not: free space or give another --report, and run the scan again (file /dev/full)\n');
+  });
 });

@@ -217,7 +217,13 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         elapsedMs: Date.now() - started,
       };
       const { writeFileSync } = await import('node:fs');
-      writeFileSync(opts.report, JSON.stringify(report, null, 2));
+      try {
+        writeFileSync(opts.report, JSON.stringify(report, null, 2));
+      } catch (e) {
+        // a full disk said as INTERNAL with no file named, and nothing of the rows already written
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new InputError('INPUT_OUTPUT_UNWRITABLE', `--report ${opts.report}: writing failed: ${code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : (code ?? (e as Error).message)}; the ${rows} row(s) were written${opts.out ? ` to ${opts.out}` : ''}, the report was not: free space or give another --report, and run the scan again`, { file: opts.report });
+      }
     }
     const told = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined) : { removals: [] as string[], notes: [] as string[], unchecked: undefined };
     if (!opts.quiet) {
