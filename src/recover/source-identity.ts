@@ -160,6 +160,7 @@ export function oneBackupAdvice(command: 'log' | 'job'): BackupAdvice {
     return {
       differentialWithoutFull: 'give the full backup first: "bak": ["FULL.bak", "DIFF.bak"]',
       incompleteMediaSet: 'give every stripe of the media set: "bak": ["a.bak", "b.bak"]',
+      notALogBackup: 'give it in "bak", not "trn"',
     };
   }
   return {
