@@ -256,7 +256,10 @@ function readFilter() {
     }
     f[k] = k === 'from' || k === 'to' ? v.replace(' ', 'T') : v;
   }
-  if (f.from && f.to && f.from > f.to) { $('f-to').setAttribute('aria-invalid', 'true'); problems.push('To is before From'); }
+  // Compared as the bounds they are (the server's): a To given to the day, minute or second covers
+  // all of it. As text, From 2018-08-28T21:50 and To 2018-08-28 were refused as 'To is before From'.
+  const bound = (v, end) => { const t = v.slice(0, 23); return t + (end ? '9999-12-31T23:59:59.999' : '0000-01-01T00:00:00.000').slice(t.length); };
+  if (f.from && f.to && bound(f.from, false) > bound(f.to, true)) { $('f-to').setAttribute('aria-invalid', 'true'); problems.push('To is before From'); }
   return { filter: f, problems };
 }
 

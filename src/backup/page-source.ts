@@ -121,6 +121,8 @@ export interface BackupAdvice {
   incompleteMediaSet?: string;
   /** INPUT_DIFFERENTIAL_WITHOUT_FULL: what to do instead of "give it first (--bak FULL.bak DIFF.bak) …". */
   differentialWithoutFull?: string;
+  /** INPUT_NOT_A_LOG_BACKUP (a full or differential backup given as a log backup): what to do instead of "give it with --bak". */
+  notALogBackup?: string;
 }
 
 /**

@@ -42,22 +42,36 @@ export function openOutputFile(flag: string, path: string, inputs?: CommandInput
       return null;
     }
   };
-  return new Writable({
+  // A write that fails once the file is open (a full disk: ENOSPC, an I/O error) is one line naming
+  // the flag and path, handed to the command through its write/end callback; it was an unhandled
+  // 'error' event (a Node stack trace, exit 1) on every command.
+  const failed = (err: Error | null | undefined): Error | null => {
+    if (!err) return null;
+    if (err instanceof InputError) return err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const what = code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : (code ?? err.message);
+    return new InputError('INPUT_OUTPUT_UNWRITABLE', `${flag} ${path}: writing failed: ${what}; the file holds only part of the result: free space or give another --out, and run the command again`, { file: path });
+  };
+  const out = new Writable({
     // The file's own stream takes each chunk; its callback (written to the file) is this one's, so
     // backpressure is the file's.
     write(chunk: Buffer, _enc, cb) {
       const f = openOr(cb);
-      if (f) f.write(chunk, (err) => cb(err ?? null));
+      if (f) f.write(chunk, (err) => cb(failed(err)));
     },
     final(cb) {
       const f = openOr(cb);
-      if (f) f.end((err?: Error | null) => cb(err ?? null));
+      if (f) f.end((err?: Error | null) => cb(failed(err)));
     },
     destroy(err, cb) {
       if (file) file.destroy();
       cb(err);
     },
   });
+  // The error reaches the command through the pending write's or end's callback, or its next write
+  // (writers check `errored`); the event itself must not end the process with a stack trace.
+  out.on('error', () => {});
+  return out;
 }
 
 /**

@@ -28,6 +28,10 @@ export class MdfPageSource implements PageSource {
     const h = first ? parsePageHeader(first) : undefined;
     if (!h || h.headerVersion !== 1 || h.type !== PageType.FILE_HEADER_PAGE) {
       this.close();
+      // A backup given as a data file (--mdf x.bak) is named as one, with where it goes.
+      const magic = first ? Buffer.from(first.subarray(0, 8)).toString('latin1') : '';
+      const backup = magic.startsWith('TAPE') ? 'TAPE' : magic === 'MSSQLBAK' ? 'MSSQLBAK' : null;
+      if (backup) throw new InputError('INPUT_NOT_A_DATA_FILE', `${path} is a backup (starts with ${backup}), not a data file (.mdf/.ndf): give a full or differential backup with --bak, a log backup with --trn`, { file: path });
       throw new InputError('INPUT_NOT_A_DATA_FILE', `${path} does not start with a SQL Server file header page (type 15)`, { file: path });
     }
     this.fileId = h.pageId.fileId || 1;

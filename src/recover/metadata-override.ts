@@ -45,7 +45,7 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
       throw new InputError(
         'INPUT_NO_ALLOC_UNIT',
         `the log names tables by allocation unit id, and nothing maps ${names} to one: ` +
-          (override.length === 1 ? 'give --alloc-unit ID, ' : '') +
+          (override.length === 1 ? 'give --alloc-unit ID, ' : options.allocUnitId ? '' : 'give --table SCHEMA.NAME --alloc-unit ID for one of them, ') +
           'use catalog JSON with in_row_alloc_unit_id (sql/table-metadata.sql), or add --mdf/--bak',
       );
     }

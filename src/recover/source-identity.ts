@@ -122,6 +122,13 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
   const [first, ...rest] = headers;
   if (!first) return;
   if (first.backupType === 'differential') {
+    // Its full backup given too, only later (`--bak DIFF FULL`, a 3 a.m. slip): said as the order to
+    // give, not as a full backup missing, which sent the user looking for a file already given.
+    const full = rest.find((h) => h.backupType === 'full' && h.backupSetGuid !== null && h.backupSetGuid === first.differentialBaseGuid);
+    if (full) {
+      const order = [full, ...headers.filter((h) => h !== full)].map((h) => h.file).join(' ');
+      throw new InputError('INPUT_BAD_OPTION', `${first.file} is a differential backup and ${full.file}, the full backup it is based on, is given after it: give the full backup first, then the differentials (${order})`, { file: first.file });
+    }
     const instead = advice.differentialWithoutFull ?? `give it first (--bak FULL.bak ${first.file})`;
     throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${missingFull(first)}; ${instead}`, { file: first.file });
   }
@@ -153,6 +160,7 @@ export function oneBackupAdvice(command: 'log' | 'job'): BackupAdvice {
     return {
       differentialWithoutFull: 'give the full backup first: "bak": ["FULL.bak", "DIFF.bak"]',
       incompleteMediaSet: 'give every stripe of the media set: "bak": ["a.bak", "b.bak"]',
+      notALogBackup: 'give it in "bak", not "trn"',
     };
   }
   return {

@@ -47,9 +47,35 @@ export interface WriterOptions {
   includeAfter?: boolean;
 }
 
+/**
+ * Writes `s`, resolving at once or when the stream drains; rejects with the stream's error when it
+ * failed (a full disk under `--out`) before or while waiting, where waiting for 'drain' alone hung.
+ */
+export function writeOrWait(out: Writable, s: string | Uint8Array): Promise<void> {
+  if (out.errored) return Promise.reject(out.errored);
+  if (out.write(s)) return Promise.resolve();
+  return drainOrError(out);
+}
+
+/** Resolves at the stream's next 'drain', rejects at its 'error' (whichever comes first). */
+export function drainOrError(out: Writable): Promise<void> {
+  if (out.errored) return Promise.reject(out.errored);
+  return new Promise((resolve, reject) => {
+    const onDrain = (): void => {
+      out.off('error', onError);
+      resolve();
+    };
+    const onError = (e: Error): void => {
+      out.off('drain', onDrain);
+      reject(e);
+    };
+    out.once('drain', onDrain);
+    out.once('error', onError);
+  });
+}
+
 export function createRowWriter(format: OutputFormat, out: Writable, options: WriterOptions = {}): RowWriter {
-  const put = (s: string | Uint8Array): Promise<void> =>
-    out.write(s) ? Promise.resolve() : new Promise((resolve) => out.once('drain', () => resolve()));
+  const put = (s: string | Uint8Array): Promise<void> => writeOrWait(out, s);
   // Rows are UTF-8 encoded straight into a buffer handed to the stream when the next row does not
   // fit (a fresh buffer each time: the stream may hold the last one until it is written). Measured:
   // ~2× cheaper than concatenating the rows' strings and converting the result.

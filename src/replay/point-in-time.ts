@@ -101,6 +101,12 @@ export interface ReplayStats {
   committedTransactions: number;
   /** Transactions that changed the table and had not committed (nor rolled back) at the stop point. */
   openAtStop: number;
+  /**
+   * Of a stop time: transactions that changed the table, began after the stop time and had not
+   * committed when the replay stopped (at the first commit after the stop time); not applied. They
+   * were counted as open at the stop, which they never were.
+   */
+  begunAfterStop?: number;
   /** Commit time (local, `YYYY-MM-DDTHH:MM:SS.fff`) of the last transaction that counted, null when none. */
   lastCommitTime: string | null;
   /** LSN of the first record not applied (the stop), null when the chain's records ran out first. */
@@ -172,6 +178,8 @@ interface Txn {
   name: string | null;
   state: 'open' | 'committed' | 'aborted';
   commitTime: string | null;
+  /** Its Begin Time (local, as the window's), when its LOP_BEGIN_XACT was read. */
+  beginTime?: string | null;
 }
 
 function refuse(code: string, r: LogRecord, what: string): never {
@@ -361,7 +369,7 @@ export class LogReplay {
     stats.records++;
     const rebuild = this.ctx.rebuild(r);
     if (op === LOP_BEGIN_XACT) {
-      this.txns.set(id, { ops: [], name: r['Transaction Name'] ?? null, state: 'open', commitTime: null });
+      this.txns.set(id, { ops: [], name: r['Transaction Name'] ?? null, state: 'open', commitTime: null, beginTime: r['Begin Time'] ? beginTimeToIso(r['Begin Time']) : null });
       return 'ok';
     }
     if (op === LOP_COMMIT_XACT || op === LOP_ABORT_XACT) {
@@ -448,7 +456,11 @@ export class LogReplay {
         stats.committedTransactions++;
         if (t.commitTime && (!stats.lastCommitTime || t.commitTime > stats.lastCommitTime)) stats.lastCommitTime = t.commitTime;
       }
-      if (t.state === 'open') stats.openAtStop++;
+      if (t.state === 'open') {
+        const target = this.ctx.target;
+        if (target.kind === 'time' && t.beginTime && t.beginTime > target.time) stats.begunAfterStop = (stats.begunAfterStop ?? 0) + 1;
+        else stats.openAtStop++;
+      }
       for (const o of t.ops) {
         if (counts && !o.inBase) redo.push(o);
         if (!counts && o.inBase) undo.push(o);

@@ -36,6 +36,13 @@ describeCorpus('the API refuses at job creation what the CLI refuses (400 naming
     expect(jobsCount()).toBe(before);
   });
 
+  it('a full backup given in trn: the advice names the request\'s fields, not the CLI\'s --bak', async () => {
+    const d = corpusPath('appveyor-lab/RestoreTimeClean');
+    const r = await post({ kind: 'files', bak: join(d, 'RestoreTimeClean.bak'), trn: [join(d, 'RestoreTimeClean.bak')] });
+    expect(r.json()).toMatchObject({ code: 'INPUT_NOT_A_LOG_BACKUP', field: 'trn' });
+    expect(r.json().message).toMatch(/RestoreTimeClean\.bak is a full backup, not a log backup; give it in "bak", not "trn"$/);
+  });
+
   it('a link inside a root that points outside it is refused (links are resolved)', async () => {
     const link = join(linkDir, 'passwd.ldf');
     symlinkSync('/etc/passwd', link);

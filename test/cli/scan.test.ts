@@ -130,4 +130,24 @@ describeCorpus('rowback scan: log only, metadata from DDL', () => {
     expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl), 'INPUT_NO_ALLOC_UNIT');
     expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl, '--alloc-unit', 'abc'), 'INPUT_BAD_OPTION');
   });
+  // A script of the whole schema (as a vendor ships it): --alloc-unit was ignored when the script held
+  // more than one table, and the scan was refused INPUT_NO_ALLOC_UNIT listing every table, --table
+  // or not, without a word on why the id given was not used.
+  const WHOLE = `${DDL};\nCREATE TABLE dbo.Employee (Emp_Id int NOT NULL PRIMARY KEY, Emp_Name varchar(50) NULL, Emp_City varchar(50) NULL, Emp_Age int NULL)`;
+  it('--alloc-unit with a script of several tables: maps the one --table names', async () => {
+    const ddl = join(dir, 'whole.sql');
+    writeFileSync(ddl, WHOLE);
+    const r = await run('--ldf', LDF(), '--ddl', ddl, '--table', 'tblDept', '--alloc-unit', '72057594043629568', '--quiet');
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as RecoveredRow);
+    expect(rows).toHaveLength(13);
+    expect(rows.every((x) => x.table === 'dbo.tblDept')).toBe(true);
+  });
+  it('--alloc-unit with a script of several tables and no one --table: one line saying to name it', async () => {
+    const ddl = join(dir, 'whole.sql');
+    writeFileSync(ddl, WHOLE);
+    const line = expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl, '--alloc-unit', '72057594043629568'), 'INPUT_BAD_OPTION');
+    expect(line).toMatch(/--alloc-unit 72057594043629568 maps one table to its allocation unit, and --ddl \S*whole\.sql gives 2 tables: name the one it belongs to with --table SCHEMA\.NAME$/m);
+    expect(expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl, '--table', 'dbo.tblDep', '--alloc-unit', '72057594043629568'), 'INPUT_UNKNOWN_TABLE')).toMatch(/table dbo\.tblDep is not in --ddl \S*whole\.sql; known tables: dbo\.tblDept, dbo\.Employee/);
+  });
 });

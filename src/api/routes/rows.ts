@@ -1,17 +1,59 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { StagingError } from '../../errors.js';
+import { InputError, StagingError } from '../../errors.js';
+import type { StagingStore } from '../../staging/store.js';
+import { splitQualifiedName } from '../../util/tsql.js';
+import { parseWindowTime } from '../../recover/time-window.js';
 import { renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop } from '../../reinsert/plan.js';
 import { insertedByRuns } from '../../reinsert/service.js';
 import type { RowFilter } from '../../staging/types.js';
 import { csvCell, csvValueHeaders, csvRecord } from '../../util/csv.js';
 import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normaliseFilter } from './schemas.js';
 
-function toFilter(q: Record<string, unknown>): RowFilter {
+/**
+ * The row filter of a request, its `table` resolved to the name the job stages rows under: the
+ * forms `rowback scan --table` takes (`tblDept` for dbo, `[dbo].[tblDept]`, any case) were matched
+ * as exact text, so they found no row — a list of none, an export of none, a bulk decision of
+ * `rows: 0` — as if the job had none. A name the job has no table of is refused (400
+ * INPUT_UNKNOWN_TABLE naming the job's tables), as the CLI refuses it.
+ */
+function toFilter(staging: StagingStore, jobId: number, q: Record<string, unknown>, at: 'querystring' | 'body.filter'): RowFilter {
   const f = normaliseFilter(q as { status?: string | string[] });
   const { table, login, status, from, to, transactionId, q: text } = f as RowFilter;
-  return { table, login, status, from, to, transactionId, q: text };
+  // Begin times are stored `YYYY-MM-DDTHH:MM:SS.fff` and compared as text: the bounds are put in
+  // that form as `scan --from/--to` puts them (a `to` given to the day, minute or second covers
+  // all of it; `2018-08-28 21:46` as `…T21:46`). Compared as typed, `to=2018-08-28` left out that
+  // day's rows and a space-separated time matched by its date alone.
+  const bound = (v: string | undefined, b: 'start' | 'end', field: string): string | undefined => {
+    if (v === undefined) return undefined;
+    try {
+      return parseWindowTime(v, b, field);
+    } catch (e) {
+      throw e instanceof InputError ? new InputError(e.code, e.message, { field }) : e;
+    }
+  };
+  const lo = bound(from, 'start', `${at}.from`);
+  const hi = bound(to, 'end', `${at}.to`);
+  if (lo !== undefined && hi !== undefined && lo > hi) throw new InputError('INPUT_BAD_WINDOW', `${at}.from ${lo} is after ${at}.to ${hi}`, { field: `${at}.to` });
+  return { table: table === undefined ? undefined : jobTableName(staging, jobId, table, `${at}.table`), login, status, from: lo, to: hi, transactionId, q: text };
+}
+
+function jobTableName(staging: StagingStore, jobId: number, text: string, field: string): string {
+  let parts: { schema: string; name: string };
+  try {
+    parts = splitQualifiedName(text);
+  } catch (e) {
+    throw new InputError('INPUT_BAD_IDENTIFIER', `${field} '${text}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { table: text, field });
+  }
+  const wanted = `${parts.schema}.${parts.name}`;
+  const has = (t: string): boolean => staging.db.prepare('SELECT 1 FROM rows WHERE job_id = ? AND tbl = ? LIMIT 1').get(jobId, t) !== undefined;
+  const layouts = staging.jobTables(jobId).map((t) => `${t.schema}.${t.name}`);
+  if (layouts.includes(wanted) || has(wanted)) return wanted;
+  const known = [...new Set([...layouts, ...(staging.db.prepare('SELECT DISTINCT tbl FROM rows WHERE job_id = ?').all(jobId) as { tbl: string }[]).map((r) => r.tbl)])].sort();
+  const same = known.filter((t) => t.toLowerCase() === wanted.toLowerCase());
+  if (same.length === 1) return same[0]!;
+  throw new InputError('INPUT_UNKNOWN_TABLE', `${field} '${text}': job ${jobId} has no table ${wanted}; its tables: ${known.length ? known.join(', ') : '(none: it staged no rows)'}`, { table: text, field });
 }
 
 export default async function rowRoutes(fastify: FastifyInstance) {
@@ -22,7 +64,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     schema: { tags: ['rows'], summary: "A job's staged rows: filters + keyset (cursor) pagination", params: JobIdParams, querystring: RowListQuery },
   }, async (req) => {
     app.staging.requireJob(req.params.id);
-    const filter = toFilter(req.query);
+    const filter = toFilter(app.staging, req.params.id, req.query, 'querystring');
     const page = app.staging.listRows(req.params.id, filter, { limit: req.query.limit, cursor: req.query.cursor });
     return { ...page, ...(req.query.count === 'true' ? { total: app.staging.countRows(req.params.id, filter) } : {}) };
   });
@@ -44,8 +86,9 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     schema: { tags: ['rows'], summary: 'Approve or reject rows by id list or by filter, with a reason', params: JobIdParams, body: DecisionBody },
   }, async (req) => {
     const b = req.body;
+    if (b.filter) app.staging.requireJob(req.params.id);
     const r = app.staging.decide(req.params.id, {
-      actor: req.principal!.name, decision: b.decision, reason: b.reason, ids: b.ids, filter: b.filter ? toFilter(b.filter) : undefined,
+      actor: req.principal!.name, decision: b.decision, reason: b.reason, ids: b.ids, filter: b.filter ? toFilter(app.staging, req.params.id, b.filter, 'body.filter') : undefined,
     });
     req.log.info({ jobId: req.params.id, decision: b.decision, rows: r.rows }, 'decision recorded');
     return r;
@@ -65,7 +108,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
   }, async (req, reply) => {
     const jobId = req.params.id;
     app.staging.requireJob(jobId);
-    const filter = toFilter(req.query);
+    const filter = toFilter(app.staging, jobId, req.query, 'querystring');
     const format = req.query.format;
     app.staging.appendAudit(req.principal!.name, 'rows.export', jobId, { format, filter });
     const name = `rowback-job-${jobId}`;

@@ -36,6 +36,7 @@ import { detectFileKind } from './inspect.js';
 import { openOutputFile } from '../files.js';
 import { outFormatOption, formatFromOut, normalizeTableName } from '../options.js';
 import { createProgress } from '../progress.js';
+import { drainOrError } from '../../recover/writers.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 
 /** Columns of sql/export-log-records.sql's #records, in its order, that the offline parser fills. */
@@ -256,6 +257,48 @@ function planInputs(files: string[], position: number | undefined): LogInput[] {
 }
 
 /**
+ * The log backups among the inputs checked as a chain, as `scan --trn` checks them: each set's
+ * FirstLSN must be the LastLSN of the one before it in LSN order. A break is a skipped item
+ * FORMAT_LOG_CHAIN_GAP naming both files and LSNs (so the summary ends INCOMPLETE); sets given in
+ * another order than LSN order (`log *.trn` lists `_10.trn` before `_2.trn`) are printed as given,
+ * with a note. Both were silent: `log _1.trn _3.trn` printed its records as a whole log.
+ */
+function logBackupChain(inputs: LogInput[]): { gaps: SkippedItem[]; notes: string[] } {
+  const sets: Array<{ name: string; file: string; first: bigint; last: bigint; firstLsn: string; lastLsn: string; firstDec: string; lastDec: string }> = [];
+  for (const i of inputs) {
+    if (i.kind !== 'trn') continue;
+    const layout = readMtfLayout(i.file);
+    for (const pos of i.positions) {
+      const h = readBackupHeader(i.file, layout, pos);
+      sets.push({ name: `${i.file}${layout.sets > 1 ? ` (set ${pos})` : ''}`, file: i.file, first: BigInt(h.firstLsn.decimal), last: BigInt(h.lastLsn.decimal), firstLsn: h.firstLsn.lsn, lastLsn: h.lastLsn.lsn, firstDec: h.firstLsn.decimal, lastDec: h.lastLsn.decimal });
+    }
+  }
+  const notes: string[] = [];
+  const gaps: SkippedItem[] = [];
+  if (sets.length < 2) return { gaps, notes };
+  const sorted = [...sets].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  if (sorted.some((x, k) => x !== sets[k])) {
+    notes.push(`the log backups are not given in LSN order, so their records are printed out of LSN order as given; list them oldest first: ${sorted.map((x) => x.name).join(' ')}`);
+  }
+  for (let k = 1; k < sorted.length; k++) {
+    const a = sorted[k - 1]!;
+    const b = sorted[k]!;
+    if (a.first === b.first && a.last === b.last) {
+      notes.push(`${b.name} holds the same log as ${a.name} (LSN ${a.firstLsn} to ${a.lastLsn}): its records are printed once (the rest counted as repeated)`);
+      continue;
+    }
+    if (b.first > a.last) {
+      gaps.push({
+        code: 'FORMAT_LOG_CHAIN_GAP',
+        reason: `log backups do not chain: ${a.name} ends at LSN ${a.lastDec} (${a.lastLsn}), ${b.name} starts at ${b.firstDec} (${b.firstLsn}): the log backup(s) in between are missing, and their records with them`,
+        location: { file: b.file, lsn: b.firstLsn },
+      });
+    }
+  }
+  return { gaps, notes };
+}
+
+/**
  * Runs `rowback log`: checks every input and option before reading, then streams the records that
  * pass the filter to stdout (or `--out`). Damaged blocks, gaps and cut files are skipped items,
  * summarised on stderr (`INCOMPLETE: …` when records were lost), never fatal. Throws InputError
@@ -318,6 +361,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const columns = logColumns(names !== null);
 
   const skipped: SkippedItem[] = [];
+  const chain = logBackupChain(inputs);
+  skipped.push(...chain.gaps);
   const progress = createProgress({ quiet: opts.quiet });
   const stats = emptyLogScanStats();
   let printed = 0;
@@ -356,8 +401,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     return;
   }
   const out: Writable = outFile ?? process.stdout;
+  // a promise only when the stream asks to wait (or failed: a full disk under --out), not per record
   const put = (s: string): Promise<void> | void => {
-    if (!out.write(s)) return new Promise((resolve) => out.once('drain', () => resolve()));
+    if (out.errored) return Promise.reject(out.errored);
+    if (!out.write(s)) return drainOrError(out);
   };
   const header = opts.format === 'csv'
     ? csvRecord(columns, opts.csvRaw)
@@ -403,13 +450,15 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     }
   } finally {
     progress.done();
-    if (outFile) await new Promise<void>((resolve, reject) => outFile.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    // a failed file (full disk) is said as its own error, not as 'end after destroyed'
+    if (outFile) await new Promise<void>((resolve, reject) => (outFile.errored ? reject(outFile.errored) : outFile.end((e?: Error | null) => (e ? reject(e) : resolve()))));
   }
   if (!opts.quiet) {
     const lines = [`rowback log: ${printed} of ${stats.records} record(s) printed${stats.staleRecords ? ` (${stats.staleRecords} read from stale blocks, labelled in source.stale)` : ''}${repeats ? `; ${repeats} repeated at a log-backup boundary passed over` : ''}`];
     const at = (s: SkippedItem) => (s.location.file ? ` (${s.location.file}${s.location.offset !== undefined ? ` offset ${s.location.offset}` : ''})` : '');
     // where an .ldf's log starts inside its oldest VLF is no loss (docs/offline-log.md): a note
     for (const s of skipped) if (s.code === LOG_STARTS_MID_VLF) lines.push(`rowback log: note: ${s.reason}${at(s)}`);
+    for (const n of chain.notes) lines.push(`rowback log: note: ${n}`);
     const passed = skipped.filter((s) => s.code !== LOG_STARTS_MID_VLF);
     if (passed.length) {
       lines.push(`rowback log: ${passed.length} item(s) skipped:`);

@@ -9,6 +9,7 @@ import { InputError } from '../../errors.js';
 import { loadCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { assumedCollationNote, layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
+import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
 import { explainNoRows, scanStatsNotes } from '../../recover/committed.js';
 import { layoutHeldClause, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
@@ -121,7 +122,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (opts.schema || opts.ddl) {
       const override = loadMetadataOverride(opts);
       metadataNote = override.note;
-      source = withMetadata(source, override.layouts, { allocUnitId: opts.allocUnit });
+      source = withMetadata(source, allocUnitLayouts(override.layouts, opts), { allocUnitId: opts.allocUnit });
     }
     const catalog = await source.metadata();
     for (const t of opts.table) {
@@ -224,7 +225,13 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         elapsedMs: Date.now() - started,
       };
       const { writeFileSync } = await import('node:fs');
-      writeFileSync(opts.report, JSON.stringify(report, null, 2));
+      try {
+        writeFileSync(opts.report, JSON.stringify(report, null, 2));
+      } catch (e) {
+        // a full disk said as INTERNAL with no file named, and nothing of the rows already written
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new InputError('INPUT_OUTPUT_UNWRITABLE', `--report ${opts.report}: writing failed: ${code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : (code ?? (e as Error).message)}; the ${rows} row(s) were written${opts.out ? ` to ${opts.out}` : ''}, the report was not: free space or give another --report, and run the scan again`, { file: opts.report });
+      }
     }
     const told = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined) : { removals: [] as string[], notes: [] as string[], unchecked: undefined };
     if (!opts.quiet) {
@@ -322,4 +329,24 @@ function printSummary(rows: number, perTable: Map<string, number>, skipped: Skip
     if (skipped.length > 20) lines.push(`  … ${skipped.length - 20} more (use --report FILE for all)`);
   }
   process.stderr.write(lines.join('\n') + '\n');
+}
+
+/**
+ * `--alloc-unit ID` maps one table. With a script or catalog of several tables (a vendor's whole
+ * schema script), the one `--table` names is taken from it; without one `--table` the option is
+ * refused. It was ignored there, and the refusal that followed (INPUT_NO_ALLOC_UNIT listing every
+ * table of the script) never said why the id given had not been used.
+ */
+function allocUnitLayouts(layouts: TableLayout[], opts: ScanOptions): TableLayout[] {
+  if (opts.allocUnit === undefined || layouts.length <= 1) return layouts;
+  const flag = opts.ddl ? `--ddl ${opts.ddl}` : `--schema ${opts.schema}`;
+  if (opts.table.length !== 1) {
+    throw new InputError('INPUT_BAD_OPTION', `--alloc-unit ${opts.allocUnit} maps one table to its allocation unit, and ${flag} gives ${layouts.length} tables: name the one it belongs to with --table SCHEMA.NAME${opts.table.length ? ` (one, not ${opts.table.length})` : ''}`);
+  }
+  const want = opts.table[0]!.toLowerCase();
+  const one = layouts.filter((l) => `${l.schema}.${l.name}`.toLowerCase() === want);
+  if (one.length !== 1) {
+    throw new InputError('INPUT_UNKNOWN_TABLE', `table ${opts.table[0]} is not in ${flag}; known tables: ${layouts.map((l) => `${l.schema}.${l.name}`).join(', ')}`, { table: opts.table[0] });
+  }
+  return one;
 }

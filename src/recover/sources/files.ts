@@ -170,7 +170,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     for (let position = 1; position <= Math.max(1, layout.sets); position++) {
       const h = readBackupHeader(t, layout, position);
       backupHeaders.set(`${t}#${position}`, h);
-      if (h.backupType !== 'log') throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t}${layout.sets > 1 ? ` (backup set ${position})` : ''} is a ${h.backupType} backup, not a log backup; give it with --bak`, { file: t });
+      if (h.backupType !== 'log') throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t}${layout.sets > 1 ? ` (backup set ${position})` : ''} is a ${h.backupType} backup, not a log backup; ${inputs.backupAdvice?.notALogBackup ?? 'give it with --bak'}`, { file: t });
       trnSets.push({ file: t, position, first: h.firstLsn.decimal, last: h.lastLsn.decimal, firstLsn: h.firstLsn.lsn, lastLsn: h.lastLsn.lsn });
     }
   }

@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { captureCli, expectOneLineError } from '../support/cli.js';
+import { corpusAvailable, corpusPath } from '../support/corpus.js';
+
+const cli = captureCli();
+
+// /dev/full accepts the open and fails every write with ENOSPC: a disk that fills up while a command
+// writes its --out file. Every command crashed with an unhandled 'error' event (a Node stack trace,
+// exit 1; `log` said INTERNAL: Cannot call end after a stream was destroyed).
+(corpusAvailable && existsSync('/dev/full') ? describe : describe.skip)('--out on a full disk: one line naming the file, exit 2', () => {
+  const mdf = corpusPath('AngularJs_CRUD/App_Data/Database1.mdf');
+  const ldf = corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf');
+  it.each([
+    ['scan ndjson', ['scan', '--mdf', mdf, '--ldf', ldf, '--quiet']],
+    ['scan csv', ['scan', '--mdf', mdf, '--ldf', ldf, '--format', 'csv', '--quiet']],
+    ['scan json', ['scan', '--mdf', mdf, '--ldf', ldf, '--format', 'json', '--quiet']],
+    ['dump --all', ['dump', '--mdf', mdf, '--all', '--quiet']],
+    ['log', ['log', ldf, '--quiet']],
+    ['log csv', ['log', ldf, '--format', 'csv', '--quiet']],
+  ])('%s', async (_name, argv) => {
+    const r = await cli(...argv, '--out', '/dev/full');
+    const line = expectOneLineError(r, 'INPUT_OUTPUT_UNWRITABLE');
+    expect(line).toMatch(/^rowback: INPUT_OUTPUT_UNWRITABLE: --out \/dev\/full: writing failed: ENOSPC \(no space left on device\); the file holds only part of the result/);
+    expect(r.code).toBe(2);
+  });
+  it('scan --report on a full disk: one line, the rows said written, exit 2 (was INTERNAL, no file named)', async () => {
+    const r = await cli('scan', '--mdf', mdf, '--ldf', ldf, '--quiet', '--report', '/dev/full');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('rowback: INPUT_OUTPUT_UNWRITABLE: --report /dev/full: writing failed: ENOSPC (no space left on device); the 16 row(s) were written, the report was not: free space or give another --report, and run the scan again (file /dev/full)\n');
+  });
+});
