@@ -11,7 +11,7 @@ import { assumedCollationNote, layoutsFromDdl } from '../../reconstruct/metadata
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
 import { explainNoRows, scanStatsNotes } from '../../recover/committed.js';
-import { layoutHeldClause, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
+import { layoutHeldClause, NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { logLoss } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
@@ -205,7 +205,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // counts explainNoRows tells: said here, or "16 deletes: 3 on …" left 13 unexplained
     const heldBack = allSkipped.filter((s) => s.code === 'RECOVER_LAYOUT_MISMATCH').map((s) => s.location.table ?? '?');
     const noRowsReason = rows === 0 && stats && !interruptedBy
-      ? explainNoRows(stats, operations) + layoutHeldClause(heldBack, 'above')
+      ? explainNoRows(stats, operations) + layoutHeldClause(heldBack, 'above') + notPrinted(skipped).clause('above', heldBack)
       : undefined;
     if (opts.report) {
       const report = {
@@ -322,4 +322,11 @@ function printSummary(rows: number, perTable: Map<string, number>, skipped: Skip
     if (skipped.length > 20) lines.push(`  … ${skipped.length - 20} more (use --report FILE for all)`);
   }
   process.stderr.write(lines.join('\n') + '\n');
+}
+
+/** The row operations among a scan's skipped items that were not decoded into rows (NotPrintedRows). */
+function notPrinted(items: readonly SkippedItem[]): NotPrintedRows {
+  const n = new NotPrintedRows();
+  for (const s of items) n.add(s);
+  return n;
 }
