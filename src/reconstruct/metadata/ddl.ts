@@ -56,8 +56,20 @@ export interface DdlOptions {
  */
 export function columnsOnDefaultCollation(sql: string, opts: DdlOptions = {}): string[] {
   const script = parseDdl(sql);
-  const a = layoutsFromScript(script, { ...opts, defaultCollation: 'Latin1_General_BIN2' });
-  const b = layoutsFromScript(script, { ...opts, defaultCollation: 'SQL_Latin1_General_CP1_CI_AS' });
+  // the assumed default first: its errors are the script's (layoutsFromDdl throws them too)
+  const b = layoutsFromScript(script, { ...opts, defaultCollation: DEFAULT_COLLATION });
+  let a: TableLayout[];
+  try {
+    a = layoutsFromScript(script, { ...opts, defaultCollation: 'Latin1_General_BIN2' });
+  } catch (e) {
+    // Only under the probe's default is the script unreadable (an ALTER COLUMN without COLLATE that
+    // changes a column's collation there, not under the assumed one): that error named a collation
+    // the caller never gave. The columns reading as the assumed default are then the answer (a column
+    // given that collation explicitly included: a caution, not a refusal).
+    if (!(e instanceof SchemaError)) throw e;
+    const dflt = DEFAULT_COLLATION.toLowerCase();
+    return b.flatMap((t) => t.columns.filter((c) => usesCodePage(c.type) && !c.isDropped && c.collation?.toLowerCase() === dflt).map((c) => `${t.schema}.${t.name}.${c.name}`));
+  }
   const out: string[] = [];
   a.forEach((t, i) => {
     t.columns.forEach((c, j) => {
