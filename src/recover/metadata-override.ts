@@ -136,6 +136,19 @@ export function layoutDifferences(given: TableLayout, own: TableLayout, partitio
   }
   for (const o of b) if (!a.some((c) => c.name.toLowerCase() === o.name.toLowerCase())) out.push(`the data file's ${o.name} is missing`);
   if (!out.length && a.map((c) => c.name.toLowerCase()).join() !== b.map((c) => c.name.toLowerCase()).join()) out.push('the columns are in another order');
+  // Same columns, placed elsewhere in the record: a partition rebuilt alone after a DROP COLUMN
+  // (its dropped slots reclaimed) while the script keeps them, or the reverse. Read through the
+  // given places, its rows gave values from other columns' bytes, with nothing said.
+  if (!out.length) {
+    const where = partition !== undefined ? ` (partition ${partition})` : '';
+    const fixedVar = given.compression === 'NONE' && own.compression === 'NONE';
+    for (const c of a) {
+      const o = byName.get(c.name.toLowerCase())!;
+      if (o.leafNullBit !== c.leafNullBit || (fixedVar && (o.leafOffset !== c.leafOffset || o.leafBitPosition !== c.leafBitPosition))) {
+        out.push(`${c.name} is stored at leaf offset ${c.leafOffset}, null bit ${c.leafNullBit} vs the data file's ${o.leafOffset}, ${o.leafNullBit}${where}`);
+      }
+    }
+  }
   if (given.compression !== own.compression) out.push(`DATA_COMPRESSION ${given.compression} vs the data file's ${own.compression}${partition !== undefined ? ` (partition ${partition})` : ''}`);
   return out;
 }
