@@ -25,16 +25,41 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
     } catch (e) {
       if (!isRowbackError(e) || e.code !== 'INPUT_NO_METADATA') throw e;
     }
+    // Catalog JSON may give a table once per partition: each of those layouts is one partition's.
+    const givenPerTable = new Map<string, number>();
+    for (const g of override) {
+      const k = `${g.schema}.${g.name}`.toLowerCase();
+      givenPerTable.set(k, (givenPerTable.get(k) ?? 0) + 1);
+    }
     const layouts = override.map((given) => {
       // A layout that contradicts the data file's own catalog for the same table is used (the user
       // may be giving the layout from before an ALTER), but never silently: every row says so.
       const own = base?.byName(`${given.schema}.${given.name}`);
-      // Against each of its partitions' own layouts: they may differ in compression.
       const parts = own ? partitionLayouts(own, base!) : [];
-      const diff = [...new Set(parts.flatMap((p) => layoutDifferences(given, p, parts.length > 1 ? p.partitionNumber : undefined)))];
+      // The partitions this layout stands for: those of its own allocation units; for a layout without
+      // them that is one of several of its table (one per partition), the data file's partition of
+      // its partition number (another partition's allocation units would be read with it: a row of
+      // partition 1 decoded with partition 2's layout); else every partition of the table.
+      let mine = parts;
+      let fromSource = own?.allocUnits;
+      if (given.allocUnits?.length) {
+        const at = parts.filter((p) => p.allocUnits?.some((au) => given.allocUnits!.some((g) => g.allocUnitId === au.allocUnitId)));
+        if (at.length) mine = at;
+      } else if ((givenPerTable.get(`${given.schema}.${given.name}`.toLowerCase()) ?? 0) > 1 && own) {
+        const at = parts.filter((p) => (p.partitionNumber ?? 1) === (given.partitionNumber ?? 1));
+        if (at.length !== 1 || given.partitionNumber === undefined) {
+          throw new InputError(
+            'INPUT_NO_ALLOC_UNIT',
+            `the catalog gives ${given.schema}.${given.name} several times (one layout per partition) without in_row_alloc_unit_id, and ${given.partitionNumber === undefined ? 'one of them has no partition_number' : `the data file has no partition ${given.partitionNumber} of it`}: which allocation unit is which partition is unknown; use catalog JSON with in_row_alloc_unit_id (sql/table-metadata.sql)`,
+          );
+        }
+        mine = at;
+        fromSource = at[0]!.allocUnits;
+      }
+      // Against each of its partitions' own layouts: they may differ in compression.
+      const diff = [...new Set(mine.flatMap((p) => layoutDifferences(given, p, parts.length > 1 ? p.partitionNumber : undefined)))];
       const t = diff.length ? { ...given, warnings: [...(given.warnings ?? []), `the layout given with --ddl/--schema differs from the data file's catalog for ${given.schema}.${given.name}: ${diff.join('; ')}; values are decoded with the given layout`] } : given;
       if (t.allocUnits?.length) return t;
-      const fromSource = own?.allocUnits;
       if (fromSource?.length) return { ...t, allocUnits: fromSource };
       if (options.allocUnitId && override.length === 1) return { ...t, allocUnits: [{ allocUnitId: options.allocUnitId, type: 'IN_ROW_DATA' as const }] };
       return t;
@@ -111,6 +136,19 @@ export function layoutDifferences(given: TableLayout, own: TableLayout, partitio
   }
   for (const o of b) if (!a.some((c) => c.name.toLowerCase() === o.name.toLowerCase())) out.push(`the data file's ${o.name} is missing`);
   if (!out.length && a.map((c) => c.name.toLowerCase()).join() !== b.map((c) => c.name.toLowerCase()).join()) out.push('the columns are in another order');
+  // Same columns, placed elsewhere in the record: a partition rebuilt alone after a DROP COLUMN
+  // (its dropped slots reclaimed) while the script keeps them, or the reverse. Read through the
+  // given places, its rows gave values from other columns' bytes, with nothing said.
+  if (!out.length) {
+    const where = partition !== undefined ? ` (partition ${partition})` : '';
+    const fixedVar = given.compression === 'NONE' && own.compression === 'NONE';
+    for (const c of a) {
+      const o = byName.get(c.name.toLowerCase())!;
+      if (o.leafNullBit !== c.leafNullBit || (fixedVar && (o.leafOffset !== c.leafOffset || o.leafBitPosition !== c.leafBitPosition))) {
+        out.push(`${c.name} is stored at leaf offset ${c.leafOffset}, null bit ${c.leafNullBit} vs the data file's ${o.leafOffset}, ${o.leafNullBit}${where}`);
+      }
+    }
+  }
   if (given.compression !== own.compression) out.push(`DATA_COMPRESSION ${given.compression} vs the data file's ${own.compression}${partition !== undefined ? ` (partition ${partition})` : ''}`);
   return out;
 }

@@ -43,6 +43,16 @@ describeCorpus('scan --ddl naming fewer tables than the data file', () => {
     expect(r.stderr).toMatch(/why no rows: .*16 deletes on table data rows: 3 on allocation units the table metadata does not know .*; the rows of dbo\.tblDept were decoded but not printed: the layout does not fit them \(RECOVER_LAYOUT_MISMATCH above\)\n$/);
   });
 
+  it('why no rows counts the rows its layout could not decode (a --ddl giving partition 2 its own compression: layout unreadable)', async () => {
+    // before: "16 deletes on table data rows: 3 on allocation units …", the 13 DECODE_NO_COLUMNS rows untold
+    const perPartition = join(dir, 'dept-per-partition.sql');
+    writeFileSync(perPartition, 'CREATE TABLE dbo.tblDept (Id int NOT NULL PRIMARY KEY, DeptName varchar(150) NULL, DeptDesc varchar(500) NULL) WITH (DATA_COMPRESSION = PAGE ON PARTITIONS (2));\n');
+    const r = await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--ddl', perPartition);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/why no rows: .*16 deletes on table data rows: 3 on allocation units the table metadata does not know [^;]*; 13 row operation\(s\) of dbo\.tblDept were not decoded into rows: DECODE_NO_COLUMNS ×13 \(above\)\n$/);
+  });
+
   it('says nothing when --table asks for the DDL\'s tables only, or with --quiet', async () => {
     for (const extra of [['--table', 'dbo.tblDept'], ['--quiet']]) {
       const r = await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--ddl', ddl, ...extra);

@@ -74,6 +74,52 @@ describe('withMetadata', () => {
     expect(t.warnings).toEqual(["the layout given with --ddl/--schema differs from the data file's catalog for dbo.Customers: DATA_COMPRESSION NONE vs the data file's ROW (partition 2); values are decoded with the given layout"]);
   });
 
+  it('compares a catalog JSON partition with its own partition only (SYNTHETIC: partition 1 NONE, partition 2 ROW, given as they are)', async () => {
+    const col = layoutsFromDdl('CREATE TABLE dbo.Customers (id int NOT NULL)')[0]!.columns[0]!;
+    const part = (n: number, compression: TableLayout['compression'], au: string): TableLayout => ({ ...layout('Customers', au), partitionNumber: n, compression, columns: [col] });
+    const src = fakeSource(catalogFromLayouts([part(1, 'NONE', '111'), part(2, 'ROW', '222')]));
+    const cat = await withMetadata(src, [part(1, 'NONE', '111'), part(2, 'ROW', '222')]).metadata();
+    // each matches its own partition: no row says the layout differs from the data file's
+    expect(cat.byAllocUnit('111')!.warnings ?? []).toEqual([]);
+    expect(cat.byAllocUnit('222')!.warnings ?? []).toEqual([]);
+    // a partition given with another compression than its own is still named
+    const cat2 = await withMetadata(src, [part(1, 'NONE', '111'), part(2, 'NONE', '222')]).metadata();
+    expect(cat2.byAllocUnit('111')!.warnings ?? []).toEqual([]);
+    expect(cat2.byAllocUnit('222')!.warnings).toEqual(["the layout given with --ddl/--schema differs from the data file's catalog for dbo.Customers: DATA_COMPRESSION NONE vs the data file's ROW (partition 2); values are decoded with the given layout"]);
+  });
+
+  it('maps catalog JSON partitions without allocation unit ids to their own partition, never the last one for all (SYNTHETIC)', async () => {
+    const cols = layoutsFromDdl('CREATE TABLE dbo.Customers (id int NOT NULL, b int)')[0]!.columns;
+    const part = (n: number | undefined, compression: TableLayout['compression'], au?: string): TableLayout => ({ ...layout('Customers', au), ...(n !== undefined ? { partitionNumber: n } : {}), compression, columns: cols });
+    const src = fakeSource(catalogFromLayouts([part(1, 'NONE', '111'), part(2, 'PAGE', '222')]));
+    const cat = await withMetadata(src, [part(1, 'NONE'), part(2, 'PAGE')]).metadata();
+    // partition 1's rows were decoded with partition 2's layout (PAGE)
+    expect(cat.byAllocUnit('111')!.compression).toBe('NONE');
+    expect(cat.byAllocUnit('222')!.compression).toBe('PAGE');
+    expect(cat.byAllocUnit('111')!.warnings ?? []).toEqual([]);
+    // several layouts of one table, one without a partition number: refused
+    await expect(withMetadata(src, [part(undefined, 'NONE'), part(2, 'PAGE')]).metadata()).rejects.toThrow(/INPUT_NO_ALLOC_UNIT|several times/);
+    await expect(withMetadata(src, [part(1, 'NONE'), part(3, 'PAGE')]).metadata()).rejects.toThrow(/no partition 3/);
+  });
+
+  it('names a column the data file\'s partition stores elsewhere (SYNTHETIC: partition 1 keeps a dropped column\'s slot, partition 2 rebuilt alone without it; the --ddl layout is the reclaimed one)', async () => {
+    const reclaimed = layoutsFromDdl('CREATE TABLE dbo.Customers (a int NOT NULL, b int NULL, c int NULL, d int NULL)\nALTER TABLE dbo.Customers DROP COLUMN b\nALTER TABLE dbo.Customers REBUILD')[0]!;
+    const kept = layoutsFromDdl('CREATE TABLE dbo.Customers (a int NOT NULL, b int NULL, c int NULL, d int NULL)\nALTER TABLE dbo.Customers DROP COLUMN b')[0]!;
+    expect(kept.columns.find((c) => c.name === 'c')!.leafOffset).not.toBe(reclaimed.columns.find((c) => c.name === 'c')!.leafOffset);
+    const src = fakeSource(catalogFromLayouts([
+      { ...kept, partitionNumber: 1, allocUnits: [{ allocUnitId: '111', type: 'IN_ROW_DATA' }] },
+      { ...reclaimed, partitionNumber: 2, allocUnits: [{ allocUnitId: '222', type: 'IN_ROW_DATA' }] },
+    ]));
+    const cat = await withMetadata(src, [{ ...reclaimed }]).metadata();
+    // partition 1's rows, read through the given places, took c from the dropped b's bytes and d from c's
+    expect(cat.byAllocUnit('111')!.warnings).toEqual([
+      "the layout given with --ddl/--schema differs from the data file's catalog for dbo.Customers: c is stored at leaf offset 8, null bit 2 vs the data file's 12, 3 (partition 1); d is stored at leaf offset 12, null bit 3 vs the data file's 16, 4 (partition 1); values are decoded with the given layout",
+    ]);
+    // the same layout as the data file's: nothing said
+    const same = await withMetadata(fakeSource(catalogFromLayouts([{ ...reclaimed, allocUnits: [{ allocUnitId: '333', type: 'IN_ROW_DATA' }] }])), [{ ...reclaimed }]).metadata();
+    expect(same.byAllocUnit('333')!.warnings ?? []).toEqual([]);
+  });
+
   it('passes other source errors through', async () => {
     const broken: RecoverySource = { ...fakeSource(null), metadata: async () => { throw new Error('disk on fire'); } };
     await expect(withMetadata(broken, [layout('X')]).metadata()).rejects.toThrow('disk on fire');

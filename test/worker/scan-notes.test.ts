@@ -81,6 +81,21 @@ it('a job whose every row the layout check held back says so in "why no rows", a
   }
 });
 
+it('a job whose rows its layout could not decode counts them in "why no rows", as scan does (SYNTHETIC: a DDL giving partition 2 its own compression)', async () => {
+  const store = new StagingStore(join(dir, 'staging-unreadable.db'));
+  try {
+    const w = new JobWorker({ store });
+    const perPartition = DDL.replace(/;$/, ' WITH (DATA_COMPRESSION = PAGE ON PARTITIONS (2));');
+    const job = w.submit({ kind: 'files', ldf, metadata: { ddl: perPartition, allocUnit: CONTACT_AU } }, 'op');
+    await w.idle();
+    expect(store.requireJob(job.id).rowsStaged).toBe(0);
+    const notes = store.audit({ jobId: job.id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
+    expect(notes).toContainEqual(expect.stringMatching(/^why no rows: .*; [\d,]+ row operation\(s\) of dbo\.Contact were not decoded into rows: DECODE_NO_COLUMNS ×[\d,]+ \(among the job's skipped items\)$/));
+  } finally {
+    store.close();
+  }
+});
+
 it('metadata.collation gives a DDL job the database default collation (as scan --collation): used for the columns without COLLATE, no assumption noted', async () => {
   const store = new StagingStore(join(dir, 'staging4.db'));
   try {

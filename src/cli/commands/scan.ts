@@ -12,7 +12,7 @@ import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
 import { explainNoRows, scanStatsNotes } from '../../recover/committed.js';
-import { layoutHeldClause, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
+import { layoutHeldClause, NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { logLoss } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
@@ -206,7 +206,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // counts explainNoRows tells: said here, or "16 deletes: 3 on …" left 13 unexplained
     const heldBack = allSkipped.filter((s) => s.code === 'RECOVER_LAYOUT_MISMATCH').map((s) => s.location.table ?? '?');
     const noRowsReason = rows === 0 && stats && !interruptedBy
-      ? explainNoRows(stats, operations) + layoutHeldClause(heldBack, 'above')
+      ? explainNoRows(stats, operations) + layoutHeldClause(heldBack, 'above') + notPrinted(skipped).clause('above', heldBack)
       : undefined;
     if (opts.report) {
       const report = {
@@ -349,4 +349,11 @@ function allocUnitLayouts(layouts: TableLayout[], opts: ScanOptions): TableLayou
     throw new InputError('INPUT_UNKNOWN_TABLE', `table ${opts.table[0]} is not in ${flag}; known tables: ${layouts.map((l) => `${l.schema}.${l.name}`).join(', ')}`, { table: opts.table[0] });
   }
   return one;
+}
+
+/** The row operations among a scan's skipped items that were not decoded into rows (NotPrintedRows). */
+function notPrinted(items: readonly SkippedItem[]): NotPrintedRows {
+  const n = new NotPrintedRows();
+  for (const s of items) n.add(s);
+  return n;
 }

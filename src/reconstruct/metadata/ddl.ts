@@ -56,8 +56,20 @@ export interface DdlOptions {
  */
 export function columnsOnDefaultCollation(sql: string, opts: DdlOptions = {}): string[] {
   const script = parseDdl(sql);
-  const a = layoutsFromScript(script, { ...opts, defaultCollation: 'Latin1_General_BIN2' });
-  const b = layoutsFromScript(script, { ...opts, defaultCollation: 'SQL_Latin1_General_CP1_CI_AS' });
+  // the assumed default first: its errors are the script's (layoutsFromDdl throws them too)
+  const b = layoutsFromScript(script, { ...opts, defaultCollation: DEFAULT_COLLATION });
+  let a: TableLayout[];
+  try {
+    a = layoutsFromScript(script, { ...opts, defaultCollation: 'Latin1_General_BIN2' });
+  } catch (e) {
+    // Only under the probe's default is the script unreadable (an ALTER COLUMN without COLLATE that
+    // changes a column's collation there, not under the assumed one): that error named a collation
+    // the caller never gave. The columns reading as the assumed default are then the answer (a column
+    // given that collation explicitly included: a caution, not a refusal).
+    if (!(e instanceof SchemaError)) throw e;
+    const dflt = DEFAULT_COLLATION.toLowerCase();
+    return b.flatMap((t) => t.columns.filter((c) => usesCodePage(c.type) && !c.isDropped && c.collation?.toLowerCase() === dflt).map((c) => `${t.schema}.${t.name}.${c.name}`));
+  }
   const out: string[] = [];
   a.forEach((t, i) => {
     t.columns.forEach((c, j) => {
@@ -431,6 +443,10 @@ function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): vo
   const nc = columnLayout(next, pc.columnId, false, { schema: ctx.schema, collation: ctx.collation, aliases: ctx.aliases }, ctx.tableName)!;
   const oldFixed = isFixedLength(pc.type, pc.maxLength);
   const newFixed = isFixedLength(nc.type, nc.maxLength);
+  // Without COLLATE the new collation is the database default the caller assumed or gave: said in
+  // a refusal, since giving the database's real default (--collation) may be all that is missing.
+  const fromDefault = a.column.collation === undefined && hasCollation(after.type) ? ` (an ALTER COLUMN without COLLATE takes the database's default collation: ${ctx.collation} here; if the database's default is another, give it (scan --collation, a job's metadata.collation))` : '';
+  const collationChange = (): string => `the collation changes from ${pc.collation ?? 'none'} to ${nc.collation ?? 'none'}${fromDefault}`;
   const dropCopy = (): void => {
     const n = ++t.alterDrops;
     pc.partitionColumnId = ALTER_DROPPED_BASE + n;
@@ -443,7 +459,7 @@ function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): vo
   if (!oldFixed && !newFixed) {
     const sameType = pc.type === nc.type && !isTextPointerType(pc.type);
     if (!sameType) return unsupported(`the type changes from ${pc.type} to ${nc.type}`);
-    if ((pc.collation ?? '').toLowerCase() !== (nc.collation ?? '').toLowerCase()) return unsupported('the collation changes');
+    if ((pc.collation ?? '').toLowerCase() !== (nc.collation ?? '').toLowerCase()) return unsupported(collationChange());
     if (pc.maxLength === -1 && nc.maxLength !== -1) return unsupported('a (max) column becomes limited (its off-row values must be rewritten)');
     const grows = nc.maxLength === -1 || nc.maxLength >= pc.maxLength;
     // Growth alters the column itself; anything else is a drop + add in place (same null bit, same slot).
@@ -457,6 +473,11 @@ function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): vo
   if ((pc.type === 'bit') !== (nc.type === 'bit')) return unsupported(`a change between bit and ${pc.type === 'bit' ? nc.type : pc.type}`);
   dropCopy();
   if (oldFixed && newFixed && nc.maxLength <= pc.maxLength) {
+    // In place: the rows logged before this ALTER hold the old column's bytes in the slot. A char
+    // column whose code page changes (Cyrillic_General_CI_AS → a 1252 default) would read them in
+    // the new code page: plausible, wrong text ('Привет' as 'Ïðèâåò'), unsaid. Refused, as a
+    // varchar's collation change is.
+    if (pc.codePage !== null && nc.codePage !== null && pc.codePage !== nc.codePage) return unsupported(collationChange());
     Object.assign(nc, { leafNullBit: pc.leafNullBit, leafOffset: pc.leafOffset, leafBitPosition: pc.leafBitPosition });
     if (nc.type !== pc.type) {
       t.warnings.push(`${ctx.tableName}: column ${nc.name} was re-typed in place by ALTER COLUMN (${pc.type} → ${nc.type}); rows logged before that ALTER hold ${pc.type} bytes in its slot and do not decode as ${nc.type}`);

@@ -237,10 +237,22 @@ describe('ALTER TABLE DROP COLUMN / ALTER COLUMN', () => {
   });
 
   it('ALTER COLUMN without COLLATE takes the database default collation, not the column\'s old one (Microsoft, ALTER TABLE: "If not specified, the column is assigned the default collation of the database")', () => {
-    // a fixed char re-typed in place: the new column's code page is the database's
-    const [f] = layoutsFromDdl('CREATE TABLE t (a char(10) COLLATE Cyrillic_General_CI_AS NULL)\nALTER TABLE t ALTER COLUMN a char(10) NOT NULL', { defaultCollation: 'Greek_CI_AS' });
+    // a fixed char re-typed in place: the new column's collation is the database's …
+    const [f] = layoutsFromDdl('CREATE TABLE t (a char(10) COLLATE Greek_CS_AS NULL)\nALTER TABLE t ALTER COLUMN a char(10) NOT NULL', { defaultCollation: 'Greek_CI_AS' });
     const a = f!.columns.find((c) => c.name === 'a')!;
     expect([a.collation, a.codePage]).toEqual(['Greek_CI_AS', 1253]);
+    // … and when that changes its code page, the rows logged before the ALTER hold the old code page's
+    // bytes in the slot: read in the new one they were plausible wrong text ('Привет' as Greek letters),
+    // with no word. Refused, as a varchar's collation change is, naming the default it came from.
+    const e = schemaError(() => layoutsFromDdl('CREATE TABLE t (a char(10) COLLATE Cyrillic_General_CI_AS NULL)\nALTER TABLE t ALTER COLUMN a char(10) NOT NULL', { defaultCollation: 'Greek_CI_AS' }));
+    expect(e.code).toBe('SCHEMA_DDL_UNSUPPORTED');
+    expect(e.message).toMatch(/ALTER COLUMN a: the collation changes from Cyrillic_General_CI_AS to Greek_CI_AS \(an ALTER COLUMN without COLLATE takes the database's default collation: Greek_CI_AS here; if the database's default is another, give it \(scan --collation, a job's metadata\.collation\)\)/);
+    // with COLLATE given: the same refusal, without the default's advice
+    const given = schemaError(() => layoutsFromDdl('CREATE TABLE t (a char(10) COLLATE Cyrillic_General_CI_AS NULL)\nALTER TABLE t ALTER COLUMN a char(10) COLLATE Latin1_General_CI_AS NOT NULL'));
+    expect(given.message).toMatch(/the collation changes from Cyrillic_General_CI_AS to Latin1_General_CI_AS; where SQL Server/);
+    // a narrower char in place on the same code page stays readable
+    const [n] = layoutsFromDdl('CREATE TABLE t (a char(10) COLLATE Cyrillic_General_CI_AS NULL)\nALTER TABLE t ALTER COLUMN a char(8) NULL', { defaultCollation: 'Cyrillic_General_CS_AS' });
+    expect(n!.columns.find((c) => c.name === 'a')).toMatchObject({ maxLength: 8, codePage: 1251 });
     // a varchar widened without COLLATE on a database of another collation changes the collation: the catalog alone knows the result
     expect(schemaError(() => layoutsFromDdl('CREATE TABLE t (a varchar(10) COLLATE Cyrillic_General_CI_AS NULL)\nALTER TABLE t ALTER COLUMN a varchar(50) NULL')).message).toMatch(/the collation changes/);
     // … while on a database of that same collation it is the plain widening
