@@ -167,6 +167,15 @@ export function databaseInfo(boot: BootPage): DatabaseInfo {
   };
 }
 
+/**
+ * The refusal of a transaction log file given where a data file goes: its page 0 is the same file
+ * header page, its page 1 a VLF header (0xAB at 0x2000) where a data file's starts with page header
+ * version 1. Used by bootPageOf (the log file alone) and openDataFiles (listed among the data files).
+ */
+export function logFileAsDataFile(file: string): InputError {
+  return new InputError('INPUT_NOT_A_DATA_FILE', `${file} is a transaction log file (VLF header 0xAB at 0x2000), not a data file (.mdf/.ndf): give it as the log (scan --ldf FILE, log FILE)`, { file });
+}
+
 /** Read the boot page through the verifying reader (torn bits restored); throws FormatError when it is unusable. */
 export function bootPageOf(reader: PageReader): BootPage {
   if (!reader.source.fileIds().includes(BOOT_PAGE.fileId)) {
@@ -175,8 +184,7 @@ export function bootPageOf(reader: PageReader): BootPage {
     // with page header version 1. Named as what it is: the usual mistake is --mdf and --ldf swapped.
     for (const id of reader.source.fileIds()) {
       if (reader.source.readPage(id, 1)?.[0] === VLF_HEADER_MARKER) {
-        const file = reader.source.description.replace(/^data file /, '');
-        throw new InputError('INPUT_NOT_A_DATA_FILE', `${file} is a transaction log file (VLF header 0xAB at 0x2000), not a data file (.mdf/.ndf): give it as the log (scan --ldf FILE, log FILE)`, { file });
+        throw logFileAsDataFile(reader.source.description.replace(/^data file /, ''));
       }
     }
     throw new FormatError(

@@ -3,10 +3,12 @@ import { InputError } from '../errors.js';
 import { assertOneDatabase } from './source-identity.js';
 import { LayeredPageSource, MdfPageSource } from '../datafile/mdf-source.js';
 import type { PageSource } from '../datafile/page-source.js';
+import { logFileAsDataFile } from '../datafile/metadata.js';
+import { VLF_HEADER_MARKER } from '../logreader/ldf/constants.js';
 
 /**
  * One PageSource over the files of one database (`.mdf` and its `.ndf` files), read-only.
- * Throws InputError INPUT_BAD_OPTION (a file given twice, two files with one file id), INPUT_MIXED_DATABASES (files
+ * Throws InputError INPUT_BAD_OPTION (a file given twice, two files with one file id), INPUT_NOT_A_DATA_FILE (a log file among them), INPUT_MIXED_DATABASES (files
  * of different databases: their page-0 binding ids differ), and what MdfPageSource throws.
  */
 export function openDataFiles(paths: string[]): PageSource {
@@ -18,6 +20,8 @@ export function openDataFiles(paths: string[]): PageSource {
       }
       const f = new MdfPageSource(p);
       opened.push(f);
+      // a log file listed among the data files (`--mdf DB.mdf DB_log.ldf`) was taken as data file 2
+      if (f.readPage(f.fileId, 1)?.[0] === VLF_HEADER_MARKER) throw logFileAsDataFile(p);
       const dup = opened.find((o) => o !== f && o.fileId === f.fileId);
       if (dup) throw new InputError('INPUT_BAD_OPTION', `${dup.path} and ${p} are both file id ${f.fileId}: give the files of one database`, { file: p });
       // the same binding-id check every other combination of files goes through

@@ -50,6 +50,7 @@ describeCorpus('ordinary mistakes get one clear line before any work starts', ()
     ['log /dev/null says a device', ['log', '/dev/null'], 'INPUT_FILE_UNREADABLE', /\/dev\/null: a device \(/],
     ['scan with --mdf and --ldf swapped names the log file as such (not as a secondary data file)', ['scan', '--mdf', ldf, '--ldf', mdf], 'INPUT_NOT_A_DATA_FILE', /Database1_log\.ldf is a transaction log file .*not a data file .*--ldf/],
     ['dump --mdf a log file', ['dump', '--mdf', ldf, '--all'], 'INPUT_NOT_A_DATA_FILE', /is a transaction log file/],
+    ['scan --mdf DB.mdf DB_log.ldf (the log listed among the data files: it was taken as data file 2)', ['scan', '--mdf', mdf, ldf, '--ldf', ldf], 'INPUT_NOT_A_DATA_FILE', /Database1_log\.ldf is a transaction log file .*not a data file/],
     ['scan with a log file of another database (its page 0 still read as a log file\'s: binding ids compared)', ['scan', '--mdf', mdf, '--ldf', corpusPath('sql-practice-asp/App_Data/School_Log.ldf')], 'INPUT_MIXED_DATABASES', /School_Log\.ldf belong to different databases/],
     ['scan --ldf a log backup points to --trn', ['scan', '--mdf', mdf, '--ldf', corpusPath('appveyor-lab/RestoreTimeClean/RestoreTimeClean_1.trn')], 'FORMAT_NOT_A_LOG_FILE', /it is a backup \(starts with TAPE\); give a log backup with --trn/],
     ['scan --ldf a compressed backup points to --trn/--bak', ['scan', '--mdf', mdf, '--ldf', corpusPath('TSQLV4-compressed/TSQLV4.bak')], 'FORMAT_NOT_A_LOG_FILE', /starts with MSSQLBAK.*--bak/],
