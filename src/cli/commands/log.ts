@@ -21,6 +21,7 @@ import { readBackupHeader } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { readMtfLayout } from '../../backup/mtf.js';
+import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
 import { CONTEXT_NAMES, OPERATION_NAMES } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_STARTS_MID_VLF, type LogScanOptions } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
@@ -257,45 +258,22 @@ function planInputs(files: string[], position: number | undefined): LogInput[] {
 }
 
 /**
- * The log backups among the inputs checked as a chain, as `scan --trn` checks them: each set's
- * FirstLSN must be the LastLSN of the one before it in LSN order. A break is a skipped item
- * FORMAT_LOG_CHAIN_GAP naming both files and LSNs (so the summary ends INCOMPLETE); sets given in
- * another order than LSN order (`log *.trn` lists `_10.trn` before `_2.trn`) are printed as given,
- * with a note. Both were silent: `log _1.trn _3.trn` printed its records as a whole log.
+ * The log backups among the inputs checked as a chain, as `scan --trn` checks them (backup/log-chain.ts):
+ * a break is a skipped item FORMAT_LOG_CHAIN_GAP naming both files and LSNs (so the summary ends
+ * INCOMPLETE); sets given in another order than LSN order (`log *.trn` lists `_10.trn` before `_2.trn`)
+ * are printed as given, with a note; a set given twice is said. All were silent: `log _1.trn _3.trn`
+ * printed its records as a whole log.
  */
-function logBackupChain(inputs: LogInput[]): { gaps: SkippedItem[]; notes: string[] } {
-  const sets: Array<{ name: string; file: string; first: bigint; last: bigint; firstLsn: string; lastLsn: string; firstDec: string; lastDec: string }> = [];
+function logBackupGaps(inputs: LogInput[]): { gaps: SkippedItem[]; notes: string[] } {
+  const given: LogBackupSet[] = [];
   for (const i of inputs) {
     if (i.kind !== 'trn') continue;
     const layout = readMtfLayout(i.file);
-    for (const pos of i.positions) {
-      const h = readBackupHeader(i.file, layout, pos);
-      sets.push({ name: `${i.file}${layout.sets > 1 ? ` (set ${pos})` : ''}`, file: i.file, first: BigInt(h.firstLsn.decimal), last: BigInt(h.lastLsn.decimal), firstLsn: h.firstLsn.lsn, lastLsn: h.lastLsn.lsn, firstDec: h.firstLsn.decimal, lastDec: h.lastLsn.decimal });
-    }
+    for (const position of i.positions) given.push({ file: i.file, position, header: readBackupHeader(i.file, layout, position) });
   }
-  const notes: string[] = [];
-  const gaps: SkippedItem[] = [];
-  if (sets.length < 2) return { gaps, notes };
-  const sorted = [...sets].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
-  if (sorted.some((x, k) => x !== sets[k])) {
-    notes.push(`the log backups are not given in LSN order, so their records are printed out of LSN order as given; list them oldest first: ${sorted.map((x) => x.name).join(' ')}`);
-  }
-  for (let k = 1; k < sorted.length; k++) {
-    const a = sorted[k - 1]!;
-    const b = sorted[k]!;
-    if (a.first === b.first && a.last === b.last) {
-      notes.push(`${b.name} holds the same log as ${a.name} (LSN ${a.firstLsn} to ${a.lastLsn}): its records are printed once (the rest counted as repeated)`);
-      continue;
-    }
-    if (b.first > a.last) {
-      gaps.push({
-        code: 'FORMAT_LOG_CHAIN_GAP',
-        reason: `log backups do not chain: ${a.name} ends at LSN ${a.lastDec} (${a.lastLsn}), ${b.name} starts at ${b.firstDec} (${b.firstLsn}): the log backup(s) in between are missing, and their records with them`,
-        location: { file: b.file, lsn: b.firstLsn },
-      });
-    }
-  }
-  return { gaps, notes };
+  const chain = logBackupChain(given);
+  const notes = chain.givenInOrder ? [] : [`the log backups are not given in LSN order, so their records are printed out of LSN order as given; list them oldest first: ${chain.sets.map(setName).join(' ')}`];
+  return { gaps: chain.gaps.map((g) => g.item), notes: [...notes, ...chain.repeats] };
 }
 
 /**
@@ -361,7 +339,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const columns = logColumns(names !== null);
 
   const skipped: SkippedItem[] = [];
-  const chain = logBackupChain(inputs);
+  const chain = logBackupGaps(inputs);
   skipped.push(...chain.gaps);
   const progress = createProgress({ quiet: opts.quiet });
   const stats = emptyLogScanStats();

@@ -28,6 +28,7 @@ import type { RecoveredRow } from '../recovered-row.js';
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LdfHoles, mergeLdfWithChain, type ChainGap, type PositionedLogBlock } from './merged-log.js';
+import { logBackupChain, type LogBackupSet } from '../../backup/log-chain.js';
 import { CANDIDATE_BATCH, committedCandidateBatches, emptyStats, type CommittedScanStats } from '../committed.js';
 import { PageSlotModel } from '../page-model.js';
 import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.js';
@@ -164,51 +165,25 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // file written WITH NOINIT holds several). A broken chain is reported (rows between the gaps
   // cannot be told committed or not).
   const backupHeaders = new Map<string, BackupHeader>(); // by `${file}#${position}`
-  const trnSets: Array<{ file: string; position: number; first: string; last: string; firstLsn: string; lastLsn: string }> = [];
+  const given: LogBackupSet[] = [];
   for (const t of trn) {
     const layout = readMtfLayout(t);
     for (let position = 1; position <= Math.max(1, layout.sets); position++) {
       const h = readBackupHeader(t, layout, position);
       backupHeaders.set(`${t}#${position}`, h);
       if (h.backupType !== 'log') throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t}${layout.sets > 1 ? ` (backup set ${position})` : ''} is a ${h.backupType} backup, not a log backup; ${inputs.backupAdvice?.notALogBackup ?? 'give it with --bak'}`, { file: t });
-      trnSets.push({ file: t, position, first: h.firstLsn.decimal, last: h.lastLsn.decimal, firstLsn: h.firstLsn.lsn, lastLsn: h.lastLsn.lsn });
+      given.push({ file: t, position, header: h });
     }
   }
-  trnSets.sort((a, b) => (BigInt(a.first) < BigInt(b.first) ? -1 : BigInt(a.first) > BigInt(b.first) ? 1 : 0));
-  // A log backup given twice (the same file, or a copy: the same LSN range of the one database the
-  // binding ids are checked to be) is read once; it is not a break in the chain.
-  const givenTwice: string[] = [];
-  for (let i = trnSets.length - 1; i > 0; i--) {
-    const a = trnSets[i - 1];
-    const b = trnSets[i];
-    if (a.first === b.first && a.last === b.last) {
-      givenTwice.push(`${b.file}${b.position > 1 ? ` (set ${b.position})` : ''} holds the same log as ${a.file}${a.position > 1 ? ` (set ${a.position})` : ''} (LSN ${a.firstLsn} to ${a.lastLsn}): read once`);
-      trnSets.splice(i, 1);
-    }
-  }
-  givenTwice.reverse();
-  // Breaks in the chain, reported with what is skipped (before the other items). Beside an .ldf,
-  // one its current log spans from before the break's start to past its end is no loss: the
-  // merged read gives that log from the .ldf, and passes the break over (mergeLdfWithChain, merged-log.ts).
-  const chainGaps: ChainGap[] = [];
-  {
-    let prev: { file: string; last: string; lastLsn: string } | null = null;
-    for (const t of trnSets) {
-      if (prev && prev.last !== t.first) {
-        // Both LSN forms, as `inspect` prints them: HEADERONLY/msdb's decimal and fn_dblog's.
-        chainGaps.push({
-          from: prev.lastLsn,
-          to: t.firstLsn,
-          item: {
-            code: 'FORMAT_LOG_CHAIN_GAP',
-            reason: `log backups do not chain: ${prev.file} ends at LSN ${prev.last} (${prev.lastLsn}), ${t.file}${t.position > 1 ? ` (set ${t.position})` : ''} starts at ${t.first} (${t.firstLsn}) (missing or out-of-order log backup)`,
-            location: { file: t.file, lsn: t.firstLsn },
-          },
-        });
-      }
-      prev = { file: t.file, last: t.last, lastLsn: t.lastLsn };
-    }
-  }
+  // In LSN order; a log backup given twice (the same file, or a copy: the same LSN range of the one
+  // database the binding ids are checked to be) is read once, not a break in the chain. Breaks are
+  // reported with what is skipped (before the other items). Beside an .ldf, one its current log
+  // spans from before the break's start to past its end is no loss: the merged read gives that log
+  // from the .ldf, and passes the break over (mergeLdfWithChain, merged-log.ts).
+  const chain = logBackupChain(given);
+  const trnSets = chain.sets.map(({ file, position, header: h }) => ({ file, position, first: h.firstLsn.decimal, last: h.lastLsn.decimal, firstLsn: h.firstLsn.lsn, lastLsn: h.lastLsn.lsn }));
+  const givenTwice = chain.repeats;
+  const chainGaps: ChainGap[] = chain.gaps;
 
   // The chain must start within the full (or differential) backup's log: a first log backup
   // starting after the log the backup holds ends means a log backup between them is missing, and

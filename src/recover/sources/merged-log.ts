@@ -20,6 +20,7 @@ import { emptyLogScanStats, ldfStaleRuns, readLdfLayout, readLdfStaleBatches, ty
 import type { LogRecord } from '../../logreader/log-record.js';
 import type { Lsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../source.js';
+import { CHAIN_GAP_TAIL, type LogChainGap } from '../../backup/log-chain.js';
 import { open } from 'node:fs/promises';
 import { fixupBlock } from '../../logreader/ldf/structures.js';
 
@@ -163,11 +164,8 @@ async function sameBlockBytes(file: string, a: number | undefined, b: number | u
 }
 
 /** A break in the chain of log backups: the earlier backup's LastLSN and the next one's FirstLSN (fn_dblog form), and the item reporting it. */
-export interface ChainGap {
-  from: string;
-  to: string;
-  item: SkippedItem;
-}
+/** A break in the log-backup chain (backup/log-chain.ts). */
+export type ChainGap = LogChainGap;
 
 /**
  * The .ldf's lost stretches during a merged read (FORMAT_LOG_GAP, FORMAT_BAD_LOG_BLOCK), held
@@ -544,7 +542,7 @@ export async function* mergeLdfWithChain(m: MergedLogRead): AsyncGenerator<LogRe
     };
     for (let i = chainGaps.length - 1; i >= 0; i--) {
       if (spanned(chainGaps[i])) {
-        m.notes.push(`${chainGaps[i].item.reason.replace(/ \(missing or out-of-order log backup\)$/, '')}: the log in between was read from ${m.ldf}`);
+        m.notes.push(`${chainGaps[i].item.reason.replace(CHAIN_GAP_TAIL, '')}: the log in between was read from ${m.ldf}`);
         chainGaps.splice(i, 1);
       }
     }

@@ -1,0 +1,78 @@
+/**
+ * A list of log backup sets checked as a chain, as RESTORE LOG takes them: in FirstLSN order, each
+ * set's FirstLSN the LastLSN of the one before (MS Learn, "Transaction log backups": an unbroken
+ * sequence of log backups; HEADERONLY FirstLSN/LastLSN, LastLSN being the next backup's FirstLSN).
+ * Shared by `rowback scan --trn` (src/recover/sources/files.ts) and `rowback log` so that both
+ * order, repeat and break a chain alike.
+ */
+import type { SkippedItem } from '../recover/source.js';
+import type { BackupHeader } from './header.js';
+
+/** One backup set of a log backup file. */
+export interface LogBackupSet {
+  file: string;
+  /** 1-based backup set in the file (RESTORE … WITH FILE = n). */
+  position: number;
+  header: BackupHeader;
+}
+
+/** A break in the chain: the item to report (FORMAT_LOG_CHAIN_GAP) and the LSN range missing (fn_dblog form). */
+export interface LogChainGap {
+  from: string;
+  to: string;
+  item: SkippedItem;
+}
+
+export interface LogChain {
+  /** The sets in FirstLSN order, each LSN range once. */
+  sets: LogBackupSet[];
+  /** Whether the sets were given in that order (a shell's `*.trn` lists `_10` before `_2`). */
+  givenInOrder: boolean;
+  /** One sentence per set that holds the same log as another (the same file twice, or a copy): read once. */
+  repeats: string[];
+  gaps: LogChainGap[];
+}
+
+/** The end of a FORMAT_LOG_CHAIN_GAP reason, after the two files and LSNs (merged-log.ts drops it when the .ldf holds the stretch). */
+export const CHAIN_GAP_TAIL = ': the log backup(s) in between are missing, and their records with them';
+
+/** `file` or `file (set n)` for a file holding several backup sets. */
+export function setName(s: LogBackupSet): string {
+  return `${s.file}${s.header.backupSets > 1 || s.position > 1 ? ` (set ${s.position})` : ''}`;
+}
+
+/**
+ * Orders `given`, passes over repeats (the same FirstLSN and LastLSN: read once) and names every
+ * break: a set whose FirstLSN is not the LastLSN of the one before, whether log is missing between
+ * them or the two overlap (backups of two branches of the database's history after a restore, or
+ * damaged headers: not one chain either way). Pure; never throws.
+ */
+export function logBackupChain(given: readonly LogBackupSet[]): LogChain {
+  const first = (s: LogBackupSet) => BigInt(s.header.firstLsn.decimal);
+  const ordered = [...given].sort((a, b) => (first(a) < first(b) ? -1 : first(a) > first(b) ? 1 : 0));
+  const givenInOrder = ordered.every((s, k) => s === given[k]);
+  const sets: LogBackupSet[] = [];
+  const repeats: string[] = [];
+  const gaps: LogChainGap[] = [];
+  for (const s of ordered) {
+    const prev = sets[sets.length - 1];
+    if (prev && prev.header.firstLsn.decimal === s.header.firstLsn.decimal && prev.header.lastLsn.decimal === s.header.lastLsn.decimal) {
+      repeats.push(`${setName(s)} holds the same log as ${setName(prev)} (LSN ${prev.header.firstLsn.lsn} to ${prev.header.lastLsn.lsn}): read once`);
+      continue;
+    }
+    if (prev && prev.header.lastLsn.decimal !== s.header.firstLsn.decimal) {
+      // Both LSN forms, as `inspect` prints them: HEADERONLY/msdb's decimal and fn_dblog's.
+      gaps.push({
+        from: prev.header.lastLsn.lsn,
+        to: s.header.firstLsn.lsn,
+        item: {
+          code: 'FORMAT_LOG_CHAIN_GAP',
+          reason: `log backups do not chain: ${setName(prev)} ends at LSN ${prev.header.lastLsn.decimal} (${prev.header.lastLsn.lsn}), ${setName(s)} starts at ${s.header.firstLsn.decimal} (${s.header.firstLsn.lsn})${CHAIN_GAP_TAIL}`,
+          location: { file: s.file, lsn: s.header.firstLsn.lsn },
+        },
+      });
+    }
+    sets.push(s);
+  }
+  return { sets, givenInOrder, repeats, gaps };
+}

@@ -1,0 +1,33 @@
+/**
+ * logBackupChain: the one chain check of `scan --trn` and `rowback log`. SYNTHETIC headers (only the
+ * fields the check reads); the corpus chains are checked through both commands in
+ * test/recover/sources/files.test.ts and test/cli/log-backup-chain.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { logBackupChain, type LogBackupSet } from '../../src/backup/log-chain.js';
+import type { BackupHeader } from '../../src/backup/header.js';
+
+const lsn = (n: number) => ({ decimal: `25000000${String(n).padStart(9, '0')}`, lsn: `00000019:${n.toString(16).padStart(8, '0')}:0001` });
+const set = (file: string, first: number, last: number): LogBackupSet => ({ file, position: 1, header: { backupSets: 1, firstLsn: lsn(first), lastLsn: lsn(last) } as unknown as BackupHeader });
+
+describe('logBackupChain', () => {
+  it('orders by FirstLSN, reads a repeat once, and says whether the sets were given in order', () => {
+    const a = set('a.trn', 100, 200);
+    const b = set('b.trn', 200, 300);
+    const c = set('copy-of-b.trn', 200, 300);
+    const r = logBackupChain([b, a, c]);
+    expect(r.sets.map((s) => s.file)).toEqual(['a.trn', 'b.trn']);
+    expect(r.givenInOrder).toBe(false);
+    expect(r.repeats).toEqual(['copy-of-b.trn holds the same log as b.trn (LSN 00000019:000000c8:0001 to 00000019:0000012c:0001): read once']);
+    expect(r.gaps).toEqual([]);
+    expect(logBackupChain([a, b]).givenInOrder).toBe(true);
+  });
+
+  it('a missing backup and an overlap are both breaks (FORMAT_LOG_CHAIN_GAP naming both files and LSNs)', () => {
+    const missing = logBackupChain([set('a.trn', 100, 200), set('c.trn', 300, 400)]);
+    expect(missing.gaps.map((g) => [g.from, g.to, g.item.code, g.item.location])).toEqual([['00000019:000000c8:0001', '00000019:0000012c:0001', 'FORMAT_LOG_CHAIN_GAP', { file: 'c.trn', lsn: '00000019:0000012c:0001' }]]);
+    expect(missing.gaps[0]!.item.reason).toBe('log backups do not chain: a.trn ends at LSN 25000000000000200 (00000019:000000c8:0001), c.trn starts at 25000000000000300 (00000019:0000012c:0001): the log backup(s) in between are missing, and their records with them');
+    // two backups whose ranges overlap without being the same are not one chain (two branches after a restore)
+    expect(logBackupChain([set('a.trn', 100, 200), set('b.trn', 150, 300)]).gaps).toHaveLength(1);
+  });
+});
