@@ -289,54 +289,51 @@ class RowConverter<E extends PooledEvent = RecoverEvent> {
 }
 
 /**
- * The clause "why no rows" adds when the layout check held tables back (their RECOVER_LAYOUT_MISMATCH
- * skipped items): `tables` as `schema.name`, `where` says where those items are (e.g. "above"). Empty
- * when none. Shared by `rowback scan` and the worker's job notes.
- */
-export function layoutHeldClause(tables: readonly string[], where: string): string {
-  if (tables.length === 0) return '';
-  return `; the rows of ${[...new Set(tables)].join(', ')} were decoded but not printed: the layout does not fit them (RECOVER_LAYOUT_MISMATCH ${where})`;
-}
-
-/**
  * Counts, for "why no rows", the committed row operations of a known table that were passed on to be
- * decoded and came out as skipped items instead of rows (a layout that cannot be read, a decode
- * failure, an update not rebuilt, a forwarding stub…; RECOVER_LAYOUT_MISMATCH has layoutHeldClause):
- * explainNoRows counts none of them, so "73 row operations: 68 on allocation units the metadata does
- * not know" left 5 unexplained. Shared by `rowback scan` and the worker's job notes.
+ * decoded and came out as skipped items instead of rows, which explainNoRows counts none of ("73 row
+ * operations: 68 on allocation units the metadata does not know" left 5 unexplained): the tables the
+ * layout check held back (RECOVER_LAYOUT_MISMATCH: decoded but not printed), and the other row
+ * operations per table and code (a layout that cannot be read, a decode failure, an update not
+ * rebuilt, a forwarding stub…). Shared by `rowback scan` and the worker's job notes.
  */
 export class NotPrintedRows {
+  /** Tables the layout check held back, in the order said. */
+  private readonly held: string[] = [];
   /** Per table, per code, the count. */
   private readonly byTable = new Map<string, Map<string, number>>();
 
-  /** Takes one skipped item of the recovery's events (others than a row's are passed over). */
+  /** Takes one skipped item of the recovery's events (those not of a row operation are passed over). */
   add(s: SkippedItem): void {
     const table = s.location.table;
-    if (s.code === 'RECOVER_LAYOUT_MISMATCH' || table === undefined || s.location.lsn === undefined) return;
+    if (s.code === 'RECOVER_LAYOUT_MISMATCH') {
+      this.held.push(table ?? '?');
+      return;
+    }
+    if (table === undefined || s.location.lsn === undefined) return;
     let codes = this.byTable.get(table);
     if (!codes) this.byTable.set(table, (codes = new Map()));
     codes.set(s.code, (codes.get(s.code) ?? 0) + 1);
   }
 
-  /**
-   * The clause (`where`: where the items are, e.g. "above"); empty when none. `held`: the tables the
-   * layout check held back, whose failed rows layoutHeldClause already accounts for.
-   */
-  clause(where: string, held: readonly string[] = []): string {
+  /** The clauses (`where`: where the items are, e.g. "above"); empty when there is nothing to say. */
+  clause(where: string): string {
+    let out = this.held.length ? `; the rows of ${[...new Set(this.held)].join(', ')} were decoded but not printed: the layout does not fit them (RECOVER_LAYOUT_MISMATCH ${where})` : '';
     const codes = new Map<string, number>();
     const tables: string[] = [];
     let n = 0;
     for (const [table, byCode] of this.byTable) {
-      if (held.includes(table)) continue;
+      // a held table's failed rows are in the clause above
+      if (this.held.includes(table)) continue;
       tables.push(table);
       for (const [c, k] of byCode) {
         codes.set(c, (codes.get(c) ?? 0) + k);
         n += k;
       }
     }
-    if (n === 0) return '';
+    if (n === 0) return out;
     const num = (x: number) => x.toLocaleString('en-US');
-    return `; ${num(n)} row operation(s) of ${tables.join(', ')} were not decoded into rows: ${[...codes].map(([c, k]) => `${c} ×${num(k)}`).join(', ')} (${where})`;
+    out += `; ${num(n)} row operation(s) of ${tables.join(', ')} were not decoded into rows: ${[...codes].map(([c, k]) => `${c} ×${num(k)}`).join(', ')} (${where})`;
+    return out;
   }
 }
 

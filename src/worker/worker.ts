@@ -2,7 +2,7 @@ import PQueue from 'p-queue';
 import { InputError, isRowbackError, StagingError } from '../errors.js';
 import { redactSpec } from '../staging/store.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
-import { layoutHeldClause, NotPrintedRows, type RecoverEvent, type RecoverOptions } from '../recover/recover-rows.js';
+import { NotPrintedRows, type RecoverEvent, type RecoverOptions } from '../recover/recover-rows.js';
 import type { RecoverySource, ScanFilter, SkippedItem } from '../recover/source.js';
 import type { ScanSourceOptions } from '../cli/commands/scan-sources.js';
 import type { StagingStore } from '../staging/store.js';
@@ -254,9 +254,7 @@ export class JobWorker {
       if (spec.metadata) source = withMetadata(source, layoutsOfJobMetadata(spec.metadata), { allocUnitId: spec.metadata.allocUnit });
       const filter = filterOf(spec);
       let rowsSeen = 0;
-      // tables the layout check held back (their rows decoded but not staged), for "why no rows"
-      const layoutHeld: string[] = [];
-      // the other skipped items of rows (decode failures…), for the same line
+      // the skipped items of rows (tables the layout check held back, decode failures…), for "why no rows"
       const notPrinted = new NotPrintedRows();
       const noteList = (): void => {
         const n = [...notes()];
@@ -268,7 +266,7 @@ export class JobWorker {
         // in the database), or why there are none
         const stats = source?.committedStats?.();
         if (stats) {
-          const why = rowsSeen === 0 && !controller.signal.aborted ? explainNoRows(stats, filter.operations) + layoutHeldClause(layoutHeld, 'among the job\'s skipped items') + notPrinted.clause('among the job\'s skipped items', layoutHeld) : undefined;
+          const why = rowsSeen === 0 && !controller.signal.aborted ? explainNoRows(stats, filter.operations) + notPrinted.clause('among the job\'s skipped items') : undefined;
           const told = scanStatsNotes(stats, filter.operations, why !== undefined);
           // TRUNCATE/DROP seen are facts of the log read, stopped or not
           n.push(...told.removals);
@@ -286,8 +284,7 @@ export class JobWorker {
           rows.push(ev.row);
         } else {
           skipped.push(ev.item);
-          if (ev.item.code === 'RECOVER_LAYOUT_MISMATCH') layoutHeld.push(ev.item.location.table ?? '?');
-          else notPrinted.add(ev.item);
+          notPrinted.add(ev.item);
         }
         if (rows.length + skipped.length >= this.batchSize) {
           flush();

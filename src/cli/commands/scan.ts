@@ -12,7 +12,7 @@ import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
 import { explainNoRows, scanStatsNotes } from '../../recover/committed.js';
-import { layoutHeldClause, NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
+import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { logLoss } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
@@ -202,11 +202,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const lost = logLoss(allSkipped);
     const stats = source.committedStats?.();
     const interruptedBy = interruption.by;
-    // rows the committed filter passed on but the layout check held back are in none of the
-    // counts explainNoRows tells: said here, or "16 deletes: 3 on …" left 13 unexplained
-    const heldBack = allSkipped.filter((s) => s.code === 'RECOVER_LAYOUT_MISMATCH').map((s) => s.location.table ?? '?');
+    // rows the committed filter passed on but the layout check held back, or that did not decode,
+    // are in none of the counts explainNoRows tells: said here, or "16 deletes: 3 on …" left 13 unexplained
     const noRowsReason = rows === 0 && stats && !interruptedBy
-      ? explainNoRows(stats, operations) + layoutHeldClause(heldBack, 'above') + notPrinted(skipped).clause('above', heldBack)
+      ? explainNoRows(stats, operations) + notPrinted(skipped).clause('above')
       : undefined;
     if (opts.report) {
       const report = {
