@@ -4,7 +4,7 @@ import { InputError } from '../../errors.js';
 import { decodeRow } from '../../reconstruct/decode-row.js';
 import { loadCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
-import { qualifiedName, type TableLayout } from '../../reconstruct/metadata/table-layout.js';
+import { physicalSlots, qualifiedName, type TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { formatLsn, parseAnyLsn } from '../../logreader/lsn.js';
 import { parseHex } from '../../util/hex.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
@@ -170,7 +170,7 @@ function pickPartition(layouts: TableLayout[], partition: number | undefined, so
     if (!hit) throw new InputError('INPUT_UNKNOWN_PARTITION', `${name} has no partition ${partition} in ${source}; its partitions: ${sorted.map((t) => t.partitionNumber ?? 1).join(', ')}`, { table: name, file: source });
     return hit;
   }
-  const shape = (t: TableLayout) => JSON.stringify([t.compression, t.columns.map((c) => [c.partitionColumnId, c.type, c.maxLength, c.isDropped, c.leafOffset, c.leafNullBit, c.leafBitPosition])]);
+  const shape = (t: TableLayout) => `${t.compression} ${physicalSlots(t)}`;
   if (new Set(sorted.map(shape)).size > 1) {
     const each = sorted.map((t) => `${t.partitionNumber ?? 1}: ${t.compression}, ${t.columns.length} physical columns`).join('; ');
     throw new InputError('INPUT_PARTITION_REQUIRED', `${name}'s partitions differ in layout in ${source} (${each}); give the row's partition with --partition N`, { table: name, file: source });

@@ -5,7 +5,7 @@ import { parseDdl, parseTypeText, type DdlAlteration, type DdlColumn, type DdlIn
 import { defaultValueFromText } from './default-value.js';
 import { addUnknownCollationWarnings, DEFAULT_COLLATION, hasCollation, isFixedLength, typeSpecFromDdl, usesCodePage, type TypeSpec } from './layout-rules.js';
 import { isTextPointerType } from '../types/index.js';
-import type { ColumnLayout, Compression, TableLayout } from './table-layout.js';
+import { physicalSlots, type ColumnLayout, type Compression, type TableLayout } from './table-layout.js';
 
 /**
  * DDL → TableLayout[]: the physical layout SQL Server gives a *freshly created* table, for when
@@ -251,11 +251,6 @@ function rebuild(t: TableState): void {
   t.alterDrops = 0;
 }
 
-/** A layout's physical slots (what a partition's records are read by), as one comparable string. */
-function slotsOf(l: TableLayout): string {
-  return JSON.stringify(l.columns.map((c) => [c.partitionColumnId, c.isDropped ?? false, c.leafOffset, c.leafNullBit, c.leafBitPosition ?? null, c.maxLength]));
-}
-
 /** partition_column_id SQL Server gives a column dropped by ALTER COLUMN: 0x04000000 + n (rusanu 2011, physical-table-fixed-2: 67108865, 67108866). */
 const ALTER_DROPPED_BASE = 0x04000000;
 /** partition_column_id of change tracking's hidden in-row bigint as rusanu 2011 shows it (physical-table-xdes: 134217730 = 0x08000002). */
@@ -354,9 +349,9 @@ function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): vo
       const derive: DeriveContext = { schema: ctx.schema, collation: ctx.collation, aliases: ctx.aliases };
       const now = t.phys ?? deriveLayout(def, t.indexes, derive);
       const fresh = deriveLayout({ ...def, columns: def.columns.filter((c) => !c.dropped), ...(a.compression ? { compression: a.compression } : {}) }, a.compression ? t.indexes.map((i) => ({ ...i, compression: undefined })) : t.indexes, derive);
-      if (a.perPartition || now.compression !== fresh.compression || slotsOf(now) !== slotsOf(fresh)) {
+      if (a.perPartition || now.compression !== fresh.compression || physicalSlots(now) !== physicalSlots(fresh)) {
         t.perPartition ??= `line ${a.line}: ${a.index !== undefined ? `ALTER INDEX ${a.index} ON` : 'ALTER TABLE'} … REBUILD PARTITION = ${a.partition}${a.compression ? ` WITH (DATA_COMPRESSION = ${a.compression})` : ''}` +
-          `${now.compression !== fresh.compression ? ` makes that partition ${fresh.compression}, the others stay ${now.compression}` : slotsOf(now) !== slotsOf(fresh) ? ' reclaims dropped columns in that partition only' : ''}`;
+          `${now.compression !== fresh.compression ? ` makes that partition ${fresh.compression}, the others stay ${now.compression}` : physicalSlots(now) !== physicalSlots(fresh) ? ' reclaims dropped columns in that partition only' : ''}`;
       }
       return;
     }

@@ -109,3 +109,12 @@ export function visibleColumns(t: TableLayout): ColumnLayout[] {
 export function isVisibleColumn(c: ColumnLayout): boolean {
   return !c.isDropped && !c.isUniquifier && !c.isColumnSet && !c.isHidden;
 }
+
+/**
+ * Where a layout puts its stored columns in a record (id, type, size, dropped or not, leaf offset,
+ * null bit, bit position), as one comparable string: two partitions or layouts with the same
+ * physical slots read a record's bytes alike (their compression aside).
+ */
+export function physicalSlots(t: TableLayout): string {
+  return JSON.stringify(t.columns.map((c) => [c.partitionColumnId, c.type, c.maxLength, c.isDropped ?? false, c.leafOffset, c.leafNullBit, c.leafBitPosition ?? null]));
+}
