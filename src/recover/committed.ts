@@ -23,6 +23,19 @@ export const OPERATIONS_FOR: Record<ScanOperation, readonly string[]> = {
 };
 
 /**
+ * The opposite row operation a scan for `operations` keeps to find rows a committed transaction
+ * took back itself (committedCandidateBatches' pairing): LOP_INSERT_ROWS when deletes are wanted
+ * but not inserts, LOP_DELETE_ROWS the other way round, null when both or neither are wanted
+ * (then each operation happened and is printed). The live query (logreader/live/sql.ts scanSql)
+ * returns the same operation so the pairing runs on its rows too.
+ */
+export function pairOperationFor(operations: readonly ScanOperation[]): string | null {
+  const ops = new Set(operations.flatMap((o) => OPERATIONS_FOR[o]));
+  if (ops.has(LOP_DELETE_ROWS) === ops.has(LOP_INSERT_ROWS)) return null;
+  return ops.has(LOP_DELETE_ROWS) ? LOP_INSERT_ROWS : LOP_DELETE_ROWS;
+}
+
+/**
  * Contexts of data-row operations on a heap or clustered index. LCX_MARK_AS_GHOST is what a
  * clustered-index delete logs; nonclustered index deletes log it too, which is why the
  * allocation unit must also belong to a heap/clustered partition in the catalog.
@@ -265,7 +278,7 @@ export async function* committedCandidateBatches(
 
   // Undone inside the transaction (see the docstring): pairs are looked for when the scan asks for
   // deletes or for inserts, not both (then both are printed: each happened).
-  const pairOp = wantedOps.has(LOP_DELETE_ROWS) === wantedOps.has(LOP_INSERT_ROWS) ? null : wantedOps.has(LOP_DELETE_ROWS) ? LOP_INSERT_ROWS : LOP_DELETE_ROWS;
+  const pairOp = pairOperationFor(filter.operations);
   // The wanted operation a pair key cancels (never an update held beside it: its RowLog Contents 0 is a slice of a row).
   const pairedOp = pairOp === null ? null : pairOp === LOP_INSERT_ROWS ? LOP_DELETE_ROWS : LOP_INSERT_ROWS;
   let pairTotal = 0;

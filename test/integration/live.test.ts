@@ -52,6 +52,10 @@ describe.skipIf(!runtime.available)('live path against SQL Server 2022', () => {
   let purged: Record<string, unknown>[];
   let purgedNotes: Record<string, unknown>[];
   let outsideRow: Record<string, unknown>;
+  /** A second window: one transaction deletes `kept[0]`, and deletes `kept[1]` after a savepoint it rolls back to, then commits. */
+  let from2: string;
+  let to2: string;
+  let kept: number[];
   const sources: LiveSource[] = [];
 
   const scan = async (filter: ScanFilter, o: Partial<LiveSourceOptions> = {}): Promise<RecoveredRow[]> => {
@@ -88,6 +92,18 @@ describe.skipIf(!runtime.available)('live path against SQL Server 2022', () => {
     await batch.close();
     await sleep(200);
     to = await serverNow(crm);
+    // Customers the purge left (active and recent), for the savepoint case.
+    kept = (await crm.request().query(`SELECT TOP (2) CustomerId FROM dbo.Customers WHERE CustomerId > ${OUTSIDE_WINDOW_ID} ORDER BY CustomerId`)).recordset.map((r: { CustomerId: number }) => r.CustomerId);
+    expect(kept).toHaveLength(2);
+    await sleep(1500);
+    from2 = await serverNow(crm);
+    await sleep(200);
+    await crm.request().batch(
+      `BEGIN TRAN; DELETE FROM dbo.Customers WHERE CustomerId = ${kept[0]}; SAVE TRAN undo_me; ` +
+        `DELETE FROM dbo.Customers WHERE CustomerId = ${kept[1]}; ROLLBACK TRAN undo_me; COMMIT TRAN;`,
+    );
+    await sleep(200);
+    to2 = await serverNow(crm);
     await crm.close();
   });
 
@@ -120,6 +136,18 @@ describe.skipIf(!runtime.available)('live path against SQL Server 2022', () => {
     const early = wide.find((r) => r.values.CustomerId === OUTSIDE_WINDOW_ID);
     expect(early?.values).toEqual(outsideRow);
     expect(wide.map((r) => r.values.CustomerId)).not.toContain(ROLLED_BACK_ID);
+  });
+
+  it('leaves out a delete its own transaction rolled back to a savepoint, and says so; the one it kept is returned', async () => {
+    const src = new LiveSource({ connection: settingsFor(container), database: 'CRM' });
+    sources.push(src);
+    const ids: unknown[] = [];
+    for await (const e of recoverRows(src, { from: from2, to: to2, tables: ['dbo.Customers'], operations: ['delete'] })) {
+      if (e.kind === 'row') ids.push(e.row.values.CustomerId);
+      else throw new Error(`skipped ${e.item.code}: ${e.item.reason}`);
+    }
+    expect(ids).toEqual([kept[0]]);
+    expect(src.notes).toContainEqual(expect.stringMatching(/^1 delete\(s\) not printed: their own transaction took them back/));
   });
 
   it('recovers the cascaded deletes from a heap (CustomerNotes)', async () => {

@@ -1,6 +1,6 @@
 import { LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST, LOP_BEGIN_XACT, LOP_COMMIT_XACT } from '../log-record.js';
 import { lsnToDblogParam, type Lsn } from '../lsn.js';
-import { OPERATIONS_FOR } from '../../recover/committed.js';
+import { OPERATIONS_FOR, pairOperationFor } from '../../recover/committed.js';
 import type { ScanOperation } from '../../recover/source.js';
 import { nstring, quoteQualified } from '../../util/tsql.js';
 import { isoToLogTime } from '../begin-time.js';
@@ -145,6 +145,15 @@ function list(values: readonly string[]): string {
  * sys.allocation_units, never by AllocUnitName). Windowed aggregates per Transaction ID
  * then attach the transaction facts to each row operation without reading the log again,
  * and ROW_NUMBER per LSN drops a record that both a log backup and the online log hold.
+ *
+ * Returned, in LSN order, for each committed transaction (begun inside the window, when there is
+ * one) that logged a wanted row operation on the tables: its wanted row operations, its opposite
+ * row operations on the same tables (committed.ts pairOperationFor: the inserts beside a delete
+ * scan; a rolled-back statement's compensation records are among them), and its LOP_BEGIN_XACT
+ * (when read) and LOP_COMMIT_XACT. So the caller runs the same committed filter and the same pairing
+ * of rows a transaction took back itself as a scan of files does (recover/sources/live.ts); before,
+ * a live scan printed a delete that a rolled-back savepoint or statement had put back as deleted.
+ * Every row carries the transaction's facts (Begin Time, End Time, name, SID, login, SPID).
  */
 export function scanSql(o: ScanSqlOptions): SqlStatement {
   if (o.inputs.length === 0) throw new RangeError('scanSql needs at least one log input');
@@ -166,6 +175,8 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
   }
 
   const rowOps = [...new Set(o.operations.flatMap((op) => OPERATIONS_FOR[op]))];
+  const pairOp = pairOperationFor(o.operations);
+  const readOps = pairOp ? [...rowOps, pairOp] : rowOps;
   const cols = LOG_COLUMNS.map((c) => `l.${col(c)}`).join(', ');
 
   // The window is applied to LOP_BEGIN_XACT inside the read, so the per-transaction sort below
@@ -182,7 +193,7 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
   const where = [
     `(${beginTest.join(' AND ')})`,
     `   OR l.[Operation] = ${nstring(LOP_COMMIT_XACT)}`,
-    `   OR (l.[Operation] IN (${list(rowOps)})`,
+    `   OR (l.[Operation] IN (${list(readOps)})`,
     `       AND l.[Context] IN (${list(ROW_CONTEXTS)})`,
     '       AND l.[AllocUnitId] IN (SELECT a.[allocation_unit_id] FROM [au] AS a))',
   ];
@@ -204,7 +215,9 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
   const begin = nstring(LOP_BEGIN_XACT);
   const commit = nstring(LOP_COMMIT_XACT);
   const perXact = 'OVER (PARTITION BY x.[Transaction ID])';
-  const outerWhere = [`x.[Operation] IN (${list(rowOps)})`, 'x.[xact_committed] = 1', 'x.[lsn_copy] = 1'];
+  // The transaction's begin and commit come with its rows (the caller's committed filter reads them),
+  // only for transactions with a wanted row operation.
+  const outerWhere = [`x.[Operation] IN (${list([...readOps, LOP_BEGIN_XACT, LOP_COMMIT_XACT])})`, 'x.[xact_committed] = 1', 'x.[xact_has_rows] = 1', 'x.[lsn_copy] = 1'];
   // With a window, a transaction counts only if its LOP_BEGIN_XACT was read and fell inside it.
   if (o.from || o.to) outerWhere.push('x.[xact_begin_time] IS NOT NULL');
 
@@ -222,6 +235,7 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
     `    MAX(CASE WHEN x.[Operation] = ${begin} THEN x.[Begin Time] END) ${perXact} AS [xact_begin_time],`,
     `    MAX(CASE WHEN x.[Operation] = ${commit} THEN x.[End Time] END) ${perXact} AS [xact_end_time],`,
     `    MAX(CASE WHEN x.[Operation] = ${commit} THEN 1 ELSE 0 END) ${perXact} AS [xact_committed],`,
+    `    MAX(CASE WHEN x.[Operation] IN (${list(rowOps)}) THEN 1 ELSE 0 END) ${perXact} AS [xact_has_rows],`,
     `    MAX(CASE WHEN x.[Operation] = ${begin} THEN x.[Transaction Name] END) ${perXact} AS [xact_name],`,
     `    MAX(CASE WHEN x.[Operation] = ${begin} THEN x.[Transaction SID] END) ${perXact} AS [xact_sid],`,
     `    MAX(CASE WHEN x.[Operation] = ${begin} THEN x.[SPID] END) ${perXact} AS [xact_spid],`,

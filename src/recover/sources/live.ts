@@ -4,6 +4,8 @@ import { parseBeginTime } from '../../logreader/begin-time.js';
 import { findStartLsn, vlfsFromRows, type StartBound } from '../../logreader/live/bounds.js';
 import { driftExplanation, driftSince } from '../../logreader/live/drift.js';
 import { mapScanRow } from '../../logreader/live/map-row.js';
+import { LOP_BEGIN_XACT, type LogRecord } from '../../logreader/log-record.js';
+import { committedCandidateBatches, emptyStats, scanStatsNotes } from '../committed.js';
 import { mapSessions, sessionOf, sessionsSql, type SessionFacts } from '../../logreader/live/sessions.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
 import { readShippedSql, withoutBatchSeparators } from '../../logreader/live/shipped-sql.js';
@@ -13,7 +15,7 @@ import { layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { resolveConnection, type ConnectionSettings } from '../../util/connection.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
-import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem, type SourceProgress } from '../source.js';
+import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem, type SourceProgress, type TransactionInfo } from '../source.js';
 
 export interface LiveSourceOptions {
   /** `--server`: a connection string or a server name (the rest from MSSQL_* variables). */
@@ -165,53 +167,70 @@ export class LiveSource implements RecoverySource {
     const sessions = await this.sessionSnapshot(signal);
     scanLog.info({ inputs: inputs.length, probes: bound.probes }, 'log scan started');
     const driftReported = new Set<string>();
-    // Compensation records (fn_dblog's COMPENSATION: the undo a statement or savepoint rolled back
-    // inside a transaction that went on writes) are no row operations of their own: the delete that
-    // undoes an insert of the same transaction removed a row that transaction added. Not returned,
-    // as the files and export sources do not return them (committed.ts); their transactions are named.
-    const compensatedTxns = new Map<string, number>();
+    // The query returns each committed transaction's begin, commit, wanted row operations and
+    // opposite ones (sql.ts scanSql), in LSN order; the same one-pass filter as a scan of files
+    // (committed.ts) pairs the rows a transaction took back itself — a statement or savepoint rolled
+    // back inside it (its compensation records), or the same row inserted again — and leaves them
+    // out, with their count in a note. Its candidates come in commit order.
+    const stats = emptyStats();
+    const logins = new Map<string, string | null>();
+    const self = this;
     this.rowsStreamed = 0;
-    for await (const row of this.runner.stream(stmt, { signal, label: 'log scan', allowInactiveLogTraceFlag: this.o.inactiveLog })) {
-      this.rowsStreamed++;
-      const m = mapScanRow(row, inputs);
-      if (m.kind === 'skipped') {
-        this.skippedItems.push(m.item);
-        continue;
-      }
-      const c = m.candidate;
-      if (c.record.compensation || (c.record.Description ?? '').includes('COMPENSATION')) {
-        compensatedTxns.set(c.record['Transaction ID'], (compensatedTxns.get(c.record['Transaction ID']) ?? 0) + 1);
-        continue;
-      }
-      if (sessions.length) {
-        const s = sessionOf(sessions, c.txn.spid, c.txn.sid, c.txn.beginTime ? parseBeginTime(c.txn.beginTime) : null);
-        if (s) { c.txn.host = s.hostName; c.txn.program = s.programName; }
-      }
-      // Per row too: covers every table when none is named, and named tables scanned without --from.
-      if (!this.o.acceptSchemaDrift) {
-        const drift = this.rowDrift(c, catalog);
-        if (drift) {
-          if (!driftReported.has(drift.table)) scanLog.warn({ table: drift.table }, 'schema drift: rows skipped');
-          driftReported.add(drift.table);
-          this.skippedItems.push({
-            code: 'SOURCE_SCHEMA_DRIFT',
-            reason: drift.reason,
-            location: { lsn: c.record['Current LSN'], table: drift.table },
-            ...(c.record['RowLog Contents 0'] ? { raw: Buffer.from(c.record['RowLog Contents 0']).toString('hex').toUpperCase() } : {}),
-          });
+    const records = async function* (): AsyncIterable<LogRecord> {
+      for await (const row of self.runner.stream(stmt, { signal, label: 'log scan', allowInactiveLogTraceFlag: self.o.inactiveLog })) {
+        self.rowsStreamed++;
+        const m = mapScanRow(row, inputs);
+        if (m.kind === 'skipped') {
+          self.skippedItems.push(m.item);
           continue;
         }
+        const r = m.candidate.record;
+        // SUSER_SNAME of the transaction's SID: every row carries it, kept once per transaction
+        if (r.Operation === LOP_BEGIN_XACT) logins.set(r['Transaction ID'], m.candidate.txn.login);
+        yield r;
       }
-      yield c;
+    };
+    // one TransactionInfo per commit (committed.ts): its login and session looked up once
+    const seen = new WeakMap<TransactionInfo, TransactionInfo>();
+    for await (const batch of committedCandidateBatches(() => records(), filter, catalog, { stats })) {
+      for (const c0 of batch) {
+        let txn = seen.get(c0.txn);
+        if (!txn) {
+          const id = c0.txn.transactionId;
+          txn = { ...c0.txn, login: logins.get(id) ?? null };
+          logins.delete(id);
+          if (sessions.length) {
+            const s = sessionOf(sessions, txn.spid, txn.sid, txn.beginTime ? parseBeginTime(txn.beginTime) : null);
+            if (s) { txn.host = s.hostName; txn.program = s.programName; }
+          }
+          seen.set(c0.txn, txn);
+        }
+        const c: RowCandidate = { record: c0.record, txn };
+        // Per row too: covers every table when none is named, and named tables scanned without --from.
+        if (!this.o.acceptSchemaDrift) {
+          const drift = this.rowDrift(c, catalog);
+          if (drift) {
+            if (!driftReported.has(drift.table)) scanLog.warn({ table: drift.table }, 'schema drift: rows skipped');
+            driftReported.add(drift.table);
+            this.skippedItems.push({
+              code: 'SOURCE_SCHEMA_DRIFT',
+              reason: drift.reason,
+              location: { lsn: c.record['Current LSN'], table: drift.table },
+              ...(c.record['RowLog Contents 0'] ? { raw: Buffer.from(c.record['RowLog Contents 0']).toString('hex').toUpperCase() } : {}),
+            });
+            continue;
+          }
+        }
+        yield c;
+      }
     }
-    if (compensatedTxns.size) {
-      const n = [...compensatedTxns.values()].reduce((a, b) => a + b, 0);
-      const ids = [...compensatedTxns.keys()];
-      this.notes.push(
-        `${n} compensation record(s) not printed: transaction(s) ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ` and ${ids.length - 10} more` : ''} rolled back a statement or savepoint and then committed; ` +
-          'the rows that rollback put back are not left out by a live scan (it does not pair them yet, docs/offline-log.md): check the rows of those transactions against the database before re-inserting them',
-      );
-    }
+    // The query returned only committed transactions with rows, so the filter's other counts
+    // (transactions, rolled back, outside the window) describe that subset, not the log: only what
+    // the pairing left out is said. A transaction's compensation records of the wanted operation
+    // (a delete undoing its own insert) are undo records, never rows.
+    const told = scanStatsNotes(stats, filter.operations, false);
+    this.notes.push(...told.notes);
+    if (told.unchecked) this.notes.push(told.unchecked);
     scanLog.info('log scan finished');
   }
 

@@ -35,6 +35,24 @@ function scanRow(lsn: string, begin = '2024/03/05 14:07:09:123'): Row {
   };
 }
 
+/**
+ * What the scan query returns for one committed transaction (sql.ts scanSql): its LOP_BEGIN_XACT,
+ * its row operations, its LOP_COMMIT_XACT, in LSN order, each row carrying the transaction's facts.
+ * The begin and commit take LSNs just before the first and after the last row's.
+ */
+function committedTxn(rows: Row[]): Row[] {
+  const first = rows[0]!;
+  const lsnAt = (lsn: string, slot: number) => `${lsn.slice(0, 18)}${slot.toString(16).padStart(4, '0')}`;
+  const at = (r: Row) => parseInt(String(r['Current LSN']).slice(18), 16);
+  const facts = { 'Transaction ID': first['Transaction ID'], 'Begin Time': first['Begin Time'], 'End Time': first['End Time'], 'Transaction Name': first['Transaction Name'], 'Transaction SID': first['Transaction SID'], Login: first.Login, SPID: first.SPID, log_input: 0 };
+  const bare = { AllocUnitId: null, 'Page ID': null, 'Slot ID': null, 'Offset in Row': null, 'Modify Size': null, Description: '', 'RowLog Contents 0': null, 'RowLog Contents 1': null };
+  return [
+    { ...bare, ...facts, 'Current LSN': lsnAt(String(first['Current LSN']), at(first) - 1), Operation: 'LOP_BEGIN_XACT', Context: 'LCX_NULL' },
+    ...rows,
+    { ...bare, ...facts, 'Current LSN': lsnAt(String(rows[rows.length - 1]!['Current LSN']), at(rows[rows.length - 1]!) + 1), Operation: 'LOP_COMMIT_XACT', Context: 'LCX_NULL' },
+  ];
+}
+
 /** Answers each statement the source sends by what it reads, and records them all. */
 class FakeRunner implements SqlRunner {
   readonly description = 'fake:1433/CRM as sa (SQL login), TLS';
@@ -94,7 +112,7 @@ describe('LiveSource: the host of the deleting session (sys.dm_exec_sessions)', 
       ['no sessions visible', [], undefined],
     ];
     for (const [what, sessions, host] of cases) {
-      const runner = new FakeRunner({ vlfs, probe, scan: [scanRow('0000002a:000001f0:0003')], sessions });
+      const runner = new FakeRunner({ vlfs, probe, scan: committedTxn([scanRow('0000002a:000001f0:0003')]), sessions });
       const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
       const [c] = await collect(src.candidates(filter));
       expect(c!.txn.host ?? undefined, what).toBe(host);
@@ -104,7 +122,7 @@ describe('LiveSource: the host of the deleting session (sys.dm_exec_sessions)', 
   });
 
   it('a login that may not read sys.dm_exec_sessions loses only the host names, with a note', async () => {
-    const runner = new FakeRunner({ vlfs, probe, scan: [scanRow('0000002a:000001f0:0003')], sessions: new SourceError('SOURCE_QUERY', 'VIEW SERVER STATE permission was denied') });
+    const runner = new FakeRunner({ vlfs, probe, scan: committedTxn([scanRow('0000002a:000001f0:0003')]), sessions: new SourceError('SOURCE_QUERY', 'VIEW SERVER STATE permission was denied') });
     const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
     const got = await collect(src.candidates(filter));
     expect(got).toHaveLength(1);
@@ -131,7 +149,7 @@ describe('LiveSource', () => {
       '40:16:1': '2024/03/05 12:00:00:000', '41:16:1': '2024/03/05 13:00:00:000', '42:16:1': '2024/03/05 13:30:00:000',
       '43:16:1': '2024/03/05 14:30:00:000', '44:16:1': '2024/03/05 15:00:00:000',
     };
-    const runner = new FakeRunner({ vlfs, probe: (s) => [{ 'Current LSN': 'x', 'Begin Time': times[s] }], scan: [scanRow('0000002a:000001f0:0003'), scanRow('0000002a:000001f0:0004')] });
+    const runner = new FakeRunner({ vlfs, probe: (s) => [{ 'Current LSN': 'x', 'Begin Time': times[s] }], scan: committedTxn([scanRow('0000002a:000001f0:0003'), scanRow('0000002a:000001f0:0004')]) });
     const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
     const got = await collect(src.candidates(filter));
     expect(got.map((c) => c.record['Current LSN'])).toEqual(['0000002a:000001f0:0003', '0000002a:000001f0:0004']);
@@ -146,13 +164,54 @@ describe('LiveSource', () => {
     expect(runner.closed).toBe(true);
   });
 
-  it('a compensation record (a statement or savepoint rolled back inside a committed transaction) is not a row: not returned, its transaction named in a note', async () => {
-    const clr = { ...scanRow('0000002a:000001f0:0005'), Description: 'COMPENSATION', 'Transaction ID': '0000:000003e9' };
-    const runner = new FakeRunner({ scan: [scanRow('0000002a:000001f0:0003'), clr] });
+  // SYNTHETIC row image (hand-built FixedVar record, not from a server): CustomerId 2, Name N'Bob'.
+  const BOB = Buffer.from('30000800020000000200000100150042006200' + '6F00', 'hex');
+  const ids = (got: RowCandidate[]) => got.map((c) => c.record['Current LSN']);
+
+  it('leaves out a delete its own transaction took back (a savepoint rolled back: the compensation insert of the same row), with a note', async () => {
+    // the delete logs the row as a ghost record (status byte A 0x3C: record type bits 5); the rollback's
+    // compensation record inserts the same row as a primary record again (0x30): only the type bits differ
+    const bob = { ...scanRow('0000002a:000001f0:0004'), 'RowLog Contents 0': Buffer.from([0x3c, ...BOB.subarray(1)]) };
+    const clr = { ...bob, 'Current LSN': '0000002a:000001f0:0005', Operation: 'LOP_INSERT_ROWS', Context: 'LCX_CLUSTERED', Description: 'COMPENSATION', 'RowLog Contents 0': BOB };
+    const runner = new FakeRunner({ scan: committedTxn([scanRow('0000002a:000001f0:0003'), bob, clr]) });
+    const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
+    expect(ids(await collect(src.candidates({ operations: ['delete'] })))).toEqual(['0000002a:000001f0:0003']);
+    expect(src.notes).toContainEqual(expect.stringMatching(/^1 delete\(s\) not printed: their own transaction took them back/));
+    // the query returns the inserts beside a delete scan, and the transactions' begin and commit
+    const scan = runner.sent.find((x) => x.stmt.text.includes('[xact]'))!.stmt.text;
+    expect(scan).toContain("l.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS')");
+    expect(scan).toContain("x.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS', N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT')");
+  });
+
+  it('pairs the same row deleted and inserted again by one transaction (no compensation mark); an insert of another row leaves the delete, with a warning', async () => {
+    const again = { ...scanRow('0000002a:000001f0:0004'), Operation: 'LOP_INSERT_ROWS', Context: 'LCX_CLUSTERED' };
+    const runner = new FakeRunner({ scan: committedTxn([scanRow('0000002a:000001f0:0003'), again]) });
+    const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
+    expect(await collect(src.candidates({ operations: ['delete'] }))).toHaveLength(0);
+    expect(src.notes).toContainEqual(expect.stringMatching(/^1 delete\(s\) not printed/));
+
+    const { recoverRows } = await import('../../../src/recover/recover-rows.js');
+    const other = { ...again, 'RowLog Contents 0': BOB };
+    const rows = [];
+    for await (const e of recoverRows(new LiveSource({ database: 'CRM', runner: new FakeRunner({ scan: committedTxn([scanRow('0000002a:000001f0:0003'), other]) }) }), { operations: ['delete'] })) rows.push(e);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ kind: 'row', row: { values: { CustomerId: 1, Name: 'Ada' }, warnings: [expect.stringContaining('its transaction also inserted 1 row(s) of this table')] } });
+  });
+
+  it('gives the rows in commit order, each with its own transaction\'s facts; a transaction with no commit row is not returned', async () => {
+    // T1 begins first and commits last; T2 begins and commits inside it; T3's commit is not in the result
+    const t1a = scanRow('0000002a:000001f0:0003');
+    const t2 = { ...scanRow('0000002a:000001f0:0006', '2024/03/05 14:07:09:500'), 'RowLog Contents 0': BOB, 'Transaction ID': '0000:000003e9', Login: 'alice', SPID: 62 };
+    const t1b = { ...scanRow('0000002a:000001f0:0009'), 'RowLog Contents 0': BOB };
+    const [b1, , c1] = committedTxn([t1a]).map((r) => r);
+    const t2rows = committedTxn([t2]);
+    const c1late = { ...c1, 'Current LSN': '0000002a:000001f0:000a' };
+    const t3 = { ...scanRow('0000002a:000001f0:000b'), 'Transaction ID': '0000:000003ea' };
+    const runner = new FakeRunner({ scan: [b1!, t1a, ...t2rows, t1b, c1late!, committedTxn([t3])[0]!, t3] });
     const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
     const got = await collect(src.candidates({ operations: ['delete'] }));
-    expect(got.map((c) => c.record['Current LSN'])).toEqual(['0000002a:000001f0:0003']);
-    expect(src.notes).toContainEqual(expect.stringMatching(/^1 compensation record\(s\) not printed: transaction\(s\) 0000:000003e9 rolled back a statement or savepoint/));
+    expect(ids(got)).toEqual(['0000002a:000001f0:0006', '0000002a:000001f0:0003', '0000002a:000001f0:0009']);
+    expect(got.map((c) => [c.txn.transactionId, c.txn.login, c.txn.spid])).toEqual([['0000:000003e9', 'alice', 62], ['0000:000003e8', 'batchjob', 61], ['0000:000003e8', 'batchjob', 61]]);
   });
 
   it('falls back to an unbounded read (and says so) where sys.dm_db_log_info is missing', async () => {
@@ -184,7 +243,7 @@ describe('LiveSource', () => {
   });
 
   it('without named tables, skips rows of a table altered after their transaction, reporting why', async () => {
-    const runner = new FakeRunner({ catalog: catalogRows('2024-03-05T14:07:09.500'), scan: [scanRow('0000002a:000001f0:0003'), scanRow('0000002a:000001f0:0009', '2024/03/05 14:08:00:000')] });
+    const runner = new FakeRunner({ catalog: catalogRows('2024-03-05T14:07:09.500'), scan: [...committedTxn([scanRow('0000002a:000001f0:0003')]), ...committedTxn([{ ...scanRow('0000002a:000001f0:0009', '2024/03/05 14:08:00:000'), 'Transaction ID': '0000:000003e9' }])] });
     const src = new LiveSource({ database: 'CRM', runner });
     const got = await collect(src.candidates({ ...filter, tables: [] }));
     expect(got.map((c) => c.record['Current LSN'])).toEqual(['0000002a:000001f0:0009']);
@@ -192,7 +251,7 @@ describe('LiveSource', () => {
   });
 
   it('checks a named table per row when there is no window', async () => {
-    const runner = new FakeRunner({ catalog: catalogRows('2024-03-05T14:07:09.500'), scan: [scanRow('0000002a:000001f0:0003')] });
+    const runner = new FakeRunner({ catalog: catalogRows('2024-03-05T14:07:09.500'), scan: committedTxn([scanRow('0000002a:000001f0:0003')]) });
     const src = new LiveSource({ database: 'CRM', runner });
     const got = await collect(src.candidates({ ...filter, from: undefined, to: undefined }));
     expect(got).toHaveLength(0);
@@ -200,7 +259,7 @@ describe('LiveSource', () => {
   });
 
   it('decodes anyway when told the layout is right (acceptSchemaDrift)', async () => {
-    const runner = new FakeRunner({ catalog: catalogRows('2024-03-05T14:30:00'), scan: [scanRow('0000002a:000001f0:0003')] });
+    const runner = new FakeRunner({ catalog: catalogRows('2024-03-05T14:30:00'), scan: committedTxn([scanRow('0000002a:000001f0:0003')]) });
     const src = new LiveSource({ database: 'CRM', runner, acceptSchemaDrift: true });
     expect(await collect(src.candidates(filter))).toHaveLength(1);
   });
@@ -242,7 +301,7 @@ describe('LiveSource', () => {
 
   it('feeds recoverRows: the candidate decodes to the row with login and local times', async () => {
     const { recoverRows } = await import('../../../src/recover/recover-rows.js');
-    const runner = new FakeRunner({ scan: [scanRow('0000002a:000001f0:0003')] });
+    const runner = new FakeRunner({ scan: committedTxn([scanRow('0000002a:000001f0:0003')]) });
     const events = [];
     for await (const e of recoverRows(new LiveSource({ database: 'CRM', runner }), filter)) events.push(e);
     expect(events).toHaveLength(1);

@@ -16,7 +16,8 @@ describe('scanSql', () => {
       '  FROM sys.fn_dblog(@start, @end) AS l',
       '  WHERE (l.[Operation] = N\'LOP_BEGIN_XACT\')',
       '     OR l.[Operation] = N\'LOP_COMMIT_XACT\'',
-      '     OR (l.[Operation] IN (N\'LOP_DELETE_ROWS\')',
+      // the inserts too: the caller pairs a delete with the same row put back by its own transaction
+      '     OR (l.[Operation] IN (N\'LOP_DELETE_ROWS\', N\'LOP_INSERT_ROWS\')',
       '         AND l.[Context] IN (N\'LCX_HEAP\', N\'LCX_CLUSTERED\', N\'LCX_MARK_AS_GHOST\')',
       '         AND l.[AllocUnitId] IN (SELECT a.[allocation_unit_id] FROM [au] AS a))',
       '), [xact] AS (',
@@ -24,6 +25,7 @@ describe('scanSql', () => {
       '    MAX(CASE WHEN x.[Operation] = N\'LOP_BEGIN_XACT\' THEN x.[Begin Time] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_begin_time],',
       '    MAX(CASE WHEN x.[Operation] = N\'LOP_COMMIT_XACT\' THEN x.[End Time] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_end_time],',
       '    MAX(CASE WHEN x.[Operation] = N\'LOP_COMMIT_XACT\' THEN 1 ELSE 0 END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_committed],',
+      '    MAX(CASE WHEN x.[Operation] IN (N\'LOP_DELETE_ROWS\') THEN 1 ELSE 0 END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_has_rows],',
       '    MAX(CASE WHEN x.[Operation] = N\'LOP_BEGIN_XACT\' THEN x.[Transaction Name] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_name],',
       '    MAX(CASE WHEN x.[Operation] = N\'LOP_BEGIN_XACT\' THEN x.[Transaction SID] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_sid],',
       '    MAX(CASE WHEN x.[Operation] = N\'LOP_BEGIN_XACT\' THEN x.[SPID] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_spid],',
@@ -36,8 +38,10 @@ describe('scanSql', () => {
       '  x.[xact_begin_time] AS [Begin Time], x.[xact_end_time] AS [End Time], x.[xact_name] AS [Transaction Name],',
       '  x.[xact_sid] AS [Transaction SID], SUSER_SNAME(x.[xact_sid]) AS [Login], x.[xact_spid] AS [SPID]',
       'FROM [xact] AS x',
-      'WHERE x.[Operation] IN (N\'LOP_DELETE_ROWS\')',
+      // each committed transaction with a delete: its deletes, inserts, begin and commit (the caller's committed filter)
+      'WHERE x.[Operation] IN (N\'LOP_DELETE_ROWS\', N\'LOP_INSERT_ROWS\', N\'LOP_BEGIN_XACT\', N\'LOP_COMMIT_XACT\')',
       '  AND x.[xact_committed] = 1',
+      '  AND x.[xact_has_rows] = 1',
       '  AND x.[lsn_copy] = 1',
       'ORDER BY x.[Current LSN];',
     ].join('\n'));
@@ -87,7 +91,8 @@ describe('scanSql', () => {
     expect(windowed.text).toContain(
       "  WHERE (l.[Operation] = N'LOP_BEGIN_XACT' AND l.[Begin Time] COLLATE Latin1_General_BIN2 >= @fromTime AND l.[Begin Time] COLLATE Latin1_General_BIN2 <= @toTime)",
     );
-    expect(windowed.text).toContain("WHERE x.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS')\n  AND x.[xact_committed] = 1\n  AND x.[lsn_copy] = 1\n  AND x.[xact_begin_time] IS NOT NULL\nORDER BY x.[Current LSN];");
+    // deletes and inserts both wanted: nothing to pair, no opposite operation added
+    expect(windowed.text).toContain("WHERE x.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS', N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT')\n  AND x.[xact_committed] = 1\n  AND x.[xact_has_rows] = 1\n  AND x.[lsn_copy] = 1\n  AND x.[xact_begin_time] IS NOT NULL\nORDER BY x.[Current LSN];");
   });
 
   it('scans every user table when none is named, resolving allocation units through the catalog views', () => {

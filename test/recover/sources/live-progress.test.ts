@@ -40,13 +40,24 @@ class Runner implements SqlRunner {
   async close() {}
 }
 
+/** The scan query's begin or commit row of a transaction (sql.ts scanSql returns them with its rows). */
+const xactRow = (n: number, id: string, op: 'LOP_BEGIN_XACT' | 'LOP_COMMIT_XACT'): Row => ({
+  ...scanRow(n), 'Transaction ID': id, Operation: op, Context: 'LCX_NULL', AllocUnitId: null, 'Page ID': null, 'Slot ID': null, 'RowLog Contents 0': null,
+});
+const inTxn = (n: number, id: string): Row => ({ ...scanRow(n), 'Transaction ID': id });
+
 describe('live source progress', () => {
   it('counts the rows streamed by the scan query; one pass, no bytes, no total', async () => {
-    const src = new LiveSource({ database: 'CRM', runner: new Runner([1, 2, 3, 4, 5].map(scanRow)) });
+    // two committed transactions: rows go out at each commit (commit order, as from files)
+    const scan = [
+      xactRow(1, '0000:000003e8', 'LOP_BEGIN_XACT'), inTxn(2, '0000:000003e8'), inTxn(3, '0000:000003e8'), xactRow(4, '0000:000003e8', 'LOP_COMMIT_XACT'),
+      xactRow(5, '0000:000003e9', 'LOP_BEGIN_XACT'), inTxn(6, '0000:000003e9'), inTxn(7, '0000:000003e9'), inTxn(8, '0000:000003e9'), xactRow(9, '0000:000003e9', 'LOP_COMMIT_XACT'),
+    ];
+    const src = new LiveSource({ database: 'CRM', runner: new Runner(scan) });
     expect(src.progress()).toEqual({ bytesRead: 0, recordsRead: 0 });
     const during: number[] = [];
     for await (const _ of src.candidates({ operations: ['delete'] })) during.push(src.progress().recordsRead);
-    expect(during).toEqual([1, 2, 3, 4, 5]);
-    expect(src.progress()).toEqual({ bytesRead: 0, recordsRead: 5 });
+    expect(during).toEqual([4, 4, 9, 9, 9]);
+    expect(src.progress()).toEqual({ bytesRead: 0, recordsRead: 9 });
   });
 });
