@@ -96,6 +96,13 @@ export interface CommittedScanStats {
   /** The first RowlessRemoval.MAX_KEPT of them, in commit order. */
   rowlessRemovalList: RowlessRemoval[];
   candidates: number;
+  /**
+   * Set by a source whose server already kept only committed transactions, begun in the window,
+   * with a wanted row operation on the tables (or a TRUNCATE TABLE / DROP TABLE): the live query
+   * (logreader/live/sql.ts scanSql). The counts then describe what the server returned, not the
+   * log, and explainNoRows says so instead of describing the log's transactions.
+   */
+  serverFiltered?: true;
 }
 
 /** A TRUNCATE TABLE or DROP TABLE transaction the scan saw commit (CommittedScanStats.rowlessRemovals). */
@@ -626,6 +633,19 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
 export function explainNoRows(stats: CommittedScanStats, ops: string[]): string {
   const what = ops.length === 1 ? `${ops[0]}s` : `row operations (${ops.join('/')})`;
   const n = (x: number) => x.toLocaleString('en-US');
+  if (stats.serverFiltered) {
+    // The server kept only committed transactions begun in the window with rows of the tables:
+    // the log's own span and its other transactions were never seen here.
+    const removed = stats.rowlessRemovals
+      ? `; but ${n(stats.rowlessRemovals)} committed TRUNCATE TABLE / DROP TABLE transaction(s) in it, whose rows no log record holds (see the notes above; only a backup has them)`
+      : '';
+    const head = 'the server\'s log read (fn_dblog / fn_dump_dblog, which keeps only committed transactions begun in the window, when one is given)';
+    if (stats.rowOps === 0) return `${head} returned no ${what} on the tables' data rows${removed}`;
+    const kept: string[] = [];
+    if (stats.compensationRowOps) kept.push(`${n(stats.compensationRowOps)} undone by a rollback inside their transaction`);
+    if (stats.undoneInTransactionRowOps) kept.push(`${n(stats.undoneInTransactionRowOps)} taken back by their own transaction (a rolled-back statement or savepoint, or the same row ${ops.length === 1 && ops[0] === 'insert' ? 'deleted' : 'inserted'} again)`);
+    return `${head} returned ${n(stats.rowOps)} ${what} on the tables' data rows: ${kept.join(', ') || 'none kept'}${removed}`;
+  }
   const span = stats.firstBeginTime ? `the log's transactions began from ${stats.firstBeginTime} to ${stats.lastBeginTime}` : 'the log holds no transaction begin (no Begin Time)';
   const rowless = stats.rowlessRemovals
     ? `; but ${n(stats.rowlessRemovals)} committed TRUNCATE TABLE / DROP TABLE transaction(s), whose rows no log record holds (see the notes above; only a backup has them)`

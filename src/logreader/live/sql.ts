@@ -122,6 +122,9 @@ const LOG_COLUMNS = [
   'Transaction SID', 'SPID', 'RowLog Contents 0', 'RowLog Contents 1',
 ] as const;
 
+/** Transaction names of a TRUNCATE TABLE and a DROP TABLE (committed.ts rowlessRemovalKind). */
+const ROWLESS_REMOVAL_NAMES = ['TRUNCATE TABLE', 'DROPOBJ'];
+
 /** Contexts of a row on a heap or clustered index page (a clustered delete logs MARK_AS_GHOST). */
 const ROW_CONTEXTS = [LCX_HEAP, LCX_CLUSTERED, LCX_MARK_AS_GHOST];
 
@@ -217,7 +220,15 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
   const perXact = 'OVER (PARTITION BY x.[Transaction ID])';
   // The transaction's begin and commit come with its rows (the caller's committed filter reads them),
   // only for transactions with a wanted row operation.
-  const outerWhere = [`x.[Operation] IN (${list([...readOps, LOP_BEGIN_XACT, LOP_COMMIT_XACT])})`, 'x.[xact_committed] = 1', 'x.[xact_has_rows] = 1', 'x.[lsn_copy] = 1'];
+  // Also the begin and commit of a committed TRUNCATE TABLE / DROP TABLE (transaction names
+  // `TRUNCATE TABLE`, `DROPOBJ`; committed.ts rowlessRemovalKind), whose rows no record holds: the
+  // caller says them, as a scan of files does. Their table is not known here, so any is returned.
+  const outerWhere = [
+    `x.[Operation] IN (${list([...readOps, LOP_BEGIN_XACT, LOP_COMMIT_XACT])})`,
+    'x.[xact_committed] = 1',
+    `(x.[xact_has_rows] = 1 OR UPPER(LTRIM(RTRIM(x.[xact_name]))) IN (${list(ROWLESS_REMOVAL_NAMES)}))`,
+    'x.[lsn_copy] = 1',
+  ];
   // With a window, a transaction counts only if its LOP_BEGIN_XACT was read and fell inside it.
   if (o.from || o.to) outerWhere.push('x.[xact_begin_time] IS NOT NULL');
 

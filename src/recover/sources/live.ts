@@ -5,7 +5,7 @@ import { findStartLsn, vlfsFromRows, type StartBound } from '../../logreader/liv
 import { driftExplanation, driftSince } from '../../logreader/live/drift.js';
 import { mapScanRow } from '../../logreader/live/map-row.js';
 import { LOP_BEGIN_XACT, type LogRecord } from '../../logreader/log-record.js';
-import { committedCandidateBatches, emptyStats, scanStatsNotes } from '../committed.js';
+import { committedCandidateBatches, emptyStats, type CommittedScanStats } from '../committed.js';
 import { mapSessions, sessionOf, sessionsSql, type SessionFacts } from '../../logreader/live/sessions.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
 import { readShippedSql, withoutBatchSeparators } from '../../logreader/live/shipped-sql.js';
@@ -72,6 +72,8 @@ export class LiveSource implements RecoverySource {
   private rowsStreamed = 0;
   /** Things the user must be told (printed by the CLI, kept in the report). */
   readonly notes: string[] = [];
+  /** The committed filter's counts over what the scan query returned (serverFiltered). */
+  private readonly stats: CommittedScanStats = { ...emptyStats(), serverFiltered: true };
 
   constructor(private readonly o: LiveSourceOptions) {
     if (!o.database) throw new InputError('INPUT_BAD_OPTION', '--server needs --database');
@@ -172,7 +174,10 @@ export class LiveSource implements RecoverySource {
     // (committed.ts) pairs the rows a transaction took back itself — a statement or savepoint rolled
     // back inside it (its compensation records), or the same row inserted again — and leaves them
     // out, with their count in a note. Its candidates come in commit order.
-    const stats = emptyStats();
+    // The counts describe what the server returned (stats.serverFiltered): the rows the pairing
+    // left out, TRUNCATE/DROP transactions and "why no rows" are said from them as for files.
+    const stats = this.stats;
+    Object.assign(stats, emptyStats(), { serverFiltered: true });
     const logins = new Map<string, string | null>();
     const self = this;
     this.rowsStreamed = 0;
@@ -224,13 +229,6 @@ export class LiveSource implements RecoverySource {
         yield c;
       }
     }
-    // The query returned only committed transactions with rows, so the filter's other counts
-    // (transactions, rolled back, outside the window) describe that subset, not the log: only what
-    // the pairing left out is said. A transaction's compensation records of the wanted operation
-    // (a delete undoing its own insert) are undo records, never rows.
-    const told = scanStatsNotes(stats, filter.operations, false);
-    this.notes.push(...told.notes);
-    if (told.unchecked) this.notes.push(told.unchecked);
     scanLog.info('log scan finished');
   }
 
@@ -307,6 +305,16 @@ export class LiveSource implements RecoverySource {
 
   skipped(): SkippedItem[] {
     return this.skippedItems;
+  }
+
+  /**
+   * The committed filter's counts over the rows the scan query returned (CommittedScanStats.serverFiltered:
+   * the server kept only committed transactions in the window with rows of the tables, or a
+   * TRUNCATE TABLE / DROP TABLE): rows taken back by their own transaction, TRUNCATE/DROP seen,
+   * and the sentence for "why no rows" (explainNoRows), as the scan and the worker say them for files.
+   */
+  committedStats(): CommittedScanStats {
+    return this.stats;
   }
 
   /** Rows streamed from the server by the log scan query; one pass, total unknown (the server filters). */

@@ -176,7 +176,8 @@ describe('LiveSource', () => {
     const runner = new FakeRunner({ scan: committedTxn([scanRow('0000002a:000001f0:0003'), bob, clr]) });
     const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
     expect(ids(await collect(src.candidates({ operations: ['delete'] })))).toEqual(['0000002a:000001f0:0003']);
-    expect(src.notes).toContainEqual(expect.stringMatching(/^1 delete\(s\) not printed: their own transaction took them back/));
+    const { scanStatsNotes } = await import('../../../src/recover/committed.js');
+    expect(scanStatsNotes(src.committedStats(), ['delete'], false).notes).toEqual([expect.stringMatching(/^1 delete\(s\) not printed: their own transaction took them back/)]);
     // the query returns the inserts beside a delete scan, and the transactions' begin and commit
     const scan = runner.sent.find((x) => x.stmt.text.includes('[xact]'))!.stmt.text;
     expect(scan).toContain("l.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS')");
@@ -188,7 +189,7 @@ describe('LiveSource', () => {
     const runner = new FakeRunner({ scan: committedTxn([scanRow('0000002a:000001f0:0003'), again]) });
     const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
     expect(await collect(src.candidates({ operations: ['delete'] }))).toHaveLength(0);
-    expect(src.notes).toContainEqual(expect.stringMatching(/^1 delete\(s\) not printed/));
+    expect(src.committedStats().undoneInTransactionRowOps).toBe(1);
 
     const { recoverRows } = await import('../../../src/recover/recover-rows.js');
     const other = { ...again, 'RowLog Contents 0': BOB };
@@ -196,6 +197,25 @@ describe('LiveSource', () => {
     for await (const e of recoverRows(new LiveSource({ database: 'CRM', runner: new FakeRunner({ scan: committedTxn([scanRow('0000002a:000001f0:0003'), other]) }) }), { operations: ['delete'] })) rows.push(e);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ kind: 'row', row: { values: { CustomerId: 1, Name: 'Ada' }, warnings: [expect.stringContaining('its transaction also inserted 1 row(s) of this table')] } });
+  });
+
+  it('says a committed TRUNCATE TABLE the query returned, and why no rows, in the counts a scan of files gives (serverFiltered)', async () => {
+    const { explainNoRows, scanStatsNotes } = await import('../../../src/recover/committed.js');
+    const [begin, , commit] = committedTxn([{ ...scanRow('0000002a:000001f0:0004'), 'Transaction ID': '0000:000003f0', 'Transaction Name': 'TRUNCATE TABLE' }]);
+    const runner = new FakeRunner({ scan: [begin!, commit!] });
+    const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
+    expect(await collect(src.candidates({ operations: ['delete'] }))).toHaveLength(0);
+    const stats = src.committedStats();
+    expect(stats).toMatchObject({ serverFiltered: true, rowlessRemovals: 1, rowOps: 0 });
+    expect(scanStatsNotes(stats, ['delete'], true).removals).toEqual([expect.stringMatching(/^a TRUNCATE TABLE transaction 0000:000003f0 committed \(began 2024\/03\/05 14:07:09:123, SPID 61, SID 0x01\): it removes rows without logging them/)]);
+    expect(explainNoRows(stats, ['delete'])).toBe(
+      "the server's log read (fn_dblog / fn_dump_dblog, which keeps only committed transactions begun in the window, when one is given) returned no deletes on the tables' data rows; but 1 committed TRUNCATE TABLE / DROP TABLE transaction(s) in it, whose rows no log record holds (see the notes above; only a backup has them)",
+    );
+    // a pairing that took every row back: counted, and said in "why no rows"
+    const again = { ...scanRow('0000002a:000001f0:0004'), Operation: 'LOP_INSERT_ROWS', Context: 'LCX_CLUSTERED' };
+    const src2 = new LiveSource({ database: 'CRM', runner: new FakeRunner({ scan: committedTxn([scanRow('0000002a:000001f0:0003'), again]) }), server: 'ignored' });
+    await collect(src2.candidates({ operations: ['delete'] }));
+    expect(explainNoRows(src2.committedStats(), ['delete'])).toMatch(/returned 1 deletes on the tables' data rows: 1 taken back by their own transaction/);
   });
 
   it('gives the rows in commit order, each with its own transaction\'s facts; a transaction with no commit row is not returned', async () => {

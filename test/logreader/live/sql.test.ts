@@ -41,7 +41,8 @@ describe('scanSql', () => {
       // each committed transaction with a delete: its deletes, inserts, begin and commit (the caller's committed filter)
       'WHERE x.[Operation] IN (N\'LOP_DELETE_ROWS\', N\'LOP_INSERT_ROWS\', N\'LOP_BEGIN_XACT\', N\'LOP_COMMIT_XACT\')',
       '  AND x.[xact_committed] = 1',
-      '  AND x.[xact_has_rows] = 1',
+      // …and the begin and commit of a committed TRUNCATE TABLE / DROP TABLE, whose rows no record holds
+      '  AND (x.[xact_has_rows] = 1 OR UPPER(LTRIM(RTRIM(x.[xact_name]))) IN (N\'TRUNCATE TABLE\', N\'DROPOBJ\'))',
       '  AND x.[lsn_copy] = 1',
       'ORDER BY x.[Current LSN];',
     ].join('\n'));
@@ -92,7 +93,7 @@ describe('scanSql', () => {
       "  WHERE (l.[Operation] = N'LOP_BEGIN_XACT' AND l.[Begin Time] COLLATE Latin1_General_BIN2 >= @fromTime AND l.[Begin Time] COLLATE Latin1_General_BIN2 <= @toTime)",
     );
     // deletes and inserts both wanted: nothing to pair, no opposite operation added
-    expect(windowed.text).toContain("WHERE x.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS', N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT')\n  AND x.[xact_committed] = 1\n  AND x.[xact_has_rows] = 1\n  AND x.[lsn_copy] = 1\n  AND x.[xact_begin_time] IS NOT NULL\nORDER BY x.[Current LSN];");
+    expect(windowed.text).toContain("WHERE x.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS', N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT')\n  AND x.[xact_committed] = 1\n  AND (x.[xact_has_rows] = 1 OR UPPER(LTRIM(RTRIM(x.[xact_name]))) IN (N'TRUNCATE TABLE', N'DROPOBJ'))\n  AND x.[lsn_copy] = 1\n  AND x.[xact_begin_time] IS NOT NULL\nORDER BY x.[Current LSN];");
   });
 
   it('scans every user table when none is named, resolving allocation units through the catalog views', () => {
