@@ -14,7 +14,7 @@ import { withMetadata } from '../../recover/metadata-override.js';
 import { explainNoRows, scanStatsNotes } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
-import { logLoss } from '../../recover/source.js';
+import { logLoss, SCAN_OPERATIONS, scanOperationOf } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { parseWindowTime } from '../../recover/time-window.js';
 import { createRowWriter, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
@@ -272,15 +272,12 @@ async function tablesLeftOut(source: RecoverySource, catalog: MetadataCatalog): 
 
 function parseOperations(ops: string[]): ScanOperation[] {
   if (ops.length === 0) return ['delete'];
-  const valid: ScanOperation[] = ['delete', 'insert', 'update'];
-  // any case, as --format and log's --operation take theirs (`--op DELETE` was refused)
-  ops = ops.map((o) => o.toLowerCase());
-  for (const o of ops) {
-    if (!valid.includes(o as ScanOperation)) {
-      throw new InputError('INPUT_BAD_OPTION', `--op '${o}' is not one of ${valid.join(', ')}`);
-    }
-  }
-  return [...new Set(ops)] as ScanOperation[];
+  // any case, as --format and log's --operation take theirs (`--op DELETE` was refused); the API's `operations` take the same (scanOperationOf)
+  return [...new Set(ops.map((o) => {
+    const op = scanOperationOf(o);
+    if (!op) throw new InputError('INPUT_BAD_OPTION', `--op '${o}' is not one of ${SCAN_OPERATIONS.join(', ')}`);
+    return op;
+  }))];
 }
 
 function loadMetadataOverride(opts: ScanOptions) {
