@@ -123,6 +123,8 @@ export interface BackupAdvice {
   differentialWithoutFull?: string;
   /** INPUT_NOT_A_LOG_BACKUP (a full or differential backup given as a log backup): what to do instead of "give it with --bak". */
   notALogBackup?: string;
+  /** INPUT_NOT_A_DATABASE_BACKUP (a log backup among the backups giving data pages): what to do instead of "give it with --trn, and a full backup with --bak". */
+  logBackupInBak?: string;
 }
 
 /**

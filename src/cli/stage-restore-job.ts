@@ -2,14 +2,14 @@ import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import { diffAsRecoveredRows } from '../replay/compare.js';
 import type { TableDiff } from '../replay/table-diff.js';
-import { StagingStore } from '../staging/store.js';
+import { openStagingStore } from '../staging/open.js';
 
 /**
  * Stages one comparison (`rowback diff --stage`, `restore run --table … --stage`) as a finished
  * job of kind `restore` in the staging file `path`: the table's layout for the re-insert planner,
  * missing rows as deletes and changed rows as updates (replay/compare.ts diffAsRecoveredRows,
  * `note` added to each row's warnings), then one audit entry `audit.action`. Returns the job id.
- * Throws what StagingStore throws (an unopenable or too-new staging file).
+ * Throws what openStagingStore throws (STAGING_OPEN_FAILED, STAGING_SCHEMA_TOO_NEW).
  */
 export function stageRestoreJob(path: string, o: {
   spec: Record<string, unknown>;
@@ -20,7 +20,7 @@ export function stageRestoreJob(path: string, o: {
   note?: string;
   audit: { action: string; details: Record<string, unknown> };
 }): number {
-  const store = new StagingStore(path);
+  const store = openStagingStore(path);
   try {
     const d = o.diff;
     const job = store.createJob({ kind: 'restore', spec: o.spec, description: o.description, tables: [d.table], operations: ['delete', 'update'], createdBy: 'cli' });

@@ -116,7 +116,7 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
   assertOneDatabase(headers.map((h) => ({ file: h.file, role: 'bak' as const, bindingId: h.bindingId, databaseName: h.databaseName })));
   for (const h of headers) {
     if (h.backupType === 'log') {
-      throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `${h.file} is a log backup: it holds no data pages; give it with --trn, and a full backup with --bak`, { file: h.file });
+      throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `${h.file} is a log backup: it holds no data pages; ${advice.logBackupInBak ?? 'give it with --trn, and a full backup with --bak'}`, { file: h.file });
     }
   }
   const [first, ...rest] = headers;
@@ -150,10 +150,11 @@ function missingFull(d: BackupSetHeader): string {
 
 /**
  * What `rowback log` or a files job of the API accepts instead, for the refusals of the backups they
- * read their table metadata from: a differential without its full backup, one stripe of a striped
- * backup. The default advice names `--bak FULL DIFF` / `--bak a.bak b.bak`, which `dump`, `diff` and
- * `scan` take; `log` reads one backup (a newcomer followed the default there and got "too many
- * arguments"), and a job names its files in JSON. Pass it to openBackupPages.
+ * read their table metadata from. The default advice names `--bak FULL DIFF` / `--bak a.bak b.bak`
+ * and `--trn`, which `dump`, `diff`, `scan` and `log` take (`log --bak` takes the same list as
+ * `scan --bak`: the full backup, every stripe, then differentials). `log` has no --trn: a log
+ * backup is one of the files it lists, and one given after `--bak` was taken into --bak's list. A
+ * job names its files in JSON. Pass it to openBackupPages.
  */
 export function oneBackupAdvice(command: 'log' | 'job'): BackupAdvice {
   if (command === 'job') {
@@ -164,7 +165,6 @@ export function oneBackupAdvice(command: 'log' | 'job'): BackupAdvice {
     };
   }
   return {
-    differentialWithoutFull: '`rowback log` reads one backup: give the full backup with --bak (for the table names) and the log backups taken after it as the files to list',
-    incompleteMediaSet: '`rowback log` reads one backup file, so it cannot read a striped backup\'s pages; list the log without --bak (allocation unit ids instead of table names) (`rowback dump --bak a.bak b.bak …` reads every stripe)',
+    logBackupInBak: '`rowback log` reads a log backup as one of the files it lists: list the log files before --bak (`rowback log LOG… --bak FULL [STRIPE…] [DIFF…]`), as --bak takes every file after it',
   };
 }

@@ -49,6 +49,82 @@ export function parseWindowTime(text: string, bound: 'start' | 'end', what = '--
   return iso;
 }
 
+/**
+ * The minutes a zone is ahead of UTC at `at` (e.g. 60 for Europe/Berlin in winter), from Intl:
+ * the zone's wall clock read back as if it were UTC, minus the instant (to the second).
+ * `timeZone` is an IANA name; Intl throws RangeError for one it does not know.
+ */
+export function zoneOffsetMinutes(timeZone: string, at: Date = new Date()): number {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(at).map((p) => [p.type, p.value]));
+  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return Math.round((wall - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+}
+
+/**
+ * What is wrong with a local wall-clock time in a zone that changes its offset (daylight saving):
+ * - `ambiguous`: the time happened twice (the autumn fold, clocks set back): `instants` are both,
+ *   as UTC ISO strings, earlier first, with the zone's offset then (minutes ahead of UTC);
+ * - `gap`: the time never happened (the spring gap, clocks set forward): `from`/`to` are the local
+ *   wall-clock times the clocks jumped between (`HH:MM`), with the offsets before and after.
+ */
+export type LocalTimeProblem =
+  | { kind: 'ambiguous'; instants: [{ utc: string; offsetMinutes: number }, { utc: string; offsetMinutes: number }] }
+  | { kind: 'gap'; from: string; to: string; offsetBefore: number; offsetAfter: number };
+
+/**
+ * Whether the local time `iso` (`YYYY-MM-DDTHH:MM:SS.fff`, as parseWindowTime returns it) is
+ * ambiguous or does not exist in `timeZone` (an IANA name; Intl's RangeError for an unknown one).
+ * Undefined when it names exactly one instant. Offsets come from Intl (the ICU time zone data);
+ * transitions are looked for within a day of the time (no zone changes its offset twice in two days).
+ */
+export function localTimeProblem(iso: string, timeZone: string): LocalTimeProblem | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})$/.exec(iso);
+  if (!m) throw new RangeError(`localTimeProblem: '${iso}' is not YYYY-MM-DDTHH:MM:SS.fff`);
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), Number(m[7]));
+  const day = 86_400_000;
+  const before = zoneOffsetMinutes(timeZone, new Date(wall - day));
+  const after = zoneOffsetMinutes(timeZone, new Date(wall + day));
+  if (before === after) return undefined;
+  // the instants that read as `wall` in the zone: one per offset that holds at that instant
+  const valid = [before, after].filter((o) => zoneOffsetMinutes(timeZone, new Date(wall - o * 60_000)) === o);
+  if (valid.length === 1) return undefined;
+  if (valid.length === 2) {
+    const [a, b] = valid.map((o) => ({ utc: new Date(wall - o * 60_000).toISOString(), offsetMinutes: o })).sort((x, y) => (x.utc < y.utc ? -1 : 1));
+    return { kind: 'ambiguous', instants: [a!, b!] };
+  }
+  // a gap: the transition instant, to the minute, by bisection between a day before and a day after
+  let lo = wall - day;
+  let hi = wall + day;
+  while (hi - lo > 60_000) {
+    const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+    if (zoneOffsetMinutes(timeZone, new Date(mid)) === before) lo = mid;
+    else hi = mid;
+  }
+  const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+  return { kind: 'gap', from: hhmm(hi + before * 60_000), to: hhmm(hi + after * 60_000), offsetBefore: before, offsetAfter: after };
+}
+
+/**
+ * The one-line warning for a window bound (`--from`/`--to`) whose local time is ambiguous or does
+ * not exist in `timeZone` (localTimeProblem), naming the value as given, the zone, and the two
+ * instants or the gap; undefined when the time is one instant. `iso` is parseWindowTime's result for
+ * `text`. Log Begin Times are the SQL Server's local time with no zone, so the window compares them
+ * as written: it cannot tell the two passes of a fold apart, and no log time falls in a gap.
+ */
+export function windowTimeWarning(what: string, text: string, iso: string, timeZone: string): string | undefined {
+  const p = localTimeProblem(iso, timeZone);
+  if (!p) return undefined;
+  const utcOffset = (o: number) => `UTC${o < 0 ? '-' : '+'}${String(Math.floor(Math.abs(o) / 60)).padStart(2, '0')}:${String(Math.abs(o) % 60).padStart(2, '0')}`;
+  const value = `${what} '${echoInput(text)}'`;
+  if (p.kind === 'ambiguous') {
+    const [a, b] = p.instants;
+    return `${value} is ambiguous in ${timeZone}: the clocks went back that night, so ${iso.slice(11, 16)} happened twice, at ${a.utc} (${utcOffset(a.offsetMinutes)}) and at ${b.utc} (${utcOffset(b.offsetMinutes)}); log times carry no zone, so the window compares them as written and cannot tell the two apart`;
+  }
+  return `${value} does not exist in ${timeZone}: the clocks went forward from ${p.from} to ${p.to} that night (${utcOffset(p.offsetBefore)} to ${utcOffset(p.offsetAfter)}), so no log time falls in that gap; the window compares local times as written`;
+}
+
 export function inWindow(iso: string | null, from?: string, to?: string): boolean {
   if (!from && !to) return true;
   if (iso === null) return false;

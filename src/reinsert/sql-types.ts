@@ -161,6 +161,10 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
       const n = base.type.endsWith('binary') ? Math.max(1, (v.value.length - 2) / 2) : Math.max(1, v.value.length);
       base.maxLength = base.type.startsWith('n') ? n * 2 : n;
     }
+    // A char/varchar base type stays char/varchar: planParam sends plain char/varchar columns as
+    // nchar/nvarchar (the server converts to the column's collation), which inside a sql_variant
+    // changes its base type (SQL_VARIANT_PROPERTY BaseType nvarchar where it was varchar).
+    if (base.type === 'char' || base.type === 'varchar') return variantTextParam(c.name, base, v.value, v.baseType);
     return planParam({ ...c, ...base }, v.value);
   }
   const type = paramTypeFor(c);
@@ -244,6 +248,31 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
       return { type, value: v, literal: nlit(v) };
     }
   }
+}
+
+/**
+ * A char/varchar value inside a sql_variant, as a char/varchar parameter (`Char`/`VarChar` of
+ * `base.maxLength` characters), so the variant keeps its base type. tedious encodes a char/varchar
+ * parameter's text in the code page of the connection's database collation (iconv-lite; a character
+ * that code page lacks becomes '?') and labels it with that collation (tedious
+ * data-types/varchar.js `validate`, `generateTypeInfo`); the script's `'…'` literal takes the same
+ * database default. That is exact for ASCII text (U+0000–U+007F: the same bytes in every code page
+ * SQL Server uses for char/varchar, UTF-8 included). Text beyond ASCII is refused with
+ * REINSERT_VARIANT_TEXT naming the column: the variant's own collation (its code page) is not read
+ * by the decoder (types/variant.ts), so neither the bytes nor the code page to send them in are
+ * known; sending it as nvarchar would change its base type. The variant's collation becomes the
+ * target database's default (the original is not known).
+ */
+function variantTextParam(column: string, base: Pick<TargetColumn, 'type' | 'maxLength'>, v: SqlValue, baseType: string): ParamPlan {
+  if (typeof v !== 'string') throw bad(column, `sql_variant value of ${column} (${baseType}) got ${JSON.stringify(v)}`);
+  const beyond = /[^\u0000-\u007f]/.exec(v);
+  if (beyond) {
+    const at = beyond.index;
+    const sample = v.length > 24 ? `${v.slice(Math.max(0, at - 8), at + 16)}` : v;
+    throw new ReinsertError('REINSERT_VARIANT_TEXT', `column ${column}: a ${base.type} value inside a sql_variant holds characters beyond ASCII ('${sample}', U+${beyond[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at ${at}); the variant's own collation (its code page) is not read, so it cannot be sent as ${base.type} exactly, and sending it as n${base.type} would change its base type: re-insert this row by hand`, { column });
+  }
+  const type: ParamType = { name: base.type === 'char' ? 'Char' : 'VarChar', length: base.maxLength === -1 ? MAX : Math.max(1, base.maxLength) };
+  return { type, value: v, literal: `'${v.replace(/'/g, "''")}'` };
 }
 
 const BASE = /^\s*([a-z0-9_]+)\s*(?:\(\s*(\d+|max)\s*(?:,\s*(\d+)\s*)?\))?\s*$/i;

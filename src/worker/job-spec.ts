@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ScanSourceOptions } from '../cli/commands/scan-sources.js';
-import type { ScanFilter, ScanOperation } from '../recover/source.js';
+import { SCAN_OPERATIONS, scanOperationOf, type ScanFilter, type ScanOperation } from '../recover/source.js';
 import { parseWindowTime } from '../recover/time-window.js';
 import type { JobKind } from '../staging/types.js';
 import { isRowbackError, type RowbackError } from '../errors.js';
@@ -30,11 +30,20 @@ export const JobMetadata = z.object({
   .refine((m) => m.collation === undefined || m.ddl !== undefined, { message: "collation is for ddl (the database default collation of a CREATE TABLE script); catalog JSON names each column's collation", path: ['collation'] });
 export type JobMetadata = z.infer<typeof JobMetadata>;
 
+/**
+ * A list of recovered operations (`delete`, `insert`, `update`) in any case, as `rowback scan --op`
+ * takes them (scanOperationOf): `["DELETE"]` reads as `["delete"]`. The OpenAPI document shows the
+ * lower-case names (the spelling answers use); other text is a 400 naming the field.
+ */
+export const ScanOperationList = z.array(
+  z.preprocess((v) => (typeof v === 'string' ? scanOperationOf(v) ?? v : v), z.enum(SCAN_OPERATIONS as [ScanOperation, ...ScanOperation[]])),
+).min(1);
+
 const window = {
   from: z.string().min(1).optional().describe('window start, server local time YYYY-MM-DD[THH:MM[:SS[.fff]]]'),
   to: z.string().min(1).optional().describe('window end, inclusive'),
   tables: z.array(z.string().min(1).max(300)).max(1000).optional().describe('schema.name list; empty = every table'),
-  operations: z.array(z.enum(['delete', 'insert', 'update'])).min(1).optional().describe('default ["delete"]'),
+  operations: ScanOperationList.optional().describe('delete, insert, update, any case (as `rowback scan --op`); default ["delete"]'),
   metadata: JobMetadata.optional().describe("table metadata for the job, as `rowback scan --ddl/--schema` takes it: when only the log survives, or the layout before an ALTER"),
 };
 

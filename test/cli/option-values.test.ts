@@ -30,7 +30,7 @@ function commands(program: Command): Array<{ path: string[]; cmd: Command }> {
 const REPEATABLE: Record<string, string[]> = {
   scan: ['--mdf', '--bak', '--trn', '--log-backup', '--type-alias', '--table', '--op'],
   dump: ['--mdf', '--bak', '--table', '--trn'],
-  log: ['--operation', '--context', '--alloc-unit', '--table', '--transaction'],
+  log: ['--bak', '--operation', '--context', '--alloc-unit', '--table', '--transaction'],
   diff: ['--bak', '--trn', '--after-mdf', '--after-bak', '--after-trn'],
   decode: ['--type-alias'],
   'restore plan': ['--backups'],

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -36,4 +36,32 @@ it('serve --file-root with a folder that does not exist', async () => {
   const r = await cli('serve', '--db', join(dir, 'serve.db'), '--port', '0', '--file-root', join(dir, 'no-such-folder'));
   expect(r.code).toBe(2);
   expect(r.stderr).toBe(`rowback: INPUT_BAD_OPTION: --file-root ${join(dir, 'no-such-folder')}: no such folder (job files may come only from existing folders)\n`);
+});
+
+/**
+ * `token create --db /dev/full` (a store path SQLite cannot set up) printed `rowback: INTERNAL:
+ * database or disk is full` — and left /dev/full-journal behind; a file that is no database printed
+ * `INTERNAL: file is not a database`. Now one line naming the file and why, as a missing folder was.
+ */
+it.each([
+  ['a device', '/dev/full', 'it is a device, not a regular file'],
+  ['a folder', tmpdir(), 'it is a folder, not a regular file'],
+])('token create, list and serve --db on %s: one STAGING_OPEN_FAILED line naming it, nothing written beside it', async (_, db, why) => {
+  for (const args of [['token', 'create', 'olga', '--role', 'operator', '--db', db], ['token', 'list', '--db', db], ['serve', '--db', db, '--port', '0']]) {
+    const r = await cli(...args);
+    expect(r.code, args.join(' ')).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr, args.join(' ')).toBe(`rowback: STAGING_OPEN_FAILED: cannot open staging file ${db}: ${why} (file ${db})\n`);
+  }
+  expect(existsSync(`${db}-journal`)).toBe(false);
+  expect(existsSync(`${db}-wal`)).toBe(false);
+});
+
+it('token create --db on a file that is not a SQLite database: SQLite\'s reason, not INTERNAL', async () => {
+  const db = join(dir, 'notes.txt');
+  writeFileSync(db, 'these are my notes, not a staging database\n'.repeat(100));
+  const r = await cli('token', 'create', 'olga', '--role', 'operator', '--db', db);
+  expect(r.code).not.toBe(0);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toBe(`rowback: STAGING_OPEN_FAILED: cannot open staging file ${db}: file is not a database (SQLITE_NOTADB) (file ${db})\n`);
 });

@@ -116,19 +116,20 @@ describeCorpus('the advice of a refused --bak is built for the command reading i
     throw new Error('not refused');
   };
 
-  it('a differential alone: the default advice (dump, diff, scan) gives the full backup first; log\'s and a job\'s what they take', () => {
+  it('a differential alone: the default advice (dump, diff, scan, log) gives the full backup first; a job\'s what it takes', () => {
     const h = [readBackupHeader(diff)];
     // dump and diff (the default) have no --schema/--ddl, and no command reads a differential without its full backup: the advice is only to give the full first
     expect(message(() => assertBackupSet(h))).toMatch(/based on that full backup; give it first \(--bak FULL\.bak .*RestoreTimeClean2\.bak\)$/);
     expect(message(() => assertBackupSet(h, oneBackupAdvice('job')))).toMatch(/based on that full backup; give the full backup first: "bak": \["FULL\.bak", "DIFF\.bak"\]$/);
-    expect(message(() => openBackupPages([diff], undefined, assertBackupSet, oneBackupAdvice('log')))).toMatch(/based on that full backup; `rowback log` reads one backup: give the full backup with --bak \(for the table names\) and the log backups taken after it as the files to list$/);
+    // log --bak takes FULL [STRIPE…] [DIFF…] as scan --bak does: the default advice
+    expect(message(() => openBackupPages([diff], undefined, assertBackupSet, oneBackupAdvice('log')))).toMatch(/based on that full backup; give it first \(--bak FULL\.bak .*RestoreTimeClean2\.bak\)$/);
     // any advice the caller gives is the whole of it: nothing of the default is left
     expect(message(() => openBackupPages([diff], undefined, assertBackupSet, { differentialWithoutFull: 'ADVICE' }))).toMatch(/based on that full backup; ADVICE$/);
   });
 
-  it('one stripe of a striped backup: every stripe by default (dump, diff, scan); log\'s and a job\'s advice otherwise', () => {
+  it('one stripe of a striped backup: every stripe by default (dump, diff, scan, log); a job\'s advice otherwise', () => {
     expect(message(() => openBackupPages([stripe]))).toMatch(/A stripe holds only part of the extents: give every stripe of the media set \(--bak a\.bak b\.bak\)$/);
-    expect(message(() => openBackupPages([stripe], undefined, assertBackupSet, oneBackupAdvice('log')))).toMatch(/A stripe holds only part of the extents: `rowback log` reads one backup file, so it cannot read a striped backup's pages; list the log without --bak \(allocation unit ids instead of table names\) \(`rowback dump --bak a\.bak b\.bak …` reads every stripe\)$/);
+    expect(message(() => openBackupPages([stripe], undefined, assertBackupSet, oneBackupAdvice('log')))).toMatch(/A stripe holds only part of the extents: give every stripe of the media set \(--bak a\.bak b\.bak\)$/);
     expect(message(() => openBackupPages([stripe], undefined, assertBackupSet, oneBackupAdvice('job')))).toMatch(/A stripe holds only part of the extents: give every stripe of the media set: "bak": \["a\.bak", "b\.bak"\]$/);
     expect(message(() => openBackupPages([stripe], undefined, undefined, { incompleteMediaSet: 'ADVICE' }))).toMatch(/A stripe holds only part of the extents: ADVICE$/);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { beginTimeToIso, inWindow, parseWindowTime } from '../../src/recover/time-window.js';
+import { beginTimeToIso, inWindow, localTimeProblem, parseWindowTime, windowTimeWarning } from '../../src/recover/time-window.js';
 
 describe('beginTimeToIso (fn_dblog Begin Time)', () => {
   it.each([
@@ -69,5 +69,45 @@ describe('refusals quote the input on one line, cut short', () => {
       expect(message).not.toMatch(/[\n\r\u2028]/);
       expect(message.length).toBeLessThan(250);
     }
+  });
+});
+
+// --from/--to in a daylight-saving fold (the hour that happens twice) or gap (the hour that never
+// happens) were taken without a word; the window compares local times as written, so it cannot
+// tell the fold's two passes apart, and no log time is in a gap.
+describe('localTimeProblem / windowTimeWarning (daylight saving)', () => {
+  it('Europe/Berlin 2026-10-25 02:30 is ambiguous: 00:30Z (UTC+02:00) and 01:30Z (UTC+01:00)', () => {
+    expect(localTimeProblem('2026-10-25T02:30:00.000', 'Europe/Berlin')).toEqual({
+      kind: 'ambiguous',
+      instants: [{ utc: '2026-10-25T00:30:00.000Z', offsetMinutes: 120 }, { utc: '2026-10-25T01:30:00.000Z', offsetMinutes: 60 }],
+    });
+  });
+  it('Europe/Berlin 2026-03-29 02:30 does not exist: the clocks went from 02:00 to 03:00', () => {
+    expect(localTimeProblem('2026-03-29T02:30:00.000', 'Europe/Berlin')).toEqual({ kind: 'gap', from: '02:00', to: '03:00', offsetBefore: 60, offsetAfter: 120 });
+  });
+  it.each([
+    ['2026-10-25T01:59:59.999', 'Europe/Berlin'],
+    ['2026-10-25T03:00:00.000', 'Europe/Berlin'],
+    ['2026-03-29T01:59:59.999', 'Europe/Berlin'],
+    ['2026-03-29T03:00:00.000', 'Europe/Berlin'],
+    ['2026-07-01T12:00:00.000', 'Europe/Berlin'],
+    ['2026-10-25T02:30:00.000', 'UTC'],
+    ['2026-10-25T02:30:00.000', 'Asia/Kolkata'],
+  ])('%s in %s is one instant', (iso, zone) => {
+    expect(localTimeProblem(iso, zone)).toBeUndefined();
+    expect(windowTimeWarning('--from', iso, iso, zone)).toBeUndefined();
+  });
+  it('other zones: New York (fold 01:00-02:00), Lord Howe (half-hour change)', () => {
+    expect(localTimeProblem('2026-11-01T01:30:00.000', 'America/New_York')).toMatchObject({ kind: 'ambiguous', instants: [{ utc: '2026-11-01T05:30:00.000Z' }, { utc: '2026-11-01T06:30:00.000Z' }] });
+    expect(localTimeProblem('2026-03-08T02:30:00.000', 'America/New_York')).toMatchObject({ kind: 'gap', from: '02:00', to: '03:00' });
+    expect(localTimeProblem('2026-10-04T02:15:00.000', 'Australia/Lord_Howe')).toMatchObject({ kind: 'gap', from: '02:00', to: '02:30', offsetBefore: 630, offsetAfter: 660 });
+  });
+  it('the warning names the value as given and both instants, or the gap', () => {
+    expect(windowTimeWarning('--from', '2026-10-25 02:30', parseWindowTime('2026-10-25 02:30', 'start'), 'Europe/Berlin')).toBe(
+      "--from '2026-10-25 02:30' is ambiguous in Europe/Berlin: the clocks went back that night, so 02:30 happened twice, at 2026-10-25T00:30:00.000Z (UTC+02:00) and at 2026-10-25T01:30:00.000Z (UTC+01:00); log times carry no zone, so the window compares them as written and cannot tell the two apart",
+    );
+    expect(windowTimeWarning('--to', '2026-03-29 02:30', parseWindowTime('2026-03-29 02:30', 'end', '--to'), 'Europe/Berlin')).toBe(
+      "--to '2026-03-29 02:30' does not exist in Europe/Berlin: the clocks went forward from 02:00 to 03:00 that night (UTC+01:00 to UTC+02:00), so no log time falls in that gap; the window compares local times as written",
+    );
   });
 });

@@ -196,10 +196,49 @@ describe('parameter types: exact SQL type per column', () => {
     expect(bin).toEqual({ baseType: 'binary', value: '0x01020304' });
     // before: binary(8000): the parameter pads 0x01020304 with 7,996 zero bytes
     expect(declaration(planParam(col, bin).type)).toBe('binary(4)');
-    expect(declaration(planParam(col, { baseType: 'char', value: 'ab ' }).type)).toBe('nchar(3)');
+    expect(declaration(planParam(col, { baseType: 'char', value: 'ab ' }).type)).toBe('char(3)');
     expect(declaration(planParam(col, { baseType: 'nchar', value: 'xyz' }).type)).toBe('nchar(3)');
-    expect(declaration(planParam(col, { baseType: 'varchar', value: 'abc' }).type)).toBe('nvarchar(3)');
+    expect(declaration(planParam(col, { baseType: 'varchar', value: 'abc' }).type)).toBe('varchar(3)');
     expect(declaration(planParam(col, { baseType: 'varbinary', value: '0x' }).type)).toBe('varbinary(1)');
+  });
+
+  // A char/varchar value inside a sql_variant went in as nchar/nvarchar (the route plain char/varchar
+  // columns take): the value kept, its base type changed (SQL_VARIANT_PROPERTY BaseType nvarchar).
+  describe('a sql_variant char/varchar value keeps its base type', () => {
+    const col = c('v', 'sql_variant', { maxLength: 8016 });
+    it('varchar/char (SYNTHETIC variant bytes through the decoder): a varchar/char parameter, the mssql VarChar/Char type, a plain literal', () => {
+      // varchar 'abc': base type 0xa7, version 1, 7 property bytes (collation + max length), the value
+      const vc = decodeSqlVariant(Buffer.from('a701' + '0904d000340800' + '616263', 'hex'), 0, 12)!;
+      expect(vc).toEqual({ baseType: 'varchar', value: 'abc' });
+      const p = planParam(col, vc);
+      expect([declaration(p.type), p.value, p.literal, p.wrap]).toEqual(['varchar(3)', 'abc', "'abc'", undefined]);
+      const t = toMssqlType(p.type) as unknown as { type: unknown; length: number };
+      expect([t.type, t.length]).toEqual([sql.VarChar, 3]);
+      const ch = planParam(col, { baseType: 'char(5)', value: "it's" });
+      expect([declaration(ch.type), ch.literal]).toEqual(['char(5)', "'it''s'"]);
+      expect((toMssqlType(ch.type) as unknown as { type: unknown }).type).toBe(sql.Char);
+      expect(declaration(planParam(col, { baseType: 'varchar', value: '' }).type)).toBe('varchar(1)');
+    });
+    it('text beyond ASCII cannot be sent as varchar exactly: REINSERT_VARIANT_TEXT naming the column, the row a plan problem', () => {
+      let err: { code?: string; message?: string } = {};
+      try {
+        planParam(col, { baseType: 'varchar', value: 'café' });
+      } catch (e) {
+        err = e as typeof err;
+      }
+      expect(err.code).toBe('REINSERT_VARIANT_TEXT');
+      expect(err.message).toBe("column v: a varchar value inside a sql_variant holds characters beyond ASCII ('café', U+00E9 at 3); the variant's own collation (its code page) is not read, so it cannot be sent as varchar exactly, and sending it as nvarchar would change its base type: re-insert this row by hand");
+      const t: TargetTable = { schema: 'dbo', name: 'V', columns: [c('id', 'int'), col], keyColumns: ['id'] };
+      const plan = planReinsert([
+        { id: 1, table: 'dbo.V', lsn: '0001', values: { id: 1, v: { baseType: 'varchar', value: 'plain' } } },
+        { id: 2, table: 'dbo.V', lsn: '0002', values: { id: 2, v: { baseType: 'char', value: 'Ärger' } } },
+        { id: 3, table: 'dbo.V', lsn: '0003', values: { id: 3, v: { baseType: 'nvarchar', value: 'Ärger' } } },
+      ], new Map([['dbo.V', t]]), []);
+      expect(plan.batches.flatMap((b) => b.rows.map((r) => [r.rowId, declaration(r.params[1].type)]))).toEqual([[1, 'varchar(5)'], [3, 'nvarchar(5)']]);
+      expect(plan.problems).toMatchObject([{ rowId: 2, code: 'REINSERT_VARIANT_TEXT' }]);
+      expect(renderScript(plan)).toContain("DECLARE @r1_p1 int = 1,\n        @r1_p2 varchar(5) = 'plain';");
+      expect(renderScript(plan)).toContain('-- NOT INCLUDED: row 2 (dbo.V, LSN 0002): REINSERT_VARIANT_TEXT: column v: a char value inside a sql_variant holds characters beyond ASCII');
+    });
   });
 
   it('an xml value recovered as binary XML hex is refused, not inserted as the text of the hex (SYNTHETIC bytes)', () => {

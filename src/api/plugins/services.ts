@@ -2,7 +2,8 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { ReinsertService, type ConnectFn } from '../../reinsert/service.js';
 import { acquireStagingLock } from '../../staging/lock.js';
-import { StagingStore } from '../../staging/store.js';
+import type { StagingStore } from '../../staging/store.js';
+import { openStagingStore } from '../../staging/open.js';
 import type { Logger } from '../../util/logger.js';
 import { JobWorker, type OpenSourceFn, type RecoverFn } from '../../worker/worker.js';
 
@@ -32,7 +33,7 @@ export const staging = fp(async function staging(app: FastifyInstance, o: Servic
     const path = o.dbPath ?? 'rowback-staging.db';
     const lock = path === ':memory:' ? null : acquireStagingLock(path, app.log as unknown as Logger);
     try {
-      store = new StagingStore(path);
+      store = openStagingStore(path);
     } catch (e) {
       lock?.release();
       throw e;

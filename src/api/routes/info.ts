@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { summariseTargets, type ConfiguredTargetSpec } from '../targets.js';
+import { zoneOffsetMinutes } from '../../recover/time-window.js';
 
 export interface InfoOptions {
   targets?: Record<string, ConfiguredTargetSpec>;
@@ -9,17 +10,8 @@ export interface InfoOptions {
   allowedServers?: string[];
 }
 
-/**
- * The minutes a zone is ahead of UTC at `at` (e.g. 60 for Europe/Berlin in winter), from Intl:
- * the zone's wall clock read back as if it were UTC, minus the instant.
- */
-export function zoneOffsetMinutes(timeZone: string, at: Date = new Date()): number {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  }).formatToParts(at).map((p) => [p.type, p.value]));
-  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  return Math.round((wall - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
-}
+/** The minutes a zone is ahead of UTC at an instant: recover/time-window.ts's, kept here for the route's callers. */
+export { zoneOffsetMinutes };
 
 /**
  * `GET /api/info`: what the page needs to offer its forms: the time zone every time is shown in,

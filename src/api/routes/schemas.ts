@@ -1,6 +1,7 @@
 import { splitQualifiedName } from '../../util/tsql.js';
 import { z } from 'zod';
 import { ROW_STATUSES } from '../../staging/types.js';
+import { ScanOperationList } from '../../worker/job-spec.js';
 
 export const JobIdParams = z.object({ id: z.coerce.number().int().positive() });
 export const RowParams = z.object({ id: z.coerce.number().int().positive(), rowId: z.coerce.number().int().positive() });
@@ -59,7 +60,7 @@ export const ReinsertBody = z.object({
     }),
   batchSize: z.number().int().min(1).max(10_000).optional(),
   rowIds: z.array(z.number().int().positive()).min(1).max(1_000_000).optional(),
-  operations: z.array(z.enum(['delete', 'insert', 'update'])).min(1).optional().describe('recovered operations to re-insert (default delete only; insert/update before-images usually into a side table)'),
+  operations: ScanOperationList.optional().describe('delete, insert, update, any case (as `rowback scan --op`): recovered operations to re-insert (default delete only; insert/update before-images usually into a side table)'),
 });
 
 export const ExportQuery = RowFilterSchema.extend({

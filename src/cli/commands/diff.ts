@@ -12,7 +12,7 @@ import { compareTableStates, parseKeyOption, type CompareResult } from '../../re
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { assertStopsInOrder, parseStopTarget } from '../../restore/target.js';
-import { StagingStore } from '../../staging/store.js';
+import { openStagingStore } from '../../staging/open.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
 import { formatFromOut, normalizeTableName, outFormatOption, singleValue } from '../options.js';
 import { replaySummary } from './dump-point-in-time.js';
@@ -102,7 +102,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     const [b, a] = before.kind === 'time' ? [`--stop-at ${opts.stopAt}`, `--after-stop-at ${opts.afterStopAt}`] : [`--stop-before-lsn ${opts.stopBeforeLsn}`, `--after-stop-before-lsn ${opts.afterStopBeforeLsn}`];
     assertStopsInOrder(before, after, { before: b, after: a, field: a.split(' ')[0] });
   }
-  if (opts.stage !== undefined) new StagingStore(opts.stage).close();
+  if (opts.stage !== undefined) openStagingStore(opts.stage).close();
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
   const interrupt = catchInterrupts();
   try {

@@ -57,7 +57,7 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 
 interface LogOptions {
   mdf?: string;
-  bak?: string;
+  bak?: string[];
   schema?: string;
   position?: string;
   operation: string[];
@@ -79,9 +79,9 @@ export function register(program: Command): void {
   program
     .command('log')
     .description('fn_dblog without a server: the log records of .ldf, .trn and .bak files, in fn_dblog\'s columns')
-    .argument('<files...>', 'log files (.ldf), log backups (.trn), full/differential backups (.bak): read in the order given')
+    .argument('[files...]', 'log files (.ldf), log backups (.trn), full/differential backups (.bak): read in the order given; list them before --bak')
     .option('--mdf <file>', 'data file giving table metadata (AllocUnitName, --table)')
-    .option('--bak <file>', 'full backup giving table metadata (AllocUnitName, --table)')
+    .option('--bak <files...>', 'full backup giving table metadata (AllocUnitName, --table): every stripe of a striped one, optionally followed by differential backups based on it, as scan --bak; it takes every file after it')
     .option('--schema <catalog.json>', 'table metadata as catalog JSON (sql/table-metadata.sql)')
     .option('--position <n>', 'backup set to read in files holding several (RESTORE … WITH FILE = n); log backups: every set by default')
     .option('--operation <op>', 'only these operations, e.g. LOP_DELETE_ROWS or DELETE_ROWS (repeatable or comma-separated)', collect, [])
@@ -222,8 +222,9 @@ async function loadNames(opts: LogOptions): Promise<{ tables: TableLayout[]; dbi
     const { MdfPageSource } = await import('../../datafile/mdf-source.js');
     pages = new MdfPageSource(opts.mdf);
   } else {
-    assertReadableFile('--bak', opts.bak!);
-    pages = openBackupPages([opts.bak!], opts.position !== undefined ? Number(opts.position) : undefined, assertBackupSet, oneBackupAdvice('log'));
+    for (const b of opts.bak!) assertReadableFile('--bak', b);
+    // the full backup, every stripe, then differentials: one page source, as scan/dump --bak read them
+    pages = openBackupPages(opts.bak!, opts.position !== undefined ? Number(opts.position) : undefined, assertBackupSet, oneBackupAdvice('log'));
   }
   try {
     const m = meta.readDataFileMetadata(pages);
@@ -300,6 +301,12 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     position = Number(opts.position);
     if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${opts.position}'`);
   }
+  // `log --bak FULL X.trn` gives X.trn to --bak (it takes a list, as scan's): said, not commander's "missing argument"
+  if (files.length === 0) {
+    throw new InputError('INPUT_BAD_OPTION', opts.bak?.length
+      ? `no log file to read: --bak took every file after it (${opts.bak.join(' ')}) as the backups giving table metadata; list the log files first: rowback log LOG… --bak FULL [STRIPE…] [DIFF…]`
+      : 'no log file to read: give .ldf, .trn or .bak files');
+  }
   const inputs = planInputs(files, position);
   // a backup set number with no backup to pick it in was ignored unsaid
   if (position !== undefined && !opts.bak && inputs.every((i) => i.kind === 'ldf')) {
@@ -307,7 +314,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   }
   const ids: SourceFileIdentity[] = [];
   if (opts.mdf) ids.push(await readSourceIdentity(opts.mdf, 'mdf'));
-  if (opts.bak) ids.push(await readSourceIdentity(opts.bak, 'bak'));
+  for (const b of opts.bak ?? []) ids.push(await readSourceIdentity(b, 'bak'));
   for (const i of inputs) ids.push(await readSourceIdentity(i.file, i.kind === 'ldf' ? 'ldf' : i.kind));
   assertOneDatabase(ids);
 

@@ -6,7 +6,7 @@ import { parseStopTarget } from '../../restore/target.js';
 import { compareLiveTables } from '../../replay/compare-live.js';
 import { parseKeyOption } from '../../replay/compare.js';
 import { LiveSource } from '../../recover/sources/live.js';
-import { StagingStore } from '../../staging/store.js';
+import { openStagingStore } from '../../staging/open.js';
 import { normalizeTableName, requireSubcommand, singleValue } from '../options.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { chooseDatabase, describeReachable, planChain, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
@@ -110,7 +110,7 @@ export async function runRestoreRun(
     throw new InputError('INPUT_BAD_OPTION', `${o.key !== undefined ? '--key' : '--stage'} applies to the comparison of --table SCHEMA.NAME after the restore: give --table`, { field: 'table' });
   }
   parseKeyOption(o.key);
-  if (o.stage !== undefined) new StagingStore(o.stage).close();
+  if (o.stage !== undefined) openStagingStore(o.stage).close();
   const stats = Number(o.stats ?? '10');
   const planOpts: PlanOptions = { ...o, format: 'sql', ...(o.backups?.length ? { server: undefined } : {}) };
   const { chain } = await planRestore(planOpts, deps);

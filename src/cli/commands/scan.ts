@@ -14,9 +14,9 @@ import { withMetadata } from '../../recover/metadata-override.js';
 import { explainNoRows, scanStatsNotes } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
-import { logLoss } from '../../recover/source.js';
+import { logLoss, SCAN_OPERATIONS, scanOperationOf } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
-import { parseWindowTime } from '../../recover/time-window.js';
+import { parseWindowTime, windowTimeWarning } from '../../recover/time-window.js';
 import { createRowWriter, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
 import { openSource, threadCount, type ScanSourceOptions } from './scan-sources.js';
 
@@ -102,6 +102,13 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   const decodeThreads = threadCount('--decode-threads', opts.decodeThreads);
   if (filter.from && filter.to && filter.from > filter.to) {
     throw new InputError('INPUT_BAD_WINDOW', `--from ${filter.from} is after --to ${filter.to}`);
+  }
+  // A bound in a daylight-saving fold or gap of this machine's zone (TZ): said, even with --quiet (it
+  // changes which rows the window takes); the SQL Server's zone is not in the files, so only ours is known.
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  for (const [flag, text, iso] of [['--from', opts.from, filter.from], ['--to', opts.to, filter.to]] as const) {
+    const w = text && iso ? windowTimeWarning(flag, text, iso, zone) : undefined;
+    if (w) process.stderr.write(`rowback scan: warning: ${w} (${zone} is this machine's time zone, TZ; the SQL Server's may differ)\n`);
   }
 
   if (opts.collation && !opts.ddl) throw new InputError('INPUT_BAD_OPTION', "--collation is for --ddl (the database default collation of a CREATE TABLE script); catalog JSON and data files name each column's collation");
@@ -272,15 +279,12 @@ async function tablesLeftOut(source: RecoverySource, catalog: MetadataCatalog): 
 
 function parseOperations(ops: string[]): ScanOperation[] {
   if (ops.length === 0) return ['delete'];
-  const valid: ScanOperation[] = ['delete', 'insert', 'update'];
-  // any case, as --format and log's --operation take theirs (`--op DELETE` was refused)
-  ops = ops.map((o) => o.toLowerCase());
-  for (const o of ops) {
-    if (!valid.includes(o as ScanOperation)) {
-      throw new InputError('INPUT_BAD_OPTION', `--op '${o}' is not one of ${valid.join(', ')}`);
-    }
-  }
-  return [...new Set(ops)] as ScanOperation[];
+  // any case, as --format and log's --operation take theirs (`--op DELETE` was refused); the API's `operations` take the same (scanOperationOf)
+  return [...new Set(ops.map((o) => {
+    const op = scanOperationOf(o);
+    if (!op) throw new InputError('INPUT_BAD_OPTION', `--op '${o}' is not one of ${SCAN_OPERATIONS.join(', ')}`);
+    return op;
+  }))];
 }
 
 function loadMetadataOverride(opts: ScanOptions) {

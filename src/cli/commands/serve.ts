@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
 import { requireSubcommand } from '../options.js';
-import { StagingStore } from '../../staging/store.js';
+import { openStagingStore } from '../../staging/open.js';
 import { ROLES, type Role } from '../../staging/types.js';
 
 /**
@@ -114,7 +114,7 @@ function existingStagingFile(db: string): string {
 }
 
 function mint(db: string, name: string, r: Role): void {
-  const store = new StagingStore(db);
+  const store = openStagingStore(db);
   try {
     const t = store.createToken(name, r, 'cli');
     process.stdout.write(`${t.token}\n`);
@@ -183,7 +183,7 @@ export function register(program: Command): void {
     .option('--db <path>', 'staging SQLite file')
     .option('--config <file>', 'JSON config file')
     .action((o: ServeFlags) => {
-      const store = new StagingStore(existingStagingFile(resolveConfig(o).db));
+      const store = openStagingStore(existingStagingFile(resolveConfig(o).db));
       try {
         for (const t of store.listTokens()) process.stdout.write(`${t.name}\t${t.role}\t${t.createdAt}${t.revokedAt ? `\trevoked ${t.revokedAt}` : ''}\n`);
       } finally { store.close(); }
@@ -193,7 +193,7 @@ export function register(program: Command): void {
     .option('--db <path>', 'staging SQLite file')
     .option('--config <file>', 'JSON config file')
     .action((name: string, o: ServeFlags) => {
-      const store = new StagingStore(existingStagingFile(resolveConfig(o).db));
+      const store = openStagingStore(existingStagingFile(resolveConfig(o).db));
       try {
         if (!store.revokeToken(name)) throw new InputError('INPUT_NOT_FOUND', `no active token named '${name}'`);
         process.stderr.write(`token '${name}' revoked\n`);

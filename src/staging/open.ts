@@ -1,0 +1,40 @@
+import { statSync } from 'node:fs';
+import { isRowbackError, StagingError } from '../errors.js';
+import { StagingStore, type OpenOptions } from './store.js';
+
+/**
+ * Opens the staging store at `path` (a SQLite file, made when missing; `:memory:` for none) with
+ * StagingStore's options, for every command and the service: a path that cannot be a staging
+ * file is one StagingError STAGING_OPEN_FAILED, `cannot open staging file <path>: <reason>`, with
+ * `location.file`, never an INTERNAL error.
+ *
+ * Refused before SQLite touches it: a path that exists and is not a regular file (a folder, a
+ * device such as /dev/full or /dev/null: SQLite would write a `-journal` file beside it and then
+ * fail with "disk I/O error" or "database or disk is full"). SQLite's own failures while the store
+ * sets up the file (SqliteError: "file is not a database", a full disk, a read-only file) become
+ * STAGING_OPEN_FAILED with SQLite's message and code. Other RowbackErrors (STAGING_SCHEMA_TOO_NEW)
+ * pass through as they are; anything else is rethrown.
+ */
+export function openStagingStore(path: string, opts: OpenOptions = {}): StagingStore {
+  if (path !== ':memory:' && path !== '') {
+    let kind: string | undefined;
+    try {
+      const st = statSync(path);
+      if (!st.isFile()) kind = st.isDirectory() ? 'a folder' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isFIFO() ? 'a pipe' : st.isSocket() ? 'a socket' : 'not a file';
+    } catch {
+      /* missing: the store makes it (a missing folder is SQLite's "directory does not exist") */
+    }
+    if (kind) throw new StagingError('STAGING_OPEN_FAILED', `cannot open staging file ${path}: it is ${kind}, not a regular file`, { file: path });
+  }
+  try {
+    return new StagingStore(path, opts);
+  } catch (e) {
+    if (isRowbackError(e) || !isSqliteError(e)) throw e;
+    throw new StagingError('STAGING_OPEN_FAILED', `cannot open staging file ${path}: ${e.message} (${e.code})`, { file: path }, { cause: e });
+  }
+}
+
+/** better-sqlite3's SqliteError: `code` is SQLite's extended result code name, `SQLITE_…`. */
+function isSqliteError(e: unknown): e is Error & { code: string } {
+  return e instanceof Error && e.name === 'SqliteError' && typeof (e as { code?: unknown }).code === 'string';
+}
