@@ -77,6 +77,20 @@ export function tablesFromCatalog(rows: ColumnRow[]): Map<string, TargetTable> {
 }
 
 /** The real target: SQL Server through mssql (tedious). */
+/**
+ * A row's shape for a bulk load: its columns in order, each with its parameter type (name, length,
+ * precision, scale; sql-types.ts ParamType). A bulk load declares its columns' types once, from the
+ * batch's first row (mssql Table), and every row's values are sent as those types; so a row of
+ * another shape goes in by its own INSERT. Before, only the column list was compared: in a
+ * sql_variant column, a row holding an int after a first row holding a varchar(5) was declared
+ * varchar(5): its value sent as that type and its base type changed, without a word.
+ */
+export function bulkShape(row: Pick<PlannedRow, 'params'>): string {
+  let s = '';
+  for (const p of row.params) s += `${p.column}\u0000${JSON.stringify(p.type)}\u0001`;
+  return s;
+}
+
 export class MssqlTarget implements ReinsertTarget {
   readonly description: string;
   private pool?: sql.ConnectionPool;
@@ -157,8 +171,11 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
         const table = new sql.Table(batch.target);
         const first = rows[0];
         for (const p of first.params) table.columns.add(p.column, toMssqlType(p.type), { nullable: true });
+        const shape = bulkShape(first);
         for (const r of rows) {
-          if (r.params.map((p) => p.column).join('\u0000') !== first.params.map((p) => p.column).join('\u0000')) {
+          // another column list, or another type for a column (a sql_variant of another base type):
+          // its own statement, never the first row's column types
+          if (bulkShape(r) !== shape) {
             await bind(req(), r).query(r.insertSql);
             continue;
           }
