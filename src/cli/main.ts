@@ -88,11 +88,31 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`rowback: ${e.describe()}\n`);
       return e.exitCode;
     }
+    // A write to stdout after its reader went away may throw here (a synchronous pipe write) as well
+    // as reach stdout's 'error' listener below: one line either way, never INTERNAL beside it.
+    if (isOutputClosed(e)) {
+      sayOutputClosed();
+      return 141;
+    }
     const err = e as Error;
     process.stderr.write(`rowback: INTERNAL: ${err?.message ?? String(e)}\n`);
     if (process.env.ROWBACK_DEBUG) process.stderr.write(`${err?.stack}\n`);
     return 1;
   }
+}
+
+/** A write failed because the reader of the pipe closed it (`rowback … | head`). */
+function isOutputClosed(e: unknown): boolean {
+  const x = e as NodeJS.ErrnoException | null;
+  return x?.code === 'EPIPE' && x.syscall === 'write';
+}
+
+let outputClosedSaid = false;
+/** Says once (the throw and the stream's 'error' event may both report it) that the result was cut. */
+function sayOutputClosed(): void {
+  if (outputClosedSaid) return;
+  outputClosedSaid = true;
+  process.stderr.write('rowback: output closed by its reader (EPIPE): the result was not written whole\n');
 }
 
 // Run when executed directly (bin/rowback.js, `tsx src/cli/main.ts`).
@@ -103,7 +123,7 @@ if (/[\\/]cli[\\/]main\.(t|j)s$/.test(invoked) || /[\\/]rowback(\.js)?$/.test(in
   // script with `set -o pipefail` sees it (it was 0: a cut result looked complete).
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') {
-      process.stderr.write('rowback: output closed by its reader (EPIPE): the result was not written whole\n');
+      sayOutputClosed();
       process.exit(141);
     }
     throw e;

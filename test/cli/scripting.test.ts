@@ -113,10 +113,16 @@ describe('start-up and progress', () => {
 });
 
 describeCorpus('a reader that closes the pipe early', () => {
-  it('`rowback log … | head -c 100`: one stderr line and exit 141 (128 + SIGPIPE) instead of a silent 0 that looked like a whole result', async () => {
+  // .trn and .bak: their records are written from a synchronous read, so the failed write threw into
+  // the command as well, and `rowback: INTERNAL: write EPIPE` came before the line
+  it.each([
+    ['an .ldf', ['SessionShoppingCart', 'App_Data', 'NORTHWND_log.ldf']],
+    ['a .trn', ['appveyor-lab', 'RestoreTimeClean', 'RestoreTimeClean_2.trn']],
+    ['a .bak', ['pubs-2012', 'pubs.bak']],
+  ])('`rowback log %s | head -c 100`: exactly one stderr line and exit 141 (128 + SIGPIPE) instead of a silent 0 that looked like a whole result', async (_what, parts) => {
     const { spawn } = await import('node:child_process');
-    const northwind = corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND_log.ldf');
-    const child = spawn(process.execPath, [join(repo, 'bin', 'rowback.js'), 'log', northwind, '--format', 'ndjson'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const file = corpusPath(...parts);
+    const child = spawn(process.execPath, [join(repo, 'bin', 'rowback.js'), 'log', file, '--format', 'ndjson'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     let got = 0;
@@ -130,6 +136,6 @@ describeCorpus('a reader that closes the pipe early', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(got).toBeGreaterThan(0);
     expect(code).toBe(141);
-    expect(err).toMatch(/^rowback: output closed by its reader \(EPIPE\): the result was not written whole$/m);
+    expect(err).toBe('rowback: output closed by its reader (EPIPE): the result was not written whole\n');
   }, 60_000);
 });
