@@ -125,33 +125,40 @@ export class StagingStore {
     } catch (e) {
       throw new StagingError('STAGING_OPEN_FAILED', `cannot open staging file ${path}: ${(e as Error).message}`, { file: path }, { cause: e });
     }
-    this.db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
-    if (!opts.readonly) {
-      this.db.pragma('journal_mode = WAL');
-      // FULL in WAL mode: every commit is fsync'ed, so a batch reported committed (rows and the
-      // job's counters, one transaction) survives a process crash *and* an OS crash or power loss.
-      // Its cost is one fsync per batch of 1,000–5,000 rows: within the run-to-run noise of the
-      // staging bench (docs/performance.md). NORMAL could lose the last batches on an OS crash.
-      this.db.pragma('synchronous = FULL');
-      // A page cache that holds the hot pages of the rows table's six indexes while a job stages
-      // 100,000s of rows (SQLite's default, 2 MB, made every insert re-read index pages). In KB.
-      this.db.pragma('cache_size = -65536');
-      migrate(this.db);
+    // A file that is no database, a full disk, a schema too new: the handle is not left open (a
+    // caller that reports the error and goes on, such as the API's set-up or a test, kept it for good).
+    try {
+      this.db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+      if (!opts.readonly) {
+        this.db.pragma('journal_mode = WAL');
+        // FULL in WAL mode: every commit is fsync'ed, so a batch reported committed (rows and the
+        // job's counters, one transaction) survives a process crash *and* an OS crash or power loss.
+        // Its cost is one fsync per batch of 1,000–5,000 rows: within the run-to-run noise of the
+        // staging bench (docs/performance.md). NORMAL could lose the last batches on an OS crash.
+        this.db.pragma('synchronous = FULL');
+        // A page cache that holds the hot pages of the rows table's six indexes while a job stages
+        // 100,000s of rows (SQLite's default, 2 MB, made every insert re-read index pages). In KB.
+        this.db.pragma('cache_size = -65536');
+        migrate(this.db);
+      }
+      this.db.pragma('foreign_keys = ON');
+      this.stmts = {
+        // Positional parameters: binding an object by name costs more than the insert itself at 100,000s of rows.
+        insertRows: this.db.prepare(insertRowsSql(ROWS_PER_INSERT)),
+        insertSkipped: this.db.prepare('INSERT INTO skipped_items (job_id, code, reason, location, raw) VALUES (?, ?, ?, ?, ?)'),
+        // last_lsn only moves forward: rows can arrive in commit order, not LSN order
+        progress: this.db.prepare(`UPDATE jobs SET rows_staged = rows_staged + @added, skipped_count = skipped_count + @skipped,
+          last_lsn = CASE WHEN last_lsn IS NULL OR @last > last_lsn THEN COALESCE(@last, last_lsn) ELSE last_lsn END WHERE id = @job`),
+        audit: this.db.prepare('INSERT INTO audit_log (at, actor, action, job_id, details) VALUES (?, ?, ?, ?, ?)'),
+        job: this.db.prepare('SELECT * FROM jobs WHERE id = ?'),
+        jobExists: this.db.prepare('SELECT 1 FROM jobs WHERE id = ?'),
+        scan: this.db.prepare(`UPDATE jobs SET scan_bytes_read = @bytesRead, scan_bytes_total = @bytesTotal, scan_records_read = @recordsRead,
+          scan_pass = @pass, scan_passes = @passes, scan_sampled_at = @at WHERE id = @job`),
+      };
+    } catch (e) {
+      this.db.close();
+      throw e;
     }
-    this.db.pragma('foreign_keys = ON');
-    this.stmts = {
-      // Positional parameters: binding an object by name costs more than the insert itself at 100,000s of rows.
-      insertRows: this.db.prepare(insertRowsSql(ROWS_PER_INSERT)),
-      insertSkipped: this.db.prepare('INSERT INTO skipped_items (job_id, code, reason, location, raw) VALUES (?, ?, ?, ?, ?)'),
-      // last_lsn only moves forward: rows can arrive in commit order, not LSN order
-      progress: this.db.prepare(`UPDATE jobs SET rows_staged = rows_staged + @added, skipped_count = skipped_count + @skipped,
-        last_lsn = CASE WHEN last_lsn IS NULL OR @last > last_lsn THEN COALESCE(@last, last_lsn) ELSE last_lsn END WHERE id = @job`),
-      audit: this.db.prepare('INSERT INTO audit_log (at, actor, action, job_id, details) VALUES (?, ?, ?, ?, ?)'),
-      job: this.db.prepare('SELECT * FROM jobs WHERE id = ?'),
-      jobExists: this.db.prepare('SELECT 1 FROM jobs WHERE id = ?'),
-      scan: this.db.prepare(`UPDATE jobs SET scan_bytes_read = @bytesRead, scan_bytes_total = @bytesTotal, scan_records_read = @recordsRead,
-        scan_pass = @pass, scan_passes = @passes, scan_sampled_at = @at WHERE id = @job`),
-    };
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -93,6 +93,21 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     store.close();
     expect(() => new StagingStore(join(dir, 'staging.db'))).toThrow(/STAGING|schema version 999/);
     try { new StagingStore(join(dir, 'staging.db')); } catch (e) { expect((e as { code: string }).code).toBe('STAGING_SCHEMA_TOO_NEW'); }
+    store = new StagingStore(join(dir, 'other.db'));
+  });
+
+  it('a file it cannot set up (no database, a schema too new) is refused without leaving its handle open', () => {
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const junk = join(dir, 'junk.db');
+    writeFileSync(junk, Buffer.alloc(4096, 0x41)); // SYNTHETIC: 4 KB of 'A', no SQLite header
+    store.db.prepare("INSERT INTO schema_migrations VALUES (999, 'future', 'x')").run();
+    store.close();
+    const before = fds();
+    for (let i = 0; i < 5; i++) {
+      expect(() => new StagingStore(junk)).toThrow(/not a database/);
+      expect(() => new StagingStore(join(dir, 'staging.db'))).toThrow(/schema version 999/);
+    }
+    expect(fds()).toBe(before);
     store = new StagingStore(join(dir, 'other.db'));
   });
 
