@@ -110,7 +110,7 @@ export function localTimeProblem(iso: string, timeZone: string): LocalTimeProble
  * The one-line warning for a window bound (`--from`/`--to`) whose local time is ambiguous or does
  * not exist in `timeZone` (localTimeProblem), naming the value as given, the zone, and the two
  * instants or the gap; undefined when the time is one instant. `iso` is parseWindowTime's result for
- * `text`. Log Begin Times are the SQL Server's local time with no zone, so the window compares them
+ * `text`. Log times are the SQL Server's local time with no zone, so a window or a stop compares them
  * as written: it cannot tell the two passes of a fold apart, and no log time falls in a gap.
  */
 export function windowTimeWarning(what: string, text: string, iso: string, timeZone: string): string | undefined {
@@ -120,9 +120,9 @@ export function windowTimeWarning(what: string, text: string, iso: string, timeZ
   const value = `${what} '${echoInput(text)}'`;
   if (p.kind === 'ambiguous') {
     const [a, b] = p.instants;
-    return `${value} is ambiguous in ${timeZone}: the clocks went back that night, so ${iso.slice(11, 16)} happened twice, at ${a.utc} (${utcOffset(a.offsetMinutes)}) and at ${b.utc} (${utcOffset(b.offsetMinutes)}); log times carry no zone, so the window compares them as written and cannot tell the two apart`;
+    return `${value} is ambiguous in ${timeZone}: the clocks went back that night, so ${iso.slice(11, 16)} happened twice, at ${a.utc} (${utcOffset(a.offsetMinutes)}) and at ${b.utc} (${utcOffset(b.offsetMinutes)}); log times carry no zone, so they are compared with it as written and the two cannot be told apart`;
   }
-  return `${value} does not exist in ${timeZone}: the clocks went forward from ${p.from} to ${p.to} that night (${utcOffset(p.offsetBefore)} to ${utcOffset(p.offsetAfter)}), so no log time falls in that gap; the window compares local times as written`;
+  return `${value} does not exist in ${timeZone}: the clocks went forward from ${p.from} to ${p.to} that night (${utcOffset(p.offsetBefore)} to ${utcOffset(p.offsetAfter)}), so no log time falls in that gap; log times are compared with it as written`;
 }
 
 export function inWindow(iso: string | null, from?: string, to?: string): boolean {

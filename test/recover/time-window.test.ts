@@ -104,10 +104,10 @@ describe('localTimeProblem / windowTimeWarning (daylight saving)', () => {
   });
   it('the warning names the value as given and both instants, or the gap', () => {
     expect(windowTimeWarning('--from', '2026-10-25 02:30', parseWindowTime('2026-10-25 02:30', 'start'), 'Europe/Berlin')).toBe(
-      "--from '2026-10-25 02:30' is ambiguous in Europe/Berlin: the clocks went back that night, so 02:30 happened twice, at 2026-10-25T00:30:00.000Z (UTC+02:00) and at 2026-10-25T01:30:00.000Z (UTC+01:00); log times carry no zone, so the window compares them as written and cannot tell the two apart",
+      "--from '2026-10-25 02:30' is ambiguous in Europe/Berlin: the clocks went back that night, so 02:30 happened twice, at 2026-10-25T00:30:00.000Z (UTC+02:00) and at 2026-10-25T01:30:00.000Z (UTC+01:00); log times carry no zone, so they are compared with it as written and the two cannot be told apart",
     );
     expect(windowTimeWarning('--to', '2026-03-29 02:30', parseWindowTime('2026-03-29 02:30', 'end', '--to'), 'Europe/Berlin')).toBe(
-      "--to '2026-03-29 02:30' does not exist in Europe/Berlin: the clocks went forward from 02:00 to 03:00 that night (UTC+01:00 to UTC+02:00), so no log time falls in that gap; the window compares local times as written",
+      "--to '2026-03-29 02:30' does not exist in Europe/Berlin: the clocks went forward from 02:00 to 03:00 that night (UTC+01:00 to UTC+02:00), so no log time falls in that gap; log times are compared with it as written",
     );
   });
 });

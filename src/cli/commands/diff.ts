@@ -4,6 +4,7 @@
  * rows it holds changed, printed and optionally staged as a `restore` job for review and
  * re-insert. See docs/restore.md.
  */
+import { warnLocalTimes } from '../local-time-warnings.js';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -85,6 +86,7 @@ export function register(program: Command): void {
  * replayTableAt throws.
  */
 export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<TableDiff & { jobId: number | null; interrupted?: NodeJS.Signals }> {
+  warnLocalTimes('diff', [['--stop-at', opts.stopAt, 'start'], ['--after-stop-at', opts.afterStopAt, 'start']], stderr);
   for (const f of opts.afterTrn ?? []) assertRegularFile('--after-trn', f);
   for (const f of opts.bak) assertRegularFile('--bak', f);
   for (const f of opts.trn ?? []) assertRegularFile('--trn', f);

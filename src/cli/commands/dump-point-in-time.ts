@@ -10,6 +10,7 @@ import { csvCell, csvRecord } from '../../util/csv.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
 import type { DumpOptions } from './dump.js';
 import { parseTarget } from './restore.js';
+import { warnLocalTimes } from '../local-time-warnings.js';
 import { replaySummary } from '../../replay/summary.js';
 
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -36,6 +37,7 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   if (tables.length !== 1) throw new InputError('INPUT_BAD_OPTION', `a point-in-time dump replays one table: give one --table schema.name${tables.length ? `, not ${tables.length}` : ''}`);
   const table = tables[0]!;
   const target = parseTarget(opts);
+  warnLocalTimes('dump', [['--stop-at', opts.stopAt, 'start']], stderr);
   for (const f of baks) assertRegularFile('--bak', f);
   for (const f of trns) assertRegularFile('--trn', f);
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { warnLocalTimes } from '../local-time-warnings.js';
 import { Command, Option } from 'commander';
 import { InputError } from '../../errors.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
@@ -110,6 +111,7 @@ export async function runRestoreRun(
     throw new InputError('INPUT_BAD_OPTION', `${o.key !== undefined ? '--key' : '--stage'} applies to the comparison of --table SCHEMA.NAME after the restore: give --table`, { field: 'table' });
   }
   parseKeyOption(o.key);
+  warnLocalTimes('restore run', [['--stop-at', o.stopAt, 'start']], stderr);
   if (o.stage !== undefined) openStagingStore(o.stage).close();
   const stats = Number(o.stats ?? '10');
   const planOpts: PlanOptions = { ...o, format: 'sql', ...(o.backups?.length ? { server: undefined } : {}) };
@@ -287,6 +289,7 @@ export function planText(r: PlanResult): string {
  */
 export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr, deps: PlanDeps = {}): Promise<PlanResult | null> {
   const interrupt = deps.interrupt;
+  warnLocalTimes('restore plan', [['--stop-at', o.stopAt, 'start']], stderr);
   let r: PlanResult;
   try {
     r = await planRestore(o, deps);

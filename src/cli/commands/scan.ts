@@ -16,7 +16,8 @@ import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEv
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { logLoss, SCAN_OPERATIONS, scanOperationOf } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
-import { parseWindowTime, windowTimeWarning } from '../../recover/time-window.js';
+import { parseWindowTime } from '../../recover/time-window.js';
+import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
 import { openSource, threadCount, type ScanSourceOptions } from './scan-sources.js';
 
@@ -103,13 +104,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   if (filter.from && filter.to && filter.from > filter.to) {
     throw new InputError('INPUT_BAD_WINDOW', `--from ${filter.from} is after --to ${filter.to}`);
   }
-  // A bound in a daylight-saving fold or gap of this machine's zone (TZ): said, even with --quiet (it
-  // changes which rows the window takes); the SQL Server's zone is not in the files, so only ours is known.
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  for (const [flag, text, iso] of [['--from', opts.from, filter.from], ['--to', opts.to, filter.to]] as const) {
-    const w = text && iso ? windowTimeWarning(flag, text, iso, zone) : undefined;
-    if (w) process.stderr.write(`rowback scan: warning: ${w} (${zone} is this machine's time zone, TZ; the SQL Server's may differ)\n`);
-  }
+  // A bound in a daylight-saving fold or gap of this machine's zone (TZ): said, even with --quiet
+  warnLocalTimes('scan', [['--from', opts.from, 'start'], ['--to', opts.to, 'end']]);
 
   if (opts.collation && !opts.ddl) throw new InputError('INPUT_BAD_OPTION', "--collation is for --ddl (the database default collation of a CREATE TABLE script); catalog JSON and data files name each column's collation");
   // Outputs are checked before any work: a missing folder is one line now, not a crash later.
