@@ -125,6 +125,34 @@ export function windowTimeWarning(what: string, text: string, iso: string, timeZ
   return `${value} does not exist in ${timeZone}: the clocks went forward from ${p.from} to ${p.to} that night (${utcOffset(p.offsetBefore)} to ${utcOffset(p.offsetAfter)}), so no log time falls in that gap; log times are compared with it as written`;
 }
 
+/**
+ * windowTimeWarning for several time options at once, each sentence closed by which zone it was
+ * judged in: `(Europe/Berlin is ${whose} time zone, TZ; the SQL Server's may differ)`. `times`:
+ * [name as the user gave it (a flag, a field), text as given, which end of a range a date alone
+ * stands for]; those not given and text that does not parse (refused by its command on its own)
+ * are passed over. `timeZone`: default Intl's resolved zone (TZ). The SQL Server's zone is not in
+ * the files, so only the zone rowback runs in is known. Pure but for reading the default zone.
+ */
+export function localTimeWarnings(
+  times: ReadonlyArray<readonly [name: string, text: string | undefined | null, bound: 'start' | 'end']>,
+  whose: string,
+  timeZone: string = Intl.DateTimeFormat().resolvedOptions().timeZone,
+): string[] {
+  const out: string[] = [];
+  for (const [name, text, bound] of times) {
+    if (!text) continue;
+    let iso: string;
+    try {
+      iso = parseWindowTime(text, bound, name);
+    } catch {
+      continue;
+    }
+    const w = windowTimeWarning(name, text, iso, timeZone);
+    if (w) out.push(`${w} (${timeZone} is ${whose} time zone, TZ; the SQL Server's may differ)`);
+  }
+  return out;
+}
+
 export function inWindow(iso: string | null, from?: string, to?: string): boolean {
   if (!from && !to) return true;
   if (iso === null) return false;

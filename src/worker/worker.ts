@@ -1,4 +1,5 @@
 import PQueue from 'p-queue';
+import { localTimeWarnings } from '../recover/time-window.js';
 import { InputError, isRowbackError, StagingError } from '../errors.js';
 import { redactSpec } from '../staging/store.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
@@ -194,6 +195,8 @@ export class JobWorker {
       const notes = [
         ...r.replays.flatMap((x) => replaySummary(x.result).trimEnd().split('\n').map((l) => l.replace(/^rowback dump:/, `${x.side} state:`))),
         `${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows}; ${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}`,
+        // a stop in a daylight-saving fold or gap of the service's zone, as the CLI warns of it
+        ...localTimeWarnings([['stopAt', spec.stopAt, 'start'], ['afterStopAt', spec.afterStopAt, 'start']], "the rowback service's"),
       ];
       this.store.appendAudit('system', 'job.notes', jobId, { notes });
       this.store.setJobState(jobId, 'succeeded');
@@ -258,6 +261,8 @@ export class JobWorker {
       const notPrinted = new NotPrintedRows();
       const noteList = (): void => {
         const n = [...notes()];
+        // a window bound in a daylight-saving fold or gap of the service's zone, as scan warns of it
+        n.push(...localTimeWarnings([['from', spec.from, 'start'], ['to', spec.to, 'end']], "the rowback service's"));
         const assumed = spec.metadata ? jobMetadataNote(spec.metadata) : undefined;
         if (assumed) n.push(assumed);
         // what the committed filter saw beside the rows, as `rowback scan` says it on stderr: the

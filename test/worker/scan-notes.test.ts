@@ -118,3 +118,23 @@ it('metadata.collation without ddl is refused, naming the field', () => {
   expect(r.error!.issues.map((i) => [i.path.join('.'), i.message])).toContainEqual(['metadata.collation', "collation is for ddl (the database default collation of a CREATE TABLE script); catalog JSON names each column's collation"]);
   expect(JobSpec.safeParse({ kind: 'files', ldf, metadata: { ddl: DDL, collation: 'Cyrillic_General_CI_AS' } }).success).toBe(true);
 });
+
+it('a job window bound in a daylight-saving fold of the service\'s zone is said in its notes, as scan warns of it (TZ=Europe/Berlin)', async () => {
+  const tz = process.env.TZ;
+  process.env.TZ = 'Europe/Berlin';
+  const store = new StagingStore(join(dir, 'staging-dst.db'));
+  try {
+    const w = new JobWorker({ store });
+    const job = w.submit({ kind: 'files', ldf, metadata: { ddl: DDL, allocUnit: CONTACT_AU }, from: '1900-01-01', to: '2026-10-25 02:30' }, 'op');
+    await w.idle();
+    const notes = store.audit({ jobId: job.id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
+    expect(notes).toContainEqual(
+      "to '2026-10-25 02:30' is ambiguous in Europe/Berlin: the clocks went back that night, so 02:30 happened twice, at 2026-10-25T00:30:59.999Z (UTC+02:00) and at 2026-10-25T01:30:59.999Z (UTC+01:00); log times carry no zone, so they are compared with it as written and the two cannot be told apart (Europe/Berlin is the rowback service's time zone, TZ; the SQL Server's may differ)",
+    );
+    expect(notes.filter((n) => n.includes('daylight') || n.includes('Europe/Berlin'))).toHaveLength(1);
+  } finally {
+    store.close();
+    if (tz === undefined) delete process.env.TZ;
+    else process.env.TZ = tz;
+  }
+});
