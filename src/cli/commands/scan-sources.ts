@@ -51,7 +51,7 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     throw new InputError('INPUT_NO_SOURCE', 'nothing to scan: give log files (--ldf/--trn, with --mdf/--bak or --schema/--ddl), --server with --database, or --export FILE');
   }
   if (families.length > 1) throw new InputError('INPUT_BAD_OPTION', `give one source, not ${families.join(' and ')}`);
-  const hold = holdOptions(o, live);
+  const hold = holdOptions(o);
   if (files) {
     for (const [flag, f] of [...(o.mdf ?? []).map((m) => ['--mdf', m]), ...(o.bak ?? []).map((b) => ['--bak', b]), ['--ldf', o.ldf], ...(o.trn ?? []).map((t) => ['--trn', t])] as const) {
       if (f) assertReadableFile(flag, f);
@@ -91,6 +91,7 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     acceptSchemaDrift: o.acceptSchemaDrift,
     queryTimeoutMs,
     logger,
+    ...hold,
   });
   return { source: s, notes: () => s.notes };
 }
@@ -99,13 +100,11 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
  * `--hold-memory MB` and `--temp-dir DIR` as the committed filter's options (bytes, folder).
  * Throws InputError INPUT_BAD_OPTION for a value that is not 1–65536 MB, a folder that is not a
  * writable directory (checked now: a missing folder is one line before the scan, not a failure
- * after an hour of it), or either given with a live source (the server filters there).
+ * after an hour of it). Every source takes them: a live scan holds a transaction's rows until its
+ * commit too (the pairing of rows it took back itself, recover/sources/live.ts).
  */
-function holdOptions(o: ScanSourceOptions, live: boolean): { holdBudgetBytes?: number; spillDir?: string } {
+function holdOptions(o: ScanSourceOptions): { holdBudgetBytes?: number; spillDir?: string } {
   const out: { holdBudgetBytes?: number; spillDir?: string } = {};
-  if (live && (o.holdMemory !== undefined || o.tempDir !== undefined)) {
-    throw new InputError('INPUT_BAD_OPTION', '--hold-memory and --temp-dir apply to files and --export; a live scan holds no rows of open transactions');
-  }
   if (o.holdMemory !== undefined) {
     const mb = /^[0-9]{1,5}$/.test(o.holdMemory) ? Number(o.holdMemory) : NaN;
     if (!(mb >= 1 && mb <= 65536)) throw new InputError('INPUT_BAD_OPTION', `--hold-memory must be a whole number of megabytes from 1 to 65536, not '${echoInput(o.holdMemory)}'`);

@@ -34,6 +34,10 @@ export interface LiveSourceOptions {
   endLsn?: Lsn;
   /** Decode rows of tables altered since the window start anyway (the user supplied the old layout). */
   acceptSchemaDrift?: boolean;
+  /** Bytes of rows held for transactions whose commit is not yet read (committed.ts; default 64 MB), then spilled to `spillDir`. */
+  holdBudgetBytes?: number;
+  /** Folder for the spill files (default: the OS temporary folder). */
+  spillDir?: string;
   queryTimeoutMs?: number;
   logger?: Logger;
   jobId?: string;
@@ -197,7 +201,7 @@ export class LiveSource implements RecoverySource {
     };
     // one TransactionInfo per commit (committed.ts): its login and session looked up once
     const seen = new WeakMap<TransactionInfo, TransactionInfo>();
-    for await (const batch of committedCandidateBatches(() => records(), filter, catalog, { stats })) {
+    for await (const batch of committedCandidateBatches(() => records(), filter, catalog, { stats, holdBudgetBytes: this.o.holdBudgetBytes, spillDir: this.o.spillDir })) {
       for (const c0 of batch) {
         let txn = seen.get(c0.txn);
         if (!txn) {

@@ -218,6 +218,23 @@ describe('LiveSource', () => {
     expect(explainNoRows(src2.committedStats(), ['delete'])).toMatch(/returned 1 deletes on the tables' data rows: 1 taken back by their own transaction/);
   });
 
+  it('holds a transaction\'s rows within holdBudgetBytes, spilling to spillDir (--hold-memory / --temp-dir), with the same result and nothing left behind', async () => {
+    const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const spill = mkdtempSync(join(tmpdir(), 'rowback-live-spill-'));
+    try {
+      const rows = committedTxn(Array.from({ length: 200 }, (_, i) => scanRow(`0000002a:000001f0:${(i + 3).toString(16).padStart(4, '0')}`)));
+      const plain = await collect(new LiveSource({ database: 'CRM', runner: new FakeRunner({ scan: rows }), server: 'ignored' }).candidates({ operations: ['delete'] }));
+      const held = await collect(new LiveSource({ database: 'CRM', runner: new FakeRunner({ scan: rows }), server: 'ignored', holdBudgetBytes: 1, spillDir: spill }).candidates({ operations: ['delete'] }));
+      expect(held).toHaveLength(200);
+      expect(held.map((c) => [c.record['Current LSN'], Buffer.from(c.record['RowLog Contents 0']!).toString('hex')])).toEqual(plain.map((c) => [c.record['Current LSN'], Buffer.from(c.record['RowLog Contents 0']!).toString('hex')]));
+      expect(readdirSync(spill)).toEqual([]);
+    } finally {
+      rmSync(spill, { recursive: true, force: true });
+    }
+  });
+
   it('gives the rows in commit order, each with its own transaction\'s facts; a transaction with no commit row is not returned', async () => {
     // T1 begins first and commits last; T2 begins and commits inside it; T3's commit is not in the result
     const t1a = scanRow('0000002a:000001f0:0003');
