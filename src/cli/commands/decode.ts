@@ -8,6 +8,7 @@ import { physicalSlots, qualifiedName, type TableLayout } from '../../reconstruc
 import { formatLsn, parseAnyLsn } from '../../logreader/lsn.js';
 import { parseHex } from '../../util/hex.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
+import { repeatableOption } from '../options.js';
 
 /**
  * `rowback decode`: one row image + table metadata → one JSON document on stdout:
@@ -40,7 +41,7 @@ export function register(program: Command): void {
     .option('--table <schema.name>', 'which table, when the metadata holds more than one')
     .option('--partition <n>', "with --schema: the row's partition number, when the table's partitions differ in layout (compression, columns)")
     .requiredOption('--hex <hex>', "the row image as hex ('0x…', spaces allowed); '-' reads it from stdin")
-    .option('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, [])
+    .addOption(repeatableOption('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, 'none'))
     .option('--default-schema <schema>', 'with --ddl: schema of unqualified table names', 'dbo')
     .option('--collation <name>', 'with --ddl: database default collation for char/varchar columns without COLLATE', 'SQL_Latin1_General_CP1_CI_AS')
     .option('--lsn <lsn>', 'LSN of the log record the image came from, any fn_dblog spelling (named in errors)')
