@@ -124,6 +124,28 @@ function mint(db: string, name: string, r: Role): void {
   }
 }
 
+/**
+ * The line `serve` prints when the staging file holds no active token: nobody can sign in to the
+ * page or call the API until one is made (`token create` works while the server runs); the page's
+ * sign-in form alone did not say that none exists. Undefined when a token exists or the file
+ * cannot be read (the server has already opened it; this is advice, never a refusal).
+ */
+export function noTokenAdvice(db: string): string | undefined {
+  let active: number;
+  try {
+    const store = openStagingStore(db, { readonly: true });
+    try {
+      active = store.listTokens().filter((t) => !t.revokedAt).length;
+    } finally {
+      store.close();
+    }
+  } catch {
+    return undefined;
+  }
+  if (active > 0) return undefined;
+  return `no API token in ${db} yet: nobody can sign in; make one (the server may keep running): rowback token create NAME --role operator --db ${db} (and --role reviewer for the person who approves)\n`;
+}
+
 export function register(program: Command): void {
   program
     .command('serve')
@@ -163,6 +185,8 @@ export function register(program: Command): void {
       });
       process.stderr.write(`job files may come from: ${(cfg.fileRoots ?? [process.cwd()]).join(', ')}${cfg.allowedServers ? `; live jobs may connect to: ${cfg.allowedServers.join(', ')}` : ''}\n`);
       process.stderr.write(`rowback serving on ${address} (review page ${address}/, API docs ${address}/docs)\n`);
+      const advice = noTokenAdvice(cfg.db);
+      if (advice) process.stderr.write(advice);
       if (cfg.host !== '127.0.0.1' && cfg.host !== 'localhost' && cfg.host !== '::1') {
         process.stderr.write(`warning: bound to ${cfg.host}: the service is reachable from other machines; put TLS in front of it\n`);
       }
