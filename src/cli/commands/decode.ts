@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { namingFile, readTextFile } from '../../util/files.js';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { decodeRow } from '../../reconstruct/decode-row.js';
@@ -78,11 +78,11 @@ export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): P
   if (!!opts.ddl === !!opts.schema) {
     throw new InputError('INPUT_BAD_OPTION', opts.ddl ? 'give --ddl or --schema, not both' : 'give the table metadata: --ddl FILE or --schema CATALOG.json');
   }
-  const layouts = opts.schema ? loadCatalogFile(opts.schema) : layoutsFromDdl(readText(opts.ddl!), {
+  const layouts = opts.schema ? loadCatalogFile(opts.schema) : namingFile(opts.ddl!, () => layoutsFromDdl(readText(opts.ddl!), {
     typeAliases: parseAliases(opts.typeAlias ?? []),
     defaultSchema: opts.defaultSchema,
     defaultCollation: opts.collation,
-  });
+  }));
   let partition: number | undefined;
   if (opts.partition !== undefined) {
     partition = Number(opts.partition);
@@ -184,11 +184,7 @@ function unbracket(name: string): string {
 }
 
 function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-  } catch (e) {
-    throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
-  }
+  return readTextFile(file);
 }
 
 /** All of stdin as UTF-8. Aborted, stdin is closed (an open stdin would keep the process from ending) and the signal's reason thrown. */

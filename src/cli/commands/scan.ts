@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { namingFile, readTextFile } from '../../util/files.js';
 import { assertWritableOutput, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
@@ -295,7 +295,7 @@ function loadMetadataOverride(opts: ScanOptions) {
     }),
   );
   const text = readText(opts.ddl!);
-  const layouts = layoutsFromDdl(text, { typeAliases: aliases, ...(opts.collation ? { defaultCollation: opts.collation } : {}) });
+  const layouts = namingFile(opts.ddl!, () => layoutsFromDdl(text, { typeAliases: aliases, ...(opts.collation ? { defaultCollation: opts.collation } : {}) }));
   let note: string | undefined;
   if (!opts.collation) {
     // The script does not say the database's default collation (SSMS leaves COLLATE out where it is
@@ -307,11 +307,7 @@ function loadMetadataOverride(opts: ScanOptions) {
 }
 
 function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
-  }
+  return readTextFile(file);
 }
 
 function printSummary(rows: number, perTable: Map<string, number>, skipped: SkippedItem[]): void {
