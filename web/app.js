@@ -603,7 +603,11 @@ async function submitJob(ev) {
 async function readMetaFile() {
   const f = $('j-meta-file').files[0];
   if (!f) return;
-  $('j-meta').value = await f.text();
+  // UTF-16 after its byte-order mark (SSMS's Generate Scripts, Windows PowerShell 5.1's Out-File),
+  // else UTF-8: f.text() read a UTF-16 script as UTF-8, NUL bytes between its letters (as the CLI's readTextFile)
+  const bytes = new Uint8Array(await f.arrayBuffer());
+  const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : 'utf-8';
+  $('j-meta').value = new TextDecoder(encoding).decode(bytes);
   if (!$('j-meta-kind').value) $('j-meta-kind').value = /\.json$/i.test(f.name) ? 'catalog' : 'ddl';
 }
 

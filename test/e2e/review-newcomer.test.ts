@@ -4,6 +4,8 @@
  * "no rows match", which read as a filter hiding rows. Found trying `rowback serve` on
  * NORTHWND_log.ldf (1,426 deletes, all on system tables): the reason sat in a closed box.
  * The job and its note are SYNTHETIC (the note's text is what the scan printed for that log).
+ * Also: a metadata file loaded in the New job form as SSMS saves scripts (UTF-16 with a BOM) reads
+ * as its text (it was read as UTF-8: NULs between the letters).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -35,11 +37,13 @@ describeBrowser('a job that staged no rows, in chromium', () => {
   let ctx: BrowserContext;
   let page: Page;
   let reviewer: string;
+  let operator: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-e2e-zero-'));
     store = new StagingStore(join(dir, 'staging.db'));
     reviewer = store.createToken('rafael', 'reviewer').token;
+    operator = store.createToken('olga', 'operator').token;
     const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/NORTHWND_log.ldf', mdf: '/evidence/NORTHWND.MDF' }, description: '/evidence/NORTHWND.MDF, /evidence/NORTHWND_log.ldf', windowFrom: null, windowTo: null, createdBy: 'olga' });
     store.setJobState(job.id, 'running');
     store.appendAudit('system', 'job.notes', job.id, { notes: [WHY] });
@@ -75,5 +79,23 @@ describeBrowser('a job that staged no rows, in chromium', () => {
     expect(await page.locator('#job-notes li').first().isVisible()).toBe(true);
     await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toBe('this job staged no rows — why: see "What the job read and how" above');
     expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('New job: a metadata file saved as UTF-16 (SSMS Generate Scripts) is read as its text, as UTF-8 ones are', async () => {
+    const ddl = 'CREATE TABLE [dbo].[Größe] ([Id] INT NOT NULL)\r\n';
+    await page.evaluate('sessionStorage.clear()');
+    await page.goto(base + '/');
+    await page.locator('#token').fill(operator);
+    await page.locator('#login-button').click();
+    await page.locator('#new-job').click();
+    for (const [name, bytes] of [
+      ['utf16le.sql', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(ddl, 'utf16le')])],
+      ['utf8bom.sql', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(ddl, 'utf8')])],
+      ['utf8.sql', Buffer.from(ddl, 'utf8')],
+    ] as const) {
+      await page.locator('#j-meta').fill('');
+      await page.locator('#j-meta-file').setInputFiles({ name, mimeType: 'text/plain', buffer: bytes });
+      await expect.poll(() => page.locator('#j-meta').inputValue(), { timeout: 10_000 }).toBe(ddl.replace(/\r\n/g, '\n'));
+    }
   }, 120_000);
 });
