@@ -100,7 +100,9 @@ export function resolveConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = proces
 }
 
 function role(text: string | undefined): Role {
-  if (!text || !(ROLES as readonly string[]).includes(text)) throw new InputError('INPUT_BAD_OPTION', `--role must be one of ${ROLES.join(', ')}`);
+  // worded as every other choice (`--format 'xml' is not one of: …`), naming the value given
+  if (!text) throw new InputError('INPUT_BAD_OPTION', `--role is needed: one of ${ROLES.join(', ')}`);
+  if (!(ROLES as readonly string[]).includes(text)) throw new InputError('INPUT_BAD_OPTION', `--role '${text}' is not one of: ${ROLES.join(', ')}`);
   return text as Role;
 }
 
