@@ -233,7 +233,10 @@ async function loadNotes(id) {
   if (state.jobId !== id) return;
   $('job-notes').replaceChildren(...notes.map((n) => el('li', { text: n })));
   $('job-notes-box').hidden = notes.length === 0;
-  $('job-notes-box').open = state.jobs.find((j) => j.id === id)?.kind === 'restore';
+  // open for a restore job (its chain and comparison) and for a finished job that staged no rows:
+  // its notes say why (the grid's "no rows match" alone read as a filter that hid them)
+  const job = state.jobs.find((j) => j.id === id);
+  $('job-notes-box').open = job?.kind === 'restore' || (job?.state === 'succeeded' && job.rowsStaged === 0);
 }
 
 // ------------------------------------------------------------------ rows grid (keyset paging)
@@ -318,7 +321,14 @@ async function loadPage() {
   $('first-page').disabled = state.page === 0;
   $('page-info').textContent = page.items.length
     ? `page ${state.page + 1} of ${Math.max(1, Math.ceil(state.total / 50)).toLocaleString()} · ${state.total.toLocaleString()} matching rows · #${page.items[0].id}–#${page.items[page.items.length - 1].id}`
-    : 'no rows match';
+    : noRowsText();
+}
+
+// A job that finished with no rows staged is not a filter that matched nothing: say so, and where the reason is.
+function noRowsText() {
+  const job = state.jobs.find((j) => j.id === state.jobId);
+  if (job?.state === 'succeeded' && job.rowsStaged === 0) return 'this job staged no rows — why: see "What the job read and how" above';
+  return 'no rows match';
 }
 
 function summary(values) {
@@ -593,7 +603,11 @@ async function submitJob(ev) {
 async function readMetaFile() {
   const f = $('j-meta-file').files[0];
   if (!f) return;
-  $('j-meta').value = await f.text();
+  // UTF-16 after its byte-order mark (SSMS's Generate Scripts, Windows PowerShell 5.1's Out-File),
+  // else UTF-8: f.text() read a UTF-16 script as UTF-8, NUL bytes between its letters (as the CLI's readTextFile)
+  const bytes = new Uint8Array(await f.arrayBuffer());
+  const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : 'utf-8';
+  $('j-meta').value = new TextDecoder(encoding).decode(bytes);
   if (!$('j-meta-kind').value) $('j-meta-kind').value = /\.json$/i.test(f.name) ? 'catalog' : 'ddl';
 }
 

@@ -37,7 +37,7 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
       outputError: (str, write) => {
         const text = str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ');
         const hint = unquotedTimeHint(str, argv);
-        write(`rowback: INPUT_BAD_OPTION: ${hint ? `${text.replace(/\.$/, '')}${hint}` : text} (see rowback --help)\n`);
+        write(`rowback: INPUT_BAD_OPTION: ${hint ? `${text.replace(/\.$/, '')}${hint}` : text} (see ${helpCommandOf(argv)} --help)\n`);
       },
     });
   const name = argv.find((a) => !a.startsWith('-'));
@@ -51,6 +51,20 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
   }
   // every command's options alike: an empty value, or one value given twice, is refused (options.ts)
   return checkAllOptionValues(program);
+}
+
+const SUBCOMMANDS: Record<string, readonly string[]> = { restore: ['plan', 'run'], token: ['create', 'list', 'revoke'] };
+
+/**
+ * The command whose --help lists the options a usage mistake is about: `rowback restore run`
+ * for `rowback restore run --as x …` missing --server (it said `see rowback --help`, which lists
+ * commands, not options); `rowback` for an unknown command.
+ */
+export function helpCommandOf(argv: readonly string[]): string {
+  const [first, second] = argv;
+  if (!first || !COMMANDS[first]) return 'rowback';
+  if (second !== undefined && SUBCOMMANDS[first]?.includes(second)) return `rowback ${first} ${second}`;
+  return `rowback ${first}`;
 }
 
 /**

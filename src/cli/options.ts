@@ -84,6 +84,15 @@ export function requireSubcommand(parent: Command): Command {
   });
 }
 
+/**
+ * A repeatable option (values collected by `parse`, starting from an empty list) whose help says
+ * what giving none means (`(default: delete)`, `(default: every table)`), where commander printed
+ * the empty list itself — `--op … default delete (default: [])` contradicted itself.
+ */
+export function repeatableOption(flags: string, description: string, parse: (value: string, previous: string[]) => string[], whenNone: string): Option {
+  return new Option(flags, description).argParser(parse).default([] as string[], whenNone);
+}
+
 /** Marks an option as taking one value even though it has a parser (choiceOption, a normalising parser). */
 const SINGLE = Symbol('rowback.single-value-option');
 

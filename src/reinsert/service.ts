@@ -151,7 +151,7 @@ export class ReinsertService {
 
   /** Starts a real run in the background; returns its record (state `running`). */
   async start(jobId: number, actor: string, req: ReinsertRequest): Promise<RunRecord> {
-    if (!req.target) throw new ReinsertError('REINSERT_NO_TARGET', 'a real re-insert needs a target connection');
+    if (!req.target) throw new ReinsertError('REINSERT_NO_TARGET', 'a real re-insert needs a target: send targetName (a target of serve\'s config; GET /api/info lists them) or target {connectionString, database}, or dryRun: true for the script only');
     const { plan, metadata } = await this.plan(jobId, req);
     if (plan.batches.length === 0) throw new ReinsertError('REINSERT_NOTHING_TO_DO', `job ${jobId} has no approved rows that can be re-inserted`);
     const runId = this.insertRun(jobId, actor, req, 'running');

@@ -2,9 +2,9 @@
  * Input paths checked before they are opened: a regular file, or one typed line saying what it
  * is instead (a directory, a FIFO whose open would block, a device such as /dev/null, nothing).
  */
-import { realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, isRowbackError } from '../errors.js';
 
 /** null for a regular file; else what the path is ('a directory', 'no such file', …). */
 export function fileKindProblem(path: string): string | null {
@@ -62,4 +62,36 @@ export function isInsideRoots(path: string, roots: string[]): boolean {
     }
     return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep);
   });
+}
+
+/**
+ * The text of a script or JSON file a person saved (`--ddl`, `--schema`): UTF-16 (little- or
+ * big-endian) after its byte-order mark, else UTF-8 with any BOM dropped. SSMS's "Generate
+ * Scripts" and Windows PowerShell 5.1's `Out-File`/`>` write UTF-16LE with a BOM; read as UTF-8,
+ * such a script failed with `SCHEMA_DDL_PARSE: line 1, column 4: unexpected character` (its
+ * NUL bytes) and a catalog with `INPUT_BAD_JSON`. Unreadable: INPUT_FILE_UNREADABLE naming it.
+ */
+export function readTextFile(path: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
+  }
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  return bytes.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/**
+ * `fn()`, with `file` added to the location of a rowback error it throws that names no file: a
+ * `--ddl` script's `SCHEMA_DDL_PARSE: line 4, column 43: …` said the line but not which file.
+ */
+export function namingFile<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (isRowbackError(e) && e.location.file === undefined) e.location.file = file;
+    throw e;
+  }
 }

@@ -117,4 +117,14 @@ describe('every command checks its option values alike', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("help never shows a repeatable option's empty list as its default: it says what giving none means (scan --op printed 'default delete (default: [])')", async () => {
+    const helps = commands(await buildProgram()).map(({ path, cmd }) => ({ path: path.join(' '), help: cmd.helpInformation().replace(/\s+/g, ' ') }));
+    for (const { path, help } of helps) expect(help, path).not.toContain('(default: [])');
+    const of = (name: string) => helps.find((h) => h.path === name)!.help;
+    expect(of('scan')).toContain('delete | insert | update, any case (repeatable) (default: delete)');
+    expect(of('scan')).toContain('dbo.T, [dbo].[T], "dbo"."T" (default: every table)');
+    expect(of('log')).toContain('(repeatable or comma-separated) (default: every operation)');
+    expect(of('decode')).toContain('Flag=bit (repeatable) (default: none)');
+  });
 });

@@ -156,6 +156,16 @@ describe('a command group run without its command', () => {
   });
 });
 
+describe('a usage mistake points at the --help that lists the options it is about', () => {
+  it('names the command (and subcommand) given, not the top-level help that lists only commands', async () => {
+    expect(expectOneLineError(await cli('restore', 'run', '--backups', '.', '--as', 'x', '--stop-at', '2017-06-01T13:05'), 'INPUT_BAD_OPTION'))
+      .toBe("rowback: INPUT_BAD_OPTION: required option '--server <connection>' not specified (see rowback restore run --help)\n");
+    expect(expectOneLineError(await cli('scan', '--bogus'), 'INPUT_BAD_OPTION')).toBe("rowback: INPUT_BAD_OPTION: unknown option '--bogus' (see rowback scan --help)\n");
+    expect(expectOneLineError(await cli('token', 'create', 'x'), 'INPUT_BAD_OPTION')).toContain('(see rowback token create --help)');
+    expect(expectOneLineError(await cli('bogus'), 'INPUT_BAD_OPTION')).toBe("rowback: INPUT_BAD_OPTION: unknown command 'bogus' (see rowback --help)\n");
+  });
+});
+
 describe('an option taking one value, given twice', () => {
   it('is refused naming the option and both values (commander kept the last one silently); repeatable and multi-file options still repeat', async () => {
     const twice = async (...argv: string[]) => expectOneLineError(await cli(...argv), 'INPUT_BAD_OPTION');

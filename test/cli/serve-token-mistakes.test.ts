@@ -65,3 +65,13 @@ it('token create --db on a file that is not a SQLite database: SQLite\'s reason,
   expect(r.stdout).toBe('');
   expect(r.stderr).toBe(`rowback: STAGING_OPEN_FAILED: cannot open staging file ${db}: file is not a database (SQLITE_NOTADB) (file ${db})\n`);
 });
+
+it('a role that is not one names the value given, as every other choice does', async () => {
+  const db = join(dir, 'roles.db');
+  const r = await cli('token', 'create', 'bob', '--role', 'admin', '--db', db);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe("rowback: INPUT_BAD_OPTION: --role 'admin' is not one of: operator, reviewer, viewer\n");
+  const s = await cli('serve', '--db', db, '--create-token', 'bob');
+  expect(s.code).toBe(2);
+  expect(s.stderr).toBe('rowback: INPUT_BAD_OPTION: --role is needed: one of operator, reviewer, viewer\n');
+});

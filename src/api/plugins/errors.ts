@@ -42,7 +42,11 @@ export default fp(async function errors(app: FastifyInstance) {
       return reply.code(429).send({ code: 'AUTH_RATE_LIMITED', message: err.message });
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      return reply.code(err.statusCode).send({ code: err.code ?? 'INPUT_BAD_REQUEST', message: redactSecrets(err.message) });
+      // fastify's own refusals (a body that is not JSON, an empty JSON body, too large, a media type
+      // it does not parse) carry FST_ERR_* codes, which are fastify's, not this API's: a client
+      // got `FST_ERR_CTP_INVALID_JSON_BODY` where README promises INPUT_BAD_REQUEST
+      const code = err.code && !err.code.startsWith('FST_') ? err.code : 'INPUT_BAD_REQUEST';
+      return reply.code(err.statusCode).send({ code, message: redactSecrets(err.message) });
     }
     req.log.error({ err }, 'unexpected error');
     return reply.code(500).send({ code: 'INTERNAL', message: 'internal error (see the server log)' });

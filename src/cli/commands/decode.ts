@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { namingFile, readTextFile } from '../../util/files.js';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { decodeRow } from '../../reconstruct/decode-row.js';
@@ -8,6 +8,7 @@ import { physicalSlots, qualifiedName, type TableLayout } from '../../reconstruc
 import { formatLsn, parseAnyLsn } from '../../logreader/lsn.js';
 import { parseHex } from '../../util/hex.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
+import { repeatableOption } from '../options.js';
 
 /**
  * `rowback decode`: one row image + table metadata → one JSON document on stdout:
@@ -40,7 +41,7 @@ export function register(program: Command): void {
     .option('--table <schema.name>', 'which table, when the metadata holds more than one')
     .option('--partition <n>', "with --schema: the row's partition number, when the table's partitions differ in layout (compression, columns)")
     .requiredOption('--hex <hex>', "the row image as hex ('0x…', spaces allowed); '-' reads it from stdin")
-    .option('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, [])
+    .addOption(repeatableOption('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, 'none'))
     .option('--default-schema <schema>', 'with --ddl: schema of unqualified table names', 'dbo')
     .option('--collation <name>', 'with --ddl: database default collation for char/varchar columns without COLLATE', 'SQL_Latin1_General_CP1_CI_AS')
     .option('--lsn <lsn>', 'LSN of the log record the image came from, any fn_dblog spelling (named in errors)')
@@ -77,11 +78,11 @@ export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): P
   if (!!opts.ddl === !!opts.schema) {
     throw new InputError('INPUT_BAD_OPTION', opts.ddl ? 'give --ddl or --schema, not both' : 'give the table metadata: --ddl FILE or --schema CATALOG.json');
   }
-  const layouts = opts.schema ? loadCatalogFile(opts.schema) : layoutsFromDdl(readText(opts.ddl!), {
+  const layouts = opts.schema ? loadCatalogFile(opts.schema) : namingFile(opts.ddl!, () => layoutsFromDdl(readText(opts.ddl!), {
     typeAliases: parseAliases(opts.typeAlias ?? []),
     defaultSchema: opts.defaultSchema,
     defaultCollation: opts.collation,
-  });
+  }));
   let partition: number | undefined;
   if (opts.partition !== undefined) {
     partition = Number(opts.partition);
@@ -183,11 +184,7 @@ function unbracket(name: string): string {
 }
 
 function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-  } catch (e) {
-    throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
-  }
+  return readTextFile(file);
 }
 
 /** All of stdin as UTF-8. Aborted, stdin is closed (an open stdin would keep the process from ending) and the signal's reason thrown. */

@@ -35,7 +35,7 @@ import { sidToText } from '../../util/sid.js';
 import { assertReadableFile } from './scan-sources.js';
 import { detectFileKind } from './inspect.js';
 import { openOutputFile } from '../files.js';
-import { outFormatOption, formatFromOut, normalizeTableName } from '../options.js';
+import { outFormatOption, formatFromOut, normalizeTableName, repeatableOption } from '../options.js';
 import { createProgress } from '../progress.js';
 import { drainOrError } from '../../recover/writers.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
@@ -84,11 +84,11 @@ export function register(program: Command): void {
     .option('--bak <files...>', 'full backup giving table metadata (AllocUnitName, --table): every stripe of a striped one, optionally followed by differential backups based on it, as scan --bak; it takes every file after it')
     .option('--schema <catalog.json>', 'table metadata as catalog JSON (sql/table-metadata.sql)')
     .option('--position <n>', 'backup set to read in files holding several (RESTORE … WITH FILE = n); log backups: every set by default')
-    .option('--operation <op>', 'only these operations, e.g. LOP_DELETE_ROWS or DELETE_ROWS (repeatable or comma-separated)', collect, [])
-    .option('--context <ctx>', 'only these contexts, e.g. LCX_HEAP or HEAP (repeatable or comma-separated)', collect, [])
-    .option('--alloc-unit <id>', 'only these AllocUnitIds (repeatable or comma-separated)', collect, [])
-    .option('--table <name>', 'only records on these tables\' allocation units (needs --mdf/--bak/--schema); dbo.T, [dbo].[T], "dbo"."T"', (v: string, p: string[]) => [...p, v], [])
-    .option('--transaction <id>', 'only these Transaction IDs, e.g. 0000:000003e8 (repeatable or comma-separated)', collect, [])
+    .addOption(repeatableOption('--operation <op>', 'only these operations, e.g. LOP_DELETE_ROWS or DELETE_ROWS (repeatable or comma-separated)', collect, 'every operation'))
+    .addOption(repeatableOption('--context <ctx>', 'only these contexts, e.g. LCX_HEAP or HEAP (repeatable or comma-separated)', collect, 'every context'))
+    .addOption(repeatableOption('--alloc-unit <id>', 'only these AllocUnitIds (repeatable or comma-separated)', collect, 'every allocation unit'))
+    .addOption(repeatableOption('--table <name>', 'only records on these tables\' allocation units (needs --mdf/--bak/--schema); dbo.T, [dbo].[T], "dbo"."T"', (v: string, p: string[]) => [...p, v], 'every table'))
+    .addOption(repeatableOption('--transaction <id>', 'only these Transaction IDs, e.g. 0000:000003e8 (repeatable or comma-separated)', collect, 'every transaction'))
     .option('--from-lsn <lsn>', 'first LSN (inclusive): 0000002a:000001f0:0003, 0x…, decimal or dec:42:496:3')
     .option('--to-lsn <lsn>', 'last LSN (inclusive), same forms')
     .addOption(outFormatOption(LOG_FORMATS, 'table'))

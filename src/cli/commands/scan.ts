@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { namingFile, readTextFile } from '../../util/files.js';
 import { assertWritableOutput, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { outFormatOption, collectTables, formatFromOut } from '../options.js';
+import { outFormatOption, collectTables, formatFromOut, repeatableOption } from '../options.js';
 import { createProgress } from '../progress.js';
 import { catchInterrupts } from '../interrupt.js';
 import { InputError } from '../../errors.js';
@@ -64,13 +64,13 @@ export function register(program: Command): void {
     .option('--accept-schema-drift', 'decode rows of tables altered after the window start anyway (with --schema/--ddl giving the old layout)')
     .option('--schema <catalog.json>', 'table metadata as catalog JSON (sql/table-metadata.sql rows); overrides the source\'s')
     .option('--ddl <file>', 'table metadata from a CREATE TABLE script; overrides the source\'s')
-    .option('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, [])
+    .addOption(repeatableOption('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, 'none'))
     .option('--collation <name>', "with --ddl: the database's default collation, for char/varchar/text columns without COLLATE (default SQL_Latin1_General_CP1_CI_AS, code page 1252)")
     .option('--alloc-unit <id>', 'with --schema/--ddl of one table and no data file: the table\'s in-row AllocUnitId as the log prints it')
     .option('--from <time>', 'window start, server local time: YYYY-MM-DD[THH:MM[:SS[.fff]]]')
     .option('--to <time>', 'window end (inclusive), server local time')
-    .option('--table <schema.name>', 'only these tables (repeatable or comma-separated): dbo.T, [dbo].[T], "dbo"."T"', collectTables, [])
-    .option('--op <operation>', 'delete | insert | update, any case (repeatable); default delete', collect, [])
+    .addOption(repeatableOption('--table <schema.name>', 'only these tables (repeatable or comma-separated): dbo.T, [dbo].[T], "dbo"."T"', collectTables, 'every table'))
+    .addOption(repeatableOption('--op <operation>', 'delete | insert | update, any case (repeatable)', collect, 'delete'))
     .addOption(outFormatOption(OUTPUT_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
@@ -295,7 +295,7 @@ function loadMetadataOverride(opts: ScanOptions) {
     }),
   );
   const text = readText(opts.ddl!);
-  const layouts = layoutsFromDdl(text, { typeAliases: aliases, ...(opts.collation ? { defaultCollation: opts.collation } : {}) });
+  const layouts = namingFile(opts.ddl!, () => layoutsFromDdl(text, { typeAliases: aliases, ...(opts.collation ? { defaultCollation: opts.collation } : {}) }));
   let note: string | undefined;
   if (!opts.collation) {
     // The script does not say the database's default collation (SSMS leaves COLLATE out where it is
@@ -307,11 +307,7 @@ function loadMetadataOverride(opts: ScanOptions) {
 }
 
 function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
-  }
+  return readTextFile(file);
 }
 
 function printSummary(rows: number, perTable: Map<string, number>, skipped: SkippedItem[]): void {

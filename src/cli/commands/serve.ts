@@ -100,7 +100,9 @@ export function resolveConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = proces
 }
 
 function role(text: string | undefined): Role {
-  if (!text || !(ROLES as readonly string[]).includes(text)) throw new InputError('INPUT_BAD_OPTION', `--role must be one of ${ROLES.join(', ')}`);
+  // worded as every other choice (`--format 'xml' is not one of: …`), naming the value given
+  if (!text) throw new InputError('INPUT_BAD_OPTION', `--role is needed: one of ${ROLES.join(', ')}`);
+  if (!(ROLES as readonly string[]).includes(text)) throw new InputError('INPUT_BAD_OPTION', `--role '${text}' is not one of: ${ROLES.join(', ')}`);
   return text as Role;
 }
 
@@ -122,6 +124,28 @@ function mint(db: string, name: string, r: Role): void {
   } finally {
     store.close();
   }
+}
+
+/**
+ * The line `serve` prints when the staging file holds no active token: nobody can sign in to the
+ * page or call the API until one is made (`token create` works while the server runs); the page's
+ * sign-in form alone did not say that none exists. Undefined when a token exists or the file
+ * cannot be read (the server has already opened it; this is advice, never a refusal).
+ */
+export function noTokenAdvice(db: string): string | undefined {
+  let active: number;
+  try {
+    const store = openStagingStore(db, { readonly: true });
+    try {
+      active = store.listTokens().filter((t) => !t.revokedAt).length;
+    } finally {
+      store.close();
+    }
+  } catch {
+    return undefined;
+  }
+  if (active > 0) return undefined;
+  return `no API token in ${db} yet: nobody can sign in; make one (the server may keep running): rowback token create NAME --role operator --db ${db} (and --role reviewer for the person who approves)\n`;
 }
 
 export function register(program: Command): void {
@@ -163,6 +187,8 @@ export function register(program: Command): void {
       });
       process.stderr.write(`job files may come from: ${(cfg.fileRoots ?? [process.cwd()]).join(', ')}${cfg.allowedServers ? `; live jobs may connect to: ${cfg.allowedServers.join(', ')}` : ''}\n`);
       process.stderr.write(`rowback serving on ${address} (review page ${address}/, API docs ${address}/docs)\n`);
+      const advice = noTokenAdvice(cfg.db);
+      if (advice) process.stderr.write(advice);
       if (cfg.host !== '127.0.0.1' && cfg.host !== 'localhost' && cfg.host !== '::1') {
         process.stderr.write(`warning: bound to ${cfg.host}: the service is reachable from other machines; put TLS in front of it\n`);
       }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../../util/files.js';
 import { z } from 'zod';
 import { InputError, SchemaError } from '../../errors.js';
 import { codePageForCollation } from '../collation.js';
@@ -35,15 +35,11 @@ export function layoutsFromCatalog(json: unknown, opts: CatalogOptions = {}): Ta
 
 /** Reads and converts a catalog JSON file; unreadable or non-JSON files are InputErrors naming the file. */
 export function loadCatalogFile(path: string): TableLayout[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
-  }
+  // UTF-16 after its BOM (Windows PowerShell 5.1's Out-File and `>`), else UTF-8 with or without one
+  const text = readTextFile(path);
   let json: unknown;
   try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+    json = JSON.parse(text);
   } catch (e) {
     throw new InputError('INPUT_BAD_JSON', `${path} is not JSON: ${(e as Error).message}`, { file: path });
   }
