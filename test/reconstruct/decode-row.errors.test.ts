@@ -25,9 +25,13 @@ function error(fn: () => unknown): DecodeError {
 describeCorpus('decodeRow errors', () => {
   const trail = parseHex(readCorpusJson<{ hex: string }>('text-examples', 'lc-trailnull-omitted.json').hex);
 
-  it('a truncated variable column: DECODE_TRUNCATED at the image end, with LSN, file and table', () => {
-    const e = error(() => decodeRow(trail.subarray(0, trail.length - 3), EXAMPLE_LAYOUTS['lc-trailnull-omitted'], { lsn: '0000002a:00000150:0002', file: 'x.ldf', offset: 4096 }));
+  it('a truncated variable column: DECODE_TRUNCATED at the image end, with LSN, file, table and the column by name', () => {
+    const layout = EXAMPLE_LAYOUTS['lc-trailnull-omitted'];
+    const e = error(() => decodeRow(trail.subarray(0, trail.length - 3), layout, { lsn: '0000002a:00000150:0002', file: 'x.ldf', offset: 4096 }));
     expect(e.code).toBe('DECODE_TRUNCATED');
+    // one variable column in the record (ColB, a trailing NULL, has no entry): ColA, cut 3 bytes short
+    expect(e.location.column).toBe('ColA');
+    expect(e.message).toContain(`row image ends inside variable column 1 (ColA) (ends at ${trail.length})`);
     expect(e.location).toMatchObject({ offset: trail.length - 3, lsn: '0000002a:00000150:0002', file: 'x.ldf', table: 'dbo.LogTestTrailNull' });
     expect(e.message).toMatch(/file offset 4096/);
     expect(e.describe()).toMatch(/^DECODE_TRUNCATED: .*LSN 0000002a:00000150:0002/);

@@ -30,8 +30,9 @@ import {
 
 const EMPTY = new Uint8Array(0);
 
-export function truncated(what: string, offset: number): DecodeError {
-  return new DecodeError('DECODE_TRUNCATED', `row image ends inside ${what}`, { offset });
+/** DECODE_TRUNCATED: the image ends inside `what` (byte `offset` of the image); `column` names the column it belongs to, when one does. */
+export function truncated(what: string, offset: number, column?: string): DecodeError {
+  return new DecodeError('DECODE_TRUNCATED', `row image ends inside ${what}`, column !== undefined ? { offset, column } : { offset });
 }
 
 /**
@@ -102,10 +103,13 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan): DecodedRow {
   let prevEnd = varDataStart;
   for (let k = 0; k < varCount; k++) {
     const end = readU16(image, varArray + 2 * k) & 0x7fff;
-    if (end < prevEnd) {
-      throw new DecodeError('DECODE_BAD_RECORD', `variable column ${k + 1} ends at ${end}, before its start ${prevEnd}`, { offset: varArray + 2 * k });
+    if (end < prevEnd || end > n) {
+      // the layout's column in that slot of the offset array, named (README: errors name the column)
+      const column = plan.varIndexOwner.get(k)?.name;
+      const which = `variable column ${k + 1}${column !== undefined ? ` (${column})` : ''}`;
+      if (end < prevEnd) throw new DecodeError('DECODE_BAD_RECORD', `${which} ends at ${end}, before its start ${prevEnd}`, column !== undefined ? { offset: varArray + 2 * k, column } : { offset: varArray + 2 * k });
+      throw truncated(`${which} (ends at ${end})`, n, column);
     }
-    if (end > n) throw truncated(`variable column ${k + 1} (ends at ${end})`, n);
     prevEnd = end;
   }
   const dataEnd = prevEnd;
