@@ -55,7 +55,8 @@ export function toSourceError(e: unknown, what: string): SourceError {
     return new SourceError('SOURCE_PERMISSION', `${what}: permission denied${num}: ${f.message}. Reading the log needs sysadmin (or db_owner on the database); see docs/live.md`, {}, { cause: e });
   }
   if ((f.number !== undefined && CONNECT_SQL_ERRORS.has(f.number)) || f.code === 'ELOGIN' || f.code === 'EINSTLOOKUP' || f.code === 'ESOCKET' || f.code === 'ECONNCLOSED') {
-    return new SourceError('SOURCE_CONNECT', `${what}: cannot connect${num}: ${f.message}`, {}, { cause: e });
+    // the connection, not the query it was for (`what`: an internal label such as 'server facts')
+    return new SourceError('SOURCE_CONNECT', `cannot connect${num}: ${f.message}`, {}, { cause: e });
   }
   if (f.code === 'ETIMEOUT') return new SourceError('SOURCE_TIMEOUT', `${what}: timed out: ${f.message}`, {}, { cause: e });
   if (f.code === 'ECANCEL') return new SourceError('SOURCE_CANCELLED', `${what}: cancelled`, {}, { cause: e });

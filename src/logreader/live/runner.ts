@@ -202,7 +202,13 @@ export class MssqlRunner implements SqlRunner {
       slot.catch(() => undefined);
       try {
         await waitOrAbort(admittedP, o.signal, what);
-        yield* withRetries(() => self.once(stmt, o, what), { what, signal: o.signal, logger: self.log, maxAttempts: self.maxAttempts });
+        try {
+          yield* withRetries(() => self.once(stmt, o, what), { what, signal: o.signal, logger: self.log, maxAttempts: self.maxAttempts });
+        } catch (e) {
+          // which server: 'cannot connect: Login failed for user …' alone does not say (no secret in the description)
+          if (e instanceof SourceError && e.code === 'SOURCE_CONNECT') throw new SourceError('SOURCE_CONNECT', `${self.description}: ${e.message}`, e.location, { cause: e });
+          throw e;
+        }
       } finally {
         release();
       }

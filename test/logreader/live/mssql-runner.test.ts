@@ -36,7 +36,12 @@ describe('MssqlRunner without a server', () => {
     const lines: string[] = [];
     const logger = createLogger({ level: 'debug' }, { write: (l: string) => lines.push(l) });
     const r = new MssqlRunner(settings(closedPort), { logger, maxAttempts: 2 });
-    await expect(r.query(serverInfoSql(), { label: 'server facts' })).rejects.toMatchObject({ code: 'SOURCE_CONNECT', message: expect.stringContaining('server facts') });
+    // named by the connection it could not make, not by the query's internal label
+    const err = await r.query(serverInfoSql(), { label: 'server facts' }).then(() => null, (e: Error & { code: string }) => e);
+    expect(err?.code).toBe('SOURCE_CONNECT');
+    expect(err?.message).toMatch(new RegExp(`^127\\.0\\.0\\.1:${closedPort}/CRM as ro \\(SQL login\\), TLS: cannot connect: `));
+    expect(err?.message).not.toContain('server facts');
+    expect(err?.message).not.toContain('S3cret-Pw!');
     await r.close();
     expect(lines.filter((l) => l.includes('transient error, retrying'))).toHaveLength(1);
     // The password never reaches a log line, the connection description names no secret.
