@@ -15,6 +15,6 @@ describeCorpus('scan --op in any case', () => {
     expect(upper.stdout.split('\n').filter(Boolean).length).toBeGreaterThan(16);
     const bad = await cli('scan', '--mdf', mdf, '--ldf', ldf, '--op', 'remove');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("--op 'remove' is not one of delete, insert, update");
+    expect(bad.stderr).toContain("--op 'remove' is not one of: delete, insert, update");
   });
 });

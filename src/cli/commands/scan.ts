@@ -278,7 +278,7 @@ function parseOperations(ops: string[]): ScanOperation[] {
   // any case, as --format and log's --operation take theirs (`--op DELETE` was refused); the API's `operations` take the same (scanOperationOf)
   return [...new Set(ops.map((o) => {
     const op = scanOperationOf(o);
-    if (!op) throw new InputError('INPUT_BAD_OPTION', `--op '${o}' is not one of ${SCAN_OPERATIONS.join(', ')}`);
+    if (!op) throw new InputError('INPUT_BAD_OPTION', `--op '${o}' is not one of: ${SCAN_OPERATIONS.join(', ')}`);
     return op;
   }))];
 }
