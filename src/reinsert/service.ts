@@ -152,8 +152,12 @@ export class ReinsertService {
   /** Starts a real run in the background; returns its record (state `running`). */
   async start(jobId: number, actor: string, req: ReinsertRequest): Promise<RunRecord> {
     if (!req.target) throw new ReinsertError('REINSERT_NO_TARGET', 'a real re-insert needs a target connection');
+    this.refuseWhileRunning(jobId);
     const { plan, metadata } = await this.plan(jobId, req);
     if (plan.batches.length === 0) throw new ReinsertError('REINSERT_NOTHING_TO_DO', `job ${jobId} has no approved rows that can be re-inserted`);
+    // Checked again after the (asynchronous) planning and, with no await between, the run is
+    // recorded as running: two requests planning at once cannot both pass.
+    this.refuseWhileRunning(jobId);
     const runId = this.insertRun(jobId, actor, req, 'running');
     const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, false), ledgerNote: true });
     this.store.db.transaction(() => {
@@ -175,13 +179,32 @@ export class ReinsertService {
     const ids = (this.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? ORDER BY batch_no').all(runId) as { row_ids: string }[])
       .flatMap((b) => JSON.parse(b.row_ids) as number[]);
     const tableMap = (run.target.tableMap as Record<string, string> | null) ?? undefined;
+    this.refuseWhileRunning(run.jobId);
     const { plan } = await this.plan(run.jobId, { target, tableMap, batchSize: run.batchSize }, { rowIds: ids, anyStatus: true });
+    const now = this.getRun(runId)!;
+    if (!['interrupted', 'failed'].includes(now.state)) {
+      throw new ReinsertError('REINSERT_RUN_NOT_RESUMABLE', `run ${runId} is ${now.state}; only interrupted or failed runs resume`);
+    }
+    this.refuseWhileRunning(run.jobId);
     this.store.db.transaction(() => {
       this.store.db.prepare("UPDATE reinsert_runs SET state = 'running', error = NULL WHERE id = ?").run(runId);
       this.store.appendAudit(actor, 'reinsert.resume', run.jobId, { runId });
     })();
     this.launch(runId, run.jobId, plan, target);
     return this.getRun(runId)!;
+  }
+
+  /**
+   * One real run of a job at a time. Two runs planned from the same approved rows (a double-clicked
+   * Run, a client retrying its POST, two operators) each inserted every row: a key-less table got
+   * every row twice, a keyed one had its rows marked conflicts with themselves.
+   * @throws ReinsertError REINSERT_RUN_ACTIVE (409)
+   */
+  private refuseWhileRunning(jobId: number): void {
+    const r = this.store.db.prepare("SELECT id, actor FROM reinsert_runs WHERE job_id = ? AND dry_run = 0 AND state = 'running' ORDER BY id LIMIT 1").get(jobId) as { id: number; actor: string } | undefined;
+    if (r) {
+      throw new ReinsertError('REINSERT_RUN_ACTIVE', `re-insert run ${r.id} of job ${jobId} is running (started by ${r.actor}); wait for it to end (GET /api/reinsert-runs/${r.id}) before starting or resuming another: two runs would insert the same approved rows twice`);
+    }
   }
 
   private launch(runId: number, jobId: number, plan: ReinsertPlan, spec: TargetSpec): void {
