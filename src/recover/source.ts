@@ -182,6 +182,16 @@ export const LOG_LOSS_CODES: ReadonlySet<string> = new Set([
   'FORMAT_BAD_MTF',
 ]);
 
+/**
+ * The skipped items that say the data file's (or backup's) own catalog is damaged: a system
+ * table's page missing or unreadable (`sys.sysschobjs`, `sys.sysrowsets`, …). The tables those
+ * pages named are unknown, so row operations on allocation units the metadata does not know may
+ * be rows of such a table rather than of a system table or an index.
+ */
+export function catalogDamage(items: SkippedItem[]): SkippedItem[] {
+  return items.filter((s) => /^sys\./i.test(String(s.location?.table ?? '')));
+}
+
 /** The skipped items that mean the log was not read whole (see LOG_LOSS_CODES). */
 export function logLoss(items: SkippedItem[]): SkippedItem[] {
   return items.filter((s) => LOG_LOSS_CODES.has(s.code));
