@@ -35,6 +35,15 @@ describeCorpus('scan over a data file whose catalog is damaged', () => {
     expect(loud.stderr).toMatch(/INCOMPLETE: the data file's catalog is damaged/);
   });
 
+  it('--table of a table the damaged catalog no longer names: "not named", the damage said (scan and log), not "not in the metadata; known tables: (none)"', async () => {
+    const { mdf, ldf } = cut();
+    for (const argv of [['scan', '--mdf', mdf, '--ldf', ldf, '--table', 'tblDept'], ['log', '--mdf', mdf, '--table', 'tblDept', ldf]]) {
+      const r = await run(...argv);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/INPUT_UNKNOWN_TABLE: table dbo\.tblDept is not named in the metadata; known tables: \(none\); the catalog is damaged \(sys\.sysschobjs, sys\.sysidxstats; pages 1:184, 1:273\), so dbo\.tblDept may be there/);
+    }
+  });
+
   it('the whole file: complete, no such line', async () => {
     const r = await run('scan', '--quiet', '--mdf', corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf'), '--ldf', corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf'));
     expect(r.stdout.trim().split('\n')).toHaveLength(16);

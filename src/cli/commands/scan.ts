@@ -14,7 +14,7 @@ import { withMetadata } from '../../recover/metadata-override.js';
 import { explainNoRows, scanStatsNotes } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
-import { catalogDamage, logLoss } from '../../recover/source.js';
+import { catalogDamage, logLoss, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { parseWindowTime } from '../../recover/time-window.js';
 import { createRowWriter, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
@@ -127,8 +127,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const catalog = await source.metadata();
     for (const t of opts.table) {
       if (!catalog.byName(t)) {
-        const known = catalog.tables().map((x) => `${x.schema}.${x.name}`).join(', ') || '(none)';
-        throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in the metadata; known tables: ${known}`, { table: t });
+        throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, catalog.tables().map((x) => `${x.schema}.${x.name}`), source.skipped()), { table: t });
       }
     }
     // --ddl/--schema replace the data file's layouts: only the tables they name are scanned. Said
