@@ -118,3 +118,29 @@ it('metadata.collation without ddl is refused, naming the field', () => {
   expect(r.error!.issues.map((i) => [i.path.join('.'), i.message])).toContainEqual(['metadata.collation', "collation is for ddl (the database default collation of a CREATE TABLE script); catalog JSON names each column's collation"]);
   expect(JobSpec.safeParse({ kind: 'files', ldf, metadata: { ddl: DDL, collation: 'Cyrillic_General_CI_AS' } }).success).toBe(true);
 });
+
+it('a job over a data file whose catalog is damaged, and over a damaged log, says INCOMPLETE in its notes, as scan does (corpus AngularJs_CRUD copies)', async () => {
+  const { corpusPath, corpusAvailable } = await import('../support/corpus.js');
+  if (!corpusAvailable) return;
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const mdf = join(dir, 'Database1_cut.mdf');
+  writeFileSync(mdf, readFileSync(corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf')).subarray(0, 1_500_000));
+  const ldf0 = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf');
+  const badLdf = join(dir, 'Database1_bad_log.ldf');
+  const b = Buffer.from(readFileSync(ldf0));
+  b.fill(0, 300_032, 300_032 + 4096);
+  writeFileSync(badLdf, b);
+  const store = new StagingStore(join(dir, 'staging-incomplete.db'));
+  try {
+    const w = new JobWorker({ store });
+    const cut = w.submit({ kind: 'files', mdf, ldf: ldf0 }, 'op');
+    const torn = w.submit({ kind: 'files', mdf: corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf'), ldf: badLdf }, 'op');
+    await w.idle();
+    const notesOf = (id: number) => store.audit({ jobId: id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
+    expect(store.requireJob(cut.id).state).toBe('succeeded');
+    expect(notesOf(cut.id)).toContainEqual(expect.stringMatching(/^INCOMPLETE: the data file's catalog is damaged \(sys\.sysschobjs, sys\.sysidxstats\): 16 row operation\(s\)/));
+    expect(notesOf(torn.id)).toContainEqual(expect.stringMatching(/^INCOMPLETE: parts of the log could not be read \(FORMAT_/));
+  } finally {
+    store.close();
+  }
+});
