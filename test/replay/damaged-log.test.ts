@@ -41,6 +41,14 @@ describeCorpus('point-in-time replay over a damaged log backup', () => {
     }
   });
 
+  it('a log backup whose MTF block is zeroed is left out of the plan, and the refusal names it (it said only "there is no log backup after the full backup")', async () => {
+    const trn = zeroed(6144, 512);
+    await expect(replayTableAt({ bak: [FULL], trn: [trn], table: 'dbo.steps', target: at })).rejects.toMatchObject({
+      code: 'INPUT_RESTORE_TOO_LATE',
+      message: expect.stringMatching(/not used, being damaged: .*RestoreTimeClean_1\.trn \(FORMAT_BAD_MTF: /),
+    });
+  });
+
   it('damage only where the full backup already holds the log (LSNs before its end) changes nothing: the replay reads none of it', async () => {
     const trn = zeroed(11370, 8192);
     const r = await replayTableAt({ bak: [FULL], trn: [trn], table: 'dbo.steps', target: at });
