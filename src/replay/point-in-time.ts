@@ -215,22 +215,7 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
   }
   // STOPAT's datetime rounding (.979 → .980): the replay stops where a real RESTORE of the same text does
   const target = asStopAtTarget(inputs.target);
-  let chain: RestoreChain;
-  try {
-    chain = planChain(sets, target);
-  } catch (e) {
-    // A file given but damaged (an MTF block zeroed or cut) is left out of the plan; a refusal that
-    // then says "there is no log backup after the full backup" must name it, or it reads as a wrong input list.
-    const damaged = sets.filter((x) => x.damaged).map((x) => x.devices[0]!);
-    if (damaged.length && e instanceof InputError) {
-      const why = damaged.map((f) => {
-        const p = readMtfLayout(f).problems[0];
-        return `${f}${p ? ` (${p.code}: ${p.reason})` : ''}`;
-      }).join('; ');
-      throw new InputError(e.code, `${e.message}; not used, being damaged: ${why}`, e.location);
-    }
-    throw e;
-  }
+  const chain = planChain(sets, target);
   const baseSteps = chain.steps.filter((s) => s.role !== 'log');
   const logSteps = chain.steps.filter((s) => s.role === 'log');
   const base = baseSteps[baseSteps.length - 1].set;
