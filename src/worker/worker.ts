@@ -280,7 +280,7 @@ export class JobWorker {
           const all = [...source!.skipped(), ...skipped, ...staged];
           const lost = logLoss(all);
           if (lost.length) n.push(`INCOMPLETE: parts of the log could not be read (${[...new Set(lost.map((x) => x.code))].join(', ')}); rows in those LSN ranges are missing from this job (see its skipped items)`);
-          const damaged = stats.unknownAllocUnitRowOps > 0 ? catalogDamage(all) : [];
+          const damaged = stats.unknownAllocUnitRowOps > 0 && !spec.metadata ? catalogDamage(all) : [];
           if (damaged.length) n.push(`INCOMPLETE: the data file's catalog is damaged (${[...new Set(damaged.map((x) => String(x.location.table)))].join(', ')}): ${stats.unknownAllocUnitRowOps} row operation(s) on allocation units it does not name may be rows of tables it lost, not staged`);
         }
         if (n.length) this.store.appendAudit('system', 'job.notes', jobId, { notes: n });

@@ -203,7 +203,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // A damaged catalog no longer names some tables: the row operations it does not place may be
     // theirs (0 rows, exit 0 and "complete": true, silent with --quiet, when the system-table
     // pages of a cut .mdf were missing and every delete was on a table they named).
-    const damaged = stats && stats.unknownAllocUnitRowOps > 0 ? catalogDamage(sourceSkipped) : [];
+    const damaged = stats && stats.unknownAllocUnitRowOps > 0 && !(opts.schema || opts.ddl) ? catalogDamage(sourceSkipped) : [];
     const damagedLine = damaged.length
       ? `rowback scan: INCOMPLETE: the data file's catalog is damaged (${[...new Set(damaged.map((s) => String(s.location.table)))].join(', ')}; pages ${[...new Set(damaged.map((s) => s.location.page).filter((p) => p !== undefined))].join(', ') || 'unknown'}): ${stats!.unknownAllocUnitRowOps} ${operations.join('/')}(s) on allocation units it does not name may be rows of tables it lost, not in this result; scan with an undamaged copy (a backup: --bak), or give the tables with --ddl/--schema\n`
       : '';
