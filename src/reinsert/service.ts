@@ -75,7 +75,8 @@ export class ReinsertService {
   /** Plans with the target's catalog when a target is given, else with the layouts the rows were decoded with. */
   async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts' }> {
     this.store.requireJob(jobId);
-    const ids = opts.rowIds ?? req.rowIds;
+    // an id given twice is the row once ([5, 5] was refused as '1 of the requested rows are not approved')
+    const ids = opts.rowIds ?? (req.rowIds ? [...new Set(req.rowIds)] : undefined);
     // Read and plan with a pause every few hundred rows: a 50,000-row job must not stall the API.
     const rows: ReturnType<StagingStore['iterateRows']> extends Iterable<infer R> ? R[] : never = [];
     let n = 0;
@@ -84,7 +85,10 @@ export class ReinsertService {
       if (++n % 500 === 0) await yieldToEventLoop();
     }
     if (ids && !opts.anyStatus && rows.length !== ids.length) {
-      throw new ReinsertError('REINSERT_ROWS_NOT_APPROVED', `${ids.length - rows.length} of the requested rows are not approved rows of job ${jobId}`);
+      const got = new Set(rows.map((r) => r.id));
+      const q = this.store.db.prepare('SELECT status FROM rows WHERE job_id = ? AND id = ?');
+      const missing = ids.filter((id) => !got.has(id)).map((id) => `${id} (${(q.get(jobId, id) as { status: string } | undefined)?.status ?? 'not a row of the job'})`);
+      throw new ReinsertError('REINSERT_ROWS_NOT_APPROVED', `${missing.length} of the requested rows are not approved rows of job ${jobId}: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ' …' : ''}`);
     }
     let tables: Map<string, TargetTable>;
     let fks: ForeignKey[] = [];

@@ -106,3 +106,29 @@ describeCorpus('re-insert runs of one job that overlap', () => {
     expect(JSON.stringify(svc.outcomes(a.id).find((o) => o.rowId === failedIds[0])!.detail)).toMatch(/REINSERT_ROW_NOT_APPROVED.*rejected/);
   });
 });
+
+describeCorpus('re-insert of chosen rows (rowIds)', () => {
+  it('an id given twice is the row once; rows not approved are named with their status', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-rowids-'));
+    const store = new StagingStore(join(dir, 'staging.db'));
+    const target = new FakeTarget(join(dir, 'target.db'), targetTables());
+    try {
+      const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+      store.stageBatch(job.id, corpusRows(60));
+      store.saveJobTables(job.id, Object.values(LAYOUTS));
+      store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+      const ids = (store.db.prepare("SELECT id FROM rows WHERE job_id = ? AND tbl = 'dbo.LogTestTrailNull' ORDER BY id LIMIT 2").all(job.id) as { id: number }[]).map((r) => r.id);
+      const other = (store.db.prepare("SELECT id FROM rows WHERE job_id = ? AND tbl <> 'dbo.LogTestTrailNull' LIMIT 1").get(job.id) as { id: number }).id;
+      const svc = new ReinsertService(store, { connect: () => target });
+      const run = await svc.start(job.id, 'op', { dryRun: false, target: { connectionString: 'Server=fake' }, rowIds: [ids[0], ids[0]] });
+      await svc.wait(run.id);
+      expect(target.counts()).toEqual({ rows: 1, distinctRows: 1, duplicates: 0 });
+      await expect(svc.start(job.id, 'op', { dryRun: false, target: { connectionString: 'Server=fake' }, rowIds: [ids[1], other] }))
+        .rejects.toMatchObject({ code: 'REINSERT_ROWS_NOT_APPROVED', message: expect.stringMatching(new RegExp(`1 of the requested rows are not approved rows of job \\d+: ${other} \\(pending\\)`)) });
+    } finally {
+      store.close();
+      target.dispose();
+    }
+  });
+});
