@@ -195,6 +195,29 @@ export const LOG_LOSS_CODES: ReadonlySet<string> = new Set([
   'FORMAT_BAD_MTF',
 ]);
 
+/**
+ * The skipped items that say the data file's (or backup's) own catalog is damaged: a system
+ * table's page missing or unreadable (`sys.sysschobjs`, `sys.sysrowsets`, …). The tables those
+ * pages named are unknown, so row operations on allocation units the metadata does not know may
+ * be rows of such a table rather than of a system table or an index.
+ */
+export function catalogDamage(items: SkippedItem[]): SkippedItem[] {
+  return items.filter((s) => /^sys\./i.test(String(s.location?.table ?? '')));
+}
+
+/**
+ * The INPUT_UNKNOWN_TABLE message for a table the metadata does not name: with a damaged catalog
+ * (`catalogDamage(skipped)`), 'is not in the metadata; known tables: (none)' was untrue — the
+ * table may be there, named on the pages that were lost.
+ */
+export function unknownTableMessage(table: string, known: string[], skipped: SkippedItem[]): string {
+  const damage = catalogDamage(skipped);
+  const pages = [...new Set(damage.map((d) => d.location.page).filter((p) => p !== undefined))];
+  return damage.length
+    ? `table ${table} is not named in the metadata; known tables: ${known.join(', ') || '(none)'}; the catalog is damaged (${[...new Set(damage.map((d) => String(d.location.table)))].join(', ')}${pages.length ? `; pages ${pages.slice(0, 10).join(', ')}` : ''}), so ${table} may be there, unnamed: read an undamaged copy (a backup), or give the table with --ddl/--schema`
+    : `table ${table} is not in the metadata; known tables: ${known.join(', ') || '(none)'}`;
+}
+
 /** The skipped items that mean the log was not read whole (see LOG_LOSS_CODES). */
 export function logLoss(items: SkippedItem[]): SkippedItem[] {
   return items.filter((s) => LOG_LOSS_CODES.has(s.code));

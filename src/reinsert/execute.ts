@@ -72,6 +72,17 @@ function recordFailure(store: StagingStore, runId: number, jobId: number, batch:
   })();
 }
 
+/** The rows of a batch whose staged status is no longer `approved`, with that status. */
+function rowsNoLongerApproved(store: StagingStore, jobId: number, batch: PlannedBatch): { id: number; status: string }[] {
+  const q = store.db.prepare('SELECT status FROM rows WHERE job_id = ? AND id = ?');
+  const out: { id: number; status: string }[] = [];
+  for (const r of batch.rows) {
+    const s = (q.get(jobId, r.rowId) as { status: string } | undefined)?.status ?? 'missing';
+    if (s !== 'approved') out.push({ id: r.rowId, status: s });
+  }
+  return out;
+}
+
 export interface RunSummary { inserted: number; conflicts: number; failedBatches: number; batches: number }
 
 /** Steps 2 and 3 for every batch not yet committed. Resuming a run is calling this again. */
@@ -95,6 +106,19 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
       if (done) {
         log.info({ batchNo: batch.batchNo }, 'batch already committed in the target: recording its outcome');
         recordOutcome(store, runId, jobId, batch.batchNo, done);
+        continue;
+      }
+      // Every row must still be approved when its batch runs: a resumed run's rows may have been
+      // rejected since, or re-inserted by another run of the job (they went in twice before).
+      const changed = rowsNoLongerApproved(store, jobId, batch);
+      if (changed.length) {
+        const error = {
+          code: 'REINSERT_ROW_NOT_APPROVED',
+          message: `batch ${batch.batchNo} of run ${runId} not run: row${changed.length > 1 ? 's' : ''} ${changed.slice(0, 10).map((c) => `${c.id} (${c.status})`).join(', ')}${changed.length > 10 ? ` … (${changed.length} in all)` : ''} ${changed.length > 1 ? 'are' : 'is'} no longer approved since the run was planned; nothing of the batch was inserted`,
+        };
+        log.warn({ batchNo: batch.batchNo, rows: changed.length }, 'batch holds rows no longer approved');
+        recordFailure(store, runId, jobId, batch, error);
+        failedBatches++;
         continue;
       }
       let outcome: BatchOutcome;

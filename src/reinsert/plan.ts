@@ -45,10 +45,15 @@ export interface PlannedRow {
   insertSql: string;
   /** `SELECT TOP (1) * FROM … WITH (UPDLOCK, HOLDLOCK) WHERE key = @pK` — null when the table has no key. */
   existsSql: string | null;
-  /** `DELETE FROM … WHERE key = @pK` (no key: every comparable column, TOP (1)). */
+  /** `DELETE FROM … WHERE key = @pK` (no key: every column, TOP (1)); a RAISERROR that deletes nothing when `undoNotExact`. */
   undoSql: string;
-  /** Whether the undo statement matches by key (exactly one row) or by every comparable value (TOP (1)). */
+  /** Whether the undo statement matches by key (exactly one row) or by every value (TOP (1)). */
   undoByKey: boolean;
+  /**
+   * Set when the row cannot be undone exactly (no key, and a value `=` cannot compare: xml,
+   * spatial, sql_variant): why. Its undo deletes nothing and says so (RAISERROR severity 10).
+   */
+  undoNotExact?: string;
   /**
    * The same three statements for a script, each parameter referenced by a script-unique
    * variable (`@r<rowId>_p<n>`). Built from the parameter list, never by rewriting SQL text,
@@ -82,8 +87,20 @@ export interface ReinsertPlan {
   problems: PlanProblem[];
 }
 
-/** Columns that cannot be compared with `=` (for the key-less undo). */
-const NOT_COMPARABLE = new Set(['text', 'ntext', 'image', 'xml', 'geography', 'geometry', 'sql_variant']);
+/**
+ * The key-less undo's match of one column value: `[c] = @p` for types `=` compares ((max) types
+ * included); text/ntext/image through their documented conversions to the (max) types; null for
+ * types whose values `=` cannot compare exactly (xml is re-serialised, spatial values are CLR
+ * objects, sql_variant compares by base-type family): such a row cannot be pinned by its values.
+ */
+function undoMatch(type: string, col: string, e: string): string | null {
+  switch (type) {
+    case 'text': case 'ntext': return `CONVERT(nvarchar(max), ${col}) = CONVERT(nvarchar(max), ${e})`;
+    case 'image': return `CONVERT(varbinary(max), ${col}) = CONVERT(varbinary(max), ${e})`;
+    case 'xml': case 'geography': case 'geometry': case 'sql_variant': return null;
+    default: return `${col} = ${e}`;
+  }
+}
 
 /** The quoted target from the (schema, name) pair the metadata gives: never re-split from text. */
 function quotedTarget(t: Pick<TargetTable, 'schema' | 'name'>, database?: string): string {
@@ -215,16 +232,25 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string): Pla
     whereParams = keyParams as PlannedParam[];
     where = (ref) => whereParams.map((p) => `${quoteName(p.column)} = ${expr(p, ref(p))}`).join(' AND ');
   } else {
-    whereParams = params.filter((p) => {
-      const c = t.columns.find((x) => x.name === p.column)!;
-      return !NOT_COMPARABLE.has(c.type) && !(c.maxLength === -1);
-    });
-    where = (ref) => whereParams.map((p) => (p.value === null ? `${quoteName(p.column)} IS NULL` : `${quoteName(p.column)} = ${expr(p, ref(p))}`)).join(' AND ');
+    // Every value of the row (a heap row has nothing else to be told by): a column left out of the
+    // match let the undo delete another row that differs only there (a (max) column was left out,
+    // so a row of nothing but LOB columns was undone with `DELETE TOP (1) FROM t;`).
+    whereParams = params;
+    where = (ref) => whereParams.map((p) => {
+      const col = quoteName(p.column);
+      if (p.value === null) return `${col} IS NULL`;
+      return undoMatch(t.columns.find((x) => x.name === p.column)!.type, col, expr(p, ref(p)))!;
+    }).join(' AND ');
   }
+  const unmatchable = byKey ? [] : params.filter((p) => p.value !== null && undoMatch(t.columns.find((x) => x.name === p.column)!.type, '', '') === null);
   const exists = (ref: Ref) => (byKey ? `SELECT TOP (1) * FROM ${target} WITH (UPDLOCK, HOLDLOCK) WHERE ${where(ref)};` : null);
+  const notDeleted = unmatchable.length
+    ? `row ${r.id} is not deleted by this undo: it has no key and its value${unmatchable.length > 1 ? 's' : ''} in ${unmatchable.map((p) => `${p.column} (${t.columns.find((x) => x.name === p.column)!.type})`).join(', ')} cannot be compared exactly, so another row could be taken for it; delete it by hand`
+    : null;
   const undo = (ref: Ref) => {
+    if (notDeleted) return `RAISERROR(N'rowback undo: ${notDeleted.replace(/'/g, "''").replace(/%/g, '%%')}', 10, 1) WITH NOWAIT;`;
     const w = where(ref);
-    return byKey ? `DELETE FROM ${target} WHERE ${w};` : `DELETE TOP (1) FROM ${target}${w ? ' WHERE ' + w : ''};`;
+    return byKey ? `DELETE FROM ${target} WHERE ${w};` : `DELETE TOP (1) FROM ${target} WHERE ${w};`;
   };
   return {
     rowId: r.id,
@@ -235,7 +261,8 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string): Pla
     existsSql: exists(driver),
     undoSql: undo(driver),
     undoByKey: byKey,
-    script: { insert: insert(scripted), exists: exists(scripted), undo: undo(scripted), undoParams: whereParams.filter((p) => p.value !== null || byKey).map((p) => p.name) },
+    ...(notDeleted ? { undoNotExact: notDeleted } : {}),
+    script: { insert: insert(scripted), exists: exists(scripted), undo: undo(scripted), undoParams: notDeleted ? [] : whereParams.filter((p) => p.value !== null || byKey).map((p) => p.name) },
   };
 }
 
@@ -355,6 +382,10 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     for (const r of [...b.rows].reverse()) {
       if (o.rowIds && !o.rowIds.has(r.rowId)) continue;
       out.push(comment(`row ${r.rowId}, LSN ${r.lsn}`));
+      if (r.undoNotExact) {
+        out.push(comment(`NOT DELETED: ${r.undoNotExact}`), r.script.undo);
+        continue;
+      }
       if (r.script.undoParams.length) out.push(declare(r, new Set(r.script.undoParams)));
       out.push(r.script.undo);
       // RAISERROR + RETURN rather than THROW: undo scripts also run on SQL Server 2005-2008 R2.

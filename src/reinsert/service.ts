@@ -75,7 +75,8 @@ export class ReinsertService {
   /** Plans with the target's catalog when a target is given, else with the layouts the rows were decoded with. */
   async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts' }> {
     this.store.requireJob(jobId);
-    const ids = opts.rowIds ?? req.rowIds;
+    // an id given twice is the row once ([5, 5] was refused as '1 of the requested rows are not approved')
+    const ids = opts.rowIds ?? (req.rowIds ? [...new Set(req.rowIds)] : undefined);
     // Read and plan with a pause every few hundred rows: a 50,000-row job must not stall the API.
     const rows: ReturnType<StagingStore['iterateRows']> extends Iterable<infer R> ? R[] : never = [];
     let n = 0;
@@ -84,7 +85,10 @@ export class ReinsertService {
       if (++n % 500 === 0) await yieldToEventLoop();
     }
     if (ids && !opts.anyStatus && rows.length !== ids.length) {
-      throw new ReinsertError('REINSERT_ROWS_NOT_APPROVED', `${ids.length - rows.length} of the requested rows are not approved rows of job ${jobId}`);
+      const got = new Set(rows.map((r) => r.id));
+      const q = this.store.db.prepare('SELECT status FROM rows WHERE job_id = ? AND id = ?');
+      const missing = ids.filter((id) => !got.has(id)).map((id) => `${id} (${(q.get(jobId, id) as { status: string } | undefined)?.status ?? 'not a row of the job'})`);
+      throw new ReinsertError('REINSERT_ROWS_NOT_APPROVED', `${missing.length} of the requested rows are not approved rows of job ${jobId}: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ' …' : ''}`);
     }
     let tables: Map<string, TargetTable>;
     let fks: ForeignKey[] = [];
@@ -152,8 +156,12 @@ export class ReinsertService {
   /** Starts a real run in the background; returns its record (state `running`). */
   async start(jobId: number, actor: string, req: ReinsertRequest): Promise<RunRecord> {
     if (!req.target) throw new ReinsertError('REINSERT_NO_TARGET', 'a real re-insert needs a target: send targetName (a target of serve\'s config; GET /api/info lists them) or target {connectionString, database}, or dryRun: true for the script only');
+    this.refuseWhileRunning(jobId);
     const { plan, metadata } = await this.plan(jobId, req);
     if (plan.batches.length === 0) throw new ReinsertError('REINSERT_NOTHING_TO_DO', `job ${jobId} has no approved rows that can be re-inserted`);
+    // Checked again after the (asynchronous) planning and, with no await between, the run is
+    // recorded as running: two requests planning at once cannot both pass.
+    this.refuseWhileRunning(jobId);
     const runId = this.insertRun(jobId, actor, req, 'running');
     const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, false), ledgerNote: true });
     this.store.db.transaction(() => {
@@ -175,13 +183,32 @@ export class ReinsertService {
     const ids = (this.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? ORDER BY batch_no').all(runId) as { row_ids: string }[])
       .flatMap((b) => JSON.parse(b.row_ids) as number[]);
     const tableMap = (run.target.tableMap as Record<string, string> | null) ?? undefined;
+    this.refuseWhileRunning(run.jobId);
     const { plan } = await this.plan(run.jobId, { target, tableMap, batchSize: run.batchSize }, { rowIds: ids, anyStatus: true });
+    const now = this.getRun(runId)!;
+    if (!['interrupted', 'failed'].includes(now.state)) {
+      throw new ReinsertError('REINSERT_RUN_NOT_RESUMABLE', `run ${runId} is ${now.state}; only interrupted or failed runs resume`);
+    }
+    this.refuseWhileRunning(run.jobId);
     this.store.db.transaction(() => {
       this.store.db.prepare("UPDATE reinsert_runs SET state = 'running', error = NULL WHERE id = ?").run(runId);
       this.store.appendAudit(actor, 'reinsert.resume', run.jobId, { runId });
     })();
     this.launch(runId, run.jobId, plan, target);
     return this.getRun(runId)!;
+  }
+
+  /**
+   * One real run of a job at a time. Two runs planned from the same approved rows (a double-clicked
+   * Run, a client retrying its POST, two operators) each inserted every row: a key-less table got
+   * every row twice, a keyed one had its rows marked conflicts with themselves.
+   * @throws ReinsertError REINSERT_RUN_ACTIVE (409)
+   */
+  private refuseWhileRunning(jobId: number): void {
+    const r = this.store.db.prepare("SELECT id, actor FROM reinsert_runs WHERE job_id = ? AND dry_run = 0 AND state = 'running' ORDER BY id LIMIT 1").get(jobId) as { id: number; actor: string } | undefined;
+    if (r) {
+      throw new ReinsertError('REINSERT_RUN_ACTIVE', `re-insert run ${r.id} of job ${jobId} is running (started by ${r.actor}); wait for it to end (GET /api/reinsert-runs/${r.id}) before starting or resuming another: two runs would insert the same approved rows twice`);
+    }
   }
 
   private launch(runId: number, jobId: number, plan: ReinsertPlan, spec: TargetSpec): void {

@@ -137,9 +137,10 @@ function utcDate(y: string, mo: string, d: string, h = '0', mi = '0', s = '0', f
 
 /**
  * One column value → its parameter: exact type, driver value and script literal. Values the
- * driver would round are sent as text and converted by the server with the exact type:
- * decimal/numeric/money beyond 15 significant digits (tedious parses decimals as doubles) and
- * datetimeoffset (tedious keeps the instant but not the offset).
+ * driver would change are sent as text and converted by the server with the exact type:
+ * decimal/numeric whose value scaled to the column has more than 15 digits (tedious multiplies a
+ * double), every money/smallmoney value (tedious truncates value * 10000) and datetimeoffset
+ * (tedious keeps the instant but not the offset).
  */
 export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
   if (v !== null && typeof v === 'object' && isOffRow(v)) {
@@ -192,8 +193,15 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
     case 'Decimal': case 'Numeric': case 'Money': case 'SmallMoney': {
       const s = String(v);
       if (!DECIMAL.test(s)) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
-      const digits = s.replace(/^-/, '').replace('.', '').replace(/^0+/, '').length;
-      if (digits <= 15) return { type, value: Number(s), literal: s };
+      // tedious sends a decimal as Math.round(value * 10^scale) of a double, the *target's* scale:
+      // exact while that integer has at most 15 digits (a decimal(19,6) target given 1234567890123.45,
+      // text of a decimal(18,2), got 1234567890123.449856). It sends money and smallmoney as
+      // value * 10000 truncated, not rounded (19.99 → 199899.99999999997 → 19.9899; 0.57 → 0.5699):
+      // never exact, so money always goes as text converted by the server.
+      const [intPart, frac = ''] = s.replace(/^-/, '').split('.');
+      const scaledDigits = (intPart.replace(/^0+/, '') + frac.padEnd(c.scale, '0').slice(0, c.scale)).replace(/^0+/, '').length;
+      const exactAsNumber = (type.name === 'Decimal' || type.name === 'Numeric') && frac.length <= c.scale && scaledDigits <= 15;
+      if (exactAsNumber) return { type, value: Number(s), literal: s };
       const decl = declaration(type);
       return { type: { name: 'VarChar', length: 50 }, wrap: `CONVERT(${decl}, @)`, value: s, literal: `'${s}'` };
     }

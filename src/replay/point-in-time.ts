@@ -46,7 +46,9 @@
  * - REPLAY_ROW_NOT_FOUND: a delete or undo whose row is not in the replayed table;
  * - REPLAY_UNDECODABLE: a row of the base or of the log that does not decode against the layout;
  * - REPLAY_BASE_PAGE_UNKNOWN: a record of the base's own log portion whose page is not in the backup;
- * - REPLAY_LOG_OUT_OF_ORDER: records not in rising LSN order (every rule above depends on it).
+ * - REPLAY_LOG_OUT_OF_ORDER: records not in rising LSN order (every rule above depends on it);
+ * - REPLAY_LOG_DAMAGED: log the replay reads that could not be read (a torn, zeroed or cut block, an
+ *   LSN gap, a stream shorter than its header): the lost records may be the table's.
  */
 import { InputError, ReplayError, SchemaError, isRowbackError } from '../errors.js';
 import { openBackupLogStream } from '../backup/log-stream.js';
@@ -62,7 +64,7 @@ import {
   LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST, LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, LOP_DELETE_ROWS, LOP_INSERT_ROWS,
   LOP_MODIFY_COLUMNS, LOP_MODIFY_ROW, type LogRecord,
 } from '../logreader/log-record.js';
-import { lsnToDecimal, parseLsn } from '../logreader/lsn.js';
+import { lsnFromDecimal, lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { decodeRow } from '../reconstruct/decode-row.js';
 import { visibleColumns, type TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { isOffRow, type SqlValue } from '../reconstruct/values.js';
@@ -74,7 +76,9 @@ import type { UpdateRebuild } from '../recover/update-rebuild.js';
 import { lsnCmp, recordFromHeader, type BackupSetRecord } from '../restore/history.js';
 import { asStopAtTarget } from '../restore/target.js';
 import { planChain, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
-import type { SkippedItem } from '../recover/source.js';
+import { LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
+import { backupLogCoverage } from '../backup/log-coverage.js';
+import { emptyLogScanStats } from '../logreader/ldf/reader.js';
 import { RowState, type ReplayRow } from './row-state.js';
 import { pickOwn } from '../util/own-keys.js';
 
@@ -262,9 +266,15 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
     let stopped = false;
     for (const s of streams) {
       if (stopped) break;
+      // Log the reader could not read (a torn or zeroed block, a gap, a cut stream) may hold the
+      // table's row operations: refused when it lies where this replay reads (a zeroed block of a
+      // log backup left a row out of the table at the stop point, unsaid).
+      const lost = new LostLog(s.path, s.from, s.kind === 'bak' ? baseEnd : null);
+      const scan = emptyLogScanStats();
       // with a signal, the reader gives the event loop a turn now and then: Ctrl-C is heard during the replay
-      for await (const r of openBackupLogStream(s.path, s.kind).records(inputs.signal ? { signal: inputs.signal } : {})) {
+      for await (const r of openBackupLogStream(s.path, s.kind).records({ ...(inputs.signal ? { signal: inputs.signal } : {}), onSkipped: (x) => lost.items.push(x) }, scan)) {
         const lsn = BigInt(lsnToDecimal(parseLsn(r['Current LSN'])));
+        lost.check(false);
         if (s.kind === 'bak' && lsn >= baseEnd) continue; // past the backup's last_lsn: not part of it
         if (lsn < s.from) continue; // already read from the base or the previous log backup
         if (replay.feed(r, s.kind === 'bak' ? s.path : null) === 'stop') {
@@ -272,12 +282,60 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
           break;
         }
       }
+      inputs.signal?.throwIfAborted();
+      // the stream against its header: its start always; its end when it was read to the end
+      const set = [...baseSteps, ...logSteps].map((x) => x.set).find((x) => x.devices[0] === s.path)!;
+      const kind = set.backupType === 'log' ? 'log' : set.backupType === 'differential' ? 'differential' : 'full';
+      const last = lsnFromDecimal(set.lastLsn);
+      lost.items.push(...backupLogCoverage({ file: s.path, backupType: kind, firstLsn: lsnFromDecimal(set.firstLsn), lastLsn: last }, scan.firstLsn, stopped ? { vlf: last.vlf, block: last.block } : scan.end));
+      lost.check(true);
     }
     inputs.signal?.throwIfAborted();
     replay.finish(state);
     return { table: qualified, layout, columns, rows: [...state.rows()], chain, stats };
   } finally {
     pages.close();
+  }
+}
+
+const LSN_TEXT = /([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4})/gi;
+
+/**
+ * What the log reader skipped in one file, judged where the replay reads: LSNs from `from` on (and,
+ * in the base backup's own log, before `upTo`). An item's LSN range is its location's LSN up to the
+ * last LSN its reason names ("LSNs A up to B are lost"). A bad block has no LSN of its own: the gap
+ * or short stream it leaves is reported with its range (the next block read, or the stream's start
+ * against its header), so such items are kept aside and count only when no range item accounts
+ * for them (`final`). Throws ReplayError REPLAY_LOG_DAMAGED for the first item that lies there.
+ */
+class LostLog {
+  readonly items: SkippedItem[] = [];
+  private unplaced: SkippedItem[] = [];
+  private ranged = false;
+
+  constructor(private readonly file: string, private readonly from: bigint, private readonly upTo: bigint | null) {}
+
+  check(final: boolean): void {
+    for (const x of this.items.splice(0)) {
+      if (!LOG_LOSS_CODES.has(x.code)) continue;
+      const named = [...(x.location.lsn ? [x.location.lsn] : []), ...(x.reason.match(LSN_TEXT) ?? [])].map((l) => BigInt(lsnToDecimal(parseLsn(l))));
+      if (named.length === 0) {
+        this.unplaced.push(x);
+        continue;
+      }
+      this.ranged = true;
+      const lo = named.reduce((a, b) => (a < b ? a : b));
+      const hi = named.reduce((a, b) => (a > b ? a : b));
+      if (named.length > 1 ? hi <= this.from : hi < this.from) continue; // before what this file adds
+      if (this.upTo !== null && lo >= this.upTo) continue; // past the base backup's last LSN: not part of it
+      this.refuse(x);
+    }
+    if (final && !this.ranged && this.unplaced.length) this.refuse(this.unplaced[0]!);
+  }
+
+  private refuse(x: SkippedItem): never {
+    const where = [x.location.lsn ? `LSN ${x.location.lsn}` : '', x.location.offset !== undefined ? `offset ${x.location.offset}` : ''].filter(Boolean).join(', ');
+    throw new ReplayError('REPLAY_LOG_DAMAGED', `${this.file}: log records could not be read (${x.code}: ${x.reason}${where ? `; ${where}` : ''}); they may hold row operations of the table, so the table at the stop point cannot be told exactly`, { file: this.file, ...(x.location.lsn ? { lsn: x.location.lsn } : {}), ...(x.location.offset !== undefined ? { offset: x.location.offset } : {}) });
   }
 }
 

@@ -248,6 +248,20 @@ export function chooseDatabase(history: BackupHistory, wanted?: string): BackupS
  * - INPUT_RESTORE_MIXED_DATABASES: sets of one name with different binding ids.
  */
 export function planChain(sets: BackupSetRecord[], target: RestoreTarget, skipped: SkippedBackup[] = []): RestoreChain {
+  try {
+    return planChainOf(sets, target, skipped);
+  } catch (e) {
+    // A backup left out as damaged (an MTF block zeroed, a cut copy) is named in a refusal: "there is
+    // no log backup after the full backup" with the log backup given (damaged) read as a wrong list.
+    const damaged = [...sets.filter((s) => s.damaged).map(fileOf), ...skipped.filter((s) => s.code === 'FORMAT_BAD_MTF' || s.code === 'FORMAT_BAD_COMPRESSED_DATA').map((s) => s.file)];
+    if (damaged.length && e instanceof InputError && e.code.startsWith('INPUT_RESTORE_')) {
+      throw new InputError(e.code, `${e.message}; left out as damaged (cut or unreadable; \`rowback inspect\` says where): ${[...new Set(damaged)].join(', ')}`, e.location);
+    }
+    throw e;
+  }
+}
+
+function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: SkippedBackup[]): RestoreChain {
   const databaseName = sets[0]?.databaseName ?? '?';
   const usable = sets.filter((s) => !s.damaged && (s.backupType === 'full' || s.backupType === 'differential' || s.backupType === 'log'));
   const notes: string[] = [];

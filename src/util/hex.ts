@@ -11,6 +11,9 @@ export function parseHex(text: string, what = 'hex'): Uint8Array {
   let s = text.trim();
   if (s.startsWith('0x') || s.startsWith('0X')) s = s.slice(2);
   s = s.replace(/\s+/g, '');
+  // a stray character is named as such, not counted as a digit ('0x…6900,' said "odd number of hex digits (39)")
+  const stray = /[^0-9a-fA-F]/.exec(s);
+  if (stray) throw new InputError('INPUT_BAD_HEX', `${what} has a non-hex character '${stray[0]}' at digit ${stray.index}`, { offset: Math.floor(stray.index / 2) });
   if (s.length % 2 !== 0) {
     throw new InputError('INPUT_BAD_HEX', `${what} has an odd number of hex digits (${s.length})`, { offset: s.length });
   }

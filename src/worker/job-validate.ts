@@ -10,6 +10,7 @@
 import { InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { readLdfLayout } from '../logreader/ldf/reader.js';
 import { openFileSource } from '../recover/sources/files.js';
+import { unknownTableMessage } from '../recover/source.js';
 import { parseWindowTime } from '../recover/time-window.js';
 import { resolveConnection } from '../util/connection.js';
 import { assertRegularFile, isInsideRoots } from '../util/files.js';
@@ -89,8 +90,7 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
         const catalog = await source.metadata().catch((e: unknown) => withField(e, spec.mdf ? 'mdf' : 'bak'));
         for (const t of spec.tables ?? []) {
           if (!catalog.byName(t) && !givenNames.has(t.toLowerCase()) && !givenNames.has(`dbo.${t}`.toLowerCase())) {
-            const known = catalog.tables().map((x) => `${x.schema}.${x.name}`).join(', ') || '(none)';
-            throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in the metadata; known tables: ${known}`, { table: t, field: 'tables' });
+            throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, catalog.tables().map((x) => `${x.schema}.${x.name}`), source.skipped()), { table: t, field: 'tables' });
           }
         }
       }

@@ -4,7 +4,7 @@ import { InputError, isRowbackError, StagingError } from '../errors.js';
 import { redactSpec } from '../staging/store.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import { NotPrintedRows, type RecoverEvent, type RecoverOptions } from '../recover/recover-rows.js';
-import type { RecoverySource, ScanFilter, SkippedItem } from '../recover/source.js';
+import { catalogDamage, logLoss, type RecoverySource, type ScanFilter, type SkippedItem } from '../recover/source.js';
 import type { ScanSourceOptions } from '../cli/commands/scan-sources.js';
 import type { StagingStore } from '../staging/store.js';
 import type { JobRecord } from '../staging/types.js';
@@ -259,6 +259,8 @@ export class JobWorker {
       let rowsSeen = 0;
       // the skipped items of rows (tables the layout check held back, decode failures…), for "why no rows"
       const notPrinted = new NotPrintedRows();
+      // the run's skipped items that make it incomplete (the batch list above is emptied as it is staged)
+      const staged: SkippedItem[] = [];
       const noteList = (): void => {
         const n = [...notes()];
         // a window bound in a daylight-saving fold or gap of the service's zone, as scan warns of it
@@ -278,6 +280,13 @@ export class JobWorker {
           if (!controller.signal.aborted) n.push(...told.notes);
           if (why) n.push(`why no rows: ${why}`);
           if (told.unchecked) n.push(told.unchecked);
+          // as scan says INCOMPLETE: rows in lost log, or on tables a damaged catalog no longer names,
+          // are not among the staged ones (the page said "N skipped" and nothing more)
+          const all = [...source!.skipped(), ...skipped, ...staged];
+          const lost = logLoss(all);
+          if (lost.length) n.push(`INCOMPLETE: parts of the log could not be read (${[...new Set(lost.map((x) => x.code))].join(', ')}); rows in those LSN ranges are missing from this job (see its skipped items)`);
+          const damaged = stats.unknownAllocUnitRowOps > 0 && !spec.metadata ? catalogDamage(all) : [];
+          if (damaged.length) n.push(`INCOMPLETE: the data file's catalog is damaged (${[...new Set(damaged.map((x) => String(x.location.table)))].join(', ')}): ${stats.unknownAllocUnitRowOps} row operation(s) on allocation units it does not name may be rows of tables it lost, not staged`);
         }
         if (n.length) this.store.appendAudit('system', 'job.notes', jobId, { notes: n });
       };
@@ -289,6 +298,7 @@ export class JobWorker {
           rows.push(ev.row);
         } else {
           skipped.push(ev.item);
+          if (logLoss([ev.item]).length || catalogDamage([ev.item]).length) staged.push(ev.item);
           notPrinted.add(ev.item);
         }
         if (rows.length + skipped.length >= this.batchSize) {

@@ -85,7 +85,7 @@ describe('re-insert planning (T-SQL, parameter types, order)', () => {
     expect(r.insertSql).toBe('INSERT INTO [Side]]DB].[we]]ird].[ta]]ble] ([co]]l], [n]) VALUES (@p1, @p2);');
     expect(r.insertSql).not.toContain('DROP');
     expect(r.existsSql).toBeNull();
-    expect(r.undoSql).toBe('DELETE TOP (1) FROM [Side]]DB].[we]]ird].[ta]]ble] WHERE [n] IS NULL;');
+    expect(r.undoSql).toBe('DELETE TOP (1) FROM [Side]]DB].[we]]ird].[ta]]ble] WHERE [co]]l] = @p1 AND [n] IS NULL;');
     expect(renderScript(plan)).toContain("N'''); DROP TABLE x; --'");
   });
 
@@ -129,7 +129,7 @@ describe('parameter types: exact SQL type per column', () => {
     [c('a', 'tinyint'), 200, 'tinyint', '200'],
     [c('a', 'bigint', { maxLength: 8 }), '9223372036854775807', 'bigint', '9223372036854775807'],
     [c('a', 'bit', { maxLength: 1 }), true, 'bit', '1'],
-    [c('a', 'money', { maxLength: 8 }), '123456.7890', 'money', '123456.7890'],
+    [c('a', 'money', { maxLength: 8 }), '123456.7890', 'varchar(50)', "'123456.7890'"],
     [c('a', 'decimal', { precision: 38, scale: 10, maxLength: 17 }), '1234567890123456789012345678.1234567890', 'varchar(50)', "'1234567890123456789012345678.1234567890'"],
     [c('a', 'date', { maxLength: 3 }), '2026-05-17', 'date', "'2026-05-17'"],
     [c('a', 'datetime', { maxLength: 8 }), '2026-05-17T13:45:30.123', 'datetime', "'2026-05-17T13:45:30.123'"],

@@ -28,3 +28,11 @@ describe('parseHex', () => {
     expect(toHex0x(b, 1)).toBe('0x01FF');
   });
 });
+
+describe('parseHex names a stray character before counting digits', () => {
+  it("'0x…6900,' is a non-hex ',' (it said: odd number of hex digits (39))", () => {
+    expect(() => parseHex('0x30000800010000000200000100130068006900,', '--hex')).toThrow(/--hex has a non-hex character ',' at digit 38/);
+    expect(() => parseHex('0x3000 -- pasted comment', '--hex')).toThrow(/non-hex character '-' at digit 4/);
+    expect(() => parseHex('0x300', '--hex')).toThrow(/odd number of hex digits \(3\)/);
+  });
+});

@@ -7,6 +7,7 @@ import { JobWorker } from '../../src/worker/worker.js';
 import { JobSpec } from '../../src/worker/job-spec.js';
 import { CONTACT_AU, contactRow } from '../support/synthetic-contact.js';
 import { writeSyntheticLdf } from '../support/synthetic-log.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
 
 /**
  * A staged job is told what `rowback scan` says on stderr beside the rows (job.notes, shown on
@@ -138,3 +139,27 @@ it('a job window bound in a daylight-saving fold of the service\'s zone is said 
     else process.env.TZ = tz;
   }
 });
+
+describeCorpus('a job over damaged corpus files', () => it('a job over a data file whose catalog is damaged, and over a damaged log, says INCOMPLETE in its notes, as scan does (corpus AngularJs_CRUD copies)', async () => {
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const mdf = join(dir, 'Database1_cut.mdf');
+  writeFileSync(mdf, readFileSync(corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf')).subarray(0, 1_500_000));
+  const ldf0 = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf');
+  const badLdf = join(dir, 'Database1_bad_log.ldf');
+  const b = Buffer.from(readFileSync(ldf0));
+  b.fill(0, 300_032, 300_032 + 4096);
+  writeFileSync(badLdf, b);
+  const store = new StagingStore(join(dir, 'staging-incomplete.db'));
+  try {
+    const w = new JobWorker({ store });
+    const cut = w.submit({ kind: 'files', mdf, ldf: ldf0 }, 'op');
+    const torn = w.submit({ kind: 'files', mdf: corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf'), ldf: badLdf }, 'op');
+    await w.idle();
+    const notesOf = (id: number) => store.audit({ jobId: id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
+    expect(store.requireJob(cut.id).state).toBe('succeeded');
+    expect(notesOf(cut.id)).toContainEqual(expect.stringMatching(/^INCOMPLETE: the data file's catalog is damaged \(sys\.sysschobjs, sys\.sysidxstats\): 16 row operation\(s\)/));
+    expect(notesOf(torn.id)).toContainEqual(expect.stringMatching(/^INCOMPLETE: parts of the log could not be read \(FORMAT_/));
+  } finally {
+    store.close();
+  }
+}));

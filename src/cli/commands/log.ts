@@ -27,7 +27,7 @@ import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_STARTS_MID_VLF, t
 import type { LogRecord } from '../../logreader/log-record.js';
 import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
-import { logLoss, type SkippedItem } from '../../recover/source.js';
+import { logLoss, unknownTableMessage, type SkippedItem } from '../../recover/source.js';
 import { assertBackupSet, assertOneDatabase, oneBackupAdvice, readSourceIdentity, type SourceFileIdentity } from '../../recover/source-identity.js';
 import { csvRecord } from '../../util/csv.js';
 import { toHex0x } from '../../util/hex.js';
@@ -206,7 +206,7 @@ function tableLine(values: Array<string | number | null>, withNames: boolean, na
   return parts.join(' ').trimEnd() + '\n';
 }
 
-async function loadNames(opts: LogOptions): Promise<{ tables: TableLayout[]; dbiVersion: number | null } | null> {
+async function loadNames(opts: LogOptions): Promise<{ tables: TableLayout[]; dbiVersion: number | null; skipped?: SkippedItem[] } | null> {
   const given = [opts.mdf && '--mdf', opts.bak && '--bak', opts.schema && '--schema'].filter(Boolean);
   if (given.length > 1) throw new InputError('INPUT_BAD_OPTION', `give one of --mdf, --bak, --schema, not ${given.join(' and ')}`);
   if (opts.schema) {
@@ -228,7 +228,7 @@ async function loadNames(opts: LogOptions): Promise<{ tables: TableLayout[]; dbi
   }
   try {
     const m = meta.readDataFileMetadata(pages);
-    return { tables: m.partitionLayouts, dbiVersion: m.database?.version ?? null };
+    return { tables: m.partitionLayouts, dbiVersion: m.database?.version ?? null, skipped: m.skipped };
   } finally {
     pages.close();
   }
@@ -329,8 +329,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       // allocation units (find() kept the first partition's alone: the others' records went unlisted).
       const hits = meta.tables.filter((x) => `${x.schema}.${x.name}`.toLowerCase() === t.toLowerCase() || (!t.includes('.') && `dbo.${x.name}`.toLowerCase() === `dbo.${t}`.toLowerCase()));
       if (hits.length === 0) {
-        const known = [...new Set(meta.tables.map((x) => `${x.schema}.${x.name}`))].join(', ') || '(none)';
-        throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in the metadata; known tables: ${known}`, { table: t });
+        throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, [...new Set(meta.tables.map((x) => `${x.schema}.${x.name}`))], meta.skipped ?? []), { table: t });
       }
       const unmapped = hits.filter((h) => !h.allocUnits?.length);
       if (unmapped.length) {

@@ -14,7 +14,7 @@ import { withMetadata } from '../../recover/metadata-override.js';
 import { explainNoRows, scanStatsNotes } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
-import { logLoss, SCAN_OPERATIONS, scanOperationOf } from '../../recover/source.js';
+import { catalogDamage, logLoss, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { parseWindowTime } from '../../recover/time-window.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
@@ -130,8 +130,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const catalog = await source.metadata();
     for (const t of opts.table) {
       if (!catalog.byName(t)) {
-        const known = catalog.tables().map((x) => `${x.schema}.${x.name}`).join(', ') || '(none)';
-        throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in the metadata; known tables: ${known}`, { table: t });
+        throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, catalog.tables().map((x) => `${x.schema}.${x.name}`), source.skipped()), { table: t });
       }
     }
     // --ddl/--schema replace the data file's layouts: only the tables they name are scanned. Said
@@ -204,6 +203,13 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const allSkipped = [...sourceSkipped, ...skipped];
     const lost = logLoss(allSkipped);
     const stats = source.committedStats?.();
+    // A damaged catalog no longer names some tables: the row operations it does not place may be
+    // theirs (0 rows, exit 0 and "complete": true, silent with --quiet, when the system-table
+    // pages of a cut .mdf were missing and every delete was on a table they named).
+    const damaged = stats && stats.unknownAllocUnitRowOps > 0 && !(opts.schema || opts.ddl) ? catalogDamage(sourceSkipped) : [];
+    const damagedLine = damaged.length
+      ? `rowback scan: INCOMPLETE: the data file's catalog is damaged (${[...new Set(damaged.map((s) => String(s.location.table)))].join(', ')}; pages ${[...new Set(damaged.map((s) => s.location.page).filter((p) => p !== undefined))].join(', ') || 'unknown'}): ${stats!.unknownAllocUnitRowOps} ${operations.join('/')}(s) on allocation units it does not name may be rows of tables it lost, not in this result; scan with an undamaged copy (a backup: --bak), or give the tables with --ddl/--schema\n`
+      : '';
     const interruptedBy = interruption.by;
     // rows the committed filter passed on but the layout check held back, or that did not decode,
     // are in none of the counts explainNoRows tells: said here, or "16 deletes: 3 on …" left 13 unexplained
@@ -216,7 +222,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         filter,
         rows,
         rowsPerTable: Object.fromEntries(perTable),
-        complete: lost.length === 0 && !interruptedBy,
+        complete: lost.length === 0 && damaged.length === 0 && !interruptedBy,
         ...(interruptedBy ? { interrupted: interruptedBy } : {}),
         ...(noRowsReason ? { noRowsReason } : {}),
         // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
@@ -250,6 +256,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // Said even with --quiet: rows printed here may still exist in the database.
     if (told.unchecked) process.stderr.write(`rowback scan: ${told.unchecked}\n`);
     // Said even with --quiet, as INTERRUPTED is: a script must not take part of a result for all of it.
+    if (damagedLine) process.stderr.write(damagedLine);
     if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: parts of the log could not be read (${lost.map((s) => s.code).filter((c, i, a) => a.indexOf(c) === i).join(', ')}); rows in those LSN ranges are missing from this result\n`);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
     if (interruptedBy) {

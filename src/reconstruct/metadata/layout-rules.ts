@@ -178,7 +178,12 @@ export function usesCodePage(type: SqlTypeName): boolean {
 export function addUnknownCollationWarnings(layout: TableLayout): void {
   const table = `${layout.schema}.${layout.name}`;
   for (const c of layout.columns) {
-    if (!usesCodePage(c.type) || c.codePage !== null || !c.collation || c.isDropped) continue;
+    if (!usesCodePage(c.type) || c.codePage !== null || c.isDropped) continue;
+    if (!c.collation) {
+      // catalog JSON whose collation_name is null (a hand-made or converted catalog): read as 1252 unsaid before
+      (layout.warnings ??= []).push(`${table}: column ${c.name} (${c.type}) has no collation in the metadata: its text is read as code page 1252 (Western European); other scripts would show wrong characters (give collation_name)`);
+      continue;
+    }
     (layout.warnings ??= []).push(
       `${table}: column ${c.name} has collation ${c.collation}, whose code page rowback does not know: its ${c.type} text is read as code page 1252 (Western European); other scripts would show wrong characters`,
     );

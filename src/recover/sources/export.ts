@@ -3,6 +3,7 @@ import { openExportStream, type ExportStream } from '../../logreader/export/expo
 import { parseBeginTime } from '../../logreader/begin-time.js';
 import { driftExplanation, driftSince } from '../../logreader/live/drift.js';
 import type { LogRecord } from '../../logreader/log-record.js';
+import { lsnToDecimal, parseLsn } from '../../logreader/lsn.js';
 import { layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { toHex } from '../../util/hex.js';
@@ -84,8 +85,19 @@ export class ExportSource implements RecoverySource {
       self.pass++;
       self.recordsRead = 0;
       self.bytesRead = 0;
+      // The committed filter reads the log in LSN order, as the export script writes it (ORDER BY
+      // [Current LSN]). Records out of that order (a file sorted by hand, two exports pasted into one)
+      // gave 0 rows unsaid when a commit came before its deletes, and one row twice when records
+      // repeated: refused, naming both records.
+      let prev: { lsn: bigint; text: string } | null = null;
       for await (const r of f.records({ signal, onLogin: (t, l) => self.logins.set(t, l), onBytes: (n) => (self.bytesRead = n) })) {
         self.recordsRead++;
+        const text = r['Current LSN'];
+        const lsn = BigInt(lsnToDecimal(parseLsn(text)));
+        if (prev && lsn <= prev.lsn) {
+          throw new InputError('INPUT_BAD_EXPORT', `${self.file}: record ${self.recordsRead} (LSN ${text}) ${lsn === prev.lsn ? 'repeats' : 'comes after'} LSN ${prev.text}: the records are not in rising LSN order, as sql/export-log-records.sql writes them (${lsn === prev.lsn ? 'the same record twice: two exports put into one file?' : 'a file sorted or edited by hand?'}); use the file as the script wrote it`, { file: self.file, lsn: text });
+        }
+        prev = { lsn, text };
         yield r;
       }
     };

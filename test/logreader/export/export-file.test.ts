@@ -171,6 +171,16 @@ describe('ExportSource', () => {
     expect(src.notes.join()).toContain('UTC+08:00');
   });
 
+  it.each([
+    ['repeated (two exports put into one file)', [...RECORDS, ...RECORDS], /record 9 \(LSN 0000002a:000001f0:0001\) comes after LSN 0000002a:00000200:0004/],
+    ['the same record twice', [RECORDS[0], RECORDS[1], RECORDS[1], RECORDS[2], RECORDS[3]], /record 3 \(LSN 0000002a:000001f0:0002\) repeats LSN 0000002a:000001f0:0002/],
+    ['sorted by hand, the commit before its deletes', [RECORDS[0], RECORDS[3], RECORDS[1], RECORDS[2]], /record 3 \(LSN 0000002a:000001f0:0002\) comes after LSN 0000002a:000001f0:0004/],
+  ])('records out of LSN order (%s) are refused, naming both (0 rows unsaid, or a row twice, before)', async (_, records, message) => {
+    const src = new ExportSource(fileWith(`order-${records.length}-${String(message).length}.json`, JSON.stringify({ ...JSON_EXPORT, records })));
+    const run = async () => { for await (const e of recoverRows(src, filter)) void e; };
+    await expect(run()).rejects.toMatchObject({ code: 'INPUT_BAD_EXPORT', message: expect.stringMatching(message) });
+  });
+
   it('keeps only the window: a delete outside it is not returned', async () => {
     const src = new ExportSource(fileWith('w.json', JSON.stringify(JSON_EXPORT)));
     const got = [];

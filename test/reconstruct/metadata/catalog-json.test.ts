@@ -195,3 +195,14 @@ describeCorpus('catalog JSON with a dropped and added columns decodes a real row
     expect(decoded.values).toEqual({ Id: 1, Big: '123456789012.3456', Added: 7, Label: null });
   });
 });
+
+describe('a char/varchar/text column with no collation_name (hand-made or converted catalog)', () => {
+  it('is read as code page 1252 with a warning on its rows, not silently (SYNTHETIC catalog rows)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { layoutsFromCatalog } = await import('../../../src/reconstruct/metadata/catalog-json.js');
+    const doc = JSON.parse(readFileSync(new URL('../../../examples/decimal-test-dropped-column.catalog.json', import.meta.url), 'utf8')) as { rows: Array<Record<string, unknown>> };
+    for (const r of doc.rows) if (r.column_name === 'Label') r.collation_name = null;
+    const [layout] = layoutsFromCatalog(doc);
+    expect(layout.warnings).toContainEqual(expect.stringMatching(/column Label \(varchar\) has no collation in the metadata: its text is read as code page 1252/));
+  });
+});
