@@ -174,8 +174,10 @@ function limitChecker(limits: readonly ValueLimit[]): LimitChecker {
   // A bound every fitting value's text length stays within: n characters, n code units, 2 + 2n hex
   // characters, or (p − s) digits + point + s digits, not counting a minus sign (counted in the
   // bound, a positive value one integer digit over would be as long as the longest negative one that fits).
+  // A decimal of fraction only (p = s) prints a leading 0 ('0.25'), as long as a value with one integer
+  // digit ('1.25'), which does not fit: every value of such a column is judged exactly (bound s + 1).
   const bound = (l: ValueLimit): number =>
-    l.kind === 'hex' ? 2 + 2 * l.max : l.kind === 'decimal' ? Math.max(1, l.max) + (l.scale > 0 ? 1 + l.scale : 0) : l.max;
+    l.kind === 'hex' ? 2 + 2 * l.max : l.kind === 'decimal' ? (l.max === 0 ? l.scale + 1 : l.max + (l.scale > 0 ? 1 + l.scale : 0)) : l.max;
   const length = (l: ValueLimit): string => (l.kind === 'decimal' ? 'x.length - (x.charCodeAt(0) === 45 ? 1 : 0)' : 'x.length');
   const body = limits
     .map((l, i) => `x = v[${JSON.stringify(l.name)}]; if (typeof x === 'string' && ${length(l)} > ${bound(l)}) judge(limits[${i}], x, w);`)

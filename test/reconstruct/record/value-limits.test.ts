@@ -92,6 +92,18 @@ describe('values larger than their declared type', () => {
     expect(row.warnings).toEqual([]);
   });
 
+  // '1.25' is as long as '0.25', so the generated path's length bound let it through: no warning
+  it('a decimal of fraction only holding an integer digit (1.25 in decimal(2,2), 1 in decimal(38,38)) is flagged, on both paths', () => {
+    for (const [p, s, v, text] of [[2, 2, '1.25', '1.25'], [38, 38, '1', `1.${'0'.repeat(38)}`], [5, 5, '-1.5', '-1.50000']] as const) {
+      const wide = buildLayout('T', [{ name: 'D', type: 'decimal', precision: 38, scale: s }]);
+      const narrow = buildLayout('T', [{ name: 'D', type: 'decimal', precision: p, scale: s }]);
+      const row = decodeRow(encodeRow(wide, { D: v }), narrow);
+      expect(row.values.D).toBe(text);
+      expect(row.warnings, `decimal(${p},${s}) ${v}`).toEqual([expect.stringMatching(new RegExp(`^column D holds ${text.replace(/[.-]/g, '\\$&')}, more integer digits \\(1\\) than its declared decimal\\(${p},${s}\\) allows \\(0\\)`))]);
+    }
+    expect(limitWarnings({ A: 'a', N: 'a', B: '0x01', D: '1.5' }, 'NONE', false)).toEqual([]); // decimal(5,2): fits
+  });
+
   it('varchar in a double-byte code page: judged on characters, so a value of more bytes but no more characters is not called too long', () => {
     // Japanese_CI_AS is code page 932: "あいう" is 6 bytes, 3 characters. varchar(5) holds at most 5
     // bytes, so the value is too long, but no character count shows it: no warning rather than a false one.
