@@ -33,6 +33,8 @@ export interface DdlColumn {
   defaultExpr?: Token[];
   /** Set for columns added by ALTER TABLE … ADD. */
   addedLater?: boolean;
+  /** `DEFAULT … WITH VALUES` on the column (ALTER TABLE … ADD c … DEFAULT x WITH VALUES: the rows then in the table took x). */
+  withValues?: boolean;
   /** Set by ALTER TABLE … DROP COLUMN: the slot stays, the column is gone from sys.columns. */
   dropped?: boolean;
   /** sys.columns.column_id, fixed when the column is created (ddl.ts); ids of dropped columns are not reused. */
@@ -554,7 +556,10 @@ class Parser {
       if (this.acceptWord('DEFAULT')) {
         this.pendingName = undefined;
         col.defaultExpr = this.defaultExpression();
-        if (this.isWord('WITH') && this.isWord('VALUES', 1)) this.pos += 2;
+        if (this.isWord('WITH') && this.isWord('VALUES', 1)) {
+          this.pos += 2;
+          col.withValues = true;
+        }
         continue;
       }
       if (this.isWord('PRIMARY') || this.isWord('UNIQUE')) {

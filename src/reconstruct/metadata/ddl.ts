@@ -683,17 +683,30 @@ function columnLayout(c: DdlColumn, columnId: number, inPk: boolean, ctx: Derive
   if (c.addedLater) {
     const d = addedColumnDefault(c, col);
     if (d !== undefined) col.defaultValue = d;
+    else if (c.withValues && nullable) {
+      const v = literalDefault(c, col);
+      if (v !== undefined) col.addedWithValues = v;
+    }
   }
   return col;
 }
 
 /**
  * A column added by ALTER TABLE … ADD: rows written before it hold no value for it. With
- * `NOT NULL DEFAULT literal` (or `WITH VALUES`) SQL Server reports the default for those rows;
- * otherwise NULL. Only literal defaults are evaluated; expressions (getdate()) stay NULL.
+ * `NOT NULL DEFAULT literal` SQL Server reports the default for those rows; otherwise NULL. A nullable
+ * column added `DEFAULT literal WITH VALUES` gave the rows then in the table the default — kept in
+ * metadata or written into them, depending on the edition and version — while a row deleted before
+ * the ADD never had the column: such a record is read as NULL and its warning names the default
+ * (ColumnLayout.addedWithValues). Only literal defaults are evaluated; expressions (getdate()) stay NULL.
  */
 function addedColumnDefault(c: DdlColumn, col: ColumnLayout): SqlValue | undefined {
-  if (!c.defaultExpr || col.nullable) return undefined;
+  if (col.nullable) return undefined;
+  return literalDefault(c, col);
+}
+
+/** The column's DEFAULT when it is a literal (a number, a string, a binary, a negative number), in output form; undefined otherwise (getdate() and other expressions). */
+function literalDefault(c: DdlColumn, col: ColumnLayout): SqlValue | undefined {
+  if (!c.defaultExpr) return undefined;
   const toks = c.defaultExpr.filter((t) => !(t.kind === 'punct' && (t.text === '(' || t.text === ')')));
   let text: string;
   if (toks.length === 1 && (toks[0]!.kind === 'number' || toks[0]!.kind === 'string' || toks[0]!.kind === 'binary')) text = toks[0]!.text;

@@ -62,6 +62,12 @@ export interface ColumnLayout {
   isRowGuidCol?: boolean;
   /** Default for rows written before the column was added (ALTER TABLE ADD … NOT NULL DEFAULT), already in output form. */
   defaultValue?: import('../values.js').SqlValue;
+  /**
+   * A nullable column added `DEFAULT x WITH VALUES` (a `--ddl` script), x in output form: the rows in
+   * the table then took x. A record without the column is read as NULL (it may have been deleted
+   * before the column existed), and its warning says that x is its value if it still existed then.
+   */
+  addedWithValues?: import('../values.js').SqlValue;
   /** Key ordinal in the clustered index (1-based), 0 when not a key column. */
   keyOrdinal?: number;
 }

@@ -12,7 +12,7 @@ import { decodeVardecimal } from '../types/vardecimal.js';
 import { decodeScsu } from '../types/scsu.js';
 import { decodeSqlVariant } from '../types/variant.js';
 import { parseComplexColumn } from './complex.js';
-import type { ColumnPlan, RowPlan } from './plan.js';
+import { predatesColumn, type ColumnPlan, type RowPlan } from './plan.js';
 import { truncated } from './fixedvar.js';
 import { CD_RECORD_LONG_DATA, CD_RECORD_TYPE_MASK, CD_RECORD_TYPES, CD_RECORD_VERSIONING, isCdGhostCode, VERSIONING_TAG_SIZE } from './status.js';
 
@@ -587,7 +587,7 @@ function cdColumnValue(image: Uint8Array, shape: CdRecordShape, cp: ColumnPlan, 
   const c = cp.column;
   if (cp.kind === 'unstored') return null;
   if (i >= columnCount) {
-    warnings.push(`column ${cp.name} is not in this record (stored column count ${columnCount}; row predates the column): ` + (cp.hasDefault ? 'took its default' : 'NULL'));
+    warnings.push(predatesColumn(cp, columnCount));
     return cp.defaultValue;
   }
   const cd = cds[i];

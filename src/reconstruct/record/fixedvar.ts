@@ -4,7 +4,7 @@ import type { DecodedRow } from '../decode-row.js';
 import type { SqlValue } from '../values.js';
 import { readI32, readU16, readU32 } from '../types/integer.js';
 import { parseComplexColumn, parseTextPointer, TEXT_POINTER_SIZE } from './complex.js';
-import type { ColumnPlan, FixedVarFast, RowPlan } from './plan.js';
+import { predatesColumn, type ColumnPlan, type FixedVarFast, type RowPlan } from './plan.js';
 import { fixedReader, outOfRange, type BoundDecoder, type FixedReader } from '../types/index.js';
 import { parseSparseVector } from './sparse.js';
 import {
@@ -211,10 +211,7 @@ function isNullBit(r: RowState, bit: number): boolean {
 }
 
 function missing(r: RowState, cp: ColumnPlan): SqlValue {
-  r.warnings.push(
-    `column ${cp.name} is not in this record (stored column count ${r.columnCount}; row predates the column): ` +
-      (cp.hasDefault ? 'took its default' : 'NULL'),
-  );
+  r.warnings.push(predatesColumn(cp, r.columnCount));
   return cp.defaultValue;
 }
 

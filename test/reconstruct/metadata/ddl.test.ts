@@ -184,6 +184,24 @@ describe('layout derivation: DDL → leaf_offset / leaf_null_bit / leaf_bit_posi
     const d = Object.fromEntries(t.columns.map((c) => [c.name, c.defaultValue]));
     expect(d).toEqual({ a: undefined, v: undefined, n: 42, s: undefined, m: '1.5000' });
   });
+
+  // A nullable column added DEFAULT x WITH VALUES gave the rows then in the table x; a record without
+  // the column was read as NULL with 'row predates the column: NULL', which hid that x may be its value.
+  it('ALTER TABLE … ADD c NULL DEFAULT x WITH VALUES: an older record reads NULL, and its warning names x as its value if the row existed then', () => {
+    const t = one("CREATE TABLE t (a int NOT NULL)\nGO\nALTER TABLE t ADD n int NULL DEFAULT 42 WITH VALUES, s varchar(5) NULL CONSTRAINT df_s DEFAULT ('x') WITH VALUES, p int NULL DEFAULT 5, g datetime NULL DEFAULT getdate() WITH VALUES");
+    expect(t.columns.map((c) => [c.name, c.defaultValue, c.addedWithValues])).toEqual([
+      ['a', undefined, undefined], ['n', undefined, 42], ['s', undefined, 'x'], ['p', undefined, undefined], ['g', undefined, undefined],
+    ]);
+    // SYNTHETIC FixedVar record written before the ADD: status 0x10, fixed part to 8, a = 7, 1 column, null bitmap 0
+    const row = decodeRow(parseHex('1000080007000000010000'), t);
+    expect(row.values).toEqual({ a: 7, n: null, s: null, p: null, g: null });
+    expect(row.warnings).toEqual([
+      'column n is not in this record (stored column count 1; row predates the column): NULL, as if the row was deleted before the column was added; it was added DEFAULT 42 WITH VALUES, so if the row still existed then, its value is 42: compare with the database or a backup before re-inserting it',
+      'column s is not in this record (stored column count 1; row predates the column): NULL, as if the row was deleted before the column was added; it was added DEFAULT "x" WITH VALUES, so if the row still existed then, its value is "x": compare with the database or a backup before re-inserting it',
+      'column p is not in this record (stored column count 1; row predates the column): NULL',
+      'column g is not in this record (stored column count 1; row predates the column): NULL',
+    ]);
+  });
 });
 
 describe('ALTER TABLE DROP COLUMN / ALTER COLUMN', () => {
