@@ -221,6 +221,7 @@ export class LiveSource implements RecoverySource {
           if (drift) {
             if (!driftReported.has(drift.table)) scanLog.warn({ table: drift.table }, 'schema drift: rows skipped');
             driftReported.add(drift.table);
+            stats.schemaDriftRowOps = (stats.schemaDriftRowOps ?? 0) + 1;
             this.skippedItems.push({
               code: 'SOURCE_SCHEMA_DRIFT',
               reason: drift.reason,
