@@ -182,6 +182,7 @@ export class LiveSource implements RecoverySource {
     // left out, TRUNCATE/DROP transactions and "why no rows" are said from them as for files.
     const stats = this.stats;
     Object.assign(stats, emptyStats(), { serverFiltered: true });
+    delete stats.schemaDriftRowOps;
     const logins = new Map<string, string | null>();
     const self = this;
     this.rowsStreamed = 0;
