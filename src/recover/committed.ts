@@ -97,6 +97,12 @@ export interface CommittedScanStats {
   rowlessRemovalList: RowlessRemoval[];
   candidates: number;
   /**
+   * Of `candidates`, those the source then left out as SOURCE_SCHEMA_DRIFT (a live or export scan:
+   * the row's table was altered after its transaction began): said by explainNoRows, which said
+   * 'none kept' of rows it had passed on.
+   */
+  schemaDriftRowOps?: number;
+  /**
    * Set by a source whose server already kept only committed transactions, begun in the window,
    * with a wanted row operation on the tables (or a TRUNCATE TABLE / DROP TABLE): the live query
    * (logreader/live/sql.ts scanSql). The counts then describe what the server returned, not the
@@ -644,6 +650,10 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
     const kept: string[] = [];
     if (stats.compensationRowOps) kept.push(`${n(stats.compensationRowOps)} undone by a rollback inside their transaction`);
     if (stats.undoneInTransactionRowOps) kept.push(`${n(stats.undoneInTransactionRowOps)} taken back by their own transaction (a rolled-back statement or savepoint, or the same row ${ops.length === 1 && ops[0] === 'insert' ? 'deleted' : 'inserted'} again)`);
+    if (stats.unknownAllocUnitRowOps) kept.push(`${n(stats.unknownAllocUnitRowOps)} on allocation units the table metadata does not know (a table created or rebuilt after the metadata was read)`);
+    if (stats.otherTableRowOps) kept.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
+    if (stats.outsideWindowRowOps) kept.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window`);
+    if (stats.schemaDriftRowOps) kept.push(schemaDriftPart(stats.schemaDriftRowOps));
     return `${head} returned ${n(stats.rowOps)} ${what} on the tables' data rows: ${kept.join(', ') || 'none kept'}${removed}`;
   }
   const span = stats.firstBeginTime ? `the log's transactions began from ${stats.firstBeginTime} to ${stats.lastBeginTime}` : 'the log holds no transaction begin (no Begin Time)';
@@ -666,5 +676,10 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   if (neverCommitted) parts.push(`${n(neverCommitted)} in transactions with no commit in this log`);
   if (stats.compensationRowOps) parts.push(`${n(stats.compensationRowOps)} undone by a rollback inside their transaction`);
   if (stats.undoneInTransactionRowOps) parts.push(`${n(stats.undoneInTransactionRowOps)} taken back by their own transaction (a rolled-back statement or savepoint, or the same row ${ops.length === 1 && ops[0] === 'insert' ? 'deleted' : 'inserted'} again)`);
+  if (stats.schemaDriftRowOps) parts.push(schemaDriftPart(stats.schemaDriftRowOps));
   return `${span}; it holds ${n(stats.rowOps)} ${what} on table data rows: ${parts.join(', ') || 'none kept'}${rowless}`;
+}
+
+function schemaDriftPart(k: number): string {
+  return `${k.toLocaleString('en-US')} on tables altered after their transaction began, left out (SOURCE_SCHEMA_DRIFT among the skipped items; --accept-schema-drift with their old layout in --schema/--ddl decodes them)`;
 }

@@ -206,6 +206,29 @@ export function catalogDamage(items: SkippedItem[]): SkippedItem[] {
 }
 
 /**
+ * What a damaged catalog (catalogDamage of the source's skipped items) cost a scan, or null when it
+ * cost nothing the scan can see: `unknownAllocUnitRowOps` row operations on allocation units it no
+ * longer names, and `undecoded`: row operations of tables it does name that came out as skipped
+ * items (a lost sys.syscolpars or sys.sysrscols page leaves a table without its columns:
+ * DECODE_NO_COLUMNS). Either makes the result INCOMPLETE: with only the first counted, a zeroed
+ * syscolpars page gave 0 rows, exit 0 and "complete": true, and nothing at all with --quiet.
+ * `clause`: the sentence after "the data file's catalog is damaged (…): ", `ops` naming the operations.
+ */
+export function catalogDamageLoss(sourceSkipped: SkippedItem[], undecoded: number, unknownAllocUnitRowOps: number, ops: string): { damage: SkippedItem[]; clause: string } | null {
+  const damage = catalogDamage(sourceSkipped);
+  if (damage.length === 0 || (undecoded === 0 && unknownAllocUnitRowOps === 0)) return null;
+  const parts: string[] = [];
+  if (unknownAllocUnitRowOps) parts.push(`${unknownAllocUnitRowOps} ${ops}(s) on allocation units it does not name may be rows of tables it lost`);
+  if (undecoded) parts.push(`${undecoded} row operation(s) of tables it names could not be decoded (their skipped items)`);
+  return { damage, clause: parts.join('; ') };
+}
+
+/** Skipped items of row operations (a table and an LSN, not a system table's): rows not decoded. */
+export function isUndecodedRowOp(s: SkippedItem): boolean {
+  return s.location.table !== undefined && s.location.lsn !== undefined && !/^sys\./i.test(String(s.location.table));
+}
+
+/**
  * The INPUT_UNKNOWN_TABLE message for a table the metadata does not name: with a damaged catalog
  * (`catalogDamage(skipped)`), 'is not in the metadata; known tables: (none)' was untrue — the
  * table may be there, named on the pages that were lost.

@@ -136,9 +136,11 @@ export function windowTimeWarning(what: string, text: string, iso: string, timeZ
 export function localTimeWarnings(
   times: ReadonlyArray<readonly [name: string, text: string | undefined | null, bound: 'start' | 'end']>,
   whose: string,
-  timeZone: string = Intl.DateTimeFormat().resolvedOptions().timeZone,
+  timeZone: string | undefined = runningTimeZone(),
 ): string[] {
   const out: string[] = [];
+  // a zone Intl does not know (TZ set empty: 'Etc/Unknown') gives no warning, never an error
+  if (!timeZone || !knownTimeZone(timeZone)) return out;
   for (const [name, text, bound] of times) {
     if (!text) continue;
     let iso: string;
@@ -151,6 +153,26 @@ export function localTimeWarnings(
     if (w) out.push(`${w} (${timeZone} is ${whose} time zone, TZ; the SQL Server's may differ)`);
   }
   return out;
+}
+
+/** Whether Intl can compute offsets in `timeZone` (an IANA name or an offset it accepts). */
+export function knownTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The zone this process runs in (TZ) as Intl names it, or undefined when Intl cannot use it: with
+ * TZ set empty Intl reports 'Etc/Unknown' and throws RangeError for it (every command that warned of
+ * a daylight-saving fold died 'INTERNAL: Invalid time zone specified: Etc/Unknown').
+ */
+export function runningTimeZone(): string | undefined {
+  const z = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return z && knownTimeZone(z) ? z : undefined;
 }
 
 export function inWindow(iso: string | null, from?: string, to?: string): boolean {

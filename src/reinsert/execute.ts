@@ -94,6 +94,21 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
   const session = await target.session();
   let failedBatches = 0;
   try {
+    // A batch of an earlier run of the job that staging does not record as committed may have
+    // committed in this target all the same (a crash or a lost connection after its COMMIT): its
+    // rows are still `approved`, so this run planned them again. Its ledger outcome is recorded
+    // first (those rows become reinserted/conflict), and the batches of this run holding them are
+    // then refused below (REINSERT_ROW_NOT_APPROVED): a new run after a failed or interrupted one
+    // inserted them twice (a heap has nothing to stop it).
+    const earlier = store.db.prepare(
+      "SELECT b.run_id, b.batch_no, b.batch_key FROM reinsert_batches AS b JOIN reinsert_runs AS r ON r.id = b.run_id WHERE r.job_id = ? AND r.dry_run = 0 AND b.run_id <> ? AND b.state <> 'committed' ORDER BY b.run_id, b.batch_no",
+    ).all(jobId, runId) as { run_id: number; batch_no: number; batch_key: string }[];
+    for (const e of earlier) {
+      const done = await session.ledgerGet(e.batch_key);
+      if (!done) continue;
+      log.warn({ earlierRunId: e.run_id, batchNo: e.batch_no }, 'a batch of an earlier run was committed in the target but not recorded: recording it');
+      recordOutcome(store, e.run_id, jobId, e.batch_no, done);
+    }
     for (const batch of plan.batches) {
       const rec = recorded.get(batch.batchNo);
       if (!rec) throw new ReinsertError('REINSERT_PLAN_CHANGED', `run ${runId} has no recorded batch ${batch.batchNo}`);

@@ -88,15 +88,27 @@ export interface ReinsertPlan {
 }
 
 /**
- * The key-less undo's match of one column value: `[c] = @p` for types `=` compares ((max) types
- * included); text/ntext/image through their documented conversions to the (max) types; null for
+ * The key-less undo's match of one column value, exact: text by code points with its trailing
+ * spaces (binary collation, a character appended), binary values with their length, other types
+ * `[c] = @p`; text/ntext/image through their documented conversions to the (max) types; null for
  * types whose values `=` cannot compare exactly (xml is re-serialised, spatial values are CLR
  * objects, sql_variant compares by base-type family): such a row cannot be pinned by its values.
  */
 function undoMatch(type: string, col: string, e: string): string | null {
   switch (type) {
-    case 'text': case 'ntext': return `CONVERT(nvarchar(max), ${col}) = CONVERT(nvarchar(max), ${e})`;
-    case 'image': return `CONVERT(varbinary(max), ${col}) = CONVERT(varbinary(max), ${e})`;
+    // Text by its code points, trailing spaces included: `=` under the column's collation takes
+    // 'Smith' for 'SMITH' (a case-insensitive collation) and 'abc' for 'abc  ' (trailing spaces are
+    // ignored), so the undo could delete another row differing only there.
+    // (nvarchar(max): a varchar(8000) + N'.' would be nvarchar(4000), cut.) A char/nchar value's
+    // trailing spaces are its padding to the column's length, so `=`'s padding is right there.
+    case 'varchar': case 'nvarchar': case 'sysname': case 'text': case 'ntext':
+      return `(CONVERT(nvarchar(max), ${col}) + N'.') COLLATE Latin1_General_BIN2 = (CONVERT(nvarchar(max), ${e}) + N'.')`;
+    case 'char': case 'nchar':
+      return `CONVERT(nvarchar(max), ${col}) COLLATE Latin1_General_BIN2 = CONVERT(nvarchar(max), ${e})`;
+    // Bytes and their count: `=` takes 0x01 for 0x0100 (trailing zero bytes are ignored); a
+    // binary(n) value is zero-padded to n, so `=` alone is right there.
+    case 'varbinary': return `${col} = ${e} AND DATALENGTH(${col}) = DATALENGTH(${e})`;
+    case 'image': return `CONVERT(varbinary(max), ${col}) = CONVERT(varbinary(max), ${e}) AND DATALENGTH(${col}) = DATALENGTH(${e})`;
     case 'xml': case 'geography': case 'geometry': case 'sql_variant': return null;
     default: return `${col} = ${e}`;
   }

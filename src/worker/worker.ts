@@ -4,7 +4,7 @@ import { InputError, isRowbackError, StagingError } from '../errors.js';
 import { redactSpec } from '../staging/store.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import { NotPrintedRows, type RecoverEvent, type RecoverOptions } from '../recover/recover-rows.js';
-import { catalogDamage, logLoss, type RecoverySource, type ScanFilter, type SkippedItem } from '../recover/source.js';
+import { catalogDamage, catalogDamageLoss, isUndecodedRowOp, logLoss, type RecoverySource, type ScanFilter, type SkippedItem } from '../recover/source.js';
 import type { ScanSourceOptions } from '../cli/commands/scan-sources.js';
 import type { StagingStore } from '../staging/store.js';
 import type { JobRecord } from '../staging/types.js';
@@ -261,6 +261,8 @@ export class JobWorker {
       const notPrinted = new NotPrintedRows();
       // the run's skipped items that make it incomplete (the batch list above is emptied as it is staged)
       const staged: SkippedItem[] = [];
+      // row operations that came out as skipped items (for the damaged-catalog INCOMPLETE)
+      let undecodedRowOps = 0;
       const noteList = (): void => {
         const n = [...notes()];
         // a window bound in a daylight-saving fold or gap of the service's zone, as scan warns of it
@@ -285,8 +287,9 @@ export class JobWorker {
           const all = [...source!.skipped(), ...skipped, ...staged];
           const lost = logLoss(all);
           if (lost.length) n.push(`INCOMPLETE: parts of the log could not be read (${[...new Set(lost.map((x) => x.code))].join(', ')}); rows in those LSN ranges are missing from this job (see its skipped items)`);
-          const damaged = stats.unknownAllocUnitRowOps > 0 && !spec.metadata ? catalogDamage(all) : [];
-          if (damaged.length) n.push(`INCOMPLETE: the data file's catalog is damaged (${[...new Set(damaged.map((x) => String(x.location.table)))].join(', ')}): ${stats.unknownAllocUnitRowOps} row operation(s) on allocation units it does not name may be rows of tables it lost, not staged`);
+          // also rows of tables it still names whose columns it lost (a zeroed sys.syscolpars page)
+          const loss = !spec.metadata ? catalogDamageLoss(all, undecodedRowOps, stats.unknownAllocUnitRowOps, 'row operation') : null;
+          if (loss) n.push(`INCOMPLETE: the data file's catalog is damaged (${[...new Set(loss.damage.map((x) => String(x.location.table)))].join(', ')}): ${loss.clause}, not staged`);
         }
         if (n.length) this.store.appendAudit('system', 'job.notes', jobId, { notes: n });
       };
@@ -299,6 +302,7 @@ export class JobWorker {
         } else {
           skipped.push(ev.item);
           if (logLoss([ev.item]).length || catalogDamage([ev.item]).length) staged.push(ev.item);
+          if (isUndecodedRowOp(ev.item)) undecodedRowOps++;
           notPrinted.add(ev.item);
         }
         if (rows.length + skipped.length >= this.batchSize) {

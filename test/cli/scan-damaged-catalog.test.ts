@@ -44,6 +44,22 @@ describeCorpus('scan over a data file whose catalog is damaged', () => {
     }
   });
 
+  it('a zeroed sys.syscolpars (or sys.sysrscols) page leaves the tables named but without columns: INCOMPLETE too, also with --quiet (it was 0 rows, exit 0, "complete": true, silent)', async () => {
+    // pages 1:112 (sys.syscolpars) and 1:85 (sys.sysrscols) of the corpus file, zeroed in a copy
+    for (const page of [112, 85]) {
+      const dir = mkdtempSync(join(tmpdir(), 'rowback-zeroed-syspage-'));
+      const mdf = join(dir, 'Database1_zeroed.mdf');
+      const b = Buffer.from(readFileSync(corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf')));
+      b.fill(0, page * 8192, (page + 1) * 8192);
+      writeFileSync(mdf, b);
+      const report = join(dir, 'report.json');
+      const r = await run('scan', '--quiet', '--mdf', mdf, '--ldf', corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf'), '--report', report);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(new RegExp(`^rowback scan: INCOMPLETE: the data file's catalog is damaged \\(sys\\.sys(colpars|rscols); pages 1:${page}\\): 16 row operation\\(s\\) of tables it names could not be decoded`, 'm'));
+      expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ complete: false, rows: 0 });
+    }
+  });
+
   it('the whole file: complete, no such line', async () => {
     const r = await run('scan', '--quiet', '--mdf', corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf'), '--ldf', corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf'));
     expect(r.stdout.trim().split('\n')).toHaveLength(16);

@@ -111,3 +111,23 @@ describe('localTimeProblem / windowTimeWarning (daylight saving)', () => {
     );
   });
 });
+
+describe('a zone Intl cannot use never fails a command', () => {
+  it("localTimeWarnings in 'Etc/Unknown' (what Intl reports with TZ set empty) warns of nothing and does not throw", async () => {
+    const { localTimeWarnings } = await import('../../src/recover/time-window.js');
+    expect(localTimeWarnings([['--from', '2026-10-25 02:30', 'start']], "this machine's", 'Etc/Unknown')).toEqual([]);
+    expect(localTimeWarnings([['--from', '2026-10-25 02:30', 'start']], "this machine's", 'Europe/Berlin')).toHaveLength(1);
+  });
+  it('with TZ set empty, runningTimeZone is undefined and the default localTimeWarnings says nothing', async () => {
+    const { localTimeWarnings, runningTimeZone } = await import('../../src/recover/time-window.js');
+    const was = process.env.TZ;
+    try {
+      process.env.TZ = '';
+      expect(runningTimeZone()).toBeUndefined();
+      expect(localTimeWarnings([['--from', '2026-10-25 02:30', 'start'], ['--to', '2026-03-29 02:30', 'end']], "this machine's")).toEqual([]);
+    } finally {
+      if (was === undefined) delete process.env.TZ;
+      else process.env.TZ = was;
+    }
+  });
+});

@@ -101,6 +101,26 @@ describeCorpus('re-insert runs against a transactional target', () => {
     expect(store.countRows(jobId, { status: 'reinserted' })).toBe(10);
   });
 
+  it('a crash after the target committed but before staging recorded it, then a NEW run (not a resume): the earlier batch is found in the ledger and nothing goes in twice', async () => {
+    const jobId = stage(60);
+    store.decide(jobId, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    let n = 0;
+    const svc = new ReinsertService(store, { connect: () => target, hooks: { afterTargetCommit: () => { if (++n === 2) throw new Error('crash'); } } });
+    const run = await svc.start(jobId, 'op', { dryRun: false, target: spec, batchSize: 3 });
+    await svc.wait(run.id);
+    expect(svc.getRun(run.id)!.state).toBe('failed');
+    expect(target.counts().rows).toBe(6);
+    svc.hooks = undefined;
+    // batch 2's rows went in, and staging still has them approved: a new run planned them again
+    const again = await svc.start(jobId, 'op', { dryRun: false, target: spec, batchSize: 3 });
+    await svc.wait(again.id);
+    expect(target.counts()).toEqual({ rows: 10, distinctRows: 10, duplicates: 0 });
+    expect(store.countRows(jobId, { status: 'reinserted' })).toBe(10);
+    // the new run's batch of those rows was refused, naming them as no longer approved
+    expect(svc.getRun(again.id)!.outcomes.error).toBe(3);
+    expect(svc.getRun(run.id)!.outcomes.inserted).toBe(6);
+  });
+
   it('a batch that fails before COMMIT rolls back whole and is redone on resume', async () => {
     const jobId = stage(60);
     store.decide(jobId, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });

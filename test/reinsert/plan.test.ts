@@ -85,7 +85,7 @@ describe('re-insert planning (T-SQL, parameter types, order)', () => {
     expect(r.insertSql).toBe('INSERT INTO [Side]]DB].[we]]ird].[ta]]ble] ([co]]l], [n]) VALUES (@p1, @p2);');
     expect(r.insertSql).not.toContain('DROP');
     expect(r.existsSql).toBeNull();
-    expect(r.undoSql).toBe('DELETE TOP (1) FROM [Side]]DB].[we]]ird].[ta]]ble] WHERE [co]]l] = @p1 AND [n] IS NULL;');
+    expect(r.undoSql).toBe("DELETE TOP (1) FROM [Side]]DB].[we]]ird].[ta]]ble] WHERE (CONVERT(nvarchar(max), [co]]l]) + N'.') COLLATE Latin1_General_BIN2 = (CONVERT(nvarchar(max), @p1) + N'.') AND [n] IS NULL;");
     expect(renderScript(plan)).toContain("N'''); DROP TABLE x; --'");
   });
 

@@ -23,9 +23,26 @@ describe('undo of key-less rows deletes only a row with every value of the inser
   it('(max) and text/ntext/image columns are part of the match', () => {
     const plan = planReinsert([{ id: 1, table: 'dbo.Docs', lsn: 'a', values: { Id: 7, Notes: 'ours', Blob: '0x01', Old: 'old', Pic: '0x02', Memo: 'memo' } }], targets, []);
     const r = plan.batches[0].rows[0];
-    expect(r.undoSql).toBe('DELETE TOP (1) FROM [dbo].[Docs] WHERE [Id] = @p1 AND [Notes] = @p2 AND [Blob] = @p3 AND CONVERT(nvarchar(max), [Old]) = CONVERT(nvarchar(max), @p4) AND CONVERT(varbinary(max), [Pic]) = CONVERT(varbinary(max), @p5) AND CONVERT(nvarchar(max), [Memo]) = CONVERT(nvarchar(max), @p6);');
+    const text = (c: string, p: string) => `(CONVERT(nvarchar(max), [${c}]) + N'.') COLLATE Latin1_General_BIN2 = (CONVERT(nvarchar(max), @${p}) + N'.')`;
+    expect(r.undoSql).toBe(`DELETE TOP (1) FROM [dbo].[Docs] WHERE [Id] = @p1 AND ${text('Notes', 'p2')} AND [Blob] = @p3 AND DATALENGTH([Blob]) = DATALENGTH(@p3) AND ${text('Old', 'p4')} AND CONVERT(varbinary(max), [Pic]) = CONVERT(varbinary(max), @p5) AND DATALENGTH([Pic]) = DATALENGTH(@p5) AND ${text('Memo', 'p6')};`);
     const nulls = planReinsert([{ id: 2, table: 'dbo.Docs', lsn: 'a', values: { Id: 7, Notes: null, Blob: null, Old: null, Pic: null, Memo: null } }], targets, []).batches[0].rows[0];
     expect(nulls.undoSql).toBe('DELETE TOP (1) FROM [dbo].[Docs] WHERE [Id] = @p1 AND [Notes] IS NULL AND [Blob] IS NULL AND [Old] IS NULL AND [Pic] IS NULL AND [Memo] IS NULL;');
+  });
+
+  it("text is matched by code points with its trailing spaces, binary with its length: `=` takes 'Smith' for 'SMITH' (a _CI_ collation), 'abc' for 'abc  ', 0x01 for 0x0100", () => {
+    const people: TargetTable = { schema: 'dbo', name: 'People', keyColumns: [], columns: [c('Name', 'varchar', { maxLength: 20 }), c('Code', 'nchar', { maxLength: 10 }), c('Tag', 'binary', { maxLength: 2 }), c('Raw', 'varbinary', { maxLength: 8 })] };
+    const plan = planReinsert([{ id: 4, table: 'dbo.People', lsn: 'c', values: { Name: 'Smith', Code: 'ab   ', Tag: '0x0100', Raw: '0x01' } }], new Map([['dbo.People', people]]), []);
+    const r = plan.batches[0].rows[0];
+    // char/nchar and binary: their trailing spaces / zero bytes are padding to the column's length
+    expect(r.undoSql).toBe(
+      "DELETE TOP (1) FROM [dbo].[People] WHERE (CONVERT(nvarchar(max), [Name]) + N'.') COLLATE Latin1_General_BIN2 = (CONVERT(nvarchar(max), @p1) + N'.')" +
+        " AND CONVERT(nvarchar(max), [Code]) COLLATE Latin1_General_BIN2 = CONVERT(nvarchar(max), @p2)" +
+        ' AND [Tag] = @p3 AND [Raw] = @p4 AND DATALENGTH([Raw]) = DATALENGTH(@p4);',
+    );
+    // the script's undo declares each variable it compares once and uses it in both tests
+    const undo = renderUndoScript(plan);
+    expect(undo).toContain('DATALENGTH([Raw]) = DATALENGTH(@r4_p4)');
+    expect(undo.match(/@r4_p4 varbinary\(8\) = 0x01/g)).toHaveLength(1);
   });
 
   it('a row with a value no = can compare (geography, sql_variant, xml) is not deleted by the undo: said, never an arbitrary row', () => {

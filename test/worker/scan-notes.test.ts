@@ -154,11 +154,18 @@ describeCorpus('a job over damaged corpus files', () => it('a job over a data fi
     const w = new JobWorker({ store });
     const cut = w.submit({ kind: 'files', mdf, ldf: ldf0 }, 'op');
     const torn = w.submit({ kind: 'files', mdf: corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf'), ldf: badLdf }, 'op');
+    // page 1:112 (sys.syscolpars) zeroed: the tables are named but have no columns (DECODE_NO_COLUMNS)
+    const noCols = join(dir, 'Database1_syscolpars.mdf');
+    const z = Buffer.from(readFileSync(corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf')));
+    z.fill(0, 112 * 8192, 113 * 8192);
+    writeFileSync(noCols, z);
+    const cols = w.submit({ kind: 'files', mdf: noCols, ldf: ldf0 }, 'op');
     await w.idle();
     const notesOf = (id: number) => store.audit({ jobId: id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
     expect(store.requireJob(cut.id).state).toBe('succeeded');
     expect(notesOf(cut.id)).toContainEqual(expect.stringMatching(/^INCOMPLETE: the data file's catalog is damaged \(sys\.sysschobjs, sys\.sysidxstats\): 16 row operation\(s\)/));
     expect(notesOf(torn.id)).toContainEqual(expect.stringMatching(/^INCOMPLETE: parts of the log could not be read \(FORMAT_/));
+    expect(notesOf(cols.id)).toContainEqual(expect.stringMatching(/^INCOMPLETE: the data file's catalog is damaged \(sys\.syscolpars\): 16 row operation\(s\) of tables it names could not be decoded/));
   } finally {
     store.close();
   }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { summariseTargets, type ConfiguredTargetSpec } from '../targets.js';
-import { zoneOffsetMinutes } from '../../recover/time-window.js';
+import { runningTimeZone, zoneOffsetMinutes } from '../../recover/time-window.js';
 
 export interface InfoOptions {
   targets?: Record<string, ConfiguredTargetSpec>;
@@ -20,7 +20,8 @@ export { zoneOffsetMinutes };
  */
 export default async function infoRoutes(fastify: FastifyInstance, o: InfoOptions) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const timeZone = o.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
+  // a zone Intl cannot use (TZ set empty: 'Etc/Unknown') failed every GET /api/info with a 500
+  const timeZone = o.timeZone ?? runningTimeZone() ?? 'UTC';
   app.get('/api/info', {
     config: { access: 'read' },
     schema: { tags: ['access'], summary: "The page's settings: time zone, configured re-insert targets (no secrets), file roots and allowed servers (operators)" },

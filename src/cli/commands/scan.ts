@@ -14,7 +14,7 @@ import { withMetadata } from '../../recover/metadata-override.js';
 import { explainNoRows, scanStatsNotes } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
-import { catalogDamage, logLoss, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
+import { catalogDamage, catalogDamageLoss, isUndecodedRowOp, logLoss, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { parseWindowTime } from '../../recover/time-window.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
@@ -206,9 +206,11 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // A damaged catalog no longer names some tables: the row operations it does not place may be
     // theirs (0 rows, exit 0 and "complete": true, silent with --quiet, when the system-table
     // pages of a cut .mdf were missing and every delete was on a table they named).
-    const damaged = stats && stats.unknownAllocUnitRowOps > 0 && !(opts.schema || opts.ddl) ? catalogDamage(sourceSkipped) : [];
-    const damagedLine = damaged.length
-      ? `rowback scan: INCOMPLETE: the data file's catalog is damaged (${[...new Set(damaged.map((s) => String(s.location.table)))].join(', ')}; pages ${[...new Set(damaged.map((s) => s.location.page).filter((p) => p !== undefined))].join(', ') || 'unknown'}): ${stats!.unknownAllocUnitRowOps} ${operations.join('/')}(s) on allocation units it does not name may be rows of tables it lost, not in this result; scan with an undamaged copy (a backup: --bak), or give the tables with --ddl/--schema\n`
+    // Also rows of tables it still names whose columns it lost (a zeroed sys.syscolpars page: DECODE_NO_COLUMNS).
+    const loss = stats && !(opts.schema || opts.ddl) ? catalogDamageLoss(sourceSkipped, skipped.filter(isUndecodedRowOp).length, stats.unknownAllocUnitRowOps, operations.join('/')) : null;
+    const damaged = loss?.damage ?? [];
+    const damagedLine = loss
+      ? `rowback scan: INCOMPLETE: the data file's catalog is damaged (${[...new Set(damaged.map((s) => String(s.location.table)))].join(', ')}; pages ${[...new Set(damaged.map((s) => s.location.page).filter((p) => p !== undefined))].join(', ') || 'unknown'}): ${loss.clause}, not in this result; scan with an undamaged copy (a backup: --bak), or give the tables with --ddl/--schema\n`
       : '';
     const interruptedBy = interruption.by;
     // rows the committed filter passed on but the layout check held back, or that did not decode,

@@ -106,6 +106,7 @@ export class ExportSource implements RecoverySource {
       const candidate: RowCandidate = { record: c.record, txn: { ...c.txn, login } };
       const drift = this.o.acceptSchemaDrift ? null : this.drift(candidate, catalog);
       if (drift) {
+        this.stats.schemaDriftRowOps = (this.stats.schemaDriftRowOps ?? 0) + 1;
         this.skippedItems.push({
           code: 'SOURCE_SCHEMA_DRIFT',
           reason: drift.reason,

@@ -182,6 +182,7 @@ export class LiveSource implements RecoverySource {
     // left out, TRUNCATE/DROP transactions and "why no rows" are said from them as for files.
     const stats = this.stats;
     Object.assign(stats, emptyStats(), { serverFiltered: true });
+    delete stats.schemaDriftRowOps;
     const logins = new Map<string, string | null>();
     const self = this;
     this.rowsStreamed = 0;
@@ -221,6 +222,7 @@ export class LiveSource implements RecoverySource {
           if (drift) {
             if (!driftReported.has(drift.table)) scanLog.warn({ table: drift.table }, 'schema drift: rows skipped');
             driftReported.add(drift.table);
+            stats.schemaDriftRowOps = (stats.schemaDriftRowOps ?? 0) + 1;
             this.skippedItems.push({
               code: 'SOURCE_SCHEMA_DRIFT',
               reason: drift.reason,

@@ -293,6 +293,11 @@ describe('LiveSource', () => {
     const got = await collect(src.candidates({ ...filter, from: undefined, to: undefined }));
     expect(got).toHaveLength(0);
     expect(src.skipped()).toMatchObject([{ code: 'SOURCE_SCHEMA_DRIFT', location: { table: 'dbo.Customers' } }]);
+    // "why no rows" names them: it said 'returned 1 deletes on the tables' data rows: none kept'
+    const { explainNoRows } = await import('../../../src/recover/committed.js');
+    expect(src.committedStats().schemaDriftRowOps).toBe(1);
+    expect(explainNoRows(src.committedStats(), ['delete'])).toMatch(/returned 1 deletes on the tables' data rows: 1 on tables altered after their transaction began, left out \(SOURCE_SCHEMA_DRIFT/);
+    expect(explainNoRows(src.committedStats(), ['delete'])).not.toContain('none kept');
   });
 
   it('decodes anyway when told the layout is right (acceptSchemaDrift)', async () => {
