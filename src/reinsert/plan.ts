@@ -89,7 +89,8 @@ export interface ReinsertPlan {
 
 /**
  * The key-less undo's match of one column value, exact: text by code points with its trailing
- * spaces (binary collation, a character appended), binary values with their length, other types
+ * spaces (binary collation, a character appended), binary values with their length, datetimeoffset
+ * with its offset, other types
  * `[c] = @p`; text/ntext/image through their documented conversions to the (max) types; null for
  * types whose values `=` cannot compare exactly (xml is re-serialised, spatial values are CLR
  * objects, sql_variant compares by base-type family): such a row cannot be pinned by its values.
@@ -109,6 +110,9 @@ function undoMatch(type: string, col: string, e: string): string | null {
     // binary(n) value is zero-padded to n, so `=` alone is right there.
     case 'varbinary': return `${col} = ${e} AND DATALENGTH(${col}) = DATALENGTH(${e})`;
     case 'image': return `CONVERT(varbinary(max), ${col}) = CONVERT(varbinary(max), ${e}) AND DATALENGTH(${col}) = DATALENGTH(${e})`;
+    // `=` compares a datetimeoffset's instant only: '10:00 +01:00' equals '09:00 +00:00', another
+    // row's value; the offset is compared too.
+    case 'datetimeoffset': return `${col} = ${e} AND DATEPART(TZOFFSET, ${col}) = DATEPART(TZOFFSET, ${e})`;
     case 'xml': case 'geography': case 'geometry': case 'sql_variant': return null;
     default: return `${col} = ${e}`;
   }

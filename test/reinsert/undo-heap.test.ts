@@ -54,4 +54,11 @@ describe('undo of key-less rows deletes only a row with every value of the inser
     expect(undo).not.toMatch(/^DELETE /m);
     expect(undo).toMatch(/row 3 .*not deleted.*Shape \(geography\)/);
   });
+  it("datetimeoffset is matched with its offset: `=` compares the instant, so '10:00 +01:00' took the row '09:00 +00:00'", () => {
+    const events: TargetTable = { schema: 'dbo', name: 'Events', keyColumns: [], columns: [c('At', 'datetimeoffset', { maxLength: 10, scale: 7 })] };
+    const plan = planReinsert([{ id: 5, table: 'dbo.Events', lsn: 'd', values: { At: '2024-01-01 10:00:00.0000000 +01:00' } }], new Map([['dbo.Events', events]]), []);
+    const r = plan.batches[0].rows[0];
+    expect(r.undoSql).toBe('DELETE TOP (1) FROM [dbo].[Events] WHERE [At] = CONVERT(datetimeoffset(7), @p1) AND DATEPART(TZOFFSET, [At]) = DATEPART(TZOFFSET, CONVERT(datetimeoffset(7), @p1));');
+    expect(renderUndoScript(plan)).toContain('DATEPART(TZOFFSET, [At]) = DATEPART(TZOFFSET, CONVERT(datetimeoffset(7), @r5_p1))');
+  });
 });
