@@ -199,6 +199,14 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
       // value * 10000 truncated, not rounded (19.99 → 199899.99999999997 → 19.9899; 0.57 → 0.5699):
       // never exact, so money always goes as text converted by the server.
       const [intPart, frac = ''] = s.replace(/^-/, '').split('.');
+      // The server rounds a value to the target's scale and refuses none: CONVERT(decimal(10,2),
+      // '1.005') is 1.01, CONVERT(money, '1.23456') 1.2346 (a target altered since, another
+      // database's table, a numeric sql_variant without its own scale: (18,0)). Not as it was: refused.
+      const isMoney = type.name === 'Money' || type.name === 'SmallMoney';
+      const scale = isMoney ? 4 : c.scale;
+      const kept = frac.replace(/0+$/, '');
+      if (kept.length > scale) throw bad(c.name, `column ${c.name} (${declaration(type)}) keeps ${scale} decimal place(s): ${s} would go in rounded`);
+      if (!isMoney && intPart.replace(/^0+/, '').length > c.precision - c.scale) throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${c.precision - c.scale} digit(s) before the decimal point: ${s} does not fit`);
       const scaledDigits = (intPart.replace(/^0+/, '') + frac.padEnd(c.scale, '0').slice(0, c.scale)).replace(/^0+/, '').length;
       const exactAsNumber = (type.name === 'Decimal' || type.name === 'Numeric') && frac.length <= c.scale && scaledDigits <= 15;
       if (exactAsNumber) return { type, value: Number(s), literal: s };
