@@ -120,6 +120,26 @@ function nlit(s: string): string {
   return `N'${s.replace(/'/g, "''")}'`;
 }
 
+/**
+ * A time value the target column cannot hold as it is: the server rounds it and refuses none
+ * (datetime2(0) given '…:00.5' took the next second, smalldatetime given '10:00:31' 10:01, datetime
+ * given '.002' .003). A target altered since or another database's table: refused, naming it.
+ */
+function assertTimeFits(c: TargetColumn, type: ParamType, text: string, frac: string, seconds: string): void {
+  const kept = frac.replace(/0+$/, '');
+  const round = (why: string) => bad(c.name, `column ${c.name} (${declaration(type)}) ${why}: ${text} would go in rounded`);
+  if (type.name === 'SmallDateTime') {
+    if (seconds !== '00' || kept) throw round('keeps whole minutes');
+  } else if (type.name === 'DateTime') {
+    // 1/300 s ticks, written to the millisecond: the text must name its tick.
+    const ms = Number(`0.${frac || '0'}`) * 1000;
+    if (Math.abs(Math.round(ms * 0.3) / 0.3 - ms) >= 0.5) throw round('keeps 1/300 s (.000, .003, .007)');
+  } else {
+    const scale = (type as { scale?: number }).scale ?? 7;
+    if (kept.length > scale) throw round(`keeps ${scale} fractional digit(s) of a second`);
+  }
+}
+
 function bad(column: string, why: string): ReinsertError {
   return new ReinsertError('REINSERT_BAD_VALUE', why, { column });
 }
@@ -222,17 +242,21 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
       const m = DATETIME.exec(String(v));
       if (!m) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
       const frac = m[7] ?? '';
+      assertTimeFits(c, type, String(v), frac, m[6]);
       const text = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${frac ? '.' + frac : ''}`;
       return { type, value: utcDate(m[1], m[2], m[3], m[4], m[5], m[6], frac), literal: `'${text}'` };
     }
     case 'Time': {
       const m = TIME.exec(String(v));
       if (!m) throw bad(c.name, `column ${c.name} (time) got ${JSON.stringify(v)}`);
+      assertTimeFits(c, type, m[0], m[4] ?? '', m[3]);
       return { type, value: utcDate('1970', '01', '01', m[1], m[2], m[3], m[4] ?? ''), literal: `'${m[0]}'` };
     }
     case 'DateTimeOffset': {
       const s = String(v);
-      if (!DTO.test(s)) throw bad(c.name, `column ${c.name} (datetimeoffset) got ${JSON.stringify(v)}`);
+      const m = DTO.exec(s);
+      if (!m) throw bad(c.name, `column ${c.name} (datetimeoffset) got ${JSON.stringify(v)}`);
+      assertTimeFits(c, type, s, m[7] ?? '', m[6]);
       return { type: { name: 'VarChar', length: 40 }, wrap: `CONVERT(${declaration(type)}, @)`, value: s.replace(' +', '+').replace(' -', '-'), literal: `'${s}'` };
     }
     case 'UniqueIdentifier': {

@@ -37,3 +37,25 @@ describe('a decimal or money value the target column cannot hold as it is is ref
     expect(planParam(c('sql_variant', { maxLength: 8016 }), { baseType: 'decimal', precision: 10, scale: 4, value: '123.4567' }).value).toBe(123.4567);
   });
 });
+
+/**
+ * The same for time values: datetime2(0) given '10:00:00.5', smalldatetime given '10:00:31',
+ * datetime given '.002', time(2) given '.1234567', datetimeoffset(0) given '.9' went in rounded.
+ */
+describe('a time value the target column cannot hold as it is is refused, not rounded', () => {
+  const code = (col: TargetColumn, v: string) => { try { planParam(col, v); return 'ok'; } catch (e) { return (e as { code?: string }).code; } };
+  it('refused', () => {
+    expect(code(c('datetime2', { scale: 0 }), '2024-01-01 10:00:00.5')).toBe('REINSERT_BAD_VALUE');
+    expect(code(c('smalldatetime'), '2024-01-01 10:00:31')).toBe('REINSERT_BAD_VALUE');
+    expect(code(c('datetime'), '2024-01-01 10:00:00.002')).toBe('REINSERT_BAD_VALUE');
+    expect(code(c('time', { scale: 2 }), '10:00:00.1234567')).toBe('REINSERT_BAD_VALUE');
+    expect(code(c('datetimeoffset', { scale: 0 }), '2024-01-01 10:00:00.9 +01:00')).toBe('REINSERT_BAD_VALUE');
+  });
+  it('values that fit go as before', () => {
+    for (const f of ['000', '003', '007', '010', '997', '200', '970', '9966667', '5']) expect(code(c('datetime'), `2024-01-01 10:00:00.${f}`)).toBe('ok');
+    expect(code(c('smalldatetime'), '2024-01-01 10:01:00')).toBe('ok');
+    expect(code(c('datetime2', { scale: 3 }), '2024-01-01 10:00:00.1230000')).toBe('ok');
+    expect(code(c('time', { scale: 7 }), '10:00:00.1234567')).toBe('ok');
+    expect(code(c('datetimeoffset', { scale: 7 }), '2024-01-01 10:00:00.1234567 +01:00')).toBe('ok');
+  });
+});
