@@ -1,6 +1,6 @@
 import { InputError, isRowbackError } from '../errors.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
-import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate } from './source.js';
+import { catalogDamage, catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate } from './source.js';
 
 export interface OverrideOptions {
   /** `--alloc-unit ID`: the in-row allocation unit of the one table given, when nothing else says it. */
@@ -67,11 +67,18 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
     const unmapped = layouts.filter((t) => !t.allocUnits?.length);
     if (unmapped.length) {
       const names = unmapped.map((t) => `${t.schema}.${t.name}`).join(', ');
+      // A data file or backup was given but its catalog is damaged: 'add --mdf/--bak' was untrue;
+      // the table's allocation units were on the lost pages.
+      const damage = base ? catalogDamage(source.skipped()) : [];
+      const pages = [...new Set(damage.map((d) => d.location.page).filter((p) => p !== undefined))];
+      const damaged = damage.length
+        ? `; the data file's catalog is damaged (${[...new Set(damage.map((d) => String(d.location.table)))].join(', ')}${pages.length ? `; pages ${pages.slice(0, 10).join(', ')}` : ''}), so its allocation units may be on the lost pages`
+        : '';
       throw new InputError(
         'INPUT_NO_ALLOC_UNIT',
-        `the log names tables by allocation unit id, and nothing maps ${names} to one: ` +
+        `the log names tables by allocation unit id, and nothing maps ${names} to one${damaged}: ` +
           (override.length === 1 ? 'give --alloc-unit ID, ' : options.allocUnitId ? '' : 'give --table SCHEMA.NAME --alloc-unit ID for one of them, ') +
-          'use catalog JSON with in_row_alloc_unit_id (sql/table-metadata.sql), or add --mdf/--bak',
+          'use catalog JSON with in_row_alloc_unit_id (sql/table-metadata.sql), ' + (damage.length ? 'or read an undamaged copy (a backup: --bak)' : 'or add --mdf/--bak'),
       );
     }
     merged = catalogFromLayouts(layouts);

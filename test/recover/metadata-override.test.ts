@@ -142,3 +142,19 @@ describeCorpus('a --ddl layout that contradicts the data file is never used sile
     for (const w of warnings) expect(w.join('\n')).toContain("differs from the data file's catalog for dbo.Employee: Emp_Age real(4) vs int(4)");
   });
 });
+
+/**
+ * --ddl with a data file whose catalog is damaged (a zeroed sys.sysschobjs page: the table's
+ * allocation units unknown) was refused 'nothing maps dbo.Employee to one: … or add --mdf/--bak',
+ * the --mdf having been given. The refusal names the damage and the pages (SYNTHETIC skipped item).
+ */
+describe('withMetadata: a damaged catalog that maps nothing is named in the refusal', () => {
+  it("names the damaged system table and page, not 'add --mdf/--bak'", async () => {
+    const src = { ...fakeSource(catalogFromLayouts([layout('Other', '333')])), skipped: () => [{ code: 'FORMAT_BROKEN_CHAIN', reason: 'page 1:161 is missing or damaged', location: { page: '1:161', table: 'sys.sysschobjs' } }] } as unknown as RecoverySource;
+    const err = await withMetadata(src, [layout('Employee')]).metadata().catch((e: unknown) => e as Error);
+    expect(String((err as Error).message)).toMatch(/catalog is damaged \(sys\.sysschobjs; pages 1:161\)/);
+    expect(String((err as Error).message)).not.toMatch(/add --mdf\/--bak/);
+    // an undamaged source: as before
+    await expect(withMetadata(fakeSource(catalogFromLayouts([layout('Other', '333')])), [layout('Employee')]).metadata()).rejects.toThrow(/or add --mdf\/--bak/);
+  });
+});
