@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { isRowbackError, StagingError } from '../errors.js';
+import { StagingError } from '../errors.js';
 import { StagingStore, type OpenOptions } from './store.js';
 
 /**
@@ -12,7 +12,7 @@ import { StagingStore, type OpenOptions } from './store.js';
  * device such as /dev/full or /dev/null: SQLite would write a `-journal` file beside it and then
  * fail with "disk I/O error" or "database or disk is full"). SQLite's own failures while the store
  * sets up the file (SqliteError: "file is not a database", a full disk, a read-only file) become
- * STAGING_OPEN_FAILED with SQLite's message and code. Other RowbackErrors (STAGING_SCHEMA_TOO_NEW)
+ * STAGING_OPEN_FAILED with SQLite's message and code (the StagingStore constructor does that). Other RowbackErrors (STAGING_SCHEMA_TOO_NEW)
  * pass through as they are; anything else is rethrown.
  */
 export function openStagingStore(path: string, opts: OpenOptions = {}): StagingStore {
@@ -26,15 +26,6 @@ export function openStagingStore(path: string, opts: OpenOptions = {}): StagingS
     }
     if (kind) throw new StagingError('STAGING_OPEN_FAILED', `cannot open staging file ${path}: it is ${kind}, not a regular file`, { file: path });
   }
-  try {
-    return new StagingStore(path, opts);
-  } catch (e) {
-    if (isRowbackError(e) || !isSqliteError(e)) throw e;
-    throw new StagingError('STAGING_OPEN_FAILED', `cannot open staging file ${path}: ${e.message} (${e.code})`, { file: path }, { cause: e });
-  }
-}
-
-/** better-sqlite3's SqliteError: `code` is SQLite's extended result code name, `SQLITE_…`. */
-function isSqliteError(e: unknown): e is Error & { code: string } {
-  return e instanceof Error && e.name === 'SqliteError' && typeof (e as { code?: unknown }).code === 'string';
+  // SQLite's own failures while setting the file up are STAGING_OPEN_FAILED from the store itself
+  return new StagingStore(path, opts);
 }

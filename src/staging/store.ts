@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
-import { StagingError } from '../errors.js';
+import { isRowbackError, StagingError } from '../errors.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import type { SkippedItem, SourceProgress } from '../recover/source.js';
@@ -157,6 +157,9 @@ export class StagingStore {
       };
     } catch (e) {
       this.db.close();
+      // SQLite's own failure while setting the file up ("file is not a database", a full disk, a
+      // read-only file) is one STAGING_OPEN_FAILED naming the file; STAGING_SCHEMA_TOO_NEW passes as it is
+      if (!isRowbackError(e) && isSqliteError(e)) throw new StagingError('STAGING_OPEN_FAILED', `cannot open staging file ${path}: ${e.message} (${e.code})`, { file: path }, { cause: e });
       throw e;
     }
   }
@@ -632,4 +635,9 @@ function toRow(r: RowDbRow): StagedRow {
 
 function toRowWithRaw(r: RowDbRow): StagedRowWithRaw {
   return { ...toRow(r), raw: r.raw ? r.raw.toString('hex').toUpperCase() : '' };
+}
+
+/** better-sqlite3's SqliteError: `code` is SQLite's extended result code name, `SQLITE_…`. */
+function isSqliteError(e: unknown): e is Error & { code: string } {
+  return e instanceof Error && e.name === 'SqliteError' && typeof (e as { code?: unknown }).code === 'string';
 }
