@@ -1,6 +1,6 @@
 import { InputError, isRowbackError } from '../errors.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
-import { catalogDamage, catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate } from './source.js';
+import { catalogDamage, catalogDamageSubject, catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate } from './source.js';
 
 export interface OverrideOptions {
   /** `--alloc-unit ID`: the in-row allocation unit of the one table given, when nothing else says it. */
@@ -70,9 +70,8 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
       // A data file or backup was given but its catalog is damaged: 'add --mdf/--bak' was untrue;
       // the table's allocation units were on the lost pages.
       const damage = base ? catalogDamage(source.skipped()) : [];
-      const pages = [...new Set(damage.map((d) => d.location.page).filter((p) => p !== undefined))];
       const damaged = damage.length
-        ? `; the data file's catalog is damaged (${[...new Set(damage.map((d) => String(d.location.table)))].join(', ')}${pages.length ? `; pages ${pages.slice(0, 10).join(', ')}` : ''}), so its allocation units may be on the lost pages`
+        ? `; the data file's catalog is damaged (${catalogDamageSubject(damage)}), so its allocation units may be on the lost pages`
         : '';
       throw new InputError(
         'INPUT_NO_ALLOC_UNIT',

@@ -206,6 +206,17 @@ export function catalogDamage(items: SkippedItem[]): SkippedItem[] {
 }
 
 /**
+ * The damaged system tables of `damage` (catalogDamage's items) and, unless `pages` is false, their
+ * pages (at most 10, then ' …'), as every message about a damaged catalog names them:
+ * `sys.sysschobjs, sys.sysidxstats; pages 1:184, 1:273`.
+ */
+export function catalogDamageSubject(damage: SkippedItem[], pages = true): string {
+  const tables = [...new Set(damage.map((d) => String(d.location.table)))].join(', ');
+  const ps = pages ? [...new Set(damage.map((d) => d.location.page).filter((p) => p !== undefined))] : [];
+  return ps.length ? `${tables}; pages ${ps.slice(0, 10).join(', ')}${ps.length > 10 ? ' …' : ''}` : tables;
+}
+
+/**
  * What a damaged catalog (catalogDamage of the source's skipped items) cost a scan, or null when it
  * cost nothing the scan can see: `unknownAllocUnitRowOps` row operations on allocation units it no
  * longer names, and `undecoded`: row operations of tables it does name that came out as skipped
@@ -235,9 +246,8 @@ export function isUndecodedRowOp(s: SkippedItem): boolean {
  */
 export function unknownTableMessage(table: string, known: string[], skipped: SkippedItem[]): string {
   const damage = catalogDamage(skipped);
-  const pages = [...new Set(damage.map((d) => d.location.page).filter((p) => p !== undefined))];
   return damage.length
-    ? `table ${table} is not named in the metadata; known tables: ${known.join(', ') || '(none)'}; the catalog is damaged (${[...new Set(damage.map((d) => String(d.location.table)))].join(', ')}${pages.length ? `; pages ${pages.slice(0, 10).join(', ')}` : ''}), so ${table} may be there, unnamed: read an undamaged copy (a backup), or give the table with --ddl/--schema`
+    ? `table ${table} is not named in the metadata; known tables: ${known.join(', ') || '(none)'}; the catalog is damaged (${catalogDamageSubject(damage)}), so ${table} may be there, unnamed: read an undamaged copy (a backup), or give the table with --ddl/--schema`
     : `table ${table} is not in the metadata; known tables: ${known.join(', ') || '(none)'}`;
 }
 

@@ -14,7 +14,7 @@ import type { PageSource } from '../../datafile/page-source.js';
 import { findTable, readTableRows, type TableRow } from '../../datafile/table-rows.js';
 import { visibleColumns } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
-import { catalogDamage, type SkippedItem } from '../../recover/source.js';
+import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../../recover/source.js';
 import { runPointInTimeDump } from './dump-point-in-time.js';
 import { getOwn, pickOwn } from '../../util/own-keys.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
@@ -155,7 +155,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
           // 'is not in' is not known when the catalog that names the tables is damaged
           const damage = catalogDamage(md.skipped);
           const why = damage.length
-            ? `; the file's catalog is damaged (${[...new Set(damage.map((d) => String(d.location.table)))].join(', ')}${pagesOf(damage)}), so ${name} may be in it, unnamed: read an undamaged copy (a backup)`
+            ? `; the file's catalog is damaged (${catalogDamageSubject(damage)}), so ${name} may be in it, unnamed: read an undamaged copy (a backup)`
             : '';
           throw new InputError('INPUT_UNKNOWN_TABLE', `table ${name} is not ${damage.length ? 'named ' : ''}in ${file}; known tables: ${known}${why}`, { table: name, file });
         }

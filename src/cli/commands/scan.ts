@@ -14,7 +14,7 @@ import { withMetadata } from '../../recover/metadata-override.js';
 import { explainNoRows, scanStatsNotes } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
-import { catalogDamage, catalogDamageLoss, isUndecodedRowOp, logLoss, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
+import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isUndecodedRowOp, logLoss, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { parseWindowTime } from '../../recover/time-window.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
@@ -210,7 +210,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const loss = stats && !(opts.schema || opts.ddl) ? catalogDamageLoss(sourceSkipped, skipped.filter(isUndecodedRowOp).length, stats.unknownAllocUnitRowOps, operations.join('/')) : null;
     const damaged = loss?.damage ?? [];
     const damagedLine = loss
-      ? `rowback scan: INCOMPLETE: the data file's catalog is damaged (${[...new Set(damaged.map((s) => String(s.location.table)))].join(', ')}; pages ${[...new Set(damaged.map((s) => s.location.page).filter((p) => p !== undefined))].join(', ') || 'unknown'}): ${loss.clause}, not in this result; scan with an undamaged copy (a backup: --bak), or give the tables with --ddl/--schema\n`
+      ? `rowback scan: INCOMPLETE: the data file's catalog is damaged (${catalogDamageSubject(damaged)}): ${loss.clause}, not in this result; scan with an undamaged copy (a backup: --bak), or give the tables with --ddl/--schema\n`
       : '';
     const interruptedBy = interruption.by;
     // rows the committed filter passed on but the layout check held back, or that did not decode,
@@ -303,7 +303,7 @@ function loadMetadataOverride(opts: ScanOptions) {
       return [n.trim(), t.trim()];
     }),
   );
-  const text = readText(opts.ddl!);
+  const text = readTextFile(opts.ddl!);
   const layouts = namingFile(opts.ddl!, () => layoutsFromDdl(text, { typeAliases: aliases, ...(opts.collation ? { defaultCollation: opts.collation } : {}) }));
   let note: string | undefined;
   if (!opts.collation) {
@@ -313,10 +313,6 @@ function loadMetadataOverride(opts: ScanOptions) {
     if (assumed) note = `--ddl: ${assumed}`;
   }
   return { layouts, note };
-}
-
-function readText(file: string): string {
-  return readTextFile(file);
 }
 
 function printSummary(rows: number, perTable: Map<string, number>, skipped: SkippedItem[]): void {
