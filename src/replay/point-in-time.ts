@@ -316,7 +316,8 @@ class LostLog {
   constructor(private readonly file: string, private readonly from: bigint, private readonly upTo: bigint | null) {}
 
   check(final: boolean): void {
-    for (const x of this.items.splice(0)) {
+    // called once per log record: nothing to look at (the usual case) costs no array
+    if (this.items.length !== 0) for (const x of this.items.splice(0)) {
       if (!LOG_LOSS_CODES.has(x.code)) continue;
       const named = [...(x.location.lsn ? [x.location.lsn] : []), ...(x.reason.match(LSN_TEXT) ?? [])].map((l) => BigInt(lsnToDecimal(parseLsn(l))));
       if (named.length === 0) {
