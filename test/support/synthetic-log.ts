@@ -5,7 +5,8 @@
  * format version 5, sequence, size, offset), each holding log blocks 8 KB in; a block is up to
  * 60 KB, its first LSN's block number its offset from the VLF start in 512-byte units, records
  * addressed by a slot array at its end, and every 512-byte sector's first byte replaced by the
- * parity/first/last fix-up byte (the original kept at the end of the block).
+ * parity/first/last fix-up byte (the original kept at the end of the block); every block carries
+ * the log block checksum, as a database on PAGE_VERIFY CHECKSUM writes it (constants.ts).
  *
  * Records: LOP_BEGIN_XACT (SPID, begin time, name, SID), LOP_INSERT_ROWS / LOP_DELETE_ROWS on a
  * clustered index (page, slot, allocation unit, RowLog Contents 0 = the row image), and
@@ -13,11 +14,15 @@
  * some stay open for long, and transactions interleave.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { BLOCK_CHECKSUM_OFFSET, BLOCK_STATUS_CHECKSUM, BLOCK_STATUS_OFFSET } from '../../src/logreader/ldf/constants.js';
+import { logBlockChecksum } from '../../src/logreader/ldf/structures.js';
 
 const PAGE = 8192;
 const SECTOR = 512;
 const VLF_HEADER_BYTES = 0x2000;
 const MAX_BLOCK = 60 * 1024;
+/** Where a block's first record starts: after the 32-byte header with its checksum, at 0x30 as in the corpus's 2008+ blocks. */
+const BLOCK_RECORDS_START = 0x30;
 const OP = { INSERT_ROWS: 0x02, DELETE_ROWS: 0x03, BEGIN_XACT: 0x80, COMMIT_XACT: 0x81, ABORT_XACT: 0x82 } as const;
 const CTX = { NULL: 0x00, CLUSTERED: 0x02, MARK_AS_GHOST: 0x13 } as const;
 
@@ -224,7 +229,7 @@ class LogWriter {
 
   /** The block would hold these records plus its slot array and fix-up tail within 60 KB. */
   private fits(extra: number, n: number): boolean {
-    const body = 22 + this.recBytes + extra + 2 * n;
+    const body = BLOCK_RECORDS_START + this.recBytes + extra + 2 * n;
     const size = Math.ceil((body + Math.ceil(body / SECTOR) + 1) / SECTOR) * SECTOR;
     return size <= MAX_BLOCK && this.blockStart + size <= this.vlfSize;
   }
@@ -251,7 +256,7 @@ class LogWriter {
   flush(): void {
     if (!this.recs.length) return;
     const n = this.recs.length;
-    const body = 22 + this.recBytes + 2 * n;
+    const body = BLOCK_RECORDS_START + this.recBytes + 2 * n;
     let size = Math.ceil(body / SECTOR) * SECTOR;
     while (body + size / SECTOR > size) size += SECTOR; // room for the fix-up tail
     const b = new Uint8Array(size);
@@ -263,7 +268,8 @@ class LogWriter {
     v.setUint32(12, this.vlfSeq, true);
     v.setUint32(16, this.blockStart / SECTOR, true);
     v.setUint16(20, 1, true);
-    let p = 22;
+    v.setUint16(BLOCK_STATUS_OFFSET, BLOCK_STATUS_CHECKSUM | 0x0001, true); // as every flagged corpus block: 0x0003
+    let p = BLOCK_RECORDS_START;
     this.recs.forEach((r, i) => {
       b.set(r, p);
       v.setUint16(slotArrayEnd - 2 * (i + 1), p, true);
@@ -275,6 +281,8 @@ class LogWriter {
       b[size - 1 - i] = b[i * SECTOR];
       b[i * SECTOR] = this.parity | (i === 0 ? 0x10 : 0) | (i === sectors - 1 ? 0x08 : 0);
     }
+    // the log block checksum over the block as stored (constants.ts BLOCK_STATUS_CHECKSUM)
+    v.setUint32(BLOCK_CHECKSUM_OFFSET, logBlockChecksum(b, 0, size), true);
     for (const s of this.sinks) s.block(b, this.vlfSeq, this.blockStart / SECTOR, this.vlfStart + this.blockStart);
     this.blockStart += size;
     this.recs = [];

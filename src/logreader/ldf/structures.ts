@@ -8,8 +8,8 @@
 import type { Lsn } from '../lsn.js';
 import type { LogRecord, LogRecordSource } from '../log-record.js';
 import {
-  LOP, MAX_BLOCK_SIZE, SECTOR, SECTOR_FIRST, SECTOR_LAST, SECTOR_PARITY_MASK, VLF_HEADER_MARKER,
-  contextName, operationName,
+  BLOCK_CHECKSUM_OFFSET, BLOCK_STATUS_CHECKSUM, BLOCK_STATUS_OFFSET, LOP, MAX_BLOCK_SIZE, SECTOR,
+  SECTOR_FIRST, SECTOR_LAST, SECTOR_PARITY_MASK, VLF_HEADER_MARKER, contextName, operationName,
 } from './constants.js';
 import { formatSqlDateTime } from './datetime.js';
 
@@ -46,9 +46,10 @@ export function parseVlfHeader(b: Uint8Array, offset: number): VlfHeader | null 
 
 // ---------------------------------------------------------------------------------------------
 // Log block header: u16 flags @0 (its low byte is the sector fix-up byte until restored),
-// u16 record count @2, u16 end of the slot array @4, u16 block size @6, u16 @8, u16 @10,
-// LSN of the first record @12 (u32 VLF seq, u32 block id, u16 slot). The block id is the
-// block's offset from its VLF start in 512-byte units (bobsql insidetlog).
+// u16 record count @2, u16 end of the slot array @4, u16 block size @6, u16 status @8 (bit
+// 0x0002: a checksum is present), u16 @10, LSN of the first record @12 (u32 VLF seq, u32 block
+// id, u16 slot), u32 checksum @24 when present (constants.ts BLOCK_STATUS_CHECKSUM). The block
+// id is the block's offset from its VLF start in 512-byte units (bobsql insidetlog).
 
 export const BLOCK_HEADER_SIZE = 22;
 
@@ -84,21 +85,59 @@ export function blockHeaderProblem(b: Uint8Array, offset: number): string | null
 
 /**
  * Checks every sector's fix-up byte (same parity; 0x10 on the first sector only, 0x08 on the
- * last only) and returns a copy with the original bytes restored: the original first byte of
- * sector i is stored at block[size - 1 - i] (FORMAT-NOTES §3; iatmakdotcx RepairLogBlockAppendData).
- * Returns a string naming the problem when the sectors do not agree (a torn or stale block).
+ * last only) and, when the block header says it carries one, the log block checksum; returns a
+ * copy with the original bytes restored: the original first byte of sector i is stored at
+ * block[size - 1 - i] (FORMAT-NOTES §3; iatmakdotcx RepairLogBlockAppendData).
+ * Returns a string naming the problem when the sectors do not agree (a torn or stale block) or
+ * the checksum does not match (a damaged block: one changed bit is enough).
  */
 export function fixupBlock(b: Uint8Array, offset: number, size: number): Uint8Array | string {
   const sectors = size / SECTOR;
   const parity = b[offset] & SECTOR_PARITY_MASK;
-  const out = b.slice(offset, offset + size);
+  const out = new Uint8Array(size);
+  out.set(b.subarray(offset, offset + size));
   for (let i = 0; i < sectors; i++) {
     const s = out[i * SECTOR];
     const want = parity | (i === 0 ? SECTOR_FIRST : 0) | (i === sectors - 1 ? SECTOR_LAST : 0);
     if (s !== want) return `sector ${i} fix-up byte 0x${hex2(s)}, expected 0x${hex2(want)} (torn or stale block)`;
   }
+  const v = view(out);
+  if ((v.getUint16(BLOCK_STATUS_OFFSET, true) & BLOCK_STATUS_CHECKSUM) !== 0) {
+    const stored = v.getUint32(BLOCK_CHECKSUM_OFFSET, true);
+    const computed = logBlockChecksum(out, 0, size);
+    if (stored !== computed) return `log block checksum 0x${hex8(stored)} stored, 0x${hex8(computed)} computed (damaged block)`;
+  }
   for (let i = 0; i < sectors; i++) out[i * SECTOR] = out[size - 1 - i];
   return out;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * The log block checksum of the `size` bytes (a multiple of 512) at `offset`, as stored (sector
+ * fix-up bytes not restored): for each sector i of n, the XOR of its little-endian u32 words
+ * without the checksum word @24, rotated left by n − 1 − i; all XORed together (unsigned 32-bit).
+ * Source: found on the corpus's real blocks (constants.ts BLOCK_STATUS_CHECKSUM). No allocation
+ * but a word view when the bytes are 4-byte aligned on a little-endian machine.
+ */
+export function logBlockChecksum(b: Uint8Array, offset: number, size: number): number {
+  const sectors = size / SECTOR;
+  const base = b.byteOffset + offset;
+  const words = LITTLE_ENDIAN && base % 4 === 0 ? new Uint32Array(b.buffer, base, size >>> 2) : null;
+  const v = words === null ? view(b) : null;
+  let sum = 0;
+  for (let s = 0; s < sectors; s++) {
+    let x = 0;
+    if (words !== null) {
+      for (let w = s * (SECTOR >>> 2), end = w + (SECTOR >>> 2); w < end; w++) x ^= words[w];
+    } else {
+      for (let o = offset + s * SECTOR, end = o + SECTOR; o < end; o += 4) x ^= v!.getUint32(o, true);
+    }
+    if (s === 0) x ^= words !== null ? words[BLOCK_CHECKSUM_OFFSET >>> 2] : v!.getUint32(offset + BLOCK_CHECKSUM_OFFSET, true);
+    const r = (sectors - 1 - s) & 31;
+    sum ^= r === 0 ? x : (x << r) | (x >>> (32 - r));
+  }
+  return sum >>> 0;
 }
 
 /** Parity bits (0x40 or 0x80) of a block, from its first sector byte. */

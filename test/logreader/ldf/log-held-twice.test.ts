@@ -10,7 +10,9 @@ import { closeSync, mkdtempSync, openSync, readFileSync, readSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BLOCK_CHECKSUM_OFFSET } from '../../../src/logreader/ldf/constants.js';
 import { readLdfLayout } from '../../../src/logreader/ldf/reader.js';
+import { logBlockChecksum, parseBlockHeader } from '../../../src/logreader/ldf/structures.js';
 import { withMetadata } from '../../../src/recover/metadata-override.js';
 import { recoverRows } from '../../../src/recover/recover-rows.js';
 import { logLoss, type SkippedItem } from '../../../src/recover/source.js';
@@ -25,6 +27,22 @@ const PAGE = 8192;
 const vlfAt = (i: number) => PAGE + i * VLF;
 let base: string;
 let want: string[];
+
+/** Writes the log block checksum again of the block holding byte `at`, walking the blocks from `from`. */
+function resealBlockAt(file: string, from: number, at: number): void {
+  const b = readFileSync(file);
+  let p = from;
+  for (;;) {
+    const { size } = parseBlockHeader(b, p);
+    if (size === 0) throw new Error(`no block holds offset ${at}`);
+    if (at < p + size) {
+      b.writeUInt32LE(logBlockChecksum(b, p, size), p + BLOCK_CHECKSUM_OFFSET);
+      writeFileSync(file, b);
+      return;
+    }
+    p += size;
+  }
+}
 let chain: SyntheticTrnChain;
 
 beforeAll(() => {
@@ -134,6 +152,13 @@ describe('SYNTHETIC .ldf holding the same log twice', () => {
     one[0] ^= 0xff;
     writeSync(fd, one, 0, 1, at);
     closeSync(fd);
+    // as written, the changed block fails its log block checksum and is refused as damaged
+    const refused = await scan({ ldf: file });
+    expect(refused.rows).toEqual(want);
+    const bad = refused.skipped.filter((s) => s.code === 'FORMAT_BAD_LOG_BLOCK');
+    expect(bad.map((s) => s.reason).join('\n')).toMatch(/log block checksum 0x[0-9a-f]{8} stored, 0x[0-9a-f]{8} computed \(damaged block\)/);
+    // a copy that differs yet is whole (its checksum sealed again, as a block without one would be)
+    resealBlockAt(file, vlfAt(5) + 0x2000, at);
     const r = await scan({ ldf: file });
     // the current copy (VLF 1, sequence 41) is the one read: the rows are the original ones
     expect(r.rows).toEqual(want);
