@@ -2,6 +2,7 @@ import { SchemaError } from '../../errors.js';
 import { codePageForCollation } from '../collation.js';
 import type { SqlValue } from '../values.js';
 import { parseDdl, parseTypeText, type DdlAlteration, type DdlColumn, type DdlIndex, type DdlScript, type DdlTable, type QName, type TypeRef } from './ddl-parser.js';
+import type { Token } from './ddl-lexer.js';
 import { defaultValueFromText } from './default-value.js';
 import { addUnknownCollationWarnings, DEFAULT_COLLATION, hasCollation, isFixedLength, typeSpecFromDdl, usesCodePage, type TypeSpec } from './layout-rules.js';
 import { isTextPointerType } from '../types/index.js';
@@ -687,8 +688,24 @@ function columnLayout(c: DdlColumn, columnId: number, inPk: boolean, ctx: Derive
       const v = literalDefault(c, col);
       if (v !== undefined) col.addedWithValues = v;
     }
+    if (d === undefined && col.addedWithValues === undefined && c.defaultExpr && (!nullable || c.withValues)) {
+      col.addedWithExpression = `${nullable ? '' : 'NOT NULL '}DEFAULT ${tokensText(c.defaultExpr)}${c.withValues ? ' WITH VALUES' : ''}`;
+    }
   }
   return col;
+}
+
+/** Tokens back to T-SQL text for messages: strings and quoted names re-quoted, a space between words. */
+function tokensText(toks: readonly Token[]): string {
+  let out = '';
+  let prevWord = false;
+  for (const t of toks) {
+    const word = t.kind === 'ident' || t.kind === 'quoted' || t.kind === 'number' || t.kind === 'string' || t.kind === 'binary';
+    if (word && prevWord) out += ' ';
+    out += t.kind === 'string' ? `'${t.text.replace(/'/g, "''")}'` : t.kind === 'quoted' ? `[${t.text.replace(/]/g, ']]')}]` : t.text;
+    prevWord = word;
+  }
+  return out;
 }
 
 /**
@@ -697,7 +714,8 @@ function columnLayout(c: DdlColumn, columnId: number, inPk: boolean, ctx: Derive
  * column added `DEFAULT literal WITH VALUES` gave the rows then in the table the default — kept in
  * metadata or written into them, depending on the edition and version — while a row deleted before
  * the ADD never had the column: such a record is read as NULL and its warning names the default
- * (ColumnLayout.addedWithValues). Only literal defaults are evaluated; expressions (getdate()) stay NULL.
+ * (ColumnLayout.addedWithValues). Only literal defaults are evaluated; an expression (getdate()) that
+ * gave the rows a value (NOT NULL, or WITH VALUES) is named in the warning (ColumnLayout.addedWithExpression).
  */
 function addedColumnDefault(c: DdlColumn, col: ColumnLayout): SqlValue | undefined {
   if (col.nullable) return undefined;

@@ -68,6 +68,14 @@ export interface ColumnLayout {
    * before the column existed), and its warning says that x is its value if it still existed then.
    */
   addedWithValues?: import('../values.js').SqlValue;
+  /**
+   * A column added `NOT NULL DEFAULT <expression>` or `NULL DEFAULT <expression> WITH VALUES` (a
+   * `--ddl` script) whose default is not a literal (getdate(), newid(), NEXT VALUE FOR s): the clause
+   * as written, e.g. `NOT NULL DEFAULT (getdate())`. The rows then in the table took the expression's
+   * value at the time of the ADD, which the script does not record: a record without the column reads
+   * NULL and its warning says so.
+   */
+  addedWithExpression?: string;
   /** Key ordinal in the clustered index (1-based), 0 when not a key column. */
   keyOrdinal?: number;
 }

@@ -199,8 +199,35 @@ describe('layout derivation: DDL → leaf_offset / leaf_null_bit / leaf_bit_posi
       'column n is not in this record (stored column count 1; row predates the column): NULL, as if the row was deleted before the column was added; it was added DEFAULT 42 WITH VALUES, so if the row still existed then, its value is 42: compare with the database or a backup before re-inserting it',
       'column s is not in this record (stored column count 1; row predates the column): NULL, as if the row was deleted before the column was added; it was added DEFAULT "x" WITH VALUES, so if the row still existed then, its value is "x": compare with the database or a backup before re-inserting it',
       'column p is not in this record (stored column count 1; row predates the column): NULL',
-      'column g is not in this record (stored column count 1; row predates the column): NULL',
+      "column g is not in this record (stored column count 1; row predates the column): NULL, as if the row was deleted before the column was added; it was added DEFAULT getdate() WITH VALUES, so if the row still existed then, its value is what that expression gave at the time, which the DDL does not record: read the table's metadata from the .mdf or a backup instead of --ddl, or fill the value in before re-inserting it",
     ]);
+  });
+
+  // A column added NOT NULL DEFAULT <expression> (or NULL … WITH VALUES) filled the rows then in the
+  // table with the expression's value at that time; an older record read "NULL" with no word of it,
+  // NULL even for a NOT NULL column.
+  it.each([
+    ['NOT NULL DEFAULT getdate()', 'NOT NULL DEFAULT getdate()'],
+    ['NOT NULL CONSTRAINT df DEFAULT (newid())', 'NOT NULL DEFAULT (newid())'],
+    ["NOT NULL DEFAULT (CONVERT([varchar](5), 'a''b'))", "NOT NULL DEFAULT (CONVERT([varchar](5),'a''b'))"],
+    ['NOT NULL DEFAULT NEXT VALUE FOR dbo.seq', 'NOT NULL DEFAULT NEXT VALUE FOR dbo.seq'],
+    ['NULL DEFAULT (suser_sname()) WITH VALUES', 'DEFAULT (suser_sname()) WITH VALUES'],
+  ])('ALTER TABLE … ADD x … %s: an older record reads NULL and its warning names the clause', (clause, named) => {
+    const t = one(`CREATE TABLE t (a int NOT NULL)\nGO\nALTER TABLE t ADD x sql_variant ${clause}`);
+    expect(t.columns[1]!.addedWithExpression).toBe(named);
+    const row = decodeRow(parseHex('1000080007000000010000'), t);
+    expect(row.values).toEqual({ a: 7, x: null });
+    expect(row.warnings).toEqual([
+      `column x is not in this record (stored column count 1; row predates the column): NULL, as if the row was deleted before the column was added; it was added ${named}, so if the row still existed then, its value is what that expression gave at the time, which the DDL does not record: read the table's metadata from the .mdf or a backup instead of --ddl, or fill the value in before re-inserting it`,
+    ]);
+  });
+
+  it.each([
+    ['NULL DEFAULT getdate()', 'the rows then took NULL'],
+    ['NOT NULL DEFAULT 5', 'a literal: taken as the default'],
+  ])('ALTER TABLE … ADD x int %s: no expression clause (%s)', (clause) => {
+    const t = one(`CREATE TABLE t (a int NOT NULL)\nGO\nALTER TABLE t ADD x int ${clause}`);
+    expect(t.columns[1]!.addedWithExpression).toBeUndefined();
   });
 });
 
