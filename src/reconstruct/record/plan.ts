@@ -166,7 +166,8 @@ export function checkValueLimits(values: Record<string, SqlValue>, limits: reado
  * default taken, or NULL — and for a nullable column added `DEFAULT x WITH VALUES`, that x is its
  * value if the row still existed when the column was added (ColumnLayout.addedWithValues); for one
  * added with a default expression that filled the rows then (ColumnLayout.addedWithExpression), that
- * the value was the expression's and is not known.
+ * the value was the expression's and is not known; for a NOT NULL column with no default known, that
+ * NULL is only right if the row was gone before the ADD.
  */
 export function predatesColumn(cp: ColumnPlan, storedColumns: number): string {
   const head = `column ${cp.name} is not in this record (stored column count ${storedColumns}; row predates the column): `;
@@ -174,7 +175,10 @@ export function predatesColumn(cp: ColumnPlan, storedColumns: number): string {
   const wv = cp.column.addedWithValues;
   if (wv === undefined) {
     const clause = cp.column.addedWithExpression;
-    if (clause === undefined) return `${head}NULL`;
+    if (clause === undefined) {
+      if (cp.column.nullable) return `${head}NULL`;
+      return `${head}NULL, as if the row was deleted before the column was added; the column is NOT NULL, so if the row still existed then, it took the column's default of that time, which the metadata read here does not give: fill the value in before re-inserting it`;
+    }
     return `${head}NULL, as if the row was deleted before the column was added; it was added ${clause}, so if the row still existed then, its value is what that expression gave at the time, which the DDL does not record: read the table's metadata from the .mdf or a backup instead of --ddl, or fill the value in before re-inserting it`;
   }
   return `${head}NULL, as if the row was deleted before the column was added; it was added DEFAULT ${JSON.stringify(wv)} WITH VALUES, so if the row still existed then, its value is ${JSON.stringify(wv)}: compare with the database or a backup before re-inserting it`;

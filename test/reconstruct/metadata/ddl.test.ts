@@ -222,6 +222,17 @@ describe('layout derivation: DDL → leaf_offset / leaf_null_bit / leaf_bit_posi
     ]);
   });
 
+  // A NOT NULL column with no default known (added to an empty table, or metadata that does not carry
+  // the default): an older record's NULL was printed with only 'NULL', for a column that cannot hold it.
+  it('ALTER TABLE … ADD x int NOT NULL (no default): an older record reads NULL and its warning says NULL is right only if the row was gone before the ADD', () => {
+    const t = one('CREATE TABLE t (a int NOT NULL)\nGO\nALTER TABLE t ADD x int NOT NULL');
+    const row = decodeRow(parseHex('1000080007000000010000'), t);
+    expect(row.values).toEqual({ a: 7, x: null });
+    expect(row.warnings).toEqual([
+      "column x is not in this record (stored column count 1; row predates the column): NULL, as if the row was deleted before the column was added; the column is NOT NULL, so if the row still existed then, it took the column's default of that time, which the metadata read here does not give: fill the value in before re-inserting it",
+    ]);
+  });
+
   it.each([
     ['NULL DEFAULT getdate()', 'the rows then took NULL'],
     ['NOT NULL DEFAULT 5', 'a literal: taken as the default'],
