@@ -67,7 +67,8 @@ export function zoneOffsetMinutes(timeZone: string, at: Date = new Date()): numb
  * - `ambiguous`: the time happened twice (the autumn fold, clocks set back): `instants` are both,
  *   as UTC ISO strings, earlier first, with the zone's offset then (minutes ahead of UTC);
  * - `gap`: the time never happened (the spring gap, clocks set forward): `from`/`to` are the local
- *   wall-clock times the clocks jumped between (`HH:MM`), with the offsets before and after.
+ *   wall-clock times the clocks jumped between (`HH:MM`; `YYYY-MM-DD HH:MM` when the jump crosses
+ *   midnight), with the offsets before and after.
  */
 export type LocalTimeProblem =
   | { kind: 'ambiguous'; instants: [{ utc: string; offsetMinutes: number }, { utc: string; offsetMinutes: number }] }
@@ -102,8 +103,12 @@ export function localTimeProblem(iso: string, timeZone: string): LocalTimeProble
     if (zoneOffsetMinutes(timeZone, new Date(mid)) === before) lo = mid;
     else hi = mid;
   }
-  const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
-  return { kind: 'gap', from: hhmm(hi + before * 60_000), to: hhmm(hi + after * 60_000), offsetBefore: before, offsetAfter: after };
+  const fromMs = hi + before * 60_000;
+  const toMs = hi + after * 60_000;
+  // `HH:MM`, with the dates when the jump crosses midnight (Pacific/Apia skipped 2011-12-30 whole)
+  const oneDay = new Date(fromMs).toISOString().slice(0, 10) === new Date(toMs).toISOString().slice(0, 10);
+  const text = (ms: number) => new Date(ms).toISOString().slice(oneDay ? 11 : 0, 16).replace('T', ' ');
+  return { kind: 'gap', from: text(fromMs), to: text(toMs), offsetBefore: before, offsetAfter: after };
 }
 
 /**

@@ -85,6 +85,11 @@ describe('localTimeProblem / windowTimeWarning (daylight saving)', () => {
   it('Europe/Berlin 2026-03-29 02:30 does not exist: the clocks went from 02:00 to 03:00', () => {
     expect(localTimeProblem('2026-03-29T02:30:00.000', 'Europe/Berlin')).toEqual({ kind: 'gap', from: '02:00', to: '03:00', offsetBefore: 60, offsetAfter: 120 });
   });
+  // Samoa moved across the date line: 2011-12-30 never happened there; the gap read 'from 00:00 to 00:00'
+  it('Pacific/Apia 2011-12-30 12:00 does not exist: the whole day was skipped, and the dates are named', () => {
+    expect(localTimeProblem('2011-12-30T12:00:00.000', 'Pacific/Apia')).toEqual({ kind: 'gap', from: '2011-12-30 00:00', to: '2011-12-31 00:00', offsetBefore: -600, offsetAfter: 840 });
+    expect(windowTimeWarning('--from', '2011-12-30 12:00', '2011-12-30T12:00:00.000', 'Pacific/Apia')).toContain('the clocks went forward from 2011-12-30 00:00 to 2011-12-31 00:00 that night (UTC-10:00 to UTC+14:00)');
+  });
   it.each([
     ['2026-10-25T01:59:59.999', 'Europe/Berlin'],
     ['2026-10-25T03:00:00.000', 'Europe/Berlin'],
