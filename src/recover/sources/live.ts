@@ -4,7 +4,7 @@ import { parseBeginTime } from '../../logreader/begin-time.js';
 import { findStartLsn, vlfsFromRows, type StartBound } from '../../logreader/live/bounds.js';
 import { driftExplanation, driftSince } from '../../logreader/live/drift.js';
 import { mapScanRow } from '../../logreader/live/map-row.js';
-import { LOP_BEGIN_XACT, type LogRecord } from '../../logreader/log-record.js';
+import { LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, type LogRecord } from '../../logreader/log-record.js';
 import { committedCandidateBatches, emptyStats, type CommittedScanStats } from '../committed.js';
 import { mapSessions, sessionOf, sessionsSql, type SessionFacts } from '../../logreader/live/sessions.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
@@ -184,6 +184,7 @@ export class LiveSource implements RecoverySource {
     Object.assign(stats, emptyStats(), { serverFiltered: true });
     delete stats.schemaDriftRowOps;
     const logins = new Map<string, string | null>();
+    let ended: string | undefined;
     const self = this;
     this.rowsStreamed = 0;
     const records = async function* (): AsyncIterable<LogRecord> {
@@ -195,8 +196,16 @@ export class LiveSource implements RecoverySource {
           continue;
         }
         const r = m.candidate.record;
-        // SUSER_SNAME of the transaction's SID: every row carries it, kept once per transaction
+        // SUSER_SNAME of the transaction's SID: every row carries it, kept once per transaction,
+        // until the record after its commit or abort: the filter hands out what a commit released
+        // before it asks for the next record, so a transaction that yielded no row (rolled back,
+        // paired, TRUNCATE) leaves no entry behind
+        if (ended !== undefined) {
+          logins.delete(ended);
+          ended = undefined;
+        }
         if (r.Operation === LOP_BEGIN_XACT) logins.set(r['Transaction ID'], m.candidate.txn.login);
+        else if (r.Operation === LOP_COMMIT_XACT || r.Operation === LOP_ABORT_XACT) ended = r['Transaction ID'];
         yield r;
       }
     };

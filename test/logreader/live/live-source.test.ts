@@ -228,6 +228,8 @@ describe('LiveSource', () => {
       const plain = await collect(new LiveSource({ database: 'CRM', runner: new FakeRunner({ scan: rows }), server: 'ignored' }).candidates({ operations: ['delete'] }));
       const held = await collect(new LiveSource({ database: 'CRM', runner: new FakeRunner({ scan: rows }), server: 'ignored', holdBudgetBytes: 1, spillDir: spill }).candidates({ operations: ['delete'] }));
       expect(held).toHaveLength(200);
+      // rows released from the spill still carry their transaction's login (kept until the record after the commit)
+      expect(new Set(held.map((c) => c.txn.login))).toEqual(new Set(['batchjob']));
       expect(held.map((c) => [c.record['Current LSN'], Buffer.from(c.record['RowLog Contents 0']!).toString('hex')])).toEqual(plain.map((c) => [c.record['Current LSN'], Buffer.from(c.record['RowLog Contents 0']!).toString('hex')]));
       expect(readdirSync(spill)).toEqual([]);
     } finally {
