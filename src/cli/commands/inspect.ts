@@ -12,7 +12,7 @@ import { readMtfLayout, COMPRESSED_MAGIC, type MediaSet } from '../../backup/mtf
 import { openBackupPageSource, requireWholeMediaSet } from '../../backup/page-source.js';
 import { RowbackError } from '../../errors.js';
 import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, VLF_FIRST_BLOCK_OFFSET, VLF_HEADER_MARKER } from '../../logreader/ldf/constants.js';
-import { emptyLogScanStats, LOG_STARTS_MID_VLF, readLdfLayout, readLogRange, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
+import { emptyLogScanStats, LOG_STARTS_MID_VLF, readLdfLayout, readLogRange, uncheckedBlocksNote, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { formatLsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
@@ -35,6 +35,8 @@ export type FileKind = 'backup' | 'data-file' | 'log';
 export interface LogSummary {
   bytes: number;
   blocks: number;
+  /** Blocks carrying a log block checksum (checked when read); the rest cannot show damage inside their records. */
+  checksummedBlocks: number;
   records: number;
   staleRecords: number;
   firstLsn: string | null;
@@ -142,6 +144,7 @@ function summarize(stats: LogScanStats, counts: Record<string, number>, skipped:
   return {
     bytes: stats.bytes,
     blocks: stats.blocks,
+    checksummedBlocks: stats.checksummedBlocks,
     records: stats.records,
     staleRecords: stats.staleRecords,
     firstLsn: stats.firstLsn ? formatLsn(stats.firstLsn) : null,
@@ -227,6 +230,7 @@ async function inspectLog(path: string, opts: InspectOptions): Promise<InspectRe
       });
       total.bytes += s.bytes;
       total.blocks += s.blocks;
+      total.checksummedBlocks += s.checksummedBlocks;
       total.records += s.records;
       total.staleRecords += s.staleRecords;
       if (s.firstLsn && (!total.firstLsn || cmp(s.firstLsn, total.firstLsn) < 0)) total.firstLsn = s.firstLsn;
@@ -321,7 +325,8 @@ export function renderText(r: InspectResult): string {
 
 function renderLog(l: LogSummary, out: string[], kv: (k: string, v: unknown) => void): void {
   kv('log bytes', l.bytes);
-  kv('log blocks', l.blocks);
+  kv('log blocks', l.blocks && `${l.blocks} (${l.checksummedBlocks === l.blocks ? 'each with' : `${l.checksummedBlocks} with`} a log block checksum)`);
+  if (l.blocks > l.checksummedBlocks) out.push(`note: ${uncheckedBlocksNote(l.blocks - l.checksummedBlocks, l.blocks)}`);
   kv('log records', `${l.records}${l.staleRecords ? ` (${l.staleRecords} from stale blocks)` : ''}`);
   kv('LSN range', l.firstLsn ? `${l.firstLsn} .. ${l.lastLsn}` : null);
   out.push('records by operation:');

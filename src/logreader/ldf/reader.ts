@@ -12,7 +12,7 @@ import type { LogRecord, LogRecordSource } from '../log-record.js';
 import { formatLsn, type Lsn } from '../lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { BlockScanner, NEED_MORE, type BlockEvent } from './block-scanner.js';
-import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
+import { BLOCK_STATUS_CHECKSUM, LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
 import { formatLsnFast, parseLogRecord, parseVlfHeader, recordProblem, recordSpans, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
 import { operationName } from './constants.js';
 
@@ -45,6 +45,8 @@ export interface LogScanOptions {
 export interface LogScanStats {
   bytes: number;
   blocks: number;
+  /** Blocks read that carry a log block checksum (checked; constants.ts BLOCK_STATUS_CHECKSUM). */
+  checksummedBlocks: number;
   records: number;
   staleRecords: number;
   skippedBlocks: number;
@@ -58,8 +60,21 @@ export interface LogScanStats {
   lastLsn: Lsn | null;
 }
 
+/**
+ * The note for log blocks read without a log block checksum (LogScanStats.blocks −
+ * checksummedBlocks of `blocks`): damage inside their records cannot be detected. Such blocks are
+ * written while the database is not on PAGE_VERIFY CHECKSUM (SQL Server 2005's StDb2Sql.bak, most of
+ * NORTHWND_log.ldf in the corpus; constants.ts BLOCK_STATUS_CHECKSUM).
+ */
+export function uncheckedBlocksNote(unchecked: number, blocks: number): string {
+  const which = unchecked === blocks
+    ? `none of the ${blocks} log block${blocks === 1 ? '' : 's'} read carries a log block checksum`
+    : `${unchecked} of the ${blocks} log blocks read carr${unchecked === 1 ? 'ies' : 'y'} no log block checksum`;
+  return `${which} (written while the database was not on PAGE_VERIFY CHECKSUM): damage inside such a block's records cannot be detected, so check rows from them against a backup before re-inserting them`;
+}
+
 export function emptyLogScanStats(): LogScanStats {
-  return { bytes: 0, blocks: 0, records: 0, staleRecords: 0, skippedBlocks: 0, skippedRecords: 0, unwrittenBytes: 0, gaps: 0, end: null, firstLsn: null, lastLsn: null };
+  return { bytes: 0, blocks: 0, checksummedBlocks: 0, records: 0, staleRecords: 0, skippedBlocks: 0, skippedRecords: 0, unwrittenBytes: 0, gaps: 0, end: null, firstLsn: null, lastLsn: null };
 }
 
 export interface LogRange {
@@ -229,6 +244,7 @@ async function* rangeBlocks(
       continue;
     }
     stats.blocks++;
+    if ((ev.header.status & BLOCK_STATUS_CHECKSUM) !== 0) stats.checksummedBlocks++;
     const stale = range.vlf !== undefined && (ev.header.firstLsn.vlf !== range.vlf.seq || ev.parity !== range.vlf.parity);
     if (stale) headUnwritten = false;
     else {

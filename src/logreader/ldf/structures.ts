@@ -58,6 +58,8 @@ export interface BlockHeader {
   recordCount: number;
   slotArrayEnd: number;
   size: number;
+  /** u16 @8; bit BLOCK_STATUS_CHECKSUM says the block carries a log block checksum. */
+  status: number;
   firstLsn: Lsn;
 }
 
@@ -68,6 +70,7 @@ export function parseBlockHeader(b: Uint8Array, offset: number): BlockHeader {
     recordCount: v.getUint16(offset + 2, true),
     slotArrayEnd: v.getUint16(offset + 4, true),
     size: v.getUint16(offset + 6, true),
+    status: v.getUint16(offset + BLOCK_STATUS_OFFSET, true),
     firstLsn: readLsn(v, offset + 12),
   };
 }

@@ -204,6 +204,7 @@ export async function* readLogFilesInParallel(
 export function mergeLogScanStats(into: LogScanStats, s: LogScanStats): void {
   into.bytes += s.bytes;
   into.blocks += s.blocks;
+  into.checksummedBlocks += s.checksummedBlocks;
   into.records += s.records;
   into.staleRecords += s.staleRecords;
   into.skippedBlocks += s.skippedBlocks;

@@ -19,7 +19,7 @@ import { choosePosition, openBackupPages } from '../../backup/open.js';
 import type { BackupAdvice } from '../../backup/page-source.js';
 import { readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
-import { LOG_STARTS_MID_VLF, readLdfLayout, readLdfRecordBatches, emptyLogScanStats, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
+import { LOG_STARTS_MID_VLF, readLdfLayout, readLdfRecordBatches, emptyLogScanStats, uncheckedBlocksNote, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogFileInput } from '../../logreader/parallel/parallel-reader.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -496,6 +496,11 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       yield* mergeLdfWithChain({ ldf: ldfInput.file, ldfSide, chainSide, chainCovers, scan: opts, ...(keep ? { keep } : {}), stats, reporting, holes, skipped, notes, chainGaps, counts });
     }
     logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats, ...counts }, 'log read');
+    // blocks with no log block checksum: damage inside them cannot be seen, and the DBA is told so
+    if (reporting && stats.blocks > stats.checksummedBlocks) {
+      const note = uncheckedBlocksNote(stats.blocks - stats.checksummedBlocks, stats.blocks);
+      if (!notes.includes(note)) notes.push(note);
+    }
   }
 
   /**

@@ -125,6 +125,29 @@ describeCorpus('log block checksum on real blocks', () => {
   });
 });
 
+describeCorpus('blocks without a log block checksum are counted and named', () => {
+  it('inspect: NORTHWND_log.ldf holds 283 blocks, 1 with a checksum, and says what the other 282 mean; AngularJs_CRUD\'s all carry one', async () => {
+    const nw = await cli('inspect', corpusPath('SessionShoppingCart/App_Data/NORTHWND_log.ldf'));
+    expect(nw.stdout).toMatch(/^log blocks +283 \(1 with a log block checksum\)$/m);
+    expect(nw.stdout).toContain('note: 282 of the 283 log blocks read carry no log block checksum (written while the database was not on PAGE_VERIFY CHECKSUM)');
+    const json = JSON.parse((await cli('inspect', '--format', 'json', corpusPath('SessionShoppingCart/App_Data/NORTHWND_log.ldf'))).stdout);
+    expect([json.log.blocks, json.log.checksummedBlocks]).toEqual([283, 1]);
+    const ang = await cli('inspect', corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf'));
+    expect(ang.stdout).toMatch(/^log blocks +966 \(each with a log block checksum\)$/m);
+    expect(ang.stdout).not.toContain('carry no log block checksum');
+  });
+
+  it('scan: a log of unchecked blocks says so in a note (NORTHWND; the SQL Server 2005 backup); a checked one does not (AngularJs_CRUD)', async () => {
+    const nw = await cli('scan', '--mdf', corpusPath('SessionShoppingCart/App_Data/NORTHWND.MDF'), '--ldf', corpusPath('SessionShoppingCart/App_Data/NORTHWND_log.ldf'));
+    expect(nw.stderr).toContain("rowback scan: note: 282 of the 283 log blocks read carry no log block checksum (written while the database was not on PAGE_VERIFY CHECKSUM): damage inside such a block's records cannot be detected");
+    const old = await cli('scan', '--bak', corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak'), '--position', '2');
+    expect(old.stderr).toContain('rowback scan: note: none of the 2 log blocks read carries a log block checksum');
+    const ang = await cli('scan', '--mdf', corpusPath('AngularJs_CRUD/App_Data/Database1.mdf'), '--ldf', corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf'));
+    expect(ang.code).toBe(0);
+    expect(ang.stderr).not.toContain('log block checksum');
+  });
+});
+
 describe('log block checksum: SYNTHETIC blocks', () => {
   it('a block whose header does not flag a checksum is not checked (a 2005 / TORN_PAGE_DETECTION block)', () => {
     const b = new Uint8Array(512);

@@ -99,7 +99,7 @@ describe('small parsers', () => {
     v.setUint16(38, 24, true);
     v.setUint16(36, 28, true);
     v.setUint16(34, 22, true);
-    const h = { flags: 0, recordCount: 3, slotArrayEnd: 40, size: 512, firstLsn: { vlf: 1, block: 1, slot: 1 } };
+    const h = { flags: 0, recordCount: 3, slotArrayEnd: 40, size: 512, status: 0, firstLsn: { vlf: 1, block: 1, slot: 1 } };
     expect(recordSpans(b, h)).toEqual([[24, 28], [28, 34], [22, 24]]);
   });
   it('element array: count, lengths, 4-byte alignment (synthetic bytes)', () => {
