@@ -39,6 +39,7 @@ import { outFormatOption, formatFromOut, normalizeTableName, repeatableOption } 
 import { createProgress } from '../progress.js';
 import { drainOrError } from '../../recover/writers.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
+import { exitIncomplete, strictOption } from '../strict.js';
 
 /** Columns of sql/export-log-records.sql's #records, in its order, that the offline parser fills. */
 export const EXPORT_COLUMNS = [
@@ -71,6 +72,8 @@ interface LogOptions {
   out?: string;
   quiet?: boolean;
   csvRaw?: boolean;
+  /** Exit 3 (not 0) when records were lost (INCOMPLETE; strict.ts). */
+  strict?: boolean;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -93,7 +96,8 @@ export function register(program: Command): void {
     .option('--to-lsn <lsn>', 'last LSN (inclusive), same forms')
     .addOption(outFormatOption(LOG_FORMATS, 'table'))
     .option('--out <file>', 'write to this file instead of stdout')
-    .option('--quiet', 'no progress or summary on stderr')
+    .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE and INTERRUPTED')
+    .addOption(strictOption())
     .option('--csv-raw', "CSV: cells unchanged (by default a cell starting with = + - @ tab or CR gets a leading ')")
     .action(async (files: string[], opts: LogOptions, cmd: Command) => {
       formatFromOut(cmd, opts, LOG_FORMATS);
@@ -449,9 +453,14 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       for (const s of passed.slice(0, 20)) lines.push(`  ${s.code}: ${s.reason}${at(s)}`);
       if (passed.length > 20) lines.push(`  … ${passed.length - 20} more`);
     }
-    const lost = logLoss(skipped);
-    if (lost.length) lines.push(`rowback log: INCOMPLETE: parts of the log could not be read (${[...new Set(lost.map((s) => s.code))].join(', ')}); records in those LSN ranges are missing`);
     process.stderr.write(lines.join('\n') + '\n');
+  }
+  // Said even with --quiet, as scan's and dump's INCOMPLETE are (it was left out with --quiet:
+  // a script running `log --quiet` learnt nothing of the records lost).
+  const lost = logLoss(skipped);
+  if (lost.length) {
+    process.stderr.write(`rowback log: INCOMPLETE: parts of the log could not be read (${[...new Set(lost.map((s) => s.code))].join(', ')}); records in those LSN ranges are missing\n`);
+    exitIncomplete(opts.strict);
   }
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
   if (interrupt.by) {

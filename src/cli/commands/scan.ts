@@ -20,6 +20,7 @@ import { parseWindowTime } from '../../recover/time-window.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
 import { openSource, threadCount, type ScanSourceOptions } from './scan-sources.js';
+import { exitIncomplete, strictOption } from '../strict.js';
 
 interface ScanOptions extends ScanSourceOptions {
   from?: string;
@@ -38,6 +39,8 @@ interface ScanOptions extends ScanSourceOptions {
   csvRaw?: boolean;
   acceptLayoutDrift?: boolean;
   decodeThreads?: string;
+  /** Exit 3 (not 0) when the result is INCOMPLETE (strict.ts). */
+  strict?: boolean;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -75,6 +78,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
     .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE, INTERRUPTED, UNCHECKED and a TRUNCATE TABLE / DROP TABLE in the log (the rows printed are then not all that was removed)')
+    .addOption(strictOption())
     .option('--accept-layout-drift', 'print a table\'s rows even when most of its first rows have fewer/more columns than its layout (it gained columns after them); decode failures still stop it')
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
     .action(async (opts: ScanOptions, cmd: Command) => {
@@ -260,6 +264,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // Said even with --quiet, as INTERRUPTED is: a script must not take part of a result for all of it.
     if (damagedLine) process.stderr.write(damagedLine);
     if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: parts of the log could not be read (${lost.map((s) => s.code).filter((c, i, a) => a.indexOf(c) === i).join(', ')}); rows in those LSN ranges are missing from this result\n`);
+    // --strict: exit 3 for what the report calls "complete": false (an interrupt's 130/143 below wins)
+    if (damagedLine || lost.length) exitIncomplete(opts.strict);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
     if (interruptedBy) {
       process.stderr.write(`rowback scan: INTERRUPTED by ${interruptedBy}: the log was not read to its end; the ${rows} row(s) written are only part of the result\n`);
