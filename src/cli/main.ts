@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isRowbackError } from '../errors.js';
 import { releaseStartupInterrupts } from './interrupt.js';
 import { checkAllOptionValues } from './options.js';
+import { resetOutputClosed, sayOutputClosed } from './output-closed.js';
 
 type CommandModule = { register(program: Command): void };
 
@@ -87,6 +88,7 @@ function unquotedTimeHint(message: string, argv: readonly string[]): string {
 const OWN_SIGNAL_HANDLING = new Set(['scan', 'dump', 'log', 'diff', 'inspect', 'decode', 'plan']);
 
 export async function main(argv: string[]): Promise<number> {
+  resetOutputClosed();
   try {
     const program = await buildProgram(argv);
     // bin/rowback.js's start-up Ctrl-C listener gives way to Node's default when the action starts,
@@ -120,14 +122,6 @@ export async function main(argv: string[]): Promise<number> {
 function isOutputClosed(e: unknown): boolean {
   const x = e as NodeJS.ErrnoException | null;
   return x?.code === 'EPIPE' && x.syscall === 'write';
-}
-
-let outputClosedSaid = false;
-/** Says once (the throw and the stream's 'error' event may both report it) that the result was cut. */
-function sayOutputClosed(): void {
-  if (outputClosedSaid) return;
-  outputClosedSaid = true;
-  process.stderr.write('rowback: output closed by its reader (EPIPE): the result was not written whole\n');
 }
 
 // Run when executed directly (bin/rowback.js, `tsx src/cli/main.ts`).
