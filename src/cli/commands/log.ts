@@ -27,7 +27,7 @@ import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_STARTS_MID_VLF, t
 import type { LogRecord } from '../../logreader/log-record.js';
 import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
-import { logLoss, unknownTableMessage, type SkippedItem } from '../../recover/source.js';
+import { logLoss, logLossClause, unknownTableMessage, type SkippedItem } from '../../recover/source.js';
 import { assertBackupSet, assertOneDatabase, oneBackupAdvice, readSourceIdentity, type SourceFileIdentity } from '../../recover/source-identity.js';
 import { csvRecord } from '../../util/csv.js';
 import { toHex0x } from '../../util/hex.js';
@@ -459,7 +459,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // a script running `log --quiet` learnt nothing of the records lost).
   const lost = logLoss(skipped);
   if (lost.length) {
-    process.stderr.write(`rowback log: INCOMPLETE: parts of the log could not be read (${[...new Set(lost.map((s) => s.code))].join(', ')}); records in those LSN ranges are missing\n`);
+    process.stderr.write(`rowback log: INCOMPLETE: ${logLossClause(lost)}; records in those LSN ranges are missing\n`);
     exitIncomplete(opts.strict);
   }
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
