@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isRowbackError } from '../errors.js';
 import { releaseStartupInterrupts } from './interrupt.js';
 import { checkAllOptionValues } from './options.js';
+import { resetOutputClosed, sayOutputClosed } from './output-closed.js';
 
 type CommandModule = { register(program: Command): void };
 
@@ -24,7 +25,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
 
 /**
  * `rowback` — every command prints its result on stdout and nothing else; errors are one line
- * on stderr (`CODE: message (location)`) with exit code 2 for bad input, 1 otherwise.
+ * on stderr (`CODE: message (location)`) with exit code 2 for bad input, 1 otherwise; 3 for an
+ * INCOMPLETE result under `--strict` (strict.ts), 130/143 interrupted, 141 output closed.
  */
 export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command()
@@ -86,6 +88,7 @@ function unquotedTimeHint(message: string, argv: readonly string[]): string {
 const OWN_SIGNAL_HANDLING = new Set(['scan', 'dump', 'log', 'diff', 'inspect', 'decode', 'plan']);
 
 export async function main(argv: string[]): Promise<number> {
+  resetOutputClosed();
   try {
     const program = await buildProgram(argv);
     // bin/rowback.js's start-up Ctrl-C listener gives way to Node's default when the action starts,
@@ -119,14 +122,6 @@ export async function main(argv: string[]): Promise<number> {
 function isOutputClosed(e: unknown): boolean {
   const x = e as NodeJS.ErrnoException | null;
   return x?.code === 'EPIPE' && x.syscall === 'write';
-}
-
-let outputClosedSaid = false;
-/** Says once (the throw and the stream's 'error' event may both report it) that the result was cut. */
-function sayOutputClosed(): void {
-  if (outputClosedSaid) return;
-  outputClosedSaid = true;
-  process.stderr.write('rowback: output closed by its reader (EPIPE): the result was not written whole\n');
 }
 
 // Run when executed directly (bin/rowback.js, `tsx src/cli/main.ts`).

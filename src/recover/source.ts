@@ -255,3 +255,21 @@ export function unknownTableMessage(table: string, known: string[], skipped: Ski
 export function logLoss(items: SkippedItem[]): SkippedItem[] {
   return items.filter((s) => LOG_LOSS_CODES.has(s.code));
 }
+
+/**
+ * What an INCOMPLETE line says of the log lost (`lost`: logLoss's items, at least one), in two
+ * kinds: log that was there but could not be read (a cut file, damaged blocks: their codes) and log
+ * that is in no file given (FORMAT_LOG_CHAIN_GAP: a log backup missing from a chain, or the stretch
+ * between a full and a differential backup scanned without their log backups), which is no damage
+ * and is put right by giving more files. E.g. `parts of the log could not be read (FORMAT_LOG_FILE_CUT)`,
+ * `parts of the log are in no file given (FORMAT_LOG_CHAIN_GAP)`, or both joined by `, and `.
+ */
+export function logLossClause(lost: readonly SkippedItem[]): string {
+  const codes = (items: readonly SkippedItem[]) => [...new Set(items.map((s) => s.code))].join(', ');
+  const unread = lost.filter((s) => s.code !== 'FORMAT_LOG_CHAIN_GAP');
+  const notGiven = lost.filter((s) => s.code === 'FORMAT_LOG_CHAIN_GAP');
+  return [
+    unread.length ? `parts of the log could not be read (${codes(unread)})` : '',
+    notGiven.length ? `${unread.length ? 'parts' : 'parts of the log'} are in no file given (${codes(notGiven)})` : '',
+  ].filter(Boolean).join(', and ');
+}

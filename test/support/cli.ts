@@ -26,6 +26,9 @@ export function captureCli(): (...argv: string[]) => Promise<CliResult> {
   return async (...argv: string[]) => {
     out = '';
     err = '';
+    // each call is a process of its own: an exit code set by the one before (--strict's 3, an
+    // interrupt's 130) is not this one's
+    process.exitCode = undefined;
     const code = await main(argv);
     return { code, stdout: out, stderr: err };
   };

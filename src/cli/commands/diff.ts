@@ -12,6 +12,7 @@ import type { TableDiff } from '../../replay/table-diff.js';
 import { compareTableStates, parseKeyOption, type CompareResult } from '../../replay/compare.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
+import { setOutputClosedNote } from '../output-closed.js';
 import { assertStopsInOrder, parseStopTarget } from '../../restore/target.js';
 import { openStagingStore } from '../../staging/open.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
@@ -62,7 +63,7 @@ export function register(program: Command): void {
     .option('--after-stop-before-lsn <lsn>', 'with --after-trn: the later state just before this LSN')
     .addOption(singleValue(new Option('--table <schema.name>', 'the table to compare').makeOptionMandatory().argParser((v: string) => normalizeTableName(v))))
     .option('--key <columns>', 'comma-separated columns identifying a row (default: the clustered index key; a heap is compared as whole rows)')
-    .option('--stage <staging.db>', "stage the missing and changed rows as a job of kind 'restore' (review and re-insert them like scanned rows)")
+    .option('--stage <staging.db>', "stage the missing and changed rows as a job of kind 'restore' (review and re-insert them like scanned rows); staged once they are all written: a reader closing stdout early (| head) leaves nothing staged, and the EPIPE line says so")
     .addOption(outFormatOption(DIFF_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--quiet', 'no summary on stderr')
@@ -145,6 +146,9 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
       ...d.changed.map((c) => ({ change: 'changed', table: d.table, key: c.key, columns: c.columns, before: c.before, after: c.after })),
     ];
     let written = 0;
+    // `diff --stage … | head`: the job is staged after the output is written whole, so a reader that
+    // closes stdout first leaves nothing staged; the EPIPE line says so (main.ts, output-closed.ts)
+    if (opts.stage && !outFile) setOutputClosedNote(`nothing was staged in ${opts.stage} (the changes are staged only once they are all written: read them to the end, or write them with --out FILE)`);
     if (opts.format === 'json') await write('[');
     for (const l of lines) {
       if (interrupt.by) break;
@@ -156,7 +160,10 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
 
     let jobId: number | null = null;
     // an interrupted output is not staged: a job is the whole difference or nothing
-    if (opts.stage && !interrupt.by) jobId = stageDiff(opts, d, layout);
+    if (opts.stage && !interrupt.by) {
+      jobId = stageDiff(opts, d, layout);
+      setOutputClosedNote(`restore job ${jobId} was staged in ${opts.stage} with every change`);
+    }
     if (!opts.quiet) {
       stderr.write(replayNote);
       stderr.write(

@@ -18,6 +18,7 @@ import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../../rec
 import { runPointInTimeDump } from './dump-point-in-time.js';
 import { getOwn, pickOwn } from '../../util/own-keys.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
+import { exitIncomplete, strictOption } from '../strict.js';
 
 export const DUMP_FORMATS = ['ndjson', 'csv', 'json'] as const;
 export type DumpFormat = (typeof DUMP_FORMATS)[number];
@@ -48,6 +49,8 @@ export interface DumpOptions {
   stopAt?: string;
   /** Point in time: just before this LSN (STOPBEFOREMARK = 'lsn:…'). */
   stopBeforeLsn?: string;
+  /** Exit 3 (not 0) when the dump is INCOMPLETE (strict.ts); a point-in-time dump is whole or refused, so it never is. */
+  strict?: boolean;
 }
 
 /** Adds `dump` to the program: current rows from --mdf/--bak, or with --trn and a stop the rows at a point in time (dump-point-in-time.ts). */
@@ -64,7 +67,8 @@ export function register(program: Command): void {
     .option('--include-remnants', 'also carve deleted records left in the page bodies (slot already removed), flagged remnant')
     .addOption(outFormatOption(DUMP_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
-    .option('--quiet', 'no summary on stderr')
+    .option('--quiet', 'no summary on stderr; still said: INCOMPLETE and INTERRUPTED')
+    .addOption(strictOption())
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
     .option('--trn <files...>', 'log backups to replay over --bak up to --stop-at / --stop-before-lsn (the table as it stood then; see docs/restore.md)')
     .option('--stop-at <time>', "with --trn: the table as it stood at this time, the SQL Server's local time (YYYY-MM-DD[THH:MM[:SS[.fff]]], no zone): STOPAT")
@@ -234,7 +238,10 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     if (!opts.quiet) stderr.write(summary(done, opts.includeGhosts ?? false, skipped, opts.includeRemnants ?? false));
     // Said even with --quiet, as scan's INCOMPLETE is: a page, record or catalog page that could
     // not be read leaves rows out (a zeroed data page of dbo.tblDept: 0 rows, exit 0, not a word).
-    if (skipped.length) stderr.write(incompleteLine(skipped, rows));
+    if (skipped.length) {
+      stderr.write(incompleteLine(skipped, rows));
+      exitIncomplete(opts.strict);
+    }
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
     if (interrupt.by) {
       stderr.write(`rowback dump: INTERRUPTED by ${interrupt.by}: the dump stopped before its end${done.length ? ` (in ${done[done.length - 1].table})` : ''}; the ${rows} row(s) written are only part of the result\n`);

@@ -27,7 +27,7 @@ import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_STARTS_MID_VLF, t
 import type { LogRecord } from '../../logreader/log-record.js';
 import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
-import { logLoss, unknownTableMessage, type SkippedItem } from '../../recover/source.js';
+import { logLoss, logLossClause, unknownTableMessage, type SkippedItem } from '../../recover/source.js';
 import { assertBackupSet, assertOneDatabase, oneBackupAdvice, readSourceIdentity, type SourceFileIdentity } from '../../recover/source-identity.js';
 import { csvRecord } from '../../util/csv.js';
 import { toHex0x } from '../../util/hex.js';
@@ -39,6 +39,7 @@ import { outFormatOption, formatFromOut, normalizeTableName, repeatableOption } 
 import { createProgress } from '../progress.js';
 import { drainOrError } from '../../recover/writers.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
+import { exitIncomplete, strictOption } from '../strict.js';
 
 /** Columns of sql/export-log-records.sql's #records, in its order, that the offline parser fills. */
 export const EXPORT_COLUMNS = [
@@ -71,6 +72,8 @@ interface LogOptions {
   out?: string;
   quiet?: boolean;
   csvRaw?: boolean;
+  /** Exit 3 (not 0) when records were lost (INCOMPLETE; strict.ts). */
+  strict?: boolean;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -83,7 +86,7 @@ export function register(program: Command): void {
     .option('--mdf <file>', 'data file giving table metadata (AllocUnitName, --table)')
     .option('--bak <files...>', 'full backup giving table metadata (AllocUnitName, --table): every stripe of a striped one, optionally followed by differential backups based on it, as scan --bak; it takes every file after it')
     .option('--schema <catalog.json>', 'table metadata as catalog JSON (sql/table-metadata.sql)')
-    .option('--position <n>', 'backup set to read in files holding several (RESTORE … WITH FILE = n); log backups: every set by default')
+    .option('--position <n>', 'backup set to read (RESTORE … WITH FILE = n) in the .trn/.bak files listed (log backups: every set by default); with .ldf files only, in --bak. Refused when it would have to pick in both a listed backup and a --bak file holding several sets')
     .addOption(repeatableOption('--operation <op>', 'only these operations, e.g. LOP_DELETE_ROWS or DELETE_ROWS (repeatable or comma-separated)', collect, 'every operation'))
     .addOption(repeatableOption('--context <ctx>', 'only these contexts, e.g. LCX_HEAP or HEAP (repeatable or comma-separated)', collect, 'every context'))
     .addOption(repeatableOption('--alloc-unit <id>', 'only these AllocUnitIds (repeatable or comma-separated)', collect, 'every allocation unit'))
@@ -93,7 +96,8 @@ export function register(program: Command): void {
     .option('--to-lsn <lsn>', 'last LSN (inclusive), same forms')
     .addOption(outFormatOption(LOG_FORMATS, 'table'))
     .option('--out <file>', 'write to this file instead of stdout')
-    .option('--quiet', 'no progress or summary on stderr')
+    .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE and INTERRUPTED')
+    .addOption(strictOption())
     .option('--csv-raw', "CSV: cells unchanged (by default a cell starting with = + - @ tab or CR gets a leading ')")
     .action(async (files: string[], opts: LogOptions, cmd: Command) => {
       formatFromOut(cmd, opts, LOG_FORMATS);
@@ -206,7 +210,7 @@ function tableLine(values: Array<string | number | null>, withNames: boolean, na
   return parts.join(' ').trimEnd() + '\n';
 }
 
-async function loadNames(opts: LogOptions): Promise<{ tables: TableLayout[]; dbiVersion: number | null; skipped?: SkippedItem[] } | null> {
+async function loadNames(opts: LogOptions, bakPosition: number | undefined): Promise<{ tables: TableLayout[]; dbiVersion: number | null; skipped?: SkippedItem[] } | null> {
   const given = [opts.mdf && '--mdf', opts.bak && '--bak', opts.schema && '--schema'].filter(Boolean);
   if (given.length > 1) throw new InputError('INPUT_BAD_OPTION', `give one of --mdf, --bak, --schema, not ${given.join(' and ')}`);
   if (opts.schema) {
@@ -224,7 +228,7 @@ async function loadNames(opts: LogOptions): Promise<{ tables: TableLayout[]; dbi
   } else {
     for (const b of opts.bak!) assertReadableFile('--bak', b);
     // the full backup, every stripe, then differentials: one page source, as scan/dump --bak read them
-    pages = openBackupPages(opts.bak!, opts.position !== undefined ? Number(opts.position) : undefined, assertBackupSet, oneBackupAdvice('log'));
+    pages = openBackupPages(opts.bak!, bakPosition, assertBackupSet, oneBackupAdvice('log'));
   }
   try {
     const m = meta.readDataFileMetadata(pages);
@@ -256,6 +260,32 @@ function planInputs(files: string[], position: number | undefined): LogInput[] {
     }
     return { kind: 'bak', file, positions: [choosePosition(file, layout, position)] };
   });
+}
+
+/**
+ * The backup set `--position` picks in `--bak` (the metadata), which is the one number for two
+ * kinds of file: it picks the set in the log files listed when one of them is a backup (.trn/.bak),
+ * and in --bak only when they are all .ldf (no set to pick there). `log X.trn --bak FULL.bak
+ * --position 2` applied 2 to FULL.bak as well and was refused for its one set. When both a listed
+ * backup and a --bak file holding several sets need a choice, one number cannot say both: refused
+ * (InputError INPUT_BAD_OPTION) rather than applied to both.
+ */
+function bakPosition(inputs: LogInput[], bak: string[] | undefined, position: number | undefined): number | undefined {
+  if (position === undefined || !bak?.length) return position;
+  const listed = inputs.filter((i) => i.kind !== 'ldf');
+  if (listed.length === 0) return position;
+  for (const f of bak) {
+    let sets = 1;
+    try {
+      sets = readMtfLayout(f).sets;
+    } catch {
+      // not a backup: said by the metadata read (loadNames)
+    }
+    if (sets > 1) {
+      throw new InputError('INPUT_BAD_OPTION', `--position ${position} picks the backup set of the log file${listed.length > 1 ? 's' : ''} listed (${listed.map((i) => i.file).join(', ')}), and --bak ${f} holds ${sets} backup sets, which would need one too: one --position cannot pick in both; give the table metadata from a file of one backup set (--bak), or --mdf/--schema`, { file: f });
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -318,7 +348,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   for (const i of inputs) ids.push(await readSourceIdentity(i.file, i.kind === 'ldf' ? 'ldf' : i.kind));
   assertOneDatabase(ids);
 
-  const meta = await loadNames(opts);
+  const meta = await loadNames(opts, bakPosition(inputs, opts.bak, position));
   const tables = opts.table.map((t) => normalizeTableName(t));
   let tableAllocUnits: string[] | null = null;
   if (tables.length) {
@@ -449,9 +479,14 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       for (const s of passed.slice(0, 20)) lines.push(`  ${s.code}: ${s.reason}${at(s)}`);
       if (passed.length > 20) lines.push(`  … ${passed.length - 20} more`);
     }
-    const lost = logLoss(skipped);
-    if (lost.length) lines.push(`rowback log: INCOMPLETE: parts of the log could not be read (${[...new Set(lost.map((s) => s.code))].join(', ')}); records in those LSN ranges are missing`);
     process.stderr.write(lines.join('\n') + '\n');
+  }
+  // Said even with --quiet, as scan's and dump's INCOMPLETE are (it was left out with --quiet:
+  // a script running `log --quiet` learnt nothing of the records lost).
+  const lost = logLoss(skipped);
+  if (lost.length) {
+    process.stderr.write(`rowback log: INCOMPLETE: ${logLossClause(lost)}; records in those LSN ranges are missing\n`);
+    exitIncomplete(opts.strict);
   }
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
   if (interrupt.by) {

@@ -14,12 +14,13 @@ import { withMetadata } from '../../recover/metadata-override.js';
 import { explainNoRows, scanStatsNotes } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
-import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isUndecodedRowOp, logLoss, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
+import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isUndecodedRowOp, logLoss, logLossClause, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { parseWindowTime } from '../../recover/time-window.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
 import { openSource, threadCount, type ScanSourceOptions } from './scan-sources.js';
+import { exitIncomplete, strictOption } from '../strict.js';
 
 interface ScanOptions extends ScanSourceOptions {
   from?: string;
@@ -38,6 +39,8 @@ interface ScanOptions extends ScanSourceOptions {
   csvRaw?: boolean;
   acceptLayoutDrift?: boolean;
   decodeThreads?: string;
+  /** Exit 3 (not 0) when the result is INCOMPLETE (strict.ts). */
+  strict?: boolean;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -75,6 +78,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
     .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE, INTERRUPTED, UNCHECKED and a TRUNCATE TABLE / DROP TABLE in the log (the rows printed are then not all that was removed)')
+    .addOption(strictOption())
     .option('--accept-layout-drift', 'print a table\'s rows even when most of its first rows have fewer/more columns than its layout (it gained columns after them); decode failures still stop it')
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
     .action(async (opts: ScanOptions, cmd: Command) => {
@@ -259,7 +263,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (told.unchecked) process.stderr.write(`rowback scan: ${told.unchecked}\n`);
     // Said even with --quiet, as INTERRUPTED is: a script must not take part of a result for all of it.
     if (damagedLine) process.stderr.write(damagedLine);
-    if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: parts of the log could not be read (${lost.map((s) => s.code).filter((c, i, a) => a.indexOf(c) === i).join(', ')}); rows in those LSN ranges are missing from this result\n`);
+    if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: ${logLossClause(lost)}; rows in those LSN ranges are missing from this result${missingLogAdvice(lost, opts)}\n`);
+    // --strict: exit 3 for what the report calls "complete": false (an interrupt's 130/143 below wins)
+    if (damagedLine || lost.length) exitIncomplete(opts.strict);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
     if (interruptedBy) {
       process.stderr.write(`rowback scan: INTERRUPTED by ${interruptedBy}: the log was not read to its end; the ${rows} row(s) written are only part of the result\n`);
@@ -269,6 +275,20 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     await source.close();
     interruption.release();
   }
+}
+
+/**
+ * What to give for log that is in no file given (FORMAT_LOG_CHAIN_GAP among `lost`), after the
+ * INCOMPLETE line's clause; '' when none is. `--bak FULL DIFF` with no log files reads the log each
+ * backup holds (only what was written while it ran), so the stretch between them is in none of the
+ * files: said as such, not as log that "could not be read".
+ */
+function missingLogAdvice(lost: readonly SkippedItem[], opts: ScanOptions): string {
+  if (!lost.some((s) => s.code === 'FORMAT_LOG_CHAIN_GAP')) return '';
+  if (opts.bak?.length && !opts.trn?.length && !opts.ldf) {
+    return ': the log between the backups given with --bak is in none of them (a full or differential backup holds only the log written while it ran); add the log backups taken between them with --trn, or the .ldf with --ldf';
+  }
+  return ': add the missing log backups with --trn (the FORMAT_LOG_CHAIN_GAP item names the files and LSNs on each side)';
 }
 
 /** The tables of the source's own metadata (a data file or backup) that `catalog` (the --ddl/--schema tables) lacks by name; none when the source has no metadata of its own. */

@@ -1,0 +1,29 @@
+/**
+ * `--strict` of `scan`, `dump` and `log`: a result that is INCOMPLETE (the command printed
+ * `rowback CMD: INCOMPLETE: …` on stderr: log lost to damage or in no file given, pages or catalog
+ * pages that could not be read) ends with exit code 3 instead of 0, so that a script tells a cut
+ * result from a whole one without reading stderr. The output is the same either way: written
+ * whole, the INCOMPLETE line printed (also with `--quiet`).
+ *
+ * Exit codes of the CLI: 0 whole result; 1 failure (`SOURCE_*`, `STAGING_*`, …); 2 bad input
+ * (`INPUT_*`, `FORMAT_*`, …); 3 INCOMPLETE under `--strict`; 130 / 143 interrupted by SIGINT /
+ * SIGTERM (these win over 3: an interrupted result is cut anyway); 141 output closed by its reader.
+ */
+import { Option } from 'commander';
+
+/** The exit code of an INCOMPLETE result under `--strict`. */
+export const INCOMPLETE_EXIT_CODE = 3;
+
+/** The `--strict` option, one wording for every command that takes it. */
+export function strictOption(): Option {
+  return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the result is INCOMPLETE (output written whole and INCOMPLETE said on stderr all the same); an interrupt (130/143) or an error (1/2) keeps its own code`);
+}
+
+/**
+ * Sets the exit code for an INCOMPLETE result when `strict` is on; nothing otherwise. Called after
+ * the whole result was written and the INCOMPLETE line printed. Never lowers a code already set
+ * (an interrupt's 130 / 143, set before or after, stays: it is the stronger statement).
+ */
+export function exitIncomplete(strict: boolean | undefined): void {
+  if (strict && !process.exitCode) process.exitCode = INCOMPLETE_EXIT_CODE;
+}

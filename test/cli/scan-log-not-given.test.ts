@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { logLossClause, type SkippedItem } from '../../src/recover/source.js';
+import { captureCli } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const cli = captureCli();
+
+/**
+ * Log that is in no file given (FORMAT_LOG_CHAIN_GAP) is INCOMPLETE, but no damage: the line said
+ * "parts of the log could not be read", as for a cut file. REAL files: the corpus's RestoreTimeClean
+ * full backup (log to 19:84:1) and its differential RestoreTimeClean2.bak (log from 19:ad:26); the
+ * corpus's sql2008-backups/db1 has a differential and log backups but not its full backup, so it
+ * cannot be scanned with --bak FULL DIFF.
+ */
+const R = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+const item = (code: string): SkippedItem => ({ code, reason: '', location: {} });
+
+describe('logLossClause', () => {
+  it.each([
+    [['FORMAT_LOG_FILE_CUT'], 'parts of the log could not be read (FORMAT_LOG_FILE_CUT)'],
+    [['FORMAT_LOG_CHAIN_GAP', 'FORMAT_LOG_CHAIN_GAP'], 'parts of the log are in no file given (FORMAT_LOG_CHAIN_GAP)'],
+    [['FORMAT_BAD_LOG_BLOCK', 'FORMAT_LOG_CHAIN_GAP', 'FORMAT_LOG_GAP'], 'parts of the log could not be read (FORMAT_BAD_LOG_BLOCK, FORMAT_LOG_GAP), and parts are in no file given (FORMAT_LOG_CHAIN_GAP)'],
+  ])('%j', (codes, clause) => {
+    expect(logLossClause(codes.map(item))).toBe(clause);
+  });
+});
+
+describeCorpus('scan --bak FULL DIFF with no log files: the log between them is in no file given', () => {
+  it('INCOMPLETE says where the log is missing and what to add (--trn), keeping the code', async () => {
+    const r = await cli('scan', '--bak', R('RestoreTimeClean.bak'), R('RestoreTimeClean2.bak'), '--op', 'insert', '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      'rowback scan: INCOMPLETE: parts of the log are in no file given (FORMAT_LOG_CHAIN_GAP); rows in those LSN ranges are missing from this result: the log between the backups given with --bak is in none of them (a full or differential backup holds only the log written while it ran); add the log backups taken between them with --trn, or the .ldf with --ldf\n',
+    );
+  });
+  it('log backups that do not chain to the full backup: add the missing ones with --trn', async () => {
+    const r = await cli('scan', '--bak', R('RestoreTimeClean.bak'), '--trn', R('RestoreTimeClean2_1.trn'), '--op', 'insert', '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^rowback scan: INCOMPLETE: parts of the log are in no file given \(FORMAT_LOG_CHAIN_GAP\); rows in those LSN ranges are missing from this result: add the missing log backups with --trn \(the FORMAT_LOG_CHAIN_GAP item names the files and LSNs on each side\)\n$/m);
+  });
+  it('the whole chain given: nothing INCOMPLETE', async () => {
+    const r = await cli('scan', '--bak', R('RestoreTimeClean.bak'), R('RestoreTimeClean2.bak'), '--trn', R('RestoreTimeClean2_1.trn'), R('RestoreTimeClean2_2.trn'), R('RestoreTimeClean2_3.trn'), '--op', 'insert', '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('INCOMPLETE');
+  });
+});
