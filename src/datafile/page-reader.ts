@@ -68,3 +68,17 @@ export class PageReader {
     this.skipped.push(item);
   }
 }
+
+/**
+ * The note for page reads whose pages carry no page checksum (PageReader.stats: torn-bit pages
+ * show only a torn write, unprotected ones nothing): a changed byte inside their rows cannot be
+ * detected. Counts are of reads (a page read again after leaving the cache counts again).
+ * Undefined when every page read carried a checksum. NORTHWND.MDF in the corpus is torn-bits only.
+ */
+export function uncheckedPagesNote(stats: PageReader['stats']): string | undefined {
+  const unchecked = stats.tornBitsOk + stats.unprotected;
+  const read = stats.checksumOk + unchecked;
+  if (unchecked === 0) return undefined;
+  const kinds = [stats.tornBitsOk ? `${stats.tornBitsOk} with torn-page bits only` : '', stats.unprotected ? `${stats.unprotected} with no protection` : ''].filter(Boolean).join(', ');
+  return `${unchecked === read ? `all ${read}` : `${unchecked} of the ${read}`} page reads were of pages with no page checksum (${kinds}; the database was not on PAGE_VERIFY CHECKSUM when they were written): a changed byte inside their rows cannot be detected, so check those rows against another copy (a backup) before trusting them`;
+}

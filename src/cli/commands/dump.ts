@@ -9,7 +9,7 @@ import { InputError, SchemaError } from '../../errors.js';
 import { openBackupPages } from '../../backup/open.js';
 import { openDataFiles } from '../../recover/open-data-files.js';
 import { readDataFileMetadata } from '../../datafile/metadata.js';
-import { PageReader } from '../../datafile/page-reader.js';
+import { PageReader, uncheckedPagesNote } from '../../datafile/page-reader.js';
 import type { PageSource } from '../../datafile/page-source.js';
 import { findTable, readTableRows, type TableRow } from '../../datafile/table-rows.js';
 import { visibleColumns } from '../../reconstruct/metadata/table-layout.js';
@@ -235,7 +235,11 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     if (opts.format === 'json') await write(rows ? '\n]\n' : ']\n');
     if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     for (const s of [...rowSkipped, ...reader.skipped]) if (!skipped.includes(s)) skipped.push(s);
-    if (!opts.quiet) stderr.write(summary(done, opts.includeGhosts ?? false, skipped, opts.includeRemnants ?? false));
+    if (!opts.quiet) {
+      stderr.write(summary(done, opts.includeGhosts ?? false, skipped, opts.includeRemnants ?? false));
+      const unchecked = uncheckedPagesNote(reader.stats);
+      if (unchecked) stderr.write(`rowback dump: note: ${unchecked}\n`);
+    }
     // Said even with --quiet, as scan's INCOMPLETE is: a page, record or catalog page that could
     // not be read leaves rows out (a zeroed data page of dbo.tblDept: 0 rows, exit 0, not a word).
     if (skipped.length) {
