@@ -49,6 +49,7 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
     const row = table.compression === 'ROW' || table.compression === 'PAGE' ? decodeCdRow(img, plan) : decodeFixedVar(img, plan);
     if (plan.limits.length !== 0) checkValueLimits(row.values, plan.limits, row.warnings);
     if (plan.variants.length !== 0) checkVariantText(row.values, plan.variants, row.warnings);
+    if (plan.notNull !== null) plan.notNull(row.values, row.columnCount, row.warnings);
     if (table.warnings !== undefined && table.warnings.length > 0) row.warnings.push(...table.warnings);
     return row;
   } catch (e) {

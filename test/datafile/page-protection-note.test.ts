@@ -3,7 +3,7 @@
  * inside their rows: `dump` says how many of its page reads were of such pages (NORTHWND.MDF and the
  * SQL Server 2005 backup are torn-bits only), and says nothing when every page carried a checksum.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +36,19 @@ describeCorpus('dump names pages that carry no page checksum', () => {
     expect(r.stderr).toContain('rowback dump: dbo.Customers: 91 row(s)\nrowback dump: note: all 38 page reads were of pages with no page checksum (38 with torn-page bits only; the database was not on PAGE_VERIFY CHECKSUM when they were written): a changed byte inside their rows cannot be detected');
     const quiet = await cli('dump', '--mdf', corpusPath('SessionShoppingCart/App_Data/NORTHWND.MDF'), '--table', 'dbo.Customers', '--out', out(), '--quiet');
     expect(quiet.stderr).toBe('');
+  });
+  it('a flipped null bit on a torn-bits page: the key column reads NULL with a warning (NORTHWND.MDF page 1:111, ALFKI)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-nullbit-'));
+    const copy = join(dir, 'NORTHWND.MDF');
+    const b = readFileSync(corpusPath('SessionShoppingCart/App_Data/NORTHWND.MDF'));
+    b[909424] ^= 0x01; // null bitmap of slot 0 of page 1:111: CustomerID
+    writeFileSync(copy, b);
+    const rows = join(dir, 'rows.ndjson');
+    const r = await cli('dump', '--mdf', copy, '--table', 'dbo.Customers', '--out', rows);
+    expect(r.code).toBe(0);
+    const alfki = readFileSync(rows, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((x) => x.values.CompanyName === 'Alfreds Futterkiste');
+    expect(alfki.values.CustomerID).toBeNull();
+    expect(alfki.warnings).toContain("column CustomerID is declared NOT NULL, yet this record marks it NULL: the record is damaged (a changed bit), or the row was deleted before the column became NOT NULL and is read with today's layout; check it against a backup before re-inserting it");
   });
   it('AngularJs_CRUD (every page with a checksum): no note', async () => {
     const r = await cli('dump', '--mdf', corpusPath('AngularJs_CRUD/App_Data/Database1.mdf'), '--table', 'dbo.tblDept', '--out', out());

@@ -81,6 +81,32 @@ export interface RowPlan {
   limits: ValueLimit[];
   /** sql_variant output columns with the code page their char/varchar values are read in (checkVariantText). */
   variants: Array<{ name: string; codePage: number }>;
+  /** Stored output columns the layout declares NOT NULL, with their null bit (checkNotNull); null when none. */
+  notNull: NotNullCheck | null;
+}
+
+/** The checker of a layout's NOT NULL columns: `(values, record column count, warnings)`. */
+export type NotNullCheck = (values: Record<string, SqlValue>, columnCount: number, warnings: string[]) => void;
+
+/**
+ * A NOT NULL column that reads NULL from a record holding it: its null-bitmap bit (or CD null
+ * marker) is set where SQL Server never sets it, so either the record is damaged (one flipped bit in
+ * a page with no checksum: a breaker's NORTHWND.MDF case printed `"CustomerID":null`, the key, with
+ * no word) or the row was deleted before an ALTER COLUMN … NOT NULL and is read with today's layout.
+ * One warning per such column; nothing for columns the record does not hold (they predate the
+ * column and are warned about as such). Generated per layout, like the value-limit checker.
+ */
+export function notNullChecker(output: readonly ColumnPlan[]): NotNullCheck | null {
+  const cols = output.filter((cp) => !cp.column.nullable && cp.nullBit >= 0 && (cp.kind === 'fixed' || cp.kind === 'bit' || cp.kind === 'var'));
+  if (cols.length === 0) return null;
+  const message = (cp: ColumnPlan) => `column ${cp.name} is declared NOT NULL, yet this record marks it NULL: the record is damaged (a changed bit), or the row was deleted before the column became NOT NULL and is read with today's layout; check it against a backup before re-inserting it`;
+  if (cols.length > 2000 || new Set(cols.map((cp) => cp.name)).size !== cols.length) {
+    return (values, columnCount, warnings) => {
+      for (const cp of cols) if (values[cp.name] === null && cp.nullBit < columnCount) warnings.push(message(cp));
+    };
+  }
+  const body = cols.map((cp, i) => `if (v[${JSON.stringify(cp.name)}] === null && cc > ${cp.nullBit}) w.push(m[${i}]);`).join('\n');
+  return new Function('m', `return function notNull(v, cc, w) {\n${body}\n};`)(cols.map(message)) as NotNullCheck;
 }
 
 /**
@@ -334,6 +360,7 @@ export function planFor(table: TableLayout): RowPlan {
     cdFast: undefined,
     limits: output.map(limitOf).filter((l): l is ValueLimit => l !== null),
     variants: output.filter((cp) => cp.column.type === 'sql_variant').map((cp) => ({ name: cp.name, codePage: columnCodePage(cp.column) })),
+    notNull: notNullChecker(output),
     stringColumns: output.filter((cp) => ['char', 'varchar', 'text', 'nchar', 'nvarchar', 'ntext', 'sysname'].includes(cp.column.type)).length,
   };
   plans.set(table, p);

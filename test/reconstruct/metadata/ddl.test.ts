@@ -233,6 +233,20 @@ describe('layout derivation: DDL → leaf_offset / leaf_null_bit / leaf_bit_posi
     ]);
   });
 
+  // A set null bit of a NOT NULL column (one flipped bit on a page with no checksum) printed NULL with no word.
+  it('a NOT NULL column marked NULL in the record: NULL, with a warning naming the column', () => {
+    const t = one('CREATE TABLE t (a int NOT NULL, b int NULL)');
+    // SYNTHETIC FixedVar records: status 0x10, fixed part to 12, a = 7, b = 9, 2 columns, null bitmap
+    expect(decodeRow(parseHex('10000c000700000009000000020000'), t).warnings).toEqual([]);
+    const bNull = decodeRow(parseHex('10000c000700000009000000020002'), t);
+    expect([bNull.values, bNull.warnings]).toEqual([{ a: 7, b: null }, []]);
+    const aNull = decodeRow(parseHex('10000c000700000009000000020001'), t);
+    expect(aNull.values).toEqual({ a: null, b: 9 });
+    expect(aNull.warnings).toEqual([
+      "column a is declared NOT NULL, yet this record marks it NULL: the record is damaged (a changed bit), or the row was deleted before the column became NOT NULL and is read with today's layout; check it against a backup before re-inserting it",
+    ]);
+  });
+
   it.each([
     ['NULL DEFAULT getdate()', 'the rows then took NULL'],
     ['NOT NULL DEFAULT 5', 'a literal: taken as the default'],
