@@ -23,7 +23,7 @@
 import { FormatError } from '../errors.js';
 import { openBackupBytes } from './bytes.js';
 import { formatLsn, lsnToDecimal, type Lsn } from '../logreader/lsn.js';
-import { ascii4, mtfDate, readMtfLayout, streamsOfSet, tapeString, type MtfLayout } from './mtf.js';
+import { ascii4, mtfDate, readMtfLayout, streamsOfSet, tapeString, throwIfDamaged, type MtfLayout } from './mtf.js';
 
 export type BackupType = 'full' | 'differential' | 'log';
 
@@ -120,7 +120,10 @@ const TYPE_CODES: Record<string, { type: BackupType; code: 1 | 2 | 5 }> = {
  */
 export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout(path), position = 1): BackupHeader {
   const mqci = streamsOfSet(layout, position).find((s) => s.id === 'MQCI' && s.length > 0);
-  if (!mqci) throw new FormatError('FORMAT_BAD_MTF', 'no SQL Server configuration stream (MQCI): not a SQL Server backup', { file: path });
+  if (!mqci) {
+    throwIfDamaged(layout, `backup set ${position}'s SQL Server configuration stream (MQCI) could not be reached`);
+    throw new FormatError('FORMAT_BAD_MTF', 'no SQL Server configuration stream (MQCI): not a SQL Server backup', { file: path });
+  }
   const data = readBytes(path, mqci.dataOffset, mqci.length);
   let thumbprint: string | null = null;
   for (const c of streamsOfSet(layout, position).filter((x) => x.id === 'MQCI' && x.length > 0)) {

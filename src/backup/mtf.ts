@@ -280,9 +280,24 @@ export function guidText(x: Uint8Array, at: number): string {
 /** The streams of one backup set (Position, 1-based); FORMAT_NO_SUCH_BACKUP_SET when the file has fewer sets. */
 export function streamsOfSet(layout: MtfLayout, position: number): StreamHeader[] {
   if (position < 1 || position > layout.sets) {
+    // the walk stopped at damage before the set: say that, not that the file holds fewer sets
+    if (position >= 1) throwIfDamaged(layout, `backup set ${position} could not be reached`);
     throw new FormatError('FORMAT_NO_SUCH_BACKUP_SET', `backup set ${position} requested; ${layout.file} holds ${layout.sets}`, { file: layout.file });
   }
   return layout.streams.filter((s) => s.set === position);
+}
+
+/**
+ * Throws the first FORMAT_BAD_MTF the walk recorded (a damaged or cut header where it stopped), as
+ * a FormatError naming its offset and `consequence` (what could not be found because of it); returns
+ * when the walk recorded none. For callers about to say that something is missing from the file:
+ * a damaged header is the reason, and "holds 0 backup sets" or "not a SQL Server backup" sent
+ * a DBA looking for a file already at hand.
+ */
+export function throwIfDamaged(layout: MtfLayout, consequence: string): void {
+  const p = layout.problems.find((x) => x.code === 'FORMAT_BAD_MTF');
+  if (!p) return;
+  throw new FormatError('FORMAT_BAD_MTF', `${p.reason}; so ${consequence}: read another copy of this backup`, { file: layout.file, ...(p.location.offset !== undefined ? { offset: p.location.offset } : {}) });
 }
 
 function align4(n: number): number {

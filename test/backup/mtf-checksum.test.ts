@@ -102,6 +102,24 @@ describeCorpus('MTF header checksums on real backups', () => {
     expect(flips).toBe((52 + 22) * 8);
   });
 
+  // A damaged header before the set's streams was recorded and then hidden: 'backup set 1
+  // requested; … holds 0' or 'not a SQL Server backup' sent the DBA looking for another file.
+  it.each([
+    ['TAPE', "backup set 1 could not be reached"],
+    ['SSET', "backup set 1 could not be reached"],
+    ['MSCI', "backup set 1's SQL Server configuration stream (MQCI) could not be reached"],
+  ])('inspect of a log backup whose %s header has one changed bit: FORMAT_BAD_MTF naming the header and its offset', async (type, consequence) => {
+    const src = corpusPath('appveyor-lab/sql2008-backups/StopAt/StopAt_1.trn');
+    const d = readMtfLayout(src).dblks.find((x) => x.type === type)!;
+    const b = readFileSync(src);
+    b[d.offset + 30] ^= 0x01;
+    const copy = join(mkdtempSync(join(tmpdir(), 'rowback-mtf-hdr-')), 'StopAt_1.trn');
+    writeFileSync(copy, b);
+    const r = await cli('inspect', copy);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^rowback: FORMAT_BAD_MTF: ${type} descriptor block header checksum 0x[0-9a-f]{4} does not match its bytes \\(0x[0-9a-f]{4}\\): the block is damaged; the rest of the file is not read; so ${consequence.replace(/[()]/g, '\\$&')}: read another copy of this backup \\(file ${copy.replace(/[.]/g, '\\.')}, offset ${d.offset}\\)\n$`));
+  });
+
   it('scan of a log backup whose log stream name has one changed bit: INCOMPLETE naming the damaged header', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rowback-mtf-flip-'));
     const T = (n: string) => corpusPath('appveyor-lab/sql2008-backups/StopAt', n);
