@@ -80,5 +80,5 @@ export function uncheckedPagesNote(stats: PageReader['stats']): string | undefin
   const read = stats.checksumOk + unchecked;
   if (unchecked === 0) return undefined;
   const kinds = [stats.tornBitsOk ? `${stats.tornBitsOk} with torn-page bits only` : '', stats.unprotected ? `${stats.unprotected} with no protection` : ''].filter(Boolean).join(', ');
-  return `${unchecked === read ? `all ${read}` : `${unchecked} of the ${read}`} page reads were of pages with no page checksum (${kinds}; the database was not on PAGE_VERIFY CHECKSUM when they were written): a changed byte inside their rows cannot be detected, so check those rows against another copy (a backup) before trusting them`;
+  return `${unchecked === read ? `all ${read}` : `${unchecked} of the ${read}`} page reads were of pages with no page checksum (${kinds}; the database was not on PAGE_VERIFY CHECKSUM when they were written): a changed byte inside their rows cannot be detected, so compare those rows with another copy (the database, another copy of the file or backup) before trusting them`;
 }

@@ -23,7 +23,7 @@ import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { readMtfLayout } from '../../backup/mtf.js';
 import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
 import { CONTEXT_NAMES, OPERATION_NAMES } from '../../logreader/ldf/constants.js';
-import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_STARTS_MID_VLF, type LogScanOptions } from '../../logreader/ldf/reader.js';
+import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_STARTS_MID_VLF, uncheckedBlocksNote, type LogScanOptions } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -473,6 +473,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     // where an .ldf's log starts inside its oldest VLF is no loss (docs/offline-log.md): a note
     for (const s of skipped) if (s.code === LOG_STARTS_MID_VLF) lines.push(`rowback log: note: ${s.reason}${at(s)}`);
     for (const n of chain.notes) lines.push(`rowback log: note: ${n}`);
+    if (stats.blocks > stats.checksummedBlocks) lines.push(`rowback log: note: ${uncheckedBlocksNote(stats.blocks - stats.checksummedBlocks, stats.blocks)}`);
     const passed = skipped.filter((s) => s.code !== LOG_STARTS_MID_VLF);
     if (passed.length) {
       lines.push(`rowback log: ${passed.length} item(s) skipped:`);

@@ -70,7 +70,7 @@ export function uncheckedBlocksNote(unchecked: number, blocks: number): string {
   const which = unchecked === blocks
     ? `none of the ${blocks} log block${blocks === 1 ? '' : 's'} read carries a log block checksum`
     : `${unchecked} of the ${blocks} log blocks read carr${unchecked === 1 ? 'ies' : 'y'} no log block checksum`;
-  return `${which} (written while the database was not on PAGE_VERIFY CHECKSUM): damage inside such a block's records cannot be detected, so check rows from them against a backup before re-inserting them`;
+  return `${which} (written while the database was not on PAGE_VERIFY CHECKSUM): damage inside such a block's records cannot be detected, so compare rows from them with another copy (the database, another copy of the file or backup) before re-inserting them`;
 }
 
 export function emptyLogScanStats(): LogScanStats {
@@ -199,7 +199,7 @@ async function* rangeBlocks(
   const includeStale = opts.includeStale ?? true;
   // LSN continuity: within one VLF, a block's LSN block number is its offset from the VLF start
   // in 512-byte units, so the next block of the same VLF starts where this one ends. A later start
-  // means blocks in between were zeroed, torn or cut out: LSNs that cannot be read.
+  // means blocks in between were zeroed, torn, damaged or cut out: LSNs that cannot be read.
   // Across the ranges of one backup stream (range.stream), VLF N's blocks are followed by those of
   // VLF N + 1 from its first block, 0x2000 / 512 = 0x10 (FORMAT-NOTES §3; the corpus's
   // SQL2008_db1_LOG_20170518_041831.trn goes from 142:1ef to 143:10): a later start, or a VLF
@@ -262,7 +262,7 @@ async function* rangeBlocks(
         stats.gaps++;
         opts.onSkipped?.({
           code: 'FORMAT_LOG_GAP',
-          reason: `log blocks are missing: LSNs from ${formatLsn({ vlf: next.vlf, block: next.block, slot: 1 })} up to ${formatLsn(f)} could not be read (${ev.offset - next.offset} bytes zeroed, torn or cut out); rows in that range are lost and transactions crossing it cannot be told committed`,
+          reason: `log blocks are missing: LSNs from ${formatLsn({ vlf: next.vlf, block: next.block, slot: 1 })} up to ${formatLsn(f)} could not be read (${ev.offset - next.offset} bytes zeroed, torn, damaged or cut out); rows in that range are lost and transactions crossing it cannot be told committed`,
           location: { file: range.file, offset: next.offset, lsn: formatLsn({ vlf: next.vlf, block: next.block, slot: 1 }) },
         });
       }
@@ -271,7 +271,7 @@ async function* rangeBlocks(
         stats.gaps++;
         opts.onSkipped?.({
           code: 'FORMAT_LOG_GAP',
-          reason: `log blocks are missing: the stream goes from VLF ${next.vlf} to ${formatLsn(f)}, so LSNs from ${formatLsn(from)} up to ${formatLsn(f)} could not be read (not in the backup, or zeroed, torn or cut out); rows in that range are lost and transactions crossing it cannot be told committed`,
+          reason: `log blocks are missing: the stream goes from VLF ${next.vlf} to ${formatLsn(f)}, so LSNs from ${formatLsn(from)} up to ${formatLsn(f)} could not be read (not in the backup, or zeroed, torn, damaged or cut out); rows in that range are lost and transactions crossing it cannot be told committed`,
           location: { file: range.file, offset: ev.offset, lsn: formatLsn(from) },
         });
       }
@@ -288,7 +288,7 @@ async function* rangeBlocks(
     stats.gaps++;
     opts.onSkipped?.({
       code: 'FORMAT_LOG_GAP',
-      reason: `log blocks are missing: VLF ${range.vlf.seq} holds no log block of its own (${range.end - range.start} bytes zeroed, torn, cut out or of an earlier use), though a VLF of a later sequence holds log, so LSNs from ${formatLsn(from)} up to ${formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 })} could not be read; rows in that range are lost and transactions crossing it cannot be told committed`,
+      reason: `log blocks are missing: VLF ${range.vlf.seq} holds no log block of its own (${range.end - range.start} bytes zeroed, torn, damaged, cut out or of an earlier use), though a VLF of a later sequence holds log, so LSNs from ${formatLsn(from)} up to ${formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 })} could not be read; rows in that range are lost and transactions crossing it cannot be told committed`,
       location: { file: range.file, offset: range.start, lsn: formatLsn(from) },
     });
   }

@@ -299,7 +299,7 @@ export class LdfHoles {
         covered.add(i);
         const end = offset + (endBlock - from.block) * 512;
         spans.push({ start: offset, end });
-        notes.push(`${ldf}: log blocks from LSN ${lsn} up to ${upTo} (file offsets ${offset} to ${end}) are missing there (zeroed, torn or cut out) and were read from log backup ${[...files].join(', ')}: no log lost`);
+        notes.push(`${ldf}: log blocks from LSN ${lsn} up to ${upTo} (file offsets ${offset} to ${end}) are missing there (zeroed, torn, damaged or cut out) and were read from log backup ${[...files].join(', ')}: no log lost`);
       });
       this.held.forEach((h, i) => {
         const o = h.item.location.offset;

@@ -146,6 +146,15 @@ describeCorpus('blocks without a log block checksum are counted and named', () =
     expect(ang.code).toBe(0);
     expect(ang.stderr).not.toContain('log block checksum');
   });
+
+  it('log (the fn_dblog stand-in): the same note for NORTHWND_log.ldf, none for AngularJs_CRUD', async () => {
+    const nw = await cli('log', corpusPath('SessionShoppingCart/App_Data/NORTHWND_log.ldf'), '--operation', 'DELETE_ROWS', '--format', 'ndjson', '--out', join(mkdtempSync(join(tmpdir(), 'rowback-lognote-')), 'o.ndjson'));
+    expect(nw.code).toBe(0);
+    expect(nw.stderr).toContain('rowback log: note: 282 of the 283 log blocks read carry no log block checksum');
+    const ang = await cli('log', corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf'), '--out', join(mkdtempSync(join(tmpdir(), 'rowback-lognote-')), 'o.txt'));
+    expect(ang.code).toBe(0);
+    expect(ang.stderr).not.toContain('log block checksum');
+  });
 });
 
 describe('log block checksum: SYNTHETIC blocks', () => {
