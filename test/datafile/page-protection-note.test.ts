@@ -50,6 +50,36 @@ describeCorpus('dump names pages that carry no page checksum', () => {
     expect(alfki.values.CustomerID).toBeNull();
     expect(alfki.warnings).toContain("column CustomerID is declared NOT NULL, yet this record marks it NULL: the record is damaged (a changed bit), or the row was deleted before the column became NOT NULL and is read with today's layout; check it against a backup before re-inserting it");
   });
+  // One bit of m_flagBits (no checksum covers the header's flags on a torn-bits page) made a page
+  // read as unprotected: its torn bits were not put back, 14 values of dbo.Orders changed and a row
+  // was lost, with no word. The bytes show which protection the page was written with.
+  it.each([
+    ['NORTHWND.MDF page 1:247, 0x0100 (torn bits) cleared', 'SessionShoppingCart/App_Data/NORTHWND.MDF', 'dbo.Orders', 247 * 8192 + 5, 0x01, false],
+    ['Database1.mdf page 1:289, 0x0200 (checksum) cleared', 'AngularJs_CRUD/App_Data/Database1.mdf', 'dbo.tblDept', 289 * 8192 + 5, 0x02, false],
+    // two changes: the checksum no longer matches and no torn pattern shows, so nothing verifies the
+    // page; it is read as unprotected, and the dump's note counts it so
+    ['Database1.mdf page 1:289, 0x0200 cleared and a row byte changed', 'AngularJs_CRUD/App_Data/Database1.mdf', 'dbo.tblDept', 289 * 8192 + 5, 0x02, true],
+  ])('%s: read by the protection its bytes show', async (_name, file, table, at, mask, alsoRow) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-flagbits-'));
+    const copy = join(dir, 'copy.mdf');
+    const b = readFileSync(corpusPath(file));
+    expect(b[at] & mask).toBe(mask);
+    b[at] ^= mask;
+    if (alsoRow) b[289 * 8192 + 0x70] ^= 0x01;
+    writeFileSync(copy, b);
+    const clean = join(dir, 'clean.ndjson');
+    const damaged = join(dir, 'damaged.ndjson');
+    await cli('dump', '--mdf', corpusPath(file), '--table', table, '--out', clean);
+    const r = await cli('dump', '--mdf', copy, '--table', table, '--out', damaged);
+    expect(r.code).toBe(0);
+    if (alsoRow) {
+      expect(r.stderr).toContain('1 of the ');
+      expect(r.stderr).toContain('1 with no protection');
+    } else {
+      expect(r.stderr).not.toContain('INCOMPLETE');
+      expect(readFileSync(damaged, 'utf8')).toBe(readFileSync(clean, 'utf8'));
+    }
+  });
   it('AngularJs_CRUD (every page with a checksum): no note', async () => {
     const r = await cli('dump', '--mdf', corpusPath('AngularJs_CRUD/App_Data/Database1.mdf'), '--table', 'dbo.tblDept', '--out', out());
     expect(r.code).toBe(0);
