@@ -125,6 +125,24 @@ describeCorpus('log block checksum on real blocks', () => {
   });
 });
 
+describeCorpus('a block whose checksum bit was cleared by the damage', () => {
+  // two changed bits: the header's checksum bit cleared and a row byte changed; the block was read
+  // as one carrying no checksum and printed "Bancalore"
+  it('a checksum left in a block that no longer flags one is still checked: INCOMPLETE, not the changed value', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-flip2-'));
+    const copy = join(dir, 'Database1_log.ldf');
+    const bytes = readFileSync(corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf'));
+    expect(bytes[335360 + BLOCK_STATUS_OFFSET] & BLOCK_STATUS_CHECKSUM).toBe(BLOCK_STATUS_CHECKSUM);
+    bytes[335360 + BLOCK_STATUS_OFFSET] ^= BLOCK_STATUS_CHECKSUM;
+    bytes[335649] ^= 0x04; // 'g' → 'c': "Bancalore"
+    writeFileSync(copy, bytes);
+    const r = await cli('scan', '--mdf', corpusPath('AngularJs_CRUD/App_Data/Database1.mdf'), '--ldf', copy);
+    expect(r.stdout).not.toContain('Bancalore');
+    expect(r.stderr).toContain("(damaged block; its header's checksum bit is clear, though a checksum is there) (file");
+    expect(r.stderr).toContain('INCOMPLETE: parts of the log could not be read (FORMAT_BAD_LOG_BLOCK, FORMAT_LOG_GAP)');
+  });
+});
+
 describeCorpus('blocks without a log block checksum are counted and named', () => {
   it('inspect: NORTHWND_log.ldf holds 283 blocks, 1 with a checksum, and says what the other 282 mean; AngularJs_CRUD\'s all carry one', async () => {
     const nw = await cli('inspect', corpusPath('SessionShoppingCart/App_Data/NORTHWND_log.ldf'));
@@ -158,13 +176,17 @@ describeCorpus('blocks without a log block checksum are counted and named', () =
 });
 
 describe('log block checksum: SYNTHETIC blocks', () => {
-  it('a block whose header does not flag a checksum is not checked (a 2005 / TORN_PAGE_DETECTION block)', () => {
+  it('a block with no checksum bit and 0 @24 is not checked (a 2005 / TORN_PAGE_DETECTION block); a value @24 is checked, bit or not', () => {
     const b = new Uint8Array(512);
     b[0] = 0x58; // parity 0x40 | first | last
     b[511] = 0x05;
-    new DataView(b.buffer).setUint32(BLOCK_CHECKSUM_OFFSET, 0x12345678, true);
+    b[100] = 0x77; // content the checksum would have to cover
     expect(fixupBlock(b, 0, 512)).toBeInstanceOf(Uint8Array);
+    new DataView(b.buffer).setUint32(BLOCK_CHECKSUM_OFFSET, 0x12345678, true);
+    expect(fixupBlock(b, 0, 512)).toMatch(/^log block checksum 0x12345678 stored, 0x[0-9a-f]{8} computed \(damaged block; its header's checksum bit is clear, though a checksum is there\)$/);
     new DataView(b.buffer).setUint16(BLOCK_STATUS_OFFSET, BLOCK_STATUS_CHECKSUM, true);
-    expect(fixupBlock(b, 0, 512)).toMatch(/log block checksum 0x12345678 stored, 0x[0-9a-f]{8} computed/);
+    expect(fixupBlock(b, 0, 512)).toMatch(/^log block checksum 0x12345678 stored, 0x[0-9a-f]{8} computed \(damaged block\)$/);
+    new DataView(b.buffer).setUint32(BLOCK_CHECKSUM_OFFSET, logBlockChecksum(b, 0, 512), true);
+    expect(fixupBlock(b, 0, 512)).toBeInstanceOf(Uint8Array);
   });
 });
