@@ -54,6 +54,16 @@ describeCorpus('complete / incomplete of a files job (corpus AngularJs_CRUD)', (
     expect(Object.fromEntries(list.items.map((j) => [j.id, j.complete]))).toEqual({ [torn]: false, [whole]: true });
   });
 
+  it('a data file whose catalog is damaged (a copy cut at 1,500,000 bytes): complete false with the damaged-catalog sentence', async () => {
+    const cut = join(t.dir, 'Database1_cut.mdf');
+    writeFileSync(cut, readFileSync(mdf).subarray(0, 1_500_000));
+    const id = await create({ kind: 'files', mdf: cut, ldf });
+    await t.app.worker.idle();
+    const job = await get(id);
+    expect(job).toMatchObject({ state: 'succeeded', complete: false });
+    expect(job.incomplete).toEqual([expect.stringMatching(/^INCOMPLETE: the data file's catalog is damaged \(sys\.sysschobjs, sys\.sysidxstats\): 16 row operation\(s\)/)]);
+  });
+
   it('a resumed job has no completeness while it runs again', async () => {
     const id = await create({ kind: 'files', mdf, ldf: badLdf });
     await t.app.worker.idle();
