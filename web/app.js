@@ -188,6 +188,10 @@ function showProgress(j) {
   if (j.state === 'failed' && j.error) {
     err.textContent = `This job failed: ${j.error.code} — ${j.error.message}`;
     err.hidden = false;
+  } else if (j.complete === false) {
+    // the result is not whole (as scan's INCOMPLETE): said above the grid, not only in the notes
+    err.textContent = j.incomplete.join(' ');
+    err.hidden = false;
   } else {
     err.hidden = true;
   }

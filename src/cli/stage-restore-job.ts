@@ -29,6 +29,8 @@ export function stageRestoreJob(path: string, o: {
     const rows = diffAsRecoveredRows(d, o.source, o.note);
     for (let i = 0; i < rows.length; i += 1000) store.stageBatch(job.id, rows.slice(i, i + 1000));
     store.indexPending();
+    // a comparison is whole or refused (as the worker's restore job)
+    store.setJobCompleteness(job.id, []);
     store.setJobState(job.id, 'succeeded');
     store.appendAudit('cli', o.audit.action, job.id, { ...o.audit.details, missing: d.missing.length, changed: d.changed.length });
     return job.id;

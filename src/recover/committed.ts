@@ -70,6 +70,13 @@ export interface CommittedScanStats {
   lastBeginTime: string | null;
   /** Row operations on allocation units the metadata does not know (system tables, nonclustered indexes, other tables). */
   unknownAllocUnitRowOps: number;
+  /**
+   * Of `unknownAllocUnitRowOps`, the count per AllocUnitId (decimal), for the first
+   * UNKNOWN_ALLOC_UNITS_KEPT distinct units (later ones are only in the total): explainNoRows names
+   * the most frequent. Updated only on the unknown-allocation-unit path. Absent in stats built by
+   * hand (emptyStats has it).
+   */
+  unknownAllocUnits?: Map<string, number>;
   compensationRowOps: number;
   /**
    * Row operations of the wanted kind (delete or insert) a committed transaction undid itself: the
@@ -124,6 +131,10 @@ export interface RowlessRemoval {
   sid: string | null;
 }
 const ROWLESS_KEPT = 20;
+/** Distinct unknown allocation units counted one by one (CommittedScanStats.unknownAllocUnits). */
+export const UNKNOWN_ALLOC_UNITS_KEPT = 1000;
+/** How many of them explainNoRows names, most frequent first. */
+const UNKNOWN_ALLOC_UNITS_NAMED = 5;
 
 /** The kind of row removal a transaction name stands for, or null (see CommittedScanStats.rowlessRemovals). */
 export function rowlessRemovalKind(name: string | null | undefined): RowlessRemoval['kind'] | null {
@@ -154,6 +165,7 @@ export function emptyStats(): CommittedScanStats {
     outsideWindowRowOps: 0,
     otherTableRowOps: 0,
     unknownAllocUnitRowOps: 0,
+    unknownAllocUnits: new Map(),
     compensationRowOps: 0,
     undoneInTransactionRowOps: 0,
     undoneUncheckedTransactions: 0,
@@ -475,6 +487,12 @@ export async function* committedCandidateBatches(
       const table = r.AllocUnitId ? catalog.byAllocUnit(r.AllocUnitId) : undefined;
       if (!table) {
         stats.unknownAllocUnitRowOps++;
+        const units = stats.unknownAllocUnits;
+        if (units && r.AllocUnitId) {
+          const had = units.get(r.AllocUnitId);
+          if (had !== undefined) units.set(r.AllocUnitId, had + 1);
+          else if (units.size < UNKNOWN_ALLOC_UNITS_KEPT) units.set(r.AllocUnitId, 1);
+        }
         continue;
       }
       if (wantedTables && !wantedTables.has(`${table.schema}.${table.name}`.toLowerCase())) {
@@ -650,7 +668,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
     const kept: string[] = [];
     if (stats.compensationRowOps) kept.push(`${n(stats.compensationRowOps)} undone by a rollback inside their transaction`);
     if (stats.undoneInTransactionRowOps) kept.push(`${n(stats.undoneInTransactionRowOps)} taken back by their own transaction (a rolled-back statement or savepoint, or the same row ${ops.length === 1 && ops[0] === 'insert' ? 'deleted' : 'inserted'} again)`);
-    if (stats.unknownAllocUnitRowOps) kept.push(`${n(stats.unknownAllocUnitRowOps)} on allocation units the table metadata does not know (a table created or rebuilt after the metadata was read)`);
+    if (stats.unknownAllocUnitRowOps) kept.push(`${n(stats.unknownAllocUnitRowOps)} on allocation units the table metadata does not know (a table created or rebuilt after the metadata was read${unknownAllocUnitsClause(stats)})`);
     if (stats.otherTableRowOps) kept.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
     if (stats.outsideWindowRowOps) kept.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window`);
     if (stats.schemaDriftRowOps) kept.push(schemaDriftPart(stats.schemaDriftRowOps));
@@ -665,8 +683,8 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   if (stats.unknownAllocUnitRowOps) {
     parts.push(
       stats.unknownAllocUnitRowOps === stats.rowOps
-        ? `all on allocation units the table metadata does not know (system tables, or tables missing from the metadata)`
-        : `${n(stats.unknownAllocUnitRowOps)} on allocation units the table metadata does not know (system tables, or tables missing from the metadata)`,
+        ? `all on allocation units the table metadata does not know (system tables, or tables missing from the metadata${unknownAllocUnitsClause(stats)})`
+        : `${n(stats.unknownAllocUnitRowOps)} on allocation units the table metadata does not know (system tables, or tables missing from the metadata${unknownAllocUnitsClause(stats)})`,
     );
   }
   if (stats.otherTableRowOps) parts.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
@@ -678,6 +696,23 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   if (stats.undoneInTransactionRowOps) parts.push(`${n(stats.undoneInTransactionRowOps)} taken back by their own transaction (a rolled-back statement or savepoint, or the same row ${ops.length === 1 && ops[0] === 'insert' ? 'deleted' : 'inserted'} again)`);
   if (stats.schemaDriftRowOps) parts.push(schemaDriftPart(stats.schemaDriftRowOps));
   return `${span}; it holds ${n(stats.rowOps)} ${what} on table data rows: ${parts.join(', ') || 'none kept'}${rowless}`;
+}
+
+/**
+ * The most frequent unknown allocation units with their counts, and how to look at their records,
+ * said inside the parenthesis after "allocation units the table metadata does not know" (no
+ * semicolon: the line's parts are separated by commas, its clauses by semicolons):
+ * `: AllocUnitId 72057594043695104 ×1,200, 281474980642816 ×300 and 4 more, listed by rowback log
+ * --alloc-unit ID`. '' when none was counted by id.
+ */
+function unknownAllocUnitsClause(stats: CommittedScanStats): string {
+  const units = stats.unknownAllocUnits;
+  if (!units || units.size === 0) return '';
+  const n = (x: number) => x.toLocaleString('en-US');
+  const top = [...units].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, UNKNOWN_ALLOC_UNITS_NAMED);
+  const more = units.size - top.length;
+  const atLeast = units.size >= UNKNOWN_ALLOC_UNITS_KEPT ? 'at least ' : '';
+  return `: AllocUnitId ${top.map(([id, k]) => `${id} ×${n(k)}`).join(', ')}${more > 0 ? ` and ${atLeast}${n(more)} more` : ''}, listed by rowback log --alloc-unit ID`;
 }
 
 function schemaDriftPart(k: number): string {

@@ -248,6 +248,15 @@ ALTER TABLE jobs_new RENAME TO jobs;
 CREATE INDEX jobs_state ON jobs(state);
 `,
   },
+  {
+    version: 6,
+    name: "a job's result completeness: the INCOMPLETE sentences of its notes (log lost or in no file given, damaged catalog)",
+    // NULL while the job runs, and for jobs that did not succeed or finished before this column
+    // existed (their notes in the audit log still say INCOMPLETE); '[]' for a whole result.
+    sql: `
+ALTER TABLE jobs ADD COLUMN incomplete TEXT;
+`,
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number[] {

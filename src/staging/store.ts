@@ -51,7 +51,7 @@ interface JobDbRow {
   tables: string; operations: string; state: JobState; created_by: string; created_at: string; started_at: string | null;
   finished_at: string | null; rows_staged: number; skipped_count: number; last_lsn: string | null; attempts: number; error: string | null;
   scan_bytes_read: number | null; scan_bytes_total: number | null; scan_records_read: number | null; scan_pass: number | null;
-  scan_passes: number | null; scan_sampled_at: string | null;
+  scan_passes: number | null; scan_sampled_at: string | null; incomplete: string | null;
 }
 
 /** Rows per INSERT statement in stageBatch (measured: 16–256 alike within the noise; docs/performance.md, "Staging: what costs"). */
@@ -206,10 +206,20 @@ export class StagingStore {
   setJobState(id: number, state: JobState, extra: { error?: { code: string; message: string } | null } = {}): void {
     const sets = ['state = ?'];
     const args: unknown[] = [state];
-    if (state === 'running') { sets.push('started_at = COALESCE(started_at, ?)', 'attempts = attempts + 1', 'error = NULL'); args.push(now()); }
+    // a job that runs (again) has no completeness until it succeeds (setJobCompleteness)
+    if (state === 'running') { sets.push('started_at = COALESCE(started_at, ?)', 'attempts = attempts + 1', 'error = NULL', 'incomplete = NULL'); args.push(now()); }
     if (state === 'succeeded' || state === 'failed' || state === 'cancelled') { sets.push('finished_at = ?'); args.push(now()); }
     if (extra.error !== undefined) { sets.push('error = ?'); args.push(extra.error ? JSON.stringify(redactDeep(extra.error)) : null); }
     this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+  }
+
+  /**
+   * Records whether a job's result is whole: the INCOMPLETE sentences of its notes (`[]`: none,
+   * the result is complete). The worker calls it as the job succeeds; `setJobState('running')`
+   * clears it (null: not known).
+   */
+  setJobCompleteness(id: number, incomplete: string[] | null): void {
+    this.db.prepare('UPDATE jobs SET incomplete = ? WHERE id = ?').run(incomplete === null ? null : JSON.stringify(incomplete), id);
   }
 
   /**
@@ -622,7 +632,15 @@ function toJob(r: JobDbRow): JobRecord {
       bytesRead: r.scan_bytes_read, bytesTotal: r.scan_bytes_total, recordsRead: r.scan_records_read, pass: r.scan_pass,
       passes: r.scan_passes, sampledAt: r.scan_sampled_at,
     },
+    ...completeness(r.incomplete),
   };
+}
+
+/** The job's `complete` / `incomplete` from its column: NULL (not known) reads as both null. */
+function completeness(incomplete: string | null): { complete: boolean | null; incomplete: string[] | null } {
+  if (incomplete === null) return { complete: null, incomplete: null };
+  const sentences = JSON.parse(incomplete) as string[];
+  return { complete: sentences.length === 0, incomplete: sentences };
 }
 
 function toRow(r: RowDbRow): StagedRow {

@@ -35,6 +35,17 @@ export interface JobRecord {
   error: { code: string; message: string } | null;
   /** The source's own progress (log bytes/records read, pass), sampled at most once a second while the job runs; null before the first sample or for sources that do not report it. */
   scan: ScanProgress | null;
+  /**
+   * Whether the job's result is whole, as `scan --report`'s `complete` (exit 3 under `--strict`):
+   * false exactly when the worker noted the result INCOMPLETE (log lost to damage or in no file
+   * given, a damaged catalog), true when it noted nothing of the kind. null while the job is queued
+   * or runs, for a job that failed, was cancelled or interrupted (its state says the result is
+   * partial), and for a job that finished before rowback recorded this (its notes in the audit log
+   * still say INCOMPLETE).
+   */
+  complete: boolean | null;
+  /** The INCOMPLETE sentences of the job's notes (`[]` when complete); null when `complete` is. */
+  incomplete: string[] | null;
 }
 
 export interface ScanProgress {

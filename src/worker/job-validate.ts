@@ -28,6 +28,16 @@ export interface JobAccess {
   allowedServers?: string[];
 }
 
+/**
+ * What a refused path or server says of the allowance: the option that sets it, for a user who
+ * started `rowback serve` without a config file as for one who wrote one, and what it is now
+ * (only operators create or resume jobs, and they see both lists in `GET /api/info` anyway).
+ */
+export function allowanceClause(what: 'fileRoots' | 'allowedServers', now: string[]): string {
+  const opt = what === 'fileRoots' ? '--file-root DIR' : '--allow-server HOST';
+  return `now ${now.join(', ')}; start rowback serve with ${opt}, repeatable, or set ${what} in its --config file to allow others`;
+}
+
 /** Re-throws a rowback error with the request field it is about. */
 function withField(e: unknown, field: string): never {
   if (isRowbackError(e)) {
@@ -108,7 +118,7 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
       withField(e, 'server');
     }
     if (access.allowedServers && !access.allowedServers.some((s) => s.toLowerCase() === server.toLowerCase())) {
-      throw new InputError('INPUT_SERVER_NOT_ALLOWED', `server ${server} is not one this service may connect to (allowedServers in its config)`, { field: 'server' });
+      throw new InputError('INPUT_SERVER_NOT_ALLOWED', `server ${server} is not one this service may connect to (${allowanceClause('allowedServers', access.allowedServers)})`, { field: 'server' });
     }
   }
 }
@@ -118,7 +128,7 @@ function checkJobFile(field: string, path: string, access: JobAccess): void {
   // The roots first: outside them, whether a path exists, is a directory or a device is not the
   // caller's to learn (one answer for every path outside).
   if (access.fileRoots && !isInsideRoots(path, access.fileRoots)) {
-    throw new InputError('INPUT_PATH_NOT_ALLOWED', `${field} ${path} is outside the folders this service may read (fileRoots in its config)`, { field });
+    throw new InputError('INPUT_PATH_NOT_ALLOWED', `${field} ${path} is outside the folders this service may read (${allowanceClause('fileRoots', access.fileRoots)})`, { field });
   }
   try {
     assertRegularFile(field, path);

@@ -199,6 +199,8 @@ export class JobWorker {
         ...localTimeWarnings([['stopAt', spec.stopAt, 'start'], ['afterStopAt', spec.afterStopAt, 'start']], "the rowback service's"),
       ];
       this.store.appendAudit('system', 'job.notes', jobId, { notes });
+      // a comparison of two states is whole or refused: nothing in it says INCOMPLETE
+      this.store.setJobCompleteness(jobId, notes.filter((x) => x.startsWith('INCOMPLETE: ')));
       this.store.setJobState(jobId, 'succeeded');
       this.store.appendAudit('system', 'job.succeeded', jobId, { rows: this.store.requireJob(jobId).rowsStaged, missing: d.missing.length, changed: d.changed.length });
       log.info({ missing: d.missing.length, changed: d.changed.length }, 'restore job succeeded');
@@ -263,6 +265,8 @@ export class JobWorker {
       const staged: SkippedItem[] = [];
       // row operations that came out as skipped items (for the damaged-catalog INCOMPLETE)
       let undecodedRowOps = 0;
+      // the INCOMPLETE sentences of the notes: the job's `complete` / `incomplete` when it succeeds
+      let incomplete: string[] = [];
       const noteList = (): void => {
         const n = [...notes()];
         // a window bound in a daylight-saving fold or gap of the service's zone, as scan warns of it
@@ -292,6 +296,7 @@ export class JobWorker {
           if (loss) n.push(`INCOMPLETE: the data file's catalog is damaged (${catalogDamageSubject(loss.damage, false)}): ${loss.clause}, not staged`);
         }
         if (n.length) this.store.appendAudit('system', 'job.notes', jobId, { notes: n });
+        incomplete = n.filter((x) => x.startsWith('INCOMPLETE: '));
       };
       const catalog = await source.metadata();
       this.store.saveJobTables(jobId, catalog.tables());
@@ -325,6 +330,7 @@ export class JobWorker {
         this.store.setJobState(jobId, 'cancelled');
         log.info('job cancelled');
       } else {
+        this.store.setJobCompleteness(jobId, incomplete);
         this.store.setJobState(jobId, 'succeeded');
         this.store.appendAudit('system', 'job.succeeded', jobId, { rows: this.store.requireJob(jobId).rowsStaged });
         log.info({ rows: this.store.requireJob(jobId).rowsStaged }, 'job succeeded');

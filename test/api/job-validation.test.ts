@@ -43,6 +43,13 @@ describeCorpus('the API refuses at job creation what the CLI refuses (400 naming
     expect(r.json().message).toMatch(/RestoreTimeClean\.bak is a full backup, not a log backup; give it in "bak", not "trn"$/);
   });
 
+  it.each([
+    ['a file outside the roots', { kind: 'export', file: '/etc/hostname' }, `file /etc/hostname is outside the folders this service may read (now ${CORPUS_DIR}, ${linkDir}; start rowback serve with --file-root DIR, repeatable, or set fileRoots in its --config file to allow others)`],
+    ['a server not allowed', { kind: 'live', server: 'Server=evil.example;User Id=sa;Password=x', database: 'CRM' }, 'server evil.example is not one this service may connect to (now db1.corp; start rowback serve with --allow-server HOST, repeatable, or set allowedServers in its --config file to allow others)'],
+  ])('%s: the refusal says what is allowed now and names both the serve option and the config key that change it', async (_, payload, message) => {
+    expect((await post(payload)).json().message).toBe(message);
+  });
+
   it('a link inside a root that points outside it is refused (links are resolved)', async () => {
     const link = join(linkDir, 'passwd.ldf');
     symlinkSync('/etc/passwd', link);

@@ -3,7 +3,8 @@ import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
 import { detectFileKind, inspectFile, renderText } from '../../src/cli/commands/inspect.js';
-import { main } from '../../src/cli/main.js';
+import { buildProgram, main } from '../../src/cli/main.js';
+import { captureCli } from '../support/cli.js';
 
 function corpusFiles(re: RegExp): string[] {
   const out: string[] = [];
@@ -177,5 +178,38 @@ describeCorpus('inspect on every corpus backup, log and data file', () => {
     expect(j.header.firstLsn.decimal).toBe('25000000015300001');
     expect(j.log.countsByOperation.LOP_INSERT_ROWS).toBe(10);
     expect(relative(CORPUS_DIR, j.file)).toBe('appveyor-lab/RestoreTimeClean/RestoreTimeClean_2.trn');
+  });
+});
+
+/**
+ * `inspect --help` showed `--position <n> … (default: "1")`, yet `inspect X.ldf --position 1` is
+ * refused (a data or log file holds no backup set): the help now says what leaving it out means
+ * for a backup and that data and log files refuse it, and shows no default.
+ */
+describeCorpus('inspect --position: no default in the help; refused given for data and log files, the first set of a backup when left out', () => {
+  const cli = captureCli();
+  it('the help shows no default and says what leaving --position out means', async () => {
+    const program = await buildProgram();
+    const help = program.commands.find((c) => c.name() === 'inspect')!.helpInformation().replace(/\s+/g, ' ');
+    expect(help).not.toMatch(/--position[^-]*\(default:/);
+    expect(help).toContain('backups: the first set when not given; data and log files hold none and refuse it');
+  });
+  it.each([
+    ['a log file, --position 1', [corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf'), '--position', '1'], 2, /^rowback: INPUT_BAD_OPTION: --position picks a backup set, and .*Database1_log\.ldf is a transaction log file, which holds none: leave --position out( \(file .*\))?\n$/],
+    ['a data file, --position 1', [corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf'), '--position', '1'], 2, /^rowback: INPUT_BAD_OPTION: --position picks a backup set, and .*Database1\.mdf is a data file, which holds none: leave --position out( \(file .*\))?\n$/],
+    ['a log file, no --position', [corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf'), '--quiet'], 0, /^$/],
+    ['a backup of two sets, --position 0', [corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak'), '--position', '0'], 2, /^rowback: INPUT_BAD_OPTION: --position must be a positive integer, not '0'\n$/],
+  ])('%s', async (_, args, code, stderr) => {
+    const r = await cli('inspect', ...args);
+    expect(r.code, r.stderr).toBe(code);
+    expect(r.stderr).toMatch(stderr);
+  });
+  it('a backup of two sets: set 1 when --position is left out, set 2 with --position 2', async () => {
+    const bak = corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak');
+    const first = await cli('inspect', bak, '--format', 'json', '--quiet');
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout).header).toMatchObject({ position: 1, backupStartDate: '2009-08-11T14:57:39' });
+    const second = await cli('inspect', bak, '--format', 'json', '--quiet', '--position', '2');
+    expect(JSON.parse(second.stdout).header).toMatchObject({ position: 2, backupStartDate: '2010-12-02T23:08:33' });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { committedCandidates, emptyStats, explainNoRows } from '../../src/recover/committed.js';
+import { committedCandidates, emptyStats, explainNoRows, UNKNOWN_ALLOC_UNITS_KEPT } from '../../src/recover/committed.js';
 import { catalogFromLayouts } from '../../src/recover/source.js';
 import type { LogRecord } from '../../src/logreader/log-record.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
@@ -334,5 +334,55 @@ describe('undone-in-transaction pairing: review cases', () => {
     const got = await all(committedCandidates(async function* () { yield* records; }, { operations: ['delete'] }, cat, { stats }));
     expect(got.map((c) => c.record['Current LSN'])).toEqual(['8:4:2']);
     expect(stats.undoneInTransactionRowOps).toBe(1);
+  });
+});
+
+/**
+ * "why no rows: … all on allocation units the table metadata does not know" gave a count and never
+ * which units: the stats count row operations per unknown AllocUnitId (bounded:
+ * UNKNOWN_ALLOC_UNITS_KEPT distinct units), and explainNoRows names the five most frequent with
+ * their counts and `rowback log --alloc-unit ID`, which lists their records.
+ */
+describe('unknown allocation units by id', () => {
+  const SPAN = { firstBeginTime: '2026/11/20 10:00:00:000', lastBeginTime: '2026/11/20 10:00:00:000' };
+  const deletesOn = (units: (string | null)[]): LogRecord[] => [
+    rec('3:1:1', 'LOP_BEGIN_XACT', '0000:30', { 'Begin Time': '2026/11/20 10:00:00:000' }),
+    ...units.map((au, i) => rec(`3:2:${i + 1}`, 'LOP_DELETE_ROWS', '0000:30', { Context: 'LCX_CLUSTERED', AllocUnitId: au })),
+    rec('3:3:1', 'LOP_COMMIT_XACT', '0000:30'),
+  ];
+  const scan = async (records: LogRecord[]) => {
+    const stats = emptyStats();
+    const got = await all(committedCandidates(async function* () { yield* records; }, { operations: ['delete'] }, catalog, { stats }));
+    expect(got).toEqual([]);
+    return stats;
+  };
+
+  it('counts row operations per unknown AllocUnitId (a record with none only in the total)', async () => {
+    const stats = await scan(deletesOn(['111', '222', '111', null, '333', '111', '222']));
+    expect(stats.unknownAllocUnitRowOps).toBe(7);
+    expect(Object.fromEntries(stats.unknownAllocUnits!)).toEqual({ 111: 3, 222: 2, 333: 1 });
+  });
+
+  it(`keeps at most ${UNKNOWN_ALLOC_UNITS_KEPT} distinct units; the rest are in the total only, and the line says "at least"`, async () => {
+    const units = Array.from({ length: UNKNOWN_ALLOC_UNITS_KEPT + 5 }, (_, i) => String(1000 + i));
+    const stats = await scan(deletesOn([...units, '1000']));
+    expect(stats.unknownAllocUnitRowOps).toBe(UNKNOWN_ALLOC_UNITS_KEPT + 6);
+    expect(stats.unknownAllocUnits!.size).toBe(UNKNOWN_ALLOC_UNITS_KEPT);
+    expect(explainNoRows({ ...stats, ...SPAN }, ['delete'])).toContain(`: AllocUnitId 1000 ×2, 1001 ×1, 1002 ×1, 1003 ×1, 1004 ×1 and at least ${UNKNOWN_ALLOC_UNITS_KEPT - 5} more, listed by rowback log --alloc-unit ID)`);
+  });
+
+  const units = (o: Record<string, number>) => new Map(Object.entries(o));
+  it.each([
+    ['one unit, all the row operations', { rowOps: 4, unknownAllocUnitRowOps: 4, unknownAllocUnits: units({ 262144: 4 }) },
+      'it holds 4 deletes on table data rows: all on allocation units the table metadata does not know (system tables, or tables missing from the metadata: AllocUnitId 262144 ×4, listed by rowback log --alloc-unit ID)'],
+    ['seven units: the five most frequent, ties by id, and how many more', { rowOps: 40, unknownAllocUnitRowOps: 30, outsideWindowRowOps: 10, unknownAllocUnits: units({ 7: 1, 6: 2, 5: 3, 4: 3, 3: 5, 2: 7, 1: 9 }) },
+      'it holds 40 deletes on table data rows: 30 on allocation units the table metadata does not know (system tables, or tables missing from the metadata: AllocUnitId 1 ×9, 2 ×7, 3 ×5, 4 ×3, 5 ×3 and 2 more, listed by rowback log --alloc-unit ID), 10 in transactions that began outside the window'],
+    ['stats built without the map (another source): the count alone, as before', { rowOps: 4, unknownAllocUnitRowOps: 4, unknownAllocUnits: undefined },
+      'it holds 4 deletes on table data rows: all on allocation units the table metadata does not know (system tables, or tables missing from the metadata)'],
+    ['a server-filtered read (live)', { serverFiltered: true as const, rowOps: 3, unknownAllocUnitRowOps: 3, unknownAllocUnits: units({ '72057594043695104': 3 }) },
+      "returned 3 deletes on the tables' data rows: 3 on allocation units the table metadata does not know (a table created or rebuilt after the metadata was read: AllocUnitId 72057594043695104 ×3, listed by rowback log --alloc-unit ID)"],
+  ])('explainNoRows: %s', (_, s, sentence) => {
+    const line = explainNoRows({ ...emptyStats(), ...SPAN, ...s }, ['delete']);
+    expect(line.endsWith(sentence), line).toBe(true);
   });
 });

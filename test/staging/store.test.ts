@@ -54,6 +54,27 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     }
   });
 
+  it('migration 6: a version-5 file with a finished job reads complete null (not known); completeness round-trips and a run clears it', () => {
+    const file = join(dir, 'v5.db');
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 5));
+    old.prepare(`INSERT INTO jobs (kind, spec, description, state, created_by, created_at) VALUES ('files', '{}', 'old job', 'succeeded', 'op', 'x')`).run();
+    old.close();
+    const s = new StagingStore(file);
+    try {
+      const [job] = s.listJobs();
+      expect(job).toMatchObject({ description: 'old job', state: 'succeeded', complete: null, incomplete: null });
+      s.setJobCompleteness(job.id, ['INCOMPLETE: the log was lost']);
+      expect(s.requireJob(job.id)).toMatchObject({ complete: false, incomplete: ['INCOMPLETE: the log was lost'] });
+      s.setJobCompleteness(job.id, []);
+      expect(s.requireJob(job.id)).toMatchObject({ complete: true, incomplete: [] });
+      s.setJobState(job.id, 'running');
+      expect(s.requireJob(job.id)).toMatchObject({ complete: null, incomplete: null });
+    } finally {
+      s.close();
+    }
+  });
+
   it("migration 5: a version-4 file with a job and staged rows gains job kind 'restore'; the rows, their foreign keys and the index survive the rebuild", () => {
     const file = join(dir, 'v4.db');
     const old = new Database(file);

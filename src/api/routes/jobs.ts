@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { StagingError } from '../../errors.js';
 import { JobSpec } from '../../worker/job-spec.js';
 import { validateJobSpec as validateSpec, type JobAccess } from '../../worker/job-validate.js';
-import { JobIdParams } from './schemas.js';
+import { JobIdParams, JobResponse } from './schemas.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 
 /**
@@ -52,12 +52,13 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.get('/api/jobs', {
     config: { access: 'read' },
-    schema: { tags: ['jobs'], summary: 'List jobs with their progress (rows staged, and `scan`: the source\'s bytes/records read and pass), newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }) },
+    schema: { tags: ['jobs'], summary: 'List jobs with their progress (rows staged, and `scan`: the source\'s bytes/records read and pass), newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }),
+      response: { 200: z.object({ items: z.array(JobResponse), queue: z.object({ pending: z.number().int(), waiting: z.number().int() }) }) } },
   }, async (req) => ({ items: app.staging.listJobs({ limit: req.query.limit, before: req.query.before }).map((j) => forCaller(j, req.principal?.role)), queue: { pending: app.worker.queue.pending, waiting: app.worker.queue.size } }));
 
   app.get('/api/jobs/:id', {
     config: { access: 'read' },
-    schema: { tags: ['jobs'], summary: 'One job with its progress counters and `scan` (the source\'s own progress, sampled at most once a second while it runs)', params: JobIdParams },
+    schema: { tags: ['jobs'], summary: 'One job with its progress counters, `scan` (the source\'s own progress, sampled at most once a second while it runs) and, once it succeeded, `complete` / `incomplete` (whether its result is whole)', params: JobIdParams, response: { 200: JobResponse } },
   }, async (req) => forCaller(app.staging.requireJob(req.params.id), req.principal?.role));
 
   app.post('/api/jobs/:id/resume', {

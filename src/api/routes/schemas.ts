@@ -74,3 +74,34 @@ export function normaliseFilter<T extends { status?: string | string[] }>(f: T):
   if (typeof f.status === 'string' && f.status.includes(',')) return { ...f, status: f.status.split(',') };
   return f;
 }
+
+/**
+ * A job as `GET /api/jobs/:id` and `GET /api/jobs` answer it (staging/types.ts JobRecord), for the
+ * OpenAPI document. The serializer sends only the fields named here: a field added to JobRecord
+ * must be added here too (test/api/job-complete.test.ts compares the two).
+ */
+export const JobResponse = z.object({
+  id: z.number().int(),
+  kind: z.enum(['live', 'log-backup', 'files', 'export', 'restore']),
+  spec: z.record(z.string(), z.unknown()).describe('the job spec as submitted, secrets removed'),
+  description: z.string(),
+  windowFrom: z.string().nullable(),
+  windowTo: z.string().nullable(),
+  tables: z.array(z.string()),
+  operations: z.array(z.string()),
+  state: z.enum(['queued', 'running', 'succeeded', 'failed', 'interrupted', 'resumable', 'cancelled']),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  rowsStaged: z.number().int(),
+  skippedCount: z.number().int(),
+  lastLsn: z.string().nullable(),
+  attempts: z.number().int(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  scan: z.object({
+    bytesRead: z.number(), bytesTotal: z.number().nullable(), recordsRead: z.number(), pass: z.number().nullable(), passes: z.number().nullable(), sampledAt: z.string(),
+  }).nullable().describe("the source's own progress, sampled at most once a second while the job runs"),
+  complete: z.boolean().nullable().describe("whether the result is whole, as `scan --report`'s `complete`: false exactly when the job's notes say INCOMPLETE (log lost to damage or in no file given, a damaged catalog); null while the job is queued or runs, when it failed, was cancelled or interrupted, or finished before rowback recorded this"),
+  incomplete: z.array(z.string()).nullable().describe('the INCOMPLETE sentences of the job\'s notes (`[]` when complete); null when `complete` is'),
+});

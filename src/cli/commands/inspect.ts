@@ -341,13 +341,13 @@ export function register(program: Command): void {
     .description('What a SQL Server file is and its header facts: backups (.bak/.trn), data files (.mdf/.ndf), logs (.ldf)')
     .argument('<file>', 'the file to inspect')
     .addOption(choiceOption('--format <format>', 'output format', ['json', 'text'] as const, 'text'))
-    .option('--position <n>', 'backup set to describe when the file holds several (RESTORE … WITH FILE = n)', '1')
+    // No commander default: a default shown as `(default: "1")` read as if `--position 1` were
+    // always fine, yet a data or log file refuses it given (it holds no backup set).
+    .option('--position <n>', 'backup set to describe when a backup file holds several (RESTORE … WITH FILE = n); backups: the first set when not given; data and log files hold none and refuse it')
     .option('--quiet', 'no progress on stderr')
-    .action(async (file: string, opts: { format: 'json' | 'text'; quiet?: boolean; position: string }, cmd: Command) => {
-      // given on the command line, or the default (which a data or log file does not refuse)
-      const positionGiven = cmd.getOptionValueSource('position') === 'cli';
-      const position = Number(opts.position);
-      if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${opts.position}'`);
+    .action(async (file: string, opts: { format: 'json' | 'text'; quiet?: boolean; position?: string }) => {
+      const position = opts.position === undefined ? undefined : Number(opts.position);
+      if (position !== undefined && (!Number.isInteger(position) || position < 1)) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${opts.position}'`);
       statSync(file, { throwIfNoEntry: false }) ?? (() => {
         throw new InputError('INPUT_FILE_UNREADABLE', `${file} does not exist`, { file });
       })();
@@ -363,7 +363,7 @@ export function register(program: Command): void {
         });
       let result: InspectResult;
       try {
-        result = await inspectFile(file, { onProgress, position: positionGiven ? position : undefined, signal: interrupt.signal });
+        result = await inspectFile(file, { onProgress, position, signal: interrupt.signal });
         // a signal during synchronous reading (pages, a data file) is heard now
         await letSignalsIn();
         if (interrupt.by) {
