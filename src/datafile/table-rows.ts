@@ -32,6 +32,7 @@ import {
   RecordType,
   recordTypeOf,
   cdRecordTypeOf,
+  STATUS_B_GHOST_FORWARDED,
   variableColumnBytes,
 } from './record.js';
 import { leafChain, pageRecords } from './walk.js';
@@ -137,13 +138,20 @@ function* partitionRows(
   const headerIds = headerIdsOf(reader, part, inRow.allocUnitId, inRow.firstPage, legacy);
   /** Pages whose rows were given as current rows. */
   const served = new PageSet();
+  const forwards: ForwardTally | undefined = layout.indexId === 0 ? { seen: new Map(), targeted: new Set() } : undefined;
   const rowsOf = function* (vp: VerifiedPage): Generator<TableRow> {
     served.add(vp.header.pageId);
-    yield* pageRows(reader, vp, layout, includeGhosts, skipped, tableName);
+    yield* pageRows(reader, vp, layout, includeGhosts, skipped, tableName, forwards);
     if (includeRemnants) yield* remnantRows(reader, vp, layout, tableName);
   };
   if (inRow.firstPage.pageId !== 0 || inRow.firstIam.pageId !== 0) {
     yield* currentPages(reader, source, layout, inRow, headerIds, skipped, tableName, rowsOf);
+  }
+  if (forwards) {
+    for (const [key, at] of forwards.seen) {
+      if (forwards.targeted.has(key)) continue;
+      skipped.push({ code: 'FORMAT_BAD_FORWARD', reason: `forwarded record ${key} has no forwarding stub of ${tableName} pointing at it, so its row is not printed: the stub, or this record's status byte, is damaged`, location: { page: at.page, table: tableName, offset: at.offset } });
+    }
   }
   if (!includeRemnants) return;
   // Pages of the file whose header still names this unit but that are no longer part of it (the
@@ -229,6 +237,25 @@ function* scanForAllocUnit(reader: PageReader, source: PageSource, headerIds: Se
   }
 }
 
+/**
+ * A heap's forwarded records against the stubs that point at them, over one walk of its pages: a
+ * forwarded record is printed only through its stub, so one no stub points at is a row lost unseen
+ * (its own status byte changed from primary, or its stub damaged). Keys `file:page:slot`.
+ */
+interface ForwardTally {
+  /** Live forwarded records met on the pages: key → where. */
+  seen: Map<string, { page: string; offset: number }>;
+  /** Records the stubs pointed at. */
+  targeted: Set<string>;
+}
+
+/** Record types a data page of a heap or clustered leaf never holds (index rows, LOB fragments): a damaged status byte. */
+const NOT_ON_DATA_PAGE = new Map<number, string>([
+  [RecordType.INDEX, 'an index record'],
+  [RecordType.BLOB_FRAGMENT, 'a LOB fragment'],
+  [RecordType.GHOST_INDEX, 'a ghost index record'],
+]);
+
 function* pageRows(
   reader: PageReader,
   vp: VerifiedPage,
@@ -236,6 +263,7 @@ function* pageRows(
   includeGhosts: boolean,
   skipped: SkippedItem[],
   tableName: string,
+  forwards?: ForwardTally,
 ): Generator<TableRow> {
   const pageKey = formatPageId(vp.header.pageId);
   const compressed = layout.compression === 'ROW' || layout.compression === 'PAGE';
@@ -259,9 +287,21 @@ function* pageRows(
     let rec = r.bytes;
     let where = { page: pageKey, slot: r.slot };
     let forwardedFrom: string | undefined;
-    if (r.type === RecordType.FORWARDED) continue; // reached through its forwarding stub
+    const damagedType = (what: string) =>
+      skipped.push({ code: 'FORMAT_BAD_RECORD', reason: `slot ${r.slot} of data page ${pageKey} has the record type of ${what} (status byte 0x${rec[0].toString(16).padStart(2, '0')}), which ${tableName}'s data pages never hold: the status byte is damaged, so its row is not printed`, location: { page: pageKey, table: tableName, offset: r.offset }, raw: Buffer.from(rec).toString('hex') });
+    if (r.type === RecordType.FORWARDED) {
+      // reached through its forwarding stub; a clustered index has neither
+      if (layout.indexId !== 0) damagedType('a forwarded record (only heaps forward rows)');
+      else if (forwards && (rec[1] & STATUS_B_GHOST_FORWARDED) === 0) forwards.seen.set(`${pageKey}:${r.slot}`, { page: pageKey, offset: r.offset });
+      continue;
+    }
     if (r.type === RecordType.FORWARDING_STUB) {
+      if (layout.indexId !== 0) {
+        damagedType('a forwarding stub (only heaps forward rows)');
+        continue;
+      }
       const target = parseForwardingStub(rec);
+      forwards?.targeted.add(`${formatPageId(target)}:${target.slot}`);
       const fwd = recordAt(reader, target);
       if (!fwd) {
         skipped.push({ code: 'FORMAT_BAD_FORWARD', reason: `forwarding stub points at ${formatPageId(target)} slot ${target.slot}, which cannot be read`, location: { page: pageKey, table: tableName, offset: r.offset } });
@@ -272,6 +312,11 @@ function* pageRows(
       where = { page: formatPageId(target), slot: target.slot };
     }
     const type = compressed ? cdRecordTypeOf(rec[0]) : recordTypeOf(rec[0]);
+    const impossible = NOT_ON_DATA_PAGE.get(type);
+    if (impossible !== undefined && !forwardedFrom) {
+      damagedType(impossible);
+      continue;
+    }
     if (type !== RecordType.PRIMARY && type !== RecordType.FORWARDED && type !== RecordType.GHOST_DATA) continue;
     let decoded: DecodedRow;
     try {

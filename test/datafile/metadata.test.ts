@@ -214,29 +214,71 @@ it('a source without file 1 (a secondary .ndf alone) is refused with FORMAT_NO_B
 });
 
 describeCorpus('forwarded records', () => {
-  it('a forwarding stub is followed to its forwarded record, which is not read twice (records rewritten in memory: synthetic)', () => {
+  /** dbo.Shippers' one data page with its records rewritten in memory (SYNTHETIC), the table read as a heap or as what it is (clustered). */
+  function shippers(edit: (copy: Uint8Array, slot: (i: number) => number, first: { fileId: number; pageId: number }) => void, asHeap: boolean) {
     const base = new MdfPageSource(corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF'));
     const md = readDataFileMetadata(base);
-    const first = md.details.get('dbo.Shippers')!.partitions[0].allocUnits[0].firstPage;
+    const part = md.details.get('dbo.Shippers')!.partitions[0];
+    if (asHeap) part.layout.indexId = 0;
+    const first = part.allocUnits[0].firstPage;
     const vp = new PageReader(base).get(first)!;
     const copy = new Uint8Array(vp.bytes);
     const dv = new DataView(copy.buffer);
-    const slot = (i: number) => dv.getUint16(8192 - 2 - 2 * i, true);
-    // slot 0 becomes a forwarding stub (status 0x04 = FORWARDING_STUB) pointing at slot 2 of the same page
-    copy[slot(0)] = 2 << 1;
+    edit(copy, (i) => dv.getUint16(8192 - 2 - 2 * i, true), first);
+    dv.setUint16(4, vp.header.flagBits & ~0x0300, true);
+    dv.setUint32(60, 0, true); // m_tornBits: an unprotected page
+    const src = new OverlayPageSource(base, new Map([[`${first.fileId}:${first.pageId}`, copy]]));
+    const skipped: SkippedItem[] = [];
+    const rows = [...readTableRows(src, md, 'dbo.Shippers', { skipped })];
+    src.close();
+    return { rows, skipped, first };
+  }
+  const stubTo2 = (copy: Uint8Array, slot: (i: number) => number, first: { fileId: number; pageId: number }) => {
+    const dv = new DataView(copy.buffer);
+    copy[slot(0)] = 2 << 1; // FORWARDING_STUB
     dv.setUint32(slot(0) + 1, first.pageId, true);
     dv.setUint16(slot(0) + 5, first.fileId, true);
     dv.setUint16(slot(0) + 7, 2, true);
-    // slot 2's record becomes the FORWARDED record (type 1)
-    copy[slot(2)] = (copy[slot(2)] & ~0x0e) | (1 << 1);
-    dv.setUint16(4, vp.header.flagBits & ~0x0300, true);
-    const src = new OverlayPageSource(base, new Map([[`${first.fileId}:${first.pageId}`, copy]]));
-    const rows = [...readTableRows(src, md, 'dbo.Shippers')];
+  };
+  const forwarded2 = (copy: Uint8Array, slot: (i: number) => number) => {
+    copy[slot(2)] = (copy[slot(2)] & ~0x0e) | (1 << 1); // FORWARDED
+  };
+
+  it('heap: a forwarding stub is followed to its forwarded record, which is not read twice', () => {
+    const { rows, skipped, first } = shippers((c, slot, f) => { stubTo2(c, slot, f); forwarded2(c, slot); }, true);
     expect(rows.map((r) => [r.values.ShipperID, r.slot, r.forwardedFrom ?? null])).toEqual([
       [3, 2, `${first.fileId}:${first.pageId}:0`],
       [2, 1, null],
     ]);
-    src.close();
+    expect(skipped).toEqual([]);
+  });
+
+  // one changed status byte made a primary record read as forwarded (skipped: reached through a stub
+  // that does not exist) or as an index record (skipped as not a data row): a row lost with no word
+  it('heap: a forwarded record no stub points at is reported (FORMAT_BAD_FORWARD), not passed over', () => {
+    const { rows, skipped, first } = shippers((c, slot) => forwarded2(c, slot), true);
+    expect(rows.map((r) => r.values.ShipperID)).toEqual([1, 2]);
+    expect(skipped.map((s) => [s.code, s.reason])).toEqual([
+      ['FORMAT_BAD_FORWARD', `forwarded record ${first.fileId}:${first.pageId}:2 has no forwarding stub of dbo.Shippers pointing at it, so its row is not printed: the stub, or this record's status byte, is damaged`],
+    ]);
+  });
+
+  it.each([
+    ['a forwarding stub in a clustered index', (c: Uint8Array, slot: (i: number) => number, f: { fileId: number; pageId: number }) => stubTo2(c, slot, f), 'a forwarding stub (only heaps forward rows)', 0],
+    ['a forwarded record in a clustered index', (c: Uint8Array, slot: (i: number) => number) => forwarded2(c, slot), 'a forwarded record (only heaps forward rows)', 2],
+    ['an index record on a data page', (c: Uint8Array, slot: (i: number) => number) => { c[slot(1)] = (c[slot(1)] & ~0x0e) | (3 << 1); }, 'an index record', 1],
+    ['a LOB fragment on a data page', (c: Uint8Array, slot: (i: number) => number) => { c[slot(1)] = (c[slot(1)] & ~0x0e) | (4 << 1); }, 'a LOB fragment', 1],
+  ])('%s: FORMAT_BAD_RECORD naming the slot, the row not printed', (_name, edit, what, damagedSlot) => {
+    const { rows, skipped, first } = shippers(edit, false);
+    expect(rows).toHaveLength(2);
+    expect(skipped.map((s) => s.code)).toEqual(['FORMAT_BAD_RECORD']);
+    expect(skipped[0]!.reason).toMatch(new RegExp(`^slot ${damagedSlot} of data page ${first.fileId}:${first.pageId} has the record type of ${what.replace(/[()]/g, '\\$&')} \\(status byte 0x[0-9a-f]{2}\\), which dbo.Shippers's data pages never hold: the status byte is damaged, so its row is not printed$`));
+  });
+
+  it('(the same page as it is: three rows, nothing skipped)', () => {
+    const { rows, skipped } = shippers(() => {}, false);
+    expect(rows.map((r) => r.values.ShipperID)).toEqual([1, 2, 3]);
+    expect(skipped).toEqual([]);
   });
 });
 
