@@ -221,8 +221,8 @@ function parsePort(text: string, what: string): number {
 export function describeConnection(c: ConnectionSettings): string {
   const where = c.instanceName ? `${c.server}\\${c.instanceName}` : `${c.server}:${c.port ?? DEFAULT_PORT}`;
   const who = c.domain ? `${c.domain}\\${c.user} (NTLM)` : c.user ? `${c.user} (SQL login)` : '(no login)';
-  const tls = c.encrypt ? (c.trustServerCertificate ? 'TLS, certificate not verified' : 'TLS') : 'no TLS';
-  return `${where}/${c.database ?? '(default database)'} as ${who}, ${tls}`;
+  const tls = c.encrypt ? (c.trustServerCertificate ? 'over TLS (certificate not verified)' : 'over TLS') : 'without TLS';
+  return `${where}/${c.database ?? '(default database)'} as ${who} ${tls}`;
 }
 
 /** A connection string with its secret values replaced, for echoing user input back. */

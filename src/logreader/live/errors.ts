@@ -37,7 +37,20 @@ function facts(e: unknown): { code?: string; number?: number; message: string } 
   const inner = d.originalError ?? {};
   const number = d.number ?? inner.number;
   const code = d.code ?? inner.code;
-  return { code, number, message: d.message ?? String(e) };
+  return { code, number, message: plainConnectMessage(d.message ?? String(e), inner.cause) };
+}
+
+/**
+ * tedious says "Failed to connect to host:1433 - Could not connect (sequence)" when every address
+ * of the host refused or failed; the reasons are in the AggregateError it keeps as the cause (seen
+ * with tedious 19: `originalError.cause.errors`, e.g. "connect ECONNREFUSED 127.0.0.1:1433").
+ * Those are put in place of "(sequence)", which is the driver's own jargon.
+ */
+function plainConnectMessage(message: string, cause: unknown): string {
+  if (!message.includes('Could not connect (sequence)')) return message;
+  const errors = (cause as { errors?: unknown } | undefined)?.errors;
+  const reasons = Array.isArray(errors) ? [...new Set(errors.map((x) => (x as Error)?.message).filter((m): m is string => typeof m === 'string' && m.length > 0))] : [];
+  return message.replace('Could not connect (sequence)', reasons.length ? `no address answered (${reasons.join('; ')})` : 'no address of the host answered');
 }
 
 export function isTransient(e: unknown): boolean {

@@ -67,7 +67,7 @@ describe('resolveConnection', () => {
 describe('secrets', () => {
   const c = resolveConnection('Server=db1;Database=CRM;User Id=ro;Password=Hunter2!;Domain=CORP', {});
   it('describeConnection never shows the password', () => {
-    expect(describeConnection(c)).toBe('db1:1433/CRM as CORP\\ro (NTLM), TLS');
+    expect(describeConnection(c)).toBe('db1:1433/CRM as CORP\\ro (NTLM) over TLS');
     expect(describeConnection(c)).not.toContain('Hunter2');
   });
   it('redactConnectionString hides every spelling of a password', () => {

@@ -55,7 +55,7 @@ function committedTxn(rows: Row[]): Row[] {
 
 /** Answers each statement the source sends by what it reads, and records them all. */
 class FakeRunner implements SqlRunner {
-  readonly description = 'fake:1433/CRM as sa (SQL login), TLS';
+  readonly description = 'fake:1433/CRM as sa (SQL login) over TLS';
   sent: Array<{ stmt: SqlStatement; options: RunOptions }> = [];
   closed = false;
   constructor(private readonly answers: { catalog?: Row[]; vlfs?: Row[] | Error; probe?: (start: string) => Row[]; scan?: Row[]; recovery?: string; sessions?: Row[] | Error }) {}
@@ -139,7 +139,7 @@ describe('LiveSource', () => {
     const cat = await src.metadata();
     expect(cat.byAllocUnit(AU)?.name).toBe('Customers');
     expect(cat.byName('dbo.customers')?.columns.map((c) => c.name)).toEqual(['CustomerId', 'Name']);
-    expect(src.description).toBe('live fake:1433/CRM as sa (SQL login), TLS (server time zone UTC+08:00)');
+    expect(src.description).toBe('live fake:1433/CRM as sa (SQL login) over TLS (server time zone UTC+08:00)');
     expect(src.notes.join('\n')).toContain('UTC+08:00');
   });
 

@@ -39,14 +39,17 @@ describe('MssqlRunner without a server', () => {
     // named by the connection it could not make, not by the query's internal label
     const err = await r.query(serverInfoSql(), { label: 'server facts' }).then(() => null, (e: Error & { code: string }) => e);
     expect(err?.code).toBe('SOURCE_CONNECT');
-    expect(err?.message).toMatch(new RegExp(`^127\\.0\\.0\\.1:${closedPort}/CRM as ro \\(SQL login\\), TLS: cannot connect: `));
+    expect(err?.message).toMatch(new RegExp(`^127\\.0\\.0\\.1:${closedPort}/CRM as ro \\(SQL login\\) over TLS: cannot connect: `));
+    // tedious's "Could not connect (sequence)" is replaced by the reasons it kept
+    expect(err?.message).toContain(`no address answered (connect ECONNREFUSED 127.0.0.1:${closedPort})`);
+    expect(err?.message).not.toContain('(sequence)');
     expect(err?.message).not.toContain('server facts');
     expect(err?.message).not.toContain('S3cret-Pw!');
     await r.close();
     expect(lines.filter((l) => l.includes('transient error, retrying'))).toHaveLength(1);
     // The password never reaches a log line, the connection description names no secret.
     expect(lines.join('\n')).not.toContain('S3cret-Pw!');
-    expect(r.description).toBe(`127.0.0.1:${closedPort}/CRM as ro (SQL login), TLS`);
+    expect(r.description).toBe(`127.0.0.1:${closedPort}/CRM as ro (SQL login) over TLS`);
   }, 30_000);
 
   it('reports a server that hangs up during login as SOURCE_CONNECT, without retrying past the limit', async () => {
