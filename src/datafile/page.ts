@@ -9,6 +9,7 @@
  */
 import { FormatError } from '../errors.js';
 import { PAGE_SIZE } from './page-source.js';
+import { sectorChecksum } from '../util/sector-checksum.js';
 
 export const PAGE_HEADER_SIZE = 96;
 
@@ -200,26 +201,13 @@ export function pageIdsOfAllocUnit(allocUnitId: string | bigint): { indexId: num
 }
 
 /**
- * The page checksum (PAGE_VERIFY CHECKSUM): for each 512-byte sector i (0..15), XOR its 128
- * little-endian u32 words (sector 0 without m_tornBits, the word at offset 60), rotate the result
- * left by 15 - i bits, and XOR the sixteen results together. Verified against every checksummed
- * page of School.mdf and Database1.mdf (586 pages, 0 mismatches).
+ * The page checksum (PAGE_VERIFY CHECKSUM): SQL Server's sector checksum over the 16 sectors of the
+ * page, without m_tornBits (the word at offset 60) — for each 512-byte sector i, XOR its 128
+ * little-endian u32 words, rotate left by 15 - i, XOR the sixteen together (util/sector-checksum.ts).
+ * Verified against every checksummed page of School.mdf and Database1.mdf (586 pages, 0 mismatches).
  */
 export function pageChecksum(page: Uint8Array): number {
-  const v = view(page);
-  let sum = 0;
-  for (let i = 0; i < 16; i++) {
-    let x = 0;
-    const base = i * 512;
-    for (let j = 0; j < 128; j++) {
-      if (i === 0 && j === 15) continue;
-      x ^= v.getUint32(base + j * 4, true);
-    }
-    const r = 15 - i;
-    x >>>= 0;
-    sum ^= r === 0 ? x : ((x << r) | (x >>> (32 - r))) >>> 0;
-  }
-  return sum >>> 0;
+  return sectorChecksum(page, 0, PAGE_SIZE, 60);
 }
 
 /**
@@ -303,13 +291,22 @@ export function verifyPage(raw: Uint8Array, expected: PageId, file?: string): Ve
   } else if (header.tornBits !== 0) {
     // Neither flag, yet m_tornBits is set: every unprotected page of the corpus's six .mdf files
     // (21) holds 0 there, so a flag bit was changed by damage. Read the page by the protection its
-    // bytes show: a matching checksum, or the torn pattern on all 15 sector ends (a NORTHWND.MDF
-    // page with 0x0100 cleared was read without its torn bits put back: 14 values of dbo.Orders
-    // changed and a row was lost, with no word).
-    if (pageChecksum(raw) === header.tornBits) check = 'checksum-ok';
+    // bytes show: the checksum it would have with the flag set (the checksum covers m_flagBits), or
+    // the torn pattern on all 15 sector ends (a NORTHWND.MDF page with 0x0100 cleared was read
+    // without its torn bits put back: 14 values of dbo.Orders changed and a row was lost, with no
+    // word). Neither: the page cannot be verified though it was written protected, so it is refused.
+    const flagged = new Uint8Array(raw);
+    new DataView(flagged.buffer).setUint16(4, header.flagBits | PAGE_FLAG_CHECKSUM, true);
+    if (pageChecksum(flagged) === header.tornBits) check = 'checksum-ok';
     else if ((header.tornBits & 3) !== 0 && findTornSector(raw) < 0) {
       bytes = restoreTornBits(raw);
       check = 'torn-bits-ok';
+    } else {
+      throw new FormatError(
+        'FORMAT_BAD_PAGE',
+        `m_flagBits 0x${hex(header.flagBits, 4)} name no protection, yet m_tornBits holds 0x${hex(header.tornBits, 8)}, which neither the page checksum nor a torn-bit pattern matches: a flag bit or the page's contents are damaged`,
+        { file, page },
+      );
     }
   }
   if (header.slotCount * 2 > PAGE_SIZE - PAGE_HEADER_SIZE) {

@@ -177,6 +177,7 @@ describeCorpus('ghost records', () => {
     copy[off] = (copy[off] & ~0x0e) | (6 << 1);
     // the page was torn-bit protected: mark it unprotected so the edited copy verifies as it is
     new DataView(copy.buffer).setUint16(4, vp.header.flagBits & ~0x0300, true);
+    new DataView(copy.buffer).setUint32(60, 0, true); // m_tornBits 0: unprotected (a value there with no flag reads as a damaged flag)
     const src = new OverlayPageSource(base, new Map([[`${first.fileId}:${first.pageId}`, copy]]));
     const plain = [...readTableRows(src, md, 'dbo.Shippers')];
     expect(plain.map((r) => r.values.ShipperID)).toEqual([1, 3]);
@@ -226,7 +227,7 @@ describeCorpus('forwarded records', () => {
     const dv = new DataView(copy.buffer);
     edit(copy, (i) => dv.getUint16(8192 - 2 - 2 * i, true), first);
     dv.setUint16(4, vp.header.flagBits & ~0x0300, true);
-    dv.setUint32(60, 0, true); // m_tornBits: an unprotected page
+    dv.setUint32(60, 0, true); // m_tornBits 0: unprotected (a value there with no flag reads as a damaged flag)
     const src = new OverlayPageSource(base, new Map([[`${first.fileId}:${first.pageId}`, copy]]));
     const skipped: SkippedItem[] = [];
     const rows = [...readTableRows(src, md, 'dbo.Shippers', { skipped })];
@@ -297,6 +298,7 @@ describeCorpus('pages no longer in the table', () => {
     dv.setUint32(16, p2.header.nextPage.pageId, true);
     dv.setUint16(20, p2.header.nextPage.fileId, true);
     dv.setUint16(4, p1.header.flagBits & ~0x0300, true);
+    dv.setUint32(60, 0, true); // m_tornBits 0: unprotected (a value there with no flag reads as a damaged flag)
     const src = new OverlayPageSource(base, new Map([[`${first.fileId}:${first.pageId}`, copy]]));
     const current = [...readTableRows(src, md, 'dbo.Orders')];
     expect(current).toHaveLength(830 - p2.header.slotCount);

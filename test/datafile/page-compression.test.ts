@@ -18,6 +18,7 @@ describeCorpus('PAGE-compressed pages with a compression-information record', ()
       copy[2] |= PAGE_HAS_COMPRESSION_INFO;
       // the page was torn-bit protected: mark it unprotected so the edited copy verifies as it is
       new DataView(copy.buffer).setUint16(4, vp.header.flagBits & ~0x0300, true);
+      new DataView(copy.buffer).setUint32(60, 0, true); // m_tornBits 0: unprotected (a value there with no flag reads as a damaged flag)
       const src = new OverlayPageSource(base, new Map([[`${first.fileId}:${first.pageId}`, copy]]));
       const skipped: SkippedItem[] = [];
       const rows = [...readTableRows(src, md, 'dbo.Orders', { skipped, includeRemnants: true })];

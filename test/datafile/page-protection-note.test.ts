@@ -54,18 +54,20 @@ describeCorpus('dump names pages that carry no page checksum', () => {
   // read as unprotected: its torn bits were not put back, 14 values of dbo.Orders changed and a row
   // was lost, with no word. The bytes show which protection the page was written with.
   it.each([
-    ['NORTHWND.MDF page 1:247, 0x0100 (torn bits) cleared', 'SessionShoppingCart/App_Data/NORTHWND.MDF', 'dbo.Orders', 247 * 8192 + 5, 0x01, false],
-    ['Database1.mdf page 1:289, 0x0200 (checksum) cleared', 'AngularJs_CRUD/App_Data/Database1.mdf', 'dbo.tblDept', 289 * 8192 + 5, 0x02, false],
-    // two changes: the checksum no longer matches and no torn pattern shows, so nothing verifies the
-    // page; it is read as unprotected, and the dump's note counts it so
-    ['Database1.mdf page 1:289, 0x0200 cleared and a row byte changed', 'AngularJs_CRUD/App_Data/Database1.mdf', 'dbo.tblDept', 289 * 8192 + 5, 0x02, true],
+    ['NORTHWND.MDF page 1:247, 0x0100 (torn bits) cleared', 'SessionShoppingCart/App_Data/NORTHWND.MDF', 'dbo.Orders', 247 * 8192 + 5, 0x01, 0],
+    ['Database1.mdf page 1:289, 0x0200 (checksum) cleared', 'AngularJs_CRUD/App_Data/Database1.mdf', 'dbo.tblDept', 289 * 8192 + 5, 0x02, 0],
+    ['School.mdf page 1:295, 0x0200 (checksum) cleared', 'sql-practice-asp/App_Data/School.mdf', 'dbo.Classes', 295 * 8192 + 5, 0x02, 0],
+    // two changes: the checksum (taken with the flag set) no longer matches and no torn pattern
+    // shows; the page was written protected (m_tornBits set) and is refused, not read unchecked
+    ['Database1.mdf page 1:289, 0x0200 cleared and a row byte changed', 'AngularJs_CRUD/App_Data/Database1.mdf', 'dbo.tblDept', 289 * 8192 + 5, 0x02, 289 * 8192 + 0x70],
+    ['NORTHWND.MDF page 1:247, 0x0100 cleared and sector 3 torn', 'SessionShoppingCart/App_Data/NORTHWND.MDF', 'dbo.Orders', 247 * 8192 + 5, 0x01, 247 * 8192 + 3 * 512 + 511],
   ])('%s: read by the protection its bytes show', async (_name, file, table, at, mask, alsoRow) => {
     const dir = mkdtempSync(join(tmpdir(), 'rowback-flagbits-'));
     const copy = join(dir, 'copy.mdf');
     const b = readFileSync(corpusPath(file));
     expect(b[at] & mask).toBe(mask);
     b[at] ^= mask;
-    if (alsoRow) b[289 * 8192 + 0x70] ^= 0x01;
+    if (alsoRow) b[alsoRow] ^= 0x01;
     writeFileSync(copy, b);
     const clean = join(dir, 'clean.ndjson');
     const damaged = join(dir, 'damaged.ndjson');
@@ -73,8 +75,9 @@ describeCorpus('dump names pages that carry no page checksum', () => {
     const r = await cli('dump', '--mdf', copy, '--table', table, '--out', damaged);
     expect(r.code).toBe(0);
     if (alsoRow) {
-      expect(r.stderr).toContain('1 of the ');
-      expect(r.stderr).toContain('1 with no protection');
+      expect(r.stderr).toMatch(/FORMAT_BAD_PAGE: m_flagBits 0x[0-9a-f]{4} name no protection, yet m_tornBits holds 0x[0-9a-f]{8}, which neither the page checksum nor a torn-bit pattern matches: a flag bit or the page's contents are damaged/);
+      expect(r.stderr).toContain('INCOMPLETE');
+      expect(r.stderr).not.toContain('with no protection');
     } else {
       expect(r.stderr).not.toContain('INCOMPLETE');
       expect(readFileSync(damaged, 'utf8')).toBe(readFileSync(clean, 'utf8'));

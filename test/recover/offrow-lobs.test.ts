@@ -30,6 +30,7 @@ function editedPage(src: PageSource, fileId: number, pageId: number, edit: (page
   const copy = new Uint8Array(vp.bytes);
   edit(copy);
   new DataView(copy.buffer).setUint16(4, vp.header.flagBits & ~0x0300, true);
+  new DataView(copy.buffer).setUint32(60, 0, true); // m_tornBits 0: unprotected (a value there with no flag reads as a damaged flag)
   return copy;
 }
 

@@ -12,6 +12,7 @@ import {
   SECTOR_FIRST, SECTOR_LAST, SECTOR_PARITY_MASK, VLF_HEADER_MARKER, contextName, operationName,
 } from './constants.js';
 import { formatSqlDateTime } from './datetime.js';
+import { sectorChecksum } from '../../util/sector-checksum.js';
 
 // ---------------------------------------------------------------------------------------------
 // VLF header (first bytes of every VLF): 0xAB, parity, u16 log format version, u32 sequence
@@ -118,33 +119,13 @@ export function fixupBlock(b: Uint8Array, offset: number, size: number): Uint8Ar
   return out;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
 /**
  * The log block checksum of the `size` bytes (a multiple of 512) at `offset`, as stored (sector
- * fix-up bytes not restored): for each sector i of n, the XOR of its little-endian u32 words
- * without the checksum word @24, rotated left by n − 1 − i; all XORed together (unsigned 32-bit).
- * Source: found on the corpus's real blocks (constants.ts BLOCK_STATUS_CHECKSUM). No allocation
- * but a word view when the bytes are 4-byte aligned on a little-endian machine.
+ * fix-up bytes not restored): SQL Server's sector checksum (util/sector-checksum.ts) without the
+ * checksum word @24. Source: found on the corpus's real blocks (constants.ts BLOCK_STATUS_CHECKSUM).
  */
 export function logBlockChecksum(b: Uint8Array, offset: number, size: number): number {
-  const sectors = size / SECTOR;
-  const base = b.byteOffset + offset;
-  const words = LITTLE_ENDIAN && base % 4 === 0 ? new Uint32Array(b.buffer, base, size >>> 2) : null;
-  const v = words === null ? view(b) : null;
-  let sum = 0;
-  for (let s = 0; s < sectors; s++) {
-    let x = 0;
-    if (words !== null) {
-      for (let w = s * (SECTOR >>> 2), end = w + (SECTOR >>> 2); w < end; w++) x ^= words[w];
-    } else {
-      for (let o = offset + s * SECTOR, end = o + SECTOR; o < end; o += 4) x ^= v!.getUint32(o, true);
-    }
-    if (s === 0) x ^= words !== null ? words[BLOCK_CHECKSUM_OFFSET >>> 2] : v!.getUint32(offset + BLOCK_CHECKSUM_OFFSET, true);
-    const r = (sectors - 1 - s) & 31;
-    sum ^= r === 0 ? x : (x << r) | (x >>> (32 - r));
-  }
-  return sum >>> 0;
+  return sectorChecksum(b, offset, size, BLOCK_CHECKSUM_OFFSET);
 }
 
 /** Parity bits (0x40 or 0x80) of a block, from its first sector byte. */
