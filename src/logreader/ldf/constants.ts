@@ -185,7 +185,8 @@ export const SECTOR_LAST = 0x08;
  * for each 512-byte sector i of n, the XOR of its 128 little-endian u32 words (the checksum word
  * itself left out), rotated left by n − 1 − i bits, all XORed together (the page checksum's
  * 15 − i for 16 sectors). It holds on every flagged block of the corpus: 1,960 blocks of 23
- * `.ldf`, `.trn` and `.bak` files, none failing (test/logreader/ldf/block-checksum.test.ts). Blocks without the bit (SQL Server
+ * `.ldf`, `.trn` and `.bak` files, none failing, among them the 122 of aspnetdb_log.ldf in SQL
+ * Server 2005's log format (test/logreader/ldf/block-checksum.test.ts). Blocks without the bit (SQL Server
  * 2005's StDb2Sql.bak, 282 of NORTHWND_log.ldf's: databases that were not on CHECKSUM then)
  * carry zero there and are not checked.
  */
