@@ -34,6 +34,15 @@ describeCorpus('empty results without a reason: real logs', () => {
     expect(l.code, l.stderr).toBe(0);
     expect(l.stdout.trimEnd().split('\n').slice(1).filter((x) => x.includes(',262144,'))).toHaveLength(309);
   });
+  it('NORTHWND --report: counts.unknownAllocUnits holds the per-unit counts (a Map printed as {} before)', async () => {
+    const report = join(mkdtempSync(join(tmpdir(), 'rowback-au-')), 'r.json');
+    await cli('scan', '--mdf', C('SessionShoppingCart/App_Data/NORTHWND.MDF'), '--ldf', C('SessionShoppingCart/App_Data/NORTHWND_log.ldf'), '--report', report, '--quiet');
+    const counts = JSON.parse(readFileSync(report, 'utf8')).counts;
+    expect(counts.unknownAllocUnitRowOps).toBe(1426);
+    const units = counts.unknownAllocUnits as Record<string, number>;
+    expect(units['262144']).toBe(309);
+    expect(Object.values(units).reduce((a, b) => a + b, 0)).toBe(1426);
+  });
   it('AngularJs_CRUD with a window after the log: 0 rows, its 16 deletes outside the window', async () => {
     const r = await cli('scan', '--mdf', C('AngularJs_CRUD/App_Data/Database1.mdf'), '--ldf', C('AngularJs_CRUD/App_Data/Database1_log.ldf'), '--from', '2030-01-01');
     expect(r.stderr).toContain('it holds 16 deletes on table data rows: 16 in transactions that began outside the window');

@@ -234,7 +234,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
         // log, …): a script running --quiet --report had no way to learn them
         notes: opened.notes(),
-        ...(stats ? { counts: stats } : {}),
+        // a Map goes through JSON.stringify as {}: the per-unit counts as an object
+        ...(stats ? { counts: { ...stats, ...(stats.unknownAllocUnits ? { unknownAllocUnits: Object.fromEntries(stats.unknownAllocUnits) } : {}) } } : {}),
         skipped: allSkipped,
         elapsedMs: Date.now() - started,
       };
