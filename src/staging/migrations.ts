@@ -273,19 +273,25 @@ export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): num
     if (done.has(m.version)) continue;
     const fk = m.rebuildsTable ? (db.pragma('foreign_keys', { simple: true }) as number) : 0;
     if (fk) db.pragma('foreign_keys = OFF'); // a no-op inside a transaction: set before it
+    let ran = false;
     try {
-      db.transaction(() => {
+      // BEGIN IMMEDIATE takes the write lock before the version is looked at again: two processes
+      // opening an older file at once (serve and diff --stage after an upgrade) both saw a version
+      // missing, and the second ran its ALTER TABLE again ("duplicate column name")
+      ran = db.transaction(() => {
+        if (db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version)) return false;
         db.exec(m.sql);
         if (m.rebuildsTable) {
           const bad = db.pragma('foreign_key_check') as unknown[];
           if (bad.length) throw new StagingError('STAGING_MIGRATION_FAILED', `migration ${m.version} (${m.name}) would break ${bad.length} foreign key reference(s); nothing was changed`);
         }
         db.prepare('INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
-      })();
+        return true;
+      }).immediate();
     } finally {
       if (fk) db.pragma('foreign_keys = ON');
     }
-    applied.push(m.version);
+    if (ran) applied.push(m.version);
   }
   return applied;
 }

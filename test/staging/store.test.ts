@@ -337,3 +337,43 @@ it('ftsQuery quotes every term', () => {
   expect(ftsQuery('foo "bar" baz*')).toBe('"foo" """bar""" "baz"*');
   expect(ftsQuery('  ')).toBe('');
 });
+
+// Two processes opening an older staging file at once (serve and diff --stage after an upgrade) both
+// saw a version missing, and the second ran its ALTER TABLE again: "duplicate column name". Here the
+// other process is a second connection, made to migrate while this one is between reading what was
+// applied and applying the next version (a SQL function called by a migration in between).
+it('migrate: a version another connection applied meanwhile is not applied again', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rowback-migrate-race-'));
+  const file = join(dir, 's.db');
+  const last = MIGRATIONS[MIGRATIONS.length - 1]!;
+  const older = MIGRATIONS.slice(0, -1);
+  // the newest migration moved one version up, a hook in its place: the hook runs after this
+  // connection has read which versions are applied, and makes the other connection migrate then
+  const hook = { version: last.version, name: 'test hook', sql: 'SELECT other_process_migrates();' };
+  const list = [...older, hook, { ...last, version: last.version + 1 }];
+  const a = new Database(file);
+  migrate(a, older);
+  const b = new Database(file);
+  b.pragma('busy_timeout = 5000');
+  const other = new Database(file);
+  other.pragma('busy_timeout = 50');
+  other.function('other_process_migrates', () => 0);
+  let otherApplied: number[] | string = 'not run';
+  b.function('other_process_migrates', () => {
+    try {
+      otherApplied = migrate(other, list);
+    } catch (e) {
+      otherApplied = (e as Error).message;
+    }
+    return 0;
+  });
+  const got = migrate(b, list);
+  // b holds the write lock while the hook runs, so the other connection waits and gives up (busy;
+  // before, it applied both versions there and b's ALTER TABLE then failed: duplicate column name)
+  expect(otherApplied).toMatch(/locked|busy/i);
+  expect(got).toEqual([last.version, last.version + 1]);
+  // and the other connection, run again, finds nothing left to do
+  expect(migrate(other, list)).toEqual([]);
+  for (const d of [a, b, other]) d.close();
+  rmSync(dir, { recursive: true, force: true });
+});
