@@ -267,7 +267,22 @@ export function verifyPage(raw: Uint8Array, expected: PageId, file?: string): Ve
   }
   let check: PageCheck = 'unprotected';
   let bytes = raw;
-  if (header.flagBits & PAGE_FLAG_CHECKSUM) {
+  // Both bits set is no state SQL Server writes (a page has one protection): a flag bit was set by
+  // damage. The torn pattern, when it holds, says which (a torn page with 0x0200 set was refused as
+  // a bad checksum and the 32 rows after it lost with it).
+  const bothFlags = (header.flagBits & PAGE_FLAG_CHECKSUM) !== 0 && (header.flagBits & PAGE_FLAG_TORN_BITS) !== 0;
+  if (bothFlags) {
+    // the checksum as written (with 0x0100 clear: the checksum covers m_flagBits), else the torn pattern
+    const asWritten = new Uint8Array(raw);
+    new DataView(asWritten.buffer).setUint16(4, header.flagBits & ~PAGE_FLAG_TORN_BITS, true);
+    if (pageChecksum(asWritten) === header.tornBits) check = 'checksum-ok';
+    else if ((header.tornBits & 3) !== 0 && findTornSector(raw) < 0) {
+      bytes = restoreTornBits(raw);
+      check = 'torn-bits-ok';
+    } else {
+      throw new FormatError('FORMAT_BAD_CHECKSUM', `m_flagBits 0x${hex(header.flagBits, 4)} name both a checksum and torn bits, and neither verifies the page (m_tornBits 0x${hex(header.tornBits, 8)}): a flag bit or the page's contents are damaged`, { file, page });
+    }
+  } else if (header.flagBits & PAGE_FLAG_CHECKSUM) {
     const sum = pageChecksum(raw);
     if (sum !== header.tornBits) {
       throw new FormatError(

@@ -317,6 +317,12 @@ function* pageRows(
       damagedType(impossible);
       continue;
     }
+    // status byte B's ghost-forwarded bit marks a heap's deleted forwarded record; in a clustered
+    // index it is a changed bit that would hide the row as a ghost
+    if (!compressed && layout.indexId !== 0 && (rec[1] & STATUS_B_GHOST_FORWARDED) !== 0) {
+      damagedType('a ghost forwarded record (status byte B 0x01; only heaps forward rows)');
+      continue;
+    }
     if (type !== RecordType.PRIMARY && type !== RecordType.FORWARDED && type !== RecordType.GHOST_DATA) continue;
     let decoded: DecodedRow;
     try {

@@ -120,6 +120,28 @@ describeCorpus('MTF header checksums on real backups', () => {
     expect(r.stderr).toMatch(new RegExp(`^rowback: FORMAT_BAD_MTF: ${type} descriptor block header checksum 0x[0-9a-f]{4} does not match its bytes \\(0x[0-9a-f]{4}\\): the block is damaged; the rest of the file is not read; so ${consequence.replace(/[()]/g, '\\$&')}: read another copy of this backup \\(file ${copy.replace(/[.]/g, '\\.')}, offset ${d.offset}\\)\n$`));
   });
 
+  // the walk stops at a damaged header, so a file of two backup sets seemed to hold one: dump took
+  // the first set (the 2009 backup) with no word, where the whole file is refused for lack of --position
+  it('StDb2Sql.bak with its second set\'s SSET header damaged: dump without --position is refused naming the damage; --position 1 reads the first set; --position 2 says it cannot be reached', async () => {
+    const src = corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak');
+    const sset2 = readMtfLayout(src).dblks.filter((d) => d.type === 'SSET')[1]!;
+    const b = readFileSync(src);
+    b[sset2.offset + 4] ^= 0x01;
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-mtf-set2-'));
+    const copy = join(dir, 'StDb2Sql.bak');
+    writeFileSync(copy, b);
+    const out = join(dir, 'rows.ndjson');
+    const none = await cli('dump', '--bak', copy, '--all', '--out', out);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(new RegExp(`^rowback: FORMAT_BAD_MTF: SSET descriptor block header checksum .* the rest of the file is not read; so the \\d+ bytes after it, which may hold further backup sets, are not read \\(--position N reads set N of the 1 before it\\): read another copy of this backup \\(file .*, offset ${sset2.offset}\\)\n$`));
+    const one = await cli('dump', '--bak', copy, '--all', '--position', '1', '--out', out);
+    expect(one.code).toBe(0);
+    expect(one.stderr).toContain('7 tables, 68 row(s) in all');
+    const two = await cli('dump', '--bak', copy, '--all', '--position', '2', '--out', out);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('so backup set 2 could not be reached: read another copy of this backup');
+  });
+
   it('scan of a log backup whose log stream name has one changed bit: INCOMPLETE naming the damaged header', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rowback-mtf-flip-'));
     const T = (n: string) => corpusPath('appveyor-lab/sql2008-backups/StopAt', n);

@@ -269,6 +269,7 @@ describeCorpus('forwarded records', () => {
     ['a forwarded record in a clustered index', (c: Uint8Array, slot: (i: number) => number) => forwarded2(c, slot), 'a forwarded record (only heaps forward rows)', 2],
     ['an index record on a data page', (c: Uint8Array, slot: (i: number) => number) => { c[slot(1)] = (c[slot(1)] & ~0x0e) | (3 << 1); }, 'an index record', 1],
     ['a LOB fragment on a data page', (c: Uint8Array, slot: (i: number) => number) => { c[slot(1)] = (c[slot(1)] & ~0x0e) | (4 << 1); }, 'a LOB fragment', 1],
+    ['a ghost forwarded record in a clustered index', (c: Uint8Array, slot: (i: number) => number) => { c[slot(1) + 1] |= 0x01; }, 'a ghost forwarded record (status byte B 0x01; only heaps forward rows)', 1],
   ])('%s: FORMAT_BAD_RECORD naming the slot, the row not printed', (_name, edit, what, damagedSlot) => {
     const { rows, skipped, first } = shippers(edit, false);
     expect(rows).toHaveLength(2);

@@ -83,6 +83,24 @@ describeCorpus('dump names pages that carry no page checksum', () => {
       expect(readFileSync(damaged, 'utf8')).toBe(readFileSync(clean, 'utf8'));
     }
   });
+  // both protection flags is no state SQL Server writes: a set bit is damage, and the page's bytes say which protection it has
+  it.each([
+    ['NORTHWND.MDF page 1:111, 0x0200 set on a torn-bits page', 'SessionShoppingCart/App_Data/NORTHWND.MDF', 'dbo.Customers', 111 * 8192 + 5, 0x02],
+    ['School.mdf page 1:295, 0x0100 set on a checksum page', 'sql-practice-asp/App_Data/School.mdf', 'dbo.Classes', 295 * 8192 + 5, 0x01],
+  ])('%s: read as it was written, rows as from the whole file', async (_name, file, table, at, mask) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-bothflags-'));
+    const copy = join(dir, 'copy.mdf');
+    const b = readFileSync(corpusPath(file));
+    expect(b[at] & mask).toBe(0);
+    b[at] |= mask;
+    writeFileSync(copy, b);
+    const clean = join(dir, 'clean.ndjson');
+    const damaged = join(dir, 'damaged.ndjson');
+    await cli('dump', '--mdf', corpusPath(file), '--table', table, '--out', clean);
+    const r = await cli('dump', '--mdf', copy, '--table', table, '--out', damaged);
+    expect(r.stderr).not.toContain('INCOMPLETE');
+    expect(readFileSync(damaged, 'utf8')).toBe(readFileSync(clean, 'utf8'));
+  });
   it('AngularJs_CRUD (every page with a checksum): no note', async () => {
     const r = await cli('dump', '--mdf', corpusPath('AngularJs_CRUD/App_Data/Database1.mdf'), '--table', 'dbo.tblDept', '--out', out());
     expect(r.code).toBe(0);
