@@ -50,7 +50,7 @@
  * - REPLAY_LOG_DAMAGED: log the replay reads that could not be read (a torn, zeroed or cut block, an
  *   LSN gap, a stream shorter than its header): the lost records may be the table's.
  */
-import { InputError, ReplayError, SchemaError, isRowbackError } from '../errors.js';
+import { FormatError, InputError, ReplayError, SchemaError, isRowbackError } from '../errors.js';
 import { openBackupLogStream } from '../backup/log-stream.js';
 import { openBackupPages, choosePosition } from '../backup/open.js';
 import { readBackupHeader } from '../backup/header.js';
@@ -193,7 +193,15 @@ function refuse(code: string, r: LogRecord, what: string): never {
 /** The backup set record of one file (one backup set; several need a single-set file). */
 function setOf(path: string): BackupSetRecord {
   const layout = readMtfLayout(path);
-  const position = choosePosition(path, layout);
+  let position: number;
+  try {
+    position = choosePosition(path, layout);
+  } catch (e) {
+    // damage that may hide further sets: the set read before it is recorded as damaged, and the
+    // plan leaves the file out naming it (as for any damaged backup), rather than stopping here
+    if (!(e instanceof FormatError && e.code === 'FORMAT_BAD_MTF' && layout.sets >= 1)) throw e;
+    position = 1;
+  }
   const h = readBackupHeader(path, layout, position);
   return recordFromHeader(h, [path], layout.problems.length > 0);
 }
