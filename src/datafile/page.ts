@@ -249,6 +249,20 @@ export interface VerifiedPage {
 }
 
 /**
+ * For a page whose m_flagBits were damaged: the protection its bytes show. The checksum is taken
+ * with m_flagBits set to `checksumFlags` (the checksum covers them, so it matches only with the
+ * flags it was written with); else the torn pattern on all 15 sector ends (its saved bits then put
+ * back). Null when neither verifies the page.
+ */
+function protectionShown(raw: Uint8Array, header: PageHeader, checksumFlags: number): { bytes: Uint8Array; check: PageCheck } | null {
+  const asWritten = new Uint8Array(raw);
+  new DataView(asWritten.buffer).setUint16(4, checksumFlags, true);
+  if (pageChecksum(asWritten) === header.tornBits) return { bytes: raw, check: 'checksum-ok' };
+  if ((header.tornBits & 3) !== 0 && findTornSector(raw) < 0) return { bytes: restoreTornBits(raw), check: 'torn-bits-ok' };
+  return null;
+}
+
+/**
  * Verify a page read from `where` at the address `expected`: header sanity, self-address,
  * checksum or torn bits. Throws FormatError FORMAT_BAD_PAGE / FORMAT_BAD_CHECKSUM / FORMAT_TORN_PAGE.
  * `expected.pageId` is checked against m_pageId unless the page is all zero (never written).
@@ -273,13 +287,9 @@ export function verifyPage(raw: Uint8Array, expected: PageId, file?: string): Ve
   const bothFlags = (header.flagBits & PAGE_FLAG_CHECKSUM) !== 0 && (header.flagBits & PAGE_FLAG_TORN_BITS) !== 0;
   if (bothFlags) {
     // the checksum as written (with 0x0100 clear: the checksum covers m_flagBits), else the torn pattern
-    const asWritten = new Uint8Array(raw);
-    new DataView(asWritten.buffer).setUint16(4, header.flagBits & ~PAGE_FLAG_TORN_BITS, true);
-    if (pageChecksum(asWritten) === header.tornBits) check = 'checksum-ok';
-    else if ((header.tornBits & 3) !== 0 && findTornSector(raw) < 0) {
-      bytes = restoreTornBits(raw);
-      check = 'torn-bits-ok';
-    } else {
+    const shown = protectionShown(raw, header, header.flagBits & ~PAGE_FLAG_TORN_BITS);
+    if (shown) ({ bytes, check } = shown);
+    else {
       throw new FormatError('FORMAT_BAD_CHECKSUM', `m_flagBits 0x${hex(header.flagBits, 4)} name both a checksum and torn bits, and neither verifies the page (m_tornBits 0x${hex(header.tornBits, 8)}): a flag bit or the page's contents are damaged`, { file, page });
     }
   } else if (header.flagBits & PAGE_FLAG_CHECKSUM) {
@@ -310,13 +320,9 @@ export function verifyPage(raw: Uint8Array, expected: PageId, file?: string): Ve
     // the torn pattern on all 15 sector ends (a NORTHWND.MDF page with 0x0100 cleared was read
     // without its torn bits put back: 14 values of dbo.Orders changed and a row was lost, with no
     // word). Neither: the page cannot be verified though it was written protected, so it is refused.
-    const flagged = new Uint8Array(raw);
-    new DataView(flagged.buffer).setUint16(4, header.flagBits | PAGE_FLAG_CHECKSUM, true);
-    if (pageChecksum(flagged) === header.tornBits) check = 'checksum-ok';
-    else if ((header.tornBits & 3) !== 0 && findTornSector(raw) < 0) {
-      bytes = restoreTornBits(raw);
-      check = 'torn-bits-ok';
-    } else {
+    const shown = protectionShown(raw, header, header.flagBits | PAGE_FLAG_CHECKSUM);
+    if (shown) ({ bytes, check } = shown);
+    else {
       throw new FormatError(
         'FORMAT_BAD_PAGE',
         `m_flagBits 0x${hex(header.flagBits, 4)} name no protection, yet m_tornBits holds 0x${hex(header.tornBits, 8)}, which neither the page checksum nor a torn-bit pattern matches: a flag bit or the page's contents are damaged`,
