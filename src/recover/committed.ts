@@ -386,7 +386,6 @@ export async function* committedCandidateBatches(
           continue;
         }
         t.endTime = r['End Time'] ?? null;
-        const txn = info(t);
         const rowless = t.inWindow ? rowlessRemovalKind(t.name) : null;
         if (rowless) {
           stats.rowlessRemovals++;
@@ -397,6 +396,9 @@ export async function* committedCandidateBatches(
             });
           }
         }
+        // Nothing held (most transactions of a log: no wanted row operation): nothing to return.
+        if (!held) continue;
+        const txn = info(t);
         stats.candidates += n;
         // A held candidate whose row the transaction's opposite operation put back (or took away
         // again) is not returned. A first pass over the held candidates (kept) finds them, so the

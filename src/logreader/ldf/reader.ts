@@ -13,7 +13,7 @@ import { formatLsn, type Lsn } from '../lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { BlockScanner, NEED_MORE, type BlockEvent } from './block-scanner.js';
 import { BLOCK_STATUS_CHECKSUM, LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
-import { formatLsnFast, parseLogRecord, parseVlfHeader, recordProblem, recordSpans, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
+import { formatLsnFast, parseLogRecord, parseVlfHeader, recordProblem, recordSpanBounds, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
 import { operationName } from './constants.js';
 
 export const DEFAULT_CHUNK = 1 << 20;
@@ -302,10 +302,13 @@ export function* blockRecords(
   opts: Pick<LogScanOptions, 'onSkipped'> = {},
   stats: LogScanStats = emptyLogScanStats(),
 ): Generator<LogRecord> {
-  const spans = recordSpans(ev.bytes, ev.header);
+  const spans = recordSpanBounds(ev.bytes, ev.header);
   const v = new DataView(ev.bytes.buffer, ev.bytes.byteOffset, ev.bytes.byteLength);
-  for (let i = 0; i < spans.length; i++) {
-    const r = recordAt(ev, spans[i], i, v, range, stale, opts, stats);
+  const h = ev.header.firstLsn;
+  for (let i = 0; i < spans.length >> 1; i++) {
+    const before = stats.records;
+    const r = recordAt(ev, spans[2 * i], spans[2 * i + 1], i, v, range, stale, opts, stats);
+    if (!stale && stats.records > before) noteLsnRange(stats, h.vlf, h.block, h.slot + i, h.slot + i);
     if (r) yield r;
   }
 }
@@ -323,26 +326,47 @@ function collectBlockRecords(
   out: LogRecord[],
   keep?: RecordKeep,
 ): string | null {
-  const spans = recordSpans(ev.bytes, ev.header);
+  const spans = recordSpanBounds(ev.bytes, ev.header);
   const v = new DataView(ev.bytes.buffer, ev.bytes.byteOffset, ev.bytes.byteLength);
+  const h = ev.header.firstLsn;
   let first: string | null = null;
-  for (let i = 0; i < spans.length; i++) {
+  // the lowest and highest slot counted: the stats' LSN range is moved once per block, not per record
+  let lo = -1;
+  let hi = -1;
+  for (let i = 0; i < spans.length >> 1; i++) {
     const before = stats.records;
-    const r = recordAt(ev, spans[i], i, v, range, stale, opts, stats, keep);
+    const r = recordAt(ev, spans[2 * i], spans[2 * i + 1], i, v, range, stale, opts, stats, keep);
     if (r) out.push(r);
-    if (first === null && stats.records > before) first = r ? r['Current LSN'] : formatLsnFast(ev.header.firstLsn.vlf, ev.header.firstLsn.block, ev.header.firstLsn.slot + i);
+    if (stats.records > before) {
+      if (lo < 0) lo = i;
+      hi = i;
+      if (first === null) first = r ? r['Current LSN'] : formatLsnFast(h.vlf, h.block, h.slot + i);
+    }
   }
+  if (!stale && lo >= 0) noteLsnRange(stats, h.vlf, h.block, h.slot + lo, h.slot + hi);
   return first;
+}
+
+/**
+ * Widens the stats' first/last LSN to the records of one block from slot `lo` to slot `hi`
+ * (both counted, not stale).
+ */
+function noteLsnRange(stats: LogScanStats, vlf: number, block: number, lo: number, hi: number): void {
+  const f = stats.firstLsn;
+  if (!f || vlf < f.vlf || (vlf === f.vlf && (block < f.block || (block === f.block && lo < f.slot)))) stats.firstLsn = { vlf, block, slot: lo };
+  const l = stats.lastLsn;
+  if (!l || vlf > l.vlf || (vlf === l.vlf && (block > l.block || (block === l.block && hi > l.slot)))) stats.lastLsn = { vlf, block, slot: hi };
 }
 
 /**
  * Record `i` of a block (span [s, e)): the LogRecord, or null when it is malformed (reported
  * through onSkipped) or refused by `keep` (checked as parseLogRecord would, counted, not built).
- * Updates the record counts and the first/last LSN of the stats.
+ * Updates the record counts (the caller the first/last LSN, noteLsnRange).
  */
 function recordAt(
   ev: BlockEvent,
-  [s, e]: [number, number],
+  s: number,
+  e: number,
   i: number,
   v: DataView,
   range: Pick<LogRange, 'kind' | 'file'>,
@@ -390,12 +414,6 @@ function recordAt(
   }
   stats.records++;
   if (stale) stats.staleRecords++;
-  else {
-    const f = stats.firstLsn;
-    if (!f || vlf < f.vlf || (vlf === f.vlf && (block < f.block || (block === f.block && slot < f.slot)))) stats.firstLsn = { vlf, block, slot };
-    const l = stats.lastLsn;
-    if (!l || vlf > l.vlf || (vlf === l.vlf && (block > l.block || (block === l.block && slot > l.slot)))) stats.lastLsn = { vlf, block, slot };
-  }
   return record;
 }
 

@@ -139,21 +139,42 @@ export function blockParity(b: Uint8Array, offset: number): number {
  * the next begins, the last one at the start of the slot array.
  */
 export function recordSpans(block: Uint8Array, h: BlockHeader): Array<[number, number]> {
-  const v = view(block);
-  const starts: number[] = [];
-  for (let i = 0; i < h.recordCount; i++) starts.push(v.getUint16(h.slotArrayEnd - 2 * (i + 1), true));
-  const slotStart = h.slotArrayEnd - 2 * h.recordCount;
+  const b = recordSpanBounds(block, h);
+  const spans: Array<[number, number]> = [];
+  for (let i = 0; i < b.length; i += 2) spans.push([b[i], b[i + 1]]);
+  return spans;
+}
+
+/**
+ * {@link recordSpans} as one flat array, start and end of record i at [2i] and [2i + 1]: one
+ * allocation per block rather than one per record (a log of small records has ~10 per KB).
+ */
+export function recordSpanBounds(block: Uint8Array, h: BlockHeader): Int32Array {
+  const n = h.recordCount;
+  const out = new Int32Array(2 * n);
+  const end = h.slotArrayEnd;
+  let ordered = true;
+  for (let i = 0; i < n; i++) {
+    const at = end - 2 * (i + 1);
+    out[2 * i] = block[at] | (block[at + 1] << 8);
+    if (i > 0 && out[2 * i] <= out[2 * i - 2]) ordered = false;
+  }
+  const slotStart = end - 2 * n;
+  if (ordered) {
+    for (let i = 0; i < n; i++) out[2 * i + 1] = i + 1 < n ? out[2 * i + 2] : slotStart;
+    return out;
+  }
   // Records are normally stored in slot order; if a slot points backwards, its record still ends
   // at the next record start above it (or at the slot array).
-  const sorted = [...starts].sort((a, b) => a - b);
-  const spans: Array<[number, number]> = [];
-  for (let i = 0; i < starts.length; i++) {
-    const inOrder = i + 1 < starts.length && starts[i + 1] > starts[i];
-    let end = inOrder ? starts[i + 1] : slotStart;
-    if (!inOrder) for (const x of sorted) if (x > starts[i]) { end = x; break; }
-    spans.push([starts[i], end]);
+  const sorted = Array.from({ length: n }, (_, i) => out[2 * i]).sort((a, b) => a - b);
+  for (let i = 0; i < n; i++) {
+    const s = out[2 * i];
+    const inOrder = i + 1 < n && out[2 * i + 2] > s;
+    let e = inOrder ? out[2 * i + 2] : slotStart;
+    if (!inOrder) for (const x of sorted) if (x > s) { e = x; break; }
+    out[2 * i + 1] = e;
   }
-  return spans;
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -198,21 +219,68 @@ const HEX2: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padS
 function hex8(n: number): string {
   return HEX2[(n >>> 24) & 0xff] + HEX2[(n >>> 16) & 0xff] + HEX2[(n >>> 8) & 0xff] + HEX2[n & 0xff];
 }
-function hex4(n: number): string {
-  return HEX2[(n >>> 8) & 0xff] + HEX2[n & 0xff];
+
+/**
+ * Hot-path text of LSNs, transaction and page ids: the hex digits written into one scratch buffer
+ * and read back as one flat string (a `+` chain of hex pairs builds a rope of ~10 strings per LSN,
+ * flattened again when the text is used as a Map key). Same text as hex8 and its 4-digit form.
+ */
+const HEX_BYTES = new Uint8Array(512);
+for (let i = 0; i < 256; i++) {
+  HEX_BYTES[2 * i] = HEX2[i].charCodeAt(0);
+  HEX_BYTES[2 * i + 1] = HEX2[i].charCodeAt(1);
 }
+const TEXT_SCRATCH = Buffer.alloc(32);
+function putHex8(at: number, n: number): void {
+  const b = TEXT_SCRATCH;
+  let x = 2 * ((n >>> 24) & 0xff);
+  b[at] = HEX_BYTES[x];
+  b[at + 1] = HEX_BYTES[x + 1];
+  x = 2 * ((n >>> 16) & 0xff);
+  b[at + 2] = HEX_BYTES[x];
+  b[at + 3] = HEX_BYTES[x + 1];
+  x = 2 * ((n >>> 8) & 0xff);
+  b[at + 4] = HEX_BYTES[x];
+  b[at + 5] = HEX_BYTES[x + 1];
+  x = 2 * (n & 0xff);
+  b[at + 6] = HEX_BYTES[x];
+  b[at + 7] = HEX_BYTES[x + 1];
+}
+function putHex4(at: number, n: number): void {
+  const b = TEXT_SCRATCH;
+  let x = 2 * ((n >>> 8) & 0xff);
+  b[at] = HEX_BYTES[x];
+  b[at + 1] = HEX_BYTES[x + 1];
+  x = 2 * (n & 0xff);
+  b[at + 2] = HEX_BYTES[x];
+  b[at + 3] = HEX_BYTES[x + 1];
+}
+const COLON = 0x3a;
 
 /** fn_dblog's LSN form `0000002a:000001f0:0003` (same as lsn.ts formatLsn, without per-call padding). */
 export function formatLsnFast(vlf: number, block: number, slot: number): string {
-  return hex8(vlf) + ':' + hex8(block) + ':' + hex4(slot);
+  putHex8(0, vlf);
+  TEXT_SCRATCH[8] = COLON;
+  putHex8(9, block);
+  TEXT_SCRATCH[17] = COLON;
+  putHex4(18, slot);
+  return TEXT_SCRATCH.toString('latin1', 0, 22);
 }
 
+/** fn_dblog's `0000:000003e8` (id2, then id1). */
 export function formatTransactionId(id1: number, id2: number): string {
-  return hex4(id2) + ':' + hex8(id1);
+  putHex4(0, id2);
+  TEXT_SCRATCH[4] = COLON;
+  putHex8(5, id1);
+  return TEXT_SCRATCH.toString('latin1', 0, 13);
 }
 
+/** fn_dblog's `0001:0000011e` (file, then page). */
 export function formatPageId(file: number, page: number): string {
-  return hex4(file) + ':' + hex8(page);
+  putHex4(0, file);
+  TEXT_SCRATCH[4] = COLON;
+  putHex8(5, page);
+  return TEXT_SCRATCH.toString('latin1', 0, 13);
 }
 
 /**
@@ -275,7 +343,7 @@ export function parseLogRecord(
         record['Begin Time'] = formatSqlDateTime(block, start + 40);
       }
       const name = elements[0];
-      record['Transaction Name'] = name && name.length ? utf16.decode(name).replace(/\0+$/, '') : null;
+      record['Transaction Name'] = name && name.length ? transactionName(name) : null;
       record['Transaction SID'] = elements[1] && elements[1].length ? elements[1] : null;
     } else {
       const names = ['RowLog Contents 0', 'RowLog Contents 1', 'RowLog Contents 2', 'RowLog Contents 3', 'RowLog Contents 4'] as const;
@@ -318,6 +386,29 @@ function elementsFit(recStart: number, at: number, end: number, v: DataView): bo
     p = recStart + align4(p + len - recStart);
   }
   return true;
+}
+
+/**
+ * A LOP_BEGIN_XACT's name element (UTF-16LE) without its trailing NULs. Short names without
+ * surrogate code units (`DELETE`, `user_transaction`, …: nearly all) are built code unit by code
+ * unit, which gives what the UTF-16LE TextDecoder gives for them; the rest go through it (it turns
+ * a lone surrogate or an odd last byte into U+FFFD and drops a leading byte-order mark).
+ */
+function transactionName(name: Uint8Array): string {
+  const n = name.length;
+  if (n <= 128 && (n & 1) === 0) {
+    let end = n;
+    while (end >= 2 && name[end - 2] === 0 && name[end - 1] === 0) end -= 2;
+    let out = '';
+    for (let i = 0; i < end; i += 2) {
+      const c = name[i] | (name[i + 1] << 8);
+      // a surrogate, or a leading byte-order mark (which the decoder drops)
+      if ((c >= 0xd800 && c <= 0xdfff) || (c === 0xfeff && i === 0)) return utf16.decode(name).replace(/\0+$/, '');
+      out += String.fromCharCode(c);
+    }
+    return out;
+  }
+  return utf16.decode(name).replace(/\0+$/, '');
 }
 
 /** AllocUnitId text by idInd·2^32 + idObj (exact: < 2^48): a log names few allocation units, each many times. */
