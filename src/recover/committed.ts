@@ -138,7 +138,9 @@ const UNKNOWN_ALLOC_UNITS_NAMED = 5;
 
 /** The kind of row removal a transaction name stands for, or null (see CommittedScanStats.rowlessRemovals). */
 export function rowlessRemovalKind(name: string | null | undefined): RowlessRemoval['kind'] | null {
-  const n = (name ?? '').trim().toUpperCase();
+  // every commit asks: a name shorter than the shorter of the two is neither (no text made for it)
+  if (!name || name.length < 7) return null;
+  const n = name.trim().toUpperCase();
   if (n === 'TRUNCATE TABLE') return 'TRUNCATE TABLE';
   if (n === 'DROPOBJ') return 'DROP TABLE';
   return null;

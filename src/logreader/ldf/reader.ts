@@ -13,7 +13,7 @@ import { formatLsn, type Lsn } from '../lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { BlockScanner, NEED_MORE, type BlockEvent } from './block-scanner.js';
 import { BLOCK_STATUS_CHECKSUM, LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
-import { formatLsnFast, parseLogRecord, parseVlfHeader, recordProblem, recordSpanBounds, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
+import { blockChecksumProblem, formatLsnFast, parseLogRecord, parseVlfHeader, recordProblem, recordSpanBounds, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
 import { operationName } from './constants.js';
 
 export const DEFAULT_CHUNK = 1 << 20;
@@ -183,15 +183,21 @@ export async function* readLogRangeBatches(
   }
 }
 
-/** The fixed-up blocks of a range that a scan should read (stale ones left out when includeStale is false), with the block-level stats and gap reports. */
+/**
+ * The fixed-up blocks of a range that a scan should read (stale ones left out when includeStale is
+ * false), with the block-level stats and gap reports. `headersOnly`: the blocks as stored, sectors
+ * checked but not fixed up, copied or checksummed (BlockScanner's headersOnly), for walks that
+ * read the blocks they keep again.
+ */
 async function* rangeBlocks(
   fh: PositionedReader,
   range: LogRange,
   opts: LogScanOptions,
   stats: LogScanStats,
+  headersOnly = false,
 ): AsyncGenerator<{ ev: BlockEvent; stale: boolean }> {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
-  const scanner = new BlockScanner(range.start);
+  const scanner = new BlockScanner(range.start, headersOnly);
   // No larger than the range: a log backup has one range per VLF (often 64–256 KB), and a 1 MB
   // buffer for each was most of the cost of reading a .trn chain.
   const chunk = Buffer.allocUnsafe(Math.max(SECTOR, Math.min(chunkSize, range.end - range.start)));
@@ -608,11 +614,13 @@ export interface StaleLogRun {
 
 /**
  * The runs of stale log blocks of an .ldf, in LSN order of their first blocks (by VLF sequence,
- * then block number). Found by one pass over every VLF at the block level (blocks are fixed up,
- * their records are not parsed): a block is stale when its first LSN's VLF sequence or its
- * parity differs from its VLF header's (as readLogRange tells them). A bad or unwritten stretch,
- * another earlier sequence or an LSN going back ends a run. Nothing is reported: the reader of
- * the whole file reports the bad blocks. Throws as readLdfLayout.
+ * then block number). Found by one pass over every VLF at the block level (block headers and
+ * sector bytes are checked; blocks are not copied, fixed up or checksummed, and their records are
+ * not parsed): a block is stale when its first LSN's VLF
+ * sequence or its parity differs from its VLF header's (as readLogRange tells them); stale blocks
+ * alone are checksummed, in place. A bad or unwritten stretch, another earlier sequence or an LSN
+ * going back ends a run. Nothing is reported: the reader of the whole file reports the bad blocks.
+ * Throws as readLdfLayout.
  */
 export async function ldfStaleRuns(path: string, opts: Pick<LogScanOptions, 'logFormat2IsSql2005' | 'signal' | 'chunkSize'> = {}): Promise<StaleLogRun[]> {
   const fh = await open(path, 'r');
@@ -624,8 +632,9 @@ export async function ldfStaleRuns(path: string, opts: Pick<LogScanOptions, 'log
       if (opts.signal?.aborted) break;
       const vlf = { seq: v.seq, parity: v.parity };
       let run: (StaleLogRun & { next: number }) | null = null;
-      for await (const b of rangeBlocks(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf }, quiet, emptyLogScanStats())) {
-        if (!b.stale) {
+      for await (const b of rangeBlocks(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf }, quiet, emptyLogScanStats(), true)) {
+        // a stale block failing its checksum is bad, as the whole read finds it: it ends the run
+        if (!b.stale || blockChecksumProblem(b.ev.bytes, 0, b.ev.bytes.length) !== null) {
           run = null;
           continue;
         }
