@@ -7,6 +7,7 @@
 import { parseFileHeaderPage } from '../../datafile/file-header.js';
 import { verifyPage } from '../../datafile/page.js';
 import { open, type FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { FormatError } from '../../errors.js';
 import type { LogRecord, LogRecordSource } from '../log-record.js';
 import { formatLsn, type Lsn } from '../lsn.js';
@@ -58,15 +59,43 @@ export interface LogScanStats {
   end: { vlf: number; block: number } | null;
   firstLsn: Lsn | null;
   lastLsn: Lsn | null;
+  /**
+   * The first UNCHECKED_BLOCKS_KEPT blocks read without a log block checksum (where they lie and
+   * their first LSN): with blocks − checksummedBlocks ≤ UNCHECKED_BLOCKS_NAMED it holds every one,
+   * and uncheckedBlocksNote names them. Bounded: a scan of an unprotected log keeps no more.
+   */
+  uncheckedBlockList: UncheckedLogBlock[];
 }
+
+/** A log block read without a log block checksum. */
+export interface UncheckedLogBlock {
+  file: string;
+  /** Byte offset of the block in its file (in the backup stream for a compressed backup). */
+  offset: number;
+  firstLsn: string;
+}
+
+/** Unchecked blocks a note names when they are this few (and some blocks carry a checksum). */
+export const UNCHECKED_BLOCKS_NAMED = 3;
+const UNCHECKED_BLOCKS_KEPT = UNCHECKED_BLOCKS_NAMED;
 
 /**
  * The note for log blocks read without a log block checksum (LogScanStats.blocks −
  * checksummedBlocks of `blocks`): damage inside their records cannot be detected. Such blocks are
  * written while the database is not on PAGE_VERIFY CHECKSUM (SQL Server 2005's StDb2Sql.bak, most of
  * NORTHWND_log.ldf in the corpus; constants.ts BLOCK_STATUS_CHECKSUM).
+ * With `list` (LogScanStats.uncheckedBlockList) and at most UNCHECKED_BLOCKS_NAMED such blocks among
+ * blocks that carry one, the note names each (file, offset, first LSN): a lone block without a
+ * checksum among checked ones is suspect — one changed status bit (0x2) turns the check off and
+ * hides damage in its records — so the reader is told which block to compare.
  */
-export function uncheckedBlocksNote(unchecked: number, blocks: number): string {
+export function uncheckedBlocksNote(unchecked: number, blocks: number, list?: readonly UncheckedLogBlock[]): string {
+  if (list !== undefined && unchecked < blocks && unchecked <= UNCHECKED_BLOCKS_NAMED && list.length === unchecked) {
+    const one = unchecked === 1;
+    const names = list.map((b) => `the block at offset ${b.offset} of ${basename(b.file)} (first LSN ${b.firstLsn})`);
+    const named = names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+    return `${unchecked} of the ${blocks} log blocks read carr${one ? 'ies' : 'y'} no log block checksum: ${named}. Among blocks with a checksum ${one ? 'a lone one without is' : 'a few without are'} suspect: written before the database was put on PAGE_VERIFY CHECKSUM, or ${one ? 'its' : 'their'} checksum flag (block header status 0x2) cleared by the very damage it would have shown; damage inside ${one ? 'its' : 'their'} records cannot be detected, so compare rows from ${one ? 'it' : 'them'} with another copy (the database, another copy of the file or backup) before re-inserting them`;
+  }
   const which = unchecked === blocks
     ? `none of the ${blocks} log block${blocks === 1 ? '' : 's'} read carries a log block checksum`
     : `${unchecked} of the ${blocks} log blocks read carr${unchecked === 1 ? 'ies' : 'y'} no log block checksum`;
@@ -74,7 +103,7 @@ export function uncheckedBlocksNote(unchecked: number, blocks: number): string {
 }
 
 export function emptyLogScanStats(): LogScanStats {
-  return { bytes: 0, blocks: 0, checksummedBlocks: 0, records: 0, staleRecords: 0, skippedBlocks: 0, skippedRecords: 0, unwrittenBytes: 0, gaps: 0, end: null, firstLsn: null, lastLsn: null };
+  return { bytes: 0, blocks: 0, checksummedBlocks: 0, records: 0, staleRecords: 0, skippedBlocks: 0, skippedRecords: 0, unwrittenBytes: 0, gaps: 0, end: null, firstLsn: null, lastLsn: null, uncheckedBlockList: [] };
 }
 
 export interface LogRange {
@@ -251,6 +280,7 @@ async function* rangeBlocks(
     }
     stats.blocks++;
     if ((ev.header.status & BLOCK_STATUS_CHECKSUM) !== 0) stats.checksummedBlocks++;
+    else if (stats.uncheckedBlockList.length < UNCHECKED_BLOCKS_KEPT) stats.uncheckedBlockList.push({ file: range.file, offset: ev.offset, firstLsn: formatLsn(ev.header.firstLsn) });
     const stale = range.vlf !== undefined && (ev.header.firstLsn.vlf !== range.vlf.seq || ev.parity !== range.vlf.parity);
     if (stale) headUnwritten = false;
     else {
