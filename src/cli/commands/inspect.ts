@@ -8,7 +8,7 @@ import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { InputError } from '../../errors.js';
 import { listBackupSets, readBackupHeader, type BackupHeader, type BackupSetSummary } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
-import { readMtfLayout, COMPRESSED_MAGIC, type MediaSet } from '../../backup/mtf.js';
+import { backupStart, readMtfLayout, COMMON_HEADER_SIZE, type MediaSet } from '../../backup/mtf.js';
 import { openBackupPageSource, requireWholeMediaSet } from '../../backup/page-source.js';
 import { RowbackError } from '../../errors.js';
 import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, VLF_FIRST_BLOCK_OFFSET, VLF_HEADER_MARKER } from '../../logreader/ldf/constants.js';
@@ -109,10 +109,10 @@ export function detectFileKind(path: string): FileKind {
     throw new InputError('INPUT_FILE_UNREADABLE', `cannot open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
   }
   try {
-    const head = Buffer.alloc(16);
-    const n = readSync(fd, head, 0, 16, 0);
-    if (n >= 4 && head.toString('latin1', 0, 4) === 'TAPE') return 'backup';
-    if (n >= 8 && head.toString('latin1', 0, 8) === COMPRESSED_MAGIC) return 'backup';
+    const head = Buffer.alloc(COMMON_HEADER_SIZE);
+    const n = readSync(fd, head, 0, head.length, 0);
+    // a TAPE block with damaged type bytes is a backup too: reading it says what is damaged (FORMAT_BAD_MTF)
+    if (backupStart(head.subarray(0, n))) return 'backup';
     // Page 0 of a data or log file: header version 1, page type 15 (file header page).
     if (n >= 2 && head[0] === 1 && head[1] === 15) {
       const vlf = Buffer.alloc(1);
