@@ -244,6 +244,7 @@ function walk(src: BackupBytes, path: string): MtfLayout {
     problems.push({ code: 'FORMAT_BAD_MTF', reason: `no descriptor block or stream header where one was expected (found ${JSON.stringify(id)}); the rest of the file is not read`, location: { file: path, offset: pos } });
     break;
   }
+  trailerOnly(dblks, streams, problems);
   const tape = dblks.find((d) => d.type === 'TAPE');
   const mediaFamilyId = tape && tape.bytes.length >= 56 ? Buffer.from(tape.bytes).readUInt32LE(52) : null;
   let mediaSet: MediaSet | null = null;
@@ -293,6 +294,38 @@ export function backupStart(head: Uint8Array): 'TAPE' | 'MSSQLBAK' | 'damaged TA
   return damagedTapeBlock(head) ? 'damaged TAPE' : null;
 }
 
+/** Code of damage in a set's closing blocks only (see `trailerOnly`): named, but no page or log record is lost. */
+export const MTF_TRAILER_DAMAGED = 'FORMAT_BAD_MTF_TRAILER';
+
+/**
+ * Damage where the walk stopped that lies after the last set's MSLS block and its configuration
+ * stream (MQCI), read whole: in every backup of the corpus (22 files, SQL Server 2005–2025,
+ * compressed and striped ones) MSLS follows the set's last data (MSDA) and log (MSTL) stream and
+ * only the closing blocks come after it (MQCI, SFMB, ESET + OTCP/TSMP, ESET, SFMB), so every page
+ * and log record of the set was read. Damage after the closing blocks were all read (the SFMB after
+ * the second ESET) is not in them: it stays FORMAT_BAD_MTF (the blocks of a further set). Such a problem's code becomes MTF_TRAILER_DAMAGED (not a
+ * loss: scan is not INCOMPLETE for it), its reason saying so and what is unknown: the ESET's
+ * backup finish date (RESTORE HEADERONLY BackupFinishDate; restore planning needs it for a time,
+ * so the file stays damaged there). Further sets after the damage stay unseen, as for any damage
+ * (`choosePosition`).
+ */
+function trailerOnly(dblks: Dblk[], streams: StreamHeader[], problems: SkippedItem[]): void {
+  const lastSet = Math.max(0, ...dblks.map((d) => d.set));
+  const msls = dblks.filter((d) => d.type === 'MSLS' && d.set === lastSet).pop();
+  if (!msls) return;
+  const closing = streams.find((x) => x.id === 'MQCI' && x.dblk === 'MSLS' && x.set === lastSet && x.offset > msls.offset && !x.truncated);
+  if (!closing) return;
+  // the closing blocks all read (two ESETs, then SFMB): damage after them is not in them (another set's blocks)
+  const esets = dblks.filter((d) => d.type === 'ESET' && d.set === lastSet && d.offset > msls.offset);
+  if (esets.length >= 2 && dblks.some((d) => d.type === 'SFMB' && d.set === lastSet && d.offset > esets[1].offset)) return;
+  const end = closing.dataOffset + closing.length;
+  for (const p of problems) {
+    if (p.code !== 'FORMAT_BAD_MTF' || p.location.offset === undefined || p.location.offset < end) continue;
+    p.code = MTF_TRAILER_DAMAGED;
+    p.reason = `${p.reason}; it lies in the closing blocks of backup set ${lastSet}, after its MSLS block (offset ${msls.offset}) and configuration stream, read whole, which follow its last data and log stream: no page or log record is lost, only what the closing blocks hold (the ESET's backup finish date) is unknown`;
+  }
+}
+
 /**
  * The MTF header checksum: the XOR of the little-endian u16 words before it (MTF 1.00a, "Common
  * Block Header": header checksum u16 @50 over the first 25 words; "Stream Header": checksum u16
@@ -334,7 +367,7 @@ export function streamsOfSet(layout: MtfLayout, position: number): StreamHeader[
  * a DBA looking for a file already at hand.
  */
 export function throwIfDamaged(layout: MtfLayout, consequence: string): void {
-  const p = layout.problems.find((x) => x.code === 'FORMAT_BAD_MTF');
+  const p = layout.problems.find((x) => x.code === 'FORMAT_BAD_MTF' || x.code === MTF_TRAILER_DAMAGED);
   if (!p) return;
   throw new FormatError('FORMAT_BAD_MTF', `${p.reason}; so ${consequence}: read another copy of this backup`, { file: layout.file, ...(p.location.offset !== undefined ? { offset: p.location.offset } : {}) });
 }
