@@ -67,6 +67,21 @@ describeCorpus('a damaged MTF trailer', () => {
     expect(bad.stderr).toMatch(/^rowback scan: INCOMPLETE: .*FORMAT_BAD_MTF/m);
   });
 
+  it('log: the MTF damage of a backup it reads is said (a damaged MSTL block gave "0 of 0 record(s) printed", exit 0, no word); the trailer\'s is a note', async () => {
+    const out = join(dir, 'log.csv');
+    const mstl = damage(R('RestoreTimeClean_1.trn'), 'mstl.trn', readMtfLayout(R('RestoreTimeClean_1.trn')).dblks.find((d) => d.type === 'MSTL')!.offset + 20);
+    const bad = await cli('log', mstl, '--out', out, '--strict');
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain('rowback log: 0 of 0 record(s) printed');
+    expect(bad.stderr).toMatch(/^ {2}FORMAT_BAD_MTF: MSTL descriptor block header checksum .*\(\S+mstl\.trn offset 6656\)$/m);
+    expect(bad.stderr).toMatch(/^rowback log: INCOMPLETE: parts of the log could not be read \(FORMAT_BAD_MTF\)/m);
+    const note = await cli('log', eset, '--out', out, '--strict');
+    expect(note.code, note.stderr).toBe(0);
+    expect(note.stderr).toContain('rowback log: 227 of 227 record(s) printed');
+    expect(note.stderr).toMatch(/^rowback log: note: FORMAT_BAD_MTF_TRAILER: ESET descriptor block .*no page or log record is lost.* \(\S+eset\.trn offset 78848\)$/m);
+    expect(note.stderr).not.toContain('INCOMPLETE');
+  });
+
   it('a file with another set after the damaged trailer: still refused without --position, set 2 not reachable', async () => {
     const p = readMtfLayout(stdb).problems;
     expect(p.map((x) => x.code)).toEqual([MTF_TRAILER_DAMAGED]);
