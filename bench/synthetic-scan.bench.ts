@@ -9,6 +9,9 @@
  * `ROWBACK_BENCH_CHAIN=1`: the same records are also written as a SYNTHETIC chain of log backups
  * (test/support/synthetic-trn.ts; `ROWBACK_BENCH_TRN_MB` of log per backup, default 32), and the
  * chain is scanned too, beside sha256 of its files; the output must equal the .ldf's (same sha256).
+ * `ROWBACK_BENCH_UPDATE_SHARE=0.98`: that share of the transactions do update work (LOP_MODIFY_ROW,
+ * a nonclustered index insert) instead of deleting, so the deletes are a small part of the log, as in
+ * an incident; the default (0) makes every transaction a delete (the decode and output's worst case).
  * `ROWBACK_BENCH_THREADS=N` scans with N worker threads (`scan --threads N`); default 1;
  * `ROWBACK_BENCH_LDF_RANGES=1` with it also splits the one .ldf into VLF ranges on workers (ldfVlfRanges).
  */
@@ -31,6 +34,7 @@ const withChain = process.env.ROWBACK_BENCH_CHAIN === '1';
 const trnMb = Number(process.env.ROWBACK_BENCH_TRN_MB ?? 32);
 const threads = Number(process.env.ROWBACK_BENCH_THREADS ?? 1);
 const ldfVlfRanges = process.env.ROWBACK_BENCH_LDF_RANGES === '1';
+const updateShare = Number(process.env.ROWBACK_BENCH_UPDATE_SHARE ?? 0);
 const AU = CONTACT_ALLOC_UNIT;
 const layout = contactLayout;
 const images = contactImages;
@@ -48,10 +52,11 @@ try {
   const w = keep && existsSync(keep) ? { bytes: statSync(keep).size, transactions: NaN } : writeSyntheticLog([ldfSink(file), ...(chain ? [chain.sink] : [])], {
     targetBytes: GB * 1024 ** 3,
     row: (t, r) => images[(t * 7 + r) % images.length],
+    updateShare,
     ...(bigTxn ? { rowsPerTxn: () => 1e12, concurrency: 1, rollbackShare: 0, finishAtEnd: true } : {}),
   }, { allocUnitId: AU, vlfSize: 64 * 1024 * 1024 });
   if (chain) console.log(`SYNTHETIC log backups: ${chain.backups.length} .trn files of ~${trnMb} MB of log each, ${(chain.backups.reduce((n, b) => n + statSync(b.file).size, 0) / 1048576).toFixed(0)} MB in all, holding the same records as the .ldf`);
-  console.log(`SYNTHETIC log: ${(w.bytes / 1048576).toFixed(0)} MB, ${Number.isNaN(w.transactions) ? `kept from an earlier run (${file})` : `${w.transactions} transactions`}, written in ${((Date.now() - t0) / 1000).toFixed(1)} s${bigTxn ? ' (one transaction deleting every row, committed at the end: the scan holds it, spills it to disk, and reads it back at the commit)' : ''}`);
+  console.log(`SYNTHETIC log: ${(w.bytes / 1048576).toFixed(0)} MB, ${Number.isNaN(w.transactions) ? `kept from an earlier run (${file})` : `${w.transactions} transactions${updateShare ? `, ${Math.round(updateShare * 100)} % of them update work` : ''}`}, written in ${((Date.now() - t0) / 1000).toFixed(1)} s${bigTxn ? ' (one transaction deleting every row, committed at the end: the scan holds it, spills it to disk, and reads it back at the commit)' : ''}`);
 
   const sha = async (files: string[]) => {
     const t = Date.now();

@@ -9,12 +9,31 @@ import type { SkippedItem } from '../recover/source.js';
 import type { PageSource } from './page-source.js';
 import { formatPageId, verifyPage, type PageId, type VerifiedPage } from './page.js';
 
+/** Page reads by check kind (PageReader.stats). */
+export interface PageReadStats {
+  read: number;
+  checksumOk: number;
+  tornBitsOk: number;
+  unprotected: number;
+  bad: number;
+  missing: number;
+  /**
+   * The distinct pages (file:page) read without a page checksum, kept up to one more than
+   * UNCHECKED_PAGES_NAMED (so that "more than that" is known): uncheckedPagesNote names them when
+   * they are that few.
+   */
+  uncheckedPages?: string[];
+}
+
+/** Pages without a page checksum a note names when they are this few (and some pages carry one). */
+export const UNCHECKED_PAGES_NAMED = 3;
+
 export class PageReader {
   private readonly cache = new Map<string, VerifiedPage | null>();
   readonly skipped: SkippedItem[] = [];
   private readonly reported = new Set<string>();
   /** Pages read and verified, by check kind. */
-  readonly stats = { read: 0, checksumOk: 0, tornBitsOk: 0, unprotected: 0, bad: 0, missing: 0 };
+  readonly stats: PageReadStats = { read: 0, checksumOk: 0, tornBitsOk: 0, unprotected: 0, bad: 0, missing: 0, uncheckedPages: [] };
 
   constructor(
     readonly source: PageSource,
@@ -40,8 +59,12 @@ export class PageReader {
       try {
         result = verifyPage(raw, id);
         if (result.check === 'checksum-ok') this.stats.checksumOk++;
-        else if (result.check === 'torn-bits-ok') this.stats.tornBitsOk++;
-        else this.stats.unprotected++;
+        else {
+          if (result.check === 'torn-bits-ok') this.stats.tornBitsOk++;
+          else this.stats.unprotected++;
+          const list = this.stats.uncheckedPages!;
+          if (list.length <= UNCHECKED_PAGES_NAMED && !list.includes(key)) list.push(key);
+        }
       } catch (e) {
         if (!isRowbackError(e)) throw e;
         this.stats.bad++;
@@ -75,10 +98,18 @@ export class PageReader {
  * detected. Counts are of reads (a page read again after leaving the cache counts again).
  * Undefined when every page read carried a checksum. NORTHWND.MDF in the corpus is torn-bits only.
  */
-export function uncheckedPagesNote(stats: PageReader['stats']): string | undefined {
+export function uncheckedPagesNote(stats: PageReadStats): string | undefined {
   const unchecked = stats.tornBitsOk + stats.unprotected;
   const read = stats.checksumOk + unchecked;
   if (unchecked === 0) return undefined;
   const kinds = [stats.tornBitsOk ? `${stats.tornBitsOk} with torn-page bits only` : '', stats.unprotected ? `${stats.unprotected} with no protection` : ''].filter(Boolean).join(', ');
+  const pages = stats.uncheckedPages;
+  if (pages !== undefined && pages.length > 0 && pages.length <= UNCHECKED_PAGES_NAMED && stats.checksumOk > 0) {
+    // A few pages without a checksum among pages with one: named, since one may be a page whose
+    // checksum flag (m_flagBits 0x0200) and checksum were changed by the damage they would have shown.
+    const one = pages.length === 1;
+    const named = one ? `page ${pages[0]}` : `pages ${pages.slice(0, -1).join(', ')} and ${pages[pages.length - 1]}`;
+    return `${unchecked} of the ${read} page reads ${unchecked === 1 ? 'was of a page' : 'were of pages'} with no page checksum (${kinds}): ${named}. Among pages with a checksum ${one ? 'a lone one without is' : 'a few without are'} suspect: not rewritten since the database was put on PAGE_VERIFY CHECKSUM, or ${one ? 'its' : 'their'} checksum flag cleared by the very damage it would have shown; a changed byte inside ${one ? 'its' : 'their'} rows cannot be detected, so compare those rows with another copy (the database, another copy of the file or backup) before trusting them`;
+  }
   return `${unchecked === read ? `all ${read}` : `${unchecked} of the ${read}`} page reads were of pages with no page checksum (${kinds}; the database was not on PAGE_VERIFY CHECKSUM when they were written): a changed byte inside their rows cannot be detected, so compare those rows with another copy (the database, another copy of the file or backup) before trusting them`;
 }

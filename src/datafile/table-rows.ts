@@ -326,7 +326,9 @@ function* pageRows(
     if (type !== RecordType.PRIMARY && type !== RecordType.FORWARDED && type !== RecordType.GHOST_DATA) continue;
     let decoded: DecodedRow;
     try {
-      decoded = decodeRow(rec, layout);
+      // a CD record's bytes run to the next record's start (walk.ts pageRecords), which may leave
+      // stale bytes after it; a FixedVar record is cut to its own length
+      decoded = decodeRow(rec, layout, compressed ? SPAN : undefined);
     } catch (e) {
       if (!isRowbackError(e)) throw e;
       skipped.push({ code: e.code, reason: e.message, location: { page: where.page, table: tableName, column: e.location.column, offset: r.offset }, raw: Buffer.from(rec).toString('hex') });
@@ -340,6 +342,8 @@ function* pageRows(
     yield row;
   }
 }
+
+const SPAN = { exact: false } as const;
 
 /**
  * Deleted records still in a page body: candidates start outside every live record, carry a

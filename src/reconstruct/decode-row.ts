@@ -22,6 +22,14 @@ export interface DecodeOptions {
   lsn?: string;
   file?: string;
   offset?: number;
+  /**
+   * false: the buffer may run past the record (a row-compressed record's span on its page, to the
+   * next record or the free space: table-rows.ts), so bytes after the record's end are not its own
+   * and are ignored (a FixedVar record names them in a warning). Default true: the image is the
+   * record exactly — a log row image, a page record cut to the length its header gives, a `decode
+   * --hex` — and bytes after the end its header gives contradict that header: DECODE_BAD_RECORD.
+   */
+  exact?: boolean;
 }
 
 export interface DecodedRow {
@@ -46,7 +54,8 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
     // String decoders are fastest on a Buffer (native latin1/UTF-16 slices): one view per row pays
     // for itself from two string columns on.
     const img = plan.stringColumns >= 2 && !(image instanceof Buffer) ? Buffer.from(image.buffer, image.byteOffset, image.byteLength) : image;
-    const row = table.compression === 'ROW' || table.compression === 'PAGE' ? decodeCdRow(img, plan) : decodeFixedVar(img, plan);
+    const exact = opts?.exact !== false;
+    const row = table.compression === 'ROW' || table.compression === 'PAGE' ? decodeCdRow(img, plan, exact) : decodeFixedVar(img, plan, exact);
     if (plan.limits.length !== 0) checkValueLimits(row.values, plan.limits, row.warnings);
     if (plan.variants.length !== 0) checkVariantText(row.values, plan.variants, row.warnings);
     if (plan.notNull !== null) plan.notNull(row.values, row.columnCount, row.warnings);

@@ -138,7 +138,9 @@ const UNKNOWN_ALLOC_UNITS_NAMED = 5;
 
 /** The kind of row removal a transaction name stands for, or null (see CommittedScanStats.rowlessRemovals). */
 export function rowlessRemovalKind(name: string | null | undefined): RowlessRemoval['kind'] | null {
-  const n = (name ?? '').trim().toUpperCase();
+  // every commit asks: a name shorter than the shorter of the two is neither (no text made for it)
+  if (!name || name.length < 7) return null;
+  const n = name.trim().toUpperCase();
   if (n === 'TRUNCATE TABLE') return 'TRUNCATE TABLE';
   if (n === 'DROPOBJ') return 'DROP TABLE';
   return null;
@@ -386,7 +388,6 @@ export async function* committedCandidateBatches(
           continue;
         }
         t.endTime = r['End Time'] ?? null;
-        const txn = info(t);
         const rowless = t.inWindow ? rowlessRemovalKind(t.name) : null;
         if (rowless) {
           stats.rowlessRemovals++;
@@ -397,6 +398,9 @@ export async function* committedCandidateBatches(
             });
           }
         }
+        // Nothing held (most transactions of a log: no wanted row operation): nothing to return.
+        if (!held) continue;
+        const txn = info(t);
         stats.candidates += n;
         // A held candidate whose row the transaction's opposite operation put back (or took away
         // again) is not returned. A first pass over the held candidates (kept) finds them, so the

@@ -54,13 +54,13 @@ describe('rowback decode: success', () => {
     expect(JSON.parse(r.stdout)).toEqual({ table: 'dbo.T', values: { Id: 1, Name: 'hi' } });
   });
 
-  it('bytes after the record end (two row images pasted together) are named in a warning, not silently dropped', async () => {
+  it('bytes after the record end (two row images pasted together) are refused, not silently dropped: a row image is the record exactly, and the same bytes from a damaged end offset would cut a value short', async () => {
     const ddl = file('t.sql', 'CREATE TABLE dbo.T (Id INT, Name NVARCHAR(50))');
     const r = await run('--ddl', ddl, '--hex', `0x${NVARCHAR_ROW}${NVARCHAR_ROW}`);
-    expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { values: unknown; warnings?: string[] };
-    expect(out.values).toEqual({ Id: 1, Name: 'hi' });
-    expect(out.warnings).toEqual([`19 byte(s) after the record's end (offset 19) ignored`]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('DECODE_BAD_RECORD: the record ends at offset 19 (variable column 1, Name, ends at 19) but the image holds 19 more byte(s)');
+    expect(r.stderr).toContain('if these bytes are another record, give only the first');
   });
 
   it('hex may carry spaces and lower case; the example DDL with a non-unique clustered index decodes', async () => {

@@ -23,8 +23,8 @@ const VLF_HEADER_BYTES = 0x2000;
 const MAX_BLOCK = 60 * 1024;
 /** Where a block's first record starts: after the 32-byte header with its checksum, at 0x30 as in the corpus's 2008+ blocks. */
 const BLOCK_RECORDS_START = 0x30;
-const OP = { INSERT_ROWS: 0x02, DELETE_ROWS: 0x03, BEGIN_XACT: 0x80, COMMIT_XACT: 0x81, ABORT_XACT: 0x82 } as const;
-const CTX = { NULL: 0x00, CLUSTERED: 0x02, MARK_AS_GHOST: 0x13 } as const;
+const OP = { INSERT_ROWS: 0x02, DELETE_ROWS: 0x03, MODIFY_ROW: 0x04, BEGIN_XACT: 0x80, COMMIT_XACT: 0x81, ABORT_XACT: 0x82 } as const;
+const CTX = { NULL: 0x00, CLUSTERED: 0x02, INDEX_LEAF: 0x03, MARK_AS_GHOST: 0x13 } as const;
 
 export interface SyntheticTxn {
   /** fn_dblog form `0000:000003e8`. */
@@ -99,6 +99,15 @@ function rowFixed(allocUnit: bigint, page: number, slot: number): Uint8Array {
   v.setUint16(6, slot, true); // @30 slot
   v.setUint32(8, Number((allocUnit >> 16n) & 0xffffffffn), true); // @32 idObj
   v.setUint16(22, Number(allocUnit >> 48n), true); // @46 idInd
+  return f;
+}
+
+/** rowFixed with the byte range a LOP_MODIFY_ROW changes: Offset in Row @56, Modify Size @58 (structures.ts). */
+function modifyFixed(allocUnit: bigint, page: number, slot: number, offsetInRow: number, size: number): Uint8Array {
+  const f = rowFixed(allocUnit, page, slot);
+  const v = new DataView(f.buffer);
+  v.setUint16(32, offsetInRow, true);
+  v.setUint16(34, size, true);
   return f;
 }
 
@@ -308,8 +317,17 @@ export interface SyntheticWorkload {
   concurrency?: number;
   /** Commit (or abort, as drawn) the transactions still in flight when the size is reached, instead of leaving them open. */
   finishAtEnd?: boolean;
-  /** The LOP_BEGIN_XACT's Transaction Name of transaction t (default `DELETE`). */
+  /** The LOP_BEGIN_XACT's Transaction Name of transaction t (default `DELETE`, `UPDATE` for update work). */
   transactionName?: (t: number) => string;
+  /**
+   * Share of transactions (0–1, default 0) that do a CRM's everyday update work instead of
+   * deleting: each changes its rows in place (LOP_MODIFY_ROW on the clustered index, an 8-byte
+   * before and after image) and inserts one entry into a nonclustered index (LOP_INSERT_ROWS,
+   * LCX_INDEX_LEAF, on the allocation unit after the table's), so that deletes are a small part of
+   * a large log, as in an incident (the batch job's delete among a day's work). No data row is
+   * deleted or inserted by them: `onTxn` reports them with empty `deletes` and `inserts`.
+   */
+  updateShare?: number;
 }
 
 /**
@@ -337,7 +355,9 @@ export function writeSyntheticLog(sinks: LogBlockSink[], w: SyntheticWorkload, o
   // Rows are made as they are written (a transaction may delete millions); a transaction's row
   // images are kept for onTxn only when someone listens.
   const keep = o.onTxn !== undefined;
-  type Live = { txn: SyntheticTxn; xid: number; t: number; rows: number; next: number; insertLeft: boolean };
+  type Live = { txn: SyntheticTxn; xid: number; t: number; rows: number; next: number; insertLeft: boolean; update: boolean };
+  const updateShare = w.updateShare ?? 0;
+  const indexAu = au + 0x10000n; // the next allocation unit id (idObj + 1): the table's nonclustered index
   const live: Live[] = [];
   const when = (n: number) => ({ days: 46000 + Math.floor(n / 100000), ticks: (n * 300) % (24 * 3600 * 300) });
   const finish = (l: Live) => {
@@ -348,17 +368,32 @@ export function writeSyntheticLog(sinks: LogBlockSink[], w: SyntheticWorkload, o
   while (log.written < w.targetBytes && !log.full) {
     while (live.length < conc) {
       const xid = 0x1000 + t;
+      // spread evenly: transaction t updates when its share point crosses an integer
+      const update = updateShare > 0 && Math.floor((t + 1) * updateShare) > Math.floor(t * updateShare);
       const txn: SyntheticTxn = { transactionId: `0000:${xid.toString(16).padStart(8, '0')}`, deletes: [], inserts: [], outcome: rollback > 0 && t % Math.round(1 / rollback) === 3 ? 'abort' : 'commit', begin: when(t) };
-      const name = new Uint8Array(Buffer.from(w.transactionName?.(t) ?? 'DELETE', 'utf16le'));
+      const name = new Uint8Array(Buffer.from(w.transactionName?.(t) ?? (update ? 'UPDATE' : 'DELETE'), 'utf16le'));
       const sid = new Uint8Array([1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, (t & 0xff), 1, 2, 3]);
       log.add(record(OP.BEGIN_XACT, CTX.NULL, xid, beginFixed(50 + (t % 100), txn.begin), [name, sid]));
-      live.push({ txn, xid, t, rows: rowsOf(t), next: 0, insertLeft: t % 10 === 0 });
+      live.push({ txn, xid, t, rows: rowsOf(t), next: 0, insertLeft: update || t % 10 === 0, update });
       t++;
     }
     // one row operation of one of the live transactions; finish it when it has none left
     const i = (k++ * 7) % live.length;
     const l = live[i];
-    if (l.insertLeft) {
+    if (l.update) {
+      if (l.insertLeft) {
+        l.insertLeft = false;
+        const key = new Uint8Array([0x16, (l.t >> 24) & 0xff, (l.t >> 16) & 0xff, (l.t >> 8) & 0xff, l.t & 0xff, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x02, 0x00]);
+        log.add(record(OP.INSERT_ROWS, CTX.INDEX_LEAF, l.xid, rowFixed(indexAu, 9000 + (k % 500), k % 200), [key]));
+      } else if (l.next < l.rows) {
+        l.next++;
+        const before = new Uint8Array(8);
+        const after = new Uint8Array(8);
+        new DataView(before.buffer).setFloat64(0, k, true);
+        new DataView(after.buffer).setFloat64(0, k + 1, true);
+        log.add(record(OP.MODIFY_ROW, CTX.CLUSTERED, l.xid, modifyFixed(au, 200 + (k % 5000), k % 60, 8, 8), [before, after]));
+      }
+    } else if (l.insertLeft) {
       l.insertLeft = false;
       const img = w.row(l.t, 1000);
       if (keep) l.txn.inserts.push(img);

@@ -10,7 +10,7 @@
  * half-overwritten) is reported and skipped the same way.
  */
 import { SECTOR } from './constants.js';
-import { blockHeaderProblem, blockParity, fixupBlock, parseBlockHeader, type BlockHeader } from './structures.js';
+import { blockHeaderProblem, blockParity, blockSectorProblem, fixupBlock, parseBlockHeader, type BlockHeader } from './structures.js';
 
 export const NEED_MORE = Symbol('need-more');
 
@@ -20,7 +20,7 @@ export interface BlockEvent {
   offset: number;
   header: BlockHeader;
   parity: number;
-  /** The fixed-up block (a copy; safe to keep). */
+  /** The fixed-up block (a copy; safe to keep). A `headersOnly` scanner's: the block as stored, a view valid until the next push. */
   bytes: Uint8Array;
 }
 
@@ -44,7 +44,12 @@ export class BlockScanner {
   /** Bytes skipped as never-written sectors (all 0x00 or all 0xC0). */
   unwrittenBytes = 0;
 
-  constructor(startOffset = 0) {
+  /**
+   * `headersOnly`: blocks are found and their sectors checked as always, but neither copied, fixed
+   * up nor checksummed (a block that fails only its checksum is returned): for a walk that needs
+   * where blocks are and their headers (LSN, parity, status) and reads the blocks it keeps again.
+   */
+  constructor(startOffset = 0, private readonly headersOnly = false) {
     this.pos = startOffset;
   }
 
@@ -107,14 +112,15 @@ export class BlockScanner {
         this.consume(SECTOR);
         continue;
       }
-      const fixed = fixupBlock(b, at, h.size);
+      const fixed = this.headersOnly ? blockSectorProblem(b, at, h.size) ?? b.subarray(at, at + h.size) : fixupBlock(b, at, h.size);
       if (typeof fixed === 'string') {
         this.markBad(SECTOR, fixed);
         this.consume(SECTOR);
         continue;
       }
       const flushed = this.flushBad();
-      const ev: BlockEvent = { kind: 'block', offset: this.pos, header: parseBlockHeader(fixed, 0), parity: blockParity(b, at), bytes: fixed };
+      // headersOnly: the header as stored (its flags' low byte is still the fix-up byte)
+      const ev: BlockEvent = { kind: 'block', offset: this.pos, header: this.headersOnly ? h : parseBlockHeader(fixed, 0), parity: blockParity(b, at), bytes: fixed };
       this.consume(h.size);
       if (flushed) {
         this.pending = ev;

@@ -7,13 +7,14 @@
 import { parseFileHeaderPage } from '../../datafile/file-header.js';
 import { verifyPage } from '../../datafile/page.js';
 import { open, type FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { FormatError } from '../../errors.js';
 import type { LogRecord, LogRecordSource } from '../log-record.js';
 import { formatLsn, type Lsn } from '../lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { BlockScanner, NEED_MORE, type BlockEvent } from './block-scanner.js';
 import { BLOCK_STATUS_CHECKSUM, LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
-import { formatLsnFast, parseLogRecord, parseVlfHeader, recordProblem, recordSpans, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
+import { blockChecksumProblem, formatLsnFast, parseLogRecord, parseVlfHeader, recordProblem, recordSpanBounds, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
 import { operationName } from './constants.js';
 import { cutLoss } from './cut-loss.js';
 
@@ -59,15 +60,43 @@ export interface LogScanStats {
   end: { vlf: number; block: number } | null;
   firstLsn: Lsn | null;
   lastLsn: Lsn | null;
+  /**
+   * The first UNCHECKED_BLOCKS_KEPT blocks read without a log block checksum (where they lie and
+   * their first LSN): with blocks − checksummedBlocks ≤ UNCHECKED_BLOCKS_NAMED it holds every one,
+   * and uncheckedBlocksNote names them. Bounded: a scan of an unprotected log keeps no more.
+   */
+  uncheckedBlockList: UncheckedLogBlock[];
 }
+
+/** A log block read without a log block checksum. */
+export interface UncheckedLogBlock {
+  file: string;
+  /** Byte offset of the block in its file (in the backup stream for a compressed backup). */
+  offset: number;
+  firstLsn: string;
+}
+
+/** Unchecked blocks a note names when they are this few (and some blocks carry a checksum). */
+export const UNCHECKED_BLOCKS_NAMED = 3;
+const UNCHECKED_BLOCKS_KEPT = UNCHECKED_BLOCKS_NAMED;
 
 /**
  * The note for log blocks read without a log block checksum (LogScanStats.blocks −
  * checksummedBlocks of `blocks`): damage inside their records cannot be detected. Such blocks are
  * written while the database is not on PAGE_VERIFY CHECKSUM (SQL Server 2005's StDb2Sql.bak, most of
  * NORTHWND_log.ldf in the corpus; constants.ts BLOCK_STATUS_CHECKSUM).
+ * With `list` (LogScanStats.uncheckedBlockList) and at most UNCHECKED_BLOCKS_NAMED such blocks among
+ * blocks that carry one, the note names each (file, offset, first LSN): a lone block without a
+ * checksum among checked ones is suspect — one changed status bit (0x2) turns the check off and
+ * hides damage in its records — so the reader is told which block to compare.
  */
-export function uncheckedBlocksNote(unchecked: number, blocks: number): string {
+export function uncheckedBlocksNote(unchecked: number, blocks: number, list?: readonly UncheckedLogBlock[]): string {
+  if (list !== undefined && unchecked < blocks && unchecked <= UNCHECKED_BLOCKS_NAMED && list.length === unchecked) {
+    const one = unchecked === 1;
+    const names = list.map((b) => `the block at offset ${b.offset} of ${basename(b.file)} (first LSN ${b.firstLsn})`);
+    const named = names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+    return `${unchecked} of the ${blocks} log blocks read carr${one ? 'ies' : 'y'} no log block checksum: ${named}. Among blocks with a checksum ${one ? 'a lone one without is' : 'a few without are'} suspect: written before the database was put on PAGE_VERIFY CHECKSUM, or ${one ? 'its' : 'their'} checksum flag (block header status 0x2) cleared by the very damage it would have shown; damage inside ${one ? 'its' : 'their'} records cannot be detected, so compare rows from ${one ? 'it' : 'them'} with another copy (the database, another copy of the file or backup) before re-inserting them`;
+  }
   const which = unchecked === blocks
     ? `none of the ${blocks} log block${blocks === 1 ? '' : 's'} read carries a log block checksum`
     : `${unchecked} of the ${blocks} log blocks read carr${unchecked === 1 ? 'ies' : 'y'} no log block checksum`;
@@ -75,7 +104,7 @@ export function uncheckedBlocksNote(unchecked: number, blocks: number): string {
 }
 
 export function emptyLogScanStats(): LogScanStats {
-  return { bytes: 0, blocks: 0, checksummedBlocks: 0, records: 0, staleRecords: 0, skippedBlocks: 0, skippedRecords: 0, unwrittenBytes: 0, gaps: 0, end: null, firstLsn: null, lastLsn: null };
+  return { bytes: 0, blocks: 0, checksummedBlocks: 0, records: 0, staleRecords: 0, skippedBlocks: 0, skippedRecords: 0, unwrittenBytes: 0, gaps: 0, end: null, firstLsn: null, lastLsn: null, uncheckedBlockList: [] };
 }
 
 export interface LogRange {
@@ -184,15 +213,21 @@ export async function* readLogRangeBatches(
   }
 }
 
-/** The fixed-up blocks of a range that a scan should read (stale ones left out when includeStale is false), with the block-level stats and gap reports. */
+/**
+ * The fixed-up blocks of a range that a scan should read (stale ones left out when includeStale is
+ * false), with the block-level stats and gap reports. `headersOnly`: the blocks as stored, sectors
+ * checked but not fixed up, copied or checksummed (BlockScanner's headersOnly), for walks that
+ * read the blocks they keep again.
+ */
 async function* rangeBlocks(
   fh: PositionedReader,
   range: LogRange,
   opts: LogScanOptions,
   stats: LogScanStats,
+  headersOnly = false,
 ): AsyncGenerator<{ ev: BlockEvent; stale: boolean }> {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
-  const scanner = new BlockScanner(range.start);
+  const scanner = new BlockScanner(range.start, headersOnly);
   // No larger than the range: a log backup has one range per VLF (often 64–256 KB), and a 1 MB
   // buffer for each was most of the cost of reading a .trn chain.
   const chunk = Buffer.allocUnsafe(Math.max(SECTOR, Math.min(chunkSize, range.end - range.start)));
@@ -246,6 +281,7 @@ async function* rangeBlocks(
     }
     stats.blocks++;
     if ((ev.header.status & BLOCK_STATUS_CHECKSUM) !== 0) stats.checksummedBlocks++;
+    else if (stats.uncheckedBlockList.length < UNCHECKED_BLOCKS_KEPT) stats.uncheckedBlockList.push({ file: range.file, offset: ev.offset, firstLsn: formatLsn(ev.header.firstLsn) });
     const stale = range.vlf !== undefined && (ev.header.firstLsn.vlf !== range.vlf.seq || ev.parity !== range.vlf.parity);
     if (stale) headUnwritten = false;
     else {
@@ -303,10 +339,13 @@ export function* blockRecords(
   opts: Pick<LogScanOptions, 'onSkipped'> = {},
   stats: LogScanStats = emptyLogScanStats(),
 ): Generator<LogRecord> {
-  const spans = recordSpans(ev.bytes, ev.header);
+  const spans = recordSpanBounds(ev.bytes, ev.header);
   const v = new DataView(ev.bytes.buffer, ev.bytes.byteOffset, ev.bytes.byteLength);
-  for (let i = 0; i < spans.length; i++) {
-    const r = recordAt(ev, spans[i], i, v, range, stale, opts, stats);
+  const h = ev.header.firstLsn;
+  for (let i = 0; i < spans.length >> 1; i++) {
+    const before = stats.records;
+    const r = recordAt(ev, spans[2 * i], spans[2 * i + 1], i, v, range, stale, opts, stats);
+    if (!stale && stats.records > before) noteLsnRange(stats, h.vlf, h.block, h.slot + i, h.slot + i);
     if (r) yield r;
   }
 }
@@ -324,26 +363,47 @@ function collectBlockRecords(
   out: LogRecord[],
   keep?: RecordKeep,
 ): string | null {
-  const spans = recordSpans(ev.bytes, ev.header);
+  const spans = recordSpanBounds(ev.bytes, ev.header);
   const v = new DataView(ev.bytes.buffer, ev.bytes.byteOffset, ev.bytes.byteLength);
+  const h = ev.header.firstLsn;
   let first: string | null = null;
-  for (let i = 0; i < spans.length; i++) {
+  // the lowest and highest slot counted: the stats' LSN range is moved once per block, not per record
+  let lo = -1;
+  let hi = -1;
+  for (let i = 0; i < spans.length >> 1; i++) {
     const before = stats.records;
-    const r = recordAt(ev, spans[i], i, v, range, stale, opts, stats, keep);
+    const r = recordAt(ev, spans[2 * i], spans[2 * i + 1], i, v, range, stale, opts, stats, keep);
     if (r) out.push(r);
-    if (first === null && stats.records > before) first = r ? r['Current LSN'] : formatLsnFast(ev.header.firstLsn.vlf, ev.header.firstLsn.block, ev.header.firstLsn.slot + i);
+    if (stats.records > before) {
+      if (lo < 0) lo = i;
+      hi = i;
+      if (first === null) first = r ? r['Current LSN'] : formatLsnFast(h.vlf, h.block, h.slot + i);
+    }
   }
+  if (!stale && lo >= 0) noteLsnRange(stats, h.vlf, h.block, h.slot + lo, h.slot + hi);
   return first;
+}
+
+/**
+ * Widens the stats' first/last LSN to the records of one block from slot `lo` to slot `hi`
+ * (both counted, not stale).
+ */
+function noteLsnRange(stats: LogScanStats, vlf: number, block: number, lo: number, hi: number): void {
+  const f = stats.firstLsn;
+  if (!f || vlf < f.vlf || (vlf === f.vlf && (block < f.block || (block === f.block && lo < f.slot)))) stats.firstLsn = { vlf, block, slot: lo };
+  const l = stats.lastLsn;
+  if (!l || vlf > l.vlf || (vlf === l.vlf && (block > l.block || (block === l.block && hi > l.slot)))) stats.lastLsn = { vlf, block, slot: hi };
 }
 
 /**
  * Record `i` of a block (span [s, e)): the LogRecord, or null when it is malformed (reported
  * through onSkipped) or refused by `keep` (checked as parseLogRecord would, counted, not built).
- * Updates the record counts and the first/last LSN of the stats.
+ * Updates the record counts (the caller the first/last LSN, noteLsnRange).
  */
 function recordAt(
   ev: BlockEvent,
-  [s, e]: [number, number],
+  s: number,
+  e: number,
   i: number,
   v: DataView,
   range: Pick<LogRange, 'kind' | 'file'>,
@@ -391,12 +451,6 @@ function recordAt(
   }
   stats.records++;
   if (stale) stats.staleRecords++;
-  else {
-    const f = stats.firstLsn;
-    if (!f || vlf < f.vlf || (vlf === f.vlf && (block < f.block || (block === f.block && slot < f.slot)))) stats.firstLsn = { vlf, block, slot };
-    const l = stats.lastLsn;
-    if (!l || vlf > l.vlf || (vlf === l.vlf && (block > l.block || (block === l.block && slot > l.slot)))) stats.lastLsn = { vlf, block, slot };
-  }
   return record;
 }
 
@@ -591,11 +645,13 @@ export interface StaleLogRun {
 
 /**
  * The runs of stale log blocks of an .ldf, in LSN order of their first blocks (by VLF sequence,
- * then block number). Found by one pass over every VLF at the block level (blocks are fixed up,
- * their records are not parsed): a block is stale when its first LSN's VLF sequence or its
- * parity differs from its VLF header's (as readLogRange tells them). A bad or unwritten stretch,
- * another earlier sequence or an LSN going back ends a run. Nothing is reported: the reader of
- * the whole file reports the bad blocks. Throws as readLdfLayout.
+ * then block number). Found by one pass over every VLF at the block level (block headers and
+ * sector bytes are checked; blocks are not copied, fixed up or checksummed, and their records are
+ * not parsed): a block is stale when its first LSN's VLF
+ * sequence or its parity differs from its VLF header's (as readLogRange tells them); stale blocks
+ * alone are checksummed, in place. A bad or unwritten stretch, another earlier sequence or an LSN
+ * going back ends a run. Nothing is reported: the reader of the whole file reports the bad blocks.
+ * Throws as readLdfLayout.
  */
 export async function ldfStaleRuns(path: string, opts: Pick<LogScanOptions, 'logFormat2IsSql2005' | 'signal' | 'chunkSize'> = {}): Promise<StaleLogRun[]> {
   const fh = await open(path, 'r');
@@ -607,8 +663,9 @@ export async function ldfStaleRuns(path: string, opts: Pick<LogScanOptions, 'log
       if (opts.signal?.aborted) break;
       const vlf = { seq: v.seq, parity: v.parity };
       let run: (StaleLogRun & { next: number }) | null = null;
-      for await (const b of rangeBlocks(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf }, quiet, emptyLogScanStats())) {
-        if (!b.stale) {
+      for await (const b of rangeBlocks(fh, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf }, quiet, emptyLogScanStats(), true)) {
+        // a stale block failing its checksum is bad, as the whole read finds it: it ends the run
+        if (!b.stale || blockChecksumProblem(b.ev.bytes, 0, b.ev.bytes.length) !== null) {
           run = null;
           continue;
         }

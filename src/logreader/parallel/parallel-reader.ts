@@ -13,6 +13,7 @@ import type { Worker } from 'node:worker_threads';
 import { FormatError, InputError, RowbackError, SourceError } from '../../errors.js';
 import type { SkippedItem } from '../../recover/source.js';
 import type { LogRecordBatch, LogScanStats, RecordKeep, VlfIndexRange } from '../ldf/reader.js';
+import { UNCHECKED_BLOCKS_NAMED } from '../ldf/reader.js';
 import type { LogFileJob, ToParent, ToWorker } from './protocol.js';
 import { spawnModuleWorker } from '../../util/spawn-worker.js';
 
@@ -205,6 +206,7 @@ export function mergeLogScanStats(into: LogScanStats, s: LogScanStats): void {
   into.bytes += s.bytes;
   into.blocks += s.blocks;
   into.checksummedBlocks += s.checksummedBlocks;
+  for (const b of s.uncheckedBlockList) if (into.uncheckedBlockList.length < UNCHECKED_BLOCKS_NAMED) into.uncheckedBlockList.push(b);
   into.records += s.records;
   into.staleRecords += s.staleRecords;
   into.skippedBlocks += s.skippedBlocks;

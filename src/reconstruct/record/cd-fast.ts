@@ -20,7 +20,8 @@ import { CD_RECORD_LONG_DATA, CD_RECORD_TYPES, CD_RECORD_VERSIONING, isCdGhostCo
  *    primary / ghost data / forwarded;
  *  - any structural fault the generic parse reports: truncation, a CD value above 12, a short- or
  *    long-data cluster byte that disagrees, a long-data entry count that disagrees, offsets going
- *    backwards or past the image, long columns without a long-data region;
+ *    backwards or past the image, long columns without a long-data region, bytes after the record's
+ *    end in an exact image;
  *  - a page-dictionary symbol, a bit-true CD on a non-bit column, a bit column with a CD other
  *    than NULL/empty/true, a complex (off-row) long value, a uniqueidentifier of other than 16
  *    bytes, a value of a type with no CD decoder.
@@ -36,7 +37,7 @@ import { CD_RECORD_LONG_DATA, CD_RECORD_TYPES, CD_RECORD_VERSIONING, isCdGhostCo
  */
 
 /** One generated reader: the decoded row, or undefined to take the generic path. */
-export type CdFastReader = (image: Uint8Array) => DecodedRow | undefined;
+export type CdFastReader = (image: Uint8Array, exact: boolean) => DecodedRow | undefined;
 
 /** Largest stored column count a reader is generated for (beyond, the generic loop). */
 const CD_FAST_MAX_COLUMNS = 256;
@@ -45,14 +46,14 @@ const CD_FAST_MAX_COLUMNS = 256;
  * Decodes one CD record against a layout plan: the generated reader when it takes the record,
  * otherwise `decodeCompressedRow`. Same result, warnings and DecodeError as `decodeCompressedRow`.
  */
-export function decodeCdRow(image: Uint8Array, plan: RowPlan): DecodedRow {
+export function decodeCdRow(image: Uint8Array, plan: RowPlan, exact = true): DecodedRow {
   let fast = plan.cdFast;
   if (fast === undefined) fast = plan.cdFast = cdFastReaderFor(plan);
   if (fast !== null) {
-    const row = fast(image);
+    const row = fast(image, exact);
     if (row !== undefined) return row;
   }
-  return decodeCompressedRow(image, plan);
+  return decodeCompressedRow(image, plan, exact);
 }
 
 /** Builds the generated reader of a plan (see the module comment), or null when the layout keeps the generic path. */
@@ -109,6 +110,7 @@ export function cdFastReaderFor(plan: RowPlan): CdFastReader | null {
     }
   }
   src.push('if (pos > n) return undefined;');
+  src.push('let recEnd = pos;');
   src.push(`if ((header & ${CD_RECORD_LONG_DATA}) !== 0) {`);
   src.push('  if (pos + 3 > n) return undefined;');
   src.push('  if ((image[pos + 1] | (image[pos + 2] << 8)) !== L) return undefined;');
@@ -124,7 +126,10 @@ export function cdFastReaderFor(plan: RowPlan): CdFastReader | null {
         ` if (end < prev || base + end > n) return undefined;${keep} prev = end; k++; }`,
     );
   }
+  src.push('  recEnd = base + prev;');
   src.push('} else if (L > 0) return undefined;');
+  // bytes after the record's end in an exact image: the generic path's refusal
+  src.push('if (exact && recEnd < n && n > 9) return undefined;');
 
   // Values in output order (cdColumnValue, per column).
   const keys: string[] = [];
@@ -221,7 +226,7 @@ export function cdFastReaderFor(plan: RowPlan): CdFastReader | null {
   }
   // Each helper a constant of the enclosing scope (F0, F1, …), as fastReaderFor does.
   const consts = fns.map((_, k) => `const F${k} = F[${k}];`).join('\n');
-  const make = new Function('F', 'TYPES', 'TYPE_OK', 'GHOST', `${consts}\nreturn function cdColumns(image) {\n${src.join('\n')}\n};`) as (
+  const make = new Function('F', 'TYPES', 'TYPE_OK', 'GHOST', `${consts}\nreturn function cdColumns(image, exact) {\n${src.join('\n')}\n};`) as (
     f: unknown[], types: readonly string[], ok: Uint8Array, g: Uint8Array,
   ) => CdFastReader;
   return make(fns, CD_RECORD_TYPES, typeOk, ghost);

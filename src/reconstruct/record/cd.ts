@@ -552,9 +552,13 @@ function parseCdRecordShared(image: Uint8Array): CdRecordShape {
 /**
  * Decodes one CD record against a layout plan: values of the visible columns in column_id order,
  * columns found by their CD index (plan.ts `cdIndex` = leaf_null_bit − 1). Throws DecodeError only.
+ * `exact` (decodeRow's default): the image is the record exactly (a log row image), so bytes after
+ * the end its column descriptors give are refused (`cdBytesAfterRecord`); a page record's span (to the
+ * next record, table-rows.ts) may hold stale bytes after it and is read with `exact` false.
  */
-export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRow {
+export function decodeCompressedRow(image: Uint8Array, plan: RowPlan, exact = true): DecodedRow {
   const shape = parseCdRecordShared(image);
+  if (exact && shape.length < image.length && image.length > 9) throw cdBytesAfterRecord(shape, image.length);
   const { recordType, typeCode, columnCount, starts, ends, versioningTag } = shape;
   const entries = cdPlanFor(plan);
   const warnings: string[] = [];
@@ -578,6 +582,22 @@ export function decodeCompressedRow(image: Uint8Array, plan: RowPlan): DecodedRo
   if (versioningTag !== undefined) row.versioningTag = versioningTag;
   if (uniquifier !== undefined) row.uniquifier = uniquifier;
   return row;
+}
+
+/**
+ * An exact CD row image longer than its column descriptors account for: the CD array (a nibble
+ * turned NULL or empty, a short length made shorter), the header's long-data bit or a long-data
+ * end offset is damaged, and values read through it look right and are not. (The record types and
+ * the 9-byte tolerance are FixedVar's, fixedvar.ts `bytesAfterRecord`; no real CD log image is in the
+ * corpus, the one real CD record of the field cases, bc-sourcecodesetup-base-cd7, is exact.)
+ */
+function cdBytesAfterRecord(shape: CdRecordShape, n: number): DecodeError {
+  const end = shape.length;
+  return new DecodeError(
+    'DECODE_BAD_RECORD',
+    `the column descriptors of this CD record (${shape.columnCount} columns${(shape.header & CD_RECORD_LONG_DATA) !== 0 ? ', with a long-data region' : ', no long-data region'}) account for ${end} bytes but the image holds ${n - end} more after offset ${end}: the CD array, the header or a long-data end offset is damaged, so values would be read short or as NULL (a row image (RowLog Contents 0) is the record exactly; if these bytes are another record, give only the first)`,
+    { offset: end },
+  );
 }
 
 /** One column's value from a parsed CD record (a top-level function: no closure per row). */

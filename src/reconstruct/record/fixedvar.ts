@@ -46,7 +46,13 @@ function cdRecordUnderFixedVar(statusA: number): DecodeError {
   return new DecodeError('DECODE_SCHEMA_MISMATCH', `record header 0x${statusA.toString(16).padStart(2, '0')} has the CD-format bit (0x01): a row-compressed record, but the layout says the partition is uncompressed (DATA_COMPRESSION NONE); give the partition's compression (ROW or PAGE) with --ddl/--schema, or its data file`, { offset: 0 });
 }
 
-export function decodeFixedVar(image: Uint8Array, plan: RowPlan): DecodedRow {
+/**
+ * `exact` (decodeRow's default): the image is the record exactly, as a log row image (RowLog Contents 0
+ * of LOP_INSERT_ROWS / LOP_DELETE_ROWS) and a page record cut to its own length are. Bytes after the
+ * record's end then contradict its header and the image is refused (`bytesAfterRecord`); otherwise
+ * (a buffer that may run past the record) they are named in a warning and ignored.
+ */
+export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): DecodedRow {
   const n = image.length;
   if (n < 1) throw truncated('the status byte', 0);
   const statusA = image[0];
@@ -122,7 +128,10 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan): DecodedRow {
   }
   const recordEnd = dataEnd + (versioningTag !== undefined ? VERSIONING_TAG_SIZE : 0);
   // a record is at least 9 bytes (SQL Server pads shorter ones); bytes past that are not this record's
-  if (recordEnd < n && n > 9) warnings.push(`${n - recordEnd} byte(s) after the record's end (offset ${recordEnd}) ignored`);
+  if (recordEnd < n && n > 9) {
+    if (exact) throw bytesAfterRecord(image, plan, { statusA, fixedEnd, hasBitmap, columnCount, bitmapStart, varCount, varArray, recordEnd });
+    warnings.push(`${n - recordEnd} byte(s) after the record's end (offset ${recordEnd}) ignored`);
+  }
   // Unused null-bitmap bits (beyond the record's own column count) are left as they were by SQL
   // Server: set in ordinary rows of the corpus (AngularJs_CRUD dbo.Employee 0x40, 0xd0; pubs
   // pub_info) and of the field cases (improvedk heap 0xfe, lc LOB row 0xbc). They are masked and not
@@ -184,6 +193,83 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan): DecodedRow {
   if (versioningTag !== undefined) row.versioningTag = versioningTag;
   if (uniquifier !== undefined) row.uniquifier = uniquifier;
   return row;
+}
+
+/**
+ * An exact row image holding bytes after the end its own header gives (10,242 FixedVar data-record images
+ * of LOP_INSERT_ROWS / LOP_DELETE_ROWS in the corpus logs and 28 text examples and field cases: none
+ * does; two of the examples are padded to 9 bytes). The
+ * header and the image contradict each other, so some of the header is damaged and values read through
+ * it look right and are not:
+ *  - status bit 0x20 (variable-length columns) cleared while a variable-length column within the
+ *    record's column count is not NULL: SQL Server leaves the variable-column block out only when no
+ *    variable-length column holds bytes, so that column would read as '' (empty) with its bytes after
+ *    the "end" (named, with whether those bytes read as a variable-column block ending at the image's end);
+ *  - a variable-column block whose last end offset stops short of the image's end: that value (or the
+ *    versioning tag) may be cut short (the last variable column is named);
+ *  - otherwise a fixed-part end, column count or status bit (null bitmap 0x10, versioning tag 0x40)
+ *    that makes the record shorter than it is (columns read as missing, a tag dropped).
+ * DECODE_BAD_RECORD at the record's end, naming the column when there is one.
+ */
+function bytesAfterRecord(
+  image: Uint8Array,
+  plan: RowPlan,
+  r: { statusA: number; fixedEnd: number; hasBitmap: boolean; columnCount: number; bitmapStart: number; varCount: number; varArray: number; recordEnd: number },
+): DecodeError {
+  const n = image.length;
+  const { recordEnd } = r;
+  const extra = n - recordEnd;
+  const status = `0x${r.statusA.toString(16).padStart(2, '0')}`;
+  const tagHint = extra === VERSIONING_TAG_SIZE && (r.statusA & RECORD_VERSIONING_TAG) === 0 ? `; ${VERSIONING_TAG_SIZE} bytes is a versioning tag's size, and status bit 0x40 (versioning tag) is clear` : '';
+  const tail = `a row image (RowLog Contents 0, a DBCC PAGE record) is the record exactly${tagHint}; if these bytes are another record, give only the first`;
+  if ((r.statusA & RECORD_VARIABLE_COLUMNS) === 0) {
+    // The first variable-length column (in offset-array order) the null bitmap says holds a value.
+    let first: ColumnPlan | undefined;
+    for (const cp of plan.varIndexOwner.values()) {
+      const nb = cp.nullBit;
+      if (nb >= r.columnCount) continue;
+      if (r.hasBitmap && nb >= 0 && (image[r.bitmapStart + (nb >> 3)] & (1 << (nb & 7))) !== 0) continue;
+      if (first === undefined || cp.varIndex < first.varIndex) first = cp;
+    }
+    if (first !== undefined) {
+      const block = readsAsVarBlock(image, recordEnd);
+      return new DecodeError(
+        'DECODE_BAD_RECORD',
+        `status byte ${status} says the record has no variable-length columns (bit 0x20 clear), yet column ${first.name} is not NULL and ${extra} byte(s) follow the record's end at offset ${recordEnd}${block > 0 ? ` (they read as a variable-column block of ${block} column(s) ending at the image's end)` : ''}: SQL Server leaves that block out only when no variable-length column holds bytes, so the status byte is damaged and ${first.name} would read as empty instead of its value (${tail})`,
+        { offset: recordEnd, column: first.name },
+      );
+    }
+  } else if (r.varCount > 0) {
+    const k = r.varCount - 1;
+    const last = plan.varIndexOwner.get(k)?.name;
+    const end = readU16(image, r.varArray + 2 * k) & 0x7fff;
+    return new DecodeError(
+      'DECODE_BAD_RECORD',
+      `the record ends at offset ${recordEnd} (variable column ${k + 1}${last !== undefined ? `, ${last},` : ''} ends at ${end}) but the image holds ${extra} more byte(s): an end offset or the record header is damaged, so the value${last !== undefined ? ` of ${last}` : ''} may be cut short (${tail})`,
+      last !== undefined ? { offset: recordEnd, column: last } : { offset: recordEnd },
+    );
+  }
+  return new DecodeError(
+    'DECODE_BAD_RECORD',
+    `the record ends at offset ${recordEnd} (status byte ${status}, fixed part ends at ${r.fixedEnd}, ${r.hasBitmap ? `${r.columnCount} columns` : 'no null bitmap'}) but the image holds ${extra} more byte(s): its header is damaged, so columns would read as missing or short (${tail})`,
+    { offset: recordEnd },
+  );
+}
+
+/** Entries of a variable-column block at `at` that ends exactly at the image's end (non-decreasing offsets), else 0. */
+function readsAsVarBlock(image: Uint8Array, at: number): number {
+  const n = image.length;
+  if (at + 2 > n) return 0;
+  const count = readU16(image, at);
+  const data = at + 2 + 2 * count;
+  if (count === 0 || data > n) return 0;
+  let prev = data;
+  for (let k = 0; k < count; k++) {
+    const end = readU16(image, at + 2 + 2 * k) & 0x7fff;
+    if (end < prev) return 0;
+    prev = end;
+  }
+  return prev === n ? count : 0;
 }
 
 /** What the column readers need to know about the record being decoded (one small object per row). */

@@ -506,7 +506,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats, ...counts }, 'log read');
     // blocks with no log block checksum: damage inside them cannot be seen, and the DBA is told so
     if (reporting && stats.blocks > stats.checksummedBlocks) {
-      const note = uncheckedBlocksNote(stats.blocks - stats.checksummedBlocks, stats.blocks);
+      const note = uncheckedBlocksNote(stats.blocks - stats.checksummedBlocks, stats.blocks, stats.uncheckedBlockList);
       if (!notes.includes(note)) notes.push(note);
     }
   }

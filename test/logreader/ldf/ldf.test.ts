@@ -7,7 +7,7 @@ import { corpusPath, describeCorpus } from '../../support/corpus.js';
 import { BlockScanner, NEED_MORE, type ScanEvent } from '../../../src/logreader/ldf/block-scanner.js';
 import { formatSqlDateTime } from '../../../src/logreader/ldf/datetime.js';
 import { blockRecords, emptyLogScanStats, readLdfLayout, readLdfRecords } from '../../../src/logreader/ldf/reader.js';
-import { blockHeaderProblem, fixupBlock, formatLsnFast, formatPageId, formatTransactionId, parseVlfHeader, readElements, recordSpans } from '../../../src/logreader/ldf/structures.js';
+import { blockHeaderProblem, fixupBlock, formatLsnFast, formatPageId, formatTransactionId, parseLogRecord, parseVlfHeader, readElements, recordSpans } from '../../../src/logreader/ldf/structures.js';
 import { formatLsn } from '../../../src/logreader/lsn.js';
 import type { LogRecord } from '../../../src/logreader/log-record.js';
 import type { SkippedItem } from '../../../src/recover/source.js';
@@ -30,12 +30,60 @@ describe('SQL datetime as fn_dblog prints it', () => {
     [300, 0, '1900/01/01 00:00:01:000'],
     [300 * 86399 + 299, 1, '1900/01/02 23:59:59:997'],
     [0, 43352, '2018/09/11 00:00:00:000'],
+    [0, -53690, '1753/01/01 00:00:00:000'],
+    [25_919_999, 2958463, '9999/12/31 23:59:59:997'],
+    [3 * 3600 * 300 + 7 * 60 * 300 + 9 * 300 + 30, 46000, '2025/12/11 03:07:09:100'],
   ])('ticks %i days %i → %s', (ticks, days, want) => {
     expect(formatSqlDateTime(dt(ticks, days), 0)).toBe(want);
+  });
+  it('days alternating between calls (the day text is cached) each print their own date', () => {
+    const seen = [43352, 43353, 43352, -53690, 43352].map((d) => formatSqlDateTime(dt(1, d), 0));
+    expect(seen).toEqual(['2018/09/11 00:00:00:003', '2018/09/12 00:00:00:003', '2018/09/11 00:00:00:003', '1753/01/01 00:00:00:003', '2018/09/11 00:00:00:003']);
   });
   it('out of range → null', () => {
     expect(formatSqlDateTime(dt(300 * 86400, 0), 0)).toBeNull();
     expect(formatSqlDateTime(dt(0, 3_000_000), 0)).toBeNull();
+  });
+});
+
+describe('LOP_BEGIN_XACT transaction name (UTF-16LE element 0) as the UTF-16LE TextDecoder reads it, trailing NULs dropped', () => {
+  // SYNTHETIC record: fixed part 48 bytes, elements [name, SID].
+  const begin = (name: Uint8Array): Uint8Array => {
+    const fixedLen = 48;
+    const at = (fixedLen + 6 + 3) & ~3;
+    const b = new Uint8Array(at + ((name.length + 3) & ~3) + 4);
+    const v = new DataView(b.buffer);
+    v.setUint16(2, fixedLen, true);
+    b[22] = 0x80;
+    v.setUint16(fixedLen, 2, true);
+    v.setUint16(fixedLen + 2, name.length, true);
+    v.setUint16(fixedLen + 4, 2, true);
+    b.set(name, at);
+    b[at + ((name.length + 3) & ~3)] = 1;
+    return b;
+  };
+  const nameOf = (bytes: Uint8Array): unknown => {
+    const b = begin(bytes);
+    const r = parseLogRecord(b, 0, b.length, { vlf: 1, block: 1, slot: 1 }, { kind: 'ldf', file: 'x', offset: 0 });
+    if (typeof r === 'string') throw new Error(r);
+    return r.record['Transaction Name'];
+  };
+  const utf16 = (s: string) => new Uint8Array(Buffer.from(s, 'utf16le'));
+  it.each([
+    ['DELETE', 'DELETE'],
+    ['user_transaction\0\0', 'user_transaction'],
+    ['a\0b', 'a\0b'],
+    ['删除客户', '删除客户'],
+    ['😀 emoji (a surrogate pair)', '😀 emoji (a surrogate pair)'],
+    ['\ud800 lone high surrogate', '\ufffd lone high surrogate'],
+    ['\ufeffBOM first (dropped, as the decoder does)', 'BOM first (dropped, as the decoder does)'],
+    ['x\ufeff (BOM later: kept)', 'x\ufeff (BOM later: kept)'],
+  ])('%j → %j', (text, want) => {
+    expect(nameOf(utf16(text))).toBe(want);
+  });
+  it('an odd byte count ends in U+FFFD, as the decoder gives; a 300-byte name goes through the decoder whole', () => {
+    expect(nameOf(new Uint8Array([0x41, 0x00, 0x42]))).toBe('A\ufffd');
+    expect(nameOf(utf16('n'.repeat(150)))).toBe('n'.repeat(150));
   });
 });
 

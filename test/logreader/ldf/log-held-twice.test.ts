@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BLOCK_CHECKSUM_OFFSET } from '../../../src/logreader/ldf/constants.js';
-import { readLdfLayout } from '../../../src/logreader/ldf/reader.js';
+import { ldfStaleRuns, readLdfLayout } from '../../../src/logreader/ldf/reader.js';
 import { logBlockChecksum, parseBlockHeader } from '../../../src/logreader/ldf/structures.js';
 import { withMetadata } from '../../../src/recover/metadata-override.js';
 import { recoverRows } from '../../../src/recover/recover-rows.js';
@@ -184,6 +184,28 @@ describe('SYNTHETIC .ldf holding the same log twice', () => {
       expect(logLoss(r.skipped)).toEqual([]);
       expect(r.notes.filter((n) => n.includes('held twice')).length, r.notes.join('\n')).toBeGreaterThan(0);
     }
+  });
+
+  it('a stale copy with one damaged block: the stale runs stop at it and go on after it (the walk checksums stale blocks), its rows come from the current log, and the block is reported once', async () => {
+    // the blocks of VLF 5 after copying VLF 0 (sequence 40) into it: find the third one, change a byte in it
+    let target = 0;
+    let targetEnd = 0;
+    const file = damaged('stale-damaged.ldf', (b) => {
+      copyBody(b, 0, 5);
+      let p = vlfAt(5) + 0x2000;
+      for (let i = 0; i < 2; i++) p += parseBlockHeader(b, p).size;
+      target = p;
+      targetEnd = p + parseBlockHeader(b, p).size;
+      b[p + 200] ^= 0x10;
+    });
+    const runs = await ldfStaleRuns(file);
+    const inVlf5 = runs.filter((r) => r.start >= vlfAt(5) && r.start < vlfAt(6));
+    expect(inVlf5.map((r) => [r.start, r.end])).toEqual([[vlfAt(5) + 0x2000, target], [targetEnd, inVlf5[1]?.end]]);
+    expect(inVlf5[1].end).toBeGreaterThan(targetEnd);
+    expect(runs.every((r) => r.end <= target || r.start >= targetEnd)).toBe(true);
+    const r = await scan({ ldf: file });
+    expect(r.rows).toEqual(want);
+    expect(r.skipped.filter((s) => s.code === 'FORMAT_BAD_LOG_BLOCK').map((s) => s.location.offset)).toEqual([target]);
   });
 
   it('the layout of the damaged copies is what the shapes say', async () => {

@@ -93,3 +93,32 @@ it('recoverRowBatches gives the events of recoverRows, in order, in non-empty ar
   // one candidate per array, but the layout check's first rows of the table, released together
   expect(one.sizes.length).toBeGreaterThanOrEqual(want.length - 20);
 });
+
+it('updateShare: the generator mixes in update work (LOP_MODIFY_ROW, nonclustered index inserts) and a delete scan still gives exactly the committed deletes', async () => {
+  const file = join(dir, 'crm_mixed_log.ldf');
+  const txns: SyntheticTxn[] = [];
+  const names = new Map<string, string | null>();
+  writeSyntheticLdf(file, { targetBytes: 2 * 1024 * 1024, row, updateShare: 0.9 }, { allocUnitId: AU, vlfSize: 1024 * 1024, onTxn: (t) => txns.push(t) });
+  const ops = new Map<string, number>();
+  for await (const r of readLdfRecords(file)) {
+    const k = `${r.Operation} ${r.Context}`;
+    ops.set(k, (ops.get(k) ?? 0) + 1);
+    if (r.Operation === 'LOP_BEGIN_XACT') names.set(r['Transaction ID'], r['Transaction Name'] ?? null);
+  }
+  const deleting = txns.filter((t) => t.deletes.length > 0);
+  // about one transaction in ten deletes; the rest update rows in place and insert an index entry each
+  expect(deleting.length).toBeGreaterThan(txns.length * 0.08);
+  expect(deleting.length).toBeLessThan(txns.length * 0.12);
+  expect(ops.get('LOP_MODIFY_ROW LCX_CLUSTERED')).toBeGreaterThan(5 * deleting.length);
+  expect(ops.get('LOP_INSERT_ROWS LCX_INDEX_LEAF')).toBeGreaterThan(0.85 * txns.length);
+  expect(names.get(deleting[0].transactionId)).toBe('DELETE');
+  expect(names.get(txns.find((t) => t.deletes.length === 0 && t.inserts.length === 0)!.transactionId)).toBe('UPDATE');
+
+  const source = withMetadata(openFileSource({ ldf: file }), [layout]);
+  const got: string[] = [];
+  for await (const ev of recoverRows(source, { operations: ['delete'] })) if (ev.kind === 'row') got.push(ev.row.raw.replace(/^0x/i, '').toLowerCase());
+  await source.close();
+  const want = txns.filter((t) => t.outcome === 'commit').flatMap((t) => t.deletes.map((d) => Buffer.from(d).toString('hex')));
+  expect(want.length).toBeGreaterThan(50);
+  expect(got.sort()).toEqual(want.sort());
+});
