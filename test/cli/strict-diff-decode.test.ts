@@ -76,21 +76,28 @@ describeCorpus('diff --strict: rows compared on values decoded with warnings', (
 
 describe('decode --strict: a row decoded with warnings', () => {
   // the row image of a dbo.tblDept delete in AngularJs_CRUD's log (REAL bytes, as in
-  // test/datafile/unknown-collation-id.test.ts), and the same image pasted twice (its bytes after
-  // the record's end are named in a warning)
+  // test/datafile/unknown-collation-id.test.ts), decoded against its table (no warning) and against
+  // a definition whose DeptName is varchar(1) (its 'CS' is longer: a value that does not fit the layout)
   const ROW = '30000800060000000300000200130023004353436F6D707574657220536369656E6365';
   let ddl = '';
+  let narrow = '';
   beforeAll(() => {
-    ddl = join(mkdtempSync(join(tmpdir(), 'rowback-strict-decode-')), 'dept.sql');
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-strict-decode-'));
+    ddl = join(dir, 'dept.sql');
     writeFileSync(ddl, 'CREATE TABLE dbo.tblDept (DeptId INT NOT NULL PRIMARY KEY, DeptName VARCHAR(50), DeptDescription VARCHAR(200))');
+    narrow = join(dir, 'narrow.sql');
+    writeFileSync(narrow, 'CREATE TABLE dbo.tblDept (DeptId INT NOT NULL PRIMARY KEY, DeptName VARCHAR(1), DeptDescription VARCHAR(200))');
   });
-  const LINE = /^rowback decode: INCOMPLETE: the row of dbo\.tblDept \(70-byte row image, LSN 0000002a:000001f0:0003\) was decoded with 1 warning\(s\) \(in "warnings"\): a value may be wrong or not decoded; first: 35 byte\(s\) after the record's end \(offset 35\) ignored\n$/;
+  const VALUES = { DeptId: 6, DeptName: 'CS', DeptDescription: 'Computer Science' };
+  const LINE = /^rowback decode: INCOMPLETE: the row of dbo\.tblDept \(35-byte row image, LSN 0000002a:000001f0:0003\) was decoded with 1 warning\(s\) \(in "warnings"\): a value may be wrong or not decoded; first: column DeptName holds 2 characters, more than its declared varchar\(1\) allows: .*\n$/;
 
   it('exit 3 with --strict, 0 without, the same stdout; INCOMPLETE said either way', async () => {
-    const args = ['decode', '--ddl', ddl, '--hex', ROW + ROW, '--lsn', '0000002a:000001f0:0003'];
+    const args = ['decode', '--ddl', narrow, '--hex', ROW, '--lsn', '0000002a:000001f0:0003'];
     const plain = await cli(...args);
     expect(plain.code).toBe(0);
-    expect(JSON.parse(plain.stdout)).toEqual({ table: 'dbo.tblDept', values: { DeptId: 6, DeptName: 'CS', DeptDescription: 'Computer Science' }, warnings: ["35 byte(s) after the record's end (offset 35) ignored"] });
+    const doc = JSON.parse(plain.stdout);
+    expect(doc.values).toEqual(VALUES);
+    expect(doc.warnings).toHaveLength(1);
     expect(plain.stderr).toMatch(LINE);
     const strict = await cli(...args, '--strict');
     expect(strict.code).toBe(3);
@@ -102,7 +109,7 @@ describe('decode --strict: a row decoded with warnings', () => {
     const r = await cli('decode', '--ddl', ddl, '--hex', ROW, '--strict');
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual({ table: 'dbo.tblDept', values: { DeptId: 6, DeptName: 'CS', DeptDescription: 'Computer Science' } });
+    expect(JSON.parse(r.stdout)).toEqual({ table: 'dbo.tblDept', values: VALUES });
   });
 
   it('an error keeps its own code 2 with --strict', async () => {
