@@ -138,7 +138,8 @@ export function tapeString(d: Dblk, at: number): string | null {
  * backup (`MSSQLBAK`) is walked through its decompressed MTF stream (`compressed.ts`). Throws
  * FORMAT_COMPRESSED_BACKUP for a compressed container rowback does not understand and for MTF
  * streams/sets marked with MTF software compression, FORMAT_ENCRYPTED_BACKUP for encrypted ones,
- * FORMAT_NOT_A_BACKUP when the stream does not start with a TAPE DBLK. Damage after that (a
+ * FORMAT_NOT_A_BACKUP when the stream does not start with a TAPE DBLK, FORMAT_BAD_MTF when it starts
+ * with one whose type bytes are damaged (`damagedTapeBlock`: the checksum says TAPE). Damage after that (a
  * cut-short copy) is listed in `problems`, not thrown.
  */
 export function readMtfLayout(path: string, bytes?: BackupBytes): MtfLayout {
@@ -161,6 +162,9 @@ function walk(src: BackupBytes, path: string): MtfLayout {
   };
   const first = read(0, 8);
   if (first.length < 4 || ascii4(first, 0) !== 'TAPE') {
+    // The first block's type bytes damaged (one bit: TAPE → TAPD): its header checksum still says TAPE.
+    const damaged = damagedTapeBlock(read(0, COMMON_HEADER_SIZE));
+    if (damaged) throw new FormatError('FORMAT_BAD_MTF', `this file is ${damaged}; rowback does not read a backup whose TAPE block is damaged: read another copy of this backup`, { file: path, offset: 0 });
     // A data or log file given where a backup was expected (an .ldf as --trn, an .mdf as --bak): page 0 is a file header page (header version 1, type 15).
     // Which of the two: a log has its first VLF header (0xAB) at 0x2000, a data file its PFS page.
     // Said plainly, with where each goes (dump and diff, which read no .ldf, were told "--ldf").
@@ -240,6 +244,7 @@ function walk(src: BackupBytes, path: string): MtfLayout {
     problems.push({ code: 'FORMAT_BAD_MTF', reason: `no descriptor block or stream header where one was expected (found ${JSON.stringify(id)}); the rest of the file is not read`, location: { file: path, offset: pos } });
     break;
   }
+  trailerOnly(dblks, streams, problems);
   const tape = dblks.find((d) => d.type === 'TAPE');
   const mediaFamilyId = tape && tape.bytes.length >= 56 ? Buffer.from(tape.bytes).readUInt32LE(52) : null;
   let mediaSet: MediaSet | null = null;
@@ -252,6 +257,73 @@ function walk(src: BackupBytes, path: string): MtfLayout {
   }
   const compressed = src.compressed ? { fileSize: src.compressed.fileSize, chunks: src.compressed.chunks } : null;
   return { file: path, size, compressed, mediaFamilyId, mediaSet, sets: set, dblks, streams, problems };
+}
+
+/**
+ * A first descriptor block whose type bytes are not `TAPE` but whose header checksum (u16 @50, the
+ * XOR of the 25 words before it) verifies when they are read as `TAPE`: a backup whose TAPE block
+ * is damaged in its type bytes (one bit turns TAPE into TAPD), not some other file. Returns the
+ * one-line finding (what the type bytes read, the checksum), or null when the checksum does not
+ * say TAPE (then the file is not called a backup: a random file matches 1 time in 65,536 on the
+ * checksum alone, so the block's first-event offset must also be one a DBLK can have, 52 bytes or
+ * more). `head` is the first 52 bytes of the file (or of the decompressed MTF stream).
+ */
+export function damagedTapeBlock(head: Uint8Array): string | null {
+  if (head.length < COMMON_HEADER_SIZE) return null;
+  const type = String.fromCharCode(head[0], head[1], head[2], head[3]);
+  if (type === 'TAPE') return null;
+  const h = Buffer.from(head.subarray(0, COMMON_HEADER_SIZE));
+  const stored = h.readUInt16LE(50);
+  const firstEvent = h.readUInt16LE(8);
+  h.write('TAPE', 0, 'latin1');
+  if (xorWords(h, 50) !== stored || firstEvent < COMMON_HEADER_SIZE) return null;
+  const hex = Buffer.from(head.subarray(0, 4)).toString('hex').toUpperCase();
+  const shown = /^[\x20-\x7e]{4}$/.test(type) ? `${JSON.stringify(type)} (0x${hex})` : `0x${hex}`;
+  return `a Microsoft Tape Format backup whose first descriptor block is damaged: its type bytes at offset 0 read ${shown} where a backup has "TAPE", and its header checksum 0x${stored.toString(16).padStart(4, '0')} matches its bytes only with "TAPE" there`;
+}
+
+/**
+ * How a file's first bytes (at least 52 read from offset 0) start a backup: `TAPE` (MTF),
+ * `MSSQLBAK` (compressed), `damaged TAPE` (a TAPE block whose type bytes are damaged, see
+ * `damagedTapeBlock`), or null (not a backup). One test for every place that tells a backup from
+ * other files (inspect, log, restore plan's folder walk, --mdf given a backup).
+ */
+export function backupStart(head: Uint8Array): 'TAPE' | 'MSSQLBAK' | 'damaged TAPE' | null {
+  if (head.length >= 4 && ascii4(head, 0) === 'TAPE') return 'TAPE';
+  if (head.length >= 8 && Buffer.from(head.subarray(0, 8)).toString('latin1') === COMPRESSED_MAGIC) return 'MSSQLBAK';
+  return damagedTapeBlock(head) ? 'damaged TAPE' : null;
+}
+
+/** Code of damage in a set's closing blocks only (see `trailerOnly`): named, but no page or log record is lost. */
+export const MTF_TRAILER_DAMAGED = 'FORMAT_BAD_MTF_TRAILER';
+
+/**
+ * Damage where the walk stopped that lies after the last set's MSLS block and its configuration
+ * stream (MQCI), read whole: in every backup of the corpus (22 files, SQL Server 2005–2025,
+ * compressed and striped ones) MSLS follows the set's last data (MSDA) and log (MSTL) stream and
+ * only the closing blocks come after it (MQCI, SFMB, ESET + OTCP/TSMP, ESET, SFMB), so every page
+ * and log record of the set was read. Damage after the closing blocks were all read (the SFMB after
+ * the second ESET) is not in them: it stays FORMAT_BAD_MTF (the blocks of a further set). Such a problem's code becomes MTF_TRAILER_DAMAGED (not a
+ * loss: scan is not INCOMPLETE for it), its reason saying so and what is unknown: the ESET's
+ * backup finish date (RESTORE HEADERONLY BackupFinishDate; restore planning needs it for a time,
+ * so the file stays damaged there). Further sets after the damage stay unseen, as for any damage
+ * (`choosePosition`).
+ */
+function trailerOnly(dblks: Dblk[], streams: StreamHeader[], problems: SkippedItem[]): void {
+  const lastSet = Math.max(0, ...dblks.map((d) => d.set));
+  const msls = dblks.filter((d) => d.type === 'MSLS' && d.set === lastSet).pop();
+  if (!msls) return;
+  const closing = streams.find((x) => x.id === 'MQCI' && x.dblk === 'MSLS' && x.set === lastSet && x.offset > msls.offset && !x.truncated);
+  if (!closing) return;
+  // the closing blocks all read (two ESETs, then SFMB): damage after them is not in them (another set's blocks)
+  const esets = dblks.filter((d) => d.type === 'ESET' && d.set === lastSet && d.offset > msls.offset);
+  if (esets.length >= 2 && dblks.some((d) => d.type === 'SFMB' && d.set === lastSet && d.offset > esets[1].offset)) return;
+  const end = closing.dataOffset + closing.length;
+  for (const p of problems) {
+    if (p.code !== 'FORMAT_BAD_MTF' || p.location.offset === undefined || p.location.offset < end) continue;
+    p.code = MTF_TRAILER_DAMAGED;
+    p.reason = `${p.reason}; it lies in the closing blocks of backup set ${lastSet}, after its MSLS block (offset ${msls.offset}) and configuration stream, read whole, which follow its last data and log stream: no page or log record is lost, only what the closing blocks hold (the ESET's backup finish date) is unknown`;
+  }
 }
 
 /**
@@ -295,7 +367,7 @@ export function streamsOfSet(layout: MtfLayout, position: number): StreamHeader[
  * a DBA looking for a file already at hand.
  */
 export function throwIfDamaged(layout: MtfLayout, consequence: string): void {
-  const p = layout.problems.find((x) => x.code === 'FORMAT_BAD_MTF');
+  const p = layout.problems.find((x) => x.code === 'FORMAT_BAD_MTF' || x.code === MTF_TRAILER_DAMAGED);
   if (!p) return;
   throw new FormatError('FORMAT_BAD_MTF', `${p.reason}; so ${consequence}: read another copy of this backup`, { file: layout.file, ...(p.location.offset !== undefined ? { offset: p.location.offset } : {}) });
 }

@@ -11,7 +11,7 @@ import { InputError } from '../errors.js';
 import { LayeredPageSource } from '../datafile/mdf-source.js';
 import type { PageSource } from '../datafile/page-source.js';
 import { listBackupSets, readBackupHeader, type BackupHeader } from './header.js';
-import { readMtfLayout, throwIfDamaged, type MtfLayout } from './mtf.js';
+import { MTF_TRAILER_DAMAGED, readMtfLayout, throwIfDamaged, type MtfLayout } from './mtf.js';
 
 /**
  * Bytes a backup set's closing blocks take after its last data or log stream (MSLS + its MQCI,
@@ -38,7 +38,7 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
   // The walk stopped at a damaged header with more bytes after it than a set's closing blocks take:
   // further backup sets may be there, unseen, so taking the one set seen would guess. (A damaged
   // header of StDb2Sql.bak's second set made dump print the first set's rows with no word.)
-  const damage = layout.problems.find((p) => p.code === 'FORMAT_BAD_MTF' && p.location.offset !== undefined);
+  const damage = layout.problems.find((p) => (p.code === 'FORMAT_BAD_MTF' || p.code === MTF_TRAILER_DAMAGED) && p.location.offset !== undefined);
   if (damage && layout.size - damage.location.offset! > TRAILER_BYTES) {
     throwIfDamaged(layout, `the ${layout.size - damage.location.offset!} bytes after it, which may hold ${layout.sets ? 'further backup sets' : 'the backup sets'}, are not read (--position N reads set N of the ${layout.sets} before it)`);
   }

@@ -26,7 +26,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
 /**
  * `rowback` — every command prints its result on stdout and nothing else; errors are one line
  * on stderr (`CODE: message (location)`) with exit code 2 for bad input, 1 otherwise; 3 for an
- * INCOMPLETE result under `--strict` (strict.ts), 130/143 interrupted, 141 output closed.
+ * INCOMPLETE result under `--strict` (strict.ts; `inspect`: whenever it reports damage), 130/143
+ * interrupted, 141 output closed.
  */
 export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command()

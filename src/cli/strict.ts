@@ -1,12 +1,13 @@
 /**
- * `--strict` of `scan`, `dump` and `log`: a result that is INCOMPLETE (the command printed
+ * `--strict` of `scan`, `dump`, `log`, `diff` and `decode`: a result that is INCOMPLETE (the command printed
  * `rowback CMD: INCOMPLETE: …` on stderr: log lost to damage or in no file given, pages or catalog
- * pages that could not be read) ends with exit code 3 instead of 0, so that a script tells a cut
+ * pages that could not be read; for diff and decode, which print a whole result or refuse, values
+ * printed or compared that were decoded with warnings) ends with exit code 3 instead of 0, so that a script tells a cut
  * result from a whole one without reading stderr. The output is the same either way: written
  * whole, the INCOMPLETE line printed (also with `--quiet`).
  *
  * Exit codes of the CLI: 0 whole result; 1 failure (`SOURCE_*`, `STAGING_*`, …); 2 bad input
- * (`INPUT_*`, `FORMAT_*`, …); 3 INCOMPLETE under `--strict`; 130 / 143 interrupted by SIGINT /
+ * (`INPUT_*`, `FORMAT_*`, …); 3 INCOMPLETE under `--strict` (`inspect`: whenever it reports damage); 130 / 143 interrupted by SIGINT /
  * SIGTERM (these win over 3: an interrupted result is cut anyway); 141 output closed by its reader.
  */
 import { Option } from 'commander';

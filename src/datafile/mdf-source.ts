@@ -8,6 +8,7 @@ import { FormatError, InputError } from '../errors.js';
 import { PAGE_SIZE, type PageSource } from './page-source.js';
 import { PageType, parsePageHeader, verifyPage } from './page.js';
 import { parseFileHeaderPage } from './file-header.js';
+import { backupStart, damagedTapeBlock } from '../backup/mtf.js';
 
 export class MdfPageSource implements PageSource {
   readonly description: string;
@@ -29,8 +30,8 @@ export class MdfPageSource implements PageSource {
     if (!h || h.headerVersion !== 1 || h.type !== PageType.FILE_HEADER_PAGE) {
       this.close();
       // A backup given as a data file (--mdf x.bak) is named as one, with where it goes.
-      const magic = first ? Buffer.from(first.subarray(0, 8)).toString('latin1') : '';
-      const backup = magic.startsWith('TAPE') ? 'TAPE' : magic === 'MSSQLBAK' ? 'MSSQLBAK' : null;
+      const backup = first ? backupStart(first) : null;
+      if (backup === 'damaged TAPE') throw new InputError('INPUT_NOT_A_DATA_FILE', `${path} is ${damagedTapeBlock(first!)}; not a data file (.mdf/.ndf): give a backup with --bak/--trn, and read another copy of it`, { file: path, offset: 0 });
       if (backup) throw new InputError('INPUT_NOT_A_DATA_FILE', `${path} is a backup (starts with ${backup}), not a data file (.mdf/.ndf): give a full or differential backup with --bak, a log backup with --trn`, { file: path });
       throw new InputError('INPUT_NOT_A_DATA_FILE', `${path} does not start with a SQL Server file header page (type 15)`, { file: path });
     }

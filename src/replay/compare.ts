@@ -55,10 +55,28 @@ export interface CompareResult {
   keySource: string;
   /** The replays run (earlier first), for their summaries. */
   replays: { side: 'earlier' | 'later'; result: ReplayResult }[];
+  /**
+   * Per side, the rows compared whose values were decoded with warnings (a value that may be wrong
+   * or was not decoded: the verdict on those rows may be too), with the first one's place
+   * (`page 1:289 slot 3`, or `log LSN …`, `the base backup`) and warning. Empty when none was.
+   */
+  warned: Array<{ side: 'earlier' | 'later'; rows: number; where: string; warning: string }>;
+}
+
+/** Counts rows decoded with warnings (see CompareResult.warned). */
+function warnedRows(side: 'earlier' | 'later', rows: Iterable<{ warnings: string[]; where: () => string }>): CompareResult['warned'] {
+  let n = 0;
+  let first: { where: string; warning: string } | undefined;
+  for (const r of rows) {
+    if (!r.warnings.length) continue;
+    n++;
+    first ??= { where: r.where(), warning: r.warnings[0] };
+  }
+  return n ? [{ side, rows: n, ...first! }] : [];
 }
 
 /** The table's rows on a page source (a data file or a backup's pages), with its layout. */
-function readState(source: PageSource, table: string, where: string): { state: TableState; layout: TableLayout } {
+function readState(source: PageSource, table: string, where: string, side: 'earlier' | 'later'): { state: TableState; layout: TableLayout; warned: CompareResult['warned'] } {
   const reader = new PageReader(source);
   const md: DataFileMetadata = readDataFileMetadata(source, reader);
   const d = findTable(md, table);
@@ -68,13 +86,15 @@ function readState(source: PageSource, table: string, where: string): { state: T
   const columns = visibleColumns(d.layout).map((c) => c.name);
   const skipped: SkippedItem[] = [];
   const rows: TableState['rows'] = [];
+  const warnings: Array<{ warnings: string[]; where: () => string }> = [];
   for (const r of readTableRows(source, md, qualified, { reader, skipped })) {
     rows.push({ values: pickOwn(r.values, columns) as Record<string, SqlValue> });
+    if (r.warnings.length) warnings.push({ warnings: r.warnings, where: () => `${where} page ${r.page} slot ${r.slot}` });
   }
   if (skipped.length) {
     throw new InputError('INPUT_UNREADABLE_STATE', `${skipped.length} row(s) or page(s) of ${qualified} in ${where} could not be read (first: ${skipped[0].code}: ${skipped[0].reason}); a comparison would call them missing, so none is made`, { table: qualified, file: where });
   }
-  return { state: { table: qualified, columns, rows }, layout: d.layout };
+  return { state: { table: qualified, columns, rows }, layout: d.layout, warned: warnedRows(side, warnings) };
 }
 
 function withPages<T>(src: PageSource, f: (s: PageSource) => T): T {
@@ -141,6 +161,9 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   o.signal?.throwIfAborted();
 
   const replays: CompareResult['replays'] = [];
+  const warned: CompareResult['warned'] = [];
+  const replayWarned = (side: 'earlier' | 'later', r: ReplayResult) =>
+    warned.push(...warnedRows(side, r.rows.map((x) => ({ warnings: x.warnings, where: () => (x.origin === 'backup' ? `the base backup (${side === 'earlier' ? o.bak.join(' + ') : afterBak.join(' + ')})` : `the log record at LSN ${x.origin.lsn}`) }))));
   let before: TableState;
   let layout: TableLayout;
   if (o.target) {
@@ -148,8 +171,11 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     replays.push({ side: 'earlier', result: r });
     before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn })) };
     layout = r.layout; // the layout the replay decoded with: no second read of the base backup
+    replayWarned('earlier', r);
   } else {
-    ({ state: before, layout } = withPages(openBackupPages(o.bak, undefined, assertBackupSet, sideAdvice('--bak', o.bak)), (s) => readState(s, o.table, o.bak.join(' + '))));
+    let w: CompareResult['warned'];
+    ({ state: before, layout, warned: w } = withPages(openBackupPages(o.bak, undefined, assertBackupSet, sideAdvice('--bak', o.bak)), (s) => readState(s, o.table, o.bak.join(' + '), 'earlier')));
+    warned.push(...w);
   }
   o.signal?.throwIfAborted();
   let after: TableState;
@@ -157,14 +183,17 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     const r = await replayTableAt({ bak: afterBak, trn: afterTrn, table: o.table, target: o.afterTarget, signal: o.signal });
     replays.push({ side: 'later', result: r });
     after = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values })) };
+    replayWarned('later', r);
   } else {
     const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, undefined, assertBackupSet, sideAdvice('--after-bak', afterBak));
-    after = withPages(src, (s) => readState(s, o.table, (afterMdf.length ? afterMdf : afterBak).join(' + ')).state);
+    const read = withPages(src, (s) => readState(s, o.table, (afterMdf.length ? afterMdf : afterBak).join(' + '), 'later'));
+    after = read.state;
+    warned.push(...read.warned);
   }
 
   o.signal?.throwIfAborted();
   const { key, keySource } = matchKey(layout, before, o.key, o.keyName);
-  return { diff: diffTableStates(before, after, key, keySource), layout, beforeRows: before.rows.length, afterRows: after.rows.length, keySource, replays };
+  return { diff: diffTableStates(before, after, key, keySource), layout, beforeRows: before.rows.length, afterRows: after.rows.length, keySource, replays, warned };
 }
 
 /**

@@ -15,7 +15,7 @@ import { readdirSync, realpathSync, statSync, openSync, readSync, closeSync } fr
 import { join, resolve } from 'node:path';
 import { InputError, RowbackError } from '../errors.js';
 import { readBackupHeader, type BackupHeader } from '../backup/header.js';
-import { readMtfLayout, COMPRESSED_MAGIC, type MtfLayout } from '../backup/mtf.js';
+import { backupStart, readMtfLayout, COMMON_HEADER_SIZE, type MtfLayout } from '../backup/mtf.js';
 
 /** HEADERONLY / backupset types rowback knows; only full, differential and log are restorable by the planner. */
 export type HistoryBackupType = 'full' | 'differential' | 'log' | 'file' | 'partial' | 'other';
@@ -112,7 +112,7 @@ function walk(dir: string, out: string[], seen = new Set<string>()): void {
   }
 }
 
-/** True when the file starts like a backup (MTF `TAPE` or a compressed `MSSQLBAK` container). */
+/** True when the file starts like a backup (MTF `TAPE`, a compressed `MSSQLBAK` container, or a TAPE block with damaged type bytes: `backupStart`). */
 function looksLikeBackup(path: string): boolean {
   let fd: number;
   try {
@@ -121,9 +121,10 @@ function looksLikeBackup(path: string): boolean {
     return false;
   }
   try {
-    const b = Buffer.alloc(8);
-    const n = readSync(fd, b, 0, 8, 0);
-    return (n >= 4 && b.toString('latin1', 0, 4) === 'TAPE') || (n === 8 && b.toString('latin1', 0, 8) === COMPRESSED_MAGIC);
+    const b = Buffer.alloc(COMMON_HEADER_SIZE);
+    const n = readSync(fd, b, 0, b.length, 0);
+    // a backup whose TAPE block is damaged is listed as damaged (FORMAT_BAD_MTF), not passed over
+    return backupStart(b.subarray(0, n)) !== null;
   } finally {
     closeSync(fd);
   }

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { pageChecksum } from '../../src/datafile/page.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
@@ -25,11 +26,34 @@ describeCorpus('dump of a damaged data file', () => {
     const mdf = damaged('zeroed.mdf', (b) => b.fill(0, 289 * 8192, 290 * 8192));
     const r = await run('dump', '--quiet', '--mdf', mdf, '--table', 'tblDept');
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^rowback dump: INCOMPLETE: 2 item\(s\) could not be read \(FORMAT_BROKEN_CHAIN, FORMAT_BAD_PAGE; page 1:289\); the 0 row\(s\) printed may not be all the table\(s\) hold\n$/);
+    // the page and its table named, not "may not be all": a zeroed header gives no slot count
+    expect(r.stderr).toMatch(/^rowback dump: INCOMPLETE: dbo\.tblDept: page 1:289 \(FORMAT_BAD_PAGE\) failed its checks, nothing on it printed; 0 row\(s\) printed\n$/);
     const out = join(mkdtempSync(join(tmpdir(), 'rowback-dump-whole-')), 'rows.ndjson');
     const whole = await run('dump', '--quiet', '--mdf', corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf'), '--table', 'tblDept', '--out', out);
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(8);
     expect(whole.stderr).toBe('');
+  });
+
+  it('one changed bit in a data page: the page, its table and the slot count its header gives', async () => {
+    const mdf = damaged('bit.mdf', (b) => {
+      b[289 * 8192 + 500] ^= 0x01;
+      return b;
+    });
+    const r = await run('dump', '--quiet', '--mdf', mdf, '--all', '--out', join(mkdtempSync(join(tmpdir(), 'rowback-dump-bit-')), 'r.ndjson'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^rowback dump: INCOMPLETE: dbo\.tblDept: page 1:289 \(FORMAT_BAD_CHECKSUM; its header, which failed the check too, gives a data page of 8 slot\(s\)\) failed its checks, nothing on it printed; 4 row\(s\) printed\n$/);
+  });
+
+  it('a record whose status byte was changed (page checksum recomputed): its table, page and offset', async () => {
+    const mdf = damaged('record.mdf', (b) => {
+      const p = 289 * 8192;
+      const slot0 = b.readUInt16LE(p + 8192 - 2);
+      b[p + slot0] = (b[p + slot0] & ~0x0e) | (3 << 1); // an index record type on a data page
+      b.writeUInt32LE(pageChecksum(new Uint8Array(b.buffer, b.byteOffset + p, 8192)), p + 60);
+      return b;
+    });
+    const r = await run('dump', '--quiet', '--mdf', mdf, '--table', 'dbo.tblDept', '--out', join(mkdtempSync(join(tmpdir(), 'rowback-dump-rec-')), 'r.ndjson'));
+    expect(r.stderr).toMatch(/^rowback dump: INCOMPLETE: dbo\.tblDept: 1 record\(s\) or value\(s\) not read: page 1:289 offset 96 \(FORMAT_BAD_RECORD\); 7 row\(s\) printed\n$/);
   });
 
   it('a cut file whose catalog pages are gone: --all is INCOMPLETE, a named table "may be in it, unnamed"', async () => {

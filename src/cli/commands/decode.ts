@@ -9,6 +9,7 @@ import { formatLsn, parseAnyLsn } from '../../logreader/lsn.js';
 import { parseHex } from '../../util/hex.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { repeatableOption } from '../options.js';
+import { exitIncomplete, strictOption } from '../strict.js';
 
 /**
  * `rowback decode`: one row image + table metadata → one JSON document on stdout:
@@ -28,6 +29,8 @@ interface DecodeCliOptions {
   partition?: string;
   defaultSchema?: string;
   collation?: string;
+  /** Exit 3 (not 0) when the row was decoded with warnings (INCOMPLETE; strict.ts). */
+  strict?: boolean;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -45,14 +48,16 @@ export function register(program: Command): void {
     .option('--default-schema <schema>', 'with --ddl: schema of unqualified table names', 'dbo')
     .option('--collation <name>', 'with --ddl: database default collation for char/varchar columns without COLLATE', 'SQL_Latin1_General_CP1_CI_AS')
     .option('--lsn <lsn>', 'LSN of the log record the image came from, any fn_dblog spelling (named in errors)')
+    .addOption(strictOption())
     .action(async (opts: DecodeCliOptions) => {
       // Ctrl-C / SIGTERM (waiting for `--hex -` on stdin, reading a large script): nothing is
       // printed, one INTERRUPTED line, exit 130 / 143 (interrupt.ts)
       const interrupt = catchInterrupts();
       try {
         let text = '';
+        let incomplete = '';
         try {
-          text = await runDecode(opts, interrupt.signal);
+          ({ text, incomplete } = await runDecode(opts, interrupt.signal));
           await letSignalsIn();
         } catch (e) {
           if (!interrupt.by) throw e;
@@ -62,6 +67,11 @@ export function register(program: Command): void {
           return;
         }
         process.stdout.write(text);
+        // a value the decoder could not stand behind: said on stderr, exit 3 with --strict
+        if (incomplete) {
+          process.stderr.write(incomplete);
+          exitIncomplete(opts.strict);
+        }
       } finally {
         interrupt.release();
       }
@@ -69,10 +79,13 @@ export function register(program: Command): void {
 }
 
 /**
- * Does the whole job and returns the text to print; throws typed errors (nothing printed), and
+ * Does the whole job and returns the text to print, and the `rowback decode: INCOMPLETE: …` line
+ * when the row was decoded with warnings ('' otherwise): decode prints one row whole or refuses
+ * (an error, exit 2), so what can fall short of a whole answer is a value the decoder warns about
+ * (may be wrong, not decoded, not stored in the row). Throws typed errors (nothing printed), and
  * `signal`'s reason once it is aborted while stdin is read (`--hex -`; stdin is closed then).
  */
-export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): Promise<string> {
+export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): Promise<{ text: string; incomplete: string }> {
   // Validate the LSN first: a typo there should not wait behind a long metadata load.
   const lsn = opts.lsn !== undefined ? formatLsn(parseAnyLsn(opts.lsn, '--lsn')) : undefined;
   if (!!opts.ddl === !!opts.schema) {
@@ -95,7 +108,9 @@ export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): P
   const row = decodeRow(image, table, lsn ? { lsn } : undefined);
   const doc: { table: string; values: typeof row.values; warnings?: string[] } = { table: qualifiedName(table), values: row.values };
   if (row.warnings.length > 0) doc.warnings = row.warnings;
-  return JSON.stringify(doc) + '\n';
+  const at = [`${image.length}-byte row image`, lsn ? `LSN ${lsn}` : ''].filter(Boolean).join(', ');
+  const incomplete = row.warnings.length ? `rowback decode: INCOMPLETE: the row of ${doc.table} (${at}) was decoded with ${row.warnings.length} warning(s) (in "warnings"): a value may be wrong or not decoded; first: ${row.warnings[0]}\n` : '';
+  return { text: JSON.stringify(doc) + '\n', incomplete };
 }
 
 /**

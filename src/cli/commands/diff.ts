@@ -18,6 +18,7 @@ import { openStagingStore } from '../../staging/open.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
 import { formatFromOut, normalizeTableName, outFormatOption, singleValue } from '../options.js';
 import { replaySummary } from './dump-point-in-time.js';
+import { exitIncomplete, strictOption } from '../strict.js';
 import { parseTarget } from './restore.js';
 
 export const DIFF_FORMATS = ['ndjson', 'json'] as const;
@@ -45,6 +46,8 @@ export interface DiffOptions {
   format: (typeof DIFF_FORMATS)[number];
   out?: string;
   quiet?: boolean;
+  /** Exit 3 (not 0) when the comparison is INCOMPLETE: rows compared whose values were decoded with warnings (strict.ts). */
+  strict?: boolean;
 }
 
 /** Adds `diff` to the program (see runDiff). */
@@ -66,7 +69,8 @@ export function register(program: Command): void {
     .option('--stage <staging.db>', "stage the missing and changed rows as a job of kind 'restore' (review and re-insert them like scanned rows); staged once they are all written: a reader closing stdout early (| head) leaves nothing staged, and the EPIPE line says so")
     .addOption(outFormatOption(DIFF_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
-    .option('--quiet', 'no summary on stderr')
+    .option('--quiet', 'no summary on stderr; still said: INCOMPLETE and INTERRUPTED')
+    .addOption(strictOption())
     .action(async (opts: DiffOptions, cmd: Command) => {
       formatFromOut(cmd, opts, DIFF_FORMATS);
       await runDiff(opts);
@@ -173,6 +177,13 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
           `${jobId !== null ? `; staged as restore job ${jobId} in ${opts.stage}` : ''}\n`,
       );
     }
+    // Said even with --quiet: a diff is whole or refused (pages it cannot read refuse it), but a
+    // row whose values were decoded with warnings (a value that may be wrong, or not decoded) was
+    // compared on them, and its verdict (missing, changed, unchanged) may be wrong too.
+    for (const w of r.warned) {
+      stderr.write(`rowback diff: INCOMPLETE: ${w.rows} row(s) of the ${w.side} state were decoded with warnings, so the comparison of them may be wrong (first: ${w.where}: ${w.warning})\n`);
+    }
+    if (r.warned.length && !interrupt.by) exitIncomplete(opts.strict);
     if (interrupt.by) {
       sayInterrupted('diff', interrupt.by, `the output stopped before its end; the ${written} of ${lines.length} change(s) written are only part of the result${opts.stage ? ', and nothing was staged' : ''}`, stderr);
       return { ...d, jobId, interrupted: interrupt.by };

@@ -11,6 +11,7 @@ import { openDataFiles } from '../../recover/open-data-files.js';
 import { readDataFileMetadata } from '../../datafile/metadata.js';
 import { PageReader, uncheckedPagesNote } from '../../datafile/page-reader.js';
 import type { PageSource } from '../../datafile/page-source.js';
+import { PageType, parsePageHeader } from '../../datafile/page.js';
 import { findTable, readTableRows, type TableRow } from '../../datafile/table-rows.js';
 import { visibleColumns } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
@@ -195,8 +196,12 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     }
     const started = Date.now();
     const progress = createProgress({ quiet: opts.quiet, stream: stderr as NodeJS.WriteStream });
+    // where each table's skipped items start in rowSkipped (readTableRows adds the page reader's
+    // items of the table's walk there too): the INCOMPLETE line names the table of a failed page
+    const starts: Array<{ table: string; at: number }> = [];
     tables: for (const { qualified, columns } of tables) {
       if (interrupt.by) break;
+      starts.push({ table: qualified, at: rowSkipped.length });
       const t: DumpedTable = { table: qualified, rows: 0, ghosts: 0, remnants: 0 };
       done.push(t);
       const record = (r: TableRow) => {
@@ -243,7 +248,11 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     // Said even with --quiet, as scan's INCOMPLETE is: a page, record or catalog page that could
     // not be read leaves rows out (a zeroed data page of dbo.tblDept: 0 rows, exit 0, not a word).
     if (skipped.length) {
-      stderr.write(incompleteLine(skipped, rows));
+      const tableOf = new Map<SkippedItem, string>();
+      starts.forEach((x, i) => {
+        for (const item of rowSkipped.slice(x.at, starts[i + 1]?.at ?? rowSkipped.length)) tableOf.set(item, x.table);
+      });
+      stderr.write(incompleteLine(skipped, rows, { tableOf, failedPages: new Set(reader.skipped), source }));
       exitIncomplete(opts.strict);
     }
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
@@ -264,11 +273,73 @@ function pagesOf(items: SkippedItem[]): string {
   return pages.length ? `; page${pages.length > 1 ? 's' : ''} ${pages.slice(0, 10).join(', ')}${pages.length > 10 ? ' …' : ''}` : '';
 }
 
-/** The INCOMPLETE line of a dump that skipped items: the rows printed are not all there are. */
-function incompleteLine(skipped: SkippedItem[], rows: number): string {
-  const codes = [...new Set(skipped.map((s) => s.code))].join(', ');
-  const damage = catalogDamage(skipped);
-  return `rowback dump: INCOMPLETE: ${skipped.length} item(s) could not be read (${codes}${pagesOf(skipped)})${damage.length ? ', the catalog among them' : ''}; the ${rows} row(s) printed may not be all the table(s) hold\n`;
+/**
+ * The slot count a failed page's own header gives, when that header still reads as a data page
+ * (header version 1, type 1) of the page id asked for; undefined otherwise (zeroed, overwritten).
+ * The header failed the page's check with the rest, so the count is said as the header's, not as fact.
+ */
+function headerSlotCount(source: PageSource, page: string): number | undefined {
+  const m = /^(\d+):(\d+)$/.exec(page);
+  if (!m) return undefined;
+  let raw: Uint8Array | undefined;
+  try {
+    raw = source.readPage(Number(m[1]), Number(m[2]));
+  } catch {
+    return undefined;
+  }
+  if (!raw || raw.length < 96) return undefined;
+  const h = parsePageHeader(raw);
+  return h.headerVersion === 1 && h.type === PageType.DATA_PAGE && h.pageId.pageId === Number(m[2]) && h.slotCount * 2 <= raw.length - 96 ? h.slotCount : undefined;
+}
+
+/**
+ * The INCOMPLETE line of a dump that skipped items: which rows are not printed. A page that failed
+ * its checks while a table was read is named with its table and code (nothing on it is printed;
+ * how many slots its header gives, when the header still reads as that data page's), records that
+ * could not be decoded by table with their page and slot, anything else (catalog pages, pages read
+ * for no one table) counted with its codes and pages. One line.
+ */
+function incompleteLine(skipped: SkippedItem[], rows: number, ctx: { tableOf: Map<SkippedItem, string>; failedPages: Set<SkippedItem>; source: PageSource }): string {
+  const parts: string[] = [];
+  const byTable = new Map<string, { pages: SkippedItem[]; records: SkippedItem[] }>();
+  const rest: SkippedItem[] = [];
+  const chains: SkippedItem[] = [];
+  for (const s of skipped) {
+    const table = ctx.tableOf.get(s) ?? s.location.table;
+    if (s.code === 'FORMAT_BROKEN_CHAIN' && table) {
+      chains.push(s);
+      continue;
+    }
+    if (!table || !s.location.page) {
+      rest.push(s);
+      continue;
+    }
+    const t = byTable.get(table) ?? { pages: [], records: [] };
+    byTable.set(table, t);
+    (ctx.failedPages.has(s) ? t.pages : t.records).push(s);
+  }
+  // a FORMAT_BROKEN_CHAIN says the page chain went on from the IAM past a failed page: said by
+  // that page when its table has one, else counted with the rest
+  for (const c of chains) if (!byTable.get((ctx.tableOf.get(c) ?? c.location.table)!)?.pages.length) rest.push(c);
+  for (const [table, t] of byTable) {
+    if (t.pages.length) {
+      const list = t.pages.slice(0, 10).map((s) => {
+        const n = headerSlotCount(ctx.source, s.location.page!);
+        return `${s.location.page} (${s.code}${n !== undefined ? `; its header, which failed the check too, gives a data page of ${n} slot(s)` : ''})`;
+      });
+      parts.push(`${table}: page${t.pages.length > 1 ? 's' : ''} ${list.join(', ')}${t.pages.length > 10 ? ` and ${t.pages.length - 10} more` : ''} failed ${t.pages.length > 1 ? 'their' : 'its'} checks, nothing on ${t.pages.length > 1 ? 'them' : 'it'} printed`);
+    }
+    if (t.records.length) {
+      const list = t.records.slice(0, 5).map((s) => `page ${s.location.page}${s.location.offset !== undefined ? ` offset ${s.location.offset}` : ''} (${s.code})`);
+      parts.push(`${table}: ${t.records.length} record(s) or value(s) not read: ${list.join(', ')}${t.records.length > 5 ? ', …' : ''}`);
+    }
+  }
+  if (rest.length) {
+    const codes = [...new Set(rest.map((s) => s.code))].join(', ');
+    const damage = catalogDamage(rest);
+    parts.push(`${rest.length} item(s) could not be read (${codes}${pagesOf(rest)})${damage.length ? ', the catalog among them' : ''}`);
+  }
+  return `rowback dump: INCOMPLETE: ${parts.join('; ')}; ${rows} row(s) printed${catalogDamage(skipped).length ? ', of the tables the damaged catalog still names' : ''}\n`;
 }
 
 function summary(tables: DumpedTable[], includeGhosts: boolean, skipped: SkippedItem[], includeRemnants: boolean): string {

@@ -1,14 +1,15 @@
 import { assertRegularFile } from '../files.js';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { exitIncomplete, INCOMPLETE_EXIT_CODE } from '../strict.js';
 import { choiceOption } from '../options.js';
 import { createProgress } from '../progress.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { InputError } from '../../errors.js';
 import { listBackupSets, readBackupHeader, type BackupHeader, type BackupSetSummary } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
-import { readMtfLayout, COMPRESSED_MAGIC, type MediaSet } from '../../backup/mtf.js';
+import { backupStart, readMtfLayout, COMMON_HEADER_SIZE, type MediaSet } from '../../backup/mtf.js';
 import { openBackupPageSource, requireWholeMediaSet } from '../../backup/page-source.js';
 import { RowbackError } from '../../errors.js';
 import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, VLF_FIRST_BLOCK_OFFSET, VLF_HEADER_MARKER } from '../../logreader/ldf/constants.js';
@@ -109,10 +110,10 @@ export function detectFileKind(path: string): FileKind {
     throw new InputError('INPUT_FILE_UNREADABLE', `cannot open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
   }
   try {
-    const head = Buffer.alloc(16);
-    const n = readSync(fd, head, 0, 16, 0);
-    if (n >= 4 && head.toString('latin1', 0, 4) === 'TAPE') return 'backup';
-    if (n >= 8 && head.toString('latin1', 0, 8) === COMPRESSED_MAGIC) return 'backup';
+    const head = Buffer.alloc(COMMON_HEADER_SIZE);
+    const n = readSync(fd, head, 0, head.length, 0);
+    // a TAPE block with damaged type bytes is a backup too: reading it says what is damaged (FORMAT_BAD_MTF)
+    if (backupStart(head.subarray(0, n))) return 'backup';
     // Page 0 of a data or log file: header version 1, page type 15 (file header page).
     if (n >= 2 && head[0] === 1 && head[1] === 15) {
       const vlf = Buffer.alloc(1);
@@ -338,14 +339,15 @@ function renderLog(l: LogSummary, out: string[], kv: (k: string, v: unknown) => 
 export function register(program: Command): void {
   program
     .command('inspect')
-    .description('What a SQL Server file is and its header facts: backups (.bak/.trn), data files (.mdf/.ndf), logs (.ldf)')
+    .description(`What a SQL Server file is and its header facts: backups (.bak/.trn), data files (.mdf/.ndf), logs (.ldf); exit ${INCOMPLETE_EXIT_CODE} when it finds damage (everything readable still printed, INCOMPLETE on stderr)`)
     .argument('<file>', 'the file to inspect')
     .addOption(choiceOption('--format <format>', 'output format', ['json', 'text'] as const, 'text'))
     // No commander default: a default shown as `(default: "1")` read as if `--position 1` were
     // always fine, yet a data or log file refuses it given (it holds no backup set).
     .option('--position <n>', 'backup set to describe when a backup file holds several (RESTORE … WITH FILE = n); backups: the first set when not given; data and log files hold none and refuse it')
-    .option('--quiet', 'no progress on stderr')
-    .action(async (file: string, opts: { format: 'json' | 'text'; quiet?: boolean; position?: string }) => {
+    .option('--quiet', 'no progress on stderr; still said: INCOMPLETE and INTERRUPTED')
+    .addOption(new Option('--strict', `accepted as scan, dump, log, diff and decode take it; inspect exits ${INCOMPLETE_EXIT_CODE} when it finds damage (INCOMPLETE on stderr: a bad MTF header, page or log block, a stripe of a media set alone) with or without it, everything it could read printed all the same`))
+    .action(async (file: string, opts: { format: 'json' | 'text'; quiet?: boolean; position?: string; strict?: boolean }) => {
       const position = opts.position === undefined ? undefined : Number(opts.position);
       if (position !== undefined && (!Number.isInteger(position) || position < 1)) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${opts.position}'`);
       statSync(file, { throwIfNoEntry: false }) ?? (() => {
@@ -375,7 +377,37 @@ export function register(program: Command): void {
         interrupt.release();
       }
       process.stdout.write(opts.format === 'json' ? JSON.stringify(result, jsonReplacer, 2) + '\n' : renderText(result));
+      // Damage found: said on stderr (also with --quiet) and exit 3, --strict or not: finding damage
+      // is what inspect is run for, and a script must not read a damaged file's description as a
+      // whole file's (it exited 0 with a bad page, log block or MTF header listed)
+      const line = incompleteLine(result);
+      if (line) {
+        process.stderr.write(line);
+        exitIncomplete(true);
+      }
     });
+}
+
+/**
+ * What inspect found damaged or could not read, as items: the MTF walk's and log reading's skipped
+ * items (a bad MTF header, log block, VLF header; not LOG_STARTS_MID_VLF, which is where the log
+ * starts, no loss), a data file's skipped pages, and a backup whose pages could not be read on
+ * their own (one stripe of a media set, a TDE-encrypted database). Empty for a whole file.
+ */
+export function inspectDamage(r: InspectResult): Array<{ code: string; reason: string; where: string }> {
+  const where = (s: SkippedItem) => [s.location.file, s.location.offset !== undefined ? `offset ${s.location.offset}` : '', s.location.lsn ? `LSN ${s.location.lsn}` : '', s.location.page ? `page ${s.location.page}` : ''].filter(Boolean).join(', ');
+  const items = (list: SkippedItem[]) => list.filter((s) => s.code !== LOG_STARTS_MID_VLF).map((s) => ({ code: s.code, reason: s.reason, where: where(s) }));
+  if (r.kind === 'backup') return [...(r.incomplete ? [{ ...r.incomplete, where: r.file }] : []), ...items(r.log.skipped)];
+  if (r.kind === 'log') return r.log ? items(r.log.skipped) : [];
+  return items(r.skipped);
+}
+
+/** The `rowback inspect: INCOMPLETE: …` line (one line: how many, the first named with its file and offset), or '' when nothing is damaged. */
+export function incompleteLine(r: InspectResult): string {
+  const d = inspectDamage(r);
+  if (!d.length) return '';
+  const codes = [...new Set(d.map((x) => x.code))].join(', ');
+  return `rowback inspect: INCOMPLETE: ${d.length} item(s) of ${r.file} damaged or not read (${codes}); first: ${d[0].code}: ${d[0].reason} (${d[0].where})\n`;
 }
 
 function jsonReplacer(_k: string, v: unknown): unknown {

@@ -20,7 +20,7 @@ import { InputError } from '../../errors.js';
 import { readBackupHeader } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
-import { readMtfLayout } from '../../backup/mtf.js';
+import { MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
 import { CONTEXT_NAMES, OPERATION_NAMES } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_STARTS_MID_VLF, uncheckedBlocksNote, type LogScanOptions } from '../../logreader/ldf/reader.js';
@@ -377,6 +377,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const skipped: SkippedItem[] = [];
   const chain = logBackupGaps(inputs);
   skipped.push(...chain.gaps);
+  // Where the MTF walk of a backup stopped at damage: what comes after it is not read (a damaged
+  // MSTL block gave '0 of 0 record(s) printed', exit 0, not a word; scan said INCOMPLETE). Damage in
+  // the closing blocks only (mtf.ts trailerOnly) loses no record: a note.
+  for (const file of new Set(inputs.filter((i) => i.kind !== 'ldf').map((i) => i.file))) skipped.push(...readMtfLayout(file).problems);
   const progress = createProgress({ quiet: opts.quiet });
   const stats = emptyLogScanStats();
   let printed = 0;
@@ -471,10 +475,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     const lines = [`rowback log: ${printed} of ${stats.records} record(s) printed${stats.staleRecords ? ` (${stats.staleRecords} read from stale blocks, labelled in source.stale)` : ''}${repeats ? `; ${repeats} repeated at a log-backup boundary passed over` : ''}`];
     const at = (s: SkippedItem) => (s.location.file ? ` (${s.location.file}${s.location.offset !== undefined ? ` offset ${s.location.offset}` : ''})` : '');
     // where an .ldf's log starts inside its oldest VLF is no loss (docs/offline-log.md): a note
-    for (const s of skipped) if (s.code === LOG_STARTS_MID_VLF) lines.push(`rowback log: note: ${s.reason}${at(s)}`);
+    for (const s of skipped) if (s.code === LOG_STARTS_MID_VLF || s.code === MTF_TRAILER_DAMAGED) lines.push(`rowback log: note: ${s.code === MTF_TRAILER_DAMAGED ? `${s.code}: ` : ''}${s.reason}${at(s)}`);
     for (const n of chain.notes) lines.push(`rowback log: note: ${n}`);
     if (stats.blocks > stats.checksummedBlocks) lines.push(`rowback log: note: ${uncheckedBlocksNote(stats.blocks - stats.checksummedBlocks, stats.blocks)}`);
-    const passed = skipped.filter((s) => s.code !== LOG_STARTS_MID_VLF);
+    const passed = skipped.filter((s) => s.code !== LOG_STARTS_MID_VLF && s.code !== MTF_TRAILER_DAMAGED);
     if (passed.length) {
       lines.push(`rowback log: ${passed.length} item(s) skipped:`);
       for (const s of passed.slice(0, 20)) lines.push(`  ${s.code}: ${s.reason}${at(s)}`);

@@ -16,6 +16,7 @@ import { BlockScanner, NEED_MORE, type BlockEvent } from './block-scanner.js';
 import { BLOCK_STATUS_CHECKSUM, LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
 import { blockChecksumProblem, formatLsnFast, parseLogRecord, parseVlfHeader, recordProblem, recordSpanBounds, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
 import { operationName } from './constants.js';
+import { cutLoss } from './cut-loss.js';
 
 export const DEFAULT_CHUNK = 1 << 20;
 
@@ -551,11 +552,11 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
       // a damaged header page: the size stays unknown (the VLF walk still reports what it finds)
     }
     if (sizePages !== null && sizePages * 8192 > size) {
-      const lastSeq = vlfs.length ? Math.max(...vlfs.map((v) => v.seq)) : 0;
+      const loss = cutLoss(vlfs.map((v) => v.seq));
       problems.push({
         code: 'FORMAT_LOG_FILE_CUT',
-        reason: `the log file is cut short: its file header says ${sizePages * 8192} bytes, the file holds ${size}; the VLFs after offset ${size} are missing, so log records after the highest VLF present (sequence ${lastSeq}) may be lost`,
-        location: { file: path, offset: size },
+        reason: `the log file is cut short: its file header says ${sizePages * 8192} bytes, the file holds ${size}; the VLFs after offset ${size} are missing: ${loss.text}`,
+        location: { file: path, offset: size, ...(loss.firstLsn ? { lsn: loss.firstLsn } : {}) },
       });
     }
   }

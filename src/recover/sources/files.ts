@@ -17,7 +17,7 @@ import { parseLsn } from '../../logreader/lsn.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import type { BackupAdvice } from '../../backup/page-source.js';
-import { readMtfLayout } from '../../backup/mtf.js';
+import { MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { LOG_STARTS_MID_VLF, readLdfLayout, readLdfRecordBatches, emptyLogScanStats, uncheckedBlocksNote, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
@@ -159,7 +159,15 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   let bytesPerPass: number | undefined;
 
   // A cut-short backup is still read up to where it ends; say so once.
-  for (const b of [...baks, ...trn]) skipped.push(...readMtfLayout(b).problems);
+  // Damage in a set's closing blocks only (after every data and log stream, mtf.ts trailerOnly)
+  // loses nothing the scan reads: a note naming it, not a skipped item (it made the scan INCOMPLETE).
+  const trailerNotes: string[] = [];
+  for (const b of [...baks, ...trn]) {
+    for (const p of readMtfLayout(b).problems) {
+      if (p.code === MTF_TRAILER_DAMAGED) trailerNotes.push(`${b}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
+      else skipped.push(p);
+    }
+  }
 
   // Every --trn must hold log backups; each log backup set of each file is read, in LSN order (a
   // file written WITH NOINIT holds several). A broken chain is reported (rows between the gaps
@@ -259,7 +267,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   }
 
   // Every file must belong to one database (binding id), checked once before anything is decoded.
-  const notes: string[] = [...givenTwice];
+  const notes: string[] = [...givenTwice, ...trailerNotes];
   let identity: Promise<void> | null = null;
   const ensureOneDatabase = (): Promise<void> =>
     (identity ??= (async () => {

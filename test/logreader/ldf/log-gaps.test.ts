@@ -93,8 +93,19 @@ describeCorpus('an .ldf cut short at a VLF boundary', () => {
     const cut = await readLdfLayout(copy);
     expect(cut.vlfs).toHaveLength(2);
     expect(cut.problems).toEqual([
-      expect.objectContaining({ code: 'FORMAT_LOG_FILE_CUT', location: { file: copy, offset: cutAt }, reason: expect.stringContaining(`says ${layout.size} bytes, the file holds ${cutAt}`) }),
+      expect.objectContaining({ code: 'FORMAT_LOG_FILE_CUT', location: { file: copy, offset: cutAt, lsn: '00000024:00000000:0000' }, reason: expect.stringContaining(`says ${layout.size} bytes, the file holds ${cutAt}`) }),
     ]);
+    // the VLFs left carry sequences 37 and 35 (the log wrapped): 36, the third VLF's, is named as
+    // lost, with its LSN range — it said "log records after the highest VLF present (sequence 37) may be lost"
+    expect(layout.vlfs.map((v) => v.seq)).toEqual([37, 35, 36]);
+    expect(cut.problems[0].reason).toBe(
+      `the log file is cut short: its file header says ${layout.size} bytes, the file holds ${cutAt}; the VLFs after offset ${cutAt} are missing: VLF sequence 36 (LSN 00000024:00000000:0000 to 00000024:ffffffff:ffff), between sequences 35 and 37 present, is in no VLF left: its log was in the missing part and is lost; log after sequence 37, the highest present (from LSN 00000026:00000000:0000), and before sequence 35, the lowest, may have been there too`,
+    );
+    // cut after the first VLF: no sequence between, so what may be lost is said as possible only
+    truncateSync(copy, layout.vlfs[1].offset);
+    const one = await readLdfLayout(copy);
+    expect(one.problems[0].reason).toMatch(/are missing: every sequence from 37 to 37 is in a VLF present; log after sequence 37, the highest present \(from LSN 00000026:00000000:0000\), and before sequence 37, the lowest, may have been there too$/);
+    expect(one.problems[0].location.lsn).toBe('00000026:00000000:0000');
   });
 });
 
