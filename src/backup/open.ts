@@ -11,12 +11,13 @@ import { InputError } from '../errors.js';
 import { LayeredPageSource } from '../datafile/mdf-source.js';
 import type { PageSource } from '../datafile/page-source.js';
 import { listBackupSets, readBackupHeader, type BackupHeader } from './header.js';
-import { MTF_TRAILER_DAMAGED, readMtfLayout, throwIfDamaged, type MtfLayout } from './mtf.js';
+import { blocksAfterDamage, MTF_TRAILER_DAMAGED, readMtfLayout, throwIfDamaged, type MtfLayout } from './mtf.js';
 
 /**
  * Bytes a backup set's closing blocks take after its last data or log stream (MSLS + its MQCI,
  * SFMB, ESET ×2, SFMB): about 7 KB in the corpus's backups (StopAt_1.trn: MSLS at 75,264 of
- * 82,432 bytes). Damage with more than this after it may hide further sets.
+ * 82,432 bytes). Unreadable bytes after damage, with no well-formed descriptor block among them,
+ * are taken for closing blocks up to this size; more may hide further sets.
  */
 const TRAILER_BYTES = 64 * 1024;
 import { openBackupPageSource, openStripedBackupPageSource, requireWholeMediaSet, type BackupAdvice } from './page-source.js';
@@ -35,12 +36,23 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
     }
     return position;
   }
-  // The walk stopped at a damaged header with more bytes after it than a set's closing blocks take:
-  // further backup sets may be there, unseen, so taking the one set seen would guess. (A damaged
-  // header of StDb2Sql.bak's second set made dump print the first set's rows with no word.)
+  // The walk stopped at a damaged header: what lies after it is unseen. When a well-formed block
+  // that opens or holds a set's content lies there (a further set, or the rest of the one damaged),
+  // or unreadable bytes more than closing blocks take, taking the set(s) seen would guess. (A
+  // damaged header of StDb2Sql.bak's second set made dump print the first set's rows with no word.)
+  // Only closing blocks after it (the damage in a set's trailer), or a short unreadable tail: no
+  // further set can be there.
   const damage = layout.problems.find((p) => (p.code === 'FORMAT_BAD_MTF' || p.code === MTF_TRAILER_DAMAGED) && p.location.offset !== undefined);
-  if (damage && layout.size - damage.location.offset! > TRAILER_BYTES) {
-    throwIfDamaged(layout, `the ${layout.size - damage.location.offset!} bytes after it, which may hold ${layout.sets ? 'further backup sets' : 'the backup sets'}, are not read (--position N reads set N of the ${layout.sets} before it)`);
+  if (damage) {
+    const at = damage.location.offset!;
+    const after = blocksAfterDamage(path, at);
+    const choose = `(--position N reads set N of the ${layout.sets} before it)`;
+    if (after.content) {
+      throwIfDamaged(layout, `the ${layout.size - at} bytes after it are not read, and they hold more of a backup: a well-formed ${after.content.type} descriptor block at offset ${after.content.offset} (${after.content.type === 'SSET' ? 'a further backup set starts there' : 'the rest of a backup set, this one or a further one'}) ${choose}`);
+    }
+    if (!after.anyBlock && layout.size - at > TRAILER_BYTES) {
+      throwIfDamaged(layout, `the ${layout.size - at} bytes after it, with no descriptor block rowback can read among them, may hold ${layout.sets ? 'further backup sets' : 'the backup sets'}, and are not read ${choose}`);
+    }
   }
   if (layout.sets <= 1) return 1;
   const list = listBackupSets(path, layout)

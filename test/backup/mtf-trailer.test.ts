@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { MTF_TRAILER_DAMAGED, readMtfLayout } from '../../src/backup/mtf.js';
+import { blocksAfterDamage, MTF_TRAILER_DAMAGED, readMtfLayout } from '../../src/backup/mtf.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
@@ -87,9 +87,26 @@ describeCorpus('a damaged MTF trailer', () => {
     expect(p.map((x) => x.code)).toEqual([MTF_TRAILER_DAMAGED]);
     const r = await cli('scan', '--bak', stdb, '--out', join(dir, 'st.ndjson'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^rowback: FORMAT_BAD_MTF: ESET descriptor block header checksum .*; so the \d+ bytes after it, which may hold further backup sets, are not read/);
+    const sset2 = readMtfLayout(corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak')).dblks.filter((d) => d.type === 'SSET')[1]!;
+    expect(r.stderr).toMatch(new RegExp(`^rowback: FORMAT_BAD_MTF: ESET descriptor block header checksum .*; so the \\d+ bytes after it are not read, and they hold more of a backup: a well-formed SSET descriptor block at offset ${sset2.offset} \\(a further backup set starts there\\)`));
     const two = await cli('scan', '--bak', stdb, '--position', '2', '--out', join(dir, 'st.ndjson'));
     expect(two.code).toBe(2);
     expect(two.stderr).toMatch(/backup set 2 could not be reached/);
+  });
+});
+
+describeCorpus('what lies after MTF damage (blocksAfterDamage): well-formed blocks on 512-byte boundaries', () => {
+  it('StDb2Sql.bak: after set 1\'s ESET the SSET of set 2; after set 2\'s last ESET only closing blocks; from its data, the next content block of the set', () => {
+    const src = corpusPath('StDb2005', 'StDb2EFRP', 'StDb2Sql.bak');
+    const l = readMtfLayout(src);
+    const eset1 = l.dblks.find((d) => d.type === 'ESET' && d.set === 1)!;
+    const sset2 = l.dblks.filter((d) => d.type === 'SSET')[1]!;
+    expect(blocksAfterDamage(src, eset1.offset)).toEqual({ content: { type: 'SSET', offset: sset2.offset }, anyBlock: true });
+    const lastEset = l.dblks.filter((d) => d.type === 'ESET' && d.set === 2).pop()!;
+    const tail = blocksAfterDamage(src, lastEset.offset);
+    expect(tail.content).toBeNull();
+    const sset1 = l.dblks.find((d) => d.type === 'SSET' && d.set === 1)!;
+    const nextContent = l.dblks.find((d) => d.offset > sset1.offset && !['MSLS', 'ESET', 'EOTM', 'SFMB', 'ESPB'].includes(d.type))!;
+    expect(blocksAfterDamage(src, sset1.offset).content).toEqual({ type: nextContent.type, offset: nextContent.offset });
   });
 });
