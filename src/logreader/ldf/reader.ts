@@ -521,6 +521,8 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
   const vlfs: VlfInfo[] = [];
   const problems: SkippedItem[] = [];
   let off = LDF_FIRST_VLF_OFFSET;
+  // The VLF the end of the file cuts through, and the clause naming the log it lost.
+  let cutVlf: string | null = null;
   while (off + head.length <= size) {
     await fh.read(head, 0, head.length, off);
     const h = parseVlfHeader(head, 0);
@@ -533,8 +535,15 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
       break;
     }
     if (off + h.size > size) {
-      // A partial copy: keep what the file holds of the last VLF.
-      problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: `VLF of ${h.size} bytes is cut short by the end of the file (${size - off} bytes present)`, location: { file: path, offset: off } });
+      // A partial copy: keep what the file holds of the last VLF. A block's LSN block number is its
+      // offset from the VLF start in 512-byte units (FORMAT-NOTES §3), so the log the cut took is
+      // named by LSN: from the first whole sector missing to the VLF's end.
+      const kept = Math.floor((size - off) / 512);
+      const lostRange = h.seq > 0
+        ? `: VLF sequence ${h.seq} lost its log from LSN ${formatLsn({ vlf: h.seq, block: kept, slot: 1 })} (its block ${kept}, file offset ${off + kept * 512}) to its end (LSN ${formatLsn({ vlf: h.seq, block: h.size / 512 - 1, slot: 0xffff })}), if it held log that far`
+        : ' (a VLF never used: no log lost in it)';
+      if (h.seq > 0) cutVlf = `VLF sequence ${h.seq}, cut at offset ${size}, lost its log from LSN ${formatLsn({ vlf: h.seq, block: kept, slot: 1 })} to its end, if it held log that far`;
+      problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: `VLF of ${h.size} bytes is cut short by the end of the file (${size - off} bytes present)${lostRange}`, location: { file: path, offset: off, ...(h.seq > 0 ? { lsn: formatLsn({ vlf: h.seq, block: kept, slot: 1 }) } : {}) } });
       vlfs.push({ ...h, size: size - off, index: vlfs.length, offset: off });
       break;
     }
@@ -555,7 +564,7 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
       const loss = cutLoss(vlfs.map((v) => v.seq));
       problems.push({
         code: 'FORMAT_LOG_FILE_CUT',
-        reason: `the log file is cut short: its file header says ${sizePages * 8192} bytes, the file holds ${size}; the VLFs after offset ${size} are missing: ${loss.text}`,
+        reason: `the log file is cut short: its file header says ${sizePages * 8192} bytes, the file holds ${size}; ${cutVlf ? `${cutVlf}, and the VLFs after it are missing` : `the VLFs after offset ${size} are missing`}: ${loss.text}`,
         location: { file: path, offset: size, ...(loss.firstLsn ? { lsn: loss.firstLsn } : {}) },
       });
     }
