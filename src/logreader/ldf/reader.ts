@@ -7,13 +7,12 @@
 import { parseFileHeaderPage } from '../../datafile/file-header.js';
 import { verifyPage } from '../../datafile/page.js';
 import { open, type FileHandle } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { FormatError } from '../../errors.js';
 import type { LogRecord, LogRecordSource } from '../log-record.js';
 import { formatLsn, type Lsn } from '../lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { BlockScanner, NEED_MORE, type BlockEvent } from './block-scanner.js';
-import { BLOCK_STATUS_CHECKSUM, LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
+import { BLOCK_CHECKSUM_OFFSET, BLOCK_STATUS_CHECKSUM, LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
 import { blockChecksumProblem, formatLsnFast, parseLogRecord, parseVlfHeader, recordProblem, recordSpanBounds, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
 import { operationName } from './constants.js';
 import { cutLoss } from './cut-loss.js';
@@ -93,7 +92,7 @@ const UNCHECKED_BLOCKS_KEPT = UNCHECKED_BLOCKS_NAMED;
 export function uncheckedBlocksNote(unchecked: number, blocks: number, list?: readonly UncheckedLogBlock[]): string {
   if (list !== undefined && unchecked < blocks && unchecked <= UNCHECKED_BLOCKS_NAMED && list.length === unchecked) {
     const one = unchecked === 1;
-    const names = list.map((b) => `the block at offset ${b.offset} of ${basename(b.file)} (first LSN ${b.firstLsn})`);
+    const names = list.map((b) => `the block at offset ${b.offset} of ${b.file} (first LSN ${b.firstLsn})`);
     const named = names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
     return `${unchecked} of the ${blocks} log blocks read carr${one ? 'ies' : 'y'} no log block checksum: ${named}. Among blocks with a checksum ${one ? 'a lone one without is' : 'a few without are'} suspect: written before the database was put on PAGE_VERIFY CHECKSUM, or ${one ? 'its' : 'their'} checksum flag (block header status 0x2) cleared by the very damage it would have shown; damage inside ${one ? 'its' : 'their'} records cannot be detected, so compare rows from ${one ? 'it' : 'them'} with another copy (the database, another copy of the file or backup) before re-inserting them`;
   }
@@ -280,7 +279,10 @@ async function* rangeBlocks(
       continue;
     }
     stats.blocks++;
-    if ((ev.header.status & BLOCK_STATUS_CHECKSUM) !== 0) stats.checksummedBlocks++;
+    // Checked when read (fixupBlock): blocks flagging a checksum, and those holding one at @24 without
+    // the flag (verified all the same; a block reading 0 there with no flag is the unchecked kind).
+    const b24 = ev.bytes;
+    if ((ev.header.status & BLOCK_STATUS_CHECKSUM) !== 0 || (b24[BLOCK_CHECKSUM_OFFSET] | b24[BLOCK_CHECKSUM_OFFSET + 1] | b24[BLOCK_CHECKSUM_OFFSET + 2] | b24[BLOCK_CHECKSUM_OFFSET + 3]) !== 0) stats.checksummedBlocks++;
     else if (stats.uncheckedBlockList.length < UNCHECKED_BLOCKS_KEPT) stats.uncheckedBlockList.push({ file: range.file, offset: ev.offset, firstLsn: formatLsn(ev.header.firstLsn) });
     const stale = range.vlf !== undefined && (ev.header.firstLsn.vlf !== range.vlf.seq || ev.parity !== range.vlf.parity);
     if (stale) headUnwritten = false;
