@@ -11,7 +11,7 @@ import { decodeFloat, decodeReal } from '../types/float.js';
 import { decodeVardecimal } from '../types/vardecimal.js';
 import { decodeScsu } from '../types/scsu.js';
 import { decodeSqlVariant } from '../types/variant.js';
-import { parseComplexColumn } from './complex.js';
+import { holdsTextPointer, parseComplexColumn } from './complex.js';
 import { predatesColumn, type ColumnPlan, type RowPlan } from './plan.js';
 import { truncated } from './fixedvar.js';
 import { CD_RECORD_LONG_DATA, CD_RECORD_TYPE_MASK, CD_RECORD_TYPES, CD_RECORD_VERSIONING, isCdGhostCode, VERSIONING_TAG_SIZE } from './status.js';
@@ -624,7 +624,7 @@ function cdColumnValue(image: Uint8Array, shape: CdRecordShape, cp: ColumnPlan, 
   const s = cd === CD_EMPTY ? 0 : starts[i];
   const e = cd === CD_EMPTY ? 0 : ends[i];
   if (cd === CD_LONG && complexMask[i] === 1) {
-    const cv = parseComplexColumn(image, s, e, cp.name);
+    const cv = parseComplexColumn(image, s, e, cp.name, holdsTextPointer(c));
     if (cv.kind === 'off-row') return cv.marker;
     throw new DecodeError('DECODE_BAD_RECORD', `column ${cp.name} holds a ${cv.kind}, not a value`, { offset: s, column: cp.name });
   }

@@ -46,10 +46,18 @@ export function parseTextPointer(b: Uint8Array, s: number): OffRowMarker {
   };
 }
 
-/** Classifies and parses a complex column [s, e). Throws DECODE_BAD_RECORD when it is none of the known kinds. */
-export function parseComplexColumn(b: Uint8Array, s: number, e: number, column?: string): ComplexValue {
+/**
+ * Classifies and parses a complex column [s, e). Throws DECODE_BAD_RECORD when it is none of the
+ * known kinds, or a 16-byte text pointer in a column whose type cannot hold one (`textPointer`
+ * false, see `holdsTextPointer`: a varchar(n) holds a 24-byte row-overflow pointer at most, so 16
+ * bytes there mean a damaged end offset or complex bit).
+ */
+export function parseComplexColumn(b: Uint8Array, s: number, e: number, column?: string, textPointer = true): ComplexValue {
   const n = e - s;
-  if (n === TEXT_POINTER_SIZE) return { kind: 'off-row', marker: parseTextPointer(b, s) };
+  if (n === TEXT_POINTER_SIZE) {
+    if (!textPointer) throw new DecodeError('DECODE_BAD_RECORD', `complex column of ${n} bytes: a text pointer, which only a text, ntext, image or (max) column holds${column !== undefined ? ` (${column} is none of them)` : ''}: its end offset or complex bit (0x8000) is damaged`, { offset: s, ...(column !== undefined ? { column } : {}) });
+    return { kind: 'off-row', marker: parseTextPointer(b, s) };
+  }
   if (n >= 2) {
     const id16 = readU16(b, s);
     if (id16 === COMPLEX_SPARSE_VECTOR) return { kind: 'sparse-vector' };
@@ -75,4 +83,16 @@ export function parseComplexColumn(b: Uint8Array, s: number, e: number, column?:
     }
   }
   throw new DecodeError('DECODE_BAD_RECORD', `complex column of ${n} bytes has an unknown type (first bytes ${toHex(b, s, Math.min(e, s + 2))})`, { offset: s, column });
+}
+
+/**
+ * Whether a column can hold a 16-byte text pointer in its complex slot: text, ntext and image (text
+ * in row OFF), and (max) types with 'large value types out of row' on (the field case
+ * lc-lob-offrow-textpointer: NVARCHAR(MAX), 16-byte root, SQL Server 2025); xml and CLR types are
+ * stored as (max) values. Limited varchar/nvarchar/varbinary(n) and sql_variant never: off row,
+ * they hold a 24-byte row-overflow pointer.
+ */
+export function holdsTextPointer(c: { type: string; maxLength: number }): boolean {
+  if (c.type === 'varchar' || c.type === 'nvarchar' || c.type === 'varbinary' || c.type === 'sql_variant') return c.maxLength === -1;
+  return true;
 }

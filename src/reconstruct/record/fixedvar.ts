@@ -3,7 +3,7 @@ import { toHex } from '../../util/hex.js';
 import type { DecodedRow } from '../decode-row.js';
 import type { SqlValue } from '../values.js';
 import { readI32, readU16, readU32 } from '../types/integer.js';
-import { parseComplexColumn, parseTextPointer, TEXT_POINTER_SIZE } from './complex.js';
+import { holdsTextPointer, parseComplexColumn, parseTextPointer, TEXT_POINTER_SIZE } from './complex.js';
 import { predatesColumn, type ColumnPlan, type FixedVarFast, type RowPlan } from './plan.js';
 import { fixedReader, outOfRange, type BoundDecoder, type FixedReader } from '../types/index.js';
 import { parseSparseVector } from './sparse.js';
@@ -345,7 +345,7 @@ function columnValue(r: RowState, cp: ColumnPlan): SqlValue {
   const s = k === 0 ? r.varDataStart : readU16(image, r.varArray + 2 * k - 2) & 0x7fff;
   const e = entry & 0x7fff;
   if ((entry & 0x8000) !== 0) {
-    const cv = parseComplexColumn(image, s, e, cp.name);
+    const cv = parseComplexColumn(image, s, e, cp.name, holdsTextPointer(cp.column));
     if (cv.kind === 'off-row') return cv.marker;
     throw new DecodeError('DECODE_BAD_RECORD', `column ${cp.name} holds a ${cv.kind}, not a value`, { offset: s, column: cp.name });
   }
@@ -378,8 +378,8 @@ function findSparseVector(r: RowState): Map<number, [number, number]> | null {
 }
 
 /** A complex (0x8000) variable column in the generated reader: the off-row marker, or the generic path's error. */
-function complexValue(image: Uint8Array, s: number, e: number, name: string): SqlValue {
-  const cv = parseComplexColumn(image, s, e, name);
+function complexValue(image: Uint8Array, s: number, e: number, name: string, textPointer: boolean): SqlValue {
+  const cv = parseComplexColumn(image, s, e, name, textPointer);
   if (cv.kind === 'off-row') return cv.marker;
   throw new DecodeError('DECODE_BAD_RECORD', `column ${name} holds a ${cv.kind}, not a value`, { offset: s, column: name });
 }
@@ -438,7 +438,7 @@ export function fastReaderFor(plan: RowPlan): FixedVarFast | null {
         `if (varCount > ${k}) {` +
         ` x = image[${a}] | (image[${a} + 1] << 8);` +
         ` s = ${k === 0 ? 'varDataStart' : `(image[${a} - 2] | (image[${a} - 1] << 8)) & 0x7fff`};` +
-        ` c${i} = (x & 0x8000) !== 0 ? complexValue(image, s, x & 0x7fff, cols[${cols.length - 1}].name) : f${f}(image, s, x & 0x7fff);` +
+        ` c${i} = (x & 0x8000) !== 0 ? complexValue(image, s, x & 0x7fff, cols[${cols.length - 1}].name, ${holdsTextPointer(cp.column)}) : f${f}(image, s, x & 0x7fff);` +
         ` } else c${i} = f${f}(EMPTY, 0, 0);`;
     }
     body.push(`  let c${i} = null;\n  if (${notNull}) { ${read} }`);
