@@ -78,7 +78,7 @@ import { asStopAtTarget } from '../restore/target.js';
 import { planChain, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
 import { LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
 import { backupLogCoverage } from '../backup/log-coverage.js';
-import { emptyLogScanStats } from '../logreader/ldf/reader.js';
+import { emptyLogScanStats, UNCHECKED_BLOCKS_NAMED, uncheckedBlocksNote, type UncheckedLogBlock } from '../logreader/ldf/reader.js';
 import { RowState, type ReplayRow } from './row-state.js';
 import { pickOwn } from '../util/own-keys.js';
 
@@ -141,6 +141,12 @@ export interface ReplayResult {
   rows: ReplayRow[];
   chain: RestoreChain;
   stats: ReplayStats;
+  /**
+   * The note for log blocks the replay read without a log block checksum (uncheckedBlocksNote: the
+   * few among checked ones named by file, offset and first LSN), or null when every block carried
+   * one: a value changed inside such a block cannot be detected, and the replay's rows rest on it.
+   */
+  uncheckedLog: string | null;
 }
 
 /** Contexts of data-row records (heap, clustered index leaf, ghosting delete). */
@@ -272,6 +278,7 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
       cursor = BigInt(l.set.lastLsn);
     }
     let stopped = false;
+    const logBlocks = { blocks: 0, checked: 0, list: [] as UncheckedLogBlock[] };
     for (const s of streams) {
       if (stopped) break;
       // Log the reader could not read (a torn or zeroed block, a gap, a cut stream) may hold the
@@ -291,6 +298,9 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
         }
       }
       inputs.signal?.throwIfAborted();
+      logBlocks.blocks += scan.blocks;
+      logBlocks.checked += scan.checksummedBlocks;
+      for (const b of scan.uncheckedBlockList) if (logBlocks.list.length < UNCHECKED_BLOCKS_NAMED) logBlocks.list.push(b);
       // the stream against its header: its start always; its end when it was read to the end
       const set = [...baseSteps, ...logSteps].map((x) => x.set).find((x) => x.devices[0] === s.path)!;
       const kind = set.backupType === 'log' ? 'log' : set.backupType === 'differential' ? 'differential' : 'full';
@@ -300,7 +310,8 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
     }
     inputs.signal?.throwIfAborted();
     replay.finish(state);
-    return { table: qualified, layout, columns, rows: [...state.rows()], chain, stats };
+    const unchecked = logBlocks.blocks - logBlocks.checked;
+    return { table: qualified, layout, columns, rows: [...state.rows()], chain, stats, uncheckedLog: unchecked > 0 ? uncheckedBlocksNote(unchecked, logBlocks.blocks, logBlocks.list) : null };
   } finally {
     pages.close();
   }

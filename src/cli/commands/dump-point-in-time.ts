@@ -72,7 +72,10 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   }
   if (opts.format === 'json') await write(n ? '\n]\n' : ']\n');
   if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-  if (!opts.quiet) stderr.write(replaySummary(r));
+  if (!opts.quiet) {
+    stderr.write(replaySummary(r));
+    if (r.uncheckedLog) stderr.write(`rowback dump: note: ${r.uncheckedLog}\n`);
+  }
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
   if (interrupt?.by) {
     stderr.write(`rowback dump: INTERRUPTED by ${interrupt.by}: the dump stopped before its end; the ${n} row(s) written are only part of the result\n`);
