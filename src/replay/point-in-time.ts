@@ -56,7 +56,7 @@ import { openBackupPages, choosePosition } from '../backup/open.js';
 import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout } from '../backup/mtf.js';
 import { readDataFileMetadata } from '../datafile/metadata.js';
-import { PageReader } from '../datafile/page-reader.js';
+import { PageReader, type PageReadStats } from '../datafile/page-reader.js';
 import { parsePageHeader } from '../datafile/page.js';
 import { RecordType, recordTypeOf } from '../datafile/record.js';
 import { findTable, readTableRows } from '../datafile/table-rows.js';
@@ -141,6 +141,8 @@ export interface ReplayResult {
   rows: ReplayRow[];
   chain: RestoreChain;
   stats: ReplayStats;
+  /** Reads of the base backup's pages, by check kind (for a note on pages with no page checksum: uncheckedPagesNote). */
+  pageStats?: PageReadStats;
 }
 
 /** Contexts of data-row records (heap, clustered index leaf, ghosting delete). */
@@ -300,7 +302,7 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
     }
     inputs.signal?.throwIfAborted();
     replay.finish(state);
-    return { table: qualified, layout, columns, rows: [...state.rows()], chain, stats };
+    return { table: qualified, layout, columns, rows: [...state.rows()], chain, stats, pageStats: reader.stats };
   } finally {
     pages.close();
   }
