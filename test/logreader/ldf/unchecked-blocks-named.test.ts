@@ -88,4 +88,12 @@ describeCorpus('a real log with one block whose checksum flag and checksum were 
     expect(r.stderr).toMatch(new RegExp(`rowback scan: note: 1 of the \\d+ log blocks read carries no log block checksum: the block at offset ${AT} of Database1_log\\.ldf \\(first LSN ${firstLsn}\\)\\. Among blocks with a checksum a lone one without is suspect`));
     expect(clean.stderr).not.toContain('log block checksum');
   });
+
+  it('log: the same note naming the block, as scan', async () => {
+    const { copy, firstLsn } = damagedCopy();
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-lone-block-log-'));
+    const r = await cli('log', copy, '--out', join(dir, 'log.ndjson'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`rowback log: note: 1 of the \\d+ log blocks read carries no log block checksum: the block at offset ${AT} of Database1_log\\.ldf \\(first LSN ${firstLsn}\\)\\. Among blocks with a checksum a lone one without is suspect`));
+  });
 });
