@@ -97,10 +97,23 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
     rows.push({ values: pickOwn(r.values, columns) as Record<string, SqlValue> });
     if (r.warnings.length) warnings.push({ warnings: r.warnings, where: () => `${where} page ${r.page} slot ${r.slot}` });
   }
-  if (skipped.length) {
-    throw new InputError('INPUT_UNREADABLE_STATE', `${skipped.length} row(s) or page(s) of ${qualified} in ${where} could not be read (first: ${skipped[0].code}: ${skipped[0].reason}); a comparison would call them missing, so none is made`, { table: qualified, file: where });
+  // the pages the reader could not read (checksum, torn page, missing) are the cause of the rows and
+  // chain breaks skipped after them: the first of those is named, with its page and the file holding it
+  const failed = [...reader.skipped, ...skipped.filter((x) => !reader.skipped.includes(x))];
+  if (failed.length) {
+    const first = failed[0];
+    throw new InputError('INPUT_UNREADABLE_STATE', `${failed.length} row(s) or page(s) of ${qualified} in ${where} could not be read (first: ${describeSkipped(first, source)}); a comparison would call them missing, so none is made`, { table: qualified, file: where });
   }
   return { state: { table: qualified, columns, rows }, layout: d.layout, warned: warnedRows(side, warnings), unchecked: uncheckedPagesNote(reader.stats) };
+}
+
+/** `page 1:153 in backup d153.bak: FORMAT_BAD_CHECKSUM: …`: a skipped item with its page and the file its image is read from. */
+function describeSkipped(item: SkippedItem, source: PageSource): string {
+  const page = item.location.page;
+  if (page === undefined) return `${item.code}: ${item.reason}`;
+  const [f, p] = page.split(':').map(Number);
+  const file = (Number.isInteger(f) && Number.isInteger(p) ? source.pageOrigin?.(f!, p!) : undefined) ?? item.location.file ?? source.description;
+  return `page ${page} in ${file}: ${item.code}: ${item.reason.replace(` (page ${page})`, '')}`;
 }
 
 function withPages<T>(src: PageSource, f: (s: PageSource) => T): T {
