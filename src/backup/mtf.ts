@@ -306,9 +306,10 @@ const CLOSING_DBLKS = new Set(['MSLS', 'ESET', 'EOTM', 'SFMB', 'ESPB']);
  * holding and its first-event offset one a DBLK can have (0 or 52 or more): a random 512-byte
  * boundary passes 1 time in 65,536 on the checksum alone, after the type matched. Reads the rest of
  * the stream in 1 MB pieces, stopping at the first content block (this is the damage path only).
+ * `only`: the first block of that type alone is looked for (e.g. 'SSET', a further set's start).
  * Throws as openBackupBytes.
  */
-export function blocksAfterDamage(path: string, from: number): { content: { type: string; offset: number } | null; anyBlock: boolean } {
+export function blocksAfterDamage(path: string, from: number, only?: string): { content: { type: string; offset: number } | null; anyBlock: boolean } {
   const src = openBackupBytes(path);
   try {
     const size = src.size;
@@ -324,7 +325,7 @@ export function blocksAfterDamage(path: string, from: number): { content: { type
         const firstEvent = h.readUInt16LE(8);
         if (!headerChecksumOk(h, COMMON_HEADER_SIZE - 2) || (firstEvent !== 0 && firstEvent < COMMON_HEADER_SIZE)) continue;
         anyBlock = true;
-        if (!CLOSING_DBLKS.has(type)) return { content: { type, offset: at + o }, anyBlock };
+        if (only === undefined ? !CLOSING_DBLKS.has(type) : type === only) return { content: { type, offset: at + o }, anyBlock };
       }
       if (got < Math.min(buf.length, size - at)) break;
     }

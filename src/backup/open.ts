@@ -45,7 +45,11 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
   const damage = layout.problems.find((p) => (p.code === 'FORMAT_BAD_MTF' || p.code === MTF_TRAILER_DAMAGED) && p.location.offset !== undefined);
   if (damage) {
     const at = damage.location.offset!;
-    const after = blocksAfterDamage(path, at);
+    // The last set seen had closed (its ESET read) before the damage: any set content after it is
+    // a further set's. It had not: its own remaining blocks follow, so only a further set's SSET
+    // tells another set is there (the set's own damage is said by whatever reads it).
+    const closed = layout.dblks.some((d) => d.type === 'ESET' && d.set === layout.sets && d.offset < at);
+    const after = blocksAfterDamage(path, at, closed || layout.sets === 0 ? undefined : 'SSET');
     const choose = `(--position N reads set N of the ${layout.sets} before it)`;
     if (after.content) {
       throwIfDamaged(layout, `the ${layout.size - at} bytes after it are not read, and they hold more of a backup: a well-formed ${after.content.type} descriptor block at offset ${after.content.offset} (${after.content.type === 'SSET' ? 'a further backup set starts there' : 'the rest of a backup set, this one or a further one'}) ${choose}`);
@@ -100,4 +104,25 @@ export function openBackupPages(paths: string[], position?: number, check?: (hea
   }
   // the latest differential first: a page comes from the newest backup that holds it
   return opened.length === 1 ? opened[0] : new LayeredPageSource(opened.reverse());
+}
+
+/**
+ * Notes for page readers (dump) on MTF damage a backup's walk stopped at after the set's data:
+ * damage past the end of its last data stream (MQDA, in an MSDA block) leaves every page read whole — only the log
+ * part or the closing blocks after it are not read — so it is said, not counted as a loss. Damage
+ * before that is not noted here: the pages it hides fail their reads and are reported as such.
+ * `paths`: the --bak files (each walked again; the walk reads descriptor blocks only).
+ */
+export function backupDamageNotes(paths: string[]): string[] {
+  const notes: string[] = [];
+  for (const path of paths) {
+    const layout = readMtfLayout(path);
+    const p = layout.problems.find((x) => (x.code === 'FORMAT_BAD_MTF' || x.code === MTF_TRAILER_DAMAGED) && x.location.offset !== undefined);
+    if (!p) continue;
+    const data = layout.streams.filter((x) => x.id === 'MQDA' && !x.truncated);
+    const last = data[data.length - 1];
+    if (!last || last.dataOffset + last.length > p.location.offset!) continue;
+    notes.push(`${path}: ${p.code}: ${p.reason} (offset ${p.location.offset}): it lies after the backup's data streams (MQDA), read whole (the last ends at offset ${last.dataOffset + last.length}), so every page was read; only the log or closing blocks after it are not`);
+  }
+  return notes;
 }

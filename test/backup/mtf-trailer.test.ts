@@ -82,6 +82,17 @@ describeCorpus('a damaged MTF trailer', () => {
     expect(note.stderr).not.toContain('INCOMPLETE');
   });
 
+  it('dump of a full backup whose first MSTL block is damaged (after every data stream; its one set not closed, no further SSET): read without --position, the damage a note naming it (it was refused: "bytes after it may hold further backup sets")', async () => {
+    const bak = R('RestoreTimeClean.bak');
+    const mstl = readMtfLayout(bak).dblks.find((d) => d.type === 'MSTL')!;
+    const f = damage(bak, 'mstl-full.bak', mstl.offset + 20);
+    const r = await cli('dump', '--bak', f, '--all', '--out', join(dir, 'mstl-full.ndjson'), '--strict');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`rowback dump: note: ${f}: FORMAT_BAD_MTF: MSTL descriptor block header checksum`);
+    expect(r.stderr).toContain(`(offset ${mstl.offset}): it lies after the backup's data streams (MQDA), read whole`);
+    expect(r.stderr).not.toContain('INCOMPLETE');
+  });
+
   it('a file with another set after the damaged trailer: still refused without --position, set 2 not reachable', async () => {
     const p = readMtfLayout(stdb).problems;
     expect(p.map((x) => x.code)).toEqual([MTF_TRAILER_DAMAGED]);

@@ -6,7 +6,7 @@ import { createProgress } from '../progress.js';
 import { csvCell, csvRecord, csvValueHeaders } from '../../util/csv.js';
 import { assertBackupSet } from '../../recover/source-identity.js';
 import { InputError, SchemaError } from '../../errors.js';
-import { openBackupPages } from '../../backup/open.js';
+import { backupDamageNotes, openBackupPages } from '../../backup/open.js';
 import { openDataFiles } from '../../recover/open-data-files.js';
 import { readDataFileMetadata } from '../../datafile/metadata.js';
 import { PageReader, uncheckedPagesNote } from '../../datafile/page-reader.js';
@@ -244,6 +244,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
       stderr.write(summary(done, opts.includeGhosts ?? false, skipped, opts.includeRemnants ?? false));
       const unchecked = uncheckedPagesNote(reader.stats);
       if (unchecked) stderr.write(`rowback dump: note: ${unchecked}\n`);
+      for (const n of baks.length ? backupDamageNotes(baks) : []) stderr.write(`rowback dump: note: ${n}\n`);
     }
     // Said even with --quiet, as scan's INCOMPLETE is: a page, record or catalog page that could
     // not be read leaves rows out (a zeroed data page of dbo.tblDept: 0 rows, exit 0, not a word).

@@ -7,13 +7,12 @@
 import { parseFileHeaderPage } from '../../datafile/file-header.js';
 import { verifyPage } from '../../datafile/page.js';
 import { open, type FileHandle } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { FormatError } from '../../errors.js';
 import type { LogRecord, LogRecordSource } from '../log-record.js';
 import { formatLsn, type Lsn } from '../lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { BlockScanner, NEED_MORE, type BlockEvent } from './block-scanner.js';
-import { BLOCK_STATUS_CHECKSUM, LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
+import { BLOCK_CHECKSUM_OFFSET, BLOCK_STATUS_CHECKSUM, LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
 import { blockChecksumProblem, formatLsnFast, parseLogRecord, parseVlfHeader, recordProblem, recordSpanBounds, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
 import { operationName } from './constants.js';
 import { cutLoss } from './cut-loss.js';
@@ -93,7 +92,7 @@ const UNCHECKED_BLOCKS_KEPT = UNCHECKED_BLOCKS_NAMED;
 export function uncheckedBlocksNote(unchecked: number, blocks: number, list?: readonly UncheckedLogBlock[]): string {
   if (list !== undefined && unchecked < blocks && unchecked <= UNCHECKED_BLOCKS_NAMED && list.length === unchecked) {
     const one = unchecked === 1;
-    const names = list.map((b) => `the block at offset ${b.offset} of ${basename(b.file)} (first LSN ${b.firstLsn})`);
+    const names = list.map((b) => `the block at offset ${b.offset} of ${b.file} (first LSN ${b.firstLsn})`);
     const named = names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
     return `${unchecked} of the ${blocks} log blocks read carr${one ? 'ies' : 'y'} no log block checksum: ${named}. Among blocks with a checksum ${one ? 'a lone one without is' : 'a few without are'} suspect: written before the database was put on PAGE_VERIFY CHECKSUM, or ${one ? 'its' : 'their'} checksum flag (block header status 0x2) cleared by the very damage it would have shown; damage inside ${one ? 'its' : 'their'} records cannot be detected, so compare rows from ${one ? 'it' : 'them'} with another copy (the database, another copy of the file or backup) before re-inserting them`;
   }
@@ -280,7 +279,10 @@ async function* rangeBlocks(
       continue;
     }
     stats.blocks++;
-    if ((ev.header.status & BLOCK_STATUS_CHECKSUM) !== 0) stats.checksummedBlocks++;
+    // Checked when read (fixupBlock): blocks flagging a checksum, and those holding one at @24 without
+    // the flag (verified all the same; a block reading 0 there with no flag is the unchecked kind).
+    const b24 = ev.bytes;
+    if ((ev.header.status & BLOCK_STATUS_CHECKSUM) !== 0 || (b24[BLOCK_CHECKSUM_OFFSET] | b24[BLOCK_CHECKSUM_OFFSET + 1] | b24[BLOCK_CHECKSUM_OFFSET + 2] | b24[BLOCK_CHECKSUM_OFFSET + 3]) !== 0) stats.checksummedBlocks++;
     else if (stats.uncheckedBlockList.length < UNCHECKED_BLOCKS_KEPT) stats.uncheckedBlockList.push({ file: range.file, offset: ev.offset, firstLsn: formatLsn(ev.header.firstLsn) });
     const stale = range.vlf !== undefined && (ev.header.firstLsn.vlf !== range.vlf.seq || ev.parity !== range.vlf.parity);
     if (stale) headUnwritten = false;
@@ -521,6 +523,8 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
   const vlfs: VlfInfo[] = [];
   const problems: SkippedItem[] = [];
   let off = LDF_FIRST_VLF_OFFSET;
+  // The VLF the end of the file cuts through, and the clause naming the log it lost.
+  let cutVlf: string | null = null;
   while (off + head.length <= size) {
     await fh.read(head, 0, head.length, off);
     const h = parseVlfHeader(head, 0);
@@ -533,8 +537,15 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
       break;
     }
     if (off + h.size > size) {
-      // A partial copy: keep what the file holds of the last VLF.
-      problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: `VLF of ${h.size} bytes is cut short by the end of the file (${size - off} bytes present)`, location: { file: path, offset: off } });
+      // A partial copy: keep what the file holds of the last VLF. A block's LSN block number is its
+      // offset from the VLF start in 512-byte units (FORMAT-NOTES §3), so the log the cut took is
+      // named by LSN: from the first whole sector missing to the VLF's end.
+      const kept = Math.floor((size - off) / 512);
+      const lostRange = h.seq > 0
+        ? `: VLF sequence ${h.seq} lost its log from LSN ${formatLsn({ vlf: h.seq, block: kept, slot: 1 })} (its block ${kept}, file offset ${off + kept * 512}) to its end (LSN ${formatLsn({ vlf: h.seq, block: h.size / 512 - 1, slot: 0xffff })}), if it held log that far`
+        : ' (a VLF never used: no log lost in it)';
+      if (h.seq > 0) cutVlf = `VLF sequence ${h.seq}, cut at offset ${size}, lost its log from LSN ${formatLsn({ vlf: h.seq, block: kept, slot: 1 })} to its end, if it held log that far`;
+      problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: `VLF of ${h.size} bytes is cut short by the end of the file (${size - off} bytes present)${lostRange}`, location: { file: path, offset: off, ...(h.seq > 0 ? { lsn: formatLsn({ vlf: h.seq, block: kept, slot: 1 }) } : {}) } });
       vlfs.push({ ...h, size: size - off, index: vlfs.length, offset: off });
       break;
     }
@@ -555,7 +566,7 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
       const loss = cutLoss(vlfs.map((v) => v.seq));
       problems.push({
         code: 'FORMAT_LOG_FILE_CUT',
-        reason: `the log file is cut short: its file header says ${sizePages * 8192} bytes, the file holds ${size}; the VLFs after offset ${size} are missing: ${loss.text}`,
+        reason: `the log file is cut short: its file header says ${sizePages * 8192} bytes, the file holds ${size}; ${cutVlf ? `${cutVlf}, and the VLFs after it are missing` : `the VLFs after offset ${size} are missing`}: ${loss.text}`,
         location: { file: path, offset: size, ...(loss.firstLsn ? { lsn: loss.firstLsn } : {}) },
       });
     }

@@ -107,6 +107,19 @@ describeCorpus('an .ldf cut short at a VLF boundary', () => {
     expect(one.problems[0].reason).toMatch(/are missing: every sequence from 37 to 37 is in a VLF present; log after sequence 37, the highest present \(from LSN 00000026:00000000:0000\), and before sequence 37, the lowest, may have been there too$/);
     expect(one.problems[0].location.lsn).toBe('00000026:00000000:0000');
   });
+
+  it('cut inside a VLF (SYNTHETIC truncation of a copy at byte 600,000): the cut VLF\'s lost LSN range is named (it said only "every sequence from 35 to 37 is in a VLF present")', async () => {
+    const real = corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf');
+    const copy = join(mkdtempSync(join(tmpdir(), 'rowback-cut-in-')), 'Database1_log.ldf');
+    copyFileSync(real, copy);
+    truncateSync(copy, 600_000);
+    const cut = await readLdfLayout(copy);
+    // the third VLF (sequence 36) starts at 540,672: 59,328 bytes of it are left, 115 whole sectors
+    expect(cut.problems.map((p) => p.code)).toEqual(['FORMAT_BAD_VLF_HEADER', 'FORMAT_LOG_FILE_CUT']);
+    expect(cut.problems[0].reason).toBe('VLF of 311296 bytes is cut short by the end of the file (59328 bytes present): VLF sequence 36 lost its log from LSN 00000024:00000073:0001 (its block 115, file offset 599552) to its end (LSN 00000024:0000025f:ffff), if it held log that far');
+    expect(cut.problems[0].location).toEqual({ file: copy, offset: 540672, lsn: '00000024:00000073:0001' });
+    expect(cut.problems[1].reason).toContain('the file holds 600000; VLF sequence 36, cut at offset 600000, lost its log from LSN 00000024:00000073:0001 to its end, if it held log that far, and the VLFs after it are missing: every sequence from 35 to 37');
+  });
 });
 
 describeCorpus('a VLF of a real .ldf with no log block of its own', () => {

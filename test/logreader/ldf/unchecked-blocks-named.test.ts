@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BLOCK_CHECKSUM_OFFSET, BLOCK_STATUS_CHECKSUM, BLOCK_STATUS_OFFSET } from '../../../src/logreader/ldf/constants.js';
 import { emptyLogScanStats, readLdfRecords, UNCHECKED_BLOCKS_NAMED, uncheckedBlocksNote, type UncheckedLogBlock } from '../../../src/logreader/ldf/reader.js';
-import { parseBlockHeader } from '../../../src/logreader/ldf/structures.js';
+import { logBlockChecksum, parseBlockHeader } from '../../../src/logreader/ldf/structures.js';
 import { formatLsn } from '../../../src/logreader/lsn.js';
 import { mergeLogScanStats } from '../../../src/logreader/parallel/parallel-reader.js';
 import { captureCli } from '../../support/cli.js';
@@ -25,12 +25,12 @@ const C = block(8192, '00000022:00000010:0001');
 describe('uncheckedBlocksNote names a few unchecked blocks among checked ones', () => {
   it('one of many: named by file, offset and first LSN', () => {
     expect(uncheckedBlocksNote(1, 966, [A])).toBe(
-      '1 of the 966 log blocks read carries no log block checksum: the block at offset 335360 of db_log.ldf (first LSN 00000023:0000008f:0001). Among blocks with a checksum a lone one without is suspect: written before the database was put on PAGE_VERIFY CHECKSUM, or its checksum flag (block header status 0x2) cleared by the very damage it would have shown; damage inside its records cannot be detected, so compare rows from it with another copy (the database, another copy of the file or backup) before re-inserting them',
+      '1 of the 966 log blocks read carries no log block checksum: the block at offset 335360 of /x/db_log.ldf (first LSN 00000023:0000008f:0001). Among blocks with a checksum a lone one without is suspect: written before the database was put on PAGE_VERIFY CHECKSUM, or its checksum flag (block header status 0x2) cleared by the very damage it would have shown; damage inside its records cannot be detected, so compare rows from it with another copy (the database, another copy of the file or backup) before re-inserting them',
     );
   });
   it('two and three: all named', () => {
-    expect(uncheckedBlocksNote(2, 966, [A, B])).toContain('2 of the 966 log blocks read carry no log block checksum: the block at offset 335360 of db_log.ldf (first LSN 00000023:0000008f:0001) and the block at offset 409600 of db_log.ldf (first LSN 00000024:00000010:0001). Among blocks with a checksum a few without are suspect');
-    expect(uncheckedBlocksNote(3, 966, [A, B, C])).toContain(': the block at offset 335360 of db_log.ldf (first LSN 00000023:0000008f:0001), the block at offset 409600 of db_log.ldf (first LSN 00000024:00000010:0001) and the block at offset 8192 of db_log.ldf (first LSN 00000022:00000010:0001). ');
+    expect(uncheckedBlocksNote(2, 966, [A, B])).toContain('2 of the 966 log blocks read carry no log block checksum: the block at offset 335360 of /x/db_log.ldf (first LSN 00000023:0000008f:0001) and the block at offset 409600 of /x/db_log.ldf (first LSN 00000024:00000010:0001). Among blocks with a checksum a few without are suspect');
+    expect(uncheckedBlocksNote(3, 966, [A, B, C])).toContain(': the block at offset 335360 of /x/db_log.ldf (first LSN 00000023:0000008f:0001), the block at offset 409600 of /x/db_log.ldf (first LSN 00000024:00000010:0001) and the block at offset 8192 of /x/db_log.ldf (first LSN 00000022:00000010:0001). ');
   });
   it('more than UNCHECKED_BLOCKS_NAMED, every block unchecked, or no list: the count, as before', () => {
     const before = (u: number, n: number) => uncheckedBlocksNote(u, n);
@@ -85,7 +85,7 @@ describeCorpus('a real log with one block whose checksum flag and checksum were 
     expect(r.code).toBe(0);
     // the rows name their source file: the copy's path for the real one
     expect(r.stdout.split(JSON.stringify(copy).slice(1, -1)).join(JSON.stringify(real).slice(1, -1))).toBe(clean.stdout);
-    expect(r.stderr).toMatch(new RegExp(`rowback scan: note: 1 of the \\d+ log blocks read carries no log block checksum: the block at offset ${AT} of Database1_log\\.ldf \\(first LSN ${firstLsn}\\)\\. Among blocks with a checksum a lone one without is suspect`));
+    expect(r.stderr).toMatch(new RegExp(`rowback scan: note: 1 of the \\d+ log blocks read carries no log block checksum: the block at offset ${AT} of ${copy.replace(/[.]/g, "\\.")} \\(first LSN ${firstLsn}\\)\\. Among blocks with a checksum a lone one without is suspect`));
     expect(clean.stderr).not.toContain('log block checksum');
   });
 
@@ -94,6 +94,21 @@ describeCorpus('a real log with one block whose checksum flag and checksum were 
     const dir = mkdtempSync(join(tmpdir(), 'rowback-lone-block-log-'));
     const r = await cli('log', copy, '--out', join(dir, 'log.ndjson'));
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(new RegExp(`rowback log: note: 1 of the \\d+ log blocks read carries no log block checksum: the block at offset ${AT} of Database1_log\\.ldf \\(first LSN ${firstLsn}\\)\\. Among blocks with a checksum a lone one without is suspect`));
+    expect(r.stderr).toMatch(new RegExp(`rowback log: note: 1 of the \\d+ log blocks read carries no log block checksum: the block at offset ${AT} of ${copy.replace(/[.]/g, "\\.")} \\(first LSN ${firstLsn}\\)\\. Among blocks with a checksum a lone one without is suspect`));
+  });
+
+  it('the flag cleared and the checksum at @24 made to match again (a resealed block): verified through @24, so counted as checked and not named (it was named as carrying no checksum)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-resealed-'));
+    const copy = join(dir, 'Database1_log.ldf');
+    const b = readFileSync(real);
+    b[AT + BLOCK_STATUS_OFFSET]! &= ~BLOCK_STATUS_CHECKSUM;
+    const { size } = parseBlockHeader(b, AT);
+    b.writeUInt32LE(logBlockChecksum(b, AT, size), AT + BLOCK_CHECKSUM_OFFSET);
+    writeFileSync(copy, b);
+    const stats = emptyLogScanStats();
+    for await (const _ of readLdfRecords(copy, {}, stats)) void _;
+    expect(stats.skippedBlocks).toBe(0);
+    expect(stats.checksummedBlocks).toBe(stats.blocks);
+    expect(stats.uncheckedBlockList).toEqual([]);
   });
 });
