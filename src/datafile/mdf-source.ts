@@ -141,6 +141,14 @@ export class LayeredPageSource implements PageSource {
     }
     return false;
   }
+  /** The layer the page is read from (its own origin, else its description); undefined when none holds it. */
+  pageOrigin(fileId: number, pageId: number): string | undefined {
+    for (const l of this.layers) {
+      if (l.readPage(fileId, pageId)) return l.pageOrigin?.(fileId, pageId) ?? l.description;
+      if (l.holdsNoImage?.(fileId, pageId)) return undefined;
+    }
+    return undefined;
+  }
   fileIds(): number[] {
     return [...new Set(this.layers.flatMap((l) => l.fileIds()))].sort((a, b) => a - b);
   }

@@ -24,7 +24,7 @@ import { usesCodePage } from '../reconstruct/metadata/layout-rules.js';
 import type { AllocUnitRef, ColumnLayout, Compression, SqlTypeName, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { BOOT_PAGE, parseBootPage, type BootPage } from './boot-page.js';
 import { collationNameForId } from './collation-ids.js';
-import { PageReader } from './page-reader.js';
+import { METADATA_PAGE_ADVICE, PageReader, sourceFile } from './page-reader.js';
 import type { PageSource } from './page-source.js';
 import type { PageId } from './page.js';
 import {
@@ -193,7 +193,17 @@ export function bootPageOf(reader: PageReader): BootPage {
       { page: '1:9' },
     );
   }
-  return parseBootPage(reader.require(BOOT_PAGE).bytes);
+  let boot;
+  try {
+    boot = reader.require(BOOT_PAGE);
+  } catch (e) {
+    // a damaged boot page: said as the boot page, with its file and what to do, not as a bare checksum
+    if (e instanceof FormatError && e.code !== 'FORMAT_PAGE_MISSING') {
+      throw new FormatError(e.code, `the boot page (1:9) of ${reader.source.description} failed its check (${e.message}): the database's metadata is found from it, so no table of this file can be read; ${METADATA_PAGE_ADVICE}`, { file: sourceFile(reader.source), page: '1:9' });
+    }
+    throw e;
+  }
+  return parseBootPage(boot.bytes);
 }
 
 export function readDataFileMetadata(source: PageSource, reader = new PageReader(source)): DataFileMetadata {

@@ -25,6 +25,18 @@ export interface PageReadStats {
   uncheckedPages?: string[];
 }
 
+/** The file a page source reads (its description without the 'data file ' / 'backup ' prefix), for an error's `file`. */
+export function sourceFile(source: PageSource): string {
+  return source.description.replace(/^(compressed )?(data file|backup) /, '');
+}
+
+/**
+ * What to do when a page the metadata starts from (the boot page, the catalog's first page) cannot
+ * be read: without it no table of this file can be found, so another copy is needed, or the layout.
+ */
+export const METADATA_PAGE_ADVICE =
+  'use another copy of the file or a backup of the database; to read the log without this catalog, give the table layout with --ddl or --schema (scan, log)';
+
 /** Pages without a page checksum a note names when they are this few (and some pages carry one). */
 export const UNCHECKED_PAGES_NAMED = 3;
 

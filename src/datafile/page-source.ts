@@ -19,5 +19,10 @@ export interface PageSource {
   holdsNoImage?(fileId: number, pageId: number): boolean;
   /** Optional: pages in file `fileId` (page ids 0 … n-1), when known; used by full-file scans. */
   pageCount?(fileId: number): number | undefined;
+  /**
+   * Optional: which of the source's files holds the page's image (a layered source: the layer it
+   * is read from), to name it when the page cannot be read. Without it, `description` names them all.
+   */
+  pageOrigin?(fileId: number, pageId: number): string | undefined;
   close(): void;
 }

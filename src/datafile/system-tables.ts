@@ -13,7 +13,7 @@ import { FormatError, isRowbackError } from '../errors.js';
 import type { SkippedItem } from '../recover/source.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import type { BootPage } from './boot-page.js';
-import type { PageReader } from './page-reader.js';
+import { METADATA_PAGE_ADVICE, sourceFile, type PageReader } from './page-reader.js';
 import { formatPageId, type PageId } from './page.js';
 import { RecordType } from './record.js';
 import {
@@ -135,8 +135,18 @@ export function readSystemTableRows(
 export function readSystemTables(reader: PageReader, boot: BootPage, skipped: SkippedItem[]): SystemTables {
   const rawAus = readSystemTableRows(reader, boot.firstSysIndexes, BOOTSTRAP_LAYOUTS.sysallocunits, auOfSystemTable(SystemObjectId.sysallocunits), skipped);
   if (rawAus.length === 0) {
-    throw new FormatError('FORMAT_NO_METADATA', `sysallocunits at ${formatPageId(boot.firstSysIndexes)} holds no rows`, {
-      page: formatPageId(boot.firstSysIndexes),
+    const at = formatPageId(boot.firstSysIndexes);
+    // the catalog's first page failed its check (checksum, torn page): that is the cause, said as such
+    const failed = reader.skipped.find((x) => x.location.page === at);
+    if (failed) {
+      throw new FormatError('FORMAT_NO_METADATA', `the catalog page ${at} (sysallocunits, where every table's pages are found from) of ${reader.source.description} failed its check (${failed.code}: ${failed.reason.replace(` (page ${at})`, '')}), so no table of this file can be read; ${METADATA_PAGE_ADVICE}`, {
+        file: sourceFile(reader.source),
+        page: at,
+      });
+    }
+    throw new FormatError('FORMAT_NO_METADATA', `sysallocunits at ${at} of ${reader.source.description} holds no rows`, {
+      file: sourceFile(reader.source),
+      page: at,
     });
   }
   const allocUnits: AllocUnitRow[] = rawAus.map((r) => ({

@@ -9,7 +9,7 @@ import { InputError, SchemaError } from '../errors.js';
 import { openBackupPages } from '../backup/open.js';
 import type { BackupAdvice } from '../backup/page-source.js';
 import { readDataFileMetadata, type DataFileMetadata } from '../datafile/metadata.js';
-import { PageReader } from '../datafile/page-reader.js';
+import { PageReader, uncheckedPagesNote } from '../datafile/page-reader.js';
 import type { PageSource } from '../datafile/page-source.js';
 import { findTable, readTableRows } from '../datafile/table-rows.js';
 import { visibleColumns, type TableLayout } from '../reconstruct/metadata/table-layout.js';
@@ -61,6 +61,12 @@ export interface CompareResult {
    * (`page 1:289 slot 3`, or `log LSN …`, `the base backup`) and warning. Empty when none was.
    */
   warned: Array<{ side: 'earlier' | 'later'; rows: number; where: string; warning: string }>;
+  /**
+   * Per side whose page reads included pages with no page checksum, uncheckedPagesNote's note (as
+   * `dump` prints it): a changed byte in those pages' rows cannot be seen, and a "missing" or
+   * "changed" row may come from one. Empty when every page read carried a checksum.
+   */
+  unchecked: Array<{ side: 'earlier' | 'later'; where: string; note: string }>;
 }
 
 /** Counts rows decoded with warnings (see CompareResult.warned). */
@@ -76,7 +82,7 @@ function warnedRows(side: 'earlier' | 'later', rows: Iterable<{ warnings: string
 }
 
 /** The table's rows on a page source (a data file or a backup's pages), with its layout. */
-function readState(source: PageSource, table: string, where: string, side: 'earlier' | 'later'): { state: TableState; layout: TableLayout; warned: CompareResult['warned'] } {
+function readState(source: PageSource, table: string, where: string, side: 'earlier' | 'later'): { state: TableState; layout: TableLayout; warned: CompareResult['warned']; unchecked: string | undefined } {
   const reader = new PageReader(source);
   const md: DataFileMetadata = readDataFileMetadata(source, reader);
   const d = findTable(md, table);
@@ -91,10 +97,23 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
     rows.push({ values: pickOwn(r.values, columns) as Record<string, SqlValue> });
     if (r.warnings.length) warnings.push({ warnings: r.warnings, where: () => `${where} page ${r.page} slot ${r.slot}` });
   }
-  if (skipped.length) {
-    throw new InputError('INPUT_UNREADABLE_STATE', `${skipped.length} row(s) or page(s) of ${qualified} in ${where} could not be read (first: ${skipped[0].code}: ${skipped[0].reason}); a comparison would call them missing, so none is made`, { table: qualified, file: where });
+  // the pages the reader could not read (checksum, torn page, missing) are the cause of the rows and
+  // chain breaks skipped after them: the first of those is named, with its page and the file holding it
+  const failed = [...reader.skipped, ...skipped.filter((x) => !reader.skipped.includes(x))];
+  if (failed.length) {
+    const first = failed[0];
+    throw new InputError('INPUT_UNREADABLE_STATE', `${failed.length} row(s) or page(s) of ${qualified} in ${where} could not be read (first: ${describeSkipped(first, source)}); a comparison would call them missing, so none is made`, { table: qualified, file: where });
   }
-  return { state: { table: qualified, columns, rows }, layout: d.layout, warned: warnedRows(side, warnings) };
+  return { state: { table: qualified, columns, rows }, layout: d.layout, warned: warnedRows(side, warnings), unchecked: uncheckedPagesNote(reader.stats) };
+}
+
+/** `page 1:153 in backup d153.bak: FORMAT_BAD_CHECKSUM: …`: a skipped item with its page and the file its image is read from. */
+function describeSkipped(item: SkippedItem, source: PageSource): string {
+  const page = item.location.page;
+  if (page === undefined) return `${item.code}: ${item.reason}`;
+  const [f, p] = page.split(':').map(Number);
+  const file = (Number.isInteger(f) && Number.isInteger(p) ? source.pageOrigin?.(f!, p!) : undefined) ?? item.location.file ?? source.description;
+  return `page ${page} in ${file}: ${item.code}: ${item.reason.replace(` (page ${page})`, '')}`;
 }
 
 function withPages<T>(src: PageSource, f: (s: PageSource) => T): T {
@@ -164,6 +183,10 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   const warned: CompareResult['warned'] = [];
   const replayWarned = (side: 'earlier' | 'later', r: ReplayResult) =>
     warned.push(...warnedRows(side, r.rows.map((x) => ({ warnings: x.warnings, where: () => (x.origin === 'backup' ? `the base backup (${side === 'earlier' ? o.bak.join(' + ') : afterBak.join(' + ')})` : `the log record at LSN ${x.origin.lsn}`) }))));
+  const unchecked: CompareResult['unchecked'] = [];
+  const noteUnchecked = (side: 'earlier' | 'later', where: string, note: string | undefined) => {
+    if (note !== undefined) unchecked.push({ side, where, note });
+  };
   let before: TableState;
   let layout: TableLayout;
   if (o.target) {
@@ -172,10 +195,13 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn })) };
     layout = r.layout; // the layout the replay decoded with: no second read of the base backup
     replayWarned('earlier', r);
+    noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
   } else {
     let w: CompareResult['warned'];
-    ({ state: before, layout, warned: w } = withPages(openBackupPages(o.bak, undefined, assertBackupSet, sideAdvice('--bak', o.bak)), (s) => readState(s, o.table, o.bak.join(' + '), 'earlier')));
+    let u: string | undefined;
+    ({ state: before, layout, warned: w, unchecked: u } = withPages(openBackupPages(o.bak, undefined, assertBackupSet, sideAdvice('--bak', o.bak)), (s) => readState(s, o.table, o.bak.join(' + '), 'earlier')));
     warned.push(...w);
+    noteUnchecked('earlier', o.bak.join(' + '), u);
   }
   o.signal?.throwIfAborted();
   let after: TableState;
@@ -184,16 +210,18 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     replays.push({ side: 'later', result: r });
     after = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values })) };
     replayWarned('later', r);
+    noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
   } else {
     const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, undefined, assertBackupSet, sideAdvice('--after-bak', afterBak));
     const read = withPages(src, (s) => readState(s, o.table, (afterMdf.length ? afterMdf : afterBak).join(' + '), 'later'));
     after = read.state;
     warned.push(...read.warned);
+    noteUnchecked('later', (afterMdf.length ? afterMdf : afterBak).join(' + '), read.unchecked);
   }
 
   o.signal?.throwIfAborted();
   const { key, keySource } = matchKey(layout, before, o.key, o.keyName);
-  return { diff: diffTableStates(before, after, key, keySource), layout, beforeRows: before.rows.length, afterRows: after.rows.length, keySource, replays, warned };
+  return { diff: diffTableStates(before, after, key, keySource), layout, beforeRows: before.rows.length, afterRows: after.rows.length, keySource, replays, warned, unchecked };
 }
 
 /**

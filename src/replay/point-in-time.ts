@@ -56,7 +56,7 @@ import { openBackupPages, choosePosition } from '../backup/open.js';
 import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout } from '../backup/mtf.js';
 import { readDataFileMetadata } from '../datafile/metadata.js';
-import { PageReader } from '../datafile/page-reader.js';
+import { PageReader, type PageReadStats } from '../datafile/page-reader.js';
 import { parsePageHeader } from '../datafile/page.js';
 import { RecordType, recordTypeOf } from '../datafile/record.js';
 import { findTable, readTableRows } from '../datafile/table-rows.js';
@@ -147,6 +147,8 @@ export interface ReplayResult {
    * one: a value changed inside such a block cannot be detected, and the replay's rows rest on it.
    */
   uncheckedLog: string | null;
+  /** Reads of the base backup's pages, by check kind (for a note on pages with no page checksum: uncheckedPagesNote). */
+  pageStats?: PageReadStats;
 }
 
 /** Contexts of data-row records (heap, clustered index leaf, ghosting delete). */
@@ -311,7 +313,7 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
     inputs.signal?.throwIfAborted();
     replay.finish(state);
     const unchecked = logBlocks.blocks - logBlocks.checked;
-    return { table: qualified, layout, columns, rows: [...state.rows()], chain, stats, uncheckedLog: unchecked > 0 ? uncheckedBlocksNote(unchecked, logBlocks.blocks, logBlocks.list) : null };
+    return { table: qualified, layout, columns, rows: [...state.rows()], chain, stats, uncheckedLog: unchecked > 0 ? uncheckedBlocksNote(unchecked, logBlocks.blocks, logBlocks.list) : null, pageStats: reader.stats };
   } finally {
     pages.close();
   }

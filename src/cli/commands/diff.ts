@@ -176,6 +176,8 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
           `${d.key ? `matched on ${keySource} (${d.key.join(', ')})` : d.keyNote}` +
           `${jobId !== null ? `; staged as restore job ${jobId} in ${opts.stage}` : ''}\n`,
       );
+      // as dump says it (a "missing" or "changed" row may come from such a page), per side
+      for (const u of r.unchecked) stderr.write(`rowback diff: note (${u.side} state, ${u.where}): ${u.note}\n`);
     }
     // Said even with --quiet: a diff is whole or refused (pages it cannot read refuse it), but a
     // row whose values were decoded with warnings (a value that may be wrong, or not decoded) was

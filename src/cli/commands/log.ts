@@ -477,7 +477,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     // where an .ldf's log starts inside its oldest VLF is no loss (docs/offline-log.md): a note
     for (const s of skipped) if (s.code === LOG_STARTS_MID_VLF || s.code === MTF_TRAILER_DAMAGED) lines.push(`rowback log: note: ${s.code === MTF_TRAILER_DAMAGED ? `${s.code}: ` : ''}${s.reason}${at(s)}`);
     for (const n of chain.notes) lines.push(`rowback log: note: ${n}`);
-    if (stats.blocks > stats.checksummedBlocks) lines.push(`rowback log: note: ${uncheckedBlocksNote(stats.blocks - stats.checksummedBlocks, stats.blocks)}`);
+    if (stats.blocks > stats.checksummedBlocks) lines.push(`rowback log: note: ${uncheckedBlocksNote(stats.blocks - stats.checksummedBlocks, stats.blocks, stats.uncheckedBlockList)}`);
     const passed = skipped.filter((s) => s.code !== LOG_STARTS_MID_VLF && s.code !== MTF_TRAILER_DAMAGED);
     if (passed.length) {
       lines.push(`rowback log: ${passed.length} item(s) skipped:`);

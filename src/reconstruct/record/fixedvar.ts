@@ -138,6 +138,7 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): 
   // said: a warning on every such row told the reviewer nothing about the row and taught them to skip
   // warnings (it was one until session 8).
 
+  if (hasBitmap && varCount > 0) nullWithBytes(image, plan, warnings, columnCount, bitmapStart, varCount, varArray, varDataStart);
   if (columnCount > plan.storedColumns) {
     warnings.push(`record holds ${columnCount} columns but the layout knows ${plan.storedColumns}: the layout may be older than the row (schema drift)`);
   }
@@ -193,6 +194,31 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): 
   if (versioningTag !== undefined) row.versioningTag = versioningTag;
   if (uniquifier !== undefined) row.uniquifier = uniquifier;
   return row;
+}
+
+/**
+ * A variable-length column NULL in the null bitmap whose offset-array entry gives it bytes. SQL Server
+ * writes a NULL variable column with zero length (its end offset repeats the previous end; header
+ * comment), so the two contradict each other: the bitmap or the offset array is damaged, and the NULL
+ * (what both readers print, as the bitmap says) may hide the column's value. Said on the row, naming
+ * the column and both facts, for every such column within the record's column count and variable-column
+ * count. Not a contradiction: a complex entry holding the sparse vector, which may sit in the slot of a
+ * NULL column added later (field case improvedk-nullbitmap-sparse-only, `findSparseVector`).
+ * Checked against every page row and log row image of the corpus and the field cases: none has this shape.
+ */
+function nullWithBytes(image: Uint8Array, plan: RowPlan, warnings: string[], columnCount: number, bitmapStart: number, varCount: number, varArray: number, varDataStart: number): void {
+  for (let k = 0; k < varCount; k++) {
+    const cp = plan.varIndexOwner.get(k);
+    if (cp === undefined) continue;
+    const nb = cp.nullBit;
+    if (nb < 0 || nb >= columnCount || (image[bitmapStart + (nb >> 3)] & (1 << (nb & 7))) === 0) continue;
+    const entry = readU16(image, varArray + 2 * k);
+    const s = k === 0 ? varDataStart : readU16(image, varArray + 2 * k - 2) & 0x7fff;
+    const e = entry & 0x7fff;
+    if (e <= s) continue;
+    if ((entry & 0x8000) !== 0 && e - s >= 4 && readU16(image, s) === 5) continue; // the sparse vector
+    warnings.push(`column ${cp.name} is NULL in the null bitmap (bit ${nb}) but the variable-column offset array gives it ${e - s} byte(s) (offsets ${s}-${e}, variable column ${k + 1}): SQL Server writes a NULL variable-length column with zero length, so the bitmap or the offset array is damaged; shown as NULL, its value may be lost (bytes 0x${toHex(image, s, Math.min(e, s + 16))}${e - s > 16 ? '…' : ''})`);
+  }
 }
 
 /**

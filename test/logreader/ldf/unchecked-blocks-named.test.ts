@@ -89,6 +89,14 @@ describeCorpus('a real log with one block whose checksum flag and checksum were 
     expect(clean.stderr).not.toContain('log block checksum');
   });
 
+  it('log: the same note naming the block, as scan', async () => {
+    const { copy, firstLsn } = damagedCopy();
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-lone-block-log-'));
+    const r = await cli('log', copy, '--out', join(dir, 'log.ndjson'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`rowback log: note: 1 of the \\d+ log blocks read carries no log block checksum: the block at offset ${AT} of ${copy.replace(/[.]/g, "\\.")} \\(first LSN ${firstLsn}\\)\\. Among blocks with a checksum a lone one without is suspect`));
+  });
+
   it('the flag cleared and the checksum at @24 made to match again (a resealed block): verified through @24, so counted as checked and not named (it was named as carrying no checksum)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rowback-resealed-'));
     const copy = join(dir, 'Database1_log.ldf');
