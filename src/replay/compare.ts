@@ -63,8 +63,10 @@ export interface CompareResult {
   warned: Array<{ side: 'earlier' | 'later'; rows: number; where: string; warning: string }>;
   /**
    * Per side whose page reads included pages with no page checksum, uncheckedPagesNote's note (as
-   * `dump` prints it): a changed byte in those pages' rows cannot be seen, and a "missing" or
-   * "changed" row may come from one. Empty when every page read carried a checksum.
+   * `dump` prints it), and per replayed side whose log blocks included blocks with no log block
+   * checksum, the replay's uncheckedLog: a changed byte in those pages' rows or those blocks'
+   * records cannot be seen, and a "missing" or "changed" row may come from one. Empty when every
+   * page and block read carried a checksum.
    */
   unchecked: Array<{ side: 'earlier' | 'later'; where: string; note: string }>;
 }
@@ -196,6 +198,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     layout = r.layout; // the layout the replay decoded with: no second read of the base backup
     replayWarned('earlier', r);
     noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
+    noteUnchecked('earlier', `the log replayed, ${r.chain.steps.map((x) => x.set.devices[0]).join(' + ')}`, r.uncheckedLog ?? undefined);
   } else {
     let w: CompareResult['warned'];
     let u: string | undefined;
@@ -211,6 +214,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     after = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values })) };
     replayWarned('later', r);
     noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
+    noteUnchecked('later', `the log replayed, ${r.chain.steps.map((x) => x.set.devices[0]).join(' + ')}`, r.uncheckedLog ?? undefined);
   } else {
     const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, undefined, assertBackupSet, sideAdvice('--after-bak', afterBak));
     const read = withPages(src, (s) => readState(s, o.table, (afterMdf.length ? afterMdf : afterBak).join(' + '), 'later'));

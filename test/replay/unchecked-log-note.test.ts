@@ -41,4 +41,17 @@ describeCorpus('point-in-time replay over a log block without a checksum', () =>
     expect(r.stderr).toContain(`rowback dump: note: 1 of the`);
     expect(r.stderr).toContain(`carries no log block checksum: the block at offset ${AT} of ${copy} (first LSN ${firstLsn})`);
   });
+
+  it('diff --stop-at on both sides: the earlier side, replayed over the copy, is noted naming the block; the later side is not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-pit-unchecked-diff-'));
+    const copy = join(dir, 'StopAt_1.trn');
+    const b = readFileSync(S('StopAt_1.trn'));
+    b[AT + BLOCK_STATUS_OFFSET]! &= ~BLOCK_STATUS_CHECKSUM;
+    b.writeUInt32LE(0, AT + BLOCK_CHECKSUM_OFFSET);
+    writeFileSync(copy, b);
+    const r = await cli('diff', '--bak', S('StopAt.bak'), '--trn', copy, '--stop-at', '2020-05-12T13:29:30', '--after-bak', S('StopAt.bak'), '--after-trn', S('StopAt_1.trn'), S('StopAt_2.trn'), '--after-stop-at', '2020-05-12T13:30:20', '--table', 'dbo.steps', '--out', join(dir, 'diff.ndjson'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`^rowback diff: note \\(earlier state, the log replayed, [^)]*\\): 1 of the \\d+ log blocks read carries no log block checksum: the block at offset ${AT} of `, 'm'));
+    expect(r.stderr).not.toMatch(/note \(later state, the log replayed/);
+  });
 });
