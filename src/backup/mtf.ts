@@ -306,10 +306,25 @@ const CLOSING_DBLKS = new Set(['MSLS', 'ESET', 'EOTM', 'SFMB', 'ESPB']);
  * holding and its first-event offset one a DBLK can have (0 or 52 or more): a random 512-byte
  * boundary passes 1 time in 65,536 on the checksum alone, after the type matched. Reads the rest of
  * the stream in 1 MB pieces, stopping at the first content block (this is the damage path only).
- * `only`: the first block of that type alone is looked for (e.g. 'SSET', a further set's start).
+ * `only`: the first block of one of those types alone is looked for (e.g. 'SSET', a further set's
+ * start). Results are kept per file, offset and `only` (the last 64), so asking again reads nothing.
  * Throws as openBackupBytes.
  */
-export function blocksAfterDamage(path: string, from: number, only?: string): { content: { type: string; offset: number } | null; anyBlock: boolean } {
+export function blocksAfterDamage(path: string, from: number, only?: readonly string[]): { content: { type: string; offset: number } | null; anyBlock: boolean } {
+  // One search per file and damage: a scan asks several times (the set choice, the header, the
+  // pages), and each search may read the rest of a multi-GB backup.
+  const key = `${path}\u0000${from}\u0000${only?.join(',') ?? ''}`;
+  const known = afterDamageSeen.get(key);
+  if (known) return known;
+  const found = searchAfterDamage(path, from, only);
+  if (afterDamageSeen.size >= 64) afterDamageSeen.clear();
+  afterDamageSeen.set(key, found);
+  return found;
+}
+
+const afterDamageSeen = new Map<string, { content: { type: string; offset: number } | null; anyBlock: boolean }>();
+
+function searchAfterDamage(path: string, from: number, only?: readonly string[]): { content: { type: string; offset: number } | null; anyBlock: boolean } {
   const src = openBackupBytes(path);
   try {
     const size = src.size;
@@ -325,7 +340,7 @@ export function blocksAfterDamage(path: string, from: number, only?: string): { 
         const firstEvent = h.readUInt16LE(8);
         if (!headerChecksumOk(h, COMMON_HEADER_SIZE - 2) || (firstEvent !== 0 && firstEvent < COMMON_HEADER_SIZE)) continue;
         anyBlock = true;
-        if (only === undefined ? !CLOSING_DBLKS.has(type) : type === only) return { content: { type, offset: at + o }, anyBlock };
+        if (only === undefined ? !CLOSING_DBLKS.has(type) : only.includes(type)) return { content: { type, offset: at + o }, anyBlock };
       }
       if (got < Math.min(buf.length, size - at)) break;
     }

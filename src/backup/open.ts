@@ -46,13 +46,19 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
   if (damage) {
     const at = damage.location.offset!;
     // The last set seen had closed (its ESET read) before the damage: any set content after it is
-    // a further set's. It had not: its own remaining blocks follow, so only a further set's SSET
-    // tells another set is there (the set's own damage is said by whatever reads it).
+    // a further set's. It had not: the damage is inside it. Its data (MSDA blocks, every one before
+    // its log in the corpus's 22 backups) must have been read before the damage, whole, and no
+    // further data block or set may follow: else its pages are not all there (a damaged MSDA header
+    // gave "no data pages: a log backup?") or another set may be. Its own log blocks after the
+    // damage are not a reason: the log's readers report that damage.
     const closed = layout.dblks.some((d) => d.type === 'ESET' && d.set === layout.sets && d.offset < at);
-    const after = blocksAfterDamage(path, at, closed || layout.sets === 0 ? undefined : 'SSET');
     const choose = `(--position N reads set N of the ${layout.sets} before it)`;
+    if (!closed && layout.sets > 0 && damage.code === 'FORMAT_BAD_MTF' && !layout.streams.some((x) => x.id === 'MQDA' && x.set === layout.sets && !x.truncated)) {
+      throwIfDamaged(layout, `backup set ${layout.sets}, whose data pages come after it, cannot be read`);
+    }
+    const after = blocksAfterDamage(path, at, closed || layout.sets === 0 ? undefined : ['SSET', 'MSDA']);
     if (after.content) {
-      throwIfDamaged(layout, `the ${layout.size - at} bytes after it are not read, and they hold more of a backup: a well-formed ${after.content.type} descriptor block at offset ${after.content.offset} (${after.content.type === 'SSET' ? 'a further backup set starts there' : 'the rest of a backup set, this one or a further one'}) ${choose}`);
+      throwIfDamaged(layout, `the ${layout.size - at} bytes after it are not read, and they hold more of a backup: a well-formed ${after.content.type} descriptor block at offset ${after.content.offset} (${after.content.type === 'SSET' ? 'a further backup set starts there' : after.content.type === 'MSDA' ? "more data pages, of this set or a further one" : 'the rest of a backup set, this one or a further one'}) ${choose}`);
     }
     if (!after.anyBlock && layout.size - at > TRAILER_BYTES) {
       throwIfDamaged(layout, `the ${layout.size - at} bytes after it, with no descriptor block rowback can read among them, may hold ${layout.sets ? 'further backup sets' : 'the backup sets'}, and are not read ${choose}`);
@@ -108,9 +114,10 @@ export function openBackupPages(paths: string[], position?: number, check?: (hea
 
 /**
  * Notes for page readers (dump) on MTF damage a backup's walk stopped at after the set's data:
- * damage past the end of its last data stream (MQDA, in an MSDA block) leaves every page read whole — only the log
- * part or the closing blocks after it are not read — so it is said, not counted as a loss. Damage
- * before that is not noted here: the pages it hides fail their reads and are reported as such.
+ * damage past the end of its last data stream (MQDA, in an MSDA block), with no data block after it
+ * (choosePosition refuses the file otherwise), leaves the pages read whole — only the log part or
+ * the closing blocks after it are not read — so it is said, not counted as a loss. A page still
+ * missing (a data file whose MSDA block was the damaged one) fails its read and is reported so.
  * `paths`: the --bak files (each walked again; the walk reads descriptor blocks only).
  */
 export function backupDamageNotes(paths: string[]): string[] {
@@ -122,7 +129,7 @@ export function backupDamageNotes(paths: string[]): string[] {
     const data = layout.streams.filter((x) => x.id === 'MQDA' && !x.truncated);
     const last = data[data.length - 1];
     if (!last || last.dataOffset + last.length > p.location.offset!) continue;
-    notes.push(`${path}: ${p.code}: ${p.reason} (offset ${p.location.offset}): it lies after the backup's data streams (MQDA), read whole (the last ends at offset ${last.dataOffset + last.length}), so every page was read; only the log or closing blocks after it are not`);
+    notes.push(`${path}: ${p.code}: ${p.reason} (offset ${p.location.offset}): it lies after the backup's data stream${data.length > 1 ? 's' : ''} (MQDA), read whole (the last ends at offset ${last.dataOffset + last.length}), and no data block follows it; the log or closing blocks after it are not read (a page the backup should hold and does not is reported as missing)`);
   }
   return notes;
 }

@@ -93,6 +93,15 @@ describeCorpus('a damaged MTF trailer', () => {
     expect(r.stderr).not.toContain('INCOMPLETE');
   });
 
+  it('a full backup whose one data block (MSDA) header is damaged: refused naming the damage (it said "no data pages: a log backup?" once only a further SSET counted)', async () => {
+    const bak = corpusPath('pubs-2012', 'pubs.bak');
+    const msda = readMtfLayout(bak).dblks.find((d) => d.type === 'MSDA')!;
+    const f = damage(bak, 'msda.bak', msda.offset);
+    const r = await cli('dump', '--bak', f, '--table', 'dbo.authors', '--out', join(dir, 'msda.ndjson'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^rowback: FORMAT_BAD_MTF: .*descriptor block header checksum .*; so backup set 1, whose data pages come after it, cannot be read: read another copy of this backup \\(file .*msda\\.bak, offset ${msda.offset}\\)\n$`));
+  });
+
   it('a file with another set after the damaged trailer: still refused without --position, set 2 not reachable', async () => {
     const p = readMtfLayout(stdb).problems;
     expect(p.map((x) => x.code)).toEqual([MTF_TRAILER_DAMAGED]);
