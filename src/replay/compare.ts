@@ -61,6 +61,7 @@ export interface CompareResult {
    * (`page 1:289 slot 3`, or `log LSN …`, `the base backup`) and warning. Empty when none was.
    */
   warned: Array<{ side: 'earlier' | 'later'; rows: number; where: string; warning: string }>;
+  // rows 0: the side's catalog had pages that failed their checks (where: `the catalog of FILE`)
   /**
    * Per side whose page reads included pages with no page checksum, uncheckedPagesNote's note (as
    * `dump` prints it), and per replayed side whose log blocks included blocks with no log block
@@ -87,6 +88,8 @@ function warnedRows(side: 'earlier' | 'later', rows: Iterable<{ warnings: string
 function readState(source: PageSource, table: string, where: string, side: 'earlier' | 'later'): { state: TableState; layout: TableLayout; warned: CompareResult['warned']; unchecked: string | undefined } {
   const reader = new PageReader(source);
   const md: DataFileMetadata = readDataFileMetadata(source, reader);
+  // pages that failed while the catalog was read: catalog damage, not this table's rows (below)
+  const catalogFailed = reader.skipped.length;
   const d = findTable(md, table);
   if (!d) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${table} is not in ${where}; known tables: ${md.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)'}`, { table, file: where });
   const qualified = `${d.layout.schema}.${d.layout.name}`;
@@ -101,12 +104,17 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
   }
   // the pages the reader could not read (checksum, torn page, missing) are the cause of the rows and
   // chain breaks skipped after them: the first of those is named, with its page and the file holding it
-  const failed = [...reader.skipped, ...skipped.filter((x) => !reader.skipped.includes(x))];
+  const tablePages = reader.skipped.slice(catalogFailed);
+  const failed = [...tablePages, ...skipped.filter((x) => !reader.skipped.includes(x))];
   if (failed.length) {
     const first = failed[0];
     throw new InputError('INPUT_UNREADABLE_STATE', `${failed.length} row(s) or page(s) of ${qualified} in ${where} could not be read (first: ${describeSkipped(first, source)}); a comparison would call them missing, so none is made`, { table: qualified, file: where });
   }
-  return { state: { table: qualified, columns, rows }, layout: d.layout, warned: warnedRows(side, warnings), unchecked: uncheckedPagesNote(reader.stats) };
+  // The catalog read with pages failing (dump says it as INCOMPLETE, naming the catalog): the table's
+  // layout came from the rest of it, so the comparison is said incomplete (rows 0: a catalog item).
+  const warned = warnedRows(side, warnings);
+  if (catalogFailed > 0) warned.push({ side, rows: 0, where: `the catalog of ${where}`, warning: describeSkipped(reader.skipped[0]!, source) });
+  return { state: { table: qualified, columns, rows }, layout: d.layout, warned, unchecked: uncheckedPagesNote(reader.stats) };
 }
 
 /** `page 1:153 in backup d153.bak: FORMAT_BAD_CHECKSUM: …`: a skipped item with its page and the file its image is read from. */

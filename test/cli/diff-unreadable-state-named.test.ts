@@ -55,4 +55,14 @@ describeCorpus('diff: an unreadable state names the page and its file', () => {
     expect(r.stderr).toContain('INPUT_UNREADABLE_STATE');
     expect(r.stderr).toMatch(/of dbo\.authors in \S+pubs-damaged\.bak could not be read \(first: page 1:120 in backup \S+pubs-damaged\.bak: FORMAT_BAD_CHECKSUM: checksum mismatch/);
   });
+
+  it('a catalog page of the later state damaged (1:63, sys.syscolpars), not the table\'s: compared, and INCOMPLETE naming the catalog page (it was refused as rows of dbo.authors that could not be read)', async () => {
+    const catalog = damage(pubs, 63, 'pubs-catalog.bak');
+    const r = await cli('diff', '--bak', pubs, '--after-bak', catalog, '--table', 'dbo.authors', '--out', join(dir, 'c.ndjson'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('26 unchanged');
+    expect(r.stderr).toMatch(/^rowback diff: INCOMPLETE: the catalog of \S+pubs-catalog\.bak, the later state, could not be read whole \(first: page 1:63 in backup \S+pubs-catalog\.bak: FORMAT_BAD_CHECKSUM: checksum mismatch/m);
+    const strict = await cli('diff', '--bak', pubs, '--after-bak', catalog, '--table', 'dbo.authors', '--out', join(dir, 'c.ndjson'), '--strict');
+    expect(strict.code).toBe(3);
+  });
 });

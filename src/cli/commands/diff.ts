@@ -183,7 +183,8 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     // row whose values were decoded with warnings (a value that may be wrong, or not decoded) was
     // compared on them, and its verdict (missing, changed, unchanged) may be wrong too.
     for (const w of r.warned) {
-      stderr.write(`rowback diff: INCOMPLETE: ${w.rows} row(s) of the ${w.side} state were decoded with warnings, so the comparison of them may be wrong (first: ${w.where}: ${w.warning})\n`);
+      if (w.rows === 0) stderr.write(`rowback diff: INCOMPLETE: ${w.where}, the ${w.side} state, could not be read whole (first: ${w.warning}): the table's layout was read from the rest of it, so the comparison may be wrong\n`);
+      else stderr.write(`rowback diff: INCOMPLETE: ${w.rows} row(s) of the ${w.side} state were decoded with warnings, so the comparison of them may be wrong (first: ${w.where}: ${w.warning})\n`);
     }
     if (r.warned.length && !interrupt.by) exitIncomplete(opts.strict);
     if (interrupt.by) {
