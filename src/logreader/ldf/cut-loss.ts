@@ -43,6 +43,8 @@ export function cutLoss(seqs: readonly number[]): CutLoss {
   const after = `log after sequence ${highest}, the highest present (from LSN ${lsnOf(highest + 1)}), and before sequence ${lowest}, the lowest, may have been there too`;
   const text = lost.length
     ? `VLF ${ranges.length > 3 ? `${ranges.slice(0, 3).join(', ')} and ${ranges.length - 3} more range(s)` : ranges.join(', ')}, between sequences ${lowest} and ${highest} present, ${lost.length > 1 ? 'are' : 'is'} in no VLF left: ${lost.length > 1 ? 'their' : 'its'} log was in the missing part and is lost; ${after}`
-    : `every sequence from ${lowest} to ${highest} is in a VLF present; ${after}`;
+    : lowest === highest
+      ? `sequence ${highest} is the only one present; log after it (from LSN ${lsnOf(highest + 1)}) and before it may have been there too`
+      : `every sequence from ${lowest} to ${highest} is in a VLF present; ${after}`;
   return { lost, lowest, highest, firstLsn: lost.length ? lsnOf(lost[0]) : lsnOf(highest + 1), text };
 }

@@ -9,7 +9,7 @@ import { verifyPage } from '../../datafile/page.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { FormatError } from '../../errors.js';
 import type { LogRecord, LogRecordSource } from '../log-record.js';
-import { formatLsn, type Lsn } from '../lsn.js';
+import { formatLsn, parseLsn, type Lsn } from '../lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { BlockScanner, NEED_MORE, type BlockEvent } from './block-scanner.js';
 import { BLOCK_CHECKSUM_OFFSET, BLOCK_STATUS_CHECKSUM, LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
@@ -525,6 +525,7 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
   let off = LDF_FIRST_VLF_OFFSET;
   // The VLF the end of the file cuts through, and the clause naming the log it lost.
   let cutVlf: string | null = null;
+  let cutFirst: Lsn | null = null;
   while (off + head.length <= size) {
     await fh.read(head, 0, head.length, off);
     const h = parseVlfHeader(head, 0);
@@ -544,7 +545,10 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
       const lostRange = h.seq > 0
         ? `: VLF sequence ${h.seq} lost its log from LSN ${formatLsn({ vlf: h.seq, block: kept, slot: 1 })} (its block ${kept}, file offset ${off + kept * 512}) to its end (LSN ${formatLsn({ vlf: h.seq, block: h.size / 512 - 1, slot: 0xffff })}), if it held log that far`
         : ' (a VLF never used: no log lost in it)';
-      if (h.seq > 0) cutVlf = `VLF sequence ${h.seq}, cut at offset ${size}, lost its log from LSN ${formatLsn({ vlf: h.seq, block: kept, slot: 1 })} to its end, if it held log that far`;
+      if (h.seq > 0) {
+        cutVlf = `VLF sequence ${h.seq}, cut at offset ${size}, lost its log from LSN ${formatLsn({ vlf: h.seq, block: kept, slot: 1 })} to its end, if it held log that far`;
+        cutFirst = { vlf: h.seq, block: kept, slot: 1 };
+      }
       problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: `VLF of ${h.size} bytes is cut short by the end of the file (${size - off} bytes present)${lostRange}`, location: { file: path, offset: off, ...(h.seq > 0 ? { lsn: formatLsn({ vlf: h.seq, block: kept, slot: 1 }) } : {}) } });
       vlfs.push({ ...h, size: size - off, index: vlfs.length, offset: off });
       break;
@@ -567,7 +571,8 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
       problems.push({
         code: 'FORMAT_LOG_FILE_CUT',
         reason: `the log file is cut short: its file header says ${sizePages * 8192} bytes, the file holds ${size}; ${cutVlf ? `${cutVlf}, and the VLFs after it are missing` : `the VLFs after offset ${size} are missing`}: ${loss.text}`,
-        location: { file: path, offset: size, ...(loss.firstLsn ? { lsn: loss.firstLsn } : {}) },
+        // the first LSN lost: the cut VLF's when it comes before the first sequence lost whole
+        location: { file: path, offset: size, ...(cutFirst && (!loss.firstLsn || cutFirst.vlf < parseLsn(loss.firstLsn).vlf) ? { lsn: formatLsn(cutFirst) } : loss.firstLsn ? { lsn: loss.firstLsn } : {}) },
       });
     }
   }
