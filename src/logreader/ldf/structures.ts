@@ -96,18 +96,13 @@ export function blockHeaderProblem(b: Uint8Array, offset: number): string | null
  * the checksum does not match (a damaged block: one changed bit is enough).
  */
 export function fixupBlock(b: Uint8Array, offset: number, size: number): Uint8Array | string {
-  const sectors = size / SECTOR;
-  const parity = b[offset] & SECTOR_PARITY_MASK;
+  const torn = blockSectorProblem(b, offset, size);
+  if (torn !== null) return torn;
+  const damaged = blockChecksumProblem(b, offset, size);
+  if (damaged !== null) return damaged;
   const out = new Uint8Array(size);
   out.set(b.subarray(offset, offset + size));
-  for (let i = 0; i < sectors; i++) {
-    const s = out[i * SECTOR];
-    const want = parity | (i === 0 ? SECTOR_FIRST : 0) | (i === sectors - 1 ? SECTOR_LAST : 0);
-    if (s !== want) return `sector ${i} fix-up byte 0x${hex2(s)}, expected 0x${hex2(want)} (torn or stale block)`;
-  }
-  const damaged = blockChecksumProblem(out, 0, size);
-  if (damaged !== null) return damaged;
-  for (let i = 0; i < sectors; i++) out[i * SECTOR] = out[size - 1 - i];
+  for (let i = 0; i < size / SECTOR; i++) out[i * SECTOR] = out[size - 1 - i];
   return out;
 }
 
