@@ -19,16 +19,9 @@ import { readLdfRecords } from '../../src/logreader/ldf/reader.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
 import { corpusPath, describeCorpus, readCorpusJson } from '../support/corpus.js';
 import { describeFieldCases, readFieldCase } from '../support/field-cases.js';
+import { decodeErrorOf } from '../support/decode-error.js';
 
-function refusal(fn: () => unknown): DecodeError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DecodeError);
-    return e as DecodeError;
-  }
-  throw new Error('expected a DecodeError');
-}
+const refusal = decodeErrorOf;
 
 const hex = (s: string) => parseHex(s.replace(/\s+/g, '').replace(/^0x/i, ''));
 

@@ -11,16 +11,9 @@ import { describeCorpus, readCorpusJson } from '../support/corpus.js';
 import { EXAMPLE_LAYOUTS } from './record/example-layouts.js';
 import { layoutsFromDdl } from '../../src/reconstruct/metadata/ddl.js';
 import { describeFieldCases, readFieldCase } from '../support/field-cases.js';
+import { decodeErrorOf } from '../support/decode-error.js';
 
-function error(fn: () => unknown): DecodeError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DecodeError);
-    return e as DecodeError;
-  }
-  throw new Error('expected a DecodeError');
-}
+const error = decodeErrorOf;
 
 describeCorpus('decodeRow errors', () => {
   const trail = parseHex(readCorpusJson<{ hex: string }>('text-examples', 'lc-trailnull-omitted.json').hex);
