@@ -47,13 +47,13 @@ export abstract class RowbackError extends Error {
 }
 
 /**
- * The `(…)` part of a one-line error or skipped item: `file F, table T, LSN L, page P, …`. A file
- * given as a page source's description (`data file X`, `backup X`, `compressed backup X`) already
- * says what it is and is not prefixed again (it read "(file data file X, page 1:9)").
+ * The `(…)` part of a one-line error or skipped item: `file F, table T, LSN L, page P, …`.
+ * `location.file` is a path (a page source's file is given by `sourceFile`, not its description:
+ * "(file data file X, page 1:9)" was read once).
  */
 export function formatLocation(l: ErrorLocation): string {
   const parts: string[] = [];
-  if (l.file !== undefined) parts.push(/^(data file|backup|compressed backup) /.test(l.file) ? l.file : `file ${l.file}`);
+  if (l.file !== undefined) parts.push(`file ${l.file}`);
   if (l.table !== undefined) parts.push(`table ${l.table}`);
   if (l.lsn !== undefined) parts.push(`LSN ${l.lsn}`);
   if (l.page !== undefined) parts.push(`page ${l.page}`);

@@ -184,7 +184,7 @@ export function bootPageOf(reader: PageReader): BootPage {
     // with page header version 1. Named as what it is: the usual mistake is --mdf and --ldf swapped.
     for (const id of reader.source.fileIds()) {
       if (reader.source.readPage(id, 1)?.[0] === VLF_HEADER_MARKER) {
-        throw logFileAsDataFile(reader.source.description.replace(/^data file /, ''));
+        throw logFileAsDataFile(sourceFile(reader.source));
       }
     }
     throw new FormatError(

@@ -99,7 +99,7 @@ export class PageReader {
   skip(key: string, item: SkippedItem): void {
     if (this.reported.has(key + item.code)) return;
     this.reported.add(key + item.code);
-    if (this.source.description && !item.location.file) item.location.file = this.source.description;
+    if (this.source.description && !item.location.file) item.location.file = sourceFile(this.source);
     this.skipped.push(item);
   }
 }
