@@ -37,3 +37,30 @@ it('text: the same bytes are its text pointer (page 1:298, slot 3)', () => {
   expect(row.values.Id).toBe(2);
   expect(row.values.A).toMatchObject({ offRow: { kind: 'text-pointer', slot: 3 } });
 });
+
+// Not only the limited string types: any column whose length is not (max) and that is not text,
+// ntext or image (it was lenient: every other type name passed, hierarchyid and sysname included).
+it.each([
+  ['HIERARCHYID', 'hierarchyid', 892],
+  ['SYSNAME', 'sysname', 256],
+])('%s: refused as DECODE_BAD_RECORD', (ddlType, type, maxLength) => {
+  const [T] = layoutsFromDdl(`CREATE TABLE dbo.T (Id INT NOT NULL, A ${ddlType} NULL)`);
+  // A catalog may name sysname as its own type (types/index.ts decodes it): keep that spelling.
+  const layout = { ...T!, columns: T!.columns.map((c) => (c.name === 'A' ? { ...c, type: type as typeof c.type, maxLength } : c)) };
+  let err: unknown;
+  try {
+    decodeRow(image(), layout);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(DecodeError);
+  expect((err as DecodeError).code).toBe('DECODE_BAD_RECORD');
+  expect((err as DecodeError).message).toContain('(A is none of them)');
+});
+
+it('xml and geography ((max) types): the 16 bytes are a text pointer', () => {
+  for (const t of ['XML', 'GEOGRAPHY']) {
+    const [T] = layoutsFromDdl(`CREATE TABLE dbo.T (Id INT NOT NULL, A ${t} NULL)`);
+    expect(decodeRow(image(), T!).values.A).toMatchObject({ offRow: { kind: 'text-pointer', slot: 3 } });
+  }
+});

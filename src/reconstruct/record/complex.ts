@@ -89,10 +89,12 @@ export function parseComplexColumn(b: Uint8Array, s: number, e: number, column?:
  * Whether a column can hold a 16-byte text pointer in its complex slot: text, ntext and image (text
  * in row OFF), and (max) types with 'large value types out of row' on (the field case
  * lc-lob-offrow-textpointer: NVARCHAR(MAX), 16-byte root, SQL Server 2025); xml and CLR types are
- * stored as (max) values. Limited varchar/nvarchar/varbinary(n) and sql_variant never: off row,
- * they hold a 24-byte row-overflow pointer.
+ * stored as (max) values (max_length -1 in sys.columns). Limited varchar/nvarchar/varbinary(n),
+ * sql_variant, sysname and hierarchyid never: off row, they hold a 24-byte row-overflow pointer.
  */
 export function holdsTextPointer(c: { type: string; maxLength: number }): boolean {
-  if (c.type === 'varchar' || c.type === 'nvarchar' || c.type === 'varbinary' || c.type === 'sql_variant') return c.maxLength === -1;
-  return true;
+  if (c.type === 'text' || c.type === 'ntext' || c.type === 'image') return true;
+  // Every other type by its length: (max) types (varchar/nvarchar/varbinary(max), xml, geography,
+  // geometry) are -1; hierarchyid (892 bytes), sysname (nvarchar(128)) and every limited type are not.
+  return c.maxLength === -1;
 }
