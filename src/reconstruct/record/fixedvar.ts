@@ -207,11 +207,12 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): 
  * Checked against every page row and log row image of the corpus and the field cases: none has this shape.
  */
 function nullWithBytes(image: Uint8Array, plan: RowPlan, warnings: string[], columnCount: number, bitmapStart: number, varCount: number, varArray: number, varDataStart: number): void {
-  for (let k = 0; k < varCount; k++) {
-    const cp = plan.varIndexOwner.get(k);
-    if (cp === undefined) continue;
-    const nb = cp.nullBit;
+  const bits = plan.varNullBits;
+  const last = varCount < bits.length ? varCount : bits.length;
+  for (let k = 0; k < last; k++) {
+    const nb = bits[k]!;
     if (nb < 0 || nb >= columnCount || (image[bitmapStart + (nb >> 3)] & (1 << (nb & 7))) === 0) continue;
+    const cp = plan.varIndexOwner.get(k)!;
     const entry = readU16(image, varArray + 2 * k);
     const s = k === 0 ? varDataStart : readU16(image, varArray + 2 * k - 2) & 0x7fff;
     const e = entry & 0x7fff;

@@ -52,6 +52,11 @@ export interface RowPlan {
   physical: ColumnPlan[];
   /** Var indexes that belong to non-sparse columns (a complex column elsewhere may be the sparse vector). */
   varIndexOwner: Map<number, ColumnPlan>;
+  /**
+   * The null-bitmap bit of each var index's owner (`varIndexOwner`), -1 where the index has no owner
+   * or its owner no bit: read per row by the NULL-with-bytes check without a Map lookup.
+   */
+  varNullBits: Int32Array;
   hasSparse: boolean;
   /** Sparse columns by sys.columns.column_id. */
   sparseById: Map<number, ColumnPlan>;
@@ -343,6 +348,8 @@ export function planFor(table: TableLayout): RowPlan {
     .map((x) => x.cp);
   const varIndexOwner = new Map<number, ColumnPlan>();
   for (const cp of all) if (cp.kind === 'var') varIndexOwner.set(cp.varIndex, cp);
+  const varNullBits = new Int32Array(varIndexOwner.size === 0 ? 0 : Math.max(...varIndexOwner.keys()) + 1).fill(-1);
+  for (const [k, cp] of varIndexOwner) varNullBits[k] = cp.nullBit;
   const sparseById = new Map<number, ColumnPlan>();
   for (const cp of all) if (cp.kind === 'sparse') sparseById.set(cp.column.columnId, cp);
   p = {
@@ -351,6 +358,7 @@ export function planFor(table: TableLayout): RowPlan {
     uniquifier: all.find((cp) => cp.isUniquifier) ?? null,
     physical: all,
     varIndexOwner,
+    varNullBits,
     hasSparse: sparseById.size > 0,
     sparseById,
     makeValues: valuesFactory(output.map((cp) => cp.name)),
