@@ -139,6 +139,7 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): 
   // warnings (it was one until session 8).
 
   if (hasBitmap && varCount > 0) nullWithBytes(image, plan, warnings, columnCount, bitmapStart, varCount, varArray, varDataStart);
+  if (fixedEnd > plan.fixedExtent) warnings.push(fixedPartOverrun(plan, fixedEnd));
   if (columnCount > plan.storedColumns) {
     warnings.push(`record holds ${columnCount} columns but the layout knows ${plan.storedColumns}: the layout may be older than the row (schema drift)`);
   }
@@ -194,6 +195,20 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): 
   if (versioningTag !== undefined) row.versioningTag = versioningTag;
   if (uniquifier !== undefined) row.uniquifier = uniquifier;
   return row;
+}
+
+/**
+ * The record's fixed part runs past the layout's last fixed-length column: those bytes belong to no
+ * column the layout knows. SQL Server's fixed part is exactly its fixed columns' slots, dropped ones
+ * included (they keep their bytes until the table is rebuilt; an ALTER COLUMN to a wider type adds a
+ * new slot after the others and leaves the old one), so the layout lacks a column the row was written
+ * with: a dropped or altered column a CREATE TABLE script cannot show, or another table's layout. The
+ * values are read at the layout's offsets, which may then be another column's bytes. Checked against
+ * every page row and log row image of the corpus and the field cases, read with their catalogs.
+ */
+function fixedPartOverrun(plan: RowPlan, fixedEnd: number): string {
+  const extra = fixedEnd - plan.fixedExtent;
+  return `the record's fixed part ends at offset ${fixedEnd}, ${extra} byte(s) after the layout's last fixed-length column (ends at ${plan.fixedExtent}): no column of the layout owns them, so the row was written with a column the layout lacks (dropped, or altered to another type, which a CREATE TABLE script cannot show), or the layout is another table's; fixed-length values may be read from another column's bytes: read the layout from the database's own catalog (--mdf/--bak or --schema from sys.columns) or give the ALTER TABLE statements after the CREATE TABLE`;
 }
 
 /**

@@ -73,6 +73,12 @@ export interface RowPlan {
   /** Highest null bit (1-based) of the layout's stored columns: a record with more columns than this outgrew the layout. */
   storedColumns: number;
   /**
+   * Where the layout's fixed-length columns end (bytes from the record start: the greatest leaf
+   * offset + length of a fixed or bit column, dropped ones included), Infinity when a fixed column's
+   * length is unknown. A record whose fixed part runs past it holds bytes no column of the layout owns.
+   */
+  fixedExtent: number;
+  /**
    * The FixedVar decoder's generated per-layout column reader (record/fixedvar.ts): undefined until
    * the first FixedVar row, null when the layout has a column kind only the generic loop handles.
    */
@@ -364,6 +370,7 @@ export function planFor(table: TableLayout): RowPlan {
     makeValues: valuesFactory(output.map((cp) => cp.name)),
     scratch: new Array<SqlValue>(output.length).fill(null),
     storedColumns: Math.max(0, ...all.map((cp) => cp.nullBit + 1)),
+    fixedExtent: all.reduce((end, cp) => (cp.kind === 'bit' ? Math.max(end, cp.offset + 1) : cp.kind !== 'fixed' ? end : cp.length > 0 ? Math.max(end, cp.offset + cp.length) : Infinity), 4),
     fixedVarFast: undefined,
     cdFast: undefined,
     limits: output.map(limitOf).filter((l): l is ValueLimit => l !== null),
