@@ -5,7 +5,7 @@
  * dbo.tblDept image's end offset). SYNTHETIC images, built by hand below; each byte commented.
  */
 import { expect, it } from 'vitest';
-import { DecodeError } from '../../src/errors.js';
+import { decodeErrorOf } from '../support/decode-error.js';
 import { decodeRow } from '../../src/reconstruct/decode-row.js';
 import { layoutsFromDdl } from '../../src/reconstruct/metadata/ddl.js';
 
@@ -19,15 +19,9 @@ const image = (): Uint8Array => new Uint8Array([
 it('varchar(500): refused as DECODE_BAD_RECORD naming the column, on first decode and once the generated reader of the layout is built', () => {
   const [T] = layoutsFromDdl('CREATE TABLE dbo.T (Id INT NOT NULL, A VARCHAR(500) NULL)');
   for (let i = 0; i < 2; i++) {
-    let err: unknown;
-    try {
-      decodeRow(image(), T);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(DecodeError);
-    expect((err as DecodeError).code).toBe('DECODE_BAD_RECORD');
-    expect((err as DecodeError).message).toContain('a text pointer, which only a text, ntext, image or (max) column holds (A is none of them)');
+    const err = decodeErrorOf(() => decodeRow(image(), T!));
+    expect(err.code).toBe('DECODE_BAD_RECORD');
+    expect(err.message).toContain('a text pointer, which only a text, ntext, image or (max) column holds (A is none of them)');
   }
 });
 
@@ -47,15 +41,9 @@ it.each([
   const [T] = layoutsFromDdl(`CREATE TABLE dbo.T (Id INT NOT NULL, A ${ddlType} NULL)`);
   // A catalog may name sysname as its own type (types/index.ts decodes it): keep that spelling.
   const layout = { ...T!, columns: T!.columns.map((c) => (c.name === 'A' ? { ...c, type: type as typeof c.type, maxLength } : c)) };
-  let err: unknown;
-  try {
-    decodeRow(image(), layout);
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(DecodeError);
-  expect((err as DecodeError).code).toBe('DECODE_BAD_RECORD');
-  expect((err as DecodeError).message).toContain('(A is none of them)');
+  const err = decodeErrorOf(() => decodeRow(image(), layout));
+  expect(err.code).toBe('DECODE_BAD_RECORD');
+  expect(err.message).toContain('(A is none of them)');
 });
 
 it('xml and geography ((max) types): the 16 bytes are a text pointer', () => {
