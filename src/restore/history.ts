@@ -15,7 +15,7 @@ import { readdirSync, realpathSync, statSync, openSync, readSync, closeSync } fr
 import { join, resolve } from 'node:path';
 import { InputError, RowbackError } from '../errors.js';
 import { readBackupHeader, type BackupHeader } from '../backup/header.js';
-import { backupStart, readMtfLayout, COMMON_HEADER_SIZE, type MtfLayout } from '../backup/mtf.js';
+import { backupStart, blocksAfterDamage, readMtfLayout, COMMON_HEADER_SIZE, MTF_TRAILER_DAMAGED, type MtfLayout } from '../backup/mtf.js';
 
 /** HEADERONLY / backupset types rowback knows; only full, differential and log are restorable by the planner. */
 export type HistoryBackupType = 'full' | 'differential' | 'log' | 'file' | 'partial' | 'other';
@@ -59,6 +59,12 @@ export interface BackupSetRecord {
   backupFinishDate: string | null;
   /** msdb is_damaged / an offline file cut short. */
   damaged: boolean;
+  /**
+   * Damage that does not keep the set from being used, said in the plan: a damaged MTF trailer
+   * (FORMAT_BAD_MTF_TRAILER, `mtf.ts` trailerOnly: every page and log record read whole, the
+   * ESET's backup finish date unknown, so `backupFinishDate` is null). Absent when there is none.
+   */
+  caveat?: string;
   files: HistoryFile[];
 }
 
@@ -67,6 +73,9 @@ export interface SkippedBackup {
   file: string;
   code: string;
   reason: string;
+  /** A backup set left out as damaged whose header could be read: its LSN range, so a refusal over the gap it leaves names it. */
+  firstLsn?: string;
+  lastLsn?: string;
 }
 
 export interface BackupHistory {
@@ -127,6 +136,15 @@ function looksLikeBackup(path: string): boolean {
     return backupStart(b.subarray(0, n)) !== null;
   } finally {
     closeSync(fd);
+  }
+}
+
+/** True when no backup content (a further set's blocks) can be seen after MTF damage at `offset`; false when it can, or the file cannot be read again. */
+function nothingAfter(path: string, offset: number): boolean {
+  try {
+    return blocksAfterDamage(path, offset).content === null;
+  } catch {
+    return false;
   }
 }
 
@@ -245,7 +263,13 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
       }
     }
     const first = list[0];
-    const damaged = list.some((f) => f.layout.problems.length > 0);
+    // Damage in the last set's closing blocks only (FORMAT_BAD_MTF_TRAILER: every page and log
+    // record read whole) does not keep the set out, as scan and log read such a file; its finish
+    // date is unknown (null), which the planner takes into account. Unless more backup content
+    // follows the damage (a further set it hides): then the file is left out as before.
+    const problems = list.flatMap((f) => f.layout.problems.map((p) => ({ path: f.path, p })));
+    const trailer = problems.filter(({ path, p }) => p.code === MTF_TRAILER_DAMAGED && p.location.offset !== undefined && nothingAfter(path, p.location.offset));
+    const damaged = problems.length > trailer.length;
     for (let position = 1; position <= first.layout.sets; position++) {
       try {
         const h = readBackupHeader(first.path, first.layout, position);
@@ -261,8 +285,11 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
         }
         const rec = recordFromHeader(h, list.map((f) => f.path), damaged);
         if (damaged) {
-          skipped.push({ file: first.path, code: 'FORMAT_BAD_MTF', reason: `backup set ${position}: ${list.flatMap((f) => f.layout.problems.map((p) => p.reason)).join('; ')}: not used` });
+          skipped.push({ file: first.path, code: 'FORMAT_BAD_MTF', reason: `backup set ${position}: ${problems.map(({ p }) => p.reason).join('; ')}: not used`, firstLsn: rec.firstLsn, lastLsn: rec.lastLsn });
           continue;
+        }
+        if (trailer.length && position === first.layout.sets) {
+          rec.caveat = trailer.map(({ path, p }) => `${path}: ${p.code}: ${p.reason} (offset ${p.location.offset}); used: a --stop-at time after it started cannot be placed before or after its end (--stop-before-lsn can); whether SQL Server's RESTORE reads it despite the damage, RESTORE VERIFYONLY on the server tells`).join('; ');
         }
         sets.push(rec);
       } catch (e) {
