@@ -14,6 +14,7 @@
 import { readdirSync, realpathSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError, RowbackError } from '../errors.js';
+import { emptyFileError } from '../util/files.js';
 import { readBackupHeader, type BackupHeader } from '../backup/header.js';
 import { backupStart, blocksAfterDamage, readMtfLayout, COMMON_HEADER_SIZE, MTF_TRAILER_DAMAGED, type MtfLayout } from '../backup/mtf.js';
 
@@ -121,6 +122,18 @@ function walk(dir: string, out: string[], seen = new Set<string>()): void {
   }
 }
 
+/** File names a backup commonly has (.bak, .trn, .dif, .bck): a 0-byte one is said, other 0-byte files are not backups. */
+const BACKUP_NAME = /\.(bak|trn|dif|bck)$/i;
+
+/** A file's size in bytes, -1 when it cannot be stat'ed. */
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return -1;
+  }
+}
+
 /** True when the file starts like a backup (MTF `TAPE`, a compressed `MSSQLBAK` container, or a TAPE block with damaged type bytes: `backupStart`). */
 function looksLikeBackup(path: string): boolean {
   let fd: number;
@@ -207,6 +220,7 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
       throw new InputError('INPUT_FILE_UNREADABLE', `--backups ${d}: ${why}`, { file: d });
     }
     if (st.isDirectory()) walk(resolve(d), files);
+    else if (st.size === 0) throw emptyFileError('--backups', d); // a file named itself: said, not "no backup files under it"
     else files.push(resolve(d));
   }
   // one entry per file, however many paths lead to it (links, overlapping folders)
@@ -220,11 +234,17 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
     }
     if (!byReal.has(real)) byReal.set(real, f);
   }
+  // 0-byte files named as backups (a backup or copy that never got its bytes): listed as skipped,
+  // named in the refusal when nothing else is there (they were passed over unsaid)
+  const empty = [...byReal.values()].filter((f) => BACKUP_NAME.test(f) && sizeOf(f) === 0);
   const unique = [...byReal.values()].filter(looksLikeBackup);
-  if (unique.length === 0) throw new InputError('INPUT_NO_BACKUPS', `no backup files (.bak/.trn: MTF or compressed) under ${dirs.join(', ')}`, { file: dirs[0] });
+  if (unique.length === 0) {
+    const also = empty.length ? `; empty (0 bytes): ${empty.slice(0, 5).join(', ')}${empty.length > 5 ? ` and ${empty.length - 5} more` : ''}` : '';
+    throw new InputError(empty.length ? 'INPUT_EMPTY_FILE' : 'INPUT_NO_BACKUPS', `no backup files (.bak/.trn: MTF or compressed) under ${dirs.join(', ')}${also}`, { file: empty.length === 1 ? empty[0] : dirs[0] });
+  }
 
   const sets: BackupSetRecord[] = [];
-  const skipped: SkippedBackup[] = [];
+  const skipped: SkippedBackup[] = empty.map((file) => ({ file, code: 'INPUT_EMPTY_FILE', reason: 'empty (0 bytes): not a backup, not used' }));
   const layouts: Array<{ path: string; layout: MtfLayout }> = [];
   for (const path of unique) {
     try {

@@ -342,6 +342,9 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   if (position !== undefined && !opts.bak && inputs.every((i) => i.kind === 'ldf')) {
     throw new InputError('INPUT_BAD_OPTION', '--position picks a backup set of a .trn/.bak given, and only .ldf files were given: leave --position out');
   }
+  // the metadata files checked before their identity is read (an empty --mdf was "does not start with a file header page")
+  if (opts.mdf) assertReadableFile('--mdf', opts.mdf);
+  for (const b of opts.bak ?? []) assertReadableFile('--bak', b);
   const ids: SourceFileIdentity[] = [];
   if (opts.mdf) ids.push(await readSourceIdentity(opts.mdf, 'mdf'));
   for (const b of opts.bak ?? []) ids.push(await readSourceIdentity(b, 'bak'));
