@@ -361,8 +361,8 @@ export const MTF_TRAILER_DAMAGED = 'FORMAT_BAD_MTF_TRAILER';
  * and log record of the set was read. Damage after the closing blocks were all read (the SFMB after
  * the second ESET) is not in them: it stays FORMAT_BAD_MTF (the blocks of a further set). Such a problem's code becomes MTF_TRAILER_DAMAGED (not a
  * loss: scan is not INCOMPLETE for it), its reason saying so and what is unknown: the ESET's
- * backup finish date (RESTORE HEADERONLY BackupFinishDate; restore planning needs it for a time,
- * so the file stays damaged there). Further sets after the damage stay unseen, as for any damage
+ * backup finish date (RESTORE HEADERONLY BackupFinishDate): restore planning uses the set, said
+ * in a note, and refuses only a --stop-at time it cannot place for want of that date). Further sets after the damage stay unseen, as for any damage
  * (`choosePosition`).
  */
 function trailerOnly(dblks: Dblk[], streams: StreamHeader[], problems: SkippedItem[]): void {

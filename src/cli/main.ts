@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isRowbackError } from '../errors.js';
 import { releaseStartupInterrupts } from './interrupt.js';
 import { checkAllOptionValues } from './options.js';
-import { resetOutputClosed, sayOutputClosed } from './output-closed.js';
+import { exitCodeWithStderrClosed, noteStderrClosed, resetOutputClosed, sayOutputClosed } from './output-closed.js';
 
 type CommandModule = { register(program: Command): void };
 
@@ -138,8 +138,18 @@ if (/[\\/]cli[\\/]main\.(t|j)s$/.test(invoked) || /[\\/]rowback(\.js)?$/.test(in
     }
     throw e;
   });
+  // stderr closed early while stdout is elsewhere (`rowback scan --out F 2>&1 | head`): the command
+  // goes on and writes its result whole, nothing more is said, and a 0 becomes 141 (output-closed.ts).
+  // It was an uncaught 'error' event: exit 1, the --out file cut where the failed line was written.
+  let finished = false;
+  process.stderr.on('error', () => {
+    noteStderrClosed();
+    // the failed write's error can come after main() returned (its last line): the code is set here then
+    if (finished) process.exitCode = exitCodeWithStderrClosed(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
   main(process.argv.slice(2)).then((code) => {
     releaseStartupInterrupts();
-    process.exitCode = code;
+    finished = true;
+    process.exitCode = exitCodeWithStderrClosed(code);
   });
 }

@@ -7,11 +7,38 @@
 
 let said = false;
 let note: string | undefined;
+let stderrClosed = false;
 
-/** Forgets what was said and the command's note (once per run of main()). */
+/** Forgets what was said, the command's note and a closed stderr (once per run of main()). */
 export function resetOutputClosed(): void {
   said = false;
   note = undefined;
+  stderrClosed = false;
+}
+
+/**
+ * stderr's reader went away (`rowback … --out F 2>&1 | head`, or `2>` a pipe closed early), or stderr
+ * failed otherwise: its lines (summary, notes, INCOMPLETE) are not all delivered. The command goes
+ * on (its result, on --out, is still written whole: stopping would cut it), nothing more is written
+ * to stderr, and `exitCodeWithStderrClosed` turns the exit code 0 into 141.
+ */
+export function noteStderrClosed(): void {
+  stderrClosed = true;
+}
+
+/** True once stderr was found closed (`noteStderrClosed`). */
+export function stderrWasClosed(): boolean {
+  return stderrClosed;
+}
+
+/**
+ * The exit code once stderr was closed early: 141 (as for stdout: a shell's code for a writer killed
+ * by SIGPIPE) instead of 0, since lines the command wrote were lost and a whole result would be
+ * claimed with none of them delivered; any other code (1, 2 failure; 3 INCOMPLETE under --strict;
+ * 130/143 interrupted) is kept: it already says more than that a line was lost.
+ */
+export function exitCodeWithStderrClosed(code: number): number {
+  return stderrClosed && code === 0 ? 141 : code;
 }
 
 /**
@@ -27,5 +54,6 @@ export function setOutputClosedNote(text: string | undefined): void {
 export function sayOutputClosed(stderr: NodeJS.WritableStream = process.stderr): void {
   if (said) return;
   said = true;
+  if (stderrClosed) return; // `2>&1 | head`: nowhere to say it; the exit code does
   stderr.write(`rowback: output closed by its reader (EPIPE): the result was not written whole${note ? `; ${note}` : ''}\n`);
 }

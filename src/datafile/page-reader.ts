@@ -8,6 +8,7 @@ import { FormatError, isRowbackError } from '../errors.js';
 import type { SkippedItem } from '../recover/source.js';
 import type { PageSource } from './page-source.js';
 import { formatPageId, verifyPage, type PageId, type VerifiedPage } from './page.js';
+import { listOf, PAGE_NOTE_WORDS, uncheckedNote } from '../util/unchecked-note.js';
 
 /** Page reads by check kind (PageReader.stats). */
 export interface PageReadStats {
@@ -23,6 +24,11 @@ export interface PageReadStats {
    * they are that few.
    */
   uncheckedPages?: string[];
+  /**
+   * Distinct pages read and verified, by check kind (a page read again after leaving the cache
+   * counts once; the counts above count reads): what uncheckedPagesNote counts, as it names pages.
+   */
+  distinct?: { checksumOk: number; tornBitsOk: number; unprotected: number };
 }
 
 /** The file a page source reads (its description without the 'data file ' / 'backup ' prefix), for an error's `file`. */
@@ -45,7 +51,9 @@ export class PageReader {
   readonly skipped: SkippedItem[] = [];
   private readonly reported = new Set<string>();
   /** Pages read and verified, by check kind. */
-  readonly stats: PageReadStats = { read: 0, checksumOk: 0, tornBitsOk: 0, unprotected: 0, bad: 0, missing: 0, uncheckedPages: [] };
+  readonly stats: PageReadStats = { read: 0, checksumOk: 0, tornBitsOk: 0, unprotected: 0, bad: 0, missing: 0, uncheckedPages: [], distinct: { checksumOk: 0, tornBitsOk: 0, unprotected: 0 } };
+  /** Pages verified at least once, a bit per page per file (bounded by the pages the source holds). */
+  private readonly seen = new Map<number, Uint8Array>();
 
   constructor(
     readonly source: PageSource,
@@ -70,6 +78,12 @@ export class PageReader {
     } else {
       try {
         result = verifyPage(raw, id);
+        if (this.firstVerified(id)) {
+          const d = this.stats.distinct!;
+          if (result.check === 'checksum-ok') d.checksumOk++;
+          else if (result.check === 'torn-bits-ok') d.tornBitsOk++;
+          else d.unprotected++;
+        }
         if (result.check === 'checksum-ok') this.stats.checksumOk++;
         else {
           if (result.check === 'torn-bits-ok') this.stats.tornBitsOk++;
@@ -86,6 +100,22 @@ export class PageReader {
     this.cache.set(key, result);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
     return result ?? undefined;
+  }
+
+  /** True the first time `id` is verified by this reader (then marked). */
+  private firstVerified(id: PageId): boolean {
+    const at = id.pageId >>> 3;
+    let bits = this.seen.get(id.fileId);
+    if (!bits || bits.length <= at) {
+      const grown = new Uint8Array(Math.max(at + 1, (bits?.length ?? 0) * 2, 1024));
+      if (bits) grown.set(bits);
+      bits = grown;
+      this.seen.set(id.fileId, bits);
+    }
+    const mask = 1 << (id.pageId & 7);
+    if (bits[at]! & mask) return false;
+    bits[at]! |= mask;
+    return true;
   }
 
   /** Like `get`, but throws the FormatError (for pages without which nothing can be read, e.g. the boot page). */
@@ -105,23 +135,22 @@ export class PageReader {
 }
 
 /**
- * The note for page reads whose pages carry no page checksum (PageReader.stats: torn-bit pages
- * show only a torn write, unprotected ones nothing): a changed byte inside their rows cannot be
- * detected. Counts are of reads (a page read again after leaving the cache counts again).
+ * The note for pages read that carry no page checksum (torn-page bits only show a torn write,
+ * unprotected ones nothing): a changed byte inside their rows cannot be detected. Counts are of
+ * distinct pages (`stats.distinct`; a page read again after leaving the cache counts once, as the
+ * pages named are distinct), in the sentence shared with the log-block note (util/unchecked-note.ts).
  * Undefined when every page read carried a checksum. NORTHWND.MDF in the corpus is torn-bits only.
  */
 export function uncheckedPagesNote(stats: PageReadStats): string | undefined {
-  const unchecked = stats.tornBitsOk + stats.unprotected;
-  const read = stats.checksumOk + unchecked;
+  // stats made without a PageReader (no `distinct`): each read taken as a page of its own
+  const d = stats.distinct ?? stats;
+  const unchecked = d.tornBitsOk + d.unprotected;
+  const read = d.checksumOk + unchecked;
   if (unchecked === 0) return undefined;
-  const kinds = [stats.tornBitsOk ? `${stats.tornBitsOk} with torn-page bits only` : '', stats.unprotected ? `${stats.unprotected} with no protection` : ''].filter(Boolean).join(', ');
+  const kinds = [d.tornBitsOk ? `${d.tornBitsOk} with torn-page bits only` : '', d.unprotected ? `${d.unprotected} with no protection` : ''].filter(Boolean).join(', ');
   const pages = stats.uncheckedPages;
-  if (pages !== undefined && pages.length > 0 && pages.length <= UNCHECKED_PAGES_NAMED && stats.checksumOk > 0) {
-    // A few pages without a checksum among pages with one: named, since one may be a page whose
-    // checksum flag (m_flagBits 0x0200) and checksum were changed by the damage they would have shown.
-    const one = pages.length === 1;
-    const named = one ? `page ${pages[0]}` : `pages ${pages.slice(0, -1).join(', ')} and ${pages[pages.length - 1]}`;
-    return `${unchecked} of the ${read} page reads ${unchecked === 1 ? 'was of a page' : 'were of pages'} with no page checksum (${kinds}): ${named}. Among pages with a checksum ${one ? 'a lone one without is' : 'a few without are'} suspect: not rewritten since the database was put on PAGE_VERIFY CHECKSUM, or ${one ? 'its' : 'their'} checksum flag cleared by the very damage it would have shown; a changed byte inside ${one ? 'its' : 'their'} rows cannot be detected, so compare those rows with another copy (the database, another copy of the file or backup) before trusting them`;
-  }
-  return `${unchecked === read ? `all ${read}` : `${unchecked} of the ${read}`} page reads were of pages with no page checksum (${kinds}; the database was not on PAGE_VERIFY CHECKSUM when they were written): a changed byte inside their rows cannot be detected, so compare those rows with another copy (the database, another copy of the file or backup) before trusting them`;
+  // A few pages without a checksum among pages with one: named, since one may be a page whose
+  // checksum flag (m_flagBits 0x0200) and checksum were changed by the damage they would have shown.
+  const named = pages !== undefined && pages.length > 0 && pages.length <= UNCHECKED_PAGES_NAMED && d.checksumOk > 0 ? `${pages.length === 1 ? 'page' : 'pages'} ${listOf(pages)}` : undefined;
+  return uncheckedNote(PAGE_NOTE_WORDS, unchecked, read, { kinds, named });
 }

@@ -11,7 +11,7 @@ import { echoInput } from '../util/echo.js';
 export { parseBeginTime as beginTimeToIso } from '../logreader/begin-time.js';
 
 const USER_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?$/;
-/** fn_dblog's Begin Time form, as rowback's "why no rows" line and report print it: `2018/08/26 21:19:07:573`. */
+/** fn_dblog's Begin Time form, as rowback's "why no rows" line on stderr prints it: `2018/08/26 21:19:07:573` (`scan --report` writes `YYYY-MM-DDTHH:MM:SS.fff`). */
 const FN_DBLOG_TIME = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}):(\d{3})$/;
 
 /**

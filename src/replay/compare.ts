@@ -63,7 +63,7 @@ export interface CompareResult {
   warned: Array<{ side: 'earlier' | 'later'; rows: number; where: string; warning: string }>;
   // rows 0: the side's catalog had pages that failed their checks (where: `the catalog of FILE`)
   /**
-   * Per side whose page reads included pages with no page checksum, uncheckedPagesNote's note (as
+   * Per side that read pages with no page checksum, uncheckedPagesNote's note (as
    * `dump` prints it), and per replayed side whose log blocks included blocks with no log block
    * checksum, the replay's uncheckedLog: a changed byte in those pages' rows or those blocks'
    * records cannot be seen, and a "missing" or "changed" row may come from one. Empty when every

@@ -83,7 +83,17 @@ function baseBefore(b: BackupSetRecord, t: RestoreTarget): boolean {
 
 type LogWalk =
   | { ok: true; logs: BackupSetRecord[] }
-  | { ok: false; logs: BackupSetRecord[]; why: string; code: string; at: BackupSetRecord };
+  | { ok: false; logs: BackupSetRecord[]; why: string; code: string; at: BackupSetRecord; /** The first LSN no log backup given holds, for a gap. */ missing?: string };
+
+/**
+ * Why a time cannot be placed after log backup `l` started when its finish date is unknown (its
+ * closing blocks damaged, FORMAT_BAD_MTF_TRAILER, or none recorded): the records of that moment may
+ * be in it or in the next log backup (`next`, when there is one).
+ */
+function finishUnknown(l: BackupSetRecord, time: string, next: BackupSetRecord | null): string {
+  const why = l.caveat ? 'its closing blocks are damaged: FORMAT_BAD_MTF_TRAILER' : 'none is recorded';
+  return `${time} falls after log backup ${fileOf(l)} started (${l.backupStartDate})${next ? ` and before ${fileOf(next)} started (${next.backupStartDate})` : ''}, and its backup finish date is unknown (${why}): whether the records of that moment are in it or ${next ? 'in the next log backup' : 'after it'} cannot be told; stop before an LSN (--stop-before-lsn) instead, which its log records place`;
+}
 
 /** Candidate log backups that continue the chain at `cur` on `fork`. */
 function nextLogs(logs: BackupSetRecord[], cur: string, fork: string | null): BackupSetRecord[] {
@@ -118,15 +128,18 @@ function walkLogs(logs: BackupSetRecord[], start: string, fork: string | null, t
   let cur = start;
   let prevFinish = after.backupFinishDate;
   let prev = after;
+  /** The log backup just chosen when its finish date is unknown: a time after its start may lie in it or after it. */
+  let prevUnknown: BackupSetRecord | null = null;
   for (;;) {
     const c = nextLogs(logs, cur, fork);
     if (c.length === 0) {
       if (target === null) return { ok: true, logs: chosen };
+      if (prevUnknown && target.kind === 'time') return { ok: false, logs: chosen, code: 'INPUT_RESTORE_TARGET_AT_BOUNDARY', at: prevUnknown, why: finishUnknown(prevUnknown, target.time, null) };
       const later = logs.filter((l) => lsnCmp(l.firstLsn, cur) > 0).sort((a, b) => lsnCmp(a.firstLsn, b.firstLsn))[0];
       const missing = later
         ? `log backups covering LSN ${cur} up to ${later.firstLsn} are missing (after ${fileOf(prev)}, before ${fileOf(later)})`
         : `no log backup starts at or before LSN ${cur} and ends after it (the chain ends with ${fileOf(prev)})`;
-      return { ok: false, logs: chosen, code: later ? 'INPUT_RESTORE_CHAIN_BROKEN' : 'INPUT_RESTORE_TARGET_UNREACHABLE', why: missing, at: prev };
+      return { ok: false, logs: chosen, code: later ? 'INPUT_RESTORE_CHAIN_BROKEN' : 'INPUT_RESTORE_TARGET_UNREACHABLE', why: missing, at: prev, missing: cur };
     }
     const l = pickLog(c);
     if (!l) {
@@ -137,7 +150,11 @@ function walkLogs(logs: BackupSetRecord[], start: string, fork: string | null, t
       if (target.kind === 'lsn' && lsnCmp(target.lsn, l.lastLsn) < 0) return { ok: true, logs: chosen };
       if (target.kind === 'time') {
         if (l.backupStartDate === null) return { ok: false, logs: chosen, code: 'INPUT_RESTORE_TARGET_UNREACHABLE', at: l, why: `${fileOf(l)} has no backup start date, so whether it holds ${target.time} cannot be told` };
-        if (target.time <= startSecond(l.backupStartDate) && (prevFinish === null || target.time > endSecond(prevFinish))) return { ok: true, logs: chosen };
+        if (target.time <= startSecond(l.backupStartDate)) {
+          if (prevUnknown) return { ok: false, logs: chosen, code: 'INPUT_RESTORE_TARGET_AT_BOUNDARY', at: prevUnknown, why: finishUnknown(prevUnknown, target.time, l) };
+          if (prevFinish === null || target.time > endSecond(prevFinish)) return { ok: true, logs: chosen };
+        }
+        if (l.backupFinishDate === null && target.time <= endSecond(l.backupStartDate)) return { ok: false, logs: chosen, code: 'INPUT_RESTORE_TARGET_AT_BOUNDARY', at: l, why: finishUnknown(l, target.time, null) };
         const finish = l.backupFinishDate ?? l.backupStartDate;
         if (target.time <= endSecond(finish)) {
           return {
@@ -153,6 +170,7 @@ function walkLogs(logs: BackupSetRecord[], start: string, fork: string | null, t
     cur = l.lastLsn;
     fork = l.lastRecoveryForkGuid ?? fork;
     prevFinish = l.backupFinishDate ?? l.backupStartDate;
+    prevUnknown = l.backupFinishDate === null ? l : null;
     prev = l;
   }
 }
@@ -289,7 +307,17 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
   }
 
   const logs = usable.filter((s) => s.backupType === 'log');
-  let firstFailure: { code: string; why: string; at: BackupSetRecord } | null = null;
+  let firstFailure: { code: string; why: string; at: BackupSetRecord; missing?: string } | null = null;
+  // A gap a backup left out as damaged would have filled is that backup's problem: the refusal names
+  // it as the location (it named the backup before the gap, e.g. the full backup).
+  const damagedRanges = [
+    ...sets.filter((s) => s.damaged).map((s) => ({ file: s.devices[0], firstLsn: s.firstLsn, lastLsn: s.lastLsn })),
+    ...skipped.flatMap((s) => (s.firstLsn !== undefined && s.lastLsn !== undefined ? [{ file: s.file, firstLsn: s.firstLsn, lastLsn: s.lastLsn }] : [])),
+  ];
+  const gapAt = (missing: string | undefined, fallback: BackupSetRecord) => {
+    const d = missing === undefined ? undefined : damagedRanges.find((x) => lsnCmp(x.firstLsn, missing) <= 0 && lsnCmp(missing, x.lastLsn) < 0);
+    return d ? { file: d.file } : where(fallback);
+  };
   for (const f of fulls) {
     if (!baseBefore(f, target)) {
       notes.push(`full backup ${fileOf(f)} ends ${target.kind === 'time' ? `at ${f.backupFinishDate ?? '(no date)'}` : `at LSN ${f.lastLsn}`}, not before the target`);
@@ -303,10 +331,12 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
         const steps: ChainStep[] = [{ role: 'full', set: f }];
         if (b !== f) steps.push({ role: 'differential', set: b });
         for (const l of w.logs) steps.push({ role: 'log', set: l });
+        // a set used despite damage that loses nothing (a damaged MTF trailer) is said with the plan
+        for (const st of steps) if (st.set.caveat) notes.push(st.set.caveat);
         return { databaseName, target, steps, notes, reachable, skipped };
       }
       notes.push(`from ${b.backupType} backup ${fileOf(b)}: ${w.why}`);
-      if (!firstFailure || w.code === 'INPUT_RESTORE_TARGET_AT_BOUNDARY') firstFailure = { code: w.code, why: w.why, at: w.at };
+      if (!firstFailure || w.code === 'INPUT_RESTORE_TARGET_AT_BOUNDARY') firstFailure = { code: w.code, why: w.why, at: w.at, missing: w.missing };
     }
   }
 
@@ -317,7 +347,7 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
     throw new InputError('INPUT_RESTORE_TOO_EARLY', `${describeTarget(target)} is before any restorable point of ${databaseName}: ${when}; ${reach}`, where(earliestFull));
   }
   const latest = reachable.length ? reachable[reachable.length - 1] : null;
-  const beyond = latest && (target.kind === 'time' ? latest.toTime !== null && target.time > latest.toTime && !logs.some((l) => l.backupStartDate && target.time <= endSecond(l.backupFinishDate ?? l.backupStartDate)) : lsnCmp(target.lsn, latest.toLsn) > 0 && !logs.some((l) => lsnCmp(target.lsn, l.lastLsn) < 0));
+  const beyond = latest && (target.kind === 'time' ? latest.toTime !== null && target.time > latest.toTime && !logs.some((l) => l.backupStartDate && (l.backupFinishDate === null || target.time <= endSecond(l.backupFinishDate))) : lsnCmp(target.lsn, latest.toLsn) > 0 && !logs.some((l) => lsnCmp(target.lsn, l.lastLsn) < 0));
   if (beyond || (!latest && logs.every((l) => (target.kind === 'time' ? !l.backupStartDate || target.time > endSecond(l.backupFinishDate ?? l.backupStartDate) : lsnCmp(target.lsn, l.lastLsn) >= 0)))) {
     const lastLog = [...logs].sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn))[0];
     const what = lastLog
@@ -328,8 +358,8 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
     // no point reachable at all because the log backups do not chain to a full backup: say where
     // (it said only "nothing can be restored", and an earlier target then named the gap)
     const gap = !latest && firstFailure?.code === 'INPUT_RESTORE_CHAIN_BROKEN' ? `: ${firstFailure.why}` : '';
-    throw new InputError('INPUT_RESTORE_TOO_LATE', `${describeTarget(target)} is after the last point the backups of ${databaseName} reach: ${what}; ${reach}${gap}`, lastLog ? where(lastLog) : where(fulls[0]));
+    throw new InputError('INPUT_RESTORE_TOO_LATE', `${describeTarget(target)} is after the last point the backups of ${databaseName} reach: ${what}; ${reach}${gap}`, gapAt(firstFailure?.missing, lastLog ?? fulls[0]));
   }
   const f = firstFailure!;
-  throw new InputError(f.code, `${describeTarget(target)} cannot be reached for ${databaseName}: ${f.why}; ${reach}`, where(f.at));
+  throw new InputError(f.code, `${describeTarget(target)} cannot be reached for ${databaseName}: ${f.why}; ${reach}`, gapAt(f.missing, f.at));
 }

@@ -14,8 +14,9 @@
 import { readdirSync, realpathSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError, RowbackError } from '../errors.js';
+import { emptyFileError } from '../util/files.js';
 import { readBackupHeader, type BackupHeader } from '../backup/header.js';
-import { backupStart, readMtfLayout, COMMON_HEADER_SIZE, type MtfLayout } from '../backup/mtf.js';
+import { backupStart, blocksAfterDamage, readMtfLayout, COMMON_HEADER_SIZE, MTF_TRAILER_DAMAGED, type MtfLayout } from '../backup/mtf.js';
 
 /** HEADERONLY / backupset types rowback knows; only full, differential and log are restorable by the planner. */
 export type HistoryBackupType = 'full' | 'differential' | 'log' | 'file' | 'partial' | 'other';
@@ -59,6 +60,12 @@ export interface BackupSetRecord {
   backupFinishDate: string | null;
   /** msdb is_damaged / an offline file cut short. */
   damaged: boolean;
+  /**
+   * Damage that does not keep the set from being used, said in the plan: a damaged MTF trailer
+   * (FORMAT_BAD_MTF_TRAILER, `mtf.ts` trailerOnly: every page and log record read whole, the
+   * ESET's backup finish date unknown, so `backupFinishDate` is null). Absent when there is none.
+   */
+  caveat?: string;
   files: HistoryFile[];
 }
 
@@ -67,6 +74,9 @@ export interface SkippedBackup {
   file: string;
   code: string;
   reason: string;
+  /** A backup set left out as damaged whose header could be read: its LSN range, so a refusal over the gap it leaves names it. */
+  firstLsn?: string;
+  lastLsn?: string;
 }
 
 export interface BackupHistory {
@@ -112,6 +122,18 @@ function walk(dir: string, out: string[], seen = new Set<string>()): void {
   }
 }
 
+/** File names a backup commonly has (.bak, .trn, .dif, .bck): a 0-byte one is said, other 0-byte files are not backups. */
+const BACKUP_NAME = /\.(bak|trn|dif|bck)$/i;
+
+/** A file's size in bytes, -1 when it cannot be stat'ed. */
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return -1;
+  }
+}
+
 /** True when the file starts like a backup (MTF `TAPE`, a compressed `MSSQLBAK` container, or a TAPE block with damaged type bytes: `backupStart`). */
 function looksLikeBackup(path: string): boolean {
   let fd: number;
@@ -127,6 +149,15 @@ function looksLikeBackup(path: string): boolean {
     return backupStart(b.subarray(0, n)) !== null;
   } finally {
     closeSync(fd);
+  }
+}
+
+/** True when no backup content (a further set's blocks) can be seen after MTF damage at `offset`; false when it can, or the file cannot be read again. */
+function nothingAfter(path: string, offset: number): boolean {
+  try {
+    return blocksAfterDamage(path, offset).content === null;
+  } catch {
+    return false;
   }
 }
 
@@ -189,6 +220,7 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
       throw new InputError('INPUT_FILE_UNREADABLE', `--backups ${d}: ${why}`, { file: d });
     }
     if (st.isDirectory()) walk(resolve(d), files);
+    else if (st.size === 0) throw emptyFileError('--backups', d); // a file named itself: said, not "no backup files under it"
     else files.push(resolve(d));
   }
   // one entry per file, however many paths lead to it (links, overlapping folders)
@@ -202,11 +234,17 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
     }
     if (!byReal.has(real)) byReal.set(real, f);
   }
+  // 0-byte files named as backups (a backup or copy that never got its bytes): listed as skipped,
+  // named in the refusal when nothing else is there (they were passed over unsaid)
+  const empty = [...byReal.values()].filter((f) => BACKUP_NAME.test(f) && sizeOf(f) === 0);
   const unique = [...byReal.values()].filter(looksLikeBackup);
-  if (unique.length === 0) throw new InputError('INPUT_NO_BACKUPS', `no backup files (.bak/.trn: MTF or compressed) under ${dirs.join(', ')}`, { file: dirs[0] });
+  if (unique.length === 0) {
+    const also = empty.length ? `; empty (0 bytes): ${empty.slice(0, 5).join(', ')}${empty.length > 5 ? ` and ${empty.length - 5} more` : ''}` : '';
+    throw new InputError(empty.length ? 'INPUT_EMPTY_FILE' : 'INPUT_NO_BACKUPS', `no backup files (.bak/.trn: MTF or compressed) under ${dirs.join(', ')}${also}`, { file: empty.length === 1 ? empty[0] : dirs[0] });
+  }
 
   const sets: BackupSetRecord[] = [];
-  const skipped: SkippedBackup[] = [];
+  const skipped: SkippedBackup[] = empty.map((file) => ({ file, code: 'INPUT_EMPTY_FILE', reason: 'empty (0 bytes): not a backup, not used' }));
   const layouts: Array<{ path: string; layout: MtfLayout }> = [];
   for (const path of unique) {
     try {
@@ -245,7 +283,13 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
       }
     }
     const first = list[0];
-    const damaged = list.some((f) => f.layout.problems.length > 0);
+    // Damage in the last set's closing blocks only (FORMAT_BAD_MTF_TRAILER: every page and log
+    // record read whole) does not keep the set out, as scan and log read such a file; its finish
+    // date is unknown (null), which the planner takes into account. Unless more backup content
+    // follows the damage (a further set it hides): then the file is left out as before.
+    const problems = list.flatMap((f) => f.layout.problems.map((p) => ({ path: f.path, p })));
+    const trailer = problems.filter(({ path, p }) => p.code === MTF_TRAILER_DAMAGED && p.location.offset !== undefined && nothingAfter(path, p.location.offset));
+    const damaged = problems.length > trailer.length;
     for (let position = 1; position <= first.layout.sets; position++) {
       try {
         const h = readBackupHeader(first.path, first.layout, position);
@@ -261,8 +305,11 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
         }
         const rec = recordFromHeader(h, list.map((f) => f.path), damaged);
         if (damaged) {
-          skipped.push({ file: first.path, code: 'FORMAT_BAD_MTF', reason: `backup set ${position}: ${list.flatMap((f) => f.layout.problems.map((p) => p.reason)).join('; ')}: not used` });
+          skipped.push({ file: first.path, code: 'FORMAT_BAD_MTF', reason: `backup set ${position}: ${problems.map(({ p }) => p.reason).join('; ')}: not used`, firstLsn: rec.firstLsn, lastLsn: rec.lastLsn });
           continue;
+        }
+        if (trailer.length && position === first.layout.sets) {
+          rec.caveat = trailer.map(({ path, p }) => `${path}: ${p.code}: ${p.reason} (offset ${p.location.offset}); used: a --stop-at time after it started cannot be placed before or after its end (--stop-before-lsn can); whether SQL Server's RESTORE reads it despite the damage, RESTORE VERIFYONLY on the server tells`).join('; ');
         }
         sets.push(rec);
       } catch (e) {

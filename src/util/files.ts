@@ -28,6 +28,29 @@ export function fileKindProblem(path: string): string | null {
 export function assertRegularFile(flag: string, path: string): void {
   const why = fileKindProblem(path);
   if (why) throw new InputError('INPUT_FILE_UNREADABLE', `${flag ? `${flag} ` : ''}${path}: ${why}`, { file: path });
+  assertNotEmpty(flag, path);
+}
+
+/**
+ * An input file of 0 bytes is said as such, naming the flag and the file: InputError
+ * `INPUT_EMPTY_FILE` (exit 2). It was read as a file of the wrong kind ("not a Microsoft Tape
+ * Format backup", "does not start with a SQL Server file header page", "not JSON"), which sent a
+ * user looking for damage in a copy that never got any bytes. `flag` may be '' (a positional
+ * argument). A path that cannot be stat'ed is left to the caller's own check.
+ */
+export function assertNotEmpty(flag: string, path: string): void {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return;
+  }
+  if (size === 0 && statSync(path).isFile()) throw emptyFileError(flag, path);
+}
+
+/** The INPUT_EMPTY_FILE error for `path` given as `flag` ('' for none). */
+export function emptyFileError(flag: string, path: string): InputError {
+  return new InputError('INPUT_EMPTY_FILE', `${flag ? `${flag} ` : ''}${path} is empty (0 bytes): there is nothing in it to read (a copy or download that did not finish?)`, { file: path });
 }
 
 
@@ -69,7 +92,8 @@ export function isInsideRoots(path: string, roots: string[]): boolean {
  * big-endian) after its byte-order mark, else UTF-8 with any BOM dropped. SSMS's "Generate
  * Scripts" and Windows PowerShell 5.1's `Out-File`/`>` write UTF-16LE with a BOM; read as UTF-8,
  * such a script failed with `SCHEMA_DDL_PARSE: line 1, column 4: unexpected character` (its
- * NUL bytes) and a catalog with `INPUT_BAD_JSON`. Unreadable: INPUT_FILE_UNREADABLE naming it.
+ * NUL bytes) and a catalog with `INPUT_BAD_JSON`. Unreadable: INPUT_FILE_UNREADABLE naming it;
+ * 0 bytes: INPUT_EMPTY_FILE naming it (`assertNotEmpty`).
  */
 export function readTextFile(path: string): string {
   let bytes: Buffer;
@@ -78,6 +102,7 @@ export function readTextFile(path: string): string {
   } catch (e) {
     throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
   }
+  if (bytes.length === 0) throw emptyFileError('', path);
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   return bytes.toString('utf8').replace(/^\uFEFF/, '');

@@ -44,7 +44,7 @@ describeCorpus('diff: the note on pages with no page checksum, per side', () => 
     return { ...r, stdout: readFileSync(out, 'utf8') };
   };
   const NOTE = (side: string, file: string) =>
-    new RegExp(`^rowback diff: note \\(${side} state, ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\): 1 of the \\d+ page reads was of a page with no page checksum \\(1 with no protection\\): page 1:120\\. Among pages with a checksum a lone one without is suspect`, 'm');
+    new RegExp(`^rowback diff: note \\(${side} state, ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\): 1 of the \\d+ pages read carries no page checksum \\(1 with no protection\\): page 1:120\\. Among pages with a checksum a lone one without is suspect`, 'm');
 
   it('the later state read from the wiped copy: the note names the later state, its file and page 1:120; the same rows', async () => {
     const r = await diff(pubs, wiped);

@@ -1,6 +1,6 @@
 /**
  * Pages without a page checksum (torn-page bits only, or no protection) cannot show a changed byte
- * inside their rows: `dump` says how many of its page reads were of such pages (NORTHWND.MDF and the
+ * inside their rows: `dump` says how many of the pages it read are such pages (NORTHWND.MDF and the
  * SQL Server 2005 backup are torn-bits only), and says nothing when every page carried a checksum.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,9 +18,9 @@ describe('uncheckedPagesNote', () => {
   it.each([
     [stats(10, 0, 0), undefined],
     [stats(0, 0, 0), undefined],
-    [stats(0, 38, 0), 'all 38 page reads were of pages with no page checksum (38 with torn-page bits only; '],
-    [stats(5, 2, 1), '3 of the 8 page reads were of pages with no page checksum (2 with torn-page bits only, 1 with no protection; '],
-    [stats(1, 0, 4), '4 of the 5 page reads were of pages with no page checksum (4 with no protection; '],
+    [stats(0, 38, 0), 'none of the 38 pages read carries a page checksum (38 with torn-page bits only; '],
+    [stats(5, 2, 1), '3 of the 8 pages read carry no page checksum (2 with torn-page bits only, 1 with no protection; '],
+    [stats(1, 0, 4), '4 of the 5 pages read carry no page checksum (4 with no protection; '],
   ])('%o → %s', (s, want) => {
     const got = uncheckedPagesNote(s);
     if (want === undefined) expect(got).toBeUndefined();
@@ -33,7 +33,7 @@ describeCorpus('dump names pages that carry no page checksum', () => {
   it('NORTHWND.MDF (torn-page bits only): a note after the summary', async () => {
     const r = await cli('dump', '--mdf', corpusPath('SessionShoppingCart/App_Data/NORTHWND.MDF'), '--table', 'dbo.Customers', '--out', out());
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('rowback dump: dbo.Customers: 91 row(s)\nrowback dump: note: all 38 page reads were of pages with no page checksum (38 with torn-page bits only; the database was not on PAGE_VERIFY CHECKSUM when they were written): a changed byte inside their rows cannot be detected');
+    expect(r.stderr).toContain('rowback dump: dbo.Customers: 91 row(s)\nrowback dump: note: none of the 38 pages read carries a page checksum (38 with torn-page bits only; written while the database was not on PAGE_VERIFY CHECKSUM): a changed byte inside their rows cannot be detected');
     const quiet = await cli('dump', '--mdf', corpusPath('SessionShoppingCart/App_Data/NORTHWND.MDF'), '--table', 'dbo.Customers', '--out', out(), '--quiet');
     expect(quiet.stderr).toBe('');
   });

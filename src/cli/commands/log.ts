@@ -342,6 +342,9 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   if (position !== undefined && !opts.bak && inputs.every((i) => i.kind === 'ldf')) {
     throw new InputError('INPUT_BAD_OPTION', '--position picks a backup set of a .trn/.bak given, and only .ldf files were given: leave --position out');
   }
+  // the metadata files checked before their identity is read (an empty --mdf was "does not start with a file header page")
+  if (opts.mdf) assertReadableFile('--mdf', opts.mdf);
+  for (const b of opts.bak ?? []) assertReadableFile('--bak', b);
   const ids: SourceFileIdentity[] = [];
   if (opts.mdf) ids.push(await readSourceIdentity(opts.mdf, 'mdf'));
   for (const b of opts.bak ?? []) ids.push(await readSourceIdentity(b, 'bak'));
@@ -471,8 +474,15 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     // a failed file (full disk) is said as its own error, not as 'end after destroyed'
     if (outFile) await new Promise<void>((resolve, reject) => (outFile.errored ? reject(outFile.errored) : outFile.end((e?: Error | null) => (e ? reject(e) : resolve()))));
   }
+  const lost = logLoss(skipped);
   if (!opts.quiet) {
-    const lines = [`rowback log: ${printed} of ${stats.records} record(s) printed${stats.staleRecords ? ` (${stats.staleRecords} read from stale blocks, labelled in source.stale)` : ''}${repeats ? `; ${repeats} repeated at a log-backup boundary passed over` : ''}`];
+    // "N of N printed" beside INCOMPLETE read as all of the log: the count is of the log read, and
+    // the summary says what it leaves out (the records lost to damage or in no file given, or
+    // those after an interruption), which are neither printed nor counted
+    const partOnly = lost.length
+      ? `, counting only the log read: ${logLossClause(lost)}; their records are neither printed nor counted (INCOMPLETE below)`
+      : interrupt.by ? ', counting only the log read before the interruption (INTERRUPTED below)' : '';
+    const lines = [`rowback log: ${printed} of ${stats.records} record(s) printed${stats.staleRecords ? ` (${stats.staleRecords} read from stale blocks, labelled in source.stale)` : ''}${repeats ? `; ${repeats} repeated at a log-backup boundary passed over` : ''}${partOnly}`];
     const at = (s: SkippedItem) => (s.location.file ? ` (${s.location.file}${s.location.offset !== undefined ? ` offset ${s.location.offset}` : ''})` : '');
     // where an .ldf's log starts inside its oldest VLF is no loss (docs/offline-log.md): a note
     for (const s of skipped) if (s.code === LOG_STARTS_MID_VLF || s.code === MTF_TRAILER_DAMAGED) lines.push(`rowback log: note: ${s.code === MTF_TRAILER_DAMAGED ? `${s.code}: ` : ''}${s.reason}${at(s)}`);
@@ -488,7 +498,6 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   }
   // Said even with --quiet, as scan's and dump's INCOMPLETE are (it was left out with --quiet:
   // a script running `log --quiet` learnt nothing of the records lost).
-  const lost = logLoss(skipped);
   if (lost.length) {
     process.stderr.write(`rowback log: INCOMPLETE: ${logLossClause(lost)}; records in those LSN ranges are missing\n`);
     exitIncomplete(opts.strict);

@@ -3,7 +3,7 @@ import { InputError } from '../../errors.js';
 import type { RecoverySource } from '../../recover/source.js';
 import { hideArgvSecrets } from '../../util/connection.js';
 import type { Logger } from '../../util/logger.js';
-import { fileKindProblem } from '../../util/files.js';
+import { assertNotEmpty, fileKindProblem } from '../../util/files.js';
 import { echoInput } from '../../util/echo.js';
 
 /** The flags that pick a scan's source; exactly one family may be given. */
@@ -125,7 +125,7 @@ function holdOptions(o: ScanSourceOptions): { holdBudgetBytes?: number; spillDir
   return out;
 }
 
-/** A file argument that cannot be read is a usage error naming the flag and the file, not a crash. */
+/** A file argument that cannot be read (or is empty: INPUT_EMPTY_FILE) is a usage error naming the flag and the file, not a crash. */
 export function assertReadableFile(flag: string, file: string): void {
   // what the path is instead of a regular file ('a device' for /dev/null, 'a directory', …), said
   // as such rather than as an errno code
@@ -137,6 +137,7 @@ export function assertReadableFile(flag: string, file: string): void {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new InputError('INPUT_FILE_UNREADABLE', `${flag} ${file}: ${why}`, { file });
   }
+  assertNotEmpty(flag, file); // 0 bytes: said so (INPUT_EMPTY_FILE), not "not a log file"
 }
 
 /** A thread-count option's value (`--threads`, `--decode-threads`): 1 when not given; InputError INPUT_BAD_OPTION unless a whole number from 1 to 256. */

@@ -223,19 +223,32 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       ? explainNoRows(stats, operations) + notPrinted(skipped).clause('above')
       : undefined;
     if (opts.report) {
+      // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local
+      // time, no zone (as filter.from/to and the rows' beginTime); the log's first/last Begin Time
+      // and the sentences copied from stderr carried fn_dblog's `yyyy/MM/dd HH:mm:ss:fff` beside it.
       const report = {
+        times: REPORT_TIMES,
         source: source.description,
         filter,
         rows,
         rowsPerTable: Object.fromEntries(perTable),
         complete: lost.length === 0 && damaged.length === 0 && !interruptedBy,
         ...(interruptedBy ? { interrupted: interruptedBy } : {}),
-        ...(noRowsReason ? { noRowsReason } : {}),
+        ...(noRowsReason ? { noRowsReason: isoLogTimesIn(noRowsReason) } : {}),
         // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
         // log, …): a script running --quiet --report had no way to learn them
-        notes: opened.notes(),
+        notes: opened.notes().map(isoLogTimesIn),
         // a Map goes through JSON.stringify as {}: the per-unit counts as an object
-        ...(stats ? { counts: { ...stats, ...(stats.unknownAllocUnits ? { unknownAllocUnits: Object.fromEntries(stats.unknownAllocUnits) } : {}) } } : {}),
+        ...(stats
+          ? {
+              counts: {
+                ...stats,
+                ...(stats.unknownAllocUnits ? { unknownAllocUnits: Object.fromEntries(stats.unknownAllocUnits) } : {}),
+                firstBeginTime: stats.firstBeginTime === null ? null : isoLogTimesIn(stats.firstBeginTime),
+                lastBeginTime: stats.lastBeginTime === null ? null : isoLogTimesIn(stats.lastBeginTime),
+              },
+            }
+          : {}),
         skipped: allSkipped,
         elapsedMs: Date.now() - started,
       };
@@ -377,4 +390,17 @@ function notPrinted(items: readonly SkippedItem[]): NotPrintedRows {
   const n = new NotPrintedRows();
   for (const s of items) n.add(s);
   return n;
+}
+
+/** What `--report`'s `times` field says of every time in the report. */
+export const REPORT_TIMES = "YYYY-MM-DDTHH:MM:SS.fff, the SQL Server's local time (no zone: log times carry none)";
+
+/**
+ * `text` with each time in fn_dblog's Begin Time form (`2018/08/26 21:19:07:573`, as the log
+ * stores it and the "why no rows" line on stderr prints it) written as `2018-08-26T21:19:07.573`,
+ * the form of everything else in `--report` (filter, rows' beginTime). Only that exact shape is
+ * rewritten: the same SQL Server local time, no zone added.
+ */
+export function isoLogTimesIn(text: string): string {
+  return text.replace(/\b(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}):(\d{3})\b/g, '$1-$2-$3T$4:$5:$6.$7');
 }
