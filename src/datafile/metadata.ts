@@ -408,8 +408,8 @@ export function physicalColumns(rscols: RsColRow[], tableCols: SysRow[], table: 
         partitionColumnId: rc.rscolid,
         type: isUniquifier ? 'int' : type,
         maxLength: isUniquifier ? 4 : maxLength,
-        precision: cp ? num(cp.prec) : 0,
-        scale: cp ? num(cp.scale) : 0,
+        precision: cp ? num(cp.prec) : tiPrecision(type, ti),
+        scale: cp ? num(cp.scale) : tiScale(type, ti),
         collation,
         codePage: CODEPAGE_TYPES.has(type) ? codePageForCollation(collation) : null,
         nullable: cp ? (status & COLPAR_NOT_NULL) === 0 : (rc.status & RSCOL_NOT_NULLABLE) === 0,
@@ -429,6 +429,23 @@ export function physicalColumns(rscols: RsColRow[], tableCols: SysRow[], table: 
       if (status & COLPAR_COLUMN_SET) col.isColumnSet = true;
       return col;
     });
+}
+
+/**
+ * Precision and scale of a column with no syscolpars row (a dropped one) from sysrscols.ti:
+ * decimal/numeric carry precision in bits 8–15 and scale in bits 16–23; time, datetime2 and
+ * datetimeoffset their scale in bits 8–15 (improve.dk "Exploring the
+ * sys.system_internals_partition_columns.ti field"; OrcaMDF SysrscolTIParser). They decide the
+ * column's fixed slot length (a dropped DECIMAL(18,4) is 9 bytes, not the 5 of precision 0), which
+ * the fixed-part check (record/fixedvar.ts) measures records against.
+ */
+function tiPrecision(type: SqlTypeName, ti: { b1: number }): number {
+  return type === 'decimal' || type === 'numeric' ? ti.b1 : 0;
+}
+
+function tiScale(type: SqlTypeName, ti: { b1: number; b2: number }): number {
+  if (type === 'decimal' || type === 'numeric') return ti.b2;
+  return type === 'time' || type === 'datetime2' || type === 'datetimeoffset' ? ti.b1 : 0;
 }
 
 function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {

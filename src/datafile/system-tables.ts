@@ -299,8 +299,11 @@ export function rsColsFrom2005(hobtCols: SysRow[], rowsetCols: SysRow[], skipped
         // Unnamed physical columns (uniquifier, dropped) get ids no syscolpars column has, after the others.
         rscolid: rowsetColId ?? 0x7f000000 + hobtColId,
         hbcolid: hobtColId,
-        // sysrscols.ti's shape: type id | max length << 8 (0 = max).
-        ti: (num(h.xtype) & 0xff) | ((length === 0xffff ? 0 : length) << 8),
+        // sysrscols.ti's shape: type id | max length << 8 (0 = max); decimal/numeric (106, 108):
+        // type id | precision << 8 | scale << 16, what a dropped column's slot length is read from
+        ti: num(h.xtype) === 106 || num(h.xtype) === 108
+          ? (num(h.xtype) & 0xff) | ((num(h.prec) & 0xff) << 8) | ((num(h.scale) & 0xff) << 16)
+          : (num(h.xtype) & 0xff) | ((length === 0xffff ? 0 : length) << 8),
         cid: num(h.collationid),
         ordkey: num(h.ordkey),
         status,
