@@ -199,7 +199,7 @@ export function bootPageOf(reader: PageReader): BootPage {
   } catch (e) {
     // a damaged boot page: said as the boot page, with its file and what to do, not as a bare checksum
     if (e instanceof FormatError && e.code !== 'FORMAT_PAGE_MISSING') {
-      throw new FormatError(e.code, `the boot page (1:9) of ${reader.source.description} failed its check (${e.message}): the database's metadata is found from it, so no table of this file can be read; ${METADATA_PAGE_ADVICE}`, { file: sourceFile(reader.source), page: '1:9' });
+      throw new FormatError(e.code, `the boot page (1:9) of ${reader.source.description} failed its check (${e.message}): the database's metadata is found from it, so no table of this file can be read; ${METADATA_PAGE_ADVICE}`, { file: sourceFile(reader.source, '1:9'), page: '1:9' });
     }
     throw e;
   }

@@ -31,9 +31,24 @@ export interface PageReadStats {
   distinct?: { checksumOk: number; tornBitsOk: number; unprotected: number };
 }
 
-/** The file a page source reads (its description without the 'data file ' / 'backup ' prefix), for an error's `file`. */
-export function sourceFile(source: PageSource): string {
-  return source.description.replace(/^(compressed )?(data file|backup) /, '');
+const SOURCE_KIND = /^(?:compressed )?(?:data file|backup) /;
+
+/**
+ * The file a page source reads (its description without the 'data file ' / 'backup ' prefix), for an
+ * error's `file`. With `page` (`file:page` or a PageId) the file that page is read from: a layered
+ * source (a database's .mdf and .ndf files, a differential backup over its full backup) names the
+ * layer holding it (`pageOrigin`), not "A over data file B", which named the .mdf for a page of the
+ * .ndf and kept the second layer's 'data file ' word. Without one (or when no layer holds the page),
+ * every layer's path: "A over B".
+ */
+export function sourceFile(source: PageSource, page?: PageId | string): string {
+  let d = source.description;
+  if (page !== undefined && source.pageOrigin) {
+    const [f, p] = typeof page === 'string' ? page.split(':').map(Number) : [page.fileId, page.pageId];
+    const origin = Number.isInteger(f) && Number.isInteger(p) ? source.pageOrigin(f!, p!) : undefined;
+    if (origin !== undefined) d = origin;
+  }
+  return d.split(' over ').map((x) => x.replace(SOURCE_KIND, '')).join(' over ');
 }
 
 /**
@@ -129,7 +144,7 @@ export class PageReader {
   skip(key: string, item: SkippedItem): void {
     if (this.reported.has(key + item.code)) return;
     this.reported.add(key + item.code);
-    if (this.source.description && !item.location.file) item.location.file = sourceFile(this.source);
+    if (this.source.description && !item.location.file) item.location.file = sourceFile(this.source, key);
     this.skipped.push(item);
   }
 }

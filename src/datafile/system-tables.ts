@@ -140,12 +140,12 @@ export function readSystemTables(reader: PageReader, boot: BootPage, skipped: Sk
     const failed = reader.skipped.find((x) => x.location.page === at);
     if (failed) {
       throw new FormatError('FORMAT_NO_METADATA', `the catalog page ${at} (sysallocunits, where every table's pages are found from) of ${reader.source.description} failed its check (${failed.code}: ${failed.reason.replace(` (page ${at})`, '')}), so no table of this file can be read; ${METADATA_PAGE_ADVICE}`, {
-        file: sourceFile(reader.source),
+        file: sourceFile(reader.source, at),
         page: at,
       });
     }
     throw new FormatError('FORMAT_NO_METADATA', `sysallocunits at ${at} of ${reader.source.description} holds no rows`, {
-      file: sourceFile(reader.source),
+      file: sourceFile(reader.source, at),
       page: at,
     });
   }

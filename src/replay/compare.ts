@@ -123,7 +123,7 @@ function describeSkipped(item: SkippedItem, source: PageSource): string {
   if (page === undefined) return `${item.code}: ${item.reason}`;
   const [f, p] = page.split(':').map(Number);
   // The page reader sets location.file to the source's path; the prose wants its description ("backup X").
-  const own = item.location.file === undefined || item.location.file === sourceFile(source);
+  const own = item.location.file === undefined || item.location.file === sourceFile(source) || item.location.file === sourceFile(source, page);
   const file = (Number.isInteger(f) && Number.isInteger(p) ? source.pageOrigin?.(f!, p!) : undefined) ?? (own ? source.description : item.location.file);
   return `page ${page} in ${file}: ${item.code}: ${item.reason.replace(` (page ${page})`, '')}`;
 }
