@@ -116,6 +116,8 @@ export async function runRestoreRun(
   const stats = Number(o.stats ?? '10');
   const planOpts: PlanOptions = { ...o, format: 'sql', ...(o.backups?.length ? { server: undefined } : {}) };
   const { chain } = await planRestore(planOpts, deps);
+  // a backup used despite damage (a damaged MTF trailer) is said before its RESTORE runs
+  sayCaveats('restore run', chain, stderr);
   hideArgvSecrets();
   const exec = deps.executor ? deps.executor(o) : new MssqlRestoreExecutor(resolveConnection(o.server));
   const ac = new AbortController();
@@ -249,6 +251,16 @@ function stepJson(s: RestoreChain['steps'][number]) {
   };
 }
 
+/**
+ * The plan's backups used despite damage (BackupSetRecord.caveat: a damaged MTF trailer, whose
+ * backup finish date is unknown and which SQL Server's RESTORE may refuse), one stderr line each:
+ * `--format sql` prints the script alone and `restore run` no plan, so the note the text and json
+ * plans carry was said nowhere.
+ */
+function sayCaveats(command: string, chain: { steps: Array<{ set: { caveat?: string } }> }, stderr: Writable): void {
+  for (const st of chain.steps) if (st.set.caveat) stderr.write(`rowback ${command}: note: ${st.set.caveat.replace(/[\r\n]+/g, ' ')}\n`);
+}
+
 /** The plan as JSON (format json). */
 export function planJson(r: PlanResult): unknown {
   const c = r.chain;
@@ -305,7 +317,11 @@ export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.
   const plan = r!; // planned: the catch rethrows unless interrupted
   for (const w of plan.rendered.warnings) stderr.write(`rowback: ${w}\n`);
   if (o.format === 'json') stdout.write(JSON.stringify(planJson(plan), null, 2) + '\n');
-  else if (o.format === 'sql') stdout.write(scriptText(plan.rendered));
+  else if (o.format === 'sql') {
+    // the script alone on stdout: a backup used despite damage is said on stderr (text and json carry it as a note)
+    sayCaveats('restore plan', plan.chain, stderr);
+    stdout.write(scriptText(plan.rendered));
+  }
   else stdout.write(planText(plan));
   return plan;
 }
