@@ -478,9 +478,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   if (!opts.quiet) {
     // "N of N printed" beside INCOMPLETE read as all of the log: the count is of the log read, and
     // the summary says what it leaves out (the records lost to damage or in no file given, or
-    // those after an interruption), which are neither printed nor counted
+    // those after an interruption), which are in neither number. Not "their records are neither
+    // printed nor counted": a damaged record kept without its RowLog Contents (ldf reader) is both.
     const partOnly = lost.length
-      ? `, counting only the log read: ${logLossClause(lost)}; their records are neither printed nor counted (INCOMPLETE below)`
+      ? `, counting only the log read: ${logLossClause(lost)}; records lost there are in neither number (INCOMPLETE below)`
       : interrupt.by ? ', counting only the log read before the interruption (INTERRUPTED below)' : '';
     const lines = [`rowback log: ${printed} of ${stats.records} record(s) printed${stats.staleRecords ? ` (${stats.staleRecords} read from stale blocks, labelled in source.stale)` : ''}${repeats ? `; ${repeats} repeated at a log-backup boundary passed over` : ''}${partOnly}`];
     const at = (s: SkippedItem) => (s.location.file ? ` (${s.location.file}${s.location.offset !== undefined ? ` offset ${s.location.offset}` : ''})` : '');
