@@ -272,8 +272,14 @@ export function planChain(sets: BackupSetRecord[], target: RestoreTarget, skippe
     // A backup left out as damaged (an MTF block zeroed, a cut copy) is named in a refusal: "there is
     // no log backup after the full backup" with the log backup given (damaged) read as a wrong list.
     const damaged = [...sets.filter((s) => s.damaged).map(fileOf), ...skipped.filter((s) => s.code === 'FORMAT_BAD_MTF' || s.code === 'FORMAT_BAD_COMPRESSED_DATA').map((s) => s.file)];
-    if (damaged.length && e instanceof InputError && e.code.startsWith('INPUT_RESTORE_')) {
-      throw new InputError(e.code, `${e.message}; left out as damaged (cut or unreadable; \`rowback inspect\` says where): ${[...new Set(damaged)].join(', ')}`, e.location);
+    // a 0-byte file named as a backup (a copy that never got its bytes) is as likely the missing piece
+    const empty = skipped.filter((s) => s.code === 'INPUT_EMPTY_FILE').map((s) => s.file);
+    if ((damaged.length || empty.length) && e instanceof InputError && e.code.startsWith('INPUT_RESTORE_')) {
+      const said = [
+        damaged.length ? `left out as damaged (cut or unreadable; \`rowback inspect\` says where): ${[...new Set(damaged)].join(', ')}` : '',
+        empty.length ? `left out as empty (0 bytes: a copy that did not finish?): ${[...new Set(empty)].join(', ')}` : '',
+      ].filter(Boolean).join('; ');
+      throw new InputError(e.code, `${e.message}; ${said}`, e.location);
     }
     throw e;
   }
