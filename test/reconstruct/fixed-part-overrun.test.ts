@@ -40,3 +40,14 @@ describeCorpus('fixed part past the layout (real row images)', () => {
     expect(overrun(wrong.warnings)).toEqual([expect.stringContaining('ends at offset 8, 2 byte(s) after')]);
   });
 });
+
+describeCorpus('fixed part past the layout: what the warning tells the user to do', () => {
+  it('names a catalog that has the dropped columns (sql/table-metadata.sql), not sys.columns, and change tracking as a cause', () => {
+    const ex = readCorpusJson<{ hex: string }>('text-examples', 'lc-nvarchar.json');
+    const wrong = decodeRow(hex(ex.hex), layoutsFromDdl('CREATE TABLE dbo.T (Id SMALLINT NOT NULL, Name NVARCHAR(50) NULL)')[0]!);
+    const [w] = overrun(wrong.warnings);
+    expect(w).toContain("change tracking's hidden one");
+    expect(w).toContain('--schema from sql/table-metadata.sql');
+    expect(w).not.toContain('--schema from sys.columns');
+  });
+});
