@@ -93,16 +93,16 @@ export function isInsideRoots(path: string, roots: string[]): boolean {
  * Scripts" and Windows PowerShell 5.1's `Out-File`/`>` write UTF-16LE with a BOM; read as UTF-8,
  * such a script failed with `SCHEMA_DDL_PARSE: line 1, column 4: unexpected character` (its
  * NUL bytes) and a catalog with `INPUT_BAD_JSON`. Unreadable: INPUT_FILE_UNREADABLE naming it;
- * 0 bytes: INPUT_EMPTY_FILE naming it (`assertNotEmpty`).
+ * 0 bytes: INPUT_EMPTY_FILE naming it and `flag` (`--ddl`, `--schema`; '' for none) (`assertNotEmpty`).
  */
-export function readTextFile(path: string): string {
+export function readTextFile(path: string, flag = ''): string {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (e) {
     throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
   }
-  if (bytes.length === 0) throw emptyFileError('', path);
+  if (bytes.length === 0) throw emptyFileError(flag, path);
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   return bytes.toString('utf8').replace(/^\uFEFF/, '');

@@ -91,7 +91,7 @@ export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): P
   if (!!opts.ddl === !!opts.schema) {
     throw new InputError('INPUT_BAD_OPTION', opts.ddl ? 'give --ddl or --schema, not both' : 'give the table metadata: --ddl FILE or --schema CATALOG.json');
   }
-  const layouts = opts.schema ? loadCatalogFile(opts.schema) : namingFile(opts.ddl!, () => layoutsFromDdl(readText(opts.ddl!), {
+  const layouts = opts.schema ? loadCatalogFile(opts.schema, '--schema') : namingFile(opts.ddl!, () => layoutsFromDdl(readText(opts.ddl!, '--ddl'), {
     typeAliases: parseAliases(opts.typeAlias ?? []),
     defaultSchema: opts.defaultSchema,
     defaultCollation: opts.collation,
@@ -198,8 +198,8 @@ function unbracket(name: string): string {
   return name.split('.').map((p) => p.trim().replace(/^\[(.*)\]$/, '$1').replace(/^"(.*)"$/, '$1')).join('.');
 }
 
-function readText(file: string): string {
-  return readTextFile(file);
+function readText(file: string, flag: string): string {
+  return readTextFile(file, flag);
 }
 
 /** All of stdin as UTF-8. Aborted, stdin is closed (an open stdin would keep the process from ending) and the signal's reason thrown. */

@@ -216,7 +216,7 @@ async function loadNames(opts: LogOptions, bakPosition: number | undefined): Pro
   if (opts.schema) {
     assertReadableFile('--schema', opts.schema);
     const { loadCatalogFile } = await import('../../reconstruct/metadata/catalog-json.js');
-    return { tables: loadCatalogFile(opts.schema), dbiVersion: null };
+    return { tables: loadCatalogFile(opts.schema, '--schema'), dbiVersion: null };
   }
   if (!opts.mdf && !opts.bak) return null;
   const meta = await import('../../datafile/metadata.js');

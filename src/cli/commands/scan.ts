@@ -329,7 +329,7 @@ function parseOperations(ops: string[]): ScanOperation[] {
 function loadMetadataOverride(opts: ScanOptions) {
   if (opts.schema && opts.ddl) throw new InputError('INPUT_BAD_OPTION', 'give --schema or --ddl, not both');
   // A UTF-8 byte-order mark (Windows PowerShell 5.1's Set-Content -Encoding UTF8) is allowed.
-  if (opts.schema) return { layouts: loadCatalogFile(opts.schema), note: undefined };
+  if (opts.schema) return { layouts: loadCatalogFile(opts.schema, '--schema'), note: undefined };
   const aliases = Object.fromEntries(
     opts.typeAlias.map((a) => {
       const [n, t] = a.split('=');
@@ -337,7 +337,7 @@ function loadMetadataOverride(opts: ScanOptions) {
       return [n.trim(), t.trim()];
     }),
   );
-  const text = readTextFile(opts.ddl!);
+  const text = readTextFile(opts.ddl!, '--ddl');
   const layouts = namingFile(opts.ddl!, () => layoutsFromDdl(text, { typeAliases: aliases, ...(opts.collation ? { defaultCollation: opts.collation } : {}) }));
   let note: string | undefined;
   if (!opts.collation) {

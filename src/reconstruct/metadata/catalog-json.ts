@@ -34,9 +34,9 @@ export function layoutsFromCatalog(json: unknown, opts: CatalogOptions = {}): Ta
 }
 
 /** Reads and converts a catalog JSON file; unreadable or non-JSON files are InputErrors naming the file. */
-export function loadCatalogFile(path: string): TableLayout[] {
+export function loadCatalogFile(path: string, flag = ''): TableLayout[] {
   // UTF-16 after its BOM (Windows PowerShell 5.1's Out-File and `>`), else UTF-8 with or without one
-  const text = readTextFile(path);
+  const text = readTextFile(path, flag);
   let json: unknown;
   try {
     json = JSON.parse(text);
