@@ -2,6 +2,7 @@ import { isRowbackError } from '../errors.js';
 import { LOP_DELETE_ROWS, LOP_INSERT_ROWS, type LogRecord } from '../logreader/log-record.js';
 import { decodeRow } from '../reconstruct/decode-row.js';
 import { VALUE_LIMIT_WARNING } from '../reconstruct/record/plan.js';
+import { FIXED_PART_OVERRUN_WARNING } from '../reconstruct/record/fixedvar.js';
 import { isOffRow } from '../reconstruct/values.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { toHex } from '../util/hex.js';
@@ -364,9 +365,12 @@ const LAYOUT_CHECK_QUEUE = 1000;
  * 3-column rows decoded with dbo.Employee's 4-column layout through a wrong --alloc-unit print
  * plausible values with only this warning), so both count against the layout. So does a value
  * beyond its column's declared size (record/plan.ts checkValueLimits: varchar(5) holding 16
- * characters is not a row of this layout).
+ * characters is not a row of this layout), and a fixed part longer than the layout's fixed columns
+ * (record/fixedvar.ts fixedPartOverrun: a CREATE TABLE script of a table with a dropped or altered
+ * column reads fixed values from other columns' bytes; a DDL declaring SMALLINT for an INT key
+ * printed every row's later fixed columns shifted).
  */
-const DRIFT_WARNINGS = [/^record holds \d+ columns but the layout knows \d+/, /is not in this record \(stored column count \d+/, VALUE_LIMIT_WARNING];
+const DRIFT_WARNINGS = [/^record holds \d+ columns but the layout knows \d+/, /is not in this record \(stored column count \d+/, VALUE_LIMIT_WARNING, FIXED_PART_OVERRUN_WARNING];
 
 /** Does one of a row's warnings count against its layout (DRIFT_WARNINGS: column-count drift, a value beyond its column's declared size)? */
 export function hasDriftWarning(warnings: readonly string[]): boolean {
@@ -463,7 +467,7 @@ export class LayoutFitCheck<E extends PooledEvent = RecoverEvent> {
         item: {
           code: 'RECOVER_LAYOUT_MISMATCH',
           reason:
-            `the table layout does not fit the rows of ${name}${t.allocUnit ? ` (allocation unit ${t.allocUnit})` : ''}: ${t.column !== null ? `column ${t.column} failed to decode in ${t.columnFailures.get(t.column)} of its first ${t.judged} row(s) (its type or length in the layout is not the stored one; the rows that did decode would show wrong values there), ` : ''}${t.bad} of its first ${t.judged} row(s) failed to decode, do not have the layout's column count or hold a value larger than its column's declared type, ` +
+            `the table layout does not fit the rows of ${name}${t.allocUnit ? ` (allocation unit ${t.allocUnit})` : ''}: ${t.column !== null ? `column ${t.column} failed to decode in ${t.columnFailures.get(t.column)} of its first ${t.judged} row(s) (its type or length in the layout is not the stored one; the rows that did decode would show wrong values there), ` : ''}${t.bad} of its first ${t.judged} row(s) failed to decode, do not have the layout's column count, hold a value larger than its column's declared type or a fixed part longer than the layout's fixed columns (a dropped or altered column the layout lacks), ` +
             `so its ${t.dropped} decoded row(s) are not printed (they may be another table's rows or an older layout's). Check --alloc-unit, the catalog's database and the table's ALTER history (--schema/--ddl of the layout at the time); if the layout is right and the table only gained columns after these rows were written, rerun with --accept-layout-drift`,
           location: { table: name },
         },
