@@ -13,6 +13,8 @@ import {
 } from './constants.js';
 import { formatSqlDateTime } from './datetime.js';
 import { sectorChecksum } from '../../util/sector-checksum.js';
+import type { BlockEvent } from './block-scanner.js';
+import type { LogRange } from './reader.js';
 
 // ---------------------------------------------------------------------------------------------
 // VLF header (first bytes of every VLF): 0xAB, parity, u16 log format version, u32 sequence
@@ -357,6 +359,325 @@ export function parseLogRecord(
   return { record, extra };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Transaction records built on demand. A log where deletes are few is mostly LOP_BEGIN_XACT and
+// LOP_COMMIT_XACT records, and the committed filter reads a few numbers of each (its transaction,
+// when it began): building every one's text (LSNs, transaction id, times, name, SID view, source)
+// was most of such a scan's garbage. These records hold where they lie in their block (the block
+// reader's fixed-up copy, made per block and never reused or written: BlockEvent.bytes, which the
+// records parseLogRecord builds view too) and build each field on first read, with the very
+// expressions parseLogRecord uses, then keep it. Read through their fields they are the record
+// parseLogRecord builds (test/logreader/ldf/lazy-transaction-records.test.ts compares every one of
+// the corpus and SYNTHETIC logs); they have no own enumerable fields, so toJSON / toPlain give the
+// plain record (a worker posts that). Only a reader given a RecordKeep with `lazyTransactions`
+// makes them (the committed filter's): other consumers see plain objects as before.
+
+const LOP_BEGIN_XACT_NAME = operationName(LOP.BEGIN_XACT);
+const LOP_COMMIT_XACT_NAME = operationName(LOP.COMMIT_XACT);
+const LOP_ABORT_XACT_NAME = operationName(LOP.ABORT_XACT);
+
+/** A lazy record's fields once built or written (undefined: not yet). */
+interface LazyFields {
+  operation?: string;
+  context?: string;
+  lsn?: string;
+  prev?: string | null;
+  xid?: string;
+  /** `Transaction ID` was written: transactionNumber then says nothing (NaN). */
+  xidWritten?: boolean;
+  source?: LogRecordSource;
+  spid?: number | null;
+  time?: string | null;
+  /** `Begin Time` was written: beginTimeOrder then says nothing (NaN). */
+  timeWritten?: boolean;
+  name?: string | null;
+  sid?: Uint8Array | null;
+}
+
+/** Where a lazy record lies: its block (as the block reader gave it), slot index and span start, and its range's kind and file. */
+abstract class LazyTransactionRecord {
+  readonly #ev: BlockEvent;
+  readonly #i: number;
+  readonly #s: number;
+  readonly #range: Pick<LogRange, 'kind' | 'file'>;
+  readonly #stale: boolean;
+  #f: LazyFields | undefined = undefined;
+
+  constructor(ev: BlockEvent, i: number, s: number, range: Pick<LogRange, 'kind' | 'file'>, stale: boolean) {
+    this.#ev = ev;
+    this.#i = i;
+    this.#s = s;
+    this.#range = range;
+    this.#stale = stale;
+  }
+
+  /** The fields built or written so far. */
+  protected fields(): LazyFields {
+    return (this.#f ??= {});
+  }
+  /** The fields built or written so far, if any (none made for asking). */
+  protected fieldsIfAny(): LazyFields | undefined {
+    return this.#f;
+  }
+  /** The block's bytes. */
+  protected bytes(): Uint8Array {
+    return this.#ev.bytes;
+  }
+  /** The record's start in the block. */
+  protected start(): number {
+    return this.#s;
+  }
+
+  get Operation(): string {
+    const f = this.#f;
+    if (f !== undefined && f.operation !== undefined) return f.operation;
+    const op = this.#ev.bytes[this.#s + 22];
+    return op === LOP.BEGIN_XACT ? LOP_BEGIN_XACT_NAME : op === LOP.COMMIT_XACT ? LOP_COMMIT_XACT_NAME : LOP_ABORT_XACT_NAME;
+  }
+  set Operation(v: string) {
+    this.fields().operation = v;
+  }
+  get Context(): string {
+    const f = this.fields();
+    return (f.context ??= contextName(this.#ev.bytes[this.#s + 23]));
+  }
+  set Context(v: string) {
+    this.fields().context = v;
+  }
+  get 'Current LSN'(): string {
+    const f = this.fields();
+    if (f.lsn === undefined) {
+      const h = this.#ev.header.firstLsn;
+      f.lsn = formatLsnFast(h.vlf, h.block, h.slot + this.#i);
+    }
+    return f.lsn;
+  }
+  set 'Current LSN'(v: string) {
+    this.fields().lsn = v;
+  }
+  get 'Previous LSN'(): string | null {
+    const f = this.fields();
+    if (f.prev === undefined) {
+      const b = this.#ev.bytes;
+      const s = this.#s;
+      f.prev = formatLsnFast(u32(b, s + 4), u32(b, s + 8), u16(b, s + 12));
+    }
+    return f.prev;
+  }
+  set 'Previous LSN'(v: string | null) {
+    this.fields().prev = v;
+  }
+  get 'Transaction ID'(): string {
+    const f = this.fields();
+    return (f.xid ??= formatTransactionId(u32(this.#ev.bytes, this.#s + 16), u16(this.#ev.bytes, this.#s + 20)));
+  }
+  set 'Transaction ID'(v: string) {
+    const f = this.fields();
+    f.xid = v;
+    f.xidWritten = true;
+  }
+  /**
+   * The transaction id as a number, id2 · 2^32 + id1 (exact), read without making its text;
+   * NaN once `Transaction ID` was written (then only the text says it).
+   */
+  get transactionNumber(): number {
+    if (this.#f?.xidWritten) return NaN;
+    return u16(this.#ev.bytes, this.#s + 20) * 0x1_0000_0000 + u32(this.#ev.bytes, this.#s + 16);
+  }
+  get source(): LogRecordSource {
+    const f = this.fields();
+    if (f.source === undefined) {
+      const src: LogRecordSource = { kind: this.#range.kind, file: this.#range.file, offset: this.#ev.offset + this.#s };
+      if (this.#stale) src.stale = true;
+      f.source = src;
+    }
+    return f.source;
+  }
+  set source(v: LogRecordSource) {
+    this.fields().source = v;
+  }
+
+  /** The plain record parseLogRecord builds, its fields in the same order. */
+  abstract toPlain(): LogRecord;
+
+  toJSON(): LogRecord {
+    return this.toPlain();
+  }
+}
+
+/**
+ * A LOP_BEGIN_XACT as parseLogRecord would build it when its fixed part holds the SPID and begin
+ * time (≥ 48 bytes) and its element array fits, its fields built on first read.
+ */
+export class LazyBeginRecord extends LazyTransactionRecord implements LogRecord {
+  readonly #e: number;
+
+  constructor(ev: BlockEvent, i: number, s: number, e: number, range: Pick<LogRange, 'kind' | 'file'>, stale: boolean) {
+    super(ev, i, s, range, stale);
+    this.#e = e;
+  }
+
+  get SPID(): number | null {
+    const f = this.fields();
+    if (f.spid === undefined) f.spid = u16(this.bytes(), this.start() + 24);
+    return f.spid;
+  }
+  set SPID(v: number | null) {
+    this.fields().spid = v;
+  }
+  get 'Begin Time'(): string | null {
+    const f = this.fields();
+    if (f.time === undefined) f.time = formatSqlDateTime(this.bytes(), this.start() + 40);
+    return f.time;
+  }
+  set 'Begin Time'(v: string | null) {
+    const f = this.fields();
+    f.time = v;
+    f.timeWritten = true;
+  }
+  /**
+   * The begin time as a number that orders as the `Begin Time` text does (days · ticks per day +
+   * ticks; equal only when the texts are), or -1 when the text is null: read without making it.
+   * NaN once `Begin Time` was written (then only the text says it).
+   */
+  get beginTimeOrder(): number {
+    if (this.fieldsIfAny()?.timeWritten) return NaN;
+    const b = this.bytes();
+    const at = this.start() + 40;
+    const ticks = u32(b, at);
+    const days = b[at + 4] | (b[at + 5] << 8) | (b[at + 6] << 16) | (b[at + 7] << 24);
+    // formatSqlDateTime's null cases (the 8 bytes always lie in the record: its fixed part is ≥ 48 bytes)
+    if (days < -53690 || days > 2958463 || ticks >= 25_920_000) return -1;
+    return (days + 53690) * 25_920_000 + ticks;
+  }
+  get 'Transaction Name'(): string | null {
+    const f = this.fields();
+    if (f.name === undefined) {
+      const name = this.#elements()[0];
+      f.name = name && name.length ? transactionName(name) : null;
+    }
+    return f.name;
+  }
+  set 'Transaction Name'(v: string | null) {
+    this.fields().name = v;
+  }
+  /**
+   * The byte length of the name element (0 when none), read without making the name: its text has
+   * at most ⌈n / 2⌉ characters (UTF-16LE: two bytes a code unit, a lone or odd one U+FFFD, a byte-order
+   * mark and trailing NULs dropped), so a caller can tell a name too short to be the one it looks
+   * for. Once the name was made or written: twice its length.
+   */
+  get transactionNameBytes(): number {
+    const f = this.fieldsIfAny();
+    if (f?.name !== undefined) return f.name === null ? 0 : 2 * f.name.length;
+    // the element array (checked to fit when the record was made): u16 count, then u16 lengths, the name's first
+    const b = this.bytes();
+    const at = this.start() + u16(b, this.start() + 2);
+    if (at === this.#e || u16(b, at) === 0) return 0;
+    return u16(b, at + 2);
+  }
+  get 'Transaction SID'(): Uint8Array | null {
+    const f = this.fields();
+    if (f.sid === undefined) {
+      const sid = this.#elements()[1];
+      f.sid = sid && sid.length ? sid : null;
+    }
+    return f.sid;
+  }
+  set 'Transaction SID'(v: Uint8Array | null) {
+    this.fields().sid = v;
+  }
+
+  #elements(): Uint8Array[] {
+    // checked to fit when the record was made (parseLazyTransactionRecord)
+    const b = this.bytes();
+    const s = this.start();
+    return readElements(b, s, s + u16(b, s + 2), this.#e) ?? [];
+  }
+
+  toPlain(): LogRecord {
+    return {
+      'Current LSN': this['Current LSN'],
+      'Previous LSN': this['Previous LSN'],
+      Operation: this.Operation,
+      Context: this.Context,
+      'Transaction ID': this['Transaction ID'],
+      source: this.source,
+      SPID: this.SPID,
+      'Begin Time': this['Begin Time'],
+      'Transaction Name': this['Transaction Name'],
+      'Transaction SID': this['Transaction SID'],
+    };
+  }
+}
+
+/** A LOP_COMMIT_XACT / LOP_ABORT_XACT as parseLogRecord would build it when its fixed part holds the end time (≥ 32 bytes), its fields built on first read. */
+export class LazyEndRecord extends LazyTransactionRecord implements LogRecord {
+  get 'End Time'(): string | null {
+    const f = this.fields();
+    if (f.time === undefined) f.time = formatSqlDateTime(this.bytes(), this.start() + 24);
+    return f.time;
+  }
+  set 'End Time'(v: string | null) {
+    this.fields().time = v;
+  }
+
+  toPlain(): LogRecord {
+    return {
+      'Current LSN': this['Current LSN'],
+      'Previous LSN': this['Previous LSN'],
+      Operation: this.Operation,
+      Context: this.Context,
+      'Transaction ID': this['Transaction ID'],
+      source: this.source,
+      'End Time': this['End Time'],
+    };
+  }
+}
+
+/**
+ * Record `i` of a fixed-up block (span [start, end)) as a LazyBeginRecord / LazyEndRecord, when it
+ * is a LOP_BEGIN_XACT, LOP_COMMIT_XACT or LOP_ABORT_XACT that parseLogRecord would build cleanly
+ * with every field of that kind (header and fixed length fit; a begin's fixed part ≥ 48 bytes and
+ * its element array fits; a commit's or abort's ≥ 32 bytes); null otherwise (parseLogRecord then
+ * builds it, or says what is wrong with it, as always). `v`: a view of the block's bytes.
+ */
+export function parseLazyTransactionRecord(
+  ev: BlockEvent,
+  i: number,
+  start: number,
+  end: number,
+  range: Pick<LogRange, 'kind' | 'file'>,
+  stale: boolean,
+  v: DataView,
+): LogRecord | null {
+  const block = ev.bytes;
+  if (end - start < RECORD_HEADER_SIZE || end > block.length) return null;
+  const op = block[start + 22];
+  if (op !== LOP.BEGIN_XACT && op !== LOP.COMMIT_XACT && op !== LOP.ABORT_XACT) return null;
+  const fixedLen = u16(block, start + 2);
+  if (fixedLen < RECORD_HEADER_SIZE || start + fixedLen > end) return null;
+  if (op === LOP.BEGIN_XACT) {
+    if (fixedLen < 48 || !elementsFit(start, start + fixedLen, end, v)) return null;
+    return new LazyBeginRecord(ev, i, start, end, range, stale);
+  }
+  if (fixedLen < 32) return null;
+  return new LazyEndRecord(ev, i, start, range, stale);
+}
+
+/** A plain record for a LazyBeginRecord / LazyEndRecord (toPlain), any other record as it is. */
+export function plainLogRecord(r: LogRecord): LogRecord {
+  return r instanceof LazyTransactionRecord ? r.toPlain() : r;
+}
+
+function u16(b: Uint8Array, at: number): number {
+  return b[at] | (b[at + 1] << 8);
+}
+
+function u32(b: Uint8Array, at: number): number {
+  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+}
+
 /**
  * What parseLogRecord would find wrong with the record in [start, end) of a block, without
  * building it: its refusal (a string), `'elements'` when it would be kept but flagged
@@ -463,12 +784,4 @@ function view(b: Uint8Array): DataView {
 
 function hex2(n: number): string {
   return n.toString(16).padStart(2, '0');
-}
-
-function u16(b: Uint8Array, at: number): number {
-  return b[at] | (b[at + 1] << 8);
-}
-
-function u32(b: Uint8Array, at: number): number {
-  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
 }
