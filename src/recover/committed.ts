@@ -5,7 +5,6 @@ import {
 } from '../logreader/log-record.js';
 import { contextName, operationName } from '../logreader/ldf/constants.js';
 import type { RecordKeep } from '../logreader/ldf/reader.js';
-import { LazyBeginRecord, LazyEndRecord } from '../logreader/ldf/structures.js';
 import { hexToBytesLoose } from './bytes.js';
 import { HeldCandidates } from './held-candidates.js';
 import type { MetadataCatalog, RowCandidate, ScanFilter, ScanOperation, TransactionInfo } from './source.js';
@@ -137,13 +136,10 @@ export const UNKNOWN_ALLOC_UNITS_KEPT = 1000;
 /** How many of them explainNoRows names, most frequent first. */
 const UNKNOWN_ALLOC_UNITS_NAMED = 5;
 
-/** Characters of the shorter of the names rowlessRemovalKind knows (`DROPOBJ`). */
-const ROWLESS_NAME_MIN = 7;
-
 /** The kind of row removal a transaction name stands for, or null (see CommittedScanStats.rowlessRemovals). */
 export function rowlessRemovalKind(name: string | null | undefined): RowlessRemoval['kind'] | null {
   // every commit asks: a name shorter than the shorter of the two is neither (no text made for it)
-  if (!name || name.length < ROWLESS_NAME_MIN) return null;
+  if (!name || name.length < 7) return null;
   const n = name.trim().toUpperCase();
   if (n === 'TRUNCATE TABLE') return 'TRUNCATE TABLE';
   if (n === 'DROPOBJ') return 'DROP TABLE';
@@ -183,19 +179,7 @@ export function emptyStats(): CommittedScanStats {
   };
 }
 
-interface TxnState {
-  /** Its `Transaction ID` text, or its LOP_BEGIN_XACT to read it from when wanted. */
-  idOf: LogRecord | string;
-  /**
-   * Its LOP_BEGIN_XACT, when read: the TransactionInfo fields (Begin Time, name, SID, SPID, begin
-   * LSN) are read from it only when wanted (the transaction returns rows, or is a TRUNCATE TABLE /
-   * DROP TABLE), since most transactions of a log never do (a file reader's LazyBeginRecord then
-   * never builds them). Kept while the transaction is open, and with it its log block (≤ 60 KB), as
-   * the SID view the state kept before did.
-   */
-  begin: LogRecord | null;
-  /** Its LOP_COMMIT_XACT, once read (End Time, read as `begin` is). */
-  end: LogRecord | null;
+interface TxnState extends TransactionInfo {
   /** Whether the transaction's rows can be kept at all (its Begin Time is in the window). */
   inWindow: boolean;
   /** Candidates held until the commit or abort is seen (as bytes; in a temporary file beyond the budget). */
@@ -209,6 +193,8 @@ interface TxnState {
   pairBytes: number;
   /** Allocation units whose opposite operations could not all be kept (the budget ran out). */
   pairsLost: Set<string> | null;
+  /** LSN of its LOP_BEGIN_XACT, when read. */
+  beginLsn: string | null;
 }
 
 interface HeldCandidate {
@@ -314,8 +300,7 @@ export async function* committedCandidateBatches(
     : null;
   const hasWindow = Boolean(filter.from || filter.to);
   const budget = options.holdBudgetBytes ?? DEFAULT_HOLD_BUDGET;
-  // open transactions by txnKey (a number for fn_dblog's transaction id text: no text made per begin and commit)
-  const txns = new Map<TxnKey, TxnState>();
+  const txns = new Map<string, TxnState>();
   let heldTotal = 0;
 
   // Undone inside the transaction (see the docstring): pairs are looked for when the scan asks for
@@ -331,55 +316,27 @@ export async function* committedCandidateBatches(
     t.pairs = null;
   };
 
-  const beginTimeOf = (r: LogRecord | null): string | null => (r ? r['Begin Time'] ?? null : null);
-  const newTxn = (id: TxnKey, idOf: LogRecord | string, r: LogRecord | null): TxnState => {
-    let keep = !hasWindow;
-    if (!keep) {
-      const beginTime = beginTimeOf(r);
-      keep = beginTime !== null && inWindow(safeIso(beginTime), filter.from, filter.to);
-    }
+  const newTxn = (id: string, r: LogRecord | null): TxnState => {
+    const beginTime = r ? r['Begin Time'] ?? null : null;
     const t: TxnState = {
-      idOf,
-      begin: r,
-      end: null,
-      inWindow: keep,
+      transactionId: id,
+      beginTime,
+      endTime: null,
+      name: r ? r['Transaction Name'] ?? null : null,
+      sid: r ? toBytes(r['Transaction SID']) : null,
+      login: null,
+      spid: r ? r.SPID ?? null : null,
+      inWindow: !hasWindow || (beginTime !== null && inWindow(safeIso(beginTime), filter.from, filter.to)),
       held: null,
       pairs: null,
       pairBytes: 0,
       pairsLost: null,
+      beginLsn: r ? r['Current LSN'] ?? null : null,
     };
     txns.set(id, t);
     return t;
   };
-  const info = (t: TxnState): TransactionInfo => {
-    const b = t.begin;
-    return {
-      transactionId: transactionIdOf(t),
-      beginTime: beginTimeOf(b),
-      endTime: t.end ? t.end['End Time'] ?? null : null,
-      name: b ? b['Transaction Name'] ?? null : null,
-      sid: b ? toBytes(b['Transaction SID']) : null,
-      login: null,
-      spid: b ? b.SPID ?? null : null,
-    };
-  };
-  // The log's first and last Begin Time (stats): a LazyBeginRecord's are compared as numbers that
-  // order as the text does (beginTimeOrder) and only the two kept have their text made, at the end.
-  const noteBeginTime = (bt: string | null | undefined): void => {
-    if (!bt) return;
-    // fn_dblog's `yyyy/MM/dd HH:mm:ss:fff` is fixed-width: it orders as text.
-    if (!stats.firstBeginTime || bt < stats.firstBeginTime) stats.firstBeginTime = bt;
-    if (!stats.lastBeginTime || bt > stats.lastBeginTime) stats.lastBeginTime = bt;
-  };
-  let firstLazy: LazyBeginRecord | null = null;
-  let firstOrder = Infinity;
-  let lastLazy: LazyBeginRecord | null = null;
-  let lastOrder = -Infinity;
-  const settleBeginTimes = (): void => {
-    if (firstLazy) noteBeginTime(firstLazy['Begin Time']);
-    if (lastLazy) noteBeginTime(lastLazy['Begin Time']);
-    firstLazy = lastLazy = null;
-  };
+  const info = (t: TxnState): TransactionInfo => ({ transactionId: t.transactionId, beginTime: t.beginTime, endTime: t.endTime, name: t.name, sid: t.sid, login: t.login, spid: t.spid });
 
   const keep = options.onRecord ? undefined : recordKeep(pairOp ? new Set([...wantedOps, pairOp]) : wantedOps);
   let out: RowCandidate[] = [];
@@ -391,20 +348,13 @@ export async function* committedCandidateBatches(
       const rebuild = options.onRecord?.(r);
       if (op === LOP_BEGIN_XACT) {
         stats.transactions++;
-        const order = r instanceof LazyBeginRecord ? r.beginTimeOrder : NaN;
-        if (order >= 0) {
-          // -1: no Begin Time (null text), passed over as the text path passes it
-          if (order < firstOrder) {
-            firstOrder = order;
-            firstLazy = r as LazyBeginRecord;
-          }
-          if (order > lastOrder) {
-            lastOrder = order;
-            lastLazy = r as LazyBeginRecord;
-          }
-        } else if (order !== -1) noteBeginTime(r['Begin Time']);
-        const id = txnKey(r);
-        const prior = txns.get(id);
+        const bt = r['Begin Time'];
+        if (bt) {
+          // fn_dblog's `yyyy/MM/dd HH:mm:ss:fff` is fixed-width: it orders as text.
+          if (!stats.firstBeginTime || bt < stats.firstBeginTime) stats.firstBeginTime = bt;
+          if (!stats.lastBeginTime || bt > stats.lastBeginTime) stats.lastBeginTime = bt;
+        }
+        const prior = txns.get(r['Transaction ID']);
         if (prior) dropPairs(prior);
         if (prior?.held) {
           // A second BEGIN for a transaction still open here (a stale record of a reused VLF, or
@@ -415,11 +365,11 @@ export async function* committedCandidateBatches(
           if (prior.inWindow) stats.uncommittedRowOps += prior.held.count;
           await prior.held.discard();
         }
-        newTxn(id, r, r);
+        newTxn(r['Transaction ID'], r);
         continue;
       }
       if (op === LOP_COMMIT_XACT || op === LOP_ABORT_XACT) {
-        const id = txnKey(r);
+        const id = r['Transaction ID'];
         const t = txns.get(id);
         txns.delete(id);
         if (op === LOP_COMMIT_XACT) stats.committed++;
@@ -437,17 +387,14 @@ export async function* committedCandidateBatches(
           await held?.discard();
           continue;
         }
-        t.end = r;
-        const b = t.begin;
-        // a name of fewer bytes than the shorter known name needs is neither (no text made for it)
-        const rowless = t.inWindow && b !== null && !(b instanceof LazyBeginRecord && b.transactionNameBytes < 2 * ROWLESS_NAME_MIN - 1) ? rowlessRemovalKind(b['Transaction Name']) : null;
+        t.endTime = r['End Time'] ?? null;
+        const rowless = t.inWindow ? rowlessRemovalKind(t.name) : null;
         if (rowless) {
           stats.rowlessRemovals++;
           if (stats.rowlessRemovalList.length < ROWLESS_KEPT) {
-            const sid = toBytes(b!['Transaction SID']);
             stats.rowlessRemovalList.push({
-              kind: rowless, transactionId: transactionIdOf(t), beginLsn: b!['Current LSN'] ?? null, beginTime: beginTimeOf(b), spid: b!.SPID ?? null,
-              sid: sid ? `0x${Buffer.from(sid).toString('hex').toUpperCase()}` : null,
+              kind: rowless, transactionId: t.transactionId, beginLsn: t.beginLsn, beginTime: t.beginTime, spid: t.spid,
+              sid: t.sid ? `0x${Buffer.from(t.sid).toString('hex').toUpperCase()}` : null,
             });
           }
         }
@@ -522,8 +469,8 @@ export async function* committedCandidateBatches(
         const au = r.AllocUnitId;
         const table = au ? catalog.byAllocUnit(au) : undefined;
         if (au && table && (!wantedTables || wantedTables.has(`${table.schema}.${table.name}`.toLowerCase()))) {
-          const id = txnKey(r);
-          const t = txns.get(id) ?? newTxn(id, r['Transaction ID'], null);
+          const id = r['Transaction ID'];
+          const t = txns.get(id) ?? newTxn(id, null);
           const key = t.inWindow ? pairKey(au, r['RowLog Contents 0'], table.compression, r['Page ID']) : null;
           if (key !== null) {
             const m = (t.pairs ??= new Map());
@@ -561,7 +508,7 @@ export async function* committedCandidateBatches(
         // A marked compensation record of the wanted operation undoes an earlier opposite operation
         // of its transaction (a delete undoing an insert): that operation's pair key is used up here,
         // or it would cancel another delete of an identical row (a heap's duplicate) that stood.
-        const t = op === pairedOp ? txns.get(txnKey(r)) : undefined;
+        const t = op === pairedOp ? txns.get(r['Transaction ID']) : undefined;
         const key = t?.pairs ? pairKey(r.AllocUnitId!, r['RowLog Contents 0'], table.compression, r['Page ID']) : null;
         if (key !== null && takePair(t!.pairs!, key) === 'last') {
           t!.pairBytes -= key.length;
@@ -569,8 +516,8 @@ export async function* committedCandidateBatches(
         }
         continue;
       }
-      const id = txnKey(r);
-      const t = txns.get(id) ?? newTxn(id, r['Transaction ID'], null);
+      const id = r['Transaction ID'];
+      const t = txns.get(id) ?? newTxn(id, null);
       if (!t.inWindow) {
         stats.outsideWindowRowOps++;
         continue;
@@ -600,37 +547,8 @@ export async function* committedCandidateBatches(
       if (t.inWindow) stats.uncommittedRowOps += t.held?.count ?? 0;
     }
   } finally {
-    settleBeginTimes();
     for (const t of txns.values()) await t.held?.discard();
   }
-}
-
-function transactionIdOf(t: TxnState): string {
-  return typeof t.idOf === 'string' ? t.idOf : t.idOf['Transaction ID'];
-}
-
-/** What committedCandidateBatches keys open transactions by (txnKey). */
-type TxnKey = number | string;
-
-/** fn_dblog's transaction id as the log readers print it: 4 then 8 lower-case hex digits (structures.ts formatTransactionId). */
-const XID_TEXT = /^[0-9a-f]{4}:[0-9a-f]{8}$/;
-
-/**
- * The key of a record's transaction: the number id2 · 2^32 + id1 for a transaction id of the
- * readers' printed form (`0000:000003e8`: the two parts of the text, exact; a file reader's
- * LazyBeginRecord / LazyEndRecord gives it without making the text), else the text itself. Two
- * records have the same key exactly when their `Transaction ID` texts are equal: the printed form
- * and the number correspond one to one, and any other text stays a string (never equal to a number).
- */
-function txnKey(r: LogRecord): TxnKey {
-  if (r instanceof LazyBeginRecord || r instanceof LazyEndRecord) {
-    const n = r.transactionNumber;
-    // NaN: its Transaction ID text was written, so the text says it
-    if (n === n) return n;
-  }
-  const id = r['Transaction ID'];
-  if (typeof id === 'string' && id.length === 13 && XID_TEXT.test(id)) return parseInt(id.slice(0, 4), 16) * 0x1_0000_0000 + parseInt(id.slice(5), 16);
-  return id;
 }
 
 /**
@@ -647,10 +565,7 @@ function recordKeep(wantedOps: ReadonlySet<string>): RecordKeep {
     else if (wantedOps.has(name)) ops[i] = 1;
     if (DATA_ROW_CONTEXTS.has(contextName(i))) ctxs[i] = 1;
   }
-  const keep: RecordKeep = (op, ctx) => ops[op] === 2 || (ops[op] === 1 && ctxs[ctx] === 1);
-  // this filter reads records' fields by name only: transaction records may be built on demand
-  keep.lazyTransactions = true;
-  return keep;
+  return (op, ctx) => ops[op] === 2 || (ops[op] === 1 && ctxs[ctx] === 1);
 }
 
 /** Uses up one count of `key` in a transaction's pair keys: 'last' when that was its last (the key is gone), 'one' when some remain, 'none' when it had none. */
