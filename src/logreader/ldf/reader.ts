@@ -13,7 +13,7 @@ import { formatLsn, parseLsn, type Lsn } from '../lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { BlockScanner, NEED_MORE, type BlockEvent } from './block-scanner.js';
 import { BLOCK_CHECKSUM_OFFSET, BLOCK_STATUS_CHECKSUM, LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
-import { blockChecksumProblem, formatLsnFast, parseLazyTransactionRecord, parseLogRecord, parseVlfHeader, recordProblem, recordSpanBounds, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
+import { blockChecksumProblem, formatLsnFast, parseLogRecord, parseVlfHeader, recordProblem, recordSpanBounds, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
 import { operationName } from './constants.js';
 import { cutLoss } from './cut-loss.js';
 
@@ -180,15 +180,7 @@ export async function* readLogRange(
  * still checked (header, element array) and counted in the stats exactly as a built one —
  * malformed ones are reported through `onSkipped` the same way — but no LogRecord is made.
  */
-export type RecordKeep = ((op: number, ctx: number) => boolean) & {
-  /**
-   * When true, the transaction begins, commits and aborts kept are LazyBeginRecord /
-   * LazyEndRecord (structures.ts): the same fields, built when first read, and no own enumerable
-   * ones (spread or Object.keys see none: toPlain / plainLogRecord give the plain record). For a
-   * consumer that only reads fields by name (the committed filter).
-   */
-  lazyTransactions?: boolean;
-};
+export type RecordKeep = (op: number, ctx: number) => boolean;
 
 /** The records of one log block that a batch reader built, and the printed LSN of the block's first well-formed record (built or refused by `keep`). */
 export interface LogRecordBatch {
@@ -436,8 +428,6 @@ function recordAt(
     const p = recordProblem(bytes, s, e, v);
     if (p === 'elements') badElements = true;
     else problem = p;
-  } else if (keep?.lazyTransactions === true && (record = parseLazyTransactionRecord(ev, i, s, e, range, stale, v)) !== null) {
-    // a transaction begin, commit or abort whose fields are built when read (structures.ts)
   } else {
     const source: LogRecordSource = { kind: range.kind, file: range.file, offset: ev.offset + s };
     if (stale) source.stale = true;

@@ -10,7 +10,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import type { LogRecord } from '../log-record.js';
 import { emptyLogScanStats, readLdfRecordBatches, type LogScanOptions, type RecordKeep } from '../ldf/reader.js';
-import { plainLogRecord } from '../ldf/structures.js';
 import type { LogFileJob, ToParent, ToWorker } from './protocol.js';
 
 const job = workerData as LogFileJob;
@@ -29,10 +28,7 @@ port.on('message', (m: ToWorker) => {
 
 const BYTE_FIELDS = ['RowLog Contents 0', 'RowLog Contents 1', 'RowLog Contents 2', 'RowLog Contents 3', 'RowLog Contents 4', 'Log Record', 'Transaction SID'] as const;
 
-function own(record: LogRecord): LogRecord {
-  // a transaction record built on demand crosses as the plain record (its fields are not own ones);
-  // this worker's keep never asks for them, so this is the plain record already
-  const r = plainLogRecord(record);
+function own(r: LogRecord): LogRecord {
   for (const k of BYTE_FIELDS) {
     const v = r[k];
     if (v instanceof Uint8Array) r[k] = v.slice();
@@ -53,7 +49,7 @@ async function run(): Promise<void> {
   const batches = job.kind === 'ldf' ? readLdfRecordBatches(job.file, opts, stats, keep, job.vlfs) : openBackupLogStream(job.file, job.kind, undefined, job.position).batches(opts, stats, keep);
   for await (const b of batches) {
     if (stopped) return;
-    for (let i = 0; i < b.records.length; i++) b.records[i] = own(b.records[i]!);
+    for (const r of b.records) own(r);
     port.postMessage({ type: 'batch', records: b.records, firstLsn: b.firstLsn, ...(b.sectors !== undefined ? { sectors: b.sectors } : {}), ...(b.offset !== undefined ? { offset: b.offset } : {}) } satisfies ToParent);
     sent++;
     while (sent - acked >= job.window && !stopped) await new Promise<void>((resolve) => (wake = resolve));
