@@ -92,17 +92,20 @@ export class BlockScanner {
       }
       const b = this.buf;
       const at = this.start;
+      // A never-written sector is told first, without the header checks: its first byte (0x00 or
+      // 0xC0) lacks the first-sector bit, so blockHeaderProblem would refuse it anyway.
+      const f0 = b[at];
+      if ((f0 === 0x00 || f0 === 0xc0) && isUnwritten(b, at, SECTOR)) {
+        const flushed = this.flushBad();
+        this.unwrittenBytes += SECTOR;
+        this.consume(SECTOR);
+        if (flushed) return flushed;
+        continue;
+      }
       const problem = blockHeaderProblem(b, at);
       if (problem !== null) {
-        if (isUnwritten(b, at, SECTOR)) {
-          const flushed = this.flushBad();
-          this.unwrittenBytes += SECTOR;
-          this.consume(SECTOR);
-          if (flushed) return flushed;
-        } else {
-          this.markBad(SECTOR, problem);
-          this.consume(SECTOR);
-        }
+        this.markBad(SECTOR, problem);
+        this.consume(SECTOR);
         continue;
       }
       const h = parseBlockHeader(b, at);

@@ -65,25 +65,28 @@ export interface BlockHeader {
 }
 
 export function parseBlockHeader(b: Uint8Array, offset: number): BlockHeader {
-  const v = view(b);
+  // byte reads (no DataView per call: the block scanner asks once per block and per sector passed over)
   return {
-    flags: v.getUint16(offset, true),
-    recordCount: v.getUint16(offset + 2, true),
-    slotArrayEnd: v.getUint16(offset + 4, true),
-    size: v.getUint16(offset + 6, true),
-    status: v.getUint16(offset + BLOCK_STATUS_OFFSET, true),
-    firstLsn: readLsn(v, offset + 12),
+    flags: u16(b, offset),
+    recordCount: u16(b, offset + 2),
+    slotArrayEnd: u16(b, offset + 4),
+    size: u16(b, offset + 6),
+    status: u16(b, offset + BLOCK_STATUS_OFFSET),
+    firstLsn: { vlf: u32(b, offset + 12), block: u32(b, offset + 16), slot: u16(b, offset + 20) },
   };
 }
 
 /** Why a block header is not a plausible block, or null when it is. Needs only the first sector. */
 export function blockHeaderProblem(b: Uint8Array, offset: number): string | null {
   if (b.length < offset + SECTOR) return 'fewer than 512 bytes';
-  const h = parseBlockHeader(b, offset);
   const first = b[offset];
   if ((first & SECTOR_FIRST) === 0 || (first & SECTOR_PARITY_MASK) === 0) return `first sector byte 0x${hex2(first)} lacks the parity/first-sector bits`;
-  if (h.size === 0 || h.size % SECTOR !== 0 || h.size > MAX_BLOCK_SIZE) return `block size ${h.size} is not a multiple of 512 up to 60 KB`;
-  if (h.slotArrayEnd > h.size || h.slotArrayEnd < BLOCK_HEADER_SIZE + 2 * h.recordCount) return `slot array end ${h.slotArrayEnd} outside the block`;
+  // the fields parseBlockHeader reads, without building the header
+  const size = u16(b, offset + 6);
+  const recordCount = u16(b, offset + 2);
+  const slotArrayEnd = u16(b, offset + 4);
+  if (size === 0 || size % SECTOR !== 0 || size > MAX_BLOCK_SIZE) return `block size ${size} is not a multiple of 512 up to 60 KB`;
+  if (slotArrayEnd > size || slotArrayEnd < BLOCK_HEADER_SIZE + 2 * recordCount) return `slot array end ${slotArrayEnd} outside the block`;
   return null;
 }
 
@@ -460,4 +463,12 @@ function view(b: Uint8Array): DataView {
 
 function hex2(n: number): string {
   return n.toString(16).padStart(2, '0');
+}
+
+function u16(b: Uint8Array, at: number): number {
+  return b[at] | (b[at + 1] << 8);
+}
+
+function u32(b: Uint8Array, at: number): number {
+  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
 }
