@@ -16,6 +16,7 @@ import { BLOCK_CHECKSUM_OFFSET, BLOCK_STATUS_CHECKSUM, LDF_FIRST_VLF_OFFSET, LOG
 import { blockChecksumProblem, formatLsnFast, parseLogRecord, parseVlfHeader, recordProblem, recordSpanBounds, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
 import { operationName } from './constants.js';
 import { cutLoss } from './cut-loss.js';
+import { BLOCK_NOTE_WORDS, listOf, uncheckedNote } from '../../util/unchecked-note.js';
 
 export const DEFAULT_CHUNK = 1 << 20;
 
@@ -90,16 +91,10 @@ const UNCHECKED_BLOCKS_KEPT = UNCHECKED_BLOCKS_NAMED;
  * hides damage in its records — so the reader is told which block to compare.
  */
 export function uncheckedBlocksNote(unchecked: number, blocks: number, list?: readonly UncheckedLogBlock[]): string {
-  if (list !== undefined && unchecked < blocks && unchecked <= UNCHECKED_BLOCKS_NAMED && list.length === unchecked) {
-    const one = unchecked === 1;
-    const names = list.map((b) => `the block at offset ${b.offset} of ${b.file} (first LSN ${b.firstLsn})`);
-    const named = names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-    return `${unchecked} of the ${blocks} log blocks read carr${one ? 'ies' : 'y'} no log block checksum: ${named}. Among blocks with a checksum ${one ? 'a lone one without is' : 'a few without are'} suspect: written before the database was put on PAGE_VERIFY CHECKSUM, or ${one ? 'its' : 'their'} checksum flag (block header status 0x2) cleared by the very damage it would have shown; damage inside ${one ? 'its' : 'their'} records cannot be detected, so compare rows from ${one ? 'it' : 'them'} with another copy (the database, another copy of the file or backup) before re-inserting them`;
-  }
-  const which = unchecked === blocks
-    ? `none of the ${blocks} log block${blocks === 1 ? '' : 's'} read carries a log block checksum`
-    : `${unchecked} of the ${blocks} log blocks read carr${unchecked === 1 ? 'ies' : 'y'} no log block checksum`;
-  return `${which} (written while the database was not on PAGE_VERIFY CHECKSUM): damage inside such a block's records cannot be detected, so compare rows from them with another copy (the database, another copy of the file or backup) before re-inserting them`;
+  const named = list !== undefined && unchecked < blocks && unchecked <= UNCHECKED_BLOCKS_NAMED && list.length === unchecked
+    ? listOf(list.map((b) => `the block at offset ${b.offset} of ${b.file} (first LSN ${b.firstLsn})`))
+    : undefined;
+  return uncheckedNote(BLOCK_NOTE_WORDS, unchecked, blocks, { named });
 }
 
 export function emptyLogScanStats(): LogScanStats {
