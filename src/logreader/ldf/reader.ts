@@ -12,8 +12,8 @@ import type { LogRecord, LogRecordSource } from '../log-record.js';
 import { formatLsn, parseLsn, type Lsn } from '../lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { BlockScanner, NEED_MORE, type BlockEvent } from './block-scanner.js';
-import { BLOCK_CHECKSUM_OFFSET, BLOCK_STATUS_CHECKSUM, LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
-import { blockChecksumProblem, formatLsnFast, parseLogRecord, parseVlfHeader, recordProblem, recordSpanBounds, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
+import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
+import { blockChecksumProblem, blockHoldsChecksum, formatLsnFast, parseLogRecord, parseVlfHeader, recordProblem, recordSpanBounds, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
 import { operationName } from './constants.js';
 import { cutLoss } from './cut-loss.js';
 import { BLOCK_NOTE_WORDS, listOf, uncheckedNote } from '../../util/unchecked-note.js';
@@ -276,8 +276,7 @@ async function* rangeBlocks(
     stats.blocks++;
     // Checked when read (fixupBlock): blocks flagging a checksum, and those holding one at @24 without
     // the flag (verified all the same; a block reading 0 there with no flag is the unchecked kind).
-    const b24 = ev.bytes;
-    if ((ev.header.status & BLOCK_STATUS_CHECKSUM) !== 0 || (b24[BLOCK_CHECKSUM_OFFSET] | b24[BLOCK_CHECKSUM_OFFSET + 1] | b24[BLOCK_CHECKSUM_OFFSET + 2] | b24[BLOCK_CHECKSUM_OFFSET + 3]) !== 0) stats.checksummedBlocks++;
+    if (blockHoldsChecksum(ev.bytes, 0)) stats.checksummedBlocks++;
     else if (stats.uncheckedBlockList.length < UNCHECKED_BLOCKS_KEPT) stats.uncheckedBlockList.push({ file: range.file, offset: ev.offset, firstLsn: formatLsn(ev.header.firstLsn) });
     const stale = range.vlf !== undefined && (ev.header.firstLsn.vlf !== range.vlf.seq || ev.parity !== range.vlf.parity);
     if (stale) headUnwritten = false;

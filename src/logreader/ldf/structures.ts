@@ -117,12 +117,23 @@ export function fixupBlock(b: Uint8Array, offset: number, size: number): Uint8Ar
  * changed printed the changed value with no word).
  */
 export function blockChecksumProblem(b: Uint8Array, offset: number, size: number): string | null {
+  if (!blockHoldsChecksum(b, offset)) return null;
   const stored = (b[offset + BLOCK_CHECKSUM_OFFSET] | (b[offset + BLOCK_CHECKSUM_OFFSET + 1] << 8) | (b[offset + BLOCK_CHECKSUM_OFFSET + 2] << 16) | (b[offset + BLOCK_CHECKSUM_OFFSET + 3] << 24)) >>> 0;
   const flagged = ((b[offset + BLOCK_STATUS_OFFSET] | (b[offset + BLOCK_STATUS_OFFSET + 1] << 8)) & BLOCK_STATUS_CHECKSUM) !== 0;
-  if (!flagged && stored === 0) return null;
   const computed = logBlockChecksum(b, offset, size);
   if (stored === computed) return null;
   return `log block checksum 0x${hex8(stored)} stored, 0x${hex8(computed)} computed (damaged block${flagged ? '' : '; its header\'s checksum bit is clear, though a checksum is there'})`;
+}
+
+/**
+ * Whether the block at `offset` is checked by its log block checksum: its header's checksum bit
+ * (status 0x2) is set, or the checksum word @24 is not 0 (a block without the bit holds 0 there;
+ * a value means the bit was changed, and the word is checked all the same: blockChecksumProblem).
+ * A block for which this is false is the unchecked kind the scan notes name.
+ */
+export function blockHoldsChecksum(b: Uint8Array, offset: number): boolean {
+  if (((b[offset + BLOCK_STATUS_OFFSET] | (b[offset + BLOCK_STATUS_OFFSET + 1] << 8)) & BLOCK_STATUS_CHECKSUM) !== 0) return true;
+  return (b[offset + BLOCK_CHECKSUM_OFFSET] | b[offset + BLOCK_CHECKSUM_OFFSET + 1] | b[offset + BLOCK_CHECKSUM_OFFSET + 2] | b[offset + BLOCK_CHECKSUM_OFFSET + 3]) !== 0;
 }
 
 /**
