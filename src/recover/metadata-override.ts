@@ -56,6 +56,7 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
         mine = at;
         fromSource = at[0]!.allocUnits;
       }
+      if (own) refuseReordered(given, own);
       // Against each of its partitions' own layouts: they may differ in compression.
       const diff = [...new Set(mine.flatMap((p) => layoutDifferences(given, p, parts.length > 1 ? p.partitionNumber : undefined)))];
       const t = diff.length ? { ...given, warnings: [...(given.warnings ?? []), `the layout given with --ddl/--schema differs from the data file's catalog for ${given.schema}.${given.name}: ${diff.join('; ')}; values are decoded with the given layout`] } : given;
@@ -110,6 +111,38 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
     ...(source.databasePrincipalOf ? { databasePrincipalOf: (sid: Uint8Array) => source.databasePrincipalOf!(sid) } : {}),
     close: () => source.close(),
   };
+}
+
+/**
+ * Refuses a layout that lists columns the data file's catalog also has in another relative order.
+ * SQL Server never reorders a table's columns: column_id and the stored order of the columns a table
+ * keeps are fixed from CREATE/ADD until the table is re-created, which gives it new allocation units
+ * (and a layout of before an ALTER keeps the order too). So the script is not this table's layout,
+ * and its rows read through it give one column's value under another's name: with two VARCHAR(MAX)
+ * columns swapped, AngularJs_CRUD's deleted dbo.Employee rows printed Emp_City 'xsass' and Emp_Name
+ * 'Bangalore' with only a per-row warning (newcomer trial). Throws InputError
+ * INPUT_LAYOUT_CONTRADICTS_CATALOG naming the first pair out of order and both orders.
+ */
+function refuseReordered(given: TableLayout, own: TableLayout): void {
+  // In column_id order (a layout's columns may be in physical order: clustering keys first).
+  const names = (t: TableLayout) =>
+    t.columns
+      .map((c, i) => ({ c, i }))
+      .filter(({ c }) => !c.isDropped && !c.isUniquifier && !c.isHidden)
+      .sort((a, b) => (a.c.columnId || Infinity) - (b.c.columnId || Infinity) || a.i - b.i)
+      .map(({ c }) => c.name);
+  const ownNames = names(own);
+  const at = new Map(ownNames.map((n, i) => [n.toLowerCase(), i]));
+  const common = names(given).filter((n) => at.has(n.toLowerCase()));
+  for (let i = 1; i < common.length; i++) {
+    if (at.get(common[i]!.toLowerCase())! > at.get(common[i - 1]!.toLowerCase())!) continue;
+    const table = `${given.schema}.${given.name}`;
+    throw new InputError(
+      'INPUT_LAYOUT_CONTRADICTS_CATALOG',
+      `the layout given with --ddl/--schema lists ${table}'s column ${common[i]} after ${common[i - 1]}, and the data file's catalog has ${common[i]} first (catalog order: ${ownNames.join(', ')}): SQL Server never reorders a table's columns, so this layout would print one column's values under another's name; give the columns in the table's order, or leave out --ddl/--schema to use the catalog (if the table was re-created with another column order and the rows are the old table's, leave out --mdf/--bak and give the old allocation unit with --alloc-unit)`,
+      { table },
+    );
+  }
 }
 
 /** The distinct layouts of a table's partitions (each allocation unit's own, catalogFromLayouts), in partition order; `[table]` when it has none. */

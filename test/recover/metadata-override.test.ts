@@ -143,6 +143,46 @@ describeCorpus('a --ddl layout that contradicts the data file is never used sile
   });
 });
 
+describeCorpus('a --ddl layout listing the table\'s columns in another order than its catalog is refused', () => {
+  const C = (f: string) => corpusPath('AngularJs_CRUD/App_Data', f);
+  const scan = async (ddl: string) => {
+    const { openFileSource } = await import('../../src/recover/sources/files.js');
+    const { recoverRows } = await import('../../src/recover/recover-rows.js');
+    const src = withMetadata(openFileSource({ mdf: C('Database1.mdf'), ldf: C('Database1_log.ldf') }), layoutsFromDdl(ddl));
+    const rows: Record<string, unknown>[] = [];
+    try {
+      for await (const ev of recoverRows(src, { operations: ['delete'], tables: ['dbo.Employee'] })) if (ev.kind === 'row') rows.push(ev.row.values);
+    } finally {
+      await src.close();
+    }
+    return rows;
+  };
+
+  it('Emp_City before Emp_Name (both varchar(max)): INPUT_LAYOUT_CONTRADICTS_CATALOG naming the pair, not 3 rows with the two swapped (newcomer trial)', async () => {
+    const err = await scan('CREATE TABLE dbo.Employee (Emp_Id int NOT NULL PRIMARY KEY, Emp_City varchar(max), Emp_Name varchar(max), Emp_Age int)').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).code).toBe('INPUT_LAYOUT_CONTRADICTS_CATALOG');
+    expect((err as InputError).message).toContain("lists dbo.Employee's column Emp_Name after Emp_City, and the data file's catalog has Emp_Name first (catalog order: Emp_Id, Emp_Name, Emp_City, Emp_Age)");
+  });
+
+  it('the table\'s own order decodes (Emp_Name xsass, Emp_City Bangalore among the 3 deleted rows)', async () => {
+    const rows = await scan('CREATE TABLE dbo.Employee (Emp_Id int NOT NULL PRIMARY KEY, Emp_Name varchar(max), Emp_City varchar(max), Emp_Age int)');
+    expect(rows).toHaveLength(3);
+    expect(rows).toContainEqual(expect.objectContaining({ Emp_Name: 'xsass', Emp_City: 'Bangalore' }));
+  });
+});
+
+describe('column order is compared in column_id order, not the layouts\' physical order', () => {
+  it('a clustered key on a later column (stored first) is not "another order" (SYNTHETIC layouts from one script)', async () => {
+    const ddl = 'CREATE TABLE dbo.T (A int NOT NULL, B int NOT NULL, C varchar(10) NULL);\nCREATE CLUSTERED INDEX cx ON dbo.T (B);';
+    const own = layoutsFromDdl(ddl).map((t) => ({ ...t, allocUnits: [{ allocUnitId: '7', type: 'IN_ROW_DATA' as const }] }));
+    const s = withMetadata(fakeSource(catalogFromLayouts(own)), layoutsFromDdl(ddl));
+    await expect(drain(s)).resolves.toBeUndefined();
+    const swapped = withMetadata(fakeSource(catalogFromLayouts(own)), layoutsFromDdl('CREATE TABLE dbo.T (B int NOT NULL, A int NOT NULL, C varchar(10) NULL);\nCREATE CLUSTERED INDEX cx ON dbo.T (B);'));
+    await expect(drain(swapped)).rejects.toMatchObject({ code: 'INPUT_LAYOUT_CONTRADICTS_CATALOG' });
+  });
+});
+
 /**
  * --ddl with a data file whose catalog is damaged (a zeroed sys.sysschobjs page: the table's
  * allocation units unknown) was refused 'nothing maps dbo.Employee to one: … or add --mdf/--bak',
