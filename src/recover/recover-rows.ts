@@ -372,7 +372,7 @@ const LAYOUT_CHECK_QUEUE = 1000;
  */
 const DRIFT_WARNINGS = [/^record holds \d+ columns but the layout knows \d+/, /is not in this record \(stored column count \d+/, VALUE_LIMIT_WARNING, FIXED_PART_OVERRUN_WARNING];
 
-/** Does one of a row's warnings count against its layout (DRIFT_WARNINGS: column-count drift, a value beyond its column's declared size)? */
+/** Does one of a row's warnings count against its layout (DRIFT_WARNINGS: column-count drift, a value beyond its column's declared size, a fixed part longer than the layout's fixed columns)? */
 export function hasDriftWarning(warnings: readonly string[]): boolean {
   for (const w of warnings) for (const re of DRIFT_WARNINGS) if (re.test(w)) return true;
   return false;

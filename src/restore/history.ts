@@ -14,7 +14,7 @@
 import { readdirSync, realpathSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError, RowbackError } from '../errors.js';
-import { emptyFileError } from '../util/files.js';
+import { assertRegularFile } from '../util/files.js';
 import { readBackupHeader, type BackupHeader } from '../backup/header.js';
 import { backupStart, blocksAfterDamage, readMtfLayout, COMMON_HEADER_SIZE, MTF_TRAILER_DAMAGED, type MtfLayout } from '../backup/mtf.js';
 
@@ -204,8 +204,10 @@ export function recordFromHeader(h: BackupHeader, devices: string[], damaged: bo
  * used, and listed in `skipped` with a reason: a media set with stripes missing
  * (FORMAT_INCOMPLETE_MEDIA_SET, naming the family count and the stripes present), a file or
  * partial backup (FORMAT_UNSUPPORTED_BACKUP_TYPE), an encrypted, damaged or unreadable file.
- * Throws InputError INPUT_FILE_UNREADABLE for a folder that cannot be listed and
- * INPUT_NO_BACKUPS when no backup file is found at all.
+ * Throws InputError INPUT_FILE_UNREADABLE for a folder that cannot be listed or a path named that
+ * is neither a folder nor a regular file (a FIFO, a device), INPUT_EMPTY_FILE for a 0-byte file
+ * named, or when the only backup-named files found are 0 bytes, and INPUT_NO_BACKUPS when no
+ * backup file is found at all.
  */
 export function readFolderHistory(dirs: string[]): BackupHistory {
   const files: string[] = [];
@@ -220,8 +222,12 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
       throw new InputError('INPUT_FILE_UNREADABLE', `--backups ${d}: ${why}`, { file: d });
     }
     if (st.isDirectory()) walk(resolve(d), files);
-    else if (st.size === 0) throw emptyFileError('--backups', d); // a file named itself: said, not "no backup files under it"
-    else files.push(resolve(d));
+    else {
+      // a file named itself: a FIFO or device said as what it is (its size 0 read as "is empty
+      // (0 bytes)"), a 0-byte file as empty (INPUT_EMPTY_FILE), not "no backup files under it"
+      assertRegularFile('--backups', d);
+      files.push(resolve(d));
+    }
   }
   // one entry per file, however many paths lead to it (links, overlapping folders)
   const byReal = new Map<string, string>();

@@ -197,6 +197,9 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): 
   return row;
 }
 
+/** The start of {@link fixedPartOverrun}'s warning: the scan's layout check counts it against the layout (recover-rows.ts DRIFT_WARNINGS). */
+export const FIXED_PART_OVERRUN_WARNING = /^the record's fixed part ends at offset \d+, \d+ byte\(s\) after the layout's last fixed-length column/;
+
 /**
  * The record's fixed part runs past the layout's last fixed-length column: those bytes belong to no
  * column the layout knows. SQL Server's fixed part is exactly its fixed columns' slots, dropped ones
@@ -206,9 +209,6 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): 
  * values are read at the layout's offsets, which may then be another column's bytes. Checked against
  * every page row and log row image of the corpus and the field cases, read with their catalogs.
  */
-/** The start of {@link fixedPartOverrun}'s warning: the scan's layout check counts it against the layout (recover-rows.ts DRIFT_WARNINGS). */
-export const FIXED_PART_OVERRUN_WARNING = /^the record's fixed part ends at offset \d+, \d+ byte\(s\) after the layout's last fixed-length column/;
-
 function fixedPartOverrun(plan: RowPlan, fixedEnd: number): string {
   const extra = fixedEnd - plan.fixedExtent;
   return `the record's fixed part ends at offset ${fixedEnd}, ${extra} byte(s) after the layout's last fixed-length column (ends at ${plan.fixedExtent}): no column of the layout owns them, so the row was written with a column the layout lacks (dropped, altered to another type, or change tracking's hidden one, which a CREATE TABLE script cannot show), or the layout is another table's; fixed-length values may be read from another column's bytes: read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql: sys.columns alone lacks dropped and hidden columns) or give the ALTER TABLE statements (DROP COLUMN, ALTER COLUMN, ENABLE CHANGE_TRACKING) after the CREATE TABLE`;
