@@ -142,6 +142,10 @@ describeCorpus('API (app.inject against a real SQLite file)', () => {
     const sql = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=sql&table=dbo.T2`, headers: bearer(t.tokens.viewer) });
     expect(sql.body).toContain('INSERT INTO [dbo].[T2] ([Id], [C], [NC]) VALUES (');
     expect(sql.body).toContain("nchar(5) = N'ab   '");
+    // None of the 20 rows is approved: the script says so at its top (it re-inserts them all if run).
+    expect(sql.body).toMatch(/^-- WARNING: not only approved rows: 20 [a-z]+; for a script of the approved rows alone export with status=approved$/m);
+    const approvedOnly = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=sql&table=dbo.T2&status=approved`, headers: bearer(t.tokens.viewer) });
+    expect(approvedOnly.body).not.toContain('WARNING: not only approved rows');
     // No run of this job inserted anything: the undo export deletes nothing and says why for each row.
     const undo = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=undo-sql&table=dbo.T2`, headers: bearer(t.tokens.viewer) });
     expect(undo.body).not.toContain('DELETE');

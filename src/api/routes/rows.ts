@@ -132,12 +132,21 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(Readable.from(gen()));
     }
     const ids: number[] = [];
+    const byStatus = new Map<string, number>();
     for (const r of app.staging.iterateRows(jobId, filter)) {
       ids.push(r.id);
+      byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
       if (ids.length % 1000 === 0) await yieldToEventLoop();
     }
     const { plan, metadata } = await app.reinsert.plan(jobId, {}, { rowIds: ids, anyStatus: true });
     const header = [`rowback export of job ${jobId} (${ids.length} rows), ${new Date().toISOString()}, column metadata: ${metadata}`];
+    // The script holds every matching row whatever its review status: said at its top, so a script
+    // run as it is never re-inserts rejected or unreviewed rows unknowingly (newcomer trial: 16 rows
+    // exported, 13 approved, the header said only "16 rows").
+    const notApproved = [...byStatus].filter(([st]) => st !== 'approved');
+    if (format === 'sql' && notApproved.length) {
+      header.push(`WARNING: not only approved rows: ${[...byStatus].sort().map(([st, n]) => `${n} ${st}`).join(', ')}; for a script of the approved rows alone export with status=approved`);
+    }
     let chunks: Iterable<string>;
     if (format === 'sql') chunks = renderScriptChunks(plan, { header });
     else {
