@@ -51,3 +51,11 @@ describeCorpus('fixed part past the layout: what the warning tells the user to d
     expect(w).not.toContain('--schema from sys.columns');
   });
 });
+
+it('a fixed slot read as a variable-length type (an unknown type, a fixed-length CLR type) leaves the extent unknown: no warning on any row (SYNTHETIC layout)', () => {
+  // lc-nvarchar's image (Id int at 4, then one nvarchar), with Id's slot given a variable-length type.
+  const [t] = layoutsFromDdl('CREATE TABLE dbo.T (Id INT NOT NULL, Name NVARCHAR(50) NULL)');
+  const odd = { ...t!, columns: t!.columns.map((c) => (c.name === 'Id' ? { ...c, type: 'varbinary' as const, maxLength: 4 } : c)) };
+  const row = decodeRow(hex('30000800010000000200000100130068006900'), odd);
+  expect(overrun(row.warnings)).toEqual([]);
+});

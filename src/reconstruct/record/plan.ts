@@ -74,8 +74,8 @@ export interface RowPlan {
   storedColumns: number;
   /**
    * Where the layout's fixed-length columns end (bytes from the record start: the greatest leaf
-   * offset + length of a fixed or bit column, dropped ones included), Infinity when a fixed column's
-   * length is unknown. A record whose fixed part runs past it holds bytes no column of the layout owns.
+   * offset + length of a fixed or bit column, dropped ones included), Infinity when a fixed slot's
+   * length is unknown (a fixed column of unknown length, or a fixed slot read as a variable type). A record whose fixed part runs past it holds bytes no column of the layout owns.
    */
   fixedExtent: number;
   /**
@@ -370,7 +370,10 @@ export function planFor(table: TableLayout): RowPlan {
     makeValues: valuesFactory(output.map((cp) => cp.name)),
     scratch: new Array<SqlValue>(output.length).fill(null),
     storedColumns: Math.max(0, ...all.map((cp) => cp.nullBit + 1)),
-    fixedExtent: all.reduce((end, cp) => (cp.kind === 'bit' ? Math.max(end, cp.offset + 1) : cp.kind !== 'fixed' ? end : cp.length > 0 ? Math.max(end, cp.offset + cp.length) : Infinity), 4),
+    // A column with a fixed slot (leaf offset > 0) read as another kind (a variable-length type there:
+    // an unknown system type read as varbinary, a fixed-length CLR type) has a slot length not known
+    // here: no extent, rather than a warning on every row of a table read with its own catalog.
+    fixedExtent: all.reduce((end, cp) => (cp.kind === 'bit' ? Math.max(end, cp.offset + 1) : cp.kind === 'fixed' ? (cp.length > 0 ? Math.max(end, cp.offset + cp.length) : Infinity) : cp.kind === 'var' && cp.column.leafOffset > 0 ? Infinity : end), 4),
     fixedVarFast: undefined,
     cdFast: undefined,
     limits: output.map(limitOf).filter((l): l is ValueLimit => l !== null),
