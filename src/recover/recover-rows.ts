@@ -1,7 +1,7 @@
 import { isRowbackError } from '../errors.js';
 import { LOP_DELETE_ROWS, LOP_INSERT_ROWS, type LogRecord } from '../logreader/log-record.js';
 import { decodeRow } from '../reconstruct/decode-row.js';
-import { VALUE_LIMIT_WARNING } from '../reconstruct/record/plan.js';
+import { VALUE_LIMIT_WARNING, VARCHAR_NUL_WARNING } from '../reconstruct/record/plan.js';
 import { FIXED_PART_OVERRUN_WARNING } from '../reconstruct/record/fixedvar.js';
 import { isOffRow } from '../reconstruct/values.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
@@ -370,7 +370,7 @@ const LAYOUT_CHECK_QUEUE = 1000;
  * column reads fixed values from other columns' bytes; a DDL declaring SMALLINT for an INT key
  * printed every row's later fixed columns shifted).
  */
-const DRIFT_WARNINGS = [/^record holds \d+ columns but the layout knows \d+/, /is not in this record \(stored column count \d+/, VALUE_LIMIT_WARNING, FIXED_PART_OVERRUN_WARNING];
+const DRIFT_WARNINGS = [/^record holds \d+ columns but the layout knows \d+/, /is not in this record \(stored column count \d+/, VALUE_LIMIT_WARNING, FIXED_PART_OVERRUN_WARNING, VARCHAR_NUL_WARNING];
 
 /** Does one of a row's warnings count against its layout (DRIFT_WARNINGS: column-count drift, a value beyond its column's declared size, a fixed part longer than the layout's fixed columns)? */
 export function hasDriftWarning(warnings: readonly string[]): boolean {

@@ -240,7 +240,7 @@ function limitChecker(limits: readonly ValueLimit[]): LimitChecker {
     l.kind === 'hex' ? 2 + 2 * l.max : l.kind === 'decimal' ? (l.max === 0 ? l.scale + 1 : l.max + (l.scale > 0 ? 1 + l.scale : 0)) : l.max;
   const length = (l: ValueLimit): string => (l.kind === 'decimal' ? 'x.length - (x.charCodeAt(0) === 45 ? 1 : 0)' : 'x.length');
   const body = limits
-    .map((l, i) => `x = v[${JSON.stringify(l.name)}]; if (typeof x === 'string' && ${length(l)} > ${bound(l)}) judge(limits[${i}], x, w);`)
+    .map((l, i) => `x = v[${JSON.stringify(l.name)}]; if (typeof x === 'string' && (${length(l)} > ${bound(l)}${l.kind === 'chars' ? " || x.indexOf('\\0') >= 0" : ''})) judge(limits[${i}], x, w);`)
     .join('\n');
   return new Function('limits', 'judge', `return function valueLimits(v, w) { let x;\n${body}\n};`)(limits, judgeLimit) as LimitChecker;
 }
@@ -263,7 +263,15 @@ function judgeLimit(l: ValueLimit, v: SqlValue, warnings: string[]): void {
     }
   }
   if (size > l.max) warnings.push(`column ${l.name} holds ${what}, more than its declared ${l.declared} allows: ${LIMIT_ADVICE}`);
+  if (l.kind === 'chars') {
+    let nul = 0;
+    for (let i = v.indexOf('\0'); i >= 0; i = v.indexOf('\0', i + 1)) nul++;
+    if (nul > 0) warnings.push(`column ${l.name} (${l.declared}) holds ${nul} NUL character(s) among its ${v.length}: varchar text rarely holds any, and a NUL after every character is how nvarchar (UTF-16) text reads when taken as varchar: the column may be nvarchar in the table (check the layout)`);
+  }
 }
+
+/** Matches the NUL-character warning of a varchar value (recover-rows' layout check counts it against the layout). */
+export const VARCHAR_NUL_WARNING = /^column .+ \(varchar\(\d+\)\) holds \d+ NUL character\(s\)/;
 
 /** Matches the warnings checkValueLimits writes (recover-rows' layout check counts them against the layout). */
 export const VALUE_LIMIT_WARNING = /^column .+ holds .+, more .*than its declared .+ allows/;

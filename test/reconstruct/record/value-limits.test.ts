@@ -125,3 +125,21 @@ describe('values larger than their declared type', () => {
     expect(row.warnings).toEqual([]);
   });
 });
+
+describe('NUL characters in a varchar value: nvarchar (UTF-16) text read as varchar', () => {
+  // SYNTHETIC rows written with an nvarchar column, decoded with a layout declaring it varchar(50):
+  // each character reads as itself and a NUL. Printed as "h\u0000i\u0000" with no word before.
+  const asN = buildLayout('T', [{ name: 'Id', type: 'int' }, { name: 'Name', type: 'nvarchar', maxLength: 100 }]);
+  const asV = buildLayout('T', [{ name: 'Id', type: 'int' }, { name: 'Name', type: 'varchar', maxLength: 50 }]);
+  it.each(['hi', 'Bangalore'])('%s: a warning naming the column, the count and the likely cause, on every decode', (text) => {
+    for (let i = 0; i < 3; i++) {
+      const row = decodeRow(encodeRow(asN, { Id: 1, Name: text }), asV);
+      expect(row.values.Name).toBe([...text].map((c) => c + '\u0000').join(''));
+      expect(row.warnings).toEqual([`column Name (varchar(50)) holds ${text.length} NUL character(s) among its ${2 * text.length}: varchar text rarely holds any, and a NUL after every character is how nvarchar (UTF-16) text reads when taken as varchar: the column may be nvarchar in the table (check the layout)`]);
+    }
+  });
+  it('a varchar value without NUL, and the nvarchar read as nvarchar: no warning', () => {
+    expect(decodeRow(encodeRow(asV, { Id: 1, Name: 'hi' }), asV).warnings).toEqual([]);
+    expect(decodeRow(encodeRow(asN, { Id: 1, Name: 'hi' }), asN).warnings).toEqual([]);
+  });
+});
