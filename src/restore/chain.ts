@@ -63,6 +63,12 @@ export interface ReachableRange {
   /** Latest stop-before LSN that lies inside a log backup (the last log's last_lsn is exclusive). */
   toLsn: string;
   full: BackupSetRecord;
+  /**
+   * Times inside the range a --stop-at cannot be planned for: after a log backup whose finish date
+   * is unknown started, up to the next one's start (whether that moment's records are in it or the
+   * next cannot be told: walkLogs refuses them as INPUT_RESTORE_TARGET_AT_BOUNDARY). An LSN there can.
+   */
+  unplaceable: Array<{ after: string; upTo: string; file: string }>;
 }
 
 const fileOf = (s: BackupSetRecord) => `${s.devices.join(' + ')}${s.position > 1 ? ` (FILE = ${s.position})` : ''}`;
@@ -205,7 +211,16 @@ export function reachableRanges(sets: BackupSetRecord[]): ReachableRange[] {
     }
     if (!best.length) continue; // a full backup alone gives no point in time to stop at
     const last = best[best.length - 1];
+    const unplaceable: ReachableRange['unplaceable'] = [];
+    for (let i = 0; i < best.length; i++) {
+      const l = best[i];
+      if (l.backupFinishDate !== null || l.backupStartDate === null) continue;
+      const next = best[i + 1];
+      // the last one's own run lies after toTime already
+      if (next?.backupStartDate) unplaceable.push({ after: startSecond(l.backupStartDate), upTo: startSecond(next.backupStartDate), file: fileOf(l) });
+    }
     out.push({
+      unplaceable,
       fromTime: f.backupFinishDate ? addSecond(f.backupFinishDate) : null,
       toTime: last.backupStartDate ? startSecond(last.backupStartDate) : null,
       fromLsn: f.lastLsn,
@@ -220,7 +235,9 @@ export function reachableRanges(sets: BackupSetRecord[]): ReachableRange[] {
 export function describeReachable(r: ReachableRange[], kind: RestoreTarget['kind']): string {
   if (r.length === 0) return 'nothing can be restored to a point in time from these backups';
   const one = (x: ReachableRange) =>
-    kind === 'time' ? `${x.fromTime ?? '?'} to ${x.toTime ?? '?'} (from full backup ${fileOf(x.full)})` : `LSN ${x.fromLsn} to ${x.toLsn} (from full backup ${fileOf(x.full)})`;
+    kind === 'time'
+      ? `${x.fromTime ?? '?'} to ${x.toTime ?? '?'} (from full backup ${fileOf(x.full)}${x.unplaceable.map((u) => `; except after ${u.after} up to ${u.upTo}: the finish date of ${u.file} is unknown, so stop before an LSN there`).join('')})`
+      : `LSN ${x.fromLsn} to ${x.toLsn} (from full backup ${fileOf(x.full)})`;
   return `reachable with these backups: ${r.map(one).join('; ')}`;
 }
 

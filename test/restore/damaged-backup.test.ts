@@ -72,6 +72,8 @@ describeCorpus('restore plan over a log backup whose MTF trailer alone is damage
       expect(err?.message).toContain(`falls after log backup ${trn} started (2017-06-01T13:04:13)`);
       expect(err?.message).toContain('its backup finish date is unknown (its closing blocks are damaged: FORMAT_BAD_MTF_TRAILER)');
       expect(err?.location).toEqual({ file: trn });
+      // the reachable range it closes with leaves out what cannot be placed (it read "12:59:13 to 13:09:13" as if all were)
+      expect(err?.message).toContain(`reachable with these backups: 2017-06-01T12:59:13.000 to 2017-06-01T13:09:13.000 (from full backup ${join(dir, 'RestoreTimeClean.bak')}; except after 2017-06-01T13:04:13.000 up to 2017-06-01T13:09:13.000: the finish date of ${trn} is unknown, so stop before an LSN there)`);
     }
   });
 
