@@ -26,6 +26,8 @@ export interface EncodedRowEvent {
   kind: 'encoded';
   table: string;
   drift: boolean;
+  /** One of its drift warnings is not "row predates the column" (driftKind 2): columns added after the row do not explain it. */
+  hardDrift?: boolean;
   text: Uint8Array;
 }
 
@@ -163,7 +165,7 @@ export async function* recoverEncodedBatches(source: RecoverySource, filter: Sca
       const outcome = r.outcome[k];
       const end = r.textEnds[k];
       const table = job.tables[tn++];
-      if (outcome === OUTCOME_ROW) conv.admit({ kind: 'encoded', table, drift: r.drift[k] === 1, text: text!.subarray(textStart, end) }, allocUnit, out);
+      if (outcome === OUTCOME_ROW) conv.admit({ kind: 'encoded', table, drift: r.drift[k] !== 0, hardDrift: r.drift[k] === 2, text: text!.subarray(textStart, end) }, allocUnit, out);
       else if (outcome === OUTCOME_EVENT) conv.admit(r.events[e++], allocUnit, out);
       else conv.admit(conv.convert(c), allocUnit, out);
       textStart = end;
@@ -343,6 +345,8 @@ interface TableVerdict {
   verdict: 'ok' | 'stopped' | null;
   judged: number;
   bad: number;
+  /** Judged rows with a drift warning that columns added after the row do not explain (driftKind 2). */
+  hard: number;
   allocUnit: string | null;
   dropped: number;
   /** Decode failures of the judged rows per column named in them. */
@@ -370,12 +374,31 @@ const LAYOUT_CHECK_QUEUE = 1000;
  * column reads fixed values from other columns' bytes; a DDL declaring SMALLINT for an INT key
  * printed every row's later fixed columns shifted).
  */
-const DRIFT_WARNINGS = [/^record holds \d+ columns but the layout knows \d+/, /is not in this record \(stored column count \d+/, VALUE_LIMIT_WARNING, FIXED_PART_OVERRUN_WARNING, VARCHAR_NUL_WARNING];
+/** The warning of a row written before a column was added (record/plan.ts predatesColumn). */
+const PREDATES_WARNING = /is not in this record \(stored column count \d+/;
+const DRIFT_WARNINGS = [/^record holds \d+ columns but the layout knows \d+/, PREDATES_WARNING, VALUE_LIMIT_WARNING, FIXED_PART_OVERRUN_WARNING, VARCHAR_NUL_WARNING];
 
-/** Does one of a row's warnings count against its layout (DRIFT_WARNINGS: column-count drift, a value beyond its column's declared size, a fixed part longer than the layout's fixed columns)? */
+/** Does one of a row's warnings count against its layout (DRIFT_WARNINGS: column-count drift, a value beyond its column's declared size, a fixed part longer than the layout's fixed columns, NUL in a varchar)? */
 export function hasDriftWarning(warnings: readonly string[]): boolean {
-  for (const w of warnings) for (const re of DRIFT_WARNINGS) if (re.test(w)) return true;
-  return false;
+  return driftKind(warnings) !== 0;
+}
+
+/**
+ * 0: no warning counts against the layout; 1: only "row predates the column" ones (the table gained
+ * columns after the row: the case `--accept-layout-drift` is for); 2: another one (more columns than
+ * the layout, a value beyond its type, a fixed part past the layout's, NUL in a varchar), which
+ * columns added after the row do not explain.
+ */
+export function driftKind(warnings: readonly string[]): 0 | 1 | 2 {
+  let kind: 0 | 1 | 2 = 0;
+  for (const w of warnings) {
+    for (const re of DRIFT_WARNINGS) {
+      if (!re.test(w)) continue;
+      if (re !== PREDATES_WARNING) return 2;
+      kind = 1;
+    }
+  }
+  return kind;
 }
 
 /**
@@ -422,6 +445,12 @@ export class LayoutFitCheck<E extends PooledEvent = RecoverEvent> {
     return ev.kind === 'row' && hasDriftWarning(ev.row.warnings);
   }
 
+  /** A row whose drift warnings are not all "row predates the column" (judged whatever acceptDrift says: for the advice). */
+  private hardDrift(ev: E): boolean {
+    if (ev.kind === 'encoded') return ev.hardDrift === true;
+    return ev.kind === 'row' && driftKind(ev.row.warnings) === 2;
+  }
+
   *push(ev: E, allocUnit: string | null): Generator<E> {
     const table = this.tableOf(ev);
     if (table === null || this.n <= 0) {
@@ -430,11 +459,12 @@ export class LayoutFitCheck<E extends PooledEvent = RecoverEvent> {
       return;
     }
     let t = this.tables.get(table);
-    if (!t) this.tables.set(table, (t = { verdict: null, judged: 0, bad: 0, allocUnit, dropped: 0, columnFailures: new Map(), column: null }));
+    if (!t) this.tables.set(table, (t = { verdict: null, judged: 0, bad: 0, hard: 0, allocUnit, dropped: 0, columnFailures: new Map(), column: null }));
     const attempt = ev.kind !== 'skipped' || (ev.item.code.startsWith('DECODE_') && ev.item.code !== 'DECODE_NO_COLUMNS');
     if (t.verdict === null && attempt) {
       t.judged++;
       if (ev.kind === 'skipped' || this.drifts(ev)) t.bad++;
+      if (this.hardDrift(ev)) t.hard++;
       // The same column failing to decode in two of the first rows is the layout, not damage (a
       // damaged image fails at random places): an nvarchar declared for a varchar column fails on
       // odd lengths and prints CJK garbage for the even ones (newcomer trial: 5 of 13 failed, 8 printed "千").
@@ -468,7 +498,11 @@ export class LayoutFitCheck<E extends PooledEvent = RecoverEvent> {
           code: 'RECOVER_LAYOUT_MISMATCH',
           reason:
             `the table layout does not fit the rows of ${name}${t.allocUnit ? ` (allocation unit ${t.allocUnit})` : ''}: ${t.column !== null ? `column ${t.column} failed to decode in ${t.columnFailures.get(t.column)} of its first ${t.judged} row(s) (its type or length in the layout is not the stored one; the rows that did decode would show wrong values there), ` : ''}${t.bad} of its first ${t.judged} row(s) failed to decode, do not have the layout's column count, hold a value larger than its column's declared type or a fixed part longer than the layout's fixed columns (a dropped or altered column the layout lacks), ` +
-            `so its ${t.dropped} decoded row(s) are not printed (they may be another table's rows or an older layout's). Check --alloc-unit, the catalog's database and the table's ALTER history (--schema/--ddl of the layout at the time); if the layout is right and the table only gained columns after these rows were written, rerun with --accept-layout-drift`,
+            `so its ${t.dropped} decoded row(s) are not printed (they may be another table's rows or an older layout's). Check --alloc-unit, the catalog's database and the table's ALTER history (--schema/--ddl of the layout at the time)${
+              t.hard > 0
+                ? `; ${t.hard} of them hold more columns than the layout, a value larger than its type, a fixed part past the layout's or NUL characters in a varchar, which columns added after the rows do not explain: --accept-layout-drift would print their values read through this wrong layout`
+                : '; if the layout is right and the table only gained columns after these rows were written, rerun with --accept-layout-drift'
+            }`,
           location: { table: name },
         },
       };

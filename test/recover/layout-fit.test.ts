@@ -41,6 +41,18 @@ describe('LayoutFitCheck', () => {
     expect(item.kind === 'skipped' && item.item.reason).toMatch(/rows of a \(allocation unit 72057594043629568\): 3 of its first 4 row\(s\).*its 5 decoded row\(s\) are not printed/);
   });
 
+  it('the refusal offers --accept-layout-drift only when every drifting row merely predates columns; else it says the flag would print wrong values', () => {
+    const advice = (evs: RecoverEvent[]) => {
+      const item = runCheck(evs).at(-1)!;
+      return item.kind === 'skipped' ? item.item.reason : '';
+    };
+    const fewer = advice([row('a', '1', [FEWER]), row('a', '2', [FEWER]), row('a', '3', [FEWER]), row('a', '4')]);
+    expect(fewer).toMatch(/if the layout is right and the table only gained columns after these rows were written, rerun with --accept-layout-drift$/);
+    const more = advice([row('a', '1', [FEWER]), row('a', '2', [DRIFT]), row('a', '3', [FEWER]), row('a', '4')]);
+    expect(more).toMatch(/; 1 of them hold more columns than the layout, .* which columns added after the rows do not explain: --accept-layout-drift would print their values read through this wrong layout$/);
+    expect(more).not.toContain('rerun with --accept-layout-drift');
+  });
+
   it('one column failing to decode in two of the judged rows stops the table though most rows decode (a wrong type for it: the others print wrong values there)', () => {
     const evs = [row('a', '1'), fail('a', '2', 'DECODE_BAD_VALUE', 'DeptName'), row('a', '3'), row('b', '4'), fail('a', '5', 'DECODE_BAD_VALUE', 'DeptName'), row('a', '6'), row('a', '7'), row('a', '8')];
     const out = runCheck(evs, 6);
@@ -140,7 +152,7 @@ describeCorpus('a wrong --alloc-unit is refused on real rows (AngularJs_CRUD)', 
     writeFileSync(small, 'CREATE TABLE dbo.tblDept (Id smallint IDENTITY PRIMARY KEY, DeptName varchar(50), DeptDesc varchar(50));\n');
     const r = await run('scan', '--ldf', LDF, '--ddl', small, '--alloc-unit', TBLDEPT_AU);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/RECOVER_LAYOUT_MISMATCH: the table layout does not fit the rows of dbo\.tblDept .*13 of its first 13 row\(s\)/);
+    expect(r.stderr).toMatch(/RECOVER_LAYOUT_MISMATCH: the table layout does not fit the rows of dbo\.tblDept .*13 of its first 13 row\(s\).*13 of them hold more columns than the layout, .*--accept-layout-drift would print their values read through this wrong layout/);
     // Each row itself says why (printed with --accept-layout-drift).
     const accepted = await run('scan', '--ldf', LDF, '--ddl', small, '--alloc-unit', TBLDEPT_AU, '--accept-layout-drift', '--quiet');
     const rows = accepted.stdout.trim().split('\n').map((l) => JSON.parse(l) as { warnings: string[] });

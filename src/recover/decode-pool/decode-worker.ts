@@ -10,7 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { LogRecord, LogRecordSource } from '../../logreader/log-record.js';
 import { LOP_DELETE_ROWS, LOP_INSERT_ROWS } from '../../logreader/log-record.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
-import { candidateToEvent, hasDriftWarning, hasOffRow, type RecoverEvent, type TxnFieldCache } from '../recover-rows.js';
+import { candidateToEvent, driftKind, hasOffRow, type RecoverEvent, type TxnFieldCache } from '../recover-rows.js';
 import type { MetadataCatalog, RowCandidate, TransactionInfo } from '../source.js';
 import {
   NULL_STRING,
@@ -152,7 +152,7 @@ function run(job: DecodeJob): DecodeResult {
     at += text.write(json, at);
     text[at++] = 0x0a;
     outcome[i] = OUTCOME_ROW;
-    drift[i] = hasDriftWarning(ev.row.warnings) ? 1 : 0;
+    drift[i] = driftKind(ev.row.warnings);
     textEnds[i] = at;
   }
   // the lines in a buffer of their own size (the scratch buffer stays here for the next job): the

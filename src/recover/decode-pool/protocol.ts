@@ -109,7 +109,7 @@ export interface DecodeResult {
   id: number;
   /** Per candidate: OUTCOME_ROW, OUTCOME_EVENT or OUTCOME_MAIN. */
   outcome: Uint8Array;
-  /** Per candidate that became a row: 1 when one of its warnings is column-count drift or a value beyond its column (LayoutFitCheck's DRIFT_WARNINGS). */
+  /** Per candidate that became a row: recover-rows' driftKind of its warnings (0 none, 1 only "row predates the column", 2 another of LayoutFitCheck's DRIFT_WARNINGS). */
   drift: Uint8Array;
   /** `JSON.stringify(row) + '\n'` of the rows, UTF-8, one after another. */
   text: ArrayBuffer;
