@@ -77,6 +77,11 @@ export interface CommittedScanStats {
    * hand (emptyStats has it).
    */
   unknownAllocUnits?: Map<string, number>;
+  /**
+   * Of `unknownAllocUnitRowOps`, those on SQL Server's own system base tables, told by the
+   * allocation unit id (isSystemBaseTableAllocUnit). Absent in stats built by hand.
+   */
+  systemTableRowOps?: number;
   compensationRowOps: number;
   /**
    * Row operations of the wanted kind (delete or insert) a committed transaction undid itself: the
@@ -167,6 +172,7 @@ export function emptyStats(): CommittedScanStats {
     outsideWindowRowOps: 0,
     otherTableRowOps: 0,
     unknownAllocUnitRowOps: 0,
+    systemTableRowOps: 0,
     unknownAllocUnits: new Map(),
     compensationRowOps: 0,
     undoneInTransactionRowOps: 0,
@@ -491,6 +497,7 @@ export async function* committedCandidateBatches(
       const table = r.AllocUnitId ? catalog.byAllocUnit(r.AllocUnitId) : undefined;
       if (!table) {
         stats.unknownAllocUnitRowOps++;
+        if (stats.systemTableRowOps !== undefined && r.AllocUnitId && isSystemBaseTableAllocUnit(r.AllocUnitId)) stats.systemTableRowOps++;
         const units = stats.unknownAllocUnits;
         if (units && r.AllocUnitId) {
           const had = units.get(r.AllocUnitId);
@@ -672,7 +679,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
     const kept: string[] = [];
     if (stats.compensationRowOps) kept.push(`${n(stats.compensationRowOps)} undone by a rollback inside their transaction`);
     if (stats.undoneInTransactionRowOps) kept.push(`${n(stats.undoneInTransactionRowOps)} taken back by their own transaction (a rolled-back statement or savepoint, or the same row ${ops.length === 1 && ops[0] === 'insert' ? 'deleted' : 'inserted'} again)`);
-    if (stats.unknownAllocUnitRowOps) kept.push(`${n(stats.unknownAllocUnitRowOps)} on allocation units the table metadata does not know (a table created or rebuilt after the metadata was read${unknownAllocUnitsClause(stats)})`);
+    if (stats.unknownAllocUnitRowOps) kept.push(unknownPart(stats, false, 'a table created or rebuilt after the metadata was read'));
     if (stats.otherTableRowOps) kept.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
     if (stats.outsideWindowRowOps) kept.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window`);
     if (stats.schemaDriftRowOps) kept.push(schemaDriftPart(stats.schemaDriftRowOps));
@@ -685,11 +692,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   if (stats.rowOps === 0) return `${span}; it holds no ${what} on table data rows (heap or clustered index)${rowless}`;
   const parts: string[] = [];
   if (stats.unknownAllocUnitRowOps) {
-    parts.push(
-      stats.unknownAllocUnitRowOps === stats.rowOps
-        ? `all on allocation units the table metadata does not know (system tables, or tables missing from the metadata${unknownAllocUnitsClause(stats)})`
-        : `${n(stats.unknownAllocUnitRowOps)} on allocation units the table metadata does not know (system tables, or tables missing from the metadata${unknownAllocUnitsClause(stats)})`,
-    );
+    parts.push(unknownPart(stats, stats.unknownAllocUnitRowOps === stats.rowOps, 'system tables, or tables missing from the metadata', 'missing from the metadata'));
   }
   if (stats.otherTableRowOps) parts.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
   if (stats.outsideWindowRowOps) parts.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window`);
@@ -709,6 +712,31 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
  * `: AllocUnitId 72057594043695104 ×1,200, 281474980642816 ×300 and 4 more, listed by rowback log
  * --alloc-unit ID`. '' when none was counted by id.
  */
+/**
+ * Whether an allocation unit id (decimal) is one of SQL Server's system base tables': their ids
+ * are `index_id << 48 | object_id << 16` (Paul Randal, "Inside the Storage Engine: how are allocation
+ * unit IDs calculated?"), and system base tables have object ids below 100; user tables' units since
+ * SQL Server 2005 are 72057594037927936 (1 << 56) and up. Seen in the corpus logs: 262144 (object 4),
+ * 196608 (object 3, sysrscols). A 2000-upgraded database keeps its user tables in the shifted form
+ * too, with object ids far above 100 (NORTHWND.MDF dbo.Employees).
+ */
+export function isSystemBaseTableAllocUnit(id: string): boolean {
+  if (!/^\d+$/.test(id)) return false;
+  const v = BigInt(id);
+  return v < 1n << 56n && (v & 0xffffn) === 0n && ((v >> 16n) & 0xffffffffn) < 100n;
+}
+
+/** The unknown allocation units' share of a scan: those on system base tables named as such, the rest as tables the metadata lacks. */
+function unknownPart(stats: CommittedScanStats, all: boolean, missing: string, others = missing): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const system = stats.systemTableRowOps ?? 0;
+  const head = all ? 'all on allocation units the table metadata does not know' : `${n(stats.unknownAllocUnitRowOps)} on allocation units the table metadata does not know`;
+  const sys = "SQL Server's own system tables (allocation unit ids of object ids below 100: its catalog's rows, not user data)";
+  if (system === stats.unknownAllocUnitRowOps) return `${all ? 'all' : n(system)} on ${sys}${unknownAllocUnitsClause(stats)}`;
+  if (system > 0) return `${head}: ${n(system)} on ${sys}, ${n(stats.unknownAllocUnitRowOps - system)} on other tables (${others})${unknownAllocUnitsClause(stats)}`;
+  return `${head} (${missing}${unknownAllocUnitsClause(stats)})`;
+}
+
 function unknownAllocUnitsClause(stats: CommittedScanStats): string {
   const units = stats.unknownAllocUnits;
   if (!units || units.size === 0) return '';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { committedCandidates, emptyStats, explainNoRows, UNKNOWN_ALLOC_UNITS_KEPT } from '../../src/recover/committed.js';
+import { committedCandidates, emptyStats, explainNoRows, isSystemBaseTableAllocUnit, UNKNOWN_ALLOC_UNITS_KEPT } from '../../src/recover/committed.js';
 import { catalogFromLayouts } from '../../src/recover/source.js';
 import type { LogRecord } from '../../src/logreader/log-record.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
@@ -369,6 +369,23 @@ describe('unknown allocation units by id', () => {
     expect(stats.unknownAllocUnitRowOps).toBe(UNKNOWN_ALLOC_UNITS_KEPT + 6);
     expect(stats.unknownAllocUnits!.size).toBe(UNKNOWN_ALLOC_UNITS_KEPT);
     expect(explainNoRows({ ...stats, ...SPAN }, ['delete'])).toContain(`: AllocUnitId 1000 ×2, 1001 ×1, 1002 ×1, 1003 ×1, 1004 ×1 and at least ${UNKNOWN_ALLOC_UNITS_KEPT - 5} more, listed by rowback log --alloc-unit ID)`);
+  });
+
+  it('units of SQL Server\'s system base tables (index_id << 48 | object_id << 16, object id below 100) are counted and named as such', async () => {
+    // 262144: object 4; 281474976907264: index 1 of object 3; 72057594043695104: a user table's unit (1 << 56 and up)
+    const stats = await scan(deletesOn(['262144', '281474976907264', '72057594043695104']));
+    expect(stats.systemTableRowOps).toBe(2);
+    expect(explainNoRows({ ...stats, ...SPAN }, ['delete'])).toContain(
+      "it holds 3 deletes on table data rows: all on allocation units the table metadata does not know: 2 on SQL Server's own system tables (allocation unit ids of object ids below 100: its catalog's rows, not user data), 1 on other tables (missing from the metadata): AllocUnitId ",
+    );
+    const system = await scan(deletesOn(['262144', '196608']));
+    expect(explainNoRows({ ...system, ...SPAN }, ['delete'])).toContain("it holds 2 deletes on table data rows: all on SQL Server's own system tables (allocation unit ids of object ids below 100: its catalog's rows, not user data): AllocUnitId 196608 ×1, 262144 ×1");
+  });
+
+  it.each([
+    ['262144', true], ['196608', true], ['281474976907264', true], ['6553600', false], ['72057594043695104', false], ['411043454976000', false], ['1', false], ['', false],
+  ])('isSystemBaseTableAllocUnit(%s) = %s', (id, want) => {
+    expect(isSystemBaseTableAllocUnit(id)).toBe(want);
   });
 
   const units = (o: Record<string, number>) => new Map(Object.entries(o));
