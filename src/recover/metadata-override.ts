@@ -74,6 +74,17 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
       const damaged = damage.length
         ? `; the data file's catalog is damaged (${catalogDamageSubject(damage)}), so its allocation units may be on the lost pages`
         : '';
+      // A data file was given and read whole: the table is not in it (the advice 'add --mdf/--bak' was
+      // untrue: newcomer trial). Named with the tables it has, as --table names an unknown table.
+      if (base && !damage.length) {
+        const known = base.tables().map((t) => `${t.schema}.${t.name}`);
+        const shown = known.slice(0, 20).join(', ') + (known.length > 20 ? ` and ${known.length - 20} more` : '');
+        throw new InputError(
+          'INPUT_NO_ALLOC_UNIT',
+          `the log names tables by allocation unit id, and ${names} ${unmapped.length === 1 ? 'is' : 'are'} not in the data file's catalog (its tables: ${shown || 'none'}), so nothing maps ${unmapped.length === 1 ? 'it' : 'them'} to one: check the name in the script, give the data file of the database the table is in, or ${override.length === 1 ? 'give --alloc-unit ID' : 'give --table SCHEMA.NAME --alloc-unit ID'} for a table since dropped`,
+          { table: `${unmapped[0]!.schema}.${unmapped[0]!.name}` },
+        );
+      }
       throw new InputError(
         'INPUT_NO_ALLOC_UNIT',
         `the log names tables by allocation unit id, and nothing maps ${names} to one${damaged}: ` +
@@ -145,6 +156,14 @@ function refuseReordered(given: TableLayout, own: TableLayout): void {
   }
 }
 
+/** A column's type as T-SQL writes it, for the differences: varchar(max) (max_length -1, not "(-1)"), nvarchar(50) (not its 100 bytes), decimal(18,4); other types as their bytes, `int(4)`. */
+function typeText(c: { type: string; maxLength: number; precision?: number; scale?: number }): string {
+  if (c.maxLength === -1) return `${c.type}(max)`;
+  if (c.type === 'nvarchar' || c.type === 'nchar') return `${c.type}(${c.maxLength >> 1})`;
+  if (c.type === 'decimal' || c.type === 'numeric') return `${c.type}(${c.precision ?? 0},${c.scale ?? 0})`;
+  return `${c.type}(${c.maxLength})`;
+}
+
 /** The distinct layouts of a table's partitions (each allocation unit's own, catalogFromLayouts), in partition order; `[table]` when it has none. */
 function partitionLayouts(table: TableLayout, catalog: MetadataCatalog): TableLayout[] {
   const seen = new Set<TableLayout>();
@@ -170,7 +189,7 @@ export function layoutDifferences(given: TableLayout, own: TableLayout, partitio
     const o = byName.get(c.name.toLowerCase());
     if (!o) out.push(`${c.name} is not in the data file's table`);
     else if (o.type !== c.type || o.maxLength !== c.maxLength || (o.scale ?? 0) !== (c.scale ?? 0) || (o.precision ?? 0) !== (c.precision ?? 0)) {
-      out.push(`${c.name} ${c.type}(${c.maxLength}) vs ${o.type}(${o.maxLength})`);
+      out.push(`${c.name} ${typeText(c)} vs ${typeText(o)}`);
     }
   }
   for (const o of b) if (!a.some((c) => c.name.toLowerCase() === o.name.toLowerCase())) out.push(`the data file's ${o.name} is missing`);

@@ -141,6 +141,18 @@ describeCorpus('a --ddl layout that contradicts the data file is never used sile
     expect(warnings.length).toBe(3);
     for (const w of warnings) expect(w.join('\n')).toContain("differs from the data file's catalog for dbo.Employee: Emp_Age real(4) vs int(4)");
   });
+
+  it('types are written as T-SQL writes them: varchar(max) (it read "varchar(-1)")', async () => {
+    const { openFileSource } = await import('../../src/recover/sources/files.js');
+    const { recoverRows } = await import('../../src/recover/recover-rows.js');
+    const C = (f: string) => corpusPath('AngularJs_CRUD/App_Data', f);
+    const ddl = layoutsFromDdl('CREATE TABLE dbo.Employee (Emp_Id int NOT NULL PRIMARY KEY, Emp_Name varchar(200), Emp_City varchar(max), Emp_Age int)');
+    const src = withMetadata(openFileSource({ mdf: C('Database1.mdf'), ldf: C('Database1_log.ldf') }), ddl);
+    const warnings: string[] = [];
+    for await (const ev of recoverRows(src, { operations: ['delete'], tables: ['dbo.Employee'] }, { layoutCheckRows: 0 })) if (ev.kind === 'row') warnings.push(...ev.row.warnings);
+    await src.close();
+    expect(warnings).toContainEqual(expect.stringContaining("differs from the data file's catalog for dbo.Employee: Emp_Name varchar(200) vs varchar(max);"));
+  });
 });
 
 describeCorpus('a --ddl layout listing the table\'s columns in another order than its catalog is refused', () => {
@@ -194,7 +206,12 @@ describe('withMetadata: a damaged catalog that maps nothing is named in the refu
     const err = await withMetadata(src, [layout('Employee')]).metadata().catch((e: unknown) => e as Error);
     expect(String((err as Error).message)).toMatch(/catalog is damaged \(sys\.sysschobjs; pages 1:161\)/);
     expect(String((err as Error).message)).not.toMatch(/add --mdf\/--bak/);
-    // an undamaged source: as before
-    await expect(withMetadata(fakeSource(catalogFromLayouts([layout('Other', '333')])), [layout('Employee')]).metadata()).rejects.toThrow(/or add --mdf\/--bak/);
+    // an undamaged data file without the table: said so, with its tables ('add --mdf/--bak' was
+    // untrue there: the data file had been given; newcomer trial)
+    await expect(withMetadata(fakeSource(catalogFromLayouts([layout('Other', '333')])), [layout('Employee')]).metadata()).rejects.toThrow(
+      /dbo\.Employee is not in the data file's catalog \(its tables: dbo\.Other\), so nothing maps it to one: check the name in the script, give the data file of the database the table is in, or give --alloc-unit ID for a table since dropped$/,
+    );
+    // no data file at all: the advice to add one stays
+    await expect(withMetadata(fakeSource(null), [layout('Employee')]).metadata()).rejects.toThrow(/or add --mdf\/--bak/);
   });
 });
