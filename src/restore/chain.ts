@@ -370,7 +370,12 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
     throw new InputError('INPUT_RESTORE_TOO_EARLY', `${describeTarget(target)} is before any restorable point of ${databaseName}: ${when}; ${reach}`, where(earliestFull));
   }
   const latest = reachable.length ? reachable[reachable.length - 1] : null;
-  const beyond = latest && (target.kind === 'time' ? latest.toTime !== null && target.time > latest.toTime && !logs.some((l) => l.backupStartDate && (l.backupFinishDate === null || target.time <= endSecond(l.backupFinishDate))) : lsnCmp(target.lsn, latest.toLsn) > 0 && !logs.some((l) => lsnCmp(target.lsn, l.lastLsn) < 0));
+  // A log backup whose finish date is unknown may hold any time after its start, unless a log backup
+  // after it (by LSN) started before that time: then the time is past it (reviewer: a damaged trailer
+  // in the middle of a chain turned every late target into a boundary refusal, TOO_LATE never said).
+  const mayHold = (l: BackupSetRecord, t: string): boolean =>
+    l.backupFinishDate !== null ? t <= endSecond(l.backupFinishDate) : !logs.some((m) => m !== l && lsnCmp(m.firstLsn, l.lastLsn) >= 0 && m.backupStartDate !== null && startSecond(m.backupStartDate) < t);
+  const beyond = latest && (target.kind === 'time' ? latest.toTime !== null && target.time > latest.toTime && !logs.some((l) => l.backupStartDate && mayHold(l, target.time)) : lsnCmp(target.lsn, latest.toLsn) > 0 && !logs.some((l) => lsnCmp(target.lsn, l.lastLsn) < 0));
   if (beyond || (!latest && logs.every((l) => (target.kind === 'time' ? !l.backupStartDate || target.time > endSecond(l.backupFinishDate ?? l.backupStartDate) : lsnCmp(target.lsn, l.lastLsn) >= 0)))) {
     const lastLog = [...logs].sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn))[0];
     const what = lastLog

@@ -77,6 +77,19 @@ describeCorpus('restore plan over a log backup whose MTF trailer alone is damage
     }
   });
 
+  it('a time past every log backup is TOO_LATE, not a boundary of the one whose finish date is unknown (a later one started before it: reviewer)', () => {
+    const { dir } = folder('ESET');
+    const h = readFolderHistory([dir]);
+    let err: InputError | undefined;
+    try {
+      planChain(h.sets, { kind: 'time', time: '2017-06-03T00:00:00.000' }, h.skipped);
+    } catch (e) {
+      err = e as InputError;
+    }
+    expect(err?.code).toBe('INPUT_RESTORE_TOO_LATE');
+    expect(err?.message).toContain(`the last log backup, ${join(dir, 'RestoreTimeClean_2.trn')}, started at 2017-06-01T13:09:13`);
+  });
+
   it('damage before the trailer (its MSLS block): still left out, the refusal located at the damaged file, not the full backup', () => {
     const { dir, trn } = folder('MSLS');
     const h = readFolderHistory([dir]);
