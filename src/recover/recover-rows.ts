@@ -1,8 +1,7 @@
 import { isRowbackError } from '../errors.js';
 import { LOP_DELETE_ROWS, LOP_INSERT_ROWS, type LogRecord } from '../logreader/log-record.js';
 import { decodeRow } from '../reconstruct/decode-row.js';
-import { VALUE_LIMIT_WARNING, VARCHAR_NUL_WARNING } from '../reconstruct/record/plan.js';
-import { FIXED_PART_OVERRUN_WARNING } from '../reconstruct/record/fixedvar.js';
+import { driftKind, hasDriftWarning } from '../reconstruct/record/layout-warnings.js';
 import { isOffRow } from '../reconstruct/values.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { toHex } from '../util/hex.js';
@@ -362,44 +361,7 @@ const SAME_COLUMN_FAILURES = 2;
 export const LAYOUT_CHECK_ROWS = 20;
 /** Events held at most while tables are being judged; beyond it the oldest table is judged on what it has. */
 const LAYOUT_CHECK_QUEUE = 1000;
-/**
- * The decoder's column-count drift warnings (record/fixedvar.ts, record/cd.ts): a record with more
- * columns than the layout, or fewer (the layout's later columns taken as added after the row).
- * Fewer is also what a row of *another, narrower table* looks like (AngularJs_CRUD: tblDept's
- * 3-column rows decoded with dbo.Employee's 4-column layout through a wrong --alloc-unit print
- * plausible values with only this warning), so both count against the layout. So does a value
- * beyond its column's declared size (record/plan.ts checkValueLimits: varchar(5) holding 16
- * characters is not a row of this layout), and a fixed part longer than the layout's fixed columns
- * (record/fixedvar.ts fixedPartOverrun: a CREATE TABLE script of a table with a dropped or altered
- * column reads fixed values from other columns' bytes; a DDL declaring SMALLINT for an INT key
- * printed every row's later fixed columns shifted).
- */
-/** The warning of a row written before a column was added (record/plan.ts predatesColumn). */
-const PREDATES_WARNING = /is not in this record \(stored column count \d+/;
-const DRIFT_WARNINGS = [/^record holds \d+ columns but the layout knows \d+/, PREDATES_WARNING, VALUE_LIMIT_WARNING, FIXED_PART_OVERRUN_WARNING, VARCHAR_NUL_WARNING];
-
-/** Does one of a row's warnings count against its layout (DRIFT_WARNINGS: column-count drift, a value beyond its column's declared size, a fixed part longer than the layout's fixed columns, NUL in a varchar)? */
-export function hasDriftWarning(warnings: readonly string[]): boolean {
-  return driftKind(warnings) !== 0;
-}
-
-/**
- * 0: no warning counts against the layout; 1: only "row predates the column" ones (the table gained
- * columns after the row: the case `--accept-layout-drift` is for); 2: another one (more columns than
- * the layout, a value beyond its type, a fixed part past the layout's, NUL in a varchar), which
- * columns added after the row do not explain.
- */
-export function driftKind(warnings: readonly string[]): 0 | 1 | 2 {
-  let kind: 0 | 1 | 2 = 0;
-  for (const w of warnings) {
-    for (const re of DRIFT_WARNINGS) {
-      if (!re.test(w)) continue;
-      if (re !== PREDATES_WARNING) return 2;
-      kind = 1;
-    }
-  }
-  return kind;
-}
+export { driftKind, hasDriftWarning } from '../reconstruct/record/layout-warnings.js';
 
 /**
  * Does a table's layout fit its rows? A wrong `--alloc-unit`, another database's catalog or a

@@ -66,6 +66,7 @@ import {
 } from '../logreader/log-record.js';
 import { lsnFromDecimal, lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { decodeRow } from '../reconstruct/decode-row.js';
+import { hasDriftWarning } from '../reconstruct/record/layout-warnings.js';
 import { visibleColumns, type TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { isOffRow, type SqlValue } from '../reconstruct/values.js';
 import { PageSlotModel } from '../recover/page-model.js';
@@ -578,7 +579,8 @@ function decodeImage(r: LogRecord, image: Uint8Array | null | undefined, layout:
     if (isRowbackError(e)) refuse('REPLAY_UNDECODABLE', r, `the ${what} image does not decode: ${e.code}: ${e.message}`);
     throw e;
   }
-  const drift = d.warnings.find((w) => /^record holds \d+ columns but the layout knows \d+|is not in this record \(stored column count/.test(w));
+  // Any warning that says the row does not fit its layout (the scan's layout check counts the same ones).
+  const drift = d.warnings.find((w) => hasDriftWarning([w]));
   if (drift) refuse('REPLAY_UNDECODABLE', r, `the ${what} image does not fit the table's layout in the base backup (${drift}): the table was altered in the log`);
   const values = pick(d.values, columns);
   for (const [c, v] of Object.entries(values)) if (isOffRow(v)) refuse('REPLAY_UNSUPPORTED_RECORD', r, `column ${c} of the ${what} image is stored off-row; LOB pages are not replayed`);

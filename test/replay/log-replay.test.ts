@@ -159,4 +159,17 @@ describe('LogReplay over a partitioned table (SYNTHETIC)', () => {
   it("with the first partition's layout alone partition 2's row does not fit (the refusal said the table was altered in the log)", () => {
     expect(() => replayWith(false)).toThrow(expect.objectContaining({ code: 'REPLAY_UNDECODABLE' }));
   });
+  it('an image whose fixed part runs past the layout (id altered to bigint: same column count) is refused, not applied as the int in its first 4 bytes', () => {
+    const wide = buildLayout('P', [{ name: 'id', type: 'bigint' }, { name: 'name', type: 'varchar', maxLength: 20 }]);
+    const run = () => {
+      const state = new RowState(['id', 'name']);
+      state.add({ values: { id: 8, name: 'p1' }, origin: 'backup', warnings: [] });
+      const replay = new LogReplay({
+        layout: { ...p1, allocUnits: [{ allocUnitId: P1_AU, type: 'IN_ROW_DATA' as const }] }, columns: ['id', 'name'], target: { kind: 'time', time: '2017-06-01T14:00:00.000' }, basePageLsn: () => lsn(0), rebuild: () => undefined, stats: stats(),
+      });
+      for (const r of [begin(1, 'a', 'DELETE'), row(2, 'LOP_DELETE_ROWS', 'a', encodeFixedVar(wide, { id: 8, name: 'p1' }), { AllocUnitId: P1_AU }), commit(3, 'a')]) replay.feed(r, null);
+      replay.finish(state);
+    };
+    expect(run).toThrow(expect.objectContaining({ code: 'REPLAY_UNDECODABLE', message: expect.stringContaining("the record's fixed part ends at offset 12, 4 byte(s) after the layout's last fixed-length column (ends at 8)") }));
+  });
 });
