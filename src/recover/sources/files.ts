@@ -162,9 +162,15 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // Damage in a set's closing blocks only (after every data and log stream, mtf.ts trailerOnly)
   // loses nothing the scan reads: a note naming it, not a skipped item (it made the scan INCOMPLETE).
   const trailerNotes: string[] = [];
+  // A log backup cut short inside its log stream (MQTL) loses log only if what was read falls short
+  // of the LSN range its header states: held until that file's read compares them (a cut copy whose
+  // log was all read printed INCOMPLETE, naming no LSN: newcomer trial), reported as before otherwise.
+  const cutLogStreams = new Map<string, SkippedItem>();
   for (const b of [...baks, ...trn]) {
-    for (const p of readMtfLayout(b).problems) {
+    const layout = readMtfLayout(b);
+    for (const p of layout.problems) {
       if (p.code === MTF_TRAILER_DAMAGED) trailerNotes.push(`${b}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
+      else if (trn.includes(b) && layout.sets <= 1 && p.code === 'FORMAT_BAD_MTF' && p.reason.startsWith('stream MQTL ') && p.reason.includes('cut short by the end of the file') && !cutLogStreams.has(b)) cutLogStreams.set(b, p);
       else skipped.push(p);
     }
   }
@@ -474,6 +480,12 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           const first = parseLsn(h.firstLsn.lsn);
           const last = parseLsn(h.lastLsn.lsn);
           const lost = backupLogCoverage({ file: l.file, backupType: h.backupType, firstLsn: first, lastLsn: last }, firstRead ? parseLsn(firstRead) : null, fileEnd);
+          const cut = cutLogStreams.get(l.file);
+          if (cut) {
+            cutLogStreams.delete(l.file);
+            if (lost.length === 0) notes.push(`${l.file}: ${cut.code}: ${cut.reason} (offset ${cut.location.offset}); every LSN its header names (${h.firstLsn.lsn} up to ${h.lastLsn.lsn}) was read before the cut: no log is lost (its closing blocks are)`);
+            else skipped.push(cut);
+          }
           for (const x of lost) {
             // Beside an .ldf, a range the .ldf's current log holds was read from it (merged-log.ts,
             // LdfHoles): held until the read ends. The range: the whole header's when nothing was
@@ -623,7 +635,11 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         }
       })();
     },
-    skipped: () => (chainGaps.length ? [...chainGaps.map((g) => g.item), ...skipped] : skipped),
+    // a cut log stream whose file's read never reached its coverage check (aborted, or not read): a loss
+    skipped: () => {
+      const all = cutLogStreams.size ? [...skipped, ...cutLogStreams.values()] : skipped;
+      return chainGaps.length ? [...chainGaps.map((g) => g.item), ...all] : all;
+    },
     databasePrincipalOf(sid: Uint8Array): { name: string; type: string } | null {
       if (principals.size === 0) return null;
       return principals.get('0X' + Buffer.from(sid).toString('hex').toUpperCase()) ?? null;
