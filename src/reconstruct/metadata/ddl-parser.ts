@@ -468,7 +468,10 @@ class Parser {
     for (;;) {
       const t = this.peek();
       if (t.kind === 'eof' || t.kind === 'go') break;
-      if (depth === 0 && t.kind === 'punct' && (t.text === ',' || t.text === ')')) break;
+      if (depth === 0 && t.kind === 'punct' && (t.text === ',' || t.text === ')' || t.text === ';')) break;
+      // ALTER TABLE … ADD c AS (expr) ends at ';' or, without one, at the next statement (as skipStatement):
+      // read on, the next ALTER TABLE … ADD CONSTRAINT … PRIMARY KEY CLUSTERED (…) was taken as this column's options.
+      if (depth === 0 && this.pos > start && t.kind === 'ident' && (t.upper === 'CREATE' || t.upper === 'ALTER' || this.startsLayoutStatement())) break;
       if (depth === 0 && t.kind === 'ident' && ['PERSISTED', 'CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'REFERENCES', 'FOREIGN', 'NOT', 'NULL'].includes(t.upper)) break;
       if (t.kind === 'punct' && t.text === '(') depth++;
       if (t.kind === 'punct' && t.text === ')') depth--;

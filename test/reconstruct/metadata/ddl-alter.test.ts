@@ -200,3 +200,20 @@ describe('ALTER INDEX … REBUILD', () => {
     expect(t.unreadable).toMatch(/ALTER INDEX pk ON … REBUILD PARTITION = 2 .*makes that partition ROW/);
   });
 });
+
+describe('ALTER TABLE ADD of a computed column, then another statement', () => {
+  // The expression ran on past ';' (or the next ALTER): the next statement's PRIMARY KEY CLUSTERED
+  // was read as this column's options and '(' failed the script (SCHEMA_DDL_PARSE) (breaker).
+  const base = 'CREATE TABLE dbo.t (a int NOT NULL, b int NULL)';
+  for (const [what, sep] of [['with ;', ';\n'], ['without ;', '\n']] as const) {
+    it(`ends at the next ALTER TABLE ${what}`, () => {
+      const t = one(`${base};\nALTER TABLE dbo.t ADD e AS (a*2)${sep}ALTER TABLE dbo.t ADD CONSTRAINT pk PRIMARY KEY CLUSTERED (b)`);
+      expect(t.columns.filter((c) => !c.isUniquifier && !c.isDropped).map((c) => c.name).sort()).toEqual(['a', 'b']);
+      expect(t.columns.find((c) => c.name === 'b')!.keyOrdinal).toBe(1);
+    });
+  }
+  it('a PERSISTED one too', () => {
+    const t = one(`${base};\nALTER TABLE dbo.t ADD e AS CAST(a*2 AS bigint) PERSISTED;\nALTER TABLE dbo.t ADD CONSTRAINT pk PRIMARY KEY CLUSTERED (a)`);
+    expect(t.columns.map((c) => c.name)).toContain('e');
+  });
+});
