@@ -5,6 +5,12 @@ import { catalogDamage, catalogDamageSubject, catalogFromLayouts, type MetadataC
 export interface OverrideOptions {
   /** `--alloc-unit ID`: the in-row allocation unit of the one table given, when nothing else says it. */
   allocUnitId?: string;
+  /**
+   * `--accept-layout-drift`: a layout whose columns are in another order than the catalog's is used
+   * (with its per-row warning) instead of refused: the layout of before a column was dropped and added
+   * again under its name, whose dropped slot a REBUILD has since removed from the catalog.
+   */
+  acceptReordered?: boolean;
 }
 
 /**
@@ -56,7 +62,7 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
         mine = at;
         fromSource = at[0]!.allocUnits;
       }
-      if (own) refuseReordered(given, own);
+      if (own && !options.acceptReordered) refuseReordered(given, own);
       // Against each of its partitions' own layouts: they may differ in compression.
       const diff = [...new Set(mine.flatMap((p) => layoutDifferences(given, p, parts.length > 1 ? p.partitionNumber : undefined)))];
       const t = diff.length ? { ...given, warnings: [...(given.warnings ?? []), `the layout given with --ddl/--schema differs from the data file's catalog for ${given.schema}.${given.name}: ${diff.join('; ')}; values are decoded with the given layout`] } : given;
@@ -135,6 +141,11 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
  * INPUT_LAYOUT_CONTRADICTS_CATALOG naming the first pair out of order and both orders.
  */
 function refuseReordered(given: TableLayout, own: TableLayout): void {
+  // A column dropped and added again under its name takes a new, higher column_id (an ALTER COLUMN
+  // done as DROP + ADD, an IDENTITY added by EF Core migrations): a layout of before that lists it in
+  // its old place and is right for the rows written then. The catalog then still holds the dropped
+  // column (breaker): another order is no proof there, and the per-row warning says it.
+  if (own.columns.some((c) => c.isDropped)) return;
   // In column_id order (a layout's columns may be in physical order: clustering keys first).
   const names = (t: TableLayout) =>
     t.columns
@@ -150,7 +161,7 @@ function refuseReordered(given: TableLayout, own: TableLayout): void {
     const table = `${given.schema}.${given.name}`;
     throw new InputError(
       'INPUT_LAYOUT_CONTRADICTS_CATALOG',
-      `the layout given with --ddl/--schema lists ${table}'s column ${common[i]} after ${common[i - 1]}, and the data file's catalog has ${common[i]} first (catalog order: ${ownNames.join(', ')}): SQL Server never reorders a table's columns, so this layout would print one column's values under another's name; give the columns in the table's order, or leave out --ddl/--schema to use the catalog (if the table was re-created with another column order and the rows are the old table's, leave out --mdf/--bak and give the old allocation unit with --alloc-unit)`,
+      `the layout given with --ddl/--schema lists ${table}'s column ${common[i]} after ${common[i - 1]}, and the data file's catalog has ${common[i]} first (catalog order: ${ownNames.join(', ')}): SQL Server never reorders a table's columns, so this layout would print one column's values under another's name; give the columns in the table's order, or leave out --ddl/--schema to use the catalog; if this is the table's layout from before a column was dropped and added again under its name (and a REBUILD removed the dropped one since), rerun with --accept-layout-drift; if the table was re-created with another column order and the rows are the old table's, leave out --mdf/--bak and give the old allocation unit with --alloc-unit`,
       { table },
     );
   }

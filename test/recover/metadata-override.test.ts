@@ -184,6 +184,20 @@ describeCorpus('a --ddl layout listing the table\'s columns in another order tha
   });
 });
 
+describe('a column dropped and added again under its name (a new, last column_id) is not "another order"', () => {
+  const au = (ts: TableLayout[]) => ts.map((t) => ({ ...t, allocUnits: [{ allocUnitId: '7', type: 'IN_ROW_DATA' as const }] }));
+  const before = 'CREATE TABLE dbo.T (id int NOT NULL PRIMARY KEY, code int NULL, note varchar(50) NULL);';
+  it('the catalog still holds the dropped column: the layout of before is used (per-row warning), not refused (breaker: an ALTER COLUMN done as DROP + ADD)', async () => {
+    const own = au(layoutsFromDdl(`${before}\nALTER TABLE dbo.T DROP COLUMN code;\nALTER TABLE dbo.T ADD code varchar(20) NULL;`));
+    await expect(drain(withMetadata(fakeSource(catalogFromLayouts(own)), layoutsFromDdl(before)))).resolves.toBeUndefined();
+  });
+  it('after a REBUILD removed the dropped column: refused, naming --accept-layout-drift, which uses it', async () => {
+    const own = au(layoutsFromDdl('CREATE TABLE dbo.T (id int NOT NULL PRIMARY KEY, note varchar(50) NULL, code varchar(20) NULL);'));
+    await expect(drain(withMetadata(fakeSource(catalogFromLayouts(own)), layoutsFromDdl(before)))).rejects.toMatchObject({ code: 'INPUT_LAYOUT_CONTRADICTS_CATALOG', message: expect.stringContaining('rerun with --accept-layout-drift') });
+    await expect(drain(withMetadata(fakeSource(catalogFromLayouts(own)), layoutsFromDdl(before), { acceptReordered: true }))).resolves.toBeUndefined();
+  });
+});
+
 describe('column order is compared in column_id order, not the layouts\' physical order', () => {
   it('a clustered key on a later column (stored first) is not "another order" (SYNTHETIC layouts from one script)', async () => {
     const ddl = 'CREATE TABLE dbo.T (A int NOT NULL, B int NOT NULL, C varchar(10) NULL);\nCREATE CLUSTERED INDEX cx ON dbo.T (B);';
