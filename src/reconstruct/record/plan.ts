@@ -266,7 +266,9 @@ function judgeLimit(l: ValueLimit, v: SqlValue, warnings: string[]): void {
   if (l.kind === 'chars') {
     let nul = 0;
     for (let i = v.indexOf('\0'); i >= 0; i = v.indexOf('\0', i + 1)) nul++;
-    if (nul > 0) warnings.push(`column ${l.name} (${l.declared}) holds ${nul} NUL character(s) among its ${v.length}: varchar text rarely holds any, and a NUL after every character is how nvarchar (UTF-16) text reads when taken as varchar: the column may be nvarchar in the table (check the layout)`);
+    // Half or more of its characters NUL: the shape of UTF-16 text (a NUL after each Latin character),
+    // not a stray NUL an application stored (a C string's terminator: "abc\0"; breaker).
+    if (nul > 0 && nul * 2 >= v.length) warnings.push(`column ${l.name} (${l.declared}) holds ${nul} NUL character(s) among its ${v.length}: varchar text rarely holds any, and a NUL after every character is how nvarchar (UTF-16) text reads when taken as varchar: the column may be nvarchar in the table (check the layout)`);
   }
 }
 

@@ -138,6 +138,11 @@ describe('NUL characters in a varchar value: nvarchar (UTF-16) text read as varc
       expect(row.warnings).toEqual([`column Name (varchar(50)) holds ${text.length} NUL character(s) among its ${2 * text.length}: varchar text rarely holds any, and a NUL after every character is how nvarchar (UTF-16) text reads when taken as varchar: the column may be nvarchar in the table (check the layout)`]);
     }
   });
+  it('a stray NUL (a C string\'s terminator stored by an application: "abc\\0") is not UTF-16\'s shape: no warning', () => {
+    const row = decodeRow(encodeRow(asV, { Id: 1, Name: 'abc\u0000' }), asV);
+    expect(row.values.Name).toBe('abc\u0000');
+    expect(row.warnings).toEqual([]);
+  });
   it('a varchar value without NUL, and the nvarchar read as nvarchar: no warning', () => {
     expect(decodeRow(encodeRow(asV, { Id: 1, Name: 'hi' }), asV).warnings).toEqual([]);
     expect(decodeRow(encodeRow(asN, { Id: 1, Name: 'hi' }), asN).warnings).toEqual([]);
