@@ -7,6 +7,16 @@ import { planChain } from '../../src/restore/chain.js';
 import { readFolderHistory } from '../../src/restore/history.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
+/** The InputError `plan` throws, or undefined when it plans (the expectations then fail on its code). */
+function refusal(plan: () => unknown): InputError | undefined {
+  try {
+    plan();
+  } catch (e) {
+    return e as InputError;
+  }
+  return undefined;
+}
+
 /**
  * A folder whose log backup is damaged (one MTF descriptor block zeroed): the backup is left out of
  * the plan, and a refusal said only "there is no log backup after the full backup" — with the log
@@ -62,12 +72,7 @@ describeCorpus('restore plan over a log backup whose MTF trailer alone is damage
     const h = readFolderHistory([dir]);
     expect(planChain(h.sets, { kind: 'time', time: '2017-06-01T13:03:00.000' }, h.skipped).steps.map((s) => s.role)).toEqual(['full', 'log']);
     for (const time of ['2017-06-01T13:04:13.500', '2017-06-01T13:07:00.000']) {
-      let err: InputError | undefined;
-      try {
-        planChain(h.sets, { kind: 'time', time }, h.skipped);
-      } catch (e) {
-        err = e as InputError;
-      }
+      const err = refusal(() => planChain(h.sets, { kind: 'time', time }, h.skipped));
       expect(err?.code).toBe('INPUT_RESTORE_TARGET_AT_BOUNDARY');
       expect(err?.message).toContain(`falls after log backup ${trn} started (2017-06-01T13:04:13)`);
       expect(err?.message).toContain('its backup finish date is unknown (its closing blocks are damaged: FORMAT_BAD_MTF_TRAILER)');
@@ -80,12 +85,7 @@ describeCorpus('restore plan over a log backup whose MTF trailer alone is damage
   it('a time past every log backup is TOO_LATE, not a boundary of the one whose finish date is unknown (a later one started before it: reviewer)', () => {
     const { dir } = folder('ESET');
     const h = readFolderHistory([dir]);
-    let err: InputError | undefined;
-    try {
-      planChain(h.sets, { kind: 'time', time: '2017-06-03T00:00:00.000' }, h.skipped);
-    } catch (e) {
-      err = e as InputError;
-    }
+    const err = refusal(() => planChain(h.sets, { kind: 'time', time: '2017-06-03T00:00:00.000' }, h.skipped));
     expect(err?.code).toBe('INPUT_RESTORE_TOO_LATE');
     expect(err?.message).toContain(`the last log backup, ${join(dir, 'RestoreTimeClean_2.trn')}, started at 2017-06-01T13:09:13`);
   });
@@ -94,12 +94,7 @@ describeCorpus('restore plan over a log backup whose MTF trailer alone is damage
     const { dir, trn } = folder('MSLS');
     const h = readFolderHistory([dir]);
     expect(h.skipped.map((s) => [s.file, s.code])).toEqual([[trn, 'FORMAT_BAD_MTF']]);
-    let err: InputError | undefined;
-    try {
-      planChain(h.sets, { kind: 'lsn', lsn: '25000000014000001' }, h.skipped);
-    } catch (e) {
-      err = e as InputError;
-    }
+    const err = refusal(() => planChain(h.sets, { kind: 'lsn', lsn: '25000000014000001' }, h.skipped));
     expect(err?.code).toBe('INPUT_RESTORE_CHAIN_BROKEN');
     expect(err?.message).toContain(`left out as damaged (cut or unreadable; \`rowback inspect\` says where): ${trn}`);
     expect(err?.location).toEqual({ file: trn });
