@@ -27,6 +27,8 @@ export interface EncodedRowEvent {
   drift: boolean;
   /** One of its drift warnings is not "row predates the column" (driftKind 2): columns added after the row do not explain it. */
   hardDrift?: boolean;
+  /** The row carries warnings (drift ones or others): counted by scan's summary. */
+  warned?: boolean;
   text: Uint8Array;
 }
 
@@ -164,7 +166,7 @@ export async function* recoverEncodedBatches(source: RecoverySource, filter: Sca
       const outcome = r.outcome[k];
       const end = r.textEnds[k];
       const table = job.tables[tn++];
-      if (outcome === OUTCOME_ROW) conv.admit({ kind: 'encoded', table, drift: r.drift[k] !== 0, hardDrift: r.drift[k] === 2, text: text!.subarray(textStart, end) }, allocUnit, out);
+      if (outcome === OUTCOME_ROW) conv.admit({ kind: 'encoded', table, drift: (r.drift[k] & 3) !== 0, hardDrift: (r.drift[k] & 3) === 2, warned: (r.drift[k] & 4) !== 0, text: text!.subarray(textStart, end) }, allocUnit, out);
       else if (outcome === OUTCOME_EVENT) conv.admit(r.events[e++], allocUnit, out);
       else conv.admit(conv.convert(c), allocUnit, out);
       textStart = end;

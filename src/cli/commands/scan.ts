@@ -153,6 +153,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const out: Writable = outFile ?? process.stdout;
     const writer = createRowWriter(opts.format, out, { valueColumns, includeAfter: operations.includes('update'), csvRaw: opts.csvRaw });
     const perTable = new Map<string, number>();
+    /** Rows printed with warnings (a value may be wrong or missing): said in the summary and the report. */
+    let warnedRows = 0;
     const skipped: SkippedItem[] = [];
     let rows = 0;
     const started = Date.now();
@@ -172,6 +174,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
             continue;
           }
           rows++;
+          if (ev.kind === 'row' ? ev.row.warnings.length > 0 : ev.warned === true) warnedRows++;
           const table = ev.kind === 'row' ? ev.row.table : ev.table;
           batch.push(ev.kind === 'row' ? ev.row : ev.text);
           // per-table counts: consecutive rows mostly share a table
@@ -232,6 +235,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         filter,
         rows,
         rowsPerTable: Object.fromEntries(perTable),
+        rowsWithWarnings: warnedRows,
         complete: lost.length === 0 && damaged.length === 0 && !interruptedBy,
         ...(interruptedBy ? { interrupted: interruptedBy } : {}),
         ...(noRowsReason ? { noRowsReason: isoLogTimesIn(noRowsReason) } : {}),
@@ -266,6 +270,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
       if (metadataNote) process.stderr.write(`rowback scan: note: ${metadataNote}\n`);
       printSummary(rows, perTable, allSkipped);
+      if (warnedRows) process.stderr.write(`rowback scan: ${warnedRows} of the ${rows} row(s) carry warnings (each in its "warnings"): a value may be wrong or missing there; read them before re-inserting those rows\n`);
       // the notes before "why no rows", which counts what they name
       for (const n of [...told.removals, ...told.notes]) process.stderr.write(`rowback scan: note: ${n}\n`);
       if (noRowsReason) process.stderr.write(`rowback scan: why no rows: ${noRowsReason}\n`);

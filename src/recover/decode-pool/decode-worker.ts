@@ -152,7 +152,7 @@ function run(job: DecodeJob): DecodeResult {
     at += text.write(json, at);
     text[at++] = 0x0a;
     outcome[i] = OUTCOME_ROW;
-    drift[i] = driftKind(ev.row.warnings);
+    drift[i] = driftKind(ev.row.warnings) | (ev.row.warnings.length ? 4 : 0);
     textEnds[i] = at;
   }
   // the lines in a buffer of their own size (the scratch buffer stays here for the next job): the

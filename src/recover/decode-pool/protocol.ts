@@ -109,7 +109,7 @@ export interface DecodeResult {
   id: number;
   /** Per candidate: OUTCOME_ROW, OUTCOME_EVENT or OUTCOME_MAIN. */
   outcome: Uint8Array;
-  /** Per candidate that became a row: recover-rows' driftKind of its warnings (0 none, 1 only "row predates the column", 2 another of LayoutFitCheck's DRIFT_WARNINGS). */
+  /** Per candidate that became a row: bits 0–1 recover-rows' driftKind of its warnings (0 none, 1 only "row predates the column", 2 another of LayoutFitCheck's DRIFT_WARNINGS); bit 2 (4): it has any warning. */
   drift: Uint8Array;
   /** `JSON.stringify(row) + '\n'` of the rows, UTF-8, one after another. */
   text: ArrayBuffer;
