@@ -536,14 +536,15 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
       // offset from the VLF start in 512-byte units (FORMAT-NOTES §3), so the log the cut took is
       // named by LSN: from the first whole sector missing to the VLF's end.
       const kept = Math.floor((size - off) / 512);
-      const lostRange = h.seq > 0
-        ? `: VLF sequence ${h.seq} lost its log from LSN ${formatLsn({ vlf: h.seq, block: kept, slot: 1 })} (its block ${kept}, file offset ${off + kept * 512}) to its end (LSN ${formatLsn({ vlf: h.seq, block: h.size / 512 - 1, slot: 0xffff })}), if it held log that far`
+      const from = h.seq > 0 ? formatLsn({ vlf: h.seq, block: kept, slot: 1 }) : null;
+      const lostRange = from !== null
+        ? `: VLF sequence ${h.seq} lost its log from LSN ${from} (its block ${kept}, file offset ${off + kept * 512}) to its end (LSN ${formatLsn({ vlf: h.seq, block: h.size / 512 - 1, slot: 0xffff })}), if it held log that far`
         : ' (a VLF never used: no log lost in it)';
-      if (h.seq > 0) {
-        cutVlf = `VLF sequence ${h.seq}, cut at offset ${size}, lost its log from LSN ${formatLsn({ vlf: h.seq, block: kept, slot: 1 })} to its end, if it held log that far`;
+      if (from !== null) {
+        cutVlf = `VLF sequence ${h.seq}, cut at offset ${size}, lost its log from LSN ${from} to its end, if it held log that far`;
         cutFirst = { vlf: h.seq, block: kept, slot: 1 };
       }
-      problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: `VLF of ${h.size} bytes is cut short by the end of the file (${size - off} bytes present)${lostRange}`, location: { file: path, offset: off, ...(h.seq > 0 ? { lsn: formatLsn({ vlf: h.seq, block: kept, slot: 1 }) } : {}) } });
+      problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: `VLF of ${h.size} bytes is cut short by the end of the file (${size - off} bytes present)${lostRange}`, location: { file: path, offset: off, ...(from !== null ? { lsn: from } : {}) } });
       vlfs.push({ ...h, size: size - off, index: vlfs.length, offset: off });
       break;
     }

@@ -118,8 +118,8 @@ export function fixupBlock(b: Uint8Array, offset: number, size: number): Uint8Ar
  */
 export function blockChecksumProblem(b: Uint8Array, offset: number, size: number): string | null {
   if (!blockHoldsChecksum(b, offset)) return null;
-  const stored = (b[offset + BLOCK_CHECKSUM_OFFSET] | (b[offset + BLOCK_CHECKSUM_OFFSET + 1] << 8) | (b[offset + BLOCK_CHECKSUM_OFFSET + 2] << 16) | (b[offset + BLOCK_CHECKSUM_OFFSET + 3] << 24)) >>> 0;
-  const flagged = ((b[offset + BLOCK_STATUS_OFFSET] | (b[offset + BLOCK_STATUS_OFFSET + 1] << 8)) & BLOCK_STATUS_CHECKSUM) !== 0;
+  const stored = u32(b, offset + BLOCK_CHECKSUM_OFFSET);
+  const flagged = (u16(b, offset + BLOCK_STATUS_OFFSET) & BLOCK_STATUS_CHECKSUM) !== 0;
   const computed = logBlockChecksum(b, offset, size);
   if (stored === computed) return null;
   return `log block checksum 0x${hex8(stored)} stored, 0x${hex8(computed)} computed (damaged block${flagged ? '' : '; its header\'s checksum bit is clear, though a checksum is there'})`;
@@ -132,8 +132,7 @@ export function blockChecksumProblem(b: Uint8Array, offset: number, size: number
  * A block for which this is false is the unchecked kind the scan notes name.
  */
 export function blockHoldsChecksum(b: Uint8Array, offset: number): boolean {
-  if (((b[offset + BLOCK_STATUS_OFFSET] | (b[offset + BLOCK_STATUS_OFFSET + 1] << 8)) & BLOCK_STATUS_CHECKSUM) !== 0) return true;
-  return (b[offset + BLOCK_CHECKSUM_OFFSET] | b[offset + BLOCK_CHECKSUM_OFFSET + 1] | b[offset + BLOCK_CHECKSUM_OFFSET + 2] | b[offset + BLOCK_CHECKSUM_OFFSET + 3]) !== 0;
+  return (u16(b, offset + BLOCK_STATUS_OFFSET) & BLOCK_STATUS_CHECKSUM) !== 0 || u32(b, offset + BLOCK_CHECKSUM_OFFSET) !== 0;
 }
 
 /**
