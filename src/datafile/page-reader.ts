@@ -42,13 +42,18 @@ const SOURCE_KIND = /^(?:compressed )?(?:data file|backup) /;
  * every layer's path: "A over B".
  */
 export function sourceFile(source: PageSource, page?: PageId | string): string {
-  let d = source.description;
-  if (page !== undefined && source.pageOrigin) {
-    const [f, p] = typeof page === 'string' ? page.split(':').map(Number) : [page.fileId, page.pageId];
-    const origin = Number.isInteger(f) && Number.isInteger(p) ? source.pageOrigin(f!, p!) : undefined;
-    if (origin !== undefined) d = origin;
-  }
+  const d = (page !== undefined ? pageOriginOf(source, page) : undefined) ?? source.description;
   return d.split(' over ').map((x) => x.replace(SOURCE_KIND, '')).join(' over ');
+}
+
+/**
+ * The description of the layer a page (`file:page` or a PageId) is read from (`data file X`,
+ * `backup X`: the source's `pageOrigin`), or undefined when the source does not say or no layer holds it.
+ */
+export function pageOriginOf(source: PageSource, page: PageId | string): string | undefined {
+  if (!source.pageOrigin) return undefined;
+  const [f, p] = typeof page === 'string' ? page.split(':').map(Number) : [page.fileId, page.pageId];
+  return Number.isInteger(f) && Number.isInteger(p) ? source.pageOrigin(f!, p!) : undefined;
 }
 
 /**

@@ -9,7 +9,7 @@ import { InputError, SchemaError } from '../errors.js';
 import { openBackupPages } from '../backup/open.js';
 import type { BackupAdvice } from '../backup/page-source.js';
 import { readDataFileMetadata, type DataFileMetadata } from '../datafile/metadata.js';
-import { PageReader, sourceFile, uncheckedPagesNote } from '../datafile/page-reader.js';
+import { PageReader, pageOriginOf, sourceFile, uncheckedPagesNote } from '../datafile/page-reader.js';
 import type { PageSource } from '../datafile/page-source.js';
 import { findTable, readTableRows } from '../datafile/table-rows.js';
 import { visibleColumns, type TableLayout } from '../reconstruct/metadata/table-layout.js';
@@ -121,10 +121,9 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
 function describeSkipped(item: SkippedItem, source: PageSource): string {
   const page = item.location.page;
   if (page === undefined) return `${item.code}: ${item.reason}`;
-  const [f, p] = page.split(':').map(Number);
   // The page reader sets location.file to the source's path; the prose wants its description ("backup X").
   const own = item.location.file === undefined || item.location.file === sourceFile(source) || item.location.file === sourceFile(source, page);
-  const file = (Number.isInteger(f) && Number.isInteger(p) ? source.pageOrigin?.(f!, p!) : undefined) ?? (own ? source.description : item.location.file);
+  const file = pageOriginOf(source, page) ?? (own ? source.description : item.location.file);
   return `page ${page} in ${file}: ${item.code}: ${item.reason.replace(` (page ${page})`, '')}`;
 }
 
