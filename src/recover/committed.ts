@@ -308,6 +308,8 @@ export async function* committedCandidateBatches(
   const budget = options.holdBudgetBytes ?? DEFAULT_HOLD_BUDGET;
   const txns = new Map<string, TxnState>();
   let heldTotal = 0;
+  // isSystemBaseTableAllocUnit per distinct unknown unit, not per row operation (a BigInt parse each)
+  const systemUnit = new Map<string, boolean>();
 
   // Undone inside the transaction (see the docstring): pairs are looked for when the scan asks for
   // deletes or for inserts, not both (then both are printed: each happened).
@@ -497,7 +499,14 @@ export async function* committedCandidateBatches(
       const table = r.AllocUnitId ? catalog.byAllocUnit(r.AllocUnitId) : undefined;
       if (!table) {
         stats.unknownAllocUnitRowOps++;
-        if (stats.systemTableRowOps !== undefined && r.AllocUnitId && isSystemBaseTableAllocUnit(r.AllocUnitId)) stats.systemTableRowOps++;
+        if (stats.systemTableRowOps !== undefined && r.AllocUnitId) {
+          let system = systemUnit.get(r.AllocUnitId);
+          if (system === undefined) {
+            if (systemUnit.size >= 4096) systemUnit.clear();
+            systemUnit.set(r.AllocUnitId, (system = isSystemBaseTableAllocUnit(r.AllocUnitId)));
+          }
+          if (system) stats.systemTableRowOps++;
+        }
         const units = stats.unknownAllocUnits;
         if (units && r.AllocUnitId) {
           const had = units.get(r.AllocUnitId);
