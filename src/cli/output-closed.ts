@@ -26,11 +26,6 @@ export function noteStderrClosed(): void {
   stderrClosed = true;
 }
 
-/** True once stderr was found closed (`noteStderrClosed`). */
-export function stderrWasClosed(): boolean {
-  return stderrClosed;
-}
-
 /**
  * The exit code once stderr was closed early: 141 (as for stdout: a shell's code for a writer killed
  * by SIGPIPE) instead of 0, since lines the command wrote were lost and a whole result would be

@@ -39,13 +39,13 @@ export function assertRegularFile(flag: string, path: string): void {
  * argument). A path that cannot be stat'ed is left to the caller's own check.
  */
 export function assertNotEmpty(flag: string, path: string): void {
-  let size: number;
+  let st;
   try {
-    size = statSync(path).size;
+    st = statSync(path);
   } catch {
     return;
   }
-  if (size === 0 && statSync(path).isFile()) throw emptyFileError(flag, path);
+  if (st.size === 0 && st.isFile()) throw emptyFileError(flag, path);
 }
 
 /** The INPUT_EMPTY_FILE error for `path` given as `flag` ('' for none). */

@@ -62,9 +62,8 @@ export const PAGE_NOTE_WORDS: UncheckedNoteWords = {
 };
 
 /**
- * The words of the log-block note: with them `uncheckedNote` gives exactly what
- * logreader/ldf/reader.ts uncheckedBlocksNote says (test/util/unchecked-note.test.ts), so that
- * function can be this builder's call.
+ * The words of the log-block note (logreader/ldf/reader.ts uncheckedBlocksNote): word for word the
+ * sentence it wrote by hand before (test/util/unchecked-note.test.ts).
  */
 export const BLOCK_NOTE_WORDS: UncheckedNoteWords = {
   unit: { one: 'log block', many: 'log blocks' },
