@@ -2,9 +2,11 @@
  * `--strict` of `scan`, `dump`, `log`, `diff` and `decode`: a result that is INCOMPLETE (the command printed
  * `rowback CMD: INCOMPLETE: …` on stderr: log lost to damage or in no file given, pages or catalog
  * pages that could not be read; for diff and decode, which print a whole result or refuse, values
- * printed or compared that were decoded with warnings) ends with exit code 3 instead of 0, so that a script tells a cut
- * result from a whole one without reading stderr. The output is the same either way: written
- * whole, the INCOMPLETE line printed (also with `--quiet`).
+ * printed or compared that were decoded with warnings) or, for scan and dump, that holds rows
+ * carrying warnings (`rowback CMD: N of the M row(s) carry warnings`: warned-rows.ts) ends with exit
+ * code 3 instead of 0, so that a script tells a cut or doubtful result from a whole one without
+ * reading stderr. The output is the same either way: written whole, the line printed (also with
+ * `--quiet`).
  *
  * Exit codes of the CLI: 0 whole result; 1 failure (`SOURCE_*`, `STAGING_*`, …); 2 bad input
  * (`INPUT_*`, `FORMAT_*`, …); 3 INCOMPLETE under `--strict` (`inspect`: whenever it reports damage); 130 / 143 interrupted by SIGINT /
@@ -17,7 +19,7 @@ export const INCOMPLETE_EXIT_CODE = 3;
 
 /** The `--strict` option, one wording for every command that takes it. */
 export function strictOption(): Option {
-  return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the result is INCOMPLETE (output written whole and INCOMPLETE said on stderr all the same); an interrupt (130/143) or an error (1/2) keeps its own code`);
+  return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the result is INCOMPLETE or printed rows carry warnings (output written whole and either said on stderr all the same); an interrupt (130/143) or an error (1/2) keeps its own code`);
 }
 
 /**

@@ -59,9 +59,9 @@ describeCorpus('rowback dump on the corpus', () => {
   it('CSV (csv-stringify) with a header of the visible columns, then page and slot, ghost column with --include-ghosts', async () => {
     const r = await dump({ mdf: NORTHWND(), table: 'Region', format: 'csv', includeGhosts: true });
     const rows = parse(r.out) as string[][];
-    expect(rows[0]).toEqual(['RegionID', 'RegionDescription', 'page', 'slot', 'ghost']);
+    expect(rows[0]).toEqual(['RegionID', 'RegionDescription', 'page', 'slot', 'ghost', 'warnings']);
     expect(rows).toHaveLength(5);
-    expect(rows[1]).toEqual(['1', 'Eastern'.padEnd(50), expect.stringMatching(/^1:\d+$/), '0', '0']);
+    expect(rows[1]).toEqual(['1', 'Eastern'.padEnd(50), expect.stringMatching(/^1:\d+$/), '0', '0', '']);
   });
 
   it('JSON array to --out FILE; --quiet prints nothing', async () => {
@@ -106,7 +106,7 @@ describeCorpus('rowback dump on the corpus', () => {
     const csv = await dump({ mdf, table: 'dbo.Employee', includeRemnants: true, format: 'csv' });
     const nd = (await dump({ mdf, table: 'dbo.Employee', includeRemnants: true })).out.trim().split('\n').map((l) => JSON.parse(l));
     const recs = parse(csv.out, { columns: true, cast: (v: string, ctx: { quoting: boolean; header: boolean }) => (ctx.header || ctx.quoting || v !== '' ? v : null) }) as Array<Record<string, string | null>>;
-    expect(Object.keys(recs[0])).toEqual(['Emp_Id', 'Emp_Name', 'Emp_City', 'Emp_Age', 'page', 'slot', 'ghost', 'remnant', 'offset', 'recordStatus']);
+    expect(Object.keys(recs[0])).toEqual(['Emp_Id', 'Emp_Name', 'Emp_City', 'Emp_Age', 'page', 'slot', 'ghost', 'remnant', 'offset', 'recordStatus', 'warnings']);
     expect(recs).toHaveLength(nd.length);
     recs.forEach((c, i) => {
       const n = nd[i];

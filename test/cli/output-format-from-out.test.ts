@@ -69,7 +69,7 @@ describeCorpus('rowback dump --out rows.csv (no --format) writes CSV', () => {
       spy.mockRestore();
     }
     const rows = parse(readFileSync(file, 'utf8')) as string[][];
-    expect(rows[0]).toEqual(['ShipperID', 'CompanyName', 'Phone', 'page', 'slot']);
+    expect(rows[0]).toEqual(['ShipperID', 'CompanyName', 'Phone', 'page', 'slot', 'warnings']);
     expect(rows).toHaveLength(4);
   });
 });

@@ -34,4 +34,25 @@ describeCorpus('scan: rows carrying warnings are said', () => {
     expect(plain.stderr).not.toContain('carry warnings');
     expect((JSON.parse(readFileSync(report, 'utf8')) as { rowsWithWarnings: number }).rowsWithWarnings).toBe(0);
   });
+
+  it('--strict: rows with warnings exit 3 (the same stdout and stderr as without it); the line is said with --quiet too; the catalog alone: 0', async () => {
+    const ddl = join(dir, 'employee-strict.sql');
+    writeFileSync(ddl, 'CREATE TABLE dbo.Employee (Emp_Id int NOT NULL PRIMARY KEY, Emp_Name varchar(200), Emp_City varchar(max), Emp_Age int);\n');
+    const args = ['scan', '--mdf', mdf(), '--ldf', ldf(), '--ddl', ddl, '--table', 'dbo.Employee'];
+    const plain = await cli(...args);
+    expect(plain.code).toBe(0);
+    const strict = await cli(...args, '--strict');
+    expect(strict.code, strict.stderr).toBe(3);
+    expect(strict.stdout).toBe(plain.stdout);
+    expect(strict.stderr).toBe(plain.stderr);
+    const quiet = await cli(...args, '--strict', '--quiet');
+    expect(quiet.code).toBe(3);
+    expect(quiet.stderr).toContain('rowback scan: 3 of the 3 row(s) carry warnings');
+    // CSV: the reader is sent to the column
+    const csv = await cli(...args, '--format', 'csv', '--quiet');
+    expect(csv.stderr).toContain('rowback scan: 3 of the 3 row(s) carry warnings (each in its "warnings" column)');
+    const clean = await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--table', 'dbo.Employee', '--strict');
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout.trim().split('\n')).toHaveLength(3);
+  });
 });

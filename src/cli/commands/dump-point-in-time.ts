@@ -6,7 +6,8 @@ import { exitCodeOf, letSignalsIn, type Interruption } from '../interrupt.js';
 import type { Writable } from 'node:stream';
 import { InputError } from '../../errors.js';
 import { replayTableAt, type ReplayResult } from '../../replay/point-in-time.js';
-import { csvCell, csvRecord } from '../../util/csv.js';
+import { csvCell, csvRecord, csvValueHeaders } from '../../util/csv.js';
+import { sayWarnedRows } from '../warned-rows.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
 import type { DumpOptions } from './dump.js';
 import { parseTarget } from './restore.js';
@@ -17,7 +18,7 @@ const list = (v: string | string[] | undefined): string[] => (v === undefined ? 
 
 /**
  * Prints the replayed rows (ndjson: `{table, values, origin}` where origin is `backup` or the LSN
- * of the log record that wrote the row; csv: the columns; json: an array of the ndjson objects)
+ * of the log record that wrote the row; csv: the columns, then `warnings`; json: an array of the ndjson objects)
  * and a summary on stderr: the chain used, base rows, operations redone/undone, the stop. Throws
  * InputError INPUT_BAD_OPTION for a missing --bak/--trn/stop or options that do not apply
  * (--mdf, --position, --include-ghosts, --include-remnants), and what `replayTableAt` throws.
@@ -60,14 +61,18 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   const out: Writable = outFile ?? stdout;
   const write = (s: string) => new Promise<void>((resolve, reject) => out.write(s, (e) => (e ? reject(e) : resolve())));
   const record = (x: ReplayResult['rows'][number]) => ({ table: r.table, values: x.values, origin: x.origin === 'backup' ? 'backup' : `log ${x.origin.lsn}`, ...(x.warnings.length ? { warnings: x.warnings } : {}) });
-  if (opts.format === 'csv') await write(csvRecord(r.columns, opts.csvRaw));
+  // CSV: the columns, then the row's warnings (a column named `warnings` is written `[warnings]`)
+  if (opts.format === 'csv') await write(csvRecord([...csvValueHeaders(r.columns, ['warnings']), 'warnings'], opts.csvRaw));
   if (opts.format === 'json') await write('[');
   let n = 0;
+  /** Rows printed with warnings: said on stderr, exit 3 with --strict (warned-rows.ts). */
+  let warned = 0;
   for (const x of r.rows) {
-    if (opts.format === 'csv') await write(csvRecord(r.columns.map((c) => csvCell(x.values[c] ?? null)), opts.csvRaw));
+    if (opts.format === 'csv') await write(csvRecord([...r.columns.map((c) => csvCell(x.values[c] ?? null)), x.warnings.length ? x.warnings.join('; ') : null], opts.csvRaw));
     else if (opts.format === 'json') await write(`${n ? ',' : ''}\n${JSON.stringify(record(x))}`);
     else await write(`${JSON.stringify(record(x))}\n`);
     n++;
+    if (x.warnings.length) warned++;
     if (interrupt?.by) break;
   }
   if (opts.format === 'json') await write(n ? '\n]\n' : ']\n');
@@ -76,6 +81,8 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
     stderr.write(replaySummary(r));
     if (r.uncheckedLog) stderr.write(`rowback dump: note: ${r.uncheckedLog}\n`);
   }
+  // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
+  sayWarnedRows(stderr, 'dump', warned, n, opts);
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
   if (interrupt?.by) {
     stderr.write(`rowback dump: INTERRUPTED by ${interrupt.by}: the dump stopped before its end; the ${n} row(s) written are only part of the result\n`);

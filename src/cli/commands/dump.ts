@@ -20,11 +20,12 @@ import { runPointInTimeDump } from './dump-point-in-time.js';
 import { getOwn, pickOwn } from '../../util/own-keys.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 import { exitIncomplete, strictOption } from '../strict.js';
+import { sayWarnedRows } from '../warned-rows.js';
 
 export const DUMP_FORMATS = ['ndjson', 'csv', 'json'] as const;
 export type DumpFormat = (typeof DUMP_FORMATS)[number];
 /** dump's own CSV columns: a value column never takes one of these names (csvValueHeaders). */
-export const DUMP_CSV_OWN_COLUMNS = ['page', 'slot', 'ghost', 'remnant', 'offset', 'recordStatus'] as const;
+export const DUMP_CSV_OWN_COLUMNS = ['page', 'slot', 'ghost', 'remnant', 'offset', 'recordStatus', 'warnings'] as const;
 
 export interface DumpOptions {
   /** The primary data file, and any secondary files (.ndf) of the same database. */
@@ -50,7 +51,7 @@ export interface DumpOptions {
   stopAt?: string;
   /** Point in time: just before this LSN (STOPBEFOREMARK = 'lsn:…'). */
   stopBeforeLsn?: string;
-  /** Exit 3 (not 0) when the dump is INCOMPLETE (strict.ts); a point-in-time dump is whole or refused, so it never is. */
+  /** Exit 3 (not 0) when the dump is INCOMPLETE or printed rows carry warnings (strict.ts); a point-in-time dump is whole or refused, so only its warned rows can. */
   strict?: boolean;
 }
 
@@ -68,7 +69,7 @@ export function register(program: Command): void {
     .option('--include-remnants', 'also carve deleted records left in the page bodies (slot already removed), flagged remnant')
     .addOption(outFormatOption(DUMP_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
-    .option('--quiet', 'no summary on stderr; still said: INCOMPLETE and INTERRUPTED')
+    .option('--quiet', 'no summary on stderr; still said: INCOMPLETE, INTERRUPTED and rows carrying warnings')
     .addOption(strictOption())
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
     .option('--trn <files...>', 'log backups to replay over --bak up to --stop-at / --stop-before-lsn (the table as it stood then; see docs/restore.md)')
@@ -189,12 +190,14 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     }
     if (opts.format === 'csv') {
       // the values, then where each row is (page, slot; with remnants offset); a value column named like one of these is `[name]` (csvValueHeaders)
-      const header = [...csvValueHeaders(tables[0].columns, DUMP_CSV_OWN_COLUMNS), 'page', 'slot', ...(opts.includeGhosts || opts.includeRemnants ? ['ghost'] : []), ...(opts.includeRemnants ? ['remnant', 'offset', 'recordStatus'] : [])];
+      const header = [...csvValueHeaders(tables[0].columns, DUMP_CSV_OWN_COLUMNS), 'page', 'slot', ...(opts.includeGhosts || opts.includeRemnants ? ['ghost'] : []), ...(opts.includeRemnants ? ['remnant', 'offset', 'recordStatus'] : []), 'warnings'];
       await write(csvRecord(header, opts.csvRaw));
     } else if (opts.format === 'json') {
       await write('[');
     }
     const started = Date.now();
+    /** Rows printed with warnings (a value may be wrong or missing): said on stderr, exit 3 with --strict (warned-rows.ts). */
+    let warnedRows = 0;
     const progress = createProgress({ quiet: opts.quiet, stream: stderr as NodeJS.WriteStream });
     // where each table's skipped items start in rowSkipped (readTableRows adds the page reader's
     // items of the table's walk there too): the INCOMPLETE line names the table of a failed page
@@ -225,6 +228,8 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
           const cells: Array<string | number | null> = [...columns.map((c) => csvCell(getOwn(r.values, c) ?? null)), r.page, r.slot];
           if (opts.includeGhosts || opts.includeRemnants) cells.push(r.ghost && !r.remnant ? '1' : '0');
           if (opts.includeRemnants) cells.push(r.remnant ? '1' : '0', r.remnant ? (r.offset ?? null) : null, r.remnant ? (r.ghost ? 'ghost' : 'primary') : null);
+          // a row's warnings, as scan's CSV has them: without them a CSV reader had values a warning doubts and no word
+          cells.push(r.warnings.length ? r.warnings.join('; ') : null);
           await write(csvRecord(cells, opts.csvRaw));
         } else if (opts.format === 'json') {
           await write(`${rows ? ',' : ''}\n${JSON.stringify(record(r))}`);
@@ -233,6 +238,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
         }
         rows++;
         t.rows++;
+        if (r.warnings.length) warnedRows++;
         if (interrupt.by) break tables;
       }
     }
@@ -256,6 +262,8 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
       stderr.write(incompleteLine(skipped, rows, { tableOf, failedPages: new Set(reader.skipped), source }));
       exitIncomplete(opts.strict);
     }
+    // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
+    sayWarnedRows(stderr, 'dump', warnedRows, rows, opts);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
     if (interrupt.by) {
       stderr.write(`rowback dump: INTERRUPTED by ${interrupt.by}: the dump stopped before its end${done.length ? ` (in ${done[done.length - 1].table})` : ''}; the ${rows} row(s) written are only part of the result\n`);

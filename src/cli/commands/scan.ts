@@ -21,6 +21,7 @@ import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
 import { openSource, threadCount, type ScanSourceOptions } from './scan-sources.js';
 import { exitIncomplete, strictOption } from '../strict.js';
+import { sayWarnedRows } from '../warned-rows.js';
 
 interface ScanOptions extends ScanSourceOptions {
   from?: string;
@@ -77,7 +78,7 @@ export function register(program: Command): void {
     .addOption(outFormatOption(OUTPUT_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
-    .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE, INTERRUPTED, UNCHECKED and a TRUNCATE TABLE / DROP TABLE in the log (the rows printed are then not all that was removed)')
+    .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE, INTERRUPTED, UNCHECKED, rows carrying warnings and a TRUNCATE TABLE / DROP TABLE in the log (the rows printed are then not all that was removed)')
     .addOption(strictOption())
     .option('--accept-layout-drift', 'print a table\'s rows even when most of its first rows have fewer/more columns than its layout (it gained columns after them), and use a --ddl/--schema whose columns are in another order than the data file\'s catalog (a layout of before a column was dropped and added again); decode failures still stop it')
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
@@ -270,7 +271,6 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
       if (metadataNote) process.stderr.write(`rowback scan: note: ${metadataNote}\n`);
       printSummary(rows, perTable, allSkipped);
-      if (warnedRows) process.stderr.write(`rowback scan: ${warnedRows} of the ${rows} row(s) carry warnings (each in its "warnings"): a value may be wrong or missing there; read them before re-inserting those rows\n`);
       // the notes before "why no rows", which counts what they name
       for (const n of [...told.removals, ...told.notes]) process.stderr.write(`rowback scan: note: ${n}\n`);
       if (noRowsReason) process.stderr.write(`rowback scan: why no rows: ${noRowsReason}\n`);
@@ -285,6 +285,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: ${logLossClause(lost)}; rows in those LSN ranges are missing from this result${missingLogAdvice(lost, opts)}\n`);
     // --strict: exit 3 for what the report calls "complete": false (an interrupt's 130/143 below wins)
     if (damagedLine || lost.length) exitIncomplete(opts.strict);
+    // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
+    sayWarnedRows(process.stderr, 'scan', warnedRows, rows, opts);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
     if (interruptedBy) {
       process.stderr.write(`rowback scan: INTERRUPTED by ${interruptedBy}: the log was not read to its end; the ${rows} row(s) written are only part of the result\n`);
