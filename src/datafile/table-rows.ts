@@ -14,13 +14,14 @@ import { isRowbackError } from '../errors.js';
 import { FormatError, InputError } from '../errors.js';
 import { decodeRow, type DecodedRow } from '../reconstruct/decode-row.js';
 import type { ColumnLayout, TableLayout } from '../reconstruct/metadata/table-layout.js';
+import { findTableName } from '../reconstruct/metadata/names.js';
 import { isOffRow, type SqlValue } from '../reconstruct/values.js';
 import { decodeBinary, decodeNvarchar, decodeVarchar } from '../reconstruct/types/string.js';
 import type { SkippedItem } from '../recover/source.js';
 import { iamChainPages, PageSet } from './iam.js';
 import { isAllocated } from './pfs.js';
 import { inRowRootBlobId, readLobFragmentTree, readLobLinks } from './lob.js';
-import type { DataFileMetadata, PartitionInfo } from './metadata.js';
+import type { DataFileMetadata, DataFileTable, PartitionInfo } from './metadata.js';
 import { PageReader } from './page-reader.js';
 import type { PageSource } from './page-source.js';
 import { allocUnitIdOf, formatPageId, PAGE_HAS_COMPRESSION_INFO, PageType, parsePageHeader, slotOffset, type PageId, type VerifiedPage } from './page.js';
@@ -67,10 +68,15 @@ export interface ReadTableOptions {
   reader?: PageReader;
 }
 
-export function findTable(metadata: DataFileMetadata, qualified: string) {
-  const q = qualified.toLowerCase().replace(/[[\]"]/g, '');
-  for (const [k, v] of metadata.details) if (k.toLowerCase() === q || k.toLowerCase() === `dbo.${q}`) return v;
-  return undefined;
+/**
+ * The table `qualified` (`schema.name` or `name` for dbo; brackets and double quotes dropped) of a data
+ * file: the exact name first, then the one table named so in another case (reconstruct/metadata/names.ts).
+ * Undefined when none. Throws InputError INPUT_AMBIGUOUS_NAME when several tables of a case-sensitive
+ * database match it only by case (`dbo.T` and `dbo.t`: a lowercased lookup dumped the first of them).
+ */
+export function findTable(metadata: DataFileMetadata, qualified: string): DataFileTable | undefined {
+  const name = findTableName(metadata.details.keys(), qualified.replace(/[[\]"]/g, ''));
+  return name === undefined ? undefined : metadata.details.get(name);
 }
 
 /**

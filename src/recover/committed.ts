@@ -302,7 +302,12 @@ export async function* committedCandidateBatches(
   const stats = options.stats ?? emptyStats();
   const wantedOps = new Set(filter.operations.flatMap((o) => OPERATIONS_FOR[o]));
   const wantedTables = filter.tables?.length
-    ? new Set(filter.tables.map((t) => (catalog.byName(t) ? `${catalog.byName(t)!.schema}.${catalog.byName(t)!.name}` : t).toLowerCase()))
+    ? // the catalog's exact names (byName matches another case only when one table has it: a
+      // case-sensitive database may hold dbo.T and dbo.t, and --table dbo.t is not dbo.T)
+      new Set(filter.tables.map((t) => {
+        const l = catalog.byName(t);
+        return l ? `${l.schema}.${l.name}` : t;
+      }))
     : null;
   const hasWindow = Boolean(filter.from || filter.to);
   const budget = options.holdBudgetBytes ?? DEFAULT_HOLD_BUDGET;
@@ -476,7 +481,7 @@ export async function* committedCandidateBatches(
         // A compensation record is what a rollback inside the transaction writes: it counts too.
         const au = r.AllocUnitId;
         const table = au ? catalog.byAllocUnit(au) : undefined;
-        if (au && table && (!wantedTables || wantedTables.has(`${table.schema}.${table.name}`.toLowerCase()))) {
+        if (au && table && (!wantedTables || wantedTables.has(`${table.schema}.${table.name}`))) {
           const id = r['Transaction ID'];
           const t = txns.get(id) ?? newTxn(id, null);
           const key = t.inWindow ? pairKey(au, r['RowLog Contents 0'], table.compression, r['Page ID']) : null;
@@ -515,7 +520,7 @@ export async function* committedCandidateBatches(
         }
         continue;
       }
-      if (wantedTables && !wantedTables.has(`${table.schema}.${table.name}`.toLowerCase())) {
+      if (wantedTables && !wantedTables.has(`${table.schema}.${table.name}`)) {
         stats.otherTableRowOps++;
         continue;
       }

@@ -1,5 +1,6 @@
 import { InputError, isRowbackError } from '../errors.js';
-import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
+import type { ColumnLayout, TableLayout } from '../reconstruct/metadata/table-layout.js';
+import { NameIndex } from '../reconstruct/metadata/names.js';
 import { catalogDamage, catalogDamageSubject, catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate } from './source.js';
 
 export interface OverrideOptions {
@@ -34,7 +35,7 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
     // Catalog JSON may give a table once per partition: each of those layouts is one partition's.
     const givenPerTable = new Map<string, number>();
     for (const g of override) {
-      const k = `${g.schema}.${g.name}`.toLowerCase();
+      const k = `${g.schema}.${g.name}`;
       givenPerTable.set(k, (givenPerTable.get(k) ?? 0) + 1);
     }
     const layouts = override.map((given) => {
@@ -51,7 +52,7 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
       if (given.allocUnits?.length) {
         const at = parts.filter((p) => p.allocUnits?.some((au) => given.allocUnits!.some((g) => g.allocUnitId === au.allocUnitId)));
         if (at.length) mine = at;
-      } else if ((givenPerTable.get(`${given.schema}.${given.name}`.toLowerCase()) ?? 0) > 1 && own) {
+      } else if ((givenPerTable.get(`${given.schema}.${given.name}`) ?? 0) > 1 && own) {
         const at = parts.filter((p) => (p.partitionNumber ?? 1) === (given.partitionNumber ?? 1));
         if (at.length !== 1 || given.partitionNumber === undefined) {
           throw new InputError(
@@ -154,10 +155,17 @@ function refuseReordered(given: TableLayout, own: TableLayout): void {
       .sort((a, b) => (a.c.columnId || Infinity) - (b.c.columnId || Infinity) || a.i - b.i)
       .map(({ c }) => c.name);
   const ownNames = names(own);
-  const at = new Map(ownNames.map((n, i) => [n.toLowerCase(), i]));
-  const common = names(given).filter((n) => at.has(n.toLowerCase()));
+  // Each given column's place in the catalog: its exact name first, then another case when one
+  // column has it (names.ts: a case-sensitive table may hold Name and name; lowercased, the two were
+  // one place and a layout in the right order was refused). A name matching two only by case has no place.
+  const index = new NameIndex(ownNames.map((n, i) => ({ n, i })), (x) => x.n);
+  const placed = names(given).flatMap((n) => {
+    const m = index.match(n);
+    return m.found ? [{ n, at: m.found.i }] : [];
+  });
+  const common = placed.map((x) => x.n);
   for (let i = 1; i < common.length; i++) {
-    if (at.get(common[i]!.toLowerCase())! > at.get(common[i - 1]!.toLowerCase())!) continue;
+    if (placed[i]!.at > placed[i - 1]!.at) continue;
     const table = `${given.schema}.${given.name}`;
     throw new InputError(
       'INPUT_LAYOUT_CONTRADICTS_CATALOG',
@@ -195,16 +203,22 @@ export function layoutDifferences(given: TableLayout, own: TableLayout, partitio
   const a = cols(given);
   const b = cols(own);
   const out: string[] = [];
-  const byName = new Map(b.map((c) => [c.name.toLowerCase(), c]));
+  // Matched by name: exact first, then another case when one column has it (names.ts).
+  const index = new NameIndex(b, (c) => c.name);
+  const matched = new Map<ColumnLayout, ColumnLayout>();
   for (const c of a) {
-    const o = byName.get(c.name.toLowerCase());
-    if (!o) out.push(`${c.name} is not in the data file's table`);
+    const m = index.match(c.name);
+    const o = m.found;
+    if (m.ambiguous) out.push(`${c.name} matches the data file's ${m.ambiguous.map((x) => x.name).join(' and ')} only by letter case`);
+    else if (!o) out.push(`${c.name} is not in the data file's table`);
     else if (o.type !== c.type || o.maxLength !== c.maxLength || (o.scale ?? 0) !== (c.scale ?? 0) || (o.precision ?? 0) !== (c.precision ?? 0)) {
       out.push(`${c.name} ${typeText(c)} vs ${typeText(o)}`);
     }
+    if (o) matched.set(c, o);
   }
-  for (const o of b) if (!a.some((c) => c.name.toLowerCase() === o.name.toLowerCase())) out.push(`the data file's ${o.name} is missing`);
-  if (!out.length && a.map((c) => c.name.toLowerCase()).join() !== b.map((c) => c.name.toLowerCase()).join()) out.push('the columns are in another order');
+  const used = new Set(matched.values());
+  for (const o of b) if (!used.has(o)) out.push(`the data file's ${o.name} is missing`);
+  if (!out.length && a.some((c, i) => matched.get(c) !== b[i])) out.push('the columns are in another order');
   // Same columns, placed elsewhere in the record: a partition rebuilt alone after a DROP COLUMN
   // (its dropped slots reclaimed) while the script keeps them, or the reverse. Read through the
   // given places, its rows gave values from other columns' bytes, with nothing said.
@@ -212,7 +226,7 @@ export function layoutDifferences(given: TableLayout, own: TableLayout, partitio
     const where = partition !== undefined ? ` (partition ${partition})` : '';
     const fixedVar = given.compression === 'NONE' && own.compression === 'NONE';
     for (const c of a) {
-      const o = byName.get(c.name.toLowerCase())!;
+      const o = matched.get(c)!;
       if (o.leafNullBit !== c.leafNullBit || (fixedVar && (o.leafOffset !== c.leafOffset || o.leafBitPosition !== c.leafBitPosition))) {
         out.push(`${c.name} is stored at leaf offset ${c.leafOffset}, null bit ${c.leafNullBit} vs the data file's ${o.leafOffset}, ${o.leafNullBit}${where}`);
       }

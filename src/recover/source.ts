@@ -1,5 +1,6 @@
 import type { RecoveredRow } from './recovered-row.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
+import { ambiguousTable, NameIndex } from '../reconstruct/metadata/names.js';
 import type { LogRecord } from '../logreader/log-record.js';
 import type { CommittedScanStats } from './committed.js';
 
@@ -145,20 +146,24 @@ export interface RecoverySource {
  * the data-file reader give one layout per partition: sys.partitions / sysrowsets). Partitions of one
  * table can differ in DATA_COMPRESSION (`REBUILD PARTITION = n WITH (DATA_COMPRESSION = …)`), so a
  * row operation's allocation unit is matched to **its own partition's** layout (`byAllocUnit`), never
- * to another partition's. `tables()` and `byName` give one entry per table (schema.name, any case):
- * the first partition's layout with the allocation units of every partition, for listing tables,
- * filtering by name and mapping a `--ddl` layout onto all of the table's allocation units.
+ * to another partition's. `tables()` and `byName` give one entry per table: the first partition's
+ * layout with the allocation units of every partition, for listing tables, filtering by name and
+ * mapping a `--ddl` layout onto all of the table's allocation units. Partitions are told apart from
+ * tables by object id when the layouts carry one, else by the exact `schema.name` (a case-sensitive
+ * database may hold `dbo.T` and `dbo.t`: two tables, never one table's partitions). `byName` matches
+ * the exact name first, then the one table named so in another case (reconstruct/metadata/names.ts);
+ * a name that matches several tables only by case throws InputError INPUT_AMBIGUOUS_NAME naming them.
  */
 export function catalogFromLayouts(layouts: TableLayout[]): MetadataCatalog {
   const byAu = new Map<string, TableLayout>();
-  const byName = new Map<string, number>();
+  const byKey = new Map<string, number>();
   const tables: TableLayout[] = [];
   for (const t of layouts) {
     for (const au of t.allocUnits ?? []) byAu.set(au.allocUnitId, t);
-    const key = `${t.schema}.${t.name}`.toLowerCase();
-    const at = byName.get(key);
+    const key = t.objectId !== undefined ? `#${t.objectId}` : `=${t.schema}.${t.name}`;
+    const at = byKey.get(key);
     if (at === undefined) {
-      byName.set(key, tables.length);
+      byKey.set(key, tables.length);
       tables.push(t);
     } else if (t.allocUnits?.length) {
       // Another partition of a table listed already: the table's entry names its allocation units too.
@@ -166,9 +171,11 @@ export function catalogFromLayouts(layouts: TableLayout[]): MetadataCatalog {
       tables[at] = { ...first, allocUnits: [...(first.allocUnits ?? []), ...t.allocUnits] };
     }
   }
+  const index = new NameIndex(tables, (t) => `${t.schema}.${t.name}`);
   const named = (q: string): TableLayout | undefined => {
-    const at = byName.get(q.toLowerCase());
-    return at === undefined ? undefined : tables[at];
+    const m = index.match(q);
+    if (m.ambiguous) throw ambiguousTable(q, m.ambiguous);
+    return m.found;
   };
   return {
     tables: () => tables,

@@ -1,4 +1,12 @@
+import { NameIndex } from '../reconstruct/metadata/names.js';
 import type { ForeignKey } from './target-table.js';
+
+/** Name order, letter case aside (ties, names differing only in case, in code-unit order): a stable order for ties. */
+const byName = (a: string, b: string): number => {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+};
 
 export interface TableOrder {
   /** Parents before children. Tables in a cycle come last, in name order. */
@@ -14,33 +22,37 @@ export interface TableOrder {
  * ordered by the caller. Cycles are reported, never silently broken.
  */
 export function orderTables(tables: string[], fks: ForeignKey[]): TableOrder {
-  const key = (t: string): string => t.toLowerCase();
-  const names = new Map(tables.map((t) => [key(t), t]));
+  // Tables by their exact names; a foreign key's table names matched exactly first, then in another
+  // case when one table has it (names.ts): a case-sensitive database may hold dbo.T and dbo.t, which
+  // a lowercased key made one node (one of them was then never ordered).
+  const index = new NameIndex(tables, (t) => t);
+  const key = (t: string): string | undefined => index.match(t).found;
+  const names = new Map(tables.map((t) => [t, t]));
   const parents = new Map<string, Set<string>>();
   const children = new Map<string, Set<string>>();
   for (const t of names.keys()) { parents.set(t, new Set()); children.set(t, new Set()); }
   for (const fk of fks) {
     const c = key(fk.child);
     const p = key(fk.parent);
-    if (c === p || !names.has(c) || !names.has(p)) continue;
+    if (c === undefined || p === undefined || c === p) continue;
     parents.get(c)!.add(p);
     children.get(p)!.add(c);
   }
   const indegree = new Map([...parents].map(([t, ps]) => [t, ps.size]));
-  const ready = [...indegree].filter(([, n]) => n === 0).map(([t]) => t).sort();
+  const ready = [...indegree].filter(([, n]) => n === 0).map(([t]) => t).sort(byName);
   const order: string[] = [];
   while (ready.length) {
     const t = ready.shift()!;
     order.push(t);
-    for (const c of [...children.get(t)!].sort()) {
+    for (const c of [...children.get(t)!].sort(byName)) {
       const n = indegree.get(c)! - 1;
       indegree.set(c, n);
-      if (n === 0) { ready.push(c); ready.sort(); }
+      if (n === 0) { ready.push(c); ready.sort(byName); }
     }
   }
   const left = [...indegree].filter(([t]) => !order.includes(t)).map(([t]) => t);
   const cycles = findCycles(left, parents);
-  return { order: [...order, ...left.sort()].map((t) => names.get(t)!), cycles: cycles.map((c) => c.map((t) => names.get(t)!)) };
+  return { order: [...order, ...left.sort(byName)], cycles };
 }
 
 /** Strongly connected components (Tarjan) of size > 1 among the leftover tables. */
@@ -64,9 +76,9 @@ function findCycles(nodes: string[], parents: Map<string, Set<string>>): string[
       const comp: string[] = [];
       let w: string;
       do { w = stack.pop()!; on.delete(w); comp.push(w); } while (w !== v);
-      if (comp.length > 1) out.push(comp.sort());
+      if (comp.length > 1) out.push(comp.sort(byName));
     }
   };
-  for (const n of [...nodes].sort()) if (!idx.has(n)) visit(n);
+  for (const n of [...nodes].sort(byName)) if (!idx.has(n)) visit(n);
   return out;
 }

@@ -1,3 +1,4 @@
+import { NameIndex } from '../reconstruct/metadata/names.js';
 import { isRowbackError, ReinsertError } from '../errors.js';
 import type { SqlValue } from '../reconstruct/values.js';
 import { quoteName } from '../util/tsql.js';
@@ -164,12 +165,13 @@ class ReinsertPlanner {
   private readonly batchSize: number;
   private readonly byTable = new Map<string, PlannedRow[]>();
   private readonly problems: PlanProblem[] = [];
-  private readonly lower: Map<string, TargetTable>;
+  /** Target tables by name: exact first, then another case when one table has it (names.ts). */
+  private readonly names: NameIndex<TargetTable>;
   private readonly ops: Set<string>;
 
   constructor(targets: Map<string, TargetTable>, private readonly fks: ForeignKey[], private readonly o: PlanOptions) {
     this.batchSize = Math.max(1, o.batchSize ?? 500);
-    this.lower = new Map([...targets].map(([k, v]) => [k.toLowerCase(), v]));
+    this.names = new NameIndex([...targets.values()], (t) => qualified(t));
     this.ops = new Set(o.operations ?? ['delete']);
   }
 
@@ -180,7 +182,12 @@ class ReinsertPlanner {
       return;
     }
     const targetName = o.tableMap?.[r.table] ?? r.table;
-    const t = this.lower.get(targetName.toLowerCase());
+    const m = this.names.match(targetName);
+    const t = m.found;
+    if (m.ambiguous) {
+      this.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `target table ${targetName} matches ${m.ambiguous.map(qualified).join(' and ')}, which differ only in letter case (a case-sensitive database): map it to one exactly (tableMap)` });
+      return;
+    }
     if (!t) {
       this.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNKNOWN_TABLE', message: `no metadata for target table ${targetName}` });
       return;
@@ -200,7 +207,7 @@ class ReinsertPlanner {
     const { order, cycles } = orderTables([...this.byTable.keys()], this.fks);
     const batches: PlannedBatch[] = [];
     for (const table of order) {
-      const t = this.lower.get(table.toLowerCase())!;
+      const t = this.names.match(table).found!;
       const list = this.byTable.get(table)!;
       list.sort((a, b) => (a.lsn < b.lsn ? -1 : a.lsn > b.lsn ? 1 : a.rowId - b.rowId));
       for (let i = 0; i < list.length; i += this.batchSize) {
@@ -213,20 +220,33 @@ class ReinsertPlanner {
   }
 }
 
+/** A target table's columns by name (names.ts), built once per table. */
+const columnIndexes = new WeakMap<TargetTable, NameIndex<TargetTable['columns'][number]>>();
+function columnIndexOf(t: TargetTable): NameIndex<TargetTable['columns'][number]> {
+  let i = columnIndexes.get(t);
+  if (!i) columnIndexes.set(t, (i = new NameIndex(t.columns, (c) => c.name)));
+  return i;
+}
+
 export function planRow(r: PlanInputRow, t: TargetTable, database?: string): PlannedRow {
   const target = quotedTarget(t, database);
   const cols = insertableColumns(t);
-  const known = new Set(t.columns.map((c) => c.name.toLowerCase()));
+  // Each value's column of the target: its exact name first, then another case when one column has
+  // it (names.ts). Lowercased matching gave a case-sensitive table's Name and name one value.
+  const columns = columnIndexOf(t);
+  const given = new Map<string, SqlValue>();
   for (const k of Object.keys(r.values)) {
-    if (!known.has(k.toLowerCase())) {
-      throw new ReinsertError('REINSERT_COLUMN_MISSING', `the target table ${qualified(t)} has no column ${k}`, { column: k, table: qualified(t) });
+    const m = columns.match(k);
+    if (m.ambiguous) {
+      throw new ReinsertError('REINSERT_COLUMN_AMBIGUOUS', `the row's column ${k} matches the target table ${qualified(t)}'s ${m.ambiguous.map((c) => c.name).join(' and ')}, which differ only in letter case: which one it is cannot be told`, { column: k, table: qualified(t) });
     }
+    if (!m.found) throw new ReinsertError('REINSERT_COLUMN_MISSING', `the target table ${qualified(t)} has no column ${k}`, { column: k, table: qualified(t) });
+    if (given.has(m.found.name)) {
+      throw new ReinsertError('REINSERT_COLUMN_AMBIGUOUS', `the row's columns ${Object.keys(r.values).filter((x) => columns.match(x).found === m.found).join(' and ')} both match the target table ${qualified(t)}'s column ${m.found.name}: which value it takes cannot be told`, { column: m.found.name, table: qualified(t) });
+    }
+    given.set(m.found.name, r.values[k]!);
   }
-  const valueOf = (name: string): SqlValue | undefined => {
-    if (name in r.values) return r.values[name];
-    const k = Object.keys(r.values).find((x) => x.toLowerCase() === name.toLowerCase());
-    return k === undefined ? undefined : r.values[k];
-  };
+  const valueOf = (name: string): SqlValue | undefined => given.get(name);
   const params: PlannedParam[] = [];
   for (const c of cols) {
     const v = valueOf(c.name);
@@ -234,13 +254,13 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string): Pla
     params.push({ column: c.name, name: `p${params.length + 1}`, ...planParam(c, v) });
   }
   if (params.length === 0) throw new ReinsertError('REINSERT_NO_COLUMNS', `row ${r.id} has no insertable values for ${qualified(t)}`);
-  const byCol = new Map(params.map((p) => [p.column.toLowerCase(), p]));
+  const byCol = new Map(params.map((p) => [p.column, p]));
   // Every statement is built twice from the parameter list: driver form (@pN) and script form.
   type Ref = (p: PlannedParam) => string;
   const driver: Ref = (p) => '@' + p.name;
   const scripted: Ref = (p) => `@r${r.id}_${p.name}`;
   const insert = (ref: Ref) => `INSERT INTO ${target} (${params.map((p) => quoteName(p.column)).join(', ')}) VALUES (${params.map((p) => expr(p, ref(p))).join(', ')});`;
-  const keyParams = t.keyColumns.map((k) => byCol.get(k.toLowerCase()));
+  const keyParams = t.keyColumns.map((k) => byCol.get(k));
   const byKey = t.keyColumns.length > 0 && keyParams.every((p) => p && p.value !== null);
   let whereParams: PlannedParam[];
   let where: (ref: Ref) => string;

@@ -302,3 +302,40 @@ describe('target catalog rows → target tables', () => {
     expect(TARGET_FKS_SQL).toContain('fk.parent_object_id');
   });
 });
+
+/**
+ * A case-sensitive target database (collation *_CS_* or *_BIN2) may hold tables crm.Contact and
+ * crm.contact, and columns Name and name. Names were matched lowercased: a row of one table was
+ * planned into the other, both tables were one node of the FK order (one never ordered), and a row's
+ * NAME filled both Name and name. SYNTHETIC tables.
+ */
+describe('re-insert planning: names that differ only in case', () => {
+  const upperT: TargetTable = { schema: 'crm', name: 'Contact', keyColumns: [], columns: [c('Name', 'varchar', { maxLength: 20 }), c('name', 'int')] };
+  const lowerT: TargetTable = { schema: 'crm', name: 'contact', keyColumns: [], columns: [c('Email', 'varchar', { maxLength: 50 })] };
+  const cs = new Map([upperT, lowerT].map((t) => [`${t.schema}.${t.name}`, t]));
+
+  it('each row goes into its own table; both tables are ordered', () => {
+    const plan = planReinsert([
+      { id: 1, table: 'crm.Contact', lsn: 'a', values: { Name: 'x', name: 1 } },
+      { id: 2, table: 'crm.contact', lsn: 'b', values: { Email: 'e' } },
+    ], cs, []);
+    expect(plan.problems).toEqual([]);
+    expect(plan.tableOrder).toEqual(['crm.Contact', 'crm.contact']);
+    const byTable = Object.fromEntries(plan.batches.map((b) => [b.table, b.rows.map((r) => r.params.map((p) => [p.column, p.value]))]));
+    expect(byTable).toEqual({ 'crm.Contact': [[['Name', 'x'], ['name', 1]]], 'crm.contact': [[['Email', 'e']]] });
+  });
+
+  it('a value whose name matches two columns only by case, or a table name matching two: a problem, not a guess', () => {
+    const plan = planReinsert([
+      { id: 3, table: 'crm.Contact', lsn: 'c', values: { NAME: 'x' } },
+      { id: 4, table: 'crm.CONTACT', lsn: 'd', values: { Email: 'e' } },
+    ], cs, []);
+    expect(plan.batches).toEqual([]);
+    expect(plan.problems.map((p) => [p.rowId, p.code])).toEqual([[3, 'REINSERT_COLUMN_AMBIGUOUS'], [4, 'REINSERT_AMBIGUOUS_TABLE']]);
+  });
+
+  it('orderTables keeps two tables differing only in case apart', () => {
+    expect(orderTables(['crm.contact', 'crm.Contact'], []).order).toEqual(['crm.Contact', 'crm.contact']);
+  });
+});
+

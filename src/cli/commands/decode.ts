@@ -1,3 +1,4 @@
+import { findTableName } from '../../reconstruct/metadata/names.js';
 import { namingFile, readTextFile } from '../../util/files.js';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
@@ -166,9 +167,12 @@ export function pickTable(layouts: TableLayout[], wanted: string | undefined, so
     }
     return pickPartition(layouts, partition, source);
   }
-  const w = unbracket(wanted).toLowerCase();
-  const exact = layouts.filter((t) => qualifiedName(t).toLowerCase() === w);
-  const byName = exact.length ? exact : layouts.filter((t) => t.name.toLowerCase() === w);
+  // schema.name (or dbo.name) matched exactly first, another case only when one table has it
+  // (names.ts: a case-sensitive script may define dbo.T and dbo.t); else the name in any schema
+  const w = unbracket(wanted);
+  const q = findTableName(names, w);
+  const sameName = layouts.filter((t) => t.name === w);
+  const byName = q !== undefined ? layouts.filter((t) => qualifiedName(t) === q) : sameName.length ? sameName : layouts.filter((t) => t.name.toLowerCase() === w.toLowerCase());
   const matchedNames = [...new Set(byName.map(qualifiedName))];
   if (matchedNames.length === 1) return pickPartition(byName, partition, source);
   if (matchedNames.length > 1) {

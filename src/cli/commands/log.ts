@@ -14,6 +14,7 @@
  * `Checkpoint Begin`/`End`, `Lock Information`, `Number of Locks`, `Xact ID`, `Xact Type`, `Parent
  * Transaction ID`, and every column of record kinds whose body rowback does not read.
  */
+import { findTableName } from '../../reconstruct/metadata/names.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { InputError } from '../../errors.js';
@@ -360,7 +361,9 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     for (const t of tables) {
       // Every layout of the table: catalog JSON gives one per partition, each with its own
       // allocation units (find() kept the first partition's alone: the others' records went unlisted).
-      const hits = meta.tables.filter((x) => `${x.schema}.${x.name}`.toLowerCase() === t.toLowerCase() || (!t.includes('.') && `dbo.${x.name}`.toLowerCase() === `dbo.${t}`.toLowerCase()));
+      // the table's exact name (another case only when one table has it: names.ts), then all its layouts
+      const exact = findTableName(new Set(meta.tables.map((x) => `${x.schema}.${x.name}`)), t);
+      const hits = exact === undefined ? [] : meta.tables.filter((x) => `${x.schema}.${x.name}` === exact);
       if (hits.length === 0) {
         throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, [...new Set(meta.tables.map((x) => `${x.schema}.${x.name}`))], meta.skipped ?? []), { table: t });
       }

@@ -1,3 +1,4 @@
+import { findTableName } from '../../reconstruct/metadata/names.js';
 import { namingFile, readTextFile } from '../../util/files.js';
 import { assertWritableOutput, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
@@ -384,8 +385,9 @@ function allocUnitLayouts(layouts: TableLayout[], opts: ScanOptions): TableLayou
   if (opts.table.length !== 1) {
     throw new InputError('INPUT_BAD_OPTION', `--alloc-unit ${opts.allocUnit} maps one table to its allocation unit, and ${flag} gives ${layouts.length} tables: name the one it belongs to with --table SCHEMA.NAME${opts.table.length ? ` (one, not ${opts.table.length})` : ''}`);
   }
-  const want = opts.table[0]!.toLowerCase();
-  const one = layouts.filter((l) => `${l.schema}.${l.name}`.toLowerCase() === want);
+  // exact name first, another case only when one table has it (names.ts)
+  const want = findTableName(new Set(layouts.map((l) => `${l.schema}.${l.name}`)), opts.table[0]!);
+  const one = layouts.filter((l) => `${l.schema}.${l.name}` === want);
   if (one.length !== 1) {
     throw new InputError('INPUT_UNKNOWN_TABLE', `table ${opts.table[0]} is not in ${flag}; known tables: ${layouts.map((l) => `${l.schema}.${l.name}`).join(', ')}`, { table: opts.table[0] });
   }
