@@ -148,6 +148,8 @@ export function checkVariantText(values: Record<string, SqlValue>, variants: Row
  *  - `chars`: varchar(n) — the decoded string's UTF-16 length. One byte gives at most one
  *    character in every code page (DBCS pairs and UTF-8 sequences give fewer), so a string longer
  *    than n characters surely had more than n bytes; a multi-byte one of ≤ n characters is not judged.
+ *    varchar(max) (no limit) and char(n) (always n bytes) take only the NUL check (judgeLimit): half
+ *    or more NUL characters is UTF-16 text read through a one-byte layout.
  *  - `units`: nvarchar(n) / sysname — UTF-16 code units, exactly bytes ÷ 2; limit max_length ÷ 2.
  *  - `hex`: varbinary(n) — the `0x…` text, (length − 2) ÷ 2 bytes.
  *  - `decimal`: decimal/numeric(p, s) — integer digits of the text above p − s.
@@ -169,7 +171,11 @@ function limitOf(cp: ColumnPlan): ValueLimit | null {
   const n = c.maxLength;
   switch (c.type) {
     case 'varchar':
-      return n > 0 ? { name: cp.name, kind: 'chars', max: n, scale: 0, declared: `varchar(${n})` } : null;
+      // varchar(max): no length limit, the NUL check alone (judgeLimit)
+      return n > 0 ? { name: cp.name, kind: 'chars', max: n, scale: 0, declared: `varchar(${n})` } : n === -1 ? { name: cp.name, kind: 'chars', max: Infinity, scale: 0, declared: 'varchar(max)' } : null;
+    case 'char':
+      // always n bytes (blank-padded): the NUL check alone
+      return n > 0 ? { name: cp.name, kind: 'chars', max: n, scale: 0, declared: `char(${n})` } : null;
     case 'nvarchar':
     case 'sysname':
       return n > 0 ? { name: cp.name, kind: 'units', max: n >> 1, scale: 0, declared: c.type === 'sysname' ? 'sysname' : `nvarchar(${n >> 1})` } : null;
@@ -268,12 +274,15 @@ function judgeLimit(l: ValueLimit, v: SqlValue, warnings: string[]): void {
     for (let i = v.indexOf('\0'); i >= 0; i = v.indexOf('\0', i + 1)) nul++;
     // Half or more of its characters NUL: the shape of UTF-16 text (a NUL after each Latin character),
     // not a stray NUL an application stored (a C string's terminator: "abc\0"; breaker).
-    if (nul > 0 && nul * 2 >= v.length) warnings.push(`column ${l.name} (${l.declared}) holds ${nul} NUL character(s) among its ${v.length}: varchar text rarely holds any, and a NUL after every character is how nvarchar (UTF-16) text reads when taken as varchar: the column may be nvarchar in the table (check the layout)`);
+    if (nul > 0 && nul * 2 >= v.length) {
+      const t = l.declared.startsWith('char') ? 'char' : 'varchar';
+      warnings.push(`column ${l.name} (${l.declared}) holds ${nul} NUL character(s) among its ${v.length}: ${t} text rarely holds any, and a NUL after every character is how n${t} (UTF-16) text reads when taken as ${t}: the column may be n${t} in the table (check the layout)`);
+    }
   }
 }
 
 /** Matches the NUL-character warning of a varchar value (recover-rows' layout check counts it against the layout). */
-export const VARCHAR_NUL_WARNING = /^column .+ \(varchar\(\d+\)\) holds \d+ NUL character\(s\)/;
+export const VARCHAR_NUL_WARNING = /^column .+ \((?:var)?char\((?:\d+|max)\)\) holds \d+ NUL character\(s\)/;
 
 /** Matches the warnings checkValueLimits writes (recover-rows' layout check counts them against the layout). */
 export const VALUE_LIMIT_WARNING = /^column .+ holds .+, more .*than its declared .+ allows/;

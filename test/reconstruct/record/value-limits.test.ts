@@ -13,6 +13,9 @@ import { decodeRow } from '../../../src/reconstruct/decode-row.js';
 import { planFor, VALUE_LIMIT_WARNING } from '../../../src/reconstruct/record/plan.js';
 import type { SqlValue } from '../../../src/reconstruct/values.js';
 import { buildLayout, encodeRow, type SynthColumn } from '../../support/synthetic-encoder.js';
+import { VARCHAR_NUL_WARNING } from '../../../src/reconstruct/record/plan.js';
+import { openFileSource } from '../../../src/recover/sources/files.js';
+import { corpusPath, describeCorpus } from '../../support/corpus.js';
 
 const WIDE: SynthColumn[] = [
   { name: 'A', type: 'varchar', maxLength: 30 },
@@ -119,7 +122,7 @@ describe('values larger than their declared type', () => {
     ]);
   });
 
-  it('(max) types and columns without a size are never judged', () => {
+  it('(max) types and columns without a size are never judged on their length', () => {
     const cols: SynthColumn[] = [{ name: 'M', type: 'varchar', maxLength: -1 }, { name: 'I', type: 'int' }];
     const row = decodeRow(encodeRow(buildLayout('T', cols), { M: 'x'.repeat(9000 / 10), I: 7 }), buildLayout('T', cols));
     expect(row.warnings).toEqual([]);
@@ -148,3 +151,49 @@ describe('NUL characters in a varchar value: nvarchar (UTF-16) text read as varc
     expect(decodeRow(encodeRow(asN, { Id: 1, Name: 'hi' }), asN).warnings).toEqual([]);
   });
 });
+
+describe('NUL characters in char(n) and varchar(max) values: nchar / nvarchar(max) text read through a one-byte layout', () => {
+  // SYNTHETIC rows: an nchar(5) column read as char(10) (the same 10 bytes), an nvarchar(max) one as varchar(max).
+  it('nchar(5) \'hello\' read as char(10): "h\\0e\\0l\\0l\\0o\\0", 5 NULs among 10: warned, and counted as layout drift', () => {
+    const asN = buildLayout('T', [{ name: 'Id', type: 'int' }, { name: 'Code', type: 'nchar', maxLength: 10 }]);
+    const asC = buildLayout('T', [{ name: 'Id', type: 'int' }, { name: 'Code', type: 'char', maxLength: 10 }]);
+    const row = decodeRow(encodeRow(asN, { Id: 1, Code: 'hello' }), asC);
+    expect(row.values.Code).toBe('h\u0000e\u0000l\u0000l\u0000o\u0000');
+    expect(row.warnings).toEqual(['column Code (char(10)) holds 5 NUL character(s) among its 10: char text rarely holds any, and a NUL after every character is how nchar (UTF-16) text reads when taken as char: the column may be nchar in the table (check the layout)']);
+    expect(row.warnings[0]).toMatch(VARCHAR_NUL_WARNING);
+    // char is stored blank-padded to n (MS Learn, "char and varchar"; the SYNTHETIC encoder writes the value given, so it is given padded)
+    expect(decodeRow(encodeRow(asC, { Id: 1, Code: 'hi'.padEnd(10) }), asC).warnings).toEqual([]);
+  });
+  it('nvarchar(max) read as varchar(max): warned; a varchar(max) value without NULs is not', () => {
+    const asN = buildLayout('T', [{ name: 'Id', type: 'int' }, { name: 'Notes', type: 'nvarchar', maxLength: -1 }]);
+    const asV = buildLayout('T', [{ name: 'Id', type: 'int' }, { name: 'Notes', type: 'varchar', maxLength: -1 }]);
+    const row = decodeRow(encodeRow(asN, { Id: 1, Notes: 'Bangalore' }), asV);
+    expect(row.warnings).toEqual([expect.stringMatching(/^column Notes \(varchar\(max\)\) holds 9 NUL character\(s\) among its 18: varchar text rarely holds any/)]);
+    expect(row.warnings[0]).toMatch(VARCHAR_NUL_WARNING);
+    expect(decodeRow(encodeRow(asV, { Id: 1, Notes: 'Bangalore' }), asV).warnings).toEqual([]);
+  });
+});
+
+describeCorpus('NUL check on REAL rows: CRUD-.NET Database.mdf/Database_log.ldf dbo.user_mstr', () => {
+  it('its inserted rows, Uname (nvarchar(50)) read as varchar(max): every row warned; with the catalog\'s own layout: none', async () => {
+    const source = openFileSource({ mdf: [corpusPath('CRUD-.NET', 'App_Data', 'Database.mdf')], ldf: corpusPath('CRUD-.NET', 'App_Data', 'Database_log.ldf') });
+    try {
+      const own = (await source.metadata()).byName('dbo.user_mstr')!;
+      const wrong = { ...own, columns: own.columns.map((c) => (c.name === 'Uname' ? { ...c, type: 'varchar' as const, maxLength: -1, codePage: 1252 } : c)) };
+      let n = 0;
+      for await (const cand of source.candidates({ operations: ['insert'] })) {
+        const image = cand.record['RowLog Contents 0'];
+        if (!image) continue;
+        const bytes = image;
+        expect(decodeRow(bytes, own).warnings).toEqual([]);
+        const w = decodeRow(bytes, wrong).warnings;
+        expect(w).toEqual([expect.stringMatching(/^column Uname \(varchar\(max\)\) holds \d+ NUL character\(s\)/)]);
+        n++;
+      }
+      expect(n).toBeGreaterThanOrEqual(3);
+    } finally {
+      await source.close();
+    }
+  });
+});
+
