@@ -225,6 +225,14 @@ function buildSource(sources: Array<{ path: string; bytes: BackupBytes; layout: 
     holdsNoImage(fileId: number, pageId: number): boolean {
       return find(fileId, pageId)?.offset === TOMBSTONE;
     },
+    // The stripe a page is read from (`backup b.bak`), so that a skipped or damaged page of a striped
+    // backup names its file, not "a.bak + b.bak" (page-reader.ts sourceFile / pageOriginOf).
+    pageOrigin(fileId: number, pageId: number): string | undefined {
+      const r = find(fileId, pageId);
+      if (!r || r.offset === TOMBSTONE) return undefined;
+      const s = sources[r.source];
+      return `${s.bytes.compressed ? 'compressed ' : ''}backup ${s.path}`;
+    },
     fileIds: () => fileIds,
     close(): void {
       if (!closed) {

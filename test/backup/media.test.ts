@@ -1,3 +1,4 @@
+import { sourceFile } from '../../src/datafile/page-reader.js';
 import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -448,6 +449,11 @@ describeCorpus('striped media sets', () => {
     const joined = openStripedBackupPageSource([s1, s2]);
     const single = openBackupPageSource(PUBS());
     expect(joined.stats.pages).toBe(single.stats.pages);
+    // a page is located in the stripe that holds it (extent 0 in stripe 1, extent 1 in stripe 2), not "s1 + s2"
+    expect(joined.description).toBe(`backup ${s1} + ${s2}`);
+    expect(sourceFile(joined, '1:0')).toBe(s1);
+    expect(sourceFile(joined, '1:9')).toBe(s2);
+    expect(sourceFile(joined)).toBe(`${s1} + ${s2}`);
     joined.close();
     single.close();
     expect(() => openBackupPages([s1])).toThrow(expect.objectContaining({ code: 'FORMAT_INCOMPLETE_MEDIA_SET', message: expect.stringMatching(/missing stripe 2 of 2/) }));
