@@ -197,7 +197,7 @@ describeCorpus('point-in-time replay on RestoreTimeClean (full + differential + 
     err.on('data', (d) => (e += d));
     const res = await runDump({ bak: [FULL], trn: LOGS, stopAt: '2017-06-01 13:01', table: 'dbo.steps', format: 'csv' } as DumpOptions, out, err);
     expect(res.rows).toBe(4);
-    expect(o).toBe('step,dt\n0,2017-06-01T12:59:12.9700000\n1,2017-06-01T12:59:42.9730000\n2,2017-06-01T13:00:12.9770000\n3,2017-06-01T13:00:42.9800000\n');
+    expect(o).toBe('step,dt,warnings\n0,2017-06-01T12:59:12.9700000,\n1,2017-06-01T12:59:42.9730000,\n2,2017-06-01T13:00:12.9770000,\n3,2017-06-01T13:00:42.9800000,\n');
     expect(e).toContain('dbo.steps at 2017-06-01T13:01:00.000 (SQL Server local time): 4 row(s)');
     expect(e).toContain('stopped at LSN 00000019:00000093:0003');
     await expect(runDump({ bak: [FULL], trn: LOGS, table: 'dbo.steps', format: 'csv' } as DumpOptions, out, err)).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION' });
