@@ -53,6 +53,8 @@ function jobTableName(staging: StagingStore, jobId: number, text: string, field:
   const known = [...new Set([...layouts, ...(staging.db.prepare('SELECT DISTINCT tbl FROM rows WHERE job_id = ?').all(jobId) as { tbl: string }[]).map((r) => r.tbl)])].sort();
   const same = known.filter((t) => t.toLowerCase() === wanted.toLowerCase());
   if (same.length === 1) return same[0]!;
+  // a case-sensitive database's dbo.T and dbo.t: named in its exact case, or refused (names.ts)
+  if (same.length > 1) throw new InputError('INPUT_AMBIGUOUS_NAME', `${field} '${text}': job ${jobId} has tables ${same.join(' and ')}, which differ only in letter case (a case-sensitive database): give the name in its exact case`, { table: text, field });
   throw new InputError('INPUT_UNKNOWN_TABLE', `${field} '${text}': job ${jobId} has no table ${wanted}; its tables: ${known.length ? known.join(', ') : '(none: it staged no rows)'}`, { table: text, field });
 }
 

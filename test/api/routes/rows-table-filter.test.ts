@@ -41,6 +41,20 @@ describeCorpus('row filter `table`: the names the CLI takes, an unknown table re
     expect(lines[0]).toContain(',Small,Big,');
   });
 
+  it('a case-sensitive database\'s dbo.DecimalTest and dbo.decimaltest (SYNTHETIC second layout): the exact name picks its table; a name matching both only by case is 400 INPUT_AMBIGUOUS_NAME', async () => {
+    const jobId = await createJob();
+    t.store.saveJobTables(jobId, [...Object.values(LAYOUTS), { ...LAYOUTS['dbo.DecimalTest']!, name: 'decimaltest' }]);
+    const exact = (await t.app.inject({ url: `/api/jobs/${jobId}/rows?table=dbo.DecimalTest&count=true&limit=1`, headers: bearer(t.tokens.viewer) })).json();
+    expect(exact.total).toBe(40);
+    const other = await t.app.inject({ url: `/api/jobs/${jobId}/rows?table=dbo.decimaltest&count=true&limit=1`, headers: bearer(t.tokens.viewer) });
+    expect(other.statusCode).toBe(200);
+    expect(other.json().total).toBe(0);
+    const l = await t.app.inject({ url: `/api/jobs/${jobId}/rows?table=DECIMALTEST`, headers: bearer(t.tokens.viewer) });
+    expect(l.statusCode).toBe(400);
+    expect(l.json()).toMatchObject({ code: 'INPUT_AMBIGUOUS_NAME', field: 'querystring.table' });
+    expect(l.json().message).toMatch(/has tables dbo\.DecimalTest and dbo\.decimaltest, which differ only in letter case/);
+  });
+
   it('a table the job does not have: 400 INPUT_UNKNOWN_TABLE naming its tables, nothing decided', async () => {
     const jobId = await createJob();
     const l = await t.app.inject({ url: `/api/jobs/${jobId}/rows?table=dbo.DecimalTst`, headers: bearer(t.tokens.viewer) });
