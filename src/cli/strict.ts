@@ -17,9 +17,12 @@ import { Option } from 'commander';
 /** The exit code of an INCOMPLETE result under `--strict`. */
 export const INCOMPLETE_EXIT_CODE = 3;
 
-/** The `--strict` option, one wording for every command that takes it. */
-export function strictOption(): Option {
-  return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the result is INCOMPLETE or printed rows carry warnings (output written whole and either said on stderr all the same); an interrupt (130/143) or an error (1/2) keeps its own code`);
+/**
+ * The `--strict` option, one wording for every command that takes it; `warnedRows` for the commands
+ * whose rows carrying warnings exit 3 too (scan, dump: warned-rows.ts).
+ */
+export function strictOption(o: { warnedRows?: boolean } = {}): Option {
+  return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the result is INCOMPLETE${o.warnedRows ? ' or printed rows carry warnings' : ''} (output written whole and ${o.warnedRows ? 'either' : 'INCOMPLETE'} said on stderr all the same); an interrupt (130/143) or an error (1/2) keeps its own code`);
 }
 
 /**
