@@ -75,6 +75,7 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   if (!opts.quiet) {
     stderr.write(replaySummary(r));
     if (r.uncheckedLog) stderr.write(`rowback dump: note: ${r.uncheckedLog}\n`);
+    for (const n of r.notes) stderr.write(`rowback dump: note: ${n}\n`);
   }
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
   if (interrupt?.by) {
