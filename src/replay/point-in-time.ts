@@ -74,7 +74,7 @@ import { pageSlots, readPageById } from '../recover/page-model-anchor.js';
 import { assertBackupSet, assertOneDatabase } from '../recover/source-identity.js';
 import { beginTimeToIso } from '../recover/time-window.js';
 import type { UpdateRebuild } from '../recover/update-rebuild.js';
-import { lsnCmp, recordFromHeader, type BackupSetRecord } from '../restore/history.js';
+import { addLogCommitTimes, lsnCmp, recordFromHeader, type BackupSetRecord } from '../restore/history.js';
 import { asStopAtTarget } from '../restore/target.js';
 import { planChain, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
 import { LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
@@ -249,6 +249,8 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
   }
   // STOPAT's datetime rounding (.979 → .980): the replay stops where a real RESTORE of the same text does
   const target = asStopAtTarget(inputs.target);
+  // a log backup whose finish date is unknown (its ESET damaged or cut): its own commit times place a time after its start
+  if (target.kind === 'time') await addLogCommitTimes(sets);
   const chain = planChain(sets, target);
   const baseSteps = chain.steps.filter((s) => s.role !== 'log');
   const logSteps = chain.steps.filter((s) => s.role === 'log');

@@ -98,3 +98,37 @@ describeCorpus('a .trn cut short inside its log stream, read by log, dump --trn 
     expect(r.stderr).toContain(`rowback diff: note (earlier state, the log replayed): ${note(whole, 12322)}every LSN its header names (00000019:00000099:0001 up to 00000019:000000a3:0001) was read before the cut: no log is lost (its closing blocks are)\n`);
   });
 });
+
+/**
+ * The cut copy's ESET is gone with its end: its backup finish date is unknown, and a --stop-at after
+ * it started (13:09:13) was refused (INPUT_RESTORE_TARGET_AT_BOUNDARY, "stop before an LSN instead").
+ * Its own commit times place it now (restore/chain.ts placeByCommits): its log, read whole, records
+ * its last commit at 13:08:43.050, so 13:09:30 lies past it, in _3.trn; as the last file of a chain,
+ * 13:12 is after every record these files hold: TOO_LATE, naming what is reached.
+ */
+describeCorpus('dump --trn over the cut copy, its backup finish date unknown', () => {
+  let outs = 0;
+  const dump = async (trns: string[], at: string) => {
+    const out = join(dir, `finish-${++outs}.ndjson`);
+    const r = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), '--trn', ...trns, '--table', 'steps', '--stop-at', at, '--out', out);
+    let rows = '';
+    try {
+      rows = readFileSync(out, 'utf8');
+    } catch {
+      // refused: no file
+    }
+    return { ...r, rows };
+  };
+  it('a time after it started, past its last commit: replayed through the next log backup, as the uncut chain gives it', async () => {
+    const ref = await dump([rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean_2.trn'), rtc('RestoreTimeClean_3.trn')], '2017-06-01 13:09:30');
+    const r = await dump([rtc('RestoreTimeClean_1.trn'), whole, rtc('RestoreTimeClean_3.trn')], '2017-06-01 13:09:30');
+    expect(r.code).toBe(0);
+    expect(r.rows).toBe(ref.rows);
+    expect(r.rows.trim().split('\n').length).toBe(21);
+  });
+  it('the last file of the chain, a time past its every commit: TOO_LATE naming what is reached', async () => {
+    const r = await dump([rtc('RestoreTimeClean_1.trn'), whole], '2017-06-01 13:12:00');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^rowback: INPUT_RESTORE_TOO_LATE: .*records its last commit at 2017-06-01T13:08:43\.050: the records of 2017-06-01T13:12:00\.000 are after it, in log no file given, which no --stop-at or --stop-before-lsn reaches; the latest point these backups reach is the end of it: --stop-before-lsn 25000000016300000 \(every record it holds\) or, by time, --stop-at 2017-06-01T13:09:13\.000;/);
+  });
+});
