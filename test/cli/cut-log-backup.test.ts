@@ -56,6 +56,12 @@ describeCorpus('a .trn cut short inside its log stream, read by log, dump --trn 
     expect(r.stderr).not.toContain('no log is lost');
   });
 
+  it('log, the cut file given twice (read once, as a copy): its loss said once', async () => {
+    const r = await cli('log', short, short, '--format', 'ndjson');
+    expect(r.stderr.match(/FORMAT_LOG_STREAM_SHORT: the log stream ends/g)).toHaveLength(1);
+    expect(r.stderr.match(/FORMAT_BAD_MTF: stream MQTL/g)).toHaveLength(1);
+  });
+
   // rows to --out (the captured stdout's write never calls back, which dump's writer waits for)
   let outs = 0;
   const dump = async (trn2: string, at: string) => {

@@ -390,12 +390,14 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // held until its read is compared with the header (it said INCOMPLETE naming no LSN for a cut copy
   // whose log was all there).
   const cutStreams = new Map<string, SkippedItem>();
+  const walked = new Set<string>();
   for (const i of inputs) {
-    if (i.kind === 'ldf' || cutStreams.has(i.file)) continue;
+    if (i.kind === 'ldf' || walked.has(i.file)) continue;
+    walked.add(i.file);
     const layout = readMtfLayout(i.file);
     const cut = i.kind === 'trn' ? cutLogStream(layout) : null;
     if (cut) cutStreams.set(i.file, cut);
-    for (const p of layout.problems) if (p !== cut && !skipped.includes(p)) skipped.push(p);
+    for (const p of layout.problems) if (p !== cut) skipped.push(p);
   }
   const cutNotes: string[] = [];
   const progress = createProgress({ quiet: opts.quiet });
@@ -435,7 +437,11 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
    * One backup set's stream, read to its end, against its header (log-coverage.ts): the LSN ranges it
    * lacks are skipped items; a cut stream of its file is judged (a note, or a loss beside them).
    */
+  const judged = new Set<string>();
   const judgeBackupRead = (file: string, position: number, own: LogScanStats): void => {
+    // a file given twice is read twice (its records passed over as repeats): judged once
+    if (judged.has(`${file}#${position}`)) return;
+    judged.add(`${file}#${position}`);
     const h = readBackupHeader(file, undefined, position);
     const bounds = { file, backupType: h.backupType, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) };
     const lostHere = backupLogCoverage(bounds, own.firstLsn, own.end);
