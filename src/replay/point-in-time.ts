@@ -74,7 +74,7 @@ import { pageSlots, readPageById } from '../recover/page-model-anchor.js';
 import { assertBackupSet, assertOneDatabase } from '../recover/source-identity.js';
 import { beginTimeToIso } from '../recover/time-window.js';
 import type { UpdateRebuild } from '../recover/update-rebuild.js';
-import { addLogCommitTimes, lsnCmp, recordFromHeader, type BackupSetRecord } from '../restore/history.js';
+import { addLogCommitTimes, isTrailerOnlyDamage, lsnCmp, recordFromHeader, type BackupSetRecord } from '../restore/history.js';
 import { asStopAtTarget } from '../restore/target.js';
 import { planChain, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
 import { LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
@@ -211,9 +211,11 @@ function refuse(code: string, r: LogRecord, what: string): never {
  * A log backup whose only damage is that cut is not recorded as damaged: the replay reads its log
  * itself, so the cut loses something only if the log read falls short of what the replay needs,
  * which its read judges (judgeCutLogStream) — a RESTORE, which reads the whole file, would still
- * fail on it, so `restore plan` keeps it damaged (restore/history.ts).
+ * fail on it, so `restore plan` keeps it damaged (restore/history.ts). Damage in its closing blocks
+ * only (isTrailerOnlyDamage, the rule `restore plan` applies: every log record read whole) does not
+ * leave it out either (it did: a replay refused what `restore plan` planned); it is said in `trailer`.
  */
-function setOf(path: string): { set: BackupSetRecord; cut: SkippedItem | null } {
+function setOf(path: string): { set: BackupSetRecord; cut: SkippedItem | null; trailer: string[] } {
   const layout = readMtfLayout(path);
   let position: number;
   try {
@@ -226,7 +228,9 @@ function setOf(path: string): { set: BackupSetRecord; cut: SkippedItem | null } 
   }
   const h = readBackupHeader(path, layout, position);
   const cut = h.backupType === 'log' ? cutLogStream(layout) : null;
-  return { set: recordFromHeader(h, [path], layout.problems.some((p) => p !== cut)), cut };
+  const trailer = layout.sets <= 1 ? layout.problems.filter((p) => isTrailerOnlyDamage(path, p)) : [];
+  const notes = trailer.map((p) => `${path}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
+  return { set: recordFromHeader(h, [path], layout.problems.some((p) => p !== cut && !trailer.includes(p))), cut, trailer: notes };
 }
 
 /**
@@ -252,6 +256,8 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
   // a log backup whose finish date is unknown (its ESET damaged or cut): its own commit times place a time after its start
   if (target.kind === 'time') await addLogCommitTimes(sets);
   const chain = planChain(sets, target);
+  // the damaged closing blocks of a backup the replay uses: said, as scan and log say them
+  for (const x of read) if (chain.steps.some((st) => st.set === x.set)) notes.push(...x.trailer);
   const baseSteps = chain.steps.filter((s) => s.role !== 'log');
   const logSteps = chain.steps.filter((s) => s.role === 'log');
   const base = baseSteps[baseSteps.length - 1].set;

@@ -17,6 +17,7 @@ import { InputError, RowbackError } from '../errors.js';
 import { assertRegularFile } from '../util/files.js';
 import { readBackupHeader, type BackupHeader } from '../backup/header.js';
 import { readLogCommitTimes } from '../backup/log-commits.js';
+import type { SkippedItem } from '../recover/source.js';
 import { backupStart, blocksAfterDamage, readMtfLayout, COMMON_HEADER_SIZE, MTF_TRAILER_DAMAGED, type MtfLayout } from '../backup/mtf.js';
 
 /** HEADERONLY / backupset types rowback knows; only full, differential and log are restorable by the planner. */
@@ -157,6 +158,16 @@ function looksLikeBackup(path: string): boolean {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * True when MTF problem `p` of file `path` is damage in its last set's closing blocks only
+ * (FORMAT_BAD_MTF_TRAILER, mtf.ts trailerOnly: every page and log record read whole) with no
+ * further backup content after it: such a set is used, not left out as damaged (its finish date is
+ * unknown). The one rule of `restore plan` over folders and the point-in-time replay.
+ */
+export function isTrailerOnlyDamage(path: string, p: SkippedItem): boolean {
+  return p.code === MTF_TRAILER_DAMAGED && p.location.offset !== undefined && nothingAfter(path, p.location.offset);
 }
 
 /** True when no backup content (a further set's blocks) can be seen after MTF damage at `offset`; false when it can, or the file cannot be read again. */
@@ -315,7 +326,7 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
     // date is unknown (null), which the planner takes into account. Unless more backup content
     // follows the damage (a further set it hides): then the file is left out as before.
     const problems = list.flatMap((f) => f.layout.problems.map((p) => ({ path: f.path, p })));
-    const trailer = problems.filter(({ path, p }) => p.code === MTF_TRAILER_DAMAGED && p.location.offset !== undefined && nothingAfter(path, p.location.offset));
+    const trailer = problems.filter(({ path, p }) => isTrailerOnlyDamage(path, p));
     const damaged = problems.length > trailer.length;
     for (let position = 1; position <= first.layout.sets; position++) {
       try {
