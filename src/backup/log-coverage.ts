@@ -86,3 +86,45 @@ export function backupLogCoverage(b: BackupLogBounds, firstRead: Lsn | null, end
   }
   return out;
 }
+
+/** The parts of an MTF walk (mtf.ts readMtfLayout) the cut-stream rule looks at. */
+export interface CutStreamLayout {
+  sets: number;
+  streams: ReadonlyArray<{ id: string; offset: number; truncated?: boolean }>;
+  problems: readonly SkippedItem[];
+}
+
+/**
+ * The MTF walk's FORMAT_BAD_MTF item for a file of one backup set whose log stream (MQTL) the end
+ * of the file cuts short (mtf.ts marks that stream `truncated` and reports it at the stream's
+ * offset), or null. Such a cut loses log only when what is read of the stream falls short of the
+ * LSN range its header names: RestoreTimeClean_2.trn (82,432 bytes) holds all its log in its first
+ * 20,000 (the rest is MQTL padding and the closing blocks). The item is held until the stream has
+ * been read and then judged with {@link judgeCutLogStream}. Null for a file of several sets (the
+ * cut may hide the sets after it: the item stays a loss) and for any other damage. A cut copy of a
+ * file that had further sets (written WITH NOINIT) lost those sets as a missing file would: they are
+ * in no file given, which the chain check says. Never throws.
+ */
+export function cutLogStream(layout: CutStreamLayout): SkippedItem | null {
+  if (layout.sets > 1) return null;
+  const cut = layout.streams.find((s) => s.id === 'MQTL' && s.truncated);
+  if (!cut) return null;
+  return layout.problems.find((p) => p.code === 'FORMAT_BAD_MTF' && p.location.offset === cut.offset) ?? null;
+}
+
+/**
+ * The verdict on a log stream cut short (`cut`: {@link cutLogStream}'s item) once it was read:
+ * `lost` are {@link backupLogCoverage}'s items for that read (the header's range against what was
+ * read). No loss in a log backup: `{ note }`, a note naming the file, the cut's offset and the
+ * LSN range read (a scan, `log` and the replay word it alike); a loss, or a backup other than a log
+ * backup (a full/differential backup's stream need not start at its FirstLSN, so its read does not
+ * prove the range): `{ loss: cut }`, reported beside `lost`'s items, which name the LSN range lost.
+ * `stoppedAt`: the replay stopped at this LSN inside the stream, before its end: only the LSNs up to
+ * it are needed, and the note says so. Never throws.
+ */
+export function judgeCutLogStream(cut: SkippedItem, b: BackupLogBounds, lost: readonly SkippedItem[], stoppedAt?: string): { note: string; loss: null } | { note: null; loss: SkippedItem } {
+  if (b.backupType !== 'log' || lost.length) return { note: null, loss: cut };
+  const what = `${b.file}: ${cut.code}: ${cut.reason} (offset ${cut.location.offset})`;
+  if (stoppedAt !== undefined) return { note: `${what}; every LSN the replay needs from it (${formatLsn(b.firstLsn)} up to the stop point, ${stoppedAt}) was read before the cut: no log it replays is lost`, loss: null };
+  return { note: `${what}; every LSN its header names (${formatLsn(b.firstLsn)} up to ${formatLsn(b.lastLsn)}) was read before the cut: no log is lost (its closing blocks are)`, loss: null };
+}

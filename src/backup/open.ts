@@ -74,8 +74,12 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
 /**
  * One PageSource over `--bak` files: stripes of one media set joined, then a full backup and the
  * differential backups after it layered newest first. `position` selects the backup set in
- * every file (see `choosePosition`). `check`, when given, is called before any page is indexed with
- * the header of each backup (one per striped media set), in the order given, and may throw (the
+ * every file (see `choosePosition`). The backups are read in the order of their headers, whatever
+ * the order given (`--bak DIFF FULL` was refused, while `--trn` files are sorted): full backups
+ * first, then differentials by their LastLSN, oldest first, so a page comes from the newest
+ * differential that holds it (given newest first, an older differential's page was read over a
+ * newer one's, unsaid). `check`, when given, is called before any page is indexed with
+ * the header of each backup (one per striped media set), in that order, and may throw (the
  * restore-sequence check of `src/recover/source-identity.ts`), with `advice`. `advice` says what
  * the command accepts, for the advice of the refusals (see BackupAdvice; by default that of
  * `dump`/`diff`, which take a full backup, differentials and every stripe). Throws what
@@ -93,11 +97,32 @@ export function openBackupPages(paths: string[], position?: number, check?: (hea
     if (g) g.files.push(f);
     else groups.push({ key, files: [f] });
   }
-  const positions = groups.map((g) => {
+  const unsorted = groups.map((g) => {
     for (const f of g.files.slice(1)) choosePosition(f.path, f.layout, position);
-    return choosePosition(g.files[0].path, g.files[0].layout, position);
+    const pos = choosePosition(g.files[0].path, g.files[0].layout, position);
+    // without a check a header that cannot be read was never read here: the order given is kept then
+    let header: BackupHeader | null = null;
+    try {
+      header = readBackupHeader(g.files[0].path, g.files[0].layout, pos);
+    } catch (e) {
+      if (check) throw e;
+    }
+    return { g, pos, header };
   });
-  check?.(groups.map((g, i) => readBackupHeader(g.files[0].path, g.files[0].layout, positions[i])), advice);
+  // by header: full, then differentials oldest first (the check then compares each differential's
+  // base, HEADERONLY DifferentialBaseGUID, with the full backup's BackupSetGUID); ties keep the order given
+  const rank = (h: BackupHeader) => (h.backupType === 'full' ? 0 : h.backupType === 'differential' ? 1 : 2);
+  const lsnOrder = (a: BackupHeader, b: BackupHeader) => {
+    if (a.backupType !== 'differential' || b.backupType !== 'differential') return 0;
+    const d = BigInt(a.lastLsn.decimal) - BigInt(b.lastLsn.decimal);
+    return d < 0n ? -1 : d > 0n ? 1 : 0;
+  };
+  const sorted = unsorted.every((x) => x.header !== null)
+    ? unsorted.map((x, i) => ({ ...x, i })).sort((a, b) => rank(a.header!) - rank(b.header!) || lsnOrder(a.header!, b.header!) || a.i - b.i)
+    : unsorted;
+  groups.splice(0, groups.length, ...sorted.map((x) => x.g));
+  const positions = sorted.map((x) => x.pos);
+  check?.(sorted.map((x) => x.header!), advice);
   const opened: PageSource[] = [];
   try {
     for (const [i, g] of groups.entries()) {

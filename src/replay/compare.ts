@@ -66,8 +66,9 @@ export interface CompareResult {
    * Per side that read pages with no page checksum, uncheckedPagesNote's note (as
    * `dump` prints it), and per replayed side whose log blocks included blocks with no log block
    * checksum, the replay's uncheckedLog: a changed byte in those pages' rows or those blocks'
-   * records cannot be seen, and a "missing" or "changed" row may come from one. Empty when every
-   * page and block read carried a checksum.
+   * records cannot be seen, and a "missing" or "changed" row may come from one. Also each replay's
+   * notes (ReplayResult.notes: a log backup cut short after the log the replay needed), where
+   * `the log replayed`. Empty when every page and block read carried a checksum and no replay noted anything.
    */
   unchecked: Array<{ side: 'earlier' | 'later'; where: string; note: string }>;
 }
@@ -208,6 +209,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     replayWarned('earlier', r);
     noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
     noteUnchecked('earlier', `the log replayed, ${r.chain.steps.map((x) => x.set.devices[0]).join(' + ')}`, r.uncheckedLog ?? undefined);
+    for (const n of r.notes) noteUnchecked('earlier', 'the log replayed', n);
   } else {
     let w: CompareResult['warned'];
     let u: string | undefined;
@@ -224,6 +226,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     replayWarned('later', r);
     noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
     noteUnchecked('later', `the log replayed, ${r.chain.steps.map((x) => x.set.devices[0]).join(' + ')}`, r.uncheckedLog ?? undefined);
+    for (const n of r.notes) noteUnchecked('later', 'the log replayed', n);
   } else {
     const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, undefined, assertBackupSet, sideAdvice('--after-bak', afterBak));
     const read = withPages(src, (s) => readState(s, o.table, (afterMdf.length ? afterMdf : afterBak).join(' + '), 'later'));

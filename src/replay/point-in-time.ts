@@ -74,11 +74,11 @@ import { pageSlots, readPageById } from '../recover/page-model-anchor.js';
 import { assertBackupSet, assertOneDatabase } from '../recover/source-identity.js';
 import { beginTimeToIso } from '../recover/time-window.js';
 import type { UpdateRebuild } from '../recover/update-rebuild.js';
-import { lsnCmp, recordFromHeader, type BackupSetRecord } from '../restore/history.js';
+import { addLogCommitTimes, isTrailerOnlyDamage, lsnCmp, recordFromHeader, type BackupSetRecord } from '../restore/history.js';
 import { asStopAtTarget } from '../restore/target.js';
 import { planChain, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
 import { LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
-import { backupLogCoverage } from '../backup/log-coverage.js';
+import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../backup/log-coverage.js';
 import { emptyLogScanStats, UNCHECKED_BLOCKS_NAMED, uncheckedBlocksNote, type UncheckedLogBlock } from '../logreader/ldf/reader.js';
 import { RowState, type ReplayRow } from './row-state.js';
 import { pickOwn } from '../util/own-keys.js';
@@ -148,6 +148,12 @@ export interface ReplayResult {
    * one: a value changed inside such a block cannot be detected, and the replay's rows rest on it.
    */
   uncheckedLog: string | null;
+  /**
+   * Notes on log read that lost nothing the replay needs: a log backup cut short inside its log
+   * stream after the last LSN the replay needed from it (log-coverage.ts judgeCutLogStream, worded
+   * as scan and `log` word it). Empty when there is none.
+   */
+  notes: string[];
   /** Reads of the base backup's pages, by check kind (for a note on pages with no page checksum: uncheckedPagesNote). */
   pageStats?: PageReadStats;
 }
@@ -199,8 +205,17 @@ function refuse(code: string, r: LogRecord, what: string): never {
   throw new ReplayError(code, `LSN ${r['Current LSN']} ${r.Operation} (${r.Context}${r['Page ID'] ? `, page ${r['Page ID']}` : ''}${r['Slot ID'] !== null && r['Slot ID'] !== undefined ? ` slot ${r['Slot ID']}` : ''}): ${what}; the table at the stop point cannot be told exactly, so it is not printed`, { lsn: r['Current LSN'], page: r['Page ID'] ?? undefined, file: r.source?.file });
 }
 
-/** The backup set record of one file (one backup set; several need a single-set file). */
-function setOf(path: string): BackupSetRecord {
+/**
+ * The backup set record of one file (one backup set; several need a single-set file), and the MTF
+ * walk's item for a log stream the end of the file cuts short (log-coverage.ts cutLogStream), or null.
+ * A log backup whose only damage is that cut is not recorded as damaged: the replay reads its log
+ * itself, so the cut loses something only if the log read falls short of what the replay needs,
+ * which its read judges (judgeCutLogStream) — a RESTORE, which reads the whole file, would still
+ * fail on it, so `restore plan` keeps it damaged (restore/history.ts). Damage in its closing blocks
+ * only (isTrailerOnlyDamage, the rule `restore plan` applies: every log record read whole) does not
+ * leave it out either (it did: a replay refused what `restore plan` planned); it is said in `trailer`.
+ */
+function setOf(path: string): { set: BackupSetRecord; cut: SkippedItem | null; trailer: string[] } {
   const layout = readMtfLayout(path);
   let position: number;
   try {
@@ -212,7 +227,10 @@ function setOf(path: string): BackupSetRecord {
     position = 1;
   }
   const h = readBackupHeader(path, layout, position);
-  return recordFromHeader(h, [path], layout.problems.length > 0);
+  const cut = h.backupType === 'log' ? cutLogStream(layout) : null;
+  const trailer = layout.sets <= 1 ? layout.problems.filter((p) => isTrailerOnlyDamage(path, p)) : [];
+  const notes = trailer.map((p) => `${path}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
+  return { set: recordFromHeader(h, [path], layout.problems.some((p) => p !== cut && !trailer.includes(p))), cut, trailer: notes };
 }
 
 /**
@@ -224,7 +242,10 @@ function setOf(path: string): BackupSetRecord {
  */
 export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult> {
   if (inputs.bak.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump needs a full backup: --bak FULL.bak [DIFF.bak] --trn LOG.trn…');
-  const sets = [...inputs.bak, ...inputs.trn].map(setOf);
+  const read = [...inputs.bak, ...inputs.trn].map(setOf);
+  const sets = read.map((x) => x.set);
+  const cuts = new Map(read.flatMap((x) => (x.cut ? [[x.set.devices[0], x.cut] as const] : [])));
+  const notes: string[] = [];
   assertOneDatabase(sets.map((s) => ({ file: s.devices[0], role: s.backupType === 'log' ? ('trn' as const) : ('bak' as const), bindingId: s.bindingId, databaseName: s.databaseName })));
   for (const s of sets) {
     if (inputs.trn.includes(s.devices[0]) && s.backupType !== 'log') throw new InputError('INPUT_BAD_OPTION', `--trn ${s.devices[0]} is a ${s.backupType} backup, not a log backup: give it with --bak`, { file: s.devices[0] });
@@ -232,7 +253,11 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
   }
   // STOPAT's datetime rounding (.979 → .980): the replay stops where a real RESTORE of the same text does
   const target = asStopAtTarget(inputs.target);
+  // a log backup whose finish date is unknown (its ESET damaged or cut): its own commit times place a time after its start
+  if (target.kind === 'time') await addLogCommitTimes(sets);
   const chain = planChain(sets, target);
+  // the damaged closing blocks of a backup the replay uses: said, as scan and log say them
+  for (const x of read) if (chain.steps.some((st) => st.set === x.set)) notes.push(...x.trailer);
   const baseSteps = chain.steps.filter((s) => s.role !== 'log');
   const logSteps = chain.steps.filter((s) => s.role === 'log');
   const base = baseSteps[baseSteps.length - 1].set;
@@ -308,13 +333,23 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
       const set = [...baseSteps, ...logSteps].map((x) => x.set).find((x) => x.devices[0] === s.path)!;
       const kind = set.backupType === 'log' ? 'log' : set.backupType === 'differential' ? 'differential' : 'full';
       const last = lsnFromDecimal(set.lastLsn);
-      lost.items.push(...backupLogCoverage({ file: s.path, backupType: kind, firstLsn: lsnFromDecimal(set.firstLsn), lastLsn: last }, scan.firstLsn, stopped ? { vlf: last.vlf, block: last.block } : scan.end));
+      const bounds = { file: s.path, backupType: kind, firstLsn: lsnFromDecimal(set.firstLsn), lastLsn: last } as const;
+      const short = backupLogCoverage(bounds, scan.firstLsn, stopped ? { vlf: last.vlf, block: last.block } : scan.end);
+      lost.items.push(...short);
+      // a log stream cut short: a note when the log read holds every LSN needed (its header's
+      // range, or up to the stop point when the replay stopped in it), else a loss beside `short`
+      const cut = cuts.get(s.path);
+      if (cut) {
+        const verdict = judgeCutLogStream(cut, bounds, short, stopped ? stats.stoppedAt ?? undefined : undefined);
+        if (verdict.note !== null) notes.push(verdict.note);
+        else lost.items.push(verdict.loss);
+      }
       lost.check(true);
     }
     inputs.signal?.throwIfAborted();
     replay.finish(state);
     const unchecked = logBlocks.blocks - logBlocks.checked;
-    return { table: qualified, layout, columns, rows: [...state.rows()], chain, stats, uncheckedLog: unchecked > 0 ? uncheckedBlocksNote(unchecked, logBlocks.blocks, logBlocks.list) : null, pageStats: reader.stats };
+    return { table: qualified, layout, columns, rows: [...state.rows()], chain, stats, uncheckedLog: unchecked > 0 ? uncheckedBlocksNote(unchecked, logBlocks.blocks, logBlocks.list) : null, notes, pageStats: reader.stats };
   } finally {
     pages.close();
   }

@@ -92,13 +92,57 @@ type LogWalk =
   | { ok: false; logs: BackupSetRecord[]; why: string; code: string; at: BackupSetRecord; /** The first LSN no log backup given holds, for a gap. */ missing?: string };
 
 /**
+ * Where a --stop-at `time` after log backup `l` started lies, when its finish date is unknown, from
+ * the commit times of its own log records (`l.logCommits`, backup/log-commits.ts; the rule is its
+ * module comment: the stop falls at the first commit later than the time, RESTORE STOPAT's and the
+ * replay's rule): 'in' when it holds a commit later than `time` (the stop falls in it; that commit
+ * is read, so this holds even when part of its log was lost); 'after' when its whole log was read
+ * and no commit of it is later (the stop falls after it: in the next log backup, as after one whose
+ * finish date is known to be before the time); null when that cannot be told (not read, or log lost).
+ */
+function placeByCommits(l: BackupSetRecord, time: string): 'in' | 'after' | null {
+  const c = l.logCommits;
+  if (!c) return null;
+  if (c.last !== null && time < c.last) return 'in';
+  return c.whole ? 'after' : null;
+}
+
+/** What `l`'s log records said of its commits, for a refusal: '' when its log was not read. */
+function commitsSaid(l: BackupSetRecord): string {
+  const c = l.logCommits;
+  if (!c) return '';
+  const last = c.last === null ? 'holds no transaction commit' : `records its last commit at ${c.last}`;
+  return `; its log, read ${c.whole ? 'whole' : `only in part (${c.why ?? 'log lost'})`}, ${last}`;
+}
+
+/**
  * Why a time cannot be placed after log backup `l` started when its finish date is unknown (its
- * closing blocks damaged, FORMAT_BAD_MTF_TRAILER, or none recorded): the records of that moment may
- * be in it or in the next log backup (`next`, when there is one).
+ * closing blocks damaged, FORMAT_BAD_MTF_TRAILER, or none recorded) and its log's commit times do
+ * not place it (placeByCommits): the records of that moment may be in it or in the next log backup
+ * (`next`, when there is one). With a next one, an LSN places the stop (--stop-before-lsn). Without
+ * one (the last of the chain), a moment after `l` is in log no file given, which no LSN reaches
+ * either: the advice is what is certainly reached, its start by time and its end by LSN.
  */
 function finishUnknown(l: BackupSetRecord, time: string, next: BackupSetRecord | null): string {
   const why = l.caveat ? 'its closing blocks are damaged: FORMAT_BAD_MTF_TRAILER' : 'none is recorded';
-  return `${time} falls after log backup ${fileOf(l)} started (${l.backupStartDate})${next ? ` and before ${fileOf(next)} started (${next.backupStartDate})` : ''}, and its backup finish date is unknown (${why}): whether the records of that moment are in it or ${next ? 'in the next log backup' : 'after it'} cannot be told; stop before an LSN (--stop-before-lsn) instead, which its log records place`;
+  const head = `${time} falls after log backup ${fileOf(l)} started (${l.backupStartDate})${next ? ` and before ${fileOf(next)} started (${next.backupStartDate})` : ''}, and its backup finish date is unknown (${why}${commitsSaid(l)})`;
+  if (next) return `${head}: whether the records of that moment are in it or in the next log backup cannot be told; stop before an LSN (--stop-before-lsn) instead, which its log records place`;
+  return `${head}: whether the records of that moment are in it or after it, in log no file given, cannot be told, and after it no --stop-at or --stop-before-lsn reaches them; the latest point these backups reach is the end of it: ${endOf(l)}${l.logCommits ? '' : '; given its file, its log records\' commit times can place the time'}`;
+}
+
+/**
+ * The end of the last log backup `l` of a chain, as a stop: by LSN (its last_lsn is the next
+ * record's, so stopping before last_lsn − 1 applies every record it holds), and by time the latest
+ * --stop-at placed in it (before its last commit, when that is after its start; else its start:
+ * it holds every record before its start second).
+ */
+function endOf(l: BackupSetRecord): string {
+  const lsn = (BigInt(l.lastLsn) - 1n).toString();
+  const start = l.backupStartDate ? startSecond(l.backupStartDate) : null;
+  const last = l.logCommits?.last ?? null;
+  const byTime = last !== null && (start === null || last > start) ? `any --stop-at before ${last}` : start !== null ? `--stop-at ${start}` : null;
+  const partial = l.logCommits && !l.logCommits.whole ? ' (as its header says: its log was read only in part, and a replay that stops in log it lacks is refused)' : '';
+  return `--stop-before-lsn ${lsn} (every record it holds)${byTime ? ` or, by time, ${byTime}` : ''}${partial}`;
 }
 
 /** Candidate log backups that continue the chain at `cur` on `fork`. */
@@ -152,6 +196,8 @@ function walkLogs(logs: BackupSetRecord[], start: string, fork: string | null, t
       return { ok: false, logs: chosen, code: 'INPUT_RESTORE_AMBIGUOUS_CHAIN', at: c[0], why: `after LSN ${cur} several log backups continue the chain with different ranges (${c.map((x) => `${fileOf(x)}: ${x.firstLsn}..${x.lastLsn}`).join('; ')}) and their headers do not tell a copy-only backup from another recovery fork; move the ones that do not belong out of the folders, or plan from msdb (--server)` };
     }
     chosen.push(l);
+    /** Where the time lies by `l`'s own commit times, when its finish date is unknown and they tell (placeByCommits). */
+    let placed: 'in' | 'after' | null = null;
     if (target) {
       if (target.kind === 'lsn' && lsnCmp(target.lsn, l.lastLsn) < 0) return { ok: true, logs: chosen };
       if (target.kind === 'time') {
@@ -159,10 +205,14 @@ function walkLogs(logs: BackupSetRecord[], start: string, fork: string | null, t
         if (target.time <= startSecond(l.backupStartDate)) {
           if (prevUnknown) return { ok: false, logs: chosen, code: 'INPUT_RESTORE_TARGET_AT_BOUNDARY', at: prevUnknown, why: finishUnknown(prevUnknown, target.time, l) };
           if (prevFinish === null || target.time > endSecond(prevFinish)) return { ok: true, logs: chosen };
+        } else if (l.backupFinishDate === null) {
+          // after it started, its finish date unknown: its own log's commit times may place the time
+          placed = placeByCommits(l, target.time);
+          if (placed === 'in') return { ok: true, logs: chosen };
         }
-        if (l.backupFinishDate === null && target.time <= endSecond(l.backupStartDate)) return { ok: false, logs: chosen, code: 'INPUT_RESTORE_TARGET_AT_BOUNDARY', at: l, why: finishUnknown(l, target.time, null) };
+        if (placed === null && l.backupFinishDate === null && target.time <= endSecond(l.backupStartDate)) return { ok: false, logs: chosen, code: 'INPUT_RESTORE_TARGET_AT_BOUNDARY', at: l, why: finishUnknown(l, target.time, null) };
         const finish = l.backupFinishDate ?? l.backupStartDate;
-        if (target.time <= endSecond(finish)) {
+        if (placed === null && target.time <= endSecond(finish)) {
           return {
             ok: false,
             logs: chosen,
@@ -175,8 +225,9 @@ function walkLogs(logs: BackupSetRecord[], start: string, fork: string | null, t
     }
     cur = l.lastLsn;
     fork = l.lastRecoveryForkGuid ?? fork;
-    prevFinish = l.backupFinishDate ?? l.backupStartDate;
-    prevUnknown = l.backupFinishDate === null ? l : null;
+    // placed after it: the time is past its records, as past a known finish date before it
+    prevFinish = placed === 'after' ? null : (l.backupFinishDate ?? l.backupStartDate);
+    prevUnknown = l.backupFinishDate === null && placed !== 'after' ? l : null;
     prev = l;
   }
 }
@@ -215,9 +266,13 @@ export function reachableRanges(sets: BackupSetRecord[]): ReachableRange[] {
     for (let i = 0; i < best.length; i++) {
       const l = best[i];
       if (l.backupFinishDate !== null || l.backupStartDate === null) continue;
+      // its log read whole places every time after its start (placeByCommits); read in part, the
+      // times before its last commit read are placed in it
+      if (l.logCommits?.whole) continue;
       const next = best[i + 1];
+      const from = l.logCommits?.last && l.logCommits.last > startSecond(l.backupStartDate) ? l.logCommits.last : startSecond(l.backupStartDate);
       // the last one's own run lies after toTime already
-      if (next?.backupStartDate) unplaceable.push({ after: startSecond(l.backupStartDate), upTo: startSecond(next.backupStartDate), file: fileOf(l) });
+      if (next?.backupStartDate && from < startSecond(next.backupStartDate)) unplaceable.push({ after: from, upTo: startSecond(next.backupStartDate), file: fileOf(l) });
     }
     out.push({
       unplaceable,
@@ -373,14 +428,26 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
   // A log backup whose finish date is unknown may hold any time after its start, unless a log backup
   // after it (by LSN) started before that time: then the time is past it (reviewer: a damaged trailer
   // in the middle of a chain turned every late target into a boundary refusal, TOO_LATE never said).
+  // Its own log's commit times place a time after its start in it or past it (placeByCommits).
   const mayHold = (l: BackupSetRecord, t: string): boolean =>
-    l.backupFinishDate !== null ? t <= endSecond(l.backupFinishDate) : !logs.some((m) => m !== l && lsnCmp(m.firstLsn, l.lastLsn) >= 0 && m.backupStartDate !== null && startSecond(m.backupStartDate) < t);
+    l.backupFinishDate !== null
+      ? t <= endSecond(l.backupFinishDate)
+      : l.backupStartDate !== null && t > startSecond(l.backupStartDate) && placeByCommits(l, t) !== null
+        ? placeByCommits(l, t) === 'in'
+        : !logs.some((m) => m !== l && lsnCmp(m.firstLsn, l.lastLsn) >= 0 && m.backupStartDate !== null && startSecond(m.backupStartDate) < t);
   const beyond = latest && (target.kind === 'time' ? latest.toTime !== null && target.time > latest.toTime && !logs.some((l) => l.backupStartDate && mayHold(l, target.time)) : lsnCmp(target.lsn, latest.toLsn) > 0 && !logs.some((l) => lsnCmp(target.lsn, l.lastLsn) < 0));
   if (beyond || (!latest && logs.every((l) => (target.kind === 'time' ? !l.backupStartDate || target.time > endSecond(l.backupFinishDate ?? l.backupStartDate) : lsnCmp(target.lsn, l.lastLsn) >= 0)))) {
     const lastLog = [...logs].sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn))[0];
+    // past every commit of a last log backup whose finish date is unknown (its log read whole): the
+    // moment is in log no file given, which no LSN reaches either; what is reached is said
+    const pastCommits = lastLog && target.kind === 'time' && lastLog.backupFinishDate === null && lastLog.backupStartDate !== null && target.time > startSecond(lastLog.backupStartDate) && placeByCommits(lastLog, target.time) === 'after';
     const what = lastLog
       ? target.kind === 'time'
-        ? `the last log backup, ${fileOf(lastLog)}, started at ${lastLog.backupStartDate ?? '(no date)'}`
+        ? `the last log backup, ${fileOf(lastLog)}, started at ${lastLog.backupStartDate ?? '(no date)'}${
+            pastCommits
+              ? ` (its backup finish date is unknown) and its log, read whole, ${lastLog.logCommits!.last === null ? 'holds no transaction commit' : `records its last commit at ${lastLog.logCommits!.last}`}: the records of ${target.time} are after it, in log no file given, which no --stop-at or --stop-before-lsn reaches; the latest point these backups reach is the end of it: ${endOf(lastLog)}`
+              : ''
+          }`
         : `the last log backup, ${fileOf(lastLog)}, ends before LSN ${lastLog.lastLsn}`
       : 'there is no log backup after the full backup';
     // no point reachable at all because the log backups do not chain to a full backup: say where

@@ -16,6 +16,8 @@ import { join, resolve } from 'node:path';
 import { InputError, RowbackError } from '../errors.js';
 import { assertRegularFile } from '../util/files.js';
 import { readBackupHeader, type BackupHeader } from '../backup/header.js';
+import { readLogCommitTimes } from '../backup/log-commits.js';
+import type { SkippedItem } from '../recover/source.js';
 import { backupStart, blocksAfterDamage, readMtfLayout, COMMON_HEADER_SIZE, MTF_TRAILER_DAMAGED, type MtfLayout } from '../backup/mtf.js';
 
 /** HEADERONLY / backupset types rowback knows; only full, differential and log are restorable by the planner. */
@@ -66,6 +68,12 @@ export interface BackupSetRecord {
    * ESET's backup finish date unknown, so `backupFinishDate` is null). Absent when there is none.
    */
   caveat?: string;
+  /**
+   * For a log backup whose `backupFinishDate` is unknown, when its file was at hand: the commit
+   * times its own log records give (backup/log-commits.ts readLogCommitTimes), which place a
+   * --stop-at after its start in it or after it (restore/chain.ts). Absent otherwise (msdb, or not read).
+   */
+  logCommits?: { last: string | null; whole: boolean; why?: string };
   files: HistoryFile[];
 }
 
@@ -152,6 +160,16 @@ function looksLikeBackup(path: string): boolean {
   }
 }
 
+/**
+ * True when MTF problem `p` of file `path` is damage in its last set's closing blocks only
+ * (FORMAT_BAD_MTF_TRAILER, mtf.ts trailerOnly: every page and log record read whole) with no
+ * further backup content after it: such a set is used, not left out as damaged (its finish date is
+ * unknown). The one rule of `restore plan` over folders and the point-in-time replay.
+ */
+export function isTrailerOnlyDamage(path: string, p: SkippedItem): boolean {
+  return p.code === MTF_TRAILER_DAMAGED && p.location.offset !== undefined && nothingAfter(path, p.location.offset);
+}
+
 /** True when no backup content (a further set's blocks) can be seen after MTF damage at `offset`; false when it can, or the file cannot be read again. */
 function nothingAfter(path: string, offset: number): boolean {
   try {
@@ -164,6 +182,20 @@ function nothingAfter(path: string, offset: number): boolean {
 function describeError(e: unknown): { code: string; reason: string } {
   if (e instanceof RowbackError) return { code: e.code, reason: e.message };
   return { code: 'INTERNAL', reason: (e as Error)?.message ?? String(e) };
+}
+
+/**
+ * Fills `logCommits` (the commit times of its own log, backup/log-commits.ts) on every log backup
+ * set read from one file whose backup finish date is unknown and that is not left out as damaged,
+ * so the planner can place a --stop-at after its start (restore/chain.ts placeByCommits). Reads
+ * those sets' log streams once each (they are few: a finish date is unknown only when the ESET is
+ * damaged or cut); sets from msdb, striped sets and the others are left as they are. Never throws.
+ */
+export async function addLogCommitTimes(sets: BackupSetRecord[]): Promise<void> {
+  for (const s of sets) {
+    if (s.source !== 'file' || s.backupType !== 'log' || s.backupFinishDate !== null || s.damaged || s.devices.length !== 1 || s.logCommits) continue;
+    s.logCommits = await readLogCommitTimes(s.devices[0], s.position);
+  }
 }
 
 /** Map one offline header to a record. `devices` are the media set's files in family order. */
@@ -294,7 +326,7 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
     // date is unknown (null), which the planner takes into account. Unless more backup content
     // follows the damage (a further set it hides): then the file is left out as before.
     const problems = list.flatMap((f) => f.layout.problems.map((p) => ({ path: f.path, p })));
-    const trailer = problems.filter(({ path, p }) => p.code === MTF_TRAILER_DAMAGED && p.location.offset !== undefined && nothingAfter(path, p.location.offset));
+    const trailer = problems.filter(({ path, p }) => isTrailerOnlyDamage(path, p));
     const damaged = problems.length > trailer.length;
     for (let position = 1; position <= first.layout.sets; position++) {
       try {
@@ -315,7 +347,7 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
           continue;
         }
         if (trailer.length && position === first.layout.sets) {
-          rec.caveat = trailer.map(({ path, p }) => `${path}: ${p.code}: ${p.reason} (offset ${p.location.offset}); used: a --stop-at time after it started cannot be placed before or after its end (--stop-before-lsn can); whether SQL Server's RESTORE reads it despite the damage, RESTORE VERIFYONLY on the server tells`).join('; ');
+          rec.caveat = trailer.map(({ path, p }) => `${path}: ${p.code}: ${p.reason} (offset ${p.location.offset}); used: a --stop-at time after it started is placed by its own log's commit times, not by its end (unknown), and refused where they do not tell (--stop-before-lsn always can); whether SQL Server's RESTORE reads it despite the damage, RESTORE VERIFYONLY on the server tells`).join('; ');
         }
         sets.push(rec);
       } catch (e) {

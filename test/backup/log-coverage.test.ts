@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { backupLogCoverage, reachesLogPosition, VLF_FIRST_BLOCK_ID, type BackupLogBounds } from '../../src/backup/log-coverage.js';
+import { backupLogCoverage, cutLogStream, judgeCutLogStream, reachesLogPosition, VLF_FIRST_BLOCK_ID, type BackupLogBounds } from '../../src/backup/log-coverage.js';
 import { readBackupHeader } from '../../src/backup/header.js';
 import { openBackupLogStream } from '../../src/backup/log-stream.js';
 import { readMtfLayout } from '../../src/backup/mtf.js';
@@ -82,5 +82,27 @@ describeCorpus('every real backup\'s log stream covers its header\'s LSN range',
     expect(sets).toBeGreaterThanOrEqual(23);
     // the real case of a stream ending with its VLF: the header's LastLSN is the next VLF's first block
     expect(crossing).toEqual(['StDb2005/StDb2EFRP/StDb2Sql.bak#2']);
+  });
+});
+
+describe('cutLogStream / judgeCutLogStream: the one rule for a log stream the end of the file cuts short', () => {
+  // SYNTHETIC layouts and items (the shapes mtf.ts readMtfLayout gives; no backup bytes)
+  const item = (offset: number) => ({ code: 'FORMAT_BAD_MTF', reason: 'stream MQTL of 65538 bytes is cut short by the end of the file (12322 bytes present): a partial copy', location: { file: 'x.trn', offset } });
+  const b = (backupType: BackupLogBounds['backupType']): BackupLogBounds => ({ file: 'x.trn', backupType, firstLsn: parseLsn('00000019:00000099:0001'), lastLsn: parseLsn('00000019:000000a3:0001') });
+  it('held only for a truncated MQTL stream of a one-set file, and only its own item', () => {
+    const p = item(7656);
+    expect(cutLogStream({ sets: 1, streams: [{ id: 'MQTL', offset: 7656, truncated: true }], problems: [p] })).toBe(p);
+    expect(cutLogStream({ sets: 2, streams: [{ id: 'MQTL', offset: 7656, truncated: true }], problems: [p] })).toBeNull();
+    expect(cutLogStream({ sets: 1, streams: [{ id: 'MQDA', offset: 7656, truncated: true }], problems: [p] })).toBeNull();
+    expect(cutLogStream({ sets: 1, streams: [{ id: 'MQTL', offset: 7656 }], problems: [p] })).toBeNull();
+    expect(cutLogStream({ sets: 1, streams: [{ id: 'MQTL', offset: 7656, truncated: true }], problems: [item(9000)] })).toBeNull();
+  });
+  it('a note when nothing is lost in a log backup; the item as a loss otherwise, or for a full backup', () => {
+    const p = item(7656);
+    expect(judgeCutLogStream(p, b('log'), []).note).toBe(`x.trn: FORMAT_BAD_MTF: ${p.reason} (offset 7656); every LSN its header names (00000019:00000099:0001 up to 00000019:000000a3:0001) was read before the cut: no log is lost (its closing blocks are)`);
+    expect(judgeCutLogStream(p, b('log'), [], '00000019:0000009b:0003').note).toMatch(/; every LSN the replay needs from it \(00000019:00000099:0001 up to the stop point, 00000019:0000009b:0003\) was read before the cut: no log it replays is lost$/);
+    const short = { code: 'FORMAT_LOG_STREAM_SHORT', reason: 'lost', location: { file: 'x.trn' } };
+    expect(judgeCutLogStream(p, b('log'), [short])).toEqual({ note: null, loss: p });
+    expect(judgeCutLogStream(p, b('full'), [])).toEqual({ note: null, loss: p });
   });
 });

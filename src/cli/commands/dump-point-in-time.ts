@@ -80,6 +80,7 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   if (!opts.quiet) {
     stderr.write(replaySummary(r));
     if (r.uncheckedLog) stderr.write(`rowback dump: note: ${r.uncheckedLog}\n`);
+    for (const n of r.notes) stderr.write(`rowback dump: note: ${n}\n`);
   }
   // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
   sayWarnedRows(stderr, 'dump', warned, n, opts);

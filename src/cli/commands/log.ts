@@ -24,7 +24,9 @@ import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
 import { CONTEXT_NAMES, OPERATION_NAMES } from '../../logreader/ldf/constants.js';
-import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_STARTS_MID_VLF, uncheckedBlocksNote, type LogScanOptions } from '../../logreader/ldf/reader.js';
+import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_STARTS_MID_VLF, uncheckedBlocksNote, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
+import { mergeLogScanStats } from '../../logreader/parallel/parallel-reader.js';
+import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup/log-coverage.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -386,7 +388,21 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // Where the MTF walk of a backup stopped at damage: what comes after it is not read (a damaged
   // MSTL block gave '0 of 0 record(s) printed', exit 0, not a word; scan said INCOMPLETE). Damage in
   // the closing blocks only (mtf.ts trailerOnly) loses no record: a note.
-  for (const file of new Set(inputs.filter((i) => i.kind !== 'ldf').map((i) => i.file))) skipped.push(...readMtfLayout(file).problems);
+  // A log backup cut short inside its log stream loses log only if what was read of it falls short
+  // of its header's LSN range (log-coverage.ts cutLogStream, the rule scan and the replay apply):
+  // held until its read is compared with the header (it said INCOMPLETE naming no LSN for a cut copy
+  // whose log was all there).
+  const cutStreams = new Map<string, SkippedItem>();
+  const walked = new Set<string>();
+  for (const i of inputs) {
+    if (i.kind === 'ldf' || walked.has(i.file)) continue;
+    walked.add(i.file);
+    const layout = readMtfLayout(i.file);
+    const cut = i.kind === 'trn' ? cutLogStream(layout) : null;
+    if (cut) cutStreams.set(i.file, cut);
+    for (const p of layout.problems) if (p !== cut) skipped.push(p);
+  }
+  const cutNotes: string[] = [];
   const progress = createProgress({ quiet: opts.quiet });
   const stats = emptyLogScanStats();
   let printed = 0;
@@ -397,24 +413,49 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     // an .ldf's VLFs by sequence number: its records in LSN order, as fn_dblog lists them (in file
     // order a log that wrapped around the file printed its newest VLF first)
     vlfOrder: 'sequence',
-    onProgress: () => progress.update(() => `rowback log: ${(stats.bytes / 1048576).toFixed(1)} MB, ${stats.records} records read, ${printed} printed`),
+    onProgress: () => progress.update(() => `rowback log: ${((stats.bytes + (live?.bytes ?? 0)) / 1048576).toFixed(1)} MB, ${stats.records + (live?.records ?? 0)} records read, ${printed} printed`),
   };
 
   // Everything that can refuse a whole input (a SQL Server 2000 log, an encrypted backup, one
   // stripe of a media set) is checked now, so a refusal is one line with nothing on stdout.
   const sql2005 = meta?.dbiVersion === 611;
-  const readers: Array<{ backup: boolean; read: () => AsyncGenerator<LogRecord> }> = [];
+  // Each input read with its own stats (`own`), merged into `stats` when its read ends: a backup's
+  // stream is compared with its header (where it starts and ends), as scan and the replay compare it.
+  const readers: Array<{ backup: { file: string; position: number } | null; read: (own: LogScanStats) => AsyncGenerator<LogRecord> }> = [];
   for (const input of inputs) {
     if (input.kind === 'ldf') {
       await readLdfLayout(input.file, { allowUnsupportedVersion: sql2005 });
-      readers.push({ backup: false, read: () => readLdfRecords(input.file, scanOpts, stats) });
+      readers.push({ backup: null, read: (own) => readLdfRecords(input.file, scanOpts, own) });
     } else {
       for (const pos of input.positions) {
         const stream = openBackupLogStream(input.file, input.kind, undefined, pos);
-        readers.push({ backup: true, read: () => stream.records(scanOpts, stats) });
+        readers.push({ backup: { file: input.file, position: pos }, read: (own) => stream.records(scanOpts, own) });
       }
     }
   }
+  /** The stats of the input being read (progress counts them before they are merged). */
+  let live: LogScanStats | null = null;
+
+  /**
+   * One backup set's stream, read to its end, against its header (log-coverage.ts): the LSN ranges it
+   * lacks are skipped items; a cut stream of its file is judged (a note, or a loss beside them).
+   */
+  const judged = new Set<string>();
+  const judgeBackupRead = (file: string, position: number, own: LogScanStats): void => {
+    // a file given twice is read twice (its records passed over as repeats): judged once
+    if (judged.has(`${file}#${position}`)) return;
+    judged.add(`${file}#${position}`);
+    const h = readBackupHeader(file, undefined, position);
+    const bounds = { file, backupType: h.backupType, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) };
+    const lostHere = backupLogCoverage(bounds, own.firstLsn, own.end);
+    skipped.push(...lostHere);
+    const cut = cutStreams.get(file);
+    if (!cut) return;
+    cutStreams.delete(file);
+    const verdict = judgeCutLogStream(cut, bounds, lostHere);
+    if (verdict.note !== null) cutNotes.push(verdict.note);
+    else skipped.push(verdict.loss);
+  };
 
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts, args: files }) : undefined;
   // A signal while the inputs were checked: nothing written, a previous --out file left as it was.
@@ -444,32 +485,39 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     inputs: for (const { backup, read } of readers) {
       let first: string | null = null;
       let last: string | null = null;
-      for await (const r of read()) {
-        if (interrupt.by) break inputs;
-        const lsn = r['Current LSN'];
-        if (backup && prev && lsn >= prev.first && lsn <= prev.last) {
-          repeats++;
-          continue;
+      const own = (live = emptyLogScanStats());
+      try {
+        for await (const r of read(own)) {
+          if (interrupt.by) break inputs;
+          const lsn = r['Current LSN'];
+          if (backup && prev && lsn >= prev.first && lsn <= prev.last) {
+            repeats++;
+            continue;
+          }
+          if (first === null || lsn < first) first = lsn;
+          if (last === null || lsn > last) last = lsn;
+          if (!matchesLogFilter(r, filter)) continue;
+          printed++;
+          let line: string;
+          if (opts.format === 'ndjson') {
+            const obj: Record<string, unknown> = {};
+            for (const c of columns) obj[c] = cell(r, c, names);
+            obj.source = r.source;
+            line = JSON.stringify(obj) + '\n';
+          } else if (opts.format === 'csv') {
+            line = csvRecord(columns.map((c) => cell(r, c, names)), opts.csvRaw);
+          } else {
+            // The SID in its Windows text form when it has one (the hex is in csv/ndjson).
+            line = tableLine(TABLE_COLUMNS.map(([c]) => (c === 'Transaction SID' ? (sidToText(r['Transaction SID']) ?? cell(r, c, null)) : cell(r, c, null))), names !== null, cell(r, 'AllocUnitName', names) as string | null);
+          }
+          const wait = put(line);
+          if (wait) await wait;
         }
-        if (first === null || lsn < first) first = lsn;
-        if (last === null || lsn > last) last = lsn;
-        if (!matchesLogFilter(r, filter)) continue;
-        printed++;
-        let line: string;
-        if (opts.format === 'ndjson') {
-          const obj: Record<string, unknown> = {};
-          for (const c of columns) obj[c] = cell(r, c, names);
-          obj.source = r.source;
-          line = JSON.stringify(obj) + '\n';
-        } else if (opts.format === 'csv') {
-          line = csvRecord(columns.map((c) => cell(r, c, names)), opts.csvRaw);
-        } else {
-          // The SID in its Windows text form when it has one (the hex is in csv/ndjson).
-          line = tableLine(TABLE_COLUMNS.map(([c]) => (c === 'Transaction SID' ? (sidToText(r['Transaction SID']) ?? cell(r, c, null)) : cell(r, c, null))), names !== null, cell(r, 'AllocUnitName', names) as string | null);
-        }
-        const wait = put(line);
-        if (wait) await wait;
+      } finally {
+        mergeLogScanStats(stats, own);
+        live = null;
       }
+      if (backup) judgeBackupRead(backup.file, backup.position, own);
       prev = backup && first !== null && last !== null ? { first, last } : null;
     }
   } finally {
@@ -477,6 +525,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     // a failed file (full disk) is said as its own error, not as 'end after destroyed'
     if (outFile) await new Promise<void>((resolve, reject) => (outFile.errored ? reject(outFile.errored) : outFile.end((e?: Error | null) => (e ? reject(e) : resolve()))));
   }
+  // a cut stream whose read did not end (interrupted): a loss, as scan counts it
+  skipped.push(...cutStreams.values());
   const lost = logLoss(skipped);
   if (!opts.quiet) {
     // "N of N printed" beside INCOMPLETE read as all of the log: the count is of the log read, and
@@ -491,6 +541,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     // where an .ldf's log starts inside its oldest VLF is no loss (docs/offline-log.md): a note
     for (const s of skipped) if (s.code === LOG_STARTS_MID_VLF || s.code === MTF_TRAILER_DAMAGED) lines.push(`rowback log: note: ${s.code === MTF_TRAILER_DAMAGED ? `${s.code}: ` : ''}${s.reason}${at(s)}`);
     for (const n of chain.notes) lines.push(`rowback log: note: ${n}`);
+    for (const n of cutNotes) lines.push(`rowback log: note: ${n}`);
     if (stats.blocks > stats.checksummedBlocks) lines.push(`rowback log: note: ${uncheckedBlocksNote(stats.blocks - stats.checksummedBlocks, stats.blocks, stats.uncheckedBlockList)}`);
     const passed = skipped.filter((s) => s.code !== LOG_STARTS_MID_VLF && s.code !== MTF_TRAILER_DAMAGED);
     if (passed.length) {

@@ -11,7 +11,7 @@ import { openStagingStore } from '../../staging/open.js';
 import { normalizeTableName, requireSubcommand, singleValue } from '../options.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { chooseDatabase, describeReachable, planChain, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
-import { readFolderHistory, type BackupHistory } from '../../restore/history.js';
+import { addLogCommitTimes, readFolderHistory, type BackupHistory } from '../../restore/history.js';
 import { readMsdbHistory } from '../../restore/msdb.js';
 import { renderRestore, scriptText, type RenderedPlan } from '../../restore/tsql.js';
 import { MssqlRestoreExecutor, runRestore, type RestoreExecutor } from '../../restore/run.js';
@@ -228,6 +228,8 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
   if (o.as !== undefined && o.replaceOriginal) throw new InputError('INPUT_BAD_OPTION', '--as and --replace-original exclude each other');
   const history = await loadHistory(o, deps);
   const sets = chooseDatabase(history, o.database);
+  // a log backup file whose finish date is unknown: its own commit times place a --stop-at after its start
+  if (target.kind === 'time') await addLogCommitTimes(sets);
   const chain = planChain(sets, target, history.skipped);
   const as = o.as ?? chain.databaseName;
   const rendered = renderRestore(chain, { as, replaceOriginal: o.replaceOriginal, standby: o.standby });

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { InputError } from '../../errors.js';
 import type { PageSource } from '../../datafile/page-source.js';
 import { readBackupHeader, type BackupHeader } from '../../backup/header.js';
-import { backupLogCoverage } from '../../backup/log-coverage.js';
+import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup/log-coverage.js';
 import { parseLsn } from '../../logreader/lsn.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
@@ -165,12 +165,15 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // A log backup cut short inside its log stream (MQTL) loses log only if what was read falls short
   // of the LSN range its header states: held until that file's read compares them (a cut copy whose
   // log was all read printed INCOMPLETE, naming no LSN: newcomer trial), reported as before otherwise.
+  // (the rule: log-coverage.ts cutLogStream / judgeCutLogStream, shared with `log` and the replay)
   const cutLogStreams = new Map<string, SkippedItem>();
   for (const b of [...baks, ...trn]) {
     const layout = readMtfLayout(b);
+    const cut = trn.includes(b) && !cutLogStreams.has(b) ? cutLogStream(layout) : null;
+    if (cut) cutLogStreams.set(b, cut);
     for (const p of layout.problems) {
+      if (p === cut) continue;
       if (p.code === MTF_TRAILER_DAMAGED) trailerNotes.push(`${b}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
-      else if (trn.includes(b) && layout.sets <= 1 && p.code === 'FORMAT_BAD_MTF' && p.reason.startsWith('stream MQTL ') && p.reason.includes('cut short by the end of the file') && !cutLogStreams.has(b)) cutLogStreams.set(b, p);
       else skipped.push(p);
     }
   }
@@ -483,8 +486,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           const cut = cutLogStreams.get(l.file);
           if (cut) {
             cutLogStreams.delete(l.file);
-            if (lost.length === 0) notes.push(`${l.file}: ${cut.code}: ${cut.reason} (offset ${cut.location.offset}); every LSN its header names (${h.firstLsn.lsn} up to ${h.lastLsn.lsn}) was read before the cut: no log is lost (its closing blocks are)`);
-            else skipped.push(cut);
+            const verdict = judgeCutLogStream(cut, { file: l.file, backupType: h.backupType, firstLsn: first, lastLsn: last }, lost);
+            if (verdict.note !== null) notes.push(verdict.note);
+            else skipped.push(verdict.loss);
           }
           for (const x of lost) {
             // Beside an .ldf, a range the .ldf's current log holds was read from it (merged-log.ts,

@@ -1,0 +1,74 @@
+/**
+ * The commit times a log backup's own log records give, for placing a point in time in a log
+ * backup whose backup finish date is unknown (its ESET damaged or cut: restore/chain.ts).
+ *
+ * A point-in-time stop (RESTORE … WITH STOPAT, and rowback's replay, replay/point-in-time.ts
+ * LogReplay.feed) reads the log in LSN order and stops at the first LOP_COMMIT_XACT whose End Time
+ * is later than the target: commits at or before it are applied, the one after it and everything
+ * after that are not. So, of the log backups of a chain walked in order, the stop point lies in the
+ * first that holds a commit later than the target; a backup whose whole log was read and holds no
+ * such commit cannot hold the stop point. Only commit times decide this (a begin time, LOP_BEGIN_XACT,
+ * is not where the stop falls). Times are fn_dblog's End Time, the server's local time to the
+ * millisecond (logreader/begin-time.ts), compared with the target as `YYYY-MM-DDTHH:MM:SS.fff`.
+ */
+import { readBackupHeader } from './header.js';
+import { backupLogCoverage, cutLogStream, judgeCutLogStream } from './log-coverage.js';
+import { openBackupLogStream } from './log-stream.js';
+import { readMtfLayout } from './mtf.js';
+import { parseBeginTime } from '../logreader/begin-time.js';
+import { LOP_COMMIT_XACT } from '../logreader/log-record.js';
+import { emptyLogScanStats } from '../logreader/ldf/reader.js';
+import { parseLsn } from '../logreader/lsn.js';
+import type { SkippedItem } from '../recover/source.js';
+
+/** What a log backup's log says of its commits (see the module comment). */
+export interface LogCommitTimes {
+  /** The latest End Time of its LOP_COMMIT_XACT records (`YYYY-MM-DDTHH:MM:SS.fff`, local), null when it holds none. */
+  last: string | null;
+  /**
+   * Every LSN its header names was read (backupLogCoverage found nothing lost; a stream cut short
+   * after its last LSN counts as read: judgeCutLogStream), no block or record was skipped, and every
+   * commit carried a readable End Time: then no commit of it is later than `last`. False otherwise:
+   * `last` is still a commit it holds, so a target before it is still placed in it.
+   */
+  whole: boolean;
+  /** Why it is not whole (the first item the read skipped or lost), for a refusal to name. */
+  why?: string;
+}
+
+/**
+ * Reads the log of backup set `position` of log backup `file` and returns its commit times.
+ * Never throws: a file that cannot be read at all gives `{ last: null, whole: false, why }`.
+ * Memory: constant (records are streamed); time: one read of the backup's log stream.
+ */
+export async function readLogCommitTimes(file: string, position = 1): Promise<LogCommitTimes> {
+  try {
+    const layout = readMtfLayout(file);
+    const h = readBackupHeader(file, layout, position);
+    const skipped: SkippedItem[] = [];
+    const stats = emptyLogScanStats();
+    let last: string | null = null;
+    let unreadable: string | undefined;
+    for await (const r of openBackupLogStream(file, 'trn', layout, position).records({ onSkipped: (x) => skipped.push(x) }, stats)) {
+      if (r.Operation !== LOP_COMMIT_XACT) continue;
+      let t: string | null = null;
+      try {
+        t = r['End Time'] ? parseBeginTime(r['End Time'], 'End Time') : null;
+      } catch {
+        t = null;
+      }
+      if (t === null) unreadable ??= `the commit at LSN ${r['Current LSN']} has no readable End Time`;
+      else if (last === null || t > last) last = t;
+    }
+    const bounds = { file, backupType: h.backupType, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) };
+    const lost = backupLogCoverage(bounds, stats.firstLsn, stats.end);
+    const cut = layout.sets <= 1 ? cutLogStream(layout) : null;
+    const mtf = layout.problems.filter((p) => p !== cut && p.code === 'FORMAT_BAD_MTF');
+    if (cut && judgeCutLogStream(cut, bounds, lost).loss) lost.push(cut);
+    const first = [...skipped, ...lost, ...mtf][0];
+    const why = first ? `${first.code}: ${first.reason}` : unreadable;
+    return { last, whole: why === undefined, ...(why !== undefined ? { why } : {}) };
+  } catch (e) {
+    return { last: null, whole: false, why: (e as Error)?.message ?? String(e) };
+  }
+}
