@@ -6,8 +6,7 @@ import { isOffRow } from '../reconstruct/values.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { toHex } from '../util/hex.js';
 import { sidToText } from '../util/sid.js';
-import type { Logger } from '../util/logger.js';
-import { quietLogger } from '../util/quiet-logger.js';
+import { silentLogger, type Logger } from '../util/logger.js';
 import type { RecoveredRow } from './recovered-row.js';
 import type { MetadataCatalog, RecoverySource, RowCandidate, ScanFilter, SkippedItem, TransactionInfo } from './source.js';
 import { beginTimeToIso } from './time-window.js';
@@ -242,7 +241,7 @@ class RowConverter<E extends PooledEvent = RecoverEvent> {
   ) {}
 
   static async open<E extends PooledEvent = RecoverEvent>(source: RecoverySource, options: RecoverOptions): Promise<RowConverter<E>> {
-    const log = (options.logger ?? quietLogger).child({ source: source.description });
+    const log = (options.logger ?? silentLogger).child({ source: source.description });
     const catalog = await source.metadata();
     return new RowConverter<E>(source, catalog, log, new LayoutFitCheck<E>(options.layoutCheckRows ?? LAYOUT_CHECK_ROWS, options.acceptColumnCountDrift));
   }
@@ -503,7 +502,7 @@ export type TxnFieldCache = WeakMap<TransactionInfo, { beginTime: string | null;
  * decoder's reason. `txnCache` (optional) keeps the per-transaction fields between calls; the
  * row is the same with or without it.
  */
-export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log: Logger = quietLogger, txnCache?: TxnFieldCache): RecoverEvent {
+export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log: Logger = silentLogger, txnCache?: TxnFieldCache): RecoverEvent {
   const r = c.record;
   const lsn = r['Current LSN'];
   const table = resolveTable(r, catalog);

@@ -6,6 +6,7 @@ import { outFormatOption, collectTables, formatFromOut, repeatableOption } from 
 import { createProgress } from '../progress.js';
 import { catchInterrupts } from '../interrupt.js';
 import { InputError } from '../../errors.js';
+import { loadCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { assumedCollationNote, layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -126,7 +127,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   try {
     let metadataNote: string | undefined;
     if (opts.schema || opts.ddl) {
-      const override = await loadMetadataOverride(opts);
+      const override = loadMetadataOverride(opts);
       metadataNote = override.note;
       source = withMetadata(source, allocUnitLayouts(override.layouts, opts), { allocUnitId: opts.allocUnit, acceptReordered: opts.acceptLayoutDrift === true });
     }
@@ -330,14 +331,10 @@ function parseOperations(ops: string[]): ScanOperation[] {
   }))];
 }
 
-async function loadMetadataOverride(opts: ScanOptions) {
+function loadMetadataOverride(opts: ScanOptions) {
   if (opts.schema && opts.ddl) throw new InputError('INPUT_BAD_OPTION', 'give --schema or --ddl, not both');
   // A UTF-8 byte-order mark (Windows PowerShell 5.1's Set-Content -Encoding UTF8) is allowed.
-  // Imported only for --schema: the catalog reader loads zod (~0.13 CPU-s per process), which no other scan needs.
-  if (opts.schema) {
-    const { loadCatalogFile } = await import('../../reconstruct/metadata/catalog-json.js');
-    return { layouts: loadCatalogFile(opts.schema, '--schema'), note: undefined };
-  }
+  if (opts.schema) return { layouts: loadCatalogFile(opts.schema, '--schema'), note: undefined };
   const aliases = Object.fromEntries(
     opts.typeAlias.map((a) => {
       const [n, t] = a.split('=');
