@@ -141,9 +141,13 @@ export function windowTimeWarning(what: string, text: string, iso: string, timeZ
 export function localTimeWarnings(
   times: ReadonlyArray<readonly [name: string, text: string | undefined | null, bound: 'start' | 'end']>,
   whose: string,
-  timeZone: string | undefined = runningTimeZone(),
+  zone?: string,
 ): string[] {
   const out: string[] = [];
+  // No time given (most commands, most scans): the zone is not asked for. Intl's first use costs a
+  // process 20–30 ms of CPU (its zone data), every command calls this, and none else needed Intl.
+  if (!times.some(([, text]) => text)) return out;
+  const timeZone = zone ?? runningTimeZone();
   // a zone Intl does not know (TZ set empty: 'Etc/Unknown') gives no warning, never an error
   if (!timeZone || !knownTimeZone(timeZone)) return out;
   for (const [name, text, bound] of times) {

@@ -136,3 +136,25 @@ describe('a zone Intl cannot use never fails a command', () => {
     }
   });
 });
+
+describe('localTimeWarnings asks Intl for the zone only when a time is given', () => {
+  it('no time given (undefined, null, empty): no Intl.DateTimeFormat made (its first use costs a process 20–30 ms); a time given: the zone is asked for', async () => {
+    const { localTimeWarnings } = await import('../../src/recover/time-window.js');
+    const real = Intl.DateTimeFormat;
+    let made = 0;
+    const counting = new Proxy(real, {
+      construct: (t, args, nt) => (made++, Reflect.construct(t, args, nt)),
+      apply: (t, self, args) => (made++, Reflect.apply(t, self, args)),
+    });
+    (Intl as { DateTimeFormat: typeof Intl.DateTimeFormat }).DateTimeFormat = counting;
+    try {
+      expect(localTimeWarnings([['--from', undefined, 'start'], ['--to', null, 'end'], ['--stop-at', '', 'start']], "this machine's")).toEqual([]);
+      expect(localTimeWarnings([], "this machine's")).toEqual([]);
+      expect(made).toBe(0);
+      localTimeWarnings([['--from', '2026-10-25 02:30', 'start']], "this machine's");
+      expect(made).toBeGreaterThan(0);
+    } finally {
+      (Intl as { DateTimeFormat: typeof Intl.DateTimeFormat }).DateTimeFormat = real;
+    }
+  });
+});
