@@ -319,6 +319,20 @@ export class NotPrintedRows {
     codes.set(s.code, (codes.get(s.code) ?? 0) + 1);
   }
 
+  /**
+   * The INCOMPLETE sentence for the tables the layout check held back (their rows decoded, none
+   * printed: RECOVER_LAYOUT_MISMATCH), without the `INCOMPLETE: ` head; '' when none was. `where`:
+   * where the items are (`in the summary and --report`); `verb`: what was not done with the rows. A table held
+   * back is rows left out of the result, as lost log is: said even with --quiet, exit 3 under
+   * --strict, `complete: false` (a newcomer's scan with a DDL of a later layout printed nothing,
+   * exit 0, `"complete": true`, and a job staged 0 rows as complete).
+   */
+  heldClause(where: string, verb = 'printed'): string {
+    if (!this.held.length) return '';
+    const tables = [...new Set(this.held)];
+    return `the rows of ${tables.join(', ')} were decoded but not ${verb}: the table layout does not fit them (why, and what to do: the RECOVER_LAYOUT_MISMATCH item${tables.length > 1 ? 's' : ''} ${where})`;
+  }
+
   /** The clauses (`where`: where the items are, e.g. "above"); empty when there is nothing to say. */
   clause(where: string): string {
     let out = this.held.length ? `; the rows of ${[...new Set(this.held)].join(', ')} were decoded but not printed: the layout does not fit them (RECOVER_LAYOUT_MISMATCH ${where})` : '';

@@ -77,6 +77,9 @@ it('a job whose every row the layout check held back says so in "why no rows", a
     expect(store.requireJob(job.id).rowsStaged).toBe(0);
     const notes = store.audit({ jobId: job.id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
     expect(notes).toContainEqual(expect.stringMatching(/^why no rows: .*; the rows of dbo\.Contact were decoded but not printed: the layout does not fit them \(RECOVER_LAYOUT_MISMATCH among the job's skipped items\)$/));
+    // rows left out: the job is not complete (it was: 0 rows staged, complete, nothing said)
+    expect(notes).toContainEqual("INCOMPLETE: the rows of dbo.Contact were decoded but not staged: the table layout does not fit them (why, and what to do: the RECOVER_LAYOUT_MISMATCH item among the job's skipped items)");
+    expect(store.requireJob(job.id)).toMatchObject({ complete: false, incomplete: [expect.stringMatching(/^INCOMPLETE: the rows of dbo\.Contact were decoded but not staged/)] });
   } finally {
     store.close();
   }
