@@ -97,6 +97,20 @@ describeCorpus('a .trn cut short inside its log stream, read by log, dump --trn 
     expect(r.stderr).toMatch(/^rowback: REPLAY_LOG_DAMAGED: .*short\.trn: log records could not be read \(FORMAT_LOG_STREAM_SHORT: .*LSNs 00000019:0000009e:0001 up to 00000019:000000a3:0001 are lost/);
   });
 
+  it('dump --trn, the cut copy and a whole copy of one log backup both given (either order): the whole one is read', async () => {
+    // the chain took the first given of two copies of one LSN range: the cut one, refused as
+    // REPLAY_LOG_DAMAGED with the whole copy at hand (before cut copies were read, it was left out)
+    const at = '2017-06-01 13:07:30';
+    const ref = await dump(rtc('RestoreTimeClean_2.trn'), at);
+    for (const order of [[short, rtc('RestoreTimeClean_2.trn')], [rtc('RestoreTimeClean_2.trn'), short]]) {
+      const out = join(dir, `dump-${++outs}.ndjson`);
+      const r = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), '--trn', rtc('RestoreTimeClean_1.trn'), ...order, rtc('RestoreTimeClean_3.trn'), '--table', 'steps', '--stop-at', at, '--out', out);
+      expect(r.stderr).not.toMatch(/REPLAY_LOG_DAMAGED/);
+      expect(r.code).toBe(0);
+      expect(readFileSync(out, 'utf8')).toBe(ref.rows);
+    }
+  });
+
   it('diff: the earlier state replayed through the cut file, read to its end, with the header-range note', async () => {
     const r = await cli('diff', '--bak', rtc('RestoreTimeClean.bak'), '--trn', rtc('RestoreTimeClean_1.trn'), whole, '--stop-at', '2017-06-01 13:09:00', '--after-bak', rtc('RestoreTimeClean.bak'), '--after-trn', rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean_2.trn'), '--after-stop-at', '2017-06-01 13:09:00', '--table', 'steps');
     expect(r.code).toBe(0);
