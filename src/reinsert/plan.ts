@@ -1,7 +1,7 @@
 import { NameIndex } from '../reconstruct/metadata/names.js';
-import { isRowbackError, ReinsertError } from '../errors.js';
+import { InputError, isRowbackError, ReinsertError } from '../errors.js';
 import type { SqlValue } from '../reconstruct/values.js';
-import { quoteName } from '../util/tsql.js';
+import { quoteName, splitQualifiedName } from '../util/tsql.js';
 import { orderTables } from './order.js';
 import { declaration, planParam, type ParamPlan } from './sql-types.js';
 import { hasIdentity, insertableColumns, qualified, type ForeignKey, type TargetTable } from './target-table.js';
@@ -135,6 +135,49 @@ function expr(p: { wrap?: string }, ref: string): string {
  * identifier quoted, every value a typed parameter. Rows that cannot be planned are problems,
  * never silently dropped.
  */
+/**
+ * A tableMap (source `schema.name` → target `schema.name`) with each source resolved to one of
+ * `sources` (the job's tables, exact names) and each name in its plain `schema.name` form: keys and
+ * targets may be written `[crm].[Orders]`, `"crm"."Orders"` or `Orders` (schema dbo), as the API
+ * accepts them, and a key names its source exactly first, else in another letter case when one
+ * source has it (reconstruct/metadata/names.ts). A key looked up verbatim against the rows' exact
+ * `schema.name` missed `crm.orders`, `[crm].[Orders]` or `Orders` silently, and those rows were
+ * planned into their source table itself, not the side table asked for. Throws InputError (a 400):
+ * INPUT_UNKNOWN_TABLE for a key naming no source (a typo would send rows to the original table),
+ * INPUT_AMBIGUOUS_NAME for one naming several only by case, INPUT_BAD_OPTION for two keys naming one
+ * source, INPUT_BAD_IDENTIFIER for a name that does not parse.
+ */
+export function resolveTableMap(tableMap: Record<string, string> | undefined, sources: Iterable<string>): Record<string, string> | undefined {
+  if (!tableMap) return undefined;
+  const plain = (text: string): string => {
+    const { schema, name } = splitQualifiedName(text);
+    return `${schema}.${name}`;
+  };
+  const list = [...new Set(sources)];
+  const index = new NameIndex(list, (t) => t);
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [key, value] of Object.entries(tableMap)) {
+    let k: string;
+    try {
+      k = plain(key);
+    } catch (e) {
+      throw new InputError('INPUT_BAD_IDENTIFIER', `tableMap key '${key}' is not a schema.name table name: ${(e as Error).message}`, { field: `tableMap.${key}`, table: key });
+    }
+    const m = index.match(k);
+    if (m.ambiguous) throw new InputError('INPUT_AMBIGUOUS_NAME', `tableMap key '${key}' matches ${m.ambiguous.join(' and ')}, which differ only in letter case (a case-sensitive database): give the source in its exact case`, { field: `tableMap.${key}`, table: key });
+    if (m.found === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `tableMap key '${key}' names no table of the job (its tables: ${list.join(', ') || 'none'}): its rows would go back to their own table, not to ${value}`, { field: `tableMap.${key}`, table: key });
+    if (Object.prototype.hasOwnProperty.call(out, m.found)) throw new InputError('INPUT_BAD_OPTION', `tableMap names ${m.found} twice (as '${key}' and another key): which target its rows go to cannot be told`, { field: `tableMap.${key}`, table: key });
+    let v: string;
+    try {
+      v = plain(value);
+    } catch (e) {
+      throw new InputError('INPUT_BAD_IDENTIFIER', `tableMap target '${value}' is not a schema.name table name: ${(e as Error).message}`, { field: `tableMap.${key}`, table: value });
+    }
+    out[m.found] = v;
+  }
+  return out;
+}
+
 export function planReinsert(rows: Iterable<PlanInputRow>, targets: Map<string, TargetTable>, fks: ForeignKey[], o: PlanOptions = {}): ReinsertPlan {
   const planner = new ReinsertPlanner(targets, fks, o);
   for (const r of rows) planner.add(r);

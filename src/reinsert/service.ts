@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../util/logger.js';
 import { splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { MssqlTarget } from './mssql-target.js';
-import { planReinsertCooperatively, renderScript, renderUndoScript, yieldToEventLoop, type ReinsertPlan } from './plan.js';
+import { planReinsertCooperatively, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { fromLayout, type ForeignKey, type TargetTable } from './target-table.js';
 
@@ -90,13 +90,15 @@ export class ReinsertService {
       const missing = ids.filter((id) => !got.has(id)).map((id) => `${id} (${(q.get(jobId, id) as { status: string } | undefined)?.status ?? 'not a row of the job'})`);
       throw new ReinsertError('REINSERT_ROWS_NOT_APPROVED', `${missing.length} of the requested rows are not approved rows of job ${jobId}: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ' …' : ''}`);
     }
+    // each tableMap key resolved to a table of the job (exact, else the one in another case), names plain
+    const tableMap = resolveTableMap(req.tableMap, [...this.store.jobTables(jobId).map((l) => `${l.schema}.${l.name}`), ...rows.map((r) => r.table)]);
     let tables: Map<string, TargetTable>;
     let fks: ForeignKey[] = [];
     let metadata: 'target-catalog' | 'staged-layouts';
     if (req.target) {
       const target = this.connect(req.target);
       try {
-        const names = [...new Set(rows.map((r) => req.tableMap?.[r.table] ?? r.table))];
+        const names = [...new Set(rows.map((r) => tableMap?.[r.table] ?? r.table))];
         ({ tables, fks } = await target.loadTables(names));
       } finally {
         await target.close();
@@ -105,7 +107,7 @@ export class ReinsertService {
     } else {
       tables = new Map(this.store.jobTables(jobId).map((l) => [`${l.schema}.${l.name}`, fromLayout(l)]));
       // offline, a side table is assumed to have its source table's columns
-      for (const [src, dst] of Object.entries(req.tableMap ?? {})) {
+      for (const [src, dst] of Object.entries(tableMap ?? {})) {
         const t = tables.get(src);
         if (t && !tables.has(dst)) {
           const { schema, name } = splitQualifiedName(dst);
@@ -115,7 +117,7 @@ export class ReinsertService {
       metadata = 'staged-layouts';
     }
     const plan = await planReinsertCooperatively(rows.map((r) => ({ id: r.id, table: r.table, lsn: r.lsn, values: r.values, operation: r.operation })), tables, fks, {
-      database: req.target?.database, tableMap: req.tableMap, batchSize: req.batchSize, operations: opts.anyStatus && !req.operations ? ['delete', 'insert', 'update'] : req.operations,
+      database: req.target?.database, tableMap, batchSize: req.batchSize, operations: opts.anyStatus && !req.operations ? ['delete', 'insert', 'update'] : req.operations,
     });
     return { plan, metadata };
   }

@@ -242,7 +242,15 @@ function setOf(path: string): { set: BackupSetRecord; cut: SkippedItem | null; t
  */
 export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult> {
   if (inputs.bak.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump needs a full backup: --bak FULL.bak [DIFF.bak] --trn LOG.trn…');
-  const read = [...inputs.bak, ...inputs.trn].map(setOf);
+  const all = [...inputs.bak, ...inputs.trn].map(setOf);
+  // A log backup given twice, one copy cut short in its log stream or with damaged closing blocks
+  // and one whole: the whole one is read. The chain takes either of two copies of one LSN range
+  // (chain.ts pickLog: the first given), and once a cut copy was no longer left out as damaged it was
+  // taken, refusing the replay as REPLAY_LOG_DAMAGED (or noting damage) with the whole copy at hand.
+  const flawed = (x: (typeof all)[number]): boolean => x.cut !== null || x.trailer.length > 0 || x.set.damaged;
+  const read = all.filter(
+    (x) => !(x.set.backupType === 'log' && flawed(x) && all.some((y) => y !== x && y.set.backupType === 'log' && !flawed(y) && y.set.firstLsn === x.set.firstLsn && y.set.lastLsn === x.set.lastLsn && y.set.backupSetGuid === x.set.backupSetGuid)),
+  );
   const sets = read.map((x) => x.set);
   const cuts = new Map(read.flatMap((x) => (x.cut ? [[x.set.devices[0], x.cut] as const] : [])));
   const notes: string[] = [];

@@ -162,7 +162,10 @@ function pickLog(c: BackupSetRecord[]): BackupSetRecord | null {
   const copyOnlyKnown = c.every((l) => l.copyOnly !== null);
   if (copyOnlyKnown && regular.length === 1) return regular[0];
   const sameRange = c.every((l) => l.firstLsn === c[0].firstLsn && l.lastLsn === c[0].lastLsn);
-  if (sameRange) return c[0]; // the same log backup in two places (a copy of the file): either one
+  // the same log backup in two places (a copy of the file): either one, a copy whose closing blocks
+  // are whole first (the first given was taken: RESTORE … FROM a file with a damaged ESET, and a
+  // --stop-at placed without its finish date, while a whole copy was in the folder)
+  if (sameRange) return c.find((l) => !l.caveat) ?? c[0];
   // Forks known on every candidate and only one reaches further on the same fork: not ambiguous.
   if (copyOnlyKnown) {
     // Several regular ones (or only copy-only ones): take the one reaching furthest if their forks are known and equal.

@@ -68,6 +68,21 @@ describeCorpus('restore plan: a log backup whose finish date is unknown, placed 
   });
 });
 
+describeCorpus('restore plan: a log backup in the folder twice, one copy with damaged closing blocks (copies of RestoreTimeClean)', () => {
+  it('the whole copy is planned, whichever is listed first (the first was: RESTORE from the damaged copy)', async () => {
+    const R = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-two-copies-'));
+    for (const f of ['RestoreTimeClean.bak', 'RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn']) copyFileSync(R(f), join(dir, f));
+    const b = Buffer.from(readFileSync(R('RestoreTimeClean_2.trn')));
+    b[78848 + 20] ^= 0x01;
+    writeFileSync(join(dir, 'A_copy_2.trn'), b);
+    const h = readFolderHistory([dir]);
+    expect(h.sets.some((s) => s.devices[0] === join(dir, 'A_copy_2.trn') && s.caveat)).toBe(true);
+    await addLogCommitTimes(h.sets);
+    expect(names(planChain(h.sets, at('2017-06-01T13:12:00.000'), h.skipped).steps)).toEqual(['RestoreTimeClean.bak', 'RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn']);
+  });
+});
+
 /** SYNTHETIC history (synthetic-history.ts): shapes the corpus lacks (a commit recorded after the backup started; a log read only in part). */
 describe('restore plan: placing a time by a log backup\'s commit times (SYNTHETIC)', () => {
   const chain = (l1: Partial<BackupSetRecord>): BackupSetRecord[] => [

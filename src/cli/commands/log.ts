@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 /**
  * `rowback log FILE…`: fn_dblog without a server. Prints the log records of `.ldf` files, log
  * backups (`.trn`) and the log portion of full/differential backups (`.bak`) in fn_dblog's shape
@@ -441,20 +442,34 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
    * lacks are skipped items; a cut stream of its file is judged (a note, or a loss beside them).
    */
   const judged = new Set<string>();
-  const judgeBackupRead = (file: string, position: number, own: LogScanStats): void => {
-    // a file given twice is read twice (its records passed over as repeats): judged once
-    if (judged.has(`${file}#${position}`)) return;
+  /** Each backup set judged: its header's LSN range and the items its read lost at its start or end (coverage, a cut stream). */
+  const judgedSets: Array<{ file: string; first: string; last: string; items: SkippedItem[]; read: SkippedItem[]; order: number }> = [];
+  const judgeBackupRead = (file: string, position: number, own: LogScanStats, read: SkippedItem[] = []): void => {
+    // a file given twice is read twice (its records passed over as repeats): judged once, and what
+    // its second read skipped (a bad or partial block) said once
+    if (judged.has(`${file}#${position}`)) {
+      for (const it of read) {
+        const at = skipped.lastIndexOf(it);
+        if (at >= 0) skipped.splice(at, 1);
+      }
+      return;
+    }
     judged.add(`${file}#${position}`);
     const h = readBackupHeader(file, undefined, position);
     const bounds = { file, backupType: h.backupType, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) };
     const lostHere = backupLogCoverage(bounds, own.firstLsn, own.end);
     skipped.push(...lostHere);
+    const set = { file, first: h.firstLsn.decimal, last: h.lastLsn.decimal, items: [...lostHere], read, order: judgedSets.length };
+    judgedSets.push(set);
     const cut = cutStreams.get(file);
     if (!cut) return;
     cutStreams.delete(file);
     const verdict = judgeCutLogStream(cut, bounds, lostHere);
     if (verdict.note !== null) cutNotes.push(verdict.note);
-    else skipped.push(verdict.loss);
+    else {
+      skipped.push(verdict.loss);
+      set.items.push(verdict.loss);
+    }
   };
 
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts, args: files }) : undefined;
@@ -486,6 +501,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       let first: string | null = null;
       let last: string | null = null;
       const own = (live = emptyLogScanStats());
+      const itemsBefore = skipped.length;
       try {
         for await (const r of read(own)) {
           if (interrupt.by) break inputs;
@@ -517,13 +533,40 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
         mergeLogScanStats(stats, own);
         live = null;
       }
-      if (backup) judgeBackupRead(backup.file, backup.position, own);
+      if (backup) judgeBackupRead(backup.file, backup.position, own, skipped.slice(itemsBefore).filter((x) => x.location.file === backup.file));
       prev = backup && first !== null && last !== null ? { first, last } : null;
     }
   } finally {
     progress.done();
     // a failed file (full disk) is said as its own error, not as 'end after destroyed'
     if (outFile) await new Promise<void>((resolve, reject) => (outFile.errored ? reject(outFile.errored) : outFile.end((e?: Error | null) => (e ? reject(e) : resolve()))));
+  }
+  // A copy of a log backup that lost log at its start or end (cut short), beside a whole copy of the
+  // same backup (its LSN range read with nothing lost): every record of that range was printed from
+  // the whole copy (read first: all of it; read after: its records outside the range the copy read
+  // are not repeats), so the copy's loss is a note, not INCOMPLETE (it was: 30 of 30 records printed,
+  // INCOMPLETE naming the cut copy's LSNs). Read before the whole copy, damage inside its stream (a bad
+  // block) stays a loss: the whole copy's records there were passed over as repeats; only a partial
+  // last sector at the end of a cut file is not.
+  if (!interrupt.by) {
+    for (const j of judgedSets) {
+      if (!j.items.length && !j.read.length) continue;
+      const whole = judgedSets.find((k) => k !== j && k.items.length === 0 && k.read.length === 0 && k.first === j.first && k.last === j.last);
+      if (!whole) continue;
+      let size = 0;
+      try {
+        size = statSync(j.file).size;
+      } catch {
+        // unknown: no tail item is passed over
+      }
+      const tail = (x: SkippedItem) => x.code === 'FORMAT_BAD_LOG_BLOCK' && x.location.offset !== undefined && size > 0 && x.location.offset >= size - 512;
+      if (whole.order > j.order && !j.read.every(tail)) continue;
+      for (const it of [...j.items, ...j.read]) {
+        const at = skipped.indexOf(it);
+        if (at >= 0) skipped.splice(at, 1);
+      }
+      cutNotes.push(`${j.file}: ${[...j.items, ...j.read].map((x) => `${x.code}: ${x.reason}`).join('; ')}: no record is lost, ${whole.file} holds the same log backup whole (LSN ${j.first} to ${j.last}) and its records were printed`);
+    }
   }
   // a cut stream whose read did not end (interrupted): a loss, as scan counts it
   skipped.push(...cutStreams.values());

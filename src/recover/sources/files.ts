@@ -167,7 +167,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // log was all read printed INCOMPLETE, naming no LSN: newcomer trial), reported as before otherwise.
   // (the rule: log-coverage.ts cutLogStream / judgeCutLogStream, shared with `log` and the replay)
   const cutLogStreams = new Map<string, SkippedItem>();
-  for (const b of [...baks, ...trn]) {
+  // each file once: a file given twice had its MTF damage counted twice (FORMAT_BAD_MTF ×2)
+  for (const b of new Set([...baks, ...trn])) {
     const layout = readMtfLayout(b);
     const cut = trn.includes(b) && !cutLogStreams.has(b) ? cutLogStream(layout) : null;
     if (cut) cutLogStreams.set(b, cut);
@@ -197,7 +198,23 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // reported with what is skipped (before the other items). Beside an .ldf, one its current log
   // spans from before the break's start to past its end is no loss: the merged read gives that log
   // from the .ldf, and passes the break over (mergeLdfWithChain, merged-log.ts).
-  const chain = logBackupChain(given);
+  // a copy cut short in its log stream or with MTF damage gives way to a whole copy of the same log
+  const damagedFiles = new Set([...cutLogStreams.keys(), ...skipped.flatMap((p) => (p.location.file !== undefined && trn.includes(p.location.file) ? [p.location.file] : []))]);
+  const chain = logBackupChain(given, (s) => damagedFiles.has(s.file));
+  // A file none of whose sets is read (each a repeat of a copy read instead): its damage loses
+  // nothing of the result, said as a note (it made the scan INCOMPLETE with the whole copy read)
+  const readFiles = new Set(chain.sets.map((s) => s.file));
+  const unread = new Set(chain.passedOver.map((s) => s.file).filter((f) => !readFiles.has(f) && damagedFiles.has(f)));
+  const unreadNotes: string[] = [];
+  if (unread.size) {
+    for (const f of unread) {
+      const cut = cutLogStreams.get(f);
+      cutLogStreams.delete(f);
+      const items = [...(cut ? [cut] : []), ...skipped.filter((p) => p.location.file === f)];
+      unreadNotes.push(`${f}: not read, a copy of log read from another file given (${items.map((p) => `${p.code}: ${p.reason}`).join('; ')}): its damage loses nothing of this result`);
+    }
+    for (let i = skipped.length - 1; i >= 0; i--) if (skipped[i]!.location.file !== undefined && unread.has(skipped[i]!.location.file!)) skipped.splice(i, 1);
+  }
   const trnSets = chain.sets.map(({ file, position, header: h }) => ({ file, position, first: h.firstLsn.decimal, last: h.lastLsn.decimal, firstLsn: h.firstLsn.lsn, lastLsn: h.lastLsn.lsn }));
   const givenTwice = chain.repeats;
   const chainGaps: ChainGap[] = chain.gaps;
@@ -276,7 +293,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   }
 
   // Every file must belong to one database (binding id), checked once before anything is decoded.
-  const notes: string[] = [...givenTwice, ...trailerNotes];
+  const notes: string[] = [...givenTwice, ...unreadNotes, ...trailerNotes];
   let identity: Promise<void> | null = null;
   const ensureOneDatabase = (): Promise<void> =>
     (identity ??= (async () => {
