@@ -22,6 +22,8 @@ import type { RestoreTarget } from '../restore/chain.js';
 import { replayTableAt, type ReplayResult } from './point-in-time.js';
 import { diffTableStates, type TableDiff, type TableState } from './table-diff.js';
 import { pickOwn } from '../util/own-keys.js';
+import { readBackupHeader } from '../backup/header.js';
+import { formatLsn, lsnFromDecimal, lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 
 export interface CompareInputs {
   /** Earlier state: full backup [differential…]. */
@@ -43,6 +45,13 @@ export interface CompareInputs {
   keyName?: string;
   /** Aborted (Ctrl-C): the comparison stops at its next step (or during a replay's log reading) and throws the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * A later state older than the earlier one is compared, not refused (`--accept-older-later`, an API
+   * job's `acceptOlderLater`): its "missing" rows are the rows inserted between them, listed on
+   * purpose (an audit); CompareResult.reversed says so. `acceptName` names the option in the refusal.
+   */
+  acceptOlderLater?: boolean;
+  acceptName?: string;
 }
 
 export interface CompareResult {
@@ -71,6 +80,12 @@ export interface CompareResult {
    * `the log replayed`. Empty when every page and block read carried a checksum and no replay noted anything.
    */
   unchecked: Array<{ side: 'earlier' | 'later'; where: string; note: string }>;
+  /**
+   * With `acceptOlderLater`, when the later state is older than the earlier one: the sentence saying
+   * so (its "missing" rows were inserted between the two, not deleted: re-inserting them would
+   * duplicate rows), for stderr, the job's notes and every staged row's warnings. Absent otherwise.
+   */
+  reversed?: string;
 }
 
 /** Counts rows decoded with warnings (see CompareResult.warned). */
@@ -86,7 +101,7 @@ function warnedRows(side: 'earlier' | 'later', rows: Iterable<{ warnings: string
 }
 
 /** The table's rows on a page source (a data file or a backup's pages), with its layout. */
-function readState(source: PageSource, table: string, where: string, side: 'earlier' | 'later'): { state: TableState; layout: TableLayout; warned: CompareResult['warned']; unchecked: string | undefined } {
+function readState(source: PageSource, table: string, where: string, side: 'earlier' | 'later'): { state: TableState; layout: TableLayout; warned: CompareResult['warned']; unchecked: string | undefined; checkpointLsn: string } {
   const reader = new PageReader(source);
   const md: DataFileMetadata = readDataFileMetadata(source, reader);
   // pages that failed while the catalog was read: catalog damage, not this table's rows (below)
@@ -115,7 +130,7 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
   // layout came from the rest of it, so the comparison is said incomplete (rows 0: a catalog item).
   const warned = warnedRows(side, warnings);
   if (catalogFailed > 0) warned.push({ side, rows: 0, where: `the catalog of ${where}`, warning: describeSkipped(reader.skipped[0]!, source) });
-  return { state: { table: qualified, columns, rows }, layout: d.layout, warned, unchecked: uncheckedPagesNote(reader.stats) };
+  return { state: { table: qualified, columns, rows }, layout: d.layout, warned, unchecked: uncheckedPagesNote(reader.stats), checkpointLsn: md.database.checkpointLsn };
 }
 
 /** `page 1:153 in backup d153.bak: FORMAT_BAD_CHECKSUM: …`: a skipped item with its page and the file its image is read from. */
@@ -199,11 +214,15 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   const noteUnchecked = (side: 'earlier' | 'later', where: string, note: string | undefined) => {
     if (note !== undefined) unchecked.push({ side, where, note });
   };
+  // Where each state stands in the database's log (statePointOf*): checked once both are known.
+  let beforePoint: StatePoint;
+  let afterPoint: StatePoint;
   let before: TableState;
   let layout: TableLayout;
   if (o.target) {
     const r = await replayTableAt({ bak: o.bak, trn, table: o.table, target: o.target, signal: o.signal });
     replays.push({ side: 'earlier', result: r });
+    beforePoint = replayPoint(r, '--bak/--trn replayed');
     before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn })) };
     layout = r.layout; // the layout the replay decoded with: no second read of the base backup
     replayWarned('earlier', r);
@@ -214,6 +233,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     let w: CompareResult['warned'];
     let u: string | undefined;
     ({ state: before, layout, warned: w, unchecked: u } = withPages(openBackupPages(o.bak, undefined, assertBackupSet, sideAdvice('--bak', o.bak)), (s) => readState(s, o.table, o.bak.join(' + '), 'earlier')));
+    beforePoint = backupsPoint(o.bak, `--bak ${o.bak.join(' ')}`);
     warned.push(...w);
     noteUnchecked('earlier', o.bak.join(' + '), u);
   }
@@ -222,6 +242,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   if (o.afterTarget) {
     const r = await replayTableAt({ bak: afterBak, trn: afterTrn, table: o.table, target: o.afterTarget, signal: o.signal });
     replays.push({ side: 'later', result: r });
+    afterPoint = replayPoint(r, '--after-bak/--after-trn replayed');
     after = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values })) };
     replayWarned('later', r);
     noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
@@ -231,13 +252,92 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, undefined, assertBackupSet, sideAdvice('--after-bak', afterBak));
     const read = withPages(src, (s) => readState(s, o.table, (afterMdf.length ? afterMdf : afterBak).join(' + '), 'later'));
     after = read.state;
+    afterPoint = afterMdf.length
+      ? { lsn: null, checkpoint: BigInt(lsnToDecimal(parseLsn(read.checkpointLsn))), what: `--after-mdf ${afterMdf.join(' ')}` }
+      : backupsPoint(afterBak, `--after-bak ${afterBak.join(' ')}`);
     warned.push(...read.warned);
     noteUnchecked('later', (afterMdf.length ? afterMdf : afterBak).join(' + '), read.unchecked);
   }
 
   o.signal?.throwIfAborted();
+  const reversed = laterStateOlder(beforePoint, afterPoint);
+  if (reversed && !o.acceptOlderLater) {
+    throw new InputError('INPUT_BAD_WINDOW', `${reversed.sentence}: diff prints what the later state lacks, so rows added between them would read as missing and re-inserting them would duplicate rows; swap them (to list the rows added between them on purpose, ${o.acceptName ?? '--accept-older-later'})`, { field: reversed.field });
+  }
   const { key, keySource } = matchKey(layout, before, o.key, o.keyName);
-  return { diff: diffTableStates(before, after, key, keySource), layout, beforeRows: before.rows.length, afterRows: after.rows.length, keySource, replays, warned, unchecked };
+  return {
+    diff: diffTableStates(before, after, key, keySource), layout, beforeRows: before.rows.length, afterRows: after.rows.length, keySource, replays, warned, unchecked,
+    ...(reversed ? { reversed: `${reversed.sentence} (compared as asked): its rows "missing from the later state" were inserted between the two, not deleted; never re-insert them` } : {}),
+  };
+}
+
+/**
+ * Where a state stands in the database's log: `lsn`, the LSN its contents are as of (a backup's
+ * LastLSN, a replay's stop), null for a data file (its contents are as of some time after its last
+ * checkpoint, which page 1:9 gives: `checkpoint`); `checkpoint`, the latest checkpoint known to be in
+ * it (a full or differential backup's CheckpointLSN, the replay's base backup's), as decimal LSNs;
+ * `what` names it for a refusal.
+ */
+interface StatePoint {
+  lsn: bigint | null;
+  checkpoint: bigint | null;
+  what: string;
+}
+
+/** The point of full/differential backup files (the latest of their sets: a differential's). */
+function backupsPoint(files: string[], what: string): StatePoint {
+  let lsn: bigint | null = null;
+  let checkpoint: bigint | null = null;
+  for (const f of files) {
+    const h = readBackupHeader(f);
+    const last = BigInt(h.lastLsn.decimal);
+    const ck = BigInt(h.checkpointLsn.decimal);
+    if (lsn === null || last > lsn) lsn = last;
+    if (checkpoint === null || ck > checkpoint) checkpoint = ck;
+  }
+  return { lsn, checkpoint, what };
+}
+
+/** The point of a replay: where it stopped (the first record it did not apply), else the end of its chain. */
+function replayPoint(r: ReplayResult, what: string): StatePoint {
+  const stop = r.stats.stoppedAt ? BigInt(lsnToDecimal(parseLsn(r.stats.stoppedAt))) : null;
+  let end: bigint | null = null;
+  let checkpoint: bigint | null = null;
+  for (const s of r.chain.steps) {
+    const last = BigInt(s.set.lastLsn);
+    if (end === null || last > end) end = last;
+    if (s.role !== 'log' && s.set.checkpointLsn !== null) {
+      const ck = BigInt(s.set.checkpointLsn);
+      if (checkpoint === null || ck > checkpoint) checkpoint = ck;
+    }
+  }
+  return { lsn: stop ?? end, checkpoint, what };
+}
+
+/**
+ * Whether the later state is older than the earlier one: diff prints the rows the later state
+ * lacks, so with the two swapped the rows inserted between them read as "missing", and staging or
+ * re-inserting them duplicates rows that exist (newcomer: `--after-bak` of the full backup a `--bak
+ * FULL DIFF` continues, 30 rows "missing", staged, exit 0). Told by LSN: a later backup or replay
+ * must stand at or after the earlier one's LSN; a data file's last checkpoint (page 1:9) must not
+ * be before the earlier state's base backup's checkpoint (a full backup runs a checkpoint, so a data
+ * file of after that backup has a checkpoint LSN at least that; its contents may be newer than its
+ * checkpoint, so that is all it tells). Returns the sentence naming both and their LSNs, and the
+ * later state's field, or null when it is not older.
+ */
+function laterStateOlder(before: StatePoint, after: StatePoint): { sentence: string; field: string } | null {
+  const older =
+    after.lsn !== null && before.lsn !== null
+      ? after.lsn < before.lsn
+      : after.lsn === null && after.checkpoint !== null && before.checkpoint !== null && after.checkpoint < before.checkpoint;
+  if (!older) return null;
+  const hex = (x: bigint) => formatLsn(lsnFromDecimal(x.toString()));
+  const at = (p: StatePoint) => (p.lsn !== null ? `as of LSN ${hex(p.lsn)}` : `last checkpoint at LSN ${hex(p.checkpoint!)}`);
+  const beforeAt = after.lsn === null ? `checkpoint at LSN ${hex(before.checkpoint!)}` : at(before);
+  return {
+    sentence: `the later state (${after.what}: ${at(after)}) is older than the earlier state (${before.what}: ${beforeAt})`,
+    field: after.what.startsWith('--after-mdf') ? 'afterMdf' : 'afterBak',
+  };
 }
 
 /**

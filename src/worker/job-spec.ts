@@ -123,6 +123,7 @@ export const RestoreJobSpec = z.object({
   afterStopBeforeLsn: z.string().min(1).optional(),
   table: z.string().min(1).max(300).describe('schema.name'),
   key: z.array(z.string().min(1).max(128)).min(1).optional().describe('columns identifying a row (default: the clustered index key; a heap is compared as whole rows)'),
+  acceptOlderLater: z.boolean().optional().describe('compare even when the later state is older than the earlier one (refused otherwise, INPUT_BAD_WINDOW): its "missing" rows are then the rows inserted between the two, listed on purpose; every staged row says so: never re-insert them'),
 }).strict();
 export type RestoreJobSpec = z.infer<typeof RestoreJobSpec>;
 

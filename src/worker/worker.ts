@@ -173,6 +173,7 @@ export class JobWorker {
         afterMdf: spec.afterMdf, afterBak: spec.afterBak, afterTrn: spec.afterTrn,
         afterTarget: afterStop ? parseStopTarget({ stopAt: spec.afterStopAt, stopBeforeLsn: spec.afterStopBeforeLsn }, { stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn' }) : undefined,
         table: spec.table, key: spec.key, keyName: 'key',
+        acceptOlderLater: spec.acceptOlderLater, acceptName: 'acceptOlderLater: true',
       });
       // The replay and comparison run as one step; a cancel (or shutdown) asked meanwhile is
       // honoured here, before anything is staged: the job ends cancelled (or interrupted), as the
@@ -188,7 +189,7 @@ export class JobWorker {
       }
       const d = r.diff;
       const at = spec.stopAt ? `as of ${spec.stopAt}` : spec.stopBeforeLsn ? `just before LSN ${spec.stopBeforeLsn}` : 'as the backup holds it';
-      const rows = diffAsRecoveredRows(d, { kind: 'bak', file: spec.bak[0]! }, `earlier state: ${[...spec.bak, ...(spec.trn ?? [])].join(', ')} ${at}`);
+      const rows = diffAsRecoveredRows(d, { kind: 'bak', file: spec.bak[0]! }, `earlier state: ${[...spec.bak, ...(spec.trn ?? [])].join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`);
       this.store.saveJobTables(jobId, [r.layout]);
       for (let i = 0; i < rows.length; i += this.batchSize) this.store.stageBatch(jobId, rows.slice(i, i + this.batchSize));
       this.store.indexPending();
@@ -197,6 +198,7 @@ export class JobWorker {
         `${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows}; ${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}`,
         // a stop in a daylight-saving fold or gap of the service's zone, as the CLI warns of it
         ...localTimeWarnings([['stopAt', spec.stopAt, 'start'], ['afterStopAt', spec.afterStopAt, 'start']], "the rowback service's"),
+        ...(r.reversed ? [`warning: ${r.reversed}`] : []),
       ];
       this.store.appendAudit('system', 'job.notes', jobId, { notes });
       // a comparison of two states is whole or refused: nothing in it says INCOMPLETE

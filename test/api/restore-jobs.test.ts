@@ -21,7 +21,12 @@ describeCorpus('restore jobs (API, real backups)', () => {
 
   it('the table at 13:20 against the differential: the 12 rows committed in between are staged as deletes, with the chain in the notes', async () => {
     t = await realApp();
-    const r = await post({ kind: 'restore', bak: [FULL], trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], table: 'dbo.steps' });
+    // without acceptOlderLater the older later state is refused: the job fails naming both, nothing staged
+    const refused = await post({ kind: 'restore', bak: [FULL], trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], table: 'dbo.steps' });
+    expect(refused.statusCode).toBe(201);
+    await t.app.worker.idle();
+    expect(t.store.requireJob(refused.json().id)).toMatchObject({ state: 'failed', rowsStaged: 0, error: { code: 'INPUT_BAD_WINDOW', message: expect.stringMatching(/is older than the earlier state .*acceptOlderLater: true/) } });
+    const r = await post({ kind: 'restore', bak: [FULL], trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], table: 'dbo.steps', acceptOlderLater: true });
     expect(r.statusCode).toBe(201);
     expect(r.json()).toMatchObject({ kind: 'restore', tables: ['dbo.steps'], operations: ['delete', 'update'] });
     expect(r.json().description).toMatch(/^dbo\.steps at 2017-06-01 13:20 \(.*RestoreTimeClean\.bak, .*RestoreTimeClean_1\.trn.*\) against .*RestoreTimeClean\.bak, .*RestoreTimeClean2\.bak$/);
@@ -32,10 +37,12 @@ describeCorpus('restore jobs (API, real backups)', () => {
     expect([job.complete, job.incomplete]).toEqual([true, []]);
     const rows = (await t.app.inject({ url: `/api/jobs/${job.id}/rows?limit=100`, headers: bearer(t.tokens.viewer) })).json().items;
     expect(rows.map((x: { values: { step: number } }) => x.values.step).sort((a: number, b: number) => a - b)).toEqual([...Array(12).keys()]);
-    expect(rows.every((x: { operation: string; warnings: string[] }) => x.operation === 'delete' && x.warnings.some((w) => w.startsWith('earlier state: ') && w.endsWith('as of 2017-06-01 13:20')))).toBe(true);
+    // the differential (13:14:13) is older than 13:20, compared as asked (acceptOlderLater): every row says its rows were inserted between the two
+    expect(rows.every((x: { operation: string; warnings: string[] }) => x.operation === 'delete' && x.warnings.some((w) => w.startsWith('earlier state: ') && w.includes('as of 2017-06-01 13:20; the later state (--after-bak ') && w.endsWith('never re-insert them')))).toBe(true);
     const notes = t.store.audit({ jobId: job.id }).find((a) => a.action === 'job.notes')!.details.notes as string[];
     expect(notes.some((n) => /^earlier state: chain: full .*RestoreTimeClean\.bak → /.test(n))).toBe(true);
-    expect(notes.at(-1)).toMatch(/^dbo\.steps: earlier 42 row\(s\), later 30; 12 missing from the later state, 0 changed/);
+    expect(notes.at(-2)).toMatch(/^dbo\.steps: earlier 42 row\(s\), later 30; 12 missing from the later state, 0 changed/);
+    expect(notes.at(-1)).toMatch(/^warning: the later state \(--after-bak .* is older than the earlier state/);
     // the rows go through the same review and re-insert path
     await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'rows lost after the differential', filter: {} } });
     const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: true } });
@@ -49,7 +56,7 @@ describeCorpus('restore jobs (API, real backups)', () => {
 
   it('a cancel asked while the replay runs ends the job cancelled with nothing staged (not succeeded after answering cancelled); resuming it stages the rows', async () => {
     t = await realApp();
-    const spec = { kind: 'restore' as const, bak: [FULL], trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], table: 'dbo.steps' };
+    const spec = { kind: 'restore' as const, bak: [FULL], trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], table: 'dbo.steps', acceptOlderLater: true };
     const job = t.app.worker.submit(spec, 'olga');
     // asked while the job runs (the API's cancel route calls exactly this)
     expect(t.app.worker.cancel(job.id, 'olga')).toBe(true);
@@ -64,7 +71,7 @@ describeCorpus('restore jobs (API, real backups)', () => {
     t = await realApp();
     const noLater = await post({ kind: 'restore', bak: [FULL], table: 'dbo.steps' });
     expect([noLater.statusCode, noLater.json().code, noLater.json().field]).toEqual([400, 'INPUT_BAD_OPTION', 'afterMdf']);
-    const stopWithoutLogs = await post({ kind: 'restore', bak: [FULL], stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], table: 'dbo.steps' });
+    const stopWithoutLogs = await post({ kind: 'restore', bak: [FULL], stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], table: 'dbo.steps', acceptOlderLater: true });
     expect([stopWithoutLogs.statusCode, stopWithoutLogs.json().field]).toEqual([400, 'trn']);
     const badTime = await post({ kind: 'restore', bak: [FULL], trn: LOGS, stopAt: 'tuesday', afterBak: [FULL, DIFF], table: 'dbo.steps' });
     expect([badTime.statusCode, badTime.json().code, badTime.json().field]).toEqual([400, 'INPUT_BAD_TIME', 'stopAt']);

@@ -31,3 +31,30 @@ describeCorpus('diff with the later point before the earlier one', () => {
     await expect(validateJobSpec({ ...spec, stopAt: '2017-06-01T13:01', afterStopAt: '2017-06-01T13:03' })).resolves.toBeUndefined();
   });
 });
+
+/**
+ * The same mistake given by backups (newcomer): `--bak FULL DIFF --after-bak FULL` printed the 30
+ * rows the differential holds as "missing from the later state" and staged them, exit 0; a replay to
+ * 13:05 against the full backup of before it, likewise. Told by LSN (the backups' LastLSN, the
+ * replay's stop): refused naming both. REAL files: RestoreTimeClean (full, differential, log backups).
+ */
+describeCorpus('diff with a later state (backup) older than the earlier one', () => {
+  const f = (n: string) => join(corpusPath('appveyor-lab', 'RestoreTimeClean'), n);
+  it('--bak FULL DIFF --after-bak FULL: refused, nothing printed or staged; the right way round runs', async () => {
+    const r = await cli('diff', '--bak', f('RestoreTimeClean.bak'), f('RestoreTimeClean2.bak'), '--after-bak', f('RestoreTimeClean.bak'), '--table', 'dbo.steps');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^rowback: INPUT_BAD_WINDOW: the later state \(--after-bak \S+RestoreTimeClean\.bak: as of LSN 00000019:00000084:0001\) is older than the earlier state \(--bak \S+RestoreTimeClean\.bak \S+RestoreTimeClean2\.bak: as of LSN 00000019:000000be:0001\): diff prints what the later state lacks, .*; swap them \(to list the rows added between them on purpose, --accept-older-later\) \(field afterBak\)\n$/);
+    const ok = await cli('diff', '--bak', f('RestoreTimeClean.bak'), '--after-bak', f('RestoreTimeClean.bak'), f('RestoreTimeClean2.bak'), '--table', 'dbo.steps');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toContain('0 missing from the later state');
+  });
+  it('a replay to 13:05 against the full backup taken before it: refused; against the differential after it: runs', async () => {
+    const replay = ['--bak', f('RestoreTimeClean.bak'), '--trn', f('RestoreTimeClean_1.trn'), f('RestoreTimeClean_2.trn'), '--stop-at', '2017-06-01 13:05'];
+    const r = await cli('diff', ...replay, '--after-bak', f('RestoreTimeClean.bak'), '--table', 'dbo.steps');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^rowback: INPUT_BAD_WINDOW: the later state \(--after-bak \S+: as of LSN 00000019:00000084:0001\) is older than the earlier state \(--bak\/--trn replayed: as of LSN 00000019:0000009b:0003\)/m);
+    const ok = await cli('diff', ...replay, '--after-bak', f('RestoreTimeClean.bak'), f('RestoreTimeClean2.bak'), '--table', 'dbo.steps');
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+});

@@ -61,7 +61,10 @@ describeCorpus('rowback diff on RestoreTimeClean (real backups)', () => {
   });
 
   it('the reverse direction: the table at 13:20 against the differential (13:14:13) lacks the 12 rows committed in between, named missing', async () => {
-    const { r, lines } = await run({ trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF] });
+    // the differential is older than 13:20: refused unless asked for (the rows are inserted, not deleted)
+    await expect(run({ trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF] })).rejects.toMatchObject({ code: 'INPUT_BAD_WINDOW' });
+    const { r, lines, err } = await run({ trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], acceptOlderLater: true });
+    expect(err).toMatch(/^rowback diff: warning: the later state \(--after-bak .*\) is older than the earlier state .*never re-insert them$/m);
     expect(r.missing).toHaveLength(12);
     expect(lines.every((l) => l.change === 'missing')).toBe(true);
     // the second series' steps 0..11, committed 13:14:13.173 .. 13:19:43
@@ -74,7 +77,7 @@ describeCorpus('rowback diff on RestoreTimeClean (real backups)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rowback-diff-'));
     try {
       const file = join(dir, 'staging.db');
-      const { r } = await run({ bak: [FULL, DIFF], afterBak: [FULL], stage: file, quiet: true });
+      const { r } = await run({ bak: [FULL, DIFF], afterBak: [FULL], stage: file, quiet: true, acceptOlderLater: true });
       expect(r.missing).toHaveLength(30);
       const s = new StagingStore(file);
       try {
@@ -116,7 +119,7 @@ describeCorpus('rowback diff on RestoreTimeClean (real backups)', () => {
   });
 
   it('--key step: the key repeats (the series restart at 0), so whole rows are compared and the summary says why', async () => {
-    const { r, err } = await run({ trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], key: 'step' });
+    const { r, err } = await run({ trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], key: 'step', acceptOlderLater: true });
     expect(r.key).toBeNull();
     expect(err).toContain('--key (step) repeats in the earlier state, so whole rows were compared');
     expect(r.missing).toHaveLength(12);

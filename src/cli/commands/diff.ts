@@ -28,6 +28,8 @@ export interface DiffOptions {
   bak: string[];
   /** Earlier state: log backups replayed over `bak` to `stopAt` / `stopBeforeLsn`. */
   trn?: string[];
+  /** Compare with a later state older than the earlier one, on purpose (compare.ts acceptOlderLater). */
+  acceptOlderLater?: boolean;
   stopAt?: string;
   stopBeforeLsn?: string;
   /** Later state: data file(s)… */
@@ -65,6 +67,7 @@ export function register(program: Command): void {
     .option('--after-stop-at <time>', "with --after-trn: the later state at this time, the SQL Server's local time")
     .option('--after-stop-before-lsn <lsn>', 'with --after-trn: the later state just before this LSN')
     .addOption(singleValue(new Option('--table <schema.name>', 'the table to compare').makeOptionMandatory().argParser((v: string) => normalizeTableName(v))))
+    .option('--accept-older-later', 'compare even when the later state is older than the earlier one (refused otherwise): its rows "missing from the later state" are then the rows inserted between the two, listed on purpose; said on stderr and in every staged row: never re-insert them')
     .option('--key <columns>', 'comma-separated columns identifying a row (default: the clustered index key; a heap is compared as whole rows)')
     .option('--stage <staging.db>', "stage the missing and changed rows as a job of kind 'restore' (review and re-insert them like scanned rows); staged once they are all written: a reader closing stdout early (| head) leaves nothing staged, and the EPIPE line says so")
     .addOption(outFormatOption(DIFF_FORMATS, 'ndjson'))
@@ -126,6 +129,8 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
         table: opts.table,
         key,
         signal: interrupt.signal,
+        acceptOlderLater: opts.acceptOlderLater,
+        acceptName: '--accept-older-later',
       });
       // a signal during the last synchronous step (reading pages) is heard now
       await letSignalsIn();
@@ -165,7 +170,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     let jobId: number | null = null;
     // an interrupted output is not staged: a job is the whole difference or nothing
     if (opts.stage && !interrupt.by) {
-      jobId = stageDiff(opts, d, layout);
+      jobId = stageDiff(opts, d, layout, r.reversed);
       setOutputClosedNote(`restore job ${jobId} was staged in ${opts.stage} with every change`);
     }
     if (!opts.quiet) {
@@ -179,6 +184,8 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
       // as dump says it (a "missing" or "changed" row may come from such a page), per side
       for (const u of r.unchecked) stderr.write(`rowback diff: note (${u.side} state, ${u.where}): ${u.note}\n`);
     }
+    // Said even with --quiet: the later state is older, as asked (--accept-older-later)
+    if (r.reversed) stderr.write(`rowback diff: warning: ${r.reversed}\n`);
     // Said even with --quiet: a diff is whole or refused (pages it cannot read refuse it), but a
     // row whose values were decoded with warnings (a value that may be wrong, or not decoded) was
     // compared on them, and its verdict (missing, changed, unchanged) may be wrong too.
@@ -198,7 +205,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
 }
 
 /** Stages the missing rows (operation `delete`) and changed rows (`update`, both images) as one job of kind `restore`. */
-function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout): number {
+function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout, reversed?: string): number {
   const spec = { bak: opts.bak, trn: opts.trn ?? [], stopAt: opts.stopAt ?? null, stopBeforeLsn: opts.stopBeforeLsn ?? null, afterMdf: opts.afterMdf ?? [], afterBak: opts.afterBak ?? [], afterTrn: opts.afterTrn ?? [], afterStopAt: opts.afterStopAt ?? null, afterStopBeforeLsn: opts.afterStopBeforeLsn ?? null, table: d.table, key: d.key };
   const when = opts.stopAt ? ` at ${opts.stopAt}` : opts.stopBeforeLsn ? ` before LSN ${opts.stopBeforeLsn}` : '';
   const later = opts.afterStopAt ? ` at ${opts.afterStopAt}` : opts.afterStopBeforeLsn ? ` before LSN ${opts.afterStopBeforeLsn}` : '';
@@ -206,6 +213,7 @@ function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout): number
     spec,
     description: `${d.table}${when} (${opts.bak.join(', ')}) against ${(opts.afterMdf ?? opts.afterBak ?? []).join(', ')}${later}: ${d.missing.length} missing, ${d.changed.length} changed`,
     diff: d, layout, source: { kind: 'bak', file: opts.bak[0] },
+    ...(reversed ? { note: reversed } : {}),
     audit: { action: 'job.restore-diff', details: {} },
   });
 }
