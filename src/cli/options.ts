@@ -76,12 +76,24 @@ export function collectTables(value: string, previous: string[]): string[] {
  * instead of commander printing the whole help.
  */
 export function requireSubcommand(parent: Command): Command {
+  // its subcommands, added after this (they copy the parent's settings), still refuse stray
+  // arguments (`restore plan DIR` was taken as if no folder had been given): see refuseExcessArguments
   return parent.allowExcessArguments(true).action((_opts: unknown, cmd: Command) => {
     const names = parent.commands.map((c) => c.name()).join(', ');
     const name = `rowback ${parent.name()}`;
     const given = cmd.args[0];
     throw new InputError('INPUT_BAD_OPTION', given === undefined ? `${name} needs a command: ${names} (see ${name} --help)` : `${name}: unknown command '${given}'; give one of: ${names}`);
   });
+}
+
+/**
+ * The subcommands of a group made with requireSubcommand copy its allowExcessArguments(true): set
+ * back to refusing, so `rowback restore plan /backups` says "too many arguments" (a folder is given
+ * with --backups) instead of running as if nothing had been given. Call once the subcommands exist.
+ */
+export function refuseExcessArguments(parent: Command): Command {
+  for (const c of parent.commands) c.allowExcessArguments(false);
+  return parent;
 }
 
 /**

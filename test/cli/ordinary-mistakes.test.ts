@@ -152,6 +152,12 @@ describe('a command group run without its command', () => {
     r = await cli('restore', 'plna');
     expect(expectOneLineError(r, 'INPUT_BAD_OPTION')).toContain("rowback restore: unknown command 'plna'; give one of: plan, run");
   });
+
+  it('a folder given to restore plan without --backups is a stray argument, refused (it was ignored: "give exactly one of --backups …")', async () => {
+    const r = await cli('restore', 'plan', '/backups', '--stop-at', '2017-06-01T13:05');
+    expect(expectOneLineError(r, 'INPUT_BAD_OPTION')).toBe("rowback: INPUT_BAD_OPTION: too many arguments for 'plan'. Expected 0 arguments but got 1. (see rowback restore plan --help)\n");
+    expect(expectOneLineError(await cli('token', 'list', 'extra'), 'INPUT_BAD_OPTION')).toContain("too many arguments for 'list'");
+  });
 });
 
 describe('a usage mistake points at the --help that lists the options it is about', () => {

@@ -8,7 +8,7 @@ import { compareLiveTables } from '../../replay/compare-live.js';
 import { parseKeyOption } from '../../replay/compare.js';
 import { LiveSource } from '../../recover/sources/live.js';
 import { openStagingStore } from '../../staging/open.js';
-import { normalizeTableName, requireSubcommand, singleValue } from '../options.js';
+import { normalizeTableName, refuseExcessArguments, requireSubcommand, singleValue } from '../options.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { chooseDatabase, describeReachable, planChain, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
 import { addLogCommitTimes, readFolderHistory, type BackupHistory } from '../../restore/history.js';
@@ -81,6 +81,7 @@ export function register(program: Command): void {
     .action(async (opts: RunCliOptions) => {
       await runRestoreRun(opts);
     });
+  refuseExcessArguments(restore);
 }
 
 export interface RunCliOptions extends Omit<PlanOptions, 'format'> {

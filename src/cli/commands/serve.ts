@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
-import { requireSubcommand } from '../options.js';
+import { refuseExcessArguments, requireSubcommand } from '../options.js';
 import { openStagingStore } from '../../staging/open.js';
 import { ROLES, type Role } from '../../staging/types.js';
 
@@ -225,4 +225,5 @@ export function register(program: Command): void {
         process.stderr.write(`token '${name}' revoked\n`);
       } finally { store.close(); }
     });
+  refuseExcessArguments(token);
 }
