@@ -32,7 +32,7 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
   if (position !== undefined) {
     if (position < 1 || position > layout.sets) {
       if (position > layout.sets) throwIfDamaged(layout, `backup set ${position} could not be reached`);
-      throw new InputError('INPUT_BAD_OPTION', `--position ${position}: ${path} holds ${layout.sets} backup set${layout.sets === 1 ? '' : 's'}`, { file: path });
+      throw new InputError('INPUT_BAD_OPTION', `--position ${position}: ${path} holds ${layout.sets} backup set${layout.sets === 1 ? '' : 's'}: ${layout.sets === 1 ? 'leave --position out (or give 1)' : `give 1 to ${layout.sets}`}`, { file: path });
     }
     return position;
   }

@@ -42,3 +42,13 @@ describeCorpus('options that do nothing with the inputs given', () => {
     expect(r.stderr).toBe('rowback: INPUT_BAD_OPTION: --position picks a backup set of --bak; a data file (--mdf) holds none: leave --position out\n');
   });
 });
+
+describeCorpus('--position past the sets a backup holds', () => {
+  it('names how many it holds and what to give (it said only "holds 1 backup set")', async () => {
+    const r = await cli('dump', '--bak', corpusPath('pubs-2012', 'pubs.bak'), '--position', '2', '--table', 'dbo.titles');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^rowback: INPUT_BAD_OPTION: --position 2: \S+pubs\.bak holds 1 backup set: leave --position out \(or give 1\) \(file /);
+    const two = await cli('dump', '--bak', corpusPath('StDb2005', 'StDb2EFRP', 'StDb2Sql.bak'), '--position', '3', '--all');
+    expect(two.stderr).toMatch(/^rowback: INPUT_BAD_OPTION: --position 3: \S+StDb2Sql\.bak holds 2 backup sets: give 1 to 2 \(file /);
+  });
+});
