@@ -669,6 +669,15 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
     const insertOnly = ops.length === 1 && ops[0] === 'insert';
     notes.push(`${stats.undoneInTransactionRowOps} ${insertOnly ? 'insert' : 'delete'}(s) not printed: their own transaction took them back (a statement rolled back by itself, a rollback to a savepoint, or the same row ${insertOnly ? 'deleted' : 'inserted'} again), so those rows are as they were before it`);
   }
+  // Rows were printed, and row operations fell on allocation units the metadata does not know and
+  // that are not SQL Server's own system tables: rows of tables the metadata lacks, not in this
+  // result. "Why no rows" says it when there are none; with rows it was said only in --report's
+  // counts (newcomer: aspnetdb's 2 deletes on one unknown unit beside the rows printed).
+  const others = stats.unknownAllocUnitRowOps - (stats.systemTableRowOps ?? 0);
+  if (!noRowsSaid && others > 0) {
+    const what = ops.length === 1 ? `${ops[0]}(s)` : `row operation(s) (${ops.join('/')})`;
+    notes.push(`${others.toLocaleString('en-US')} committed ${what} on allocation units the table metadata does not know (not SQL Server's own system tables) are not in this result: rows of tables the metadata lacks (created, re-created or rebuilt after it was read, dropped, or left out of --ddl/--schema)${unknownAllocUnitsClause(stats, true)}`);
+  }
   const unchecked = stats.undoneUncheckedTransactions ? undoneUncheckedNote(stats.undoneUncheckedTransactions) : undefined;
   return unchecked ? { removals, notes, unchecked } : { removals, notes };
 }
@@ -751,8 +760,10 @@ function unknownPart(stats: CommittedScanStats, all: boolean, missing: string, o
   return `${head} (${missing}${unknownAllocUnitsClause(stats)})`;
 }
 
-function unknownAllocUnitsClause(stats: CommittedScanStats): string {
-  const units = stats.unknownAllocUnits;
+function unknownAllocUnitsClause(stats: CommittedScanStats, exceptSystem = false): string {
+  const all = stats.unknownAllocUnits;
+  // the units of other tables only (a note beside printed rows counts those alone)
+  const units = all && exceptSystem ? new Map([...all].filter(([id]) => !isSystemBaseTableAllocUnit(id))) : all;
   if (!units || units.size === 0) return '';
   const n = (x: number) => x.toLocaleString('en-US');
   const top = [...units].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, UNKNOWN_ALLOC_UNITS_NAMED);
