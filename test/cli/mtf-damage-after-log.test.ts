@@ -62,6 +62,9 @@ describeCorpus('MTF damage after a log stream read whole: judged by LSN coverage
     expect(r.stderr).toContain('LSNs 00000019:000000da:0001 up to 00000019:000000dc:0001 are lost');
     expect(r.stderr).toMatch(/^rowback log: INCOMPLETE: /m);
     expect(r.stderr).not.toContain('no log is lost');
+    // the INCOMPLETE line itself names what is lost, even with --quiet (it named no range)
+    const q = await cli('log', loss, '--format', 'ndjson', '--quiet');
+    expect(q.stderr).toContain(`records in those LSN ranges are missing (LSNs 00000019:000000da:0001 up to 00000019:000000dc:0001 of ${loss}; ${loss} from offset 74240)`);
   });
 
   it('scan: a note, not INCOMPLETE', async () => {
