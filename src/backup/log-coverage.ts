@@ -95,21 +95,26 @@ export interface CutStreamLayout {
 }
 
 /**
- * The MTF walk's FORMAT_BAD_MTF item for a file of one backup set whose log stream (MQTL) the end
- * of the file cuts short (mtf.ts marks that stream `truncated` and reports it at the stream's
- * offset), or null. Such a cut loses log only when what is read of the stream falls short of the
+ * The MTF walk's FORMAT_BAD_MTF item for a file of one backup set whose walk stopped at or after the
+ * start of its log stream (MQTL): the end of the file cuts the stream short (mtf.ts marks it
+ * `truncated` and reports it at the stream's offset), or the damage or cut lies in the blocks after
+ * it (a damaged MSTL block header right after a complete stream, a copy cut at a block boundary
+ * there), or null. Such damage loses log only when what is read of the stream falls short of the
  * LSN range its header names: RestoreTimeClean_2.trn (82,432 bytes) holds all its log in its first
  * 20,000 (the rest is MQTL padding and the closing blocks). The item is held until the stream has
- * been read and then judged with {@link judgeCutLogStream}. Null for a file of several sets (the
- * cut may hide the sets after it: the item stays a loss) and for any other damage. A cut copy of a
- * file that had further sets (written WITH NOINIT) lost those sets as a missing file would: they are
- * in no file given, which the chain check says. Never throws.
+ * been read and then judged with {@link judgeCutLogStream}: the LSN coverage decides, as for any cut
+ * stream (it said INCOMPLETE naming no LSN range, and the replay left the copy out as damaged, for a
+ * flipped MSTL byte after a log stream read whole). Null for a file of several sets (the damage may
+ * hide the sets after it: the item stays a loss), for damage before the log stream and for damage in
+ * the closing blocks only (FORMAT_BAD_MTF_TRAILER, a note already). A cut copy of a file that had
+ * further sets (written WITH NOINIT) lost those sets as a missing file would: they are in no file
+ * given, which the chain check says. Never throws.
  */
 export function cutLogStream(layout: CutStreamLayout): SkippedItem | null {
   if (layout.sets > 1) return null;
-  const cut = layout.streams.find((s) => s.id === 'MQTL' && s.truncated);
-  if (!cut) return null;
-  return layout.problems.find((p) => p.code === 'FORMAT_BAD_MTF' && p.location.offset === cut.offset) ?? null;
+  const log = layout.streams.find((s) => s.id === 'MQTL');
+  if (!log) return null;
+  return layout.problems.find((p) => p.code === 'FORMAT_BAD_MTF' && p.location.offset !== undefined && p.location.offset >= log.offset) ?? null;
 }
 
 /**
@@ -125,6 +130,8 @@ export function cutLogStream(layout: CutStreamLayout): SkippedItem | null {
 export function judgeCutLogStream(cut: SkippedItem, b: BackupLogBounds, lost: readonly SkippedItem[], stoppedAt?: string): { note: string; loss: null } | { note: null; loss: SkippedItem } {
   if (b.backupType !== 'log' || lost.length) return { note: null, loss: cut };
   const what = `${b.file}: ${cut.code}: ${cut.reason} (offset ${cut.location.offset})`;
-  if (stoppedAt !== undefined) return { note: `${what}; every LSN the replay needs from it (${formatLsn(b.firstLsn)} up to the stop point, ${stoppedAt}) was read before the cut: no log it replays is lost`, loss: null };
-  return { note: `${what}; every LSN its header names (${formatLsn(b.firstLsn)} up to ${formatLsn(b.lastLsn)}) was read before the cut: no log is lost (its closing blocks are)`, loss: null };
+  // a cut file (a stream cut short, a file ending before its closing blocks) or damage read past
+  const at = /cut short|cut-short/.test(cut.reason) ? 'cut' : 'damage';
+  if (stoppedAt !== undefined) return { note: `${what}; every LSN the replay needs from it (${formatLsn(b.firstLsn)} up to the stop point, ${stoppedAt}) was read before the ${at}: no log it replays is lost`, loss: null };
+  return { note: `${what}; every LSN its header names (${formatLsn(b.firstLsn)} up to ${formatLsn(b.lastLsn)}) was read before the ${at}: no log is lost (its closing blocks are)`, loss: null };
 }

@@ -244,6 +244,15 @@ function walk(src: BackupBytes, path: string): MtfLayout {
     problems.push({ code: 'FORMAT_BAD_MTF', reason: `no descriptor block or stream header where one was expected (found ${JSON.stringify(id)}); the rest of the file is not read`, location: { file: path, offset: pos } });
     break;
   }
+  // A file that ends on a block boundary before its last set's closing blocks (a copy cut at a
+  // 512-byte boundary) gave the walk nothing to stop at: it ended at the end of the file with no
+  // word (a log backup cut right after its log stream read as whole). Every backup of the corpus
+  // (22 files, SQL Server 2005–2025) closes each set with an ESET block; a set without one was cut.
+  if (!problems.length && set >= 1 && !dblks.some((d) => d.type === 'ESET' && d.set === set)) {
+    const lastKnown = Math.max(...dblks.map((d) => d.offset), ...streams.map((x) => x.offset));
+    const where = pos + 4 > size ? `the file ends at offset ${size}` : `zeros stand at offset ${pos} where a block was expected`;
+    problems.push({ code: 'FORMAT_BAD_MTF', reason: `${where}, before backup set ${set}'s closing blocks (no ESET block after its last block at offset ${lastKnown}): ${pos + 4 > size ? 'a cut-short copy; the rest of the file is missing' : 'the rest of the file is not read'}`, location: { file: path, offset: Math.min(pos, size) } });
+  }
   trailerOnly(dblks, streams, problems);
   const tape = dblks.find((d) => d.type === 'TAPE');
   const mediaFamilyId = tape && tape.bytes.length >= 56 ? Buffer.from(tape.bytes).readUInt32LE(52) : null;

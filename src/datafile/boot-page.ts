@@ -85,6 +85,6 @@ export function parseBootPage(page: Uint8Array): BootPage {
 
 export function readBootPage(source: PageSource): BootPage {
   const page = source.readPage(BOOT_PAGE.fileId, BOOT_PAGE.pageId);
-  if (!page) throw new FormatError('FORMAT_NO_BOOT_PAGE', `${source.description} does not hold the boot page 1:9`, { page: '1:9' });
+  if (!page) throw new FormatError('FORMAT_NO_BOOT_PAGE', `${source.description} does not hold the boot page 1:9${source.whyMissing?.(BOOT_PAGE.fileId, BOOT_PAGE.pageId) ?? ''}`, { page: '1:9' });
   return parseBootPage(page);
 }

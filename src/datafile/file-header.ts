@@ -7,9 +7,10 @@
  * corpus, logs included: the log file starts with the same header page). The other ~45 columns
  * (growth, LSNs, names) are not identified and are not read.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { FormatError } from '../errors.js';
 import { decodeUniqueidentifier } from '../reconstruct/types/guid.js';
-import { PageType, parsePageHeader, slotOffset } from './page.js';
+import { PageType, parsePageHeader, slotOffset, verifyPage } from './page.js';
 import { fixedVarRecordLength, variableColumnBytes } from './record.js';
 
 export interface FileHeader {
@@ -36,4 +37,32 @@ export function parseFileHeaderPage(page: Uint8Array): FileHeader {
   const size = variableColumnBytes(rec, 4);
   const sizePages = size && size.length >= 4 ? (size[0] | (size[1] << 8) | (size[2] << 16)) + size[3] * 0x1000000 : null;
   return { bindingId: decodeUniqueidentifier(guid, 0), fileId: id[0] | (id[1] << 8), sizePages };
+}
+
+/**
+ * A data or log file cut short at or before the page a reader looks for first (an .ldf cut to its
+ * file header page, an .mdf cut before its boot page): what its file header page (page 0) says of
+ * its size against what the file holds, or null when page 0 is not there whole, does not verify or
+ * states no larger size. `statedBytes`: its size as SQL Server set it; `heldBytes`: the file's length.
+ * Never throws.
+ */
+export function cutAgainstFileHeader(path: string): { fileId: number; statedPages: number; statedBytes: number; heldBytes: number } | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const held = fstatSync(fd).size;
+    const page = Buffer.alloc(8192);
+    if (readSync(fd, page, 0, 8192, 0) !== 8192) return null;
+    const h = parseFileHeaderPage(verifyPage(page, { fileId: page.readUInt16LE(36) || 1, pageId: 0 }).bytes);
+    if (h.sizePages === null || h.sizePages * 8192 <= held) return null;
+    return { fileId: h.fileId, statedPages: h.sizePages, statedBytes: h.sizePages * 8192, heldBytes: held };
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -39,10 +39,26 @@ export class MdfPageSource implements PageSource {
     try {
       const header = parseFileHeaderPage(verifyPage(first!, { fileId: this.fileId, pageId: 0 }).bytes);
       this.bindingId = header.bindingId;
+      this.sizePages = header.sizePages;
     } catch {
       // a damaged file header page does not make the file unreadable: the binding id stays unknown
       this.bindingId = undefined;
+      this.sizePages = null;
     }
+    this.bytes = size;
+  }
+
+  /** The file's size in pages as its file header page (page 0) states it; null when unknown. */
+  readonly sizePages: number | null;
+  private readonly bytes: number;
+
+  /**
+   * A page past the end of a file its file header page says is larger: the file is cut short (it
+   * said only "does not hold page 1:9" for an .mdf cut to 64 KB). Names how short and what to do.
+   */
+  whyMissing(fileId: number, pageId: number): string | undefined {
+    if (fileId !== this.fileId || this.sizePages === null || this.sizePages <= this.pageCount_ || pageId < this.pageCount_ || pageId >= this.sizePages) return undefined;
+    return `: the file is cut short: its file header page (page ${this.fileId}:0) says it has ${this.sizePages} pages (${this.sizePages * PAGE_SIZE} bytes), the file holds ${this.bytes} bytes (${this.pageCount_} whole pages), so pages ${this.fileId}:${this.pageCount_} to ${this.fileId}:${this.sizePages - 1} (${this.sizePages * PAGE_SIZE - this.bytes} bytes) are missing; copy the whole file again (with SQL Server stopped or the database detached), or use a backup of the database (--bak)`;
   }
 
   /** The database's binding id from page 0 (undefined when page 0 is damaged). */
@@ -106,6 +122,9 @@ export class OverlayPageSource implements PageSource {
   readPage(fileId: number, pageId: number): Uint8Array | undefined {
     return this.overrides.get(`${fileId}:${pageId}`) ?? this.base.readPage(fileId, pageId);
   }
+  whyMissing(fileId: number, pageId: number): string | undefined {
+    return this.base.whyMissing?.(fileId, pageId);
+  }
   fileIds(): number[] {
     return this.base.fileIds();
   }
@@ -130,6 +149,15 @@ export class LayeredPageSource implements PageSource {
       if (p) return p;
       // A newer backup that wrote this slot without an image hides the older copies.
       if (l.holdsNoImage?.(fileId, pageId)) return undefined;
+    }
+    return undefined;
+  }
+
+  /** A layer's reason for not holding the page (a data file cut short), the first one given. */
+  whyMissing(fileId: number, pageId: number): string | undefined {
+    for (const l of this.layers) {
+      const why = l.whyMissing?.(fileId, pageId);
+      if (why) return why;
     }
     return undefined;
   }

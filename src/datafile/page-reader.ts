@@ -94,7 +94,7 @@ export class PageReader {
     this.stats.read++;
     if (!raw) {
       this.stats.missing++;
-      this.skip(key, { code: 'FORMAT_PAGE_MISSING', reason: `${this.source.description} does not hold page ${key}`, location: { page: key } });
+      this.skip(key, { code: 'FORMAT_PAGE_MISSING', reason: `${this.source.description} does not hold page ${key}${this.source.whyMissing?.(id.fileId, id.pageId) ?? ''}`, location: { page: key } });
     } else {
       try {
         result = verifyPage(raw, id);
@@ -141,7 +141,7 @@ export class PageReader {
   /** Like `get`, but throws the FormatError (for pages without which nothing can be read, e.g. the boot page). */
   require(id: PageId): VerifiedPage {
     const raw = this.source.readPage(id.fileId, id.pageId);
-    if (!raw) throw new FormatError('FORMAT_PAGE_MISSING', `${this.source.description} does not hold page ${formatPageId(id)}`, { page: formatPageId(id) });
+    if (!raw) throw new FormatError('FORMAT_PAGE_MISSING', `${this.source.description} does not hold page ${formatPageId(id)}${this.source.whyMissing?.(id.fileId, id.pageId) ?? ''}`, { page: formatPageId(id) });
     return verifyPage(raw, id);
   }
 

@@ -24,5 +24,11 @@ export interface PageSource {
    * is read from), to name it when the page cannot be read. Without it, `description` names them all.
    */
   pageOrigin?(fileId: number, pageId: number): string | undefined;
+  /**
+   * Optional: why the source does not hold a page, when it knows more than that it is absent (a
+   * data file cut short: its file header page says how many pages it has), as a clause to append to
+   * "… does not hold page F:P" saying what is wrong and what to do; undefined otherwise.
+   */
+  whyMissing?(fileId: number, pageId: number): string | undefined;
   close(): void;
 }

@@ -103,9 +103,33 @@ export function readTextFile(path: string, flag = ''): string {
     throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
   }
   if (bytes.length === 0) throw emptyFileError(flag, path);
+  const binary = binaryFileKind(bytes);
+  if (binary) {
+    const what = flag === '--schema' ? 'a catalog JSON file' : flag === '--ddl' ? 'a T-SQL script' : 'a text file';
+    throw new InputError(flag === '--schema' ? 'INPUT_BAD_JSON' : 'INPUT_NOT_A_SCRIPT', `${path} is ${binary.kind}, not ${what}${flag ? ` (${flag})` : ''}: ${binary.advice}`, { file: path, offset: 0 });
+  }
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   return bytes.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/**
+ * A SQL Server file given where a text file (a script, catalog JSON) was expected, told by its first
+ * bytes: page 0 of a data or log file is a file header page (page header version 1, type 15; a log
+ * has its first VLF header, 0xAB, at 0x2000, a data file its PFS page), a backup starts with a TAPE
+ * block or MSSQLBAK; other text never starts with a NUL or these. `--ddl Database1.mdf` said
+ * `SCHEMA_DDL_PARSE: … unexpected character ''`. Null for anything else.
+ */
+function binaryFileKind(bytes: Buffer): { kind: string; advice: string } | null {
+  if (bytes.length >= 2 && bytes[0] === 1 && bytes[1] === 15) {
+    if (bytes.length > 0x2000 && bytes[0x2000] === 0xab) return { kind: 'a SQL Server transaction log file (.ldf: page 0 is a file header page, a VLF header at 0x2000)', advice: 'give it with --ldf, and the table layout with --mdf, --bak, --ddl (a CREATE TABLE script) or --schema (catalog JSON)' };
+    return { kind: 'a SQL Server data file (.mdf/.ndf: page 0 is a file header page)', advice: 'give it with --mdf; it holds the table layout itself' };
+  }
+  const magic = bytes.toString('latin1', 0, 8);
+  if (magic.startsWith('TAPE') || magic === 'MSSQLBAK') return { kind: 'a SQL Server backup (it starts with ' + (magic === 'MSSQLBAK' ? 'MSSQLBAK' : 'TAPE') + ')', advice: 'give a full or differential backup with --bak (it holds the table layout), a log backup with --trn' };
+  // two NULs first: no text, UTF-16 without its BOM included (one NUL per character)
+  if (bytes.length >= 2 && bytes[0] === 0 && bytes[1] === 0) return { kind: 'a binary file (NUL bytes at its start)', advice: 'give the table layout as a CREATE TABLE script (--ddl) or catalog JSON (--schema), or the database with --mdf or --bak' };
+  return null;
 }
 
 /**

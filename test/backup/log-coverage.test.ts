@@ -89,13 +89,19 @@ describe('cutLogStream / judgeCutLogStream: the one rule for a log stream the en
   // SYNTHETIC layouts and items (the shapes mtf.ts readMtfLayout gives; no backup bytes)
   const item = (offset: number) => ({ code: 'FORMAT_BAD_MTF', reason: 'stream MQTL of 65538 bytes is cut short by the end of the file (12322 bytes present): a partial copy', location: { file: 'x.trn', offset } });
   const b = (backupType: BackupLogBounds['backupType']): BackupLogBounds => ({ file: 'x.trn', backupType, firstLsn: parseLsn('00000019:00000099:0001'), lastLsn: parseLsn('00000019:000000a3:0001') });
-  it('held only for a truncated MQTL stream of a one-set file, and only its own item', () => {
+  it('held only for MTF damage at or after the MQTL stream of a one-set file (a cut stream, or damage in the blocks after it)', () => {
     const p = item(7656);
     expect(cutLogStream({ sets: 1, streams: [{ id: 'MQTL', offset: 7656, truncated: true }], problems: [p] })).toBe(p);
     expect(cutLogStream({ sets: 2, streams: [{ id: 'MQTL', offset: 7656, truncated: true }], problems: [p] })).toBeNull();
     expect(cutLogStream({ sets: 1, streams: [{ id: 'MQDA', offset: 7656, truncated: true }], problems: [p] })).toBeNull();
-    expect(cutLogStream({ sets: 1, streams: [{ id: 'MQTL', offset: 7656 }], problems: [p] })).toBeNull();
-    expect(cutLogStream({ sets: 1, streams: [{ id: 'MQTL', offset: 7656, truncated: true }], problems: [item(9000)] })).toBeNull();
+    // damage in the blocks after a complete stream (a damaged MSTL block, a cut at a block boundary): judged by the LSNs read
+    const after = item(74240);
+    expect(cutLogStream({ sets: 1, streams: [{ id: 'MQTL', offset: 7656 }], problems: [after] })).toBe(after);
+    // damage before the log stream, or no log stream at all: not held (a loss)
+    expect(cutLogStream({ sets: 1, streams: [{ id: 'MQTL', offset: 7656 }], problems: [item(6656)] })).toBeNull();
+    expect(cutLogStream({ sets: 1, streams: [], problems: [after] })).toBeNull();
+    // damage in the closing blocks only is a note already (FORMAT_BAD_MTF_TRAILER)
+    expect(cutLogStream({ sets: 1, streams: [{ id: 'MQTL', offset: 7656 }], problems: [{ ...after, code: 'FORMAT_BAD_MTF_TRAILER' }] })).toBeNull();
   });
   it('a note when nothing is lost in a log backup; the item as a loss otherwise, or for a full backup', () => {
     const p = item(7656);

@@ -6,7 +6,8 @@ import { exitIncomplete, INCOMPLETE_EXIT_CODE } from '../strict.js';
 import { choiceOption } from '../options.js';
 import { createProgress } from '../progress.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
-import { InputError } from '../../errors.js';
+import { FormatError, InputError } from '../../errors.js';
+import { cutAgainstFileHeader } from '../../datafile/file-header.js';
 import { listBackupSets, readBackupHeader, type BackupHeader, type BackupSetSummary } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { backupStart, readMtfLayout, COMMON_HEADER_SIZE, type MediaSet } from '../../backup/mtf.js';
@@ -120,6 +121,17 @@ export function detectFileKind(path: string): FileKind {
       if (readSync(fd, vlf, 0, 1, LDF_FIRST_VLF_OFFSET) === 1 && vlf[0] === VLF_HEADER_MARKER) return 'log';
       const boot = Buffer.alloc(2);
       if (readSync(fd, boot, 0, 2, 9 * 8192) === 2 && boot[0] === 1 && boot[1] === 13) return 'data-file';
+      // Cut before either mark (an .ldf cut to its header page, an .mdf before its boot page): said
+      // as cut, with the size its file header page states (it said INPUT_UNKNOWN_FILE_KIND).
+      const cut = cutAgainstFileHeader(path);
+      if (cut) {
+        const held = cut.heldBytes;
+        throw new FormatError(
+          'FORMAT_FILE_CUT',
+          `${path} is a SQL Server database file (its page 0 is a file header page, file id ${cut.fileId}) cut short: its file header page says ${cut.statedBytes} bytes (${cut.statedPages} pages), the file holds ${held}, so ${cut.statedBytes - held} bytes are missing, among them ${held < LDF_FIRST_VLF_OFFSET + 1 ? "a log file's first VLF (offset 8192) or " : ''}a data file's boot page (page 9, offset ${9 * 8192}); copy the whole file again (with SQL Server stopped or the database detached), or use a backup of the database`,
+          { file: path, offset: held },
+        );
+      }
     }
   } finally {
     closeSync(fd);

@@ -597,7 +597,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // Said even with --quiet, as scan's and dump's INCOMPLETE are (it was left out with --quiet:
   // a script running `log --quiet` learnt nothing of the records lost).
   if (lost.length) {
-    process.stderr.write(`rowback log: INCOMPLETE: ${logLossClause(lost)}; records in those LSN ranges are missing\n`);
+    // where each loss is (an LSN, else a file offset), so the line names what is lost even with --quiet
+    const where = lost.map(lossPlace).filter((w, i, all) => w && all.indexOf(w) === i);
+    const named = where.length ? ` (${where.slice(0, 3).join('; ')}${where.length > 3 ? `; ${where.length - 3} more` : ''})` : '';
+    process.stderr.write(`rowback log: INCOMPLETE: ${logLossClause(lost)}; records in those LSN ranges are missing${named}\n`);
     exitIncomplete(opts.strict);
   }
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
@@ -605,4 +608,17 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     process.stderr.write(`rowback log: INTERRUPTED by ${interrupt.by}: the log was not read to its end; the ${printed} record(s) written are only part of the result\n`);
     process.exitCode = exitCodeOf(interrupt.by);
   }
+}
+
+/**
+ * Where one lost item's loss is, for the INCOMPLETE line: the LSN range its reason states (a stream
+ * short of its header's range: "LSNs A up to B are lost", "covers LSNs A to B"; a chain gap: "ends at
+ * LSN … (A), … starts at … (B)"), else its file and offset; '' when it names neither.
+ */
+function lossPlace(s: SkippedItem): string {
+  const file = s.location.file ?? '';
+  const range = /LSNs ([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}) (?:up )?to ([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4})/.exec(s.reason) ?? /ends at LSN \d+ \(([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4})\).* starts at \d+ \(([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4})\)/.exec(s.reason);
+  if (range) return `LSNs ${range[1]} up to ${range[2]}${s.code === 'FORMAT_LOG_CHAIN_GAP' ? ', in no file given' : file ? ` of ${file}` : ''}`;
+  if (file && s.location.offset !== undefined) return `${file} from offset ${s.location.offset}`;
+  return file;
 }

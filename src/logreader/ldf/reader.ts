@@ -4,7 +4,7 @@
  * read in chunks (1 MB by default) through BlockScanner; nothing holds more than one chunk and
  * one block. One bad block or record is reported through `onSkipped` and the scan goes on.
  */
-import { parseFileHeaderPage } from '../../datafile/file-header.js';
+import { cutAgainstFileHeader, parseFileHeaderPage } from '../../datafile/file-header.js';
 import { verifyPage } from '../../datafile/page.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { readSync } from 'node:fs';
@@ -531,6 +531,19 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
   // page too, but at 0x2000 it has page 1, a PFS page (header version 1, type 11), not a VLF —
   // the same test as the opposite mistake's (datafile/metadata.ts INPUT_NOT_A_DATA_FILE).
   const dataFileHint = pageType === FILE_HEADER_PAGE_TYPE && !first && head[0] === 1 && head[1] === PFS_PAGE_TYPE ? ': it is a data file (.mdf/.ndf: a PFS page at 0x2000, where a log has its first VLF); give it with --mdf' : '';
+  // Cut at (or just past) the end of its file header page: no VLF header left to find, but the file
+  // header page says how large the file was (it said FORMAT_NOT_A_LOG_FILE, "no file header page (type
+  // 15) with a VLF header", while a cut 800 bytes later said FORMAT_LOG_FILE_CUT plainly).
+  if (pageType === FILE_HEADER_PAGE_TYPE && !first && size < LDF_FIRST_VLF_OFFSET + head.length) {
+    const cut = cutAgainstFileHeader(path);
+    if (cut) {
+      throw new FormatError(
+        'FORMAT_LOG_FILE_CUT',
+        `the log file is cut short: its file header says ${cut.statedBytes} bytes, the file holds ${size} (${size <= LDF_FIRST_VLF_OFFSET ? 'its file header page only' : 'its file header page and part of its first VLF header'}): its first VLF, at offset ${LDF_FIRST_VLF_OFFSET}, and all its log are missing; copy the whole .ldf again (with SQL Server stopped or the database detached), or give the log backups with --trn`,
+        { file: path, offset: size },
+      );
+    }
+  }
   if (pageType !== FILE_HEADER_PAGE_TYPE || !first) {
     throw new FormatError('FORMAT_NOT_A_LOG_FILE', `not a SQL Server log file: no file header page (type 15) with a VLF header (0xAB) at 0x2000${backupHint || dataFileHint}`, { file: path, offset: first ? 0 : LDF_FIRST_VLF_OFFSET });
   }

@@ -41,7 +41,14 @@ export function loadCatalogFile(path: string, flag = ''): TableLayout[] {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new InputError('INPUT_BAD_JSON', `${path} is not JSON: ${(e as Error).message}`, { file: path });
+    // a CREATE TABLE script given as catalog JSON: said as one, with where it goes (it said only "is not JSON")
+    const script = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(?:CREATE|ALTER|USE|SET|GO|IF|DROP|EXEC|BEGIN|DECLARE|PRINT)\b/i.test(text);
+    const advice = script ? ': it looks like a T-SQL script; give a CREATE TABLE script with --ddl (--schema takes the catalog JSON sql/table-metadata.sql returns)' : '';
+    throw new InputError('INPUT_BAD_JSON', `${path} is not JSON: ${(e as Error).message}${advice}`, { file: path });
+  }
+  // an empty catalog (`[]`, { "rows": [] }) names no table: nothing could be decoded with it
+  if ((Array.isArray(json) && json.length === 0) || (typeof json === 'object' && json !== null && !Array.isArray(json) && Array.isArray((json as { rows?: unknown }).rows) && (json as { rows: unknown[] }).rows.length === 0)) {
+    throw new SchemaError('SCHEMA_BAD_CATALOG', `${path}: the catalog JSON names no table (no catalog row): give the rows sql/table-metadata.sql returns for the tables to read${flag ? ` with ${flag}` : ''}`, { file: path });
   }
   return layoutsFromCatalog(json, { file: path });
 }
