@@ -2,20 +2,11 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import type { InputError } from '../../src/errors.js';
+import { refusal } from '../support/refusal.js';
 import { planChain } from '../../src/restore/chain.js';
 import { readFolderHistory } from '../../src/restore/history.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
-/** The InputError `plan` throws, or undefined when it plans (the expectations then fail on its code). */
-function refusal(plan: () => unknown): InputError | undefined {
-  try {
-    plan();
-  } catch (e) {
-    return e as InputError;
-  }
-  return undefined;
-}
 
 /**
  * A folder whose log backup is damaged (one MTF descriptor block zeroed): the backup is left out of

@@ -2,20 +2,12 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { InputError } from '../../src/errors.js';
+import { refusal } from '../support/refusal.js';
 import { planChain, type RestoreTarget } from '../../src/restore/chain.js';
 import { addLogCommitTimes, readFolderHistory, type BackupSetRecord } from '../../src/restore/history.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { names, rec } from './synthetic-history.js';
 
-function refusal(plan: () => unknown): InputError | undefined {
-  try {
-    plan();
-  } catch (e) {
-    return e as InputError;
-  }
-  return undefined;
-}
 const at = (time: string): RestoreTarget => ({ kind: 'time', time });
 
 /**

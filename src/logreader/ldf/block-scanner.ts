@@ -57,24 +57,17 @@ export class BlockScanner {
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    const need = this.len + chunk.length;
-    if (this.start + need > this.buf.length) {
-      const next = need > this.buf.length ? new Uint8Array(Math.max(need, this.buf.length * 2)) : this.buf;
-      if (next !== this.buf) next.set(this.buf.subarray(this.start, this.start + this.len), 0);
-      else this.buf.copyWithin(0, this.start, this.start + this.len);
-      if (next !== this.buf) this.bbuf = Buffer.from(next.buffer, next.byteOffset, next.byteLength);
-      this.buf = next;
-      this.start = 0;
-    }
-    this.buf.set(chunk, this.start + this.len);
+    const at = this.reserve(chunk.length); // first: it may replace this.buf
+    this.buf.set(chunk, at);
     this.len += chunk.length;
   }
 
   /**
    * Room for `n` more bytes after the buffered ones, for a reader to read into directly (no copy
    * of a chunk, as push makes): returns where in {@link buffer} to write them, then call
-   * {@link commit} with how many were written. Moves the buffered bytes as push does, so a
-   * `headersOnly` view is valid until the next reserve (or push).
+   * {@link commit} with how many were written. May move the buffered bytes to the front (or to a
+   * larger buffer), so a `headersOnly` view is valid until the next reserve (or push, which
+   * reserves its chunk's room here).
    */
   reserve(n: number): number {
     if (this.start + this.len + n > this.buf.length) {
