@@ -39,7 +39,8 @@ import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { FormatError } from '../errors.js';
 import { XpressDecoder } from './xpress.js';
 
-export const COMPRESSED_MAGIC = 'MSSQLBAK';
+export { COMPRESSED_MAGIC } from '../util/backup-magic.js';
+import { COMPRESSED_MAGIC } from '../util/backup-magic.js';
 /** Where the first record starts in a version-2 container (observed). */
 const FIRST_RECORD = 0x1e0;
 const KIND_XPRESS = 0x21;

@@ -24,6 +24,7 @@ import { FormatError } from '../errors.js';
 import type { SkippedItem } from '../recover/source.js';
 import { openBackupBytes, type BackupBytes } from './bytes.js';
 import { COMPRESSED_MAGIC } from './compressed.js';
+import { backupMagic } from '../util/backup-magic.js';
 
 export { COMPRESSED_MAGIC };
 
@@ -298,9 +299,7 @@ export function damagedTapeBlock(head: Uint8Array): string | null {
  * other files (inspect, log, restore plan's folder walk, --mdf given a backup).
  */
 export function backupStart(head: Uint8Array): 'TAPE' | 'MSSQLBAK' | 'damaged TAPE' | null {
-  if (head.length >= 4 && ascii4(head, 0) === 'TAPE') return 'TAPE';
-  if (head.length >= 8 && Buffer.from(head.subarray(0, 8)).toString('latin1') === COMPRESSED_MAGIC) return 'MSSQLBAK';
-  return damagedTapeBlock(head) ? 'damaged TAPE' : null;
+  return backupMagic(head) ?? (damagedTapeBlock(head) ? 'damaged TAPE' : null);
 }
 
 /** Descriptor blocks that close a backup set (MTF 1.00a ESET, EOTM, SFMB, ESPB; SQL Server's MSLS, which follows a set's last data and log stream): after damage, they alone hide nothing of a set's pages or log. */

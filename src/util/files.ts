@@ -5,6 +5,7 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { InputError, isRowbackError } from '../errors.js';
+import { backupMagic } from './backup-magic.js';
 
 /** null for a regular file; else what the path is ('a directory', 'no such file', …). */
 export function fileKindProblem(path: string): string | null {
@@ -125,8 +126,8 @@ function binaryFileKind(bytes: Buffer): { kind: string; advice: string } | null 
     if (bytes.length > 0x2000 && bytes[0x2000] === 0xab) return { kind: 'a SQL Server transaction log file (.ldf: page 0 is a file header page, a VLF header at 0x2000)', advice: 'give it with --ldf, and the table layout with --mdf, --bak, --ddl (a CREATE TABLE script) or --schema (catalog JSON)' };
     return { kind: 'a SQL Server data file (.mdf/.ndf: page 0 is a file header page)', advice: 'give it with --mdf; it holds the table layout itself' };
   }
-  const magic = bytes.toString('latin1', 0, 8);
-  if (magic.startsWith('TAPE') || magic === 'MSSQLBAK') return { kind: 'a SQL Server backup (it starts with ' + (magic === 'MSSQLBAK' ? 'MSSQLBAK' : 'TAPE') + ')', advice: 'give a full or differential backup with --bak (it holds the table layout), a log backup with --trn' };
+  const magic = backupMagic(bytes);
+  if (magic) return { kind: `a SQL Server backup (it starts with ${magic})`, advice: 'give a full or differential backup with --bak (it holds the table layout), a log backup with --trn' };
   // two NULs first: no text, UTF-16 without its BOM included (one NUL per character)
   if (bytes.length >= 2 && bytes[0] === 0 && bytes[1] === 0) return { kind: 'a binary file (NUL bytes at its start)', advice: 'give the table layout as a CREATE TABLE script (--ddl) or catalog JSON (--schema), or the database with --mdf or --bak' };
   return null;

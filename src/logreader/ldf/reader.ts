@@ -9,6 +9,7 @@ import { verifyPage } from '../../datafile/page.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { readSync } from 'node:fs';
 import { FormatError } from '../../errors.js';
+import { backupMagic } from '../../util/backup-magic.js';
 import type { LogRecord, LogRecordSource } from '../log-record.js';
 import { formatLsn, parseLsn, type Lsn } from '../lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
@@ -523,8 +524,8 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
   await fh.read(head, 0, 8, 0);
   const pageType = head[1];
   // A backup given where a log file was expected (a .trn as --ldf): say so and where it goes.
-  const magic = head.toString('latin1', 0, 8);
-  const backupHint = magic.startsWith('TAPE') || magic === 'MSSQLBAK' ? ': it is a backup (starts with ' + (magic === 'MSSQLBAK' ? 'MSSQLBAK' : 'TAPE') + '); give a log backup with --trn, a full or differential backup with --bak' : '';
+  const magic = backupMagic(head);
+  const backupHint = magic ? `: it is a backup (starts with ${magic}); give a log backup with --trn, a full or differential backup with --bak` : '';
   await fh.read(head, 0, head.length, LDF_FIRST_VLF_OFFSET);
   const first = size >= LDF_FIRST_VLF_OFFSET + head.length ? parseVlfHeader(head, 0) : null;
   // A data file given where a log file was expected (--ldf X.mdf): its page 0 is a file header
