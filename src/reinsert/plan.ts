@@ -149,31 +149,24 @@ function expr(p: { wrap?: string }, ref: string): string {
  */
 export function resolveTableMap(tableMap: Record<string, string> | undefined, sources: Iterable<string>): Record<string, string> | undefined {
   if (!tableMap) return undefined;
-  const plain = (text: string): string => {
-    const { schema, name } = splitQualifiedName(text);
-    return `${schema}.${name}`;
+  // `schema.name` of a key or target as written; INPUT_BAD_IDENTIFIER naming which one when it does not parse
+  const plain = (text: string, what: 'key' | 'target', key: string): string => {
+    try {
+      const { schema, name } = splitQualifiedName(text);
+      return `${schema}.${name}`;
+    } catch (e) {
+      throw new InputError('INPUT_BAD_IDENTIFIER', `tableMap ${what} '${text}' is not a schema.name table name: ${(e as Error).message}`, { field: `tableMap.${key}`, table: text });
+    }
   };
   const list = [...new Set(sources)];
   const index = new NameIndex(list, (t) => t);
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(tableMap)) {
-    let k: string;
-    try {
-      k = plain(key);
-    } catch (e) {
-      throw new InputError('INPUT_BAD_IDENTIFIER', `tableMap key '${key}' is not a schema.name table name: ${(e as Error).message}`, { field: `tableMap.${key}`, table: key });
-    }
-    const m = index.match(k);
+    const m = index.match(plain(key, 'key', key));
     if (m.ambiguous) throw new InputError('INPUT_AMBIGUOUS_NAME', `tableMap key '${key}' matches ${m.ambiguous.join(' and ')}, which differ only in letter case (a case-sensitive database): give the source in its exact case`, { field: `tableMap.${key}`, table: key });
     if (m.found === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `tableMap key '${key}' names no table of the job (its tables: ${list.join(', ') || 'none'}): its rows would go back to their own table, not to ${value}`, { field: `tableMap.${key}`, table: key });
     if (Object.prototype.hasOwnProperty.call(out, m.found)) throw new InputError('INPUT_BAD_OPTION', `tableMap names ${m.found} twice (as '${key}' and another key): which target its rows go to cannot be told`, { field: `tableMap.${key}`, table: key });
-    let v: string;
-    try {
-      v = plain(value);
-    } catch (e) {
-      throw new InputError('INPUT_BAD_IDENTIFIER', `tableMap target '${value}' is not a schema.name table name: ${(e as Error).message}`, { field: `tableMap.${key}`, table: value });
-    }
-    out[m.found] = v;
+    out[m.found] = plain(value, 'target', key);
   }
   return out;
 }
