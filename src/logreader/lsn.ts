@@ -99,14 +99,24 @@ const DBLOG_DECIMAL = /^(\d{1,10}):(\d{1,10}):(\d{1,5})$/;
 /**
  * Any LSN spelling a user may paste: printed (`0000002a:000001f0:0003`, optional 0x),
  * binary(10) (`0x0000002A000001F00003`), numeric (`42000000049600003`, optional `lsn:`),
- * or fn_dblog's decimal colon form when marked with `dec:` (`dec:42:496:3`) — an unmarked
- * `1:2:3` is ambiguous and is read as the printed hex form, as parseLsn always has.
+ * or fn_dblog's decimal colon form when marked with `dec:` (`dec:42:496:3`).
+ *
+ * An unmarked colon form is read as hex only when it cannot be the decimal form: padded
+ * 8:8:4 as fn_dblog prints it, prefixed `0x`, or holding a hex letter. A short all-digit one
+ * such as `19:99:2` is both fn_dblog's printed form cut short and the decimal form
+ * fn_dblog/fn_dump_dblog take as parameters (Paul Randal's and Microsoft's examples pass
+ * `'42:496:3'`), and the two readings name different records: it is refused
+ * (`INPUT_AMBIGUOUS_LSN`, naming both readings) unless they agree (every part below 10).
+ *
+ * @throws InputError INPUT_BAD_LSN (no form), INPUT_AMBIGUOUS_LSN (two readings); `flag`
+ *   (e.g. `--from-lsn`) leads the message when given.
  */
 export function parseAnyLsn(text: string, flag?: string): Lsn {
   try {
     return parseAnyLsnForm(text);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
+    if (e.code === 'INPUT_AMBIGUOUS_LSN') throw new InputError(e.code, flag ? `${flag} ${e.message}` : e.message, e.location);
     // a value of none of the forms is told every form this reads (the form tried last named only
     // numeric(25,0): `--from-lsn 2a-1f0` was "not a numeric(25,0) LSN"); out of range keeps its reason
     const said = / is out of range /.test(e.message) ? e.message : `'${echoInput(text)}' is not an LSN: give it ${ANY_LSN_FORMS}`;
@@ -117,6 +127,22 @@ export function parseAnyLsn(text: string, flag?: string): Lsn {
 /** The spellings parseAnyLsn reads, for messages. */
 export const ANY_LSN_FORMS = 'as fn_dblog prints it (0000002a:000001f0:0003), 0x0000002A000001F00003, 42000000049600003 (lsn:…) or dec:42:496:3';
 
+const PADDED = /^[0-9a-fA-F]{8}:[0-9a-fA-F]{8}:[0-9a-fA-F]{4}$/;
+
+/** A colon form without `dec:`: hex when it can only be hex, refused when decimal would differ. */
+function parseColonLsn(t: string): Lsn {
+  const hex = parseLsn(t);
+  if (/^0x/i.test(t) || PADDED.test(t) || /[a-f]/i.test(t)) return hex;
+  const m = DBLOG_DECIMAL.exec(t);
+  if (!m) return hex;
+  const dec = { vlf: Number(m[1]), block: Number(m[2]), slot: Number(m[3]) };
+  if (compareLsn(hex, dec) === 0) return hex;
+  throw new InputError(
+    'INPUT_AMBIGUOUS_LSN',
+    `'${echoInput(t)}' reads two ways: as fn_dblog's printed hex it is ${formatLsn(hex)}, as the decimal form fn_dblog takes it is ${formatLsn(dec)}; give ${formatLsn(hex)} or dec:${t}`,
+  );
+}
+
 function parseAnyLsnForm(text: string): Lsn {
   const t = text.trim();
   if (/^dec:/i.test(t)) {
@@ -124,7 +150,7 @@ function parseAnyLsnForm(text: string): Lsn {
     if (!m) throw new InputError('INPUT_BAD_LSN', `'${text}' is not a decimal LSN of the form dec:42:496:3`);
     return checkLsn({ vlf: Number(m[1]), block: Number(m[2]), slot: Number(m[3]) }, text);
   }
-  if (t.includes(':') && !/^lsn:/i.test(t)) return parseLsn(t);
+  if (t.includes(':') && !/^lsn:/i.test(t)) return parseColonLsn(t);
   if (/^0x[0-9a-f]{20}$/i.test(t)) return lsnFromBinaryHex(t);
   return lsnFromDecimal(t);
 }

@@ -157,6 +157,8 @@ describeCorpus('rowback log on corpus logs', () => {
     expectOneLineError(await run('log', ANGULAR_LDF, '--mdf', ANGULAR_MDF, '--table', 'dbo.Nope'), 'INPUT_UNKNOWN_TABLE');
     expectOneLineError(await run('log', ANGULAR_LDF, '--format', 'xml'), 'INPUT_BAD_OPTION');
     expectOneLineError(await run('log', ANGULAR_LDF, '--from-lsn', 'zz'), 'INPUT_BAD_LSN');
+    // fn_dblog's decimal parameter form or its printed hex cut short: two records, so refused
+    expect(expectOneLineError(await run('log', ANGULAR_LDF, '--from-lsn', '19:99:2'), 'INPUT_AMBIGUOUS_LSN')).toContain('give 00000019:00000099:0002 or dec:19:99:2');
     expectOneLineError(await run('log', ANGULAR_LDF, '--transaction', '12'), 'INPUT_BAD_OPTION');
     expectOneLineError(await run('log', ANGULAR_MDF), 'INPUT_BAD_OPTION');
     expectOneLineError(await run('log', NORTHWIND_LDF, '--mdf', ANGULAR_MDF), 'INPUT_MIXED_DATABASES');

@@ -95,3 +95,30 @@ describe('LSN refusals quote the input on one line, cut short', () => {
     expect(message.length).toBeLessThan(250);
   });
 });
+
+describe('a short all-digit colon LSN reads two ways and is refused unless both agree', () => {
+  // fn_dblog prints 0000002a:000001f0:0003 (hex) but takes '42:496:3' (decimal) as a parameter:
+  // `19:99:2` was read as hex (00000019:00000099:0002) without a word, a record other than
+  // the decimal reading's 00000013:00000063:0002.
+  it.each([
+    ['19:99:2', '00000019:00000099:0002', '00000013:00000063:0002'],
+    ['42:496:3', '00000042:00000496:0003', '0000002a:000001f0:0003'],
+    ['0019:0099:0002', '00000019:00000099:0002', '00000013:00000063:0002'],
+  ])('%s', (text, hex, dec) => {
+    expect(() => parseAnyLsn(text, '--from-lsn')).toThrow(
+      expect.objectContaining({
+        code: 'INPUT_AMBIGUOUS_LSN',
+        message: `--from-lsn '${text}' reads two ways: as fn_dblog's printed hex it is ${hex}, as the decimal form fn_dblog takes it is ${dec}; give ${hex} or dec:${text}`,
+      }),
+    );
+  });
+  it.each([
+    ['1:2:3', '00000001:00000002:0003'], // both readings agree
+    ['00000019:00000099:0002', '00000019:00000099:0002'], // padded as fn_dblog prints it
+    ['0x19:99:2', '00000019:00000099:0002'], // 0x marks hex
+    ['2a:1f0:3', '0000002a:000001f0:0003'], // a hex letter
+    ['dec:19:99:2', '00000013:00000063:0002'],
+  ])('%s is read as %s', (text, printed) => {
+    expect(formatLsn(parseAnyLsn(text))).toBe(printed);
+  });
+});
