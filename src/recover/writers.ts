@@ -30,7 +30,8 @@ export interface RowWriter {
 /** Bytes gathered before a write to the stream. */
 const GATHER_BYTES = 64 * 1024;
 
-const CSV_FIXED = ['table', 'lsn', 'operation', 'transactionId', 'beginTime', 'endTime', 'login', 'sid', 'sidText', 'dbUser', 'spid', 'transactionName', 'allocUnitId', 'pageId', 'slotId'] as const;
+/** The row's own columns of the CSV, in order, before its values (the API's export writes the same, between its `id` and `status`). */
+export const CSV_FIXED = ['table', 'lsn', 'operation', 'transactionId', 'beginTime', 'endTime', 'login', 'sid', 'sidText', 'dbUser', 'spid', 'transactionName', 'allocUnitId', 'pageId', 'slotId'] as const;
 /** Every column name of rowback's own in the CSV, whichever are written: a value column never takes one (csvValueHeaders). */
 export const CSV_OWN_COLUMNS: readonly string[] = [...CSV_FIXED, 'values', 'after', 'warnings', 'raw', 'rawAfter'];
 

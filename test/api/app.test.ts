@@ -132,7 +132,7 @@ describeCorpus('API (app.inject against a real SQLite file)', () => {
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     const lines = csv.body.trim().split('\n');
     // the value column Id is headed [Id]: the export's own column is id (case-insensitively the same; README: CSV value columns)
-    expect(lines[0]).toBe('id,table,lsn,operation,transactionId,beginTime,endTime,login,spid,status,[Id],Name,warnings,raw');
+    expect(lines[0]).toBe('id,table,lsn,operation,transactionId,beginTime,endTime,login,sid,sidText,dbUser,spid,transactionName,allocUnitId,pageId,slotId,status,[Id],Name,warnings,raw');
     expect(lines).toHaveLength(21);
     expect(lines[1]).toContain(',1,hi,,30000800010000000200000100130068006900');
     const nd = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=ndjson&table=dbo.T2`, headers: bearer(t.tokens.viewer) });

@@ -9,6 +9,8 @@ import { renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop } from '..
 import { insertedByRuns } from '../../reinsert/service.js';
 import type { RowFilter } from '../../staging/types.js';
 import { csvCell, csvValueHeaders, csvRecord } from '../../util/csv.js';
+import { CSV_FIXED, CSV_OWN_COLUMNS } from '../../recover/writers.js';
+import type { SqlValue } from '../../reconstruct/values.js';
 import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normaliseFilter } from './schemas.js';
 
 /**
@@ -120,15 +122,23 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     }
     if (format === 'csv') {
       // One column per value when the export is of one table; else the values as one JSON column.
+      // The row's own columns are those of `rowback scan --format csv` (recover/writers.ts), with the
+      // staged row's id first and its review status last: who deleted it (sid, sidText, dbUser, as
+      // the NDJSON's meta holds them) and where it was (allocUnitId, pageId, slotId). A job that
+      // recovers updates adds the after image (after.<column>, or one JSON `after` column).
       const cols = filter.table ? (app.staging.jobTables(jobId).find((t) => `${t.schema}.${t.name}` === filter.table)?.columns.filter((c) => !c.isDropped && !c.isUniquifier).map((c) => c.name) ?? null) : null;
-      const fixed = ['id', 'table', 'lsn', 'operation', 'transactionId', 'beginTime', 'endTime', 'login', 'spid', 'status'];
+      const withAfter = app.staging.getJob(jobId)?.operations.some((o) => o.toLowerCase() === 'update') === true;
+      const own = ['id', ...CSV_OWN_COLUMNS, 'status'];
+      const valueHeaders = cols ? csvValueHeaders(cols, own) : null;
+      const header = ['id', ...CSV_FIXED, 'status', ...(valueHeaders ?? ['values']), ...(withAfter ? (valueHeaders ? valueHeaders.map((c) => `after.${c}`) : ['after']) : []), 'warnings', 'raw'];
       const raw = req.query.csvRaw === true;
+      const image = (v: Record<string, SqlValue> | null): Array<string | null> => (cols ? cols.map((c) => csvCell(v ? v[c] : undefined)) : [v ? JSON.stringify(v) : null]);
       const gen = function* () {
-        yield csvRecord([...fixed, ...(cols ? csvValueHeaders(cols, [...fixed, 'values', 'warnings', 'raw']) : ['values']), 'warnings', 'raw'], raw);
+        yield csvRecord(header, raw);
         for (const r of app.staging.iterateRows(jobId, filter)) {
-          const base = [r.id, r.table, r.lsn, r.operation, r.transactionId, r.beginTime, r.endTime, r.login, r.spid, r.status];
-          const vals = cols ? cols.map((c) => csvCell(r.values[c])) : [JSON.stringify(r.values)];
-          yield csvRecord([...base, ...vals, r.warnings.length ? r.warnings.join('; ') : null, r.raw], raw);
+          const facts = CSV_FIXED.map((k) => csvCell((k in r ? (r as unknown as Record<string, unknown>)[k] : r.meta[k]) as SqlValue | undefined));
+          const base = [String(r.id), ...facts, r.status];
+          yield csvRecord([...base, ...image(r.values), ...(withAfter ? image(r.after) : []), r.warnings.length ? r.warnings.join('; ') : null, r.raw], raw);
         }
       };
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(Readable.from(gen()));
