@@ -551,7 +551,7 @@ function jobSpecFromForm() {
     if ($('j-r-acceptOlderLater').checked) spec.acceptOlderLater = true;
     return spec;
   }
-  if (kind === 'files') { put('mdf', $('j-mdf').value.trim()); put('bak', $('j-bak').value.trim()); put('ldf', $('j-ldf').value.trim()); put('trn', lines('j-trn')); }
+  if (kind === 'files') { put('mdf', $('j-mdf').value.trim()); put('bak', $('j-bak').value.trim()); const pos = $('j-position').value.trim(); put('position', /^\d+$/.test(pos) ? Number(pos) : pos); put('ldf', $('j-ldf').value.trim()); put('trn', lines('j-trn')); }
   if (kind === 'export') put('file', $('j-file').value.trim());
   if (kind === 'live' || kind === 'log-backup') { put('server', $('j-server').value.trim()); put('database', $('j-database').value.trim()); }
   if (kind === 'log-backup') put('logBackups', lines('j-logBackups'));
@@ -575,7 +575,7 @@ function jobSpecFromForm() {
 }
 
 // the form input a refused request field belongs to (restore jobs name their own fields)
-const FIELD_INPUT = { mdf: 'j-mdf', bak: 'j-bak', ldf: 'j-ldf', trn: 'j-trn', file: 'j-file', server: 'j-server', database: 'j-database', logBackups: 'j-logBackups', from: 'j-from', to: 'j-to', tables: 'j-tables', operations: 'j-tables', metadata: 'j-meta', 'metadata.ddl': 'j-meta', 'metadata.catalog': 'j-meta', 'metadata.allocUnit': 'j-alloc', kind: 'j-kind' };
+const FIELD_INPUT = { mdf: 'j-mdf', bak: 'j-bak', position: 'j-position', ldf: 'j-ldf', trn: 'j-trn', file: 'j-file', server: 'j-server', database: 'j-database', logBackups: 'j-logBackups', from: 'j-from', to: 'j-to', tables: 'j-tables', operations: 'j-tables', metadata: 'j-meta', 'metadata.ddl': 'j-meta', 'metadata.catalog': 'j-meta', 'metadata.allocUnit': 'j-alloc', kind: 'j-kind' };
 const RESTORE_FIELD_INPUT = { bak: 'j-r-bak', trn: 'j-r-trn', stopAt: 'j-r-stopAt', stopBeforeLsn: 'j-r-stopBeforeLsn', afterMdf: 'j-r-afterMdf', afterBak: 'j-r-afterBak', afterTrn: 'j-r-trn', table: 'j-r-table', key: 'j-r-key', acceptOlderLater: 'j-r-acceptOlderLater', kind: 'j-kind' };
 function markField(field) {
   const key = String(field ?? '').replace(/^body\./, '');

@@ -28,11 +28,12 @@ import { openBackupPageSource, openStripedBackupPageSource, requireWholeMediaSet
  * (position, type, start time, LSN range) when the file holds several and no position is given,
  * and FormatError FORMAT_NO_SUCH_BACKUP_SET for a position the file does not hold.
  */
-export function choosePosition(path: string, layout: MtfLayout, position?: number): number {
+export function choosePosition(path: string, layout: MtfLayout, position?: number, advice: BackupAdvice = {}): number {
+  const opt = advice.position ?? '--position';
   if (position !== undefined) {
     if (position < 1 || position > layout.sets) {
       if (position > layout.sets) throwIfDamaged(layout, `backup set ${position} could not be reached`);
-      throw new InputError('INPUT_BAD_OPTION', `--position ${position}: ${path} holds ${layout.sets} backup set${layout.sets === 1 ? '' : 's'}: ${layout.sets === 1 ? 'leave --position out (or give 1)' : `give 1 to ${layout.sets}`}`, { file: path });
+      throw new InputError('INPUT_BAD_OPTION', `${opt} ${position}: ${path} holds ${layout.sets} backup set${layout.sets === 1 ? '' : 's'}: ${layout.sets === 1 ? `leave ${opt.replace(/:$/, '')} out (or give 1)` : `give 1 to ${layout.sets}`}`, { file: path });
     }
     return position;
   }
@@ -52,7 +53,7 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
     // gave "no data pages: a log backup?") or another set may be. Its own log blocks after the
     // damage are not a reason: the log's readers report that damage.
     const closed = layout.dblks.some((d) => d.type === 'ESET' && d.set === layout.sets && d.offset < at);
-    const choose = `(--position N reads set N of the ${layout.sets} before it)`;
+    const choose = `(${opt} N reads set N of the ${layout.sets} before it)`;
     if (!closed && layout.sets > 0 && damage.code === 'FORMAT_BAD_MTF' && !layout.streams.some((x) => x.id === 'MQDA' && x.set === layout.sets && !x.truncated)) {
       throwIfDamaged(layout, `backup set ${layout.sets}, whose data pages come after it, cannot be read`);
     }
@@ -68,7 +69,7 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
   const list = listBackupSets(path, layout)
     .map((s) => (s.error ? `${s.position}: ${s.error}` : `${s.position}: ${s.backupType} backup of ${s.databaseName}, started ${s.backupStartDate ?? '?'}, LSN ${s.firstLsn!.decimal}..${s.lastLsn!.decimal}`))
     .join('; ');
-  throw new InputError('INPUT_SEVERAL_BACKUP_SETS', `${path} holds ${layout.sets} backup sets; choose one with --position N (RESTORE … WITH FILE = N): ${list}`, { file: path });
+  throw new InputError('INPUT_SEVERAL_BACKUP_SETS', `${path} holds ${layout.sets} backup sets; choose one with ${opt} N (RESTORE … WITH FILE = N): ${list}`, { file: path });
 }
 
 /**
@@ -98,8 +99,8 @@ export function openBackupPages(paths: string[], position?: number, check?: (hea
     else groups.push({ key, files: [f] });
   }
   const unsorted = groups.map((g) => {
-    for (const f of g.files.slice(1)) choosePosition(f.path, f.layout, position);
-    const pos = choosePosition(g.files[0].path, g.files[0].layout, position);
+    for (const f of g.files.slice(1)) choosePosition(f.path, f.layout, position, advice);
+    const pos = choosePosition(g.files[0].path, g.files[0].layout, position, advice);
     // without a check a header that cannot be read was never read here: the order given is kept then
     let header: BackupHeader | null = null;
     try {

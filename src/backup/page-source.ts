@@ -125,6 +125,12 @@ export interface BackupAdvice {
   notALogBackup?: string;
   /** INPUT_NOT_A_DATABASE_BACKUP (a log backup among the backups giving data pages): what to do instead of "give it with --trn, and a full backup with --bak". */
   logBackupInBak?: string;
+  /** How the caller names a backup set's position, followed by the number in messages: by default `--position` (`--position 2`); a job's `"position":`. */
+  position?: string;
+  /** INPUT_NO_LOG (no log among the inputs): what to do instead of "give --ldf FILE, --trn FILE… or a --bak whose log portion is read". */
+  noLog?: string;
+  /** INPUT_NO_METADATA (no table metadata among the inputs): what to do instead of "give --mdf FILE or --bak FILE (or --schema/--ddl)". */
+  noMetadata?: string;
 }
 
 /**

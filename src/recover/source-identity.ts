@@ -162,6 +162,10 @@ export function oneBackupAdvice(command: 'log' | 'job'): BackupAdvice {
       differentialWithoutFull: 'give the full backup first: "bak": ["FULL.bak", "DIFF.bak"]',
       incompleteMediaSet: 'give every stripe of the media set: "bak": ["a.bak", "b.bak"]',
       notALogBackup: 'give it in "bak", not "trn"',
+      logBackupInBak: 'give it in "trn", and a full backup in "bak"',
+      position: '"position":',
+      noLog: 'give "ldf", "trn" or a "bak" whose log portion is read',
+      noMetadata: 'give "mdf" or "bak" (or "metadata")',
     };
   }
   return {

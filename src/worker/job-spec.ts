@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ScanSourceOptions } from '../cli/commands/scan-sources.js';
 import { SCAN_OPERATIONS, scanOperationOf, type ScanFilter, type ScanOperation } from '../recover/source.js';
+import { oneBackupAdvice } from '../recover/source-identity.js';
 import { parseWindowTime } from '../recover/time-window.js';
 import type { JobKind } from '../staging/types.js';
 import { isRowbackError, type RowbackError } from '../errors.js';
@@ -51,10 +52,12 @@ export const FilesJobSpec = z.object({
   kind: z.literal('files'),
   mdf: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional().describe('data file (.mdf), or a list: the .mdf and its .ndf files'),
   bak: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional().describe('full backup, or a list: every stripe of a striped one, then differentials based on it'),
+  position: z.number().int().min(1).optional().describe('backup set of bak to read when the file holds several (RESTORE … WITH FILE = n; as `rowback scan --position`)'),
   ldf: z.string().min(1).optional(),
   trn: z.array(z.string().min(1)).optional(),
   ...window,
-}).refine((s) => Boolean(s.ldf || s.trn?.length), { message: 'give ldf or trn (log files to scan)', path: ['ldf'] });
+  // bak alone is read as `rowback scan --bak` reads it: its log portion is the log scanned
+}).refine((s) => Boolean(s.ldf || s.trn?.length || s.bak), { message: 'give ldf, trn or bak (log files to scan; a full backup alone gives the log its backup holds)', path: ['ldf'] });
 
 /**
  * The layouts of a job's metadata. Parse errors are SchemaErrors whose `location.field` is
@@ -171,7 +174,7 @@ const listOf = (v: string | string[] | undefined): string[] | undefined => (v ==
 /** The scan command's source options for a spec. */
 export function sourceOptionsOf(s: ScanJobSpec): ScanSourceOptions {
   switch (s.kind) {
-    case 'files': return { mdf: listOf(s.mdf), bak: listOf(s.bak), ldf: s.ldf, trn: s.trn };
+    case 'files': return { mdf: listOf(s.mdf), bak: listOf(s.bak), position: s.position === undefined ? undefined : String(s.position), ldf: s.ldf, trn: s.trn, backupAdvice: oneBackupAdvice('job') };
     case 'live': return { server: s.server, database: s.database, inactiveLog: s.inactiveLog };
     case 'log-backup': return { server: s.server, database: s.database, logBackup: s.logBackups };
     case 'export': return { export: s.file };

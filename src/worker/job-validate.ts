@@ -91,9 +91,10 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
     }
     let source;
     try {
-      source = openFileSource({ mdf: spec.mdf, bak: spec.bak, ldf: spec.ldf, trn: spec.trn, backupAdvice: oneBackupAdvice('job') });
+      if (spec.position !== undefined && !spec.bak) throw new InputError('INPUT_BAD_OPTION', `position picks a backup set of bak, and no bak was given${spec.trn?.length ? ' (trn reads every log backup set of its files)' : ''}: leave position out`, { field: 'position' });
+      source = openFileSource({ mdf: spec.mdf, bak: spec.bak, position: spec.position, ldf: spec.ldf, trn: spec.trn, backupAdvice: oneBackupAdvice('job') });
     } catch (e) {
-      withField(e, 'trn');
+      withField(e, e instanceof InputError && (e.code === 'INPUT_SEVERAL_BACKUP_SETS' || e.code === 'INPUT_BAD_OPTION') && /position/.test(e.message) ? 'position' : 'trn');
     }
     try {
       if (spec.mdf || spec.bak) {

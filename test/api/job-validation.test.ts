@@ -43,6 +43,32 @@ describeCorpus('the API refuses at job creation what the CLI refuses (400 naming
     expect(r.json().message).toMatch(/RestoreTimeClean\.bak is a full backup, not a log backup; give it in "bak", not "trn"$/);
   });
 
+  // A job had no field to choose a backup set: a .bak holding two (BACKUP … WITH NOINIT) was refused
+  // "choose one with --position N", which no request could give; the other refusals named the CLI's
+  // flags too (a log backup in bak: "give it with --trn"; no log: "give --ldf FILE, …").
+  it('a backup file holding two sets: refused naming the field position; position 2 is accepted; a position it lacks is refused', async () => {
+    const bak = corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak');
+    const none = await post({ kind: 'files', bak });
+    expect(none.statusCode).toBe(400);
+    expect(none.json()).toMatchObject({ code: 'INPUT_SEVERAL_BACKUP_SETS', field: 'position' });
+    expect(none.json().message).toContain('choose one with "position": N (RESTORE … WITH FILE = N): 1: full backup of StDb2SQL');
+    expect(none.json().message).not.toContain('--');
+    const past = await post({ kind: 'files', bak, position: 3 });
+    expect(past.json()).toMatchObject({ code: 'INPUT_BAD_OPTION', field: 'position' });
+    expect(past.json().message).toContain('"position": 3: ');
+    expect((await post({ kind: 'files', bak, position: 2 })).statusCode).toBe(201);
+    const noBak = await post({ kind: 'files', ldf, mdf, position: 2 });
+    expect(noBak.json()).toMatchObject({ code: 'INPUT_BAD_OPTION', field: 'position' });
+  });
+
+  it('a log backup given in bak: the advice names the request\'s fields', async () => {
+    const d = corpusPath('appveyor-lab/RestoreTimeClean');
+    const r = await post({ kind: 'files', bak: join(d, 'RestoreTimeClean_1.trn') });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().code).toBe('INPUT_NOT_A_DATABASE_BACKUP');
+    expect(r.json().message).toMatch(/give it in "trn", and a full backup in "bak"$/);
+  });
+
   it.each([
     ['a file outside the roots', { kind: 'export', file: '/etc/hostname' }, `file /etc/hostname is outside the folders this service may read (now ${CORPUS_DIR}, ${linkDir}; start rowback serve with --file-root DIR, repeatable, or set fileRoots in its --config file to allow others)`],
     ['a server not allowed', { kind: 'live', server: 'Server=evil.example;User Id=sa;Password=x', database: 'CRM' }, 'server evil.example is not one this service may connect to (now db1.corp; start rowback serve with --allow-server HOST, repeatable, or set allowedServers in its --config file to allow others)'],

@@ -125,6 +125,20 @@ describeBrowser('incident desk in chromium: files → review → re-insert', () 
     await expect.poll(() => store.requireJob(failedId).attempts, { timeout: 20_000 }).toBe(2);
     await expect.poll(() => op.locator('#job-error').isVisible(), { timeout: 20_000 }).toBe(true);
 
+    // a .bak holding two backup sets: the 400 names the form's position field, which the page marks; set 2 is read
+    await op.locator('#new-job').click();
+    await op.locator('#j-ldf').fill('');
+    await op.locator('#j-bak').fill(corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak'));
+    await op.locator('#j-submit').click();
+    await expect.poll(() => op.locator('#j-msg').textContent()).toMatch(/^INPUT_SEVERAL_BACKUP_SETS: .*choose one with "position": N/);
+    expect(await op.locator('#j-position').getAttribute('aria-invalid')).toBe('true');
+    await op.locator('#j-position').fill('2');
+    await op.locator('#j-submit').click();
+    await expect.poll(() => op.locator('#job-progress').textContent(), { timeout: 20_000 }).toMatch(/^succeeded/);
+    await op.locator('#new-job').click();
+    await op.locator('#j-bak').fill('');
+    await op.locator('#j-position').fill('');
+
     // ---- reviewer, in another tab: values as columns, invalid filters marked, detail beside the grid
     await rev.bringToFront();
     await signIn(rev, reviewer);

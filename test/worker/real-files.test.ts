@@ -51,4 +51,21 @@ describeCorpus('a real files job: .bak + .trn from the corpus', () => {
     expect(dry.script).toMatch(/INSERT INTO \[recovery\]\.\[steps_copy\] \(\[step\], \[dt\]\) VALUES \(@r\d+_p1, @r\d+_p2\);/);
     expect(dry.script).toMatch(/@r\d+_p2 datetime2\(7\) = '2017-06-01T12:59:12\.9700000'/);
   });
+
+  it('a .bak holding two backup sets: the job reads the set its position names; without one it fails naming the field, not a CLI flag', async () => {
+    // StDb2Sql.bak (SQL Server 2005): two full backups appended; the job spec had no way to choose
+    const bak = corpusPath('StDb2005', 'StDb2EFRP', 'StDb2Sql.bak');
+    const w = new JobWorker({ store });
+    const unchosen = w.submit({ kind: 'files', bak }, 'op');
+    const chosen = w.submit({ kind: 'files', bak, position: 2, operations: ['insert', 'delete'] }, 'op');
+    await w.idle();
+    const failed = store.requireJob(unchosen.id);
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toMatchObject({ code: 'INPUT_SEVERAL_BACKUP_SETS' });
+    expect(failed.error!.message).toContain('choose one with "position": N');
+    const done = store.requireJob(chosen.id);
+    expect(done.error).toBeNull();
+    expect(done.state).toBe('succeeded');
+    expect(store.jobTables(chosen.id).length).toBeGreaterThan(0);
+  });
 });

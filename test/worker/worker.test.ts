@@ -6,6 +6,7 @@ import { StagingStore } from '../../src/staging/store.js';
 import { JobWorker } from '../../src/worker/worker.js';
 import { createLogger } from '../../src/util/logger.js';
 import { JobSpec, filterOf, sourceOptionsOf, type ScanJobSpec } from '../../src/worker/job-spec.js';
+import { oneBackupAdvice } from '../../src/recover/source-identity.js';
 import { describeCorpus } from '../support/corpus.js';
 import { fakeRecover, fakeSource, progressScan } from './fake-source.js';
 import { corpusRows } from '../staging/fixtures.js';
@@ -31,7 +32,7 @@ describeCorpus('JobWorker', () => {
     const job = w.submit(spec, 'op');
     await w.idle();
     const done = store.requireJob(job.id);
-    expect(opened).toEqual([{ ldf: '/evidence/crm.ldf', mdf: undefined, bak: undefined, trn: undefined }]);
+    expect(opened).toEqual([{ ldf: '/evidence/crm.ldf', mdf: undefined, bak: undefined, position: undefined, trn: undefined, backupAdvice: oneBackupAdvice('job') }]);
     expect(done.state).toBe('succeeded');
     expect(done.rowsStaged).toBe(495);
     expect(done.skippedCount).toBe(5);

@@ -1,6 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { InputError } from '../../errors.js';
 import type { RecoverySource } from '../../recover/source.js';
+import type { BackupAdvice } from '../../backup/page-source.js';
 import { hideArgvSecrets } from '../../util/connection.js';
 import type { Logger } from '../../util/logger.js';
 import { assertNotEmpty, fileKindProblem } from '../../util/files.js';
@@ -29,6 +30,8 @@ export interface ScanSourceOptions {
   holdMemory?: string;
   /** Files and export: the folder for those temporary files (`--temp-dir`); default the OS temporary folder. */
   tempDir?: string;
+  /** Files: what refusals advise instead of the command line's flags (a job's fields; recover/source-identity.ts oneBackupAdvice). */
+  backupAdvice?: BackupAdvice;
 }
 
 /** A source plus the things its user must be told (warnings about inactive log, drift, time zone). */
@@ -66,7 +69,7 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     }
     const threads = threadCount('--threads', o.threads);
     const { openFileSource } = await import('../../recover/sources/files.js');
-    const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, ...hold }, logger);
+    const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, backupAdvice: o.backupAdvice, ...hold }, logger);
     return { source: s, notes: () => s.notes };
   }
   if (exp) {

@@ -130,7 +130,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const baks = inputs.bak === undefined ? [] : Array.isArray(inputs.bak) ? inputs.bak : [inputs.bak];
   const threads = Math.max(1, Math.floor(inputs.threads ?? 1));
   if (!inputs.ldf && trn.length === 0 && baks.length === 0) {
-    throw new InputError('INPUT_NO_LOG', 'no log to scan: give --ldf FILE, --trn FILE… or a --bak whose log portion is read');
+    throw new InputError('INPUT_NO_LOG', `no log to scan: ${inputs.backupAdvice?.noLog ?? 'give --ldf FILE, --trn FILE… or a --bak whose log portion is read'}`);
   }
   const skipped: SkippedItem[] = [];
   let pageSource: PageSource | null = null;
@@ -236,7 +236,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         same.files.push(b);
         continue;
       }
-      const position = choosePosition(b, layout, inputs.position);
+      const position = choosePosition(b, layout, inputs.position, inputs.backupAdvice);
       bakSets.push({ file: b, files: [b], mediaSet: guid, position, header: readBackupHeader(b, layout, position) });
     } catch (e) {
       // reported by the metadata read (openBackupPages), or below when the backups' own log is read
@@ -264,7 +264,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const logFiles: Array<{ kind: 'ldf' | 'trn' | 'bak'; file: string; position: number }> = [];
   if (inputs.ldf) logFiles.push({ kind: 'ldf', file: inputs.ldf, position: 1 });
   for (const t of trnSets) logFiles.push({ kind: 'trn', file: t.file, position: t.position });
-  if (logFiles.length === 0 && baks.length === 1) logFiles.push({ kind: 'bak', file: baks[0]!, position: choosePosition(baks[0]!, readMtfLayout(baks[0]!), inputs.position) });
+  if (logFiles.length === 0 && baks.length === 1) logFiles.push({ kind: 'bak', file: baks[0]!, position: choosePosition(baks[0]!, readMtfLayout(baks[0]!), inputs.position, inputs.backupAdvice) });
   else if (logFiles.length === 0) {
     // The log the backups hold (a full backup's and each differential's: what was written while
     // each ran), in LSN order; between them the log is in no file given, which is said (INCOMPLETE).
@@ -589,7 +589,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       if (catalog) return catalog;
       await ensureOneDatabase();
       if (mdfs.length === 0 && baks.length === 0) {
-        throw new InputError('INPUT_NO_METADATA', 'no table metadata: give --mdf FILE or --bak FILE (or --schema/--ddl)');
+        throw new InputError('INPUT_NO_METADATA', `no table metadata: ${inputs.backupAdvice?.noMetadata ?? 'give --mdf FILE or --bak FILE (or --schema/--ddl)'}`);
       }
       const api = await loadDatafile();
       pageSource = mdfs.length ? api.openDataFiles(mdfs) : openBackupPages(baks, inputs.position, assertBackupSet, inputs.backupAdvice);
