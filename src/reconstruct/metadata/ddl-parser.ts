@@ -29,7 +29,7 @@ export interface DdlColumn {
   computed: boolean;
   persisted: boolean;
   isColumnSet: boolean;
-  /** DEFAULT expression as written (only used for columns added by ALTER TABLE … ADD). */
+  /** DEFAULT expression as written: for columns added by ALTER TABLE … ADD, what the rows then took; otherwise only named in warnings (ColumnLayout.declaredDefault). */
   defaultExpr?: Token[];
   /** Set for columns added by ALTER TABLE … ADD. */
   addedLater?: boolean;
@@ -104,7 +104,9 @@ export type DdlAlteration = { seq: number } & (
   /** ALTER TABLE … ENABLE CHANGE_TRACKING: adds a hidden in-row bigint column. */
   | { kind: 'changeTracking'; table: QName; line: number }
   /** EXEC sp_rename 'table.column', 'new', 'COLUMN' (column) or EXEC sp_rename 'table', 'new' (table). */
-  | { kind: 'rename'; table: QName; column?: string; newName: string; line: number });
+  | { kind: 'rename'; table: QName; column?: string; newName: string; line: number }
+  /** ALTER TABLE … ADD [CONSTRAINT n] DEFAULT x FOR c (how SSMS scripts a column's default): the rows then in the table keep what they hold. */
+  | { kind: 'defaultFor'; table: QName; column: string; expr: Token[]; line: number });
 
 const TABLE_ELEMENT_KEYWORDS = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK', 'INDEX', 'PERIOD', 'CONNECTION', 'DEFAULT']);
 
@@ -717,10 +719,12 @@ class Parser {
     }
     if (this.acceptWord('DEFAULT')) {
       if (!inAlter) this.fail('DEFAULT … FOR is only valid in ALTER TABLE');
-      this.defaultExpression();
+      const line = this.peek().line;
+      const expr = this.defaultExpression();
       this.expectWord('FOR', 'after DEFAULT value');
-      this.identifier('after DEFAULT … FOR');
+      const column = this.identifier('after DEFAULT … FOR');
       if (this.isWord('WITH') && this.isWord('VALUES', 1)) this.pos += 2;
+      this.out.alterations.push({ seq: this.seq, kind: 'defaultFor', table: tableName, column, expr, line });
       return;
     }
     if (this.acceptWord('INDEX')) {

@@ -155,7 +155,7 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       if (!t) {
         // DROP INDEX / sp_rename of an object this script does not create (a procedure, a view, another
         // script's table): nothing to lay out.
-        if (a.kind === 'dropIndex' || a.kind === 'rename' || (a.kind === 'rebuild' && a.index !== undefined)) continue;
+        if (a.kind === 'dropIndex' || a.kind === 'rename' || a.kind === 'defaultFor' || (a.kind === 'rebuild' && a.index !== undefined)) continue;
         throw new SchemaError('SCHEMA_DDL_INVALID', `ALTER TABLE ${k}: the table is not created in this script`, { line });
       }
       const ctx: AlterContext = { aliases, collation, tableName: k, schema: t.def.qname.schema ?? defaultSchema };
@@ -377,6 +377,16 @@ function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): vo
     for (const ix of t.indexes) ix.columns = ix.columns.map((n) => (n.toLowerCase() === old.toLowerCase() ? a.newName : n));
     const pc = t.phys?.columns.find((x) => isLiveUserColumn(x) && x.name.toLowerCase() === old.toLowerCase());
     if (pc) pc.name = a.newName;
+    return;
+  }
+  if (a.kind === 'defaultFor') {
+    const c = def.columns.find((x) => !x.dropped && x.name.toLowerCase() === a.column.toLowerCase());
+    if (!c) throw new SchemaError('SCHEMA_DDL_INVALID', `DEFAULT … FOR ${a.column}: ${ctx.tableName} has no column ${a.column}`, { line: a.line, table: ctx.tableName, column: a.column });
+    // a column added later keeps what its ADD gave the rows then; a default constraint added after it changes nothing stored
+    if (c.addedLater) return;
+    c.defaultExpr = a.expr;
+    const pc = t.phys?.columns.find((x) => isLiveUserColumn(x) && x.name.toLowerCase() === c.name.toLowerCase());
+    if (pc) pc.declaredDefault = `DEFAULT ${tokensText(a.expr)}`;
     return;
   }
   const phys = materialise(t, ctx);
@@ -681,6 +691,7 @@ function columnLayout(c: DdlColumn, columnId: number, inPk: boolean, ctx: Derive
   }
   if (c.computed) col.persisted = true;
   if (c.rowGuidCol) col.isRowGuidCol = true;
+  if (!c.addedLater && c.defaultExpr) col.declaredDefault = `DEFAULT ${tokensText(c.defaultExpr)}`;
   if (c.addedLater) {
     const d = addedColumnDefault(c, col);
     if (d !== undefined) col.defaultValue = d;

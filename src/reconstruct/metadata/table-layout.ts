@@ -76,6 +76,13 @@ export interface ColumnLayout {
    * NULL and its warning says so.
    */
   addedWithExpression?: string;
+  /**
+   * A `--ddl` column's DEFAULT where the script does not add the column later (declared in CREATE
+   * TABLE, or `ADD CONSTRAINT … DEFAULT x FOR c` as SSMS scripts it): the clause, e.g. `DEFAULT ((5))`.
+   * It is the default now, not necessarily the one the column was added with; a NOT NULL column's
+   * record that predates the column names it in its warning.
+   */
+  declaredDefault?: string;
   /** Key ordinal in the clustered index (1-based), 0 when not a key column. */
   keyOrdinal?: number;
 }

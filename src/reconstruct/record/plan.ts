@@ -220,6 +220,10 @@ export function predatesColumn(cp: ColumnPlan, storedColumns: number): string {
     const clause = cp.column.addedWithExpression;
     if (clause === undefined) {
       if (cp.column.nullable) return `${head}NULL`;
+      const declared = cp.column.declaredDefault;
+      if (declared !== undefined) {
+        return `${head}NULL, as if the row was deleted before the column was added; the column is NOT NULL, so if the row still existed then, it took the default the column was added with. The script gives ${declared}, the column's default now, but declares the column in CREATE TABLE rather than adding it (ALTER TABLE … ADD), so it does not say that was the default of that time: if it was, script the column as ALTER TABLE … ADD ${cp.name} … NOT NULL ${declared} and the value reads as it; else fill the value in before re-inserting it`;
+      }
       return `${head}NULL, as if the row was deleted before the column was added; the column is NOT NULL, so if the row still existed then, it took the column's default of that time, which the metadata read here does not give: fill the value in before re-inserting it`;
     }
     return `${head}NULL, as if the row was deleted before the column was added; it was added ${clause}, so if the row still existed then, its value is what that expression gave at the time, which the DDL does not record: read the table's metadata from the .mdf or a backup instead of --ddl, or fill the value in before re-inserting it`;

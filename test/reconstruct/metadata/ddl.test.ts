@@ -233,6 +233,36 @@ describe('layout derivation: DDL → leaf_offset / leaf_null_bit / leaf_bit_posi
     ]);
   });
 
+  // A newcomer's script from SSMS declares the column with its default in CREATE TABLE (or as ADD
+  // CONSTRAINT … DEFAULT … FOR, SSMS's way): an older record's warning said the default "is not given"
+  // by the metadata, though the script gives one. It cannot tell that default was the one the column
+  // was added with; it now names it and says how to have it read.
+  it.each([
+    ['CREATE TABLE t (a int NOT NULL, x int NOT NULL DEFAULT ((5)))', 'DEFAULT ((5))'],
+    ['CREATE TABLE t (a int NOT NULL, x int NOT NULL CONSTRAINT DF_t_x DEFAULT 5)', 'DEFAULT 5'],
+    ['CREATE TABLE [dbo].[t] ([a] int NOT NULL, [x] int NOT NULL)\nGO\nALTER TABLE [dbo].[t] ADD CONSTRAINT [DF_t_x] DEFAULT ((5)) FOR [x]\nGO', 'DEFAULT ((5))'],
+  ])('%s: an older record reads NULL and its warning names the script\'s default', (script, declared) => {
+    const t = one(script);
+    expect(t.columns[1]!.declaredDefault).toBe(declared);
+    const row = decodeRow(parseHex('1000080007000000010000'), t);
+    expect(row.values).toEqual({ a: 7, x: null });
+    expect(row.warnings).toEqual([
+      `column x is not in this record (stored column count 1; row predates the column): NULL, as if the row was deleted before the column was added; the column is NOT NULL, so if the row still existed then, it took the default the column was added with. The script gives ${declared}, the column's default now, but declares the column in CREATE TABLE rather than adding it (ALTER TABLE … ADD), so it does not say that was the default of that time: if it was, script the column as ALTER TABLE … ADD x … NOT NULL ${declared} and the value reads as it; else fill the value in before re-inserting it`,
+    ]);
+  });
+
+  it('the advice holds: the column scripted as ALTER TABLE … ADD x int NOT NULL DEFAULT ((5)) reads 5 for that record', () => {
+    const t = one('CREATE TABLE t (a int NOT NULL)\nGO\nALTER TABLE t ADD x int NOT NULL DEFAULT ((5))');
+    expect(decodeRow(parseHex('1000080007000000010000'), t).values).toEqual({ a: 7, x: 5 });
+  });
+
+  it('ADD CONSTRAINT … DEFAULT … FOR a column added later changes nothing of what its ADD gave; for a column it lacks, refused', () => {
+    const later = one('CREATE TABLE t (a int NOT NULL)\nGO\nALTER TABLE t ADD x int NOT NULL\nGO\nALTER TABLE t ADD CONSTRAINT DF DEFAULT 5 FOR x');
+    expect(later.columns[1]!.declaredDefault).toBeUndefined();
+    expect(decodeRow(parseHex('1000080007000000010000'), later).values).toEqual({ a: 7, x: null });
+    expect(() => one('CREATE TABLE t (a int NOT NULL)\nGO\nALTER TABLE t ADD CONSTRAINT DF DEFAULT 5 FOR nope')).toThrow(expect.objectContaining({ code: 'SCHEMA_DDL_INVALID', message: expect.stringContaining('t has no column nope') }));
+  });
+
   // A set null bit of a NOT NULL column (one flipped bit on a page with no checksum) printed NULL with no word.
   it('a NOT NULL column marked NULL in the record: NULL, with a warning naming the column', () => {
     const t = one('CREATE TABLE t (a int NOT NULL, b int NULL)');
