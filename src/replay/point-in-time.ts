@@ -382,8 +382,8 @@ const LSN_TEXT = /([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4})/gi;
 /**
  * What the log reader skipped in one file, judged where the replay reads: LSNs from `from` on, and
  * before `upTo` (in the base backup's own log its last LSN; in a log backup, a --stop-before-lsn
- * target: no record from it on is applied). An item's LSN range is its location's LSN up to the
- * last LSN its reason names ("LSNs A up to B are lost"). A bad block has no LSN of its own: the gap
+ * target: no record from it on is applied). An item's LSN range is its `lsnRange` where the reader
+ * gave one, else its location's LSN up to the last LSN its reason names ("LSNs A up to B are lost"). A bad block has no LSN of its own: the gap
  * or short stream it leaves is reported with its range (the next block read, or the stream's start
  * against its header), so such items are kept aside and count only when no range item accounts
  * for them (`final`). Throws ReplayError REPLAY_LOG_DAMAGED for the first item that lies there.
@@ -399,7 +399,8 @@ class LostLog {
     // called once per log record: nothing to look at (the usual case) costs no array
     if (this.items.length !== 0) for (const x of this.items.splice(0)) {
       if (!LOG_LOSS_CODES.has(x.code)) continue;
-      const named = [...(x.location.lsn ? [x.location.lsn] : []), ...(x.reason.match(LSN_TEXT) ?? [])].map((l) => BigInt(lsnToDecimal(parseLsn(l))));
+      // its range where the reader gave it (SkippedItem.lsnRange), else the LSNs its location and reason name
+      const named = (x.lsnRange ? [x.lsnRange.first, x.lsnRange.last] : [...(x.location.lsn ? [x.location.lsn] : []), ...(x.reason.match(LSN_TEXT) ?? [])]).map((l) => BigInt(lsnToDecimal(parseLsn(l))));
       if (named.length === 0) {
         this.unplaced.push(x);
         continue;
