@@ -45,8 +45,11 @@ describeCorpus('the LSN ranges lost, named on INCOMPLETE lines from the skipped 
   });
 
   it('scan --quiet: the range, after the codes', async () => {
-    const r = await cli('scan', '--mdf', A('Database1.mdf'), '--ldf', bad, '--quiet', '--out', join(dir, 'rows.ndjson'));
+    const r = await cli('scan', '--mdf', A('Database1.mdf'), '--ldf', bad, '--quiet', '--out', join(dir, 'rows.ndjson'), '--report', join(dir, 'report.json'));
     expect(r.stderr).toBe(`rowback scan: INCOMPLETE: parts of the log could not be read (FORMAT_LOG_GAP); rows in those LSN ranges are missing from this result (${RANGE} of ${bad})\n`);
+    // --report's skipped items carry the field as it is
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { skipped: SkippedItem[] };
+    expect(report.skipped.find((s) => s.code === 'FORMAT_LOG_GAP')?.lsnRange).toEqual({ first: '00000023:0000004a:0001', last: '00000023:00000052:0001' });
   });
 
   it('a staged job\'s INCOMPLETE note: the range, then where the items are', async () => {
