@@ -456,8 +456,9 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
   const beyond = latest && (target.kind === 'time' ? latest.toTime !== null && target.time > latest.toTime && !logs.some((l) => l.backupStartDate && mayHold(l, target.time)) : lsnCmp(target.lsn, latest.toLsn) > 0 && !logs.some((l) => lsnCmp(target.lsn, l.lastLsn) < 0));
   if (beyond || (!latest && logs.every((l) => (target.kind === 'time' ? !l.backupStartDate || target.time > endSecond(l.backupFinishDate ?? l.backupStartDate) : lsnCmp(target.lsn, l.lastLsn) >= 0)))) {
     const lastLog = [...logs].sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn))[0];
-    // past every commit of a last log backup whose finish date is unknown (its log read whole): the
-    // moment is in log no file given, which no LSN reaches either; what is reached is said
+    // past every commit of a last log backup (its log read whole; its finish date unknown, or known
+    // and the time after its start): the moment is in log no file given, which no LSN reaches
+    // either; what is reached is said
     const pastCommits = lastLog && target.kind === 'time' && lastLog.backupStartDate !== null && target.time > startSecond(lastLog.backupStartDate) && placeByCommits(lastLog, target.time) === 'after';
     const what = lastLog
       ? target.kind === 'time'
