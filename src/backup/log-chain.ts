@@ -82,6 +82,7 @@ export function logBackupChain(given: readonly LogBackupSet[], flawed: (s: LogBa
           code: 'FORMAT_LOG_CHAIN_GAP',
           reason: `log backups do not chain: ${setName(prev)} ends at LSN ${prev.header.lastLsn.decimal} (${prev.header.lastLsn.lsn}), ${setName(s)} starts at ${s.header.firstLsn.decimal} (${s.header.firstLsn.lsn})${CHAIN_GAP_TAIL}`,
           location: { file: s.file, lsn: s.header.firstLsn.lsn },
+          lsnRange: { first: prev.header.lastLsn.lsn, last: s.header.firstLsn.lsn },
         },
       });
     }

@@ -1,6 +1,7 @@
 /**
- * The commit times a log backup's own log records give, for placing a point in time in a log
- * backup whose backup finish date is unknown (its ESET damaged or cut: restore/chain.ts).
+ * The commit times a log backup's own log records give, for placing a point in time after a log
+ * backup started where its headers cannot: its backup finish date unknown (its ESET damaged or
+ * cut), or the time falling while it ran (restore/chain.ts placeByCommits).
  *
  * A point-in-time stop (RESTORE … WITH STOPAT, and rowback's replay, replay/point-in-time.ts
  * LogReplay.feed) reads the log in LSN order and stops at the first LOP_COMMIT_XACT whose End Time

@@ -72,17 +72,17 @@ export function backupLogCoverage(b: BackupLogBounds, firstRead: Lsn | null, end
   const last = formatLsn(b.lastLsn);
   if (!before(b.firstLsn, b.lastLsn)) return [];
   if (!firstRead || !end) {
-    return [{ code: 'FORMAT_LOG_STREAM_MISSING', reason: `the backup's header covers LSNs ${first} to ${last}, but its log stream holds no readable log record: that whole range is lost`, location: { file: b.file, lsn: first } }];
+    return [{ code: 'FORMAT_LOG_STREAM_MISSING', reason: `the backup's header covers LSNs ${first} to ${last}, but its log stream holds no readable log record: that whole range is lost`, location: { file: b.file, lsn: first }, lsnRange: { first, last } }];
   }
   const out: SkippedItem[] = [];
   // FirstLSN names a record the backup holds (a record of VLF N lies in VLF N), so a stream
   // starting in a later block — of the same VLF or a later one — lost the log in between.
   if (b.backupType === 'log' && before(b.firstLsn, firstRead)) {
-    out.push({ code: 'FORMAT_LOG_STREAM_SHORT', reason: `the log stream starts at LSN ${formatLsn(firstRead)}, but the backup's header says it starts at ${first}: LSNs ${first} up to ${formatLsn(firstRead)} are lost`, location: { file: b.file, lsn: first } });
+    out.push({ code: 'FORMAT_LOG_STREAM_SHORT', reason: `the log stream starts at LSN ${formatLsn(firstRead)}, but the backup's header says it starts at ${first}: LSNs ${first} up to ${formatLsn(firstRead)} are lost`, location: { file: b.file, lsn: first }, lsnRange: { first, last: formatLsn(firstRead) } });
   }
   if (!reachesLogPosition(end, b.lastLsn)) {
     const stop = formatLsn({ ...end, slot: 1 });
-    out.push({ code: 'FORMAT_LOG_STREAM_SHORT', reason: `the log stream ends at LSN ${stop}, but the backup's header says it runs to ${last}: LSNs ${stop} up to ${last} are lost`, location: { file: b.file, lsn: stop } });
+    out.push({ code: 'FORMAT_LOG_STREAM_SHORT', reason: `the log stream ends at LSN ${stop}, but the backup's header says it runs to ${last}: LSNs ${stop} up to ${last} are lost`, location: { file: b.file, lsn: stop }, lsnRange: { first: stop, last } });
   }
   return out;
 }

@@ -78,6 +78,18 @@ export interface SkippedItem {
   location: { file?: string; offset?: number; lsn?: string; page?: string; slot?: number; table?: string; column?: string };
   /** Row image hex, when the item was a row that could not be decoded. */
   raw?: string;
+  /**
+   * The log the item lost, where the reader knows its bounds: the LSNs from `first` up to `last`
+   * (`last` is the first LSN past the loss, itself not lost: the reasons' "LSNs A up to B"), both in
+   * fn_dblog's text form `vvvvvvvv:bbbbbbbb:ssss` (logreader/lsn.ts formatLsn). Set on a log stream
+   * short of its header's range or holding nothing (backup/log-coverage.ts), a gap between log
+   * blocks or a VLF holding none (logreader/ldf/reader.ts), a VLF cut short by the end of an .ldf,
+   * log backups that do not chain (FORMAT_LOG_CHAIN_GAP) and two copies of log blocks that differ.
+   * Absent where the bounds are not known: a damaged block (the gap it leaves is another item's
+   * range), an .ldf cut with its later VLFs missing (open-ended), damage in an MTF stream. Readers
+   * (`log`, `scan` and the worker's INCOMPLETE lines) name it; the reason says it in words too.
+   */
+  lsnRange?: { first: string; last: string };
 }
 
 /**
@@ -279,4 +291,28 @@ export function logLossClause(lost: readonly SkippedItem[]): string {
     unread.length ? `parts of the log could not be read (${codes(unread)})` : '',
     notGiven.length ? `${unread.length ? 'parts' : 'parts of the log'} are in no file given (${codes(notGiven)})` : '',
   ].filter(Boolean).join(', and ');
+}
+
+/**
+ * Where one lost item's loss is: its LSN range (`lsnRange`, where the reader knows it: "LSNs A up to
+ * B of FILE", "…, in no file given" for a chain gap), else its file and offset; '' when it names
+ * neither. (`log` parsed the range out of the reason's words, which missed the ldf reader's gaps.)
+ */
+export function lossPlace(s: SkippedItem): string {
+  const file = s.location.file ?? '';
+  if (s.lsnRange) return `LSNs ${s.lsnRange.first} up to ${s.lsnRange.last}${s.code === 'FORMAT_LOG_CHAIN_GAP' ? ', in no file given' : file ? ` of ${file}` : ''}`;
+  if (file && s.location.offset !== undefined) return `${file} from offset ${s.location.offset}`;
+  return file;
+}
+
+/**
+ * The places of the log lost (`lost`: logLoss's items), for an INCOMPLETE line, said even with
+ * --quiet (`log`, `scan`, the worker's job note): ` (P1; P2; P3; N more)` of lossPlace's distinct
+ * non-empty places, at most three named; '' when none names a place. `tail`: text closing the
+ * parenthesis (e.g. `see its skipped items`), kept even when no place is named.
+ */
+export function lossPlaces(lost: readonly SkippedItem[], tail?: string): string {
+  const where = lost.map(lossPlace).filter((w, i, all) => w && all.indexOf(w) === i);
+  const parts = [...where.slice(0, 3), ...(where.length > 3 ? [`${where.length - 3} more`] : []), ...(tail ? [tail] : [])];
+  return parts.length ? ` (${parts.join('; ')})` : '';
 }

@@ -64,7 +64,7 @@ import {
   LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST, LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, LOP_DELETE_ROWS, LOP_INSERT_ROWS,
   LOP_MODIFY_COLUMNS, LOP_MODIFY_ROW, type LogRecord,
 } from '../logreader/log-record.js';
-import { lsnFromDecimal, lsnToDecimal, parseLsn } from '../logreader/lsn.js';
+import { formatLsn, lsnFromDecimal, lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { decodeRow } from '../reconstruct/decode-row.js';
 import { hasDriftWarning } from '../reconstruct/record/layout-warnings.js';
 import { visibleColumns, type TableLayout } from '../reconstruct/metadata/table-layout.js';
@@ -261,8 +261,9 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
   }
   // STOPAT's datetime rounding (.979 → .980): the replay stops where a real RESTORE of the same text does
   const target = asStopAtTarget(inputs.target);
-  // a log backup whose finish date is unknown (its ESET damaged or cut): its own commit times place a time after its start
-  if (target.kind === 'time') await addLogCommitTimes(sets);
+  // a log backup whose finish date is unknown (its ESET damaged or cut), or that was running at the
+  // time: its own commit times place a time after its start (restore/history.ts addLogCommitTimes)
+  if (target.kind === 'time') await addLogCommitTimes(sets, target.time);
   const chain = planChain(sets, target);
   // the damaged closing blocks of a backup the replay uses: said, as scan and log say them
   for (const x of read) if (chain.steps.some((st) => st.set === x.set)) notes.push(...x.trailer);
@@ -314,13 +315,15 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
       cursor = BigInt(l.set.lastLsn);
     }
     let stopped = false;
+    // --stop-before-lsn: no record at or after it is applied, so log lost from it on is not needed
+    const stopLsn = target.kind === 'lsn' ? BigInt(target.lsn) : null;
     const logBlocks = { blocks: 0, checked: 0, list: [] as UncheckedLogBlock[] };
     for (const s of streams) {
       if (stopped) break;
       // Log the reader could not read (a torn or zeroed block, a gap, a cut stream) may hold the
       // table's row operations: refused when it lies where this replay reads (a zeroed block of a
       // log backup left a row out of the table at the stop point, unsaid).
-      const lost = new LostLog(s.path, s.from, s.kind === 'bak' ? baseEnd : null);
+      const lost = new LostLog(s.path, s.from, s.kind === 'bak' ? baseEnd : stopLsn);
       const scan = emptyLogScanStats();
       // with a signal, the reader gives the event loop a turn now and then: Ctrl-C is heard during the replay
       for await (const r of openBackupLogStream(s.path, s.kind).records({ ...(inputs.signal ? { signal: inputs.signal } : {}), onSkipped: (x) => lost.items.push(x) }, scan)) {
@@ -342,8 +345,19 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
       const kind = set.backupType === 'log' ? 'log' : set.backupType === 'differential' ? 'differential' : 'full';
       const last = lsnFromDecimal(set.lastLsn);
       const bounds = { file: s.path, backupType: kind, firstLsn: lsnFromDecimal(set.firstLsn), lastLsn: last } as const;
-      const short = backupLogCoverage(bounds, scan.firstLsn, stopped ? { vlf: last.vlf, block: last.block } : scan.end);
+      let short = backupLogCoverage(bounds, scan.firstLsn, stopped ? { vlf: last.vlf, block: last.block } : scan.end);
       lost.items.push(...short);
+      // A --stop-before-lsn at or before the end of what a stream cut short (or otherwise short at
+      // its end) holds: no record at or after the target was there to stop at, yet every record
+      // before it was read (the stream's end, the next block's first slot, is not before it). The
+      // replay stops there: the log lost lies past the stop (LostLog ignores it), and the cut is
+      // judged up to the stop point, as when a record stops it (it was refused REPLAY_LOG_DAMAGED,
+      // compared with the header's LastLSN, not the target).
+      if (!stopped && stopLsn !== null && s.kind === 'trn' && scan.end !== null && BigInt(lsnToDecimal({ ...scan.end, slot: 1 })) >= stopLsn && short.some((x) => x.location.lsn !== undefined && BigInt(lsnToDecimal(parseLsn(x.location.lsn))) >= stopLsn)) {
+        stopped = true;
+        stats.stoppedAt = formatLsn(lsnFromDecimal(stopLsn.toString()));
+        short = short.filter((x) => x.location.lsn === undefined || BigInt(lsnToDecimal(parseLsn(x.location.lsn))) < stopLsn);
+      }
       // a log stream cut short: a note when the log read holds every LSN needed (its header's
       // range, or up to the stop point when the replay stopped in it), else a loss beside `short`
       const cut = cuts.get(s.path);
@@ -366,9 +380,10 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
 const LSN_TEXT = /([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4})/gi;
 
 /**
- * What the log reader skipped in one file, judged where the replay reads: LSNs from `from` on (and,
- * in the base backup's own log, before `upTo`). An item's LSN range is its location's LSN up to the
- * last LSN its reason names ("LSNs A up to B are lost"). A bad block has no LSN of its own: the gap
+ * What the log reader skipped in one file, judged where the replay reads: LSNs from `from` on, and
+ * before `upTo` (in the base backup's own log its last LSN; in a log backup, a --stop-before-lsn
+ * target: no record from it on is applied). An item's LSN range is its `lsnRange` where the reader
+ * gave one, else its location's LSN up to the last LSN its reason names ("LSNs A up to B are lost"). A bad block has no LSN of its own: the gap
  * or short stream it leaves is reported with its range (the next block read, or the stream's start
  * against its header), so such items are kept aside and count only when no range item accounts
  * for them (`final`). Throws ReplayError REPLAY_LOG_DAMAGED for the first item that lies there.
@@ -384,7 +399,8 @@ class LostLog {
     // called once per log record: nothing to look at (the usual case) costs no array
     if (this.items.length !== 0) for (const x of this.items.splice(0)) {
       if (!LOG_LOSS_CODES.has(x.code)) continue;
-      const named = [...(x.location.lsn ? [x.location.lsn] : []), ...(x.reason.match(LSN_TEXT) ?? [])].map((l) => BigInt(lsnToDecimal(parseLsn(l))));
+      // its range where the reader gave it (SkippedItem.lsnRange), else the LSNs its location and reason name
+      const named = (x.lsnRange ? [x.lsnRange.first, x.lsnRange.last] : [...(x.location.lsn ? [x.location.lsn] : []), ...(x.reason.match(LSN_TEXT) ?? [])]).map((l) => BigInt(lsnToDecimal(parseLsn(l))));
       if (named.length === 0) {
         this.unplaced.push(x);
         continue;
@@ -393,7 +409,7 @@ class LostLog {
       const lo = named.reduce((a, b) => (a < b ? a : b));
       const hi = named.reduce((a, b) => (a > b ? a : b));
       if (named.length > 1 ? hi <= this.from : hi < this.from) continue; // before what this file adds
-      if (this.upTo !== null && lo >= this.upTo) continue; // past the base backup's last LSN: not part of it
+      if (this.upTo !== null && lo >= this.upTo) continue; // past the base backup's last LSN, or the stop LSN: not read for this replay
       this.refuse(x);
     }
     if (final && !this.ranged && this.unplaced.length) this.refuse(this.unplaced[0]!);

@@ -58,7 +58,14 @@ export interface RestoreChain {
 export interface ReachableRange {
   /** Earliest STOPAT time (local, ms) and earliest stop-before LSN. */
   fromTime: string | null;
+  /** Latest STOPAT time certainly reached by the headers: the last log backup's start second (it holds every record before it). */
   toTime: string | null;
+  /**
+   * When the last log backup's own log was read (`logCommits`, backup/log-commits.ts) and records a
+   * commit later than `toTime`: that commit's time, every --stop-at before which is placed in it
+   * (placeByCommits: the stop falls at that commit or an earlier one). Null otherwise.
+   */
+  toBeforeTime: string | null;
   fromLsn: string;
   /** Latest stop-before LSN that lies inside a log backup (the last log's last_lsn is exclusive). */
   toLsn: string;
@@ -92,13 +99,16 @@ type LogWalk =
   | { ok: false; logs: BackupSetRecord[]; why: string; code: string; at: BackupSetRecord; /** The first LSN no log backup given holds, for a gap. */ missing?: string };
 
 /**
- * Where a --stop-at `time` after log backup `l` started lies, when its finish date is unknown, from
- * the commit times of its own log records (`l.logCommits`, backup/log-commits.ts; the rule is its
- * module comment: the stop falls at the first commit later than the time, RESTORE STOPAT's and the
- * replay's rule): 'in' when it holds a commit later than `time` (the stop falls in it; that commit
- * is read, so this holds even when part of its log was lost); 'after' when its whole log was read
- * and no commit of it is later (the stop falls after it: in the next log backup, as after one whose
- * finish date is known to be before the time); null when that cannot be told (not read, or log lost).
+ * Where a --stop-at `time` after log backup `l` started lies, from the commit times of its own log
+ * records (`l.logCommits`, backup/log-commits.ts; the rule is its module comment: the stop falls at
+ * the first commit later than the time, RESTORE STOPAT's and the replay's rule). Used whether its
+ * finish date is unknown (ESET damaged or cut) or known and the time falls while it ran (its start
+ * to its finish, whole seconds), where the headers alone cannot tell which log backup holds the
+ * records of that moment: 'in' when it holds a commit later than `time` (the stop falls in it; that
+ * commit is read, so this holds even when part of its log was lost); 'after' when its whole log was
+ * read and no commit of it is later (the stop falls after it: in the next log backup, as after one
+ * whose finish date is before the time); null when that cannot be told (not read: msdb, a striped
+ * set, no file at hand; or part of its log lost).
  */
 function placeByCommits(l: BackupSetRecord, time: string): 'in' | 'after' | null {
   const c = l.logCommits;
@@ -199,7 +209,7 @@ function walkLogs(logs: BackupSetRecord[], start: string, fork: string | null, t
       return { ok: false, logs: chosen, code: 'INPUT_RESTORE_AMBIGUOUS_CHAIN', at: c[0], why: `after LSN ${cur} several log backups continue the chain with different ranges (${c.map((x) => `${fileOf(x)}: ${x.firstLsn}..${x.lastLsn}`).join('; ')}) and their headers do not tell a copy-only backup from another recovery fork; move the ones that do not belong out of the folders, or plan from msdb (--server)` };
     }
     chosen.push(l);
-    /** Where the time lies by `l`'s own commit times, when its finish date is unknown and they tell (placeByCommits). */
+    /** Where the time lies by `l`'s own commit times, when it falls after `l` started and they tell (placeByCommits). */
     let placed: 'in' | 'after' | null = null;
     if (target) {
       if (target.kind === 'lsn' && lsnCmp(target.lsn, l.lastLsn) < 0) return { ok: true, logs: chosen };
@@ -208,8 +218,10 @@ function walkLogs(logs: BackupSetRecord[], start: string, fork: string | null, t
         if (target.time <= startSecond(l.backupStartDate)) {
           if (prevUnknown) return { ok: false, logs: chosen, code: 'INPUT_RESTORE_TARGET_AT_BOUNDARY', at: prevUnknown, why: finishUnknown(prevUnknown, target.time, l) };
           if (prevFinish === null || target.time > endSecond(prevFinish)) return { ok: true, logs: chosen };
-        } else if (l.backupFinishDate === null) {
-          // after it started, its finish date unknown: its own log's commit times may place the time
+        } else {
+          // after it started (its finish date unknown, or known and the time while it ran): its own
+          // log's commit times may place the time (a breaker: 13:29:34.600 was refused on StopAt_1.trn
+          // as the corpus holds it, finished 13:29:34, and placed on a copy whose ESET was damaged)
           placed = placeByCommits(l, target.time);
           if (placed === 'in') return { ok: true, logs: chosen };
         }
@@ -221,7 +233,7 @@ function walkLogs(logs: BackupSetRecord[], start: string, fork: string | null, t
             logs: chosen,
             code: 'INPUT_RESTORE_TARGET_AT_BOUNDARY',
             at: l,
-            why: `${target.time} falls while log backup ${fileOf(l)} was running (${l.backupStartDate} to ${finish}, whole seconds): whether the records of that moment are in it or in the next log backup cannot be told from the headers; choose a time outside that span or stop before an LSN (--stop-before-lsn)`,
+            why: `${target.time} falls while log backup ${fileOf(l)} was running (${l.backupStartDate} to ${finish}, whole seconds): whether the records of that moment are in it or in the next log backup cannot be told from the headers${l.logCommits ? commitsSaid(l) : l.source === 'file' ? '' : ' (given its file, its log records\' commit times can place the time)'}; choose a time outside that span or stop before an LSN (--stop-before-lsn)`,
           };
         }
       }
@@ -281,6 +293,7 @@ export function reachableRanges(sets: BackupSetRecord[]): ReachableRange[] {
       unplaceable,
       fromTime: f.backupFinishDate ? addSecond(f.backupFinishDate) : null,
       toTime: last.backupStartDate ? startSecond(last.backupStartDate) : null,
+      toBeforeTime: last.logCommits?.last && last.backupStartDate && last.logCommits.last > startSecond(last.backupStartDate) ? last.logCommits.last : null,
       fromLsn: f.lastLsn,
       toLsn: (BigInt(last.lastLsn) - 1n).toString(),
       full: f,
@@ -294,7 +307,7 @@ export function describeReachable(r: ReachableRange[], kind: RestoreTarget['kind
   if (r.length === 0) return 'nothing can be restored to a point in time from these backups';
   const one = (x: ReachableRange) =>
     kind === 'time'
-      ? `${x.fromTime ?? '?'} to ${x.toTime ?? '?'} (from full backup ${fileOf(x.full)}${x.unplaceable.map((u) => `; except after ${u.after} up to ${u.upTo}: the finish date of ${u.file} is unknown, so stop before an LSN there`).join('')})`
+      ? `${x.fromTime ?? '?'} to ${x.toBeforeTime ? `just before ${x.toBeforeTime} (the last commit in its last log backup's log)` : (x.toTime ?? '?')} (from full backup ${fileOf(x.full)}${x.unplaceable.map((u) => `; except after ${u.after} up to ${u.upTo}: the finish date of ${u.file} is unknown, so stop before an LSN there`).join('')})`
       : `LSN ${x.fromLsn} to ${x.toLsn} (from full backup ${fileOf(x.full)})`;
   return `reachable with these backups: ${r.map(one).join('; ')}`;
 }
@@ -431,24 +444,27 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
   // A log backup whose finish date is unknown may hold any time after its start, unless a log backup
   // after it (by LSN) started before that time: then the time is past it (reviewer: a damaged trailer
   // in the middle of a chain turned every late target into a boundary refusal, TOO_LATE never said).
-  // Its own log's commit times place a time after its start in it or past it (placeByCommits).
-  const mayHold = (l: BackupSetRecord, t: string): boolean =>
-    l.backupFinishDate !== null
+  // Its own log's commit times, when read, place a time after its start in it or past it
+  // (placeByCommits), whether its finish date is known or not.
+  const mayHold = (l: BackupSetRecord, t: string): boolean => {
+    const placed = l.backupStartDate !== null && t > startSecond(l.backupStartDate) ? placeByCommits(l, t) : null;
+    if (placed !== null) return placed === 'in';
+    return l.backupFinishDate !== null
       ? t <= endSecond(l.backupFinishDate)
-      : l.backupStartDate !== null && t > startSecond(l.backupStartDate) && placeByCommits(l, t) !== null
-        ? placeByCommits(l, t) === 'in'
-        : !logs.some((m) => m !== l && lsnCmp(m.firstLsn, l.lastLsn) >= 0 && m.backupStartDate !== null && startSecond(m.backupStartDate) < t);
+      : !logs.some((m) => m !== l && lsnCmp(m.firstLsn, l.lastLsn) >= 0 && m.backupStartDate !== null && startSecond(m.backupStartDate) < t);
+  };
   const beyond = latest && (target.kind === 'time' ? latest.toTime !== null && target.time > latest.toTime && !logs.some((l) => l.backupStartDate && mayHold(l, target.time)) : lsnCmp(target.lsn, latest.toLsn) > 0 && !logs.some((l) => lsnCmp(target.lsn, l.lastLsn) < 0));
   if (beyond || (!latest && logs.every((l) => (target.kind === 'time' ? !l.backupStartDate || target.time > endSecond(l.backupFinishDate ?? l.backupStartDate) : lsnCmp(target.lsn, l.lastLsn) >= 0)))) {
     const lastLog = [...logs].sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn))[0];
-    // past every commit of a last log backup whose finish date is unknown (its log read whole): the
-    // moment is in log no file given, which no LSN reaches either; what is reached is said
-    const pastCommits = lastLog && target.kind === 'time' && lastLog.backupFinishDate === null && lastLog.backupStartDate !== null && target.time > startSecond(lastLog.backupStartDate) && placeByCommits(lastLog, target.time) === 'after';
+    // past every commit of a last log backup (its log read whole; its finish date unknown, or known
+    // and the time after its start): the moment is in log no file given, which no LSN reaches
+    // either; what is reached is said
+    const pastCommits = lastLog && target.kind === 'time' && lastLog.backupStartDate !== null && target.time > startSecond(lastLog.backupStartDate) && placeByCommits(lastLog, target.time) === 'after';
     const what = lastLog
       ? target.kind === 'time'
         ? `the last log backup, ${fileOf(lastLog)}, started at ${lastLog.backupStartDate ?? '(no date)'}${
             pastCommits
-              ? ` (its backup finish date is unknown) and its log, read whole, ${lastLog.logCommits!.last === null ? 'holds no transaction commit' : `records its last commit at ${lastLog.logCommits!.last}`}: the records of ${target.time} are after it, in log no file given, which no --stop-at or --stop-before-lsn reaches; the latest point these backups reach is the end of it: ${endOf(lastLog)}`
+              ? ` (${lastLog.backupFinishDate === null ? 'its backup finish date is unknown' : `finished at ${lastLog.backupFinishDate}`}) and its log, read whole, ${lastLog.logCommits!.last === null ? 'holds no transaction commit' : `records its last commit at ${lastLog.logCommits!.last}`}: the records of ${target.time} are after it, in log no file given, which no --stop-at or --stop-before-lsn reaches; the latest point these backups reach is the end of it: ${endOf(lastLog)}`
               : ''
           }`
         : `the last log backup, ${fileOf(lastLog)}, ends before LSN ${lastLog.lastLsn}`

@@ -69,9 +69,10 @@ export interface BackupSetRecord {
    */
   caveat?: string;
   /**
-   * For a log backup whose `backupFinishDate` is unknown, when its file was at hand: the commit
-   * times its own log records give (backup/log-commits.ts readLogCommitTimes), which place a
-   * --stop-at after its start in it or after it (restore/chain.ts). Absent otherwise (msdb, or not read).
+   * For a log backup whose `backupFinishDate` is unknown, or that ran at the --stop-at time or ends
+   * the chain before it (addLogCommitTimes), when its file was at hand: the commit times its own log
+   * records give (backup/log-commits.ts readLogCommitTimes), which place a --stop-at after its start
+   * in it or after it (restore/chain.ts). Absent otherwise (msdb, or not read).
    */
   logCommits?: { last: string | null; whole: boolean; why?: string };
   files: HistoryFile[];
@@ -185,15 +186,26 @@ function describeError(e: unknown): { code: string; reason: string } {
 }
 
 /**
- * Fills `logCommits` (the commit times of its own log, backup/log-commits.ts) on every log backup
- * set read from one file whose backup finish date is unknown and that is not left out as damaged,
- * so the planner can place a --stop-at after its start (restore/chain.ts placeByCommits). Reads
- * those sets' log streams once each (they are few: a finish date is unknown only when the ESET is
- * damaged or cut); sets from msdb, striped sets and the others are left as they are. Never throws.
+ * Fills `logCommits` (the commit times of its own log, backup/log-commits.ts) on log backup sets read
+ * from one file and not left out as damaged, so the planner can place a --stop-at after a log
+ * backup's start by them (restore/chain.ts placeByCommits, STOPAT's rule: the stop falls at the
+ * first commit later than the time). Which sets: every one whose backup finish date is unknown
+ * (its ESET damaged or cut); and, given the target time `time` (`YYYY-MM-DDTHH:MM:SS.fff`, local,
+ * as chain.ts compares it), every one that was running at it (after its start second, up to the
+ * end of its finish second: the headers cannot tell whether that moment's records are in it or the
+ * next), and every one that ends a chain (no other log backup continues after its last LSN) when
+ * the time is after its start, so a refusal says how far its commits reach. Each of those is read
+ * once (one log stream read; a few per plan); sets from msdb, striped sets and the others are left
+ * as they are, and a plan without `time` reads only the first kind (as before). Never throws.
  */
-export async function addLogCommitTimes(sets: BackupSetRecord[]): Promise<void> {
-  for (const s of sets) {
-    if (s.source !== 'file' || s.backupType !== 'log' || s.backupFinishDate !== null || s.damaged || s.devices.length !== 1 || s.logCommits) continue;
+export async function addLogCommitTimes(sets: BackupSetRecord[], time?: string): Promise<void> {
+  const logs = sets.filter((s) => s.backupType === 'log' && !s.damaged);
+  const after = (s: BackupSetRecord) => time !== undefined && s.backupStartDate !== null && time > `${s.backupStartDate}.000`;
+  const running = (s: BackupSetRecord) => after(s) && s.backupFinishDate !== null && time! <= `${s.backupFinishDate}.999`;
+  const endsChain = (s: BackupSetRecord) => !logs.some((m) => m !== s && lsnCmp(m.firstLsn, s.lastLsn) <= 0 && lsnCmp(s.lastLsn, m.lastLsn) < 0);
+  for (const s of logs) {
+    if (s.source !== 'file' || s.devices.length !== 1 || s.logCommits) continue;
+    if (s.backupFinishDate !== null && !running(s) && !(after(s) && endsChain(s))) continue;
     s.logCommits = await readLogCommitTimes(s.devices[0], s.position);
   }
 }

@@ -4,7 +4,7 @@ import { InputError, isRowbackError, StagingError } from '../errors.js';
 import { redactSpec } from '../staging/store.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import { NotPrintedRows, type RecoverEvent, type RecoverOptions } from '../recover/recover-rows.js';
-import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isUndecodedRowOp, logLoss, logLossClause, type RecoverySource, type ScanFilter, type SkippedItem } from '../recover/source.js';
+import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, type RecoverySource, type ScanFilter, type SkippedItem } from '../recover/source.js';
 import type { ScanSourceOptions } from '../cli/commands/scan-sources.js';
 import type { StagingStore } from '../staging/store.js';
 import type { JobRecord } from '../staging/types.js';
@@ -292,7 +292,7 @@ export class JobWorker {
           // are not among the staged ones (the page said "N skipped" and nothing more)
           const all = [...source!.skipped(), ...skipped, ...staged];
           const lost = logLoss(all);
-          if (lost.length) n.push(`INCOMPLETE: ${logLossClause(lost)}; rows in those LSN ranges are missing from this job (see its skipped items)`);
+          if (lost.length) n.push(`INCOMPLETE: ${logLossClause(lost)}; rows in those LSN ranges are missing from this job${lossPlaces(lost, 'see its skipped items')}`);
           // also rows of tables it still names whose columns it lost (a zeroed sys.syscolpars page)
           const loss = !spec.metadata ? catalogDamageLoss(all, undecodedRowOps, stats.unknownAllocUnitRowOps, 'row operation') : null;
           if (loss) n.push(`INCOMPLETE: the data file's catalog is damaged (${catalogDamageSubject(loss.damage, false)}): ${loss.clause}, not staged`);

@@ -26,6 +26,7 @@ describe('logBackupChain', () => {
   it('a missing backup and an overlap are both breaks (FORMAT_LOG_CHAIN_GAP naming both files and LSNs)', () => {
     const missing = logBackupChain([set('a.trn', 100, 200), set('c.trn', 300, 400)]);
     expect(missing.gaps.map((g) => [g.from, g.to, g.item.code, g.item.location])).toEqual([['00000019:000000c8:0001', '00000019:0000012c:0001', 'FORMAT_LOG_CHAIN_GAP', { file: 'c.trn', lsn: '00000019:0000012c:0001' }]]);
+    expect(missing.gaps[0]!.item.lsnRange).toEqual({ first: '00000019:000000c8:0001', last: '00000019:0000012c:0001' });
     expect(missing.gaps[0]!.item.reason).toBe('log backups do not chain: a.trn ends at LSN 25000000000000200 (00000019:000000c8:0001), c.trn starts at 25000000000000300 (00000019:0000012c:0001): the log backup(s) in between are missing, and their records with them');
     // two backups whose ranges overlap without being the same are not one chain (two branches after a restore)
     expect(logBackupChain([set('a.trn', 100, 200), set('b.trn', 150, 300)]).gaps).toHaveLength(1);

@@ -39,10 +39,15 @@ describe('backupLogCoverage across a VLF boundary', () => {
     expect(r.map((s) => s.code)).toEqual(['FORMAT_LOG_STREAM_SHORT']);
     const r2 = backupLogCoverage(log(L(0x142, 0x66), L(0x143, 0x40)), L(0x142, 0x66), P(0x142, 0x1f0));
     expect(r2.map((s) => s.code)).toEqual(['FORMAT_LOG_STREAM_SHORT']);
+    // the range lost, structured (SkippedItem.lsnRange), as the reason says it
+    expect(r2[0].lsnRange).toEqual({ first: '00000142:000001f0:0001', last: '00000143:00000040:0001' });
   });
   it('a log backup whose stream starts in the next VLF lost the start: FirstLSN names a record of its own VLF', () => {
     const r = backupLogCoverage(log(L(0x142, 0x1e0), L(0x143, 0x94)), L(0x143, 0x10), P(0x143, 0x94));
     expect(r.map((s) => s.code)).toEqual(['FORMAT_LOG_STREAM_SHORT']);
+    expect(r[0].lsnRange).toEqual({ first: '00000142:000001e0:0001', last: '00000143:00000010:0001' });
+    // nothing read: the whole range
+    expect(backupLogCoverage(log(L(0x142, 0x1e0), L(0x143, 0x94)), null, null)[0]).toMatchObject({ code: 'FORMAT_LOG_STREAM_MISSING', lsnRange: { first: '00000142:000001e0:0001', last: '00000143:00000094:0001' } });
   });
 });
 

@@ -111,6 +111,29 @@ describeCorpus('a .trn cut short inside its log stream, read by log, dump --trn 
     expect(r.stderr).toMatch(/^rowback: REPLAY_LOG_DAMAGED: .*short\.trn: log records could not be read \(FORMAT_LOG_STREAM_SHORT: .*LSNs 00000019:0000009e:0001 up to 00000019:000000a3:0001 are lost/);
   });
 
+  it('dump --trn --stop-before-lsn at the very end of what the cut copy holds: replayed with the note (it was refused, compared with the header\'s LastLSN)', async () => {
+    // short.trn's last record is 19:9d:3 and its read ends where 19:9e:1 would be; STOPBEFOREMARK
+    // 19:9d:4 or 19:9e:1 applies every record it holds, as the whole file gives it; 19:9e:2 would
+    // need 19:9e:1, which the cut lost
+    const byLsn = async (trn2: string, lsn: string) => {
+      const out = join(dir, `dump-${++outs}.ndjson`);
+      const r = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), '--trn', rtc('RestoreTimeClean_1.trn'), trn2, '--table', 'steps', '--stop-before-lsn', lsn, '--out', out);
+      return { ...r, rows: r.code === 0 ? readFileSync(out, 'utf8') : '' };
+    };
+    for (const lsn of ['00000019:0000009d:0004', '00000019:0000009e:0001']) {
+      const ref = await byLsn(rtc('RestoreTimeClean_2.trn'), lsn);
+      const r = await byLsn(short, lsn);
+      expect(r.stderr).not.toContain('REPLAY_LOG_DAMAGED');
+      expect(r.code).toBe(0);
+      expect(r.rows).toBe(ref.rows);
+      expect(r.rows.trim().split('\n')).toHaveLength(15);
+      expect(r.stderr).toContain(`rowback dump: note: ${note(short, 2978)}every LSN the replay needs from it (00000019:00000099:0001 up to the stop point, ${lsn}) was read before the cut: no log it replays is lost\n`);
+    }
+    const lost = await byLsn(short, '00000019:0000009e:0002');
+    expect(lost.code).toBe(2);
+    expect(lost.stderr).toMatch(/^rowback: REPLAY_LOG_DAMAGED: .*short\.trn: log records could not be read \(FORMAT_LOG_STREAM_SHORT: .*LSNs 00000019:0000009e:0001 up to 00000019:000000a3:0001 are lost/);
+  });
+
   it('dump --trn, the cut copy and a whole copy of one log backup both given (either order): the whole one is read', async () => {
     // the chain took the first given of two copies of one LSN range: the cut one, refused as
     // REPLAY_LOG_DAMAGED with the whole copy at hand (before cut copies were read, it was left out)

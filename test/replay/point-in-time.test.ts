@@ -219,9 +219,13 @@ describeCorpus('point-in-time replay on sql2008-backups/StopAt (full + 4 log bac
   const S = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
   const FULLS = S('StopAt.bak');
   // counts read off the commit records (`rowback log … --operation LOP_COMMIT_XACT`)
-  const EXPECTED_STOPAT: Record<string, number> = { '2020-05-12T13:29:00.000': 4, '2020-05-12T13:30:24.000': 20, '2020-05-12T13:31:00.000': 28, '2020-05-12T13:33:00.000': 53, '2020-05-12T13:34:44.000': 73 };
+  // 13:29:34.600, 13:30:24.600, 13:32:09.700: while a log backup ran (each started and finished in
+  // that second), after its last commit and after the next backup's first (13:29:34.530,
+  // 13:30:24.583, 13:32:09.670): placed by the running backup's own commit times (they were refused
+  // INPUT_RESTORE_TARGET_AT_BOUNDARY, yet answered on a copy whose ESET was damaged)
+  const EXPECTED_STOPAT: Record<string, number> = { '2020-05-12T13:29:00.000': 4, '2020-05-12T13:29:34.600': 11, '2020-05-12T13:30:24.000': 20, '2020-05-12T13:30:24.600': 21, '2020-05-12T13:31:00.000': 28, '2020-05-12T13:32:09.700': 43, '2020-05-12T13:33:00.000': 53, '2020-05-12T13:34:44.000': 73 };
   const LOGS2 = ['StopAt_1.trn', 'StopAt_2.trn', 'StopAt_21.trn', 'StopAt_23.trn'].map(S);
-  for (const T of ['2020-05-12T13:29:00.000', '2020-05-12T13:30:24.000', '2020-05-12T13:31:00.000', '2020-05-12T13:33:00.000', '2020-05-12T13:34:44.000']) {
+  for (const T of Object.keys(EXPECTED_STOPAT)) {
     it(`--stop-at ${T}: exactly the rows whose commit came at or before it`, async () => {
       const ins = await committedInserts([FULLS, ...LOGS2]);
       expect(ins).toHaveLength(73);

@@ -102,3 +102,31 @@ describe('restore plan: placing a time by a log backup\'s commit times (SYNTHETI
     expect(err?.message).toContain('stop before an LSN (--stop-before-lsn) instead, which its log records place');
   });
 });
+
+/** SYNTHETIC history: a log backup whose finish date is known, read (its file at hand), the time while it ran. */
+describe('restore plan: a time while a log backup ran, its finish date known, placed by its commit times (SYNTHETIC)', () => {
+  const chain = (l2: Partial<BackupSetRecord>): BackupSetRecord[] => [
+    rec({ name: 'F1.bak', backupType: 'full', firstLsn: '1000000000010000001', lastLsn: '1000000000020000001', at: '2024-03-01T10:00:00' }),
+    rec({ name: 'L1.trn', backupType: 'log', firstLsn: '1000000000005000001', lastLsn: '1000000000030000001', at: '2024-03-01T11:00:00' }),
+    rec({ name: 'L2.trn', backupType: 'log', firstLsn: '1000000000030000001', lastLsn: '1000000000040000001', at: '2024-03-01T12:00:00', backupFinishDate: '2024-03-01T12:00:09', ...l2 }),
+  ];
+  it('the last log backup recording a commit after its start: the reachable range runs to just before it, and a time before it is planned', () => {
+    const sets = chain({ source: 'file', logCommits: { last: '2024-03-01T12:00:07.120', whole: true } });
+    expect(names(planChain(sets, at('2024-03-01T12:00:05.000')).steps)).toEqual(['F1.bak', 'L1.trn', 'L2.trn']);
+    const err = refusal(() => planChain(sets, at('2024-03-01T12:00:08.000')));
+    expect(err?.code).toBe('INPUT_RESTORE_TOO_LATE');
+    expect(err?.message).toContain('started at 2024-03-01T12:00:00 (finished at 2024-03-01T12:00:09) and its log, read whole, records its last commit at 2024-03-01T12:00:07.120: the records of 2024-03-01T12:00:08.000 are after it');
+    expect(err?.message).toContain('reachable with these backups: 2024-03-01T10:00:01.000 to just before 2024-03-01T12:00:07.120 (the last commit in its last log backup\'s log) (from full backup');
+    expect(planChain(sets, at('2024-03-01T12:00:05.000')).reachable[0]).toMatchObject({ toTime: '2024-03-01T12:00:00.000', toBeforeTime: '2024-03-01T12:00:07.120' });
+  });
+  it('read only in part, the time after its last commit read: still refused while it ran, naming what its log said', () => {
+    const err = refusal(() => planChain(chain({ source: 'file', logCommits: { last: '2024-03-01T12:00:02.000', whole: false, why: 'FORMAT_LOG_STREAM_SHORT: lost' } }), at('2024-03-01T12:00:05.000')));
+    expect(err?.code).toBe('INPUT_RESTORE_TARGET_AT_BOUNDARY');
+    expect(err?.message).toContain('falls while log backup D:\\Backups\\L2.trn was running (2024-03-01T12:00:00 to 2024-03-01T12:00:09, whole seconds): whether the records of that moment are in it or in the next log backup cannot be told from the headers; its log, read only in part (FORMAT_LOG_STREAM_SHORT: lost), records its last commit at 2024-03-01T12:00:02.000; choose a time');
+  });
+  it('not read (msdb): refused as before, saying its file would place the time', () => {
+    const err = refusal(() => planChain(chain({}), at('2024-03-01T12:00:05.000')));
+    expect(err?.code).toBe('INPUT_RESTORE_TARGET_AT_BOUNDARY');
+    expect(err?.message).toContain('cannot be told from the headers (given its file, its log records\' commit times can place the time); choose a time');
+  });
+});

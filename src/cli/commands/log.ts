@@ -31,7 +31,7 @@ import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup
 import type { LogRecord } from '../../logreader/log-record.js';
 import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
-import { logLoss, logLossClause, unknownTableMessage, type SkippedItem } from '../../recover/source.js';
+import { logLoss, logLossClause, lossPlaces, unknownTableMessage, type SkippedItem } from '../../recover/source.js';
 import { assertBackupSet, assertOneDatabase, oneBackupAdvice, readSourceIdentity, type SourceFileIdentity } from '../../recover/source-identity.js';
 import { csvRecord } from '../../util/csv.js';
 import { toHex0x } from '../../util/hex.js';
@@ -597,10 +597,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // Said even with --quiet, as scan's and dump's INCOMPLETE are (it was left out with --quiet:
   // a script running `log --quiet` learnt nothing of the records lost).
   if (lost.length) {
-    // where each loss is (an LSN, else a file offset), so the line names what is lost even with --quiet
-    const where = lost.map(lossPlace).filter((w, i, all) => w && all.indexOf(w) === i);
-    const named = where.length ? ` (${where.slice(0, 3).join('; ')}${where.length > 3 ? `; ${where.length - 3} more` : ''})` : '';
-    process.stderr.write(`rowback log: INCOMPLETE: ${logLossClause(lost)}; records in those LSN ranges are missing${named}\n`);
+    // where each loss is (an LSN range, else a file offset), so the line names what is lost even with --quiet
+    process.stderr.write(`rowback log: INCOMPLETE: ${logLossClause(lost)}; records in those LSN ranges are missing${lossPlaces(lost)}\n`);
     exitIncomplete(opts.strict);
   }
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
@@ -608,17 +606,4 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     process.stderr.write(`rowback log: INTERRUPTED by ${interrupt.by}: the log was not read to its end; the ${printed} record(s) written are only part of the result\n`);
     process.exitCode = exitCodeOf(interrupt.by);
   }
-}
-
-/**
- * Where one lost item's loss is, for the INCOMPLETE line: the LSN range its reason states (a stream
- * short of its header's range: "LSNs A up to B are lost", "covers LSNs A to B"; a chain gap: "ends at
- * LSN … (A), … starts at … (B)"), else its file and offset; '' when it names neither.
- */
-function lossPlace(s: SkippedItem): string {
-  const file = s.location.file ?? '';
-  const range = /LSNs ([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}) (?:up )?to ([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4})/.exec(s.reason) ?? /ends at LSN \d+ \(([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4})\).* starts at \d+ \(([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4})\)/.exec(s.reason);
-  if (range) return `LSNs ${range[1]} up to ${range[2]}${s.code === 'FORMAT_LOG_CHAIN_GAP' ? ', in no file given' : file ? ` of ${file}` : ''}`;
-  if (file && s.location.offset !== undefined) return `${file} from offset ${s.location.offset}`;
-  return file;
 }

@@ -229,8 +229,8 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
   if (o.as !== undefined && o.replaceOriginal) throw new InputError('INPUT_BAD_OPTION', '--as and --replace-original exclude each other');
   const history = await loadHistory(o, deps);
   const sets = chooseDatabase(history, o.database);
-  // a log backup file whose finish date is unknown: its own commit times place a --stop-at after its start
-  if (target.kind === 'time') await addLogCommitTimes(sets);
+  // a log backup file whose finish date is unknown, or that ran at the time (or ends the chain): its own commit times place a --stop-at after its start
+  if (target.kind === 'time') await addLogCommitTimes(sets, target.time);
   const chain = planChain(sets, target, history.skipped);
   const as = o.as ?? chain.databaseName;
   const rendered = renderRestore(chain, { as, replaceOriginal: o.replaceOriginal, standby: o.standby });
@@ -273,7 +273,7 @@ export function planJson(r: PlanResult): unknown {
     target: c.target.kind === 'time' ? { stopAt: c.target.time, timeZone: 'SQL Server local time' } : { stopBeforeLsn: c.target.lsn },
     steps: c.steps.map(stepJson),
     moves: r.rendered.moves,
-    reachable: c.reachable.map((x) => ({ fromTime: x.fromTime, toTime: x.toTime, fromLsn: x.fromLsn, toLsn: x.toLsn, full: x.full.devices })),
+    reachable: c.reachable.map((x) => ({ fromTime: x.fromTime, toTime: x.toTime, toBeforeTime: x.toBeforeTime, fromLsn: x.fromLsn, toLsn: x.toLsn, full: x.full.devices })),
     warnings: r.rendered.warnings,
     notes: c.notes,
     skipped: c.skipped,

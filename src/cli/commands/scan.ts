@@ -15,7 +15,7 @@ import { withMetadata } from '../../recover/metadata-override.js';
 import { explainNoRows, scanStatsNotes } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
-import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isUndecodedRowOp, logLoss, logLossClause, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
+import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { parseWindowTime } from '../../recover/time-window.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
@@ -285,7 +285,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (told.unchecked) process.stderr.write(`rowback scan: ${told.unchecked}\n`);
     // Said even with --quiet, as INTERRUPTED is: a script must not take part of a result for all of it.
     if (damagedLine) process.stderr.write(damagedLine);
-    if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: ${logLossClause(lost)}; rows in those LSN ranges are missing from this result${missingLogAdvice(lost, opts)}\n`);
+    if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: ${logLossClause(lost)}; rows in those LSN ranges are missing from this result${lossPlaces(lost)}${missingLogAdvice(lost, opts)}\n`);
     if (held) process.stderr.write(`rowback scan: INCOMPLETE: ${held}\n`);
     // --strict: exit 3 for what the report calls "complete": false (an interrupt's 130/143 below wins)
     if (damagedLine || lost.length || held) exitIncomplete(opts.strict);

@@ -325,6 +325,7 @@ async function* rangeBlocks(
           code: 'FORMAT_LOG_GAP',
           reason: `log blocks are missing: LSNs from ${formatLsn({ vlf: next.vlf, block: next.block, slot: 1 })} up to ${formatLsn(f)} could not be read (${ev.offset - next.offset} bytes zeroed, torn, damaged or cut out); rows in that range are lost and transactions crossing it cannot be told committed`,
           location: { file: range.file, offset: next.offset, lsn: formatLsn({ vlf: next.vlf, block: next.block, slot: 1 }) },
+          lsnRange: { first: formatLsn({ vlf: next.vlf, block: next.block, slot: 1 }), last: formatLsn(f) },
         });
       }
       else if (next && f.vlf > next.vlf && !(f.vlf === next.vlf + 1 && f.block === VLF_FIRST_BLOCK_ID)) {
@@ -334,6 +335,7 @@ async function* rangeBlocks(
           code: 'FORMAT_LOG_GAP',
           reason: `log blocks are missing: the stream goes from VLF ${next.vlf} to ${formatLsn(f)}, so LSNs from ${formatLsn(from)} up to ${formatLsn(f)} could not be read (not in the backup, or zeroed, torn, damaged or cut out); rows in that range are lost and transactions crossing it cannot be told committed`,
           location: { file: range.file, offset: ev.offset, lsn: formatLsn(from) },
+          lsnRange: { first: formatLsn(from), last: formatLsn(f) },
         });
       }
       next = { vlf: f.vlf, block: f.block + ev.bytes.length / 512, offset: ev.offset + ev.bytes.length };
@@ -351,6 +353,7 @@ async function* rangeBlocks(
       code: 'FORMAT_LOG_GAP',
       reason: `log blocks are missing: VLF ${range.vlf.seq} holds no log block of its own (${range.end - range.start} bytes zeroed, torn, damaged, cut out or of an earlier use), though a VLF of a later sequence holds log, so LSNs from ${formatLsn(from)} up to ${formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 })} could not be read; rows in that range are lost and transactions crossing it cannot be told committed`,
       location: { file: range.file, offset: range.start, lsn: formatLsn(from) },
+      lsnRange: { first: formatLsn(from), last: formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 }) },
     });
   }
 }
@@ -585,7 +588,8 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
         cutVlf = `VLF sequence ${h.seq}, cut at offset ${size}, lost its log from LSN ${from} to its end, if it held log that far`;
         cutFirst = { vlf: h.seq, block: kept, slot: 1 };
       }
-      problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: `VLF of ${h.size} bytes is cut short by the end of the file (${size - off} bytes present)${lostRange}`, location: { file: path, offset: off, ...(from !== null ? { lsn: from } : {}) } });
+      // the range: up to where the log goes on once this VLF is closed (its next sequence's first block; log-coverage.ts)
+      problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: `VLF of ${h.size} bytes is cut short by the end of the file (${size - off} bytes present)${lostRange}`, location: { file: path, offset: off, ...(from !== null ? { lsn: from } : {}) }, ...(from !== null ? { lsnRange: { first: from, last: formatLsn({ vlf: h.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 }) } } : {}) });
       vlfs.push({ ...h, size: size - off, index: vlfs.length, offset: off });
       break;
     }

@@ -256,6 +256,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           code: 'FORMAT_LOG_CHAIN_GAP',
           reason: `log backups do not chain to the ${bakHeader.backupType} backup: ${latestBak.file} holds log up to LSN ${bakHeader.lastLsn.decimal} (${bakHeader.lastLsn.lsn}), the first log backup given, ${first.file}${first.position > 1 ? ` (set ${first.position})` : ''}, starts at ${first.first} (${first.firstLsn}): the log backup(s) in between are missing, and the rows of that stretch with them`,
           location: { file: first.file, lsn: first.firstLsn },
+          lsnRange: { first: bakHeader.lastLsn.lsn, last: first.firstLsn },
         },
       });
     }
@@ -284,6 +285,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
             code: 'FORMAT_LOG_CHAIN_GAP',
             reason: `the backups' own log does not chain: ${prev.file} holds log up to LSN ${prev.header.lastLsn.decimal} (${prev.header.lastLsn.lsn}), ${x.file} starts at ${x.header.firstLsn.decimal} (${x.header.firstLsn.lsn}): the log between them is in no file given (give the log backups taken between them with --trn, or the .ldf with --ldf)`,
             location: { file: x.file, lsn: x.header.firstLsn.lsn },
+            lsnRange: { first: prev.header.lastLsn.lsn, last: x.header.firstLsn.lsn },
           },
         });
       }

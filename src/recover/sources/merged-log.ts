@@ -127,6 +127,7 @@ class HeldTwice {
         code: 'FORMAT_LOG_SOURCES_DISAGREE',
         reason: `${this.ldf} holds two different copies of the log blocks of LSNs ${from} up to ${upTo} (${where}: a copied or damaged .ldf): the copy at file offset ${r.kept ?? '?'} was read (the current log where one copy is current); rows there may be of either copy`,
         location: { file: this.ldf, lsn: from, ...(r.dropped !== undefined ? { offset: r.dropped } : {}) },
+        lsnRange: { first: from, last: upTo },
       });
     }
   }
