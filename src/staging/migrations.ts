@@ -257,6 +257,15 @@ CREATE INDEX jobs_state ON jobs(state);
 ALTER TABLE jobs ADD COLUMN incomplete TEXT;
 `,
   },
+  {
+    version: 7,
+    name: "a skipped item's LSN range lost (SkippedItem.lsnRange), where the reader knows it",
+    // JSON `{"first":…,"last":…}` (last: the first LSN not lost); NULL when the reader does not know
+    // it, and for items staged before this column existed (their reason still says it in words)
+    sql: `
+ALTER TABLE skipped_items ADD COLUMN lsn_range TEXT;
+`,
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number[] {

@@ -145,7 +145,7 @@ export class StagingStore {
       this.stmts = {
         // Positional parameters: binding an object by name costs more than the insert itself at 100,000s of rows.
         insertRows: this.db.prepare(insertRowsSql(ROWS_PER_INSERT)),
-        insertSkipped: this.db.prepare('INSERT INTO skipped_items (job_id, code, reason, location, raw) VALUES (?, ?, ?, ?, ?)'),
+        insertSkipped: this.db.prepare('INSERT INTO skipped_items (job_id, code, reason, location, raw, lsn_range) VALUES (?, ?, ?, ?, ?, ?)'),
         // last_lsn only moves forward: rows can arrive in commit order, not LSN order
         progress: this.db.prepare(`UPDATE jobs SET rows_staged = rows_staged + @added, skipped_count = skipped_count + @skipped,
           last_lsn = CASE WHEN last_lsn IS NULL OR @last > last_lsn THEN COALESCE(@last, last_lsn) ELSE last_lsn END WHERE id = @job`),
@@ -309,7 +309,7 @@ export class StagingStore {
         added += this.tailInsert(rest).run(tail).changes;
       }
       for (const s of skipped) {
-        this.stmts.insertSkipped.run(jobId, s.code, s.reason, JSON.stringify(s.location), s.raw ?? null);
+        this.stmts.insertSkipped.run(jobId, s.code, s.reason, JSON.stringify(s.location), s.raw ?? null, s.lsnRange ? JSON.stringify(s.lsnRange) : null);
       }
       this.stmts.progress.run({ last, job: jobId, added, skipped: skipped.length });
       return added;
@@ -350,9 +350,14 @@ export class StagingStore {
     })();
   }
 
-  skippedItems(jobId: number, limit = 1000): { id: number; code: string; reason: string; location: Record<string, unknown>; raw: string | null }[] {
-    return (this.db.prepare('SELECT id, code, reason, location, raw FROM skipped_items WHERE job_id = ? ORDER BY id LIMIT ?').all(jobId, limit) as
-      { id: number; code: string; reason: string; location: string; raw: string | null }[]).map((r) => ({ ...r, location: JSON.parse(r.location) }));
+  /**
+   * A job's skipped items, oldest first, at most `limit`: code, reason, location (file, offset, LSN,
+   * page, …), the raw bytes when kept (hex), and `lsnRange` (`{ first, last }`, last the first LSN
+   * not lost; LSNs as fn_dblog prints them) when the reader knew the log range the item lost.
+   */
+  skippedItems(jobId: number, limit = 1000): { id: number; code: string; reason: string; location: Record<string, unknown>; raw: string | null; lsnRange?: { first: string; last: string } }[] {
+    return (this.db.prepare('SELECT id, code, reason, location, raw, lsn_range FROM skipped_items WHERE job_id = ? ORDER BY id LIMIT ?').all(jobId, limit) as
+      { id: number; code: string; reason: string; location: string; raw: string | null; lsn_range: string | null }[]).map(({ lsn_range, ...r }) => ({ ...r, location: JSON.parse(r.location), ...(lsn_range ? { lsnRange: JSON.parse(lsn_range) } : {}) }));
   }
 
   // ---------------------------------------------------------------- rows
