@@ -17,7 +17,7 @@ import type { SqlValue } from '../reconstruct/values.js';
 import { openDataFiles } from '../recover/open-data-files.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import type { SkippedItem } from '../recover/source.js';
-import { assertBackupSet, assertOneDatabase, readSourceIdentity, type SourceFileIdentity } from '../recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { RestoreTarget } from '../restore/chain.js';
 import { replayTableAt, type ReplayResult } from './point-in-time.js';
 import { diffTableStates, type TableDiff, type TableState } from './table-diff.js';
@@ -200,8 +200,9 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
 
   // One database on both sides (binding id): another database's table of the same name is not "the later state".
   const ids: SourceFileIdentity[] = [];
-  for (const f of [...o.bak, ...afterBak]) ids.push(await readSourceIdentity(f, 'bak'));
-  for (const f of [...trn, ...afterTrn]) ids.push(await readSourceIdentity(f, 'trn'));
+  // every backup set of each file (WITH NOINIT appends backups of any database to one file)
+  for (const f of [...o.bak, ...afterBak]) ids.push(...(await readSourceIdentities(f, 'bak')));
+  for (const f of [...trn, ...afterTrn]) ids.push(...(await readSourceIdentities(f, 'trn')));
   for (const f of afterMdf) ids.push(await readSourceIdentity(f, 'mdf'));
   assertOneDatabase(ids);
   o.signal?.throwIfAborted();

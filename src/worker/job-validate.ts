@@ -16,7 +16,7 @@ import { resolveConnection } from '../util/connection.js';
 import { assertRegularFile, isInsideRoots } from '../util/files.js';
 import { layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { assertStopsInOrder, parseStopTarget } from '../restore/target.js';
-import { assertOneDatabase, oneBackupAdvice, readSourceIdentity, type SourceFileIdentity } from '../recover/source-identity.js';
+import { assertOneDatabase, oneBackupAdvice, readSourceIdentities, type SourceFileIdentity } from '../recover/source-identity.js';
 
 export interface JobAccess {
   /**
@@ -170,7 +170,8 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   const ids: SourceFileIdentity[] = [];
   for (const [field, path] of all) {
     try {
-      ids.push(await readSourceIdentity(path, field.startsWith('afterMdf') ? 'mdf' : field.startsWith('bak') || field.startsWith('afterBak') ? 'bak' : 'trn'));
+      // every backup set of a backup file (WITH NOINIT appends backups of any database to one file)
+      ids.push(...(await readSourceIdentities(path, field.startsWith('afterMdf') ? 'mdf' : field.startsWith('bak') || field.startsWith('afterBak') ? 'bak' : 'trn')));
     } catch (e) {
       withField(e, field);
     }
