@@ -76,6 +76,7 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
       if (options.allocUnitId && override.length === 1) return { ...t, allocUnits: [{ allocUnitId: options.allocUnitId, type: 'IN_ROW_DATA' as const }] };
       return t;
     });
+    if (base) refuseUnitsOfOtherTables(layouts, base);
     const unmapped = layouts.filter((t) => !t.allocUnits?.length);
     if (unmapped.length) {
       const names = unmapped.map((t) => `${t.schema}.${t.name}`).join(', ');
@@ -154,6 +155,34 @@ function refuseOtherAllocUnit(given: TableLayout, allocUnitId: string, known: { 
       `; leave --alloc-unit out to read ${name}'s rows, or give the layout of the table ${allocUnitId} belongs to`,
     { table: name },
   );
+}
+
+/**
+ * A layout given allocation units (catalog JSON's in_row_alloc_unit_id, `--alloc-unit`) that the
+ * data file's catalog gives to a table of another name: the catalog JSON is another database's
+ * (allocation unit ids repeat between databases: every new database numbers its first tables
+ * alike), or a table since renamed. `scan --mdf Database1.mdf --schema School.catalog.json` decoded
+ * dbo.Employee's rows as dbo.Students, saved only by the two layouts not fitting. Throws InputError
+ * INPUT_ALLOC_UNIT_MISMATCH naming both tables and the unit. Names compare without regard to case
+ * (a script may spell a table of a case-insensitive database in another case).
+ */
+function refuseUnitsOfOtherTables(layouts: TableLayout[], base: MetadataCatalog): void {
+  for (const t of layouts) {
+    const name = `${t.schema}.${t.name}`;
+    for (const au of t.allocUnits ?? []) {
+      const owner = base.byAllocUnit(au.allocUnitId);
+      if (!owner) continue;
+      const ownerName = `${owner.schema}.${owner.name}`;
+      if (ownerName.toLowerCase() === name.toLowerCase()) continue;
+      throw new InputError(
+        'INPUT_ALLOC_UNIT_MISMATCH',
+        `the layout given names ${name} for allocation unit ${au.allocUnitId}, and the data file's catalog gives that unit to ${ownerName}: ` +
+          `the --schema/--ddl/--alloc-unit given is of another database (allocation unit ids repeat between databases) or of a table since renamed; ` +
+          `give the layout of this database's tables (sql/table-metadata.sql run in it), under the names its data file has`,
+        { table: name },
+      );
+    }
+  }
 }
 
 /**

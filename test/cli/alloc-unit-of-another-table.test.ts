@@ -5,10 +5,13 @@
  * <dbo.Employee's unit>` printed dbo.tblDept's own 13 deleted rows, exit 0, as if they were the rows of
  * the unit asked for, and called dbo.Employee's 3 deletes rows "of tables the metadata lacks". The
  * two say different tables; which one the user meant cannot be told, so it is refused, naming both.
+ * Likewise a layout whose units the data file gives to a table of another name (catalog JSON of
+ * another database: unit ids repeat between databases): `--ddl Students.sql --alloc-unit
+ * <tblDept's unit>` printed tblDept's 13 rows as dbo.Students, exit 0.
  * Corpus: AngularJs_CRUD (dbo.Employee 72057594043432960, dbo.tblDept 72057594043629568); the
  * script and the catalog JSON are written to a temp dir.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -49,6 +52,21 @@ describeCorpus('--alloc-unit of another table than the layout given', () => {
   it('with catalog JSON giving the table its own unit: refused (the id was ignored)', async () => {
     const r = await cli('scan', '--ldf', A('Database1_log.ldf'), '--schema', catalog, '--alloc-unit', EMPLOYEE, '--op', 'delete');
     expect(expectOneLineError(r, 'INPUT_ALLOC_UNIT_MISMATCH')).toContain(`not an allocation unit of dbo.tblDept in the layout given (${TBLDEPT} IN_ROW_DATA)`);
+  });
+
+  it('a layout of another name on a unit the data file gives to dbo.tblDept: refused (it printed tblDept\'s 13 rows as dbo.Students)', async () => {
+    const students = join(dir, 'students.sql');
+    writeFileSync(students, 'CREATE TABLE dbo.Students (Id int NOT NULL PRIMARY KEY, DeptName varchar(150), DeptDesc varchar(500));\n');
+    const r = await cli('scan', '--mdf', A('Database1.mdf'), '--ldf', A('Database1_log.ldf'), '--ddl', students, '--alloc-unit', TBLDEPT, '--op', 'delete');
+    expect(expectOneLineError(r, 'INPUT_ALLOC_UNIT_MISMATCH')).toContain(`names dbo.Students for allocation unit ${TBLDEPT}, and the data file's catalog gives that unit to dbo.tblDept`);
+    // catalog JSON of another database whose unit ids are this one's (School's dbo.Classes has tblDept's id)
+    const other = join(dir, 'other-db.catalog.json');
+    writeFileSync(other, readFileSync(catalog, 'utf8').replaceAll('"tblDept"', '"Classes"'));
+    const j = await cli('scan', '--mdf', A('Database1.mdf'), '--ldf', A('Database1_log.ldf'), '--schema', other, '--op', 'delete');
+    expect(expectOneLineError(j, 'INPUT_ALLOC_UNIT_MISMATCH')).toContain(`names dbo.Classes for allocation unit ${TBLDEPT}, and the data file's catalog gives that unit to dbo.tblDept`);
+    // a unit the data file does not know (a table since dropped) is still taken
+    const dropped = await cli('scan', '--mdf', A('Database1.mdf'), '--ldf', A('Database1_log.ldf'), '--ddl', students, '--alloc-unit', '72057594043999999', '--op', 'delete', '--quiet');
+    expect(dropped.code).toBe(0);
   });
 
   it('the table\'s own unit, or none, still reads its 13 deleted rows', async () => {
