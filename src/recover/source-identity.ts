@@ -78,9 +78,10 @@ export async function readSourceIdentity(file: string, role: SourceFileRole): Pr
  * binding id alone let `scan --trn logs.trn` read B's log beside A's, and `--bak X.bak --position 2`
  * be checked with set 1's database. `position`: the one set read (`--position`); without it, every
  * set of a log backup file, and for a full/differential backup (`bak`) its one set (a file holding
- * several is refused as opening it refuses: InputError INPUT_SEVERAL_BACKUP_SETS). A set after the first whose header cannot be read is left unchecked (bindingId
- * null: the read of that set reports its damage); the first set's header, or the one `position`
- * names, throws as `readSourceIdentity` does.
+ * several is refused as opening it refuses: InputError INPUT_SEVERAL_BACKUP_SETS). A set after the
+ * first whose header cannot be read is left unchecked (bindingId null: the read of that set reports
+ * its damage); the first set's header, or the one `position` names, throws as `readSourceIdentity`
+ * does.
  */
 export async function readSourceIdentities(file: string, role: SourceFileRole, position?: number): Promise<SourceFileIdentity[]> {
   if (role !== 'bak' && role !== 'trn') return [await readSourceIdentity(file, role)];
