@@ -106,6 +106,15 @@ export async function readSourceIdentities(file: string, role: SourceFileRole, p
 }
 
 /**
+ * What is said of a file left out of the check (`IdentityCheck.unchecked`): its rows are read with
+ * the others' table metadata, and whether it is of their database is not known. Said even with
+ * --quiet (scan, log): a quiet script would otherwise take another database's rows without a word.
+ */
+export function uncheckedIdentityNote(u: SourceFileIdentity): string {
+  return `${u.file}${u.set !== undefined ? ` (backup set ${u.set})` : ''}: its binding id could not be read (${u.set !== undefined ? 'its backup set header is damaged' : 'damaged page 0'}), so rowback could not check that it belongs to the same database as the other files`;
+}
+
+/**
  * Refuse files of different databases: throws InputError `INPUT_MIXED_DATABASES` (exit 2) naming
  * the first file, the first file that differs, both roles and both binding ids. Files whose
  * binding id is unknown are returned in `unchecked`.
