@@ -82,6 +82,8 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
     const listed = (field: string, v: string | string[] | undefined): Array<[string, string]> => (v === undefined ? [] : Array.isArray(v) ? v.map((f, i) => [`${field}.${i}`, f] as [string, string]) : [[field, v]]);
     const files: Array<[string, string | undefined]> = [...listed('mdf', spec.mdf), ...listed('bak', spec.bak), ['ldf', spec.ldf], ...listed('trn', spec.trn)];
     for (const [field, path] of files) if (path) checkFile(field, path);
+    // as `rowback scan` refuses --mdf with --bak: the metadata came from mdf alone, bak dropped unsaid
+    if (spec.mdf !== undefined && spec.bak !== undefined) throw new InputError('INPUT_BAD_OPTION', 'give the table metadata in "mdf" or in "bak", not both', { field: 'bak' });
     if (spec.ldf) {
       try {
         await readLdfLayout(spec.ldf);
