@@ -12,6 +12,8 @@ export interface DataFileDescription extends DatabaseInfo {
   file: string;
   fileId: number;
   pages: number;
+  /** Page 0's binding id: every file of one database (data, log, backups: HEADERONLY BindingID) carries it; null when unreadable. */
+  bindingId: string | null;
   tables: Array<{ name: string; rows: number; indexId: number; columns: number; compression: string; partitions: number }>;
   warnings: string[];
   skipped: SkippedItem[];
@@ -29,6 +31,7 @@ export function describeDataFile(path: string): DataFileDescription {
       file: path,
       fileId: source.fileId,
       pages: source.pageCount_,
+      bindingId: source.bindingId ?? null,
       ...md.database,
       tables: [...md.details.entries()].map(([name, t]) => ({
         name,

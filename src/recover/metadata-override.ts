@@ -67,11 +67,16 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
       // Against each of its partitions' own layouts: they may differ in compression.
       const diff = [...new Set(mine.flatMap((p) => layoutDifferences(given, p, parts.length > 1 ? p.partitionNumber : undefined)))];
       const t = diff.length ? { ...given, warnings: [...(given.warnings ?? []), `the layout given with --ddl/--schema differs from the data file's catalog for ${given.schema}.${given.name}: ${diff.join('; ')}; values are decoded with the given layout`] } : given;
+      // `--alloc-unit ID` says whose rows this layout is for: the user's file or the data file mapping
+      // the table to other allocation units was taken instead, without a word (`--mdf DB.mdf --ddl
+      // tblDept.sql --alloc-unit <dbo.Employee's>` printed tblDept's own rows as if they were that unit's)
+      if (options.allocUnitId && override.length === 1) refuseOtherAllocUnit(given, options.allocUnitId, t.allocUnits?.length ? { ids: t.allocUnits, from: 'the layout given' } : fromSource?.length ? { ids: fromSource, from: "the data file's catalog" } : null, base);
       if (t.allocUnits?.length) return t;
       if (fromSource?.length) return { ...t, allocUnits: fromSource };
       if (options.allocUnitId && override.length === 1) return { ...t, allocUnits: [{ allocUnitId: options.allocUnitId, type: 'IN_ROW_DATA' as const }] };
       return t;
     });
+    if (base) refuseUnitsOfOtherTables(layouts, base);
     const unmapped = layouts.filter((t) => !t.allocUnits?.length);
     if (unmapped.length) {
       const names = unmapped.map((t) => `${t.schema}.${t.name}`).join(', ');
@@ -129,6 +134,55 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
     ...(source.databasePrincipalOf ? { databasePrincipalOf: (sid: Uint8Array) => source.databasePrincipalOf!(sid) } : {}),
     close: () => source.close(),
   };
+}
+
+/**
+ * `--alloc-unit ID` with a layout whose allocation units are already known (catalog JSON's
+ * in_row_alloc_unit_id, or the data file's catalog for the table of that name) and do not include
+ * ID: one of the two is another table's, and which rows the user meant cannot be told. Throws
+ * InputError INPUT_ALLOC_UNIT_MISMATCH naming the table, both ids and the table ID belongs to when
+ * the data file knows it; nothing when ID is among them or nothing maps the table.
+ */
+function refuseOtherAllocUnit(given: TableLayout, allocUnitId: string, known: { ids: NonNullable<TableLayout['allocUnits']>; from: string } | null, base: MetadataCatalog | null): void {
+  if (!known || known.ids.some((a) => a.allocUnitId === allocUnitId)) return;
+  const name = `${given.schema}.${given.name}`;
+  const owner = base?.byAllocUnit(allocUnitId);
+  const ownerName = owner ? `${owner.schema}.${owner.name}` : null;
+  throw new InputError(
+    'INPUT_ALLOC_UNIT_MISMATCH',
+    `--alloc-unit ${allocUnitId} is not an allocation unit of ${name} in ${known.from} (${known.ids.map((a) => `${a.allocUnitId} ${a.type}`).join(', ')})` +
+      (ownerName ? `: the data file's catalog gives ${allocUnitId} to ${ownerName}` : '') +
+      `; leave --alloc-unit out to read ${name}'s rows, or give the layout of the table ${allocUnitId} belongs to`,
+    { table: name },
+  );
+}
+
+/**
+ * A layout given allocation units (catalog JSON's in_row_alloc_unit_id, `--alloc-unit`) that the
+ * data file's catalog gives to a table of another name: the catalog JSON is another database's
+ * (allocation unit ids repeat between databases: every new database numbers its first tables
+ * alike), or a table since renamed. `scan --mdf Database1.mdf --schema School.catalog.json` decoded
+ * dbo.Employee's rows as dbo.Students, saved only by the two layouts not fitting. Throws InputError
+ * INPUT_ALLOC_UNIT_MISMATCH naming both tables and the unit. Names compare without regard to case
+ * (a script may spell a table of a case-insensitive database in another case).
+ */
+function refuseUnitsOfOtherTables(layouts: TableLayout[], base: MetadataCatalog): void {
+  for (const t of layouts) {
+    const name = `${t.schema}.${t.name}`;
+    for (const au of t.allocUnits ?? []) {
+      const owner = base.byAllocUnit(au.allocUnitId);
+      if (!owner) continue;
+      const ownerName = `${owner.schema}.${owner.name}`;
+      if (ownerName.toLowerCase() === name.toLowerCase()) continue;
+      throw new InputError(
+        'INPUT_ALLOC_UNIT_MISMATCH',
+        `the layout given names ${name} for allocation unit ${au.allocUnitId}, and the data file's catalog gives that unit to ${ownerName}: ` +
+          `the --schema/--ddl/--alloc-unit given is of another database (allocation unit ids repeat between databases) or of a table since renamed; ` +
+          `give the layout of this database's tables (sql/table-metadata.sql run in it), under the names its data file has`,
+        { table: name },
+      );
+    }
+  }
 }
 
 /**

@@ -16,6 +16,7 @@
 import { InputError } from '../errors.js';
 import type { BackupAdvice } from '../backup/page-source.js';
 import { readBackupHeader } from '../backup/header.js';
+import { readMtfLayout } from '../backup/mtf.js';
 
 export type SourceFileRole = 'mdf' | 'ldf' | 'bak' | 'trn';
 
@@ -33,6 +34,11 @@ export interface SourceFileIdentity {
   bindingId: string | null;
   /** Database name the file states (backups only; a data file of a user instance holds a path). */
   databaseName: string | null;
+  /**
+   * The backup set (RESTORE … WITH FILE = n) this identity is of, for a backup file holding several
+   * (WITH NOINIT appends the backups of any database to one file); absent for a file of one set.
+   */
+  set?: number;
 }
 
 /** What the check found: which files could not be checked (their binding id is unreadable). */
@@ -66,6 +72,49 @@ export async function readSourceIdentity(file: string, role: SourceFileRole): Pr
 }
 
 /**
+ * The identity of every backup set of a file that is read (`readSourceIdentity` for a data or log
+ * file). A backup file written WITH NOINIT holds several sets, and they may be backups of different
+ * databases (`BACKUP LOG A TO DISK = 'logs.trn'; BACKUP LOG B TO DISK = 'logs.trn'`): the first set's
+ * binding id alone let `scan --trn logs.trn` read B's log beside A's, and `--bak X.bak --position 2`
+ * be checked with set 1's database. `position`: the one set read (`--position`); without it, every
+ * set of a log backup file, and for a full/differential backup (`bak`) its one set (a file holding
+ * several is refused as opening it refuses: InputError INPUT_SEVERAL_BACKUP_SETS). A set after the
+ * first whose header cannot be read is left unchecked (bindingId null: the read of that set reports
+ * its damage); the first set's header, or the one `position` names, throws as `readSourceIdentity`
+ * does.
+ */
+export async function readSourceIdentities(file: string, role: SourceFileRole, position?: number): Promise<SourceFileIdentity[]> {
+  if (role !== 'bak' && role !== 'trn') return [await readSourceIdentity(file, role)];
+  const layout = readMtfLayout(file);
+  const sets = Math.max(1, layout.sets);
+  const { choosePosition } = await import('../backup/open.js');
+  // a full/differential backup gives its pages from one set: the one --position picks (a file of
+  // several sets without it is refused here as where it is opened, INPUT_SEVERAL_BACKUP_SETS)
+  const positions = role === 'bak' ? [choosePosition(file, layout, position)] : position !== undefined ? [position] : Array.from({ length: sets }, (_, i) => i + 1);
+  const out: SourceFileIdentity[] = [];
+  for (const p of positions) {
+    const set = sets > 1 ? { set: p } : {};
+    try {
+      const h = readBackupHeader(file, layout, p);
+      out.push({ file, role, bindingId: h.bindingId, databaseName: h.databaseName, ...set });
+    } catch (e) {
+      if (p === positions[0]) throw e;
+      out.push({ file, role, bindingId: null, databaseName: null, ...set });
+    }
+  }
+  return out;
+}
+
+/**
+ * What is said of a file left out of the check (`IdentityCheck.unchecked`): its rows are read with
+ * the others' table metadata, and whether it is of their database is not known. Said even with
+ * --quiet (scan, log): a quiet script would otherwise take another database's rows without a word.
+ */
+export function uncheckedIdentityNote(u: SourceFileIdentity): string {
+  return `${u.file}${u.set !== undefined ? ` (backup set ${u.set})` : ''}: its binding id could not be read (${u.set !== undefined ? 'its backup set header is damaged' : 'damaged page 0'}), so rowback could not check that it belongs to the same database as the other files`;
+}
+
+/**
  * Refuse files of different databases: throws InputError `INPUT_MIXED_DATABASES` (exit 2) naming
  * the first file, the first file that differs, both roles and both binding ids. Files whose
  * binding id is unknown are returned in `unchecked`.
@@ -76,7 +125,7 @@ export function assertOneDatabase(ids: SourceFileIdentity[]): IdentityCheck {
   const first = known[0];
   for (const other of known.slice(1)) {
     if (other.bindingId !== first.bindingId) {
-      const name = (i: SourceFileIdentity) => `${ROLE_NAMES[i.role]} ${i.file}${i.databaseName ? ` (database ${i.databaseName})` : ''}`;
+      const name = (i: SourceFileIdentity) => `${ROLE_NAMES[i.role]} ${i.file}${i.set !== undefined ? ` (backup set ${i.set})` : ''}${i.databaseName ? ` (database ${i.databaseName})` : ''}`;
       throw new InputError(
         'INPUT_MIXED_DATABASES',
         `${name(first)} and ${name(other)} belong to different databases: binding id ${first.bindingId} vs ${other.bindingId}. ` +

@@ -5,7 +5,7 @@
  * file, a newer backup, or a replayed point in time too. Rows are matched by key (given, or the
  * clustered index key) or as whole rows (table-diff.ts). Read-only on every file.
  */
-import { InputError, SchemaError } from '../errors.js';
+import { InputError, SchemaError, isRowbackError } from '../errors.js';
 import { openBackupPages } from '../backup/open.js';
 import type { BackupAdvice } from '../backup/page-source.js';
 import { readDataFileMetadata, type DataFileMetadata } from '../datafile/metadata.js';
@@ -17,7 +17,7 @@ import type { SqlValue } from '../reconstruct/values.js';
 import { openDataFiles } from '../recover/open-data-files.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import type { SkippedItem } from '../recover/source.js';
-import { assertBackupSet, assertOneDatabase, readSourceIdentity, type SourceFileIdentity } from '../recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { RestoreTarget } from '../restore/chain.js';
 import { replayTableAt, type ReplayResult } from './point-in-time.js';
 import { diffTableStates, type TableDiff, type TableState } from './table-diff.js';
@@ -200,8 +200,22 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
 
   // One database on both sides (binding id): another database's table of the same name is not "the later state".
   const ids: SourceFileIdentity[] = [];
-  for (const f of [...o.bak, ...afterBak]) ids.push(await readSourceIdentity(f, 'bak'));
-  for (const f of [...trn, ...afterTrn]) ids.push(await readSourceIdentity(f, 'trn'));
+  // every backup set of each file (WITH NOINIT appends backups of any database to one file)
+  for (const f of [...o.bak, ...afterBak]) {
+    try {
+      ids.push(...(await readSourceIdentities(f, 'bak')));
+    } catch (e) {
+      // the generic advice, --position, is not an option of diff: a dead end, said as what can be done
+      if (!(isRowbackError(e) && e.code === 'INPUT_SEVERAL_BACKUP_SETS')) throw e;
+      throw new InputError(
+        'INPUT_SEVERAL_BACKUP_SETS',
+        `${f} holds several backup sets (backups appended to one file WITH NOINIT; \`rowback inspect ${f}\` lists them); diff reads files of one backup set and takes no --position: ` +
+          `\`rowback dump --bak ${f} --position N --table ${o.table}\` prints the table of one set`,
+        { file: f },
+      );
+    }
+  }
+  for (const f of [...trn, ...afterTrn]) ids.push(...(await readSourceIdentities(f, 'trn')));
   for (const f of afterMdf) ids.push(await readSourceIdentity(f, 'mdf'));
   assertOneDatabase(ids);
   o.signal?.throwIfAborted();

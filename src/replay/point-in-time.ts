@@ -221,6 +221,16 @@ function setOf(path: string): { set: BackupSetRecord; cut: SkippedItem | null; t
   try {
     position = choosePosition(path, layout);
   } catch (e) {
+    // several sets (appended WITH NOINIT): choosePosition's advice, --position, is not an option of a
+    // point-in-time dump or diff (dump refuses it with --trn, diff has none): a dead end, said as what can be done
+    if (e instanceof InputError && e.code === 'INPUT_SEVERAL_BACKUP_SETS') {
+      throw new InputError(
+        'INPUT_SEVERAL_BACKUP_SETS',
+        `${path} holds ${layout.sets} backup sets (backups appended to one file WITH NOINIT); the point-in-time replay (dump and diff with --trn) reads files of one backup set each, and takes no --position: ` +
+          '`rowback restore plan --backups` plans every set of such a file (RESTORE … WITH FILE = n), and `rowback scan --trn` reads every set of a log backup file for its deleted rows',
+        { file: path },
+      );
+    }
     // damage that may hide further sets: the set read before it is recorded as damaged, and the
     // plan leaves the file out naming it (as for any damaged backup), rather than stopping here
     if (!(e instanceof FormatError && e.code === 'FORMAT_BAD_MTF' && layout.sets >= 1)) throw e;

@@ -16,7 +16,7 @@ import { resolveConnection } from '../util/connection.js';
 import { assertRegularFile, isInsideRoots } from '../util/files.js';
 import { layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { assertStopsInOrder, parseStopTarget } from '../restore/target.js';
-import { assertOneDatabase, oneBackupAdvice, readSourceIdentity, type SourceFileIdentity } from '../recover/source-identity.js';
+import { assertOneDatabase, oneBackupAdvice, readSourceIdentities, type SourceFileIdentity } from '../recover/source-identity.js';
 
 export interface JobAccess {
   /**
@@ -82,6 +82,8 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
     const listed = (field: string, v: string | string[] | undefined): Array<[string, string]> => (v === undefined ? [] : Array.isArray(v) ? v.map((f, i) => [`${field}.${i}`, f] as [string, string]) : [[field, v]]);
     const files: Array<[string, string | undefined]> = [...listed('mdf', spec.mdf), ...listed('bak', spec.bak), ['ldf', spec.ldf], ...listed('trn', spec.trn)];
     for (const [field, path] of files) if (path) checkFile(field, path);
+    // as `rowback scan` refuses --mdf with --bak: the metadata came from mdf alone, bak dropped unsaid
+    if (spec.mdf !== undefined && spec.bak !== undefined) throw new InputError('INPUT_BAD_OPTION', 'give the table metadata in "mdf" or in "bak", not both', { field: 'bak' });
     if (spec.ldf) {
       try {
         await readLdfLayout(spec.ldf);
@@ -171,7 +173,8 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   const ids: SourceFileIdentity[] = [];
   for (const [field, path] of all) {
     try {
-      ids.push(await readSourceIdentity(path, field.startsWith('afterMdf') ? 'mdf' : field.startsWith('bak') || field.startsWith('afterBak') ? 'bak' : 'trn'));
+      // every backup set of a backup file (WITH NOINIT appends backups of any database to one file)
+      ids.push(...(await readSourceIdentities(path, field.startsWith('afterMdf') ? 'mdf' : field.startsWith('bak') || field.startsWith('afterBak') ? 'bak' : 'trn')));
     } catch (e) {
       withField(e, field);
     }

@@ -80,7 +80,7 @@ export type InspectResult =
       log: LogSummary;
     }
   | DataFileDescription
-  | { file: string; kind: 'log'; logFormatVersion: number; size: number; vlfs: VlfSummary[]; log: LogSummary | null; unsupported?: { code: string; reason: string } };
+  | { file: string; kind: 'log'; logFormatVersion: number; size: number; /** Page 0's binding id (null when unreadable): the data file and backups of its database carry the same. */ bindingId: string | null; vlfs: VlfSummary[]; log: LogSummary | null; unsupported?: { code: string; reason: string } };
 
 export interface BackupPages {
   pages: number;
@@ -217,7 +217,7 @@ async function inspectLog(path: string, opts: InspectOptions): Promise<InspectRe
     // The VLF chain is the same; the records use the SQL 2000 header, which rowback does not decode.
     const vlfs: VlfSummary[] = layout.vlfs.map((v) => ({ index: v.index, seq: v.seq, offset: v.offset, size: v.size, parity: v.parity, status: 'used', records: 0, staleRecords: 0, firstLsn: null, lastLsn: null }));
     return {
-      file: path, kind: 'log', logFormatVersion: layout.version, size: layout.size, vlfs, log: null,
+      file: path, kind: 'log', logFormatVersion: layout.version, size: layout.size, bindingId: await logBindingId(path), vlfs, log: null,
       unsupported: { code: 'FORMAT_UNSUPPORTED_LOG_VERSION', reason: 'log format version 2 (SQL Server 2000, or 2005): VLFs listed, records not decoded here; a SQL Server 2005 log is read by `scan` when its data file (dbi_version 611) is given with --mdf/--bak' },
     };
   }
@@ -252,7 +252,13 @@ async function inspectLog(path: string, opts: InspectOptions): Promise<InspectRe
   } finally {
     await fh.close();
   }
-  return { file: path, kind: 'log', logFormatVersion: layout.version, size: layout.size, vlfs, log: summarize(total, counts, skipped) };
+  return { file: path, kind: 'log', logFormatVersion: layout.version, size: layout.size, bindingId: await logBindingId(path), vlfs, log: summarize(total, counts, skipped) };
+}
+
+/** A log file's page-0 binding id, as the check of files given together reads it (null when unreadable). */
+async function logBindingId(path: string): Promise<string | null> {
+  const { readSourceIdentity } = await import('../../recover/source-identity.js');
+  return (await readSourceIdentity(path, 'ldf')).bindingId;
 }
 
 function cmp(a: { vlf: number; block: number; slot: number }, b: { vlf: number; block: number; slot: number }): number {
@@ -285,6 +291,9 @@ export function renderText(r: InspectResult): string {
       }
     }
     kv('database', h.databaseName);
+    // what the check of files given together compares (INPUT_MIXED_DATABASES), shown so a user can see which files belong together
+    kv('binding id', h.bindingId);
+    kv('family GUID', h.familyGuid);
     kv('server', h.serverName);
     kv('user', h.userName);
     kv('database version', h.databaseVersion);
@@ -308,6 +317,7 @@ export function renderText(r: InspectResult): string {
     renderLog(r.log, out, kv);
   } else if (r.kind === 'log') {
     kv('kind', `log file (log format version ${r.logFormatVersion})`);
+    kv('binding id', r.bindingId);
     kv('size', r.size);
     out.push('VLFs:');
     out.push('  #    seq        offset        size  parity  status   records  first LSN               last LSN');
@@ -323,6 +333,7 @@ export function renderText(r: InspectResult): string {
   } else {
     kv('kind', `data file (file id ${r.fileId}, ${r.pages} pages)`);
     kv('database', r.name);
+    kv('binding id', r.bindingId);
     kv('version', `${r.version} (${r.product}), created as ${r.createVersion}`);
     kv('compatibility level', r.compatibilityLevel);
     kv('created', r.created);

@@ -32,7 +32,7 @@ import type { LogRecord } from '../../logreader/log-record.js';
 import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { logLoss, logLossClause, lossPlaces, unknownTableMessage, type SkippedItem } from '../../recover/source.js';
-import { assertBackupSet, assertOneDatabase, oneBackupAdvice, readSourceIdentity, type SourceFileIdentity } from '../../recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase, oneBackupAdvice, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../../recover/source-identity.js';
 import { csvRecord } from '../../util/csv.js';
 import { toHex0x } from '../../util/hex.js';
 import { sidToText } from '../../util/sid.js';
@@ -349,13 +349,20 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // the metadata files checked before their identity is read (an empty --mdf was "does not start with a file header page")
   if (opts.mdf) assertReadableFile('--mdf', opts.mdf);
   for (const b of opts.bak ?? []) assertReadableFile('--bak', b);
+  const metaPosition = bakPosition(inputs, opts.bak, position);
+  // each backup set read: a file written WITH NOINIT may hold backups of several databases
   const ids: SourceFileIdentity[] = [];
   if (opts.mdf) ids.push(await readSourceIdentity(opts.mdf, 'mdf'));
-  for (const b of opts.bak ?? []) ids.push(await readSourceIdentity(b, 'bak'));
-  for (const i of inputs) ids.push(await readSourceIdentity(i.file, i.kind === 'ldf' ? 'ldf' : i.kind));
-  assertOneDatabase(ids);
+  for (const b of opts.bak ?? []) ids.push(...(await readSourceIdentities(b, 'bak', metaPosition)));
+  for (const i of inputs) {
+    if (i.kind === 'ldf') ids.push(await readSourceIdentity(i.file, 'ldf'));
+    else for (const p of i.positions) ids.push(...(await readSourceIdentities(i.file, i.kind, p)));
+  }
+  const identity = assertOneDatabase(ids);
+  // a file whose binding id could not be read is read with the others' names unchecked: said, even with --quiet
+  const identityNotes = ids.length > 1 ? identity.unchecked.map(uncheckedIdentityNote) : [];
 
-  const meta = await loadNames(opts, bakPosition(inputs, opts.bak, position));
+  const meta = await loadNames(opts, metaPosition);
   const tables = opts.table.map((t) => normalizeTableName(t));
   let tableAllocUnits: string[] | null = null;
   if (tables.length) {
@@ -594,6 +601,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     }
     process.stderr.write(lines.join('\n') + '\n');
   }
+  // Said even with --quiet: whether these files are of one database is unchecked (names may be another database's)
+  for (const n of identityNotes) process.stderr.write(`rowback log: note: ${n}\n`);
   // Said even with --quiet, as scan's and dump's INCOMPLETE are (it was left out with --quiet:
   // a script running `log --quiet` learnt nothing of the records lost).
   if (lost.length) {

@@ -38,6 +38,8 @@ export interface ScanSourceOptions {
 export interface OpenedSource {
   source: RecoverySource;
   notes: () => string[];
+  /** Of the notes, those said even with --quiet (a file whose database could not be checked). */
+  loudNotes?: () => string[];
 }
 
 /**
@@ -70,7 +72,7 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     const threads = threadCount('--threads', o.threads);
     const { openFileSource } = await import('../../recover/sources/files.js');
     const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, backupAdvice: o.backupAdvice, ...hold }, logger);
-    return { source: s, notes: () => s.notes };
+    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes };
   }
   if (exp) {
     assertReadableFile('--export', o.export!);

@@ -79,7 +79,7 @@ export function register(program: Command): void {
     .addOption(outFormatOption(OUTPUT_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
-    .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE, INTERRUPTED, UNCHECKED, rows carrying warnings and a TRUNCATE TABLE / DROP TABLE in the log (the rows printed are then not all that was removed)')
+    .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE, INTERRUPTED, UNCHECKED, a file whose database could not be checked, rows carrying warnings and a TRUNCATE TABLE / DROP TABLE in the log (the rows printed are then not all that was removed)')
     .addOption(strictOption({ warnedRows: true }))
     .option('--accept-layout-drift', 'print a table\'s rows even when most of its first rows have fewer/more columns than its layout (it gained columns after them), and use a --ddl/--schema whose columns are in another order than the data file\'s catalog (a layout of before a column was dropped and added again); decode failures still stop it')
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
@@ -278,6 +278,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       for (const n of [...told.removals, ...told.notes]) process.stderr.write(`rowback scan: note: ${n}\n`);
       if (noRowsReason) process.stderr.write(`rowback scan: why no rows: ${noRowsReason}\n`);
     } else {
+      // Said even with --quiet: a file whose database could not be checked (its rows may be another database's)
+      for (const n of opened.loudNotes?.() ?? []) process.stderr.write(`rowback scan: note: ${n}\n`);
       // Said even with --quiet: the rows printed are not all the transactions removed.
       for (const n of told.removals) process.stderr.write(`rowback scan: note: ${n}\n`);
     }

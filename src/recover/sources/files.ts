@@ -33,7 +33,7 @@ import { CANDIDATE_BATCH, committedCandidateBatches, emptyStats, type CommittedS
 import { PageSlotModel } from '../page-model.js';
 import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.js';
 import { RECOVER_UPDATE_NO_BASE, type RebuildCandidate } from '../update-rebuild.js';
-import { assertBackupSet, assertOneDatabase, readSourceIdentity, type SourceFileIdentity } from '../source-identity.js';
+import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../source-identity.js';
 
 /** Boot-page dbi_version of SQL Server 2005 (corpus README). */
 const SQL2005_DBI_VERSION = 611;
@@ -96,6 +96,11 @@ export interface FileRecoverySource extends RecoverySource {
   progress(): SourceProgress;
   /** What the user must be told besides skipped items (e.g. a file whose database could not be checked). */
   readonly notes: string[];
+  /**
+   * Of `notes`, those said even with --quiet: a file whose binding id could not be read, so that
+   * it belongs to the same database as the others is unchecked (its rows may be another database's).
+   */
+  readonly identityNotes: string[];
 }
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
@@ -296,17 +301,20 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
 
   // Every file must belong to one database (binding id), checked once before anything is decoded.
   const notes: string[] = [...givenTwice, ...unreadNotes, ...trailerNotes];
+  const identityNotes: string[] = [];
   let identity: Promise<void> | null = null;
   const ensureOneDatabase = (): Promise<void> =>
     (identity ??= (async () => {
       const ids: SourceFileIdentity[] = [];
       for (const f of mdfs) ids.push(await readSourceIdentity(f, 'mdf'));
-      for (const f of baks) ids.push(await readSourceIdentity(f, 'bak'));
+      // each backup set read: --bak's chosen one, every set of a --trn file (one may hold several databases' log backups)
+      for (const f of baks) ids.push(...(await readSourceIdentities(f, 'bak', inputs.position)));
       if (inputs.ldf) ids.push(await readSourceIdentity(inputs.ldf, 'ldf'));
-      for (const t of trn) ids.push(await readSourceIdentity(t, 'trn'));
+      for (const t of trn) ids.push(...(await readSourceIdentities(t, 'trn')));
       const check = assertOneDatabase(ids);
       if (ids.length > 1) {
-        for (const u of check.unchecked) notes.push(`${u.file}: its binding id could not be read (damaged page 0), so rowback could not check that it belongs to the same database as the other files`);
+        for (const u of check.unchecked) identityNotes.push(uncheckedIdentityNote(u));
+        notes.push(...identityNotes);
       }
     })());
 
@@ -587,6 +595,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     },
     committedStats: () => scanStats,
     notes,
+    identityNotes,
     async metadata(): Promise<MetadataCatalog> {
       if (catalog) return catalog;
       await ensureOneDatabase();

@@ -1,0 +1,56 @@
+/**
+ * A backup file holding several backup sets (BACKUP … WITH NOINIT appends them) given to a command
+ * that takes no --position: the refusal advised "choose one with --position N", which `diff` does not
+ * have and `dump --trn … --stop-at` refuses ("--position does not apply to a point-in-time dump"). A
+ * dead end whose advice was untrue; each now says what the command reads and what does the job.
+ * StDb2Sql.bak (corpus) holds two full backups of StDb2SQL (2009 and 2010). The three-set log backup
+ * file is a MODIFIED copy written at test time: RestoreTimeClean_1.trn whole, then the sets of _2 and
+ * _3 (from their SSET block on, its data set number @62 set to 2 and 3), as WITH NOINIT writes them.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { captureCli, expectOneLineError } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const cli = captureCli();
+const rtc = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+const SSET_AT = 1536;
+let dir: string;
+let logs: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rowback-several-sets-'));
+  const more = ['RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn'].map((f, i) => {
+    const b = Buffer.from(readFileSync(rtc(f)).subarray(SSET_AT));
+    expect(b.subarray(0, 4).toString('latin1')).toBe('SSET');
+    b.writeUInt16LE(i + 2, 62);
+    return b;
+  });
+  logs = join(dir, 'logs.trn');
+  writeFileSync(logs, Buffer.concat([readFileSync(rtc('RestoreTimeClean_1.trn')), ...more]));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describeCorpus('several backup sets in one file, for a command without --position', () => {
+  it('diff --bak of a two-set file: refused without advising an option diff does not have', async () => {
+    const bak = corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak');
+    const r = await cli('diff', '--bak', bak, '--after-bak', bak, '--table', 'dbo.Students');
+    const line = expectOneLineError(r, 'INPUT_SEVERAL_BACKUP_SETS');
+    expect(line).not.toContain('choose one with --position');
+    expect(line).toContain('diff reads files of one backup set and takes no --position');
+    expect(line).toContain(`rowback dump --bak ${bak} --position N --table dbo.Students`);
+  });
+
+  it('dump --trn of a three-set log backup file: refused naming what reads every set', async () => {
+    const r = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), '--trn', logs, '--stop-at', '2017-06-01T13:08', '--table', 'dbo.steps');
+    const line = expectOneLineError(r, 'INPUT_SEVERAL_BACKUP_SETS');
+    expect(line).not.toContain('choose one with --position');
+    expect(line).toContain(`${logs} holds 3 backup sets`);
+    expect(line).toContain('rowback restore plan --backups');
+    // what the refusal points to does read it: scan takes every set (the 30 steps of _1 to _3)
+    const s = await cli('scan', '--bak', rtc('RestoreTimeClean.bak'), '--trn', logs, '--op', 'insert', '--quiet');
+    expect(s.code).toBe(0);
+    expect(s.stdout.trim().split('\n')).toHaveLength(30);
+  });
+});
