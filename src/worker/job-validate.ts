@@ -9,6 +9,8 @@
  */
 import { InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { readLdfLayout } from '../logreader/ldf/reader.js';
+import { readBackupHeader } from '../backup/header.js';
+import { readMtfLayout } from '../backup/mtf.js';
 import { openFileSource } from '../recover/sources/files.js';
 import { unknownTableMessage } from '../recover/source.js';
 import { parseWindowTime } from '../recover/time-window.js';
@@ -126,6 +128,34 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
   }
 }
 
+/**
+ * A restore job's backup file in `field` (`bak.0`, `trn.2`, `afterBak.1`, `afterTrn.0`), checked at
+ * creation as the replay would refuse it when the job runs, naming the field: a file holding several
+ * backup sets (the replay reads one set per file: replay/point-in-time.ts), a log backup in `bak` /
+ * `afterBak`, a full or differential backup in `trn` / `afterTrn`. A header that cannot be read is
+ * left to the replay, which says why. Throws InputError INPUT_SEVERAL_BACKUP_SETS,
+ * INPUT_NOT_A_DATABASE_BACKUP or INPUT_NOT_A_LOG_BACKUP with `location.field`.
+ */
+function checkRestoreJobBackup(field: string, path: string): void {
+  const side = field.startsWith('after') ? 'after' : '';
+  const name = (f: 'Bak' | 'Trn') => (side ? `after${f}` : f.toLowerCase());
+  let layout, header;
+  try {
+    layout = readMtfLayout(path);
+    if (layout.sets <= 1) header = readBackupHeader(path, layout, 1);
+  } catch {
+    return;
+  }
+  if (layout.sets > 1) {
+    throw new InputError('INPUT_SEVERAL_BACKUP_SETS', `${path} holds ${layout.sets} backup sets (backups appended to one file WITH NOINIT); a restore job replays files of one backup set each: give each backup as a file of its own (\`rowback restore plan --backups DIR\` plans every set of such a file)`, { field, file: path });
+  }
+  if (!header) return;
+  const log = header.backupType === 'log';
+  const inLogs = /^(after)?trn\./i.test(field);
+  if (log && !inLogs) throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `${path} is a log backup: give it in "${name('Trn')}", and a full backup in "${name('Bak')}"`, { field, file: path });
+  if (!log && inLogs) throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${path} is a ${header.backupType} backup, not a log backup: give it in "${name('Bak')}"`, { field, file: path });
+}
+
 /** Files a job may read: regular, readable, inside the roots. */
 function checkJobFile(field: string, path: string, access: JobAccess): void {
   // The roots first: outside them, whether a path exists, is a directory or a device is not the
@@ -170,6 +200,7 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
     assertStopsInOrder(b, a, { before: name(sides[0]), after: name(sides[1]), field: sides[1].stopAt !== undefined ? 'afterStopAt' : 'afterStopBeforeLsn' });
   }
   if (spec.afterTrn?.length && !spec.afterBak?.length) throw new InputError('INPUT_BAD_OPTION', 'afterTrn replays log backups over afterBak: give afterBak', { field: 'afterBak' });
+  for (const [field, path] of all) if (!field.startsWith('afterMdf')) checkRestoreJobBackup(field, path);
   const ids: SourceFileIdentity[] = [];
   for (const [field, path] of all) {
     try {

@@ -10,7 +10,7 @@ import type { StagingStore } from '../staging/store.js';
 import type { JobRecord } from '../staging/types.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { ScanOperation } from '../recover/source.js';
-import { describeSpec, filterOf, jobMetadataNote, layoutsOfJobMetadata, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
+import { describeSpec, filterOf, jobMetadataNote, layoutsOfJobMetadata, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { compareTableStates, diffAsRecoveredRows } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
@@ -190,6 +190,7 @@ export class JobWorker {
       const d = r.diff;
       const at = spec.stopAt ? `as of ${spec.stopAt}` : spec.stopBeforeLsn ? `just before LSN ${spec.stopBeforeLsn}` : 'as the backup holds it';
       const rows = diffAsRecoveredRows(d, { kind: 'bak', file: spec.bak[0]! }, `earlier state: ${[...spec.bak, ...(spec.trn ?? [])].join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`);
+      for (const row of rows) row.warnings = row.warnings.map(restoreJobWording);
       this.store.saveJobTables(jobId, [r.layout]);
       for (let i = 0; i < rows.length; i += this.batchSize) this.store.stageBatch(jobId, rows.slice(i, i + this.batchSize));
       this.store.indexPending();
@@ -200,14 +201,15 @@ export class JobWorker {
         ...localTimeWarnings([['stopAt', spec.stopAt, 'start'], ['afterStopAt', spec.afterStopAt, 'start']], "the rowback service's"),
         ...(r.reversed ? [`warning: ${r.reversed}`] : []),
       ];
-      this.store.appendAudit('system', 'job.notes', jobId, { notes });
+      const said = notes.map(restoreJobWording);
+      this.store.appendAudit('system', 'job.notes', jobId, { notes: said });
       // a comparison of two states is whole or refused: nothing in it says INCOMPLETE
-      this.store.setJobCompleteness(jobId, notes.filter((x) => x.startsWith('INCOMPLETE: ')));
+      this.store.setJobCompleteness(jobId, said.filter((x) => x.startsWith('INCOMPLETE: ')));
       this.store.setJobState(jobId, 'succeeded');
       this.store.appendAudit('system', 'job.succeeded', jobId, { rows: this.store.requireJob(jobId).rowsStaged, missing: d.missing.length, changed: d.changed.length });
       log.info({ missing: d.missing.length, changed: d.changed.length }, 'restore job succeeded');
     } catch (e) {
-      const error = isRowbackError(e) ? { code: e.code, message: e.message } : { code: 'STAGING_JOB_FAILED', message: (e as Error)?.message ?? String(e) };
+      const error = isRowbackError(e) ? { code: e.code, message: restoreJobWording(e.message) } : { code: 'STAGING_JOB_FAILED', message: (e as Error)?.message ?? String(e) };
       this.store.setJobState(jobId, 'failed', { error });
       this.store.appendAudit('system', 'job.failed', jobId, error);
       log.error({ err: e, code: error.code }, 'restore job failed');

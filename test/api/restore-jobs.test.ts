@@ -38,11 +38,11 @@ describeCorpus('restore jobs (API, real backups)', () => {
     const rows = (await t.app.inject({ url: `/api/jobs/${job.id}/rows?limit=100`, headers: bearer(t.tokens.viewer) })).json().items;
     expect(rows.map((x: { values: { step: number } }) => x.values.step).sort((a: number, b: number) => a - b)).toEqual([...Array(12).keys()]);
     // the differential (13:14:13) is older than 13:20, compared as asked (acceptOlderLater): every row says its rows were inserted between the two
-    expect(rows.every((x: { operation: string; warnings: string[] }) => x.operation === 'delete' && x.warnings.some((w) => w.startsWith('earlier state: ') && w.includes('as of 2017-06-01 13:20; the later state (--after-bak ') && w.endsWith('never re-insert them')))).toBe(true);
+    expect(rows.every((x: { operation: string; warnings: string[] }) => x.operation === 'delete' && x.warnings.some((w) => w.startsWith('earlier state: ') && w.includes('as of 2017-06-01 13:20; the later state (afterBak ') && w.endsWith('never re-insert them')))).toBe(true);
     const notes = t.store.audit({ jobId: job.id }).find((a) => a.action === 'job.notes')!.details.notes as string[];
     expect(notes.some((n) => /^earlier state: chain: full .*RestoreTimeClean\.bak → /.test(n))).toBe(true);
     expect(notes.at(-2)).toMatch(/^dbo\.steps: earlier 42 row\(s\), later 30; 12 missing from the later state, 0 changed/);
-    expect(notes.at(-1)).toMatch(/^warning: the later state \(--after-bak .* is older than the earlier state/);
+    expect(notes.at(-1)).toMatch(/^warning: the later state \(afterBak .* is older than the earlier state/);
     // the rows go through the same review and re-insert path
     await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'rows lost after the differential', filter: {} } });
     const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: true } });
@@ -96,5 +96,35 @@ describeCorpus('restore jobs (API, real backups)', () => {
     const failed = (await t.app.inject({ url: `/api/jobs/${early.json().id}`, headers: bearer(t.tokens.operator) })).json();
     expect(failed.state).toBe('failed');
     expect(failed.error.message).toContain('12:59:13.000');
+  });
+
+  // A restore job's refusals named `rowback diff`'s flags: a full backup in trn failed the job "give it
+  // with --bak", a two-set file was refused "choose one with --position N" (a restore job has no such
+  // field, nor does diff), and a stop past the chain said "--stop-at …, which no --stop-at or
+  // --stop-before-lsn reaches". Now the backups are checked at creation naming the field, and the
+  // replay's reasons name the job's fields.
+  it('refusals name the job\'s fields, not the CLI\'s flags', async () => {
+    t = await realApp();
+    const L1 = RTC('RestoreTimeClean_1.trn');
+    const fullInTrn = await post({ kind: 'restore', bak: [FULL], trn: [FULL], stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], table: 'dbo.steps' });
+    expect([fullInTrn.statusCode, fullInTrn.json().code, fullInTrn.json().field]).toEqual([400, 'INPUT_NOT_A_LOG_BACKUP', 'trn.0']);
+    expect(fullInTrn.json().message).toMatch(/RestoreTimeClean\.bak is a full backup, not a log backup: give it in "bak"$/);
+    const logInAfterBak = await post({ kind: 'restore', bak: [FULL], afterBak: [L1], table: 'dbo.steps' });
+    expect([logInAfterBak.json().code, logInAfterBak.json().field]).toEqual(['INPUT_NOT_A_DATABASE_BACKUP', 'afterBak.0']);
+    expect(logInAfterBak.json().message).toMatch(/is a log backup: give it in "afterTrn", and a full backup in "afterBak"$/);
+    const twoSets = corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak');
+    const several = await post({ kind: 'restore', bak: [twoSets], afterBak: [twoSets], table: 'dbo.x' });
+    expect([several.json().code, several.json().field]).toEqual(['INPUT_SEVERAL_BACKUP_SETS', 'bak.0']);
+    expect(several.json().message).toContain('a restore job replays files of one backup set each');
+    expect(several.json().message).not.toContain('--position');
+    expect(t.store.listJobs({ limit: 10 })).toHaveLength(0);
+    const late = await post({ kind: 'restore', bak: [FULL], trn: [L1], stopAt: '2030-06-01 13:20', afterBak: [FULL, DIFF], table: 'dbo.steps' });
+    expect(late.statusCode).toBe(201);
+    await t.app.worker.idle();
+    const job = t.store.requireJob(late.json().id);
+    expect(job.error?.code).toBe('INPUT_RESTORE_TOO_LATE');
+    expect(job.error!.message).toMatch(/^stopAt 2030-06-01T13:20:00\.000 is after the last point/);
+    expect(job.error!.message).toContain('which no stopAt or stopBeforeLsn reaches');
+    expect(job.error!.message).not.toMatch(/(^|[^`\w-])--[a-z]/);
   });
 });
