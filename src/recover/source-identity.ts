@@ -128,7 +128,8 @@ export function assertOneDatabase(ids: SourceFileIdentity[]): IdentityCheck {
       const name = (i: SourceFileIdentity) => `${ROLE_NAMES[i.role]} ${i.file}${i.set !== undefined ? ` (backup set ${i.set})` : ''}${i.databaseName ? ` (database ${i.databaseName})` : ''}`;
       throw new InputError(
         'INPUT_MIXED_DATABASES',
-        `${name(first)} and ${name(other)} belong to different databases: binding id ${first.bindingId} vs ${other.bindingId}. ` +
+        `${name(first)} and ${name(other)} belong to different databases: binding id ${first.bindingId} vs ${other.bindingId}` +
+          ` (or to one database before and after a RESTORE, which gives it a new binding id). ` +
           `Allocation unit ids repeat between databases, so mixing them would print one database's rows as another's tables; give files of one database`,
         { file: other.file },
       );
