@@ -129,7 +129,7 @@ export function assertOneDatabase(ids: SourceFileIdentity[]): IdentityCheck {
       throw new InputError(
         'INPUT_MIXED_DATABASES',
         `${name(first)} and ${name(other)} belong to different databases: binding id ${first.bindingId} vs ${other.bindingId}` +
-          ` (or to one database before and after a RESTORE, which gives it a new binding id). ` +
+          ` (or to one database and a restore of it as a new database, which RESTORE gives a new binding id: sys.database_recovery_status.database_guid). ` +
           `Allocation unit ids repeat between databases, so mixing them would print one database's rows as another's tables; give files of one database`,
         { file: other.file },
       );
