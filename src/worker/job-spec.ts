@@ -57,7 +57,7 @@ export const FilesJobSpec = z.object({
   trn: z.array(z.string().min(1)).optional(),
   ...window,
   // bak alone is read as `rowback scan --bak` reads it: its log portion is the log scanned
-}).refine((s) => Boolean(s.ldf || s.trn?.length || s.bak), { message: 'give ldf, trn or bak (log files to scan; a full backup alone gives the log its backup holds)', path: ['ldf'] });
+}).strict().refine((s) => Boolean(s.ldf || s.trn?.length || s.bak), { message: 'give ldf, trn or bak (log files to scan; a full backup alone gives the log its backup holds)', path: ['ldf'] });
 
 /**
  * The layouts of a job's metadata. Parse errors are SchemaErrors whose `location.field` is
@@ -90,7 +90,7 @@ export const LiveJobSpec = z.object({
   database: z.string().min(1),
   inactiveLog: z.boolean().optional(),
   ...window,
-});
+}).strict();
 
 export const LogBackupJobSpec = z.object({
   kind: z.literal('log-backup'),
@@ -98,13 +98,13 @@ export const LogBackupJobSpec = z.object({
   database: z.string().min(1),
   logBackups: z.array(z.string().min(1)).min(1).describe('log backup files as the server sees them (fn_dump_dblog)'),
   ...window,
-});
+}).strict();
 
 export const ExportJobSpec = z.object({
   kind: z.literal('export'),
   file: z.string().min(1).describe('file written by sql/export-log-records.sql'),
   ...window,
-});
+}).strict();
 
 const files = (what: string) => z.array(z.string().min(1)).describe(what);
 

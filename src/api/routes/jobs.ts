@@ -52,7 +52,7 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.get('/api/jobs', {
     config: { access: 'read' },
-    schema: { tags: ['jobs'], summary: 'List jobs with their progress (rows staged, and `scan`: the source\'s bytes/records read and pass), newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }),
+    schema: { tags: ['jobs'], summary: 'List jobs with their progress (rows staged, and `scan`: the source\'s bytes/records read and pass), newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }).strict(),
       response: { 200: z.object({ items: z.array(JobResponse), queue: z.object({ pending: z.number().int(), waiting: z.number().int() }) }) } },
   }, async (req) => ({ items: app.staging.listJobs({ limit: req.query.limit, before: req.query.before }).map((j) => forCaller(j, req.principal?.role)), queue: { pending: app.worker.queue.pending, waiting: app.worker.queue.size } }));
 
@@ -63,7 +63,7 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.post('/api/jobs/:id/resume', {
     config: { access: 'operate' },
-    schema: { tags: ['jobs'], summary: 'Resume an interrupted, failed or cancelled job: the scan starts over, rows already staged are not staged again (live jobs: send the spec again)', params: JobIdParams, body: z.object({ spec: JobSpec.optional() }).optional() },
+    schema: { tags: ['jobs'], summary: 'Resume an interrupted, failed or cancelled job: the scan starts over, rows already staged are not staged again (live jobs: send the spec again)', params: JobIdParams, body: z.object({ spec: JobSpec.optional() }).strict().optional() },
   }, async (req) => {
     // The spec the job will run with is checked now like at creation: a resume without a spec
     // reads the stored one's files again, and a link repointed since (or roots narrowed in the
@@ -117,6 +117,6 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.get('/api/audit', {
     config: { access: 'read' },
-    schema: { tags: ['audit'], summary: 'The append-only audit log (decisions, re-inserts, jobs, tokens)', querystring: z.object({ jobId: z.coerce.number().int().positive().optional(), after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }) },
+    schema: { tags: ['audit'], summary: 'The append-only audit log (decisions, re-inserts, jobs, tokens)', querystring: z.object({ jobId: z.coerce.number().int().positive().optional(), after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict() },
   }, async (req) => ({ items: app.staging.audit(req.query).map((a) => (/failed$/.test(a.action) ? { ...a, details: hideMessages(a.details, req.principal?.role) } : a)) }));
 }

@@ -120,6 +120,6 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
 
   app.post('/api/reinsert-runs/:runId/resume', {
     config: { access: 'operate' },
-    schema: { tags: ['re-insert'], summary: 'Resume an interrupted or failed run (same batches, same idempotency keys)', params: RunParams, body: z.object({ target: TargetSchema.optional(), targetName: z.string().min(1).max(64).optional() }).refine((b) => Boolean(b.target) !== Boolean(b.targetName), { message: 'give target or targetName (exactly one)', path: ['target'] }) },
+    schema: { tags: ['re-insert'], summary: 'Resume an interrupted or failed run (same batches, same idempotency keys)', params: RunParams, body: z.object({ target: TargetSchema.optional(), targetName: z.string().min(1).max(64).optional() }).strict().refine((b) => Boolean(b.target) !== Boolean(b.targetName), { message: 'give target or targetName (exactly one)', path: ['target'] }) },
   }, async (req, reply) => reply.code(202).send(await app.reinsert.resume(req.params.runId, req.principal!.name, targetOf(req.body, opts.targets, opts.allowedServers)!)));
 }

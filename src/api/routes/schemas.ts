@@ -20,26 +20,26 @@ export const RowFilterSchema = z.object({
   to: time.optional().describe('begin time ≤'),
   transactionId: z.string().max(40).optional(),
   q: z.string().max(200).optional().describe('free text over values (words; `prefix*`)'),
-});
+}).strict(); // an unknown key (a typo such as `tabel`) is a 400: dropped, it widened a bulk decision to every row
 
 export const RowListQuery = RowFilterSchema.extend({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: z.string().max(100).optional(),
   count: z.enum(['true', 'false']).optional().describe('also count every matching row (slower on big jobs)'),
-});
+}).strict();
 
 export const DecisionBody = z.object({
   decision: z.enum(['approve', 'reject']),
   reason: z.string().trim().min(3).max(2000),
   ids: z.array(z.number().int().positive()).min(1).max(100_000).optional(),
   filter: RowFilterSchema.optional(),
-}).refine((b) => Boolean(b.ids) !== Boolean(b.filter), { message: 'give either ids or filter (exactly one)', path: ['ids'] });
+}).strict().refine((b) => Boolean(b.ids) !== Boolean(b.filter), { message: 'give either ids or filter (exactly one)', path: ['ids'] });
 
 export const TargetSchema = z.object({
   connectionString: z.string().min(1).describe('ADO-style; never stored or logged'),
   database: z.string().min(1).max(128).optional(),
   ledgerTable: z.string().min(1).max(300).optional(),
-});
+}).strict();
 
 export const ReinsertBody = z.object({
   dryRun: z.boolean(),
@@ -61,13 +61,13 @@ export const ReinsertBody = z.object({
   batchSize: z.number().int().min(1).max(10_000).optional(),
   rowIds: z.array(z.number().int().positive()).min(1).max(1_000_000).optional(),
   operations: ScanOperationList.optional().describe('delete, insert, update, any case (as `rowback scan --op`): recovered operations to re-insert (default delete only; insert/update before-images usually into a side table)'),
-});
+}).strict();
 
 export const ExportQuery = RowFilterSchema.extend({
   format: z.enum(['csv', 'ndjson', 'sql', 'undo-sql']),
   /** CSV: cells exactly as decoded, without the spreadsheet formula guard (util/csv.ts). */
   csvRaw: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
-});
+}).strict();
 
 /** `status=a&status=b` and `status=a,b` both mean a list. */
 export function normaliseFilter<T extends { status?: string | string[] }>(f: T): T {
