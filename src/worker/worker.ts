@@ -302,6 +302,9 @@ export class JobWorker {
         // tables whose decoded rows the layout check held back: not staged, as `rowback scan` says it
         const held = notPrinted.heldClause("among the job's skipped items", 'staged');
         if (held) n.push(`INCOMPLETE: ${held}`);
+        // rows that did not decode are not staged (a damaged catalog's note already counts its tables')
+        const undecoded = n.some((x) => x.startsWith("INCOMPLETE: the data file's catalog is damaged")) ? '' : notPrinted.undecodedClause("among the job's skipped items", 'staged');
+        if (undecoded) n.push(`INCOMPLETE: ${undecoded}`);
         if (n.length) this.store.appendAudit('system', 'job.notes', jobId, { notes: n });
         incomplete = n.filter((x) => x.startsWith('INCOMPLETE: '));
       };

@@ -224,6 +224,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const interruptedBy = interruption.by;
     // tables whose decoded rows the layout check held back: rows left out, as lost log is
     const held = notPrinted(skipped).heldClause(opts.quiet ? 'of the summary (without --quiet) and of --report' : 'above (also in --report)');
+    // row operations that did not decode: those rows are missing, as rows of lost log are (a damaged
+    // catalog's line above already counts its tables' undecoded rows)
+    const undecoded = damagedLine ? '' : notPrinted(skipped).undecodedClause(opts.quiet ? 'in --report, and in the summary without --quiet' : 'above, also in --report');
     // rows the committed filter passed on but the layout check held back, or that did not decode,
     // are in none of the counts explainNoRows tells: said here, or "16 deletes: 3 on …" left 13 unexplained
     const noRowsReason = rows === 0 && stats && !interruptedBy
@@ -240,7 +243,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         rows,
         rowsPerTable: Object.fromEntries(perTable),
         rowsWithWarnings: warnedRows,
-        complete: lost.length === 0 && damaged.length === 0 && !held && !interruptedBy,
+        complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !interruptedBy,
         ...(interruptedBy ? { interrupted: interruptedBy } : {}),
         ...(noRowsReason ? { noRowsReason: isoLogTimesIn(noRowsReason) } : {}),
         // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
@@ -289,8 +292,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (damagedLine) process.stderr.write(damagedLine);
     if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: ${logLossClause(lost)}; rows in those LSN ranges are missing from this result${lossPlaces(lost)}${missingLogAdvice(lost, opts)}\n`);
     if (held) process.stderr.write(`rowback scan: INCOMPLETE: ${held}\n`);
+    if (undecoded) process.stderr.write(`rowback scan: INCOMPLETE: ${undecoded}\n`);
     // --strict: exit 3 for what the report calls "complete": false (an interrupt's 130/143 below wins)
-    if (damagedLine || lost.length || held) exitIncomplete(opts.strict);
+    if (damagedLine || lost.length || held || undecoded) exitIncomplete(opts.strict);
     // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
     sayWarnedRows(process.stderr, 'scan', warnedRows, rows, opts);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
