@@ -588,8 +588,15 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
         cutVlf = `VLF sequence ${h.seq}, cut at offset ${size}, lost its log from LSN ${from} to its end, if it held log that far`;
         cutFirst = { vlf: h.seq, block: kept, slot: 1 };
       }
-      // the range: up to where the log goes on once this VLF is closed (its next sequence's first block; log-coverage.ts)
-      problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: `VLF of ${h.size} bytes is cut short by the end of the file (${size - off} bytes present)${lostRange}`, location: { file: path, offset: off, ...(from !== null ? { lsn: from } : {}) }, ...(from !== null ? { lsnRange: { first: from, last: formatLsn({ vlf: h.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 }) } } : {}) });
+      // the range: up to where the log goes on once this VLF is closed (log-coverage.ts): the first
+      // block of the lowest sequence above it that a VLF before the cut holds; the sequences between
+      // were in the part cut off, lost whole (School_Log.ldf cut inside sequence 40, with 42 before
+      // it: the range ended at 41's first block, and 41's log, lost too, was left out of it). With
+      // none above it present, its next sequence's first block (the log after may be lost too:
+      // FORMAT_LOG_FILE_CUT says so).
+      const above = vlfs.reduce((m, v) => (v.seq > h.seq && (m === 0 || v.seq < m) ? v.seq : m), 0);
+      const upTo = formatLsn({ vlf: above || h.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 });
+      problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: `VLF of ${h.size} bytes is cut short by the end of the file (${size - off} bytes present)${lostRange}`, location: { file: path, offset: off, ...(from !== null ? { lsn: from } : {}) }, ...(from !== null ? { lsnRange: { first: from, last: upTo } } : {}) });
       vlfs.push({ ...h, size: size - off, index: vlfs.length, offset: off });
       break;
     }
