@@ -330,12 +330,16 @@ async function* rangeBlocks(
       }
       else if (next && f.vlf > next.vlf && !(f.vlf === next.vlf + 1 && f.block === VLF_FIRST_BLOCK_ID)) {
         const from = { vlf: next.vlf + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 };
+        // the range from where VLF next.vlf's last block read ends: its blocks after it, if it had
+        // any, are lost as well (a stream's size in a VLF is not known: a zeroed last block of it reads
+        // as unwritten), so the range never names less than was lost
+        const lostFrom = { vlf: next.vlf, block: next.block, slot: 1 };
         stats.gaps++;
         opts.onSkipped?.({
           code: 'FORMAT_LOG_GAP',
-          reason: `log blocks are missing: the stream goes from VLF ${next.vlf} to ${formatLsn(f)}, so LSNs from ${formatLsn(from)} up to ${formatLsn(f)} could not be read (not in the backup, or zeroed, torn, damaged or cut out); rows in that range are lost and transactions crossing it cannot be told committed`,
+          reason: `log blocks are missing: the stream goes from VLF ${next.vlf} to ${formatLsn(f)}, so LSNs from ${formatLsn(from)} up to ${formatLsn(f)} could not be read (not in the backup, or zeroed, torn, damaged or cut out), and any of VLF ${next.vlf} after ${formatLsn(lostFrom)}; rows in that range are lost and transactions crossing it cannot be told committed`,
           location: { file: range.file, offset: ev.offset, lsn: formatLsn(from) },
-          lsnRange: { first: formatLsn(from), last: formatLsn(f) },
+          lsnRange: { first: formatLsn(lostFrom), last: formatLsn(f) },
         });
       }
       next = { vlf: f.vlf, block: f.block + ev.bytes.length / 512, offset: ev.offset + ev.bytes.length };
