@@ -41,7 +41,7 @@ export interface WriterOptions {
   /**
    * CSV only: one column per value (single-table output); otherwise values go in one JSON column.
    * A value column named like one of rowback's columns (CSV_OWN_COLUMNS, any case), or starting
-   * with `[` or `after.`, is headed `[name]` (util/csv.ts csvValueHeaders); its after image `after.[name]`.
+   * with `[`, `'` or `after.`, is headed `[name]` (util/csv.ts csvValueHeaders); its after image `after.[name]`.
    */
   valueColumns?: string[];
   /** CSV only: the scan includes updates, so add the after image (`after.<column>` or `after`, and `rawAfter`). */

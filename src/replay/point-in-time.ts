@@ -272,8 +272,9 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
   // STOPAT's datetime rounding (.979 → .980): the replay stops where a real RESTORE of the same text does
   const target = asStopAtTarget(inputs.target);
   // a log backup whose finish date is unknown (its ESET damaged or cut), or that was running at the
-  // time: its own commit times place a time after its start (restore/history.ts addLogCommitTimes)
-  if (target.kind === 'time') await addLogCommitTimes(sets, target.time);
+  // time: its own commit times place a time after its start (restore/history.ts addLogCommitTimes);
+  // a log backup given in two files (a copy): each read, so the chain takes one whose log reads whole
+  await addLogCommitTimes(sets, target.kind === 'time' ? target.time : undefined);
   const chain = planChain(sets, target);
   // the damaged closing blocks of a backup the replay uses: said, as scan and log say them
   for (const x of read) if (chain.steps.some((st) => st.set === x.set)) notes.push(...x.trailer);

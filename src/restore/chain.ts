@@ -175,7 +175,11 @@ function pickLog(c: BackupSetRecord[]): BackupSetRecord | null {
   // the same log backup in two places (a copy of the file): either one, a copy whose closing blocks
   // are whole first (the first given was taken: RESTORE … FROM a file with a damaged ESET, and a
   // --stop-at placed without its finish date, while a whole copy was in the folder)
-  if (sameRange) return c.find((l) => !l.caveat) ?? c[0];
+  // and one whose log reads whole (logCommits, read for every copy from files: restore/history.ts
+  // addLogCommitTimes) before one with damaged log blocks (the first given was taken: restore plan
+  // printed RESTORE … FROM the copy whose log is damaged, unsaid, and the replay refused it as
+  // REPLAY_LOG_DAMAGED, with a whole copy in the folder)
+  if (sameRange) return c.find((l) => !l.caveat && l.logCommits?.whole !== false) ?? c.find((l) => l.logCommits?.whole !== false) ?? c.find((l) => !l.caveat) ?? c[0];
   // Forks known on every candidate and only one reaches further on the same fork: not ambiguous.
   if (copyOnlyKnown) {
     // Several regular ones (or only copy-only ones): take the one reaching furthest if their forks are known and equal.

@@ -195,17 +195,22 @@ function describeError(e: unknown): { code: string; reason: string } {
  * end of its finish second: the headers cannot tell whether that moment's records are in it or the
  * next), and every one that ends a chain (no other log backup continues after its last LSN) when
  * the time is after its start, so a refusal says how far its commits reach. Each of those is read
- * once (one log stream read; a few per plan); sets from msdb, striped sets and the others are left
- * as they are, and a plan without `time` reads only the first kind (as before). Never throws.
+ * once (one log stream read; a few per plan); so is every one of two or more files holding the
+ * same log backup (a copy: its damaged log blocks, `whole` false, make the chain take another copy,
+ * chain.ts pickLog); sets from msdb, striped sets and the others are left as they are, and a plan
+ * without `time` reads only the first kind and the copies. Never throws.
  */
 export async function addLogCommitTimes(sets: BackupSetRecord[], time?: string): Promise<void> {
   const logs = sets.filter((s) => s.backupType === 'log' && !s.damaged);
   const after = (s: BackupSetRecord) => time !== undefined && s.backupStartDate !== null && time > `${s.backupStartDate}.000`;
   const running = (s: BackupSetRecord) => after(s) && s.backupFinishDate !== null && time! <= `${s.backupFinishDate}.999`;
   const endsChain = (s: BackupSetRecord) => !logs.some((m) => m !== s && lsnCmp(m.firstLsn, s.lastLsn) <= 0 && lsnCmp(s.lastLsn, m.lastLsn) < 0);
+  // two files holding one log backup (a copy): each is read, so the chain takes a copy whose log
+  // reads whole over one with damaged log blocks (chain.ts pickLog)
+  const copied = (s: BackupSetRecord) => logs.some((m) => m !== s && m.firstLsn === s.firstLsn && m.lastLsn === s.lastLsn);
   for (const s of logs) {
     if (s.source !== 'file' || s.devices.length !== 1 || s.logCommits) continue;
-    if (s.backupFinishDate !== null && !running(s) && !(after(s) && endsChain(s))) continue;
+    if (s.backupFinishDate !== null && !running(s) && !(after(s) && endsChain(s)) && !copied(s)) continue;
     s.logCommits = await readLogCommitTimes(s.devices[0], s.position);
   }
 }

@@ -50,7 +50,7 @@ export function csvRecord(cells: Array<string | number | null | undefined>, raw 
 /**
  * CSV header names of a table's value columns beside the output's own columns (`reserved`): a
  * value column is named as it is, unless its name equals one of `reserved` (case-insensitively),
- * starts with `[`, or starts with `after.` (case-insensitively: scan's after-image columns are
+ * starts with `[` or `'`, or starts with `after.` (case-insensitively: scan's after-image columns are
  * `after.<header>`); such a name is written as its T-SQL quoted identifier, `[name]` with `]`
  * doubled (`table` → `[table]`, `[x]` → `[[x]]]`). So a header cell starting with `[` is always a
  * quoted value column name, one equal to a reserved name is always the output's own column, and
@@ -58,5 +58,7 @@ export function csvRecord(cells: Array<string | number | null | undefined>, raw 
  */
 export function csvValueHeaders(names: readonly string[], reserved: readonly string[]): string[] {
   const own = new Set(reserved.map((r) => r.toLowerCase()));
-  return names.map((n) => (own.has(n.toLowerCase()) || n.startsWith('[') || n.toLowerCase().startsWith('after.') ? `[${n.replace(/]/g, ']]')}]` : n));
+  // a name starting with ' too: a header cell written through spreadsheetSafe gains a leading '
+  // (`=x` → `'=x`), which a column named `'=x` would otherwise read the same as
+  return names.map((n) => (own.has(n.toLowerCase()) || n.startsWith('[') || n.startsWith("'") || n.toLowerCase().startsWith('after.') ? `[${n.replace(/]/g, ']]')}]` : n));
 }

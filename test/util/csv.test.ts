@@ -42,4 +42,10 @@ describe('CSV injection: formula cells are neutralised for spreadsheets (OWASP)'
     const all = [...own, ...h, ...h.map((c) => `after.${c}`)];
     expect(new Set(all.map((c) => c.toLowerCase())).size).toBe(all.length);
   });
+  it("value headers stay unique as written: a column named '=x beside one named =x (whose header cell the spreadsheet guard writes '=x)", () => {
+    const h = csvValueHeaders(['=x', "'=x"], ['table']);
+    const cells = parse(csvRecord([...h, ...h.map((c) => `after.${c}`)])) as string[][];
+    expect(cells[0]).toEqual(["'=x", "['=x]", 'after.=x', "after.['=x]"]);
+    expect(new Set(cells[0]).size).toBe(4);
+  });
 });

@@ -229,8 +229,9 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
   if (o.as !== undefined && o.replaceOriginal) throw new InputError('INPUT_BAD_OPTION', '--as and --replace-original exclude each other');
   const history = await loadHistory(o, deps);
   const sets = chooseDatabase(history, o.database);
-  // a log backup file whose finish date is unknown, or that ran at the time (or ends the chain): its own commit times place a --stop-at after its start
-  if (target.kind === 'time') await addLogCommitTimes(sets, target.time);
+  // a log backup file whose finish date is unknown, or that ran at the time (or ends the chain): its own commit times place a --stop-at after its start;
+  // a log backup in two files (a copy): each read, so the chain takes one whose log reads whole
+  await addLogCommitTimes(sets, target.kind === 'time' ? target.time : undefined);
   const chain = planChain(sets, target, history.skipped);
   const as = o.as ?? chain.databaseName;
   const rendered = renderRestore(chain, { as, replaceOriginal: o.replaceOriginal, standby: o.standby });

@@ -330,12 +330,16 @@ async function* rangeBlocks(
       }
       else if (next && f.vlf > next.vlf && !(f.vlf === next.vlf + 1 && f.block === VLF_FIRST_BLOCK_ID)) {
         const from = { vlf: next.vlf + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 };
+        // the range from where VLF next.vlf's last block read ends: its blocks after it, if it had
+        // any, are lost as well (a stream's size in a VLF is not known: a zeroed last block of it reads
+        // as unwritten), so the range never names less than was lost
+        const lostFrom = { vlf: next.vlf, block: next.block, slot: 1 };
         stats.gaps++;
         opts.onSkipped?.({
           code: 'FORMAT_LOG_GAP',
-          reason: `log blocks are missing: the stream goes from VLF ${next.vlf} to ${formatLsn(f)}, so LSNs from ${formatLsn(from)} up to ${formatLsn(f)} could not be read (not in the backup, or zeroed, torn, damaged or cut out); rows in that range are lost and transactions crossing it cannot be told committed`,
+          reason: `log blocks are missing: the stream goes from VLF ${next.vlf} to ${formatLsn(f)}, so LSNs from ${formatLsn(from)} up to ${formatLsn(f)} could not be read (not in the backup, or zeroed, torn, damaged or cut out), and any of VLF ${next.vlf} after ${formatLsn(lostFrom)}; rows in that range are lost and transactions crossing it cannot be told committed`,
           location: { file: range.file, offset: ev.offset, lsn: formatLsn(from) },
-          lsnRange: { first: formatLsn(from), last: formatLsn(f) },
+          lsnRange: { first: formatLsn(lostFrom), last: formatLsn(f) },
         });
       }
       next = { vlf: f.vlf, block: f.block + ev.bytes.length / 512, offset: ev.offset + ev.bytes.length };
@@ -588,8 +592,15 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
         cutVlf = `VLF sequence ${h.seq}, cut at offset ${size}, lost its log from LSN ${from} to its end, if it held log that far`;
         cutFirst = { vlf: h.seq, block: kept, slot: 1 };
       }
-      // the range: up to where the log goes on once this VLF is closed (its next sequence's first block; log-coverage.ts)
-      problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: `VLF of ${h.size} bytes is cut short by the end of the file (${size - off} bytes present)${lostRange}`, location: { file: path, offset: off, ...(from !== null ? { lsn: from } : {}) }, ...(from !== null ? { lsnRange: { first: from, last: formatLsn({ vlf: h.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 }) } } : {}) });
+      // the range: up to where the log goes on once this VLF is closed (log-coverage.ts): the first
+      // block of the lowest sequence above it that a VLF before the cut holds; the sequences between
+      // were in the part cut off, lost whole (School_Log.ldf cut inside sequence 40, with 42 before
+      // it: the range ended at 41's first block, and 41's log, lost too, was left out of it). With
+      // none above it present, its next sequence's first block (the log after may be lost too:
+      // FORMAT_LOG_FILE_CUT says so).
+      const above = vlfs.reduce((m, v) => (v.seq > h.seq && (m === 0 || v.seq < m) ? v.seq : m), 0);
+      const upTo = formatLsn({ vlf: above || h.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 });
+      problems.push({ code: 'FORMAT_BAD_VLF_HEADER', reason: `VLF of ${h.size} bytes is cut short by the end of the file (${size - off} bytes present)${lostRange}`, location: { file: path, offset: off, ...(from !== null ? { lsn: from } : {}) }, ...(from !== null ? { lsnRange: { first: from, last: upTo } } : {}) });
       vlfs.push({ ...h, size: size - off, index: vlfs.length, offset: off });
       break;
     }
