@@ -1,62 +1,105 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StagingStore } from '../../src/staging/store.js';
 import { JobWorker } from '../../src/worker/worker.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { buildLayout, encodeRow } from '../support/synthetic-encoder.js';
+import { writeSyntheticLdf } from '../support/synthetic-log.js';
 
 /**
  * A deleted row whose image does not decode is a skipped item, not a row: the result lacks it, as it
- * lacks rows of log that could not be read. A newcomer's scan of AngularJs_CRUD's log with a DDL that
- * declares tblDept's varchar columns nvarchar, to 2018-08-29T15:00 (3 deletes), printed 2 rows and
- * "1 item(s) skipped: DECODE_BAD_VALUE", with exit 0 under --strict, nothing at all with --quiet,
+ * lacks rows of log that could not be read. A newcomer's scan printed 2 of 3 deleted rows and "1
+ * item(s) skipped: DECODE_BAD_VALUE", with exit 0 under --strict, nothing at all with --quiet,
  * `"complete": true` in --report, and an API job `complete: true`.
  */
-describeCorpus('rows that did not decode make the result INCOMPLETE', () => {
-  const A = (f: string) => corpusPath('AngularJs_CRUD', 'App_Data', f);
+const AU = '72057594043367424';
+const layout = {
+  ...buildLayout('Contact', [
+    { name: 'ContactId', type: 'int' },
+    { name: 'Email', type: 'varchar', maxLength: 100 },
+  ]),
+  allocUnits: [{ allocUnitId: AU, type: 'IN_ROW_DATA' as const }],
+};
+const DDL = 'CREATE TABLE dbo.Contact (ContactId int NULL, Email varchar(100) NULL);\n';
+const LINE = /INCOMPLETE: (\d+) row operation\(s\) of dbo\.Contact could not be decoded into rows \(DECODE_TRUNCATED ×\1\): those rows are not/;
+const cli = captureCli();
+
+describe('rows that did not decode make the result INCOMPLETE (SYNTHETIC log: one row image of 40 cut short)', () => {
   let dir: string;
+  let ldf: string;
   let ddl: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-undecoded-'));
-    ddl = join(dir, 'dept-nvarchar.sql');
-    writeFileSync(ddl, 'CREATE TABLE dbo.tblDept (Id INT IDENTITY PRIMARY KEY, DeptName NVARCHAR(50), DeptDesc NVARCHAR(100))\n');
+    ldf = join(dir, 'contact_log.ldf');
+    ddl = join(dir, 'contact.sql');
+    writeFileSync(ddl, DDL);
+    const images = Array.from({ length: 40 }, (_, i) => encodeRow(layout, { ContactId: i, Email: `u${i}@example.com` }));
+    images[20] = images[20]!.subarray(0, 6); // SYNTHETIC: a record cut inside its fixed part
+    // each transaction also inserts a row (r = 1000): another row, so no delete is paired with it
+    const inserted = (t: number) => encodeRow(layout, { ContactId: 100_000 + t, Email: `new${t}@example.com` });
+    writeSyntheticLdf(ldf, { targetBytes: 1024 * 1024, row: (t, r) => (r === 1000 ? inserted(t) : images[t % 40]!), rowsPerTxn: () => 1, concurrency: 1, rollbackShare: 0 }, { allocUnitId: AU, vlfSize: 256 * 1024 });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const cli = captureCli();
-  const args = () => ['scan', '--ldf', A('Database1_log.ldf'), '--ddl', ddl, '--alloc-unit', '72057594043629568', '--to', '2018-08-29T15:00'];
-  const LINE = 'rowback scan: INCOMPLETE: 1 row operation(s) of dbo.tblDept could not be decoded into rows (DECODE_BAD_VALUE ×1): those rows are not printed; each is a skipped item with its LSN, reason and row image';
+  const scan = (...extra: string[]) => cli('scan', '--ldf', ldf, '--ddl', ddl, '--alloc-unit', AU, ...extra);
 
-  it('scan --strict --quiet: the INCOMPLETE line, exit 3, "complete": false', async () => {
+  it('scan --strict --quiet: the INCOMPLETE line, exit 3, "complete": false; without --strict exit 0', async () => {
     const report = join(dir, 'r.json');
-    const r = await cli(...args(), '--strict', '--quiet', '--report', report);
-    expect(r.stdout.trim().split('\n')).toHaveLength(2);
-    expect(r.stderr).toContain(`${LINE} (in --report, and in the summary without --quiet)\n`);
+    const r = await scan('--strict', '--quiet', '--report', report);
+    expect(r.stderr).toMatch(new RegExp(`rowback scan: ${LINE.source} printed; each is a skipped item with its LSN, reason and row image \\(in --report, and in the summary without --quiet\\)\n`));
     expect(r.code).toBe(3);
     const rep = JSON.parse(readFileSync(report, 'utf8'));
     expect(rep.complete).toBe(false);
-    expect(rep.skipped.filter((s: { code: string }) => s.code === 'DECODE_BAD_VALUE')).toHaveLength(1);
-  });
-
-  it('without --strict: exit 0, the line after the summary', async () => {
-    const r = await cli(...args());
-    expect(r.code).toBe(0);
-    expect(r.stderr).toContain(`${LINE} (above, also in --report)\n`);
+    expect(rep.skipped.filter((s: { code: string }) => s.code === 'DECODE_TRUNCATED').length).toBeGreaterThan(0);
+    const plain = await scan();
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toMatch(new RegExp(`rowback scan: ${LINE.source} printed; each is a skipped item with its LSN, reason and row image \\(above, also in --report\\)\n`));
   });
 
   it('a job of the same: complete false, the INCOMPLETE note', async () => {
     const store = new StagingStore(join(dir, 'staging.db'));
     try {
       const w = new JobWorker({ store });
-      const job = w.submit({ kind: 'files', ldf: A('Database1_log.ldf'), to: '2018-08-29T15:00', metadata: { ddl: readFileSync(ddl, 'utf8'), allocUnit: '72057594043629568' } }, 'op');
+      const job = w.submit({ kind: 'files', ldf, metadata: { ddl: DDL, allocUnit: AU } }, 'op');
       await w.idle();
       const done = store.requireJob(job.id);
       expect(done.state).toBe('succeeded');
-      expect(done.rowsStaged).toBe(2);
-      expect(done.incomplete).toEqual(["INCOMPLETE: 1 row operation(s) of dbo.tblDept could not be decoded into rows (DECODE_BAD_VALUE ×1): those rows are not staged; each is a skipped item with its LSN, reason and row image (among the job's skipped items)"]);
+      expect(done.incomplete).toHaveLength(1);
+      expect(done.incomplete![0]).toMatch(new RegExp(`^${LINE.source} staged; each is a skipped item with its LSN, reason and row image \\(among the job's skipped items\\)$`));
     } finally {
       store.close();
     }
+  });
+});
+
+// The newcomer's own case, real bytes: AngularJs_CRUD's log read with a DDL declaring tblDept's varchar
+// columns NVARCHAR. The even-length values printed as CJK text ("Computer Science" → "潃灭瑵牥匠楣湥散")
+// with no warning, so 2 of the 3 rows of the window printed as if right. Now each such value carries
+// a warning naming its one-byte reading, the layout check counts it, and the table is held back.
+describeCorpus('varchar bytes read through an nvarchar layout', () => {
+  const A = (f: string) => corpusPath('AngularJs_CRUD', 'App_Data', f);
+  let dir: string;
+  let ddl: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-nvarchar-'));
+    ddl = join(dir, 'dept-nvarchar.sql');
+    writeFileSync(ddl, 'CREATE TABLE dbo.tblDept (Id INT IDENTITY PRIMARY KEY, DeptName NVARCHAR(50), DeptDesc NVARCHAR(100))\n');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('decode: the warning names the one-byte reading', async () => {
+    const r = await cli('decode', '--ddl', ddl, '--hex', '30000800060000000300000200130023004353436F6D707574657220536369656E6365');
+    const row = JSON.parse(r.stdout);
+    expect(row.values.DeptDesc).toBe('潃灭瑵牥匠楣湥散');
+    expect(row.warnings).toEqual(['column DeptDesc (nvarchar(100)) holds 8 characters each of which is two one-byte text characters (read one byte each: "Computer Science"): that is how varchar text reads when taken as nvarchar (UTF-16); the column may be varchar in the table (check the layout)']);
+  });
+
+  it('scan of the window: nothing printed as if right; the table held back, INCOMPLETE, exit 3 under --strict', async () => {
+    const r = await cli('scan', '--ldf', A('Database1_log.ldf'), '--ddl', ddl, '--alloc-unit', '72057594043629568', '--to', '2018-08-29T15:00', '--strict', '--quiet');
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('rowback scan: INCOMPLETE: the rows of dbo.tblDept were decoded but not printed: the table layout does not fit them');
+    expect(r.code).toBe(3);
   });
 });

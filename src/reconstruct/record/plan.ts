@@ -178,7 +178,11 @@ function limitOf(cp: ColumnPlan): ValueLimit | null {
       return n > 0 ? { name: cp.name, kind: 'chars', max: n, scale: 0, declared: `char(${n})` } : null;
     case 'nvarchar':
     case 'sysname':
-      return n > 0 ? { name: cp.name, kind: 'units', max: n >> 1, scale: 0, declared: c.type === 'sysname' ? 'sysname' : `nvarchar(${n >> 1})` } : null;
+      // nvarchar(max): no length limit, the one-byte-text check alone (judgeLimit)
+      return n > 0 ? { name: cp.name, kind: 'units', max: n >> 1, scale: 0, declared: c.type === 'sysname' ? 'sysname' : `nvarchar(${n >> 1})` } : n === -1 ? { name: cp.name, kind: 'units', max: Infinity, scale: 0, declared: 'nvarchar(max)' } : null;
+    case 'nchar':
+      // always n/2 code units (blank-padded): the one-byte-text check alone
+      return n > 0 ? { name: cp.name, kind: 'units', max: n >> 1, scale: 0, declared: `nchar(${n >> 1})` } : null;
     case 'varbinary':
       return n > 0 ? { name: cp.name, kind: 'hex', max: n, scale: 0, declared: `varbinary(${n})` } : null;
     case 'decimal':
@@ -250,9 +254,11 @@ function limitChecker(limits: readonly ValueLimit[]): LimitChecker {
     l.kind === 'hex' ? 2 + 2 * l.max : l.kind === 'decimal' ? (l.max === 0 ? l.scale + 1 : l.max + (l.scale > 0 ? 1 + l.scale : 0)) : l.max;
   const length = (l: ValueLimit): string => (l.kind === 'decimal' ? 'x.length - (x.charCodeAt(0) === 45 ? 1 : 0)' : 'x.length');
   const body = limits
-    .map((l, i) => `x = v[${JSON.stringify(l.name)}]; if (typeof x === 'string' && (${length(l)} > ${bound(l)}${l.kind === 'chars' ? " || x.indexOf('\\0') >= 0" : ''})) judge(limits[${i}], x, w);`)
+    // chars: a NUL anywhere; units: a first code unit whose two bytes could both be one-byte text
+    // (Latin nvarchar text has a zero high byte and never gets past this one comparison)
+    .map((l, i) => `x = v[${JSON.stringify(l.name)}]; if (typeof x === 'string' && (${length(l)} > ${bound(l)}${l.kind === 'chars' ? " || x.indexOf('\\0') >= 0" : l.kind === 'units' ? ` || (x.length >= ${ONE_BYTE_TEXT_MIN_UNITS} && (c = x.charCodeAt(0)) >= 0x2020 && c <= 0x7a7a)` : ''})) judge(limits[${i}], x, w);`)
     .join('\n');
-  return new Function('limits', 'judge', `return function valueLimits(v, w) { let x;\n${body}\n};`)(limits, judgeLimit) as LimitChecker;
+  return new Function('limits', 'judge', `return function valueLimits(v, w) { let x, c;\n${body}\n};`)(limits, judgeLimit) as LimitChecker;
 }
 
 /** The exact judgement of one value against its limit (checkValueLimits). */
@@ -273,6 +279,12 @@ function judgeLimit(l: ValueLimit, v: SqlValue, warnings: string[]): void {
     }
   }
   if (size > l.max) warnings.push(`column ${l.name} holds ${what}, more than its declared ${l.declared} allows: ${LIMIT_ADVICE}`);
+  if (l.kind === 'units' && v.length >= ONE_BYTE_TEXT_MIN_UNITS) {
+    const oneByte = oneByteReading(v);
+    if (oneByte !== null) {
+      warnings.push(`column ${l.name} (${l.declared}) holds ${v.length} characters each of which is two one-byte text characters (read one byte each: ${JSON.stringify(oneByte.length > 60 ? `${oneByte.slice(0, 60)}…` : oneByte)}): that is how varchar text reads when taken as ${l.declared.startsWith('nchar') ? 'nchar' : 'nvarchar'} (UTF-16); the column may be ${l.declared.startsWith('nchar') ? 'char' : 'varchar'} in the table (check the layout)`);
+    }
+  }
   if (l.kind === 'chars') {
     let nul = 0;
     for (let i = v.indexOf('\0'); i >= 0; i = v.indexOf('\0', i + 1)) nul++;
@@ -284,6 +296,45 @@ function judgeLimit(l: ValueLimit, v: SqlValue, warnings: string[]): void {
     }
   }
 }
+
+/**
+ * Code units an nvarchar/nchar value needs before oneByteReading judges it: varchar text taken as
+ * UTF-16 pairs its bytes into CJK-looking characters ("Computer Science" reads "潃灭瑵牥匠楣湥散",
+ * a newcomer's --ddl with NVARCHAR for varchar columns, warning-free), and a real CJK string passes
+ * the test by chance: measured on SYNTHETIC random strings of U+4E00–U+9FA5, 95 in a million of 5
+ * characters and none in a million of 6 or 8 (none of 200,000 hangul or kana strings); no real row
+ * of the corpus (107,149, most of them with nvarchar columns) has shown one. 6 characters (12 bytes
+ * of varchar text) are needed.
+ */
+const ONE_BYTE_TEXT_MIN_UNITS = 6;
+
+/**
+ * `v` (UTF-16 code units) read back as the one-byte text it would be if every code unit were two
+ * varchar bytes (low byte first, as SQL Server stores nvarchar): returned when every byte is a
+ * letter, digit, space or common punctuation (. , - ' @ _ & / ( ) :), at least half of them
+ * lower-case letters or spaces, and no code unit falls in U+3000–U+30FF (CJK punctuation, kana);
+ * else null. That shape is ordinary Latin text; real CJK or other nvarchar text almost never has it.
+ */
+function oneByteReading(v: string): string | null {
+  let lower = 0;
+  let out = '';
+  for (let i = 0; i < v.length; i++) {
+    const u = v.charCodeAt(i);
+    if (u >= 0x3000 && u <= 0x30ff) return null;
+    for (const b of [u & 0xff, u >> 8]) {
+      if (!ONE_BYTE_TEXT[b]) return null;
+      if ((b >= 0x61 && b <= 0x7a) || b === 0x20) lower++;
+    }
+    out += String.fromCharCode(u & 0xff, u >> 8);
+  }
+  return lower >= v.length ? out : null;
+}
+
+/** The bytes oneByteReading takes for text: A–Z, a–z, 0–9, space and . , - ' @ _ & / ( ) : */
+const ONE_BYTE_TEXT: readonly boolean[] = Array.from({ length: 256 }, (_, b) => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || " .,-'@_&/():".includes(String.fromCharCode(b)));
+
+/** Matches the one-byte-text warning of an nvarchar/nchar value (recover-rows' layout check counts it against the layout). */
+export const NVARCHAR_ONE_BYTE_WARNING = /^column .+ \((?:n(?:var)?char\((?:\d+|max)\)|sysname)\) holds \d+ characters each of which is two one-byte text characters/;
 
 /** Matches the NUL-character warning of a varchar value (recover-rows' layout check counts it against the layout). */
 export const VARCHAR_NUL_WARNING = /^column .+ \((?:var)?char\((?:\d+|max)\)\) holds \d+ NUL character\(s\)/;

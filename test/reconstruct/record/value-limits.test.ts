@@ -10,7 +10,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeRow } from '../../../src/reconstruct/decode-row.js';
-import { planFor, VALUE_LIMIT_WARNING } from '../../../src/reconstruct/record/plan.js';
+import { checkValueLimits, planFor, VALUE_LIMIT_WARNING } from '../../../src/reconstruct/record/plan.js';
+import { hasDriftWarning } from '../../../src/reconstruct/record/layout-warnings.js';
 import type { SqlValue } from '../../../src/reconstruct/values.js';
 import { buildLayout, encodeRow, type SynthColumn } from '../../support/synthetic-encoder.js';
 import { VARCHAR_NUL_WARNING } from '../../../src/reconstruct/record/plan.js';
@@ -171,6 +172,37 @@ describe('NUL characters in char(n) and varchar(max) values: nchar / nvarchar(ma
     expect(row.warnings).toEqual([expect.stringMatching(/^column Notes \(varchar\(max\)\) holds 9 NUL character\(s\) among its 18: varchar text rarely holds any/)]);
     expect(row.warnings[0]).toMatch(VARCHAR_NUL_WARNING);
     expect(decodeRow(encodeRow(asV, { Id: 1, Notes: 'Bangalore' }), asV).warnings).toEqual([]);
+  });
+});
+
+describe('one-byte text in nvarchar / nchar values: varchar / char text read through a UTF-16 layout', () => {
+  // The reverse of the NUL check: varchar bytes taken as UTF-16 pair into CJK-looking characters
+  // ("Computer Science" → "潃灭瑵牥匠楣湥散"), printed warning-free before (newcomer, real bytes:
+  // test/cli/scan-undecoded-incomplete.test.ts). SYNTHETIC rows here.
+  const asV = buildLayout('T', [{ name: 'Id', type: 'int' }, { name: 'Notes', type: 'varchar', maxLength: 200 }]);
+  const asN = buildLayout('T', [{ name: 'Id', type: 'int' }, { name: 'Notes', type: 'nvarchar', maxLength: 200 }]);
+  it.each(['john.smith@example.com', 'Computer Science', 'customer since 2019'])('%s read as nvarchar: warned, with its one-byte reading, and counted as layout drift', (text) => {
+    const even = text.length % 2 ? `${text} ` : text;
+    const row = decodeRow(encodeRow(asV, { Id: 1, Notes: even }), asN);
+    expect(row.warnings).toEqual([`column Notes (nvarchar(100)) holds ${even.length / 2} characters each of which is two one-byte text characters (read one byte each: ${JSON.stringify(even)}): that is how varchar text reads when taken as nvarchar (UTF-16); the column may be varchar in the table (check the layout)`]);
+    expect(hasDriftWarning(row.warnings)).toBe(true);
+  });
+  it('real nvarchar text is not: Latin, short values, upper-case codes, and 20,000 SYNTHETIC CJK / hangul / kana strings of 6–12 characters', () => {
+    for (const text of ['Computer Science', 'Bangalore', '北京市朝阳区', 'ABCDEFGHIJKL', 'Hello World!']) {
+      expect(decodeRow(encodeRow(asN, { Id: 1, Notes: text }), asN).warnings).toEqual([]);
+    }
+    expect(decodeRow(encodeRow(asV, { Id: 1, Notes: 'Acme Ltd' }), asN).warnings).toEqual([]); // 4 characters: below the 6 judged
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (const [lo, hi] of [[0x4e00, 0x9fa5], [0xac00, 0xd7a3], [0x3041, 0x30ff]] as const) {
+      for (let i = 0; i < 20_000 / 3; i++) {
+        let text = '';
+        for (let j = 0, n = 6 + (i % 7); j < n; j++) text += String.fromCharCode(lo + Math.floor(rnd() * (hi - lo)));
+        const w: string[] = [];
+        checkValueLimits({ Notes: text }, [{ name: 'Notes', kind: 'units', max: 100, scale: 0, declared: 'nvarchar(100)' }], w);
+        expect(w, text).toEqual([]);
+      }
+    }
   });
 });
 
