@@ -392,6 +392,8 @@ interface TableVerdict {
   bad: number;
   /** Judged rows with a drift warning that columns added after the row do not explain (driftKind 2). */
   hard: number;
+  /** Judged row operations that failed to decode (skipped items): no --accept-layout-drift prints them. */
+  failed: number;
   allocUnit: string | null;
   dropped: number;
   /** Decode failures of the judged rows per column named in them. */
@@ -467,11 +469,12 @@ export class LayoutFitCheck<E extends PooledEvent = RecoverEvent> {
       return;
     }
     let t = this.tables.get(table);
-    if (!t) this.tables.set(table, (t = { verdict: null, judged: 0, bad: 0, hard: 0, allocUnit, dropped: 0, columnFailures: new Map(), column: null }));
+    if (!t) this.tables.set(table, (t = { verdict: null, judged: 0, bad: 0, hard: 0, failed: 0, allocUnit, dropped: 0, columnFailures: new Map(), column: null }));
     const attempt = ev.kind !== 'skipped' || (ev.item.code.startsWith('DECODE_') && ev.item.code !== 'DECODE_NO_COLUMNS');
     if (t.verdict === null && attempt) {
       t.judged++;
       if (ev.kind === 'skipped' || this.drifts(ev)) t.bad++;
+      if (ev.kind === 'skipped') t.failed++;
       if (this.hardDrift(ev)) t.hard++;
       // The same column failing to decode in two of the first rows is the layout, not damage (a
       // damaged image fails at random places): an nvarchar declared for a varchar column fails on
@@ -507,9 +510,11 @@ export class LayoutFitCheck<E extends PooledEvent = RecoverEvent> {
           reason:
             `the table layout does not fit the rows of ${name}${t.allocUnit ? ` (allocation unit ${t.allocUnit})` : ''}: ${t.column !== null ? `column ${t.column} failed to decode in ${t.columnFailures.get(t.column)} of its first ${t.judged} row(s) (its type or length in the layout is not the stored one; the rows that did decode would show wrong values there), ` : ''}${t.bad} of its first ${t.judged} row(s) failed to decode, do not have the layout's column count, hold a value larger than its column's declared type or a fixed part longer than the layout's fixed columns (a dropped or altered column the layout lacks), ` +
             `so its ${t.dropped} decoded row(s) are not printed (they may be another table's rows or an older layout's). Check --alloc-unit, the catalog's database and the table's ALTER history (--schema/--ddl of the layout at the time)${
-              t.hard > 0
-                ? `; ${t.hard} of them hold more columns than the layout, a value larger than its type, a fixed part past the layout's or NUL characters in a varchar, which columns added after the rows do not explain: --accept-layout-drift would print their values read through this wrong layout`
-                : '; if the layout is right and the table only gained columns after these rows were written, rerun with --accept-layout-drift'
+              t.failed > 0
+                ? `; ${t.failed} of them failed to decode, which no --accept-layout-drift changes: the layout's types or lengths are not the stored ones`
+                : t.hard > 0
+                  ? `; ${t.hard} of them hold more columns than the layout, a value larger than its type, a fixed part past the layout's, NUL characters in a varchar or one-byte text in an nvarchar, which columns added after the rows do not explain: --accept-layout-drift would print their values read through this wrong layout`
+                  : '; if the layout is right and the table only gained columns after these rows were written, rerun with --accept-layout-drift'
             }`,
           location: { table: name },
         },

@@ -147,6 +147,18 @@ describeCorpus('a wrong --alloc-unit is refused on real rows (AngularJs_CRUD)', 
     }
   });
 
+  // A newcomer's DDL declaring tblDept's varchar columns NVARCHAR: odd lengths fail to decode, even
+  // ones read as CJK text. The refusal advised "rerun with --accept-layout-drift", which refused again
+  // (the failures are not drift): it now says no such flag changes them.
+  it('tblDept with its varchar columns declared NVARCHAR: stopped, and not advised --accept-layout-drift (decode failures are no drift)', async () => {
+    const wide = join(dir, 'dept-nvarchar.sql');
+    writeFileSync(wide, 'CREATE TABLE dbo.tblDept (Id INT IDENTITY PRIMARY KEY, DeptName NVARCHAR(50), DeptDesc NVARCHAR(100));\n');
+    const r = await run('scan', '--ldf', LDF, '--ddl', wide, '--alloc-unit', TBLDEPT_AU);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/RECOVER_LAYOUT_MISMATCH: the table layout does not fit the rows of dbo\.tblDept .*; \d+ of them failed to decode, which no --accept-layout-drift changes: the layout's types or lengths are not the stored ones/);
+    expect(r.stderr).not.toContain('rerun with --accept-layout-drift');
+  });
+
   it('tblDept with its INT key declared SMALLINT (2 bytes of every row\'s fixed part owned by no column): stopped, not 13 rows read through the wrong fixed layout', async () => {
     const small = join(dir, 'dept-smallint.sql');
     writeFileSync(small, 'CREATE TABLE dbo.tblDept (Id smallint IDENTITY PRIMARY KEY, DeptName varchar(50), DeptDesc varchar(50));\n');
