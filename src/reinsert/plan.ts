@@ -371,6 +371,12 @@ export function rowIdRanges(ids: Iterable<number>): string {
 
 export interface ScriptOptions {
   header?: string[];
+  /**
+   * Whether the plan's table order comes from the target's foreign keys (default true). False when
+   * the plan was made without a target connection: the order is then by name, and the script says
+   * so rather than "parents first" (newcomer: an export claimed a parent-first order it could not know).
+   */
+  foreignKeysKnown?: boolean;
   /** Ledger key per batch: the real run records each batch in the target's ledger table. */
   ledgerNote?: boolean;
 }
@@ -390,7 +396,9 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   const out: string[] = [];
   for (const h of o.header ?? []) out.push(comment(h));
   out.push(comment(`covers staged rows: ${rowIdRanges(plan.batches.flatMap((b) => b.rows.map((r) => r.rowId)))}`));
-  out.push(comment(`table order (parents first): ${plan.tableOrder.join(', ') || '(none)'}`));
+  out.push(comment(o.foreignKeysKnown === false
+    ? `table order (by name: the foreign keys are unknown without a target connection; a dry run against the target orders parents first): ${plan.tableOrder.join(', ') || '(none)'}`
+    : `table order (parents first): ${plan.tableOrder.join(', ') || '(none)'}`));
   for (const c of plan.cycles) out.push(comment(`WARNING: foreign-key cycle among ${c.join(', ')}: their order is by name; constraints may need to be disabled`));
   for (const p of plan.problems) out.push(comment(`NOT INCLUDED: row ${p.rowId} (${p.table}, LSN ${p.lsn}): ${p.code}: ${p.message}`));
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', '');

@@ -139,7 +139,7 @@ export class ReinsertService {
   async dryRun(jobId: number, actor: string, req: Omit<ReinsertRequest, 'dryRun'>): Promise<{ run: RunRecord; script: string; undoScript: string; plan: ReinsertPlan }> {
     const { plan, metadata } = await this.plan(jobId, req);
     const runId = this.insertRun(jobId, actor, { ...req, dryRun: true }, 'planned');
-    const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, true), ledgerNote: true });
+    const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, true), ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog' });
     const undoScript = renderUndoScript(plan, {
       header: [
         `PREVIEW of the undo for rowback re-insert DRY RUN ${runId} (job ${jobId}): what it would delete if every planned row were inserted.`,
@@ -165,7 +165,7 @@ export class ReinsertService {
     // recorded as running: two requests planning at once cannot both pass.
     this.refuseWhileRunning(jobId);
     const runId = this.insertRun(jobId, actor, req, 'running');
-    const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, false), ledgerNote: true });
+    const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, false), ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog' });
     this.store.db.transaction(() => {
       // The undo script is written when the run ends, from the rows its ledger says it inserted.
       this.store.db.prepare('UPDATE reinsert_runs SET script = ?, undo_script = NULL, summary = ? WHERE id = ?').run(script, JSON.stringify(summarise(plan)), runId);

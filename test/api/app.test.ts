@@ -142,6 +142,9 @@ describeCorpus('API (app.inject against a real SQLite file)', () => {
     const sql = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=sql&table=dbo.T2`, headers: bearer(t.tokens.viewer) });
     expect(sql.body).toContain('INSERT INTO [dbo].[T2] ([Id], [C], [NC]) VALUES (');
     expect(sql.body).toContain("nchar(5) = N'ab   '");
+    // no target connection: the order is by name, and the script says so (it claimed "parents first")
+    expect(sql.body).toMatch(/^-- table order \(by name: the foreign keys are unknown without a target connection; a dry run against the target orders parents first\): dbo\.T2$/m);
+    expect(sql.body).not.toContain('(parents first)');
     // None of the 20 rows is approved: the script says so at its top (it re-inserts them all if run).
     expect(sql.body).toMatch(/^-- WARNING: not only approved rows: 20 [a-z]+; for a script of the approved rows alone export with status=approved$/m);
     const approvedOnly = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=sql&table=dbo.T2&status=approved`, headers: bearer(t.tokens.viewer) });

@@ -160,7 +160,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       header.push(`WARNING: not only approved rows: ${[...byStatus].sort().map(([st, n]) => `${n} ${st}`).join(', ')}; for a script of the approved rows alone export with status=approved`);
     }
     let chunks: Iterable<string>;
-    if (format === 'sql') chunks = renderScriptChunks(plan, { header });
+    if (format === 'sql') chunks = renderScriptChunks(plan, { header, foreignKeysKnown: metadata === 'target-catalog' });
     else {
       // An undo deletes only what rowback's executed runs inserted (their ledgers), never a row
       // that merely matches a staged key.
