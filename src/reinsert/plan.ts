@@ -400,6 +400,12 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
     ? `table order (by name: the foreign keys are unknown without a target connection; a dry run against the target orders parents first): ${plan.tableOrder.join(', ') || '(none)'}`
     : `table order (parents first): ${plan.tableOrder.join(', ') || '(none)'}`));
   for (const c of plan.cycles) out.push(comment(`WARNING: foreign-key cycle among ${c.join(', ')}: their order is by name; constraints may need to be disabled`));
+  // rows with no key to look for (a heap, a layout without its key, a key column NULL): inserted
+  // with no conflict check, said once per table (newcomer: a DDL without its PRIMARY KEY gave plain
+  // INSERTs with no word, and a row still in the table would be inserted twice)
+  const unkeyed = new Map<string, number>();
+  for (const b of plan.batches) for (const r of b.rows) if (!r.script.exists) unkeyed.set(b.table, (unkeyed.get(b.table) ?? 0) + 1);
+  for (const [table, n] of unkeyed) out.push(comment(`WARNING: ${n} row(s) of ${table} have no key to look for (no primary key or clustered index key in the table metadata, or a key column NULL): they are inserted with no conflict check, so a row still in the table is inserted again; check the target before running`));
   for (const p of plan.problems) out.push(comment(`NOT INCLUDED: row ${p.rowId} (${p.table}, LSN ${p.lsn}): ${p.code}: ${p.message}`));
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', '');
   for (const b of plan.batches) {
