@@ -75,7 +75,8 @@ describeBrowser('the job list marks an INCOMPLETE job, in chromium', () => {
     await page.locator('#job-list li').nth(1).waitFor();
     const badge = (k: 'whole' | 'torn') => page.locator(`#job-list li[data-job="${ids[k]}"] .state`);
     const look = (k: 'whole' | 'torn') => badge(k).evaluate((e) => {
-      const s = getComputedStyle(e);
+      // (no DOM lib in the test tsconfig: the browser's getComputedStyle, typed here)
+      const s = (globalThis as unknown as { getComputedStyle(x: unknown): { color: string; backgroundColor: string } }).getComputedStyle(e);
       return { text: e.textContent, title: e.getAttribute('title'), color: s.color, background: s.backgroundColor };
     });
     const torn = await look('torn');
