@@ -76,6 +76,23 @@ describeCorpus('the API refuses at job creation what the CLI refuses (400 naming
     expect((await post(payload)).json().message).toBe(message);
   });
 
+  // A relative path was judged against the service's working folder and refused as "outside the
+  // folders this service may read", which sent the caller looking at the roots, not at the path.
+  it('a relative path is refused as one, naming the field: the service needs absolute paths', async () => {
+    for (const [payload, field] of [
+      [{ kind: 'files', mdf, ldf: 'cut.ldf' }, 'ldf'],
+      [{ kind: 'files', mdf: ['./Database1.mdf'], ldf }, 'mdf.0'],
+      [{ kind: 'export', file: 'evidence/crm.json' }, 'file'],
+      [{ kind: 'restore', bak: ['full.bak'], trn: [], afterMdf: [mdf], table: 'dbo.Employee' }, 'bak.0'],
+    ] as const) {
+      const r = await post(payload);
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json()).toMatchObject({ code: 'INPUT_PATH_NOT_ALLOWED', field });
+      expect(r.json().message).toMatch(new RegExp(`^${field.replace('.', '\\.')} '[^']+' is a relative path: this service needs absolute paths`));
+      expect(r.json().message).not.toContain('outside');
+    }
+  });
+
   it('a link inside a root that points outside it is refused (links are resolved)', async () => {
     const link = join(linkDir, 'passwd.ldf');
     symlinkSync('/etc/passwd', link);
