@@ -17,7 +17,7 @@ import { unknownTableMessage } from '../recover/source.js';
 import { parseWindowTime } from '../recover/time-window.js';
 import { resolveConnection } from '../util/connection.js';
 import { echoInput } from '../util/echo.js';
-import { assertRegularFile, isInsideRoots } from '../util/files.js';
+import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten } from '../util/files.js';
 import { layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { assertStopsInOrder, parseStopTarget } from '../restore/target.js';
 import { assertOneDatabase, oneBackupAdvice, readSourceIdentities, type SourceFileIdentity } from '../recover/source-identity.js';
@@ -168,7 +168,10 @@ function checkJobFile(field: string, path: string, access: JobAccess): void {
   // The roots first: outside them, whether a path exists, is a directory or a device is not the
   // caller's to learn (one answer for every path outside).
   if (access.fileRoots && !isInsideRoots(path, access.fileRoots)) {
-    throw new InputError('INPUT_PATH_NOT_ALLOWED', `${field} ${path} is outside the folders this service may read (${allowanceClause('fileRoots', access.fileRoots)})`, { field });
+    // a path inside the roots as written that leads out through a link: said, never where to
+    // (the same words whether the link's target exists or not)
+    const link = isInsideRootsAsWritten(path, access.fileRoots) ? ' (it is a link to a place outside them)' : '';
+    throw new InputError('INPUT_PATH_NOT_ALLOWED', `${field} ${path} is outside the folders this service may read${link} (${allowanceClause('fileRoots', access.fileRoots)})`, { field });
   }
   try {
     assertRegularFile(field, path);

@@ -100,6 +100,27 @@ describeCorpus('the API refuses at job creation what the CLI refuses (400 naming
     expect(r.json()).toMatchObject({ code: 'INPUT_PATH_NOT_ALLOWED', field: 'file' });
   });
 
+  // A link inside a root was refused as "outside the folders this service may read" though its path
+  // is inside them; and a dangling link to a missing file outside was placed where the link is,
+  // inside, and answered INPUT_FILE_UNREADABLE ("no such file"), where a link to an existing file
+  // outside was refused: which files exist outside the roots could be told apart.
+  it('a link inside a root leading outside: said to be a link, never where to; the same answer whether its target exists or not', async () => {
+    const answers: string[] = [];
+    for (const [name, target] of [['to-existing.ldf', '/etc/passwd'], ['to-missing.ldf', '/etc/no-such-file-rowback'], ['to-missing-dir.ldf', '/no-such-dir-rowback/x.ldf']] as const) {
+      const link = join(linkDir, name);
+      symlinkSync(target, link);
+      const r = await post({ kind: 'export', file: link });
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json()).toMatchObject({ code: 'INPUT_PATH_NOT_ALLOWED', field: 'file' });
+      expect(r.json().message).not.toContain(target);
+      answers.push(r.json().message.replace(link, 'LINK'));
+    }
+    expect(answers[0]).toBe(`file LINK is outside the folders this service may read (it is a link to a place outside them) (now ${CORPUS_DIR}, ${linkDir}; start rowback serve with --file-root DIR, repeatable, or set fileRoots in its --config file to allow others)`);
+    expect(new Set(answers).size).toBe(1);
+    // a path outside the roots as written: no word of links
+    expect((await post({ kind: 'export', file: '/etc/hostname' })).json().message).not.toContain('link');
+  });
+
   it('outside the roots every path gets the same answer, whether it exists, is missing, a directory or a device (no probing which files exist)', async () => {
     for (const path of ['/etc/hostname', '/etc/no-such-file-rowback', '/etc', '/dev/null', join(linkDir, '..', 'no-such-rowback.bak')]) {
       for (const payload of [{ kind: 'export', file: path }, { kind: 'restore', bak: [path], trn: [], afterMdf: [mdf], table: 'dbo.Employee' }]) {
