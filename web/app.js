@@ -156,8 +156,13 @@ async function loadJobs() {
     const bar = el('div', { class: `bar ${j.state}${frac === null ? '' : ' determinate'}` }, el('span'));
     bar.firstChild.style.width = frac !== null ? `${Math.round(frac * 100)}%` : j.state === 'succeeded' || j.state === 'running' ? '100%' : '0%';
     const scan = scanText(j.scan);
+    // a job whose result is not whole (scan's INCOMPLETE) is not a green SUCCEEDED in the list:
+    // only its detail view said so
+    const incomplete = j.complete === false;
+    const badge = el('span', { class: `state ${j.state}${incomplete ? ' incomplete' : ''}`, text: incomplete ? `${j.state} · INCOMPLETE` : j.state,
+      ...(incomplete ? { title: (j.incomplete ?? []).join(' ') } : {}) });
     const li = el('li', { 'data-job': String(j.id), class: j.id === state.jobId ? 'active' : '', onclick: () => openJob(j.id) },
-      el('div', { class: 'jt' }, `#${j.id} ${j.kind} `, el('span', { class: `state ${j.state}`, text: j.state })),
+      el('div', { class: 'jt' }, `#${j.id} ${j.kind} `, badge),
       el('div', { class: 'jd', text: j.description, title: j.description }),
       el('div', { class: 'jd', text: `${j.rowsStaged.toLocaleString()} rows staged · ${j.skippedCount} skipped` }),
       ...(scan ? [el('div', { class: 'jd scan', text: scan, title: scan })] : []),

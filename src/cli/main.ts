@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isRowbackError } from '../errors.js';
 import { releaseStartupInterrupts } from './interrupt.js';
-import { checkAllOptionValues } from './options.js';
+import { checkAllOptionValues, nameExcessArguments } from './options.js';
 import { exitCodeWithStderrClosed, noteStderrClosed, resetOutputClosed, sayOutputClosed } from './output-closed.js';
 
 type CommandModule = { register(program: Command): void };
@@ -53,7 +53,8 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
     loaded.add(m);
   }
   // every command's options alike: an empty value, or one value given twice, is refused (options.ts)
-  return checkAllOptionValues(program);
+  // a stray argument is named, and a repeatable option's second value told to repeat the flag (options.ts)
+  return nameExcessArguments(checkAllOptionValues(program), argv);
 }
 
 const SUBCOMMANDS: Record<string, readonly string[]> = { restore: ['plan', 'run'], token: ['create', 'list', 'revoke'] };

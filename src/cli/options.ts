@@ -208,3 +208,47 @@ export function formatFromOut<T extends string>(cmd: Command, opts: { format: T;
     stderr.write(`rowback: note: --out ${opts.out} ends in ${ext} but --format ${opts.format} was given: writing ${opts.format}\n`);
   }
 }
+
+/**
+ * commander's refusal of stray arguments said only "too many arguments for 'serve'. Expected 0
+ * arguments but got 1." — not which word was stray nor why. On `program` and every command under
+ * it, that refusal now names the stray words and what the command takes; when the first follows
+ * the value of a repeatable option (`serve --file-root /a /b`, `scan --table a b`), it says the
+ * option takes one value per flag and to repeat it. `argv` is the command line given to parse.
+ */
+export function nameExcessArguments(program: Command, argv: readonly string[]): Command {
+  const each = (cmd: Command): void => {
+    const error = cmd.error.bind(cmd);
+    cmd.error = ((message: string, o?: { code?: string; exitCode?: number }) =>
+      error(o?.code === 'commander.excessArguments' ? excessArgumentsMessage(cmd, argv) : message, o)) as Command['error'];
+    for (const c of cmd.commands) each(c);
+  };
+  each(program);
+  return program;
+}
+
+function excessArgumentsMessage(cmd: Command, argv: readonly string[]): string {
+  const declared = cmd.registeredArguments;
+  const stray = cmd.args.slice(declared.length);
+  const takes = declared.length === 0 ? 'no arguments' : `${declared.length} argument${declared.length === 1 ? '' : 's'}: ${declared.map((a) => a.name()).join(', ')}`;
+  const words = stray.map((s) => `'${echoInput(s)}'`).join(', ');
+  return `error: too many arguments for '${cmd.name()}': ${words} (it takes ${takes})${repeatHint(cmd, argv, stray[0])}`;
+}
+
+/** '; --file-root takes one value per flag: repeat it (…)' when `stray` follows a repeatable option's value in argv, else ''. */
+function repeatHint(cmd: Command, argv: readonly string[], stray: string | undefined): string {
+  if (stray === undefined) return '';
+  const valued = (flag: string) => cmd.options.find((o) => (o.long === flag || o.short === flag) && (o.required || o.optional));
+  for (let i = 1; i < argv.length; i++) {
+    if (argv[i] !== stray) continue;
+    const eq = /^(--[^=]+)=(.*)$/s.exec(argv[i - 1]!);
+    const [flag, value] = eq ? [eq[1]!, eq[2]!] : i >= 2 ? [argv[i - 2]!, argv[i - 1]!] : ['', ''];
+    const o = valued(flag);
+    if (!o) continue;
+    const repeatable = !o.variadic && o.parseArg !== undefined && (o as unknown as Record<symbol, boolean>)[SINGLE] !== true;
+    if (!repeatable) return '';
+    const name = o.long ?? flag;
+    return `; ${name} takes one value per flag: repeat it (${name} ${echoInput(value)} ${name} ${echoInput(stray)})`;
+  }
+  return '';
+}

@@ -404,8 +404,13 @@ export class StagingStore {
     const byTime = Boolean(f.from || f.to);
     const { sql, args, ftsOuter } = this.whereFor(jobId, f, { ftsOuter: !byTime });
     const cols = ROW_COLS.split(', ').map((c) => 'r.' + c).join(', ');
+    const bound = filterKey(jobId, f);
     const cur = page.cursor ? decodeCursor(page.cursor) : null;
-    if (cur && (cur.time !== undefined) !== byTime) throw new StagingError('STAGING_BAD_CURSOR', 'the page cursor belongs to a different filter');
+    // a cursor is a position in one filter's order: reused under another filter (or job) it
+    // skipped that filter's rows before the position without a word
+    if (cur && (cur.key !== bound || (cur.time !== undefined) !== byTime)) {
+      throw new StagingError('STAGING_BAD_CURSOR', 'the page cursor belongs to another filter: start again without cursor (send the same filter with each cursor)');
+    }
     let rows: RowDbRow[];
     if (byTime) {
       const after = cur ? 'AND (r.begin_time, r.id) > (?, ?)' : '';
@@ -422,7 +427,7 @@ export class StagingStore {
     const more = rows.length > limit;
     const items = rows.slice(0, limit).map(toRow);
     const last = items[items.length - 1];
-    return { items, next: more ? encodeCursor(last.id, byTime ? last.beginTime ?? '' : undefined) : null };
+    return { items, next: more ? encodeCursor(last.id, byTime ? last.beginTime ?? '' : undefined, bound) : null };
   }
 
   countRows(jobId: number, f: RowFilter): number {
@@ -616,15 +621,29 @@ export function ftsQuery(q: string): string {
   return terms.join(' ');
 }
 
-export function encodeCursor(id: number, time?: string): string {
-  return Buffer.from(time === undefined ? `r:${id}` : `t:${id}:${time}`).toString('base64url');
+/**
+ * A short hash of a job id and a row filter as `listRows` applies it (an empty login, status list
+ * or free text is no filter; statuses in any order are one filter), bound into the page cursors
+ * of that filter so that a cursor sent with another filter is refused rather than obeyed.
+ */
+export function filterKey(jobId: number, f: RowFilter): string {
+  const status = f.status === undefined ? [] : [...new Set(Array.isArray(f.status) ? f.status : [f.status])].sort();
+  const norm = [jobId, f.table || null, f.login || null, f.transactionId || null, status, f.from || null, f.to || null,
+    f.q && f.q.trim() ? ftsQuery(f.q) || null : null];
+  return createHash('sha256').update(JSON.stringify(norm), 'utf8').digest('base64url').slice(0, 12);
 }
 
-export function decodeCursor(c: string): { id: number; time?: string } {
+/** The opaque page cursor after row `id` (and its begin `time` in a time window), bound to a filter's `key`. */
+export function encodeCursor(id: number, time: string | undefined, key: string): string {
+  return Buffer.from(time === undefined ? `r:${key}:${id}` : `t:${key}:${id}:${time}`).toString('base64url');
+}
+
+/** Reads a cursor `encodeCursor` made; anything else is STAGING_BAD_CURSOR. */
+export function decodeCursor(c: string): { id: number; key: string; time?: string } {
   const s = Buffer.from(c, 'base64url').toString('utf8');
-  const m = /^(?:r:(\d+)|t:(\d+):([0-9T:.-]*))$/.exec(s);
-  if (!m) throw new StagingError('STAGING_BAD_CURSOR', 'the page cursor is not one this server issued');
-  return m[1] !== undefined ? { id: Number(m[1]) } : { id: Number(m[2]), time: m[3] };
+  const m = /^(?:r:([A-Za-z0-9_-]{12}):(\d+)|t:([A-Za-z0-9_-]{12}):(\d+):([0-9T:.-]*))$/.exec(s);
+  if (!m) throw new StagingError('STAGING_BAD_CURSOR', 'the page cursor is not one this server issued: start again without cursor');
+  return m[1] !== undefined ? { id: Number(m[2]), key: m[1] } : { id: Number(m[4]), key: m[3]!, time: m[5] };
 }
 
 function toJob(r: JobDbRow): JobRecord {

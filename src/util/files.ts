@@ -2,7 +2,7 @@
  * Input paths checked before they are opened: a regular file, or one typed line saying what it
  * is instead (a directory, a FIFO whose open would block, a device such as /dev/null, nothing).
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { InputError, isRowbackError } from '../errors.js';
 import { backupMagic } from './backup-magic.js';
@@ -57,15 +57,27 @@ export function emptyFileError(flag: string, path: string): InputError {
 
 /**
  * `path` with every symbolic link resolved; for a path that does not exist, its deepest existing
- * ancestor resolved and the rest appended (so a missing file is placed where it would be).
+ * ancestor resolved and the rest appended (so a missing file is placed where it would be). A link
+ * whose target is missing is placed where its target would be, not where the link is: a dangling
+ * link inside a root to a missing file outside was judged inside the roots and answered "no such
+ * file", where a link to an existing file outside was refused as outside (telling apart which
+ * files exist outside the roots).
  */
-function resolveAsFarAsExists(path: string): string {
+function resolveAsFarAsExists(path: string, depth = 0): string {
   const abs = resolve(path);
   try {
     return realpathSync(abs);
   } catch {
     const parent = dirname(abs);
-    return parent === abs ? abs : join(resolveAsFarAsExists(parent), basename(abs));
+    if (parent === abs) return abs;
+    const at = join(resolveAsFarAsExists(parent, depth), basename(abs));
+    let target: string | null = null;
+    try {
+      if (depth < 40 && lstatSync(at).isSymbolicLink()) target = readlinkSync(at);
+    } catch {
+      target = null;
+    }
+    return target === null ? at : resolveAsFarAsExists(resolve(dirname(at), target), depth + 1);
   }
 }
 
@@ -76,11 +88,23 @@ function resolveAsFarAsExists(path: string): string {
  * the service to keep job paths inside the file roots it is configured with.
  */
 export function isInsideRoots(path: string, roots: string[]): boolean {
-  const real = resolveAsFarAsExists(path);
+  return insideRoots(resolveAsFarAsExists(path), roots);
+}
+
+/**
+ * Whether `path` lies inside one of `roots` as written, its own symbolic links not followed (the
+ * roots' are): with isInsideRoots false, it is a link (or under a linked folder) inside the roots
+ * that leads out of them.
+ */
+export function isInsideRootsAsWritten(path: string, roots: string[]): boolean {
+  return insideRoots(resolve(path), roots) || insideRoots(resolve(path), roots, false);
+}
+
+function insideRoots(real: string, roots: string[], realRoots = true): boolean {
   return roots.some((r) => {
     let root: string;
     try {
-      root = realpathSync(r);
+      root = realRoots ? realpathSync(r) : resolve(r);
     } catch {
       return false;
     }

@@ -7,6 +7,7 @@
  *
  * Read-only: files are opened for reading their headers and metadata only.
  */
+import { isAbsolute } from 'node:path';
 import { InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { readLdfLayout } from '../logreader/ldf/reader.js';
 import { readBackupHeader } from '../backup/header.js';
@@ -15,7 +16,8 @@ import { openFileSource } from '../recover/sources/files.js';
 import { unknownTableMessage } from '../recover/source.js';
 import { parseWindowTime } from '../recover/time-window.js';
 import { resolveConnection } from '../util/connection.js';
-import { assertRegularFile, isInsideRoots } from '../util/files.js';
+import { echoInput } from '../util/echo.js';
+import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten } from '../util/files.js';
 import { layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { assertStopsInOrder, parseStopTarget } from '../restore/target.js';
 import { assertOneDatabase, oneBackupAdvice, readSourceIdentities, type SourceFileIdentity } from '../recover/source-identity.js';
@@ -156,12 +158,20 @@ function checkRestoreJobBackup(field: string, path: string): void {
   if (!log && inLogs) throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${path} is a ${header.backupType} backup, not a log backup: give it in "${name('Bak')}"`, { field, file: path });
 }
 
-/** Files a job may read: regular, readable, inside the roots. */
+/** Files a job may read: given by absolute path, regular, readable, inside the roots. */
 function checkJobFile(field: string, path: string, access: JobAccess): void {
+  // A relative path was resolved against the service's own working folder, which is not the
+  // caller's: `"ldf":"cut.ldf"` was refused as outside the folders the service may read.
+  if (!isAbsolute(path)) {
+    throw new InputError('INPUT_PATH_NOT_ALLOWED', `${field} '${echoInput(path)}' is a relative path: this service needs absolute paths (it resolves none against its own working folder)`, { field });
+  }
   // The roots first: outside them, whether a path exists, is a directory or a device is not the
   // caller's to learn (one answer for every path outside).
   if (access.fileRoots && !isInsideRoots(path, access.fileRoots)) {
-    throw new InputError('INPUT_PATH_NOT_ALLOWED', `${field} ${path} is outside the folders this service may read (${allowanceClause('fileRoots', access.fileRoots)})`, { field });
+    // a path inside the roots as written that leads out through a link: said, never where to
+    // (the same words whether the link's target exists or not)
+    const link = isInsideRootsAsWritten(path, access.fileRoots) ? ' (it is a link to a place outside them)' : '';
+    throw new InputError('INPUT_PATH_NOT_ALLOWED', `${field} ${path} is outside the folders this service may read${link} (${allowanceClause('fileRoots', access.fileRoots)})`, { field });
   }
   try {
     assertRegularFile(field, path);

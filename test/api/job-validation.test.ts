@@ -76,11 +76,49 @@ describeCorpus('the API refuses at job creation what the CLI refuses (400 naming
     expect((await post(payload)).json().message).toBe(message);
   });
 
+  // A relative path was judged against the service's working folder and refused as "outside the
+  // folders this service may read", which sent the caller looking at the roots, not at the path.
+  it('a relative path is refused as one, naming the field: the service needs absolute paths', async () => {
+    for (const [payload, field] of [
+      [{ kind: 'files', mdf, ldf: 'cut.ldf' }, 'ldf'],
+      [{ kind: 'files', mdf: ['./Database1.mdf'], ldf }, 'mdf.0'],
+      [{ kind: 'export', file: 'evidence/crm.json' }, 'file'],
+      [{ kind: 'restore', bak: ['full.bak'], trn: [], afterMdf: [mdf], table: 'dbo.Employee' }, 'bak.0'],
+    ] as const) {
+      const r = await post(payload);
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json()).toMatchObject({ code: 'INPUT_PATH_NOT_ALLOWED', field });
+      expect(r.json().message).toMatch(new RegExp(`^${field.replace('.', '\\.')} '[^']+' is a relative path: this service needs absolute paths`));
+      expect(r.json().message).not.toContain('outside');
+    }
+  });
+
   it('a link inside a root that points outside it is refused (links are resolved)', async () => {
     const link = join(linkDir, 'passwd.ldf');
     symlinkSync('/etc/passwd', link);
     const r = await post({ kind: 'export', file: link });
     expect(r.json()).toMatchObject({ code: 'INPUT_PATH_NOT_ALLOWED', field: 'file' });
+  });
+
+  // A link inside a root was refused as "outside the folders this service may read" though its path
+  // is inside them; and a dangling link to a missing file outside was placed where the link is,
+  // inside, and answered INPUT_FILE_UNREADABLE ("no such file"), where a link to an existing file
+  // outside was refused: which files exist outside the roots could be told apart.
+  it('a link inside a root leading outside: said to be a link, never where to; the same answer whether its target exists or not', async () => {
+    const answers: string[] = [];
+    for (const [name, target] of [['to-existing.ldf', '/etc/passwd'], ['to-missing.ldf', '/etc/no-such-file-rowback'], ['to-missing-dir.ldf', '/no-such-dir-rowback/x.ldf']] as const) {
+      const link = join(linkDir, name);
+      symlinkSync(target, link);
+      const r = await post({ kind: 'export', file: link });
+      expect(r.statusCode, r.body).toBe(400);
+      expect(r.json()).toMatchObject({ code: 'INPUT_PATH_NOT_ALLOWED', field: 'file' });
+      expect(r.json().message).not.toContain(target);
+      answers.push(r.json().message.replace(link, 'LINK'));
+    }
+    expect(answers[0]).toBe(`file LINK is outside the folders this service may read (it is a link to a place outside them) (now ${CORPUS_DIR}, ${linkDir}; start rowback serve with --file-root DIR, repeatable, or set fileRoots in its --config file to allow others)`);
+    expect(new Set(answers).size).toBe(1);
+    // a path outside the roots as written: no word of links
+    expect((await post({ kind: 'export', file: '/etc/hostname' })).json().message).not.toContain('link');
   });
 
   it('outside the roots every path gets the same answer, whether it exists, is missing, a directory or a device (no probing which files exist)', async () => {

@@ -257,7 +257,18 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     const sorted = [...seen].sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : a.id - b.id));
     expect(seen).toEqual(sorted);
     const idCursor = store.listRows(j.id, {}, { limit: 1 }).next!;
-    expect(() => store.listRows(j.id, { from: '2024-03-01' }, { cursor: idCursor })).toThrow(/different filter/);
+    expect(() => store.listRows(j.id, { from: '2024-03-01' }, { cursor: idCursor })).toThrow(/another filter/);
+  });
+
+  it('a page cursor is bound to its filter: sent with another one it is refused, not a page skipping rows', () => {
+    const j = newJob();
+    store.stageBatch(j.id, corpusRows(120));
+    const all = store.listRows(j.id, {}, { limit: 5 }).next!;
+    expect(() => store.listRows(j.id, { table: 'dbo.T' }, { limit: 5, cursor: all })).toThrow(/belongs to another filter: start again without cursor/);
+    const byTable = store.listRows(j.id, { table: 'dbo.T', status: ['pending', 'approved'] }, { limit: 5 }).next!;
+    expect(() => store.listRows(j.id, {}, { cursor: byTable })).toThrow(/another filter/);
+    // the same filter (an empty login or text is none; statuses in any order) pages on
+    expect(store.listRows(j.id, { table: 'dbo.T', login: '', q: ' ', status: ['approved', 'pending'] }, { limit: 5, cursor: byTable }).items).toHaveLength(5);
   });
 
   it('approves by filter and by ids, records the decision rows and audit, leaves final rows alone', () => {
