@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeCorpus } from '../support/corpus.js';
-import { LAYOUTS } from '../staging/fixtures.js';
 import { FakeTarget, targetTables } from '../reinsert/fake-target.js';
-import { bearer, testApp, type TestApp } from './helpers.js';
+import { bearer, fakeFilesJob, testApp, type TestApp } from './helpers.js';
 import { fakeRecover } from '../worker/fake-source.js';
 import { join } from 'node:path';
 
@@ -21,14 +20,7 @@ describeCorpus('API (app.inject against a real SQLite file)', () => {
     target?.dispose();
   });
 
-  const createJob = async () => {
-    const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', ldf: '/evidence/crm.ldf', from: '2024-03-01 09:00' } });
-    expect(r.statusCode).toBe(201);
-    await t.app.worker.idle();
-    // the fake source has no real layouts: give the job the layouts of the corpus examples
-    t.store.saveJobTables(r.json().id, Object.values(LAYOUTS));
-    return r.json().id as number;
-  };
+  const createJob = () => fakeFilesJob(t, { from: '2024-03-01 09:00' });
 
   it('every /api route authenticates (401) and authorises (403)', async () => {
     expect((await t.app.inject({ url: '/api/jobs' })).json()).toMatchObject({ code: 'AUTH_REQUIRED' });

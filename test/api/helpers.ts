@@ -7,6 +7,7 @@ import { buildApp, type AppOptions } from '../../src/api/app.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { createLogger } from '../../src/util/logger.js';
 import { fakeRecover, fakeSource, type FakeOptions } from '../worker/fake-source.js';
+import { LAYOUTS } from '../staging/fixtures.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -48,3 +49,16 @@ export async function testApp(o: Partial<AppOptions> & { rows?: FakeOptions } = 
 }
 
 export const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+
+/**
+ * A files job created through the API by the operator and run to its end by the fake source, with
+ * the corpus examples' layouts saved as its tables (the fake source has none); `extra` is merged
+ * into the spec (`{ from: '2024-03-01 09:00' }`). Resolves to the job id; throws if it is refused.
+ */
+export async function fakeFilesJob(t: TestApp, extra: Record<string, unknown> = {}): Promise<number> {
+  const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', ldf: '/evidence/crm.ldf', ...extra } });
+  if (r.statusCode !== 201) throw new Error(`the job was not created: ${r.statusCode} ${r.body}`);
+  await t.app.worker.idle();
+  t.store.saveJobTables(r.json().id, Object.values(LAYOUTS));
+  return r.json().id as number;
+}

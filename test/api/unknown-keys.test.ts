@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeCorpus } from '../support/corpus.js';
-import { LAYOUTS } from '../staging/fixtures.js';
-import { bearer, testApp, type TestApp } from './helpers.js';
+import { bearer, fakeFilesJob, testApp, type TestApp } from './helpers.js';
 
 // Unknown keys were dropped without a word (zod strips them): a bulk decision whose filter said
 // `tabel` (a typo of `table`) matched every row of the job — `{"decision":"reject",…,"filter":{"tabel":
@@ -15,13 +14,7 @@ describeCorpus('unknown keys in requests are refused, not dropped', () => {
   afterEach(async () => {
     await t.close();
   });
-  const createJob = async () => {
-    const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', ldf: '/evidence/crm.ldf' } });
-    expect(r.statusCode).toBe(201);
-    await t.app.worker.idle();
-    t.store.saveJobTables(r.json().id, Object.values(LAYOUTS));
-    return r.json().id as number;
-  };
+  const createJob = () => fakeFilesJob(t);
 
   it('a bulk decision whose filter has a typo decides nothing', async () => {
     const jobId = await createJob();

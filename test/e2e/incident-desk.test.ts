@@ -5,10 +5,11 @@
  * against a configured target (a FakeTarget stands in for SQL Server: no server runs here).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { browserDescribe, launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
@@ -19,14 +20,7 @@ import { silentLogger } from '../../src/util/logger.js';
 import { FakeTarget } from '../reinsert/fake-target.js';
 import { CORPUS_DIR, corpusAvailable, corpusPath } from '../support/corpus.js';
 
-const CHROMIUM = process.env.ROWBACK_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  const msg = `chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set ROWBACK_CHROMIUM)`;
-  if (process.env.CI === 'true') throw new Error(`${msg}: under CI=true the browser test must run`);
-  process.stderr.write(`\n*** SKIPPING the incident-desk browser test: ${msg} ***\n\n`);
-}
-const describeBrowser = haveChromium && corpusAvailable ? describe : describe.skip;
+const describeBrowser = browserDescribe(corpusAvailable);
 
 const DDL = 'CREATE TABLE dbo.tblDept (Id int IDENTITY(1,1) NOT NULL PRIMARY KEY, DeptName varchar(150) NULL, DeptDesc varchar(500) NULL)';
 const AU = '72057594043629568';
@@ -57,10 +51,7 @@ describeBrowser('incident desk in chromium: files → review → re-insert', () 
       connectTarget: () => target,
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
-    ctx = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 860 }, acceptDownloads: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ctx = await launchChromium(join(dir, 'profile'), { acceptDownloads: true });
     await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     op = ctx.pages()[0] ?? (await ctx.newPage());
     rev = await ctx.newPage();
@@ -130,7 +121,7 @@ describeBrowser('incident desk in chromium: files → review → re-insert', () 
     await op.locator('#j-ldf').fill('');
     await op.locator('#j-bak').fill(corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak'));
     await op.locator('#j-submit').click();
-    await expect.poll(() => op.locator('#j-msg').textContent()).toMatch(/^INPUT_SEVERAL_BACKUP_SETS: .*choose one with "position": N/);
+    await expect.poll(() => op.locator('#j-msg').textContent(), { timeout: 20_000 }).toMatch(/^INPUT_SEVERAL_BACKUP_SETS: .*choose one with "position": N/);
     expect(await op.locator('#j-position').getAttribute('aria-invalid')).toBe('true');
     await op.locator('#j-position').fill('2');
     await op.locator('#j-submit').click();

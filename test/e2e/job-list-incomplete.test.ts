@@ -6,24 +6,18 @@
  * on the store; the INCOMPLETE sentence is of the form a torn log gives).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { browserDescribe, launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { silentLogger } from '../../src/util/logger.js';
 
-const CHROMIUM = process.env.ROWBACK_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  const msg = `chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set ROWBACK_CHROMIUM)`;
-  if (process.env.CI === 'true') throw new Error(`${msg}: under CI=true the browser test must run`);
-  process.stderr.write(`\n*** SKIPPING the browser test: ${msg} ***\n\n`);
-}
-const describeBrowser = haveChromium ? describe : describe.skip;
+const describeBrowser = browserDescribe();
 
 const TORN = 'INCOMPLETE: parts of the log could not be read (FORMAT_TORN_BLOCK); rows in those LSN ranges are missing from this job.';
 
@@ -50,12 +44,7 @@ describeBrowser('the job list marks an INCOMPLETE job, in chromium', () => {
     }
     app = await buildApp({ store, logger: silentLogger, validateJob: async () => {} });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
-    ctx = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 860 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ctx = await launchChromium(join(dir, 'profile'));
     page = ctx.pages()[0] ?? (await ctx.newPage());
   }, 120_000);
 

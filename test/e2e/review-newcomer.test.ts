@@ -8,24 +8,18 @@
  * as its text (it was read as UTF-8: NULs between the letters).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { browserDescribe, launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { silentLogger } from '../../src/util/logger.js';
 
-const CHROMIUM = process.env.ROWBACK_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  const msg = `chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set ROWBACK_CHROMIUM)`;
-  if (process.env.CI === 'true') throw new Error(`${msg}: under CI=true the browser test must run`);
-  process.stderr.write(`\n*** SKIPPING the browser test: ${msg} ***\n\n`);
-}
-const describeBrowser = haveChromium ? describe : describe.skip;
+const describeBrowser = browserDescribe();
 
 const WHY = "why no rows: the log's transactions began from 2010/05/03 18:40:18:287 to 2010/05/03 22:38:02:780; it holds 1,426 deletes on table data rows: all on allocation units the table metadata does not know (system tables, or tables missing from the metadata)";
 
@@ -50,12 +44,7 @@ describeBrowser('a job that staged no rows, in chromium', () => {
     store.setJobState(job.id, 'succeeded');
     app = await buildApp({ store, logger: silentLogger, validateJob: async () => {} });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
-    ctx = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 860 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ctx = await launchChromium(join(dir, 'profile'));
     page = ctx.pages()[0] ?? (await ctx.newPage());
   }, 120_000);
 

@@ -5,10 +5,11 @@
  * dry-run script, and checks the screenshots (PNG, size, pixels).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { browserDescribe, launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
@@ -19,14 +20,7 @@ import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
 import { readPng } from './png.js';
 import { fakeRecover, fakeSource } from '../worker/fake-source.js';
 
-const CHROMIUM = process.env.ROWBACK_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  const msg = `chromium not found at ${CHROMIUM} (apt-get install -y chromium, or set ROWBACK_CHROMIUM)`;
-  if (process.env.CI === 'true') throw new Error(`${msg}: under CI=true the browser test must run`);
-  process.stderr.write(`\n*** SKIPPING the browser test: ${msg} ***\n\n`);
-}
-const describeBrowser = haveChromium && corpusAvailable ? describe : describe.skip;
+const describeBrowser = browserDescribe(corpusAvailable);
 
 const VIEWPORT = { width: 1280, height: 860 };
 
@@ -67,12 +61,7 @@ describeBrowser('review page in chromium', () => {
       validateJob: async () => {},
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
-    ctx = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: VIEWPORT,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ctx = await launchChromium(join(dir, 'profile'), { viewport: VIEWPORT });
     page = ctx.pages()[0] ?? (await ctx.newPage());
   }, 120_000);
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeCorpus } from '../../support/corpus.js';
-import { bearer, testApp, type TestApp } from '../helpers.js';
+import { bearer, fakeFilesJob, testApp, type TestApp } from '../helpers.js';
 
 // A page cursor encoded only the last row id: `rows?limit=5` gave `next`, and
 // `rows?limit=5&cursor=<next>&table=dbo.T` answered the table's rows after id 5, silently skipping
@@ -14,12 +14,7 @@ describeCorpus('row page cursor: bound to its filter', () => {
     await t.close();
   });
 
-  const createJob = async () => {
-    const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', ldf: '/evidence/crm.ldf' } });
-    expect(r.statusCode).toBe(201);
-    await t.app.worker.idle();
-    return r.json().id as number;
-  };
+  const createJob = () => fakeFilesJob(t);
   const get = (url: string) => t.app.inject({ url, headers: bearer(t.tokens.viewer) });
 
   it('a cursor of all rows sent with table=… is 400 STAGING_BAD_CURSOR, not a page that skips the table\'s first rows; the same filter however spelled pages on', async () => {

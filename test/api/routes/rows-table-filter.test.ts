@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeCorpus } from '../../support/corpus.js';
 import { LAYOUTS } from '../../staging/fixtures.js';
-import { bearer, testApp, type TestApp } from '../helpers.js';
+import { bearer, fakeFilesJob, testApp, type TestApp } from '../helpers.js';
 
 // The rows, decisions and export routes matched `table` as exact text: `DecimalTest` (schema dbo,
 // as `rowback scan --table` takes it), `[dbo].[DecimalTest]` or `dbo.decimaltest` found no row — an
@@ -16,13 +16,7 @@ describeCorpus('row filter `table`: the names the CLI takes, an unknown table re
     await t.close();
   });
 
-  const createJob = async () => {
-    const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', ldf: '/evidence/crm.ldf' } });
-    expect(r.statusCode).toBe(201);
-    await t.app.worker.idle();
-    t.store.saveJobTables(r.json().id, Object.values(LAYOUTS));
-    return r.json().id as number;
-  };
+  const createJob = () => fakeFilesJob(t);
 
   it.each(['dbo.DecimalTest', 'DecimalTest', '[dbo].[DecimalTest]', '"dbo"."DecimalTest"', 'dbo.decimaltest'])('rows?table=%s lists the 40 rows of dbo.DecimalTest', async (name) => {
     const jobId = await createJob();
