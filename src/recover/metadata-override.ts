@@ -100,7 +100,9 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
       throw new InputError(
         'INPUT_NO_ALLOC_UNIT',
         `the log names tables by allocation unit id, and nothing maps ${names} to one${damaged}: ` +
-          (override.length === 1 ? 'give --alloc-unit ID, ' : options.allocUnitId ? '' : 'give --table SCHEMA.NAME --alloc-unit ID for one of them, ') +
+          (override.length === 1 ? 'give --alloc-unit ID' : options.allocUnitId ? '' : 'give --table SCHEMA.NAME --alloc-unit ID for one of them') +
+          // with the log alone the ids are only in the log: say where to read them (newcomer: a dead end)
+          (options.allocUnitId ? '' : base ? ', ' : " (the ids the log holds: `rowback log LOG --operation LOP_DELETE_ROWS --format csv`, its AllocUnitId column; a table with nonclustered indexes shows one per index too: its rows are the ones whose RowLog Contents 0 fit the script), ") +
           'use catalog JSON with in_row_alloc_unit_id (sql/table-metadata.sql), ' + (damage.length ? 'or read an undamaged copy (a backup: --bak)' : 'or add --mdf/--bak'),
       );
     }

@@ -127,7 +127,8 @@ describeCorpus('rowback scan: log only, metadata from DDL', () => {
   it('explains what is missing without --alloc-unit', async () => {
     const ddl = join(dir, 'dept.sql');
     writeFileSync(ddl, DDL);
-    expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl), 'INPUT_NO_ALLOC_UNIT');
+    // with the log alone, where the ids are said (it was a dead end for a newcomer)
+    expect(expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl), 'INPUT_NO_ALLOC_UNIT')).toContain('give --alloc-unit ID (the ids the log holds: `rowback log LOG --operation LOP_DELETE_ROWS --format csv`, its AllocUnitId column; ');
     expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl, '--alloc-unit', 'abc'), 'INPUT_BAD_OPTION');
   });
   // A script of the whole schema (as a vendor ships it): --alloc-unit was ignored when the script held
