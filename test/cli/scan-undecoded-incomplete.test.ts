@@ -6,7 +6,7 @@ import { StagingStore } from '../../src/staging/store.js';
 import { JobWorker } from '../../src/worker/worker.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
-import { buildLayout, encodeRow } from '../support/synthetic-encoder.js';
+import { CONTACT_AU, contactRow } from '../support/synthetic-contact.js';
 import { writeSyntheticLdf } from '../support/synthetic-log.js';
 
 /**
@@ -15,19 +15,12 @@ import { writeSyntheticLdf } from '../support/synthetic-log.js';
  * item(s) skipped: DECODE_BAD_VALUE", with exit 0 under --strict, nothing at all with --quiet,
  * `"complete": true` in --report, and an API job `complete: true`.
  */
-const AU = '72057594043367424';
-const layout = {
-  ...buildLayout('Contact', [
-    { name: 'ContactId', type: 'int' },
-    { name: 'Email', type: 'varchar', maxLength: 100 },
-  ]),
-  allocUnits: [{ allocUnitId: AU, type: 'IN_ROW_DATA' as const }],
-};
-const DDL = 'CREATE TABLE dbo.Contact (ContactId int NULL, Email varchar(100) NULL);\n';
+const AU = CONTACT_AU;
+const DDL = 'CREATE TABLE dbo.Contact (ContactId int NULL, Name nvarchar(100) NULL, Email varchar(100) NULL, Balance decimal(18,2) NULL);\n';
 const LINE = /INCOMPLETE: (\d+) row operation\(s\) of dbo\.Contact could not be decoded into rows \(DECODE_TRUNCATED ×\1\): those rows are not/;
 const cli = captureCli();
 
-describe('rows that did not decode make the result INCOMPLETE (SYNTHETIC log: one row image of 40 cut short)', () => {
+describe('rows that did not decode make the result INCOMPLETE (SYNTHETIC log: one delete row image in 40 cut short)', () => {
   let dir: string;
   let ldf: string;
   let ddl: string;
@@ -36,11 +29,9 @@ describe('rows that did not decode make the result INCOMPLETE (SYNTHETIC log: on
     ldf = join(dir, 'contact_log.ldf');
     ddl = join(dir, 'contact.sql');
     writeFileSync(ddl, DDL);
-    const images = Array.from({ length: 40 }, (_, i) => encodeRow(layout, { ContactId: i, Email: `u${i}@example.com` }));
-    images[20] = images[20]!.subarray(0, 6); // SYNTHETIC: a record cut inside its fixed part
-    // each transaction also inserts a row (r = 1000): another row, so no delete is paired with it
-    const inserted = (t: number) => encodeRow(layout, { ContactId: 100_000 + t, Email: `new${t}@example.com` });
-    writeSyntheticLdf(ldf, { targetBytes: 1024 * 1024, row: (t, r) => (r === 1000 ? inserted(t) : images[t % 40]!), rowsPerTxn: () => 1, concurrency: 1, rollbackShare: 0 }, { allocUnitId: AU, vlfSize: 256 * 1024 });
+    // contactRow is distinct per (transaction, row): the insert each transaction also makes (r = 1000)
+    // is another row, so no delete is paired with it; every 40th delete's image is cut short
+    writeSyntheticLdf(ldf, { targetBytes: 1024 * 1024, row: (t, r) => (r !== 1000 && t % 40 === 20 ? contactRow(t, r).subarray(0, 6) : contactRow(t, r)), rowsPerTxn: () => 1, concurrency: 1, rollbackShare: 0 }, { allocUnitId: AU, vlfSize: 256 * 1024 });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const scan = (...extra: string[]) => cli('scan', '--ldf', ldf, '--ddl', ddl, '--alloc-unit', AU, ...extra);
