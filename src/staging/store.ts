@@ -342,6 +342,22 @@ export class StagingStore {
     })();
   }
 
+  /**
+   * Brings the free-text index up to date before a search (rows a running job staged since its
+   * last `indexPending`, at most about 100,000). Throws StagingError STAGING_INDEX_BUSY when the
+   * index cannot be written (a read-only store, or another process holding the file's write lock
+   * past the busy timeout): a search then refuses rather than answer from part of the rows.
+   */
+  private indexForSearch(): void {
+    const upto = (this.db.prepare('SELECT indexed_upto AS u FROM fts_state WHERE id = 1').get() as { u: number }).u;
+    if (this.db.prepare('SELECT 1 FROM rows WHERE id > ? LIMIT 1').get(upto) === undefined) return;
+    try {
+      this.indexPending();
+    } catch (e) {
+      throw new StagingError('STAGING_INDEX_BUSY', `the free-text index could not take the rows staged since it was last updated (${(e as Error).message}): search again in a moment, or without q`);
+    }
+  }
+
   /** Drops a job's skipped items (a resumed scan derives them again from the same source). */
   clearSkipped(jobId: number): void {
     this.db.transaction(() => {
@@ -375,21 +391,14 @@ export class StagingStore {
     if (f.from) { where.push('r.begin_time >= ?'); args.push(f.from); }
     if (f.to) { where.push('r.begin_time <= ?'); args.push(f.to); }
     if (f.q && f.q.trim() && ftsQuery(f.q)) {
-      // indexed rows through FTS5; rows staged since the last indexPending() through LIKE
-      const terms = f.q.trim().split(/\s+/).map((t) => t.replace(/\*$/, '')).filter(Boolean);
-      const upto = (this.db.prepare('SELECT indexed_upto AS u FROM fts_state WHERE id = 1').get() as { u: number }).u;
-      const pending = this.db.prepare('SELECT 1 FROM rows WHERE id > ? LIMIT 1').get(upto) !== undefined;
-      if (!pending && o.ftsOuter) {
-        // every row is indexed: the caller drives the query from the FTS index in rowid order
-        return { sql: where.join(' AND '), args, ftsOuter: ftsQuery(f.q) };
-      } else if (!pending) {
-        where.push('r.id IN (SELECT rowid FROM rows_fts WHERE rows_fts MATCH ?)');
-        args.push(ftsQuery(f.q));
-      } else {
-        const likes = terms.map(() => "r.vals LIKE ? ESCAPE '\\'").join(' AND ');
-        where.push(`(r.id IN (SELECT rowid FROM rows_fts WHERE rows_fts MATCH ?) OR (r.id > ? AND ${likes}))`);
-        args.push(ftsQuery(f.q), upto, ...terms.map((t) => `%${t.replace(/[\\%_]/g, (c) => '\\' + c)}%`));
-      }
+      // Free text is answered by the FTS5 index alone: rows staged since the worker last indexed are
+      // indexed first. (A LIKE over those rows matched parts of words, `Scien` finding "Science"
+      // until the job ended and nothing after: one search, two answers, and a bulk decision by it
+      // deciding different rows by when it ran.)
+      this.indexForSearch();
+      if (o.ftsOuter) return { sql: where.join(' AND '), args, ftsOuter: ftsQuery(f.q) };
+      where.push('r.id IN (SELECT rowid FROM rows_fts WHERE rows_fts MATCH ?)');
+      args.push(ftsQuery(f.q));
     }
     return { sql: where.join(' AND '), args };
   }
