@@ -73,3 +73,35 @@ export async function readLogCommitTimes(file: string, position = 1): Promise<Lo
     return { last: null, whole: false, why: (e as Error)?.message ?? String(e) };
   }
 }
+
+/**
+ * Of the log backup sets in `files` that are held by more than one file (copies: the same FirstLSN
+ * and LastLSN), those whose log does not read whole (readLogCommitTimes: a damaged log block, a
+ * record skipped, log lost before its LastLSN), keyed `${file}#${position}` → why. A damaged log
+ * block inside a copy whose MTF structure is whole is found only by reading its log, and the chain
+ * is chosen before the scan reads: without this, `scan --trn damaged-copy.trn whole.trn` read the
+ * damaged copy (INCOMPLETE, 41 rows of 42) with the whole one given (log-chain.ts `flawed`).
+ * Reads each copy's log stream once; a list without copies reads nothing. Never throws: a file
+ * whose header cannot be read is left out (the scan refuses or reports it as before).
+ */
+export async function damagedLogCopies(files: readonly string[]): Promise<Map<string, string>> {
+  const sets: { file: string; position: number; range: string }[] = [];
+  for (const file of new Set(files)) {
+    try {
+      const layout = readMtfLayout(file);
+      for (let position = 1; position <= Math.max(1, layout.sets); position++) {
+        const h = readBackupHeader(file, layout, position);
+        if (h.backupType === 'log') sets.push({ file, position, range: `${h.firstLsn.decimal}-${h.lastLsn.decimal}` });
+      }
+    } catch {
+      // left to the scan, which names what is wrong with the file
+    }
+  }
+  const out = new Map<string, string>();
+  for (const s of sets) {
+    if (!sets.some((o) => o !== s && o.range === s.range)) continue;
+    const read = await readLogCommitTimes(s.file, s.position);
+    if (!read.whole) out.set(`${s.file}#${s.position}`, read.why ?? 'its log does not read whole');
+  }
+  return out;
+}

@@ -69,4 +69,21 @@ describeCorpus('a log backup in two files, one with a damaged log block (sql2008
       expect(r.rows).toBe(ref.rows);
     }
   });
+
+  it('scan --trn with both copies, the damaged one first: the rows of the whole copy, complete, the damaged copy named as not read', async () => {
+    const scan = async (...trn: string[]) => {
+      const out = join(dir, `s-${++n}.ndjson`);
+      const r = await cli('scan', '--bak', join(dir, 'StopAt.bak'), '--trn', ...trn.map((f) => join(dir, f)), '--op', 'delete,insert,update', '--out', out);
+      return { ...r, rows: r.code === 0 ? readFileSync(out, 'utf8') : '' };
+    };
+    const ref = await scan('StopAt_1.trn', 'StopAt_2.trn', 'StopAt_21.trn');
+    const r = await scan('StopAt_1.trn', 'A_StopAt_2.trn', 'StopAt_2.trn', 'StopAt_21.trn');
+    expect(ref.code).toBe(0);
+    expect(ref.rows.split('\n').filter(Boolean).length).toBeGreaterThan(0);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('INCOMPLETE');
+    expect(r.stderr).toMatch(/A_StopAt_2\.trn: not read, a copy of log read from another file given \(.*00000013:000000ba:0001.*\): its damage loses nothing/);
+    expect(r.rows).toBe(ref.rows);
+  });
 });
+

@@ -60,6 +60,12 @@ export interface FileSourceInputs {
   /** Log backups. Every log backup set of each file is read (several appended to one file included), in LSN order. */
   trn?: string[];
   /**
+   * Log backup sets of `trn` held in two or more files whose log does not read whole, keyed
+   * `${file}#${position}` → why (backup/log-commits.ts damagedLogCopies, which is async and so is
+   * read before this opens): the chain reads another copy of the same log instead.
+   */
+  logCopyDamage?: ReadonlyMap<string, string>;
+  /**
    * Worker threads for reading several log files (an .ldf, .trn files, backup sets) at once;
    * default 1 (no workers). The output is the same for every value (parallel-reader.ts).
    */
@@ -205,18 +211,22 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // from the .ldf, and passes the break over (mergeLdfWithChain, merged-log.ts).
   // a copy cut short in its log stream or with MTF damage gives way to a whole copy of the same log
   const damagedFiles = new Set([...cutLogStreams.keys(), ...skipped.flatMap((p) => (p.location.file !== undefined && trn.includes(p.location.file) ? [p.location.file] : []))]);
-  const chain = logBackupChain(given, (s) => damagedFiles.has(s.file));
+  const logDamaged = (s: LogBackupSet) => inputs.logCopyDamage?.get(`${s.file}#${s.position}`);
+  const chain = logBackupChain(given, (s) => damagedFiles.has(s.file) || logDamaged(s) !== undefined);
   // A file none of whose sets is read (each a repeat of a copy read instead): its damage loses
   // nothing of the result, said as a note (it made the scan INCOMPLETE with the whole copy read)
   const readFiles = new Set(chain.sets.map((s) => s.file));
-  const unread = new Set(chain.passedOver.map((s) => s.file).filter((f) => !readFiles.has(f) && damagedFiles.has(f)));
+  const logDamagedFiles = new Map(chain.passedOver.flatMap((s) => { const why = logDamaged(s); return why === undefined ? [] : [[s.file, why] as const]; }));
+  const unread = new Set(chain.passedOver.map((s) => s.file).filter((f) => !readFiles.has(f) && (damagedFiles.has(f) || logDamagedFiles.has(f))));
   const unreadNotes: string[] = [];
   if (unread.size) {
     for (const f of unread) {
       const cut = cutLogStreams.get(f);
       cutLogStreams.delete(f);
-      const items = [...(cut ? [cut] : []), ...skipped.filter((p) => p.location.file === f)];
-      unreadNotes.push(`${f}: not read, a copy of log read from another file given (${items.map((p) => `${p.code}: ${p.reason}`).join('; ')}): its damage loses nothing of this result`);
+      const items = [...(cut ? [cut] : []), ...skipped.filter((p) => p.location.file === f)].map((p) => `${p.code}: ${p.reason}`);
+      const inLog = logDamagedFiles.get(f);
+      if (inLog !== undefined && !items.length) items.push(inLog);
+      unreadNotes.push(`${f}: not read, a copy of log read from another file given (${items.join('; ')}): its damage loses nothing of this result`);
     }
     for (let i = skipped.length - 1; i >= 0; i--) if (skipped[i]!.location.file !== undefined && unread.has(skipped[i]!.location.file!)) skipped.splice(i, 1);
   }
