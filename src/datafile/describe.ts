@@ -3,7 +3,7 @@
  * version facts, the database name and every user table with its row count.
  */
 import { MdfPageSource } from './mdf-source.js';
-import { readDataFileMetadata, type DatabaseInfo } from './metadata.js';
+import { readDataFileMetadata, type DatabaseInfo, type DataFileMetadata } from './metadata.js';
 import { PageReader } from './page-reader.js';
 import type { SkippedItem } from '../recover/source.js';
 
@@ -33,14 +33,7 @@ export function describeDataFile(path: string): DataFileDescription {
       pages: source.pageCount_,
       bindingId: source.bindingId ?? null,
       ...md.database,
-      tables: [...md.details.entries()].map(([name, t]) => ({
-        name,
-        rows: t.rowCount,
-        indexId: t.layout.indexId,
-        columns: t.layout.columns.filter((c) => !c.isDropped && !c.isUniquifier).length,
-        compression: compressionSummary(t.partitions),
-        partitions: t.partitions.length,
-      })),
+      tables: tableSummaries(md),
       warnings: md.warnings,
       skipped: md.skipped,
       pageChecks: reader.stats,
@@ -48,6 +41,18 @@ export function describeDataFile(path: string): DataFileDescription {
   } finally {
     source.close();
   }
+}
+
+/** One line's facts per user table of `md` (inspect's "tables (rows)"): name, row count (the metadata's), heap or clustered, live columns, compression, partitions. */
+export function tableSummaries(md: DataFileMetadata): DataFileDescription['tables'] {
+  return [...md.details.entries()].map(([name, t]) => ({
+    name,
+    rows: t.rowCount,
+    indexId: t.layout.indexId,
+    columns: t.layout.columns.filter((c) => !c.isDropped && !c.isUniquifier).length,
+    compression: compressionSummary(t.partitions),
+    partitions: t.partitions.length,
+  }));
 }
 
 /**

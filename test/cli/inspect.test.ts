@@ -29,6 +29,7 @@ describe('inspect: unknown files', () => {
 });
 
 describeCorpus('inspect on every corpus backup, log and data file', () => {
+  const cli = captureCli();
   afterEach(() => vi.restoreAllMocks());
 
   /**
@@ -162,6 +163,37 @@ describeCorpus('inspect on every corpus backup, log and data file', () => {
     const ng = await inspectFile(corpusPath('AngularJs_CRUD/App_Data/Database1.mdf'));
     expect(ng.kind === 'data-file' && ng.tables.map((t) => [t.name, t.rows]).sort()).toEqual([['dbo.Employee', 4], ['dbo.tblDept', 8]]);
     expect(ng.kind === 'data-file' && ng.version).toBe(706);
+  });
+
+  it('every full .bak lists its tables with the row counts `dump --all` reads from it; a differential says why not; a stripe alone and a log backup list none', async () => {
+    // inspect of a .bak listed no table at all: a newcomer had to guess names for dump --table
+    const fulls = corpusFiles(/\.bak$/i);
+    let listed = 0;
+    for (const f of fulls) {
+      const r = await inspectFile(f);
+      if (r.kind !== 'backup') throw new Error(`${f}: ${r.kind}`);
+      if (r.incomplete) { expect(r.tables, f).toBeNull(); continue; }
+      if (r.header.backupType === 'differential') {
+        expect(r.tables?.list, f).toBeNull();
+        expect(renderText(r), f).toContain('tables                   not listed: a differential backup holds only the extents changed since its full backup');
+        continue;
+      }
+      expect(r.header.backupType, f).toBe('full');
+      const list = r.tables?.list;
+      expect(list?.length, f).toBeGreaterThan(0);
+      const d = await cli('dump', '--bak', f, ...(r.header.backupSets > 1 ? ['--position', String(r.header.position)] : []), '--all', '--out', '/dev/null');
+      expect(d.code, f).toBe(0);
+      const dumped = [...d.stderr.matchAll(/^rowback dump: (\S+): (\d+) row\(s\)$/gm)].map((m) => [m[1], Number(m[2])]);
+      expect(list!.map((t) => [t.name, t.rows]), f).toEqual(dumped);
+      listed++;
+    }
+    expect(listed).toBeGreaterThanOrEqual(6);
+    const pubs = await inspectFile(corpusPath('pubs-2012/pubs.bak'));
+    const text = renderText(pubs);
+    expect(text).toMatch(/^tables \(rows\):\n  dbo\.authors +26  clustered, 9 columns$/m);
+    expect(text).toMatch(/^  dbo\.roysched +86  heap, 4 columns$/m);
+    const trn = await inspectFile(corpusPath('appveyor-lab/RestoreTimeClean/RestoreTimeClean_2.trn'));
+    expect(trn.kind === 'backup' && trn.tables).toBeNull();
   });
 
   it('the CLI prints JSON on stdout', async () => {

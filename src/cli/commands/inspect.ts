@@ -20,6 +20,7 @@ import { formatLsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { readBootPage } from '../../datafile/boot-page.js';
 import type { DataFileDescription } from '../../datafile/describe.js';
+import type { PageSource } from '../../datafile/page-source.js';
 
 /**
  * `rowback inspect FILE`: what the file is and its header facts.
@@ -77,10 +78,21 @@ export type InspectResult =
       /** Set when the file's pages cannot be read on their own: one stripe of a media set (the log is still read), or a TDE-encrypted database (nor its log). */
       incomplete: { code: string; reason: string } | null;
       dataPages: BackupPages | null;
+      /** The tables inside a full backup's data pages (null: no data pages read, a log backup or a stripe alone). */
+      tables: BackupTables | null;
       log: LogSummary;
     }
   | DataFileDescription
   | { file: string; kind: 'log'; logFormatVersion: number; size: number; /** Page 0's binding id (null when unreadable): the data file and backups of its database carry the same. */ bindingId: string | null; vlfs: VlfSummary[]; log: LogSummary | null; unsupported?: { code: string; reason: string } };
+
+/** The user tables of a backup's data pages (inspect): `list` null when not read, with `note` saying why. */
+export interface BackupTables {
+  list: DataFileDescription['tables'] | null;
+  note?: string;
+  warnings: string[];
+  /** Damage met reading the metadata (a page that failed its check, a missing system page). */
+  skipped: SkippedItem[];
+}
 
 export interface BackupPages {
   pages: number;
@@ -188,6 +200,7 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
     incomplete = { code: 'FORMAT_ENCRYPTED_BACKUP', reason: `the database is encrypted (TDE): its pages and log need the certificate with thumbprint ${header.encryption.certificateThumbprint}; rowback does not decrypt` };
   }
   let dataPages: BackupPages | null = null;
+  let tables: BackupTables | null = null;
   if (!incomplete && layout.streams.some((s) => s.id === 'MQDA' && s.length > 0 && s.set === position)) {
     const p = openBackupPageSource(path, layout, position);
     try {
@@ -197,6 +210,7 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
         bootPage = { version: b.version, product: b.product, databaseName: b.databaseName };
       }
       dataPages = { pages: p.stats.pages, unplacedPages: p.stats.unplacedPages, duplicatePages: p.stats.duplicatePages, fileIds: p.fileIds(), bootPage };
+      tables = await backupTables(p, header.backupType);
     } finally {
       p.close();
     }
@@ -208,7 +222,30 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
   if (!header.encryption) {
     for await (const r of openBackupLogStream(path, kind, layout, position, { partialMediaSet: true }).records({ onSkipped: (s) => skipped.push(s), onProgress: opts.onProgress, signal: opts.signal }, stats)) count(counts, r);
   }
-  return { file: path, kind: 'backup', header, sets, mediaSet: layout.mediaSet, incomplete, dataPages, log: summarize(stats, counts, skipped) };
+  return { file: path, kind: 'backup', header, sets, mediaSet: layout.mediaSet, incomplete, dataPages, tables, log: summarize(stats, counts, skipped) };
+}
+
+/**
+ * The user tables a full backup's data pages hold, as `inspect` lists a data file's (the metadata's
+ * row counts, read from the system tables inside the backup: the table as of the backup's end, not
+ * counted from its pages). A differential backup holds only the extents changed since its full, so
+ * its system tables may be partial: not listed, and `note` says how to see them. A metadata read
+ * that fails (a damaged boot or catalog page) is a skipped item, never a throw: the header and log
+ * facts are still printed.
+ */
+async function backupTables(pages: PageSource, backupType: BackupHeader['backupType']): Promise<BackupTables> {
+  if (backupType !== 'full') {
+    return { list: null, note: 'not listed: a differential backup holds only the extents changed since its full backup (`rowback dump --bak FULL DIFF --all` reads them together)', warnings: [], skipped: [] };
+  }
+  const [{ readDataFileMetadata }, { PageReader }, { tableSummaries }] = await Promise.all([
+    import('../../datafile/metadata.js'), import('../../datafile/page-reader.js'), import('../../datafile/describe.js')]);
+  try {
+    const md = readDataFileMetadata(pages, new PageReader(pages));
+    return { list: tableSummaries(md), warnings: md.warnings, skipped: md.skipped };
+  } catch (e) {
+    if (!(e instanceof RowbackError)) throw e;
+    return { list: null, note: 'not listed: the metadata inside the backup could not be read', warnings: [], skipped: [{ code: e.code, reason: e.message, location: { ...e.location } }] };
+  }
 }
 
 async function inspectLog(path: string, opts: InspectOptions): Promise<InspectResult> {
@@ -314,6 +351,14 @@ export function renderText(r: InspectResult): string {
     for (const f of h.files) out.push(`  ${f.type} ${String(f.fileId).padStart(3)} ${f.logicalName.padEnd(24)} ${f.physicalName}${f.fileGroupName ? ` [${f.fileGroupName}]` : ''}`);
     kv('data pages', r.dataPages ? `${r.dataPages.pages} (files ${r.dataPages.fileIds.join(', ')})${r.dataPages.duplicatePages ? `, ${r.dataPages.duplicatePages} held twice (later copy read)` : ''}${r.dataPages.unplacedPages ? `, ${r.dataPages.unplacedPages} unformatted slot(s) ignored` : ''}` : r.incomplete ? 'not read (incomplete media set)' : 'none');
     if (r.dataPages?.bootPage) kv('boot page version', `${r.dataPages.bootPage.version} (${r.dataPages.bootPage.product})`);
+    if (r.tables) {
+      if (r.tables.list) {
+        out.push('tables (rows):');
+        renderTables(r.tables.list, out);
+      } else kv('tables', r.tables.note);
+      for (const w of r.tables.warnings) out.push(`warning: ${w}`);
+      for (const x of r.tables.skipped) out.push(`skipped: ${x.code}: ${x.reason}`);
+    }
     renderLog(r.log, out, kv);
   } else if (r.kind === 'log') {
     kv('kind', `log file (log format version ${r.logFormatVersion})`);
@@ -340,11 +385,15 @@ export function renderText(r: InspectResult): string {
     kv('collation', r.collation);
     kv('checkpoint LSN', r.checkpointLsn);
     out.push('tables (rows):');
-    for (const t of r.tables) out.push(`  ${t.name.padEnd(40)} ${String(t.rows).padStart(9)}  ${t.indexId === 0 ? 'heap' : 'clustered'}, ${t.columns} columns${t.partitions > 1 ? `, ${t.partitions} partitions` : ''}${t.compression !== 'NONE' ? `, ${t.compression}` : ''}`);
+    renderTables(r.tables, out);
     for (const w of r.warnings) out.push(`warning: ${w}`);
     for (const s of r.skipped) out.push(`skipped: ${s.code}: ${s.reason}`);
   }
   return out.join('\n') + '\n';
+}
+
+function renderTables(tables: DataFileDescription['tables'], out: string[]): void {
+  for (const t of tables) out.push(`  ${t.name.padEnd(40)} ${String(t.rows).padStart(9)}  ${t.indexId === 0 ? 'heap' : 'clustered'}, ${t.columns} columns${t.partitions > 1 ? `, ${t.partitions} partitions` : ''}${t.compression !== 'NONE' ? `, ${t.compression}` : ''}`);
 }
 
 function renderLog(l: LogSummary, out: string[], kv: (k: string, v: unknown) => void): void {
@@ -420,7 +469,7 @@ export function register(program: Command): void {
 export function inspectDamage(r: InspectResult): Array<{ code: string; reason: string; where: string }> {
   const where = (s: SkippedItem) => [s.location.file, s.location.offset !== undefined ? `offset ${s.location.offset}` : '', s.location.lsn ? `LSN ${s.location.lsn}` : '', s.location.page ? `page ${s.location.page}` : ''].filter(Boolean).join(', ');
   const items = (list: SkippedItem[]) => list.filter((s) => s.code !== LOG_STARTS_MID_VLF).map((s) => ({ code: s.code, reason: s.reason, where: where(s) }));
-  if (r.kind === 'backup') return [...(r.incomplete ? [{ ...r.incomplete, where: r.file }] : []), ...items(r.log.skipped)];
+  if (r.kind === 'backup') return [...(r.incomplete ? [{ ...r.incomplete, where: r.file }] : []), ...items(r.tables?.skipped ?? []), ...items(r.log.skipped)];
   if (r.kind === 'log') return r.log ? items(r.log.skipped) : [];
   return items(r.skipped);
 }
