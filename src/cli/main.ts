@@ -90,7 +90,7 @@ function unquotedTimeHint(message: string, argv: readonly string[]): string {
 const OWN_SIGNAL_HANDLING = new Set(['scan', 'dump', 'log', 'diff', 'inspect', 'decode', 'plan']);
 
 export async function main(argv: string[]): Promise<number> {
-  resetOutputClosed();
+  resetOutputClosed(helpCommandOf(argv));
   try {
     const program = await buildProgram(argv);
     // bin/rowback.js's start-up Ctrl-C listener gives way to Node's default when the action starts,

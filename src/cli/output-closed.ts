@@ -8,12 +8,18 @@
 let said = false;
 let note: string | undefined;
 let stderrClosed = false;
+let command = 'rowback';
 
-/** Forgets what was said, the command's note and a closed stderr (once per run of main()). */
-export function resetOutputClosed(): void {
+/**
+ * Forgets what was said, the command's note and a closed stderr (once per run of main()), and sets
+ * the command the line names (`rowback scan`, `rowback restore plan`; `rowback` for none): it began
+ * with a bare `rowback:`, where every other line of a command names it.
+ */
+export function resetOutputClosed(commandName = 'rowback'): void {
   said = false;
   note = undefined;
   stderrClosed = false;
+  command = commandName;
 }
 
 /**
@@ -50,5 +56,5 @@ export function sayOutputClosed(stderr: NodeJS.WritableStream = process.stderr):
   if (said) return;
   said = true;
   if (stderrClosed) return; // `2>&1 | head`: nowhere to say it; the exit code does
-  stderr.write(`rowback: output closed by its reader (EPIPE): the result was not written whole${note ? `; ${note}` : ''}\n`);
+  stderr.write(`${command}: output closed by its reader (EPIPE): the result was not written whole${note ? `; ${note}` : ''}\n`);
 }

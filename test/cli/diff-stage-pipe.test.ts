@@ -44,8 +44,8 @@ function jobsIn(stage: string): number {
 
 describeCorpus('diff --stage with a reader that closes the pipe early', () => {
   it.each([
-    ['with --stage: nothing was staged, and the line says so', true, /^rowback: output closed by its reader \(EPIPE\): the result was not written whole; nothing was staged in \S+staging\.db \(the changes are staged only once they are all written: read them to the end, or write them with --out FILE\)\n$/],
-    ['without --stage: the line as before', false, /^rowback: output closed by its reader \(EPIPE\): the result was not written whole\n$/],
+    ['with --stage: nothing was staged, and the line says so', true, /^rowback diff: output closed by its reader \(EPIPE\): the result was not written whole; nothing was staged in \S+staging\.db \(the changes are staged only once they are all written: read them to the end, or write them with --out FILE\)\n$/],
+    ['without --stage: the line as before', false, /^rowback diff: output closed by its reader \(EPIPE\): the result was not written whole\n$/],
   ])('%s', async (_name, staged, line) => {
     const stage = join(mkdtempSync(join(tmpdir(), 'rowback-diff-pipe-')), 'staging.db');
     stdoutAs(true);

@@ -145,6 +145,6 @@ describeCorpus('a reader that closes the pipe early', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     if (readFirst) expect(got).toBeGreaterThan(0);
     expect(code).toBe(141);
-    expect(err).toBe('rowback: output closed by its reader (EPIPE): the result was not written whole\n');
+    expect(err).toBe('rowback log: output closed by its reader (EPIPE): the result was not written whole\n');
   }, 60_000);
 });
