@@ -4,8 +4,14 @@ import { NameIndex } from '../reconstruct/metadata/names.js';
 import { catalogDamage, catalogDamageSubject, catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate } from './source.js';
 
 export interface OverrideOptions {
-  /** `--alloc-unit ID`: the in-row allocation unit of the one table given, when nothing else says it. */
-  allocUnitId?: string;
+  /**
+   * `--alloc-unit ID` / `--alloc-unit SCHEMA.NAME=ID`: the in-row allocation unit of each table
+   * named (by its layout's `schema.name`, as given in `override`), for tables nothing else maps.
+   * A table named here must have one layout in `override` (one partition: a partitioned table's
+   * units come from catalog JSON or the data file). Checked against the units the layout or the
+   * data file give the table (INPUT_ALLOC_UNIT_MISMATCH).
+   */
+  allocUnitIds?: ReadonlyMap<string, string>;
   /**
    * `--accept-layout-drift`: a layout whose columns are in another order than the catalog's is used
    * (with its per-row warning) instead of refused: the layout of before a column was dropped and added
@@ -70,10 +76,14 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
       // `--alloc-unit ID` says whose rows this layout is for: the user's file or the data file mapping
       // the table to other allocation units was taken instead, without a word (`--mdf DB.mdf --ddl
       // tblDept.sql --alloc-unit <dbo.Employee's>` printed tblDept's own rows as if they were that unit's)
-      if (options.allocUnitId && override.length === 1) refuseOtherAllocUnit(given, options.allocUnitId, t.allocUnits?.length ? { ids: t.allocUnits, from: 'the layout given' } : fromSource?.length ? { ids: fromSource, from: "the data file's catalog" } : null, base);
+      const mapped = options.allocUnitIds?.get(`${given.schema}.${given.name}`);
+      if (mapped !== undefined && (givenPerTable.get(`${given.schema}.${given.name}`) ?? 0) > 1) {
+        throw new InputError('INPUT_BAD_OPTION', `--alloc-unit maps ${given.schema}.${given.name} to one allocation unit, and the layout given has it ${givenPerTable.get(`${given.schema}.${given.name}`)} times (one per partition): each partition has its own; give catalog JSON with in_row_alloc_unit_id (sql/table-metadata.sql)`, { table: `${given.schema}.${given.name}` });
+      }
+      if (mapped !== undefined) refuseOtherAllocUnit(given, mapped, t.allocUnits?.length ? { ids: t.allocUnits, from: 'the layout given' } : fromSource?.length ? { ids: fromSource, from: "the data file's catalog" } : null, base);
       if (t.allocUnits?.length) return t;
       if (fromSource?.length) return { ...t, allocUnits: fromSource };
-      if (options.allocUnitId && override.length === 1) return { ...t, allocUnits: [{ allocUnitId: options.allocUnitId, type: 'IN_ROW_DATA' as const }] };
+      if (mapped !== undefined) return { ...t, allocUnits: [{ allocUnitId: mapped, type: 'IN_ROW_DATA' as const }] };
       return t;
     });
     if (base) refuseUnitsOfOtherTables(layouts, base);
@@ -93,16 +103,16 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
         const shown = known.slice(0, 20).join(', ') + (known.length > 20 ? ` and ${known.length - 20} more` : '');
         throw new InputError(
           'INPUT_NO_ALLOC_UNIT',
-          `the log names tables by allocation unit id, and ${names} ${unmapped.length === 1 ? 'is' : 'are'} not in the data file's catalog (its tables: ${shown || 'none'}), so nothing maps ${unmapped.length === 1 ? 'it' : 'them'} to one: check the name in the script, give the data file of the database the table is in, or ${override.length === 1 ? 'give --alloc-unit ID' : 'give --table SCHEMA.NAME --alloc-unit ID'} for a table since dropped`,
+          `the log names tables by allocation unit id, and ${names} ${unmapped.length === 1 ? 'is' : 'are'} not in the data file's catalog (its tables: ${shown || 'none'}), so nothing maps ${unmapped.length === 1 ? 'it' : 'them'} to one: check the name in the script, give the data file of the database the table is in, or ${override.length === 1 ? 'give --alloc-unit ID' : 'give --alloc-unit SCHEMA.NAME=ID'} for a table since dropped`,
           { table: `${unmapped[0]!.schema}.${unmapped[0]!.name}` },
         );
       }
       throw new InputError(
         'INPUT_NO_ALLOC_UNIT',
         `the log names tables by allocation unit id, and nothing maps ${names} to one${damaged}: ` +
-          (override.length === 1 ? 'give --alloc-unit ID' : options.allocUnitId ? '' : 'give --table SCHEMA.NAME --alloc-unit ID for one of them') +
+          (override.length === 1 ? 'give --alloc-unit ID' : 'give --alloc-unit SCHEMA.NAME=ID for each (repeated), or --table SCHEMA.NAME for the ones to scan') +
           // with the log alone the ids are only in the log: say where to read them (newcomer: a dead end)
-          (options.allocUnitId ? '' : base ? ', ' : " (the ids the log holds: `rowback log LOG --operation LOP_DELETE_ROWS --format csv`, its AllocUnitId column; a table with nonclustered indexes shows one per index too: its rows are the ones whose RowLog Contents 0 fit the script), ") +
+          (base ? ', ' : " (the ids the log holds: `rowback log LOG --operation LOP_DELETE_ROWS --format csv`, its AllocUnitId column; a table with nonclustered indexes shows one per index too: its rows are the ones whose RowLog Contents 0 fit the script), ") +
           'use catalog JSON with in_row_alloc_unit_id (sql/table-metadata.sql), ' + (damage.length ? 'or read an undamaged copy (a backup: --bak)' : 'or add --mdf/--bak'),
       );
     }

@@ -4,7 +4,9 @@ import { SCAN_OPERATIONS, scanOperationOf, type ScanFilter, type ScanOperation }
 import { oneBackupAdvice } from '../recover/source-identity.js';
 import { parseWindowTime } from '../recover/time-window.js';
 import type { JobKind } from '../staging/types.js';
-import { isRowbackError, type RowbackError } from '../errors.js';
+import { InputError, isRowbackError, type RowbackError } from '../errors.js';
+import { findTableName } from '../reconstruct/metadata/names.js';
+import { splitQualifiedName } from '../util/tsql.js';
 import { layoutsFromCatalog } from '../reconstruct/metadata/catalog-json.js';
 import { assumedCollationNote, layoutsFromDdl } from '../reconstruct/metadata/ddl.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
@@ -26,7 +28,10 @@ export const JobMetadata = z.object({
   typeAliases: z.record(z.string().min(1).max(128), z.string().min(1).max(128)).optional().describe('with ddl: user-defined alias types, e.g. { "Flag": "bit" }'),
   collation: z.string().min(1).max(128).regex(/^[A-Za-z0-9_]+$/, 'a collation name, e.g. Cyrillic_General_CI_AS').optional().describe("with ddl: the database's default collation, for char/varchar/text columns without COLLATE (as `rowback scan --collation`; default SQL_Latin1_General_CP1_CI_AS, code page 1252)"),
   allocUnit: z.string().regex(/^\d{1,20}$/, 'an AllocUnitId as the log prints it (decimal)').optional().describe('with one table and no data file: its in-row AllocUnitId'),
+  allocUnits: z.record(z.string().min(1).max(300), z.string().regex(/^\d{1,20}$/, 'an AllocUnitId as the log prints it (decimal)')).optional()
+    .describe('with several tables and no data file: each table\'s in-row AllocUnitId, { "dbo.Contact": "72057594043432960", … } (as `rowback scan --alloc-unit SCHEMA.NAME=ID`)'),
 }).strict()
+  .refine((m) => m.allocUnit === undefined || m.allocUnits === undefined, { message: 'give allocUnit (one table) or allocUnits (by table), not both', path: ['allocUnits'] })
   .refine((m) => (m.ddl !== undefined) !== (m.catalog !== undefined), { message: 'give ddl or catalog (exactly one)', path: ['ddl'] })
   .refine((m) => m.collation === undefined || m.ddl !== undefined, { message: "collation is for ddl (the database default collation of a CREATE TABLE script); catalog JSON names each column's collation", path: ['collation'] });
 export type JobMetadata = z.infer<typeof JobMetadata>;
@@ -72,6 +77,44 @@ export function layoutsOfJobMetadata(m: JobMetadata): TableLayout[] {
     if (isRowbackError(e)) (e as RowbackError & { location: { field?: string } }).location.field ??= field;
     throw e;
   }
+}
+
+/**
+ * The allocation unit each table of a job's metadata is mapped to (by layout `schema.name`):
+ * `allocUnit` for the metadata's one table, `allocUnits` by table name (`dbo.T`, `T`, `[dbo].[T]`,
+ * matched as `--table` is). Throws InputError naming the field: INPUT_BAD_OPTION for `allocUnit`
+ * with several tables or one id given to two tables, INPUT_UNKNOWN_TABLE (or INPUT_BAD_IDENTIFIER)
+ * for a name the metadata lacks.
+ */
+export function jobAllocUnitIds(m: JobMetadata, layouts: readonly TableLayout[]): Map<string, string> {
+  const ids = new Map<string, string>();
+  if (m.allocUnit !== undefined) {
+    if (layouts.length !== 1) throw new InputError('INPUT_BAD_OPTION', `metadata.allocUnit names the allocation unit of one table, but the metadata has ${layouts.length}: give metadata.allocUnits by table name`, { field: 'metadata.allocUnit' });
+    ids.set(`${layouts[0]!.schema}.${layouts[0]!.name}`, m.allocUnit);
+  }
+  const names = new Set(layouts.map((l) => `${l.schema}.${l.name}`));
+  const byId = new Map<string, string>();
+  for (const [name, id] of Object.entries(m.allocUnits ?? {})) {
+    const field = `metadata.allocUnits.${name}`;
+    let t: string | undefined;
+    try {
+      const q = splitQualifiedName(name);
+      t = findTableName(names, `${q.schema}.${q.name}`);
+    } catch (e) {
+      if (isRowbackError(e)) {
+        (e as RowbackError & { location: { field?: string } }).location.field ??= field;
+        throw e;
+      }
+      throw new InputError('INPUT_BAD_IDENTIFIER', `${field}: '${name}' is not a table name (${(e as Error).message}); give schema.name, [schema].[name] or "schema"."name"`, { field });
+    }
+    if (t === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `${field}: table ${name} is not in the job's metadata; its tables: ${[...names].join(', ')}`, { field, table: name });
+    if (ids.has(t)) throw new InputError('INPUT_BAD_OPTION', `${field}: ${t} is named twice in metadata.allocUnits`, { field });
+    const other = byId.get(id);
+    if (other !== undefined) throw new InputError('INPUT_BAD_OPTION', `${field}: allocation unit ${id} is given to both ${other} and ${t}: an allocation unit belongs to one table`, { field });
+    ids.set(t, id);
+    byId.set(id, t);
+  }
+  return ids;
 }
 
 /**

@@ -18,7 +18,7 @@ import { parseWindowTime } from '../recover/time-window.js';
 import { resolveConnection } from '../util/connection.js';
 import { echoInput } from '../util/echo.js';
 import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten } from '../util/files.js';
-import { layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
+import { jobAllocUnitIds, layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { assertStopsInOrder, parseStopTarget } from '../restore/target.js';
 import { assertOneDatabase, oneBackupAdvice, readSourceIdentities, type SourceFileIdentity } from '../recover/source-identity.js';
 
@@ -74,9 +74,7 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
   if (from && to && from > to) throw new InputError('INPUT_BAD_WINDOW', `from ${from} is after to ${to}`, { field: 'to' });
   // The job's own metadata parses now (400 naming metadata.ddl and its line), not when it runs.
   const given = spec.metadata ? layoutsOfJobMetadata(spec.metadata) : undefined;
-  if (spec.metadata?.allocUnit && given && given.length !== 1) {
-    throw new InputError('INPUT_BAD_OPTION', `metadata.allocUnit names the allocation unit of one table, but the metadata has ${given.length}`, { field: 'metadata.allocUnit' });
-  }
+  if (spec.metadata && given) jobAllocUnitIds(spec.metadata, given);
   const givenNames = new Set((given ?? []).map((t) => `${t.schema}.${t.name}`.toLowerCase()));
 
   const checkFile = (field: string, path: string): void => checkJobFile(field, path, access);

@@ -202,6 +202,27 @@ describeCorpus('jobs with their own metadata (DDL / catalog JSON), real worker, 
     expect(cols.items).toEqual([{ table: 'dbo.tblDept', columns: [{ name: 'Id', type: 'int' }, { name: 'DeptName', type: 'varchar' }, { name: 'DeptDesc', type: 'varchar' }] }]);
   });
 
+  it('a log-only job with a script of two tables and metadata.allocUnits by name stages both tables\' deletes, as the data file does', async () => {
+    t = await realApp();
+    const two = `${DDL};\nCREATE TABLE dbo.Employee (Emp_Id int NOT NULL PRIMARY KEY, Emp_Name varchar(50) NULL, Emp_City varchar(50) NULL, Emp_Age int NULL)`;
+    const r = await post({ kind: 'files', ldf: LDF(), metadata: { ddl: two, allocUnits: { '[dbo].[tblDept]': AU, Employee: '72057594043432960' } } });
+    if (r.statusCode !== 201) throw new Error(r.body);
+    const withMdf = await post({ kind: 'files', mdf: MDF(), ldf: LDF() });
+    await t.app.worker.idle();
+    const a = t.store.requireJob(r.json().id);
+    const b = t.store.requireJob(withMdf.json().id);
+    expect([a.state, a.rowsStaged, b.rowsStaged]).toEqual(['succeeded', 16, 16]);
+    const rows = (id: number) => (t!.app.staging.listRows(id, {}, { limit: 100 }).items).map((x) => [x.table, x.lsn, x.values]);
+    expect(rows(a.id)).toEqual(rows(b.id));
+    // refused at creation, naming the field: a name the script lacks, one unit for two tables, both forms
+    const unknown = await post({ kind: 'files', ldf: LDF(), metadata: { ddl: two, allocUnits: { 'dbo.Dept': AU } } });
+    expect([unknown.statusCode, unknown.json().code, unknown.json().field]).toEqual([400, 'INPUT_UNKNOWN_TABLE', 'metadata.allocUnits.dbo.Dept']);
+    const shared = await post({ kind: 'files', ldf: LDF(), metadata: { ddl: two, allocUnits: { tblDept: AU, Employee: AU } } });
+    expect([shared.statusCode, shared.json().field]).toEqual([400, 'metadata.allocUnits.Employee']);
+    const both = await post({ kind: 'files', ldf: LDF(), metadata: { ddl: DDL, allocUnit: AU, allocUnits: { tblDept: AU } } });
+    expect([both.statusCode, both.json().code]).toEqual([400, 'INPUT_VALIDATION']);
+  });
+
   it('the same job with catalog JSON made from that DDL', async () => {
     t = await realApp();
     const layout = layoutsFromDdl(DDL)[0]!;

@@ -144,11 +144,35 @@ describeCorpus('rowback scan: log only, metadata from DDL', () => {
     expect(rows).toHaveLength(13);
     expect(rows.every((x) => x.table === 'dbo.tblDept')).toBe(true);
   });
+  it('--alloc-unit SCHEMA.NAME=ID for each table of a script: every table in one scan, the rows the data file gives (it took one scan per table)', async () => {
+    const ddl = join(dir, 'whole.sql');
+    writeFileSync(ddl, WHOLE);
+    const withMdf = (await run('--mdf', MDF(), '--ldf', LDF(), '--quiet')).stdout;
+    const r = await run('--ldf', LDF(), '--ddl', ddl, '--alloc-unit', '[dbo].[tblDept]=72057594043629568', '--alloc-unit', 'Employee=72057594043432960', '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as RecoveredRow);
+    const ref = withMdf.trimEnd().split('\n').map((l) => JSON.parse(l) as RecoveredRow);
+    expect(rows.length).toBe(16);
+    expect(rows.map((x) => [x.table, x.lsn, x.values])).toEqual(ref.map((x) => [x.table, x.lsn, x.values]));
+    // with --table, only that table of the script
+    const one = await run('--ldf', LDF(), '--ddl', ddl, '--alloc-unit', 'dbo.tblDept=72057594043629568', '--alloc-unit', 'dbo.Employee=72057594043432960', '--table', 'dbo.Employee', '--quiet');
+    expect(one.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as RecoveredRow).table)).toEqual(['dbo.Employee', 'dbo.Employee', 'dbo.Employee']);
+    // a table left unmapped, a name the script lacks, one unit for two tables, a table twice, plain and named mixed, two plain ids
+    expect(expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl, '--alloc-unit', 'dbo.tblDept=72057594043629568'), 'INPUT_NO_ALLOC_UNIT')).toContain('nothing maps dbo.Employee to one: give --alloc-unit SCHEMA.NAME=ID for each (repeated), or --table SCHEMA.NAME for the ones to scan');
+    expect(expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl, '--alloc-unit', 'dbo.Dept=1'), 'INPUT_UNKNOWN_TABLE')).toMatch(/table dbo\.Dept is not in --ddl \S*whole\.sql; known tables: dbo\.tblDept, dbo\.Employee/);
+    expect(expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl, '--alloc-unit', 'tblDept=7', '--alloc-unit', 'Employee=7'), 'INPUT_BAD_OPTION')).toContain('--alloc-unit gives 7 to both dbo.tblDept and dbo.Employee');
+    expect(expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl, '--alloc-unit', 'tblDept=7', '--alloc-unit', 'dbo.tblDept=8'), 'INPUT_BAD_OPTION')).toContain('--alloc-unit names dbo.tblDept twice (7 and 8)');
+    expect(expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl, '--alloc-unit', '7', '--alloc-unit', 'Employee=8'), 'INPUT_BAD_OPTION')).toContain('name the table of each (SCHEMA.NAME=7)');
+    // two plain ids: the first was dropped unsaid (a value option given twice took the last)
+    expect(expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl, '--alloc-unit', '7', '--alloc-unit', '8'), 'INPUT_BAD_OPTION')).toContain('--alloc-unit 7 and 8: an id alone maps the one table of the script');
+    expect(expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl, '--alloc-unit', 'tblDept=x'), 'INPUT_BAD_OPTION')).toContain("--alloc-unit 'tblDept=x' is not an AllocUnitId");
+  });
+
   it('--alloc-unit with a script of several tables and no one --table: one line saying to name it', async () => {
     const ddl = join(dir, 'whole.sql');
     writeFileSync(ddl, WHOLE);
     const line = expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl, '--alloc-unit', '72057594043629568'), 'INPUT_BAD_OPTION');
-    expect(line).toMatch(/--alloc-unit 72057594043629568 maps one table to its allocation unit, and --ddl \S*whole\.sql gives 2 tables: name the one it belongs to with --table SCHEMA\.NAME$/m);
+    expect(line).toMatch(/--alloc-unit 72057594043629568 maps one table to its allocation unit, and --ddl \S*whole\.sql gives 2 tables: name the one it belongs to with --table SCHEMA\.NAME, or give SCHEMA\.NAME=ID for each table$/m);
     expect(expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl, '--table', 'dbo.tblDep', '--alloc-unit', '72057594043629568'), 'INPUT_UNKNOWN_TABLE')).toMatch(/table dbo\.tblDep is not in --ddl \S*whole\.sql; known tables: dbo\.tblDept, dbo\.Employee/);
   });
 });

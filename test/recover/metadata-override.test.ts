@@ -53,13 +53,21 @@ describe('withMetadata', () => {
   });
 
   it('uses --alloc-unit for a lone table when nothing else maps it', async () => {
-    const cat = await withMetadata(fakeSource(null), [layout('Customers')], { allocUnitId: '72057594043629568' }).metadata();
+    const cat = await withMetadata(fakeSource(null), [layout('Customers')], { allocUnitIds: new Map([['dbo.Customers', '72057594043629568']]) }).metadata();
     expect(cat.byAllocUnit('72057594043629568')?.name).toBe('Customers');
+  });
+
+  it('maps several tables by name (--alloc-unit SCHEMA.NAME=ID), each to its own unit', async () => {
+    const cat = await withMetadata(fakeSource(null), [layout('A'), layout('B')], { allocUnitIds: new Map([['dbo.A', '11'], ['dbo.B', '22']]) }).metadata();
+    expect([cat.byAllocUnit('11')?.name, cat.byAllocUnit('22')?.name]).toEqual(['A', 'B']);
+    // a table left unmapped is named, with the form that maps it
+    await expect(withMetadata(fakeSource(null), [layout('A'), layout('B')], { allocUnitIds: new Map([['dbo.A', '11']]) }).metadata())
+      .rejects.toThrow(/nothing maps dbo\.B to one: give --alloc-unit SCHEMA\.NAME=ID for each/);
   });
 
   it('says what to do when no table can be mapped', async () => {
     await expect(withMetadata(fakeSource(null), [layout('Customers')]).metadata()).rejects.toThrow(/INPUT_NO_ALLOC_UNIT|--alloc-unit/);
-    await expect(withMetadata(fakeSource(null), [layout('A'), layout('B')], { allocUnitId: '1' }).metadata()).rejects.toThrow(/dbo\.A, dbo\.B/);
+    await expect(withMetadata(fakeSource(null), [layout('A'), layout('B')]).metadata()).rejects.toThrow(/dbo\.A, dbo\.B/);
   });
 
   it('names a DATA_COMPRESSION that differs from one of the table\'s partitions (SYNTHETIC: partition 1 NONE, partition 2 ROW)', async () => {

@@ -3,7 +3,7 @@ import { namingFile, readTextFile } from '../../util/files.js';
 import { assertWritableOutput, openOutputFile } from '../files.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { outFormatOption, collectTables, formatFromOut, repeatableOption } from '../options.js';
+import { outFormatOption, collectTables, formatFromOut, normalizeTableName, repeatableOption } from '../options.js';
 import { createProgress } from '../progress.js';
 import { catchInterrupts } from '../interrupt.js';
 import { InputError } from '../../errors.js';
@@ -35,7 +35,7 @@ interface ScanOptions extends ScanSourceOptions {
   schema?: string;
   ddl?: string;
   typeAlias: string[];
-  allocUnit?: string;
+  allocUnit: string[];
   collation?: string;
   quiet?: boolean;
   csvRaw?: boolean;
@@ -71,7 +71,7 @@ export function register(program: Command): void {
     .option('--ddl <file>', 'table metadata from a CREATE TABLE script; overrides the source\'s')
     .addOption(repeatableOption('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, 'none'))
     .option('--collation <name>', "with --ddl: the database's default collation, for char/varchar/text columns without COLLATE (default SQL_Latin1_General_CP1_CI_AS, code page 1252)")
-    .option('--alloc-unit <id>', 'with --schema/--ddl of one table and no data file: the table\'s in-row AllocUnitId as the log prints it')
+    .addOption(repeatableOption('--alloc-unit <[schema.name=]id>', 'with --schema/--ddl and no data file: a table\'s in-row AllocUnitId as the log prints it; ID alone for one table (or the one --table names), SCHEMA.NAME=ID for each of several (repeatable)', (v: string, prev: string[]) => [...prev, v], 'none'))
     .option('--from <time>', 'window start, server local time: YYYY-MM-DD[THH:MM[:SS[.fff]]]')
     .option('--to <time>', 'window end (inclusive), server local time')
     .addOption(repeatableOption('--table <schema.name>', 'only these tables (repeatable or comma-separated): dbo.T, [dbo].[T], "dbo"."T"', collectTables, 'every table'))
@@ -99,13 +99,11 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   };
   // options that do nothing without --ddl/--schema are refused, not ignored (they were dropped
   // unsaid: `--alloc-unit ID` with --mdf read as a filter printed every table's rows)
-  if (opts.allocUnit !== undefined && !opts.schema && !opts.ddl) {
+  if (opts.allocUnit.length && !opts.schema && !opts.ddl) {
     throw new InputError('INPUT_BAD_OPTION', '--alloc-unit maps the one table of --ddl/--schema to its allocation unit, and neither was given; to keep one table\'s rows, use --table SCHEMA.NAME');
   }
   if (opts.typeAlias.length && !opts.ddl) throw new InputError('INPUT_BAD_OPTION', '--type-alias names alias types of a --ddl script, and no --ddl was given: leave it out');
-  if (opts.allocUnit !== undefined && !/^\d{1,20}$/.test(opts.allocUnit)) {
-    throw new InputError('INPUT_BAD_OPTION', `--alloc-unit '${opts.allocUnit}' is not an AllocUnitId (a decimal number such as 72057594043629568)`);
-  }
+  const allocUnits = parseAllocUnits(opts.allocUnit);
   const decodeThreads = threadCount('--decode-threads', opts.decodeThreads);
   if (filter.from && filter.to && filter.from > filter.to) {
     throw new InputError('INPUT_BAD_WINDOW', `--from ${filter.from} is after --to ${filter.to}`);
@@ -131,7 +129,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (opts.schema || opts.ddl) {
       const override = loadMetadataOverride(opts);
       metadataNote = override.note;
-      source = withMetadata(source, allocUnitLayouts(override.layouts, opts), { allocUnitId: opts.allocUnit, acceptReordered: opts.acceptLayoutDrift === true });
+      const mapped = allocUnitLayouts(override.layouts, allocUnits, opts);
+      source = withMetadata(source, mapped.layouts, { allocUnitIds: mapped.ids, acceptReordered: opts.acceptLayoutDrift === true });
     }
     const catalog = await source.metadata();
     for (const t of opts.table) {
@@ -382,25 +381,76 @@ function printSummary(rows: number, perTable: Map<string, number>, skipped: Skip
   process.stderr.write(lines.join('\n') + '\n');
 }
 
+/** One `--alloc-unit` value: `ID`, or `SCHEMA.NAME=ID` (`table` normalised as --table takes names). */
+export interface AllocUnitArg {
+  table?: string;
+  id: string;
+}
+
 /**
- * `--alloc-unit ID` maps one table. With a script or catalog of several tables (a vendor's whole
- * schema script), the one `--table` names is taken from it; without one `--table` the option is
- * refused. It was ignored there, and the refusal that followed (INPUT_NO_ALLOC_UNIT listing every
- * table of the script) never said why the id given had not been used.
+ * The `--alloc-unit` values: `ID` (decimal, as the log prints AllocUnitId) or `SCHEMA.NAME=ID`
+ * (`dbo.T`, `T`, `[dbo].[T]`). Throws InputError INPUT_BAD_OPTION for a value of neither form, for
+ * two plain ids (a plain id maps the one table: the second was taken and the first dropped unsaid),
+ * and for plain and named values mixed; INPUT_BAD_IDENTIFIER for a name that is not one.
  */
-function allocUnitLayouts(layouts: TableLayout[], opts: ScanOptions): TableLayout[] {
-  if (opts.allocUnit === undefined || layouts.length <= 1) return layouts;
+export function parseAllocUnits(values: readonly string[]): AllocUnitArg[] {
+  const out = values.map((v): AllocUnitArg => {
+    if (/^\d{1,20}$/.test(v)) return { id: v };
+    const eq = v.lastIndexOf('=');
+    if (eq > 0 && /^\d{1,20}$/.test(v.slice(eq + 1))) return { table: normalizeTableName(v.slice(0, eq), '--alloc-unit'), id: v.slice(eq + 1) };
+    throw new InputError('INPUT_BAD_OPTION', `--alloc-unit '${v}' is not an AllocUnitId (a decimal number such as 72057594043629568) nor SCHEMA.NAME=ID`);
+  });
+  const plain = out.filter((a) => a.table === undefined);
+  if (plain.length > 1) throw new InputError('INPUT_BAD_OPTION', `--alloc-unit ${plain.map((a) => a.id).join(' and ')}: an id alone maps the one table of the script; for several tables give SCHEMA.NAME=ID for each`);
+  if (plain.length && out.length > 1) throw new InputError('INPUT_BAD_OPTION', `--alloc-unit ${plain[0]!.id} alone and SCHEMA.NAME=ID values mixed: name the table of each (SCHEMA.NAME=${plain[0]!.id})`);
+  return out;
+}
+
+/**
+ * The layouts of `--ddl`/`--schema` to scan with, and the allocation unit `--alloc-unit` maps each
+ * named table to (by layout name). An id alone maps one table: the script's only one, or the one
+ * `--table` names (refused without one `--table`: it was ignored there, and the INPUT_NO_ALLOC_UNIT
+ * that followed never said why). `SCHEMA.NAME=ID` values map each table they name (a multi-table
+ * CRM scanned with the log alone needed a scan per table); with `--table`, only the tables it names
+ * are taken from the script. Throws InputError INPUT_UNKNOWN_TABLE for a name the script lacks,
+ * INPUT_BAD_OPTION for a table named twice or two tables given one id.
+ */
+function allocUnitLayouts(layouts: TableLayout[], args: readonly AllocUnitArg[], opts: ScanOptions): { layouts: TableLayout[]; ids: Map<string, string> } {
   const flag = opts.ddl ? `--ddl ${opts.ddl}` : `--schema ${opts.schema}`;
-  if (opts.table.length !== 1) {
-    throw new InputError('INPUT_BAD_OPTION', `--alloc-unit ${opts.allocUnit} maps one table to its allocation unit, and ${flag} gives ${layouts.length} tables: name the one it belongs to with --table SCHEMA.NAME${opts.table.length ? ` (one, not ${opts.table.length})` : ''}`);
-  }
+  const names = new Set(layouts.map((l) => `${l.schema}.${l.name}`));
   // exact name first, another case only when one table has it (names.ts)
-  const want = findTableName(new Set(layouts.map((l) => `${l.schema}.${l.name}`)), opts.table[0]!);
-  const one = layouts.filter((l) => `${l.schema}.${l.name}` === want);
-  if (one.length !== 1) {
-    throw new InputError('INPUT_UNKNOWN_TABLE', `table ${opts.table[0]} is not in ${flag}; known tables: ${layouts.map((l) => `${l.schema}.${l.name}`).join(', ')}`, { table: opts.table[0] });
+  const resolve = (wanted: string): string => {
+    const found = findTableName(names, wanted);
+    if (found === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${wanted} is not in ${flag}; known tables: ${[...names].join(', ')}`, { table: wanted });
+    return found;
+  };
+  const ids = new Map<string, string>();
+  if (args.length === 0) return { layouts, ids };
+  if (args[0]!.table === undefined) {
+    const id = args[0]!.id;
+    if (layouts.length <= 1) {
+      for (const l of layouts) ids.set(`${l.schema}.${l.name}`, id);
+      return { layouts, ids };
+    }
+    if (opts.table.length !== 1) {
+      throw new InputError('INPUT_BAD_OPTION', `--alloc-unit ${id} maps one table to its allocation unit, and ${flag} gives ${layouts.length} tables: name the one it belongs to with --table SCHEMA.NAME${opts.table.length ? ` (one, not ${opts.table.length})` : ''}, or give SCHEMA.NAME=ID for each table`);
+    }
+    const want = resolve(opts.table[0]!);
+    ids.set(want, id);
+    return { layouts: layouts.filter((l) => `${l.schema}.${l.name}` === want), ids };
   }
-  return one;
+  const byId = new Map<string, string>();
+  for (const a of args) {
+    const t = resolve(a.table!);
+    if (ids.has(t)) throw new InputError('INPUT_BAD_OPTION', `--alloc-unit names ${t} twice (${ids.get(t)} and ${a.id}): a table has one in-row allocation unit per partition`, { table: t });
+    const other = byId.get(a.id);
+    if (other !== undefined) throw new InputError('INPUT_BAD_OPTION', `--alloc-unit gives ${a.id} to both ${other} and ${t}: an allocation unit belongs to one table`, { table: t });
+    ids.set(t, a.id);
+    byId.set(a.id, t);
+  }
+  if (!opts.table.length) return { layouts, ids };
+  const wanted = new Set(opts.table.map(resolve));
+  return { layouts: layouts.filter((l) => wanted.has(`${l.schema}.${l.name}`)), ids };
 }
 
 /** The row operations among a scan's skipped items that were not decoded into rows (NotPrintedRows). */
