@@ -10,6 +10,7 @@ import { HeldCandidates } from './held-candidates.js';
 import type { MetadataCatalog, RowCandidate, ScanFilter, ScanOperation, TransactionInfo } from './source.js';
 import { beginTimeToIso, inWindow } from './time-window.js';
 import type { RebuildCandidate, UpdateRebuild } from './update-rebuild.js';
+import { isIndexRecordImage } from '../reconstruct/record/status.js';
 import {
   CD_RECORD_FORMAT, CD_RECORD_LONG_DATA, CD_RECORD_VERSIONING, RECORD_NULL_BITMAP, RECORD_VARIABLE_COLUMNS,
   RECORD_VERSIONING_TAG, VERSIONING_TAG_SIZE,
@@ -68,8 +69,13 @@ export interface CommittedScanStats {
   /** The earliest and latest Begin Time of the scanned log's transactions (fn_dblog form), null when none. */
   firstBeginTime: string | null;
   lastBeginTime: string | null;
-  /** Row operations on allocation units the metadata does not know (system tables, nonclustered indexes, other tables). */
+  /** Row operations on allocation units the metadata does not know (system tables, other tables), index records not counted. */
   unknownAllocUnitRowOps: number;
+  /**
+   * Row operations of the wanted kinds whose image is an index record (isIndexRecordImage) on an
+   * allocation unit the metadata does not know: nonclustered index rows, not counted in `rowOps`.
+   */
+  indexRowOps?: number;
   /**
    * Of `unknownAllocUnitRowOps`, the count per AllocUnitId (decimal), for the first
    * UNKNOWN_ALLOC_UNITS_KEPT distinct units (later ones are only in the total): explainNoRows names
@@ -172,6 +178,7 @@ export function emptyStats(): CommittedScanStats {
     outsideWindowRowOps: 0,
     otherTableRowOps: 0,
     unknownAllocUnitRowOps: 0,
+    indexRowOps: 0,
     systemTableRowOps: 0,
     unknownAllocUnits: new Map(),
     compensationRowOps: 0,
@@ -500,18 +507,28 @@ export async function* committedCandidateBatches(
       }
       if (!wantedOps.has(op)) continue;
       if (!DATA_ROW_CONTEXTS.has(r.Context)) continue;
-      stats.rowOps++;
       const table = r.AllocUnitId ? catalog.byAllocUnit(r.AllocUnitId) : undefined;
+      // An index record on a unit the metadata does not know is a nonclustered index's row (its
+      // deletes log LCX_MARK_AS_GHOST as a clustered index's do), not a table's data row: counted
+      // apart ("deletes on other tables (missing from the metadata)" counted them; corpus aspnetdb)
+      // (a system base table's units are counted as the system's, whatever the record)
+      let system = false;
+      if (!table && r.AllocUnitId) {
+        const known = systemUnit.get(r.AllocUnitId);
+        if (known !== undefined) system = known;
+        else {
+          if (systemUnit.size >= 4096) systemUnit.clear();
+          systemUnit.set(r.AllocUnitId, (system = isSystemBaseTableAllocUnit(r.AllocUnitId)));
+        }
+      }
+      if (!table && !system && isIndexRecordImage(r['RowLog Contents 0'])) {
+        stats.indexRowOps = (stats.indexRowOps ?? 0) + 1;
+        continue;
+      }
+      stats.rowOps++;
       if (!table) {
         stats.unknownAllocUnitRowOps++;
-        if (stats.systemTableRowOps !== undefined && r.AllocUnitId) {
-          let system = systemUnit.get(r.AllocUnitId);
-          if (system === undefined) {
-            if (systemUnit.size >= 4096) systemUnit.clear();
-            systemUnit.set(r.AllocUnitId, (system = isSystemBaseTableAllocUnit(r.AllocUnitId)));
-          }
-          if (system) stats.systemTableRowOps++;
-        }
+        if (stats.systemTableRowOps !== undefined && system) stats.systemTableRowOps++;
         const units = stats.unknownAllocUnits;
         if (units && r.AllocUnitId) {
           const had = units.get(r.AllocUnitId);
@@ -652,7 +669,7 @@ function toBytes(v: Uint8Array | string | null | undefined): Uint8Array | null {
  * whose rows could not be checked for that (said even with --quiet: rows printed may still exist in
  * the database). `ops`: the operations asked for, for the wording. Pure.
  */
-export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsSaid: boolean): { removals: string[]; notes: string[]; unchecked?: string } {
+export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsSaid: boolean, unknownTablesSaid = false): { removals: string[]; notes: string[]; unchecked?: string } {
   const notes: string[] = [];
   const removals: string[] = [];
   for (const x of stats.rowlessRemovalList) {
@@ -674,7 +691,7 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
   // result. "Why no rows" says it when there are none; with rows it was said only in --report's
   // counts (newcomer: aspnetdb's 2 deletes on one unknown unit beside the rows printed).
   const others = stats.unknownAllocUnitRowOps - (stats.systemTableRowOps ?? 0);
-  if (!noRowsSaid && others > 0) {
+  if (!noRowsSaid && !unknownTablesSaid && others > 0) {
     const what = ops.length === 1 ? `${ops[0]}(s)` : `row operation(s) (${ops.join('/')})`;
     notes.push(`${others.toLocaleString('en-US')} committed ${what} on allocation units the table metadata does not know (not SQL Server's own system tables) are not in this result: rows of tables the metadata lacks (created, re-created or rebuilt after it was read, dropped, or left out of --ddl/--schema)${unknownAllocUnitsClause(stats, true)}`);
   }
@@ -712,7 +729,8 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   const rowless = stats.rowlessRemovals
     ? `; but ${n(stats.rowlessRemovals)} committed TRUNCATE TABLE / DROP TABLE transaction(s), whose rows no log record holds (see the notes above; only a backup has them)`
     : '';
-  if (stats.rowOps === 0) return `${span}; it holds no ${what} on table data rows (heap or clustered index)${rowless}`;
+  const index = stats.indexRowOps ? `; ${n(stats.indexRowOps)} more on index rows of indexes the metadata does not know (nonclustered indexes: not table data, their tables' rows are counted on the data rows)` : '';
+  if (stats.rowOps === 0) return `${span}; it holds no ${what} on table data rows (heap or clustered index)${index}${rowless}`;
   const parts: string[] = [];
   if (stats.unknownAllocUnitRowOps) {
     parts.push(unknownPart(stats, stats.unknownAllocUnitRowOps === stats.rowOps, 'system tables, or tables missing from the metadata', 'missing from the metadata'));
@@ -725,7 +743,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   if (stats.compensationRowOps) parts.push(`${n(stats.compensationRowOps)} undone by a rollback inside their transaction`);
   if (stats.undoneInTransactionRowOps) parts.push(`${n(stats.undoneInTransactionRowOps)} taken back by their own transaction (a rolled-back statement or savepoint, or the same row ${ops.length === 1 && ops[0] === 'insert' ? 'deleted' : 'inserted'} again)`);
   if (stats.schemaDriftRowOps) parts.push(schemaDriftPart(stats.schemaDriftRowOps));
-  return `${span}; it holds ${n(stats.rowOps)} ${what} on table data rows: ${parts.join(', ') || 'none kept'}${rowless}`;
+  return `${span}; it holds ${n(stats.rowOps)} ${what} on table data rows: ${parts.join(', ') || 'none kept'}${index}${rowless}`;
 }
 
 /**
@@ -770,6 +788,22 @@ function unknownAllocUnitsClause(stats: CommittedScanStats, exceptSystem = false
   const more = units.size - top.length;
   const atLeast = units.size >= UNKNOWN_ALLOC_UNITS_KEPT ? 'at least ' : '';
   return `: AllocUnitId ${top.map(([id, k]) => `${id} ×${n(k)}`).join(', ')}${more > 0 ? ` and ${atLeast}${n(more)} more` : ''}, listed by rowback log --alloc-unit ID`;
+}
+
+/**
+ * The INCOMPLETE clause for committed row operations on allocation units the data file's or
+ * backup's catalog does not name, other than SQL Server's system base tables and index records
+ * (indexRowOps): rows of a table created, rebuilt or dropped after the data file or backup was
+ * written (a week-old backup with today's log), missing from the result. It was a note alone, not
+ * said with --quiet, with `"complete": true` (newcomer: a table missing from the metadata).
+ * '' when there are none. Only for metadata read from the files themselves: a --ddl/--schema
+ * layout scans only the tables it names, by design. `done`: 'printed' or 'staged'.
+ */
+export function unknownTablesClause(stats: CommittedScanStats, ops: string[], done: 'printed' | 'staged'): string {
+  const others = stats.unknownAllocUnitRowOps - (stats.systemTableRowOps ?? 0);
+  if (others <= 0) return '';
+  const what = ops.length === 1 ? `${ops[0]}(s)` : `row operation(s) (${ops.join('/')})`;
+  return `${others.toLocaleString('en-US')} committed ${what} on allocation units the data file's or backup's catalog does not name (not SQL Server's own system tables, not index rows) are not ${done}: rows of a table created, rebuilt (a new clustered index, ALTER TABLE … REBUILD) or dropped after that file was written${unknownAllocUnitsClause(stats, true)}; give a data file or backup as of the log's end, or the table's layout (--ddl/--schema with --alloc-unit SCHEMA.NAME=ID)`;
 }
 
 function schemaDriftPart(k: number): string {

@@ -15,7 +15,7 @@ import { compareTableStates, diffAsRecoveredRows } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
-import { explainNoRows, scanStatsNotes } from '../recover/committed.js';
+import { explainNoRows, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone). */
@@ -287,7 +287,12 @@ export class JobWorker {
         const stats = source?.committedStats?.();
         if (stats) {
           const why = rowsSeen === 0 && !controller.signal.aborted ? explainNoRows(stats, filter.operations) + notPrinted.clause('among the job\'s skipped items') : undefined;
-          const told = scanStatsNotes(stats, filter.operations, why !== undefined);
+          // rows of tables a files job's data file or backup does not name (created, rebuilt or
+          // dropped since it was written): not staged, as `rowback scan` says it (not with the job's
+          // own metadata, which scans the tables it names; nor beside a damaged catalog's note)
+          const unknownTables = spec.kind === 'files' && !spec.metadata && !controller.signal.aborted && catalogDamage(source!.skipped()).length === 0
+            ? unknownTablesClause(stats, filter.operations, 'staged') : '';
+          const told = scanStatsNotes(stats, filter.operations, why !== undefined, unknownTables !== '');
           // TRUNCATE/DROP seen are facts of the log read, stopped or not
           n.push(...told.removals);
           if (!controller.signal.aborted) n.push(...told.notes);
@@ -301,6 +306,7 @@ export class JobWorker {
           // also rows of tables it still names whose columns it lost (a zeroed sys.syscolpars page)
           const loss = !spec.metadata ? catalogDamageLoss(all, undecodedRowOps, stats.unknownAllocUnitRowOps, 'row operation') : null;
           if (loss) n.push(`INCOMPLETE: the data file's catalog is damaged (${catalogDamageSubject(loss.damage, false)}): ${loss.clause}, not staged`);
+          if (unknownTables) n.push(`INCOMPLETE: ${unknownTables}`);
         }
         // tables whose decoded rows the layout check held back: not staged, as `rowback scan` says it
         const held = notPrinted.heldClause("among the job's skipped items", 'staged');

@@ -64,6 +64,30 @@ describeCorpus('complete / incomplete of a files job (corpus AngularJs_CRUD)', (
     expect(job.incomplete).toEqual([expect.stringMatching(/^INCOMPLETE: the data file's catalog is damaged \(sys\.sysschobjs, sys\.sysidxstats\): 16 row operation\(s\)/)]);
   });
 
+  it('deletes of a table the data file does not name (its catalog made to lack dbo.Employee, as a backup from before the table): complete false, the unknown-tables sentence', async () => {
+    const { openSource } = await import('../../src/cli/commands/scan-sources.js');
+    const { catalogFromLayouts } = await import('../../src/recover/source.js');
+    const u = await testApp({
+      recover: undefined, validateJob: undefined,
+      openSource: async (o, logger) => {
+        const opened = await openSource(o, logger);
+        const src = opened.source;
+        const reduced = catalogFromLayouts((await src.metadata()).tables().filter((x) => x.name !== 'Employee'));
+        return { ...opened, source: { ...src, metadata: async () => reduced, candidates: (f, s) => src.candidates(f, s, reduced), ...(src.candidateBatches ? { candidateBatches: (f, s) => src.candidateBatches!(f, s, reduced) } : {}) } };
+      },
+    });
+    try {
+      const r = await u.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(u.tokens.operator), payload: { kind: 'files', mdf, ldf } });
+      expect(r.statusCode, r.body).toBe(201);
+      await u.app.worker.idle();
+      const job = (await u.app.inject({ url: `/api/jobs/${r.json().id}`, headers: bearer(u.tokens.viewer) })).json();
+      expect(job).toMatchObject({ state: 'succeeded', rowsStaged: 13, complete: false });
+      expect(job.incomplete).toEqual([expect.stringMatching(/^INCOMPLETE: 3 committed delete\(s\) on allocation units the data file's or backup's catalog does not name \(not SQL Server's own system tables, not index rows\) are not staged: .*AllocUnitId 72057594043432960 ×3/)]);
+    } finally {
+      await u.close();
+    }
+  });
+
   it('a resumed job has no completeness while it runs again', async () => {
     const id = await create({ kind: 'files', mdf, ldf: badLdf });
     await t.app.worker.idle();

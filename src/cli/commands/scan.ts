@@ -12,7 +12,7 @@ import { assumedCollationNote, layoutsFromDdl } from '../../reconstruct/metadata
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
-import { explainNoRows, scanStatsNotes } from '../../recover/committed.js';
+import { explainNoRows, scanStatsNotes, unknownTablesClause } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
@@ -228,6 +228,11 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const undecoded = damagedLine ? '' : notPrinted(skipped).undecodedClause(opts.quiet ? 'in --report, and in the summary without --quiet' : 'above, also in --report');
     // rows the committed filter passed on but the layout check held back, or that did not decode,
     // are in none of the counts explainNoRows tells: said here, or "16 deletes: 3 on …" left 13 unexplained
+    // rows of tables the data file's or backup's catalog does not name (created, rebuilt or dropped
+    // since it was written): missing, as rows of lost log are (not with a --ddl/--schema layout,
+    // which scans the tables it names; nor beside a damaged catalog's line, which counts them)
+    const filesSource = Boolean(opts.mdf?.length || opts.bak?.length || opts.ldf || opts.trn?.length);
+    const unknownTables = stats && filesSource && !(opts.schema || opts.ddl) && !damagedLine && !interruptedBy ? unknownTablesClause(stats, operations, 'printed') : '';
     const noRowsReason = rows === 0 && stats && !interruptedBy
       ? explainNoRows(stats, operations) + notPrinted(skipped).clause('above')
       : undefined;
@@ -242,7 +247,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         rows,
         rowsPerTable: Object.fromEntries(perTable),
         rowsWithWarnings: warnedRows,
-        complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !interruptedBy,
+        complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !unknownTables && !interruptedBy,
         ...(interruptedBy ? { interrupted: interruptedBy } : {}),
         ...(noRowsReason ? { noRowsReason: isoLogTimesIn(noRowsReason) } : {}),
         // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
@@ -271,7 +276,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         throw new InputError('INPUT_OUTPUT_UNWRITABLE', `--report ${opts.report}: writing failed: ${code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : (code ?? (e as Error).message)}; the ${rows} row(s) were written${opts.out ? ` to ${opts.out}` : ''}, the report was not: free space or give another --report, and run the scan again`, { file: opts.report });
       }
     }
-    const told = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined) : { removals: [] as string[], notes: [] as string[], unchecked: undefined };
+    const told = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined, unknownTables !== '') : { removals: [] as string[], notes: [] as string[], unchecked: undefined };
     if (!opts.quiet) {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
       if (metadataNote) process.stderr.write(`rowback scan: note: ${metadataNote}\n`);
@@ -292,8 +297,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: ${logLossClause(lost)}; rows in those LSN ranges are missing from this result${lossPlaces(lost)}${missingLogAdvice(lost, opts)}\n`);
     if (held) process.stderr.write(`rowback scan: INCOMPLETE: ${held}\n`);
     if (undecoded) process.stderr.write(`rowback scan: INCOMPLETE: ${undecoded}\n`);
+    if (unknownTables) process.stderr.write(`rowback scan: INCOMPLETE: ${unknownTables}\n`);
     // --strict: exit 3 for what the report calls "complete": false (an interrupt's 130/143 below wins)
-    if (damagedLine || lost.length || held || undecoded) exitIncomplete(opts.strict);
+    if (damagedLine || lost.length || held || undecoded || unknownTables) exitIncomplete(opts.strict);
     // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
     sayWarnedRows(process.stderr, 'scan', warnedRows, rows, opts);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.

@@ -64,3 +64,20 @@ export function isCdGhostCode(code: number): boolean {
 export function isGhostType(t: RecordType): boolean {
   return t === 'ghost-index' || t === 'ghost-data' || t === 'ghost-version';
 }
+
+/**
+ * Whether a record image (RowLog Contents 0 of a row operation) is an index record: FixedVar type
+ * 3 index or 5 ghost index, CD type 6 index or 7 ghost index (the header's bit 0 tells the formats
+ * apart, above). A nonclustered index's leaf rows and a clustered index's upper levels are index
+ * records; a heap or clustered-index data row never is. False for an empty image.
+ */
+export function isIndexRecordImage(image: Uint8Array | null | undefined): boolean {
+  if (!image || image.length === 0) return false;
+  const b = image[0]!;
+  if ((b & CD_RECORD_FORMAT) !== 0) {
+    const t = (b & CD_RECORD_TYPE_MASK) >> 2;
+    return t === 6 || t === 7;
+  }
+  const t = (b & RECORD_TYPE_MASK) >> 1;
+  return t === 3 || t === 5;
+}
