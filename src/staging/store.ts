@@ -480,9 +480,12 @@ export class StagingStore {
       return;
     }
     const { sql, args } = this.whereFor(jobId, f);
-    let after = 0;
+    // by who alone: in id order from the job's first row, as listRows (each batch of 1,000 read and
+    // sorted every row of the job on its (job_id, lsn) index: 2.6 s for 33,300 rows of 100,000)
+    const who = byWhoAlone(f);
+    let after = who ? Math.max(0, ((this.stmts.firstRowId.get(jobId, jobId, jobId) as { m: number | null }).m ?? 0) - 1) : 0;
     for (;;) {
-      const rs = this.db.prepare(`SELECT ${ROW_COLS.split(', ').map((c) => 'r.' + c).join(', ')}, r.raw FROM rows r WHERE ${sql} AND r.id > ? ORDER BY r.id LIMIT 1000`)
+      const rs = this.db.prepare(`SELECT ${ROW_COLS.split(', ').map((c) => 'r.' + c).join(', ')}, r.raw FROM rows r ${who ? 'NOT INDEXED ' : ''}WHERE ${sql} AND r.id > ? ORDER BY r.id LIMIT 1000`)
         .all(...args, after) as RowDbRow[];
       if (!rs.length) return;
       for (const r of rs) yield toRowWithRaw(r);

@@ -313,6 +313,26 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     expect(store.listRows(j.id, { sid: win.sidText }, { limit: 10, cursor: page.next }).items).toHaveLength(10);
     expect(() => store.listRows(j.id, { sid: sqlLogin.sid }, { limit: 10, cursor: page.next })).toThrow(expect.objectContaining({ code: 'STAGING_BAD_CURSOR' }));
     expect(() => store.listRows(j.id, { sid: win.sid, dbUser: 'x' }, { limit: 10, cursor: page.next })).toThrow(expect.objectContaining({ code: 'STAGING_BAD_CURSOR' }));
+    // a page or an export by who alone walks rows in id order: another job's rows, before, between and
+    // after this job's, are never its (the walk starts at the job's first row and tests job_id)
+    const before = newJob();
+    store.stageBatch(before.id, offlineRows(150, 1000));
+    const k = newJob();
+    store.stageBatch(k.id, offlineRows(100, 1000));
+    store.stageBatch(before.id, offlineRows(50, 1150));
+    store.stageBatch(k.id, offlineRows(50, 1100));
+    for (const [f, n] of [[{ sid: win.sidText }, 50], [{ dbUser: 'DBO' }, 50], [{ sid: sqlLogin.sid }, 50]] as const) {
+      const seen: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const p = store.listRows(k.id, f, { limit: 7, cursor });
+        expect(p.items.every((r) => r.jobId === k.id)).toBe(true);
+        seen.push(...p.items.map((r) => r.id));
+        cursor = p.next;
+      } while (cursor);
+      expect([f, seen.length, new Set(seen).size, [...seen].sort((a, b) => a - b)]).toEqual([f, n, n, seen]);
+      expect([...store.iterateRows(k.id, f)].map((r) => r.id)).toEqual(seen);
+    }
   });
 
   it('a decision over every row needs all: true; a filter of empty fields is no filter', () => {
