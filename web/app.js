@@ -256,7 +256,7 @@ const TIME_RE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?)?$/;
 function readFilter() {
   const f = {};
   const problems = [];
-  for (const k of ['table', 'login', 'status', 'from', 'to', 'q']) {
+  for (const k of ['table', 'login', 'sid', 'dbUser', 'status', 'from', 'to', 'q']) {
     const input = $(`f-${k}`);
     const v = input.value.trim();
     input.removeAttribute('aria-invalid');
@@ -408,6 +408,15 @@ async function decide(decision, by) {
   if (by === 'ids') {
     if (!state.selected.size) { msg.textContent = 'Select rows first.'; msg.classList.add('error'); return; }
     body.ids = [...state.selected];
+  } else if (Object.keys(state.filter).length === 0) {
+    // no filter: the whole job, which the server decides only when asked with all: true — asked
+    // here once the reviewer confirms it in so many words (an empty filter approved every row)
+    const job = `job #${state.jobId}`;
+    if (!window.confirm(`No filter is applied: this will ${decision} EVERY row of ${job} (${(state.total ?? 0).toLocaleString()} matching now; rows re-inserted or in conflict stay as they are). ${decision === 'approve' ? 'Approve' : 'Reject'} them all?`)) {
+      msg.textContent = 'Nothing decided: apply a filter first, or confirm deciding every row.';
+      return;
+    }
+    body.all = true;
   } else {
     body.filter = state.filter;
   }
@@ -416,8 +425,9 @@ async function decide(decision, by) {
     msg.textContent = 'Saved; refreshing…';
     await loadPage();
     renderBlast(await api(`/api/jobs/${state.jobId}/blast-radius`));
-    // the confirmation appears once the grid shows the new statuses
-    msg.textContent = `${decision === 'approve' ? 'Approved' : 'Rejected'} ${r.rows} row(s) (decision #${r.decisionId}).`;
+    // the confirmation appears once the grid shows the new statuses; a decision that changed
+    // nothing says why (the server's note), not "0 row(s)" alone
+    msg.textContent = r.rows === 0 && r.note ? `${r.note} (decision #${r.decisionId}).` : `${decision === 'approve' ? 'Approved' : 'Rejected'} ${r.rows} row(s) (decision #${r.decisionId}).`;
   } catch (e) {
     msg.textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
     msg.classList.add('error');
@@ -431,7 +441,8 @@ function renderBlast(b) {
   $('blast-total').textContent = `${b.total.toLocaleString()} rows in ${b.byTable.length} table(s), ${b.byTransaction.length} transaction(s)${byStatus ? ' — ' + byStatus : ''}`;
   const kv = (rows, cols) => [el('tr', {}, ...cols.map((c) => el('th', { text: c[0] }))), ...rows.map((r) => el('tr', {}, ...cols.map((c) => el('td', { text: String(r[c[1]] ?? '—') }))))];
   $('blast-tables').replaceChildren(...kv(b.byTable, [['table', 'table'], ['rows', 'rows']]));
-  $('blast-logins').replaceChildren(...kv(b.byLogin, [['login', 'login'], ['rows', 'rows']]));
+  // offline rows have no login: told apart by database user and SID
+  $('blast-logins').replaceChildren(...kv(b.byLogin.map((l) => ({ ...l, sid: l.sidText ?? l.sid })), [['login', 'login'], ['database user', 'dbUser'], ['SID', 'sid'], ['rows', 'rows']]));
   $('blast-txns').replaceChildren(...kv(b.byTransaction.slice(0, 50).map((t) => ({ ...t, beginTime: fmtLogTime(t.beginTime) })), [['transaction', 'transactionId'], ['begin (log)', 'beginTime'], ['login', 'login'], ['rows', 'rows']]));
   renderTimeChart(b.byMinute);
 }

@@ -94,6 +94,18 @@ export interface RowFilter {
   transactionId?: string;
   /** Free text over decoded values (FTS5; words, `prefix*`). */
   q?: string;
+  /**
+   * Who began the row's transaction, by SID: hex (any case, `0x` optional) or the Windows text
+   * form `S-1-…`; matches a row whose `meta.sid` or `meta.sidText` is that SID (util/sid.ts
+   * sidFilterForms). Empty: no filter. Another form is refused (InputError INPUT_BAD_SID).
+   */
+  sid?: string;
+  /**
+   * Who began the row's transaction, by database user name (`meta.dbUser`, offline scans of a
+   * data file or backup): exact but case-insensitive (Unicode lower-case folding), as SQL Server
+   * compares names under a default (case-insensitive) collation. Empty: no filter.
+   */
+  dbUser?: string;
 }
 
 export interface Page<T> {
@@ -115,8 +127,13 @@ export interface BlastRadius {
   jobId: number;
   total: number;
   byTable: { table: string; rows: number }[];
-  byLogin: { login: string | null; rows: number }[];
-  byTransaction: { transactionId: string; rows: number; beginTime: string | null; login: string | null }[];
+  /**
+   * Rows per login; rows without a login (offline scans) per SID and database user instead, so
+   * that who deleted is told apart without SQL Server (`sid`, `sidText`, `dbUser` null on rows
+   * that have a login, and when the log had none).
+   */
+  byLogin: { login: string | null; sid: string | null; sidText: string | null; dbUser: string | null; rows: number }[];
+  byTransaction: { transactionId: string; rows: number; beginTime: string | null; login: string | null; sid: string | null; dbUser: string | null }[];
   byMinute: { minute: string; rows: number }[];
   byStatus: { status: RowStatus; rows: number }[];
 }

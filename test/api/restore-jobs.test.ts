@@ -44,7 +44,7 @@ describeCorpus('restore jobs (API, real backups)', () => {
     expect(notes.at(-2)).toMatch(/^dbo\.steps: earlier 42 row\(s\), later 30; 12 missing from the later state, 0 changed/);
     expect(notes.at(-1)).toMatch(/^warning: the later state \(afterBak .* is older than the earlier state/);
     // the rows go through the same review and re-insert path
-    await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'rows lost after the differential', filter: {} } });
+    await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'rows lost after the differential', all: true } });
     const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: true } });
     expect(dry.json().script.match(/INSERT INTO \[dbo\]\.\[steps\]/g)).toHaveLength(12);
     // resuming compares again and stages nothing twice

@@ -94,7 +94,7 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022', () => {
       }),
       row(4, 'crm.Customers', { CustomerId: 3, Name: 'Recovered three', Balance: '1.0000', CreatedAt: '2024-03-01T09:00:00.0000000', IsVip: false }),
     ]);
-    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'integration', filter: {} });
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'integration', all: true });
     const s = settingsFor(container);
     target = { connectionString: `Server=${s.server},${s.port};Database=RecoveryTarget;User Id=sa;Password=${SA_PASSWORD};Encrypt=true;TrustServerCertificate=true` };
   });
@@ -163,7 +163,7 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022', () => {
     const job = store.createJob({ kind: 'live', spec: {}, description: 'bulk', createdBy: 'op' });
     const rows = Array.from({ length: 1500 }, (_, i) => row(100 + i, 'crm.AuditTrail', { At: `2024-03-01T09:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.${String(i % 1000).padStart(3, '0')}`, Who: `user${i}`, What: i % 7 === 0 ? null : `event ${i}` }));
     store.stageBatch(job.id, rows);
-    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'bulk', filter: {} });
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'bulk', all: true });
     const svc = new ReinsertService(store, { bulkThreshold: 1000 });
     const run = await svc.start(job.id, 'op', { dryRun: false, target, batchSize: 1500 });
     await svc.wait(run.id);

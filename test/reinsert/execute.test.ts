@@ -140,7 +140,7 @@ describeCorpus('re-insert runs against a transactional target', () => {
 
   it('dry run: the script, nothing touched, recorded as a run and in the audit log', async () => {
     const jobId = stage(12);
-    store.decide(jobId, { actor: 'rev', decision: 'approve', reason: 'r', filter: {} });
+    store.decide(jobId, { actor: 'rev', decision: 'approve', reason: 'r', all: true });
     const svc = new ReinsertService(store, { connect: () => target });
     const d = await svc.dryRun(jobId, 'rev', {});
     expect(d.script).toContain("INSERT INTO [dbo].[T] ([Id], [Name]) VALUES (@r1_p1, @r1_p2);");

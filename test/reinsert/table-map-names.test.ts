@@ -30,7 +30,7 @@ describeCorpus('re-insert tableMap: keys name the job\'s tables as other names d
     const w = new JobWorker({ store, batchSize: 7 });
     const job = w.submit({ kind: 'files', bak: join(d, 'RestoreTimeClean.bak'), trn: [join(d, 'RestoreTimeClean_1.trn')], operations: ['insert'] }, 'op');
     await w.idle();
-    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'test', filter: {} });
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'test', all: true });
     const svc = new ReinsertService(store);
     for (const key of ['dbo.STEPS', '[dbo].[steps]', 'steps', '"dbo"."Steps"']) {
       const dry = await svc.dryRun(job.id, 'rev', { operations: ['insert'], tableMap: { [key]: '[recovery].[steps_copy]' } });

@@ -78,3 +78,21 @@ export function corpusRows(count: number, start = 0): RecoveredRow[] {
   }
   return out;
 }
+
+/**
+ * Who began a transaction as an offline scan (--mdf/--bak) knows it: no login, the SID (with its
+ * Windows text form when it is one) and the database user whose SID it is. Test data.
+ */
+export const OFFLINE_WHO = [
+  // a Windows account: S-1-5-21-1004336348-1177238915-682003330-1001
+  { sid: '0x010500000000000515000000DCF4DC3B833D2B46828BA628E9030000', sidText: 'S-1-5-21-1004336348-1177238915-682003330-1001', dbUser: 'CRM\\Ärger' },
+  // a SQL login (16 random bytes): no text form
+  { sid: '0x5A1F0C3E9B2D4E7F8091A2B3C4D5E6F7', dbUser: 'batchjob' },
+  // sa: 0x01, the database user dbo
+  { sid: '0x01', dbUser: 'dbo' },
+] as const;
+
+/** corpusRows(count, start) as an offline scan stages them: login null, who from OFFLINE_WHO by transaction (50 rows each). */
+export function offlineRows(count: number, start = 0): RecoveredRow[] {
+  return corpusRows(count, start).map((r, k) => ({ ...r, login: null, ...OFFLINE_WHO[Math.floor((start + k) / 50) % OFFLINE_WHO.length] }));
+}

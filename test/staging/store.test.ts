@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { StagingStore, ftsQuery, hashToken } from '../../src/staging/store.js';
+import { StagingStore, filterNarrows, ftsQuery, hashToken } from '../../src/staging/store.js';
 import { MIGRATIONS, migrate } from '../../src/staging/migrations.js';
 import { describeCorpus } from '../support/corpus.js';
-import { corpusRows, LAYOUTS } from './fixtures.js';
+import { corpusRows, LAYOUTS, OFFLINE_WHO, offlineRows } from './fixtures.js';
 
 describeCorpus('StagingStore (real SQLite file)', () => {
   let dir: string;
@@ -299,6 +299,54 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     expect(audit.map((a) => a.action)).toEqual(['job.create', 'rows.approve', 'rows.reject', 'rows.approve']);
   });
 
+  it('finds offline rows by SID (either stored form, any spelling) and by database user (case-insensitive), and binds both into the page cursor', () => {
+    const j = newJob();
+    store.stageBatch(j.id, [...corpusRows(60), ...offlineRows(150, 1000)]);
+    const [win, sqlLogin] = OFFLINE_WHO;
+    for (const sid of [win.sid, win.sid.slice(2).toLowerCase(), win.sidText, 's' + win.sidText.slice(1)]) expect([sid, store.countRows(j.id, { sid })]).toEqual([sid, 50]);
+    expect(store.countRows(j.id, { sid: sqlLogin.sid.toLowerCase() })).toBe(50);
+    expect(store.countRows(j.id, { dbUser: 'crm\\ärger' })).toBe(50);
+    expect(store.countRows(j.id, { dbUser: 'BATCHJOB', sid: sqlLogin.sid })).toBe(50);
+    expect(store.countRows(j.id, { sid: '', dbUser: ' ' })).toBe(210);
+    expect(() => store.countRows(j.id, { sid: 'S-1-x' })).toThrow(expect.objectContaining({ code: 'INPUT_BAD_SID' }));
+    const page = store.listRows(j.id, { sid: win.sid }, { limit: 10 });
+    expect(store.listRows(j.id, { sid: win.sidText }, { limit: 10, cursor: page.next }).items).toHaveLength(10);
+    expect(() => store.listRows(j.id, { sid: sqlLogin.sid }, { limit: 10, cursor: page.next })).toThrow(expect.objectContaining({ code: 'STAGING_BAD_CURSOR' }));
+    expect(() => store.listRows(j.id, { sid: win.sid, dbUser: 'x' }, { limit: 10, cursor: page.next })).toThrow(expect.objectContaining({ code: 'STAGING_BAD_CURSOR' }));
+    // a page or an export by who alone walks rows in id order: another job's rows, before, between and
+    // after this job's, are never its (the walk starts at the job's first row and tests job_id)
+    const before = newJob();
+    store.stageBatch(before.id, offlineRows(150, 1000));
+    const k = newJob();
+    store.stageBatch(k.id, offlineRows(100, 1000));
+    store.stageBatch(before.id, offlineRows(50, 1150));
+    store.stageBatch(k.id, offlineRows(50, 1100));
+    for (const [f, n] of [[{ sid: win.sidText }, 50], [{ dbUser: 'DBO' }, 50], [{ sid: sqlLogin.sid }, 50]] as const) {
+      const seen: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const p = store.listRows(k.id, f, { limit: 7, cursor });
+        expect(p.items.every((r) => r.jobId === k.id)).toBe(true);
+        seen.push(...p.items.map((r) => r.id));
+        cursor = p.next;
+      } while (cursor);
+      expect([f, seen.length, new Set(seen).size, [...seen].sort((a, b) => a - b)]).toEqual([f, n, n, seen]);
+      expect([...store.iterateRows(k.id, f)].map((r) => r.id)).toEqual(seen);
+    }
+  });
+
+  it('a decision over every row needs all: true; a filter of empty fields is no filter', () => {
+    const j = newJob();
+    store.stageBatch(j.id, corpusRows(30));
+    for (const f of [{}, { login: '' }, { q: ' ' }, { status: [] }, { sid: '' }, { dbUser: ' ' }]) expect([f, filterNarrows(f)]).toEqual([f, false]);
+    for (const f of [{ login: 'sa' }, { sid: '0x01' }, { dbUser: 'dbo' }, { status: 'pending' as const }, { q: 'x' }]) expect([f, filterNarrows(f)]).toEqual([f, true]);
+    expect(() => store.decide(j.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: {} })).toThrow(expect.objectContaining({ code: 'INPUT_DECISION_ALL_ROWS', message: expect.stringContaining('(30 rows would change)') }));
+    expect(() => store.decide(j.id, { actor: 'rev', decision: 'approve', reason: 'r' })).toThrow(expect.objectContaining({ code: 'INPUT_DECISION_ALL_ROWS' }));
+    expect(() => store.decide(j.id, { actor: 'rev', decision: 'approve', reason: 'r', all: true, filter: { login: 'sa' } })).toThrow(expect.objectContaining({ code: 'INPUT_DECISION_ALL_CONTRADICTS' }));
+    expect(store.decisions(j.id)).toEqual([]);
+    expect(store.decide(j.id, { actor: 'rev', decision: 'approve', reason: 'r', all: true })).toEqual({ decisionId: expect.any(Number), rows: 30 });
+  });
+
   it('the audit log is append-only', () => {
     newJob();
     expect(() => store.db.prepare("UPDATE audit_log SET actor = 'x'").run()).toThrow(/append-only/);
@@ -311,7 +359,7 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     const b = store.blastRadius(j.id);
     expect(b.total).toBe(150);
     expect(b.byTable.reduce((s, t) => s + t.rows, 0)).toBe(150);
-    expect(b.byLogin).toEqual(expect.arrayContaining([{ login: 'sa', rows: 50 }]));
+    expect(b.byLogin).toEqual(expect.arrayContaining([{ login: 'sa', sid: null, sidText: null, dbUser: null, rows: 50 }]));
     expect(b.byTransaction).toHaveLength(3);
     expect(b.byMinute.map((m) => m.minute)).toEqual(['2024-03-01T09:00', '2024-03-01T09:01', '2024-03-01T09:02']);
     expect(b.byStatus).toEqual([{ status: 'pending', rows: 150 }]);

@@ -39,7 +39,7 @@ describeCorpus('a real files job: .bak + .trn from the corpus', () => {
     expect(store.getRow(job.id, rows[0].id)!.raw.length).toBeGreaterThan(0);
     expect(store.jobTables(job.id).map((t) => `${t.schema}.${t.name}`)).toContain('dbo.steps');
 
-    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'restore test', filter: {} });
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'restore test', all: true });
     const svc = new ReinsertService(store);
     // these rows were recovered from inserts: by default they are not re-inserted
     const refused = await svc.dryRun(job.id, 'rev', {});

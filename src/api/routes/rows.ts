@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { InputError, StagingError } from '../../errors.js';
 import type { StagingStore } from '../../staging/store.js';
 import { splitQualifiedName } from '../../util/tsql.js';
+import { sidFilterForms } from '../../util/sid.js';
 import { parseWindowTime } from '../../recover/time-window.js';
 import { renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop } from '../../reinsert/plan.js';
 import { insertedByRuns } from '../../reinsert/service.js';
@@ -22,7 +23,10 @@ import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normal
  */
 function toFilter(staging: StagingStore, jobId: number, q: Record<string, unknown>, at: 'querystring' | 'body.filter'): RowFilter {
   const f = normaliseFilter(q as { status?: string | string[] });
-  const { table, login, status, from, to, transactionId, q: text } = f as RowFilter;
+  const { table, login, status, from, to, transactionId, q: text, sid, dbUser } = f as RowFilter;
+  if (sid !== undefined && sid.trim() !== '' && !sidFilterForms(sid)) {
+    throw new InputError('INPUT_BAD_SID', `${at}.sid '${sid.slice(0, 100)}' is not a SID: give hex (0x0105000000…, any case, 0x optional) or the Windows form S-1-5-21-…`, { field: `${at}.sid` });
+  }
   // Begin times are stored `YYYY-MM-DDTHH:MM:SS.fff` and compared as text: the bounds are put in
   // that form as `scan --from/--to` puts them (a `to` given to the day, minute or second covers
   // all of it; `2018-08-28 21:46` as `…T21:46`). Compared as typed, `to=2018-08-28` left out that
@@ -38,7 +42,7 @@ function toFilter(staging: StagingStore, jobId: number, q: Record<string, unknow
   const lo = bound(from, 'start', `${at}.from`);
   const hi = bound(to, 'end', `${at}.to`);
   if (lo !== undefined && hi !== undefined && lo > hi) throw new InputError('INPUT_BAD_WINDOW', `${at}.from ${lo} is after ${at}.to ${hi}`, { field: `${at}.to` });
-  return { table: table === undefined ? undefined : jobTableName(staging, jobId, table, `${at}.table`), login, status, from: lo, to: hi, transactionId, q: text };
+  return { table: table === undefined ? undefined : jobTableName(staging, jobId, table, `${at}.table`), login, status, from: lo, to: hi, transactionId, q: text, sid, dbUser };
 }
 
 function jobTableName(staging: StagingStore, jobId: number, text: string, field: string): string {
@@ -87,13 +91,22 @@ export default async function rowRoutes(fastify: FastifyInstance) {
 
   app.post('/api/jobs/:id/decisions', {
     config: { access: 'decide' },
-    schema: { tags: ['rows'], summary: 'Approve or reject rows by id list or by filter, with a reason', params: JobIdParams, body: DecisionBody },
+    schema: {
+      tags: ['rows'], params: JobIdParams, body: DecisionBody,
+      summary: 'Approve or reject rows by id list, by filter, or all of them (all: true), with a reason',
+      description: 'A filter that narrows nothing is refused unless all is true (400 INPUT_DECISION_ALL_ROWS). The answer is { decisionId, rows } (rows changed); when no row changed it is still 200, with rows: 0 and a note saying why (nothing matched, or every match already had that status).',
+    },
   }, async (req) => {
     const b = req.body;
-    if (b.filter) app.staging.requireJob(req.params.id);
-    const r = app.staging.decide(req.params.id, {
-      actor: req.principal!.name, decision: b.decision, reason: b.reason, ids: b.ids, filter: b.filter ? toFilter(app.staging, req.params.id, b.filter, 'body.filter') : undefined,
-    });
+    if (b.filter || b.all) app.staging.requireJob(req.params.id);
+    const filter = b.filter ? toFilter(app.staging, req.params.id, b.filter, 'body.filter') : undefined;
+    let r: ReturnType<StagingStore['decide']>;
+    try {
+      r = app.staging.decide(req.params.id, { actor: req.principal!.name, decision: b.decision, reason: b.reason, ids: b.ids, all: b.all, filter });
+    } catch (e) {
+      // the store names the field as its own argument (`all`, `filter`); the answer names the body's
+      throw e instanceof InputError && e.location.field ? new InputError(e.code, e.message, { ...e.location, field: `body.${e.location.field}` }) : e;
+    }
     req.log.info({ jobId: req.params.id, decision: b.decision, rows: r.rows }, 'decision recorded');
     return r;
   });

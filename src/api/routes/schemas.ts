@@ -20,6 +20,8 @@ export const RowFilterSchema = z.object({
   to: time.optional().describe('begin time ≤'),
   transactionId: z.string().max(40).optional(),
   q: z.string().max(200).optional().describe('free text over values (words; `prefix*`)'),
+  sid: z.string().max(200).optional().describe("who began the row's transaction, by SID: hex (any case, 0x optional) or S-1-5-21-…; matches the row's meta.sid or meta.sidText (offline scans, where login is null)"),
+  dbUser: z.string().max(300).optional().describe("who began the row's transaction, by database user (meta.dbUser, offline scans of a data file or backup): exact but case-insensitive, as SQL Server compares names under a default collation"),
 }).strict(); // an unknown key (a typo such as `tabel`) is a 400: dropped, it widened a bulk decision to every row
 
 export const RowListQuery = RowFilterSchema.extend({
@@ -31,9 +33,10 @@ export const RowListQuery = RowFilterSchema.extend({
 export const DecisionBody = z.object({
   decision: z.enum(['approve', 'reject']),
   reason: z.string().trim().min(3).max(2000),
-  ids: z.array(z.number().int().positive()).min(1).max(100_000).optional(),
-  filter: RowFilterSchema.optional(),
-}).strict().refine((b) => Boolean(b.ids) !== Boolean(b.filter), { message: 'give either ids or filter (exactly one)', path: ['ids'] });
+  ids: z.array(z.number().int().positive()).min(1).max(100_000).optional().describe('the rows, by id (each must be a row of the job)'),
+  filter: RowFilterSchema.optional().describe('the rows matching a filter; one that narrows nothing ({}, or only empty fields) is refused (400 INPUT_DECISION_ALL_ROWS, saying how many rows it would decide) unless all is true'),
+  all: z.boolean().optional().describe('true: decide every row of the job (the only way to; with no filter or one that narrows nothing); with ids or a filter that narrows it is refused (400 INPUT_DECISION_ALL_CONTRADICTS)'),
+}).strict().refine((b) => Boolean(b.ids) !== Boolean(b.filter || b.all), { message: 'give ids, or filter, or all: true (ids with neither of the others)', path: ['ids'] });
 
 export const TargetSchema = z.object({
   connectionString: z.string().min(1).describe('ADO-style; never stored or logged'),
