@@ -8,11 +8,11 @@
  * Read-only: files are opened for reading their headers and metadata only.
  */
 import { isAbsolute } from 'node:path';
-import { InputError, isRowbackError, type RowbackError } from '../errors.js';
+import { FormatError, InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { readLdfLayout } from '../logreader/ldf/reader.js';
 import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout } from '../backup/mtf.js';
-import { openFileSource } from '../recover/sources/files.js';
+import { openFileSource, SQL2005_DBI_VERSION } from '../recover/sources/files.js';
 import { unknownTableMessage } from '../recover/source.js';
 import { parseWindowTime } from '../recover/time-window.js';
 import { resolveConnection } from '../util/connection.js';
@@ -86,11 +86,18 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
     for (const [field, path] of files) if (path) checkFile(field, path);
     // as `rowback scan` refuses --mdf with --bak: the metadata came from mdf alone, bak dropped unsaid
     if (spec.mdf !== undefined && spec.bak !== undefined) throw new InputError('INPUT_BAD_OPTION', 'give the table metadata in "mdf" or in "bak", not both', { field: 'bak' });
+    // A log of format version 2 (SQL Server 2000 and 2005) is read when the job's data file or
+    // backup is SQL Server 2005's (dbi_version 611), as scan reads it: judged once the metadata is
+    // read below (it was refused here, naming --mdf/--bak, with the 2005 data file given in mdf)
+    let format2Log = false;
     if (spec.ldf) {
       try {
         await readLdfLayout(spec.ldf);
       } catch (e) {
-        withField(e, 'ldf');
+        if (isRowbackError(e) && e.code === 'FORMAT_UNSUPPORTED_LOG_VERSION') {
+          if (spec.mdf !== undefined || spec.bak !== undefined) format2Log = true;
+          else throw new FormatError('FORMAT_UNSUPPORTED_LOG_VERSION', 'ldf has log format version 2, written by SQL Server 2000 and 2005: a SQL Server 2005 log is read when its data file (boot page dbi_version 611) is given in mdf or bak; a SQL Server 2000 log\'s records use an older header that rowback does not decode (attach it to SQL Server 2005 or later, or read it with fn_dblog)', { field: 'ldf', file: spec.ldf });
+        } else withField(e, 'ldf');
       }
     }
     let source;
@@ -103,6 +110,9 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
     try {
       if (spec.mdf || spec.bak) {
         const catalog = await source.metadata().catch((e: unknown) => withField(e, spec.mdf ? 'mdf' : 'bak'));
+        if (format2Log && source.databaseVersion !== SQL2005_DBI_VERSION) {
+          throw new FormatError('FORMAT_UNSUPPORTED_LOG_VERSION', `ldf has log format version 2, written by SQL Server 2000 and 2005, and the job's ${spec.mdf ? 'mdf' : 'bak'} is not a SQL Server 2005 database (boot page dbi_version ${source.databaseVersion ?? 'unknown'}, not 611): a SQL Server 2000 log's records use an older header that rowback does not decode (attach it to SQL Server 2005 or later, or read it with fn_dblog)`, { field: 'ldf', file: spec.ldf });
+        }
         for (const t of spec.tables ?? []) {
           if (!catalog.byName(t) && !givenNames.has(t.toLowerCase()) && !givenNames.has(`dbo.${t}`.toLowerCase())) {
             throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, catalog.tables().map((x) => `${x.schema}.${x.name}`), source.skipped()), { table: t, field: 'tables' });

@@ -36,7 +36,8 @@ import { RECOVER_UPDATE_NO_BASE, type RebuildCandidate } from '../update-rebuild
 import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../source-identity.js';
 
 /** Boot-page dbi_version of SQL Server 2005 (corpus README). */
-const SQL2005_DBI_VERSION = 611;
+/** Boot-page dbi_version of SQL Server 2005 (corpus StDb2005, Tractis aspnetdb): its log has format version 2. */
+export const SQL2005_DBI_VERSION = 611;
 
 /** Updates held for the data-file anchor at most (each keeps its log record, a view into one log block). */
 const MAX_ANCHORED_UPDATES = 1000;
@@ -107,6 +108,8 @@ export interface FileRecoverySource extends RecoverySource {
    * it belongs to the same database as the others is unchecked (its rows may be another database's).
    */
   readonly identityNotes: string[];
+  /** The data file's or backup's boot-page dbi_version once metadata() has read it (611: SQL Server 2005), else null. */
+  readonly databaseVersion: number | null;
 }
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
@@ -606,6 +609,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     committedStats: () => scanStats,
     notes,
     identityNotes,
+    get databaseVersion() {
+      return dbiVersion;
+    },
     async metadata(): Promise<MetadataCatalog> {
       if (catalog) return catalog;
       await ensureOneDatabase();
