@@ -88,6 +88,12 @@ export function openOutputFile(flag: string, path: string, inputs?: CommandInput
  * InputError `INPUT_OUTPUT_UNWRITABLE` naming the flag and path.
  */
 function checkOutputPath(flag: string, path: string): void {
+  // `--out -` wrote a file named '-' in the current folder: a pipeline read nothing, exit 0
+  if (path === '-') {
+    throw new InputError('INPUT_BAD_OPTION', flag === '--out'
+      ? "--out -: the rows go to stdout when --out is left out; '-' would be a file named '-' (write ./- for that)"
+      : `${flag} -: ${flag} writes a file, and stdout carries the rows; give a file name ('-' would be a file named '-': write ./- for that)`);
+  }
   const dir = dirname(resolve(path));
   const dirKind = fileKindProblem(dir);
   if (dirKind !== 'a directory') {
