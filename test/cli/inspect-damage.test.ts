@@ -51,7 +51,12 @@ describeCorpus('inspect: exit 3 when it reports damage', () => {
     expect(strict.stderr).toMatch(line);
     const json = await cli('inspect', file(), '--format', 'json', '--quiet');
     expect(json.code).toBe(3);
-    expect(() => JSON.parse(json.stdout)).not.toThrow();
+    // the JSON says it too, for every kind of file (a backup's "incomplete" was null for a damaged log block)
+    const j = JSON.parse(json.stdout);
+    expect(j.complete).toBe(false);
+    expect(j.damage.length).toBeGreaterThan(0);
+    const said = /INCOMPLETE: (\d+) item\(s\) .*; first: (\w+):/.exec(r.stderr)!;
+    expect([j.damage.length, j.damage[0].code]).toEqual([Number(said[1]), said[2]]);
   });
 
   it('whole files exit 0 with no INCOMPLETE line, --strict or not', async () => {
@@ -60,6 +65,8 @@ describeCorpus('inspect: exit 3 when it reports damage', () => {
         const r = await cli('inspect', f, '--quiet', ...extra);
         expect(r.code, `${f} ${r.stderr}`).toBe(0);
         expect(r.stderr).not.toContain('INCOMPLETE');
+        const j = JSON.parse((await cli('inspect', f, '--quiet', '--format', 'json', ...extra)).stdout);
+        expect([j.complete, j.damage]).toEqual([true, []]);
       }
     }
   });

@@ -448,7 +448,11 @@ export function register(program: Command): void {
         progress.done();
         interrupt.release();
       }
-      process.stdout.write(opts.format === 'json' ? JSON.stringify(result, jsonReplacer, 2) + '\n' : renderText(result));
+      // JSON: `complete` and `damage` (what the INCOMPLETE line and exit 3 say) for every kind of file;
+      // a backup's `incomplete` names only a stripe alone or TDE, so a damaged log block showed
+      // `"incomplete": null` beside exit 3, and an .ldf had no such key (newcomer)
+      const damage = inspectDamage(result);
+      process.stdout.write(opts.format === 'json' ? JSON.stringify({ ...result, complete: damage.length === 0, damage }, jsonReplacer, 2) + '\n' : renderText(result));
       // Damage found: said on stderr (also with --quiet) and exit 3, --strict or not: finding damage
       // is what inspect is run for, and a script must not read a damaged file's description as a
       // whole file's (it exited 0 with a bad page, log block or MTF header listed)
