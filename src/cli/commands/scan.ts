@@ -6,7 +6,8 @@ import { Command } from 'commander';
 import { outFormatOption, collectTables, formatFromOut, normalizeTableName, repeatableOption } from '../options.js';
 import { createProgress } from '../progress.js';
 import { catchInterrupts } from '../interrupt.js';
-import { InputError } from '../../errors.js';
+import { InputError, isRowbackError, type RowbackError } from '../../errors.js';
+import { writeFileSync } from 'node:fs';
 import { loadCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { assumedCollationNote, layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
@@ -85,8 +86,29 @@ export function register(program: Command): void {
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
     .action(async (opts: ScanOptions, cmd: Command) => {
       formatFromOut(cmd, opts, OUTPUT_FORMATS);
-      await runScan(opts);
+      try {
+        await runScan(opts);
+      } catch (e) {
+        if (opts.report !== undefined && isRowbackError(e)) writeFailedReport(opts, e);
+        throw e;
+      }
     });
+}
+
+/**
+ * A scan that failed or was refused after its options parsed (an unknown --table, files of two
+ * databases, …) writes `--report` saying so: `{ times, complete: false, failed: { code, message } }`.
+ * A refused run left the previous run's report in place, and a script reading `.complete` without
+ * the exit code read that run's result (newcomer). Not written when the report path itself is the
+ * problem (a missing folder, an input file): nothing is written then, as before. Never throws.
+ */
+function writeFailedReport(opts: ScanOptions, e: RowbackError): void {
+  try {
+    assertWritableOutput('--report', opts.report!, { opts });
+    writeFileSync(opts.report!, JSON.stringify({ times: REPORT_TIMES, complete: false, failed: { code: e.code, message: e.message } }, null, 2));
+  } catch {
+    // the report path is itself what is wrong, or the disk: the error line says the rest
+  }
 }
 
 export async function runScan(opts: ScanOptions): Promise<void> {
