@@ -1,11 +1,12 @@
-import { assertRegularFile, openOutputFile } from '../files.js';
+import { assertRegularFile, assertWritableOutput, openOutputFile } from '../files.js';
+import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { outFormatOption, formatFromOut, normalizeTableName } from '../options.js';
 import { createProgress } from '../progress.js';
 import { csvCell, csvRecord, csvValueHeaders } from '../../util/csv.js';
 import { assertBackupSet } from '../../recover/source-identity.js';
-import { InputError, SchemaError } from '../../errors.js';
+import { InputError, isRowbackError, SchemaError } from '../../errors.js';
 import { backupDamageNotes, openBackupPages } from '../../backup/open.js';
 import { openDataFiles } from '../../recover/open-data-files.js';
 import { readDataFileMetadata } from '../../datafile/metadata.js';
@@ -53,6 +54,8 @@ export interface DumpOptions {
   stopBeforeLsn?: string;
   /** Exit 3 (not 0) when the dump is INCOMPLETE or printed rows carry warnings (strict.ts); a point-in-time dump is whole or refused, so only its warned rows can. */
   strict?: boolean;
+  /** A JSON report of the dump (as `scan --report`): rows per table, complete, skipped items (dumpReport). */
+  report?: string;
 }
 
 /** Adds `dump` to the program: current rows from --mdf/--bak, or with --trn and a stop the rows at a point in time (dump-point-in-time.ts). */
@@ -69,6 +72,7 @@ export function register(program: Command): void {
     .option('--include-remnants', 'also carve deleted records left in the page bodies (slot already removed), flagged remnant')
     .addOption(outFormatOption(DUMP_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
+    .option('--report <file>', 'write the dump report (rows per table, complete, every skipped item with its reason) as JSON, as scan --report')
     .option('--quiet', 'no summary on stderr; still said: INCOMPLETE, INTERRUPTED and rows carrying warnings')
     .addOption(strictOption({ warnedRows: true }))
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
@@ -102,15 +106,67 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
   // INTERRUPTED said (interrupt.ts). Listening from the first line: there is no gap after the
   // start-up listener (bin/rowback.js) in which a signal would end the process silently.
   const interrupt = catchInterrupts();
+  const started = Date.now();
   try {
-    if (opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined) return await runPointInTimeDump(opts, stdout, stderr, interrupt);
-    return await dumpTables(opts, stdout, stderr, interrupt);
+    // the report path is checked before any work, as --out is (a missing folder: one line, nothing read)
+    if (opts.report !== undefined) assertWritableOutput('--report', opts.report, { opts });
+    let result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number };
+    try {
+      result = opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined
+        ? await runPointInTimeDump(opts, stdout, stderr, interrupt)
+        : await dumpTables(opts, stdout, stderr, interrupt);
+    } catch (e) {
+      // a refused or failed dump says so in its report (the previous run's stayed, read as this one's)
+      if (opts.report !== undefined && isRowbackError(e)) {
+        try {
+          assertWritableOutput('--report', opts.report, { opts });
+          writeFileSync(opts.report, JSON.stringify({ complete: false, failed: { code: e.code, message: e.message } }, null, 2));
+        } catch {
+          // the report path is itself what is wrong: the error line says the rest
+        }
+      }
+      throw e;
+    }
+    if (opts.report !== undefined) writeDumpReport(opts, result, interrupt.by, Date.now() - started);
+    return result;
   } finally {
     interrupt.release();
   }
 }
 
-async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[] }> {
+/**
+ * Writes `dump --report`: `{ source, tables (as asked), pointInTime?, rows, rowsPerTable,
+ * ghosts, remnants, rowsWithWarnings, complete, interrupted?, skipped, elapsedMs }`. `complete` is
+ * false when an item was skipped (a page, record or catalog page not read: the INCOMPLETE line) or
+ * the dump was interrupted; a point-in-time dump is whole or refused. INCOMPLETE was said on
+ * stderr and by the exit code alone (newcomer: nothing a script could read). Throws InputError
+ * INPUT_OUTPUT_UNWRITABLE when the file cannot be written (the rows were).
+ */
+function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number }, interrupted: string | null | undefined, elapsedMs: number): void {
+  const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  const report = {
+    source: [...list(opts.mdf), ...list(opts.bak), ...list(opts.trn)],
+    tables: opts.all ? 'all' : list(opts.table),
+    ...(opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined ? { pointInTime: opts.stopAt !== undefined ? { stopAt: opts.stopAt } : { stopBeforeLsn: opts.stopBeforeLsn } } : {}),
+    rows: r.rows,
+    rowsPerTable: Object.fromEntries(r.tables.map((t) => [t.table, t.rows])),
+    ghosts: r.tables.reduce((n, t) => n + t.ghosts, 0),
+    remnants: r.tables.reduce((n, t) => n + t.remnants, 0),
+    rowsWithWarnings: r.warnedRows ?? null,
+    complete: r.skipped.length === 0 && !interrupted,
+    ...(interrupted ? { interrupted } : {}),
+    skipped: r.skipped,
+    elapsedMs,
+  };
+  try {
+    writeFileSync(opts.report!, JSON.stringify(report, null, 2));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError('INPUT_OUTPUT_UNWRITABLE', `--report ${opts.report}: writing failed: ${code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : (code ?? (e as Error).message)}; the ${r.rows} row(s) were written${opts.out ? ` to ${opts.out}` : ''}, the report was not`, { file: opts.report });
+  }
+}
+
+async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number }> {
   const named = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
   if (opts.all && named.length) throw new InputError('INPUT_BAD_OPTION', 'give --table or --all, not both');
   if (!opts.all && named.length === 0) throw new InputError('INPUT_BAD_OPTION', 'give --table schema.name (repeatable) or --all');
@@ -269,7 +325,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
       stderr.write(`rowback dump: INTERRUPTED by ${interrupt.by}: the dump stopped before its end${done.length ? ` (in ${done[done.length - 1].table})` : ''}; the ${rows} row(s) written are only part of the result\n`);
       process.exitCode = exitCodeOf(interrupt.by);
     }
-    return { rows, skipped, tables: done };
+    return { rows, skipped, tables: done, warnedRows };
   } finally {
     source.close();
   }

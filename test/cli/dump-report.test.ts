@@ -1,0 +1,43 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { captureCli, expectOneLineError } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+/**
+ * `dump --report FILE`: a dump's INCOMPLETE was only on stderr and in the exit code (newcomer: no
+ * --report as scan has). REAL files: pubs-2012 pubs.bak (15 tables, 403 rows), AngularJs_CRUD
+ * Database1.mdf and a copy of it with data page 1:289 zeroed (dbo.tblDept's), made at test time.
+ */
+const cli = captureCli();
+describeCorpus('dump --report', () => {
+  const dir = () => mkdtempSync(join(tmpdir(), 'rowback-dump-report-'));
+  it('a whole backup: complete, rows per table, the rows the summary counts', async () => {
+    const d = dir();
+    const r = await cli('dump', '--bak', corpusPath('pubs-2012', 'pubs.bak'), '--all', '--out', join(d, 'rows.ndjson'), '--report', join(d, 'r.json'), '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(readFileSync(join(d, 'r.json'), 'utf8'));
+    expect(j).toMatchObject({ tables: 'all', rows: 403, complete: true, skipped: [], rowsWithWarnings: 0 });
+    expect(Object.keys(j.rowsPerTable)).toHaveLength(15);
+    expect(j.rowsPerTable['dbo.authors']).toBe(26);
+    expect(readFileSync(join(d, 'rows.ndjson'), 'utf8').trim().split('\n')).toHaveLength(403);
+  });
+
+  it('a zeroed data page: complete false with the skipped page; a refused dump replaces the report with the error', async () => {
+    const d = dir();
+    const mdf = join(d, 'zeroed.mdf');
+    writeFileSync(mdf, Buffer.from(readFileSync(corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf'))).fill(0, 289 * 8192, 290 * 8192));
+    const report = join(d, 'r.json');
+    const r = await cli('dump', '--mdf', mdf, '--table', 'tblDept', '--report', report, '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('rowback dump: INCOMPLETE: dbo.tblDept: page 1:289');
+    const j = JSON.parse(readFileSync(report, 'utf8'));
+    expect(j).toMatchObject({ tables: ['dbo.tblDept'], rows: 0, rowsPerTable: { 'dbo.tblDept': 0 }, complete: false });
+    expect(j.skipped.map((s: { code: string }) => s.code)).toEqual(expect.arrayContaining(['FORMAT_BAD_PAGE']));
+    expectOneLineError(await cli('dump', '--mdf', mdf, '--table', 'dbo.Nope', '--report', report), 'INPUT_UNKNOWN_TABLE');
+    expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ complete: false, failed: { code: 'INPUT_UNKNOWN_TABLE' } });
+    // a report path in a missing folder: one line, nothing read
+    expectOneLineError(await cli('dump', '--mdf', mdf, '--all', '--report', join(d, 'no', 'r.json')), 'INPUT_OUTPUT_UNWRITABLE');
+  });
+});
