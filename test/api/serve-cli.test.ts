@@ -42,6 +42,12 @@ describe('rowback serve / rowback token', () => {
     store.close();
     expect(rowback('token', 'revoke', 'alice', '--db', db).status).toBe(0);
     expect(rowback('token', 'list', '--db', db).stdout).toMatch(/alice\treviewer\t\S+\trevoked/);
+    // for a script: JSON, the same tokens, never their values
+    const json = rowback('token', 'list', '--db', db, '--format', 'json');
+    expect(json.status).toBe(0);
+    const list = JSON.parse(json.stdout) as Array<{ name: string; role: string; createdAt: string; revokedAt: string | null }>;
+    expect(list.map((t) => [t.name, t.role, t.revokedAt !== null])).toEqual([['alice', 'reviewer', true], ['bob', 'operator', false]]);
+    expect(json.stdout).not.toContain('rbk_');
   }, 180_000);
 
   it('serve listens on 127.0.0.1 and answers; a second serve on the same staging file is refused', async () => {

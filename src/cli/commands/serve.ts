@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
-import { refuseExcessArguments, requireSubcommand } from '../options.js';
+import { choiceOption, refuseExcessArguments, requireSubcommand } from '../options.js';
 import { openStagingStore } from '../../staging/open.js';
 import { ROLES, type Role } from '../../staging/types.js';
 
@@ -208,10 +208,14 @@ export function register(program: Command): void {
     .command('list')
     .option('--db <path>', 'staging SQLite file')
     .option('--config <file>', 'JSON config file')
-    .action((o: ServeFlags) => {
+    // a script could only split tab-separated text (newcomer); the token values are never listed
+    .addOption(choiceOption('--format <format>', 'output format: text (name, role, created, revoked, tab-separated) or json (an array of { name, role, createdAt, revokedAt })', ['text', 'json'] as const, 'text'))
+    .action((o: ServeFlags & { format: 'text' | 'json' }) => {
       const store = openStagingStore(existingStagingFile(resolveConfig(o).db));
       try {
-        for (const t of store.listTokens()) process.stdout.write(`${t.name}\t${t.role}\t${t.createdAt}${t.revokedAt ? `\trevoked ${t.revokedAt}` : ''}\n`);
+        const tokens = store.listTokens();
+        if (o.format === 'json') process.stdout.write(JSON.stringify(tokens, null, 2) + '\n');
+        else for (const t of tokens) process.stdout.write(`${t.name}\t${t.role}\t${t.createdAt}${t.revokedAt ? `\trevoked ${t.revokedAt}` : ''}\n`);
       } finally { store.close(); }
     });
   token
