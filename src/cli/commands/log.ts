@@ -499,6 +499,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       ? tableLine(TABLE_COLUMNS.map(([c]) => c), names !== null, 'AllocUnitName')
       : '';
   if (header) await put(header);
+  // Whether the reading stopped because of a signal (records left unread): a signal that came once
+  // the last record was written (during the final flush) said "the log was not read to its end; the
+  // 19319 record(s) written are only part of the result" of a whole result, exit 130 (newcomer)
+  let stoppedEarly = false;
   try {
     // Consecutive log backups may both hold the block at their common boundary: a record of a
     // backup inside the LSN range the previous backup input already yielded is a repeat and is
@@ -511,7 +515,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       const itemsBefore = skipped.length;
       try {
         for await (const r of read(own)) {
-          if (interrupt.by) break inputs;
+          if (interrupt.by) {
+            stoppedEarly = true;
+            break inputs;
+          }
           const lsn = r['Current LSN'];
           if (backup && prev && lsn >= prev.first && lsn <= prev.last) {
             repeats++;
@@ -555,7 +562,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // INCOMPLETE naming the cut copy's LSNs). Read before the whole copy, damage inside its stream (a bad
   // block) stays a loss: the whole copy's records there were passed over as repeats; only a partial
   // last sector at the end of a cut file is not.
-  if (!interrupt.by) {
+  // a signal after the last record: the result is whole, said as a note, not as INTERRUPTED
+  const interrupted = stoppedEarly ? interrupt.by : null;
+  const lateSignal = interrupt.by && !stoppedEarly ? interrupt.by : null;
+  if (!interrupted) {
     for (const j of judgedSets) {
       if (!j.items.length && !j.read.length) continue;
       const whole = judgedSets.find((k) => k !== j && k.items.length === 0 && k.read.length === 0 && k.first === j.first && k.last === j.last);
@@ -585,7 +595,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     // printed nor counted": a damaged record kept without its RowLog Contents (ldf reader) is both.
     const partOnly = lost.length
       ? `, counting only the log read: ${logLossClause(lost)}; records lost there are in neither number (INCOMPLETE below)`
-      : interrupt.by ? ', counting only the log read before the interruption (INTERRUPTED below)' : '';
+      : interrupted ? ', counting only the log read before the interruption (INTERRUPTED below)' : '';
     const lines = [`rowback log: ${printed} of ${stats.records} record(s) printed${stats.staleRecords ? ` (${stats.staleRecords} read from stale blocks, labelled in source.stale)` : ''}${repeats ? `; ${repeats} repeated at a log-backup boundary passed over` : ''}${partOnly}`];
     const at = (s: SkippedItem) => (s.location.file ? ` (${s.location.file}${s.location.offset !== undefined ? ` offset ${s.location.offset}` : ''})` : '');
     // where an .ldf's log starts inside its oldest VLF is no loss (docs/offline-log.md): a note
@@ -611,8 +621,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     exitIncomplete(opts.strict);
   }
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
-  if (interrupt.by) {
-    process.stderr.write(`rowback log: INTERRUPTED by ${interrupt.by}: the log was not read to its end; the ${printed} record(s) written are only part of the result\n`);
-    process.exitCode = exitCodeOf(interrupt.by);
+  if (interrupted) {
+    process.stderr.write(`rowback log: INTERRUPTED by ${interrupted}: the log was not read to its end; the ${printed} record(s) written are only part of the result\n`);
+    process.exitCode = exitCodeOf(interrupted);
+  } else if (lateSignal) {
+    process.stderr.write(`rowback log: note: ${lateSignal} came after the log was read to its end: the ${printed} record(s) written are the whole result\n`);
   }
 }

@@ -1,0 +1,59 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it, vi } from 'vitest';
+import { captureCli } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+/**
+ * A Ctrl-C that comes once `rowback log` has written its last record (while the output is
+ * flushed): it said "INTERRUPTED …: the log was not read to its end; the N record(s) written are
+ * only part of the result", exit 130, of a whole result (newcomer: all 19,319 records of
+ * NORTHWND_log.ldf). The signal is given to the command's own listener (the newest) from the
+ * output file's write of a chosen record, as test/cli/interrupt-commands.test.ts gives it.
+ * REAL files: appveyor-lab RestoreTimeClean_2.trn (30 records), SessionShoppingCart NORTHWND_log.ldf.
+ */
+const cli = captureCli();
+describeCorpus('log: a signal after the last record', () => {
+  const trn = corpusPath('appveyor-lab', 'RestoreTimeClean', 'RestoreTimeClean_2.trn');
+  const run = async (signalAtLine: number, file = trn) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'rowback-late-signal-')), 'r.ndjson');
+    const fs = await import('node:fs');
+    let lines = 0;
+    let given = false;
+    const real = fs.WriteStream.prototype.write;
+    const spy = vi.spyOn(fs.WriteStream.prototype, 'write').mockImplementation(function (this: import('node:fs').WriteStream, chunk: unknown, ...rest: unknown[]) {
+      lines += String(chunk).split('\n').length - 1;
+      if (!given && lines >= signalAtLine && process.listenerCount('SIGINT') > 0) {
+        given = true;
+        (process.listeners('SIGINT').at(-1) as (s: NodeJS.Signals) => void)('SIGINT');
+      }
+      return (real as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+    });
+    try {
+      const r = await cli('log', file, '--format', 'ndjson', '--out', out);
+      return { ...r, given, written: readFileSync(out, 'utf8').trim().split('\n').length };
+    } finally {
+      spy.mockRestore();
+    }
+  };
+
+  it('at the last record: the whole result, exit 0, a note; before it: INTERRUPTED, exit 130, part of the result', async () => {
+    const whole = await cli('log', trn, '--format', 'ndjson');
+    const n = whole.stdout.trim().split('\n').length;
+    expect(n).toBe(30);
+    const late = await run(n);
+    expect(late.given).toBe(true);
+    expect(late.written).toBe(30);
+    expect(late.code, late.stderr).toBe(0);
+    expect(late.stderr).not.toContain('INTERRUPTED');
+    expect(late.stderr).toContain('rowback log: note: SIGINT came after the log was read to its end: the 30 record(s) written are the whole result');
+    // the output is written in 64 KB pieces: a signal inside the reading needs a larger log
+    // (SessionShoppingCart NORTHWND_log.ldf, 19,319 records)
+    const early = await run(100, corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND_log.ldf'));
+    expect(early.given).toBe(true);
+    expect(early.code).toBe(130);
+    expect(early.stderr).toMatch(/INTERRUPTED by SIGINT: the log was not read to its end; the \d+ record\(s\) written are only part of the result/);
+    expect(early.written).toBeLessThan(19_319);
+  });
+});
