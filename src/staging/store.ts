@@ -428,8 +428,6 @@ export class StagingStore {
   listRows(jobId: number, f: RowFilter, page: { limit?: number; cursor?: string | null } = {}): Page<StagedRow> {
     const limit = Math.min(Math.max(page.limit ?? 100, 1), 1000);
     const byTime = Boolean(f.from || f.to);
-    const { sql, args, ftsOuter } = this.whereFor(jobId, f, { ftsOuter: !byTime });
-    const cols = ROW_COLS.split(', ').map((c) => 'r.' + c).join(', ');
     const bound = filterKey(jobId, f);
     const cur = page.cursor ? decodeCursor(page.cursor) : null;
     // a cursor is a position in one filter's order: reused under another filter (or job) it
@@ -437,30 +435,49 @@ export class StagingStore {
     if (cur && (cur.key !== bound || (cur.time !== undefined) !== byTime)) {
       throw new StagingError('STAGING_BAD_CURSOR', 'the page cursor belongs to another filter: start again without cursor (send the same filter with each cursor)');
     }
-    let rows: RowDbRow[];
+    const q = this.pageQuery(jobId, f, cur, limit);
+    const rows = this.db.prepare(q.sql).all(...q.args) as RowDbRow[];
+    const more = rows.length > limit;
+    const items = rows.slice(0, limit).map(toRow);
+    const last = items[items.length - 1];
+    return { items, next: more ? encodeCursor(last.id, byTime ? last.beginTime ?? '' : undefined, bound) : null };
+  }
+
+  /**
+   * The SQL and arguments of one page of `listRows` (its first `limit + 1` rows after `cur`): by
+   * time window on (job, begin_time, id); free text over a fully indexed store from the FTS index
+   * in rowid order; by who alone from the job's first row in id order; else in id order on an index
+   * that gives it (rows_job_id for no filter: migration 8).
+   */
+  private pageQuery(jobId: number, f: RowFilter, cur: { id: number; time?: string } | null, limit: number): { sql: string; args: unknown[] } {
+    const byTime = Boolean(f.from || f.to);
+    const { sql, args, ftsOuter } = this.whereFor(jobId, f, { ftsOuter: !byTime });
+    const cols = ROW_COLS.split(', ').map((c) => 'r.' + c).join(', ');
     if (byTime) {
       const after = cur ? 'AND (r.begin_time, r.id) > (?, ?)' : '';
-      rows = this.db.prepare(`SELECT ${cols} FROM rows r INDEXED BY rows_job_time WHERE ${sql} ${after} ORDER BY r.begin_time, r.id LIMIT ?`)
-        .all(...args, ...(cur ? [cur.time, cur.id] : []), limit + 1) as RowDbRow[];
-    } else if (ftsOuter) {
+      return { sql: `SELECT ${cols} FROM rows r INDEXED BY rows_job_time WHERE ${sql} ${after} ORDER BY r.begin_time, r.id LIMIT ?`, args: [...args, ...(cur ? [cur.time, cur.id] : []), limit + 1] };
+    }
+    if (ftsOuter) {
       // free text over a fully indexed store: walk the FTS index in rowid order and stop at the
       // page's end, instead of materialising every match (a common word matches 100,000s of rows)
-      rows = this.db.prepare(`SELECT ${cols} FROM rows_fts f CROSS JOIN rows r ON r.id = f.rowid
-        WHERE f.rows_fts MATCH ? AND f.rowid > ? AND ${sql} ORDER BY f.rowid LIMIT ?`).all(ftsOuter, cur?.id ?? 0, ...args, limit + 1) as RowDbRow[];
-    } else if (byWhoAlone(f)) {
+      return { sql: `SELECT ${cols} FROM rows_fts f CROSS JOIN rows r ON r.id = f.rowid
+        WHERE f.rows_fts MATCH ? AND f.rowid > ? AND ${sql} ORDER BY f.rowid LIMIT ?`, args: [ftsOuter, cur?.id ?? 0, ...args, limit + 1] };
+    }
+    if (byWhoAlone(f)) {
       // by SID or database user alone (no indexed field beside): walk the rows in id order from the
       // job's first row or the cursor and stop at the page's end. On the job's (job_id, lsn) index
       // SQLite read and sorted every row of the job, the meta JSON of each: 64 ms a page at 100,000
       // rows where this takes under 1 (a SID a third of the rows have; docs/performance.md)
       const first = (this.stmts.firstRowId.get(jobId, jobId, jobId) as { m: number | null }).m ?? 0;
-      rows = this.db.prepare(`SELECT ${cols} FROM rows r NOT INDEXED WHERE ${sql} AND r.id > ? ORDER BY r.id LIMIT ?`).all(...args, Math.max(cur?.id ?? 0, first - 1), limit + 1) as RowDbRow[];
-    } else {
-      rows = this.db.prepare(`SELECT ${cols} FROM rows r WHERE ${sql} AND r.id > ? ORDER BY r.id LIMIT ?`).all(...args, cur?.id ?? 0, limit + 1) as RowDbRow[];
+      return { sql: `SELECT ${cols} FROM rows r NOT INDEXED WHERE ${sql} AND r.id > ? ORDER BY r.id LIMIT ?`, args: [...args, Math.max(cur?.id ?? 0, first - 1), limit + 1] };
     }
-    const more = rows.length > limit;
-    const items = rows.slice(0, limit).map(toRow);
-    const last = items[items.length - 1];
-    return { items, next: more ? encodeCursor(last.id, byTime ? last.beginTime ?? '' : undefined, bound) : null };
+    return { sql: `SELECT ${cols} FROM rows r WHERE ${sql} AND r.id > ? ORDER BY r.id LIMIT ?`, args: [...args, cur?.id ?? 0, limit + 1] };
+  }
+
+  /** SQLite's EXPLAIN QUERY PLAN lines of the first page `listRows(jobId, f)` reads (tests, and a slow page's diagnosis). */
+  explainPage(jobId: number, f: RowFilter): string[] {
+    const q = this.pageQuery(jobId, f, null, 100);
+    return (this.db.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(...q.args) as { detail: string }[]).map((r) => r.detail);
   }
 
   countRows(jobId: number, f: RowFilter): number {
