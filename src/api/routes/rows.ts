@@ -6,7 +6,7 @@ import type { StagingStore } from '../../staging/store.js';
 import { splitQualifiedName } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
 import { parseWindowTime } from '../../recover/time-window.js';
-import { renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop } from '../../reinsert/plan.js';
+import { DEFAULT_REINSERT_OPERATIONS, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop } from '../../reinsert/plan.js';
 import { insertedByRuns } from '../../reinsert/service.js';
 import type { RowFilter } from '../../staging/types.js';
 import { csvCell, csvValueHeaders, csvRecord } from '../../util/csv.js';
@@ -163,8 +163,16 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
       if (ids.length % 1000 === 0) await yieldToEventLoop();
     }
-    const { plan, metadata } = await app.reinsert.plan(jobId, {}, { rowIds: ids, anyStatus: true });
+    // The INSERT script is planned as `POST /api/jobs/:id/reinsert` plans (its default operations:
+    // rows recovered from deletes), so the two agree on which rows would be inserted; an update's
+    // before-image or an inserted row is left out and named (REINSERT_NOT_A_DELETE). It wrote every
+    // matching row: an update's stale before-image went in ahead of the deleted row of that key,
+    // and rows a key-less table still holds were inserted again. The undo plans every operation:
+    // it deletes only rows the ledgers say runs inserted, whatever they were recovered from.
+    const { plan, metadata } = await app.reinsert.plan(jobId, format === 'sql' ? { operations: [...DEFAULT_REINSERT_OPERATIONS] as ('delete' | 'insert' | 'update')[] } : {}, { rowIds: ids, anyStatus: true });
+    const planned = plan.batches.reduce((n, b) => n + b.rows.length, 0);
     const header = [`rowback export of job ${jobId} (${ids.length} rows), ${new Date().toISOString()}, column metadata: ${metadata}`];
+    if (format === 'sql') header.push(`${planned} of the ${ids.length} row(s) planned to insert, as POST /api/jobs/${jobId}/reinsert plans approved rows (rows recovered from deletes)`, ...problemSummary(plan.problems));
     // The script holds every matching row whatever its review status: said at its top, so a script
     // run as it is never re-inserts rejected or unreviewed rows unknowingly (newcomer trial: 16 rows
     // exported, 13 approved, the header said only "16 rows").
