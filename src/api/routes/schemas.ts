@@ -24,11 +24,31 @@ export const RowFilterSchema = z.object({
   dbUser: z.string().max(300).optional().describe("who began the row's transaction, by database user (meta.dbUser, offline scans of a data file or backup): exact but case-insensitive, as SQL Server compares names under a default collation"),
 }).strict(); // an unknown key (a typo such as `tabel`) is a 400: dropped, it widened a bulk decision to every row
 
+/** The keys of a row filter (RowFilterSchema). */
+export const ROW_FILTER_KEYS = Object.keys(RowFilterSchema.shape) as (keyof z.infer<typeof RowFilterSchema>)[];
+
+/**
+ * A query string's row filter keys must have a value: `login=` (a script's unset `login=$LOGIN`)
+ * was taken as no filter and listed, counted and exported every row of the job, while `table=`
+ * was refused. An empty or blank value of any filter key is an issue naming that key (400
+ * INPUT_VALIDATION). A decision's body `filter` keeps its own rule: one that narrows nothing is
+ * INPUT_DECISION_ALL_ROWS.
+ */
+function refuseEmptyFilterValues(q: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  for (const k of ROW_FILTER_KEYS) {
+    const v = q[k];
+    const blank = (x: unknown) => typeof x === 'string' && x.trim() === '';
+    if (blank(v) || (Array.isArray(v) && v.some(blank))) {
+      ctx.addIssue({ code: 'custom', path: [k], message: `empty: give a value or leave ${k} out (an empty ${k} would filter nothing and take every row of the job)` });
+    }
+  }
+}
+
 export const RowListQuery = RowFilterSchema.extend({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: z.string().max(100).optional(),
   count: z.enum(['true', 'false']).optional().describe('also count every matching row (slower on big jobs)'),
-}).strict();
+}).strict().superRefine(refuseEmptyFilterValues);
 
 export const DecisionBody = z.object({
   decision: z.enum(['approve', 'reject']),
@@ -70,7 +90,7 @@ export const ExportQuery = RowFilterSchema.extend({
   format: z.enum(['csv', 'ndjson', 'sql', 'undo-sql']),
   /** CSV: cells exactly as decoded, without the spreadsheet formula guard (util/csv.ts). */
   csvRaw: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
-}).strict();
+}).strict().superRefine(refuseEmptyFilterValues);
 
 /** `status=a&status=b` and `status=a,b` both mean a list. */
 export function normaliseFilter<T extends { status?: string | string[] }>(f: T): T {
