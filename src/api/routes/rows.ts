@@ -129,6 +129,12 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const format = req.query.format;
     app.staging.appendAudit(req.principal!.name, 'rows.export', jobId, { format, filter });
     const name = `rowback-job-${jobId}`;
+    // Whether the job's result is whole, in every format: an INCOMPLETE job (log lost to damage, a
+    // damaged catalog) exported with no word, so a script that only exports never learnt it. A
+    // header, not a line in the body (a CSV or NDJSON parser would take it for a row).
+    const job = app.staging.getJob(jobId)!;
+    reply.header('x-rowback-complete', job.complete === null ? 'unknown' : String(job.complete));
+    if (job.incomplete !== null) reply.header('x-rowback-incomplete', String(job.incomplete.length));
     if (format === 'ndjson') {
       const gen = function* () { for (const r of app.staging.iterateRows(jobId, filter)) yield JSON.stringify(r) + '\n'; };
       return reply.type('application/x-ndjson').header('content-disposition', `attachment; filename="${name}.ndjson"`).send(Readable.from(gen()));
@@ -176,6 +182,12 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     // The script holds every matching row whatever its review status: said at its top, so a script
     // run as it is never re-inserts rejected or unreviewed rows unknowingly (newcomer trial: 16 rows
     // exported, 13 approved, the header said only "16 rows").
+    if (job.complete === false && job.incomplete?.length) {
+      const first = job.incomplete[0]!.replace(/^INCOMPLETE:\s*/, '');
+      header.push(`WARNING: INCOMPLETE job: ${first}${job.incomplete.length > 1 ? ` (and ${job.incomplete.length - 1} more INCOMPLETE sentence(s), ${job.incomplete.length} in all: GET /api/jobs/${jobId} lists them)` : ' (1 INCOMPLETE sentence)'}`);
+    } else if (job.complete === null) {
+      header.push(`WARNING: whether job ${jobId}'s result is complete is not known (state ${job.state}: it runs, or did not finish, or finished before rowback recorded it)`);
+    }
     const notApproved = [...byStatus].filter(([st]) => st !== 'approved');
     if (format === 'sql' && notApproved.length) {
       header.push(`WARNING: not only approved rows: ${[...byStatus].sort().map(([st, n]) => `${n} ${st}`).join(', ')}; for a script of the approved rows alone export with status=approved`);
