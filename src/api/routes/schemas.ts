@@ -6,7 +6,12 @@ import { ScanOperationList } from '../../worker/job-spec.js';
 export const JobIdParams = z.object({ id: z.coerce.number().int().positive() });
 export const RowParams = z.object({ id: z.coerce.number().int().positive(), rowId: z.coerce.number().int().positive() });
 
-const time = z.string().regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?)?$/, 'expected YYYY-MM-DD[THH:MM[:SS[.fff]]]');
+/**
+ * A begin-time bound as text: its form is checked where it is read (rows.ts toFilter, through
+ * `parseWindowTime`, as `scan --from/--to`), so a time with a zone (`…Z`, `…+02:00`) is told it
+ * "has a time zone" as the CLI tells it, not a generic "expected YYYY-MM-DD…".
+ */
+const time = z.string().max(64);
 
 /** Row filters, as query parameters and as the `filter` of a bulk decision. */
 export const RowFilterSchema = z.object({
@@ -16,8 +21,8 @@ export const RowFilterSchema = z.object({
     z.string().regex(new RegExp(`^(${ROW_STATUSES.join('|')})(,(${ROW_STATUSES.join('|')}))*$`), `expected one or more of ${ROW_STATUSES.join(', ')}, comma-separated`),
     z.array(z.enum(ROW_STATUSES as [string, ...string[]])),
   ]).optional().describe('pending, approved, rejected, reinserted, conflict (comma-separated for several)'),
-  from: time.optional().describe('begin time ≥ (server local time)'),
-  to: time.optional().describe('begin time ≤'),
+  from: time.optional().describe("begin time ≥ (the SQL Server's local time, no zone): YYYY-MM-DD[THH:MM[:SS[.fff]]], as `scan --from`"),
+  to: time.optional().describe('begin time ≤ (a day, minute or second covers all of it), as `scan --to`'),
   transactionId: z.string().max(40).optional(),
   q: z.string().max(200).optional().describe('free text over values (words; `prefix*`)'),
   sid: z.string().max(200).optional().describe("who began the row's transaction, by SID: hex (any case, 0x optional) or S-1-5-21-…; matches the row's meta.sid or meta.sidText (offline scans, where login is null)"),
@@ -87,7 +92,8 @@ export const ReinsertBody = z.object({
 }).strict();
 
 export const ExportQuery = RowFilterSchema.extend({
-  format: z.enum(['csv', 'ndjson', 'sql', 'undo-sql']),
+  // any case, as the CLI's --format and the API's operations take theirs (`CSV` was a 400)
+  format: z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['csv', 'ndjson', 'sql', 'undo-sql'])).describe('csv, ndjson, sql, undo-sql (any case)'),
   /** CSV: cells exactly as decoded, without the spreadsheet formula guard (util/csv.ts). */
   csvRaw: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
 }).strict().superRefine(refuseEmptyFilterValues);
