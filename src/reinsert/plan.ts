@@ -35,6 +35,20 @@ export function problemSummary(problems: readonly PlanProblem[]): string[] {
   return [...byCode].map(([code, ids]) => `WARNING: ${ids.length} row(s) not re-inserted (${code}${code === 'REINSERT_NOT_A_DELETE' ? ': recovered from an update or insert, not a delete; POST /api/jobs/:id/reinsert leaves them out too unless its operations name them, usually with a tableMap to a side table' : ''}): rows ${rowIdRanges(ids)}; each is listed below with the reason`);
 }
 
+/**
+ * Several plans as one, for a script over rows planned apart (the undo of rows runs put into
+ * different tables: each run's tableMap): batches in the plans' order, numbered anew; table orders,
+ * cycles and problems together.
+ */
+export function mergePlans(plans: readonly ReinsertPlan[]): ReinsertPlan {
+  return {
+    tableOrder: [...new Set(plans.flatMap((p) => p.tableOrder))],
+    cycles: plans.flatMap((p) => p.cycles),
+    batches: plans.flatMap((p) => p.batches).map((b, i) => ({ ...b, batchNo: i + 1 })),
+    problems: plans.flatMap((p) => p.problems),
+  };
+}
+
 export interface PlanOptions {
   /** Target database for three-part names; omitted = the connection's database. */
   database?: string;

@@ -6,7 +6,7 @@ import type { StagingStore } from '../../staging/store.js';
 import { splitQualifiedName } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
 import { parseWindowTime } from '../../recover/time-window.js';
-import { DEFAULT_REINSERT_OPERATIONS, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop } from '../../reinsert/plan.js';
+import { DEFAULT_REINSERT_OPERATIONS, mergePlans, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
 import { insertedByRuns } from '../../reinsert/service.js';
 import type { RowFilter } from '../../staging/types.js';
 import { csvCell, csvValueHeaders, csvRecord } from '../../util/csv.js';
@@ -173,21 +173,55 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     // rows recovered from deletes), so the two agree on which rows would be inserted; an update's
     // before-image or an inserted row is left out and named (REINSERT_NOT_A_DELETE). It wrote every
     // matching row: an update's stale before-image went in ahead of the deleted row of that key,
-    // and rows a key-less table still holds were inserted again. The undo plans every operation:
-    // it deletes only rows the ledgers say runs inserted, whatever they were recovered from.
-    const { plan, metadata } = await app.reinsert.plan(jobId, format === 'sql' ? { operations: [...DEFAULT_REINSERT_OPERATIONS] as ('delete' | 'insert' | 'update')[] } : {}, { rowIds: ids, anyStatus: true });
+    // and rows a key-less table still holds were inserted again.
+    // The undo deletes only what rowback's executed runs inserted (their ledgers), never a row that
+    // merely matches a staged key, whatever it was recovered from, and from where each run put it:
+    // its tableMap (a side table) and database. Planned without them, the undo of update
+    // before-images a run put into a side table deleted the live rows of their keys in the source table.
+    const inserted = format === 'undo-sql' ? insertedByRuns(app.staging, jobId) : new Map<number, number>();
+    const groups = new Map<string, { tableMap?: Record<string, string>; database?: string; ids: number[] }>();
+    const runTarget = new Map<number, { tableMap?: Record<string, string>; database?: string }>();
+    for (const id of ids) {
+      const runId = inserted.get(id);
+      let where: { tableMap?: Record<string, string>; database?: string } = {};
+      if (runId !== undefined) {
+        if (!runTarget.has(runId)) {
+          const t = app.reinsert.getRun(runId)?.target ?? {};
+          runTarget.set(runId, { tableMap: (t.tableMap as Record<string, string> | null) ?? undefined, database: (t.database as string | null) ?? undefined });
+        }
+        where = runTarget.get(runId)!;
+      }
+      const key = JSON.stringify([where.tableMap ?? null, where.database ?? null]);
+      const g = groups.get(key) ?? { ...where, ids: [] };
+      g.ids.push(id);
+      groups.set(key, g);
+    }
+    let plan: ReinsertPlan;
+    let metadata: string;
+    if (format === 'sql') {
+      ({ plan, metadata } = await app.reinsert.plan(jobId, { operations: [...DEFAULT_REINSERT_OPERATIONS] as ('delete' | 'insert' | 'update')[] }, { rowIds: ids, anyStatus: true }));
+    } else {
+      const plans: ReinsertPlan[] = [];
+      metadata = 'staged-layouts';
+      for (const g of groups.values()) {
+        const p = await app.reinsert.plan(jobId, { tableMap: g.tableMap }, { rowIds: g.ids, anyStatus: true, database: g.database });
+        plans.push(p.plan);
+        metadata = p.metadata;
+      }
+      plan = mergePlans(plans);
+    }
     const planned = plan.batches.reduce((n, b) => n + b.rows.length, 0);
     const header = [`rowback export of job ${jobId} (${ids.length} rows), ${new Date().toISOString()}, column metadata: ${metadata}`];
     if (format === 'sql') header.push(`${planned} of the ${ids.length} row(s) planned to insert, as POST /api/jobs/${jobId}/reinsert plans approved rows (rows recovered from deletes)`, ...problemSummary(plan.problems));
-    // The script holds every matching row whatever its review status: said at its top, so a script
-    // run as it is never re-inserts rejected or unreviewed rows unknowingly (newcomer trial: 16 rows
-    // exported, 13 approved, the header said only "16 rows").
     if (job.complete === false && job.incomplete?.length) {
       const first = job.incomplete[0]!.replace(/^INCOMPLETE:\s*/, '');
       header.push(`WARNING: INCOMPLETE job: ${first}${job.incomplete.length > 1 ? ` (and ${job.incomplete.length - 1} more INCOMPLETE sentence(s), ${job.incomplete.length} in all: GET /api/jobs/${jobId} lists them)` : ' (1 INCOMPLETE sentence)'}`);
     } else if (job.complete === null) {
       header.push(`WARNING: whether job ${jobId}'s result is complete is not known (state ${job.state}: it runs, or did not finish, or finished before rowback recorded it)`);
     }
+    // The script holds every matching row whatever its review status: said at its top, so a script
+    // run as it is never re-inserts rejected or unreviewed rows unknowingly (newcomer trial: 16 rows
+    // exported, 13 approved, the header said only "16 rows").
     const notApproved = [...byStatus].filter(([st]) => st !== 'approved');
     if (format === 'sql' && notApproved.length) {
       header.push(`WARNING: not only approved rows: ${[...byStatus].sort().map(([st, n]) => `${n} ${st}`).join(', ')}; for a script of the approved rows alone export with status=approved`);
@@ -195,11 +229,9 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     let chunks: Iterable<string>;
     if (format === 'sql') chunks = renderScriptChunks(plan, { header, foreignKeysKnown: metadata === 'target-catalog' });
     else {
-      // An undo deletes only what rowback's executed runs inserted (their ledgers), never a row
-      // that merely matches a staged key.
-      const inserted = insertedByRuns(app.staging, jobId);
       const notTouched = new Map(ids.filter((id) => !inserted.has(id)).map((id) => [id, 'no executed rowback run of this job inserted it'] as const));
-      chunks = renderUndoScriptChunks(plan, { rowIds: new Set(ids.filter((id) => inserted.has(id))), notTouched, header: [...header, 'undo: only rows that executed re-insert runs of this job inserted (their ledgers)'] });
+      const sides = [...runTarget].filter(([, w]) => w.tableMap && Object.keys(w.tableMap).length).map(([runId, w]) => `run ${runId}: ${Object.entries(w.tableMap!).map(([a, b]) => `${a} → ${b}`).join(', ')}`);
+      chunks = renderUndoScriptChunks(plan, { rowIds: new Set(ids.filter((id) => inserted.has(id))), notTouched, header: [...header, 'undo: only rows that executed re-insert runs of this job inserted (their ledgers), from the table each run put them in', ...(sides.length ? [`side tables of the runs: ${sides.join('; ')}`] : [])] });
     }
     // Streamed a batch at a time, with a turn of the event loop between batches.
     const body = Readable.from((async function* () {

@@ -1,4 +1,8 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { layoutsFromDdl } from '../../../src/reconstruct/metadata/ddl.js';
+import { fromLayout } from '../../../src/reinsert/target-table.js';
+import { FakeTarget } from '../../reinsert/fake-target.js';
 import { rowIdRanges } from '../../../src/reinsert/plan.js';
 import { corpusPath, describeCorpus } from '../../support/corpus.js';
 import { bearer, testApp, type TestApp } from '../helpers.js';
@@ -14,12 +18,13 @@ import { bearer, testApp, type TestApp } from '../helpers.js';
 describeCorpus('the SQL export plans as the re-insert dry run (corpus AngularJs_CRUD, updates and deletes)', () => {
   let t: TestApp;
   let id: number;
+  let target: FakeTarget | undefined;
   const mdf = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf');
   const ldf = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf');
   const insertedRows = (script: string): number[] => [...script.matchAll(/^-- row (\d+), LSN/gm)].map((m) => Number(m[1])).sort((a, b) => a - b);
 
   beforeAll(async () => {
-    t = await testApp({ openSource: undefined, recover: undefined, validateJob: undefined });
+    t = await testApp({ openSource: undefined, recover: undefined, validateJob: undefined, targets: { side: { connectionString: 'Server=side-sql', database: 'CRM_restore' } }, connectTarget: () => target! });
     const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', mdf, ldf, tables: ['dbo.tblDept'], operations: ['update', 'delete'] } });
     expect(r.statusCode, r.body).toBe(201);
     id = r.json().id;
@@ -27,7 +32,10 @@ describeCorpus('the SQL export plans as the re-insert dry run (corpus AngularJs_
     const d = await t.app.inject({ method: 'POST', url: `/api/jobs/${id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'every row, for the test', all: true } });
     expect(d.statusCode, d.body).toBe(200);
   });
-  afterAll(async () => t?.close());
+  afterAll(async () => {
+    target?.dispose();
+    await t?.close();
+  });
 
   it('status=approved: the export inserts exactly the rows the dry run plans, and names the others in its header with the dry run\'s reason', async () => {
     const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${id}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: true } });
@@ -59,5 +67,23 @@ describeCorpus('the SQL export plans as the re-insert dry run (corpus AngularJs_
     const ex = await t.app.inject({ url: `/api/jobs/${id}/export?format=sql`, headers: bearer(t.tokens.viewer) });
     expect(ex.statusCode, ex.body).toBe(200);
     expect((ex.body.match(/^\s*INSERT INTO /gm) ?? []).length).toBe(13);
+  });
+
+  it('undo-sql of rows a run put into a side table of another database (operations update, tableMap) deletes them there, never from the source table', async () => {
+    const DDL = 'CREATE TABLE dbo.tblDept (Id int IDENTITY(1,1) NOT NULL PRIMARY KEY, DeptName nvarchar(150) NULL, DeptDesc nvarchar(500) NULL)';
+    const dept = fromLayout(layoutsFromDdl(DDL)[0]!);
+    target = new FakeTarget(join(t.dir, 'target.db'), new Map([['dbo.tblDept_before', { ...dept, name: 'tblDept_before' }]]));
+    const run = await t.app.inject({ method: 'POST', url: `/api/jobs/${id}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, targetName: 'side', operations: ['update'], tableMap: { 'dbo.tblDept': 'dbo.tblDept_before' } } });
+    expect(run.statusCode, run.body).toBe(202);
+    await t.app.reinsert.wait(run.json().id);
+    const done = (await t.app.inject({ url: `/api/reinsert-runs/${run.json().id}`, headers: bearer(t.tokens.viewer) })).json();
+    expect(done).toMatchObject({ state: 'succeeded', outcomes: { inserted: 10, conflict: 0, error: 0 } });
+
+    const undo = (await t.app.inject({ url: `/api/jobs/${id}/export?format=undo-sql`, headers: bearer(t.tokens.viewer) })).body;
+    const deletes = undo.split('\n').filter((l) => /^DELETE /.test(l));
+    expect(deletes).toHaveLength(10);
+    // where the run put them: its side table, in its database
+    for (const d of deletes) expect(d).toMatch(/^DELETE FROM \[CRM_restore\]\.\[dbo\]\.\[tblDept_before\] WHERE /);
+    expect(undo).not.toMatch(/\[dbo\]\.\[tblDept\] /);
   });
 });
