@@ -583,20 +583,55 @@ function jobSpecFromForm() {
     else {
       try { metadata.catalog = JSON.parse(text.replace(/^\uFEFF/, '')); } catch (e) { throw Object.assign(new Error(`the catalog JSON does not parse: ${e.message}`), { field: 'metadata' }); }
     }
-    const au = $('j-alloc').value.trim();
-    if (au) metadata.allocUnit = au;
+    Object.assign(metadata, allocUnitsFromForm($('j-alloc').value));
     spec.metadata = metadata;
+  } else if ($('j-alloc').value.trim()) {
+    // sent alone it would be dropped: an AllocUnitId maps a table of the metadata given here
+    throw Object.assign(new Error('an AllocUnitId maps a table of the metadata given here: choose its Kind (CREATE TABLE script or catalog JSON), or clear the AllocUnitId'), { field: 'metadata.allocUnit' });
   }
   return spec;
 }
 
+/**
+ * The AllocUnitId field as job metadata: one id (`72057594043629568`) is `allocUnit` (the
+ * metadata's one table); a comma-separated list of `schema.name=id` pairs (`dbo.Customer=7205…,
+ * dbo.Contact=7205…`) is `allocUnits` by table name, as `scan --alloc-unit SCHEMA.NAME=ID`. Empty:
+ * nothing. A list mixing the two forms, several plain ids, a pair without a name or id, or a table
+ * named twice is refused here (a thrown Error with the field), never sent half-read.
+ */
+function allocUnitsFromForm(text) {
+  const v = text.trim();
+  if (!v) return {};
+  const parts = v.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = (message) => Object.assign(new Error(`AllocUnitId: ${message}`), { field: 'metadata.allocUnits' });
+  if (!parts.some((x) => x.includes('='))) {
+    if (parts.length > 1) throw bad(`${parts.length} ids without table names: give one id (one table), or schema.name=id pairs, comma-separated`);
+    return { allocUnit: parts[0] };
+  }
+  const allocUnits = {};
+  const seen = new Set();
+  for (const pair of parts) {
+    const at = pair.lastIndexOf('=');
+    const name = at < 0 ? '' : pair.slice(0, at).trim();
+    const id = at < 0 ? pair : pair.slice(at + 1).trim();
+    if (at < 0 || !name || !id) throw bad(`'${pair}' is not a schema.name=id pair; give every table as schema.name=id`);
+    if (seen.has(name.toLowerCase())) throw bad(`${name} is named twice`);
+    seen.add(name.toLowerCase());
+    allocUnits[name] = id;
+  }
+  return { allocUnits };
+}
+
 // the form input a refused request field belongs to (restore jobs name their own fields)
-const FIELD_INPUT = { mdf: 'j-mdf', bak: 'j-bak', position: 'j-position', ldf: 'j-ldf', trn: 'j-trn', file: 'j-file', server: 'j-server', database: 'j-database', logBackups: 'j-logBackups', from: 'j-from', to: 'j-to', tables: 'j-tables', operations: 'j-tables', metadata: 'j-meta', 'metadata.ddl': 'j-meta', 'metadata.catalog': 'j-meta', 'metadata.allocUnit': 'j-alloc', kind: 'j-kind' };
+const FIELD_INPUT = { mdf: 'j-mdf', bak: 'j-bak', position: 'j-position', ldf: 'j-ldf', trn: 'j-trn', file: 'j-file', server: 'j-server', database: 'j-database', logBackups: 'j-logBackups', from: 'j-from', to: 'j-to', tables: 'j-tables', operations: 'j-tables', metadata: 'j-meta', 'metadata.ddl': 'j-meta', 'metadata.catalog': 'j-meta', 'metadata.allocUnit': 'j-alloc', 'metadata.allocUnits': 'j-alloc', kind: 'j-kind' };
 const RESTORE_FIELD_INPUT = { bak: 'j-r-bak', trn: 'j-r-trn', stopAt: 'j-r-stopAt', stopBeforeLsn: 'j-r-stopBeforeLsn', afterMdf: 'j-r-afterMdf', afterBak: 'j-r-afterBak', afterTrn: 'j-r-trn', table: 'j-r-table', key: 'j-r-key', acceptOlderLater: 'j-r-acceptOlderLater', kind: 'j-kind' };
 function markField(field) {
   const key = String(field ?? '').replace(/^body\./, '');
   const map = $('j-kind').value === 'restore' ? RESTORE_FIELD_INPUT : FIELD_INPUT;
-  const id = map[key] ?? map[key.split('.')[0]];
+  // the longest prefix the map names: `metadata.allocUnits.dbo.T` is the AllocUnitId field, not the metadata text
+  const parts = key.split('.');
+  let id;
+  for (let n = parts.length; n > 0 && id === undefined; n--) id = map[parts.slice(0, n).join('.')];
   if (id) { $(id).setAttribute('aria-invalid', 'true'); $(id).focus(); }
 }
 

@@ -16,6 +16,39 @@ export interface PlanInputRow {
   operation?: string;
 }
 
+/**
+ * The recovered operations a re-insert takes when not told otherwise: rows recovered from deletes.
+ * An `insert` row (normally still in the table) or an `update` before-image goes back only when
+ * asked for (`operations`), usually into a side table (`tableMap`). The re-insert route and the SQL
+ * export both plan with it, so they agree on which rows would be inserted.
+ */
+export const DEFAULT_REINSERT_OPERATIONS: readonly string[] = ['delete'];
+
+/**
+ * The plan's problems as header lines, one per problem code: how many rows and their ids
+ * (`rowIdRanges`), so a reader of a long script sees what is left out before the per-row
+ * `NOT INCLUDED` lines.
+ */
+export function problemSummary(problems: readonly PlanProblem[]): string[] {
+  const byCode = new Map<string, number[]>();
+  for (const p of problems) byCode.set(p.code, [...(byCode.get(p.code) ?? []), p.rowId]);
+  return [...byCode].map(([code, ids]) => `WARNING: ${ids.length} row(s) not re-inserted (${code}${code === 'REINSERT_NOT_A_DELETE' ? ': recovered from an update or insert, not a delete; POST /api/jobs/:id/reinsert leaves them out too unless its operations name them, usually with a tableMap to a side table' : ''}): rows ${rowIdRanges(ids)}; each is listed below with the reason`);
+}
+
+/**
+ * Several plans as one, for a script over rows planned apart (the undo of rows runs put into
+ * different tables: each run's tableMap): batches in the plans' order, numbered anew; table orders,
+ * cycles and problems together.
+ */
+export function mergePlans(plans: readonly ReinsertPlan[]): ReinsertPlan {
+  return {
+    tableOrder: [...new Set(plans.flatMap((p) => p.tableOrder))],
+    cycles: plans.flatMap((p) => p.cycles),
+    batches: plans.flatMap((p) => p.batches).map((b, i) => ({ ...b, batchNo: i + 1 })),
+    problems: plans.flatMap((p) => p.problems),
+  };
+}
+
 export interface PlanOptions {
   /** Target database for three-part names; omitted = the connection's database. */
   database?: string;
@@ -208,7 +241,7 @@ class ReinsertPlanner {
   constructor(targets: Map<string, TargetTable>, private readonly fks: ForeignKey[], private readonly o: PlanOptions) {
     this.batchSize = Math.max(1, o.batchSize ?? 500);
     this.names = new NameIndex([...targets.values()], (t) => qualified(t));
-    this.ops = new Set(o.operations ?? ['delete']);
+    this.ops = new Set(o.operations ?? DEFAULT_REINSERT_OPERATIONS);
   }
 
   add(r: PlanInputRow): void {

@@ -72,8 +72,8 @@ export class ReinsertService {
     this.hooks = o.hooks;
   }
 
-  /** Plans with the target's catalog when a target is given, else with the layouts the rows were decoded with. */
-  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts' }> {
+  /** Plans with the target's catalog when a target is given, else with the layouts the rows were decoded with; `opts.database` names the target database (three-part names) when no target is given (the undo of a run into another database). */
+  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts' }> {
     this.store.requireJob(jobId);
     // an id given twice is the row once ([5, 5] was refused as '1 of the requested rows are not approved')
     const ids = opts.rowIds ?? (req.rowIds ? [...new Set(req.rowIds)] : undefined);
@@ -117,7 +117,7 @@ export class ReinsertService {
       metadata = 'staged-layouts';
     }
     const plan = await planReinsertCooperatively(rows.map((r) => ({ id: r.id, table: r.table, lsn: r.lsn, values: r.values, operation: r.operation })), tables, fks, {
-      database: req.target?.database, tableMap, batchSize: req.batchSize, operations: opts.anyStatus && !req.operations ? ['delete', 'insert', 'update'] : req.operations,
+      database: req.target?.database ?? opts.database, tableMap, batchSize: req.batchSize, operations: opts.anyStatus && !req.operations ? ['delete', 'insert', 'update'] : req.operations,
     });
     return { plan, metadata };
   }

@@ -6,7 +6,7 @@ import type { StagingStore } from '../../staging/store.js';
 import { splitQualifiedName } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
 import { parseWindowTime } from '../../recover/time-window.js';
-import { renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop } from '../../reinsert/plan.js';
+import { DEFAULT_REINSERT_OPERATIONS, mergePlans, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
 import { insertedByRuns } from '../../reinsert/service.js';
 import type { RowFilter } from '../../staging/types.js';
 import { csvCell, csvValueHeaders, csvRecord } from '../../util/csv.js';
@@ -129,6 +129,12 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const format = req.query.format;
     app.staging.appendAudit(req.principal!.name, 'rows.export', jobId, { format, filter });
     const name = `rowback-job-${jobId}`;
+    // Whether the job's result is whole, in every format: an INCOMPLETE job (log lost to damage, a
+    // damaged catalog) exported with no word, so a script that only exports never learnt it. A
+    // header, not a line in the body (a CSV or NDJSON parser would take it for a row).
+    const job = app.staging.getJob(jobId)!;
+    reply.header('x-rowback-complete', job.complete === null ? 'unknown' : String(job.complete));
+    if (job.incomplete !== null) reply.header('x-rowback-incomplete', String(job.incomplete.length));
     if (format === 'ndjson') {
       const gen = function* () { for (const r of app.staging.iterateRows(jobId, filter)) yield JSON.stringify(r) + '\n'; };
       return reply.type('application/x-ndjson').header('content-disposition', `attachment; filename="${name}.ndjson"`).send(Readable.from(gen()));
@@ -163,8 +169,56 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
       if (ids.length % 1000 === 0) await yieldToEventLoop();
     }
-    const { plan, metadata } = await app.reinsert.plan(jobId, {}, { rowIds: ids, anyStatus: true });
+    // The INSERT script is planned as `POST /api/jobs/:id/reinsert` plans (its default operations:
+    // rows recovered from deletes), so the two agree on which rows would be inserted; an update's
+    // before-image or an inserted row is left out and named (REINSERT_NOT_A_DELETE). It wrote every
+    // matching row: an update's stale before-image went in ahead of the deleted row of that key,
+    // and rows a key-less table still holds were inserted again.
+    // The undo deletes only what rowback's executed runs inserted (their ledgers), never a row that
+    // merely matches a staged key, whatever it was recovered from, and from where each run put it:
+    // its tableMap (a side table) and database. Planned without them, the undo of update
+    // before-images a run put into a side table deleted the live rows of their keys in the source table.
+    const inserted = format === 'undo-sql' ? insertedByRuns(app.staging, jobId) : new Map<number, number>();
+    const groups = new Map<string, { tableMap?: Record<string, string>; database?: string; ids: number[] }>();
+    const runTarget = new Map<number, { tableMap?: Record<string, string>; database?: string }>();
+    for (const id of ids) {
+      const runId = inserted.get(id);
+      let where: { tableMap?: Record<string, string>; database?: string } = {};
+      if (runId !== undefined) {
+        if (!runTarget.has(runId)) {
+          const t = app.reinsert.getRun(runId)?.target ?? {};
+          runTarget.set(runId, { tableMap: (t.tableMap as Record<string, string> | null) ?? undefined, database: (t.database as string | null) ?? undefined });
+        }
+        where = runTarget.get(runId)!;
+      }
+      const key = JSON.stringify([where.tableMap ?? null, where.database ?? null]);
+      const g = groups.get(key) ?? { ...where, ids: [] };
+      g.ids.push(id);
+      groups.set(key, g);
+    }
+    let plan: ReinsertPlan;
+    let metadata: string;
+    if (format === 'sql') {
+      ({ plan, metadata } = await app.reinsert.plan(jobId, { operations: [...DEFAULT_REINSERT_OPERATIONS] as ('delete' | 'insert' | 'update')[] }, { rowIds: ids, anyStatus: true }));
+    } else {
+      const plans: ReinsertPlan[] = [];
+      metadata = 'staged-layouts';
+      for (const g of groups.values()) {
+        const p = await app.reinsert.plan(jobId, { tableMap: g.tableMap }, { rowIds: g.ids, anyStatus: true, database: g.database });
+        plans.push(p.plan);
+        metadata = p.metadata;
+      }
+      plan = mergePlans(plans);
+    }
+    const planned = plan.batches.reduce((n, b) => n + b.rows.length, 0);
     const header = [`rowback export of job ${jobId} (${ids.length} rows), ${new Date().toISOString()}, column metadata: ${metadata}`];
+    if (format === 'sql') header.push(`${planned} of the ${ids.length} row(s) planned to insert, as POST /api/jobs/${jobId}/reinsert plans approved rows (rows recovered from deletes)`, ...problemSummary(plan.problems));
+    if (job.complete === false && job.incomplete?.length) {
+      const first = job.incomplete[0]!.replace(/^INCOMPLETE:\s*/, '');
+      header.push(`WARNING: INCOMPLETE job: ${first}${job.incomplete.length > 1 ? ` (and ${job.incomplete.length - 1} more INCOMPLETE sentence(s), ${job.incomplete.length} in all: GET /api/jobs/${jobId} lists them)` : ' (1 INCOMPLETE sentence)'}`);
+    } else if (job.complete === null) {
+      header.push(`WARNING: whether job ${jobId}'s result is complete is not known (state ${job.state}: it runs, or did not finish, or finished before rowback recorded it)`);
+    }
     // The script holds every matching row whatever its review status: said at its top, so a script
     // run as it is never re-inserts rejected or unreviewed rows unknowingly (newcomer trial: 16 rows
     // exported, 13 approved, the header said only "16 rows").
@@ -175,11 +229,9 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     let chunks: Iterable<string>;
     if (format === 'sql') chunks = renderScriptChunks(plan, { header, foreignKeysKnown: metadata === 'target-catalog' });
     else {
-      // An undo deletes only what rowback's executed runs inserted (their ledgers), never a row
-      // that merely matches a staged key.
-      const inserted = insertedByRuns(app.staging, jobId);
       const notTouched = new Map(ids.filter((id) => !inserted.has(id)).map((id) => [id, 'no executed rowback run of this job inserted it'] as const));
-      chunks = renderUndoScriptChunks(plan, { rowIds: new Set(ids.filter((id) => inserted.has(id))), notTouched, header: [...header, 'undo: only rows that executed re-insert runs of this job inserted (their ledgers)'] });
+      const sides = [...runTarget].filter(([, w]) => w.tableMap && Object.keys(w.tableMap).length).map(([runId, w]) => `run ${runId}: ${Object.entries(w.tableMap!).map(([a, b]) => `${a} → ${b}`).join(', ')}`);
+      chunks = renderUndoScriptChunks(plan, { rowIds: new Set(ids.filter((id) => inserted.has(id))), notTouched, header: [...header, 'undo: only rows that executed re-insert runs of this job inserted (their ledgers), from the table each run put them in', ...(sides.length ? [`side tables of the runs: ${sides.join('; ')}`] : [])] });
     }
     // Streamed a batch at a time, with a turn of the event loop between batches.
     const body = Readable.from((async function* () {

@@ -6,7 +6,12 @@ import { ScanOperationList } from '../../worker/job-spec.js';
 export const JobIdParams = z.object({ id: z.coerce.number().int().positive() });
 export const RowParams = z.object({ id: z.coerce.number().int().positive(), rowId: z.coerce.number().int().positive() });
 
-const time = z.string().regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?)?$/, 'expected YYYY-MM-DD[THH:MM[:SS[.fff]]]');
+/**
+ * A begin-time bound as text: its form is checked where it is read (rows.ts toFilter, through
+ * `parseWindowTime`, as `scan --from/--to`), so a time with a zone (`…Z`, `…+02:00`) is told it
+ * "has a time zone" as the CLI tells it, not a generic "expected YYYY-MM-DD…".
+ */
+const time = z.string().max(64);
 
 /** Row filters, as query parameters and as the `filter` of a bulk decision. */
 export const RowFilterSchema = z.object({
@@ -16,19 +21,39 @@ export const RowFilterSchema = z.object({
     z.string().regex(new RegExp(`^(${ROW_STATUSES.join('|')})(,(${ROW_STATUSES.join('|')}))*$`), `expected one or more of ${ROW_STATUSES.join(', ')}, comma-separated`),
     z.array(z.enum(ROW_STATUSES as [string, ...string[]])),
   ]).optional().describe('pending, approved, rejected, reinserted, conflict (comma-separated for several)'),
-  from: time.optional().describe('begin time ≥ (server local time)'),
-  to: time.optional().describe('begin time ≤'),
+  from: time.optional().describe("begin time ≥ (the SQL Server's local time, no zone): YYYY-MM-DD[THH:MM[:SS[.fff]]], as `scan --from`"),
+  to: time.optional().describe('begin time ≤ (a day, minute or second covers all of it), as `scan --to`'),
   transactionId: z.string().max(40).optional(),
   q: z.string().max(200).optional().describe('free text over values (words; `prefix*`)'),
   sid: z.string().max(200).optional().describe("who began the row's transaction, by SID: hex (any case, 0x optional) or S-1-5-21-…; matches the row's meta.sid or meta.sidText (offline scans, where login is null)"),
   dbUser: z.string().max(300).optional().describe("who began the row's transaction, by database user (meta.dbUser, offline scans of a data file or backup): exact but case-insensitive, as SQL Server compares names under a default collation"),
 }).strict(); // an unknown key (a typo such as `tabel`) is a 400: dropped, it widened a bulk decision to every row
 
+/** The keys of a row filter (RowFilterSchema). */
+export const ROW_FILTER_KEYS = Object.keys(RowFilterSchema.shape) as (keyof z.infer<typeof RowFilterSchema>)[];
+
+/**
+ * A query string's row filter keys must have a value: `login=` (a script's unset `login=$LOGIN`)
+ * was taken as no filter and listed, counted and exported every row of the job, while `table=`
+ * was refused. An empty or blank value of any filter key is an issue naming that key (400
+ * INPUT_VALIDATION). A decision's body `filter` keeps its own rule: one that narrows nothing is
+ * INPUT_DECISION_ALL_ROWS.
+ */
+function refuseEmptyFilterValues(q: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  for (const k of ROW_FILTER_KEYS) {
+    const v = q[k];
+    const blank = (x: unknown) => typeof x === 'string' && x.trim() === '';
+    if (blank(v) || (Array.isArray(v) && v.some(blank))) {
+      ctx.addIssue({ code: 'custom', path: [k], message: `empty: give a value or leave ${k} out (an empty ${k} would filter nothing and take every row of the job)` });
+    }
+  }
+}
+
 export const RowListQuery = RowFilterSchema.extend({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: z.string().max(100).optional(),
   count: z.enum(['true', 'false']).optional().describe('also count every matching row (slower on big jobs)'),
-}).strict();
+}).strict().superRefine(refuseEmptyFilterValues);
 
 export const DecisionBody = z.object({
   decision: z.enum(['approve', 'reject']),
@@ -67,10 +92,11 @@ export const ReinsertBody = z.object({
 }).strict();
 
 export const ExportQuery = RowFilterSchema.extend({
-  format: z.enum(['csv', 'ndjson', 'sql', 'undo-sql']),
+  // any case, as the CLI's --format and the API's operations take theirs (`CSV` was a 400)
+  format: z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['csv', 'ndjson', 'sql', 'undo-sql'])).describe('csv, ndjson, sql, undo-sql (any case)'),
   /** CSV: cells exactly as decoded, without the spreadsheet formula guard (util/csv.ts). */
   csvRaw: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
-}).strict();
+}).strict().superRefine(refuseEmptyFilterValues);
 
 /** `status=a&status=b` and `status=a,b` both mean a list. */
 export function normaliseFilter<T extends { status?: string | string[] }>(f: T): T {
