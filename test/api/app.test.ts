@@ -131,6 +131,10 @@ describeCorpus('API (app.inject against a real SQLite file)', () => {
     const objs = nd.body.trim().split('\n').map((l) => JSON.parse(l));
     expect(objs).toHaveLength(20);
     expect(objs[0].values).toEqual({ Id: 1, C: 'ab   ', NC: 'xy   ' });
+    // the row `rowback scan --format ndjson` prints, with the staged row's id first and its status last
+    // (it was the store's record: jobId, and sid, page and slot under `meta`)
+    expect(Object.keys(objs[0])).toEqual(['id', 'table', 'lsn', 'operation', 'transactionId', 'beginTime', 'endTime', 'login', 'sid', 'spid', 'transactionName', 'allocUnitId', 'pageId', 'slotId', 'values', 'raw', 'warnings', 'source', 'status']);
+    expect(objs[0]).not.toHaveProperty('meta');
     const sql = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=sql&table=dbo.T2`, headers: bearer(t.tokens.viewer) });
     expect(sql.body).toContain('INSERT INTO [dbo].[T2] ([Id], [C], [NC]) VALUES (');
     expect(sql.body).toContain("nchar(5) = N'ab   '");

@@ -8,7 +8,7 @@ import { sidFilterForms } from '../../util/sid.js';
 import { parseWindowTime } from '../../recover/time-window.js';
 import { DEFAULT_REINSERT_OPERATIONS, mergePlans, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
 import { insertedByRuns } from '../../reinsert/service.js';
-import type { RowFilter } from '../../staging/types.js';
+import type { RowFilter, StagedRowWithRaw } from '../../staging/types.js';
 import { csvCell, csvValueHeaders, csvRecord } from '../../util/csv.js';
 import { CSV_FIXED, CSV_OWN_COLUMNS } from '../../recover/writers.js';
 import type { SqlValue } from '../../reconstruct/values.js';
@@ -136,7 +136,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     reply.header('x-rowback-complete', job.complete === null ? 'unknown' : String(job.complete));
     if (job.incomplete !== null) reply.header('x-rowback-incomplete', String(job.incomplete.length));
     if (format === 'ndjson') {
-      const gen = function* () { for (const r of app.staging.iterateRows(jobId, filter)) yield JSON.stringify(r) + '\n'; };
+      const gen = function* () { for (const r of app.staging.iterateRows(jobId, filter)) yield JSON.stringify(exportNdjsonRow(r)) + '\n'; };
       return reply.type('application/x-ndjson').header('content-disposition', `attachment; filename="${name}.ndjson"`).send(Readable.from(gen()));
     }
     if (format === 'csv') {
@@ -244,4 +244,43 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     })());
     return reply.type('application/sql; charset=utf-8').header('content-disposition', `attachment; filename="${name}${format === 'undo-sql' ? '-undo' : ''}.sql"`).send(body);
   });
+}
+
+/**
+ * A staged row as the NDJSON export writes it: the row `rowback scan --format ndjson` prints
+ * (table, lsn, operation, transactionId, beginTime, endTime, login, sid, sidText, dbUser, spid,
+ * transactionName, allocUnitId, pageId, slotId, values, after, raw, warnings, source; sidText,
+ * dbUser, host, program and after only when known), with the staged row's `id` first and its review
+ * `status` last, as the CSV export has them. It was the store's record (jobId, `meta` holding sid,
+ * allocUnitId, page, slot and source, no dbUser key): a parser written for the CLI's NDJSON broke
+ * on it (newcomer).
+ */
+export function exportNdjsonRow(r: StagedRowWithRaw): Record<string, unknown> {
+  const m = r.meta as { sid?: string | null; sidText?: string; dbUser?: string; host?: string; program?: string; allocUnitId?: string | null; pageId?: string | null; slotId?: number | null; source?: unknown };
+  return {
+    id: r.id,
+    table: r.table,
+    lsn: r.lsn,
+    operation: r.operation,
+    transactionId: r.transactionId,
+    beginTime: r.beginTime,
+    endTime: r.endTime,
+    login: r.login,
+    sid: m.sid ?? null,
+    ...(m.sidText ? { sidText: m.sidText } : {}),
+    ...(m.dbUser ? { dbUser: m.dbUser } : {}),
+    ...(m.host ? { host: m.host } : {}),
+    ...(m.program ? { program: m.program } : {}),
+    spid: r.spid,
+    transactionName: r.transactionName,
+    allocUnitId: m.allocUnitId ?? null,
+    pageId: m.pageId ?? null,
+    slotId: m.slotId ?? null,
+    values: r.values,
+    ...(r.after ? { after: r.after } : {}),
+    raw: r.raw,
+    warnings: r.warnings,
+    source: m.source ?? null,
+    status: r.status,
+  };
 }

@@ -87,7 +87,7 @@ describeCorpus('rows: filter by sid and dbUser (offline scans, login null)', () 
     const nd = await get(`/api/jobs/${jobId}/export?format=ndjson&sid=${encodeURIComponent(win.sidText)}`);
     const lines = nd.body.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(50);
-    expect(lines.every((l) => l.meta.sid === win.sid)).toBe(true);
+    expect(lines.every((l) => l.sid === win.sid)).toBe(true);
     const csv = await get(`/api/jobs/${jobId}/export?format=csv&dbUser=DBO`);
     expect(csv.body.trim().split('\n')).toHaveLength(51); // header + 50
     for (const format of ['sql', 'undo-sql']) {
