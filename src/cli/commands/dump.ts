@@ -110,7 +110,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
   try {
     // the report path is checked before any work, as --out is (a missing folder: one line, nothing read)
     if (opts.report !== undefined) assertWritableOutput('--report', opts.report, { opts });
-    let result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number };
+    let result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; interrupted?: string | null };
     try {
       result = opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined
         ? await runPointInTimeDump(opts, stdout, stderr, interrupt)
@@ -127,7 +127,8 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
       }
       throw e;
     }
-    if (opts.report !== undefined) writeDumpReport(opts, result, interrupt.by, Date.now() - started);
+    // whether the rows stopped short (a signal after the last row leaves a whole result)
+    if (opts.report !== undefined) writeDumpReport(opts, result, result.interrupted !== undefined ? result.interrupted : interrupt.by, Date.now() - started);
     return result;
   } finally {
     interrupt.release();
@@ -166,7 +167,7 @@ function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedI
   }
 }
 
-async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number }> {
+async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; interrupted?: string | null }> {
   const named = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
   if (opts.all && named.length) throw new InputError('INPUT_BAD_OPTION', 'give --table or --all, not both');
   if (!opts.all && named.length === 0) throw new InputError('INPUT_BAD_OPTION', 'give --table schema.name (repeatable) or --all');
@@ -242,7 +243,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     if (interrupt.by) {
       stderr.write(`rowback dump: INTERRUPTED by ${interrupt.by}: stopped before any row was read; nothing was written${opts.out ? ` (${opts.out} left as it was)` : ''}\n`);
       process.exitCode = exitCodeOf(interrupt.by);
-      return { rows: 0, skipped, tables: [] };
+      return { rows: 0, skipped, tables: [], interrupted: interrupt.by };
     }
     if (opts.format === 'csv') {
       // the values, then where each row is (page, slot; with remnants offset); a value column named like one of these is `[name]` (csvValueHeaders)
@@ -258,8 +259,15 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     // where each table's skipped items start in rowSkipped (readTableRows adds the page reader's
     // items of the table's walk there too): the INCOMPLETE line names the table of a failed page
     const starts: Array<{ table: string; at: number }> = [];
+    // Whether the dump stopped because of a signal with rows left unread: a signal that came once
+    // the last row was written (the output being flushed) said "the dump stopped before its end …
+    // only part of the result", exit 130, of a whole result (as log did: newcomer)
+    let stoppedEarly = false;
     tables: for (const { qualified, columns } of tables) {
-      if (interrupt.by) break;
+      if (interrupt.by) {
+        stoppedEarly = true;
+        break;
+      }
       starts.push({ table: qualified, at: rowSkipped.length });
       const t: DumpedTable = { table: qualified, rows: 0, ghosts: 0, remnants: 0 };
       done.push(t);
@@ -277,6 +285,10 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
         return o;
       };
       for (const r of readTableRows(source, md, qualified, { includeGhosts: opts.includeGhosts, includeRemnants: opts.includeRemnants, skipped: rowSkipped, reader })) {
+        if (interrupt.by) {
+          stoppedEarly = true;
+          break tables;
+        }
         if (r.ghost && !r.remnant) t.ghosts++;
         if (r.remnant) t.remnants++;
         if (rows % 1000 === 0) progress.update(() => `rowback dump: ${qualified}: ${t.rows} rows (${rows} in all), ${reader.stats.read} pages read (${Math.round(rows / ((Date.now() - started) / 1000))} rows/s)`);
@@ -295,7 +307,6 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
         rows++;
         t.rows++;
         if (r.warnings.length) warnedRows++;
-        if (interrupt.by) break tables;
       }
     }
     progress.done();
@@ -321,11 +332,13 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
     sayWarnedRows(stderr, 'dump', warnedRows, rows, opts);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
-    if (interrupt.by) {
+    if (interrupt.by && stoppedEarly) {
       stderr.write(`rowback dump: INTERRUPTED by ${interrupt.by}: the dump stopped before its end${done.length ? ` (in ${done[done.length - 1].table})` : ''}; the ${rows} row(s) written are only part of the result\n`);
       process.exitCode = exitCodeOf(interrupt.by);
+    } else if (interrupt.by) {
+      stderr.write(`rowback dump: note: ${interrupt.by} came after the last row was read: the ${rows} row(s) written are the whole result\n`);
     }
-    return { rows, skipped, tables: done, warnedRows };
+    return { rows, skipped, tables: done, warnedRows, interrupted: stoppedEarly ? interrupt.by : null };
   } finally {
     source.close();
   }

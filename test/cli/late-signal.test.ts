@@ -16,7 +16,7 @@ import { corpusPath, describeCorpus } from '../support/corpus.js';
 const cli = captureCli();
 describeCorpus('log: a signal after the last record', () => {
   const trn = corpusPath('appveyor-lab', 'RestoreTimeClean', 'RestoreTimeClean_2.trn');
-  const run = async (signalAtLine: number, file = trn) => {
+  const run = async (signalAtLine: number, file = trn, argv?: (out: string) => string[]) => {
     const out = join(mkdtempSync(join(tmpdir(), 'rowback-late-signal-')), 'r.ndjson');
     const fs = await import('node:fs');
     let lines = 0;
@@ -31,8 +31,8 @@ describeCorpus('log: a signal after the last record', () => {
       return (real as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
     });
     try {
-      const r = await cli('log', file, '--format', 'ndjson', '--out', out);
-      return { ...r, given, written: readFileSync(out, 'utf8').trim().split('\n').length };
+      const r = await cli(...(argv ? argv(out) : ['log', file, '--format', 'ndjson', '--out', out]));
+      return { ...r, given, out, written: readFileSync(out, 'utf8').trim().split('\n').length };
     } finally {
       spy.mockRestore();
     }
@@ -55,5 +55,19 @@ describeCorpus('log: a signal after the last record', () => {
     expect(early.code).toBe(130);
     expect(early.stderr).toMatch(/INTERRUPTED by SIGINT: the log was not read to its end; the \d+ record\(s\) written are only part of the result/);
     expect(early.written).toBeLessThan(19_319);
+  });
+
+  it('dump: at the last row, the whole result and exit 0; before it, INTERRUPTED and exit 130 (REAL: pubs-2012 pubs.bak dbo.authors, 26 rows)', async () => {
+    const argv = (out: string) => ['dump', '--bak', corpusPath('pubs-2012', 'pubs.bak'), '--table', 'dbo.authors', '--out', out, '--report', `${out}.report.json`];
+    const late = await run(26, trn, argv);
+    expect([late.given, late.written, late.code]).toEqual([true, 26, 0]);
+    expect(late.stderr).not.toContain('INTERRUPTED');
+    expect(late.stderr).toContain('rowback dump: note: SIGINT came after the last row was read: the 26 row(s) written are the whole result');
+    expect(JSON.parse(readFileSync(`${late.out}.report.json`, 'utf8'))).toMatchObject({ rows: 26, complete: true });
+    const early = await run(3, trn, argv);
+    expect([early.given, early.code]).toEqual([true, 130]);
+    expect(early.stderr).toMatch(/rowback dump: INTERRUPTED by SIGINT: the dump stopped before its end \(in dbo\.authors\); the 3 row\(s\) written are only part of the result/);
+    expect(early.written).toBe(3);
+    expect(JSON.parse(readFileSync(`${early.out}.report.json`, 'utf8'))).toMatchObject({ rows: 3, complete: false, interrupted: 'SIGINT' });
   });
 });
