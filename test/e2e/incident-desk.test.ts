@@ -5,11 +5,11 @@
  * against a configured target (a FakeTarget stands in for SQL Server: no server runs here).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { browserDescribe, launchChromium } from '../support/browser.js';
+import { browserDescribe, closeReviewPage, serveReviewPage } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
@@ -50,10 +50,8 @@ describeBrowser('incident desk in chromium: files → review → re-insert', () 
       targets: { side: { connectionString: `Server=side-sql;Database=CRM_restore;User Id=rb;Password=${SECRET}` } },
       connectTarget: () => target,
     });
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
-    ctx = await launchChromium(join(dir, 'profile'), { acceptDownloads: true });
+    ({ base, ctx, page: op } = await serveReviewPage(app, dir, { acceptDownloads: true }));
     await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
-    op = ctx.pages()[0] ?? (await ctx.newPage());
     rev = await ctx.newPage();
     for (const p of [op, rev]) {
       p.on('pageerror', (e) => errors.push(String(e)));
@@ -62,12 +60,9 @@ describeBrowser('incident desk in chromium: files → review → re-insert', () 
   }, 120_000);
 
   afterAll(async () => {
-    await ctx?.close();
-    await app?.close();
-    store?.close();
+    await closeReviewPage({ ctx, app, store });
     target?.dispose();
-    if (process.env.ROWBACK_KEEP_SCREENSHOTS) process.stderr.write(`screenshots kept in ${dir}\n`);
-    else rmSync(dir, { recursive: true, force: true });
+    await closeReviewPage({ dir });
   });
 
   async function signIn(p: Page, token: string): Promise<void> {

@@ -7,7 +7,7 @@
  * against the DDL (a table it lacks is 400 naming metadata.allocUnits.dbo.Nope).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -16,7 +16,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { browserDescribe, launchChromium } from '../support/browser.js';
+import { browserDescribe, closeReviewPage, serveReviewPage } from '../support/browser.js';
 import { CORPUS_DIR, corpusAvailable, corpusPath } from '../support/corpus.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
@@ -37,9 +37,10 @@ describeBrowser('new-job form: AllocUnitId as one id or schema.name=id pairs', (
     store = new StagingStore(join(dir, 'staging.db'));
     const operator = store.createToken('olga', 'operator').token;
     app = await buildApp({ store, logger: silentLogger, fileRoots: [CORPUS_DIR] });
-    const base = await app.listen({ host: '127.0.0.1', port: 0 });
-    ctx = await launchChromium(join(dir, 'profile'));
-    page = ctx.pages()[0] ?? (await ctx.newPage());
+    const served = await serveReviewPage(app, dir);
+    const base = served.base;
+    ctx = served.ctx;
+    page = served.page;
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/jobs') posted.push(JSON.parse(r.postData() ?? '{}')); });
     await page.goto(base + '/');
@@ -49,10 +50,7 @@ describeBrowser('new-job form: AllocUnitId as one id or schema.name=id pairs', (
   }, 120_000);
 
   afterAll(async () => {
-    await ctx?.close();
-    await app?.close();
-    store?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await closeReviewPage({ ctx, app, store, dir });
   });
 
   const submit = async (alloc: string) => {

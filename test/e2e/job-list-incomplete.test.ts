@@ -6,11 +6,11 @@
  * on the store; the INCOMPLETE sentence is of the form a torn log gives).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { browserDescribe, launchChromium } from '../support/browser.js';
+import { browserDescribe, closeReviewPage, serveReviewPage } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
@@ -43,16 +43,11 @@ describeBrowser('the job list marks an INCOMPLETE job, in chromium', () => {
       ids[k] = job.id;
     }
     app = await buildApp({ store, logger: silentLogger, validateJob: async () => {} });
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
-    ctx = await launchChromium(join(dir, 'profile'));
-    page = ctx.pages()[0] ?? (await ctx.newPage());
+    ({ base, ctx, page } = await serveReviewPage(app, dir));
   }, 120_000);
 
   afterAll(async () => {
-    await ctx?.close();
-    await app?.close();
-    store?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await closeReviewPage({ ctx, app, store, dir });
   });
 
   it('an INCOMPLETE job reads "succeeded · INCOMPLETE", not green; a whole one stays a green "succeeded"', async () => {

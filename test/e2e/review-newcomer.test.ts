@@ -8,11 +8,11 @@
  * as its text (it was read as UTF-8: NULs between the letters).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { browserDescribe, launchChromium } from '../support/browser.js';
+import { browserDescribe, closeReviewPage, serveReviewPage } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
@@ -43,16 +43,11 @@ describeBrowser('a job that staged no rows, in chromium', () => {
     store.appendAudit('system', 'job.notes', job.id, { notes: [WHY] });
     store.setJobState(job.id, 'succeeded');
     app = await buildApp({ store, logger: silentLogger, validateJob: async () => {} });
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
-    ctx = await launchChromium(join(dir, 'profile'));
-    page = ctx.pages()[0] ?? (await ctx.newPage());
+    ({ base, ctx, page } = await serveReviewPage(app, dir));
   }, 120_000);
 
   afterAll(async () => {
-    await ctx?.close();
-    await app?.close();
-    store?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await closeReviewPage({ ctx, app, store, dir });
   });
 
   it('shows why, open, and says the job staged no rows', async () => {

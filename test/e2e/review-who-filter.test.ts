@@ -6,13 +6,13 @@
  * that changed nothing says why. The row images are the corpus's; the who (SIDs, users) is test
  * data (test/staging/fixtures.ts OFFLINE_WHO). No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { browserDescribe, launchChromium } from '../support/browser.js';
+import { browserDescribe, closeReviewPage, serveReviewPage } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
 import { buildApp } from '../../src/api/app.js';
 import { StagingStore } from '../../src/staging/store.js';
@@ -42,9 +42,7 @@ describeBrowser('review page: who, offline; the whole job only when confirmed', 
     store.stageBatch(jobId, offlineRows(150));
     store.setJobState(jobId, 'succeeded');
     app = await buildApp({ store, logger: silentLogger, validateJob: async () => {} });
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
-    ctx = await launchChromium(join(dir, 'profile'));
-    page = ctx.pages()[0] ?? (await ctx.newPage());
+    ({ base, ctx, page } = await serveReviewPage(app, dir));
     await page.goto(base + '/');
     await page.locator('#token').fill(reviewer);
     await page.locator('#login-button').click();
@@ -52,10 +50,7 @@ describeBrowser('review page: who, offline; the whole job only when confirmed', 
   }, 120_000);
 
   afterAll(async () => {
-    await ctx?.close();
-    await app?.close();
-    store?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await closeReviewPage({ ctx, app, store, dir });
   });
 
   const apply = async (sid: string, dbUser: string) => {

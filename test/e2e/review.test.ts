@@ -5,11 +5,11 @@
  * dry-run script, and checks the screenshots (PNG, size, pixels).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { browserDescribe, launchChromium } from '../support/browser.js';
+import { browserDescribe, closeReviewPage, serveReviewPage } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
@@ -60,17 +60,11 @@ describeBrowser('review page in chromium', () => {
       // the fake source reads no files: its spec names a file that does not exist
       validateJob: async () => {},
     });
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
-    ctx = await launchChromium(join(dir, 'profile'), { viewport: VIEWPORT });
-    page = ctx.pages()[0] ?? (await ctx.newPage());
+    ({ base, ctx, page } = await serveReviewPage(app, dir, { viewport: VIEWPORT }));
   }, 120_000);
 
   afterAll(async () => {
-    await ctx?.close();
-    await app?.close();
-    store?.close();
-    if (process.env.ROWBACK_KEEP_SCREENSHOTS) process.stderr.write(`screenshots kept in ${dir}\n`);
-    else rmSync(dir, { recursive: true, force: true });
+    await closeReviewPage({ ctx, app, store, dir });
   });
 
   async function shot(name: string): Promise<ReturnType<typeof readPng>> {

@@ -3,9 +3,11 @@
  * browser is, the loud skip when it is missing (a failure under CI=true: the browser test must
  * run there), and one launch with the flags every test uses.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { describe } from 'vitest';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** The chromium binary: `ROWBACK_CHROMIUM`, else Debian's `/usr/bin/chromium`. */
 export const CHROMIUM = process.env.ROWBACK_CHROMIUM ?? '/usr/bin/chromium';
@@ -34,4 +36,36 @@ export function launchChromium(profileDir: string, options: { viewport?: { width
     ...(options.acceptDownloads ? { acceptDownloads: true } : {}),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** The review page served by `app` and opened in chromium (serveReviewPage). */
+export interface ServedPage {
+  base: string;
+  ctx: BrowserContext;
+  page: Page;
+}
+
+/**
+ * Listens `app` on 127.0.0.1 (any free port) and opens its review page's browser: a chromium
+ * profile in `dir/profile` (launchChromium's `options`), its first page. The set-up six browser
+ * test files wrote each.
+ */
+export async function serveReviewPage(app: FastifyInstance, dir: string, options: Parameters<typeof launchChromium>[1] = {}): Promise<ServedPage> {
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const ctx = await launchChromium(join(dir, 'profile'), options);
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  return { base, ctx, page };
+}
+
+/**
+ * Closes what a browser test opened, whichever of them were: the browser, the app, the staging
+ * store; then removes `dir`, unless ROWBACK_KEEP_SCREENSHOTS asks to keep it (said on stderr).
+ */
+export async function closeReviewPage(o: { ctx?: BrowserContext; app?: FastifyInstance; store?: { close(): void }; dir?: string }): Promise<void> {
+  await o.ctx?.close();
+  await o.app?.close();
+  o.store?.close();
+  if (!o.dir) return;
+  if (process.env.ROWBACK_KEEP_SCREENSHOTS) process.stderr.write(`screenshots kept in ${o.dir}\n`);
+  else rmSync(o.dir, { recursive: true, force: true });
 }
