@@ -70,4 +70,14 @@ describeCorpus('log: a signal after the last record', () => {
     expect(early.written).toBe(3);
     expect(JSON.parse(readFileSync(`${early.out}.report.json`, 'utf8'))).toMatchObject({ rows: 3, complete: false, interrupted: 'SIGINT' });
   });
+
+  it('scan: a signal while the output is flushed, after the log was read: the whole result, exit 0, --report complete (REAL: AngularJs_CRUD, 16 rows)', async () => {
+    const a = (f: string) => corpusPath('AngularJs_CRUD', 'App_Data', f);
+    const argv = (out: string) => ['scan', '--mdf', a('Database1.mdf'), '--ldf', a('Database1_log.ldf'), '--out', out, '--report', `${out}.report.json`];
+    const late = await run(16, trn, argv);
+    expect([late.given, late.written, late.code]).toEqual([true, 16, 0]);
+    expect(late.stderr).not.toContain('INTERRUPTED');
+    expect(late.stderr).toContain('rowback scan: note: SIGINT came after the log was read to its end: the 16 row(s) written are the whole result');
+    expect(JSON.parse(readFileSync(`${late.out}.report.json`, 'utf8'))).toMatchObject({ rows: 16, complete: true });
+  });
 });

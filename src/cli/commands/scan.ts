@@ -226,6 +226,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       throw e;
     }
     progress.done();
+    // A signal from here on (the output's last writes and flush) finds the log read to its end:
+    // the result is whole (it was called INTERRUPTED, "only part of the result", exit 130, as log
+    // and dump did). One during the reading stops it (recover-rows.ts), so is a stop.
+    const byDuringRead = interruption.by;
     await writer.end();
     if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
 
@@ -242,7 +246,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const damagedLine = loss
       ? `rowback scan: INCOMPLETE: the data file's catalog is damaged (${catalogDamageSubject(damaged)}): ${loss.clause}, not in this result; scan with an undamaged copy (a backup: --bak), or give the tables with --ddl/--schema\n`
       : '';
-    const interruptedBy = interruption.by;
+    const interruptedBy = byDuringRead;
+    const lateSignal = interruption.by && !byDuringRead ? interruption.by : null;
     // tables whose decoded rows the layout check held back: rows left out, as lost log is
     const held = notPrinted(skipped).heldClause(opts.quiet ? 'of the summary (without --quiet) and of --report' : 'above (also in --report)');
     // row operations that did not decode: those rows are missing, as rows of lost log are (a damaged
@@ -325,6 +330,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
     sayWarnedRows(process.stderr, 'scan', warnedRows, rows, opts);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
+    if (lateSignal) process.stderr.write(`rowback scan: note: ${lateSignal} came after the log was read to its end: the ${rows} row(s) written are the whole result\n`);
     if (interruptedBy) {
       process.stderr.write(`rowback scan: INTERRUPTED by ${interruptedBy}: the log was not read to its end; the ${rows} row(s) written are only part of the result\n`);
       process.exitCode = interruptedBy === 'SIGINT' ? 130 : 143;
