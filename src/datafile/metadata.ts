@@ -126,14 +126,6 @@ export interface DataFileMetadata {
    * user names, not server login names (those live in master, which rowback does not read).
    */
   principals: DatabasePrincipal[] | null;
-  /**
-   * The allocation units the catalog names that are not a user table's heap or clustered index
-   * (those are in `partitionLayouts`), by AllocUnitId (decimal) → what owns them, e.g.
-   * `nonclustered index 2 of dbo.Contact`, `internal table queue_messages_1977058079 (IT)`,
-   * `system table sysrscols (S)`: rows logged on them are not user table data (a scan counts them
-   * apart, committed.ts), where a unit the catalog does not name at all may be a table it lacks.
-   */
-  otherAllocUnits: Map<string, string>;
 }
 
 export interface DatabasePrincipal {
@@ -236,44 +228,7 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
     warnings,
     skipped: [...reader.skipped, ...skipped],
     principals: readDatabasePrincipals(st),
-    otherAllocUnits: otherAllocUnits(st, tables),
   };
-}
-
-/**
- * DataFileMetadata.otherAllocUnits: every allocation unit of sysallocunits whose rowset (sysrowsets:
- * idmajor the object id, idminor the index id) is not the heap or clustered index of a table in
- * `tables`, named by its object in sysschobjs and its type. Catalog rows that cannot be read leave
- * their units out (a scan then counts them as units the catalog does not name).
- */
-function otherAllocUnits(st: SystemTables, tables: DataFileTable[]): Map<string, string> {
-  const own = new Set(tables.flatMap((t) => t.partitions.flatMap((p) => p.allocUnits.map((a) => a.allocUnitId))));
-  const objects = new Map(st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs').map((o) => [num(o.id), o]));
-  const names = new Map(tables.map((t) => [t.layout.objectId, `${t.layout.schema}.${t.layout.name}`]));
-  const rowsets = new Map(st.rowsets.map((r) => [big(r.rowsetid), r]));
-  const out = new Map<string, string>();
-  for (const au of st.allocUnits) {
-    if (own.has(au.auid)) continue;
-    const rs = rowsets.get(au.ownerid);
-    if (!rs) continue;
-    const objectId = num(rs.idmajor);
-    const indexId = num(rs.idminor);
-    const o = objects.get(objectId);
-    const table = names.get(objectId);
-    if (table) {
-      if (indexId > 1) out.set(au.auid, `nonclustered index ${indexId} of ${table}`);
-      continue;
-    }
-    if (!o) continue;
-    const type = (str(o.type) ?? '').trim();
-    const shipped = (num(o.status) & SCHOBJ_MS_SHIPPED) !== 0;
-    // a user table the catalog names but `tables` left out (no partition read) is a table whose
-    // rows are not printed: left unnamed here, so a scan counts it as missing
-    if (type === 'U' && !shipped && indexId <= 1) continue;
-    const kind = type === 'IT' ? 'internal table' : type === 'S' ? 'system table' : type === 'U' ? (indexId > 1 ? 'table' : 'shipped table') : `object of type ${type}`;
-    out.set(au.auid, `${kind} ${str(o.name) ?? `object_${objectId}`} (${type || '?'})${indexId > 1 ? `, index ${indexId}` : ''}`);
-  }
-  return out;
 }
 
 function buildTables(st: SystemTables, warnings: string[], systemSkipped: SkippedItem[] = []): DataFileTable[] {

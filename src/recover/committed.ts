@@ -77,12 +77,6 @@ export interface CommittedScanStats {
    */
   indexRowOps?: number;
   /**
-   * Row operations of the wanted kinds on allocation units the catalog names as other objects than
-   * a user table's data (MetadataCatalog.otherObjectOf: internal tables, shipped tables, a
-   * nonclustered index's data records): not user rows, not counted in `rowOps`.
-   */
-  otherObjectRowOps?: number;
-  /**
    * Of `unknownAllocUnitRowOps`, the count per AllocUnitId (decimal), for the first
    * UNKNOWN_ALLOC_UNITS_KEPT distinct units (later ones are only in the total): explainNoRows names
    * the most frequent. Updated only on the unknown-allocation-unit path. Absent in stats built by
@@ -185,7 +179,6 @@ export function emptyStats(): CommittedScanStats {
     otherTableRowOps: 0,
     unknownAllocUnitRowOps: 0,
     indexRowOps: 0,
-    otherObjectRowOps: 0,
     systemTableRowOps: 0,
     unknownAllocUnits: new Map(),
     compensationRowOps: 0,
@@ -532,13 +525,6 @@ export async function* committedCandidateBatches(
         stats.indexRowOps = (stats.indexRowOps ?? 0) + 1;
         continue;
       }
-      // a unit the catalog names as another object than a user table's data (an internal table:
-      // change tracking, Query Store; a shipped table): not user rows, counted apart (they were
-      // counted as on tables the catalog lacks, which a scan now calls INCOMPLETE)
-      if (!table && !system && r.AllocUnitId && catalog.otherObjectOf?.(r.AllocUnitId) !== undefined) {
-        stats.otherObjectRowOps = (stats.otherObjectRowOps ?? 0) + 1;
-        continue;
-      }
       stats.rowOps++;
       if (!table) {
         stats.unknownAllocUnitRowOps++;
@@ -743,8 +729,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   const rowless = stats.rowlessRemovals
     ? `; but ${n(stats.rowlessRemovals)} committed TRUNCATE TABLE / DROP TABLE transaction(s), whose rows no log record holds (see the notes above; only a backup has them)`
     : '';
-  const index = (stats.indexRowOps ? `; ${n(stats.indexRowOps)} more on index rows of indexes the metadata does not know (nonclustered indexes: not table data, their tables' rows are counted on the data rows)` : '')
-    + (stats.otherObjectRowOps ? `; ${n(stats.otherObjectRowOps)} more on internal, system or shipped objects the catalog names (not user tables: change tracking, Query Store and the like)` : '');
+  const index = stats.indexRowOps ? `; ${n(stats.indexRowOps)} more on index rows of indexes the metadata does not know (nonclustered indexes: not table data, their tables' rows are counted on the data rows)` : '';
   if (stats.rowOps === 0) return `${span}; it holds no ${what} on table data rows (heap or clustered index)${index}${rowless}`;
   const parts: string[] = [];
   if (stats.unknownAllocUnitRowOps) {

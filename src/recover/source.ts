@@ -16,12 +16,6 @@ export interface MetadataCatalog {
   byAllocUnit(allocUnitId: string): TableLayout | undefined;
   /** By `schema.name`, case-insensitive: the table's entry of tables(). */
   byName(qualified: string): TableLayout | undefined;
-  /**
-   * Optional (a data file's or backup's catalog): what owns an allocation unit the catalog names
-   * that is not a user table's heap or clustered index (a nonclustered index, an internal or system
-   * table), undefined for a user table's or a unit it does not name (DataFileMetadata.otherAllocUnits).
-   */
-  otherObjectOf?(allocUnitId: string): string | undefined;
 }
 
 export interface TransactionInfo {

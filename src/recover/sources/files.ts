@@ -114,7 +114,7 @@ export interface FileRecoverySource extends RecoverySource {
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
 interface DatafileApi {
-  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number }; principals?: Array<{ name: string; type: string; sid: string | null }> | null; otherAllocUnits?: Map<string, string> };
+  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
   /** The .mdf and its .ndf files as one page source (open-data-files.ts). */
   openDataFiles(paths: string[]): PageSource;
   /** Off-row values of logged row images from the pages (table-rows.ts). */
@@ -626,10 +626,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       for (const p of meta.principals ?? []) if (p.sid && p.sid !== '0x00') principals.set(p.sid.toUpperCase(), { name: p.name, type: p.type });
       for (const s of meta.skipped ?? []) skipped.push(s);
       // Per partition: a row is decoded with its own partition's layout (compression may differ).
-      // the units the catalog names that are not a user table's data (nonclustered indexes,
-      // internal and system tables): their rows are counted apart, not as tables it lacks
-      const others = meta.otherAllocUnits;
-      catalog = others?.size ? { ...catalogFromLayouts(meta.partitionLayouts), otherObjectOf: (id: string) => others.get(id) } : catalogFromLayouts(meta.partitionLayouts);
+      catalog = catalogFromLayouts(meta.partitionLayouts);
       logger?.debug({ tables: meta.tables.length }, 'metadata read');
       return catalog;
     },
