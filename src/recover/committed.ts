@@ -521,7 +521,9 @@ export async function* committedCandidateBatches(
           systemUnit.set(r.AllocUnitId, (system = isSystemBaseTableAllocUnit(r.AllocUnitId)));
         }
       }
-      if (!table && !system && isIndexRecordImage(r['RowLog Contents 0'])) {
+      // only an insert's or a delete's image is a whole record: an update logs the changed bytes
+      // (a column's value at an offset), whose first byte is no record header
+      if (!table && !system && (op === LOP_INSERT_ROWS || op === LOP_DELETE_ROWS) && isIndexRecordImage(r['RowLog Contents 0'])) {
         stats.indexRowOps = (stats.indexRowOps ?? 0) + 1;
         continue;
       }
