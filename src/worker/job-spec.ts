@@ -90,11 +90,13 @@ export function jobAllocUnitIds(m: JobMetadata, layouts: readonly TableLayout[])
   const ids = new Map<string, string>();
   if (m.allocUnit !== undefined) {
     if (layouts.length !== 1) throw new InputError('INPUT_BAD_OPTION', `metadata.allocUnit names the allocation unit of one table, but the metadata has ${layouts.length}: give metadata.allocUnits by table name`, { field: 'metadata.allocUnit' });
-    ids.set(`${layouts[0]!.schema}.${layouts[0]!.name}`, m.allocUnit);
+    ids.set(`${layouts[0]!.schema}.${layouts[0]!.name}`, BigInt(m.allocUnit).toString());
   }
   const names = new Set(layouts.map((l) => `${l.schema}.${l.name}`));
   const byId = new Map<string, string>();
-  for (const [name, id] of Object.entries(m.allocUnits ?? {})) {
+  for (const [name, given] of Object.entries(m.allocUnits ?? {})) {
+    // as the log prints it: '0720…' matched no record, and the table's rows went unsaid
+    const id = BigInt(given).toString();
     const field = `metadata.allocUnits.${name}`;
     let t: string | undefined;
     try {
