@@ -687,7 +687,9 @@ export function hashToken(token: string): string {
 
 /** User text → an FTS5 query of quoted terms (AND), a trailing `*` kept as a prefix search. */
 export function ftsQuery(q: string): string {
-  const terms = q.trim().split(/\s+/).filter(Boolean).map((t) => {
+  // a NUL separates words as a space does: inside the query's quotes it ended SQLite's string
+  // ("unterminated string", a 500 for `q=%00`)
+  const terms = q.trim().split(/[\s\u0000]+/).filter(Boolean).map((t) => {
     const prefix = t.endsWith('*');
     const core = (prefix ? t.slice(0, -1) : t).replace(/"/g, '""');
     return core ? `"${core}"${prefix ? '*' : ''}` : '';
