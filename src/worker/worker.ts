@@ -362,7 +362,7 @@ export class JobWorker {
       log.error({ err: e, code: error.code }, 'job failed');
     } finally {
       clearInterval(sampler);
-      try { this.store.indexPending(); } catch (e) { log.warn({ err: e }, 'free-text indexing failed; rows stay searchable through LIKE'); }
+      try { this.store.indexPending(); } catch (e) { log.warn({ err: e }, 'free-text indexing failed; the next search by q indexes the rows itself (or refuses with STAGING_INDEX_BUSY)'); }
       this.running.delete(jobId);
       await source?.close().catch((e: unknown) => log.warn({ err: e }, 'closing the source failed'));
     }
