@@ -208,6 +208,12 @@ interface TxnState extends TransactionInfo {
   pairsLost: Set<string> | null;
   /** LSN of its LOP_BEGIN_XACT, when read. */
   beginLsn: string | null;
+  /**
+   * Its wanted row operations on allocation units the catalog does not name (not a system base
+   * table's), by unit: counted in `unknownAllocUnitRowOps` at its commit, as uncommitted or rolled
+   * back otherwise. Null until the first one.
+   */
+  unknown?: Map<string, number> | null;
 }
 
 interface HeldCandidate {
@@ -356,6 +362,11 @@ export async function* committedCandidateBatches(
     txns.set(id, t);
     return t;
   };
+  const unknownCount = (t: TxnState): number => {
+    let n = 0;
+    for (const k of t.unknown?.values() ?? []) n += k;
+    return n;
+  };
   const info = (t: TxnState): TransactionInfo => ({ transactionId: t.transactionId, beginTime: t.beginTime, endTime: t.endTime, name: t.name, sid: t.sid, login: t.login, spid: t.spid });
 
   const keep = options.onRecord ? undefined : recordKeep(pairOp ? new Set([...wantedOps, pairOp]) : wantedOps);
@@ -376,6 +387,7 @@ export async function* committedCandidateBatches(
         }
         const prior = txns.get(r['Transaction ID']);
         if (prior) dropPairs(prior);
+        if (prior?.unknown && prior.inWindow) stats.uncommittedRowOps += unknownCount(prior);
         if (prior?.held) {
           // A second BEGIN for a transaction still open here (a stale record of a reused VLF, or
           // overlapping inputs): what it held never committed in this log. Before, the map entry was
@@ -401,11 +413,26 @@ export async function* committedCandidateBatches(
         const pairs = t.pairs;
         const pairsLost = t.pairsLost;
         dropPairs(t);
+        // operations on units the catalog does not name: missing from the result only when committed
+        const unknownN = t.unknown ? unknownCount(t) : 0;
         if (op === LOP_ABORT_XACT) {
-          stats.uncommittedRowOps += n;
-          stats.rolledBackRowOps += n;
+          stats.uncommittedRowOps += n + unknownN;
+          stats.rolledBackRowOps += n + unknownN;
           await held?.discard();
           continue;
+        }
+        if (t.unknown) {
+          stats.unknownAllocUnitRowOps += unknownN;
+          const units = stats.unknownAllocUnits;
+          if (units) {
+            for (const [au, k] of t.unknown) {
+              if (au === '') continue;
+              const had = units.get(au);
+              if (had !== undefined) units.set(au, had + k);
+              else if (units.size < UNKNOWN_ALLOC_UNITS_KEPT) units.set(au, k);
+            }
+          }
+          t.unknown = null;
         }
         t.endTime = r['End Time'] ?? null;
         const rowless = t.inWindow ? rowlessRemovalKind(t.name) : null;
@@ -528,6 +555,24 @@ export async function* committedCandidateBatches(
         continue;
       }
       stats.rowOps++;
+      if (!table && !system) {
+        // a table the catalog does not name: its rows are missing from the result only when the
+        // operation committed, in the window, and undid nothing (they were counted as read: a
+        // rolled-back, uncommitted or out-of-window delete was an INCOMPLETE "committed delete")
+        if (r.compensation || (r.Description ?? '').includes('COMPENSATION')) {
+          stats.compensationRowOps++;
+          continue;
+        }
+        const t = txns.get(r['Transaction ID']) ?? newTxn(r['Transaction ID'], null);
+        if (!t.inWindow) {
+          stats.outsideWindowRowOps++;
+          continue;
+        }
+        const u = (t.unknown ??= new Map());
+        const au = r.AllocUnitId ?? '';
+        u.set(au, (u.get(au) ?? 0) + 1);
+        continue;
+      }
       if (!table) {
         stats.unknownAllocUnitRowOps++;
         if (stats.systemTableRowOps !== undefined && system) stats.systemTableRowOps++;
@@ -584,7 +629,7 @@ export async function* committedCandidateBatches(
     }
     // No commit or abort in the log: the rows cannot be told committed.
     for (const t of txns.values()) {
-      if (t.inWindow) stats.uncommittedRowOps += t.held?.count ?? 0;
+      if (t.inWindow) stats.uncommittedRowOps += (t.held?.count ?? 0) + (t.unknown ? unknownCount(t) : 0);
     }
   } finally {
     for (const t of txns.values()) await t.held?.discard();
