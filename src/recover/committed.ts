@@ -77,6 +77,12 @@ export interface CommittedScanStats {
    */
   indexRowOps?: number;
   /**
+   * Row operations of the wanted kinds on allocation units the data file's catalog names for no
+   * user table's data (MetadataCatalog.namesOtherUnit: a nonclustered, XML or columnstore index, an
+   * internal table such as change tracking's or a Service Broker queue's), not counted in `rowOps`.
+   */
+  otherUnitRowOps?: number;
+  /**
    * Of `unknownAllocUnitRowOps`, the count per AllocUnitId (decimal), for the first
    * UNKNOWN_ALLOC_UNITS_KEPT distinct units (later ones are only in the total): explainNoRows names
    * the most frequent. Updated only on the unknown-allocation-unit path. Absent in stats built by
@@ -179,6 +185,7 @@ export function emptyStats(): CommittedScanStats {
     otherTableRowOps: 0,
     unknownAllocUnitRowOps: 0,
     indexRowOps: 0,
+    otherUnitRowOps: 0,
     systemTableRowOps: 0,
     unknownAllocUnits: new Map(),
     compensationRowOps: 0,
@@ -554,6 +561,13 @@ export async function* committedCandidateBatches(
         stats.indexRowOps = (stats.indexRowOps ?? 0) + 1;
         continue;
       }
+      // a unit the data file's catalog names, but for no table's data (an internal table's rows are
+      // data records: change tracking, a Service Broker queue, an XML index's node table): not a
+      // table created or dropped since, which the INCOMPLETE below is for
+      if (!table && !system && r.AllocUnitId && catalog.namesOtherUnit?.(r.AllocUnitId)) {
+        stats.otherUnitRowOps = (stats.otherUnitRowOps ?? 0) + 1;
+        continue;
+      }
       stats.rowOps++;
       if (!table && !system) {
         // a table the catalog does not name: its rows are missing from the result only when the
@@ -776,7 +790,8 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   const rowless = stats.rowlessRemovals
     ? `; but ${n(stats.rowlessRemovals)} committed TRUNCATE TABLE / DROP TABLE transaction(s), whose rows no log record holds (see the notes above; only a backup has them)`
     : '';
-  const index = stats.indexRowOps ? `; ${n(stats.indexRowOps)} more on index rows of indexes the metadata does not know (nonclustered indexes: not table data, their tables' rows are counted on the data rows)` : '';
+  const index = (stats.indexRowOps ? `; ${n(stats.indexRowOps)} more on index rows of indexes the metadata does not know (nonclustered indexes: not table data, their tables' rows are counted on the data rows)` : '')
+    + (stats.otherUnitRowOps ? `; ${n(stats.otherUnitRowOps)} more on allocation units the catalog names for no table's data (nonclustered, XML or columnstore indexes; internal tables: change tracking, Service Broker queues, full-text)` : '');
   if (stats.rowOps === 0) return `${span}; it holds no ${what} on table data rows (heap or clustered index)${index}${rowless}`;
   const parts: string[] = [];
   if (stats.unknownAllocUnitRowOps) {

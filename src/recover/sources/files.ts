@@ -111,7 +111,7 @@ export interface FileRecoverySource extends RecoverySource {
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
 interface DatafileApi {
-  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
+  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; otherAllocUnits?: ReadonlySet<string>; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
   /** The .mdf and its .ndf files as one page source (open-data-files.ts). */
   openDataFiles(paths: string[]): PageSource;
   /** Off-row values of logged row images from the pages (table-rows.ts). */
@@ -621,6 +621,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       for (const s of meta.skipped ?? []) skipped.push(s);
       // Per partition: a row is decoded with its own partition's layout (compression may differ).
       catalog = catalogFromLayouts(meta.partitionLayouts);
+      // units the catalog names for no table's data (indexes, internal tables): not a table it lacks
+      const other = meta.otherAllocUnits;
+      if (other) catalog = { ...catalog, namesOtherUnit: (id) => other.has(id) };
       logger?.debug({ tables: meta.tables.length }, 'metadata read');
       return catalog;
     },
