@@ -28,7 +28,7 @@ import type { RecoveredRow } from '../recovered-row.js';
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LdfHoles, mergeLdfWithChain, type ChainGap, type PositionedLogBlock } from './merged-log.js';
-import { logBackupChain, type LogBackupSet } from '../../backup/log-chain.js';
+import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
 import { CANDIDATE_BATCH, committedCandidateBatches, emptyStats, type CommittedScanStats } from '../committed.js';
 import { PageSlotModel } from '../page-model.js';
 import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.js';
@@ -219,13 +219,26 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const logDamagedFiles = new Map(chain.passedOver.flatMap((s) => { const why = logDamaged(s); return why === undefined ? [] : [[s.file, why] as const]; }));
   const unread = new Set(chain.passedOver.map((s) => s.file).filter((f) => !readFiles.has(f) && (damagedFiles.has(f) || logDamagedFiles.has(f))));
   const unreadNotes: string[] = [];
+  // said even with --quiet (identityNotes): a copy not read that may hold what the copy read lost
+  const unreadLoudNotes: string[] = [];
   if (unread.size) {
+    const sameRange = (a: LogBackupSet, b: LogBackupSet) => a.header.firstLsn.decimal === b.header.firstLsn.decimal && a.header.lastLsn.decimal === b.header.lastLsn.decimal;
     for (const f of unread) {
       const cut = cutLogStreams.get(f);
       cutLogStreams.delete(f);
       const items = [...(cut ? [cut] : []), ...skipped.filter((p) => p.location.file === f)].map((p) => `${p.code}: ${p.reason}`);
       const inLog = logDamagedFiles.get(f);
       if (inLog !== undefined && !items.length) items.push(inLog);
+      // the copy read in its place damaged as well (each copy damaged elsewhere): this one's damage
+      // may lose nothing, but the log the copy read lost may be whole here ("loses nothing" was
+      // said of the copy holding the very rows the INCOMPLETE result lacked)
+      const readInstead = chain.passedOver.filter((p) => p.file === f).map((p) => chain.sets.find((s) => sameRange(s, p))).find((s) => s !== undefined && (damagedFiles.has(s.file) || logDamaged(s) !== undefined));
+      if (readInstead) {
+        const note = `${f}: not read: the copy read instead, ${setName(readInstead)}, is damaged too (this one: ${items.join('; ')}); the log it lost may be whole in this one: scan again with this file given in its place and compare the rows of the LSN ranges each lost`;
+        unreadNotes.push(note);
+        unreadLoudNotes.push(note);
+        continue;
+      }
       unreadNotes.push(`${f}: not read, a copy of log read from another file given (${items.join('; ')}): its damage loses nothing of this result`);
     }
     for (let i = skipped.length - 1; i >= 0; i--) if (skipped[i]!.location.file !== undefined && unread.has(skipped[i]!.location.file!)) skipped.splice(i, 1);
@@ -311,7 +324,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
 
   // Every file must belong to one database (binding id), checked once before anything is decoded.
   const notes: string[] = [...givenTwice, ...unreadNotes, ...trailerNotes];
-  const identityNotes: string[] = [];
+  const identityNotes: string[] = [...unreadLoudNotes];
   let identity: Promise<void> | null = null;
   const ensureOneDatabase = (): Promise<void> =>
     (identity ??= (async () => {
@@ -323,8 +336,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       for (const t of trn) ids.push(...(await readSourceIdentities(t, 'trn')));
       const check = assertOneDatabase(ids);
       if (ids.length > 1) {
-        for (const u of check.unchecked) identityNotes.push(uncheckedIdentityNote(u));
-        notes.push(...identityNotes);
+        const unchecked = check.unchecked.map(uncheckedIdentityNote);
+        identityNotes.push(...unchecked);
+        notes.push(...unchecked);
       }
     })());
 
