@@ -35,4 +35,13 @@ describeCorpus('two copies of a log backup, each damaged elsewhere (sql2008-back
     expect(r.stderr).not.toMatch(/B_StopAt_2\.trn: not read[^\n]*its damage loses nothing/);
     expect(r.stderr).toMatch(/note: \S*B_StopAt_2\.trn: not read: the copy read instead, \S*A_StopAt_2\.trn, is damaged too[^\n]*the log it lost may be whole in this one/);
   });
+
+  it('not said of the same file given twice, nor of a copy damaged alike', async () => {
+    copyFileSync(join(dir, 'A_StopAt_2.trn'), join(dir, 'A2_StopAt_2.trn'));
+    for (const twin of [join(dir, '.', 'A_StopAt_2.trn'), join(dir, 'A2_StopAt_2.trn')]) {
+      const r = await cli('scan', '--bak', join(dir, 'StopAt.bak'), '--trn', join(dir, 'StopAt_1.trn'), join(dir, 'A_StopAt_2.trn'), twin.replace(dir, `${dir}/.`), join(dir, 'StopAt_21.trn'), '--op', 'delete,insert,update');
+      expect(r.stderr).toContain('INCOMPLETE');
+      expect(r.stderr).not.toContain('may be whole in this one');
+    }
+  });
 });

@@ -25,7 +25,7 @@ import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogF
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import type { RecoveredRow } from '../recovered-row.js';
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LdfHoles, mergeLdfWithChain, type ChainGap, type PositionedLogBlock } from './merged-log.js';
 import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
@@ -233,7 +233,12 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       // may lose nothing, but the log the copy read lost may be whole here ("loses nothing" was
       // said of the copy holding the very rows the INCOMPLETE result lacked)
       const readInstead = chain.passedOver.filter((p) => p.file === f).map((p) => chain.sets.find((s) => sameRange(s, p))).find((s) => s !== undefined && (damagedFiles.has(s.file) || logDamaged(s) !== undefined));
-      if (readInstead) {
+      // not for the same file given twice (two spellings of its path), nor a copy damaged alike
+      // (the same first loss, said of each file): it holds nothing the copy read lost
+      const whyRead = readInstead ? logDamaged(readInstead) : undefined;
+      const alike = readInstead !== undefined && (sameFile(f, readInstead.file)
+        || (whyRead !== undefined && inLog !== undefined && whyRead.split(readInstead.file).join('') === inLog.split(f).join('')));
+      if (readInstead && !alike) {
         const note = `${f}: not read: the copy read instead, ${setName(readInstead)}, is damaged too (this one: ${items.join('; ')}); the log it lost may be whole in this one: scan again with this file given in its place and compare the rows of the LSN ranges each lost`;
         unreadNotes.push(note);
         unreadLoudNotes.push(note);
@@ -773,4 +778,14 @@ async function splitLdfs(files: LogFileInput[], threads: number, logFormat2IsSql
     }
   }
   return out;
+}
+
+/** Whether two paths name one file (two spellings of a path, a link): by real path, else as written. */
+function sameFile(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
 }
