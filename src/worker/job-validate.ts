@@ -74,7 +74,7 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
   if (from && to && from > to) throw new InputError('INPUT_BAD_WINDOW', `from ${from} is after to ${to}`, { field: 'to' });
   // The job's own metadata parses now (400 naming metadata.ddl and its line), not when it runs.
   const given = spec.metadata ? layoutsOfJobMetadata(spec.metadata) : undefined;
-  if (spec.metadata && given) jobAllocUnitIds(spec.metadata, given);
+  if (spec.metadata && given) jobAllocUnitIds(spec.metadata, given, 'tables' in spec ? spec.tables : undefined);
   const givenNames = new Set((given ?? []).map((t) => `${t.schema}.${t.name}`.toLowerCase()));
 
   const checkFile = (field: string, path: string): void => checkJobFile(field, path, access);
