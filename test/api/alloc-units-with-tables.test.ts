@@ -28,4 +28,12 @@ describeCorpus('a log-only job of one table of a two-table script (real worker)'
     const job = t.store.requireJob(r.json().id);
     expect([job.state, job.error?.message ?? null, job.rowsStaged]).toEqual(['succeeded', null, 13]);
   });
+
+  it('a log-only job leaving a table of its script unmapped is refused at creation, naming metadata.allocUnits (it was accepted, then failed in the CLI\'s words)', async () => {
+    t = await testApp({ openSource: undefined, recover: undefined, validateJob: validateJobSpec, fileRoots: [CORPUS_DIR], maxAuthFailures: 1000 });
+    const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', ldf: LDF(), metadata: { ddl: TWO, allocUnits: { tblDept: AU } } } });
+    expect([r.statusCode, r.json().code, r.json().field]).toEqual([400, 'INPUT_NO_ALLOC_UNIT', 'metadata.allocUnits']);
+    expect(r.json().message).toContain('nothing maps dbo.Employee to one; give metadata.allocUnits');
+    expect(r.json().message).not.toContain('--alloc-unit');
+  });
 });
