@@ -126,6 +126,14 @@ export interface DataFileMetadata {
    * user names, not server login names (those live in master, which rowback does not read).
    */
   principals: DatabasePrincipal[] | null;
+  /**
+   * Allocation units the catalog names whose rows are no user table's data: units of an index other
+   * than a heap or clustered index (index id above 1: nonclustered, XML, spatial, columnstore) of
+   * any object, and units of internal tables (sysschobjs type 'IT': change tracking, Service Broker
+   * queues, full-text, an XML index's node table). A unit whose owner cannot be told (a damaged
+   * sysschobjs page) is not in it: its operations stay "a table the catalog does not name".
+   */
+  otherAllocUnits?: ReadonlySet<string>;
 }
 
 export interface DatabasePrincipal {
@@ -211,7 +219,10 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
   const skipped: SkippedItem[] = [];
   const warnings: string[] = [];
   const st = readSystemTables(reader, boot, skipped);
-  const tables = buildTables(st, warnings, skipped);
+  // sysschobjs read once (a damaged page of it is one skipped item, not one per reader)
+  const objects = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs');
+  const tables = buildTables(st, warnings, skipped, objects);
+  const otherAllocUnits = nonTableAllocUnits(st, objects);
   const details = new Map<string, DataFileTable>();
   const rowCounts: Record<string, number> = {};
   for (const t of tables) {
@@ -228,11 +239,22 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
     warnings,
     skipped: [...reader.skipped, ...skipped],
     principals: readDatabasePrincipals(st),
+    otherAllocUnits,
   };
 }
 
-function buildTables(st: SystemTables, warnings: string[], systemSkipped: SkippedItem[] = []): DataFileTable[] {
-  const objects = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs');
+/** DataFileMetadata.otherAllocUnits: the units of index ids above 1 and of internal tables ('IT'). */
+function nonTableAllocUnits(st: SystemTables, objects: readonly SysRow[]): Set<string> {
+  const internal = new Set<number>();
+  for (const o of objects) if ((str(o.type) ?? '').trim() === 'IT') internal.add(num(o.id));
+  const rowsets = new Set<string>();
+  for (const r of st.rowsets) if (num(r.idminor) > 1 || internal.has(num(r.idmajor))) rowsets.add(big(r.rowsetid));
+  const out = new Set<string>();
+  for (const a of st.allocUnits) if (rowsets.has(a.ownerid)) out.add(a.auid);
+  return out;
+}
+
+function buildTables(st: SystemTables, warnings: string[], systemSkipped: SkippedItem[] = [], objects: readonly SysRow[] = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs')): DataFileTable[] {
   const classes = st.read(SystemObjectId.sysclsobjs, SYSCLSOBJS, 'sysclsobjs');
   const colpars = st.read(SystemObjectId.syscolpars, SYSCOLPARS, 'syscolpars');
   const indexes = st.read(SystemObjectId.sysidxstats, SYSIDXSTATS, 'sysidxstats');

@@ -77,6 +77,12 @@ export interface CommittedScanStats {
    */
   indexRowOps?: number;
   /**
+   * Row operations of the wanted kinds on allocation units the data file's catalog names for no
+   * user table's data (MetadataCatalog.namesOtherUnit: a nonclustered, XML or columnstore index, an
+   * internal table such as change tracking's or a Service Broker queue's), not counted in `rowOps`.
+   */
+  otherUnitRowOps?: number;
+  /**
    * Of `unknownAllocUnitRowOps`, the count per AllocUnitId (decimal), for the first
    * UNKNOWN_ALLOC_UNITS_KEPT distinct units (later ones are only in the total): explainNoRows names
    * the most frequent. Updated only on the unknown-allocation-unit path. Absent in stats built by
@@ -179,6 +185,7 @@ export function emptyStats(): CommittedScanStats {
     otherTableRowOps: 0,
     unknownAllocUnitRowOps: 0,
     indexRowOps: 0,
+    otherUnitRowOps: 0,
     systemTableRowOps: 0,
     unknownAllocUnits: new Map(),
     compensationRowOps: 0,
@@ -208,6 +215,12 @@ interface TxnState extends TransactionInfo {
   pairsLost: Set<string> | null;
   /** LSN of its LOP_BEGIN_XACT, when read. */
   beginLsn: string | null;
+  /**
+   * Its wanted row operations on allocation units the catalog does not name (not a system base
+   * table's), by unit: counted in `unknownAllocUnitRowOps` at its commit, as uncommitted or rolled
+   * back otherwise. Null until the first one.
+   */
+  unknown?: Map<string, number> | null;
 }
 
 interface HeldCandidate {
@@ -356,6 +369,11 @@ export async function* committedCandidateBatches(
     txns.set(id, t);
     return t;
   };
+  const unknownCount = (t: TxnState): number => {
+    let n = 0;
+    for (const k of t.unknown?.values() ?? []) n += k;
+    return n;
+  };
   const info = (t: TxnState): TransactionInfo => ({ transactionId: t.transactionId, beginTime: t.beginTime, endTime: t.endTime, name: t.name, sid: t.sid, login: t.login, spid: t.spid });
 
   const keep = options.onRecord ? undefined : recordKeep(pairOp ? new Set([...wantedOps, pairOp]) : wantedOps);
@@ -376,6 +394,7 @@ export async function* committedCandidateBatches(
         }
         const prior = txns.get(r['Transaction ID']);
         if (prior) dropPairs(prior);
+        if (prior?.unknown && prior.inWindow) stats.uncommittedRowOps += unknownCount(prior);
         if (prior?.held) {
           // A second BEGIN for a transaction still open here (a stale record of a reused VLF, or
           // overlapping inputs): what it held never committed in this log. Before, the map entry was
@@ -401,11 +420,26 @@ export async function* committedCandidateBatches(
         const pairs = t.pairs;
         const pairsLost = t.pairsLost;
         dropPairs(t);
+        // operations on units the catalog does not name: missing from the result only when committed
+        const unknownN = t.unknown ? unknownCount(t) : 0;
         if (op === LOP_ABORT_XACT) {
-          stats.uncommittedRowOps += n;
-          stats.rolledBackRowOps += n;
+          stats.uncommittedRowOps += n + unknownN;
+          stats.rolledBackRowOps += n + unknownN;
           await held?.discard();
           continue;
+        }
+        if (t.unknown) {
+          stats.unknownAllocUnitRowOps += unknownN;
+          const units = stats.unknownAllocUnits;
+          if (units) {
+            for (const [au, k] of t.unknown) {
+              if (au === '') continue;
+              const had = units.get(au);
+              if (had !== undefined) units.set(au, had + k);
+              else if (units.size < UNKNOWN_ALLOC_UNITS_KEPT) units.set(au, k);
+            }
+          }
+          t.unknown = null;
         }
         t.endTime = r['End Time'] ?? null;
         const rowless = t.inWindow ? rowlessRemovalKind(t.name) : null;
@@ -521,11 +555,38 @@ export async function* committedCandidateBatches(
           systemUnit.set(r.AllocUnitId, (system = isSystemBaseTableAllocUnit(r.AllocUnitId)));
         }
       }
-      if (!table && !system && isIndexRecordImage(r['RowLog Contents 0'])) {
+      // only an insert's or a delete's image is a whole record: an update logs the changed bytes
+      // (a column's value at an offset), whose first byte is no record header
+      if (!table && !system && (op === LOP_INSERT_ROWS || op === LOP_DELETE_ROWS) && isIndexRecordImage(r['RowLog Contents 0'])) {
         stats.indexRowOps = (stats.indexRowOps ?? 0) + 1;
         continue;
       }
+      // a unit the data file's catalog names, but for no table's data (an internal table's rows are
+      // data records: change tracking, a Service Broker queue, an XML index's node table): not a
+      // table created or dropped since, which the INCOMPLETE below is for
+      if (!table && !system && r.AllocUnitId && catalog.namesOtherUnit?.(r.AllocUnitId)) {
+        stats.otherUnitRowOps = (stats.otherUnitRowOps ?? 0) + 1;
+        continue;
+      }
       stats.rowOps++;
+      if (!table && !system) {
+        // a table the catalog does not name: its rows are missing from the result only when the
+        // operation committed, in the window, and undid nothing (they were counted as read: a
+        // rolled-back, uncommitted or out-of-window delete was an INCOMPLETE "committed delete")
+        if (r.compensation || (r.Description ?? '').includes('COMPENSATION')) {
+          stats.compensationRowOps++;
+          continue;
+        }
+        const t = txns.get(r['Transaction ID']) ?? newTxn(r['Transaction ID'], null);
+        if (!t.inWindow) {
+          stats.outsideWindowRowOps++;
+          continue;
+        }
+        const u = (t.unknown ??= new Map());
+        const au = r.AllocUnitId ?? '';
+        u.set(au, (u.get(au) ?? 0) + 1);
+        continue;
+      }
       if (!table) {
         stats.unknownAllocUnitRowOps++;
         if (stats.systemTableRowOps !== undefined && system) stats.systemTableRowOps++;
@@ -582,7 +643,7 @@ export async function* committedCandidateBatches(
     }
     // No commit or abort in the log: the rows cannot be told committed.
     for (const t of txns.values()) {
-      if (t.inWindow) stats.uncommittedRowOps += t.held?.count ?? 0;
+      if (t.inWindow) stats.uncommittedRowOps += (t.held?.count ?? 0) + (t.unknown ? unknownCount(t) : 0);
     }
   } finally {
     for (const t of txns.values()) await t.held?.discard();
@@ -729,7 +790,8 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   const rowless = stats.rowlessRemovals
     ? `; but ${n(stats.rowlessRemovals)} committed TRUNCATE TABLE / DROP TABLE transaction(s), whose rows no log record holds (see the notes above; only a backup has them)`
     : '';
-  const index = stats.indexRowOps ? `; ${n(stats.indexRowOps)} more on index rows of indexes the metadata does not know (nonclustered indexes: not table data, their tables' rows are counted on the data rows)` : '';
+  const index = (stats.indexRowOps ? `; ${n(stats.indexRowOps)} more on index rows of indexes the metadata does not know (nonclustered indexes: not table data, their tables' rows are counted on the data rows)` : '')
+    + (stats.otherUnitRowOps ? `; ${n(stats.otherUnitRowOps)} more on allocation units the catalog names for no table's data (nonclustered, XML or columnstore indexes; internal tables: change tracking, Service Broker queues, full-text)` : '');
   if (stats.rowOps === 0) return `${span}; it holds no ${what} on table data rows (heap or clustered index)${index}${rowless}`;
   const parts: string[] = [];
   if (stats.unknownAllocUnitRowOps) {

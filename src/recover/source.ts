@@ -16,6 +16,12 @@ export interface MetadataCatalog {
   byAllocUnit(allocUnitId: string): TableLayout | undefined;
   /** By `schema.name`, case-insensitive: the table's entry of tables(). */
   byName(qualified: string): TableLayout | undefined;
+  /**
+   * Whether the data file's or backup's catalog names this allocation unit as no user table's data
+   * (a nonclustered, XML or columnstore index's, an internal table's: DataFileMetadata.otherAllocUnits).
+   * Absent when the metadata does not say (--ddl/--schema, live, export).
+   */
+  namesOtherUnit?(allocUnitId: string): boolean;
 }
 
 export interface TransactionInfo {

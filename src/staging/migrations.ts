@@ -17,6 +17,15 @@ export interface Migration {
   rebuildsTable?: boolean;
 }
 
+/**
+ * The text the free-text index holds for a row (an SQL expression over `rows.vals`): the values
+ * alone, every scalar of the values JSON (nested ones too) separated by spaces, true/false/null as
+ * those words; never the keys (the column names), which made every row match its table's column
+ * names. The index is external-content (content='rows'): nothing reads its text back (no snippet,
+ * highlight or rebuild), so it may differ from `rows.vals`.
+ */
+export const FTS_TEXT_SQL = `COALESCE((SELECT group_concat(CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null' ELSE j.atom END, ' ') FROM json_tree(rows.vals) j WHERE j.type NOT IN ('object', 'array')), '')`;
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -276,6 +285,17 @@ ALTER TABLE skipped_items ADD COLUMN lsn_range TEXT;
     // export of 300,000 rows 8.8 s → 4.9 s (docs/performance.md, "Unfiltered pages").
     sql: `
 CREATE INDEX rows_job_id ON rows(job_id);
+`,
+  },
+  {
+    version: 9,
+    name: 'free-text index over the values alone (the column names were words of every row)',
+    // The index held the values JSON as stored, keys and all: q=Id matched every row, q=Name every
+    // row of a table with a Name column, and a decision by such a q decided them. Re-filled with
+    // FTS_TEXT_SQL up to the watermark (rows above it are indexed by the next pass, as before).
+    sql: `
+INSERT INTO rows_fts(rows_fts) VALUES ('delete-all');
+INSERT INTO rows_fts (rowid, vals) SELECT id, ${FTS_TEXT_SQL} FROM rows WHERE id <= (SELECT indexed_upto FROM fts_state WHERE id = 1) ORDER BY id;
 `,
   },
 ];

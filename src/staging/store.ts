@@ -7,7 +7,7 @@ import { redactDeep, redactSecrets } from '../util/redact.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import type { SkippedItem, SourceProgress } from '../recover/source.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
-import { migrate } from './migrations.js';
+import { FTS_TEXT_SQL, migrate } from './migrations.js';
 import type {
   AuditEntry, BlastRadius, JobKind, JobRecord, JobState, Page, Role, RowFilter, RowStatus, StagedRow, StagedRowWithRaw,
 } from './types.js';
@@ -342,7 +342,7 @@ export class StagingStore {
       const upto = (this.db.prepare('SELECT indexed_upto AS u FROM fts_state WHERE id = 1').get() as { u: number }).u;
       const max = (this.db.prepare('SELECT COALESCE(max(id), 0) AS m FROM rows').get() as { m: number }).m;
       if (max <= upto) return 0;
-      const n = this.db.prepare('INSERT INTO rows_fts (rowid, vals) SELECT id, vals FROM rows WHERE id > ? AND id <= ? ORDER BY id').run(upto, max).changes;
+      const n = this.db.prepare(`INSERT INTO rows_fts (rowid, vals) SELECT id, ${FTS_TEXT_SQL} FROM rows WHERE id > ? AND id <= ? ORDER BY id`).run(upto, max).changes;
       this.db.prepare('UPDATE fts_state SET indexed_upto = ? WHERE id = 1').run(max);
       return n;
     })();
@@ -704,7 +704,9 @@ export function hashToken(token: string): string {
 
 /** User text → an FTS5 query of quoted terms (AND), a trailing `*` kept as a prefix search. */
 export function ftsQuery(q: string): string {
-  const terms = q.trim().split(/\s+/).filter(Boolean).map((t) => {
+  // a NUL separates words as a space does: inside the query's quotes it ended SQLite's string
+  // ("unterminated string", a 500 for `q=%00`)
+  const terms = q.trim().split(/[\s\u0000]+/).filter(Boolean).map((t) => {
     const prefix = t.endsWith('*');
     const core = (prefix ? t.slice(0, -1) : t).replace(/"/g, '""');
     return core ? `"${core}"${prefix ? '*' : ''}` : '';

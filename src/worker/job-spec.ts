@@ -86,15 +86,19 @@ export function layoutsOfJobMetadata(m: JobMetadata): TableLayout[] {
  * with several tables or one id given to two tables, INPUT_UNKNOWN_TABLE (or INPUT_BAD_IDENTIFIER)
  * for a name the metadata lacks.
  */
-export function jobAllocUnitIds(m: JobMetadata, layouts: readonly TableLayout[]): Map<string, string> {
+export function jobAllocUnitIds(m: JobMetadata, layouts: readonly TableLayout[], tables: readonly string[] = []): Map<string, string> {
   const ids = new Map<string, string>();
   if (m.allocUnit !== undefined) {
-    if (layouts.length !== 1) throw new InputError('INPUT_BAD_OPTION', `metadata.allocUnit names the allocation unit of one table, but the metadata has ${layouts.length}: give metadata.allocUnits by table name`, { field: 'metadata.allocUnit' });
-    ids.set(`${layouts[0]!.schema}.${layouts[0]!.name}`, m.allocUnit);
+    // an id alone maps the metadata's one table, or the one `tables` names (as scan --table --alloc-unit)
+    const one = layouts.length === 1 ? layouts[0]! : tables.length === 1 ? layouts.find((l) => `${l.schema}.${l.name}` === findTableName(new Set(layouts.map((x) => `${x.schema}.${x.name}`)), tables[0]!)) : undefined;
+    if (!one) throw new InputError('INPUT_BAD_OPTION', `metadata.allocUnit names the allocation unit of one table, but the metadata has ${layouts.length}: give metadata.allocUnits by table name${tables.length > 1 ? '' : ', or name the one table in tables'}`, { field: 'metadata.allocUnit' });
+    ids.set(`${one.schema}.${one.name}`, BigInt(m.allocUnit).toString());
   }
   const names = new Set(layouts.map((l) => `${l.schema}.${l.name}`));
   const byId = new Map<string, string>();
-  for (const [name, id] of Object.entries(m.allocUnits ?? {})) {
+  for (const [name, given] of Object.entries(m.allocUnits ?? {})) {
+    // as the log prints it: '0720…' matched no record, and the table's rows went unsaid
+    const id = BigInt(given).toString();
     const field = `metadata.allocUnits.${name}`;
     let t: string | undefined;
     try {
@@ -115,6 +119,22 @@ export function jobAllocUnitIds(m: JobMetadata, layouts: readonly TableLayout[])
     byId.set(id, t);
   }
   return ids;
+}
+
+/**
+ * The layouts of a job's own metadata to scan with, and the allocation unit each is mapped to
+ * (jobAllocUnitIds): with allocation units given and `tables` (the job's table filter), only the
+ * tables `tables` names, as `scan --table` takes them from a --ddl/--schema given with --alloc-unit
+ * (a log-only job of one table of a two-table script failed at run time, "nothing maps dbo.Employee
+ * to one: give --alloc-unit …", for the table it did not ask for; or was refused with allocUnit).
+ */
+export function jobMetadataMapping(m: JobMetadata, layouts: TableLayout[], tables: readonly string[] = []): { layouts: TableLayout[]; ids: Map<string, string> } {
+  const ids = jobAllocUnitIds(m, layouts, tables);
+  if (ids.size === 0 || tables.length === 0) return { layouts, ids };
+  const names = new Set(layouts.map((l) => `${l.schema}.${l.name}`));
+  const wanted = new Set(tables.map((t) => findTableName(names, t)).filter((t): t is string => t !== undefined));
+  if (wanted.size === 0) return { layouts, ids };
+  return { layouts: layouts.filter((l) => wanted.has(`${l.schema}.${l.name}`)), ids };
 }
 
 /**

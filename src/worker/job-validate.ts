@@ -18,7 +18,7 @@ import { parseWindowTime } from '../recover/time-window.js';
 import { resolveConnection } from '../util/connection.js';
 import { echoInput } from '../util/echo.js';
 import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten } from '../util/files.js';
-import { jobAllocUnitIds, layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
+import { jobMetadataMapping, layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { assertStopsInOrder, parseStopTarget } from '../restore/target.js';
 import { assertOneDatabase, oneBackupAdvice, readSourceIdentities, type SourceFileIdentity } from '../recover/source-identity.js';
 
@@ -74,7 +74,18 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
   if (from && to && from > to) throw new InputError('INPUT_BAD_WINDOW', `from ${from} is after to ${to}`, { field: 'to' });
   // The job's own metadata parses now (400 naming metadata.ddl and its line), not when it runs.
   const given = spec.metadata ? layoutsOfJobMetadata(spec.metadata) : undefined;
-  if (spec.metadata && given) jobAllocUnitIds(spec.metadata, given);
+  if (spec.metadata && given) {
+    const tables = 'tables' in spec ? spec.tables : undefined;
+    const mapped = jobMetadataMapping(spec.metadata, given, tables);
+    // a log-only files job: the log names tables by allocation unit alone, so every table scanned
+    // needs one now (it was accepted, then failed at run time in the CLI's words: give --alloc-unit …)
+    if (spec.kind === 'files' && spec.mdf === undefined && spec.bak === undefined) {
+      const unmapped = mapped.layouts.filter((l) => !l.allocUnits?.length && !mapped.ids.has(`${l.schema}.${l.name}`)).map((l) => `${l.schema}.${l.name}`);
+      if (unmapped.length) {
+        throw new InputError('INPUT_NO_ALLOC_UNIT', `the job has no data file or backup and the log names tables by allocation unit id alone: nothing maps ${unmapped.join(', ')} to one; give metadata.allocUnits { "${unmapped[0]}": "ID", … } for each (the ids the log holds: rowback log LOG --operation LOP_DELETE_ROWS, its AllocUnitId column), or tables naming the ones to scan`, { field: 'metadata.allocUnits' });
+      }
+    }
+  }
   const givenNames = new Set((given ?? []).map((t) => `${t.schema}.${t.name}`.toLowerCase()));
 
   const checkFile = (field: string, path: string): void => checkJobFile(field, path, access);

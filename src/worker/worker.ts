@@ -10,7 +10,7 @@ import type { StagingStore } from '../staging/store.js';
 import type { JobRecord } from '../staging/types.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { ScanOperation } from '../recover/source.js';
-import { describeSpec, filterOf, jobAllocUnitIds, jobMetadataNote, layoutsOfJobMetadata, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
+import { describeSpec, filterOf, jobMetadataMapping, jobMetadataNote, layoutsOfJobMetadata, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { compareTableStates, diffAsRecoveredRows } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
@@ -261,8 +261,8 @@ export class JobWorker {
       let notes: () => string[] = () => [];
       if ('source' in opened) { source = opened.source; notes = opened.notes; } else source = opened;
       if (spec.metadata) {
-        const layouts = layoutsOfJobMetadata(spec.metadata);
-        source = withMetadata(source, layouts, { allocUnitIds: jobAllocUnitIds(spec.metadata, layouts) });
+        const mapped = jobMetadataMapping(spec.metadata, layoutsOfJobMetadata(spec.metadata), spec.tables);
+        source = withMetadata(source, mapped.layouts, { allocUnitIds: mapped.ids });
       }
       const filter = filterOf(spec);
       let rowsSeen = 0;
@@ -362,7 +362,7 @@ export class JobWorker {
       log.error({ err: e, code: error.code }, 'job failed');
     } finally {
       clearInterval(sampler);
-      try { this.store.indexPending(); } catch (e) { log.warn({ err: e }, 'free-text indexing failed; rows stay searchable through LIKE'); }
+      try { this.store.indexPending(); } catch (e) { log.warn({ err: e }, 'free-text indexing failed; the next search by q indexes the rows itself (or refuses with STAGING_INDEX_BUSY)'); }
       this.running.delete(jobId);
       await source?.close().catch((e: unknown) => log.warn({ err: e }, 'closing the source failed'));
     }

@@ -415,6 +415,11 @@ function printSummary(rows: number, perTable: Map<string, number>, skipped: Skip
   process.stderr.write(lines.join('\n') + '\n');
 }
 
+/** A decimal AllocUnitId without leading zeros, as the log prints it ('0072…' → '72…'). */
+export function canonicalAllocUnitId(id: string): string {
+  return BigInt(id).toString();
+}
+
 /** One `--alloc-unit` value: `ID`, or `SCHEMA.NAME=ID` (`table` normalised as --table takes names). */
 export interface AllocUnitArg {
   table?: string;
@@ -429,9 +434,11 @@ export interface AllocUnitArg {
  */
 export function parseAllocUnits(values: readonly string[]): AllocUnitArg[] {
   const out = values.map((v): AllocUnitArg => {
-    if (/^\d{1,20}$/.test(v)) return { id: v };
+    // the id as the log prints it: '072057594043629568' matched no record's AllocUnitId, and the
+    // table's rows were "on allocation units the table metadata does not know", a note alone
+    if (/^\d{1,20}$/.test(v)) return { id: canonicalAllocUnitId(v) };
     const eq = v.lastIndexOf('=');
-    if (eq > 0 && /^\d{1,20}$/.test(v.slice(eq + 1))) return { table: normalizeTableName(v.slice(0, eq), '--alloc-unit'), id: v.slice(eq + 1) };
+    if (eq > 0 && /^\d{1,20}$/.test(v.slice(eq + 1))) return { table: normalizeTableName(v.slice(0, eq), '--alloc-unit'), id: canonicalAllocUnitId(v.slice(eq + 1)) };
     throw new InputError('INPUT_BAD_OPTION', `--alloc-unit '${v}' is not an AllocUnitId (a decimal number such as 72057594043629568) nor SCHEMA.NAME=ID`);
   });
   const plain = out.filter((a) => a.table === undefined);

@@ -25,10 +25,10 @@ import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogF
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import type { RecoveredRow } from '../recovered-row.js';
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LdfHoles, mergeLdfWithChain, type ChainGap, type PositionedLogBlock } from './merged-log.js';
-import { logBackupChain, type LogBackupSet } from '../../backup/log-chain.js';
+import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
 import { CANDIDATE_BATCH, committedCandidateBatches, emptyStats, type CommittedScanStats } from '../committed.js';
 import { PageSlotModel } from '../page-model.js';
 import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.js';
@@ -114,7 +114,7 @@ export interface FileRecoverySource extends RecoverySource {
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
 interface DatafileApi {
-  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
+  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; otherAllocUnits?: ReadonlySet<string>; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
   /** The .mdf and its .ndf files as one page source (open-data-files.ts). */
   openDataFiles(paths: string[]): PageSource;
   /** Off-row values of logged row images from the pages (table-rows.ts). */
@@ -222,13 +222,31 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const logDamagedFiles = new Map(chain.passedOver.flatMap((s) => { const why = logDamaged(s); return why === undefined ? [] : [[s.file, why] as const]; }));
   const unread = new Set(chain.passedOver.map((s) => s.file).filter((f) => !readFiles.has(f) && (damagedFiles.has(f) || logDamagedFiles.has(f))));
   const unreadNotes: string[] = [];
+  // said even with --quiet (identityNotes): a copy not read that may hold what the copy read lost
+  const unreadLoudNotes: string[] = [];
   if (unread.size) {
+    const sameRange = (a: LogBackupSet, b: LogBackupSet) => a.header.firstLsn.decimal === b.header.firstLsn.decimal && a.header.lastLsn.decimal === b.header.lastLsn.decimal;
     for (const f of unread) {
       const cut = cutLogStreams.get(f);
       cutLogStreams.delete(f);
       const items = [...(cut ? [cut] : []), ...skipped.filter((p) => p.location.file === f)].map((p) => `${p.code}: ${p.reason}`);
       const inLog = logDamagedFiles.get(f);
       if (inLog !== undefined && !items.length) items.push(inLog);
+      // the copy read in its place damaged as well (each copy damaged elsewhere): this one's damage
+      // may lose nothing, but the log the copy read lost may be whole here ("loses nothing" was
+      // said of the copy holding the very rows the INCOMPLETE result lacked)
+      const readInstead = chain.passedOver.filter((p) => p.file === f).map((p) => chain.sets.find((s) => sameRange(s, p))).find((s) => s !== undefined && (damagedFiles.has(s.file) || logDamaged(s) !== undefined));
+      // not for the same file given twice (two spellings of its path), nor a copy damaged alike
+      // (the same first loss, said of each file): it holds nothing the copy read lost
+      const whyRead = readInstead ? logDamaged(readInstead) : undefined;
+      const alike = readInstead !== undefined && (sameFile(f, readInstead.file)
+        || (whyRead !== undefined && inLog !== undefined && whyRead.split(readInstead.file).join('') === inLog.split(f).join('')));
+      if (readInstead && !alike) {
+        const note = `${f}: not read: the copy read instead, ${setName(readInstead)}, is damaged too (this one: ${items.join('; ')}); the log it lost may be whole in this one: scan again with this file given in its place and compare the rows of the LSN ranges each lost`;
+        unreadNotes.push(note);
+        unreadLoudNotes.push(note);
+        continue;
+      }
       unreadNotes.push(`${f}: not read, a copy of log read from another file given (${items.join('; ')}): its damage loses nothing of this result`);
     }
     for (let i = skipped.length - 1; i >= 0; i--) if (skipped[i]!.location.file !== undefined && unread.has(skipped[i]!.location.file!)) skipped.splice(i, 1);
@@ -314,7 +332,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
 
   // Every file must belong to one database (binding id), checked once before anything is decoded.
   const notes: string[] = [...givenTwice, ...unreadNotes, ...trailerNotes];
-  const identityNotes: string[] = [];
+  const identityNotes: string[] = [...unreadLoudNotes];
   let identity: Promise<void> | null = null;
   const ensureOneDatabase = (): Promise<void> =>
     (identity ??= (async () => {
@@ -326,8 +344,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       for (const t of trn) ids.push(...(await readSourceIdentities(t, 'trn')));
       const check = assertOneDatabase(ids);
       if (ids.length > 1) {
-        for (const u of check.unchecked) identityNotes.push(uncheckedIdentityNote(u));
-        notes.push(...identityNotes);
+        const unchecked = check.unchecked.map(uncheckedIdentityNote);
+        identityNotes.push(...unchecked);
+        notes.push(...unchecked);
       }
     })());
 
@@ -627,6 +646,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       for (const s of meta.skipped ?? []) skipped.push(s);
       // Per partition: a row is decoded with its own partition's layout (compression may differ).
       catalog = catalogFromLayouts(meta.partitionLayouts);
+      // units the catalog names for no table's data (indexes, internal tables): not a table it lacks
+      const other = meta.otherAllocUnits;
+      if (other) catalog = { ...catalog, namesOtherUnit: (id) => other.has(id) };
       logger?.debug({ tables: meta.tables.length }, 'metadata read');
       return catalog;
     },
@@ -762,4 +784,14 @@ async function splitLdfs(files: LogFileInput[], threads: number, logFormat2IsSql
     }
   }
   return out;
+}
+
+/** Whether two paths name one file (two spellings of a path, a link): by real path, else as written. */
+function sameFile(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
 }
