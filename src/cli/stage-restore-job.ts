@@ -18,6 +18,8 @@ export function stageRestoreJob(path: string, o: {
   layout: TableLayout;
   source: RecoveredRow['source'];
   note?: string;
+  /** The later state is older (compared as asked): missing rows are staged as inserts (diffAsRecoveredRows). */
+  reversed?: boolean;
   audit: { action: string; details: Record<string, unknown> };
 }): number {
   const store = openStagingStore(path);
@@ -26,7 +28,7 @@ export function stageRestoreJob(path: string, o: {
     const job = store.createJob({ kind: 'restore', spec: o.spec, description: o.description, tables: [d.table], operations: ['delete', 'update'], createdBy: 'cli' });
     store.setJobState(job.id, 'running');
     store.saveJobTables(job.id, [o.layout]);
-    const rows = diffAsRecoveredRows(d, o.source, o.note);
+    const rows = diffAsRecoveredRows(d, o.source, o.note, { reversed: o.reversed });
     for (let i = 0; i < rows.length; i += 1000) store.stageBatch(job.id, rows.slice(i, i + 1000));
     store.indexPending();
     // a comparison is whole or refused (as the worker's restore job)

@@ -378,9 +378,13 @@ export function matchKey(layout: TableLayout, state: Pick<TableState, 'table' | 
  * re-insert), changed rows as `update` with both images. `lsn` is the staging key (unique per
  * job): the LSN of the log record that wrote the earlier image when the replay knows it, else
  * `state:<n>` (a row read from a backup's pages has no LSN). `note` is added to every row's
- * warnings (where the rows came from: backup and point in time).
+ * warnings (where the rows came from: backup and point in time). With `reversed` (the later state
+ * is older, compared as asked: CompareResult.reversed) the missing rows were inserted between the
+ * two states, not deleted: operation `insert`, which re-insert leaves out (REINSERT_NOT_A_DELETE)
+ * unless asked for on purpose. They were `delete`: the script and its dry run planned them as rows
+ * recovered from deletes, "approve all" and an export re-inserted rows that still exist (newcomer).
  */
-export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source'], note?: string): RecoveredRow[] {
+export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source'], note?: string, o: { reversed?: boolean } = {}): RecoveredRow[] {
   const base = (n: number, tag: string | undefined, operation: RecoveredRow['operation'], values: Record<string, SqlValue>, warning: string): RecoveredRow => ({
     table: d.table,
     lsn: tag ?? `state:${String(n).padStart(8, '0')}`,
@@ -401,7 +405,11 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
   });
   let n = 0;
   const rows: RecoveredRow[] = [];
-  for (const m of d.missing) rows.push(base(n++, m.tag, 'delete', m.values, 'missing from the later state (rowback diff)'));
+  for (const m of d.missing) {
+    rows.push(o.reversed
+      ? base(n++, m.tag, 'insert', m.values, 'missing from the later state, which is older (rowback diff --accept-older-later): inserted between the two states, not deleted')
+      : base(n++, m.tag, 'delete', m.values, 'missing from the later state (rowback diff)'));
+  }
   for (const c of d.changed) rows.push({ ...base(n++, c.tag, 'update', c.before, `changed in the later state: ${c.columns.join(', ')}`), after: c.after });
   return rows;
 }

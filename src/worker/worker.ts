@@ -189,7 +189,7 @@ export class JobWorker {
       }
       const d = r.diff;
       const at = spec.stopAt ? `as of ${spec.stopAt}` : spec.stopBeforeLsn ? `just before LSN ${spec.stopBeforeLsn}` : 'as the backup holds it';
-      const rows = diffAsRecoveredRows(d, { kind: 'bak', file: spec.bak[0]! }, `earlier state: ${[...spec.bak, ...(spec.trn ?? [])].join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`);
+      const rows = diffAsRecoveredRows(d, { kind: 'bak', file: spec.bak[0]! }, `earlier state: ${[...spec.bak, ...(spec.trn ?? [])].join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: r.reversed !== undefined });
       for (const row of rows) row.warnings = row.warnings.map(restoreJobWording);
       this.store.saveJobTables(jobId, [r.layout]);
       for (let i = 0; i < rows.length; i += this.batchSize) this.store.stageBatch(jobId, rows.slice(i, i + this.batchSize));

@@ -19,7 +19,7 @@ describeCorpus('restore jobs (API, real backups)', () => {
   const realApp = () => testApp({ openSource: undefined, recover: undefined, validateJob: validateJobSpec, fileRoots: [CORPUS_DIR], maxAuthFailures: 1000 });
   const post = (payload: unknown, token = t!.tokens.operator) => t!.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(token), payload: payload as Record<string, unknown> });
 
-  it('the table at 13:20 against the differential: the 12 rows committed in between are staged as deletes, with the chain in the notes', async () => {
+  it('the table at 13:20 against the differential (older, compared as asked): the 12 rows committed in between are staged as inserts, never planned for re-insert, with the chain in the notes', async () => {
     t = await realApp();
     // without acceptOlderLater the older later state is refused: the job fails naming both, nothing staged
     const refused = await post({ kind: 'restore', bak: [FULL], trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], table: 'dbo.steps' });
@@ -38,7 +38,8 @@ describeCorpus('restore jobs (API, real backups)', () => {
     const rows = (await t.app.inject({ url: `/api/jobs/${job.id}/rows?limit=100`, headers: bearer(t.tokens.viewer) })).json().items;
     expect(rows.map((x: { values: { step: number } }) => x.values.step).sort((a: number, b: number) => a - b)).toEqual([...Array(12).keys()]);
     // the differential (13:14:13) is older than 13:20, compared as asked (acceptOlderLater): every row says its rows were inserted between the two
-    expect(rows.every((x: { operation: string; warnings: string[] }) => x.operation === 'delete' && x.warnings.some((w) => w.startsWith('earlier state: ') && w.includes('as of 2017-06-01 13:20; the later state (afterBak ') && w.endsWith('never re-insert them')))).toBe(true);
+    // and they are staged as inserts, which the re-insert plan leaves out (they were deletes, planned for re-insert)
+    expect(rows.every((x: { operation: string; warnings: string[] }) => x.operation === 'insert' && x.warnings.some((w) => w.startsWith('earlier state: ') && w.includes('as of 2017-06-01 13:20; the later state (afterBak ') && w.endsWith('never re-insert them')))).toBe(true);
     const notes = t.store.audit({ jobId: job.id }).find((a) => a.action === 'job.notes')!.details.notes as string[];
     expect(notes.some((n) => /^earlier state: chain: full .*RestoreTimeClean\.bak → /.test(n))).toBe(true);
     expect(notes.at(-2)).toMatch(/^dbo\.steps: earlier 42 row\(s\), later 30; 12 missing from the later state, 0 changed/);
@@ -46,7 +47,8 @@ describeCorpus('restore jobs (API, real backups)', () => {
     // the rows go through the same review and re-insert path
     await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'rows lost after the differential', all: true } });
     const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: true } });
-    expect(dry.json().script.match(/INSERT INTO \[dbo\]\.\[steps\]/g)).toHaveLength(12);
+    expect(dry.json().script.match(/INSERT INTO \[dbo\]\.\[steps\]/g)).toBeNull();
+    expect(dry.json().script.match(/-- NOT INCLUDED: row \d+ \(dbo\.steps, .*REINSERT_NOT_A_DELETE: row \d+ was recovered from an insert/g)).toHaveLength(12);
     // resuming compares again and stages nothing twice
     t.store.setJobState(job.id, 'failed', { error: { code: 'X', message: 'pretend' } });
     expect((await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/resume`, headers: bearer(t.tokens.operator), payload: {} })).statusCode).toBe(200);

@@ -58,3 +58,41 @@ describeCorpus('diff with a later state (backup) older than the earlier one', ()
     expect(ok.code, ok.stderr).toBe(0);
   });
 });
+
+/**
+ * `diff --accept-older-later --stage`: the rows "missing from the later state" (which is older)
+ * were inserted between the two states, yet they were staged as deletes, and the re-insert
+ * script and its dry run planned them as "rows recovered from deletes" (newcomer: 12 of 12
+ * planned, "approve all" and the export re-inserted rows that still exist). Staged as inserts
+ * now: the plan leaves them out (REINSERT_NOT_A_DELETE). REAL: RestoreTimeClean, 13:20 against
+ * the full and differential backups.
+ */
+describeCorpus('diff --accept-older-later --stage: the missing rows are inserts, never planned for re-insert', () => {
+  it('staged as operation insert with the reason; the re-insert plan inserts none of them', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { StagingStore } = await import('../../src/staging/store.js');
+    const { planReinsert } = await import('../../src/reinsert/plan.js');
+    const { fromLayout } = await import('../../src/reinsert/target-table.js');
+    const d = (f: string) => join(corpusPath('appveyor-lab', 'RestoreTimeClean'), f);
+    const stage = join(mkdtempSync(join(tmpdir(), 'rowback-reversed-')), 's.db');
+    const logs = ['RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn', 'RestoreTimeClean2_3.trn'].map(d);
+    const r = await cli('diff', '--bak', d('RestoreTimeClean.bak'), '--trn', ...logs, '--stop-at', '2017-06-01 13:20',
+      '--after-bak', d('RestoreTimeClean.bak'), d('RestoreTimeClean2.bak'), '--table', 'dbo.steps', '--accept-older-later', '--stage', stage, '--out', join(tmpdir(), `reversed-${process.pid}.ndjson`), '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    const store = new StagingStore(stage);
+    try {
+      const job = store.listJobs({ limit: 1 })[0]!;
+      const rows = [...store.iterateRows(job.id, {})];
+      expect(rows.length).toBeGreaterThan(0);
+      expect(new Set(rows.map((x) => x.operation))).toEqual(new Set(['insert']));
+      expect(rows[0]!.warnings[0]).toContain('inserted between the two states, not deleted');
+      const layout = store.jobTables(job.id)[0]!;
+      const plan = planReinsert(rows.map((x) => ({ ...x, id: x.id })), new Map([[`${layout.schema}.${layout.name}`, fromLayout(layout)]]), []);
+      expect(plan.batches.flatMap((b) => b.rows)).toHaveLength(0);
+      expect(plan.problems.map((p) => p.code)).toEqual(rows.map(() => 'REINSERT_NOT_A_DELETE'));
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -73,7 +73,7 @@ describeCorpus('rowback diff on RestoreTimeClean (real backups)', () => {
     expect(lines.map((l) => String(l.values.dt).slice(0, 19)).sort()[11]).toBe('2017-06-01T13:19:43');
   });
 
-  it('--stage: the missing rows become a restore job of delete rows the review and re-insert path reads', async () => {
+  it('--stage: the missing rows become a restore job the review and re-insert path reads (a reversed comparison: inserts, left out unless asked for)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rowback-diff-'));
     try {
       const file = join(dir, 'staging.db');
@@ -84,16 +84,21 @@ describeCorpus('rowback diff on RestoreTimeClean (real backups)', () => {
         const job = s.requireJob(r.jobId!);
         expect(job).toMatchObject({ kind: 'restore', state: 'succeeded', rowsStaged: 30, tables: ['dbo.steps'] });
         const rows = s.listRows(job.id, {}, { limit: 100 }).items;
-        expect(rows.map((x) => x.operation)).toEqual(Array(30).fill('delete'));
+        // the later state (the full backup) is older, compared as asked: the 30 rows were inserted
+        // between the two, so they are staged as inserts, which the re-insert planner leaves out
+        expect(rows.map((x) => x.operation)).toEqual(Array(30).fill('insert'));
         expect(rows.map((x) => x.values.step).sort((a, b) => Number(a) - Number(b))).toEqual([...Array(30).keys()]);
         expect(s.jobTables(job.id).map((t) => `${t.schema}.${t.name}`)).toEqual(['dbo.steps']);
         // the re-insert planner takes them like scanned deletes: one INSERT per row, the saved layout as target
         const targets = new Map(s.jobTables(job.id).map((t) => [`${t.schema}.${t.name}`, fromLayout(t)]));
         const plan = planReinsert(rows.map((x) => ({ id: x.id, table: x.table, lsn: x.lsn, values: x.values, operation: x.operation })), targets, []);
-        expect(plan.problems).toEqual([]);
-        expect(plan.batches.flatMap((b) => b.rows)).toHaveLength(30);
-        expect(plan.batches[0].rows[0].insertSql).toBe('INSERT INTO [dbo].[steps] ([step], [dt]) VALUES (@p1, @p2);');
-        expect(renderScript(plan)).toContain("'2017-06-01T12:59:12.9700000'");
+        expect(plan.problems.map((p) => p.code)).toEqual(Array(30).fill('REINSERT_NOT_A_DELETE'));
+        expect(plan.batches.flatMap((b) => b.rows)).toHaveLength(0);
+        // re-inserted on purpose (operations: ['insert'], as the re-insert route takes it): one INSERT per row, the saved layout as target
+        const asked = planReinsert(rows.map((x) => ({ id: x.id, table: x.table, lsn: x.lsn, values: x.values, operation: x.operation })), targets, [], { operations: ['insert'] });
+        expect(asked.batches.flatMap((b) => b.rows)).toHaveLength(30);
+        expect(asked.batches[0].rows[0].insertSql).toBe('INSERT INTO [dbo].[steps] ([step], [dt]) VALUES (@p1, @p2);');
+        expect(renderScript(asked)).toContain("'2017-06-01T12:59:12.9700000'");
       } finally {
         s.close();
       }

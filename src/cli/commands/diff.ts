@@ -213,7 +213,7 @@ function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout, reverse
     spec,
     description: `${d.table}${when} (${opts.bak.join(', ')}) against ${(opts.afterMdf ?? opts.afterBak ?? []).join(', ')}${later}: ${d.missing.length} missing, ${d.changed.length} changed`,
     diff: d, layout, source: { kind: 'bak', file: opts.bak[0] },
-    ...(reversed ? { note: reversed } : {}),
+    ...(reversed ? { note: reversed, reversed: true } : {}),
     audit: { action: 'job.restore-diff', details: {} },
   });
 }
