@@ -70,6 +70,8 @@ export interface ReachableRange {
   /** Latest stop-before LSN that lies inside a log backup (the last log's last_lsn is exclusive). */
   toLsn: string;
   full: BackupSetRecord;
+  /** The differential the range starts from, when it starts after the full backup's own log chain breaks. */
+  differential?: BackupSetRecord;
   /**
    * Times inside the range a --stop-at cannot be planned for: after a log backup whose finish date
    * is unknown started, up to the next one's start (whether that moment's records are in it or the
@@ -266,42 +268,63 @@ function diffsOf(sets: BackupSetRecord[], f: BackupSetRecord): BackupSetRecord[]
 }
 
 /**
- * The ranges a restore can stop in: for each full backup, from its end through the furthest log
- * backup reached without a gap from it or from a differential based on it. Sorted by LSN.
+ * The ranges a restore can stop in: for each full backup, and each differential based on it, from
+ * its end through the furthest log backup reached without a gap from it; the ranges of one full
+ * backup that meet or overlap are one (a differential whose logs continue the full's). A gap in the
+ * full backup's own log chain before a differential leaves the stretch between them out: it was one
+ * range from the full's end to the differential's furthest log, "reachable" across the gap
+ * (newcomer: RestoreTimeClean without _2.trn, --stop-at 13:10 refused CHAIN_BROKEN saying 12:59:13
+ * to 13:29:13 was reachable). Sorted by LSN.
  */
 export function reachableRanges(sets: BackupSetRecord[]): ReachableRange[] {
   const logs = sets.filter((s) => s.backupType === 'log' && !s.damaged);
   const out: ReachableRange[] = [];
   for (const f of sets.filter((s) => s.backupType === 'full' && !s.damaged)) {
     const myLogs = logs.filter((l) => sameDatabase(l, f));
-    let best: BackupSetRecord[] = [];
+    const segments: Array<{ base: BackupSetRecord; logs: BackupSetRecord[] }> = [];
     for (const b of [f, ...diffsOf(sets, f)]) {
       const w = walkLogs(myLogs, b.lastLsn, f.lastRecoveryForkGuid, null, b);
-      if (w.logs.length && (!best.length || lsnCmp(w.logs[w.logs.length - 1].lastLsn, best[best.length - 1].lastLsn) > 0)) best = w.logs;
+      if (w.logs.length) segments.push({ base: b, logs: w.logs });
     }
-    if (!best.length) continue; // a full backup alone gives no point in time to stop at
-    const last = best[best.length - 1];
-    const unplaceable: ReachableRange['unplaceable'] = [];
-    for (let i = 0; i < best.length; i++) {
-      const l = best[i];
-      if (l.backupFinishDate !== null || l.backupStartDate === null) continue;
-      // its log read whole places every time after its start (placeByCommits); read in part, the
-      // times before its last commit read are placed in it
-      if (l.logCommits?.whole) continue;
-      const next = best[i + 1];
-      const from = l.logCommits?.last && l.logCommits.last > startSecond(l.backupStartDate) ? l.logCommits.last : startSecond(l.backupStartDate);
-      // the last one's own run lies after toTime already
-      if (next?.backupStartDate && from < startSecond(next.backupStartDate)) unplaceable.push({ after: from, upTo: startSecond(next.backupStartDate), file: fileOf(l) });
+    // a full backup alone gives no point in time to stop at
+    segments.sort((a, b) => lsnCmp(a.base.lastLsn, b.base.lastLsn));
+    const merged: Array<{ base: BackupSetRecord; logs: BackupSetRecord[] }> = [];
+    for (const seg of segments) {
+      const prev = merged[merged.length - 1];
+      // the earlier range reaches this base's end: one range, through the furthest log of either
+      if (prev && lsnCmp(seg.base.lastLsn, prev.logs[prev.logs.length - 1]!.lastLsn) <= 0) {
+        if (lsnCmp(seg.logs[seg.logs.length - 1]!.lastLsn, prev.logs[prev.logs.length - 1]!.lastLsn) > 0) {
+          prev.logs = [...prev.logs.filter((l) => lsnCmp(l.lastLsn, seg.base.lastLsn) <= 0), ...seg.logs];
+        }
+        continue;
+      }
+      merged.push({ base: seg.base, logs: [...seg.logs] });
     }
-    out.push({
-      unplaceable,
-      fromTime: f.backupFinishDate ? addSecond(f.backupFinishDate) : null,
-      toTime: last.backupStartDate ? startSecond(last.backupStartDate) : null,
-      toBeforeTime: last.logCommits?.last && last.backupStartDate && last.logCommits.last > startSecond(last.backupStartDate) ? last.logCommits.last : null,
-      fromLsn: f.lastLsn,
-      toLsn: (BigInt(last.lastLsn) - 1n).toString(),
-      full: f,
-    });
+    for (const { base, logs: best } of merged) {
+      const last = best[best.length - 1]!;
+      const unplaceable: ReachableRange['unplaceable'] = [];
+      for (let i = 0; i < best.length; i++) {
+        const l = best[i]!;
+        if (l.backupFinishDate !== null || l.backupStartDate === null) continue;
+        // its log read whole places every time after its start (placeByCommits); read in part, the
+        // times before its last commit read are placed in it
+        if (l.logCommits?.whole) continue;
+        const next = best[i + 1];
+        const from = l.logCommits?.last && l.logCommits.last > startSecond(l.backupStartDate) ? l.logCommits.last : startSecond(l.backupStartDate);
+        // the last one's own run lies after toTime already
+        if (next?.backupStartDate && from < startSecond(next.backupStartDate)) unplaceable.push({ after: from, upTo: startSecond(next.backupStartDate), file: fileOf(l) });
+      }
+      out.push({
+        unplaceable,
+        fromTime: base.backupFinishDate ? addSecond(base.backupFinishDate) : null,
+        toTime: last.backupStartDate ? startSecond(last.backupStartDate) : null,
+        toBeforeTime: last.logCommits?.last && last.backupStartDate && last.logCommits.last > startSecond(last.backupStartDate) ? last.logCommits.last : null,
+        fromLsn: base.lastLsn,
+        toLsn: (BigInt(last.lastLsn) - 1n).toString(),
+        full: f,
+        ...(base !== f ? { differential: base } : {}),
+      });
+    }
   }
   return out.sort((a, b) => lsnCmp(a.fromLsn, b.fromLsn));
 }
@@ -311,8 +334,8 @@ export function describeReachable(r: ReachableRange[], kind: RestoreTarget['kind
   if (r.length === 0) return 'nothing can be restored to a point in time from these backups';
   const one = (x: ReachableRange) =>
     kind === 'time'
-      ? `${x.fromTime ?? '?'} to ${x.toBeforeTime ? `just before ${x.toBeforeTime} (the last commit in its last log backup's log)` : (x.toTime ?? '?')} (from full backup ${fileOf(x.full)}${x.unplaceable.map((u) => `; except after ${u.after} up to ${u.upTo}: the finish date of ${u.file} is unknown, so stop before an LSN there`).join('')})`
-      : `LSN ${x.fromLsn} to ${x.toLsn} (from full backup ${fileOf(x.full)})`;
+      ? `${x.fromTime ?? '?'} to ${x.toBeforeTime ? `just before ${x.toBeforeTime} (the last commit in its last log backup's log)` : (x.toTime ?? '?')} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''}${x.unplaceable.map((u) => `; except after ${u.after} up to ${u.upTo}: the finish date of ${u.file} is unknown, so stop before an LSN there`).join('')})`
+      : `LSN ${x.fromLsn} to ${x.toLsn} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''})`;
   return `reachable with these backups: ${r.map(one).join('; ')}`;
 }
 

@@ -89,6 +89,21 @@ describeCorpus('restore planning on appveyor-lab (headers read offline)', () => 
     expect(plan(RTC, { kind: 'lsn', lsn: '25000000013200001' }).steps).toHaveLength(2);
   });
 
+  it('RestoreTimeClean without _2.trn: the reachable ranges leave out the gap (it was one range, 12:59:13 to 13:29:13, with 13:10 inside it refused)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-gap-'));
+    try {
+      for (const f of ['RestoreTimeClean.bak', 'RestoreTimeClean2.bak', 'RestoreTimeClean_1.trn', 'RestoreTimeClean_3.trn', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn', 'RestoreTimeClean2_3.trn']) symlinkSync(join(RTC, f), join(dir, f));
+      const err = refusal(() => plan(dir, at('2017-06-01T13:10:00.000')));
+      expect(err.code).toBe('INPUT_RESTORE_CHAIN_BROKEN');
+      expect(err.message).toContain(`reachable with these backups: 2017-06-01T12:59:13.000 to 2017-06-01T13:04:13.000 (from full backup ${join(dir, 'RestoreTimeClean.bak')}); 2017-06-01T13:14:14.000 to 2017-06-01T13:29:13.000 (from full backup ${join(dir, 'RestoreTimeClean.bak')} and differential ${join(dir, 'RestoreTimeClean2.bak')})`);
+      // both ranges plan: before the gap through the logs, after it through the differential
+      expect(plan(dir, at('2017-06-01T13:03:00.000')).steps.map((st) => base(st.set.devices[0]))).toEqual(['RestoreTimeClean.bak', 'RestoreTimeClean_1.trn']);
+      expect(plan(dir, at('2017-06-01T13:20:00.000')).steps.map((st) => st.role)).toEqual(['full', 'differential', 'log', 'log']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('RestoreTimeClean: a stop time before the first full backup ends, or after the last log backup, is refused with the reachable range', () => {
     const early = refusal(() => plan(RTC, at('2017-06-01T12:30:00.000')));
     expect(early.code).toBe('INPUT_RESTORE_TOO_EARLY');
