@@ -254,7 +254,9 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   o.signal?.throwIfAborted();
   let after: TableState;
   if (o.afterTarget) {
-    const r = await replayTableAt({ bak: afterBak, trn: afterTrn, table: o.table, target: o.afterTarget, signal: o.signal });
+    const r = await replayTableAt({ bak: afterBak, trn: afterTrn, table: o.table, target: o.afterTarget, signal: o.signal }).catch((e: unknown) => {
+      throw laterStateError(e);
+    });
     replays.push({ side: 'later', result: r });
     afterPoint = replayPoint(r, '--after-bak/--after-trn replayed');
     after = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values })) };
@@ -283,6 +285,29 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     diff: diffTableStates(before, after, key, keySource), layout, beforeRows: before.rows.length, afterRows: after.rows.length, keySource, replays, warned, unchecked,
     ...(reversed ? { reversed: `${reversed.sentence} (compared as asked): its rows "missing from the later state" were inserted between the two, not deleted; never re-insert them` } : {}),
   };
+}
+
+/** The replay's flags and fields, as the later state's (`--stop-at` of the later side is `--after-stop-at`). */
+const LATER_FLAGS: ReadonlyArray<[RegExp, string]> = [
+  [/(?<![\w-])--stop-at\b/g, '--after-stop-at'], [/(?<![\w-])--stop-before-lsn\b/g, '--after-stop-before-lsn'],
+  [/(?<![\w-])--trn\b/g, '--after-trn'], [/(?<![\w-])--bak\b/g, '--after-bak'],
+];
+const LATER_FIELDS: Record<string, string> = { stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn', trn: 'afterTrn', bak: 'afterBak' };
+
+/**
+ * A refusal of the later state's replay in the later state's words: it named the earlier state's
+ * options (`INPUT_RESTORE_TOO_LATE: --stop-at … or, by time, --stop-at …` for an `--after-stop-at`
+ * too late), so a DBA under pressure changed the wrong time (newcomer). Flags outside backticks
+ * (a command given as advice keeps its own) and the location's field are the later ones; the
+ * message starts "the later state: ". Anything else is returned as it is.
+ */
+function laterStateError(e: unknown): unknown {
+  if (!isRowbackError(e)) return e;
+  const words = e.message.split('`').map((part, i) => (i % 2 === 1 ? part : LATER_FLAGS.reduce((t, [re, to]) => t.replace(re, to), part))).join('`');
+  e.message = `the later state: ${words}`;
+  const loc = e.location as { field?: string };
+  if (loc.field && LATER_FIELDS[loc.field]) loc.field = LATER_FIELDS[loc.field];
+  return e;
 }
 
 /**

@@ -23,3 +23,19 @@ describeCorpus('diff: a differential without its full backup', () => {
     expect(r.stderr).toMatch(/; give it first \(--bak FULL\.bak [^)]*RestoreTimeClean2\.bak\) \(file /);
   });
 });
+
+/**
+ * A later state replayed too late (`--after-stop-at` past the last log backup) was refused in the
+ * earlier state's words: "--stop-at … or, by time, --stop-at …" (newcomer: a DBA changes the wrong
+ * time). REAL: sql2008-backups/StopAt, whose last log backup here (_2) started 13:30:24.
+ */
+describeCorpus('diff: a refusal of the later state names the later state\'s options', () => {
+  it('--after-stop-at too late: INPUT_RESTORE_TOO_LATE naming --after-stop-at and --after-stop-before-lsn, never --stop-at', async () => {
+    const S = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
+    const r = await cli('diff', '--bak', S('StopAt.bak'), '--trn', S('StopAt_1.trn'), '--stop-at', '2020-05-12 13:29', '--after-bak', S('StopAt.bak'), '--after-trn', S('StopAt_1.trn'), S('StopAt_2.trn'), '--after-stop-at', '2020-05-12 13:34', '--table', 'dbo.steps');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^rowback: INPUT_RESTORE_TOO_LATE: the later state: --after-stop-at 2020-05-12T13:34:00\.000 is after the last point /);
+    expect(r.stderr).toContain('--after-stop-before-lsn 19000000019300000 (every record it holds) or, by time, --after-stop-at 2020-05-12T13:30:24.000');
+    expect(r.stderr).not.toMatch(/(?<![\w-])--stop-at/);
+  });
+});
