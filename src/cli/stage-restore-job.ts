@@ -20,6 +20,11 @@ export function stageRestoreJob(path: string, o: {
   note?: string;
   /** The later state is older (compared as asked): missing rows are staged as inserts (diffAsRecoveredRows). */
   reversed?: boolean;
+  /**
+   * The job's notes (an audit entry `job.notes`, as the service's restore jobs have: the replay's
+   * chain and stop, the counts); its `INCOMPLETE: ` sentences are the job's completeness.
+   */
+  notes?: string[];
   audit: { action: string; details: Record<string, unknown> };
 }): number {
   const store = openStagingStore(path);
@@ -31,8 +36,9 @@ export function stageRestoreJob(path: string, o: {
     const rows = diffAsRecoveredRows(d, o.source, o.note, { reversed: o.reversed });
     for (let i = 0; i < rows.length; i += 1000) store.stageBatch(job.id, rows.slice(i, i + 1000));
     store.indexPending();
-    // a comparison is whole or refused (as the worker's restore job)
-    store.setJobCompleteness(job.id, []);
+    if (o.notes?.length) store.appendAudit('cli', 'job.notes', job.id, { notes: o.notes });
+    // a comparison is whole or refused, but for rows decoded with warnings (its INCOMPLETE sentences)
+    store.setJobCompleteness(job.id, (o.notes ?? []).filter((n) => n.startsWith('INCOMPLETE: ')));
     store.setJobState(job.id, 'succeeded');
     store.appendAudit('cli', o.audit.action, job.id, { ...o.audit.details, missing: d.missing.length, changed: d.changed.length });
     return job.id;

@@ -89,6 +89,11 @@ describeCorpus('rowback diff on RestoreTimeClean (real backups)', () => {
         expect(rows.map((x) => x.operation)).toEqual(Array(30).fill('insert'));
         expect(rows.map((x) => x.values.step).sort((a, b) => Number(a) - Number(b))).toEqual([...Array(30).keys()]);
         expect(s.jobTables(job.id).map((t) => `${t.schema}.${t.name}`)).toEqual(['dbo.steps']);
+        // its notes, as a restore job run by the service has them (it had none: the review page showed no counts, no chain)
+        const notes = s.audit({ jobId: job.id }).find((a) => a.action === 'job.notes')?.details.notes as string[] | undefined;
+        expect(notes?.[0]).toMatch(/^dbo\.steps: earlier 30 row\(s\), later 0 row\(s\); 30 missing from the later state, 0 changed, 0 only in the later state, 0 unchanged; /);
+        expect(notes?.at(-1)).toMatch(/^warning: the later state \(--after-bak .* is older than the earlier state/);
+        expect([job.complete, job.incomplete]).toEqual([true, []]);
         // the re-insert planner takes them like scanned deletes: one INSERT per row, the saved layout as target
         const targets = new Map(s.jobTables(job.id).map((t) => [`${t.schema}.${t.name}`, fromLayout(t)]));
         const plan = planReinsert(rows.map((x) => ({ id: x.id, table: x.table, lsn: x.lsn, values: x.values, operation: x.operation })), targets, []);

@@ -167,20 +167,32 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     if (opts.format === 'json') await write(written ? '\n]\n' : ']\n');
     if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
 
+    const summary = `${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows} row(s); ` +
+      `${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged; ` +
+      `${d.key ? `matched on ${keySource} (${d.key.join(', ')})` : d.keyNote}`;
+    const incomplete = r.warned.map((w) => (w.rows === 0
+      ? `INCOMPLETE: ${w.where}, the ${w.side} state, could not be read whole (first: ${w.warning}): the table's layout was read from the rest of it, so the comparison may be wrong`
+      : `INCOMPLETE: ${w.rows} row(s) of the ${w.side} state were decoded with warnings, so the comparison of them may be wrong (first: ${w.where}: ${w.warning})`));
+
     let jobId: number | null = null;
     // an interrupted output is not staged: a job is the whole difference or nothing
     if (opts.stage && !interrupt.by) {
-      jobId = stageDiff(opts, d, layout, r.reversed);
+      // the job's notes, as a restore job run by the service has them (the review page's "what the
+      // job read and how"; they were none: no chain, stop point or counts), and its INCOMPLETE
+      // sentences (it was marked complete whatever the comparison said)
+      const notes = [
+        ...replayNote.split('\n').filter(Boolean).map((l) => l.replace(/^rowback diff \((earlier|later) state\): ?/, '$1 state: ')),
+        summary,
+        ...r.unchecked.map((u) => `note (${u.side} state, ${u.where}): ${u.note}`),
+        ...(r.reversed ? [`warning: ${r.reversed}`] : []),
+        ...incomplete,
+      ];
+      jobId = stageDiff(opts, d, layout, r.reversed, notes);
       setOutputClosedNote(`restore job ${jobId} was staged in ${opts.stage} with every change`);
     }
     if (!opts.quiet) {
       stderr.write(replayNote);
-      stderr.write(
-        `rowback diff: ${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows} row(s); ` +
-          `${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged; ` +
-          `${d.key ? `matched on ${keySource} (${d.key.join(', ')})` : d.keyNote}` +
-          `${jobId !== null ? `; staged as restore job ${jobId} in ${opts.stage}` : ''}\n`,
-      );
+      stderr.write(`rowback diff: ${summary}${jobId !== null ? `; staged as restore job ${jobId} in ${opts.stage}` : ''}\n`);
       // as dump says it (a "missing" or "changed" row may come from such a page), per side
       for (const u of r.unchecked) stderr.write(`rowback diff: note (${u.side} state, ${u.where}): ${u.note}\n`);
     }
@@ -189,10 +201,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     // Said even with --quiet: a diff is whole or refused (pages it cannot read refuse it), but a
     // row whose values were decoded with warnings (a value that may be wrong, or not decoded) was
     // compared on them, and its verdict (missing, changed, unchanged) may be wrong too.
-    for (const w of r.warned) {
-      if (w.rows === 0) stderr.write(`rowback diff: INCOMPLETE: ${w.where}, the ${w.side} state, could not be read whole (first: ${w.warning}): the table's layout was read from the rest of it, so the comparison may be wrong\n`);
-      else stderr.write(`rowback diff: INCOMPLETE: ${w.rows} row(s) of the ${w.side} state were decoded with warnings, so the comparison of them may be wrong (first: ${w.where}: ${w.warning})\n`);
-    }
+    for (const line of incomplete) stderr.write(`rowback diff: ${line}\n`);
     if (r.warned.length && !interrupt.by) exitIncomplete(opts.strict);
     if (interrupt.by) {
       sayInterrupted('diff', interrupt.by, `the output stopped before its end; the ${written} of ${lines.length} change(s) written are only part of the result${opts.stage ? ', and nothing was staged' : ''}`, stderr);
@@ -205,7 +214,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
 }
 
 /** Stages the missing rows (operation `delete`) and changed rows (`update`, both images) as one job of kind `restore`. */
-function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout, reversed?: string): number {
+function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout, reversed: string | undefined, notes: string[]): number {
   const spec = { bak: opts.bak, trn: opts.trn ?? [], stopAt: opts.stopAt ?? null, stopBeforeLsn: opts.stopBeforeLsn ?? null, afterMdf: opts.afterMdf ?? [], afterBak: opts.afterBak ?? [], afterTrn: opts.afterTrn ?? [], afterStopAt: opts.afterStopAt ?? null, afterStopBeforeLsn: opts.afterStopBeforeLsn ?? null, table: d.table, key: d.key };
   const when = opts.stopAt ? ` at ${opts.stopAt}` : opts.stopBeforeLsn ? ` before LSN ${opts.stopBeforeLsn}` : '';
   const later = opts.afterStopAt ? ` at ${opts.afterStopAt}` : opts.afterStopBeforeLsn ? ` before LSN ${opts.afterStopBeforeLsn}` : '';
@@ -214,6 +223,7 @@ function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout, reverse
     description: `${d.table}${when} (${opts.bak.join(', ')}) against ${(opts.afterMdf ?? opts.afterBak ?? []).join(', ')}${later}: ${d.missing.length} missing, ${d.changed.length} changed`,
     diff: d, layout, source: { kind: 'bak', file: opts.bak[0] },
     ...(reversed ? { note: reversed, reversed: true } : {}),
+    notes,
     audit: { action: 'job.restore-diff', details: {} },
   });
 }
