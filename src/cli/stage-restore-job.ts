@@ -16,7 +16,8 @@ export function stageRestoreJob(path: string, o: {
   description: string;
   diff: TableDiff;
   layout: TableLayout;
-  source: RecoveredRow['source'];
+  /** Each row's source, or a function of the row's LSN tag giving it (replay/compare.ts comparisonRowSource). */
+  source: RecoveredRow['source'] | ((tag: string | undefined) => RecoveredRow['source']);
   note?: string;
   /** The later state is older (compared as asked): missing rows are staged as inserts (diffAsRecoveredRows). */
   reversed?: boolean;

@@ -287,6 +287,25 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   };
 }
 
+/**
+ * Where a staged row of the comparison came from, for its `source`: the log backup of the earlier
+ * state's replay whose LSN range [FirstLSN, LastLSN) holds the LSN of the record that wrote its
+ * image (`tag`, fn_dblog form), else the base backup (a row read from its pages, or from its own
+ * log portion). Every row said the full backup, even one a log backup's record wrote (newcomer: a
+ * row of RestoreTimeClean_1.trn shown as from RestoreTimeClean.bak, which holds none of the table).
+ */
+export function comparisonRowSource(r: CompareResult, bak: string): (tag: string | undefined) => RecoveredRow['source'] {
+  const logs = (r.replays.find((x) => x.side === 'earlier')?.result.chain.steps ?? []).filter((st) => st.role === 'log');
+  return (tag) => {
+    if (tag !== undefined && /^[0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}$/i.test(tag)) {
+      const at = BigInt(lsnToDecimal(parseLsn(tag)));
+      const step = logs.find((st) => BigInt(st.set.firstLsn) <= at && at < BigInt(st.set.lastLsn));
+      if (step) return { kind: 'trn', file: step.set.devices[0] };
+    }
+    return { kind: 'bak', file: bak };
+  };
+}
+
 /** The replay's flags and fields, as the later state's (`--stop-at` of the later side is `--after-stop-at`). */
 const LATER_FLAGS: ReadonlyArray<[RegExp, string]> = [
   [/(?<![\w-])--stop-at\b/g, '--after-stop-at'], [/(?<![\w-])--stop-before-lsn\b/g, '--after-stop-before-lsn'],
@@ -409,7 +428,8 @@ export function matchKey(layout: TableLayout, state: Pick<TableState, 'table' | 
  * unless asked for on purpose. They were `delete`: the script and its dry run planned them as rows
  * recovered from deletes, "approve all" and an export re-inserted rows that still exist (newcomer).
  */
-export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source'], note?: string, o: { reversed?: boolean } = {}): RecoveredRow[] {
+export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source'] | ((tag: string | undefined) => RecoveredRow['source']), note?: string, o: { reversed?: boolean } = {}): RecoveredRow[] {
+  const sourceOf = typeof source === 'function' ? source : () => source;
   const base = (n: number, tag: string | undefined, operation: RecoveredRow['operation'], values: Record<string, SqlValue>, warning: string): RecoveredRow => ({
     table: d.table,
     lsn: tag ?? `state:${String(n).padStart(8, '0')}`,
@@ -426,7 +446,7 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
     values,
     raw: '',
     warnings: note ? [warning, note] : [warning],
-    source,
+    source: sourceOf(tag),
   });
   let n = 0;
   const rows: RecoveredRow[] = [];

@@ -11,7 +11,7 @@ import type { JobRecord } from '../staging/types.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { ScanOperation } from '../recover/source.js';
 import { describeSpec, filterOf, jobMetadataMapping, jobMetadataNote, layoutsOfJobMetadata, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
-import { compareTableStates, diffAsRecoveredRows } from '../replay/compare.js';
+import { compareTableStates, comparisonRowSource, diffAsRecoveredRows } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
@@ -189,7 +189,7 @@ export class JobWorker {
       }
       const d = r.diff;
       const at = spec.stopAt ? `as of ${spec.stopAt}` : spec.stopBeforeLsn ? `just before LSN ${spec.stopBeforeLsn}` : 'as the backup holds it';
-      const rows = diffAsRecoveredRows(d, { kind: 'bak', file: spec.bak[0]! }, `earlier state: ${[...spec.bak, ...(spec.trn ?? [])].join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: r.reversed !== undefined });
+      const rows = diffAsRecoveredRows(d, comparisonRowSource(r, spec.bak[0]!), `earlier state: ${[...spec.bak, ...(spec.trn ?? [])].join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: r.reversed !== undefined });
       for (const row of rows) row.warnings = row.warnings.map(restoreJobWording);
       this.store.saveJobTables(jobId, [r.layout]);
       for (let i = 0; i < rows.length; i += this.batchSize) this.store.stageBatch(jobId, rows.slice(i, i + this.batchSize));

@@ -40,6 +40,16 @@ describeCorpus('restore jobs (API, real backups)', () => {
     // the differential (13:14:13) is older than 13:20, compared as asked (acceptOlderLater): every row says its rows were inserted between the two
     // and they are staged as inserts, which the re-insert plan leaves out (they were deletes, planned for re-insert)
     expect(rows.every((x: { operation: string; warnings: string[] }) => x.operation === 'insert' && x.warnings.some((w) => w.startsWith('earlier state: ') && w.includes('as of 2017-06-01 13:20; the later state (afterBak ') && w.endsWith('never re-insert them')))).toBe(true);
+    // each row's source is the log backup whose LSN range holds the record that wrote it (every row said the full backup)
+    const { readBackupHeader } = await import('../../src/backup/header.js');
+    const { readMtfLayout } = await import('../../src/backup/mtf.js');
+    const { lsnToDecimal, parseLsn } = await import('../../src/logreader/lsn.js');
+    for (const x of rows as Array<{ lsn: string; meta: { source: { kind: string; file: string } } }>) {
+      expect(x.meta.source.kind).toBe('trn');
+      const h = readBackupHeader(x.meta.source.file, readMtfLayout(x.meta.source.file));
+      const at = BigInt(lsnToDecimal(parseLsn(x.lsn)));
+      expect(BigInt(h.firstLsn.decimal) <= at && at < BigInt(h.lastLsn.decimal)).toBe(true);
+    }
     const notes = t.store.audit({ jobId: job.id }).find((a) => a.action === 'job.notes')!.details.notes as string[];
     expect(notes.some((n) => /^earlier state: chain: full .*RestoreTimeClean\.bak → /.test(n))).toBe(true);
     expect(notes.at(-2)).toMatch(/^dbo\.steps: earlier 42 row\(s\), later 30; 12 missing from the later state, 0 changed/);

@@ -9,7 +9,8 @@ import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { TableDiff } from '../../replay/table-diff.js';
-import { compareTableStates, parseKeyOption, type CompareResult } from '../../replay/compare.js';
+import { compareTableStates, comparisonRowSource, parseKeyOption, type CompareResult } from '../../replay/compare.js';
+import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { setOutputClosedNote } from '../output-closed.js';
@@ -187,7 +188,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
         ...(r.reversed ? [`warning: ${r.reversed}`] : []),
         ...incomplete,
       ];
-      jobId = stageDiff(opts, d, layout, r.reversed, notes);
+      jobId = stageDiff(opts, d, layout, r.reversed, notes, comparisonRowSource(r, opts.bak[0]!));
       setOutputClosedNote(`restore job ${jobId} was staged in ${opts.stage} with every change`);
     }
     if (!opts.quiet) {
@@ -214,14 +215,14 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
 }
 
 /** Stages the missing rows (operation `delete`) and changed rows (`update`, both images) as one job of kind `restore`. */
-function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout, reversed: string | undefined, notes: string[]): number {
+function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout, reversed: string | undefined, notes: string[], source: (tag: string | undefined) => RecoveredRow['source']): number {
   const spec = { bak: opts.bak, trn: opts.trn ?? [], stopAt: opts.stopAt ?? null, stopBeforeLsn: opts.stopBeforeLsn ?? null, afterMdf: opts.afterMdf ?? [], afterBak: opts.afterBak ?? [], afterTrn: opts.afterTrn ?? [], afterStopAt: opts.afterStopAt ?? null, afterStopBeforeLsn: opts.afterStopBeforeLsn ?? null, table: d.table, key: d.key };
   const when = opts.stopAt ? ` at ${opts.stopAt}` : opts.stopBeforeLsn ? ` before LSN ${opts.stopBeforeLsn}` : '';
   const later = opts.afterStopAt ? ` at ${opts.afterStopAt}` : opts.afterStopBeforeLsn ? ` before LSN ${opts.afterStopBeforeLsn}` : '';
   return stageRestoreJob(opts.stage!, {
     spec,
     description: `${d.table}${when} (${opts.bak.join(', ')}) against ${(opts.afterMdf ?? opts.afterBak ?? []).join(', ')}${later}: ${d.missing.length} missing, ${d.changed.length} changed`,
-    diff: d, layout, source: { kind: 'bak', file: opts.bak[0] },
+    diff: d, layout, source,
     ...(reversed ? { note: reversed, reversed: true } : {}),
     notes,
     audit: { action: 'job.restore-diff', details: {} },
