@@ -411,7 +411,11 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
     throw new InputError('INPUT_RESTORE_MIXED_DATABASES', `backups named ${databaseName} belong to different databases (binding ids ${by.join('; ')}); put each database's backups in its own folder`, { file: usable[0].devices[0] });
   }
   const reachable = reachableRanges(usable);
-  const reach = describeReachable(reachable, target.kind);
+  // a full backup with no log backup at all: it still restores to its own end (a dead end before: newcomer)
+  const fullAlone = reachable.length === 0 && usable.some((s) => s.backupType === 'full') && !usable.some((s) => s.backupType === 'log');
+  const reach = describeReachable(reachable, target.kind) + (fullAlone
+    ? ' (no log backup is among them); a full backup alone restores to its own end (RESTORE DATABASE … WITH RECOVERY), and `rowback dump --bak FILE --table T` prints its rows as of then'
+    : '');
   const fulls = usable.filter((s) => s.backupType === 'full').sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn));
   const where = (s: BackupSetRecord) => ({ file: s.devices[0] });
 

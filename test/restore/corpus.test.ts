@@ -145,6 +145,13 @@ describeCorpus('restore planning on appveyor-lab (headers read offline)', () => 
     expect(e.message).toMatch(/nothing can be restored to a point in time from these backups$/);
   });
 
+  it('a folder with a full backup and no log backup: the refusal says the full backup restores to its own end, and how to read its rows (it was a dead end)', () => {
+    for (const t of ['2020-01-01T10:00:00.000', '2030-01-01T10:00:00.000']) {
+      const e = refusal(() => plan(corpusPath('pubs-2012'), at(t)));
+      expect(e.message).toContain('nothing can be restored to a point in time from these backups (no log backup is among them); a full backup alone restores to its own end (RESTORE DATABASE … WITH RECOVERY), and `rowback dump --bak FILE --table T` prints its rows as of then');
+    }
+  });
+
   it('folders holding two databases need --database', () => {
     expect(refusal(() => plan(LAB('sql2008-backups'), at('2020-05-12T13:31:00.000'))).code).toBe('INPUT_RESTORE_SEVERAL_DATABASES');
     expect(plan(LAB('sql2008-backups'), at('2020-05-12T13:31:00.000'), 'stopat').steps).toHaveLength(4);
