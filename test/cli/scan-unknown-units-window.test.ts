@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
+import { catalogFromLayouts } from '../../src/recover/source.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
-import { catalogFromLayouts, type RecoverySource } from '../../src/recover/source.js';
 import { committedCandidates, emptyStats, unknownTablesClause } from '../../src/recover/committed.js';
 import type { LogRecord } from '../../src/logreader/log-record.js';
 
@@ -24,17 +24,8 @@ vi.mock('../../src/cli/commands/scan-sources.js', async (importOriginal) => {
     ...real,
     openSource: async (...args: Parameters<typeof real.openSource>) => {
       const opened = await real.openSource(...args);
-      if (!dropEmployee) return opened;
-      const src: RecoverySource = opened.source;
-      const full = await src.metadata();
-      const reduced = catalogFromLayouts(full.tables().filter((t) => t.name !== 'Employee'));
-      const source: RecoverySource = {
-        ...src,
-        metadata: async () => reduced,
-        candidates: (f, s) => src.candidates(f, s, reduced),
-        ...(src.candidateBatches ? { candidateBatches: (f, s) => src.candidateBatches!(f, s, reduced) } : {}),
-      };
-      return { ...opened, source };
+      const { withTableDropped } = await import('../support/table-dropped.js');
+      return dropEmployee ? withTableDropped(opened, 'Employee') : opened;
     },
   };
 });
