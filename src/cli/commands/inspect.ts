@@ -78,8 +78,16 @@ export type InspectResult =
       /** Set when the file's pages cannot be read on their own: one stripe of a media set (the log is still read), or a TDE-encrypted database (nor its log). */
       incomplete: { code: string; reason: string } | null;
       dataPages: BackupPages | null;
-      /** The tables inside a full backup's data pages (null: no data pages read, a log backup or a stripe alone). */
-      tables: BackupTables | null;
+      /**
+       * The tables inside a full backup's data pages, as a data file's `tables` (the same shape, so
+       * `.tables[]` reads either); null when not listed: no data pages read (a log backup, a stripe
+       * alone), a differential, or its metadata unreadable — `tablesNote` says which.
+       */
+      tables: DataFileDescription['tables'] | null;
+      tablesNote: string | null;
+      /** What reading the backup's metadata warned of, and the damage it met (counted in INCOMPLETE). */
+      metadataWarnings: string[];
+      metadataSkipped: SkippedItem[];
       log: LogSummary;
     }
   | DataFileDescription
@@ -222,7 +230,12 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
   if (!header.encryption) {
     for await (const r of openBackupLogStream(path, kind, layout, position, { partialMediaSet: true }).records({ onSkipped: (s) => skipped.push(s), onProgress: opts.onProgress, signal: opts.signal }, stats)) count(counts, r);
   }
-  return { file: path, kind: 'backup', header, sets, mediaSet: layout.mediaSet, incomplete, dataPages, tables, log: summarize(stats, counts, skipped) };
+  return {
+    file: path, kind: 'backup', header, sets, mediaSet: layout.mediaSet, incomplete, dataPages,
+    tables: tables?.list ?? null, tablesNote: tables ? tables.note ?? null : 'not listed: the backup set holds no data pages read here (a log backup, one stripe of several, or an encrypted database)',
+    metadataWarnings: tables?.warnings ?? [], metadataSkipped: tables?.skipped ?? [],
+    log: summarize(stats, counts, skipped),
+  };
 }
 
 /**
@@ -352,13 +365,11 @@ export function renderText(r: InspectResult): string {
     kv('data pages', r.dataPages ? `${r.dataPages.pages} (files ${r.dataPages.fileIds.join(', ')})${r.dataPages.duplicatePages ? `, ${r.dataPages.duplicatePages} held twice (later copy read)` : ''}${r.dataPages.unplacedPages ? `, ${r.dataPages.unplacedPages} unformatted slot(s) ignored` : ''}` : r.incomplete ? 'not read (incomplete media set)' : 'none');
     if (r.dataPages?.bootPage) kv('boot page version', `${r.dataPages.bootPage.version} (${r.dataPages.bootPage.product})`);
     if (r.tables) {
-      if (r.tables.list) {
-        out.push('tables (rows):');
-        renderTables(r.tables.list, out);
-      } else kv('tables', r.tables.note);
-      for (const w of r.tables.warnings) out.push(`warning: ${w}`);
-      for (const x of r.tables.skipped) out.push(`skipped: ${x.code}: ${x.reason}`);
-    }
+      out.push('tables (rows):');
+      renderTables(r.tables, out);
+    } else if (r.header.backupType !== 'log' && r.tablesNote) kv('tables', r.tablesNote);
+    for (const w of r.metadataWarnings) out.push(`warning: ${w}`);
+    for (const x of r.metadataSkipped) out.push(`skipped: ${x.code}: ${x.reason}`);
     renderLog(r.log, out, kv);
   } else if (r.kind === 'log') {
     kv('kind', `log file (log format version ${r.logFormatVersion})`);
@@ -473,7 +484,7 @@ export function register(program: Command): void {
 export function inspectDamage(r: InspectResult): Array<{ code: string; reason: string; where: string }> {
   const where = (s: SkippedItem) => [s.location.file, s.location.offset !== undefined ? `offset ${s.location.offset}` : '', s.location.lsn ? `LSN ${s.location.lsn}` : '', s.location.page ? `page ${s.location.page}` : ''].filter(Boolean).join(', ');
   const items = (list: SkippedItem[]) => list.filter((s) => s.code !== LOG_STARTS_MID_VLF).map((s) => ({ code: s.code, reason: s.reason, where: where(s) }));
-  if (r.kind === 'backup') return [...(r.incomplete ? [{ ...r.incomplete, where: r.file }] : []), ...items(r.tables?.skipped ?? []), ...items(r.log.skipped)];
+  if (r.kind === 'backup') return [...(r.incomplete ? [{ ...r.incomplete, where: r.file }] : []), ...items(r.metadataSkipped), ...items(r.log.skipped)];
   if (r.kind === 'log') return r.log ? items(r.log.skipped) : [];
   return items(r.skipped);
 }
