@@ -840,7 +840,12 @@ function unknownPart(stats: CommittedScanStats, all: boolean, missing: string, o
   return `${head} (${missing}${unknownAllocUnitsClause(stats)})`;
 }
 
-function unknownAllocUnitsClause(stats: CommittedScanStats, exceptSystem = false): string {
+/**
+ * `: AllocUnitId X ×N, Y ×M and K more, listed by rowback log --alloc-unit ID` for the allocation
+ * units no table of the metadata names that the scan counted operations on (`exceptSystem`: SQL
+ * Server's system base tables' left out); '' when none.
+ */
+export function unknownAllocUnitsClause(stats: CommittedScanStats, exceptSystem = false): string {
   const all = stats.unknownAllocUnits;
   // the units of other tables only (a note beside printed rows counts those alone)
   const units = all && exceptSystem ? new Map([...all].filter(([id]) => !isSystemBaseTableAllocUnit(id))) : all;

@@ -168,6 +168,18 @@ describeCorpus('rowback scan: log only, metadata from DDL', () => {
     expect(expectOneLineError(await run('--ldf', LDF(), '--ddl', ddl, '--alloc-unit', 'tblDept=x'), 'INPUT_BAD_OPTION')).toContain("--alloc-unit 'tblDept=x' is not an AllocUnitId");
   });
 
+  it('--alloc-unit with a mistyped id (a digit off): a note, said with --quiet, naming the table, the id and the units no table names (its rows went missing without a word)', async () => {
+    const ddl = join(dir, 'whole.sql');
+    writeFileSync(ddl, WHOLE);
+    const r = await run('--ldf', LDF(), '--ddl', ddl, '--alloc-unit', 'dbo.tblDept=72057594043629567', '--alloc-unit', 'Employee=72057594043432960', '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(3);
+    expect(r.stderr).toContain('rowback scan: note: --alloc-unit maps dbo.tblDept to 72057594043629567, and no row of the log was on that unit, while 13 row operation(s) are on units no table names: AllocUnitId 72057594043629568 ×13');
+    // the right id: no such note
+    const ok = await run('--ldf', LDF(), '--ddl', ddl, '--alloc-unit', 'dbo.tblDept=72057594043629568', '--alloc-unit', 'Employee=72057594043432960', '--quiet');
+    expect(ok.stderr).not.toContain('no row of the log was on that unit');
+  });
+
   it('--alloc-unit with a script of several tables and no one --table: one line saying to name it', async () => {
     const ddl = join(dir, 'whole.sql');
     writeFileSync(ddl, WHOLE);

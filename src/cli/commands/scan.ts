@@ -13,7 +13,7 @@ import { assumedCollationNote, layoutsFromDdl } from '../../reconstruct/metadata
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
-import { explainNoRows, scanStatsNotes, unknownTablesClause } from '../../recover/committed.js';
+import { explainNoRows, scanStatsNotes, unknownAllocUnitsClause, unknownTablesClause } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
@@ -148,10 +148,13 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   const interrupt = { signal: interruption.signal };
   try {
     let metadataNote: string | undefined;
+    /** The tables `--alloc-unit` mapped, by name → id (a mistyped id: checked once the log is read). */
+    let mappedTables = new Map<string, string>();
     if (opts.schema || opts.ddl) {
       const override = loadMetadataOverride(opts);
       metadataNote = override.note;
       const mapped = allocUnitLayouts(override.layouts, allocUnits, opts);
+      mappedTables = mapped.ids;
       source = withMetadata(source, mapped.layouts, { allocUnitIds: mapped.ids, acceptReordered: opts.acceptLayoutDrift === true });
     }
     const catalog = await source.metadata();
@@ -319,6 +322,16 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     }
     // Said even with --quiet: rows printed here may still exist in the database.
     if (told.unchecked) process.stderr.write(`rowback scan: ${told.unchecked}\n`);
+    // Said even with --quiet: a table `--alloc-unit` mapped that no row came from, while the log has
+    // row operations on units no table names: likely a mistyped id (its rows were a note at most,
+    // exit 0 with --strict; the unknown units are not INCOMPLETE with a --ddl/--schema layout)
+    const others = stats ? stats.unknownAllocUnitRowOps - (stats.systemTableRowOps ?? 0) : 0;
+    if (stats && others > 0 && !interruptedBy) {
+      for (const [table, id] of mappedTables) {
+        if (perTable.get(table)) continue;
+        process.stderr.write(`rowback scan: note: --alloc-unit maps ${table} to ${id}, and no row of the log was on that unit, while ${others.toLocaleString('en-US')} row operation(s) are on units no table names${unknownAllocUnitsClause(stats, true)}: check the id (a digit wrong or missing reads as another unit)\n`);
+      }
+    }
     // Said even with --quiet, as INTERRUPTED is: a script must not take part of a result for all of it.
     if (damagedLine) process.stderr.write(damagedLine);
     if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: ${logLossClause(lost)}; rows in those LSN ranges are missing from this result${lossPlaces(lost)}${missingLogAdvice(lost, opts)}\n`);
