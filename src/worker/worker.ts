@@ -15,7 +15,7 @@ import { compareTableStates, comparisonRowSource, diffAsRecoveredRows } from '..
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
-import { explainNoRows, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
+import { explainNoRows, scanStatsNotes, unknownAllocUnitsClause, unknownTablesClause } from '../recover/committed.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone). */
@@ -233,6 +233,8 @@ export class JobWorker {
     log.info({ resuming, stagedBefore: job.rowsStaged }, 'job started');
     if (spec.kind === 'restore') return this.runRestore(jobId, spec, log);
     let source: RecoverySource | undefined;
+    /** The tables the job's metadata.allocUnit(s) mapped, name → id (a mistyped id: said in the notes). */
+    let mappedTables = new Map<string, string>();
     // The source's own progress (bytes/records read, pass): a scan of a big log can find few rows,
     // so rows staged alone would look stuck. Sampled on a timer — the log readers await their
     // file reads, so timers run during a scan — once per interval (≥ 1 s), and once when the
@@ -263,6 +265,7 @@ export class JobWorker {
       if (spec.metadata) {
         const mapped = jobMetadataMapping(spec.metadata, layoutsOfJobMetadata(spec.metadata), spec.tables);
         source = withMetadata(source, mapped.layouts, { allocUnitIds: mapped.ids });
+        mappedTables = mapped.ids;
       }
       const filter = filterOf(spec);
       let rowsSeen = 0;
@@ -307,6 +310,15 @@ export class JobWorker {
           const loss = !spec.metadata ? catalogDamageLoss(all, undecodedRowOps, stats.unknownAllocUnitRowOps, 'row operation') : null;
           if (loss) n.push(`INCOMPLETE: the data file's catalog is damaged (${catalogDamageSubject(loss.damage, false)}): ${loss.clause}, not staged`);
           if (unknownTables) n.push(`INCOMPLETE: ${unknownTables}`);
+          // a table metadata.allocUnit(s) mapped that no row came from, beside row operations on
+          // units no table names: likely a mistyped id (as scan says it)
+          const others = stats.unknownAllocUnitRowOps - (stats.systemTableRowOps ?? 0);
+          if (others > 0 && !controller.signal.aborted) {
+            for (const [table, id] of mappedTables) {
+              if (this.store.countRows(jobId, { table }) > 0) continue;
+              n.push(`metadata.allocUnits maps ${table} to ${id}, and no row of the log was on that unit, while ${others.toLocaleString('en-US')} row operation(s) are on units no table names${unknownAllocUnitsClause(stats, true)}: check the id (a digit wrong or missing reads as another unit)`);
+            }
+          }
         }
         // tables whose decoded rows the layout check held back: not staged, as `rowback scan` says it
         const held = notPrinted.heldClause("among the job's skipped items", 'staged');

@@ -214,6 +214,12 @@ describeCorpus('jobs with their own metadata (DDL / catalog JSON), real worker, 
     expect([a.state, a.rowsStaged, b.rowsStaged]).toEqual(['succeeded', 16, 16]);
     const rows = (id: number) => (t!.app.staging.listRows(id, {}, { limit: 100 }).items).map((x) => [x.table, x.lsn, x.values]);
     expect(rows(a.id)).toEqual(rows(b.id));
+    // a mistyped id (a digit off): the job stages Employee's rows and its notes name the unit tblDept's rows are on
+    const typo = await post({ kind: 'files', ldf: LDF(), metadata: { ddl: two, allocUnits: { '[dbo].[tblDept]': '72057594043629567', Employee: '72057594043432960' } } });
+    await t.app.worker.idle();
+    expect(t.store.requireJob(typo.json().id).rowsStaged).toBe(3);
+    const typoNotes = t.store.audit({ jobId: typo.json().id }).find((a) => a.action === 'job.notes')!.details.notes as string[];
+    expect(typoNotes).toContainEqual(expect.stringContaining('metadata.allocUnits maps dbo.tblDept to 72057594043629567, and no row of the log was on that unit, while 13 row operation(s) are on units no table names: AllocUnitId 72057594043629568 ×13'));
     // refused at creation, naming the field: a name the script lacks, one unit for two tables, both forms
     const unknown = await post({ kind: 'files', ldf: LDF(), metadata: { ddl: two, allocUnits: { 'dbo.Dept': AU } } });
     expect([unknown.statusCode, unknown.json().code, unknown.json().field]).toEqual([400, 'INPUT_UNKNOWN_TABLE', 'metadata.allocUnits.dbo.Dept']);
