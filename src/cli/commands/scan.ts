@@ -256,13 +256,13 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // row operations that did not decode: those rows are missing, as rows of lost log are (a damaged
     // catalog's line above already counts its tables' undecoded rows)
     const undecoded = damagedLine ? '' : notPrinted(skipped).undecodedClause(opts.quiet ? 'in --report, and in the summary without --quiet' : 'above, also in --report');
-    // rows the committed filter passed on but the layout check held back, or that did not decode,
-    // are in none of the counts explainNoRows tells: said here, or "16 deletes: 3 on …" left 13 unexplained
     // rows of tables the data file's or backup's catalog does not name (created, rebuilt or dropped
     // since it was written): missing, as rows of lost log are (not with a --ddl/--schema layout,
     // which scans the tables it names; nor beside a damaged catalog's line, which counts them)
     const filesSource = Boolean(opts.mdf?.length || opts.bak?.length || opts.ldf || opts.trn?.length);
     const unknownTables = stats && filesSource && !(opts.schema || opts.ddl) && !damagedLine && !interruptedBy ? unknownTablesClause(stats, operations, 'printed') : '';
+    // rows the committed filter passed on but the layout check held back, or that did not decode,
+    // are in none of the counts explainNoRows tells: said here, or "16 deletes: 3 on …" left 13 unexplained
     const noRowsReason = rows === 0 && stats && !interruptedBy
       ? explainNoRows(stats, operations) + notPrinted(skipped).clause('above')
       : undefined;
