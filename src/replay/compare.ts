@@ -452,9 +452,16 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
   const rows: RecoveredRow[] = [];
   for (const m of d.missing) {
     rows.push(o.reversed
-      ? base(n++, m.tag, 'insert', m.values, 'missing from the later state, which is older (rowback diff --accept-older-later): inserted between the two states, not deleted')
+      ? base(n++, m.tag, 'insert', m.values, 'missing from the later state, which is older (compared as asked, --accept-older-later): inserted between the two states, not deleted')
       : base(n++, m.tag, 'delete', m.values, 'missing from the later state (rowback diff)'));
   }
-  for (const c of d.changed) rows.push({ ...base(n++, c.tag, 'update', c.before, `changed in the later state: ${c.columns.join(', ')}`), after: c.after });
+  // Reversed, the earlier state is the newer: an update's before-image (values) is the older state's
+  // row, the one given as later (it was the newer row, staged and shown as the before-image: one
+  // re-inserted on purpose, operations ['update'], put the newer values back as the old ones)
+  for (const c of d.changed) {
+    rows.push(o.reversed
+      ? { ...base(n++, c.tag, 'update', c.after, `changed between the two states: ${c.columns.join(', ')}; the before-image is the later state's row, which is older (compared as asked, --accept-older-later), the after-image the earlier state's`), after: c.before }
+      : { ...base(n++, c.tag, 'update', c.before, `changed in the later state: ${c.columns.join(', ')}`), after: c.after });
+  }
   return rows;
 }

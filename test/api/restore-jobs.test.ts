@@ -40,6 +40,8 @@ describeCorpus('restore jobs (API, real backups)', () => {
     // the differential (13:14:13) is older than 13:20, compared as asked (acceptOlderLater): every row says its rows were inserted between the two
     // and they are staged as inserts, which the re-insert plan leaves out (they were deletes, planned for re-insert)
     expect(rows.every((x: { operation: string; warnings: string[] }) => x.operation === 'insert' && x.warnings.some((w) => w.startsWith('earlier state: ') && w.includes('as of 2017-06-01 13:20; the later state (afterBak ') && w.endsWith('never re-insert them')))).toBe(true);
+    // in the job's words: the option is the request's field, not a command line ("(rowback diff acceptOlderLater: true)")
+    expect(rows.map((x: { warnings: string[] }) => x.warnings[0])).toEqual(Array(12).fill('missing from the later state, which is older (compared as asked, acceptOlderLater: true): inserted between the two states, not deleted'));
     // each row's source is the log backup whose LSN range holds the record that wrote it (every row said the full backup)
     const { readBackupHeader } = await import('../../src/backup/header.js');
     const { readMtfLayout } = await import('../../src/backup/mtf.js');

@@ -80,4 +80,19 @@ describeCorpus('log: a signal after the last record', () => {
     expect(late.stderr).toContain('rowback scan: note: SIGINT came after the log was read to its end: the 16 row(s) written are the whole result');
     expect(JSON.parse(readFileSync(`${late.out}.report.json`, 'utf8'))).toMatchObject({ rows: 16, complete: true });
   });
+  it('point-in-time dump: at the last row, the whole result, exit 0, --report complete with its rowsWithWarnings; before it, INTERRUPTED (REAL: RestoreTimeClean.bak + _1.trn dbo.steps, 10 rows)', async () => {
+    const rtc = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+    const argv = (out: string) => ['dump', '--bak', rtc('RestoreTimeClean.bak'), '--trn', rtc('RestoreTimeClean_1.trn'), '--table', 'dbo.steps', '--stop-at', '2017-06-01T13:04:13', '--out', out, '--report', `${out}.report.json`];
+    const late = await run(10, trn, argv);
+    expect([late.given, late.written, late.code]).toEqual([true, 10, 0]);
+    expect(late.stderr).not.toContain('INTERRUPTED');
+    expect(late.stderr).toContain('rowback dump: note: SIGINT came after the last row was read: the 10 row(s) written are the whole result');
+    // rowsWithWarnings was null for every point-in-time dump (the count was never handed over)
+    expect(JSON.parse(readFileSync(`${late.out}.report.json`, 'utf8'))).toMatchObject({ rows: 10, complete: true, rowsWithWarnings: 0 });
+    const early = await run(3, trn, argv);
+    expect([early.given, early.code]).toEqual([true, 130]);
+    expect(early.stderr).toContain('rowback dump: INTERRUPTED by SIGINT: the dump stopped before its end; the 3 row(s) written are only part of the result');
+    expect(early.written).toBe(3);
+    expect(JSON.parse(readFileSync(`${early.out}.report.json`, 'utf8'))).toMatchObject({ rows: 3, complete: false, interrupted: 'SIGINT' });
+  });
 });

@@ -142,3 +142,18 @@ describeCorpus('rowback diff on RestoreTimeClean (real backups)', () => {
     await expect(run({ afterBak: [corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', 'StopAt.bak')] })).rejects.toMatchObject({ code: 'INPUT_MIXED_DATABASES' });
   });
 });
+
+describe('diffAsRecoveredRows of a reversed comparison (SYNTHETIC TableDiff)', () => {
+  it("a changed row's before-image is the older state's row: the later state's, which is older", async () => {
+    const { diffAsRecoveredRows } = await import('../../src/replay/compare.js');
+    // SYNTHETIC: the earlier state (newer, compared as asked) holds Name 'new', the later (older) 'old'
+    const d = { table: 'dbo.T', columns: ['Id', 'Name'], key: ['Id'], keyNote: null, missing: [], added: 0, same: 0,
+      changed: [{ key: { Id: 1 }, columns: ['Name'], before: { Id: 1, Name: 'new' }, after: { Id: 1, Name: 'old' } }] } as unknown as Parameters<typeof diffAsRecoveredRows>[0];
+    const [rev] = diffAsRecoveredRows(d, { kind: 'bak', file: 'SYNTHETIC.bak' }, undefined, { reversed: true });
+    expect([rev!.operation, rev!.values.Name, rev!.after?.Name]).toEqual(['update', 'old', 'new']);
+    expect(rev!.warnings[0]).toContain("the before-image is the later state's row, which is older");
+    // not reversed: as before, the earlier state's row is the before-image
+    const [fwd] = diffAsRecoveredRows(d, { kind: 'bak', file: 'SYNTHETIC.bak' });
+    expect([fwd!.operation, fwd!.values.Name, fwd!.after?.Name]).toEqual(['update', 'new', 'old']);
+  });
+});

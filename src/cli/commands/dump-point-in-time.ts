@@ -23,7 +23,7 @@ const list = (v: string | string[] | undefined): string[] => (v === undefined ? 
  * InputError INPUT_BAD_OPTION for a missing --bak/--trn/stop or options that do not apply
  * (--mdf, --position, --include-ghosts, --include-remnants), and what `replayTableAt` throws.
  */
-export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt?: Interruption): Promise<{ rows: number; skipped: []; tables: { table: string; rows: number; ghosts: number; remnants: number }[] }> {
+export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt?: Interruption): Promise<{ rows: number; skipped: []; tables: { table: string; rows: number; ghosts: number; remnants: number }[]; warnedRows?: number; interrupted?: string | null }> {
   const baks = list(opts.bak);
   const trns = list(opts.trn);
   if (opts.mdf !== undefined) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump reads backups only: give --bak FULL [DIFF] --trn LOG…, not --mdf');
@@ -55,7 +55,7 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   if (interrupt?.by) {
     stderr.write(`rowback dump: INTERRUPTED by ${interrupt.by}: stopped while replaying the log backups; nothing was written${opts.out ? ` (${opts.out} left as it was)` : ''}\n`);
     process.exitCode = exitCodeOf(interrupt.by);
-    return { rows: 0, skipped: [], tables: [] };
+    return { rows: 0, skipped: [], tables: [], interrupted: interrupt.by };
   }
   const r = replayed!; // the catch rethrows unless interrupted
   const out: Writable = outFile ?? stdout;
@@ -67,13 +67,20 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   let n = 0;
   /** Rows printed with warnings: said on stderr, exit 3 with --strict (warned-rows.ts). */
   let warned = 0;
+  // Whether the rows stopped short because of a signal (rows left unwritten): one that came once
+  // the last row was written (the output being flushed) leaves a whole result, as dump's other path
+  // and log say (it was INTERRUPTED, "only part of the result", exit 130, --report complete: false)
+  let stoppedEarly = false;
   for (const x of r.rows) {
+    if (interrupt?.by) {
+      stoppedEarly = true;
+      break;
+    }
     if (opts.format === 'csv') await write(csvRecord([...r.columns.map((c) => csvCell(x.values[c] ?? null)), x.warnings.length ? x.warnings.join('; ') : null], opts.csvRaw));
     else if (opts.format === 'json') await write(`${n ? ',' : ''}\n${JSON.stringify(record(x))}`);
     else await write(`${JSON.stringify(record(x))}\n`);
     n++;
     if (x.warnings.length) warned++;
-    if (interrupt?.by) break;
   }
   if (opts.format === 'json') await write(n ? '\n]\n' : ']\n');
   if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
@@ -85,11 +92,14 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
   sayWarnedRows(stderr, 'dump', warned, n, opts);
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
-  if (interrupt?.by) {
+  if (interrupt?.by && stoppedEarly) {
     stderr.write(`rowback dump: INTERRUPTED by ${interrupt.by}: the dump stopped before its end; the ${n} row(s) written are only part of the result\n`);
     process.exitCode = exitCodeOf(interrupt.by);
+  } else if (interrupt?.by) {
+    stderr.write(`rowback dump: note: ${interrupt.by} came after the last row was read: the ${n} row(s) written are the whole result\n`);
   }
-  return { rows: n, skipped: [], tables: [{ table: r.table, rows: n, ghosts: 0, remnants: 0 }] };
+  // warnedRows: the report's rowsWithWarnings (it was null for a point-in-time dump, whose rows carry warnings too)
+  return { rows: n, skipped: [], tables: [{ table: r.table, rows: n, ghosts: 0, remnants: 0 }], warnedRows: warned, interrupted: stoppedEarly ? interrupt!.by : null };
 }
 
 export { replaySummary } from '../../replay/summary.js';

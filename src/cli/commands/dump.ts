@@ -1,4 +1,5 @@
 import { assertRegularFile, assertWritableOutput, openOutputFile } from '../files.js';
+import { writeRefusedReport } from '../failed-report.js';
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
@@ -117,14 +118,8 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
         : await dumpTables(opts, stdout, stderr, interrupt);
     } catch (e) {
       // a refused or failed dump says so in its report (the previous run's stayed, read as this one's)
-      if (opts.report !== undefined && isRowbackError(e)) {
-        try {
-          assertWritableOutput('--report', opts.report, { opts });
-          writeFileSync(opts.report, JSON.stringify({ complete: false, failed: { code: e.code, message: e.message } }, null, 2));
-        } catch {
-          // the report path is itself what is wrong: the error line says the rest
-        }
-      }
+      // (never over a file that is not a report: a data file named by --report while --bak is mistyped)
+      if (opts.report !== undefined && isRowbackError(e)) writeRefusedReport('dump', '--report', opts.report, { opts }, { complete: false, failed: { code: e.code, message: e.message } }, stderr);
       throw e;
     }
     // whether the rows stopped short (a signal after the last row leaves a whole result)

@@ -1,6 +1,7 @@
 import { findTableName } from '../../reconstruct/metadata/names.js';
 import { namingFile, readTextFile } from '../../util/files.js';
 import { assertWritableOutput, openOutputFile } from '../files.js';
+import { writeRefusedReport } from '../failed-report.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { outFormatOption, collectTables, formatFromOut, normalizeTableName, repeatableOption } from '../options.js';
@@ -103,12 +104,8 @@ export function register(program: Command): void {
  * problem (a missing folder, an input file): nothing is written then, as before. Never throws.
  */
 function writeFailedReport(opts: ScanOptions, e: RowbackError): void {
-  try {
-    assertWritableOutput('--report', opts.report!, { opts });
-    writeFileSync(opts.report!, JSON.stringify({ times: REPORT_TIMES, complete: false, failed: { code: e.code, message: e.message } }, null, 2));
-  } catch {
-    // the report path is itself what is wrong, or the disk: the error line says the rest
-  }
+  // never over a file that is not a report (a data file named by --report while --mdf is mistyped)
+  writeRefusedReport('scan', '--report', opts.report!, { opts }, { times: REPORT_TIMES, complete: false, failed: { code: e.code, message: e.message } });
 }
 
 export async function runScan(opts: ScanOptions): Promise<void> {
