@@ -83,7 +83,7 @@ describeBrowser('new-job form: a restore job comparing two points in time from b
     await app.worker.idle();
   }, 120_000);
 
-  it("a bad afterStopAt is the server's 400, marked on the later state's stop-at input (not the earlier state's)", async () => {
+  it("a bad afterStopAt, a full backup in afterTrn: the server's 400s, each marked on the later state's own input (not the earlier state's)", async () => {
     await fill('not a time');
     const before = posted.length;
     await page.locator('#j-submit').click();
@@ -91,6 +91,13 @@ describeBrowser('new-job form: a restore job comparing two points in time from b
     expect(posted.length).toBe(before + 1);
     expect(await invalid('j-r-afterStopAt')).toBe('true');
     expect(await invalid('j-r-stopAt')).toBeNull();
+    expect(await invalid('j-r-trn')).toBeNull();
+    // a full backup among the later state's log backups: the 400 names afterTrn.1, marked on its own box (it marked the earlier state's)
+    await fill('2017-06-01 13:20');
+    await page.locator('#j-r-afterTrn').fill([RTC('RestoreTimeClean_1.trn'), RTC('RestoreTimeClean2.bak')].join('\n'));
+    await page.locator('#j-submit').click();
+    await expect.poll(() => page.locator('#j-msg').textContent(), { timeout: 20_000 }).toMatch(/^INPUT_NOT_A_LOG_BACKUP: /);
+    expect(await invalid('j-r-afterTrn')).toBe('true');
     expect(await invalid('j-r-trn')).toBeNull();
     expect(store.listJobs({ limit: 10 })).toHaveLength(1);
     expect(errors, errors.join('\n')).toEqual([]);
