@@ -52,6 +52,14 @@ export interface CompareInputs {
    */
   acceptOlderLater?: boolean;
   acceptName?: string;
+  /**
+   * The backup set of each `bak` file to read (RESTORE … WITH FILE = n; `--position`), and of each
+   * `afterBak` file (`--after-position`): a file of several sets (WITH NOINIT) is refused without
+   * one. Read only where the backups are read as they are: refused with `trn` / `afterTrn`, whose
+   * replay reads files of one backup set each, and `afterPosition` with `afterMdf`.
+   */
+  position?: number;
+  afterPosition?: number;
 }
 
 export interface CompareResult {
@@ -197,22 +205,39 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   if (afterTrn.length > 0 && !o.afterTarget) throw new InputError('INPUT_BAD_OPTION', '--after-trn replays log backups up to a point: give --after-stop-at TIME or --after-stop-before-lsn LSN');
   if (o.afterTarget && afterTrn.length === 0) throw new InputError('INPUT_BAD_OPTION', '--after-stop-at / --after-stop-before-lsn need the log backups to replay: --after-trn LOG.trn…');
   if (o.afterTarget && afterBak.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a later state replayed to a point in time needs its full backup: --after-bak FULL.bak [DIFF.bak] --after-trn LOG.trn…');
+  // an option that would do nothing is refused, never ignored
+  if (o.position !== undefined && trn.length > 0) throw new InputError('INPUT_BAD_OPTION', '--position picks the backup set of --bak read as it is; the point-in-time replay (--trn) reads files of one backup set each and takes no --position: leave --position out, or compare the backup set alone (without --trn)');
+  if (o.afterPosition !== undefined && afterMdf.length > 0) throw new InputError('INPUT_BAD_OPTION', '--after-position picks a backup set of --after-bak; a data file (--after-mdf) holds none: leave --after-position out');
+  if (o.afterPosition !== undefined && afterTrn.length > 0) throw new InputError('INPUT_BAD_OPTION', '--after-position picks the backup set of --after-bak read as it is; the point-in-time replay (--after-trn) reads files of one backup set each and takes no --after-position: leave --after-position out, or compare the backup set alone (without --after-trn)');
 
   // One database on both sides (binding id): another database's table of the same name is not "the later state".
   const ids: SourceFileIdentity[] = [];
   // every backup set of each file (WITH NOINIT appends backups of any database to one file)
-  for (const f of [...o.bak, ...afterBak]) {
-    try {
-      ids.push(...(await readSourceIdentities(f, 'bak')));
-    } catch (e) {
-      // the generic advice, --position, is not an option of diff: a dead end, said as what can be done
-      if (!(isRowbackError(e) && e.code === 'INPUT_SEVERAL_BACKUP_SETS')) throw e;
-      throw new InputError(
-        'INPUT_SEVERAL_BACKUP_SETS',
-        `${f} holds several backup sets (backups appended to one file WITH NOINIT; \`rowback inspect ${f}\` lists them); diff reads files of one backup set and takes no --position: ` +
-          `\`rowback dump --bak ${f} --position N --table ${o.table}\` prints the table of one set`,
-        { file: f },
-      );
+  const sides = [
+    { files: o.bak, position: o.position, opt: '--position', flag: '--bak', replayed: trn.length > 0 },
+    { files: afterBak, position: o.afterPosition, opt: '--after-position', flag: '--after-bak', replayed: afterTrn.length > 0 },
+  ];
+  for (const side of sides) {
+    for (const f of side.files) {
+      try {
+        ids.push(...(await readSourceIdentities(f, 'bak', side.position)));
+      } catch (e) {
+        if (!isRowbackError(e)) throw e;
+        // choosePosition's words name --position whichever side: said with this side's option
+        if (e.code === 'INPUT_BAD_OPTION' && side.position !== undefined) {
+          throw new InputError('INPUT_BAD_OPTION', e.message.replace(/^--position /, `${side.opt} `).replace(/leave --position out/, `leave ${side.opt} out`), { file: f });
+        }
+        if (e.code !== 'INPUT_SEVERAL_BACKUP_SETS') throw e;
+        // a replayed side takes no position: said as what can be done
+        throw new InputError(
+          'INPUT_SEVERAL_BACKUP_SETS',
+          side.replayed
+            ? `${f} holds several backup sets (backups appended to one file WITH NOINIT; \`rowback inspect ${f}\` lists them); the point-in-time replay (${side.flag === '--bak' ? '--trn' : '--after-trn'}) reads files of one backup set each: ` +
+                `\`rowback dump --bak ${f} --position N --table ${o.table}\` prints the table of one set, and \`rowback diff ${side.flag} ${f} ${side.opt} N\` (without the log backups) compares it`
+            : `${f} holds several backup sets (backups appended to one file WITH NOINIT; \`rowback inspect ${f}\` lists them): choose one with ${side.opt} N (RESTORE … WITH FILE = N)${e.message.includes('): ') ? `: ${e.message.slice(e.message.indexOf('): ') + 3)}` : ''}`,
+          { file: f },
+        );
+      }
     }
   }
   for (const f of [...trn, ...afterTrn]) ids.push(...(await readSourceIdentities(f, 'trn')));
@@ -246,8 +271,8 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   } else {
     let w: CompareResult['warned'];
     let u: string | undefined;
-    ({ state: before, layout, warned: w, unchecked: u } = withPages(openBackupPages(o.bak, undefined, assertBackupSet, sideAdvice('--bak', o.bak)), (s) => readState(s, o.table, o.bak.join(' + '), 'earlier')));
-    beforePoint = backupsPoint(o.bak, `--bak ${o.bak.join(' ')}`);
+    ({ state: before, layout, warned: w, unchecked: u } = withPages(openBackupPages(o.bak, o.position, assertBackupSet, { ...sideAdvice('--bak', o.bak), position: '--position' }), (s) => readState(s, o.table, o.bak.join(' + '), 'earlier')));
+    beforePoint = backupsPoint(o.bak, `--bak ${o.bak.join(' ')}${o.position !== undefined ? ` --position ${o.position}` : ''}`, o.position);
     warned.push(...w);
     noteUnchecked('earlier', o.bak.join(' + '), u);
   }
@@ -265,12 +290,12 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     noteUnchecked('later', `the log replayed, ${r.chain.steps.map((x) => x.set.devices[0]).join(' + ')}`, r.uncheckedLog ?? undefined);
     for (const n of r.notes) noteUnchecked('later', 'the log replayed', n);
   } else {
-    const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, undefined, assertBackupSet, sideAdvice('--after-bak', afterBak));
+    const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, o.afterPosition, assertBackupSet, { ...sideAdvice('--after-bak', afterBak), position: '--after-position' });
     const read = withPages(src, (s) => readState(s, o.table, (afterMdf.length ? afterMdf : afterBak).join(' + '), 'later'));
     after = read.state;
     afterPoint = afterMdf.length
       ? { lsn: null, checkpoint: BigInt(lsnToDecimal(parseLsn(read.checkpointLsn))), what: `--after-mdf ${afterMdf.join(' ')}` }
-      : backupsPoint(afterBak, `--after-bak ${afterBak.join(' ')}`);
+      : backupsPoint(afterBak, `--after-bak ${afterBak.join(' ')}${o.afterPosition !== undefined ? ` --after-position ${o.afterPosition}` : ''}`, o.afterPosition);
     warned.push(...read.warned);
     noteUnchecked('later', (afterMdf.length ? afterMdf : afterBak).join(' + '), read.unchecked);
   }
@@ -342,12 +367,12 @@ interface StatePoint {
   what: string;
 }
 
-/** The point of full/differential backup files (the latest of their sets: a differential's). */
-function backupsPoint(files: string[], what: string): StatePoint {
+/** The point of full/differential backup files (the latest of their sets: a differential's), each read at `position` (set 1 without). */
+function backupsPoint(files: string[], what: string, position?: number): StatePoint {
   let lsn: bigint | null = null;
   let checkpoint: bigint | null = null;
   for (const f of files) {
-    const h = readBackupHeader(f);
+    const h = readBackupHeader(f, undefined, position);
     const last = BigInt(h.lastLsn.decimal);
     const ck = BigInt(h.checkpointLsn.decimal);
     if (lsn === null || last > lsn) lsn = last;

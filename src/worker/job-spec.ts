@@ -179,11 +179,13 @@ const files = (what: string) => z.array(z.string().min(1)).describe(what);
 export const RestoreJobSpec = z.object({
   kind: z.literal('restore'),
   bak: files('earlier state: full backup, then differentials based on it').min(1),
+  position: z.number().int().min(1).optional().describe('backup set of each bak file to read when it holds several (RESTORE … WITH FILE = n; as `rowback diff --position`); not with trn'),
   trn: files('earlier state: log backups replayed over bak up to stopAt / stopBeforeLsn').optional(),
   stopAt: z.string().min(1).optional().describe("the earlier state at this time (the SQL Server's local time, STOPAT)"),
   stopBeforeLsn: z.string().min(1).optional().describe('the earlier state just before this LSN (STOPBEFOREMARK)'),
   afterMdf: files('later state: the data file (.mdf, with its .ndf files)').optional(),
   afterBak: files('later state: a newer full backup [differentials]').optional(),
+  afterPosition: z.number().int().min(1).optional().describe('backup set of each afterBak file to read when it holds several (as `rowback diff --after-position`); not with afterTrn or afterMdf'),
   afterTrn: files('later state as a point in time: log backups replayed over afterBak').optional(),
   afterStopAt: z.string().min(1).optional(),
   afterStopBeforeLsn: z.string().min(1).optional(),
@@ -237,7 +239,7 @@ const listOf = (v: string | string[] | undefined): string[] | undefined => (v ==
 /** The command-line flags of `rowback diff`/`dump` a restore job's fields stand for, longest first. */
 const RESTORE_JOB_FIELDS: ReadonlyArray<readonly [string, string]> = [
   ['--after-stop-before-lsn', 'afterStopBeforeLsn'], ['--after-stop-at', 'afterStopAt'], ['--after-trn', 'afterTrn'], ['--after-bak', 'afterBak'],
-  ['--after-mdf', 'afterMdf'], ['--stop-before-lsn', 'stopBeforeLsn'], ['--stop-at', 'stopAt'], ['--accept-older-later', 'acceptOlderLater: true'],
+  ['--after-mdf', 'afterMdf'], ['--after-position', 'afterPosition'], ['--position', 'position'], ['--stop-before-lsn', 'stopBeforeLsn'], ['--stop-at', 'stopAt'], ['--accept-older-later', 'acceptOlderLater: true'],
   ['--trn', 'trn'], ['--bak', 'bak'], ['--table', 'table'], ['--key', 'key'],
 ];
 const RESTORE_FLAG = new RegExp(`(?<![\\w-])(${RESTORE_JOB_FIELDS.map(([f]) => f).join('|')})(?![\\w-])`, 'g');

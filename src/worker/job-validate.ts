@@ -157,17 +157,25 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
  * left to the replay, which says why. Throws InputError INPUT_SEVERAL_BACKUP_SETS,
  * INPUT_NOT_A_DATABASE_BACKUP or INPUT_NOT_A_LOG_BACKUP with `location.field`.
  */
-function checkRestoreJobBackup(field: string, path: string): void {
+function checkRestoreJobBackup(field: string, path: string, position?: number, replayed = true): void {
   const side = field.startsWith('after') ? 'after' : '';
   const name = (f: 'Bak' | 'Trn') => (side ? `after${f}` : f.toLowerCase());
+  const posField = side ? 'afterPosition' : 'position';
+  const inBaks = /^(after)?bak\./i.test(field);
   let layout, header;
   try {
     layout = readMtfLayout(path);
-    if (layout.sets <= 1) header = readBackupHeader(path, layout, 1);
-  } catch {
+    if (inBaks && position !== undefined && position > Math.max(1, layout.sets)) {
+      throw new InputError('INPUT_BAD_OPTION', `${posField} ${position}: ${path} holds ${layout.sets} backup set${layout.sets === 1 ? '' : 's'}: ${layout.sets > 1 ? `give 1 to ${layout.sets}` : `leave ${posField} out (or give 1)`}`, { field: posField, file: path });
+    }
+    if (layout.sets <= 1 || (inBaks && position !== undefined)) header = readBackupHeader(path, layout, inBaks && position !== undefined ? position : 1);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
     return;
   }
-  if (layout.sets > 1) {
+  if (layout.sets > 1 && !(inBaks && position !== undefined)) {
+    // a backup read as it is (no replay over it) takes a position, as diff --position; the replay reads one set per file
+    if (inBaks && !replayed) throw new InputError('INPUT_SEVERAL_BACKUP_SETS', `${path} holds ${layout.sets} backup sets (backups appended to one file WITH NOINIT; \`rowback inspect ${path}\` lists them): choose one with "${posField}": N (RESTORE … WITH FILE = N)`, { field, file: path });
     throw new InputError('INPUT_SEVERAL_BACKUP_SETS', `${path} holds ${layout.sets} backup sets (backups appended to one file WITH NOINIT); a restore job replays files of one backup set each: give each backup as a file of its own (\`rowback restore plan --backups DIR\` plans every set of such a file)`, { field, file: path });
   }
   if (!header) return;
@@ -229,12 +237,18 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
     assertStopsInOrder(b, a, { before: name(sides[0]), after: name(sides[1]), field: sides[1].stopAt !== undefined ? 'afterStopAt' : 'afterStopBeforeLsn' });
   }
   if (spec.afterTrn?.length && !spec.afterBak?.length) throw new InputError('INPUT_BAD_OPTION', 'afterTrn replays log backups over afterBak: give afterBak', { field: 'afterBak' });
-  for (const [field, path] of all) if (!field.startsWith('afterMdf')) checkRestoreJobBackup(field, path);
+  // a position where nothing reads it is refused, never ignored
+  if (spec.position !== undefined && spec.trn?.length) throw new InputError('INPUT_BAD_OPTION', 'position picks the backup set of bak read as it is; the point-in-time replay (trn) reads files of one backup set each and takes no position: leave position out, or compare the backup set alone (without trn)', { field: 'position' });
+  if (spec.afterPosition !== undefined && spec.afterMdf?.length) throw new InputError('INPUT_BAD_OPTION', 'afterPosition picks a backup set of afterBak; a data file (afterMdf) holds none: leave afterPosition out', { field: 'afterPosition' });
+  if (spec.afterPosition !== undefined && spec.afterTrn?.length) throw new InputError('INPUT_BAD_OPTION', 'afterPosition picks the backup set of afterBak read as it is; the point-in-time replay (afterTrn) reads files of one backup set each and takes no afterPosition: leave afterPosition out, or compare the backup set alone (without afterTrn)', { field: 'afterPosition' });
+  const positionOf = (field: string) => (field.startsWith('bak.') ? spec.position : field.startsWith('afterBak.') ? spec.afterPosition : undefined);
+  const replayedOf = (field: string) => Boolean(field.startsWith('after') ? spec.afterTrn?.length : spec.trn?.length);
+  for (const [field, path] of all) if (!field.startsWith('afterMdf')) checkRestoreJobBackup(field, path, positionOf(field), replayedOf(field));
   const ids: SourceFileIdentity[] = [];
   for (const [field, path] of all) {
     try {
       // every backup set of a backup file (WITH NOINIT appends backups of any database to one file)
-      ids.push(...(await readSourceIdentities(path, field.startsWith('afterMdf') ? 'mdf' : field.startsWith('bak') || field.startsWith('afterBak') ? 'bak' : 'trn')));
+      ids.push(...(await readSourceIdentities(path, field.startsWith('afterMdf') ? 'mdf' : field.startsWith('bak') || field.startsWith('afterBak') ? 'bak' : 'trn', positionOf(field))));
     } catch (e) {
       withField(e, field);
     }

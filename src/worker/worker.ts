@@ -169,7 +169,7 @@ export class JobWorker {
       const stop = spec.stopAt !== undefined || spec.stopBeforeLsn !== undefined;
       const afterStop = spec.afterStopAt !== undefined || spec.afterStopBeforeLsn !== undefined;
       const r = await compareTableStates({
-        bak: spec.bak, trn: spec.trn, target: stop ? parseStopTarget(spec, names('')) : undefined,
+        bak: spec.bak, position: spec.position, afterPosition: spec.afterPosition, trn: spec.trn, target: stop ? parseStopTarget(spec, names('')) : undefined,
         afterMdf: spec.afterMdf, afterBak: spec.afterBak, afterTrn: spec.afterTrn,
         afterTarget: afterStop ? parseStopTarget({ stopAt: spec.afterStopAt, stopBeforeLsn: spec.afterStopBeforeLsn }, { stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn' }) : undefined,
         table: spec.table, key: spec.key, keyName: 'key',

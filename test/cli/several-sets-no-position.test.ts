@@ -33,12 +33,14 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describeCorpus('several backup sets in one file, for a command without --position', () => {
-  it('diff --bak of a two-set file: refused without advising an option diff does not have', async () => {
+  // diff now takes --position / --after-position (test/cli/diff-position.test.ts): its refusal advises
+  // them; only a replayed side (--trn), which takes none, points to dump
+  it('diff --bak of a two-set file replayed with --trn: refused without advising an option the replay does not take', async () => {
     const bak = corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak');
-    const r = await cli('diff', '--bak', bak, '--after-bak', bak, '--table', 'dbo.Students');
+    const r = await cli('diff', '--bak', bak, '--trn', rtc('RestoreTimeClean_1.trn'), '--stop-at', '2017-06-01T13:08', '--after-bak', bak, '--after-position', '2', '--table', 'dbo.Students');
     const line = expectOneLineError(r, 'INPUT_SEVERAL_BACKUP_SETS');
     expect(line).not.toContain('choose one with --position');
-    expect(line).toContain('diff reads files of one backup set and takes no --position');
+    expect(line).toContain('the point-in-time replay (--trn) reads files of one backup set each');
     expect(line).toContain(`rowback dump --bak ${bak} --position N --table dbo.Students`);
   });
 

@@ -5,6 +5,7 @@
  * re-insert. See docs/restore.md.
  */
 import { warnLocalTimes } from '../local-time-warnings.js';
+import { InputError } from '../../errors.js';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -27,6 +28,8 @@ export const DIFF_FORMATS = ['ndjson', 'json'] as const;
 export interface DiffOptions {
   /** Earlier state: full backup [differential…]. */
   bak: string[];
+  /** Backup set of each `bak` file when it holds several (RESTORE … WITH FILE = n); not with `trn`. */
+  position?: number | string;
   /** Earlier state: log backups replayed over `bak` to `stopAt` / `stopBeforeLsn`. */
   trn?: string[];
   /** Compare with a later state older than the earlier one, on purpose (compare.ts acceptOlderLater). */
@@ -37,6 +40,8 @@ export interface DiffOptions {
   afterMdf?: string[];
   /** …or a newer full backup [differential…]. */
   afterBak?: string[];
+  /** Backup set of each `afterBak` file when it holds several; not with `afterTrn` or `afterMdf`. */
+  afterPosition?: number | string;
   /** Later state as a point in time: log backups replayed over `afterBak` to `afterStopAt` / `afterStopBeforeLsn`. */
   afterTrn?: string[];
   afterStopAt?: string;
@@ -59,11 +64,13 @@ export function register(program: Command): void {
     .command('diff')
     .description('Compare a table at an earlier point (backups, optionally replayed to a time) with a later state (data file or newer backup): rows the later state lacks or holds changed')
     .requiredOption('--bak <files...>', 'earlier state: full backup, optionally followed by differential backups based on it')
+    .option('--position <n>', 'backup set of --bak to read when its file holds several (RESTORE … WITH FILE = n); not with --trn')
     .option('--trn <files...>', 'earlier state: log backups replayed over --bak up to --stop-at / --stop-before-lsn')
     .option('--stop-at <time>', "with --trn: the earlier state at this time, the SQL Server's local time (STOPAT)")
     .option('--stop-before-lsn <lsn>', 'with --trn: the earlier state just before this LSN (STOPBEFOREMARK)')
     .option('--after-mdf <files...>', 'later state: the data file (.mdf, with its .ndf files)')
     .option('--after-bak <files...>', 'later state: a newer full backup, optionally followed by differentials based on it')
+    .option('--after-position <n>', 'backup set of --after-bak to read when its file holds several (RESTORE … WITH FILE = n); not with --after-trn')
     .option('--after-trn <files...>', 'later state as a point in time: log backups replayed over --after-bak up to --after-stop-at / --after-stop-before-lsn')
     .option('--after-stop-at <time>', "with --after-trn: the later state at this time, the SQL Server's local time")
     .option('--after-stop-before-lsn <lsn>', 'with --after-trn: the later state just before this LSN')
@@ -94,6 +101,14 @@ export function register(program: Command): void {
  * --trn, likewise --after-trn and --after-stop-*, which replay the later state from --after-bak), INPUT_MIXED_DATABASES, INPUT_UNKNOWN_TABLE, SchemaError SCHEMA_TABLE_CHANGED, and what
  * replayTableAt throws.
  */
+/** A backup set position given as `flag` (a positive integer), else InputError INPUT_BAD_OPTION naming it. */
+function positionOption(flag: string, v: number | string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\s*\d+\s*$/.test(String(v)) || !Number.isInteger(n) || n < 1) throw new InputError('INPUT_BAD_OPTION', `${flag} must be a positive integer, not '${v}'`);
+  return n;
+}
+
 export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<TableDiff & { jobId: number | null; interrupted?: NodeJS.Signals }> {
   warnLocalTimes('diff', [['--stop-at', opts.stopAt, 'start'], ['--after-stop-at', opts.afterStopAt, 'start']], stderr);
   for (const f of opts.afterTrn ?? []) assertRegularFile('--after-trn', f);
@@ -105,6 +120,8 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
   const afterStop = opts.afterStopAt !== undefined || opts.afterStopBeforeLsn !== undefined;
   // checked before the replay and comparison run, not after: a bad --key, an unopenable --stage
   const key = parseKeyOption(opts.key);
+  const position = positionOption('--position', opts.position);
+  const afterPosition = positionOption('--after-position', opts.afterPosition);
   // two points in time given the wrong way round would print the rows added between them as
   // "missing from the later state" (re-inserting them duplicates rows that exist): refused
   if (stop && afterStop) {
@@ -121,6 +138,8 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     try {
       compared = await compareTableStates({
         bak: opts.bak,
+        position,
+        afterPosition,
         trn: opts.trn,
         target: stop ? parseTarget(opts) : undefined,
         afterMdf: opts.afterMdf,
@@ -216,7 +235,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
 
 /** Stages the missing rows (operation `delete`) and changed rows (`update`, both images) as one job of kind `restore`. */
 function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout, reversed: string | undefined, notes: string[], source: (tag: string | undefined) => RecoveredRow['source']): number {
-  const spec = { bak: opts.bak, trn: opts.trn ?? [], stopAt: opts.stopAt ?? null, stopBeforeLsn: opts.stopBeforeLsn ?? null, afterMdf: opts.afterMdf ?? [], afterBak: opts.afterBak ?? [], afterTrn: opts.afterTrn ?? [], afterStopAt: opts.afterStopAt ?? null, afterStopBeforeLsn: opts.afterStopBeforeLsn ?? null, table: d.table, key: d.key };
+  const spec = { bak: opts.bak, trn: opts.trn ?? [], stopAt: opts.stopAt ?? null, stopBeforeLsn: opts.stopBeforeLsn ?? null, afterMdf: opts.afterMdf ?? [], afterBak: opts.afterBak ?? [], afterTrn: opts.afterTrn ?? [], afterStopAt: opts.afterStopAt ?? null, afterStopBeforeLsn: opts.afterStopBeforeLsn ?? null, table: d.table, key: d.key, ...(opts.position !== undefined ? { position: Number(opts.position) } : {}), ...(opts.afterPosition !== undefined ? { afterPosition: Number(opts.afterPosition) } : {}) };
   const when = opts.stopAt ? ` at ${opts.stopAt}` : opts.stopBeforeLsn ? ` before LSN ${opts.stopBeforeLsn}` : '';
   const later = opts.afterStopAt ? ` at ${opts.afterStopAt}` : opts.afterStopBeforeLsn ? ` before LSN ${opts.afterStopBeforeLsn}` : '';
   return stageRestoreJob(opts.stage!, {
