@@ -31,7 +31,8 @@ export function stageRestoreJob(path: string, o: {
   const store = openStagingStore(path);
   try {
     const d = o.diff;
-    const job = store.createJob({ kind: 'restore', spec: o.spec, description: o.description, tables: [d.table], operations: ['delete', 'update'], createdBy: 'cli' });
+    // a reversed comparison's missing rows are inserts (diffAsRecoveredRows): the job says so
+    const job = store.createJob({ kind: 'restore', spec: o.spec, description: o.description, tables: [d.table], operations: o.reversed ? ['insert', 'update'] : ['delete', 'update'], createdBy: 'cli' });
     store.setJobState(job.id, 'running');
     store.saveJobTables(job.id, [o.layout]);
     const rows = diffAsRecoveredRows(d, o.source, o.note, { reversed: o.reversed });

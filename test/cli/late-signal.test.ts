@@ -95,4 +95,24 @@ describeCorpus('log: a signal after the last record', () => {
     expect(early.written).toBe(3);
     expect(JSON.parse(readFileSync(`${early.out}.report.json`, 'utf8'))).toMatchObject({ rows: 3, complete: false, interrupted: 'SIGINT' });
   });
+
+  it('diff: a signal after the last change is written leaves the result whole and staged; before it, INTERRUPTED and nothing staged (REAL: RestoreTimeClean, 12 changes)', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const RTC = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+    const logs = ['RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn', 'RestoreTimeClean2_3.trn'].map(RTC);
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-diff-late-'));
+    let n = 0;
+    const argv = (out: string) => ['diff', '--bak', RTC('RestoreTimeClean.bak'), '--trn', ...logs, '--stop-at', '2017-06-01 13:20', '--after-bak', RTC('RestoreTimeClean.bak'), RTC('RestoreTimeClean2.bak'),
+      '--table', 'dbo.steps', '--accept-older-later', '--out', out, '--stage', join(dir, `s${++n}.db`), '--quiet'];
+    const late = await run(12, trn, argv);
+    expect([late.given, late.written, late.code]).toEqual([true, 12, 0]);
+    expect(late.stderr).not.toContain('INTERRUPTED');
+    expect(late.stderr).toMatch(/rowback diff: note: SIGINT came after every change was written: the 12 change\(s\) are the whole result, staged as restore job 1/);
+    const early = await run(3, trn, argv);
+    expect([early.given, early.code]).toEqual([true, 130]);
+    expect(early.stderr).toContain('and nothing was staged');
+  });
 });
+

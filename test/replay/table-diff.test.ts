@@ -82,7 +82,7 @@ describeCorpus('rowback diff on RestoreTimeClean (real backups)', () => {
       const s = new StagingStore(file);
       try {
         const job = s.requireJob(r.jobId!);
-        expect(job).toMatchObject({ kind: 'restore', state: 'succeeded', rowsStaged: 30, tables: ['dbo.steps'] });
+        expect(job).toMatchObject({ kind: 'restore', state: 'succeeded', rowsStaged: 30, tables: ['dbo.steps'], operations: ['insert', 'update'] });
         const rows = s.listRows(job.id, {}, { limit: 100 }).items;
         // the later state (the full backup) is older, compared as asked: the 30 rows were inserted
         // between the two, so they are staged as inserts, which the re-insert planner leaves out

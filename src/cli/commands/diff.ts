@@ -184,6 +184,10 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
       await write(opts.format === 'json' ? `${written ? ',' : ''}\n${JSON.stringify(l)}` : `${JSON.stringify(l)}\n`);
       written++;
     }
+    // A signal once every change was written (during the output's close) leaves the result whole:
+    // it was INTERRUPTED, "only part of the result", and nothing staged (as log, dump and scan were)
+    const cut = interrupt.by !== null && written < lines.length;
+    const late = interrupt.by !== null && !cut ? interrupt.by : null;
     if (opts.format === 'json') await write(written ? '\n]\n' : ']\n');
     if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
 
@@ -196,7 +200,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
 
     let jobId: number | null = null;
     // an interrupted output is not staged: a job is the whole difference or nothing
-    if (opts.stage && !interrupt.by) {
+    if (opts.stage && !cut) {
       // the job's notes, as a restore job run by the service has them (the review page's "what the
       // job read and how"; they were none: no chain, stop point or counts), and its INCOMPLETE
       // sentences (it was marked complete whatever the comparison said)
@@ -222,11 +226,12 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     // row whose values were decoded with warnings (a value that may be wrong, or not decoded) was
     // compared on them, and its verdict (missing, changed, unchanged) may be wrong too.
     for (const line of incomplete) stderr.write(`rowback diff: ${line}\n`);
-    if (r.warned.length && !interrupt.by) exitIncomplete(opts.strict);
-    if (interrupt.by) {
-      sayInterrupted('diff', interrupt.by, `the output stopped before its end; the ${written} of ${lines.length} change(s) written are only part of the result${opts.stage ? ', and nothing was staged' : ''}`, stderr);
-      return { ...d, jobId, interrupted: interrupt.by };
+    if (r.warned.length && !cut) exitIncomplete(opts.strict);
+    if (cut) {
+      sayInterrupted('diff', interrupt.by!, `the output stopped before its end; the ${written} of ${lines.length} change(s) written are only part of the result${opts.stage ? ', and nothing was staged' : ''}`, stderr);
+      return { ...d, jobId, interrupted: interrupt.by! };
     }
+    if (late) stderr.write(`rowback diff: note: ${late} came after every change was written: the ${written} change(s) are the whole result${jobId !== null ? `, staged as restore job ${jobId}` : ''}\n`);
     return { ...d, jobId };
   } finally {
     interrupt.release();
