@@ -36,15 +36,12 @@ function mayReplace(path: string): boolean {
  * `{ …, complete: false, failed: { code, message } }`), so the previous run's report is not read as
  * this one's. Not written when the path is itself what is wrong (a missing folder, an input or the
  * other output: assertWritableOutput), nor over an existing file that is not a report of rowback
- * (said on `stderr`, as the refusal is). Never throws.
+ * (left as it was, unsaid: a refusal is one line, the CLI's contract, naming the input that is wrong). Never throws.
  */
-export function writeRefusedReport(command: string, flag: string, path: string, inputs: CommandInputs, body: object, stderr: NodeJS.WritableStream = process.stderr): void {
+export function writeRefusedReport(flag: string, path: string, inputs: CommandInputs, body: object): void {
   try {
     assertWritableOutput(flag, path, inputs);
-    if (!mayReplace(path)) {
-      stderr.write(`rowback ${command}: ${flag} ${path} was left as it was: it is not a report of rowback, and a refused run never replaces another kind of file (is an input path mistyped?)\n`);
-      return;
-    }
+    if (!mayReplace(path)) return;
     writeFileSync(path, JSON.stringify(body, null, 2));
   } catch {
     // the report path is itself what is wrong, or the disk: the error line says the rest

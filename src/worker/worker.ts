@@ -314,8 +314,10 @@ export class JobWorker {
           // units no table names: likely a mistyped id (as scan says it)
           const others = stats.unknownAllocUnitRowOps - (stats.systemTableRowOps ?? 0);
           if (others > 0 && !controller.signal.aborted) {
+            // a table whose rows the layout check held back, or that did not decode, had rows on its unit
+            const touched = new Set(all.map((x) => x.location.table).filter((t): t is string => typeof t === 'string'));
             for (const [table, id] of mappedTables) {
-              if (this.store.countRows(jobId, { table }) > 0) continue;
+              if (touched.has(table) || this.store.countRows(jobId, { table }) > 0) continue;
               n.push(`metadata.allocUnits maps ${table} to ${id}, and no row of the log was on that unit, while ${others.toLocaleString('en-US')} row operation(s) are on units no table names${unknownAllocUnitsClause(stats, true)}: check the id (a digit wrong or missing reads as another unit)`);
             }
           }

@@ -119,7 +119,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
     } catch (e) {
       // a refused or failed dump says so in its report (the previous run's stayed, read as this one's)
       // (never over a file that is not a report: a data file named by --report while --bak is mistyped)
-      if (opts.report !== undefined && isRowbackError(e)) writeRefusedReport('dump', '--report', opts.report, { opts }, { complete: false, failed: { code: e.code, message: e.message } }, stderr);
+      if (opts.report !== undefined && isRowbackError(e)) writeRefusedReport('--report', opts.report, { opts }, { complete: false, failed: { code: e.code, message: e.message } });
       throw e;
     }
     // whether the rows stopped short (a signal after the last row leaves a whole result)

@@ -105,7 +105,7 @@ export function register(program: Command): void {
  */
 function writeFailedReport(opts: ScanOptions, e: RowbackError): void {
   // never over a file that is not a report (a data file named by --report while --mdf is mistyped)
-  writeRefusedReport('scan', '--report', opts.report!, { opts }, { times: REPORT_TIMES, complete: false, failed: { code: e.code, message: e.message } });
+  writeRefusedReport('--report', opts.report!, { opts }, { times: REPORT_TIMES, complete: false, failed: { code: e.code, message: e.message } });
 }
 
 export async function runScan(opts: ScanOptions): Promise<void> {
@@ -324,8 +324,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // exit 0 with --strict; the unknown units are not INCOMPLETE with a --ddl/--schema layout)
     const others = stats ? stats.unknownAllocUnitRowOps - (stats.systemTableRowOps ?? 0) : 0;
     if (stats && others > 0 && !interruptedBy) {
+      // a table whose rows the layout check held back, or that did not decode, had rows on its unit
+      const touched = new Set(allSkipped.map((x) => x.location.table).filter((t): t is string => typeof t === 'string'));
       for (const [table, id] of mappedTables) {
-        if (perTable.get(table)) continue;
+        if (perTable.get(table) || touched.has(table)) continue;
         process.stderr.write(`rowback scan: note: --alloc-unit maps ${table} to ${id}, and no row of the log was on that unit, while ${others.toLocaleString('en-US')} row operation(s) are on units no table names${unknownAllocUnitsClause(stats, true)}: check the id (a digit wrong or missing reads as another unit)\n`);
       }
     }
