@@ -16,7 +16,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { browserDescribe, closeReviewPage, serveReviewPage } from '../support/browser.js';
+import { browserDescribe, closeReviewPage, openJobForm } from '../support/browser.js';
 import { CORPUS_DIR, corpusAvailable, corpusPath } from '../support/corpus.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
@@ -29,24 +29,16 @@ describeBrowser('new-job form: AllocUnitId as one id or schema.name=id pairs', (
   let app: FastifyInstance;
   let ctx: BrowserContext;
   let page: Page;
-  const posted: Record<string, unknown>[] = [];
-  const errors: string[] = [];
+  let posted: Record<string, unknown>[] = [];
+  let errors: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-alloc-'));
     store = new StagingStore(join(dir, 'staging.db'));
     const operator = store.createToken('olga', 'operator').token;
     app = await buildApp({ store, logger: silentLogger, fileRoots: [CORPUS_DIR] });
-    const served = await serveReviewPage(app, dir);
-    const base = served.base;
-    ctx = served.ctx;
-    page = served.page;
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/jobs') posted.push(JSON.parse(r.postData() ?? '{}')); });
-    await page.goto(base + '/');
-    await page.locator('#token').fill(operator);
-    await page.locator('#login-button').click();
-    await page.locator('#who-name').waitFor();
+    const form = await openJobForm(app, dir, operator);
+    ({ ctx, page, posted, errors } = form);
   }, 120_000);
 
   afterAll(async () => {

@@ -69,3 +69,29 @@ export async function closeReviewPage(o: { ctx?: BrowserContext; app?: FastifyIn
   if (process.env.ROWBACK_KEEP_SCREENSHOTS) process.stderr.write(`screenshots kept in ${o.dir}\n`);
   else rmSync(o.dir, { recursive: true, force: true });
 }
+
+/** The review page signed in as an operator for the new-job form (openJobForm). */
+export interface JobForm extends ServedPage {
+  /** The bodies of every POST /api/jobs the page sent, in order. */
+  posted: Record<string, unknown>[];
+  /** Uncaught errors of the page. */
+  errors: string[];
+}
+
+/**
+ * Serves `app`, opens its page (serveReviewPage), records the page's errors and the job specs it
+ * posts, and signs in with `token`; returns once the page shows who is signed in. The set-up of the
+ * new-job form's browser tests.
+ */
+export async function openJobForm(app: FastifyInstance, dir: string, token: string): Promise<JobForm> {
+  const served = await serveReviewPage(app, dir);
+  const posted: Record<string, unknown>[] = [];
+  const errors: string[] = [];
+  served.page.on('pageerror', (e) => errors.push(String(e)));
+  served.page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/jobs') posted.push(JSON.parse(r.postData() ?? '{}')); });
+  await served.page.goto(served.base + '/');
+  await served.page.locator('#token').fill(token);
+  await served.page.locator('#login-button').click();
+  await served.page.locator('#who-name').waitFor();
+  return { ...served, posted, errors };
+}
