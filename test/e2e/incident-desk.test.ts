@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { browserDescribe, closeReviewPage, serveReviewPage } from '../support/browser.js';
+import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
@@ -65,16 +65,14 @@ describeBrowser('incident desk in chromium: files → review → re-insert', () 
     await closeReviewPage({ dir });
   });
 
-  async function signIn(p: Page, token: string): Promise<void> {
-    await p.goto(base + '/');
-    await p.locator('#token').fill(token);
-    await p.locator('#login-button').click();
+  async function signedIn(p: Page, token: string): Promise<void> {
+    await signIn(p, base, token);
     await p.locator('#who-name').waitFor();
   }
 
   it('an operator starts a job over corpus files with DDL; a reviewer approves; the operator re-inserts after a dry run and a typed confirmation', async () => {
     // ---- operator: one labelled time zone, the new-job form
-    await signIn(op, operator);
+    await signedIn(op, operator);
     // the page fills it from /api/info after signing in: waited for, not read at once (a race a loaded CI machine lost)
     await op.locator('#tz', { hasText: 'times:' }).waitFor();
     expect(await op.locator('#tz').textContent()).toBe('times: Asia/Kolkata (UTC+05:30)');
@@ -127,7 +125,7 @@ describeBrowser('incident desk in chromium: files → review → re-insert', () 
 
     // ---- reviewer, in another tab: values as columns, invalid filters marked, detail beside the grid
     await rev.bringToFront();
-    await signIn(rev, reviewer);
+    await signedIn(rev, reviewer);
     expect(await rev.locator('#new-job').isVisible()).toBe(false);
     await rev.locator('#job-list li[data-job="1"]').click();
     await rev.locator('#f-table').selectOption('dbo.tblDept');

@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { browserDescribe, closeReviewPage, serveReviewPage } from '../support/browser.js';
+import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
@@ -53,9 +53,7 @@ describeBrowser('the job list marks an INCOMPLETE job, in chromium', () => {
   it('an INCOMPLETE job reads "succeeded · INCOMPLETE", not green; a whole one stays a green "succeeded"', async () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(base + '/');
-    await page.locator('#token').fill(reviewer);
-    await page.locator('#login-button').click();
+    await signIn(page, base, reviewer);
     await page.locator('#job-list li').nth(1).waitFor();
     const badge = (k: 'whole' | 'torn') => page.locator(`#job-list li[data-job="${ids[k]}"] .state`);
     const look = (k: 'whole' | 'torn') => badge(k).evaluate((e) => {

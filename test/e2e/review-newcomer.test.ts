@@ -12,7 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { browserDescribe, closeReviewPage, serveReviewPage } from '../support/browser.js';
+import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
@@ -53,9 +53,7 @@ describeBrowser('a job that staged no rows, in chromium', () => {
   it('shows why, open, and says the job staged no rows', async () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(base + '/');
-    await page.locator('#token').fill(reviewer);
-    await page.locator('#login-button').click();
+    await signIn(page, base, reviewer);
     await page.locator('#job-list li').first().waitFor();
     await page.locator('#job-list li').first().click();
     await expect.poll(() => page.locator('#job-notes li').first().textContent().catch(() => null), { timeout: 15_000 }).toBe(WHY);
@@ -68,9 +66,7 @@ describeBrowser('a job that staged no rows, in chromium', () => {
   it('New job: a metadata file saved as UTF-16 (SSMS Generate Scripts) is read as its text, as UTF-8 ones are', async () => {
     const ddl = 'CREATE TABLE [dbo].[Größe] ([Id] INT NOT NULL)\r\n';
     await page.evaluate('sessionStorage.clear()');
-    await page.goto(base + '/');
-    await page.locator('#token').fill(operator);
-    await page.locator('#login-button').click();
+    await signIn(page, base, operator);
     await page.locator('#new-job').click();
     for (const [name, bytes] of [
       ['utf16le.sql', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(ddl, 'utf16le')])],

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { browserDescribe, closeReviewPage, serveReviewPage } from '../support/browser.js';
+import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
 import { buildApp } from '../../src/api/app.js';
 import { StagingStore } from '../../src/staging/store.js';
@@ -43,9 +43,7 @@ describeBrowser('review page: who, offline; the whole job only when confirmed', 
     store.setJobState(jobId, 'succeeded');
     app = await buildApp({ store, logger: silentLogger, validateJob: async () => {} });
     ({ base, ctx, page } = await serveReviewPage(app, dir));
-    await page.goto(base + '/');
-    await page.locator('#token').fill(reviewer);
-    await page.locator('#login-button').click();
+    await signIn(page, base, reviewer);
     await page.locator('#job-list li').first().click();
   }, 120_000);
 

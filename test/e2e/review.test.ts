@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { browserDescribe, closeReviewPage, serveReviewPage } from '../support/browser.js';
+import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
@@ -185,9 +185,7 @@ describeBrowser('review page in chromium', () => {
     // an operator, in another tab, cancels the running job from the page, then resumes it
     const opPage = await ctx.newPage();
     opPage.on('pageerror', (e) => errors.push(String(e)));
-    await opPage.goto(base + '/');
-    await opPage.locator('#token').fill(operator);
-    await opPage.locator('#login-button').click();
+    await signIn(opPage, base, operator);
     await opPage.locator(`#job-list li[data-job="${newId}"]`).click();
     await expect.poll(() => opPage.locator('#job-cancel').isVisible()).toBe(true);
     expect(await opPage.locator('#job-resume').isVisible()).toBe(false);

@@ -89,9 +89,14 @@ export async function openJobForm(app: FastifyInstance, dir: string, token: stri
   const errors: string[] = [];
   served.page.on('pageerror', (e) => errors.push(String(e)));
   served.page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/jobs') posted.push(JSON.parse(r.postData() ?? '{}')); });
-  await served.page.goto(served.base + '/');
-  await served.page.locator('#token').fill(token);
-  await served.page.locator('#login-button').click();
+  await signIn(served.page, served.base, token);
   await served.page.locator('#who-name').waitFor();
   return { ...served, posted, errors };
+}
+
+/** Opens the review page at `base` in `page` and signs in with `token` (the sign-in form's steps). */
+export async function signIn(page: Page, base: string, token: string): Promise<void> {
+  await page.goto(base + '/');
+  await page.locator('#token').fill(token);
+  await page.locator('#login-button').click();
 }
