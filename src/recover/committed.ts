@@ -7,7 +7,7 @@ import { contextName, operationName } from '../logreader/ldf/constants.js';
 import type { RecordKeep } from '../logreader/ldf/reader.js';
 import { hexToBytesLoose } from './bytes.js';
 import { HeldCandidates } from './held-candidates.js';
-import type { MetadataCatalog, RowCandidate, ScanFilter, ScanOperation, TransactionInfo } from './source.js';
+import type { MetadataCatalog, RowCandidate, ScanFilter, ScanOperation, SkippedItem, TransactionInfo } from './source.js';
 import { beginTimeToIso, inWindow } from './time-window.js';
 import type { RebuildCandidate, UpdateRebuild } from './update-rebuild.js';
 import { isIndexRecordImage } from '../reconstruct/record/status.js';
@@ -871,6 +871,26 @@ export function unknownTablesClause(stats: CommittedScanStats, ops: string[], do
   if (others <= 0) return '';
   const what = ops.length === 1 ? `${ops[0]}(s)` : `row operation(s) (${ops.join('/')})`;
   return `${others.toLocaleString('en-US')} committed ${what} on allocation units the data file's or backup's catalog does not name (not SQL Server's own system tables, not index rows) are not ${done}: rows of a table created, rebuilt (a new clustered index, ALTER TABLE … REBUILD) or dropped after that file was written${unknownAllocUnitsClause(stats, true)}; give a data file or backup as of the log's end, or the table's layout (--ddl/--schema with --alloc-unit SCHEMA.NAME=ID)`;
+}
+
+/**
+ * The sentences for tables an allocation unit was given for by hand (`mapped`: table → id, from
+ * `--alloc-unit` or a job's `metadata.allocUnits`) that no row came from (`hadRows(table)` false)
+ * and whose rows were not held back or left undecoded (a skipped item naming the table), while the
+ * log has row operations on units no table names: likely a mistyped id, whose table's rows were
+ * otherwise lost without a word (they are not INCOMPLETE with a layout given by hand). `flag` names
+ * the option in the caller's words. One per such table; none when no user unit is unknown.
+ */
+export function mistypedAllocUnitNotes(stats: CommittedScanStats, mapped: ReadonlyMap<string, string>, flag: string, hadRows: (table: string) => boolean, skipped: readonly SkippedItem[]): string[] {
+  const others = stats.unknownAllocUnitRowOps - (stats.systemTableRowOps ?? 0);
+  if (others <= 0 || mapped.size === 0) return [];
+  const touched = new Set(skipped.map((x) => x.location.table).filter((t): t is string => typeof t === 'string'));
+  const out: string[] = [];
+  for (const [table, id] of mapped) {
+    if (touched.has(table) || hadRows(table)) continue;
+    out.push(`${flag} maps ${table} to ${id}, and no row of the log was on that unit, while ${others.toLocaleString('en-US')} row operation(s) are on units no table names${unknownAllocUnitsClause(stats, true)}: check the id (a digit wrong or missing reads as another unit)`);
+  }
+  return out;
 }
 
 function schemaDriftPart(k: number): string {

@@ -15,7 +15,7 @@ import { compareTableStates, comparisonRowSource, diffAsRecoveredRows } from '..
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
-import { explainNoRows, scanStatsNotes, unknownAllocUnitsClause, unknownTablesClause } from '../recover/committed.js';
+import { explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone). */
@@ -312,15 +312,7 @@ export class JobWorker {
           if (unknownTables) n.push(`INCOMPLETE: ${unknownTables}`);
           // a table metadata.allocUnit(s) mapped that no row came from, beside row operations on
           // units no table names: likely a mistyped id (as scan says it)
-          const others = stats.unknownAllocUnitRowOps - (stats.systemTableRowOps ?? 0);
-          if (others > 0 && !controller.signal.aborted) {
-            // a table whose rows the layout check held back, or that did not decode, had rows on its unit
-            const touched = new Set(all.map((x) => x.location.table).filter((t): t is string => typeof t === 'string'));
-            for (const [table, id] of mappedTables) {
-              if (touched.has(table) || this.store.countRows(jobId, { table }) > 0) continue;
-              n.push(`metadata.allocUnits maps ${table} to ${id}, and no row of the log was on that unit, while ${others.toLocaleString('en-US')} row operation(s) are on units no table names${unknownAllocUnitsClause(stats, true)}: check the id (a digit wrong or missing reads as another unit)`);
-            }
-          }
+          if (!controller.signal.aborted) n.push(...mistypedAllocUnitNotes(stats, mappedTables, 'metadata.allocUnits', (t) => this.store.countRows(jobId, { table: t }) > 0, all));
         }
         // tables whose decoded rows the layout check held back: not staged, as `rowback scan` says it
         const held = notPrinted.heldClause("among the job's skipped items", 'staged');

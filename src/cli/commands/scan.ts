@@ -14,7 +14,7 @@ import { assumedCollationNote, layoutsFromDdl } from '../../reconstruct/metadata
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
-import { explainNoRows, scanStatsNotes, unknownAllocUnitsClause, unknownTablesClause } from '../../recover/committed.js';
+import { explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
@@ -322,14 +322,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // Said even with --quiet: a table `--alloc-unit` mapped that no row came from, while the log has
     // row operations on units no table names: likely a mistyped id (its rows were a note at most,
     // exit 0 with --strict; the unknown units are not INCOMPLETE with a --ddl/--schema layout)
-    const others = stats ? stats.unknownAllocUnitRowOps - (stats.systemTableRowOps ?? 0) : 0;
-    if (stats && others > 0 && !interruptedBy) {
-      // a table whose rows the layout check held back, or that did not decode, had rows on its unit
-      const touched = new Set(allSkipped.map((x) => x.location.table).filter((t): t is string => typeof t === 'string'));
-      for (const [table, id] of mappedTables) {
-        if (perTable.get(table) || touched.has(table)) continue;
-        process.stderr.write(`rowback scan: note: --alloc-unit maps ${table} to ${id}, and no row of the log was on that unit, while ${others.toLocaleString('en-US')} row operation(s) are on units no table names${unknownAllocUnitsClause(stats, true)}: check the id (a digit wrong or missing reads as another unit)\n`);
-      }
+    if (stats && !interruptedBy) {
+      for (const n of mistypedAllocUnitNotes(stats, mappedTables, '--alloc-unit', (t) => (perTable.get(t) ?? 0) > 0, allSkipped)) process.stderr.write(`rowback scan: note: ${n}\n`);
     }
     // Said even with --quiet, as INTERRUPTED is: a script must not take part of a result for all of it.
     if (damagedLine) process.stderr.write(damagedLine);
