@@ -224,7 +224,9 @@ describeBrowser('incident desk in chromium: files → review → re-insert', () 
     expect(target.counts()).toEqual({ rows: 13, distinctRows: 13, duplicates: 0 });
     // the real run's undo deletes exactly what it inserted, by key, each guarded
     await expect.poll(async () => ((await op.locator('#undo-script').textContent()) ?? '').match(/^DELETE FROM \[dbo\]\.\[tblDept\] WHERE \[Id\] = @r\d+_p1;$/gm)?.length ?? 0).toBe(13);
-    expect(await op.locator('#runs tr').count()).toBe(3); // header, the dry run, the run
+    // the runs list is refreshed after the run ends: waited for, as the lines above (read at once it
+    // still held 2 rows once on a loaded CI machine)
+    await expect.poll(() => op.locator('#runs tr').count(), { timeout: 20_000 }).toBe(3); // header, the dry run, the run
     await op.screenshot({ path: join(dir, 'desk.png') });
 
     // ---- a restore job from the page: dbo.steps at 13:20 replayed from the backups, against the differential, which is older (compared as asked)
