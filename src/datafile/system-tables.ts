@@ -32,6 +32,7 @@ import {
   type SysType,
 } from './system-row.js';
 import { leafChain, pageRecords } from './walk.js';
+import { unitPages } from './unit-pages.js';
 import { readPagePointer } from './page.js';
 
 export interface AllocUnitRow {
@@ -98,8 +99,13 @@ function readPtr(v: unknown): PageId {
 }
 
 /**
- * Rows of one system table from its first leaf page. Ghost records are not current rows and are
- * left out; a record that cannot be read is counted in `skipped`.
+ * Rows of one system table from its first leaf page (sysallocunits.pgfirst). Ghost records are not
+ * current rows and are left out; a record that cannot be read is counted in `skipped`. A damaged,
+ * missing or foreign page in the leaf chain (`FORMAT_BROKEN_CHAIN`, naming the page) does not end the
+ * table: the pages its IAM chain (`firstIam`, sysallocunits.pgfirstiam) lists that the chain did not
+ * reach are read next, and with no IAM (or a broken one) every page of the file whose header names
+ * the unit, so a damaged page costs its own rows only (unit-pages.ts). Rows read past a break come in
+ * allocation order, not key order.
  */
 export function readSystemTableRows(
   reader: PageReader,
@@ -107,12 +113,25 @@ export function readSystemTableRows(
   layout: TableLayout,
   allocUnitId: string | undefined,
   skipped: SkippedItem[],
+  firstIam: PageId = { fileId: 0, pageId: 0 },
 ): SysRow[] {
   const out: SysRow[] = [];
   const table = `sys.${layout.name}`;
-  for (const vp of leafChain(reader, first, allocUnitId, (at, reason) =>
-    skipped.push({ code: 'FORMAT_BROKEN_CHAIN', reason, location: { page: formatPageId(at), table } }),
-  )) {
+  const chainOnly = allocUnitId === undefined;
+  const pages = chainOnly
+    ? leafChain(reader, first, undefined, (at, reason) => skipped.push({ code: 'FORMAT_BROKEN_CHAIN', reason, location: { page: formatPageId(at), table } }))
+    : unitPages(reader, reader.source, { indexId: 1, firstPage: first, firstIam, allocUnitId }, new Set([allocUnitId]), {
+        chainBroken: (at, reason) =>
+          skipped.push({
+            code: 'FORMAT_BROKEN_CHAIN',
+            reason: `${reason}; reading the rest of ${table} from ${firstIam.pageId !== 0 ? `its IAM chain (${formatPageId(firstIam)})` : 'the pages of the file that name its allocation unit'}`,
+            location: { page: formatPageId(at), table },
+          }),
+        iamBroken: (reason) =>
+          firstIam.pageId !== 0 &&
+          skipped.push({ code: 'FORMAT_BROKEN_IAM', reason: `${reason}; scanning every page of the file for allocation unit ${allocUnitId} (${table})`, location: { page: formatPageId(firstIam), table } }),
+      });
+  for (const vp of pages) {
     for (const r of pageRecords(vp, (slot, offset, reason, code) =>
       skipped.push({ code, reason, location: { page: `${formatPageId(vp.header.pageId)}`, offset, table } }),
     )) {
@@ -134,16 +153,22 @@ export function readSystemTableRows(
 
 export function readSystemTables(reader: PageReader, boot: BootPage, skipped: SkippedItem[]): SystemTables {
   const rawAus = readSystemTableRows(reader, boot.firstSysIndexes, BOOTSTRAP_LAYOUTS.sysallocunits, auOfSystemTable(SystemObjectId.sysallocunits), skipped);
+  // the catalog's first page failed its check (checksum, torn page): when what it held is what is
+  // missing (no rows at all, or not the bootstrap tables' units), that is the cause, said as such
+  const firstPageFailed = (): FormatError | undefined => {
+    const at = formatPageId(boot.firstSysIndexes);
+    const failed = reader.skipped.find((x) => x.location.page === at);
+    return failed
+      ? new FormatError('FORMAT_NO_METADATA', `the catalog page ${at} (sysallocunits, where every table's pages are found from) of ${reader.source.description} failed its check (${failed.code}: ${failed.reason.replace(` (page ${at})`, '')}), so no table of this file can be read; ${METADATA_PAGE_ADVICE}`, {
+          file: sourceFile(reader.source, at),
+          page: at,
+        })
+      : undefined;
+  };
   if (rawAus.length === 0) {
     const at = formatPageId(boot.firstSysIndexes);
-    // the catalog's first page failed its check (checksum, torn page): that is the cause, said as such
-    const failed = reader.skipped.find((x) => x.location.page === at);
-    if (failed) {
-      throw new FormatError('FORMAT_NO_METADATA', `the catalog page ${at} (sysallocunits, where every table's pages are found from) of ${reader.source.description} failed its check (${failed.code}: ${failed.reason.replace(` (page ${at})`, '')}), so no table of this file can be read; ${METADATA_PAGE_ADVICE}`, {
-        file: sourceFile(reader.source, at),
-        page: at,
-      });
-    }
+    const failed = firstPageFailed();
+    if (failed) throw failed;
     throw new FormatError('FORMAT_NO_METADATA', `sysallocunits at ${at} of ${reader.source.description} holds no rows`, {
       file: sourceFile(reader.source, at),
       page: at,
@@ -170,8 +195,8 @@ export function readSystemTables(reader: PageReader, boot: BootPage, skipped: Sk
   let rscols: RsColRow[];
   if (rsAu && colsAu) {
     catalog = '2008+';
-    rowsets = readSystemTableRows(reader, rsAu.pgfirst, BOOTSTRAP_LAYOUTS.sysrowsets, rsAu.auid, skipped);
-    rscols = readSystemTableRows(reader, colsAu.pgfirst, BOOTSTRAP_LAYOUTS.sysrscols, colsAu.auid, skipped).map((r) => ({
+    rowsets = readSystemTableRows(reader, rsAu.pgfirst, BOOTSTRAP_LAYOUTS.sysrowsets, rsAu.auid, skipped, rsAu.pgfirstiam);
+    rscols = readSystemTableRows(reader, colsAu.pgfirst, BOOTSTRAP_LAYOUTS.sysrscols, colsAu.auid, skipped, colsAu.pgfirstiam).map((r) => ({
       rsid: big(r.rsid),
       rscolid: num(r.rscolid),
       hbcolid: num(r.hbcolid),
@@ -186,11 +211,13 @@ export function readSystemTables(reader: PageReader, boot: BootPage, skipped: Sk
   } else if (rsAu && hobtColsAu && rowsetColsAu) {
     // SQL Server 2005 (see SYSHOBTCOLUMNS_2005 in system-row.ts).
     catalog = '2005';
-    rowsets = readSystemTableRows(reader, rsAu.pgfirst, BOOTSTRAP_LAYOUTS_2005.sysrowsets, rsAu.auid, skipped);
-    const hobtCols = readSystemTableRows(reader, hobtColsAu.pgfirst, BOOTSTRAP_LAYOUTS_2005.syshobtcolumns, hobtColsAu.auid, skipped);
-    const rowsetCols = readSystemTableRows(reader, rowsetColsAu.pgfirst, BOOTSTRAP_LAYOUTS_2005.sysrowsetcolumns, rowsetColsAu.auid, skipped);
+    rowsets = readSystemTableRows(reader, rsAu.pgfirst, BOOTSTRAP_LAYOUTS_2005.sysrowsets, rsAu.auid, skipped, rsAu.pgfirstiam);
+    const hobtCols = readSystemTableRows(reader, hobtColsAu.pgfirst, BOOTSTRAP_LAYOUTS_2005.syshobtcolumns, hobtColsAu.auid, skipped, hobtColsAu.pgfirstiam);
+    const rowsetCols = readSystemTableRows(reader, rowsetColsAu.pgfirst, BOOTSTRAP_LAYOUTS_2005.sysrowsetcolumns, rowsetColsAu.auid, skipped, rowsetColsAu.pgfirstiam);
     rscols = rsColsFrom2005(hobtCols, rowsetCols, skipped);
   } else {
+    const failed = firstPageFailed();
+    if (failed) throw failed;
     const missing = [
       !rsAu && 'sysrowsets (object 5)',
       !colsAu && 'sysrscols (object 3, SQL Server 2008+)',
@@ -243,7 +270,7 @@ export function readSystemTables(reader: PageReader, boot: BootPage, skipped: Sk
       skipped.push({ code: 'FORMAT_NO_METADATA', reason: `no allocation unit for system table ${name}`, location: { table: `sys.${name}` } });
       return [];
     }
-    return readSystemTableRows(reader, au.pgfirst, layout, au.auid, skipped);
+    return readSystemTableRows(reader, au.pgfirst, layout, au.auid, skipped, au.pgfirstiam);
   };
 
   return { catalog, allocUnits, rowsets, rscols, read, layoutOf };

@@ -18,8 +18,8 @@ import { findTableName } from '../reconstruct/metadata/names.js';
 import { isOffRow, type SqlValue } from '../reconstruct/values.js';
 import { decodeBinary, decodeNvarchar, decodeVarchar } from '../reconstruct/types/string.js';
 import type { SkippedItem } from '../recover/source.js';
-import { iamChainPages, PageSet } from './iam.js';
-import { isAllocated } from './pfs.js';
+import { PageSet } from './iam.js';
+import { scanForAllocUnit, unitPages } from './unit-pages.js';
 import { inRowRootBlobId, readLobFragmentTree, readLobLinks } from './lob.js';
 import type { DataFileMetadata, DataFileTable, PartitionInfo } from './metadata.js';
 import { PageReader } from './page-reader.js';
@@ -151,7 +151,17 @@ function* partitionRows(
     if (includeRemnants) yield* remnantRows(reader, vp, layout, tableName);
   };
   if (inRow.firstPage.pageId !== 0 || inRow.firstIam.pageId !== 0) {
-    yield* currentPages(reader, source, layout, inRow, headerIds, skipped, tableName, rowsOf);
+    const pages = unitPages(reader, source, { ...inRow, indexId: layout.indexId }, headerIds, {
+      chainBroken: (_at, reason) =>
+        skipped.push({ code: 'FORMAT_BROKEN_CHAIN', reason: `${reason}; reading the remaining pages from the IAM chain`, location: { table: tableName } }),
+      iamBroken: (reason) =>
+        skipped.push({
+          code: 'FORMAT_BROKEN_IAM',
+          reason: `${reason}; scanning every page of the file for allocation unit ${inRow.allocUnitId}`,
+          location: { table: tableName },
+        }),
+    });
+    for (const vp of pages) yield* rowsOf(vp);
   }
   if (forwards) {
     for (const [key, at] of forwards.seen) {
@@ -163,7 +173,7 @@ function* partitionRows(
   // Pages of the file whose header still names this unit but that are no longer part of it (the
   // leaf chain, IAM and PFS do not count them): pages emptied and deallocated by a mass delete, or
   // left behind by a page split. Every record on them, in the slot array or not, is a remnant.
-  for (const id of scanForAllocUnit(reader, source, headerIds)) {
+  for (const id of scanForAllocUnit(source, headerIds)) {
     if (served.has(id)) continue;
     const vp = reader.get(id);
     if (!vp || vp.header.type !== PageType.DATA_PAGE || vp.header.level !== 0) continue;
@@ -171,75 +181,6 @@ function* partitionRows(
       yield { ...r, remnant: true, offset: slotOffset(vp.bytes, r.slot), slot: -1 };
     }
     yield* remnantRows(reader, vp, layout, tableName);
-  }
-}
-
-/** The unit's current data pages: the leaf chain (clustered), else / then the IAM chain, else a file scan. */
-function* currentPages(
-  reader: PageReader,
-  source: PageSource,
-  layout: TableLayout,
-  inRow: PartitionInfo['allocUnits'][number],
-  headerIds: Set<string>,
-  skipped: SkippedItem[],
-  tableName: string,
-  rowsOf: (vp: VerifiedPage) => Generator<TableRow>,
-): Generator<TableRow> {
-  const visited = new PageSet();
-  if (layout.indexId === 1 && inRow.firstPage.pageId !== 0) {
-    let broken: string | undefined;
-    for (const vp of leafChain(reader, inRow.firstPage, headerIds, (_at, reason) => (broken = reason))) {
-      visited.add(vp.header.pageId);
-      if (vp.header.type === PageType.DATA_PAGE && vp.header.level === 0) yield* rowsOf(vp);
-    }
-    if (!broken) return;
-    skipped.push({ code: 'FORMAT_BROKEN_CHAIN', reason: `${broken}; reading the remaining pages from the IAM chain`, location: { table: tableName } });
-  }
-
-  let iamBroken: string | undefined = inRow.firstIam.pageId === 0 ? 'no first IAM page' : undefined;
-  const candidates = function* (): Generator<PageId> {
-    if (!iamBroken) yield* iamChainPages(reader, inRow.firstIam, (reason) => (iamBroken = reason));
-    if (iamBroken) {
-      skipped.push({
-        code: 'FORMAT_BROKEN_IAM',
-        reason: `${iamBroken}; scanning every page of the file for allocation unit ${inRow.allocUnitId}`,
-        location: { table: tableName },
-      });
-      yield* scanForAllocUnit(reader, source, headerIds);
-    }
-  };
-  for (const id of candidates()) {
-    if (visited.has(id)) continue;
-    visited.add(id);
-    const raw = source.readPage(id.fileId, id.pageId);
-    // Pages of a uniform extent that are not yet used are zero or hold another unit's old data: not ours, not an error.
-    if (!raw || raw[0] !== 1) continue;
-    const vp = reader.get(id);
-    if (!vp || !headerIds.has(vp.header.allocUnitId) || vp.header.type !== PageType.DATA_PAGE || vp.header.level !== 0) continue;
-    // A page of one of the unit's extents that PFS says is not allocated holds rows of an earlier
-    // life of the page: not current rows (they come back as remnants with includeRemnants).
-    if (!isAllocated(reader, id)) continue;
-    yield* rowsOf(vp);
-  }
-}
-
-/** Every page of every file of the source whose header names `au` (IAM fallback). */
-function* scanForAllocUnit(reader: PageReader, source: PageSource, headerIds: Set<string>): Generator<PageId> {
-  for (const fileId of source.fileIds()) {
-    const count = source.pageCount?.(fileId);
-    let misses = 0;
-    // without a page count (a backup holds only allocated extents) stop after 1 Mi absent pages (an 8 GB gap)
-    for (let p = 0; count === undefined ? misses < 1 << 20 : p < count; p++) {
-      const raw = source.readPage(fileId, p);
-      if (!raw) {
-        misses++;
-        continue;
-      }
-      misses = 0;
-      // only pages whose (unverified) header names the unit: damage on other units' pages is not this table's
-      if (raw[0] !== 1 || !headerIds.has(parsePageHeader(raw).allocUnitId)) continue;
-      yield { fileId, pageId: p };
-    }
   }
 }
 

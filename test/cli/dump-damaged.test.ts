@@ -56,12 +56,18 @@ describeCorpus('dump of a damaged data file', () => {
     expect(r.stderr).toMatch(/^rowback dump: INCOMPLETE: dbo\.tblDept: 1 record\(s\) or value\(s\) not read: page 1:289 offset 96 \(FORMAT_BAD_RECORD\); 7 row\(s\) printed\n$/);
   });
 
-  it('a cut file whose catalog pages are gone: --all is INCOMPLETE, a named table "may be in it, unnamed"', async () => {
-    const mdf = damaged('cut.mdf', (b) => b.subarray(0, 1_500_000));
+  it('a file whose catalog page naming the tables is damaged (sysschobjs\' 1:161 zeroed): --all is INCOMPLETE, a named table "may be in it, unnamed"', async () => {
+    const mdf = damaged('zeroed161.mdf', (b) => b.fill(0, 161 * 8192, 162 * 8192));
     const all = await run('dump', '--quiet', '--mdf', mdf, '--all');
-    expect(all.stderr).toMatch(/INCOMPLETE: 4 item\(s\) could not be read \(FORMAT_PAGE_MISSING, FORMAT_BROKEN_CHAIN; pages 1:184, 1:273\), the catalog among them/);
+    expect(all.stderr).toMatch(/INCOMPLETE: 2 item\(s\) could not be read \(FORMAT_BAD_PAGE, FORMAT_BROKEN_CHAIN; page 1:161\), the catalog among them/);
     const one = await run('dump', '--mdf', mdf, '--table', 'tblDept');
     expect(one.code).toBe(2);
-    expect(one.stderr).toMatch(/INPUT_UNKNOWN_TABLE: table dbo\.tblDept is not named in .*the file's catalog is damaged \(sys\.sysschobjs, sys\.sysidxstats; pages 1:184, 1:273\), so dbo\.tblDept may be in it, unnamed/);
+    expect(one.stderr).toMatch(/INPUT_UNKNOWN_TABLE: table dbo\.tblDept is not named in .*the file's catalog is damaged \(sys\.sysschobjs; pages 1:161\), so dbo\.tblDept may be in it, unnamed/);
+  });
+
+  it('a file cut short before the end of its catalog\'s page chains (1:184 of sysschobjs, 1:273 of sysidxstats gone): the tables named on earlier pages are read (they were lost with the rest of the chain), their missing data pages named', async () => {
+    const mdf = damaged('cut.mdf', (b) => b.subarray(0, 1_500_000));
+    const all = await run('dump', '--quiet', '--mdf', mdf, '--all');
+    expect(all.stderr).toMatch(/INCOMPLETE: dbo\.Employee: pages 1:279 \(FORMAT_PAGE_MISSING\), 1:288 \(FORMAT_PAGE_MISSING\) failed their checks, nothing on them printed; dbo\.tblDept: pages 1:289 \(FORMAT_PAGE_MISSING\), 1:290 \(FORMAT_PAGE_MISSING\) failed their checks/);
   });
 });

@@ -145,8 +145,9 @@ it('a job window bound in a daylight-saving fold of the service\'s zone is said 
 
 describeCorpus('a job over damaged corpus files', () => it('a job over a data file whose catalog is damaged, and over a damaged log, says INCOMPLETE in its notes, as scan does (corpus AngularJs_CRUD copies)', async () => {
   const { readFileSync, writeFileSync } = await import('node:fs');
-  const mdf = join(dir, 'Database1_cut.mdf');
-  writeFileSync(mdf, readFileSync(corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf')).subarray(0, 1_500_000));
+  // page 1:161 of sys.sysschobjs (where the two tables are named) zeroed in a copy
+  const mdf = join(dir, 'Database1_zeroed161.mdf');
+  writeFileSync(mdf, Buffer.from(readFileSync(corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf'))).fill(0, 161 * 8192, 162 * 8192));
   const ldf0 = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf');
   const badLdf = join(dir, 'Database1_bad_log.ldf');
   const b = Buffer.from(readFileSync(ldf0));
@@ -157,16 +158,16 @@ describeCorpus('a job over damaged corpus files', () => it('a job over a data fi
     const w = new JobWorker({ store });
     const cut = w.submit({ kind: 'files', mdf, ldf: ldf0 }, 'op');
     const torn = w.submit({ kind: 'files', mdf: corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf'), ldf: badLdf }, 'op');
-    // page 1:112 (sys.syscolpars) zeroed: the tables are named but have no columns (DECODE_NO_COLUMNS)
+    // page 1:57 (sys.syscolpars, the two tables' column rows) zeroed: the tables are named but have no columns (DECODE_NO_COLUMNS)
     const noCols = join(dir, 'Database1_syscolpars.mdf');
     const z = Buffer.from(readFileSync(corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf')));
-    z.fill(0, 112 * 8192, 113 * 8192);
+    z.fill(0, 57 * 8192, 58 * 8192);
     writeFileSync(noCols, z);
     const cols = w.submit({ kind: 'files', mdf: noCols, ldf: ldf0 }, 'op');
     await w.idle();
     const notesOf = (id: number) => store.audit({ jobId: id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
     expect(store.requireJob(cut.id).state).toBe('succeeded');
-    expect(notesOf(cut.id)).toContainEqual(expect.stringMatching(/^INCOMPLETE: the data file's catalog is damaged \(sys\.sysschobjs, sys\.sysidxstats\): 16 row operation\(s\)/));
+    expect(notesOf(cut.id)).toContainEqual(expect.stringMatching(/^INCOMPLETE: the data file's catalog is damaged \(sys\.sysschobjs\): 16 row operation\(s\)/));
     expect(notesOf(torn.id)).toContainEqual(expect.stringMatching(/^INCOMPLETE: parts of the log could not be read \(FORMAT_/));
     expect(notesOf(cols.id)).toContainEqual(expect.stringMatching(/^INCOMPLETE: the data file's catalog is damaged \(sys\.syscolpars\): 16 row operation\(s\) of tables it names could not be decoded/));
   } finally {
