@@ -71,8 +71,13 @@ export function* unitPages(
     if (visited.has(id)) continue;
     visited.add(id);
     const raw = source.readPage(id.fileId, id.pageId);
-    // Pages of a uniform extent that are not yet used are zero or hold another unit's old data: not ours, not an error.
-    if (!raw || raw[0] !== 1) continue;
+    // Pages of a uniform extent that are not yet used are zero or hold another unit's old data: not
+    // ours, not an error. One PFS marks allocated is in use by this unit (the IAM lists it): zero,
+    // missing or unreadable, it is damage, recorded by the reader (its rows are lost, not absent).
+    if (!raw || raw[0] !== 1) {
+      if (isAllocated(reader, id)) reader.get(id);
+      continue;
+    }
     const vp = reader.get(id);
     if (!vp || !headerIds.has(vp.header.allocUnitId) || vp.header.type !== PageType.DATA_PAGE || vp.header.level !== 0) continue;
     // A page of one of the unit's extents that PFS says is not allocated holds rows of an earlier
