@@ -57,6 +57,16 @@ export function pageOriginOf(source: PageSource, page: PageId | string): string 
 }
 
 /**
+ * The path of the one file a page (`file:page` or a PageId) is read from — a data file, a backup or
+ * one stripe of it, the differential or the full backup of a layered source — or undefined when the
+ * source does not say (`pageOrigin`) or no layer holds the page.
+ */
+export function pageFileOf(source: PageSource, page: PageId | string): string | undefined {
+  const origin = pageOriginOf(source, page);
+  return origin === undefined ? undefined : origin.replace(SOURCE_KIND, '');
+}
+
+/**
  * What to do when a page the metadata starts from (the boot page, the catalog's first page) cannot
  * be read: without it no table of this file can be found, so another copy is needed, or the layout.
  */

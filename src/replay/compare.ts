@@ -9,7 +9,7 @@ import { InputError, SchemaError, isRowbackError } from '../errors.js';
 import { openBackupPages } from '../backup/open.js';
 import type { BackupAdvice } from '../backup/page-source.js';
 import { readDataFileMetadata, type DataFileMetadata } from '../datafile/metadata.js';
-import { PageReader, pageOriginOf, sourceFile, uncheckedPagesNote } from '../datafile/page-reader.js';
+import { PageReader, pageFileOf, pageOriginOf, sourceFile, uncheckedPagesNote } from '../datafile/page-reader.js';
 import type { PageSource } from '../datafile/page-source.js';
 import { findTable, readTableRows } from '../datafile/table-rows.js';
 import { visibleColumns, type TableLayout } from '../reconstruct/metadata/table-layout.js';
@@ -123,8 +123,10 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
   const rows: TableState['rows'] = [];
   const warnings: Array<{ warnings: string[]; where: () => string }> = [];
   for (const r of readTableRows(source, md, qualified, { reader, skipped })) {
-    rows.push({ values: pickOwn(r.values, columns) as Record<string, SqlValue> });
-    if (r.warnings.length) warnings.push({ warnings: r.warnings, where: () => `${where} page ${r.page} slot ${r.slot}` });
+    // the one file the row's page came from (a differential's or the full backup's), for its source
+    const from = pageFileOf(source, r.page);
+    rows.push({ values: pickOwn(r.values, columns) as Record<string, SqlValue>, ...(from !== undefined ? { from } : {}) });
+    if (r.warnings.length) warnings.push({ warnings: r.warnings, where: () => `${from ?? where} page ${r.page} slot ${r.slot}` });
   }
   // the pages the reader could not read (checksum, torn page, missing) are the cause of the rows and
   // chain breaks skipped after them: the first of those is named, with its page and the file holding it
@@ -248,7 +250,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   const replays: CompareResult['replays'] = [];
   const warned: CompareResult['warned'] = [];
   const replayWarned = (side: 'earlier' | 'later', r: ReplayResult) =>
-    warned.push(...warnedRows(side, r.rows.map((x) => ({ warnings: x.warnings, where: () => (x.origin === 'backup' ? `the base backup (${side === 'earlier' ? o.bak.join(' + ') : afterBak.join(' + ')})` : `the log record at LSN ${x.origin.lsn}`) }))));
+    warned.push(...warnedRows(side, r.rows.map((x) => ({ warnings: x.warnings, where: () => (x.origin === 'backup' ? `the base backup (${x.file ?? (side === 'earlier' ? o.bak.join(' + ') : afterBak.join(' + '))})` : `the log record at LSN ${x.origin.lsn}`) }))));
   const unchecked: CompareResult['unchecked'] = [];
   const noteUnchecked = (side: 'earlier' | 'later', where: string, note: string | undefined) => {
     if (note !== undefined) unchecked.push({ side, where, note });
@@ -262,7 +264,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     const r = await replayTableAt({ bak: o.bak, trn, table: o.table, target: o.target, signal: o.signal });
     replays.push({ side: 'earlier', result: r });
     beforePoint = replayPoint(r, '--bak/--trn replayed');
-    before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn })) };
+    before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn, ...(x.file !== undefined ? { from: x.file } : {}) })) };
     layout = r.layout; // the layout the replay decoded with: no second read of the base backup
     replayWarned('earlier', r);
     noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
@@ -315,19 +317,26 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
 /**
  * Where a staged row of the comparison came from, for its `source`: the log backup of the earlier
  * state's replay whose LSN range [FirstLSN, LastLSN) holds the LSN of the record that wrote its
- * image (`tag`, fn_dblog form), else the base backup (a row read from its pages, or from its own
- * log portion). Every row said the full backup, even one a log backup's record wrote (newcomer: a
- * row of RestoreTimeClean_1.trn shown as from RestoreTimeClean.bak, which holds none of the table).
+ * image (`tag`, fn_dblog form); else, for a record of a base backup's own log portion, that backup
+ * (the differential's before the full one's); for a row read from backup pages, the file its page
+ * came from (`from`: the differential's or the full backup's); else the first `--bak`. Every row
+ * said the full backup, even one a log backup's record wrote (newcomer: a row of
+ * RestoreTimeClean_1.trn shown as from RestoreTimeClean.bak, which holds none of the table), and
+ * rows read from a differential's pages (breaker: 30 of 38 rows of a full + differential replay).
  */
-export function comparisonRowSource(r: CompareResult, bak: string): (tag: string | undefined) => RecoveredRow['source'] {
-  const logs = (r.replays.find((x) => x.side === 'earlier')?.result.chain.steps ?? []).filter((st) => st.role === 'log');
-  return (tag) => {
+export function comparisonRowSource(r: CompareResult, bak: string): (tag: string | undefined, from?: string) => RecoveredRow['source'] {
+  const steps = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps ?? [];
+  const logs = steps.filter((st) => st.role === 'log');
+  const bases = steps.filter((st) => st.role !== 'log').reverse();
+  return (tag, from) => {
     if (tag !== undefined && /^[0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}$/i.test(tag)) {
       const at = BigInt(lsnToDecimal(parseLsn(tag)));
       const step = logs.find((st) => BigInt(st.set.firstLsn) <= at && at < BigInt(st.set.lastLsn));
       if (step) return { kind: 'trn', file: step.set.devices[0] };
+      const base = bases.find((st) => BigInt(st.set.firstLsn) <= at && at <= BigInt(st.set.lastLsn));
+      if (base) return { kind: 'bak', file: base.set.devices[0] };
     }
-    return { kind: 'bak', file: bak };
+    return { kind: 'bak', file: from ?? bak };
   };
 }
 
@@ -453,9 +462,9 @@ export function matchKey(layout: TableLayout, state: Pick<TableState, 'table' | 
  * unless asked for on purpose. They were `delete`: the script and its dry run planned them as rows
  * recovered from deletes, "approve all" and an export re-inserted rows that still exist (newcomer).
  */
-export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source'] | ((tag: string | undefined) => RecoveredRow['source']), note?: string, o: { reversed?: boolean } = {}): RecoveredRow[] {
+export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source'] | ((tag: string | undefined, from?: string) => RecoveredRow['source']), note?: string, o: { reversed?: boolean } = {}): RecoveredRow[] {
   const sourceOf = typeof source === 'function' ? source : () => source;
-  const base = (n: number, tag: string | undefined, operation: RecoveredRow['operation'], values: Record<string, SqlValue>, warning: string): RecoveredRow => ({
+  const base = (n: number, tag: string | undefined, operation: RecoveredRow['operation'], values: Record<string, SqlValue>, warning: string, from?: string): RecoveredRow => ({
     table: d.table,
     lsn: tag ?? `state:${String(n).padStart(8, '0')}`,
     operation,
@@ -471,14 +480,14 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
     values,
     raw: '',
     warnings: note ? [warning, note] : [warning],
-    source: sourceOf(tag),
+    source: sourceOf(tag, from),
   });
   let n = 0;
   const rows: RecoveredRow[] = [];
   for (const m of d.missing) {
     rows.push(o.reversed
-      ? base(n++, m.tag, 'insert', m.values, 'missing from the later state, which is older (compared as asked, --accept-older-later): inserted between the two states, not deleted')
-      : base(n++, m.tag, 'delete', m.values, 'missing from the later state (rowback diff)'));
+      ? base(n++, m.tag, 'insert', m.values, 'missing from the later state, which is older (compared as asked, --accept-older-later): inserted between the two states, not deleted', m.from)
+      : base(n++, m.tag, 'delete', m.values, 'missing from the later state (rowback diff)', m.from));
   }
   // Reversed, the earlier state is the newer: an update's before-image (values) is the older state's
   // row, the one given as later (it was the newer row, staged and shown as the before-image: one
@@ -486,7 +495,7 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
   for (const c of d.changed) {
     rows.push(o.reversed
       ? { ...base(n++, c.tag, 'update', c.after, `changed between the two states: ${c.columns.join(', ')}; the before-image is the later state's row, which is older (compared as asked, --accept-older-later), the after-image the earlier state's`), after: c.before }
-      : { ...base(n++, c.tag, 'update', c.before, `changed in the later state: ${c.columns.join(', ')}`), after: c.after });
+      : { ...base(n++, c.tag, 'update', c.before, `changed in the later state: ${c.columns.join(', ')}`, c.from), after: c.after });
   }
   return rows;
 }

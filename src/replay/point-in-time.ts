@@ -56,7 +56,7 @@ import { openBackupPages, choosePosition } from '../backup/open.js';
 import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout } from '../backup/mtf.js';
 import { readDataFileMetadata } from '../datafile/metadata.js';
-import { PageReader, type PageReadStats } from '../datafile/page-reader.js';
+import { PageReader, pageFileOf, type PageReadStats } from '../datafile/page-reader.js';
 import { parsePageHeader } from '../datafile/page.js';
 import { RecordType, recordTypeOf } from '../datafile/record.js';
 import { findTable, readTableRows } from '../datafile/table-rows.js';
@@ -298,7 +298,8 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
     const state = new RowState(columns);
     const rowSkipped: SkippedItem[] = [];
     for (const r of readTableRows(pages, md, qualified, { reader, skipped: rowSkipped })) {
-      state.add({ values: pick(r.values, columns), origin: 'backup', warnings: r.warnings });
+      const file = pageFileOf(pages, r.page);
+      state.add({ values: pick(r.values, columns), origin: 'backup', ...(file !== undefined ? { file } : {}), warnings: r.warnings });
     }
     if (rowSkipped.length) {
       const s = rowSkipped[0];

@@ -14,6 +14,8 @@ export interface ReplayRow {
   values: Record<string, SqlValue>;
   /** Where this row's current image came from: the base backup's pages, or the LSN of the log record that wrote it. */
   origin: 'backup' | { lsn: string };
+  /** For origin 'backup': the backup file the row's page was read from (a differential's, or the full backup's). */
+  file?: string;
   warnings: string[];
 }
 

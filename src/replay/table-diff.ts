@@ -19,7 +19,12 @@ import { rowKey } from './row-state.js';
 export interface TableState {
   table: string;
   columns: string[];
-  rows: Array<{ values: Record<string, SqlValue>; tag?: string }>;
+  /**
+   * `tag`: the LSN (fn_dblog form) of the log record that wrote the row's image, when one did;
+   * `from`: the backup file whose page the row was read from (a differential's or the full
+   * backup's), when the state was read from backup pages.
+   */
+  rows: Array<{ values: Record<string, SqlValue>; tag?: string; from?: string }>;
 }
 
 export interface ChangedRow {
@@ -29,6 +34,7 @@ export interface ChangedRow {
   /** Columns whose values differ. */
   columns: string[];
   tag?: string;
+  from?: string;
 }
 
 export interface TableDiff {
@@ -39,7 +45,7 @@ export interface TableDiff {
   /** Why whole rows were compared, when they were. */
   keyNote: string | null;
   /** Rows of the earlier state that the later state lacks. */
-  missing: Array<{ values: Record<string, SqlValue>; tag?: string }>;
+  missing: Array<{ values: Record<string, SqlValue>; tag?: string; from?: string }>;
   changed: ChangedRow[];
   /** Rows only the later state holds (counted, not listed). */
   added: number;
@@ -84,7 +90,7 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
         }
         const diffCols = columns.filter((c) => rowKey({ v: r.values[c] ?? null }, ['v']) !== rowKey({ v: o.values[c] ?? null }, ['v']));
         if (diffCols.length === 0) same++;
-        else changed.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), before: r.values, after: o.values, columns: diffCols, ...(r.tag ? { tag: r.tag } : {}) });
+        else changed.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), before: r.values, after: o.values, columns: diffCols, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}) });
       }
       let added = 0;
       for (const k of a.keys()) if (!b.has(k)) added++;

@@ -96,3 +96,45 @@ describeCorpus('diff --accept-older-later --stage: the missing rows are inserts,
     }
   });
 });
+
+/**
+ * Where staged comparison rows came from: a row the earlier state read from a backup's pages named
+ * the first `--bak` (the full backup) even when its page came from the differential given after it
+ * (breaker: 30 of 38 rows of a full + differential replay named RestoreTimeClean.bak, which holds
+ * none of them: the table's rows at the differential's time live on pages it wrote). Each row now
+ * names the file its page was read from, or the log backup holding the LSN of the record that wrote
+ * it. REAL: RestoreTimeClean (full 12:59, differential 13:14, log backups after it).
+ */
+describeCorpus('diff --stage: each staged row names the backup its image came from', () => {
+  const d = (f: string) => join(corpusPath('appveyor-lab', 'RestoreTimeClean'), f);
+  const sourcesOf = async (...args: string[]) => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { StagingStore } = await import('../../src/staging/store.js');
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-diff-sources-'));
+    const r = await cli('diff', ...args, '--table', 'dbo.steps', '--accept-older-later', '--stage', join(dir, 's.db'), '--out', join(dir, 'out.ndjson'), '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    const store = new StagingStore(join(dir, 's.db'));
+    try {
+      const job = store.listJobs({ limit: 1 })[0]!;
+      const count = new Map<string, number>();
+      for (const row of store.iterateRows(job.id, {})) {
+        const source = row.meta.source as { kind: string; file: string };
+        const k = `${source.kind} ${source.file.replace(/^.*[\\/]/, '')}`;
+        count.set(k, (count.get(k) ?? 0) + 1);
+      }
+      return Object.fromEntries([...count].sort());
+    } finally {
+      store.close();
+    }
+  };
+
+  it('full + differential read as they are: the rows on the differential\'s pages name the differential', async () => {
+    expect(await sourcesOf('--bak', d('RestoreTimeClean.bak'), d('RestoreTimeClean2.bak'), '--after-bak', d('RestoreTimeClean.bak'))).toEqual({ 'bak RestoreTimeClean2.bak': 30 });
+  });
+
+  it('full + differential + log backups replayed to 13:20: the differential for rows of its pages, each log backup for rows its records wrote', async () => {
+    expect(await sourcesOf('--bak', d('RestoreTimeClean.bak'), d('RestoreTimeClean2.bak'), '--trn', d('RestoreTimeClean2_1.trn'), d('RestoreTimeClean2_2.trn'), '--stop-at', '2017-06-01 13:20', '--after-bak', d('RestoreTimeClean.bak')))
+      .toEqual({ 'bak RestoreTimeClean2.bak': 30, 'trn RestoreTimeClean2_1.trn': 10, 'trn RestoreTimeClean2_2.trn': 2 });
+  });
+});
