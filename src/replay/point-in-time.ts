@@ -77,7 +77,7 @@ import type { UpdateRebuild } from '../recover/update-rebuild.js';
 import { addLogCommitTimes, isTrailerOnlyDamage, lsnCmp, recordFromHeader, type BackupSetRecord } from '../restore/history.js';
 import { asStopAtTarget } from '../restore/target.js';
 import { planChain, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
-import { LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
+import { catalogDamage, catalogDamageSubject, LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../backup/log-coverage.js';
 import { emptyLogScanStats, UNCHECKED_BLOCKS_NAMED, uncheckedBlocksNote, type UncheckedLogBlock } from '../logreader/ldf/reader.js';
 import { RowState, type ReplayRow } from './row-state.js';
@@ -275,9 +275,35 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
   // time: its own commit times place a time after its start (restore/history.ts addLogCommitTimes);
   // a log backup given in two files (a copy): each read, so the chain takes one whose log reads whole
   await addLogCommitTimes(sets, target.kind === 'time' ? target.time : undefined);
-  const chain = planChain(sets, target);
+  let chain = planChain(sets, target);
+  // backups the chain planner left out (damaged MTF blocks, file backups): said, as `restore plan` lists them
+  notes.push(...chain.notes.filter((n) => / not used$/.test(n)));
   // the damaged closing blocks of a backup the replay uses: said, as scan and log say them
   for (const x of read) if (chain.steps.some((st) => st.set === x.set)) notes.push(...x.trailer);
+  // A differential whose pages fail their checks where the replay reads them (the catalog, the
+  // table) is left out when the full backup and the log backups reach the target without it: the
+  // base is read again from the full backup (RESTORE would fail on the differential too). It was
+  // read as it was: a damaged catalog page of the differential refused the replay as "table not in
+  // the backup; known tables: (none)", the chain around it whole.
+  for (;;) {
+    const r = await replayOnChain(inputs, chain, target, sets, cuts, notes);
+    if (r.kind === 'done') return r.result;
+    chain = r.chain;
+  }
+}
+
+/**
+ * The replay over one planned chain; `{ kind: 'retry', chain }` when a differential of its base is
+ * damaged where the replay reads it and a chain without it reaches the target (the note says so).
+ */
+async function replayOnChain(
+  inputs: ReplayInputs,
+  chain: RestoreChain,
+  target: RestoreTarget,
+  sets: BackupSetRecord[],
+  cuts: Map<string, SkippedItem>,
+  notes: string[],
+): Promise<{ kind: 'done'; result: ReplayResult } | { kind: 'retry'; chain: RestoreChain }> {
   const baseSteps = chain.steps.filter((s) => s.role !== 'log');
   const logSteps = chain.steps.filter((s) => s.role === 'log');
   const base = baseSteps[baseSteps.length - 1].set;
@@ -286,24 +312,45 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
   try {
     const reader = new PageReader(pages);
     const md = readDataFileMetadata(pages, reader);
+    const rowSkipped: SkippedItem[] = [];
+    // the differential's pages among those that failed: left out, or the refusal names them
+    const withoutDamagedDifferential = (refusal: Error): { kind: 'retry'; chain: RestoreChain } => {
+      const diff = baseSteps.find((st) => st.role === 'differential')?.set;
+      const file = diff?.devices[0];
+      const damaged = file === undefined ? [] : [...reader.skipped, ...rowSkipped].filter((x) => x.location.page !== undefined && pageFileOf(pages, x.location.page) === file);
+      if (!diff || damaged.length === 0) throw refusal;
+      const pagesSaid = [...new Set(damaged.map((x) => x.location.page))];
+      const what = `the differential backup ${file}: page(s) ${pagesSaid.slice(0, 5).join(', ')}${pagesSaid.length > 5 ? ' …' : ''} failed their checks (first: ${damaged[0]!.code}: ${damaged[0]!.reason})`;
+      let alt: RestoreChain;
+      try {
+        alt = planChain(sets.map((x) => (x === diff ? { ...x, damaged: true } : x)), target);
+      } catch (e) {
+        if (!isRowbackError(e)) throw e;
+        throw new ReplayError('REPLAY_UNDECODABLE', `${refusal.message}; the cause: ${what}, and without it the log backups given do not reach the stop point (${e.message})`, { file, page: pagesSaid[0] });
+      }
+      notes.push(`${what}: left out; replayed from ${alt.steps.filter((st) => st.role !== 'log').map((st) => st.set.devices[0]).join(' + ')} and the log backups after it instead`);
+      return { kind: 'retry', chain: alt };
+    };
     const detail = findTable(md, inputs.table);
     if (!detail) {
       const known = md.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)';
-      throw new InputError('INPUT_UNKNOWN_TABLE', `table ${inputs.table} is not in ${base.devices[0]} (the base of the restore); known tables: ${known}`, { table: inputs.table, file: base.devices[0] });
+      const damage = catalogDamage(md.skipped);
+      return withoutDamagedDifferential(new InputError('INPUT_UNKNOWN_TABLE', damage.length
+        ? `table ${inputs.table} is not named in ${baseSteps.map((st) => st.set.devices[0]).join(' + ')} (the base of the restore); known tables: ${known}; its catalog is damaged (${catalogDamageSubject(damage)}), so ${inputs.table} may be there, unnamed`
+        : `table ${inputs.table} is not in ${base.devices[0]} (the base of the restore); known tables: ${known}`, { table: inputs.table, file: base.devices[0] }));
     }
     const layout = detail.layout;
     const qualified = `${layout.schema}.${layout.name}`;
-    if (layout.unreadable) throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified}: its columns could not be established: ${layout.unreadable}`, { table: qualified });
+    if (layout.unreadable) return withoutDamagedDifferential(new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified}: its columns could not be established: ${layout.unreadable}`, { table: qualified }));
     const columns = visibleColumns(layout).map((c) => c.name);
     const state = new RowState(columns);
-    const rowSkipped: SkippedItem[] = [];
     for (const r of readTableRows(pages, md, qualified, { reader, skipped: rowSkipped })) {
       const file = pageFileOf(pages, r.page);
       state.add({ values: pick(r.values, columns), origin: 'backup', ...(file !== undefined ? { file } : {}), warnings: r.warnings });
     }
     if (rowSkipped.length) {
       const s = rowSkipped[0];
-      throw new ReplayError('REPLAY_UNDECODABLE', `${rowSkipped.length} row(s) or page(s) of ${qualified} in ${base.devices[0]} could not be read (first: ${s.code}: ${s.reason}); the table at the stop point cannot be told exactly`, { table: qualified, file: base.devices[0] });
+      return withoutDamagedDifferential(new ReplayError('REPLAY_UNDECODABLE', `${rowSkipped.length} row(s) or page(s) of ${qualified} in ${base.devices[0]} could not be read (first: ${s.code}: ${s.reason}); the table at the stop point cannot be told exactly`, { table: qualified, file: base.devices[0] }));
     }
     const stats: ReplayStats = { baseRows: state.size, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 }, ddlElsewhere: [], movedRows: 0 };
 
@@ -383,7 +430,7 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
     inputs.signal?.throwIfAborted();
     replay.finish(state);
     const unchecked = logBlocks.blocks - logBlocks.checked;
-    return { table: qualified, layout, columns, rows: [...state.rows()], chain, stats, uncheckedLog: unchecked > 0 ? uncheckedBlocksNote(unchecked, logBlocks.blocks, logBlocks.list) : null, notes, pageStats: reader.stats };
+    return { kind: 'done', result: { table: qualified, layout, columns, rows: [...state.rows()], chain, stats, uncheckedLog: unchecked > 0 ? uncheckedBlocksNote(unchecked, logBlocks.blocks, logBlocks.list) : null, notes, pageStats: reader.stats } };
   } finally {
     pages.close();
   }
