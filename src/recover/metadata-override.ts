@@ -298,7 +298,8 @@ function partitionLayouts(table: TableLayout, catalog: MetadataCatalog): TableLa
 }
 
 /**
- * How two layouts of one table differ in their stored columns (name, type, length, order) and in
+ * How two layouts of one table differ in their stored columns (name, type, length, order, the code
+ * page of char/varchar/text) and in
  * DATA_COMPRESSION; empty when they agree. `partition`: the data file's partition number, named in
  * the compression difference when the table has several.
  */
@@ -317,6 +318,10 @@ export function layoutDifferences(given: TableLayout, own: TableLayout, partitio
     else if (!o) out.push(`${c.name} is not in the data file's table`);
     else if (o.type !== c.type || o.maxLength !== c.maxLength || (o.scale ?? 0) !== (c.scale ?? 0) || (o.precision ?? 0) !== (c.precision ?? 0)) {
       out.push(`${c.name} ${typeText(c)} vs ${typeText(o)}`);
+    } else if (c.codePage != null && o.codePage != null && c.codePage !== o.codePage) {
+      // char/varchar/text bytes read in another code page: a script without COLLATE (read as the
+      // assumed default, 1252) over a Turkish or Cyrillic database printed 'Þükrü' for 'Şükrü'
+      out.push(`${c.name} code page ${c.codePage} (${c.collation ?? 'no collation'}) vs the data file's ${o.codePage} (${o.collation ?? 'no collation'})`);
     }
     if (o) matched.set(c, o);
   }
