@@ -209,7 +209,9 @@ function refuseUnitsOfOtherTables(layouts: TableLayout[], base: MetadataCatalog)
  * the log's database (binding id); the catalog JSON carries no such identity, so the two disagreeing
  * is told, not guessed: throws InputError INPUT_ALLOC_UNIT_MISMATCH naming the table and both sets
  * of units. A layout without units of its own (--ddl, catalog rows without in_row_alloc_unit_id)
- * takes the data file's and is not concerned.
+ * takes the data file's and is not concerned. A layout of before a REBUILD (old units, old rows) over
+ * today's data file (new units) is refused too: which rows are wanted is not known, and the message
+ * says how to read each set.
  */
 function refuseUnitsLeftOut(override: TableLayout[], base: MetadataCatalog): void {
   const byName = new Map<string, TableLayout[]>();
@@ -229,7 +231,7 @@ function refuseUnitsLeftOut(override: TableLayout[], base: MetadataCatalog): voi
       'INPUT_ALLOC_UNIT_MISMATCH',
       `the layout given (catalog JSON: --schema, a job's metadata) puts ${name} on allocation unit(s) ${ids}, and the data file's catalog puts ${name} on ${left.join(', ')}, which the layout does not name: ` +
         `the table's rows on ${left.join(', ')} would be left out. The catalog JSON is of another database or server (allocation unit ids differ between databases), or of the table at another time (a REBUILD or a new clustered index gives it new units); ` +
-        `give catalog JSON of this database as of this data file (sql/table-metadata.sql run in it), or catalog rows without in_row_alloc_unit_id (the data file's units are then used), or scan without --mdf/--bak to read the JSON's units alone`,
+        `give catalog JSON of this database as of this data file (sql/table-metadata.sql run in it), or catalog rows without in_row_alloc_unit_id (the data file's units are then used), or, for a layout of before a REBUILD whose rows are on its old units, scan twice: without --mdf/--bak (the JSON's units, its layout) and without --schema (the data file's units and layout)`,
       { table: name },
     );
   }
