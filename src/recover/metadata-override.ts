@@ -87,6 +87,7 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
       return t;
     });
     if (base) refuseUnitsOfOtherTables(layouts, base);
+    if (base) refuseUnitsLeftOut(override, base);
     const unmapped = layouts.filter((t) => !t.allocUnits?.length);
     if (unmapped.length) {
       const names = unmapped.map((t) => `${t.schema}.${t.name}`).join(', ');
@@ -198,6 +199,45 @@ function refuseUnitsOfOtherTables(layouts: TableLayout[], base: MetadataCatalog)
 }
 
 /**
+ * A table the layout given places on allocation units of its own (catalog JSON's
+ * in_row_alloc_unit_id) while the data file's catalog places the table of that name on in-row units
+ * the layout does not name: the rows the log holds on those units are the table's, and they were
+ * left out as "on allocation units the table metadata does not know", a note beside `"complete":
+ * true` and exit 0 (breaker: `scan --mdf Database1.mdf --ldf … --schema` with dbo.tblDept's catalog
+ * rows taken on another server, or after a REBUILD gave the table new units, printed none of its 13
+ * deleted rows, "why no rows: … tables missing from the metadata"). The data file is checked to be
+ * the log's database (binding id); the catalog JSON carries no such identity, so the two disagreeing
+ * is told, not guessed: throws InputError INPUT_ALLOC_UNIT_MISMATCH naming the table and both sets
+ * of units. A layout without units of its own (--ddl, catalog rows without in_row_alloc_unit_id)
+ * takes the data file's and is not concerned. A layout of before a REBUILD (old units, old rows) over
+ * today's data file (new units) is refused too: which rows are wanted is not known, and the message
+ * says how to read each set.
+ */
+function refuseUnitsLeftOut(override: TableLayout[], base: MetadataCatalog): void {
+  const byName = new Map<string, TableLayout[]>();
+  for (const g of override) {
+    const k = `${g.schema}.${g.name}`;
+    byName.set(k, [...(byName.get(k) ?? []), g]);
+  }
+  for (const [name, given] of byName) {
+    if (!given.every((g) => g.allocUnits?.length)) continue;
+    const own = base.byName(name);
+    if (!own) continue;
+    const givenIds = new Set(given.flatMap((g) => g.allocUnits!.map((a) => a.allocUnitId)));
+    const left = (own.allocUnits ?? []).filter((a) => a.type === 'IN_ROW_DATA' && !givenIds.has(a.allocUnitId)).map((a) => a.allocUnitId);
+    if (!left.length) continue;
+    const ids = [...givenIds].join(', ');
+    throw new InputError(
+      'INPUT_ALLOC_UNIT_MISMATCH',
+      `the layout given (catalog JSON: --schema, a job's metadata) puts ${name} on allocation unit(s) ${ids}, and the data file's catalog puts ${name} on ${left.join(', ')}, which the layout does not name: ` +
+        `the table's rows on ${left.join(', ')} would be left out. The catalog JSON is of another database or server (allocation unit ids differ between databases), or of the table at another time (a REBUILD or a new clustered index gives it new units); ` +
+        `give catalog JSON of this database as of this data file (sql/table-metadata.sql run in it), or catalog rows without in_row_alloc_unit_id (the data file's units are then used), or, for a layout of before a REBUILD whose rows are on its old units, scan twice: without --mdf/--bak (the JSON's units, its layout) and without --schema (the data file's units and layout)`,
+      { table: name },
+    );
+  }
+}
+
+/**
  * Refuses a layout that lists columns the data file's catalog also has in another relative order.
  * SQL Server never reorders a table's columns: column_id and the stored order of the columns a table
  * keeps are fixed from CREATE/ADD until the table is re-created, which gives it new allocation units
@@ -260,7 +300,8 @@ function partitionLayouts(table: TableLayout, catalog: MetadataCatalog): TableLa
 }
 
 /**
- * How two layouts of one table differ in their stored columns (name, type, length, order) and in
+ * How two layouts of one table differ in their stored columns (name, type, length, order, the code
+ * page of char/varchar/text) and in
  * DATA_COMPRESSION; empty when they agree. `partition`: the data file's partition number, named in
  * the compression difference when the table has several.
  */
@@ -279,6 +320,10 @@ export function layoutDifferences(given: TableLayout, own: TableLayout, partitio
     else if (!o) out.push(`${c.name} is not in the data file's table`);
     else if (o.type !== c.type || o.maxLength !== c.maxLength || (o.scale ?? 0) !== (c.scale ?? 0) || (o.precision ?? 0) !== (c.precision ?? 0)) {
       out.push(`${c.name} ${typeText(c)} vs ${typeText(o)}`);
+    } else if (c.codePage != null && o.codePage != null && c.codePage !== o.codePage) {
+      // char/varchar/text bytes read in another code page: a script without COLLATE (read as the
+      // assumed default, 1252) over a Turkish or Cyrillic database printed 'Þükrü' for 'Şükrü'
+      out.push(`${c.name} code page ${c.codePage} (${c.collation ?? 'no collation'}) vs the data file's ${o.codePage} (${o.collation ?? 'no collation'})`);
     }
     if (o) matched.set(c, o);
   }

@@ -20,7 +20,7 @@ import type { SkippedItem } from '../recover/source.js';
 import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { RestoreTarget } from '../restore/chain.js';
 import { replayTableAt, type ReplayResult } from './point-in-time.js';
-import { diffTableStates, type TableDiff, type TableState } from './table-diff.js';
+import { diffTableStates, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
 import { pickOwn } from '../util/own-keys.js';
 import { readBackupHeader } from '../backup/header.js';
 import { formatLsn, lsnFromDecimal, lsnToDecimal, parseLsn } from '../logreader/lsn.js';
@@ -280,6 +280,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   }
   o.signal?.throwIfAborted();
   let after: TableState;
+  let afterLayout: TableLayout;
   if (o.afterTarget) {
     const r = await replayTableAt({ bak: afterBak, trn: afterTrn, table: o.table, target: o.afterTarget, signal: o.signal }).catch((e: unknown) => {
       throw laterStateError(e);
@@ -287,6 +288,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     replays.push({ side: 'later', result: r });
     afterPoint = replayPoint(r, '--after-bak/--after-trn replayed');
     after = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values })) };
+    afterLayout = r.layout;
     replayWarned('later', r);
     noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
     noteUnchecked('later', `the log replayed, ${r.chain.steps.map((x) => x.set.devices[0]).join(' + ')}`, r.uncheckedLog ?? undefined);
@@ -295,6 +297,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, o.afterPosition, assertBackupSet, { ...sideAdvice('--after-bak', afterBak), position: '--after-position' });
     const read = withPages(src, (s) => readState(s, o.table, (afterMdf.length ? afterMdf : afterBak).join(' + '), 'later'));
     after = read.state;
+    afterLayout = read.layout;
     afterPoint = afterMdf.length
       ? { lsn: null, checkpoint: BigInt(lsnToDecimal(parseLsn(read.checkpointLsn))), what: `--after-mdf ${afterMdf.join(' ')}` }
       : backupsPoint(afterBak, `--after-bak ${afterBak.join(' ')}${o.afterPosition !== undefined ? ` --after-position ${o.afterPosition}` : ''}`, o.afterPosition);
@@ -307,6 +310,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   if (reversed && !o.acceptOlderLater) {
     throw new InputError('INPUT_BAD_WINDOW', `${reversed.sentence}: diff prints what the later state lacks, so rows added between them would read as missing and re-inserting them would duplicate rows; swap them (to list the rows added between them on purpose, ${o.acceptName ?? '--accept-older-later'})`, { field: reversed.field });
   }
+  refuseAlteredColumns(layout, afterLayout, before.table);
   const { key, keySource } = matchKey(layout, before, o.key, o.keyName);
   return {
     diff: diffTableStates(before, after, key, keySource), layout, beforeRows: before.rows.length, afterRows: after.rows.length, keySource, replays, warned, unchecked,

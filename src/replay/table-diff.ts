@@ -15,6 +15,41 @@
 import { SchemaError } from '../errors.js';
 import type { SqlValue } from '../reconstruct/values.js';
 import { rowKey } from './row-state.js';
+import { visibleColumns, type ColumnLayout, type TableLayout } from '../reconstruct/metadata/table-layout.js';
+
+/**
+ * What of a column's type shapes its values' printed form: the type (an int prints 5, a bigint
+ * "5"; datetime and datetime2 print other digits; char pads to its length, varchar does not), the
+ * scale of decimal/numeric and of the time types, the length of fixed-length char and binary.
+ * A varchar(50) widened to varchar(100) prints the same values: not a difference.
+ */
+function valueForm(c: ColumnLayout): string {
+  const t = c.type.toLowerCase();
+  if (t === 'decimal' || t === 'numeric' || t === 'datetime2' || t === 'time' || t === 'datetimeoffset') return `${t}(scale ${c.scale ?? 0})`;
+  if (t === 'char' || t === 'nchar' || t === 'binary') return `${t}(${t === 'nchar' ? c.maxLength >> 1 : c.maxLength})`;
+  return t;
+}
+
+/**
+ * Refuses two layouts of one table whose columns of one name print their values in different forms
+ * (`valueForm`): the table was altered between the two states (ALTER COLUMN Id bigint after the
+ * earlier backup). Compared by value, every row read as changed, and by a key of such a column
+ * every row as missing from the later state (breaker: int 5 and bigint "5" never match; staged and
+ * re-inserted, each row would be a duplicate or a key violation). Throws SchemaError
+ * SCHEMA_TABLE_CHANGED naming each such column with both types. Columns only one layout has are
+ * left to diffTableStates (its column-list check).
+ */
+export function refuseAlteredColumns(before: TableLayout, after: TableLayout, table: string): void {
+  const later = new Map(visibleColumns(after).map((c) => [c.name, c]));
+  const altered: string[] = [];
+  for (const c of visibleColumns(before)) {
+    const o = later.get(c.name);
+    if (o && valueForm(c) !== valueForm(o)) altered.push(`${c.name} ${valueForm(c)} → ${valueForm(o)}`);
+  }
+  if (altered.length) {
+    throw new SchemaError('SCHEMA_TABLE_CHANGED', `${table} was altered between the earlier and the later state (${altered.join(', ')}): the two print those columns' values in different forms, so every row would read as changed, or as missing by a key of them; its rows are not compared`, { table });
+  }
+}
 
 export interface TableState {
   table: string;

@@ -30,7 +30,43 @@ export function layoutsFromCatalog(json: unknown, opts: CatalogOptions = {}): Ta
     if (g) g.rows.push({ row, index });
     else groups.set(k, { first: row, rows: [{ row, index }] });
   });
+  refuseJoinedCatalogs([...groups.values()].map((g) => g.rows[0]!), opts.file);
   return [...groups.values()].map((g) => tableFromRows(g.first, g.rows, opts.file));
+}
+
+/**
+ * One table name given as two different tables: two object_ids, or one partition number on two
+ * partition_ids. A database never holds two tables of one schema.name, so these are the rows of two
+ * runs of sql/table-metadata.sql joined (production's and a test server's, one saved result appended
+ * to another). Both were taken as partitions of one table, each layout read on its own allocation
+ * unit, and a unit id of the other database is this log's unit of another table: AngularJs_CRUD's
+ * dbo.tblDept rows printed as dbo.Employee, no warning (breaker). Throws SchemaError
+ * SCHEMA_BAD_CATALOG naming the table, the two ids and the first row of each. `firsts`: the first
+ * row of each group (table, index, partition).
+ */
+function refuseJoinedCatalogs(firsts: { row: CatalogRow; index: number }[], file: string | undefined): void {
+  const objectOf = new Map<string, { id: number; index: number }>();
+  const partitionOf = new Map<string, { id: string; index: number }>();
+  for (const { row, index } of firsts) {
+    const table = `${row.schema_name}.${row.table_name}`;
+    const joined = (what: string, a: string, b: string, at: number) =>
+      new SchemaError(
+        'SCHEMA_BAD_CATALOG',
+        `catalog rows ${at} and ${index} give ${table} as two tables (${what} ${a} and ${b}): a database holds one table of a name, so these are the rows of two catalogs joined (sql/table-metadata.sql run in two databases or servers), whose allocation units would be read as one table's; give the rows of the log's database alone`,
+        { file, table },
+      );
+    if (row.object_id !== undefined) {
+      const o = objectOf.get(table);
+      if (o && o.id !== row.object_id) throw joined('object_id', String(o.id), String(row.object_id), o.index);
+      if (!o) objectOf.set(table, { id: row.object_id, index });
+    }
+    if (row.partition_id !== undefined && row.partition_id !== null) {
+      const k = `${table}\u0000${row.index_id}\u0000${row.partition_number ?? 1}`;
+      const p = partitionOf.get(k);
+      if (p && p.id !== String(row.partition_id)) throw joined(`partition ${row.partition_number ?? 1} on partition_id`, p.id, String(row.partition_id), p.index);
+      if (!p) partitionOf.set(k, { id: String(row.partition_id), index });
+    }
+  }
 }
 
 /** Reads and converts a catalog JSON file; unreadable or non-JSON files are InputErrors naming the file. */
