@@ -224,6 +224,15 @@ export class StagingStore {
    * the result is complete). The worker calls it as the job succeeds; `setJobState('running')`
    * clears it (null: not known).
    */
+  /**
+   * The operations a job's rows are staged as, when the job learns them after creation: a restore
+   * job whose comparison turns out reversed (the later state older, accepted on purpose) stages
+   * its missing rows as inserts, not deletes (replay/compare.ts diffAsRecoveredRows).
+   */
+  setJobOperations(id: number, operations: string[]): void {
+    this.db.prepare('UPDATE jobs SET operations = ? WHERE id = ?').run(JSON.stringify(operations), id);
+  }
+
   setJobCompleteness(id: number, incomplete: string[] | null): void {
     this.db.prepare('UPDATE jobs SET incomplete = ? WHERE id = ?').run(incomplete === null ? null : JSON.stringify(incomplete), id);
   }

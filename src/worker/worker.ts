@@ -192,6 +192,8 @@ export class JobWorker {
       const rows = diffAsRecoveredRows(d, comparisonRowSource(r, spec.bak[0]!), `earlier state: ${[...spec.bak, ...(spec.trn ?? [])].join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: r.reversed !== undefined });
       for (const row of rows) row.warnings = row.warnings.map(restoreJobWording);
       this.store.saveJobTables(jobId, [r.layout]);
+      // reversed (accepted on purpose): the missing rows are inserts, as the CLI-staged job says (stage-restore-job.ts)
+      if (r.reversed) this.store.setJobOperations(jobId, ['insert', 'update']);
       for (let i = 0; i < rows.length; i += this.batchSize) this.store.stageBatch(jobId, rows.slice(i, i + this.batchSize));
       this.store.indexPending();
       const notes = [

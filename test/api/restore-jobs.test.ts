@@ -33,6 +33,9 @@ describeCorpus('restore jobs (API, real backups)', () => {
     await t.app.worker.idle();
     const job = (await t.app.inject({ url: `/api/jobs/${r.json().id}`, headers: bearer(t.tokens.viewer) })).json();
     expect([job.state, job.rowsStaged]).toEqual(['succeeded', 12]);
+    // once the comparison is known reversed, the job says its rows are inserts (it kept ['delete', 'update']
+    // from creation while every row was an insert; the CLI-staged job said insert)
+    expect(job.operations).toEqual(['insert', 'update']);
     // a comparison is whole or refused: nothing in it says INCOMPLETE
     expect([job.complete, job.incomplete]).toEqual([true, []]);
     const rows = (await t.app.inject({ url: `/api/jobs/${job.id}/rows?limit=100`, headers: bearer(t.tokens.viewer) })).json().items;
