@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { StagingError } from '../errors.js';
 import { StagingStore, type OpenOptions } from './store.js';
 
@@ -28,4 +28,17 @@ export function openStagingStore(path: string, opts: OpenOptions = {}): StagingS
   }
   // SQLite's own failures while setting the file up are STAGING_OPEN_FAILED from the store itself
   return new StagingStore(path, opts);
+}
+
+/**
+ * Checks, before a long run, that `path` can be a staging file (openStagingStore's refusals, the
+ * same errors), without leaving one behind: a file this check made is removed again (with SQLite's
+ * `-wal`/`-shm`/`-journal` beside it), so a run refused afterwards leaves no empty staging file
+ * where none was (a refused `diff --stage new.db` left a 147 KB store with no job). A file that was
+ * there is opened (its schema migrated, as staging would) and kept.
+ */
+export function checkStagingStore(path: string): void {
+  const made = path !== ':memory:' && path !== '' && !existsSync(path);
+  openStagingStore(path).close();
+  if (made) for (const f of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) rmSync(f, { force: true });
 }

@@ -138,3 +138,30 @@ describeCorpus('diff --stage: each staged row names the backup its image came fr
       .toEqual({ 'bak RestoreTimeClean2.bak': 30, 'trn RestoreTimeClean2_1.trn': 10, 'trn RestoreTimeClean2_2.trn': 2 });
   });
 });
+
+describeCorpus('diff --stage refused: no staging file left behind', () => {
+  it('a refused comparison with --stage NEW.db leaves no file (it left an empty 147 KB staging store, no job in it); an existing staging file is kept', async () => {
+    const { existsSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const f = (n: string) => join(corpusPath('appveyor-lab', 'RestoreTimeClean'), n);
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-diff-refused-stage-'));
+    const stage = join(dir, 'new.db');
+    const r = await cli('diff', '--bak', f('RestoreTimeClean.bak'), f('RestoreTimeClean2.bak'), '--after-bak', f('RestoreTimeClean.bak'), '--table', 'dbo.steps', '--stage', stage);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^rowback: INPUT_BAD_WINDOW: /);
+    expect(existsSync(stage)).toBe(false);
+    // the right way round stages into it; refused again, the file and its job stay
+    const ok = await cli('diff', '--bak', f('RestoreTimeClean.bak'), '--after-bak', f('RestoreTimeClean.bak'), f('RestoreTimeClean2.bak'), '--table', 'dbo.steps', '--stage', stage, '--out', join(dir, 'out.ndjson'));
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(existsSync(stage)).toBe(true);
+    const again = await cli('diff', '--bak', f('RestoreTimeClean.bak'), f('RestoreTimeClean2.bak'), '--after-bak', f('RestoreTimeClean.bak'), '--table', 'dbo.steps', '--stage', stage);
+    expect(again.code).toBe(2);
+    const { StagingStore } = await import('../../src/staging/store.js');
+    const store = new StagingStore(stage);
+    try {
+      expect(store.listJobs({ limit: 10 })).toHaveLength(1);
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -16,7 +16,7 @@ import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { setOutputClosedNote } from '../output-closed.js';
 import { assertStopsInOrder, parseStopTarget } from '../../restore/target.js';
-import { openStagingStore } from '../../staging/open.js';
+import { checkStagingStore } from '../../staging/open.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
 import { formatFromOut, normalizeTableName, outFormatOption, singleValue } from '../options.js';
 import { replaySummary } from './dump-point-in-time.js';
@@ -130,7 +130,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     const [b, a] = before.kind === 'time' ? [`--stop-at ${opts.stopAt}`, `--after-stop-at ${opts.afterStopAt}`] : [`--stop-before-lsn ${opts.stopBeforeLsn}`, `--after-stop-before-lsn ${opts.afterStopBeforeLsn}`];
     assertStopsInOrder(before, after, { before: b, after: a, field: a.split(' ')[0] });
   }
-  if (opts.stage !== undefined) openStagingStore(opts.stage).close();
+  if (opts.stage !== undefined) checkStagingStore(opts.stage);
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
   const interrupt = catchInterrupts();
   try {

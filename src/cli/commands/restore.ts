@@ -7,7 +7,7 @@ import { parseStopTarget } from '../../restore/target.js';
 import { compareLiveTables } from '../../replay/compare-live.js';
 import { parseKeyOption } from '../../replay/compare.js';
 import { LiveSource } from '../../recover/sources/live.js';
-import { openStagingStore } from '../../staging/open.js';
+import { checkStagingStore } from '../../staging/open.js';
 import { normalizeTableName, refuseExcessArguments, requireSubcommand, singleValue } from '../options.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { chooseDatabase, describeReachable, planChain, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
@@ -113,7 +113,7 @@ export async function runRestoreRun(
   }
   parseKeyOption(o.key);
   warnLocalTimes('restore run', [['--stop-at', o.stopAt, 'start']], stderr);
-  if (o.stage !== undefined) openStagingStore(o.stage).close();
+  if (o.stage !== undefined) checkStagingStore(o.stage);
   const stats = Number(o.stats ?? '10');
   const planOpts: PlanOptions = { ...o, format: 'sql', ...(o.backups?.length ? { server: undefined } : {}) };
   const { chain } = await planRestore(planOpts, deps);
