@@ -67,7 +67,7 @@ export function register(program: Command): void {
     .command('run')
     .description('Plan as `restore plan` does, then run the RESTORE statements on --server (progress on stderr, Ctrl-C cancels)')
     .requiredOption('--server <connection>', 'SQL Server to restore on (and whose msdb holds the history unless --backups is given)')
-    .option('--backups <dirs...>', 'plan from these backup files instead of msdb (paths as the server sees them)')
+    .option('--backups <dirs...>', 'plan from these backup files instead of msdb: read here from their headers, and named in RESTORE … FROM DISK as given, so the SQL Server must reach them at the same paths (a share both see)')
     .option('--database <db>', 'database whose backups to plan')
     .option('--stop-at <time>', "stop at this time, the SQL Server's local time: STOPAT")
     .option('--stop-before-lsn <lsn>', 'stop just before this LSN: STOPBEFOREMARK')
