@@ -285,16 +285,19 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
   // base is read again from the full backup (RESTORE would fail on the differential too). It was
   // read as it was: a damaged catalog page of the differential refused the replay as "table not in
   // the backup; known tables: (none)", the chain around it whole.
+  // (each retry marks one more differential damaged, in `planned`: the loop ends)
+  let planned = sets;
   for (;;) {
-    const r = await replayOnChain(inputs, chain, target, sets, cuts, notes);
+    const r = await replayOnChain(inputs, chain, target, planned, cuts, notes);
     if (r.kind === 'done') return r.result;
-    chain = r.chain;
+    ({ chain, sets: planned } = r);
   }
 }
 
 /**
- * The replay over one planned chain; `{ kind: 'retry', chain }` when a differential of its base is
- * damaged where the replay reads it and a chain without it reaches the target (the note says so).
+ * The replay over one planned chain; `{ kind: 'retry', chain, sets }` when a differential of its
+ * base is damaged where the replay reads it and a chain without it reaches the target (`sets` with
+ * that differential marked damaged; the note says so).
  */
 async function replayOnChain(
   inputs: ReplayInputs,
@@ -303,7 +306,7 @@ async function replayOnChain(
   sets: BackupSetRecord[],
   cuts: Map<string, SkippedItem>,
   notes: string[],
-): Promise<{ kind: 'done'; result: ReplayResult } | { kind: 'retry'; chain: RestoreChain }> {
+): Promise<{ kind: 'done'; result: ReplayResult } | { kind: 'retry'; chain: RestoreChain; sets: BackupSetRecord[] }> {
   const baseSteps = chain.steps.filter((s) => s.role !== 'log');
   const logSteps = chain.steps.filter((s) => s.role === 'log');
   const base = baseSteps[baseSteps.length - 1].set;
@@ -314,22 +317,23 @@ async function replayOnChain(
     const md = readDataFileMetadata(pages, reader);
     const rowSkipped: SkippedItem[] = [];
     // the differential's pages among those that failed: left out, or the refusal names them
-    const withoutDamagedDifferential = (refusal: Error): { kind: 'retry'; chain: RestoreChain } => {
+    const withoutDamagedDifferential = (refusal: Error): { kind: 'retry'; chain: RestoreChain; sets: BackupSetRecord[] } => {
       const diff = baseSteps.find((st) => st.role === 'differential')?.set;
       const file = diff?.devices[0];
       const damaged = file === undefined ? [] : [...reader.skipped, ...rowSkipped].filter((x) => x.location.page !== undefined && pageFileOf(pages, x.location.page) === file);
       if (!diff || damaged.length === 0) throw refusal;
       const pagesSaid = [...new Set(damaged.map((x) => x.location.page))];
       const what = `the differential backup ${file}: page(s) ${pagesSaid.slice(0, 5).join(', ')}${pagesSaid.length > 5 ? ' …' : ''} failed their checks (first: ${damaged[0]!.code}: ${damaged[0]!.reason})`;
+      const without = sets.map((x) => (x === diff ? { ...x, damaged: true } : x));
       let alt: RestoreChain;
       try {
-        alt = planChain(sets.map((x) => (x === diff ? { ...x, damaged: true } : x)), target);
+        alt = planChain(without, target);
       } catch (e) {
         if (!isRowbackError(e)) throw e;
         throw new ReplayError('REPLAY_UNDECODABLE', `${refusal.message}; the cause: ${what}, and without it the log backups given do not reach the stop point (${e.message})`, { file, page: pagesSaid[0] });
       }
       notes.push(`${what}: left out; replayed from ${alt.steps.filter((st) => st.role !== 'log').map((st) => st.set.devices[0]).join(' + ')} and the log backups after it instead`);
-      return { kind: 'retry', chain: alt };
+      return { kind: 'retry', chain: alt, sets: without };
     };
     const detail = findTable(md, inputs.table);
     if (!detail) {
