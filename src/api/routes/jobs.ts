@@ -34,6 +34,15 @@ export function hideMessages<T>(value: T, role: string | undefined): T {
   return walk(value) as T;
 }
 
+/**
+ * A row's re-insert outcome for a caller: a failed insert's detail is its batch's error
+ * `{ code, message }`, whose message only operators see (hideMessages); any other outcome's detail
+ * (a conflict's existing row) is data and is left whole.
+ */
+export function hideOutcomeMessage<T extends { outcome: string; detail: unknown }>(o: T, role: string | undefined): T {
+  return o.outcome === 'error' ? { ...o, detail: hideMessages(o.detail, role) } : o;
+}
+
 export default async function jobRoutes(fastify: FastifyInstance, opts: { access?: JobAccess; validate?: (spec: JobSpec, access: JobAccess) => Promise<void> } = {}) {
   const access = opts.access ?? {};
   const validateJobSpec = opts.validate ?? validateSpec;

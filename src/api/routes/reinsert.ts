@@ -7,7 +7,7 @@ import { driverServerOf } from '../../reinsert/mssql-target.js';
 import type { TargetSpec } from '../../reinsert/service.js';
 import { resolveTargetName, type ConfiguredTargetSpec } from '../targets.js';
 import { JobIdParams, ReinsertBody, TargetSchema } from './schemas.js';
-import { hideMessages } from './jobs.js';
+import { hideMessages, hideOutcomeMessage } from './jobs.js';
 
 const RunParams = z.object({ runId: z.coerce.number().int().positive() });
 
@@ -106,7 +106,9 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     const run = app.reinsert.getRun(req.params.runId);
     if (!run) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${req.params.runId} does not exist`);
     const role = req.principal?.role;
-    return { ...run, error: hideMessages(run.error, role), batches: hideMessages(app.reinsert.batches(run.id), role), rows: app.reinsert.outcomes(run.id) };
+    // a failed row's detail carries its batch's error: its message is hidden as the run's is (a
+    // conflict's detail is the existing row's data, left whole: a column may be called `message`)
+    return { ...run, error: hideMessages(run.error, role), batches: hideMessages(app.reinsert.batches(run.id), role), rows: app.reinsert.outcomes(run.id).map((o) => hideOutcomeMessage(o, role)) };
   });
 
   app.get('/api/reinsert-runs/:runId/script', {
