@@ -81,6 +81,8 @@ export function parseConnectionString(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   let i = 0;
   let part = 0;
+  // the key of the part before, when it was a password with an unquoted value
+  let afterBarePassword: string | undefined;
   const s = text;
   while (i < s.length) {
     while (i < s.length && (s[i] === ';' || /\s/.test(s[i]))) i++;
@@ -90,6 +92,12 @@ export function parseConnectionString(text: string): Record<string, string> {
     // The fragment itself is not echoed: it may be a mistyped password.
     if (eq < 0) throw new InputError('INPUT_BAD_CONNECTION', `connection string part ${part} (after character ${i}) has no '='`);
     const key = s.slice(i, eq).trim().toLowerCase().replace(/\s+/g, ' ');
+    // An unquoted password holding `;` splits into parts: what follows it is no key but the rest
+    // of the password, and is not echoed (it was, as "unknown connection string key 'def'").
+    if (afterBarePassword !== undefined && !Object.hasOwn(KEYS, key)) {
+      throw new InputError('INPUT_BAD_CONNECTION', `connection string part ${part} (after ${afterBarePassword === 'pwd' ? 'Pwd' : 'Password'}=…) is no connection string key (not shown: it may be the rest of the password): a value holding ';' must be quoted, ${afterBarePassword === 'pwd' ? 'Pwd' : 'Password'}="…" or {…}`);
+    }
+    afterBarePassword = undefined;
     i = eq + 1;
     while (i < s.length && s[i] === ' ') i++;
     let value = '';
@@ -119,6 +127,7 @@ export function parseConnectionString(text: string): Record<string, string> {
       const end = semi < 0 ? s.length : semi;
       value = s.slice(i, end).trim();
       i = end;
+      if (KEYS[key] === 'password') afterBarePassword = key;
     }
     if (!key) throw new InputError('INPUT_BAD_CONNECTION', 'connection string has an empty key');
     out[key] = value;
