@@ -1,8 +1,8 @@
-import { ReinsertError, StagingError } from '../errors.js';
+import { InputError, ReinsertError, StagingError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
 import { redactDeep } from '../util/redact.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import { splitQualifiedName } from '../util/tsql.js';
+import { quoteQualified, splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { MssqlTarget } from './mssql-target.js';
 import { planReinsertCooperatively, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan } from './plan.js';
@@ -103,6 +103,7 @@ export class ReinsertService {
       } finally {
         await target.close();
       }
+      assertSameTables(tables, this.store.jobTables(jobId), req.tableMap);
       metadata = 'target-catalog';
     } else {
       tables = new Map(this.store.jobTables(jobId).map((l) => [`${l.schema}.${l.name}`, fromLayout(l)]));
@@ -333,4 +334,25 @@ export function insertedByRuns(store: StagingStore, jobId: number): Map<number, 
   const rows = store.db.prepare(`SELECT o.row_id, o.run_id FROM reinsert_outcomes o JOIN reinsert_runs r ON r.id = o.run_id
     WHERE r.job_id = ? AND r.dry_run = 0 AND o.outcome = 'inserted'`).all(jobId) as { row_id: number; run_id: number }[];
   return new Map(rows.map((r) => [r.row_id, r.run_id]));
+}
+
+/**
+ * The target's tables are found by `schema.name` text, which does not tell [a.b].[c] from [a].[b.c]
+ * (dots in names): rows of the job's [a.b].[c] were planned into the target's [a].[b.c]. Each
+ * table loaded must be the (schema, name) the job's layout (or the tableMap target) names.
+ * @throws InputError INPUT_AMBIGUOUS_NAME naming both tables.
+ */
+export function assertSameTables(tables: Map<string, TargetTable>, layouts: { schema: string; name: string }[], tableMap?: Record<string, string>): void {
+  const expected = new Map<string, { schema: string; name: string }>();
+  for (const l of layouts) expected.set(`${l.schema}.${l.name}`, { schema: l.schema, name: l.name });
+  for (const v of Object.values(tableMap ?? {})) {
+    const p = splitQualifiedName(v);
+    expected.set(`${p.schema}.${p.name}`, p);
+  }
+  for (const [key, t] of tables) {
+    const want = expected.get(key);
+    if (want && (want.schema !== t.schema || want.name !== t.name)) {
+      throw new InputError('INPUT_AMBIGUOUS_NAME', `the target's table ${quoteQualified(t.schema, t.name)} is not the job's ${quoteQualified(want.schema, want.name)}, though both are ${key} as schema.name: rowback re-inserts only into the table of the same schema and name; re-insert into a side table (tableMap) whose name is not ambiguous`, { table: key });
+    }
+  }
 }
