@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
 import { InputError, isRowbackError, StagingError } from '../errors.js';
 import { sidFilterForms } from '../util/sid.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
@@ -121,6 +122,16 @@ export class StagingStore {
   private readonly stmts: Record<string, Statement>;
 
   constructor(readonly path: string, opts: OpenOptions = {}) {
+    // The file holds recovered rows (deleted customer data), the audit log and token hashes: made
+    // readable by its owner alone (0600; SQLite gives its -wal and -shm files the same mode). It
+    // was made with the process's umask, 0644 as a rule: every local user could read it.
+    if (!opts.readonly && path !== '' && path !== ':memory:' && !path.startsWith('file:')) {
+      try {
+        closeSync(openSync(path, 'wx', 0o600));
+      } catch {
+        // it exists (its mode is its owner's choice), or SQLite says below why it cannot be made
+      }
+    }
     try {
       this.db = new Database(path, { readonly: opts.readonly ?? false });
     } catch (e) {
