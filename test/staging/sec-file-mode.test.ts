@@ -33,3 +33,11 @@ it.skipIf(process.platform === 'win32')('an existing staging file keeps the mode
   writeFileSync(empty, '');
   new StagingStore(empty).close();
 });
+
+it.skipIf(process.platform === 'win32')('an --out file the CLI makes is readable by its owner alone', async () => {
+  const { openOutputFile } = await import('../../src/cli/files.js');
+  const path = join(dir, 'rows.csv');
+  const out = openOutputFile('--out', path);
+  await new Promise<void>((res, rej) => out.end('id,name\n1,x\n', () => res()).on('error', rej));
+  expect((statSync(path).mode & 0o777).toString(8)).toBe('600');
+});
