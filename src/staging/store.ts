@@ -5,6 +5,7 @@ import { closeSync, openSync } from 'node:fs';
 import { InputError, isRowbackError, StagingError } from '../errors.js';
 import { sidFilterForms } from '../util/sid.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
+import { parseConnectionString } from '../util/connection.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import type { SkippedItem, SourceProgress } from '../recover/source.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
@@ -37,9 +38,28 @@ const SECRET_KEYS = /password|secret|token|connectionstring|pwd|^server$/i; // `
 export function redactSpec(spec: unknown): unknown {
   if (Array.isArray(spec)) return spec.map(redactSpec);
   if (spec && typeof spec === 'object') {
-    return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, SECRET_KEYS.test(k) ? '[redacted]' : redactSpec(v)]));
+    return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, SECRET_KEYS.test(k) ? redactedValue(k, v) : redactSpec(v)]));
   }
   return typeof spec === 'string' ? redactSecrets(spec) : spec;
+}
+
+/**
+ * What is kept of a secret key's value: nothing, except the host a `server` connection string
+ * names (`[redacted] (server prod-sql-07,1433)`), no secret, so that a live job resumed with the
+ * connection of another server is told apart (the worker compares the two specs redacted): with
+ * `[redacted]` alone on both sides, another server's rows were staged into the job.
+ */
+function redactedValue(key: string, value: unknown): string {
+  if (key.toLowerCase() !== 'server' || typeof value !== 'string') return '[redacted]';
+  let host: string | undefined;
+  try {
+    const parts = value.includes('=') ? parseConnectionString(value) : { server: value };
+    host = ['server', 'data source', 'address', 'addr', 'network address'].map((k) => parts[k]).find((h) => h !== undefined && h.trim() !== '');
+  } catch {
+    host = undefined;
+  }
+  host = host?.trim().replace(/^tcp:/i, '').toLowerCase();
+  return host && host.length <= 200 ? `[redacted] (server ${redactSecrets(host)})` : '[redacted]';
 }
 
 interface RowDbRow {
