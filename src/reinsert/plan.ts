@@ -1,7 +1,7 @@
 import { NameIndex } from '../reconstruct/metadata/names.js';
 import { InputError, isRowbackError, ReinsertError } from '../errors.js';
 import type { SqlValue } from '../reconstruct/values.js';
-import { quoteName, splitQualifiedName } from '../util/tsql.js';
+import { commentText, quoteName, splitQualifiedName } from '../util/tsql.js';
 import { orderTables } from './order.js';
 import { declaration, planParam, type ParamPlan } from './sql-types.js';
 import { hasIdentity, insertableColumns, qualified, type ForeignKey, type TargetTable } from './target-table.js';
@@ -371,14 +371,7 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string): Pla
   };
 }
 
-/**
- * Text for a `--` comment line: every character that could end the comment or confuse a reader
- * (CR, LF and every other control or line/paragraph separator) is written as `\u{…}`, so nothing
- * taken from data (table names, LSNs, messages, actors) can start a statement of its own.
- */
-export function commentText(text: string): string {
-  return String(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
-}
+export { commentText } from '../util/tsql.js';
 
 function comment(text: string): string {
   return `-- ${commentText(text)}`;

@@ -20,7 +20,7 @@
  * Every identifier goes through `quoteName`, every path and string through `nstring`.
  */
 import { InputError } from '../errors.js';
-import { nstring, quoteName } from '../util/tsql.js';
+import { commentText, nstring, quoteName } from '../util/tsql.js';
 import type { RestoreChain } from './chain.js';
 import type { HistoryFile } from './history.js';
 
@@ -132,6 +132,6 @@ export function renderRestore(chain: RestoreChain, o: RenderOptions): RenderedPl
 
 /** The script as text: warning comments, then one statement per line. */
 export function scriptText(r: RenderedPlan): string {
-  const head = r.warnings.map((w) => `-- ${w.replace(/[\r\n]+/g, ' ')}`);
+  const head = r.warnings.map((w) => `-- ${commentText(w)}`);
   return [...head, ...r.statements].join('\n') + '\n';
 }

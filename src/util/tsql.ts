@@ -78,3 +78,12 @@ export function splitQualifiedName(text: string, defaultSchema = 'dbo'): { schem
   if (parts.length === 2 && parts[0] && parts[1]) return { schema: parts[0], name: parts[1] };
   throw new RangeError(`'${text}' is not a one- or two-part table name`);
 }
+
+/**
+ * Text for a `--` comment line: every character that could end the comment or confuse a reader
+ * (CR, LF and every other control or line/paragraph separator) is written as `\u{…}`, so nothing
+ * taken from data (table names, LSNs, messages, actors) can start a statement of its own.
+ */
+export function commentText(text: string): string {
+  return String(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}
