@@ -2,6 +2,7 @@ import { InputError, ReinsertError, StagingError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
 import { redactDeep } from '../util/redact.js';
 import { silentLogger, type Logger } from '../util/logger.js';
+import { connectionHost } from '../util/connection.js';
 import { quoteQualified, splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { MssqlTarget } from './mssql-target.js';
@@ -131,7 +132,8 @@ export class ReinsertService {
   }
 
   private insertRun(jobId: number, actor: string, req: ReinsertRequest, state: RunRecord['state']): number {
-    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), database: req.target.database ?? null, ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
+    // the server's host (no secret) is kept so that a resume into another server is refused
+    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), server: connectionHost(req.target.connectionString) ?? null, database: req.target.database ?? null, ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
     const r = this.store.db.prepare(`INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size)
       VALUES (?, ?, ?, ?, ?, ?, ?)`).run(jobId, actor, new Date().toISOString(), req.dryRun ? 1 : 0, JSON.stringify(target), state, req.batchSize ?? 500);
     return Number(r.lastInsertRowid);
@@ -186,6 +188,19 @@ export class ReinsertService {
     const ids = (this.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? ORDER BY batch_no').all(runId) as { row_ids: string }[])
       .flatMap((b) => JSON.parse(b.row_ids) as number[]);
     const tableMap = (run.target.tableMap as Record<string, string> | null) ?? undefined;
+    // The same batches go to the same place: into another server or database the rest of the run
+    // went there (a batch committed in the first but not recorded was inserted again, the second's
+    // ledger not knowing its key), while the run's record and its undo named the first.
+    const was = run.target as { server?: string | null; database?: string | null; ledgerTable?: string | null };
+    const same = (a: string | null | undefined, b: string | null | undefined) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+    const differs = [
+      ...(typeof was.server === 'string' && !same(was.server, connectionHost(target.connectionString)) ? [`server (the run's: ${was.server})`] : []),
+      ...(!same(was.database, target.database) ? [`database (the run's: ${was.database ?? "the connection's own"})`] : []),
+      ...(!same(was.ledgerTable, target.ledgerTable) ? [`ledgerTable (the run's: ${was.ledgerTable ?? 'the default'})`] : []),
+    ];
+    if (differs.length) {
+      throw new InputError('INPUT_BAD_OPTION', `run ${runId} resumes only into the target it ran against; this one differs in ${differs.join(', ')}: give that target again (a new password is fine), or start a new run for another target`, { field: 'target' });
+    }
     this.refuseWhileRunning(run.jobId);
     const { plan } = await this.plan(run.jobId, { target, tableMap, batchSize: run.batchSize }, { rowIds: ids, anyStatus: true });
     const now = this.getRun(runId)!;

@@ -5,7 +5,7 @@ import { closeSync, openSync } from 'node:fs';
 import { InputError, isRowbackError, StagingError } from '../errors.js';
 import { sidFilterForms } from '../util/sid.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
-import { parseConnectionString } from '../util/connection.js';
+import { connectionHost } from '../util/connection.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import type { SkippedItem, SourceProgress } from '../recover/source.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
@@ -51,15 +51,8 @@ export function redactSpec(spec: unknown): unknown {
  */
 function redactedValue(key: string, value: unknown): string {
   if (key.toLowerCase() !== 'server' || typeof value !== 'string') return '[redacted]';
-  let host: string | undefined;
-  try {
-    const parts = value.includes('=') ? parseConnectionString(value) : { server: value };
-    host = ['server', 'data source', 'address', 'addr', 'network address'].map((k) => parts[k]).find((h) => h !== undefined && h.trim() !== '');
-  } catch {
-    host = undefined;
-  }
-  host = host?.trim().replace(/^tcp:/i, '').toLowerCase();
-  return host && host.length <= 200 ? `[redacted] (server ${redactSecrets(host)})` : '[redacted]';
+  const host = connectionHost(value);
+  return host ? `[redacted] (server ${host})` : '[redacted]';
 }
 
 interface RowDbRow {

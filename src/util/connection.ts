@@ -234,6 +234,23 @@ export function describeConnection(c: ConnectionSettings): string {
   return `${where}/${c.database ?? '(default database)'} as ${who} ${tls}`;
 }
 
+/**
+ * The host a connection string (or a plain server name) names, lower-cased, `tcp:` dropped
+ * (`db1,1433`, `db1\\inst`): no secret. Undefined when it names none or cannot be parsed. Kept
+ * with job specs and re-insert runs so that a resume naming another server is told apart.
+ */
+export function connectionHost(text: string): string | undefined {
+  let host: string | undefined;
+  try {
+    const parts = text.includes('=') ? parseConnectionString(text) : { server: text };
+    host = ['server', 'data source', 'address', 'addr', 'network address'].map((k) => parts[k]).find((h) => h !== undefined && h.trim() !== '');
+  } catch {
+    return undefined;
+  }
+  host = host?.trim().replace(/^tcp:/i, '').toLowerCase();
+  return host && host.length <= 200 ? redactSecrets(host) : undefined;
+}
+
 /** A connection string with its secret values replaced, for echoing user input back. */
 export function redactConnectionString(text: string): string {
   return redactSecrets(text);
