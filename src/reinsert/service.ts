@@ -79,7 +79,7 @@ export class ReinsertService {
     // an id given twice is the row once ([5, 5] was refused as '1 of the requested rows are not approved')
     const ids = opts.rowIds ?? (req.rowIds ? [...new Set(req.rowIds)] : undefined);
     // Read and plan with a pause every few hundred rows: a 50,000-row job must not stall the API.
-    const rows: ReturnType<StagingStore['iterateRows']> extends Iterable<infer R> ? R[] : never = [];
+    let rows: ReturnType<StagingStore['iterateRows']> extends Iterable<infer R> ? R[] : never = [];
     let n = 0;
     for (const r of this.store.iterateRows(jobId, { status: 'approved' }, ids)) {
       if (opts.anyStatus || r.status === 'approved') rows.push(r);
@@ -118,9 +118,20 @@ export class ReinsertService {
       }
       metadata = 'staged-layouts';
     }
+    // rows staged under a name two source tables share ([a.b].[c] and [a].[b.c]): which one each
+    // came from is not known, so none is planned (store.saveJobTables)
+    const ambiguous = new Map<string, string[]>(this.store.jobTables(jobId).flatMap((l) => {
+      const names = (l as { ambiguousNames?: string[] }).ambiguousNames;
+      return names?.length ? [[`${l.schema}.${l.name}`, names] as [string, string[]]] : [];
+    }));
+    const held = ambiguous.size ? rows.filter((r) => ambiguous.has(r.table)) : [];
+    if (held.length) rows = rows.filter((r) => !ambiguous.has(r.table));
     const plan = await planReinsertCooperatively(rows.map((r) => ({ id: r.id, table: r.table, lsn: r.lsn, values: r.values, operation: r.operation })), tables, fks, {
       database: req.target?.database ?? opts.database, tableMap, batchSize: req.batchSize, operations: opts.anyStatus && !req.operations ? ['delete', 'insert', 'update'] : req.operations,
     });
+    for (const r of held) {
+      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `the source database has tables ${ambiguous.get(r.table)!.join(' and ')}, both ${r.table} as schema.name, and their rows are staged under that one name: which table row ${r.id} came from is not known; re-insert it by hand` });
+    }
     return { plan, metadata };
   }
 

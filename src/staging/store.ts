@@ -278,10 +278,35 @@ export class StagingStore {
     })();
   }
 
+  /**
+   * Saves a job's table layouts, one per `schema.name` text (the name rows are staged under).
+   * [a.b].[c] and [a].[b.c] are both `a.b.c`: the second replaced the first, and every row of
+   * either was planned into the one kept. Such a layout is saved with `ambiguousNames` (both
+   * tables, bracket-quoted), and the re-insert refuses its rows (REINSERT_AMBIGUOUS_TABLE).
+   */
   saveJobTables(jobId: number, layouts: TableLayout[]): void {
     const st = this.db.prepare('INSERT OR REPLACE INTO job_tables (job_id, tbl, layout) VALUES (?, ?, ?)');
+    const had = this.db.prepare('SELECT layout FROM job_tables WHERE job_id = ? AND tbl = ?');
+    const q = (n: string) => `[${n.replace(/\]/g, ']]')}]`;
     this.db.transaction(() => {
-      for (const t of layouts) st.run(jobId, `${t.schema}.${t.name}`, JSON.stringify(t));
+      const names = new Map<string, Set<string>>();
+      for (const t of layouts) {
+        const key = `${t.schema}.${t.name}`;
+        let set = names.get(key);
+        if (!set) {
+          set = new Set();
+          const old = had.get(jobId, key) as { layout: string } | undefined;
+          if (old) {
+            const l = JSON.parse(old.layout) as TableLayout & { ambiguousNames?: string[] };
+            set.add(`${q(l.schema)}.${q(l.name)}`);
+            for (const n of l.ambiguousNames ?? []) set.add(n);
+          }
+          names.set(key, set);
+        }
+        set.add(`${q(t.schema)}.${q(t.name)}`);
+        const { ambiguousNames: _drop, ...plain } = t as TableLayout & { ambiguousNames?: string[] };
+        st.run(jobId, key, JSON.stringify(set.size > 1 ? { ...plain, ambiguousNames: [...set].sort() } : plain));
+      }
     })();
   }
 

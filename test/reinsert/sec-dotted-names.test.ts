@@ -67,3 +67,39 @@ describeCorpus('re-insert: the target table is the source table\'s (schema, name
     expect(code).toBe('INPUT_AMBIGUOUS_NAME');
   });
 });
+
+describeCorpus('one job with two source tables of one schema.name text', () => {
+  let dir: string;
+  let store: StagingStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-dotted-job-'));
+    store = new StagingStore(join(dir, 'staging.db'));
+  });
+  afterEach(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('their rows (staged under one name, a.b.c) are not planned into either table: which one each came from is not known', async () => {
+    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    const rows = corpusRows(40).filter((r) => r.table === 'dbo.T').map((r) => ({ ...r, table: 'a.b.c' }));
+    store.stageBatch(job.id, rows);
+    // the catalog of the source (SYNTHETIC): [a.b].[c] and [a].[b.c], saved together as a scan saves them
+    store.saveJobTables(job.id, [{ ...LAYOUTS['dbo.T'], schema: 'a.b', name: 'c' }, { ...LAYOUTS['dbo.T'], schema: 'a', name: 'b.c' }]);
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'restore', all: true });
+    const svc = new ReinsertService(store);
+    const d = await svc.dryRun(job.id, 'rev', {});
+    expect(d.script).not.toMatch(/INSERT INTO \[a/);
+    expect(d.plan.problems.length).toBe(rows.length);
+    expect(new Set(d.plan.problems.map((p) => p.code))).toEqual(new Set(['REINSERT_AMBIGUOUS_TABLE']));
+    expect(d.plan.problems[0].message).toMatch(/\[a\]\.\[b\.c\]/);
+    // saved one at a time (a later save of the other table) it is the same
+    const job2 = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    store.stageBatch(job2.id, rows);
+    store.saveJobTables(job2.id, [{ ...LAYOUTS['dbo.T'], schema: 'a.b', name: 'c' }]);
+    store.saveJobTables(job2.id, [{ ...LAYOUTS['dbo.T'], schema: 'a', name: 'b.c' }]);
+    store.decide(job2.id, { actor: 'rev', decision: 'approve', reason: 'restore', all: true });
+    const d2 = await svc.dryRun(job2.id, 'rev', {});
+    expect(d2.script).not.toMatch(/INSERT INTO \[a/);
+  });
+});
