@@ -95,7 +95,7 @@ export function parseConnectionString(text: string): Record<string, string> {
     // An unquoted password holding `;` splits into parts: what follows it is no key but the rest
     // of the password, and is not echoed (it was, as "unknown connection string key 'def'").
     if (afterBarePassword !== undefined && !Object.hasOwn(KEYS, key)) {
-      throw new InputError('INPUT_BAD_CONNECTION', `connection string part ${part} (after ${afterBarePassword === 'pwd' ? 'Pwd' : 'Password'}=…) is no connection string key (not shown: it may be the rest of the password): a value holding ';' must be quoted, ${afterBarePassword === 'pwd' ? 'Pwd' : 'Password'}="…" or {…}`);
+      throw new InputError('INPUT_BAD_CONNECTION', `connection string part ${part}, just after the ${afterBarePassword === 'pwd' ? 'Pwd' : 'Password'} value, is no connection string key (not shown: it may be the rest of the password): a password holding ';' must be quoted, in "…" or {…}`);
     }
     afterBarePassword = undefined;
     i = eq + 1;
