@@ -57,3 +57,26 @@ describeCorpus('resuming a live job with another server', () => {
     expect(store.requireJob(job.id).state).toBe('succeeded');
   });
 });
+
+describeCorpus('the live job\'s server host in its spec', () => {
+  it('is shown to operators only', async () => {
+    const { testApp, bearer } = await import('../api/helpers.js');
+    const t = await testApp();
+    try {
+      const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'live', server: 'Server=prod-sql-07;User Id=sa;Password=s3cret!', database: 'CRM' } });
+      expect(r.statusCode).toBe(201);
+      await t.app.worker.idle();
+      const id = r.json().id;
+      const op = (await t.app.inject({ url: `/api/jobs/${id}`, headers: bearer(t.tokens.operator) })).json();
+      expect(op.spec.server).toBe('[redacted] (server prod-sql-07)');
+      for (const who of ['viewer', 'reviewer'] as const) {
+        const v = await t.app.inject({ url: `/api/jobs/${id}`, headers: bearer(t.tokens[who]) });
+        expect(v.json().spec.server).toBe('[redacted]');
+        const list = await t.app.inject({ url: '/api/jobs', headers: bearer(t.tokens[who]) });
+        expect(list.body).not.toContain('prod-sql-07');
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});
