@@ -48,5 +48,11 @@ describeCorpus('resuming a re-insert run into another target', () => {
     await t.app.reinsert.wait(run.id);
     expect(t.app.reinsert.getRun(run.id)!.state).toBe('succeeded');
     expect(JSON.stringify(t.app.reinsert.getRun(run.id)!.target)).not.toMatch(/p4ss|rotated/);
+    // the host it keeps is operators' to see
+    expect((await t.app.inject({ url: `/api/reinsert-runs/${run.id}`, headers: bearer(t.tokens.operator) })).json().target.server).toBe('crm-sql,1433');
+    for (const who of ['viewer', 'reviewer'] as const) {
+      expect((await t.app.inject({ url: `/api/reinsert-runs/${run.id}`, headers: bearer(t.tokens[who]) })).body).not.toContain('crm-sql');
+      expect((await t.app.inject({ url: `/api/jobs/${jobId}/reinsert-runs`, headers: bearer(t.tokens[who]) })).body).not.toContain('crm-sql');
+    }
   });
 });
