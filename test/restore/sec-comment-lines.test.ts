@@ -39,3 +39,12 @@ describe('restore plan comment lines', () => {
     }
   });
 });
+
+describe('restore script statements', () => {
+  it('a file name from a backup holding a line break or "$(" is refused, not printed into a script', () => {
+    for (const bad of ["RESTORE DATABASE [Side] FROM DISK = N'x.bak' WITH FILE = 1, MOVE N'data\nGO\n:!! calc\n' TO N'D:\\d.mdf', NORECOVERY;", "RESTORE DATABASE [Side] FROM DISK = N'$(SQLCMDPASSWORD).bak' WITH FILE = 1, NORECOVERY;"]) {
+      expect(() => scriptText({ statements: [bad], moves: [], warnings: [] })).toThrow(expect.objectContaining({ code: 'INPUT_RESTORE_UNSCRIPTABLE' }));
+    }
+    expect(scriptText({ statements: ["RESTORE DATABASE [Side] WITH RECOVERY;"], moves: [], warnings: [] })).toBe('RESTORE DATABASE [Side] WITH RECOVERY;\n');
+  });
+});
