@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { assertWritableOutput, type CommandInputs } from './files.js';
+import { redactDeep } from '../util/redact.js';
 
 /** How a report of rowback starts: `{ "times": …` (scan), `{ "source": …` (dump), `{ "complete": …` (a refused run's). */
 const REPORT_START = /^\s*\{\s*(?:"(?:times|source|complete)"\s*:|\}\s*$)/;
@@ -42,7 +43,7 @@ export function writeRefusedReport(flag: string, path: string, inputs: CommandIn
   try {
     assertWritableOutput(flag, path, inputs);
     if (!mayReplace(path)) return;
-    writeFileSync(path, JSON.stringify(body, null, 2));
+    writeFileSync(path, JSON.stringify(redactDeep(body), null, 2));
   } catch {
     // the report path is itself what is wrong, or the disk: the error line says the rest
   }

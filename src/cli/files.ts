@@ -29,7 +29,8 @@ export function openOutputFile(flag: string, path: string, inputs?: CommandInput
     if (file) return file;
     let fd: number;
     try {
-      fd = openSync(path, 'w');
+      // 0600 when made: it holds recovered rows (deleted customer data); it was made with the umask (0644)
+      fd = openSync(path, 'w', 0o600);
     } catch (e) {
       throw new InputError('INPUT_OUTPUT_UNWRITABLE', `${flag} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
     }

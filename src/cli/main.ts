@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isRowbackError } from '../errors.js';
+import { redactSecrets } from '../util/redact.js';
 import { releaseStartupInterrupts } from './interrupt.js';
 import { checkAllOptionValues, nameExcessArguments } from './options.js';
 import { exitCodeWithStderrClosed, noteStderrClosed, resetOutputClosed, sayOutputClosed } from './output-closed.js';
@@ -40,7 +41,8 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
       outputError: (str, write) => {
         const text = str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ');
         const hint = unquotedTimeHint(str, argv);
-        write(`rowback: INPUT_BAD_OPTION: ${hint ? `${text.replace(/\.$/, '')}${hint}` : text} (see ${helpCommandOf(argv)} --help)\n`);
+        // a mistyped option may hold a connection string (`--sever="Server=…;Password=…"`): redacted
+        write(redactSecrets(`rowback: INPUT_BAD_OPTION: ${hint ? `${text.replace(/\.$/, '')}${hint}` : text} (see ${helpCommandOf(argv)} --help)`) + '\n');
       },
     });
   const name = argv.find((a) => !a.startsWith('-'));
@@ -104,7 +106,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (isRowbackError(e)) {
-      process.stderr.write(`rowback: ${e.describe()}\n`);
+      // messages echo what was typed (a stray argument, a value): no password in any form gets out
+      process.stderr.write(`rowback: ${redactSecrets(e.describe())}\n`);
       return e.exitCode;
     }
     // A write to stdout after its reader went away may throw here (a synchronous pipe write) as well
@@ -114,8 +117,8 @@ export async function main(argv: string[]): Promise<number> {
       return 141;
     }
     const err = e as Error;
-    process.stderr.write(`rowback: INTERNAL: ${err?.message ?? String(e)}\n`);
-    if (process.env.ROWBACK_DEBUG) process.stderr.write(`${err?.stack}\n`);
+    process.stderr.write(`rowback: INTERNAL: ${redactSecrets(err?.message ?? String(e))}\n`);
+    if (process.env.ROWBACK_DEBUG) process.stderr.write(`${redactSecrets(String(err?.stack))}\n`);
     return 1;
   }
 }

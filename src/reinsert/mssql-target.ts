@@ -1,5 +1,5 @@
 import sql from 'mssql';
-import { ReinsertError } from '../errors.js';
+import { InputError, ReinsertError } from '../errors.js';
 import type { SqlTypeName } from '../reconstruct/metadata/table-layout.js';
 import { quoteName, splitQualifiedName } from '../util/tsql.js';
 import type { PlannedBatch, PlannedRow } from './plan.js';
@@ -67,6 +67,10 @@ export function tablesFromCatalog(rows: ColumnRow[]): Map<string, TargetTable> {
     const k = `${r.schema}.${r.table}`;
     let t = out.get(k);
     if (!t) { t = { schema: r.schema, name: r.table, columns: [], keyColumns: [] }; out.set(k, t); }
+    // [a.b].[c] and [a].[b.c] are both `a.b.c` as text: their columns were merged into one table
+    else if (t.schema !== r.schema || t.name !== r.table) {
+      throw new InputError('INPUT_AMBIGUOUS_NAME', `the target has tables ${quoteName(t.schema)}.${quoteName(t.name)} and ${quoteName(r.schema)}.${quoteName(r.table)}, both ${k} as schema.name: rowback cannot tell which one is meant; re-insert into a side table (tableMap) whose name is not ambiguous`, { table: k });
+    }
     t.columns.push({
       name: r.column, type: r.type_name.toLowerCase() as SqlTypeName, maxLength: r.max_length, precision: r.precision, scale: r.scale,
       nullable: r.is_nullable, identity: r.is_identity, computed: r.is_computed,

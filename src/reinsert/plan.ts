@@ -1,7 +1,7 @@
 import { NameIndex } from '../reconstruct/metadata/names.js';
 import { InputError, isRowbackError, ReinsertError } from '../errors.js';
 import type { SqlValue } from '../reconstruct/values.js';
-import { quoteName, splitQualifiedName } from '../util/tsql.js';
+import { commentText, quoteName, splitQualifiedName, SQLCMD_UNSAFE } from '../util/tsql.js';
 import { orderTables } from './order.js';
 import { declaration, planParam, type ParamPlan } from './sql-types.js';
 import { hasIdentity, insertableColumns, qualified, type ForeignKey, type TargetTable } from './target-table.js';
@@ -353,7 +353,7 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string): Pla
     ? `row ${r.id} is not deleted by this undo: it has no key and its value${unmatchable.length > 1 ? 's' : ''} in ${unmatchable.map((p) => `${p.column} (${t.columns.find((x) => x.name === p.column)!.type})`).join(', ')} cannot be compared exactly, so another row could be taken for it; delete it by hand`
     : null;
   const undo = (ref: Ref) => {
-    if (notDeleted) return `RAISERROR(N'rowback undo: ${notDeleted.replace(/'/g, "''").replace(/%/g, '%%')}', 10, 1) WITH NOWAIT;`;
+    if (notDeleted) return `RAISERROR(N'rowback undo: ${commentText(notDeleted).replace(/'/g, "''").replace(/%/g, '%%')}', 10, 1) WITH NOWAIT;`;
     const w = where(ref);
     return byKey ? `DELETE FROM ${target} WHERE ${w};` : `DELETE TOP (1) FROM ${target} WHERE ${w};`;
   };
@@ -371,13 +371,13 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string): Pla
   };
 }
 
-/**
- * Text for a `--` comment line: every character that could end the comment or confuse a reader
- * (CR, LF and every other control or line/paragraph separator) is written as `\u{…}`, so nothing
- * taken from data (table names, LSNs, messages, actors) can start a statement of its own.
- */
-export function commentText(text: string): string {
-  return String(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+export { commentText } from '../util/tsql.js';
+
+const UNSCRIPTABLE_WHY = 'a name of its table or columns holds a line break or "$(", which sqlcmd and SSMS read as commands of their own (a line GO, :!!, :r; $(variable)) before SQL Server sees the script, so it is left out of the script';
+
+/** Whether a row's statements would carry a name sqlcmd reads as its own (SQLCMD_UNSAFE); its values never do (scriptLiteral). */
+function unscriptable(b: PlannedBatch, r: PlannedRow): boolean {
+  return SQLCMD_UNSAFE.test(b.target) || SQLCMD_UNSAFE.test(r.script.insert) || (r.script.exists !== null && SQLCMD_UNSAFE.test(r.script.exists)) || SQLCMD_UNSAFE.test(r.script.undo);
 }
 
 function comment(text: string): string {
@@ -444,9 +444,15 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   for (const b of plan.batches) {
     yield out.splice(0).join('\n');
     out.push(comment(`batch ${b.batchNo}: ${b.table}, ${b.rows.length} row(s)`));
+    const rows = b.rows.filter((r) => {
+      if (!unscriptable(b, r)) return true;
+      out.push(comment(`NOT SCRIPTED: row ${r.rowId} (${r.table}, LSN ${r.lsn}): ${UNSCRIPTABLE_WHY}; rowback's own run inserts it through the driver, where it is safe`));
+      return false;
+    });
+    if (!rows.length) continue;
     out.push('BEGIN TRANSACTION;');
     if (b.identityInsert) out.push(`SET IDENTITY_INSERT ${b.target} ON;`);
-    for (const r of b.rows) {
+    for (const r of rows) {
       out.push(comment(`row ${r.rowId}, LSN ${r.lsn}`));
       out.push(declare(r));
       if (r.script.exists) {
@@ -501,6 +507,10 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     for (const r of [...b.rows].reverse()) {
       if (o.rowIds && !o.rowIds.has(r.rowId)) continue;
       out.push(comment(`row ${r.rowId}, LSN ${r.lsn}`));
+      if (unscriptable(b, r)) {
+        out.push(comment(`NOT DELETED: ${UNSCRIPTABLE_WHY}`), `RAISERROR(N'rowback undo: row ${r.rowId} is not deleted by this script (a name of its table holds a line break or a sqlcmd variable); delete it by hand', 10, 1) WITH NOWAIT;`);
+        continue;
+      }
       if (r.undoNotExact) {
         out.push(comment(`NOT DELETED: ${r.undoNotExact}`), r.script.undo);
         continue;

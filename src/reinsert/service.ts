@@ -1,8 +1,9 @@
-import { ReinsertError, StagingError } from '../errors.js';
+import { InputError, ReinsertError, StagingError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
 import { redactDeep } from '../util/redact.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import { splitQualifiedName } from '../util/tsql.js';
+import { connectionHost } from '../util/connection.js';
+import { quoteQualified, splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { MssqlTarget } from './mssql-target.js';
 import { planReinsertCooperatively, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan } from './plan.js';
@@ -78,7 +79,7 @@ export class ReinsertService {
     // an id given twice is the row once ([5, 5] was refused as '1 of the requested rows are not approved')
     const ids = opts.rowIds ?? (req.rowIds ? [...new Set(req.rowIds)] : undefined);
     // Read and plan with a pause every few hundred rows: a 50,000-row job must not stall the API.
-    const rows: ReturnType<StagingStore['iterateRows']> extends Iterable<infer R> ? R[] : never = [];
+    let rows: ReturnType<StagingStore['iterateRows']> extends Iterable<infer R> ? R[] : never = [];
     let n = 0;
     for (const r of this.store.iterateRows(jobId, { status: 'approved' }, ids)) {
       if (opts.anyStatus || r.status === 'approved') rows.push(r);
@@ -103,6 +104,7 @@ export class ReinsertService {
       } finally {
         await target.close();
       }
+      assertSameTables(tables, this.store.jobTables(jobId), req.tableMap);
       metadata = 'target-catalog';
     } else {
       tables = new Map(this.store.jobTables(jobId).map((l) => [`${l.schema}.${l.name}`, fromLayout(l)]));
@@ -116,9 +118,20 @@ export class ReinsertService {
       }
       metadata = 'staged-layouts';
     }
+    // rows staged under a name two source tables share ([a.b].[c] and [a].[b.c]): which one each
+    // came from is not known, so none is planned (store.saveJobTables)
+    const ambiguous = new Map<string, string[]>(this.store.jobTables(jobId).flatMap((l) => {
+      const names = (l as { ambiguousNames?: string[] }).ambiguousNames;
+      return names?.length ? [[`${l.schema}.${l.name}`, names] as [string, string[]]] : [];
+    }));
+    const held = ambiguous.size ? rows.filter((r) => ambiguous.has(r.table)) : [];
+    if (held.length) rows = rows.filter((r) => !ambiguous.has(r.table));
     const plan = await planReinsertCooperatively(rows.map((r) => ({ id: r.id, table: r.table, lsn: r.lsn, values: r.values, operation: r.operation })), tables, fks, {
       database: req.target?.database ?? opts.database, tableMap, batchSize: req.batchSize, operations: opts.anyStatus && !req.operations ? ['delete', 'insert', 'update'] : req.operations,
     });
+    for (const r of held) {
+      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `the source database has tables ${ambiguous.get(r.table)!.join(' and ')}, both ${r.table} as schema.name, and their rows are staged under that one name: which table row ${r.id} came from is not known; re-insert it by hand` });
+    }
     return { plan, metadata };
   }
 
@@ -130,7 +143,8 @@ export class ReinsertService {
   }
 
   private insertRun(jobId: number, actor: string, req: ReinsertRequest, state: RunRecord['state']): number {
-    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), database: req.target.database ?? null, ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
+    // the server's host (no secret) is kept so that a resume into another server is refused
+    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), server: connectionHost(req.target.connectionString) ?? null, database: req.target.database ?? null, ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
     const r = this.store.db.prepare(`INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size)
       VALUES (?, ?, ?, ?, ?, ?, ?)`).run(jobId, actor, new Date().toISOString(), req.dryRun ? 1 : 0, JSON.stringify(target), state, req.batchSize ?? 500);
     return Number(r.lastInsertRowid);
@@ -185,6 +199,19 @@ export class ReinsertService {
     const ids = (this.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? ORDER BY batch_no').all(runId) as { row_ids: string }[])
       .flatMap((b) => JSON.parse(b.row_ids) as number[]);
     const tableMap = (run.target.tableMap as Record<string, string> | null) ?? undefined;
+    // The same batches go to the same place: into another server or database the rest of the run
+    // went there (a batch committed in the first but not recorded was inserted again, the second's
+    // ledger not knowing its key), while the run's record and its undo named the first.
+    const was = run.target as { server?: string | null; database?: string | null; ledgerTable?: string | null };
+    const same = (a: string | null | undefined, b: string | null | undefined) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+    const differs = [
+      ...(typeof was.server === 'string' && !same(was.server, connectionHost(target.connectionString)) ? [`server (the run's: ${was.server})`] : []),
+      ...(!same(was.database, target.database) ? [`database (the run's: ${was.database ?? "the connection's own"})`] : []),
+      ...(!same(was.ledgerTable, target.ledgerTable) ? [`ledgerTable (the run's: ${was.ledgerTable ?? 'the default'})`] : []),
+    ];
+    if (differs.length) {
+      throw new InputError('INPUT_BAD_OPTION', `run ${runId} resumes only into the target it ran against; this one differs in ${differs.join(', ')}: give that target again (a new password is fine), or start a new run for another target`, { field: 'target' });
+    }
     this.refuseWhileRunning(run.jobId);
     const { plan } = await this.plan(run.jobId, { target, tableMap, batchSize: run.batchSize }, { rowIds: ids, anyStatus: true });
     const now = this.getRun(runId)!;
@@ -333,4 +360,25 @@ export function insertedByRuns(store: StagingStore, jobId: number): Map<number, 
   const rows = store.db.prepare(`SELECT o.row_id, o.run_id FROM reinsert_outcomes o JOIN reinsert_runs r ON r.id = o.run_id
     WHERE r.job_id = ? AND r.dry_run = 0 AND o.outcome = 'inserted'`).all(jobId) as { row_id: number; run_id: number }[];
   return new Map(rows.map((r) => [r.row_id, r.run_id]));
+}
+
+/**
+ * The target's tables are found by `schema.name` text, which does not tell [a.b].[c] from [a].[b.c]
+ * (dots in names): rows of the job's [a.b].[c] were planned into the target's [a].[b.c]. Each
+ * table loaded must be the (schema, name) the job's layout (or the tableMap target) names.
+ * @throws InputError INPUT_AMBIGUOUS_NAME naming both tables.
+ */
+export function assertSameTables(tables: Map<string, TargetTable>, layouts: { schema: string; name: string }[], tableMap?: Record<string, string>): void {
+  const expected = new Map<string, { schema: string; name: string }>();
+  for (const l of layouts) expected.set(`${l.schema}.${l.name}`, { schema: l.schema, name: l.name });
+  for (const v of Object.values(tableMap ?? {})) {
+    const p = splitQualifiedName(v);
+    expected.set(`${p.schema}.${p.name}`, p);
+  }
+  for (const [key, t] of tables) {
+    const want = expected.get(key);
+    if (want && (want.schema !== t.schema || want.name !== t.name)) {
+      throw new InputError('INPUT_AMBIGUOUS_NAME', `the target's table ${quoteQualified(t.schema, t.name)} is not the job's ${quoteQualified(want.schema, want.name)}, though both are ${key} as schema.name: rowback re-inserts only into the table of the same schema and name; re-insert into a side table (tableMap) whose name is not ambiguous`, { table: key });
+    }
+  }
 }

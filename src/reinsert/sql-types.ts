@@ -1,5 +1,6 @@
 import sql from 'mssql';
 import { ReinsertError } from '../errors.js';
+import { scriptLiteral } from '../util/tsql.js';
 import type { SqlTypeName } from '../reconstruct/metadata/table-layout.js';
 import { isOffRow, type SqlValue } from '../reconstruct/values.js';
 import type { TargetColumn } from './target-table.js';
@@ -117,7 +118,7 @@ const GUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A
 const HEX = /^0x([0-9A-Fa-f]*)$/;
 
 function nlit(s: string): string {
-  return `N'${s.replace(/'/g, "''")}'`;
+  return scriptLiteral(s);
 }
 
 /**
@@ -312,7 +313,7 @@ function variantTextParam(column: string, base: Pick<TargetColumn, 'type' | 'max
     throw new ReinsertError('REINSERT_VARIANT_TEXT', `column ${column}: a ${base.type} value inside a sql_variant holds characters beyond ASCII ('${sample}', U+${beyond[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at ${at}); the variant's own collation (its code page) is not read, so it cannot be sent as ${base.type} exactly, and sending it as n${base.type} would change its base type: re-insert this row by hand`, { column });
   }
   const type: ParamType = { name: base.type === 'char' ? 'Char' : 'VarChar', length: base.maxLength === -1 ? MAX : Math.max(1, base.maxLength) };
-  return { type, value: v, literal: `'${v.replace(/'/g, "''")}'` };
+  return { type, value: v, literal: scriptLiteral(v, false) };
 }
 
 const BASE = /^\s*([a-z0-9_]+)\s*(?:\(\s*(\d+|max)\s*(?:,\s*(\d+)\s*)?\))?\s*$/i;

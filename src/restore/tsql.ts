@@ -20,7 +20,7 @@
  * Every identifier goes through `quoteName`, every path and string through `nstring`.
  */
 import { InputError } from '../errors.js';
-import { nstring, quoteName } from '../util/tsql.js';
+import { commentText, nstring, quoteName, SQLCMD_UNSAFE } from '../util/tsql.js';
 import type { RestoreChain } from './chain.js';
 import type { HistoryFile } from './history.js';
 
@@ -132,6 +132,14 @@ export function renderRestore(chain: RestoreChain, o: RenderOptions): RenderedPl
 
 /** The script as text: warning comments, then one statement per line. */
 export function scriptText(r: RenderedPlan): string {
-  const head = r.warnings.map((w) => `-- ${w.replace(/[\r\n]+/g, ' ')}`);
+  // A file name or path from a backup header or msdb with a line break or `$(` would be read by
+  // sqlcmd / SSMS as their own command (a line GO, `:!! cmd`) or variable before SQL Server sees the
+  // script; RESTORE takes no expression there to write it otherwise. Refused (`restore run` sends
+  // each statement through the driver, where it is safe).
+  const unsafe = r.statements.find((st) => SQLCMD_UNSAFE.test(st));
+  if (unsafe) {
+    throw new InputError('INPUT_RESTORE_UNSCRIPTABLE', `a name or path of the plan holds a line break or "$(", which sqlcmd and SSMS would act on before SQL Server reads the script (${commentText(unsafe.slice(0, 160))}): no script is printed; \`rowback restore run\` sends each statement to the server itself`);
+  }
+  const head = r.warnings.map((w) => `-- ${commentText(w)}`);
   return [...head, ...r.statements].join('\n') + '\n';
 }

@@ -1,9 +1,11 @@
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
 import { InputError, isRowbackError, StagingError } from '../errors.js';
 import { sidFilterForms } from '../util/sid.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
+import { connectionHost } from '../util/connection.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import type { SkippedItem, SourceProgress } from '../recover/source.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
@@ -36,9 +38,21 @@ const SECRET_KEYS = /password|secret|token|connectionstring|pwd|^server$/i; // `
 export function redactSpec(spec: unknown): unknown {
   if (Array.isArray(spec)) return spec.map(redactSpec);
   if (spec && typeof spec === 'object') {
-    return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, SECRET_KEYS.test(k) ? '[redacted]' : redactSpec(v)]));
+    return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, SECRET_KEYS.test(k) ? redactedValue(k, v) : redactSpec(v)]));
   }
   return typeof spec === 'string' ? redactSecrets(spec) : spec;
+}
+
+/**
+ * What is kept of a secret key's value: nothing, except the host a `server` connection string
+ * names (`[redacted] (server prod-sql-07,1433)`), no secret, so that a live job resumed with the
+ * connection of another server is told apart (the worker compares the two specs redacted): with
+ * `[redacted]` alone on both sides, another server's rows were staged into the job.
+ */
+function redactedValue(key: string, value: unknown): string {
+  if (key.toLowerCase() !== 'server' || typeof value !== 'string') return '[redacted]';
+  const host = connectionHost(value);
+  return host ? `[redacted] (server ${host})` : '[redacted]';
 }
 
 interface RowDbRow {
@@ -121,6 +135,16 @@ export class StagingStore {
   private readonly stmts: Record<string, Statement>;
 
   constructor(readonly path: string, opts: OpenOptions = {}) {
+    // The file holds recovered rows (deleted customer data), the audit log and token hashes: made
+    // readable by its owner alone (0600; SQLite gives its -wal and -shm files the same mode). It
+    // was made with the process's umask, 0644 as a rule: every local user could read it.
+    if (!opts.readonly && path !== '' && path !== ':memory:' && !path.startsWith('file:')) {
+      try {
+        closeSync(openSync(path, 'wx', 0o600));
+      } catch {
+        // it exists (its mode is its owner's choice), or SQLite says below why it cannot be made
+      }
+    }
     try {
       this.db = new Database(path, { readonly: opts.readonly ?? false });
     } catch (e) {
@@ -263,10 +287,35 @@ export class StagingStore {
     })();
   }
 
+  /**
+   * Saves a job's table layouts, one per `schema.name` text (the name rows are staged under).
+   * [a.b].[c] and [a].[b.c] are both `a.b.c`: the second replaced the first, and every row of
+   * either was planned into the one kept. Such a layout is saved with `ambiguousNames` (both
+   * tables, bracket-quoted), and the re-insert refuses its rows (REINSERT_AMBIGUOUS_TABLE).
+   */
   saveJobTables(jobId: number, layouts: TableLayout[]): void {
     const st = this.db.prepare('INSERT OR REPLACE INTO job_tables (job_id, tbl, layout) VALUES (?, ?, ?)');
+    const had = this.db.prepare('SELECT layout FROM job_tables WHERE job_id = ? AND tbl = ?');
+    const q = (n: string) => `[${n.replace(/\]/g, ']]')}]`;
     this.db.transaction(() => {
-      for (const t of layouts) st.run(jobId, `${t.schema}.${t.name}`, JSON.stringify(t));
+      const names = new Map<string, Set<string>>();
+      for (const t of layouts) {
+        const key = `${t.schema}.${t.name}`;
+        let set = names.get(key);
+        if (!set) {
+          set = new Set();
+          const old = had.get(jobId, key) as { layout: string } | undefined;
+          if (old) {
+            const l = JSON.parse(old.layout) as TableLayout & { ambiguousNames?: string[] };
+            set.add(`${q(l.schema)}.${q(l.name)}`);
+            for (const n of l.ambiguousNames ?? []) set.add(n);
+          }
+          names.set(key, set);
+        }
+        set.add(`${q(t.schema)}.${q(t.name)}`);
+        const { ambiguousNames: _drop, ...plain } = t as TableLayout & { ambiguousNames?: string[] };
+        st.run(jobId, key, JSON.stringify(set.size > 1 ? { ...plain, ambiguousNames: [...set].sort() } : plain));
+      }
     })();
   }
 

@@ -81,6 +81,8 @@ export function parseConnectionString(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   let i = 0;
   let part = 0;
+  // the key of the part before, when it was a password with an unquoted value
+  let afterBarePassword: string | undefined;
   const s = text;
   while (i < s.length) {
     while (i < s.length && (s[i] === ';' || /\s/.test(s[i]))) i++;
@@ -90,6 +92,12 @@ export function parseConnectionString(text: string): Record<string, string> {
     // The fragment itself is not echoed: it may be a mistyped password.
     if (eq < 0) throw new InputError('INPUT_BAD_CONNECTION', `connection string part ${part} (after character ${i}) has no '='`);
     const key = s.slice(i, eq).trim().toLowerCase().replace(/\s+/g, ' ');
+    // An unquoted password holding `;` splits into parts: what follows it is no key but the rest
+    // of the password, and is not echoed (it was, as "unknown connection string key 'def'").
+    if (afterBarePassword !== undefined && !Object.hasOwn(KEYS, key)) {
+      throw new InputError('INPUT_BAD_CONNECTION', `connection string part ${part}, just after the ${afterBarePassword === 'pwd' ? 'Pwd' : 'Password'} value, is no connection string key (not shown: it may be the rest of the password): a password holding ';' must be quoted, in "…" or {…}`);
+    }
+    afterBarePassword = undefined;
     i = eq + 1;
     while (i < s.length && s[i] === ' ') i++;
     let value = '';
@@ -119,6 +127,7 @@ export function parseConnectionString(text: string): Record<string, string> {
       const end = semi < 0 ? s.length : semi;
       value = s.slice(i, end).trim();
       i = end;
+      if (KEYS[key] === 'password') afterBarePassword = key;
     }
     if (!key) throw new InputError('INPUT_BAD_CONNECTION', 'connection string has an empty key');
     out[key] = value;
@@ -223,6 +232,23 @@ export function describeConnection(c: ConnectionSettings): string {
   const who = c.domain ? `${c.domain}\\${c.user} (NTLM)` : c.user ? `${c.user} (SQL login)` : '(no login)';
   const tls = c.encrypt ? (c.trustServerCertificate ? 'over TLS (certificate not verified)' : 'over TLS') : 'without TLS';
   return `${where}/${c.database ?? '(default database)'} as ${who} ${tls}`;
+}
+
+/**
+ * The host a connection string (or a plain server name) names, lower-cased, `tcp:` dropped
+ * (`db1,1433`, `db1\\inst`): no secret. Undefined when it names none or cannot be parsed. Kept
+ * with job specs and re-insert runs so that a resume naming another server is told apart.
+ */
+export function connectionHost(text: string): string | undefined {
+  let host: string | undefined;
+  try {
+    const parts = text.includes('=') ? parseConnectionString(text) : { server: text };
+    host = ['server', 'data source', 'address', 'addr', 'network address'].map((k) => parts[k]).find((h) => h !== undefined && h.trim() !== '');
+  } catch {
+    return undefined;
+  }
+  host = host?.trim().replace(/^tcp:/i, '').toLowerCase();
+  return host && host.length <= 200 ? redactSecrets(host) : undefined;
 }
 
 /** A connection string with its secret values replaced, for echoing user input back. */

@@ -13,7 +13,9 @@
  *   being used) is replaced wherever it appears, whatever surrounds it.
  */
 // ADO/ODBC/JDBC: a bare value runs to the next `;` (spaces belong to it) or the end of the text.
-const KEYWORD = /((?:^|[;\s])\s*(?:password|pwd)\s*=\s*)("(?:[^"]|"")*"|'(?:[^']|'')*'|\{(?:[^}]|\}\})*\}|[^;]*?)(?=\s*;|$)/gim;
+// A quoted or braced value with no closing quote runs to the end of the text (the safe side: before,
+// the bare form took it to the first `;` and printed the rest of the password).
+const KEYWORD = /((?:^|[;\s])\s*(?:password|pwd)\s*=\s*)("(?:[^"]|"")*"|'(?:[^']|'')*'|\{(?:[^}]|\}\})*\}|["'{][\s\S]*$(?![\s\S])|[^;]*?)(?=\s*;|$)/gim;
 // URL query parameters: the value runs to `&`, `#` or white space.
 const QUERY = /([?&](?:password|pwd)=)([^&#\s]*)/gi;
 const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/[^/:@\s;]*:)([^@\s/]+)(@)/gi;

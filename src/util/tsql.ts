@@ -78,3 +78,52 @@ export function splitQualifiedName(text: string, defaultSchema = 'dbo'): { schem
   if (parts.length === 2 && parts[0] && parts[1]) return { schema: parts[0], name: parts[1] };
   throw new RangeError(`'${text}' is not a one- or two-part table name`);
 }
+
+/**
+ * Text for a `--` comment line: every character that could end the comment or confuse a reader
+ * (CR, LF and every other control or line/paragraph separator) is written as `\u{…}`, so nothing
+ * taken from data (table names, LSNs, messages, actors) can start a statement of its own.
+ */
+export function commentText(text: string): string {
+  // and `$(`, which sqlcmd replaces by a scripting variable even inside a comment
+  return String(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).replace(/\$\(/g, '$\\u{28}');
+}
+
+/**
+ * Text sqlcmd and SSMS would act on before SQL Server sees it, were it written into a script: a
+ * line break (a line `GO`, `:!! cmd`, `:r file` after it is a command of theirs; go-sqlcmd does not
+ * track […] and takes `\\` as an escape inside '…') or `$(` (a scripting variable, replaced
+ * anywhere). Generated scripts write neither inside a name or a value.
+ */
+export const SQLCMD_UNSAFE = /[\r\n]|\$\(/;
+
+/**
+ * A string as a T-SQL literal for a script (`N'…'`, or `'…'` with `unicode` false), quotes doubled,
+ * written on one line and without `$(` (SQLCMD_UNSAFE): CR and LF as NCHAR(13) / NCHAR(10)
+ * (CHAR for '…'), `$(` split between two literals, the pieces joined by `+` after a CAST to (max)
+ * so that nothing is cut at 4000 / 8000 characters. A line break was written as it is: inside a
+ * literal T-SQL drops one that follows a backslash (line continuation), and a line of the value
+ * could be a command of sqlcmd's.
+ */
+export function scriptLiteral(value: string, unicode = true): string {
+  const q = (t: string) => `${unicode ? 'N' : ''}'${t.replace(/'/g, "''")}'`;
+  if (!SQLCMD_UNSAFE.test(value)) return q(value);
+  const parts: string[] = [];
+  let buf = '';
+  const flush = () => {
+    if (buf) parts.push(q(buf));
+    buf = '';
+  };
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (c === '\r' || c === '\n') {
+      flush();
+      parts.push(`${unicode ? 'NCHAR' : 'CHAR'}(${c.charCodeAt(0)})`);
+    } else if (c === '$' && value[i + 1] === '(') {
+      buf += c;
+      flush();
+    } else buf += c;
+  }
+  flush();
+  return [`CAST(${parts[0]} AS ${unicode ? 'nvarchar' : 'varchar'}(max))`, ...parts.slice(1)].join(' + ');
+}

@@ -12,9 +12,13 @@ import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
  * reviewers its code only, since the message may name files outside their view, or say whether a
  * server's port answered.
  */
-function forCaller<T extends { error: { code: string; message: string } | null }>(job: T, role: string | undefined): T {
-  if (!job.error || role === 'operator') return job;
-  return { ...job, error: { code: job.error.code, message: `the job failed (${job.error.code}); an operator can see the details` } };
+function forCaller<T extends { error: { code: string; message: string } | null; spec: Record<string, unknown> }>(job: T, role: string | undefined): T {
+  if (role === 'operator') return job;
+  // a live job's stored spec names its server's host beside [redacted] (for resumes): operators'
+  // to see, as the servers allowed are (GET /api/info)
+  const spec = typeof job.spec.server === 'string' && job.spec.server.startsWith('[redacted]') ? { ...job.spec, server: '[redacted]' } : job.spec;
+  if (!job.error) return { ...job, spec };
+  return { ...job, spec, error: { code: job.error.code, message: `the job failed (${job.error.code}); an operator can see the details` } };
 }
 
 /**
@@ -32,6 +36,15 @@ export function hideMessages<T>(value: T, role: string | undefined): T {
     return v;
   };
   return walk(value) as T;
+}
+
+/**
+ * A row's re-insert outcome for a caller: a failed insert's detail is its batch's error
+ * `{ code, message }`, whose message only operators see (hideMessages); any other outcome's detail
+ * (a conflict's existing row) is data and is left whole.
+ */
+export function hideOutcomeMessage<T extends { outcome: string; detail: unknown }>(o: T, role: string | undefined): T {
+  return o.outcome === 'error' ? { ...o, detail: hideMessages(o.detail, role) } : o;
 }
 
 export default async function jobRoutes(fastify: FastifyInstance, opts: { access?: JobAccess; validate?: (spec: JobSpec, access: JobAccess) => Promise<void> } = {}) {

@@ -7,7 +7,7 @@ import { driverServerOf } from '../../reinsert/mssql-target.js';
 import type { TargetSpec } from '../../reinsert/service.js';
 import { resolveTargetName, type ConfiguredTargetSpec } from '../targets.js';
 import { JobIdParams, ReinsertBody, TargetSchema } from './schemas.js';
-import { hideMessages } from './jobs.js';
+import { hideMessages, hideOutcomeMessage } from './jobs.js';
 
 const RunParams = z.object({ runId: z.coerce.number().int().positive() });
 
@@ -60,6 +60,13 @@ function targetOf(body: { target?: TargetSpec; targetName?: string }, targets: R
   return body.targetName ? resolveTargetName(body.targetName, targets) : body.target;
 }
 
+/** A run's target for a caller: the server's host it keeps (for resumes) is operators' to see. */
+function targetFor(target: Record<string, unknown>, role: string | undefined): Record<string, unknown> {
+  if (role === 'operator' || !('server' in target)) return target;
+  const { server: _host, ...rest } = target;
+  return rest;
+}
+
 export default async function reinsertRoutes(fastify: FastifyInstance, opts: { targets?: Record<string, ConfiguredTargetSpec>; allowedServers?: string[] } = {}) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
 
@@ -96,7 +103,7 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     schema: { tags: ['re-insert'], summary: "A job's re-insert runs (dry and real)", params: JobIdParams },
   }, async (req) => {
     app.staging.requireJob(req.params.id);
-    return { items: app.reinsert.listRuns(req.params.id).map((r) => ({ ...r, error: hideMessages(r.error, req.principal?.role) })) };
+    return { items: app.reinsert.listRuns(req.params.id).map((r) => ({ ...r, target: targetFor(r.target, req.principal?.role), error: hideMessages(r.error, req.principal?.role) })) };
   });
 
   app.get('/api/reinsert-runs/:runId', {
@@ -106,7 +113,9 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     const run = app.reinsert.getRun(req.params.runId);
     if (!run) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${req.params.runId} does not exist`);
     const role = req.principal?.role;
-    return { ...run, error: hideMessages(run.error, role), batches: hideMessages(app.reinsert.batches(run.id), role), rows: app.reinsert.outcomes(run.id) };
+    // a failed row's detail carries its batch's error: its message is hidden as the run's is (a
+    // conflict's detail is the existing row's data, left whole: a column may be called `message`)
+    return { ...run, target: targetFor(run.target, role), error: hideMessages(run.error, role), batches: hideMessages(app.reinsert.batches(run.id), role), rows: app.reinsert.outcomes(run.id).map((o) => hideOutcomeMessage(o, role)) };
   });
 
   app.get('/api/reinsert-runs/:runId/script', {

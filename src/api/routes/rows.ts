@@ -12,6 +12,7 @@ import type { RowFilter, StagedRowWithRaw } from '../../staging/types.js';
 import { csvCell, csvValueHeaders, csvRecord } from '../../util/csv.js';
 import { CSV_FIXED, CSV_OWN_COLUMNS } from '../../recover/writers.js';
 import type { SqlValue } from '../../reconstruct/values.js';
+import { hideOutcomeMessage } from './jobs.js';
 import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normaliseFilter } from './schemas.js';
 
 /**
@@ -86,7 +87,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const decisions = app.staging.db.prepare(`SELECT d.id, d.actor, d.decided_at AS decidedAt, d.decision, d.reason FROM decision_rows x
       JOIN decisions d ON d.id = x.decision_id WHERE x.row_id = ? ORDER BY d.id`).all(row.id);
     const outcomes = app.staging.db.prepare('SELECT run_id AS runId, outcome, detail FROM reinsert_outcomes WHERE row_id = ? ORDER BY run_id').all(row.id) as { runId: number; outcome: string; detail: string | null }[];
-    return { ...row, decisions, reinsert: outcomes.map((o) => ({ ...o, detail: o.detail ? JSON.parse(o.detail) : null })) };
+    return { ...row, decisions, reinsert: outcomes.map((o) => hideOutcomeMessage({ ...o, detail: o.detail ? JSON.parse(o.detail) : null }, req.principal?.role)) };
   });
 
   app.post('/api/jobs/:id/decisions', {

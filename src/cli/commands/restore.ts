@@ -16,6 +16,7 @@ import { readMsdbHistory } from '../../restore/msdb.js';
 import { renderRestore, scriptText, type RenderedPlan } from '../../restore/tsql.js';
 import { MssqlRestoreExecutor, runRestore, type RestoreExecutor } from '../../restore/run.js';
 import { hideArgvSecrets, resolveConnection } from '../../util/connection.js';
+import { commentText } from '../../util/tsql.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted, type Interruption } from '../interrupt.js';
 
 /**
@@ -295,7 +296,7 @@ export function planText(r: PlanResult): string {
   for (const n of c.notes) lines.push(`-- note: ${n}`);
   for (const s of c.skipped) lines.push(`-- skipped: ${s.file}: ${s.code}: ${s.reason}`);
   // Names come from files and msdb: keep every comment on one line.
-  return lines.map((l) => l.replace(/[\r\n]+/g, ' ')).join('\n') + '\n' + scriptText(r.rendered);
+  return lines.map((l) => `--${commentText(l.slice(2))}`).join('\n') + '\n' + scriptText(r.rendered);
 }
 
 /**
