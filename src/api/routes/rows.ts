@@ -165,8 +165,10 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     }
     const ids: number[] = [];
     const byStatus = new Map<string, number>();
+    const reinsertedIds = new Set<number>();
     for (const r of app.staging.iterateRows(jobId, filter)) {
       ids.push(r.id);
+      if (r.status === 'reinserted') reinsertedIds.add(r.id);
       byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
       if (ids.length % 1000 === 0) await yieldToEventLoop();
     }
@@ -199,8 +201,14 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     }
     let plan: ReinsertPlan;
     let metadata: string;
+    // Never twice: rows a rowback run already re-inserted (status reinserted) are left out of the
+    // INSERT script unless the export asks for that status by name; run as it was, the script put
+    // them in again (a key-less table got a second copy; a keyed one failed on them mid-script).
+    const askedReinserted = [filter.status ?? []].flat().includes('reinserted');
+    const alreadyIn = format === 'sql' && !askedReinserted ? reinsertedIds.size : 0;
     if (format === 'sql') {
-      ({ plan, metadata } = await app.reinsert.plan(jobId, { operations: [...DEFAULT_REINSERT_OPERATIONS] as ('delete' | 'insert' | 'update')[] }, { rowIds: ids, anyStatus: true }));
+      const scripted = alreadyIn ? ids.filter((id) => !reinsertedIds.has(id)) : ids;
+      ({ plan, metadata } = await app.reinsert.plan(jobId, { operations: [...DEFAULT_REINSERT_OPERATIONS] as ('delete' | 'insert' | 'update')[] }, { rowIds: scripted, anyStatus: true }));
     } else {
       const plans: ReinsertPlan[] = [];
       metadata = 'staged-layouts';
@@ -213,7 +221,10 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     }
     const planned = plan.batches.reduce((n, b) => n + b.rows.length, 0);
     const header = [`rowback export of job ${jobId} (${ids.length} rows), ${new Date().toISOString()}, column metadata: ${metadata}`];
-    if (format === 'sql') header.push(`${planned} of the ${ids.length} row(s) planned to insert, as POST /api/jobs/${jobId}/reinsert plans approved rows (rows recovered from deletes)`, ...problemSummary(plan.problems));
+    if (format === 'sql') {
+      header.push(`${planned} of the ${ids.length} row(s) planned to insert, as POST /api/jobs/${jobId}/reinsert plans approved rows (rows recovered from deletes)`, ...problemSummary(plan.problems));
+      if (alreadyIn) header.push(`${alreadyIn} row(s) already re-inserted by rowback runs of this job are left out (never twice; export with status=reinserted to script them on purpose)`);
+    }
     if (job.complete === false && job.incomplete?.length) {
       const first = job.incomplete[0]!.replace(/^INCOMPLETE:\s*/, '');
       header.push(`WARNING: INCOMPLETE job: ${first}${job.incomplete.length > 1 ? ` (and ${job.incomplete.length - 1} more INCOMPLETE sentence(s), ${job.incomplete.length} in all: GET /api/jobs/${jobId} lists them)` : ' (1 INCOMPLETE sentence)'}`);
