@@ -297,7 +297,9 @@ function valueColumns() {
   return state.filter.table ? state.tables.get(state.filter.table) ?? null : null;
 }
 
-const FIXED_HEAD = ['#', 'Table', 'LSN', 'Begin time', 'Login', 'SID', 'SPID', 'Host', 'Transaction', 'Status'];
+// 'Op': a job of inserts and updates too stages their rows beside the deletes, with the same
+// columns; without it an inserted row or an update's before-image read as a deleted one
+const FIXED_HEAD = ['#', 'Table', 'Op', 'LSN', 'Begin time', 'Login', 'SID', 'SPID', 'Host', 'Transaction', 'Status'];
 function renderHead() {
   const cols = valueColumns();
   const box = el('input', { type: 'checkbox', id: 'select-page', 'aria-label': 'select page' });
@@ -356,11 +358,16 @@ function rowTr(r, cols) {
   });
   const sid = r.meta?.sidText ?? r.meta?.sid ?? '';
   const login = r.login ?? (r.meta?.dbUser ? `${r.meta.dbUser} (db user)` : '');
-  const fixed = [el('td', {}, box), el('td', { text: String(r.id) }), el('td', { text: r.table }), el('td', { text: r.lsn }),
+  // not a delete: the re-insert leaves it out (REINSERT_NOT_A_DELETE) unless asked for on purpose
+  const op = r.operation === 'delete' ? 'delete' : r.operation === 'update' ? 'update (before)' : r.operation;
+  const warn = r.warnings?.length ? `${r.warnings.length} warning(s): ${r.warnings.join('; ')}` : '';
+  const fixed = [el('td', {}, box), el('td', { text: String(r.id) }), el('td', { text: r.table }),
+    el('td', { class: `op ${r.operation}`, text: op, title: r.operation === 'delete' ? 'recovered from a delete' : `recovered from ${r.operation === 'insert' ? 'an insert' : 'an update'}, not a delete: not re-inserted unless asked for` }),
+    el('td', { text: r.lsn }),
     el('td', { text: fmtLogTime(r.beginTime) }), el('td', { text: login }), el('td', { class: 'sid', text: sid, title: sid }),
     el('td', { text: r.spid === null || r.spid === undefined ? '' : String(r.spid) }),
     el('td', { text: r.meta?.host ?? '', title: r.meta?.program ?? '' }), el('td', { text: r.transactionName ?? '' }),
-    el('td', {}, el('span', { class: `st ${r.status}`, text: r.status }))];
+    el('td', {}, el('span', { class: `st ${r.status}`, text: r.status }), ...(warn ? [' ', el('span', { class: 'st warned', text: '⚠ warnings', title: warn })] : []))];
   const values = cols
     ? cols.map((c) => { const t = cellText(r.values[c]); return el('td', { class: `vcell${r.values[c] === null ? ' null' : ''}`, text: t, title: t }); })
     : [(() => { const text = summary(r.values); return el('td', { class: 'vals', text, title: text }); })()];
@@ -381,9 +388,15 @@ async function openRow(rowId) {
   const r = await api(`/api/jobs/${state.jobId}/rows/${rowId}`);
   state.openRowId = rowId;
   for (const tr of $('grid-body').children) tr.classList.toggle('open', tr.dataset.row === String(rowId));
-  $('detail-title').textContent = `Row #${r.id} · ${r.table} · ${r.status}`;
-  $('detail-values').replaceChildren(...Object.entries(r.values).map(([k, v]) =>
-    el('tr', {}, el('td', { text: k }), el('td', { class: v === null ? 'null' : '', text: v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v) }))));
+  $('detail-title').textContent = `Row #${r.id} · ${r.table} · ${r.operation === 'update' ? 'update (before-image)' : r.operation} · ${r.status}`;
+  const shown = (v) => v === null ? 'NULL' : v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  // an update's row holds both images: the values (before) and what the update left (after)
+  const after = r.after && typeof r.after === 'object' ? r.after : null;
+  $('detail-values').replaceChildren(
+    ...(after ? [el('tr', {}, el('th', { text: 'column' }), el('th', { text: 'before' }), el('th', { text: 'after (the update left)' }))] : []),
+    ...Object.entries(r.values).map(([k, v]) =>
+      el('tr', {}, el('td', { text: k }), el('td', { class: v === null ? 'null' : '', text: shown(v) }),
+        ...(after ? [el('td', { class: after[k] === null ? 'null' : '', text: shown(after[k]) })] : []))));
   const meta = { LSN: r.lsn, operation: r.operation, transaction: r.transactionId, 'transaction name': r.transactionName, login: r.login, 'database user': r.meta?.dbUser, SID: r.meta?.sidText ? `${r.meta.sidText} (${r.meta.sid})` : r.meta?.sid, SPID: r.spid, host: r.meta?.host, program: r.meta?.program, 'begin time (log)': fmtLogTime(r.beginTime), 'end time (log)': fmtLogTime(r.endTime), page: r.meta?.pageId, slot: r.meta?.slotId, source: r.meta?.source?.kind };
   $('detail-meta').replaceChildren(...Object.entries(meta).map(([k, v]) => el('tr', {}, el('td', { text: k }), el('td', { text: v === null || v === undefined ? '—' : String(v) }))));
   $('detail-raw').textContent = `${r.raw.length / 2} bytes\n${hexDump(r.raw)}`;
@@ -512,7 +525,8 @@ async function dryRun() {
     $('dry-run-msg').textContent = `run #${r.run.id}: ${rows} row(s) in ${r.run.summary.batches} batch(es)${r.problems.length ? `, ${r.problems.length} row(s) cannot go back (see the script header)` : ''}${targetName ? ` · planned against ${targetName}'s catalog` : ' · choose a target to run it'}`;
     // a real run is offered only for what was just shown: this script, this target
     if (targetName && rows > 0) {
-      state.lastDryRun = { runId: r.run.id, rows, batches: r.run.summary.batches, targetName };
+      // the run inserts exactly the rows this script does (rowIds), not whatever is approved by then
+      state.lastDryRun = { runId: r.run.id, rows, batches: r.run.summary.batches, targetName, rowIds: r.rowIds };
       $('run-reinsert').disabled = state.me.role !== 'operator';
     }
     loadRuns().catch(() => {});
@@ -741,7 +755,7 @@ async function runReinsert() {
   }
   $('confirm').close();
   try {
-    const run = await api(`/api/jobs/${state.jobId}/reinsert`, { method: 'POST', body: { dryRun: false, targetName: d.targetName } });
+    const run = await api(`/api/jobs/${state.jobId}/reinsert`, { method: 'POST', body: { dryRun: false, targetName: d.targetName, ...(d.rowIds?.length ? { rowIds: d.rowIds } : {}) } });
     $('run-reinsert').disabled = true;
     watchRun(run.id);
   } catch (e) {
