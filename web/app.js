@@ -412,6 +412,13 @@ async function openRow(rowId) {
 
 // ------------------------------------------------------------------ decisions
 
+/** The filter form (readFilter's answer) is the applied filter: same fields, same values, no problems. */
+function sameFilter(typed, applied) {
+  if (typed.problems.length) return false;
+  const a = Object.entries(typed.filter), b = Object.entries(applied);
+  return a.length === b.length && a.every(([k, v]) => applied[k] === v);
+}
+
 async function decide(decision, by) {
   const reason = $('reason').value.trim();
   const msg = $('decision-msg');
@@ -421,6 +428,12 @@ async function decide(decision, by) {
   if (by === 'ids') {
     if (!state.selected.size) { msg.textContent = 'Select rows first.'; msg.classList.add('error'); return; }
     body.ids = [...state.selected];
+  } else if (!sameFilter(readFilter(), state.filter)) {
+    // "all matching" is the filter the grid shows (the last applied), not the one typed since:
+    // deciding the applied one while the form showed another decided rows the reviewer never saw
+    msg.textContent = 'The filter fields were changed and not applied: the grid still shows the last applied filter. Press Apply (and check the rows), then decide.';
+    msg.classList.add('error');
+    return;
   } else if (Object.keys(state.filter).length === 0) {
     // no filter: the whole job, which the server decides only when asked with all: true — asked
     // here once the reviewer confirms it in so many words (an empty filter approved every row)

@@ -7,6 +7,8 @@
  * And: the real re-insert run from the page inserts the rows of the dry run it confirms, not
  * whatever is approved when the operator clicks (a row approved in another tab after the dry run
  * went in too, though the dialog had said "Insert 2").
+ * And: "Reject all matching" decided the last applied filter while the form showed another one typed
+ * since (not applied): rows the reviewer never saw.
  * Row images: the corpus example lc-nvarchar (test/staging/fixtures.ts); ids, operations and
  * warnings are test data. No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
@@ -78,6 +80,21 @@ describeBrowser('review page: operations, warnings, and the run of the dry run s
     await page.locator('#grid-body tr[data-row="3"] td').nth(5).click();
     await expect.poll(() => page.locator('#detail-title').textContent()).toBe('Row #3 · dbo.T · update (before-image) · pending');
     expect(await page.locator('#detail-values tr').allTextContents()).toEqual(['columnbeforeafter (the update left)', 'Id33', 'Namebefore 3after 3']);
+  }, 60_000);
+
+  it('"Reject all matching" refuses while the filter fields differ from the filter the grid shows', async () => {
+    await page.locator('#f-q').fill('3');
+    await page.locator('#apply-filters').click();
+    await expect.poll(() => page.locator('#page-info').textContent()).toContain('1 matching rows');
+    await page.locator('#f-q').fill('2'); // typed, not applied: the grid still shows row 3
+    await page.locator('#reason').fill('not part of the incident');
+    await page.locator('#reject-filter').click();
+    await expect.poll(() => page.locator('#decision-msg').textContent()).toContain('changed and not applied');
+    expect(store.decisions(jobId)).toEqual([]);
+    expect(store.getRow(jobId, 3)?.status).toBe('pending');
+    await page.locator('#f-q').fill('');
+    await page.locator('#apply-filters').click();
+    await expect.poll(() => page.locator('#page-info').textContent()).toContain('5 matching rows');
   }, 60_000);
 
   it('the real run inserts the rows of the dry run confirmed, not a row approved after it', async () => {
