@@ -402,7 +402,8 @@ async function openRow(rowId) {
   $('detail-raw').textContent = `${r.raw.length / 2} bytes\n${hexDump(r.raw)}`;
   const notes = [
     ...r.warnings.map((w) => `warning: ${w}`),
-    ...r.decisions.map((d) => `${d.decision} by ${d.actor} at ${fmtInstant(d.decidedAt)}: ${d.reason}`),
+    // labelled with its zone, as the audit and run tables head theirs: beside the row's log times it read as one of them
+    ...r.decisions.map((d) => `${d.decision} by ${d.actor} at ${fmtInstant(d.decidedAt)} (${state.info?.timeZone ?? 'UTC'}): ${d.reason}`),
     ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.detail?.existing ? ' — existing row ' + JSON.stringify(o.detail.existing) : ''}`),
   ];
   $('detail-notes').replaceChildren(...(notes.length ? notes : ['none']).map((n) => el('li', { text: n })));

@@ -116,5 +116,9 @@ describeBrowser('review page: operations, warnings, and the run of the dry run s
     await expect.poll(() => page.locator('#run-title').textContent(), { timeout: 20_000 }).toMatch(/: succeeded$/);
     expect(target.counts().rows).toBe(2);
     expect(store.getRow(jobId, 5)?.status).toBe('approved');
+    // the decision's time in the row detail names its zone (the log times beside it are the server's clock)
+    await page.locator('.tab[data-tab=rows]').click();
+    await page.locator('#grid-body tr[data-row="5"] td').nth(5).click();
+    await expect.poll(() => page.locator('#detail-notes li').first().textContent()).toMatch(/^approve by rafael at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(.+\): deleted by the cleanup$/);
   }, 60_000);
 });
