@@ -297,7 +297,9 @@ function valueColumns() {
   return state.filter.table ? state.tables.get(state.filter.table) ?? null : null;
 }
 
-const FIXED_HEAD = ['#', 'Table', 'LSN', 'Begin time', 'Login', 'SID', 'SPID', 'Host', 'Transaction', 'Status'];
+// 'Op': a job of inserts and updates too stages their rows beside the deletes, with the same
+// columns; without it an inserted row or an update's before-image read as a deleted one
+const FIXED_HEAD = ['#', 'Table', 'Op', 'LSN', 'Begin time', 'Login', 'SID', 'SPID', 'Host', 'Transaction', 'Status'];
 function renderHead() {
   const cols = valueColumns();
   const box = el('input', { type: 'checkbox', id: 'select-page', 'aria-label': 'select page' });
@@ -356,11 +358,16 @@ function rowTr(r, cols) {
   });
   const sid = r.meta?.sidText ?? r.meta?.sid ?? '';
   const login = r.login ?? (r.meta?.dbUser ? `${r.meta.dbUser} (db user)` : '');
-  const fixed = [el('td', {}, box), el('td', { text: String(r.id) }), el('td', { text: r.table }), el('td', { text: r.lsn }),
+  // not a delete: the re-insert leaves it out (REINSERT_NOT_A_DELETE) unless asked for on purpose
+  const op = r.operation === 'delete' ? 'delete' : r.operation === 'update' ? 'update (before)' : r.operation;
+  const warn = r.warnings?.length ? `${r.warnings.length} warning(s): ${r.warnings.join('; ')}` : '';
+  const fixed = [el('td', {}, box), el('td', { text: String(r.id) }), el('td', { text: r.table }),
+    el('td', { class: `op ${r.operation}`, text: op, title: r.operation === 'delete' ? 'recovered from a delete' : `recovered from ${r.operation === 'insert' ? 'an insert' : 'an update'}, not a delete: not re-inserted unless asked for` }),
+    el('td', { text: r.lsn }),
     el('td', { text: fmtLogTime(r.beginTime) }), el('td', { text: login }), el('td', { class: 'sid', text: sid, title: sid }),
     el('td', { text: r.spid === null || r.spid === undefined ? '' : String(r.spid) }),
     el('td', { text: r.meta?.host ?? '', title: r.meta?.program ?? '' }), el('td', { text: r.transactionName ?? '' }),
-    el('td', {}, el('span', { class: `st ${r.status}`, text: r.status }))];
+    el('td', {}, el('span', { class: `st ${r.status}`, text: r.status }), ...(warn ? [' ', el('span', { class: 'st warned', text: '⚠ warnings', title: warn })] : []))];
   const values = cols
     ? cols.map((c) => { const t = cellText(r.values[c]); return el('td', { class: `vcell${r.values[c] === null ? ' null' : ''}`, text: t, title: t }); })
     : [(() => { const text = summary(r.values); return el('td', { class: 'vals', text, title: text }); })()];
@@ -381,15 +388,22 @@ async function openRow(rowId) {
   const r = await api(`/api/jobs/${state.jobId}/rows/${rowId}`);
   state.openRowId = rowId;
   for (const tr of $('grid-body').children) tr.classList.toggle('open', tr.dataset.row === String(rowId));
-  $('detail-title').textContent = `Row #${r.id} · ${r.table} · ${r.status}`;
-  $('detail-values').replaceChildren(...Object.entries(r.values).map(([k, v]) =>
-    el('tr', {}, el('td', { text: k }), el('td', { class: v === null ? 'null' : '', text: v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v) }))));
+  $('detail-title').textContent = `Row #${r.id} · ${r.table} · ${r.operation === 'update' ? 'update (before-image)' : r.operation} · ${r.status}`;
+  const shown = (v) => v === null ? 'NULL' : v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  // an update's row holds both images: the values (before) and what the update left (after)
+  const after = r.after && typeof r.after === 'object' ? r.after : null;
+  $('detail-values').replaceChildren(
+    ...(after ? [el('tr', {}, el('th', { text: 'column' }), el('th', { text: 'before' }), el('th', { text: 'after (the update left)' }))] : []),
+    ...Object.entries(r.values).map(([k, v]) =>
+      el('tr', {}, el('td', { text: k }), el('td', { class: v === null ? 'null' : '', text: shown(v) }),
+        ...(after ? [el('td', { class: after[k] === null ? 'null' : '', text: shown(after[k]) })] : []))));
   const meta = { LSN: r.lsn, operation: r.operation, transaction: r.transactionId, 'transaction name': r.transactionName, login: r.login, 'database user': r.meta?.dbUser, SID: r.meta?.sidText ? `${r.meta.sidText} (${r.meta.sid})` : r.meta?.sid, SPID: r.spid, host: r.meta?.host, program: r.meta?.program, 'begin time (log)': fmtLogTime(r.beginTime), 'end time (log)': fmtLogTime(r.endTime), page: r.meta?.pageId, slot: r.meta?.slotId, source: r.meta?.source?.kind };
   $('detail-meta').replaceChildren(...Object.entries(meta).map(([k, v]) => el('tr', {}, el('td', { text: k }), el('td', { text: v === null || v === undefined ? '—' : String(v) }))));
   $('detail-raw').textContent = `${r.raw.length / 2} bytes\n${hexDump(r.raw)}`;
   const notes = [
     ...r.warnings.map((w) => `warning: ${w}`),
-    ...r.decisions.map((d) => `${d.decision} by ${d.actor} at ${fmtInstant(d.decidedAt)}: ${d.reason}`),
+    // labelled with its zone, as the audit and run tables head theirs: beside the row's log times it read as one of them
+    ...r.decisions.map((d) => `${d.decision} by ${d.actor} at ${fmtInstant(d.decidedAt)} (${state.info?.timeZone ?? 'UTC'}): ${d.reason}`),
     ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.detail?.existing ? ' — existing row ' + JSON.stringify(o.detail.existing) : ''}`),
   ];
   $('detail-notes').replaceChildren(...(notes.length ? notes : ['none']).map((n) => el('li', { text: n })));
@@ -398,6 +412,13 @@ async function openRow(rowId) {
 }
 
 // ------------------------------------------------------------------ decisions
+
+/** The filter form (readFilter's answer) is the applied filter: same fields, same values, no problems. */
+function sameFilter(typed, applied) {
+  if (typed.problems.length) return false;
+  const a = Object.entries(typed.filter), b = Object.entries(applied);
+  return a.length === b.length && a.every(([k, v]) => applied[k] === v);
+}
 
 async function decide(decision, by) {
   const reason = $('reason').value.trim();
@@ -408,6 +429,12 @@ async function decide(decision, by) {
   if (by === 'ids') {
     if (!state.selected.size) { msg.textContent = 'Select rows first.'; msg.classList.add('error'); return; }
     body.ids = [...state.selected];
+  } else if (!sameFilter(readFilter(), state.filter)) {
+    // "all matching" is the filter the grid shows (the last applied), not the one typed since:
+    // deciding the applied one while the form showed another decided rows the reviewer never saw
+    msg.textContent = 'The filter fields were changed and not applied: the grid still shows the last applied filter. Press Apply (and check the rows), then decide.';
+    msg.classList.add('error');
+    return;
   } else if (Object.keys(state.filter).length === 0) {
     // no filter: the whole job, which the server decides only when asked with all: true — asked
     // here once the reviewer confirms it in so many words (an empty filter approved every row)
@@ -512,7 +539,8 @@ async function dryRun() {
     $('dry-run-msg').textContent = `run #${r.run.id}: ${rows} row(s) in ${r.run.summary.batches} batch(es)${r.problems.length ? `, ${r.problems.length} row(s) cannot go back (see the script header)` : ''}${targetName ? ` · planned against ${targetName}'s catalog` : ' · choose a target to run it'}`;
     // a real run is offered only for what was just shown: this script, this target
     if (targetName && rows > 0) {
-      state.lastDryRun = { runId: r.run.id, rows, batches: r.run.summary.batches, targetName };
+      // the run inserts exactly the rows this script does (rowIds), not whatever is approved by then
+      state.lastDryRun = { runId: r.run.id, rows, batches: r.run.summary.batches, targetName, rowIds: r.rowIds };
       $('run-reinsert').disabled = state.me.role !== 'operator';
     }
     loadRuns().catch(() => {});
@@ -741,7 +769,7 @@ async function runReinsert() {
   }
   $('confirm').close();
   try {
-    const run = await api(`/api/jobs/${state.jobId}/reinsert`, { method: 'POST', body: { dryRun: false, targetName: d.targetName } });
+    const run = await api(`/api/jobs/${state.jobId}/reinsert`, { method: 'POST', body: { dryRun: false, targetName: d.targetName, ...(d.rowIds?.length ? { rowIds: d.rowIds } : {}) } });
     $('run-reinsert').disabled = true;
     watchRun(run.id);
   } catch (e) {

@@ -19,6 +19,12 @@ export interface TargetSpec {
   name?: string;
 }
 
+/** Where a run goes, for its audit entries: the configured target's name and the database (never the connection). */
+function auditTarget(t: TargetSpec | undefined): { target: string | null; database?: string } {
+  if (!t) return { target: null };
+  return { target: t.name ?? 'a connection given in the request', ...(t.database ? { database: t.database } : {}) };
+}
+
 export interface ReinsertRequest {
   dryRun: boolean;
   target?: TargetSpec;
@@ -164,7 +170,7 @@ export class ReinsertService {
     this.store.db.transaction(() => {
       this.store.db.prepare("UPDATE reinsert_runs SET script = ?, undo_script = ?, summary = ?, state = 'succeeded', finished_at = ? WHERE id = ?")
         .run(script, undoScript, JSON.stringify(summary), new Date().toISOString(), runId);
-      this.store.appendAudit(actor, 'reinsert.dry-run', jobId, { runId, ...summary });
+      this.store.appendAudit(actor, 'reinsert.dry-run', jobId, { runId, ...auditTarget(req.target), ...summary });
     })();
     return { run: this.getRun(runId)!, script, undoScript, plan };
   }
@@ -183,7 +189,7 @@ export class ReinsertService {
     this.store.db.transaction(() => {
       // The undo script is written when the run ends, from the rows its ledger says it inserted.
       this.store.db.prepare('UPDATE reinsert_runs SET script = ?, undo_script = NULL, summary = ? WHERE id = ?').run(script, JSON.stringify(summarise(plan)), runId);
-      this.store.appendAudit(actor, 'reinsert.start', jobId, { runId, ...summarise(plan) });
+      this.store.appendAudit(actor, 'reinsert.start', jobId, { runId, ...auditTarget(req.target), ...summarise(plan) });
     })();
     this.launch(runId, jobId, plan, req.target);
     return this.getRun(runId)!;
@@ -195,6 +201,16 @@ export class ReinsertService {
     if (!run) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${runId} does not exist`);
     if (run.dryRun || !['interrupted', 'failed'].includes(run.state)) {
       throw new ReinsertError('REINSERT_RUN_NOT_RESUMABLE', `run ${runId} is ${run.dryRun ? 'a dry run' : run.state}; only interrupted or failed runs resume`);
+    }
+    // The batches left go where the run's first ones went: another target (or database, or ledger
+    // table) took the rest of a run planned for a side database into production, and its ledger,
+    // lacking the keys of batches committed in the first, could not stop a batch going in twice.
+    const was = { name: (run.target.name as string | undefined) ?? null, database: (run.target.database as string | null | undefined) ?? null, ledgerTable: (run.target.ledgerTable as string | null | undefined) ?? null };
+    const now0 = { name: target.name ?? null, database: target.database ?? null, ledgerTable: target.ledgerTable ?? null };
+    const differs = (Object.keys(was) as (keyof typeof was)[]).filter((k) => was[k] !== now0[k]);
+    if (differs.length) {
+      const say = (t: typeof was) => `${t.name ? `target '${t.name}'` : 'a connection given in the request'}${t.database ? `, database ${t.database}` : ''}${t.ledgerTable ? `, ledger ${t.ledgerTable}` : ''}`;
+      throw new InputError('INPUT_BAD_OPTION', `run ${runId} was planned and started for ${say(was)}; resume it with the same (${differs.join(', ')} differ: ${say(now0)}), or start a new run for another target`, { field: differs[0] === 'name' ? 'targetName' : `target.${differs[0]}` });
     }
     const ids = (this.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? ORDER BY batch_no').all(runId) as { row_ids: string }[])
       .flatMap((b) => JSON.parse(b.row_ids) as number[]);
@@ -221,7 +237,7 @@ export class ReinsertService {
     this.refuseWhileRunning(run.jobId);
     this.store.db.transaction(() => {
       this.store.db.prepare("UPDATE reinsert_runs SET state = 'running', error = NULL WHERE id = ?").run(runId);
-      this.store.appendAudit(actor, 'reinsert.resume', run.jobId, { runId });
+      this.store.appendAudit(actor, 'reinsert.resume', run.jobId, { runId, ...auditTarget(target) });
     })();
     this.launch(runId, run.jobId, plan, target);
     return this.getRun(runId)!;

@@ -130,13 +130,14 @@ describeBrowser('incident desk in chromium: files → review → re-insert', () 
     await rev.locator('#job-list li[data-job="1"]').click();
     await rev.locator('#f-table').selectOption('dbo.tblDept');
     await rev.locator('#apply-filters').click();
-    await expect.poll(() => rev.locator('#grid-head th').allTextContents()).toEqual(['', '#', 'Table', 'LSN', 'Begin time (log)', 'Login', 'SID', 'SPID', 'Host', 'Transaction', 'Status', 'Id', 'DeptName', 'DeptDesc']);
+    await expect.poll(() => rev.locator('#grid-head th').allTextContents()).toEqual(['', '#', 'Table', 'Op', 'LSN', 'Begin time (log)', 'Login', 'SID', 'SPID', 'Host', 'Transaction', 'Status', 'Id', 'DeptName', 'DeptDesc']);
     expect(await rev.locator('#grid-body tr').count()).toBe(13);
     const firstRow = await rev.locator('#grid-body tr').first().locator('td').allTextContents();
     const staged = store.listRows(1, { table: 'dbo.tblDept' }, { limit: 1 }).items[0]!;
-    expect(firstRow.slice(11)).toEqual([String(staged.values.Id), String(staged.values.DeptName ?? 'NULL'), String(staged.values.DeptDesc ?? 'NULL')]);
-    expect(firstRow[9]).toBe(staged.transactionName ?? '');
-    expect(firstRow[8]).toBe(''); // offline: no session to name a host
+    expect(firstRow[3]).toBe('delete');
+    expect(firstRow.slice(12)).toEqual([String(staged.values.Id), String(staged.values.DeptName ?? 'NULL'), String(staged.values.DeptDesc ?? 'NULL')]);
+    expect(firstRow[10]).toBe(staged.transactionName ?? '');
+    expect(firstRow[9]).toBe(''); // offline: no session to name a host
     await rev.locator('#f-from').fill('2024-13-45 99:00x');
     await rev.locator('#apply-filters').click();
     await expect.poll(() => rev.locator('#filter-msg').textContent()).toContain("From '2024-13-45 99:00x' is not YYYY-MM-DD");

@@ -88,7 +88,10 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     const body = { ...rest, target: targetOf(req.body, opts.targets, opts.allowedServers) };
     if (body.dryRun) {
       const d = await app.reinsert.dryRun(req.params.id, who.name, body);
-      return { run: d.run, script: d.script, undoScript: d.undoScript, problems: d.plan.problems, tableOrder: d.plan.tableOrder, cycles: d.plan.cycles };
+      // rowIds: the rows the script inserts, for a real run of exactly those (`rowIds`): rows
+      // approved after the dry run are not in it, one rejected since is refused (409)
+      const rowIds = d.plan.batches.flatMap((b) => b.rows.map((r) => r.rowId));
+      return { run: d.run, script: d.script, undoScript: d.undoScript, problems: d.plan.problems, tableOrder: d.plan.tableOrder, cycles: d.plan.cycles, rowIds };
     }
     if (who.role !== 'operator') {
       return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${who.role} may preview but not run a re-insert` });

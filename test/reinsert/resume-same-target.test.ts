@@ -1,0 +1,71 @@
+/**
+ * A re-insert run resumes into the target it was planned and started for. Resumed with another
+ * configured target, the batches left of a run planned for the side database went into the other
+ * one (7 rows in 'side', 3 in 'prod'), the run still said 'side', the audit's `reinsert.resume`
+ * named no target, and the other target's ledger, lacking the keys of batches committed in the first,
+ * could not stop a batch going in twice. Now refused (400 INPUT_BAD_OPTION naming the field), and
+ * the audit entries of a dry run, a start and a resume name the target (never its connection).
+ * Rows: test/staging/fixtures.ts corpusRows; targets: FakeTarget (SQLite stand-ins).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { ReinsertService } from '../../src/reinsert/service.js';
+import { StagingStore } from '../../src/staging/store.js';
+import { describeCorpus } from '../support/corpus.js';
+import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
+import { FakeTarget, targetTables } from './fake-target.js';
+
+describeCorpus('re-insert resume: the same target only', () => {
+  let dir: string;
+  let store: StagingStore;
+  let side: FakeTarget;
+  let prod: FakeTarget;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-resume-target-'));
+    store = new StagingStore(join(dir, 'staging.db'));
+    side = new FakeTarget(join(dir, 'side.db'), targetTables());
+    prod = new FakeTarget(join(dir, 'prod.db'), targetTables());
+  });
+  afterEach(() => {
+    store.close();
+    side.dispose();
+    prod.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses another target, database or ledger; resumes with the same one; the audit names the target', async () => {
+    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    store.stageBatch(job.id, corpusRows(60));
+    store.saveJobTables(job.id, Object.values(LAYOUTS));
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    let n = 0;
+    const svc = new ReinsertService(store, { connect: (t) => (t.name === 'prod' ? prod : side), hooks: { beforeCommit: () => { if (++n === 2) throw new Error('target went away'); } } });
+    await svc.dryRun(job.id, 'rev', { target: { name: 'side', connectionString: 'Server=side;Password=x' } });
+    const run = await svc.start(job.id, 'op', { dryRun: false, target: { name: 'side', connectionString: 'Server=side;Password=x' }, batchSize: 3 });
+    await svc.wait(run.id);
+    expect(svc.getRun(run.id)!.state).toBe('failed');
+    expect(side.counts().rows).toBe(7);
+    svc.hooks = undefined;
+
+    await expect(svc.resume(run.id, 'op2', { name: 'prod', connectionString: 'Server=prod;Password=y' })).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION', location: { field: 'targetName' }, message: expect.stringContaining("planned and started for target 'side'") });
+    await expect(svc.resume(run.id, 'op2', { name: 'side', connectionString: 'Server=side;Password=x', database: 'CRM' })).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION', location: { field: 'target.database' } });
+    await expect(svc.resume(run.id, 'op2', { name: 'side', connectionString: 'Server=side;Password=x', ledgerTable: 'dbo.other_ledger' })).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION', location: { field: 'target.ledgerTable' } });
+    expect(prod.counts().rows).toBe(0);
+    expect(svc.getRun(run.id)!.state).toBe('failed');
+
+    await svc.resume(run.id, 'op2', { name: 'side', connectionString: 'Server=side;Password=x' });
+    await svc.wait(run.id);
+    expect(svc.getRun(run.id)!.state).toBe('succeeded');
+    expect(side.counts()).toEqual({ rows: 10, distinctRows: 10, duplicates: 0 });
+    expect(prod.counts().rows).toBe(0);
+
+    const audit = store.audit({ jobId: job.id });
+    const of = (action: string) => audit.filter((a) => a.action === action).map((a) => [a.actor, (a.details as { target?: unknown }).target]);
+    expect(of('reinsert.dry-run')).toEqual([['rev', 'side']]);
+    expect(of('reinsert.start')).toEqual([['op', 'side']]);
+    expect(of('reinsert.resume')).toEqual([['op2', 'side']]);
+    expect(JSON.stringify(audit)).not.toContain('Password');
+  });
+});
