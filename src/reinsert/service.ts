@@ -202,32 +202,27 @@ export class ReinsertService {
     if (run.dryRun || !['interrupted', 'failed'].includes(run.state)) {
       throw new ReinsertError('REINSERT_RUN_NOT_RESUMABLE', `run ${runId} is ${run.dryRun ? 'a dry run' : run.state}; only interrupted or failed runs resume`);
     }
-    // The batches left go where the run's first ones went: another target (or database, or ledger
-    // table) took the rest of a run planned for a side database into production, and its ledger,
-    // lacking the keys of batches committed in the first, could not stop a batch going in twice.
-    const was = { name: (run.target.name as string | undefined) ?? null, database: (run.target.database as string | null | undefined) ?? null, ledgerTable: (run.target.ledgerTable as string | null | undefined) ?? null };
+    // The batches left go where the run's first ones went: another target, server, database or
+    // ledger table took the rest of a run planned for a side database into production (a batch
+    // committed in the first but not recorded was inserted again, the second's ledger not knowing
+    // its key), while the run's record and its undo named the first. Names compare in any case, as
+    // SQL Server's do; a new password is fine. (Two fixes of one fault, a newcomer's and a
+    // breaker's, joined at the merge.)
+    const ran = run.target as { name?: string | null; server?: string | null; database?: string | null; ledgerTable?: string | null };
+    const was = { name: ran.name ?? null, database: ran.database ?? null, ledgerTable: ran.ledgerTable ?? null };
     const now0 = { name: target.name ?? null, database: target.database ?? null, ledgerTable: target.ledgerTable ?? null };
-    const differs = (Object.keys(was) as (keyof typeof was)[]).filter((k) => was[k] !== now0[k]);
+    const same = (x: string | null | undefined, y: string | null | undefined) => (x ?? '').toLowerCase() === (y ?? '').toLowerCase();
+    const differs = (Object.keys(was) as (keyof typeof was)[]).filter((k) => !same(was[k], now0[k]));
     if (differs.length) {
       const say = (t: typeof was) => `${t.name ? `target '${t.name}'` : 'a connection given in the request'}${t.database ? `, database ${t.database}` : ''}${t.ledgerTable ? `, ledger ${t.ledgerTable}` : ''}`;
       throw new InputError('INPUT_BAD_OPTION', `run ${runId} was planned and started for ${say(was)}; resume it with the same (${differs.join(', ')} differ: ${say(now0)}), or start a new run for another target`, { field: differs[0] === 'name' ? 'targetName' : `target.${differs[0]}` });
     }
+    if (typeof ran.server === 'string' && !same(ran.server, connectionHost(target.connectionString))) {
+      throw new InputError('INPUT_BAD_OPTION', `run ${runId} resumes only into the server it ran against (${ran.server}); this connection names another: give that server again (a new password is fine), or start a new run for another target`, { field: 'target' });
+    }
     const ids = (this.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? ORDER BY batch_no').all(runId) as { row_ids: string }[])
       .flatMap((b) => JSON.parse(b.row_ids) as number[]);
     const tableMap = (run.target.tableMap as Record<string, string> | null) ?? undefined;
-    // The same batches go to the same place: into another server or database the rest of the run
-    // went there (a batch committed in the first but not recorded was inserted again, the second's
-    // ledger not knowing its key), while the run's record and its undo named the first.
-    const was = run.target as { server?: string | null; database?: string | null; ledgerTable?: string | null };
-    const same = (a: string | null | undefined, b: string | null | undefined) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
-    const differs = [
-      ...(typeof was.server === 'string' && !same(was.server, connectionHost(target.connectionString)) ? [`server (the run's: ${was.server})`] : []),
-      ...(!same(was.database, target.database) ? [`database (the run's: ${was.database ?? "the connection's own"})`] : []),
-      ...(!same(was.ledgerTable, target.ledgerTable) ? [`ledgerTable (the run's: ${was.ledgerTable ?? 'the default'})`] : []),
-    ];
-    if (differs.length) {
-      throw new InputError('INPUT_BAD_OPTION', `run ${runId} resumes only into the target it ran against; this one differs in ${differs.join(', ')}: give that target again (a new password is fine), or start a new run for another target`, { field: 'target' });
-    }
     this.refuseWhileRunning(run.jobId);
     const { plan } = await this.plan(run.jobId, { target, tableMap, batchSize: run.batchSize }, { rowIds: ids, anyStatus: true });
     const now = this.getRun(runId)!;
