@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { planReinsert, renderScript } from '../../src/reinsert/plan.js';
+import { planParam } from '../../src/reinsert/sql-types.js';
+import type { TargetColumn, TargetTable } from '../../src/reinsert/target-table.js';
+
+/**
+ * The script's value form (DECLARE @p … = <literal>) must give back the exact value once the script
+ * is a UTF-8 file run by sqlcmd / SSMS. SYNTHETIC values. An nvarchar value holding a UTF-16
+ * surrogate without its pair (a value cut between the halves of an emoji; nvarchar stores it, the
+ * decoder keeps it) was written raw into N'…': UTF-8 has no form for it, so the file held U+FFFD and
+ * the row went in changed, looking right. NUL and the other C0 controls, U+0085, U+2028 and U+2029
+ * (line ends to SSMS's editor) were written raw too. Now each is its own piece (NCHAR(n), or
+ * CONVERT(nvarchar(1), 0x…) for a lone surrogate). This test evaluates the literal as SQL Server
+ * would (N'…' with '' doubled, NCHAR, CHAR, CONVERT(nvarchar(1), 0xLLHH), CAST(… AS (n)varchar(max)),
+ * +) after the script went through UTF-8, for every value.
+ */
+function evaluate(expr: string): string {
+  let i = 0;
+  const expect_ = (t: string) => {
+    if (!expr.startsWith(t, i)) throw new Error(`expected ${JSON.stringify(t)} at ${i} of ${JSON.stringify(expr)}`);
+    i += t.length;
+  };
+  const term = (): string => {
+    if (expr.startsWith('CAST(', i)) {
+      i += 5;
+      const v = term();
+      if (expr.startsWith(' AS nvarchar(max))', i)) i += 18;
+      else expect_(' AS varchar(max))');
+      return v;
+    }
+    if (expr.startsWith("N'", i) || expr[i] === "'") {
+      i += expr[i] === 'N' ? 2 : 1;
+      let s = '';
+      for (;;) {
+        const j = expr.indexOf("'", i);
+        if (j < 0) throw new Error('unterminated literal');
+        s += expr.slice(i, j);
+        i = j + 1;
+        if (expr[i] === "'") {
+          s += "'";
+          i++;
+        } else return s;
+      }
+    }
+    const m = /^(NCHAR|CHAR)\((\d+)\)|^CONVERT\(nvarchar\(1\), 0x([0-9A-F]{4})\)/.exec(expr.slice(i));
+    if (!m) throw new Error(`unknown term at ${i} of ${JSON.stringify(expr)}`);
+    i += m[0].length;
+    if (m[3]) return Buffer.from(m[3], 'hex').toString('utf16le');
+    return String.fromCharCode(Number(m[2]));
+  };
+  let out = term();
+  while (i < expr.length) {
+    expect_(' + ');
+    out += term();
+  }
+  return out;
+}
+
+const col = (name: string, type: TargetColumn['type'], o: Partial<TargetColumn> = {}): TargetColumn => ({ name, type, maxLength: -1, precision: 0, scale: 0, nullable: true, identity: false, computed: false, ...o });
+
+const values = [
+  '',
+  'plain',
+  "it's",
+  '\n',
+  '\r\n\r\n',
+  '\u0000',
+  'a\u0000b',
+  '\t tab kept',
+  'x\u001ay',
+  'line\u2028sep\u2029para\u0085nel',
+  '😀 pair',
+  'cut \ud83d',
+  '\ude00 low first',
+  '\udc00\ud800 reversed',
+  '$(SQLCMDPASSWORD)',
+  'a\\\nb',
+  'x'.repeat(4001),
+  'é'.repeat(9000) + '\n' + '\ud800',
+];
+
+describe('script literals round-trip every value exactly through a UTF-8 file', () => {
+  for (const type of ['nvarchar', 'nchar', 'varchar', 'ntext', 'xml'] as const) {
+    it(`${type}`, () => {
+      for (const v of values) {
+        const p = planParam(col('c', type, type === 'nchar' ? { maxLength: 2 * Math.max(1, v.length) } : {}), v);
+        const file = Buffer.from(p.literal, 'utf8').toString('utf8');
+        expect(file, JSON.stringify(v)).toBe(p.literal);
+        expect(p.literal, JSON.stringify(v)).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u0085\u2028\u2029]/);
+        expect(evaluate(file), JSON.stringify(v)).toBe(v);
+      }
+    });
+  }
+
+  it('the whole script is the same text after UTF-8, and holds no control character but LF between lines', () => {
+    const table: TargetTable = { schema: 'dbo', name: 'Notes', columns: [col('Id', 'int', { nullable: false, maxLength: 4 }), col('Body', 'nvarchar')], keyColumns: ['Id'] };
+    const rows = values.map((v, i) => ({ id: i + 1, table: 'dbo.Notes', lsn: `l${i}`, values: { Id: i + 1, Body: v } }));
+    const plan = planReinsert(rows, new Map([['dbo.Notes', table]]), []);
+    expect(plan.problems).toEqual([]);
+    const script = renderScript(plan);
+    expect(Buffer.from(script, 'utf8').toString('utf8')).toBe(script);
+    expect(script).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u0085\u2028\u2029]/);
+    expect(script).toContain("CAST(N'cut ' AS nvarchar(max)) + CONVERT(nvarchar(1), 0x3DD8)");
+  });
+});
