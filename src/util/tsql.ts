@@ -145,5 +145,28 @@ export function scriptLiteral(value: string, unicode = true): string {
     } else buf += c;
   }
   flush();
-  return [`CAST(${parts[0]} AS ${unicode ? 'nvarchar' : 'varchar'}(max))`, ...parts.slice(1)].join(' + ');
+  return joinMax(parts, unicode ? 'nvarchar' : 'varchar');
+}
+
+/**
+ * Most terms one `a + b + …` chain of a script literal holds. SQL Server binds a chain of `+` as
+ * nested two-input additions, one level per term, and a DECLARE/SET of a few thousand terms fails
+ * with Msg 8631 "Server stack limit has been reached" (Paul White's repro: 3,410; it varies with
+ * memory): pubs' pr_info, 65,071 characters with 1,896 line-break characters, came to about 2,800.
+ */
+const CHAIN = 32;
+
+/**
+ * Pieces joined as one (max) string, in parenthesised groups of at most CHAIN terms (a tree of depth
+ * log₃₂ n): each group begins with a CAST to (max), so no group is cut at 4000 / 8000 characters.
+ */
+function joinMax(parts: string[], type: 'nvarchar' | 'varchar'): string {
+  const chain = (ts: string[]) => [`CAST(${ts[0]} AS ${type}(max))`, ...ts.slice(1)].join(' + ');
+  let level = parts;
+  while (level.length > CHAIN) {
+    const next: string[] = [];
+    for (let i = 0; i < level.length; i += CHAIN) next.push(`(${chain(level.slice(i, i + CHAIN))})`);
+    level = next;
+  }
+  return chain(level);
 }

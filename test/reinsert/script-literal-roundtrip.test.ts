@@ -15,20 +15,52 @@ import type { TargetColumn, TargetTable } from '../../src/reinsert/target-table.
  * +) after the script went through UTF-8, for every value.
  */
 function evaluate(expr: string): string {
+  return evaluateChains(expr).value;
+}
+
+/**
+ * The value, and the longest `+` chain at any one parenthesis level (SQL Server nests one level per
+ * term). Typed as SQL Server types it: a sum of two non-(max) strings is cut at 4000 characters
+ * (nvarchar; 8000 for varchar), so a group that does not begin (max) loses text here as there.
+ */
+function evaluateChains(expr: string): { value: string; longestChain: number } {
+  type V = { v: string; max: boolean; limit: number };
   let i = 0;
+  let longestChain = 0;
   const expect_ = (t: string) => {
-    if (!expr.startsWith(t, i)) throw new Error(`expected ${JSON.stringify(t)} at ${i} of ${JSON.stringify(expr)}`);
+    if (!expr.startsWith(t, i)) throw new Error(`expected ${JSON.stringify(t)} at ${i} of ${JSON.stringify(expr.slice(0, 200))}`);
     i += t.length;
   };
-  const term = (): string => {
+  const chain = (): V => {
+    let acc = term();
+    let n = 1;
+    while (expr.startsWith(' + ', i)) {
+      i += 3;
+      const t = term();
+      const max = acc.max || t.max;
+      const limit = Math.min(acc.limit, t.limit);
+      acc = { v: max ? acc.v + t.v : (acc.v + t.v).slice(0, limit), max, limit };
+      n++;
+    }
+    longestChain = Math.max(longestChain, n);
+    return acc;
+  };
+  const term = (): V => {
+    if (expr[i] === '(') {
+      i++;
+      const v = chain();
+      expect_(')');
+      return v;
+    }
     if (expr.startsWith('CAST(', i)) {
       i += 5;
       const v = term();
       if (expr.startsWith(' AS nvarchar(max))', i)) i += 18;
       else expect_(' AS varchar(max))');
-      return v;
+      return { ...v, max: true };
     }
     if (expr.startsWith("N'", i) || expr[i] === "'") {
+      const limit = expr[i] === 'N' ? 4000 : 8000;
       i += expr[i] === 'N' ? 2 : 1;
       let s = '';
       for (;;) {
@@ -39,21 +71,18 @@ function evaluate(expr: string): string {
         if (expr[i] === "'") {
           s += "'";
           i++;
-        } else return s;
+        } else return { v: s, max: s.length > limit, limit };
       }
     }
-    const m = /^(NCHAR|CHAR)\((\d+)\)|^CONVERT\(nvarchar\(1\), 0x([0-9A-F]{4})\)/.exec(expr.slice(i));
-    if (!m) throw new Error(`unknown term at ${i} of ${JSON.stringify(expr)}`);
+    const m = /^(NCHAR|CHAR)\((\d+)\)|^CONVERT\(nvarchar\(1\), 0x([0-9A-F]{4})\)/.exec(expr.slice(i, i + 40));
+    if (!m) throw new Error(`unknown term at ${i} of ${JSON.stringify(expr.slice(0, 200))}`);
     i += m[0].length;
-    if (m[3]) return Buffer.from(m[3], 'hex').toString('utf16le');
-    return String.fromCharCode(Number(m[2]));
+    if (m[3]) return { v: Buffer.from(m[3], 'hex').toString('utf16le'), max: false, limit: 4000 };
+    return { v: String.fromCharCode(Number(m[2])), max: false, limit: m[1] === 'NCHAR' ? 4000 : 8000 };
   };
-  let out = term();
-  while (i < expr.length) {
-    expect_(' + ');
-    out += term();
-  }
-  return out;
+  const value = chain();
+  if (i !== expr.length) throw new Error(`trailing text at ${i} of ${JSON.stringify(expr.slice(0, 200))}`);
+  return { value: value.v, longestChain };
 }
 
 const col = (name: string, type: TargetColumn['type'], o: Partial<TargetColumn> = {}): TargetColumn => ({ name, type, maxLength: -1, precision: 0, scale: 0, nullable: true, identity: false, computed: false, ...o });
@@ -91,6 +120,17 @@ describe('script literals round-trip every value exactly through a UTF-8 file', 
       }
     });
   }
+
+  it('a value of thousands of lines is written as parenthesised chains of at most 32 terms, each group CAST to max (one chain of ~2,800 terms for pubs\' pr_info: Msg 8631, server stack limit)', () => {
+    for (const v of [Array.from({ length: 5000 }, (_, k) => `line ${k}`).join('\r\n'), '\n'.repeat(40_000), ('x'.repeat(3000) + '\n').repeat(100)]) {
+      for (const type of ['nvarchar', 'varchar'] as const) {
+        const p = planParam(col('c', type), v);
+        const { value, longestChain } = evaluateChains(p.literal);
+        expect(value).toBe(v);
+        expect(longestChain).toBeLessThanOrEqual(32);
+      }
+    }
+  });
 
   it('the whole script is the same text after UTF-8, and holds no control character but LF between lines', () => {
     const table: TargetTable = { schema: 'dbo', name: 'Notes', columns: [col('Id', 'int', { nullable: false, maxLength: 4 }), col('Body', 'nvarchar')], keyColumns: ['Id'] };
