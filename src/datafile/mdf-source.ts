@@ -169,11 +169,22 @@ export class LayeredPageSource implements PageSource {
     }
     return false;
   }
-  /** The layer the page is read from (its own origin, else its description); undefined when none holds it. */
+  /**
+   * The layer the page is read from (its own origin, else its description); undefined when none holds
+   * it. A layer that tells its pages' origin (a backup: an index lookup) is asked without reading
+   * the page: this runs once per row read (pageFileOf), and read 8 KB from the file each time (a
+   * full + differential replay read every page once per row on it), and a page whose read throws (cut
+   * short) threw here too.
+   */
   pageOrigin(fileId: number, pageId: number): string | undefined {
     for (const l of this.layers) {
-      if (l.readPage(fileId, pageId)) return l.pageOrigin?.(fileId, pageId) ?? l.description;
       if (l.holdsNoImage?.(fileId, pageId)) return undefined;
+      if (l.pageOrigin) {
+        const o = l.pageOrigin(fileId, pageId);
+        if (o !== undefined) return o;
+        continue;
+      }
+      if (l.readPage(fileId, pageId)) return l.description;
     }
     return undefined;
   }

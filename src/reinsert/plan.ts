@@ -428,7 +428,12 @@ export function renderScript(plan: ReinsertPlan, o: ScriptOptions = {}): string 
 export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): Generator<string> {
   const out: string[] = [];
   for (const h of o.header ?? []) out.push(comment(h));
-  out.push(comment(`covers staged rows: ${rowIdRanges(plan.batches.flatMap((b) => b.rows.map((r) => r.rowId)))}`));
+  // rows left out as NOT SCRIPTED are not covered: said at the top with the NOT INCLUDED ones (the
+  // header counted them as covered, and only a comment inside their batch said otherwise)
+  const unscripted = plan.batches.flatMap((b) => b.rows.filter((r) => unscriptable(b, r)).map((r) => r.rowId));
+  const unscriptedSet = new Set(unscripted);
+  out.push(comment(`covers staged rows: ${rowIdRanges(plan.batches.flatMap((b) => b.rows.map((r) => r.rowId)).filter((id) => !unscriptedSet.has(id)))}`));
+  if (unscripted.length) out.push(comment(`WARNING: ${unscripted.length} row(s) planned but NOT SCRIPTED (${UNSCRIPTABLE_WHY}): rows ${rowIdRanges(unscripted)}; rowback's own re-insert run inserts them through the driver; each is listed below`));
   out.push(comment(o.foreignKeysKnown === false
     ? `table order (by name: the foreign keys are unknown without a target connection; a dry run against the target orders parents first): ${plan.tableOrder.join(', ') || '(none)'}`
     : `table order (parents first): ${plan.tableOrder.join(', ') || '(none)'}`));
@@ -495,8 +500,10 @@ export function renderUndoScript(plan: ReinsertPlan, o: UndoOptions = {}): strin
 /** `renderUndoScript` in pieces (head, then one per batch), joined with '\n' they are the script. */
 export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {}): Generator<string> {
   const out: string[] = (o.header ?? []).map(comment);
-  const included = plan.batches.flatMap((b) => b.rows).filter((r) => !o.rowIds || o.rowIds.has(r.rowId));
+  const included = plan.batches.flatMap((b) => b.rows.filter((r) => (!o.rowIds || o.rowIds.has(r.rowId)) && !unscriptable(b, r)));
+  const unscripted = plan.batches.flatMap((b) => b.rows.filter((r) => (!o.rowIds || o.rowIds.has(r.rowId)) && unscriptable(b, r)));
   out.push(comment(`deletes staged rows: ${rowIdRanges(included.map((r) => r.rowId))}`));
+  if (unscripted.length) out.push(comment(`WARNING: ${unscripted.length} row(s) NOT DELETED by this script (${UNSCRIPTABLE_WHY}): rows ${rowIdRanges(unscripted.map((r) => r.rowId))}; delete them by hand`));
   if (o.rowIds) {
     const skipped = plan.batches.flatMap((b) => b.rows).filter((r) => !o.rowIds!.has(r.rowId));
     for (const r of skipped) out.push(comment(`NOT TOUCHED: row ${r.rowId} (${r.table}, LSN ${r.lsn}): ${o.notTouched?.get(r.rowId) ?? 'not inserted by this run'}`));

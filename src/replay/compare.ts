@@ -96,6 +96,24 @@ export interface CompareResult {
   reversed?: string;
 }
 
+/**
+ * What a comparison says beside its rows, in the words `rowback diff` prints them: a note per
+ * `unchecked` entry (pages or log blocks with no checksum; each replay's notes, such as a damaged
+ * differential left out) and an `INCOMPLETE: ` sentence per `warned` entry (rows decoded with
+ * warnings, a side's catalog that failed its checks). A job staged from the comparison (diff --stage,
+ * restore run, and the service's restore jobs) keeps both in its notes, the INCOMPLETE ones as its
+ * completeness: the service's restore jobs kept neither (a differential left out as damaged, or rows
+ * decoded with warnings, and the job said complete without a word).
+ */
+export function comparisonNotes(r: Pick<CompareResult, 'unchecked' | 'warned'>): { notes: string[]; incomplete: string[] } {
+  return {
+    notes: r.unchecked.map((u) => `note (${u.side} state, ${u.where}): ${u.note}`),
+    incomplete: r.warned.map((w) => (w.rows === 0
+      ? `INCOMPLETE: ${w.where}, the ${w.side} state, could not be read whole (first: ${w.warning}): the table's layout was read from the rest of it, so the comparison may be wrong`
+      : `INCOMPLETE: ${w.rows} row(s) of the ${w.side} state were decoded with warnings, so the comparison of them may be wrong (first: ${w.where}: ${w.warning})`)),
+  };
+}
+
 /** Counts rows decoded with warnings (see CompareResult.warned). */
 function warnedRows(side: 'earlier' | 'later', rows: Iterable<{ warnings: string[]; where: () => string }>): CompareResult['warned'] {
   let n = 0;

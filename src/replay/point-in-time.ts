@@ -287,10 +287,20 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
   // the backup; known tables: (none)", the chain around it whole.
   // (each retry marks one more differential damaged, in `planned`: the loop ends)
   let planned = sets;
+  // what each differential left out held: a refusal of the chain without it says so (it named the
+  // full backup's own damage, or "not in the full backup", with no word of the differential given)
+  const leftOut: string[] = [];
   for (;;) {
-    const r = await replayOnChain(inputs, chain, target, planned, cuts, notes);
+    let r: Awaited<ReturnType<typeof replayOnChain>>;
+    try {
+      r = await replayOnChain(inputs, chain, target, planned, cuts, notes);
+    } catch (e) {
+      if (leftOut.length && isRowbackError(e)) e.message += `; replayed without ${leftOut.join(' and without ')}, which failed its checks`;
+      throw e;
+    }
     if (r.kind === 'done') return r.result;
     ({ chain, sets: planned } = r);
+    leftOut.push(r.leftOut);
   }
 }
 
@@ -306,7 +316,7 @@ async function replayOnChain(
   sets: BackupSetRecord[],
   cuts: Map<string, SkippedItem>,
   notes: string[],
-): Promise<{ kind: 'done'; result: ReplayResult } | { kind: 'retry'; chain: RestoreChain; sets: BackupSetRecord[] }> {
+): Promise<{ kind: 'done'; result: ReplayResult } | { kind: 'retry'; chain: RestoreChain; sets: BackupSetRecord[]; leftOut: string }> {
   const baseSteps = chain.steps.filter((s) => s.role !== 'log');
   const logSteps = chain.steps.filter((s) => s.role === 'log');
   const base = baseSteps[baseSteps.length - 1].set;
@@ -317,7 +327,7 @@ async function replayOnChain(
     const md = readDataFileMetadata(pages, reader);
     const rowSkipped: SkippedItem[] = [];
     // the differential's pages among those that failed: left out, or the refusal names them
-    const withoutDamagedDifferential = (refusal: Error): { kind: 'retry'; chain: RestoreChain; sets: BackupSetRecord[] } => {
+    const withoutDamagedDifferential = (refusal: Error): { kind: 'retry'; chain: RestoreChain; sets: BackupSetRecord[]; leftOut: string } => {
       const diff = baseSteps.find((st) => st.role === 'differential')?.set;
       const file = diff?.devices[0];
       const damaged = file === undefined ? [] : [...reader.skipped, ...rowSkipped].filter((x) => x.location.page !== undefined && pageFileOf(pages, x.location.page) === file);
@@ -333,7 +343,7 @@ async function replayOnChain(
         throw new ReplayError('REPLAY_UNDECODABLE', `${refusal.message}; the cause: ${what}, and without it the log backups given do not reach the stop point (${e.message})`, { file, page: pagesSaid[0] });
       }
       notes.push(`${what}: left out; replayed from ${alt.steps.filter((st) => st.role !== 'log').map((st) => st.set.devices[0]).join(' + ')} and the log backups after it instead`);
-      return { kind: 'retry', chain: alt, sets: without };
+      return { kind: 'retry', chain: alt, sets: without, leftOut: `the differential backup ${file} (page(s) ${pagesSaid.slice(0, 5).join(', ')}${pagesSaid.length > 5 ? ' …' : ''})` };
     };
     const detail = findTable(md, inputs.table);
     if (!detail) {
@@ -345,7 +355,12 @@ async function replayOnChain(
     }
     const layout = detail.layout;
     const qualified = `${layout.schema}.${layout.name}`;
-    if (layout.unreadable) return withoutDamagedDifferential(new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified}: its columns could not be established: ${layout.unreadable}`, { table: qualified }));
+    if (layout.unreadable) {
+      // which backup the damaged catalog pages were read from (a full and a differential layered: the refusal named no file)
+      const damagedFiles = [...new Set(catalogDamage(md.skipped).flatMap((x) => (x.location.page === undefined ? [] : [pageFileOf(pages, x.location.page)])).filter((f): f is string => f !== undefined))];
+      const inFiles = baseSteps.map((st) => st.set.devices[0]).join(' + ');
+      return withoutDamagedDifferential(new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified} in ${inFiles} (the base of the restore): its columns could not be established: ${layout.unreadable}${damagedFiles.length ? `; those pages are read from ${damagedFiles.join(', ')}` : ''}`, { table: qualified, file: damagedFiles[0] ?? base.devices[0] }));
+    }
     const columns = visibleColumns(layout).map((c) => c.name);
     const state = new RowState(columns);
     for (const r of readTableRows(pages, md, qualified, { reader, skipped: rowSkipped })) {

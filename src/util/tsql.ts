@@ -98,16 +98,27 @@ export function commentText(text: string): string {
 export const SQLCMD_UNSAFE = /[\r\n]|\$\(/;
 
 /**
+ * Characters a script's literal cannot carry as they are, each written as its own piece instead:
+ * CR and LF (SQLCMD_UNSAFE), every other C0 control but TAB (NUL: sqlcmd and editors take the file
+ * for binary or end the line there; Ctrl-Z ends a text-mode read on Windows), U+0085, U+2028 and
+ * U+2029 (line ends to SSMS's editor, as commentText treats them), and a UTF-16 surrogate without
+ * its pair (nvarchar holds one, e.g. a value cut between the two halves of an emoji; the script is
+ * written as UTF-8, which has no form for it, so it became U+FFFD in the file and went in changed).
+ */
+const PIECEWISE = /[\u0000-\u0008\u000a-\u001f\u0085\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
  * A string as a T-SQL literal for a script (`N'…'`, or `'…'` with `unicode` false), quotes doubled,
- * written on one line and without `$(` (SQLCMD_UNSAFE): CR and LF as NCHAR(13) / NCHAR(10)
- * (CHAR for '…'), `$(` split between two literals, the pieces joined by `+` after a CAST to (max)
- * so that nothing is cut at 4000 / 8000 characters. A line break was written as it is: inside a
- * literal T-SQL drops one that follows a backslash (line continuation), and a line of the value
- * could be a command of sqlcmd's.
+ * written on one line and without `$(` (SQLCMD_UNSAFE): CR, LF and the other PIECEWISE characters
+ * as NCHAR(n) (CHAR(n) for '…'; an unpaired surrogate as CONVERT(nvarchar(1), 0x…), its UTF-16LE
+ * bytes, whatever the collation), `$(` split between two literals, the pieces joined by `+` after a
+ * CAST to (max) so that nothing is cut at 4000 / 8000 characters. A line break was written as it
+ * is: inside a literal T-SQL drops one that follows a backslash (line continuation), and a line of
+ * the value could be a command of sqlcmd's.
  */
 export function scriptLiteral(value: string, unicode = true): string {
   const q = (t: string) => `${unicode ? 'N' : ''}'${t.replace(/'/g, "''")}'`;
-  if (!SQLCMD_UNSAFE.test(value)) return q(value);
+  if (!SQLCMD_UNSAFE.test(value) && !PIECEWISE.test(value)) return q(value);
   const parts: string[] = [];
   let buf = '';
   const flush = () => {
@@ -116,14 +127,46 @@ export function scriptLiteral(value: string, unicode = true): string {
   };
   for (let i = 0; i < value.length; i++) {
     const c = value[i]!;
-    if (c === '\r' || c === '\n') {
+    const code = c.charCodeAt(0);
+    const pairHigh = code >= 0xd800 && code <= 0xdbff && /[\udc00-\udfff]/.test(value[i + 1] ?? '');
+    if (pairHigh) {
+      buf += c + value[++i];
+    } else if (PIECEWISE.test(c)) {
       flush();
-      parts.push(`${unicode ? 'NCHAR' : 'CHAR'}(${c.charCodeAt(0)})`);
+      if (code >= 0xd800 && code <= 0xdfff) {
+        const le = ((code & 0xff) << 8) | (code >> 8);
+        // '…' values are ASCII (sql-types.ts variantTextParam refuses the rest): never met
+        if (!unicode) throw new RangeError('an unpaired surrogate has no varchar form');
+        parts.push(`CONVERT(nvarchar(1), 0x${le.toString(16).toUpperCase().padStart(4, '0')})`);
+      } else parts.push(`${unicode ? 'NCHAR' : 'CHAR'}(${code})`);
     } else if (c === '$' && value[i + 1] === '(') {
       buf += c;
       flush();
     } else buf += c;
   }
   flush();
-  return [`CAST(${parts[0]} AS ${unicode ? 'nvarchar' : 'varchar'}(max))`, ...parts.slice(1)].join(' + ');
+  return joinMax(parts, unicode ? 'nvarchar' : 'varchar');
+}
+
+/**
+ * Most terms one `a + b + …` chain of a script literal holds. SQL Server binds a chain of `+` as
+ * nested two-input additions, one level per term, and a DECLARE/SET of a few thousand terms fails
+ * with Msg 8631 "Server stack limit has been reached" (Paul White's repro: 3,410; it varies with
+ * memory): pubs' pr_info, 65,071 characters with 1,896 line-break characters, came to about 2,800.
+ */
+const CHAIN = 32;
+
+/**
+ * Pieces joined as one (max) string, in parenthesised groups of at most CHAIN terms (a tree of depth
+ * log₃₂ n): each group begins with a CAST to (max), so no group is cut at 4000 / 8000 characters.
+ */
+function joinMax(parts: string[], type: 'nvarchar' | 'varchar'): string {
+  const chain = (ts: string[]) => [`CAST(${ts[0]} AS ${type}(max))`, ...ts.slice(1)].join(' + ');
+  let level = parts;
+  while (level.length > CHAIN) {
+    const next: string[] = [];
+    for (let i = 0; i < level.length; i += CHAIN) next.push(`(${chain(level.slice(i, i + CHAIN))})`);
+    level = next;
+  }
+  return chain(level);
 }

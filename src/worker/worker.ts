@@ -11,7 +11,7 @@ import type { JobRecord } from '../staging/types.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { ScanOperation } from '../recover/source.js';
 import { describeSpec, filterOf, jobMetadataMapping, jobMetadataNote, layoutsOfJobMetadata, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
-import { compareTableStates, comparisonRowSource, diffAsRecoveredRows } from '../replay/compare.js';
+import { compareTableStates, comparisonNotes, comparisonRowSource, diffAsRecoveredRows } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
@@ -204,10 +204,14 @@ export class JobWorker {
         // a stop in a daylight-saving fold or gap of the service's zone, as the CLI warns of it
         ...localTimeWarnings([['stopAt', spec.stopAt, 'start'], ['afterStopAt', spec.afterStopAt, 'start']], "the rowback service's"),
         ...(r.reversed ? [`warning: ${r.reversed}`] : []),
+        // as the CLI-staged job (diff --stage) has them: pages with no checksum, a damaged
+        // differential left out, and INCOMPLETE for rows decoded with warnings
+        ...comparisonNotes(r).notes,
+        ...comparisonNotes(r).incomplete,
       ];
       const said = notes.map(restoreJobWording);
       this.store.appendAudit('system', 'job.notes', jobId, { notes: said });
-      // a comparison of two states is whole or refused: nothing in it says INCOMPLETE
+      // a comparison of two states is whole or refused, but for rows decoded with warnings (INCOMPLETE, as diff says)
       this.store.setJobCompleteness(jobId, said.filter((x) => x.startsWith('INCOMPLETE: ')));
       this.store.setJobState(jobId, 'succeeded');
       this.store.appendAudit('system', 'job.succeeded', jobId, { rows: this.store.requireJob(jobId).rowsStaged, missing: d.missing.length, changed: d.changed.length });

@@ -58,4 +58,21 @@ describeCorpus('point-in-time dump over a damaged differential', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^rowback: REPLAY_UNDECODABLE: table dbo\.steps is not named in \S+RestoreTimeClean\.bak \+ \S+RestoreTimeClean2_damaged\.bak \(the base of the restore\); known tables: \(none\); its catalog is damaged \([^)]*pages 1:48\), so dbo\.steps may be there, unnamed; the cause: the differential backup \S+: page\(s\) 1:48 failed their checks \(first: FORMAT_BAD_CHECKSUM: [^)]*\), and without it the log backups given do not reach the stop point \(.*log backups covering LSN 25000000013200001 up to 25000000017300001 are missing/);
   });
+  it('the full backup damaged too (its sys.syscolpars page 1:85, which the differential does not hold): the refusal names the file that page is read from and the differential left out (it named no file and no differential)', async () => {
+    const b = Buffer.from(readFileSync(d('RestoreTimeClean.bak')));
+    for (let i = 0; i < 40; i++) b[86 * 8192 + 4096 + i] = (i * 37 + 11) & 0xff;
+    const full = join(mkdtempSync(join(tmpdir(), 'rowback-full-damaged-')), 'RestoreTimeClean_damaged.bak');
+    writeFileSync(full, b);
+    const diff = damagedDiff();
+    const r = await cli('dump', '--bak', full, diff, '--trn', ...allLogs, '--stop-at', '2017-06-01 13:20', '--table', 'dbo.steps');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`rowback: SCHEMA_COLUMNS_UNREADABLE: dbo.steps in ${full} (the base of the restore): its columns could not be established: `);
+    expect(r.stderr).toContain(`1:85 (sys.syscolpars); those pages are read from ${full}; replayed without the differential backup ${diff} (page(s) 1:48), which failed its checks`);
+    // the differential whole: the full backup's page is still the one read (the differential does not hold it)
+    const whole = await cli('dump', '--bak', full, d('RestoreTimeClean2.bak'), '--trn', ...allLogs, '--stop-at', '2017-06-01 13:20', '--table', 'dbo.steps');
+    expect(whole.code).toBe(2);
+    expect(whole.stderr).toContain(`those pages are read from ${full} (file ${full}, table dbo.steps)`);
+  });
 });

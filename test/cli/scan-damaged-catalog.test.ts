@@ -87,9 +87,12 @@ describeCorpus('scan over a data file whose catalog is damaged', () => {
       const r = await run('scan', '--format', 'ndjson', '--mdf', mdf, '--ldf', ldf, '--report', report);
       expect(r.code).toBe(0);
       expect(rowsOf(r.stdout)).toEqual(expected);
-      expect(r.stderr).toMatch(damaged);
+      // every skipped item is in the report; stderr lists the first 20 (the cut file's IAM pass names
+      // its 26 missing pages first since bc372fd, so the chain break was past them: this failed on main)
+      const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; rows: number; skipped: Array<{ code: string; reason: string; location: { page?: string } }> };
+      expect(rep.skipped.map((x) => `${x.code}: ${x.reason} (page ${x.location.page})`).join('\n')).toMatch(damaged);
       expect(r.stderr).not.toMatch(/INCOMPLETE/);
-      expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ complete: true, rows: 16 });
+      expect(rep).toMatchObject({ complete: true, rows: 16 });
     }
   });
 

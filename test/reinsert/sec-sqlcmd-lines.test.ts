@@ -51,11 +51,16 @@ describe('generated scripts hold nothing sqlcmd or SSMS would act on', () => {
       const script = renderScript(plan);
       expect(lineProblems(script), JSON.stringify([schema, name, column])).toEqual([]);
       expect(script).toMatch(/NOT SCRIPTED: row 1/);
+      // the header does not count it as covered, and says it is left out before any batch
+      expect(script).toMatch(/^-- covers staged rows: \(none\)$/m);
+      expect(script).toMatch(/^-- WARNING: 1 row\(s\) planned but NOT SCRIPTED \(.*\): rows 1; rowback's own re-insert run inserts them through the driver/m);
       expect(script).not.toMatch(/INSERT INTO/);
       const undo = renderUndoScript(plan);
       expect(lineProblems(undo)).toEqual([]);
       expect(undo).not.toMatch(/DELETE (TOP|FROM)/);
       expect(undo).toMatch(/rowback undo: row 1 is not deleted by this script/);
+      expect(undo).toMatch(/^-- deletes staged rows: \(none\)$/m);
+      expect(undo).toMatch(/^-- WARNING: 1 row\(s\) NOT DELETED by this script \(.*\): rows 1; delete them by hand$/m);
       // the service's own run goes through the driver, one batch, no line-based client: unchanged
       expect(plan.batches[0].rows[0].insertSql).toMatch(/^INSERT INTO/);
     }

@@ -10,7 +10,7 @@ import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { TableDiff } from '../../replay/table-diff.js';
-import { compareTableStates, comparisonRowSource, parseKeyOption, type CompareResult } from '../../replay/compare.js';
+import { compareTableStates, comparisonNotes, comparisonRowSource, parseKeyOption, type CompareResult } from '../../replay/compare.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
@@ -194,9 +194,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     const summary = `${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows} row(s); ` +
       `${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged; ` +
       `${d.key ? `matched on ${keySource} (${d.key.join(', ')})` : d.keyNote}`;
-    const incomplete = r.warned.map((w) => (w.rows === 0
-      ? `INCOMPLETE: ${w.where}, the ${w.side} state, could not be read whole (first: ${w.warning}): the table's layout was read from the rest of it, so the comparison may be wrong`
-      : `INCOMPLETE: ${w.rows} row(s) of the ${w.side} state were decoded with warnings, so the comparison of them may be wrong (first: ${w.where}: ${w.warning})`));
+    const { notes: uncheckedNotes, incomplete } = comparisonNotes(r);
 
     let jobId: number | null = null;
     // an interrupted output is not staged: a job is the whole difference or nothing
@@ -207,7 +205,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
       const notes = [
         ...replayNote.split('\n').filter(Boolean).map((l) => l.replace(/^rowback diff \((earlier|later) state\): ?/, '$1 state: ')),
         summary,
-        ...r.unchecked.map((u) => `note (${u.side} state, ${u.where}): ${u.note}`),
+        ...uncheckedNotes,
         ...(r.reversed ? [`warning: ${r.reversed}`] : []),
         ...incomplete,
       ];
@@ -218,7 +216,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
       stderr.write(replayNote);
       stderr.write(`rowback diff: ${summary}${jobId !== null ? `; staged as restore job ${jobId} in ${opts.stage}` : ''}\n`);
       // as dump says it (a "missing" or "changed" row may come from such a page), per side
-      for (const u of r.unchecked) stderr.write(`rowback diff: note (${u.side} state, ${u.where}): ${u.note}\n`);
+      for (const n of uncheckedNotes) stderr.write(`rowback diff: ${n}\n`);
     }
     // Said even with --quiet: the later state is older, as asked (--accept-older-later)
     if (r.reversed) stderr.write(`rowback diff: warning: ${r.reversed}\n`);
