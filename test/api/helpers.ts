@@ -8,6 +8,8 @@ import { StagingStore } from '../../src/staging/store.js';
 import { createLogger } from '../../src/util/logger.js';
 import { fakeRecover, fakeSource, type FakeOptions } from '../worker/fake-source.js';
 import { LAYOUTS } from '../staging/fixtures.js';
+import { FakeTarget, targetTables } from '../reinsert/fake-target.js';
+import { afterEach, beforeEach } from 'vitest';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -61,4 +63,30 @@ export async function fakeFilesJob(t: TestApp, extra: Record<string, unknown> = 
   await t.app.worker.idle();
   t.store.saveJobTables(r.json().id, Object.values(LAYOUTS));
   return r.json().id as number;
+}
+
+/**
+ * For a describe block: a test app whose re-insert target is a fresh FakeTarget for each test
+ * (beforeEach/afterEach installed here; read `env.t` inside the tests), and `approvedTrailJob`, a
+ * fake files job whose dbo.LogTestTrailNull rows a reviewer approved, as the re-insert tests start.
+ */
+export function appWithFakeTarget(): { t: TestApp; target: FakeTarget; approvedTrailJob(): Promise<number> } {
+  const env = {
+    t: undefined as unknown as TestApp,
+    target: undefined as unknown as FakeTarget,
+    async approvedTrailJob(): Promise<number> {
+      const jobId = await fakeFilesJob(env.t, { from: '2024-03-01 09:00' });
+      await env.t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(env.t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', filter: { table: 'dbo.LogTestTrailNull' } } });
+      return jobId;
+    },
+  };
+  beforeEach(async () => {
+    env.t = await testApp({ connectTarget: () => env.target, maxAuthFailures: 1000 });
+    env.target = new FakeTarget(join(env.t.dir, 'target.db'), targetTables());
+  });
+  afterEach(async () => {
+    await env.t.close();
+    env.target?.dispose();
+  });
+  return env;
 }

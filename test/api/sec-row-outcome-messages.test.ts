@@ -1,8 +1,6 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { join } from 'node:path';
+import { expect, it } from 'vitest';
 import { describeCorpus } from '../support/corpus.js';
-import { FakeTarget, targetTables } from '../reinsert/fake-target.js';
-import { bearer, fakeFilesJob, testApp, type TestApp } from './helpers.js';
+import { appWithFakeTarget, bearer } from './helpers.js';
 
 /**
  * docs/security.md: viewers and reviewers see a failed job's or run's error code, not its message
@@ -11,20 +9,11 @@ import { bearer, fakeFilesJob, testApp, type TestApp } from './helpers.js';
  * GET /api/reinsert-runs/:id and `reinsert[].detail` of GET /api/jobs/:id/rows/:rowId.
  */
 describeCorpus('a failed batch\'s message in row outcomes is for operators only', () => {
-  let t: TestApp;
-  let target: FakeTarget | undefined;
-  beforeEach(async () => {
-    t = await testApp({ connectTarget: () => target!, maxAuthFailures: 1000 });
-    target = new FakeTarget(join(t.dir, 'target.db'), targetTables());
-  });
-  afterEach(async () => {
-    await t.close();
-    target?.dispose();
-  });
+  const env = appWithFakeTarget();
 
   it('viewers and reviewers get the code of a row\'s failed insert, operators the message', async () => {
-    const jobId = await fakeFilesJob(t, { from: '2024-03-01 09:00' });
-    await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', filter: { table: 'dbo.LogTestTrailNull' } } });
+    const { t } = env;
+    const jobId = await env.approvedTrailJob();
     const secretish = 'connect ETIMEDOUT 10.9.8.7:1433 (server prod-sql-07, file D:\\evidence\\crm.ldf)';
     t.app.reinsert.hooks = { beforeCommit: () => { throw new Error(secretish); } };
     const run = (await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, batchSize: 4, target: { connectionString: 'Server=x;Password=p4ss' } } })).json();

@@ -1,8 +1,6 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { join } from 'node:path';
+import { expect, it } from 'vitest';
 import { describeCorpus } from '../support/corpus.js';
-import { FakeTarget, targetTables } from '../reinsert/fake-target.js';
-import { bearer, fakeFilesJob, testApp, type TestApp } from './helpers.js';
+import { appWithFakeTarget, bearer } from './helpers.js';
 
 /**
  * A failed re-insert run resumes "with the same batches, same idempotency keys", but took any
@@ -11,20 +9,11 @@ import { bearer, fakeFilesJob, testApp, type TestApp } from './helpers.js';
  * while the run's record, and the undo made from it, still named the first database.
  */
 describeCorpus('resuming a re-insert run into another target', () => {
-  let t: TestApp;
-  let target: FakeTarget | undefined;
-  beforeEach(async () => {
-    t = await testApp({ connectTarget: () => target!, maxAuthFailures: 1000 });
-    target = new FakeTarget(join(t.dir, 'target.db'), targetTables());
-  });
-  afterEach(async () => {
-    await t.close();
-    target?.dispose();
-  });
+  const env = appWithFakeTarget();
 
   it('is refused (another server, database or ledger table); the same place with a new password resumes', async () => {
-    const jobId = await fakeFilesJob(t, { from: '2024-03-01 09:00' });
-    await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', filter: { table: 'dbo.LogTestTrailNull' } } });
+    const { t } = env;
+    const jobId = await env.approvedTrailJob();
     let n = 0;
     t.app.reinsert.hooks = { beforeCommit: () => { if (++n === 3) throw new Error('connection reset'); } };
     const first = { connectionString: 'Server=tcp:crm-sql,1433;User Id=rb;Password=p4ss', database: 'CRM' };
