@@ -12,14 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { validateJobSpec } from '../../src/worker/job-validate.js';
-import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
+import { CORPUS_DIR, describeCorpus, restoreTimeClean } from '../support/corpus.js';
 import { bearer, testApp, type TestApp } from './helpers.js';
 
 describeCorpus('restore job over a damaged differential (API)', () => {
-  const RTC = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
-  const FULL = RTC('RestoreTimeClean.bak');
-  const DIFF = RTC('RestoreTimeClean2.bak');
-  const LOGS = ['RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn', 'RestoreTimeClean2_3.trn'].map(RTC);
+  const { FULL, DIFF, LOGS } = restoreTimeClean();
   let t: TestApp | undefined;
   afterEach(async () => { await t?.close(); t = undefined; });
 

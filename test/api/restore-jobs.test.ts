@@ -6,14 +6,12 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { validateJobSpec } from '../../src/worker/job-validate.js';
-import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
+import { CORPUS_DIR, corpusPath, describeCorpus, restoreTimeClean } from '../support/corpus.js';
 import { bearer, testApp, type TestApp } from './helpers.js';
 
 describeCorpus('restore jobs (API, real backups)', () => {
+  const { FULL, DIFF, LOGS } = restoreTimeClean();
   const RTC = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
-  const FULL = RTC('RestoreTimeClean.bak');
-  const DIFF = RTC('RestoreTimeClean2.bak');
-  const LOGS = ['RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn', 'RestoreTimeClean2_3.trn'].map(RTC);
   let t: TestApp | undefined;
   afterEach(async () => { await t?.close(); t = undefined; });
   const realApp = () => testApp({ openSource: undefined, recover: undefined, validateJob: validateJobSpec, fileRoots: [CORPUS_DIR], maxAuthFailures: 1000 });

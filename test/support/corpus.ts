@@ -35,3 +35,16 @@ export function readCorpusJson<T = unknown>(...parts: string[]): T {
 export function listCorpus(...parts: string[]): string[] {
   return readdirSync(corpusPath(...parts));
 }
+
+/**
+ * The corpus's RestoreTimeClean backups (appveyor-lab): the full (12:59), the differential (13:14)
+ * and the six log backups of both stretches, as paths (call inside a describeCorpus block).
+ */
+export function restoreTimeClean(): { FULL: string; DIFF: string; LOGS: string[] } {
+  const at = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+  return {
+    FULL: at('RestoreTimeClean.bak'),
+    DIFF: at('RestoreTimeClean2.bak'),
+    LOGS: ['RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn', 'RestoreTimeClean2_3.trn'].map(at),
+  };
+}
