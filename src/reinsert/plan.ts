@@ -237,6 +237,10 @@ class ReinsertPlanner {
   /** Target tables by name: exact first, then another case when one table has it (names.ts). */
   private readonly names: NameIndex<TargetTable>;
   private readonly ops: Set<string>;
+  /** Each planned row's own (source) table, which its problems name. */
+  private readonly sourceOf = new Map<number, string>();
+  /** Rows recovered from deletes (operation delete or not given): the versions of a key compared in finish. */
+  private readonly fromDelete = new Set<number>();
 
   constructor(targets: Map<string, TargetTable>, private readonly fks: ForeignKey[], private readonly o: PlanOptions) {
     this.batchSize = Math.max(1, o.batchSize ?? 500);
@@ -263,6 +267,8 @@ class ReinsertPlanner {
     }
     try {
       const planned = planRow(r, t, o.database);
+      this.sourceOf.set(r.id, r.table);
+      if (r.operation === undefined || r.operation === 'delete') this.fromDelete.add(r.id);
       const list = this.byTable.get(qualified(t)) ?? [];
       list.push(planned);
       this.byTable.set(qualified(t), list);
@@ -273,6 +279,10 @@ class ReinsertPlanner {
   }
 
   finish(): ReinsertPlan {
+    for (const [table, list] of this.byTable) {
+      const kept = this.refuseSharedKeys(this.names.match(table).found!, list);
+      if (kept.length) this.byTable.set(table, kept); else this.byTable.delete(table);
+    }
     const { order, cycles } = orderTables([...this.byTable.keys()], this.fks);
     const batches: PlannedBatch[] = [];
     for (const table of order) {
@@ -286,6 +296,42 @@ class ReinsertPlanner {
       }
     }
     return { tableOrder: order, cycles, batches, problems: this.problems };
+  }
+
+  /**
+   * Rows recovered from deletes of one table holding the same key with different values (a row
+   * deleted, put back changed and deleted again: two versions) cannot both go back: in LSN order the
+   * older version went in and the newer one, the state just before the last delete, was then a
+   * "conflict" with it, while the dry run named no problem (newcomer). All of them are problems,
+   * naming each other, for the reviewer to reject all but the version meant. Text keys are compared
+   * as a case-insensitive collation compares them (letter case and trailing spaces ignored): flagged
+   * rather than left to conflict. Versions with the same values are one row (the conflict check
+   * answers the second); before-images and inserted rows put back on purpose (a side table's
+   * history of a key) are not compared.
+   */
+  private refuseSharedKeys(t: TargetTable, list: PlannedRow[]): PlannedRow[] {
+    if (t.keyColumns.length === 0) return list;
+    const groups = new Map<string, PlannedRow[]>();
+    for (const row of list) {
+      if (!this.fromDelete.has(row.rowId)) continue;
+      const params = t.keyColumns.map((k) => row.params.find((p) => p.column === k));
+      if (params.some((p) => !p || p.value === null)) continue;
+      const key = params.map((p) => p!.literal.toLowerCase().replace(/ +'$/, "'")).join('\u0000');
+      const g = groups.get(key);
+      if (g) g.push(row); else groups.set(key, [row]);
+    }
+    const refused = new Set<PlannedRow>();
+    const image = (row: PlannedRow) => row.params.map((p) => `${p.column}=${p.literal}`).join('\u0000');
+    for (const [, g] of groups) {
+      if (g.length < 2 || new Set(g.map(image)).size === 1) continue;
+      const keyText = t.keyColumns.map((k) => `${k} = ${g[0]!.params.find((p) => p.column === k)!.literal}`).join(', ');
+      for (const row of g) {
+        refused.add(row);
+        const others = g.filter((x) => x !== row).map((x) => `${x.rowId} (LSN ${x.lsn})`).join(', ');
+        this.problems.push({ rowId: row.rowId, lsn: row.lsn, table: this.sourceOf.get(row.rowId) ?? row.table, code: 'REINSERT_DUPLICATE_KEY', message: `row ${row.rowId} holds the same key (${keyText}) as approved row(s) ${others} of ${qualified(t)}: only one version can go back; reject the others (the latest delete holds the state just before it)` });
+      }
+    }
+    return refused.size ? list.filter((r) => !refused.has(r)) : list;
   }
 }
 
