@@ -29,6 +29,7 @@ export default fp(async function auth(app: FastifyInstance, o: AuthOptions) {
       await failLimiter.call(app, req, reply);
     } catch {
       // the limiter throws its 429 once the failures of this window are used up
+      pruneBlocked(blocked, Date.now());
       blocked.set(req.ip, Date.now() + windowMs);
       req.log.warn({ ip: req.ip }, 'too many failed authentications: client blocked for the window');
       await reply.code(429).send({ code: 'AUTH_RATE_LIMITED', message: 'too many failed authentications; try again later' });
@@ -46,6 +47,7 @@ export default fp(async function auth(app: FastifyInstance, o: AuthOptions) {
     const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
     const principal = m ? app.staging.verifyToken(m[1]) : undefined;
     const until = blocked.get(req.ip);
+    if (until !== undefined && until <= Date.now()) blocked.delete(req.ip);
     if (!principal && until && until > Date.now()) {
       return reply.code(429).send({ code: 'AUTH_RATE_LIMITED', message: 'too many failed authentications; try again later' });
     }
@@ -64,3 +66,12 @@ export default fp(async function auth(app: FastifyInstance, o: AuthOptions) {
     }
   });
 }, { name: 'rowback-auth', dependencies: ['rowback-staging', '@fastify/rate-limit'] });
+
+/**
+ * Drops the clients whose block ended (`until` in ms since the epoch, at or before `now`) from the
+ * map of blocked clients, so it holds only clients blocked now: an entry was kept for every client
+ * ever blocked (each new IP's ten failed authentications grew it for good; security breaker).
+ */
+export function pruneBlocked(blocked: Map<string, number>, now: number): void {
+  for (const [ip, until] of blocked) if (until <= now) blocked.delete(ip);
+}
