@@ -256,7 +256,7 @@ const TIME_RE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?)?$/;
 function readFilter() {
   const f = {};
   const problems = [];
-  for (const k of ['table', 'login', 'sid', 'dbUser', 'status', 'from', 'to', 'q']) {
+  for (const k of ['table', 'login', 'sid', 'dbUser', 'operation', 'status', 'from', 'to', 'q']) {
     const input = $(`f-${k}`);
     const v = input.value.trim();
     input.removeAttribute('aria-invalid');

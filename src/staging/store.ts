@@ -452,6 +452,10 @@ export class StagingStore {
       const st = Array.isArray(f.status) ? f.status : [f.status];
       if (st.length) { where.push(`r.status IN (${st.map(() => '?').join(',')})`); args.push(...st); }
     }
+    if (f.operation) {
+      const ops = Array.isArray(f.operation) ? f.operation : [f.operation];
+      if (ops.length) { where.push(`r.operation IN (${ops.map(() => '?').join(',')})`); args.push(...ops); }
+    }
     if (f.from) { where.push('r.begin_time >= ?'); args.push(f.from); }
     if (f.to) { where.push('r.begin_time <= ?'); args.push(f.to); }
     // who, offline (login null): by SID in either stored form, or by database user. No index: a
@@ -779,8 +783,10 @@ export function ftsQuery(q: string): string {
  */
 export function filterKey(jobId: number, f: RowFilter): string {
   const status = f.status === undefined ? [] : [...new Set(Array.isArray(f.status) ? f.status : [f.status])].sort();
+  const operation = f.operation === undefined ? [] : [...new Set(Array.isArray(f.operation) ? f.operation : [f.operation])].sort();
   const norm = [jobId, f.table || null, f.login || null, f.transactionId || null, status, f.from || null, f.to || null,
-    f.q && f.q.trim() ? ftsQuery(f.q) || null : null, sidOf(f)?.hex ?? null, f.dbUser && f.dbUser.trim() ? caseFold(f.dbUser.trim()) : null];
+    f.q && f.q.trim() ? ftsQuery(f.q) || null : null, sidOf(f)?.hex ?? null, f.dbUser && f.dbUser.trim() ? caseFold(f.dbUser.trim()) : null,
+    ...(operation.length ? [operation] : [])];
   return createHash('sha256').update(JSON.stringify(norm), 'utf8').digest('base64url').slice(0, 12);
 }
 
@@ -812,7 +818,8 @@ function caseFold(name: string): string {
  */
 export function filterNarrows(f: RowFilter): boolean {
   const status = f.status === undefined ? [] : Array.isArray(f.status) ? f.status : [f.status];
-  return Boolean(f.table || (f.login !== undefined && f.login !== '') || f.transactionId || status.length || f.from || f.to
+  const operation = f.operation === undefined ? [] : Array.isArray(f.operation) ? f.operation : [f.operation];
+  return Boolean(f.table || (f.login !== undefined && f.login !== '') || f.transactionId || status.length || operation.length || f.from || f.to
     || (f.q && f.q.trim() && ftsQuery(f.q)) || sidOf(f) || (f.dbUser && f.dbUser.trim()));
 }
 

@@ -11,6 +11,9 @@ export const JOB_KINDS: readonly JobKind[] = ['live', 'log-backup', 'files', 'ex
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted' | 'resumable' | 'cancelled';
 export type RowStatus = 'pending' | 'approved' | 'rejected' | 'reinserted' | 'conflict';
 export const ROW_STATUSES: readonly RowStatus[] = ['pending', 'approved', 'rejected', 'reinserted', 'conflict'];
+/** The operation a staged row was recovered from (a delete's image, an insert's, an update's before-image). */
+export type RowOperation = 'delete' | 'insert' | 'update';
+export const ROW_OPERATIONS: readonly RowOperation[] = ['delete', 'insert', 'update'];
 export type Role = 'operator' | 'reviewer' | 'viewer';
 export const ROLES: readonly Role[] = ['operator', 'reviewer', 'viewer'];
 
@@ -88,6 +91,8 @@ export interface RowFilter {
   table?: string;
   login?: string;
   status?: RowStatus | RowStatus[];
+  /** The operation(s) the rows were recovered from: a reviewer's "deleted rows only". */
+  operation?: RowOperation | RowOperation[];
   /** Begin time bounds, inclusive, `YYYY-MM-DDTHH:MM:SS[.fff]`. */
   from?: string;
   to?: string;

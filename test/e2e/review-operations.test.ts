@@ -97,6 +97,16 @@ describeBrowser('review page: operations, warnings, and the run of the dry run s
     await expect.poll(() => page.locator('#page-info').textContent()).toContain('5 matching rows');
   }, 60_000);
 
+  it('the Operation filter shows the deleted rows alone (a reviewer could not ask for them)', async () => {
+    await page.locator('#f-operation').selectOption('delete');
+    await page.locator('#apply-filters').click();
+    await expect.poll(() => page.locator('#page-info').textContent()).toContain('3 matching rows');
+    expect(await page.locator('#grid-body td.op').allTextContents()).toEqual(['delete', 'delete', 'delete']);
+    await page.locator('#f-operation').selectOption('');
+    await page.locator('#apply-filters').click();
+    await expect.poll(() => page.locator('#page-info').textContent()).toContain('5 matching rows');
+  }, 60_000);
+
   it('the real run inserts the rows of the dry run confirmed, not a row approved after it', async () => {
     const decide = (ids: number[]) => app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: { authorization: `Bearer ${reviewer}` }, payload: { decision: 'approve', reason: 'deleted by the cleanup', ids } });
     expect((await decide([1, 4])).statusCode).toBe(200);

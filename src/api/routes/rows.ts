@@ -23,8 +23,8 @@ import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normal
  * INPUT_UNKNOWN_TABLE naming the job's tables), as the CLI refuses it.
  */
 function toFilter(staging: StagingStore, jobId: number, q: Record<string, unknown>, at: 'querystring' | 'body.filter'): RowFilter {
-  const f = normaliseFilter(q as { status?: string | string[] });
-  const { table, login, status, from, to, transactionId, q: text, sid, dbUser } = f as RowFilter;
+  const f = normaliseFilter(q as { status?: string | string[]; operation?: string | string[] });
+  const { table, login, status, operation, from, to, transactionId, q: text, sid, dbUser } = f as RowFilter;
   if (sid !== undefined && sid.trim() !== '' && !sidFilterForms(sid)) {
     throw new InputError('INPUT_BAD_SID', `${at}.sid '${sid.slice(0, 100)}' is not a SID: give hex (0x0105000000…, any case, 0x optional) or the Windows form S-1-5-21-…`, { field: `${at}.sid` });
   }
@@ -43,7 +43,7 @@ function toFilter(staging: StagingStore, jobId: number, q: Record<string, unknow
   const lo = bound(from, 'start', `${at}.from`);
   const hi = bound(to, 'end', `${at}.to`);
   if (lo !== undefined && hi !== undefined && lo > hi) throw new InputError('INPUT_BAD_WINDOW', `${at}.from ${lo} is after ${at}.to ${hi}`, { field: `${at}.to` });
-  return { table: table === undefined ? undefined : jobTableName(staging, jobId, table, `${at}.table`), login, status, from: lo, to: hi, transactionId, q: text, sid, dbUser };
+  return { table: table === undefined ? undefined : jobTableName(staging, jobId, table, `${at}.table`), login, status, operation, from: lo, to: hi, transactionId, q: text, sid, dbUser };
 }
 
 function jobTableName(staging: StagingStore, jobId: number, text: string, field: string): string {

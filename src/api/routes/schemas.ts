@@ -1,6 +1,6 @@
 import { splitQualifiedName } from '../../util/tsql.js';
 import { z } from 'zod';
-import { ROW_STATUSES } from '../../staging/types.js';
+import { ROW_OPERATIONS, ROW_STATUSES } from '../../staging/types.js';
 import { ScanOperationList } from '../../worker/job-spec.js';
 
 export const JobIdParams = z.object({ id: z.coerce.number().int().positive() });
@@ -21,6 +21,10 @@ export const RowFilterSchema = z.object({
     z.string().regex(new RegExp(`^(${ROW_STATUSES.join('|')})(,(${ROW_STATUSES.join('|')}))*$`), `expected one or more of ${ROW_STATUSES.join(', ')}, comma-separated`),
     z.array(z.enum(ROW_STATUSES as [string, ...string[]])),
   ]).optional().describe('pending, approved, rejected, reinserted, conflict (comma-separated for several)'),
+  operation: z.union([
+    z.string().regex(new RegExp(`^(${ROW_OPERATIONS.join('|')})(,(${ROW_OPERATIONS.join('|')}))*$`), `expected one or more of ${ROW_OPERATIONS.join(', ')}, comma-separated`),
+    z.array(z.enum(ROW_OPERATIONS as [string, ...string[]])),
+  ]).optional().describe('the operation the rows were recovered from: delete, insert, update (an update\'s before-image); comma-separated for several'),
   from: time.optional().describe("begin time ≥ (the SQL Server's local time, no zone): YYYY-MM-DD[THH:MM[:SS[.fff]]], as `scan --from`"),
   to: time.optional().describe('begin time ≤ (a day, minute or second covers all of it), as `scan --to`'),
   transactionId: z.string().max(40).optional(),
@@ -99,9 +103,11 @@ export const ExportQuery = RowFilterSchema.extend({
 }).strict().superRefine(refuseEmptyFilterValues);
 
 /** `status=a&status=b` and `status=a,b` both mean a list. */
-export function normaliseFilter<T extends { status?: string | string[] }>(f: T): T {
-  if (typeof f.status === 'string' && f.status.includes(',')) return { ...f, status: f.status.split(',') };
-  return f;
+export function normaliseFilter<T extends { status?: string | string[]; operation?: string | string[] }>(f: T): T {
+  let out = f;
+  if (typeof out.status === 'string' && out.status.includes(',')) out = { ...out, status: out.status.split(',') };
+  if (typeof out.operation === 'string' && out.operation.includes(',')) out = { ...out, operation: out.operation.split(',') };
+  return out;
 }
 
 /**
