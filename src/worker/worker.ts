@@ -191,7 +191,10 @@ export class JobWorker {
       }
       const d = r.diff;
       const at = spec.stopAt ? `as of ${spec.stopAt}` : spec.stopBeforeLsn ? `just before LSN ${spec.stopBeforeLsn}` : 'as the backup holds it';
-      const rows = diffAsRecoveredRows(d, comparisonRowSource(r, spec.bak[0]!), `earlier state: ${[...spec.bak, ...(spec.trn ?? [])].join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: r.reversed !== undefined });
+      // the files the earlier state was read from: a replay's chain (a damaged differential left out
+      // is not named, nor log backups past the stop), else the backups given (read together)
+      const used = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps.map((st) => st.set.devices[0]) ?? [...spec.bak, ...(spec.trn ?? [])];
+      const rows = diffAsRecoveredRows(d, comparisonRowSource(r, spec.bak[0]!), `earlier state: ${used.join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: r.reversed !== undefined });
       for (const row of rows) row.warnings = row.warnings.map(restoreJobWording);
       this.store.saveJobTables(jobId, [r.layout]);
       // reversed (accepted on purpose): the missing rows are inserts, as the CLI-staged job says (stage-restore-job.ts)

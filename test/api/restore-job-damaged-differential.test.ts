@@ -37,5 +37,10 @@ describeCorpus('restore job over a damaged differential (API)', () => {
     const notes = t.store.audit({ jobId: job.id }).find((a) => a.action === 'job.notes')!.details.notes as string[];
     expect(notes.some((n) => /^earlier state: chain: full .*RestoreTimeClean\.bak → log /.test(n))).toBe(true);
     expect(notes.some((n) => n.includes(`the differential backup ${damaged}: page(s) 1:48 failed their checks`) && /left out; replayed from \S+RestoreTimeClean\.bak and the log backups after it instead/.test(n))).toBe(true);
+    // each row's note names the files its earlier state was read from: the chain replayed, not the
+    // differential left out (it listed every file given, the damaged differential among them)
+    const rows = (await t.app.inject({ url: `/api/jobs/${job.id}/rows?limit=100`, headers: bearer(t.tokens.viewer) })).json().items as { warnings: string[] }[];
+    const earlier = rows.map((x) => x.warnings.find((w) => w.startsWith('earlier state: '))!);
+    expect(earlier.every((w) => w.startsWith(`earlier state: ${FULL}, ${LOGS[0]}`) && !w.includes(damaged))).toBe(true);
   });
 });
