@@ -67,6 +67,22 @@ export function pageFileOf(source: PageSource, page: PageId | string): string | 
 }
 
 /**
+ * `pageFileOf` for rows read in page order (a table walk): the file of the last page asked for is
+ * kept, so the rows of one page share one lookup and one string rather than one each.
+ */
+export function pageFileMemo(source: PageSource): (page: string) => string | undefined {
+  let lastPage: string | undefined;
+  let lastFile: string | undefined;
+  return (page) => {
+    if (page !== lastPage) {
+      lastPage = page;
+      lastFile = pageFileOf(source, page);
+    }
+    return lastFile;
+  };
+}
+
+/**
  * What to do when a page the metadata starts from (the boot page, the catalog's first page) cannot
  * be read: without it no table of this file can be found, so another copy is needed, or the layout.
  */

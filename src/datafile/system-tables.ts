@@ -31,7 +31,7 @@ import {
   type SysRow,
   type SysType,
 } from './system-row.js';
-import { leafChain, pageRecords } from './walk.js';
+import { pageRecords } from './walk.js';
 import { unitPages } from './unit-pages.js';
 import { readPagePointer } from './page.js';
 
@@ -111,26 +111,23 @@ export function readSystemTableRows(
   reader: PageReader,
   first: PageId,
   layout: TableLayout,
-  allocUnitId: string | undefined,
+  allocUnitId: string,
   skipped: SkippedItem[],
   firstIam: PageId = { fileId: 0, pageId: 0 },
 ): SysRow[] {
   const out: SysRow[] = [];
   const table = `sys.${layout.name}`;
-  const chainOnly = allocUnitId === undefined;
-  const pages = chainOnly
-    ? leafChain(reader, first, undefined, (at, reason) => skipped.push({ code: 'FORMAT_BROKEN_CHAIN', reason, location: { page: formatPageId(at), table } }))
-    : unitPages(reader, reader.source, { indexId: 1, firstPage: first, firstIam, allocUnitId }, new Set([allocUnitId]), {
-        chainBroken: (at, reason) =>
-          skipped.push({
-            code: 'FORMAT_BROKEN_CHAIN',
-            reason: `${reason}; reading the rest of ${table} from ${firstIam.pageId !== 0 ? `its IAM chain (${formatPageId(firstIam)})` : 'the pages of the file that name its allocation unit'}`,
-            location: { page: formatPageId(at), table },
-          }),
-        iamBroken: (reason) =>
-          firstIam.pageId !== 0 &&
-          skipped.push({ code: 'FORMAT_BROKEN_IAM', reason: `${reason}; scanning every page of the file for allocation unit ${allocUnitId} (${table})`, location: { page: formatPageId(firstIam), table } }),
-      });
+  const pages = unitPages(reader, reader.source, { indexId: 1, firstPage: first, firstIam, allocUnitId }, new Set([allocUnitId]), {
+    chainBroken: (at, reason) =>
+      skipped.push({
+        code: 'FORMAT_BROKEN_CHAIN',
+        reason: `${reason}; reading the rest of ${table} from ${firstIam.pageId !== 0 ? `its IAM chain (${formatPageId(firstIam)})` : 'the pages of the file that name its allocation unit'}`,
+        location: { page: formatPageId(at), table },
+      }),
+    iamBroken: (reason) =>
+      firstIam.pageId !== 0 &&
+      skipped.push({ code: 'FORMAT_BROKEN_IAM', reason: `${reason}; scanning every page of the file for allocation unit ${allocUnitId} (${table})`, location: { page: formatPageId(firstIam), table } }),
+  });
   for (const vp of pages) {
     for (const r of pageRecords(vp, (slot, offset, reason, code) =>
       skipped.push({ code, reason, location: { page: `${formatPageId(vp.header.pageId)}`, offset, table } }),

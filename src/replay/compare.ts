@@ -9,7 +9,7 @@ import { InputError, SchemaError, isRowbackError } from '../errors.js';
 import { openBackupPages } from '../backup/open.js';
 import type { BackupAdvice } from '../backup/page-source.js';
 import { readDataFileMetadata, type DataFileMetadata } from '../datafile/metadata.js';
-import { PageReader, pageFileOf, pageOriginOf, sourceFile, uncheckedPagesNote } from '../datafile/page-reader.js';
+import { PageReader, pageFileMemo, pageOriginOf, sourceFile, uncheckedPagesNote } from '../datafile/page-reader.js';
 import type { PageSource } from '../datafile/page-source.js';
 import { findTable, readTableRows } from '../datafile/table-rows.js';
 import { visibleColumns, type TableLayout } from '../reconstruct/metadata/table-layout.js';
@@ -140,9 +140,10 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
   const skipped: SkippedItem[] = [];
   const rows: TableState['rows'] = [];
   const warnings: Array<{ warnings: string[]; where: () => string }> = [];
+  const fileOf = pageFileMemo(source);
   for (const r of readTableRows(source, md, qualified, { reader, skipped })) {
     // the one file the row's page came from (a differential's or the full backup's), for its source
-    const from = pageFileOf(source, r.page);
+    const from = fileOf(r.page);
     rows.push({ values: pickOwn(r.values, columns) as Record<string, SqlValue>, ...(from !== undefined ? { from } : {}) });
     if (r.warnings.length) warnings.push({ warnings: r.warnings, where: () => `${from ?? where} page ${r.page} slot ${r.slot}` });
   }

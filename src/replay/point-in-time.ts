@@ -56,7 +56,7 @@ import { openBackupPages, choosePosition } from '../backup/open.js';
 import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout } from '../backup/mtf.js';
 import { readDataFileMetadata } from '../datafile/metadata.js';
-import { PageReader, pageFileOf, type PageReadStats } from '../datafile/page-reader.js';
+import { PageReader, pageFileMemo, pageFileOf, type PageReadStats } from '../datafile/page-reader.js';
 import { parsePageHeader } from '../datafile/page.js';
 import { RecordType, recordTypeOf } from '../datafile/record.js';
 import { findTable, readTableRows } from '../datafile/table-rows.js';
@@ -363,8 +363,9 @@ async function replayOnChain(
     }
     const columns = visibleColumns(layout).map((c) => c.name);
     const state = new RowState(columns);
+    const fileOf = pageFileMemo(pages);
     for (const r of readTableRows(pages, md, qualified, { reader, skipped: rowSkipped })) {
-      const file = pageFileOf(pages, r.page);
+      const file = fileOf(r.page);
       state.add({ values: pick(r.values, columns), origin: 'backup', ...(file !== undefined ? { file } : {}), warnings: r.warnings });
     }
     if (rowSkipped.length) {
