@@ -5,6 +5,7 @@ import type { StagingStore } from '../staging/store.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { PlannedBatch, ReinsertPlan } from './plan.js';
 import type { BatchOutcome, ReinsertTarget, TargetSession } from './target.js';
+import { OtherJobsReinserts, otherJobMessage, type ReinsertPlace } from './other-jobs.js';
 
 /**
  * Running a re-insert so that a crash at any point never inserts a row twice.
@@ -35,6 +36,12 @@ export interface ExecuteOptions {
   /** Batches at least this large (and without identity) use bulk insert when the target supports it. */
   bulkThreshold?: number;
   hooks?: ExecuteHooks;
+  /**
+   * Where the run puts rows (server host, database): each batch is first checked against the rows
+   * other jobs of the store re-inserted there since the run was planned (other-jobs.ts). Absent:
+   * not known, which matches any place.
+   */
+  place?: ReinsertPlace;
 }
 
 interface BatchRow { batch_no: number; batch_key: string; row_ids: string; state: 'planned' | 'committed' | 'failed' }
@@ -90,6 +97,8 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
   const log = (o.logger ?? silentLogger).child({ runId, jobId });
   recordBatches(store, runId, plan);
   const recorded = new Map((store.db.prepare('SELECT batch_no, batch_key, row_ids, state FROM reinsert_batches WHERE run_id = ?').all(runId) as BatchRow[]).map((b) => [b.batch_no, b]));
+  const others = new OtherJobsReinserts(store, jobId);
+  const place: ReinsertPlace = o.place ?? { server: null, database: null };
   await target.ensureLedger();
   const session = await target.session();
   let failedBatches = 0;
@@ -132,6 +141,20 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
           message: `batch ${batch.batchNo} of run ${runId} not run: row${changed.length > 1 ? 's' : ''} ${changed.slice(0, 10).map((c) => `${c.id} (${c.status})`).join(', ')}${changed.length > 10 ? ` … (${changed.length} in all)` : ''} ${changed.length > 1 ? 'are' : 'is'} no longer approved since the run was planned; nothing of the batch was inserted`,
         };
         log.warn({ batchNo: batch.batchNo, rows: changed.length }, 'batch holds rows no longer approved');
+        recordFailure(store, runId, jobId, batch, error);
+        failedBatches++;
+        continue;
+      }
+      // Never twice across jobs: another job's run may have put one of these rows into the same
+      // table since this run was planned (two jobs' runs at once, or this one resumed later).
+      others.refresh();
+      const elsewhere = others.empty ? [] : batch.rows.flatMap((r) => { const x = others.find(r.rowId, r.table, place, { runId }); return x ? [{ id: r.rowId, x }] : []; });
+      if (elsewhere.length) {
+        const error = {
+          code: 'REINSERT_ALREADY_REINSERTED',
+          message: `batch ${batch.batchNo} of run ${runId} not run: ${otherJobMessage(elsewhere[0]!.id, elsewhere[0]!.x)}${elsewhere.length > 1 ? ` (and ${elsewhere.length - 1} more row(s) of the batch: ${elsewhere.slice(1, 11).map((e) => e.id).join(', ')}${elsewhere.length > 11 ? ' …' : ''})` : ''}; nothing of the batch was inserted (reject those rows, then start a new run for the rest)`,
+        };
+        log.warn({ batchNo: batch.batchNo, rows: elsewhere.length }, 'batch holds rows another job re-inserted');
         recordFailure(store, runId, jobId, batch, error);
         failedBatches++;
         continue;

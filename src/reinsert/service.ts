@@ -6,6 +6,7 @@ import { connectionHost } from '../util/connection.js';
 import { quoteQualified, splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { MssqlTarget } from './mssql-target.js';
+import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
 import { planReinsertCooperatively, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { fromLayout, type ForeignKey, type TargetTable } from './target-table.js';
@@ -17,6 +18,11 @@ export interface TargetSpec {
   ledgerTable?: string;
   /** The configured target's name when the request named one (kept with the run; no secret). */
   name?: string;
+}
+
+/** Where a run puts rows, as other-jobs.ts compares it: the server host and database (null: not known). */
+export function placeOf(t: TargetSpec | undefined, database?: string): ReinsertPlace {
+  return { server: t ? connectionHost(t.connectionString) ?? null : null, database: t?.database ?? database ?? null };
 }
 
 /** Where a run goes, for its audit entries: the configured target's name and the database (never the connection). */
@@ -80,7 +86,7 @@ export class ReinsertService {
   }
 
   /** Plans with the target's catalog when a target is given, else with the layouts the rows were decoded with; `opts.database` names the target database (three-part names) when no target is given (the undo of a run into another database). */
-  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts' }> {
+  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; otherJobs?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts' }> {
     this.store.requireJob(jobId);
     // an id given twice is the row once ([5, 5] was refused as '1 of the requested rows are not approved')
     const ids = opts.rowIds ?? (req.rowIds ? [...new Set(req.rowIds)] : undefined);
@@ -132,9 +138,25 @@ export class ReinsertService {
     }));
     const held = ambiguous.size ? rows.filter((r) => ambiguous.has(r.table)) : [];
     if (held.length) rows = rows.filter((r) => !ambiguous.has(r.table));
+    // Never twice across jobs (other-jobs.ts): a row another job of the store re-inserted into the
+    // same table and place, or holds in a batch not known to have run, is left out. Not for a
+    // resume (its batches are fixed; executeRun checks each batch) nor an undo.
+    const others = (opts.otherJobs ?? !opts.anyStatus) ? new OtherJobsReinserts(this.store, jobId).refresh() : undefined;
+    const elsewhere: { row: (typeof rows)[number]; other: OtherJobRow }[] = [];
+    if (others && !others.empty) {
+      const place = placeOf(req.target, opts.database);
+      rows = rows.filter((r) => {
+        const other = others.find(r.id, tableMap?.[r.table] ?? r.table, place);
+        if (other) elsewhere.push({ row: r, other });
+        return !other;
+      });
+    }
     const plan = await planReinsertCooperatively(rows.map((r) => ({ id: r.id, table: r.table, lsn: r.lsn, values: r.values, operation: r.operation })), tables, fks, {
       database: req.target?.database ?? opts.database, tableMap, batchSize: req.batchSize, operations: opts.anyStatus && !req.operations ? ['delete', 'insert', 'update'] : req.operations,
     });
+    for (const { row: r, other } of elsewhere) {
+      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_ALREADY_REINSERTED', message: otherJobMessage(r.id, other) });
+    }
     for (const r of held) {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `the source database has tables ${ambiguous.get(r.table)!.join(' and ')}, both ${r.table} as schema.name, and their rows are staged under that one name: which table row ${r.id} came from is not known; re-insert it by hand` });
     }
@@ -180,7 +202,13 @@ export class ReinsertService {
     if (!req.target) throw new ReinsertError('REINSERT_NO_TARGET', 'a real re-insert needs a target: send targetName (a target of serve\'s config; GET /api/info lists them) or target {connectionString, database}, or dryRun: true for the script only');
     this.refuseWhileRunning(jobId);
     const { plan, metadata } = await this.plan(jobId, req);
-    if (plan.batches.length === 0) throw new ReinsertError('REINSERT_NOTHING_TO_DO', `job ${jobId} has no approved rows that can be re-inserted`);
+    if (plan.batches.length === 0) {
+      // why, when rows were held back: "no approved rows" read as if nobody had approved any
+      const byCode = new Map<string, number>();
+      for (const p of plan.problems) byCode.set(p.code, (byCode.get(p.code) ?? 0) + 1);
+      const why = plan.problems.length ? `: ${[...byCode].map(([c, n]) => `${n} held back (${c})`).join(', ')}; the first: ${plan.problems[0]!.message}` : '';
+      throw new ReinsertError('REINSERT_NOTHING_TO_DO', `job ${jobId} has no approved rows that can be re-inserted${why}`);
+    }
     // Checked again after the (asynchronous) planning and, with no await between, the run is
     // recorded as running: two requests planning at once cannot both pass.
     this.refuseWhileRunning(jobId);
@@ -253,7 +281,7 @@ export class ReinsertService {
 
   private launch(runId: number, jobId: number, plan: ReinsertPlan, spec: TargetSpec): void {
     const target = this.connect(spec);
-    const p = executeRun(this.store, runId, jobId, plan, target, { logger: this.log, hooks: this.hooks, bulkThreshold: this.bulkThreshold })
+    const p = executeRun(this.store, runId, jobId, plan, target, { logger: this.log, hooks: this.hooks, bulkThreshold: this.bulkThreshold, place: placeOf(spec) })
       .then((s: RunSummary) => this.finish(runId, jobId, s.failedBatches ? 'failed' : 'succeeded', { ...s, problems: plan.problems.length }, null, plan))
       .catch((e: unknown) => {
         const err = e as { code?: string; message?: string };

@@ -208,7 +208,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const alreadyIn = format === 'sql' && !askedReinserted ? reinsertedIds.size : 0;
     if (format === 'sql') {
       const scripted = alreadyIn ? ids.filter((id) => !reinsertedIds.has(id)) : ids;
-      ({ plan, metadata } = await app.reinsert.plan(jobId, { operations: [...DEFAULT_REINSERT_OPERATIONS] as ('delete' | 'insert' | 'update')[] }, { rowIds: scripted, anyStatus: true }));
+      ({ plan, metadata } = await app.reinsert.plan(jobId, { operations: [...DEFAULT_REINSERT_OPERATIONS] as ('delete' | 'insert' | 'update')[] }, { rowIds: scripted, anyStatus: true, otherJobs: !askedReinserted }));
     } else {
       const plans: ReinsertPlan[] = [];
       metadata = 'staged-layouts';

@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import type { StagingStore } from '../staging/store.js';
+
+/**
+ * Never twice, across jobs: one deleted row can be staged by several jobs of one staging store (the
+ * `.ldf` scanned, then the log backups of the same hours; a log scan and a backup comparison of the
+ * same incident), each approved and re-inserted on its own. Within a job a row's status keeps it
+ * from going back twice; across jobs nothing did, and a key-less table got the row twice.
+ *
+ * Which staged rows are "the same deleted row" (format facts: an LSN names one log record of one
+ * database, `LOP_DELETE_ROWS` deletes one row per record):
+ * - two rows recovered from the log (a transaction id, a real LSN) are the same row when their LSNs
+ *   are equal; two different LSNs are two deletes, even of equal values (a row re-inserted and
+ *   deleted again must be able to go back again);
+ * - a row of a backup comparison (`diff`, `restore run --stage`: no transaction, its `lsn` a tag or
+ *   `state:<n>`) has no delete LSN: it is the same as any row with equal decoded values.
+ * And the same place: the target table each went to (a run's tableMap), its database and server
+ * (null, unknown, matches any): re-inserting into a side table first and then into production is
+ * two places, not twice.
+ *
+ * Earlier rows are those another job's real run inserted (`reinsert_outcomes.outcome = inserted`)
+ * and those another job's run has yet to insert or may have inserted unrecorded: every planned
+ * batch of a running run, and the first planned batch of a stopped one (failed, interrupted: its
+ * batches run in order, so only that one can have committed in the target before the run stopped;
+ * the target's ledger knows, and resuming that run records it).
+ */
+
+/** Where a run puts rows: the server host (connectionHost, lower-case) and database; null = not known. */
+export interface ReinsertPlace {
+  server: string | null;
+  database: string | null;
+}
+
+/** A row of another job matching a candidate: who put it (or may have put it) where. */
+export interface OtherJobRow {
+  jobId: number;
+  runId: number;
+  rowId: number;
+  /** `inserted`: the run's outcome says so; `pending`: in a batch of the run not known to have run. */
+  state: 'inserted' | 'pending';
+  runState: string;
+  /** Target `schema.name` the run put it in (its tableMap applied). */
+  table: string;
+  place: ReinsertPlace;
+}
+
+interface Entry extends OtherJobRow {
+  log: boolean;
+}
+
+interface RowFacts { tbl: string; lsn: string; transaction_id: string; vals: string }
+interface RunFacts { jobId: number; state: string; tableMap: Record<string, string> | null; place: ReinsertPlace }
+
+const lower = (s: string | null | undefined): string => (s ?? '').toLowerCase();
+
+/** Whether a staged row was recovered from a log record (its LSN names the delete), not from a comparison of states. */
+function fromLog(r: Pick<RowFacts, 'lsn' | 'transaction_id'>): boolean {
+  return r.transaction_id !== '' && !r.lsn.startsWith('state:');
+}
+
+function valsHash(vals: string): string {
+  return createHash('sha1').update(vals).digest('base64');
+}
+
+/**
+ * The rows other jobs of a store re-inserted or may have re-inserted, looked up per candidate row.
+ * `refresh()` reads what changed since the last call (new outcomes incrementally; pending batches
+ * again only when their set changed), so calling it before every batch of a run costs little.
+ * Sizes: memory holds one entry per row other jobs re-inserted (ids, a 20-byte hash, the LSN).
+ */
+export class OtherJobsReinserts {
+  private lastOutcome = 0;
+  private readonly inserted = { byLsn: new Map<string, Entry[]>(), byVals: new Map<string, Entry[]>() };
+  private pending = { byLsn: new Map<string, Entry[]>(), byVals: new Map<string, Entry[]>() };
+  private pendingKey = '';
+  private readonly runs = new Map<number, RunFacts>();
+  private readonly rowFacts;
+
+  constructor(private readonly store: StagingStore, private readonly jobId: number) {
+    this.rowFacts = store.db.prepare('SELECT tbl, lsn, transaction_id, vals FROM rows WHERE id = ?');
+  }
+
+  /** Whether any row of another job is known (nothing to look up otherwise). */
+  get empty(): boolean {
+    return this.inserted.byVals.size === 0 && this.pending.byVals.size === 0;
+  }
+
+  private run(runId: number): RunFacts {
+    let r = this.runs.get(runId);
+    if (!r) {
+      const row = this.store.db.prepare('SELECT job_id, state, target FROM reinsert_runs WHERE id = ?').get(runId) as { job_id: number; state: string; target: string };
+      const t = JSON.parse(row.target) as { server?: string | null; database?: string | null; tableMap?: Record<string, string> | null };
+      r = { jobId: row.job_id, state: row.state, tableMap: t.tableMap ?? null, place: { server: t.server ?? null, database: t.database ?? null } };
+      this.runs.set(runId, r);
+    }
+    return r;
+  }
+
+  private add(into: { byLsn: Map<string, Entry[]>; byVals: Map<string, Entry[]> }, runId: number, rowId: number, facts: RowFacts, state: Entry['state']): void {
+    const run = this.run(runId);
+    const table = run.tableMap?.[facts.tbl] ?? facts.tbl;
+    const e: Entry = { jobId: run.jobId, runId, rowId, state, runState: run.state, table, place: run.place, log: fromLog(facts) };
+    const push = (m: Map<string, Entry[]>, k: string) => { const l = m.get(k); if (l) l.push(e); else m.set(k, [e]); };
+    if (e.log) push(into.byLsn, `${lower(table)}\u0000${facts.lsn}`);
+    push(into.byVals, `${lower(table)}\u0000${valsHash(facts.vals)}`);
+  }
+
+  /** Reads other jobs' outcomes recorded since the last call and their planned batches. */
+  refresh(): this {
+    const db = this.store.db;
+    const fresh = db.prepare(
+      `SELECT o.rowid AS k, o.run_id, o.row_id, r.tbl, r.lsn, r.transaction_id, r.vals
+         FROM reinsert_outcomes AS o JOIN reinsert_runs AS run ON run.id = o.run_id JOIN rows AS r ON r.id = o.row_id
+        WHERE o.rowid > ? AND o.outcome = 'inserted' AND run.dry_run = 0 AND run.job_id <> ? ORDER BY o.rowid`,
+    ).all(this.lastOutcome, this.jobId) as (RowFacts & { k: number; run_id: number; row_id: number })[];
+    for (const f of fresh) {
+      this.add(this.inserted, f.run_id, f.row_id, f, 'inserted');
+      this.lastOutcome = f.k;
+    }
+    // Runs of other jobs that may still hold planned batches (a few), then their planned batches
+    // by the primary key's run_id prefix: no scan of every batch ever recorded, once per batch run.
+    const open = db.prepare(
+      "SELECT id, state FROM reinsert_runs WHERE dry_run = 0 AND job_id <> ? AND state IN ('running','failed','interrupted') ORDER BY id",
+    ).all(this.jobId) as { id: number; state: string }[];
+    // A running run will still run all its planned batches. A stopped one (failed, interrupted) ran
+    // its batches in order, so only its first planned batch can have committed in the target
+    // unrecorded (a crash or lost connection after COMMIT); the later ones never started.
+    const batchesOf = db.prepare("SELECT batch_no, row_ids FROM reinsert_batches WHERE run_id = ? AND state = 'planned' ORDER BY batch_no");
+    const firstOf = db.prepare("SELECT batch_no, row_ids FROM reinsert_batches WHERE run_id = ? AND state = 'planned' ORDER BY batch_no LIMIT 1");
+    const planned = open.flatMap((r) => ((r.state === 'running' ? batchesOf : firstOf).all(r.id) as { batch_no: number; row_ids: string }[]).map((b) => ({ run_id: r.id, state: r.state, ...b })));
+    const key = planned.map((b) => `${b.run_id}.${b.batch_no}.${b.state}`).join(',');
+    if (key !== this.pendingKey) {
+      this.pendingKey = key;
+      this.pending = { byLsn: new Map(), byVals: new Map() };
+      for (const b of planned) {
+        const run = this.run(b.run_id);
+        run.state = b.state;
+        for (const id of JSON.parse(b.row_ids) as number[]) {
+          const f = this.rowFacts.get(id) as RowFacts | undefined;
+          if (f) this.add(this.pending, b.run_id, id, f, 'pending');
+        }
+      }
+    }
+    return this;
+  }
+
+  /**
+   * The other job's row that is the same deleted row as staged row `rowId`, re-inserted (or maybe
+   * re-inserted) into the same table and place as `table` at `place`; undefined when none.
+   * `runId`: the run asking, at batch time. Two runs of different jobs started at once over the
+   * same rows would each see the other's planned batches and both refuse them: the older run (the
+   * lower id) goes first and passes over the younger's planned batches, the younger refuses the
+   * older's, so exactly one of them puts the row back.
+   */
+  find(rowId: number, table: string, place: ReinsertPlace, o: { runId?: number } = {}): OtherJobRow | undefined {
+    if (this.empty) return undefined;
+    const f = this.rowFacts.get(rowId) as RowFacts | undefined;
+    if (!f) return undefined;
+    const log = fromLog(f);
+    const t = lower(table);
+    const hash = valsHash(f.vals);
+    const samePlace = (p: ReinsertPlace) => (p.server === null || place.server === null || lower(p.server) === lower(place.server))
+      && (p.database === null || place.database === null || lower(p.database) === lower(place.database));
+    const counts = (e: Entry) => samePlace(e.place) && !(e.state === 'pending' && o.runId !== undefined && e.runId > o.runId);
+    for (const m of [this.inserted, this.pending]) {
+      if (log) {
+        const hit = m.byLsn.get(`${t}\u0000${f.lsn}`)?.find(counts);
+        if (hit) return strip(hit);
+      }
+      const hit = m.byVals.get(`${t}\u0000${hash}`)?.find((e) => (!log || !e.log) && counts(e));
+      if (hit) return strip(hit);
+    }
+    return undefined;
+  }
+}
+
+function strip(e: Entry): OtherJobRow {
+  const { log: _log, ...rest } = e;
+  return rest;
+}
+
+/** One line: why a row is left out (REINSERT_ALREADY_REINSERTED), naming the other job, run, row and place. */
+export function otherJobMessage(rowId: number, o: OtherJobRow): string {
+  const where = `${o.table}${o.place.database ? ` in database ${o.place.database}` : ''}${o.place.server ? ` on ${o.place.server}` : ''}`;
+  return o.state === 'inserted'
+    ? `row ${rowId} is the deleted row that job ${o.jobId}'s row ${o.rowId} also holds, and re-insert run ${o.runId} of job ${o.jobId} already put it back into ${where}: never twice (a row deleted again since then is another delete, with its own LSN, and is not held back)`
+    : o.runState === 'running'
+      ? `row ${rowId} is the deleted row that job ${o.jobId}'s row ${o.rowId} also holds, which re-insert run ${o.runId} of job ${o.jobId}, running now, is putting back into ${where}: wait for run ${o.runId} to end, then plan this one again (never twice)`
+      : `row ${rowId} is the deleted row that job ${o.jobId}'s row ${o.rowId} also holds, planned into ${where} by re-insert run ${o.runId} of job ${o.jobId} (${o.runState}) in the batch it stopped at, which may have gone in: resume run ${o.runId} first (it asks its target's ledger whether that batch went in), then plan this one again (never twice)`;
+}

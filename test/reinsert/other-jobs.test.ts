@@ -1,0 +1,156 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { RecoveredRow } from '../../src/recover/recovered-row.js';
+import { ReinsertService } from '../../src/reinsert/service.js';
+import { StagingStore } from '../../src/staging/store.js';
+import { describeCorpus } from '../support/corpus.js';
+import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
+import { FakeTarget, targetTables } from './fake-target.js';
+
+/**
+ * Never twice across jobs: one deleted row staged by two jobs of one store (an .ldf scan and a scan
+ * of the log backups of the same hours; a log scan and a backup comparison) was re-inserted by each.
+ * dbo.LogTestTrailNull has no key, so nothing in the target stopped the second copy.
+ * Rows: the corpus examples (test/staging/fixtures.ts), 10 of dbo.LogTestTrailNull per 60.
+ */
+describeCorpus('re-insert: one deleted row staged by two jobs goes back once', () => {
+  let dir: string;
+  let store: StagingStore;
+  let target: FakeTarget;
+  const connections: FakeTarget[] = [];
+  const connect = () => {
+    const t = new FakeTarget(join(dir, 'target.db'), targetTables());
+    connections.push(t);
+    return t;
+  };
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-other-jobs-'));
+    store = new StagingStore(join(dir, 'staging.db'));
+    target = new FakeTarget(join(dir, 'target.db'), targetTables());
+  });
+  afterEach(() => {
+    store.close();
+    for (const t of connections.splice(0)) t.dispose();
+    target.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const stage = (rows: RecoveredRow[]) => {
+    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    store.stageBatch(job.id, rows);
+    store.saveJobTables(job.id, Object.values(LAYOUTS));
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    return job.id;
+  };
+  const spec = { connectionString: 'Server=fake;Password=never-stored' };
+  /** How many times each deleted row (its LSN, or its values for a comparison row) is in the target. */
+  const copies = (): number[] => {
+    const ids = (target.db.prepare('SELECT row_id FROM target_rows WHERE row_id IS NOT NULL').all() as { row_id: number }[]).map((r) => r.row_id);
+    const q = store.db.prepare('SELECT lsn, transaction_id, vals FROM rows WHERE id = ?');
+    const by = new Map<string, number>();
+    for (const id of ids) {
+      const r = q.get(id) as { lsn: string; transaction_id: string; vals: string };
+      const k = r.transaction_id ? r.lsn : r.vals;
+      by.set(k, (by.get(k) ?? 0) + 1);
+    }
+    return [...by.values()];
+  };
+  /** corpusRows as a backup comparison stages them: no transaction, `state:<n>` tags. */
+  const asComparison = (rows: RecoveredRow[]) => rows.map((r, i) => ({ ...r, transactionId: '', lsn: `state:${String(i + 1).padStart(8, '0')}`, beginTime: null, endTime: null, login: null, spid: null, transactionName: null }));
+
+  it('a row another job put back into the same table is left out of the plan, the dry run and the run (REINSERT_ALREADY_REINSERTED)', async () => {
+    const a = stage(corpusRows(60));
+    const b = stage(corpusRows(60));
+    const svc = new ReinsertService(store, { connect });
+    const runA = await svc.start(a, 'op', { dryRun: false, target: spec, batchSize: 4 });
+    await svc.wait(runA.id);
+    expect(svc.getRun(runA.id)!.state).toBe('succeeded');
+    expect(copies()).toEqual(Array(10).fill(1));
+
+    const dry = await svc.dryRun(b, 'op', { target: spec });
+    expect(dry.plan.batches).toHaveLength(0);
+    expect(dry.plan.problems).toHaveLength(10);
+    expect(new Set(dry.plan.problems.map((p) => p.code))).toEqual(new Set(['REINSERT_ALREADY_REINSERTED']));
+    expect(dry.plan.problems[0].message).toMatch(new RegExp(`job ${a}'s row \\d+ also holds, and re-insert run ${runA.id} of job ${a} already put it back into dbo\\.LogTestTrailNull on fake`));
+    expect(dry.script).toMatch(/REINSERT_ALREADY_REINSERTED/);
+    await expect(svc.start(b, 'op', { dryRun: false, target: spec })).rejects.toMatchObject({ code: 'REINSERT_NOTHING_TO_DO' });
+    expect(copies()).toEqual(Array(10).fill(1));
+  });
+
+  it('another delete of equal values (another LSN) and another place are not held back', async () => {
+    const a = stage(corpusRows(60));
+    const again = stage(corpusRows(60, 6000)); // the same values, deleted again later: other LSNs
+    const svc = new ReinsertService(store, { connect });
+    const runA = await svc.start(a, 'op', { dryRun: false, target: { ...spec, database: 'crm' } });
+    await svc.wait(runA.id);
+    expect((await svc.dryRun(again, 'op', { target: { ...spec, database: 'crm' } })).plan.problems).toEqual([]);
+    // the same rows into a side database: another place; the same database in another case: the same
+    const b = stage(corpusRows(60));
+    expect((await svc.dryRun(b, 'op', { target: { ...spec, database: 'crm_side' } })).plan.batches.flatMap((x) => x.rows)).toHaveLength(10);
+    expect((await svc.dryRun(b, 'op', { target: { ...spec, database: 'CRM' } })).plan.batches).toHaveLength(0);
+    // a server named differently is another place; a dry run with no target may go anywhere
+    expect((await svc.dryRun(b, 'op', { target: { connectionString: 'Server=other;Password=x', database: 'crm' } })).plan.batches.flatMap((x) => x.rows)).toHaveLength(10);
+    expect((await svc.dryRun(b, 'op', {})).plan.problems.map((p) => p.code)).toEqual(Array(10).fill('REINSERT_ALREADY_REINSERTED'));
+  });
+
+  it('a backup comparison row with the values of a row another job put back is held back; other values are not', async () => {
+    const a = stage(corpusRows(60));
+    const svc = new ReinsertService(store, { connect });
+    const runA = await svc.start(a, 'op', { dryRun: false, target: spec });
+    await svc.wait(runA.id);
+    // the ten LogTestTrailNull examples share one value set: every comparison row of it is that row
+    const cmp = stage(asComparison(corpusRows(60)));
+    const dry = await svc.dryRun(cmp, 'op', { target: spec });
+    expect(dry.plan.problems.map((p) => p.code)).toEqual(Array(10).fill('REINSERT_ALREADY_REINSERTED'));
+    const changed = stage(asComparison(corpusRows(60)).map((r) => (r.table === 'dbo.LogTestTrailNull' ? { ...r, values: { ...r.values, ColA: `${String(r.values.ColA)}-changed` } } : r)));
+    expect((await svc.dryRun(changed, 'op', { target: spec })).plan.problems).toEqual([]);
+  });
+
+  it('two jobs\' runs started at once over the same rows: each row goes in once (the older run goes first)', async () => {
+    const a = stage(corpusRows(60));
+    const b = stage(corpusRows(60));
+    const svc = new ReinsertService(store, { connect });
+    const [ra, rb] = await Promise.all([
+      svc.start(a, 'op', { dryRun: false, target: spec, batchSize: 3 }),
+      svc.start(b, 'op2', { dryRun: false, target: spec, batchSize: 3 }),
+    ]);
+    await svc.idle();
+    expect(copies()).toEqual(Array(10).fill(1));
+    expect(svc.getRun(ra.id)!.state).toBe('succeeded');
+    expect(svc.getRun(rb.id)!.state).toBe('failed');
+    const errs = svc.outcomes(rb.id).filter((o) => o.outcome === 'error');
+    expect(errs).toHaveLength(10);
+    expect(JSON.stringify(errs[0].detail)).toMatch(/REINSERT_ALREADY_REINSERTED/);
+  });
+
+  it('a run stopped after its batch went in but before staging recorded it: the other job waits for its resume, and nothing goes in twice', async () => {
+    const a = stage(corpusRows(60));
+    let n = 0;
+    const svc = new ReinsertService(store, { connect, hooks: { afterTargetCommit: () => { if (++n === 2) throw new Error('staging file went away'); } } });
+    const runA = await svc.start(a, 'op', { dryRun: false, target: spec, batchSize: 3 });
+    await svc.wait(runA.id);
+    svc.hooks = undefined;
+    expect(svc.getRun(runA.id)!.state).toBe('failed');
+    expect(target.counts().rows).toBe(6); // batches 1 and 2 are in the target; staging knows of batch 1
+
+    const b = stage(corpusRows(60));
+    const dry = await svc.dryRun(b, 'op', { target: spec });
+    // batch 1's rows went in; batch 2's may have (the run stopped there); batches 3 and 4 never ran
+    expect(dry.plan.problems.map((p) => p.code)).toEqual(Array(6).fill('REINSERT_ALREADY_REINSERTED'));
+    expect(dry.plan.problems.map((p) => p.message).join('\n')).toMatch(new RegExp(`in the batch it stopped at, which may have gone in: resume run ${runA.id} first`));
+    const runB = await svc.start(b, 'op', { dryRun: false, target: spec, batchSize: 3 });
+    await svc.wait(runB.id);
+    expect(svc.getRun(runB.id)!.state).toBe('succeeded');
+    expect(target.counts().rows).toBe(10);
+
+    // run A resumed: batch 2 recorded from the target's ledger, batches 3 and 4 refused (job B put them back)
+    await svc.resume(runA.id, 'op', spec);
+    await svc.wait(runA.id);
+    expect(copies()).toEqual(Array(10).fill(1));
+    const errs = svc.outcomes(runA.id).filter((o) => o.outcome === 'error');
+    expect(errs).toHaveLength(4);
+    expect(JSON.stringify(errs[0].detail)).toMatch(new RegExp(`REINSERT_ALREADY_REINSERTED.*re-insert run ${runB.id} of job ${b} already put it back`));
+  });
+});
