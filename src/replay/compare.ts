@@ -9,6 +9,7 @@ import { InputError, SchemaError, isRowbackError } from '../errors.js';
 import { openBackupPages } from '../backup/open.js';
 import type { BackupAdvice } from '../backup/page-source.js';
 import { readDataFileMetadata, type DataFileMetadata } from '../datafile/metadata.js';
+import { readPageLsn } from '../datafile/page.js';
 import { PageReader, pageFileMemo, pageOriginOf, sourceFile, uncheckedPagesNote } from '../datafile/page-reader.js';
 import type { PageSource } from '../datafile/page-source.js';
 import { findTable, readTableRows } from '../datafile/table-rows.js';
@@ -279,11 +280,12 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   let afterPoint: StatePoint;
   let before: TableState;
   let layout: TableLayout;
+  let unseen: Map<string, UnseenRecord> | undefined;
   if (o.target) {
     const r = await replayTableAt({ bak: o.bak, trn, table: o.table, target: o.target, signal: o.signal });
     replays.push({ side: 'earlier', result: r });
     beforePoint = replayPoint(r, '--bak/--trn replayed');
-    before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn, ...(x.file !== undefined ? { from: x.file } : {}) })) };
+    before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn, ...(x.file !== undefined ? { from: x.file } : {}), ...(x.origin !== 'backup' && x.origin.page ? { page: x.origin.page } : {}) })) };
     layout = r.layout; // the layout the replay decoded with: no second read of the base backup
     replayWarned('earlier', r);
     noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
@@ -314,7 +316,12 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     for (const n of r.notes) noteUnchecked('later', 'the log replayed', n);
   } else {
     const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, o.afterPosition, assertBackupSet, { ...sideAdvice('--after-bak', afterBak), position: '--after-position' });
-    const read = withPages(src, (s) => readState(s, o.table, (afterMdf.length ? afterMdf : afterBak).join(' + '), 'later'));
+    const read = withPages(src, (s) => {
+      const state = readState(s, o.table, (afterMdf.length ? afterMdf : afterBak).join(' + '), 'later');
+      // rows the replay wrote after the data file's checkpoint: has the file seen their records?
+      return { ...state, unseen: afterMdf.length ? unseenByDataFile(s, before.rows, BigInt(lsnToDecimal(parseLsn(state.checkpointLsn)))) : undefined };
+    });
+    unseen = read.unseen;
     after = read.state;
     afterLayout = read.layout;
     afterPoint = afterMdf.length
@@ -325,14 +332,22 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   }
 
   o.signal?.throwIfAborted();
-  const reversed = laterStateOlder(beforePoint, afterPoint);
+  let reversed = laterStateOlder(beforePoint, afterPoint);
   if (reversed && !o.acceptOlderLater) {
     throw new InputError('INPUT_BAD_WINDOW', `${reversed.sentence}: diff prints what the later state lacks, so rows added between them would read as missing and re-inserting them would duplicate rows; swap them (to list the rows added between them on purpose, ${o.acceptName ?? '--accept-older-later'})`, { field: reversed.field });
   }
   refuseAlteredColumns(layout, afterLayout, before.table);
   const { key, keySource } = matchKey(layout, before, o.key, o.keyName);
+  const diff = diffTableStates(before, after, key, keySource);
+  if (!reversed && unseen?.size) {
+    const stale = staleLaterRows(diff, unseen, beforePoint, afterPoint);
+    if (stale && !o.acceptOlderLater) {
+      throw new InputError('INPUT_BAD_WINDOW', `${stale.sentence}: they would read as deleted (or changed back), and re-inserting them would duplicate rows that exist; give a data file copied after LSN ${stale.lastLsn}, or replay the earlier state to a point the data file has seen (--stop-before-lsn ${stale.firstLsn}); to list them as rows added between the two on purpose, ${o.acceptName ?? '--accept-older-later'}`, { field: 'afterMdf' });
+    }
+    if (stale) reversed = { sentence: stale.sentence, field: 'afterMdf' };
+  }
   return {
-    diff: diffTableStates(before, after, key, keySource), layout, beforeRows: before.rows.length, afterRows: after.rows.length, keySource, replays, warned, unchecked,
+    diff, layout, beforeRows: before.rows.length, afterRows: after.rows.length, keySource, replays, warned, unchecked,
     ...(reversed ? { reversed: `${reversed.sentence} (compared as asked): its rows "missing from the later state" were inserted between the two, not deleted; never re-insert them` } : {}),
   };
 }
@@ -427,6 +442,71 @@ function replayPoint(r: ReplayResult, what: string): StatePoint {
     }
   }
   return { lsn: stop ?? end, checkpoint, what };
+}
+
+/** A record of the earlier state's replay that a later data file has not seen: the page it wrote, and that page's LSN in the file (null: the file does not hold the page). */
+interface UnseenRecord {
+  page: string;
+  pageLsn: string | null;
+}
+
+/**
+ * The log records that wrote rows of the earlier state (a replay: `tag`, `page`) which a later data
+ * file has not seen, by LSN (`tag`). A record at or before the file's last checkpoint is in it (a
+ * checkpoint writes every page changed up to its LSN); a later one is in it when the page it wrote
+ * carries an LSN at or after it in the file (m_lsn, page header @40: the LSN of the page's last
+ * change; a page only moves forward). A page the file does not hold (cut short, or never written:
+ * LSN 0) has not seen it. Reads one page header per page, only for records after the checkpoint.
+ * Found by breaker 1 (session 15); shown on RestoreTimeClean's full backup laid out as a data file.
+ */
+function unseenByDataFile(source: PageSource, rows: TableState['rows'], checkpoint: bigint): Map<string, UnseenRecord> {
+  const out = new Map<string, UnseenRecord>();
+  const pageLsn = new Map<string, bigint | null>();
+  for (const r of rows) {
+    if (r.tag === undefined || r.page === undefined || out.has(r.tag)) continue;
+    const at = BigInt(lsnToDecimal(parseLsn(r.tag)));
+    if (at <= checkpoint) continue;
+    let seen = pageLsn.get(r.page);
+    if (seen === undefined) {
+      const m = /^([0-9a-f]{1,4}):([0-9a-f]{1,8})$/i.exec(r.page);
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = m ? source.readPage(parseInt(m[1]!, 16), parseInt(m[2]!, 16)) : undefined;
+      } catch {
+        bytes = undefined; // a page that cannot be read has not shown that it saw the record
+      }
+      seen = bytes && bytes.length >= 50 ? BigInt(lsnToDecimal(parseLsn(readPageLsn(bytes, 40)))) : null;
+      pageLsn.set(r.page, seen);
+    }
+    if (seen === null || seen < at) out.set(r.tag, { page: r.page, pageLsn: seen === null ? null : formatLsn(lsnFromDecimal(seen.toString())) });
+  }
+  return out;
+}
+
+/**
+ * Whether rows missing from (or changed in) a later data file were written by log records the file
+ * has not seen (`unseenByDataFile`): then the file is older than that part of the earlier state, and
+ * those rows were added after it, not deleted. The file's checkpoint may be after the earlier
+ * state's base backup's (laterStateOlder passes) while the replay runs past the file: RestoreTimeClean's
+ * full backup laid out as a data file, against its chain replayed to 13:20, read 42 rows as missing.
+ * Returns the sentence naming the rows, the first record, its page and that page's LSN in the file, and
+ * the first and last such LSN; null when every missing or changed row's record was seen.
+ */
+function staleLaterRows(diff: TableDiff, unseen: Map<string, UnseenRecord>, before: StatePoint, after: StatePoint): { sentence: string; firstLsn: string; lastLsn: string } | null {
+  const tags = [...diff.missing.map((m) => m.tag), ...diff.changed.map((c) => c.tag)].filter((t): t is string => t !== undefined && unseen.has(t));
+  if (!tags.length) return null;
+  const missing = diff.missing.filter((m) => m.tag !== undefined && unseen.has(m.tag)).length;
+  const changed = tags.length - missing;
+  const byLsn = [...new Set(tags)].sort((a, b) => (BigInt(lsnToDecimal(parseLsn(a))) < BigInt(lsnToDecimal(parseLsn(b))) ? -1 : 1));
+  const first = byLsn[0]!;
+  const u = unseen.get(first)!;
+  const hex = (x: bigint) => formatLsn(lsnFromDecimal(x.toString()));
+  const rows = [missing ? `${missing} row(s) missing from it` : '', changed ? `${changed} row(s) changed in it` : ''].filter(Boolean).join(' and ');
+  return {
+    sentence: `the later state (${after.what}${after.checkpoint !== null ? `: last checkpoint at LSN ${hex(after.checkpoint)}` : ''}) is older than part of the earlier state (${before.what}${before.lsn !== null ? `: as of LSN ${hex(before.lsn)}` : ''}): ${rows} were written by log records the data file has not seen (the first at LSN ${first}, on page ${u.page}, ${u.pageLsn === null ? 'which the data file does not hold' : `whose last change in the data file is at LSN ${u.pageLsn}`})`,
+    firstLsn: first,
+    lastLsn: byLsn[byLsn.length - 1]!,
+  };
 }
 
 /**

@@ -727,7 +727,9 @@ function decodeImage(r: LogRecord, image: Uint8Array | null | undefined, layout:
 
 function apply(o: ReplayOp, dir: 'redo' | 'undo', state: RowState, layout: TableLayout, columns: string[], table: string): void {
   const r = o.record;
-  const origin = { lsn: r['Current LSN'] };
+  // the page the record wrote (fn_dblog `Page ID`, ffff:pppppppp): a later data file's copy of that
+  // page tells whether the file has seen this record (compare.ts, staleLaterRows)
+  const origin = { lsn: r['Current LSN'], ...(r['Page ID'] ? { page: r['Page ID'] } : {}) };
   const add = (img: { values: Record<string, SqlValue>; warnings: string[] }) => state.add({ values: img.values, origin, warnings: img.warnings });
   const remove = (img: { values: Record<string, SqlValue> }, why: string) => {
     if (!state.remove(img.values)) refuse('REPLAY_ROW_NOT_FOUND', r, `${why}: ${table} holds no row ${JSON.stringify(img.values)} at this point, so the replay has diverged from the real table`);

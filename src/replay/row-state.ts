@@ -13,7 +13,7 @@ import type { SqlValue } from '../reconstruct/values.js';
 export interface ReplayRow {
   values: Record<string, SqlValue>;
   /** Where this row's current image came from: the base backup's pages, or the LSN of the log record that wrote it. */
-  origin: 'backup' | { lsn: string };
+  origin: 'backup' | { lsn: string; page?: string };
   /** For origin 'backup': the backup file the row's page was read from (a differential's, or the full backup's). */
   file?: string;
   warnings: string[];

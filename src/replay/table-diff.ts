@@ -57,9 +57,10 @@ export interface TableState {
   /**
    * `tag`: the LSN (fn_dblog form) of the log record that wrote the row's image, when one did;
    * `from`: the backup file whose page the row was read from (a differential's or the full
-   * backup's), when the state was read from backup pages.
+   * backup's), when the state was read from backup pages; `page`: the page that log record wrote
+   * (`Page ID`, `ffff:pppppppp`), when known.
    */
-  rows: Array<{ values: Record<string, SqlValue>; tag?: string; from?: string }>;
+  rows: Array<{ values: Record<string, SqlValue>; tag?: string; from?: string; page?: string }>;
 }
 
 export interface ChangedRow {
