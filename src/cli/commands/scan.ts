@@ -150,6 +150,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   const interrupt = { signal: interruption.signal };
   try {
     let metadataNote: string | undefined;
+    /** What was said of the --schema catalog's database (not checked, or read all the same): said with the notes, even with --quiet. */
+    let catalogNotes: string[] = [];
     /** The tables `--alloc-unit` mapped, by name → id (a mistyped id: checked once the log is read). */
     let mappedTables = new Map<string, string>();
     if (opts.schema || opts.ddl) {
@@ -159,8 +161,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       // anything is read (or, with no identity to compare, said even with --quiet)
       if (opts.schema && (opts.mdf || opts.bak || opts.ldf || opts.trn?.length)) {
         const ids = await readInputIdentities({ mdf: opts.mdf, bak: opts.bak, position: opts.position === undefined ? undefined : Number(opts.position), ldf: opts.ldf, trn: opts.trn });
-        const notes = checkCatalogDatabase({ name: `--schema ${opts.schema}`, file: opts.schema, identity: override.identity ?? null }, ids, { anyDatabase: opts.catalogAnyDatabase, overrideName: '--catalog-any-database' });
-        for (const n of notes) process.stderr.write(`rowback scan: note: ${n}\n`);
+        catalogNotes = checkCatalogDatabase({ name: `--schema ${opts.schema}`, file: opts.schema, identity: override.identity ?? null }, ids, { anyDatabase: opts.catalogAnyDatabase, overrideName: '--catalog-any-database' });
       }
       const mapped = allocUnitLayouts(override.layouts, allocUnits, opts);
       mappedTables = mapped.ids;
@@ -316,6 +317,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       }
     }
     const told = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined, unknownTables !== '') : { removals: [] as string[], notes: [] as string[], unchecked: undefined };
+    // Said even with --quiet: a --schema catalog whose database was not checked or is another's
+    for (const n of catalogNotes) process.stderr.write(`rowback scan: note: ${n}\n`);
     if (!opts.quiet) {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
       if (metadataNote) process.stderr.write(`rowback scan: note: ${metadataNote}\n`);
