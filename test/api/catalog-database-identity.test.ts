@@ -29,7 +29,7 @@ describeCorpus('a files job\'s catalog JSON and the database of its files (real 
   const LDF = corpusPath('AngularJs_CRUD/App_Data', 'Database1_log.ldf');
   const post = (payload: Record<string, unknown>) => t!.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t!.tokens.operator), payload });
   const open = async () => (t = await testApp({ openSource: undefined, recover: undefined, validateJob: validateJobSpec, fileRoots: [CORPUS_DIR], maxAuthFailures: 1000 }));
-  const notesOf = (id: string) => t!.store.audit({ jobId: id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
+  const notesOf = (id: number) => t!.store.audit({ jobId: id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
 
   it('of another database: 400 INPUT_CATALOG_OTHER_DATABASE naming metadata.catalog, both GUIDs and the override', async () => {
     await open();

@@ -124,6 +124,19 @@ describeCorpus('scan --schema: a catalog JSON of another database', () => {
     expect(line).toContain(`both are of one backup family (family_guid ${TRN_FAMILY})`);
   });
 
+  it('rowback log --schema: checked alike (refused; the override names the records; an older catalog said unchecked)', async () => {
+    const other = file('log-other.json', employee({ database_name: 'Database', database_guid: OTHER_DB, family_guid: null }).map((r) => ({ ...r, table_name: 'Students' })));
+    const refused = await cli('log', A('Database1_log.ldf'), '--schema', other, '--operation', 'LOP_DELETE_ROWS', '--format', 'ndjson');
+    expect(expectOneLineError(refused, 'INPUT_CATALOG_OTHER_DATABASE')).toContain(`binding id ${LOG_DB}`);
+    const overridden = await cli('log', A('Database1_log.ldf'), '--schema', other, '--operation', 'LOP_DELETE_ROWS', '--format', 'ndjson', '--quiet', '--catalog-any-database');
+    expect(overridden.code, overridden.stderr).toBe(0);
+    expect(overridden.stderr).toContain('read with that catalog all the same (--catalog-any-database)');
+    const old = file('log-old.json', employee());
+    const unchecked = await cli('log', A('Database1_log.ldf'), '--schema', old, '--operation', 'LOP_DELETE_ROWS', '--format', 'ndjson', '--quiet');
+    expect(unchecked.code, unchecked.stderr).toBe(0);
+    expect(unchecked.stderr).toContain(`rowback log: note: --schema ${old} names no database`);
+  });
+
   it('--catalog-any-database without --schema is refused, not ignored', async () => {
     const r = await cli('scan', '--ldf', A('Database1_log.ldf'), '--catalog-any-database');
     expect(expectOneLineError(r, 'INPUT_BAD_OPTION')).toContain('--catalog-any-database');
