@@ -16,9 +16,10 @@
  * NULL (a user not allowed to see sys.database_recovery_status), and a restored copy's (new
  * database_guid, the original's family_guid).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
@@ -152,4 +153,19 @@ it('the loader keeps the identity (GUIDs upper-case), none for an older catalog,
   expect(() => layoutsFromCatalog([...mine, ...theirs])).toThrow(/catalog rows 0 and 4 name two databases \(database Database1 .* and database Database /);
   expect(() => layoutsFromCatalog([...mine, ...employee().map((r) => ({ ...r, table_name: 'Old' }))])).toThrow(/two databases .* no database/);
   expect(() => layoutsFromCatalog(employee({ database_name: 'X', database_guid: 'not-a-guid', family_guid: null }))).toThrow(/database_guid/);
+});
+
+it('sql/table-metadata.sql names the database on every row (read-only, GUIDs as text), and the export\'s CSV catalog section carries the columns too', () => {
+  const sql = (f: string) => readFileSync(join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), 'sql', f), 'utf8');
+  const metadata = sql('table-metadata.sql');
+  const block = metadata.slice(metadata.indexOf('-- rowback:catalog-begin'), metadata.indexOf('-- rowback:catalog-end'));
+  expect(block).toContain('DB_NAME() AS [database_name]');
+  expect(block).toContain('CONVERT(nvarchar(36), drs.[database_guid]) AS [database_guid]');
+  expect(block).toContain('CONVERT(nvarchar(36), drs.[family_guid]) AS [family_guid]');
+  expect(block).toContain('LEFT JOIN sys.database_recovery_status AS drs ON drs.[database_id] = DB_ID()');
+  expect(block).not.toMatch(/\b(INSERT|UPDATE|DELETE|MERGE|EXEC|ALTER|DROP|CREATE)\b/);
+  for (const f of ['table-metadata-json.sql', 'export-log-records.sql']) expect(sql(f)).toContain(block);
+  const exp = sql('export-log-records.sql');
+  expect(exp).toContain('"default_value","database_name","database_guid","family_guid"');
+  expect(exp).toContain("c.[family_guid]), N'\"', N'\"\"') + N'\"', N'') AS [line]");
 });
