@@ -167,6 +167,16 @@ export async function readInputIdentities(inputs: ScanInputFiles): Promise<Sourc
   return ids;
 }
 
+/**
+ * The file identities of a files source (its `fileIdentities()`: read once, and checked to be of one
+ * database, INPUT_MIXED_DATABASES), else those of `inputs` read here (a source without the method:
+ * a test's stand-in). Throws what readSourceIdentities and assertOneDatabase throw.
+ */
+export async function fileIdentitiesOf(source: object | undefined, inputs: ScanInputFiles): Promise<SourceFileIdentity[]> {
+  const own = source as { fileIdentities?: () => Promise<SourceFileIdentity[]> } | undefined;
+  return typeof own?.fileIdentities === 'function' ? own.fileIdentities() : readInputIdentities(inputs);
+}
+
 /** A catalog JSON given with files (`--schema FILE`, a job's `metadata.catalog`) and the database it names. */
 export interface GivenCatalog {
   /** How the catalog is named in messages: `--schema catalog.json`, `metadata.catalog`. */

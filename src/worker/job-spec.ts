@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ScanSourceOptions } from '../cli/commands/scan-sources.js';
 import { SCAN_OPERATIONS, scanOperationOf, type ScanFilter, type ScanOperation } from '../recover/source.js';
-import { checkCatalogDatabase, oneBackupAdvice, readInputIdentities } from '../recover/source-identity.js';
+import { checkCatalogDatabase, fileIdentitiesOf, oneBackupAdvice } from '../recover/source-identity.js';
 import { parseWindowTime } from '../recover/time-window.js';
 import type { JobKind } from '../staging/types.js';
 import { InputError, isRowbackError, type RowbackError } from '../errors.js';
@@ -156,12 +156,14 @@ export function jobMetadataNote(m: JobMetadata): string | undefined {
  * INPUT_CATALOG_OTHER_DATABASE with `location.field` `metadata.catalog` when its database_guid is
  * not a file's binding id (unless `metadata.catalogAnyDatabase`); returns the notes (a catalog
  * naming no database: not checked; the override used). Other jobs (live, export: the catalog is
- * compared with no file) and DDL metadata: none. Throws what reading the files' identity throws.
+ * compared with no file) and DDL metadata: none. `source`: the job's opened files source, whose
+ * `fileIdentities()` is used when it has one. Throws what reading the files' identity throws.
  */
-export async function jobCatalogDatabaseNotes(spec: JobSpec): Promise<string[]> {
+export async function jobCatalogDatabaseNotes(spec: JobSpec, source?: object): Promise<string[]> {
   if (spec.kind !== 'files' || spec.metadata?.catalog === undefined) return [];
   const { identity } = catalogFromJson(spec.metadata.catalog);
-  const ids = await readInputIdentities({ mdf: listOf(spec.mdf), bak: listOf(spec.bak), position: spec.position, ldf: spec.ldf, trn: spec.trn });
+  // the job's files source reads them once (and checks they are of one database); else read here
+  const ids = await fileIdentitiesOf(source, { mdf: listOf(spec.mdf), bak: listOf(spec.bak), position: spec.position, ldf: spec.ldf, trn: spec.trn });
   try {
     return checkCatalogDatabase({ name: 'metadata.catalog', identity }, ids, { anyDatabase: spec.metadata.catalogAnyDatabase, overrideName: '"metadata": { "catalogAnyDatabase": true }' });
   } catch (e) {

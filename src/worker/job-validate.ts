@@ -131,7 +131,7 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
         }
       }
       // a catalog of another database than the files': 400 naming metadata.catalog, as scan --schema refuses it
-      await jobCatalogDatabaseNotes(spec);
+      await jobCatalogDatabaseNotes(spec, source);
     } finally {
       await source.close();
     }

@@ -275,7 +275,7 @@ export class JobWorker {
       if ('source' in opened) { source = opened.source; notes = opened.notes; } else source = opened;
       // a catalog of another database than the files' is refused (the job fails, as scan --schema's
       // refusal); one naming no database is a note
-      const catalogNotes = await jobCatalogDatabaseNotes(spec);
+      const catalogNotes = await jobCatalogDatabaseNotes(spec, source);
       if (spec.metadata) {
         const mapped = jobMetadataMapping(spec.metadata, layoutsOfJobMetadata(spec.metadata), spec.tables);
         source = withMetadata(source, mapped.layouts, { allocUnitIds: mapped.ids });

@@ -10,7 +10,7 @@ import { catchInterrupts } from '../interrupt.js';
 import { InputError, isRowbackError, type RowbackError } from '../../errors.js';
 import { writeFileSync } from 'node:fs';
 import { readCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
-import { checkCatalogDatabase, readInputIdentities } from '../../recover/source-identity.js';
+import { checkCatalogDatabase, fileIdentitiesOf } from '../../recover/source-identity.js';
 import { assumedCollationNote, layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -160,7 +160,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       // a catalog of another database names this log's rows after its own tables: refused before
       // anything is read (or, with no identity to compare, said even with --quiet)
       if (opts.schema && (opts.mdf || opts.bak || opts.ldf || opts.trn?.length)) {
-        const ids = await readInputIdentities({ mdf: opts.mdf, bak: opts.bak, position: opts.position === undefined ? undefined : Number(opts.position), ldf: opts.ldf, trn: opts.trn });
+        const ids = await fileIdentitiesOf(opened.source, { mdf: opts.mdf, bak: opts.bak, position: opts.position === undefined ? undefined : Number(opts.position), ldf: opts.ldf, trn: opts.trn });
         catalogNotes = checkCatalogDatabase({ name: `--schema ${opts.schema}`, file: opts.schema, identity: override.identity ?? null }, ids, { anyDatabase: opts.catalogAnyDatabase, overrideName: '--catalog-any-database' });
       }
       const mapped = allocUnitLayouts(override.layouts, allocUnits, opts);
