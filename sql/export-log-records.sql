@@ -213,7 +213,13 @@ SELECT
     WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') IN ('float', 'real')
       THEN CONVERT(nvarchar(4000), CONVERT(varbinary(8), CONVERT(float, pc.[default_value])), 1)
     ELSE CONVERT(nvarchar(4000), pc.[default_value])
-  END AS [default_value]
+  END AS [default_value],
+  -- The database these rows are of, on every row: rowback refuses a catalog whose database_guid
+  -- is not the binding id of the log/backup/data files scanned with it (allocation unit ids repeat
+  -- between databases). NULL when sys.database_recovery_status hides this database's row.
+  DB_NAME() AS [database_name],
+  CONVERT(nvarchar(36), drs.[database_guid]) AS [database_guid],
+  CONVERT(nvarchar(36), drs.[family_guid]) AS [family_guid]
 FROM sys.objects AS o
 JOIN sys.schemas AS s ON s.[schema_id] = o.[schema_id]
 JOIN sys.partitions AS p ON p.[object_id] = o.[object_id] AND p.[index_id] IN (0, 1)
@@ -226,6 +232,8 @@ LEFT JOIN sys.types AS ut ON ut.[user_type_id] = c.[user_type_id]
 LEFT JOIN sys.allocation_units AS au_in ON au_in.[type] = 1 AND au_in.[container_id] = p.[hobt_id]
 LEFT JOIN sys.allocation_units AS au_lob ON au_lob.[type] = 2 AND au_lob.[container_id] = p.[partition_id]
 LEFT JOIN sys.allocation_units AS au_ovf ON au_ovf.[type] = 3 AND au_ovf.[container_id] = p.[hobt_id]
+-- One row: this database's. LEFT: without permission to see it the catalog is still returned.
+LEFT JOIN sys.database_recovery_status AS drs ON drs.[database_id] = DB_ID()
 WHERE o.[type] = 'U' AND o.[is_ms_shipped] = 0
 -- rowback:catalog-end
 ) AS c
@@ -293,7 +301,7 @@ BEGIN
   FROM #records AS r
   ORDER BY r.[Current LSN];
   SELECT N'#catalog' AS [line];
-  SELECT N'"schema_name","table_name","object_id","index_id","partition_id","partition_number","data_compression_desc","in_row_alloc_unit_id","lob_alloc_unit_id","row_overflow_alloc_unit_id","modify_date","partition_column_id","column_id","column_name","type_name","system_type_id","user_type_name","max_length","precision","scale","collation_name","is_nullable","is_identity","is_computed","is_persisted","is_rowguidcol","is_column_set","leaf_offset","leaf_null_bit","leaf_bit_position","is_dropped","is_sparse","is_uniqueifier","key_ordinal","default_value"' AS [line];
+  SELECT N'"schema_name","table_name","object_id","index_id","partition_id","partition_number","data_compression_desc","in_row_alloc_unit_id","lob_alloc_unit_id","row_overflow_alloc_unit_id","modify_date","partition_column_id","column_id","column_name","type_name","system_type_id","user_type_name","max_length","precision","scale","collation_name","is_nullable","is_identity","is_computed","is_persisted","is_rowguidcol","is_column_set","leaf_offset","leaf_null_bit","leaf_bit_position","is_dropped","is_sparse","is_uniqueifier","key_ordinal","default_value","database_name","database_guid","family_guid"' AS [line];
   SELECT ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[schema_name]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[table_name]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[object_id]), N'"', N'""') + N'"', N'')
@@ -328,7 +336,10 @@ BEGIN
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[is_sparse]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[is_uniqueifier]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[key_ordinal]), N'"', N'""') + N'"', N'')
-    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[default_value]), N'"', N'""') + N'"', N'') AS [line]
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[default_value]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[database_name]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[database_guid]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[family_guid]), N'"', N'""') + N'"', N'') AS [line]
   FROM #catalog AS c
   ORDER BY c.[schema_name], c.[table_name], c.[partition_number], c.[partition_column_id];
 END;

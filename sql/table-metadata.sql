@@ -14,6 +14,12 @@
 --  * default_value is the value stored for rows written before the column was added, as
 --    text: binary as 0x hex, date/time types in ISO 8601, money with 4 decimals, float/real as
 --    the 8 bytes of the float (0x… big-endian; the text form keeps only 6 significant digits).
+--  * database_name / database_guid / family_guid name the database the rows are of (the same on
+--    every row). database_guid is the binding id every file and backup of the database carries
+--    (RESTORE HEADERONLY BindingID); a RESTORE as a new database gives it a new one and keeps
+--    family_guid. sys.database_recovery_status shows this database's row to its owner and to
+--    holders of VIEW ANY DATABASE, ALTER ANY DATABASE or CREATE DATABASE; otherwise both are NULL
+--    and rowback says it could not check the catalog's database.
 --  * sql/export-log-records.sql embeds the block between the rowback:catalog markers
 --    verbatim (a unit test checks it); change both together.
 -- rowback:catalog-begin
@@ -66,7 +72,13 @@ SELECT
     WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') IN ('float', 'real')
       THEN CONVERT(nvarchar(4000), CONVERT(varbinary(8), CONVERT(float, pc.[default_value])), 1)
     ELSE CONVERT(nvarchar(4000), pc.[default_value])
-  END AS [default_value]
+  END AS [default_value],
+  -- The database these rows are of, on every row: rowback refuses a catalog whose database_guid
+  -- is not the binding id of the log/backup/data files scanned with it (allocation unit ids repeat
+  -- between databases). NULL when sys.database_recovery_status hides this database's row.
+  DB_NAME() AS [database_name],
+  CONVERT(nvarchar(36), drs.[database_guid]) AS [database_guid],
+  CONVERT(nvarchar(36), drs.[family_guid]) AS [family_guid]
 FROM sys.objects AS o
 JOIN sys.schemas AS s ON s.[schema_id] = o.[schema_id]
 JOIN sys.partitions AS p ON p.[object_id] = o.[object_id] AND p.[index_id] IN (0, 1)
@@ -79,6 +91,8 @@ LEFT JOIN sys.types AS ut ON ut.[user_type_id] = c.[user_type_id]
 LEFT JOIN sys.allocation_units AS au_in ON au_in.[type] = 1 AND au_in.[container_id] = p.[hobt_id]
 LEFT JOIN sys.allocation_units AS au_lob ON au_lob.[type] = 2 AND au_lob.[container_id] = p.[partition_id]
 LEFT JOIN sys.allocation_units AS au_ovf ON au_ovf.[type] = 3 AND au_ovf.[container_id] = p.[hobt_id]
+-- One row: this database's. LEFT: without permission to see it the catalog is still returned.
+LEFT JOIN sys.database_recovery_status AS drs ON drs.[database_id] = DB_ID()
 WHERE o.[type] = 'U' AND o.[is_ms_shipped] = 0
 -- rowback:catalog-end
 ORDER BY s.[name], o.[name], p.[partition_number], pc.[partition_column_id];

@@ -35,6 +35,12 @@ export interface SourceFileIdentity {
   /** Database name the file states (backups only; a data file of a user instance holds a path). */
   databaseName: string | null;
   /**
+   * HEADERONLY FamilyGUID (backups only; SCIN @156, src/backup/header.ts): the GUID of the database
+   * as first created, kept by RESTORE as a new database, which changes the binding id. Absent or null
+   * where unknown (data and log files).
+   */
+  familyGuid?: string | null;
+  /**
    * The backup set (RESTORE … WITH FILE = n) this identity is of, for a backup file holding several
    * (WITH NOINIT appends the backups of any database to one file); absent for a file of one set.
    */
@@ -55,7 +61,7 @@ export interface IdentityCheck {
 export async function readSourceIdentity(file: string, role: SourceFileRole): Promise<SourceFileIdentity> {
   if (role === 'bak' || role === 'trn') {
     const h = readBackupHeader(file);
-    return { file, role, bindingId: h.bindingId, databaseName: h.databaseName };
+    return { file, role, bindingId: h.bindingId, databaseName: h.databaseName, familyGuid: h.familyGuid };
   }
   const { MdfPageSource } = await import('../datafile/mdf-source.js');
   let bindingId: string | null = null;
@@ -96,7 +102,7 @@ export async function readSourceIdentities(file: string, role: SourceFileRole, p
     const set = sets > 1 ? { set: p } : {};
     try {
       const h = readBackupHeader(file, layout, p);
-      out.push({ file, role, bindingId: h.bindingId, databaseName: h.databaseName, ...set });
+      out.push({ file, role, bindingId: h.bindingId, databaseName: h.databaseName, familyGuid: h.familyGuid, ...set });
     } catch (e) {
       if (p === positions[0]) throw e;
       out.push({ file, role, bindingId: null, databaseName: null, ...set });
@@ -136,6 +142,106 @@ export function assertOneDatabase(ids: SourceFileIdentity[]): IdentityCheck {
     }
   }
   return { bindingId: first?.bindingId ?? null, unchecked };
+}
+
+/** The files of one scan whose identity is read: as `rowback scan --mdf/--bak/--position/--ldf/--trn` takes them. */
+export interface ScanInputFiles {
+  mdf?: string[];
+  bak?: string[];
+  /** Backup set of `bak` (RESTORE … WITH FILE = n). */
+  position?: number;
+  ldf?: string;
+  trn?: string[];
+}
+
+/**
+ * The identity of every file (and backup set) a files scan reads, in the order the files source
+ * checks them (data files, backups, log file, log backups). Throws what readSourceIdentities throws.
+ */
+export async function readInputIdentities(inputs: ScanInputFiles): Promise<SourceFileIdentity[]> {
+  const ids: SourceFileIdentity[] = [];
+  for (const f of inputs.mdf ?? []) ids.push(await readSourceIdentity(f, 'mdf'));
+  for (const f of inputs.bak ?? []) ids.push(...(await readSourceIdentities(f, 'bak', inputs.position)));
+  if (inputs.ldf) ids.push(await readSourceIdentity(inputs.ldf, 'ldf'));
+  for (const t of inputs.trn ?? []) ids.push(...(await readSourceIdentities(t, 'trn')));
+  return ids;
+}
+
+/**
+ * The file identities of a files source (its `fileIdentities()`: read once, and checked to be of one
+ * database, INPUT_MIXED_DATABASES), else those of `inputs` read here (a source without the method:
+ * a test's stand-in). Throws what readSourceIdentities and assertOneDatabase throw.
+ */
+export async function fileIdentitiesOf(source: object | undefined, inputs: ScanInputFiles): Promise<SourceFileIdentity[]> {
+  const own = source as { fileIdentities?: () => Promise<SourceFileIdentity[]> } | undefined;
+  return typeof own?.fileIdentities === 'function' ? own.fileIdentities() : readInputIdentities(inputs);
+}
+
+/** A catalog JSON given with files (`--schema FILE`, a job's `metadata.catalog`) and the database it names. */
+export interface GivenCatalog {
+  /** How the catalog is named in messages: `--schema catalog.json`, `metadata.catalog`. */
+  name: string;
+  /** Its file, for the error location (absent for a job's inline catalog). */
+  file?: string;
+  /** `CatalogIdentity` of the catalog (reconstruct/metadata/catalog-json.ts); null when it names none. */
+  identity: { databaseName: string | null; databaseGuid: string | null; familyGuid: string | null } | null;
+}
+
+export interface CatalogDatabaseOptions {
+  /** The override was given (`--catalog-any-database`, a job's `metadata.catalogAnyDatabase`): a mismatch is a note, not a refusal. */
+  anyDatabase?: boolean;
+  /** The override as the user gives it, named in the refusal: `--catalog-any-database`. */
+  overrideName: string;
+}
+
+/**
+ * Check that a catalog JSON is of the database of the files scanned with it: its database_guid
+ * (sys.database_recovery_status) against the binding id of each file whose binding id is known
+ * (page 0 of .mdf/.ldf, HEADERONLY BindingID of .bak/.trn: the same GUID, Microsoft's RESTORE
+ * HEADERONLY docs). Allocation unit ids repeat between databases, so another database's catalog
+ * names this log's rows after its own tables.
+ * - a mismatch: throws InputError `INPUT_CATALOG_OTHER_DATABASE` (exit 2), one line naming the
+ *   catalog, its database name and GUID, the file and its binding id, whether the two are of one
+ *   backup family (family_guid = the backup's FamilyGUID; a restore as a new database keeps it and
+ *   gets a new database_guid) and the override; with `anyDatabase`, returns that as a note instead;
+ * - a catalog naming no database_guid (older catalogs, or a user not allowed to see the row), or no
+ *   file whose binding id is known: returns a note that the check could not be made;
+ * - a match: returns no note.
+ * The notes are to be said even with --quiet, as the files' own unchecked-identity notes are.
+ */
+export function checkCatalogDatabase(catalog: GivenCatalog, ids: SourceFileIdentity[], opts: CatalogDatabaseOptions): string[] {
+  const known = ids.filter((i) => i.bindingId);
+  const id = catalog.identity;
+  if (!id?.databaseGuid) {
+    const why = !id
+      ? 'names no database (no database_guid column: written by sql/table-metadata.sql before it named its database)'
+      : `is of database ${id.databaseName ?? '(unnamed)'} with database_guid NULL (the user that ran sql/table-metadata.sql could not see the database's row of sys.database_recovery_status; VIEW ANY DATABASE shows it)`;
+    return ids.length ? [`${catalog.name} ${why}, so rowback could not check that it is of the same database as ${fileList(ids)} (allocation unit ids repeat between databases: another database's catalog names this log's rows after its own tables); export it again with sql/table-metadata.sql to have it checked`] : [];
+  }
+  const named = `database ${id.databaseName ?? '(unnamed)'} (database_guid ${id.databaseGuid})`;
+  if (known.length === 0) {
+    return ids.length ? [`${catalog.name} is of ${named}; no file given shows its binding id (${fileList(ids)}), so rowback could not check that they are of that database`] : [];
+  }
+  const other = known.find((i) => i.bindingId !== id.databaseGuid);
+  if (!other) return [];
+  const file = `${ROLE_NAMES[other.role]} ${other.file}${other.set !== undefined ? ` (backup set ${other.set})` : ''}${other.databaseName ? ` (database ${other.databaseName})` : ''}`;
+  const family = id.familyGuid && other.familyGuid
+    ? id.familyGuid === other.familyGuid
+      ? `both are of one backup family (family_guid ${id.familyGuid}): the catalog is of a copy of this database restored as a new database (RESTORE gives it a new database_guid and keeps family_guid), whose tables share this database's allocation unit ids only as of the backup it was restored from (tables created, rebuilt or dropped since, in either, do not)`
+      : `nor of one backup family (family_guid ${id.familyGuid} vs ${other.familyGuid}): another database`
+    : `if the catalog was exported from a copy of this database restored as a new database (RESTORE gives it a new database_guid and keeps family_guid), its tables share this database's allocation unit ids only as of the backup it was restored from`;
+  const mismatch = `${catalog.name} is of ${named}, and ${file} of another database (binding id ${other.bindingId}); ${family}`;
+  if (opts.anyDatabase) return [`${mismatch}; read with that catalog all the same (${opts.overrideName}): rows on allocation units its tables do not share with this database are named after the wrong table`];
+  throw new InputError(
+    'INPUT_CATALOG_OTHER_DATABASE',
+    `${mismatch}. Allocation unit ids repeat between databases, so its tables would name this log's rows wrongly; export the catalog from the log's own database (sql/table-metadata.sql), or, if you know its tables' allocation unit ids are this database's, give ${opts.overrideName}`,
+    catalog.file ? { file: catalog.file } : {},
+  );
+}
+
+function fileList(ids: SourceFileIdentity[]): string {
+  const files = [...new Set(ids.map((i) => i.file))];
+  return files.length > 3 ? `${files.slice(0, 3).join(', ')} and ${files.length - 3} other file(s)` : files.join(', ');
 }
 
 /** The header facts a backup-set check needs (a subset of `BackupHeader`). */

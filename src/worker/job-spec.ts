@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { ScanSourceOptions } from '../cli/commands/scan-sources.js';
 import { SCAN_OPERATIONS, scanOperationOf, type ScanFilter, type ScanOperation } from '../recover/source.js';
-import { oneBackupAdvice } from '../recover/source-identity.js';
+import { checkCatalogDatabase, fileIdentitiesOf, oneBackupAdvice } from '../recover/source-identity.js';
 import { parseWindowTime } from '../recover/time-window.js';
 import type { JobKind } from '../staging/types.js';
 import { InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { findTableName } from '../reconstruct/metadata/names.js';
 import { splitQualifiedName } from '../util/tsql.js';
-import { layoutsFromCatalog } from '../reconstruct/metadata/catalog-json.js';
+import { catalogFromJson, layoutsFromCatalog } from '../reconstruct/metadata/catalog-json.js';
 import { assumedCollationNote, layoutsFromDdl } from '../reconstruct/metadata/ddl.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 
@@ -30,9 +30,12 @@ export const JobMetadata = z.object({
   allocUnit: z.string().regex(/^\d{1,20}$/, 'an AllocUnitId as the log prints it (decimal)').optional().describe('with one table and no data file: its in-row AllocUnitId'),
   allocUnits: z.record(z.string().min(1).max(300), z.string().regex(/^\d{1,20}$/, 'an AllocUnitId as the log prints it (decimal)')).optional()
     .describe('with several tables and no data file: each table\'s in-row AllocUnitId, { "dbo.Contact": "72057594043432960", … } (as `rowback scan --alloc-unit SCHEMA.NAME=ID`)'),
+  catalogAnyDatabase: z.boolean().optional()
+    .describe("with catalog: read with it even when its database_guid is not the binding id of the job's files (refused by default, INPUT_CATALOG_OTHER_DATABASE: allocation unit ids repeat between databases), as `rowback scan --catalog-any-database`"),
 }).strict()
   .refine((m) => m.allocUnit === undefined || m.allocUnits === undefined, { message: 'give allocUnit (one table) or allocUnits (by table), not both', path: ['allocUnits'] })
   .refine((m) => (m.ddl !== undefined) !== (m.catalog !== undefined), { message: 'give ddl or catalog (exactly one)', path: ['ddl'] })
+  .refine((m) => m.catalogAnyDatabase === undefined || m.catalog !== undefined, { message: 'catalogAnyDatabase is for catalog (a catalog JSON of another database than the files\'); leave it out', path: ['catalogAnyDatabase'] })
   .refine((m) => m.collation === undefined || m.ddl !== undefined, { message: "collation is for ddl (the database default collation of a CREATE TABLE script); catalog JSON names each column's collation", path: ['collation'] });
 export type JobMetadata = z.infer<typeof JobMetadata>;
 
@@ -145,6 +148,28 @@ export function jobMetadataNote(m: JobMetadata): string | undefined {
   if (m.ddl === undefined || m.collation !== undefined) return undefined;
   const assumed = assumedCollationNote(m.ddl, { typeAliases: m.typeAliases }, 'the job\'s metadata.collation');
   return assumed ? `metadata.ddl: ${assumed}` : undefined;
+}
+
+/**
+ * A files job's `metadata.catalog` checked against the database of its files, as `rowback scan
+ * --schema` checks it (source-identity.ts checkCatalogDatabase): throws InputError
+ * INPUT_CATALOG_OTHER_DATABASE with `location.field` `metadata.catalog` when its database_guid is
+ * not a file's binding id (unless `metadata.catalogAnyDatabase`); returns the notes (a catalog
+ * naming no database: not checked; the override used). Other jobs (live, export: the catalog is
+ * compared with no file) and DDL metadata: none. `source`: the job's opened files source, whose
+ * `fileIdentities()` is used when it has one. Throws what reading the files' identity throws.
+ */
+export async function jobCatalogDatabaseNotes(spec: JobSpec, source?: object): Promise<string[]> {
+  if (spec.kind !== 'files' || spec.metadata?.catalog === undefined) return [];
+  const { identity } = catalogFromJson(spec.metadata.catalog);
+  // the job's files source reads them once (and checks they are of one database); else read here
+  const ids = await fileIdentitiesOf(source, { mdf: listOf(spec.mdf), bak: listOf(spec.bak), position: spec.position, ldf: spec.ldf, trn: spec.trn });
+  try {
+    return checkCatalogDatabase({ name: 'metadata.catalog', identity }, ids, { anyDatabase: spec.metadata.catalogAnyDatabase, overrideName: '"metadata": { "catalogAnyDatabase": true }' });
+  } catch (e) {
+    if (isRowbackError(e)) (e as RowbackError & { location: { field?: string } }).location.field ??= 'metadata.catalog';
+    throw e;
+  }
 }
 
 export const LiveJobSpec = z.object({

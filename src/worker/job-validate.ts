@@ -18,7 +18,7 @@ import { parseWindowTime } from '../recover/time-window.js';
 import { resolveConnection } from '../util/connection.js';
 import { echoInput } from '../util/echo.js';
 import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten } from '../util/files.js';
-import { jobMetadataMapping, layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
+import { jobCatalogDatabaseNotes, jobMetadataMapping, layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { assertStopsInOrder, parseStopTarget } from '../restore/target.js';
 import { assertOneDatabase, oneBackupAdvice, readSourceIdentities, type SourceFileIdentity } from '../recover/source-identity.js';
 
@@ -130,6 +130,8 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
           }
         }
       }
+      // a catalog of another database than the files': 400 naming metadata.catalog, as scan --schema refuses it
+      await jobCatalogDatabaseNotes(spec, source);
     } finally {
       await source.close();
     }

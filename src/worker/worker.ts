@@ -10,7 +10,7 @@ import type { StagingStore } from '../staging/store.js';
 import type { JobRecord } from '../staging/types.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { ScanOperation } from '../recover/source.js';
-import { describeSpec, filterOf, jobMetadataMapping, jobMetadataNote, layoutsOfJobMetadata, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
+import { describeSpec, filterOf, jobCatalogDatabaseNotes, jobMetadataMapping, jobMetadataNote, layoutsOfJobMetadata, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { compareTableStates, comparisonNotes, comparisonRowSource, diffAsRecoveredRows } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
@@ -273,6 +273,9 @@ export class JobWorker {
       const opened = await this.openSource(sourceOptionsOf(spec), log);
       let notes: () => string[] = () => [];
       if ('source' in opened) { source = opened.source; notes = opened.notes; } else source = opened;
+      // a catalog of another database than the files' is refused (the job fails, as scan --schema's
+      // refusal); one naming no database is a note
+      const catalogNotes = await jobCatalogDatabaseNotes(spec, source);
       if (spec.metadata) {
         const mapped = jobMetadataMapping(spec.metadata, layoutsOfJobMetadata(spec.metadata), spec.tables);
         source = withMetadata(source, mapped.layouts, { allocUnitIds: mapped.ids });
@@ -289,7 +292,7 @@ export class JobWorker {
       // the INCOMPLETE sentences of the notes: the job's `complete` / `incomplete` when it succeeds
       let incomplete: string[] = [];
       const noteList = (): void => {
-        const n = [...notes()];
+        const n = [...catalogNotes, ...notes()];
         // a window bound in a daylight-saving fold or gap of the service's zone, as scan warns of it
         n.push(...localTimeWarnings([['from', spec.from, 'start'], ['to', spec.to, 'end']], "the rowback service's"));
         const assumed = spec.metadata ? jobMetadataNote(spec.metadata) : undefined;

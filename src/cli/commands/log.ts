@@ -31,8 +31,9 @@ import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup
 import type { LogRecord } from '../../logreader/log-record.js';
 import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
+import type { CatalogIdentity } from '../../reconstruct/metadata/catalog-json.js';
 import { logLoss, logLossClause, lossPlaces, unknownTableMessage, type SkippedItem } from '../../recover/source.js';
-import { assertBackupSet, assertOneDatabase, oneBackupAdvice, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../../recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase, checkCatalogDatabase, oneBackupAdvice, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../../recover/source-identity.js';
 import { csvRecord } from '../../util/csv.js';
 import { toHex0x } from '../../util/hex.js';
 import { sidToText } from '../../util/sid.js';
@@ -64,6 +65,8 @@ interface LogOptions {
   mdf?: string;
   bak?: string[];
   schema?: string;
+  /** `--catalog-any-database`: name records with a --schema catalog of another database than the files' (source-identity.ts checkCatalogDatabase). */
+  catalogAnyDatabase?: boolean;
   position?: string;
   operation: string[];
   context: string[];
@@ -90,6 +93,7 @@ export function register(program: Command): void {
     .option('--mdf <file>', 'data file giving table metadata (AllocUnitName, --table)')
     .option('--bak <files...>', 'full backup giving table metadata (AllocUnitName, --table): every stripe of a striped one, optionally followed by differential backups based on it, as scan --bak; it takes every file after it')
     .option('--schema <catalog.json>', 'table metadata as catalog JSON (sql/table-metadata.sql)')
+    .option('--catalog-any-database', 'with --schema: use a catalog JSON whose database_guid is not the binding id of the files listed (refused by default: allocation unit ids repeat between databases, so another database\'s tables would name the records)')
     .option('--position <n>', 'backup set to read (RESTORE … WITH FILE = n) in the .trn/.bak files listed (log backups: every set by default); with .ldf files only, in --bak. Refused when it would have to pick in both a listed backup and a --bak file holding several sets')
     .addOption(repeatableOption('--operation <op>', 'only these operations, e.g. LOP_DELETE_ROWS or DELETE_ROWS (repeatable or comma-separated)', collect, 'every operation'))
     .addOption(repeatableOption('--context <ctx>', 'only these contexts, e.g. LCX_HEAP or HEAP (repeatable or comma-separated)', collect, 'every context'))
@@ -214,13 +218,14 @@ function tableLine(values: Array<string | number | null>, withNames: boolean, na
   return parts.join(' ').trimEnd() + '\n';
 }
 
-async function loadNames(opts: LogOptions, bakPosition: number | undefined): Promise<{ tables: TableLayout[]; dbiVersion: number | null; skipped?: SkippedItem[] } | null> {
+async function loadNames(opts: LogOptions, bakPosition: number | undefined): Promise<{ tables: TableLayout[]; dbiVersion: number | null; skipped?: SkippedItem[]; identity?: CatalogIdentity | null } | null> {
   const given = [opts.mdf && '--mdf', opts.bak && '--bak', opts.schema && '--schema'].filter(Boolean);
   if (given.length > 1) throw new InputError('INPUT_BAD_OPTION', `give one of --mdf, --bak, --schema, not ${given.join(' and ')}`);
   if (opts.schema) {
     assertReadableFile('--schema', opts.schema);
-    const { loadCatalogFile } = await import('../../reconstruct/metadata/catalog-json.js');
-    return { tables: loadCatalogFile(opts.schema, '--schema'), dbiVersion: null };
+    const { readCatalogFile } = await import('../../reconstruct/metadata/catalog-json.js');
+    const catalog = readCatalogFile(opts.schema, '--schema');
+    return { tables: catalog.layouts, dbiVersion: null, identity: catalog.identity };
   }
   if (!opts.mdf && !opts.bak) return null;
   const meta = await import('../../datafile/metadata.js');
@@ -362,7 +367,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // a file whose binding id could not be read is read with the others' names unchecked: said, even with --quiet
   const identityNotes = ids.length > 1 ? identity.unchecked.map(uncheckedIdentityNote) : [];
 
+  if (opts.catalogAnyDatabase && !opts.schema) throw new InputError('INPUT_BAD_OPTION', '--catalog-any-database lets a --schema catalog JSON of another database be used, and no --schema was given: leave it out');
   const meta = await loadNames(opts, metaPosition);
+  // a catalog of another database names these records after its own tables: refused (or said unchecked, even with --quiet)
+  if (opts.schema) identityNotes.push(...checkCatalogDatabase({ name: `--schema ${opts.schema}`, file: opts.schema, identity: meta?.identity ?? null }, ids, { anyDatabase: opts.catalogAnyDatabase, overrideName: '--catalog-any-database' }));
   const tables = opts.table.map((t) => normalizeTableName(t));
   let tableAllocUnits: string[] | null = null;
   if (tables.length) {

@@ -9,7 +9,8 @@ import { createProgress } from '../progress.js';
 import { catchInterrupts } from '../interrupt.js';
 import { InputError, isRowbackError, type RowbackError } from '../../errors.js';
 import { writeFileSync } from 'node:fs';
-import { loadCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
+import { readCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
+import { checkCatalogDatabase, fileIdentitiesOf } from '../../recover/source-identity.js';
 import { assumedCollationNote, layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -35,6 +36,8 @@ interface ScanOptions extends ScanSourceOptions {
   out?: string;
   report?: string;
   schema?: string;
+  /** `--catalog-any-database`: read with a --schema catalog of another database than the files' (source-identity.ts checkCatalogDatabase). */
+  catalogAnyDatabase?: boolean;
   ddl?: string;
   typeAlias: string[];
   allocUnit: string[];
@@ -70,6 +73,7 @@ export function register(program: Command): void {
     .option('--export <file>', 'an exported fn_dblog + catalog file (sql/export-log-records.sql)')
     .option('--accept-schema-drift', 'decode rows of tables altered after the window start anyway (with --schema/--ddl giving the old layout)')
     .option('--schema <catalog.json>', 'table metadata as catalog JSON (sql/table-metadata.sql rows); overrides the source\'s')
+    .option('--catalog-any-database', 'with --schema: read with a catalog JSON whose database_guid is not the binding id of the files scanned (by default refused: allocation unit ids repeat between databases, so another database\'s tables would name the rows), e.g. one exported from a copy of this database restored as a new database')
     .option('--ddl <file>', 'table metadata from a CREATE TABLE script; overrides the source\'s')
     .addOption(repeatableOption('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, 'none'))
     .option('--collation <name>', "with --ddl: the database's default collation, for char/varchar/text columns without COLLATE (default SQL_Latin1_General_CP1_CI_AS, code page 1252)")
@@ -81,7 +85,7 @@ export function register(program: Command): void {
     .addOption(outFormatOption(OUTPUT_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
-    .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE, INTERRUPTED, UNCHECKED, a file whose database could not be checked, rows carrying warnings and a TRUNCATE TABLE / DROP TABLE in the log (the rows printed are then not all that was removed)')
+    .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE, INTERRUPTED, UNCHECKED, a file or --schema catalog whose database could not be checked (or was read with --catalog-any-database), rows carrying warnings and a TRUNCATE TABLE / DROP TABLE in the log (the rows printed are then not all that was removed)')
     .addOption(strictOption({ warnedRows: true }))
     .option('--accept-layout-drift', 'print a table\'s rows even when most of its first rows have fewer/more columns than its layout (it gained columns after them), and use a --ddl/--schema whose columns are in another order than the data file\'s catalog (a layout of before a column was dropped and added again); decode failures still stop it')
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
@@ -121,6 +125,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   if (opts.allocUnit.length && !opts.schema && !opts.ddl) {
     throw new InputError('INPUT_BAD_OPTION', '--alloc-unit maps the one table of --ddl/--schema to its allocation unit, and neither was given; to keep one table\'s rows, use --table SCHEMA.NAME');
   }
+  if (opts.catalogAnyDatabase && !opts.schema) throw new InputError('INPUT_BAD_OPTION', '--catalog-any-database lets a --schema catalog JSON of another database be used, and no --schema was given: leave it out');
   if (opts.typeAlias.length && !opts.ddl) throw new InputError('INPUT_BAD_OPTION', '--type-alias names alias types of a --ddl script, and no --ddl was given: leave it out');
   const allocUnits = parseAllocUnits(opts.allocUnit);
   const decodeThreads = threadCount('--decode-threads', opts.decodeThreads);
@@ -145,11 +150,19 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   const interrupt = { signal: interruption.signal };
   try {
     let metadataNote: string | undefined;
+    /** What was said of the --schema catalog's database (not checked, or read all the same): said with the notes, even with --quiet. */
+    let catalogNotes: string[] = [];
     /** The tables `--alloc-unit` mapped, by name → id (a mistyped id: checked once the log is read). */
     let mappedTables = new Map<string, string>();
     if (opts.schema || opts.ddl) {
       const override = loadMetadataOverride(opts);
       metadataNote = override.note;
+      // a catalog of another database names this log's rows after its own tables: refused before
+      // anything is read (or, with no identity to compare, said even with --quiet)
+      if (opts.schema && (opts.mdf || opts.bak || opts.ldf || opts.trn?.length)) {
+        const ids = await fileIdentitiesOf(opened.source, { mdf: opts.mdf, bak: opts.bak, position: opts.position === undefined ? undefined : Number(opts.position), ldf: opts.ldf, trn: opts.trn });
+        catalogNotes = checkCatalogDatabase({ name: `--schema ${opts.schema}`, file: opts.schema, identity: override.identity ?? null }, ids, { anyDatabase: opts.catalogAnyDatabase, overrideName: '--catalog-any-database' });
+      }
       const mapped = allocUnitLayouts(override.layouts, allocUnits, opts);
       mappedTables = mapped.ids;
       source = withMetadata(source, mapped.layouts, { allocUnitIds: mapped.ids, acceptReordered: opts.acceptLayoutDrift === true });
@@ -304,6 +317,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       }
     }
     const told = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined, unknownTables !== '') : { removals: [] as string[], notes: [] as string[], unchecked: undefined };
+    // Said even with --quiet: a --schema catalog whose database was not checked or is another's
+    for (const n of catalogNotes) process.stderr.write(`rowback scan: note: ${n}\n`);
     if (!opts.quiet) {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
       if (metadataNote) process.stderr.write(`rowback scan: note: ${metadataNote}\n`);
@@ -385,7 +400,10 @@ function parseOperations(ops: string[]): ScanOperation[] {
 function loadMetadataOverride(opts: ScanOptions) {
   if (opts.schema && opts.ddl) throw new InputError('INPUT_BAD_OPTION', 'give --schema or --ddl, not both');
   // A UTF-8 byte-order mark (Windows PowerShell 5.1's Set-Content -Encoding UTF8) is allowed.
-  if (opts.schema) return { layouts: loadCatalogFile(opts.schema, '--schema'), note: undefined };
+  if (opts.schema) {
+    const catalog = readCatalogFile(opts.schema, '--schema');
+    return { layouts: catalog.layouts, note: undefined, identity: catalog.identity };
+  }
   const aliases = Object.fromEntries(
     opts.typeAlias.map((a) => {
       const [n, t] = a.split('=');

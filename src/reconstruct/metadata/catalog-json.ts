@@ -19,10 +19,43 @@ export interface CatalogOptions {
   file?: string;
 }
 
+/**
+ * The database a catalog JSON's rows are of: sql/table-metadata.sql's `database_name` (DB_NAME()),
+ * `database_guid` and `family_guid` (sys.database_recovery_status), the same on every row.
+ * `database_guid` is the database's binding id, the GUID on page 0 of its data and log files and
+ * RESTORE HEADERONLY's BindingID of its backups (Microsoft: BindingID "corresponds to
+ * sys.database_recovery_status database_guid"); RESTORE as a new database gives it a new one and
+ * keeps `family_guid` (sys.database_recovery_status docs; SMO BackupSet.FamilyGuid "remains the same
+ * when the database is restored, even to a different name"). GUIDs are upper-case text.
+ */
+export interface CatalogIdentity {
+  databaseName: string | null;
+  /** null: the query's user could not see the database's sys.database_recovery_status row. */
+  databaseGuid: string | null;
+  familyGuid: string | null;
+}
+
+/** A catalog JSON read: its layouts, and its database (null for catalogs without the identity columns, written before them). */
+export interface Catalog {
+  layouts: TableLayout[];
+  identity: CatalogIdentity | null;
+}
+
+/** Catalog JSON → TableLayout[] (see `catalogFromJson`, which also gives the catalog's database). */
 export function layoutsFromCatalog(json: unknown, opts: CatalogOptions = {}): TableLayout[] {
+  return catalogFromJson(json, opts).layouts;
+}
+
+/**
+ * Catalog JSON → its layouts and its database (`CatalogIdentity`, null when no row names one).
+ * Throws SchemaError SCHEMA_BAD_CATALOG for rows that do not parse, rows of two catalogs joined
+ * (one table name as two tables, or rows naming two databases), bad column rows.
+ */
+export function catalogFromJson(json: unknown, opts: CatalogOptions = {}): Catalog {
   const parsed = CatalogJsonSchema.safeParse(json);
   if (!parsed.success) throw catalogError(parsed.error, json, opts.file);
   const rows = parsed.data;
+  const identity = identityOfRows(rows, opts.file);
   const groups = new Map<string, { first: CatalogRow; rows: { row: CatalogRow; index: number }[] }>();
   rows.forEach((row, index) => {
     const k = [row.schema_name, row.table_name, row.index_id, row.partition_id ?? '', row.partition_number ?? 1].join('\u0000');
@@ -31,7 +64,29 @@ export function layoutsFromCatalog(json: unknown, opts: CatalogOptions = {}): Ta
     else groups.set(k, { first: row, rows: [{ row, index }] });
   });
   refuseJoinedCatalogs([...groups.values()].map((g) => g.rows[0]!), opts.file);
-  return [...groups.values()].map((g) => tableFromRows(g.first, g.rows, opts.file));
+  return { layouts: [...groups.values()].map((g) => tableFromRows(g.first, g.rows, opts.file)), identity };
+}
+
+/**
+ * The one database every row names, or null when no row carries database_name/database_guid (a
+ * catalog of before these columns). Rows naming two databases (or some naming one and some none)
+ * are the rows of two catalogs joined: SchemaError SCHEMA_BAD_CATALOG naming both rows.
+ */
+function identityOfRows(rows: CatalogRow[], file: string | undefined): CatalogIdentity | null {
+  const has = (r: CatalogRow) => r.database_name !== undefined || r.database_guid !== undefined;
+  if (!rows.some(has)) return null;
+  const key = (r: CatalogRow) => `${r.database_name ?? ''}\u0000${r.database_guid ?? ''}`;
+  const what = (r: CatalogRow) => (has(r) ? `database ${r.database_name ?? '(no name)'} (database_guid ${r.database_guid ?? 'NULL'})` : 'no database (no database_name/database_guid)');
+  const first = rows[0]!;
+  const other = rows.findIndex((r) => key(r) !== key(first));
+  if (other >= 0) {
+    throw new SchemaError(
+      'SCHEMA_BAD_CATALOG',
+      `catalog rows 0 and ${other} name two databases (${what(first)} and ${what(rows[other]!)}): these are the rows of two catalogs joined (sql/table-metadata.sql run in two databases, or an older catalog appended to a newer one), whose allocation units would be read as one database's; give the rows of the log's database alone`,
+      { file },
+    );
+  }
+  return { databaseName: first.database_name ?? null, databaseGuid: first.database_guid ?? null, familyGuid: first.family_guid ?? null };
 }
 
 /**
@@ -71,6 +126,15 @@ function refuseJoinedCatalogs(firsts: { row: CatalogRow; index: number }[], file
 
 /** Reads and converts a catalog JSON file; unreadable or non-JSON files are InputErrors naming the file. */
 export function loadCatalogFile(path: string, flag = ''): TableLayout[] {
+  return readCatalogFile(path, flag).layouts;
+}
+
+/**
+ * Reads a catalog JSON file: its layouts and its database (`catalogFromJson`). Throws InputError
+ * INPUT_BAD_JSON for a file that is not JSON (saying so when it looks like a T-SQL script), what
+ * readTextFile throws for an unreadable one, SchemaError SCHEMA_BAD_CATALOG for an empty or bad catalog.
+ */
+export function readCatalogFile(path: string, flag = ''): Catalog {
   // UTF-16 after its BOM (Windows PowerShell 5.1's Out-File and `>`), else UTF-8 with or without one
   const text = readTextFile(path, flag);
   let json: unknown;
@@ -86,7 +150,7 @@ export function loadCatalogFile(path: string, flag = ''): TableLayout[] {
   if ((Array.isArray(json) && json.length === 0) || (typeof json === 'object' && json !== null && !Array.isArray(json) && Array.isArray((json as { rows?: unknown }).rows) && (json as { rows: unknown[] }).rows.length === 0)) {
     throw new SchemaError('SCHEMA_BAD_CATALOG', `${path}: the catalog JSON names no table (no catalog row): give the rows sql/table-metadata.sql returns for the tables to read${flag ? ` with ${flag}` : ''}`, { file: path });
   }
-  return layoutsFromCatalog(json, { file: path });
+  return catalogFromJson(json, { file: path });
 }
 
 const RowsSchema = z.array(CatalogRowSchema);

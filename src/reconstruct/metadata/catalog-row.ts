@@ -8,6 +8,8 @@ import { z } from 'zod';
  */
 const bool = z.union([z.boolean(), z.literal(0), z.literal(1)]).transform((v) => v === true || v === 1);
 const bigintText = z.union([z.string().regex(/^-?\d+$/), z.number().int()]).transform((v) => String(v));
+/** uniqueidentifier as text (CONVERT(nvarchar(36), …)), braces allowed; kept upper-case, as binding ids are. */
+const guidText = z.string().trim().regex(/^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$/, 'a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)').transform((v) => v.replace(/[{}]/g, '').toUpperCase());
 
 export const CatalogRowSchema = z.object({
   schema_name: z.string(),
@@ -48,6 +50,14 @@ export const CatalogRowSchema = z.object({
   key_ordinal: z.number().int().nullable().optional(),
   /** Default for rows older than the column, as text (sql_variant rendered with CONVERT(nvarchar(4000), …, 1)). */
   default_value: z.string().nullable().optional(),
+  /**
+   * The database the rows are of (DB_NAME(), sys.database_recovery_status.database_guid and
+   * family_guid), the same on every row; absent from catalogs of before these columns, NULL when
+   * the query's user could not see the database's recovery status row.
+   */
+  database_name: z.string().nullable().optional(),
+  database_guid: guidText.nullable().optional(),
+  family_guid: guidText.nullable().optional(),
 });
 
 export type CatalogRow = z.infer<typeof CatalogRowSchema>;

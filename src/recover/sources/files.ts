@@ -110,6 +110,12 @@ export interface FileRecoverySource extends RecoverySource {
   readonly identityNotes: string[];
   /** The data file's or backup's boot-page dbi_version once metadata() has read it (611: SQL Server 2005), else null. */
   readonly databaseVersion: number | null;
+  /**
+   * The identity (binding id) of every file and backup set read, read once and checked to be of one
+   * database (throws InputError INPUT_MIXED_DATABASES as the scan would): what a `--schema` catalog's
+   * database is compared with (source-identity.ts checkCatalogDatabase).
+   */
+  fileIdentities(): Promise<SourceFileIdentity[]>;
 }
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
@@ -334,9 +340,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const notes: string[] = [...givenTwice, ...unreadNotes, ...trailerNotes];
   const identityNotes: string[] = [...unreadLoudNotes];
   let identity: Promise<void> | null = null;
+  const ids: SourceFileIdentity[] = [];
   const ensureOneDatabase = (): Promise<void> =>
     (identity ??= (async () => {
-      const ids: SourceFileIdentity[] = [];
       for (const f of mdfs) ids.push(await readSourceIdentity(f, 'mdf'));
       // each backup set read: --bak's chosen one, every set of a --trn file (one may hold several databases' log backups)
       for (const f of baks) ids.push(...(await readSourceIdentities(f, 'bak', inputs.position)));
@@ -628,6 +634,10 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     committedStats: () => scanStats,
     notes,
     identityNotes,
+    async fileIdentities(): Promise<SourceFileIdentity[]> {
+      await ensureOneDatabase();
+      return ids;
+    },
     get databaseVersion() {
       return dbiVersion;
     },
