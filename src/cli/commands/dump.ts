@@ -1,3 +1,4 @@
+import { skippedLines } from '../skipped-lines.js';
 import { assertRegularFile, assertWritableOutput, openOutputFile } from '../files.js';
 import { writeRefusedReport } from '../failed-report.js';
 import { writeFileSync } from 'node:fs';
@@ -429,14 +430,7 @@ function summary(tables: DumpedTable[], includeGhosts: boolean, skipped: Skipped
     const byCode = new Map<string, number>();
     for (const s of skipped) byCode.set(s.code, (byCode.get(s.code) ?? 0) + 1);
     lines.push(`rowback dump: ${skipped.length} item(s) skipped: ${[...byCode].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
-    for (const s of skipped.slice(0, 20)) {
-      const where = Object.entries(s.location)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ');
-      lines.push(`  ${s.code}: ${s.reason}${where ? ` (${where})` : ''}`);
-    }
-    if (skipped.length > 20) lines.push(`  … ${skipped.length - 20} more`);
+    lines.push(...skippedLines(skipped));
   }
   return lines.join('\n') + '\n';
 }

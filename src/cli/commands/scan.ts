@@ -1,3 +1,4 @@
+import { skippedLines } from '../skipped-lines.js';
 import { findTableName } from '../../reconstruct/metadata/names.js';
 import { namingFile, readTextFile } from '../../util/files.js';
 import { assertWritableOutput, openOutputFile } from '../files.js';
@@ -430,11 +431,7 @@ function printSummary(rows: number, perTable: Map<string, number>, skipped: Skip
     const byCode = new Map<string, number>();
     for (const s of skipped) byCode.set(s.code, (byCode.get(s.code) ?? 0) + 1);
     lines.push(`rowback scan: ${skipped.length} item(s) skipped: ${[...byCode].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
-    for (const s of skipped.slice(0, 20)) {
-      const where = Object.entries(s.location).map(([k, v]) => `${k} ${v}`).join(', ');
-      lines.push(`  ${s.code}: ${s.reason}${where ? ` (${where})` : ''}`);
-    }
-    if (skipped.length > 20) lines.push(`  … ${skipped.length - 20} more (use --report FILE for all)`);
+    lines.push(...skippedLines(skipped, 20, ' (use --report FILE for all)'));
   }
   process.stderr.write(lines.join('\n') + '\n');
 }

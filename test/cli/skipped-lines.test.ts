@@ -1,0 +1,58 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { skippedLines } from '../../src/cli/skipped-lines.js';
+import type { SkippedItem } from '../../src/recover/source.js';
+import { captureCli } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const run = captureCli();
+
+// SYNTHETIC items (texts typed here): how the summary's lines group them.
+const missing = (page: string, file = 'x.mdf'): SkippedItem => ({ code: 'FORMAT_PAGE_MISSING', reason: `data file ${file} does not hold page ${page}: the file is cut short`, location: { page } });
+
+describe('skippedLines (SYNTHETIC items)', () => {
+  it.each([
+    ['one item', [missing('1:7')], ['  FORMAT_PAGE_MISSING: data file x.mdf does not hold page 1:7: the file is cut short (page 1:7)']],
+    ['consecutive pages of one file, same reason: one line', [missing('1:7'), missing('1:8'), missing('1:9')], ['  FORMAT_PAGE_MISSING: data file x.mdf does not hold pages 1:7 to 1:9 (3 pages): the file is cut short (page 1:7 to 1:9)']],
+    ['a gap starts a new line', [missing('1:7'), missing('1:9')], ['  FORMAT_PAGE_MISSING: data file x.mdf does not hold page 1:7: the file is cut short (page 1:7)', '  FORMAT_PAGE_MISSING: data file x.mdf does not hold page 1:9: the file is cut short (page 1:9)']],
+    ['another file id is not the next page', [missing('1:7'), missing('2:8')], ['  FORMAT_PAGE_MISSING: data file x.mdf does not hold page 1:7: the file is cut short (page 1:7)', '  FORMAT_PAGE_MISSING: data file x.mdf does not hold page 2:8: the file is cut short (page 2:8)']],
+    ['another reason is not grouped', [missing('1:7'), missing('1:8', 'y.mdf')], ['  FORMAT_PAGE_MISSING: data file x.mdf does not hold page 1:7: the file is cut short (page 1:7)', '  FORMAT_PAGE_MISSING: data file y.mdf does not hold page 1:8: the file is cut short (page 1:8)']],
+    ['items without a page stay one per line', [{ code: 'FORMAT_BAD_LOG_BLOCK', reason: 'bad', location: { file: 'a.ldf', offset: 512, lsn: undefined } } as SkippedItem], ['  FORMAT_BAD_LOG_BLOCK: bad (file a.ldf, offset 512)']],
+  ] as const)('%s', (_name, items, lines) => {
+    expect(skippedLines(items as unknown as SkippedItem[])).toEqual(lines);
+  });
+
+  it('at most `limit` lines, then how many items are left', () => {
+    const items = [missing('1:1'), missing('1:2'), missing('1:4'), missing('1:6'), missing('1:7')];
+    expect(skippedLines(items, 2, ' (use --report FILE for all)')).toEqual([
+      '  FORMAT_PAGE_MISSING: data file x.mdf does not hold pages 1:1 to 1:2 (2 pages): the file is cut short (page 1:1 to 1:2)',
+      '  FORMAT_PAGE_MISSING: data file x.mdf does not hold page 1:4: the file is cut short (page 1:4)',
+      '  … 2 more (use --report FILE for all)',
+    ]);
+  });
+});
+
+/**
+ * The corpus's AngularJs_CRUD Database1.mdf cut at 1,500,000 bytes: its IAMs list 26 pages the file
+ * no longer holds, and stderr listed them one per line, 20 of them, and "… 16 more" hid the chain
+ * break of sys.sysschobjs. Runs of pages are one line now, and every item fits.
+ */
+describeCorpus('dump of a data file cut short: missing pages one line per run', () => {
+  it('names each run of pages once and lists every item', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-cut-lines-'));
+    try {
+      const mdf = join(dir, 'Database1_cut.mdf');
+      writeFileSync(mdf, readFileSync(corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf')).subarray(0, 1_500_000));
+      const r = await run('dump', '--mdf', mdf, '--all', '--format', 'ndjson');
+      expect(r.stderr).toMatch(/^rowback dump: 36 item\(s\) skipped: FORMAT_PAGE_MISSING ×30, FORMAT_BROKEN_CHAIN ×4, FORMAT_BROKEN_IAM ×2$/m);
+      expect(r.stderr).toMatch(/^ {2}FORMAT_PAGE_MISSING: data file \S+ does not hold pages 1:184 to 1:191 \(8 pages\): the file is cut short: .* \(page 1:184 to 1:191, file \S+\)$/m);
+      expect(r.stderr).toMatch(/^ {2}FORMAT_BROKEN_CHAIN: page 1:184 is missing or damaged; reading the rest of sys\.sysschobjs from its IAM chain/m);
+      expect(r.stderr).not.toMatch(/does not hold page 1:185\b/);
+      expect(r.stderr).not.toMatch(/… \d+ more/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
