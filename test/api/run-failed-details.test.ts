@@ -26,13 +26,14 @@ describeCorpus('a failed run: its failed batches and what is left', () => {
     expect(op.state).toBe('failed');
     const failed = op.batches.filter((b: { state: string }) => b.state === 'failed');
     expect(failed.map((b: { batchNo: number }) => b.batchNo)).toEqual([2]);
-    expect(failed[0].error).toEqual({ code: 'REINSERT_BATCH_FAILED', message: expect.stringContaining('connection reset by peer') });
-    expect(op.batches.filter((b: { state: string }) => b.state === 'committed').every((b: { error: unknown }) => b.error === null)).toBe(true);
+    expect(failed[0].error).toBe(failed[0].rows); // the count of error outcomes, as before
+    expect(failed[0].failure).toEqual({ code: 'REINSERT_BATCH_FAILED', message: expect.stringContaining('connection reset by peer') });
+    expect(op.batches.filter((b: { state: string }) => b.state === 'committed').every((b: { failure: unknown; error: number }) => b.failure === null && b.error === 0)).toBe(true);
     expect(op.remaining).toEqual({ batches: 1, rows: failed[0].rows, notApproved: 0 });
     for (const who of ['reviewer', 'viewer'] as const) {
       const r = await get(who);
       expect(r.body).not.toContain('connection reset');
-      expect(r.json().batches.find((b: { batchNo: number }) => b.batchNo === 2).error).toEqual({ code: 'REINSERT_BATCH_FAILED', message: 'an operator can see the details' });
+      expect(r.json().batches.find((b: { batchNo: number }) => b.batchNo === 2).failure).toEqual({ code: 'REINSERT_BATCH_FAILED', message: 'an operator can see the details' });
       expect(r.json().remaining).toEqual(op.remaining);
     }
 

@@ -112,16 +112,16 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
 
   app.get('/api/reinsert-runs/:runId', {
     config: { access: 'read' },
-    schema: { tags: ['re-insert'], summary: 'One run: state, counts, result per batch (a failed batch with its `error`), outcome per row (conflicts show the existing row), and for a real run `remaining`: the batches and rows not yet committed (what a resume runs) and how many of those rows are no longer approved', params: RunParams },
+    schema: { tags: ['re-insert'], summary: 'One run: state, counts, result per batch (a failed batch with its error as `failure`: `{code, message}`), outcome per row (conflicts show the existing row), and for a real run `remaining`: the batches and rows not yet committed (what a resume runs) and how many of those rows are no longer approved', params: RunParams },
   }, async (req) => {
     const run = app.reinsert.getRun(req.params.runId);
     if (!run) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${req.params.runId} does not exist`);
     const role = req.principal?.role;
     // a failed row's detail carries its batch's error: its message is hidden as the run's is (a
     // conflict's detail is the existing row's data, left whole: a column may be called `message`);
-    // a failed batch's error likewise (code for everyone, message for operators)
+    // a failed batch's error (`failure`; its `error` is the count of error outcomes) likewise
     const errors = failedBatchErrors(app.staging, run.id);
-    const batches = app.reinsert.batches(run.id).map((b) => ({ ...b, error: errors.get(b.batchNo) ?? null }));
+    const batches = app.reinsert.batches(run.id).map((b) => ({ ...b, failure: errors.get(b.batchNo) ?? null }));
     return {
       ...run, target: targetFor(run.target, role), error: hideMessages(run.error, role), batches: hideMessages(batches, role),
       remaining: run.dryRun ? null : runRemaining(app.staging, run.id),
