@@ -486,7 +486,10 @@ function renderBlast(b) {
   // per operation: inserted rows and updates' before-images are not deleted rows (they were read as such)
   const ops = (b.byOperation ?? []).filter((o) => o.rows);
   const byOp = ops.length > 1 || ops.some((o) => o.operation !== 'delete') ? opCountsText(Object.fromEntries(ops.map((o) => [o.operation, o.rows]))) : '';
-  $('blast-total').textContent = `${b.total.toLocaleString()} rows in ${b.byTable.length} table(s), ${b.byTransaction.length} transaction(s)${byStatus ? ' — ' + byStatus : ''}${byOp ? ' — ' + byOp : ''}`;
+  // the server lists the 1,000 largest transactions: 1,000 of them is "1,000 or more", not a count
+  const txns = b.byTransaction.length >= 1000 ? '1,000 or more' : String(b.byTransaction.length);
+  $('blast-txns-title').textContent = b.byTransaction.length > 50 ? `Per transaction (the 50 largest of ${txns})` : 'Per transaction';
+  $('blast-total').textContent = `${b.total.toLocaleString()} rows in ${b.byTable.length} table(s), ${txns} transaction(s)${byStatus ? ' — ' + byStatus : ''}${byOp ? ' — ' + byOp : ''}`;
   const kv = (rows, cols) => [el('tr', {}, ...cols.map((c) => el('th', { text: c[0] }))), ...rows.map((r) => el('tr', {}, ...cols.map((c) => el('td', { text: String(r[c[1]] ?? '—') }))))];
   const OP_LABEL = { delete: 'delete', insert: 'insert', update: 'update (before-images)' };
   $('blast-ops').replaceChildren(...kv((b.byOperation ?? []).map((o) => ({ ...o.byStatus, rows: o.rows, operation: OP_LABEL[o.operation] ?? o.operation })),
@@ -918,7 +921,7 @@ async function loadRuns() {
   $('runs').replaceChildren(el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors'].map((h) => el('th', { text: h }))),
     ...items.map((r) => el('tr', { 'data-run': String(r.id), class: r.dryRun ? '' : 'clickable', title: r.dryRun ? '' : 'show this run (its batches; why it failed)', onclick: () => r.dryRun ? undefined : watchRun(r.id) }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), r.target?.name ?? r.target?.database ?? '—',
       r.error ? `${r.state} (${r.error.code})` : r.state,
-      r.summary?.rows ?? '', r.outcomes.inserted, r.outcomes.conflict, r.outcomes.error].map((v) => el('td', { text: String(v) })))));
+      r.plannedRows ?? r.summary?.rows ?? '', r.outcomes.inserted, r.outcomes.conflict, r.outcomes.error].map((v) => el('td', { text: String(v) })))));
   // a job whose newest real run failed or was interrupted shows it (why, and its Resume) without a click
   const newest = items.find((r) => !r.dryRun);
   if (!state.shownRun && newest && ['failed', 'interrupted'].includes(newest.state)) watchRun(newest.id);

@@ -39,3 +39,13 @@ export function failedBatchErrors(store: StagingStore, runId: number): Map<numbe
   }
   return out;
 }
+
+/**
+ * The rows a run planned: a dry run's summary says so; a real run's summary is replaced by its
+ * outcome counts when it ends (no `rows`), so they are counted from its batches. Null when neither.
+ */
+export function plannedRows(store: StagingStore, run: { id: number; summary: Record<string, unknown> | null }): number | null {
+  if (typeof run.summary?.rows === 'number') return run.summary.rows;
+  const r = store.db.prepare('SELECT count(*) AS b, sum(json_array_length(row_ids)) AS n FROM reinsert_batches WHERE run_id = ?').get(run.id) as { b: number; n: number | null };
+  return r.b ? r.n ?? 0 : null;
+}

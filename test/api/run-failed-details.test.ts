@@ -30,6 +30,11 @@ describeCorpus('a failed run: its failed batches and what is left', () => {
     expect(failed[0].failure).toEqual({ code: 'REINSERT_BATCH_FAILED', message: expect.stringContaining('connection reset by peer') });
     expect(op.batches.filter((b: { state: string }) => b.state === 'committed').every((b: { failure: unknown; error: number }) => b.failure === null && b.error === 0)).toBe(true);
     expect(op.remaining).toEqual({ batches: 1, rows: failed[0].rows, notApproved: 0 });
+    // the rows it planned: its summary lost them when it ended (the page's runs table showed none)
+    const planned = op.batches.reduce((s: number, b: { rows: number }) => s + b.rows, 0);
+    expect(planned).toBeGreaterThan(4);
+    expect(op.plannedRows).toBe(planned);
+    expect((await t.app.inject({ url: `/api/jobs/${jobId}/reinsert-runs`, headers: bearer(t.tokens.viewer) })).json().items[0].plannedRows).toBe(planned);
     for (const who of ['reviewer', 'viewer'] as const) {
       const r = await get(who);
       expect(r.body).not.toContain('connection reset');
@@ -44,6 +49,8 @@ describeCorpus('a failed run: its failed batches and what is left', () => {
     expect((await get('operator')).json().remaining).toEqual({ batches: 1, rows: left.length, notApproved: 1 });
     // a dry run has nothing left to resume
     const dry = (await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: true } })).json();
-    expect((await t.app.inject({ url: `/api/reinsert-runs/${dry.run.id}`, headers: bearer(t.tokens.viewer) })).json().remaining).toBeNull();
+    const dryRun = (await t.app.inject({ url: `/api/reinsert-runs/${dry.run.id}`, headers: bearer(t.tokens.viewer) })).json();
+    expect(dryRun.remaining).toBeNull();
+    expect(dryRun.plannedRows).toBe(dry.rowIds.length);
   });
 });

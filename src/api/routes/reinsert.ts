@@ -8,7 +8,7 @@ import type { TargetSpec } from '../../reinsert/service.js';
 import { resolveTargetName, type ConfiguredTargetSpec } from '../targets.js';
 import { JobIdParams, ReinsertBody, TargetSchema } from './schemas.js';
 import { hideMessages, hideOutcomeMessage } from './jobs.js';
-import { failedBatchErrors, runRemaining } from '../run-details.js';
+import { failedBatchErrors, plannedRows, runRemaining } from '../run-details.js';
 
 const RunParams = z.object({ runId: z.coerce.number().int().positive() });
 
@@ -104,15 +104,15 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
 
   app.get('/api/jobs/:id/reinsert-runs', {
     config: { access: 'read' },
-    schema: { tags: ['re-insert'], summary: "A job's re-insert runs (dry and real)", params: JobIdParams },
+    schema: { tags: ['re-insert'], summary: "A job's re-insert runs (dry and real), each with `plannedRows`: the rows it planned", params: JobIdParams },
   }, async (req) => {
     app.staging.requireJob(req.params.id);
-    return { items: app.reinsert.listRuns(req.params.id).map((r) => ({ ...r, target: targetFor(r.target, req.principal?.role), error: hideMessages(r.error, req.principal?.role) })) };
+    return { items: app.reinsert.listRuns(req.params.id).map((r) => ({ ...r, target: targetFor(r.target, req.principal?.role), error: hideMessages(r.error, req.principal?.role), plannedRows: plannedRows(app.staging, r) })) };
   });
 
   app.get('/api/reinsert-runs/:runId', {
     config: { access: 'read' },
-    schema: { tags: ['re-insert'], summary: 'One run: state, counts, result per batch (a failed batch with its error as `failure`: `{code, message}`), outcome per row (conflicts show the existing row), and for a real run `remaining`: the batches and rows not yet committed (what a resume runs) and how many of those rows are no longer approved', params: RunParams },
+    schema: { tags: ['re-insert'], summary: 'One run: state, counts, `plannedRows`, result per batch (a failed batch with its error as `failure`: `{code, message}`), outcome per row (conflicts show the existing row), and for a real run `remaining`: the batches and rows not yet committed (what a resume runs) and how many of those rows are no longer approved', params: RunParams },
   }, async (req) => {
     const run = app.reinsert.getRun(req.params.runId);
     if (!run) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${req.params.runId} does not exist`);
@@ -124,7 +124,7 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     const batches = app.reinsert.batches(run.id).map((b) => ({ ...b, failure: errors.get(b.batchNo) ?? null }));
     return {
       ...run, target: targetFor(run.target, role), error: hideMessages(run.error, role), batches: hideMessages(batches, role),
-      remaining: run.dryRun ? null : runRemaining(app.staging, run.id),
+      remaining: run.dryRun ? null : runRemaining(app.staging, run.id), plannedRows: plannedRows(app.staging, run),
       rows: app.reinsert.outcomes(run.id).map((o) => hideOutcomeMessage(o, role)),
     };
   });
