@@ -852,8 +852,11 @@ function renderRunEnd(run) {
   btn.hidden = !canResume;
   if (canResume) {
     const configured = state.info?.targets.find((t) => t.name === run.target.name);
-    btn.disabled = !configured?.ready;
-    btn.title = !configured ? `target '${run.target.name}' is no longer configured on the server` : !configured.ready ? `target '${run.target.name}' is not ready: its variable is unset on the server` : `resume into ${runTargetText(run.target)}`;
+    const blocked = !configured ? `target '${run.target.name}' is no longer configured on the server` : !configured.ready ? `target '${run.target.name}' is not ready: its variable is unset on the server` : '';
+    btn.disabled = Boolean(blocked);
+    btn.title = blocked || `resume into ${runTargetText(run.target)}`;
+    // said in the page, not only in the disabled button's tooltip
+    if (blocked) leftText.textContent += ` It cannot resume now: ${blocked}.`;
   }
 }
 

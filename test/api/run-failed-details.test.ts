@@ -47,6 +47,17 @@ describeCorpus('a failed run: its failed batches and what is left', () => {
     const d = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'reject', reason: 'wrong row', ids: [left[0]] } });
     expect(d.statusCode).toBe(200);
     expect((await get('operator')).json().remaining).toEqual({ batches: 1, rows: left.length, notApproved: 1 });
+    // resumed (the rejected row's batch fails again): logged without its connection, nothing left once it ends
+    const before = t.logs.length;
+    const resumed = await t.app.inject({ method: 'POST', url: `/api/reinsert-runs/${run.id}/resume`, headers: bearer(t.tokens.operator), payload: { target } });
+    expect(resumed.statusCode).toBe(202);
+    await t.app.reinsert.wait(run.id);
+    const logged = t.logs.slice(before).join('');
+    expect(logged).toContain('re-insert resumed');
+    expect(logged).not.toContain('p4ss');
+    const after = (await get('operator')).json();
+    expect([after.state, after.remaining]).toEqual(['failed', { batches: 1, rows: left.length, notApproved: 1 }]);
+    expect(after.batches.find((b: { batchNo: number }) => b.batchNo === 2).failure.code).toBe('REINSERT_ROW_NOT_APPROVED');
     // a dry run has nothing left to resume
     const dry = (await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: true } })).json();
     const dryRun = (await t.app.inject({ url: `/api/reinsert-runs/${dry.run.id}`, headers: bearer(t.tokens.viewer) })).json();

@@ -112,7 +112,7 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
 
   app.get('/api/reinsert-runs/:runId', {
     config: { access: 'read' },
-    schema: { tags: ['re-insert'], summary: 'One run: state, counts, `plannedRows`, result per batch (a failed batch with its error as `failure`: `{code, message}`), outcome per row (conflicts show the existing row), and for a real run `remaining`: the batches and rows not yet committed (what a resume runs) and how many of those rows are no longer approved', params: RunParams },
+    schema: { tags: ['re-insert'], summary: 'One run: state, counts, `plannedRows`, result per batch (a failed batch with its error as `failure`: `{code, message}`), outcome per row (conflicts show the existing row), and for a failed or interrupted real run `remaining` (else null): the batches and rows not yet committed (what a resume runs) and how many of those rows are no longer approved', params: RunParams },
   }, async (req) => {
     const run = app.reinsert.getRun(req.params.runId);
     if (!run) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${req.params.runId} does not exist`);
@@ -124,7 +124,9 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     const batches = app.reinsert.batches(run.id).map((b) => ({ ...b, failure: errors.get(b.batchNo) ?? null }));
     return {
       ...run, target: targetFor(run.target, role), error: hideMessages(run.error, role), batches: hideMessages(batches, role),
-      remaining: run.dryRun ? null : runRemaining(app.staging, run.id), plannedRows: plannedRows(app.staging, run),
+      // what a resume would run: only of a run that can resume (this route is polled every second while a run runs)
+      remaining: !run.dryRun && (run.state === 'failed' || run.state === 'interrupted') ? runRemaining(app.staging, run.id) : null,
+      plannedRows: plannedRows(app.staging, run),
       rows: app.reinsert.outcomes(run.id).map((o) => hideOutcomeMessage(o, role)),
     };
   });
@@ -141,5 +143,9 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
   app.post('/api/reinsert-runs/:runId/resume', {
     config: { access: 'operate' },
     schema: { tags: ['re-insert'], summary: 'Resume an interrupted or failed run (same batches, same idempotency keys)', params: RunParams, body: z.object({ target: TargetSchema.optional(), targetName: z.string().min(1).max(64).optional() }).strict().refine((b) => Boolean(b.target) !== Boolean(b.targetName), { message: 'give target or targetName (exactly one)', path: ['target'] }) },
-  }, async (req, reply) => reply.code(202).send(await app.reinsert.resume(req.params.runId, req.principal!.name, targetOf(req.body, opts.targets, opts.allowedServers)!)));
+  }, async (req, reply) => {
+    const run = await app.reinsert.resume(req.params.runId, req.principal!.name, targetOf(req.body, opts.targets, opts.allowedServers)!);
+    req.log.info({ runId: run.id, jobId: run.jobId, targetName: req.body.targetName }, 're-insert resumed');
+    return reply.code(202).send(run);
+  });
 }
