@@ -144,4 +144,27 @@ describeBrowser('review page: a failed run, its Resume, and rows per operation',
     expect(target.counts().rows).toBe(4);
     expect(await page.content()).not.toContain('s3cret');
   }, 90_000);
+
+  it('an interrupted run started with a connection given in the request: why, and no Resume on the page (its connection is not kept)', async () => {
+    const job2 = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm2.ldf' }, description: 'second incident', createdBy: 'olga' });
+    store.setJobState(job2.id, 'running');
+    store.saveJobTables(job2.id, [LAYOUTS['dbo.T']!]);
+    const base0 = corpusRows(1)[0]!;
+    store.stageBatch(job2.id, [1, 2, 3].map((i) => ({ ...base0, lsn: `0000002b:00000100:000${i}`, operation: 'delete' as const, values: { Id: 10 + i, Name: `second ${i}` } })));
+    store.setJobState(job2.id, 'succeeded');
+    const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+    await app.inject({ method: 'POST', url: `/api/jobs/${job2.id}/decisions`, headers: auth(reviewer), payload: { decision: 'approve', reason: 'deleted by the cleanup', all: true } });
+    app.reinsert.hooks = { beforeCommit: () => { throw new Error('server went away'); } };
+    const run = (await app.inject({ method: 'POST', url: `/api/jobs/${job2.id}/reinsert`, headers: auth(operator), payload: { dryRun: false, target: { connectionString: 'Server=side-sql;User Id=rb;Password=s3cret-req' } } })).json();
+    await app.reinsert.wait(run.id);
+    app.reinsert.hooks = undefined;
+    // as a restart leaves a run that was running
+    store.db.prepare("UPDATE reinsert_runs SET state = 'interrupted', error = NULL WHERE id = ?").run(run.id);
+    await page.locator(`#job-list li[data-job="${job2.id}"]`).click();
+    await page.locator('.tab[data-tab=reinsert]').click();
+    await expect.poll(() => page.locator('#run-error').textContent(), { timeout: 15_000 }).toBe('This run was interrupted (the server stopped while it ran): batches not committed did not run.');
+    expect(await page.locator('#run-left').textContent()).toBe(`3 row(s) in 1 batch(es) not yet committed. Started with a connection given in the request: the page resumes only runs into a configured target; resume it through the API (POST /api/reinsert-runs/${run.id}/resume) with that same connection.`);
+    expect(await page.locator('#run-resume').isHidden()).toBe(true);
+    expect(await page.content()).not.toContain('s3cret');
+  }, 60_000);
 });
