@@ -529,12 +529,36 @@ function renderTimeChart(data) {
   s.append(svg('line', { x1: padL, y1: H, x2: W - padR, y2: H, stroke: '#98a2b3' }));
   const maxLabel = svg('text', { x: 0, y: 10 }); maxLabel.textContent = String(max); s.append(maxLabel);
   const barW = Math.max(2, (W - padL - padR) / spanMin - 1);
+  // a job of inserts and updates too: each minute's bar (rect.b) is covered by its deletes (bottom),
+  // inserts and before-images (rect.seg)
+  const mixed = data.some((d) => d.byOperation && (d.byOperation.insert || d.byOperation.update));
   for (const d of data) {
     const ms = minuteMs(d.minute);
     const h = Math.max(1, (d.rows / max) * (H - 14));
+    const ops = mixed ? opCountsText(d.byOperation) : '';
     const rect = svg('rect', { class: 'b', x: x(ms), y: H - h, width: barW, height: h, 'data-minute': d.minute });
-    const t = svg('title'); t.textContent = `${d.minute}: ${d.rows} rows`; rect.append(t);
+    const t = svg('title'); t.textContent = `${d.minute}: ${d.rows} rows${ops ? ` (${ops})` : ''}`; rect.append(t);
     s.append(rect);
+    if (!mixed) continue;
+    let y = H;
+    for (const op of ['delete', 'insert', 'update']) {
+      const n = d.byOperation[op];
+      if (!n) continue;
+      const part = (n / max) * (H - 14);
+      y -= part;
+      const r = svg('rect', { class: `seg op-${op}`, x: x(ms), y, width: barW, height: Math.max(0.5, part), 'data-minute': d.minute, 'data-op': op });
+      const pt = svg('title'); pt.textContent = t.textContent; r.append(pt);
+      s.append(r);
+    }
+  }
+  if (mixed) {
+    // the legend: which colour is which operation
+    let lx = W - padR - 330;
+    for (const [op, label] of [['delete', 'deleted'], ['insert', 'inserted'], ['update', 'update before-images']]) {
+      s.append(svg('rect', { class: `seg op-${op}`, x: lx, y: 2, width: 10, height: 10 }));
+      const lt = svg('text', { x: lx + 14, y: 11 }); lt.textContent = label; s.append(lt);
+      lx += 20 + label.length * 6;
+    }
   }
   // ticks at round wall-clock steps, at most ~8
   const step = TICK_STEPS.find((m) => spanMin / m <= 8) ?? 43200;

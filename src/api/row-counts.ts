@@ -18,6 +18,8 @@ const statusZero = (): Record<RowStatus, number> => Object.fromEntries(ROW_STATU
 export interface OperationBreakdown {
   byOperation: { operation: string; rows: number; byStatus: Record<RowStatus, number> }[];
   byTableOperation: Map<string, OperationCounts>;
+  /** Per minute of begin time ('YYYY-MM-DD HH:MM', as the blast radius's byMinute) and operation. */
+  byMinuteOperation: Map<string, OperationCounts>;
 }
 
 export class RowCounts {
@@ -52,8 +54,8 @@ export class RowCounts {
   }
 
   /**
-   * Per operation with its rows per status, and per table and operation: one pass over the job's
-   * rows, cached until a row is staged or a decision / re-insert changes a status (each adds an
+   * Per operation with its rows per status, per table and operation, per minute and operation: two
+   * passes over the job's rows, cached until a row is staged or a decision / re-insert changes a status (each adds an
    * audit entry of the job).
    */
   breakdown(jobId: number): OperationBreakdown {
@@ -75,7 +77,15 @@ export class RowCounts {
       byTableOperation.set(g.tbl, t);
       if (g.operation in t) t[g.operation as keyof OperationCounts] += g.n;
     }
-    const value = { byOperation: [...ops].map(([operation, o]) => ({ operation, ...o })), byTableOperation };
+    const byMinuteOperation = new Map<string, OperationCounts>();
+    const minutes = this.store.db.prepare('SELECT substr(begin_time, 1, 16) AS minute, operation, count(*) AS n FROM rows WHERE job_id = ? AND begin_time IS NOT NULL GROUP BY minute, operation')
+      .all(jobId) as { minute: string; operation: string; n: number }[];
+    for (const m of minutes) {
+      const c = byMinuteOperation.get(m.minute) ?? zero();
+      byMinuteOperation.set(m.minute, c);
+      if (m.operation in c) c[m.operation as RowOperation] += m.n;
+    }
+    const value = { byOperation: [...ops].map(([operation, o]) => ({ operation, ...o })), byTableOperation, byMinuteOperation };
     this.breakdowns.set(jobId, { key, value });
     return value;
   }

@@ -91,6 +91,9 @@ describeBrowser('review page: a failed run, its Resume, and rows per operation',
     expect(await page.locator('#blast-ops tr').allTextContents()).toEqual([
       'operationrowspendingapprovedrejectedre-insertedconflict', 'delete402020', 'insert110000', 'update (before-images)110000',
     ]);
+    // the minute's bar says its rows per operation, stacked: deletes, inserts, before-images
+    expect(await page.locator('#blast-chart rect.b title').allTextContents()).toEqual([expect.stringMatching(/: 6 rows \(4 deleted · 1 inserted · 1 update before-image\(s\)\)$/)]);
+    expect(await page.locator('#blast-chart rect.seg[data-minute]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-op')))).toEqual(['delete', 'insert', 'update']);
     expect(await page.locator('#blast-tables tr').allTextContents()).toEqual(['tablerowsdeleteinsertupdate (before)', 'dbo.T6411']);
     expect(await page.locator('#f-table option').allTextContents()).toContain('dbo.T (6: 4 deleted · 1 inserted · 1 update before-image(s))');
   }, 60_000);

@@ -110,12 +110,17 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.get('/api/jobs/:id/blast-radius', {
     config: { access: 'read' },
-    schema: { tags: ['jobs'], summary: 'Rows per table (and per operation in each), login, transaction, minute, status and operation (for the incident report)', params: JobIdParams, response: { 200: BlastRadiusResponse } },
+    schema: { tags: ['jobs'], summary: 'Rows per table and minute (each with its rows per operation), login, transaction, status and operation (for the incident report)', params: JobIdParams, response: { 200: BlastRadiusResponse } },
   }, async (req) => {
     const b = app.staging.blastRadius(req.params.id);
     const ops = counts.breakdown(req.params.id);
     const none = { delete: 0, insert: 0, update: 0 };
-    return { ...b, byTable: b.byTable.map((t) => ({ ...t, byOperation: ops.byTableOperation.get(t.table) ?? none })), byOperation: ops.byOperation };
+    return {
+      ...b,
+      byTable: b.byTable.map((t) => ({ ...t, byOperation: ops.byTableOperation.get(t.table) ?? none })),
+      byMinute: b.byMinute.map((m) => ({ ...m, byOperation: ops.byMinuteOperation.get(m.minute) ?? none })),
+      byOperation: ops.byOperation,
+    };
   });
 
   app.get('/api/jobs/:id/tables', {

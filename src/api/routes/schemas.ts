@@ -160,7 +160,7 @@ export const BlastRadiusResponse = z.object({
   byTable: z.array(z.object({ table: z.string(), rows: z.number().int(), byOperation: OperationCountsSchema })),
   byLogin: z.array(z.object({ login: z.string().nullable(), sid: z.string().nullable(), sidText: z.string().nullable(), dbUser: z.string().nullable(), rows: z.number().int() })),
   byTransaction: z.array(z.object({ transactionId: z.string(), rows: z.number().int(), beginTime: z.string().nullable(), login: z.string().nullable(), sid: z.string().nullable(), dbUser: z.string().nullable() })),
-  byMinute: z.array(z.object({ minute: z.string(), rows: z.number().int() })),
+  byMinute: z.array(z.object({ minute: z.string(), rows: z.number().int(), byOperation: OperationCountsSchema })),
   byStatus: z.array(z.object({ status: z.enum(ROW_STATUSES as [string, ...string[]]), rows: z.number().int() })),
   byOperation: z.array(z.object({ operation: z.enum(ROW_OPERATIONS as [string, ...string[]]), rows: z.number().int(), byStatus: StatusCountsSchema }))
     .describe('rows per operation (delete, insert, update: before-images), each with its rows per status; every operation listed, 0 when none'),
