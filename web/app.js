@@ -37,6 +37,7 @@ const state = {
   tables: new Map(), // job's table → column names in table order (the grid's value columns)
   lastDryRun: null, // { runId, rows, targetName } of the newest dry run shown
   runPoll: null,
+  shownRun: null, // the run the run panel shows (GET /api/reinsert-runs/:id), for its Resume
 };
 
 // ------------------------------------------------------------------ time: one zone, labelled
@@ -165,6 +166,7 @@ async function loadJobs() {
       el('div', { class: 'jt' }, `#${j.id} ${j.kind} `, badge),
       el('div', { class: 'jd', text: j.description, title: j.description }),
       el('div', { class: 'jd', text: `${j.rowsStaged.toLocaleString()} rows staged · ${j.skippedCount} skipped` }),
+      ...(opsText(j) ? [el('div', { class: 'jd ops', text: opsText(j), title: 'the operations the staged rows were recovered from: inserted rows and updates\' before-images are not deleted rows' })] : []),
       ...(scan ? [el('div', { class: 'jd scan', text: scan, title: scan })] : []),
       bar);
     return li;
@@ -181,6 +183,19 @@ async function loadJobs() {
   } else if (items.length && $('create').hidden) {
     await openJob(items[0].id);
   }
+}
+
+// The rows of a job per operation ("4 deleted · 2 inserted · 1 update before-image"): a job of
+// operations delete,insert,update showed one count, and its inserts read as deleted rows. Empty for a
+// job of deletes alone.
+const OP_WORDS = { delete: 'deleted', insert: 'inserted', update: 'update before-image(s)' };
+function opCountsText(c) {
+  return ['delete', 'insert', 'update'].filter((o) => c[o]).map((o) => `${c[o].toLocaleString()} ${OP_WORDS[o]}`).join(' · ');
+}
+function opsText(j) {
+  const c = j.rowsByOperation;
+  if (!c || (!c.insert && !c.update)) return (j.operations ?? []).some((o) => o !== 'delete') && c?.delete ? `all ${c.delete.toLocaleString()} from deletes` : '';
+  return opCountsText(c);
 }
 
 function showProgress(j) {
@@ -202,7 +217,8 @@ function showProgress(j) {
   }
   const window = [j.windowFrom, j.windowTo].filter(Boolean).join(' → ');
   const scan = j.state === 'running' && j.scan ? ' · ' + scanText(j.scan) : '';
-  $('job-progress').textContent = `${j.state} · ${j.rowsStaged.toLocaleString()} rows staged · ${j.skippedCount} skipped${scan}${window ? ' · window ' + window : ''}${j.lastLsn ? ' · last LSN ' + j.lastLsn : ''}`;
+  const ops = opsText(j);
+  $('job-progress').textContent = `${j.state} · ${j.rowsStaged.toLocaleString()} rows staged${ops ? ` (${ops})` : ''} · ${j.skippedCount} skipped${scan}${window ? ' · window ' + window : ''}${j.lastLsn ? ' · last LSN ' + j.lastLsn : ''}`;
 }
 
 async function openJob(id) {
@@ -214,6 +230,8 @@ async function openJob(id) {
   $('download-script').disabled = true;
   $('download-undo').disabled = true;
   $('run-panel').hidden = true;
+  state.shownRun = null;
+  $('run-msg').textContent = '';
   $('job-action-msg').textContent = '';
   clearInterval(state.runPoll);
   for (const li of $('job-list').children) li.classList.toggle('active', li.dataset.job === String(id));
@@ -227,7 +245,7 @@ async function openJob(id) {
   const [blast, tables] = await Promise.all([api(`/api/jobs/${id}/blast-radius`), api(`/api/jobs/${id}/tables`)]);
   state.tables = new Map(tables.items.map((t) => [t.table, t.columns.map((c) => c.name)]));
   const sel = $('f-table');
-  sel.replaceChildren(el('option', { value: '', text: 'all' }), ...blast.byTable.map((t) => el('option', { value: t.table, text: `${t.table} (${t.rows})` })));
+  sel.replaceChildren(el('option', { value: '', text: 'all' }), ...blast.byTable.map((t) => el('option', { value: t.table, text: t.byOperation && (t.byOperation.insert || t.byOperation.update) ? `${t.table} (${t.rows}: ${opCountsText(t.byOperation)})` : `${t.table} (${t.rows})` })));
   renderBlast(blast);
   await resetPaging();
   loadRuns().catch(() => {});
@@ -465,9 +483,18 @@ async function decide(decision, by) {
 
 function renderBlast(b) {
   const byStatus = b.byStatus.map((s) => `${s.rows} ${s.status}`).join(' · ');
-  $('blast-total').textContent = `${b.total.toLocaleString()} rows in ${b.byTable.length} table(s), ${b.byTransaction.length} transaction(s)${byStatus ? ' — ' + byStatus : ''}`;
+  // per operation: inserted rows and updates' before-images are not deleted rows (they were read as such)
+  const ops = (b.byOperation ?? []).filter((o) => o.rows);
+  const byOp = ops.length > 1 || ops.some((o) => o.operation !== 'delete') ? opCountsText(Object.fromEntries(ops.map((o) => [o.operation, o.rows]))) : '';
+  // the server lists the 1,000 largest transactions: 1,000 of them is "1,000 or more", not a count
+  const txns = b.byTransaction.length >= 1000 ? '1,000 or more' : String(b.byTransaction.length);
+  $('blast-txns-title').textContent = b.byTransaction.length > 50 ? `Per transaction (the 50 largest of ${txns})` : 'Per transaction';
+  $('blast-total').textContent = `${b.total.toLocaleString()} rows in ${b.byTable.length} table(s), ${txns} transaction(s)${byStatus ? ' — ' + byStatus : ''}${byOp ? ' — ' + byOp : ''}`;
   const kv = (rows, cols) => [el('tr', {}, ...cols.map((c) => el('th', { text: c[0] }))), ...rows.map((r) => el('tr', {}, ...cols.map((c) => el('td', { text: String(r[c[1]] ?? '—') }))))];
-  $('blast-tables').replaceChildren(...kv(b.byTable, [['table', 'table'], ['rows', 'rows']]));
+  const OP_LABEL = { delete: 'delete', insert: 'insert', update: 'update (before-images)' };
+  $('blast-ops').replaceChildren(...kv((b.byOperation ?? []).map((o) => ({ ...o.byStatus, rows: o.rows, operation: OP_LABEL[o.operation] ?? o.operation })),
+    [['operation', 'operation'], ['rows', 'rows'], ['pending', 'pending'], ['approved', 'approved'], ['rejected', 'rejected'], ['re-inserted', 'reinserted'], ['conflict', 'conflict']]));
+  $('blast-tables').replaceChildren(...kv(b.byTable.map((t) => ({ ...t, ...(t.byOperation ?? {}) })), [['table', 'table'], ['rows', 'rows'], ['delete', 'delete'], ['insert', 'insert'], ['update (before)', 'update']]));
   // offline rows have no login: told apart by database user and SID
   $('blast-logins').replaceChildren(...kv(b.byLogin.map((l) => ({ ...l, sid: l.sidText ?? l.sid })), [['login', 'login'], ['database user', 'dbUser'], ['SID', 'sid'], ['rows', 'rows']]));
   $('blast-txns').replaceChildren(...kv(b.byTransaction.slice(0, 50).map((t) => ({ ...t, beginTime: fmtLogTime(t.beginTime) })), [['transaction', 'transactionId'], ['begin (log)', 'beginTime'], ['login', 'login'], ['rows', 'rows']]));
@@ -502,12 +529,36 @@ function renderTimeChart(data) {
   s.append(svg('line', { x1: padL, y1: H, x2: W - padR, y2: H, stroke: '#98a2b3' }));
   const maxLabel = svg('text', { x: 0, y: 10 }); maxLabel.textContent = String(max); s.append(maxLabel);
   const barW = Math.max(2, (W - padL - padR) / spanMin - 1);
+  // a job of inserts and updates too: each minute's bar (rect.b) is covered by its deletes (bottom),
+  // inserts and before-images (rect.seg)
+  const mixed = data.some((d) => d.byOperation && (d.byOperation.insert || d.byOperation.update));
   for (const d of data) {
     const ms = minuteMs(d.minute);
     const h = Math.max(1, (d.rows / max) * (H - 14));
+    const ops = mixed ? opCountsText(d.byOperation) : '';
     const rect = svg('rect', { class: 'b', x: x(ms), y: H - h, width: barW, height: h, 'data-minute': d.minute });
-    const t = svg('title'); t.textContent = `${d.minute}: ${d.rows} rows`; rect.append(t);
+    const t = svg('title'); t.textContent = `${d.minute}: ${d.rows} rows${ops ? ` (${ops})` : ''}`; rect.append(t);
     s.append(rect);
+    if (!mixed) continue;
+    let y = H;
+    for (const op of ['delete', 'insert', 'update']) {
+      const n = d.byOperation[op];
+      if (!n) continue;
+      const part = (n / max) * (H - 14);
+      y -= part;
+      const r = svg('rect', { class: `seg op-${op}`, x: x(ms), y, width: barW, height: Math.max(0.5, part), 'data-minute': d.minute, 'data-op': op });
+      const pt = svg('title'); pt.textContent = t.textContent; r.append(pt);
+      s.append(r);
+    }
+  }
+  if (mixed) {
+    // the legend: which colour is which operation
+    let lx = W - padR - 330;
+    for (const [op, label] of [['delete', 'deleted'], ['insert', 'inserted'], ['update', 'update before-images']]) {
+      s.append(svg('rect', { class: `seg op-${op}`, x: lx, y: 2, width: 10, height: 10 }));
+      const lt = svg('text', { x: lx + 14, y: 11 }); lt.textContent = label; s.append(lt);
+      lx += 20 + label.length * 6;
+    }
   }
   // ticks at round wall-clock steps, at most ~8
   const step = TICK_STEPS.find((m) => spanMin / m <= 8) ?? 43200;
@@ -784,15 +835,101 @@ function renderRun(run) {
   $('run-title').textContent = `Re-insert run #${run.id} into ${run.target?.name ?? run.target?.database ?? 'the target'}: ${run.state}`;
   $('run-bar').style.width = `${total ? Math.round((done / total) * 100) : run.state === 'succeeded' ? 100 : 0}%`;
   const o = run.outcomes;
-  $('run-status').textContent = `${done} of ${total} batch(es) done · ${o.inserted} inserted · ${o.conflict} conflict(s) · ${o.error} error(s)${run.error ? ` · ${run.error.code ?? ''} ${run.error.message ?? ''}` : ''}`;
+  $('run-status').textContent = `${done} of ${total} batch(es) done · ${o.inserted} inserted · ${o.conflict} conflict(s) · ${o.error} error(s)`;
   $('run-batches').replaceChildren(el('tr', {}, ...['batch', 'state', 'rows', 'inserted', 'conflicts', 'errors', `committed (${state.info?.timeZone ?? 'UTC'})`].map((h) => el('th', { text: h }))),
     ...run.batches.map((b) => el('tr', { 'data-batch': String(b.batchNo) }, ...[b.batchNo, b.state, b.rows, b.inserted, b.conflict, b.error, fmtInstant(b.committedAt)].map((v) => el('td', { text: String(v ?? '') })))));
+  renderRunEnd(run);
 }
 
-function watchRun(runId) {
+/** The run's target as the run itself recorded it (never the target chosen in the form): name, server (operators), database, ledger. */
+function runTargetText(t) {
+  if (!t?.name) return 'a connection given in the request';
+  const where = [t.server ? `server ${t.server}` : '', t.database ? `database ${t.database}` : '', t.ledgerTable ? `ledger ${t.ledgerTable}` : ''].filter(Boolean).join(', ');
+  return `target '${t.name}'${where ? ` (${where})` : ''}`;
+}
+
+// Why a failed or interrupted real run stopped (its error; each failed batch's error, whose message
+// only operators are sent), what is left, and its Resume for operators: into the run's own target.
+function renderRunEnd(run) {
+  const ended = !run.dryRun && ['failed', 'interrupted'].includes(run.state);
+  const failed = run.batches.filter((b) => b.state === 'failed');
+  const err = $('run-error');
+  err.hidden = !ended;
+  if (ended) {
+    const why = run.error ? `${run.error.code} — ${run.error.message}` : failed.length ? `${failed.length} batch(es) failed; their rows were not inserted` : '';
+    err.textContent = run.state === 'interrupted'
+      ? 'This run was interrupted (the server stopped while it ran): batches not committed did not run.'
+      : `This run failed${why ? `: ${why}` : ''}.`;
+  }
+  const list = $('run-failed-batches');
+  list.hidden = !ended || failed.length === 0;
+  list.replaceChildren(...(ended ? failed : []).map((b) => el('li', { 'data-batch': String(b.batchNo), text: `batch ${b.batchNo} (${b.rows} row(s)): ${b.failure ? `${b.failure.code} — ${b.failure.message}` : 'failed'}` })));
+  const left = run.remaining;
+  const leftText = $('run-left');
+  leftText.hidden = !ended || !left;
+  if (ended && left) {
+    leftText.textContent = `${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed${left.notApproved ? `; ${left.notApproved.toLocaleString()} of them no longer approved (their batch(es) would fail again)` : ''}.`
+      + (run.target?.name ? '' : ` Started with a connection given in the request: the page resumes only runs into a configured target; resume it through the API (POST /api/reinsert-runs/${run.id}/resume) with that same connection.`);
+  }
+  const btn = $('run-resume');
+  const canResume = ended && state.me?.role === 'operator' && Boolean(run.target?.name) && (left?.rows ?? 0) > 0;
+  btn.hidden = !canResume;
+  if (canResume) {
+    const configured = state.info?.targets.find((t) => t.name === run.target.name);
+    const blocked = !configured ? `target '${run.target.name}' is no longer configured on the server` : !configured.ready ? `target '${run.target.name}' is not ready: its variable is unset on the server` : '';
+    btn.disabled = Boolean(blocked);
+    btn.title = blocked || `resume into ${runTargetText(run.target)}`;
+    // said in the page, not only in the disabled button's tooltip
+    if (blocked) leftText.textContent += ` It cannot resume now: ${blocked}.`;
+  }
+}
+
+function confirmResume() {
+  const run = state.shownRun;
+  if (!run?.remaining) return;
+  const left = run.remaining;
+  $('resume-text').textContent = `Resume run #${run.id} of job #${run.jobId} into its own ${runTargetText(run.target)}: ${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed, each batch its own transaction. Batches already committed are not run again; rows whose key already exists there are left alone (conflicts).`;
+  const warn = $('resume-warn');
+  warn.hidden = !left.notApproved;
+  warn.textContent = left.notApproved ? `${left.notApproved.toLocaleString()} of these rows are no longer approved: their batch(es) will not run and the run will end failed again. For the rows still approved, a new run (dry run first) is the way.` : '';
+  $('resume-input').value = '';
+  $('resume-msg').textContent = '';
+  $('resume-confirm').showModal();
+  $('resume-input').focus();
+}
+
+async function resumeRun() {
+  const run = state.shownRun;
+  if (!run?.remaining) return;
+  if ($('resume-input').value.replace(/[ ,.]/g, '') !== String(run.remaining.rows)) {
+    $('resume-msg').textContent = `Type ${run.remaining.rows} to confirm.`;
+    return;
+  }
+  $('resume-confirm').close();
+  const msg = $('run-msg');
+  $('run-resume').disabled = true;
+  try {
+    // the run's own target, by the name it ran with: never the one chosen in the form
+    await api(`/api/reinsert-runs/${run.id}/resume`, { method: 'POST', body: { targetName: run.target.name } });
+    msg.classList.remove('error');
+    msg.textContent = `Resumed run #${run.id} into ${runTargetText(run.target)}; its progress shows above.`;
+    watchRun(run.id, { keepMessage: true });
+  } catch (e) {
+    // a refusal (another target than the run's, a run already running, not resumable) is its one line
+    msg.classList.add('error');
+    msg.textContent = `Not resumed — ${e.body?.code ?? 'ERROR'}: ${e.body?.message ?? e.message}`;
+    $('run-resume').disabled = false;
+  }
+}
+
+function watchRun(runId, o = {}) {
   clearInterval(state.runPoll);
+  if (!o.keepMessage && state.shownRun?.id !== runId) { $('run-msg').textContent = ''; $('run-msg').classList.remove('error'); }
+  state.shownRun = { id: runId };
   const tick = async () => {
     const run = await api(`/api/reinsert-runs/${runId}`);
+    if (state.shownRun?.id !== runId) return; // another run (or job) was opened meanwhile
+    state.shownRun = run;
     renderRun(run);
     if (run.state !== 'running' && run.state !== 'planned') {
       clearInterval(state.runPoll);
@@ -809,8 +946,12 @@ function watchRun(runId) {
 async function loadRuns() {
   const { items } = await api(`/api/jobs/${state.jobId}/reinsert-runs`);
   $('runs').replaceChildren(el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors'].map((h) => el('th', { text: h }))),
-    ...items.map((r) => el('tr', { onclick: () => r.dryRun ? undefined : watchRun(r.id) }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), r.target?.name ?? r.target?.database ?? '—', r.state,
-      r.summary?.rows ?? '', r.outcomes.inserted, r.outcomes.conflict, r.outcomes.error].map((v) => el('td', { text: String(v) })))));
+    ...items.map((r) => el('tr', { 'data-run': String(r.id), class: r.dryRun ? '' : 'clickable', title: r.dryRun ? '' : 'show this run (its batches; why it failed)', onclick: () => r.dryRun ? undefined : watchRun(r.id) }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), r.target?.name ?? r.target?.database ?? '—',
+      r.error ? `${r.state} (${r.error.code})` : r.state,
+      r.plannedRows ?? r.summary?.rows ?? '', r.outcomes.inserted, r.outcomes.conflict, r.outcomes.error].map((v) => el('td', { text: String(v) })))));
+  // a job whose newest real run failed or was interrupted shows it (why, and its Resume) without a click
+  const newest = items.find((r) => !r.dryRun);
+  if (!state.shownRun && newest && ['failed', 'interrupted'].includes(newest.state)) watchRun(newest.id);
 }
 
 // ------------------------------------------------------------------ wiring
@@ -836,6 +977,9 @@ $('copy-script').addEventListener('click', () => { copyScript(); });
 $('download-script').addEventListener('click', () => download(`rowback-job${state.jobId}-reinsert.sql`, $('script').textContent));
 $('download-undo').addEventListener('click', () => download(`rowback-job${state.jobId}-undo.sql`, $('undo-script').textContent));
 $('run-reinsert').addEventListener('click', confirmRun);
+$('run-resume').addEventListener('click', confirmResume);
+$('resume-go').addEventListener('click', () => { resumeRun(); });
+$('resume-input').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); resumeRun(); } });
 $('confirm-go').addEventListener('click', runReinsert);
 $('confirm-input').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); runReinsert(); } });
 $('new-job').addEventListener('click', showCreate);

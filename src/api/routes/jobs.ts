@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { StagingError } from '../../errors.js';
 import { JobSpec } from '../../worker/job-spec.js';
 import { validateJobSpec as validateSpec, type JobAccess } from '../../worker/job-validate.js';
-import { JobIdParams, JobResponse } from './schemas.js';
+import { BlastRadiusResponse, JobIdParams, JobWithCountsResponse } from './schemas.js';
+import { RowCounts } from '../row-counts.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 
 /**
@@ -51,6 +52,8 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
   const access = opts.access ?? {};
   const validateJobSpec = opts.validate ?? validateSpec;
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const counts = new RowCounts(app.staging);
+  const withCounts = <T extends { id: number }>(j: T) => ({ ...j, rowsByOperation: counts.operations(j.id) });
 
   app.post('/api/jobs', {
     config: { access: 'operate' },
@@ -65,14 +68,14 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.get('/api/jobs', {
     config: { access: 'read' },
-    schema: { tags: ['jobs'], summary: 'List jobs with their progress (rows staged, and `scan`: the source\'s bytes/records read and pass), newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }).strict(),
-      response: { 200: z.object({ items: z.array(JobResponse), queue: z.object({ pending: z.number().int(), waiting: z.number().int() }) }) } },
-  }, async (req) => ({ items: app.staging.listJobs({ limit: req.query.limit, before: req.query.before }).map((j) => forCaller(j, req.principal?.role)), queue: { pending: app.worker.queue.pending, waiting: app.worker.queue.size } }));
+    schema: { tags: ['jobs'], summary: 'List jobs with their progress (rows staged, `rowsByOperation`: those rows per operation, and `scan`: the source\'s bytes/records read and pass), newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }).strict(),
+      response: { 200: z.object({ items: z.array(JobWithCountsResponse), queue: z.object({ pending: z.number().int(), waiting: z.number().int() }) }) } },
+  }, async (req) => ({ items: app.staging.listJobs({ limit: req.query.limit, before: req.query.before }).map((j) => withCounts(forCaller(j, req.principal?.role))), queue: { pending: app.worker.queue.pending, waiting: app.worker.queue.size } }));
 
   app.get('/api/jobs/:id', {
     config: { access: 'read' },
-    schema: { tags: ['jobs'], summary: 'One job with its progress counters, `scan` (the source\'s own progress, sampled at most once a second while it runs) and, once it succeeded, `complete` / `incomplete` (whether its result is whole)', params: JobIdParams, response: { 200: JobResponse } },
-  }, async (req) => forCaller(app.staging.requireJob(req.params.id), req.principal?.role));
+    schema: { tags: ['jobs'], summary: 'One job with its progress counters, `rowsByOperation` (its rows per operation), `scan` (the source\'s own progress, sampled at most once a second while it runs) and, once it succeeded, `complete` / `incomplete` (whether its result is whole)', params: JobIdParams, response: { 200: JobWithCountsResponse } },
+  }, async (req) => withCounts(forCaller(app.staging.requireJob(req.params.id), req.principal?.role)));
 
   app.post('/api/jobs/:id/resume', {
     config: { access: 'operate' },
@@ -107,8 +110,18 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.get('/api/jobs/:id/blast-radius', {
     config: { access: 'read' },
-    schema: { tags: ['jobs'], summary: 'Rows per table, login, transaction and minute (for the incident report)', params: JobIdParams },
-  }, async (req) => app.staging.blastRadius(req.params.id));
+    schema: { tags: ['jobs'], summary: 'Rows per table and minute (each with its rows per operation), login, transaction, status and operation (for the incident report)', params: JobIdParams, response: { 200: BlastRadiusResponse } },
+  }, async (req) => {
+    const b = app.staging.blastRadius(req.params.id);
+    const ops = counts.breakdown(req.params.id);
+    const none = { delete: 0, insert: 0, update: 0 };
+    return {
+      ...b,
+      byTable: b.byTable.map((t) => ({ ...t, byOperation: ops.byTableOperation.get(t.table) ?? none })),
+      byMinute: b.byMinute.map((m) => ({ ...m, byOperation: ops.byMinuteOperation.get(m.minute) ?? none })),
+      byOperation: ops.byOperation,
+    };
+  });
 
   app.get('/api/jobs/:id/tables', {
     config: { access: 'read' },

@@ -8,6 +8,7 @@ import type { TargetSpec } from '../../reinsert/service.js';
 import { resolveTargetName, type ConfiguredTargetSpec } from '../targets.js';
 import { JobIdParams, ReinsertBody, TargetSchema } from './schemas.js';
 import { hideMessages, hideOutcomeMessage } from './jobs.js';
+import { failedBatchErrors, plannedRows, runRemaining } from '../run-details.js';
 
 const RunParams = z.object({ runId: z.coerce.number().int().positive() });
 
@@ -103,22 +104,31 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
 
   app.get('/api/jobs/:id/reinsert-runs', {
     config: { access: 'read' },
-    schema: { tags: ['re-insert'], summary: "A job's re-insert runs (dry and real)", params: JobIdParams },
+    schema: { tags: ['re-insert'], summary: "A job's re-insert runs (dry and real), each with `plannedRows`: the rows it planned", params: JobIdParams },
   }, async (req) => {
     app.staging.requireJob(req.params.id);
-    return { items: app.reinsert.listRuns(req.params.id).map((r) => ({ ...r, target: targetFor(r.target, req.principal?.role), error: hideMessages(r.error, req.principal?.role) })) };
+    return { items: app.reinsert.listRuns(req.params.id).map((r) => ({ ...r, target: targetFor(r.target, req.principal?.role), error: hideMessages(r.error, req.principal?.role), plannedRows: plannedRows(app.staging, r) })) };
   });
 
   app.get('/api/reinsert-runs/:runId', {
     config: { access: 'read' },
-    schema: { tags: ['re-insert'], summary: 'One run: state, counts, result per batch, outcome per row (conflicts show the existing row)', params: RunParams },
+    schema: { tags: ['re-insert'], summary: 'One run: state, counts, `plannedRows`, result per batch (a failed batch with its error as `failure`: `{code, message}`), outcome per row (conflicts show the existing row), and for a failed or interrupted real run `remaining` (else null): the batches and rows not yet committed (what a resume runs) and how many of those rows are no longer approved', params: RunParams },
   }, async (req) => {
     const run = app.reinsert.getRun(req.params.runId);
     if (!run) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${req.params.runId} does not exist`);
     const role = req.principal?.role;
     // a failed row's detail carries its batch's error: its message is hidden as the run's is (a
-    // conflict's detail is the existing row's data, left whole: a column may be called `message`)
-    return { ...run, target: targetFor(run.target, role), error: hideMessages(run.error, role), batches: hideMessages(app.reinsert.batches(run.id), role), rows: app.reinsert.outcomes(run.id).map((o) => hideOutcomeMessage(o, role)) };
+    // conflict's detail is the existing row's data, left whole: a column may be called `message`);
+    // a failed batch's error (`failure`; its `error` is the count of error outcomes) likewise
+    const errors = failedBatchErrors(app.staging, run.id);
+    const batches = app.reinsert.batches(run.id).map((b) => ({ ...b, failure: errors.get(b.batchNo) ?? null }));
+    return {
+      ...run, target: targetFor(run.target, role), error: hideMessages(run.error, role), batches: hideMessages(batches, role),
+      // what a resume would run: only of a run that can resume (this route is polled every second while a run runs)
+      remaining: !run.dryRun && (run.state === 'failed' || run.state === 'interrupted') ? runRemaining(app.staging, run.id) : null,
+      plannedRows: plannedRows(app.staging, run),
+      rows: app.reinsert.outcomes(run.id).map((o) => hideOutcomeMessage(o, role)),
+    };
   });
 
   app.get('/api/reinsert-runs/:runId/script', {
@@ -133,5 +143,9 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
   app.post('/api/reinsert-runs/:runId/resume', {
     config: { access: 'operate' },
     schema: { tags: ['re-insert'], summary: 'Resume an interrupted or failed run (same batches, same idempotency keys)', params: RunParams, body: z.object({ target: TargetSchema.optional(), targetName: z.string().min(1).max(64).optional() }).strict().refine((b) => Boolean(b.target) !== Boolean(b.targetName), { message: 'give target or targetName (exactly one)', path: ['target'] }) },
-  }, async (req, reply) => reply.code(202).send(await app.reinsert.resume(req.params.runId, req.principal!.name, targetOf(req.body, opts.targets, opts.allowedServers)!)));
+  }, async (req, reply) => {
+    const run = await app.reinsert.resume(req.params.runId, req.principal!.name, targetOf(req.body, opts.targets, opts.allowedServers)!);
+    req.log.info({ runId: run.id, jobId: run.jobId, targetName: req.body.targetName }, 're-insert resumed');
+    return reply.code(202).send(run);
+  });
 }

@@ -140,3 +140,28 @@ export const JobResponse = z.object({
   complete: z.boolean().nullable().describe("whether the result is whole, as `scan --report`'s `complete`: false exactly when the job's notes say INCOMPLETE (log lost to damage or in no file given, a damaged catalog); null while the job is queued or runs, when it failed, was cancelled or interrupted, or finished before rowback recorded this"),
   incomplete: z.array(z.string()).nullable().describe('the INCOMPLETE sentences of the job\'s notes (`[]` when complete); null when `complete` is'),
 });
+
+/** Rows per operation the rows were recovered from (every operation named; 0 when none). */
+export const OperationCountsSchema = z.object({
+  delete: z.number().int(), insert: z.number().int(), update: z.number().int(),
+}).describe("rows per operation they were recovered from: delete, insert, update (an update's before-image)");
+
+/** A job as the job routes answer it: JobResponse (the JobRecord) and its rows per operation. */
+export const JobWithCountsResponse = JobResponse.extend({
+  rowsByOperation: OperationCountsSchema,
+});
+
+const StatusCountsSchema = z.object(Object.fromEntries(ROW_STATUSES.map((s) => [s, z.number().int()])) as Record<(typeof ROW_STATUSES)[number], z.ZodNumber>);
+
+/** `GET /api/jobs/:id/blast-radius` (staging/types.ts BlastRadius, and the rows per operation). */
+export const BlastRadiusResponse = z.object({
+  jobId: z.number().int(),
+  total: z.number().int(),
+  byTable: z.array(z.object({ table: z.string(), rows: z.number().int(), byOperation: OperationCountsSchema })),
+  byLogin: z.array(z.object({ login: z.string().nullable(), sid: z.string().nullable(), sidText: z.string().nullable(), dbUser: z.string().nullable(), rows: z.number().int() })),
+  byTransaction: z.array(z.object({ transactionId: z.string(), rows: z.number().int(), beginTime: z.string().nullable(), login: z.string().nullable(), sid: z.string().nullable(), dbUser: z.string().nullable() })),
+  byMinute: z.array(z.object({ minute: z.string(), rows: z.number().int(), byOperation: OperationCountsSchema })),
+  byStatus: z.array(z.object({ status: z.enum(ROW_STATUSES as [string, ...string[]]), rows: z.number().int() })),
+  byOperation: z.array(z.object({ operation: z.enum(ROW_OPERATIONS as [string, ...string[]]), rows: z.number().int(), byStatus: StatusCountsSchema }))
+    .describe('rows per operation (delete, insert, update: before-images), each with its rows per status; every operation listed, 0 when none'),
+});

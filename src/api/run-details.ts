@@ -1,0 +1,51 @@
+import type { StagingStore } from '../staging/store.js';
+
+/**
+ * What a failed or interrupted re-insert run left, for its page and its Resume: read-only queries
+ * on the staging file's re-insert tables (the re-insert service answers a run's batches and
+ * outcomes, not these), kept beside the route that answers them.
+ */
+
+/** Rows of a run not yet committed (the batches a resume runs) and how many of them are no longer approved. */
+export interface RunRemaining {
+  /** Batches not committed: failed, or never run (planned). */
+  batches: number;
+  rows: number;
+  /** Of those rows, the ones no longer `approved` (rejected since, or re-inserted by another run): their batches fail again on a resume (REINSERT_ROW_NOT_APPROVED). */
+  notApproved: number;
+}
+
+export function runRemaining(store: StagingStore, runId: number): RunRemaining {
+  const batches = store.db.prepare("SELECT row_ids FROM reinsert_batches WHERE run_id = ? AND state <> 'committed'").all(runId) as { row_ids: string }[];
+  const ids = batches.flatMap((b) => JSON.parse(b.row_ids) as number[]);
+  let notApproved = 0;
+  const q = store.db.prepare('SELECT count(*) AS n FROM rows WHERE status <> \'approved\' AND id IN (SELECT value FROM json_each(?))');
+  for (let i = 0; i < ids.length; i += 10_000) notApproved += (q.get(JSON.stringify(ids.slice(i, i + 10_000))) as { n: number }).n;
+  return { batches: batches.length, rows: ids.length, notApproved };
+}
+
+/**
+ * The error of each failed batch of a run (the one its rows' `error` outcomes carry), by batch
+ * number. Whole: the route hides its message from non-operators (hideMessages).
+ */
+export function failedBatchErrors(store: StagingStore, runId: number): Map<number, { code: string; message: string }> {
+  const rows = store.db.prepare(`SELECT o.batch_no, min(o.detail) AS detail FROM reinsert_outcomes o
+      JOIN reinsert_batches b ON b.run_id = o.run_id AND b.batch_no = o.batch_no
+    WHERE o.run_id = ? AND o.outcome = 'error' AND b.state = 'failed' GROUP BY o.batch_no`).all(runId) as { batch_no: number; detail: string | null }[];
+  const out = new Map<number, { code: string; message: string }>();
+  for (const r of rows) {
+    const d = r.detail ? (JSON.parse(r.detail) as { code?: string; message?: string }) : {};
+    out.set(r.batch_no, { code: d.code ?? 'REINSERT_BATCH_FAILED', message: d.message ?? '' });
+  }
+  return out;
+}
+
+/**
+ * The rows a run planned: a dry run's summary says so; a real run's summary is replaced by its
+ * outcome counts when it ends (no `rows`), so they are counted from its batches. Null when neither.
+ */
+export function plannedRows(store: StagingStore, run: { id: number; summary: Record<string, unknown> | null }): number | null {
+  if (typeof run.summary?.rows === 'number') return run.summary.rows;
+  const r = store.db.prepare('SELECT count(*) AS b, sum(json_array_length(row_ids)) AS n FROM reinsert_batches WHERE run_id = ?').get(run.id) as { b: number; n: number | null };
+  return r.b ? r.n ?? 0 : null;
+}
