@@ -318,8 +318,12 @@ export class ReinsertService {
     if (!this.store.db.open) return;
     this.store.db.transaction(() => {
       if (plan) this.store.db.prepare('UPDATE reinsert_runs SET undo_script = ? WHERE id = ?').run(this.undoFromLedger(runId, jobId, plan), runId);
+      // the outcome's counts over the plan's (rows, tableOrder, cycles): the planned row count was
+      // lost when a run ended (the review page's runs table showed no rows for every finished run)
+      const was = this.store.db.prepare('SELECT summary FROM reinsert_runs WHERE id = ?').get(runId) as { summary: string | null } | undefined;
+      const merged = summary ? { ...(was?.summary ? (JSON.parse(was.summary) as Record<string, unknown>) : {}), ...summary } : null;
       this.store.db.prepare('UPDATE reinsert_runs SET state = ?, finished_at = ?, summary = COALESCE(?, summary), error = ? WHERE id = ?')
-        .run(state, new Date().toISOString(), summary ? JSON.stringify(summary) : null, error ? JSON.stringify(redactDeep(error)) : null, runId);
+        .run(state, new Date().toISOString(), merged ? JSON.stringify(merged) : null, error ? JSON.stringify(redactDeep(error)) : null, runId);
       this.store.appendAudit('system', `reinsert.${state}`, jobId, { runId, ...(summary ?? {}), ...(error ? { error } : {}) });
     })();
   }
