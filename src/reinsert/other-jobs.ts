@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { StagingStore } from '../staging/store.js';
+import { splitQualifiedName } from '../util/tsql.js';
+import { resolveTableMap } from './plan.js';
 
 /**
  * Never twice, across jobs: one deleted row can be staged by several jobs of one staging store (the
@@ -90,15 +92,50 @@ export class OtherJobsReinserts {
     if (!r) {
       const row = this.store.db.prepare('SELECT job_id, state, target FROM reinsert_runs WHERE id = ?').get(runId) as { job_id: number; state: string; target: string };
       const t = JSON.parse(row.target) as { server?: string | null; database?: string | null; tableMap?: Record<string, string> | null };
-      r = { jobId: row.job_id, state: row.state, tableMap: t.tableMap ?? null, place: { server: t.server ?? null, database: t.database ?? null } };
+      r = { jobId: row.job_id, state: row.state, tableMap: this.resolved(row.job_id, t.tableMap ?? null), place: { server: t.server ?? null, database: t.database ?? null } };
       this.runs.set(runId, r);
     }
     return r;
   }
 
+  /**
+   * A run's tableMap as its plan applied it: the run records the map as the request gave it (a key
+   * in another case, `[dbo].[T]`, `T` without schema), the plan resolved each key to a table of the
+   * job and each target to plain `schema.name` (plan.ts resolveTableMap). Looked up verbatim, such a
+   * map named the source table, so another job putting the row into the same side table spelled
+   * otherwise was not held back. Keys here are the job's `schema.name`s; a map that no longer
+   * resolves is read key by key (plain names, any case).
+   */
+  private resolved(jobId: number, raw: Record<string, string> | null): Record<string, string> | null {
+    if (!raw) return null;
+    const plain = (text: string): string => {
+      try {
+        const { schema, name } = splitQualifiedName(text);
+        return `${schema}.${name}`;
+      } catch {
+        return text;
+      }
+    };
+    let map: Record<string, string>;
+    try {
+      map = resolveTableMap(raw, this.store.jobTables(jobId).map((l) => `${l.schema}.${l.name}`)) ?? {};
+    } catch {
+      map = Object.fromEntries(Object.entries(raw).map(([k, v]) => [plain(k), plain(v)]));
+    }
+    // exact keys, and each key in lower case when no other key shares it (a case-sensitive source)
+    const out: Record<string, string> = Object.create(null) as Record<string, string>;
+    const folded = new Map<string, string | null>();
+    for (const [k, v] of Object.entries(map)) {
+      out[k] = v;
+      folded.set(lower(k), folded.has(lower(k)) ? null : v);
+    }
+    for (const [k, v] of folded) if (v !== null && !(k in out)) out[k] = v;
+    return out;
+  }
+
   private add(into: { byLsn: Map<string, Entry[]>; byVals: Map<string, Entry[]> }, runId: number, rowId: number, facts: RowFacts, state: Entry['state']): void {
     const run = this.run(runId);
-    const table = run.tableMap?.[facts.tbl] ?? facts.tbl;
+    const table = run.tableMap?.[facts.tbl] ?? run.tableMap?.[lower(facts.tbl)] ?? facts.tbl;
     const e: Entry = { jobId: run.jobId, runId, rowId, state, runState: run.state, table, place: run.place, log: fromLog(facts) };
     const push = (m: Map<string, Entry[]>, k: string) => { const l = m.get(k); if (l) l.push(e); else m.set(k, [e]); };
     if (e.log) push(into.byLsn, `${lower(table)}\u0000${facts.lsn}`);

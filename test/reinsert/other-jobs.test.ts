@@ -108,6 +108,38 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     expect((await svc.dryRun(changed, 'op', { target: spec })).plan.problems).toEqual([]);
   });
 
+  it('a tableMap spelled otherwise (key in another case, target bracketed or without schema) is the same side table: held back', async () => {
+    const side = () => {
+      const m = targetTables();
+      const t = m.get('dbo.LogTestTrailNull')!;
+      m.set('dbo.TrailSide', { ...t, schema: 'dbo', name: 'TrailSide' });
+      return m;
+    };
+    const connectSide = () => {
+      const t = new FakeTarget(join(dir, 'target.db'), side());
+      connections.push(t);
+      return t;
+    };
+    const svc = new ReinsertService(store, { connect: connectSide });
+    const a = stage(corpusRows(60));
+    // job A: key in lower case (resolved to dbo.LogTestTrailNull), target bracketed
+    const runA = await svc.start(a, 'op', { dryRun: false, target: spec, tableMap: { 'dbo.logtesttrailnull': '[dbo].[TrailSide]' } });
+    await svc.wait(runA.id);
+    expect(svc.getRun(runA.id)!.state).toBe('succeeded');
+    expect(copies()).toEqual(Array(10).fill(1));
+    // job B: the same side table, schema omitted
+    const b = stage(corpusRows(60));
+    for (const tableMap of [{ LogTestTrailNull: 'TrailSide' }, { 'dbo.LogTestTrailNull': 'dbo.trailside' }, { '[dbo].[LogTestTrailNull]': '[dbo].[TrailSide]' }] as Record<string, string>[]) {
+      const dry = await svc.dryRun(b, 'op', { target: spec, tableMap });
+      expect(dry.plan.batches, JSON.stringify(tableMap)).toHaveLength(0);
+      expect(dry.plan.problems.map((p) => p.code)).toEqual(Array(10).fill('REINSERT_ALREADY_REINSERTED'));
+    }
+    await expect(svc.start(b, 'op', { dryRun: false, target: spec, tableMap: { LogTestTrailNull: 'TrailSide' } })).rejects.toMatchObject({ code: 'REINSERT_NOTHING_TO_DO' });
+    expect(copies()).toEqual(Array(10).fill(1));
+    // the source table itself is another place: not held back
+    expect((await svc.dryRun(b, 'op', { target: spec })).plan.batches.flatMap((x) => x.rows)).toHaveLength(10);
+  });
+
   it('two jobs\' runs started at once over the same rows: each row goes in once (the older run goes first)', async () => {
     const a = stage(corpusRows(60));
     const b = stage(corpusRows(60));
