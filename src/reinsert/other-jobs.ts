@@ -196,7 +196,7 @@ export class OtherJobsReinserts {
     const log = fromLog(f);
     const t = lower(table);
     const hash = valsHash(f.vals);
-    const samePlace = (p: ReinsertPlace) => (p.server === null || place.server === null || lower(p.server) === lower(place.server))
+    const samePlace = (p: ReinsertPlace) => (p.server === null || place.server === null || sameServer(p.server, place.server))
       && (p.database === null || place.database === null || lower(p.database) === lower(place.database));
     const counts = (e: Entry) => samePlace(e.place) && !(e.state === 'pending' && o.runId !== undefined && e.runId > o.runId);
     for (const m of [this.inserted, this.pending]) {
@@ -209,6 +209,39 @@ export class OtherJobsReinserts {
     }
     return undefined;
   }
+}
+
+/**
+ * A server host as connectionHost gives it (`tcp:` dropped, lower case), in one spelling: the
+ * default port (`,1433`) and default instance (`\MSSQLSERVER`) dropped, the local machine's names
+ * (localhost, `.`, `(local)`, 127.0.0.1, ::1) one name, and the host part apart from the instance
+ * and port. `fake` and `tcp:fake,1433` were two places, so the row went in again.
+ */
+function serverParts(host: string): { name: string; rest: string } {
+  let h = lower(host).trim().replace(/^(tcp|np|lpc|admin):/, '');
+  h = h.replace(/,\s*1433$/, '').replace(/\\mssqlserver$/, '');
+  const m = /^([^\\,]*)(.*)$/.exec(h)!;
+  let name = m[1]!.trim();
+  if (name.length > 1) name = name.replace(/\.$/, '');
+  if (['localhost', '.', '(local)', '127.0.0.1', '::1', '[::1]'].includes(name)) name = '(local)';
+  return { name, rest: m[2]!.trim() };
+}
+
+/**
+ * Whether two hosts may be one server: the same name once spelled alike, or a short name and a
+ * qualified name beginning with it (`db1`, `db1.corp.example`: which domain the short one resolves
+ * in is not known here, and taking them for one holds a row back rather than putting it in twice).
+ * Another instance or port is another server.
+ */
+export function sameServer(a: string, b: string): boolean {
+  const x = serverParts(a);
+  const y = serverParts(b);
+  if (x.rest !== y.rest) return false;
+  if (x.name === y.name) return true;
+  const ip = (n: string) => /^[\d.]+$/.test(n) || n.includes(':');
+  if (ip(x.name) || ip(y.name)) return false;
+  const [s, q] = x.name.includes('.') ? [y.name, x.name] : [x.name, y.name];
+  return !s.includes('.') && q.split('.')[0] === s;
 }
 
 function strip(e: Entry): OtherJobRow {

@@ -140,6 +140,32 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     expect((await svc.dryRun(b, 'op', { target: spec })).plan.batches.flatMap((x) => x.rows)).toHaveLength(10);
   });
 
+  it('the same server spelled otherwise (tcp:, the default port, its short name, localhost) is the same place: held back', async () => {
+    const svc = new ReinsertService(store, { connect });
+    const a = stage(corpusRows(60));
+    const runA = await svc.start(a, 'op', { dryRun: false, target: { connectionString: 'Server=fake;Password=x', database: 'crm' } });
+    await svc.wait(runA.id);
+    const b = stage(corpusRows(60));
+    for (const cs of ['Server=tcp:fake,1433;Password=x', 'Data Source=FAKE.corp.example;Password=x', 'Server=fake\\MSSQLSERVER;Password=x']) {
+      const dry = await svc.dryRun(b, 'op', { target: { connectionString: cs, database: 'crm' } });
+      expect(dry.plan.batches, cs).toHaveLength(0);
+    }
+    await expect(svc.start(b, 'op', { dryRun: false, target: { connectionString: 'Server=tcp:fake,1433;Password=x', database: 'crm' } })).rejects.toMatchObject({ code: 'REINSERT_NOTHING_TO_DO' });
+    expect(copies()).toEqual(Array(10).fill(1));
+    // localhost, 127.0.0.1, '.' and (local) are one server
+    const l = stage(corpusRows(60, 7000));
+    const runL = await svc.start(l, 'op', { dryRun: false, target: { connectionString: 'Server=localhost;Password=x', database: 'crm' } });
+    await svc.wait(runL.id);
+    const l2 = stage(corpusRows(60, 7000));
+    for (const cs of ['Server=.;Password=x', 'Server=(local);Password=x', 'Server=127.0.0.1,1433;Password=x']) {
+      expect((await svc.dryRun(l2, 'op', { target: { connectionString: cs, database: 'crm' } })).plan.batches, cs).toHaveLength(0);
+    }
+    // another server, another instance or another port is still another place
+    for (const cs of ['Server=other;Password=x', 'Server=fake\\side;Password=x', 'Server=fake,1444;Password=x']) {
+      expect((await svc.dryRun(b, 'op', { target: { connectionString: cs, database: 'crm' } })).plan.batches.flatMap((x) => x.rows), cs).toHaveLength(10);
+    }
+  });
+
   it('two jobs\' runs started at once over the same rows: each row goes in once (the older run goes first)', async () => {
     const a = stage(corpusRows(60));
     const b = stage(corpusRows(60));
