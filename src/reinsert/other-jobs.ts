@@ -164,7 +164,18 @@ export class OtherJobsReinserts {
     // unrecorded (a crash or lost connection after COMMIT); the later ones never started.
     const batchesOf = db.prepare("SELECT batch_no, row_ids FROM reinsert_batches WHERE run_id = ? AND state = 'planned' ORDER BY batch_no");
     const firstOf = db.prepare("SELECT batch_no, row_ids FROM reinsert_batches WHERE run_id = ? AND state = 'planned' ORDER BY batch_no LIMIT 1");
-    const planned = open.flatMap((r) => ((r.state === 'running' ? batchesOf : firstOf).all(r.id) as { batch_no: number; row_ids: string }[]).map((b) => ({ run_id: r.id, state: r.state, ...b })));
+    // A batch recorded failed by an error answering its COMMIT may be in the target all the same
+    // (execute.ts mayHaveCommitted): the run went on to its next batches, so it was not the first
+    // planned one, and another job put its rows in again. Held back until a resume asks the ledger.
+    const unsureOf = db.prepare(
+      `SELECT b.batch_no, b.row_ids FROM reinsert_batches AS b WHERE b.run_id = ? AND b.state = 'failed'
+          AND EXISTS (SELECT 1 FROM reinsert_outcomes AS o WHERE o.run_id = b.run_id AND o.batch_no = b.batch_no AND o.outcome = 'error' AND o.detail LIKE '%"mayHaveCommitted":true%')
+        ORDER BY b.batch_no`,
+    );
+    const planned = open.flatMap((r) => [
+      ...(unsureOf.all(r.id) as { batch_no: number; row_ids: string }[]),
+      ...((r.state === 'running' ? batchesOf : firstOf).all(r.id) as { batch_no: number; row_ids: string }[]),
+    ].map((b) => ({ run_id: r.id, state: r.state, ...b })));
     const key = planned.map((b) => `${b.run_id}.${b.batch_no}.${b.state}`).join(',');
     if (key !== this.pendingKey) {
       this.pendingKey = key;

@@ -166,6 +166,66 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     }
   });
 
+  it('a batch whose COMMIT went through but was answered with an error (connection reset) holds its rows back from other jobs until its run is resumed', async () => {
+    let commits = 0;
+    const lossy = () => {
+      const t = connect();
+      const open = t.session.bind(t);
+      t.session = async () => {
+        const s = await open();
+        const commit = s.commit.bind(s);
+        // the second batch commits in the target, then the answer is lost
+        s.commit = async () => { await commit(); if (++commits === 2) throw new Error('Connection lost - read ECONNRESET'); };
+        return s;
+      };
+      return t;
+    };
+    const svc = new ReinsertService(store, { connect: lossy });
+    const a = stage(corpusRows(60));
+    const runA = await svc.start(a, 'op', { dryRun: false, target: spec, batchSize: 3 });
+    await svc.wait(runA.id);
+    expect(svc.getRun(runA.id)!.state).toBe('failed');
+    expect(target.counts().rows).toBe(10); // every batch went in; staging records batch 2 as failed
+
+    const b = stage(corpusRows(60));
+    const dry = await svc.dryRun(b, 'op', { target: spec });
+    expect(dry.plan.problems.map((p) => p.code)).toEqual(Array(10).fill('REINSERT_ALREADY_REINSERTED'));
+    expect(dry.plan.problems.map((p) => p.message).join('\n')).toMatch(new RegExp(`which may have gone in: resume run ${runA.id} first`));
+    await expect(svc.start(b, 'op', { dryRun: false, target: spec })).rejects.toMatchObject({ code: 'REINSERT_NOTHING_TO_DO' });
+    expect(copies()).toEqual(Array(10).fill(1));
+
+    // run A resumed: its ledger says batch 2 went in; then nothing of job B is left to put back
+    await svc.resume(runA.id, 'op', spec);
+    await svc.wait(runA.id);
+    expect(svc.getRun(runA.id)!.state).toBe('succeeded');
+    expect((await svc.dryRun(b, 'op', { target: spec })).plan.batches).toHaveLength(0);
+    expect(copies()).toEqual(Array(10).fill(1));
+  });
+
+  it('a batch that failed and rolled back (an insert error) does not hold rows back from another job', async () => {
+    const failing = () => {
+      const t = connect();
+      const open = t.session.bind(t);
+      t.session = async () => {
+        const s = await open();
+        const insert = s.insert.bind(s);
+        let n = 0;
+        s.insert = async (r) => { if (++n === 4) throw new Error('Conversion failed'); return insert(r); };
+        return s;
+      };
+      return t;
+    };
+    const svc = new ReinsertService(store, { connect: failing });
+    const a = stage(corpusRows(60));
+    const runA = await svc.start(a, 'op', { dryRun: false, target: spec, batchSize: 3 });
+    await svc.wait(runA.id);
+    expect(svc.getRun(runA.id)!.state).toBe('failed');
+    expect(target.counts().rows).toBe(7); // batch 2 rolled back
+    const b = stage(corpusRows(60));
+    const dry = await svc.dryRun(b, 'op', { target: spec });
+    expect(dry.plan.batches.flatMap((x) => x.rows)).toHaveLength(3);
+  });
+
   it('two jobs\' runs started at once over the same rows: each row goes in once (the older run goes first)', async () => {
     const a = stage(corpusRows(60));
     const b = stage(corpusRows(60));
