@@ -78,8 +78,32 @@ export class OtherJobsReinserts {
   private readonly runs = new Map<number, RunFacts>();
   private readonly rowFacts;
 
+  private readonly startedStmt;
+  /** Per refresh: the audit id at which each run last began running (start or resume); null when none is recorded. */
+  private readonly started = new Map<number, number | null>();
+
   constructor(private readonly store: StagingStore, private readonly jobId: number) {
     this.rowFacts = store.db.prepare('SELECT tbl, lsn, transaction_id, vals FROM rows WHERE id = ?');
+    this.startedStmt = store.db.prepare(
+      "SELECT max(id) AS id FROM audit_log WHERE job_id = ? AND action IN ('reinsert.start', 'reinsert.resume') AND json_extract(details, '$.runId') = ?",
+    );
+  }
+
+  private startedAt(runId: number, jobId: number): number | null {
+    if (!this.started.has(runId)) this.started.set(runId, (this.startedStmt.get(jobId, runId) as { id: number | null } | undefined)?.id ?? null);
+    return this.started.get(runId)!;
+  }
+
+  /**
+   * Whether run `other` began running (its start or its latest resume) after run `self`: the one
+   * that began first goes first. By run id alone, an older run resumed while a younger one of
+   * another job was running passed over the younger's batches, which that run had begun with the
+   * older stopped and its batches not held back, and a batch committed but not yet recorded went in twice.
+   */
+  private beganAfter(other: { runId: number; jobId: number }, self: number): boolean {
+    const x = this.startedAt(other.runId, other.jobId);
+    const me = this.startedAt(self, this.jobId);
+    return x !== null && me !== null ? x > me : other.runId > self;
   }
 
   /** Whether any row of another job is known (nothing to look up otherwise). */
@@ -145,6 +169,7 @@ export class OtherJobsReinserts {
   /** Reads other jobs' outcomes recorded since the last call and their planned batches. */
   refresh(): this {
     const db = this.store.db;
+    this.started.clear();
     const fresh = db.prepare(
       `SELECT o.rowid AS k, o.run_id, o.row_id, r.tbl, r.lsn, r.transaction_id, r.vals
          FROM reinsert_outcomes AS o JOIN reinsert_runs AS run ON run.id = o.run_id JOIN rows AS r ON r.id = o.row_id
@@ -196,9 +221,9 @@ export class OtherJobsReinserts {
    * The other job's row that is the same deleted row as staged row `rowId`, re-inserted (or maybe
    * re-inserted) into the same table and place as `table` at `place`; undefined when none.
    * `runId`: the run asking, at batch time. Two runs of different jobs started at once over the
-   * same rows would each see the other's planned batches and both refuse them: the older run (the
-   * lower id) goes first and passes over the younger's planned batches, the younger refuses the
-   * older's, so exactly one of them puts the row back.
+   * same rows would each see the other's planned batches and both refuse them: the run that began
+   * running first (started, or last resumed; the lower id when the audit does not say) goes first and
+   * passes over the other's planned batches, the other refuses its, so exactly one of them puts the row back.
    */
   find(rowId: number, table: string, place: ReinsertPlace, o: { runId?: number } = {}): OtherJobRow | undefined {
     if (this.empty) return undefined;
@@ -209,7 +234,7 @@ export class OtherJobsReinserts {
     const hash = valsHash(f.vals);
     const samePlace = (p: ReinsertPlace) => (p.server === null || place.server === null || sameServer(p.server, place.server))
       && (p.database === null || place.database === null || lower(p.database) === lower(place.database));
-    const counts = (e: Entry) => samePlace(e.place) && !(e.state === 'pending' && o.runId !== undefined && e.runId > o.runId);
+    const counts = (e: Entry) => samePlace(e.place) && !(e.state === 'pending' && o.runId !== undefined && this.beganAfter(e, o.runId));
     for (const m of [this.inserted, this.pending]) {
       if (log) {
         const hit = m.byLsn.get(`${t}\u0000${f.lsn}`)?.find(counts);

@@ -226,6 +226,31 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     expect(dry.plan.batches.flatMap((x) => x.rows)).toHaveLength(3);
   });
 
+  it('an older run resumed while a younger job\'s run is between its COMMIT and its record: the resumed run does not pass over it', async () => {
+    const svc = new ReinsertService(store, { connect, hooks: { afterTargetCommit: () => { throw new Error('staging file went away'); } } });
+    const a = stage(corpusRows(60));
+    const runA = await svc.start(a, 'op', { dryRun: false, target: spec, batchSize: 3 });
+    await svc.wait(runA.id);
+    expect(svc.getRun(runA.id)!.state).toBe('failed'); // batch 1 in the target, staging knows of none
+
+    // job B's run (younger id): its first batch commits, then pauses before staging records it
+    let reached!: () => void;
+    const atCommit = new Promise<void>((r) => { reached = r; });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let paused = false;
+    svc.hooks = { afterTargetCommit: async () => { if (!paused) { paused = true; reached(); await gate; } } };
+    const b = stage(corpusRows(60));
+    const runB = await svc.start(b, 'op', { dryRun: false, target: spec, batchSize: 3 });
+    await atCommit;
+    // meanwhile run A (the older id) is resumed
+    await svc.resume(runA.id, 'op', spec);
+    await svc.wait(runA.id);
+    release();
+    await svc.wait(runB.id);
+    expect(copies()).toEqual(Array(10).fill(1));
+  });
+
   it('two jobs\' runs started at once over the same rows: each row goes in once (the older run goes first)', async () => {
     const a = stage(corpusRows(60));
     const b = stage(corpusRows(60));
