@@ -18,13 +18,15 @@ import type { BackupAdvice } from '../backup/page-source.js';
 import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout } from '../backup/mtf.js';
 
-export type SourceFileRole = 'mdf' | 'ldf' | 'bak' | 'trn';
+/** `export`: a file of sql/export-log-records.sql, whose identity is its own catalog rows' database_guid (sources/export.ts). */
+export type SourceFileRole = 'mdf' | 'ldf' | 'bak' | 'trn' | 'export';
 
 const ROLE_NAMES: Record<SourceFileRole, string> = {
   mdf: 'data file',
   ldf: 'log file',
   bak: 'backup',
   trn: 'log backup',
+  export: 'export file',
 };
 
 export interface SourceFileIdentity {
