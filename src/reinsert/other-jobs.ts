@@ -115,8 +115,8 @@ export class OtherJobsReinserts {
     let r = this.runs.get(runId);
     if (!r) {
       const row = this.store.db.prepare('SELECT job_id, state, target FROM reinsert_runs WHERE id = ?').get(runId) as { job_id: number; state: string; target: string };
-      const t = JSON.parse(row.target) as { server?: string | null; database?: string | null; tableMap?: Record<string, string> | null };
-      r = { jobId: row.job_id, state: row.state, tableMap: this.resolved(row.job_id, t.tableMap ?? null), place: { server: t.server ?? null, database: t.database ?? null } };
+      const t = JSON.parse(row.target) as { server?: string | null; database?: string | null; connectionDatabase?: string | null; tableMap?: Record<string, string> | null };
+      r = { jobId: row.job_id, state: row.state, tableMap: this.resolved(row.job_id, t.tableMap ?? null), place: { server: t.server ?? null, database: t.database ?? t.connectionDatabase ?? null } };
       this.runs.set(runId, r);
     }
     return r;

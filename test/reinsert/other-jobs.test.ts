@@ -251,6 +251,23 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     expect(copies()).toEqual(Array(10).fill(1));
   });
 
+  it('a database given in the connection string is the run\'s place: another database is not held back, the same one is', async () => {
+    const svc = new ReinsertService(store, { connect });
+    const a = stage(corpusRows(60));
+    const runA = await svc.start(a, 'op', { dryRun: false, target: { connectionString: 'Server=fake;Database=crm_side;Password=x' } });
+    await svc.wait(runA.id);
+    const b = stage(corpusRows(60));
+    // production, after the side database: another place
+    expect((await svc.dryRun(b, 'op', { target: { connectionString: 'Server=fake;Password=x', database: 'crm' } })).plan.batches.flatMap((x) => x.rows)).toHaveLength(10);
+    expect((await svc.dryRun(b, 'op', { target: { connectionString: 'Server=fake;Initial Catalog=crm;Password=x' } })).plan.batches.flatMap((x) => x.rows)).toHaveLength(10);
+    // the side database again, however it is given: held back
+    for (const target of [{ connectionString: 'Server=fake;Password=x', database: 'CRM_SIDE' }, { connectionString: 'Server=fake;Initial Catalog=crm_side;Password=x' }]) {
+      const dry = await svc.dryRun(b, 'op', { target });
+      expect(dry.plan.batches, JSON.stringify(target)).toHaveLength(0);
+      expect(dry.plan.problems[0].message).toContain('in database crm_side');
+    }
+  });
+
   it('two jobs\' runs started at once over the same rows: each row goes in once (the older run goes first)', async () => {
     const a = stage(corpusRows(60));
     const b = stage(corpusRows(60));
