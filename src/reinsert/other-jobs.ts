@@ -170,14 +170,19 @@ export class OtherJobsReinserts {
   refresh(): this {
     const db = this.store.db;
     this.started.clear();
-    const fresh = db.prepare(
-      `SELECT o.rowid AS k, o.run_id, o.row_id, r.tbl, r.lsn, r.transaction_id, r.vals
-         FROM reinsert_outcomes AS o JOIN reinsert_runs AS run ON run.id = o.run_id JOIN rows AS r ON r.id = o.row_id
-        WHERE o.rowid > ? AND o.outcome = 'inserted' AND run.dry_run = 0 AND run.job_id <> ? ORDER BY o.rowid`,
-    ).all(this.lastOutcome, this.jobId) as (RowFacts & { k: number; run_id: number; row_id: number })[];
-    for (const f of fresh) {
-      this.add(this.inserted, f.run_id, f.row_id, f, 'inserted');
-      this.lastOutcome = f.k;
+    // Outcomes recorded since the last call, up to the newest now: the mark moves past every outcome
+    // read, this job's own and other outcomes too. Moved only past the other jobs' inserted ones, it
+    // stayed put while this run recorded its own, and each batch's refresh read all of them again
+    // (quadratic in the run's rows: 4 ms a batch at 60,000 outcomes, ~70 ms at a million).
+    const hi = (db.prepare('SELECT max(rowid) AS m FROM reinsert_outcomes').get() as { m: number | null }).m ?? 0;
+    if (hi > this.lastOutcome) {
+      const fresh = db.prepare(
+        `SELECT o.run_id, o.row_id, r.tbl, r.lsn, r.transaction_id, r.vals
+           FROM reinsert_outcomes AS o JOIN reinsert_runs AS run ON run.id = o.run_id JOIN rows AS r ON r.id = o.row_id
+          WHERE o.rowid > ? AND o.rowid <= ? AND o.outcome = 'inserted' AND run.dry_run = 0 AND run.job_id <> ? ORDER BY o.rowid`,
+      ).all(this.lastOutcome, hi, this.jobId) as (RowFacts & { run_id: number; row_id: number })[];
+      for (const f of fresh) this.add(this.inserted, f.run_id, f.row_id, f, 'inserted');
+      this.lastOutcome = hi;
     }
     // Runs of other jobs that may still hold planned batches (a few), then their planned batches
     // by the primary key's run_id prefix: no scan of every batch ever recorded, once per batch run.

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { RecoveredRow } from '../../src/recover/recovered-row.js';
+import { OtherJobsReinserts } from '../../src/reinsert/other-jobs.js';
 import { ReinsertService } from '../../src/reinsert/service.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { describeCorpus } from '../support/corpus.js';
@@ -266,6 +267,29 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
       expect(dry.plan.batches, JSON.stringify(target)).toHaveLength(0);
       expect(dry.plan.problems[0].message).toContain('in database crm_side');
     }
+  });
+
+  it('each batch\'s check reads only the outcomes recorded since the one before (this run\'s own too): not every outcome again', async () => {
+    const a = stage(corpusRows(60));
+    const svc = new ReinsertService(store, { connect });
+    const runA = await svc.start(a, 'op', { dryRun: false, target: spec, batchSize: 2 });
+    await svc.wait(runA.id);
+    // job A's own outcomes: nothing another job put back, yet they are read past once
+    const others = new OtherJobsReinserts(store, a).refresh();
+    const max = (store.db.prepare('SELECT max(rowid) AS m FROM reinsert_outcomes').get() as { m: number }).m;
+    expect(max).toBeGreaterThan(0);
+    expect(others.empty).toBe(true);
+    // the mark a refresh reads from (before: left at 0 while no other job's row was inserted, so each
+    // batch of a long run read every outcome recorded so far again: quadratic in the run's rows)
+    expect((others as unknown as { lastOutcome: number }).lastOutcome).toBe(max);
+    // and rows another job inserts after it are still seen
+    const b = stage(corpusRows(60));
+    const fromB = new OtherJobsReinserts(store, b).refresh();
+    expect(fromB.empty).toBe(false);
+    const c = stage(corpusRows(60, 9000));
+    const r2 = await svc.start(c, 'op', { dryRun: false, target: spec });
+    await svc.wait(r2.id);
+    expect(others.refresh().empty).toBe(false);
   });
 
   it('two jobs\' runs started at once over the same rows: each row goes in once (the older run goes first)', async () => {
