@@ -166,6 +166,43 @@ export class OtherJobsReinserts {
     push(into.byVals, `${lower(table)}\u0000${valsHash(facts.vals)}`);
   }
 
+  /**
+   * Other jobs' inserted rows among at most `limit` outcomes after the mark, up to `hi`; moves the
+   * mark past them. Read in pages so that neither the rows' values (a store where other jobs put a
+   * million rows back: every row's `vals` at once, hundreds of MB) nor the whole read (seconds, with
+   * the API's event loop stopped) is taken at once. Returns whether outcomes up to `hi` remain.
+   */
+  private readOutcomes(hi: number, limit: number): boolean {
+    if (hi <= this.lastOutcome) return false;
+    const page = this.store.db.prepare(
+      `SELECT o.rowid AS k, o.run_id, o.row_id, r.tbl, r.lsn, r.transaction_id, r.vals
+         FROM reinsert_outcomes AS o JOIN reinsert_runs AS run ON run.id = o.run_id JOIN rows AS r ON r.id = o.row_id
+        WHERE o.rowid > ? AND o.rowid <= ? AND o.outcome = 'inserted' AND run.dry_run = 0 AND run.job_id <> ? ORDER BY o.rowid LIMIT ?`,
+    ).all(this.lastOutcome, hi, this.jobId, limit) as (RowFacts & { k: number; run_id: number; row_id: number })[];
+    for (const f of page) this.add(this.inserted, f.run_id, f.row_id, f, 'inserted');
+    if (page.length < limit) {
+      this.lastOutcome = hi;
+      return false;
+    }
+    this.lastOutcome = page[page.length - 1]!.k;
+    return this.lastOutcome < hi;
+  }
+
+  private newestOutcome(): number {
+    return (this.store.db.prepare('SELECT max(rowid) AS m FROM reinsert_outcomes').get() as { m: number | null }).m ?? 0;
+  }
+
+  /**
+   * `refresh()` for a plan on the service's event loop: the outcomes are read a page at a time with
+   * a turn of the event loop between pages (a store with many re-inserted rows is read once, without
+   * stopping the API while it is).
+   */
+  async refreshCooperatively(pageSize = 5000): Promise<this> {
+    const hi = this.newestOutcome();
+    while (this.readOutcomes(hi, pageSize)) await new Promise<void>((resolve) => setImmediate(resolve));
+    return this.refresh();
+  }
+
   /** Reads other jobs' outcomes recorded since the last call and their planned batches. */
   refresh(): this {
     const db = this.store.db;
@@ -174,16 +211,8 @@ export class OtherJobsReinserts {
     // read, this job's own and other outcomes too. Moved only past the other jobs' inserted ones, it
     // stayed put while this run recorded its own, and each batch's refresh read all of them again
     // (quadratic in the run's rows: 4 ms a batch at 60,000 outcomes, ~70 ms at a million).
-    const hi = (db.prepare('SELECT max(rowid) AS m FROM reinsert_outcomes').get() as { m: number | null }).m ?? 0;
-    if (hi > this.lastOutcome) {
-      const fresh = db.prepare(
-        `SELECT o.run_id, o.row_id, r.tbl, r.lsn, r.transaction_id, r.vals
-           FROM reinsert_outcomes AS o JOIN reinsert_runs AS run ON run.id = o.run_id JOIN rows AS r ON r.id = o.row_id
-          WHERE o.rowid > ? AND o.rowid <= ? AND o.outcome = 'inserted' AND run.dry_run = 0 AND run.job_id <> ? ORDER BY o.rowid`,
-      ).all(this.lastOutcome, hi, this.jobId) as (RowFacts & { run_id: number; row_id: number })[];
-      for (const f of fresh) this.add(this.inserted, f.run_id, f.row_id, f, 'inserted');
-      this.lastOutcome = hi;
-    }
+    const hi = this.newestOutcome();
+    while (this.readOutcomes(hi, 5000));
     // Runs of other jobs that may still hold planned batches (a few), then their planned batches
     // by the primary key's run_id prefix: no scan of every batch ever recorded, once per batch run.
     const open = db.prepare(

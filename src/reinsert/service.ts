@@ -155,7 +155,7 @@ export class ReinsertService {
     // Never twice across jobs (other-jobs.ts): a row another job of the store re-inserted into the
     // same table and place, or holds in a batch not known to have run, is left out. Not for a
     // resume (its batches are fixed; executeRun checks each batch) nor an undo.
-    const others = (opts.otherJobs ?? !opts.anyStatus) ? new OtherJobsReinserts(this.store, jobId).refresh() : undefined;
+    const others = (opts.otherJobs ?? !opts.anyStatus) ? await new OtherJobsReinserts(this.store, jobId).refreshCooperatively() : undefined;
     const elsewhere: { row: (typeof rows)[number]; other: OtherJobRow }[] = [];
     if (others && !others.empty) {
       const place = placeOf(req.target, opts.database);

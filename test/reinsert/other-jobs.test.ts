@@ -292,6 +292,26 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     expect(others.refresh().empty).toBe(false);
   });
 
+  it('a plan reads the rows other jobs put back a page at a time, the event loop turning between pages (a large store is read once, without stopping the API)', async () => {
+    const a = stage(corpusRows(12_000));
+    const rows = (store.db.prepare('SELECT id FROM rows WHERE job_id = ?').all(a) as { id: number }[]).map((r) => r.id);
+    // job A's real run recorded as having put every row back (as executeRun records its outcomes)
+    const run = Number(store.db.prepare("INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size) VALUES (?, 'op', '2026-12-02T00:00:00Z', 0, '{}', 'succeeded', 500)").run(a).lastInsertRowid);
+    const out = store.db.prepare("INSERT INTO reinsert_outcomes (run_id, row_id, batch_no, outcome, detail) VALUES (?, ?, ?, 'inserted', NULL)");
+    store.db.transaction(() => rows.forEach((id, i) => out.run(run, id, Math.floor(i / 500) + 1)))();
+    const b = stage(corpusRows(60));
+    let turns = 0;
+    let on = true;
+    const tick = () => { if (on) { turns++; setImmediate(tick); } };
+    setImmediate(tick);
+    const others = await new OtherJobsReinserts(store, b).refreshCooperatively(1000);
+    on = false;
+    expect(turns).toBeGreaterThanOrEqual(10);
+    expect(others.empty).toBe(false);
+    const mine = (store.db.prepare("SELECT id FROM rows WHERE job_id = ? AND tbl = 'dbo.LogTestTrailNull'").all(b) as { id: number }[]).map((r) => r.id);
+    expect(mine.every((id) => others.find(id, 'dbo.LogTestTrailNull', { server: null, database: null }) !== undefined)).toBe(true);
+  });
+
   it('two jobs\' runs started at once over the same rows: each row goes in once (the older run goes first)', async () => {
     const a = stage(corpusRows(60));
     const b = stage(corpusRows(60));
