@@ -50,6 +50,15 @@ interface Entry extends OtherJobRow {
   log: boolean;
 }
 
+/** An entry with the keys it is found by. */
+interface Keyed { e: Entry; byLsn: string | null; byVals: string }
+
+function index(into: { byLsn: Map<string, Entry[]>; byVals: Map<string, Entry[]> }, k: Keyed): void {
+  const push = (m: Map<string, Entry[]>, key: string) => { const l = m.get(key); if (l) l.push(k.e); else m.set(key, [k.e]); };
+  if (k.byLsn !== null) push(into.byLsn, k.byLsn);
+  push(into.byVals, k.byVals);
+}
+
 interface RowFacts { tbl: string; lsn: string; transaction_id: string; vals: string }
 interface RunFacts { jobId: number; state: string; tableMap: Record<string, string> | null; place: ReinsertPlace }
 
@@ -75,6 +84,8 @@ export class OtherJobsReinserts {
   private readonly inserted = { byLsn: new Map<string, Entry[]>(), byVals: new Map<string, Entry[]>() };
   private pending = { byLsn: new Map<string, Entry[]>(), byVals: new Map<string, Entry[]>() };
   private pendingKey = '';
+  /** The entries of each planned batch read, by run, batch and run state: a batch is read once, not again each time the set changes. */
+  private pendingBatches = new Map<string, Keyed[]>();
   private readonly runs = new Map<number, RunFacts>();
   private readonly rowFacts;
 
@@ -157,13 +168,13 @@ export class OtherJobsReinserts {
     return out;
   }
 
-  private add(into: { byLsn: Map<string, Entry[]>; byVals: Map<string, Entry[]> }, runId: number, rowId: number, facts: RowFacts, state: Entry['state']): void {
+  private add(into: { byLsn: Map<string, Entry[]>; byVals: Map<string, Entry[]> }, runId: number, rowId: number, facts: RowFacts, state: Entry['state']): Keyed {
     const run = this.run(runId);
     const table = run.tableMap?.[facts.tbl] ?? run.tableMap?.[lower(facts.tbl)] ?? facts.tbl;
     const e: Entry = { jobId: run.jobId, runId, rowId, state, runState: run.state, table, place: run.place, log: fromLog(facts) };
-    const push = (m: Map<string, Entry[]>, k: string) => { const l = m.get(k); if (l) l.push(e); else m.set(k, [e]); };
-    if (e.log) push(into.byLsn, `${lower(table)}\u0000${facts.lsn}`);
-    push(into.byVals, `${lower(table)}\u0000${valsHash(facts.vals)}`);
+    const keyed: Keyed = { e, byLsn: e.log ? `${lower(table)}\u0000${facts.lsn}` : null, byVals: `${lower(table)}\u0000${valsHash(facts.vals)}` };
+    index(into, keyed);
+    return keyed;
   }
 
   /**
@@ -237,16 +248,29 @@ export class OtherJobsReinserts {
     ].map((b) => ({ run_id: r.id, state: r.state, ...b })));
     const key = planned.map((b) => `${b.run_id}.${b.batch_no}.${b.state}`).join(',');
     if (key !== this.pendingKey) {
+      // Rebuilt from the batches already read; only new ones are read. Read again in full each time
+      // the set changed (another job's running run commits a batch between two of this run's),
+      // two large runs at once read each other's planned rows once per batch: quadratic.
       this.pendingKey = key;
       this.pending = { byLsn: new Map(), byVals: new Map() };
+      const next = new Map<string, Keyed[]>();
       for (const b of planned) {
-        const run = this.run(b.run_id);
-        run.state = b.state;
-        for (const id of JSON.parse(b.row_ids) as number[]) {
-          const f = this.rowFacts.get(id) as RowFacts | undefined;
-          if (f) this.add(this.pending, b.run_id, id, f, 'pending');
+        const k = `${b.run_id}.${b.batch_no}.${b.state}`;
+        let list = this.pendingBatches.get(k);
+        if (list) {
+          for (const x of list) index(this.pending, x);
+        } else {
+          list = [];
+          const run = this.run(b.run_id);
+          run.state = b.state;
+          for (const id of JSON.parse(b.row_ids) as number[]) {
+            const f = this.rowFacts.get(id) as RowFacts | undefined;
+            if (f) list.push(this.add(this.pending, b.run_id, id, f, 'pending'));
+          }
         }
+        next.set(k, list);
       }
+      this.pendingBatches = next;
     }
     return this;
   }

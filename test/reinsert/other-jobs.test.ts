@@ -312,6 +312,32 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     expect(mine.every((id) => others.find(id, 'dbo.LogTestTrailNull', { server: null, database: null }) !== undefined)).toBe(true);
   });
 
+  it('a running run of another job committing a batch: the next check reads only what changed, not every planned row again', async () => {
+    const a = stage(corpusRows(600));
+    const rows = (store.db.prepare('SELECT id FROM rows WHERE job_id = ? ORDER BY id').all(a) as { id: number }[]).map((r) => r.id);
+    // job A's run, running, with 20 planned batches of 30 rows (as recordBatches writes them)
+    const run = Number(store.db.prepare("INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size) VALUES (?, 'op', '2026-12-02T00:00:00Z', 0, '{}', 'running', 30)").run(a).lastInsertRowid);
+    const batch = store.db.prepare("INSERT INTO reinsert_batches (run_id, batch_no, batch_key, row_ids, state) VALUES (?, ?, ?, ?, 'planned')");
+    for (let i = 0; i < 20; i++) batch.run(run, i + 1, `k${i + 1}`, JSON.stringify(rows.slice(i * 30, i * 30 + 30)));
+    const b = stage(corpusRows(60));
+    const others = new OtherJobsReinserts(store, b);
+    const facts = (others as unknown as { rowFacts: { get: (id: number) => unknown } }).rowFacts;
+    let reads = 0;
+    const get = facts.get.bind(facts);
+    facts.get = (id: number) => { reads++; return get(id); };
+    others.refresh();
+    expect(reads).toBe(600);
+    // batch 1 commits (its outcomes recorded): the other 19 batches were read already
+    store.db.prepare("UPDATE reinsert_batches SET state = 'committed' WHERE run_id = ? AND batch_no = 1").run(run);
+    reads = 0;
+    others.refresh();
+    expect(reads).toBe(0);
+    const mine = (store.db.prepare("SELECT id FROM rows WHERE job_id = ? AND tbl = 'dbo.LogTestTrailNull'").all(b) as { id: number }[]).map((r) => r.id);
+    // b's rows are a's first 60: batches 1 (committed, no outcome recorded here) and 2 (still planned)
+    const held = mine.filter((id) => others.find(id, 'dbo.LogTestTrailNull', { server: null, database: null }));
+    expect(held.length).toBeGreaterThan(0);
+  });
+
   it('two jobs\' runs started at once over the same rows: each row goes in once (the older run goes first)', async () => {
     const a = stage(corpusRows(60));
     const b = stage(corpusRows(60));
