@@ -14,17 +14,20 @@
  * scan says so, rather than refusing a file that may well belong.
  */
 import { InputError } from '../errors.js';
+import { echoInput } from '../util/echo.js';
 import type { BackupAdvice } from '../backup/page-source.js';
 import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout } from '../backup/mtf.js';
 
-export type SourceFileRole = 'mdf' | 'ldf' | 'bak' | 'trn';
+/** `export`: a file of sql/export-log-records.sql, whose identity is its own catalog rows' database_guid (sources/export.ts). */
+export type SourceFileRole = 'mdf' | 'ldf' | 'bak' | 'trn' | 'export';
 
 const ROLE_NAMES: Record<SourceFileRole, string> = {
   mdf: 'data file',
   ldf: 'log file',
   bak: 'backup',
   trn: 'log backup',
+  export: 'export file',
 };
 
 export interface SourceFileIdentity {
@@ -131,7 +134,7 @@ export function assertOneDatabase(ids: SourceFileIdentity[]): IdentityCheck {
   const first = known[0];
   for (const other of known.slice(1)) {
     if (other.bindingId !== first.bindingId) {
-      const name = (i: SourceFileIdentity) => `${ROLE_NAMES[i.role]} ${i.file}${i.set !== undefined ? ` (backup set ${i.set})` : ''}${i.databaseName ? ` (database ${i.databaseName})` : ''}`;
+      const name = (i: SourceFileIdentity) => `${ROLE_NAMES[i.role]} ${echoInput(i.file, 1000)}${i.set !== undefined ? ` (backup set ${i.set})` : ''}${i.databaseName ? ` (database ${echoInput(i.databaseName, 300)})` : ''}`;
       throw new InputError(
         'INPUT_MIXED_DATABASES',
         `${name(first)} and ${name(other)} belong to different databases: binding id ${first.bindingId} vs ${other.bindingId}` +
@@ -209,9 +212,14 @@ export interface CatalogDatabaseOptions {
  * - a match: returns no note.
  * The notes are to be said even with --quiet, as the files' own unchecked-identity notes are.
  */
-export function checkCatalogDatabase(catalog: GivenCatalog, ids: SourceFileIdentity[], opts: CatalogDatabaseOptions): string[] {
+export function checkCatalogDatabase(given: GivenCatalog, ids: SourceFileIdentity[], opts: CatalogDatabaseOptions): string[] {
   const known = ids.filter((i) => i.bindingId);
-  const id = catalog.identity;
+  // names as the catalog and the files give them, echoed escaped: a database name may hold a line
+  // break (a delimited identifier; catalog JSON is a file anyone can edit), which split the refusal
+  // and the note into lines, the second reading as rowback's own
+  const id0 = given.identity;
+  const id = id0 && { ...id0, databaseName: id0.databaseName === null ? null : echoInput(id0.databaseName, 300) };
+  const catalog = { ...given, name: echoInput(given.name, 1000) };
   if (!id?.databaseGuid) {
     const why = !id
       ? 'names no database (no database_guid column: written by sql/table-metadata.sql before it named its database)'
@@ -224,7 +232,7 @@ export function checkCatalogDatabase(catalog: GivenCatalog, ids: SourceFileIdent
   }
   const other = known.find((i) => i.bindingId !== id.databaseGuid);
   if (!other) return [];
-  const file = `${ROLE_NAMES[other.role]} ${other.file}${other.set !== undefined ? ` (backup set ${other.set})` : ''}${other.databaseName ? ` (database ${other.databaseName})` : ''}`;
+  const file = `${ROLE_NAMES[other.role]} ${echoInput(other.file, 1000)}${other.set !== undefined ? ` (backup set ${other.set})` : ''}${other.databaseName ? ` (database ${echoInput(other.databaseName, 300)})` : ''}`;
   const family = id.familyGuid && other.familyGuid
     ? id.familyGuid === other.familyGuid
       ? `both are of one backup family (family_guid ${id.familyGuid}): the catalog is of a copy of this database restored as a new database (RESTORE gives it a new database_guid and keeps family_guid), whose tables share this database's allocation unit ids only as of the backup it was restored from (tables created, rebuilt or dropped since, in either, do not)`
@@ -240,7 +248,7 @@ export function checkCatalogDatabase(catalog: GivenCatalog, ids: SourceFileIdent
 }
 
 function fileList(ids: SourceFileIdentity[]): string {
-  const files = [...new Set(ids.map((i) => i.file))];
+  const files = [...new Set(ids.map((i) => echoInput(i.file, 1000)))];
   return files.length > 3 ? `${files.slice(0, 3).join(', ')} and ${files.length - 3} other file(s)` : files.join(', ');
 }
 

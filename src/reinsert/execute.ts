@@ -70,7 +70,7 @@ function recordOutcome(store: StagingStore, runId: number, jobId: number, batchN
   })();
 }
 
-function recordFailure(store: StagingStore, runId: number, jobId: number, batch: PlannedBatch, error: { code: string; message: string }): void {
+function recordFailure(store: StagingStore, runId: number, jobId: number, batch: PlannedBatch, error: { code: string; message: string; mayHaveCommitted?: boolean }): void {
   const out = store.db.prepare('INSERT OR REPLACE INTO reinsert_outcomes (run_id, row_id, batch_no, outcome, detail) VALUES (?, ?, ?, ?, ?)');
   store.db.transaction(() => {
     for (const r of batch.rows) out.run(runId, r.rowId, batch.batchNo, 'error', JSON.stringify(redactDeep(error)));
@@ -163,7 +163,10 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
       try {
         outcome = await runBatch(session, runId, rec.batch_key, batch, o);
       } catch (e) {
-        const error = isRowbackError(e) ? { code: e.code, message: e.message } : { code: 'REINSERT_BATCH_FAILED', message: (e as Error)?.message ?? String(e) };
+        const error = {
+          ...(isRowbackError(e) ? { code: e.code, message: e.message } : { code: 'REINSERT_BATCH_FAILED', message: (e as Error)?.message ?? String(e) }),
+          ...((e as { mayHaveCommitted?: boolean } | null)?.mayHaveCommitted ? { mayHaveCommitted: true } : {}),
+        };
         log.error({ batchNo: batch.batchNo, err: e }, 'batch rolled back');
         recordFailure(store, runId, jobId, batch, error);
         failedBatches++;
@@ -203,7 +206,14 @@ async function runBatch(s: TargetSession, runId: number, key: string, batch: Pla
     if (batch.identityInsert) await s.setIdentityInsert(batch.target, false);
     await s.ledgerPut(key, runId, outcome);
     await o.hooks?.beforeCommit?.(batch);
-    await s.commit();
+    try {
+      await s.commit();
+    } catch (e) {
+      // An error answering COMMIT (a connection reset, a timeout) does not say the batch rolled
+      // back: the server may have committed it. Recorded so (mayHaveCommitted): other jobs hold
+      // its rows back until a resume asks the ledger (other-jobs.ts); an error before COMMIT rolled back.
+      throw Object.assign(e instanceof Error ? e : new Error(String(e)), { mayHaveCommitted: true });
+    }
     return outcome;
   } catch (e) {
     await s.rollback().catch(() => undefined);

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { StagingStore } from '../staging/store.js';
+import { splitQualifiedName } from '../util/tsql.js';
+import { resolveTableMap } from './plan.js';
 
 /**
  * Never twice, across jobs: one deleted row can be staged by several jobs of one staging store (the
@@ -48,6 +50,15 @@ interface Entry extends OtherJobRow {
   log: boolean;
 }
 
+/** An entry with the keys it is found by. */
+interface Keyed { e: Entry; byLsn: string | null; byVals: string }
+
+function index(into: { byLsn: Map<string, Entry[]>; byVals: Map<string, Entry[]> }, k: Keyed): void {
+  const push = (m: Map<string, Entry[]>, key: string) => { const l = m.get(key); if (l) l.push(k.e); else m.set(key, [k.e]); };
+  if (k.byLsn !== null) push(into.byLsn, k.byLsn);
+  push(into.byVals, k.byVals);
+}
+
 interface RowFacts { tbl: string; lsn: string; transaction_id: string; vals: string }
 interface RunFacts { jobId: number; state: string; tableMap: Record<string, string> | null; place: ReinsertPlace }
 
@@ -73,11 +84,37 @@ export class OtherJobsReinserts {
   private readonly inserted = { byLsn: new Map<string, Entry[]>(), byVals: new Map<string, Entry[]>() };
   private pending = { byLsn: new Map<string, Entry[]>(), byVals: new Map<string, Entry[]>() };
   private pendingKey = '';
+  /** The entries of each planned batch read, by run, batch and run state: a batch is read once, not again each time the set changes. */
+  private pendingBatches = new Map<string, Keyed[]>();
   private readonly runs = new Map<number, RunFacts>();
   private readonly rowFacts;
 
+  private readonly startedStmt;
+  /** Per refresh: the audit id at which each run last began running (start or resume); null when none is recorded. */
+  private readonly started = new Map<number, number | null>();
+
   constructor(private readonly store: StagingStore, private readonly jobId: number) {
     this.rowFacts = store.db.prepare('SELECT tbl, lsn, transaction_id, vals FROM rows WHERE id = ?');
+    this.startedStmt = store.db.prepare(
+      "SELECT max(id) AS id FROM audit_log WHERE job_id = ? AND action IN ('reinsert.start', 'reinsert.resume') AND json_extract(details, '$.runId') = ?",
+    );
+  }
+
+  private startedAt(runId: number, jobId: number): number | null {
+    if (!this.started.has(runId)) this.started.set(runId, (this.startedStmt.get(jobId, runId) as { id: number | null } | undefined)?.id ?? null);
+    return this.started.get(runId)!;
+  }
+
+  /**
+   * Whether run `other` began running (its start or its latest resume) after run `self`: the one
+   * that began first goes first. By run id alone, an older run resumed while a younger one of
+   * another job was running passed over the younger's batches, which that run had begun with the
+   * older stopped and its batches not held back, and a batch committed but not yet recorded went in twice.
+   */
+  private beganAfter(other: { runId: number; jobId: number }, self: number): boolean {
+    const x = this.startedAt(other.runId, other.jobId);
+    const me = this.startedAt(self, this.jobId);
+    return x !== null && me !== null ? x > me : other.runId > self;
   }
 
   /** Whether any row of another job is known (nothing to look up otherwise). */
@@ -89,34 +126,104 @@ export class OtherJobsReinserts {
     let r = this.runs.get(runId);
     if (!r) {
       const row = this.store.db.prepare('SELECT job_id, state, target FROM reinsert_runs WHERE id = ?').get(runId) as { job_id: number; state: string; target: string };
-      const t = JSON.parse(row.target) as { server?: string | null; database?: string | null; tableMap?: Record<string, string> | null };
-      r = { jobId: row.job_id, state: row.state, tableMap: t.tableMap ?? null, place: { server: t.server ?? null, database: t.database ?? null } };
+      const t = JSON.parse(row.target) as { server?: string | null; database?: string | null; connectionDatabase?: string | null; tableMap?: Record<string, string> | null };
+      r = { jobId: row.job_id, state: row.state, tableMap: this.resolved(row.job_id, t.tableMap ?? null), place: { server: t.server ?? null, database: t.database ?? t.connectionDatabase ?? null } };
       this.runs.set(runId, r);
     }
     return r;
   }
 
-  private add(into: { byLsn: Map<string, Entry[]>; byVals: Map<string, Entry[]> }, runId: number, rowId: number, facts: RowFacts, state: Entry['state']): void {
+  /**
+   * A run's tableMap as its plan applied it: the run records the map as the request gave it (a key
+   * in another case, `[dbo].[T]`, `T` without schema), the plan resolved each key to a table of the
+   * job and each target to plain `schema.name` (plan.ts resolveTableMap). Looked up verbatim, such a
+   * map named the source table, so another job putting the row into the same side table spelled
+   * otherwise was not held back. Keys here are the job's `schema.name`s; a map that no longer
+   * resolves is read key by key (plain names, any case).
+   */
+  private resolved(jobId: number, raw: Record<string, string> | null): Record<string, string> | null {
+    if (!raw) return null;
+    const plain = (text: string): string => {
+      try {
+        const { schema, name } = splitQualifiedName(text);
+        return `${schema}.${name}`;
+      } catch {
+        return text;
+      }
+    };
+    let map: Record<string, string>;
+    try {
+      map = resolveTableMap(raw, this.store.jobTables(jobId).map((l) => `${l.schema}.${l.name}`)) ?? {};
+    } catch {
+      map = Object.fromEntries(Object.entries(raw).map(([k, v]) => [plain(k), plain(v)]));
+    }
+    // exact keys, and each key in lower case when no other key shares it (a case-sensitive source)
+    const out: Record<string, string> = Object.create(null) as Record<string, string>;
+    const folded = new Map<string, string | null>();
+    for (const [k, v] of Object.entries(map)) {
+      out[k] = v;
+      folded.set(lower(k), folded.has(lower(k)) ? null : v);
+    }
+    for (const [k, v] of folded) if (v !== null && !(k in out)) out[k] = v;
+    return out;
+  }
+
+  private add(into: { byLsn: Map<string, Entry[]>; byVals: Map<string, Entry[]> }, runId: number, rowId: number, facts: RowFacts, state: Entry['state']): Keyed {
     const run = this.run(runId);
-    const table = run.tableMap?.[facts.tbl] ?? facts.tbl;
+    const table = run.tableMap?.[facts.tbl] ?? run.tableMap?.[lower(facts.tbl)] ?? facts.tbl;
     const e: Entry = { jobId: run.jobId, runId, rowId, state, runState: run.state, table, place: run.place, log: fromLog(facts) };
-    const push = (m: Map<string, Entry[]>, k: string) => { const l = m.get(k); if (l) l.push(e); else m.set(k, [e]); };
-    if (e.log) push(into.byLsn, `${lower(table)}\u0000${facts.lsn}`);
-    push(into.byVals, `${lower(table)}\u0000${valsHash(facts.vals)}`);
+    const keyed: Keyed = { e, byLsn: e.log ? `${lower(table)}\u0000${facts.lsn}` : null, byVals: `${lower(table)}\u0000${valsHash(facts.vals)}` };
+    index(into, keyed);
+    return keyed;
+  }
+
+  /**
+   * Other jobs' inserted rows among at most `limit` outcomes after the mark, up to `hi`; moves the
+   * mark past them. Read in pages so that neither the rows' values (a store where other jobs put a
+   * million rows back: every row's `vals` at once, hundreds of MB) nor the whole read (seconds, with
+   * the API's event loop stopped) is taken at once. Returns whether outcomes up to `hi` remain.
+   */
+  private readOutcomes(hi: number, limit: number): boolean {
+    if (hi <= this.lastOutcome) return false;
+    const page = this.store.db.prepare(
+      `SELECT o.rowid AS k, o.run_id, o.row_id, r.tbl, r.lsn, r.transaction_id, r.vals
+         FROM reinsert_outcomes AS o JOIN reinsert_runs AS run ON run.id = o.run_id JOIN rows AS r ON r.id = o.row_id
+        WHERE o.rowid > ? AND o.rowid <= ? AND o.outcome = 'inserted' AND run.dry_run = 0 AND run.job_id <> ? ORDER BY o.rowid LIMIT ?`,
+    ).all(this.lastOutcome, hi, this.jobId, limit) as (RowFacts & { k: number; run_id: number; row_id: number })[];
+    for (const f of page) this.add(this.inserted, f.run_id, f.row_id, f, 'inserted');
+    if (page.length < limit) {
+      this.lastOutcome = hi;
+      return false;
+    }
+    this.lastOutcome = page[page.length - 1]!.k;
+    return this.lastOutcome < hi;
+  }
+
+  private newestOutcome(): number {
+    return (this.store.db.prepare('SELECT max(rowid) AS m FROM reinsert_outcomes').get() as { m: number | null }).m ?? 0;
+  }
+
+  /**
+   * `refresh()` for a plan on the service's event loop: the outcomes are read a page at a time with
+   * a turn of the event loop between pages (a store with many re-inserted rows is read once, without
+   * stopping the API while it is).
+   */
+  async refreshCooperatively(pageSize = 5000): Promise<this> {
+    const hi = this.newestOutcome();
+    while (this.readOutcomes(hi, pageSize)) await new Promise<void>((resolve) => setImmediate(resolve));
+    return this.refresh();
   }
 
   /** Reads other jobs' outcomes recorded since the last call and their planned batches. */
   refresh(): this {
     const db = this.store.db;
-    const fresh = db.prepare(
-      `SELECT o.rowid AS k, o.run_id, o.row_id, r.tbl, r.lsn, r.transaction_id, r.vals
-         FROM reinsert_outcomes AS o JOIN reinsert_runs AS run ON run.id = o.run_id JOIN rows AS r ON r.id = o.row_id
-        WHERE o.rowid > ? AND o.outcome = 'inserted' AND run.dry_run = 0 AND run.job_id <> ? ORDER BY o.rowid`,
-    ).all(this.lastOutcome, this.jobId) as (RowFacts & { k: number; run_id: number; row_id: number })[];
-    for (const f of fresh) {
-      this.add(this.inserted, f.run_id, f.row_id, f, 'inserted');
-      this.lastOutcome = f.k;
-    }
+    this.started.clear();
+    // Outcomes recorded since the last call, up to the newest now: the mark moves past every outcome
+    // read, this job's own and other outcomes too. Moved only past the other jobs' inserted ones, it
+    // stayed put while this run recorded its own, and each batch's refresh read all of them again
+    // (quadratic in the run's rows: 4 ms a batch at 60,000 outcomes, ~70 ms at a million).
+    const hi = this.newestOutcome();
+    while (this.readOutcomes(hi, 5000));
     // Runs of other jobs that may still hold planned batches (a few), then their planned batches
     // by the primary key's run_id prefix: no scan of every batch ever recorded, once per batch run.
     const open = db.prepare(
@@ -127,19 +234,43 @@ export class OtherJobsReinserts {
     // unrecorded (a crash or lost connection after COMMIT); the later ones never started.
     const batchesOf = db.prepare("SELECT batch_no, row_ids FROM reinsert_batches WHERE run_id = ? AND state = 'planned' ORDER BY batch_no");
     const firstOf = db.prepare("SELECT batch_no, row_ids FROM reinsert_batches WHERE run_id = ? AND state = 'planned' ORDER BY batch_no LIMIT 1");
-    const planned = open.flatMap((r) => ((r.state === 'running' ? batchesOf : firstOf).all(r.id) as { batch_no: number; row_ids: string }[]).map((b) => ({ run_id: r.id, state: r.state, ...b })));
+    // A batch recorded failed by an error answering its COMMIT may be in the target all the same
+    // (execute.ts mayHaveCommitted): the run went on to its next batches, so it was not the first
+    // planned one, and another job put its rows in again. Held back until a resume asks the ledger.
+    const unsureOf = db.prepare(
+      `SELECT b.batch_no, b.row_ids FROM reinsert_batches AS b WHERE b.run_id = ? AND b.state = 'failed'
+          AND EXISTS (SELECT 1 FROM reinsert_outcomes AS o WHERE o.run_id = b.run_id AND o.batch_no = b.batch_no AND o.outcome = 'error' AND o.detail LIKE '%"mayHaveCommitted":true%')
+        ORDER BY b.batch_no`,
+    );
+    const planned = open.flatMap((r) => [
+      ...(unsureOf.all(r.id) as { batch_no: number; row_ids: string }[]),
+      ...((r.state === 'running' ? batchesOf : firstOf).all(r.id) as { batch_no: number; row_ids: string }[]),
+    ].map((b) => ({ run_id: r.id, state: r.state, ...b })));
     const key = planned.map((b) => `${b.run_id}.${b.batch_no}.${b.state}`).join(',');
     if (key !== this.pendingKey) {
+      // Rebuilt from the batches already read; only new ones are read. Read again in full each time
+      // the set changed (another job's running run commits a batch between two of this run's),
+      // two large runs at once read each other's planned rows once per batch: quadratic.
       this.pendingKey = key;
       this.pending = { byLsn: new Map(), byVals: new Map() };
+      const next = new Map<string, Keyed[]>();
       for (const b of planned) {
-        const run = this.run(b.run_id);
-        run.state = b.state;
-        for (const id of JSON.parse(b.row_ids) as number[]) {
-          const f = this.rowFacts.get(id) as RowFacts | undefined;
-          if (f) this.add(this.pending, b.run_id, id, f, 'pending');
+        const k = `${b.run_id}.${b.batch_no}.${b.state}`;
+        let list = this.pendingBatches.get(k);
+        if (list) {
+          for (const x of list) index(this.pending, x);
+        } else {
+          list = [];
+          const run = this.run(b.run_id);
+          run.state = b.state;
+          for (const id of JSON.parse(b.row_ids) as number[]) {
+            const f = this.rowFacts.get(id) as RowFacts | undefined;
+            if (f) list.push(this.add(this.pending, b.run_id, id, f, 'pending'));
+          }
         }
+        next.set(k, list);
       }
+      this.pendingBatches = next;
     }
     return this;
   }
@@ -148,9 +279,9 @@ export class OtherJobsReinserts {
    * The other job's row that is the same deleted row as staged row `rowId`, re-inserted (or maybe
    * re-inserted) into the same table and place as `table` at `place`; undefined when none.
    * `runId`: the run asking, at batch time. Two runs of different jobs started at once over the
-   * same rows would each see the other's planned batches and both refuse them: the older run (the
-   * lower id) goes first and passes over the younger's planned batches, the younger refuses the
-   * older's, so exactly one of them puts the row back.
+   * same rows would each see the other's planned batches and both refuse them: the run that began
+   * running first (started, or last resumed; the lower id when the audit does not say) goes first and
+   * passes over the other's planned batches, the other refuses its, so exactly one of them puts the row back.
    */
   find(rowId: number, table: string, place: ReinsertPlace, o: { runId?: number } = {}): OtherJobRow | undefined {
     if (this.empty) return undefined;
@@ -159,9 +290,9 @@ export class OtherJobsReinserts {
     const log = fromLog(f);
     const t = lower(table);
     const hash = valsHash(f.vals);
-    const samePlace = (p: ReinsertPlace) => (p.server === null || place.server === null || lower(p.server) === lower(place.server))
+    const samePlace = (p: ReinsertPlace) => (p.server === null || place.server === null || sameServer(p.server, place.server))
       && (p.database === null || place.database === null || lower(p.database) === lower(place.database));
-    const counts = (e: Entry) => samePlace(e.place) && !(e.state === 'pending' && o.runId !== undefined && e.runId > o.runId);
+    const counts = (e: Entry) => samePlace(e.place) && !(e.state === 'pending' && o.runId !== undefined && this.beganAfter(e, o.runId));
     for (const m of [this.inserted, this.pending]) {
       if (log) {
         const hit = m.byLsn.get(`${t}\u0000${f.lsn}`)?.find(counts);
@@ -172,6 +303,39 @@ export class OtherJobsReinserts {
     }
     return undefined;
   }
+}
+
+/**
+ * A server host as connectionHost gives it (`tcp:` dropped, lower case), in one spelling: the
+ * default port (`,1433`) and default instance (`\MSSQLSERVER`) dropped, the local machine's names
+ * (localhost, `.`, `(local)`, 127.0.0.1, ::1) one name, and the host part apart from the instance
+ * and port. `fake` and `tcp:fake,1433` were two places, so the row went in again.
+ */
+function serverParts(host: string): { name: string; rest: string } {
+  let h = lower(host).trim().replace(/^(tcp|np|lpc|admin):/, '');
+  h = h.replace(/,\s*1433$/, '').replace(/\\mssqlserver$/, '');
+  const m = /^([^\\,]*)(.*)$/.exec(h)!;
+  let name = m[1]!.trim();
+  if (name.length > 1) name = name.replace(/\.$/, '');
+  if (['localhost', '.', '(local)', '127.0.0.1', '::1', '[::1]'].includes(name)) name = '(local)';
+  return { name, rest: m[2]!.trim() };
+}
+
+/**
+ * Whether two hosts may be one server: the same name once spelled alike, or a short name and a
+ * qualified name beginning with it (`db1`, `db1.corp.example`: which domain the short one resolves
+ * in is not known here, and taking them for one holds a row back rather than putting it in twice).
+ * Another instance or port is another server.
+ */
+export function sameServer(a: string, b: string): boolean {
+  const x = serverParts(a);
+  const y = serverParts(b);
+  if (x.rest !== y.rest) return false;
+  if (x.name === y.name) return true;
+  const ip = (n: string) => /^[\d.]+$/.test(n) || n.includes(':');
+  if (ip(x.name) || ip(y.name)) return false;
+  const [s, q] = x.name.includes('.') ? [y.name, x.name] : [x.name, y.name];
+  return !s.includes('.') && q.split('.')[0] === s;
 }
 
 function strip(e: Entry): OtherJobRow {

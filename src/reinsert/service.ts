@@ -2,7 +2,7 @@ import { InputError, ReinsertError, StagingError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
 import { redactDeep } from '../util/redact.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import { connectionHost } from '../util/connection.js';
+import { connectionHost, resolveConnection } from '../util/connection.js';
 import { quoteQualified, splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { MssqlTarget } from './mssql-target.js';
@@ -22,7 +22,21 @@ export interface TargetSpec {
 
 /** Where a run puts rows, as other-jobs.ts compares it: the server host and database (null: not known). */
 export function placeOf(t: TargetSpec | undefined, database?: string): ReinsertPlace {
-  return { server: t ? connectionHost(t.connectionString) ?? null : null, database: t?.database ?? database ?? null };
+  return { server: t ? connectionHost(t.connectionString) ?? null : null, database: t?.database ?? (t ? connectionDatabase(t.connectionString) : null) ?? database ?? null };
+}
+
+/**
+ * The database a connection opens in (its Database / Initial Catalog, else MSSQL_DATABASE), which a
+ * run puts rows in when the target names none (mssql-target.ts); null when it names none. A run
+ * into `Database=crm_side` was recorded as into any database, so putting the same rows into crm
+ * afterwards was refused as twice.
+ */
+function connectionDatabase(connectionString: string): string | null {
+  try {
+    return resolveConnection(connectionString).database ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** Where a run goes, for its audit entries: the configured target's name and the database (never the connection). */
@@ -141,7 +155,7 @@ export class ReinsertService {
     // Never twice across jobs (other-jobs.ts): a row another job of the store re-inserted into the
     // same table and place, or holds in a batch not known to have run, is left out. Not for a
     // resume (its batches are fixed; executeRun checks each batch) nor an undo.
-    const others = (opts.otherJobs ?? !opts.anyStatus) ? new OtherJobsReinserts(this.store, jobId).refresh() : undefined;
+    const others = (opts.otherJobs ?? !opts.anyStatus) ? await new OtherJobsReinserts(this.store, jobId).refreshCooperatively() : undefined;
     const elsewhere: { row: (typeof rows)[number]; other: OtherJobRow }[] = [];
     if (others && !others.empty) {
       const place = placeOf(req.target, opts.database);
@@ -172,7 +186,9 @@ export class ReinsertService {
 
   private insertRun(jobId: number, actor: string, req: ReinsertRequest, state: RunRecord['state']): number {
     // the server's host (no secret) is kept so that a resume into another server is refused
-    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), server: connectionHost(req.target.connectionString) ?? null, database: req.target.database ?? null, ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
+    // connectionDatabase: the database the connection opens in when `database` is not given (other-jobs.ts compares places with it; never a secret)
+    const opensIn = req.target && !req.target.database ? connectionDatabase(req.target.connectionString) : null;
+    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), server: connectionHost(req.target.connectionString) ?? null, database: req.target.database ?? null, ...(opensIn ? { connectionDatabase: opensIn } : {}), ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
     const r = this.store.db.prepare(`INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size)
       VALUES (?, ?, ?, ?, ?, ?, ?)`).run(jobId, actor, new Date().toISOString(), req.dryRun ? 1 : 0, JSON.stringify(target), state, req.batchSize ?? 500);
     return Number(r.lastInsertRowid);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { RecoveredRow } from '../../src/recover/recovered-row.js';
+import { OtherJobsReinserts } from '../../src/reinsert/other-jobs.js';
 import { ReinsertService } from '../../src/reinsert/service.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { describeCorpus } from '../support/corpus.js';
@@ -106,6 +107,235 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     expect(dry.plan.problems.map((p) => p.code)).toEqual(Array(10).fill('REINSERT_ALREADY_REINSERTED'));
     const changed = stage(asComparison(corpusRows(60)).map((r) => (r.table === 'dbo.LogTestTrailNull' ? { ...r, values: { ...r.values, ColA: `${String(r.values.ColA)}-changed` } } : r)));
     expect((await svc.dryRun(changed, 'op', { target: spec })).plan.problems).toEqual([]);
+  });
+
+  it('a tableMap spelled otherwise (key in another case, target bracketed or without schema) is the same side table: held back', async () => {
+    const side = () => {
+      const m = targetTables();
+      const t = m.get('dbo.LogTestTrailNull')!;
+      m.set('dbo.TrailSide', { ...t, schema: 'dbo', name: 'TrailSide' });
+      return m;
+    };
+    const connectSide = () => {
+      const t = new FakeTarget(join(dir, 'target.db'), side());
+      connections.push(t);
+      return t;
+    };
+    const svc = new ReinsertService(store, { connect: connectSide });
+    const a = stage(corpusRows(60));
+    // job A: key in lower case (resolved to dbo.LogTestTrailNull), target bracketed
+    const runA = await svc.start(a, 'op', { dryRun: false, target: spec, tableMap: { 'dbo.logtesttrailnull': '[dbo].[TrailSide]' } });
+    await svc.wait(runA.id);
+    expect(svc.getRun(runA.id)!.state).toBe('succeeded');
+    expect(copies()).toEqual(Array(10).fill(1));
+    // job B: the same side table, schema omitted
+    const b = stage(corpusRows(60));
+    for (const tableMap of [{ LogTestTrailNull: 'TrailSide' }, { 'dbo.LogTestTrailNull': 'dbo.trailside' }, { '[dbo].[LogTestTrailNull]': '[dbo].[TrailSide]' }] as Record<string, string>[]) {
+      const dry = await svc.dryRun(b, 'op', { target: spec, tableMap });
+      expect(dry.plan.batches, JSON.stringify(tableMap)).toHaveLength(0);
+      expect(dry.plan.problems.map((p) => p.code)).toEqual(Array(10).fill('REINSERT_ALREADY_REINSERTED'));
+    }
+    await expect(svc.start(b, 'op', { dryRun: false, target: spec, tableMap: { LogTestTrailNull: 'TrailSide' } })).rejects.toMatchObject({ code: 'REINSERT_NOTHING_TO_DO' });
+    expect(copies()).toEqual(Array(10).fill(1));
+    // the source table itself is another place: not held back
+    expect((await svc.dryRun(b, 'op', { target: spec })).plan.batches.flatMap((x) => x.rows)).toHaveLength(10);
+  });
+
+  it('the same server spelled otherwise (tcp:, the default port, its short name, localhost) is the same place: held back', async () => {
+    const svc = new ReinsertService(store, { connect });
+    const a = stage(corpusRows(60));
+    const runA = await svc.start(a, 'op', { dryRun: false, target: { connectionString: 'Server=fake;Password=x', database: 'crm' } });
+    await svc.wait(runA.id);
+    const b = stage(corpusRows(60));
+    for (const cs of ['Server=tcp:fake,1433;Password=x', 'Data Source=FAKE.corp.example;Password=x', 'Server=fake\\MSSQLSERVER;Password=x']) {
+      const dry = await svc.dryRun(b, 'op', { target: { connectionString: cs, database: 'crm' } });
+      expect(dry.plan.batches, cs).toHaveLength(0);
+    }
+    await expect(svc.start(b, 'op', { dryRun: false, target: { connectionString: 'Server=tcp:fake,1433;Password=x', database: 'crm' } })).rejects.toMatchObject({ code: 'REINSERT_NOTHING_TO_DO' });
+    expect(copies()).toEqual(Array(10).fill(1));
+    // localhost, 127.0.0.1, '.' and (local) are one server
+    const l = stage(corpusRows(60, 7000));
+    const runL = await svc.start(l, 'op', { dryRun: false, target: { connectionString: 'Server=localhost;Password=x', database: 'crm' } });
+    await svc.wait(runL.id);
+    const l2 = stage(corpusRows(60, 7000));
+    for (const cs of ['Server=.;Password=x', 'Server=(local);Password=x', 'Server=127.0.0.1,1433;Password=x']) {
+      expect((await svc.dryRun(l2, 'op', { target: { connectionString: cs, database: 'crm' } })).plan.batches, cs).toHaveLength(0);
+    }
+    // another server, another instance or another port is still another place
+    for (const cs of ['Server=other;Password=x', 'Server=fake\\side;Password=x', 'Server=fake,1444;Password=x']) {
+      expect((await svc.dryRun(b, 'op', { target: { connectionString: cs, database: 'crm' } })).plan.batches.flatMap((x) => x.rows), cs).toHaveLength(10);
+    }
+  });
+
+  it('a batch whose COMMIT went through but was answered with an error (connection reset) holds its rows back from other jobs until its run is resumed', async () => {
+    let commits = 0;
+    const lossy = () => {
+      const t = connect();
+      const open = t.session.bind(t);
+      t.session = async () => {
+        const s = await open();
+        const commit = s.commit.bind(s);
+        // the second batch commits in the target, then the answer is lost
+        s.commit = async () => { await commit(); if (++commits === 2) throw new Error('Connection lost - read ECONNRESET'); };
+        return s;
+      };
+      return t;
+    };
+    const svc = new ReinsertService(store, { connect: lossy });
+    const a = stage(corpusRows(60));
+    const runA = await svc.start(a, 'op', { dryRun: false, target: spec, batchSize: 3 });
+    await svc.wait(runA.id);
+    expect(svc.getRun(runA.id)!.state).toBe('failed');
+    expect(target.counts().rows).toBe(10); // every batch went in; staging records batch 2 as failed
+
+    const b = stage(corpusRows(60));
+    const dry = await svc.dryRun(b, 'op', { target: spec });
+    expect(dry.plan.problems.map((p) => p.code)).toEqual(Array(10).fill('REINSERT_ALREADY_REINSERTED'));
+    expect(dry.plan.problems.map((p) => p.message).join('\n')).toMatch(new RegExp(`which may have gone in: resume run ${runA.id} first`));
+    await expect(svc.start(b, 'op', { dryRun: false, target: spec })).rejects.toMatchObject({ code: 'REINSERT_NOTHING_TO_DO' });
+    expect(copies()).toEqual(Array(10).fill(1));
+
+    // run A resumed: its ledger says batch 2 went in; then nothing of job B is left to put back
+    await svc.resume(runA.id, 'op', spec);
+    await svc.wait(runA.id);
+    expect(svc.getRun(runA.id)!.state).toBe('succeeded');
+    expect((await svc.dryRun(b, 'op', { target: spec })).plan.batches).toHaveLength(0);
+    expect(copies()).toEqual(Array(10).fill(1));
+  });
+
+  it('a batch that failed and rolled back (an insert error) does not hold rows back from another job', async () => {
+    const failing = () => {
+      const t = connect();
+      const open = t.session.bind(t);
+      t.session = async () => {
+        const s = await open();
+        const insert = s.insert.bind(s);
+        let n = 0;
+        s.insert = async (r) => { if (++n === 4) throw new Error('Conversion failed'); return insert(r); };
+        return s;
+      };
+      return t;
+    };
+    const svc = new ReinsertService(store, { connect: failing });
+    const a = stage(corpusRows(60));
+    const runA = await svc.start(a, 'op', { dryRun: false, target: spec, batchSize: 3 });
+    await svc.wait(runA.id);
+    expect(svc.getRun(runA.id)!.state).toBe('failed');
+    expect(target.counts().rows).toBe(7); // batch 2 rolled back
+    const b = stage(corpusRows(60));
+    const dry = await svc.dryRun(b, 'op', { target: spec });
+    expect(dry.plan.batches.flatMap((x) => x.rows)).toHaveLength(3);
+  });
+
+  it('an older run resumed while a younger job\'s run is between its COMMIT and its record: the resumed run does not pass over it', async () => {
+    const svc = new ReinsertService(store, { connect, hooks: { afterTargetCommit: () => { throw new Error('staging file went away'); } } });
+    const a = stage(corpusRows(60));
+    const runA = await svc.start(a, 'op', { dryRun: false, target: spec, batchSize: 3 });
+    await svc.wait(runA.id);
+    expect(svc.getRun(runA.id)!.state).toBe('failed'); // batch 1 in the target, staging knows of none
+
+    // job B's run (younger id): its first batch commits, then pauses before staging records it
+    let reached!: () => void;
+    const atCommit = new Promise<void>((r) => { reached = r; });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let paused = false;
+    svc.hooks = { afterTargetCommit: async () => { if (!paused) { paused = true; reached(); await gate; } } };
+    const b = stage(corpusRows(60));
+    const runB = await svc.start(b, 'op', { dryRun: false, target: spec, batchSize: 3 });
+    await atCommit;
+    // meanwhile run A (the older id) is resumed
+    await svc.resume(runA.id, 'op', spec);
+    await svc.wait(runA.id);
+    release();
+    await svc.wait(runB.id);
+    expect(copies()).toEqual(Array(10).fill(1));
+  });
+
+  it('a database given in the connection string is the run\'s place: another database is not held back, the same one is', async () => {
+    const svc = new ReinsertService(store, { connect });
+    const a = stage(corpusRows(60));
+    const runA = await svc.start(a, 'op', { dryRun: false, target: { connectionString: 'Server=fake;Database=crm_side;Password=x' } });
+    await svc.wait(runA.id);
+    const b = stage(corpusRows(60));
+    // production, after the side database: another place
+    expect((await svc.dryRun(b, 'op', { target: { connectionString: 'Server=fake;Password=x', database: 'crm' } })).plan.batches.flatMap((x) => x.rows)).toHaveLength(10);
+    expect((await svc.dryRun(b, 'op', { target: { connectionString: 'Server=fake;Initial Catalog=crm;Password=x' } })).plan.batches.flatMap((x) => x.rows)).toHaveLength(10);
+    // the side database again, however it is given: held back
+    for (const target of [{ connectionString: 'Server=fake;Password=x', database: 'CRM_SIDE' }, { connectionString: 'Server=fake;Initial Catalog=crm_side;Password=x' }]) {
+      const dry = await svc.dryRun(b, 'op', { target });
+      expect(dry.plan.batches, JSON.stringify(target)).toHaveLength(0);
+      expect(dry.plan.problems[0].message).toContain('in database crm_side');
+    }
+  });
+
+  it('each batch\'s check reads only the outcomes recorded since the one before (this run\'s own too): not every outcome again', async () => {
+    const a = stage(corpusRows(60));
+    const svc = new ReinsertService(store, { connect });
+    const runA = await svc.start(a, 'op', { dryRun: false, target: spec, batchSize: 2 });
+    await svc.wait(runA.id);
+    // job A's own outcomes: nothing another job put back, yet they are read past once
+    const others = new OtherJobsReinserts(store, a).refresh();
+    const max = (store.db.prepare('SELECT max(rowid) AS m FROM reinsert_outcomes').get() as { m: number }).m;
+    expect(max).toBeGreaterThan(0);
+    expect(others.empty).toBe(true);
+    // the mark a refresh reads from (before: left at 0 while no other job's row was inserted, so each
+    // batch of a long run read every outcome recorded so far again: quadratic in the run's rows)
+    expect((others as unknown as { lastOutcome: number }).lastOutcome).toBe(max);
+    // and rows another job inserts after it are still seen
+    const b = stage(corpusRows(60));
+    const fromB = new OtherJobsReinserts(store, b).refresh();
+    expect(fromB.empty).toBe(false);
+    const c = stage(corpusRows(60, 9000));
+    const r2 = await svc.start(c, 'op', { dryRun: false, target: spec });
+    await svc.wait(r2.id);
+    expect(others.refresh().empty).toBe(false);
+  });
+
+  it('a plan reads the rows other jobs put back a page at a time, the event loop turning between pages (a large store is read once, without stopping the API)', async () => {
+    const a = stage(corpusRows(12_000));
+    const rows = (store.db.prepare('SELECT id FROM rows WHERE job_id = ?').all(a) as { id: number }[]).map((r) => r.id);
+    // job A's real run recorded as having put every row back (as executeRun records its outcomes)
+    const run = Number(store.db.prepare("INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size) VALUES (?, 'op', '2026-12-02T00:00:00Z', 0, '{}', 'succeeded', 500)").run(a).lastInsertRowid);
+    const out = store.db.prepare("INSERT INTO reinsert_outcomes (run_id, row_id, batch_no, outcome, detail) VALUES (?, ?, ?, 'inserted', NULL)");
+    store.db.transaction(() => rows.forEach((id, i) => out.run(run, id, Math.floor(i / 500) + 1)))();
+    const b = stage(corpusRows(60));
+    let turns = 0;
+    let on = true;
+    const tick = () => { if (on) { turns++; setImmediate(tick); } };
+    setImmediate(tick);
+    const others = await new OtherJobsReinserts(store, b).refreshCooperatively(1000);
+    on = false;
+    expect(turns).toBeGreaterThanOrEqual(10);
+    expect(others.empty).toBe(false);
+    const mine = (store.db.prepare("SELECT id FROM rows WHERE job_id = ? AND tbl = 'dbo.LogTestTrailNull'").all(b) as { id: number }[]).map((r) => r.id);
+    expect(mine.every((id) => others.find(id, 'dbo.LogTestTrailNull', { server: null, database: null }) !== undefined)).toBe(true);
+  });
+
+  it('a running run of another job committing a batch: the next check reads only what changed, not every planned row again', async () => {
+    const a = stage(corpusRows(600));
+    const rows = (store.db.prepare('SELECT id FROM rows WHERE job_id = ? ORDER BY id').all(a) as { id: number }[]).map((r) => r.id);
+    // job A's run, running, with 20 planned batches of 30 rows (as recordBatches writes them)
+    const run = Number(store.db.prepare("INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size) VALUES (?, 'op', '2026-12-02T00:00:00Z', 0, '{}', 'running', 30)").run(a).lastInsertRowid);
+    const batch = store.db.prepare("INSERT INTO reinsert_batches (run_id, batch_no, batch_key, row_ids, state) VALUES (?, ?, ?, ?, 'planned')");
+    for (let i = 0; i < 20; i++) batch.run(run, i + 1, `k${i + 1}`, JSON.stringify(rows.slice(i * 30, i * 30 + 30)));
+    const b = stage(corpusRows(60));
+    const others = new OtherJobsReinserts(store, b);
+    const facts = (others as unknown as { rowFacts: { get: (id: number) => unknown } }).rowFacts;
+    let reads = 0;
+    const get = facts.get.bind(facts);
+    facts.get = (id: number) => { reads++; return get(id); };
+    others.refresh();
+    expect(reads).toBe(600);
+    // batch 1 commits (its outcomes recorded): the other 19 batches were read already
+    store.db.prepare("UPDATE reinsert_batches SET state = 'committed' WHERE run_id = ? AND batch_no = 1").run(run);
+    reads = 0;
+    others.refresh();
+    expect(reads).toBe(0);
+    const mine = (store.db.prepare("SELECT id FROM rows WHERE job_id = ? AND tbl = 'dbo.LogTestTrailNull'").all(b) as { id: number }[]).map((r) => r.id);
+    // b's rows are a's first 60: batches 1 (committed, no outcome recorded here) and 2 (still planned)
+    const held = mine.filter((id) => others.find(id, 'dbo.LogTestTrailNull', { server: null, database: null }));
+    expect(held.length).toBeGreaterThan(0);
   });
 
   it('two jobs\' runs started at once over the same rows: each row goes in once (the older run goes first)', async () => {

@@ -4,7 +4,8 @@ import { parseBeginTime } from '../../logreader/begin-time.js';
 import { driftExplanation, driftSince } from '../../logreader/live/drift.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { lsnToDecimal, parseLsn } from '../../logreader/lsn.js';
-import { layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
+import { catalogFromJson, layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
+import type { SourceFileIdentity } from '../source-identity.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { toHex } from '../../util/hex.js';
 import { committedCandidates, emptyStats, type CommittedScanStats } from '../committed.js';
@@ -65,15 +66,32 @@ export class ExportSource implements RecoverySource {
     if (this.catalog) return this.catalog;
     const f = await this.load();
     if (f.catalog.length === 0) {
-      throw new SchemaError('SCHEMA_BAD_CATALOG', `${this.file} holds no catalog rows: give the table layout with --schema or --ddl`, { file: this.file });
+      // INPUT_NO_METADATA, as a files source without metadata: --schema/--ddl (metadata-override.ts)
+      // then stand in for it. As SCHEMA_BAD_CATALOG it was thrown through them too, so the advice
+      // to give --schema was refused again with --schema given.
+      throw new InputError('INPUT_NO_METADATA', `${this.file} holds no catalog rows: give the table layout with --schema or --ddl`, { file: this.file });
     }
     this.catalog = catalogFromLayouts(layoutsFromCatalog(f.catalog, { file: this.file }));
     return this.catalog;
   }
 
-  async *candidates(filter: ScanFilter, signal?: AbortSignal): AsyncIterable<RowCandidate> {
+  /**
+   * The export's database as a `--schema` catalog is checked against (source-identity.ts
+   * checkCatalogDatabase): the database_guid and family_guid its own catalog rows name (the same
+   * sys.database_recovery_status row sql/table-metadata.sql reads), and its header's database. The
+   * binding id is null when its catalog names none (no catalog rows, or an older export).
+   */
+  async fileIdentities(): Promise<SourceFileIdentity[]> {
     const f = await this.load();
-    const catalog = await this.metadata();
+    const id = f.catalog.length ? catalogFromJson(f.catalog, { file: this.file }).identity : null;
+    return [{ file: this.file, role: 'export', bindingId: id?.databaseGuid ?? null, databaseName: f.header.database ?? id?.databaseName ?? null, familyGuid: id?.familyGuid ?? null }];
+  }
+
+  async *candidates(filter: ScanFilter, signal?: AbortSignal, catalogOverride?: MetadataCatalog): AsyncIterable<RowCandidate> {
+    const f = await this.load();
+    // the export's own catalog when it has one (its modify_date tells a table altered since, even
+    // with an older --schema layout given); the --schema/--ddl one when it holds none
+    const catalog = f.catalog.length || !catalogOverride ? await this.metadata() : catalogOverride;
     for (const t of filter.tables ?? []) {
       const layout = catalog.byName(t);
       if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in ${this.file}`, { table: t, file: this.file });

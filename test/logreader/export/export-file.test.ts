@@ -206,7 +206,8 @@ describe('ExportSource', () => {
     const src = new ExportSource(fileWith('u.json', JSON.stringify(JSON_EXPORT)));
     await expect((async () => { for await (const _ of src.candidates({ ...filter, tables: ['dbo.Nope'] })); })()).rejects.toMatchObject({ code: 'INPUT_UNKNOWN_TABLE' });
     const empty = new ExportSource(fileWith('e.json', JSON.stringify({ ...JSON_EXPORT, catalog: [] })));
-    await expect(empty.metadata()).rejects.toMatchObject({ code: 'SCHEMA_BAD_CATALOG' });
+    // INPUT_NO_METADATA (was SCHEMA_BAD_CATALOG): as a files source without metadata, so --schema/--ddl stand in for it
+    await expect(empty.metadata()).rejects.toMatchObject({ code: 'INPUT_NO_METADATA' });
   });
 });
 

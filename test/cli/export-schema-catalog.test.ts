@@ -1,0 +1,89 @@
+/**
+ * `scan --export FILE --schema CATALOG`: the catalog checked against the export's database as
+ * against files' (INPUT_CATALOG_OTHER_DATABASE, --catalog-any-database, a note when it cannot be).
+ * Before: `--schema` with an export was never checked (no refusal, no note, --catalog-any-database
+ * ignored), and an export holding no catalog rows refused --schema with the very advice to give
+ * --schema ("holds no catalog rows: give the table layout with --schema or --ddl", exit 2 whatever
+ * was given).
+ *
+ * The records are REAL: AngularJs_CRUD's Database1_log.ldf as `rowback log` prints them (fn_dblog's
+ * columns, 3 deleted dbo.Employee rows on 72057594043432960). The export files around them and the
+ * catalogs are SYNTHETIC (written by this test in a temp dir): the export's catalog names the log's
+ * database (its binding id), the --schema catalogs name another real database's GUID (CRUD-.NET's),
+ * or none.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { captureCli, expectOneLineError } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const cli = captureCli();
+const LOG_DB = '97C13D95-088B-43ED-85E5-F9F10FED2D16';
+const OTHER_DB = '77CBFA04-51D4-45E8-8CFC-1BA947A6429A';
+type Identity = { database_name: string | null; database_guid: string | null; family_guid: string | null };
+type Col = [name: string, type: string, max: number, off: number, nullable: boolean];
+const COLS: Col[] = [['Emp_Id', 'int', 4, 4, false], ['Emp_Name', 'varchar', -1, -1, true], ['Emp_City', 'varchar', -1, -2, true], ['Emp_Age', 'int', 4, 8, true]];
+const employee = (identity?: Identity) =>
+  COLS.map(([name, type, max, off, nullable], i) => ({
+    schema_name: 'dbo', table_name: 'Employee', object_id: 245575913, index_id: 1, partition_id: '72057594042318848', partition_number: 1,
+    partition_column_id: i + 1, column_id: i + 1, column_name: name, type_name: type, max_length: max, precision: type === 'int' ? 10 : 0, scale: 0,
+    collation_name: type === 'int' ? null : 'SQL_Latin1_General_CP1_CI_AS', is_nullable: nullable, is_identity: false, is_computed: false, leaf_offset: off, leaf_null_bit: i + 1, leaf_bit_position: 0,
+    is_dropped: false, is_sparse: false, is_uniqueifier: false, in_row_alloc_unit_id: '72057594043432960', key_ordinal: i === 0 ? 1 : 0,
+    ...(identity ?? {}),
+  }));
+const KEEP = ['Current LSN', 'Operation', 'Context', 'Transaction ID', 'AllocUnitId', 'Page ID', 'Slot ID', 'Offset in Row', 'Modify Size', 'Begin Time', 'End Time', 'Transaction Name', 'Transaction SID', 'SPID', 'RowLog Contents 0', 'RowLog Contents 1'];
+
+let dir: string;
+let records: Record<string, unknown>[];
+const file = (name: string, content: unknown) => {
+  const f = join(dir, name);
+  writeFileSync(f, JSON.stringify(content));
+  return f;
+};
+const exportFile = (name: string, catalog: unknown[]) => file(name, { format: 'rowback-export', version: 1, database: 'Database1', catalog, records });
+
+describeCorpus('scan --export with --schema: the catalog is checked against the export\'s database', () => {
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-export-catalog-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const records$ = async () => {
+    if (records) return;
+    const r = await cli('log', corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf'), '--format', 'ndjson', '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    records = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((x) => x['Transaction ID'] !== '0000:00000000')
+      .map((x) => Object.fromEntries(KEEP.filter((k) => k in x).map((k) => [k, x[k]])));
+  };
+
+  it('an export whose catalog names its database, with a --schema catalog of another: refused in one line; the override reads it and says so; the same database is read', async () => {
+    await records$();
+    const exp = exportFile('with-catalog.json', employee({ database_name: 'Database1', database_guid: LOG_DB, family_guid: null }));
+    const other = file('other.json', employee({ database_name: 'Database', database_guid: OTHER_DB, family_guid: null }));
+    const r = await cli('scan', '--export', exp, '--schema', other, '--op', 'delete');
+    const line = expectOneLineError(r, 'INPUT_CATALOG_OTHER_DATABASE');
+    expect(line).toContain(`--schema ${other} is of database Database (database_guid ${OTHER_DB})`);
+    expect(line).toContain(`export file ${exp} (database Database1) of another database (binding id ${LOG_DB})`);
+    const any = await cli('scan', '--export', exp, '--schema', other, '--op', 'delete', '--quiet', '--catalog-any-database');
+    expect(any.code, any.stderr).toBe(0);
+    expect(any.stdout.trim().split('\n')).toHaveLength(3);
+    expect(any.stderr).toContain('read with that catalog all the same (--catalog-any-database)');
+    const same = await cli('scan', '--export', exp, '--schema', file('same.json', employee({ database_name: 'Database1', database_guid: LOG_DB.toLowerCase(), family_guid: null })), '--op', 'delete', '--quiet');
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stdout.trim().split('\n')).toHaveLength(3);
+    expect(same.stderr).not.toMatch(/database_guid|could not check/);
+  });
+
+  it('an export holding no catalog rows: --schema is used (as the refusal without it advises), and said to be unchecked even with --quiet', async () => {
+    await records$();
+    const exp = exportFile('no-catalog.json', []);
+    expect(expectOneLineError(await cli('scan', '--export', exp, '--op', 'delete'), 'INPUT_NO_METADATA')).toContain('give the table layout with --schema or --ddl');
+    const other = file('other2.json', employee({ database_name: 'Database', database_guid: OTHER_DB, family_guid: null }));
+    const r = await cli('scan', '--export', exp, '--schema', other, '--op', 'delete', '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(3);
+    expect(r.stderr).toContain(`rowback scan: note: --schema ${other} is of database Database (database_guid ${OTHER_DB}); no file given shows its binding id`);
+  });
+});
