@@ -574,6 +574,33 @@ function renderTimeChart(data) {
 
 // ------------------------------------------------------------------ dry run, audit, tabs
 
+/**
+ * A dry run's rows left out, by why: a row another job's run already put back into the same place
+ * (never twice) is not a row that "cannot go back": it is back. Said apart from the others.
+ */
+function problemsText(problems) {
+  if (!problems.length) return '';
+  const elsewhere = problems.filter((p) => p.code === 'REINSERT_ALREADY_REINSERTED').length;
+  const other = problems.length - elsewhere;
+  return (elsewhere ? `, ${elsewhere} row(s) left out: already put back (or being put back) by another job's re-insert run into the same table (REINSERT_ALREADY_REINSERTED; never twice)` : '')
+    + (other ? `, ${other} row(s) cannot go back` : '') + ' (see the script header)';
+}
+
+/**
+ * What a failed batch's code means, for those who are not sent its message (viewers, reviewers):
+ * the code alone said nothing of what to do.
+ */
+const BATCH_FAILURE_HINTS = {
+  REINSERT_ALREADY_REINSERTED: "a row of the batch was already put back by another job's re-insert run into the same table (never twice); nothing of the batch was inserted",
+  REINSERT_ROW_NOT_APPROVED: 'a row of the batch is no longer approved since the run was planned; nothing of the batch was inserted',
+};
+
+function failureText(f) {
+  if (!f) return 'failed';
+  const hidden = f.message === 'an operator can see the details';
+  return `${f.code} — ${hidden && BATCH_FAILURE_HINTS[f.code] ? `${BATCH_FAILURE_HINTS[f.code]} (an operator can see the details)` : f.message}`;
+}
+
 async function dryRun() {
   $('dry-run-msg').textContent = 'generating…';
   state.lastDryRun = null;
@@ -587,7 +614,7 @@ async function dryRun() {
     $('download-script').disabled = false;
     $('download-undo').disabled = !r.undoScript;
     const rows = r.run.summary.rows;
-    $('dry-run-msg').textContent = `run #${r.run.id}: ${rows} row(s) in ${r.run.summary.batches} batch(es)${r.problems.length ? `, ${r.problems.length} row(s) cannot go back (see the script header)` : ''}${targetName ? ` · planned against ${targetName}'s catalog` : ' · choose a target to run it'}`;
+    $('dry-run-msg').textContent = `run #${r.run.id}: ${rows} row(s) in ${r.run.summary.batches} batch(es)${problemsText(r.problems)}${targetName ? ` · planned against ${targetName}'s catalog` : ' · choose a target to run it'}`;
     // a real run is offered only for what was just shown: this script, this target
     if (targetName && rows > 0) {
       // the run inserts exactly the rows this script does (rowIds), not whatever is approved by then
@@ -863,12 +890,12 @@ function renderRunEnd(run) {
   }
   const list = $('run-failed-batches');
   list.hidden = !ended || failed.length === 0;
-  list.replaceChildren(...(ended ? failed : []).map((b) => el('li', { 'data-batch': String(b.batchNo), text: `batch ${b.batchNo} (${b.rows} row(s)): ${b.failure ? `${b.failure.code} — ${b.failure.message}` : 'failed'}` })));
+  list.replaceChildren(...(ended ? failed : []).map((b) => el('li', { 'data-batch': String(b.batchNo), text: `batch ${b.batchNo} (${b.rows} row(s)): ${failureText(b.failure)}` })));
   const left = run.remaining;
   const leftText = $('run-left');
   leftText.hidden = !ended || !left;
   if (ended && left) {
-    leftText.textContent = `${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed${left.notApproved ? `; ${left.notApproved.toLocaleString()} of them no longer approved (their batch(es) would fail again)` : ''}.`
+    leftText.textContent = `${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed${left.notApproved ? `; ${left.notApproved.toLocaleString()} of them no longer approved (their batch(es) would fail again)` : ''}${left.elsewhere ? `; ${left.elsewhere.toLocaleString()} of them already put back by another job's re-insert run into the same table (their batch(es) would fail again: never twice)` : ''}.`
       + (run.target?.name ? '' : ` Started with a connection given in the request: the page resumes only runs into a configured target; resume it through the API (POST /api/reinsert-runs/${run.id}/resume) with that same connection.`);
   }
   const btn = $('run-resume');
@@ -890,8 +917,12 @@ function confirmResume() {
   const left = run.remaining;
   $('resume-text').textContent = `Resume run #${run.id} of job #${run.jobId} into its own ${runTargetText(run.target)}: ${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed, each batch its own transaction. Batches already committed are not run again; rows whose key already exists there are left alone (conflicts).`;
   const warn = $('resume-warn');
-  warn.hidden = !left.notApproved;
-  warn.textContent = left.notApproved ? `${left.notApproved.toLocaleString()} of these rows are no longer approved: their batch(es) will not run and the run will end failed again. For the rows still approved, a new run (dry run first) is the way.` : '';
+  const again = [
+    left.notApproved ? `${left.notApproved.toLocaleString()} of these rows are no longer approved` : '',
+    left.elsewhere ? `${left.elsewhere.toLocaleString()} of these rows were already put back by another job's re-insert run into the same table (never twice)` : '',
+  ].filter(Boolean);
+  warn.hidden = !again.length;
+  warn.textContent = again.length ? `${again.join('; ')}: their batch(es) will not run and the run will end failed again. For the other rows, a new run (dry run first) is the way.` : '';
   $('resume-input').value = '';
   $('resume-msg').textContent = '';
   $('resume-confirm').showModal();

@@ -1,0 +1,114 @@
+/**
+ * The review page (chromium), never twice across jobs: job B's failed run whose rows job A's run
+ * has put back since. A reviewer saw only "REINSERT_ALREADY_REINSERTED — an operator can see the
+ * details" per batch, the rows left with nothing said of them, and B's dry run called the rows A
+ * put back rows that "cannot go back"; an operator's Resume dialog warned of nothing, and the
+ * resumed run ended failed again.
+ * Row images: the corpus example lc-nvarchar (test/staging/fixtures.ts); ids are test data.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
+import { corpusAvailable } from '../support/corpus.js';
+import { buildApp } from '../../src/api/app.js';
+import type { ConfiguredTargetSpec } from '../../src/api/targets.js';
+import { fromLayout } from '../../src/reinsert/target-table.js';
+import { StagingStore } from '../../src/staging/store.js';
+import { silentLogger } from '../../src/util/logger.js';
+import { FakeTarget } from '../reinsert/fake-target.js';
+import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
+
+const describeBrowser = browserDescribe(corpusAvailable);
+
+describeBrowser('review page: a failed run whose rows another job put back', () => {
+  let dir: string;
+  let store: StagingStore;
+  let app: FastifyInstance;
+  let target: FakeTarget;
+  let base: string;
+  let ctx: BrowserContext;
+  let page: Page;
+  let reviewer: string;
+  let operator: string;
+  let jobB: number;
+  let runB: number;
+  let runA: number;
+  const targets: Record<string, ConfiguredTargetSpec> = { side: { connectionString: 'Server=side-sql;User Id=rb;Password=s3cret-side;Database=CRM_restore' } };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-e2e-elsewhere-'));
+    store = new StagingStore(join(dir, 'staging.db'));
+    reviewer = store.createToken('rafael', 'reviewer').token;
+    operator = store.createToken('olga', 'operator').token;
+    const base0 = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
+    // two jobs staging the same four deletes (same LSNs): the .ldf, then the log backups
+    const stage = (description: string) => {
+      const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description, createdBy: 'olga' });
+      store.setJobState(job.id, 'running');
+      store.saveJobTables(job.id, [LAYOUTS['dbo.T']!]);
+      store.stageBatch(job.id, [1, 2, 3, 4].map((i) => ({ ...base0, lsn: `0000002a:00000100:000${i}`, operation: 'delete' as const, values: { Id: i, Name: `deleted ${i}` } })));
+      store.setJobState(job.id, 'succeeded');
+      return job.id;
+    };
+    const jobA = stage('the .ldf');
+    jobB = stage('the log backups');
+    target = new FakeTarget(join(dir, 'target.db'), new Map([['dbo.T', fromLayout(LAYOUTS['dbo.T']!)]]));
+    app = await buildApp({ store, logger: silentLogger, validateJob: async () => {}, targets, connectTarget: () => target });
+    const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+    for (const j of [jobA, jobB]) {
+      await app.inject({ method: 'POST', url: `/api/jobs/${j}/decisions`, headers: auth(reviewer), payload: { decision: 'approve', reason: 'deleted by the cleanup', all: true } });
+    }
+    // B's run: its first batch goes in, the others fail (the connection drops)
+    let n = 0;
+    app.reinsert.hooks = { beforeCommit: () => { if (++n >= 2) throw new Error('connection reset by peer'); } };
+    runB = (await app.inject({ method: 'POST', url: `/api/jobs/${jobB}/reinsert`, headers: auth(operator), payload: { dryRun: false, targetName: 'side', batchSize: 1 } })).json().id;
+    await app.reinsert.wait(runB);
+    app.reinsert.hooks = undefined;
+    // A's run puts back the three B did not
+    runA = (await app.inject({ method: 'POST', url: `/api/jobs/${jobA}/reinsert`, headers: auth(operator), payload: { dryRun: false, targetName: 'side' } })).json().id;
+    await app.reinsert.wait(runA);
+    expect(target.counts().rows).toBe(4);
+    // B's run resumed once: its batches fail again, now as rows another job put back
+    const r = await app.inject({ method: 'POST', url: `/api/reinsert-runs/${runB}/resume`, headers: auth(operator), payload: { targetName: 'side' } });
+    expect(r.statusCode, r.body).toBe(202);
+    await app.reinsert.wait(runB);
+    expect(app.reinsert.getRun(runB)!.state).toBe('failed');
+    ({ base, ctx, page } = await serveReviewPage(app, dir));
+  }, 120_000);
+
+  afterAll(async () => {
+    target?.dispose();
+    await closeReviewPage({ ctx, app, store, dir });
+  });
+
+  it('a reviewer reads what REINSERT_ALREADY_REINSERTED means, and a dry run says those rows are back, not that they cannot go back', async () => {
+    await signIn(page, base, reviewer);
+    await page.locator(`#job-list li[data-job="${jobB}"]`).click();
+    await page.locator('.tab[data-tab=reinsert]').click();
+    await expect.poll(() => page.locator('#run-failed-batches li').allTextContents(), { timeout: 15_000 }).toEqual([2, 3, 4].map((b) =>
+      `batch ${b} (1 row(s)): REINSERT_ALREADY_REINSERTED — a row of the batch was already put back by another job's re-insert run into the same table (never twice); nothing of the batch was inserted (an operator can see the details)`));
+    expect(await page.locator('#run-left').textContent()).toBe("3 row(s) in 3 batch(es) not yet committed; 3 of them already put back by another job's re-insert run into the same table (their batch(es) would fail again: never twice).");
+    expect(await page.content()).not.toContain('connection reset'); // the batches' first failure, an operator's to read
+    await page.locator('#target').selectOption('side');
+    await page.locator('#dry-run').click();
+    await expect.poll(() => page.locator('#dry-run-msg').textContent(), { timeout: 15_000 }).toMatch(/^run #\d+: 0 row\(s\) in 0 batch\(es\), 3 row\(s\) left out: already put back \(or being put back\) by another job's re-insert run into the same table \(REINSERT_ALREADY_REINSERTED; never twice\) \(see the script header\)/);
+    expect(await page.locator('#dry-run-msg').textContent()).not.toContain('cannot go back');
+  }, 60_000);
+
+  it("an operator's Resume dialog warns that those rows' batches will fail again", async () => {
+    await page.evaluate('sessionStorage.clear()');
+    await signIn(page, base, operator);
+    await page.locator(`#job-list li[data-job="${jobB}"]`).click();
+    await page.locator('.tab[data-tab=reinsert]').click();
+    await expect.poll(() => page.locator('#run-failed-batches li').first().textContent(), { timeout: 15_000 }).toMatch(new RegExp(`^batch 2 \\(1 row\\(s\\)\\): REINSERT_ALREADY_REINSERTED — batch 2 of run ${runB} not run: .*re-insert run ${runA}`));
+    await page.locator('#run-resume').click();
+    expect(await page.locator('#resume-warn').isVisible()).toBe(true);
+    expect(await page.locator('#resume-warn').textContent()).toBe("3 of these rows were already put back by another job's re-insert run into the same table (never twice): their batch(es) will not run and the run will end failed again. For the other rows, a new run (dry run first) is the way.");
+    await page.keyboard.press('Escape');
+    expect(await page.content()).not.toContain('s3cret');
+  }, 60_000);
+});
