@@ -243,6 +243,8 @@ async function openJob(id) {
   $('undo-script').textContent = '';
   $('dry-run-msg').textContent = '';
   const [blast, tables] = await Promise.all([api(`/api/jobs/${id}/blast-radius`), api(`/api/jobs/${id}/tables`)]);
+  // another job opened meanwhile: this one's blast radius (its counts) must not replace that one's
+  if (state.jobId !== id) return;
   state.tables = new Map(tables.items.map((t) => [t.table, t.columns.map((c) => c.name)]));
   const sel = $('f-table');
   sel.replaceChildren(el('option', { value: '', text: 'all' }), ...blast.byTable.map((t) => el('option', { value: t.table, text: t.byOperation && (t.byOperation.insert || t.byOperation.update) ? `${t.table} (${t.rows}: ${opCountsText(t.byOperation)})` : `${t.table} (${t.rows})` })));
@@ -975,7 +977,10 @@ function watchRun(runId, o = {}) {
 }
 
 async function loadRuns() {
-  const { items } = await api(`/api/jobs/${state.jobId}/reinsert-runs`);
+  const jobId = state.jobId;
+  const { items } = await api(`/api/jobs/${jobId}/reinsert-runs`);
+  // another job opened meanwhile: its runs table (and its failed run, with a Resume) are not this one's
+  if (state.jobId !== jobId) return;
   $('runs').replaceChildren(el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors'].map((h) => el('th', { text: h }))),
     ...items.map((r) => el('tr', { 'data-run': String(r.id), class: r.dryRun ? '' : 'clickable', title: r.dryRun ? '' : 'show this run (its batches; why it failed)', onclick: () => r.dryRun ? undefined : watchRun(r.id) }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), r.target?.name ?? r.target?.database ?? '—',
       r.error ? `${r.state} (${r.error.code})` : r.state,

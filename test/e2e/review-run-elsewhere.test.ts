@@ -34,6 +34,7 @@ describeBrowser('review page: a failed run whose rows another job put back', () 
   let page: Page;
   let reviewer: string;
   let operator: string;
+  let jobA: number;
   let jobB: number;
   let runB: number;
   let runA: number;
@@ -54,7 +55,7 @@ describeBrowser('review page: a failed run whose rows another job put back', () 
       store.setJobState(job.id, 'succeeded');
       return job.id;
     };
-    const jobA = stage('the .ldf');
+    jobA = stage('the .ldf');
     jobB = stage('the log backups');
     target = new FakeTarget(join(dir, 'target.db'), new Map([['dbo.T', fromLayout(LAYOUTS['dbo.T']!)]]));
     app = await buildApp({ store, logger: silentLogger, validateJob: async () => {}, targets, connectTarget: () => target });
@@ -110,5 +111,23 @@ describeBrowser('review page: a failed run whose rows another job put back', () 
     expect(await page.locator('#resume-warn').textContent()).toBe("3 of these rows were already put back by another job's re-insert run into the same table (never twice): their batch(es) will not run and the run will end failed again. For the other rows, a new run (dry run first) is the way.");
     await page.keyboard.press('Escape');
     expect(await page.content()).not.toContain('s3cret');
+  }, 60_000);
+
+  it("a job opened while the last one's answers are on their way shows its own blast radius and runs, not the last one's", async () => {
+    // job B's blast radius and runs answer late (a slow staging file): job A is opened meanwhile
+    const slow = new RegExp(`/api/jobs/${jobB}/(blast-radius|reinsert-runs)$`);
+    await page.route((u) => slow.test(u.pathname), async (route) => { await new Promise((r) => setTimeout(r, 1500)); await route.continue(); });
+    await page.locator(`#job-list li[data-job="${jobB}"]`).click();
+    await page.locator(`#job-list li[data-job="${jobA}"]`).click();
+    await page.waitForTimeout(3000);
+    await page.unroute((u) => slow.test(u.pathname));
+    await page.locator('.tab[data-tab=blast]').click();
+    // A's: three back, one left out (B's run put it back); B's: one back, three approved
+    const ops = await page.locator('#blast-ops tr').allTextContents();
+    expect(ops, JSON.stringify(ops)).toContain('delete401030');
+    await page.locator('.tab[data-tab=reinsert]').click();
+    expect(await page.locator('#runs tr[data-run]').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-run'))))).toEqual([runA]);
+    // B's failed run (and its Resume) is not shown under job A
+    expect(await page.locator('#run-panel').isHidden()).toBe(true);
   }, 60_000);
 });
