@@ -340,7 +340,9 @@ async function loadPage() {
   const cursor = state.cursors[state.page];
   if (cursor) qs.set('cursor', cursor);
   else qs.set('count', 'true'); // the total once per filter, on its first page
-  const page = await api(`/api/jobs/${state.jobId}/rows?${qs}`);
+  const jobId = state.jobId;
+  const page = await api(`/api/jobs/${jobId}/rows?${qs}`);
+  if (state.jobId !== jobId) return; // another job opened meanwhile: its grid is not this one's
   if (page.total !== undefined) state.total = page.total;
   state.rows = page.items;
   state.next = page.next;
@@ -608,8 +610,12 @@ async function dryRun() {
   state.lastDryRun = null;
   $('run-reinsert').disabled = true;
   const targetName = $('target').value || undefined;
+  const jobId = state.jobId;
   try {
-    const r = await api(`/api/jobs/${state.jobId}/reinsert`, { method: 'POST', body: { dryRun: true, ...(targetName ? { targetName } : {}) } });
+    const r = await api(`/api/jobs/${jobId}/reinsert`, { method: 'POST', body: { dryRun: true, ...(targetName ? { targetName } : {}) } });
+    // another job opened meanwhile: this script, and a Run of its rows, are not that job's (the
+    // Run's dialog named the job opened and sent this job's row ids to it)
+    if (state.jobId !== jobId) return;
     $('script').textContent = r.script;
     $('undo-script').textContent = r.undoScript;
     $('copy-script').disabled = false;
@@ -625,6 +631,7 @@ async function dryRun() {
     }
     loadRuns().catch(() => {});
   } catch (e) {
+    if (state.jobId !== jobId) return;
     $('dry-run-msg').textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
   }
 }

@@ -130,4 +130,26 @@ describeBrowser('review page: a failed run whose rows another job put back', () 
     // B's failed run (and its Resume) is not shown under job A
     expect(await page.locator('#run-panel').isHidden()).toBe(true);
   }, 60_000);
+
+  it("a dry run answered after another job was opened is not offered to run under that job", async () => {
+    const c = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm3.ldf' }, description: 'a third incident', createdBy: 'olga' });
+    store.setJobState(c.id, 'running');
+    store.saveJobTables(c.id, [LAYOUTS['dbo.T']!]);
+    store.stageBatch(c.id, [1, 2].map((i) => ({ ...corpusRows(1)[0]!, lsn: `0000002c:00000100:000${i}`, operation: 'delete' as const, values: { Id: 20 + i, Name: `third ${i}` } })));
+    store.setJobState(c.id, 'succeeded');
+    await app.inject({ method: 'POST', url: `/api/jobs/${c.id}/decisions`, headers: { authorization: `Bearer ${reviewer}` }, payload: { decision: 'approve', reason: 'deleted by the cleanup', all: true } });
+    await page.reload();
+    await page.locator(`#job-list li[data-job="${c.id}"]`).click();
+    await page.locator('.tab[data-tab=reinsert]').click();
+    await page.locator('#target').selectOption('side');
+    const slow = new RegExp(`/api/jobs/${c.id}/reinsert$`);
+    await page.route((u) => slow.test(u.pathname), async (route) => { await new Promise((r) => setTimeout(r, 1500)); await route.continue(); });
+    await page.locator('#dry-run').click();
+    await page.locator(`#job-list li[data-job="${jobA}"]`).click();
+    await page.waitForTimeout(3000);
+    await page.unroute((u) => slow.test(u.pathname));
+    expect(await page.locator('#script').textContent()).toBe('');
+    expect(await page.locator('#dry-run-msg').textContent()).toBe('');
+    expect(await page.locator('#run-reinsert').isDisabled()).toBe(true);
+  }, 60_000);
 });
