@@ -177,6 +177,7 @@ async function loadJobs() {
     // a job that just finished: its notes and rows are there now
     if (j && state.shownState && state.shownState !== j.state && !['queued', 'running'].includes(j.state)) {
       loadNotes(j.id).catch(() => {});
+      refreshBlast(j.id).catch(() => {});
       if (state.filter !== undefined) resetPaging().catch(() => {});
     }
     state.shownState = j?.state;
@@ -238,6 +239,9 @@ async function openJob(id) {
   $('job').hidden = false;
   const j = state.jobs.find((x) => x.id === id);
   if (j) showProgress(j);
+  // the state its notes, rows and blast radius are loaded in: a job that ends before the next poll
+  // is seen to end (the previous job's state was compared, and the end went unseen)
+  state.shownState = j?.state;
   $('detail').hidden = true;
   $('script').textContent = '';
   $('undo-script').textContent = '';
@@ -246,12 +250,29 @@ async function openJob(id) {
   // another job opened meanwhile: this one's blast radius (its counts) must not replace that one's
   if (state.jobId !== id) return;
   state.tables = new Map(tables.items.map((t) => [t.table, t.columns.map((c) => c.name)]));
-  const sel = $('f-table');
-  sel.replaceChildren(el('option', { value: '', text: 'all' }), ...blast.byTable.map((t) => el('option', { value: t.table, text: t.byOperation && (t.byOperation.insert || t.byOperation.update) ? `${t.table} (${t.rows}: ${opCountsText(t.byOperation)})` : `${t.table} (${t.rows})` })));
-  renderBlast(blast);
+  showBlast(blast);
   await resetPaging();
   loadRuns().catch(() => {});
   loadNotes(id).catch(() => {});
+}
+
+/** The blast radius and the table filter's per-table counts (the table chosen is kept). */
+function showBlast(blast) {
+  const sel = $('f-table');
+  const chosen = sel.value;
+  sel.replaceChildren(el('option', { value: '', text: 'all' }), ...blast.byTable.map((t) => el('option', { value: t.table, text: t.byOperation && (t.byOperation.insert || t.byOperation.update) ? `${t.table} (${t.rows}: ${opCountsText(t.byOperation)})` : `${t.table} (${t.rows})` })));
+  if ([...sel.options].some((o) => o.value === chosen)) sel.value = chosen;
+  renderBlast(blast);
+}
+
+/**
+ * The blast radius again, for the job still open: when its scan ends (opened while it ran, it kept
+ * the counts of that moment) and when a re-insert run ends (its rows' statuses changed: the
+ * per-status counts kept showing them approved).
+ */
+async function refreshBlast(id) {
+  const blast = await api(`/api/jobs/${id}/blast-radius`);
+  if (state.jobId === id) showBlast(blast);
 }
 
 // The job's notes (audit action job.notes): for a restore job the chain it replayed, rows redone
@@ -977,6 +998,7 @@ function watchRun(runId, o = {}) {
       if (s.undoScript) { $('undo-script').textContent = s.undoScript; $('download-undo').disabled = false; }
       loadRuns().catch(() => {});
       loadPage().catch(() => {});
+      refreshBlast(run.jobId).catch(() => {});
     }
   };
   tick().catch(() => {});

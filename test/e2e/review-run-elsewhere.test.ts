@@ -38,6 +38,7 @@ describeBrowser('review page: a failed run whose rows another job put back', () 
   let jobB: number;
   let runB: number;
   let runA: number;
+  let jobC: number;
   const targets: Record<string, ConfiguredTargetSpec> = { side: { connectionString: 'Server=side-sql;User Id=rb;Password=s3cret-side;Database=CRM_restore' } };
 
   beforeAll(async () => {
@@ -133,6 +134,7 @@ describeBrowser('review page: a failed run whose rows another job put back', () 
 
   it("a dry run answered after another job was opened is not offered to run under that job", async () => {
     const c = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm3.ldf' }, description: 'a third incident', createdBy: 'olga' });
+    jobC = c.id;
     store.setJobState(c.id, 'running');
     store.saveJobTables(c.id, [LAYOUTS['dbo.T']!]);
     store.stageBatch(c.id, [1, 2].map((i) => ({ ...corpusRows(1)[0]!, lsn: `0000002c:00000100:000${i}`, operation: 'delete' as const, values: { Id: 20 + i, Name: `third ${i}` } })));
@@ -152,4 +154,33 @@ describeBrowser('review page: a failed run whose rows another job put back', () 
     expect(await page.locator('#dry-run-msg').textContent()).toBe('');
     expect(await page.locator('#run-reinsert').isDisabled()).toBe(true);
   }, 60_000);
+
+  it('the blast radius counts again when a run of the job open ends (its rows re-inserted) and when its scan ends', async () => {
+    await page.locator(`#job-list li[data-job="${jobC}"]`).click();
+    await page.locator('.tab[data-tab=blast]').click();
+    await expect.poll(() => page.locator('#blast-ops tr').allTextContents(), { timeout: 15_000 }).toContain('delete202000');
+    await page.locator('.tab[data-tab=reinsert]').click();
+    await page.locator('#target').selectOption('side');
+    await page.locator('#dry-run').click();
+    await expect.poll(() => page.locator('#dry-run-msg').textContent(), { timeout: 15_000 }).toMatch(/^run #\d+: 2 row\(s\) in 1 batch\(es\)/);
+    await page.locator('#run-reinsert').click();
+    await page.locator('#confirm-input').fill('2');
+    await page.locator('#confirm-go').click();
+    await expect.poll(() => page.locator('#run-title').textContent(), { timeout: 20_000 }).toMatch(/: succeeded$/);
+    await page.locator('.tab[data-tab=blast]').click();
+    await expect.poll(() => page.locator('#blast-ops tr').allTextContents(), { timeout: 5_000 }).toContain('delete200020');
+
+    // a job opened while it runs: its counts once it has staged its rows and ended
+    const d = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm4.ldf' }, description: 'still scanning', createdBy: 'olga' });
+    store.setJobState(d.id, 'running');
+    store.saveJobTables(d.id, [LAYOUTS['dbo.T']!]);
+    await expect.poll(() => page.locator(`#job-list li[data-job="${d.id}"]`).count(), { timeout: 10_000 }).toBe(1);
+    await page.locator(`#job-list li[data-job="${d.id}"]`).click();
+    await expect.poll(() => page.locator('#blast-total').textContent(), { timeout: 10_000 }).toMatch(/^0 rows/);
+    store.stageBatch(d.id, [1, 2, 3].map((i) => ({ ...corpusRows(1)[0]!, lsn: `0000002d:00000100:000${i}`, operation: 'delete' as const, values: { Id: 30 + i, Name: `fourth ${i}` } })));
+    store.setJobState(d.id, 'succeeded');
+    await expect.poll(() => page.locator('#job-progress').textContent(), { timeout: 10_000 }).toMatch(/^succeeded · 3 rows staged/);
+    await expect.poll(() => page.locator('#blast-total').textContent(), { timeout: 5_000 }).toMatch(/^3 rows in 1 table\(s\)/);
+    expect(await page.locator('#f-table option').allTextContents()).toEqual(['all', 'dbo.T (3)']);
+  }, 90_000);
 });
