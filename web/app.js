@@ -924,12 +924,16 @@ function renderRunEnd(run) {
   const left = run.remaining;
   const leftText = $('run-left');
   leftText.hidden = !ended || !left;
-  if (ended && left) {
+  if (ended && left && left.rows === 0) {
+    // a crash after its last batch committed, before the run recorded its end: no undo script yet
+    leftText.textContent = 'Every batch was committed before the run stopped; resuming it inserts nothing, records its end and writes its undo script from its ledger.'
+      + (run.target?.name ? '' : ` Started with a connection given in the request: resume it through the API (POST /api/reinsert-runs/${run.id}/resume) with that same connection.`);
+  } else if (ended && left) {
     leftText.textContent = `${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed${left.notApproved ? `; ${left.notApproved.toLocaleString()} of them no longer approved (their batch(es) would fail again)` : ''}${left.elsewhere ? `; ${left.elsewhere.toLocaleString()} of them already put back by another job's re-insert run into the same table (their batch(es) would fail again: never twice)` : ''}.`
       + (run.target?.name ? '' : ` Started with a connection given in the request: the page resumes only runs into a configured target; resume it through the API (POST /api/reinsert-runs/${run.id}/resume) with that same connection.`);
   }
   const btn = $('run-resume');
-  const canResume = ended && state.me?.role === 'operator' && Boolean(run.target?.name) && (left?.rows ?? 0) > 0;
+  const canResume = ended && state.me?.role === 'operator' && Boolean(run.target?.name) && Boolean(left) && (left.rows > 0 || run.state === 'interrupted');
   btn.hidden = !canResume;
   if (canResume) {
     const configured = state.info?.targets.find((t) => t.name === run.target.name);
@@ -945,7 +949,9 @@ function confirmResume() {
   const run = state.shownRun;
   if (!run?.remaining) return;
   const left = run.remaining;
-  $('resume-text').textContent = `Resume run #${run.id} of job #${run.jobId} into its own ${runTargetText(run.target)}: ${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed, each batch its own transaction. Batches already committed are not run again; rows whose key already exists there are left alone (conflicts).`;
+  $('resume-text').textContent = left.rows === 0
+    ? `Resume run #${run.id} of job #${run.jobId} with its own ${runTargetText(run.target)}: every batch was committed, nothing is inserted; the run records its end and writes its undo script from its ledger.`
+    : `Resume run #${run.id} of job #${run.jobId} into its own ${runTargetText(run.target)}: ${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed, each batch its own transaction. Batches already committed are not run again; rows whose key already exists there are left alone (conflicts).`;
   const warn = $('resume-warn');
   const again = [
     left.notApproved ? `${left.notApproved.toLocaleString()} of these rows are no longer approved` : '',

@@ -183,4 +183,21 @@ describeBrowser('review page: a failed run whose rows another job put back', () 
     await expect.poll(() => page.locator('#blast-total').textContent(), { timeout: 5_000 }).toMatch(/^3 rows in 1 table\(s\)/);
     expect(await page.locator('#f-table option').allTextContents()).toEqual(['all', 'dbo.T (3)']);
   }, 90_000);
+
+  it('an interrupted run whose batches all committed (a crash before it recorded its end) resumes from the page and gets its undo script', async () => {
+    const run = store.db.prepare('SELECT id FROM reinsert_runs WHERE job_id = ? AND dry_run = 0').get(jobC) as { id: number };
+    store.db.prepare("UPDATE reinsert_runs SET state = 'interrupted', undo_script = NULL, finished_at = NULL WHERE id = ?").run(run.id);
+    await page.locator(`#job-list li[data-job="${jobA}"]`).click();
+    await page.locator(`#job-list li[data-job="${jobC}"]`).click();
+    await page.locator('.tab[data-tab=reinsert]').click();
+    await expect.poll(() => page.locator('#run-left').textContent(), { timeout: 15_000 }).toBe('Every batch was committed before the run stopped; resuming it inserts nothing, records its end and writes its undo script from its ledger.');
+    expect(await page.locator('#run-resume').isVisible()).toBe(true);
+    await page.locator('#run-resume').click();
+    expect(await page.locator('#resume-text').textContent()).toBe(`Resume run #${run.id} of job #${jobC} with its own target 'side' (server side-sql): every batch was committed, nothing is inserted; the run records its end and writes its undo script from its ledger.`);
+    await page.locator('#resume-input').fill('0');
+    await page.locator('#resume-go').click();
+    await expect.poll(() => page.locator('#run-title').textContent(), { timeout: 20_000 }).toMatch(/: succeeded$/);
+    expect(app.reinsert.script(run.id)!.undoScript).toMatch(/DELETE/);
+    expect(target.counts().rows).toBe(6);
+  }, 60_000);
 });
