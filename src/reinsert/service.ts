@@ -2,7 +2,7 @@ import { InputError, ReinsertError, StagingError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
 import { redactDeep } from '../util/redact.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import { connectionHost } from '../util/connection.js';
+import { connectionHost, parseConnectionString } from '../util/connection.js';
 import { quoteQualified, splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { MssqlTarget } from './mssql-target.js';
@@ -23,6 +23,21 @@ export interface TargetSpec {
 /** Where a run puts rows, as other-jobs.ts compares it: the server host and database (null: not known). */
 export function placeOf(t: TargetSpec | undefined, database?: string): ReinsertPlace {
   return { server: t ? connectionHost(t.connectionString) ?? null : null, database: t?.database ?? database ?? null };
+}
+
+/**
+ * The database a target's rows go to: its `database`, else the one its connection string names
+ * (`Database` / `Initial Catalog`: the driver connects there); null when neither says.
+ */
+export function targetDatabase(t: TargetSpec): string | null {
+  if (t.database) return t.database;
+  try {
+    const p = t.connectionString.includes('=') ? parseConnectionString(t.connectionString) : {};
+    const d = (p.database ?? p['initial catalog'])?.trim();
+    return d ? d : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Where a run goes, for its audit entries: the configured target's name and the database (never the connection). */
@@ -172,7 +187,7 @@ export class ReinsertService {
 
   private insertRun(jobId: number, actor: string, req: ReinsertRequest, state: RunRecord['state']): number {
     // the server's host (no secret) is kept so that a resume into another server is refused
-    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), server: connectionHost(req.target.connectionString) ?? null, database: req.target.database ?? null, ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
+    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), server: connectionHost(req.target.connectionString) ?? null, database: targetDatabase(req.target), ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
     const r = this.store.db.prepare(`INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size)
       VALUES (?, ?, ?, ?, ?, ?, ?)`).run(jobId, actor, new Date().toISOString(), req.dryRun ? 1 : 0, JSON.stringify(target), state, req.batchSize ?? 500);
     return Number(r.lastInsertRowid);
@@ -238,7 +253,11 @@ export class ReinsertService {
     // breaker's, joined at the merge.)
     const ran = run.target as { name?: string | null; server?: string | null; database?: string | null; ledgerTable?: string | null };
     const was = { name: ran.name ?? null, database: ran.database ?? null, ledgerTable: ran.ledgerTable ?? null };
-    const now0 = { name: target.name ?? null, database: target.database ?? null, ledgerTable: target.ledgerTable ?? null };
+    // the database the connection string names counts (the driver connects there: a configured
+    // target's string edited from Database=CRM_restore to Database=CRM, or a connection given again
+    // naming another, took the rest of the run elsewhere); a run recorded before the connection's
+    // database was kept (null) compares `database` alone, as it was started
+    const now0 = { name: target.name ?? null, database: ran.database ? targetDatabase(target) : target.database ?? null, ledgerTable: target.ledgerTable ?? null };
     const same = (x: string | null | undefined, y: string | null | undefined) => (x ?? '').toLowerCase() === (y ?? '').toLowerCase();
     const differs = (Object.keys(was) as (keyof typeof was)[]).filter((k) => !same(was[k], now0[k]));
     if (differs.length) {

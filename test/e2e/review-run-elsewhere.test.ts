@@ -193,7 +193,7 @@ describeBrowser('review page: a failed run whose rows another job put back', () 
     await expect.poll(() => page.locator('#run-left').textContent(), { timeout: 15_000 }).toBe('Every batch was committed before the run stopped; resuming it inserts nothing, records its end and writes its undo script from its ledger.');
     expect(await page.locator('#run-resume').isVisible()).toBe(true);
     await page.locator('#run-resume').click();
-    expect(await page.locator('#resume-text').textContent()).toBe(`Resume run #${run.id} of job #${jobC} with its own target 'side' (server side-sql): every batch was committed, nothing is inserted; the run records its end and writes its undo script from its ledger.`);
+    expect(await page.locator('#resume-text').textContent()).toBe(`Resume run #${run.id} of job #${jobC} with its own target 'side' (server side-sql, database CRM_restore): every batch was committed, nothing is inserted; the run records its end and writes its undo script from its ledger.`);
     await page.locator('#resume-input').fill('0');
     await page.locator('#resume-go').click();
     await expect.poll(() => page.locator('#run-title').textContent(), { timeout: 20_000 }).toMatch(/: succeeded$/);
