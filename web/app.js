@@ -177,6 +177,7 @@ async function loadJobs() {
     // a job that just finished: its notes and rows are there now
     if (j && state.shownState && state.shownState !== j.state && !['queued', 'running'].includes(j.state)) {
       loadNotes(j.id).catch(() => {});
+      refreshBlast(j.id).catch(() => {});
       if (state.filter !== undefined) resetPaging().catch(() => {});
     }
     state.shownState = j?.state;
@@ -238,18 +239,40 @@ async function openJob(id) {
   $('job').hidden = false;
   const j = state.jobs.find((x) => x.id === id);
   if (j) showProgress(j);
+  // the state its notes, rows and blast radius are loaded in: a job that ends before the next poll
+  // is seen to end (the previous job's state was compared, and the end went unseen)
+  state.shownState = j?.state;
   $('detail').hidden = true;
   $('script').textContent = '';
   $('undo-script').textContent = '';
   $('dry-run-msg').textContent = '';
   const [blast, tables] = await Promise.all([api(`/api/jobs/${id}/blast-radius`), api(`/api/jobs/${id}/tables`)]);
+  // another job opened meanwhile: this one's blast radius (its counts) must not replace that one's
+  if (state.jobId !== id) return;
   state.tables = new Map(tables.items.map((t) => [t.table, t.columns.map((c) => c.name)]));
-  const sel = $('f-table');
-  sel.replaceChildren(el('option', { value: '', text: 'all' }), ...blast.byTable.map((t) => el('option', { value: t.table, text: t.byOperation && (t.byOperation.insert || t.byOperation.update) ? `${t.table} (${t.rows}: ${opCountsText(t.byOperation)})` : `${t.table} (${t.rows})` })));
-  renderBlast(blast);
+  showBlast(blast);
   await resetPaging();
   loadRuns().catch(() => {});
   loadNotes(id).catch(() => {});
+}
+
+/** The blast radius and the table filter's per-table counts (the table chosen is kept). */
+function showBlast(blast) {
+  const sel = $('f-table');
+  const chosen = sel.value;
+  sel.replaceChildren(el('option', { value: '', text: 'all' }), ...blast.byTable.map((t) => el('option', { value: t.table, text: t.byOperation && (t.byOperation.insert || t.byOperation.update) ? `${t.table} (${t.rows}: ${opCountsText(t.byOperation)})` : `${t.table} (${t.rows})` })));
+  if ([...sel.options].some((o) => o.value === chosen)) sel.value = chosen;
+  renderBlast(blast);
+}
+
+/**
+ * The blast radius again, for the job still open: when its scan ends (opened while it ran, it kept
+ * the counts of that moment) and when a re-insert run ends (its rows' statuses changed: the
+ * per-status counts kept showing them approved).
+ */
+async function refreshBlast(id) {
+  const blast = await api(`/api/jobs/${id}/blast-radius`);
+  if (state.jobId === id) showBlast(blast);
 }
 
 // The job's notes (audit action job.notes): for a restore job the chain it replayed, rows redone
@@ -338,7 +361,9 @@ async function loadPage() {
   const cursor = state.cursors[state.page];
   if (cursor) qs.set('cursor', cursor);
   else qs.set('count', 'true'); // the total once per filter, on its first page
-  const page = await api(`/api/jobs/${state.jobId}/rows?${qs}`);
+  const jobId = state.jobId;
+  const page = await api(`/api/jobs/${jobId}/rows?${qs}`);
+  if (state.jobId !== jobId) return; // another job opened meanwhile: its grid is not this one's
   if (page.total !== undefined) state.total = page.total;
   state.rows = page.items;
   state.next = page.next;
@@ -574,20 +599,51 @@ function renderTimeChart(data) {
 
 // ------------------------------------------------------------------ dry run, audit, tabs
 
+/**
+ * A dry run's rows left out, by why: a row another job's run already put back into the same place
+ * (never twice) is not a row that "cannot go back": it is back. Said apart from the others.
+ */
+function problemsText(problems) {
+  if (!problems.length) return '';
+  const elsewhere = problems.filter((p) => p.code === 'REINSERT_ALREADY_REINSERTED').length;
+  const other = problems.length - elsewhere;
+  return (elsewhere ? `, ${elsewhere} row(s) left out: already put back (or being put back) by another job's re-insert run into the same table (REINSERT_ALREADY_REINSERTED; never twice)` : '')
+    + (other ? `, ${other} row(s) cannot go back` : '') + ' (see the script header)';
+}
+
+/**
+ * What a failed batch's code means, for those who are not sent its message (viewers, reviewers):
+ * the code alone said nothing of what to do.
+ */
+const BATCH_FAILURE_HINTS = {
+  REINSERT_ALREADY_REINSERTED: "a row of the batch was already put back by another job's re-insert run into the same table (never twice); nothing of the batch was inserted",
+  REINSERT_ROW_NOT_APPROVED: 'a row of the batch is no longer approved since the run was planned; nothing of the batch was inserted',
+};
+
+function failureText(f) {
+  if (!f) return 'failed';
+  const hidden = f.message === 'an operator can see the details';
+  return `${f.code} — ${hidden && BATCH_FAILURE_HINTS[f.code] ? `${BATCH_FAILURE_HINTS[f.code]} (an operator can see the details)` : f.message}`;
+}
+
 async function dryRun() {
   $('dry-run-msg').textContent = 'generating…';
   state.lastDryRun = null;
   $('run-reinsert').disabled = true;
   const targetName = $('target').value || undefined;
+  const jobId = state.jobId;
   try {
-    const r = await api(`/api/jobs/${state.jobId}/reinsert`, { method: 'POST', body: { dryRun: true, ...(targetName ? { targetName } : {}) } });
+    const r = await api(`/api/jobs/${jobId}/reinsert`, { method: 'POST', body: { dryRun: true, ...(targetName ? { targetName } : {}) } });
+    // another job opened meanwhile: this script, and a Run of its rows, are not that job's (the
+    // Run's dialog named the job opened and sent this job's row ids to it)
+    if (state.jobId !== jobId) return;
     $('script').textContent = r.script;
     $('undo-script').textContent = r.undoScript;
     $('copy-script').disabled = false;
     $('download-script').disabled = false;
     $('download-undo').disabled = !r.undoScript;
     const rows = r.run.summary.rows;
-    $('dry-run-msg').textContent = `run #${r.run.id}: ${rows} row(s) in ${r.run.summary.batches} batch(es)${r.problems.length ? `, ${r.problems.length} row(s) cannot go back (see the script header)` : ''}${targetName ? ` · planned against ${targetName}'s catalog` : ' · choose a target to run it'}`;
+    $('dry-run-msg').textContent = `run #${r.run.id}: ${rows} row(s) in ${r.run.summary.batches} batch(es)${problemsText(r.problems)}${targetName ? ` · planned against ${targetName}'s catalog` : ' · choose a target to run it'}`;
     // a real run is offered only for what was just shown: this script, this target
     if (targetName && rows > 0) {
       // the run inserts exactly the rows this script does (rowIds), not whatever is approved by then
@@ -596,6 +652,7 @@ async function dryRun() {
     }
     loadRuns().catch(() => {});
   } catch (e) {
+    if (state.jobId !== jobId) return;
     $('dry-run-msg').textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
   }
 }
@@ -863,16 +920,20 @@ function renderRunEnd(run) {
   }
   const list = $('run-failed-batches');
   list.hidden = !ended || failed.length === 0;
-  list.replaceChildren(...(ended ? failed : []).map((b) => el('li', { 'data-batch': String(b.batchNo), text: `batch ${b.batchNo} (${b.rows} row(s)): ${b.failure ? `${b.failure.code} — ${b.failure.message}` : 'failed'}` })));
+  list.replaceChildren(...(ended ? failed : []).map((b) => el('li', { 'data-batch': String(b.batchNo), text: `batch ${b.batchNo} (${b.rows} row(s)): ${failureText(b.failure)}` })));
   const left = run.remaining;
   const leftText = $('run-left');
   leftText.hidden = !ended || !left;
-  if (ended && left) {
-    leftText.textContent = `${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed${left.notApproved ? `; ${left.notApproved.toLocaleString()} of them no longer approved (their batch(es) would fail again)` : ''}.`
+  if (ended && left && left.rows === 0) {
+    // a crash after its last batch committed, before the run recorded its end: no undo script yet
+    leftText.textContent = 'Every batch was committed before the run stopped; resuming it inserts nothing, records its end and writes its undo script from its ledger.'
+      + (run.target?.name ? '' : ` Started with a connection given in the request: resume it through the API (POST /api/reinsert-runs/${run.id}/resume) with that same connection.`);
+  } else if (ended && left) {
+    leftText.textContent = `${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed${left.notApproved ? `; ${left.notApproved.toLocaleString()} of them no longer approved (their batch(es) would fail again)` : ''}${left.elsewhere ? `; ${left.elsewhere.toLocaleString()} of them already put back by another job's re-insert run into the same table (their batch(es) would fail again: never twice)` : ''}.`
       + (run.target?.name ? '' : ` Started with a connection given in the request: the page resumes only runs into a configured target; resume it through the API (POST /api/reinsert-runs/${run.id}/resume) with that same connection.`);
   }
   const btn = $('run-resume');
-  const canResume = ended && state.me?.role === 'operator' && Boolean(run.target?.name) && (left?.rows ?? 0) > 0;
+  const canResume = ended && state.me?.role === 'operator' && Boolean(run.target?.name) && Boolean(left) && (left.rows > 0 || run.state === 'interrupted');
   btn.hidden = !canResume;
   if (canResume) {
     const configured = state.info?.targets.find((t) => t.name === run.target.name);
@@ -888,10 +949,16 @@ function confirmResume() {
   const run = state.shownRun;
   if (!run?.remaining) return;
   const left = run.remaining;
-  $('resume-text').textContent = `Resume run #${run.id} of job #${run.jobId} into its own ${runTargetText(run.target)}: ${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed, each batch its own transaction. Batches already committed are not run again; rows whose key already exists there are left alone (conflicts).`;
+  $('resume-text').textContent = left.rows === 0
+    ? `Resume run #${run.id} of job #${run.jobId} with its own ${runTargetText(run.target)}: every batch was committed, nothing is inserted; the run records its end and writes its undo script from its ledger.`
+    : `Resume run #${run.id} of job #${run.jobId} into its own ${runTargetText(run.target)}: ${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed, each batch its own transaction. Batches already committed are not run again; rows whose key already exists there are left alone (conflicts).`;
   const warn = $('resume-warn');
-  warn.hidden = !left.notApproved;
-  warn.textContent = left.notApproved ? `${left.notApproved.toLocaleString()} of these rows are no longer approved: their batch(es) will not run and the run will end failed again. For the rows still approved, a new run (dry run first) is the way.` : '';
+  const again = [
+    left.notApproved ? `${left.notApproved.toLocaleString()} of these rows are no longer approved` : '',
+    left.elsewhere ? `${left.elsewhere.toLocaleString()} of these rows were already put back by another job's re-insert run into the same table (never twice)` : '',
+  ].filter(Boolean);
+  warn.hidden = !again.length;
+  warn.textContent = again.length ? `${again.join('; ')}: their batch(es) will not run and the run will end failed again. For the other rows, a new run (dry run first) is the way.` : '';
   $('resume-input').value = '';
   $('resume-msg').textContent = '';
   $('resume-confirm').showModal();
@@ -937,6 +1004,7 @@ function watchRun(runId, o = {}) {
       if (s.undoScript) { $('undo-script').textContent = s.undoScript; $('download-undo').disabled = false; }
       loadRuns().catch(() => {});
       loadPage().catch(() => {});
+      refreshBlast(run.jobId).catch(() => {});
     }
   };
   tick().catch(() => {});
@@ -944,7 +1012,10 @@ function watchRun(runId, o = {}) {
 }
 
 async function loadRuns() {
-  const { items } = await api(`/api/jobs/${state.jobId}/reinsert-runs`);
+  const jobId = state.jobId;
+  const { items } = await api(`/api/jobs/${jobId}/reinsert-runs`);
+  // another job opened meanwhile: its runs table (and its failed run, with a Resume) are not this one's
+  if (state.jobId !== jobId) return;
   $('runs').replaceChildren(el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors'].map((h) => el('th', { text: h }))),
     ...items.map((r) => el('tr', { 'data-run': String(r.id), class: r.dryRun ? '' : 'clickable', title: r.dryRun ? '' : 'show this run (its batches; why it failed)', onclick: () => r.dryRun ? undefined : watchRun(r.id) }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), r.target?.name ?? r.target?.database ?? '—',
       r.error ? `${r.state} (${r.error.code})` : r.state,

@@ -1,4 +1,5 @@
 import type { StagingStore } from '../staging/store.js';
+import { OtherJobsReinserts } from '../reinsert/other-jobs.js';
 
 /**
  * What a failed or interrupted re-insert run left, for its page and its Resume: read-only queries
@@ -13,6 +14,13 @@ export interface RunRemaining {
   rows: number;
   /** Of those rows, the ones no longer `approved` (rejected since, or re-inserted by another run): their batches fail again on a resume (REINSERT_ROW_NOT_APPROVED). */
   notApproved: number;
+  /**
+   * Of the rows still approved, the ones another job's run already put back (or may have: a batch
+   * of its not known to have run) into the same table, database and server: their batches fail
+   * again on a resume (REINSERT_ALREADY_REINSERTED, never twice across jobs), as executeRun checks.
+   * The page said nothing of them: a Resume was offered as if every row left would go in.
+   */
+  elsewhere: number;
 }
 
 export function runRemaining(store: StagingStore, runId: number): RunRemaining {
@@ -21,7 +29,25 @@ export function runRemaining(store: StagingStore, runId: number): RunRemaining {
   let notApproved = 0;
   const q = store.db.prepare('SELECT count(*) AS n FROM rows WHERE status <> \'approved\' AND id IN (SELECT value FROM json_each(?))');
   for (let i = 0; i < ids.length; i += 10_000) notApproved += (q.get(JSON.stringify(ids.slice(i, i + 10_000))) as { n: number }).n;
-  return { batches: batches.length, rows: ids.length, notApproved };
+  return { batches: batches.length, rows: ids.length, notApproved, elsewhere: elsewhereRows(store, runId, ids) };
+}
+
+/** Of `ids` (rows of run `runId` still to run), the approved ones another job's run put back (or may have) where this run goes. */
+function elsewhereRows(store: StagingStore, runId: number, ids: number[]): number {
+  if (!ids.length) return 0;
+  const run = store.db.prepare('SELECT job_id, target FROM reinsert_runs WHERE id = ?').get(runId) as { job_id: number; target: string } | undefined;
+  if (!run) return 0;
+  const others = new OtherJobsReinserts(store, run.job_id).refresh();
+  if (others.empty) return 0;
+  const t = JSON.parse(run.target) as { server?: string | null; database?: string | null; tableMap?: Record<string, string> | null };
+  const place = { server: t.server ?? null, database: t.database ?? null };
+  const row = store.db.prepare('SELECT tbl, status FROM rows WHERE id = ?');
+  let n = 0;
+  for (const id of ids) {
+    const r = row.get(id) as { tbl: string; status: string } | undefined;
+    if (r?.status === 'approved' && others.find(id, t.tableMap?.[r.tbl] ?? r.tbl, place, { runId })) n++;
+  }
+  return n;
 }
 
 /**

@@ -22,7 +22,7 @@ export interface TargetSpec {
 
 /** Where a run puts rows, as other-jobs.ts compares it: the server host and database (null: not known). */
 export function placeOf(t: TargetSpec | undefined, database?: string): ReinsertPlace {
-  return { server: t ? connectionHost(t.connectionString) ?? null : null, database: t?.database ?? (t ? connectionDatabase(t.connectionString) : null) ?? database ?? null };
+  return { server: t ? connectionHost(t.connectionString) ?? null : null, database: (t ? targetDatabase(t) : null) ?? database ?? null };
 }
 
 /**
@@ -39,10 +39,21 @@ function connectionDatabase(connectionString: string): string | null {
   }
 }
 
+/**
+ * The database a target's rows go to: its `database`, else the one its connection opens in
+ * (`Database` / `Initial Catalog`, else MSSQL_DATABASE: connectionDatabase); null when neither says.
+ * (Found twice on one day, by the breaker for never-twice places and the newcomer for resumes: a run
+ * into `Database=crm_side` was recorded as into no database in particular.)
+ */
+export function targetDatabase(t: TargetSpec): string | null {
+  return t.database || connectionDatabase(t.connectionString);
+}
+
 /** Where a run goes, for its audit entries: the configured target's name and the database (never the connection). */
 function auditTarget(t: TargetSpec | undefined): { target: string | null; database?: string } {
   if (!t) return { target: null };
-  return { target: t.name ?? 'a connection given in the request', ...(t.database ? { database: t.database } : {}) };
+  const database = targetDatabase(t);
+  return { target: t.name ?? 'a connection given in the request', ...(database ? { database } : {}) };
 }
 
 export interface ReinsertRequest {
@@ -186,9 +197,9 @@ export class ReinsertService {
 
   private insertRun(jobId: number, actor: string, req: ReinsertRequest, state: RunRecord['state']): number {
     // the server's host (no secret) is kept so that a resume into another server is refused
-    // connectionDatabase: the database the connection opens in when `database` is not given (other-jobs.ts compares places with it; never a secret)
-    const opensIn = req.target && !req.target.database ? connectionDatabase(req.target.connectionString) : null;
-    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), server: connectionHost(req.target.connectionString) ?? null, database: req.target.database ?? null, ...(opensIn ? { connectionDatabase: opensIn } : {}), ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
+    // database: the target's, else the one its connection opens in (targetDatabase; never a secret):
+    // a resume into another database is refused, and other-jobs.ts compares places with it
+    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), server: connectionHost(req.target.connectionString) ?? null, database: targetDatabase(req.target), ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
     const r = this.store.db.prepare(`INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size)
       VALUES (?, ?, ?, ?, ?, ?, ?)`).run(jobId, actor, new Date().toISOString(), req.dryRun ? 1 : 0, JSON.stringify(target), state, req.batchSize ?? 500);
     return Number(r.lastInsertRowid);
@@ -254,7 +265,11 @@ export class ReinsertService {
     // breaker's, joined at the merge.)
     const ran = run.target as { name?: string | null; server?: string | null; database?: string | null; ledgerTable?: string | null };
     const was = { name: ran.name ?? null, database: ran.database ?? null, ledgerTable: ran.ledgerTable ?? null };
-    const now0 = { name: target.name ?? null, database: target.database ?? null, ledgerTable: target.ledgerTable ?? null };
+    // the database the connection string names counts (the driver connects there: a configured
+    // target's string edited from Database=CRM_restore to Database=CRM, or a connection given again
+    // naming another, took the rest of the run elsewhere); a run recorded before the connection's
+    // database was kept (null) compares `database` alone, as it was started
+    const now0 = { name: target.name ?? null, database: ran.database ? targetDatabase(target) : target.database ?? null, ledgerTable: target.ledgerTable ?? null };
     const same = (x: string | null | undefined, y: string | null | undefined) => (x ?? '').toLowerCase() === (y ?? '').toLowerCase();
     const differs = (Object.keys(was) as (keyof typeof was)[]).filter((k) => !same(was[k], now0[k]));
     if (differs.length) {

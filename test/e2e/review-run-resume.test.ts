@@ -120,7 +120,7 @@ describeBrowser('review page: a failed run, its Resume, and rows per operation',
     // the form's target is not the run's: the resume goes where the run went, whatever is chosen there
     await page.locator('#target').selectOption('');
     await page.locator('#run-resume').click();
-    expect(await page.locator('#resume-text').textContent()).toBe(`Resume run #${runId} of job #${jobId} into its own target 'side' (server side-sql): 2 row(s) in 1 batch(es) not yet committed, each batch its own transaction. Batches already committed are not run again; rows whose key already exists there are left alone (conflicts).`);
+    expect(await page.locator('#resume-text').textContent()).toBe(`Resume run #${runId} of job #${jobId} into its own target 'side' (server side-sql, database CRM_restore): 2 row(s) in 1 batch(es) not yet committed, each batch its own transaction. Batches already committed are not run again; rows whose key already exists there are left alone (conflicts).`);
     await page.locator('#resume-input').fill('3');
     await page.locator('#resume-go').click();
     expect(await page.locator('#resume-msg').textContent()).toBe('Type 2 to confirm.');
@@ -130,7 +130,7 @@ describeBrowser('review page: a failed run, its Resume, and rows per operation',
     targets.side!.database = 'CRM_prod';
     await page.locator('#resume-input').fill('2');
     await page.locator('#resume-go').click();
-    await expect.poll(() => page.locator('#run-msg').textContent()).toMatch(/^Not resumed — INPUT_BAD_OPTION: run \d+ was planned and started for target 'side'; resume it with the same \(database differ/);
+    await expect.poll(() => page.locator('#run-msg').textContent()).toMatch(/^Not resumed — INPUT_BAD_OPTION: run \d+ was planned and started for target 'side', database CRM_restore; resume it with the same \(database differ/);
     expect(await page.locator('#run-msg').textContent()).not.toContain('\n');
     expect(await page.locator('#run-msg').textContent()).not.toContain('s3cret');
     expect(app.reinsert.getRun(runId)!.state).toBe('failed');
@@ -141,7 +141,7 @@ describeBrowser('review page: a failed run, its Resume, and rows per operation',
     await page.locator('#resume-go').click();
     await expect.poll(() => page.locator('#run-title').textContent(), { timeout: 20_000 }).toMatch(/: succeeded$/);
     expect(resumes).toEqual([{ targetName: 'side' }, { targetName: 'side' }]);
-    expect(await page.locator('#run-msg').textContent()).toBe(`Resumed run #${runId} into target 'side' (server side-sql); its progress shows above.`);
+    expect(await page.locator('#run-msg').textContent()).toBe(`Resumed run #${runId} into target 'side' (server side-sql, database CRM_restore); its progress shows above.`);
     expect(await page.locator('#run-error').isHidden()).toBe(true);
     expect(await page.locator('#run-resume').isHidden()).toBe(true);
     expect(target.counts().rows).toBe(4);

@@ -112,7 +112,7 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
 
   app.get('/api/reinsert-runs/:runId', {
     config: { access: 'read' },
-    schema: { tags: ['re-insert'], summary: 'One run: state, counts, `plannedRows`, result per batch (a failed batch with its error as `failure`: `{code, message}`), outcome per row (conflicts show the existing row), and for a failed or interrupted real run `remaining` (else null): the batches and rows not yet committed (what a resume runs) and how many of those rows are no longer approved', params: RunParams },
+    schema: { tags: ['re-insert'], summary: 'One run: state, counts, `plannedRows`, result per batch (a failed batch with its error as `failure`: `{code, message}`), outcome per row (conflicts show the existing row), and for a failed or interrupted real run `remaining` (else null): the batches and rows not yet committed (what a resume runs), how many of those rows are no longer approved (`notApproved`) and how many of the approved ones another job\'s run put back into the same place (`elsewhere`): both fail again on a resume', params: RunParams },
   }, async (req) => {
     const run = app.reinsert.getRun(req.params.runId);
     if (!run) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${req.params.runId} does not exist`);
