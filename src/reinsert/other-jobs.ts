@@ -44,6 +44,8 @@ export interface OtherJobRow {
   /** Target `schema.name` the run put it in (its tableMap applied). */
   table: string;
   place: ReinsertPlace;
+  /** The configured target the run went to (serve's config), null for a connection given in the request. */
+  targetName: string | null;
 }
 
 interface Entry extends OtherJobRow {
@@ -60,7 +62,7 @@ function index(into: { byLsn: Map<string, Entry[]>; byVals: Map<string, Entry[]>
 }
 
 interface RowFacts { tbl: string; lsn: string; transaction_id: string; vals: string }
-interface RunFacts { jobId: number; state: string; tableMap: Record<string, string> | null; place: ReinsertPlace }
+interface RunFacts { jobId: number; state: string; tableMap: Record<string, string> | null; place: ReinsertPlace; targetName: string | null }
 
 const lower = (s: string | null | undefined): string => (s ?? '').toLowerCase();
 
@@ -126,8 +128,8 @@ export class OtherJobsReinserts {
     let r = this.runs.get(runId);
     if (!r) {
       const row = this.store.db.prepare('SELECT job_id, state, target FROM reinsert_runs WHERE id = ?').get(runId) as { job_id: number; state: string; target: string };
-      const t = JSON.parse(row.target) as { server?: string | null; database?: string | null; connectionDatabase?: string | null; tableMap?: Record<string, string> | null };
-      r = { jobId: row.job_id, state: row.state, tableMap: this.resolved(row.job_id, t.tableMap ?? null), place: { server: t.server ?? null, database: t.database ?? t.connectionDatabase ?? null } };
+      const t = JSON.parse(row.target) as { name?: string | null; server?: string | null; database?: string | null; connectionDatabase?: string | null; tableMap?: Record<string, string> | null };
+      r = { jobId: row.job_id, state: row.state, tableMap: this.resolved(row.job_id, t.tableMap ?? null), place: { server: t.server ?? null, database: t.database ?? t.connectionDatabase ?? null }, targetName: t.name ?? null };
       this.runs.set(runId, r);
     }
     return r;
@@ -171,7 +173,7 @@ export class OtherJobsReinserts {
   private add(into: { byLsn: Map<string, Entry[]>; byVals: Map<string, Entry[]> }, runId: number, rowId: number, facts: RowFacts, state: Entry['state']): Keyed {
     const run = this.run(runId);
     const table = run.tableMap?.[facts.tbl] ?? run.tableMap?.[lower(facts.tbl)] ?? facts.tbl;
-    const e: Entry = { jobId: run.jobId, runId, rowId, state, runState: run.state, table, place: run.place, log: fromLog(facts) };
+    const e: Entry = { jobId: run.jobId, runId, rowId, state, runState: run.state, table, place: run.place, targetName: run.targetName, log: fromLog(facts) };
     const keyed: Keyed = { e, byLsn: e.log ? `${lower(table)}\u0000${facts.lsn}` : null, byVals: `${lower(table)}\u0000${valsHash(facts.vals)}` };
     index(into, keyed);
     return keyed;
@@ -345,7 +347,10 @@ function strip(e: Entry): OtherJobRow {
 
 /** One line: why a row is left out (REINSERT_ALREADY_REINSERTED), naming the other job, run, row and place. */
 export function otherJobMessage(rowId: number, o: OtherJobRow): string {
-  const where = `${o.table}${o.place.database ? ` in database ${o.place.database}` : ''}${o.place.server ? ` on ${o.place.server}` : ''}`;
+  // the target by its configured name, never the server host: the message reaches viewers and
+  // reviewers (dry-run problems, script headers, the SQL export), from whom a run's host is hidden
+  // (newcomer, session 16: "… on crm-sql" in a viewer's export)
+  const where = `${o.table}${o.place.database ? ` in database ${o.place.database}` : ''}${o.targetName ? ` of target '${o.targetName}'` : o.place.server ? ' (through a connection given in the request)' : ''}`;
   return o.state === 'inserted'
     ? `row ${rowId} is the deleted row that job ${o.jobId}'s row ${o.rowId} also holds, and re-insert run ${o.runId} of job ${o.jobId} already put it back into ${where}: never twice (a row deleted again since then is another delete, with its own LSN, and is not held back)`
     : o.runState === 'running'

@@ -74,7 +74,7 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     expect(dry.plan.batches).toHaveLength(0);
     expect(dry.plan.problems).toHaveLength(10);
     expect(new Set(dry.plan.problems.map((p) => p.code))).toEqual(new Set(['REINSERT_ALREADY_REINSERTED']));
-    expect(dry.plan.problems[0].message).toMatch(new RegExp(`job ${a}'s row \\d+ also holds, and re-insert run ${runA.id} of job ${a} already put it back into dbo\\.LogTestTrailNull on fake`));
+    expect(dry.plan.problems[0].message).toMatch(new RegExp(`job ${a}'s row \\d+ also holds, and re-insert run ${runA.id} of job ${a} already put it back into dbo\\.LogTestTrailNull \\(through a connection given in the request\\)`));
     expect(dry.script).toMatch(/REINSERT_ALREADY_REINSERTED/);
     await expect(svc.start(b, 'op', { dryRun: false, target: spec })).rejects.toMatchObject({ code: 'REINSERT_NOTHING_TO_DO' });
     expect(copies()).toEqual(Array(10).fill(1));
