@@ -2,6 +2,7 @@ import { afterEach, expect, it } from 'vitest';
 import { validateJobSpec } from '../../src/worker/job-validate.js';
 import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
 import { bearer, testApp, type TestApp } from './helpers.js';
+import { employee, LOG_DB, OTHER_DB } from '../support/employee-catalog.js';
 
 /**
  * The API's `metadata.catalog` is checked against the job's files as `scan --schema` checks it
@@ -12,16 +13,6 @@ import { bearer, testApp, type TestApp } from './helpers.js';
  * 97C13D95-…, 3 deleted dbo.Employee rows). SYNTHETIC catalogs: dbo.Employee's rows with
  * identities written by hand (the other GUID is CRUD-.NET Database_log.ldf's binding id).
  */
-const LOG_DB = '97C13D95-088B-43ED-85E5-F9F10FED2D16';
-const OTHER_DB = '77CBFA04-51D4-45E8-8CFC-1BA947A6429A';
-const employee = (identity?: Record<string, string | null>) =>
-  ([['Emp_Id', 'int', 4, 4, false], ['Emp_Name', 'varchar', -1, -1, true], ['Emp_City', 'varchar', -1, -2, true], ['Emp_Age', 'int', 4, 8, true]] as const).map(([name, type, max, off, nullable], i) => ({
-    schema_name: 'dbo', table_name: 'Employee', object_id: 245575913, index_id: 1, partition_id: '72057594042318848', partition_number: 1,
-    partition_column_id: i + 1, column_id: i + 1, column_name: name, type_name: type, max_length: max, precision: type === 'int' ? 10 : 0, scale: 0,
-    collation_name: type === 'int' ? null : 'SQL_Latin1_General_CP1_CI_AS', is_nullable: nullable, is_identity: false, is_computed: false, leaf_offset: off, leaf_null_bit: i + 1, leaf_bit_position: 0,
-    is_dropped: false, is_sparse: false, is_uniqueifier: false, in_row_alloc_unit_id: '72057594043432960', key_ordinal: i === 0 ? 1 : 0,
-    ...(identity ?? {}),
-  }));
 
 describeCorpus('a files job\'s catalog JSON and the database of its files (real worker)', () => {
   let t: TestApp | undefined;

@@ -11,19 +11,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { catalogRows, OTHER_DB } from '../support/employee-catalog.js';
 
 const cli = captureCli();
-const OTHER_DB = '77CBFA04-51D4-45E8-8CFC-1BA947A6429A';
-type Col = [name: string, type: string, max: number, off: number, nullable: boolean];
-const COLS: Col[] = [['Emp_Id', 'int', 4, 4, false], ['Emp_Name', 'varchar', -1, -1, true], ['Emp_City', 'varchar', -1, -2, true], ['Emp_Age', 'int', 4, 8, true]];
-const rows = (databaseName: string) =>
-  COLS.map(([name, type, max, off, nullable], i) => ({
-    schema_name: 'dbo', table_name: 'Employee', object_id: 245575913, index_id: 1, partition_id: '72057594042318848', partition_number: 1,
-    partition_column_id: i + 1, column_id: i + 1, column_name: name, type_name: type, max_length: max, precision: type === 'int' ? 10 : 0, scale: 0,
-    collation_name: type === 'int' ? null : 'SQL_Latin1_General_CP1_CI_AS', is_nullable: nullable, is_identity: false, is_computed: false, leaf_offset: off, leaf_null_bit: i + 1, leaf_bit_position: 0,
-    is_dropped: false, is_sparse: false, is_uniqueifier: false, in_row_alloc_unit_id: '72057594043432960', key_ordinal: i === 0 ? 1 : 0,
-    database_name: databaseName, database_guid: OTHER_DB, family_guid: null,
-  }));
+const rows = (databaseName: string) => catalogRows({ extra: { database_name: databaseName, database_guid: OTHER_DB, family_guid: null } });
 
 let dir: string;
 beforeAll(() => {

@@ -25,24 +25,12 @@ import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { catalogFromJson, layoutsFromCatalog } from '../../src/reconstruct/metadata/catalog-json.js';
 import { readSourceIdentity } from '../../src/recover/source-identity.js';
+import { employee, LOG_DB, OTHER_DB } from '../support/employee-catalog.js';
 
 const cli = captureCli();
 const A = (f: string) => corpusPath('AngularJs_CRUD', 'App_Data', f);
-const LOG_DB = '97C13D95-088B-43ED-85E5-F9F10FED2D16';
-const OTHER_DB = '77CBFA04-51D4-45E8-8CFC-1BA947A6429A';
 const TRN_DB = 'F784761B-0032-4636-9A07-202706D9F791';
 const TRN_FAMILY = 'E4B9B1B7-255C-4866-AF1F-EB4A29E8C2C9';
-type Identity = { database_name: string | null; database_guid: string | null; family_guid: string | null };
-type Col = [name: string, type: string, max: number, off: number, nullable: boolean];
-const COLS: Col[] = [['Emp_Id', 'int', 4, 4, false], ['Emp_Name', 'varchar', -1, -1, true], ['Emp_City', 'varchar', -1, -2, true], ['Emp_Age', 'int', 4, 8, true]];
-const employee = (identity?: Identity) =>
-  COLS.map(([name, type, max, off, nullable], i) => ({
-    schema_name: 'dbo', table_name: 'Employee', object_id: 245575913, index_id: 1, partition_id: '72057594042318848', partition_number: 1,
-    partition_column_id: i + 1, column_id: i + 1, column_name: name, type_name: type, max_length: max, precision: type === 'int' ? 10 : 0, scale: 0,
-    collation_name: type === 'int' ? null : 'SQL_Latin1_General_CP1_CI_AS', is_nullable: nullable, is_identity: false, is_computed: false, leaf_offset: off, leaf_null_bit: i + 1, leaf_bit_position: 0,
-    is_dropped: false, is_sparse: false, is_uniqueifier: false, in_row_alloc_unit_id: '72057594043432960', key_ordinal: i === 0 ? 1 : 0,
-    ...(identity ?? {}),
-  }));
 
 let dir: string;
 const file = (name: string, rows: unknown[]) => {

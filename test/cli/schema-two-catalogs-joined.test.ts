@@ -15,19 +15,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { layoutsFromCatalog } from '../../src/reconstruct/metadata/catalog-json.js';
+import { catalogRows, type CatalogCol } from '../support/employee-catalog.js';
 
 const cli = captureCli();
 const A = (f: string) => corpusPath('AngularJs_CRUD', 'App_Data', f);
 const EMPLOYEE = '72057594043432960';
 const TBLDEPT = '72057594043629568';
-type Col = [name: string, type: string, max: number, off: number, nullable: boolean];
-const rows = (objectId: number, partitionId: string, unit: string, cols: Col[]) =>
-  cols.map(([name, type, max, off, nullable], i) => ({
-    schema_name: 'dbo', table_name: 'Employee', object_id: objectId, index_id: 1, partition_id: partitionId, partition_number: 1,
-    partition_column_id: i + 1, column_id: i + 1, column_name: name, type_name: type, max_length: max, precision: type === 'int' ? 10 : 0, scale: 0,
-    collation_name: type === 'int' ? null : 'SQL_Latin1_General_CP1_CI_AS', is_nullable: nullable, is_identity: false, is_computed: false, leaf_offset: off, leaf_null_bit: i + 1, leaf_bit_position: 0,
-    is_dropped: false, is_sparse: false, is_uniqueifier: false, in_row_alloc_unit_id: unit, key_ordinal: i === 0 ? 1 : 0,
-  }));
+const rows = (objectId: number, partitionId: string, unit: string, cols: CatalogCol[]) => catalogRows({ objectId, partitionId, unit, cols });
 // this database's dbo.Employee, and another database's dbo.Employee (3 columns) whose unit id is this database's dbo.tblDept's
 const mine = rows(245575913, '72057594042318848', EMPLOYEE, [['Emp_Id', 'int', 4, 4, false], ['Emp_Name', 'varchar', -1, -1, true], ['Emp_City', 'varchar', -1, -2, true], ['Emp_Age', 'int', 4, 8, true]]);
 const theirs = rows(581577110, '72057594042515456', TBLDEPT, [['Id', 'int', 4, 4, false], ['DeptName', 'varchar', 150, -1, true], ['DeptDesc', 'varchar', 500, -2, true]]);
