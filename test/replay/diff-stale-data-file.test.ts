@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runDiff, type DiffOptions } from '../../src/cli/commands/diff.js';
+import { type DiffOptions } from '../../src/cli/commands/diff.js';
+import { diffCaptured } from '../support/run-diff.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { backupAsDataFile } from '../support/backup-as-data-file.js';
 import { describeCorpus, restoreTimeClean } from '../support/corpus.js';
@@ -32,16 +32,7 @@ describeCorpus('diff --after-mdf: a data file older than the replayed earlier st
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = async (o: Partial<DiffOptions>) => {
-    const out = new PassThrough();
-    const err = new PassThrough();
-    let text = '';
-    let e = '';
-    out.on('data', (d) => (text += d));
-    err.on('data', (d) => (e += d));
-    const r = await runDiff({ bak: [FULL], trn: LOGS, table: 'dbo.steps', format: 'ndjson', ...o } as DiffOptions, out, err);
-    return { r, lines: text.split('\n').filter(Boolean).map((l) => JSON.parse(l)), err: e };
-  };
+  const run = (o: Partial<DiffOptions>) => diffCaptured({ bak: [FULL], trn: LOGS, table: 'dbo.steps', format: 'ndjson', ...o } as DiffOptions);
 
   it('a data file as of the full backup against the replay to 13:20 is refused: its 42 rows were inserted after it', async () => {
     const e = await run({ stopAt: '2017-06-01 13:20', afterMdf: [asOfFull] }).catch((x: unknown) => x);

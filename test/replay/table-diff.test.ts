@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runDiff, type DiffOptions } from '../../src/cli/commands/diff.js';
+import { type DiffOptions } from '../../src/cli/commands/diff.js';
+import { diffCaptured } from '../support/run-diff.js';
 import { diffTableStates, type TableState } from '../../src/replay/table-diff.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { planReinsert, renderScript } from '../../src/reinsert/plan.js';
@@ -42,16 +42,7 @@ describeCorpus('rowback diff on RestoreTimeClean (real backups)', () => {
   const FULL = RTC('RestoreTimeClean.bak');
   const DIFF = RTC('RestoreTimeClean2.bak');
   const LOGS = ['RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn', 'RestoreTimeClean2_3.trn'].map(RTC);
-  const run = async (o: Partial<DiffOptions>) => {
-    const out = new PassThrough();
-    const err = new PassThrough();
-    let text = '';
-    let e = '';
-    out.on('data', (d) => (text += d));
-    err.on('data', (d) => (e += d));
-    const r = await runDiff({ bak: [FULL], table: 'dbo.steps', format: 'ndjson', ...o } as DiffOptions, out, err);
-    return { r, lines: text.split('\n').filter(Boolean).map((l) => JSON.parse(l)), err: e };
-  };
+  const run = (o: Partial<DiffOptions>) => diffCaptured({ bak: [FULL], table: 'dbo.steps', format: 'ndjson', ...o } as DiffOptions);
 
   it('the table at 13:05 (replayed) against the later full + differential: nothing missing, 18 rows only later', async () => {
     const { r, lines, err } = await run({ trn: LOGS, stopAt: '2017-06-01 13:05', afterBak: [FULL, DIFF] });
