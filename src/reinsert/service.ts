@@ -290,8 +290,18 @@ export class ReinsertService {
     }
     this.refuseWhileRunning(run.jobId);
     this.store.db.transaction(() => {
+      // The batches that may be in the target already (other-jobs.ts maybeIn): those failed by an
+      // error answering their COMMIT and the one the run stopped at. Another job's run that began
+      // before this resume never passes over them (it did, and put their rows in a second time
+      // while this run had yet to record them from its ledger).
+      const maybeIn = (this.store.db.prepare(
+        `SELECT batch_no FROM reinsert_batches AS b WHERE run_id = ? AND (
+           batch_no = (SELECT min(batch_no) FROM reinsert_batches WHERE run_id = b.run_id AND state = 'planned')
+           OR (state = 'failed' AND EXISTS (SELECT 1 FROM reinsert_outcomes AS o WHERE o.run_id = b.run_id AND o.batch_no = b.batch_no AND o.outcome = 'error' AND o.detail LIKE '%"mayHaveCommitted":true%')))
+         ORDER BY batch_no`,
+      ).all(runId) as { batch_no: number }[]).map((b) => b.batch_no);
       this.store.db.prepare("UPDATE reinsert_runs SET state = 'running', error = NULL WHERE id = ?").run(runId);
-      this.store.appendAudit(actor, 'reinsert.resume', run.jobId, { runId, ...auditTarget(target) });
+      this.store.appendAudit(actor, 'reinsert.resume', run.jobId, { runId, ...auditTarget(target), maybeIn });
     })();
     this.launch(runId, run.jobId, plan, target);
     return this.getRun(runId)!;

@@ -383,4 +383,43 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     expect(errs).toHaveLength(4);
     expect(JSON.stringify(errs[0].detail)).toMatch(new RegExp(`REINSERT_ALREADY_REINSERTED.*re-insert run ${runB.id} of job ${b} already put it back`));
   });
+  it('a run resumed while another job\'s resumed run has yet to record the batch it stopped at (in the target): the batch is not passed over, nothing goes in twice', async () => {
+    // two services on one store (serve and a second process, or two resumes): each gates its session
+    let gateA: Promise<void> | undefined;
+    let gateB: Promise<void> | undefined;
+    const gated = (gate: () => Promise<void> | undefined) => () => {
+      const t = connect();
+      const open = t.session.bind(t);
+      t.session = async () => { await gate(); return open(); };
+      return t;
+    };
+    const once = () => { let done = false; return { afterTargetCommit: () => { if (!done) { done = true; throw new Error('staging file went away'); } } }; };
+    const svcA = new ReinsertService(store, { connect: gated(() => gateA), hooks: once() });
+    const svcB = new ReinsertService(store, { connect: gated(() => gateB), hooks: once() });
+    const a = stage(corpusRows(60));
+    const b = stage(corpusRows(60));
+    // run A: its batch 1 (rows 1-3) goes in, staging records none; it holds rows 4-10 in batches 2-4
+    const runA = await svcA.start(a, 'op', { dryRun: false, target: spec, batchSize: 3 });
+    await svcA.wait(runA.id);
+    svcA.hooks = undefined;
+    // run B: rows 1-3 held back (A stopped at them); its batch 1 (rows 4-6) goes in, staging records none
+    const runB = await svcB.start(b, 'op', { dryRun: false, target: spec, batchSize: 3 });
+    await svcB.wait(runB.id);
+    svcB.hooks = undefined;
+    expect([svcA.getRun(runA.id)!.state, svcB.getRun(runB.id)!.state]).toEqual(['failed', 'failed']);
+    expect(target.counts().rows).toBe(6);
+
+    // A resumed, then B resumed (B began running last) before it has asked its ledger about its batch 1
+    let openA!: () => void;
+    gateA = new Promise<void>((r) => { openA = r; });
+    await svcA.resume(runA.id, 'op', spec);
+    let openB!: () => void;
+    gateB = new Promise<void>((r) => { openB = r; });
+    await svcB.resume(runB.id, 'op', spec);
+    openA();
+    await svcA.wait(runA.id);
+    openB();
+    await svcB.wait(runB.id);
+    expect(copies()).toEqual(Array(10).fill(1));
+  });
 });
