@@ -199,7 +199,7 @@ export class ReinsertService {
     // the server's host (no secret) is kept so that a resume into another server is refused
     // database: the target's, else the one its connection opens in (targetDatabase; never a secret):
     // a resume into another database is refused, and other-jobs.ts compares places with it
-    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), server: connectionHost(req.target.connectionString) ?? null, database: targetDatabase(req.target), ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
+    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), server: connectionHost(req.target.connectionString) ?? null, database: targetDatabase(req.target), databaseResolved: true, ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
     const r = this.store.db.prepare(`INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size)
       VALUES (?, ?, ?, ?, ?, ?, ?)`).run(jobId, actor, new Date().toISOString(), req.dryRun ? 1 : 0, JSON.stringify(target), state, req.batchSize ?? 500);
     return Number(r.lastInsertRowid);
@@ -263,13 +263,16 @@ export class ReinsertService {
     // its key), while the run's record and its undo named the first. Names compare in any case, as
     // SQL Server's do; a new password is fine. (Two fixes of one fault, a newcomer's and a
     // breaker's, joined at the merge.)
-    const ran = run.target as { name?: string | null; server?: string | null; database?: string | null; ledgerTable?: string | null };
+    const ran = run.target as { name?: string | null; server?: string | null; database?: string | null; databaseResolved?: boolean; ledgerTable?: string | null };
     const was = { name: ran.name ?? null, database: ran.database ?? null, ledgerTable: ran.ledgerTable ?? null };
     // the database the connection string names counts (the driver connects there: a configured
     // target's string edited from Database=CRM_restore to Database=CRM, or a connection given again
     // naming another, took the rest of the run elsewhere); a run recorded before the connection's
-    // database was kept (null) compares `database` alone, as it was started
-    const now0 = { name: target.name ?? null, database: ran.database ? targetDatabase(target) : target.database ?? null, ledgerTable: target.ledgerTable ?? null };
+    // database was kept (null, no `databaseResolved`) compares `database` alone, as it was started.
+    // A run recorded since (databaseResolved) with no database went into the login's default one:
+    // a resume whose connection names a database is refused (it was taken, and the rest of the run
+    // went there, past the ledger of the database the first batches went to)
+    const now0 = { name: target.name ?? null, database: ran.database || ran.databaseResolved ? targetDatabase(target) : target.database ?? null, ledgerTable: target.ledgerTable ?? null };
     const same = (x: string | null | undefined, y: string | null | undefined) => (x ?? '').toLowerCase() === (y ?? '').toLowerCase();
     const differs = (Object.keys(was) as (keyof typeof was)[]).filter((k) => !same(was[k], now0[k]));
     if (differs.length) {
