@@ -2,10 +2,10 @@ import { InputError, ReinsertError, StagingError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
 import { redactDeep } from '../util/redact.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import { connectionHost, resolveConnection } from '../util/connection.js';
+import { connectionHost } from '../util/connection.js';
 import { quoteQualified, splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
-import { MssqlTarget } from './mssql-target.js';
+import { driverDatabaseOf, MssqlTarget } from './mssql-target.js';
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
 import { planReinsertCooperatively, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan } from './plan.js';
 import type { ReinsertTarget } from './target.js';
@@ -26,22 +26,21 @@ export function placeOf(t: TargetSpec | undefined, database?: string): ReinsertP
 }
 
 /**
- * The database a connection opens in (its Database / Initial Catalog, else MSSQL_DATABASE), which a
- * run puts rows in when the target names none (mssql-target.ts); null when it names none. A run
- * into `Database=crm_side` was recorded as into any database, so putting the same rows into crm
- * afterwards was refused as twice.
+ * The database a connection opens in (its Database / Initial Catalog, as the driver reads it:
+ * mssql-target.ts driverDatabaseOf), which a run puts rows in when the target names none; null when
+ * it names none (the login's default database, not known). A run into `Database=crm_side` was
+ * recorded as into any database, so putting the same rows into crm afterwards was refused as twice.
+ * Not MSSQL_DATABASE: the driver does not read it (read through resolveConnection, a serve started
+ * with MSSQL_DATABASE=crm_side recorded a run into the login's default database as into crm_side,
+ * and the same rows went into crm a second time; its undo named crm_side).
  */
 function connectionDatabase(connectionString: string): string | null {
-  try {
-    return resolveConnection(connectionString).database ?? null;
-  } catch {
-    return null;
-  }
+  return driverDatabaseOf(connectionString);
 }
 
 /**
  * The database a target's rows go to: its `database`, else the one its connection opens in
- * (`Database` / `Initial Catalog`, else MSSQL_DATABASE: connectionDatabase); null when neither says.
+ * (`Database` / `Initial Catalog`: connectionDatabase); null when neither says.
  * (Found twice on one day, by the breaker for never-twice places and the newcomer for resumes: a run
  * into `Database=crm_side` was recorded as into no database in particular.)
  */

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { RecoveredRow } from '../../src/recover/recovered-row.js';
 import { OtherJobsReinserts } from '../../src/reinsert/other-jobs.js';
 import { ReinsertService } from '../../src/reinsert/service.js';
@@ -266,6 +266,23 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
       const dry = await svc.dryRun(b, 'op', { target });
       expect(dry.plan.batches, JSON.stringify(target)).toHaveLength(0);
       expect(dry.plan.problems[0].message).toContain('in database crm_side');
+    }
+  });
+
+  it('MSSQL_DATABASE in serve\'s environment is not the run\'s place: the driver opens the login\'s default database, not known, which matches any', async () => {
+    vi.stubEnv('MSSQL_DATABASE', 'crm_side');
+    try {
+      const svc = new ReinsertService(store, { connect });
+      const a = stage(corpusRows(60));
+      const runA = await svc.start(a, 'op', { dryRun: false, target: { connectionString: 'Server=fake;Password=x' } });
+      await svc.wait(runA.id);
+      expect(svc.getRun(runA.id)!.target.database).toBeNull();
+      // the login's default database may be crm: held back
+      const b = stage(corpusRows(60));
+      await expect(svc.start(b, 'op', { dryRun: false, target: { connectionString: 'Server=fake;Database=crm;Password=x' } })).rejects.toMatchObject({ code: 'REINSERT_NOTHING_TO_DO' });
+      expect(copies()).toEqual(Array(10).fill(1));
+    } finally {
+      vi.unstubAllEnvs();
     }
   });
 
