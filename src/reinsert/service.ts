@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../util/logger.js';
 import { connectionHost } from '../util/connection.js';
 import { quoteQualified, splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
-import { driverDatabaseOf, MssqlTarget } from './mssql-target.js';
+import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js';
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
 import { planReinsertCooperatively, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan } from './plan.js';
 import type { ReinsertTarget } from './target.js';
@@ -46,6 +46,25 @@ function connectionDatabase(connectionString: string): string | null {
  */
 export function targetDatabase(t: TargetSpec): string | null {
   return t.database || connectionDatabase(t.connectionString);
+}
+
+/**
+ * The server a run records (connectionHost, rowback's parser) must be the one the driver dials (its
+ * own parser): a string naming the server twice (`Server=side;Data Source=prod`) was kept as 'side'
+ * while the driver dialled prod, so a run went to a server its record did not name, and a resume
+ * into another server passed the check of the recorded one.
+ * @throws InputError INPUT_BAD_CONNECTION
+ */
+function assertOneServer(t: TargetSpec): void {
+  const host = (h: string) => {
+    const n = h.trim().toLowerCase().replace(/^tcp:/, '').split(/[,\\]/)[0]!.trim();
+    return ['.', '(local)', '127.0.0.1'].includes(n) ? 'localhost' : n;
+  };
+  const kept = connectionHost(t.connectionString);
+  const dialled = driverServerOf(t.connectionString);
+  if (kept && dialled && host(kept) !== host(dialled)) {
+    throw new InputError('INPUT_BAD_CONNECTION', 'the connection string names the server more than once (Server / Data Source / Address …), and not the same one: give it once', { field: 'target.connectionString' });
+  }
 }
 
 /** Where a run goes, for its audit entries: the configured target's name and the database (never the connection). */
@@ -226,6 +245,7 @@ export class ReinsertService {
   /** Starts a real run in the background; returns its record (state `running`). */
   async start(jobId: number, actor: string, req: ReinsertRequest): Promise<RunRecord> {
     if (!req.target) throw new ReinsertError('REINSERT_NO_TARGET', 'a real re-insert needs a target: send targetName (a target of serve\'s config; GET /api/info lists them) or target {connectionString, database}, or dryRun: true for the script only');
+    assertOneServer(req.target);
     this.refuseWhileRunning(jobId);
     const { plan, metadata } = await this.plan(jobId, req);
     if (plan.batches.length === 0) {
@@ -262,6 +282,7 @@ export class ReinsertService {
     // its key), while the run's record and its undo named the first. Names compare in any case, as
     // SQL Server's do; a new password is fine. (Two fixes of one fault, a newcomer's and a
     // breaker's, joined at the merge.)
+    assertOneServer(target);
     const ran = run.target as { name?: string | null; server?: string | null; database?: string | null; databaseResolved?: boolean; ledgerTable?: string | null };
     const was = { name: ran.name ?? null, database: ran.database ?? null, ledgerTable: ran.ledgerTable ?? null };
     // the database the connection string names counts (the driver connects there: a configured

@@ -91,4 +91,20 @@ describeCorpus('re-insert resume: the same target only', () => {
     await svc.wait(run.id);
     expect(svc.getRun(run.id)!.state).toBe('succeeded');
   });
+  it('a connection string naming the server twice (Server= and Data Source=) is refused for a run and a resume: rowback kept the first, the driver dials the last', async () => {
+    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    store.stageBatch(job.id, corpusRows(60));
+    store.saveJobTables(job.id, Object.values(LAYOUTS));
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    let n = 0;
+    const svc = new ReinsertService(store, { connect: () => side, hooks: { beforeCommit: () => { if (++n === 2) throw new Error('target went away'); } } });
+    await expect(svc.start(job.id, 'op', { dryRun: false, target: { connectionString: 'Server=side;Data Source=prod;Password=x' }, batchSize: 3 })).rejects.toMatchObject({ code: 'INPUT_BAD_CONNECTION' });
+    const run = await svc.start(job.id, 'op', { dryRun: false, target: { connectionString: 'Server=side;Password=x' }, batchSize: 3 });
+    await svc.wait(run.id);
+    svc.hooks = undefined;
+    expect(svc.getRun(run.id)!.state).toBe('failed');
+    // recorded server 'side'; the driver would dial prod
+    await expect(svc.resume(run.id, 'op2', { connectionString: 'Server=side;Data Source=prod;Password=x' })).rejects.toMatchObject({ code: 'INPUT_BAD_CONNECTION' });
+    expect(svc.getRun(run.id)!.state).toBe('failed');
+  });
 });
