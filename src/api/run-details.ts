@@ -1,5 +1,6 @@
 import type { StagingStore } from '../staging/store.js';
 import { OtherJobsReinserts } from '../reinsert/other-jobs.js';
+import { resolveTableMap } from '../reinsert/plan.js';
 
 /**
  * What a failed or interrupted re-insert run left, for its page and its Resume: read-only queries
@@ -41,11 +42,21 @@ function elsewhereRows(store: StagingStore, runId: number, ids: number[]): numbe
   if (others.empty) return 0;
   const t = JSON.parse(run.target) as { server?: string | null; database?: string | null; tableMap?: Record<string, string> | null };
   const place = { server: t.server ?? null, database: t.database ?? null };
+  // the tableMap as the run's plan resolved it (a key in another case, `[dbo].[T]`: looked up as
+  // recorded, such a key named no table and the rows another job put into the side table were not counted)
+  let tableMap: Record<string, string> | undefined;
+  try {
+    tableMap = resolveTableMap(t.tableMap ?? undefined, store.jobTables(run.job_id).map((l) => `${l.schema}.${l.name}`));
+  } catch {
+    tableMap = t.tableMap ?? undefined;
+  }
   const row = store.db.prepare('SELECT tbl, status FROM rows WHERE id = ?');
   let n = 0;
   for (const id of ids) {
     const r = row.get(id) as { tbl: string; status: string } | undefined;
-    if (r?.status === 'approved' && others.find(id, t.tableMap?.[r.tbl] ?? r.tbl, place, { runId })) n++;
+    // no runId: a resume begins running after every other run, so it passes over none of their
+    // batches (counted as of the run's last start, a running run begun since was not counted)
+    if (r?.status === 'approved' && others.find(id, tableMap?.[r.tbl] ?? r.tbl, place)) n++;
   }
   return n;
 }

@@ -20,6 +20,20 @@ export function driverServerOf(connectionString: string): string | null {
   }
 }
 
+/**
+ * The database the driver opens for `connectionString` (its Database / Initial Catalog, by mssql's
+ * own parser, as MssqlTarget connects), or null when it names none (the login's default database)
+ * or cannot be parsed. The MSSQL_* variables are not the driver's: they name no database here.
+ */
+export function driverDatabaseOf(connectionString: string): string | null {
+  try {
+    const database = (new sql.ConnectionPool(connectionString) as unknown as { config: { database?: unknown } }).config.database;
+    return typeof database === 'string' && database ? database : null;
+  } catch {
+    return null;
+  }
+}
+
 export interface MssqlTargetOptions {
   /** ADO-style connection string (never logged). */
   connectionString: string;

@@ -50,6 +50,11 @@ export interface OtherJobRow {
 
 interface Entry extends OtherJobRow {
   log: boolean;
+  /**
+   * In a batch its run may have put in the target already (failed at COMMIT, or the batch its run
+   * stopped at, resumed or not): never passed over, whichever run began running first.
+   */
+  maybeIn: boolean;
 }
 
 /** An entry with the keys it is found by. */
@@ -92,10 +97,14 @@ export class OtherJobsReinserts {
   private readonly rowFacts;
 
   private readonly startedStmt;
+  private readonly lastStartStmt;
   /** Per refresh: the audit id at which each run last began running (start or resume); null when none is recorded. */
   private readonly started = new Map<number, number | null>();
 
   constructor(private readonly store: StagingStore, private readonly jobId: number) {
+    this.lastStartStmt = store.db.prepare(
+      "SELECT action, details FROM audit_log WHERE job_id = ? AND action IN ('reinsert.start', 'reinsert.resume') AND json_extract(details, '$.runId') = ? ORDER BY id DESC LIMIT 1",
+    );
     this.rowFacts = store.db.prepare('SELECT tbl, lsn, transaction_id, vals FROM rows WHERE id = ?');
     this.startedStmt = store.db.prepare(
       "SELECT max(id) AS id FROM audit_log WHERE job_id = ? AND action IN ('reinsert.start', 'reinsert.resume') AND json_extract(details, '$.runId') = ?",
@@ -117,6 +126,24 @@ export class OtherJobsReinserts {
     const x = this.startedAt(other.runId, other.jobId);
     const me = this.startedAt(self, this.jobId);
     return x !== null && me !== null ? x > me : other.runId > self;
+  }
+
+  /**
+   * For a running run whose latest start is a resume: the batches that may have been in the target
+   * when it was resumed (its resume entry's `maybeIn`; an entry without it: `firstPlanned`, the
+   * batch a stopped run stopped at while the resumed run has not yet passed it). Empty otherwise.
+   */
+  private maybeInAtResume(runId: number, jobId: number, firstPlanned: number | undefined): Set<number> {
+    const last = this.lastStartStmt.get(jobId, runId) as { action: string; details: string | null } | undefined;
+    if (!last || last.action !== 'reinsert.resume') return new Set();
+    let listed: unknown;
+    try {
+      listed = (JSON.parse(last.details ?? '{}') as { maybeIn?: unknown }).maybeIn;
+    } catch {
+      listed = undefined;
+    }
+    if (Array.isArray(listed)) return new Set(listed.filter((n): n is number => typeof n === 'number'));
+    return new Set(firstPlanned === undefined ? [] : [firstPlanned]);
   }
 
   /** Whether any row of another job is known (nothing to look up otherwise). */
@@ -170,10 +197,10 @@ export class OtherJobsReinserts {
     return out;
   }
 
-  private add(into: { byLsn: Map<string, Entry[]>; byVals: Map<string, Entry[]> }, runId: number, rowId: number, facts: RowFacts, state: Entry['state']): Keyed {
+  private add(into: { byLsn: Map<string, Entry[]>; byVals: Map<string, Entry[]> }, runId: number, rowId: number, facts: RowFacts, state: Entry['state'], maybeIn = false): Keyed {
     const run = this.run(runId);
     const table = run.tableMap?.[facts.tbl] ?? run.tableMap?.[lower(facts.tbl)] ?? facts.tbl;
-    const e: Entry = { jobId: run.jobId, runId, rowId, state, runState: run.state, table, place: run.place, targetName: run.targetName, log: fromLog(facts) };
+    const e: Entry = { jobId: run.jobId, runId, rowId, state, runState: run.state, table, place: run.place, targetName: run.targetName, log: fromLog(facts), maybeIn };
     const keyed: Keyed = { e, byLsn: e.log ? `${lower(table)}\u0000${facts.lsn}` : null, byVals: `${lower(table)}\u0000${valsHash(facts.vals)}` };
     index(into, keyed);
     return keyed;
@@ -229,8 +256,8 @@ export class OtherJobsReinserts {
     // Runs of other jobs that may still hold planned batches (a few), then their planned batches
     // by the primary key's run_id prefix: no scan of every batch ever recorded, once per batch run.
     const open = db.prepare(
-      "SELECT id, state FROM reinsert_runs WHERE dry_run = 0 AND job_id <> ? AND state IN ('running','failed','interrupted') ORDER BY id",
-    ).all(this.jobId) as { id: number; state: string }[];
+      "SELECT id, job_id, state FROM reinsert_runs WHERE dry_run = 0 AND job_id <> ? AND state IN ('running','failed','interrupted') ORDER BY id",
+    ).all(this.jobId) as { id: number; job_id: number; state: string }[];
     // A running run will still run all its planned batches. A stopped one (failed, interrupted) ran
     // its batches in order, so only its first planned batch can have committed in the target
     // unrecorded (a crash or lost connection after COMMIT); the later ones never started.
@@ -244,11 +271,22 @@ export class OtherJobsReinserts {
           AND EXISTS (SELECT 1 FROM reinsert_outcomes AS o WHERE o.run_id = b.run_id AND o.batch_no = b.batch_no AND o.outcome = 'error' AND o.detail LIKE '%"mayHaveCommitted":true%')
         ORDER BY b.batch_no`,
     );
-    const planned = open.flatMap((r) => [
-      ...(unsureOf.all(r.id) as { batch_no: number; row_ids: string }[]),
-      ...((r.state === 'running' ? batchesOf : firstOf).all(r.id) as { batch_no: number; row_ids: string }[]),
-    ].map((b) => ({ run_id: r.id, state: r.state, ...b })));
-    const key = planned.map((b) => `${b.run_id}.${b.batch_no}.${b.state}`).join(',');
+    // Which of a run's batches may be in the target already (maybeIn: never passed over by a run
+    // that began running first): its unsure ones, the one a stopped run stopped at, and for a
+    // resumed run the ones that were so when it was resumed (its resume entry's `maybeIn`; a resume
+    // recorded without it: its first planned batch). A run resumed after this one began counted as
+    // begun after it, and this run passed over the batch the resumed run had stopped at, which was
+    // in the target before its resume could record it from the ledger: its rows went in twice.
+    const planned = open.flatMap((r) => {
+      const running = r.state === 'running';
+      const list = (running ? batchesOf : firstOf).all(r.id) as { batch_no: number; row_ids: string }[];
+      const atResume = running ? this.maybeInAtResume(r.id, r.job_id, list[0]?.batch_no) : new Set<number>();
+      return [
+        ...(unsureOf.all(r.id) as { batch_no: number; row_ids: string }[]).map((b) => ({ ...b, maybeIn: true })),
+        ...list.map((b) => ({ ...b, maybeIn: !running || atResume.has(b.batch_no) })),
+      ].map((b) => ({ run_id: r.id, state: r.state, ...b }));
+    });
+    const key = planned.map((b) => `${b.run_id}.${b.batch_no}.${b.state}.${b.maybeIn ? 1 : 0}`).join(',');
     if (key !== this.pendingKey) {
       // Rebuilt from the batches already read; only new ones are read. Read again in full each time
       // the set changed (another job's running run commits a batch between two of this run's),
@@ -257,7 +295,7 @@ export class OtherJobsReinserts {
       this.pending = { byLsn: new Map(), byVals: new Map() };
       const next = new Map<string, Keyed[]>();
       for (const b of planned) {
-        const k = `${b.run_id}.${b.batch_no}.${b.state}`;
+        const k = `${b.run_id}.${b.batch_no}.${b.state}.${b.maybeIn ? 1 : 0}`;
         let list = this.pendingBatches.get(k);
         if (list) {
           for (const x of list) index(this.pending, x);
@@ -267,7 +305,7 @@ export class OtherJobsReinserts {
           run.state = b.state;
           for (const id of JSON.parse(b.row_ids) as number[]) {
             const f = this.rowFacts.get(id) as RowFacts | undefined;
-            if (f) list.push(this.add(this.pending, b.run_id, id, f, 'pending'));
+            if (f) list.push(this.add(this.pending, b.run_id, id, f, 'pending', b.maybeIn));
           }
         }
         next.set(k, list);
@@ -294,7 +332,9 @@ export class OtherJobsReinserts {
     const hash = valsHash(f.vals);
     const samePlace = (p: ReinsertPlace) => (p.server === null || place.server === null || sameServer(p.server, place.server))
       && (p.database === null || place.database === null || lower(p.database) === lower(place.database));
-    const counts = (e: Entry) => samePlace(e.place) && !(e.state === 'pending' && o.runId !== undefined && this.beganAfter(e, o.runId));
+    // a batch the other run may have put in already is never passed over: only one it has yet to
+    // run is, for that run will refuse it when it gets there
+    const counts = (e: Entry) => samePlace(e.place) && !(e.state === 'pending' && !e.maybeIn && o.runId !== undefined && this.beganAfter(e, o.runId));
     for (const m of [this.inserted, this.pending]) {
       if (log) {
         const hit = m.byLsn.get(`${t}\u0000${f.lsn}`)?.find(counts);
@@ -341,7 +381,7 @@ export function sameServer(a: string, b: string): boolean {
 }
 
 function strip(e: Entry): OtherJobRow {
-  const { log: _log, ...rest } = e;
+  const { log: _log, maybeIn: _maybeIn, ...rest } = e;
   return rest;
 }
 

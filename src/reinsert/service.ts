@@ -2,10 +2,10 @@ import { InputError, ReinsertError, StagingError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
 import { redactDeep } from '../util/redact.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import { connectionHost, resolveConnection } from '../util/connection.js';
+import { connectionHost } from '../util/connection.js';
 import { quoteQualified, splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
-import { MssqlTarget } from './mssql-target.js';
+import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js';
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
 import { planReinsertCooperatively, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan } from './plan.js';
 import type { ReinsertTarget } from './target.js';
@@ -26,27 +26,45 @@ export function placeOf(t: TargetSpec | undefined, database?: string): ReinsertP
 }
 
 /**
- * The database a connection opens in (its Database / Initial Catalog, else MSSQL_DATABASE), which a
- * run puts rows in when the target names none (mssql-target.ts); null when it names none. A run
- * into `Database=crm_side` was recorded as into any database, so putting the same rows into crm
- * afterwards was refused as twice.
+ * The database a connection opens in (its Database / Initial Catalog, as the driver reads it:
+ * mssql-target.ts driverDatabaseOf), which a run puts rows in when the target names none; null when
+ * it names none (the login's default database, not known). A run into `Database=crm_side` was
+ * recorded as into any database, so putting the same rows into crm afterwards was refused as twice.
+ * Not MSSQL_DATABASE: the driver does not read it (read through resolveConnection, a serve started
+ * with MSSQL_DATABASE=crm_side recorded a run into the login's default database as into crm_side,
+ * and the same rows went into crm a second time; its undo named crm_side).
  */
 function connectionDatabase(connectionString: string): string | null {
-  try {
-    return resolveConnection(connectionString).database ?? null;
-  } catch {
-    return null;
-  }
+  return driverDatabaseOf(connectionString);
 }
 
 /**
  * The database a target's rows go to: its `database`, else the one its connection opens in
- * (`Database` / `Initial Catalog`, else MSSQL_DATABASE: connectionDatabase); null when neither says.
+ * (`Database` / `Initial Catalog`: connectionDatabase); null when neither says.
  * (Found twice on one day, by the breaker for never-twice places and the newcomer for resumes: a run
  * into `Database=crm_side` was recorded as into no database in particular.)
  */
 export function targetDatabase(t: TargetSpec): string | null {
   return t.database || connectionDatabase(t.connectionString);
+}
+
+/**
+ * The server a run records (connectionHost, rowback's parser) must be the one the driver dials (its
+ * own parser): a string naming the server twice (`Server=side;Data Source=prod`) was kept as 'side'
+ * while the driver dialled prod, so a run went to a server its record did not name, and a resume
+ * into another server passed the check of the recorded one.
+ * @throws InputError INPUT_BAD_CONNECTION
+ */
+function assertOneServer(t: TargetSpec): void {
+  const host = (h: string) => {
+    const n = h.trim().toLowerCase().replace(/^tcp:/, '').split(/[,\\]/)[0]!.trim();
+    return ['.', '(local)', '127.0.0.1'].includes(n) ? 'localhost' : n;
+  };
+  const kept = connectionHost(t.connectionString);
+  const dialled = driverServerOf(t.connectionString);
+  if (kept && dialled && host(kept) !== host(dialled)) {
+    throw new InputError('INPUT_BAD_CONNECTION', 'the connection string names the server more than once (Server / Data Source / Address …), and not the same one: give it once', { field: 'target.connectionString' });
+  }
 }
 
 /** Where a run goes, for its audit entries: the configured target's name and the database (never the connection). */
@@ -199,7 +217,7 @@ export class ReinsertService {
     // the server's host (no secret) is kept so that a resume into another server is refused
     // database: the target's, else the one its connection opens in (targetDatabase; never a secret):
     // a resume into another database is refused, and other-jobs.ts compares places with it
-    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), server: connectionHost(req.target.connectionString) ?? null, database: targetDatabase(req.target), ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
+    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), server: connectionHost(req.target.connectionString) ?? null, database: targetDatabase(req.target), databaseResolved: true, ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
     const r = this.store.db.prepare(`INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size)
       VALUES (?, ?, ?, ?, ?, ?, ?)`).run(jobId, actor, new Date().toISOString(), req.dryRun ? 1 : 0, JSON.stringify(target), state, req.batchSize ?? 500);
     return Number(r.lastInsertRowid);
@@ -227,6 +245,7 @@ export class ReinsertService {
   /** Starts a real run in the background; returns its record (state `running`). */
   async start(jobId: number, actor: string, req: ReinsertRequest): Promise<RunRecord> {
     if (!req.target) throw new ReinsertError('REINSERT_NO_TARGET', 'a real re-insert needs a target: send targetName (a target of serve\'s config; GET /api/info lists them) or target {connectionString, database}, or dryRun: true for the script only');
+    assertOneServer(req.target);
     this.refuseWhileRunning(jobId);
     const { plan, metadata } = await this.plan(jobId, req);
     if (plan.batches.length === 0) {
@@ -263,13 +282,17 @@ export class ReinsertService {
     // its key), while the run's record and its undo named the first. Names compare in any case, as
     // SQL Server's do; a new password is fine. (Two fixes of one fault, a newcomer's and a
     // breaker's, joined at the merge.)
-    const ran = run.target as { name?: string | null; server?: string | null; database?: string | null; ledgerTable?: string | null };
+    assertOneServer(target);
+    const ran = run.target as { name?: string | null; server?: string | null; database?: string | null; databaseResolved?: boolean; ledgerTable?: string | null };
     const was = { name: ran.name ?? null, database: ran.database ?? null, ledgerTable: ran.ledgerTable ?? null };
     // the database the connection string names counts (the driver connects there: a configured
     // target's string edited from Database=CRM_restore to Database=CRM, or a connection given again
     // naming another, took the rest of the run elsewhere); a run recorded before the connection's
-    // database was kept (null) compares `database` alone, as it was started
-    const now0 = { name: target.name ?? null, database: ran.database ? targetDatabase(target) : target.database ?? null, ledgerTable: target.ledgerTable ?? null };
+    // database was kept (null, no `databaseResolved`) compares `database` alone, as it was started.
+    // A run recorded since (databaseResolved) with no database went into the login's default one:
+    // a resume whose connection names a database is refused (it was taken, and the rest of the run
+    // went there, past the ledger of the database the first batches went to)
+    const now0 = { name: target.name ?? null, database: ran.database || ran.databaseResolved ? targetDatabase(target) : target.database ?? null, ledgerTable: target.ledgerTable ?? null };
     const same = (x: string | null | undefined, y: string | null | undefined) => (x ?? '').toLowerCase() === (y ?? '').toLowerCase();
     const differs = (Object.keys(was) as (keyof typeof was)[]).filter((k) => !same(was[k], now0[k]));
     if (differs.length) {
@@ -290,8 +313,18 @@ export class ReinsertService {
     }
     this.refuseWhileRunning(run.jobId);
     this.store.db.transaction(() => {
+      // The batches that may be in the target already (other-jobs.ts maybeIn): those failed by an
+      // error answering their COMMIT and the one the run stopped at. Another job's run that began
+      // before this resume never passes over them (it did, and put their rows in a second time
+      // while this run had yet to record them from its ledger).
+      const maybeIn = (this.store.db.prepare(
+        `SELECT batch_no FROM reinsert_batches AS b WHERE run_id = ? AND (
+           batch_no = (SELECT min(batch_no) FROM reinsert_batches WHERE run_id = b.run_id AND state = 'planned')
+           OR (state = 'failed' AND EXISTS (SELECT 1 FROM reinsert_outcomes AS o WHERE o.run_id = b.run_id AND o.batch_no = b.batch_no AND o.outcome = 'error' AND o.detail LIKE '%"mayHaveCommitted":true%')))
+         ORDER BY batch_no`,
+      ).all(runId) as { batch_no: number }[]).map((b) => b.batch_no);
       this.store.db.prepare("UPDATE reinsert_runs SET state = 'running', error = NULL WHERE id = ?").run(runId);
-      this.store.appendAudit(actor, 'reinsert.resume', run.jobId, { runId, ...auditTarget(target) });
+      this.store.appendAudit(actor, 'reinsert.resume', run.jobId, { runId, ...auditTarget(target), maybeIn });
     })();
     this.launch(runId, run.jobId, plan, target);
     return this.getRun(runId)!;

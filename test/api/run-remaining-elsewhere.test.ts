@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeCorpus } from '../support/corpus.js';
 import { appWithFakeTarget, bearer } from './helpers.js';
+import type { TargetTable } from '../../src/reinsert/target-table.js';
 
 /**
  * A failed run's `remaining` counts the rows another job's run has put back since into the same
@@ -51,5 +52,40 @@ describeCorpus('a failed run: rows left that another job put back since', () => 
     const again = end.batches.filter((x: { failure: { code: string } | null }) => x.failure?.code === 'REINSERT_ALREADY_REINSERTED');
     expect(again.reduce((s: number, x: { rows: number }) => s + x.rows, 0)).toBe(after.remaining.elsewhere);
     expect(end.remaining.elsewhere).toBe(after.remaining.elsewhere);
+  });
+  it('counts them also when the run\'s tableMap was spelled otherwise, and counts those of a run that began after it (a resume begins after every run)', async () => {
+    const { t } = env;
+    // a side table dbo.Side with the columns of dbo.LogTestTrailNull
+    const tables = (env.target as unknown as { tables: Map<string, TargetTable> }).tables;
+    tables.set('dbo.Side', { ...tables.get('dbo.LogTestTrailNull')!, name: 'Side' });
+    const a = await env.approvedTrailJob();
+    const b = await env.approvedTrailJob();
+    const target = { connectionString: 'Server=crm-sql;Password=p4ss', database: 'crm' };
+    let n = 0;
+    t.app.reinsert.hooks = { beforeCommit: () => { if (++n >= 2) throw new Error('connection reset by peer'); } };
+    const runB = (await t.app.inject({ method: 'POST', url: `/api/jobs/${b}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, batchSize: 1, target, tableMap: { '[dbo].[logtesttrailnull]': 'Side' } } })).json();
+    await t.app.reinsert.wait(runB.id);
+    expect(t.app.reinsert.getRun(runB.id)!.state).toBe('failed');
+    // job A's run into dbo.Side pauses after its first batch went in, before staging records it
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let reached!: () => void;
+    const paused = new Promise<void>((r) => { reached = r; });
+    t.app.reinsert.hooks = { afterTargetCommit: async () => { reached(); await gate; } };
+    const runA = (await t.app.inject({ method: 'POST', url: `/api/jobs/${a}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, target, tableMap: { 'dbo.LogTestTrailNull': 'dbo.Side' } } })).json();
+    expect(runA.id).toBeGreaterThan(runB.id);
+    await paused;
+    let held: { remaining: { rows: number; elsewhere: number } };
+    try {
+      held = (await t.app.inject({ url: `/api/reinsert-runs/${runB.id}`, headers: bearer(t.tokens.viewer) })).json();
+    } finally {
+      release();
+    }
+    // every row B has left is held by A's running run: a resume now fails them all
+    expect(held.remaining.elsewhere).toBe(held.remaining.rows);
+    t.app.reinsert.hooks = undefined;
+    await t.app.reinsert.wait(runA.id);
+    const after = (await t.app.inject({ url: `/api/reinsert-runs/${runB.id}`, headers: bearer(t.tokens.viewer) })).json();
+    expect(after.remaining.elsewhere).toBe(after.remaining.rows);
   });
 });

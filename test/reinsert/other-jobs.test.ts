@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { RecoveredRow } from '../../src/recover/recovered-row.js';
 import { OtherJobsReinserts } from '../../src/reinsert/other-jobs.js';
 import { ReinsertService } from '../../src/reinsert/service.js';
@@ -269,6 +269,23 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     }
   });
 
+  it('MSSQL_DATABASE in serve\'s environment is not the run\'s place: the driver opens the login\'s default database, not known, which matches any', async () => {
+    vi.stubEnv('MSSQL_DATABASE', 'crm_side');
+    try {
+      const svc = new ReinsertService(store, { connect });
+      const a = stage(corpusRows(60));
+      const runA = await svc.start(a, 'op', { dryRun: false, target: { connectionString: 'Server=fake;Password=x' } });
+      await svc.wait(runA.id);
+      expect(svc.getRun(runA.id)!.target.database).toBeNull();
+      // the login's default database may be crm: held back
+      const b = stage(corpusRows(60));
+      await expect(svc.start(b, 'op', { dryRun: false, target: { connectionString: 'Server=fake;Database=crm;Password=x' } })).rejects.toMatchObject({ code: 'REINSERT_NOTHING_TO_DO' });
+      expect(copies()).toEqual(Array(10).fill(1));
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('each batch\'s check reads only the outcomes recorded since the one before (this run\'s own too): not every outcome again', async () => {
     const a = stage(corpusRows(60));
     const svc = new ReinsertService(store, { connect });
@@ -382,5 +399,46 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     const errs = svc.outcomes(runA.id).filter((o) => o.outcome === 'error');
     expect(errs).toHaveLength(4);
     expect(JSON.stringify(errs[0].detail)).toMatch(new RegExp(`REINSERT_ALREADY_REINSERTED.*re-insert run ${runB.id} of job ${b} already put it back`));
+  });
+  it.each([false, true])('a run resumed while another job\'s resumed run has yet to record the batch it stopped at (in the target): the batch is not passed over, nothing goes in twice (resume entry recorded before maybeIn: %s)', async (legacy) => {
+    // two services on one store (serve and a second process, or two resumes): each gates its session
+    let gateA: Promise<void> | undefined;
+    let gateB: Promise<void> | undefined;
+    const gated = (gate: () => Promise<void> | undefined) => () => {
+      const t = connect();
+      const open = t.session.bind(t);
+      t.session = async () => { await gate(); return open(); };
+      return t;
+    };
+    const once = () => { let done = false; return { afterTargetCommit: () => { if (!done) { done = true; throw new Error('staging file went away'); } } }; };
+    const svcA = new ReinsertService(store, { connect: gated(() => gateA), hooks: once() });
+    const svcB = new ReinsertService(store, { connect: gated(() => gateB), hooks: once() });
+    const a = stage(corpusRows(60));
+    const b = stage(corpusRows(60));
+    // run A: its batch 1 (rows 1-3) goes in, staging records none; it holds rows 4-10 in batches 2-4
+    const runA = await svcA.start(a, 'op', { dryRun: false, target: spec, batchSize: 3 });
+    await svcA.wait(runA.id);
+    svcA.hooks = undefined;
+    // run B: rows 1-3 held back (A stopped at them); its batch 1 (rows 4-6) goes in, staging records none
+    const runB = await svcB.start(b, 'op', { dryRun: false, target: spec, batchSize: 3 });
+    await svcB.wait(runB.id);
+    svcB.hooks = undefined;
+    expect([svcA.getRun(runA.id)!.state, svcB.getRun(runB.id)!.state]).toEqual(['failed', 'failed']);
+    expect(target.counts().rows).toBe(6);
+
+    // A resumed, then B resumed (B began running last) before it has asked its ledger about its batch 1
+    let openA!: () => void;
+    gateA = new Promise<void>((r) => { openA = r; });
+    await svcA.resume(runA.id, 'op', spec);
+    let openB!: () => void;
+    gateB = new Promise<void>((r) => { openB = r; });
+    await svcB.resume(runB.id, 'op', spec);
+    // a resume recorded before its entry listed maybeIn: the run's first planned batch stands for it
+    if (legacy) store.appendAudit('op', 'reinsert.resume', b, { runId: runB.id, target: 'a connection given in the request' });
+    openA();
+    await svcA.wait(runA.id);
+    openB();
+    await svcB.wait(runB.id);
+    expect(copies()).toEqual(Array(10).fill(1));
   });
 });

@@ -68,4 +68,43 @@ describeCorpus('re-insert resume: the same target only', () => {
     expect(of('reinsert.resume')).toEqual([['op2', 'side']]);
     expect(JSON.stringify(audit)).not.toContain('Password');
   });
+  it('a run whose connection named no database (the login\'s default) is not resumed into a database a connection names; a run recorded before the database was resolved still is', async () => {
+    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    store.stageBatch(job.id, corpusRows(60));
+    store.saveJobTables(job.id, Object.values(LAYOUTS));
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    let n = 0;
+    const svc = new ReinsertService(store, { connect: () => side, hooks: { beforeCommit: () => { if (++n === 2) throw new Error('target went away'); } } });
+    const run = await svc.start(job.id, 'op', { dryRun: false, target: { connectionString: 'Server=side;Password=x' }, batchSize: 3 });
+    await svc.wait(run.id);
+    svc.hooks = undefined;
+    expect(svc.getRun(run.id)!.state).toBe('failed');
+    expect(svc.getRun(run.id)!.target.database).toBeNull();
+    await expect(svc.resume(run.id, 'op2', { connectionString: 'Server=side;Database=CRM_side;Password=x' })).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION', location: { field: 'target.database' } });
+    expect(svc.getRun(run.id)!.state).toBe('failed');
+
+    // recorded before runs kept the database their connection opens in: that database is not known, as before
+    const t = JSON.parse((store.db.prepare('SELECT target FROM reinsert_runs WHERE id = ?').get(run.id) as { target: string }).target) as Record<string, unknown>;
+    delete t.databaseResolved;
+    store.db.prepare('UPDATE reinsert_runs SET target = ? WHERE id = ?').run(JSON.stringify(t), run.id);
+    await svc.resume(run.id, 'op2', { connectionString: 'Server=side;Database=CRM_side;Password=x' });
+    await svc.wait(run.id);
+    expect(svc.getRun(run.id)!.state).toBe('succeeded');
+  });
+  it('a connection string naming the server twice (Server= and Data Source=) is refused for a run and a resume: rowback kept the first, the driver dials the last', async () => {
+    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    store.stageBatch(job.id, corpusRows(60));
+    store.saveJobTables(job.id, Object.values(LAYOUTS));
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    let n = 0;
+    const svc = new ReinsertService(store, { connect: () => side, hooks: { beforeCommit: () => { if (++n === 2) throw new Error('target went away'); } } });
+    await expect(svc.start(job.id, 'op', { dryRun: false, target: { connectionString: 'Server=side;Data Source=prod;Password=x' }, batchSize: 3 })).rejects.toMatchObject({ code: 'INPUT_BAD_CONNECTION' });
+    const run = await svc.start(job.id, 'op', { dryRun: false, target: { connectionString: 'Server=side;Password=x' }, batchSize: 3 });
+    await svc.wait(run.id);
+    svc.hooks = undefined;
+    expect(svc.getRun(run.id)!.state).toBe('failed');
+    // recorded server 'side'; the driver would dial prod
+    await expect(svc.resume(run.id, 'op2', { connectionString: 'Server=side;Data Source=prod;Password=x' })).rejects.toMatchObject({ code: 'INPUT_BAD_CONNECTION' });
+    expect(svc.getRun(run.id)!.state).toBe('failed');
+  });
 });
