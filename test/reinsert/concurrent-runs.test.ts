@@ -6,7 +6,7 @@ import { ReinsertService } from '../../src/reinsert/service.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
-import { FakeTarget, targetTables } from './fake-target.js';
+import { approvedTrailJob, FakeTarget, targetTables } from './fake-target.js';
 
 /**
  * A row is never inserted twice, also when two runs of one job overlap (a double-clicked Run, a
@@ -38,13 +38,7 @@ describeCorpus('re-insert runs of one job that overlap', () => {
   });
 
   /** `start`: the first row's number (its LSN): another job's rows of other deletes need their own. */
-  const stage = (n: number, start = 0) => {
-    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
-    store.stageBatch(job.id, corpusRows(n, start));
-    store.saveJobTables(job.id, Object.values(LAYOUTS));
-    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
-    return job.id;
-  };
+  const stage = (n: number, start = 0) => approvedTrailJob(store, corpusRows(n, start));
   const spec = { connectionString: 'Server=fake;Password=never-stored' };
 
   it('a second run started while one of the same job is running is refused (REINSERT_RUN_ACTIVE); nothing goes in twice', async () => {

@@ -3,6 +3,8 @@ import type { PlannedRow } from '../../src/reinsert/plan.js';
 import type { BatchOutcome, ReinsertTarget, TargetSession } from '../../src/reinsert/target.js';
 import { fromLayout, type ForeignKey, type TargetTable } from '../../src/reinsert/target-table.js';
 import { LAYOUTS } from '../staging/fixtures.js';
+import type { RecoveredRow } from '../../src/recover/recovered-row.js';
+import type { StagingStore } from '../../src/staging/store.js';
 
 /** Target metadata matching the corpus examples' layouts. */
 export const targetTables = (): Map<string, TargetTable> => new Map(Object.entries(LAYOUTS).map(([k, l]) => [k, fromLayout(l)]));
@@ -74,4 +76,17 @@ export class FakeTarget implements ReinsertTarget {
     const distinctRows = (this.db.prepare('SELECT count(DISTINCT row_id) AS n FROM target_rows WHERE row_id IS NOT NULL').get() as { n: number }).n;
     return { rows, distinctRows, duplicates: rows - distinctRows };
   }
+}
+
+/**
+ * A files job of `store` holding `rows` (recovered rows: test/staging/fixtures.ts corpusRows) with
+ * the corpus examples' layouts saved as its tables and its dbo.LogTestTrailNull rows (a table with
+ * no key: nothing in a target stops a second insert) approved by a reviewer. Returns the job id.
+ */
+export function approvedTrailJob(store: StagingStore, rows: RecoveredRow[]): number {
+  const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+  store.stageBatch(job.id, rows);
+  store.saveJobTables(job.id, Object.values(LAYOUTS));
+  store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+  return job.id;
 }

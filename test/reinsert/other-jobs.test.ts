@@ -7,8 +7,8 @@ import { OtherJobsReinserts } from '../../src/reinsert/other-jobs.js';
 import { ReinsertService } from '../../src/reinsert/service.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { describeCorpus } from '../support/corpus.js';
-import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
-import { FakeTarget, targetTables } from './fake-target.js';
+import { corpusRows } from '../staging/fixtures.js';
+import { approvedTrailJob, FakeTarget, targetTables } from './fake-target.js';
 
 /**
  * Never twice across jobs: one deleted row staged by two jobs of one store (an .ldf scan and a scan
@@ -38,13 +38,7 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const stage = (rows: RecoveredRow[]) => {
-    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
-    store.stageBatch(job.id, rows);
-    store.saveJobTables(job.id, Object.values(LAYOUTS));
-    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
-    return job.id;
-  };
+  const stage = (rows: RecoveredRow[]) => approvedTrailJob(store, rows);
   const spec = { connectionString: 'Server=fake;Password=never-stored' };
   /** How many times each deleted row (its LSN, or its values for a comparison row) is in the target. */
   const copies = (): number[] => {

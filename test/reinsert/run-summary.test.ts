@@ -5,8 +5,8 @@ import { expect, it } from 'vitest';
 import { ReinsertService } from '../../src/reinsert/service.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { describeCorpus } from '../support/corpus.js';
-import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
-import { FakeTarget, targetTables } from './fake-target.js';
+import { corpusRows } from '../staging/fixtures.js';
+import { approvedTrailJob, FakeTarget, targetTables } from './fake-target.js';
 
 /**
  * A finished run's summary keeps what was planned beside what happened: `finish` replaced the plan's
@@ -19,10 +19,7 @@ describeCorpus('a finished re-insert run\'s summary', () => {
     const store = new StagingStore(join(dir, 'staging.db'));
     const target = new FakeTarget(join(dir, 'target.db'), targetTables());
     try {
-      const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
-      store.stageBatch(job.id, corpusRows(60));
-      store.saveJobTables(job.id, Object.values(LAYOUTS));
-      store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+      const job = { id: approvedTrailJob(store, corpusRows(60)) };
       const svc = new ReinsertService(store, { connect: () => target });
       const run = await svc.start(job.id, 'op', { dryRun: false, target: { connectionString: 'Server=fake' }, batchSize: 4 });
       await svc.wait(run.id);
