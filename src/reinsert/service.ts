@@ -26,26 +26,16 @@ export function placeOf(t: TargetSpec | undefined, database?: string): ReinsertP
 }
 
 /**
- * The database a connection opens in (its Database / Initial Catalog, as the driver reads it:
- * mssql-target.ts driverDatabaseOf), which a run puts rows in when the target names none; null when
- * it names none (the login's default database, not known). A run into `Database=crm_side` was
- * recorded as into any database, so putting the same rows into crm afterwards was refused as twice.
- * Not MSSQL_DATABASE: the driver does not read it (read through resolveConnection, a serve started
- * with MSSQL_DATABASE=crm_side recorded a run into the login's default database as into crm_side,
- * and the same rows went into crm a second time; its undo named crm_side).
- */
-function connectionDatabase(connectionString: string): string | null {
-  return driverDatabaseOf(connectionString);
-}
-
-/**
  * The database a target's rows go to: its `database`, else the one its connection opens in
- * (`Database` / `Initial Catalog`: connectionDatabase); null when neither says.
+ * (`Database` / `Initial Catalog`, as the driver reads it: mssql-target.ts driverDatabaseOf; not
+ * MSSQL_DATABASE, which the driver does not read: a serve started with MSSQL_DATABASE=crm_side
+ * recorded a run into the login's default database as into crm_side, and the same rows went into
+ * crm a second time); null when neither says (the login's default database, not known).
  * (Found twice on one day, by the breaker for never-twice places and the newcomer for resumes: a run
  * into `Database=crm_side` was recorded as into no database in particular.)
  */
 export function targetDatabase(t: TargetSpec): string | null {
-  return t.database || connectionDatabase(t.connectionString);
+  return t.database || driverDatabaseOf(t.connectionString);
 }
 
 /**
