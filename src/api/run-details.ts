@@ -1,6 +1,6 @@
 import type { StagingStore } from '../staging/store.js';
 import { OtherJobsReinserts } from '../reinsert/other-jobs.js';
-import { resolveTableMap } from '../reinsert/plan.js';
+import { readRunTarget, targetTableOf } from '../reinsert/run-target.js';
 
 /**
  * What a failed or interrupted re-insert run left, for its page and its Resume: read-only queries
@@ -24,39 +24,38 @@ export interface RunRemaining {
   elsewhere: number;
 }
 
-export function runRemaining(store: StagingStore, runId: number): RunRemaining {
+/**
+ * What run `runId` has left (see {@link RunRemaining}). Async: other jobs' re-inserted rows are read
+ * a page at a time with turns of the event loop between (OtherJobsReinserts.refreshCooperatively),
+ * so a store where other jobs put a million rows back does not stop the API while this page asks.
+ */
+export async function runRemaining(store: StagingStore, runId: number): Promise<RunRemaining> {
   const batches = store.db.prepare("SELECT row_ids FROM reinsert_batches WHERE run_id = ? AND state <> 'committed'").all(runId) as { row_ids: string }[];
   const ids = batches.flatMap((b) => JSON.parse(b.row_ids) as number[]);
   let notApproved = 0;
   const q = store.db.prepare('SELECT count(*) AS n FROM rows WHERE status <> \'approved\' AND id IN (SELECT value FROM json_each(?))');
   for (let i = 0; i < ids.length; i += 10_000) notApproved += (q.get(JSON.stringify(ids.slice(i, i + 10_000))) as { n: number }).n;
-  return { batches: batches.length, rows: ids.length, notApproved, elsewhere: elsewhereRows(store, runId, ids) };
+  return { batches: batches.length, rows: ids.length, notApproved, elsewhere: await elsewhereRows(store, runId, ids) };
 }
 
-/** Of `ids` (rows of run `runId` still to run), the approved ones another job's run put back (or may have) where this run goes. */
-function elsewhereRows(store: StagingStore, runId: number, ids: number[]): number {
+/**
+ * Of `ids` (rows of run `runId` still to run), the approved ones another job's run put back (or may
+ * have) where this run goes: its target table, database and server as executeRun checks them
+ * (run-target.ts readRunTarget: the run's database, else its connection string's).
+ */
+async function elsewhereRows(store: StagingStore, runId: number, ids: number[]): Promise<number> {
   if (!ids.length) return 0;
-  const run = store.db.prepare('SELECT job_id, target FROM reinsert_runs WHERE id = ?').get(runId) as { job_id: number; target: string } | undefined;
+  const run = readRunTarget(store, runId);
   if (!run) return 0;
-  const others = new OtherJobsReinserts(store, run.job_id).refresh();
+  const others = await new OtherJobsReinserts(store, run.jobId).refreshCooperatively();
   if (others.empty) return 0;
-  const t = JSON.parse(run.target) as { server?: string | null; database?: string | null; tableMap?: Record<string, string> | null };
-  const place = { server: t.server ?? null, database: t.database ?? null };
-  // the tableMap as the run's plan resolved it (a key in another case, `[dbo].[T]`: looked up as
-  // recorded, such a key named no table and the rows another job put into the side table were not counted)
-  let tableMap: Record<string, string> | undefined;
-  try {
-    tableMap = resolveTableMap(t.tableMap ?? undefined, store.jobTables(run.job_id).map((l) => `${l.schema}.${l.name}`));
-  } catch {
-    tableMap = t.tableMap ?? undefined;
-  }
   const row = store.db.prepare('SELECT tbl, status FROM rows WHERE id = ?');
   let n = 0;
   for (const id of ids) {
     const r = row.get(id) as { tbl: string; status: string } | undefined;
     // no runId: a resume begins running after every other run, so it passes over none of their
     // batches (counted as of the run's last start, a running run begun since was not counted)
-    if (r?.status === 'approved' && others.find(id, tableMap?.[r.tbl] ?? r.tbl, place)) n++;
+    if (r?.status === 'approved' && others.find(id, targetTableOf(run.tableMap, r.tbl), run.place)) n++;
   }
   return n;
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { StagingStore } from '../staging/store.js';
-import { splitQualifiedName } from '../util/tsql.js';
-import { resolveTableMap } from './plan.js';
+import { readRunTarget, samePlace, targetTableOf, type ReinsertPlace, type RunTarget } from './run-target.js';
+
+export { sameServer, type ReinsertPlace } from './run-target.js';
 
 /**
  * Never twice, across jobs: one deleted row can be staged by several jobs of one staging store (the
@@ -26,12 +27,6 @@ import { resolveTableMap } from './plan.js';
  * batches run in order, so only that one can have committed in the target before the run stopped;
  * the target's ledger knows, and resuming that run records it).
  */
-
-/** Where a run puts rows: the server host (connectionHost, lower-case) and database; null = not known. */
-export interface ReinsertPlace {
-  server: string | null;
-  database: string | null;
-}
 
 /** A row of another job matching a candidate: who put it (or may have put it) where. */
 export interface OtherJobRow {
@@ -67,7 +62,6 @@ function index(into: { byLsn: Map<string, Entry[]>; byVals: Map<string, Entry[]>
 }
 
 interface RowFacts { tbl: string; lsn: string; transaction_id: string; vals: string }
-interface RunFacts { jobId: number; state: string; tableMap: Record<string, string> | null; place: ReinsertPlace; targetName: string | null }
 
 const lower = (s: string | null | undefined): string => (s ?? '').toLowerCase();
 
@@ -93,7 +87,7 @@ export class OtherJobsReinserts {
   private pendingKey = '';
   /** The entries of each planned batch read, by run, batch and run state: a batch is read once, not again each time the set changes. */
   private pendingBatches = new Map<string, Keyed[]>();
-  private readonly runs = new Map<number, RunFacts>();
+  private readonly runs = new Map<number, RunTarget>();
   private readonly rowFacts;
 
   private readonly startedStmt;
@@ -151,55 +145,18 @@ export class OtherJobsReinserts {
     return this.inserted.byVals.size === 0 && this.pending.byVals.size === 0;
   }
 
-  private run(runId: number): RunFacts {
+  private run(runId: number): RunTarget {
     let r = this.runs.get(runId);
     if (!r) {
-      const row = this.store.db.prepare('SELECT job_id, state, target FROM reinsert_runs WHERE id = ?').get(runId) as { job_id: number; state: string; target: string };
-      const t = JSON.parse(row.target) as { name?: string | null; server?: string | null; database?: string | null; connectionDatabase?: string | null; tableMap?: Record<string, string> | null };
-      r = { jobId: row.job_id, state: row.state, tableMap: this.resolved(row.job_id, t.tableMap ?? null), place: { server: t.server ?? null, database: t.database ?? t.connectionDatabase ?? null }, targetName: t.name ?? null };
+      r = readRunTarget(this.store, runId)!;
       this.runs.set(runId, r);
     }
     return r;
   }
 
-  /**
-   * A run's tableMap as its plan applied it: the run records the map as the request gave it (a key
-   * in another case, `[dbo].[T]`, `T` without schema), the plan resolved each key to a table of the
-   * job and each target to plain `schema.name` (plan.ts resolveTableMap). Looked up verbatim, such a
-   * map named the source table, so another job putting the row into the same side table spelled
-   * otherwise was not held back. Keys here are the job's `schema.name`s; a map that no longer
-   * resolves is read key by key (plain names, any case).
-   */
-  private resolved(jobId: number, raw: Record<string, string> | null): Record<string, string> | null {
-    if (!raw) return null;
-    const plain = (text: string): string => {
-      try {
-        const { schema, name } = splitQualifiedName(text);
-        return `${schema}.${name}`;
-      } catch {
-        return text;
-      }
-    };
-    let map: Record<string, string>;
-    try {
-      map = resolveTableMap(raw, this.store.jobTables(jobId).map((l) => `${l.schema}.${l.name}`)) ?? {};
-    } catch {
-      map = Object.fromEntries(Object.entries(raw).map(([k, v]) => [plain(k), plain(v)]));
-    }
-    // exact keys, and each key in lower case when no other key shares it (a case-sensitive source)
-    const out: Record<string, string> = Object.create(null) as Record<string, string>;
-    const folded = new Map<string, string | null>();
-    for (const [k, v] of Object.entries(map)) {
-      out[k] = v;
-      folded.set(lower(k), folded.has(lower(k)) ? null : v);
-    }
-    for (const [k, v] of folded) if (v !== null && !(k in out)) out[k] = v;
-    return out;
-  }
-
   private add(into: { byLsn: Map<string, Entry[]>; byVals: Map<string, Entry[]> }, runId: number, rowId: number, facts: RowFacts, state: Entry['state'], maybeIn = false): Keyed {
     const run = this.run(runId);
-    const table = run.tableMap?.[facts.tbl] ?? run.tableMap?.[lower(facts.tbl)] ?? facts.tbl;
+    const table = targetTableOf(run.tableMap, facts.tbl);
     const e: Entry = { jobId: run.jobId, runId, rowId, state, runState: run.state, table, place: run.place, targetName: run.targetName, log: fromLog(facts), maybeIn };
     const keyed: Keyed = { e, byLsn: e.log ? `${lower(table)}\u0000${facts.lsn}` : null, byVals: `${lower(table)}\u0000${valsHash(facts.vals)}` };
     index(into, keyed);
@@ -330,11 +287,9 @@ export class OtherJobsReinserts {
     const log = fromLog(f);
     const t = lower(table);
     const hash = valsHash(f.vals);
-    const samePlace = (p: ReinsertPlace) => (p.server === null || place.server === null || sameServer(p.server, place.server))
-      && (p.database === null || place.database === null || lower(p.database) === lower(place.database));
     // a batch the other run may have put in already is never passed over: only one it has yet to
     // run is, for that run will refuse it when it gets there
-    const counts = (e: Entry) => samePlace(e.place) && !(e.state === 'pending' && !e.maybeIn && o.runId !== undefined && this.beganAfter(e, o.runId));
+    const counts = (e: Entry) => samePlace(e.place, place) && !(e.state === 'pending' && !e.maybeIn && o.runId !== undefined && this.beganAfter(e, o.runId));
     for (const m of [this.inserted, this.pending]) {
       if (log) {
         const hit = m.byLsn.get(`${t}\u0000${f.lsn}`)?.find(counts);
@@ -345,39 +300,6 @@ export class OtherJobsReinserts {
     }
     return undefined;
   }
-}
-
-/**
- * A server host as connectionHost gives it (`tcp:` dropped, lower case), in one spelling: the
- * default port (`,1433`) and default instance (`\MSSQLSERVER`) dropped, the local machine's names
- * (localhost, `.`, `(local)`, 127.0.0.1, ::1) one name, and the host part apart from the instance
- * and port. `fake` and `tcp:fake,1433` were two places, so the row went in again.
- */
-function serverParts(host: string): { name: string; rest: string } {
-  let h = lower(host).trim().replace(/^(tcp|np|lpc|admin):/, '');
-  h = h.replace(/,\s*1433$/, '').replace(/\\mssqlserver$/, '');
-  const m = /^([^\\,]*)(.*)$/.exec(h)!;
-  let name = m[1]!.trim();
-  if (name.length > 1) name = name.replace(/\.$/, '');
-  if (['localhost', '.', '(local)', '127.0.0.1', '::1', '[::1]'].includes(name)) name = '(local)';
-  return { name, rest: m[2]!.trim() };
-}
-
-/**
- * Whether two hosts may be one server: the same name once spelled alike, or a short name and a
- * qualified name beginning with it (`db1`, `db1.corp.example`: which domain the short one resolves
- * in is not known here, and taking them for one holds a row back rather than putting it in twice).
- * Another instance or port is another server.
- */
-export function sameServer(a: string, b: string): boolean {
-  const x = serverParts(a);
-  const y = serverParts(b);
-  if (x.rest !== y.rest) return false;
-  if (x.name === y.name) return true;
-  const ip = (n: string) => /^[\d.]+$/.test(n) || n.includes(':');
-  if (ip(x.name) || ip(y.name)) return false;
-  const [s, q] = x.name.includes('.') ? [y.name, x.name] : [x.name, y.name];
-  return !s.includes('.') && q.split('.')[0] === s;
 }
 
 function strip(e: Entry): OtherJobRow {

@@ -125,7 +125,7 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     return {
       ...run, target: targetFor(run.target, role), error: hideMessages(run.error, role), batches: hideMessages(batches, role),
       // what a resume would run: only of a run that can resume (this route is polled every second while a run runs)
-      remaining: !run.dryRun && (run.state === 'failed' || run.state === 'interrupted') ? runRemaining(app.staging, run.id) : null,
+      remaining: !run.dryRun && (run.state === 'failed' || run.state === 'interrupted') ? await runRemaining(app.staging, run.id) : null,
       plannedRows: plannedRows(app.staging, run),
       rows: app.reinsert.outcomes(run.id).map((o) => hideOutcomeMessage(o, role)),
     };

@@ -1,0 +1,129 @@
+import type { StagingStore } from '../staging/store.js';
+import { splitQualifiedName } from '../util/tsql.js';
+import { resolveTableMap } from './plan.js';
+
+/**
+ * Where a recorded re-insert run puts rows, read back from its `reinsert_runs.target`: the target
+ * table of each source table (its tableMap as the plan applied it), the database and the server.
+ * One reading for every place that asks (never twice across jobs at plan and batch time,
+ * other-jobs.ts; a stopped run's page, api/run-details.ts): two copies of this reading had begun
+ * to drift apart (the page's did not read `connectionDatabase`, which runs recorded by an earlier
+ * build carry instead of `database`).
+ */
+
+/** Where a run puts rows: the server host (connectionHost, lower-case) and database; null = not known. */
+export interface ReinsertPlace {
+  server: string | null;
+  database: string | null;
+}
+
+/** A recorded run's target, as its plan applied it. */
+export interface RunTarget {
+  jobId: number;
+  /** The run's state when read (`running`, `failed`, …). */
+  state: string;
+  /** Source `schema.name` → target `schema.name`; null: every row to its own table. See {@link resolvedTableMap}. */
+  tableMap: Record<string, string> | null;
+  place: ReinsertPlace;
+  /** The configured target's name (serve's config); null for a connection given in the request. */
+  targetName: string | null;
+}
+
+const lower = (s: string | null | undefined): string => (s ?? '').toLowerCase();
+
+/**
+ * Run `runId`'s target, or undefined when the store has no such run. The database is the one the
+ * run named, else the one its connection string named (`connectionDatabase`), else null.
+ * Throws only what better-sqlite3 throws (a closed store).
+ */
+export function readRunTarget(store: StagingStore, runId: number): RunTarget | undefined {
+  const row = store.db.prepare('SELECT job_id, state, target FROM reinsert_runs WHERE id = ?').get(runId) as { job_id: number; state: string; target: string } | undefined;
+  if (!row) return undefined;
+  const t = JSON.parse(row.target) as { name?: string | null; server?: string | null; database?: string | null; connectionDatabase?: string | null; tableMap?: Record<string, string> | null };
+  return {
+    jobId: row.job_id,
+    state: row.state,
+    tableMap: resolvedTableMap(store, row.job_id, t.tableMap ?? null),
+    place: { server: t.server ?? null, database: t.database ?? t.connectionDatabase ?? null },
+    targetName: t.name ?? null,
+  };
+}
+
+/** The target `schema.name` a run puts a row of source table `tbl` into (its tableMap, any case, else `tbl`). */
+export function targetTableOf(tableMap: Record<string, string> | null, tbl: string): string {
+  return tableMap?.[tbl] ?? tableMap?.[lower(tbl)] ?? tbl;
+}
+
+/**
+ * A run's tableMap as its plan applied it: the run records the map as the request gave it (a key
+ * in another case, `[dbo].[T]`, `T` without schema), the plan resolved each key to a table of the
+ * job and each target to plain `schema.name` (plan.ts resolveTableMap). Looked up verbatim, such a
+ * map named the source table, so another job putting the row into the same side table spelled
+ * otherwise was not held back. Keys here are the job's `schema.name`s, each also in lower case
+ * when no other key shares it (a case-sensitive source); a map that no longer resolves is read key
+ * by key (plain names, any case).
+ */
+export function resolvedTableMap(store: StagingStore, jobId: number, raw: Record<string, string> | null): Record<string, string> | null {
+  if (!raw) return null;
+  const plain = (text: string): string => {
+    try {
+      const { schema, name } = splitQualifiedName(text);
+      return `${schema}.${name}`;
+    } catch {
+      return text;
+    }
+  };
+  let map: Record<string, string>;
+  try {
+    map = resolveTableMap(raw, store.jobTables(jobId).map((l) => `${l.schema}.${l.name}`)) ?? {};
+  } catch {
+    map = Object.fromEntries(Object.entries(raw).map(([k, v]) => [plain(k), plain(v)]));
+  }
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  const folded = new Map<string, string | null>();
+  for (const [k, v] of Object.entries(map)) {
+    out[k] = v;
+    folded.set(lower(k), folded.has(lower(k)) ? null : v);
+  }
+  for (const [k, v] of folded) if (v !== null && !(k in out)) out[k] = v;
+  return out;
+}
+
+/** Whether two places may be one: each part equal (server by {@link sameServer}, database in any case) or unknown (null) on either side. */
+export function samePlace(a: ReinsertPlace, b: ReinsertPlace): boolean {
+  return (a.server === null || b.server === null || sameServer(a.server, b.server))
+    && (a.database === null || b.database === null || lower(a.database) === lower(b.database));
+}
+
+/**
+ * A server host as connectionHost gives it (`tcp:` dropped, lower case), in one spelling: the
+ * default port (`,1433`) and default instance (`\MSSQLSERVER`) dropped, the local machine's names
+ * (localhost, `.`, `(local)`, 127.0.0.1, ::1) one name, and the host part apart from the instance
+ * and port. `fake` and `tcp:fake,1433` were two places, so the row went in again.
+ */
+function serverParts(host: string): { name: string; rest: string } {
+  let h = lower(host).trim().replace(/^(tcp|np|lpc|admin):/, '');
+  h = h.replace(/,\s*1433$/, '').replace(/\\mssqlserver$/, '');
+  const m = /^([^\\,]*)(.*)$/.exec(h)!;
+  let name = m[1]!.trim();
+  if (name.length > 1) name = name.replace(/\.$/, '');
+  if (['localhost', '.', '(local)', '127.0.0.1', '::1', '[::1]'].includes(name)) name = '(local)';
+  return { name, rest: m[2]!.trim() };
+}
+
+/**
+ * Whether two hosts may be one server: the same name once spelled alike, or a short name and a
+ * qualified name beginning with it (`db1`, `db1.corp.example`: which domain the short one resolves
+ * in is not known here, and taking them for one holds a row back rather than putting it in twice).
+ * Another instance or port is another server.
+ */
+export function sameServer(a: string, b: string): boolean {
+  const x = serverParts(a);
+  const y = serverParts(b);
+  if (x.rest !== y.rest) return false;
+  if (x.name === y.name) return true;
+  const ip = (n: string) => /^[\d.]+$/.test(n) || n.includes(':');
+  if (ip(x.name) || ip(y.name)) return false;
+  const [s, q] = x.name.includes('.') ? [y.name, x.name] : [x.name, y.name];
+  return !s.includes('.') && q.split('.')[0] === s;
+}
