@@ -58,6 +58,16 @@ export interface LogRecordSource {
 }
 
 /** Operation names fn_dblog prints. */
+/**
+ * A record's `Page ID` (`0001:00000117`: file and page in hex, as fn_dblog prints it and the
+ * `.ldf` reader writes it) as numbers; null when the text is not of that form (an export file's
+ * damaged cell). The data file's own form (`1:279`, decimal) is datafile/page.ts formatPageId.
+ */
+export function parseLogPageId(text: string | null | undefined): { fileId: number; pageId: number } | null {
+  const m = text ? /^([0-9a-f]{1,4}):([0-9a-f]{1,8})$/i.exec(text) : null;
+  return m ? { fileId: parseInt(m[1]!, 16), pageId: parseInt(m[2]!, 16) } : null;
+}
+
 export const LOP_INSERT_ROWS = 'LOP_INSERT_ROWS';
 export const LOP_DELETE_ROWS = 'LOP_DELETE_ROWS';
 export const LOP_MODIFY_ROW = 'LOP_MODIFY_ROW';

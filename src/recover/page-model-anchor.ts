@@ -23,7 +23,7 @@
 import type { PageSource } from '../datafile/page-source.js';
 import { PageType, slotOffset, verifyPage } from '../datafile/page.js';
 import { fixedVarRecordLength, RecordType, recordTypeOf } from '../datafile/record.js';
-import { LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST, LOP_DELETE_ROWS, LOP_INSERT_ROWS, LOP_MODIFY_COLUMNS, LOP_MODIFY_ROW, type LogRecord } from '../logreader/log-record.js';
+import { LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST, LOP_DELETE_ROWS, LOP_INSERT_ROWS, LOP_MODIFY_COLUMNS, LOP_MODIFY_ROW, parseLogPageId, type LogRecord } from '../logreader/log-record.js';
 import { LOP_EXPUNGE_ROWS, LOP_MODIFY_HEADER } from './page-model.js';
 import {
   RECOVER_UPDATE_NO_BASE, applyModifyColumns, applyModifyRow, bytesEqual, modifyColumnsElements, parseModifyColumns,
@@ -72,17 +72,18 @@ export function journalEntryOf(r: LogRecord): JournalEntry {
 
 /** A page by its log form `0001:00000117` (file:page, hex). */
 export function readPageById(pages: PageSource, pageId: string): Uint8Array | undefined {
-  const [file, page] = pageId.split(':').map((x) => parseInt(x, 16));
-  return pages.readPage(file, page);
+  const id = parseLogPageId(pageId);
+  return id ? pages.readPage(id.fileId, id.pageId) : undefined;
 }
 
 /** The current slots of a data page read from the data file (null + reason when unusable). */
 export function pageSlots(raw: Uint8Array | undefined, pageId: string): { slots: Array<WalkSlot | undefined>; lsn: string } | string {
+  const id = parseLogPageId(pageId);
+  if (!id) return `page ${pageId} is not a page id of the form 0001:00000117`;
   if (!raw) return `page ${pageId} is not in the data file`;
-  const [file, page] = pageId.split(':').map((x) => parseInt(x, 16));
   let vp;
   try {
-    vp = verifyPage(raw, { fileId: file, pageId: page });
+    vp = verifyPage(raw, id);
   } catch (e) {
     return `page ${pageId} in the data file is damaged: ${(e as Error).message}`;
   }

@@ -25,6 +25,7 @@ import { diffTableStates, refuseAlteredColumns, type TableDiff, type TableState 
 import { pickOwn } from '../util/own-keys.js';
 import { readBackupHeader } from '../backup/header.js';
 import { formatLsn, lsnFromDecimal, lsnToDecimal, parseLsn } from '../logreader/lsn.js';
+import { parseLogPageId } from '../logreader/log-record.js';
 
 export interface CompareInputs {
   /** Earlier state: full backup [differential…]. */
@@ -468,10 +469,10 @@ function unseenByDataFile(source: PageSource, rows: TableState['rows'], checkpoi
     if (at <= checkpoint) continue;
     let seen = pageLsn.get(r.page);
     if (seen === undefined) {
-      const m = /^([0-9a-f]{1,4}):([0-9a-f]{1,8})$/i.exec(r.page);
+      const id = parseLogPageId(r.page);
       let bytes: Uint8Array | undefined;
       try {
-        bytes = m ? source.readPage(parseInt(m[1]!, 16), parseInt(m[2]!, 16)) : undefined;
+        bytes = id ? source.readPage(id.fileId, id.pageId) : undefined;
       } catch {
         bytes = undefined; // a page that cannot be read has not shown that it saw the record
       }
