@@ -1,6 +1,6 @@
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
-import { diffAsRecoveredRows } from '../replay/compare.js';
+import { comparisonOperations, diffAsRecoveredRows } from '../replay/compare.js';
 import type { TableDiff } from '../replay/table-diff.js';
 import { openStagingStore } from '../staging/open.js';
 
@@ -19,8 +19,8 @@ export function stageRestoreJob(path: string, o: {
   /** Each row's source, or a function of the row's LSN tag giving it (replay/compare.ts comparisonRowSource). */
   source: RecoveredRow['source'] | ((tag: string | undefined) => RecoveredRow['source']);
   note?: string;
-  /** The later state is older (compared as asked): missing rows are staged as inserts (diffAsRecoveredRows). */
-  reversed?: boolean;
+  /** The later state is older (compared as asked): missing rows are staged as inserts (`true`: all; a set: those of these tags; diffAsRecoveredRows, rowsNewerThanLater). */
+  reversed?: boolean | ReadonlySet<string>;
   /**
    * The job's notes (an audit entry `job.notes`, as the service's restore jobs have: the replay's
    * chain and stop, the counts); its `INCOMPLETE: ` sentences are the job's completeness.
@@ -32,7 +32,7 @@ export function stageRestoreJob(path: string, o: {
   try {
     const d = o.diff;
     // a reversed comparison's missing rows are inserts (diffAsRecoveredRows): the job says so
-    const job = store.createJob({ kind: 'restore', spec: o.spec, description: o.description, tables: [d.table], operations: o.reversed ? ['insert', 'update'] : ['delete', 'update'], createdBy: 'cli' });
+    const job = store.createJob({ kind: 'restore', spec: o.spec, description: o.description, tables: [d.table], operations: comparisonOperations(o.reversed), createdBy: 'cli' });
     store.setJobState(job.id, 'running');
     store.saveJobTables(job.id, [o.layout]);
     const rows = diffAsRecoveredRows(d, o.source, o.note, { reversed: o.reversed });

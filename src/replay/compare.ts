@@ -96,6 +96,33 @@ export interface CompareResult {
    * duplicate rows), for stderr, the job's notes and every staged row's warnings. Absent otherwise.
    */
   reversed?: string;
+  /**
+   * With `acceptOlderLater`, when only part of the later state (a data file) is older than the
+   * earlier one: the tags (LSNs) of the rows the data file has not seen the records of. Only those
+   * rows were added after it, not deleted (staged as inserts; a changed one with the images
+   * swapped); every other missing row is a delete the file has seen. Absent when the whole later
+   * state is older (`reversed` alone: every missing row an insert) or none of it is. Before, one
+   * record the file had not seen made every missing row an insert, so rows really deleted were
+   * listed as "inserted between the two, never re-insert them" and never put back.
+   */
+  newerThanLater?: ReadonlySet<string>;
+}
+
+/**
+ * Which missing or changed rows of a comparison were added between the two states rather than
+ * deleted (diffAsRecoveredRows' `reversed`): all (`true`, the later state wholly older), those of
+ * `newerThanLater`, or none (`false`).
+ */
+export function rowsNewerThanLater(r: Pick<CompareResult, 'reversed' | 'newerThanLater'>): boolean | ReadonlySet<string> {
+  return r.newerThanLater ?? r.reversed !== undefined;
+}
+
+/**
+ * A comparison job's operations (staging createJob / setJobOperations): `delete` for rows missing
+ * from the later state, `insert` for rows added between the two (see rowsNewerThanLater), `update` for changed rows.
+ */
+export function comparisonOperations(reversed: boolean | ReadonlySet<string> | undefined): Array<'delete' | 'insert' | 'update'> {
+  return reversed === true ? ['insert', 'update'] : reversed ? ['delete', 'insert', 'update'] : ['delete', 'update'];
 }
 
 /**
@@ -345,7 +372,20 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
     if (stale && !o.acceptOlderLater) {
       throw new InputError('INPUT_BAD_WINDOW', `${stale.sentence}: they would read as deleted (or changed back), and re-inserting them would duplicate rows that exist; give a data file copied after LSN ${stale.lastLsn}, or replay the earlier state to a point the data file has seen (--stop-before-lsn ${stale.firstLsn}); to list them as rows added between the two on purpose, ${o.acceptName ?? '--accept-older-later'}`, { field: 'afterMdf' });
     }
-    if (stale) reversed = { sentence: stale.sentence, field: 'afterMdf' };
+    if (stale) {
+      // only the rows whose records the file has not seen were added after it; a row it has seen
+      // and lacks is a delete (its page was written after the record that put the row there)
+      const tags = new Set([...diff.missing, ...diff.changed].map((m) => m.tag).filter((t): t is string => t !== undefined && unseen!.has(t)));
+      const newer = diff.missing.filter((m) => m.tag !== undefined && tags.has(m.tag)).length;
+      const deletes = diff.missing.length - newer;
+      const changedOlder = diff.changed.filter((c) => c.tag !== undefined && tags.has(c.tag)).length;
+      const rest = [deletes ? `the other ${deletes} row(s) missing from it are deletes (the data file has seen the records that wrote them)` : '', diff.changed.length - changedOlder ? `the other ${diff.changed.length - changedOlder} changed row(s) changed in it` : ''].filter(Boolean).join('; ');
+      return {
+        diff, layout, beforeRows: before.rows.length, afterRows: after.rows.length, keySource, replays, warned, unchecked,
+        reversed: `${stale.sentence} (compared as asked): those rows were added after the data file was written, not deleted; never re-insert them${rest ? `; ${rest}` : ''}`,
+        newerThanLater: tags,
+      };
+    }
   }
   return {
     diff, layout, beforeRows: before.rows.length, afterRows: after.rows.length, keySource, replays, warned, unchecked,
@@ -560,13 +600,15 @@ export function matchKey(layout: TableLayout, state: Pick<TableState, 'table' | 
  * re-insert), changed rows as `update` with both images. `lsn` is the staging key (unique per
  * job): the LSN of the log record that wrote the earlier image when the replay knows it, else
  * `state:<n>` (a row read from a backup's pages has no LSN). `note` is added to every row's
- * warnings (where the rows came from: backup and point in time). With `reversed` (the later state
- * is older, compared as asked: CompareResult.reversed) the missing rows were inserted between the
+ * warnings (where the rows came from: backup and point in time). With `reversed` (`true`: the later state
+ * is older, compared as asked: CompareResult.reversed; a set of tags: only the rows of those tags,
+ * CompareResult.newerThanLater, see rowsNewerThanLater) the missing rows were inserted between the
  * two states, not deleted: operation `insert`, which re-insert leaves out (REINSERT_NOT_A_DELETE)
  * unless asked for on purpose. They were `delete`: the script and its dry run planned them as rows
  * recovered from deletes, "approve all" and an export re-inserted rows that still exist (newcomer).
  */
-export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source'] | ((tag: string | undefined, from?: string) => RecoveredRow['source']), note?: string, o: { reversed?: boolean } = {}): RecoveredRow[] {
+export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source'] | ((tag: string | undefined, from?: string) => RecoveredRow['source']), note?: string, o: { reversed?: boolean | ReadonlySet<string> } = {}): RecoveredRow[] {
+  const older = (tag: string | undefined): boolean => o.reversed === true || (!!o.reversed && tag !== undefined && o.reversed.has(tag));
   const sourceOf = typeof source === 'function' ? source : () => source;
   const base = (n: number, tag: string | undefined, operation: RecoveredRow['operation'], values: Record<string, SqlValue>, warning: string, from?: string): RecoveredRow => ({
     table: d.table,
@@ -589,15 +631,17 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
   let n = 0;
   const rows: RecoveredRow[] = [];
   for (const m of d.missing) {
-    rows.push(o.reversed
-      ? base(n++, m.tag, 'insert', m.values, 'missing from the later state, which is older (compared as asked, --accept-older-later): inserted between the two states, not deleted', m.from)
+    rows.push(older(m.tag)
+      ? base(n++, m.tag, 'insert', m.values, o.reversed === true
+        ? 'missing from the later state, which is older (compared as asked, --accept-older-later): inserted between the two states, not deleted'
+        : `missing from the later state, which has not seen the log record (LSN ${m.tag}) that wrote it (compared as asked, --accept-older-later): added after the later state, not deleted`, m.from)
       : base(n++, m.tag, 'delete', m.values, 'missing from the later state (rowback diff)', m.from));
   }
   // Reversed, the earlier state is the newer: an update's before-image (values) is the older state's
   // row, the one given as later (it was the newer row, staged and shown as the before-image: one
   // re-inserted on purpose, operations ['update'], put the newer values back as the old ones)
   for (const c of d.changed) {
-    rows.push(o.reversed
+    rows.push(older(c.tag)
       ? { ...base(n++, c.tag, 'update', c.after, `changed between the two states: ${c.columns.join(', ')}; the before-image is the later state's row, which is older (compared as asked, --accept-older-later), the after-image the earlier state's`), after: c.before }
       : { ...base(n++, c.tag, 'update', c.before, `changed in the later state: ${c.columns.join(', ')}`, c.from), after: c.after });
   }

@@ -1,6 +1,7 @@
-import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { openBackupPages } from '../../src/backup/open.js';
 import { parseFileHeaderPage } from '../../src/datafile/file-header.js';
+import { pageChecksum, parsePageHeader, slotOffset } from '../../src/datafile/page.js';
 
 /**
  * Writes file 1 of a database as full (and differential) backups hold it into `out`, each page at
@@ -31,4 +32,24 @@ export function backupAsDataFile(baks: string[], out: string): number {
   } finally {
     src.close();
   }
+}
+
+/**
+ * Copies data file `from` to `to` with the record in slot `slot` of page 1:`page` marked a ghost
+ * data record, as SQL Server marks a deleted row until ghost cleanup (record status byte A, type
+ * bits 1-3 = 6; m_ghostRecCnt + 1), and the page checksum recomputed when the page carries one
+ * (m_flagBits 0x200). A test-time change of SQL Server's own page standing for a delete the file
+ * holds, not bytes from the field; its m_lsn is left as it was.
+ */
+export function ghostRowInDataFile(from: string, to: string, page: number, slot: number): void {
+  const bytes = readFileSync(from);
+  const p = bytes.subarray(page * 8192, (page + 1) * 8192);
+  const h = parsePageHeader(p);
+  if (h.pageId.fileId !== 1 || h.pageId.pageId !== page) throw new Error(`${from}: page ${page} is not there`);
+  if (slot >= h.slotCount) throw new Error(`${from}: page 1:${page} has ${h.slotCount} slots`);
+  const at = slotOffset(p, slot);
+  p[at] = (p[at]! & ~0x0e) | (6 << 1);
+  p.writeUInt16LE(p.readUInt16LE(58) + 1, 58);
+  if (h.flagBits & 0x200) p.writeUInt32LE(pageChecksum(p), 60);
+  writeFileSync(to, bytes);
 }

@@ -10,7 +10,7 @@ import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { TableDiff } from '../../replay/table-diff.js';
-import { compareTableStates, comparisonNotes, comparisonRowSource, parseKeyOption, type CompareResult } from '../../replay/compare.js';
+import { compareTableStates, comparisonNotes, comparisonRowSource, parseKeyOption, rowsNewerThanLater, type CompareResult } from '../../replay/compare.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
@@ -170,9 +170,13 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
 
     const out: Writable = outFile ?? stdout;
     const write = (s: string) => new Promise<void>((resolve, reject) => out.write(s, (e) => (e ? reject(e) : resolve())));
+    // a row added after the later state (compared as asked: --accept-older-later) says so on its
+    // line: when only part of the later state is older, the other "missing" rows are deletes
+    const newer = rowsNewerThanLater(r);
+    const added = (tag: string | undefined) => (newer === true || (newer !== false && tag !== undefined && newer.has(tag)) ? { addedAfterLater: true } : {});
     const lines: object[] = [
-      ...d.missing.map((m) => ({ change: 'missing', table: d.table, values: m.values })),
-      ...d.changed.map((c) => ({ change: 'changed', table: d.table, key: c.key, columns: c.columns, before: c.before, after: c.after })),
+      ...d.missing.map((m) => ({ change: 'missing', table: d.table, values: m.values, ...added(m.tag) })),
+      ...d.changed.map((c) => ({ change: 'changed', table: d.table, key: c.key, columns: c.columns, before: c.before, after: c.after, ...added(c.tag) })),
     ];
     let written = 0;
     // `diff --stage … | head`: the job is staged after the output is written whole, so a reader that
@@ -209,7 +213,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
         ...(r.reversed ? [`warning: ${r.reversed}`] : []),
         ...incomplete,
       ];
-      jobId = stageDiff(opts, d, layout, r.reversed, notes, comparisonRowSource(r, opts.bak[0]!));
+      jobId = stageDiff(opts, d, layout, r.reversed, rowsNewerThanLater(r), notes, comparisonRowSource(r, opts.bak[0]!));
       setOutputClosedNote(`restore job ${jobId} was staged in ${opts.stage} with every change`);
     }
     if (!opts.quiet) {
@@ -237,7 +241,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
 }
 
 /** Stages the missing rows (operation `delete`) and changed rows (`update`, both images) as one job of kind `restore`. */
-function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout, reversed: string | undefined, notes: string[], source: (tag: string | undefined) => RecoveredRow['source']): number {
+function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout, reversed: string | undefined, newer: boolean | ReadonlySet<string>, notes: string[], source: (tag: string | undefined) => RecoveredRow['source']): number {
   const spec = { bak: opts.bak, trn: opts.trn ?? [], stopAt: opts.stopAt ?? null, stopBeforeLsn: opts.stopBeforeLsn ?? null, afterMdf: opts.afterMdf ?? [], afterBak: opts.afterBak ?? [], afterTrn: opts.afterTrn ?? [], afterStopAt: opts.afterStopAt ?? null, afterStopBeforeLsn: opts.afterStopBeforeLsn ?? null, table: d.table, key: d.key, ...(opts.position !== undefined ? { position: Number(opts.position) } : {}), ...(opts.afterPosition !== undefined ? { afterPosition: Number(opts.afterPosition) } : {}) };
   const when = opts.stopAt ? ` at ${opts.stopAt}` : opts.stopBeforeLsn ? ` before LSN ${opts.stopBeforeLsn}` : '';
   const later = opts.afterStopAt ? ` at ${opts.afterStopAt}` : opts.afterStopBeforeLsn ? ` before LSN ${opts.afterStopBeforeLsn}` : '';
@@ -245,7 +249,7 @@ function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout, reverse
     spec,
     description: `${d.table}${when} (${opts.bak.join(', ')}) against ${(opts.afterMdf ?? opts.afterBak ?? []).join(', ')}${later}: ${d.missing.length} missing, ${d.changed.length} changed`,
     diff: d, layout, source,
-    ...(reversed ? { note: reversed, reversed: true } : {}),
+    ...(reversed ? { note: reversed, reversed: newer } : {}),
     notes,
     audit: { action: 'job.restore-diff', details: {} },
   });
