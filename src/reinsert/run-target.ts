@@ -97,18 +97,34 @@ export function samePlace(a: ReinsertPlace, b: ReinsertPlace): boolean {
 
 /**
  * A server host as connectionHost gives it (`tcp:` dropped, lower case), in one spelling: the
- * default port (`,1433`) and default instance (`\MSSQLSERVER`) dropped, the local machine's names
- * (localhost, `.`, `(local)`, 127.0.0.1, ::1) one name, and the host part apart from the instance
- * and port. `fake` and `tcp:fake,1433` were two places, so the row went in again.
+ * local machine's names (localhost, `.`, `(local)`, 127.0.0.1, ::1) one name, a trailing dot
+ * dropped, and after it the instance (`\inst`) when one is named, else the port when it is not
+ * the default (`,1500`). The default instance (`\MSSQLSERVER`) and port (1433) say nothing. An
+ * instance named with a port (`host\inst,1500`) is the instance: rowback's driver dials it through
+ * the SQL Browser and drops the port (mssql lib/tedious/connection-pool.js: "if instanceName,
+ * delete port"), unlike SqlClient and JDBC, where the port wins. `fake` and `tcp:fake,1433` were two places, so the row went in again.
  */
 function serverParts(host: string): { name: string; rest: string } {
-  let h = lower(host).trim().replace(/^(tcp|np|lpc|admin):/, '');
-  h = h.replace(/,\s*1433$/, '').replace(/\\mssqlserver$/, '');
-  const m = /^([^\\,]*)(.*)$/.exec(h)!;
+  const h = lower(host).trim().replace(/^(tcp|np|lpc|admin):/, '');
+  const m = /^([^\\,]*)(?:\\([^,]*))?(?:,\s*(.*))?$/.exec(h);
+  if (!m) return { name: h, rest: '' }; // a second `\` or `,`: compared as written
   let name = m[1]!.trim();
   if (name.length > 1) name = name.replace(/\.$/, '');
   if (['localhost', '.', '(local)', '127.0.0.1', '::1', '[::1]'].includes(name)) name = '(local)';
-  return { name, rest: m[2]!.trim() };
+  const instance = (m[2] ?? '').trim();
+  const port = (m[3] ?? '').trim();
+  const rest = instance && instance !== 'mssqlserver' ? `\\${instance}` : port && port !== '1433' ? `,${port}` : '';
+  return { name, rest };
+}
+
+/**
+ * One spelling of a server host (see serverParts): two hosts of one spelling are one server, as
+ * rowback's driver dials them. For a resume, which must go to the very server its run went to
+ * (no short-name leniency: `db1` and `db1.corp.example` are two spellings). Text, no secret.
+ */
+export function serverSpelling(host: string): string {
+  const p = serverParts(host);
+  return `${p.name}${p.rest}`;
 }
 
 /**

@@ -7,6 +7,7 @@ import { quoteQualified, splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js';
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
+import { serverSpelling } from './run-target.js';
 import { planReinsertCooperatively, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { fromLayout, type ForeignKey, type TargetTable } from './target-table.js';
@@ -289,7 +290,10 @@ export class ReinsertService {
       const say = (t: typeof was) => `${t.name ? `target '${t.name}'` : 'a connection given in the request'}${t.database ? `, database ${t.database}` : ''}${t.ledgerTable ? `, ledger ${t.ledgerTable}` : ''}`;
       throw new InputError('INPUT_BAD_OPTION', `run ${runId} was planned and started for ${say(was)}; resume it with the same (${differs.join(', ')} differ: ${say(now0)}), or start a new run for another target`, { field: differs[0] === 'name' ? 'targetName' : `target.${differs[0]}` });
     }
-    if (typeof ran.server === 'string' && !same(ran.server, connectionHost(target.connectionString))) {
+    // one server in another spelling (`tcp:crm-sql,1433` for `crm-sql`, `CRM-SQL\MSSQLSERVER`) is the
+    // same server (run-target.ts serverSpelling); the text alone refused it
+    const nowHost = connectionHost(target.connectionString);
+    if (typeof ran.server === 'string' && (nowHost === undefined || serverSpelling(ran.server) !== serverSpelling(nowHost))) {
       throw new InputError('INPUT_BAD_OPTION', `run ${runId} resumes only into the server it ran against (${ran.server}); this connection names another: give that server again (a new password is fine), or start a new run for another target`, { field: 'target' });
     }
     const ids = (this.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? ORDER BY batch_no').all(runId) as { row_ids: string }[])

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RecoveredRow } from '../../src/recover/recovered-row.js';
 import { OtherJobsReinserts } from '../../src/reinsert/other-jobs.js';
+import { sameServer, serverSpelling } from '../../src/reinsert/run-target.js';
 import { ReinsertService } from '../../src/reinsert/service.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { describeCorpus } from '../support/corpus.js';
@@ -434,5 +435,27 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     openB();
     await svcB.wait(runB.id);
     expect(copies()).toEqual(Array(10).fill(1));
+  });
+});
+
+describe('sameServer / serverSpelling: a server as rowback\'s driver dials it', () => {
+  it.each([
+    ['fake', 'tcp:FAKE,1433', true],
+    ['fake', 'fake\\MSSQLSERVER', true],
+    ['fake', 'fake.', true],
+    ['localhost', '127.0.0.1,1433', true],
+    // mssql drops the port when an instance is named (it asks the SQL Browser): the instance is the server
+    ['fake\\inst,1500', 'fake\\inst', true],
+    ['fake\\inst,1500', 'fake,1500', false],
+    ['fake,1500', 'fake', false],
+    ['fake\\a', 'fake\\b', false],
+    ['fake', 'other', false],
+  ])('%s and %s: %s', (a, b, same) => {
+    expect(sameServer(a, b)).toBe(same);
+    expect(serverSpelling(a) === serverSpelling(b)).toBe(same);
+  });
+  it('a short name may be a qualified one for never-twice (held back), never for a resume', () => {
+    expect(sameServer('db1', 'db1.corp.example')).toBe(true);
+    expect(serverSpelling('db1')).not.toBe(serverSpelling('db1.corp.example'));
   });
 });

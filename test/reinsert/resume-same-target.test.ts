@@ -107,4 +107,26 @@ describeCorpus('re-insert resume: the same target only', () => {
     await expect(svc.resume(run.id, 'op2', { connectionString: 'Server=side;Data Source=prod;Password=x' })).rejects.toMatchObject({ code: 'INPUT_BAD_CONNECTION' });
     expect(svc.getRun(run.id)!.state).toBe('failed');
   });
+
+  it('resumes into the same server spelled otherwise (tcp:, default port, case); refuses another instance or port', async () => {
+    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    store.stageBatch(job.id, corpusRows(60));
+    store.saveJobTables(job.id, Object.values(LAYOUTS));
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    let n = 0;
+    const svc = new ReinsertService(store, { connect: () => side, hooks: { beforeCommit: () => { if (++n === 2) throw new Error('target went away'); } } });
+    const run = await svc.start(job.id, 'op', { dryRun: false, target: { connectionString: 'Server=side;Password=x' }, batchSize: 3 });
+    await svc.wait(run.id);
+    svc.hooks = undefined;
+    expect(svc.getRun(run.id)!.state).toBe('failed');
+    // the run ran against 'side': another instance, another port, another host are other servers
+    for (const cs of ['Server=side\\inst;Password=x', 'Server=side,1500;Password=x', 'Server=side2;Password=x', 'Server=side.corp.example;Password=x']) {
+      await expect(svc.resume(run.id, 'op2', { connectionString: cs }), cs).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION', location: { field: 'target' }, message: expect.stringContaining('resumes only into the server it ran against (side)') });
+    }
+    expect(svc.getRun(run.id)!.state).toBe('failed');
+    // the same server in another spelling: it was refused as "another" (its text differed)
+    await svc.resume(run.id, 'op2', { connectionString: 'Data Source=tcp:SIDE,1433;Password=y' });
+    await svc.wait(run.id);
+    expect(svc.getRun(run.id)!.state).toBe('succeeded');
+  });
 });
