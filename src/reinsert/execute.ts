@@ -4,7 +4,7 @@ import { isRowbackError, ReinsertError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { PlannedBatch, ReinsertPlan } from './plan.js';
-import type { BatchOutcome, ReinsertTarget, TargetSession } from './target.js';
+import type { BatchOutcome, ReinsertTarget, RowLedgerEntry, TargetSession } from './target.js';
 import { OtherJobsReinserts, otherJobMessage, type ReinsertPlace } from './other-jobs.js';
 
 /**
@@ -14,8 +14,9 @@ import { OtherJobsReinserts, otherJobMessage, type ReinsertPlace } from './other
  * carries an idempotency key and goes through three steps:
  *  1. plan: every batch, its key and its row ids are written to `reinsert_batches` (SQLite) before
  *     anything touches the target;
- *  2. target transaction: check the ledger for the key (a committed batch is never redone),
- *     insert the rows that have no conflicting key, write the ledger row (key + outcome) and
+ *  2. target transaction: check the ledger for the key (a committed batch is never redone) and
+ *     the row ledger for the rows' deletes (a row put back by any run or script is refused),
+ *     insert the rows that have no conflicting key, record them in the row ledger, write the ledger row (key + outcome) and
  *     COMMIT — rows and ledger row commit or vanish together;
  *  3. staging transaction: the row outcomes, the rows' new status and the batch's `committed`
  *     marker, together.
@@ -100,6 +101,7 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
   const others = new OtherJobsReinserts(store, jobId);
   const place: ReinsertPlace = o.place ?? { server: null, database: null };
   await target.ensureLedger();
+  for (const l of new Set(plan.batches.filter((b) => b.rows.some((r) => r.rowKey !== null)).map((b) => b.rowLedger))) await target.ensureRowLedger(l);
   const session = await target.session();
   let failedBatches = 0;
   try {
@@ -189,6 +191,20 @@ async function runBatch(s: TargetSession, runId: number, key: string, batch: Pla
     // The ledger is checked again inside the transaction: another process may have committed it.
     const again = await s.ledgerGet(key);
     if (again) { await s.rollback(); return again; }
+    // Never twice, whoever put the row back: the target's row ledger holds the delete of every row
+    // a rowback run or script put into this table, from any staging file (the staging store only
+    // knows its own jobs' runs, other-jobs.ts). Read inside the transaction, locked.
+    const keyed = batch.rows.filter((r) => r.rowKey !== null);
+    if (keyed.length) {
+      const seen = await s.rowLedgerGet(batch.rowLedger, keyed.map((r) => r.rowKey!));
+      if (seen.length) {
+        await s.rollback();
+        const row = (e: RowLedgerEntry) => keyed.find((r) => r.rowKey === e.rowKey)!;
+        const first = seen[0]!;
+        const by = first.batchKey.startsWith('script') ? `a rowback script run by hand (${first.batchKey})` : `rowback batch ${first.batchKey} (run ${first.runId} of the staging file that ran it)`;
+        throw new ReinsertError('REINSERT_ALREADY_REINSERTED', `batch ${batch.batchNo} of run ${runId} not run: row ${row(first).rowId} (LSN ${row(first).lsn}) was already put back into ${batch.table} by ${by}, as the target's row ledger ${batch.rowLedger} records${seen.length > 1 ? ` (and ${seen.length - 1} more row(s) of the batch: ${seen.slice(1, 11).map((e) => row(e).rowId).join(', ')}${seen.length > 11 ? ' …' : ''})` : ''}; nothing of the batch was inserted (never twice: reject those rows, then start a new run for the rest)`, { table: batch.table });
+      }
+    }
     if (batch.identityInsert) await s.setIdentityInsert(batch.target, true);
     const outcome: BatchOutcome = { inserted: [], conflicts: [] };
     const toInsert = [];
@@ -203,6 +219,8 @@ async function runBatch(s: TargetSession, runId: number, key: string, batch: Pla
       for (const r of toInsert) await s.insert(r);
     }
     outcome.inserted = toInsert.map((r) => r.rowId);
+    const put = toInsert.filter((r) => r.rowKey !== null).map((r) => ({ rowKey: r.rowKey!, batchKey: key, runId, rowId: r.rowId }));
+    if (put.length) await s.rowLedgerPut(batch.rowLedger, put);
     if (batch.identityInsert) await s.setIdentityInsert(batch.target, false);
     await s.ledgerPut(key, runId, outcome);
     await o.hooks?.beforeCommit?.(batch);

@@ -14,6 +14,51 @@ export interface PlanInputRow {
   values: Record<string, SqlValue>;
   /** The logged operation; only `delete` rows go back unless PlanOptions.operations says otherwise. */
   operation?: string;
+  /**
+   * Whether the row was recovered from a log record (recoveredFromLog: a transaction id, a real
+   * LSN): then its LSN names its delete and the row gets a row-ledger key (PlannedRow.rowKey).
+   */
+  fromLog?: boolean;
+}
+
+/** Whether a staged row was recovered from a log record (its LSN names the delete), not from a comparison of states (no transaction; `lsn` a tag or `state:<n>`). */
+export function recoveredFromLog(r: { lsn: string; transactionId: string }): boolean {
+  return r.transactionId !== '' && !r.lsn.startsWith('state:');
+}
+
+/** The default ledger table (in the target database): one row per committed batch. */
+export const DEFAULT_LEDGER_TABLE = 'dbo.rowback_reinsert_ledger';
+
+/**
+ * The row ledger beside a ledger table `ledgerTable` (`schema.name`, default
+ * DEFAULT_LEDGER_TABLE): `<name>_rows`, one row per deleted row put back (its rowKey), written in
+ * the transaction that inserts the row, by rowback's runs and by its scripts run by hand alike.
+ * Quoted, three-part when `database` is given. Throws InputError INPUT_BAD_IDENTIFIER (a ledger
+ * name too long to add `_rows` to: SQL Server names hold 128 characters).
+ */
+export function quotedRowLedger(ledgerTable: string | undefined, database?: string | null): string {
+  const { schema, name } = splitQualifiedName(ledgerTable ?? DEFAULT_LEDGER_TABLE);
+  if (name.length + 5 > 128) throw new InputError('INPUT_BAD_IDENTIFIER', `ledger table name ${name} is too long to name its row ledger (${name}_rows): give one of at most 123 characters`, { field: 'target.ledgerTable' });
+  return `${database ? quoteName(database) + '.' : ''}${quoteName(schema)}.${quoteName(`${name}_rows`)}`;
+}
+
+/** The row ledger's table, as rowback's runs and scripts create it when missing (`quoted`: quotedRowLedger); `datetime`, not datetime2: scripts also run on SQL Server 2005. */
+export function rowLedgerDdl(quoted: string): string {
+  return `IF OBJECT_ID(N'${quoted.replace(/'/g, "''")}', N'U') IS NULL
+CREATE TABLE ${quoted} (row_key nvarchar(400) NOT NULL PRIMARY KEY, batch_key nvarchar(100) NOT NULL, run_id int NOT NULL,
+  row_id int NOT NULL, recorded_at datetime NOT NULL DEFAULT GETUTCDATE());`;
+}
+
+/**
+ * A deleted row's key in the row ledger: the target table it goes into (`schema.name`, lower case:
+ * SQL Server's usual case-insensitive names) and the LSN of its delete (lower case). One delete
+ * has one LSN, so two staging files, two jobs or a script run by hand putting the same deleted row
+ * into the same table meet on this key; a side table is another key. A restored copy of the
+ * database shares the LSNs of its history: the same delete found in both logs is one key (right);
+ * two different deletes at one LSN in two unrelated databases would meet too (held back, said).
+ */
+export function rowLedgerKey(table: string, lsn: string): string {
+  return `${table.toLowerCase()}|${lsn.toLowerCase()}`;
 }
 
 /**
@@ -61,6 +106,8 @@ export interface PlanOptions {
    * into a side table, so they must be asked for.
    */
   operations?: string[];
+  /** The target's ledger table (`schema.name`), whose `_rows` table is the row ledger; default DEFAULT_LEDGER_TABLE. */
+  ledgerTable?: string;
 }
 
 export interface PlannedParam extends ParamPlan {
@@ -88,6 +135,8 @@ export interface PlannedRow {
    * spatial, sql_variant): why. Its undo deletes nothing and says so (RAISERROR severity 10).
    */
   undoNotExact?: string;
+  /** The row-ledger key (rowLedgerKey) of a row recovered from the log; null for a row of a comparison (no delete LSN). */
+  rowKey: string | null;
   /**
    * The same three statements for a script, each parameter referenced by a script-unique
    * variable (`@r<rowId>_p<n>`). Built from the parameter list, never by rewriting SQL text,
@@ -101,6 +150,8 @@ export interface PlannedBatch {
   table: string;
   /** Quoted target name, three-part when a database is given. */
   target: string;
+  /** The row ledger (quotedRowLedger) in the target's database: rows with a rowKey are checked against it and written to it. */
+  rowLedger: string;
   identityInsert: boolean;
   rows: PlannedRow[];
 }
@@ -241,9 +292,11 @@ class ReinsertPlanner {
   private readonly sourceOf = new Map<number, string>();
   /** Rows recovered from deletes (operation delete or not given): the versions of a key compared in finish. */
   private readonly fromDelete = new Set<number>();
+  private readonly rowLedger: string;
 
   constructor(targets: Map<string, TargetTable>, private readonly fks: ForeignKey[], private readonly o: PlanOptions) {
     this.batchSize = Math.max(1, o.batchSize ?? 500);
+    this.rowLedger = quotedRowLedger(o.ledgerTable, o.database);
     this.names = new NameIndex([...targets.values()], (t) => qualified(t));
     this.ops = new Set(o.operations ?? DEFAULT_REINSERT_OPERATIONS);
   }
@@ -291,7 +344,7 @@ class ReinsertPlanner {
       list.sort((a, b) => (a.lsn < b.lsn ? -1 : a.lsn > b.lsn ? 1 : a.rowId - b.rowId));
       for (let i = 0; i < list.length; i += this.batchSize) {
         batches.push({
-          batchNo: batches.length + 1, table, target: quotedTarget(t, this.o.database), identityInsert: hasIdentity(t), rows: list.slice(i, i + this.batchSize),
+          batchNo: batches.length + 1, table, target: quotedTarget(t, this.o.database), rowLedger: this.rowLedger, identityInsert: hasIdentity(t), rows: list.slice(i, i + this.batchSize),
         });
       }
     }
@@ -407,6 +460,7 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string): Pla
     rowId: r.id,
     lsn: r.lsn,
     table: qualified(t),
+    rowKey: r.fromLog ? rowLedgerKey(qualified(t), r.lsn) : null,
     params,
     insertSql: insert(driver),
     existsSql: exists(driver),
@@ -458,6 +512,14 @@ export interface ScriptOptions {
   foreignKeysKnown?: boolean;
   /** Ledger key per batch: the real run records each batch in the target's ledger table. */
   ledgerNote?: boolean;
+  /** What the script records as each row's `batch_key` and `run_id` in the row ledger: default `script` and 0 (a script run by hand). */
+  ledgerBatch?: string;
+  ledgerRunId?: number;
+}
+
+/** An N'…' literal (quotes doubled). */
+function nLiteral(text: string): string {
+  return `N'${text.replace(/'/g, "''")}'`;
 }
 
 /**
@@ -492,6 +554,15 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   for (const [table, n] of unkeyed) out.push(comment(`WARNING: ${n} row(s) of ${table} have no key to look for (no primary key or clustered index key in the table metadata, or a key column NULL): they are inserted with no conflict check, so a row still in the table is inserted again; check the target before running`));
   for (const p of plan.problems) out.push(comment(`NOT INCLUDED: row ${p.rowId} (${p.table}, LSN ${p.lsn}): ${p.code}: ${p.message}`));
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', '');
+  // the row ledger: a row of the script goes in only when no rowback run or script put its delete
+  // back into that table before, and is recorded there in the same transaction
+  const ledgers = [...new Set(plan.batches.filter((b) => b.rows.some((r) => r.rowKey !== null && !unscriptable(b, r))).map((b) => b.rowLedger))];
+  if (ledgers.length) {
+    out.push(comment(`never twice: each row recovered from a delete is looked up in, and recorded in, the target's row ledger ${ledgers.join(', ')} (created when missing), which rowback's own runs also keep: a row a run or another script already put back into its table is not inserted again`));
+    for (const l of ledgers) out.push(rowLedgerDdl(l));
+    out.push('');
+  }
+  const scriptBatch = o.ledgerBatch ?? 'script';
   for (const b of plan.batches) {
     yield out.splice(0).join('\n');
     out.push(comment(`batch ${b.batchNo}: ${b.table}, ${b.rows.length} row(s)`));
@@ -506,7 +577,16 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
     for (const r of rows) {
       out.push(comment(`row ${r.rowId}, LSN ${r.lsn}`));
       out.push(declare(r));
-      if (r.script.exists) {
+      if (r.rowKey !== null) {
+        out.push(`IF EXISTS (SELECT 1 FROM ${b.rowLedger} WITH (UPDLOCK, HOLDLOCK) WHERE row_key = ${nLiteral(r.rowKey)})`);
+        out.push(`    PRINT N'row ${r.rowId}: already put back into ${commentText(b.table).replace(/'/g, "''")} (the row ledger holds its delete, LSN ${r.lsn}): not inserted again';`);
+        out.push(r.script.exists ? `ELSE IF EXISTS (${r.script.exists.replace(/;$/, '')})` : 'ELSE');
+        if (r.script.exists) {
+          out.push(`    PRINT N'row ${r.rowId}: key already exists: conflict, not inserted';`);
+          out.push('ELSE');
+        }
+        out.push('BEGIN', `    ${r.script.insert}`, `    INSERT INTO ${b.rowLedger} (row_key, batch_key, run_id, row_id) VALUES (${nLiteral(r.rowKey)}, ${nLiteral(scriptBatch)}, ${o.ledgerRunId ?? 0}, ${r.rowId});`, 'END');
+      } else if (r.script.exists) {
         out.push(`IF EXISTS (${r.script.exists.replace(/;$/, '')})`);
         out.push(`    PRINT N'row ${r.rowId}: key already exists: conflict, not inserted';`);
         out.push('ELSE');
@@ -572,6 +652,8 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
       out.push(r.script.undo);
       // RAISERROR + RETURN rather than THROW: undo scripts also run on SQL Server 2005-2008 R2.
       out.push(`IF @@ROWCOUNT <> 1 BEGIN ROLLBACK TRANSACTION; RAISERROR(N'rowback undo: row ${r.rowId} ${r.undoByKey ? 'no longer matches its key' : 'no longer matches its values'}; nothing was deleted', 16, 1); RETURN; END`);
+      // out of the row ledger with it: deleted again, the row may be put back again later
+      if (r.rowKey !== null) out.push(`IF OBJECT_ID(N'${b.rowLedger.replace(/'/g, "''")}', N'U') IS NOT NULL DELETE FROM ${b.rowLedger} WHERE row_key = ${nLiteral(r.rowKey)};`);
     }
   }
   out.push('COMMIT TRANSACTION;', '');

@@ -19,6 +19,14 @@ export interface TargetSession {
   /** Outside or inside a transaction: the outcome a committed batch recorded, if any. */
   ledgerGet(batchKey: string): Promise<BatchOutcome | undefined>;
   ledgerPut(batchKey: string, runId: number, outcome: BatchOutcome): Promise<void>;
+  /**
+   * Inside the batch's transaction: the entries of row ledger `rowLedger` (quoted, plan.ts
+   * quotedRowLedger) holding any of `keys` (rowLedgerKey), read with UPDLOCK, HOLDLOCK so that none
+   * can be written meanwhile. Empty when none.
+   */
+  rowLedgerGet(rowLedger: string, keys: string[]): Promise<RowLedgerEntry[]>;
+  /** Inside the batch's transaction: records the rows put back (their keys are the table's primary key: a second writer fails). */
+  rowLedgerPut(rowLedger: string, entries: RowLedgerEntry[]): Promise<void>;
   setIdentityInsert(quotedTarget: string, on: boolean): Promise<void>;
   /** The existing row with the same key (read with UPDLOCK, HOLDLOCK so it cannot appear meanwhile). */
   findExisting(row: PlannedRow): Promise<Record<string, unknown> | undefined>;
@@ -28,10 +36,20 @@ export interface TargetSession {
   close(): Promise<void>;
 }
 
+/** One row of the row ledger: which batch (rowback's batch key, or `script` for a script run by hand) put back which deleted row. */
+export interface RowLedgerEntry {
+  rowKey: string;
+  batchKey: string;
+  runId: number;
+  rowId: number;
+}
+
 export interface ReinsertTarget {
   readonly description: string;
   /** Creates the ledger table when missing. */
   ensureLedger(): Promise<void>;
+  /** Creates row ledger `rowLedger` (quoted: plan.ts quotedRowLedger, rowLedgerDdl) when missing. */
+  ensureRowLedger(rowLedger: string): Promise<void>;
   /** Catalog facts for the target tables (`schema.name`) and the foreign keys among them. */
   loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[] }>;
   session(): Promise<TargetSession>;

@@ -25,7 +25,7 @@ it('a 50,000-row SQL export streams without blocking: other API calls answer wit
     }
     const r = await exporting;
     expect(r.statusCode).toBe(200);
-    expect(r.body.match(/^INSERT INTO|^    INSERT INTO/gm)?.length).toBe(50_000);
+    expect(r.body.match(/^INSERT INTO (?!\[dbo\]\.\[rowback_reinsert_ledger_rows\])|^    INSERT INTO (?!\[dbo\]\.\[rowback_reinsert_ledger_rows\])/gm)?.length).toBe(50_000);
     expect(waits.length).toBeGreaterThan(5); // the export took long enough to be measured against
     expect(Math.max(...waits), `waits: ${waits.map((w) => w.toFixed(0)).join(",")}`).toBeLessThan(100);
   } finally {

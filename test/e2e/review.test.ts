@@ -158,7 +158,7 @@ describeBrowser('review page in chromium', () => {
     expect(script).toContain('INSERT INTO [dbo].[T] ([Id], [Name]) VALUES (');
     expect(script).toContain("nvarchar(50) = N'hi'");
     expect(script).toContain('INSERT INTO [dbo].[DecimalTest] ([Id], [Small], [Big]) VALUES (');
-    expect(script.match(/INSERT INTO/g)).toHaveLength(203);
+    expect(script.match(/INSERT INTO (?!\[dbo\]\.\[rowback_reinsert_ledger_rows\])/g)).toHaveLength(203);
     expect(await page.locator('#dry-run-msg').textContent()).toContain('203 row(s)');
     await shot('4-dry-run');
 

@@ -153,8 +153,12 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022', () => {
     store.db.prepare("UPDATE rows SET status = 'approved'").run(); // as if a reviewer approved them again
     const run = await svc.start(1, 'op', { dryRun: false, target, batchSize: 10 });
     await svc.wait(run.id);
-    // every table has a key and every key is there now: all four rows are conflicts
-    expect(svc.getRun(run.id)!.outcomes).toEqual({ inserted: 0, conflict: 4, error: 0 });
+    // the row ledger holds the deletes of the three rows the first run put back: the batch is
+    // refused whole (REINSERT_ALREADY_REINSERTED) before any key is looked up
+    expect(svc.getRun(run.id)!.outcomes).toEqual({ inserted: 0, conflict: 0, error: 4 });
+    expect(svc.batches(run.id)[0]!.state).toBe('failed');
+    const rl = await admin.request().query('USE RecoveryTarget; SELECT count(*) AS n FROM dbo.rowback_reinsert_ledger_rows');
+    expect(rl.recordset[0].n).toBe(3);
     const n = await admin.request().query('USE RecoveryTarget; SELECT count(*) AS c FROM crm.Customers');
     expect(n.recordset[0].c).toBe(2);
   });
@@ -170,5 +174,29 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022', () => {
     expect(svc.getRun(run.id)!.outcomes).toEqual({ inserted: 1500, conflict: 0, error: 0 });
     const n = await admin.request().query("USE RecoveryTarget; SELECT count(*) AS c, sum(CASE WHEN What IS NULL THEN 1 ELSE 0 END) AS nulls FROM crm.AuditTrail");
     expect(n.recordset[0]).toEqual({ c: 1500, nulls: 215 });
+  });
+
+  it('the row ledger: a script run twice by hand puts key-less rows in once, a run after it none; the undo script frees them for a run', async () => {
+    const job = store.createJob({ kind: 'live', spec: {}, description: 'row ledger', createdBy: 'op' });
+    store.stageBatch(job.id, [0, 1, 2].map((i) => row(0x900 + i, 'crm.AuditTrail', { At: `2024-03-02T10:00:0${i}.000`, Who: 'ledger', What: `row ${i}` })));
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'row ledger', all: true });
+    const svc = new ReinsertService(store);
+    const count = async () => (await admin.request().query("USE RecoveryTarget; SELECT count(*) AS c FROM crm.AuditTrail WHERE Who = 'ledger'")).recordset[0].c as number;
+    const { script, undoScript } = await svc.dryRun(job.id, 'rev', { target });
+    await admin.request().batch(`USE RecoveryTarget;\n${script}`);
+    await admin.request().batch(`USE RecoveryTarget;\n${script}`);
+    expect(await count()).toBe(3);
+    const run = await svc.start(job.id, 'op', { dryRun: false, target, batchSize: 10 });
+    await svc.wait(run.id);
+    expect(svc.getRun(run.id)!.outcomes).toEqual({ inserted: 0, conflict: 0, error: 3 });
+    expect(await count()).toBe(3);
+    await admin.request().batch(`USE RecoveryTarget;\n${undoScript}`);
+    expect(await count()).toBe(0);
+    const left = await admin.request().query("USE RecoveryTarget; SELECT count(*) AS n FROM dbo.rowback_reinsert_ledger_rows WHERE batch_key LIKE N'script%'");
+    expect(left.recordset[0].n).toBe(0);
+    const again = await svc.start(job.id, 'op', { dryRun: false, target, batchSize: 10 });
+    await svc.wait(again.id);
+    expect(svc.getRun(again.id)!.outcomes).toEqual({ inserted: 3, conflict: 0, error: 0 });
+    expect(await count()).toBe(3);
   });
 });

@@ -22,7 +22,8 @@ export class FakeTarget implements ReinsertTarget {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS target_rows (tbl TEXT NOT NULL, key TEXT, row_id INTEGER, sql TEXT NOT NULL, vals TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS ledger (batch_key TEXT PRIMARY KEY, run_id INTEGER NOT NULL, outcome TEXT NOT NULL);`);
+      CREATE TABLE IF NOT EXISTS ledger (batch_key TEXT PRIMARY KEY, run_id INTEGER NOT NULL, outcome TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS row_ledger (ledger TEXT NOT NULL, row_key TEXT NOT NULL, batch_key TEXT NOT NULL, run_id INTEGER NOT NULL, row_id INTEGER NOT NULL, PRIMARY KEY (ledger, row_key));`);
   }
 
   /** A row that already exists in the target (for conflict tests). */
@@ -31,6 +32,15 @@ export class FakeTarget implements ReinsertTarget {
   }
 
   async ensureLedger(): Promise<void> {}
+
+  /** The row ledgers asked for (SQL Server creates each once; here all live in one table, by name). */
+  readonly rowLedgers = new Set<string>();
+  async ensureRowLedger(rowLedger: string): Promise<void> { this.rowLedgers.add(rowLedger); }
+
+  /** A row a script run by hand put back: its row-ledger entry, as the script writes it. */
+  seedRowLedger(rowLedger: string, rowKey: string, rowId = 0): void {
+    this.db.prepare('INSERT INTO row_ledger VALUES (?, ?, ?, 0, ?)').run(rowLedger, rowKey, 'script', rowId);
+  }
 
   async loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[] }> {
     return { tables: new Map([...this.tables].filter(([k]) => names.includes(k))), fks: this.fks };
@@ -52,6 +62,17 @@ export class FakeTarget implements ReinsertTarget {
         return r ? (JSON.parse(r.outcome) as BatchOutcome) : undefined;
       },
       async ledgerPut(key, runId, outcome) { db.prepare('INSERT INTO ledger VALUES (?, ?, ?)').run(key, runId, JSON.stringify(outcome)); },
+      async rowLedgerGet(rowLedger, keys) {
+        const q = db.prepare('SELECT row_key, batch_key, run_id, row_id FROM row_ledger WHERE ledger = ? AND row_key = ?');
+        return keys.flatMap((k) => {
+          const x = q.get(rowLedger, k) as { row_key: string; batch_key: string; run_id: number; row_id: number } | undefined;
+          return x ? [{ rowKey: x.row_key, batchKey: x.batch_key, runId: x.run_id, rowId: x.row_id }] : [];
+        });
+      },
+      async rowLedgerPut(rowLedger, entries) {
+        const ins = db.prepare('INSERT INTO row_ledger VALUES (?, ?, ?, ?, ?)');
+        for (const e of entries) ins.run(rowLedger, e.rowKey, e.batchKey, e.runId, e.rowId);
+      },
       async setIdentityInsert() {},
       async findExisting(r) {
         const k = keyOf(r);
