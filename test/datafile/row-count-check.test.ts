@@ -6,6 +6,9 @@
  * word, when page 1:205's m_type read 2 (index page) instead of 1 (a diff would have named those 42
  * rows missing from the later state, to be re-inserted while they are in the table).
  *
+ * A slot array entry repeating another slot's offset (the count holds, a row is printed twice and one
+ * lost) is refused by the page walk (datafile/walk.ts pageRecords).
+ *
  * Real NORTHWND.MDF (torn-page protection only), one data page of dbo.Orders changed in memory at
  * run time (OverlayPageSource), its protection flags cleared as the forwarded-record tests do.
  */
@@ -56,5 +59,15 @@ describeCorpus('rows read against the partition row count (NORTHWND.MDF dbo.Orde
     expect(skipped.map((s) => s.code)).toEqual(['FORMAT_ROW_COUNT_MISMATCH']);
     expect(skipped[0].location.table).toBe('dbo.Orders');
     expect(skipped[0].reason).toMatch(new RegExp(`^dbo\\.Orders: ${read} row\\(s\\) read from its pages, but the database counts 830 \\(sysrowsets\\.rcrows`));
+  });
+
+  // The count cannot tell this one: a slot repeating another slot's offset printed that row twice and
+  // lost the row its own record held (830 rows, one of them twice). A record is in one slot only.
+  it('a slot pointing at the record of another slot: FORMAT_BAD_RECORD naming both slots, the row printed once', () => {
+    const { rows, skipped } = orders((_c, dv, slot) => dv.setUint16(8192 - 2 - 2 * 6, slot(5), true));
+    expect(rows).toHaveLength(829);
+    expect(new Set(rows.map((r) => r.values.OrderID)).size).toBe(829);
+    expect(skipped.map((s) => [s.code, s.location.slot ?? null])).toEqual([['FORMAT_BAD_RECORD', null]]);
+    expect(skipped[0].reason).toMatch(/^slot 6 points at offset \d+, the record of slot 5: a record is in one slot only/);
   });
 });
