@@ -23,7 +23,7 @@ import { scanForAllocUnit, unitPages } from './unit-pages.js';
 import { inRowRootBlobId, readLobFragmentTree, readLobLinks } from './lob.js';
 import type { DataFileMetadata, DataFileTable, PartitionInfo } from './metadata.js';
 import { PageReader } from './page-reader.js';
-import type { PageSource } from './page-source.js';
+import { PAGE_SIZE, type PageSource } from './page-source.js';
 import { allocUnitIdOf, formatPageId, PAGE_HAS_COMPRESSION_INFO, PageType, parsePageHeader, slotOffset, type PageId, type VerifiedPage } from './page.js';
 import {
   fixedVarRecordLength,
@@ -312,6 +312,10 @@ function* pageRows(
     }
     if (decoded.ghost && !includeGhosts) continue;
     const warnings = [...decoded.warnings];
+    if (!compressed && !forwardedFrom) {
+      const w = varBlockAfterRecord(vp, r.offset, rec, layout, decoded.values);
+      if (w !== null) warnings.push(w);
+    }
     const values = resolveOffRow(reader, rec, layout, decoded.values, warnings, skipped, where, tableName);
     const row: TableRow = { values, ghost: decoded.ghost, page: where.page, slot: where.slot, warnings };
     if (forwardedFrom) row.forwardedFrom = forwardedFrom;
@@ -320,6 +324,44 @@ function* pageRows(
 }
 
 const SPAN = { exact: false } as const;
+
+/**
+ * A FixedVar record on a page whose status byte says it has no variable-length columns (bit 0x20
+ * clear) while a variable-length column reads as empty ('' or 0x), and whose next bytes on the page
+ * read as a variable-column block (count 1..the layout's variable columns, end offsets from the
+ * record's start, non-decreasing, past the block, within the record area before the next record):
+ * the warning naming those columns, else null. One changed bit of the status byte on a page without
+ * a checksum printed every variable-length column of the row as '' with no word (breaker:
+ * NORTHWND.MDF dbo.Orders 10253, 'Hanari Carnes', 'Rua do Paço, 67', … all ''). Not refused: a row
+ * updated in place to empty values leaves its old variable-column block right after the shorter
+ * record, which reads the same way.
+ */
+function varBlockAfterRecord(vp: VerifiedPage, off: number, rec: Uint8Array, layout: TableLayout, values: Record<string, SqlValue>): string | null {
+  if ((rec[0] & 0x20) !== 0 || (rec[0] & 0x10) === 0) return null;
+  const empty = layout.columns.filter((c) => c.leafOffset < 0 && !c.isDropped && (values[c.name] === '' || values[c.name] === '0x')).map((c) => c.name);
+  if (empty.length === 0) return null;
+  const page = vp.bytes;
+  const at = off + rec.length;
+  // the record area this record may span: up to the next record's start or the free-data offset
+  let limit = vp.header.freeData > off ? vp.header.freeData : PAGE_SIZE - 2 * vp.header.slotCount;
+  for (let slot = 0; slot < vp.header.slotCount; slot++) {
+    const o = slotOffset(page, slot);
+    if (o > off && o < limit) limit = o;
+  }
+  if (at + 2 > limit) return null;
+  const count = page[at] | (page[at + 1] << 8);
+  const varColumns = layout.columns.filter((c) => c.leafOffset < 0).length;
+  if (count < 1 || count > varColumns) return null;
+  const dataStart = at + 2 + 2 * count - off;
+  let prev = dataStart;
+  for (let k = 0; k < count; k++) {
+    const end = (page[at + 2 + 2 * k] | (page[at + 3 + 2 * k] << 8)) & 0x7fff;
+    if (end < prev || off + end > limit) return null;
+    prev = end;
+  }
+  if (prev === dataStart) return null;
+  return `status byte 0x${rec[0].toString(16).padStart(2, '0')} says the record has no variable-length columns (bit 0x20 clear), so ${empty.join(', ')} read as empty, yet the bytes after it on the page read as a variable-column block of ${count} column(s) ending at offset ${prev} of the record: either the status byte is damaged and those are the row's values (a page without a checksum cannot tell), or the row was updated in place to empty values and they are the old ones; check these columns against another copy before re-inserting the row`;
+}
 
 /**
  * Deleted records still in a page body: candidates start outside every live record, carry a

@@ -61,6 +61,19 @@ describeCorpus('rows read against the partition row count (NORTHWND.MDF dbo.Orde
     expect(skipped[0].reason).toMatch(new RegExp(`^dbo\\.Orders: ${read} row\\(s\\) read from its pages, but the database counts 830 \\(sysrowsets\\.rcrows`));
   });
 
+  // Nor this one: status byte A's bit 0x20 (variable-length columns) cleared printed order 10253's six
+  // variable-length columns ('Hanari Carnes', 'Rua do Paço, 67', …) as '' with no word.
+  it('a record whose status byte lost bit 0x20 while a variable-column block follows it: a row warning naming the columns read as empty', () => {
+    const { rows, skipped } = orders((c, _dv, slot) => { c[slot(5)] &= ~0x20; });
+    expect(rows).toHaveLength(830);
+    expect(skipped).toEqual([]);
+    const r = rows.find((x) => x.values.OrderID === 10253)!;
+    expect(r.values.ShipName).toBe('');
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]).toMatch(/^status byte 0x10 says the record has no variable-length columns \(bit 0x20 clear\), so ShipName, ShipAddress, ShipCity, ShipRegion, ShipPostalCode, ShipCountry read as empty, yet the bytes after it on the page read as a variable-column block of 6 column\(s\)/);
+    expect(rows.filter((x) => x.warnings.length)).toHaveLength(1);
+  });
+
   // The count cannot tell this one: a slot repeating another slot's offset printed that row twice and
   // lost the row its own record held (830 rows, one of them twice). A record is in one slot only.
   it('a slot pointing at the record of another slot: FORMAT_BAD_RECORD naming both slots, the row printed once', () => {
