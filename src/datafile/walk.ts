@@ -43,6 +43,9 @@ export function* pageRecords(
     const free = vp.header.freeData > off && vp.header.freeData <= slotArrayStart ? vp.header.freeData : slotArrayStart;
     return i >= 0 ? Math.min(starts[i], free) : free;
   };
+  // One record is never in two slots: a slot repeating an earlier slot's offset is a damaged slot
+  // array (a changed entry printed that row twice and lost the row it pointed at, with no word).
+  const taken = new Map<number, number>();
   for (let slot = 0; slot < vp.header.slotCount; slot++) {
     const off = slotOffset(page, slot);
     if (off === 0) continue; // empty slot
@@ -50,6 +53,12 @@ export function* pageRecords(
       onBad(slot, off, `slot ${slot} points at offset ${off}, outside the record area`, 'FORMAT_BAD_RECORD');
       continue;
     }
+    const twin = taken.get(off);
+    if (twin !== undefined) {
+      onBad(slot, off, `slot ${slot} points at offset ${off}, the record of slot ${twin}: a record is in one slot only, so the slot array is damaged and the record slot ${slot} held is not known`, 'FORMAT_BAD_RECORD');
+      continue;
+    }
+    taken.set(off, slot);
     let len: number;
     try {
       len = compressed ? spanEnd(off) - off : fixedVarRecordLength(page, off, slotArrayStart);

@@ -508,12 +508,12 @@ export class LayoutFitCheck<E extends PooledEvent = RecoverEvent> {
         item: {
           code: 'RECOVER_LAYOUT_MISMATCH',
           reason:
-            `the table layout does not fit the rows of ${name}${t.allocUnit ? ` (allocation unit ${t.allocUnit})` : ''}: ${t.column !== null ? `column ${t.column} failed to decode in ${t.columnFailures.get(t.column)} of its first ${t.judged} row(s) (its type or length in the layout is not the stored one; the rows that did decode would show wrong values there), ` : ''}${t.bad} of its first ${t.judged} row(s) failed to decode, do not have the layout's column count, hold a value larger than its column's declared type or a fixed part longer than the layout's fixed columns (a dropped or altered column the layout lacks), ` +
+            `the table layout does not fit the rows of ${name}${t.allocUnit ? ` (allocation unit ${t.allocUnit})` : ''}: ${t.column !== null ? `column ${t.column} failed to decode in ${t.columnFailures.get(t.column)} of its first ${t.judged} row(s) (its type or length in the layout is not the stored one; the rows that did decode would show wrong values there), ` : ''}${t.bad} of its first ${t.judged} row(s) failed to decode, do not have the layout's column count, hold a value larger than its column's declared type or a fixed part longer than the layout's fixed columns (a dropped or altered column the layout lacks) or sparse values for column ids the layout has no sparse column for, ` +
             `so its ${t.dropped} decoded row(s) are not printed (they may be another table's rows or an older layout's). Check --alloc-unit, the catalog's database and the table's ALTER history (--schema/--ddl of the layout at the time)${
               t.failed > 0
                 ? `; ${t.failed} of them failed to decode, which no --accept-layout-drift changes: the layout's types or lengths are not the stored ones`
                 : t.hard > 0
-                  ? `; ${t.hard} of them hold more columns than the layout, a value larger than its type, a fixed part past the layout's, NUL characters in a varchar or one-byte text in an nvarchar, which columns added after the rows do not explain: --accept-layout-drift would print their values read through this wrong layout`
+                  ? `; ${t.hard} of them hold more columns than the layout, a value larger than its type, a fixed part past the layout's, NUL characters in a varchar, one-byte text in an nvarchar or sparse values for column ids the layout lacks, which columns added after the rows do not explain: --accept-layout-drift would print their values read through this wrong layout`
                   : '; if the layout is right and the table only gained columns after these rows were written, rerun with --accept-layout-drift'
             }`,
           location: { table: name },

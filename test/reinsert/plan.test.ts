@@ -209,8 +209,8 @@ describe('parameter types: exact SQL type per column', () => {
   describe('a sql_variant char/varchar value keeps its base type', () => {
     const col = c('v', 'sql_variant', { maxLength: 8016 });
     it('varchar/char (SYNTHETIC variant bytes through the decoder): a varchar/char parameter, the mssql VarChar/Char type, a plain literal', () => {
-      // varchar 'abc': base type 0xa7, version 1, 7 property bytes (collation + max length), the value
-      const vc = decodeSqlVariant(Buffer.from('a701' + '0904d000340800' + '616263', 'hex'), 0, 12)!;
+      // varchar 'abc': base type 0xa7, version 1, 6 property bytes (max length, collation id; types/variant.ts), the value
+      const vc = decodeSqlVariant(Buffer.from('a701' + '0800' + '08d00034' + '616263', 'hex'), 0, 11)!;
       expect(vc).toEqual({ baseType: 'varchar', value: 'abc' });
       const p = planParam(col, vc);
       expect([declaration(p.type), p.value, p.literal, p.wrap]).toEqual(['varchar(3)', 'abc', "'abc'", undefined]);

@@ -284,7 +284,7 @@ function encodeVariant(v: VariantValue, host: ColumnLayout): number[] {
     inner.scale = v.scale ?? (m ? m[1].length : 0);
     props = [inner.scale];
   } else if (v.baseType === 'varchar' || v.baseType === 'char' || v.baseType === 'nvarchar' || v.baseType === 'nchar') {
-    props = [0x09, 0x04, 0xd0, 0x00, 0x34, 0x40, 0x1f]; // SYNTHETIC collation + max length bytes
+    props = [0x40, 0x1f, 0x08, 0xd0, 0x00, 0x34]; // max length 8000, collation id 0x3400d008 (SQL_Latin1_General_CP1_CI_AS), as on disk (types/variant.ts)
   } else if (v.baseType === 'varbinary' || v.baseType === 'binary') {
     props = [0x40, 0x1f];
   }

@@ -353,7 +353,7 @@ function columnValue(r: RowState, cp: ColumnPlan): SqlValue {
       if (cp.column.computed) r.warnings.push(`column ${cp.name} is computed and not stored in the row: NULL`);
       return null;
     case 'sparse': {
-      if (r.sparse === undefined) r.sparse = findSparseVector(r);
+      if (r.sparse === undefined) r.sparse = checkedSparseVector(r);
       const range = r.sparse?.get(cp.column.columnId);
       return range ? cp.decode(image, range[0], range[1]) : null;
     }
@@ -424,6 +424,44 @@ function findSparseVector(r: RowState): Map<number, [number, number]> | null {
     if (e - s >= 4 && readU16(image, s) === 5) return parseSparseVector(image, s, e);
   }
   return null;
+}
+
+/** The start of {@link checkedSparseVector}'s warning: the scan's layout check counts it against the layout (layout-warnings.ts DRIFT_WARNINGS). */
+export const SPARSE_UNKNOWN_ID_WARNING = /^the sparse vector holds a value for column id/;
+
+/**
+ * {@link findSparseVector}, its column ids checked against the layout. Sparse values are matched to
+ * columns by sys.columns.column_id alone, so a layout whose ids are not the table's puts them in the
+ * wrong columns with no other sign: a CREATE TABLE script numbers its columns 1, 2, … in its order,
+ * while a table that had a column dropped before it was scripted keeps the gap (breaker: ID 1, X 2
+ * dropped, A 3 and B 4 sparse, scripted as ID, A, B: A=7, B=1234 printed A NULL, B 7, no word).
+ *  - an id of a non-sparse column of the layout: DECODE_SCHEMA_MISMATCH naming that column (SQL
+ *    Server keeps only sparse columns in the vector);
+ *  - an id no column of the layout has: a drift warning (the row is not printed by a scan whose
+ *    layout check stops the table), unless the layout holds as many dropped sparse columns (exact
+ *    metadata of a table that dropped one: SQL Server ignores that value, and so does the decoder).
+ */
+function checkedSparseVector(r: RowState): Map<number, [number, number]> | null {
+  const vector = findSparseVector(r);
+  if (vector === null) return null;
+  const plan = r.plan;
+  let unknown: number[] | undefined;
+  for (const [id, range] of vector) {
+    if (plan.sparseById.has(id)) continue;
+    const other = plan.physical.find((cp) => cp.column.columnId === id && !cp.column.isDropped);
+    if (other !== undefined) {
+      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `the sparse vector holds a value for column id ${id}, which is ${other.name}, not a sparse column in the layout: the layout's column ids or SPARSE flags are not the ones the row was written with (a CREATE TABLE script numbers its columns anew when one was dropped before it was scripted); read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql)`, { offset: range[0], column: other.name });
+    }
+    (unknown ??= []).push(id);
+  }
+  if (unknown !== undefined) {
+    const droppedSparse = plan.physical.filter((cp) => cp.column.isDropped && cp.column.isSparse).length;
+    if (unknown.length > droppedSparse) {
+      const known = [...plan.sparseById.values()].map((cp) => `${cp.name} id ${cp.column.columnId}`).join(', ');
+      r.warnings.push(`the sparse vector holds a value for column id${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, which no sparse column of the layout has (its sparse columns: ${known}): sparse values are matched by column id, so the layout's ids are not the ones the row was written with (a CREATE TABLE script numbers its columns 1, 2, … in its order, while a table that had a column dropped before it was scripted keeps the gap) or the column was dropped since; sparse values may be shown in the wrong columns and that value is not shown: read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql) or give the ALTER TABLE … DROP COLUMN statements after the CREATE TABLE`);
+    }
+  }
+  return vector;
 }
 
 /** A complex (0x8000) variable column in the generated reader: the off-row marker, or the generic path's error. */

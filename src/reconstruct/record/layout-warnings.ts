@@ -4,7 +4,7 @@
  * (recover/recover-rows.ts LayoutFitCheck) and the point-in-time replay (replay/point-in-time.ts)
  * judge rows by them.
  */
-import { FIXED_PART_OVERRUN_WARNING } from './fixedvar.js';
+import { FIXED_PART_OVERRUN_WARNING, SPARSE_UNKNOWN_ID_WARNING } from './fixedvar.js';
 import { NVARCHAR_ONE_BYTE_WARNING, VALUE_LIMIT_WARNING, VARCHAR_NUL_WARNING } from './plan.js';
 
 /** The warning of a row written before a column was added (record/plan.ts predatesColumn). */
@@ -23,7 +23,7 @@ export const PREDATES_WARNING = /is not in this record \(stored column count \d+
  * printed every row's later fixed columns shifted), and NUL characters in a varchar (nvarchar text
  * under a varchar layout).
  */
-export const DRIFT_WARNINGS = [/^record holds \d+ columns but the layout knows \d+/, PREDATES_WARNING, VALUE_LIMIT_WARNING, FIXED_PART_OVERRUN_WARNING, VARCHAR_NUL_WARNING, NVARCHAR_ONE_BYTE_WARNING];
+export const DRIFT_WARNINGS = [/^record holds \d+ columns but the layout knows \d+/, PREDATES_WARNING, VALUE_LIMIT_WARNING, FIXED_PART_OVERRUN_WARNING, VARCHAR_NUL_WARNING, NVARCHAR_ONE_BYTE_WARNING, SPARSE_UNKNOWN_ID_WARNING];
 
 /** Does one of a row's warnings count against its layout (DRIFT_WARNINGS: column-count drift, a value beyond its column's declared size, a fixed part longer than the layout's fixed columns, NUL in a varchar)? */
 export function hasDriftWarning(warnings: readonly string[]): boolean {

@@ -122,8 +122,8 @@ export function notNullChecker(output: readonly ColumnPlan[]): NotNullCheck | nu
 
 /**
  * A char/varchar value inside a sql_variant is read in the column's code page (a sql_variant column has
- * no collation: 1252 unless the layout says otherwise), because the variant's own 5-byte collation is
- * not read: the order of its bytes on disk is not confirmed by a real sample (types/variant.ts). ASCII
+ * no collation: 1252 unless the layout says otherwise), because the variant's own collation id is
+ * not mapped to a code page here (types/variant.ts: its u32 after the max length). ASCII
  * reads the same in every code page but UTF-16-only ones; a value with a byte ≥ 0x80 may not, so each
  * such value gets a warning naming the column and the code page used (review8's write-up: a Cyrillic
  * or Chinese varchar in a variant printed as plausible wrong text). Appends to `warnings`.

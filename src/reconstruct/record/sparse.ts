@@ -20,6 +20,8 @@ export function parseSparseVector(b: Uint8Array, s: number, e: number): Map<numb
     const id = readU16(b, s + 4 + 2 * i);
     const end = readU16(b, s + 4 + 2 * n + 2 * i);
     if (end < prev || s + end > e) throw fail(`entry ${i} ends at ${end}, outside ${prev}..${e - s}`, s + 4 + 2 * n + 2 * i);
+    // one entry per column: a second one would silently replace the first's value
+    if (out.has(id)) throw fail(`names column id ${id} twice (entries ${[...out.keys()].indexOf(id)} and ${i})`, s + 4 + 2 * i);
     out.set(id, [s + prev, s + end]);
     prev = end;
   }

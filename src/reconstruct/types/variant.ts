@@ -13,10 +13,16 @@ import { decodeBinary, decodeNvarchar, decodeVarchar } from './string.js';
  * "SQL Server 2008 Internals" p.278 for the type byte and version byte).
  * Property bytes per base type follow the TDS SSVARIANT property list (MS-TDS 2.2.5.5.4):
  * none for fixed types; 1 byte scale for time/datetime2/datetimeoffset; 2 bytes max length for
- * binary/varbinary; precision + scale for decimal/numeric; 7 bytes (5-byte collation + 2-byte max length)
- * for char/varchar/nchar/nvarchar. The order of the 7 character property bytes on disk is not
- * confirmed by a real sample here; only their count is used. char/varchar inside a variant
- * are decoded with the caller's code page (default 1252).
+ * binary/varbinary; precision + scale for decimal/numeric. char/varchar/nchar/nvarchar carry 6
+ * property bytes on disk, not TDS's 7: u16 max length in bytes, then the u32 collation id in the form
+ * syscolpars keeps it (0x3400d008 = SQL_Latin1_General_CP1_CI_AS, datafile/collation-ids.ts). Real
+ * bytes: the nvarchar variants of system-table rows in the corpus's data files and backups, e.g.
+ * CRUD-.NET Database2.mdf offset 364089 `e7 01 08 02 08 d0 00 34` + 'microsoft.sqlserver.types.dll'
+ * (58 bytes; the record's offset array ends the column 66 bytes after its start), Chinook.bak '1.0'
+ * (14 bytes). Skipping 7 read an nvarchar as an odd byte count (refused) and dropped a varchar's
+ * first character ('Smith' printed 'mith', no warning). The collation id is not read: char/varchar
+ * inside a variant are decoded with the caller's code page (default 1252), and decode-row warns when
+ * such a value holds bytes beyond ASCII (record/plan.ts checkVariantText).
  * Returns null when the bytes are not a valid variant (caller raises DECODE_BAD_VALUE).
  */
 export const SYSTEM_TYPE_NAMES: Record<number, string> = {
@@ -83,8 +89,8 @@ export function decodeSqlVariant(b: Uint8Array, start: number, end: number, code
     o += 2;
     value = decodeBinary(b, o, end);
   } else if (t === 167 || t === 175 || t === 231 || t === 239) {
-    if (end - o < 7) return null;
-    o += 7;
+    if (end - o < 6) return null;
+    o += 6;
     if (t === 231 || t === 239) {
       if ((end - o) % 2 !== 0) return null;
       value = decodeNvarchar(b, o, end);
