@@ -13,8 +13,8 @@ import { bearer, testApp, type TestApp } from './helpers.js';
  * staged as inserts; a row it has seen and lacks is staged as a delete, and the job's operations
  * say both. Before, the job staged every missing row as an insert ("never re-insert them"),
  * the deleted one included. The data file: RestoreTimeClean's full + differential backups laid out
- * as RESTORE writes them, with step 0 (12:59, before the file's checkpoint) marked a ghost
- * (ghostRowInDataFile: a test-time change of SQL Server's own page standing for a delete).
+ * as RESTORE writes them, with step 0 (12:59, before the file's checkpoint) deleted as the file would hold
+ * it: a ghost record, its partition's row count one less (ghostRowInDataFile: a test-time change of SQL Server's own page standing for a delete).
  */
 describeCorpus('restore job: a later data file older than part of the earlier state (API)', () => {
   const { FULL, DIFF, LOGS } = restoreTimeClean();

@@ -70,8 +70,8 @@ describeCorpus('diff --after-mdf: a data file older than the replayed earlier st
 
   it('--accept-older-later over a partly older data file: only the rows it has not seen are inserts; a row it has seen and lacks is a delete', async () => {
     // The as-of-differential data file with one row it has seen (slot 0 of page 1:0x99: step 0 of
-    // 12:59, before the file's checkpoint) marked a ghost, standing for a delete the data file
-    // holds (ghostRowInDataFile: a test-time change of SQL Server's own page, not bytes from the field). Before, the 12 rows the file has not seen made every missing
+    // 12:59, before the file's checkpoint) deleted as the file would hold it (a ghost record, its
+    // partition's row count one less) (ghostRowInDataFile: a test-time change of SQL Server's own page, not bytes from the field). Before, the 12 rows the file has not seen made every missing
     // row an insert: this deleted row was staged as "inserted between the two, never re-insert it".
     const ghosted = join(dir, 'as-of-diff-one-deleted.mdf');
     ghostRowInDataFile(asOfDiff, ghosted, 0x99, 0);

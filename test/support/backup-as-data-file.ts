@@ -2,6 +2,8 @@ import { closeSync, ftruncateSync, openSync, readFileSync, writeFileSync, writeS
 import { openBackupPages } from '../../src/backup/open.js';
 import { parseFileHeaderPage } from '../../src/datafile/file-header.js';
 import { pageChecksum, parsePageHeader, slotOffset } from '../../src/datafile/page.js';
+import { MdfPageSource } from '../../src/datafile/mdf-source.js';
+import { readDataFileMetadata } from '../../src/datafile/metadata.js';
 
 /**
  * Writes file 1 of a database as full (and differential) backups hold it into `out`, each page at
@@ -35,11 +37,14 @@ export function backupAsDataFile(baks: string[], out: string): number {
 }
 
 /**
- * Copies data file `from` to `to` with the record in slot `slot` of page 1:`page` marked a ghost
- * data record, as SQL Server marks a deleted row until ghost cleanup (record status byte A, type
- * bits 1-3 = 6; m_ghostRecCnt + 1), and the page checksum recomputed when the page carries one
- * (m_flagBits 0x200). A test-time change of SQL Server's own page standing for a delete the file
- * holds, not bytes from the field; its m_lsn is left as it was.
+ * Copies data file `from` to `to` with the record in slot `slot` of page 1:`page` deleted as SQL
+ * Server leaves a delete in the file until ghost cleanup: the record marked a ghost data record
+ * (record status byte A, type bits 1-3 = 6; m_ghostRecCnt + 1) and the partition's row count one
+ * less (sysrowsets.rcrows, bigint at record offset 31: rowsetid 8, ownertype 1, idmajor 4, idminor
+ * 4, numpart 4, status 4, fgidfs 2 after the 4-byte record header), each page's checksum
+ * recomputed when it carries one (m_flagBits 0x200). A test-time change of SQL Server's own
+ * pages standing for a delete the file holds, not bytes from the field; page LSNs are left as
+ * they were. Throws when the page, slot or the partition's sysrowsets row is not there.
  */
 export function ghostRowInDataFile(from: string, to: string, page: number, slot: number): void {
   const bytes = readFileSync(from);
@@ -51,5 +56,28 @@ export function ghostRowInDataFile(from: string, to: string, page: number, slot:
   p[at] = (p[at]! & ~0x0e) | (6 << 1);
   p.writeUInt16LE(p.readUInt16LE(58) + 1, 58);
   if (h.flagBits & 0x200) p.writeUInt32LE(pageChecksum(p), 60);
-  writeFileSync(to, bytes);
+  // the partition whose allocation unit the page belongs to, and its sysrowsets row
+  const src = new MdfPageSource(from);
+  let partition: string | undefined;
+  try {
+    const meta = readDataFileMetadata(src);
+    partition = [...meta.details.values()].flatMap((t) => t.partitions).find((x) => x.allocUnits.some((a) => a.allocUnitId === h.allocUnitId))?.partitionId;
+  } finally {
+    src.close();
+  }
+  if (partition === undefined) throw new Error(`${from}: no partition owns page 1:${page} (allocation unit ${h.allocUnitId})`);
+  for (let n = 0; n * 8192 < bytes.length; n++) {
+    const q = bytes.subarray(n * 8192, (n + 1) * 8192);
+    const qh = parsePageHeader(q);
+    if (qh.objectId !== 5 || qh.type !== 1) continue; // sysrowsets (object 5) data pages
+    for (let s = 0; s < qh.slotCount; s++) {
+      const r = slotOffset(q, s);
+      if (q.readBigInt64LE(r + 4) !== BigInt(partition)) continue;
+      q.writeBigInt64LE(q.readBigInt64LE(r + 31) - 1n, r + 31);
+      if (qh.flagBits & 0x200) q.writeUInt32LE(pageChecksum(q), 60);
+      writeFileSync(to, bytes);
+      return;
+    }
+  }
+  throw new Error(`${from}: no sysrowsets row for partition ${partition}`);
 }
