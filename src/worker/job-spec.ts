@@ -8,7 +8,7 @@ import { InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { findTableName } from '../reconstruct/metadata/names.js';
 import { splitQualifiedName } from '../util/tsql.js';
 import { catalogFromJson, layoutsFromCatalog } from '../reconstruct/metadata/catalog-json.js';
-import { assumedCollationNote, layoutsFromDdl } from '../reconstruct/metadata/ddl.js';
+import { assumedCollationNote, assumedSparseIdsNote, layoutsFromDdl } from '../reconstruct/metadata/ddl.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 
 /**
@@ -141,13 +141,18 @@ export function jobMetadataMapping(m: JobMetadata, layouts: TableLayout[], table
 }
 
 /**
- * The job note for a DDL without `collation` whose char/varchar/text columns take the database default
- * (read as code page 1252, assumed): as `rowback scan --ddl` says it on stderr. Undefined otherwise.
+ * The job notes of DDL metadata, as `rowback scan --ddl` says them on stderr: char/varchar/text
+ * columns without `collation` read as the assumed database default (code page 1252), and sparse
+ * columns whose column_ids come from the script's order (assumedSparseIdsNote). Empty otherwise.
  */
-export function jobMetadataNote(m: JobMetadata): string | undefined {
-  if (m.ddl === undefined || m.collation !== undefined) return undefined;
-  const assumed = assumedCollationNote(m.ddl, { typeAliases: m.typeAliases }, 'the job\'s metadata.collation');
-  return assumed ? `metadata.ddl: ${assumed}` : undefined;
+export function jobMetadataNotes(m: JobMetadata): string[] {
+  if (m.ddl === undefined) return [];
+  const out: string[] = [];
+  const assumed = m.collation === undefined ? assumedCollationNote(m.ddl, { typeAliases: m.typeAliases }, 'the job\'s metadata.collation') : undefined;
+  if (assumed) out.push(`metadata.ddl: ${assumed}`);
+  const sparse = assumedSparseIdsNote(layoutsOfJobMetadata(m), 'metadata.catalog (sql/table-metadata.sql) or the job\'s data file or backup');
+  if (sparse) out.push(`metadata.ddl: ${sparse}`);
+  return out;
 }
 
 /**

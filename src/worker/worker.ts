@@ -10,7 +10,7 @@ import type { StagingStore } from '../staging/store.js';
 import type { JobRecord } from '../staging/types.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { ScanOperation } from '../recover/source.js';
-import { describeSpec, filterOf, jobCatalogDatabaseNotes, jobMetadataMapping, jobMetadataNote, layoutsOfJobMetadata, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
+import { describeSpec, filterOf, jobCatalogDatabaseNotes, jobMetadataMapping, jobMetadataNotes, layoutsOfJobMetadata, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { compareTableStates, comparisonNotes, comparisonRowSource, comparisonOperations, diffAsRecoveredRows, rowsNewerThanLater } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
@@ -295,8 +295,7 @@ export class JobWorker {
         const n = [...catalogNotes, ...notes()];
         // a window bound in a daylight-saving fold or gap of the service's zone, as scan warns of it
         n.push(...localTimeWarnings([['from', spec.from, 'start'], ['to', spec.to, 'end']], "the rowback service's"));
-        const assumed = spec.metadata ? jobMetadataNote(spec.metadata) : undefined;
-        if (assumed) n.push(assumed);
+        if (spec.metadata) n.push(...jobMetadataNotes(spec.metadata));
         // what the committed filter saw beside the rows, as `rowback scan` says it on stderr: the
         // TRUNCATE TABLE / DROP TABLE transactions, rows their own transaction took back, and rows
         // not checked for that (said even when the job was stopped: staged rows here may still exist

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { decodeRow } from '../../reconstruct/decode-row.js';
 import { loadCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
-import { layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
+import { assumedSparseIdsNote, layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { physicalSlots, qualifiedName, type TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { formatLsn, parseAnyLsn } from '../../logreader/lsn.js';
 import { parseHex } from '../../util/hex.js';
@@ -57,8 +57,9 @@ export function register(program: Command): void {
       try {
         let text = '';
         let incomplete = '';
+        let note = '';
         try {
-          ({ text, incomplete } = await runDecode(opts, interrupt.signal));
+          ({ text, incomplete, note } = await runDecode(opts, interrupt.signal));
           await letSignalsIn();
         } catch (e) {
           if (!interrupt.by) throw e;
@@ -68,6 +69,7 @@ export function register(program: Command): void {
           return;
         }
         process.stdout.write(text);
+        if (note) process.stderr.write(note);
         // a value the decoder could not stand behind: said on stderr, exit 3 with --strict
         if (incomplete) {
           process.stderr.write(incomplete);
@@ -86,7 +88,7 @@ export function register(program: Command): void {
  * (may be wrong, not decoded, not stored in the row). Throws typed errors (nothing printed), and
  * `signal`'s reason once it is aborted while stdin is read (`--hex -`; stdin is closed then).
  */
-export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): Promise<{ text: string; incomplete: string }> {
+export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): Promise<{ text: string; incomplete: string; note: string }> {
   // Validate the LSN first: a typo there should not wait behind a long metadata load.
   const lsn = opts.lsn !== undefined ? formatLsn(parseAnyLsn(opts.lsn, '--lsn')) : undefined;
   if (!!opts.ddl === !!opts.schema) {
@@ -111,7 +113,9 @@ export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): P
   if (row.warnings.length > 0) doc.warnings = row.warnings;
   const at = [`${image.length}-byte row image`, lsn ? `LSN ${lsn}` : ''].filter(Boolean).join(', ');
   const incomplete = row.warnings.length ? `rowback decode: INCOMPLETE: the row of ${doc.table} (${at}) was decoded with ${row.warnings.length} warning(s) (in "warnings"): a value may be wrong or not decoded; first: ${row.warnings[0]}\n` : '';
-  return { text: JSON.stringify(doc) + '\n', incomplete };
+  // a --ddl table with sparse columns: their column_ids are the script's order (assumedSparseIdsNote)
+  const sparse = opts.ddl ? assumedSparseIdsNote([table], '--schema (sql/table-metadata.sql)') : undefined;
+  return { text: JSON.stringify(doc) + '\n', incomplete, note: sparse ? `rowback decode: note: --ddl: ${sparse}\n` : '' };
 }
 
 /**

@@ -12,7 +12,7 @@ import { InputError, isRowbackError, type RowbackError } from '../../errors.js';
 import { writeFileSync } from 'node:fs';
 import { readCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { checkCatalogDatabase, fileIdentitiesOf } from '../../recover/source-identity.js';
-import { assumedCollationNote, layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
+import { assumedCollationNote, assumedSparseIdsNote, layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
@@ -150,14 +150,14 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   const interruption = catchInterrupts();
   const interrupt = { signal: interruption.signal };
   try {
-    let metadataNote: string | undefined;
+    let metadataNotes: string[] = [];
     /** What was said of the --schema catalog's database (not checked, or read all the same): said with the notes, even with --quiet. */
     let catalogNotes: string[] = [];
     /** The tables `--alloc-unit` mapped, by name → id (a mistyped id: checked once the log is read). */
     let mappedTables = new Map<string, string>();
     if (opts.schema || opts.ddl) {
       const override = loadMetadataOverride(opts);
-      metadataNote = override.note;
+      metadataNotes = override.notes;
       // a catalog of another database names this log's rows after its own tables: refused before
       // anything is read (or, with no identity to compare, said even with --quiet)
       if (opts.schema && (opts.mdf || opts.bak || opts.ldf || opts.trn?.length || opts.export)) {
@@ -322,7 +322,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     for (const n of catalogNotes) process.stderr.write(`rowback scan: note: ${n}\n`);
     if (!opts.quiet) {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
-      if (metadataNote) process.stderr.write(`rowback scan: note: ${metadataNote}\n`);
+      for (const n of metadataNotes) process.stderr.write(`rowback scan: note: ${n}\n`);
       printSummary(rows, perTable, allSkipped);
       // the notes before "why no rows", which counts what they name
       for (const n of [...told.removals, ...told.notes]) process.stderr.write(`rowback scan: note: ${n}\n`);
@@ -403,7 +403,7 @@ function loadMetadataOverride(opts: ScanOptions) {
   // A UTF-8 byte-order mark (Windows PowerShell 5.1's Set-Content -Encoding UTF8) is allowed.
   if (opts.schema) {
     const catalog = readCatalogFile(opts.schema, '--schema');
-    return { layouts: catalog.layouts, note: undefined, identity: catalog.identity };
+    return { layouts: catalog.layouts, notes: [] as string[], identity: catalog.identity };
   }
   const aliases = Object.fromEntries(
     opts.typeAlias.map((a) => {
@@ -414,14 +414,16 @@ function loadMetadataOverride(opts: ScanOptions) {
   );
   const text = readTextFile(opts.ddl!, '--ddl');
   const layouts = namingFile(opts.ddl!, () => layoutsFromDdl(text, { typeAliases: aliases, ...(opts.collation ? { defaultCollation: opts.collation } : {}) }));
-  let note: string | undefined;
+  const notes: string[] = [];
   if (!opts.collation) {
     // The script does not say the database's default collation (SSMS leaves COLLATE out where it is
     // that): the text of a database with another code page would be read wrong without a word.
     const assumed = assumedCollationNote(text, { typeAliases: aliases }, '--collation');
-    if (assumed) note = `--ddl: ${assumed}`;
+    if (assumed) notes.push(`--ddl: ${assumed}`);
   }
-  return { layouts, note };
+  const sparse = assumedSparseIdsNote(layouts, '--schema (sql/table-metadata.sql) or the data file (--mdf/--bak)');
+  if (sparse) notes.push(`--ddl: ${sparse}`);
+  return { layouts, notes };
 }
 
 function printSummary(rows: number, perTable: Map<string, number>, skipped: SkippedItem[]): void {

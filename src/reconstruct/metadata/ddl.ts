@@ -101,6 +101,23 @@ export function assumedCollationNote(sql: string, opts: DdlOptions, howToGive: s
 }
 
 /**
+ * What a caller must say of layouts read from a script whose tables have sparse columns and no
+ * dropped column in their history: a row's sparse vector names its values by column_id (improve.dk
+ * "SQL Server Sparse Columns"), and a script gives each column the id of its place in the table as
+ * declared; SSMS scripts a table as it is now, so after a column was dropped the ids of the columns
+ * declared after it are one lower in the script than in the table, and a sparse value whose real id
+ * is another sparse column's script id prints in that column with no sign in the row (breaker,
+ * session 17: A = 7 (id 3) printed as B). A script holding the DROP in its history numbers them
+ * right (no note). `howToGive`: the options that give exact ids. Undefined when no such table.
+ */
+export function assumedSparseIdsNote(layouts: TableLayout[], howToGive: string): string | undefined {
+  const tables = layouts.filter((l) => l.columns.some((c) => c.isSparse && !c.isDropped) && !l.columns.some((c) => c.isDropped));
+  if (tables.length === 0) return undefined;
+  const say = (l: TableLayout) => `${l.schema}.${l.name} (${l.columns.filter((c) => c.isSparse && !c.isDropped).slice(0, 4).map((c) => `${c.name} = ${c.columnId}`).join(', ')}${l.columns.filter((c) => c.isSparse).length > 4 ? ', …' : ''})`;
+  return `sparse columns are found in each row by column_id, taken from the script's order: ${tables.slice(0, 3).map(say).join('; ')}${tables.length > 3 ? `; and ${tables.length - 3} more table(s)` : ''}; if a column of the table was ever dropped (a script of the table as it is now numbers from 1 without the gap), a sparse value may print in another sparse column with no sign in the row: give exact ids with ${howToGive}`;
+}
+
+/**
  * A T-SQL script → one TableLayout per table it leaves behind (columns in partition_column_id order).
  * Statements are replayed in order (CREATE / ALTER / DROP TABLE, indexes, sp_rename; see layoutsFromScript).
  * Throws SchemaError: SCHEMA_DDL_PARSE (with line), SCHEMA_DDL_INVALID, SCHEMA_DDL_UNSUPPORTED, SCHEMA_UNKNOWN_TYPE.

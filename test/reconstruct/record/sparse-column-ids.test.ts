@@ -80,3 +80,30 @@ describe('sparse vector column ids against the layout', () => {
     expect(() => parseSparseVector(v, 0, v.length)).toThrowError(/names column id 3 twice/);
   });
 });
+
+describe('the note a script of sparse columns gets (assumedSparseIdsNote)', () => {
+  it('said for a table with sparse columns and no dropped column in the script; not when the script holds the DROP', async () => {
+    const { assumedSparseIdsNote } = await import('../../../src/reconstruct/metadata/ddl.js');
+    const note = assumedSparseIdsNote([layout('CREATE TABLE dbo.S (ID int NOT NULL, A int SPARSE NULL, B int SPARSE NULL)')], '--schema');
+    expect(note).toMatch(/^sparse columns are found in each row by column_id, taken from the script's order: dbo\.S \(A = 2, B = 3\); if a column of the table was ever dropped .* give exact ids with --schema$/);
+    expect(assumedSparseIdsNote([layout('CREATE TABLE dbo.S (ID int NOT NULL, X int NULL, A int SPARSE NULL, B int SPARSE NULL)\nGO\nALTER TABLE dbo.S DROP COLUMN X\nGO\n')], '--schema')).toBeUndefined();
+    expect(assumedSparseIdsNote([layout('CREATE TABLE dbo.T (ID int NOT NULL, A int NULL)')], '--schema')).toBeUndefined();
+  });
+  it('rowback decode --ddl says it on stderr (the row alone cannot show a shifted id)', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { runDecode } = await import('../../../src/cli/commands/decode.js');
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-sparse-note-'));
+    try {
+      const f = join(dir, 's.sql');
+      writeFileSync(f, 'CREATE TABLE dbo.S (ID int NOT NULL, A int SPARSE NULL, B int SPARSE NULL)');
+      // A = 7 as SQL Server wrote it with id 3 (X dropped): the script's id 3 is B
+      const r = await runDecode({ ddl: f, hex: Buffer.from(record(1, vector([[3, 7]]))).toString('hex') } as never);
+      expect(JSON.parse(r.text).values).toEqual({ ID: 1, A: null, B: 7 });
+      expect(r.note).toMatch(/^rowback decode: note: --ddl: sparse columns are found in each row by column_id, taken from the script's order: dbo\.S \(A = 2, B = 3\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
