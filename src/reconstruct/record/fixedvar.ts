@@ -4,7 +4,7 @@ import type { DecodedRow } from '../decode-row.js';
 import type { SqlValue } from '../values.js';
 import { readI32, readU16, readU32 } from '../types/integer.js';
 import { holdsTextPointer, parseComplexColumn, parseTextPointer, TEXT_POINTER_SIZE } from './complex.js';
-import { predatesColumn, type ColumnPlan, type FixedVarFast, type RowPlan } from './plan.js';
+import { checkDecodedValues, judgeLimit, limitTestSource, literalKey, notNullMessage, predatesColumn, type ColumnPlan, type FixedVarFast, type RowPlan } from './plan.js';
 import { fixedReader, outOfRange, type BoundDecoder, type FixedReader } from '../types/index.js';
 import { parseSparseVector } from './sparse.js';
 import {
@@ -148,7 +148,7 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): 
   if (fast === undefined) fast = plan.fixedVarFast = fastReaderFor(plan);
   if (fast !== null && fixedEnd >= fast.minFixedEnd && columnCount >= fast.minColumns) {
     // Every column's bytes are known to be in the record: the generated reader (same checks, same order).
-    values = fast.read(image, columnCount, hasBitmap, bitmapStart, varCount, varArray, varDataStart);
+    values = fast.read(image, columnCount, hasBitmap, bitmapStart, varCount, varArray, varDataStart, warnings);
   } else {
     // One state object reused for every row: decoding is synchronous and never re-entered.
     const ctx = STATE;
@@ -169,6 +169,7 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): 
     values = plan.makeValues(scratch);
     ctx.image = EMPTY; // do not keep the caller's buffer alive
     ctx.sparse = undefined;
+    checkDecodedValues(values, plan, columnCount, warnings);
   }
 
   let uniquifier: number | undefined;
@@ -440,7 +441,9 @@ const FAST_MAX_COLUMNS = 512;
  * Generates (new Function) one column reader per layout: the generic `columnValue` loop unrolled
  * for this layout's columns, with every offset, null bit and length a constant, fixed-length
  * values read by the type's unchecked reader (the fixed part is known to hold them), and the
- * `values` object built as one object literal. It runs only on records whose fixed part and
+ * `values` object built as one object literal; decodeRow's checks of the values (declared sizes,
+ * NOT NULL columns read NULL: plan.ts checkDecodedValues) run on its locals before the object is
+ * built, with the same warnings in the same order. It runs only on records whose fixed part and
  * column count cover every column (checked once per row by decodeFixedVar); other records, and
  * layouts with sparse, computed, text-pointer, xml or sql_variant columns or unusual names, take
  * the generic loop. Output, warnings and errors are the generic loop's, value for value.
@@ -491,16 +494,31 @@ export function fastReaderFor(plan: RowPlan): FixedVarFast | null {
         ` } else c${i} = f${f}(EMPTY, 0, 0);`;
     }
     body.push(`  let c${i} = null;\n  if (${notNull}) { ${read} }`);
-    keys.push(`[${JSON.stringify(cp.name)}]: c${i}`);
+    keys.push(`${literalKey(cp.name)}: c${i}`);
   }
+  // decodeRow's checks of the values (plan.ts checkDecodedValues), on the locals, in its order: the
+  // declared sizes, then the NOT NULL columns (no sql_variant column reaches this reader). Every
+  // column is in the record here (columnCount ≥ minColumns), so a NOT NULL column's test is its NULL.
+  const at = new Map(out.map((cp, i) => [cp.name, i]));
+  const checks: string[] = [];
+  plan.limits.forEach((l, j) => {
+    const i = at.get(l.name);
+    if (i === undefined) throw new Error(`value limit of ${l.name}: not an output column`);
+    checks.push(`  if (${limitTestSource(l, `c${i}`, 'y')}) judge(limits[${j}], c${i}, w);`);
+  });
+  const notNull = out.filter((cp) => !cp.column.nullable && cp.nullBit >= 0);
+  notNull.forEach((cp, j) => checks.push(`  if (c${at.get(cp.name)} === null) w.push(nn[${j}]);`));
+  if (plan.variants.length !== 0) return null;
   const src =
     fns.map((_, j) => `const f${j} = fns[${j}];`).join('\n') +
-    '\nreturn function fixedVarColumns(image, columnCount, hasBitmap, bitmapStart, varCount, varArray, varDataStart) {\n' +
-    '  let x = 0, s = 0;\n' +
-    body.join('\n') +
+    '\nreturn function fixedVarColumns(image, columnCount, hasBitmap, bitmapStart, varCount, varArray, varDataStart, w) {\n' +
+    '  let x = 0, s = 0, y = 0;\n' +
+    body.join('\n') + '\n' +
+    checks.join('\n') +
     '\n  return {' + keys.join(', ') + '};\n};';
-  const make = new Function('fns', 'cols', 'oor', 'complexValue', 'EMPTY', src) as (
+  const make = new Function('fns', 'cols', 'oor', 'complexValue', 'EMPTY', 'limits', 'judge', 'nn', src) as (
     fns: unknown[], cols: ColumnPlan[], oor: typeof outOfRange, complex: typeof complexValue, empty: Uint8Array,
+    limits: RowPlan['limits'], judge: typeof judgeLimit, nn: string[],
   ) => FixedVarFast['read'];
-  return { minFixedEnd, minColumns, read: make(fns, cols, outOfRange, complexValue, EMPTY) };
+  return { minFixedEnd, minColumns, read: make(fns, cols, outOfRange, complexValue, EMPTY, plan.limits, judgeLimit, notNull.map(notNullMessage)) };
 }
