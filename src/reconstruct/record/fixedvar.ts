@@ -5,7 +5,8 @@ import type { SqlValue } from '../values.js';
 import { readI32, readU16, readU32 } from '../types/integer.js';
 import { holdsTextPointer, parseComplexColumn, parseTextPointer, TEXT_POINTER_SIZE } from './complex.js';
 import { checkDecodedValues, judgeLimit, limitTestSource, literalKey, notNullMessage, predatesColumn, type ColumnPlan, type FixedVarFast, type RowPlan } from './plan.js';
-import { fixedReader, outOfRange, type BoundDecoder, type FixedReader } from '../types/index.js';
+import { charDecoder, decodeNvarchar, fixedReader, oddUtf16, outOfRange, type BoundDecoder, type FixedReader } from '../types/index.js';
+import type { CodePageDecoder } from '../collation.js';
 import { parseSparseVector } from './sparse.js';
 import {
   isGhostType, RECORD_NULL_BITMAP, RECORD_TYPE_MASK, RECORD_TYPES, RECORD_VARIABLE_COLUMNS,
@@ -451,7 +452,7 @@ const FAST_MAX_COLUMNS = 512;
 export function fastReaderFor(plan: RowPlan): FixedVarFast | null {
   const out = plan.output;
   if (out.length > FAST_MAX_COLUMNS || new Set(out.map((cp) => cp.name)).size !== out.length) return null;
-  const fns: Array<BoundDecoder | FixedReader['f']> = [];
+  const fns: Array<BoundDecoder | FixedReader['f'] | CodePageDecoder> = [];
   const cols: ColumnPlan[] = [];
   let minFixedEnd = 4;
   let minColumns = 0;
@@ -485,12 +486,22 @@ export function fastReaderFor(plan: RowPlan): FixedVarFast | null {
       const k = cp.varIndex;
       fns.push(cp.decode);
       cols.push(cp);
+      const col = `cols[${cols.length - 1}]`;
       const a = `varArray + ${2 * k}`;
+      // The value: the column's bound decoder, or for (n)varchar what it does, called directly (one
+      // call level less): the code page's decoder; the odd-length refusal, then the UTF-16 decoder.
+      let value = `c${i} = f${f}(image, s, x & 0x7fff);`;
+      if (t === 'char' || t === 'varchar') {
+        fns.push(charDecoder(cp.column));
+        value = `c${i} = f${f + 1}.decode(image, s, x & 0x7fff);`;
+      } else if (t === 'nchar' || t === 'nvarchar' || t === 'sysname') {
+        value = `if (((x & 0x7fff) - s) % 2 !== 0) throw odd(${col}.column, s, (x & 0x7fff) - s); c${i} = utf16(image, s, x & 0x7fff);`;
+      }
       read =
         `if (varCount > ${k}) {` +
         ` x = image[${a}] | (image[${a} + 1] << 8);` +
         ` s = ${k === 0 ? 'varDataStart' : `(image[${a} - 2] | (image[${a} - 1] << 8)) & 0x7fff`};` +
-        ` c${i} = (x & 0x8000) !== 0 ? complexValue(image, s, x & 0x7fff, cols[${cols.length - 1}].name, ${holdsTextPointer(cp.column)}) : f${f}(image, s, x & 0x7fff);` +
+        ` if ((x & 0x8000) !== 0) c${i} = complexValue(image, s, x & 0x7fff, ${col}.name, ${holdsTextPointer(cp.column)}); else { ${value} }` +
         ` } else c${i} = f${f}(EMPTY, 0, 0);`;
     }
     body.push(`  let c${i} = null;\n  if (${notNull}) { ${read} }`);
@@ -516,9 +527,9 @@ export function fastReaderFor(plan: RowPlan): FixedVarFast | null {
     body.join('\n') + '\n' +
     checks.join('\n') +
     '\n  return {' + keys.join(', ') + '};\n};';
-  const make = new Function('fns', 'cols', 'oor', 'complexValue', 'EMPTY', 'limits', 'judge', 'nn', src) as (
+  const make = new Function('fns', 'cols', 'oor', 'complexValue', 'EMPTY', 'limits', 'judge', 'nn', 'odd', 'utf16', src) as (
     fns: unknown[], cols: ColumnPlan[], oor: typeof outOfRange, complex: typeof complexValue, empty: Uint8Array,
-    limits: RowPlan['limits'], judge: typeof judgeLimit, nn: string[],
+    limits: RowPlan['limits'], judge: typeof judgeLimit, nn: string[], odd: typeof oddUtf16, utf16: typeof decodeNvarchar,
   ) => FixedVarFast['read'];
-  return { minFixedEnd, minColumns, read: make(fns, cols, outOfRange, complexValue, EMPTY, plan.limits, judgeLimit, notNull.map(notNullMessage)) };
+  return { minFixedEnd, minColumns, read: make(fns, cols, outOfRange, complexValue, EMPTY, plan.limits, judgeLimit, notNull.map(notNullMessage), oddUtf16, decodeNvarchar) };
 }
