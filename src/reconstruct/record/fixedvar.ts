@@ -232,12 +232,12 @@ function nullWithBytes(image: Uint8Array, plan: RowPlan, warnings: string[], col
   for (let k = 0; k < last; k++) {
     const nb = bits[k]!;
     if (nb < 0 || nb >= columnCount || (image[bitmapStart + (nb >> 3)] & (1 << (nb & 7))) === 0) continue;
-    const cp = plan.varIndexOwner.get(k)!;
     const entry = readU16(image, varArray + 2 * k);
     const s = k === 0 ? varDataStart : readU16(image, varArray + 2 * k - 2) & 0x7fff;
     const e = entry & 0x7fff;
     if (e <= s) continue;
     if ((entry & 0x8000) !== 0 && e - s >= 4 && readU16(image, s) === 5) continue; // the sparse vector
+    const cp = plan.varIndexOwner.get(k)!; // only for the warning: a Map lookup per NULL column per row cost more than the rest
     warnings.push(`column ${cp.name} is NULL in the null bitmap (bit ${nb}) but the variable-column offset array gives it ${e - s} byte(s) (offsets ${s}-${e}, variable column ${k + 1}): SQL Server writes a NULL variable-length column with zero length, so the bitmap or the offset array is damaged; shown as NULL, its value may be lost (bytes 0x${toHex(image, s, Math.min(e, s + 16))}${e - s > 16 ? '…' : ''})`);
   }
 }
