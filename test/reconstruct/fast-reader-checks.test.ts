@@ -5,7 +5,9 @@
  * warnings, in the same order, or the same DecodeError, on SYNTHETIC rows written under a wider layout
  * than the one they are read with (strings longer than the reading layout allows, decimals with more
  * integer digits, NUL characters, Latin text stored as nvarchar), NULLs in NOT NULL columns, empty
- * strings, values at the wider layout's maximum length, every truncation and byte mutations.
+ * strings, values at the wider layout's maximum length, every truncation and byte mutations. Also the
+ * whole-record reader (`wholeRecordReader`): a uniquifier of every length 0–4, NULL or not, gives the
+ * generic path's uniquifier or its error.
  */
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../src/errors.js';
@@ -131,6 +133,42 @@ describe('value checks in the generated FixedVar reader = the checks after the g
     expect(warned.notNull).toBeGreaterThan(500);
     expect(warned.nul).toBeGreaterThan(100);
     expect(warned.oneByte).toBeGreaterThan(100);
+  });
+
+  it('a uniquifier of 0–4 bytes (its end offset moved into the next column), NULL or missing: same uniquifier or the same error', () => {
+    const cols: SynthColumn[] = [{ name: 'u', type: 'int', uniquifier: true }, { name: 'id', type: 'int' }, { name: 'name', type: 'varchar', maxLength: 20 }];
+    const fast = buildLayout('U', cols);
+    const generic = buildLayout('U', cols);
+    planFor(generic).fixedVarFast = null;
+    const seen = new Set<string>();
+    for (const uniquifier of [0, 7, -1]) {
+      for (const name of ['', 'abcdefgh', null]) {
+        const image = encodeRow(fast, { id: 1, name }, { uniquifier });
+        const fixedEnd = image[2] | (image[3] << 8);
+        const cc = image[fixedEnd] | (image[fixedEnd + 1] << 8);
+        const pos = fixedEnd + 2 + ((cc + 7) >> 3);
+        const varCount = image[pos] | (image[pos + 1] << 8);
+        const varArray = pos + 2;
+        const varDataStart = varArray + 2 * varCount;
+        const variants: Uint8Array[] = [image];
+        for (let m = 0; m <= 4 && varCount > 0; m++) {
+          const v = Uint8Array.from(image);
+          v[varArray] = (varDataStart + m) & 0xff;
+          v[varArray + 1] = (varDataStart + m) >> 8;
+          variants.push(v);
+          const nul = Uint8Array.from(v);
+          nul[fixedEnd + 2] |= 1; // the uniquifier's null bit
+          variants.push(nul);
+        }
+        for (const v of variants) {
+          const a = outcome(v, fast);
+          expect(a).toEqual(outcome(v, generic));
+          seen.add('ok' in (a as object) ? `u=${(a as { ok: { uniquifier: number } }).ok.uniquifier}` : (a as { code: string; message: string }).message.startsWith('uniquifier') ? 'bad' : 'other');
+        }
+      }
+    }
+    expect(planFor(fast).fixedVarFast).not.toBeNull();
+    expect([...seen]).toEqual(expect.arrayContaining(['u=0', 'u=7', 'u=-1', 'bad']));
   });
 
   it('a row within every limit and with no NULL gives no warning on either path', () => {

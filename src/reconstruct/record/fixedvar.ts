@@ -54,6 +54,13 @@ function cdRecordUnderFixedVar(statusA: number): DecodeError {
  * (a buffer that may run past the record) they are named in a warning and ignored.
  */
 export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): DecodedRow {
+  let fast = plan.fixedVarFast;
+  if (fast === undefined) fast = plan.fixedVarFast = fastReaderFor(plan);
+  if (fast !== null) {
+    // The common record shape, whole, in the layout's generated code; anything else (undefined) below.
+    const row = fast.row(image);
+    if (row !== undefined) return row;
+  }
   const n = image.length;
   if (n < 1) throw truncated('the status byte', 0);
   const statusA = image[0];
@@ -145,8 +152,6 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): 
     warnings.push(`record holds ${columnCount} columns but the layout knows ${plan.storedColumns}: the layout may be older than the row (schema drift)`);
   }
   let values: Record<string, SqlValue>;
-  let fast = plan.fixedVarFast;
-  if (fast === undefined) fast = plan.fixedVarFast = fastReaderFor(plan);
   if (fast !== null && fixedEnd >= fast.minFixedEnd && columnCount >= fast.minColumns) {
     // Every column's bytes are known to be in the record: the generated reader (same checks, same order).
     values = fast.read(image, columnCount, hasBitmap, bitmapStart, varCount, varArray, varDataStart, warnings);
@@ -531,5 +536,90 @@ export function fastReaderFor(plan: RowPlan): FixedVarFast | null {
     fns: unknown[], cols: ColumnPlan[], oor: typeof outOfRange, complex: typeof complexValue, empty: Uint8Array,
     limits: RowPlan['limits'], judge: typeof judgeLimit, nn: string[], odd: typeof oddUtf16, utf16: typeof decodeNvarchar,
   ) => FixedVarFast['read'];
-  return { minFixedEnd, minColumns, read: make(fns, cols, outOfRange, complexValue, EMPTY, plan.limits, judgeLimit, notNull.map(notNullMessage), oddUtf16, decodeNvarchar) };
+  const read = make(fns, cols, outOfRange, complexValue, EMPTY, plan.limits, judgeLimit, notNull.map(notNullMessage), oddUtf16, decodeNvarchar);
+  return { minFixedEnd, minColumns, read, row: wholeRecordReader(plan, read, minFixedEnd, minColumns) };
+}
+
+/**
+ * The whole-record half of the generated FixedVar reader (`FixedVarFast.row`): decodeFixedVar's record
+ * parse for the common shape only — a primary, forwarded or ghost data/version record with a null
+ * bitmap and no versioning tag, whose fixed part and column count cover every column of the layout
+ * and no more (minFixedEnd ≤ fixed end ≤ the layout's fixed extent, minColumns ≤ column count ≤ its
+ * stored columns), whose variable-column ends never go backwards nor past the image, that ends exactly
+ * at the image's end (or is at most 9 bytes), with no NULL variable-length column holding bytes and a
+ * uniquifier of 0 or 4 bytes. Every one of those is checked before any value is read; a record failing
+ * any returns undefined and takes decodeFixedVar's own parse, which then raises the error or writes the
+ * warning it always did. A record taken gives no header warning there, and its values are read by the
+ * same column reader (`read`) with the same arguments: the result is decodeFixedVar's, value for value.
+ */
+function wholeRecordReader(plan: RowPlan, read: FixedVarFast['read'], minFixedEnd: number, minColumns: number): FixedVarFast['row'] {
+  const src: string[] = [];
+  src.push('const n = image.length;');
+  src.push('if (n < 4) return undefined;');
+  src.push('const statusA = image[0];');
+  // CD bit clear, null bitmap set, no versioning tag
+  src.push(`if ((statusA & ${RECORD_VERSIONING_BIT | RECORD_NULL_BITMAP | RECORD_VERSIONING_TAG}) !== ${RECORD_NULL_BITMAP}) return undefined;`);
+  src.push(`const t = (statusA & ${RECORD_TYPE_MASK}) >> 1;`);
+  src.push('if (TYPE_OK[t] === 0) return undefined;');
+  src.push('const fixedEnd = image[2] | (image[3] << 8);');
+  src.push(`if (fixedEnd < ${minFixedEnd} || fixedEnd > ${plan.fixedExtent} || fixedEnd + 2 > n) return undefined;`);
+  src.push('const cc = image[fixedEnd] | (image[fixedEnd + 1] << 8);');
+  src.push(`if (cc < ${minColumns} || cc > ${plan.storedColumns}) return undefined;`);
+  src.push('const bitmapStart = fixedEnd + 2;');
+  src.push('let pos = bitmapStart + ((cc + 7) >> 3);');
+  src.push('if (pos > n) return undefined;');
+  src.push('let varCount = 0, varArray = pos;');
+  src.push(`if ((statusA & ${RECORD_VARIABLE_COLUMNS}) !== 0) {`);
+  src.push('  if (pos + 2 > n) return undefined;');
+  src.push('  varCount = image[pos] | (image[pos + 1] << 8);');
+  src.push('  varArray = pos + 2;');
+  src.push('  pos = varArray + 2 * varCount;');
+  src.push('  if (pos > n) return undefined;');
+  src.push('}');
+  src.push('const varDataStart = pos;');
+  src.push('let prev = pos;');
+  src.push('for (let k = 0; k < varCount; k++) {');
+  src.push('  const end = (image[varArray + 2 * k] | (image[varArray + 2 * k + 1] << 8)) & 0x7fff;');
+  src.push('  if (end < prev || end > n) return undefined;');
+  src.push('  prev = end;');
+  src.push('}');
+  // bytes after the record's end: refused (exact) or named in a warning by decodeFixedVar
+  src.push('if (prev < n && n > 9) return undefined;');
+  // a NULL variable-length column holding bytes: decodeFixedVar's warning (nullWithBytes)
+  const bits = plan.varNullBits;
+  for (let k = 0; k < bits.length; k++) {
+    const nb = bits[k]!;
+    if (nb < 0) continue;
+    const start = k === 0 ? 'varDataStart' : `((image[varArray + ${2 * k - 2}] | (image[varArray + ${2 * k - 1}] << 8)) & 0x7fff)`;
+    src.push(`if (varCount > ${k} && cc > ${nb} && (image[bitmapStart + ${nb >> 3}] & ${1 << (nb & 7)}) !== 0 && ((image[varArray + ${2 * k}] | (image[varArray + ${2 * k + 1}] << 8)) & 0x7fff) > ${start}) return undefined;`);
+  }
+  let uniq = '';
+  const u = plan.uniquifier;
+  if (u !== null) {
+    // decodeFixedVar's uniquifier: 0 unless its variable column is present, not NULL, and 4 bytes (other than 0 or 4: its error)
+    src.push('let uq = 0;');
+    if (u.kind === 'var') {
+      const k = u.varIndex;
+      const nb = u.nullBit;
+      const isNull = nb >= 0 ? `cc > ${nb} && (image[bitmapStart + ${nb >> 3}] & ${1 << (nb & 7)}) !== 0` : 'false';
+      const start = k === 0 ? 'varDataStart' : `((image[varArray + ${2 * k - 2}] | (image[varArray + ${2 * k - 1}] << 8)) & 0x7fff)`;
+      src.push(`if (varCount > ${k} && !(${isNull})) {`);
+      src.push(`  const s = ${start}, e = (image[varArray + ${2 * k}] | (image[varArray + ${2 * k + 1}] << 8)) & 0x7fff;`);
+      src.push('  if (e - s === 4) uq = image[s] | (image[s + 1] << 8) | (image[s + 2] << 16) | (image[s + 3] << 24);');
+      src.push('  else if (e !== s) return undefined;');
+      src.push('}');
+    }
+    uniq = ', uniquifier: uq';
+  }
+  src.push('const w = [];');
+  src.push('const values = read(image, cc, true, bitmapStart, varCount, varArray, varDataStart, w);');
+  src.push(`return { values, warnings: w, recordType: TYPES[t], ghost: GHOST[t] === 1 || (image[1] & ${STATUS_B_GHOST_FORWARDED}) !== 0, format: 'fixedvar', columnCount: cc${uniq} };`);
+  const typeOk = new Uint8Array(8);
+  const ghost = new Uint8Array(8);
+  for (let t = 0; t < 8; t++) {
+    const rt = RECORD_TYPES[t];
+    typeOk[t] = rt === 'primary' || rt === 'forwarded' || rt === 'ghost-data' || rt === 'ghost-version' ? 1 : 0;
+    ghost[t] = isGhostType(rt) ? 1 : 0;
+  }
+  return new Function('read', 'TYPE_OK', 'TYPES', 'GHOST', `return function fixedVarRow(image) {\n${src.join('\n')}\n};`)(read, typeOk, RECORD_TYPES, ghost) as FixedVarFast['row'];
 }

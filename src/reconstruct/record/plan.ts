@@ -1,6 +1,7 @@
 import { isVisibleColumn, type ColumnLayout, type TableLayout } from '../metadata/table-layout.js';
 import type { SqlValue } from '../values.js';
 import type { CdFastReader } from './cd-fast.js';
+import type { DecodedRow } from '../decode-row.js';
 import { columnCodePage, fixedStorageLength, isTextPointerType, isVariableLengthType, valueDecoder, type BoundDecoder } from '../types/index.js';
 
 /**
@@ -381,6 +382,8 @@ export interface FixedVarFast {
     /** The row's warnings: the reader appends those of checkDecodedValues (its checks are generated in). */
     warnings: string[],
   ) => Record<string, SqlValue>;
+  /** The whole record when it has the common shape (record/fixedvar.ts wholeRecordReader), else undefined. */
+  row: (image: Uint8Array) => DecodedRow | undefined;
 }
 
 /**
