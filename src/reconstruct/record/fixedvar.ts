@@ -543,7 +543,7 @@ export function fastReaderFor(plan: RowPlan): FixedVarFast | null {
 /**
  * The whole-record half of the generated FixedVar reader (`FixedVarFast.row`): decodeFixedVar's record
  * parse for the common shape only — a primary, forwarded or ghost data/version record with a null
- * bitmap and no versioning tag, whose fixed part and column count cover every column of the layout
+ * bitmap (and a versioning tag or none), whose fixed part and column count cover every column of the layout
  * and no more (minFixedEnd ≤ fixed end ≤ the layout's fixed extent, minColumns ≤ column count ≤ its
  * stored columns), whose variable-column ends never go backwards nor past the image, that ends exactly
  * at the image's end (or is at most 9 bytes), with no NULL variable-length column holding bytes and a
@@ -557,8 +557,8 @@ function wholeRecordReader(plan: RowPlan, read: FixedVarFast['read'], minFixedEn
   src.push('const n = image.length;');
   src.push('if (n < 4) return undefined;');
   src.push('const statusA = image[0];');
-  // CD bit clear, null bitmap set, no versioning tag
-  src.push(`if ((statusA & ${RECORD_VERSIONING_BIT | RECORD_NULL_BITMAP | RECORD_VERSIONING_TAG}) !== ${RECORD_NULL_BITMAP}) return undefined;`);
+  // CD bit clear, null bitmap set
+  src.push(`if ((statusA & ${RECORD_VERSIONING_BIT | RECORD_NULL_BITMAP}) !== ${RECORD_NULL_BITMAP}) return undefined;`);
   src.push(`const t = (statusA & ${RECORD_TYPE_MASK}) >> 1;`);
   src.push('if (TYPE_OK[t] === 0) return undefined;');
   src.push('const fixedEnd = image[2] | (image[3] << 8);');
@@ -582,6 +582,13 @@ function wholeRecordReader(plan: RowPlan, read: FixedVarFast['read'], minFixedEn
   src.push('  const end = (image[varArray + 2 * k] | (image[varArray + 2 * k + 1] << 8)) & 0x7fff;');
   src.push('  if (end < prev || end > n) return undefined;');
   src.push('  prev = end;');
+  src.push('}');
+  // the 14-byte versioning tag (status A 0x40) after the variable data, as decodeFixedVar reads it
+  src.push('let tag = undefined;');
+  src.push(`if ((statusA & ${RECORD_VERSIONING_TAG}) !== 0) {`);
+  src.push(`  if (prev + ${VERSIONING_TAG_SIZE} > n) return undefined;`);
+  src.push(`  tag = toHex(image, prev, prev + ${VERSIONING_TAG_SIZE});`);
+  src.push(`  prev += ${VERSIONING_TAG_SIZE};`);
   src.push('}');
   // bytes after the record's end: refused (exact) or named in a warning by decodeFixedVar
   src.push('if (prev < n && n > 9) return undefined;');
@@ -613,7 +620,10 @@ function wholeRecordReader(plan: RowPlan, read: FixedVarFast['read'], minFixedEn
   }
   src.push('const w = [];');
   src.push('const values = read(image, cc, true, bitmapStart, varCount, varArray, varDataStart, w);');
-  src.push(`return { values, warnings: w, recordType: TYPES[t], ghost: GHOST[t] === 1 || (image[1] & ${STATUS_B_GHOST_FORWARDED}) !== 0, format: 'fixedvar', columnCount: cc${uniq} };`);
+  // decodeFixedVar's row object: the tag (only when there is one) after columnCount, then the uniquifier
+  const head = `values, warnings: w, recordType: TYPES[t], ghost: GHOST[t] === 1 || (image[1] & ${STATUS_B_GHOST_FORWARDED}) !== 0, format: 'fixedvar', columnCount: cc`;
+  src.push(`if (tag === undefined) return { ${head}${uniq} };`);
+  src.push(`return { ${head}, versioningTag: tag${uniq} };`);
   const typeOk = new Uint8Array(8);
   const ghost = new Uint8Array(8);
   for (let t = 0; t < 8; t++) {
@@ -621,5 +631,5 @@ function wholeRecordReader(plan: RowPlan, read: FixedVarFast['read'], minFixedEn
     typeOk[t] = rt === 'primary' || rt === 'forwarded' || rt === 'ghost-data' || rt === 'ghost-version' ? 1 : 0;
     ghost[t] = isGhostType(rt) ? 1 : 0;
   }
-  return new Function('read', 'TYPE_OK', 'TYPES', 'GHOST', `return function fixedVarRow(image) {\n${src.join('\n')}\n};`)(read, typeOk, RECORD_TYPES, ghost) as FixedVarFast['row'];
+  return new Function('read', 'TYPE_OK', 'TYPES', 'GHOST', 'toHex', `return function fixedVarRow(image) {\n${src.join('\n')}\n};`)(read, typeOk, RECORD_TYPES, ghost, toHex) as FixedVarFast['row'];
 }
