@@ -16,7 +16,7 @@ import type { TableLayout } from './metadata/table-layout.js';
 import type { SqlValue } from './values.js';
 import { decodeFixedVar } from './record/fixedvar.js';
 import { decodeCdRow } from './record/cd-fast.js';
-import { checkValueLimits, checkVariantText, planFor } from './record/plan.js';
+import { checkDecodedValues, planFor } from './record/plan.js';
 
 export interface DecodeOptions {
   lsn?: string;
@@ -55,10 +55,14 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
     // for itself from two string columns on.
     const img = plan.stringColumns >= 2 && !(image instanceof Buffer) ? Buffer.from(image.buffer, image.byteOffset, image.byteLength) : image;
     const exact = opts?.exact !== false;
-    const row = table.compression === 'ROW' || table.compression === 'PAGE' ? decodeCdRow(img, plan, exact) : decodeFixedVar(img, plan, exact);
-    if (plan.limits.length !== 0) checkValueLimits(row.values, plan.limits, row.warnings);
-    if (plan.variants.length !== 0) checkVariantText(row.values, plan.variants, row.warnings);
-    if (plan.notNull !== null) plan.notNull(row.values, row.columnCount, row.warnings);
+    let row: DecodedRow;
+    if (table.compression === 'ROW' || table.compression === 'PAGE') {
+      row = decodeCdRow(img, plan, exact);
+      checkDecodedValues(row.values, plan, row.columnCount, row.warnings);
+    } else {
+      // checks the decoded values itself (checkDecodedValues, or the same checks in its generated reader)
+      row = decodeFixedVar(img, plan, exact);
+    }
     if (table.warnings !== undefined && table.warnings.length > 0) row.warnings.push(...table.warnings);
     return row;
   } catch (e) {

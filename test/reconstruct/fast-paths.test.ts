@@ -243,6 +243,29 @@ describe('code-page decoding fast paths = ICU TextDecoder', () => {
       expect(d.decode(new Uint8Array(b), 0, b.length)).toBe(td.decode(b));
     }
   });
+  it('one byte ≥ 0x80 at any position of an ASCII value of any length 1–80 is never taken for ASCII (936, 1252, 437, UTF-8)', () => {
+    for (const [cp, label] of [[936, 'gbk'], [1252, 'windows-1252'], [65001, 'utf-8']] as const) {
+      const d = decoderForCodePage(cp)!;
+      const td = new TextDecoder(label);
+      for (let n = 1; n <= 80; n++) {
+        for (let at = 0; at < n; at++) {
+          for (const high of [0x80, 0xe9, 0xff]) {
+            const b = Buffer.alloc(n + 4, 0x61);
+            b[2 + at] = high;
+            expect(d.decode(b, 2, 2 + n)).toBe(td.decode(b.subarray(2, 2 + n)));
+          }
+        }
+      }
+    }
+    const oem = decoderForCodePage(437)!;
+    for (let n = 1; n <= 40; n++) {
+      for (let at = 0; at < n; at++) {
+        const b = Buffer.alloc(n, 0x61);
+        b[at] = 0x80; // Ç in code page 437
+        expect(oem.decode(b, 0, n)).toBe('a'.repeat(at) + 'Ç' + 'a'.repeat(n - at - 1));
+      }
+    }
+  });
 });
 
 describe('nvarchar (UTF-16LE) fixed-arity path', () => {

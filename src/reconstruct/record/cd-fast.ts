@@ -4,7 +4,7 @@ import { decoderForCodePage, type CodePageDecoder } from '../collation.js';
 import { columnCodePage, fixedReader } from '../types/index.js';
 import { decodeNvarchar } from '../types/string.js';
 import { CD_CLUSTER_SIZE, cdValueDecoder, decodeCompressedRow, readFlippedBE, readFlippedBE32 } from './cd.js';
-import type { RowPlan } from './plan.js';
+import { literalKey, type RowPlan } from './plan.js';
 import { CD_RECORD_LONG_DATA, CD_RECORD_TYPES, CD_RECORD_VERSIONING, isCdGhostCode } from './status.js';
 
 /**
@@ -135,7 +135,7 @@ export function cdFastReaderFor(plan: RowPlan): CdFastReader | null {
   const keys: string[] = [];
   src.push('let s = 0, e = 0, w = 0, v = null;');
   out.forEach((cp, j) => {
-    keys.push(`[${JSON.stringify(cp.name)}]: c${j}`);
+    keys.push(`${literalKey(cp.name)}: c${j}`);
     if (cp.kind === 'unstored') {
       src.push(`const c${j} = null;`);
       return;

@@ -4,8 +4,9 @@ import type { DecodedRow } from '../decode-row.js';
 import type { SqlValue } from '../values.js';
 import { readI32, readU16, readU32 } from '../types/integer.js';
 import { holdsTextPointer, parseComplexColumn, parseTextPointer, TEXT_POINTER_SIZE } from './complex.js';
-import { predatesColumn, type ColumnPlan, type FixedVarFast, type RowPlan } from './plan.js';
-import { fixedReader, outOfRange, type BoundDecoder, type FixedReader } from '../types/index.js';
+import { checkDecodedValues, judgeLimit, limitTestSource, literalKey, notNullMessage, predatesColumn, type ColumnPlan, type FixedVarFast, type RowPlan } from './plan.js';
+import { charDecoder, decodeNvarchar, fixedReader, oddUtf16, outOfRange, type BoundDecoder, type FixedReader } from '../types/index.js';
+import type { CodePageDecoder } from '../collation.js';
 import { parseSparseVector } from './sparse.js';
 import {
   isGhostType, RECORD_NULL_BITMAP, RECORD_TYPE_MASK, RECORD_TYPES, RECORD_VARIABLE_COLUMNS,
@@ -53,6 +54,13 @@ function cdRecordUnderFixedVar(statusA: number): DecodeError {
  * (a buffer that may run past the record) they are named in a warning and ignored.
  */
 export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): DecodedRow {
+  let fast = plan.fixedVarFast;
+  if (fast === undefined) fast = plan.fixedVarFast = fastReaderFor(plan);
+  if (fast !== null) {
+    // The common record shape, whole, in the layout's generated code; anything else (undefined) below.
+    const row = fast.row(image);
+    if (row !== undefined) return row;
+  }
   const n = image.length;
   if (n < 1) throw truncated('the status byte', 0);
   const statusA = image[0];
@@ -144,11 +152,9 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): 
     warnings.push(`record holds ${columnCount} columns but the layout knows ${plan.storedColumns}: the layout may be older than the row (schema drift)`);
   }
   let values: Record<string, SqlValue>;
-  let fast = plan.fixedVarFast;
-  if (fast === undefined) fast = plan.fixedVarFast = fastReaderFor(plan);
   if (fast !== null && fixedEnd >= fast.minFixedEnd && columnCount >= fast.minColumns) {
     // Every column's bytes are known to be in the record: the generated reader (same checks, same order).
-    values = fast.read(image, columnCount, hasBitmap, bitmapStart, varCount, varArray, varDataStart);
+    values = fast.read(image, columnCount, hasBitmap, bitmapStart, varCount, varArray, varDataStart, warnings);
   } else {
     // One state object reused for every row: decoding is synchronous and never re-entered.
     const ctx = STATE;
@@ -169,6 +175,7 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): 
     values = plan.makeValues(scratch);
     ctx.image = EMPTY; // do not keep the caller's buffer alive
     ctx.sparse = undefined;
+    checkDecodedValues(values, plan, columnCount, warnings);
   }
 
   let uniquifier: number | undefined;
@@ -230,12 +237,12 @@ function nullWithBytes(image: Uint8Array, plan: RowPlan, warnings: string[], col
   for (let k = 0; k < last; k++) {
     const nb = bits[k]!;
     if (nb < 0 || nb >= columnCount || (image[bitmapStart + (nb >> 3)] & (1 << (nb & 7))) === 0) continue;
-    const cp = plan.varIndexOwner.get(k)!;
     const entry = readU16(image, varArray + 2 * k);
     const s = k === 0 ? varDataStart : readU16(image, varArray + 2 * k - 2) & 0x7fff;
     const e = entry & 0x7fff;
     if (e <= s) continue;
     if ((entry & 0x8000) !== 0 && e - s >= 4 && readU16(image, s) === 5) continue; // the sparse vector
+    const cp = plan.varIndexOwner.get(k)!; // only for the warning: a Map lookup per NULL column per row cost more than the rest
     warnings.push(`column ${cp.name} is NULL in the null bitmap (bit ${nb}) but the variable-column offset array gives it ${e - s} byte(s) (offsets ${s}-${e}, variable column ${k + 1}): SQL Server writes a NULL variable-length column with zero length, so the bitmap or the offset array is damaged; shown as NULL, its value may be lost (bytes 0x${toHex(image, s, Math.min(e, s + 16))}${e - s > 16 ? '…' : ''})`);
   }
 }
@@ -478,7 +485,9 @@ const FAST_MAX_COLUMNS = 512;
  * Generates (new Function) one column reader per layout: the generic `columnValue` loop unrolled
  * for this layout's columns, with every offset, null bit and length a constant, fixed-length
  * values read by the type's unchecked reader (the fixed part is known to hold them), and the
- * `values` object built as one object literal. It runs only on records whose fixed part and
+ * `values` object built as one object literal; decodeRow's checks of the values (declared sizes,
+ * NOT NULL columns read NULL: plan.ts checkDecodedValues) run on its locals before the object is
+ * built, with the same warnings in the same order. It runs only on records whose fixed part and
  * column count cover every column (checked once per row by decodeFixedVar); other records, and
  * layouts with sparse, computed, text-pointer, xml or sql_variant columns or unusual names, take
  * the generic loop. Output, warnings and errors are the generic loop's, value for value.
@@ -486,7 +495,7 @@ const FAST_MAX_COLUMNS = 512;
 export function fastReaderFor(plan: RowPlan): FixedVarFast | null {
   const out = plan.output;
   if (out.length > FAST_MAX_COLUMNS || new Set(out.map((cp) => cp.name)).size !== out.length) return null;
-  const fns: Array<BoundDecoder | FixedReader['f']> = [];
+  const fns: Array<BoundDecoder | FixedReader['f'] | CodePageDecoder> = [];
   const cols: ColumnPlan[] = [];
   let minFixedEnd = 4;
   let minColumns = 0;
@@ -520,25 +529,145 @@ export function fastReaderFor(plan: RowPlan): FixedVarFast | null {
       const k = cp.varIndex;
       fns.push(cp.decode);
       cols.push(cp);
+      const col = `cols[${cols.length - 1}]`;
       const a = `varArray + ${2 * k}`;
+      // The value: the column's bound decoder, or for (n)varchar what it does, called directly (one
+      // call level less): the code page's decoder; the odd-length refusal, then the UTF-16 decoder.
+      let value = `c${i} = f${f}(image, s, x & 0x7fff);`;
+      if (t === 'char' || t === 'varchar') {
+        fns.push(charDecoder(cp.column));
+        value = `c${i} = f${f + 1}.decode(image, s, x & 0x7fff);`;
+      } else if (t === 'nchar' || t === 'nvarchar' || t === 'sysname') {
+        value = `if (((x & 0x7fff) - s) % 2 !== 0) throw odd(${col}.column, s, (x & 0x7fff) - s); c${i} = utf16(image, s, x & 0x7fff);`;
+      }
       read =
         `if (varCount > ${k}) {` +
         ` x = image[${a}] | (image[${a} + 1] << 8);` +
         ` s = ${k === 0 ? 'varDataStart' : `(image[${a} - 2] | (image[${a} - 1] << 8)) & 0x7fff`};` +
-        ` c${i} = (x & 0x8000) !== 0 ? complexValue(image, s, x & 0x7fff, cols[${cols.length - 1}].name, ${holdsTextPointer(cp.column)}) : f${f}(image, s, x & 0x7fff);` +
+        ` if ((x & 0x8000) !== 0) c${i} = complexValue(image, s, x & 0x7fff, ${col}.name, ${holdsTextPointer(cp.column)}); else { ${value} }` +
         ` } else c${i} = f${f}(EMPTY, 0, 0);`;
     }
     body.push(`  let c${i} = null;\n  if (${notNull}) { ${read} }`);
-    keys.push(`[${JSON.stringify(cp.name)}]: c${i}`);
+    keys.push(`${literalKey(cp.name)}: c${i}`);
   }
+  // decodeRow's checks of the values (plan.ts checkDecodedValues), on the locals, in its order: the
+  // declared sizes, then the NOT NULL columns (no sql_variant column reaches this reader). Every
+  // column is in the record here (columnCount ≥ minColumns), so a NOT NULL column's test is its NULL.
+  const at = new Map(out.map((cp, i) => [cp.name, i]));
+  const checks: string[] = [];
+  plan.limits.forEach((l, j) => {
+    const i = at.get(l.name);
+    if (i === undefined) throw new Error(`value limit of ${l.name}: not an output column`);
+    checks.push(`  if (${limitTestSource(l, `c${i}`, 'y')}) judge(limits[${j}], c${i}, w);`);
+  });
+  const notNull = out.filter((cp) => !cp.column.nullable && cp.nullBit >= 0);
+  notNull.forEach((cp, j) => checks.push(`  if (c${at.get(cp.name)} === null) w.push(nn[${j}]);`));
+  if (plan.variants.length !== 0) return null;
   const src =
     fns.map((_, j) => `const f${j} = fns[${j}];`).join('\n') +
-    '\nreturn function fixedVarColumns(image, columnCount, hasBitmap, bitmapStart, varCount, varArray, varDataStart) {\n' +
-    '  let x = 0, s = 0;\n' +
-    body.join('\n') +
+    '\nreturn function fixedVarColumns(image, columnCount, hasBitmap, bitmapStart, varCount, varArray, varDataStart, w) {\n' +
+    '  let x = 0, s = 0, y = 0;\n' +
+    body.join('\n') + '\n' +
+    checks.join('\n') +
     '\n  return {' + keys.join(', ') + '};\n};';
-  const make = new Function('fns', 'cols', 'oor', 'complexValue', 'EMPTY', src) as (
+  const make = new Function('fns', 'cols', 'oor', 'complexValue', 'EMPTY', 'limits', 'judge', 'nn', 'odd', 'utf16', src) as (
     fns: unknown[], cols: ColumnPlan[], oor: typeof outOfRange, complex: typeof complexValue, empty: Uint8Array,
+    limits: RowPlan['limits'], judge: typeof judgeLimit, nn: string[], odd: typeof oddUtf16, utf16: typeof decodeNvarchar,
   ) => FixedVarFast['read'];
-  return { minFixedEnd, minColumns, read: make(fns, cols, outOfRange, complexValue, EMPTY) };
+  const read = make(fns, cols, outOfRange, complexValue, EMPTY, plan.limits, judgeLimit, notNull.map(notNullMessage), oddUtf16, decodeNvarchar);
+  return { minFixedEnd, minColumns, read, row: wholeRecordReader(plan, read, minFixedEnd, minColumns) };
+}
+
+/**
+ * The whole-record half of the generated FixedVar reader (`FixedVarFast.row`): decodeFixedVar's record
+ * parse for the common shape only — a primary, forwarded or ghost data/version record with a null
+ * bitmap (and a versioning tag or none), whose fixed part and column count cover every column of the layout
+ * and no more (minFixedEnd ≤ fixed end ≤ the layout's fixed extent, minColumns ≤ column count ≤ its
+ * stored columns), whose variable-column ends never go backwards nor past the image, that ends exactly
+ * at the image's end (or is at most 9 bytes), with no NULL variable-length column holding bytes and a
+ * uniquifier of 0 or 4 bytes. Every one of those is checked before any value is read; a record failing
+ * any returns undefined and takes decodeFixedVar's own parse, which then raises the error or writes the
+ * warning it always did. A record taken gives no header warning there, and its values are read by the
+ * same column reader (`read`) with the same arguments: the result is decodeFixedVar's, value for value.
+ */
+function wholeRecordReader(plan: RowPlan, read: FixedVarFast['read'], minFixedEnd: number, minColumns: number): FixedVarFast['row'] {
+  const src: string[] = [];
+  src.push('const n = image.length;');
+  src.push('if (n < 4) return undefined;');
+  src.push('const statusA = image[0];');
+  // CD bit clear, null bitmap set
+  src.push(`if ((statusA & ${RECORD_VERSIONING_BIT | RECORD_NULL_BITMAP}) !== ${RECORD_NULL_BITMAP}) return undefined;`);
+  src.push(`const t = (statusA & ${RECORD_TYPE_MASK}) >> 1;`);
+  src.push('if (TYPE_OK[t] === 0) return undefined;');
+  src.push('const fixedEnd = image[2] | (image[3] << 8);');
+  src.push(`if (fixedEnd < ${minFixedEnd} || fixedEnd > ${plan.fixedExtent} || fixedEnd + 2 > n) return undefined;`);
+  src.push('const cc = image[fixedEnd] | (image[fixedEnd + 1] << 8);');
+  src.push(`if (cc < ${minColumns} || cc > ${plan.storedColumns}) return undefined;`);
+  src.push('const bitmapStart = fixedEnd + 2;');
+  src.push('let pos = bitmapStart + ((cc + 7) >> 3);');
+  src.push('if (pos > n) return undefined;');
+  src.push('let varCount = 0, varArray = pos;');
+  src.push(`if ((statusA & ${RECORD_VARIABLE_COLUMNS}) !== 0) {`);
+  src.push('  if (pos + 2 > n) return undefined;');
+  src.push('  varCount = image[pos] | (image[pos + 1] << 8);');
+  src.push('  varArray = pos + 2;');
+  src.push('  pos = varArray + 2 * varCount;');
+  src.push('  if (pos > n) return undefined;');
+  src.push('}');
+  src.push('const varDataStart = pos;');
+  src.push('let prev = pos;');
+  src.push('for (let k = 0; k < varCount; k++) {');
+  src.push('  const end = (image[varArray + 2 * k] | (image[varArray + 2 * k + 1] << 8)) & 0x7fff;');
+  src.push('  if (end < prev || end > n) return undefined;');
+  src.push('  prev = end;');
+  src.push('}');
+  // the 14-byte versioning tag (status A 0x40) after the variable data, as decodeFixedVar reads it
+  src.push('let tag = undefined;');
+  src.push(`if ((statusA & ${RECORD_VERSIONING_TAG}) !== 0) {`);
+  src.push(`  if (prev + ${VERSIONING_TAG_SIZE} > n) return undefined;`);
+  src.push(`  tag = toHex(image, prev, prev + ${VERSIONING_TAG_SIZE});`);
+  src.push(`  prev += ${VERSIONING_TAG_SIZE};`);
+  src.push('}');
+  // bytes after the record's end: refused (exact) or named in a warning by decodeFixedVar
+  src.push('if (prev < n && n > 9) return undefined;');
+  // a NULL variable-length column holding bytes: decodeFixedVar's warning (nullWithBytes)
+  const bits = plan.varNullBits;
+  for (let k = 0; k < bits.length; k++) {
+    const nb = bits[k]!;
+    if (nb < 0) continue;
+    const start = k === 0 ? 'varDataStart' : `((image[varArray + ${2 * k - 2}] | (image[varArray + ${2 * k - 1}] << 8)) & 0x7fff)`;
+    src.push(`if (varCount > ${k} && cc > ${nb} && (image[bitmapStart + ${nb >> 3}] & ${1 << (nb & 7)}) !== 0 && ((image[varArray + ${2 * k}] | (image[varArray + ${2 * k + 1}] << 8)) & 0x7fff) > ${start}) return undefined;`);
+  }
+  let uniq = '';
+  const u = plan.uniquifier;
+  if (u !== null) {
+    // decodeFixedVar's uniquifier: 0 unless its variable column is present, not NULL, and 4 bytes (other than 0 or 4: its error)
+    src.push('let uq = 0;');
+    if (u.kind === 'var') {
+      const k = u.varIndex;
+      const nb = u.nullBit;
+      const isNull = nb >= 0 ? `cc > ${nb} && (image[bitmapStart + ${nb >> 3}] & ${1 << (nb & 7)}) !== 0` : 'false';
+      const start = k === 0 ? 'varDataStart' : `((image[varArray + ${2 * k - 2}] | (image[varArray + ${2 * k - 1}] << 8)) & 0x7fff)`;
+      src.push(`if (varCount > ${k} && !(${isNull})) {`);
+      src.push(`  const s = ${start}, e = (image[varArray + ${2 * k}] | (image[varArray + ${2 * k + 1}] << 8)) & 0x7fff;`);
+      src.push('  if (e - s === 4) uq = image[s] | (image[s + 1] << 8) | (image[s + 2] << 16) | (image[s + 3] << 24);');
+      src.push('  else if (e !== s) return undefined;');
+      src.push('}');
+    }
+    uniq = ', uniquifier: uq';
+  }
+  src.push('const w = [];');
+  src.push('const values = read(image, cc, true, bitmapStart, varCount, varArray, varDataStart, w);');
+  // decodeFixedVar's row object: the tag (only when there is one) after columnCount, then the uniquifier
+  const head = `values, warnings: w, recordType: TYPES[t], ghost: GHOST[t] === 1 || (image[1] & ${STATUS_B_GHOST_FORWARDED}) !== 0, format: 'fixedvar', columnCount: cc`;
+  src.push(`if (tag === undefined) return { ${head}${uniq} };`);
+  src.push(`return { ${head}, versioningTag: tag${uniq} };`);
+  const typeOk = new Uint8Array(8);
+  const ghost = new Uint8Array(8);
+  for (let t = 0; t < 8; t++) {
+    const rt = RECORD_TYPES[t];
+    typeOk[t] = rt === 'primary' || rt === 'forwarded' || rt === 'ghost-data' || rt === 'ghost-version' ? 1 : 0;
+    ghost[t] = isGhostType(rt) ? 1 : 0;
+  }
+  return new Function('read', 'TYPE_OK', 'TYPES', 'GHOST', 'toHex', `return function fixedVarRow(image) {\n${src.join('\n')}\n};`)(read, typeOk, RECORD_TYPES, ghost, toHex) as FixedVarFast['row'];
 }

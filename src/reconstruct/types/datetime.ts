@@ -141,9 +141,15 @@ export function decodeTime(b: Uint8Array, o: number, scale: number): string | nu
   return formatTimeUnits(readUIntLE(b, o, timeStorageLength(scale)), scale);
 }
 
+/** The little-endian unsigned time units of `tl` (3, 4 or 5) bytes at `o`: readUIntLE unrolled (exact: below 2^40). */
+function timeUnits(b: Uint8Array, o: number, tl: number): number {
+  const low = b[o] | (b[o + 1] << 8) | (b[o + 2] << 16);
+  return tl === 3 ? low : tl === 4 ? low + b[o + 3] * 16777216 : low + b[o + 3] * 16777216 + b[o + 4] * 4294967296;
+}
+
 export function decodeDatetime2(b: Uint8Array, o: number, scale: number): string | null {
   const tl = timeStorageLength(scale);
-  const units = readUIntLE(b, o, tl);
+  const units = timeUnits(b, o, tl);
   const day = b[o + tl] | (b[o + tl + 1] << 8) | (b[o + tl + 2] << 16);
   const per = POW10[scale];
   const secs = Math.floor(units / per);

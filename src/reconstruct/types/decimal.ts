@@ -50,8 +50,30 @@ export function magnitudeDigits(b: Uint8Array, o: number, n: number): string {
 export function decodeDecimal(b: Uint8Array, o: number, len: number, scale: number): string | null {
   const sign = b[o];
   if (sign > 1) return null;
+  if (len <= 9 && scale <= 9) {
+    // decimal(p ≤ 19): a magnitude below 2^52 split by arithmetic (what placeScale does to its digits:
+    // the integer part without leading zeros, '0' when none, then `scale` digits; '-' unless zero).
+    // Exact: v + 10^scale < 2^53, so the quotient's floor and the remainder are exact in a double.
+    const lo = readU32(b, o + 1);
+    const hi = len === 9 ? readU32(b, o + 5) : 0;
+    if (hi < 0x100000) {
+      const v = hi * 4294967296 + lo;
+      let text: string;
+      if (scale === 0) text = String(v);
+      else {
+        const p = POW10[scale];
+        const ip = Math.floor(v / p);
+        const f = String(v - ip * p);
+        text = String(ip) + '.' + (f.length < scale ? ZEROS.slice(0, scale - f.length) + f : f);
+      }
+      return sign === 0 && v !== 0 ? '-' + text : text;
+    }
+  }
   return placeScale(magnitudeDigits(b, o + 1, len - 1), scale, sign === 0);
 }
+
+const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000];
+const ZEROS = '000000000';
 
 export function decodeMoney(b: Uint8Array, o: number): string {
   return scaledInt64(readU32(b, o), readI32(b, o + 4), 4);

@@ -154,6 +154,16 @@ export function outOfRange(c: ColumnLayout, start: number): DecodeError {
   return bad(c, start, 'is out of range');
 }
 
+/** The code page's decoder of a char/varchar/text column's bytes (1252 when its code page is unknown or unsupported). */
+export function charDecoder(c: Pick<ColumnLayout, 'codePage' | 'collation'>): CodePageDecoder {
+  return decoderForCodePage(columnCodePage(c)) ?? (decoderForCodePage(1252) as CodePageDecoder);
+}
+
+/** The DECODE_BAD_VALUE of an nchar/nvarchar/ntext/sysname value of `n` bytes, n odd (valueDecoder's). */
+export function oddUtf16(c: ColumnLayout, start: number, n: number): DecodeError {
+  return bad(c, start, `has an odd byte count (${n}) for UTF-16`);
+}
+
 /**
  * A decoder for one column's uncompressed value, built once per column (the row decoder caches
  * it in its per-layout plan). The bound function checks the value's length and range and throws
@@ -167,7 +177,7 @@ export function valueDecoder(c: ColumnLayout): BoundDecoder {
     case 'varchar':
     case 'text': {
       // Bind the code page's cached decoder once, not per value.
-      const d = decoderForCodePage(columnCodePage(c)) ?? (decoderForCodePage(1252) as CodePageDecoder);
+      const d = charDecoder(c);
       return (b, s, e) => d.decode(b, s, e);
     }
     case 'nchar':
@@ -175,7 +185,7 @@ export function valueDecoder(c: ColumnLayout): BoundDecoder {
     case 'ntext':
     case 'sysname':
       return (b, s, e) => {
-        if ((e - s) % 2 !== 0) throw bad(c, s, `has an odd byte count (${e - s}) for UTF-16`);
+        if ((e - s) % 2 !== 0) throw oddUtf16(c, s, e - s);
         return decodeNvarchar(b, s, e);
       };
     case 'binary':
