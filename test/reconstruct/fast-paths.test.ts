@@ -10,7 +10,6 @@
  */
 import { TextDecoder } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../src/errors.js';
 import { decoderForCodePage, latin1 } from '../../src/reconstruct/collation.js';
 import { decodeRow } from '../../src/reconstruct/decode-row.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
@@ -19,6 +18,7 @@ import { DAY0001_TO_EPOCH, decodeDatetime2, decodeNvarchar, decodeTime, decodeUn
 import type { SqlValue } from '../../src/reconstruct/values.js';
 import { buildLayout, encodeCodePage, encodeRow, type SynthColumn } from '../support/synthetic-encoder.js';
 import { rng } from '../support/rng.js';
+import { decodeOutcome } from '../support/decode-error.js';
 
 /** Two layout objects for the same columns: the first decodes with the generated reader, the second never does. */
 function twin(cols: SynthColumn[]): { fast: TableLayout; generic: TableLayout } {
@@ -29,14 +29,7 @@ function twin(cols: SynthColumn[]): { fast: TableLayout; generic: TableLayout } 
   return { fast, generic };
 }
 
-function outcome(image: Uint8Array, layout: TableLayout): unknown {
-  try {
-    return { ok: decodeRow(image, layout, { lsn: '00000001:00000002:0003' }) };
-  } catch (e) {
-    if (!(e instanceof DecodeError)) throw e;
-    return { code: e.code, message: e.message, location: e.location };
-  }
-}
+const outcome = decodeOutcome;
 
 const CONTACT: SynthColumn[] = [
   { name: 'ContactId', type: 'int' },

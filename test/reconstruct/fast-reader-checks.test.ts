@@ -10,13 +10,13 @@
  * generic path's uniquifier or its error.
  */
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../src/errors.js';
 import { decodeRow } from '../../src/reconstruct/decode-row.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
 import { planFor } from '../../src/reconstruct/record/plan.js';
 import type { SqlValue } from '../../src/reconstruct/values.js';
 import { buildLayout, encodeRow, type SynthColumn } from '../support/synthetic-encoder.js';
 import { rng } from '../support/rng.js';
+import { decodeOutcome } from '../support/decode-error.js';
 
 /** The reading layout: narrow sizes; NOT NULL on some columns. */
 const NARROW: SynthColumn[] = [
@@ -52,14 +52,7 @@ function twin(): { fast: TableLayout; generic: TableLayout } {
   return { fast, generic };
 }
 
-function outcome(image: Uint8Array, layout: TableLayout): unknown {
-  try {
-    return { ok: decodeRow(image, layout, { lsn: '00000001:00000002:0003' }) };
-  } catch (e) {
-    if (!(e instanceof DecodeError)) throw e;
-    return { code: e.code, message: e.message, location: e.location };
-  }
-}
+const outcome = decodeOutcome;
 
 function randomRow(next: () => number): Record<string, SqlValue> {
   const pick = <T>(xs: T[]): T => xs[Math.floor(next() * xs.length)];

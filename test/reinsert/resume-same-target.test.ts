@@ -35,6 +35,24 @@ describeCorpus('re-insert resume: the same target only', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /**
+   * A job of the corpus rows with its 10 dbo.LogTestTrailNull rows approved, and a real run of them
+   * into 'side' (a connection given in the request, batches of 3) that failed at its second COMMIT.
+   */
+  async function failedRunIntoSide(): Promise<{ svc: ReinsertService; run: { id: number } }> {
+    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    store.stageBatch(job.id, corpusRows(60));
+    store.saveJobTables(job.id, Object.values(LAYOUTS));
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    let n = 0;
+    const svc = new ReinsertService(store, { connect: () => side, hooks: { beforeCommit: () => { if (++n === 2) throw new Error('target went away'); } } });
+    const run = await svc.start(job.id, 'op', { dryRun: false, target: { connectionString: 'Server=side;Password=x' }, batchSize: 3 });
+    await svc.wait(run.id);
+    svc.hooks = undefined;
+    expect(svc.getRun(run.id)!.state).toBe('failed');
+    return { svc, run };
+  }
+
   it('refuses another target, database or ledger; resumes with the same one; the audit names the target', async () => {
     const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
     store.stageBatch(job.id, corpusRows(60));
@@ -69,16 +87,7 @@ describeCorpus('re-insert resume: the same target only', () => {
     expect(JSON.stringify(audit)).not.toContain('Password');
   });
   it('a run whose connection named no database (the login\'s default) is not resumed into a database a connection names; a run recorded before the database was resolved still is', async () => {
-    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
-    store.stageBatch(job.id, corpusRows(60));
-    store.saveJobTables(job.id, Object.values(LAYOUTS));
-    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
-    let n = 0;
-    const svc = new ReinsertService(store, { connect: () => side, hooks: { beforeCommit: () => { if (++n === 2) throw new Error('target went away'); } } });
-    const run = await svc.start(job.id, 'op', { dryRun: false, target: { connectionString: 'Server=side;Password=x' }, batchSize: 3 });
-    await svc.wait(run.id);
-    svc.hooks = undefined;
-    expect(svc.getRun(run.id)!.state).toBe('failed');
+    const { svc, run } = await failedRunIntoSide();
     expect(svc.getRun(run.id)!.target.database).toBeNull();
     await expect(svc.resume(run.id, 'op2', { connectionString: 'Server=side;Database=CRM_side;Password=x' })).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION', location: { field: 'target.database' } });
     expect(svc.getRun(run.id)!.state).toBe('failed');
@@ -109,16 +118,7 @@ describeCorpus('re-insert resume: the same target only', () => {
   });
 
   it('resumes into the same server spelled otherwise (tcp:, default port, case); refuses another instance or port', async () => {
-    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
-    store.stageBatch(job.id, corpusRows(60));
-    store.saveJobTables(job.id, Object.values(LAYOUTS));
-    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
-    let n = 0;
-    const svc = new ReinsertService(store, { connect: () => side, hooks: { beforeCommit: () => { if (++n === 2) throw new Error('target went away'); } } });
-    const run = await svc.start(job.id, 'op', { dryRun: false, target: { connectionString: 'Server=side;Password=x' }, batchSize: 3 });
-    await svc.wait(run.id);
-    svc.hooks = undefined;
-    expect(svc.getRun(run.id)!.state).toBe('failed');
+    const { svc, run } = await failedRunIntoSide();
     // the run ran against 'side': another instance, another port, another host are other servers
     for (const cs of ['Server=side\\inst;Password=x', 'Server=side,1500;Password=x', 'Server=side2;Password=x', 'Server=side.corp.example;Password=x']) {
       await expect(svc.resume(run.id, 'op2', { connectionString: cs }), cs).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION', location: { field: 'target' }, message: expect.stringContaining('resumes only into the server it ran against (side)') });
