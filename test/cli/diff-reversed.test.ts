@@ -85,6 +85,8 @@ describeCorpus('diff --accept-older-later --stage: the missing rows are inserts,
       const job = store.listJobs({ limit: 1 })[0]!;
       const rows = [...store.iterateRows(job.id, {})];
       expect(rows.length).toBeGreaterThan(0);
+      // the job list's description: "12 missing, 0 changed" alone read as 12 deleted rows (newcomer)
+      expect(job.description).toMatch(new RegExp(`: ${rows.length} missing, 0 changed \\(${rows.length} of them inserted after the later state, which is older: compared on purpose, --accept-older-later; never re-insert them\\)$`));
       expect(new Set(rows.map((x) => x.operation))).toEqual(new Set(['insert']));
       expect(rows[0]!.warnings[0]).toContain('inserted between the two states, not deleted');
       const layout = store.jobTables(job.id)[0]!;
