@@ -256,10 +256,10 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
     }
     if (stop) parseStopTarget(s, s.names);
   }
-  if ((spec.stopAt !== undefined || spec.stopBeforeLsn !== undefined) && (spec.afterStopAt !== undefined || spec.afterStopBeforeLsn !== undefined)) {
+  if ((spec.stopAt !== undefined || spec.stopBeforeLsn !== undefined) && (spec.afterStopAt !== undefined || spec.afterStopBeforeLsn !== undefined) && !spec.acceptOlderLater) {
     const [b, a] = [sides[0], sides[1]].map((s) => parseStopTarget(s, s.names));
     const name = (s: (typeof sides)[number]) => (s.stopAt !== undefined ? `${s.names.stopAt} ${s.stopAt}` : `${s.names.stopBeforeLsn} ${s.stopBeforeLsn}`);
-    assertStopsInOrder(b, a, { before: name(sides[0]), after: name(sides[1]), field: sides[1].stopAt !== undefined ? 'afterStopAt' : 'afterStopBeforeLsn' });
+    assertStopsInOrder(b, a, { before: name(sides[0]), after: name(sides[1]), field: sides[1].stopAt !== undefined ? 'afterStopAt' : 'afterStopBeforeLsn', accept: 'acceptOlderLater: true' });
   }
   if (spec.afterTrn?.length && !spec.afterBak?.length) throw new InputError('INPUT_BAD_OPTION', 'afterTrn replays log backups over afterBak: give afterBak', { field: 'afterBak' });
   // a position where nothing reads it is refused, never ignored

@@ -124,11 +124,13 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
   const afterPosition = positionOption('--after-position', opts.afterPosition);
   // two points in time given the wrong way round would print the rows added between them as
   // "missing from the later state" (re-inserting them duplicates rows that exist): refused
-  if (stop && afterStop) {
+  // (with --accept-older-later compared on purpose, as a later backup older than the earlier state
+  // is: the comparison's LSN check says so; this refusal ignored the flag and never named it)
+  if (stop && afterStop && !opts.acceptOlderLater) {
     const before = parseTarget(opts);
     const after = parseStopTarget({ stopAt: opts.afterStopAt, stopBeforeLsn: opts.afterStopBeforeLsn }, { stopAt: '--after-stop-at', stopBeforeLsn: '--after-stop-before-lsn' });
     const [b, a] = before.kind === 'time' ? [`--stop-at ${opts.stopAt}`, `--after-stop-at ${opts.afterStopAt}`] : [`--stop-before-lsn ${opts.stopBeforeLsn}`, `--after-stop-before-lsn ${opts.afterStopBeforeLsn}`];
-    assertStopsInOrder(before, after, { before: b, after: a, field: a.split(' ')[0] });
+    assertStopsInOrder(before, after, { before: b, after: a, field: a.split(' ')[0], accept: '--accept-older-later' });
   }
   if (opts.stage !== undefined) checkStagingStore(opts.stage);
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
