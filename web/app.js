@@ -188,8 +188,9 @@ async function loadJobs() {
 
 // The rows of a job per operation ("4 deleted · 2 inserted · 1 update before-image"): a job of
 // operations delete,insert,update showed one count, and its inserts read as deleted rows. Empty for a
-// job of deletes alone.
-const OP_WORDS = { delete: 'deleted', insert: 'inserted', update: 'update before-image(s)' };
+// job of deletes alone. "from inserts", not "inserted": beside "rows staged" a restore job's
+// "12 inserted" read as 12 rows put back, the word the re-insert runs use (newcomer).
+const OP_WORDS = { delete: 'from deletes', insert: 'from inserts', update: 'update before-image(s)' };
 function opCountsText(c) {
   return ['delete', 'insert', 'update'].filter((o) => c[o]).map((o) => `${c[o].toLocaleString()} ${OP_WORDS[o]}`).join(' · ');
 }
@@ -579,7 +580,7 @@ function renderTimeChart(data) {
   if (mixed) {
     // the legend: which colour is which operation
     let lx = W - padR - 330;
-    for (const [op, label] of [['delete', 'deleted'], ['insert', 'inserted'], ['update', 'update before-images']]) {
+    for (const [op, label] of [['delete', 'from deletes'], ['insert', 'from inserts'], ['update', 'update before-images']]) {
       s.append(svg('rect', { class: `seg op-${op}`, x: lx, y: 2, width: 10, height: 10 }));
       const lt = svg('text', { x: lx + 14, y: 11 }); lt.textContent = label; s.append(lt);
       lx += 20 + label.length * 6;

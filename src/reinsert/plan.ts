@@ -611,6 +611,15 @@ export interface UndoOptions {
    */
   rowIds?: Set<number>;
   notTouched?: Map<number, string>;
+  /**
+   * Delete a row recovered from the log only when the target's row ledger holds its entry (it was
+   * put back, by a script of rowback's run by hand or by a run), else print that it is left: the
+   * undo of a dry run, whose script may have been run by hand. That script skips a row whose key
+   * already exists (a conflict) and records none for it, and an undo deleting by key alone deleted
+   * the row that was there, one rowback never put in (newcomer). Refused whole, nothing deleted,
+   * when the row ledger is missing: no script of rowback's ran there.
+   */
+  onlyLedgered?: boolean;
 }
 
 /**
@@ -634,7 +643,15 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     const skipped = plan.batches.flatMap((b) => b.rows).filter((r) => !o.rowIds!.has(r.rowId));
     for (const r of skipped) out.push(comment(`NOT TOUCHED: row ${r.rowId} (${r.table}, LSN ${r.lsn}): ${o.notTouched?.get(r.rowId) ?? 'not inserted by this run'}`));
   }
-  out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', 'BEGIN TRANSACTION;');
+  out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;');
+  if (o.onlyLedgered) {
+    const ledgers = [...new Set(plan.batches.filter((b) => b.rows.some((r) => r.rowKey !== null && included.includes(r))).map((b) => b.rowLedger))];
+    if (ledgers.length) out.push(comment(`deletes a row recovered from a delete only when the target's row ledger ${ledgers.join(', ')} says it was put back (by the re-insert script or a rowback run); a row the script skipped (its key already there: a conflict) is left, and printed`));
+    for (const l of ledgers) {
+      out.push(`IF OBJECT_ID(N'${l.replace(/'/g, "''")}', N'U') IS NULL BEGIN RAISERROR(N'rowback undo: the row ledger ${l.replace(/'/g, "''").replace(/%/g, '%%')} does not exist here: no rowback script or run put rows back into this database; nothing was deleted', 16, 1); RETURN; END`);
+    }
+  }
+  out.push('BEGIN TRANSACTION;');
   for (const b of [...plan.batches].reverse()) {
     if (out.length) yield out.splice(0).join('\n');
     for (const r of [...b.rows].reverse()) {
@@ -649,11 +666,17 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
         continue;
       }
       if (r.script.undoParams.length) out.push(declare(r, new Set(r.script.undoParams)));
-      out.push(r.script.undo);
+      const guarded = o.onlyLedgered && r.rowKey !== null;
+      const ind = guarded ? '    ' : '';
+      if (guarded) out.push(`IF EXISTS (SELECT 1 FROM ${b.rowLedger} WITH (UPDLOCK, HOLDLOCK) WHERE row_key = ${nLiteral(r.rowKey!)})`, 'BEGIN');
+      out.push(ind + r.script.undo);
       // RAISERROR + RETURN rather than THROW: undo scripts also run on SQL Server 2005-2008 R2.
-      out.push(`IF @@ROWCOUNT <> 1 BEGIN ROLLBACK TRANSACTION; RAISERROR(N'rowback undo: row ${r.rowId} ${r.undoByKey ? 'no longer matches its key' : 'no longer matches its values'}; nothing was deleted', 16, 1); RETURN; END`);
+      out.push(`${ind}IF @@ROWCOUNT <> 1 BEGIN ROLLBACK TRANSACTION; RAISERROR(N'rowback undo: row ${r.rowId} ${r.undoByKey ? 'no longer matches its key' : 'no longer matches its values'}; nothing was deleted', 16, 1); RETURN; END`);
       // out of the row ledger with it: deleted again, the row may be put back again later
-      if (r.rowKey !== null) out.push(`IF OBJECT_ID(N'${b.rowLedger.replace(/'/g, "''")}', N'U') IS NOT NULL DELETE FROM ${b.rowLedger} WHERE row_key = ${nLiteral(r.rowKey)};`);
+      if (guarded) {
+        out.push(`    DELETE FROM ${b.rowLedger} WHERE row_key = ${nLiteral(r.rowKey!)};`, 'END', 'ELSE');
+        out.push(`    PRINT N'row ${r.rowId}: not deleted: the row ledger holds no entry for it (LSN ${r.lsn}): it was not put back into ${commentText(b.table).replace(/'/g, "''")} by a rowback script or run (a conflict: the row there is not rowback''s)';`);
+      } else if (r.rowKey !== null) out.push(`IF OBJECT_ID(N'${b.rowLedger.replace(/'/g, "''")}', N'U') IS NOT NULL DELETE FROM ${b.rowLedger} WHERE row_key = ${nLiteral(r.rowKey)};`);
     }
   }
   out.push('COMMIT TRANSACTION;', '');

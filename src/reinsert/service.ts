@@ -222,7 +222,9 @@ export class ReinsertService {
       header: [
         `PREVIEW of the undo for rowback re-insert DRY RUN ${runId} (job ${jobId}): what it would delete if every planned row were inserted.`,
         'The undo of a real run is written when the run ends, from its ledger: only the rows that run inserted, never rows that already existed (conflicts).',
+        'Run after this dry run\'s script by hand, it deletes only the rows the row ledger says were put back: a row the script skipped as a conflict is left.',
       ],
+      onlyLedgered: true,
     });
     const summary = summarise(plan);
     this.store.db.transaction(() => {

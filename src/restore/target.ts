@@ -26,12 +26,15 @@ export function parseStopTarget(o: { stopAt?: string; stopBeforeLsn?: string }, 
  * `diff`'s two points (and a restore job's): the later state's stop must not come before the
  * earlier state's, or the rows added between them read as "missing from the later state" and
  * re-inserting them duplicates rows that exist. Compared when both are times or both LSNs.
- * Throws InputError INPUT_BAD_WINDOW naming both, with `field` the later one.
+ * Throws InputError INPUT_BAD_WINDOW naming both, with `field` the later one. Callers skip it when
+ * asked to compare them on purpose (the comparison's LSN check then says so, compare.ts).
  */
-export function assertStopsInOrder(before: RestoreTarget, after: RestoreTarget, said: { before: string; after: string; field: string }): void {
+export function assertStopsInOrder(before: RestoreTarget, after: RestoreTarget, said: { before: string; after: string; field: string; accept: string }): void {
   const reversed = before.kind === 'time' && after.kind === 'time' ? after.time < before.time : before.kind === 'lsn' && after.kind === 'lsn' ? BigInt(after.lsn) < BigInt(before.lsn) : false;
   if (reversed) {
-    throw new InputError('INPUT_BAD_WINDOW', `${said.after} is before ${said.before}: diff prints what the later state lacks, so the later point must be the later one; swap them`, { field: said.field });
+    // `accept`: how the caller compares them on purpose (--accept-older-later, acceptOlderLater: true),
+    // named as the refusal of a later backup older than the earlier state names it
+    throw new InputError('INPUT_BAD_WINDOW', `${said.after} is before ${said.before}: diff prints what the later state lacks, so the later point must be the later one; swap them (to list the rows added between them on purpose, ${said.accept})`, { field: said.field });
   }
 }
 

@@ -52,6 +52,27 @@ function withField(e: unknown, field: string): never {
 }
 
 /**
+ * A file of the wrong kind in a files job: the file readers' advice names the CLI's flags (`give it
+ * with --mdf (diff: --after-mdf)`, `give it as the log (scan --ldf FILE, log FILE)`), which no request
+ * has; said in the request's fields, as the backup refusals are (oneBackupAdvice('job')). Newcomer:
+ * an .mdf given as ldf was refused "give it with --mdf".
+ */
+const JOB_WORDS: Array<[string, string]> = [
+  ['give it with --ldf, and the table layout with --mdf, --bak, --ddl (a CREATE TABLE script) or --schema (catalog JSON)', 'give it in "ldf", and the table layout in "mdf", "bak" or "metadata"'],
+  ['give it with --mdf (diff: --after-mdf)', 'give it in "mdf"'],
+  ['give it with --mdf', 'give it in "mdf"'],
+  ['give it as the log (scan --ldf FILE, log FILE)', 'give it in "ldf"'],
+];
+function filesJobField(e: unknown, field: string): never {
+  if (isRowbackError(e)) {
+    let m = e.message;
+    for (const [cli, job] of JOB_WORDS) m = m.split(cli).join(job);
+    if (m !== e.message) e.message = m;
+  }
+  return withField(e, field);
+}
+
+/**
  * Checks a job spec before it is queued. Resolves when the job can start; throws InputError
  * (`INPUT_BAD_TIME`, `INPUT_BAD_WINDOW`, `INPUT_FILE_UNREADABLE`, `INPUT_PATH_NOT_ALLOWED`,
  * `INPUT_UNKNOWN_TABLE`, `INPUT_SERVER_NOT_ALLOWED`, `INPUT_MIXED_DATABASES`, …) or a
@@ -108,7 +129,7 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
         if (isRowbackError(e) && e.code === 'FORMAT_UNSUPPORTED_LOG_VERSION') {
           if (spec.mdf !== undefined || spec.bak !== undefined) format2Log = true;
           else throw new FormatError('FORMAT_UNSUPPORTED_LOG_VERSION', 'ldf has log format version 2, written by SQL Server 2000 and 2005: a SQL Server 2005 log is read when its data file (boot page dbi_version 611) is given in mdf or bak; a SQL Server 2000 log\'s records use an older header that rowback does not decode (attach it to SQL Server 2005 or later, or read it with fn_dblog)', { field: 'ldf', file: spec.ldf });
-        } else withField(e, 'ldf');
+        } else filesJobField(e, 'ldf');
       }
     }
     let source;
@@ -116,11 +137,11 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
       if (spec.position !== undefined && !spec.bak) throw new InputError('INPUT_BAD_OPTION', `position picks a backup set of bak, and no bak was given${spec.trn?.length ? ' (trn reads every log backup set of its files)' : ''}: leave position out`, { field: 'position' });
       source = openFileSource({ mdf: spec.mdf, bak: spec.bak, position: spec.position, ldf: spec.ldf, trn: spec.trn, backupAdvice: oneBackupAdvice('job') });
     } catch (e) {
-      withField(e, e instanceof InputError && (e.code === 'INPUT_SEVERAL_BACKUP_SETS' || e.code === 'INPUT_BAD_OPTION') && /position/.test(e.message) ? 'position' : 'trn');
+      filesJobField(e, e instanceof InputError && (e.code === 'INPUT_SEVERAL_BACKUP_SETS' || e.code === 'INPUT_BAD_OPTION') && /position/.test(e.message) ? 'position' : 'trn');
     }
     try {
       if (spec.mdf || spec.bak) {
-        const catalog = await source.metadata().catch((e: unknown) => withField(e, spec.mdf ? 'mdf' : 'bak'));
+        const catalog = await source.metadata().catch((e: unknown) => filesJobField(e, spec.mdf ? 'mdf' : 'bak'));
         if (format2Log && source.databaseVersion !== SQL2005_DBI_VERSION) {
           throw new FormatError('FORMAT_UNSUPPORTED_LOG_VERSION', `ldf has log format version 2, written by SQL Server 2000 and 2005, and the job's ${spec.mdf ? 'mdf' : 'bak'} is not a SQL Server 2005 database (boot page dbi_version ${source.databaseVersion ?? 'unknown'}, not 611): a SQL Server 2000 log's records use an older header that rowback does not decode (attach it to SQL Server 2005 or later, or read it with fn_dblog)`, { field: 'ldf', file: spec.ldf });
         }
@@ -233,10 +254,10 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
     }
     if (stop) parseStopTarget(s, s.names);
   }
-  if ((spec.stopAt !== undefined || spec.stopBeforeLsn !== undefined) && (spec.afterStopAt !== undefined || spec.afterStopBeforeLsn !== undefined)) {
+  if ((spec.stopAt !== undefined || spec.stopBeforeLsn !== undefined) && (spec.afterStopAt !== undefined || spec.afterStopBeforeLsn !== undefined) && !spec.acceptOlderLater) {
     const [b, a] = [sides[0], sides[1]].map((s) => parseStopTarget(s, s.names));
     const name = (s: (typeof sides)[number]) => (s.stopAt !== undefined ? `${s.names.stopAt} ${s.stopAt}` : `${s.names.stopBeforeLsn} ${s.stopBeforeLsn}`);
-    assertStopsInOrder(b, a, { before: name(sides[0]), after: name(sides[1]), field: sides[1].stopAt !== undefined ? 'afterStopAt' : 'afterStopBeforeLsn' });
+    assertStopsInOrder(b, a, { before: name(sides[0]), after: name(sides[1]), field: sides[1].stopAt !== undefined ? 'afterStopAt' : 'afterStopBeforeLsn', accept: 'acceptOlderLater: true' });
   }
   if (spec.afterTrn?.length && !spec.afterBak?.length) throw new InputError('INPUT_BAD_OPTION', 'afterTrn replays log backups over afterBak: give afterBak', { field: 'afterBak' });
   // a position where nothing reads it is refused, never ignored

@@ -36,6 +36,27 @@ describeCorpus('the API refuses at job creation what the CLI refuses (400 naming
     expect(jobsCount()).toBe(before);
   });
 
+  it('a created job is answered as GET answers it, rowsByOperation too (newcomer: the 201 lacked it)', async () => {
+    const r = await post({ kind: 'files', mdf, ldf });
+    expect(r.statusCode).toBe(201);
+    expect(r.json()).toMatchObject({ kind: 'files', rowsByOperation: { delete: 0, insert: 0, update: 0 } });
+    const doc = (await t.app.inject({ url: '/docs/json' })).json();
+    expect(doc.paths['/api/jobs'].post.responses['201'].content['application/json'].schema.properties).toHaveProperty('rowsByOperation');
+  });
+
+  it('a file of the wrong kind: the advice names the request\'s fields, not the CLI\'s --mdf / --ldf (newcomer)', async () => {
+    const asLog = await post({ kind: 'files', mdf, ldf: mdf });
+    expect(asLog.json()).toMatchObject({ code: 'FORMAT_NOT_A_LOG_FILE', field: 'ldf' });
+    expect(asLog.json().message).toMatch(/give it in "mdf"$/);
+    const asData = await post({ kind: 'files', mdf: ldf, ldf });
+    expect(asData.json()).toMatchObject({ code: 'INPUT_NOT_A_DATA_FILE', field: 'mdf' });
+    expect(asData.json().message).toMatch(/give it in "ldf"$/);
+    const asTrn = await post({ kind: 'files', mdf, trn: [mdf] });
+    expect(asTrn.json()).toMatchObject({ code: 'FORMAT_NOT_A_BACKUP', field: 'trn' });
+    expect(asTrn.json().message).toMatch(/give it in "mdf"$/);
+    for (const r of [asLog, asData, asTrn]) expect(r.json().message).not.toMatch(/--/);
+  });
+
   it('a full backup given in trn: the advice names the request\'s fields, not the CLI\'s --bak', async () => {
     const d = corpusPath('appveyor-lab/RestoreTimeClean');
     const r = await post({ kind: 'files', bak: join(d, 'RestoreTimeClean.bak'), trn: [join(d, 'RestoreTimeClean.bak')] });

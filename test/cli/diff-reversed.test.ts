@@ -17,7 +17,20 @@ describeCorpus('diff with the later point before the earlier one', () => {
     const r = await cli(...args('2017-06-01T13:03', '2017-06-01T13:01'));
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('rowback: INPUT_BAD_WINDOW: --after-stop-at 2017-06-01T13:01 is before --stop-at 2017-06-01T13:03: diff prints what the later state lacks, so the later point must be the later one; swap them (field --after-stop-at)\n');
+    expect(r.stderr).toBe('rowback: INPUT_BAD_WINDOW: --after-stop-at 2017-06-01T13:01 is before --stop-at 2017-06-01T13:03: diff prints what the later state lacks, so the later point must be the later one; swap them (to list the rows added between them on purpose, --accept-older-later) (field --after-stop-at)\n');
+  });
+  // newcomer: --accept-older-later, which compares a later backup older than the earlier state on
+  // purpose, was refused here all the same, by the same message that never named it
+  it('with --accept-older-later: compared on purpose, the rows inserted between the two listed as such and said on stderr', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const out = join(mkdtempSync(join(tmpdir(), 'rowback-reversed-points-')), 'out.ndjson');
+    const r = await cli(...args('2017-06-01T13:03', '2017-06-01T13:01'), '--accept-older-later', '--quiet', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { change: string; addedAfterLater?: boolean; values: { step: number } });
+    expect(lines.map((l) => l.values.step)).toEqual([4, 5, 6, 7]);
+    expect(lines.every((l) => l.change === 'missing' && l.addedAfterLater === true)).toBe(true);
+    expect(r.stderr).toMatch(/^rowback diff: warning: the later state \(--after-bak\/--after-trn replayed: as of LSN [0-9a-f:]+\) is older than the earlier state .*never re-insert them\n$/);
   });
   it('the right way round: nothing is missing (rows were only inserted)', async () => {
     const r = await cli(...args('2017-06-01T13:01', '2017-06-01T13:03'), '--quiet');
@@ -28,6 +41,8 @@ describeCorpus('diff with the later point before the earlier one', () => {
   it('a restore job (serve) likewise, naming the field', async () => {
     const spec = { kind: 'restore' as const, bak: [join(d(), 'RestoreTimeClean.bak')], trn: [join(d(), 'RestoreTimeClean_1.trn')], stopAt: '2017-06-01T13:03', afterBak: [join(d(), 'RestoreTimeClean.bak')], afterTrn: [join(d(), 'RestoreTimeClean_1.trn')], afterStopAt: '2017-06-01T13:01', table: 'dbo.steps' };
     await expect(validateJobSpec(spec)).rejects.toMatchObject({ code: 'INPUT_BAD_WINDOW', message: expect.stringMatching(/^afterStopAt 2017-06-01T13:01 is before stopAt 2017-06-01T13:03/), location: { field: 'afterStopAt' } });
+    await expect(validateJobSpec(spec)).rejects.toMatchObject({ message: expect.stringMatching(/swap them \(to list the rows added between them on purpose, acceptOlderLater: true\)$/) });
+    await expect(validateJobSpec({ ...spec, acceptOlderLater: true })).resolves.toBeUndefined();
     await expect(validateJobSpec({ ...spec, stopAt: '2017-06-01T13:01', afterStopAt: '2017-06-01T13:03' })).resolves.toBeUndefined();
   });
 });
@@ -85,6 +100,8 @@ describeCorpus('diff --accept-older-later --stage: the missing rows are inserts,
       const job = store.listJobs({ limit: 1 })[0]!;
       const rows = [...store.iterateRows(job.id, {})];
       expect(rows.length).toBeGreaterThan(0);
+      // the job list's description: "12 missing, 0 changed" alone read as 12 deleted rows (newcomer)
+      expect(job.description).toMatch(new RegExp(`: ${rows.length} missing, 0 changed \\(${rows.length} of them inserted after the later state, which is older: compared on purpose, --accept-older-later; never re-insert them\\)$`));
       expect(new Set(rows.map((x) => x.operation))).toEqual(new Set(['insert']));
       expect(rows[0]!.warnings[0]).toContain('inserted between the two states, not deleted');
       const layout = store.jobTables(job.id)[0]!;

@@ -82,20 +82,20 @@ describeBrowser('review page: a failed run, its Resume, and rows per operation',
 
   it('the job list and the blast radius count each operation (per status in the blast radius)', async () => {
     await signIn(page, base, reviewer);
-    await expect.poll(() => page.locator('#job-list li .jd.ops').first().textContent(), { timeout: 15_000 }).toBe('4 deleted · 1 inserted · 1 update before-image(s)');
+    await expect.poll(() => page.locator('#job-list li .jd.ops').first().textContent(), { timeout: 15_000 }).toBe('4 from deletes · 1 from inserts · 1 update before-image(s)');
     await page.locator('#job-list li').first().click();
-    await expect.poll(() => page.locator('#job-progress').textContent()).toContain('6 rows staged (4 deleted · 1 inserted · 1 update before-image(s))');
+    await expect.poll(() => page.locator('#job-progress').textContent()).toContain('6 rows staged (4 from deletes · 1 from inserts · 1 update before-image(s))');
     await page.locator('.tab[data-tab=blast]').click();
-    await expect.poll(() => page.locator('#blast-total').textContent()).toContain('4 deleted · 1 inserted · 1 update before-image(s)');
+    await expect.poll(() => page.locator('#blast-total').textContent()).toContain('4 from deletes · 1 from inserts · 1 update before-image(s)');
     // 2 of the 4 deletes went in before the run failed
     expect(await page.locator('#blast-ops tr').allTextContents()).toEqual([
       'operationrowspendingapprovedrejectedre-insertedconflict', 'delete402020', 'insert110000', 'update (before-images)110000',
     ]);
     // the minute's bar says its rows per operation, stacked: deletes, inserts, before-images
-    expect(await page.locator('#blast-chart rect.b title').allTextContents()).toEqual([expect.stringMatching(/: 6 rows \(4 deleted · 1 inserted · 1 update before-image\(s\)\)$/)]);
+    expect(await page.locator('#blast-chart rect.b title').allTextContents()).toEqual([expect.stringMatching(/: 6 rows \(4 from deletes · 1 from inserts · 1 update before-image\(s\)\)$/)]);
     expect(await page.locator('#blast-chart rect.seg[data-minute]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-op')))).toEqual(['delete', 'insert', 'update']);
     expect(await page.locator('#blast-tables tr').allTextContents()).toEqual(['tablerowsdeleteinsertupdate (before)', 'dbo.T6411']);
-    expect(await page.locator('#f-table option').allTextContents()).toContain('dbo.T (6: 4 deleted · 1 inserted · 1 update before-image(s))');
+    expect(await page.locator('#f-table option').allTextContents()).toContain('dbo.T (6: 4 from deletes · 1 from inserts · 1 update before-image(s))');
   }, 60_000);
 
   it('a reviewer sees why the run failed (the batch\'s code, not its message) and no Resume', async () => {

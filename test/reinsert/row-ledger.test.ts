@@ -111,6 +111,41 @@ describe('the script keeps the row ledger as the run does', () => {
     expect(u.slice(j - 200, j)).toContain("IF OBJECT_ID(N'[dbo].[rowback_reinsert_ledger_rows]', N'U') IS NOT NULL ");
   });
 
+  it('the undo of a dry run deletes a row only when the row ledger says it was put back: a conflict the script skipped is left', () => {
+    // newcomer: the dry run's undo deleted by key alone; run after its script by hand, it deleted the
+    // row already there (the script's conflict, PRINTed and not inserted), one rowback never put in
+    const plan = planReinsert([fromLog, compared], tables, [], {});
+    const L = '[dbo].[rowback_reinsert_ledger_rows]';
+    const u = renderUndoScript(plan, { onlyLedgered: true });
+    const begin = u.indexOf('BEGIN TRANSACTION;');
+    expect(u.slice(0, begin)).toContain(`IF OBJECT_ID(N'${L}', N'U') IS NULL BEGIN RAISERROR(N'rowback undo: the row ledger ${L} does not exist here`);
+    const row1 = u.slice(u.indexOf('-- row 1, LSN'));
+    const guard = row1.indexOf(`IF EXISTS (SELECT 1 FROM ${L} WITH (UPDLOCK, HOLDLOCK) WHERE row_key = N'dbo.logtesttrailnull|0000002a:000001f0:0003')\nBEGIN\n    DELETE`);
+    expect(guard).toBeGreaterThan(0);
+    expect(row1.indexOf('DELETE')).toBeGreaterThan(guard);
+    expect(row1).toContain(`    DELETE FROM ${L} WHERE row_key = N'dbo.logtesttrailnull|0000002a:000001f0:0003';\nEND\nELSE\n    PRINT N'row 1: not deleted: the row ledger holds no entry for it`);
+    // a comparison row has no ledger key: deleted as before
+    const row2 = u.slice(u.indexOf('-- row 2, LSN'), u.indexOf('-- row 1, LSN'));
+    expect(row2).not.toContain('rowback_reinsert_ledger_rows');
+    expect((u.match(/^BEGIN$/gm) ?? []).length).toBe((u.match(/^END$/gm) ?? []).length);
+    // a real run's undo (its rows known from its ledger) is unchanged
+    expect(renderUndoScript(plan)).not.toContain(`IF EXISTS (SELECT 1 FROM ${L}`);
+  });
+
+  it('the dry run hands back that guarded undo', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-row-ledger-dry-'));
+    const s = new StagingStore(join(dir, 's.db'));
+    try {
+      const svc = new ReinsertService(s, { connect: () => { throw new Error('no target in a dry run'); } });
+      const d = await svc.dryRun(approvedTrailJob(s, corpusRows(60)), 'rev', {});
+      expect(d.undoScript).toContain('IF EXISTS (SELECT 1 FROM [dbo].[rowback_reinsert_ledger_rows] WITH (UPDLOCK, HOLDLOCK) WHERE row_key = N');
+      expect(d.undoScript).toContain('a row the script skipped as a conflict is left');
+    } finally {
+      s.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a ledger table name too long to add _rows to is refused, naming it', () => {
     expect(() => quotedRowLedger(`dbo.${'x'.repeat(124)}`)).toThrow(/too long to name its row ledger/);
     expect(quotedRowLedger('audit.my]ledger')).toBe('[audit].[my]]ledger_rows]');

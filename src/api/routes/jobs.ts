@@ -57,13 +57,14 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.post('/api/jobs', {
     config: { access: 'operate' },
-    schema: { tags: ['jobs'], summary: 'Create a recovery job (any source kind); it is queued at once', body: JobSpec },
+    schema: { tags: ['jobs'], summary: 'Create a recovery job (any source kind); it is queued at once', body: JobSpec, response: { 201: JobWithCountsResponse } },
   }, async (req, reply) => {
     // Refused here what `rowback scan` refuses before it starts; 400 naming the field.
     await validateJobSpec(req.body, access);
     const job = app.worker.submit(req.body, req.principal!.name);
     req.log.info({ jobId: job.id, kind: job.kind }, 'job created');
-    return reply.code(201).send(job);
+    // the job as GET answers it (rowsByOperation too: a script reading it from the creation got undefined)
+    return reply.code(201).send(withCounts(job));
   });
 
   app.get('/api/jobs', {

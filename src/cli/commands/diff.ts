@@ -124,11 +124,13 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
   const afterPosition = positionOption('--after-position', opts.afterPosition);
   // two points in time given the wrong way round would print the rows added between them as
   // "missing from the later state" (re-inserting them duplicates rows that exist): refused
-  if (stop && afterStop) {
+  // (with --accept-older-later compared on purpose, as a later backup older than the earlier state
+  // is: the comparison's LSN check says so; this refusal ignored the flag and never named it)
+  if (stop && afterStop && !opts.acceptOlderLater) {
     const before = parseTarget(opts);
     const after = parseStopTarget({ stopAt: opts.afterStopAt, stopBeforeLsn: opts.afterStopBeforeLsn }, { stopAt: '--after-stop-at', stopBeforeLsn: '--after-stop-before-lsn' });
     const [b, a] = before.kind === 'time' ? [`--stop-at ${opts.stopAt}`, `--after-stop-at ${opts.afterStopAt}`] : [`--stop-before-lsn ${opts.stopBeforeLsn}`, `--after-stop-before-lsn ${opts.afterStopBeforeLsn}`];
-    assertStopsInOrder(before, after, { before: b, after: a, field: a.split(' ')[0] });
+    assertStopsInOrder(before, after, { before: b, after: a, field: a.split(' ')[0], accept: '--accept-older-later' });
   }
   if (opts.stage !== undefined) checkStagingStore(opts.stage);
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
@@ -245,9 +247,14 @@ function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout, reverse
   const spec = { bak: opts.bak, trn: opts.trn ?? [], stopAt: opts.stopAt ?? null, stopBeforeLsn: opts.stopBeforeLsn ?? null, afterMdf: opts.afterMdf ?? [], afterBak: opts.afterBak ?? [], afterTrn: opts.afterTrn ?? [], afterStopAt: opts.afterStopAt ?? null, afterStopBeforeLsn: opts.afterStopBeforeLsn ?? null, table: d.table, key: d.key, ...(opts.position !== undefined ? { position: Number(opts.position) } : {}), ...(opts.afterPosition !== undefined ? { afterPosition: Number(opts.afterPosition) } : {}) };
   const when = opts.stopAt ? ` at ${opts.stopAt}` : opts.stopBeforeLsn ? ` before LSN ${opts.stopBeforeLsn}` : '';
   const later = opts.afterStopAt ? ` at ${opts.afterStopAt}` : opts.afterStopBeforeLsn ? ` before LSN ${opts.afterStopBeforeLsn}` : '';
+  // the job list shows the description: "12 missing" read as 12 deleted rows when all 12 were
+  // inserted after the older later state (--accept-older-later), staged as inserts (newcomer)
+  const isAdded = (tag: string | undefined) => newer === true || (newer !== false && tag !== undefined && newer.has(tag));
+  const addedN = reversed ? [...d.missing, ...d.changed].filter((x) => isAdded(x.tag)).length : 0;
+  const addedSay = addedN ? ` (${addedN} of them inserted after the later state, which is older: compared on purpose, --accept-older-later; never re-insert them)` : '';
   return stageRestoreJob(opts.stage!, {
     spec,
-    description: `${d.table}${when} (${opts.bak.join(', ')}) against ${(opts.afterMdf ?? opts.afterBak ?? []).join(', ')}${later}: ${d.missing.length} missing, ${d.changed.length} changed`,
+    description: `${d.table}${when} (${opts.bak.join(', ')}) against ${(opts.afterMdf ?? opts.afterBak ?? []).join(', ')}${later}: ${d.missing.length} missing, ${d.changed.length} changed${addedSay}`,
     diff: d, layout, source,
     ...(reversed ? { note: reversed, reversed: newer } : {}),
     notes,
