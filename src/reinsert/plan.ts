@@ -42,7 +42,7 @@ export function quotedRowLedger(ledgerTable: string | undefined, database?: stri
   return `${database ? quoteName(database) + '.' : ''}${quoteName(schema)}.${quoteName(`${name}_rows`)}`;
 }
 
-/** The row ledger's table, as rowback's runs and scripts create it when missing (`quoted`: quotedRowLedger); `datetime`, not datetime2: scripts also run on SQL Server 2005. */
+/** The row ledger's table, as rowback's runs and scripts create it when missing (`quoted`: quotedRowLedger). The scripts need SQL Server 2008 or later (DECLARE with an initial value); `datetime` keeps the table itself to types every version has. */
 export function rowLedgerDdl(quoted: string): string {
   return `IF OBJECT_ID(N'${quoted.replace(/'/g, "''")}', N'U') IS NULL
 CREATE TABLE ${quoted} (row_key nvarchar(400) NOT NULL PRIMARY KEY, batch_key nvarchar(100) NOT NULL, run_id int NOT NULL,
@@ -670,7 +670,7 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
       const ind = guarded ? '    ' : '';
       if (guarded) out.push(`IF EXISTS (SELECT 1 FROM ${b.rowLedger} WITH (UPDLOCK, HOLDLOCK) WHERE row_key = ${nLiteral(r.rowKey!)})`, 'BEGIN');
       out.push(ind + r.script.undo);
-      // RAISERROR + RETURN rather than THROW: undo scripts also run on SQL Server 2005-2008 R2.
+      // RAISERROR + RETURN rather than THROW (2012+): undo scripts also run on SQL Server 2008 and 2008 R2 (not 2005: DECLARE with an initial value).
       out.push(`${ind}IF @@ROWCOUNT <> 1 BEGIN ROLLBACK TRANSACTION; RAISERROR(N'rowback undo: row ${r.rowId} ${r.undoByKey ? 'no longer matches its key' : 'no longer matches its values'}; nothing was deleted', 16, 1); RETURN; END`);
       // out of the row ledger with it: deleted again, the row may be put back again later
       if (guarded) {
