@@ -60,8 +60,9 @@ describeCorpus('diff --stage with a reader that closes the pipe early', () => {
     const seen = stdoutAs(false);
     const r = await cli(...diff, '--stage', stage);
     expect(r.code, r.stderr).toBe(0);
-    // the only line: the later state (the differential, 13:14:13) is older than 13:20, compared as asked
-    expect(r.stderr).toMatch(/^rowback diff: warning: the later state \(--after-bak [^\n]*never re-insert them\n$/);
+    // with --quiet: the job staged (its number: a script needs it), and the later state (the
+    // differential, 13:14:13) older than 13:20, compared as asked
+    expect(r.stderr).toMatch(/^rowback diff: staged as restore job 1 in \S+staging\.db\nrowback diff: warning: the later state \(--after-bak [^\n]*never re-insert them\n$/);
     expect(seen.lines).toBe(12);
     expect(jobsIn(stage)).toBe(1);
   });

@@ -223,6 +223,9 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
       stderr.write(`rowback diff: ${summary}${jobId !== null ? `; staged as restore job ${jobId} in ${opts.stage}` : ''}\n`);
       // as dump says it (a "missing" or "changed" row may come from such a page), per side
       for (const n of uncheckedNotes) stderr.write(`rowback diff: ${n}\n`);
+    } else if (jobId !== null) {
+      // with --quiet the job staged is still named: a script needs its number (newcomer)
+      stderr.write(`rowback diff: staged as restore job ${jobId} in ${opts.stage}\n`);
     }
     // Said even with --quiet: the later state is older, as asked (--accept-older-later)
     if (r.reversed) stderr.write(`rowback diff: warning: ${r.reversed}\n`);
