@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StagingStore } from '../staging/store.js';
+import { recoveredFromLog } from './plan.js';
 import { readRunTarget, samePlace, targetTableOf, type ReinsertPlace, type RunTarget } from './run-target.js';
 
 export { sameServer, type ReinsertPlace } from './run-target.js';
@@ -65,9 +66,9 @@ interface RowFacts { tbl: string; lsn: string; transaction_id: string; vals: str
 
 const lower = (s: string | null | undefined): string => (s ?? '').toLowerCase();
 
-/** Whether a staged row was recovered from a log record (its LSN names the delete), not from a comparison of states. */
+/** Whether a staged row was recovered from a log record (plan.ts recoveredFromLog, on the store's column names). */
 function fromLog(r: Pick<RowFacts, 'lsn' | 'transaction_id'>): boolean {
-  return r.transaction_id !== '' && !r.lsn.startsWith('state:');
+  return recoveredFromLog({ lsn: r.lsn, transactionId: r.transaction_id });
 }
 
 function valsHash(vals: string): string {

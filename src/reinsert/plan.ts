@@ -44,7 +44,7 @@ export function quotedRowLedger(ledgerTable: string | undefined, database?: stri
 
 /** The row ledger's table, as rowback's runs and scripts create it when missing (`quoted`: quotedRowLedger). The scripts need SQL Server 2008 or later (DECLARE with an initial value); `datetime` keeps the table itself to types every version has. */
 export function rowLedgerDdl(quoted: string): string {
-  return `IF OBJECT_ID(N'${quoted.replace(/'/g, "''")}', N'U') IS NULL
+  return `IF OBJECT_ID(${nLiteral(quoted)}, N'U') IS NULL
 CREATE TABLE ${quoted} (row_key nvarchar(400) NOT NULL PRIMARY KEY, batch_key nvarchar(100) NOT NULL, run_id int NOT NULL,
   row_id int NOT NULL, recorded_at datetime NOT NULL DEFAULT GETUTCDATE());`;
 }
@@ -648,7 +648,7 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     const ledgers = [...new Set(plan.batches.filter((b) => b.rows.some((r) => r.rowKey !== null && included.includes(r))).map((b) => b.rowLedger))];
     if (ledgers.length) out.push(comment(`deletes a row recovered from a delete only when the target's row ledger ${ledgers.join(', ')} says it was put back (by the re-insert script or a rowback run); a row the script skipped (its key already there: a conflict) is left, and printed`));
     for (const l of ledgers) {
-      out.push(`IF OBJECT_ID(N'${l.replace(/'/g, "''")}', N'U') IS NULL BEGIN RAISERROR(N'rowback undo: the row ledger ${l.replace(/'/g, "''").replace(/%/g, '%%')} does not exist here: no rowback script or run put rows back into this database; nothing was deleted', 16, 1); RETURN; END`);
+      out.push(`IF OBJECT_ID(${nLiteral(l)}, N'U') IS NULL BEGIN RAISERROR(N'rowback undo: the row ledger ${l.replace(/'/g, "''").replace(/%/g, '%%')} does not exist here: no rowback script or run put rows back into this database; nothing was deleted', 16, 1); RETURN; END`);
     }
   }
   out.push('BEGIN TRANSACTION;');
@@ -676,7 +676,7 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
       if (guarded) {
         out.push(`    DELETE FROM ${b.rowLedger} WHERE row_key = ${nLiteral(r.rowKey!)};`, 'END', 'ELSE');
         out.push(`    PRINT N'row ${r.rowId}: not deleted: the row ledger holds no entry for it (LSN ${r.lsn}): it was not put back into ${commentText(b.table).replace(/'/g, "''")} by a rowback script or run (a conflict: the row there is not rowback''s)';`);
-      } else if (r.rowKey !== null) out.push(`IF OBJECT_ID(N'${b.rowLedger.replace(/'/g, "''")}', N'U') IS NOT NULL DELETE FROM ${b.rowLedger} WHERE row_key = ${nLiteral(r.rowKey)};`);
+      } else if (r.rowKey !== null) out.push(`IF OBJECT_ID(${nLiteral(b.rowLedger)}, N'U') IS NOT NULL DELETE FROM ${b.rowLedger} WHERE row_key = ${nLiteral(r.rowKey)};`);
     }
   }
   out.push('COMMIT TRANSACTION;', '');

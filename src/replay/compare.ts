@@ -117,6 +117,11 @@ export function rowsNewerThanLater(r: Pick<CompareResult, 'reversed' | 'newerTha
   return r.newerThanLater ?? r.reversed !== undefined;
 }
 
+/** Whether the row of tag `tag` is one rowsNewerThanLater names (added between the two states, not deleted). */
+export function isNewerThanLater(newer: boolean | ReadonlySet<string> | undefined, tag: string | undefined): boolean {
+  return newer === true || (!!newer && tag !== undefined && newer.has(tag));
+}
+
 /**
  * A comparison job's operations (staging createJob / setJobOperations): `delete` for rows missing
  * from the later state, `insert` for rows added between the two (see rowsNewerThanLater), `update` for changed rows.
@@ -608,7 +613,7 @@ export function matchKey(layout: TableLayout, state: Pick<TableState, 'table' | 
  * recovered from deletes, "approve all" and an export re-inserted rows that still exist (newcomer).
  */
 export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source'] | ((tag: string | undefined, from?: string) => RecoveredRow['source']), note?: string, o: { reversed?: boolean | ReadonlySet<string> } = {}): RecoveredRow[] {
-  const older = (tag: string | undefined): boolean => o.reversed === true || (!!o.reversed && tag !== undefined && o.reversed.has(tag));
+  const older = (tag: string | undefined): boolean => isNewerThanLater(o.reversed, tag);
   const sourceOf = typeof source === 'function' ? source : () => source;
   const base = (n: number, tag: string | undefined, operation: RecoveredRow['operation'], values: Record<string, SqlValue>, warning: string, from?: string): RecoveredRow => ({
     table: d.table,

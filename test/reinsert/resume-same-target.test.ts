@@ -35,15 +35,21 @@ describeCorpus('re-insert resume: the same target only', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A files job of the corpus rows with its 10 dbo.LogTestTrailNull rows approved. */
+  function approvedJob(): { id: number } {
+    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    store.stageBatch(job.id, corpusRows(60));
+    store.saveJobTables(job.id, Object.values(LAYOUTS));
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    return job;
+  }
+
   /**
    * A job of the corpus rows with its 10 dbo.LogTestTrailNull rows approved, and a real run of them
    * into 'side' (a connection given in the request, batches of 3) that failed at its second COMMIT.
    */
   async function failedRunIntoSide(): Promise<{ svc: ReinsertService; run: { id: number } }> {
-    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
-    store.stageBatch(job.id, corpusRows(60));
-    store.saveJobTables(job.id, Object.values(LAYOUTS));
-    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    const job = approvedJob();
     let n = 0;
     const svc = new ReinsertService(store, { connect: () => side, hooks: { beforeCommit: () => { if (++n === 2) throw new Error('target went away'); } } });
     const run = await svc.start(job.id, 'op', { dryRun: false, target: { connectionString: 'Server=side;Password=x' }, batchSize: 3 });
@@ -54,10 +60,7 @@ describeCorpus('re-insert resume: the same target only', () => {
   }
 
   it('refuses another target, database or ledger; resumes with the same one; the audit names the target', async () => {
-    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
-    store.stageBatch(job.id, corpusRows(60));
-    store.saveJobTables(job.id, Object.values(LAYOUTS));
-    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    const job = approvedJob();
     let n = 0;
     const svc = new ReinsertService(store, { connect: (t) => (t.name === 'prod' ? prod : side), hooks: { beforeCommit: () => { if (++n === 2) throw new Error('target went away'); } } });
     await svc.dryRun(job.id, 'rev', { target: { name: 'side', connectionString: 'Server=side;Password=x' } });
@@ -101,10 +104,7 @@ describeCorpus('re-insert resume: the same target only', () => {
     expect(svc.getRun(run.id)!.state).toBe('succeeded');
   });
   it('a connection string naming the server twice (Server= and Data Source=) is refused for a run and a resume: rowback kept the first, the driver dials the last', async () => {
-    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
-    store.stageBatch(job.id, corpusRows(60));
-    store.saveJobTables(job.id, Object.values(LAYOUTS));
-    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    const job = approvedJob();
     let n = 0;
     const svc = new ReinsertService(store, { connect: () => side, hooks: { beforeCommit: () => { if (++n === 2) throw new Error('target went away'); } } });
     await expect(svc.start(job.id, 'op', { dryRun: false, target: { connectionString: 'Server=side;Data Source=prod;Password=x' }, batchSize: 3 })).rejects.toMatchObject({ code: 'INPUT_BAD_CONNECTION' });

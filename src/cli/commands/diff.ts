@@ -10,7 +10,7 @@ import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { TableDiff } from '../../replay/table-diff.js';
-import { compareTableStates, comparisonNotes, comparisonRowSource, parseKeyOption, rowsNewerThanLater, type CompareResult } from '../../replay/compare.js';
+import { compareTableStates, comparisonNotes, comparisonRowSource, isNewerThanLater, parseKeyOption, rowsNewerThanLater, type CompareResult } from '../../replay/compare.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
@@ -175,7 +175,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     // a row added after the later state (compared as asked: --accept-older-later) says so on its
     // line: when only part of the later state is older, the other "missing" rows are deletes
     const newer = rowsNewerThanLater(r);
-    const added = (tag: string | undefined) => (newer === true || (newer !== false && tag !== undefined && newer.has(tag)) ? { addedAfterLater: true } : {});
+    const added = (tag: string | undefined) => (isNewerThanLater(newer, tag) ? { addedAfterLater: true } : {});
     const lines: object[] = [
       ...d.missing.map((m) => ({ change: 'missing', table: d.table, values: m.values, ...added(m.tag) })),
       ...d.changed.map((c) => ({ change: 'changed', table: d.table, key: c.key, columns: c.columns, before: c.before, after: c.after, ...added(c.tag) })),
