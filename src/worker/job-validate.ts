@@ -132,6 +132,8 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
         } else filesJobField(e, 'ldf');
       }
     }
+    // as `rowback scan --ldf` alone refuses it: the job was accepted (201), then failed when it ran
+    if (spec.mdf === undefined && spec.bak === undefined && !spec.metadata) throw new InputError('INPUT_NO_METADATA', `no table metadata: ${oneBackupAdvice('job').noMetadata}`, { field: 'mdf' });
     let source;
     try {
       if (spec.position !== undefined && !spec.bak) throw new InputError('INPUT_BAD_OPTION', `position picks a backup set of bak, and no bak was given${spec.trn?.length ? ' (trn reads every log backup set of its files)' : ''}: leave position out`, { field: 'position' });

@@ -258,14 +258,12 @@ describeCorpus('jobs with their own metadata (DDL / catalog JSON), real worker, 
     expect(t.store.listJobs({ limit: 10 })).toHaveLength(0);
   });
 
-  it('a log-only job without metadata fails with its reason, shown whole to operators', async () => {
+  it('a log-only job without metadata is refused at creation with its reason, whole (it was accepted, then failed when it ran)', async () => {
     t = await realApp();
     const r = await post({ kind: 'files', ldf: LDF() });
-    expect(r.statusCode).toBe(201);
-    await t.app.worker.idle();
-    const op = (await t.app.inject({ url: `/api/jobs/${r.json().id}`, headers: bearer(t.tokens.operator) })).json();
-    expect(op.state).toBe('failed');
-    expect(op.error.code).toMatch(/^INPUT_NO_METADATA|SCHEMA_/);
-    expect(op.error.message.length).toBeGreaterThan(20);
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ code: 'INPUT_NO_METADATA', field: 'mdf' });
+    expect(r.json().message.length).toBeGreaterThan(20);
+    expect(t.store.listJobs({ limit: 10 })).toHaveLength(0);
   });
 });

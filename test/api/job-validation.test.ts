@@ -24,6 +24,8 @@ describeCorpus('the API refuses at job creation what the CLI refuses (400 naming
     ['a missing file', { kind: 'files', mdf, ldf: corpusPath('nope.ldf') }, 'INPUT_FILE_UNREADABLE', 'ldf'],
     ['a file of the wrong kind', { kind: 'files', mdf, ldf: mdf }, 'FORMAT_NOT_A_LOG_FILE', 'ldf'],
     ['an unknown table', { kind: 'files', mdf, ldf, tables: ['dbo.Nope'] }, 'INPUT_UNKNOWN_TABLE', 'tables'],
+    // newcomer: accepted (201), then failed when it ran; `rowback scan --ldf` alone refuses it
+    ['a log and no table metadata', { kind: 'files', ldf }, 'INPUT_NO_METADATA', 'mdf'],
     ['files of two databases', { kind: 'files', mdf, ldf: corpusPath('CRUD-.NET/App_Data/Database2_log.ldf') }, 'INPUT_MIXED_DATABASES', 'mdf'],
     ['a file outside the roots', { kind: 'export', file: '/etc/hostname' }, 'INPUT_PATH_NOT_ALLOWED', 'file'],
     ['a server not allowed', { kind: 'live', server: 'Server=evil.example;User Id=sa;Password=x', database: 'CRM' }, 'INPUT_SERVER_NOT_ALLOWED', 'server'],
@@ -54,7 +56,9 @@ describeCorpus('the API refuses at job creation what the CLI refuses (400 naming
     const asTrn = await post({ kind: 'files', mdf, trn: [mdf] });
     expect(asTrn.json()).toMatchObject({ code: 'FORMAT_NOT_A_BACKUP', field: 'trn' });
     expect(asTrn.json().message).toMatch(/give it in "mdf"$/);
-    for (const r of [asLog, asData, asTrn]) expect(r.json().message).not.toMatch(/--/);
+    const none = await post({ kind: 'files', ldf });
+    expect(none.json().message).toBe('no table metadata: give "mdf" or "bak" (or "metadata")');
+    for (const r of [asLog, asData, asTrn, none]) expect(r.json().message).not.toMatch(/--/);
   });
 
   it('a full backup given in trn: the advice names the request\'s fields, not the CLI\'s --bak', async () => {

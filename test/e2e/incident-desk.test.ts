@@ -5,7 +5,7 @@
  * against a configured target (a FakeTarget stands in for SQL Server: no server runs here).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -16,6 +16,7 @@ import { buildApp } from '../../src/api/app.js';
 import { layoutsFromDdl } from '../../src/reconstruct/metadata/ddl.js';
 import { fromLayout } from '../../src/reinsert/target-table.js';
 import { StagingStore } from '../../src/staging/store.js';
+import { validateJobSpec } from '../../src/worker/job-validate.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { FakeTarget } from '../reinsert/fake-target.js';
 import { CORPUS_DIR, corpusAvailable, corpusPath } from '../support/corpus.js';
@@ -37,16 +38,31 @@ describeBrowser('incident desk in chromium: files → review → re-insert', () 
   let rev: Page;
   let operator: string;
   let reviewer: string;
+  let movingLdf: string;
+  let moved = false;
   const errors: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-desk-'));
+    // a log that is moved away once its job was accepted (a file taken while the job waited): the
+    // job fails when it runs, with its reason, and Resume runs it again
+    mkdirSync(join(dir, 'incoming'));
+    movingLdf = join(dir, 'incoming', 'Database1_log.ldf');
+    copyFileSync(corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf'), movingLdf);
     store = new StagingStore(join(dir, 'staging.db'));
     operator = store.createToken('olga', 'operator').token;
     reviewer = store.createToken('rafael', 'reviewer').token;
     target = new FakeTarget(join(dir, 'target.db'), new Map([['dbo.tblDept', fromLayout(layoutsFromDdl(DDL)[0]!)]]));
     app = await buildApp({
-      store, logger: silentLogger, fileRoots: [CORPUS_DIR], timeZone: 'Asia/Kolkata',
+      store, logger: silentLogger, fileRoots: [CORPUS_DIR, join(dir, 'incoming')], timeZone: 'Asia/Kolkata',
+      validateJob: async (spec, access) => {
+        await validateJobSpec(spec, access);
+        // once: moved away after its job was accepted, not after each resume
+        if (spec.kind === 'files' && spec.ldf === movingLdf && !moved) {
+          moved = true;
+          rmSync(movingLdf);
+        }
+      },
       targets: { side: { connectionString: `Server=side-sql;Database=CRM_restore;User Id=rb;Password=${SECRET}` } },
       connectTarget: () => target,
     });
@@ -95,19 +111,35 @@ describeBrowser('incident desk in chromium: files → review → re-insert', () 
     await expect.poll(() => op.locator('#job-title').textContent(), { timeout: 20_000 }).toMatch(/^Job #1 — .*Database1_log\.ldf \(metadata: DDL\)$/);
     await expect.poll(() => op.locator('#job-progress').textContent(), { timeout: 20_000 }).toMatch(/^succeeded · 13 rows staged/);
 
-    // a job that cannot work (a log without any metadata) fails, and the page says why
+    // a job whose log is moved away after it was accepted fails when it runs, and the page says why
     await op.locator('#new-job').click();
+    await op.locator('#j-ldf').fill(movingLdf);
+    await op.locator('#j-submit').click();
+    await expect.poll(() => op.locator('#job-error').textContent(), { timeout: 20_000 }).toMatch(/^This job failed: INPUT_FILE_UNREADABLE — .*Database1_log\.ldf/);
+    const failedId = store.listJobs({ limit: 10 })[0]!.id;
+    expect(await op.locator('#job-resume').isVisible()).toBe(true);
+    // Resume while the file is still away: refused on the page (the spec is checked again), not run
+    await op.locator('#job-resume').click();
+    await expect.poll(() => op.locator('#job-action-msg').textContent(), { timeout: 20_000 }).toMatch(/INPUT_FILE_UNREADABLE/);
+    expect(store.requireJob(failedId).attempts).toBe(1);
+    // the file put back, Resume runs the job again, to its end
+    copyFileSync(corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf'), movingLdf);
+    await op.locator('#job-resume').click();
+    await expect.poll(() => store.requireJob(failedId).attempts, { timeout: 20_000 }).toBe(2);
+    await expect.poll(() => op.locator('#job-progress').textContent(), { timeout: 20_000 }).toMatch(/^succeeded · 13 rows staged/);
+    await expect.poll(() => op.locator('#job-error').isVisible(), { timeout: 20_000 }).toBe(false);
+    // a log without any table metadata is refused when it is given (400 naming the field), never queued
+    await op.locator('#new-job').click();
+    await op.locator('#j-ldf').fill(corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf'));
     await op.locator('#j-meta-kind').selectOption('');
     await op.locator('#j-meta').fill('');
     await op.locator('#j-alloc').fill('');
     await op.locator('#j-tables').fill('');
+    const jobsBefore = store.listJobs({ limit: 10 }).length;
     await op.locator('#j-submit').click();
-    await expect.poll(() => op.locator('#job-error').textContent(), { timeout: 20_000 }).toMatch(/^This job failed: [A-Z_]+ — .{20,}/);
-    const failedId = store.listJobs({ limit: 10 })[0]!.id;
-    expect(await op.locator('#job-resume').isVisible()).toBe(true);
-    await op.locator('#job-resume').click();
-    await expect.poll(() => store.requireJob(failedId).attempts, { timeout: 20_000 }).toBe(2);
-    await expect.poll(() => op.locator('#job-error').isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => op.locator('#j-msg').textContent()).toMatch(/^INPUT_NO_METADATA: no table metadata: give "mdf" or "bak" \(or "metadata"\)/);
+    expect(await op.locator('#j-mdf').getAttribute('aria-invalid')).toBe('true');
+    expect(store.listJobs({ limit: 10 })).toHaveLength(jobsBefore);
 
     // a .bak holding two backup sets: the 400 names the form's position field, which the page marks; set 2 is read
     await op.locator('#new-job').click();
