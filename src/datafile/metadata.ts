@@ -23,7 +23,7 @@ import { codePageForCollation } from '../reconstruct/collation.js';
 import { usesCodePage } from '../reconstruct/metadata/layout-rules.js';
 import type { AllocUnitRef, ColumnLayout, Compression, SqlTypeName, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { BOOT_PAGE, parseBootPage, type BootPage } from './boot-page.js';
-import { collationNameForId } from './collation-ids.js';
+import { collationNameForId } from '../reconstruct/collation-ids.js';
 import { METADATA_PAGE_ADVICE, PageReader, sourceFile } from './page-reader.js';
 import type { PageSource } from './page-source.js';
 import type { PageId } from './page.js';

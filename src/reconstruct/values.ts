@@ -32,6 +32,18 @@ export interface VariantValue {
    */
   precision?: number;
   scale?: number;
+  /**
+   * SQL_VARIANT_PROPERTY MaxLength in bytes, for binary/varbinary/char/varchar/nchar/nvarchar base
+   * types: the declared length of the value's type (varchar(50): 50, nchar(10): 20), never less than
+   * the value's own length (types/variant.ts).
+   */
+  maxLength?: number;
+  /**
+   * SQL_VARIANT_PROPERTY Collation of a char/varchar/nchar/nvarchar value (its own, stored with it),
+   * when rowback can name it (collation-ids.ts). Absent for other base types, and when unknown: the
+   * text of a char/varchar value is then read in the column's code page, with a warning when not ASCII.
+   */
+  collation?: string;
   value: SqlValue;
 }
 

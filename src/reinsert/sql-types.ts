@@ -4,6 +4,7 @@ import { scriptLiteral } from '../util/tsql.js';
 import type { SqlTypeName } from '../reconstruct/metadata/table-layout.js';
 import { isOffRow, type SqlValue } from '../reconstruct/values.js';
 import type { TargetColumn } from './target-table.js';
+import { codePageForCollation } from '../reconstruct/collation.js';
 
 /**
  * A parameter's exact SQL type, as a plain descriptor: `mssql` builds the driver type from it
@@ -176,18 +177,25 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
     if (v.precision !== undefined) base.precision = v.precision;
     if (v.scale !== undefined) base.scale = v.scale;
     // A bare char/binary base type parses with length 8000: a binary(8000) or nchar(8000) parameter
-    // pads the value (0x01020304 + 7,996 zero bytes went into the variant, 'ab' + spaces). The variant
-    // holds no length rowback reads (its property bytes' order is not established), so the value's
-    // own length is used: exact for binary(n)/char(n), whose values are always n long.
+    // pads the value (0x01020304 + 7,996 zero bytes went into the variant, 'ab' + spaces). The
+    // variant's own MaxLength (bytes, decodeSqlVariant) gives its declared type back: varchar(50)
+    // stays varchar(50). A value staged without it (before rowback read it) takes its own length:
+    // exact for binary(n)/char(n), whose values are always n long.
     if (typeof v.value === 'string' && /^(binary|varbinary|char|varchar|nchar|nvarchar)$/.test(base.type) && base.maxLength !== -1 && !/\(/.test(v.baseType)) {
-      const n = base.type.endsWith('binary') ? Math.max(1, (v.value.length - 2) / 2) : Math.max(1, v.value.length);
-      base.maxLength = base.type.startsWith('n') ? n * 2 : n;
+      const unicode = base.type.startsWith('n');
+      const own = base.type.endsWith('binary') ? Math.max(1, (v.value.length - 2) / 2) : Math.max(1, v.value.length) * (unicode ? 2 : 1);
+      base.maxLength = v.maxLength !== undefined && v.maxLength >= (unicode ? 2 : 1) ? v.maxLength : own;
     }
     // A char/varchar base type stays char/varchar: planParam sends plain char/varchar columns as
     // nchar/nvarchar (the server converts to the column's collation), which inside a sql_variant
     // changes its base type (SQL_VARIANT_PROPERTY BaseType nvarchar where it was varchar).
-    if (base.type === 'char' || base.type === 'varchar') return variantTextParam(c.name, base, v.value, v.baseType);
-    return planParam({ ...c, ...base }, v.value);
+    if (base.type === 'char' || base.type === 'varchar') return variantTextParam(c.name, base, v.value, v.baseType, v.collation);
+    const plan = planParam({ ...c, ...base }, v.value);
+    // nchar/nvarchar with its own collation: the variant keeps it (a parameter takes the database's)
+    if ((base.type === 'nchar' || base.type === 'nvarchar') && v.value !== null && v.collation !== undefined && COLLATION_NAME.test(v.collation)) {
+      return { ...plan, wrap: `CONVERT(${declaration(plan.type)}, @ COLLATE ${v.collation})` };
+    }
+    return plan;
   }
   const type = paramTypeFor(c);
   if (v === null) return { type, value: null, literal: 'NULL' };
@@ -291,28 +299,45 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
   }
 }
 
+/** A collation name as collation-ids.ts names them: letters, digits and `_`, safe unquoted after COLLATE. */
+const COLLATION_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
 /**
- * A char/varchar value inside a sql_variant, as a char/varchar parameter (`Char`/`VarChar` of
- * `base.maxLength` characters), so the variant keeps its base type. tedious encodes a char/varchar
- * parameter's text in the code page of the connection's database collation (iconv-lite; a character
- * that code page lacks becomes '?') and labels it with that collation (tedious
- * data-types/varchar.js `validate`, `generateTypeInfo`); the script's `'…'` literal takes the same
- * database default. That is exact for ASCII text (U+0000–U+007F: the same bytes in every code page
- * SQL Server uses for char/varchar, UTF-8 included). Text beyond ASCII is refused with
- * REINSERT_VARIANT_TEXT naming the column: the variant's own collation (its code page) is not read
- * by the decoder (types/variant.ts), so neither the bytes nor the code page to send them in are
- * known; sending it as nvarchar would change its base type. The variant's collation becomes the
- * target database's default (the original is not known).
+ * A char/varchar value inside a sql_variant, so the variant keeps its base type, length and, when
+ * the decoder named it, its own collation (SQL_VARIANT_PROPERTY BaseType, MaxLength, Collation).
+ *  - Its collation known (`collation`, with a code page rowback knows): an nvarchar parameter
+ *    converted in the statement, `CONVERT(varchar(n), @p COLLATE <collation>)`: the server turns the
+ *    text into that collation's code page, the code page it was decoded from (types/variant.ts), so
+ *    the bytes are the original ones and the variant is labelled with its own collation. Text holding
+ *    U+FFFD (bytes its code page does not define) or C1 controls U+0080–U+009F (bytes whose way back
+ *    through SQL Server's conversion no source pins) is refused with REINSERT_VARIANT_TEXT.
+ *  - Otherwise: a char/varchar parameter (`Char`/`VarChar` of `base.maxLength` characters). tedious
+ *    encodes its text in the code page of the connection's database collation (iconv-lite; a
+ *    character that code page lacks becomes '?') and labels it with that collation (tedious
+ *    data-types/varchar.js `validate`, `generateTypeInfo`); the script's `'…'` literal takes the
+ *    same database default. That is exact for ASCII text (U+0000–U+007F: the same bytes in every
+ *    code page SQL Server uses for char/varchar, UTF-8 included). Text beyond ASCII is refused with
+ *    REINSERT_VARIANT_TEXT naming the column: without its collation neither the bytes nor the code
+ *    page to send them in are known; sending it as nvarchar would change its base type.
  */
-function variantTextParam(column: string, base: Pick<TargetColumn, 'type' | 'maxLength'>, v: SqlValue, baseType: string): ParamPlan {
+function variantTextParam(column: string, base: Pick<TargetColumn, 'type' | 'maxLength'>, v: SqlValue, baseType: string, collation?: string): ParamPlan {
   if (typeof v !== 'string') throw bad(column, `sql_variant value of ${column} (${baseType}) got ${JSON.stringify(v)}`);
+  const n = base.maxLength === -1 ? MAX : Math.max(1, base.maxLength);
+  if (collation !== undefined && COLLATION_NAME.test(collation) && codePageForCollation(collation) !== null) {
+    const odd = /[\u0080-\u009f\ufffd]/.exec(v);
+    if (odd) {
+      throw new ReinsertError('REINSERT_VARIANT_TEXT', `column ${column}: a ${base.type} value inside a sql_variant (collation ${collation}) holds U+${odd[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at ${odd.index}, a byte its code page does not define or a control character whose conversion back is not certain: re-insert this row by hand`, { column });
+    }
+    const decl = declaration({ name: base.type === 'char' ? 'Char' : 'VarChar', length: n });
+    return { type: { name: 'NVarChar', length: n === MAX || n > 4000 ? MAX : n }, wrap: `CONVERT(${decl}, @ COLLATE ${collation})`, value: v, literal: scriptLiteral(v, true) };
+  }
   const beyond = /[^\u0000-\u007f]/.exec(v);
   if (beyond) {
     const at = beyond.index;
     const sample = v.length > 24 ? `${v.slice(Math.max(0, at - 8), at + 16)}` : v;
-    throw new ReinsertError('REINSERT_VARIANT_TEXT', `column ${column}: a ${base.type} value inside a sql_variant holds characters beyond ASCII ('${sample}', U+${beyond[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at ${at}); the variant's own collation (its code page) is not read, so it cannot be sent as ${base.type} exactly, and sending it as n${base.type} would change its base type: re-insert this row by hand`, { column });
+    throw new ReinsertError('REINSERT_VARIANT_TEXT', `column ${column}: a ${base.type} value inside a sql_variant holds characters beyond ASCII ('${sample}', U+${beyond[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at ${at}); its own collation ${collation === undefined ? 'is not known (not one rowback can name, or staged before rowback read it)' : `${collation} has no code page rowback knows`}, so it cannot be sent as ${base.type} exactly, and sending it as n${base.type} would change its base type: re-insert this row by hand`, { column });
   }
-  const type: ParamType = { name: base.type === 'char' ? 'Char' : 'VarChar', length: base.maxLength === -1 ? MAX : Math.max(1, base.maxLength) };
+  const type: ParamType = { name: base.type === 'char' ? 'Char' : 'VarChar', length: n };
   return { type, value: v, literal: scriptLiteral(v, false) };
 }
 

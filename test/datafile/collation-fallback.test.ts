@@ -12,7 +12,7 @@ import { readDataFileMetadata } from '../../src/datafile/metadata.js';
 import { readTableRows } from '../../src/datafile/table-rows.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
-vi.mock('../../src/datafile/collation-ids.js', () => ({ collationNameForId: () => null }));
+vi.mock('../../src/reconstruct/collation-ids.js', () => ({ collationNameForId: () => null }));
 
 describeCorpus('a data file column whose collation id rowback does not know', () => {
   it('every decoded row of its table says its text is read as code page 1252', () => {

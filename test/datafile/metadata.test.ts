@@ -5,7 +5,7 @@ import { PageReader } from '../../src/datafile/page-reader.js';
 import { bootPageOf } from '../../src/datafile/metadata.js';
 import { readSystemTables } from '../../src/datafile/system-tables.js';
 import { BOOTSTRAP_LAYOUTS, SystemObjectId } from '../../src/datafile/system-row.js';
-import { collationNameForId } from '../../src/datafile/collation-ids.js';
+import { collationNameForId } from '../../src/reconstruct/collation-ids.js';
 import { readTableRows } from '../../src/datafile/table-rows.js';
 import { describeDataFile } from '../../src/datafile/describe.js';
 import type { SkippedItem } from '../../src/recover/source.js';

@@ -81,7 +81,7 @@ const GEN: Record<string, { col: (n: string) => SynthColumn; value: fc.Arbitrary
   timestamp: { col: (n) => ({ name: n, type: 'timestamp' }), value: fc.uint8Array({ minLength: 8, maxLength: 8 }).map(hexOf) },
   variant: {
     col: (n) => ({ name: n, type: 'sql_variant' }),
-    value: fc.oneof(fc.integer().map((v) => ({ baseType: 'int', value: v })), str(latin, 0, 20).map((v) => ({ baseType: 'varchar', value: v }))),
+    value: fc.oneof(fc.integer().map((v) => ({ baseType: 'int', value: v })), str(latin, 0, 20).map((v) => ({ baseType: 'varchar', maxLength: 8000, collation: 'SQL_Latin1_General_CP1_CI_AS', value: v }))),
   },
   offRow: {
     col: (n) => ({ name: n, type: 'nvarchar', maxLength: -1 }),

@@ -20,6 +20,7 @@ const hexOf = (b: Uint8Array) => '0x' + [...b].map((x) => HEXD[x >> 4] + HEXD[x 
 
 const gbkChars = codePageChars(936).filter((c) => c.charCodeAt(0) >= 0x4e00 && c.charCodeAt(0) <= 0x9fa5).slice(0, 3000);
 const latin1Chars = codePageChars(1252).filter((c) => c >= ' ');
+const cyrillicChars = codePageChars(1251).filter((c) => c >= ' ');
 /** Characters for SCSU round trips: ASCII, Latin-1, Cyrillic, Greek, kana (default and defined windows), CJK, an astral emoji. */
 const scsuChars = [...'abcdefghijklmnopqrstuvwxyz ABC0123456789.,', 'é', 'ü', 'Ѩ', 'я', 'Ё', 'Ω', 'λ', 'で', 'あ', 'ア', '～', '中', '文', '😀', 'ก', '\t'];
 const compressesOrEmpty = (s: string) => s === '' || unicodeCompressedBytes(s).compressed;
@@ -91,8 +92,11 @@ const TYPES: Record<string, TypeGen> = {
     value: fc.oneof(
       fc.integer().map((v) => ({ baseType: 'int', value: v })),
       fc.bigInt(-(2n ** 63n), 2n ** 63n - 1n).map((v) => ({ baseType: 'bigint', value: String(v) })),
-      str(latin1Chars, 0, 20).map((v) => ({ baseType: 'varchar', value: v })),
-      fc.string({ maxLength: 20, unit: 'grapheme' }).map((v) => ({ baseType: 'nvarchar', value: v })),
+      // the variant's own MaxLength and collation come back (types/variant.ts); its text is read in
+      // the code page of its own collation, not the column's (1252): Cyrillic text under Cyrillic_General
+      str(latin1Chars, 0, 20).map((v) => ({ baseType: 'varchar', maxLength: 8000, collation: 'SQL_Latin1_General_CP1_CI_AS', value: v })),
+      str(cyrillicChars, 0, 20).map((v) => ({ baseType: 'varchar', maxLength: 40, collation: 'Cyrillic_General_CI_AS', value: v })),
+      fc.string({ maxLength: 20, unit: 'grapheme' }).map((v) => ({ baseType: 'nvarchar', maxLength: 8000, collation: 'SQL_Latin1_General_CP1_CI_AS', value: v })),
       fc.double({ noNaN: true, noDefaultInfinity: true }).map((v) => ({ baseType: 'float', value: v })),
       decimalGen(38, 5).map((v) => ({ baseType: 'decimal', precision: 38, scale: 5, value: v })),
     ),

@@ -195,7 +195,7 @@ describe('parameter types: exact SQL type per column', () => {
     const col = c('v', 'sql_variant', { maxLength: 8016 });
     // binary(4) 0x01020304: base type 0xad, version 1, max length 4 (2 bytes), the value
     const bin = decodeSqlVariant(Buffer.from('ad01040001020304', 'hex'), 0, 8)!;
-    expect(bin).toEqual({ baseType: 'binary', value: '0x01020304' });
+    expect(bin).toEqual({ baseType: 'binary', maxLength: 4, value: '0x01020304' });
     // before: binary(8000): the parameter pads 0x01020304 with 7,996 zero bytes
     expect(declaration(planParam(col, bin).type)).toBe('binary(4)');
     expect(declaration(planParam(col, { baseType: 'char', value: 'ab ' }).type)).toBe('char(3)');
@@ -211,8 +211,12 @@ describe('parameter types: exact SQL type per column', () => {
     it('varchar/char (SYNTHETIC variant bytes through the decoder): a varchar/char parameter, the mssql VarChar/Char type, a plain literal', () => {
       // varchar 'abc': base type 0xa7, version 1, 6 property bytes (max length, collation id; types/variant.ts), the value
       const vc = decodeSqlVariant(Buffer.from('a701' + '0800' + '08d00034' + '616263', 'hex'), 0, 11)!;
-      expect(vc).toEqual({ baseType: 'varchar', value: 'abc' });
-      const p = planParam(col, vc);
+      expect(vc).toEqual({ baseType: 'varchar', maxLength: 8, collation: 'SQL_Latin1_General_CP1_CI_AS', value: 'abc' });
+      // its own length and collation kept: varchar(8) in SQL_Latin1_General_CP1_CI_AS, whatever the database's
+      const own = planParam(col, vc);
+      expect([declaration(own.type), own.value, own.literal, own.wrap]).toEqual(['nvarchar(8)', 'abc', "N'abc'", 'CONVERT(varchar(8), @ COLLATE SQL_Latin1_General_CP1_CI_AS)']);
+      // staged before rowback read them: a varchar parameter of the value's length
+      const p = planParam(col, { baseType: 'varchar', value: 'abc' });
       expect([declaration(p.type), p.value, p.literal, p.wrap]).toEqual(['varchar(3)', 'abc', "'abc'", undefined]);
       const t = toMssqlType(p.type) as unknown as { type: unknown; length: number };
       expect([t.type, t.length]).toEqual([sql.VarChar, 3]);
@@ -220,6 +224,25 @@ describe('parameter types: exact SQL type per column', () => {
       expect([declaration(ch.type), ch.literal]).toEqual(['char(5)', "'it''s'"]);
       expect((toMssqlType(ch.type) as unknown as { type: unknown }).type).toBe(sql.Char);
       expect(declaration(planParam(col, { baseType: 'varchar', value: '' }).type)).toBe('varchar(1)');
+    });
+    it('text beyond ASCII with its own collation: converted to that collation\'s code page by the server, its type and collation kept (SYNTHETIC variant bytes through the decoder)', () => {
+      // varchar(20) in Cyrillic_General_CI_AS (id 0xd015), 'Привет' in code page 1251
+      const ru = decodeSqlVariant(Buffer.from('a701' + '1400' + '15d00000' + 'cff0e8e2e5f2', 'hex'), 0, 14)!;
+      expect(ru).toEqual({ baseType: 'varchar', maxLength: 20, collation: 'Cyrillic_General_CI_AS', value: 'Привет' });
+      const p = planParam(col, ru);
+      expect([declaration(p.type), p.value, p.literal, p.wrap]).toEqual(['nvarchar(20)', 'Привет', "N'Привет'", 'CONVERT(varchar(20), @ COLLATE Cyrillic_General_CI_AS)']);
+      const ch = planParam(col, { baseType: 'char', maxLength: 5, collation: 'Latin1_General_CI_AS', value: 'Ärger' });
+      expect([declaration(ch.type), ch.wrap]).toEqual(['nvarchar(5)', 'CONVERT(char(5), @ COLLATE Latin1_General_CI_AS)']);
+      const n = planParam(col, { baseType: 'nvarchar', maxLength: 40, collation: 'Turkish_CI_AS', value: 'İş' });
+      expect([declaration(n.type), n.literal, n.wrap]).toEqual(['nvarchar(20)', "N'İş'", 'CONVERT(nvarchar(20), @ COLLATE Turkish_CI_AS)']);
+      // a byte its code page does not define (U+FFFD) or a C1 control: refused, not sent as '?'
+      for (const value of ['a\ufffdb', 'a\u0081b']) {
+        expect(() => planParam(col, { baseType: 'varchar', maxLength: 10, collation: 'Latin1_General_CI_AS', value })).toThrow(/^column v: a varchar value inside a sql_variant \(collation Latin1_General_CI_AS\) holds U\+(FFFD|0081) at 1/);
+      }
+      // a collation whose code page rowback does not know: refused beyond ASCII, as without one
+      expect(() => planParam(col, { baseType: 'varchar', maxLength: 10, collation: 'Klingon_CI_AS', value: 'é' })).toThrow(/its own collation Klingon_CI_AS has no code page rowback knows/);
+      // a name that is not a collation name never reaches the statement
+      expect(planParam(col, { baseType: 'nvarchar', maxLength: 4, collation: 'x]; DROP TABLE t--', value: 'ab' }).wrap).toBeUndefined();
     });
     it('text beyond ASCII cannot be sent as varchar exactly: REINSERT_VARIANT_TEXT naming the column, the row a plan problem', () => {
       let err: { code?: string; message?: string } = {};
@@ -229,7 +252,7 @@ describe('parameter types: exact SQL type per column', () => {
         err = e as typeof err;
       }
       expect(err.code).toBe('REINSERT_VARIANT_TEXT');
-      expect(err.message).toBe("column v: a varchar value inside a sql_variant holds characters beyond ASCII ('café', U+00E9 at 3); the variant's own collation (its code page) is not read, so it cannot be sent as varchar exactly, and sending it as nvarchar would change its base type: re-insert this row by hand");
+      expect(err.message).toBe("column v: a varchar value inside a sql_variant holds characters beyond ASCII ('café', U+00E9 at 3); its own collation is not known (not one rowback can name, or staged before rowback read it), so it cannot be sent as varchar exactly, and sending it as nvarchar would change its base type: re-insert this row by hand");
       const t: TargetTable = { schema: 'dbo', name: 'V', columns: [c('id', 'int'), col], keyColumns: ['id'] };
       const plan = planReinsert([
         { id: 1, table: 'dbo.V', lsn: '0001', values: { id: 1, v: { baseType: 'varchar', value: 'plain' } } },

@@ -270,6 +270,25 @@ function encodeValueArr(c: ColumnLayout, v: SqlValue): number[] {
 
 const TYPE_IDS: Record<string, number> = Object.fromEntries(Object.entries(SYSTEM_TYPE_NAMES).map(([k, n]) => [n, Number(k)]));
 
+/**
+ * Collation ids (COLLATIONPROPERTY(name, 'CollationID'), layout in src/reconstruct/collation-ids.ts)
+ * of the collations the SYNTHETIC variant tests name; a name not listed is a test mistake.
+ */
+const VARIANT_COLLATION_IDS: Record<string, number> = {
+  SQL_Latin1_General_CP1_CI_AS: 0x3400d008,
+  Latin1_General_CI_AS: 0xd008,
+  Cyrillic_General_CI_AS: 0xd015,
+  Turkish_CI_AS: 0xd01a,
+  Chinese_PRC_CI_AS: 0xd024,
+};
+
+function variantCollationId(name: string | undefined): number {
+  if (name === undefined) return VARIANT_COLLATION_IDS.SQL_Latin1_General_CP1_CI_AS!;
+  const id = VARIANT_COLLATION_IDS[name];
+  if (id === undefined) throw new Error(`synthetic-encoder: no collation id listed for ${name}`);
+  return id;
+}
+
 function encodeVariant(v: VariantValue, host: ColumnLayout): number[] {
   const t = TYPE_IDS[v.baseType];
   const inner: ColumnLayout = { ...host, type: v.baseType as SqlTypeName, maxLength: 8, precision: 38, scale: 7 };
@@ -284,9 +303,12 @@ function encodeVariant(v: VariantValue, host: ColumnLayout): number[] {
     inner.scale = v.scale ?? (m ? m[1].length : 0);
     props = [inner.scale];
   } else if (v.baseType === 'varchar' || v.baseType === 'char' || v.baseType === 'nvarchar' || v.baseType === 'nchar') {
-    props = [0x40, 0x1f, 0x08, 0xd0, 0x00, 0x34]; // max length 8000, collation id 0x3400d008 (SQL_Latin1_General_CP1_CI_AS), as on disk (types/variant.ts)
+    // u16 max length (default 8000), u32 collation id (default 0x3400d008, SQL_Latin1_General_CP1_CI_AS), as on disk (types/variant.ts)
+    props = [...le(BigInt(v.maxLength ?? 8000), 2), ...le(BigInt(variantCollationId(v.collation)), 4)];
+    // the text in its own collation's code page, as SQL Server stores it
+    if (v.collation !== undefined && !v.baseType.startsWith('n')) inner.codePage = codePageForCollation(v.collation) ?? inner.codePage;
   } else if (v.baseType === 'varbinary' || v.baseType === 'binary') {
-    props = [0x40, 0x1f];
+    props = [...le(BigInt(v.maxLength ?? 8000), 2)];
   }
   return [t, 1, ...props, ...encodeValueArr(inner, v.value)];
 }

@@ -3,6 +3,7 @@ import type { SqlValue } from '../values.js';
 import type { CdFastReader } from './cd-fast.js';
 import type { DecodedRow } from '../decode-row.js';
 import { columnCodePage, fixedStorageLength, isTextPointerType, isVariableLengthType, valueDecoder, type BoundDecoder } from '../types/index.js';
+import { codePageForCollation } from '../collation.js';
 
 /**
  * A per-layout decoding plan, built once per TableLayout object and cached (WeakMap), so that
@@ -139,19 +140,22 @@ export function checkDecodedValues(values: Record<string, SqlValue>, plan: RowPl
 }
 
 /**
- * A char/varchar value inside a sql_variant is read in the column's code page (a sql_variant column has
- * no collation: 1252 unless the layout says otherwise), because the variant's own collation id is
- * not mapped to a code page here (types/variant.ts: its u32 after the max length). ASCII
- * reads the same in every code page but UTF-16-only ones; a value with a byte ≥ 0x80 may not, so each
- * such value gets a warning naming the column and the code page used (review8's write-up: a Cyrillic
- * or Chinese varchar in a variant printed as plausible wrong text). Appends to `warnings`.
+ * A char/varchar value inside a sql_variant is read in the code page of its own collation, stored
+ * with it (types/variant.ts). When rowback cannot name that collation (an id outside
+ * collation-ids.ts, e.g. a _UTF8 one) or its code page, the value was read in the column's code page
+ * (a sql_variant column has no collation: 1252 unless the layout says otherwise). ASCII reads the
+ * same in every code page but UTF-16-only ones; a value with a byte ≥ 0x80 may not, so each such
+ * value gets a warning naming the column and the code page used (review8's write-up: a Cyrillic or
+ * Chinese varchar in a variant printed as plausible wrong text). Appends to `warnings`.
  */
 export function checkVariantText(values: Record<string, SqlValue>, variants: RowPlan['variants'], warnings: string[]): void {
   for (const v of variants) {
-    const x = values[v.name] as { baseType?: string; value?: unknown } | null | undefined;
+    const x = values[v.name] as { baseType?: string; value?: unknown; collation?: string } | null | undefined;
     if (x === null || x === undefined || typeof x !== 'object') continue;
     if ((x.baseType === 'varchar' || x.baseType === 'char') && typeof x.value === 'string' && /[^\x00-\x7f]/.test(x.value)) {
-      warnings.push(`column ${v.name}: a ${x.baseType} value inside a sql_variant holds characters beyond ASCII, read as code page ${v.codePage} (the column's); the value's own collation, stored with it, is not read, so they are wrong if its code page differs`);
+      if (x.collation !== undefined && codePageForCollation(x.collation) !== null) continue;
+      const why = x.collation === undefined ? 'its own collation, stored with it, is not one rowback can name' : `rowback does not know the code page of its own collation ${x.collation}`;
+      warnings.push(`column ${v.name}: a ${x.baseType} value inside a sql_variant holds characters beyond ASCII, read as code page ${v.codePage} (the column's): ${why}, so they are wrong if its code page differs`);
     }
   }
 }

@@ -5,6 +5,8 @@ import { decodeDecimal, decodeMoney, decodeSmallmoney } from './decimal.js';
 import { decodeDate, decodeDatetime, decodeDatetime2, decodeDatetimeoffset, decodeSmalldatetime, decodeTime, timeStorageLength } from './datetime.js';
 import { decodeUniqueidentifier } from './guid.js';
 import { decodeBinary, decodeNvarchar, decodeVarchar } from './string.js';
+import { collationNameForId } from '../collation-ids.js';
+import { codePageForCollation } from '../collation.js';
 
 /**
  * sql_variant as stored in a record: byte 0 = base type (sys.types.system_type_id, e.g. 0x38 = int),
@@ -15,15 +17,23 @@ import { decodeBinary, decodeNvarchar, decodeVarchar } from './string.js';
  * none for fixed types; 1 byte scale for time/datetime2/datetimeoffset; 2 bytes max length for
  * binary/varbinary; precision + scale for decimal/numeric. char/varchar/nchar/nvarchar carry 6
  * property bytes on disk, not TDS's 7: u16 max length in bytes, then the u32 collation id in the form
- * syscolpars keeps it (0x3400d008 = SQL_Latin1_General_CP1_CI_AS, datafile/collation-ids.ts). Real
+ * syscolpars keeps it (0x3400d008 = SQL_Latin1_General_CP1_CI_AS, collation-ids.ts). Real
  * bytes: the nvarchar variants of system-table rows in the corpus's data files and backups, e.g.
  * CRUD-.NET Database2.mdf offset 364089 `e7 01 08 02 08 d0 00 34` + 'microsoft.sqlserver.types.dll'
  * (58 bytes; the record's offset array ends the column 66 bytes after its start), Chinook.bak '1.0'
  * (14 bytes). Skipping 7 read an nvarchar as an odd byte count (refused) and dropped a varchar's
- * first character ('Smith' printed 'mith', no warning). The collation id is not read: char/varchar
- * inside a variant are decoded with the caller's code page (default 1252), and decode-row warns when
- * such a value holds bytes beyond ASCII (record/plan.ts checkVariantText).
- * Returns null when the bytes are not a valid variant (caller raises DECODE_BAD_VALUE).
+ * first character ('Smith' printed 'mith', no warning). The u16 is SQL_VARIANT_PROPERTY MaxLength:
+ * both corpus values above carry 0x0208 = 520 bytes, nvarchar(260), the declared type of
+ * sys.assembly_files.name, although their values are 58 and 6 bytes long. The u32 is the value's own
+ * collation (SQL_VARIANT_PROPERTY Collation), not the database's: Chinook is Arabic_CI_AS and its
+ * variant carries SQL_Latin1_General_CP1_CI_AS. So char/varchar text is decoded in the code page of
+ * the value's collation (collation-ids.ts, collation.ts), the caller's code page (default 1252) only
+ * when rowback cannot name that collation or its code page, and then decode-row warns when the value
+ * holds bytes beyond ASCII (record/plan.ts checkVariantText). The value gets `maxLength` (bytes,
+ * binary and character base types) and `collation` (character base types, when named), which a
+ * re-insert needs to give the variant back its own type and collation (reinsert/sql-types.ts).
+ * Returns null when the bytes are not a valid variant (caller raises DECODE_BAD_VALUE), including a
+ * value longer than its own MaxLength (bytes misread, or not a variant at all).
  */
 export const SYSTEM_TYPE_NAMES: Record<number, string> = {
   34: 'image', 35: 'text', 36: 'uniqueidentifier', 40: 'date', 41: 'time', 42: 'datetime2', 43: 'datetimeoffset',
@@ -47,6 +57,8 @@ export function decodeSqlVariant(b: Uint8Array, start: number, end: number, code
   let value: SqlValue | null = null;
   let precision: number | undefined;
   let scale: number | undefined;
+  let maxLength: number | undefined;
+  let collation: string | undefined;
   if (fixed !== undefined) {
     if (end - o !== fixed) return null;
     switch (t) {
@@ -86,15 +98,21 @@ export function decodeSqlVariant(b: Uint8Array, start: number, end: number, code
     scale = s;
   } else if (t === 165 || t === 173) {
     if (end - o < 2) return null;
+    maxLength = b[o] | (b[o + 1] << 8);
     o += 2;
+    if (end - o > maxLength) return null;
     value = decodeBinary(b, o, end);
   } else if (t === 167 || t === 175 || t === 231 || t === 239) {
     if (end - o < 6) return null;
+    maxLength = b[o] | (b[o + 1] << 8);
+    const name = collationNameForId((b[o + 2] | (b[o + 3] << 8) | (b[o + 4] << 16) | (b[o + 5] << 24)) >>> 0);
+    if (name !== null) collation = name;
     o += 6;
+    if (end - o > maxLength) return null;
     if (t === 231 || t === 239) {
       if ((end - o) % 2 !== 0) return null;
       value = decodeNvarchar(b, o, end);
-    } else value = decodeVarchar(b, o, end, codePage);
+    } else value = decodeVarchar(b, o, end, codePageForCollation(name) ?? codePage);
   } else {
     // Base types that cannot live in a sql_variant (LOBs, timestamp, xml, nested variants).
     return null;
@@ -102,5 +120,7 @@ export function decodeSqlVariant(b: Uint8Array, start: number, end: number, code
   if (value === null) return null;
   if (precision !== undefined) return { baseType, precision, scale, value };
   if (scale !== undefined) return { baseType, scale, value };
+  if (collation !== undefined) return { baseType, maxLength, collation, value };
+  if (maxLength !== undefined) return { baseType, maxLength, value };
   return { baseType, value };
 }

@@ -34,11 +34,12 @@ describeCorpus('sql_variant character properties (6 bytes on disk)', () => {
     const file = readFileSync(corpusPath(...parts));
     const [s, e] = onlyVarColumn(file, at);
     expect(file.subarray(s, s + 2).toString('hex')).toBe('e701');
-    expect(decodeSqlVariant(file, s, e)).toEqual({ baseType: 'nvarchar', value: text });
+    // MaxLength 520 bytes: nvarchar(260), sys.assembly_files.name's type; its own collation
+    expect(decodeSqlVariant(file, s, e)).toEqual({ baseType: 'nvarchar', maxLength: 520, collation: 'SQL_Latin1_General_CP1_CI_AS', value: text });
   });
 
   it('SYNTHETIC: a varchar variant with the same properties keeps its first character', () => {
     const b = Buffer.from('a701080208d00034' + Buffer.from('Smith', 'latin1').toString('hex'), 'hex');
-    expect(decodeSqlVariant(b, 0, b.length)).toEqual({ baseType: 'varchar', value: 'Smith' });
+    expect(decodeSqlVariant(b, 0, b.length)).toEqual({ baseType: 'varchar', maxLength: 520, collation: 'SQL_Latin1_General_CP1_CI_AS', value: 'Smith' });
   });
 });
