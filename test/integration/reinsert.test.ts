@@ -176,6 +176,31 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022', () => {
     expect(n.recordset[0]).toEqual({ c: 1500, nulls: 215 });
   });
 
+  it('a sql_variant text value goes back with its own base type, max length and collation (run and dry-run script)', async () => {
+    await admin.request().batch('USE RecoveryTarget; CREATE TABLE crm.Props (Id int NOT NULL PRIMARY KEY, V sql_variant NULL);');
+    await admin.request().batch('USE ScriptTarget; CREATE TABLE crm.Props (Id int NOT NULL PRIMARY KEY, V sql_variant NULL);');
+    const job = store.createJob({ kind: 'live', spec: {}, description: 'variant collation', createdBy: 'op' });
+    // the values the decoder gives a varchar(20) in Cyrillic_General_CI_AS and an nvarchar(10) in Turkish_CI_AS (types/variant.ts)
+    store.stageBatch(job.id, [
+      row(0xa00, 'crm.Props', { Id: 1, V: { baseType: 'varchar', maxLength: 20, collation: 'Cyrillic_General_CI_AS', value: 'Привет' } }),
+      row(0xa01, 'crm.Props', { Id: 2, V: { baseType: 'nvarchar', maxLength: 20, collation: 'Turkish_CI_AS', value: 'İş' } }),
+    ]);
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'variant', all: true });
+    const svc = new ReinsertService(store);
+    const { script } = await svc.dryRun(job.id, 'rev', { target });
+    await admin.request().batch(`USE ScriptTarget;\n${script}`);
+    const run = await svc.start(job.id, 'op', { dryRun: false, target, batchSize: 10 });
+    await svc.wait(run.id);
+    expect(svc.getRun(run.id)!.outcomes).toEqual({ inserted: 2, conflict: 0, error: 0 });
+    for (const db of ['RecoveryTarget', 'ScriptTarget']) {
+      const r = await admin.request().query(`USE ${db}; SELECT Id, CAST(SQL_VARIANT_PROPERTY(V, 'BaseType') AS sysname) AS t, CAST(SQL_VARIANT_PROPERTY(V, 'MaxLength') AS int) AS n, CAST(SQL_VARIANT_PROPERTY(V, 'Collation') AS sysname) AS c, CONVERT(varchar(80), CAST(V AS varbinary(40)), 1) AS b FROM crm.Props ORDER BY Id`);
+      expect(r.recordset).toEqual([
+        { Id: 1, t: 'varchar', n: 20, c: 'Cyrillic_General_CI_AS', b: '0xCFF0E8E2E5F2' },
+        { Id: 2, t: 'nvarchar', n: 20, c: 'Turkish_CI_AS', b: '0x30015F01' },
+      ]);
+    }
+  });
+
   it('the row ledger: a script run twice by hand puts key-less rows in once, a run after it none; the undo script frees them for a run', async () => {
     const job = store.createJob({ kind: 'live', spec: {}, description: 'row ledger', createdBy: 'op' });
     store.stageBatch(job.id, [0, 1, 2].map((i) => row(0x900 + i, 'crm.AuditTrail', { At: `2024-03-02T10:00:0${i}.000`, Who: 'ledger', What: `row ${i}` })));
