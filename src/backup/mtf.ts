@@ -25,6 +25,7 @@ import type { SkippedItem } from '../recover/source.js';
 import { openBackupBytes, type BackupBytes } from './bytes.js';
 import { COMPRESSED_MAGIC } from './compressed.js';
 import { backupMagic } from '../util/backup-magic.js';
+import { logTextHint } from '../util/log-text-kind.js';
 
 export { COMPRESSED_MAGIC };
 
@@ -176,7 +177,7 @@ function walk(src: BackupBytes, path: string): MtfLayout {
         ? ': it is a SQL Server transaction log file (.ldf), not a backup; `rowback scan --ldf` and `rowback log` read it (point-in-time replay needs log backups)'
         : ': it is a SQL Server data file (.mdf/.ndf), not a backup; give it with --mdf (diff: --after-mdf)';
     }
-    throw new FormatError('FORMAT_NOT_A_BACKUP', `not a Microsoft Tape Format backup: it does not start with a TAPE descriptor block${hint}`, { file: path, offset: 0 });
+    throw new FormatError('FORMAT_NOT_A_BACKUP', `not a Microsoft Tape Format backup: it does not start with a TAPE descriptor block${hint || logTextHint(path)}`, { file: path, offset: 0 });
   }
   const dblks: Dblk[] = [];
   const streams: StreamHeader[] = [];

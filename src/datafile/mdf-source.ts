@@ -9,6 +9,7 @@ import { PAGE_SIZE, type PageSource } from './page-source.js';
 import { PageType, parsePageHeader, verifyPage } from './page.js';
 import { parseFileHeaderPage } from './file-header.js';
 import { backupStart, damagedTapeBlock } from '../backup/mtf.js';
+import { logTextHint } from '../util/log-text-kind.js';
 
 export class MdfPageSource implements PageSource {
   readonly description: string;
@@ -33,7 +34,7 @@ export class MdfPageSource implements PageSource {
       const backup = first ? backupStart(first) : null;
       if (backup === 'damaged TAPE') throw new InputError('INPUT_NOT_A_DATA_FILE', `${path} is ${damagedTapeBlock(first!)}; not a data file (.mdf/.ndf): give a backup with --bak/--trn, and read another copy of it`, { file: path, offset: 0 });
       if (backup) throw new InputError('INPUT_NOT_A_DATA_FILE', `${path} is a backup (starts with ${backup}), not a data file (.mdf/.ndf): give a full or differential backup with --bak, a log backup with --trn`, { file: path });
-      throw new InputError('INPUT_NOT_A_DATA_FILE', `${path} does not start with a SQL Server file header page (type 15)`, { file: path });
+      throw new InputError('INPUT_NOT_A_DATA_FILE', `${path} does not start with a SQL Server file header page (type 15)${logTextHint(path)}`, { file: path });
     }
     this.fileId = h.pageId.fileId || 1;
     try {

@@ -10,6 +10,7 @@
 import { isAbsolute } from 'node:path';
 import { FormatError, InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { readLdfLayout } from '../logreader/ldf/reader.js';
+import { checkExportStart } from '../logreader/export/export-stream.js';
 import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout } from '../backup/mtf.js';
 import { openFileSource, SQL2005_DBI_VERSION } from '../recover/sources/files.js';
@@ -67,6 +68,8 @@ function filesJobField(e: unknown, field: string): never {
   if (isRowbackError(e)) {
     let m = e.message;
     for (const [cli, job] of JOB_WORDS) m = m.split(cli).join(job);
+    // log records as text (util/log-text-kind.ts): the export's place in a request
+    m = m.replace(/read it with `rowback scan --export [^`]*`/g, 'give it as the "file" of a job of kind "export"').replace('give its output to `rowback scan --export`', 'give its output as the "file" of a job of kind "export"');
     if (m !== e.message) e.message = m;
   }
   return withField(e, field);
@@ -160,6 +163,8 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
     }
   } else if (spec.kind === 'export') {
     checkFile('file', spec.file);
+    // not an export at all (a plain fn_dblog result, a log file): 400 now, not a failed job later
+    await checkExportStart(spec.file).catch((e: unknown) => filesJobField(e, 'file'));
   } else {
     if (spec.kind === 'log-backup' && spec.logBackups.length === 0) throw new InputError('INPUT_BAD_OPTION', 'logBackups is empty', { field: 'logBackups' });
     let server: string;

@@ -1,4 +1,4 @@
-import { mkdtempSync, symlinkSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -59,6 +59,25 @@ describeCorpus('the API refuses at job creation what the CLI refuses (400 naming
     const none = await post({ kind: 'files', ldf });
     expect(none.json().message).toBe('no table metadata: give "mdf" or "bak" (or "metadata")');
     for (const r of [asLog, asData, asTrn, none]) expect(r.json().message).not.toMatch(/--/);
+  });
+
+  it('log records as text: a plain fn_dblog result as an export job is 400 (it was accepted, then failed), and in ldf it is named; the advice names the request\'s fields (SYNTHETIC grid)', async () => {
+    const grid = join(linkDir, 'fn_dblog.csv');
+    writeFileSync(grid, 'Current LSN,Operation,Context,Transaction ID,Description\r\n00000021:00000090:0002,LOP_DELETE_ROWS,LCX_MARK_AS_GHOST,0000:000002e9,a\r\n');
+    const asExport = await post({ kind: 'export', file: grid });
+    expect(asExport.statusCode).toBe(400);
+    expect(asExport.json()).toMatchObject({ code: 'INPUT_BAD_EXPORT', field: 'file' });
+    expect(asExport.json().message).toMatch(/^is a plain fn_dblog result .* give its output as the "file" of a job of kind "export", or give rowback the \.ldf\/\.trn files themselves$/);
+    const asLog = await post({ kind: 'files', ldf: grid, metadata: { ddl: 'CREATE TABLE dbo.T (id int NOT NULL)', allocUnit: '72057594043629568' } });
+    expect(asLog.json()).toMatchObject({ code: 'FORMAT_NOT_A_LOG_FILE', field: 'ldf' });
+    expect(asLog.json().message).toMatch(/: it is a plain fn_dblog result /);
+    const exp = join(linkDir, 'crm-export.csv');
+    writeFileSync(exp, '#rowback-export,1,csv\n');
+    const exportAsLog = await post({ kind: 'files', ldf: exp, metadata: { ddl: 'CREATE TABLE dbo.T (id int NOT NULL)', allocUnit: '72057594043629568' } });
+    expect(exportAsLog.json()).toMatchObject({ code: 'FORMAT_NOT_A_LOG_FILE', field: 'ldf' });
+    expect(exportAsLog.json().message).toMatch(/: it is a rowback export of log records \(sql\/export-log-records\.sql\), not a SQL Server file; give it as the "file" of a job of kind "export"$/);
+    for (const r of [asExport, asLog, exportAsLog]) expect(r.json().message).not.toMatch(/--|`rowback/);
+    expect(jobsCount()).toBe(0);
   });
 
   it('a full backup given in trn: the advice names the request\'s fields, not the CLI\'s --bak', async () => {

@@ -19,6 +19,7 @@ import type { LogRecord } from '../../logreader/log-record.js';
 import { formatLsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { readBootPage } from '../../datafile/boot-page.js';
+import { logTextHint } from '../../util/log-text-kind.js';
 import type { DataFileDescription } from '../../datafile/describe.js';
 import type { PageSource } from '../../datafile/page-source.js';
 
@@ -156,7 +157,8 @@ export function detectFileKind(path: string): FileKind {
   } finally {
     closeSync(fd);
   }
-  throw new InputError('INPUT_UNKNOWN_FILE_KIND', `${path} is not a SQL Server backup (TAPE), data file (file header + boot page) or log file (file header + VLF 0xAB)`, { file: path });
+  // log records as text (an export, a saved fn_dblog grid): named, with where they are read
+  throw new InputError('INPUT_UNKNOWN_FILE_KIND', `${path} is not a SQL Server backup (TAPE), data file (file header + boot page) or log file (file header + VLF 0xAB)${logTextHint(path)}`, { file: path });
 }
 
 /**

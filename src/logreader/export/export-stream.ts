@@ -36,6 +36,7 @@ import {
   validateRecord,
   type ExportHeader,
 } from './export-file.js';
+import { logTextKindOfText, PLAIN_FN_DBLOG_ADVICE } from '../../util/log-text-kind.js';
 
 /** Where a pass gets its bytes: a fresh stream each call (a file, or a buffer in tests). */
 export type ByteSource = () => Readable;
@@ -97,6 +98,8 @@ async function sniff(open: ByteSource, file: string): Promise<'json' | 'csv'> {
       if (!t) continue;
       if (t[0] === '#') return 'csv';
       if (t[0] === '{') return 'json';
+      // SSMS's saved grid of fn_dblog, sqlcmd's columns or FOR JSON: said as what it is
+      if (logTextKindOfText(t) === 'fn_dblog') throw bad(file, PLAIN_FN_DBLOG_ADVICE, { line: 1 });
       // text before the object (a sqlcmd banner): JSON only if an object follows on a later line
       const nl = t.indexOf('\n');
       if (nl >= 0 && t.slice(nl).includes('{')) return 'json';
@@ -106,6 +109,21 @@ async function sniff(open: ByteSource, file: string): Promise<'json' | 'csv'> {
   } finally {
     src.destroy();
   }
+}
+
+/**
+ * The cheap check of an export's first bytes a job makes when it is created (the header and catalog
+ * pass may read a multi-GB file): resolves with its format, JSON or CSV, or throws
+ * INPUT_FILE_UNREADABLE, or INPUT_BAD_EXPORT for a file that is no export (a plain fn_dblog result
+ * named as one), as openExportStream would when the job runs.
+ */
+export async function checkExportStart(file: string): Promise<'json' | 'csv'> {
+  try {
+    statSync(file);
+  } catch (e) {
+    throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
+  }
+  return sniff(() => createReadStream(file, { highWaterMark: 64 * 1024 }), file);
 }
 
 /**

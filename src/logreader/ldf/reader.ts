@@ -10,6 +10,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { readSync } from 'node:fs';
 import { FormatError } from '../../errors.js';
 import { backupMagic } from '../../util/backup-magic.js';
+import { logTextHint } from '../../util/log-text-kind.js';
 import type { LogRecord, LogRecordSource } from '../log-record.js';
 import { formatLsn, parseLsn, type Lsn } from '../lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
@@ -553,7 +554,7 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
     }
   }
   if (pageType !== FILE_HEADER_PAGE_TYPE || !first) {
-    throw new FormatError('FORMAT_NOT_A_LOG_FILE', `not a SQL Server log file: no file header page (type 15) with a VLF header (0xAB) at 0x2000${backupHint || dataFileHint}`, { file: path, offset: first ? 0 : LDF_FIRST_VLF_OFFSET });
+    throw new FormatError('FORMAT_NOT_A_LOG_FILE', `not a SQL Server log file: no file header page (type 15) with a VLF header (0xAB) at 0x2000${backupHint || dataFileHint || logTextHint(path)}`, { file: path, offset: first ? 0 : LDF_FIRST_VLF_OFFSET });
   }
   if (first.version === LOG_FORMAT_SQL2000 && !allowUnsupported) {
     throw new FormatError(
