@@ -167,16 +167,22 @@ describeCorpus('diff --stage refused: no staging file left behind', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^rowback: INPUT_BAD_WINDOW: /);
     expect(existsSync(stage)).toBe(false);
-    // the right way round stages into it; refused again, the file and its job stay
+    // the right way round runs: the later state only adds rows, so nothing is missing or changed
+    // and no job (nor file) is made (diff-stage-nothing.test.ts)
     const ok = await cli('diff', '--bak', f('RestoreTimeClean.bak'), '--after-bak', f('RestoreTimeClean.bak'), f('RestoreTimeClean2.bak'), '--table', 'dbo.steps', '--stage', stage, '--out', join(dir, 'out.ndjson'));
     expect(ok.code, ok.stderr).toBe(0);
-    expect(existsSync(stage)).toBe(true);
+    expect(ok.stderr).toContain(`nothing staged in ${stage}`);
+    expect(existsSync(stage)).toBe(false);
+    // a staging file holding a job: refused again, the file and its job stay
+    const { StagingStore } = await import('../../src/staging/store.js');
+    const made = new StagingStore(stage);
+    made.createJob({ kind: 'restore', spec: {}, description: 'kept', createdBy: 'op' });
+    made.close();
     const again = await cli('diff', '--bak', f('RestoreTimeClean.bak'), f('RestoreTimeClean2.bak'), '--after-bak', f('RestoreTimeClean.bak'), '--table', 'dbo.steps', '--stage', stage);
     expect(again.code).toBe(2);
-    const { StagingStore } = await import('../../src/staging/store.js');
     const store = new StagingStore(stage);
     try {
-      expect(store.listJobs({ limit: 10 })).toHaveLength(1);
+      expect(store.listJobs({ limit: 10 }).map((j) => j.description)).toEqual(['kept']);
     } finally {
       store.close();
     }

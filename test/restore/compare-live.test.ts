@@ -5,7 +5,7 @@
  * server path is test/integration/restore.test.ts (runs where a container runtime exists).
  * The rows below are SYNTHETIC (hand-written driver results, not from a server).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -106,6 +106,22 @@ describe('restore run --table: side database against the live one', () => {
         'SELECT [Id] AS [c0], [Name] AS [c1], CONVERT(varchar(50), [Price]) AS [c2] FROM [Shop_side].[dbo].[Items];',
         'SELECT [Id] AS [c0], [Name] AS [c1], CONVERT(varchar(50), [Price]) AS [c2] FROM [Shop].[dbo].[Items];',
       ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('nothing missing or changed: no job of 0 rows is staged (one was, waiting for review), and the line says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-cmp-same-'));
+    try {
+      const server = new FakeServer(catalog, { Shop_side: side, Shop: [...side, row(9, 'new', '1.00')] });
+      const out = new PassThrough();
+      let text = '';
+      out.on('data', (d) => (text += d));
+      const r = await compareRestored(server, { side: 'Shop_side', live: 'Shop', tables: ['dbo.Items'], stage: join(dir, 's.db'), description: 'Shop restored as Shop_side', backup: '/b/full.bak' }, out);
+      expect(r).toEqual([{ table: 'dbo.Items', missing: 0, changed: 0, jobId: null }]);
+      expect(text).toBe('dbo.Items: Shop_side 4 row(s), Shop 5; 0 missing from Shop, 0 changed, 1 only in Shop, 4 unchanged; matched on the clustered index key (Id); nothing staged in ' + join(dir, 's.db') + '\n');
+      expect(existsSync(join(dir, 's.db'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -203,8 +203,12 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     const { notes: uncheckedNotes, incomplete } = comparisonNotes(r);
 
     let jobId: number | null = null;
+    // nothing missing or changed: no job of 0 rows to review (it was staged, and listed as a job
+    // waiting for review); said even with --quiet, where a script looks for the job's number
+    const nothing = d.missing.length === 0 && d.changed.length === 0;
+    const nothingLine = `rowback diff: nothing staged in ${opts.stage}: no row of ${d.table} is missing from the later state or changed`;
     // an interrupted output is not staged: a job is the whole difference or nothing
-    if (opts.stage && !cut) {
+    if (opts.stage && !cut && !nothing) {
       // the job's notes, as a restore job run by the service has them (the review page's "what the
       // job read and how"; they were none: no chain, stop point or counts), and its INCOMPLETE
       // sentences (it was marked complete whatever the comparison said)
@@ -227,6 +231,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
       // with --quiet the job staged is still named: a script needs its number (newcomer)
       stderr.write(`rowback diff: staged as restore job ${jobId} in ${opts.stage}\n`);
     }
+    if (opts.stage && !cut && nothing) stderr.write(`${nothingLine}\n`);
     // Said even with --quiet: the later state is older, as asked (--accept-older-later)
     if (r.reversed) stderr.write(`rowback diff: warning: ${r.reversed}\n`);
     // Said even with --quiet: a diff is whole or refused (pages it cannot read refuse it), but a

@@ -174,7 +174,9 @@ export async function compareRestored(
     const r = await compareLiveTables(runner, { sideDatabase: o.side, liveDatabase: o.live, layout, key, signal: o.signal });
     const d = r.diff;
     let jobId: number | null = null;
-    if (o.stage) {
+    // nothing missing or changed: no job of 0 rows to review (as diff --stage)
+    const nothing = d.missing.length === 0 && d.changed.length === 0;
+    if (o.stage && !nothing) {
       jobId = stageRestoreJob(o.stage, {
         spec: { server: '[redacted]', side: o.side, live: o.live, table: d.table, key: d.key },
         description: `${d.table}: ${o.description}, against ${o.live}: ${d.missing.length} missing, ${d.changed.length} changed`,
@@ -182,7 +184,7 @@ export async function compareRestored(
         audit: { action: 'job.restore-compare', details: { side: o.side, live: o.live } },
       });
     }
-    stdout.write(`${d.table}: ${o.side} ${r.beforeRows} row(s), ${o.live} ${r.afterRows}; ${d.missing.length} missing from ${o.live}, ${d.changed.length} changed, ${d.added} only in ${o.live}, ${d.same} unchanged; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}${jobId !== null ? `; staged as restore job ${jobId} in ${o.stage}` : ''}\n`);
+    stdout.write(`${d.table}: ${o.side} ${r.beforeRows} row(s), ${o.live} ${r.afterRows}; ${d.missing.length} missing from ${o.live}, ${d.changed.length} changed, ${d.added} only in ${o.live}, ${d.same} unchanged; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}${jobId !== null ? `; staged as restore job ${jobId} in ${o.stage}` : o.stage ? `; nothing staged in ${o.stage}` : ''}\n`);
     out.push({ table: d.table, missing: d.missing.length, changed: d.changed.length, jobId });
   }
   return out;
