@@ -233,7 +233,8 @@ function checkJobFile(field: string, path: string, access: JobAccess): void {
 /**
  * A restore job's checks before it is queued: every file readable and inside the roots, one later
  * state (afterMdf or afterBak), each side's stop and log backups together, stops that parse, and
- * every file of one database (binding id). The chain itself and the table are checked when the
+ * every file of one database (binding id; INPUT_MIXED_DATABASES names the field of the file that
+ * differs from the first, `trn.0`, `afterMdf.0`). The chain itself and the table are checked when the
  * job runs (a refusal there fails the job with its reason).
  */
 async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Promise<void> {
@@ -279,6 +280,9 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   try {
     assertOneDatabase(ids);
   } catch (e) {
-    withField(e, 'afterMdf');
+    // the field of the file that differs from the first (`trn.0`, `afterBak.1`): 'afterMdf' was named
+    // for every mix, also in a request that has no afterMdf
+    const file = isRowbackError(e) ? (e.location as { file?: string }).file : undefined;
+    withField(e, all.find(([, path]) => path === file)?.[0] ?? all[0]?.[0] ?? 'bak');
   }
 }
