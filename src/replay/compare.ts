@@ -18,7 +18,7 @@ import type { SqlValue } from '../reconstruct/values.js';
 import { openDataFiles } from '../recover/open-data-files.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import type { SkippedItem } from '../recover/source.js';
-import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, type SourceFileIdentity } from '../recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { RestoreTarget } from '../restore/chain.js';
 import { replayTableAt, type ReplayResult } from './point-in-time.js';
 import { diffTableStates, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
@@ -87,9 +87,12 @@ export interface CompareResult {
    * checksum, the replay's uncheckedLog: a changed byte in those pages' rows or those blocks'
    * records cannot be seen, and a "missing" or "changed" row may come from one. Also each replay's
    * notes (ReplayResult.notes: a log backup cut short after the log the replay needed), where
-   * `the log replayed`. Empty when every page and block read carried a checksum and no replay noted anything.
+   * `the log replayed`. Also, flagged `identity`, each file whose binding id could not be read (a
+   * damaged page 0: uncheckedIdentityNote), compared though whether it is of the other files'
+   * database is not known (it was compared unsaid; scan and log say it even with --quiet).
+   * Empty when every page and block read carried a checksum and no replay noted anything.
    */
-  unchecked: Array<{ side: 'earlier' | 'later'; where: string; note: string }>;
+  unchecked: Array<{ side: 'earlier' | 'later'; where: string; note: string; identity?: true }>;
   /**
    * With `acceptOlderLater`, when the later state is older than the earlier one: the sentence saying
    * so (its "missing" rows were inserted between the two, not deleted: re-inserting them would
@@ -250,6 +253,19 @@ function sideAdvice(flag: '--bak' | '--after-bak', files: readonly string[]): Ba
  * REPLAY_*, chain refusals); `o.signal`'s reason once it is aborted.
  */
 export async function compareTableStates(o: CompareInputs): Promise<CompareResult> {
+  const identity: CompareResult['unchecked'] = [];
+  try {
+    return await compareStatesOf(o, identity);
+  } catch (e) {
+    // a refusal after the files' database could not be checked (SCHEMA_TABLE_CHANGED's "altered in
+    // between", a later state "older": another database's file reads so too) says so in its line
+    if (identity.length && isRowbackError(e) && !e.message.includes(identity[0].note)) e.message += `; note: ${identity.map((u) => u.note).join('; ')}`;
+    throw e;
+  }
+}
+
+/** compareTableStates, adding to `identity` the notes of files whose database could not be checked, once they are known. */
+async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchecked']): Promise<CompareResult> {
   const afterMdf = o.afterMdf ?? [];
   const afterBak = o.afterBak ?? [];
   const trn = o.trn ?? [];
@@ -297,14 +313,17 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   }
   for (const f of [...trn, ...afterTrn]) ids.push(...(await readSourceIdentities(f, 'trn')));
   for (const f of afterMdf) ids.push(await readSourceIdentity(f, 'mdf'));
-  assertOneDatabase(ids);
+  const checked = assertOneDatabase(ids);
+  // a file whose binding id could not be read is compared all the same: said (diff: even with --quiet)
+  const later = new Set([...afterMdf, ...afterBak, ...afterTrn]);
+  if (ids.length > 1) for (const u of checked.unchecked) identity.push({ side: later.has(u.file) ? 'later' : 'earlier', where: u.file, note: uncheckedIdentityNote(u), identity: true });
   o.signal?.throwIfAborted();
 
   const replays: CompareResult['replays'] = [];
   const warned: CompareResult['warned'] = [];
   const replayWarned = (side: 'earlier' | 'later', r: ReplayResult) =>
     warned.push(...warnedRows(side, r.rows.map((x) => ({ warnings: x.warnings, where: () => (x.origin === 'backup' ? `the base backup (${x.file ?? (side === 'earlier' ? o.bak.join(' + ') : afterBak.join(' + '))})` : `the log record at LSN ${x.origin.lsn}`) }))));
-  const unchecked: CompareResult['unchecked'] = [];
+  const unchecked: CompareResult['unchecked'] = [...identity];
   const noteUnchecked = (side: 'earlier' | 'later', where: string, note: string | undefined) => {
     if (note !== undefined) unchecked.push({ side, where, note });
   };
