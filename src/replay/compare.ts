@@ -5,6 +5,7 @@
  * file, a newer backup, or a replayed point in time too. Rows are matched by key (given, or the
  * clustered index key) or as whole rows (table-diff.ts). Read-only on every file.
  */
+import { resolve } from 'node:path';
 import { InputError, SchemaError, isRowbackError } from '../errors.js';
 import { openBackupPages } from '../backup/open.js';
 import type { BackupAdvice } from '../backup/page-source.js';
@@ -87,9 +88,10 @@ export interface CompareResult {
    * checksum, the replay's uncheckedLog: a changed byte in those pages' rows or those blocks'
    * records cannot be seen, and a "missing" or "changed" row may come from one. Also each replay's
    * notes (ReplayResult.notes: a log backup cut short after the log the replay needed), where
-   * `the log replayed`. Also, flagged `identity`, each file whose binding id could not be read (a
-   * damaged page 0: uncheckedIdentityNote), compared though whether it is of the other files'
-   * database is not known (it was compared unsaid; scan and log say it even with --quiet).
+   * `the log replayed`. Also, flagged `identity` (said even with --quiet), each file whose binding id
+   * could not be read (a damaged page 0: uncheckedIdentityNote), compared though whether it is of the
+   * other files' database is not known (it was compared unsaid; scan and log say it), and the two
+   * states read from copies of the same backups (refuseSameBackups).
    * Empty when every page and block read carried a checksum and no replay noted anything.
    */
   unchecked: Array<{ side: 'earlier' | 'later'; where: string; note: string; identity?: true }>;
@@ -247,7 +249,8 @@ function sideAdvice(flag: '--bak' | '--after-bak', files: readonly string[]): Ba
 /**
  * Compares the two states (see the file comment). Throws InputError INPUT_BAD_OPTION (exactly one
  * of afterMdf/afterBak; log backups need a stop and a stop needs log backups, per side; a later
- * replay needs afterBak; a key naming unknown columns), INPUT_MIXED_DATABASES (every file must
+ * replay needs afterBak; a key naming unknown columns; both states read from the same backups,
+ * refuseSameBackups), INPUT_MIXED_DATABASES (every file must
  * carry one binding id), INPUT_UNKNOWN_TABLE, INPUT_UNREADABLE_STATE, SchemaError
  * SCHEMA_TABLE_CHANGED / SCHEMA_COLUMNS_UNREADABLE, and what replayTableAt throws (ReplayError
  * REPLAY_*, chain refusals); `o.signal`'s reason once it is aborted.
@@ -317,6 +320,8 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   // a file whose binding id could not be read is compared all the same: said (diff: even with --quiet)
   const later = new Set([...afterMdf, ...afterBak, ...afterTrn]);
   if (ids.length > 1) for (const u of checked.unchecked) identity.push({ side: later.has(u.file) ? 'later' : 'earlier', where: u.file, note: uncheckedIdentityNote(u), identity: true });
+  const sameBackups = !o.target && !o.afterTarget && afterBak.length ? refuseSameBackups(o.bak, o.position, afterBak, o.afterPosition) : null;
+  if (sameBackups) identity.push({ side: 'later', where: afterBak.join(' + '), note: sameBackups, identity: true });
   o.signal?.throwIfAborted();
 
   const replays: CompareResult['replays'] = [];
@@ -480,6 +485,42 @@ interface StatePoint {
 }
 
 /** The point of full/differential backup files (the latest of their sets: a differential's), each read at `position` (set 1 without). */
+/**
+ * Both states read from the same backups (`diff --bak X.bak --after-bak X.bak`, or the same full and
+ * differential on both sides): the two states are one, so nothing can be missing from the later one,
+ * and "0 missing from the later state" read as "nothing was deleted" whatever was (a slip of the
+ * shell's completion). Compared by HEADERONLY BackupSetGUID (and the sets read). The same files on
+ * both sides (by path, as written or resolved): throws InputError INPUT_BAD_OPTION naming both sides
+ * and the GUID(s). Other files holding the same backups (copies): returns a note, as comparing two
+ * copies of one backup shows what one of them lost (damage), not what was deleted; null otherwise. A
+ * header that cannot be read is left to the read of its pages.
+ */
+function refuseSameBackups(bak: string[], position: number | undefined, afterBak: string[], afterPosition: number | undefined): string | null {
+  const guids = (files: string[], pos: number | undefined): string[] | null => {
+    const out: string[] = [];
+    for (const f of files) {
+      let g: string | null;
+      try {
+        g = readBackupHeader(f, undefined, pos).backupSetGuid;
+      } catch {
+        return null;
+      }
+      if (g === null) return null;
+      out.push(g);
+    }
+    return [...new Set(out)].sort();
+  };
+  const before = guids(bak, position);
+  const after = guids(afterBak, afterPosition);
+  if (!before || !after || before.join() !== after.join()) return null;
+  const same = `the earlier state (--bak ${bak.join(' ')}) and the later state (--after-bak ${afterBak.join(' ')}) are the same backup${before.length > 1 ? 's' : ''} (BackupSetGUID ${before.join(', ')})`;
+  const files = (list: string[]) => [...new Set(list.map((f) => resolve(f)))].sort().join('\n');
+  if (files(bak) === files(afterBak) && position === afterPosition) {
+    throw new InputError('INPUT_BAD_OPTION', `${same}: one state compared with itself has nothing missing, whatever was deleted; give as the later state a newer backup (--after-bak) or the data file (--after-mdf)`, { field: 'afterBak' });
+  }
+  return `${same}, read from other files (copies): rows missing or changed between them are what one copy lost or holds damaged, not rows deleted from the database`;
+}
+
 function backupsPoint(files: string[], what: string, position?: number): StatePoint {
   let lsn: bigint | null = null;
   let checkpoint: bigint | null = null;
