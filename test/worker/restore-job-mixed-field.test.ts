@@ -46,3 +46,33 @@ describeCorpus('restore job: files of two databases name the field of the file t
     expect(e.location).toMatchObject({ field: 'afterMdf.0', file: mdf });
   });
 });
+
+describeCorpus('restore job: a backup given twice, or the same backups on both sides, refused at creation', () => {
+  const refusal = async (spec: Record<string, unknown>) => {
+    try {
+      await validateJobSpec(spec as unknown as JobSpec);
+    } catch (e) {
+      return e as { code: string; location: { field?: string }; message: string };
+    }
+    throw new Error('accepted');
+  };
+
+  it('bak holding one file twice: field bak.1 (it was accepted, and the job failed when it ran)', async () => {
+    const { FULL, DIFF } = restoreTimeClean();
+    const e = await refusal({ kind: 'restore', table: 'dbo.steps', bak: [FULL, FULL], afterBak: [FULL, DIFF] });
+    expect([e.code, e.location.field]).toEqual(['INPUT_BAD_OPTION', 'bak.1']);
+    expect(e.message).toContain(`bak.1 ${FULL} is given in bak.0 too`);
+  });
+
+  it('afterBak the same files as bak: field afterBak.0 (the comparison answered nothing missing)', async () => {
+    const { FULL, DIFF } = restoreTimeClean();
+    const e = await refusal({ kind: 'restore', table: 'dbo.steps', bak: [FULL, DIFF], afterBak: [DIFF, FULL] });
+    expect([e.code, e.location.field]).toEqual(['INPUT_BAD_OPTION', 'afterBak.0']);
+    expect(e.message).toContain('bak and afterBak are the same backup files');
+  });
+
+  it('a replayed side may name its full backup as the other side does (different states): accepted', async () => {
+    const { FULL, DIFF, LOGS } = restoreTimeClean();
+    await expect(validateJobSpec({ kind: 'restore', table: 'dbo.steps', bak: [FULL], trn: [LOGS[0]], stopAt: '2017-06-01T13:01', afterBak: [FULL, DIFF] } as unknown as JobSpec)).resolves.toBeUndefined();
+  });
+});
