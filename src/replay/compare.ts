@@ -243,6 +243,8 @@ function sideAdvice(flag: '--bak' | '--after-bak', files: readonly string[]): Ba
   return {
     differentialWithoutFull: `give it first (${flag} FULL.bak ${files[0] ?? 'DIFF.bak'})`,
     incompleteMediaSet: `give every stripe of the media set (${flag} a.bak b.bak)`,
+    // a log backup as the later state was told to go in --trn, the earlier side's replay
+    logBackupInBak: flag === '--after-bak' ? 'give it with --after-trn (replayed over --after-bak up to --after-stop-at), and a full backup with --after-bak' : 'give it with --trn (replayed over --bak up to --stop-at), and a full backup with --bak',
   };
 }
 
