@@ -4,6 +4,9 @@
  * mix, also for a request with no afterMdf at all (a StopAt log backup in `trn`, a StopAt full backup
  * in `afterBak`), pointing a client at a field it never sent.
  *
+ * Also refused at creation now: a backup given twice in a list read as it is (bak / afterBak without
+ * a replay), and the same backup files in bak and afterBak (one state compared with itself).
+ *
  * REAL files: appveyor-lab RestoreTimeClean.bak / RestoreTimeClean2.bak (one database), StopAt.bak /
  * StopAt_1.trn (another), AngularJs_CRUD Database1.mdf (a third).
  */
