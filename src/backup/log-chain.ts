@@ -38,6 +38,14 @@ export interface LogChain {
 /** The end of a FORMAT_LOG_CHAIN_GAP reason, after the two files and LSNs (merged-log.ts drops it when the .ldf holds the stretch). */
 export const CHAIN_GAP_TAIL = ': the log backup(s) in between are missing, and their records with them';
 
+/**
+ * The end of a FORMAT_LOG_CHAIN_GAP reason where the second set starts before the first ends
+ * without being a copy of it: both hold log of the same LSNs, so they are backups of two branches
+ * of the database's history (a restore between them starts a new recovery fork, whose LSNs repeat
+ * the old branch's) or one header is damaged; log read from both may mix two histories.
+ */
+export const CHAIN_OVERLAP_TAIL = ': both hold log of the LSNs between, so they are not one chain but backups of two branches of the database\'s history (a RESTORE between them starts a new recovery fork, whose LSNs repeat those of the old one) or one header is damaged, and rows read from both may mix the two histories; give the log backups of one branch (RESTORE HEADERONLY: FirstLSN, LastLSN, RecoveryForkID)';
+
 /** `file` or `file (set n)` for a file holding several backup sets. */
 export function setName(s: LogBackupSet): string {
   return `${s.file}${s.header.backupSets > 1 || s.position > 1 ? ` (set ${s.position})` : ''}`;
@@ -80,7 +88,8 @@ export function logBackupChain(given: readonly LogBackupSet[], flawed: (s: LogBa
         to: s.header.firstLsn.lsn,
         item: {
           code: 'FORMAT_LOG_CHAIN_GAP',
-          reason: `log backups do not chain: ${setName(prev)} ends at LSN ${prev.header.lastLsn.decimal} (${prev.header.lastLsn.lsn}), ${setName(s)} starts at ${s.header.firstLsn.decimal} (${s.header.firstLsn.lsn})${CHAIN_GAP_TAIL}`,
+          // an overlap is no missing log: said as what it is (it read "the log backup(s) in between are missing")
+          reason: `log backups do not chain: ${setName(prev)} ends at LSN ${prev.header.lastLsn.decimal} (${prev.header.lastLsn.lsn}), ${setName(s)} starts at ${s.header.firstLsn.decimal} (${s.header.firstLsn.lsn})${first(s) < BigInt(prev.header.lastLsn.decimal) ? CHAIN_OVERLAP_TAIL : CHAIN_GAP_TAIL}`,
           location: { file: s.file, lsn: s.header.firstLsn.lsn },
           lsnRange: { first: prev.header.lastLsn.lsn, last: s.header.firstLsn.lsn },
         },

@@ -5,6 +5,7 @@
  * file, a newer backup, or a replayed point in time too. Rows are matched by key (given, or the
  * clustered index key) or as whole rows (table-diff.ts). Read-only on every file.
  */
+import { resolve } from 'node:path';
 import { InputError, SchemaError, isRowbackError } from '../errors.js';
 import { openBackupPages } from '../backup/open.js';
 import type { BackupAdvice } from '../backup/page-source.js';
@@ -18,7 +19,7 @@ import type { SqlValue } from '../reconstruct/values.js';
 import { openDataFiles } from '../recover/open-data-files.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import type { SkippedItem } from '../recover/source.js';
-import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, type SourceFileIdentity } from '../recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { RestoreTarget } from '../restore/chain.js';
 import { replayTableAt, type ReplayResult } from './point-in-time.js';
 import { diffTableStates, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
@@ -87,9 +88,13 @@ export interface CompareResult {
    * checksum, the replay's uncheckedLog: a changed byte in those pages' rows or those blocks'
    * records cannot be seen, and a "missing" or "changed" row may come from one. Also each replay's
    * notes (ReplayResult.notes: a log backup cut short after the log the replay needed), where
-   * `the log replayed`. Empty when every page and block read carried a checksum and no replay noted anything.
+   * `the log replayed`. Also, flagged `identity` (said even with --quiet), each file whose binding id
+   * could not be read (a damaged page 0: uncheckedIdentityNote), compared though whether it is of the
+   * other files' database is not known (it was compared unsaid; scan and log say it), and the two
+   * states read from copies of the same backups (refuseSameBackups).
+   * Empty when every page and block read carried a checksum and no replay noted anything.
    */
-  unchecked: Array<{ side: 'earlier' | 'later'; where: string; note: string }>;
+  unchecked: Array<{ side: 'earlier' | 'later'; where: string; note: string; identity?: true }>;
   /**
    * With `acceptOlderLater`, when the later state is older than the earlier one: the sentence saying
    * so (its "missing" rows were inserted between the two, not deleted: re-inserting them would
@@ -238,18 +243,34 @@ function sideAdvice(flag: '--bak' | '--after-bak', files: readonly string[]): Ba
   return {
     differentialWithoutFull: `give it first (${flag} FULL.bak ${files[0] ?? 'DIFF.bak'})`,
     incompleteMediaSet: `give every stripe of the media set (${flag} a.bak b.bak)`,
+    // a log backup as the later state was told to go in --trn, the earlier side's replay
+    logBackupInBak: flag === '--after-bak' ? 'give it with --after-trn (replayed over --after-bak up to --after-stop-at), and a full backup with --after-bak' : 'give it with --trn (replayed over --bak up to --stop-at), and a full backup with --bak',
   };
 }
 
 /**
  * Compares the two states (see the file comment). Throws InputError INPUT_BAD_OPTION (exactly one
  * of afterMdf/afterBak; log backups need a stop and a stop needs log backups, per side; a later
- * replay needs afterBak; a key naming unknown columns), INPUT_MIXED_DATABASES (every file must
+ * replay needs afterBak; a key naming unknown columns; both states read from the same backups,
+ * refuseSameBackups), INPUT_MIXED_DATABASES (every file must
  * carry one binding id), INPUT_UNKNOWN_TABLE, INPUT_UNREADABLE_STATE, SchemaError
  * SCHEMA_TABLE_CHANGED / SCHEMA_COLUMNS_UNREADABLE, and what replayTableAt throws (ReplayError
  * REPLAY_*, chain refusals); `o.signal`'s reason once it is aborted.
  */
 export async function compareTableStates(o: CompareInputs): Promise<CompareResult> {
+  const identity: CompareResult['unchecked'] = [];
+  try {
+    return await compareStatesOf(o, identity);
+  } catch (e) {
+    // a refusal after the files' database could not be checked (SCHEMA_TABLE_CHANGED's "altered in
+    // between", a later state "older": another database's file reads so too) says so in its line
+    if (identity.length && isRowbackError(e) && !e.message.includes(identity[0].note)) e.message += `; note: ${identity.map((u) => u.note).join('; ')}`;
+    throw e;
+  }
+}
+
+/** compareTableStates, adding to `identity` the notes of files whose database could not be checked, once they are known. */
+async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchecked']): Promise<CompareResult> {
   const afterMdf = o.afterMdf ?? [];
   const afterBak = o.afterBak ?? [];
   const trn = o.trn ?? [];
@@ -297,14 +318,19 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   }
   for (const f of [...trn, ...afterTrn]) ids.push(...(await readSourceIdentities(f, 'trn')));
   for (const f of afterMdf) ids.push(await readSourceIdentity(f, 'mdf'));
-  assertOneDatabase(ids);
+  const checked = assertOneDatabase(ids);
+  // a file whose binding id could not be read is compared all the same: said (diff: even with --quiet)
+  const later = new Set([...afterMdf, ...afterBak, ...afterTrn]);
+  if (ids.length > 1) for (const u of checked.unchecked) identity.push({ side: later.has(u.file) ? 'later' : 'earlier', where: u.file, note: uncheckedIdentityNote(u), identity: true });
+  const sameBackups = !o.target && !o.afterTarget && afterBak.length ? refuseSameBackups(o.bak, o.position, afterBak, o.afterPosition) : null;
+  if (sameBackups) identity.push({ side: 'later', where: afterBak.join(' + '), note: sameBackups, identity: true });
   o.signal?.throwIfAborted();
 
   const replays: CompareResult['replays'] = [];
   const warned: CompareResult['warned'] = [];
   const replayWarned = (side: 'earlier' | 'later', r: ReplayResult) =>
     warned.push(...warnedRows(side, r.rows.map((x) => ({ warnings: x.warnings, where: () => (x.origin === 'backup' ? `the base backup (${x.file ?? (side === 'earlier' ? o.bak.join(' + ') : afterBak.join(' + '))})` : `the log record at LSN ${x.origin.lsn}`) }))));
-  const unchecked: CompareResult['unchecked'] = [];
+  const unchecked: CompareResult['unchecked'] = [...identity];
   const noteUnchecked = (side: 'earlier' | 'later', where: string, note: string | undefined) => {
     if (note !== undefined) unchecked.push({ side, where, note });
   };
@@ -461,6 +487,42 @@ interface StatePoint {
 }
 
 /** The point of full/differential backup files (the latest of their sets: a differential's), each read at `position` (set 1 without). */
+/**
+ * Both states read from the same backups (`diff --bak X.bak --after-bak X.bak`, or the same full and
+ * differential on both sides): the two states are one, so nothing can be missing from the later one,
+ * and "0 missing from the later state" read as "nothing was deleted" whatever was (a slip of the
+ * shell's completion). Compared by HEADERONLY BackupSetGUID (and the sets read). The same files on
+ * both sides (by path, as written or resolved): throws InputError INPUT_BAD_OPTION naming both sides
+ * and the GUID(s). Other files holding the same backups (copies): returns a note, as comparing two
+ * copies of one backup shows what one of them lost (damage), not what was deleted; null otherwise. A
+ * header that cannot be read is left to the read of its pages.
+ */
+function refuseSameBackups(bak: string[], position: number | undefined, afterBak: string[], afterPosition: number | undefined): string | null {
+  const guids = (files: string[], pos: number | undefined): string[] | null => {
+    const out: string[] = [];
+    for (const f of files) {
+      let g: string | null;
+      try {
+        g = readBackupHeader(f, undefined, pos).backupSetGuid;
+      } catch {
+        return null;
+      }
+      if (g === null) return null;
+      out.push(g);
+    }
+    return [...new Set(out)].sort();
+  };
+  const before = guids(bak, position);
+  const after = guids(afterBak, afterPosition);
+  if (!before || !after || before.join() !== after.join()) return null;
+  const same = `the earlier state (--bak ${bak.join(' ')}) and the later state (--after-bak ${afterBak.join(' ')}) are the same backup${before.length > 1 ? 's' : ''} (BackupSetGUID ${before.join(', ')})`;
+  const files = (list: string[]) => [...new Set(list.map((f) => resolve(f)))].sort().join('\n');
+  if (files(bak) === files(afterBak) && position === afterPosition) {
+    throw new InputError('INPUT_BAD_OPTION', `${same}: one state compared with itself has nothing missing, whatever was deleted; give as the later state a newer backup (--after-bak) or the data file (--after-mdf)`, { field: 'afterBak' });
+  }
+  return `${same}, read from other files (copies): rows missing or changed between them are what one copy lost or holds damaged, not rows deleted from the database`;
+}
+
 function backupsPoint(files: string[], what: string, position?: number): StatePoint {
   let lsn: bigint | null = null;
   let checkpoint: bigint | null = null;

@@ -7,7 +7,7 @@
  *
  * Read-only: files are opened for reading their headers and metadata only.
  */
-import { isAbsolute } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { FormatError, InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { readLdfLayout } from '../logreader/ldf/reader.js';
 import { checkExportStart } from '../logreader/export/export-stream.js';
@@ -240,7 +240,8 @@ function checkJobFile(field: string, path: string, access: JobAccess): void {
 /**
  * A restore job's checks before it is queued: every file readable and inside the roots, one later
  * state (afterMdf or afterBak), each side's stop and log backups together, stops that parse, and
- * every file of one database (binding id). The chain itself and the table are checked when the
+ * every file of one database (binding id; INPUT_MIXED_DATABASES names the field of the file that
+ * differs from the first, `trn.0`, `afterMdf.0`). The chain itself and the table are checked when the
  * job runs (a refusal there fails the job with its reason).
  */
 async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Promise<void> {
@@ -271,6 +272,20 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   if (spec.position !== undefined && spec.trn?.length) throw new InputError('INPUT_BAD_OPTION', 'position picks the backup set of bak read as it is; the point-in-time replay (trn) reads files of one backup set each and takes no position: leave position out, or compare the backup set alone (without trn)', { field: 'position' });
   if (spec.afterPosition !== undefined && spec.afterMdf?.length) throw new InputError('INPUT_BAD_OPTION', 'afterPosition picks a backup set of afterBak; a data file (afterMdf) holds none: leave afterPosition out', { field: 'afterPosition' });
   if (spec.afterPosition !== undefined && spec.afterTrn?.length) throw new InputError('INPUT_BAD_OPTION', 'afterPosition picks the backup set of afterBak read as it is; the point-in-time replay (afterTrn) reads files of one backup set each and takes no afterPosition: leave afterPosition out, or compare the backup set alone (without afterTrn)', { field: 'afterPosition' });
+  // a backup given twice in a list read as it is (no replay over it): refused now as the comparison
+  // refuses it when the job runs (backup/open.ts openBackupPages), not accepted and then failed
+  for (const [name, files, replayed] of [['bak', spec.bak, Boolean(spec.trn?.length)], ['afterBak', spec.afterBak, Boolean(spec.afterTrn?.length)]] as const) {
+    if (replayed || !files) continue;
+    for (const [i, p] of files.entries()) {
+      const j = files.findIndex((q, k) => k > i && resolve(q) === resolve(p));
+      if (j >= 0) throw new InputError('INPUT_BAD_OPTION', `${name}.${j} ${files[j]} is ${files[j] === p ? '' : `the file of ${name}.${i} (${p}), `}given ${files[j] === p ? `in ${name}.${i} too` : 'twice'}: give each backup file once (a full backup, every stripe of a striped one, then differentials based on it)`, { field: `${name}.${j}`, file: files[j] });
+    }
+  }
+  // both states from the same backup files: one state, nothing can be missing (replay/compare.ts refuseSameBackups)
+  const filesOf = (list: string[] | undefined) => [...new Set((list ?? []).map((f) => resolve(f)))].sort().join('\n');
+  if (!spec.trn?.length && !spec.afterTrn?.length && spec.afterBak?.length && filesOf(spec.bak) === filesOf(spec.afterBak) && spec.position === spec.afterPosition) {
+    throw new InputError('INPUT_BAD_OPTION', `bak and afterBak are the same backup files (${(spec.afterBak ?? []).join(', ')}): one state compared with itself has nothing missing, whatever was deleted; give as afterBak a newer backup, or the data file as afterMdf`, { field: 'afterBak.0' });
+  }
   const positionOf = (field: string) => (field.startsWith('bak.') ? spec.position : field.startsWith('afterBak.') ? spec.afterPosition : undefined);
   const replayedOf = (field: string) => Boolean(field.startsWith('after') ? spec.afterTrn?.length : spec.trn?.length);
   for (const [field, path] of all) if (!field.startsWith('afterMdf')) checkRestoreJobBackup(field, path, positionOf(field), replayedOf(field));
@@ -286,6 +301,9 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   try {
     assertOneDatabase(ids);
   } catch (e) {
-    withField(e, 'afterMdf');
+    // the field of the file that differs from the first (`trn.0`, `afterBak.1`): 'afterMdf' was named
+    // for every mix, also in a request that has no afterMdf
+    const file = isRowbackError(e) ? (e.location as { file?: string }).file : undefined;
+    withField(e, all.find(([, path]) => path === file)?.[0] ?? all[0]?.[0] ?? 'bak');
   }
 }

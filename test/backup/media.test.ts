@@ -1,7 +1,7 @@
 import { sourceFile } from '../../src/datafile/page-reader.js';
-import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -462,7 +462,11 @@ describeCorpus('striped media sets', () => {
     const withOther = openBackupPages([s1, s2, RTC('RestoreTimeClean2.bak')]);
     withOther.close();
     expect(() => openStripedBackupPageSource([s1, s2, RTC('RestoreTimeClean2.bak')])).toThrow(expect.objectContaining({ code: 'FORMAT_INCOMPLETE_MEDIA_SET', message: expect.stringMatching(/not the stripes of one media set/) }));
-    expect(() => openBackupPages([s1, s1])).toThrow(expect.objectContaining({ code: 'FORMAT_INCOMPLETE_MEDIA_SET', message: expect.stringMatching(/both stripe 1/) }));
+    // one file given twice is said as such (as a data file given twice is); a copy of one stripe under another name is stripe 1 twice
+    expect(() => openBackupPages([s1, s1])).toThrow(expect.objectContaining({ code: 'INPUT_BAD_OPTION', message: expect.stringMatching(/is given more than once/) }));
+    const s1copy = join(dirname(s1), 'stripe1-copy.bak');
+    copyFileSync(s1, s1copy);
+    expect(() => openBackupPages([s1, s1copy])).toThrow(expect.objectContaining({ code: 'FORMAT_INCOMPLETE_MEDIA_SET', message: expect.stringMatching(/both stripe 1/) }));
   });
 });
 

@@ -39,3 +39,22 @@ describeCorpus('diff: a refusal of the later state names the later state\'s opti
     expect(r.stderr).not.toMatch(/(?<![\w-])--stop-at/);
   });
 });
+
+/**
+ * A log backup given as the later state (`--after-bak X.trn`) was told "give it with --trn, and a full
+ * backup with --bak": the earlier side's flags, so the DBA moved it to the earlier state's replay.
+ * Each side's advice names its own flags now. REAL: RestoreTimeClean.bak and RestoreTimeClean_1.trn.
+ */
+describeCorpus('diff: a log backup given where a side\'s pages are read', () => {
+  const d = () => corpusPath('appveyor-lab', 'RestoreTimeClean');
+  it('as --after-bak: advice names --after-trn and --after-bak', async () => {
+    const r = await cli('diff', '--bak', join(d(), 'RestoreTimeClean.bak'), '--after-bak', join(d(), 'RestoreTimeClean_1.trn'), '--table', 'steps');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^rowback: INPUT_NOT_A_DATABASE_BACKUP: .*RestoreTimeClean_1\.trn is a log backup: it holds no data pages; give it with --after-trn \(replayed over --after-bak up to --after-stop-at\), and a full backup with --after-bak \(file /);
+  });
+  it('as --bak: advice names --trn and --bak', async () => {
+    const r = await cli('diff', '--bak', join(d(), 'RestoreTimeClean_1.trn'), '--after-bak', join(d(), 'RestoreTimeClean.bak'), '--table', 'steps');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/; give it with --trn \(replayed over --bak up to --stop-at\), and a full backup with --bak \(file /);
+  });
+});

@@ -227,9 +227,11 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
       stderr.write(`rowback diff: ${summary}${jobId !== null ? `; staged as restore job ${jobId} in ${opts.stage}` : ''}\n`);
       // as dump says it (a "missing" or "changed" row may come from such a page), per side
       for (const n of uncheckedNotes) stderr.write(`rowback diff: ${n}\n`);
-    } else if (jobId !== null) {
+    } else {
       // with --quiet the job staged is still named: a script needs its number (newcomer)
-      stderr.write(`rowback diff: staged as restore job ${jobId} in ${opts.stage}\n`);
+      if (jobId !== null) stderr.write(`rowback diff: staged as restore job ${jobId} in ${opts.stage}\n`);
+      // and a file whose database could not be checked, as scan and log say it with --quiet
+      for (const [i, u] of r.unchecked.entries()) if (u.identity) stderr.write(`rowback diff: ${uncheckedNotes[i]}\n`);
     }
     if (opts.stage && !cut && nothing) stderr.write(`${nothingLine}\n`);
     // Said even with --quiet: the later state is older, as asked (--accept-older-later)

@@ -298,6 +298,19 @@ function bakPosition(inputs: LogInput[], bak: string[] | undefined, position: nu
 }
 
 /**
+ * What is said of the records of `file` passed over because `earlier`, read before it, printed the
+ * same LSNs (within one VLF sequence, between the lowest and highest LSN it printed there), where
+ * either is an .ldf: the same .ldf given twice, a copy of it, or an .ldf beside a backup holding the
+ * same log. An LSN names one log record of one database (the files are checked to be of one), so the
+ * record is printed once, from the file listed first.
+ */
+function heldTwiceNote(file: string, earlier: string, records: number, seqs: string[]): string {
+  const list = seqs.slice(0, 3).join(', ') + (seqs.length > 3 ? ` and ${seqs.length - 3} more` : '');
+  const same = file === earlier ? `${file} is given twice` : `${file} holds log that ${earlier}, listed before it, holds too (a copy of one log file, or an .ldf and a backup of its log)`;
+  return `${same}: ${records} of its records (VLF sequence${seqs.length > 1 ? 's' : ''} ${list}) are at LSNs already printed from ${earlier} and were passed over: each LSN is printed once`;
+}
+
+/**
  * The log backups among the inputs checked as a chain, as `scan --trn` checks them (backup/log-chain.ts):
  * a break is a skipped item FORMAT_LOG_CHAIN_GAP naming both files and LSNs (so the summary ends
  * INCOMPLETE); sets given in another order than LSN order (`log *.trn` lists `_10.trn` before `_2.trn`)
@@ -423,6 +436,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const stats = emptyLogScanStats();
   let printed = 0;
   let repeats = 0;
+  /** Records of an input passed over as printed from an earlier one, where either is an .ldf: by (file, earlier file). */
+  const heldTwice = new Map<string, { file: string; earlier: string; records: number; seqs: Set<string> }>();
   const scanOpts: LogScanOptions = {
     onSkipped: (s) => skipped.push(s),
     logFormat2IsSql2005: meta?.dbiVersion === 611,
@@ -437,15 +452,15 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const sql2005 = meta?.dbiVersion === 611;
   // Each input read with its own stats (`own`), merged into `stats` when its read ends: a backup's
   // stream is compared with its header (where it starts and ends), as scan and the replay compare it.
-  const readers: Array<{ backup: { file: string; position: number } | null; read: (own: LogScanStats) => AsyncGenerator<LogRecord> }> = [];
+  const readers: Array<{ file: string; backup: { file: string; position: number } | null; read: (own: LogScanStats) => AsyncGenerator<LogRecord> }> = [];
   for (const input of inputs) {
     if (input.kind === 'ldf') {
       await readLdfLayout(input.file, { allowUnsupportedVersion: sql2005 });
-      readers.push({ backup: null, read: (own) => readLdfRecords(input.file, scanOpts, own) });
+      readers.push({ file: input.file, backup: null, read: (own) => readLdfRecords(input.file, scanOpts, own) });
     } else {
       for (const pos of input.positions) {
         const stream = openBackupLogStream(input.file, input.kind, undefined, pos);
-        readers.push({ backup: { file: input.file, position: pos }, read: (own) => stream.records(scanOpts, own) });
+        readers.push({ file: input.file, backup: { file: input.file, position: pos }, read: (own) => stream.records(scanOpts, own) });
       }
     }
   }
@@ -515,10 +530,14 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     // Consecutive log backups may both hold the block at their common boundary: a record of a
     // backup inside the LSN range the previous backup input already yielded is a repeat and is
     // passed over (counted). Printed LSNs are fixed-width lower-case hex, so they compare as strings.
-    let prev: { first: string; last: string } | null = null;
-    inputs: for (const { backup, read } of readers) {
-      let first: string | null = null;
-      let last: string | null = null;
+    // Kept per VLF sequence (an LSN's first 8 digits) and per input, for every input kind: an .ldf
+    // given twice, a copy of it, or an .ldf beside a backup of its log printed each record twice
+    // (`log X.ldf X.ldf`: "38638 of 38638 record(s) printed", not a word). Per sequence, as a log
+    // of several files holds different sequences in each .ldf (each sequence used once in the
+    // database), whose LSN ranges interleave without a record in common.
+    const printedRanges = new Map<string, Array<{ first: string; last: string; file: string; backup: boolean }>>();
+    inputs: for (const { backup, read, file } of readers) {
+      const ownRanges = new Map<string, { first: string; last: string }>();
       const own = (live = emptyLogScanStats());
       const itemsBefore = skipped.length;
       try {
@@ -528,12 +547,23 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
             break inputs;
           }
           const lsn = r['Current LSN'];
-          if (backup && prev && lsn >= prev.first && lsn <= prev.last) {
-            repeats++;
+          const seq = lsn.slice(0, 8);
+          const earlier = printedRanges.get(seq)?.find((x) => lsn >= x.first && lsn <= x.last);
+          if (earlier) {
+            if (backup && earlier.backup) repeats++;
+            else {
+              const key = `${file}\n${earlier.file}`;
+              const h = heldTwice.get(key) ?? { file, earlier: earlier.file, records: 0, seqs: new Set<string>() };
+              h.records++;
+              h.seqs.add(seq);
+              heldTwice.set(key, h);
+            }
             continue;
           }
-          if (first === null || lsn < first) first = lsn;
-          if (last === null || lsn > last) last = lsn;
+          const mine = ownRanges.get(seq);
+          if (!mine) ownRanges.set(seq, { first: lsn, last: lsn });
+          else if (lsn < mine.first) mine.first = lsn;
+          else if (lsn > mine.last) mine.last = lsn;
           if (!matchesLogFilter(r, filter)) continue;
           printed++;
           let line: string;
@@ -556,7 +586,11 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
         live = null;
       }
       if (backup) judgeBackupRead(backup.file, backup.position, own, skipped.slice(itemsBefore).filter((x) => x.location.file === backup.file));
-      prev = backup && first !== null && last !== null ? { first, last } : null;
+      for (const [seq, x] of ownRanges) {
+        const list = printedRanges.get(seq) ?? [];
+        list.push({ ...x, file, backup: backup !== null });
+        printedRanges.set(seq, list);
+      }
     }
   } finally {
     progress.done();
@@ -596,6 +630,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // a cut stream whose read did not end (interrupted): a loss, as scan counts it
   skipped.push(...cutStreams.values());
   const lost = logLoss(skipped);
+  const twice = [...heldTwice.values()].reduce((n, h) => n + h.records, 0);
+  const heldTwiceNotes = [...heldTwice.values()].map((h) => heldTwiceNote(h.file, h.earlier, h.records, [...h.seqs]));
   if (!opts.quiet) {
     // "N of N printed" beside INCOMPLETE read as all of the log: the count is of the log read, and
     // the summary says what it leaves out (the records lost to damage or in no file given, or
@@ -604,12 +640,13 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     const partOnly = lost.length
       ? `, counting only the log read: ${logLossClause(lost)}; records lost there are in neither number (INCOMPLETE below)`
       : interrupted ? ', counting only the log read before the interruption (INTERRUPTED below)' : '';
-    const lines = [`rowback log: ${printed} of ${stats.records} record(s) printed${stats.staleRecords ? ` (${stats.staleRecords} read from stale blocks, labelled in source.stale)` : ''}${repeats ? `; ${repeats} repeated at a log-backup boundary passed over` : ''}${partOnly}`];
+    const lines = [`rowback log: ${printed} of ${stats.records} record(s) printed${stats.staleRecords ? ` (${stats.staleRecords} read from stale blocks, labelled in source.stale)` : ''}${repeats ? `; ${repeats} repeated at a log-backup boundary passed over` : ''}${twice ? `; ${twice} held by two files given passed over (note below)` : ''}${partOnly}`];
     const at = (s: SkippedItem) => (s.location.file ? ` (${s.location.file}${s.location.offset !== undefined ? ` offset ${s.location.offset}` : ''})` : '');
     // where an .ldf's log starts inside its oldest VLF is no loss (docs/offline-log.md): a note
     for (const s of skipped) if (s.code === LOG_STARTS_MID_VLF || s.code === MTF_TRAILER_DAMAGED) lines.push(`rowback log: note: ${s.code === MTF_TRAILER_DAMAGED ? `${s.code}: ` : ''}${s.reason}${at(s)}`);
     for (const n of chain.notes) lines.push(`rowback log: note: ${n}`);
     for (const n of cutNotes) lines.push(`rowback log: note: ${n}`);
+    for (const n of heldTwiceNotes) lines.push(`rowback log: note: ${n}`);
     if (stats.blocks > stats.checksummedBlocks) lines.push(`rowback log: note: ${uncheckedBlocksNote(stats.blocks - stats.checksummedBlocks, stats.blocks, stats.uncheckedBlockList)}`);
     const passed = skipped.filter((s) => s.code !== LOG_STARTS_MID_VLF && s.code !== MTF_TRAILER_DAMAGED);
     if (passed.length) {
