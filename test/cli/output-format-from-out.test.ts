@@ -94,7 +94,8 @@ describeCorpus('rowback diff --out rows.json (no --format) writes JSON', () => {
     const program = await buildProgram(['diff']);
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      await program.parseAsync(['diff', '--bak', full, '--after-bak', full, '--table', 'dbo.steps', '--out', file, '--quiet'], { from: 'user' });
+      // the later state: the full backup and its differential (the same file on both sides is refused)
+      await program.parseAsync(['diff', '--bak', full, '--after-bak', full, corpusPath('appveyor-lab', 'RestoreTimeClean', 'RestoreTimeClean2.bak'), '--table', 'dbo.steps', '--out', file, '--quiet'], { from: 'user' });
     } finally {
       spy.mockRestore();
     }
