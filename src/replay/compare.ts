@@ -327,10 +327,10 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   } else {
     let w: CompareResult['warned'];
     let u: string | undefined;
-    ({ state: before, layout, warned: w, unchecked: u } = withPages(openBackupPages(o.bak, o.position, assertBackupSet, { ...sideAdvice('--bak', o.bak), position: '--position' }), (s) => readState(s, o.table, o.bak.join(' + '), 'earlier')));
+    ({ state: before, layout, warned: w, unchecked: u } = withPages(openBackupPages(o.bak, o.position, assertBackupSet, { ...sideAdvice('--bak', o.bak), position: '--position' }), (s) => readState(s, o.table, backupSetsNamed(o.bak, o.position), 'earlier')));
     beforePoint = backupsPoint(o.bak, `--bak ${o.bak.join(' ')}${o.position !== undefined ? ` --position ${o.position}` : ''}`, o.position);
     warned.push(...w);
-    noteUnchecked('earlier', o.bak.join(' + '), u);
+    noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), u);
   }
   o.signal?.throwIfAborted();
   let after: TableState;
@@ -350,7 +350,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   } else {
     const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, o.afterPosition, assertBackupSet, { ...sideAdvice('--after-bak', afterBak), position: '--after-position' });
     const read = withPages(src, (s) => {
-      const state = readState(s, o.table, (afterMdf.length ? afterMdf : afterBak).join(' + '), 'later');
+      const state = readState(s, o.table, afterMdf.length ? afterMdf.join(' + ') : backupSetsNamed(afterBak, o.afterPosition), 'later');
       // rows the replay wrote after the data file's checkpoint: has the file seen their records?
       return { ...state, unseen: afterMdf.length ? unseenByDataFile(s, before.rows, BigInt(lsnToDecimal(parseLsn(state.checkpointLsn)))) : undefined };
     });
@@ -361,7 +361,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
       ? { lsn: null, checkpoint: BigInt(lsnToDecimal(parseLsn(read.checkpointLsn))), what: `--after-mdf ${afterMdf.join(' ')}` }
       : backupsPoint(afterBak, `--after-bak ${afterBak.join(' ')}${o.afterPosition !== undefined ? ` --after-position ${o.afterPosition}` : ''}`, o.afterPosition);
     warned.push(...read.warned);
-    noteUnchecked('later', (afterMdf.length ? afterMdf : afterBak).join(' + '), read.unchecked);
+    noteUnchecked('later', afterMdf.length ? afterMdf.join(' + ') : backupSetsNamed(afterBak, o.afterPosition), read.unchecked);
   }
 
   o.signal?.throwIfAborted();
@@ -408,7 +408,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
  * RestoreTimeClean_1.trn shown as from RestoreTimeClean.bak, which holds none of the table), and
  * rows read from a differential's pages (breaker: 30 of 38 rows of a full + differential replay).
  */
-export function comparisonRowSource(r: CompareResult, bak: string): (tag: string | undefined, from?: string) => RecoveredRow['source'] {
+export function comparisonRowSource(r: CompareResult, bak: string, position?: number): (tag: string | undefined, from?: string) => RecoveredRow['source'] {
   const steps = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps ?? [];
   const logs = steps.filter((st) => st.role === 'log');
   const bases = steps.filter((st) => st.role !== 'log').reverse();
@@ -420,8 +420,19 @@ export function comparisonRowSource(r: CompareResult, bak: string): (tag: string
       const base = bases.find((st) => BigInt(st.set.firstLsn) <= at && at <= BigInt(st.set.lastLsn));
       if (base) return { kind: 'bak', file: base.set.devices[0] };
     }
-    return { kind: 'bak', file: from ?? bak };
+    // read as it is (no replay): the backup set read of a file of several (--position), named
+    return { kind: 'bak', file: from ?? bak, ...(position !== undefined ? { position } : {}) };
   };
+}
+
+/**
+ * Backup files as a comparison read them, for messages, notes and job descriptions: `F + G`, and
+ * ` (backup set N)` when a position picked the set of each (RESTORE … WITH FILE = N). The two sets
+ * of one file compared (StDb2Sql.bak's 2009 and 2010 full backups) read "StDb2Sql.bak against
+ * StDb2Sql.bak", and a staged row's source named the file alone, which holds both (newcomer).
+ */
+export function backupSetsNamed(files: readonly string[], position: number | undefined): string {
+  return `${files.join(' + ')}${position !== undefined ? ` (backup set ${position})` : ''}`;
 }
 
 /** The replay's flags and fields, as the later state's (`--stop-at` of the later side is `--after-stop-at`). */

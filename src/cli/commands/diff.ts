@@ -10,7 +10,7 @@ import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { TableDiff } from '../../replay/table-diff.js';
-import { compareTableStates, comparisonNotes, comparisonRowSource, isNewerThanLater, parseKeyOption, rowsNewerThanLater, type CompareResult } from '../../replay/compare.js';
+import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSource, isNewerThanLater, parseKeyOption, rowsNewerThanLater, type CompareResult } from '../../replay/compare.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
@@ -215,7 +215,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
         ...(r.reversed ? [`warning: ${r.reversed}`] : []),
         ...incomplete,
       ];
-      jobId = stageDiff(opts, d, layout, r.reversed, rowsNewerThanLater(r), notes, comparisonRowSource(r, opts.bak[0]!));
+      jobId = stageDiff(opts, d, layout, r.reversed, rowsNewerThanLater(r), notes, comparisonRowSource(r, opts.bak[0]!, position));
       setOutputClosedNote(`restore job ${jobId} was staged in ${opts.stage} with every change`);
     }
     if (!opts.quiet) {
@@ -245,6 +245,9 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
   }
 }
 
+/** `--position N` as a number (its text is checked by the comparison first), or undefined. */
+const setOf = (p: string | number | undefined) => (p === undefined ? undefined : Number(p));
+
 /** Stages the missing rows (operation `delete`) and changed rows (`update`, both images) as one job of kind `restore`. */
 function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout, reversed: string | undefined, newer: boolean | ReadonlySet<string>, notes: string[], source: (tag: string | undefined) => RecoveredRow['source']): number {
   const spec = { bak: opts.bak, trn: opts.trn ?? [], stopAt: opts.stopAt ?? null, stopBeforeLsn: opts.stopBeforeLsn ?? null, afterMdf: opts.afterMdf ?? [], afterBak: opts.afterBak ?? [], afterTrn: opts.afterTrn ?? [], afterStopAt: opts.afterStopAt ?? null, afterStopBeforeLsn: opts.afterStopBeforeLsn ?? null, table: d.table, key: d.key, ...(opts.position !== undefined ? { position: Number(opts.position) } : {}), ...(opts.afterPosition !== undefined ? { afterPosition: Number(opts.afterPosition) } : {}) };
@@ -257,7 +260,7 @@ function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout, reverse
   const addedSay = addedN ? ` (${addedN} of them inserted after the later state, which is older: compared on purpose, --accept-older-later; never re-insert them)` : '';
   return stageRestoreJob(opts.stage!, {
     spec,
-    description: `${d.table}${when} (${opts.bak.join(', ')}) against ${(opts.afterMdf ?? opts.afterBak ?? []).join(', ')}${later}: ${d.missing.length} missing, ${d.changed.length} changed${addedSay}`,
+    description: `${d.table}${when} (${backupSetsNamed(opts.bak, setOf(opts.position)).replaceAll(' + ', ', ')}) against ${(opts.afterMdf ? opts.afterMdf.join(', ') : backupSetsNamed(opts.afterBak ?? [], setOf(opts.afterPosition)).replaceAll(' + ', ', '))}${later}: ${d.missing.length} missing, ${d.changed.length} changed${addedSay}`,
     diff: d, layout, source,
     ...(reversed ? { note: reversed, reversed: newer } : {}),
     notes,
