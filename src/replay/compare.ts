@@ -644,6 +644,14 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
     warnings: note ? [warning, note] : [warning],
     source: sourceOf(tag, from),
   });
+  // Whole rows compared (a heap and no key, or a key that repeats): a row changed between the two
+  // states is "missing" too, its new version one of the rows only the later state holds. Staged as
+  // a delete it read as a deleted row; re-inserted, it duplicates the row that was only changed
+  // (newcomer: StDb2Sql.bak's two students who moved, staged as 2 deletes, planned as 2 INSERTs).
+  const unkeyed = d.key === null && d.added > 0
+    ? `${d.keyNote ?? 'whole rows were compared'}; the later state holds ${d.added} row(s) the earlier one lacks, so this row may have been changed rather than deleted (one of them its new values), and re-inserting it would duplicate that row; compare by the table's key (--key COLUMN…) to tell`
+    : undefined;
+  const withUnkeyed = (r: RecoveredRow): RecoveredRow => (unkeyed ? { ...r, warnings: [r.warnings[0]!, unkeyed, ...r.warnings.slice(1)] } : r);
   let n = 0;
   const rows: RecoveredRow[] = [];
   for (const m of d.missing) {
@@ -651,7 +659,7 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
       ? base(n++, m.tag, 'insert', m.values, o.reversed === true
         ? 'missing from the later state, which is older (compared as asked, --accept-older-later): inserted between the two states, not deleted'
         : `missing from the later state, which has not seen the log record (LSN ${m.tag}) that wrote it (compared as asked, --accept-older-later): added after the later state, not deleted`, m.from)
-      : base(n++, m.tag, 'delete', m.values, 'missing from the later state (rowback diff)', m.from));
+      : withUnkeyed(base(n++, m.tag, 'delete', m.values, 'missing from the later state (rowback diff)', m.from)));
   }
   // Reversed, the earlier state is the newer: an update's before-image (values) is the older state's
   // row, the one given as later (it was the newer row, staged and shown as the before-image: one
