@@ -594,15 +594,25 @@ function laterStateOlder(before: StatePoint, after: StatePoint): { sentence: str
 
 /**
  * The columns two states of `state.table` are matched on: `key` when given (each must be one of
- * the state's columns; `keyName` names it in the refusal: `--key` for the CLI, `key` for an API
+ * the state's columns, in its own case or, when one column has it, another; `keyName` names it in the refusal: `--key` for the CLI, `key` for an API
  * job), else the clustered index key of `layout` (key_ordinal order), else null (whole rows).
  * `keySource` says which, for the summary. Throws InputError INPUT_BAD_OPTION (field `key`).
  */
 export function matchKey(layout: TableLayout, state: Pick<TableState, 'table' | 'columns'>, key?: string[], keyName = '--key'): { key: string[] | null; keySource: string } {
   if (key?.length) {
-    const unknown = key.filter((c) => !state.columns.includes(c));
+    // a column in another letter case is the one column of that name, as --table takes a table
+    // (exact case first; another case when one column has it): `--key STEP` was refused on
+    // dbo.steps, which `--table STEPS` found (newcomer)
+    const resolved = key.map((c) => {
+      if (state.columns.includes(c)) return c;
+      const other = state.columns.filter((x) => x.toLowerCase() === c.toLowerCase());
+      return other.length === 1 ? other[0]! : c;
+    });
+    const unknown = resolved.filter((c) => !state.columns.includes(c));
     if (unknown.length) throw new InputError('INPUT_BAD_OPTION', `${keyName} names column(s) ${unknown.join(', ')} that ${state.table} does not have (columns: ${state.columns.join(', ')})`, { field: 'key' });
-    return { key, keySource: keyName };
+    const twice = resolved.find((c, i) => resolved.indexOf(c) !== i);
+    if (twice !== undefined) throw new InputError('INPUT_BAD_OPTION', `${keyName} names column ${twice} twice (${key.join(', ')})`, { field: 'key' });
+    return { key: resolved, keySource: keyName };
   }
   if (layout.indexId === 1) {
     const k = layout.columns.filter((c) => (c.keyOrdinal ?? 0) > 0 && state.columns.includes(c.name)).sort((a, b) => a.keyOrdinal! - b.keyOrdinal!).map((c) => c.name);
