@@ -21,7 +21,7 @@ import type { SkippedItem } from '../recover/source.js';
 import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { RestoreTarget } from '../restore/chain.js';
 import { replayTableAt, type ReplayResult } from './point-in-time.js';
-import { diffTableStates, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
+import { diffTableStates, MAY_BE_CHANGED, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
 import { pickOwn } from '../util/own-keys.js';
 import { readBackupHeader } from '../backup/header.js';
 import { formatLsn, lsnFromDecimal, lsnToDecimal, parseLsn } from '../logreader/lsn.js';
@@ -659,7 +659,7 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
   // a delete it read as a deleted row; re-inserted, it duplicates the row that was only changed
   // (newcomer: StDb2Sql.bak's two students who moved, staged as 2 deletes, planned as 2 INSERTs).
   const unkeyed = d.key === null && d.added > 0
-    ? `${d.keyNote ?? 'whole rows were compared'}; the later state holds ${d.added} row(s) the earlier one lacks, so this row may have been changed rather than deleted (one of them its new values), and re-inserting it would duplicate that row; compare by the table's key (--key COLUMN…) to tell`
+    ? `${d.keyNote ?? 'whole rows were compared'}; the later state holds ${d.added} row(s) the earlier one lacks, so this row ${MAY_BE_CHANGED} (one of them its new values), and re-inserting it would duplicate that row; compare by the table's key (--key COLUMN…) to tell`
     : undefined;
   const withUnkeyed = (r: RecoveredRow): RecoveredRow => (unkeyed ? { ...r, warnings: [r.warnings[0]!, unkeyed, ...r.warnings.slice(1)] } : r);
   let n = 0;

@@ -7,16 +7,18 @@
  * run, the two students were in the table twice (newcomer). Each such row now says it may be a
  * changed row and names the way to tell (a key); with `--key StudentID` they are changed rows, as
  * they are. A row missing while the later state holds no row of its own cannot be a changed row:
- * no such warning.
+ * no such warning. The re-insert dry run and the SQL export say it in their header, naming the rows.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, afterEach, expect, it } from 'vitest';
 import { diffAsRecoveredRows } from '../../src/replay/compare.js';
 import { StagingStore } from '../../src/staging/store.js';
+import { validateJobSpec } from '../../src/worker/job-validate.js';
+import { bearer, testApp, type TestApp } from '../api/helpers.js';
 import { captureCli } from '../support/cli.js';
-import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
 
 const cli = captureCli();
 const dir = mkdtempSync(join(tmpdir(), 'rowback-whole-rows-'));
@@ -56,6 +58,26 @@ describeCorpus('diff of whole rows: a missing row that may be a changed one says
     } finally {
       ks.close();
     }
+  }, 60_000);
+
+  let t: TestApp | undefined;
+  afterEach(async () => { await t?.close(); t = undefined; });
+
+  it('a restore job of them approved: the dry run and the SQL export warn in their header, naming the rows', async () => {
+    t = await testApp({ openSource: undefined, recover: undefined, validateJob: validateJobSpec, fileRoots: [CORPUS_DIR], maxAuthFailures: 1000 });
+    const created = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'restore', bak: [S], position: 1, afterBak: [S], afterPosition: 2, table: 'dbo.Students' } });
+    expect(created.statusCode, created.body).toBe(201);
+    await t.app.worker.idle();
+    const id = created.json().id as number;
+    const decided = await t.app.inject({ method: 'POST', url: `/api/jobs/${id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'checked', all: true } });
+    expect(decided.json().rows).toBe(2);
+    const rowIds = ((await t.app.inject({ url: `/api/jobs/${id}/rows?limit=10`, headers: bearer(t.tokens.viewer) })).json().items as Array<{ id: number }>).map((x) => x.id);
+    const want = `WARNING: 2 row(s) of dbo.Students (rows ${rowIds[0]}-${rowIds[1]}) were found by comparing whole rows (no key), and the later state holds rows the earlier one lacks: each ${MAYBE_CHANGED.replace('so this row ', '')}`;
+    const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${id}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: true } });
+    expect(dry.statusCode, dry.body).toBe(200);
+    expect(dry.json().script).toContain(want);
+    const sql = await t.app.inject({ url: `/api/jobs/${id}/export?format=sql&status=approved`, headers: bearer(t.tokens.viewer) });
+    expect(sql.body).toContain(want);
   }, 60_000);
 
   it('no row only in the later state: a missing row of whole rows is not said to be a changed one', () => {
