@@ -339,6 +339,26 @@ export function describeReachable(r: ReachableRange[], kind: RestoreTarget['kind
   return `reachable with these backups: ${r.map(one).join('; ')}`;
 }
 
+/**
+ * For a --stop-at refused as too early or too late while a range is reachable: that the time is the SQL Server's local time
+ * (the backups' dates are), and, when the time moved by whole hours (1 to 14, either way: another
+ * time zone, UTC given for local time) falls in a reachable range, the nearest such time. A UTC time
+ * given at 3 a.m. was refused with the range alone, the hours it was off by left to be worked out.
+ */
+function zoneHint(t: RestoreTarget, ranges: readonly ReachableRange[]): string {
+  // nothing reachable at all: the refusal is about the backups (a gap, no log backup), not the time
+  if (t.kind !== 'time' || !ranges.some((r) => r.fromTime !== null)) return '';
+  const at = Date.parse(`${t.time}Z`);
+  const inRange = (x: string) => ranges.some((r) => r.fromTime !== null && x >= r.fromTime && (r.toBeforeTime !== null ? x < r.toBeforeTime : r.toTime !== null && x <= r.toTime));
+  for (let h = 1; h <= 14 && Number.isFinite(at); h++) {
+    for (const sign of [1, -1]) {
+      const moved = new Date(at + sign * h * 3_600_000).toISOString().slice(0, 23);
+      if (inRange(moved)) return ` (--stop-at is the SQL Server's local time, as the backups' dates are; ${moved}, ${h} hour(s) ${sign > 0 ? 'later' : 'earlier'}, is in the reachable range: was the time given in another time zone?)`;
+    }
+  }
+  return " (--stop-at is the SQL Server's local time, as the backups' dates are)";
+}
+
 function describeTarget(t: RestoreTarget): string {
   return t.kind === 'time' ? `--stop-at ${t.time}` : `--stop-before-lsn ${t.lsn}`;
 }
@@ -469,7 +489,7 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
   const earliestFull = fulls[fulls.length - 1];
   if (!fulls.some((f) => baseBefore(f, target))) {
     const when = target.kind === 'time' ? `the earliest full backup, ${fileOf(earliestFull)}, finished at ${earliestFull.backupFinishDate ?? '(no date)'}` : `the earliest full backup, ${fileOf(earliestFull)}, ends at LSN ${earliestFull.lastLsn}`;
-    throw new InputError('INPUT_RESTORE_TOO_EARLY', `${describeTarget(target)} is before any restorable point of ${databaseName}: ${when}; ${reach}`, where(earliestFull));
+    throw new InputError('INPUT_RESTORE_TOO_EARLY', `${describeTarget(target)} is before any restorable point of ${databaseName}: ${when}; ${reach}${zoneHint(target, reachable)}`, where(earliestFull));
   }
   const latest = reachable.length ? reachable[reachable.length - 1] : null;
   // A log backup whose finish date is unknown may hold any time after its start, unless a log backup
@@ -503,7 +523,7 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
     // no point reachable at all because the log backups do not chain to a full backup: say where
     // (it said only "nothing can be restored", and an earlier target then named the gap)
     const gap = !latest && firstFailure?.code === 'INPUT_RESTORE_CHAIN_BROKEN' ? `: ${firstFailure.why}` : '';
-    throw new InputError('INPUT_RESTORE_TOO_LATE', `${describeTarget(target)} is after the last point the backups of ${databaseName} reach: ${what}; ${reach}${gap}`, gapAt(firstFailure?.missing, lastLog ?? fulls[0]));
+    throw new InputError('INPUT_RESTORE_TOO_LATE', `${describeTarget(target)} is after the last point the backups of ${databaseName} reach: ${what}; ${reach}${gap}${zoneHint(target, reachable)}`, gapAt(firstFailure?.missing, lastLog ?? fulls[0]));
   }
   const f = firstFailure!;
   throw new InputError(f.code, `${describeTarget(target)} cannot be reached for ${databaseName}: ${f.why}; ${reach}`, gapAt(f.missing, f.at));
