@@ -359,6 +359,22 @@ function zoneHint(t: RestoreTarget, ranges: readonly ReachableRange[]): string {
   return " (--stop-at is the SQL Server's local time, as the backups' dates are)";
 }
 
+/**
+ * For backups with no log backup: the full backup to use for the target — the latest that ended
+ * before it, named with its finish date and, for a file of several backup sets, its position — and
+ * the dump that prints its rows. The advice said `rowback dump --bak FILE --table T` whichever full
+ * backup: StDb2Sql.bak holds the 2009 and the 2010 one, and that dump is refused without --position
+ * (newcomer: --stop-at 2010-01-01 wants set 1).
+ */
+function fullToUse(usable: readonly BackupSetRecord[], target: RestoreTarget): string {
+  const fulls = usable.filter((s) => s.backupType === 'full').sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn));
+  const f = fulls.find((x) => baseBefore(x, target));
+  if (!f) return ', and `rowback dump --bak FILE --table T` prints its rows as of then';
+  const several = f.position > 1 || usable.some((x) => x !== f && x.devices[0] === f.devices[0]);
+  const at = target.kind === 'time' ? target.time : `LSN ${target.lsn}`;
+  return `: the latest full backup before ${at} is ${f.devices.join(' + ')}${several ? ` (backup set ${f.position})` : ''}, finished at ${f.backupFinishDate ?? '(no date)'}, and \`rowback dump --bak ${f.devices.join(' ')}${several ? ` --position ${f.position}` : ''} --table T\` prints its rows as of then`;
+}
+
 function describeTarget(t: RestoreTarget): string {
   return t.kind === 'time' ? `--stop-at ${t.time}` : `--stop-before-lsn ${t.lsn}`;
 }
@@ -434,7 +450,7 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
   // a full backup with no log backup at all: it still restores to its own end (a dead end before: newcomer)
   const fullAlone = reachable.length === 0 && usable.some((s) => s.backupType === 'full') && !usable.some((s) => s.backupType === 'log');
   const reach = describeReachable(reachable, target.kind) + (fullAlone
-    ? ' (no log backup is among them); a full backup alone restores to its own end (RESTORE DATABASE … WITH RECOVERY), and `rowback dump --bak FILE --table T` prints its rows as of then'
+    ? ` (no log backup is among them); a full backup alone restores to its own end (RESTORE DATABASE … WITH RECOVERY)${fullToUse(usable, target)}`
     : '');
   const fulls = usable.filter((s) => s.backupType === 'full').sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn));
   const where = (s: BackupSetRecord) => ({ file: s.devices[0] });
