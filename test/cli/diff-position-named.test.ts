@@ -11,7 +11,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import { StagingStore } from '../../src/staging/store.js';
 import { validateJobSpec } from '../../src/worker/job-validate.js';
@@ -39,6 +39,23 @@ describeCorpus('a file of two backup sets compared with itself: the sets are nam
       const rows = [...store.iterateRows(job.id, {})];
       expect(rows.map((x) => (x.values as Record<string, unknown>).Address).sort()).toEqual(['45 Fairfield', '57 Oracle Rd.']);
       for (const row of rows) expect(row.meta.source).toEqual({ kind: 'bak', file: S, position: 1 });
+    } finally {
+      store.close();
+    }
+  }, 60_000);
+
+  it('diff --stage with relative paths: the job names its files by absolute paths (the service and its page read it from another folder)', async () => {
+    const rel = relative(process.cwd(), S);
+    expect(isAbsolute(rel)).toBe(false);
+    const stage = join(dir, 'rel.db');
+    const r = await cli('diff', '--bak', rel, '--position', '1', '--after-bak', rel, '--after-position', '2', '--table', 'dbo.Students', '--stage', stage, '--out', join(dir, 'rel.ndjson'), '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    const store = new StagingStore(stage);
+    try {
+      const job = store.listJobs({ limit: 1 })[0]!;
+      expect(job.description).toBe(`dbo.Students (${S} (backup set 1)) against ${S} (backup set 2): 2 missing, 0 changed`);
+      expect(job.spec).toMatchObject({ bak: [S], afterBak: [S], position: 1, afterPosition: 2 });
+      for (const row of store.iterateRows(job.id, {})) expect(row.meta.source).toEqual({ kind: 'bak', file: S, position: 1 });
     } finally {
       store.close();
     }

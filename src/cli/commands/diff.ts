@@ -6,6 +6,7 @@
  */
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { InputError } from '../../errors.js';
+import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -249,7 +250,16 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
 const setOf = (p: string | number | undefined) => (p === undefined ? undefined : Number(p));
 
 /** Stages the missing rows (operation `delete`) and changed rows (`update`, both images) as one job of kind `restore`. */
-function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout, reversed: string | undefined, newer: boolean | ReadonlySet<string>, notes: string[], source: (tag: string | undefined) => RecoveredRow['source']): number {
+function stageDiff(given: DiffOptions, d: TableDiff, layout: TableLayout, reversed: string | undefined, newer: boolean | ReadonlySet<string>, notes: string[], givenSource: (tag: string | undefined, from?: string) => RecoveredRow['source']): number {
+  // The job is read by the service and its page, from another folder: its files are named by
+  // absolute paths (a job staged from the backups' folder read "StDb2Sql.bak against
+  // StDb2Sql.bak", and each row's source "StDb2Sql.bak", with no folder to find them in: newcomer)
+  const abs = (files: string[] | undefined) => files?.map((f) => resolve(f));
+  const opts: DiffOptions = { ...given, bak: abs(given.bak)!, trn: abs(given.trn), afterMdf: abs(given.afterMdf), afterBak: abs(given.afterBak), afterTrn: abs(given.afterTrn) };
+  const source = (tag: string | undefined, from?: string): RecoveredRow['source'] => {
+    const s = givenSource(tag, from);
+    return s.file !== undefined ? { ...s, file: resolve(s.file) } : s;
+  };
   const spec = { bak: opts.bak, trn: opts.trn ?? [], stopAt: opts.stopAt ?? null, stopBeforeLsn: opts.stopBeforeLsn ?? null, afterMdf: opts.afterMdf ?? [], afterBak: opts.afterBak ?? [], afterTrn: opts.afterTrn ?? [], afterStopAt: opts.afterStopAt ?? null, afterStopBeforeLsn: opts.afterStopBeforeLsn ?? null, table: d.table, key: d.key, ...(opts.position !== undefined ? { position: Number(opts.position) } : {}), ...(opts.afterPosition !== undefined ? { afterPosition: Number(opts.afterPosition) } : {}) };
   const when = opts.stopAt ? ` at ${opts.stopAt}` : opts.stopBeforeLsn ? ` before LSN ${opts.stopBeforeLsn}` : '';
   const later = opts.afterStopAt ? ` at ${opts.afterStopAt}` : opts.afterStopBeforeLsn ? ` before LSN ${opts.afterStopBeforeLsn}` : '';
