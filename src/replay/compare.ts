@@ -5,6 +5,7 @@
  * file, a newer backup, or a replayed point in time too. Rows are matched by key (given, or the
  * clustered index key) or as whole rows (table-diff.ts). Read-only on every file.
  */
+import { otherSchemasNote } from '../reconstruct/metadata/names.js';
 import { InputError, SchemaError, isRowbackError } from '../errors.js';
 import { openBackupPages } from '../backup/open.js';
 import type { BackupAdvice } from '../backup/page-source.js';
@@ -161,7 +162,7 @@ function warnedRows(side: 'earlier' | 'later', rows: Iterable<{ warnings: string
 }
 
 /** The table's rows on a page source (a data file or a backup's pages), with its layout. */
-function readState(source: PageSource, table: string, where: string, side: 'earlier' | 'later'): { state: TableState; layout: TableLayout; warned: CompareResult['warned']; unchecked: string | undefined; checkpointLsn: string } {
+function readState(source: PageSource, table: string, where: string, side: 'earlier' | 'later'): { state: TableState; layout: TableLayout; warned: CompareResult['warned']; unchecked: string | undefined; checkpointLsn: string; schemaNote: string | undefined } {
   const reader = new PageReader(source);
   const md: DataFileMetadata = readDataFileMetadata(source, reader);
   // pages that failed while the catalog was read: catalog damage, not this table's rows (below)
@@ -193,7 +194,7 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
   // layout came from the rest of it, so the comparison is said incomplete (rows 0: a catalog item).
   const warned = warnedRows(side, warnings);
   if (catalogFailed > 0) warned.push({ side, rows: 0, where: `the catalog of ${where}`, warning: describeSkipped(reader.skipped[0]!, source) });
-  return { state: { table: qualified, columns, rows }, layout: d.layout, warned, unchecked: uncheckedPagesNote(reader.stats), checkpointLsn: md.database.checkpointLsn };
+  return { state: { table: qualified, columns, rows }, layout: d.layout, warned, unchecked: uncheckedPagesNote(reader.stats), checkpointLsn: md.database.checkpointLsn, schemaNote: otherSchemasNote(md.details.keys(), qualified) };
 }
 
 /** `page 1:153 in backup d153.bak: FORMAT_BAD_CHECKSUM: …`: a skipped item with its page and the file its image is read from. */
@@ -327,10 +328,12 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   } else {
     let w: CompareResult['warned'];
     let u: string | undefined;
-    ({ state: before, layout, warned: w, unchecked: u } = withPages(openBackupPages(o.bak, o.position, assertBackupSet, { ...sideAdvice('--bak', o.bak), position: '--position' }), (s) => readState(s, o.table, backupSetsNamed(o.bak, o.position), 'earlier')));
+    let schemaNote: string | undefined;
+    ({ state: before, layout, warned: w, unchecked: u, schemaNote } = withPages(openBackupPages(o.bak, o.position, assertBackupSet, { ...sideAdvice('--bak', o.bak), position: '--position' }), (s) => readState(s, o.table, backupSetsNamed(o.bak, o.position), 'earlier')));
     beforePoint = backupsPoint(o.bak, `--bak ${o.bak.join(' ')}${o.position !== undefined ? ` --position ${o.position}` : ''}`, o.position);
     warned.push(...w);
     noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), u);
+    noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), schemaNote);
   }
   o.signal?.throwIfAborted();
   let after: TableState;
