@@ -2,8 +2,8 @@
  * A table name without a schema is dbo's (as SQL Server resolves it for a dbo user): TSQLV4.bak
  * holds dbo.Orders (1 row) and Sales.Orders (830 rows), and `dump --table Orders` printed the one
  * row of dbo.Orders without a word; `diff --table Orders` compared dbo.Orders and found nothing
- * missing — a DBA after Sales.Orders read "nothing deleted" (newcomer). Now dump and diff say, on
- * stderr, that tables of that name exist in other schemas and how to read one. A table named in
+ * missing — a DBA after Sales.Orders read "nothing deleted" (newcomer). Now dump, diff and scan say, on
+ * stderr, that tables of that name exist in other schemas and how to read one (scan --table too). A table named in
  * another schema, or with no namesake elsewhere, gets no such note.
  * REAL: TSQLV4-compressed/TSQLV4.bak (a compressed backup).
  */
@@ -41,6 +41,12 @@ describeCorpus('--table without a schema while another schema has a table of tha
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('dbo.Orders: earlier 1 row(s), later 1 row(s)');
     expect(r.stderr).toContain(`rowback diff: note (earlier state, ${T}): ${NOTE}\n`);
+  }, 60_000);
+
+  it('scan --table Orders: the same note', async () => {
+    const r = await cli('scan', '--bak', T, '--table', 'Orders', '--out', join(dir, 'scan.ndjson'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`rowback scan: note: ${NOTE}\n`);
   }, 60_000);
 
   it('the note only for a table read in dbo with a namesake elsewhere, in any case', () => {
