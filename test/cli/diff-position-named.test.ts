@@ -61,6 +61,19 @@ describeCorpus('a file of two backup sets compared with itself: the sets are nam
     }
   }, 60_000);
 
+  it('diff --stage of a replayed earlier state: the description names its log backups, as the service\'s restore job does', async () => {
+    const f = (x: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', x);
+    const stage = join(dir, 'replayed.db');
+    const r = await cli('diff', '--bak', f('RestoreTimeClean.bak'), '--trn', f('RestoreTimeClean_1.trn'), '--stop-at', '2017-06-01 13:01', '--after-bak', f('RestoreTimeClean.bak'), f('RestoreTimeClean2.bak'), '--table', 'dbo.steps', '--stage', stage, '--out', join(dir, 'replayed.ndjson'), '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    const store = new StagingStore(stage);
+    try {
+      expect(store.listJobs({ limit: 1 })[0]!.description).toBe(`dbo.steps at 2017-06-01 13:01 (${f('RestoreTimeClean.bak')}, ${f('RestoreTimeClean_1.trn')}) against ${f('RestoreTimeClean.bak')}, ${f('RestoreTimeClean2.bak')}: 0 missing, 0 changed`);
+    } finally {
+      store.close();
+    }
+  }, 60_000);
+
   let t: TestApp | undefined;
   afterEach(async () => { await t?.close(); t = undefined; });
 

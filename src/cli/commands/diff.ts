@@ -270,7 +270,8 @@ function stageDiff(given: DiffOptions, d: TableDiff, layout: TableLayout, revers
   const addedSay = addedN ? ` (${addedN} of them inserted after the later state, which is older: compared on purpose, --accept-older-later; never re-insert them)` : '';
   return stageRestoreJob(opts.stage!, {
     spec,
-    description: `${d.table}${when} (${backupSetsNamed(opts.bak, setOf(opts.position)).replaceAll(' + ', ', ')}) against ${(opts.afterMdf ? opts.afterMdf.join(', ') : backupSetsNamed(opts.afterBak ?? [], setOf(opts.afterPosition)).replaceAll(' + ', ', '))}${later}: ${d.missing.length} missing, ${d.changed.length} changed${addedSay}`,
+    // as a restore job of the service describes itself (job-spec.ts describeSpec): every file of each side
+    description: `${d.table}${when} (${backupSetsNamed([...opts.bak, ...(opts.trn ?? [])], setOf(opts.position)).replaceAll(' + ', ', ')}) against ${(opts.afterMdf ? opts.afterMdf.join(', ') : backupSetsNamed([...(opts.afterBak ?? []), ...(opts.afterTrn ?? [])], setOf(opts.afterPosition)).replaceAll(' + ', ', '))}${later}: ${d.missing.length} missing, ${d.changed.length} changed${addedSay}`,
     diff: d, layout, source,
     ...(reversed ? { note: reversed, reversed: newer } : {}),
     notes,
