@@ -197,6 +197,8 @@ export class JobWorker {
       const rows = diffAsRecoveredRows(d, comparisonRowSource(r, spec.bak[0]!, spec.position), `earlier state: ${used.join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: rowsNewerThanLater(r) });
       for (const row of rows) row.warnings = row.warnings.map(restoreJobWording);
       this.store.saveJobTables(jobId, [r.layout]);
+      // listed under the table's own name, not as typed (newcomer: "[DBO].[students]" over rows of dbo.Students)
+      if (d.table !== spec.table) this.store.setJobTable(jobId, spec.table, d.table);
       // reversed (accepted on purpose): the missing rows are inserts, as the CLI-staged job says (stage-restore-job.ts)
       if (r.reversed) this.store.setJobOperations(jobId, comparisonOperations(rowsNewerThanLater(r)));
       for (let i = 0; i < rows.length; i += this.batchSize) this.store.stageBatch(jobId, rows.slice(i, i + this.batchSize));
