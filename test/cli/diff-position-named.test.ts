@@ -38,7 +38,11 @@ describeCorpus('a file of two backup sets compared with itself: the sets are nam
       expect(job.description).toBe(`dbo.Students (${S} (backup set 1)) against ${S} (backup set 2): 2 missing, 0 changed`);
       const rows = [...store.iterateRows(job.id, {})];
       expect(rows.map((x) => (x.values as Record<string, unknown>).Address).sort()).toEqual(['45 Fairfield', '57 Oracle Rd.']);
-      for (const row of rows) expect(row.meta.source).toEqual({ kind: 'bak', file: S, position: 1 });
+      for (const row of rows) {
+        expect(row.meta.source).toEqual({ kind: 'bak', file: S, position: 1 });
+        // as the service's restore job says it (a CLI-staged row said only "missing from the later state")
+        expect(row.warnings).toContain(`earlier state: ${S} (backup set 1) as the backup holds it`);
+      }
     } finally {
       store.close();
     }
@@ -69,6 +73,7 @@ describeCorpus('a file of two backup sets compared with itself: the sets are nam
     const store = new StagingStore(stage);
     try {
       expect(store.listJobs({ limit: 1 })[0]!.description).toBe(`dbo.steps at 2017-06-01 13:01 (${f('RestoreTimeClean.bak')}, ${f('RestoreTimeClean_1.trn')}) against ${f('RestoreTimeClean.bak')}, ${f('RestoreTimeClean2.bak')}: 0 missing, 0 changed`);
+      expect(r.stderr).toBe(`rowback diff: staged as restore job 1 in ${stage}\n`);
     } finally {
       store.close();
     }

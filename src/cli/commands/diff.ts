@@ -216,7 +216,12 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
         ...(r.reversed ? [`warning: ${r.reversed}`] : []),
         ...incomplete,
       ];
-      jobId = stageDiff(opts, d, layout, r.reversed, rowsNewerThanLater(r), notes, comparisonRowSource(r, opts.bak[0]!, position));
+      // the files the earlier state was read from, as the service's restore job names them in each
+      // row's warnings (a replay's chain, else the backups given): a CLI-staged row said only
+      // "missing from the later state (rowback diff)"
+      const used = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps.map((st) => resolve(st.set.devices[0]!)) ?? [backupSetsNamed(opts.bak.map((f) => resolve(f)), position).replaceAll(' + ', ', ')];
+      const at = opts.stopAt ? `as of ${opts.stopAt}` : opts.stopBeforeLsn ? `just before LSN ${opts.stopBeforeLsn}` : 'as the backup holds it';
+      jobId = stageDiff(opts, d, layout, r.reversed, rowsNewerThanLater(r), notes, comparisonRowSource(r, opts.bak[0]!, position), `earlier state: ${used.join(', ')} ${at}`);
       setOutputClosedNote(`restore job ${jobId} was staged in ${opts.stage} with every change`);
     }
     if (!opts.quiet) {
@@ -250,7 +255,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
 const setOf = (p: string | number | undefined) => (p === undefined ? undefined : Number(p));
 
 /** Stages the missing rows (operation `delete`) and changed rows (`update`, both images) as one job of kind `restore`. */
-function stageDiff(given: DiffOptions, d: TableDiff, layout: TableLayout, reversed: string | undefined, newer: boolean | ReadonlySet<string>, notes: string[], givenSource: (tag: string | undefined, from?: string) => RecoveredRow['source']): number {
+function stageDiff(given: DiffOptions, d: TableDiff, layout: TableLayout, reversed: string | undefined, newer: boolean | ReadonlySet<string>, notes: string[], givenSource: (tag: string | undefined, from?: string) => RecoveredRow['source'], earlier?: string): number {
   // The job is read by the service and its page, from another folder: its files are named by
   // absolute paths (a job staged from the backups' folder read "StDb2Sql.bak against
   // StDb2Sql.bak", and each row's source "StDb2Sql.bak", with no folder to find them in: newcomer)
@@ -273,7 +278,7 @@ function stageDiff(given: DiffOptions, d: TableDiff, layout: TableLayout, revers
     // as a restore job of the service describes itself (job-spec.ts describeSpec): every file of each side
     description: `${d.table}${when} (${backupSetsNamed([...opts.bak, ...(opts.trn ?? [])], setOf(opts.position)).replaceAll(' + ', ', ')}) against ${(opts.afterMdf ? opts.afterMdf.join(', ') : backupSetsNamed([...(opts.afterBak ?? []), ...(opts.afterTrn ?? [])], setOf(opts.afterPosition)).replaceAll(' + ', ', '))}${later}: ${d.missing.length} missing, ${d.changed.length} changed${addedSay}`,
     diff: d, layout, source,
-    ...(reversed ? { note: reversed, reversed: newer } : {}),
+    ...(reversed ? { note: `${earlier ? `${earlier}; ` : ''}${reversed}`, reversed: newer } : earlier ? { note: earlier } : {}),
     notes,
     audit: { action: 'job.restore-diff', details: {} },
   });
