@@ -9,7 +9,7 @@
  * they are. A row missing while the later state holds no row of its own cannot be a changed row:
  * no such warning. The re-insert dry run and the SQL export say it in their header, naming the rows.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
@@ -32,6 +32,9 @@ describeCorpus('diff of whole rows: a missing row that may be a changed one says
     const stage = join(dir, 'whole.db');
     const r = await cli('diff', '--bak', S, '--position', '1', '--after-bak', S, '--after-position', '2', '--table', 'dbo.Students', '--stage', stage, '--out', join(dir, 'whole.ndjson'), '--quiet');
     expect(r.code, r.stderr).toBe(0);
+    // the printed lines say it too, where a script reads them
+    const printed = readFileSync(join(dir, 'whole.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(printed.map((x) => [x.change, x.mayBeChanged])).toEqual([['missing', true], ['missing', true]]);
     const store = new StagingStore(stage);
     try {
       const job = store.listJobs({ limit: 1 })[0]!;
@@ -50,6 +53,7 @@ describeCorpus('diff of whole rows: a missing row that may be a changed one says
     const keyed = join(dir, 'keyed.db');
     const k = await cli('diff', '--bak', S, '--position', '1', '--after-bak', S, '--after-position', '2', '--table', 'dbo.Students', '--key', 'StudentID', '--stage', keyed, '--out', join(dir, 'keyed.ndjson'), '--quiet');
     expect(k.code, k.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'keyed.ndjson'), 'utf8')).not.toContain('mayBeChanged');
     const ks = new StagingStore(keyed);
     try {
       const rows = [...ks.iterateRows(ks.listJobs({ limit: 1 })[0]!.id, {})];

@@ -177,8 +177,11 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     // line: when only part of the later state is older, the other "missing" rows are deletes
     const newer = rowsNewerThanLater(r);
     const added = (tag: string | undefined) => (isNewerThanLater(newer, tag) ? { addedAfterLater: true } : {});
+    // whole rows compared while the later state holds rows of its own: a "missing" row may be a
+    // changed one (compare.ts diffAsRecoveredRows); said on its line, where a script reads it
+    const maybeChanged = d.key === null && d.added > 0 ? { mayBeChanged: true } : {};
     const lines: object[] = [
-      ...d.missing.map((m) => ({ change: 'missing', table: d.table, values: m.values, ...added(m.tag) })),
+      ...d.missing.map((m) => ({ change: 'missing', table: d.table, values: m.values, ...(isNewerThanLater(newer, m.tag) ? {} : maybeChanged), ...added(m.tag) })),
       ...d.changed.map((c) => ({ change: 'changed', table: d.table, key: c.key, columns: c.columns, before: c.before, after: c.after, ...added(c.tag) })),
     ];
     let written = 0;
