@@ -687,6 +687,9 @@ function showKindFields() {
   for (const f of document.querySelectorAll('#job-form .scan-only')) f.hidden = kind === 'restore';
 }
 
+/** A backup-set position input: a number when it is digits, else its text (the server refuses it naming the field). */
+function positionOf(id) { const v = $(id).value.trim(); return /^\d+$/.test(v) ? Number(v) : v; }
+
 function lines(id) { return $(id).value.split('\n').map((x) => x.trim()).filter(Boolean); }
 
 /** The form as a job spec (POST /api/jobs); only fields of the chosen kind are sent. */
@@ -697,6 +700,9 @@ function jobSpecFromForm() {
   if (kind === 'restore') {
     // a table at a point in time against a later state: no window, no metadata (the backups carry it)
     put('bak', lines('j-r-bak')); put('trn', lines('j-r-trn'));
+    // the backup set of a file of several (StDb2Sql.bak's 2009 and 2010 backups): the server
+    // refused such a file asking for "position" / "afterPosition", which the form had no field for
+    put('position', positionOf('j-r-position')); put('afterPosition', positionOf('j-r-afterPosition'));
     put('stopAt', $('j-r-stopAt').value.trim().replace(' ', 'T')); put('stopBeforeLsn', $('j-r-stopBeforeLsn').value.trim());
     put('afterMdf', lines('j-r-afterMdf')); put('afterBak', lines('j-r-afterBak'));
     // the later state as another point in time (afterBak replayed with its log backups): sent only when filled
@@ -764,7 +770,7 @@ function allocUnitsFromForm(text) {
 
 // the form input a refused request field belongs to (restore jobs name their own fields)
 const FIELD_INPUT = { mdf: 'j-mdf', bak: 'j-bak', position: 'j-position', ldf: 'j-ldf', trn: 'j-trn', file: 'j-file', server: 'j-server', database: 'j-database', logBackups: 'j-logBackups', from: 'j-from', to: 'j-to', tables: 'j-tables', operations: 'j-tables', metadata: 'j-meta', 'metadata.ddl': 'j-meta', 'metadata.catalog': 'j-meta', 'metadata.allocUnit': 'j-alloc', 'metadata.allocUnits': 'j-alloc', kind: 'j-kind' };
-const RESTORE_FIELD_INPUT = { bak: 'j-r-bak', trn: 'j-r-trn', stopAt: 'j-r-stopAt', stopBeforeLsn: 'j-r-stopBeforeLsn', afterMdf: 'j-r-afterMdf', afterBak: 'j-r-afterBak', afterTrn: 'j-r-afterTrn', afterStopAt: 'j-r-afterStopAt', afterStopBeforeLsn: 'j-r-afterStopBeforeLsn', table: 'j-r-table', key: 'j-r-key', acceptOlderLater: 'j-r-acceptOlderLater', kind: 'j-kind' };
+const RESTORE_FIELD_INPUT = { bak: 'j-r-bak', position: 'j-r-position', afterPosition: 'j-r-afterPosition', trn: 'j-r-trn', stopAt: 'j-r-stopAt', stopBeforeLsn: 'j-r-stopBeforeLsn', afterMdf: 'j-r-afterMdf', afterBak: 'j-r-afterBak', afterTrn: 'j-r-afterTrn', afterStopAt: 'j-r-afterStopAt', afterStopBeforeLsn: 'j-r-afterStopBeforeLsn', table: 'j-r-table', key: 'j-r-key', acceptOlderLater: 'j-r-acceptOlderLater', kind: 'j-kind' };
 function markField(field) {
   const key = String(field ?? '').replace(/^body\./, '');
   const map = $('j-kind').value === 'restore' ? RESTORE_FIELD_INPUT : FIELD_INPUT;

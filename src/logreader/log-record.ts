@@ -51,6 +51,8 @@ export interface LogRecord {
 export interface LogRecordSource {
   kind: 'ldf' | 'trn' | 'bak' | 'fn_dblog' | 'fn_dump_dblog' | 'export';
   file?: string;
+  /** The backup set of `file` (RESTORE … WITH FILE = n), when a position picked it in a file of several. */
+  position?: number;
   /** Byte offset of the record in the file, when read from a file. */
   offset?: number;
   /** True when the record came from a reused VLF whose sequence shows it is stale. */

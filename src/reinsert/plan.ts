@@ -19,6 +19,12 @@ export interface PlanInputRow {
    * LSN): then its LSN names its delete and the row gets a row-ledger key (PlannedRow.rowKey).
    */
   fromLog?: boolean;
+  /**
+   * Staged from a comparison of whole rows whose later state holds rows of its own: the row may have
+   * been changed, not deleted (its warning says so, table-diff.ts MAY_BE_CHANGED); the script's header
+   * counts such rows (PlannedRow.mayBeChanged).
+   */
+  mayBeChanged?: boolean;
 }
 
 /** Whether a staged row was recovered from a log record (its LSN names the delete), not from a comparison of states (no transaction; `lsn` a tag or `state:<n>`). */
@@ -137,6 +143,8 @@ export interface PlannedRow {
   undoNotExact?: string;
   /** The row-ledger key (rowLedgerKey) of a row recovered from the log; null for a row of a comparison (no delete LSN). */
   rowKey: string | null;
+  /** PlanInputRow.mayBeChanged: a comparison's row that may have been changed rather than deleted. */
+  mayBeChanged?: true;
   /**
    * The same three statements for a script, each parameter referenced by a script-unique
    * variable (`@r<rowId>_p<n>`). Built from the parameter list, never by rewriting SQL text,
@@ -320,6 +328,7 @@ class ReinsertPlanner {
     }
     try {
       const planned = planRow(r, t, o.database);
+      if (r.mayBeChanged) planned.mayBeChanged = true;
       this.sourceOf.set(r.id, r.table);
       if (r.operation === undefined || r.operation === 'delete') this.fromDelete.add(r.id);
       const list = this.byTable.get(qualified(t)) ?? [];
@@ -552,6 +561,12 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   const unkeyed = new Map<string, number>();
   for (const b of plan.batches) for (const r of b.rows) if (!r.script.exists) unkeyed.set(b.table, (unkeyed.get(b.table) ?? 0) + 1);
   for (const [table, n] of unkeyed) out.push(comment(`WARNING: ${n} row(s) of ${table} have no key to look for (no primary key or clustered index key in the table metadata, or a key column NULL): they are inserted with no conflict check, so a row still in the table is inserted again; check the target before running`));
+  // rows of a comparison of whole rows that may be changed rows, not deleted ones: re-inserted,
+  // each duplicates the row as it is now (newcomer: StDb2Sql.bak's two students who moved were
+  // planned as two plain INSERTs, the script's header silent)
+  const maybeChanged = new Map<string, number[]>();
+  for (const b of plan.batches) for (const r of b.rows) if (r.mayBeChanged) maybeChanged.set(b.table, [...(maybeChanged.get(b.table) ?? []), r.rowId]);
+  for (const [table, ids] of maybeChanged) out.push(comment(`WARNING: ${ids.length} row(s) of ${table} (rows ${rowIdRanges(ids)}) were found by comparing whole rows (no key), and the later state holds rows the earlier one lacks: each may have been changed rather than deleted, and inserting it would duplicate that row as it is now; compare by the table's key (rowback diff --key, a restore job's key) before running`));
   for (const p of plan.problems) out.push(comment(`NOT INCLUDED: row ${p.rowId} (${p.table}, LSN ${p.lsn}): ${p.code}: ${p.message}`));
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', '');
   // the row ledger: a row of the script goes in only when no rowback run or script put its delete

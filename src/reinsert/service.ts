@@ -1,4 +1,5 @@
 import { InputError, ReinsertError, StagingError } from '../errors.js';
+import { MAY_BE_CHANGED } from '../replay/table-diff.js';
 import type { StagingStore } from '../staging/store.js';
 import { redactDeep } from '../util/redact.js';
 import { silentLogger, type Logger } from '../util/logger.js';
@@ -185,7 +186,7 @@ export class ReinsertService {
         return !other;
       });
     }
-    const plan = await planReinsertCooperatively(rows.map((r) => ({ id: r.id, table: r.table, lsn: r.lsn, values: r.values, operation: r.operation, fromLog: recoveredFromLog(r) })), tables, fks, {
+    const plan = await planReinsertCooperatively(rows.map((r) => ({ id: r.id, table: r.table, lsn: r.lsn, values: r.values, operation: r.operation, fromLog: recoveredFromLog(r), mayBeChanged: r.warnings.some((w) => w.includes(MAY_BE_CHANGED)) })), tables, fks, {
       database: req.target?.database ?? opts.database, tableMap, batchSize: req.batchSize, ledgerTable: req.target?.ledgerTable ?? undefined, operations: opts.anyStatus && !req.operations ? ['delete', 'insert', 'update'] : req.operations,
     });
     for (const { row: r, other } of elsewhere) {

@@ -6,6 +6,7 @@
  * clustered index key) or as whole rows (table-diff.ts). Read-only on every file.
  */
 import { resolve } from 'node:path';
+import { otherSchemasNote } from '../reconstruct/metadata/names.js';
 import { InputError, SchemaError, isRowbackError } from '../errors.js';
 import { openBackupPages } from '../backup/open.js';
 import type { BackupAdvice } from '../backup/page-source.js';
@@ -22,7 +23,7 @@ import type { SkippedItem } from '../recover/source.js';
 import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { RestoreTarget } from '../restore/chain.js';
 import { replayTableAt, type ReplayResult } from './point-in-time.js';
-import { diffTableStates, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
+import { diffTableStates, MAY_BE_CHANGED, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
 import { pickOwn } from '../util/own-keys.js';
 import { readBackupHeader } from '../backup/header.js';
 import { formatLsn, lsnFromDecimal, lsnToDecimal, parseLsn } from '../logreader/lsn.js';
@@ -166,7 +167,7 @@ function warnedRows(side: 'earlier' | 'later', rows: Iterable<{ warnings: string
 }
 
 /** The table's rows on a page source (a data file or a backup's pages), with its layout. */
-function readState(source: PageSource, table: string, where: string, side: 'earlier' | 'later'): { state: TableState; layout: TableLayout; warned: CompareResult['warned']; unchecked: string | undefined; checkpointLsn: string } {
+function readState(source: PageSource, table: string, where: string, side: 'earlier' | 'later'): { state: TableState; layout: TableLayout; warned: CompareResult['warned']; unchecked: string | undefined; checkpointLsn: string; schemaNote: string | undefined } {
   const reader = new PageReader(source);
   const md: DataFileMetadata = readDataFileMetadata(source, reader);
   // pages that failed while the catalog was read: catalog damage, not this table's rows (below)
@@ -198,7 +199,7 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
   // layout came from the rest of it, so the comparison is said incomplete (rows 0: a catalog item).
   const warned = warnedRows(side, warnings);
   if (catalogFailed > 0) warned.push({ side, rows: 0, where: `the catalog of ${where}`, warning: describeSkipped(reader.skipped[0]!, source) });
-  return { state: { table: qualified, columns, rows }, layout: d.layout, warned, unchecked: uncheckedPagesNote(reader.stats), checkpointLsn: md.database.checkpointLsn };
+  return { state: { table: qualified, columns, rows }, layout: d.layout, warned, unchecked: uncheckedPagesNote(reader.stats), checkpointLsn: md.database.checkpointLsn, schemaNote: otherSchemasNote(md.details.keys(), qualified) };
 }
 
 /** `page 1:153 in backup d153.bak: FORMAT_BAD_CHECKSUM: …`: a skipped item with its page and the file its image is read from. */
@@ -353,10 +354,12 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   } else {
     let w: CompareResult['warned'];
     let u: string | undefined;
-    ({ state: before, layout, warned: w, unchecked: u } = withPages(openBackupPages(o.bak, o.position, assertBackupSet, { ...sideAdvice('--bak', o.bak), position: '--position' }), (s) => readState(s, o.table, o.bak.join(' + '), 'earlier')));
+    let schemaNote: string | undefined;
+    ({ state: before, layout, warned: w, unchecked: u, schemaNote } = withPages(openBackupPages(o.bak, o.position, assertBackupSet, { ...sideAdvice('--bak', o.bak), position: '--position' }), (s) => readState(s, o.table, backupSetsNamed(o.bak, o.position), 'earlier')));
     beforePoint = backupsPoint(o.bak, `--bak ${o.bak.join(' ')}${o.position !== undefined ? ` --position ${o.position}` : ''}`, o.position);
     warned.push(...w);
-    noteUnchecked('earlier', o.bak.join(' + '), u);
+    noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), u);
+    noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), schemaNote);
   }
   o.signal?.throwIfAborted();
   let after: TableState;
@@ -376,7 +379,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   } else {
     const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, o.afterPosition, assertBackupSet, { ...sideAdvice('--after-bak', afterBak), position: '--after-position' });
     const read = withPages(src, (s) => {
-      const state = readState(s, o.table, (afterMdf.length ? afterMdf : afterBak).join(' + '), 'later');
+      const state = readState(s, o.table, afterMdf.length ? afterMdf.join(' + ') : backupSetsNamed(afterBak, o.afterPosition), 'later');
       // rows the replay wrote after the data file's checkpoint: has the file seen their records?
       return { ...state, unseen: afterMdf.length ? unseenByDataFile(s, before.rows, BigInt(lsnToDecimal(parseLsn(state.checkpointLsn)))) : undefined };
     });
@@ -387,7 +390,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
       ? { lsn: null, checkpoint: BigInt(lsnToDecimal(parseLsn(read.checkpointLsn))), what: `--after-mdf ${afterMdf.join(' ')}` }
       : backupsPoint(afterBak, `--after-bak ${afterBak.join(' ')}${o.afterPosition !== undefined ? ` --after-position ${o.afterPosition}` : ''}`, o.afterPosition);
     warned.push(...read.warned);
-    noteUnchecked('later', (afterMdf.length ? afterMdf : afterBak).join(' + '), read.unchecked);
+    noteUnchecked('later', afterMdf.length ? afterMdf.join(' + ') : backupSetsNamed(afterBak, o.afterPosition), read.unchecked);
   }
 
   o.signal?.throwIfAborted();
@@ -434,7 +437,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
  * RestoreTimeClean_1.trn shown as from RestoreTimeClean.bak, which holds none of the table), and
  * rows read from a differential's pages (breaker: 30 of 38 rows of a full + differential replay).
  */
-export function comparisonRowSource(r: CompareResult, bak: string): (tag: string | undefined, from?: string) => RecoveredRow['source'] {
+export function comparisonRowSource(r: CompareResult, bak: string, position?: number): (tag: string | undefined, from?: string) => RecoveredRow['source'] {
   const steps = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps ?? [];
   const logs = steps.filter((st) => st.role === 'log');
   const bases = steps.filter((st) => st.role !== 'log').reverse();
@@ -446,8 +449,19 @@ export function comparisonRowSource(r: CompareResult, bak: string): (tag: string
       const base = bases.find((st) => BigInt(st.set.firstLsn) <= at && at <= BigInt(st.set.lastLsn));
       if (base) return { kind: 'bak', file: base.set.devices[0] };
     }
-    return { kind: 'bak', file: from ?? bak };
+    // read as it is (no replay): the backup set read of a file of several (--position), named
+    return { kind: 'bak', file: from ?? bak, ...(position !== undefined ? { position } : {}) };
   };
+}
+
+/**
+ * Backup files as a comparison read them, for messages, notes and job descriptions: `F + G`, and
+ * ` (backup set N)` when a position picked the set of each (RESTORE … WITH FILE = N). The two sets
+ * of one file compared (StDb2Sql.bak's 2009 and 2010 full backups) read "StDb2Sql.bak against
+ * StDb2Sql.bak", and a staged row's source named the file alone, which holds both (newcomer).
+ */
+export function backupSetsNamed(files: readonly string[], position: number | undefined): string {
+  return `${files.join(' + ')}${position !== undefined ? ` (backup set ${position})` : ''}`;
 }
 
 /** The replay's flags and fields, as the later state's (`--stop-at` of the later side is `--after-stop-at`). */
@@ -645,15 +659,25 @@ function laterStateOlder(before: StatePoint, after: StatePoint): { sentence: str
 
 /**
  * The columns two states of `state.table` are matched on: `key` when given (each must be one of
- * the state's columns; `keyName` names it in the refusal: `--key` for the CLI, `key` for an API
+ * the state's columns, in its own case or, when one column has it, another; `keyName` names it in the refusal: `--key` for the CLI, `key` for an API
  * job), else the clustered index key of `layout` (key_ordinal order), else null (whole rows).
  * `keySource` says which, for the summary. Throws InputError INPUT_BAD_OPTION (field `key`).
  */
 export function matchKey(layout: TableLayout, state: Pick<TableState, 'table' | 'columns'>, key?: string[], keyName = '--key'): { key: string[] | null; keySource: string } {
   if (key?.length) {
-    const unknown = key.filter((c) => !state.columns.includes(c));
+    // a column in another letter case is the one column of that name, as --table takes a table
+    // (exact case first; another case when one column has it): `--key STEP` was refused on
+    // dbo.steps, which `--table STEPS` found (newcomer)
+    const resolved = key.map((c) => {
+      if (state.columns.includes(c)) return c;
+      const other = state.columns.filter((x) => x.toLowerCase() === c.toLowerCase());
+      return other.length === 1 ? other[0]! : c;
+    });
+    const unknown = resolved.filter((c) => !state.columns.includes(c));
     if (unknown.length) throw new InputError('INPUT_BAD_OPTION', `${keyName} names column(s) ${unknown.join(', ')} that ${state.table} does not have (columns: ${state.columns.join(', ')})`, { field: 'key' });
-    return { key, keySource: keyName };
+    const twice = resolved.find((c, i) => resolved.indexOf(c) !== i);
+    if (twice !== undefined) throw new InputError('INPUT_BAD_OPTION', `${keyName} names column ${twice} twice (${key.join(', ')})`, { field: 'key' });
+    return { key: resolved, keySource: keyName };
   }
   if (layout.indexId === 1) {
     const k = layout.columns.filter((c) => (c.keyOrdinal ?? 0) > 0 && state.columns.includes(c.name)).sort((a, b) => a.keyOrdinal! - b.keyOrdinal!).map((c) => c.name);
@@ -695,6 +719,14 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
     warnings: note ? [warning, note] : [warning],
     source: sourceOf(tag, from),
   });
+  // Whole rows compared (a heap and no key, or a key that repeats): a row changed between the two
+  // states is "missing" too, its new version one of the rows only the later state holds. Staged as
+  // a delete it read as a deleted row; re-inserted, it duplicates the row that was only changed
+  // (newcomer: StDb2Sql.bak's two students who moved, staged as 2 deletes, planned as 2 INSERTs).
+  const unkeyed = d.key === null && d.added > 0
+    ? `${d.keyNote ?? 'whole rows were compared'}; the later state holds ${d.added} row(s) the earlier one lacks, so this row ${MAY_BE_CHANGED} (one of them its new values), and re-inserting it would duplicate that row; compare by the table's key (--key COLUMN…) to tell`
+    : undefined;
+  const withUnkeyed = (r: RecoveredRow): RecoveredRow => (unkeyed ? { ...r, warnings: [r.warnings[0]!, unkeyed, ...r.warnings.slice(1)] } : r);
   let n = 0;
   const rows: RecoveredRow[] = [];
   for (const m of d.missing) {
@@ -702,7 +734,7 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
       ? base(n++, m.tag, 'insert', m.values, o.reversed === true
         ? 'missing from the later state, which is older (compared as asked, --accept-older-later): inserted between the two states, not deleted'
         : `missing from the later state, which has not seen the log record (LSN ${m.tag}) that wrote it (compared as asked, --accept-older-later): added after the later state, not deleted`, m.from)
-      : base(n++, m.tag, 'delete', m.values, 'missing from the later state (rowback diff)', m.from));
+      : withUnkeyed(base(n++, m.tag, 'delete', m.values, 'missing from the later state (rowback diff)', m.from)));
   }
   // Reversed, the earlier state is the newer: an update's before-image (values) is the older state's
   // row, the one given as later (it was the newer row, staged and shown as the before-image: one

@@ -50,6 +50,7 @@
  * - REPLAY_LOG_DAMAGED: log the replay reads that could not be read (a torn, zeroed or cut block, an
  *   LSN gap, a stream shorter than its header): the lost records may be the table's.
  */
+import { otherSchemasNote } from '../reconstruct/metadata/names.js';
 import { FormatError, InputError, ReplayError, SchemaError, isRowbackError } from '../errors.js';
 import { openBackupLogStream } from '../backup/log-stream.js';
 import { openBackupPages, choosePosition } from '../backup/open.js';
@@ -355,6 +356,8 @@ async function replayOnChain(
     }
     const layout = detail.layout;
     const qualified = `${layout.schema}.${layout.name}`;
+    const elsewhere = otherSchemasNote(md.details.keys(), qualified);
+    if (elsewhere && !notes.includes(elsewhere)) notes.push(elsewhere);
     if (layout.unreadable) {
       // which backup the damaged catalog pages were read from (a full and a differential layered: the refusal named no file)
       const damagedFiles = [...new Set(catalogDamage(md.skipped).flatMap((x) => (x.location.page === undefined ? [] : [pageFileOf(pages, x.location.page)])).filter((f): f is string => f !== undefined))];

@@ -100,6 +100,13 @@ function uniqueBy(rows: TableState['rows'], key: string[]): Map<string, TableSta
 }
 
 /**
+ * Words of a staged missing row's warning when whole rows were compared and the later state holds
+ * rows of its own (compare.ts diffAsRecoveredRows): the row may be a changed one. The re-insert
+ * service finds such rows by them (PlanInputRow.mayBeChanged) to say so in the script's header.
+ */
+export const MAY_BE_CHANGED = 'may have been changed rather than deleted';
+
+/**
  * Compares `before` with `after` (see the file comment). `key`: the columns to match on (null:
  * whole rows); `keySource` names where it came from, for `keyNote`. Throws SchemaError
  * SCHEMA_TABLE_CHANGED when the two states' column lists differ (names or order): rows of

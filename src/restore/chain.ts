@@ -339,6 +339,42 @@ export function describeReachable(r: ReachableRange[], kind: RestoreTarget['kind
   return `reachable with these backups: ${r.map(one).join('; ')}`;
 }
 
+/**
+ * For a --stop-at refused as too early or too late while a range is reachable: that the time is the SQL Server's local time
+ * (the backups' dates are), and, when the time moved by whole hours (1 to 14, either way: another
+ * time zone, UTC given for local time) falls in a reachable range, the nearest such time. A UTC time
+ * given at 3 a.m. was refused with the range alone, the hours it was off by left to be worked out.
+ */
+function zoneHint(t: RestoreTarget, ranges: readonly ReachableRange[]): string {
+  // nothing reachable at all: the refusal is about the backups (a gap, no log backup), not the time
+  if (t.kind !== 'time' || !ranges.some((r) => r.fromTime !== null)) return '';
+  const at = Date.parse(`${t.time}Z`);
+  const inRange = (x: string) => ranges.some((r) => r.fromTime !== null && x >= r.fromTime && (r.toBeforeTime !== null ? x < r.toBeforeTime : r.toTime !== null && x <= r.toTime));
+  for (let h = 1; h <= 14 && Number.isFinite(at); h++) {
+    for (const sign of [1, -1]) {
+      const moved = new Date(at + sign * h * 3_600_000).toISOString().slice(0, 23);
+      if (inRange(moved)) return ` (--stop-at is the SQL Server's local time, as the backups' dates are; ${moved}, ${h} hour(s) ${sign > 0 ? 'later' : 'earlier'}, is in the reachable range: was the time given in another time zone?)`;
+    }
+  }
+  return " (--stop-at is the SQL Server's local time, as the backups' dates are)";
+}
+
+/**
+ * For backups with no log backup: the full backup to use for the target — the latest that ended
+ * before it, named with its finish date and, for a file of several backup sets, its position — and
+ * the dump that prints its rows. The advice said `rowback dump --bak FILE --table T` whichever full
+ * backup: StDb2Sql.bak holds the 2009 and the 2010 one, and that dump is refused without --position
+ * (newcomer: --stop-at 2010-01-01 wants set 1).
+ */
+function fullToUse(usable: readonly BackupSetRecord[], target: RestoreTarget): string {
+  const fulls = usable.filter((s) => s.backupType === 'full').sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn));
+  const f = fulls.find((x) => baseBefore(x, target));
+  if (!f) return ', and `rowback dump --bak FILE --table T` prints its rows as of then';
+  const several = f.position > 1 || usable.some((x) => x !== f && x.devices[0] === f.devices[0]);
+  const at = target.kind === 'time' ? target.time : `LSN ${target.lsn}`;
+  return `: the latest full backup before ${at} is ${f.devices.join(' + ')}${several ? ` (backup set ${f.position})` : ''}, finished at ${f.backupFinishDate ?? '(no date)'}, and \`rowback dump --bak ${f.devices.join(' ')}${several ? ` --position ${f.position}` : ''} --table T\` prints its rows as of then`;
+}
+
 function describeTarget(t: RestoreTarget): string {
   return t.kind === 'time' ? `--stop-at ${t.time}` : `--stop-before-lsn ${t.lsn}`;
 }
@@ -414,7 +450,7 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
   // a full backup with no log backup at all: it still restores to its own end (a dead end before: newcomer)
   const fullAlone = reachable.length === 0 && usable.some((s) => s.backupType === 'full') && !usable.some((s) => s.backupType === 'log');
   const reach = describeReachable(reachable, target.kind) + (fullAlone
-    ? ' (no log backup is among them); a full backup alone restores to its own end (RESTORE DATABASE … WITH RECOVERY), and `rowback dump --bak FILE --table T` prints its rows as of then'
+    ? ` (no log backup is among them); a full backup alone restores to its own end (RESTORE DATABASE … WITH RECOVERY)${fullToUse(usable, target)}`
     : '');
   const fulls = usable.filter((s) => s.backupType === 'full').sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn));
   const where = (s: BackupSetRecord) => ({ file: s.devices[0] });
@@ -469,7 +505,7 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
   const earliestFull = fulls[fulls.length - 1];
   if (!fulls.some((f) => baseBefore(f, target))) {
     const when = target.kind === 'time' ? `the earliest full backup, ${fileOf(earliestFull)}, finished at ${earliestFull.backupFinishDate ?? '(no date)'}` : `the earliest full backup, ${fileOf(earliestFull)}, ends at LSN ${earliestFull.lastLsn}`;
-    throw new InputError('INPUT_RESTORE_TOO_EARLY', `${describeTarget(target)} is before any restorable point of ${databaseName}: ${when}; ${reach}`, where(earliestFull));
+    throw new InputError('INPUT_RESTORE_TOO_EARLY', `${describeTarget(target)} is before any restorable point of ${databaseName}: ${when}; ${reach}${zoneHint(target, reachable)}`, where(earliestFull));
   }
   const latest = reachable.length ? reachable[reachable.length - 1] : null;
   // A log backup whose finish date is unknown may hold any time after its start, unless a log backup
@@ -503,7 +539,7 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
     // no point reachable at all because the log backups do not chain to a full backup: say where
     // (it said only "nothing can be restored", and an earlier target then named the gap)
     const gap = !latest && firstFailure?.code === 'INPUT_RESTORE_CHAIN_BROKEN' ? `: ${firstFailure.why}` : '';
-    throw new InputError('INPUT_RESTORE_TOO_LATE', `${describeTarget(target)} is after the last point the backups of ${databaseName} reach: ${what}; ${reach}${gap}`, gapAt(firstFailure?.missing, lastLog ?? fulls[0]));
+    throw new InputError('INPUT_RESTORE_TOO_LATE', `${describeTarget(target)} is after the last point the backups of ${databaseName} reach: ${what}; ${reach}${gap}${zoneHint(target, reachable)}`, gapAt(firstFailure?.missing, lastLog ?? fulls[0]));
   }
   const f = firstFailure!;
   throw new InputError(f.code, `${describeTarget(target)} cannot be reached for ${databaseName}: ${f.why}; ${reach}`, gapAt(f.missing, f.at));

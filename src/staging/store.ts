@@ -253,6 +253,17 @@ export class StagingStore {
    * job whose comparison turns out reversed (the later state older, accepted on purpose) stages
    * its missing rows as inserts, not deletes (replay/compare.ts diffAsRecoveredRows).
    */
+  /**
+   * A restore job's table as its backup names it (`dbo.Students`), once the comparison found it: the
+   * job was listed under the name as typed (`[DBO].[students]`) while its rows said dbo.Students.
+   * The description's leading table name (describeSpec) is replaced the same way.
+   */
+  setJobTable(id: number, typed: string, table: string): void {
+    const job = this.requireJob(id);
+    const description = job.description.startsWith(typed) ? `${table}${job.description.slice(typed.length)}` : job.description;
+    this.db.prepare('UPDATE jobs SET tables = ?, description = ? WHERE id = ?').run(JSON.stringify([table]), redactSecrets(description), id);
+  }
+
   setJobOperations(id: number, operations: string[]): void {
     this.db.prepare('UPDATE jobs SET operations = ? WHERE id = ?').run(JSON.stringify(operations), id);
   }

@@ -238,14 +238,19 @@ export function describeSpec(s: JobSpec): string {
 
 function describeSource(s: JobSpec): string {
   switch (s.kind) {
-    case 'files': return [s.mdf, s.bak, s.ldf, s.trn].flat().filter(Boolean).join(', ');
+    // the backup set read of a file of several (position) is named: "F" alone is either of them
+    case 'files': {
+      const bak = s.bak === undefined ? undefined : `${[s.bak].flat().join(', ')}${s.position !== undefined ? ` (backup set ${s.position})` : ''}`;
+      return [s.mdf, bak, s.ldf, s.trn].flat().filter(Boolean).join(', ');
+    }
     case 'live': return `live fn_dblog on ${s.database}`;
     case 'log-backup': return `fn_dump_dblog on ${s.database}: ${s.logBackups.join(', ')}`;
     case 'export': return `export file ${s.file}`;
     case 'restore': {
       const at = s.stopAt ? ` at ${s.stopAt}` : s.stopBeforeLsn ? ` before LSN ${s.stopBeforeLsn}` : '';
       const later = s.afterStopAt ? ` at ${s.afterStopAt}` : s.afterStopBeforeLsn ? ` before LSN ${s.afterStopBeforeLsn}` : '';
-      return `${s.table}${at} (${[...s.bak, ...(s.trn ?? [])].join(', ')}) against ${[...(s.afterMdf ?? []), ...(s.afterBak ?? []), ...(s.afterTrn ?? [])].join(', ')}${later}`;
+      const set = (p: number | undefined) => (p !== undefined ? ` (backup set ${p})` : '');
+      return `${s.table}${at} (${[...s.bak, ...(s.trn ?? [])].join(', ')}${set(s.position)}) against ${[...(s.afterMdf ?? []), ...(s.afterBak ?? []), ...(s.afterTrn ?? [])].join(', ')}${set(s.afterPosition)}${later}`;
     }
   }
 }

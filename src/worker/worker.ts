@@ -11,7 +11,7 @@ import type { JobRecord } from '../staging/types.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { ScanOperation } from '../recover/source.js';
 import { describeSpec, filterOf, jobCatalogDatabaseNotes, jobMetadataMapping, jobMetadataNotes, layoutsOfJobMetadata, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
-import { compareTableStates, comparisonNotes, comparisonRowSource, comparisonOperations, diffAsRecoveredRows, rowsNewerThanLater } from '../replay/compare.js';
+import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSource, comparisonOperations, diffAsRecoveredRows, rowsNewerThanLater } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
@@ -193,10 +193,12 @@ export class JobWorker {
       const at = spec.stopAt ? `as of ${spec.stopAt}` : spec.stopBeforeLsn ? `just before LSN ${spec.stopBeforeLsn}` : 'as the backup holds it';
       // the files the earlier state was read from: a replay's chain (a damaged differential left out
       // is not named, nor log backups past the stop), else the backups given (read together)
-      const used = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps.map((st) => st.set.devices[0]) ?? [...spec.bak, ...(spec.trn ?? [])];
-      const rows = diffAsRecoveredRows(d, comparisonRowSource(r, spec.bak[0]!), `earlier state: ${used.join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: rowsNewerThanLater(r) });
+      const used = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps.map((st) => st.set.devices[0]) ?? [backupSetsNamed(spec.bak, spec.position).replaceAll(' + ', ', ')];
+      const rows = diffAsRecoveredRows(d, comparisonRowSource(r, spec.bak[0]!, spec.position), `earlier state: ${used.join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: rowsNewerThanLater(r) });
       for (const row of rows) row.warnings = row.warnings.map(restoreJobWording);
       this.store.saveJobTables(jobId, [r.layout]);
+      // listed under the table's own name, not as typed (newcomer: "[DBO].[students]" over rows of dbo.Students)
+      if (d.table !== spec.table) this.store.setJobTable(jobId, spec.table, d.table);
       // reversed (accepted on purpose): the missing rows are inserts, as the CLI-staged job says (stage-restore-job.ts)
       if (r.reversed) this.store.setJobOperations(jobId, comparisonOperations(rowsNewerThanLater(r)));
       for (let i = 0; i < rows.length; i += this.batchSize) this.store.stageBatch(jobId, rows.slice(i, i + this.batchSize));

@@ -148,8 +148,23 @@ describeCorpus('restore planning on appveyor-lab (headers read offline)', () => 
   it('a folder with a full backup and no log backup: the refusal says the full backup restores to its own end, and how to read its rows (it was a dead end)', () => {
     for (const t of ['2020-01-01T10:00:00.000', '2030-01-01T10:00:00.000']) {
       const e = refusal(() => plan(corpusPath('pubs-2012'), at(t)));
-      expect(e.message).toContain('nothing can be restored to a point in time from these backups (no log backup is among them); a full backup alone restores to its own end (RESTORE DATABASE … WITH RECOVERY), and `rowback dump --bak FILE --table T` prints its rows as of then');
+      expect(e.message).toContain('nothing can be restored to a point in time from these backups (no log backup is among them); a full backup alone restores to its own end (RESTORE DATABASE … WITH RECOVERY)');
+      // after it (2030): that backup named, and its dump; before it (2020, the backup is of 2024): none to name
+      if (t.startsWith('2030')) expect(e.message).toMatch(/: the latest full backup before 2030-01-01T10:00:00\.000 is \S*pubs\.bak, finished at 2024-05-05T19:15:01, and `rowback dump --bak \S*pubs\.bak --table T` prints its rows as of then/);
+      else expect(e.message).toContain(', and `rowback dump --bak FILE --table T` prints its rows as of then');
     }
+  });
+
+  it('StDb2Sql.bak, two full backups in one file and no log backup: the advice names the set before the time, with its position (it said `dump --bak FILE`, which is refused without one)', () => {
+    const S = corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak');
+    const in2010 = refusal(() => plan(corpusPath('StDb2005'), at('2010-01-01T00:00:00.000')));
+    expect(in2010.message).toContain(`the latest full backup before 2010-01-01T00:00:00.000 is ${S} (backup set 1), finished at 2009-08-11T14:57:39, and \`rowback dump --bak ${S} --position 1 --table T\` prints its rows as of then`);
+    const in2011 = refusal(() => plan(corpusPath('StDb2005'), at('2011-01-01T00:00:00.000')));
+    expect(in2011.message).toContain(`is ${S} (backup set 2), finished at 2010-12-02T23:08:33, and \`rowback dump --bak ${S} --position 2 --table T\``);
+    // before both: no full backup to name
+    const early = refusal(() => plan(corpusPath('StDb2005'), at('2009-01-01T00:00:00.000')));
+    expect(early.code).toBe('INPUT_RESTORE_TOO_EARLY');
+    expect(early.message).toContain('and `rowback dump --bak FILE --table T` prints its rows as of then');
   });
 
   it('folders holding two databases need --database', () => {

@@ -6,11 +6,12 @@
  */
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { InputError } from '../../errors.js';
+import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { TableDiff } from '../../replay/table-diff.js';
-import { compareTableStates, comparisonNotes, comparisonRowSource, isNewerThanLater, parseKeyOption, rowsNewerThanLater, type CompareResult } from '../../replay/compare.js';
+import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSource, isNewerThanLater, parseKeyOption, rowsNewerThanLater, type CompareResult } from '../../replay/compare.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
@@ -176,8 +177,11 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     // line: when only part of the later state is older, the other "missing" rows are deletes
     const newer = rowsNewerThanLater(r);
     const added = (tag: string | undefined) => (isNewerThanLater(newer, tag) ? { addedAfterLater: true } : {});
+    // whole rows compared while the later state holds rows of its own: a "missing" row may be a
+    // changed one (compare.ts diffAsRecoveredRows); said on its line, where a script reads it
+    const maybeChanged = d.key === null && d.added > 0 ? { mayBeChanged: true } : {};
     const lines: object[] = [
-      ...d.missing.map((m) => ({ change: 'missing', table: d.table, values: m.values, ...added(m.tag) })),
+      ...d.missing.map((m) => ({ change: 'missing', table: d.table, values: m.values, ...(isNewerThanLater(newer, m.tag) ? {} : maybeChanged), ...added(m.tag) })),
       ...d.changed.map((c) => ({ change: 'changed', table: d.table, key: c.key, columns: c.columns, before: c.before, after: c.after, ...added(c.tag) })),
     ];
     let written = 0;
@@ -219,7 +223,12 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
         ...(r.reversed ? [`warning: ${r.reversed}`] : []),
         ...incomplete,
       ];
-      jobId = stageDiff(opts, d, layout, r.reversed, rowsNewerThanLater(r), notes, comparisonRowSource(r, opts.bak[0]!));
+      // the files the earlier state was read from, as the service's restore job names them in each
+      // row's warnings (a replay's chain, else the backups given): a CLI-staged row said only
+      // "missing from the later state (rowback diff)"
+      const used = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps.map((st) => resolve(st.set.devices[0]!)) ?? [backupSetsNamed(opts.bak.map((f) => resolve(f)), position).replaceAll(' + ', ', ')];
+      const at = opts.stopAt ? `as of ${opts.stopAt}` : opts.stopBeforeLsn ? `just before LSN ${opts.stopBeforeLsn}` : 'as the backup holds it';
+      jobId = stageDiff(opts, d, layout, r.reversed, rowsNewerThanLater(r), notes, comparisonRowSource(r, opts.bak[0]!, position), `earlier state: ${used.join(', ')} ${at}`);
       setOutputClosedNote(`restore job ${jobId} was staged in ${opts.stage} with every change`);
     }
     if (!opts.quiet) {
@@ -252,8 +261,20 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
   }
 }
 
+/** `--position N` as a number (its text is checked by the comparison first), or undefined. */
+const setOf = (p: string | number | undefined) => (p === undefined ? undefined : Number(p));
+
 /** Stages the missing rows (operation `delete`) and changed rows (`update`, both images) as one job of kind `restore`. */
-function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout, reversed: string | undefined, newer: boolean | ReadonlySet<string>, notes: string[], source: (tag: string | undefined) => RecoveredRow['source']): number {
+function stageDiff(given: DiffOptions, d: TableDiff, layout: TableLayout, reversed: string | undefined, newer: boolean | ReadonlySet<string>, notes: string[], givenSource: (tag: string | undefined, from?: string) => RecoveredRow['source'], earlier?: string): number {
+  // The job is read by the service and its page, from another folder: its files are named by
+  // absolute paths (a job staged from the backups' folder read "StDb2Sql.bak against
+  // StDb2Sql.bak", and each row's source "StDb2Sql.bak", with no folder to find them in: newcomer)
+  const abs = (files: string[] | undefined) => files?.map((f) => resolve(f));
+  const opts: DiffOptions = { ...given, bak: abs(given.bak)!, trn: abs(given.trn), afterMdf: abs(given.afterMdf), afterBak: abs(given.afterBak), afterTrn: abs(given.afterTrn) };
+  const source = (tag: string | undefined, from?: string): RecoveredRow['source'] => {
+    const s = givenSource(tag, from);
+    return s.file !== undefined ? { ...s, file: resolve(s.file) } : s;
+  };
   const spec = { bak: opts.bak, trn: opts.trn ?? [], stopAt: opts.stopAt ?? null, stopBeforeLsn: opts.stopBeforeLsn ?? null, afterMdf: opts.afterMdf ?? [], afterBak: opts.afterBak ?? [], afterTrn: opts.afterTrn ?? [], afterStopAt: opts.afterStopAt ?? null, afterStopBeforeLsn: opts.afterStopBeforeLsn ?? null, table: d.table, key: d.key, ...(opts.position !== undefined ? { position: Number(opts.position) } : {}), ...(opts.afterPosition !== undefined ? { afterPosition: Number(opts.afterPosition) } : {}) };
   const when = opts.stopAt ? ` at ${opts.stopAt}` : opts.stopBeforeLsn ? ` before LSN ${opts.stopBeforeLsn}` : '';
   const later = opts.afterStopAt ? ` at ${opts.afterStopAt}` : opts.afterStopBeforeLsn ? ` before LSN ${opts.afterStopBeforeLsn}` : '';
@@ -264,9 +285,10 @@ function stageDiff(opts: DiffOptions, d: TableDiff, layout: TableLayout, reverse
   const addedSay = addedN ? ` (${addedN} of them inserted after the later state, which is older: compared on purpose, --accept-older-later; never re-insert them)` : '';
   return stageRestoreJob(opts.stage!, {
     spec,
-    description: `${d.table}${when} (${opts.bak.join(', ')}) against ${(opts.afterMdf ?? opts.afterBak ?? []).join(', ')}${later}: ${d.missing.length} missing, ${d.changed.length} changed${addedSay}`,
+    // as a restore job of the service describes itself (job-spec.ts describeSpec): every file of each side
+    description: `${d.table}${when} (${backupSetsNamed([...opts.bak, ...(opts.trn ?? [])], setOf(opts.position)).replaceAll(' + ', ', ')}) against ${(opts.afterMdf ? opts.afterMdf.join(', ') : backupSetsNamed([...(opts.afterBak ?? []), ...(opts.afterTrn ?? [])], setOf(opts.afterPosition)).replaceAll(' + ', ', '))}${later}: ${d.missing.length} missing, ${d.changed.length} changed${addedSay}`,
     diff: d, layout, source,
-    ...(reversed ? { note: reversed, reversed: newer } : {}),
+    ...(reversed ? { note: `${earlier ? `${earlier}; ` : ''}${reversed}`, reversed: newer } : earlier ? { note: earlier } : {}),
     notes,
     audit: { action: 'job.restore-diff', details: {} },
   });

@@ -1,4 +1,5 @@
 import { skippedLines } from '../skipped-lines.js';
+import { otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import { assertRegularFile, assertWritableOutput, openOutputFile } from '../files.js';
 import { writeRefusedReport } from '../failed-report.js';
 import { writeFileSync } from 'node:fs';
@@ -197,6 +198,8 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     const skipped: SkippedItem[] = [...md.skipped];
     // Every named table is checked before anything is written.
     const tables: Array<{ qualified: string; columns: string[] }> = [];
+    // a table read in schema dbo while tables of its name exist in other schemas (otherSchemasNote)
+    const schemaNotes: string[] = [];
     if (opts.all) {
       for (const layout of md.tables) {
         const qualified = `${layout.schema}.${layout.name}`;
@@ -222,6 +225,8 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
         if (table.layout.unreadable) {
           throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified}: its columns could not be established, so no row of it is printed: ${table.layout.unreadable}`, { table: qualified, file });
         }
+        const elsewhere = otherSchemasNote(md.details.keys(), qualified);
+        if (elsewhere && !schemaNotes.includes(elsewhere)) schemaNotes.push(elsewhere);
         if (!tables.some((t) => t.qualified === qualified)) tables.push({ qualified, columns: visibleColumns(table.layout).map((c) => c.name) });
       }
     }
@@ -314,6 +319,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
       const unchecked = uncheckedPagesNote(reader.stats);
       if (unchecked) stderr.write(`rowback dump: note: ${unchecked}\n`);
       for (const n of baks.length ? backupDamageNotes(baks) : []) stderr.write(`rowback dump: note: ${n}\n`);
+      for (const n of schemaNotes) stderr.write(`rowback dump: note: ${n}\n`);
     }
     // Said even with --quiet, as scan's INCOMPLETE is: a page, record or catalog page that could
     // not be read leaves rows out (a zeroed data page of dbo.tblDept: 0 rows, exit 0, not a word).

@@ -1,4 +1,5 @@
 import { skippedLines } from '../skipped-lines.js';
+import { otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import { findTableName } from '../../reconstruct/metadata/names.js';
 import { namingFile, readTextFile } from '../../util/files.js';
 import { assertWritableOutput, openOutputFile } from '../files.js';
@@ -170,9 +171,13 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     }
     const catalog = await source.metadata();
     for (const t of opts.table) {
-      if (!catalog.byName(t)) {
+      const found = catalog.byName(t);
+      if (!found) {
         throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, catalog.tables().map((x) => `${x.schema}.${x.name}`), source.skipped()), { table: t });
       }
+      // read in dbo while other schemas have a table of that name: said (names.ts otherSchemasNote)
+      const elsewhere = otherSchemasNote(catalog.tables().map((x) => `${x.schema}.${x.name}`), `${found.schema}.${found.name}`);
+      if (elsewhere && !metadataNotes.includes(elsewhere)) metadataNotes = [...metadataNotes, elsewhere];
     }
     // --ddl/--schema replace the data file's layouts: only the tables they name are scanned. Said
     // when others are left out and no --table asked for fewer, or their deletes vanish unsaid.

@@ -1,0 +1,33 @@
+/**
+ * A --stop-at given in another time zone (UTC for the server's local time, at 3 a.m.): refused as
+ * too early or too late with the reachable range alone, the hours it was off by left to be worked
+ * out, and nothing said that the time is the SQL Server's local time (newcomer). The refusal now
+ * says so, and when the time moved by whole hours falls in the reachable range, names that time.
+ * REAL: RestoreTimeClean (reachable 2017-06-01T12:59:13.000 to 13:29:13.000).
+ */
+import { expect, it } from 'vitest';
+import { captureCli, expectOneLineError } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const cli = captureCli();
+
+describeCorpus('--stop-at in another time zone: the refusal names the hours it is off by', () => {
+  const dir = corpusPath('appveyor-lab', 'RestoreTimeClean');
+  const LOCAL = "(--stop-at is the SQL Server's local time, as the backups' dates are";
+
+  it('restore plan: 11:22 (UTC, the server 2 hours ahead) and 15:22 are off by 2 hours; 2016 is off by no hour', async () => {
+    const early = expectOneLineError(await cli('restore', 'plan', '--backups', dir, '--stop-at', '2017-06-01T11:22', '--as', 'X'), 'INPUT_RESTORE_TOO_EARLY');
+    expect(early).toContain(`${LOCAL}; 2017-06-01T13:22:00.000, 2 hour(s) later, is in the reachable range: was the time given in another time zone?)`);
+    const late = expectOneLineError(await cli('restore', 'plan', '--backups', dir, '--stop-at', '2017-06-01T15:22', '--as', 'X'), 'INPUT_RESTORE_TOO_LATE');
+    expect(late).toContain(`${LOCAL}; 2017-06-01T13:22:00.000, 2 hour(s) earlier, is in the reachable range`);
+    const year = expectOneLineError(await cli('restore', 'plan', '--backups', dir, '--stop-at', '2016-06-01T13:22', '--as', 'X'), 'INPUT_RESTORE_TOO_EARLY');
+    expect(year).toContain(`${LOCAL})`);
+    expect(year).not.toContain('another time zone');
+  }, 60_000);
+
+  it('dump --trn: the same words', async () => {
+    const f = (x: string) => `${dir}/${x}`;
+    const e = expectOneLineError(await cli('dump', '--bak', f('RestoreTimeClean.bak'), '--trn', f('RestoreTimeClean_1.trn'), f('RestoreTimeClean_2.trn'), '--stop-at', '2017-06-01 11:05', '--table', 'dbo.steps'), 'INPUT_RESTORE_TOO_EARLY');
+    expect(e).toContain(`${LOCAL}; 2017-06-01T13:05:00.000, 2 hour(s) later, is in the reachable range`);
+  }, 60_000);
+});
