@@ -7,17 +7,12 @@
  * against the DDL (a table it lacks is 400 naming metadata.allocUnits.dbo.Nope).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.js';
-import { StagingStore } from '../../src/staging/store.js';
-import { silentLogger } from '../../src/util/logger.js';
-import { browserDescribe, closeReviewPage, openJobForm } from '../support/browser.js';
-import { CORPUS_DIR, corpusAvailable, corpusPath } from '../support/corpus.js';
+import type { StagingStore } from '../../src/staging/store.js';
+import { browserDescribe, closeReviewPage, openOperatorJobForm } from '../support/browser.js';
+import { corpusAvailable, corpusPath } from '../support/corpus.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 const DDL = 'CREATE TABLE dbo.tblDept (Id int IDENTITY(1,1) NOT NULL PRIMARY KEY, DeptName varchar(150) NULL, DeptDesc varchar(500) NULL);\nCREATE TABLE dbo.Other (Id int NOT NULL PRIMARY KEY);';
@@ -33,12 +28,7 @@ describeBrowser('new-job form: AllocUnitId as one id or schema.name=id pairs', (
   let errors: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-alloc-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-    const operator = store.createToken('olga', 'operator').token;
-    app = await buildApp({ store, logger: silentLogger, fileRoots: [CORPUS_DIR] });
-    const form = await openJobForm(app, dir, operator);
-    ({ ctx, page, posted, errors } = form);
+    ({ dir, store, app, ctx, page, posted, errors } = await openOperatorJobForm('rowback-alloc-'));
   }, 120_000);
 
   afterAll(async () => {

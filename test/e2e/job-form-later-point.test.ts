@@ -6,17 +6,13 @@
  * 400 naming one of them marks its own input.
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.js';
-import { StagingStore } from '../../src/staging/store.js';
-import { silentLogger } from '../../src/util/logger.js';
-import { browserDescribe, closeReviewPage, openJobForm } from '../support/browser.js';
-import { CORPUS_DIR, corpusAvailable, corpusPath } from '../support/corpus.js';
+import type { StagingStore } from '../../src/staging/store.js';
+import { browserDescribe, closeReviewPage, openOperatorJobForm } from '../support/browser.js';
+import { corpusAvailable, corpusPath } from '../support/corpus.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 const RTC = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
@@ -33,12 +29,7 @@ describeBrowser('new-job form: a restore job comparing two points in time from b
   let errors: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-later-point-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-    const operator = store.createToken('olga', 'operator').token;
-    app = await buildApp({ store, logger: silentLogger, fileRoots: [CORPUS_DIR] });
-    const form = await openJobForm(app, dir, operator);
-    ({ ctx, page, posted, errors } = form);
+    ({ dir, store, app, ctx, page, posted, errors } = await openOperatorJobForm('rowback-later-point-'));
   }, 120_000);
 
   afterAll(async () => {

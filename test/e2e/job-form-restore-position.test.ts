@@ -6,17 +6,13 @@
  * filled (only then), a 400 naming either marks its own input, and the job runs.
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.js';
-import { StagingStore } from '../../src/staging/store.js';
-import { silentLogger } from '../../src/util/logger.js';
-import { browserDescribe, closeReviewPage, openJobForm } from '../support/browser.js';
-import { CORPUS_DIR, corpusAvailable, corpusPath } from '../support/corpus.js';
+import type { StagingStore } from '../../src/staging/store.js';
+import { browserDescribe, closeReviewPage, openOperatorJobForm } from '../support/browser.js';
+import { corpusAvailable, corpusPath } from '../support/corpus.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 const S = corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak');
@@ -31,11 +27,7 @@ describeBrowser('new-job form: a restore job comparing two backup sets of one fi
   let errors: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-form-position-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-    const operator = store.createToken('olga', 'operator').token;
-    app = await buildApp({ store, logger: silentLogger, fileRoots: [CORPUS_DIR] });
-    ({ ctx, page, posted, errors } = await openJobForm(app, dir, operator));
+    ({ dir, store, app, ctx, page, posted, errors } = await openOperatorJobForm('rowback-form-position-'));
   }, 120_000);
 
   afterAll(async () => {

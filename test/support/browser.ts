@@ -3,11 +3,16 @@
  * browser is, the loud skip when it is missing (a failure under CI=true: the browser test must
  * run there), and one launch with the flags every test uses.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { describe } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { buildApp } from '../../src/api/app.js';
+import { StagingStore } from '../../src/staging/store.js';
+import { silentLogger } from '../../src/util/logger.js';
+import { CORPUS_DIR } from './corpus.js';
 
 /** The chromium binary: `ROWBACK_CHROMIUM`, else Debian's `/usr/bin/chromium`. */
 export const CHROMIUM = process.env.ROWBACK_CHROMIUM ?? '/usr/bin/chromium';
@@ -92,6 +97,19 @@ export async function openJobForm(app: FastifyInstance, dir: string, token: stri
   await signIn(served.page, served.base, token);
   await served.page.locator('#who-name').waitFor();
   return { ...served, posted, errors };
+}
+
+/**
+ * The new-job form's browser tests' whole set-up: a fresh folder (`prefix` + random) holding a
+ * staging store, an operator's token, the app over it reading files under the corpus, and the form
+ * opened and signed in (openJobForm). Close with closeReviewPage({ ctx, app, store, dir }).
+ */
+export async function openOperatorJobForm(prefix: string): Promise<JobForm & { dir: string; store: StagingStore; app: FastifyInstance }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const store = new StagingStore(join(dir, 'staging.db'));
+  const operator = store.createToken('olga', 'operator').token;
+  const app = await buildApp({ store, logger: silentLogger, fileRoots: [CORPUS_DIR] });
+  return { ...(await openJobForm(app, dir, operator)), dir, store, app };
 }
 
 /** Opens the review page at `base` in `page` and signs in with `token` (the sign-in form's steps). */
