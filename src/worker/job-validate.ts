@@ -146,7 +146,8 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
     }
     try {
       if (spec.mdf || spec.bak) {
-        const catalog = await source.metadata().catch((e: unknown) => filesJobField(e, spec.mdf ? 'mdf' : 'bak'));
+        // files of two databases: the field of the file that differs (`ldf`, `trn.1`), not always mdf
+        const catalog = await source.metadata().catch((e: unknown) => filesJobField(e, (isRowbackError(e) && e.code === 'INPUT_MIXED_DATABASES' && fieldOfFile(files, e.location?.file)) || (spec.mdf ? 'mdf' : 'bak')));
         if (format2Log && source.databaseVersion !== SQL2005_DBI_VERSION) {
           throw new FormatError('FORMAT_UNSUPPORTED_LOG_VERSION', `ldf has log format version 2, written by SQL Server 2000 and 2005, and the job's ${spec.mdf ? 'mdf' : 'bak'} is not a SQL Server 2005 database (boot page dbi_version ${source.databaseVersion ?? 'unknown'}, not 611): a SQL Server 2000 log's records use an older header that rowback does not decode (attach it to SQL Server 2005 or later, or read it with fn_dblog)`, { field: 'ldf', file: spec.ldf });
         }
@@ -235,6 +236,11 @@ function checkJobFile(field: string, path: string, access: JobAccess): void {
   } catch (e) {
     withField(e, field);
   }
+}
+
+/** The request field (`ldf`, `trn.1`) of the job file `file` names, by the path as given; undefined when none. */
+function fieldOfFile(files: Array<[string, string | undefined]>, file: string | undefined): string | undefined {
+  return file === undefined ? undefined : files.find(([, p]) => p === file)?.[0];
 }
 
 /**

@@ -26,7 +26,9 @@ describeCorpus('the API refuses at job creation what the CLI refuses (400 naming
     ['an unknown table', { kind: 'files', mdf, ldf, tables: ['dbo.Nope'] }, 'INPUT_UNKNOWN_TABLE', 'tables'],
     // newcomer: accepted (201), then failed when it ran; `rowback scan --ldf` alone refuses it
     ['a log and no table metadata', { kind: 'files', ldf }, 'INPUT_NO_METADATA', 'mdf'],
-    ['files of two databases', { kind: 'files', mdf, ldf: corpusPath('CRUD-.NET/App_Data/Database2_log.ldf') }, 'INPUT_MIXED_DATABASES', 'mdf'],
+    // the field of the file that differs from the first (it was always mdf)
+    ['files of two databases', { kind: 'files', mdf, ldf: corpusPath('CRUD-.NET/App_Data/Database2_log.ldf') }, 'INPUT_MIXED_DATABASES', 'ldf'],
+    ['a log backup of another database', { kind: 'files', mdf, trn: [corpusPath('appveyor-lab/sql2008-backups/StopAt/StopAt_1.trn')] }, 'INPUT_MIXED_DATABASES', 'trn.0'],
     ['a file outside the roots', { kind: 'export', file: '/etc/hostname' }, 'INPUT_PATH_NOT_ALLOWED', 'file'],
     ['a server not allowed', { kind: 'live', server: 'Server=evil.example;User Id=sa;Password=x', database: 'CRM' }, 'INPUT_SERVER_NOT_ALLOWED', 'server'],
   ])('%s', async (_, payload, code, field) => {
