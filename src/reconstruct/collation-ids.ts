@@ -310,6 +310,11 @@ export function collationNameForId(id: number | null | undefined): string | null
   const sql = SQL_COLLATIONS.get(id >>> 0);
   if (sql) return sql;
   if (id >>> 24 !== 0) return null;
+  // Bits 20-23 are set in no id of the list: an id holding one is not a collation the layout above
+  // names (the _UTF8 collations of 2019+ are not in the list either). Ignored, such an id was named
+  // as the collation without them, and text in its code page, maybe UTF-8, was read as that one's
+  // code page with no warning (a variant's char/varchar value, a column's) and put back as such.
+  if ((id & 0xf00000) !== 0) return null;
   const base = FAMILIES.get((id & 0x7ff) | (id & 0xe0000));
   if (!base) return null;
   if (id & 0x10000) return `${base}_BIN`;

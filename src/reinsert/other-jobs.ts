@@ -17,7 +17,8 @@ export { sameServer, type ReinsertPlace } from './run-target.js';
  *   are equal; two different LSNs are two deletes, even of equal values (a row re-inserted and
  *   deleted again must be able to go back again);
  * - a row of a backup comparison (`diff`, `restore run --stage`: no transaction, its `lsn` a tag or
- *   `state:<n>`) has no delete LSN: it is the same as any row with equal decoded values.
+ *   `state:<n>`) has no delete LSN: it is the same as any row with equal decoded values (a
+ *   sql_variant's MaxLength and collation compared only when both rows carry them: valsIdentity).
  * And the same place: the target table each went to (a run's tableMap), its database and server
  * (null, unknown, matches any): re-inserting into a side table first and then into production is
  * two places, not twice.
@@ -46,6 +47,8 @@ export interface OtherJobRow {
 
 interface Entry extends OtherJobRow {
   log: boolean;
+  /** valsIdentity(vals).props of the row: its sql_variant values' MaxLength and collation, or null. */
+  props: string | null;
   /**
    * In a batch its run may have put in the target already (failed at COMMIT, or the batch its run
    * stopped at, resumed or not): never passed over, whichever run began running first.
@@ -73,6 +76,39 @@ function fromLog(r: Pick<RowFacts, 'lsn' | 'transaction_id'>): boolean {
 
 function valsHash(vals: string): string {
   return createHash('sha1').update(vals).digest('base64');
+}
+
+/**
+ * A sql_variant value's property members as JSON.stringify writes a VariantValue
+ * (reconstruct/values.ts): `"maxLength"` (binary and character base types) and `"collation"`
+ * (character ones) between its `"baseType"` and its `"value"`. Inside JSON text a `"` of a string is
+ * always escaped, so `{"baseType":"` can only open a variant object.
+ */
+const VARIANT_PROPS = /\{"baseType":("(?:[^"\\]|\\.)*"),"maxLength":(\d+)(?:,"collation":("(?:[^"\\]|\\.)*"))?,"value":/g;
+
+/**
+ * How a staged row's values (`vals`, JSON) are matched as "the same deleted row": `hash`, of the
+ * values with the sql_variant property members taken out, and `props`, of those members (null when
+ * it holds none). A variant's MaxLength and collation are read since rowback reads its property bytes;
+ * a row staged before then holds `{"baseType":"varchar","value":"abc"}` where one staged after holds
+ * `{"baseType":"varchar","maxLength":10,"collation":"…","value":"abc"}`: compared as text, the same
+ * deleted row of a key-less table, staged by a job before that change and put back, and staged again
+ * by a job after it, was two rows, and went back twice. Two rows match when their hashes are equal and
+ * their props are too, or one of them has none (staged before: its value is the same whatever its
+ * MaxLength and collation were, for text of another code page was never re-inserted from it).
+ */
+export function valsIdentity(vals: string): { hash: string; props: string | null } {
+  let props = '';
+  const bare = vals.replace(VARIANT_PROPS, (_m, baseType: string, maxLength: string, collation: string | undefined) => {
+    props += `${maxLength}/${collation ?? ''};`;
+    return `{"baseType":${baseType},"value":`;
+  });
+  return { hash: valsHash(bare), props: props === '' ? null : valsHash(props) };
+}
+
+/** Whether two rows of equal `valsIdentity` hashes hold the same variant properties, as far as both say them. */
+function sameProps(a: string | null, b: string | null): boolean {
+  return a === null || b === null || a === b;
 }
 
 /**
@@ -158,8 +194,9 @@ export class OtherJobsReinserts {
   private add(into: { byLsn: Map<string, Entry[]>; byVals: Map<string, Entry[]> }, runId: number, rowId: number, facts: RowFacts, state: Entry['state'], maybeIn = false): Keyed {
     const run = this.run(runId);
     const table = targetTableOf(run.tableMap, facts.tbl);
-    const e: Entry = { jobId: run.jobId, runId, rowId, state, runState: run.state, table, place: run.place, targetName: run.targetName, log: fromLog(facts), maybeIn };
-    const keyed: Keyed = { e, byLsn: e.log ? `${lower(table)}\u0000${facts.lsn}` : null, byVals: `${lower(table)}\u0000${valsHash(facts.vals)}` };
+    const id = valsIdentity(facts.vals);
+    const e: Entry = { jobId: run.jobId, runId, rowId, state, runState: run.state, table, place: run.place, targetName: run.targetName, log: fromLog(facts), maybeIn, props: id.props };
+    const keyed: Keyed = { e, byLsn: e.log ? `${lower(table)}\u0000${facts.lsn}` : null, byVals: `${lower(table)}\u0000${id.hash}` };
     index(into, keyed);
     return keyed;
   }
@@ -287,7 +324,7 @@ export class OtherJobsReinserts {
     if (!f) return undefined;
     const log = fromLog(f);
     const t = lower(table);
-    const hash = valsHash(f.vals);
+    const { hash, props } = valsIdentity(f.vals);
     // a batch the other run may have put in already is never passed over: only one it has yet to
     // run is, for that run will refuse it when it gets there
     const counts = (e: Entry) => samePlace(e.place, place) && !(e.state === 'pending' && !e.maybeIn && o.runId !== undefined && this.beganAfter(e, o.runId));
@@ -296,7 +333,7 @@ export class OtherJobsReinserts {
         const hit = m.byLsn.get(`${t}\u0000${f.lsn}`)?.find(counts);
         if (hit) return strip(hit);
       }
-      const hit = m.byVals.get(`${t}\u0000${hash}`)?.find((e) => (!log || !e.log) && counts(e));
+      const hit = m.byVals.get(`${t}\u0000${hash}`)?.find((e) => (!log || !e.log) && sameProps(e.props, props) && counts(e));
       if (hit) return strip(hit);
     }
     return undefined;
@@ -304,7 +341,7 @@ export class OtherJobsReinserts {
 }
 
 function strip(e: Entry): OtherJobRow {
-  const { log: _log, maybeIn: _maybeIn, ...rest } = e;
+  const { log: _log, maybeIn: _maybeIn, props: _props, ...rest } = e;
   return rest;
 }
 

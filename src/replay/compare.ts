@@ -5,6 +5,7 @@
  * file, a newer backup, or a replayed point in time too. Rows are matched by key (given, or the
  * clustered index key) or as whole rows (table-diff.ts). Read-only on every file.
  */
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { otherSchemasNote } from '../reconstruct/metadata/names.js';
 import { InputError, SchemaError, isRowbackError } from '../errors.js';
@@ -500,13 +501,13 @@ interface StatePoint {
   what: string;
 }
 
-/** The point of full/differential backup files (the latest of their sets: a differential's), each read at `position` (set 1 without). */
 /**
  * Both states read from the same backups (`diff --bak X.bak --after-bak X.bak`, or the same full and
  * differential on both sides): the two states are one, so nothing can be missing from the later one,
  * and "0 missing from the later state" read as "nothing was deleted" whatever was (a slip of the
  * shell's completion). Compared by HEADERONLY BackupSetGUID (and the sets read). The same files on
- * both sides (by path, as written or resolved): throws InputError INPUT_BAD_OPTION naming both sides
+ * both sides (by real path: as written, resolved or through a link; whatever positions picked the
+ * sets, as equal GUIDs in one file are one set): throws InputError INPUT_BAD_OPTION naming both sides
  * and the GUID(s). Other files holding the same backups (copies): returns a note, as comparing two
  * copies of one backup shows what one of them lost (damage), not what was deleted; null otherwise. A
  * header that cannot be read is left to the read of its pages.
@@ -530,13 +531,26 @@ function refuseSameBackups(bak: string[], position: number | undefined, afterBak
   const after = guids(afterBak, afterPosition);
   if (!before || !after || before.join() !== after.join()) return null;
   const same = `the earlier state (--bak ${bak.join(' ')}) and the later state (--after-bak ${afterBak.join(' ')}) are the same backup${before.length > 1 ? 's' : ''} (BackupSetGUID ${before.join(', ')})`;
-  const files = (list: string[]) => [...new Set(list.map((f) => resolve(f)))].sort().join('\n');
-  if (files(bak) === files(afterBak) && position === afterPosition) {
+  // one file by any path (a link, `..`) is the same file; the same files holding the same backup
+  // set(s) are the same set(s) whatever the positions say (`--after-position 1` of a one-set file is
+  // the set read without it: it was taken for a copy, compared, "0 missing" beside a note)
+  const files = (list: string[]) => [...new Set(list.map((f) => realPath(f)))].sort().join('\n');
+  if (files(bak) === files(afterBak)) {
     throw new InputError('INPUT_BAD_OPTION', `${same}: one state compared with itself has nothing missing, whatever was deleted; give as the later state a newer backup (--after-bak) or the data file (--after-mdf)`, { field: 'afterBak' });
   }
   return `${same}, read from other files (copies): rows missing or changed between them are what one copy lost or holds damaged, not rows deleted from the database`;
 }
 
+/** A file's real path (links and `..` resolved), or its absolute path when it cannot be resolved. */
+function realPath(f: string): string {
+  try {
+    return realpathSync(f);
+  } catch {
+    return resolve(f);
+  }
+}
+
+/** The point of full/differential backup files (the latest of their sets: a differential's), each read at `position` (set 1 without). */
 function backupsPoint(files: string[], what: string, position?: number): StatePoint {
   let lsn: bigint | null = null;
   let checkpoint: bigint | null = null;

@@ -7,6 +7,7 @@
  *
  * Read-only: files are opened for reading their headers and metadata only.
  */
+import { realpathSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { FormatError, InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { readLdfLayout } from '../logreader/ldf/reader.js';
@@ -243,6 +244,15 @@ function fieldOfFile(files: Array<[string, string | undefined]>, file: string | 
   return file === undefined ? undefined : files.find(([, p]) => p === file)?.[0];
 }
 
+/** A file's real path (links and `..` resolved), or its absolute path when it cannot be resolved. */
+function realPath(f: string): string {
+  try {
+    return realpathSync(f);
+  } catch {
+    return resolve(f);
+  }
+}
+
 /**
  * A restore job's checks before it is queued: every file readable and inside the roots, one later
  * state (afterMdf or afterBak), each side's stop and log backups together, stops that parse, and
@@ -288,8 +298,10 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
     }
   }
   // both states from the same backup files: one state, nothing can be missing (replay/compare.ts refuseSameBackups)
-  const filesOf = (list: string[] | undefined) => [...new Set((list ?? []).map((f) => resolve(f)))].sort().join('\n');
-  if (!spec.trn?.length && !spec.afterTrn?.length && spec.afterBak?.length && filesOf(spec.bak) === filesOf(spec.afterBak) && spec.position === spec.afterPosition) {
+  // (one file by any path, a link too; a position left out of a file is its set 1, the only one it
+  // may hold then: position 1 against none was accepted, and the job answered "0 missing")
+  const filesOf = (list: string[] | undefined) => [...new Set((list ?? []).map((f) => realPath(f)))].sort().join('\n');
+  if (!spec.trn?.length && !spec.afterTrn?.length && spec.afterBak?.length && filesOf(spec.bak) === filesOf(spec.afterBak) && (spec.position ?? 1) === (spec.afterPosition ?? 1)) {
     throw new InputError('INPUT_BAD_OPTION', `bak and afterBak are the same backup files (${(spec.afterBak ?? []).join(', ')}): one state compared with itself has nothing missing, whatever was deleted; give as afterBak a newer backup, or the data file as afterMdf`, { field: 'afterBak.0' });
   }
   const positionOf = (field: string) => (field.startsWith('bak.') ? spec.position : field.startsWith('afterBak.') ? spec.afterPosition : undefined);

@@ -5,11 +5,16 @@
  * in `afterBak`), pointing a client at a field it never sent.
  *
  * Also refused at creation now: a backup given twice in a list read as it is (bak / afterBak without
- * a replay), and the same backup files in bak and afterBak (one state compared with itself).
+ * a replay), and the same backup files in bak and afterBak (one state compared with itself), also
+ * with position 1 on one side and none on the other (a one-set file's set 1 either way) or through a
+ * symbolic link (made in a temp dir).
  *
  * REAL files: appveyor-lab RestoreTimeClean.bak / RestoreTimeClean2.bak (one database), StopAt.bak /
  * StopAt_1.trn (another), AngularJs_CRUD Database1.mdf (a third).
  */
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { corpusPath, describeCorpus, restoreTimeClean } from '../support/corpus.js';
 import { validateJobSpec } from '../../src/worker/job-validate.js';
@@ -72,6 +77,24 @@ describeCorpus('restore job: a backup given twice, or the same backups on both s
     const e = await refusal({ kind: 'restore', table: 'dbo.steps', bak: [FULL, DIFF], afterBak: [DIFF, FULL] });
     expect([e.code, e.location.field]).toEqual(['INPUT_BAD_OPTION', 'afterBak.0']);
     expect(e.message).toContain('bak and afterBak are the same backup files');
+  });
+
+  it('the same backup with position 1 on one side and none on the other, or through a link: refused (it was accepted, and the job answered nothing missing)', async () => {
+    const { FULL, DIFF } = restoreTimeClean();
+    for (const extra of [{ afterPosition: 1 }, { position: 1 }]) {
+      const e = await refusal({ kind: 'restore', table: 'dbo.steps', bak: [FULL, DIFF], afterBak: [FULL, DIFF], ...extra });
+      expect([e.code, e.location.field], JSON.stringify(extra)).toEqual(['INPUT_BAD_OPTION', 'afterBak.0']);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-same-link-'));
+    try {
+      const link = join(dir, 'full-link.bak');
+      symlinkSync(FULL, link);
+      const e = await refusal({ kind: 'restore', table: 'dbo.steps', bak: [FULL, DIFF], afterBak: [link, DIFF] });
+      expect([e.code, e.location.field]).toEqual(['INPUT_BAD_OPTION', 'afterBak.0']);
+      expect(e.message).toContain('bak and afterBak are the same backup files');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a replayed side may name its full backup as the other side does (different states): accepted', async () => {

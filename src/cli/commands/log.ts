@@ -534,10 +534,13 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     // given twice, a copy of it, or an .ldf beside a backup of its log printed each record twice
     // (`log X.ldf X.ldf`: "38638 of 38638 record(s) printed", not a word). Per sequence, as a log
     // of several files holds different sequences in each .ldf (each sequence used once in the
-    // database), whose LSN ranges interleave without a record in common.
+    // database), whose LSN ranges interleave without a record in common. A range ends where the
+    // reading of its input passed over something (a damaged block: a skipped item), so the LSNs lost
+    // there are in no range: a later file holding them (an intact copy, a log backup of that log)
+    // prints them, where `log DAMAGED-COPY INTACT` passed them over as "already printed".
     const printedRanges = new Map<string, Array<{ first: string; last: string; file: string; backup: boolean }>>();
     inputs: for (const { backup, read, file } of readers) {
-      const ownRanges = new Map<string, { first: string; last: string }>();
+      const ownRanges = new Map<string, Array<{ first: string; last: string; at: number }>>();
       const own = (live = emptyLogScanStats());
       const itemsBefore = skipped.length;
       try {
@@ -560,9 +563,13 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
             }
             continue;
           }
-          const mine = ownRanges.get(seq);
-          if (!mine) ownRanges.set(seq, { first: lsn, last: lsn });
-          else if (lsn < mine.first) mine.first = lsn;
+          // the range of this sequence read since the last item skipped, or a new one
+          const list = ownRanges.get(seq);
+          const mine = list?.[list.length - 1];
+          if (!mine || mine.at !== skipped.length) {
+            if (list) list.push({ first: lsn, last: lsn, at: skipped.length });
+            else ownRanges.set(seq, [{ first: lsn, last: lsn, at: skipped.length }]);
+          } else if (lsn < mine.first) mine.first = lsn;
           else if (lsn > mine.last) mine.last = lsn;
           if (!matchesLogFilter(r, filter)) continue;
           printed++;
@@ -586,9 +593,9 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
         live = null;
       }
       if (backup) judgeBackupRead(backup.file, backup.position, own, skipped.slice(itemsBefore).filter((x) => x.location.file === backup.file));
-      for (const [seq, x] of ownRanges) {
+      for (const [seq, xs] of ownRanges) {
         const list = printedRanges.get(seq) ?? [];
-        list.push({ ...x, file, backup: backup !== null });
+        for (const x of xs) list.push({ first: x.first, last: x.last, file, backup: backup !== null });
         printedRanges.set(seq, list);
       }
     }
