@@ -154,8 +154,13 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
   }
 
   async session(): Promise<TargetSession> {
-    const pool = await this.connect();
+    let pool = await this.connect();
     let tx: sql.Transaction | undefined;
+    // The table whose IDENTITY_INSERT this session set ON and has not yet seen set OFF: a session
+    // setting, kept by the pooled connection (mssql does not reset one it takes back) whatever
+    // becomes of the transaction, and ON for one table per session at a time.
+    let identityOn: string | null = null;
+    const owner = this;
     const req = (): sql.Request => (tx ? new sql.Request(tx) : pool.request());
     const bind = (r: sql.Request, row: PlannedRow): sql.Request => {
       for (const p of row.params) r.input(p.name, toMssqlType(p.type), p.value);
@@ -165,7 +170,23 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
     return {
       async begin() { tx = new sql.Transaction(pool); await tx.begin(); },
       async commit() { await tx!.commit(); tx = undefined; },
-      async rollback() { if (tx) { const t = tx; tx = undefined; await t.rollback(); } },
+      async rollback() {
+        try {
+          if (tx) { const t = tx; tx = undefined; await t.rollback(); }
+        } finally {
+          // IDENTITY_INSERT still ON here: the server ended the transaction itself (a deadlock
+          // victim, XACT_ABORT), mssql handed its connection back to the pool before the OFF could
+          // be sent on it, and that connection keeps the setting. The pool is replaced: its
+          // connections are closed, so no later batch or run meets the setting (error 8107).
+          if (identityOn !== null) {
+            identityOn = null;
+            const old = pool;
+            owner.pool = undefined;
+            await old.close().catch(() => undefined);
+            pool = await owner.connect();
+          }
+        }
+      },
       async ledgerGet(key) {
         const r = await req().input('k', sql.NVarChar(100), key).query<{ outcome: string }>(`SELECT outcome FROM ${ledger} WHERE batch_key = @k`);
         return r.recordset[0] ? (JSON.parse(r.recordset[0].outcome) as BatchOutcome) : undefined;
@@ -199,6 +220,7 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
       },
       async setIdentityInsert(target, on) {
         await req().batch(`SET IDENTITY_INSERT ${target} ${on ? 'ON' : 'OFF'};`);
+        identityOn = on ? target : null;
       },
       async findExisting(row) {
         if (!row.existsSql) return undefined;
