@@ -43,9 +43,32 @@ export interface MssqlTargetOptions {
   ledgerTable?: string;
 }
 
-/** Columns of the named tables: base type names (alias types resolved), key = primary key or unique clustered index. */
-export const TARGET_COLUMNS_SQL = `
-SELECT s.name AS [schema], t.name AS [table], c.name AS [column], c.column_id, TYPE_NAME(c.system_type_id) AS type_name,
+/**
+ * The parameter list `@n0, @n1, …` for `count` table names (`schema.name`), each bound as its own
+ * nvarchar parameter (MssqlTarget.loadTables). The names were one JSON parameter read by OPENJSON,
+ * which exists only under database compatibility level 130 or higher (Microsoft Learn, OPENJSON:
+ * "If your database compatibility level is lower than 130, SQL Server can't find and run the
+ * OPENJSON function"): a target database kept at 120 or lower after an upgrade, as many are, or any
+ * server before 2016, failed every real run and every dry run against it at its first query; and
+ * CONCAT needs 2012. Plain `+` and a parameter list work on every version rowback's scripts claim.
+ */
+function nameParams(count: number): string {
+  return Array.from({ length: count }, (_, i) => `@n${i}`).join(', ');
+}
+
+/** Names per catalog query: SQL Server takes at most 2,100 parameters in one request. */
+export const CATALOG_NAMES_PER_QUERY = 1000;
+
+/**
+ * Columns of the named tables (`count` names: nameParams): base type names (alias types resolved;
+ * the CLR types hierarchyid, geometry and geography by their own type, as they share
+ * system_type_id 240, which names no type: TYPE_NAME(240) is NULL), key = primary key or unique
+ * clustered index.
+ */
+export function targetColumnsSql(count: number): string {
+  return `
+SELECT s.name AS [schema], t.name AS [table], c.name AS [column], c.column_id,
+       TYPE_NAME(CASE WHEN c.system_type_id = 240 THEN c.user_type_id ELSE c.system_type_id END) AS type_name,
        c.max_length, c.precision, c.scale, c.is_nullable, c.is_identity, c.is_computed,
        ISNULL(k.key_ordinal, 0) AS key_ordinal
 FROM sys.tables t
@@ -58,17 +81,21 @@ OUTER APPLY (
     AND (i.is_primary_key = 1 OR (i.is_unique = 1 AND i.index_id = 1))
   ORDER BY i.is_primary_key DESC
 ) k
-WHERE CONCAT(s.name, N'.', t.name) IN (SELECT [value] FROM OPENJSON(@names))
+WHERE s.name + N'.' + t.name IN (${nameParams(count)})
 ORDER BY s.name, t.name, c.column_id;`;
+}
 
-/** sys.foreign_keys: parent_object_id is the referencing (child) table. */
-export const TARGET_FKS_SQL = `
-SELECT fk.name, CONCAT(SCHEMA_NAME(ch.schema_id), N'.', ch.name) AS child, CONCAT(SCHEMA_NAME(pa.schema_id), N'.', pa.name) AS parent
+/** sys.foreign_keys touching the named tables (`count` names: nameParams): parent_object_id is the referencing (child) table. */
+export function targetFksSql(count: number): string {
+  const names = nameParams(count);
+  return `
+SELECT fk.name, SCHEMA_NAME(ch.schema_id) + N'.' + ch.name AS child, SCHEMA_NAME(pa.schema_id) + N'.' + pa.name AS parent
 FROM sys.foreign_keys fk
 JOIN sys.tables ch ON ch.object_id = fk.parent_object_id
 JOIN sys.tables pa ON pa.object_id = fk.referenced_object_id
-WHERE CONCAT(SCHEMA_NAME(ch.schema_id), N'.', ch.name) IN (SELECT [value] FROM OPENJSON(@names))
-   OR CONCAT(SCHEMA_NAME(pa.schema_id), N'.', pa.name) IN (SELECT [value] FROM OPENJSON(@names));`;
+WHERE SCHEMA_NAME(ch.schema_id) + N'.' + ch.name IN (${names})
+   OR SCHEMA_NAME(pa.schema_id) + N'.' + pa.name IN (${names});`;
+}
 
 interface ColumnRow {
   schema: string; table: string; column: string; type_name: string; max_length: number; precision: number; scale: number;
@@ -148,9 +175,21 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
   async loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[] }> {
     const pool = await this.connect();
     const use = this.o.database ? `USE ${quoteName(this.o.database)};\n` : '';
-    const cols = await pool.request().input('names', sql.NVarChar(sql.MAX), JSON.stringify(names)).query<ColumnRow>(use + TARGET_COLUMNS_SQL);
-    const fks = await pool.request().input('names', sql.NVarChar(sql.MAX), JSON.stringify(names)).query<ForeignKey>(use + TARGET_FKS_SQL);
-    return { tables: tablesFromCatalog(cols.recordset), fks: fks.recordset };
+    const rows: ColumnRow[] = [];
+    const fks = new Map<string, ForeignKey>();
+    const bound = (part: string[]): sql.Request => {
+      const r = pool.request();
+      // nvarchar(261): schema + '.' + name, sysname each
+      part.forEach((n, i) => r.input(`n${i}`, sql.NVarChar(261), n));
+      return r;
+    };
+    for (let i = 0; i < names.length; i += CATALOG_NAMES_PER_QUERY) {
+      const part = names.slice(i, i + CATALOG_NAMES_PER_QUERY);
+      rows.push(...(await bound(part).query<ColumnRow>(use + targetColumnsSql(part.length))).recordset);
+      // a key between tables of two parts comes back with each: once
+      for (const f of (await bound(part).query<ForeignKey>(use + targetFksSql(part.length))).recordset) fks.set(JSON.stringify([f.name, f.child, f.parent]), f);
+    }
+    return { tables: tablesFromCatalog(rows), fks: [...fks.values()] };
   }
 
   async session(): Promise<TargetSession> {

@@ -224,4 +224,25 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022', () => {
     expect(svc.getRun(again.id)!.outcomes).toEqual({ inserted: 3, conflict: 0, error: 0 });
     expect(await count()).toBe(3);
   });
+  it('a target database at compatibility level 110 with hierarchyid/geography columns: the catalog is read (no OPENJSON, TYPE_NAME of CLR types); a failed identity batch sets IDENTITY_INSERT OFF, so the next identity table goes in', async () => {
+    await admin.request().batch('CREATE DATABASE OldCompat; ALTER DATABASE OldCompat SET COMPATIBILITY_LEVEL = 110;');
+    await admin.request().batch(`USE OldCompat;
+      CREATE TABLE dbo.A (Id int IDENTITY(1,1) NOT NULL PRIMARY KEY, Qty int NOT NULL CHECK (Qty > 0), Node hierarchyid NULL, Place geography NULL);
+      CREATE TABLE dbo.B (Id int IDENTITY(1,1) NOT NULL PRIMARY KEY, Name nvarchar(20) NOT NULL);`);
+    const old = { connectionString: target.connectionString.replace('Database=RecoveryTarget', 'Database=OldCompat') };
+    const t = new MssqlTarget(old);
+    const { tables } = await t.loadTables(['dbo.A', 'dbo.B']);
+    await t.close();
+    expect(tables.get('dbo.A')!.columns.map((c) => c.type)).toEqual(['int', 'int', 'hierarchyid', 'geography']);
+    const job = store.createJob({ kind: 'live', spec: {}, description: 'old compat', createdBy: 'op' });
+    // dbo.A's row breaks its CHECK: its batch fails after SET IDENTITY_INSERT dbo.A ON
+    store.stageBatch(job.id, [row(0xb00, 'dbo.A', { Id: 5, Qty: -1 }), row(0xb01, 'dbo.B', { Id: 8, Name: 'b' })]);
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'old compat', all: true });
+    const svc = new ReinsertService(store);
+    const run = await svc.start(job.id, 'op', { dryRun: false, target: old, batchSize: 10 });
+    await svc.wait(run.id);
+    expect(svc.getRun(run.id)!.outcomes).toEqual({ inserted: 1, conflict: 0, error: 1 });
+    const b = await admin.request().query('USE OldCompat; SELECT Id, Name FROM dbo.B');
+    expect(b.recordset).toEqual([{ Id: 8, Name: 'b' }]);
+  });
 });
