@@ -3,7 +3,7 @@ import { InputError, isRowbackError, ReinsertError } from '../errors.js';
 import type { SqlValue } from '../reconstruct/values.js';
 import { commentText, quoteName, splitQualifiedName, SQLCMD_UNSAFE } from '../util/tsql.js';
 import { orderTables } from './order.js';
-import { declaration, planParam, type ParamPlan } from './sql-types.js';
+import { planParam, scriptDeclaration, type ParamPlan } from './sql-types.js';
 import { hasIdentity, insertableColumns, qualified, type ForeignKey, type TargetTable } from './target-table.js';
 
 /** The rows the planner takes: staged rows (id, table, LSN, values). */
@@ -495,7 +495,7 @@ function comment(text: string): string {
 
 function declare(row: PlannedRow, names?: Set<string>): string {
   const ps = names ? row.params.filter((p) => names.has(p.name)) : row.params;
-  return `DECLARE ${ps.map((p) => `@r${row.rowId}_${p.name} ${declaration(p.type)} = ${p.literal}`).join(',\n        ')};`;
+  return `DECLARE ${ps.map((p) => `@r${row.rowId}_${p.name} ${scriptDeclaration(p.type)} = ${p.literal}`).join(',\n        ')};`;
 }
 
 /** `1-3, 7, 9-12`: the row ids a script covers, as ranges. */

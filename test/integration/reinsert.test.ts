@@ -245,4 +245,19 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022', () => {
     const b = await admin.request().query('USE OldCompat; SELECT Id, Name FROM dbo.B');
     expect(b.recordset).toEqual([{ Id: 8, Name: 'b' }]);
   });
+  it('the dry-run script and its undo run as-is for a table with text, ntext and image columns (no such local variables: declared as the (max) types)', async () => {
+    await admin.request().batch('USE ScriptTarget; CREATE TABLE crm.Docs (Id int NOT NULL PRIMARY KEY, Memo text NULL, Old ntext NULL, Pic image NULL);');
+    const job = store.createJob({ kind: 'live', spec: {}, description: 'lob script', createdBy: 'op' });
+    store.stageBatch(job.id, [row(0xc00, 'crm.Docs', { Id: 1, Memo: 'memo', Old: 'old ß', Pic: '0x0102' })]);
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'lob script', all: true });
+    const svc = new ReinsertService(store);
+    const scriptTarget = { connectionString: target.connectionString.replace('Database=RecoveryTarget', 'Database=ScriptTarget') };
+    const { script, undoScript } = await svc.dryRun(job.id, 'rev', { target: scriptTarget });
+    await admin.request().batch(`USE ScriptTarget;\n${script}`);
+    const r = await admin.request().query('USE ScriptTarget; SELECT CONVERT(varchar(10), Memo) AS m, CONVERT(nvarchar(10), Old) AS o, CONVERT(varbinary(10), Pic) AS p FROM crm.Docs');
+    expect(r.recordset[0]).toMatchObject({ m: 'memo', o: 'old ß' });
+    await admin.request().batch(`USE ScriptTarget;\n${undoScript}`);
+    const n = await admin.request().query('USE ScriptTarget; SELECT count(*) AS c FROM crm.Docs');
+    expect(n.recordset[0].c).toBe(0);
+  });
 });
