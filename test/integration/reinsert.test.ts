@@ -260,4 +260,12 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022', () => {
     const n = await admin.request().query('USE ScriptTarget; SELECT count(*) AS c FROM crm.Docs');
     expect(n.recordset[0].c).toBe(0);
   });
+  it('the dry-run script runs in a session an earlier stopped run left with IDENTITY_INSERT ON for another table (its OFF lines first; no error 8107)', async () => {
+    const svc = new ReinsertService(store);
+    const scriptTarget = { connectionString: target.connectionString.replace('Database=RecoveryTarget', 'Database=ScriptTarget') };
+    const { plan } = await svc.plan(1, { target: scriptTarget }, { rowIds: [1, 2, 3, 4], anyStatus: true });
+    const { renderScript } = await import('../../src/reinsert/plan.js');
+    // one batch, so one session: crm.Orders left ON, then the script, whose first identity table is crm.Customers
+    await admin.request().batch(`USE ScriptTarget;\nSET IDENTITY_INSERT crm.Orders ON;\n${renderScript(plan)}`);
+  });
 });
