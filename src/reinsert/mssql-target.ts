@@ -62,8 +62,11 @@ export const CATALOG_NAMES_PER_QUERY = 1000;
 /**
  * Columns of the named tables (`count` names: nameParams): base type names (alias types resolved;
  * the CLR types hierarchyid, geometry and geography by their own type, as they share
- * system_type_id 240, which names no type: TYPE_NAME(240) is NULL), key = primary key or unique
- * clustered index.
+ * system_type_id 240, which names no type: TYPE_NAME(240) is NULL), key = the primary key, else
+ * the unique clustered index: one index per table. The key ordinal was taken per column from either
+ * (the primary key's where the column is in it, else the clustered index's), so a nonclustered
+ * primary key (A, B) beside a unique clustered index (C, D) could give the key (C, B), which is no
+ * key: a row holding C and B of another row was taken for a conflict and not inserted.
  */
 export function targetColumnsSql(count: number): string {
   return `
@@ -75,11 +78,13 @@ FROM sys.tables t
 JOIN sys.schemas s ON s.schema_id = t.schema_id
 JOIN sys.columns c ON c.object_id = t.object_id
 OUTER APPLY (
-  SELECT TOP (1) ic.key_ordinal
-  FROM sys.indexes i JOIN sys.index_columns ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id
-  WHERE i.object_id = t.object_id AND ic.column_id = c.column_id AND ic.key_ordinal > 0
-    AND (i.is_primary_key = 1 OR (i.is_unique = 1 AND i.index_id = 1))
-  ORDER BY i.is_primary_key DESC
+  SELECT ic.key_ordinal
+  FROM sys.index_columns ic
+  WHERE ic.object_id = t.object_id AND ic.column_id = c.column_id AND ic.key_ordinal > 0
+    AND ic.index_id = (
+      SELECT TOP (1) i.index_id FROM sys.indexes i
+      WHERE i.object_id = t.object_id AND (i.is_primary_key = 1 OR (i.is_unique = 1 AND i.index_id = 1))
+      ORDER BY i.is_primary_key DESC)
 ) k
 WHERE s.name + N'.' + t.name IN (${nameParams(count)})
 ORDER BY s.name, t.name, c.column_id;`;

@@ -268,4 +268,12 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022', () => {
     // one batch, so one session: crm.Orders left ON, then the script, whose first identity table is crm.Customers
     await admin.request().batch(`USE ScriptTarget;\nSET IDENTITY_INSERT crm.Orders ON;\n${renderScript(plan)}`);
   });
+  it('the key is the primary key alone when a unique clustered index on other columns is beside it', async () => {
+    await admin.request().batch(`USE RecoveryTarget; CREATE TABLE crm.TwoKeys (A int NOT NULL, D int NOT NULL, C int NOT NULL, B int NOT NULL,
+      CONSTRAINT PK_TwoKeys PRIMARY KEY NONCLUSTERED (A, B), CONSTRAINT UQ_TwoKeys UNIQUE CLUSTERED (C, D));`);
+    const t = new MssqlTarget(target);
+    const { tables } = await t.loadTables(['crm.TwoKeys']);
+    await t.close();
+    expect(tables.get('crm.TwoKeys')!.keyColumns).toEqual(['A', 'B']);
+  });
 });

@@ -22,6 +22,13 @@ describe('target catalog queries', () => {
     expect(targetFksSql(1)).toContain("OR SCHEMA_NAME(pa.schema_id) + N'.' + pa.name IN (@n0)");
   });
 
+  it('takes the key from one index per table: the primary key, else the unique clustered index (never a mix of both)', () => {
+    const text = targetColumnsSql(1);
+    expect(text).toContain('AND ic.index_id = (\n      SELECT TOP (1) i.index_id FROM sys.indexes i\n      WHERE i.object_id = t.object_id AND (i.is_primary_key = 1 OR (i.is_unique = 1 AND i.index_id = 1))\n      ORDER BY i.is_primary_key DESC)');
+    // no per-column choice between the two indexes
+    expect(text).not.toMatch(/JOIN sys\.index_columns[\s\S]*ORDER BY i\.is_primary_key DESC\n\) k/);
+  });
+
   it('names a CLR type column by its user type, every other column by its system type', () => {
     expect(targetColumnsSql(1)).toContain('TYPE_NAME(CASE WHEN c.system_type_id = 240 THEN c.user_type_id ELSE c.system_type_id END) AS type_name');
   });
