@@ -50,15 +50,15 @@ SELECT
   pc.[key_ordinal],
   CASE
     WHEN pc.[default_value] IS NULL THEN NULL
-    WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') IN ('binary', 'varbinary', 'timestamp')
+    WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType')) IN ('binary', 'varbinary', 'timestamp')
       THEN CONVERT(nvarchar(4000), CONVERT(varbinary(8000), pc.[default_value]), 1)
-    WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') IN ('date', 'datetime', 'smalldatetime', 'datetime2')
+    WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType')) IN ('date', 'datetime', 'smalldatetime', 'datetime2')
       THEN CONVERT(nvarchar(4000), CONVERT(datetime2(7), pc.[default_value]), 126)
-    WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') = 'datetimeoffset'
+    WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType')) = 'datetimeoffset'
       THEN CONVERT(nvarchar(4000), CONVERT(datetimeoffset(7), pc.[default_value]), 126)
-    WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') IN ('money', 'smallmoney')
+    WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType')) IN ('money', 'smallmoney')
       THEN CONVERT(nvarchar(4000), CONVERT(money, pc.[default_value]), 2)
-    WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') IN ('float', 'real')
+    WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType')) IN ('float', 'real')
       THEN CONVERT(nvarchar(4000), CONVERT(varbinary(8), CONVERT(float, pc.[default_value])), 1)
     ELSE CONVERT(nvarchar(4000), pc.[default_value])
   END AS [default_value],

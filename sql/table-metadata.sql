@@ -14,6 +14,10 @@
 --  * default_value is the value stored for rows written before the column was added, as
 --    text: binary as 0x hex, date/time types in ISO 8601, money with 4 decimals, float/real as
 --    the 8 bytes of the float (0x… big-endian; the text form keeps only 6 significant digits).
+--    Its base type is compared as CONVERT(sysname, SQL_VARIANT_PROPERTY(…, 'BaseType')): two
+--    sql_variant character values of different collations are ordered by their collations first
+--    (Microsoft Learn, sql_variant comparison), so a bare SQL_VARIANT_PROPERTY(…) = 'binary' could
+--    be false where the literal's collation (the database's) is not the property's.
 --  * database_name / database_guid / family_guid name the database the rows are of (the same on
 --    every row). database_guid is the binding id every file and backup of the database carries
 --    (RESTORE HEADERONLY BindingID); a RESTORE as a new database gives it a new one and keeps
@@ -61,15 +65,15 @@ SELECT
   pc.[key_ordinal],
   CASE
     WHEN pc.[default_value] IS NULL THEN NULL
-    WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') IN ('binary', 'varbinary', 'timestamp')
+    WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType')) IN ('binary', 'varbinary', 'timestamp')
       THEN CONVERT(nvarchar(4000), CONVERT(varbinary(8000), pc.[default_value]), 1)
-    WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') IN ('date', 'datetime', 'smalldatetime', 'datetime2')
+    WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType')) IN ('date', 'datetime', 'smalldatetime', 'datetime2')
       THEN CONVERT(nvarchar(4000), CONVERT(datetime2(7), pc.[default_value]), 126)
-    WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') = 'datetimeoffset'
+    WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType')) = 'datetimeoffset'
       THEN CONVERT(nvarchar(4000), CONVERT(datetimeoffset(7), pc.[default_value]), 126)
-    WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') IN ('money', 'smallmoney')
+    WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType')) IN ('money', 'smallmoney')
       THEN CONVERT(nvarchar(4000), CONVERT(money, pc.[default_value]), 2)
-    WHEN SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType') IN ('float', 'real')
+    WHEN CONVERT(sysname, SQL_VARIANT_PROPERTY(pc.[default_value], 'BaseType')) IN ('float', 'real')
       THEN CONVERT(nvarchar(4000), CONVERT(varbinary(8), CONVERT(float, pc.[default_value])), 1)
     ELSE CONVERT(nvarchar(4000), pc.[default_value])
   END AS [default_value],

@@ -185,8 +185,18 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
   return { inserted: n('inserted'), conflicts: n('conflict'), failedBatches, batches: plan.batches.length };
 }
 
-async function runBatch(s: TargetSession, runId: number, key: string, batch: PlannedBatch, o: ExecuteOptions): Promise<BatchOutcome> {
+/**
+ * Step 2 for one batch: one target transaction. Exported for tests. On any failure the transaction
+ * is rolled back, and IDENTITY_INSERT, when this batch set it ON, is set OFF first (on the
+ * transaction's connection): it is a session setting, which ROLLBACK does not undo, and a session
+ * holds it ON for one table at a time (Microsoft Learn, SET IDENTITY_INSERT: "At any time, only
+ * one table in a session can have the IDENTITY_INSERT property set to ON"). Left ON after a failed
+ * batch, every later batch of the run into another table with an identity failed at its own
+ * `SET IDENTITY_INSERT … ON` (error 8107), and the pooled connection kept it.
+ */
+export async function runBatch(s: TargetSession, runId: number, key: string, batch: PlannedBatch, o: ExecuteOptions): Promise<BatchOutcome> {
   await s.begin();
+  let identityOn = false;
   try {
     // The ledger is checked again inside the transaction: another process may have committed it.
     const again = await s.ledgerGet(key);
@@ -205,7 +215,10 @@ async function runBatch(s: TargetSession, runId: number, key: string, batch: Pla
         throw new ReinsertError('REINSERT_ALREADY_REINSERTED', `batch ${batch.batchNo} of run ${runId} not run: row ${row(first).rowId} (LSN ${row(first).lsn}) was already put back into ${batch.table} by ${by}, as the target's row ledger ${batch.rowLedger} records${seen.length > 1 ? ` (and ${seen.length - 1} more row(s) of the batch: ${seen.slice(1, 11).map((e) => row(e).rowId).join(', ')}${seen.length > 11 ? ' …' : ''})` : ''}; nothing of the batch was inserted (never twice: reject those rows, then start a new run for the rest)`, { table: batch.table });
       }
     }
-    if (batch.identityInsert) await s.setIdentityInsert(batch.target, true);
+    if (batch.identityInsert) {
+      await s.setIdentityInsert(batch.target, true);
+      identityOn = true;
+    }
     const outcome: BatchOutcome = { inserted: [], conflicts: [] };
     const toInsert = [];
     for (const r of batch.rows) {
@@ -221,7 +234,10 @@ async function runBatch(s: TargetSession, runId: number, key: string, batch: Pla
     outcome.inserted = toInsert.map((r) => r.rowId);
     const put = toInsert.filter((r) => r.rowKey !== null).map((r) => ({ rowKey: r.rowKey!, batchKey: key, runId, rowId: r.rowId }));
     if (put.length) await s.rowLedgerPut(batch.rowLedger, put);
-    if (batch.identityInsert) await s.setIdentityInsert(batch.target, false);
+    if (batch.identityInsert) {
+      await s.setIdentityInsert(batch.target, false);
+      identityOn = false;
+    }
     await s.ledgerPut(key, runId, outcome);
     await o.hooks?.beforeCommit?.(batch);
     try {
@@ -234,6 +250,7 @@ async function runBatch(s: TargetSession, runId: number, key: string, batch: Pla
     }
     return outcome;
   } catch (e) {
+    if (identityOn) await s.setIdentityInsert(batch.target, false).catch(() => undefined);
     await s.rollback().catch(() => undefined);
     throw e;
   }

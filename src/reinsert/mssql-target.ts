@@ -43,32 +43,64 @@ export interface MssqlTargetOptions {
   ledgerTable?: string;
 }
 
-/** Columns of the named tables: base type names (alias types resolved), key = primary key or unique clustered index. */
-export const TARGET_COLUMNS_SQL = `
-SELECT s.name AS [schema], t.name AS [table], c.name AS [column], c.column_id, TYPE_NAME(c.system_type_id) AS type_name,
+/**
+ * The parameter list `@n0, @n1, …` for `count` table names (`schema.name`), each bound as its own
+ * nvarchar parameter (MssqlTarget.loadTables). The names were one JSON parameter read by OPENJSON,
+ * which exists only under database compatibility level 130 or higher (Microsoft Learn, OPENJSON:
+ * "If your database compatibility level is lower than 130, SQL Server can't find and run the
+ * OPENJSON function"): a target database kept at 120 or lower after an upgrade, as many are, or any
+ * server before 2016, failed every real run and every dry run against it at its first query; and
+ * CONCAT needs 2012. Plain `+` and a parameter list work on every version rowback's scripts claim.
+ */
+function nameParams(count: number): string {
+  return Array.from({ length: count }, (_, i) => `@n${i}`).join(', ');
+}
+
+/** Names per catalog query: SQL Server takes at most 2,100 parameters in one request. */
+export const CATALOG_NAMES_PER_QUERY = 1000;
+
+/**
+ * Columns of the named tables (`count` names: nameParams): base type names (alias types resolved;
+ * the CLR types hierarchyid, geometry and geography by their own type, as they share
+ * system_type_id 240, which names no type: TYPE_NAME(240) is NULL), key = the primary key, else
+ * the unique clustered index: one index per table. The key ordinal was taken per column from either
+ * (the primary key's where the column is in it, else the clustered index's), so a nonclustered
+ * primary key (A, B) beside a unique clustered index (C, D) could give the key (C, B), which is no
+ * key: a row holding C and B of another row was taken for a conflict and not inserted.
+ */
+export function targetColumnsSql(count: number): string {
+  return `
+SELECT s.name AS [schema], t.name AS [table], c.name AS [column], c.column_id,
+       TYPE_NAME(CASE WHEN c.system_type_id = 240 THEN c.user_type_id ELSE c.system_type_id END) AS type_name,
        c.max_length, c.precision, c.scale, c.is_nullable, c.is_identity, c.is_computed,
        ISNULL(k.key_ordinal, 0) AS key_ordinal
 FROM sys.tables t
 JOIN sys.schemas s ON s.schema_id = t.schema_id
 JOIN sys.columns c ON c.object_id = t.object_id
 OUTER APPLY (
-  SELECT TOP (1) ic.key_ordinal
-  FROM sys.indexes i JOIN sys.index_columns ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id
-  WHERE i.object_id = t.object_id AND ic.column_id = c.column_id AND ic.key_ordinal > 0
-    AND (i.is_primary_key = 1 OR (i.is_unique = 1 AND i.index_id = 1))
-  ORDER BY i.is_primary_key DESC
+  SELECT ic.key_ordinal
+  FROM sys.index_columns ic
+  WHERE ic.object_id = t.object_id AND ic.column_id = c.column_id AND ic.key_ordinal > 0
+    AND ic.index_id = (
+      SELECT TOP (1) i.index_id FROM sys.indexes i
+      WHERE i.object_id = t.object_id AND (i.is_primary_key = 1 OR (i.is_unique = 1 AND i.index_id = 1))
+      ORDER BY i.is_primary_key DESC)
 ) k
-WHERE CONCAT(s.name, N'.', t.name) IN (SELECT [value] FROM OPENJSON(@names))
+WHERE s.name + N'.' + t.name IN (${nameParams(count)})
 ORDER BY s.name, t.name, c.column_id;`;
+}
 
-/** sys.foreign_keys: parent_object_id is the referencing (child) table. */
-export const TARGET_FKS_SQL = `
-SELECT fk.name, CONCAT(SCHEMA_NAME(ch.schema_id), N'.', ch.name) AS child, CONCAT(SCHEMA_NAME(pa.schema_id), N'.', pa.name) AS parent
+/** sys.foreign_keys touching the named tables (`count` names: nameParams): parent_object_id is the referencing (child) table. */
+export function targetFksSql(count: number): string {
+  const names = nameParams(count);
+  return `
+SELECT fk.name, SCHEMA_NAME(ch.schema_id) + N'.' + ch.name AS child, SCHEMA_NAME(pa.schema_id) + N'.' + pa.name AS parent
 FROM sys.foreign_keys fk
 JOIN sys.tables ch ON ch.object_id = fk.parent_object_id
 JOIN sys.tables pa ON pa.object_id = fk.referenced_object_id
-WHERE CONCAT(SCHEMA_NAME(ch.schema_id), N'.', ch.name) IN (SELECT [value] FROM OPENJSON(@names))
-   OR CONCAT(SCHEMA_NAME(pa.schema_id), N'.', pa.name) IN (SELECT [value] FROM OPENJSON(@names));`;
+WHERE SCHEMA_NAME(ch.schema_id) + N'.' + ch.name IN (${names})
+   OR SCHEMA_NAME(pa.schema_id) + N'.' + pa.name IN (${names});`;
+}
 
 interface ColumnRow {
   schema: string; table: string; column: string; type_name: string; max_length: number; precision: number; scale: number;
@@ -148,14 +180,31 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
   async loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[] }> {
     const pool = await this.connect();
     const use = this.o.database ? `USE ${quoteName(this.o.database)};\n` : '';
-    const cols = await pool.request().input('names', sql.NVarChar(sql.MAX), JSON.stringify(names)).query<ColumnRow>(use + TARGET_COLUMNS_SQL);
-    const fks = await pool.request().input('names', sql.NVarChar(sql.MAX), JSON.stringify(names)).query<ForeignKey>(use + TARGET_FKS_SQL);
-    return { tables: tablesFromCatalog(cols.recordset), fks: fks.recordset };
+    const rows: ColumnRow[] = [];
+    const fks = new Map<string, ForeignKey>();
+    const bound = (part: string[]): sql.Request => {
+      const r = pool.request();
+      // nvarchar(261): schema + '.' + name, sysname each
+      part.forEach((n, i) => r.input(`n${i}`, sql.NVarChar(261), n));
+      return r;
+    };
+    for (let i = 0; i < names.length; i += CATALOG_NAMES_PER_QUERY) {
+      const part = names.slice(i, i + CATALOG_NAMES_PER_QUERY);
+      rows.push(...(await bound(part).query<ColumnRow>(use + targetColumnsSql(part.length))).recordset);
+      // a key between tables of two parts comes back with each: once
+      for (const f of (await bound(part).query<ForeignKey>(use + targetFksSql(part.length))).recordset) fks.set(JSON.stringify([f.name, f.child, f.parent]), f);
+    }
+    return { tables: tablesFromCatalog(rows), fks: [...fks.values()] };
   }
 
   async session(): Promise<TargetSession> {
-    const pool = await this.connect();
+    let pool = await this.connect();
     let tx: sql.Transaction | undefined;
+    // The table whose IDENTITY_INSERT this session set ON and has not yet seen set OFF: a session
+    // setting, kept by the pooled connection (mssql does not reset one it takes back) whatever
+    // becomes of the transaction, and ON for one table per session at a time.
+    let identityOn: string | null = null;
+    const owner = this;
     const req = (): sql.Request => (tx ? new sql.Request(tx) : pool.request());
     const bind = (r: sql.Request, row: PlannedRow): sql.Request => {
       for (const p of row.params) r.input(p.name, toMssqlType(p.type), p.value);
@@ -165,7 +214,23 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
     return {
       async begin() { tx = new sql.Transaction(pool); await tx.begin(); },
       async commit() { await tx!.commit(); tx = undefined; },
-      async rollback() { if (tx) { const t = tx; tx = undefined; await t.rollback(); } },
+      async rollback() {
+        try {
+          if (tx) { const t = tx; tx = undefined; await t.rollback(); }
+        } finally {
+          // IDENTITY_INSERT still ON here: the server ended the transaction itself (a deadlock
+          // victim, XACT_ABORT), mssql handed its connection back to the pool before the OFF could
+          // be sent on it, and that connection keeps the setting. The pool is replaced: its
+          // connections are closed, so no later batch or run meets the setting (error 8107).
+          if (identityOn !== null) {
+            identityOn = null;
+            const old = pool;
+            owner.pool = undefined;
+            await old.close().catch(() => undefined);
+            pool = await owner.connect();
+          }
+        }
+      },
       async ledgerGet(key) {
         const r = await req().input('k', sql.NVarChar(100), key).query<{ outcome: string }>(`SELECT outcome FROM ${ledger} WHERE batch_key = @k`);
         return r.recordset[0] ? (JSON.parse(r.recordset[0].outcome) as BatchOutcome) : undefined;
@@ -199,6 +264,7 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
       },
       async setIdentityInsert(target, on) {
         await req().batch(`SET IDENTITY_INSERT ${target} ${on ? 'ON' : 'OFF'};`);
+        identityOn = on ? target : null;
       },
       async findExisting(row) {
         if (!row.existsSql) return undefined;

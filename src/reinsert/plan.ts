@@ -3,7 +3,7 @@ import { InputError, isRowbackError, ReinsertError } from '../errors.js';
 import type { SqlValue } from '../reconstruct/values.js';
 import { commentText, quoteName, splitQualifiedName, SQLCMD_UNSAFE } from '../util/tsql.js';
 import { orderTables } from './order.js';
-import { declaration, planParam, type ParamPlan } from './sql-types.js';
+import { planParam, scriptDeclaration, type ParamPlan } from './sql-types.js';
 import { hasIdentity, insertableColumns, qualified, type ForeignKey, type TargetTable } from './target-table.js';
 
 /** The rows the planner takes: staged rows (id, table, LSN, values). */
@@ -495,7 +495,7 @@ function comment(text: string): string {
 
 function declare(row: PlannedRow, names?: Set<string>): string {
   const ps = names ? row.params.filter((p) => names.has(p.name)) : row.params;
-  return `DECLARE ${ps.map((p) => `@r${row.rowId}_${p.name} ${declaration(p.type)} = ${p.literal}`).join(',\n        ')};`;
+  return `DECLARE ${ps.map((p) => `@r${row.rowId}_${p.name} ${scriptDeclaration(p.type)} = ${p.literal}`).join(',\n        ')};`;
 }
 
 /** `1-3, 7, 9-12`: the row ids a script covers, as ranges. */
@@ -569,6 +569,17 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   for (const [table, ids] of maybeChanged) out.push(comment(`WARNING: ${ids.length} row(s) of ${table} (rows ${rowIdRanges(ids)}) were found by comparing whole rows (no key), and the later state holds rows the earlier one lacks: each may have been changed rather than deleted, and inserting it would duplicate that row as it is now; compare by the table's key (rowback diff --key, a restore job's key) before running`));
   for (const p of plan.problems) out.push(comment(`NOT INCLUDED: row ${p.rowId} (${p.table}, LSN ${p.lsn}): ${p.code}: ${p.message}`));
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', '');
+  // A failed batch aborts the script (XACT_ABORT) with its table's IDENTITY_INSERT still ON: a
+  // session setting, which the rollback leaves, held for one table per session at a time (Microsoft
+  // Learn, SET IDENTITY_INSERT). Run again in the same session (an SSMS window) after the cause was
+  // fixed, the script failed at its first other identity table's ON (error 8107). OFF for a table
+  // whose setting is not ON changes nothing.
+  const identityTargets = [...new Set(plan.batches.filter((b) => b.identityInsert && b.rows.some((r) => !unscriptable(b, r))).map((b) => b.target))];
+  if (identityTargets.length) {
+    out.push(comment('IDENTITY_INSERT OFF first: a run of this script stopped by an error leaves its table ON in this session, and a session holds it ON for one table at a time'));
+    for (const t of identityTargets) out.push(`SET IDENTITY_INSERT ${t} OFF;`);
+    out.push('');
+  }
   // the row ledger: a row of the script goes in only when no rowback run or script put its delete
   // back into that table before, and is recorded there in the same transaction
   const ledgers = [...new Set(plan.batches.filter((b) => b.rows.some((r) => r.rowKey !== null && !unscriptable(b, r))).map((b) => b.rowLedger))];

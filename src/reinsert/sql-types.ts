@@ -87,6 +87,24 @@ export function declaration(t: ParamType): string {
   }
 }
 
+/**
+ * The type a script's DECLARE gives a parameter's variable: `declaration`, but text, ntext and
+ * image as varchar(max), nvarchar(max) and varbinary(max), their documented successors: a local
+ * variable cannot be of those three types (Microsoft Learn, DECLARE @local_variable, data_type:
+ * "The variable can't be of text, ntext, or image data type"; error 2739), so a dry-run script or
+ * SQL export holding a text/ntext/image value failed as a whole at its first batch. A (max)
+ * value converts implicitly to the column's text/ntext/image on INSERT, and is what the undo's
+ * CONVERT(…(max), …) compares.
+ */
+export function scriptDeclaration(t: ParamType): string {
+  switch (t.name) {
+    case 'Text': return 'varchar(max)';
+    case 'NText': return 'nvarchar(max)';
+    case 'Image': return 'varbinary(max)';
+    default: return declaration(t);
+  }
+}
+
 /** The driver type: `sql.NVarChar(50)`, `sql.Decimal(18, 4)`, `sql.DateTime2(7)`, … */
 export function toMssqlType(t: ParamType): sql.ISqlType {
   const len = (n: number): number => (n === MAX ? sql.MAX : n);

@@ -224,4 +224,56 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022', () => {
     expect(svc.getRun(again.id)!.outcomes).toEqual({ inserted: 3, conflict: 0, error: 0 });
     expect(await count()).toBe(3);
   });
+  it('a target database at compatibility level 110 with hierarchyid/geography columns: the catalog is read (no OPENJSON, TYPE_NAME of CLR types); a failed identity batch sets IDENTITY_INSERT OFF, so the next identity table goes in', async () => {
+    await admin.request().batch('CREATE DATABASE OldCompat; ALTER DATABASE OldCompat SET COMPATIBILITY_LEVEL = 110;');
+    await admin.request().batch(`USE OldCompat;
+      CREATE TABLE dbo.A (Id int IDENTITY(1,1) NOT NULL PRIMARY KEY, Qty int NOT NULL CHECK (Qty > 0), Node hierarchyid NULL, Place geography NULL);
+      CREATE TABLE dbo.B (Id int IDENTITY(1,1) NOT NULL PRIMARY KEY, Name nvarchar(20) NOT NULL);`);
+    const old = { connectionString: target.connectionString.replace('Database=RecoveryTarget', 'Database=OldCompat') };
+    const t = new MssqlTarget(old);
+    const { tables } = await t.loadTables(['dbo.A', 'dbo.B']);
+    await t.close();
+    expect(tables.get('dbo.A')!.columns.map((c) => c.type)).toEqual(['int', 'int', 'hierarchyid', 'geography']);
+    const job = store.createJob({ kind: 'live', spec: {}, description: 'old compat', createdBy: 'op' });
+    // dbo.A's row breaks its CHECK: its batch fails after SET IDENTITY_INSERT dbo.A ON
+    store.stageBatch(job.id, [row(0xb00, 'dbo.A', { Id: 5, Qty: -1 }), row(0xb01, 'dbo.B', { Id: 8, Name: 'b' })]);
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'old compat', all: true });
+    const svc = new ReinsertService(store);
+    const run = await svc.start(job.id, 'op', { dryRun: false, target: old, batchSize: 10 });
+    await svc.wait(run.id);
+    expect(svc.getRun(run.id)!.outcomes).toEqual({ inserted: 1, conflict: 0, error: 1 });
+    const b = await admin.request().query('USE OldCompat; SELECT Id, Name FROM dbo.B');
+    expect(b.recordset).toEqual([{ Id: 8, Name: 'b' }]);
+  });
+  it('the dry-run script and its undo run as-is for a table with text, ntext and image columns (no such local variables: declared as the (max) types)', async () => {
+    await admin.request().batch('USE ScriptTarget; CREATE TABLE crm.Docs (Id int NOT NULL PRIMARY KEY, Memo text NULL, Old ntext NULL, Pic image NULL);');
+    const job = store.createJob({ kind: 'live', spec: {}, description: 'lob script', createdBy: 'op' });
+    store.stageBatch(job.id, [row(0xc00, 'crm.Docs', { Id: 1, Memo: 'memo', Old: 'old ß', Pic: '0x0102' })]);
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'lob script', all: true });
+    const svc = new ReinsertService(store);
+    const scriptTarget = { connectionString: target.connectionString.replace('Database=RecoveryTarget', 'Database=ScriptTarget') };
+    const { script, undoScript } = await svc.dryRun(job.id, 'rev', { target: scriptTarget });
+    await admin.request().batch(`USE ScriptTarget;\n${script}`);
+    const r = await admin.request().query('USE ScriptTarget; SELECT CONVERT(varchar(10), Memo) AS m, CONVERT(nvarchar(10), Old) AS o, CONVERT(varbinary(10), Pic) AS p FROM crm.Docs');
+    expect(r.recordset[0]).toMatchObject({ m: 'memo', o: 'old ß' });
+    await admin.request().batch(`USE ScriptTarget;\n${undoScript}`);
+    const n = await admin.request().query('USE ScriptTarget; SELECT count(*) AS c FROM crm.Docs');
+    expect(n.recordset[0].c).toBe(0);
+  });
+  it('the dry-run script runs in a session an earlier stopped run left with IDENTITY_INSERT ON for another table (its OFF lines first; no error 8107)', async () => {
+    const svc = new ReinsertService(store);
+    const scriptTarget = { connectionString: target.connectionString.replace('Database=RecoveryTarget', 'Database=ScriptTarget') };
+    const { plan } = await svc.plan(1, { target: scriptTarget }, { rowIds: [1, 2, 3, 4], anyStatus: true });
+    const { renderScript } = await import('../../src/reinsert/plan.js');
+    // one batch, so one session: crm.Orders left ON, then the script, whose first identity table is crm.Customers
+    await admin.request().batch(`USE ScriptTarget;\nSET IDENTITY_INSERT crm.Orders ON;\n${renderScript(plan)}`);
+  });
+  it('the key is the primary key alone when a unique clustered index on other columns is beside it', async () => {
+    await admin.request().batch(`USE RecoveryTarget; CREATE TABLE crm.TwoKeys (A int NOT NULL, D int NOT NULL, C int NOT NULL, B int NOT NULL,
+      CONSTRAINT PK_TwoKeys PRIMARY KEY NONCLUSTERED (A, B), CONSTRAINT UQ_TwoKeys UNIQUE CLUSTERED (C, D));`);
+    const t = new MssqlTarget(target);
+    const { tables } = await t.loadTables(['crm.TwoKeys']);
+    await t.close();
+    expect(tables.get('crm.TwoKeys')!.keyColumns).toEqual(['A', 'B']);
+  });
 });

@@ -311,7 +311,7 @@ describeCorpus('re-insert planning from staged corpus rows and their layouts', (
 
 describe('target catalog rows → target tables', () => {
   it('groups columns per table, resolves the key in key order, keeps flags', async () => {
-    const { tablesFromCatalog, TARGET_COLUMNS_SQL, TARGET_FKS_SQL } = await import('../../src/reinsert/mssql-target.js');
+    const { tablesFromCatalog, targetColumnsSql, targetFksSql } = await import('../../src/reinsert/mssql-target.js');
     const r = (table: string, column: string, type_name: string, key_ordinal = 0, extra: Record<string, unknown> = {}) => ({
       schema: 'crm', table, column, column_id: 0, type_name, max_length: 4, precision: 10, scale: 0, is_nullable: false, is_identity: false, is_computed: false, key_ordinal, ...extra,
     });
@@ -322,9 +322,9 @@ describe('target catalog rows → target tables', () => {
     expect(t.get('crm.OrderLines')!.keyColumns).toEqual(['OrderId', 'Line]No']);
     expect(t.get('crm.Customers')!.columns.map((c) => [c.name, c.identity, c.computed])).toEqual([['CustomerId', true, false], ['RowVer', false, false], ['NameLen', false, true]]);
     expect(insertableColumns(t.get('crm.Customers')!).map((c) => c.name)).toEqual(['CustomerId']);
-    // the catalog queries take their table list as one JSON parameter, never as text
-    expect(TARGET_COLUMNS_SQL).toContain('OPENJSON(@names)');
-    expect(TARGET_FKS_SQL).toContain('fk.parent_object_id');
+    // the catalog queries take their table list as parameters, never as text (no OPENJSON: test/reinsert/target-catalog-sql.test.ts)
+    expect(targetColumnsSql(2)).toContain('IN (@n0, @n1)');
+    expect(targetFksSql(1)).toContain('fk.parent_object_id');
   });
 });
 

@@ -156,6 +156,10 @@ export class LiveSource implements RecoverySource {
       ...(this.o.onlineLog === false ? [] : [{ kind: 'online' } as LogInput]),
     ];
     if (inputs.length === 0) throw new InputError('INPUT_BAD_OPTION', 'nothing to read: give --log-backup files or keep the online log');
+    // fn_dump_dblog reads one backup set of a file, the one its @seqnum names (sql.ts passes 1), and
+    // BACKUP LOG appends to an existing file unless told WITH INIT: the log backups after the first
+    // in such a file were not read, and their deletes were missing without a word.
+    if (this.o.logBackups?.length) this.notes.push(LOG_BACKUP_FIRST_SET_NOTE);
     const bound = this.o.startLsn ? { start: this.o.startLsn, probes: 0 } : await this.startBound(filter, inputs, signal);
     const end = this.o.endLsn ?? null;
     const scanLog = this.log.child({ lsnFrom: bound.start ? formatLsn(bound.start) : null, lsnTo: end ? formatLsn(end) : null });
@@ -348,6 +352,9 @@ function jsonSafe(row: Record<string, unknown>): Record<string, unknown> {
   for (const [k, v] of Object.entries(row)) out[k] = v instanceof Date ? v.toISOString() : v;
   return out;
 }
+
+/** Said whenever --log-backup files are read on the server (fn_dump_dblog's @seqnum is 1). */
+export const LOG_BACKUP_FIRST_SET_NOTE = 'each --log-backup file is read at its first backup set only (fn_dump_dblog, backup set 1): a file BACKUP LOG appended several log backups to (its default without WITH INIT) holds more, which are not read here; `rowback scan --trn FILE` on a copy of the file reads every set';
 
 export function openLiveSource(o: LiveSourceOptions): LiveSource {
   return new LiveSource(o);

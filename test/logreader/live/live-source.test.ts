@@ -4,7 +4,7 @@ import { assertReadOnly } from '../../../src/logreader/live/read-only.js';
 import type { RunOptions, SqlRunner } from '../../../src/logreader/live/runner.js';
 import type { SqlStatement } from '../../../src/logreader/live/sql.js';
 import type { Row } from '../../../src/logreader/live/stream.js';
-import { INACTIVE_LOG_WARNING, LiveSource } from '../../../src/recover/sources/live.js';
+import { INACTIVE_LOG_WARNING, LiveSource, LOG_BACKUP_FIRST_SET_NOTE } from '../../../src/recover/sources/live.js';
 import type { RowCandidate } from '../../../src/recover/source.js';
 
 const AU = '72057594043236352';
@@ -329,6 +329,11 @@ describe('LiveSource', () => {
     expect(scans).toHaveLength(1);
     expect(scans[0].stmt.text).toContain('fn_dump_dblog(NULL, NULL, N\'DISK\', 1, @backup0');
     expect(scans[0].stmt.text).toContain('fn_dblog(@start, @end)');
+    // fn_dump_dblog reads backup set 1 of the file: a file of appended log backups holds more, said
+    expect(src.notes).toContain(LOG_BACKUP_FIRST_SET_NOTE);
+    const online = new LiveSource({ database: 'CRM', runner: new FakeRunner({ scan: [] }) });
+    await collect(online.candidates({ ...filter, from: undefined, to: undefined }));
+    expect(online.notes).not.toContain(LOG_BACKUP_FIRST_SET_NOTE);
   });
 
   it('names an unknown table and notes SIMPLE recovery', async () => {

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { CATALOG_NAMES_PER_QUERY, MssqlTarget, targetColumnsSql, targetFksSql } from '../../src/reinsert/mssql-target.js';
+
+/**
+ * The target catalog queries (MssqlTarget.loadTables), sent before every real run and every dry run
+ * with a target. They read the table list with OPENJSON, which SQL Server finds only under
+ * database compatibility level 130 or higher (Microsoft Learn, OPENJSON (Transact-SQL), Note), and
+ * joined names with CONCAT (2012+): a target database kept at level 120 or lower failed at the
+ * first query. And TYPE_NAME(system_type_id) is NULL for hierarchyid, geometry and geography
+ * (system_type_id 240 names no type: sys.types holds them as user_type_id 128-130), which
+ * tablesFromCatalog then lowercased: a TypeError for any target table with such a column.
+ * A real server is needed to run them (test/integration/reinsert.test.ts, skipped without a
+ * container runtime); here the text and the parameters sent are checked.
+ */
+describe('target catalog queries', () => {
+  it('use no OPENJSON, no CONCAT: one nvarchar parameter per table name', () => {
+    for (const text of [targetColumnsSql(3), targetFksSql(3)]) {
+      expect(text).not.toMatch(/OPENJSON|CONCAT|STRING_SPLIT/i);
+      expect(text).toContain('IN (@n0, @n1, @n2)');
+    }
+    expect(targetColumnsSql(1)).toContain("WHERE s.name + N'.' + t.name IN (@n0)");
+    expect(targetFksSql(1)).toContain("OR SCHEMA_NAME(pa.schema_id) + N'.' + pa.name IN (@n0)");
+  });
+
+  it('takes the key from one index per table: the primary key, else the unique clustered index (never a mix of both)', () => {
+    const text = targetColumnsSql(1);
+    expect(text).toContain('AND ic.index_id = (\n      SELECT TOP (1) i.index_id FROM sys.indexes i\n      WHERE i.object_id = t.object_id AND (i.is_primary_key = 1 OR (i.is_unique = 1 AND i.index_id = 1))\n      ORDER BY i.is_primary_key DESC)');
+    // no per-column choice between the two indexes
+    expect(text).not.toMatch(/JOIN sys\.index_columns[\s\S]*ORDER BY i\.is_primary_key DESC\n\) k/);
+  });
+
+  it('names a CLR type column by its user type, every other column by its system type', () => {
+    expect(targetColumnsSql(1)).toContain('TYPE_NAME(CASE WHEN c.system_type_id = 240 THEN c.user_type_id ELSE c.system_type_id END) AS type_name');
+  });
+
+  it('loadTables binds each name as its own parameter, in parts under the 2,100-parameter limit, and returns each foreign key once', async () => {
+    const sent: { text: string; params: Map<string, { type: unknown; value: unknown }> }[] = [];
+    const fakePool = {
+      request() {
+        const params = new Map<string, { type: unknown; value: unknown }>();
+        const r = {
+          input(name: string, type: unknown, value: unknown) { params.set(name, { type, value }); return r; },
+          async query(text: string) {
+            sent.push({ text, params });
+            if (text.includes('sys.foreign_keys')) return { recordset: [{ name: 'FK_x', child: 'dbo.t1', parent: 'dbo.t1500' }] };
+            return { recordset: [] };
+          },
+        };
+        return r;
+      },
+    };
+    const target = new MssqlTarget({ connectionString: 'Server=nowhere;Database=x', database: 'Side]db' });
+    (target as unknown as { pool: unknown }).pool = fakePool;
+    const names = Array.from({ length: 1500 }, (_, i) => `dbo.t${i}`);
+    const { fks } = await target.loadTables(names);
+    expect(sent).toHaveLength(4); // columns and keys, for 1,000 then 500 names
+    expect(sent.map((s) => s.params.size)).toEqual([CATALOG_NAMES_PER_QUERY, CATALOG_NAMES_PER_QUERY, 500, 500]);
+    expect(sent[2]!.params.get('n0')!.value).toBe('dbo.t1000');
+    for (const s of sent) {
+      expect(s.text.startsWith('USE [Side]]db];\n')).toBe(true);
+      expect(s.text).not.toContain('dbo.t');
+    }
+    expect(fks).toEqual([{ name: 'FK_x', child: 'dbo.t1', parent: 'dbo.t1500' }]);
+    // no names: nothing sent (`IN ()` is not T-SQL)
+    sent.length = 0;
+    expect(await target.loadTables([])).toEqual({ tables: new Map(), fks: [] });
+    expect(sent).toHaveLength(0);
+  });
+});
