@@ -20,7 +20,7 @@ import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout } from '../backup/mtf.js';
 
 /** `export`: a file of sql/export-log-records.sql, whose identity is its own catalog rows' database_guid (sources/export.ts). */
-export type SourceFileRole = 'mdf' | 'ldf' | 'bak' | 'trn' | 'export';
+export type SourceFileRole = 'mdf' | 'ldf' | 'bak' | 'trn' | 'export' | 'server';
 
 const ROLE_NAMES: Record<SourceFileRole, string> = {
   mdf: 'data file',
@@ -28,6 +28,8 @@ const ROLE_NAMES: Record<SourceFileRole, string> = {
   bak: 'backup',
   trn: 'log backup',
   export: 'export file',
+  // a live scan's database (LiveSource.fileIdentities): its database_guid is the binding id its files carry
+  server: 'live database',
 };
 
 export interface SourceFileIdentity {

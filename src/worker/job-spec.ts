@@ -165,6 +165,12 @@ export function jobMetadataNotes(m: JobMetadata): string[] {
  * `fileIdentities()` is used when it has one. Throws what reading the files' identity throws.
  */
 export async function jobCatalogDatabaseNotes(spec: JobSpec, source?: object): Promise<string[]> {
+  if (spec.kind === 'live' && spec.metadata?.catalog !== undefined && typeof (source as { fileIdentities?: unknown } | undefined)?.fileIdentities === 'function') {
+    // a live job: against the database scanned (LiveSource.fileIdentities), when it runs
+    const { identity } = catalogFromJson(spec.metadata.catalog);
+    const ids = await fileIdentitiesOf(source, {});
+    return checkCatalogDatabase({ name: 'metadata.catalog', identity }, ids, { anyDatabase: spec.metadata.catalogAnyDatabase, overrideName: '"metadata": { "catalogAnyDatabase": true }' });
+  }
   if (spec.kind !== 'files' || spec.metadata?.catalog === undefined) return [];
   const { identity } = catalogFromJson(spec.metadata.catalog);
   // the job's files source reads them once (and checks they are of one database); else read here

@@ -161,7 +161,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       metadataNotes = override.notes;
       // a catalog of another database names this log's rows after its own tables: refused before
       // anything is read (or, with no identity to compare, said even with --quiet)
-      if (opts.schema && (opts.mdf || opts.bak || opts.ldf || opts.trn?.length || opts.export)) {
+      if (opts.schema && (opts.mdf || opts.bak || opts.ldf || opts.trn?.length || opts.export || opts.server)) {
         const ids = await fileIdentitiesOf(opened.source, { mdf: opts.mdf, bak: opts.bak, position: opts.position === undefined ? undefined : Number(opts.position), ldf: opts.ldf, trn: opts.trn });
         catalogNotes = checkCatalogDatabase({ name: `--schema ${opts.schema}`, file: opts.schema, identity: override.identity ?? null }, ids, { anyDatabase: opts.catalogAnyDatabase, overrideName: '--catalog-any-database' });
       }

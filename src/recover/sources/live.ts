@@ -11,7 +11,8 @@ import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
 import { readShippedSql, withoutBatchSeparators } from '../../logreader/live/shipped-sql.js';
 import { firstBeginXactSql, logVlfsSql, scanSql, serverInfoSql, TRACE_FLAG_INACTIVE_LOG, type LogInput } from '../../logreader/live/sql.js';
 import { formatLsn, type Lsn } from '../../logreader/lsn.js';
-import { layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
+import { catalogFromJson, type CatalogIdentity } from '../../reconstruct/metadata/catalog-json.js';
+import type { SourceFileIdentity } from '../source-identity.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { resolveConnection, type ConnectionSettings } from '../../util/connection.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
@@ -71,6 +72,8 @@ export class LiveSource implements RecoverySource {
   private readonly log: Logger;
   private readonly skippedItems: SkippedItem[] = [];
   private catalog: MetadataCatalog | null = null;
+  /** The database the catalog rows name (sql/table-metadata.sql's database_guid …), once metadata() read them. */
+  private identity: CatalogIdentity | null = null;
   private facts: ServerFacts | null = null;
   /** Rows the log scan query has streamed so far (progress). */
   private rowsStreamed = 0;
@@ -130,10 +133,26 @@ export class LiveSource implements RecoverySource {
     const text = withoutBatchSeparators(readShippedSql('table-metadata.sql'));
     const rows = await this.runner.query({ text, params: [] }, { label: 'table metadata (sql/table-metadata.sql)' });
     // bit columns arrive as booleans, ints as numbers, bigint ids as text (the query converts them).
-    const layouts = layoutsFromCatalog(rows.map(jsonSafe));
+    const read = catalogFromJson(rows.map(jsonSafe));
+    const layouts = read.layouts;
+    this.identity = read.identity;
     this.catalog = catalogFromLayouts(layouts);
     this.log.info({ tables: layouts.length }, 'table metadata loaded');
     return this.catalog;
+  }
+
+  /**
+   * The live database as a source identity (role `server`): the database_guid, name and family_guid
+   * sql/table-metadata.sql returns on every catalog row (sys.database_recovery_status), so a
+   * `--schema` catalog, or a live job's metadata.catalog, is checked against the database scanned
+   * (source-identity.ts checkCatalogDatabase) as it is against files: allocation unit ids repeat
+   * between databases. A database without user tables returns no catalog row: bindingId null (the
+   * check is then said not to have been made). Reads the catalog (metadata()) when not yet read.
+   */
+  async fileIdentities(): Promise<SourceFileIdentity[]> {
+    await this.metadata();
+    const id = this.identity;
+    return [{ file: `${this.o.database} on ${this.runner.description}`, role: 'server', bindingId: id?.databaseGuid ? id.databaseGuid.toUpperCase() : null, databaseName: id?.databaseName ?? this.o.database, familyGuid: id?.familyGuid ?? null }];
   }
 
   async *candidates(filter: ScanFilter, signal?: AbortSignal): AsyncIterable<RowCandidate> {

@@ -367,3 +367,34 @@ describe('LiveSource', () => {
     expect(() => new LiveSource({ database: '', runner: new FakeRunner({}) })).toThrow(expect.objectContaining({ code: 'INPUT_BAD_OPTION' }));
   });
 });
+
+describe('LiveSource: a --schema catalog is checked against the database scanned (its database_guid)', () => {
+  // the identity columns sql/table-metadata.sql returns on every catalog row (SYNTHETIC GUIDs)
+  const GUID = '8E0F9E64-3C2B-4E59-9C61-2B2F1F4A7C10';
+  const other = { databaseName: 'Billing', databaseGuid: '11111111-2222-3333-4444-555555555555', familyGuid: null };
+  const withIdentity = (guid: string | null) => catalogRows().map((r) => ({ ...r, database_name: 'CRM', database_guid: guid, family_guid: 'F0F0F0F0-0000-0000-0000-000000000001' }));
+
+  it('the live database is a source identity (role server) carrying the catalog rows\' database_guid', async () => {
+    const src = new LiveSource({ database: 'CRM', runner: new FakeRunner({ catalog: withIdentity(GUID) }) });
+    expect(await src.fileIdentities()).toEqual([{ file: 'CRM on fake:1433/CRM as sa (SQL login) over TLS', role: 'server', bindingId: GUID, databaseName: 'CRM', familyGuid: 'F0F0F0F0-0000-0000-0000-000000000001' }]);
+  });
+
+  it('a catalog of another database is refused naming the live database; the override says so; the same database is silent (it was never checked: rows named after the wrong tables, unsaid)', async () => {
+    const { checkCatalogDatabase } = await import('../../../src/recover/source-identity.js');
+    const { jobCatalogDatabaseNotes } = await import('../../../src/worker/job-spec.js');
+    const src = new LiveSource({ database: 'CRM', runner: new FakeRunner({ catalog: withIdentity(GUID) }) });
+    const ids = await src.fileIdentities();
+    const opts = { overrideName: '--catalog-any-database' };
+    expect(() => checkCatalogDatabase({ name: '--schema billing.json', identity: other }, ids, opts)).toThrow(/^--schema billing\.json is of database Billing \(database_guid 11111111-2222-3333-4444-555555555555\), and live database CRM on fake:1433\/CRM as sa \(SQL login\) over TLS \(database CRM\) of another database \(binding id 8E0F9E64-3C2B-4E59-9C61-2B2F1F4A7C10\)/);
+    expect(checkCatalogDatabase({ name: '--schema billing.json', identity: other }, ids, { ...opts, anyDatabase: true })[0]).toMatch(/read with that catalog all the same \(--catalog-any-database\)/);
+    expect(checkCatalogDatabase({ name: '--schema crm.json', identity: { databaseName: 'CRM', databaseGuid: GUID, familyGuid: null } }, ids, opts)).toEqual([]);
+    // a live job's metadata.catalog, when the job runs (worker.ts: its opened source)
+    const catalog = catalogRows().map((r) => ({ ...r, database_name: 'Billing', database_guid: other.databaseGuid }));
+    const spec = { kind: 'live', server: 'Server=fake;User Id=sa;Password=x', database: 'CRM', metadata: { catalog } } as never;
+    await expect(jobCatalogDatabaseNotes(spec, src)).rejects.toMatchObject({ code: 'INPUT_CATALOG_OTHER_DATABASE' });
+    // a database with no user tables returns no catalog row: said not checked
+    const empty = new LiveSource({ database: 'CRM', runner: new FakeRunner({ catalog: [] }) });
+    expect((await empty.fileIdentities())[0]!.bindingId).toBeNull();
+    expect(checkCatalogDatabase({ name: '--schema billing.json', identity: other }, await empty.fileIdentities(), opts)[0]).toMatch(/so rowback could not check that they are of that database$/);
+  });
+});
