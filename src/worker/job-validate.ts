@@ -297,16 +297,17 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
       if (j >= 0) throw new InputError('INPUT_BAD_OPTION', `${name}.${j} ${files[j]} is ${files[j] === p ? '' : `the file of ${name}.${i} (${p}), `}given ${files[j] === p ? `in ${name}.${i} too` : 'twice'}: give each backup file once (a full backup, every stripe of a striped one, then differentials based on it)`, { field: `${name}.${j}`, file: files[j] });
     }
   }
+  const positionOf = (field: string) => (field.startsWith('bak.') ? spec.position : field.startsWith('afterBak.') ? spec.afterPosition : undefined);
+  const replayedOf = (field: string) => Boolean(field.startsWith('after') ? spec.afterTrn?.length : spec.trn?.length);
+  for (const [field, path] of all) if (!field.startsWith('afterMdf')) checkRestoreJobBackup(field, path, positionOf(field), replayedOf(field));
   // both states from the same backup files: one state, nothing can be missing (replay/compare.ts refuseSameBackups)
   // (one file by any path, a link too; a position left out of a file is its set 1, the only one it
-  // may hold then: position 1 against none was accepted, and the job answered "0 missing")
+  // may hold then: position 1 against none was accepted, and the job answered "0 missing"). After
+  // each file's own check, which asks a file of several sets for its position first.
   const filesOf = (list: string[] | undefined) => [...new Set((list ?? []).map((f) => realPath(f)))].sort().join('\n');
   if (!spec.trn?.length && !spec.afterTrn?.length && spec.afterBak?.length && filesOf(spec.bak) === filesOf(spec.afterBak) && (spec.position ?? 1) === (spec.afterPosition ?? 1)) {
     throw new InputError('INPUT_BAD_OPTION', `bak and afterBak are the same backup files (${(spec.afterBak ?? []).join(', ')}): one state compared with itself has nothing missing, whatever was deleted; give as afterBak a newer backup, or the data file as afterMdf`, { field: 'afterBak.0' });
   }
-  const positionOf = (field: string) => (field.startsWith('bak.') ? spec.position : field.startsWith('afterBak.') ? spec.afterPosition : undefined);
-  const replayedOf = (field: string) => Boolean(field.startsWith('after') ? spec.afterTrn?.length : spec.trn?.length);
-  for (const [field, path] of all) if (!field.startsWith('afterMdf')) checkRestoreJobBackup(field, path, positionOf(field), replayedOf(field));
   const ids: SourceFileIdentity[] = [];
   for (const [field, path] of all) {
     try {
