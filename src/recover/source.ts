@@ -2,6 +2,7 @@ import type { RecoveredRow } from './recovered-row.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { ambiguousTable, NameIndex } from '../reconstruct/metadata/names.js';
 import type { LogRecord } from '../logreader/log-record.js';
+import { compareLsn, parseLsn } from '../logreader/lsn.js';
 import type { CommittedScanStats } from './committed.js';
 
 /**
@@ -292,11 +293,30 @@ export function logLoss(items: SkippedItem[]): SkippedItem[] {
 export function logLossClause(lost: readonly SkippedItem[]): string {
   const codes = (items: readonly SkippedItem[]) => [...new Set(items.map((s) => s.code))].join(', ');
   const unread = lost.filter((s) => s.code !== 'FORMAT_LOG_CHAIN_GAP');
-  const notGiven = lost.filter((s) => s.code === 'FORMAT_LOG_CHAIN_GAP');
+  const notGiven = lost.filter((s) => s.code === 'FORMAT_LOG_CHAIN_GAP' && !isChainOverlap(s));
+  const overlaps = lost.filter(isChainOverlap);
+  const parts = unread.length + notGiven.length ? 'parts' : 'parts of the log';
   return [
     unread.length ? `parts of the log could not be read (${codes(unread)})` : '',
     notGiven.length ? `${unread.length ? 'parts' : 'parts of the log'} are in no file given (${codes(notGiven)})` : '',
+    // two log backups whose LSN ranges overlap: no log is missing between them, but they are not
+    // one chain (two branches of the database's history, or damaged headers: log-chain.ts)
+    overlaps.length ? `${parts} are in log backups that overlap instead of chaining (${codes(overlaps)})` : '',
   ].filter(Boolean).join(', and ');
+}
+
+/**
+ * A FORMAT_LOG_CHAIN_GAP item of two log backups that overlap (backup/log-chain.ts: the later one
+ * starts before the earlier one ends): its `lsnRange` runs backwards, from the earlier one's last LSN
+ * down to the later one's first.
+ */
+export function isChainOverlap(s: SkippedItem): boolean {
+  if (s.code !== 'FORMAT_LOG_CHAIN_GAP' || !s.lsnRange) return false;
+  try {
+    return compareLsn(parseLsn(s.lsnRange.first), parseLsn(s.lsnRange.last)) > 0;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -306,6 +326,7 @@ export function logLossClause(lost: readonly SkippedItem[]): string {
  */
 export function lossPlace(s: SkippedItem): string {
   const file = s.location.file ?? '';
+  if (s.lsnRange && isChainOverlap(s)) return `LSNs ${s.lsnRange.last} up to ${s.lsnRange.first}, held by two log backups that overlap${file ? ` (the later: ${file})` : ''}`;
   if (s.lsnRange) return `LSNs ${s.lsnRange.first} up to ${s.lsnRange.last}${s.code === 'FORMAT_LOG_CHAIN_GAP' ? ', in no file given' : file ? ` of ${file}` : ''}`;
   if (file && s.location.offset !== undefined) return `${file} from offset ${s.location.offset}`;
   return file;

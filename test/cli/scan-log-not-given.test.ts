@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logLossClause, type SkippedItem } from '../../src/recover/source.js';
+import { logLossClause, lossPlace, type SkippedItem } from '../../src/recover/source.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
@@ -22,6 +22,18 @@ describe('logLossClause', () => {
     [['FORMAT_BAD_LOG_BLOCK', 'FORMAT_LOG_CHAIN_GAP', 'FORMAT_LOG_GAP'], 'parts of the log could not be read (FORMAT_BAD_LOG_BLOCK, FORMAT_LOG_GAP), and parts are in no file given (FORMAT_LOG_CHAIN_GAP)'],
   ])('%j', (codes, clause) => {
     expect(logLossClause(codes.map(item))).toBe(clause);
+  });
+
+  // SYNTHETIC items as backup/log-chain.ts makes them: a gap's lsnRange runs forwards, an overlap's
+  // backwards (the earlier backup's last LSN, then the later one's first). The line said "in no file
+  // given" of two log backups that overlap (two branches after a restore): nothing is missing there
+  const gap: SkippedItem = { code: 'FORMAT_LOG_CHAIN_GAP', reason: '', location: { file: 'b.trn' }, lsnRange: { first: '00000019:00000099:0001', last: '00000019:000000a3:0001' } };
+  const overlap: SkippedItem = { code: 'FORMAT_LOG_CHAIN_GAP', reason: '', location: { file: 'c.trn' }, lsnRange: { first: '00000019:000000c8:0001', last: '00000019:000000ad:0001' } };
+  it('log backups that overlap are said as overlapping, not as log in no file given', () => {
+    expect(logLossClause([overlap])).toBe('parts of the log are in log backups that overlap instead of chaining (FORMAT_LOG_CHAIN_GAP)');
+    expect(logLossClause([gap, overlap])).toBe('parts of the log are in no file given (FORMAT_LOG_CHAIN_GAP), and parts are in log backups that overlap instead of chaining (FORMAT_LOG_CHAIN_GAP)');
+    expect(lossPlace(overlap)).toBe('LSNs 00000019:000000ad:0001 up to 00000019:000000c8:0001, held by two log backups that overlap (the later: c.trn)');
+    expect(lossPlace(gap)).toBe('LSNs 00000019:00000099:0001 up to 00000019:000000a3:0001, in no file given');
   });
 });
 

@@ -20,7 +20,7 @@ import { withMetadata } from '../../recover/metadata-override.js';
 import { explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
-import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
+import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { parseWindowTime } from '../../recover/time-window.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
@@ -376,10 +376,14 @@ export async function runScan(opts: ScanOptions): Promise<void> {
  */
 function missingLogAdvice(lost: readonly SkippedItem[], opts: ScanOptions): string {
   if (!lost.some((s) => s.code === 'FORMAT_LOG_CHAIN_GAP')) return '';
+  // log backups that overlap: nothing to add, one branch to choose (it said "add the missing ones")
+  const overlapAdvice = lost.some(isChainOverlap) ? "the FORMAT_LOG_CHAIN_GAP item names the two log backups that overlap: give those of one branch of the database's history" : '';
+  if (!lost.some((s) => s.code === 'FORMAT_LOG_CHAIN_GAP' && !isChainOverlap(s))) return `: ${overlapAdvice}`;
+  const also = overlapAdvice ? `; and ${overlapAdvice}` : '';
   if (opts.bak?.length && !opts.trn?.length && !opts.ldf) {
-    return ': the log between the backups given with --bak is in none of them (a full or differential backup holds only the log written while it ran); add the log backups taken between them with --trn, or the .ldf with --ldf';
+    return `: the log between the backups given with --bak is in none of them (a full or differential backup holds only the log written while it ran); add the log backups taken between them with --trn, or the .ldf with --ldf${also}`;
   }
-  return ': add the missing log backups with --trn (the FORMAT_LOG_CHAIN_GAP item names the files and LSNs on each side)';
+  return `: add the missing log backups with --trn (the FORMAT_LOG_CHAIN_GAP item names the files and LSNs on each side)${also}`;
 }
 
 /** The tables of the source's own metadata (a data file or backup) that `catalog` (the --ddl/--schema tables) lacks by name; none when the source has no metadata of its own. */
