@@ -5,8 +5,7 @@
  * file, a newer backup, or a replayed point in time too. Rows are matched by key (given, or the
  * clustered index key) or as whole rows (table-diff.ts). Read-only on every file.
  */
-import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { realPath } from '../util/files.js';
 import { otherSchemasNote } from '../reconstruct/metadata/names.js';
 import { InputError, SchemaError, isRowbackError } from '../errors.js';
 import { openBackupPages } from '../backup/open.js';
@@ -541,14 +540,6 @@ function refuseSameBackups(bak: string[], position: number | undefined, afterBak
   return `${same}, read from other files (copies): rows missing or changed between them are what one copy lost or holds damaged, not rows deleted from the database`;
 }
 
-/** A file's real path (links and `..` resolved), or its absolute path when it cannot be resolved. */
-function realPath(f: string): string {
-  try {
-    return realpathSync(f);
-  } catch {
-    return resolve(f);
-  }
-}
 
 /** The point of full/differential backup files (the latest of their sets: a differential's), each read at `position` (set 1 without). */
 function backupsPoint(files: string[], what: string, position?: number): StatePoint {

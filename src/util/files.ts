@@ -82,6 +82,15 @@ function resolveAsFarAsExists(path: string, depth = 0): string {
 }
 
 /**
+ * `path` as one file is named whatever path reaches it: absolute, `..` and every symbolic link
+ * resolved (for a path that does not exist, as far as it exists). Two paths of one file compare
+ * equal: a backup given twice through a link, the same backup on both sides of a comparison.
+ */
+export function realPath(path: string): string {
+  return resolveAsFarAsExists(path);
+}
+
+/**
  * Whether `path`, with every symbolic link resolved, lies inside one of `roots` (also resolved).
  * A path that does not exist is judged by where it would be (its existing ancestors resolved), so
  * checking the roots first tells a caller nothing about which files exist outside them. Used by

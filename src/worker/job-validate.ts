@@ -7,7 +7,6 @@
  *
  * Read-only: files are opened for reading their headers and metadata only.
  */
-import { realpathSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { FormatError, InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { readLdfLayout } from '../logreader/ldf/reader.js';
@@ -19,7 +18,7 @@ import { unknownTableMessage } from '../recover/source.js';
 import { parseWindowTime } from '../recover/time-window.js';
 import { resolveConnection } from '../util/connection.js';
 import { echoInput } from '../util/echo.js';
-import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten } from '../util/files.js';
+import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten, realPath } from '../util/files.js';
 import { jobCatalogDatabaseNotes, jobMetadataMapping, layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { assertStopsInOrder, parseStopTarget } from '../restore/target.js';
 import { assertOneDatabase, oneBackupAdvice, readSourceIdentities, type SourceFileIdentity } from '../recover/source-identity.js';
@@ -244,14 +243,6 @@ function fieldOfFile(files: Array<[string, string | undefined]>, file: string | 
   return file === undefined ? undefined : files.find(([, p]) => p === file)?.[0];
 }
 
-/** A file's real path (links and `..` resolved), or its absolute path when it cannot be resolved. */
-function realPath(f: string): string {
-  try {
-    return realpathSync(f);
-  } catch {
-    return resolve(f);
-  }
-}
 
 /**
  * A restore job's checks before it is queued: every file readable and inside the roots, one later
