@@ -7,8 +7,8 @@
  * - what remains is a full backup followed by differential backups based on it, layered so a
  *   page comes from the newest backup that holds it.
  */
-import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { realPath } from '../util/files.js';
 import { LayeredPageSource } from '../datafile/mdf-source.js';
 import type { PageSource } from '../datafile/page-source.js';
 import { listBackupSets, readBackupHeader, type BackupHeader } from './header.js';
@@ -85,7 +85,7 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
  * restore-sequence check of `src/recover/source-identity.ts`), with `advice`. `advice` says what
  * the command accepts, for the advice of the refusals (see BackupAdvice; by default that of
  * `dump`/`diff`, which take a full backup, differentials and every stripe). Throws InputError
- * INPUT_BAD_OPTION for a file given twice (by path, as written or resolved), and what
+ * INPUT_BAD_OPTION for a file given twice (by path, as written, resolved or through a link), and what
  * `choosePosition`, `requireWholeMediaSet`, `check` and `openBackupPageSource` throw.
  */
 export function openBackupPages(paths: string[], position?: number, check?: (headers: BackupHeader[], advice: BackupAdvice) => void, advice: BackupAdvice = {}): PageSource {
@@ -93,7 +93,7 @@ export function openBackupPages(paths: string[], position?: number, check?: (hea
   // one media set of one file, unsaid, where a data file given twice (--mdf) and a copy of a full
   // backup under another name (both full backups) are refused: refused as a data file given twice is.
   for (const [i, p] of paths.entries()) {
-    const again = paths.slice(i + 1).find((q) => resolve(q) === resolve(p));
+    const again = paths.slice(i + 1).find((q) => realPath(q) === realPath(p));
     if (again !== undefined) {
       const what = again === p ? `${p} is given more than once` : `${p} and ${again} are one file, given twice`;
       throw new InputError('INPUT_BAD_OPTION', `${what}: give each backup file once (a full backup, every stripe of a striped one, then differentials based on it)`, { file: again });

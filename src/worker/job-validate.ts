@@ -7,7 +7,7 @@
  *
  * Read-only: files are opened for reading their headers and metadata only.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { FormatError, InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { readLdfLayout } from '../logreader/ldf/reader.js';
 import { checkExportStart } from '../logreader/export/export-stream.js';
@@ -284,7 +284,7 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   for (const [name, files, replayed] of [['bak', spec.bak, Boolean(spec.trn?.length)], ['afterBak', spec.afterBak, Boolean(spec.afterTrn?.length)]] as const) {
     if (replayed || !files) continue;
     for (const [i, p] of files.entries()) {
-      const j = files.findIndex((q, k) => k > i && resolve(q) === resolve(p));
+      const j = files.findIndex((q, k) => k > i && realPath(q) === realPath(p));
       if (j >= 0) throw new InputError('INPUT_BAD_OPTION', `${name}.${j} ${files[j]} is ${files[j] === p ? '' : `the file of ${name}.${i} (${p}), `}given ${files[j] === p ? `in ${name}.${i} too` : 'twice'}: give each backup file once (a full backup, every stripe of a striped one, then differentials based on it)`, { field: `${name}.${j}`, file: files[j] });
     }
   }

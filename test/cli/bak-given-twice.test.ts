@@ -8,7 +8,7 @@
  * REAL files: appveyor-lab RestoreTimeClean.bak (full), RestoreTimeClean2.bak (its differential),
  * RestoreTimeClean_1.trn.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -31,6 +31,10 @@ describeCorpus('--bak: one backup file given twice', () => {
       [['log', LOGS[0], '--bak', FULL, FULL], FULL],
     ];
     const dir = mkdtempSync(join(tmpdir(), 'rowback-bak-twice-'));
+    // through a symbolic link: one file too (it was compared by resolved path only: read as stripes)
+    const link = join(dir, 'link-to-full.bak');
+    symlinkSync(FULL, link);
+    cases.push([['scan', '--bak', FULL, link, '--op', 'insert'], `${FULL} and ${link} are one file, given twice`]);
     for (const [i, [argv, said]] of cases.entries()) {
       // to a file: read as before (one media set), the rows went to stdout, unsaid
       const r = await run(...argv, '--out', join(dir, `out-${i}.${argv[0] === 'log' ? 'csv' : 'ndjson'}`));
