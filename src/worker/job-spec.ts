@@ -160,13 +160,15 @@ export function jobMetadataNotes(m: JobMetadata): string[] {
  * --schema` checks it (source-identity.ts checkCatalogDatabase): throws InputError
  * INPUT_CATALOG_OTHER_DATABASE with `location.field` `metadata.catalog` when its database_guid is
  * not a file's binding id (unless `metadata.catalogAnyDatabase`); returns the notes (a catalog
- * naming no database: not checked; the override used). Other jobs (live, export: the catalog is
- * compared with no file) and DDL metadata: none. `source`: the job's opened files source, whose
+ * naming no database: not checked; the override used). A live or log-backup job's: against the
+ * scanned database and the log backups' sets (LiveSource.fileIdentities), given its opened source.
+ * Export jobs (the catalog is compared with no file) and DDL metadata: none. `source`: the job's opened files source, whose
  * `fileIdentities()` is used when it has one. Throws what reading the files' identity throws.
  */
 export async function jobCatalogDatabaseNotes(spec: JobSpec, source?: object): Promise<string[]> {
-  if (spec.kind === 'live' && spec.metadata?.catalog !== undefined && typeof (source as { fileIdentities?: unknown } | undefined)?.fileIdentities === 'function') {
-    // a live job: against the database scanned (LiveSource.fileIdentities), when it runs
+  if ((spec.kind === 'live' || spec.kind === 'log-backup') && spec.metadata?.catalog !== undefined && typeof (source as { fileIdentities?: unknown } | undefined)?.fileIdentities === 'function') {
+    // a live or log-backup job: against the database scanned and its log backups' sets
+    // (LiveSource.fileIdentities), when it runs
     const { identity } = catalogFromJson(spec.metadata.catalog);
     const ids = await fileIdentitiesOf(source, {});
     return checkCatalogDatabase({ name: 'metadata.catalog', identity }, ids, { anyDatabase: spec.metadata.catalogAnyDatabase, overrideName: '"metadata": { "catalogAnyDatabase": true }' });

@@ -204,4 +204,33 @@ describe.skipIf(!runtime.available)('live path against SQL Server 2022', () => {
     expect(rows.map((r) => r.values.CustomerId).sort((a, b) => Number(a) - Number(b))).toEqual(purged.map((p) => p.CustomerId));
     expect(rows.every((r) => r.source.kind === 'fn_dump_dblog' && r.source.file === file)).toBe(true);
   });
+
+  it('reads every backup set of a file BACKUP LOG appended to (NOINIT), and refuses a set of another database', async () => {
+    const file = '/var/opt/mssql/data/crm_logs_appended.trn';
+    await admin.request().batch(`BACKUP LOG [CRM] TO DISK = N'${file}' WITH INIT, FORMAT;`);
+    // a committed delete after set 1, so only set 2 holds it (BACKUP LOG appends without WITH INIT)
+    const crm = await adminPool(settingsFor(container, 'sa', undefined, 'CRM'));
+    await sleep(1500);
+    const from3 = await serverNow(crm);
+    await sleep(200);
+    await crm.request().query(`DELETE FROM dbo.Contacts WHERE CustomerId = ${kept[1]}; DELETE FROM dbo.Customers WHERE CustomerId = ${kept[1]}`);
+    await sleep(200);
+    const to3 = await serverNow(crm);
+    await crm.close();
+    await admin.request().batch(`BACKUP LOG [CRM] TO DISK = N'${file}';`);
+    const sets = (await admin.request().query(`RESTORE HEADERONLY FROM DISK = N'${file}'`)).recordset;
+    expect(sets.map((r: { Position: number }) => r.Position)).toEqual([1, 2]);
+    const rows = await scan({ from: from3, to: to3, tables: ['dbo.Customers'], operations: ['delete'] }, { logBackups: [file], onlineLog: false });
+    expect(rows.map((r) => r.values.CustomerId)).toEqual([kept[1]]);
+    expect(rows[0]!.source).toEqual({ kind: 'fn_dump_dblog', file, position: 2 });
+    // set 3: another database's log backup appended to the same file
+    await admin.request().batch(
+      "CREATE DATABASE [OtherDb]; ALTER DATABASE [OtherDb] SET RECOVERY FULL; BACKUP DATABASE [OtherDb] TO DISK = N'/var/opt/mssql/data/otherdb.bak' WITH INIT, FORMAT;",
+    );
+    await admin.request().batch(`BACKUP LOG [OtherDb] TO DISK = N'${file}';`);
+    await expect(scan({ from: from3, to: to3, tables: ['dbo.Customers'], operations: ['delete'] }, { logBackups: [file], onlineLog: false })).rejects.toMatchObject({
+      code: 'INPUT_MIXED_DATABASES',
+      message: expect.stringContaining(`${file} (backup set 3) (database OtherDb)`),
+    });
+  });
 });

@@ -69,7 +69,7 @@ export function register(program: Command): void {
     .option('--temp-dir <dir>', 'folder for those temporary files (default: the OS temporary folder); removed when the scan ends')
     .option('--server <connection>', 'live SQL Server: ADO-style connection string (or MSSQL_* variables)')
     .option('--database <db>', 'database to scan on the live server')
-    .option('--log-backup <files...>', 'live: log backups the server can read, through fn_dump_dblog')
+    .option('--log-backup <files...>', 'live: log backups the server can read, every backup set of each, through fn_dump_dblog')
     .option('--inactive-log', 'live: also read the inactive log (trace flag 2537); see the warning it prints')
     .option('--query-timeout <seconds>', 'live: per-query timeout in seconds')
     .option('--export <file>', 'an exported fn_dblog + catalog file (sql/export-log-records.sql)')

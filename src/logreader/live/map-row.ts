@@ -30,7 +30,8 @@ function bytes(v: unknown): Uint8Array | null {
 
 export function sourceOf(inputs: readonly LogInput[], index: unknown): LogRecordSource {
   const input = inputs[Number(index)];
-  if (input?.kind === 'backup') return { kind: 'fn_dump_dblog', file: input.file };
+  // the set is named when the file holds several (BACKUP LOG … WITH NOINIT appends them)
+  if (input?.kind === 'backup') return { kind: 'fn_dump_dblog', file: input.file, ...((input.sets ?? 1) > 1 ? { position: input.position } : {}) };
   return { kind: 'fn_dblog' };
 }
 

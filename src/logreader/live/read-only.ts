@@ -7,7 +7,10 @@ import { TRACE_FLAG_INACTIVE_LOG } from './sql.js';
  * comments: the batch must start with SELECT, WITH or DECLARE, and no word that changes data,
  * schema, settings or server state may appear anywhere in it. `DBCC TRACEON(2537)` is the one
  * exception, allowed only as the batch's first statement and only when the user asked for the
- * inactive log.
+ * inactive log; `RESTORE HEADERONLY FROM DISK = @name` the other, allowed only as the whole batch and
+ * only when the caller says it sends one (it lists a backup file's sets: Microsoft's RESTORE
+ * HEADERONLY "returns a result set containing all the backup header information for all backup sets
+ * on a particular backup device"; it restores nothing).
  */
 
 /** Words that make a batch something other than a read. */
@@ -20,15 +23,24 @@ export const FORBIDDEN_WORDS: ReadonlySet<string> = new Set([
 
 const START_WORDS: ReadonlySet<string> = new Set(['SELECT', 'WITH', 'DECLARE']);
 
+/** The one RESTORE a read may send: the header listing of one backup file named by a parameter. */
+const HEADERONLY_BATCH = /^\s*RESTORE\s+HEADERONLY\s+FROM\s+DISK\s*=\s*@[A-Za-z_][A-Za-z0-9_]*\s*;?\s*$/i;
+
 const TRACEON_PREFIX = new RegExp(`^\\s*DBCC\\s+TRACEON\\s*\\(\\s*${TRACE_FLAG_INACTIVE_LOG}\\s*\\)\\s*(?:WITH\\s+NO_INFOMSGS\\s*)?;`, 'i');
 
 export interface ReadOnlyOptions {
   /** The user asked for the inactive log (--inactive-log): allow the DBCC TRACEON(2537) prefix. */
   allowInactiveLogTraceFlag?: boolean;
+  /** The batch lists a backup file's sets (`RESTORE HEADERONLY FROM DISK = @file`, nothing else): allowed whole. */
+  allowHeaderOnly?: boolean;
 }
 
 /** Throws SOURCE_NOT_READ_ONLY naming the offending word; returns the words it checked. */
 export function assertReadOnly(text: string, options: ReadOnlyOptions = {}): void {
+  if (options.allowHeaderOnly) {
+    if (HEADERONLY_BATCH.test(stripComments(text))) return;
+    throw notReadOnly('a backup header listing is sent alone, as RESTORE HEADERONLY FROM DISK = @parameter');
+  }
   let body = text;
   const prefix = TRACEON_PREFIX.exec(stripComments(text));
   if (prefix) {

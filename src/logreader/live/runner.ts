@@ -21,6 +21,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** The user asked for the inactive log: the DBCC TRACEON(2537) prefix is allowed. */
   allowInactiveLogTraceFlag?: boolean;
+  /** The statement is sql.ts headerOnlySql (RESTORE HEADERONLY of one file, alone): allowed by the read-only guard. */
+  allowHeaderOnly?: boolean;
   /** For messages and logs. */
   label?: string;
 }
@@ -186,7 +188,7 @@ export class MssqlRunner implements SqlRunner {
 
   stream(stmt: SqlStatement, o: RunOptions = {}): AsyncIterable<Row> {
     // Refuse before anything reaches the server.
-    assertReadOnly(stmt.text, { allowInactiveLogTraceFlag: o.allowInactiveLogTraceFlag });
+    assertReadOnly(stmt.text, { allowInactiveLogTraceFlag: o.allowInactiveLogTraceFlag, allowHeaderOnly: o.allowHeaderOnly });
     const what = o.label ?? 'query';
     const self = this;
     return (async function* () {

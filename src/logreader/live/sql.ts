@@ -4,6 +4,7 @@ import { OPERATIONS_FOR, pairOperationFor } from '../../recover/committed.js';
 import type { ScanOperation } from '../../recover/source.js';
 import { nstring, quoteQualified } from '../../util/tsql.js';
 import { isoToLogTime } from '../begin-time.js';
+import { InputError } from '../../errors.js';
 
 /**
  * Pure builders of the T-SQL the live worker sends. Each returns `{ text, params }`: the text
@@ -97,8 +98,23 @@ export function firstBeginXactSql(start: Lsn): SqlStatement {
   };
 }
 
-/** Where a scan reads log records from; several are combined into one pass. */
-export type LogInput = { kind: 'online' } | { kind: 'backup'; file: string };
+/**
+ * Where a scan reads log records from; several are combined into one pass. A backup input is one
+ * backup set of a file the server reads: `position` is its HEADERONLY Position (RESTORE … WITH
+ * FILE = n), passed as fn_dump_dblog's @seqnum; `sets` how many sets the file holds (for sources).
+ */
+export type LogInput = { kind: 'online' } | { kind: 'backup'; file: string; position: number; sets?: number };
+
+/**
+ * `RESTORE HEADERONLY FROM DISK = @file`: one row per backup set of a file the *server* reads
+ * (Position, BackupType, DatabaseName, BindingID, FamilyGUID, …; Microsoft Learn, "RESTORE
+ * Statements - HEADERONLY"). It restores nothing; the read-only guard lets it through only whole and
+ * only when the run is told (RunOptions.allowHeaderOnly). The path is a parameter (RESTORE takes a
+ * variable for DISK =), never text in the batch.
+ */
+export function headerOnlySql(file: string): SqlStatement {
+  return { text: 'RESTORE HEADERONLY FROM DISK = @file;', params: [{ name: 'file', type: 'nvarchar', length: BACKUP_PATH_LENGTH, value: file }] };
+}
 
 export interface ScanSqlOptions {
   inputs: LogInput[];
@@ -208,9 +224,13 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
     } else {
       // A log backup is itself a bounded slice of the log; the online log's bounds may lie
       // outside it, so each backup is read whole (NULL, NULL).
+      // @seqnum (the 4th argument) is the backup set's position in the file: BACKUP LOG appends a set
+      // to an existing file unless told WITH INIT, and fn_dump_dblog reads the one set it names.
       const p = `backup${backups++}`;
+      if (!Number.isInteger(input.position) || input.position < 1 || input.position > 32767) throw new InputError('INPUT_BAD_OPTION', `backup set position ${input.position} of ${input.file} is not 1–32767`);
       params.push({ name: p, type: 'nvarchar', length: BACKUP_PATH_LENGTH, value: input.file });
-      from = `sys.fn_dump_dblog(NULL, NULL, N'DISK', 1, @${p}${', DEFAULT'.repeat(FN_DUMP_DBLOG_FILE_SLOTS - 1)})`;
+      params.push({ name: `${p}_set`, type: 'int', value: input.position });
+      from = `sys.fn_dump_dblog(NULL, NULL, N'DISK', @${p}_set, @${p}${', DEFAULT'.repeat(FN_DUMP_DBLOG_FILE_SLOTS - 1)})`;
     }
     return [`  SELECT ${i} AS [log_input], ${cols}`, `  FROM ${from} AS l`, `  WHERE ${where.join('\n  ')}`].join('\n');
   });

@@ -9,10 +9,10 @@ import { committedCandidateBatches, emptyStats, type CommittedScanStats } from '
 import { mapSessions, sessionOf, sessionsSql, type SessionFacts } from '../../logreader/live/sessions.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
 import { readShippedSql, withoutBatchSeparators } from '../../logreader/live/shipped-sql.js';
-import { firstBeginXactSql, logVlfsSql, scanSql, serverInfoSql, TRACE_FLAG_INACTIVE_LOG, type LogInput } from '../../logreader/live/sql.js';
+import { firstBeginXactSql, headerOnlySql, logVlfsSql, scanSql, serverInfoSql, TRACE_FLAG_INACTIVE_LOG, type LogInput } from '../../logreader/live/sql.js';
 import { formatLsn, type Lsn } from '../../logreader/lsn.js';
 import { catalogFromJson, type CatalogIdentity } from '../../reconstruct/metadata/catalog-json.js';
-import type { SourceFileIdentity } from '../source-identity.js';
+import { assertOneDatabase, type SourceFileIdentity } from '../source-identity.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { resolveConnection, type ConnectionSettings } from '../../util/connection.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
@@ -75,6 +75,8 @@ export class LiveSource implements RecoverySource {
   /** The database the catalog rows name (sql/table-metadata.sql's database_guid …), once metadata() read them. */
   private identity: CatalogIdentity | null = null;
   private facts: ServerFacts | null = null;
+  /** The --log-backup files' backup sets as the server lists them (RESTORE HEADERONLY), read once. */
+  private logSets: { inputs: BackupInput[]; ids: SourceFileIdentity[] } | null = null;
   /** Rows the log scan query has streamed so far (progress). */
   private rowsStreamed = 0;
   /** Things the user must be told (printed by the CLI, kept in the report). */
@@ -152,7 +154,37 @@ export class LiveSource implements RecoverySource {
   async fileIdentities(): Promise<SourceFileIdentity[]> {
     await this.metadata();
     const id = this.identity;
-    return [{ file: `${this.o.database} on ${this.runner.description}`, role: 'server', bindingId: id?.databaseGuid ? id.databaseGuid.toUpperCase() : null, databaseName: id?.databaseName ?? this.o.database, familyGuid: id?.familyGuid ?? null }];
+    const server: SourceFileIdentity = { file: `${this.o.database} on ${this.runner.description}`, role: 'server', bindingId: id?.databaseGuid ? id.databaseGuid.toUpperCase() : null, databaseName: id?.databaseName ?? this.o.database, familyGuid: id?.familyGuid ?? null };
+    return [server, ...(await this.logBackupSets()).ids];
+  }
+
+  /**
+   * Every backup set of every --log-backup file, as the server lists them (`RESTORE HEADERONLY FROM
+   * DISK = @file`, one row per set: Position, DatabaseName, BindingID, FamilyGUID), read once: each
+   * set becomes one fn_dump_dblog input (@seqnum = its Position), and one identity (role `trn`,
+   * `set` when the file holds several) for the check that they are of the scanned database.
+   * BACKUP LOG appends to an existing file unless told WITH INIT (and any database's backups to one
+   * file), so set 1 alone missed the later sets' deletes. Throws SourceError SOURCE_QUERY (a file the
+   * server cannot read, or a listing without a Position) naming the file.
+   */
+  private async logBackupSets(signal?: AbortSignal): Promise<{ inputs: BackupInput[]; ids: SourceFileIdentity[] }> {
+    if (this.logSets) return this.logSets;
+    const inputs: BackupInput[] = [];
+    const ids: SourceFileIdentity[] = [];
+    for (const file of this.o.logBackups ?? []) {
+      const rows = await this.runner.query(headerOnlySql(file), { signal, label: `backup sets of ${file} (RESTORE HEADERONLY)`, allowHeaderOnly: true });
+      const sets = rows.map((r) => ({ position: Number(r.Position), databaseName: r.DatabaseName == null ? null : String(r.DatabaseName), bindingId: guidText(r.BindingID), familyGuid: guidText(r.FamilyGUID) }));
+      const bad = sets.find((x) => !Number.isInteger(x.position) || x.position < 1);
+      if (sets.length === 0 || bad) throw new SourceError('SOURCE_QUERY', `RESTORE HEADERONLY of ${file} on ${this.runner.description} ${bad ? 'gave a backup set without a Position' : 'listed no backup set'}: it cannot be read through fn_dump_dblog`, { file });
+      sets.sort((a, b) => a.position - b.position);
+      for (const x of sets) {
+        inputs.push({ kind: 'backup', file, position: x.position, sets: sets.length });
+        ids.push({ file, role: 'trn', bindingId: x.bindingId, databaseName: x.databaseName, familyGuid: x.familyGuid, ...(sets.length > 1 ? { set: x.position } : {}) });
+      }
+      if (sets.length > 1) this.notes.push(`${file} holds ${sets.length} backup sets (BACKUP … WITH NOINIT appends them): each is read (fn_dump_dblog, sets ${sets[0]!.position}–${sets[sets.length - 1]!.position})`);
+    }
+    this.logSets = { inputs, ids };
+    return this.logSets;
   }
 
   async *candidates(filter: ScanFilter, signal?: AbortSignal): AsyncIterable<RowCandidate> {
@@ -170,15 +202,20 @@ export class LiveSource implements RecoverySource {
       }
     }
 
-    const inputs: LogInput[] = [
-      ...(this.o.logBackups ?? []).map((file): LogInput => ({ kind: 'backup', file })),
-      ...(this.o.onlineLog === false ? [] : [{ kind: 'online' } as LogInput]),
-    ];
-    if (inputs.length === 0) throw new InputError('INPUT_BAD_OPTION', 'nothing to read: give --log-backup files or keep the online log');
-    // fn_dump_dblog reads one backup set of a file, the one its @seqnum names (sql.ts passes 1), and
-    // BACKUP LOG appends to an existing file unless told WITH INIT: the log backups after the first
-    // in such a file were not read, and their deletes were missing without a word.
-    if (this.o.logBackups?.length) this.notes.push(LOG_BACKUP_FIRST_SET_NOTE);
+    if (!this.o.logBackups?.length && this.o.onlineLog === false) throw new InputError('INPUT_BAD_OPTION', 'nothing to read: give --log-backup files or keep the online log');
+    // every set of every log backup file (fn_dump_dblog reads the one its @seqnum names), each of
+    // the scanned database: allocation unit ids repeat between databases, so another database's log
+    // backup (a file of appended backups of several databases, or a file mixed up) would print its
+    // rows as this database's tables
+    const sets = await this.logBackupSets(signal);
+    if (sets.ids.length) {
+      const [server] = await this.fileIdentities();
+      const check = assertOneDatabase([server!, ...sets.ids]);
+      if (check.unchecked.length) {
+        this.notes.push(`${check.unchecked.map((u) => (u.role === 'server' ? `the database ${this.o.database} (its database_guid could not be read: VIEW ANY DATABASE shows sys.database_recovery_status)` : `${u.file}${u.set !== undefined ? ` (backup set ${u.set})` : ''} (no BindingID in its header)`)).join('; ')}: rowback could not check that the log backups are of ${this.o.database}`);
+      }
+    }
+    const inputs: LogInput[] = [...sets.inputs, ...(this.o.onlineLog === false ? [] : [{ kind: 'online' } as LogInput])];
     const bound = this.o.startLsn ? { start: this.o.startLsn, probes: 0 } : await this.startBound(filter, inputs, signal);
     const end = this.o.endLsn ?? null;
     const scanLog = this.log.child({ lsnFrom: bound.start ? formatLsn(bound.start) : null, lsnTo: end ? formatLsn(end) : null });
@@ -365,6 +402,13 @@ export class LiveSource implements RecoverySource {
   }
 }
 
+type BackupInput = Extract<LogInput, { kind: 'backup' }>;
+
+/** A uniqueidentifier as mssql gives it (text; any case) → upper-case GUID text, null when absent. */
+function guidText(v: unknown): string | null {
+  return typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v) ? v.toUpperCase() : null;
+}
+
 /** mssql rows carry Buffers and Dates; the catalog query returns neither, but stay JSON-clean. */
 function jsonSafe(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -372,8 +416,6 @@ function jsonSafe(row: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** Said whenever --log-backup files are read on the server (fn_dump_dblog's @seqnum is 1). */
-export const LOG_BACKUP_FIRST_SET_NOTE = 'each --log-backup file is read at its first backup set only (fn_dump_dblog, backup set 1): a file BACKUP LOG appended several log backups to (its default without WITH INIT) holds more, which are not read here; `rowback scan --trn FILE` on a copy of the file reads every set';
 
 export function openLiveSource(o: LiveSourceOptions): LiveSource {
   return new LiveSource(o);

@@ -4,7 +4,7 @@ import { assertReadOnly } from '../../../src/logreader/live/read-only.js';
 import type { RunOptions, SqlRunner } from '../../../src/logreader/live/runner.js';
 import type { SqlStatement } from '../../../src/logreader/live/sql.js';
 import type { Row } from '../../../src/logreader/live/stream.js';
-import { INACTIVE_LOG_WARNING, LiveSource, LOG_BACKUP_FIRST_SET_NOTE } from '../../../src/recover/sources/live.js';
+import { INACTIVE_LOG_WARNING, LiveSource } from '../../../src/recover/sources/live.js';
 import type { RowCandidate } from '../../../src/recover/source.js';
 
 const AU = '72057594043236352';
@@ -53,14 +53,26 @@ function committedTxn(rows: Row[]): Row[] {
   ];
 }
 
+const CRM_GUID = '8E0F9E64-3C2B-4E59-9C61-2B2F1F4A7C10';
+/** One row of RESTORE HEADERONLY (the columns rowback reads; mssql gives uniqueidentifier as text). */
+function headerRow(position: number, o: Partial<Record<string, unknown>> = {}): Row {
+  return { BackupName: null, BackupType: 2, Position: position, DatabaseName: 'CRM', BindingID: CRM_GUID.toLowerCase(), FamilyGUID: 'f0f0f0f0-0000-0000-0000-000000000001', ...o };
+}
+
 /** Answers each statement the source sends by what it reads, and records them all. */
 class FakeRunner implements SqlRunner {
   readonly description = 'fake:1433/CRM as sa (SQL login) over TLS';
   sent: Array<{ stmt: SqlStatement; options: RunOptions }> = [];
   closed = false;
-  constructor(private readonly answers: { catalog?: Row[]; vlfs?: Row[] | Error; probe?: (start: string) => Row[]; scan?: Row[]; recovery?: string; sessions?: Row[] | Error }) {}
+  constructor(private readonly answers: { catalog?: Row[]; vlfs?: Row[] | Error; probe?: (start: string) => Row[]; scan?: Row[]; recovery?: string; sessions?: Row[] | Error; headers?: Record<string, Row[] | Error> }) {}
   private answer(stmt: SqlStatement): Row[] {
     const t = stmt.text;
+    if (t.startsWith('RESTORE HEADERONLY')) {
+      // a file's sets as RESTORE HEADERONLY lists them; by default one log backup set of the database
+      const h = this.answers.headers?.[String(stmt.params[0]!.value)] ?? [headerRow(1)];
+      if (h instanceof Error) throw h;
+      return h;
+    }
     if (t.includes('SYSDATETIMEOFFSET')) return [{ product_version: '16.0.4135.4', tz_offset: '+08:00', server_now: '2024-03-05T15:00:00.0000000+08:00', database_name: 'CRM', is_sysadmin: 1, recovery_model: this.answers.recovery ?? 'FULL' }];
     if (t.includes('system_internals_partition_columns')) return this.answers.catalog ?? catalogRows();
     if (t.includes('dm_db_log_info')) {
@@ -76,7 +88,7 @@ class FakeRunner implements SqlRunner {
     throw new Error(`unexpected statement: ${t.slice(0, 60)}`);
   }
   async *stream(stmt: SqlStatement, options: RunOptions = {}): AsyncIterable<Row> {
-    assertReadOnly(stmt.text, { allowInactiveLogTraceFlag: options.allowInactiveLogTraceFlag });
+    assertReadOnly(stmt.text, { allowInactiveLogTraceFlag: options.allowInactiveLogTraceFlag, allowHeaderOnly: options.allowHeaderOnly });
     this.sent.push({ stmt, options });
     yield* this.answer(stmt);
   }
@@ -321,19 +333,68 @@ describe('LiveSource', () => {
     expect(plain.sent.every((s) => !s.stmt.text.includes('TRACEON'))).toBe(true);
   });
 
-  it('reads log backups and the online log in the same pass', async () => {
-    const runner = new FakeRunner({ scan: [] });
-    const src = new LiveSource({ database: 'CRM', runner, logBackups: ['/var/opt/mssql/backup/crm_1.trn'] });
+  it('reads log backups and the online log in the same pass, every backup set of each file', async () => {
+    // a file BACKUP LOG appended three log backups to (no WITH INIT), and a file of one
+    const catalog = catalogRows().map((r) => ({ ...r, database_name: 'CRM', database_guid: CRM_GUID, family_guid: 'F0F0F0F0-0000-0000-0000-000000000001' }));
+    const many = '/var/opt/mssql/backup/crm_logs.trn';
+    const one = '/var/opt/mssql/backup/crm_1.trn';
+    const runner = new FakeRunner({ catalog, scan: [], headers: { [many]: [headerRow(2), headerRow(1), headerRow(3)], [one]: [headerRow(1)] } });
+    const src = new LiveSource({ database: 'CRM', runner, logBackups: [many, one] });
     await collect(src.candidates({ ...filter, from: undefined, to: undefined }));
+    const headers = runner.sent.filter((s) => s.stmt.text.startsWith('RESTORE HEADERONLY'));
+    expect(headers.map((h) => [h.stmt.params[0]!.value, h.options.allowHeaderOnly])).toEqual([[many, true], [one, true]]);
     const scans = runner.sent.filter((s) => s.stmt.text.includes('[xact]'));
     expect(scans).toHaveLength(1);
-    expect(scans[0].stmt.text).toContain('fn_dump_dblog(NULL, NULL, N\'DISK\', 1, @backup0');
-    expect(scans[0].stmt.text).toContain('fn_dblog(@start, @end)');
-    // fn_dump_dblog reads backup set 1 of the file: a file of appended log backups holds more, said
-    expect(src.notes).toContain(LOG_BACKUP_FIRST_SET_NOTE);
-    const online = new LiveSource({ database: 'CRM', runner: new FakeRunner({ scan: [] }) });
-    await collect(online.candidates({ ...filter, from: undefined, to: undefined }));
-    expect(online.notes).not.toContain(LOG_BACKUP_FIRST_SET_NOTE);
+    expect(scans[0]!.stmt.text.match(/fn_dump_dblog\(/g)).toHaveLength(4);
+    expect(scans[0]!.stmt.params.filter((p) => p.name.startsWith('backup')).map((p) => p.value)).toEqual([many, 1, many, 2, many, 3, one, 1]);
+    expect(scans[0]!.stmt.text).toContain('fn_dblog(@start, @end)');
+    expect(src.notes).toContain(`${many} holds 3 backup sets (BACKUP … WITH NOINIT appends them): each is read (fn_dump_dblog, sets 1–3)`);
+    expect(src.notes.join('\n')).not.toContain(one);
+    // the identities checked: the live database, then each set (named by set only in a file of several)
+    expect((await src.fileIdentities()).map((i) => [i.role, i.file, i.set, i.bindingId])).toEqual([
+      ['server', 'CRM on fake:1433/CRM as sa (SQL login) over TLS', undefined, CRM_GUID],
+      ['trn', many, 1, CRM_GUID], ['trn', many, 2, CRM_GUID], ['trn', many, 3, CRM_GUID], ['trn', one, undefined, CRM_GUID],
+    ]);
+    // headers are listed once, whatever asks again
+    expect(runner.sent.filter((s) => s.stmt.text.startsWith('RESTORE HEADERONLY'))).toHaveLength(2);
+    const online = new FakeRunner({ scan: [] });
+    await collect(new LiveSource({ database: 'CRM', runner: online }).candidates({ ...filter, from: undefined, to: undefined }));
+    expect(online.sent.some((s) => s.stmt.text.startsWith('RESTORE'))).toBe(false);
+  });
+
+  it('names the backup set of a row read from a file of several sets', async () => {
+    const file = '/var/opt/mssql/backup/crm_logs.trn';
+    const rows = committedTxn([{ ...scanRow('0000002a:000001f0:0003'), log_input: 1 }]);
+    const runner = new FakeRunner({ scan: rows, headers: { [file]: [headerRow(1), headerRow(2)] } });
+    const got = await collect(new LiveSource({ database: 'CRM', runner, logBackups: [file], onlineLog: false }).candidates({ ...filter, from: undefined, to: undefined }));
+    expect(got.map((c) => c.record.source)).toEqual([{ kind: 'fn_dump_dblog', file, position: 2 }]);
+  });
+
+  it('refuses a log backup set of another database, naming the file and the set', async () => {
+    const catalog = catalogRows().map((r) => ({ ...r, database_name: 'CRM', database_guid: CRM_GUID, family_guid: 'F0F0F0F0-0000-0000-0000-000000000001' }));
+    const file = '/var/opt/mssql/backup/all_logs.trn';
+    // BACKUP LOG CRM TO DISK = 'all_logs.trn'; BACKUP LOG Billing TO DISK = 'all_logs.trn' (NOINIT)
+    const runner = new FakeRunner({ catalog, scan: [], headers: { [file]: [headerRow(1), headerRow(2, { DatabaseName: 'Billing', BindingID: '11111111-2222-3333-4444-555555555555' })] } });
+    const src = new LiveSource({ database: 'CRM', runner, logBackups: [file] });
+    await expect(collect(src.candidates(filter))).rejects.toMatchObject({
+      code: 'INPUT_MIXED_DATABASES',
+      message: expect.stringMatching(/^live database CRM on fake:1433\/CRM as sa \(SQL login\) over TLS \(database CRM\) and log backup \/var\/opt\/mssql\/backup\/all_logs\.trn \(backup set 2\) \(database Billing\) belong to different databases/),
+    });
+    // refused before the log was read
+    expect(runner.sent.some((s) => s.stmt.text.includes('[xact]'))).toBe(false);
+  });
+
+  it('says when the log backups could not be checked against the database (no database_guid)', async () => {
+    const file = '/var/opt/mssql/backup/crm_1.trn';
+    const src = new LiveSource({ database: 'CRM', runner: new FakeRunner({ scan: [], headers: { [file]: [headerRow(1)] } }), logBackups: [file] });
+    await collect(src.candidates({ ...filter, from: undefined, to: undefined }));
+    expect(src.notes.join('\n')).toContain('rowback could not check that the log backups are of CRM');
+  });
+
+  it('refuses a file the server lists no set of, naming it', async () => {
+    const file = '/var/opt/mssql/backup/empty.trn';
+    const src = new LiveSource({ database: 'CRM', runner: new FakeRunner({ scan: [], headers: { [file]: [] } }), logBackups: [file] });
+    await expect(collect(src.candidates(filter))).rejects.toMatchObject({ code: 'SOURCE_QUERY', message: expect.stringContaining(`RESTORE HEADERONLY of ${file}`) });
   });
 
   it('names an unknown table and notes SIMPLE recovery', async () => {
@@ -392,6 +453,10 @@ describe('LiveSource: a --schema catalog is checked against the database scanned
     const catalog = catalogRows().map((r) => ({ ...r, database_name: 'Billing', database_guid: other.databaseGuid }));
     const spec = { kind: 'live', server: 'Server=fake;User Id=sa;Password=x', database: 'CRM', metadata: { catalog } } as never;
     await expect(jobCatalogDatabaseNotes(spec, src)).rejects.toMatchObject({ code: 'INPUT_CATALOG_OTHER_DATABASE' });
+    // a log-backup job's too (it was not checked at all), against the database and its log backups' sets
+    const logSpec = { kind: 'log-backup', server: 'Server=fake;User Id=sa;Password=x', database: 'CRM', logBackups: ['/b/crm.trn'], metadata: { catalog } } as never;
+    const logSrc = new LiveSource({ database: 'CRM', runner: new FakeRunner({ catalog: withIdentity(GUID) }), logBackups: ['/b/crm.trn'] });
+    await expect(jobCatalogDatabaseNotes(logSpec, logSrc)).rejects.toMatchObject({ code: 'INPUT_CATALOG_OTHER_DATABASE' });
     // a database with no user tables returns no catalog row: said not checked
     const empty = new LiveSource({ database: 'CRM', runner: new FakeRunner({ catalog: [] }) });
     expect((await empty.fileIdentities())[0]!.bindingId).toBeNull();

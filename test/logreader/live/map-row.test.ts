@@ -3,7 +3,7 @@ import { mapScanRow } from '../../../src/logreader/live/map-row.js';
 import { readShippedSql } from '../../../src/logreader/live/shipped-sql.js';
 import type { LogInput } from '../../../src/logreader/live/sql.js';
 
-const inputs: LogInput[] = [{ kind: 'backup', file: 'D:\\bak\\crm_1.trn' }, { kind: 'online' }];
+const inputs: LogInput[] = [{ kind: 'backup', file: 'D:\\bak\\crm_1.trn', position: 1 }, { kind: 'online' }];
 
 /** A row as mssql delivers one from scanSql(): bigint as string, binary as Buffer. */
 const row = {

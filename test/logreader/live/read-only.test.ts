@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { assertReadOnly, codeWords } from '../../../src/logreader/live/read-only.js';
-import { firstBeginXactSql, logVlfsSql, scanSql, serverInfoSql } from '../../../src/logreader/live/sql.js';
+import { firstBeginXactSql, headerOnlySql, logVlfsSql, scanSql, serverInfoSql } from '../../../src/logreader/live/sql.js';
 
 const refused = (text: string, opts = {}) =>
   expect(() => assertReadOnly(text, opts)).toThrow(expect.objectContaining({ code: 'SOURCE_NOT_READ_ONLY' }));
@@ -11,9 +11,24 @@ describe('read-only guard', () => {
     assertReadOnly(serverInfoSql().text);
     assertReadOnly(logVlfsSql().text);
     assertReadOnly(firstBeginXactSql({ vlf: 1, block: 2, slot: 3 }).text);
-    const scan = { inputs: [{ kind: 'online' as const }, { kind: 'backup' as const, file: "C:\\b\\it's; DROP.trn" }], start: null, end: null, operations: ['delete' as const, 'update' as const], tables: [{ schema: 'dbo', name: 'x]; DELETE y' }] };
+    const scan = { inputs: [{ kind: 'online' as const }, { kind: 'backup' as const, file: "C:\\b\\it's; DROP.trn", position: 2 }], start: null, end: null, operations: ['delete' as const, 'update' as const], tables: [{ schema: 'dbo', name: 'x]; DELETE y' }] };
     assertReadOnly(scanSql(scan).text);
     assertReadOnly(scanSql({ ...scan, inactiveLog: true }).text, { allowInactiveLogTraceFlag: true });
+  });
+
+  it('passes RESTORE HEADERONLY of one file by parameter, alone and only when told', () => {
+    assertReadOnly(headerOnlySql('x.trn').text, { allowHeaderOnly: true });
+    assertReadOnly('restore   headeronly from disk=@f', { allowHeaderOnly: true });
+    refused(headerOnlySql('x.trn').text);
+    for (const text of [
+      "RESTORE HEADERONLY FROM DISK = N'x.trn';",
+      'RESTORE HEADERONLY FROM DISK = @file; DROP TABLE t;',
+      'RESTORE DATABASE x FROM DISK = @file;',
+      'RESTORE HEADERONLY FROM DISK = @file WITH FILE = 1;',
+      'SELECT 1; RESTORE HEADERONLY FROM DISK = @file;',
+      'RESTORE HEADERONLY FROM DISK = @file /* */ ; RESTORE DATABASE x FROM DISK = @file',
+      'SELECT 1',
+    ]) refused(text, { allowHeaderOnly: true });
   });
 
   it('passes the shipped catalog query', () => {
