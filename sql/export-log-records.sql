@@ -14,7 +14,7 @@
 --   sqlcmd line writes them one after another into a sectioned CSV file (docs/live.md).
 --
 -- WHAT IT DOES (read-only for the database; it uses temp tables in tempdb)
---   * reads the log ONCE (fn_dblog, or fn_dump_dblog on @LogBackup) into #log, keeping only
+--   * reads the log ONCE (fn_dblog, or fn_dump_dblog on backup set @LogBackupSet of @LogBackup) into #log, keeping only
 --     LOP_BEGIN_XACT / LOP_COMMIT_XACT / LOP_ABORT_XACT and the chosen row operations on the
 --     in-row allocation units of the tables' heap or clustered index (resolved through
 --     sys.partitions and sys.allocation_units);
@@ -35,12 +35,19 @@ DECLARE @To         datetime2(3)   = '2024-03-05T14:59:59.999';        -- window
 DECLARE @Operations nvarchar(100)  = N'delete';                        -- delete, insert, update (comma-separated)
 DECLARE @Format     nvarchar(4)    = N'json';                          -- json | csv
 DECLARE @LogBackup  nvarchar(4000) = NULL;                             -- a log backup the server can read, instead of the online log
+DECLARE @LogBackupSet int          = 1;                                -- which backup set of @LogBackup (RESTORE HEADERONLY's Position): a file BACKUP LOG
+                                                                       -- appended to (no WITH INIT) holds several; export each set, one run per set
 DECLARE @StartLsn   nvarchar(25)   = NULL;                             -- optional fn_dblog start, decimal 'vlf:block:slot' (e.g. N'42:496:1')
 -- ================================================================================
 
 IF DB_NAME() <> @Database
 BEGIN
   RAISERROR(N'rowback export: run this script in database %s (USE it, or sqlcmd -d).', 16, 1, @Database);
+  RETURN;
+END;
+IF @LogBackup IS NOT NULL AND (@LogBackupSet IS NULL OR @LogBackupSet < 1 OR @LogBackupSet > 32767)
+BEGIN
+  RAISERROR(N'rowback export: @LogBackupSet must be the Position (1-32767) of a backup set of @LogBackup, as RESTORE HEADERONLY lists them.', 16, 1);
   RETURN;
 END;
 IF @Format NOT IN (N'json', N'csv')
@@ -121,7 +128,7 @@ ELSE
 BEGIN
   INSERT #log
   SELECT l.[Current LSN], l.[Operation], l.[Context], l.[Transaction ID], l.[AllocUnitId], l.[Page ID], l.[Slot ID], l.[Offset in Row], l.[Modify Size], l.[Description], l.[Begin Time], l.[End Time], l.[Transaction Name], l.[Transaction SID], l.[SPID], l.[RowLog Contents 0], l.[RowLog Contents 1]
-  FROM sys.fn_dump_dblog(NULL, NULL, N'DISK', 1, @LogBackup, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT) AS l
+  FROM sys.fn_dump_dblog(NULL, NULL, N'DISK', @LogBackupSet, @LogBackup, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT) AS l
   WHERE l.[Operation] IN (N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT', N'LOP_ABORT_XACT')
      OR (l.[Operation] IN (SELECT [Operation] FROM @ops)
          AND l.[Context] IN (N'LCX_HEAP', N'LCX_CLUSTERED', N'LCX_MARK_AS_GHOST')
@@ -257,6 +264,7 @@ BEGIN
       @Operations AS [operations],
       CASE WHEN @LogBackup IS NULL THEN N'fn_dblog' ELSE N'fn_dump_dblog' END AS [logSource],
       @LogBackup AS [logBackup],
+      CASE WHEN @LogBackup IS NULL THEN NULL ELSE @LogBackupSet END AS [logBackupSet],
       JSON_QUERY(ISNULL((SELECT r.* FROM #records AS r ORDER BY r.[Current LSN] FOR JSON PATH, INCLUDE_NULL_VALUES), N'[]')) AS [records],
       JSON_QUERY(ISNULL((SELECT c.* FROM #catalog AS c ORDER BY c.[schema_name], c.[table_name], c.[partition_number], c.[partition_column_id] FOR JSON PATH, INCLUDE_NULL_VALUES), N'[]')) AS [catalog]
     FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES

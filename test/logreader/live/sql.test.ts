@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { assertReadOnly } from '../../../src/logreader/live/read-only.js';
-import { FN_DUMP_DBLOG_FILE_SLOTS, firstBeginXactSql, logVlfsSql, scanSql, TRACEON_INACTIVE_LOG } from '../../../src/logreader/live/sql.js';
+import { FN_DUMP_DBLOG_FILE_SLOTS, firstBeginXactSql, headerOnlySql, logVlfsSql, scanSql, TRACEON_INACTIVE_LOG } from '../../../src/logreader/live/sql.js';
 
 describe('scanSql', () => {
   it('builds the exact one-pass fn_dblog scan for one table, deletes, no window', () => {
@@ -56,7 +57,7 @@ describe('scanSql', () => {
   });
 
   const windowed = scanSql({
-    inputs: [{ kind: 'backup', file: "D:\\bak\\crm_log_1.trn" }, { kind: 'backup', file: "D:\\bak\\it's_2.trn" }, { kind: 'online' }],
+    inputs: [{ kind: 'backup', file: "D:\\bak\\crm_log_1.trn", position: 1 }, { kind: 'backup', file: "D:\\bak\\it's_2.trn", position: 3, sets: 3 }, { kind: 'online' }],
     start: { vlf: 0x2a, block: 0x1f0, slot: 3 },
     end: { vlf: 0x2b, block: 0, slot: 1 },
     from: '2024-03-05T14:00:00.000',
@@ -73,19 +74,41 @@ describe('scanSql', () => {
       { name: 'fromTime', type: 'nvarchar', length: 24, value: '2024/03/05 14:00:00:000' },
       { name: 'toTime', type: 'nvarchar', length: 24, value: '2024/03/05 14:59:59:999' },
       { name: 'backup0', type: 'nvarchar', length: 4000, value: 'D:\\bak\\crm_log_1.trn' },
+      { name: 'backup0_set', type: 'int', value: 1 },
       { name: 'backup1', type: 'nvarchar', length: 4000, value: "D:\\bak\\it's_2.trn" },
+      { name: 'backup1_set', type: 'int', value: 3 },
     ]);
     expect(windowed.text).not.toContain('crm_log');
     expect(windowed.text).not.toContain('Order');
     expect(windowed.text).not.toContain('2024');
   });
 
-  it('reads each log backup whole through fn_dump_dblog with 63 DEFAULT file slots', () => {
-    const call = `sys.fn_dump_dblog(NULL, NULL, N'DISK', 1, @backup1${', DEFAULT'.repeat(63)}) AS l`;
+  it('reads each log backup set whole through fn_dump_dblog, its position as @seqnum, with 63 DEFAULT file slots', () => {
+    const call = `sys.fn_dump_dblog(NULL, NULL, N'DISK', @backup1_set, @backup1${', DEFAULT'.repeat(63)}) AS l`;
     expect(FN_DUMP_DBLOG_FILE_SLOTS - 1).toBe(63);
     expect(windowed.text).toContain(call);
+    // the set's position is a parameter (int), as the path is (nvarchar): no value is text in the batch
+    expect(windowed.params.filter((p) => p.name.startsWith('backup'))).toEqual([
+      { name: 'backup0', type: 'nvarchar', length: 4000, value: 'D:\\bak\\crm_log_1.trn' },
+      { name: 'backup0_set', type: 'int', value: 1 },
+      { name: 'backup1', type: 'nvarchar', length: 4000, value: "D:\\bak\\it's_2.trn" },
+      { name: 'backup1_set', type: 'int', value: 3 },
+    ]);
     expect(windowed.text.match(/fn_dump_dblog\(/g)).toHaveLength(2);
     expect(windowed.text.match(/fn_dblog\(@start, @end\)/g)).toHaveLength(1);
+  });
+
+  it('refuses a backup set position outside RESTORE\'s FILE = 1–32767', () => {
+    for (const position of [0, -1, 1.5, 32768, Number.NaN]) {
+      expect(() => scanSql({ inputs: [{ kind: 'backup', file: 'x.trn', position }], start: null, end: null, operations: ['delete'], tables: [] })).toThrow(expect.objectContaining({ code: 'INPUT_BAD_OPTION' }));
+    }
+  });
+
+  it('lists a backup file\'s sets with RESTORE HEADERONLY, the path a parameter', () => {
+    expect(headerOnlySql("D:\\bak\\it's'; DROP DATABASE x; --.trn")).toEqual({
+      text: 'RESTORE HEADERONLY FROM DISK = @file;',
+      params: [{ name: 'file', type: 'nvarchar', length: 4000, value: "D:\\bak\\it's'; DROP DATABASE x; --.trn" }],
+    });
   });
 
   it('applies the window to LOP_BEGIN_XACT in the read and keeps only transactions that began in it', () => {
@@ -131,5 +154,16 @@ describe('window-bound probes', () => {
       text: "SELECT TOP (1) l.[Current LSN], l.[Begin Time]\nFROM sys.fn_dblog(@start, NULL) AS l\nWHERE l.[Operation] = N'LOP_BEGIN_XACT';",
       params: [{ name: 'start', type: 'nvarchar', length: 25, value: '42:496:1' }],
     });
+  });
+});
+
+describe('sql/export-log-records.sql reads the backup set it is given', () => {
+  const script = readFileSync(new URL('../../../sql/export-log-records.sql', import.meta.url), 'utf8');
+  it('passes @LogBackupSet as fn_dump_dblog\'s @seqnum (it read set 1 of every file), checks it and writes it in the export', () => {
+    expect(script).toMatch(/^DECLARE @LogBackupSet int +?= 1;/m);
+    expect(script).toContain("sys.fn_dump_dblog(NULL, NULL, N'DISK', @LogBackupSet, @LogBackup,");
+    expect(script).not.toMatch(/fn_dump_dblog\(NULL, NULL, N'DISK', 1,/);
+    expect(script).toMatch(/IF @LogBackup IS NOT NULL AND \(@LogBackupSet IS NULL OR @LogBackupSet < 1 OR @LogBackupSet > 32767\)\s+BEGIN\s+RAISERROR/);
+    expect(script).toContain('CASE WHEN @LogBackup IS NULL THEN NULL ELSE @LogBackupSet END AS [logBackupSet]');
   });
 });
