@@ -5,7 +5,6 @@
  * file, a newer backup, or a replayed point in time too. Rows are matched by key (given, or the
  * clustered index key) or as whole rows (table-diff.ts). Read-only on every file.
  */
-import { realPath } from '../util/files.js';
 import { otherSchemasNote } from '../reconstruct/metadata/names.js';
 import { InputError, SchemaError, isRowbackError } from '../errors.js';
 import { openBackupPages } from '../backup/open.js';
@@ -26,6 +25,7 @@ import { replayTableAt, type ReplayResult } from './point-in-time.js';
 import { diffTableStates, MAY_BE_CHANGED, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
 import { pickOwn } from '../util/own-keys.js';
 import { readBackupHeader } from '../backup/header.js';
+import { sameBackups } from '../backup/same-backup.js';
 import { formatLsn, lsnFromDecimal, lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { parseLogPageId } from '../logreader/log-record.js';
 
@@ -504,40 +504,20 @@ interface StatePoint {
  * Both states read from the same backups (`diff --bak X.bak --after-bak X.bak`, or the same full and
  * differential on both sides): the two states are one, so nothing can be missing from the later one,
  * and "0 missing from the later state" read as "nothing was deleted" whatever was (a slip of the
- * shell's completion). Compared by HEADERONLY BackupSetGUID (and the sets read). The same files on
- * both sides (by real path: as written, resolved or through a link; whatever positions picked the
- * sets, as equal GUIDs in one file are one set): throws InputError INPUT_BAD_OPTION naming both sides
- * and the GUID(s). Other files holding the same backups (copies): returns a note, as comparing two
- * copies of one backup shows what one of them lost (damage), not what was deleted; null otherwise. A
- * header that cannot be read is left to the read of its pages.
+ * shell's completion). The rule is backup/same-backup.ts `sameBackups` (also a restore job's, at
+ * creation). The same files on both sides: throws InputError INPUT_BAD_OPTION naming both sides and
+ * the GUID(s). Other files holding the same backups (copies): returns a note, as comparing two copies
+ * of one backup shows what one of them lost (damage), not what was deleted; null otherwise.
  */
 function refuseSameBackups(bak: string[], position: number | undefined, afterBak: string[], afterPosition: number | undefined): string | null {
-  const guids = (files: string[], pos: number | undefined): string[] | null => {
-    const out: string[] = [];
-    for (const f of files) {
-      let g: string | null;
-      try {
-        g = readBackupHeader(f, undefined, pos).backupSetGuid;
-      } catch {
-        return null;
-      }
-      if (g === null) return null;
-      out.push(g);
-    }
-    return [...new Set(out)].sort();
-  };
-  const before = guids(bak, position);
-  const after = guids(afterBak, afterPosition);
-  if (!before || !after || before.join() !== after.join()) return null;
-  const same = `the earlier state (--bak ${bak.join(' ')}) and the later state (--after-bak ${afterBak.join(' ')}) are the same backup${before.length > 1 ? 's' : ''} (BackupSetGUID ${before.join(', ')})`;
-  // one file by any path (a link, `..`) is the same file; the same files holding the same backup
-  // set(s) are the same set(s) whatever the positions say (`--after-position 1` of a one-set file is
-  // the set read without it: it was taken for a copy, compared, "0 missing" beside a note)
-  const files = (list: string[]) => [...new Set(list.map((f) => realPath(f)))].sort().join('\n');
-  if (files(bak) === files(afterBak)) {
-    throw new InputError('INPUT_BAD_OPTION', `${same}: one state compared with itself has nothing missing, whatever was deleted; give as the later state a newer backup (--after-bak) or the data file (--after-mdf)`, { field: 'afterBak' });
+  const same = sameBackups({ files: bak, position }, { files: afterBak, position: afterPosition });
+  if (!same) return null;
+  const guids = same.guids.length ? ` (BackupSetGUID ${same.guids.join(', ')})` : '';
+  const both = `the earlier state (--bak ${bak.join(' ')}) and the later state (--after-bak ${afterBak.join(' ')}) are the same backup${same.guids.length > 1 ? 's' : ''}${guids}`;
+  if (same.kind === 'same-files') {
+    throw new InputError('INPUT_BAD_OPTION', `${both}: one state compared with itself has nothing missing, whatever was deleted; give as the later state a newer backup (--after-bak) or the data file (--after-mdf)`, { field: 'afterBak' });
   }
-  return `${same}, read from other files (copies): rows missing or changed between them are what one copy lost or holds damaged, not rows deleted from the database`;
+  return `${both}, read from other files (copies): rows missing or changed between them are what one copy lost or holds damaged, not rows deleted from the database`;
 }
 
 

@@ -12,6 +12,7 @@ import { FormatError, InputError, isRowbackError, type RowbackError } from '../e
 import { readLdfLayout } from '../logreader/ldf/reader.js';
 import { checkExportStart } from '../logreader/export/export-stream.js';
 import { readBackupHeader } from '../backup/header.js';
+import { sameBackups } from '../backup/same-backup.js';
 import { readMtfLayout } from '../backup/mtf.js';
 import { openFileSource, SQL2005_DBI_VERSION } from '../recover/sources/files.js';
 import { unknownTableMessage } from '../recover/source.js';
@@ -291,13 +292,11 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   const positionOf = (field: string) => (field.startsWith('bak.') ? spec.position : field.startsWith('afterBak.') ? spec.afterPosition : undefined);
   const replayedOf = (field: string) => Boolean(field.startsWith('after') ? spec.afterTrn?.length : spec.trn?.length);
   for (const [field, path] of all) if (!field.startsWith('afterMdf')) checkRestoreJobBackup(field, path, positionOf(field), replayedOf(field));
-  // both states from the same backup files: one state, nothing can be missing (replay/compare.ts refuseSameBackups)
-  // (one file by any path, a link too; a position left out of a file is its set 1, the only one it
-  // may hold then: position 1 against none was accepted, and the job answered "0 missing"). After
-  // each file's own check, which asks a file of several sets for its position first.
-  const filesOf = (list: string[] | undefined) => [...new Set((list ?? []).map((f) => realPath(f)))].sort().join('\n');
-  if (!spec.trn?.length && !spec.afterTrn?.length && spec.afterBak?.length && filesOf(spec.bak) === filesOf(spec.afterBak) && (spec.position ?? 1) === (spec.afterPosition ?? 1)) {
-    throw new InputError('INPUT_BAD_OPTION', `bak and afterBak are the same backup files (${(spec.afterBak ?? []).join(', ')}): one state compared with itself has nothing missing, whatever was deleted; give as afterBak a newer backup, or the data file as afterMdf`, { field: 'afterBak.0' });
+  // both states from the same backup files: one state, nothing can be missing (backup/same-backup.ts,
+  // the rule diff refuses by too). After each file's own check, which asks a file of several sets
+  // for its position first. Copies of one backup on both sides are said when the job runs.
+  if (!spec.trn?.length && !spec.afterTrn?.length && spec.bak?.length && spec.afterBak?.length && sameBackups({ files: spec.bak, position: spec.position }, { files: spec.afterBak, position: spec.afterPosition })?.kind === 'same-files') {
+    throw new InputError('INPUT_BAD_OPTION', `bak and afterBak are the same backup files (${spec.afterBak.join(', ')}): one state compared with itself has nothing missing, whatever was deleted; give as afterBak a newer backup, or the data file as afterMdf`, { field: 'afterBak.0' });
   }
   const ids: SourceFileIdentity[] = [];
   for (const [field, path] of all) {
