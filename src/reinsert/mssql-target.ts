@@ -177,7 +177,7 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
     await pool.request().batch(rowLedgerDdl(rowLedger));
   }
 
-  async loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[] }> {
+  async loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[]; database: string | null }> {
     const pool = await this.connect();
     const use = this.o.database ? `USE ${quoteName(this.o.database)};\n` : '';
     const rows: ColumnRow[] = [];
@@ -194,7 +194,10 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
       // a key between tables of two parts comes back with each: once
       for (const f of (await bound(part).query<ForeignKey>(use + targetFksSql(part.length))).recordset) fks.set(JSON.stringify([f.name, f.child, f.parent]), f);
     }
-    return { tables: tablesFromCatalog(rows), fks: [...fks.values()] };
+    // where the catalog was read: a script of two-part names is guarded to run there (plan.ts renderScript)
+    if (!names.length) return { tables: new Map(), fks: [], database: null };
+    const [here] = (await pool.request().query<{ db: string | null }>(`${use}SELECT DB_NAME() AS [db];`)).recordset;
+    return { tables: tablesFromCatalog(rows), fks: [...fks.values()], database: here?.db ?? null };
   }
 
   async session(): Promise<TargetSession> {

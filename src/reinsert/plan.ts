@@ -524,6 +524,47 @@ export interface ScriptOptions {
   /** What the script records as each row's `batch_key` and `run_id` in the row ledger: default `script` and 0 (a script run by hand). */
   ledgerBatch?: string;
   ledgerRunId?: number;
+  /**
+   * The database the script's rows go into (ScriptDatabase), when known: it is named at the top, and
+   * a script of two-part names refuses to run in another. Absent or null: not planned against a
+   * target, so not known; the script says so.
+   */
+  database?: ScriptDatabase | null;
+}
+
+/**
+ * Where a re-insert script's rows go: `name` the database; `qualified` when its statements name it
+ * (three-part names: a target's `database`), else they name schema and table only and run in the
+ * session's database.
+ */
+export interface ScriptDatabase {
+  name: string;
+  qualified: boolean;
+}
+
+/**
+ * The head of a re-insert script about its database. A script of two-part names runs in whatever
+ * database the session is in (SSMS opens a login's default one, often master, or the last used): in
+ * another database holding the same tables (another tenant of a CRM, a test copy) it inserted the rows
+ * there, its row ledger created there too, without a word. With the database known it checks
+ * DB_NAME() first: in another, RAISERROR (severity 16: said in SSMS's messages and by sqlcmd) and SET
+ * NOEXEC ON, under which the rest is compiled and not run (Microsoft Learn, SET NOEXEC), until the
+ * SET NOEXEC OFF the script ends with. Unknown: a WARNING comment saying to run it in the right one.
+ */
+function databaseHead(d: ScriptDatabase | null | undefined): string[] {
+  if (!d) return [comment('WARNING: this script names tables by schema and name only and was not planned against a target database: it inserts into the database the session is in; run it in the database the rows go back to (another database with the same tables, another tenant or a test copy, takes them as well)')];
+  if (d.qualified) return [comment(`database: ${d.name} (every table is named with it: the script runs from any database of the server)`)];
+  // a name sqlcmd would read as its own command cannot be written into the check's literals
+  if (SQLCMD_UNSAFE.test(d.name)) return [comment(`WARNING: the target database's name holds a line break or a dollar sign before a parenthesis (sqlcmd reads those as its own), which cannot be written into this script safely, so the script does not check where it runs: run it in that database (${d.name}) only`)];
+  const msg = `rowback: this script re-inserts into database ${d.name}, where its dry run read the tables; it is not run in another: USE ${quoteName(d.name)} first. Nothing was inserted.`;
+  return [
+    comment(`database: ${d.name} (tables named by schema and name: the script runs in ${d.name} only, and stops with an error in any other)`),
+    `IF DB_NAME() <> ${nLiteral(d.name)}`,
+    'BEGIN',
+    `    RAISERROR(${nLiteral(msg.replace(/%/g, '%%'))}, 16, 1);`,
+    '    SET NOEXEC ON;',
+    'END;',
+  ];
 }
 
 /** An N'…' literal (quotes doubled). */
@@ -568,6 +609,7 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   for (const b of plan.batches) for (const r of b.rows) if (r.mayBeChanged) maybeChanged.set(b.table, [...(maybeChanged.get(b.table) ?? []), r.rowId]);
   for (const [table, ids] of maybeChanged) out.push(comment(`WARNING: ${ids.length} row(s) of ${table} (rows ${rowIdRanges(ids)}) were found by comparing whole rows (no key), and the later state holds rows the earlier one lacks: each may have been changed rather than deleted, and inserting it would duplicate that row as it is now; compare by the table's key (rowback diff --key, a restore job's key) before running`));
   for (const p of plan.problems) out.push(comment(`NOT INCLUDED: row ${p.rowId} (${p.table}, LSN ${p.lsn}): ${p.code}: ${p.message}`));
+  out.push(...databaseHead(o.database));
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', '');
   // A failed batch aborts the script (XACT_ABORT) with its table's IDENTITY_INSERT still ON: a
   // session setting, which the rollback leaves, held for one table per session at a time (Microsoft
@@ -625,6 +667,8 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
     if (o.ledgerNote) out.push(comment(`(the real run also writes this batch's idempotency key into the target's ledger table in this transaction)`));
     out.push('COMMIT TRANSACTION;', '');
   }
+  // the database check's SET NOEXEC ON lasts for the session until this (run whatever the check found)
+  if (o.database && !o.database.qualified && !SQLCMD_UNSAFE.test(o.database.name)) out.push('SET NOEXEC OFF;');
   yield out.join('\n');
 }
 

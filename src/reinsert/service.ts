@@ -9,7 +9,7 @@ import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js';
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
 import { serverSpelling } from './run-target.js';
-import { planReinsertCooperatively, recoveredFromLog, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan } from './plan.js';
+import { planReinsertCooperatively, recoveredFromLog, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { fromLayout, type ForeignKey, type TargetTable } from './target-table.js';
 
@@ -121,7 +121,7 @@ export class ReinsertService {
   }
 
   /** Plans with the target's catalog when a target is given, else with the layouts the rows were decoded with; `opts.database` names the target database (three-part names) when no target is given (the undo of a run into another database). */
-  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; otherJobs?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts' }> {
+  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; otherJobs?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts'; database: ScriptDatabase | null }> {
     this.store.requireJob(jobId);
     // an id given twice is the row once ([5, 5] was refused as '1 of the requested rows are not approved')
     const ids = opts.rowIds ?? (req.rowIds ? [...new Set(req.rowIds)] : undefined);
@@ -143,11 +143,16 @@ export class ReinsertService {
     let tables: Map<string, TargetTable>;
     let fks: ForeignKey[] = [];
     let metadata: 'target-catalog' | 'staged-layouts';
+    // where the script's rows go (renderScript names it, and checks it when its names are two-part)
+    let database: ScriptDatabase | null = opts.database ? { name: opts.database, qualified: true } : null;
     if (req.target) {
       const target = this.connect(req.target);
       try {
         const names = [...new Set(rows.map((r) => tableMap?.[r.table] ?? r.table))];
-        ({ tables, fks } = await target.loadTables(names));
+        let read: string | null | undefined;
+        ({ tables, fks, database: read } = await target.loadTables(names));
+        const name = req.target.database || read || targetDatabase(req.target);
+        database = name ? { name, qualified: Boolean(req.target.database) } : null;
       } finally {
         await target.close();
       }
@@ -195,7 +200,7 @@ export class ReinsertService {
     for (const r of held) {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `the source database has tables ${ambiguous.get(r.table)!.join(' and ')}, both ${r.table} as schema.name, and their rows are staged under that one name: which table row ${r.id} came from is not known; re-insert it by hand` });
     }
-    return { plan, metadata };
+    return { plan, metadata, database };
   }
 
   private header(jobId: number, runId: number, actor: string, metadata: string, dry: boolean): string[] {
@@ -216,9 +221,9 @@ export class ReinsertService {
   }
 
   async dryRun(jobId: number, actor: string, req: Omit<ReinsertRequest, 'dryRun'>): Promise<{ run: RunRecord; script: string; undoScript: string; plan: ReinsertPlan }> {
-    const { plan, metadata } = await this.plan(jobId, req);
+    const { plan, metadata, database } = await this.plan(jobId, req);
     const runId = this.insertRun(jobId, actor, { ...req, dryRun: true }, 'planned');
-    const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, true), ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId });
+    const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, true), ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database });
     const undoScript = renderUndoScript(plan, {
       header: [
         `PREVIEW of the undo for rowback re-insert DRY RUN ${runId} (job ${jobId}): what it would delete if every planned row were inserted.`,
@@ -241,7 +246,7 @@ export class ReinsertService {
     if (!req.target) throw new ReinsertError('REINSERT_NO_TARGET', 'a real re-insert needs a target: send targetName (a target of serve\'s config; GET /api/info lists them) or target {connectionString, database}, or dryRun: true for the script only');
     assertOneServer(req.target);
     this.refuseWhileRunning(jobId);
-    const { plan, metadata } = await this.plan(jobId, req);
+    const { plan, metadata, database } = await this.plan(jobId, req);
     if (plan.batches.length === 0) {
       // why, when rows were held back: "no approved rows" read as if nobody had approved any
       const byCode = new Map<string, number>();
@@ -253,7 +258,7 @@ export class ReinsertService {
     // recorded as running: two requests planning at once cannot both pass.
     this.refuseWhileRunning(jobId);
     const runId = this.insertRun(jobId, actor, req, 'running');
-    const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, false), ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog' });
+    const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, false), ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
     this.store.db.transaction(() => {
       // The undo script is written when the run ends, from the rows its ledger says it inserted.
       this.store.db.prepare('UPDATE reinsert_runs SET script = ?, undo_script = NULL, summary = ? WHERE id = ?').run(script, JSON.stringify(summarise(plan)), runId);

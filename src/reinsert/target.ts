@@ -50,8 +50,12 @@ export interface ReinsertTarget {
   ensureLedger(): Promise<void>;
   /** Creates row ledger `rowLedger` (quoted: plan.ts quotedRowLedger, rowLedgerDdl) when missing. */
   ensureRowLedger(rowLedger: string): Promise<void>;
-  /** Catalog facts for the target tables (`schema.name`) and the foreign keys among them. */
-  loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[] }>;
+  /**
+   * Catalog facts for the target tables (`schema.name`) and the foreign keys among them, and
+   * `database`: the database they were read in (DB_NAME() there: the target's `database`, else the one
+   * the connection opens in, the login's default when it names none); absent or null when not known.
+   */
+  loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[]; database?: string | null }>;
   session(): Promise<TargetSession>;
   close(): Promise<void>;
 }

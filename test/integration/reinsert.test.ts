@@ -201,6 +201,24 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022', () => {
     }
   });
 
+  it('the dry-run script refuses to run in another database than its target\'s (DB_NAME() check, SET NOEXEC), inserting nothing there', async () => {
+    const job = store.createJob({ kind: 'live', spec: {}, description: 'database check', createdBy: 'op' });
+    store.stageBatch(job.id, [row(0x950, 'crm.AuditTrail', { At: '2024-03-02T11:00:00.000', Who: 'dbcheck', What: 'row' })]);
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'database check', all: true });
+    const svc = new ReinsertService(store);
+    const { script } = await svc.dryRun(job.id, 'rev', { target });
+    expect(script).toContain("IF DB_NAME() <> N'RecoveryTarget'");
+    // ScriptTarget holds the same tables: the script ran there before, and put the row in
+    await expect(admin.request().batch(`USE ScriptTarget;\n${script}`)).rejects.toThrow(/re-inserts into database RecoveryTarget/);
+    const there = await admin.request().query("USE ScriptTarget; SELECT count(*) AS c FROM crm.AuditTrail WHERE Who = 'dbcheck'");
+    expect(there.recordset[0].c).toBe(0);
+    // the session is left with NOEXEC OFF: the script's last line ran
+    expect((await admin.request().query('SELECT 1 AS one')).recordset[0].one).toBe(1);
+    await admin.request().batch(`USE RecoveryTarget;\n${script}`);
+    const here = await admin.request().query("USE RecoveryTarget; SELECT count(*) AS c FROM crm.AuditTrail WHERE Who = 'dbcheck'");
+    expect(here.recordset[0].c).toBe(1);
+  });
+
   it('the row ledger: a script run twice by hand puts key-less rows in once, a run after it none; the undo script frees them for a run', async () => {
     const job = store.createJob({ kind: 'live', spec: {}, description: 'row ledger', createdBy: 'op' });
     store.stageBatch(job.id, [0, 1, 2].map((i) => row(0x900 + i, 'crm.AuditTrail', { At: `2024-03-02T10:00:0${i}.000`, Who: 'ledger', What: `row ${i}` })));

@@ -42,8 +42,11 @@ export class FakeTarget implements ReinsertTarget {
     this.db.prepare('INSERT INTO row_ledger VALUES (?, ?, ?, 0, ?)').run(rowLedger, rowKey, 'script', rowId);
   }
 
-  async loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[] }> {
-    return { tables: new Map([...this.tables].filter(([k]) => names.includes(k))), fks: this.fks };
+  /** The database loadTables says its catalog was read in (DB_NAME() on a real target); null: not said. */
+  database: string | null = null;
+
+  async loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[]; database: string | null }> {
+    return { tables: new Map([...this.tables].filter(([k]) => names.includes(k))), fks: this.fks, database: this.database };
   }
 
   async session(): Promise<TargetSession> {

@@ -43,6 +43,7 @@ describe('target catalog queries', () => {
           async query(text: string) {
             sent.push({ text, params });
             if (text.includes('sys.foreign_keys')) return { recordset: [{ name: 'FK_x', child: 'dbo.t1', parent: 'dbo.t1500' }] };
+            if (text.includes('DB_NAME()')) return { recordset: [{ db: 'Side]db' }] };
             return { recordset: [] };
           },
         };
@@ -52,9 +53,11 @@ describe('target catalog queries', () => {
     const target = new MssqlTarget({ connectionString: 'Server=nowhere;Database=x', database: 'Side]db' });
     (target as unknown as { pool: unknown }).pool = fakePool;
     const names = Array.from({ length: 1500 }, (_, i) => `dbo.t${i}`);
-    const { fks } = await target.loadTables(names);
-    expect(sent).toHaveLength(4); // columns and keys, for 1,000 then 500 names
-    expect(sent.map((s) => s.params.size)).toEqual([CATALOG_NAMES_PER_QUERY, CATALOG_NAMES_PER_QUERY, 500, 500]);
+    const { fks, database } = await target.loadTables(names);
+    expect(sent).toHaveLength(5); // columns and keys, for 1,000 then 500 names; then where they were read
+    expect(sent.map((s) => s.params.size)).toEqual([CATALOG_NAMES_PER_QUERY, CATALOG_NAMES_PER_QUERY, 500, 500, 0]);
+    expect(sent[4]!.text).toBe('USE [Side]]db];\nSELECT DB_NAME() AS [db];');
+    expect(database).toBe('Side]db');
     expect(sent[2]!.params.get('n0')!.value).toBe('dbo.t1000');
     for (const s of sent) {
       expect(s.text.startsWith('USE [Side]]db];\n')).toBe(true);
@@ -63,7 +66,7 @@ describe('target catalog queries', () => {
     expect(fks).toEqual([{ name: 'FK_x', child: 'dbo.t1', parent: 'dbo.t1500' }]);
     // no names: nothing sent (`IN ()` is not T-SQL)
     sent.length = 0;
-    expect(await target.loadTables([])).toEqual({ tables: new Map(), fks: [] });
+    expect(await target.loadTables([])).toEqual({ tables: new Map(), fks: [], database: null });
     expect(sent).toHaveLength(0);
   });
 });

@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { planReinsert, renderScript } from '../../src/reinsert/plan.js';
+import { ReinsertService } from '../../src/reinsert/service.js';
+import type { TargetColumn, TargetTable } from '../../src/reinsert/target-table.js';
+import { StagingStore } from '../../src/staging/store.js';
+import { describeCorpus } from '../support/corpus.js';
+import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
+import { FakeTarget, targetTables } from './fake-target.js';
+
+/**
+ * A re-insert script of two-part names ([dbo].[Customers]) runs in whatever database its session is
+ * in: SSMS opens the login's default one (often master) or the last used, and a database holding the
+ * same tables (another tenant of the CRM, a test copy) took the rows, its row ledger created there
+ * too, without a word. The script now names its database and, when its names are two-part, checks
+ * DB_NAME() first: RAISERROR and SET NOEXEC ON in another (Microsoft Learn, SET NOEXEC: the
+ * statements after it are compiled, not run), SET NOEXEC OFF at its end. SYNTHETIC tables; that
+ * NOEXEC stops the batches is a server's behaviour (test/integration/reinsert.test.ts).
+ */
+const c = (name: string, type: TargetColumn['type'], o: Partial<TargetColumn> = {}): TargetColumn =>
+  ({ name, type, maxLength: 4, precision: 0, scale: 0, nullable: true, identity: false, computed: false, ...o });
+const t: TargetTable = { schema: 'dbo', name: 'Customers', keyColumns: ['Id'], columns: [c('Id', 'int', { nullable: false })] };
+const rows = [{ id: 1, table: 'dbo.Customers', lsn: '1', values: { Id: 1 } }];
+
+describe('the re-insert script names its database and runs only there', () => {
+  it('two-part names: checks DB_NAME() before anything, stops in another database, ends with SET NOEXEC OFF', () => {
+    const script = renderScript(planReinsert(rows, new Map([['dbo.Customers', t]]), []), { database: { name: 'CRM', qualified: false } });
+    const check = script.indexOf("IF DB_NAME() <> N'CRM'");
+    expect(check).toBeGreaterThan(-1);
+    expect(check).toBeLessThan(script.indexOf('SET XACT_ABORT ON;'));
+    expect(script).toContain([
+      "IF DB_NAME() <> N'CRM'",
+      'BEGIN',
+      "    RAISERROR(N'rowback: this script re-inserts into database CRM, where its dry run read the tables; it is not run in another: USE [CRM] first. Nothing was inserted.', 16, 1);",
+      '    SET NOEXEC ON;',
+      'END;',
+    ].join('\n'));
+    expect(script.trimEnd().endsWith('SET NOEXEC OFF;')).toBe(true);
+    expect(script).toContain('INSERT INTO [dbo].[Customers]');
+  });
+
+  it('a name with quotes, brackets and % is written as literals (RAISERROR reads % as a format)', () => {
+    const script = renderScript(planReinsert(rows, new Map([['dbo.Customers', t]]), []), { database: { name: "O'Brien]100%", qualified: false } });
+    expect(script).toContain("IF DB_NAME() <> N'O''Brien]100%'");
+    expect(script).toContain("RAISERROR(N'rowback: this script re-inserts into database O''Brien]100%%, where its dry run read the tables; it is not run in another: USE [O''Brien]]100%%] first. Nothing was inserted.', 16, 1);");
+  });
+
+  it('a name sqlcmd would read as its own command is not written into the check: said instead', () => {
+    const script = renderScript(planReinsert(rows, new Map([['dbo.Customers', t]]), []), { database: { name: 'CRM$(x)', qualified: false } });
+    expect(script).not.toContain('DB_NAME()');
+    expect(script).toMatch(/-- WARNING: the target database's name holds a line break or a dollar sign before a parenthesis \(sqlcmd reads those as its own\), which cannot be written into this script safely/);
+    expect(script).not.toContain('$(');
+    expect(script).not.toContain('NOEXEC');
+  });
+
+  it('three-part names: the database is named, no check is needed', () => {
+    const script = renderScript(planReinsert(rows, new Map([['dbo.Customers', t]]), [], { database: 'Side' }), { database: { name: 'Side', qualified: true } });
+    expect(script).toContain('-- database: Side (every table is named with it: the script runs from any database of the server)');
+    expect(script).not.toContain('NOEXEC');
+    expect(script).toContain('INSERT INTO [Side].[dbo].[Customers]');
+  });
+
+  it('not planned against a target: a WARNING to run it in the database the rows go back to', () => {
+    const script = renderScript(planReinsert(rows, new Map([['dbo.Customers', t]]), []));
+    expect(script).toMatch(/^-- WARNING: this script names tables by schema and name only and was not planned against a target database: it inserts into the database the session is in/m);
+    expect(script).not.toContain('NOEXEC');
+  });
+});
+
+describeCorpus('a dry run against a target checks the database its catalog was read in', () => {
+  let dir: string;
+  let store: StagingStore;
+  let target: FakeTarget;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-script-db-'));
+    store = new StagingStore(join(dir, 'staging.db'));
+    target = new FakeTarget(join(dir, 'target.db'), targetTables());
+  });
+  afterEach(() => {
+    store.close();
+    target.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const approved = () => {
+    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    store.stageBatch(job.id, corpusRows(20));
+    store.saveJobTables(job.id, Object.values(LAYOUTS));
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    return job.id;
+  };
+
+  it('the connection\'s database (none named: the login\'s default, as DB_NAME() said) is checked; a target database is named', async () => {
+    const jobId = approved();
+    target.database = 'CRM';
+    const svc = new ReinsertService(store, { connect: () => target });
+    const dry = await svc.dryRun(jobId, 'op', { target: { connectionString: 'Server=fake' } });
+    expect(dry.script).toContain("IF DB_NAME() <> N'CRM'");
+    const named = await svc.dryRun(jobId, 'op', { target: { connectionString: 'Server=fake', database: 'CRM_Side' } });
+    expect(named.script).toContain('-- database: CRM_Side (every table is named with it');
+    expect(named.script).not.toContain('DB_NAME()');
+    // a target that does not say where it read: the connection string's Database names it
+    target.database = null;
+    const fromString = await svc.dryRun(jobId, 'op', { target: { connectionString: 'Server=fake;Database=Tenant7' } });
+    expect(fromString.script).toContain("IF DB_NAME() <> N'Tenant7'");
+    // offline (no target): the warning
+    const offline = await svc.dryRun(jobId, 'op', {});
+    expect(offline.script).toContain('-- WARNING: this script names tables by schema and name only');
+  });
+});
