@@ -97,7 +97,17 @@ export function mergePlans(plans: readonly ReinsertPlan[]): ReinsertPlan {
     cycles: plans.flatMap((p) => p.cycles),
     batches: plans.flatMap((p) => p.batches).map((b, i) => ({ ...b, batchNo: i + 1 })),
     problems: plans.flatMap((p) => p.problems),
+    database: mergedDatabase(plans),
   };
+}
+
+/** The database of merged plans: theirs when one; every table named with its own (three-part): those named; else not known. */
+function mergedDatabase(plans: readonly ReinsertPlan[]): ScriptDatabase | null {
+  const ds = plans.map((p) => p.database ?? null);
+  if (!ds.length || ds.some((d) => d === null)) return null;
+  const names = [...new Set(ds.map((d) => d!.name))];
+  if (names.length === 1 && ds.every((d) => d!.qualified === ds[0]!.qualified)) return ds[0]!;
+  return ds.every((d) => d!.qualified) ? { name: names.join(', '), qualified: true } : null;
 }
 
 export interface PlanOptions {
@@ -178,6 +188,12 @@ export interface ReinsertPlan {
   batches: PlannedBatch[];
   /** Rows that cannot be re-inserted (unresolved off-row values, bad values, unknown table). */
   problems: PlanProblem[];
+  /**
+   * Where the rows go (ScriptDatabase), when known: set by ReinsertService.plan from the target
+   * (its `database`, else where its catalog was read), so a run's scripts, written when it ends,
+   * name and check it too. Absent or null: not known (planned without a target).
+   */
+  database?: ScriptDatabase | null;
 }
 
 /**
@@ -542,8 +558,13 @@ export interface ScriptDatabase {
   qualified: boolean;
 }
 
+/** Whether databaseHead wrote the DB_NAME() check (its SET NOEXEC ON is to be undone at the script's end). */
+function checksDatabase(d: ScriptDatabase | null | undefined): boolean {
+  return Boolean(d && !d.qualified && !SQLCMD_UNSAFE.test(d.name));
+}
+
 /**
- * The head of a re-insert script about its database. A script of two-part names runs in whatever
+ * The head of a re-insert script (or, `undo`, of its undo) about its database. A script of two-part names runs in whatever
  * database the session is in (SSMS opens a login's default one, often master, or the last used): in
  * another database holding the same tables (another tenant of a CRM, a test copy) it inserted the rows
  * there, its row ledger created there too, without a word. With the database known it checks
@@ -551,14 +572,20 @@ export interface ScriptDatabase {
  * NOEXEC ON, under which the rest is compiled and not run (Microsoft Learn, SET NOEXEC), until the
  * SET NOEXEC OFF the script ends with. Unknown: a WARNING comment saying to run it in the right one.
  */
-function databaseHead(d: ScriptDatabase | null | undefined): string[] {
-  if (!d) return [comment('WARNING: this script names tables by schema and name only and was not planned against a target database: it inserts into the database the session is in; run it in the database the rows go back to (another database with the same tables, another tenant or a test copy, takes them as well)')];
+function databaseHead(d: ScriptDatabase | null | undefined, undo = false): string[] {
+  if (!d) {
+    return [comment(undo
+      ? 'WARNING: this undo names tables by schema and name only and does not know the database the rows were put into: it deletes in the database the session is in; run it only in the database the re-insert went into (in another with the same tables, another tenant or a test copy, it deletes rows of the same keys there)'
+      : 'WARNING: this script names tables by schema and name only and was not planned against a target database: it inserts into the database the session is in; run it in the database the rows go back to (another database with the same tables, another tenant or a test copy, takes them as well)')];
+  }
   if (d.qualified) return [comment(`database: ${d.name} (every table is named with it: the script runs from any database of the server)`)];
   // a name sqlcmd would read as its own command cannot be written into the check's literals
   if (SQLCMD_UNSAFE.test(d.name)) return [comment(`WARNING: the target database's name holds a line break or a dollar sign before a parenthesis (sqlcmd reads those as its own), which cannot be written into this script safely, so the script does not check where it runs: run it in that database (${d.name}) only`)];
-  const msg = `rowback: this script re-inserts into database ${d.name}, where its dry run read the tables; it is not run in another: USE ${quoteName(d.name)} first. Nothing was inserted.`;
+  const msg = undo
+    ? `rowback undo: this script deletes rows re-inserted into database ${d.name}; it is not run in another: USE ${quoteName(d.name)} first. Nothing was deleted.`
+    : `rowback: this script re-inserts into database ${d.name}, where its dry run read the tables; it is not run in another: USE ${quoteName(d.name)} first. Nothing was inserted.`;
   return [
-    comment(`database: ${d.name} (tables named by schema and name: the script runs in ${d.name} only, and stops with an error in any other)`),
+    comment(`database: ${d.name} (tables named by schema and name: the script runs in ${d.name} only, and stops with an error in any other, running nothing)`),
     `IF DB_NAME() <> ${nLiteral(d.name)}`,
     'BEGIN',
     `    RAISERROR(${nLiteral(msg.replace(/%/g, '%%'))}, 16, 1);`,
@@ -609,7 +636,8 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   for (const b of plan.batches) for (const r of b.rows) if (r.mayBeChanged) maybeChanged.set(b.table, [...(maybeChanged.get(b.table) ?? []), r.rowId]);
   for (const [table, ids] of maybeChanged) out.push(comment(`WARNING: ${ids.length} row(s) of ${table} (rows ${rowIdRanges(ids)}) were found by comparing whole rows (no key), and the later state holds rows the earlier one lacks: each may have been changed rather than deleted, and inserting it would duplicate that row as it is now; compare by the table's key (rowback diff --key, a restore job's key) before running`));
   for (const p of plan.problems) out.push(comment(`NOT INCLUDED: row ${p.rowId} (${p.table}, LSN ${p.lsn}): ${p.code}: ${p.message}`));
-  out.push(...databaseHead(o.database));
+  const database = o.database !== undefined ? o.database : plan.database;
+  out.push(...databaseHead(database));
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', '');
   // A failed batch aborts the script (XACT_ABORT) with its table's IDENTITY_INSERT still ON: a
   // session setting, which the rollback leaves, held for one table per session at a time (Microsoft
@@ -668,7 +696,7 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
     out.push('COMMIT TRANSACTION;', '');
   }
   // the database check's SET NOEXEC ON lasts for the session until this (run whatever the check found)
-  if (o.database && !o.database.qualified && !SQLCMD_UNSAFE.test(o.database.name)) out.push('SET NOEXEC OFF;');
+  if (checksDatabase(database)) out.push('SET NOEXEC OFF;');
   yield out.join('\n');
 }
 
@@ -690,6 +718,8 @@ export interface UndoOptions {
    * when the row ledger is missing: no script of rowback's ran there.
    */
   onlyLedgered?: boolean;
+  /** As ScriptOptions.database; default the plan's own (ReinsertPlan.database). */
+  database?: ScriptDatabase | null;
 }
 
 /**
@@ -713,6 +743,8 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     const skipped = plan.batches.flatMap((b) => b.rows).filter((r) => !o.rowIds!.has(r.rowId));
     for (const r of skipped) out.push(comment(`NOT TOUCHED: row ${r.rowId} (${r.table}, LSN ${r.lsn}): ${o.notTouched?.get(r.rowId) ?? 'not inserted by this run'}`));
   }
+  const database = o.database !== undefined ? o.database : plan.database;
+  out.push(...databaseHead(database, true));
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;');
   if (o.onlyLedgered) {
     const ledgers = [...new Set(plan.batches.filter((b) => b.rows.some((r) => r.rowKey !== null && included.includes(r))).map((b) => b.rowLedger))];
@@ -750,5 +782,6 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     }
   }
   out.push('COMMIT TRANSACTION;', '');
+  if (checksDatabase(database)) out.push('SET NOEXEC OFF;');
   yield out.join('\n');
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { planReinsert, renderScript } from '../../src/reinsert/plan.js';
+import { mergePlans, planReinsert, renderScript, renderUndoScript } from '../../src/reinsert/plan.js';
 import { ReinsertService } from '../../src/reinsert/service.js';
 import type { TargetColumn, TargetTable } from '../../src/reinsert/target-table.js';
 import { StagingStore } from '../../src/staging/store.js';
@@ -62,6 +62,28 @@ describe('the re-insert script names its database and runs only there', () => {
     expect(script).toContain('INSERT INTO [Side].[dbo].[Customers]');
   });
 
+  it('the undo checks its database alike (it deleted rows of the same keys in whatever database the session was in)', () => {
+    const plan = planReinsert(rows, new Map([['dbo.Customers', t]]), []);
+    plan.database = { name: 'CRM', qualified: false };
+    const undo = renderUndoScript(plan);
+    expect(undo.indexOf("IF DB_NAME() <> N'CRM'")).toBeLessThan(undo.indexOf('DELETE FROM [dbo].[Customers]'));
+    expect(undo).toContain("RAISERROR(N'rowback undo: this script deletes rows re-inserted into database CRM; it is not run in another: USE [CRM] first. Nothing was deleted.', 16, 1);");
+    expect(undo.trimEnd().endsWith('SET NOEXEC OFF;')).toBe(true);
+    // the plan's database is the default of the forward script too; an option overrides it
+    expect(renderScript(plan)).toContain("IF DB_NAME() <> N'CRM'");
+    expect(renderScript(plan, { database: null })).not.toContain('DB_NAME()');
+    plan.database = null;
+    expect(renderUndoScript(plan)).toMatch(/^-- WARNING: this undo names tables by schema and name only and does not know the database the rows were put into/m);
+  });
+
+  it('merged plans (an export over several runs) keep a database only when it is one, or each names its own', () => {
+    const p = (d: { name: string; qualified: boolean } | null) => ({ ...planReinsert(rows, new Map([['dbo.Customers', t]]), []), database: d });
+    expect(mergePlans([p({ name: 'CRM', qualified: false }), p({ name: 'CRM', qualified: false })]).database).toEqual({ name: 'CRM', qualified: false });
+    expect(mergePlans([p({ name: 'A', qualified: true }), p({ name: 'B', qualified: true })]).database).toEqual({ name: 'A, B', qualified: true });
+    expect(mergePlans([p({ name: 'A', qualified: false }), p({ name: 'B', qualified: false })]).database).toBeNull();
+    expect(mergePlans([p({ name: 'A', qualified: true }), p(null)]).database).toBeNull();
+  });
+
   it('not planned against a target: a WARNING to run it in the database the rows go back to', () => {
     const script = renderScript(planReinsert(rows, new Map([['dbo.Customers', t]]), []));
     expect(script).toMatch(/^-- WARNING: this script names tables by schema and name only and was not planned against a target database: it inserts into the database the session is in/m);
@@ -104,6 +126,15 @@ describeCorpus('a dry run against a target checks the database its catalog was r
     target.database = null;
     const fromString = await svc.dryRun(jobId, 'op', { target: { connectionString: 'Server=fake;Database=Tenant7' } });
     expect(fromString.script).toContain("IF DB_NAME() <> N'Tenant7'");
+    // the undo of a real run, written when it ends, checks the database the run went into
+    target.database = 'CRM';
+    const run = await svc.start(jobId, 'op', { dryRun: false, target: { connectionString: 'Server=fake' } });
+    await svc.wait(run.id);
+    const undo = svc.getRun(run.id)!;
+    expect(undo.state).toBe('succeeded');
+    const undoScript = (store.db.prepare('SELECT undo_script FROM reinsert_runs WHERE id = ?').get(run.id) as { undo_script: string }).undo_script;
+    expect(undoScript).toContain("IF DB_NAME() <> N'CRM'");
+    expect(dry.undoScript).toContain("IF DB_NAME() <> N'CRM'");
     // offline (no target): the warning
     const offline = await svc.dryRun(jobId, 'op', {});
     expect(offline.script).toContain('-- WARNING: this script names tables by schema and name only');
