@@ -60,9 +60,11 @@ function assertOneServer(t: TargetSpec): void {
 }
 
 /** Where a run goes, for its audit entries: the configured target's name and the database (never the connection). */
-function auditTarget(t: TargetSpec | undefined): { target: string | null; database?: string } {
+function auditTarget(t: TargetSpec | undefined, used?: ScriptDatabase | null): { target: string | null; database?: string } {
   if (!t) return { target: null };
-  const database = targetDatabase(t);
+  // the database named, else the one the target's catalog was read in (the login's default): the
+  // audit said no database for a connection naming none, where the rows went all the same
+  const database = targetDatabase(t) ?? used?.name ?? null;
   return { target: t.name ?? 'a connection given in the request', ...(database ? { database } : {}) };
 }
 
@@ -211,11 +213,11 @@ export class ReinsertService {
     ];
   }
 
-  private insertRun(jobId: number, actor: string, req: ReinsertRequest, state: RunRecord['state']): number {
+  private insertRun(jobId: number, actor: string, req: ReinsertRequest, state: RunRecord['state'], used?: ScriptDatabase | null): number {
     // the server's host (no secret) is kept so that a resume into another server is refused
     // database: the target's, else the one its connection opens in (targetDatabase; never a secret):
     // a resume into another database is refused, and other-jobs.ts compares places with it
-    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), server: connectionHost(req.target.connectionString) ?? null, database: targetDatabase(req.target), databaseResolved: true, ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
+    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), server: connectionHost(req.target.connectionString) ?? null, database: targetDatabase(req.target), databaseResolved: true, ...(used ? { databaseUsed: used.name } : {}), ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
     const r = this.store.db.prepare(`INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size)
       VALUES (?, ?, ?, ?, ?, ?, ?)`).run(jobId, actor, new Date().toISOString(), req.dryRun ? 1 : 0, JSON.stringify(target), state, req.batchSize ?? 500);
     return Number(r.lastInsertRowid);
@@ -223,7 +225,7 @@ export class ReinsertService {
 
   async dryRun(jobId: number, actor: string, req: Omit<ReinsertRequest, 'dryRun'>): Promise<{ run: RunRecord; script: string; undoScript: string; plan: ReinsertPlan }> {
     const { plan, metadata, database } = await this.plan(jobId, req);
-    const runId = this.insertRun(jobId, actor, { ...req, dryRun: true }, 'planned');
+    const runId = this.insertRun(jobId, actor, { ...req, dryRun: true }, 'planned', database);
     const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, true), ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database });
     const undoScript = renderUndoScript(plan, {
       header: [
@@ -237,7 +239,7 @@ export class ReinsertService {
     this.store.db.transaction(() => {
       this.store.db.prepare("UPDATE reinsert_runs SET script = ?, undo_script = ?, summary = ?, state = 'succeeded', finished_at = ? WHERE id = ?")
         .run(script, undoScript, JSON.stringify(summary), new Date().toISOString(), runId);
-      this.store.appendAudit(actor, 'reinsert.dry-run', jobId, { runId, ...auditTarget(req.target), ...summary });
+      this.store.appendAudit(actor, 'reinsert.dry-run', jobId, { runId, ...auditTarget(req.target, database), ...summary });
     })();
     return { run: this.getRun(runId)!, script, undoScript, plan };
   }
@@ -258,12 +260,12 @@ export class ReinsertService {
     // Checked again after the (asynchronous) planning and, with no await between, the run is
     // recorded as running: two requests planning at once cannot both pass.
     this.refuseWhileRunning(jobId);
-    const runId = this.insertRun(jobId, actor, req, 'running');
+    const runId = this.insertRun(jobId, actor, req, 'running', database);
     const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, false), ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
     this.store.db.transaction(() => {
       // The undo script is written when the run ends, from the rows its ledger says it inserted.
       this.store.db.prepare('UPDATE reinsert_runs SET script = ?, undo_script = NULL, summary = ? WHERE id = ?').run(script, JSON.stringify(summarise(plan)), runId);
-      this.store.appendAudit(actor, 'reinsert.start', jobId, { runId, ...auditTarget(req.target), ...summarise(plan) });
+      this.store.appendAudit(actor, 'reinsert.start', jobId, { runId, ...auditTarget(req.target, database), ...summarise(plan) });
     })();
     this.launch(runId, jobId, plan, req.target);
     return this.getRun(runId)!;
@@ -309,7 +311,14 @@ export class ReinsertService {
       .flatMap((b) => JSON.parse(b.row_ids) as number[]);
     const tableMap = (run.target.tableMap as Record<string, string> | null) ?? undefined;
     this.refuseWhileRunning(run.jobId);
-    const { plan } = await this.plan(run.jobId, { target, tableMap, batchSize: run.batchSize }, { rowIds: ids, anyStatus: true });
+    const { plan, database: used } = await this.plan(run.jobId, { target, tableMap, batchSize: run.batchSize }, { rowIds: ids, anyStatus: true });
+    // where the run's first batches went (the database its catalog was read in, recorded since): a
+    // connection naming no database goes into the login's default one, which may have changed since,
+    // or be another login's; the rest of the run went there, past the first database's ledger
+    const ranIn = (run.target as { databaseUsed?: string }).databaseUsed;
+    if (ranIn && used && !same(ranIn, used.name)) {
+      throw new InputError('INPUT_BAD_OPTION', `run ${runId} went into database ${ranIn}; this connection opens in database ${used.name}: resume it with a connection to ${ranIn} (Database=${ranIn}), or start a new run for another target`, { field: 'target.database' });
+    }
     const now = this.getRun(runId)!;
     if (!['interrupted', 'failed'].includes(now.state)) {
       throw new ReinsertError('REINSERT_RUN_NOT_RESUMABLE', `run ${runId} is ${now.state}; only interrupted or failed runs resume`);
@@ -327,7 +336,7 @@ export class ReinsertService {
          ORDER BY batch_no`,
       ).all(runId) as { batch_no: number }[]).map((b) => b.batch_no);
       this.store.db.prepare("UPDATE reinsert_runs SET state = 'running', error = NULL WHERE id = ?").run(runId);
-      this.store.appendAudit(actor, 'reinsert.resume', run.jobId, { runId, ...auditTarget(target), maybeIn });
+      this.store.appendAudit(actor, 'reinsert.resume', run.jobId, { runId, ...auditTarget(target, used), maybeIn });
     })();
     this.launch(runId, run.jobId, plan, target);
     return this.getRun(runId)!;

@@ -103,6 +103,24 @@ describeCorpus('re-insert resume: the same target only', () => {
     await svc.wait(run.id);
     expect(svc.getRun(run.id)!.state).toBe('succeeded');
   });
+  it('a run into the login\'s default database is not resumed once that connection opens in another (databaseUsed: where its catalog was read); the audit names the database', async () => {
+    side.database = 'Tenant1';
+    const { svc, run } = await failedRunIntoSide();
+    expect((store.db.prepare('SELECT target FROM reinsert_runs WHERE id = ?').get(run.id) as { target: string }).target).toContain('"databaseUsed":"Tenant1"');
+    // the login's default database changed (or another login's): the rest of the run would go there
+    side.database = 'Tenant2';
+    await expect(svc.resume(run.id, 'op2', { connectionString: 'Server=side;Password=x' })).rejects.toMatchObject({
+      code: 'INPUT_BAD_OPTION', location: { field: 'target.database' }, message: expect.stringContaining('run 1 went into database Tenant1; this connection opens in database Tenant2'),
+    });
+    expect(svc.getRun(run.id)!.state).toBe('failed');
+    side.database = 'TENANT1'; // names compare in any case, as SQL Server's do
+    await svc.resume(run.id, 'op2', { connectionString: 'Server=side;Password=x' });
+    await svc.wait(run.id);
+    expect(svc.getRun(run.id)!.state).toBe('succeeded');
+    const audit = store.audit({});
+    expect(audit.filter((a) => a.action === 'reinsert.start').map((a) => (a.details as { database?: string }).database)).toEqual(['Tenant1']);
+  });
+
   it('a connection string naming the server twice (Server= and Data Source=) is refused for a run and a resume: rowback kept the first, the driver dials the last', async () => {
     const job = approvedJob();
     let n = 0;
