@@ -8,7 +8,7 @@
  *  - every code page against ICU's TextDecoder on random SYNTHETIC byte strings of every length
  *    0–40 and around the table limits (32, 256), and `nul` against the string itself;
  *  - the generated FixedVar reader (its NUL check on `nul`) against the generic column loop (its
- *    check on the string) over random SYNTHETIC rows of varchar columns in eight code pages, with
+ *    check on the string) over random SYNTHETIC rows of varchar columns in seven code pages (1252, 936, 1251, 1253, 932, 437, UTF-8), with
  *    NUL bytes, high bytes, truncations and mutations: same values, warnings and errors.
  */
 import { TextDecoder } from 'node:util';
