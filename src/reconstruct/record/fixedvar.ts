@@ -501,6 +501,8 @@ export function fastReaderFor(plan: RowPlan): FixedVarFast | null {
   let minColumns = 0;
   const body: string[] = [];
   const keys: string[] = [];
+  /** Output index → the local holding whether that varchar value holds U+0000 (its decoder's `nul`), 0 until read. */
+  const nulFlag = new Map<number, string>();
   for (let i = 0; i < out.length; i++) {
     const cp = out[i];
     const t = cp.column.type;
@@ -535,8 +537,10 @@ export function fastReaderFor(plan: RowPlan): FixedVarFast | null {
       // call level less): the code page's decoder; the odd-length refusal, then the UTF-16 decoder.
       let value = `c${i} = f${f}(image, s, x & 0x7fff);`;
       if (t === 'char' || t === 'varchar') {
+        // decodeNoting: whether the text holds U+0000 (z), for the NUL check below without a search of the string
         fns.push(charDecoder(cp.column));
-        value = `c${i} = f${f + 1}.decode(image, s, x & 0x7fff);`;
+        value = `c${i} = f${f + 1}.decodeNoting(image, s, x & 0x7fff); z${i} = f${f + 1}.nul;`;
+        nulFlag.set(i, `z${i}`);
       } else if (t === 'nchar' || t === 'nvarchar' || t === 'sysname') {
         value = `if (((x & 0x7fff) - s) % 2 !== 0) throw odd(${col}.column, s, (x & 0x7fff) - s); c${i} = utf16(image, s, x & 0x7fff);`;
       }
@@ -547,7 +551,7 @@ export function fastReaderFor(plan: RowPlan): FixedVarFast | null {
         ` if ((x & 0x8000) !== 0) c${i} = complexValue(image, s, x & 0x7fff, ${col}.name, ${holdsTextPointer(cp.column)}); else { ${value} }` +
         ` } else c${i} = f${f}(EMPTY, 0, 0);`;
     }
-    body.push(`  let c${i} = null;\n  if (${notNull}) { ${read} }`);
+    body.push(`  let c${i} = null;${nulFlag.has(i) ? ` let z${i} = 0;` : ''}\n  if (${notNull}) { ${read} }`);
     keys.push(`${literalKey(cp.name)}: c${i}`);
   }
   // decodeRow's checks of the values (plan.ts checkDecodedValues), on the locals, in its order: the
@@ -558,7 +562,7 @@ export function fastReaderFor(plan: RowPlan): FixedVarFast | null {
   plan.limits.forEach((l, j) => {
     const i = at.get(l.name);
     if (i === undefined) throw new Error(`value limit of ${l.name}: not an output column`);
-    checks.push(`  if (${limitTestSource(l, `c${i}`, 'y')}) judge(limits[${j}], c${i}, w);`);
+    checks.push(`  if (${limitTestSource(l, `c${i}`, 'y', nulFlag.get(i))}) judge(limits[${j}], c${i}, w);`);
   });
   const notNull = out.filter((cp) => !cp.column.nullable && cp.nullBit >= 0);
   notNull.forEach((cp, j) => checks.push(`  if (c${at.get(cp.name)} === null) w.push(nn[${j}]);`));

@@ -267,13 +267,15 @@ export function predatesColumn(cp: ColumnPlan, storedColumns: number): string {
  * bound, a positive value one integer digit over would be as long as the longest negative one that fits).
  * A decimal of fraction only (p = s) prints a leading 0 ('0.25'), as long as a value with one integer
  * digit ('1.25'), which does not fit: every value of such a column is judged exactly (bound s + 1).
- * chars: a NUL anywhere; units: a first code unit whose two bytes could both be one-byte text
- * (Latin nvarchar text has a zero high byte and never gets past this one comparison).
+ * chars: a NUL anywhere (or, given `nul`, the variable holding 1 when the value holds U+0000 and 0
+ * when not: the code-page decoder's `nul` after `decodeNoting`); units: a first code unit whose two
+ * bytes could both be one-byte text (Latin nvarchar text has a zero high byte and never gets past this
+ * one comparison).
  */
-export function limitTestSource(l: ValueLimit, x: string, c: string): string {
+export function limitTestSource(l: ValueLimit, x: string, c: string, nul?: string): string {
   const bound = l.kind === 'hex' ? 2 + 2 * l.max : l.kind === 'decimal' ? (l.max === 0 ? l.scale + 1 : l.max + (l.scale > 0 ? 1 + l.scale : 0)) : l.max;
   const length = l.kind === 'decimal' ? `${x}.length - (${x}.charCodeAt(0) === 45 ? 1 : 0)` : `${x}.length`;
-  const extra = l.kind === 'chars' ? ` || ${x}.indexOf('\\0') >= 0` : l.kind === 'units' ? ` || (${x}.length >= ${ONE_BYTE_TEXT_MIN_UNITS} && (${c} = ${x}.charCodeAt(0)) >= 0x2020 && ${c} <= 0x7a7a)` : '';
+  const extra = l.kind === 'chars' ? (nul !== undefined ? ` || ${nul} !== 0` : ` || ${x}.indexOf('\\0') >= 0`) : l.kind === 'units' ? ` || (${x}.length >= ${ONE_BYTE_TEXT_MIN_UNITS} && (${c} = ${x}.charCodeAt(0)) >= 0x2020 && ${c} <= 0x7a7a)` : '';
   return `typeof ${x} === 'string' && (${length} > ${bound}${extra})`;
 }
 
