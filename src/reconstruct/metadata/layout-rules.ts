@@ -240,12 +240,13 @@ export const IN_PLACE_RETYPE_WARNING = /^\S.* column .+ shares its slot \(leaf o
  * dropped column whose stored form differs (`sameStoredForm`). That is how SQL Server records an
  * ALTER COLUMN that changes a fixed-length column in place (no larger: char(100) → char(75),
  * datetime → date, int → smallint, a decimal's scale): the old column stays in the catalog as a
- * dropped one with the same offset and null bit (rusanu.com "SQL Server table columns under the
+ * dropped one with the same offset and null bit, "a metadata only operation that did not modify any
+ * record in the table, it simply changed how the data in the existing records is interpreted" where
+ * the bytes allow it, the rows rewritten in place where they do not (rusanu.com "SQL Server table columns under the
  * hood", 2011, catalog screenshots physical-table-fixed-2/-3: `birth_date` and the dropped
  * `67108865` both at offset 208, null bit 4; `first_name` char(75) and the dropped char(100) both at
- * offset 8, null bit 2; field case rusanu-2011-table-columns-under-the-hood-layouts). The ALTER
- * rewrites every row on the pages, but a row logged before it (a delete the log still holds) keeps
- * the old bytes, and read as the new type they give plausible wrong values with no other sign: a
+ * offset 8, null bit 2; field case rusanu-2011-table-columns-under-the-hood-layouts). A row logged
+ * before the ALTER (a delete the log still holds) keeps the old bytes, and read as the new type they can give plausible wrong values with no other sign: a
  * decimal(10,2) 123.45 read as decimal(10,4) is 1.2345, an int 70000 read as smallint 4464, a
  * char(10) 'Alexander' read as char(4) 'Alex'. Nothing in the row tells the two apart, so every
  * row of the table carries the warning (appended to the layout's `warnings`), as a --ddl script's
@@ -261,7 +262,7 @@ export function addInPlaceRetypeWarnings(layout: TableLayout): void {
     const was = [...new Set(olds.map((d) => declaredType(d) + (usesCodePage(d.type) && d.codePage !== c.codePage && d.codePage !== null ? ` in code page ${d.codePage}` : '')))].join(', then ');
     const now = declaredType(c) + (usesCodePage(c.type) && olds.some((d) => d.codePage !== c.codePage) && c.codePage !== null ? ` in code page ${c.codePage}` : '');
     (layout.warnings ??= []).push(
-      `${table}: column ${c.name} shares its slot (leaf offset ${c.leafOffset}, null bit ${c.leafNullBit}) with a dropped ${was} column: an ALTER COLUMN changed it in place to ${now}, so a row logged before that ALTER holds ${was} bytes there, and read as ${now} its value may be wrong (the rows on the pages were rewritten by the ALTER and read right): check this column of a logged row against a backup taken before the ALTER`,
+      `${table}: column ${c.name} shares its slot (leaf offset ${c.leafOffset}, null bit ${c.leafNullBit}) with a dropped ${was} column: an ALTER COLUMN changed it in place to ${now}, so a row logged before that ALTER holds ${was} bytes there, and read as ${now} its value may be wrong (rows written since the ALTER, and the rows on the pages, read as SQL Server reads them now): check this column of a logged row against a backup taken before the ALTER`,
     );
   }
 }
