@@ -4,7 +4,7 @@ import type { DecodedRow } from '../decode-row.js';
 import type { SqlValue } from '../values.js';
 import { readI32, readU16, readU32 } from '../types/integer.js';
 import { holdsTextPointer, parseComplexColumn, parseTextPointer, TEXT_POINTER_SIZE } from './complex.js';
-import { checkDecodedValues, judgeLimit, limitTestSource, literalKey, notNullMessage, predatesColumn, type ColumnPlan, type FixedVarFast, type RowPlan } from './plan.js';
+import { checkDecodedValues, judgeLimit, limitTestSource, literalKey, movedColumnClause, movedColumnHolding, notNullMessage, predatesColumn, type ColumnPlan, type FixedVarFast, type RowPlan } from './plan.js';
 import { charDecoder, decodeNvarchar, fixedReader, oddUtf16, outOfRange, type BoundDecoder, type FixedReader } from '../types/index.js';
 import type { CodePageDecoder } from '../collation.js';
 import { parseSparseVector } from './sparse.js';
@@ -349,8 +349,24 @@ function isNullBit(r: RowState, bit: number): boolean {
 }
 
 function missing(r: RowState, cp: ColumnPlan): SqlValue {
-  r.warnings.push(predatesColumn(cp, r.columnCount));
+  r.warnings.push(predatesColumn(cp, r.columnCount, movedColumnClause(cp, alterDroppedHeld(r))));
   return cp.defaultValue;
+}
+
+/** The ALTER-dropped columns (plan.ts `alterDropped`) this record holds, each with its value read as its old type (plan.ts movedColumnHolding). */
+function alterDroppedHeld(r: RowState): string[] {
+  const out: string[] = [];
+  for (const d of r.plan.alterDropped) {
+    if (d.nullBit >= r.columnCount) continue;
+    let v: SqlValue | Error;
+    try {
+      v = columnValue(r, d);
+    } catch (e) {
+      v = e instanceof Error ? e : new Error(String(e));
+    }
+    out.push(movedColumnHolding(d, v));
+  }
+  return out;
 }
 
 function columnValue(r: RowState, cp: ColumnPlan): SqlValue {

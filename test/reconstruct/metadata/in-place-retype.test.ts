@@ -30,6 +30,23 @@ const PRE_ALTER = {
   int: '10000c00 01000000 70110100 0200 00',
 };
 
+// rusanu 2011 physical-table-fixed-3, transcribed: birth_date date NOT NULL at 208 (null bit 4) over
+// the dropped datetime it was; first_name char(100) moved to 211 (null bit 5), its char(75) dropped at 8
+function fixed3Rows(): Record<string, unknown>[] {
+  const cat = (over: Record<string, unknown>) => ({
+    schema_name: 'dbo', table_name: 'users', index_id: 1, collation_name: null, leaf_bit_position: 0, is_sparse: 0, is_uniqueifier: 0, is_dropped: 0, ...over,
+  });
+  return [
+    cat({ partition_column_id: 1, column_id: 1, column_name: 'user_id', type_name: 'int', max_length: 4, precision: 10, scale: 0, leaf_offset: 4, leaf_null_bit: 1, is_nullable: 0, key_ordinal: 1 }),
+    cat({ partition_column_id: 67108865, column_id: 0, column_name: null, type_name: 'datetime', max_length: 8, precision: 23, scale: 3, leaf_offset: 208, leaf_null_bit: 4, is_nullable: 1, is_dropped: 1 }),
+    cat({ partition_column_id: 67108866, column_id: 0, column_name: null, type_name: 'char', max_length: 100, precision: 0, scale: 0, collation_name: 'SQL_Latin1_General_CP1_CI_AS', leaf_offset: 8, leaf_null_bit: 2, is_nullable: 1, is_dropped: 1 }),
+    cat({ partition_column_id: 67108867, column_id: 0, column_name: null, type_name: 'char', max_length: 75, precision: 0, scale: 0, collation_name: 'SQL_Latin1_General_CP1_CI_AS', leaf_offset: 8, leaf_null_bit: 2, is_nullable: 1, is_dropped: 1 }),
+    cat({ partition_column_id: 3, column_id: 3, column_name: 'last_name', type_name: 'char', max_length: 100, precision: 0, scale: 0, collation_name: 'SQL_Latin1_General_CP1_CI_AS', leaf_offset: 108, leaf_null_bit: 3, is_nullable: 1 }),
+    cat({ partition_column_id: 4, column_id: 4, column_name: 'birth_date', type_name: 'date', max_length: 3, precision: 10, scale: 0, leaf_offset: 208, leaf_null_bit: 4, is_nullable: 0 }),
+    cat({ partition_column_id: 2, column_id: 2, column_name: 'first_name', type_name: 'char', max_length: 100, precision: 0, scale: 0, collation_name: 'SQL_Latin1_General_CP1_CI_AS', leaf_offset: 211, leaf_null_bit: 5, is_nullable: 1 }),
+  ];
+}
+
 describe('a column changed in place by ALTER COLUMN is named on every row (SYNTHETIC images)', () => {
   it.each([
     ['amount decimal(10,4) not null', 'amount decimal(10,2) not null', PRE_ALTER.decimal, 'amount', '1.2345', 'decimal(10,2)', 'decimal(10,4)'],
@@ -55,23 +72,8 @@ describe('a column changed in place by ALTER COLUMN is named on every row (SYNTH
     expect((layout.warnings ?? []).filter((x) => IN_PLACE_RETYPE_WARNING.test(x))).toEqual([]);
   });
 
-  const cat = (over: Record<string, unknown>) => ({
-    schema_name: 'dbo', table_name: 'users', index_id: 1, collation_name: null, leaf_bit_position: 0, is_sparse: 0, is_uniqueifier: 0, is_dropped: 0, ...over,
-  });
-  // rusanu 2011 physical-table-fixed-3, transcribed: birth_date date NOT NULL at 208 (null bit 4) over
-  // the dropped datetime it was; first_name char(100) moved to 211 (null bit 5), its char(75) dropped at 8
-  const fixed3 = [
-    cat({ partition_column_id: 1, column_id: 1, column_name: 'user_id', type_name: 'int', max_length: 4, precision: 10, scale: 0, leaf_offset: 4, leaf_null_bit: 1, is_nullable: 0, key_ordinal: 1 }),
-    cat({ partition_column_id: 67108865, column_id: 0, column_name: null, type_name: 'datetime', max_length: 8, precision: 23, scale: 3, leaf_offset: 208, leaf_null_bit: 4, is_nullable: 1, is_dropped: 1 }),
-    cat({ partition_column_id: 67108866, column_id: 0, column_name: null, type_name: 'char', max_length: 100, precision: 0, scale: 0, collation_name: 'SQL_Latin1_General_CP1_CI_AS', leaf_offset: 8, leaf_null_bit: 2, is_nullable: 1, is_dropped: 1 }),
-    cat({ partition_column_id: 67108867, column_id: 0, column_name: null, type_name: 'char', max_length: 75, precision: 0, scale: 0, collation_name: 'SQL_Latin1_General_CP1_CI_AS', leaf_offset: 8, leaf_null_bit: 2, is_nullable: 1, is_dropped: 1 }),
-    cat({ partition_column_id: 3, column_id: 3, column_name: 'last_name', type_name: 'char', max_length: 100, precision: 0, scale: 0, collation_name: 'SQL_Latin1_General_CP1_CI_AS', leaf_offset: 108, leaf_null_bit: 3, is_nullable: 1 }),
-    cat({ partition_column_id: 4, column_id: 4, column_name: 'birth_date', type_name: 'date', max_length: 3, precision: 10, scale: 0, leaf_offset: 208, leaf_null_bit: 4, is_nullable: 0 }),
-    cat({ partition_column_id: 2, column_id: 2, column_name: 'first_name', type_name: 'char', max_length: 100, precision: 0, scale: 0, collation_name: 'SQL_Latin1_General_CP1_CI_AS', leaf_offset: 211, leaf_null_bit: 5, is_nullable: 1 }),
-  ];
-
   it('catalog JSON (rusanu 2011 fixed-3): birth_date date over its dropped datetime is named; first_name, moved to a new slot, is not', () => {
-    const [layout] = layoutsFromCatalog(fixed3);
+    const [layout] = layoutsFromCatalog(fixed3Rows());
     const w = (layout!.warnings ?? []).filter((x) => IN_PLACE_RETYPE_WARNING.test(x));
     expect(w).toHaveLength(1);
     expect(w[0]).toContain('column birth_date shares its slot (leaf offset 208, null bit 4) with a dropped datetime column: an ALTER COLUMN changed it in place to date');
@@ -89,5 +91,63 @@ describe('a column changed in place by ALTER COLUMN is named on every row (SYNTH
     const row = decodeRow(img, layout!);
     expect(row.values.birth_date).toBe('0001-01-01');
     expect(row.warnings.filter((x) => IN_PLACE_RETYPE_WARNING.test(x))).toHaveLength(1);
+  });
+});
+
+/**
+ * An ALTER COLUMN SQL Server cannot do in place (a larger fixed type: int → bigint, char(75) →
+ * char(100)) gives the column a new null bit and slot and leaves the old one dropped with
+ * partition_column_id 0x04000000 + n (rusanu 2011 physical-table-fixed-3: first_name "moved from
+ * offset 8 to offset 211"). A row logged before it lacks the new column, as a row written before an
+ * ADD does, and holds its value in the old slot: the warning said only "row predates the column:
+ * NULL" (the value 70000 in the record, unsaid) and the scan's advice offered --accept-layout-drift.
+ */
+describe('a row written before an ALTER COLUMN moved a column: its value in the old slot is named (SYNTHETIC images)', () => {
+  it('--ddl int → bigint: the old int slot and its value are in the warning, which counts against the layout', async () => {
+    const { driftKind } = await import('../../../src/reconstruct/record/layout-warnings.js');
+    const layout = ddl('n bigint not null', 'n int not null');
+    const row = decodeRow(parseHex(PRE_ALTER.int), layout);
+    expect(row.values.n).toBeNull();
+    const w = row.warnings.find((x) => x.startsWith('column n is not in this record'));
+    expect(w).toContain('but this record holds $dropped_67108865 (int) at leaf offset 8: 70000, left by an ALTER COLUMN');
+    expect(w).toContain('converted to bigint');
+    expect(driftKind(row.warnings)).toBe(2);
+  });
+
+  it('catalog JSON (rusanu 2011 fixed-3) with a fixed-2 record: first_name names the char(75) slot holding the name', () => {
+    const [layout] = layoutsFromCatalog(fixed3Rows());
+    const img = Buffer.alloc(219);
+    img.writeUInt16LE(0x0010, 0);
+    img.writeUInt16LE(216, 2);
+    img.writeInt32LE(1, 4);
+    img.fill(0x20, 8, 208);
+    img.write('Remus', 8, 'latin1');
+    img.writeInt32LE(40834, 212);
+    img.writeUInt16LE(4, 216);
+    const row = decodeRow(img, layout!);
+    expect(row.values.first_name).toBeNull();
+    const w = row.warnings.find((x) => x.startsWith('column first_name is not in this record'));
+    // one copy per slot: the char(75) an in-place ALTER left over the char(100), not both
+    expect(w).toContain(`but this record holds $dropped_67108867 (char(75)) at leaf offset 8: ${JSON.stringify('Remus'.padEnd(75))}, left by`);
+    expect(w).not.toContain('67108866');
+    expect(w).toContain('converted to char(100)');
+  });
+
+  it('a DROP COLUMN then ADD (the dropped column keeps its own id): "predates the column" alone, no clause', async () => {
+    const { driftKind } = await import('../../../src/reconstruct/record/layout-warnings.js');
+    const layout = layoutsFromDdl('create table t (id int not null primary key, x int null);\ngo\nalter table t drop column x;\nalter table t add y int null;\ngo\n')[0]!;
+    const row = decodeRow(parseHex('10000c00 01000000 05000000 0200 00'), layout);
+    expect(row.values.y).toBeNull();
+    expect(row.warnings.some((x) => x.includes('left by an ALTER COLUMN'))).toBe(false);
+    expect(driftKind(row.warnings)).toBe(1);
+  });
+
+  it('CD (row-compressed) int → bigint: the same clause from the CD slot', () => {
+    const layout = layoutsFromDdl('create table t (id int not null primary key, n int not null) with (data_compression = row);\ngo\nalter table t alter column n bigint not null;\ngo\n')[0]!;
+    expect(layout.compression).toBe('ROW');
+    // header 01, 2 columns, CD nibbles 2 (1 byte) and 4 (3 bytes); id 1 = 0x81, n 70000 = 0x811170 (flipped big-endian)
+    const row = decodeRow(parseHex('01 02 42 81 811170'), layout);
+    expect(row.values.n).toBeNull();
+    expect(row.warnings.find((x) => x.startsWith('column n is not in this record'))).toContain('but this record holds $dropped_67108865 (int) at leaf offset 8: 70000, left by an ALTER COLUMN');
   });
 });
