@@ -124,7 +124,8 @@ class TextDecoderCodePage implements CodePageDecoder {
  * mapping (every byte and every lead/trail pair decoded through TextDecoder at first use), so that
  * hot loops avoid one ICU call per value. Sequences the tables cannot map (invalid pairs, pairs that
  * ICU maps to more than one UTF-16 unit) fall back to TextDecoder for the whole value, which keeps
- * ICU's exact replacement behaviour.
+ * ICU's exact replacement behaviour — except for code page 949, whose tables are completed here
+ * (`addUhcExtension`) because Node's decoder lacks part of it: 949 values never go to TextDecoder.
  */
 class TableDrivenCodePage implements CodePageDecoder {
   /** byte → UTF-16 unit; 0xFFFF = lead byte of a pair (or unmapped). */
@@ -132,8 +133,11 @@ class TableDrivenCodePage implements CodePageDecoder {
   /** (lead << 8 | trail) → UTF-16 unit; 0 = not mapped. */
   private readonly double: Uint16Array | null;
   private readonly fallback: TextDecoder;
+  /** Every value decoded through the tables, never TextDecoder (949: see addUhcExtension); an unmapped pair gives U+FFFD. */
+  private readonly complete: boolean;
   constructor(readonly codePage: number, label: string, dbcs: boolean) {
     this.fallback = new TextDecoder(label);
+    this.complete = codePage === 949;
     const fatal = new TextDecoder(label, { fatal: true });
     const one = new Uint8Array(1);
     for (let b = 0; b < 256; b++) {
@@ -146,6 +150,8 @@ class TableDrivenCodePage implements CodePageDecoder {
       }
       this.single[b] = s !== null && s.length === 1 ? s.charCodeAt(0) : 0xffff;
     }
+    // Code page 949: every byte 0x81–0xFE leads a pair (Node's 'euc-kr' reads 0x81–0xA0 as C1 controls).
+    if (codePage === 949) for (let b = 0x81; b <= 0xfe; b++) this.single[b] = 0xffff;
     this.double = dbcs ? new Uint16Array(65536) : null;
     if (this.double) {
       const two = new Uint8Array(2);
@@ -162,6 +168,7 @@ class TableDrivenCodePage implements CodePageDecoder {
           }
         }
       }
+      if (codePage === 949) addUhcExtension(this.double);
     }
   }
   decode(bytes: Uint8Array, start: number, end: number): string {
@@ -169,7 +176,7 @@ class TableDrivenCodePage implements CodePageDecoder {
     if (end - start > 8 && isAscii(bytes, start, end)) return latin1(bytes, start, end);
     // Collect UTF-16 units into a preallocated array of exactly the right length, then one
     // String.fromCharCode.apply: measured ~2x faster than concatenation from 10 characters on.
-    if (end - start > MAX_SHORT) return this.fallback.decode(bytes.subarray(start, end));
+    if (end - start > MAX_SHORT) return this.complete ? this.decodeLong(bytes, start, end) : this.fallback.decode(bytes.subarray(start, end));
     let n = 0;
     const u = UNITS;
     for (let i = start; i < end; i++) {
@@ -184,11 +191,76 @@ class TableDrivenCodePage implements CodePageDecoder {
         continue;
       }
       const d = this.double !== null && i + 1 < end ? this.double[(b << 8) | bytes[i + 1]] : 0;
-      if (d === 0) return this.fallback.decode(bytes.subarray(start, end));
+      if (d === 0) {
+        if (!this.complete) return this.fallback.decode(bytes.subarray(start, end));
+        // WHATWG's rule for a pair no table maps: U+FFFD, and an ASCII trail byte is read again
+        u[n++] = 0xfffd;
+        if (i + 1 < end && bytes[i + 1] >= 0x80) i++;
+        continue;
+      }
       u[n++] = d;
       i++;
     }
     return unitsToString(u, n);
+  }
+  /** `decode` for a value longer than MAX_SHORT bytes of a `complete` code page: the same tables, in slices of whole characters. */
+  private decodeLong(bytes: Uint8Array, start: number, end: number): string {
+    let out = '';
+    let from = start;
+    while (from < end) {
+      let to = Math.min(end, from + MAX_SHORT);
+      // never cut a pair: step back to a position reached from `from` character by character
+      if (to < end) {
+        let i = from;
+        while (i < to) i += bytes[i] >= 0x80 && this.single[bytes[i]] === 0xffff && i + 1 < end ? 2 : 1;
+        to = i > to ? i - 2 : i;
+      }
+      out += this.decode(bytes, from, to);
+      from = to;
+    }
+    return out;
+  }
+}
+
+/**
+ * Code page 949 (Korean_*, Unified Hangul Code) is EUC-KR (KS X 1001, leads 0xA1–0xFE with trails
+ * 0xA1–0xFE: 2,350 Hangul syllables among them) plus 8,822 more Hangul syllables: every precomposed
+ * syllable U+AC00–U+D7A3 that KS X 1001 lacks, in Unicode order, at leads 0x81–0xA0 (trails
+ * 0x41–0x5A, 0x61–0x7A, 0x81–0xFE) then leads 0xA1–0xC6 (trails 0x41–0x5A, 0x61–0x7A, 0x81–0xA0),
+ * ending at 0xC652 = U+D7A3 (Microsoft's code page 949 table; WHATWG Encoding "EUC-KR", whose index
+ * is windows-949). Node's 'euc-kr' TextDecoder (ICU 78) has only the EUC-KR part: 0x81 0x41 (U+AC02
+ * '갂') came out as U+0081 'A', 0xC6 0x52 (U+D7A3 '힣') as U+FFFD 'R', so Korean text read as
+ * Korean text with stray letters. Checked pair by pair against glibc iconv's CP949 (all 23,940
+ * pairs of leads 0x81–0xFE, trails 0x40–0xFE: the same character wherever both map one; iconv maps
+ * none that this table does not, and this one maps only the user-defined 0xC9xx/0xFExx pairs, to
+ * the private use area, as ICU does).
+ * Fills `double` from the KS X 1001 syllables it already holds, and the two symbols Microsoft's
+ * table adds to KS X 1001 (0xA2E6 €, 0xA2E7 ®; glibc CP949 has them too), which Node's lacks.
+ */
+function addUhcExtension(double: Uint16Array): void {
+  double[0xa2e6] = 0x20ac;
+  double[0xa2e7] = 0x00ae;
+  const inKs = new Uint8Array(0xd7a4 - 0xac00);
+  for (let lead = 0xb0; lead <= 0xc8; lead++) {
+    for (let trail = 0xa1; trail <= 0xfe; trail++) {
+      const c = double[(lead << 8) | trail];
+      if (c >= 0xac00 && c <= 0xd7a3) inKs[c - 0xac00] = 1;
+    }
+  }
+  let c = 0xac00;
+  const next = (): number => {
+    while (c <= 0xd7a3 && inKs[c - 0xac00] === 1) c++;
+    return c <= 0xd7a3 ? c++ : 0;
+  };
+  for (let lead = 0x81; lead <= 0xc6; lead++) {
+    const ranges: Array<[number, number]> = lead <= 0xa0 ? [[0x41, 0x5a], [0x61, 0x7a], [0x81, 0xfe]] : [[0x41, 0x5a], [0x61, 0x7a], [0x81, 0xa0]];
+    for (const [lo, hi] of ranges) {
+      for (let trail = lo; trail <= hi; trail++) {
+        const u = next();
+        if (u === 0) return;
+        double[(lead << 8) | trail] = u;
+      }
+    }
   }
 }
 
