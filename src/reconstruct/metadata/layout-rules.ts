@@ -224,7 +224,9 @@ export function declaredType(c: Pick<ColumnLayout, 'type' | 'maxLength' | 'preci
  * varchar(n) is caught per value by the declared-size check, record/plan.ts).
  */
 function sameStoredForm(d: ColumnLayout, c: ColumnLayout): boolean {
-  if (d.type !== c.type) return false;
+  // decimal and numeric are one type; sysname is nvarchar(128)
+  const base = (t: SqlTypeName): string => (t === 'numeric' ? 'decimal' : t === 'sysname' ? 'nvarchar' : t);
+  if (base(d.type) !== base(c.type)) return false;
   if (c.leafOffset > 0 && fixedStorageLength(d) !== fixedStorageLength(c)) return false;
   if (['decimal', 'numeric', 'time', 'datetime2', 'datetimeoffset'].includes(c.type) && d.scale !== c.scale) return false;
   if (usesCodePage(c.type) && d.codePage !== null && c.codePage !== null && d.codePage !== c.codePage) return false;

@@ -151,3 +151,10 @@ describe('a row written before an ALTER COLUMN moved a column: its value in the 
     expect(row.warnings.find((x) => x.startsWith('column n is not in this record'))).toContain('but this record holds $dropped_67108865 (int) at leaf offset 8: 70000, left by an ALTER COLUMN');
   });
 });
+
+describe('same stored form under another name: no in-place warning', () => {
+  it('decimal(10,2) → numeric(10,2)', () => {
+    const layout = ddl('amount numeric(10,2) not null', 'amount decimal(10,2) not null');
+    expect((layout.warnings ?? []).filter((x) => IN_PLACE_RETYPE_WARNING.test(x))).toEqual([]);
+  });
+});
