@@ -432,6 +432,11 @@ function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): vo
     const col = columnLayout(dc, columnId, false, { schema: ctx.schema, collation: ctx.collation, aliases: ctx.aliases }, ctx.tableName);
     if (!col) return; // non-persisted computed column or column set: no storage
     placeNew(cols, col);
+    if (col.type === 'bit' && col.leafBitPosition > 0) {
+      // placeNew's rule for an added bit (join a live bit byte with room) is not verified on real bytes:
+      // if SQL Server gave the column a byte of its own, this position reads another bit column's value
+      t.warnings.push(`${ctx.tableName}: bit column ${col.name}, added by ALTER TABLE … ADD, is read from bit ${col.leafBitPosition} of the bit byte at offset ${col.leafOffset} that earlier bit columns use: rowback's reading of where SQL Server puts an added bit, not verified on real bytes; if SQL Server gave it a byte of its own, its values are wrong: read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql)`);
+    }
     cols.push(col);
     return;
   }
