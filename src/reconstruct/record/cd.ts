@@ -638,7 +638,7 @@ function cdColumnValue(image: Uint8Array, shape: CdRecordShape, cp: ColumnPlan, 
   throw new DecodeError('DECODE_UNSUPPORTED', `row-compressed ${c.type} values are not decoded yet (column ${cp.name})`, { offset: s, column: cp.name });
 }
 
-/** The ALTER-dropped columns (plan.ts `alterDropped`) a CD record holds, each with its value read as its old type (plan.ts movedColumnHolding). */
+/** The ALTER-dropped columns (plan.ts `alterDropped`) a CD record holds not NULL, each with its value read as its old type (plan.ts movedColumnHolding). */
 function alterDroppedHeld(image: Uint8Array, shape: CdRecordShape, plan: RowPlan): string[] {
   const out: string[] = [];
   for (const d of plan.alterDropped) {
@@ -650,7 +650,8 @@ function alterDroppedHeld(image: Uint8Array, shape: CdRecordShape, plan: RowPlan
     } catch (e) {
       v = e instanceof Error ? e : new Error(String(e));
     }
-    out.push(movedColumnHolding(d, v));
+    // NULL there: the moved value was NULL too (or the row was written after the ALTER)
+    if (v !== null) out.push(movedColumnHolding(d, v));
   }
   return out;
 }

@@ -369,7 +369,7 @@ function missing(r: RowState, cp: ColumnPlan): SqlValue {
   return cp.defaultValue;
 }
 
-/** The ALTER-dropped columns (plan.ts `alterDropped`) this record holds, each with its value read as its old type (plan.ts movedColumnHolding). */
+/** The ALTER-dropped columns (plan.ts `alterDropped`) this record holds not NULL, each with its value read as its old type (plan.ts movedColumnHolding). */
 function alterDroppedHeld(r: RowState): string[] {
   const out: string[] = [];
   for (const d of r.plan.alterDropped) {
@@ -380,7 +380,8 @@ function alterDroppedHeld(r: RowState): string[] {
     } catch (e) {
       v = e instanceof Error ? e : new Error(String(e));
     }
-    out.push(movedColumnHolding(d, v));
+    // NULL there: the moved value was NULL too (or the row was written after the ALTER), so the NULL shown holds either way
+    if (v !== null) out.push(movedColumnHolding(d, v));
   }
   return out;
 }

@@ -265,7 +265,7 @@ export const MOVED_COLUMN_WARNING = /may instead predate an ALTER COLUMN that mo
  * holds the value in the old slot: read as "predates the column" alone it printed NULL (or the
  * default) for a value the record holds, advising `--accept-layout-drift`. The catalog does not say
  * which live column each dropped one became, so the clause names every such column the record holds
- * with its value read as its old type (`found`: `$dropped_67108866 char(75) at leaf offset 8 holds
+ * not NULL (a NULL there leaves the NULL shown right either way) with its value read as its old type (`found`: `$dropped_67108866 char(75) at leaf offset 8 holds
  * 'Remus'`), and says that the value, converted, is the column's if the row predates that ALTER.
  * `found` empty: no clause (the record holds none of them).
  */

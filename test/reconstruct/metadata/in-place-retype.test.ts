@@ -158,3 +158,13 @@ describe('same stored form under another name: no in-place warning', () => {
     expect((layout.warnings ?? []).filter((x) => IN_PLACE_RETYPE_WARNING.test(x))).toEqual([]);
   });
 });
+
+describe('a NULL in the old slot adds no clause', () => {
+  it('--ddl int → bigint, a row whose old int slot is NULL: "predates the column" alone', () => {
+    const layout = layoutsFromDdl('create table t (id int not null primary key, n int null);\ngo\nalter table t alter column n bigint null;\ngo\n')[0]!;
+    // n NULL: null bitmap bit 1 set
+    const row = decodeRow(parseHex('10000c00 01000000 00000000 0200 02'), layout);
+    expect(row.values.n).toBeNull();
+    expect(row.warnings.some((x) => x.includes('left by an ALTER COLUMN'))).toBe(false);
+  });
+});
