@@ -20,7 +20,7 @@ import { FormatError, InputError } from '../errors.js';
 import { VLF_HEADER_MARKER } from '../logreader/ldf/constants.js';
 import type { SkippedItem } from '../recover/source.js';
 import { codePageForCollation } from '../reconstruct/collation.js';
-import { usesCodePage } from '../reconstruct/metadata/layout-rules.js';
+import { addInPlaceRetypeWarnings, usesCodePage } from '../reconstruct/metadata/layout-rules.js';
 import type { AllocUnitRef, ColumnLayout, Compression, SqlTypeName, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { BOOT_PAGE, parseBootPage, type BootPage } from './boot-page.js';
 import { collationNameForId } from '../reconstruct/collation-ids.js';
@@ -306,6 +306,7 @@ function buildTables(st: SystemTables, warnings: string[], systemSkipped: Skippe
         ...(unreadable ? { unreadable } : {}),
         ...(tableWarnings.length ? { warnings: tableWarnings } : {}),
       };
+      addInPlaceRetypeWarnings(layout);
       if (unreadable) warnings.push(`${qualified}: ${unreadable}`);
       partitions.push({ partitionId, partitionNumber: num(rs.numpart), compression, rows: num(rs.rcrows), allocUnits: aus, layout });
     }

@@ -71,6 +71,21 @@ export function codePageForCollation(name: string | null | undefined): number | 
   return best;
 }
 
+/**
+ * Code page 1252's bytes 0x80–0x9F, as Microsoft's table (unicode.org MAPPINGS/VENDORS/MICSFT/WINDOWS/CP1252.TXT,
+ * bestfit1252.txt; WHATWG Encoding's index-windows-1252 is the same, and gives the five bytes the
+ * table leaves undefined, 0x81 0x8D 0x8F 0x90 0x9D, as the C1 controls of their value, as SQL Server
+ * converts them to nvarchar): € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ. Node 20.20's
+ * TextDecoder('windows-1252') decodes these bytes as Latin-1 (the C1 controls U+0080–U+009F:
+ * nodejs/node#56542, #60888, since 20.18.3/22.13.0), so the decoding table built from it printed
+ * every € and smart quote of the commonest collation as an invisible control character, and what
+ * rowback printed depended on the Node version. Bytes 0xA0–0xFF are Latin-1 in 1252 and ICU's
+ * decoding of them is right.
+ */
+export const CP1252_80_9F =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
 /** WHATWG encoding label Node's TextDecoder (full ICU) understands, per Windows code page. */
 const ENCODING_LABELS: Record<number, string> = {
   874: 'windows-874',
@@ -149,7 +164,8 @@ class TextDecoderCodePage implements CodePageDecoder {
  * mapping (every byte and every lead/trail pair decoded through TextDecoder at first use), so that
  * hot loops avoid one ICU call per value. Sequences the tables cannot map (invalid pairs, pairs that
  * ICU maps to more than one UTF-16 unit) fall back to TextDecoder for the whole value, which keeps
- * ICU's exact replacement behaviour.
+ * ICU's exact replacement behaviour — except for code page 949, whose tables are completed here
+ * (`addUhcExtension`) because Node's decoder lacks part of it: 949 values never go to TextDecoder.
  */
 class TableDrivenCodePage implements CodePageDecoder {
   /**
@@ -167,11 +183,14 @@ class TableDrivenCodePage implements CodePageDecoder {
   private readonly total: boolean;
   private readonly fallback: TextDecoder;
   nul = 0;
+  /** Every value decoded through the tables, never TextDecoder (949: see addUhcExtension; 1252: CP1252_80_9F); an unmapped pair gives U+FFFD. */
+  private readonly complete: boolean;
   constructor(readonly codePage: number, label: string, dbcs: boolean) {
     this.fallback = new TextDecoder(label);
+    // never TextDecoder for these: Node's is wrong for part of each (addUhcExtension, CP1252_80_9F)
+    this.complete = codePage === 949 || codePage === 1252;
     const fatal = new TextDecoder(label, { fatal: true });
     const one = new Uint8Array(1);
-    let total = !dbcs;
     for (let b = 0; b < 256; b++) {
       one[0] = b;
       let s: string | null = null;
@@ -181,9 +200,13 @@ class TableDrivenCodePage implements CodePageDecoder {
         s = null;
       }
       this.single[b] = s !== null && s.length === 1 && (b === 0 || s.charCodeAt(0) !== 0) ? s.charCodeAt(0) : 0xffff;
-      if (this.single[b] === 0xffff) total = false;
     }
-    this.total = total;
+    // Code page 949: every byte 0x81–0xFE leads a pair (Node's 'euc-kr' reads 0x81–0xA0 as C1 controls).
+    if (codePage === 949) for (let b = 0x81; b <= 0xfe; b++) this.single[b] = 0xffff;
+    // Code page 1252: Microsoft's characters at 0x80–0x9F, whatever this Node's decoder says (CP1252_80_9F)
+    if (codePage === 1252) for (let b = 0x80; b <= 0x9f; b++) this.single[b] = CP1252_80_9F.charCodeAt(b - 0x80);
+    // after the tables' own corrections (a byte they map that ICU did not counts as mapped)
+    this.total = !dbcs && this.single.every((c) => c !== 0xffff);
     this.double = dbcs ? new Uint16Array(65536) : null;
     if (this.double) {
       const two = new Uint8Array(2);
@@ -200,6 +223,7 @@ class TableDrivenCodePage implements CodePageDecoder {
           }
         }
       }
+      if (codePage === 949) addUhcExtension(this.double);
     }
   }
   decode(bytes: Uint8Array, start: number, end: number): string {
@@ -224,7 +248,7 @@ class TableDrivenCodePage implements CodePageDecoder {
     if (end - start > 8 && isAscii(bytes, start, end)) return latin1(bytes, start, end);
     // Collect UTF-16 units into a preallocated array of exactly the right length, then one
     // String.fromCharCode.apply: measured ~2x faster than concatenation from 10 characters on.
-    if (end - start > MAX_SHORT) return this.fallback.decode(bytes.subarray(start, end));
+    if (end - start > MAX_SHORT) return this.complete ? this.decodeLong(bytes, start, end) : this.fallback.decode(bytes.subarray(start, end));
     let n = 0;
     let nul = 0;
     const u = UNITS;
@@ -242,12 +266,84 @@ class TableDrivenCodePage implements CodePageDecoder {
         continue;
       }
       const d = this.double !== null && i + 1 < end ? this.double[(b << 8) | bytes[i + 1]] : 0;
-      if (d === 0) return this.fallback.decode(bytes.subarray(start, end));
+      if (d === 0) {
+        if (!this.complete) return this.fallback.decode(bytes.subarray(start, end));
+        // WHATWG's rule for a pair no table maps: U+FFFD, and an ASCII trail byte is read again
+        u[n++] = 0xfffd;
+        if (i + 1 < end && bytes[i + 1] >= 0x80) i++;
+        continue;
+      }
       u[n++] = d;
       i++;
     }
     this.nul = nul;
     return unitsToString(u, n);
+  }
+  /** `decode` for a value longer than MAX_SHORT bytes of a `complete` code page: the same tables, in slices of whole characters. */
+  private decodeLong(bytes: Uint8Array, start: number, end: number): string {
+    let out = '';
+    let nul = 0;
+    let from = start;
+    while (from < end) {
+      let to = Math.min(end, from + MAX_SHORT);
+      // never cut a pair: step back to a position reached from `from` character by character
+      if (to < end) {
+        let i = from;
+        while (i < to) i += bytes[i] >= 0x80 && this.single[bytes[i]] === 0xffff && i + 1 < end ? 2 : 1;
+        to = i > to ? i - 2 : i;
+      }
+      // each slice sets `nul` on the table path only (decodeNoting's rule): a NUL in any slice counts
+      this.nul = 2;
+      const part = this.decode(bytes, from, to);
+      if (this.nul === 2) this.nul = nulIn(part);
+      if (this.nul === 1) nul = 1;
+      out += part;
+      from = to;
+    }
+    this.nul = nul;
+    return out;
+  }
+}
+
+/**
+ * Code page 949 (Korean_*, Unified Hangul Code) is EUC-KR (KS X 1001, leads 0xA1–0xFE with trails
+ * 0xA1–0xFE: 2,350 Hangul syllables among them) plus 8,822 more Hangul syllables: every precomposed
+ * syllable U+AC00–U+D7A3 that KS X 1001 lacks, in Unicode order, at leads 0x81–0xA0 (trails
+ * 0x41–0x5A, 0x61–0x7A, 0x81–0xFE) then leads 0xA1–0xC6 (trails 0x41–0x5A, 0x61–0x7A, 0x81–0xA0),
+ * ending at 0xC652 = U+D7A3 (Microsoft's code page 949 table; WHATWG Encoding "EUC-KR", whose index
+ * is windows-949). Node's 'euc-kr' TextDecoder (ICU 78) has only the EUC-KR part: 0x81 0x41 (U+AC02
+ * '갂') came out as U+0081 'A', 0xC6 0x52 (U+D7A3 '힣') as U+FFFD 'R', so Korean text read as
+ * Korean text with stray letters. Checked pair by pair against glibc iconv's CP949 (all 23,940
+ * pairs of leads 0x81–0xFE, trails 0x40–0xFE: the same character wherever both map one; iconv maps
+ * none that this table does not, and this one maps only the user-defined 0xC9xx/0xFExx pairs, to
+ * the private use area, as ICU does).
+ * Fills `double` from the KS X 1001 syllables it already holds, and the two symbols Microsoft's
+ * table adds to KS X 1001 (0xA2E6 €, 0xA2E7 ®; glibc CP949 has them too), which Node's lacks.
+ */
+function addUhcExtension(double: Uint16Array): void {
+  double[0xa2e6] = 0x20ac;
+  double[0xa2e7] = 0x00ae;
+  const inKs = new Uint8Array(0xd7a4 - 0xac00);
+  for (let lead = 0xb0; lead <= 0xc8; lead++) {
+    for (let trail = 0xa1; trail <= 0xfe; trail++) {
+      const c = double[(lead << 8) | trail];
+      if (c >= 0xac00 && c <= 0xd7a3) inKs[c - 0xac00] = 1;
+    }
+  }
+  let c = 0xac00;
+  const next = (): number => {
+    while (c <= 0xd7a3 && inKs[c - 0xac00] === 1) c++;
+    return c <= 0xd7a3 ? c++ : 0;
+  };
+  for (let lead = 0x81; lead <= 0xc6; lead++) {
+    const ranges: Array<[number, number]> = lead <= 0xa0 ? [[0x41, 0x5a], [0x61, 0x7a], [0x81, 0xfe]] : [[0x41, 0x5a], [0x61, 0x7a], [0x81, 0xa0]];
+    for (const [lo, hi] of ranges) {
+      for (let trail = lo; trail <= hi; trail++) {
+        const u = next();
+        if (u === 0) return;
+        double[(lead << 8) | trail] = u;
+      }
+    }
   }
 }
 

@@ -513,7 +513,7 @@ export class LayoutFitCheck<E extends PooledEvent = RecoverEvent> {
               t.failed > 0
                 ? `; ${t.failed} of them failed to decode, which no --accept-layout-drift changes: the layout's types or lengths are not the stored ones`
                 : t.hard > 0
-                  ? `; ${t.hard} of them hold more columns than the layout, a value larger than its type, a fixed part past the layout's, NUL characters in a varchar, one-byte text in an nvarchar or sparse values for column ids the layout lacks, which columns added after the rows do not explain: --accept-layout-drift would print their values read through this wrong layout`
+                  ? `; ${t.hard} of them hold more columns than the layout, a value larger than its type, a fixed part past the layout's, NUL characters in a varchar, one-byte text in an nvarchar, sparse values for column ids the layout lacks or a column an ALTER COLUMN moved to a new slot (its value in the old one), which columns added after the rows do not explain: --accept-layout-drift would print their values read through this wrong layout`
                   : '; if the layout is right and the table only gained columns after these rows were written, rerun with --accept-layout-drift'
             }`,
           location: { table: name },

@@ -4,7 +4,7 @@ import { InputError, SchemaError } from '../../errors.js';
 import { codePageForCollation } from '../collation.js';
 import { CatalogJsonSchema, CatalogRowSchema, type CatalogRow } from './catalog-row.js';
 import { defaultValueFromText } from './default-value.js';
-import { addUnknownCollationWarnings, normaliseTypeName, usesCodePage } from './layout-rules.js';
+import { addInPlaceRetypeWarnings, addUnknownCollationWarnings, normaliseTypeName, usesCodePage } from './layout-rules.js';
 import type { AllocUnitRef, ColumnLayout, Compression, SqlTypeName, TableLayout } from './table-layout.js';
 
 /**
@@ -220,6 +220,7 @@ function tableFromRows(first: CatalogRow, rows: { row: CatalogRow; index: number
   if (first.row_overflow_alloc_unit_id) allocUnits.push({ allocUnitId: first.row_overflow_alloc_unit_id, type: 'ROW_OVERFLOW_DATA' });
   if (allocUnits.length) layout.allocUnits = allocUnits;
   addUnknownCollationWarnings(layout);
+  addInPlaceRetypeWarnings(layout);
   return layout;
 }
 

@@ -4,7 +4,7 @@ import type { SqlValue } from '../values.js';
 import { parseDdl, parseTypeText, type DdlAlteration, type DdlColumn, type DdlIndex, type DdlScript, type DdlTable, type QName, type TypeRef } from './ddl-parser.js';
 import type { Token } from './ddl-lexer.js';
 import { defaultValueFromText } from './default-value.js';
-import { addUnknownCollationWarnings, DEFAULT_COLLATION, hasCollation, isFixedLength, typeSpecFromDdl, usesCodePage, type TypeSpec } from './layout-rules.js';
+import { addInPlaceRetypeWarnings, addUnknownCollationWarnings, DEFAULT_COLLATION, hasCollation, isFixedLength, typeSpecFromDdl, usesCodePage, type TypeSpec } from './layout-rules.js';
 import { isTextPointerType } from '../types/index.js';
 import { physicalSlots, type ColumnLayout, type Compression, type TableLayout } from './table-layout.js';
 
@@ -223,6 +223,8 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
         'give the layout per partition with catalog JSON (sql/table-metadata.sql, --schema) or the data file (--mdf/--bak)';
     }
     addUnknownCollationWarnings(layout);
+    // an in-place ALTER COLUMN (below, alterColumn): the dropped old column left in its slot is named on every row
+    addInPlaceRetypeWarnings(layout);
     out.push(layout);
   }
   return out;
@@ -430,6 +432,11 @@ function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): vo
     const col = columnLayout(dc, columnId, false, { schema: ctx.schema, collation: ctx.collation, aliases: ctx.aliases }, ctx.tableName);
     if (!col) return; // non-persisted computed column or column set: no storage
     placeNew(cols, col);
+    if (col.type === 'bit' && col.leafBitPosition > 0) {
+      // placeNew's rule for an added bit (join a live bit byte with room) is not verified on real bytes:
+      // if SQL Server gave the column a byte of its own, this position reads another bit column's value
+      t.warnings.push(`${ctx.tableName}: bit column ${col.name}, added by ALTER TABLE … ADD, is read from bit ${col.leafBitPosition} of the bit byte at offset ${col.leafOffset} that earlier bit columns use: rowback's reading of where SQL Server puts an added bit, not verified on real bytes; if SQL Server gave it a byte of its own, its values are wrong: read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql)`);
+    }
     cols.push(col);
     return;
   }
@@ -501,10 +508,10 @@ function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): vo
     // the new code page: plausible, wrong text ('Привет' as 'Ïðèâåò'), unsaid. Refused, as a
     // varchar's collation change is.
     if (pc.codePage !== null && nc.codePage !== null && pc.codePage !== nc.codePage) return unsupported(collationChange());
+    // The dropped copy keeps the slot beside the new column: layout-rules.ts addInPlaceRetypeWarnings
+    // names it on every row when its stored form differs (type, length, scale: decimal(10,2) →
+    // decimal(10,4), char(10) → char(4)), as it does for the catalog paths.
     Object.assign(nc, { leafNullBit: pc.leafNullBit, leafOffset: pc.leafOffset, leafBitPosition: pc.leafBitPosition });
-    if (nc.type !== pc.type) {
-      t.warnings.push(`${ctx.tableName}: column ${nc.name} was re-typed in place by ALTER COLUMN (${pc.type} → ${nc.type}); rows logged before that ALTER hold ${pc.type} bytes in its slot and do not decode as ${nc.type}`);
-    }
   } else {
     placeNew(cols, nc);
   }

@@ -1,5 +1,6 @@
 import { SchemaError } from '../../errors.js';
-import type { SqlTypeName, TableLayout } from './table-layout.js';
+import type { ColumnLayout, SqlTypeName, TableLayout } from './table-layout.js';
+import { fixedStorageLength } from '../types/index.js';
 
 /**
  * SQL Server type facts shared by the two metadata paths (DDL and catalog JSON):
@@ -186,6 +187,84 @@ export function addUnknownCollationWarnings(layout: TableLayout): void {
     }
     (layout.warnings ??= []).push(
       `${table}: column ${c.name} has collation ${c.collation}, whose code page rowback does not know: its ${c.type} text is read as code page 1252 (Western European); other scripts would show wrong characters`,
+    );
+  }
+}
+
+/** A type as T-SQL declares it, for messages: `decimal(10,2)`, `char(10)`, `datetime2(3)`, `varchar(max)`, `int`. */
+export function declaredType(c: Pick<ColumnLayout, 'type' | 'maxLength' | 'precision' | 'scale'>): string {
+  switch (c.type) {
+    case 'decimal':
+    case 'numeric':
+      return `${c.type}(${c.precision},${c.scale})`;
+    case 'time':
+    case 'datetime2':
+    case 'datetimeoffset':
+      return `${c.type}(${c.scale})`;
+    case 'char':
+    case 'varchar':
+    case 'binary':
+    case 'varbinary':
+      return `${c.type}(${c.maxLength === -1 ? 'max' : c.maxLength})`;
+    case 'nchar':
+    case 'nvarchar':
+      return `${c.type}(${c.maxLength === -1 ? 'max' : c.maxLength >> 1})`;
+    default:
+      return c.type;
+  }
+}
+
+/**
+ * Whether the bytes a dropped column left in a slot mean what the live column in the same slot reads
+ * them as: same type, same fixed storage length, the same scale where the type has one (decimal,
+ * numeric, time, datetime2, datetimeoffset: the scale says where the point goes), the same code page
+ * for char/varchar/text (the text's bytes are read in it) and the same bit position for bit. A
+ * precision change that keeps the storage length and scale (decimal(10,2) → decimal(12,2)) keeps the
+ * meaning, so does a nullability change. Variable-length columns: type and code page (a shorter
+ * varchar(n) is caught per value by the declared-size check, record/plan.ts).
+ */
+function sameStoredForm(d: ColumnLayout, c: ColumnLayout): boolean {
+  // decimal and numeric are one type; sysname is nvarchar(128)
+  const base = (t: SqlTypeName): string => (t === 'numeric' ? 'decimal' : t === 'sysname' ? 'nvarchar' : t);
+  if (base(d.type) !== base(c.type)) return false;
+  if (c.leafOffset > 0 && fixedStorageLength(d) !== fixedStorageLength(c)) return false;
+  if (['decimal', 'numeric', 'time', 'datetime2', 'datetimeoffset'].includes(c.type) && d.scale !== c.scale) return false;
+  if (usesCodePage(c.type) && d.codePage !== null && c.codePage !== null && d.codePage !== c.codePage) return false;
+  if (c.type === 'bit' && (d.leafBitPosition ?? 0) !== (c.leafBitPosition ?? 0)) return false;
+  return true;
+}
+
+/** Matches the warning {@link addInPlaceRetypeWarnings} writes. */
+export const IN_PLACE_RETYPE_WARNING = /^\S.* column .+ shares its slot \(leaf offset -?\d+, null bit \d+\) with a dropped /;
+
+/**
+ * One warning per live column that shares its slot (the same leaf_offset and leaf_null_bit) with a
+ * dropped column whose stored form differs (`sameStoredForm`). That is how SQL Server records an
+ * ALTER COLUMN that changes a fixed-length column in place (no larger: char(100) → char(75),
+ * datetime → date, int → smallint, a decimal's scale): the old column stays in the catalog as a
+ * dropped one with the same offset and null bit, "a metadata only operation that did not modify any
+ * record in the table, it simply changed how the data in the existing records is interpreted" where
+ * the bytes allow it, the rows rewritten in place where they do not (rusanu.com "SQL Server table columns under the
+ * hood", 2011, catalog screenshots physical-table-fixed-2/-3: `birth_date` and the dropped
+ * `67108865` both at offset 208, null bit 4; `first_name` char(75) and the dropped char(100) both at
+ * offset 8, null bit 2; field case rusanu-2011-table-columns-under-the-hood-layouts). A row logged
+ * before the ALTER (a delete the log still holds) keeps the old bytes, and read as the new type they can give plausible wrong values with no other sign: a
+ * decimal(10,2) 123.45 read as decimal(10,4) is 1.2345, an int 70000 read as smallint 4464, a
+ * char(10) 'Alexander' read as char(4) 'Alex'. Nothing in the row tells the two apart, so every
+ * row of the table carries the warning (appended to the layout's `warnings`), as a --ddl script's
+ * in-place ALTER COLUMN always did; a layout whose dropped columns sit elsewhere (DROP COLUMN, a
+ * slot-moving ALTER, an ADD reusing a trailing dropped slot with a new null bit) gets none.
+ */
+export function addInPlaceRetypeWarnings(layout: TableLayout): void {
+  const table = `${layout.schema}.${layout.name}`;
+  for (const c of layout.columns) {
+    if (c.isDropped || c.isSparse || c.isUniquifier || c.leafOffset === 0 || c.leafNullBit <= 0) continue;
+    const olds = layout.columns.filter((d) => d.isDropped && d.leafOffset === c.leafOffset && d.leafNullBit === c.leafNullBit && !sameStoredForm(d, c));
+    if (olds.length === 0) continue;
+    const was = [...new Set(olds.map((d) => declaredType(d) + (usesCodePage(d.type) && d.codePage !== c.codePage && d.codePage !== null ? ` in code page ${d.codePage}` : '')))].join(', then ');
+    const now = declaredType(c) + (usesCodePage(c.type) && olds.some((d) => d.codePage !== c.codePage) && c.codePage !== null ? ` in code page ${c.codePage}` : '');
+    (layout.warnings ??= []).push(
+      `${table}: column ${c.name} shares its slot (leaf offset ${c.leafOffset}, null bit ${c.leafNullBit}) with a dropped ${was} column: an ALTER COLUMN changed it in place to ${now}, so a row logged before that ALTER holds ${was} bytes there, and read as ${now} its value may be wrong (rows written since the ALTER, and the rows on the pages, read as SQL Server reads them now): check this column of a logged row against a backup taken before the ALTER`,
     );
   }
 }

@@ -12,7 +12,7 @@ import { decodeVardecimal } from '../types/vardecimal.js';
 import { decodeScsu } from '../types/scsu.js';
 import { decodeSqlVariant } from '../types/variant.js';
 import { holdsTextPointer, parseComplexColumn } from './complex.js';
-import { predatesColumn, type ColumnPlan, type RowPlan } from './plan.js';
+import { movedColumnClause, movedColumnHolding, predatesColumn, type ColumnPlan, type RowPlan } from './plan.js';
 import { truncated } from './fixedvar.js';
 import { CD_RECORD_LONG_DATA, CD_RECORD_TYPE_MASK, CD_RECORD_TYPES, CD_RECORD_VERSIONING, isCdGhostCode, VERSIONING_TAG_SIZE } from './status.js';
 
@@ -566,7 +566,7 @@ export function decodeCompressedRow(image: Uint8Array, plan: RowPlan, exact = tr
     warnings.push(`record holds ${columnCount} columns but the layout knows ${plan.storedColumns}: the layout may be older than the row (schema drift)`);
   }
   const scratch = plan.scratch;
-  for (let k = 0; k < plan.output.length; k++) scratch[k] = cdColumnValue(image, shape, plan.output[k], entries[k], warnings);
+  for (let k = 0; k < plan.output.length; k++) scratch[k] = cdColumnValue(image, shape, plan.output[k], entries[k], warnings, plan);
   const values = plan.makeValues(scratch);
   let uniquifier: number | undefined;
   if (plan.uniquifier) {
@@ -601,13 +601,13 @@ function cdBytesAfterRecord(shape: CdRecordShape, n: number): DecodeError {
 }
 
 /** One column's value from a parsed CD record (a top-level function: no closure per row). */
-function cdColumnValue(image: Uint8Array, shape: CdRecordShape, cp: ColumnPlan, entry: CdPlanEntry, warnings: string[]): SqlValue {
+function cdColumnValue(image: Uint8Array, shape: CdRecordShape, cp: ColumnPlan, entry: CdPlanEntry, warnings: string[], plan: RowPlan): SqlValue {
   const { columnCount, cdStart, cds, starts, ends, complex: complexMask } = shape;
   const i = cp.cdIndex;
   const c = cp.column;
   if (cp.kind === 'unstored') return null;
   if (i >= columnCount) {
-    warnings.push(predatesColumn(cp, columnCount));
+    warnings.push(predatesColumn(cp, columnCount, movedColumnClause(cp, alterDroppedHeld(image, shape, plan))));
     return cp.defaultValue;
   }
   const cd = cds[i];
@@ -636,4 +636,22 @@ function cdColumnValue(image: Uint8Array, shape: CdRecordShape, cp: ColumnPlan, 
     throw new DecodeError('DECODE_UNSUPPORTED', `compressed ${c.type} value of column ${cp.name} has ${e - s} bytes, not ${entry.uncompressedFullLength}: a page-compression prefix, which one row cannot resolve`, { offset: s, column: cp.name });
   }
   throw new DecodeError('DECODE_UNSUPPORTED', `row-compressed ${c.type} values are not decoded yet (column ${cp.name})`, { offset: s, column: cp.name });
+}
+
+/** The ALTER-dropped columns (plan.ts `alterDropped`) a CD record holds not NULL, each with its value read as its old type (plan.ts movedColumnHolding). */
+function alterDroppedHeld(image: Uint8Array, shape: CdRecordShape, plan: RowPlan): string[] {
+  const out: string[] = [];
+  for (const d of plan.alterDropped) {
+    if (d.cdIndex < 0 || d.cdIndex >= shape.columnCount) continue;
+    let v: SqlValue | Error;
+    try {
+      const entry: CdPlanEntry = { decode: cdValueDecoder(d.column), isBit: d.column.type === 'bit', uncompressedFullLength: d.column.type === 'uniqueidentifier' ? 16 : -1 };
+      v = cdColumnValue(image, shape, d, entry, [], plan);
+    } catch (e) {
+      v = e instanceof Error ? e : new Error(String(e));
+    }
+    // NULL there: the moved value was NULL too (or the row was written after the ALTER)
+    if (v !== null) out.push(movedColumnHolding(d, v));
+  }
+  return out;
 }

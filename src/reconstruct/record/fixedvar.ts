@@ -3,8 +3,8 @@ import { toHex } from '../../util/hex.js';
 import type { DecodedRow } from '../decode-row.js';
 import type { SqlValue } from '../values.js';
 import { readI32, readU16, readU32 } from '../types/integer.js';
-import { holdsTextPointer, parseComplexColumn, parseTextPointer, TEXT_POINTER_SIZE } from './complex.js';
-import { checkDecodedValues, judgeLimit, limitTestSource, literalKey, notNullMessage, predatesColumn, type ColumnPlan, type FixedVarFast, type RowPlan } from './plan.js';
+import { COMPLEX_BACK_POINTER, holdsTextPointer, parseComplexColumn, parseTextPointer, TEXT_POINTER_SIZE } from './complex.js';
+import { checkDecodedValues, judgeLimit, limitTestSource, literalKey, movedColumnClause, movedColumnHolding, notNullMessage, predatesColumn, type ColumnPlan, type FixedVarFast, type RowPlan } from './plan.js';
 import { charDecoder, decodeNvarchar, fixedReader, oddUtf16, outOfRange, type BoundDecoder, type FixedReader } from '../types/index.js';
 import type { CodePageDecoder } from '../collation.js';
 import { parseSparseVector } from './sparse.js';
@@ -127,6 +127,13 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): 
     prevEnd = end;
   }
   const dataEnd = prevEnd;
+  // A forwarded record's last variable-length entry is its back pointer to the forwarding stub
+  // (complex column id 1024, 10 bytes: OrcaMDF Record.cs "For the forwarded record, the last varlength
+  // column is a backpointer", improve.dk "Anatomy of a forwarded record – the back pointer"), not a
+  // column of the table: SQL Server leaves trailing NULL and empty variable columns out of the offset
+  // array, so the pointer may sit in the slot of such a column, which then read as holding it (a NULL
+  // column "damaged", an empty one refused as holding a back-pointer). It is not counted as a column.
+  if (recordType === 'forwarded' && varCount > 0 && isBackPointerEntry(image, varArray, varCount - 1, varDataStart)) varCount--;
 
   const warnings: string[] = [];
   let versioningTag: string | undefined;
@@ -202,6 +209,15 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): 
   if (versioningTag !== undefined) row.versioningTag = versioningTag;
   if (uniquifier !== undefined) row.uniquifier = uniquifier;
   return row;
+}
+
+/** Whether variable entry `k` is a complex column holding a forwarded record's back pointer (complex id 1024, 10 bytes: complex.ts). */
+function isBackPointerEntry(image: Uint8Array, varArray: number, k: number, varDataStart: number): boolean {
+  const raw = readU16(image, varArray + 2 * k);
+  if ((raw & 0x8000) === 0) return false;
+  const s = k === 0 ? varDataStart : readU16(image, varArray + 2 * k - 2) & 0x7fff;
+  const e = raw & 0x7fff;
+  return e - s === 10 && readU16(image, s) === COMPLEX_BACK_POINTER;
 }
 
 /** The start of {@link fixedPartOverrun}'s warning: the scan's layout check counts it against the layout (recover-rows.ts DRIFT_WARNINGS). */
@@ -349,8 +365,25 @@ function isNullBit(r: RowState, bit: number): boolean {
 }
 
 function missing(r: RowState, cp: ColumnPlan): SqlValue {
-  r.warnings.push(predatesColumn(cp, r.columnCount));
+  r.warnings.push(predatesColumn(cp, r.columnCount, movedColumnClause(cp, alterDroppedHeld(r))));
   return cp.defaultValue;
+}
+
+/** The ALTER-dropped columns (plan.ts `alterDropped`) this record holds not NULL, each with its value read as its old type (plan.ts movedColumnHolding). */
+function alterDroppedHeld(r: RowState): string[] {
+  const out: string[] = [];
+  for (const d of r.plan.alterDropped) {
+    if (d.nullBit >= r.columnCount) continue;
+    let v: SqlValue | Error;
+    try {
+      v = columnValue(r, d);
+    } catch (e) {
+      v = e instanceof Error ? e : new Error(String(e));
+    }
+    // NULL there: the moved value was NULL too (or the row was written after the ALTER), so the NULL shown holds either way
+    if (v !== null) out.push(movedColumnHolding(d, v));
+  }
+  return out;
 }
 
 function columnValue(r: RowState, cp: ColumnPlan): SqlValue {
@@ -584,7 +617,7 @@ export function fastReaderFor(plan: RowPlan): FixedVarFast | null {
 
 /**
  * The whole-record half of the generated FixedVar reader (`FixedVarFast.row`): decodeFixedVar's record
- * parse for the common shape only — a primary, forwarded or ghost data/version record with a null
+ * parse for the common shape only — a primary or ghost data/version record (a forwarded one, whose back pointer is among its variable entries, takes the generic parse) with a null
  * bitmap (and a versioning tag or none), whose fixed part and column count cover every column of the layout
  * and no more (minFixedEnd ≤ fixed end ≤ the layout's fixed extent, minColumns ≤ column count ≤ its
  * stored columns), whose variable-column ends never go backwards nor past the image, that ends exactly
@@ -670,7 +703,8 @@ function wholeRecordReader(plan: RowPlan, read: FixedVarFast['read'], minFixedEn
   const ghost = new Uint8Array(8);
   for (let t = 0; t < 8; t++) {
     const rt = RECORD_TYPES[t];
-    typeOk[t] = rt === 'primary' || rt === 'forwarded' || rt === 'ghost-data' || rt === 'ghost-version' ? 1 : 0;
+    // a forwarded record (its back pointer among the variable entries) takes decodeFixedVar's own parse
+    typeOk[t] = rt === 'primary' || rt === 'ghost-data' || rt === 'ghost-version' ? 1 : 0;
     ghost[t] = isGhostType(rt) ? 1 : 0;
   }
   return new Function('read', 'TYPE_OK', 'TYPES', 'GHOST', 'toHex', `return function fixedVarRow(image) {\n${src.join('\n')}\n};`)(read, typeOk, RECORD_TYPES, ghost, toHex) as FixedVarFast['row'];

@@ -4,6 +4,7 @@ import type { CdFastReader } from './cd-fast.js';
 import type { DecodedRow } from '../decode-row.js';
 import { columnCodePage, fixedStorageLength, isTextPointerType, isVariableLengthType, valueDecoder, type BoundDecoder } from '../types/index.js';
 import { codePageForCollation } from '../collation.js';
+import { declaredType } from '../metadata/layout-rules.js';
 
 /**
  * A per-layout decoding plan, built once per TableLayout object and cached (WeakMap), so that
@@ -96,6 +97,13 @@ export interface RowPlan {
   variants: Array<{ name: string; codePage: number }>;
   /** Stored output columns the layout declares NOT NULL, with their null bit (checkNotNull); null when none. */
   notNull: NotNullCheck | null;
+  /**
+   * Dropped columns an ALTER COLUMN left behind when it moved a column to a new slot (partition_column_id
+   * 0x04000000 + n: `ALTER_DROPPED_BASE`), not sharing a live column's slot (those are in-place changes,
+   * layout-rules.ts addInPlaceRetypeWarnings): a record holding one and lacking a live column may predate
+   * that ALTER rather than an ADD, its value in the old slot (`movedColumnClause`).
+   */
+  alterDropped: ColumnPlan[];
 }
 
 /** The checker of a layout's NOT NULL columns: `(values, record column count, warnings)`. */
@@ -231,6 +239,49 @@ export function checkValueLimits(values: Record<string, SqlValue>, limits: reado
 }
 
 /**
+ * partition_column_id SQL Server gives the old column an ALTER COLUMN drops: 0x04000000 + n (rusanu.com
+ * 2011 "SQL Server table columns under the hood", physical-table-fixed-2: 67108865, 67108866; a DROP
+ * COLUMN keeps the column's own id). Ids from 0x08000000 are other internal columns (change tracking's
+ * hidden bigint, 0x08000002).
+ */
+const ALTER_DROPPED_FIRST = 0x04000000;
+const ALTER_DROPPED_END = 0x08000000;
+
+function isAlterDropped(cp: ColumnPlan): boolean {
+  const id = cp.column.partitionColumnId;
+  return cp.column.isDropped && id >= ALTER_DROPPED_FIRST && id < ALTER_DROPPED_END && cp.nullBit >= 0 && (cp.kind === 'fixed' || cp.kind === 'bit' || cp.kind === 'var');
+}
+
+/** Matches the clause {@link movedColumnClause} adds to a "row predates the column" warning (layout-warnings.ts counts it as hard drift). */
+export const MOVED_COLUMN_WARNING = /may instead predate an ALTER COLUMN that moved this column to a new slot/;
+
+/**
+ * The clause added to a "row predates the column" warning (`predatesColumn`) when the record holds
+ * columns an ALTER COLUMN dropped (`RowPlan.alterDropped`): SQL Server records a column that an ALTER
+ * COLUMN could not change in place (a larger fixed type, fixed ↔ variable) as a new column with a new
+ * null bit and slot beside the dropped old one (rusanu.com 2011, physical-table-fixed-3: first_name
+ * char(75) → char(100) "moved from offset 8 to offset 211", the char(75) left dropped at 8). A row
+ * written before that ALTER lacks the new column, exactly as a row written before an ADD does, and
+ * holds the value in the old slot: read as "predates the column" alone it printed NULL (or the
+ * default) for a value the record holds, advising `--accept-layout-drift`. The catalog does not say
+ * which live column each dropped one became, so the clause names every such column the record holds
+ * not NULL (a NULL there leaves the NULL shown right either way) with its value read as its old type (`found`: `$dropped_67108866 char(75) at leaf offset 8 holds
+ * 'Remus'`), and says that the value, converted, is the column's if the row predates that ALTER.
+ * `found` empty: no clause (the record holds none of them).
+ */
+export function movedColumnClause(cp: ColumnPlan, found: string[]): string | undefined {
+  if (found.length === 0) return undefined;
+  return `; but this record holds ${found.join(', ')}, left by an ALTER COLUMN (partition_column_id 0x04000000 + n), so the row may instead predate an ALTER COLUMN that moved this column to a new slot: then its value is the one there (converted to ${declaredType(cp.column)}), not what is shown: compare with a backup taken before the ALTER`;
+}
+
+/** How {@link movedColumnClause} names one dropped column and what the record holds in it. */
+export function movedColumnHolding(d: ColumnPlan, value: SqlValue | Error): string {
+  const where = d.kind === 'var' ? `variable column ${d.varIndex + 1}` : `leaf offset ${d.offset}`;
+  const what = value instanceof Error ? `bytes that do not read as ${d.column.type} (${value.message})` : value === null ? 'NULL' : JSON.stringify(value);
+  return `${d.name} (${declaredType(d.column)}) at ${where}: ${what}`;
+}
+
+/**
  * The warning of a record that ends before column `cp` (written before ALTER TABLE … ADD): its
  * default taken, or NULL — and for a nullable column added `DEFAULT x WITH VALUES`, that x is its
  * value if the row still existed when the column was added (ColumnLayout.addedWithValues); for one
@@ -238,7 +289,8 @@ export function checkValueLimits(values: Record<string, SqlValue>, limits: reado
  * the value was the expression's and is not known; for a NOT NULL column with no default known, that
  * NULL is only right if the row was gone before the ADD.
  */
-export function predatesColumn(cp: ColumnPlan, storedColumns: number): string {
+export function predatesColumn(cp: ColumnPlan, storedColumns: number, moved?: string): string {
+  if (moved !== undefined) return `${predatesColumn(cp, storedColumns)}${moved}`;
   const head = `column ${cp.name} is not in this record (stored column count ${storedColumns}; row predates the column): `;
   if (cp.hasDefault) return `${head}took its default`;
   const wv = cp.column.addedWithValues;
@@ -500,6 +552,10 @@ export function planFor(table: TableLayout): RowPlan {
     limits: output.map(limitOf).filter((l): l is ValueLimit => l !== null),
     variants: output.filter((cp) => cp.column.type === 'sql_variant').map((cp) => ({ name: cp.name, codePage: columnCodePage(cp.column) })),
     notNull: notNullChecker(output),
+    // one per slot (several ALTERs may have left copies there: the latest, highest id, is how the
+    // slot was read last), none where a live column shares the slot (an in-place change)
+    alterDropped: all.filter((cp) => isAlterDropped(cp)
+      && !all.some((x) => x.column.leafOffset === cp.column.leafOffset && x.nullBit === cp.nullBit && (!x.column.isDropped || (isAlterDropped(x) && x.column.partitionColumnId > cp.column.partitionColumnId)))),
     stringColumns: output.filter((cp) => ['char', 'varchar', 'text', 'nchar', 'nvarchar', 'ntext', 'sysname'].includes(cp.column.type)).length,
   };
   plans.set(table, p);
