@@ -9,6 +9,7 @@
  *    against ICU's TextDecoder, on Buffers and plain Uint8Arrays.
  */
 import { TextDecoder } from 'node:util';
+import { referenceDecoder } from '../support/code-page-reference.js';
 import { describe, expect, it } from 'vitest';
 import { decoderForCodePage, latin1 } from '../../src/reconstruct/collation.js';
 import { decodeRow } from '../../src/reconstruct/decode-row.js';
@@ -196,7 +197,7 @@ describe('code-page decoding fast paths = ICU TextDecoder', () => {
     it(`code page ${cp}: ASCII, mixed and non-ASCII values, at offsets, Buffer and Uint8Array`, () => {
       const d = decoderForCodePage(Number(cp));
       expect(d).not.toBeNull();
-      const td = new TextDecoder(cp === '936' ? 'gbk' : cp === '950' ? 'big5' : cp === '932' ? 'shift_jis' : `windows-${cp}`);
+      const td = referenceDecoder(cp === '936' ? 'gbk' : cp === '950' ? 'big5' : cp === '932' ? 'shift_jis' : `windows-${cp}`);
       for (const t of texts) {
         const bytes = encodeCodePage(t, Number(cp));
         const framed = new Uint8Array(bytes.length + 5);
@@ -239,7 +240,7 @@ describe('code-page decoding fast paths = ICU TextDecoder', () => {
   it('one byte ≥ 0x80 at any position of an ASCII value of any length 1–80 is never taken for ASCII (936, 1252, 437, UTF-8)', () => {
     for (const [cp, label] of [[936, 'gbk'], [1252, 'windows-1252'], [65001, 'utf-8']] as const) {
       const d = decoderForCodePage(cp)!;
-      const td = new TextDecoder(label);
+      const td = referenceDecoder(label);
       for (let n = 1; n <= 80; n++) {
         for (let at = 0; at < n; at++) {
           for (const high of [0x80, 0xe9, 0xff]) {

@@ -8,6 +8,7 @@
  * encoder and the decoder proves internal consistency only; truth about the format comes from
  * the real row images in ../shared/corpus/text-examples, tested separately.
  */
+import { cp1252High } from './code-page-reference.js';
 import type { ColumnLayout, Compression, SqlTypeName, TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
 import type { OffRowMarker, SqlValue, VariantValue } from '../../src/reconstruct/values.js';
 import { codePageForCollation } from '../../src/reconstruct/collation.js';
@@ -114,6 +115,13 @@ function codePageMap(cp: number): Map<string, number[]> {
   const td = new TextDecoder(LABELS[cp] ?? 'windows-1252', { fatal: true });
   const dbcs = cp === 932 || cp === 936 || cp === 949 || cp === 950;
   for (let b = 0; b < 256; b++) {
+    // 1252's 0x80–0x9F from Microsoft's table: Node 20.20's TextDecoder reads them as C1 controls
+    const high = cp === 1252 ? cp1252High(b) : undefined;
+    if (high !== undefined) {
+      const s = String.fromCharCode(high);
+      if (!m.has(s)) m.set(s, [b]);
+      continue;
+    }
     try {
       const s = td.decode(new Uint8Array([b]));
       if (s.length === 1 && !m.has(s)) m.set(s, [b]);
