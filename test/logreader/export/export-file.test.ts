@@ -225,7 +225,7 @@ describe('sql/export-log-records.sql stays in step', () => {
     expect(headers[0]).toEqual(Object.keys(ExportRecordSchema.shape));
     expect(headers[1]).toEqual(Object.keys(CatalogRowSchema.shape));
   });
-  it('reads log backups through fn_dump_dblog with 63 DEFAULT file slots', () => {
-    expect(script).toContain(`sys.fn_dump_dblog(NULL, NULL, N'DISK', 1, @LogBackup${', DEFAULT'.repeat(63)})`);
+  it('reads the log backup set @LogBackupSet names through fn_dump_dblog with 63 DEFAULT file slots', () => {
+    expect(script).toContain(`sys.fn_dump_dblog(NULL, NULL, N'DISK', @LogBackupSet, @LogBackup${', DEFAULT'.repeat(63)})`);
   });
 });
