@@ -12,6 +12,7 @@ import { serverSpelling } from './run-target.js';
 import { planReinsertCooperatively, recoveredFromLog, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { fromLayout, type ForeignKey, type TargetTable } from './target-table.js';
+import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 
 export interface TargetSpec {
   /** ADO-style connection string; never stored or logged. */
@@ -38,6 +39,41 @@ export function placeOf(t: TargetSpec | undefined, database?: string): ReinsertP
  */
 export function targetDatabase(t: TargetSpec): string | null {
   return t.database || driverDatabaseOf(t.connectionString);
+}
+
+/**
+ * Characters a 1252 char/varchar/text value decoded right never holds: U+0080–U+009F but the five
+ * that 1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D read as the control of their value). Before
+ * 2026-12-03 the 1252 table came from Node 20.20's TextDecoder('windows-1252'), which reads bytes
+ * 0x80–0x9F as those controls (reconstruct/collation.ts CP1252_80_9F): a row staged then holds U+0093
+ * where SQL Server held “.
+ */
+const STALE_CP1252 = /[\u0080\u0082-\u008c\u008e\u0091-\u009c\u009e\u009f]/;
+
+/**
+ * Staged rows whose 1252 text (a char/varchar/text column of code page 1252 in the job's layouts)
+ * holds a STALE_CP1252 character: the first such column and character of each. Pure; rows of tables
+ * the job has no layout of are not judged.
+ */
+export function staleCp1252Text<R extends { id: number; table: string; values: Record<string, unknown> }>(rows: readonly R[], layouts: readonly TableLayout[]): { row: R; column: string; char: number }[] {
+  const textCols = new Map<string, string[]>();
+  for (const l of layouts) {
+    const cols = l.columns.filter((c) => !c.isDropped && c.codePage === 1252 && (c.type === 'char' || c.type === 'varchar' || c.type === 'text')).map((c) => c.name);
+    if (cols.length) textCols.set(`${l.schema}.${l.name}`, cols);
+  }
+  const out: { row: R; column: string; char: number }[] = [];
+  if (!textCols.size) return out;
+  for (const r of rows) {
+    for (const c of textCols.get(r.table) ?? []) {
+      const v = r.values[c];
+      const m = typeof v === 'string' ? STALE_CP1252.exec(v) : null;
+      if (m) {
+        out.push({ row: r, column: c, char: m[0].charCodeAt(0) });
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -123,7 +159,7 @@ export class ReinsertService {
   }
 
   /** Plans with the target's catalog when a target is given, else with the layouts the rows were decoded with; `opts.database` names the target database (three-part names) when no target is given (the undo of a run into another database). */
-  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; otherJobs?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts'; database: ScriptDatabase | null }> {
+  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; otherJobs?: boolean; checkStaleText?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts'; database: ScriptDatabase | null }> {
     this.store.requireJob(jobId);
     // an id given twice is the row once ([5, 5] was refused as '1 of the requested rows are not approved')
     const ids = opts.rowIds ?? (req.rowIds ? [...new Set(req.rowIds)] : undefined);
@@ -180,6 +216,12 @@ export class ReinsertService {
     }));
     const held = ambiguous.size ? rows.filter((r) => ambiguous.has(r.table)) : [];
     if (held.length) rows = rows.filter((r) => !ambiguous.has(r.table));
+    // rows holding 1252 text decoded wrong before the fix (staleCp1252Text): held back, named
+    const stale = opts.checkStaleText === false ? [] : staleCp1252Text(rows, this.store.jobTables(jobId));
+    if (stale.length) {
+      const ids = new Set(stale.map((x) => x.row.id));
+      rows = rows.filter((r) => !ids.has(r.id));
+    }
     // Never twice across jobs (other-jobs.ts): a row another job of the store re-inserted into the
     // same table and place, or holds in a batch not known to have run, is left out. Not for a
     // resume (its batches are fixed; executeRun checks each batch) nor an undo.
@@ -198,6 +240,9 @@ export class ReinsertService {
     });
     for (const { row: r, other } of elsewhere) {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_ALREADY_REINSERTED', message: otherJobMessage(r.id, other) });
+    }
+    for (const { row: r, column, char } of stale) {
+      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_STALE_TEXT', message: `row ${r.id}'s column ${column} (code page 1252 text) holds U+${char.toString(16).toUpperCase().padStart(4, '0')}, a control character no 1252 byte decodes to: it was staged by a rowback that read 1252's bytes 0x80–0x9F (€ ‚ „ … “ ” – — ™ …) as control characters (Node's TextDecoder('windows-1252'), fixed on 2026-12-03), and re-inserted it would be written so; scan the source again and stage the row anew` });
     }
     for (const r of held) {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `the source database has tables ${ambiguous.get(r.table)!.join(' and ')}, both ${r.table} as schema.name, and their rows are staged under that one name: which table row ${r.id} came from is not known; re-insert it by hand` });
@@ -311,7 +356,7 @@ export class ReinsertService {
       .flatMap((b) => JSON.parse(b.row_ids) as number[]);
     const tableMap = (run.target.tableMap as Record<string, string> | null) ?? undefined;
     this.refuseWhileRunning(run.jobId);
-    const { plan, database: used } = await this.plan(run.jobId, { target, tableMap, batchSize: run.batchSize }, { rowIds: ids, anyStatus: true });
+    const { plan, database: used } = await this.plan(run.jobId, { target, tableMap, batchSize: run.batchSize }, { rowIds: ids, anyStatus: true, checkStaleText: false });
     // where the run's first batches went (the database its catalog was read in, recorded since): a
     // connection naming no database goes into the login's default one, which may have changed since,
     // or be another login's; the rest of the run went there, past the first database's ledger
