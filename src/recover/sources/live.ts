@@ -187,8 +187,9 @@ export class LiveSource implements RecoverySource {
       if (sets.length === 0) throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${file} holds no log backup (RESTORE HEADERONLY on ${this.runner.description} lists ${other.map((x) => `set ${x.position}: ${backupTypeName(x.backupType)}`).join(', ')}): --log-backup reads log backups only`, { file });
       if (other.length) this.notes.push(`${file}: backup set${other.length > 1 ? 's' : ''} ${other.map((x) => `${x.position} (${backupTypeName(x.backupType)})`).join(', ')} not read: not a log backup (--log-backup reads the file's log backup sets, ${sets.map((x) => x.position).join(', ')})`);
       for (const x of sets) {
-        inputs.push({ kind: 'backup', file, position: x.position, sets: sets.length });
-        ids.push({ file, role: 'trn', bindingId: x.bindingId, databaseName: x.databaseName, familyGuid: x.familyGuid, ...(sets.length > 1 ? { set: x.position } : {}) });
+        // sets: all the file holds (a row's source names its set whenever there are several, a full backup's included)
+        inputs.push({ kind: 'backup', file, position: x.position, sets: all.length });
+        ids.push({ file, role: 'trn', bindingId: x.bindingId, databaseName: x.databaseName, familyGuid: x.familyGuid, ...(all.length > 1 ? { set: x.position } : {}) });
       }
       if (sets.length > 1) this.notes.push(`${file} holds ${sets.length} log backup sets (BACKUP … WITH NOINIT appends them): each is read (fn_dump_dblog, sets ${sets.map((x) => x.position).join(', ')})`);
     }

@@ -404,6 +404,15 @@ describe('LiveSource', () => {
     expect((await src.fileIdentities()).filter((i) => i.role === 'trn').map((i) => i.set)).toEqual([2, 4]);
   });
 
+  it('names the set of a row read from the one log backup set of a file that holds a full backup too', async () => {
+    const file = '/var/opt/mssql/backup/crm.bak';
+    const rows = committedTxn([{ ...scanRow('0000002a:000001f0:0003'), log_input: 0 }]);
+    const runner = new FakeRunner({ scan: rows, headers: { [file]: [headerRow(1, { BackupType: 1 }), headerRow(2)] } });
+    const got = await collect(new LiveSource({ database: 'CRM', runner, logBackups: [file], onlineLog: false }).candidates({ ...filter, from: undefined, to: undefined }));
+    // fn_dump_dblog read set 2: the source says so, not the bare file (set 1 is the full backup)
+    expect(got.map((c) => c.record.source)).toEqual([{ kind: 'fn_dump_dblog', file, position: 2 }]);
+  });
+
   it('refuses a --log-backup file that holds no log backup, naming its sets', async () => {
     const file = '/var/opt/mssql/backup/crm_full.bak';
     const runner = new FakeRunner({ scan: [], headers: { [file]: [headerRow(1, { BackupType: 1 })] } });
