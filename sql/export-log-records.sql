@@ -36,7 +36,8 @@ DECLARE @Operations nvarchar(100)  = N'delete';                        -- delete
 DECLARE @Format     nvarchar(4)    = N'json';                          -- json | csv
 DECLARE @LogBackup  nvarchar(4000) = NULL;                             -- a log backup the server can read, instead of the online log
 DECLARE @LogBackupSet int          = 1;                                -- which backup set of @LogBackup (RESTORE HEADERONLY's Position): a file BACKUP LOG
-                                                                       -- appended to (no WITH INIT) holds several; export each set, one run per set
+                                                                       -- appended to (no WITH INIT) holds several; export each set, one run per set;
+                                                                       -- a log backup's set only (BackupType 2; not checked here)
 DECLARE @StartLsn   nvarchar(25)   = NULL;                             -- optional fn_dblog start, decimal 'vlf:block:slot' (e.g. N'42:496:1')
 -- ================================================================================
 

@@ -586,7 +586,11 @@ function databaseHead(d: ScriptDatabase | null | undefined, undo = false): strin
     : `rowback: this script re-inserts into database ${d.name}, where its dry run read the tables; it is not run in another: USE ${quoteName(d.name)} first. Nothing was inserted.`;
   return [
     comment(`database: ${d.name} (tables named by schema and name: the script runs in ${d.name} only, and stops with an error in any other, running nothing)`),
-    `IF DB_NAME() <> ${nLiteral(d.name)}`,
+    // binary: DB_NAME() is nvarchar of the *current* database's collation (coercible-default, as is
+    // the literal, so that collation compares them: Microsoft Learn, Collation Precedence); in a
+    // case-insensitive database 'tenant' = N'Tenant', and on a case-sensitive server those are two
+    // databases. d.name is DB_NAME() as the dry run read it, so its exact spelling.
+    `IF DB_NAME() COLLATE Latin1_General_BIN2 <> ${nLiteral(d.name)}`,
     'BEGIN',
     `    RAISERROR(${nLiteral(msg.replace(/%/g, '%%'))}, 16, 1);`,
     '    SET NOEXEC ON;',

@@ -361,7 +361,9 @@ export class ReinsertService {
     // connection naming no database goes into the login's default one, which may have changed since,
     // or be another login's; the rest of the run went there, past the first database's ledger
     const ranIn = (run.target as { databaseUsed?: string }).databaseUsed;
-    if (ranIn && used && !same(ranIn, used.name)) {
+    // DB_NAME() spells a database one way: another spelling (a case-sensitive server holds 'Tenant1'
+    // and 'TENANT1' as two) is another database; a name the user gave (qualified) compares in any case
+    if (ranIn && used && (used.qualified ? !same(ranIn, used.name) : ranIn !== used.name)) {
       throw new InputError('INPUT_BAD_OPTION', `run ${runId} went into database ${ranIn}; this connection opens in database ${used.name}: resume it with a connection to ${ranIn} (Database=${ranIn}), or start a new run for another target`, { field: 'target.database' });
     }
     const now = this.getRun(runId)!;

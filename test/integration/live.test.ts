@@ -233,4 +233,29 @@ describe.skipIf(!runtime.available)('live path against SQL Server 2022', () => {
       message: expect.stringContaining(`${file} (backup set 3) (database OtherDb)`),
     });
   });
+
+  it('reads only the log backup sets of a file a full backup was written to first (BACKUP DATABASE and BACKUP LOG to one file)', async () => {
+    const file = '/var/opt/mssql/data/crm_full_and_log.bak';
+    // set 1: a full backup (copy-only: the differential base is left alone; BackupType 1 all the same)
+    await admin.request().batch(`BACKUP DATABASE [CRM] TO DISK = N'${file}' WITH COPY_ONLY, INIT, FORMAT;`);
+    const crm = await adminPool(settingsFor(container, 'sa', undefined, 'CRM'));
+    const victim = (await crm.request().query(`SELECT MAX(CustomerId) AS id FROM dbo.Customers WHERE CustomerId > ${OUTSIDE_WINDOW_ID}`)).recordset[0].id as number;
+    await sleep(1500);
+    const from4 = await serverNow(crm);
+    await sleep(200);
+    await crm.request().query(`DELETE FROM dbo.Contacts WHERE CustomerId = ${victim}; DELETE FROM dbo.Customers WHERE CustomerId = ${victim}`);
+    await sleep(200);
+    const to4 = await serverNow(crm);
+    await crm.close();
+    await admin.request().batch(`BACKUP LOG [CRM] TO DISK = N'${file}';`);
+    const sets = (await admin.request().query(`RESTORE HEADERONLY FROM DISK = N'${file}'`)).recordset;
+    expect(sets.map((r: { Position: number; BackupType: number }) => [r.Position, r.BackupType])).toEqual([[1, 1], [2, 2]]);
+    const src = new LiveSource({ connection: settingsFor(container), database: 'CRM', logBackups: [file], onlineLog: false });
+    sources.push(src);
+    const rows: RecoveredRow[] = [];
+    for await (const e of recoverRows(src, { from: from4, to: to4, tables: ['dbo.Customers'], operations: ['delete'] })) if (e.kind === 'row') rows.push(e.row);
+    expect(rows.map((r) => r.values.CustomerId)).toEqual([victim]);
+    expect(rows[0]!.source).toEqual({ kind: 'fn_dump_dblog', file, position: 2 });
+    expect(src.notes.join('\n')).toContain(`${file}: backup set 1 (database backup, BackupType 1) not read: not a log backup`);
+  });
 });

@@ -207,7 +207,7 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022', () => {
     store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'database check', all: true });
     const svc = new ReinsertService(store);
     const { script } = await svc.dryRun(job.id, 'rev', { target });
-    expect(script).toContain("IF DB_NAME() <> N'RecoveryTarget'");
+    expect(script).toContain("IF DB_NAME() COLLATE Latin1_General_BIN2 <> N'RecoveryTarget'");
     // ScriptTarget holds the same tables: the script ran there before, and put the row in
     await expect(admin.request().batch(`USE ScriptTarget;\n${script}`)).rejects.toThrow(/re-inserts into database RecoveryTarget/);
     const there = await admin.request().query("USE ScriptTarget; SELECT count(*) AS c FROM crm.AuditTrail WHERE Who = 'dbcheck'");

@@ -113,7 +113,13 @@ describeCorpus('re-insert resume: the same target only', () => {
       code: 'INPUT_BAD_OPTION', location: { field: 'target.database' }, message: expect.stringContaining('run 1 went into database Tenant1; this connection opens in database Tenant2'),
     });
     expect(svc.getRun(run.id)!.state).toBe('failed');
-    side.database = 'TENANT1'; // names compare in any case, as SQL Server's do
+    // DB_NAME() gives a database's one spelling: 'TENANT1' is another database (a case-sensitive
+    // server holds both), not Tenant1 said another way
+    side.database = 'TENANT1';
+    await expect(svc.resume(run.id, 'op2', { connectionString: 'Server=side;Password=x' })).rejects.toMatchObject({
+      code: 'INPUT_BAD_OPTION', message: expect.stringContaining('run 1 went into database Tenant1; this connection opens in database TENANT1'),
+    });
+    side.database = 'Tenant1';
     await svc.resume(run.id, 'op2', { connectionString: 'Server=side;Password=x' });
     await svc.wait(run.id);
     expect(svc.getRun(run.id)!.state).toBe('succeeded');

@@ -27,11 +27,11 @@ const rows = [{ id: 1, table: 'dbo.Customers', lsn: '1', values: { Id: 1 } }];
 describe('the re-insert script names its database and runs only there', () => {
   it('two-part names: checks DB_NAME() before anything, stops in another database, ends with SET NOEXEC OFF', () => {
     const script = renderScript(planReinsert(rows, new Map([['dbo.Customers', t]]), []), { database: { name: 'CRM', qualified: false } });
-    const check = script.indexOf("IF DB_NAME() <> N'CRM'");
+    const check = script.indexOf("IF DB_NAME() COLLATE Latin1_General_BIN2 <> N'CRM'");
     expect(check).toBeGreaterThan(-1);
     expect(check).toBeLessThan(script.indexOf('SET XACT_ABORT ON;'));
     expect(script).toContain([
-      "IF DB_NAME() <> N'CRM'",
+      "IF DB_NAME() COLLATE Latin1_General_BIN2 <> N'CRM'",
       'BEGIN',
       "    RAISERROR(N'rowback: this script re-inserts into database CRM, where its dry run read the tables; it is not run in another: USE [CRM] first. Nothing was inserted.', 16, 1);",
       '    SET NOEXEC ON;',
@@ -43,8 +43,17 @@ describe('the re-insert script names its database and runs only there', () => {
 
   it('a name with quotes, brackets and % is written as literals (RAISERROR reads % as a format)', () => {
     const script = renderScript(planReinsert(rows, new Map([['dbo.Customers', t]]), []), { database: { name: "O'Brien]100%", qualified: false } });
-    expect(script).toContain("IF DB_NAME() <> N'O''Brien]100%'");
+    expect(script).toContain("IF DB_NAME() COLLATE Latin1_General_BIN2 <> N'O''Brien]100%'");
     expect(script).toContain("RAISERROR(N'rowback: this script re-inserts into database O''Brien]100%%, where its dry run read the tables; it is not run in another: USE [O''Brien]]100%%] first. Nothing was inserted.', 16, 1);");
+  });
+
+  it('compares the database name binary, not in the collation of the database it runs in', () => {
+    // DB_NAME() and N'…' are both coercible-default: they compared in the *current* database's
+    // collation, so in a case-insensitive database 'tenant' (a case-sensitive server holds both) the
+    // check for N'Tenant' passed and the rows went into 'tenant'
+    const script = renderScript(planReinsert(rows, new Map([['dbo.Customers', t]]), []), { database: { name: 'Tenant', qualified: false } });
+    expect(script).toContain("IF DB_NAME() COLLATE Latin1_General_BIN2 <> N'Tenant'\nBEGIN");
+    expect(script).not.toMatch(/IF DB_NAME\(\) <>/);
   });
 
   it('a name sqlcmd would read as its own command is not written into the check: said instead', () => {
@@ -66,11 +75,11 @@ describe('the re-insert script names its database and runs only there', () => {
     const plan = planReinsert(rows, new Map([['dbo.Customers', t]]), []);
     plan.database = { name: 'CRM', qualified: false };
     const undo = renderUndoScript(plan);
-    expect(undo.indexOf("IF DB_NAME() <> N'CRM'")).toBeLessThan(undo.indexOf('DELETE FROM [dbo].[Customers]'));
+    expect(undo.indexOf("IF DB_NAME() COLLATE Latin1_General_BIN2 <> N'CRM'")).toBeLessThan(undo.indexOf('DELETE FROM [dbo].[Customers]'));
     expect(undo).toContain("RAISERROR(N'rowback undo: this script deletes rows re-inserted into database CRM; it is not run in another: USE [CRM] first. Nothing was deleted.', 16, 1);");
     expect(undo.trimEnd().endsWith('SET NOEXEC OFF;')).toBe(true);
     // the plan's database is the default of the forward script too; an option overrides it
-    expect(renderScript(plan)).toContain("IF DB_NAME() <> N'CRM'");
+    expect(renderScript(plan)).toContain("IF DB_NAME() COLLATE Latin1_General_BIN2 <> N'CRM'");
     expect(renderScript(plan, { database: null })).not.toContain('DB_NAME()');
     plan.database = null;
     expect(renderUndoScript(plan)).toMatch(/^-- WARNING: this undo names tables by schema and name only and does not know the database the rows were put into/m);
@@ -118,14 +127,14 @@ describeCorpus('a dry run against a target checks the database its catalog was r
     target.database = 'CRM';
     const svc = new ReinsertService(store, { connect: () => target });
     const dry = await svc.dryRun(jobId, 'op', { target: { connectionString: 'Server=fake' } });
-    expect(dry.script).toContain("IF DB_NAME() <> N'CRM'");
+    expect(dry.script).toContain("IF DB_NAME() COLLATE Latin1_General_BIN2 <> N'CRM'");
     const named = await svc.dryRun(jobId, 'op', { target: { connectionString: 'Server=fake', database: 'CRM_Side' } });
     expect(named.script).toContain('-- database: CRM_Side (every table is named with it');
     expect(named.script).not.toContain('DB_NAME()');
     // a target that does not say where it read: the connection string's Database names it
     target.database = null;
     const fromString = await svc.dryRun(jobId, 'op', { target: { connectionString: 'Server=fake;Database=Tenant7' } });
-    expect(fromString.script).toContain("IF DB_NAME() <> N'Tenant7'");
+    expect(fromString.script).toContain("IF DB_NAME() COLLATE Latin1_General_BIN2 <> N'Tenant7'");
     // the undo of a real run, written when it ends, checks the database the run went into
     target.database = 'CRM';
     const run = await svc.start(jobId, 'op', { dryRun: false, target: { connectionString: 'Server=fake' } });
@@ -133,8 +142,8 @@ describeCorpus('a dry run against a target checks the database its catalog was r
     const undo = svc.getRun(run.id)!;
     expect(undo.state).toBe('succeeded');
     const undoScript = (store.db.prepare('SELECT undo_script FROM reinsert_runs WHERE id = ?').get(run.id) as { undo_script: string }).undo_script;
-    expect(undoScript).toContain("IF DB_NAME() <> N'CRM'");
-    expect(dry.undoScript).toContain("IF DB_NAME() <> N'CRM'");
+    expect(undoScript).toContain("IF DB_NAME() COLLATE Latin1_General_BIN2 <> N'CRM'");
+    expect(dry.undoScript).toContain("IF DB_NAME() COLLATE Latin1_General_BIN2 <> N'CRM'");
     // offline (no target): the warning
     const offline = await svc.dryRun(jobId, 'op', {});
     expect(offline.script).toContain('-- WARNING: this script names tables by schema and name only');

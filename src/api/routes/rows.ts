@@ -190,7 +190,10 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       if (runId !== undefined) {
         if (!runTarget.has(runId)) {
           const t = app.reinsert.getRun(runId)?.target ?? {};
-          runTarget.set(runId, { tableMap: (t.tableMap as Record<string, string> | null) ?? undefined, database: (t.database as string | null) ?? undefined });
+          // a run through a connection naming no database went into the login's default one, recorded
+          // as databaseUsed (DB_NAME() where its catalog was read): the undo names it (three-part) too,
+          // or it deleted in whatever database the session that runs it is in
+          runTarget.set(runId, { tableMap: (t.tableMap as Record<string, string> | null) ?? undefined, database: (t.database as string | null) ?? (t.databaseUsed as string | undefined) ?? undefined });
         }
         where = runTarget.get(runId)!;
       }

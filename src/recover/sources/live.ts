@@ -173,15 +173,25 @@ export class LiveSource implements RecoverySource {
     const ids: SourceFileIdentity[] = [];
     for (const file of this.o.logBackups ?? []) {
       const rows = await this.runner.query(headerOnlySql(file), { signal, label: `backup sets of ${file} (RESTORE HEADERONLY)`, allowHeaderOnly: true });
-      const sets = rows.map((r) => ({ position: Number(r.Position), databaseName: r.DatabaseName == null ? null : String(r.DatabaseName), bindingId: guidText(r.BindingID), familyGuid: guidText(r.FamilyGUID) }));
-      const bad = sets.find((x) => !Number.isInteger(x.position) || x.position < 1);
-      if (sets.length === 0 || bad) throw new SourceError('SOURCE_QUERY', `RESTORE HEADERONLY of ${file} on ${this.runner.description} ${bad ? 'gave a backup set without a Position' : 'listed no backup set'}: it cannot be read through fn_dump_dblog`, { file });
-      sets.sort((a, b) => a.position - b.position);
+      const all = rows.map((r) => ({ position: Number(r.Position), backupType: r.BackupType == null ? null : Number(r.BackupType), databaseName: r.DatabaseName == null ? null : String(r.DatabaseName), bindingId: guidText(r.BindingID), familyGuid: guidText(r.FamilyGUID) }));
+      const bad = all.find((x) => !Number.isInteger(x.position) || x.position < 1);
+      if (all.length === 0 || bad) throw new SourceError('SOURCE_QUERY', `RESTORE HEADERONLY of ${file} on ${this.runner.description} ${bad ? 'gave a backup set without a Position' : 'listed no backup set'}: it cannot be read through fn_dump_dblog`, { file });
+      all.sort((a, b) => a.position - b.position);
+      // Only log backup sets (BackupType 2, "Transaction log"; 1 database, 5 differential database, …:
+      // Microsoft Learn, RESTORE HEADERONLY) are read, as `scan --trn` reads a file (sources/files.ts,
+      // INPUT_NOT_A_LOG_BACKUP): BACKUP DATABASE and BACKUP LOG to one file (NOINIT) is common, and
+      // fn_dump_dblog was given the full backup's set too, whose log part (the stretch the backup ran
+      // over) the log backup after it holds as well (a full backup does not break the log chain).
+      const sets = all.filter((x) => x.backupType === LOG_BACKUP_TYPE);
+      const other = all.filter((x) => x.backupType !== LOG_BACKUP_TYPE);
+      if (sets.length === 0) throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${file} holds no log backup (RESTORE HEADERONLY on ${this.runner.description} lists ${other.map((x) => `set ${x.position}: ${backupTypeName(x.backupType)}`).join(', ')}): --log-backup reads log backups only`, { file });
+      if (other.length) this.notes.push(`${file}: backup set${other.length > 1 ? 's' : ''} ${other.map((x) => `${x.position} (${backupTypeName(x.backupType)})`).join(', ')} not read: not a log backup (--log-backup reads the file's log backup sets, ${sets.map((x) => x.position).join(', ')})`);
       for (const x of sets) {
-        inputs.push({ kind: 'backup', file, position: x.position, sets: sets.length });
-        ids.push({ file, role: 'trn', bindingId: x.bindingId, databaseName: x.databaseName, familyGuid: x.familyGuid, ...(sets.length > 1 ? { set: x.position } : {}) });
+        // sets: all the file holds (a row's source names its set whenever there are several, a full backup's included)
+        inputs.push({ kind: 'backup', file, position: x.position, sets: all.length });
+        ids.push({ file, role: 'trn', bindingId: x.bindingId, databaseName: x.databaseName, familyGuid: x.familyGuid, ...(all.length > 1 ? { set: x.position } : {}) });
       }
-      if (sets.length > 1) this.notes.push(`${file} holds ${sets.length} backup sets (BACKUP … WITH NOINIT appends them): each is read (fn_dump_dblog, sets ${sets[0]!.position}–${sets[sets.length - 1]!.position})`);
+      if (sets.length > 1) this.notes.push(`${file} holds ${sets.length} log backup sets (BACKUP … WITH NOINIT appends them): each is read (fn_dump_dblog, sets ${sets.map((x) => x.position).join(', ')})`);
     }
     this.logSets = { inputs, ids };
     return this.logSets;
@@ -403,6 +413,15 @@ export class LiveSource implements RecoverySource {
 }
 
 type BackupInput = Extract<LogInput, { kind: 'backup' }>;
+
+/** RESTORE HEADERONLY's BackupType of a transaction log backup (Microsoft Learn, RESTORE HEADERONLY: smallint; 2 = Transaction log). */
+const LOG_BACKUP_TYPE = 2;
+
+/** RESTORE HEADERONLY's BackupType in words (Microsoft Learn, RESTORE HEADERONLY). */
+function backupTypeName(t: number | null): string {
+  const names: Record<number, string> = { 1: 'database', 2: 'transaction log', 4: 'file', 5: 'differential database', 6: 'differential file', 7: 'partial', 8: 'differential partial' };
+  return t !== null && names[t] ? `${names[t]} backup, BackupType ${t}` : `BackupType ${t ?? 'NULL'}`;
+}
 
 /** A uniqueidentifier as mssql gives it (text; any case) → upper-case GUID text, null when absent. */
 function guidText(v: unknown): string | null {

@@ -24,7 +24,7 @@ describeCorpus('the SQL export plans as the re-insert dry run (corpus AngularJs_
   const insertedRows = (script: string): number[] => [...script.matchAll(/^-- row (\d+), LSN/gm)].map((m) => Number(m[1])).sort((a, b) => a - b);
 
   beforeAll(async () => {
-    t = await testApp({ openSource: undefined, recover: undefined, validateJob: undefined, targets: { side: { connectionString: 'Server=side-sql', database: 'CRM_restore' } }, connectTarget: () => target! });
+    t = await testApp({ openSource: undefined, recover: undefined, validateJob: undefined, targets: { side: { connectionString: 'Server=side-sql', database: 'CRM_restore' }, bare: { connectionString: 'Server=side-sql' } }, connectTarget: () => target! });
     const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', mdf, ldf, tables: ['dbo.tblDept'], operations: ['update', 'delete'] } });
     expect(r.statusCode, r.body).toBe(201);
     id = r.json().id;
@@ -87,5 +87,23 @@ describeCorpus('the SQL export plans as the re-insert dry run (corpus AngularJs_
     // where the run put them: its side table, in its database
     for (const d of deletes) expect(d).toMatch(/^DELETE FROM \[CRM_restore\]\.\[dbo\]\.\[tblDept_before\] WHERE /);
     expect(undo).not.toMatch(/\[dbo\]\.\[tblDept\] /);
+  });
+
+  it('undo-sql of rows a run put in through a connection naming no database deletes them in the database it went into (databaseUsed), named', async () => {
+    const DDL = 'CREATE TABLE dbo.tblDept (Id int IDENTITY(1,1) NOT NULL PRIMARY KEY, DeptName nvarchar(150) NULL, DeptDesc nvarchar(500) NULL)';
+    const dept = fromLayout(layoutsFromDdl(DDL)[0]!);
+    target?.dispose();
+    target = new FakeTarget(join(t.dir, 'target-bare.db'), new Map([['dbo.tblDept_bare', { ...dept, name: 'tblDept_bare' }]]));
+    // the login's default database, as DB_NAME() says where the catalog was read
+    target.database = 'Tenant7';
+    const run = await t.app.inject({ method: 'POST', url: `/api/jobs/${id}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, targetName: 'bare', tableMap: { 'dbo.tblDept': 'dbo.tblDept_bare' } } });
+    expect(run.statusCode, run.body).toBe(202);
+    await t.app.reinsert.wait(run.json().id);
+    expect((await t.app.inject({ url: `/api/reinsert-runs/${run.json().id}`, headers: bearer(t.tokens.viewer) })).json()).toMatchObject({ state: 'succeeded' });
+    const undo = (await t.app.inject({ url: `/api/jobs/${id}/export?format=undo-sql`, headers: bearer(t.tokens.viewer) })).body;
+    const deletes = undo.split('\n').filter((l) => /^\s*DELETE FROM \S*\[tblDept_bare\] /.test(l));
+    expect(deletes).toHaveLength(13);
+    // it said only 'run it in the database the re-insert went into' and deleted in the session's
+    for (const d of deletes) expect(d).toMatch(/^\s*DELETE FROM \[Tenant7\]\.\[dbo\]\.\[tblDept_bare\] WHERE /);
   });
 });

@@ -348,7 +348,7 @@ describe('LiveSource', () => {
     expect(scans[0]!.stmt.text.match(/fn_dump_dblog\(/g)).toHaveLength(4);
     expect(scans[0]!.stmt.params.filter((p) => p.name.startsWith('backup')).map((p) => p.value)).toEqual([many, 1, many, 2, many, 3, one, 1]);
     expect(scans[0]!.stmt.text).toContain('fn_dblog(@start, @end)');
-    expect(src.notes).toContain(`${many} holds 3 backup sets (BACKUP … WITH NOINIT appends them): each is read (fn_dump_dblog, sets 1–3)`);
+    expect(src.notes).toContain(`${many} holds 3 log backup sets (BACKUP … WITH NOINIT appends them): each is read (fn_dump_dblog, sets 1, 2, 3)`);
     expect(src.notes.join('\n')).not.toContain(one);
     // the identities checked: the live database, then each set (named by set only in a file of several)
     expect((await src.fileIdentities()).map((i) => [i.role, i.file, i.set, i.bindingId])).toEqual([
@@ -389,6 +389,38 @@ describe('LiveSource', () => {
     const src = new LiveSource({ database: 'CRM', runner: new FakeRunner({ scan: [], headers: { [file]: [headerRow(1)] } }), logBackups: [file] });
     await collect(src.candidates({ ...filter, from: undefined, to: undefined }));
     expect(src.notes.join('\n')).toContain('rowback could not check that the log backups are of CRM');
+  });
+
+  it('reads only the log backup sets of a file that holds a full backup too (BACKUP DATABASE and BACKUP LOG to one file)', async () => {
+    // BACKUP DATABASE CRM TO DISK = 'crm.bak'; BACKUP LOG CRM TO DISK = 'crm.bak' (NOINIT); BACKUP DATABASE … WITH DIFFERENTIAL; BACKUP LOG …
+    const file = '/var/opt/mssql/backup/crm.bak';
+    const runner = new FakeRunner({ scan: [], headers: { [file]: [headerRow(1, { BackupType: 1 }), headerRow(2), headerRow(3, { BackupType: 5 }), headerRow(4)] } });
+    const src = new LiveSource({ database: 'CRM', runner, logBackups: [file] });
+    await collect(src.candidates({ ...filter, from: undefined, to: undefined }));
+    const scans = runner.sent.filter((s) => s.stmt.text.includes('[xact]'));
+    // fn_dump_dblog is given sets 2 and 4 only: the full backup's log part is in the log backup after it too
+    expect(scans[0]!.stmt.params.filter((p) => p.name.startsWith('backup')).map((p) => p.value)).toEqual([file, 2, file, 4]);
+    expect(src.notes).toContain(`${file}: backup sets 1 (database backup, BackupType 1), 3 (differential database backup, BackupType 5) not read: not a log backup (--log-backup reads the file's log backup sets, 2, 4)`);
+    expect((await src.fileIdentities()).filter((i) => i.role === 'trn').map((i) => i.set)).toEqual([2, 4]);
+  });
+
+  it('names the set of a row read from the one log backup set of a file that holds a full backup too', async () => {
+    const file = '/var/opt/mssql/backup/crm.bak';
+    const rows = committedTxn([{ ...scanRow('0000002a:000001f0:0003'), log_input: 0 }]);
+    const runner = new FakeRunner({ scan: rows, headers: { [file]: [headerRow(1, { BackupType: 1 }), headerRow(2)] } });
+    const got = await collect(new LiveSource({ database: 'CRM', runner, logBackups: [file], onlineLog: false }).candidates({ ...filter, from: undefined, to: undefined }));
+    // fn_dump_dblog read set 2: the source says so, not the bare file (set 1 is the full backup)
+    expect(got.map((c) => c.record.source)).toEqual([{ kind: 'fn_dump_dblog', file, position: 2 }]);
+  });
+
+  it('refuses a --log-backup file that holds no log backup, naming its sets', async () => {
+    const file = '/var/opt/mssql/backup/crm_full.bak';
+    const runner = new FakeRunner({ scan: [], headers: { [file]: [headerRow(1, { BackupType: 1 })] } });
+    await expect(collect(new LiveSource({ database: 'CRM', runner, logBackups: [file] }).candidates(filter))).rejects.toMatchObject({
+      code: 'INPUT_NOT_A_LOG_BACKUP',
+      message: expect.stringContaining(`${file} holds no log backup (RESTORE HEADERONLY on fake:1433/CRM as sa (SQL login) over TLS lists set 1: database backup, BackupType 1)`),
+    });
+    expect(runner.sent.some((s) => s.stmt.text.includes('[xact]'))).toBe(false);
   });
 
   it('refuses a file the server lists no set of, naming it', async () => {
