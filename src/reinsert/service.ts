@@ -159,7 +159,7 @@ export class ReinsertService {
   }
 
   /** Plans with the target's catalog when a target is given, else with the layouts the rows were decoded with; `opts.database` names the target database (three-part names) when no target is given (the undo of a run into another database). */
-  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; otherJobs?: boolean; checkStaleText?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts'; database: ScriptDatabase | null }> {
+  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; otherJobs?: boolean; checkStaleText?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts'; database: ScriptDatabase | null; databaseRead: string | null }> {
     this.store.requireJob(jobId);
     // an id given twice is the row once ([5, 5] was refused as '1 of the requested rows are not approved')
     const ids = opts.rowIds ?? (req.rowIds ? [...new Set(req.rowIds)] : undefined);
@@ -183,6 +183,8 @@ export class ReinsertService {
     let metadata: 'target-catalog' | 'staged-layouts';
     // where the script's rows go (renderScript names it, and checks it when its names are two-part)
     let database: ScriptDatabase | null = opts.database ? { name: opts.database, qualified: true } : null;
+    // DB_NAME() where the target's catalog was read, as the server spells it; null when not said
+    let databaseRead: string | null = null;
     if (req.target) {
       const target = this.connect(req.target);
       try {
@@ -191,6 +193,7 @@ export class ReinsertService {
         ({ tables, fks, database: read } = await target.loadTables(names));
         const name = req.target.database || read || targetDatabase(req.target);
         database = name ? { name, qualified: Boolean(req.target.database) } : null;
+        databaseRead = read ?? null;
       } finally {
         await target.close();
       }
@@ -248,7 +251,7 @@ export class ReinsertService {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `the source database has tables ${ambiguous.get(r.table)!.join(' and ')}, both ${r.table} as schema.name, and their rows are staged under that one name: which table row ${r.id} came from is not known; re-insert it by hand` });
     }
     plan.database = database;
-    return { plan, metadata, database };
+    return { plan, metadata, database, databaseRead };
   }
 
   private header(jobId: number, runId: number, actor: string, metadata: string, dry: boolean): string[] {
@@ -258,19 +261,19 @@ export class ReinsertService {
     ];
   }
 
-  private insertRun(jobId: number, actor: string, req: ReinsertRequest, state: RunRecord['state'], used?: ScriptDatabase | null): number {
+  private insertRun(jobId: number, actor: string, req: ReinsertRequest, state: RunRecord['state'], used?: string | null): number {
     // the server's host (no secret) is kept so that a resume into another server is refused
     // database: the target's, else the one its connection opens in (targetDatabase; never a secret):
     // a resume into another database is refused, and other-jobs.ts compares places with it
-    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), server: connectionHost(req.target.connectionString) ?? null, database: targetDatabase(req.target), databaseResolved: true, ...(used ? { databaseUsed: used.name } : {}), ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
+    const target = req.target ? { ...(req.target.name ? { name: req.target.name } : {}), server: connectionHost(req.target.connectionString) ?? null, database: targetDatabase(req.target), databaseResolved: true, ...(used ? { databaseUsed: used } : {}), ledgerTable: req.target.ledgerTable ?? null, tableMap: req.tableMap ?? null } : { tableMap: req.tableMap ?? null };
     const r = this.store.db.prepare(`INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size)
       VALUES (?, ?, ?, ?, ?, ?, ?)`).run(jobId, actor, new Date().toISOString(), req.dryRun ? 1 : 0, JSON.stringify(target), state, req.batchSize ?? 500);
     return Number(r.lastInsertRowid);
   }
 
   async dryRun(jobId: number, actor: string, req: Omit<ReinsertRequest, 'dryRun'>): Promise<{ run: RunRecord; script: string; undoScript: string; plan: ReinsertPlan }> {
-    const { plan, metadata, database } = await this.plan(jobId, req);
-    const runId = this.insertRun(jobId, actor, { ...req, dryRun: true }, 'planned', database);
+    const { plan, metadata, database, databaseRead } = await this.plan(jobId, req);
+    const runId = this.insertRun(jobId, actor, { ...req, dryRun: true }, 'planned', databaseRead);
     const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, true), ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database });
     const undoScript = renderUndoScript(plan, {
       header: [
@@ -294,7 +297,7 @@ export class ReinsertService {
     if (!req.target) throw new ReinsertError('REINSERT_NO_TARGET', 'a real re-insert needs a target: send targetName (a target of serve\'s config; GET /api/info lists them) or target {connectionString, database}, or dryRun: true for the script only');
     assertOneServer(req.target);
     this.refuseWhileRunning(jobId);
-    const { plan, metadata, database } = await this.plan(jobId, req);
+    const { plan, metadata, database, databaseRead } = await this.plan(jobId, req);
     if (plan.batches.length === 0) {
       // why, when rows were held back: "no approved rows" read as if nobody had approved any
       const byCode = new Map<string, number>();
@@ -305,7 +308,7 @@ export class ReinsertService {
     // Checked again after the (asynchronous) planning and, with no await between, the run is
     // recorded as running: two requests planning at once cannot both pass.
     this.refuseWhileRunning(jobId);
-    const runId = this.insertRun(jobId, actor, req, 'running', database);
+    const runId = this.insertRun(jobId, actor, req, 'running', databaseRead);
     const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, false), ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
     this.store.db.transaction(() => {
       // The undo script is written when the run ends, from the rows its ledger says it inserted.
@@ -356,15 +359,15 @@ export class ReinsertService {
       .flatMap((b) => JSON.parse(b.row_ids) as number[]);
     const tableMap = (run.target.tableMap as Record<string, string> | null) ?? undefined;
     this.refuseWhileRunning(run.jobId);
-    const { plan, database: used } = await this.plan(run.jobId, { target, tableMap, batchSize: run.batchSize }, { rowIds: ids, anyStatus: true, checkStaleText: false });
+    const { plan, database: used, databaseRead } = await this.plan(run.jobId, { target, tableMap, batchSize: run.batchSize }, { rowIds: ids, anyStatus: true, checkStaleText: false });
     // where the run's first batches went (the database its catalog was read in, recorded since): a
     // connection naming no database goes into the login's default one, which may have changed since,
     // or be another login's; the rest of the run went there, past the first database's ledger
     const ranIn = (run.target as { databaseUsed?: string }).databaseUsed;
-    // DB_NAME() spells a database one way: another spelling (a case-sensitive server holds 'Tenant1'
-    // and 'TENANT1' as two) is another database; a name the user gave (qualified) compares in any case
-    if (ranIn && used && (used.qualified ? !same(ranIn, used.name) : ranIn !== used.name)) {
-      throw new InputError('INPUT_BAD_OPTION', `run ${runId} went into database ${ranIn}; this connection opens in database ${used.name}: resume it with a connection to ${ranIn} (Database=${ranIn}), or start a new run for another target`, { field: 'target.database' });
+    // both as DB_NAME() spells them: another spelling (a case-sensitive server holds 'Tenant1' and
+    // 'TENANT1' as two) is another database; names the user typed are compared above, in any case
+    if (ranIn && databaseRead && ranIn !== databaseRead) {
+      throw new InputError('INPUT_BAD_OPTION', `run ${runId} went into database ${ranIn}; this connection opens in database ${databaseRead}: resume it with a connection to ${ranIn} (Database=${ranIn}), or start a new run for another target`, { field: 'target.database' });
     }
     const now = this.getRun(runId)!;
     if (!['interrupted', 'failed'].includes(now.state)) {
