@@ -1,4 +1,9 @@
 import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+import { StagingStore as StagingStoreClass } from '../../src/staging/store.js';
 import type { PlannedRow } from '../../src/reinsert/plan.js';
 import type { BatchOutcome, ReinsertTarget, TargetSession } from '../../src/reinsert/target.js';
 import { fromLayout, type ForeignKey, type TargetTable } from '../../src/reinsert/target-table.js';
@@ -113,4 +118,24 @@ export function approvedTrailJob(store: StagingStore, rows: RecoveredRow[]): num
   store.saveJobTables(job.id, Object.values(LAYOUTS));
   store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
   return job.id;
+}
+
+/**
+ * A fresh staging store and FakeTarget (targetTables) in a temporary folder for each test of the
+ * calling describe, closed and removed after it: `const env = storeAndTarget('rowback-x-')`, then
+ * `env.store`, `env.target` inside the tests.
+ */
+export function storeAndTarget(prefix: string): { store: StagingStoreClass; target: FakeTarget } {
+  const env = {} as { store: StagingStoreClass; target: FakeTarget; dir: string };
+  beforeEach(() => {
+    env.dir = mkdtempSync(join(tmpdir(), prefix));
+    env.store = new StagingStoreClass(join(env.dir, 'staging.db'));
+    env.target = new FakeTarget(join(env.dir, 'target.db'), targetTables());
+  });
+  afterEach(() => {
+    env.store.close();
+    env.target.dispose();
+    rmSync(env.dir, { recursive: true, force: true });
+  });
+  return env;
 }

@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mergePlans, planReinsert, renderScript, renderUndoScript } from '../../src/reinsert/plan.js';
 import { ReinsertService } from '../../src/reinsert/service.js';
 import type { TargetColumn, TargetTable } from '../../src/reinsert/target-table.js';
-import { StagingStore } from '../../src/staging/store.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
-import { FakeTarget, targetTables } from './fake-target.js';
+import { storeAndTarget } from './fake-target.js';
 
 /**
  * A re-insert script of two-part names ([dbo].[Customers]) runs in whatever database its session is
@@ -101,47 +97,35 @@ describe('the re-insert script names its database and runs only there', () => {
 });
 
 describeCorpus('a dry run against a target checks the database its catalog was read in', () => {
-  let dir: string;
-  let store: StagingStore;
-  let target: FakeTarget;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-script-db-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-    target = new FakeTarget(join(dir, 'target.db'), targetTables());
-  });
-  afterEach(() => {
-    store.close();
-    target.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const env = storeAndTarget('rowback-script-db-');
   const approved = () => {
-    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
-    store.stageBatch(job.id, corpusRows(20));
-    store.saveJobTables(job.id, Object.values(LAYOUTS));
-    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    const job = env.store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    env.store.stageBatch(job.id, corpusRows(20));
+    env.store.saveJobTables(job.id, Object.values(LAYOUTS));
+    env.store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
     return job.id;
   };
 
   it('the connection\'s database (none named: the login\'s default, as DB_NAME() said) is checked; a target database is named', async () => {
     const jobId = approved();
-    target.database = 'CRM';
-    const svc = new ReinsertService(store, { connect: () => target });
+    env.target.database = 'CRM';
+    const svc = new ReinsertService(env.store, { connect: () => env.target });
     const dry = await svc.dryRun(jobId, 'op', { target: { connectionString: 'Server=fake' } });
     expect(dry.script).toContain("IF DB_NAME() COLLATE Latin1_General_BIN2 <> N'CRM'");
     const named = await svc.dryRun(jobId, 'op', { target: { connectionString: 'Server=fake', database: 'CRM_Side' } });
     expect(named.script).toContain('-- database: CRM_Side (every table is named with it');
     expect(named.script).not.toContain('DB_NAME()');
     // a target that does not say where it read: the connection string's Database names it
-    target.database = null;
+    env.target.database = null;
     const fromString = await svc.dryRun(jobId, 'op', { target: { connectionString: 'Server=fake;Database=Tenant7' } });
     expect(fromString.script).toContain("IF DB_NAME() COLLATE Latin1_General_BIN2 <> N'Tenant7'");
     // the undo of a real run, written when it ends, checks the database the run went into
-    target.database = 'CRM';
+    env.target.database = 'CRM';
     const run = await svc.start(jobId, 'op', { dryRun: false, target: { connectionString: 'Server=fake' } });
     await svc.wait(run.id);
     const undo = svc.getRun(run.id)!;
     expect(undo.state).toBe('succeeded');
-    const undoScript = (store.db.prepare('SELECT undo_script FROM reinsert_runs WHERE id = ?').get(run.id) as { undo_script: string }).undo_script;
+    const undoScript = (env.store.db.prepare('SELECT undo_script FROM reinsert_runs WHERE id = ?').get(run.id) as { undo_script: string }).undo_script;
     expect(undoScript).toContain("IF DB_NAME() COLLATE Latin1_General_BIN2 <> N'CRM'");
     expect(dry.undoScript).toContain("IF DB_NAME() COLLATE Latin1_General_BIN2 <> N'CRM'");
     // offline (no target): the warning

@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
 import { ReinsertService, staleCp1252Text } from '../../src/reinsert/service.js';
-import { StagingStore } from '../../src/staging/store.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
-import { FakeTarget, targetTables } from './fake-target.js';
+import { storeAndTarget } from './fake-target.js';
 
 /**
  * Before 2026-12-03 rowback decoded code page 1252's bytes 0x80–0x9F as the C1 controls
@@ -31,28 +27,16 @@ describe('staleCp1252Text', () => {
 });
 
 describeCorpus('a re-insert holds back rows of stale 1252 text', () => {
-  let dir: string;
-  let store: StagingStore;
-  let target: FakeTarget;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-stale-1252-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-    target = new FakeTarget(join(dir, 'target.db'), targetTables());
-  });
-  afterEach(() => {
-    store.close();
-    target.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const env = storeAndTarget('rowback-stale-1252-');
 
   it('the dry run and the run leave the row out with REINSERT_STALE_TEXT; the others go in', async () => {
-    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    const job = env.store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
     const rows = corpusRows(60).filter((r) => r.table === 'dbo.LogTestTrailNull');
     rows[0] = { ...rows[0]!, values: { ...rows[0]!.values, ColA: 'said \u0093yes\u0094' } };
-    store.stageBatch(job.id, rows);
-    store.saveJobTables(job.id, Object.values(LAYOUTS).map(with1252));
-    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
-    const svc = new ReinsertService(store, { connect: () => target });
+    env.store.stageBatch(job.id, rows);
+    env.store.saveJobTables(job.id, Object.values(LAYOUTS).map(with1252));
+    env.store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    const svc = new ReinsertService(env.store, { connect: () => env.target });
     const dry = await svc.dryRun(job.id, 'rev', {});
     const stale = dry.plan.problems.filter((p) => p.code === 'REINSERT_STALE_TEXT');
     expect(stale).toHaveLength(1);
@@ -61,6 +45,6 @@ describeCorpus('a re-insert holds back rows of stale 1252 text', () => {
     const run = await svc.start(job.id, 'op', { dryRun: false, target: { connectionString: 'Server=fake' } });
     await svc.wait(run.id);
     expect(svc.getRun(run.id)!.outcomes.inserted).toBe(rows.length - 1);
-    expect(target.counts().rows).toBe(rows.length - 1);
+    expect(env.target.counts().rows).toBe(rows.length - 1);
   });
 });
