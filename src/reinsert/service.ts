@@ -177,7 +177,9 @@ export class ReinsertService {
       throw new ReinsertError('REINSERT_ROWS_NOT_APPROVED', `${missing.length} of the requested rows are not approved rows of job ${jobId}: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ' …' : ''}`);
     }
     // each tableMap key resolved to a table of the job (exact, else the one in another case), names plain
-    const tableMap = resolveTableMap(req.tableMap, [...this.store.jobTables(jobId).map((l) => `${l.schema}.${l.name}`), ...rows.map((r) => r.table)]);
+    // the job's table layouts, read (and parsed) once for the whole plan
+    const layouts = this.store.jobTables(jobId);
+    const tableMap = resolveTableMap(req.tableMap, [...layouts.map((l) => `${l.schema}.${l.name}`), ...rows.map((r) => r.table)]);
     let tables: Map<string, TargetTable>;
     let fks: ForeignKey[] = [];
     let metadata: 'target-catalog' | 'staged-layouts';
@@ -197,10 +199,10 @@ export class ReinsertService {
       } finally {
         await target.close();
       }
-      assertSameTables(tables, this.store.jobTables(jobId), req.tableMap);
+      assertSameTables(tables, layouts, req.tableMap);
       metadata = 'target-catalog';
     } else {
-      tables = new Map(this.store.jobTables(jobId).map((l) => [`${l.schema}.${l.name}`, fromLayout(l)]));
+      tables = new Map(layouts.map((l) => [`${l.schema}.${l.name}`, fromLayout(l)]));
       // offline, a side table is assumed to have its source table's columns
       for (const [src, dst] of Object.entries(tableMap ?? {})) {
         const t = tables.get(src);
@@ -213,14 +215,14 @@ export class ReinsertService {
     }
     // rows staged under a name two source tables share ([a.b].[c] and [a].[b.c]): which one each
     // came from is not known, so none is planned (store.saveJobTables)
-    const ambiguous = new Map<string, string[]>(this.store.jobTables(jobId).flatMap((l) => {
+    const ambiguous = new Map<string, string[]>(layouts.flatMap((l) => {
       const names = (l as { ambiguousNames?: string[] }).ambiguousNames;
       return names?.length ? [[`${l.schema}.${l.name}`, names] as [string, string[]]] : [];
     }));
     const held = ambiguous.size ? rows.filter((r) => ambiguous.has(r.table)) : [];
     if (held.length) rows = rows.filter((r) => !ambiguous.has(r.table));
     // rows holding 1252 text decoded wrong before the fix (staleCp1252Text): held back, named
-    const stale = opts.checkStaleText === false ? [] : staleCp1252Text(rows, this.store.jobTables(jobId));
+    const stale = opts.checkStaleText === false ? [] : staleCp1252Text(rows, layouts);
     if (stale.length) {
       const ids = new Set(stale.map((x) => x.row.id));
       rows = rows.filter((r) => !ids.has(r.id));
