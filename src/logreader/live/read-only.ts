@@ -38,9 +38,7 @@ export interface ReadOnlyOptions {
 /** Throws SOURCE_NOT_READ_ONLY naming the offending word; returns the words it checked. */
 export function assertReadOnly(text: string, options: ReadOnlyOptions = {}): void {
   if (options.allowHeaderOnly) {
-    // the raw text, comments and all: sql.ts sends none, and the guard's comment stripping need not
-    // end a `--` comment where the server does (a lone CR; stripComments ends it at LF only), so
-    // `… = @file; --\rSHUTDOWN` passed as a comment the server might not have read as one
+    // the raw text, comments and all: sql.ts sends none, and no comment need be let through here
     if (HEADERONLY_BATCH.test(text)) return;
     throw notReadOnly('a backup header listing is sent alone, as RESTORE HEADERONLY FROM DISK = @parameter');
   }
@@ -65,6 +63,9 @@ function notReadOnly(why: string): SourceError {
   return new SourceError('SOURCE_NOT_READ_ONLY', `refused to send a statement to the server: ${why}`);
 }
 
+/** Every character a `--` comment might end at (see scan). */
+const LINE_END = /[\r\n\u0085\u2028\u2029]/g;
+
 function stripComments(text: string): string {
   return scan(text, true);
 }
@@ -86,8 +87,14 @@ function scan(text: string, keepLiterals: boolean): string {
     const c = text[i];
     const next = text[i + 1];
     if (c === '-' && next === '-') {
-      const end = text.indexOf('\n', i);
-      i = end < 0 ? text.length : end;
+      // A `--` comment runs to the end of the line. Microsoft's docs say only "end of line"; which
+      // characters the server's lexer takes as one is not documented, so the guard ends the comment
+      // at the first that could be (CR, LF, NEL, LINE/PARAGRAPH SEPARATOR): ending it too early only
+      // checks more text (stricter); ending it at LF alone let `--x\rDROP TABLE t` pass as a comment
+      // if the server reads a lone CR as a line end.
+      LINE_END.lastIndex = i;
+      const end = LINE_END.exec(text);
+      i = end === null ? text.length : end.index;
       out += ' ';
     } else if (c === '/' && next === '*') {
       // T-SQL block comments nest.

@@ -60,7 +60,20 @@ describe('read-only guard', () => {
     'SELECT 1 /* nested /* */ still comment */; DROP TABLE t',
     '',
     '-- only a comment',
+    // a `--` comment ended by a lone CR (or NEL, U+2028, U+2029) if the server reads one as a line
+    // end: the guard cannot know it does not, so it checks what follows
+    'SELECT 1 -- note\rDROP TABLE t',
+    'SELECT 1 -- note\u0085DROP TABLE t',
+    'SELECT 1 -- note\u2028SHUTDOWN',
+    'SELECT 1 -- note\u2029DELETE FROM t',
   ])('refuses %j', (text) => refused(text));
+
+  it('checks what follows a lone CR after a comment in the DBCC TRACEON prefix too', () => {
+    refused('DBCC TRACEON(2537) WITH NO_INFOMSGS; SELECT 1 --\rDROP TABLE t', { allowInactiveLogTraceFlag: true });
+    refused('-- x\rSHUTDOWN; DBCC TRACEON(2537); SELECT 1', { allowInactiveLogTraceFlag: true });
+    // CRLF line ends still end a comment once, and what follows is read as before
+    assertReadOnly('DBCC TRACEON(2537);\r\n-- inactive log too\r\nSELECT 1', { allowInactiveLogTraceFlag: true });
+  });
 
   it('ignores words inside literals, brackets and comments', () => {
     assertReadOnly("SELECT N'DELETE FROM t' AS [drop table], \"UPDATE\" = 1 -- EXEC x\n/* INSERT */ FROM sys.objects");
