@@ -317,16 +317,42 @@ function heldTwiceNote(file: string, earlier: string, records: number, seqs: str
  * are printed as given, with a note; a set given twice is said. All were silent: `log _1.trn _3.trn`
  * printed its records as a whole log.
  */
-function logBackupGaps(inputs: LogInput[]): { gaps: SkippedItem[]; notes: string[] } {
+function logBackupGaps(inputs: LogInput[], damagedCopies: ReadonlyMap<string, string>): { gaps: SkippedItem[]; notes: string[] } {
   const given: LogBackupSet[] = [];
   for (const i of inputs) {
     if (i.kind !== 'trn') continue;
     const layout = readMtfLayout(i.file);
     for (const position of i.positions) given.push({ file: i.file, position, header: readBackupHeader(i.file, layout, position) });
   }
-  const chain = logBackupChain(given);
+  // a copy whose log does not read whole gives way to a whole copy of the same log (read first: readers below)
+  const chain = logBackupChain(given, (s) => damagedCopies.has(`${s.file}#${s.position}`));
   const notes = chain.givenInOrder ? [] : [`the log backups are not given in LSN order, so their records are printed out of LSN order as given; list them oldest first: ${chain.sets.map(setName).join(' ')}`];
   return { gaps: chain.gaps.map((g) => g.item), notes: [...notes, ...chain.repeats] };
+}
+
+/**
+ * Moves each reader of a damaged copy of a log backup set (`damaged`: `${file}#${position}` → why,
+ * damagedLogCopies) to just after the first reader of a whole copy of the same set (the same header
+ * FirstLSN and LastLSN) that comes later in `readers`; every other reader keeps its place. In place.
+ */
+function moveDamagedCopiesAfterWhole<R extends { backup: { file: string; position: number } | null }>(readers: R[], damaged: ReadonlyMap<string, string>): void {
+  const key = (r: R) => (r.backup ? `${r.backup.file}#${r.backup.position}` : null);
+  const range = (r: R) => {
+    if (!r.backup) return null;
+    const h = readBackupHeader(r.backup.file, undefined, r.backup.position);
+    return `${h.firstLsn.decimal}-${h.lastLsn.decimal}`;
+  };
+  const ranges = new Map(readers.map((r) => [r, range(r)] as const));
+  for (let i = 0; i < readers.length; i++) {
+    const r = readers[i]!;
+    const k = key(r);
+    if (k === null || !damaged.has(k)) continue;
+    const at = readers.findIndex((o, j) => j > i && ranges.get(o) === ranges.get(r) && !damaged.has(key(o) ?? ''));
+    if (at < 0) continue;
+    readers.splice(i, 1);
+    readers.splice(at, 0, r);
+    i--;
+  }
 }
 
 /**
@@ -412,7 +438,13 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const columns = logColumns(names !== null);
 
   const skipped: SkippedItem[] = [];
-  const chain = logBackupGaps(inputs);
+  // Copies of one log backup (the same FirstLSN and LastLSN) given together: which of them reads whole
+  // is known only by reading their log (log-commits.ts damagedLogCopies, as scan --trn finds it). A
+  // damaged copy given first was read first: the records it lost came from the whole copy after it,
+  // printed out of LSN order, and the result said INCOMPLETE with every record printed.
+  const trnFiles = inputs.filter((i) => i.kind === 'trn').map((i) => i.file);
+  const damagedCopies = trnFiles.length > 1 ? await (await import('../../backup/log-commits.js')).damagedLogCopies(trnFiles) : new Map<string, string>();
+  const chain = logBackupGaps(inputs, damagedCopies);
   skipped.push(...chain.gaps);
   // Where the MTF walk of a backup stopped at damage: what comes after it is not read (a damaged
   // MSTL block gave '0 of 0 record(s) printed', exit 0, not a word; scan said INCOMPLETE). Damage in
@@ -464,6 +496,9 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       }
     }
   }
+  // A damaged copy read after a whole copy of the same backup set: every record it holds was printed
+  // from the whole one (passed over as repeats), and its loss is a note (cutNotes below).
+  if (damagedCopies.size) moveDamagedCopiesAfterWhole(readers, damagedCopies);
   /** The stats of the input being read (progress counts them before they are merged). */
   let live: LogScanStats | null = null;
 
@@ -608,9 +643,9 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // same backup (its LSN range read with nothing lost): every record of that range was printed from
   // the whole copy (read first: all of it; read after: its records outside the range the copy read
   // are not repeats), so the copy's loss is a note, not INCOMPLETE (it was: 30 of 30 records printed,
-  // INCOMPLETE naming the cut copy's LSNs). Read before the whole copy, damage inside its stream (a bad
-  // block) stays a loss: the whole copy's records there were passed over as repeats; only a partial
-  // last sector at the end of a cut file is not.
+  // INCOMPLETE naming the cut copy's LSNs). A copy found damaged before the reading is read after the
+  // whole one (moveDamagedCopiesAfterWhole); one still read first (its damage not found by that read)
+  // keeps its loss unless it is a partial last sector at the end of a cut file.
   // a signal after the last record: the result is whole, said as a note, not as INTERRUPTED
   const interrupted = stoppedEarly ? interrupt.by : null;
   const lateSignal = interrupt.by && !stoppedEarly ? interrupt.by : null;
