@@ -8,9 +8,10 @@ const PAGE = /^(\d+):(\d+)$/;
  * the same but for the page (a data file cut short lists every page its IAMs name beyond the cut:
  * Database1.mdf cut at 1,500,000 bytes gave 26 lines differing only in the page id) are one line:
  * `pages 1:184 to 1:191 (8 pages)` in the reason and `page 1:184 to 1:191` in the place. The items
- * themselves (the report, the API) stay one per page. Pure; never throws.
+ * themselves (the report, the API) stay one per page. `withPlace` false leaves the `(where)` out
+ * (inspect's text, whose reasons name the place). Pure; never throws.
  */
-export function skippedLines(skipped: readonly SkippedItem[], limit = 20, moreHint = ''): string[] {
+export function skippedLines(skipped: readonly SkippedItem[], limit = 20, moreHint = '', withPlace = true): string[] {
   interface Group { first: SkippedItem; firstPage: string; lastPage: string; file: number; page: number; n: number; key: string }
   const groups: Group[] = [];
   for (const s of skipped) {
@@ -33,7 +34,7 @@ export function skippedLines(skipped: readonly SkippedItem[], limit = 20, moreHi
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => (k === 'page' && g.n > 1 ? `page ${g.firstPage} to ${g.lastPage}` : `${k} ${v}`))
       .join(', ');
-    lines.push(`  ${s.code}: ${reason}${where ? ` (${where})` : ''}`);
+    lines.push(`  ${s.code}: ${reason}${where && withPlace ? ` (${where})` : ''}`);
   }
   if (groups.length > limit) {
     const shown = groups.slice(0, limit).reduce((n, g) => n + g.n, 0);

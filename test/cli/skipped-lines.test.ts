@@ -56,3 +56,27 @@ describeCorpus('dump of a data file cut short: missing pages one line per run', 
     }
   });
 });
+
+/**
+ * `inspect` printed every missing page of a cut data file on a line of its own (the same Database1.mdf
+ * cut at 1,572,864 bytes: 18 lines, 14 of them one run of the same cause); it groups them as dump
+ * and scan do, its reasons without the `(where)` they already name.
+ */
+describeCorpus('inspect of a data file cut short: missing pages one line per run', () => {
+  it('names each run of pages once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-cut-inspect-'));
+    try {
+      const mdf = join(dir, 'Database1_cut.mdf');
+      writeFileSync(mdf, readFileSync(corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf')).subarray(0, 1_572_864));
+      const r = await run('inspect', mdf);
+      expect(r.stdout).toMatch(/^skipped: FORMAT_PAGE_MISSING: data file \S+ does not hold pages 1:208 to 1:215 \(8 pages\): the file is cut short: [^\n]*--bak\)$/m);
+      expect(r.stdout).toMatch(/^skipped: FORMAT_PAGE_MISSING: data file \S+ does not hold pages 1:240 to 1:245 \(6 pages\): /m);
+      expect(r.stdout).not.toMatch(/does not hold page 1:209\b/);
+      expect(r.stdout).toMatch(/^skipped: FORMAT_BROKEN_CHAIN: page 1:208 is missing or damaged; reading the rest of sys\.sysschobjs from its IAM chain \(1:117\)$/m);
+      // every other line the same as before: the binding id, the tables
+      expect(r.stdout).toMatch(/^binding id +97C13D95-088B-43ED-85E5-F9F10FED2D16$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { skippedLines } from '../skipped-lines.js';
 import { assertRegularFile } from '../files.js';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -371,7 +372,7 @@ export function renderText(r: InspectResult): string {
       renderTables(r.tables, out);
     } else if (r.header.backupType !== 'log' && r.tablesNote) kv('tables', r.tablesNote);
     for (const w of r.metadataWarnings) out.push(`warning: ${w}`);
-    for (const x of r.metadataSkipped) out.push(`skipped: ${x.code}: ${x.reason}`);
+    out.push(...inspectSkippedLines(r.metadataSkipped));
     renderLog(r.log, out, kv);
   } else if (r.kind === 'log') {
     kv('kind', `log file (log format version ${r.logFormatVersion})`);
@@ -400,9 +401,18 @@ export function renderText(r: InspectResult): string {
     out.push('tables (rows):');
     renderTables(r.tables, out);
     for (const w of r.warnings) out.push(`warning: ${w}`);
-    for (const s of r.skipped) out.push(`skipped: ${s.code}: ${s.reason}`);
+    out.push(...inspectSkippedLines(r.skipped));
   }
   return out.join('\n') + '\n';
+}
+
+/**
+ * `skipped: CODE: reason` lines, runs of consecutive pages of one cause as one line (skippedLines:
+ * a data file cut short listed every page its IAMs name beyond the cut, one line each), at most 40
+ * lines; `--format json` lists every item.
+ */
+function inspectSkippedLines(items: readonly SkippedItem[]): string[] {
+  return skippedLines(items, 40, ' (--format json lists every item)', false).map((l) => `skipped: ${l.slice(2)}`);
 }
 
 function renderTables(tables: DataFileDescription['tables'], out: string[]): void {
