@@ -144,6 +144,12 @@ export interface CodePageDecoder {
    * its own, for the warning only: called when `nul` has NOTE_UNDEFINED, never per value.
    */
   undefinedSpans(bytes: Uint8Array, start: number, end: number): Array<[number, number, UndefinedKind]>;
+  /**
+   * Every byte string is text of this code page (every byte one character: 1252, 1250, 1251, 1254,
+   * 1256, 1258, 874, 437, 850): `nul` never has NOTE_UNDEFINED, so the row decoders' generated code
+   * leaves its test out for such a column (the commonest collations pay nothing for the note).
+   */
+  readonly definesEveryByte: boolean;
 }
 
 /** What a span of `undefinedSpans` is: a byte the code page does not define, a DBCS lead byte with no trail after it (or an ASCII one, read again), a lead and trail that make no character, bytes that are not UTF-8. */
@@ -178,6 +184,7 @@ class TextDecoderCodePage implements CodePageDecoder {
   private readonly td: TextDecoder;
   private readonly fatal: TextDecoder;
   nul = 0;
+  readonly definesEveryByte = false;
   constructor(readonly codePage: number, label: string) {
     this.td = new TextDecoder(label);
     this.fatal = new TextDecoder(label, { fatal: true });
@@ -267,6 +274,7 @@ class TableDrivenCodePage implements CodePageDecoder {
    * fixed-arity String.fromCharCode call, with no ASCII test first (SBCS_FROM).
    */
   private readonly total: boolean;
+  readonly definesEveryByte: boolean;
   private readonly fallback: TextDecoder;
   nul = 0;
   /**
@@ -302,6 +310,7 @@ class TableDrivenCodePage implements CodePageDecoder {
     if (codePage === 1252) for (let b = 0x80; b <= 0x9f; b++) this.single[b] = CP1252_80_9F.charCodeAt(b - 0x80);
     // after the tables' own corrections (a byte they map that ICU did not counts as mapped)
     this.total = !dbcs && this.single.every((c) => c !== 0xffff);
+    this.definesEveryByte = this.total;
     this.double = dbcs ? new Uint16Array(65536) : null;
     if (this.double) {
       const two = new Uint8Array(2);
@@ -550,6 +559,7 @@ function unitsToString(u: Uint16Array, n: number): string {
 /** OEM code pages 437/850: a 128-entry table for the upper half. */
 class TableCodePage implements CodePageDecoder {
   nul = 0;
+  readonly definesEveryByte = true;
   constructor(readonly codePage: number, private readonly high: string) {}
   decode(bytes: Uint8Array, start: number, end: number): string {
     if (isAscii(bytes, start, end)) return latin1(bytes, start, end);

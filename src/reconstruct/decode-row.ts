@@ -51,7 +51,7 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
     throw new DecodeError('DECODE_NO_COLUMNS', `${table.schema}.${table.name}: its columns could not be established, so its rows are not decoded: ${why}`, { table: `${table.schema}.${table.name}`, lsn: opts?.lsn, file: opts?.file });
   }
   // the warnings of bytes a code page does not define, put there by the value decoders (types/string.ts)
-  ROW_TEXT_NOTES.length = 0;
+  if (ROW_TEXT_NOTES.length !== 0) ROW_TEXT_NOTES.length = 0;
   try {
     const plan = planFor(table);
     // String decoders are fastest on a Buffer (native latin1/UTF-16 slices): one view per row pays

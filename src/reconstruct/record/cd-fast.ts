@@ -54,7 +54,7 @@ export function decodeCdRow(image: Uint8Array, plan: RowPlan, exact = true): Dec
     const row = fast(image, exact);
     if (row !== undefined) return row;
     // the generic loop reads every column again, its notes too
-    ROW_TEXT_NOTES.length = noted;
+    if (ROW_TEXT_NOTES.length !== noted) ROW_TEXT_NOTES.length = noted;
   }
   return decodeCompressedRow(image, plan, exact);
 }
@@ -183,7 +183,9 @@ export function cdFastReaderFor(plan: RowPlan): CdFastReader | null {
           const cpd = decoderForCodePage(columnCodePage(c)) ?? (decoderForCodePage(1252) as CodePageDecoder);
           // decodeNoting: bytes its code page does not define named on ROW_TEXT_NOTES (decodeCharsNoting's warning)
           const dk = fn(cpd);
-          read = `c${j} = ${dk}.decodeNoting(image, s, e); if ((${dk}.nul & ${NOTE_UNDEFINED}) !== 0) ${fn(ROW_TEXT_NOTES)}.push(${fn(undefinedBytesWarning)}(${fn(c.name)}, ${dk}, image, s, e));`;
+          read = cpd.definesEveryByte
+            ? `c${j} = ${dk}.decode(image, s, e);`
+            : `c${j} = ${dk}.decodeNoting(image, s, e); if ((${dk}.nul & ${NOTE_UNDEFINED}) !== 0) ${fn(ROW_TEXT_NOTES)}.push(${fn(undefinedBytesWarning)}(${fn(c.name)}, ${dk}, image, s, e));`;
           break;
         }
         case 'nvarchar':

@@ -255,6 +255,7 @@ export function cdValueDecoder(c: ColumnLayout): CdDecoder | null {
     case 'varchar':
     case 'text': {
       const d = charDecoder(c);
+      if (d.definesEveryByte) return (b, s, e) => d.decode(b, s, e);
       return (b, s, e) => decodeCharsNoting(d, b, s, e, c.name);
     }
     case 'varbinary':

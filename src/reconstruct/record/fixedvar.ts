@@ -572,9 +572,12 @@ export function fastReaderFor(plan: RowPlan): FixedVarFast | null {
       let value = `c${i} = f${f}(image, s, x & 0x7fff);`;
       if (t === 'char' || t === 'varchar') {
         // decodeNoting: whether the text holds U+0000 (z), for the NUL check below without a search of the string
-        fns.push(charDecoder(cp.column));
-        // and bytes its code page does not define (z & NOTE_UNDEFINED): named on ROW_TEXT_NOTES, as the generic loop's decodeCharsNoting does
-        value = `c${i} = f${f + 1}.decodeNoting(image, s, x & 0x7fff); z${i} = f${f + 1}.nul; if ((z${i} & ${NOTE_UNDEFINED}) !== 0) notes.push(undef(${col}.name, f${f + 1}, image, s, x & 0x7fff));`;
+        const cd = charDecoder(cp.column);
+        fns.push(cd);
+        // and bytes its code page does not define (z & NOTE_UNDEFINED): named on ROW_TEXT_NOTES, as the
+        // generic loop's decodeCharsNoting does (no test for a code page that defines every byte)
+        const note = cd.definesEveryByte ? '' : ` if ((z${i} & ${NOTE_UNDEFINED}) !== 0) notes.push(undef(${col}.name, f${f + 1}, image, s, x & 0x7fff));`;
+        value = `c${i} = f${f + 1}.decodeNoting(image, s, x & 0x7fff); z${i} = f${f + 1}.nul;${note}`;
         nulFlag.set(i, `z${i}`);
       } else if (t === 'nchar' || t === 'nvarchar' || t === 'sysname') {
         value = `if (((x & 0x7fff) - s) % 2 !== 0) throw odd(${col}.column, s, (x & 0x7fff) - s); c${i} = utf16(image, s, x & 0x7fff);`;

@@ -179,7 +179,9 @@ export function valueDecoder(c: ColumnLayout): BoundDecoder {
       // Bind the code page's cached decoder once, not per value.
       const d = charDecoder(c);
       const name = c.name;
-      // decodeCharsNoting: bytes the code page does not define become a row warning (ROW_TEXT_NOTES)
+      // decodeCharsNoting: bytes the code page does not define become a row warning (ROW_TEXT_NOTES);
+      // a code page defining every byte has none to note
+      if (d.definesEveryByte) return (b, s, e) => d.decode(b, s, e);
       return (b, s, e) => decodeCharsNoting(d, b, s, e, name);
     }
     case 'nchar':
