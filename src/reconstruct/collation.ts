@@ -186,8 +186,10 @@ class TextDecoderCodePage implements CodePageDecoder {
   nul = 0;
   readonly definesEveryByte = false;
   constructor(readonly codePage: number, label: string) {
-    this.td = new TextDecoder(label);
-    this.fatal = new TextDecoder(label, { fatal: true });
+    // ignoreBOM: a value's leading EF BB BF is its character U+FEFF, stored as given; TextDecoder's
+    // default (WHATWG "BOM sniffing") dropped it, and the value printed and went back without it
+    this.td = new TextDecoder(label, { ignoreBOM: true });
+    this.fatal = new TextDecoder(label, { fatal: true, ignoreBOM: true });
   }
   decode(bytes: Uint8Array, start: number, end: number): string {
     // Pure ASCII is the same in every supported code page: skip the ICU converter.

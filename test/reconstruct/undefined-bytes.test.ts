@@ -56,6 +56,9 @@ const CASES: Array<[number, string, string, string]> = [
   [65001, 'e28241', '\ufffdA', '0xE2 0x82 at offset 0'],
   [65001, 'ff', '\ufffd', '0xFF at offset 0'],
   [65001, 'efbfbd', '\ufffd', ''],
+  // a leading EF BB BF is the value's own U+FEFF (TextDecoder's BOM sniffing dropped it)
+  [65001, 'efbbbf41', '\ufeffA', ''],
+  [65001, 'efbbbfc3', '\ufeff\ufffd', '0xC3 at offset 3'],
 ];
 
 describe('bytes a code page does not define → U+FFFD and a warning naming them (SYNTHETIC bytes)', () => {
