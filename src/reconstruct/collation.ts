@@ -288,7 +288,8 @@ class TableDrivenCodePage implements CodePageDecoder {
   private readonly dbcs: boolean;
   constructor(readonly codePage: number, label: string, dbcs: boolean) {
     this.fallback = new TextDecoder(label);
-    // never TextDecoder for these: Node's is wrong for part of each (addUhcExtension, CP1252_80_9F)
+    // never TextDecoder for these: Node's is wrong for part of each (addUhcExtension, CP1252_80_9F);
+    // a single-byte code page's table is ICU's own byte for byte, U+FFFD (noted) where ICU has none
     this.complete = codePage === 949 || codePage === 1252 || !dbcs;
     this.dbcs = dbcs;
     const fatal = new TextDecoder(label, { fatal: true });

@@ -27,9 +27,9 @@ export const ROW_TEXT_NOTES: string[] = [];
  * `d.decodeNoting`, and when it read bytes its code page does not define (NOTE_UNDEFINED), the
  * warning naming them on ROW_TEXT_NOTES. No extra work when every byte is defined.
  */
-export function decodeCharsNoting(d: CodePageDecoder, b: Uint8Array, start: number, end: number, column: string): string {
+export function decodeCharsNoting(d: CodePageDecoder, b: Uint8Array, start: number, end: number, column: string, hold?: string): string {
   const v = d.decodeNoting(b, start, end);
-  if ((d.nul & NOTE_UNDEFINED) !== 0) ROW_TEXT_NOTES.push(undefinedBytesWarning(column, d, b, start, end));
+  if ((d.nul & NOTE_UNDEFINED) !== 0) ROW_TEXT_NOTES.push(undefinedBytesWarning(column, d, b, start, end, hold));
   return v;
 }
 
@@ -40,10 +40,10 @@ const SPANS_NAMED = 8;
  * The warning for a char/varchar/text value of `column` whose bytes [start, end) hold bytes code
  * page `d.codePage` does not define (or invalid UTF-8): each span's bytes in hex and offset in the
  * value, what was printed (U+FFFD), and that a re-insert would not write the bytes back (the
- * re-insert holds such a row: REINSERT_UNDEFINED_BYTES; for UTF-8, where U+FFFD is a character, it
- * would write EF BF BD).
+ * re-insert holds such a row: `hold`, REINSERT_UNDEFINED_BYTES, or REINSERT_VARIANT_TEXT for text
+ * inside a sql_variant; for UTF-8, where U+FFFD is a character, it would write EF BF BD).
  */
-export function undefinedBytesWarning(column: string, d: CodePageDecoder, b: Uint8Array, start: number, end: number): string {
+export function undefinedBytesWarning(column: string, d: CodePageDecoder, b: Uint8Array, start: number, end: number, hold = 'REINSERT_UNDEFINED_BYTES'): string {
   const spans = d.undefinedSpans(b, start, end);
   const utf8 = d.codePage === 65001;
   const named = spans.slice(0, SPANS_NAMED).map(([o, n, kind]) => {
@@ -55,7 +55,7 @@ export function undefinedBytesWarning(column: string, d: CodePageDecoder, b: Uin
   if (utf8) {
     return `column ${column}: ${what} of its ${end - start}-byte value are not valid UTF-8 (its collation is UTF-8): printed as U+FFFD '\ufffd', which is not the stored bytes; a re-insert would write U+FFFD's own bytes (EF BF BD) there, so put the original bytes back by hand (CONVERT(varbinary, …) of the value in a backup)`;
   }
-  return `column ${column}: ${what} of its ${end - start}-byte value ${spans.length === 1 && spans[0][1] === 1 ? 'is' : 'are'} not defined in code page ${d.codePage} (SQL Server stores such bytes unchecked): printed as U+FFFD '\ufffd', which is not the stored byte; a re-insert would write '?' there, so rowback holds this row back from re-insert (REINSERT_UNDEFINED_BYTES): re-insert it by hand with the original bytes`;
+  return `column ${column}: ${what} of its ${end - start}-byte value ${spans.length === 1 && spans[0][1] === 1 ? 'is' : 'are'} not defined in code page ${d.codePage} (SQL Server stores such bytes unchecked): printed as U+FFFD '\ufffd', which is not the stored byte; a re-insert would write '?' there, so rowback holds this row back from re-insert (${hold}): re-insert it by hand with the original bytes`;
 }
 
 /**

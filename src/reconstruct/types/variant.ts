@@ -116,7 +116,8 @@ export function decodeSqlVariant(b: Uint8Array, start: number, end: number, code
     } else {
       const cp = codePageForCollation(name) ?? codePage ?? 1252;
       const d = decoderForCodePage(cp) ?? (decoderForCodePage(1252) as CodePageDecoder);
-      value = decodeCharsNoting(d, b, o, end, `${column} (a ${baseType} value inside the sql_variant)`);
+      // a re-insert refuses such text inside a sql_variant (reinsert/sql-types.ts variantTextParam)
+      value = decodeCharsNoting(d, b, o, end, `${column} (a ${baseType} value inside the sql_variant)`, 'REINSERT_VARIANT_TEXT');
     }
   } else {
     // Base types that cannot live in a sql_variant (LOBs, timestamp, xml, nested variants).
