@@ -157,7 +157,24 @@ export type UndefinedKind = 'byte' | 'lead' | 'pair' | 'utf8';
 
 /** `nul` bit: the decoded string holds U+0000 (a 0x00 byte). */
 export const NOTE_NUL = 1;
-/** `nul` bit: a byte or pair the code page does not define (invalid UTF-8 in 65001) was read as U+FFFD. */
+/**
+ * `nul` bit: a byte or pair the code page does not define (invalid UTF-8 in 65001) was read as U+FFFD.
+ *
+ * Which bytes are undefined: those ICU (Node's TextDecoder, fatal) refuses, plus 1253's 0xAA — compared
+ * byte by byte with Microsoft's tables (unicode.org MAPPINGS/VENDORS/MICSFT/WINDOWS/CPxxxx.TXT,
+ * "#UNDEFINED") and glibc iconv here (`iconv -f CP1253` refuses 0xAA 0xD2 0xFF):
+ *  - undefined in all three: 1253 0xD2 0xFF; 1255 0xCA 0xD9–0xDF 0xFB 0xFC 0xFF; 1257 0xA1 0xA5;
+ *    932 0x80 0xA0 0xFD–0xFF; 936/949/950/932 a lead byte whose next byte makes no character; 949 0xFF;
+ *  - 1253 0xAA: undefined in CP1253.TXT and glibc, U+00AA in Node 20.20's ICU: undefined here;
+ *  - defined here though CPxxxx.TXT says UNDEFINED: the 0x80–0x9F holes of 1250–1258 (1252's 0x81
+ *    0x8D 0x8F 0x90 0x9D, 1250's 0x81 0x83 0x88 0x90 0x98, …) and 949's 0x80 read as the C1 control of
+ *    their value, as ICU/WHATWG do and as Windows' own conversion does (CP1252_80_9F; an nls table
+ *    generated from Windows gives 1250's 0x81 → U+0081 too): one byte, one character, kept;
+ *  - 874 0xDB–0xDE 0xFC–0xFF, 936 and 950 0xFF and the user-defined pairs read as private-use
+ *    characters (ICU's mapping, Windows' best fit; glibc refuses most): kept, one to one.
+ * No code page maps a byte or pair to U+FFFD (checked over ICU's every byte and pair), so in every
+ * code page but UTF-8 a U+FFFD in the text is always such a byte (reinsert/service.ts undefinedBytesText).
+ */
 export const NOTE_UNDEFINED = 2;
 /** decodeUnits' mark in `nul`: its ASCII path ran (NOTE_NUL to be found by a search, never NOTE_UNDEFINED). */
 const NOTES_ASCII = -1;
