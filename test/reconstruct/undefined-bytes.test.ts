@@ -39,6 +39,12 @@ const CASES: Array<[number, string, string, string]> = [
   [1257, 'a1a5', '\ufffd\ufffd', '0xA1 at offset 0, 0xA5 at offset 1'],
   // 1252: the five bytes CP1252.TXT leaves undefined read as the controls of their value (Microsoft's best fit, WHATWG): no warning
   [1252, '818d8f909d', '\u0081\u008d\u008f\u0090\u009d', ''],
+  // the other code pages' 0x80–0x9F holes likewise (1250's 0x81 0x83 0x88 0x90 0x98), and 949's 0x80
+  [1250, '8183889098', '\u0081\u0083\u0088\u0090\u0098', ''],
+  [949, '80', '\u0080', ''],
+  // private-use characters ICU gives (Windows' best fit): kept one to one, no warning
+  [874, 'dbff', '\uf8c1\uf8c8', ''],
+  [936, 'ff', '\uf8f5', ''],
   [932, '93fa8120', '日\ufffd ', '0x81 at offset 2 (a lead byte not followed by a trail byte)'],
   [932, '93fa81', '日\ufffd', '0x81 at offset 2 (a lead byte not followed by a trail byte)'],
   [932, '80', '\ufffd', '0x80 at offset 0'],
