@@ -16,7 +16,9 @@ import { decodeRow, type DecodedRow } from '../reconstruct/decode-row.js';
 import type { ColumnLayout, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { findTableName } from '../reconstruct/metadata/names.js';
 import { isOffRow, type SqlValue } from '../reconstruct/values.js';
-import { decodeBinary, decodeNvarchar, decodeVarchar } from '../reconstruct/types/string.js';
+import { decodeBinary, decodeNvarchar, undefinedBytesWarning } from '../reconstruct/types/string.js';
+import { charDecoder } from '../reconstruct/types/index.js';
+import { NOTE_UNDEFINED } from '../reconstruct/collation.js';
 import type { SkippedItem } from '../recover/source.js';
 import { PageSet } from './iam.js';
 import { scanForAllocUnit, unitPages } from './unit-pages.js';
@@ -544,13 +546,21 @@ export function resolveLoggedRowLobs(
   return out;
 }
 
+/** A text/varchar(max)/char LOB value in its column's code page; bytes the code page does not define are named in a warning (types/string.ts undefinedBytesWarning). */
+function decodeLobChars(bytes: Uint8Array, col: ColumnLayout, warnings: string[]): string {
+  const d = charDecoder(col);
+  const v = d.decodeNoting(bytes, 0, bytes.length);
+  if ((d.nul & NOTE_UNDEFINED) !== 0) warnings.push(undefinedBytesWarning(col.name, d, bytes, 0, bytes.length));
+  return v;
+}
+
 /** Decode assembled LOB bytes as the column's type (per-type decoders of src/reconstruct/types). */
 export function decodeLob(bytes: Uint8Array, col: ColumnLayout, warnings: string[]): SqlValue {
   switch (col.type) {
     case 'text':
     case 'varchar':
     case 'char':
-      return decodeVarchar(bytes, 0, bytes.length, col.codePage);
+      return decodeLobChars(bytes, col, warnings);
     case 'ntext':
     case 'nvarchar':
     case 'nchar':

@@ -128,24 +128,85 @@ export interface CodePageDecoder {
    */
   decodeNoting(bytes: Uint8Array, start: number, end: number): string;
   /**
-   * After `decodeNoting`: 1 when the string it returned holds U+0000, else 0. Exact: a table-driven
-   * code page maps no byte but 0x00 to U+0000 (checked when its tables are built: such a byte would
-   * take the ICU path, where the string itself is searched), so there it is "a 0x00 byte was read
-   * as a character". Only valid until the next call on this decoder (decoding is synchronous).
+   * After `decodeNoting`, bits: {@link NOTE_NUL} when the string it returned holds U+0000;
+   * {@link NOTE_UNDEFINED} when a byte or byte pair the code page does not define (or, in UTF-8, an
+   * invalid sequence) was read as U+FFFD; 0 when neither. NOTE_NUL is exact: a table-driven code
+   * page maps no byte but 0x00 to U+0000 (checked when its tables are built: such a byte would take
+   * the ICU path, where the string itself is searched), so there it is "a 0x00 byte was read as a
+   * character". NOTE_UNDEFINED rides the same pass: the tables set it where they write U+FFFD, the
+   * ICU paths (UTF-8, a DBCS value ICU decodes) where ICU gave one for bad bytes. Only valid until
+   * the next call on this decoder (decoding is synchronous).
    */
   nul: number;
+  /**
+   * Where `decode` of bytes [start, end) reads a byte or pair the code page does not define (or
+   * invalid UTF-8): [offset from start, byte count] per U+FFFD it writes for bad bytes. A scan of
+   * its own, for the warning only: called when `nul` has NOTE_UNDEFINED, never per value.
+   */
+  undefinedSpans(bytes: Uint8Array, start: number, end: number): Array<[number, number, UndefinedKind]>;
+  /**
+   * Every byte string is text of this code page (every byte one character: 1252, 1250, 1251, 1254,
+   * 1256, 1258, 874, 437, 850): `nul` never has NOTE_UNDEFINED, so the row decoders' generated code
+   * leaves its test out for such a column (the commonest collations pay nothing for the note).
+   */
+  readonly definesEveryByte: boolean;
 }
 
-/** `s` holds U+0000: 1, else 0. */
+/** What a span of `undefinedSpans` is: a byte the code page does not define, a DBCS lead byte with no trail after it (or an ASCII one, read again), a lead and trail that make no character, bytes that are not UTF-8. */
+export type UndefinedKind = 'byte' | 'lead' | 'pair' | 'utf8';
+
+/** `nul` bit: the decoded string holds U+0000 (a 0x00 byte). */
+export const NOTE_NUL = 1;
+/**
+ * `nul` bit: a byte or pair the code page does not define (invalid UTF-8 in 65001) was read as U+FFFD.
+ *
+ * Which bytes are undefined: those ICU (Node's TextDecoder, fatal) refuses, plus 1253's 0xAA — compared
+ * byte by byte with Microsoft's tables (unicode.org MAPPINGS/VENDORS/MICSFT/WINDOWS/CPxxxx.TXT,
+ * "#UNDEFINED") and glibc iconv here (`iconv -f CP1253` refuses 0xAA 0xD2 0xFF):
+ *  - undefined in all three: 1253 0xD2 0xFF; 1255 0xCA 0xD9–0xDF 0xFB 0xFC 0xFF; 1257 0xA1 0xA5;
+ *    932 0x80 0xA0 0xFD–0xFF; 936/949/950/932 a lead byte whose next byte makes no character; 949 0xFF;
+ *  - 1253 0xAA: undefined in CP1253.TXT and glibc, U+00AA in Node 20.20's ICU: undefined here;
+ *  - defined here though CPxxxx.TXT says UNDEFINED: the 0x80–0x9F holes of 1250–1258 (1252's 0x81
+ *    0x8D 0x8F 0x90 0x9D, 1250's 0x81 0x83 0x88 0x90 0x98, …) and 949's 0x80 read as the C1 control of
+ *    their value, as ICU/WHATWG do and as Windows' own conversion does (CP1252_80_9F; an nls table
+ *    generated from Windows gives 1250's 0x81 → U+0081 too): one byte, one character, kept;
+ *  - 874 0xDB–0xDE 0xFC–0xFF, 936 and 950 0xFF and the user-defined pairs read as private-use
+ *    characters (ICU's mapping, Windows' best fit; glibc refuses most): kept, one to one.
+ * No code page maps a byte or pair to U+FFFD (checked over ICU's every byte and pair), so in every
+ * code page but UTF-8 a U+FFFD in the text is always such a byte (reinsert/service.ts undefinedBytesText).
+ */
+export const NOTE_UNDEFINED = 2;
+/** decodeUnits' mark in `nul`: its ASCII path ran (NOTE_NUL to be found by a search, never NOTE_UNDEFINED). */
+const NOTES_ASCII = -1;
+/** decodeUnits' mark in `nul`: ICU decoded the value (both notes to be found by a search). */
+const NOTES_ICU = -2;
+
+/** `s` holds U+0000: NOTE_NUL, else 0. */
 function nulIn(s: string): number {
-  return s.indexOf('\0') >= 0 ? 1 : 0;
+  return s.indexOf('\0') >= 0 ? NOTE_NUL : 0;
 }
 
+/** `nul` of a string ICU decoded from a code page where no byte or pair means U+FFFD (every Windows code page): both notes, by search. */
+function icuNotes(s: string): number {
+  return nulIn(s) | (s.indexOf('\ufffd') >= 0 ? NOTE_UNDEFINED : 0);
+}
+
+/**
+ * UTF-8 (the `_UTF8` collations). U+FFFD is a character UTF-8 can hold (EF BF BD), so a U+FFFD in
+ * the text is not itself a note: the value is decoded with a fatal decoder first, and only bytes it
+ * refuses (not UTF-8: WHATWG Encoding's UTF-8 decoder, one U+FFFD per maximal bad subpart) are read
+ * by the replacing decoder and noted NOTE_UNDEFINED.
+ */
 class TextDecoderCodePage implements CodePageDecoder {
   private readonly td: TextDecoder;
+  private readonly fatal: TextDecoder;
   nul = 0;
+  readonly definesEveryByte = false;
   constructor(readonly codePage: number, label: string) {
-    this.td = new TextDecoder(label);
+    // ignoreBOM: a value's leading EF BB BF is its character U+FEFF, stored as given; TextDecoder's
+    // default (WHATWG "BOM sniffing") dropped it, and the value printed and went back without it
+    this.td = new TextDecoder(label, { ignoreBOM: true });
+    this.fatal = new TextDecoder(label, { fatal: true, ignoreBOM: true });
   }
   decode(bytes: Uint8Array, start: number, end: number): string {
     // Pure ASCII is the same in every supported code page: skip the ICU converter.
@@ -153,10 +214,61 @@ class TextDecoderCodePage implements CodePageDecoder {
     return this.td.decode(bytes.subarray(start, end));
   }
   decodeNoting(bytes: Uint8Array, start: number, end: number): string {
-    const s = this.decode(bytes, start, end);
-    this.nul = nulIn(s);
+    if (isAscii(bytes, start, end)) {
+      const a = latin1(bytes, start, end);
+      this.nul = nulIn(a);
+      return a;
+    }
+    let s: string;
+    let undef = 0;
+    try {
+      s = this.fatal.decode(bytes.subarray(start, end));
+    } catch {
+      s = this.td.decode(bytes.subarray(start, end));
+      undef = NOTE_UNDEFINED;
+    }
+    this.nul = nulIn(s) | undef;
     return s;
   }
+  undefinedSpans(bytes: Uint8Array, start: number, end: number): Array<[number, number, UndefinedKind]> {
+    // Each bad sequence on its own: the longest prefix from i that is a valid character or a valid start of one.
+    const out: Array<[number, number, UndefinedKind]> = [];
+    let i = start;
+    while (i < end) {
+      const n = utf8Length(bytes, i, end);
+      if (n > 0) { i += n; continue; }
+      const bad = -n;
+      out.push([i - start, bad, 'utf8']);
+      i += bad;
+    }
+    return out;
+  }
+}
+
+/**
+ * The UTF-8 character at i: its byte count (> 0), or −k for k bytes read as one U+FFFD (WHATWG
+ * Encoding's UTF-8 decoder: a bad lead is one byte; a valid lead whose sequence stops early is the
+ * lead and the continuation bytes it took, the byte that broke it not included).
+ */
+function utf8Length(b: Uint8Array, i: number, end: number): number {
+  const c = b[i];
+  if (c < 0x80) return 1;
+  let need: number;
+  let lo = 0x80;
+  let hi = 0xbf;
+  if (c >= 0xc2 && c <= 0xdf) need = 1;
+  else if (c >= 0xe0 && c <= 0xef) { need = 2; if (c === 0xe0) lo = 0xa0; if (c === 0xed) hi = 0x9f; }
+  else if (c >= 0xf0 && c <= 0xf4) { need = 3; if (c === 0xf0) lo = 0x90; if (c === 0xf4) hi = 0x8f; }
+  else return -1;
+  let k = 1;
+  for (; k <= need; k++) {
+    if (i + k >= end) return -k;
+    const t = b[i + k];
+    if (t < lo || t > hi) return -k;
+    lo = 0x80;
+    hi = 0xbf;
+  }
+  return need + 1;
 }
 
 /**
@@ -181,14 +293,22 @@ class TableDrivenCodePage implements CodePageDecoder {
    * fixed-arity String.fromCharCode call, with no ASCII test first (SBCS_FROM).
    */
   private readonly total: boolean;
+  readonly definesEveryByte: boolean;
   private readonly fallback: TextDecoder;
   nul = 0;
-  /** Every value decoded through the tables, never TextDecoder (949: see addUhcExtension; 1252: CP1252_80_9F); an unmapped pair gives U+FFFD. */
+  /**
+   * Every value decoded through the tables, never TextDecoder (949: see addUhcExtension; 1252:
+   * CP1252_80_9F; every single-byte code page, whose table is ICU's byte for byte); a byte or pair
+   * the tables do not map gives U+FFFD and NOTE_UNDEFINED.
+   */
   private readonly complete: boolean;
+  private readonly dbcs: boolean;
   constructor(readonly codePage: number, label: string, dbcs: boolean) {
     this.fallback = new TextDecoder(label);
-    // never TextDecoder for these: Node's is wrong for part of each (addUhcExtension, CP1252_80_9F)
-    this.complete = codePage === 949 || codePage === 1252;
+    // never TextDecoder for these: Node's is wrong for part of each (addUhcExtension, CP1252_80_9F);
+    // a single-byte code page's table is ICU's own byte for byte, U+FFFD (noted) where ICU has none
+    this.complete = codePage === 949 || codePage === 1252 || !dbcs;
+    this.dbcs = dbcs;
     const fatal = new TextDecoder(label, { fatal: true });
     const one = new Uint8Array(1);
     for (let b = 0; b < 256; b++) {
@@ -203,10 +323,14 @@ class TableDrivenCodePage implements CodePageDecoder {
     }
     // Code page 949: every byte 0x81–0xFE leads a pair (Node's 'euc-kr' reads 0x81–0xA0 as C1 controls).
     if (codePage === 949) for (let b = 0x81; b <= 0xfe; b++) this.single[b] = 0xffff;
+    // Code page 1253: 0xAA is UNDEFINED in Microsoft's CP1253.TXT (as 0xD2 and 0xFF are) and in glibc
+    // iconv's CP1253; Node 20.20's ICU reads it as U+00AA 'ª', a character a Greek row never held.
+    if (codePage === 1253) this.single[0xaa] = 0xffff;
     // Code page 1252: Microsoft's characters at 0x80–0x9F, whatever this Node's decoder says (CP1252_80_9F)
     if (codePage === 1252) for (let b = 0x80; b <= 0x9f; b++) this.single[b] = CP1252_80_9F.charCodeAt(b - 0x80);
     // after the tables' own corrections (a byte they map that ICU did not counts as mapped)
     this.total = !dbcs && this.single.every((c) => c !== 0xffff);
+    this.definesEveryByte = this.total;
     this.double = dbcs ? new Uint16Array(65536) : null;
     if (this.double) {
       const two = new Uint8Array(2);
@@ -236,21 +360,56 @@ class TableDrivenCodePage implements CodePageDecoder {
       this.nul = SBCS_NUL[0];
       return s;
     }
-    // decodeUnits sets `nul` on its table path; its other paths leave it at 2 (not known)
-    this.nul = 2;
+    // decodeUnits sets `nul` on its table path; its ASCII and ICU paths mark it to be found by search
     const s = this.decodeUnits(bytes, start, end);
-    if (this.nul === 2) this.nul = nulIn(s);
+    if (this.nul < 0) this.nul = this.nul === NOTES_ASCII ? nulIn(s) : icuNotes(s);
     return s;
+  }
+  undefinedSpans(bytes: Uint8Array, start: number, end: number): Array<[number, number, UndefinedKind]> {
+    // decodeUnits' table walk (a DBCS value ICU decodes: the same leads, pairs and WHATWG rule; a pair
+    // ICU maps to two UTF-16 units is not in `double` but is defined, and is not listed)
+    const out: Array<[number, number, UndefinedKind]> = [];
+    for (let i = start; i < end; i++) {
+      const b = bytes[i];
+      if (b < 0x80 || this.single[b] !== 0xffff) continue;
+      if (this.double !== null && i + 1 < end && this.double[(b << 8) | bytes[i + 1]] !== 0) { i++; continue; }
+      if (this.double !== null && !this.complete && i + 1 < end && this.pairOfIcu(b, bytes[i + 1])) { i++; continue; }
+      const lead = this.leads(b);
+      const pair = lead && i + 1 < end && bytes[i + 1] >= 0x80;
+      out.push([i - start, pair ? 2 : 1, pair ? 'pair' : lead ? 'lead' : 'byte']);
+      if (pair) i++;
+    }
+    return out;
+  }
+  /**
+   * A DBCS lead byte: a broken pair takes its trail. 932: 0x81–0x9F, 0xE0–0xFC (CP932.TXT's
+   * DBCS LEAD BYTEs); 936, 949, 950: 0x81–0xFE (CP936.TXT, CP949.TXT, CP950.TXT).
+   */
+  leads(b: number): boolean {
+    if (!this.dbcs) return false;
+    return this.codePage === 932 ? (b >= 0x81 && b <= 0x9f) || (b >= 0xe0 && b <= 0xfc) : b >= 0x81 && b <= 0xfe;
+  }
+  /** ICU decodes lead+trail to something without U+FFFD (a pair the one-unit table leaves out). */
+  private pairOfIcu(lead: number, trail: number): boolean {
+    return this.fallback.decode(Uint8Array.of(lead, trail)).indexOf('\ufffd') < 0;
   }
   /** decode's path for a DBCS code page, an SBCS with unmapped bytes, and values longer than SBCS_FROM_MAX. */
   private decodeUnits(bytes: Uint8Array, start: number, end: number): string {
     // ASCII text in a Buffer: Node's native latin1 slice is the fastest path there is.
-    if (end - start > 8 && isAscii(bytes, start, end)) return latin1(bytes, start, end);
+    if (end - start > 8 && isAscii(bytes, start, end)) {
+      this.nul = NOTES_ASCII;
+      return latin1(bytes, start, end);
+    }
     // Collect UTF-16 units into a preallocated array of exactly the right length, then one
     // String.fromCharCode.apply: measured ~2x faster than concatenation from 10 characters on.
-    if (end - start > MAX_SHORT) return this.complete ? this.decodeLong(bytes, start, end) : this.fallback.decode(bytes.subarray(start, end));
+    if (end - start > MAX_SHORT) {
+      if (this.complete) return this.decodeLong(bytes, start, end);
+      this.nul = NOTES_ICU;
+      return this.fallback.decode(bytes.subarray(start, end));
+    }
     let n = 0;
     let nul = 0;
+    let undef = 0;
     const u = UNITS;
     for (let i = start; i < end; i++) {
       const b = bytes[i];
@@ -267,16 +426,22 @@ class TableDrivenCodePage implements CodePageDecoder {
       }
       const d = this.double !== null && i + 1 < end ? this.double[(b << 8) | bytes[i + 1]] : 0;
       if (d === 0) {
-        if (!this.complete) return this.fallback.decode(bytes.subarray(start, end));
-        // WHATWG's rule for a pair no table maps: U+FFFD, and an ASCII trail byte is read again
+        if (!this.complete) {
+          this.nul = NOTES_ICU;
+          return this.fallback.decode(bytes.subarray(start, end));
+        }
+        // A byte the code page does not define (Microsoft's CPxxxx.TXT UNDEFINED, ICU's table
+        // likewise), or a lead byte without a trail that makes a pair with it: U+FFFD, noted.
+        // WHATWG's rule for a broken pair: a non-ASCII trail goes with the lead, an ASCII one is read again.
         u[n++] = 0xfffd;
-        if (i + 1 < end && bytes[i + 1] >= 0x80) i++;
+        undef = NOTE_UNDEFINED;
+        if (this.leads(b) && i + 1 < end && bytes[i + 1] >= 0x80) i++;
         continue;
       }
       u[n++] = d;
       i++;
     }
-    this.nul = nul;
+    this.nul = nul | undef;
     return unitsToString(u, n);
   }
   /** `decode` for a value longer than MAX_SHORT bytes of a `complete` code page: the same tables, in slices of whole characters. */
@@ -289,14 +454,15 @@ class TableDrivenCodePage implements CodePageDecoder {
       // never cut a pair: step back to a position reached from `from` character by character
       if (to < end) {
         let i = from;
-        while (i < to) i += bytes[i] >= 0x80 && this.single[bytes[i]] === 0xffff && i + 1 < end ? 2 : 1;
+        while (i < to) i += this.leads(bytes[i]) && this.single[bytes[i]] === 0xffff && i + 1 < end ? 2 : 1;
         to = i > to ? i - 2 : i;
       }
-      // each slice sets `nul` on the table path only (decodeNoting's rule): a NUL in any slice counts
-      this.nul = 2;
+      // each slice sets `nul` on the table path only (decodeNoting's rule): a note in any slice counts
+      // (the SBCS_FROM path of a short last slice leaves NOTES_ASCII: a total code page has no undefined byte)
+      this.nul = NOTES_ASCII;
       const part = this.decode(bytes, from, to);
-      if (this.nul === 2) this.nul = nulIn(part);
-      if (this.nul === 1) nul = 1;
+      if (this.nul < 0) this.nul = this.nul === NOTES_ASCII ? nulIn(part) : icuNotes(part);
+      nul |= this.nul;
       out += part;
       from = to;
     }
@@ -413,6 +579,7 @@ function unitsToString(u: Uint16Array, n: number): string {
 /** OEM code pages 437/850: a 128-entry table for the upper half. */
 class TableCodePage implements CodePageDecoder {
   nul = 0;
+  readonly definesEveryByte = true;
   constructor(readonly codePage: number, private readonly high: string) {}
   decode(bytes: Uint8Array, start: number, end: number): string {
     if (isAscii(bytes, start, end)) return latin1(bytes, start, end);
@@ -427,6 +594,10 @@ class TableCodePage implements CodePageDecoder {
     const s = this.decode(bytes, start, end);
     this.nul = nulIn(s);
     return s;
+  }
+  /** 437 and 850 define every byte. */
+  undefinedSpans(): Array<[number, number, UndefinedKind]> {
+    return [];
   }
 }
 

@@ -17,6 +17,7 @@ import type { SqlValue } from './values.js';
 import { decodeFixedVar } from './record/fixedvar.js';
 import { decodeCdRow } from './record/cd-fast.js';
 import { checkDecodedValues, planFor } from './record/plan.js';
+import { ROW_TEXT_NOTES } from './types/string.js';
 
 export interface DecodeOptions {
   lsn?: string;
@@ -49,6 +50,8 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
     const why = table.unreadable ?? 'the table layout has no columns';
     throw new DecodeError('DECODE_NO_COLUMNS', `${table.schema}.${table.name}: its columns could not be established, so its rows are not decoded: ${why}`, { table: `${table.schema}.${table.name}`, lsn: opts?.lsn, file: opts?.file });
   }
+  // the warnings of bytes a code page does not define, put there by the value decoders (types/string.ts)
+  if (ROW_TEXT_NOTES.length !== 0) ROW_TEXT_NOTES.length = 0;
   try {
     const plan = planFor(table);
     // String decoders are fastest on a Buffer (native latin1/UTF-16 slices): one view per row pays
@@ -63,9 +66,14 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
       // checks the decoded values itself (checkDecodedValues, or the same checks in its generated reader)
       row = decodeFixedVar(img, plan, exact);
     }
+    if (ROW_TEXT_NOTES.length !== 0) {
+      row.warnings.push(...ROW_TEXT_NOTES);
+      ROW_TEXT_NOTES.length = 0;
+    }
     if (table.warnings !== undefined && table.warnings.length > 0) row.warnings.push(...table.warnings);
     return row;
   } catch (e) {
+    ROW_TEXT_NOTES.length = 0;
     throw enrich(e, table, opts);
   }
 }

@@ -13,6 +13,7 @@ import { planReinsertCooperatively, recoveredFromLog, renderScript, resolveTable
 import type { ReinsertTarget } from './target.js';
 import { fromLayout, type ForeignKey, type TargetTable } from './target-table.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
+import { columnCodePage } from '../reconstruct/types/index.js';
 
 export interface TargetSpec {
   /** ADO-style connection string; never stored or logged. */
@@ -69,6 +70,40 @@ export function staleCp1252Text<R extends { id: number; table: string; values: R
       const m = typeof v === 'string' ? STALE_CP1252.exec(v) : null;
       if (m) {
         out.push({ row: r, column: c, char: m[0].charCodeAt(0) });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Staged rows whose char/varchar/text value (a column of a code page other than UTF-8 in the job's
+ * layouts) holds U+FFFD: the first such column of each, the position of its first U+FFFD (UTF-16
+ * index) and how many it holds. No Windows code page maps a byte or pair to U+FFFD (collation.ts),
+ * so there it stands for bytes the code page does not define, which SQL Server stores unchecked and
+ * the decoder could only print as U+FFFD (the row's warning names them): re-inserted, the value goes
+ * as nvarchar and the server writes '?' for U+FFFD in the column's code page, so the row would go
+ * back changed. A UTF-8 column is not judged: U+FFFD is a character UTF-8 holds (EF BF BD); bytes
+ * that were not UTF-8 have their own row warning. Pure; rows of tables the job has no layout of are
+ * not judged.
+ */
+export function undefinedBytesText<R extends { id: number; table: string; values: Record<string, unknown> }>(rows: readonly R[], layouts: readonly TableLayout[]): { row: R; column: string; codePage: number; at: number; count: number }[] {
+  const textCols = new Map<string, { name: string; codePage: number }[]>();
+  for (const l of layouts) {
+    const cols = l.columns
+      .filter((c) => !c.isDropped && (c.type === 'char' || c.type === 'varchar' || c.type === 'text') && columnCodePage(c) !== 65001)
+      .map((c) => ({ name: c.name, codePage: columnCodePage(c) }));
+    if (cols.length) textCols.set(`${l.schema}.${l.name}`, cols);
+  }
+  const out: { row: R; column: string; codePage: number; at: number; count: number }[] = [];
+  if (!textCols.size) return out;
+  for (const r of rows) {
+    for (const c of textCols.get(r.table) ?? []) {
+      const v = r.values[c.name];
+      const at = typeof v === 'string' ? v.indexOf('\ufffd') : -1;
+      if (at >= 0) {
+        out.push({ row: r, column: c.name, codePage: c.codePage, at, count: (v as string).split('\ufffd').length - 1 });
         break;
       }
     }
@@ -227,6 +262,13 @@ export class ReinsertService {
       const ids = new Set(stale.map((x) => x.row.id));
       rows = rows.filter((r) => !ids.has(r.id));
     }
+    // rows holding bytes their code page does not define, printed U+FFFD (undefinedBytesText): held
+    // back, named; not for a resume or undo either (checkStaleText: their rows are already planned or in)
+    const undefinedText = opts.checkStaleText === false ? [] : undefinedBytesText(rows, layouts);
+    if (undefinedText.length) {
+      const ids = new Set(undefinedText.map((x) => x.row.id));
+      rows = rows.filter((r) => !ids.has(r.id));
+    }
     // Never twice across jobs (other-jobs.ts): a row another job of the store re-inserted into the
     // same table and place, or holds in a batch not known to have run, is left out. Not for a
     // resume (its batches are fixed; executeRun checks each batch) nor an undo.
@@ -248,6 +290,9 @@ export class ReinsertService {
     }
     for (const { row: r, column, char } of stale) {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_STALE_TEXT', message: `row ${r.id}'s column ${column} (code page 1252 text) holds U+${char.toString(16).toUpperCase().padStart(4, '0')}, a control character no 1252 byte decodes to: it was staged by a rowback that read 1252's bytes 0x80–0x9F (€ ‚ „ … “ ” – — ™ …) as control characters (Node's TextDecoder('windows-1252'), fixed on 2026-12-03), and re-inserted it would be written so; scan the source again and stage the row anew` });
+    }
+    for (const { row: r, column, codePage, at, count } of undefinedText) {
+      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNDEFINED_BYTES', message: `row ${r.id}'s column ${column} (code page ${codePage} text) holds U+FFFD at character ${at + 1}${count > 1 ? ` (and ${count - 1} more)` : ''}: bytes code page ${codePage} does not define, which SQL Server stores unchecked and rowback could only print as U+FFFD (a row staged since 2026-12-03 carries a warning naming the bytes and their offsets; for one staged before, scan the source again to see them); re-inserted, the server would write '?' there instead of the stored bytes, so the row would go back changed: re-insert it by hand with the original bytes (e.g. CONVERT(varchar(n), 0x…) COLLATE the column's collation)` });
     }
     for (const r of held) {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `the source database has tables ${ambiguous.get(r.table)!.join(' and ')}, both ${r.table} as schema.name, and their rows are staged under that one name: which table row ${r.id} came from is not known; re-insert it by hand` });

@@ -27,6 +27,26 @@ const LABELS: Record<number, string> = {
   1257: 'windows-1257', 1258: 'windows-1258', 65001: 'utf-8',
 };
 
+const FATAL_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The `nul` bits decodeNoting must give: NOTE_NUL (1) when the text holds U+0000, NOTE_UNDEFINED (2)
+ * when bad bytes were read as U+FFFD: in a Windows code page, where no byte or pair means U+FFFD,
+ * exactly when the text holds one; in UTF-8 (which can hold U+FFFD) when the bytes are not UTF-8.
+ */
+function expectedNotes(cp: number, bytes: Uint8Array, text: string): number {
+  let bad: boolean;
+  if (cp === 65001) {
+    try {
+      FATAL_UTF8.decode(bytes);
+      bad = false;
+    } catch {
+      bad = true;
+    }
+  } else bad = text.includes('\ufffd');
+  return (text.includes('\0') ? 1 : 0) | (bad ? 2 : 0);
+}
+
 /** decode and decodeNoting of bytes (at offset 3 of a framed Buffer and of a plain Uint8Array): both texts and the note. */
 function both(cp: number, bytes: Uint8Array): { text: string; noted: string; nul: number } {
   const d = decoderForCodePage(cp)!;
@@ -90,11 +110,11 @@ describe('code-page decoding: bytes → text tables', () => {
     [65001, '00', '\0'],
   ];
   for (const [cp, hex, want] of cases) {
-    it(`${cp}: ${hex || '(empty)'} → ${JSON.stringify(want)}, nul ${want.includes('\0') ? 1 : 0}`, () => {
+    it(`${cp}: ${hex || '(empty)'} → ${JSON.stringify(want)}, nul ${expectedNotes(cp, Buffer.from(hex, 'hex'), want)}`, () => {
       const r = both(cp, Buffer.from(hex, 'hex'));
       expect(r.text).toBe(want);
       expect(r.noted).toBe(want);
-      expect(r.nul).toBe(want.includes('\0') ? 1 : 0);
+      expect(r.nul).toBe(expectedNotes(cp, Buffer.from(hex, 'hex'), want));
     });
   }
 });
@@ -110,14 +130,16 @@ describe('code-page decoding = ICU TextDecoder, and nul = the text holds U+0000 
       // text of valid characters of the code page (pairs included), as bytes: the common case
       const chars = cp === 437 || cp === 850 || cp === 65001 ? null : codePageChars(cp);
       const next = rng(cp * 7919);
+      // 1253: 0xAA is undefined in Microsoft's CP1253.TXT and glibc's CP1253, ICU reads it as U+00AA:
+      // rowback reads U+FFFD and notes it (collation.ts), so such bytes are not compared with ICU
       // ICU's shift_jis reads 0x1A, 0x1C and 0x7F as U+001C, U+007F, U+001A (IBM's control swap); the
       // decoder's table path keeps them ASCII, as before this file: not compared with ICU
       const icuOdd = (bytes: Uint8Array) => cp === 932 && bytes.some((b) => b === 0x1a || b === 0x1c || b === 0x7f);
       const check = (bytes: Uint8Array) => {
         const r = both(cp, bytes);
         expect(r.noted).toBe(r.text);
-        if (td !== null && !icuOdd(bytes)) expect(r.text).toBe(td.decode(bytes));
-        expect(r.nul).toBe(r.text.includes('\0') ? 1 : 0);
+        if (td !== null && !icuOdd(bytes) && !(cp === 1253 && bytes.includes(0xaa))) expect(r.text).toBe(td.decode(bytes));
+        expect(r.nul).toBe(expectedNotes(cp, bytes, r.text));
       };
       for (let b = 0; b < 256; b++) check(Uint8Array.of(b));
       check(Uint8Array.from({ length: 256 }, (_, b) => b));

@@ -30,5 +30,6 @@ export function cp1252High(byte: number): number | undefined {
 /** A decoder with TextDecoder's `decode(bytes)` for a WHATWG label; 'windows-1252' as Microsoft's table. */
 export function referenceDecoder(label: string, o: { fatal?: boolean } = {}): { decode(bytes: Uint8Array): string } {
   if (label.toLowerCase() === 'windows-1252') return { decode: decodeCp1252 };
-  return new TextDecoder(label, o);
+  // ignoreBOM: a UTF-8 value's leading EF BB BF is its own U+FEFF, as rowback reads it (collation.ts)
+  return new TextDecoder(label, { ...o, ignoreBOM: true });
 }

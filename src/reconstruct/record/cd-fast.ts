@@ -1,8 +1,8 @@
 import type { DecodedRow } from '../decode-row.js';
 import type { SqlValue } from '../values.js';
-import { decoderForCodePage, type CodePageDecoder } from '../collation.js';
+import { decoderForCodePage, NOTE_UNDEFINED, type CodePageDecoder } from '../collation.js';
 import { columnCodePage, fixedReader } from '../types/index.js';
-import { decodeNvarchar } from '../types/string.js';
+import { decodeNvarchar, ROW_TEXT_NOTES, undefinedBytesWarning } from '../types/string.js';
 import { CD_CLUSTER_SIZE, cdValueDecoder, decodeCompressedRow, readFlippedBE, readFlippedBE32 } from './cd.js';
 import { literalKey, type RowPlan } from './plan.js';
 import { CD_RECORD_LONG_DATA, CD_RECORD_TYPES, CD_RECORD_VERSIONING, isCdGhostCode } from './status.js';
@@ -50,8 +50,11 @@ export function decodeCdRow(image: Uint8Array, plan: RowPlan, exact = true): Dec
   let fast = plan.cdFast;
   if (fast === undefined) fast = plan.cdFast = cdFastReaderFor(plan);
   if (fast !== null) {
+    const noted = ROW_TEXT_NOTES.length;
     const row = fast(image, exact);
     if (row !== undefined) return row;
+    // the generic loop reads every column again, its notes too
+    if (ROW_TEXT_NOTES.length !== noted) ROW_TEXT_NOTES.length = noted;
   }
   return decodeCompressedRow(image, plan, exact);
 }
@@ -178,7 +181,11 @@ export function cdFastReaderFor(plan: RowPlan): CdFastReader | null {
         case 'text': {
           // decodeVarchar's lookup, done once: the column's code page decoder (1252 when unsupported).
           const cpd = decoderForCodePage(columnCodePage(c)) ?? (decoderForCodePage(1252) as CodePageDecoder);
-          read = `c${j} = ${fn(cpd)}.decode(image, s, e);`;
+          // decodeNoting: bytes its code page does not define named on ROW_TEXT_NOTES (decodeCharsNoting's warning)
+          const dk = fn(cpd);
+          read = cpd.definesEveryByte
+            ? `c${j} = ${dk}.decode(image, s, e);`
+            : `c${j} = ${dk}.decodeNoting(image, s, e); if ((${dk}.nul & ${NOTE_UNDEFINED}) !== 0) ${fn(ROW_TEXT_NOTES)}.push(${fn(undefinedBytesWarning)}(${fn(c.name)}, ${dk}, image, s, e));`;
           break;
         }
         case 'nvarchar':

@@ -5,8 +5,8 @@ import type { ColumnLayout } from '../metadata/table-layout.js';
 import type { SqlValue } from '../values.js';
 import { scaledInt64 } from '../types/decimal.js';
 import { formatDatetime } from '../types/datetime.js';
-import { decodeNvarchar, decodeVarchar } from '../types/string.js';
-import { columnCodePage, fixedReader, type FixedReader } from '../types/index.js';
+import { decodeCharsNoting, decodeNvarchar } from '../types/string.js';
+import { charDecoder, columnCodePage, fixedReader, type FixedReader } from '../types/index.js';
 import { decodeFloat, decodeReal } from '../types/float.js';
 import { decodeVardecimal } from '../types/vardecimal.js';
 import { decodeScsu } from '../types/scsu.js';
@@ -244,18 +244,19 @@ export function cdValueDecoder(c: ColumnLayout): CdDecoder | null {
       });
     case 'char': {
       // Fixed strings are stored without their trailing blanks (MS docs); put the padding back.
-      const cp = columnCodePage(c);
+      const d = charDecoder(c);
       const width = c.maxLength;
       return (b, s, e) => {
         if (e - s > width) throw badValue(c, s, `has ${e - s} bytes, more than char(${width})`);
-        const v = decodeVarchar(b, s, e, cp);
+        const v = decodeCharsNoting(d, b, s, e, c.name);
         return width > e - s ? v + ' '.repeat(width - (e - s)) : v;
       };
     }
     case 'varchar':
     case 'text': {
-      const cp = columnCodePage(c);
-      return (b, s, e) => decodeVarchar(b, s, e, cp);
+      const d = charDecoder(c);
+      if (d.definesEveryByte) return (b, s, e) => d.decode(b, s, e);
+      return (b, s, e) => decodeCharsNoting(d, b, s, e, c.name);
     }
     case 'varbinary':
     case 'image':
@@ -307,7 +308,7 @@ export function cdValueDecoder(c: ColumnLayout): CdDecoder | null {
       const cp = columnCodePage(c);
       return (b, s, e) => {
         if (e === s) throw unsupported(c, s, 'a zero-length (CD "empty") sql_variant names no base type, and no source says which value it stands for');
-        const v = decodeSqlVariant(b, s, e, cp);
+        const v = decodeSqlVariant(b, s, e, cp, c.name);
         if (v === null) throw badValue(c, s, 'is not a valid sql_variant');
         return v;
       };

@@ -6,7 +6,8 @@ import { readI32, readU16, readU32 } from '../types/integer.js';
 import { COMPLEX_BACK_POINTER, holdsTextPointer, parseComplexColumn, parseTextPointer, TEXT_POINTER_SIZE } from './complex.js';
 import { checkDecodedValues, judgeLimit, limitTestSource, literalKey, movedColumnClause, movedColumnHolding, notNullMessage, predatesColumn, type ColumnPlan, type FixedVarFast, type RowPlan } from './plan.js';
 import { charDecoder, decodeNvarchar, fixedReader, oddUtf16, outOfRange, type BoundDecoder, type FixedReader } from '../types/index.js';
-import type { CodePageDecoder } from '../collation.js';
+import { NOTE_UNDEFINED, type CodePageDecoder } from '../collation.js';
+import { ROW_TEXT_NOTES, undefinedBytesWarning } from '../types/string.js';
 import { parseSparseVector } from './sparse.js';
 import {
   isGhostType, RECORD_NULL_BITMAP, RECORD_TYPE_MASK, RECORD_TYPES, RECORD_VARIABLE_COLUMNS,
@@ -571,8 +572,12 @@ export function fastReaderFor(plan: RowPlan): FixedVarFast | null {
       let value = `c${i} = f${f}(image, s, x & 0x7fff);`;
       if (t === 'char' || t === 'varchar') {
         // decodeNoting: whether the text holds U+0000 (z), for the NUL check below without a search of the string
-        fns.push(charDecoder(cp.column));
-        value = `c${i} = f${f + 1}.decodeNoting(image, s, x & 0x7fff); z${i} = f${f + 1}.nul;`;
+        const cd = charDecoder(cp.column);
+        fns.push(cd);
+        // and bytes its code page does not define (z & NOTE_UNDEFINED): named on ROW_TEXT_NOTES, as the
+        // generic loop's decodeCharsNoting does (no test for a code page that defines every byte)
+        const note = cd.definesEveryByte ? '' : ` if ((z${i} & ${NOTE_UNDEFINED}) !== 0) notes.push(undef(${col}.name, f${f + 1}, image, s, x & 0x7fff));`;
+        value = `c${i} = f${f + 1}.decodeNoting(image, s, x & 0x7fff); z${i} = f${f + 1}.nul;${note}`;
         nulFlag.set(i, `z${i}`);
       } else if (t === 'nchar' || t === 'nvarchar' || t === 'sysname') {
         value = `if (((x & 0x7fff) - s) % 2 !== 0) throw odd(${col}.column, s, (x & 0x7fff) - s); c${i} = utf16(image, s, x & 0x7fff);`;
@@ -607,11 +612,12 @@ export function fastReaderFor(plan: RowPlan): FixedVarFast | null {
     body.join('\n') + '\n' +
     checks.join('\n') +
     '\n  return {' + keys.join(', ') + '};\n};';
-  const make = new Function('fns', 'cols', 'oor', 'complexValue', 'EMPTY', 'limits', 'judge', 'nn', 'odd', 'utf16', src) as (
+  const make = new Function('fns', 'cols', 'oor', 'complexValue', 'EMPTY', 'limits', 'judge', 'nn', 'odd', 'utf16', 'notes', 'undef', src) as (
     fns: unknown[], cols: ColumnPlan[], oor: typeof outOfRange, complex: typeof complexValue, empty: Uint8Array,
     limits: RowPlan['limits'], judge: typeof judgeLimit, nn: string[], odd: typeof oddUtf16, utf16: typeof decodeNvarchar,
+    notes: string[], undef: typeof undefinedBytesWarning,
   ) => FixedVarFast['read'];
-  const read = make(fns, cols, outOfRange, complexValue, EMPTY, plan.limits, judgeLimit, notNull.map(notNullMessage), oddUtf16, decodeNvarchar);
+  const read = make(fns, cols, outOfRange, complexValue, EMPTY, plan.limits, judgeLimit, notNull.map(notNullMessage), oddUtf16, decodeNvarchar, ROW_TEXT_NOTES, undefinedBytesWarning);
   return { minFixedEnd, minColumns, read, row: wholeRecordReader(plan, read, minFixedEnd, minColumns) };
 }
 

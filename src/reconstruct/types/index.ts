@@ -11,7 +11,7 @@ import { decodeDate, decodeDatetime, decodeDatetime2, decodeDatetimeoffset, deco
 import { decodeFloat, decodeReal } from './float.js';
 import { decodeUniqueidentifier } from './guid.js';
 import { decodeBigint, decodeBit, decodeInt, decodeSmallint, decodeTinyint } from './integer.js';
-import { decodeBinary, decodeNvarchar } from './string.js';
+import { decodeBinary, decodeCharsNoting, decodeNvarchar } from './string.js';
 import { decodeSqlVariant } from './variant.js';
 import { codePageForCollation, decoderForCodePage, type CodePageDecoder } from '../collation.js';
 
@@ -178,7 +178,11 @@ export function valueDecoder(c: ColumnLayout): BoundDecoder {
     case 'text': {
       // Bind the code page's cached decoder once, not per value.
       const d = charDecoder(c);
-      return (b, s, e) => d.decode(b, s, e);
+      const name = c.name;
+      // decodeCharsNoting: bytes the code page does not define become a row warning (ROW_TEXT_NOTES);
+      // a code page defining every byte has none to note
+      if (d.definesEveryByte) return (b, s, e) => d.decode(b, s, e);
+      return (b, s, e) => decodeCharsNoting(d, b, s, e, name);
     }
     case 'nchar':
     case 'nvarchar':
@@ -201,7 +205,7 @@ export function valueDecoder(c: ColumnLayout): BoundDecoder {
     case 'sql_variant': {
       const cp = columnCodePage(c);
       return (b, s, e) => {
-        const v = decodeSqlVariant(b, s, e, cp);
+        const v = decodeSqlVariant(b, s, e, cp, c.name);
         if (v === null) throw bad(c, s, 'is not a valid sql_variant');
         return v;
       };

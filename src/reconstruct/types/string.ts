@@ -1,4 +1,4 @@
-import { decoderForCodePage, type CodePageDecoder } from '../collation.js';
+import { decoderForCodePage, NOTE_UNDEFINED, type CodePageDecoder } from '../collation.js';
 import { toHex0x } from '../../util/hex.js';
 
 /**
@@ -11,6 +11,51 @@ import { toHex0x } from '../../util/hex.js';
 export function decodeVarchar(b: Uint8Array, start: number, end: number, codePage: number | null = 1252): string {
   const d: CodePageDecoder | null = decoderForCodePage(codePage ?? 1252) ?? decoderForCodePage(1252);
   return (d as CodePageDecoder).decode(b, start, end);
+}
+
+/**
+ * The warnings of bytes a code page does not define met while decoding the current row
+ * (decodeCharsNoting, the generated readers): decodeRow empties it before a row and moves what it
+ * holds into the row's warnings after (decoding is synchronous and never re-entered). The bound
+ * value decoders have no warnings list of their own; this one is shared by every path that decodes
+ * char/varchar/text for a row value (FixedVar generic and generated, CD generic and generated,
+ * sparse columns, text inside sql_variant).
+ */
+export const ROW_TEXT_NOTES: string[] = [];
+
+/**
+ * `d.decodeNoting`, and when it read bytes its code page does not define (NOTE_UNDEFINED), the
+ * warning naming them on ROW_TEXT_NOTES. No extra work when every byte is defined.
+ */
+export function decodeCharsNoting(d: CodePageDecoder, b: Uint8Array, start: number, end: number, column: string, hold?: string): string {
+  const v = d.decodeNoting(b, start, end);
+  if ((d.nul & NOTE_UNDEFINED) !== 0) ROW_TEXT_NOTES.push(undefinedBytesWarning(column, d, b, start, end, hold));
+  return v;
+}
+
+/** How many bad spans a warning names before "and N more". */
+const SPANS_NAMED = 8;
+
+/**
+ * The warning for a char/varchar/text value of `column` whose bytes [start, end) hold bytes code
+ * page `d.codePage` does not define (or invalid UTF-8): each span's bytes in hex and offset in the
+ * value, what was printed (U+FFFD), and that a re-insert would not write the bytes back (the
+ * re-insert holds such a row: `hold`, REINSERT_UNDEFINED_BYTES, or REINSERT_VARIANT_TEXT for text
+ * inside a sql_variant; for UTF-8, where U+FFFD is a character, it would write EF BF BD).
+ */
+export function undefinedBytesWarning(column: string, d: CodePageDecoder, b: Uint8Array, start: number, end: number, hold = 'REINSERT_UNDEFINED_BYTES'): string {
+  const spans = d.undefinedSpans(b, start, end);
+  const utf8 = d.codePage === 65001;
+  const named = spans.slice(0, SPANS_NAMED).map(([o, n, kind]) => {
+    const hex = Array.from(b.subarray(start + o, start + o + n), (x) => `0x${x.toString(16).toUpperCase().padStart(2, '0')}`).join(' ');
+    return `${hex} at offset ${o}${kind === 'pair' ? ' (a lead byte whose trail makes no character)' : kind === 'lead' ? ' (a lead byte not followed by a trail byte)' : ''}`;
+  });
+  const more = spans.length > SPANS_NAMED ? ` and ${spans.length - SPANS_NAMED} more` : '';
+  const what = spans.length === 0 ? 'bytes' : named.join(', ') + more;
+  if (utf8) {
+    return `column ${column}: ${what} of its ${end - start}-byte value are not valid UTF-8 (its collation is UTF-8): printed as U+FFFD '\ufffd', which is not the stored bytes; a re-insert would write U+FFFD's own bytes (EF BF BD) there, so put the original bytes back by hand (CONVERT(varbinary, …) of the value in a backup)`;
+  }
+  return `column ${column}: ${what} of its ${end - start}-byte value ${spans.length === 1 && spans[0][1] === 1 ? 'is' : 'are'} not defined in code page ${d.codePage} (SQL Server stores such bytes unchecked): printed as U+FFFD '\ufffd', which is not the stored byte; a re-insert would write '?' there, so rowback holds this row back from re-insert (${hold}): re-insert it by hand with the original bytes`;
 }
 
 /**

@@ -4,9 +4,9 @@ import { decodeFloat, decodeReal } from './float.js';
 import { decodeDecimal, decodeMoney, decodeSmallmoney } from './decimal.js';
 import { decodeDate, decodeDatetime, decodeDatetime2, decodeDatetimeoffset, decodeSmalldatetime, decodeTime, timeStorageLength } from './datetime.js';
 import { decodeUniqueidentifier } from './guid.js';
-import { decodeBinary, decodeNvarchar, decodeVarchar } from './string.js';
+import { decodeBinary, decodeCharsNoting, decodeNvarchar } from './string.js';
 import { collationNameForId } from '../collation-ids.js';
-import { codePageForCollation } from '../collation.js';
+import { codePageForCollation, decoderForCodePage, type CodePageDecoder } from '../collation.js';
 
 /**
  * sql_variant as stored in a record: byte 0 = base type (sys.types.system_type_id, e.g. 0x38 = int),
@@ -47,7 +47,8 @@ const FIXED_SIZES: Record<number, number> = {
   36: 16, 40: 3, 48: 1, 52: 2, 56: 4, 58: 4, 59: 4, 60: 8, 61: 8, 62: 8, 104: 1, 122: 4, 127: 8,
 };
 
-export function decodeSqlVariant(b: Uint8Array, start: number, end: number, codePage: number | null = 1252): VariantValue | null {
+/** `column`: the sql_variant column's name, for the warning of bytes its text's code page does not define (ROW_TEXT_NOTES). */
+export function decodeSqlVariant(b: Uint8Array, start: number, end: number, codePage: number | null = 1252, column = '(sql_variant)'): VariantValue | null {
   if (end - start < 2) return null;
   const t = b[start];
   const baseType = SYSTEM_TYPE_NAMES[t];
@@ -112,7 +113,12 @@ export function decodeSqlVariant(b: Uint8Array, start: number, end: number, code
     if (t === 231 || t === 239) {
       if ((end - o) % 2 !== 0) return null;
       value = decodeNvarchar(b, o, end);
-    } else value = decodeVarchar(b, o, end, codePageForCollation(name) ?? codePage);
+    } else {
+      const cp = codePageForCollation(name) ?? codePage ?? 1252;
+      const d = decoderForCodePage(cp) ?? (decoderForCodePage(1252) as CodePageDecoder);
+      // a re-insert refuses such text inside a sql_variant (reinsert/sql-types.ts variantTextParam)
+      value = decodeCharsNoting(d, b, o, end, `${column} (a ${baseType} value inside the sql_variant)`, 'REINSERT_VARIANT_TEXT');
+    }
   } else {
     // Base types that cannot live in a sql_variant (LOBs, timestamp, xml, nested variants).
     return null;
