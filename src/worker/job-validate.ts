@@ -167,6 +167,20 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
     checkFile('file', spec.file);
     // not an export at all (a plain fn_dblog result, a log file): 400 now, not a failed job later
     await checkExportStart(spec.file).catch((e: unknown) => filesJobField(e, 'file'));
+    // a catalog of another database than the export's own: 400 naming metadata.catalog, as
+    // `scan --export FILE --schema CATALOG` refuses it (the export's catalog rows name its database)
+    if (spec.metadata?.catalog !== undefined) {
+      const { ExportSource } = await import('../recover/sources/export.js');
+      const source = new ExportSource(spec.file);
+      try {
+        await jobCatalogDatabaseNotes(spec, source).catch((e: unknown) => {
+          if (isRowbackError(e) && e.code === 'INPUT_CATALOG_OTHER_DATABASE') throw e;
+          filesJobField(e, 'file');
+        });
+      } finally {
+        await source.close();
+      }
+    }
   } else {
     if (spec.kind === 'log-backup' && spec.logBackups.length === 0) throw new InputError('INPUT_BAD_OPTION', 'logBackups is empty', { field: 'logBackups' });
     let server: string;
