@@ -146,6 +146,11 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
       filesJobField(e, e instanceof InputError && (e.code === 'INPUT_SEVERAL_BACKUP_SETS' || e.code === 'INPUT_BAD_OPTION') && /position/.test(e.message) ? 'position' : 'trn');
     }
     try {
+      // files of two databases in a job whose layouts come from its metadata alone (no mdf/bak): the
+      // binding ids were compared only as the metadata was read from mdf/bak, so `ldf` of one
+      // database and `trn` of another was accepted (201) and failed when it ran; now 400 naming the
+      // field of the file that differs, as with mdf/bak
+      if (!spec.mdf && !spec.bak) await source.fileIdentities().catch((e: unknown) => filesJobField(e, (isRowbackError(e) && e.code === 'INPUT_MIXED_DATABASES' && fieldOfFile(files, e.location?.file)) || (spec.ldf ? 'ldf' : 'trn')));
       if (spec.mdf || spec.bak) {
         // files of two databases: the field of the file that differs (`ldf`, `trn.1`), not always mdf
         const catalog = await source.metadata().catch((e: unknown) => filesJobField(e, (isRowbackError(e) && e.code === 'INPUT_MIXED_DATABASES' && fieldOfFile(files, e.location?.file)) || (spec.mdf ? 'mdf' : 'bak')));
