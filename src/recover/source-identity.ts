@@ -338,3 +338,59 @@ export function oneBackupAdvice(command: 'log' | 'job'): BackupAdvice {
     logBackupInBak: '`rowback log` reads a log backup as one of the files it lists: list the log files before --bak (`rowback log LOG… --bak FULL [STRIPE…] [DIFF…]`), as --bak takes every file after it',
   };
 }
+
+/**
+ * Whether a data file (or a full/differential backup's pages) and the `.ldf` given with it are of
+ * one time. Their binding ids say they are of one database (assertOneDatabase), not of one moment:
+ * a log file copied last week beside today's data file, or a data file restored from an old copy
+ * beside today's log, passed every check.
+ *
+ * Facts: an LSN is `VLF sequence number : log block : slot` (the log block header and every record
+ * name their LSN as u32 VLF seq, u32 block, u16 slot: /work/shared/corpus/FORMAT-NOTES.md; Paul
+ * Randal, "Inside the Storage Engine: More on the circular nature of the log"); the VLF header holds
+ * its sequence number (u32 @4, FORMAT-NOTES). The data file's boot page holds its last checkpoint,
+ * dbi_checkptLSN (page 1:9 @444, datafile/boot-page.ts). Crash recovery starts from that
+ * checkpoint's log records, so the log is never truncated past them: a data file and the log file
+ * of one moment have the checkpoint's VLF among the log file's VLFs (checked on the corpus's six
+ * .mdf/.ldf pairs: every checkpoint LSN's VLF is one of its log's, e.g. AngularJs_CRUD 0x25 = 37 of
+ * VLFs 35–37).
+ * - the checkpoint's VLF sequence number above every VLF of the log file: the data file was written
+ *   after the log file's end (the log is older): what the database did after the log's end, deletes
+ *   among them, is in no file given;
+ * - (data files only) below every VLF of the log file: the log file holds no record of the data
+ *   file's time (the data file is older than the whole log): its table layouts may predate changes
+ *   the log records. A backup is normally older than the log beside it, so this is not said of one.
+ * Returns the note (one line naming both files, the checkpoint LSN and the log's VLF sequence
+ * numbers), or null when they agree or the log file's layout cannot be read (its reader says why).
+ */
+export async function dataFileLogTimeNote(data: { file: string; role: 'mdf' | 'bak'; checkpointLsn: string | null | undefined }, ldf: string, opts: { allowLogVersion2?: boolean } = {}): Promise<string | null> {
+  const m = /^([0-9a-f]{8}):/i.exec(data.checkpointLsn ?? '');
+  if (!m) return null;
+  const ckSeq = parseInt(m[1], 16);
+  // a checkpoint LSN of 0 (a data file never checkpointed, or a damaged boot page): nothing to compare
+  if (ckSeq === 0) return null;
+  let seqs: number[];
+  try {
+    const { readLdfLayout } = await import('../logreader/ldf/reader.js');
+    const layout = await readLdfLayout(ldf, { allowUnsupportedVersion: opts.allowLogVersion2 === true });
+    // a VLF never used carries sequence number 0
+    seqs = layout.vlfs.map((v) => v.seq).filter((s) => s > 0);
+  } catch {
+    return null;
+  }
+  if (seqs.length === 0) return null;
+  const lo = Math.min(...seqs);
+  const hi = Math.max(...seqs);
+  const what = data.role === 'mdf' ? 'data file' : 'backup';
+  const dataName = `${what} ${echoInput(data.file, 1000)}`;
+  const logName = `log file ${echoInput(ldf, 1000)}`;
+  const vlfs = lo === hi ? `VLF ${hi}` : `VLFs ${lo} to ${hi}`;
+  const ck = `last checkpoint at LSN ${data.checkpointLsn} (in VLF ${ckSeq}; boot page dbi_checkptLSN)`;
+  if (ckSeq > hi) {
+    return `${dataName} and ${logName} are of different times: the ${what}'s ${ck} is after the end of the log file's log (its newest VLF is ${hi}; it holds ${vlfs}), so the log file is older than the ${what} (a copy of another time): what the database did after the log file's end, deletes among them, is in no file given and not in this result; give the log file of the same time as the ${what} (or its log backups with --trn)`;
+  }
+  if (data.role === 'mdf' && ckSeq < lo) {
+    return `${dataName} and ${logName} are of different times: the data file's ${ck} is before every record the log file holds (${vlfs}), so the data file is older than the log file (a copy of another time): its table layouts and pages are of before what the log records (a table created or altered since is not as the data file describes it); give the data file of the same time as the log file`;
+  }
+  return null;
+}

@@ -33,7 +33,7 @@ import { CANDIDATE_BATCH, committedCandidateBatches, emptyStats, type CommittedS
 import { PageSlotModel } from '../page-model.js';
 import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.js';
 import { RECOVER_UPDATE_NO_BASE, type RebuildCandidate } from '../update-rebuild.js';
-import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../source-identity.js';
+import { assertBackupSet, assertOneDatabase, dataFileLogTimeNote, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../source-identity.js';
 
 /** Boot-page dbi_version of SQL Server 2005 (corpus README). */
 /** Boot-page dbi_version of SQL Server 2005 (corpus StDb2005, Tractis aspnetdb): its log has format version 2. */
@@ -120,7 +120,7 @@ export interface FileRecoverySource extends RecoverySource {
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
 interface DatafileApi {
-  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; otherAllocUnits?: ReadonlySet<string>; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
+  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; otherAllocUnits?: ReadonlySet<string>; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number; checkpointLsn?: string }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
   /** The .mdf and its .ndf files as one page source (open-data-files.ts). */
   openDataFiles(paths: string[]): PageSource;
   /** Off-row values of logged row images from the pages (table-rows.ts). */
@@ -652,6 +652,15 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       lobs = api.lobResolver(pageSource);
       const meta = api.readDataFileMetadata(pageSource);
       dbiVersion = meta.database?.version ?? null;
+      // a data file (or backup) and an .ldf of one database but of different times: said even with
+      // --quiet (identityNotes), as a file whose database could not be checked is
+      if (inputs.ldf && meta.database) {
+        const timeNote = await dataFileLogTimeNote({ file: mdfs[0] ?? baks[0]!, role: mdfs.length ? 'mdf' : 'bak', checkpointLsn: meta.database.checkpointLsn }, inputs.ldf, { allowLogVersion2: dbiVersion === SQL2005_DBI_VERSION });
+        if (timeNote && !identityNotes.includes(timeNote)) {
+          identityNotes.push(timeNote);
+          notes.push(timeNote);
+        }
+      }
       for (const p of meta.principals ?? []) if (p.sid && p.sid !== '0x00') principals.set(p.sid.toUpperCase(), { name: p.name, type: p.type });
       for (const s of meta.skipped ?? []) skipped.push(s);
       // Per partition: a row is decoded with its own partition's layout (compression may differ).
