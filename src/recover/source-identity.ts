@@ -360,6 +360,7 @@ export function oneBackupAdvice(command: 'log' | 'job'): BackupAdvice {
  * - (data files only) below every VLF of the log file: the log file holds no record of the data
  *   file's time (the data file is older than the whole log): its table layouts may predate changes
  *   the log records. A backup is normally older than the log beside it, so this is not said of one.
+ * Callers ask only when the .ldf is the only log read (log backups beside it may hold what it lacks).
  * Returns the note (one line naming both files, the checkpoint LSN and the log's VLF sequence
  * numbers), or null when they agree or the log file's layout cannot be read (its reader says why).
  */

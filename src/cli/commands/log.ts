@@ -384,7 +384,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const meta = await loadNames(opts, metaPosition);
   // a catalog of another database names these records after its own tables: refused (or said unchecked, even with --quiet)
   // a data file (or backup) and an .ldf of one database but of different times: said, even with --quiet
-  if ((opts.mdf || opts.bak) && meta?.checkpointLsn) {
+  // (.ldf files as the only log: log backups listed beside them may cover what they lack)
+  if ((opts.mdf || opts.bak) && meta?.checkpointLsn && inputs.every((i) => i.kind === 'ldf')) {
     for (const i of inputs) {
       if (i.kind !== 'ldf') continue;
       const note = await dataFileLogTimeNote({ file: opts.mdf ?? opts.bak![0]!, role: opts.mdf ? 'mdf' : 'bak', checkpointLsn: meta.checkpointLsn }, i.file, { allowLogVersion2: meta.dbiVersion === 611 });

@@ -654,7 +654,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       dbiVersion = meta.database?.version ?? null;
       // a data file (or backup) and an .ldf of one database but of different times: said even with
       // --quiet (identityNotes), as a file whose database could not be checked is
-      if (inputs.ldf && meta.database) {
+      // (the .ldf as the only log: log backups given beside it may cover what it lacks)
+      if (inputs.ldf && trn.length === 0 && meta.database) {
         const timeNote = await dataFileLogTimeNote({ file: mdfs[0] ?? baks[0]!, role: mdfs.length ? 'mdf' : 'bak', checkpointLsn: meta.database.checkpointLsn }, inputs.ldf, { allowLogVersion2: dbiVersion === SQL2005_DBI_VERSION });
         if (timeNote && !identityNotes.includes(timeNote)) {
           identityNotes.push(timeNote);
