@@ -143,7 +143,11 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
       if (spec.position !== undefined && !spec.bak) throw new InputError('INPUT_BAD_OPTION', `position picks a backup set of bak, and no bak was given${spec.trn?.length ? ' (trn reads every log backup set of its files)' : ''}: leave position out`, { field: 'position' });
       source = openFileSource({ mdf: spec.mdf, bak: spec.bak, position: spec.position, ldf: spec.ldf, trn: spec.trn, backupAdvice: oneBackupAdvice('job') });
     } catch (e) {
-      filesJobField(e, e instanceof InputError && (e.code === 'INPUT_SEVERAL_BACKUP_SETS' || e.code === 'INPUT_BAD_OPTION') && /position/.test(e.message) ? 'position' : 'trn');
+      // a backup of bak given twice, or a stripe and its copy: the field of that file (`bak.1`)
+      const inBak = isRowbackError(e) && (e.code === 'FORMAT_INCOMPLETE_MEDIA_SET' || (e.code === 'INPUT_BAD_OPTION' && /given (more than once|twice)/.test(e.message)))
+        ? fieldOfFile(files.filter(([f]) => f.startsWith('bak')), e.location?.file)
+        : undefined;
+      filesJobField(e, e instanceof InputError && (e.code === 'INPUT_SEVERAL_BACKUP_SETS' || e.code === 'INPUT_BAD_OPTION') && /position/.test(e.message) ? 'position' : inBak ?? 'trn');
     }
     try {
       // files of two databases in a job whose layouts come from its metadata alone (no mdf/bak): the

@@ -15,8 +15,8 @@ import { readBackupHeader, type BackupHeader } from '../../backup/header.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup/log-coverage.js';
 import { parseLsn } from '../../logreader/lsn.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
-import { choosePosition, openBackupPages } from '../../backup/open.js';
-import type { BackupAdvice } from '../../backup/page-source.js';
+import { assertEachBackupOnce, choosePosition, openBackupPages } from '../../backup/open.js';
+import { requireWholeMediaSet, type BackupAdvice } from '../../backup/page-source.js';
 import { MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { LOG_STARTS_MID_VLF, readLdfLayout, readLdfRecordBatches, emptyLogScanStats, uncheckedBlocksNote, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
@@ -269,6 +269,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // a backup whose set or header cannot be read is left out here and reported by the metadata read.
   const bakSets: Array<{ file: string; files: string[]; mediaSet: string | null; position: number; header: BackupHeader }> = [];
   const bakProblems: unknown[] = [];
+  // one backup file given twice, or two copies of one stripe: refused as such (they were called "the
+  // stripes of one backup" below, when the log was to be read from the backups themselves)
+  assertEachBackupOnce(baks);
   for (const b of baks) {
     try {
       const layout = readMtfLayout(b);
@@ -315,6 +318,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     if (bakProblems.length) throw bakProblems[0];
     const striped = bakSets.find((x) => x.files.length > 1);
     if (striped) {
+      // two copies of one stripe, or a stripe missing: said as such, not as a striped backup's log
+      requireWholeMediaSet(striped.files.map((path) => ({ path, layout: readMtfLayout(path) })), inputs.backupAdvice);
       throw new InputError('INPUT_NO_LOG', `${striped.files.join(', ')} are the stripes of one backup: rowback does not read a striped backup's log portion (it may be spread over the stripes); give the log with --ldf FILE or --trn FILE… (the stripes still give the table metadata)`, { file: striped.file });
     }
     let prev: (typeof bakSets)[number] | null = null;
