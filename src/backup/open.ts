@@ -142,7 +142,9 @@ export function openBackupPages(paths: string[], position?: number, check?: (hea
     : unsorted;
   groups.splice(0, groups.length, ...sorted.map((x) => x.g));
   const positions = sorted.map((x) => x.pos);
-  check?.(sorted.map((x) => x.header!), advice);
+  // the set read as the check names it (`FILE (backup set 2)`): the one chosen, which is the SSET's own
+  // data set number (HEADERONLY Position) in a file SQL Server appended to, not always in a copy
+  check?.(sorted.map((x) => (x.header && x.header.position !== x.pos ? { ...x.header, position: x.pos } : x.header!)), advice);
   const opened: PageSource[] = [];
   try {
     for (const [i, g] of groups.entries()) {

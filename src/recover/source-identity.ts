@@ -264,6 +264,14 @@ export interface BackupSetHeader {
   differentialBaseGuid: string | null;
   differentialBaseLsn: { lsn: string; decimal: string } | null;
   backupStartDate: string | null;
+  /** The backup set of the file (RESTORE … WITH FILE = n) and how many the file holds: named in refusals when it holds several. */
+  position?: number;
+  backupSets?: number;
+}
+
+/** `FILE` or, for a file holding several backup sets, `FILE (backup set N)`: which of them a refusal is about. */
+function setOf(h: BackupSetHeader): string {
+  return h.backupSets !== undefined && h.backupSets > 1 && h.position !== undefined ? `${h.file} (backup set ${h.position})` : h.file;
 }
 
 /**
@@ -282,7 +290,7 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
   assertOneDatabase(headers.map((h) => ({ file: h.file, role: 'bak' as const, bindingId: h.bindingId, databaseName: h.databaseName })));
   for (const h of headers) {
     if (h.backupType === 'log') {
-      throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `${h.file} is a log backup: it holds no data pages; ${advice.logBackupInBak ?? 'give it with --trn, and a full backup with --bak'}`, { file: h.file });
+      throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `${setOf(h)} is a log backup: it holds no data pages; ${advice.logBackupInBak ?? 'give it with --trn, and a full backup with --bak'}`, { file: h.file });
     }
   }
   const [first, ...rest] = headers;
@@ -311,7 +319,7 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
 function missingFull(d: BackupSetHeader): string {
   const lsn = d.differentialBaseLsn ? `, checkpoint LSN ${d.differentialBaseLsn.lsn} (${d.differentialBaseLsn.decimal})` : '';
   const when = d.backupStartDate ? `, taken before ${d.backupStartDate}` : '';
-  return `${d.file} is a differential backup of ${d.databaseName}: it holds only the extents changed since its full backup (BackupSetGUID ${d.differentialBaseGuid ?? 'unknown'}${lsn}${when}) and is based on that full backup`;
+  return `${setOf(d)} is a differential backup of ${d.databaseName}: it holds only the extents changed since its full backup (BackupSetGUID ${d.differentialBaseGuid ?? 'unknown'}${lsn}${when}) and is based on that full backup`;
 }
 
 /**
