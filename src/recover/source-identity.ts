@@ -137,10 +137,20 @@ export function assertOneDatabase(ids: SourceFileIdentity[]): IdentityCheck {
   for (const other of known.slice(1)) {
     if (other.bindingId !== first.bindingId) {
       const name = (i: SourceFileIdentity) => `${ROLE_NAMES[i.role]} ${echoInput(i.file, 1000)}${i.set !== undefined ? ` (backup set ${i.set})` : ''}${i.databaseName ? ` (database ${echoInput(i.databaseName, 300)})` : ''}`;
+      // Which of the two it is, where both files show their FamilyGUID (backups: HEADERONLY
+      // FamilyGUID, SCIN @156): RESTORE as a new database gives a new binding id and keeps the family
+      // GUID (sys.database_recovery_status.family_guid), so one family is a database and a restored
+      // copy of it; two families are two databases. Data and log files show none here: both said.
+      const families = first.familyGuid && other.familyGuid ? { a: first.familyGuid, b: other.familyGuid } : null;
+      const which = !families
+        ? ` (or to one database and a restore of it as a new database, which RESTORE gives a new binding id: sys.database_recovery_status.database_guid). `
+        : families.a === families.b
+          ? `, of one backup family (FamilyGUID ${families.a}): one database and a copy of it restored as a new database (RESTORE gives the copy a new binding id and keeps the family GUID), whose tables share allocation unit ids only as of the backup it was restored from. `
+          : ` and FamilyGUID ${families.a} vs ${families.b}: two databases, not a restored copy of one. `;
       throw new InputError(
         'INPUT_MIXED_DATABASES',
         `${name(first)} and ${name(other)} belong to different databases: binding id ${first.bindingId} vs ${other.bindingId}` +
-          ` (or to one database and a restore of it as a new database, which RESTORE gives a new binding id: sys.database_recovery_status.database_guid). ` +
+          which +
           `Allocation unit ids repeat between databases, so mixing them would print one database's rows as another's tables; give files of one database`,
         { file: other.file },
       );
