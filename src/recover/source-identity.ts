@@ -398,8 +398,13 @@ export async function dataFileLogTimeNote(data: { file: string; role: 'mdf' | 'b
     return null;
   }
   if (seqs.length === 0) return null;
-  const lo = Math.min(...seqs);
-  const hi = Math.max(...seqs);
+  // (a loop, not Math.min(...seqs): a log grown in small steps can have tens of thousands of VLFs)
+  let lo = seqs[0]!;
+  let hi = seqs[0]!;
+  for (const q of seqs) {
+    if (q < lo) lo = q;
+    if (q > hi) hi = q;
+  }
   const what = data.role === 'mdf' ? 'data file' : 'backup';
   const dataName = `${what} ${echoInput(data.file, 1000)}`;
   const logName = `log file ${echoInput(ldf, 1000)}`;
