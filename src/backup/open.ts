@@ -88,10 +88,13 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
  * INPUT_BAD_OPTION for a file given twice (by path, as written, resolved or through a link), and what
  * `choosePosition`, `requireWholeMediaSet`, `check` and `openBackupPageSource` throw.
  */
-export function openBackupPages(paths: string[], position?: number, check?: (headers: BackupHeader[], advice: BackupAdvice) => void, advice: BackupAdvice = {}): PageSource {
-  // One file twice (`--bak FULL.bak FULL.bak`, `--bak FULL DIFF ./DIFF`) was taken for the stripes of
-  // one media set of one file, unsaid, where a data file given twice (--mdf) and a copy of a full
-  // backup under another name (both full backups) are refused: refused as a data file given twice is.
+/**
+ * One file twice (`--bak FULL.bak FULL.bak`, `--bak FULL DIFF ./DIFF`) was taken for the stripes of
+ * one media set of one file, unsaid, where a data file given twice (--mdf) and a copy of a full
+ * backup under another name (both full backups) are refused: refused as a data file given twice is.
+ * Throws InputError INPUT_BAD_OPTION naming the file (by path, as written, resolved or through a link).
+ */
+export function assertEachBackupOnce(paths: readonly string[]): void {
   for (const [i, p] of paths.entries()) {
     const again = paths.slice(i + 1).find((q) => realPath(q) === realPath(p));
     if (again !== undefined) {
@@ -99,6 +102,10 @@ export function openBackupPages(paths: string[], position?: number, check?: (hea
       throw new InputError('INPUT_BAD_OPTION', `${what}: give each backup file once (a full backup, every stripe of a striped one, then differentials based on it)`, { file: again });
     }
   }
+}
+
+export function openBackupPages(paths: string[], position?: number, check?: (headers: BackupHeader[], advice: BackupAdvice) => void, advice: BackupAdvice = {}): PageSource {
+  assertEachBackupOnce(paths);
   const layouts = paths.map((path) => ({ path, layout: readMtfLayout(path) }));
   requireWholeMediaSet(layouts, advice);
   // Group stripes of one media set, keeping the order of first appearance.
@@ -135,7 +142,9 @@ export function openBackupPages(paths: string[], position?: number, check?: (hea
     : unsorted;
   groups.splice(0, groups.length, ...sorted.map((x) => x.g));
   const positions = sorted.map((x) => x.pos);
-  check?.(sorted.map((x) => x.header!), advice);
+  // the set read as the check names it (`FILE (backup set 2)`): the one chosen, which is the SSET's own
+  // data set number (HEADERONLY Position) in a file SQL Server appended to, not always in a copy
+  check?.(sorted.map((x) => (x.header && x.header.position !== x.pos ? { ...x.header, position: x.pos } : x.header!)), advice);
   const opened: PageSource[] = [];
   try {
     for (const [i, g] of groups.entries()) {

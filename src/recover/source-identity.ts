@@ -137,10 +137,20 @@ export function assertOneDatabase(ids: SourceFileIdentity[]): IdentityCheck {
   for (const other of known.slice(1)) {
     if (other.bindingId !== first.bindingId) {
       const name = (i: SourceFileIdentity) => `${ROLE_NAMES[i.role]} ${echoInput(i.file, 1000)}${i.set !== undefined ? ` (backup set ${i.set})` : ''}${i.databaseName ? ` (database ${echoInput(i.databaseName, 300)})` : ''}`;
+      // Which of the two it is, where both files show their FamilyGUID (backups: HEADERONLY
+      // FamilyGUID, SCIN @156): RESTORE as a new database gives a new binding id and keeps the family
+      // GUID (sys.database_recovery_status.family_guid), so one family is a database and a restored
+      // copy of it; two families are two databases. Data and log files show none here: both said.
+      const families = first.familyGuid && other.familyGuid ? { a: first.familyGuid, b: other.familyGuid } : null;
+      const which = !families
+        ? ` (or to one database and a restore of it as a new database, which RESTORE gives a new binding id: sys.database_recovery_status.database_guid). `
+        : families.a === families.b
+          ? `, of one backup family (FamilyGUID ${families.a}): one database and a copy of it restored as a new database (RESTORE gives the copy a new binding id and keeps the family GUID), whose tables share allocation unit ids only as of the backup it was restored from. `
+          : ` and FamilyGUID ${families.a} vs ${families.b}: two databases, not a restored copy of one. `;
       throw new InputError(
         'INPUT_MIXED_DATABASES',
         `${name(first)} and ${name(other)} belong to different databases: binding id ${first.bindingId} vs ${other.bindingId}` +
-          ` (or to one database and a restore of it as a new database, which RESTORE gives a new binding id: sys.database_recovery_status.database_guid). ` +
+          which +
           `Allocation unit ids repeat between databases, so mixing them would print one database's rows as another's tables; give files of one database`,
         { file: other.file },
       );
@@ -264,6 +274,14 @@ export interface BackupSetHeader {
   differentialBaseGuid: string | null;
   differentialBaseLsn: { lsn: string; decimal: string } | null;
   backupStartDate: string | null;
+  /** The backup set of the file (RESTORE … WITH FILE = n) and how many the file holds: named in refusals when it holds several. */
+  position?: number;
+  backupSets?: number;
+}
+
+/** `FILE` or, for a file holding several backup sets, `FILE (backup set N)`: which of them a refusal is about. */
+function setOf(h: BackupSetHeader): string {
+  return h.backupSets !== undefined && h.backupSets > 1 && h.position !== undefined ? `${h.file} (backup set ${h.position})` : h.file;
 }
 
 /**
@@ -282,7 +300,7 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
   assertOneDatabase(headers.map((h) => ({ file: h.file, role: 'bak' as const, bindingId: h.bindingId, databaseName: h.databaseName })));
   for (const h of headers) {
     if (h.backupType === 'log') {
-      throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `${h.file} is a log backup: it holds no data pages; ${advice.logBackupInBak ?? 'give it with --trn, and a full backup with --bak'}`, { file: h.file });
+      throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `${setOf(h)} is a log backup: it holds no data pages; ${advice.logBackupInBak ?? 'give it with --trn, and a full backup with --bak'}`, { file: h.file });
     }
   }
   const [first, ...rest] = headers;
@@ -311,7 +329,7 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
 function missingFull(d: BackupSetHeader): string {
   const lsn = d.differentialBaseLsn ? `, checkpoint LSN ${d.differentialBaseLsn.lsn} (${d.differentialBaseLsn.decimal})` : '';
   const when = d.backupStartDate ? `, taken before ${d.backupStartDate}` : '';
-  return `${d.file} is a differential backup of ${d.databaseName}: it holds only the extents changed since its full backup (BackupSetGUID ${d.differentialBaseGuid ?? 'unknown'}${lsn}${when}) and is based on that full backup`;
+  return `${setOf(d)} is a differential backup of ${d.databaseName}: it holds only the extents changed since its full backup (BackupSetGUID ${d.differentialBaseGuid ?? 'unknown'}${lsn}${when}) and is based on that full backup`;
 }
 
 /**
@@ -337,4 +355,66 @@ export function oneBackupAdvice(command: 'log' | 'job'): BackupAdvice {
   return {
     logBackupInBak: '`rowback log` reads a log backup as one of the files it lists: list the log files before --bak (`rowback log LOG… --bak FULL [STRIPE…] [DIFF…]`), as --bak takes every file after it',
   };
+}
+
+/**
+ * Whether a data file (or a full/differential backup's pages) and the `.ldf` given with it are of
+ * one time. Their binding ids say they are of one database (assertOneDatabase), not of one moment:
+ * a log file copied last week beside today's data file, or a data file restored from an old copy
+ * beside today's log, passed every check.
+ *
+ * Facts: an LSN is `VLF sequence number : log block : slot` (the log block header and every record
+ * name their LSN as u32 VLF seq, u32 block, u16 slot: /work/shared/corpus/FORMAT-NOTES.md; Paul
+ * Randal, "Inside the Storage Engine: More on the circular nature of the log"); the VLF header holds
+ * its sequence number (u32 @4, FORMAT-NOTES). The data file's boot page holds its last checkpoint,
+ * dbi_checkptLSN (page 1:9 @444, datafile/boot-page.ts). Crash recovery starts from that
+ * checkpoint's log records, so the log is never truncated past them: a data file and the log file
+ * of one moment have the checkpoint's VLF among the log file's VLFs (checked on the corpus's six
+ * .mdf/.ldf pairs: every checkpoint LSN's VLF is one of its log's, e.g. AngularJs_CRUD 0x25 = 37 of
+ * VLFs 35–37).
+ * - the checkpoint's VLF sequence number above every VLF of the log file: the data file was written
+ *   after the log file's end (the log is older): what the database did after the log's end, deletes
+ *   among them, is in no file given;
+ * - (data files only) below every VLF of the log file: the log file holds no record of the data
+ *   file's time (the data file is older than the whole log): its table layouts may predate changes
+ *   the log records. A backup is normally older than the log beside it, so this is not said of one.
+ * Callers ask only when the .ldf is the only log read (log backups beside it may hold what it lacks).
+ * Returns the note (one line naming both files, the checkpoint LSN and the log's VLF sequence
+ * numbers), or null when they agree or the log file's layout cannot be read (its reader says why).
+ */
+export async function dataFileLogTimeNote(data: { file: string; role: 'mdf' | 'bak'; checkpointLsn: string | null | undefined }, ldf: string, opts: { allowLogVersion2?: boolean } = {}): Promise<string | null> {
+  const m = /^([0-9a-f]{8}):/i.exec(data.checkpointLsn ?? '');
+  if (!m) return null;
+  const ckSeq = parseInt(m[1], 16);
+  // a checkpoint LSN of 0 (a data file never checkpointed, or a damaged boot page): nothing to compare
+  if (ckSeq === 0) return null;
+  let seqs: number[];
+  try {
+    const { readLdfLayout } = await import('../logreader/ldf/reader.js');
+    const layout = await readLdfLayout(ldf, { allowUnsupportedVersion: opts.allowLogVersion2 === true });
+    // a VLF never used carries sequence number 0
+    seqs = layout.vlfs.map((v) => v.seq).filter((s) => s > 0);
+  } catch {
+    return null;
+  }
+  if (seqs.length === 0) return null;
+  // (a loop, not Math.min(...seqs): a log grown in small steps can have tens of thousands of VLFs)
+  let lo = seqs[0]!;
+  let hi = seqs[0]!;
+  for (const q of seqs) {
+    if (q < lo) lo = q;
+    if (q > hi) hi = q;
+  }
+  const what = data.role === 'mdf' ? 'data file' : 'backup';
+  const dataName = `${what} ${echoInput(data.file, 1000)}`;
+  const logName = `log file ${echoInput(ldf, 1000)}`;
+  const vlfs = lo === hi ? `VLF ${hi}` : `VLFs ${lo} to ${hi}`;
+  const ck = `last checkpoint at LSN ${data.checkpointLsn} (in VLF ${ckSeq}; boot page dbi_checkptLSN)`;
+  if (ckSeq > hi) {
+    return `${dataName} and ${logName} are of different times: the ${what}'s ${ck} is after the end of the log file's log (its newest VLF is ${hi}; it holds ${vlfs}), so the log file is older than the ${what} (a copy of another time): what the database did after the log file's end, deletes among them, is in no file given and not in this result; give the log file of the same time as the ${what} (or its log backups with --trn)`;
+  }
+  if (data.role === 'mdf' && ckSeq < lo) {
+    return `${dataName} and ${logName} are of different times: the data file's ${ck} is before every record the log file holds (${vlfs}), so the data file is older than the log file (a copy of another time): its table layouts and pages are of before what the log records (a table created or altered since is not as the data file describes it); give the data file of the same time as the log file`;
+  }
+  return null;
 }

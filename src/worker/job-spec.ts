@@ -156,27 +156,29 @@ export function jobMetadataNotes(m: JobMetadata): string[] {
 }
 
 /**
- * A files job's `metadata.catalog` checked against the database of its files, as `rowback scan
- * --schema` checks it (source-identity.ts checkCatalogDatabase): throws InputError
+ * A job's `metadata.catalog` checked against the database it reads, as `rowback scan --schema`
+ * checks it (source-identity.ts checkCatalogDatabase): throws InputError
  * INPUT_CATALOG_OTHER_DATABASE with `location.field` `metadata.catalog` when its database_guid is
- * not a file's binding id (unless `metadata.catalogAnyDatabase`); returns the notes (a catalog
- * naming no database: not checked; the override used). A live or log-backup job's: against the
- * scanned database and the log backups' sets (LiveSource.fileIdentities), given its opened source.
- * Export jobs (the catalog is compared with no file) and DDL metadata: none. `source`: the job's opened files source, whose
- * `fileIdentities()` is used when it has one. Throws what reading the files' identity throws.
+ * not the binding id of what the job reads (unless `metadata.catalogAnyDatabase`); returns the notes
+ * (a catalog naming no database, or nothing read showing a binding id: not checked; the override
+ * used). What it is compared with: the identities of the job's opened source (`fileIdentities()`):
+ * a files job's files, a live or log-backup job's database and log backup sets
+ * (LiveSource.fileIdentities), an export job's own catalog's database_guid (ExportSource
+ * .fileIdentities, as `scan --export FILE --schema` compares them); a files job's files are read
+ * here when no source is given. An export, live or log-backup job given no source: not checked here
+ * (checked when the source is opened). DDL metadata: none (a script names no database). Throws
+ * what reading the identities throws.
  */
 export async function jobCatalogDatabaseNotes(spec: JobSpec, source?: object): Promise<string[]> {
-  if ((spec.kind === 'live' || spec.kind === 'log-backup') && spec.metadata?.catalog !== undefined && typeof (source as { fileIdentities?: unknown } | undefined)?.fileIdentities === 'function') {
-    // a live or log-backup job: against the database scanned and its log backups' sets
-    // (LiveSource.fileIdentities), when it runs
-    const { identity } = catalogFromJson(spec.metadata.catalog);
-    const ids = await fileIdentitiesOf(source, {});
-    return checkCatalogDatabase({ name: 'metadata.catalog', identity }, ids, { anyDatabase: spec.metadata.catalogAnyDatabase, overrideName: '"metadata": { "catalogAnyDatabase": true }' });
-  }
-  if (spec.kind !== 'files' || spec.metadata?.catalog === undefined) return [];
+  if (spec.kind === 'restore' || spec.metadata?.catalog === undefined) return [];
+  const hasIdentities = typeof (source as { fileIdentities?: unknown } | undefined)?.fileIdentities === 'function';
+  // Before, an export job was skipped here ("the catalog is compared with no file"): a catalog of
+  // another database named the export's rows after its own tables, staged without a word, while
+  // `scan --export FILE --schema CATALOG` refused the same pair.
+  if (spec.kind !== 'files' && !hasIdentities) return [];
   const { identity } = catalogFromJson(spec.metadata.catalog);
-  // the job's files source reads them once (and checks they are of one database); else read here
-  const ids = await fileIdentitiesOf(source, { mdf: listOf(spec.mdf), bak: listOf(spec.bak), position: spec.position, ldf: spec.ldf, trn: spec.trn });
+  // the job's source reads its identities once (a files source also checks they are of one database); else read here
+  const ids = await fileIdentitiesOf(source, spec.kind === 'files' ? { mdf: listOf(spec.mdf), bak: listOf(spec.bak), position: spec.position, ldf: spec.ldf, trn: spec.trn } : {});
   try {
     return checkCatalogDatabase({ name: 'metadata.catalog', identity }, ids, { anyDatabase: spec.metadata.catalogAnyDatabase, overrideName: '"metadata": { "catalogAnyDatabase": true }' });
   } catch (e) {

@@ -143,9 +143,18 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
       if (spec.position !== undefined && !spec.bak) throw new InputError('INPUT_BAD_OPTION', `position picks a backup set of bak, and no bak was given${spec.trn?.length ? ' (trn reads every log backup set of its files)' : ''}: leave position out`, { field: 'position' });
       source = openFileSource({ mdf: spec.mdf, bak: spec.bak, position: spec.position, ldf: spec.ldf, trn: spec.trn, backupAdvice: oneBackupAdvice('job') });
     } catch (e) {
-      filesJobField(e, e instanceof InputError && (e.code === 'INPUT_SEVERAL_BACKUP_SETS' || e.code === 'INPUT_BAD_OPTION') && /position/.test(e.message) ? 'position' : 'trn');
+      // a backup of bak given twice, or a stripe and its copy: the field of that file (`bak.1`)
+      const inBak = isRowbackError(e) && (e.code === 'FORMAT_INCOMPLETE_MEDIA_SET' || (e.code === 'INPUT_BAD_OPTION' && /given (more than once|twice)/.test(e.message)))
+        ? fieldOfFile(files.filter(([f]) => f.startsWith('bak')), e.location?.file)
+        : undefined;
+      filesJobField(e, e instanceof InputError && (e.code === 'INPUT_SEVERAL_BACKUP_SETS' || e.code === 'INPUT_BAD_OPTION') && /position/.test(e.message) ? 'position' : inBak ?? 'trn');
     }
     try {
+      // files of two databases in a job whose layouts come from its metadata alone (no mdf/bak): the
+      // binding ids were compared only as the metadata was read from mdf/bak, so `ldf` of one
+      // database and `trn` of another was accepted (201) and failed when it ran; now 400 naming the
+      // field of the file that differs, as with mdf/bak
+      if (!spec.mdf && !spec.bak) await source.fileIdentities().catch((e: unknown) => filesJobField(e, (isRowbackError(e) && e.code === 'INPUT_MIXED_DATABASES' && fieldOfFile(files, e.location?.file)) || (spec.ldf ? 'ldf' : 'trn')));
       if (spec.mdf || spec.bak) {
         // files of two databases: the field of the file that differs (`ldf`, `trn.1`), not always mdf
         const catalog = await source.metadata().catch((e: unknown) => filesJobField(e, (isRowbackError(e) && e.code === 'INPUT_MIXED_DATABASES' && fieldOfFile(files, e.location?.file)) || (spec.mdf ? 'mdf' : 'bak')));
@@ -167,6 +176,20 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
     checkFile('file', spec.file);
     // not an export at all (a plain fn_dblog result, a log file): 400 now, not a failed job later
     await checkExportStart(spec.file).catch((e: unknown) => filesJobField(e, 'file'));
+    // a catalog of another database than the export's own: 400 naming metadata.catalog, as
+    // `scan --export FILE --schema CATALOG` refuses it (the export's catalog rows name its database)
+    if (spec.metadata?.catalog !== undefined) {
+      const { ExportSource } = await import('../recover/sources/export.js');
+      const source = new ExportSource(spec.file);
+      try {
+        await jobCatalogDatabaseNotes(spec, source).catch((e: unknown) => {
+          if (isRowbackError(e) && e.code === 'INPUT_CATALOG_OTHER_DATABASE') throw e;
+          filesJobField(e, 'file');
+        });
+      } finally {
+        await source.close();
+      }
+    }
   } else {
     if (spec.kind === 'log-backup' && spec.logBackups.length === 0) throw new InputError('INPUT_BAD_OPTION', 'logBackups is empty', { field: 'logBackups' });
     let server: string;

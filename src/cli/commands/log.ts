@@ -33,7 +33,7 @@ import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { CatalogIdentity } from '../../reconstruct/metadata/catalog-json.js';
 import { logLoss, logLossClause, lossPlaces, unknownTableMessage, type SkippedItem } from '../../recover/source.js';
-import { assertBackupSet, assertOneDatabase, checkCatalogDatabase, oneBackupAdvice, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../../recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase, checkCatalogDatabase, dataFileLogTimeNote, oneBackupAdvice, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../../recover/source-identity.js';
 import { csvRecord } from '../../util/csv.js';
 import { toHex0x } from '../../util/hex.js';
 import { sidToText } from '../../util/sid.js';
@@ -218,7 +218,7 @@ function tableLine(values: Array<string | number | null>, withNames: boolean, na
   return parts.join(' ').trimEnd() + '\n';
 }
 
-async function loadNames(opts: LogOptions, bakPosition: number | undefined): Promise<{ tables: TableLayout[]; dbiVersion: number | null; skipped?: SkippedItem[]; identity?: CatalogIdentity | null } | null> {
+async function loadNames(opts: LogOptions, bakPosition: number | undefined): Promise<{ tables: TableLayout[]; dbiVersion: number | null; skipped?: SkippedItem[]; identity?: CatalogIdentity | null; checkpointLsn?: string } | null> {
   const given = [opts.mdf && '--mdf', opts.bak && '--bak', opts.schema && '--schema'].filter(Boolean);
   if (given.length > 1) throw new InputError('INPUT_BAD_OPTION', `give one of --mdf, --bak, --schema, not ${given.join(' and ')}`);
   if (opts.schema) {
@@ -241,7 +241,7 @@ async function loadNames(opts: LogOptions, bakPosition: number | undefined): Pro
   }
   try {
     const m = meta.readDataFileMetadata(pages);
-    return { tables: m.partitionLayouts, dbiVersion: m.database?.version ?? null, skipped: m.skipped };
+    return { tables: m.partitionLayouts, dbiVersion: m.database?.version ?? null, skipped: m.skipped, checkpointLsn: m.database?.checkpointLsn };
   } finally {
     pages.close();
   }
@@ -409,6 +409,15 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   if (opts.catalogAnyDatabase && !opts.schema) throw new InputError('INPUT_BAD_OPTION', '--catalog-any-database lets a --schema catalog JSON of another database be used, and no --schema was given: leave it out');
   const meta = await loadNames(opts, metaPosition);
   // a catalog of another database names these records after its own tables: refused (or said unchecked, even with --quiet)
+  // a data file (or backup) and an .ldf of one database but of different times: said, even with --quiet
+  // (.ldf files as the only log: log backups listed beside them may cover what they lack)
+  if ((opts.mdf || opts.bak) && meta?.checkpointLsn && inputs.every((i) => i.kind === 'ldf')) {
+    for (const i of inputs) {
+      if (i.kind !== 'ldf') continue;
+      const note = await dataFileLogTimeNote({ file: opts.mdf ?? opts.bak![0]!, role: opts.mdf ? 'mdf' : 'bak', checkpointLsn: meta.checkpointLsn }, i.file, { allowLogVersion2: meta.dbiVersion === 611 });
+      if (note && !identityNotes.includes(note)) identityNotes.push(note);
+    }
+  }
   if (opts.schema) identityNotes.push(...checkCatalogDatabase({ name: `--schema ${opts.schema}`, file: opts.schema, identity: meta?.identity ?? null }, ids, { anyDatabase: opts.catalogAnyDatabase, overrideName: '--catalog-any-database' }));
   const tables = opts.table.map((t) => normalizeTableName(t));
   let tableAllocUnits: string[] | null = null;

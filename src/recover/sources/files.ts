@@ -15,8 +15,8 @@ import { readBackupHeader, type BackupHeader } from '../../backup/header.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup/log-coverage.js';
 import { parseLsn } from '../../logreader/lsn.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
-import { choosePosition, openBackupPages } from '../../backup/open.js';
-import type { BackupAdvice } from '../../backup/page-source.js';
+import { assertEachBackupOnce, choosePosition, openBackupPages } from '../../backup/open.js';
+import { requireWholeMediaSet, type BackupAdvice } from '../../backup/page-source.js';
 import { MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { LOG_STARTS_MID_VLF, readLdfLayout, readLdfRecordBatches, emptyLogScanStats, uncheckedBlocksNote, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
@@ -33,7 +33,7 @@ import { CANDIDATE_BATCH, committedCandidateBatches, emptyStats, type CommittedS
 import { PageSlotModel } from '../page-model.js';
 import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.js';
 import { RECOVER_UPDATE_NO_BASE, type RebuildCandidate } from '../update-rebuild.js';
-import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../source-identity.js';
+import { assertBackupSet, assertOneDatabase, dataFileLogTimeNote, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../source-identity.js';
 
 /** Boot-page dbi_version of SQL Server 2005 (corpus README). */
 /** Boot-page dbi_version of SQL Server 2005 (corpus StDb2005, Tractis aspnetdb): its log has format version 2. */
@@ -120,7 +120,7 @@ export interface FileRecoverySource extends RecoverySource {
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
 interface DatafileApi {
-  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; otherAllocUnits?: ReadonlySet<string>; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
+  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; otherAllocUnits?: ReadonlySet<string>; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number; checkpointLsn?: string }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
   /** The .mdf and its .ndf files as one page source (open-data-files.ts). */
   openDataFiles(paths: string[]): PageSource;
   /** Off-row values of logged row images from the pages (table-rows.ts). */
@@ -269,6 +269,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // a backup whose set or header cannot be read is left out here and reported by the metadata read.
   const bakSets: Array<{ file: string; files: string[]; mediaSet: string | null; position: number; header: BackupHeader }> = [];
   const bakProblems: unknown[] = [];
+  // one backup file given twice, or two copies of one stripe: refused as such (they were called "the
+  // stripes of one backup" below, when the log was to be read from the backups themselves)
+  assertEachBackupOnce(baks);
   for (const b of baks) {
     try {
       const layout = readMtfLayout(b);
@@ -315,6 +318,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     if (bakProblems.length) throw bakProblems[0];
     const striped = bakSets.find((x) => x.files.length > 1);
     if (striped) {
+      // two copies of one stripe, or a stripe missing: said as such, not as a striped backup's log
+      requireWholeMediaSet(striped.files.map((path) => ({ path, layout: readMtfLayout(path) })), inputs.backupAdvice);
       throw new InputError('INPUT_NO_LOG', `${striped.files.join(', ')} are the stripes of one backup: rowback does not read a striped backup's log portion (it may be spread over the stripes); give the log with --ldf FILE or --trn FILE… (the stripes still give the table metadata)`, { file: striped.file });
     }
     let prev: (typeof bakSets)[number] | null = null;
@@ -652,6 +657,16 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       lobs = api.lobResolver(pageSource);
       const meta = api.readDataFileMetadata(pageSource);
       dbiVersion = meta.database?.version ?? null;
+      // a data file (or backup) and an .ldf of one database but of different times: said even with
+      // --quiet (identityNotes), as a file whose database could not be checked is
+      // (the .ldf as the only log: log backups given beside it may cover what it lacks)
+      if (inputs.ldf && trn.length === 0 && meta.database) {
+        const timeNote = await dataFileLogTimeNote({ file: mdfs[0] ?? baks[0]!, role: mdfs.length ? 'mdf' : 'bak', checkpointLsn: meta.database.checkpointLsn }, inputs.ldf, { allowLogVersion2: dbiVersion === SQL2005_DBI_VERSION });
+        if (timeNote && !identityNotes.includes(timeNote)) {
+          identityNotes.push(timeNote);
+          notes.push(timeNote);
+        }
+      }
       for (const p of meta.principals ?? []) if (p.sid && p.sid !== '0x00') principals.set(p.sid.toUpperCase(), { name: p.name, type: p.type });
       for (const s of meta.skipped ?? []) skipped.push(s);
       // Per partition: a row is decoded with its own partition's layout (compression may differ).

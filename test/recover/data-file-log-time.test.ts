@@ -1,0 +1,76 @@
+/**
+ * A data file and an .ldf of one database (one binding id) but of different times: said in one
+ * line naming both files, the data file's checkpoint LSN and the log's VLFs, even with --quiet
+ * (source-identity.ts dataFileLogTimeNote), by `scan` (the files source every command and job
+ * reading --mdf/--bak with --ldf shares) and `log`. Before: nothing was said, and a log file older
+ * than the data file gave "complete" with the deletes after its end missing.
+ *
+ * REAL bytes: AngularJs_CRUD Database1.mdf (checkpoint LSN 00000025:00000036:0002, VLF 37) and
+ * Database1_log.ldf (VLFs 35–37), and the other corpus pairs, which must stay silent. The mismatch
+ * is SYNTHETIC: a copy of Database1.mdf made here whose boot page (1:9) dbi_checkptLSN @444 is
+ * moved to VLF 38 (a data file newer than the log) or 34 (older), its checksum flag dropped so it
+ * verifies (m_flagBits 0x0200 cleared, m_tornBits 0).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { captureCli } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const cli = captureCli();
+
+describeCorpus('a data file and a log file of one database but of different times', () => {
+  let dir: string;
+  const ldf = () => corpusPath('AngularJs_CRUD/App_Data', 'Database1_log.ldf');
+  const withCheckpointVlf = (name: string, vlf: number): string => {
+    const b = Buffer.from(readFileSync(corpusPath('AngularJs_CRUD/App_Data', 'Database1.mdf')));
+    const boot = 9 * 8192;
+    b.writeUInt16LE(b.readUInt16LE(boot + 4) & ~0x0300, boot + 4);
+    b.writeUInt32LE(0, boot + 60);
+    b.writeUInt32LE(vlf, boot + 444);
+    b.writeUInt32LE(0x10, boot + 448);
+    b.writeUInt16LE(1, boot + 452);
+    const f = join(dir, name);
+    writeFileSync(f, b);
+    return f;
+  };
+  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'rowback-data-log-time-')); });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('data file newer than the log file: scan and log say so even with --quiet; the rows are still printed', async () => {
+    const mdf = withCheckpointVlf('newer.mdf', 0x26);
+    const r = await cli('scan', '--mdf', mdf, '--ldf', ldf(), '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(16);
+    const line = r.stderr.split('\n').find((l) => l.includes('different times'));
+    expect(line).toBe(`rowback scan: note: data file ${mdf} and log file ${ldf()} are of different times: the data file's last checkpoint at LSN 00000026:00000010:0001 (in VLF 38; boot page dbi_checkptLSN) is after the end of the log file's log (its newest VLF is 37; it holds VLFs 35 to 37), so the log file is older than the data file (a copy of another time): what the database did after the log file's end, deletes among them, is in no file given and not in this result; give the log file of the same time as the data file (or its log backups with --trn)`);
+    const l = await cli('log', ldf(), '--mdf', mdf, '--quiet');
+    expect(l.code, l.stderr).toBe(0);
+    expect(l.stderr).toContain(`rowback log: note: data file ${mdf} and log file ${ldf()} are of different times: the data file's last checkpoint at LSN 00000026:00000010:0001`);
+  });
+
+  it('data file older than every record of the log file: said', async () => {
+    const mdf = withCheckpointVlf('older.mdf', 0x22);
+    const r = await cli('scan', '--mdf', mdf, '--ldf', ldf(), '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`rowback scan: note: data file ${mdf} and log file ${ldf()} are of different times: the data file's last checkpoint at LSN 00000022:00000010:0001 (in VLF 34; boot page dbi_checkptLSN) is before every record the log file holds (VLFs 35 to 37), so the data file is older than the log file`);
+  });
+
+  it('every corpus data file with its own log file: nothing said', async () => {
+    for (const [mdf, log] of [
+      ['AngularJs_CRUD/App_Data/Database1.mdf', 'AngularJs_CRUD/App_Data/Database1_log.ldf'],
+      ['CRUD-.NET/App_Data/Database.mdf', 'CRUD-.NET/App_Data/Database_log.ldf'],
+      ['CRUD-.NET/App_Data/Database2.mdf', 'CRUD-.NET/App_Data/Database2_log.ldf'],
+      ['SessionShoppingCart/App_Data/NORTHWND.MDF', 'SessionShoppingCart/App_Data/NORTHWND_log.ldf'],
+      ['sql-practice-asp/App_Data/School.mdf', 'sql-practice-asp/App_Data/School_Log.ldf'],
+      ['Tractis_aspnet_demo/App_Data/aspnetdb.mdf', 'Tractis_aspnet_demo/App_Data/aspnetdb_log.ldf'],
+    ]) {
+      const r = await cli('scan', '--mdf', corpusPath(mdf), '--ldf', corpusPath(log), '--quiet');
+      expect(r.code, `${mdf}: ${r.stderr}`).toBe(0);
+      expect(r.stderr, mdf).not.toContain('different times');
+    }
+    const l = await cli('log', ldf(), '--mdf', corpusPath('AngularJs_CRUD/App_Data/Database1.mdf'), '--quiet');
+    expect(l.stderr).not.toContain('different times');
+  });
+});
