@@ -22,7 +22,7 @@ import type { SkippedItem } from '../recover/source.js';
 import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { RestoreTarget } from '../restore/chain.js';
 import { replayTableAt, type ReplayResult } from './point-in-time.js';
-import { diffTableStates, MAY_BE_CHANGED, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
+import { diffTableStates, MAY_BE_CHANGED, opaqueTextColumns, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
 import { pickOwn } from '../util/own-keys.js';
 import { readBackupHeader } from '../backup/header.js';
 import { sameBackups } from '../backup/same-backup.js';
@@ -81,7 +81,8 @@ export interface CompareResult {
    * or was not decoded: the verdict on those rows may be too), with the first one's place
    * (`page 1:289 slot 3`, or `log LSN …`, `the base backup`) and warning. Empty when none was.
    */
-  warned: Array<{ side: 'earlier' | 'later'; rows: number; where: string; warning: string }>;
+  warned: Array<{ side: 'earlier' | 'later'; rows: number; where: string; warning: string; sentence?: string }>;
+  // sentence: the INCOMPLETE sentence itself, when not one of rows decoded with warnings (diff.unsure: rows that may have changed unseen)
   // rows 0: the side's catalog had pages that failed their checks (where: `the catalog of FILE`)
   /**
    * Per side that read pages with no page checksum, uncheckedPagesNote's note (as
@@ -148,10 +149,26 @@ export function comparisonOperations(reversed: boolean | ReadonlySet<string> | u
 export function comparisonNotes(r: Pick<CompareResult, 'unchecked' | 'warned'>): { notes: string[]; incomplete: string[] } {
   return {
     notes: r.unchecked.map((u) => `note (${u.side} state, ${u.where}): ${u.note}`),
-    incomplete: r.warned.map((w) => (w.rows === 0
+    incomplete: r.warned.map((w) => (w.sentence !== undefined
+      ? `INCOMPLETE: ${w.sentence}`
+      : w.rows === 0
       ? `INCOMPLETE: ${w.where}, the ${w.side} state, could not be read whole (first: ${w.warning}): the table's layout was read from the rest of it, so the comparison may be wrong`
       : `INCOMPLETE: ${w.rows} row(s) of the ${w.side} state were decoded with warnings, so the comparison of them may be wrong (first: ${w.where}: ${w.warning})`)),
   };
+}
+
+/**
+ * The INCOMPLETE entry of rows that print alike in both states but hold U+FFFD (TableDiff.unsure):
+ * bytes a code page does not define print as U+FFFD whatever they were, so such a row may have
+ * changed between the two states (0xAA → 0xAB in a 1253 column) and was neither counted unchanged
+ * nor listed (before, it was counted unchanged: a change missed, unsaid).
+ */
+export function unsureRows(diff: Pick<TableDiff, 'unsure' | 'key'>): CompareResult['warned'][number] {
+  const u = diff.unsure;
+  const first = u[0]!;
+  const where = diff.key ? `key ${JSON.stringify(first.key)}` : `row ${JSON.stringify(first.key)}`;
+  const sentence = `${u.length} row(s) print the same in both states but hold U+FFFD (bytes their code page does not define, or invalid UTF-8, print as U+FFFD whatever they were) in ${[...new Set(u.flatMap((x) => x.columns))].join(', ')}: whether they changed between the two states cannot be told from the printed values, so they are neither counted unchanged nor listed as changed (first: ${where}, column ${first.columns.join(', ')}); compare those values' bytes (CONVERT(varbinary, …)) in a restored copy of each state`;
+  return { side: 'earlier', rows: u.length, where, warning: sentence, sentence };
 }
 
 /** Counts rows decoded with warnings (see CompareResult.warned). */
@@ -400,7 +417,8 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   }
   refuseAlteredColumns(layout, afterLayout, before.table);
   const { key, keySource } = matchKey(layout, before, o.key, o.keyName);
-  const diff = diffTableStates(before, after, key, keySource);
+  const diff = diffTableStates(before, after, key, keySource, opaqueTextColumns(layout));
+  if (diff.unsure.length) warned.push(unsureRows(diff));
   if (!reversed && unseen?.size) {
     const stale = staleLaterRows(diff, unseen, beforePoint, afterPoint);
     if (stale && !o.acceptOlderLater) {

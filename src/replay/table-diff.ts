@@ -87,6 +87,42 @@ export interface TableDiff {
   added: number;
   /** Rows in both states unchanged. */
   same: number;
+  /**
+   * Rows matched in both states whose printed values are equal but hold U+FFFD in a column whose
+   * text may stand for bytes it does not show (`opaque`: char/varchar/text, sql_variant): a byte
+   * its code page does not define (or invalid UTF-8) prints as U+FFFD whatever it was, so two
+   * different values print alike and the row may have changed (0xAA → 0xAB in a 1253 column).
+   * Neither counted unchanged nor listed as changed: the comparison cannot tell, and says so
+   * (compare.ts, an INCOMPLETE sentence). `key`: the match key's values (whole rows: the row).
+   */
+  unsure: Array<{ key: Record<string, SqlValue>; columns: string[]; tag?: string; from?: string }>;
+}
+
+const REPLACEMENT = '\ufffd';
+
+/** The columns of `columns` among `opaque` (every one when not given) whose value in `a` or `b` holds U+FFFD. */
+function replacementColumns(columns: readonly string[], opaque: ReadonlySet<string> | undefined, a: Record<string, SqlValue>, b: Record<string, SqlValue>): string[] {
+  const out: string[] = [];
+  for (const c of columns) {
+    if (opaque !== undefined && !opaque.has(c)) continue;
+    if (holdsReplacement(a[c]) || holdsReplacement(b[c])) out.push(c);
+  }
+  return out;
+}
+
+function holdsReplacement(v: SqlValue | undefined): boolean {
+  if (typeof v === 'string') return v.includes(REPLACEMENT);
+  // a sql_variant's text value ({ baseType, value, … })
+  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && 'value' in v) return holdsReplacement((v as { value: SqlValue }).value);
+  return false;
+}
+
+/**
+ * The columns of a layout whose printed text may stand for bytes it does not show (TableDiff.unsure):
+ * char, varchar, text (any code page: invalid UTF-8 prints U+FFFD too) and sql_variant.
+ */
+export function opaqueTextColumns(layout: TableLayout): Set<string> {
+  return new Set(visibleColumns(layout).filter((c) => ['char', 'varchar', 'text', 'sql_variant'].includes(c.type.toLowerCase())).map((c) => c.name));
 }
 
 function uniqueBy(rows: TableState['rows'], key: string[]): Map<string, TableState['rows'][number]> | null {
@@ -112,7 +148,7 @@ export const MAY_BE_CHANGED = 'may have been changed rather than deleted';
  * SCHEMA_TABLE_CHANGED when the two states' column lists differ (names or order): rows of
  * different shapes cannot be matched honestly.
  */
-export function diffTableStates(before: TableState, after: TableState, key: string[] | null, keySource = 'key'): TableDiff {
+export function diffTableStates(before: TableState, after: TableState, key: string[] | null, keySource = 'key', opaque?: ReadonlySet<string>): TableDiff {
   if (before.columns.join('\u0000') !== after.columns.join('\u0000')) {
     throw new SchemaError('SCHEMA_TABLE_CHANGED', `${before.table} has columns (${before.columns.join(', ')}) in the earlier state and (${after.columns.join(', ')}) in the later one: the table was altered in between, so its rows are not compared`, { table: before.table });
   }
@@ -124,6 +160,7 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
     if (b && a) {
       const missing: TableDiff['missing'] = [];
       const changed: ChangedRow[] = [];
+      const unsure: TableDiff['unsure'] = [];
       let same = 0;
       for (const [k, r] of b) {
         const o = a.get(k);
@@ -132,12 +169,16 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
           continue;
         }
         const diffCols = columns.filter((c) => rowKey({ v: r.values[c] ?? null }, ['v']) !== rowKey({ v: o.values[c] ?? null }, ['v']));
-        if (diffCols.length === 0) same++;
-        else changed.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), before: r.values, after: o.values, columns: diffCols, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}) });
+        if (diffCols.length === 0) {
+          // equal as printed; U+FFFD in either may stand for different bytes (TableDiff.unsure)
+          const u = replacementColumns(columns, opaque, r.values, o.values);
+          if (u.length === 0) same++;
+          else unsure.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), columns: u, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}) });
+        } else changed.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), before: r.values, after: o.values, columns: diffCols, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}) });
       }
       let added = 0;
       for (const k of a.keys()) if (!b.has(k)) added++;
-      return { table: before.table, columns, key, keyNote: null, missing, changed, added, same };
+      return { table: before.table, columns, key, keyNote: null, missing, changed, added, same, unsure };
     }
     keyNote = `${keySource} (${key.join(', ')}) repeats in the ${b ? 'later' : 'earlier'} state, so whole rows were compared`;
   } else {
@@ -152,15 +193,19 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
     else left.set(k, [r]);
   }
   const missing: TableDiff['missing'] = [];
+  const unsure: TableDiff['unsure'] = [];
   let same = 0;
   for (const r of before.rows) {
     const l = left.get(rowKey(r.values, columns));
     if (l && l.length) {
-      l.pop();
-      same++;
+      const o = l.pop()!;
+      // equal as printed; U+FFFD in it may stand for different bytes (TableDiff.unsure)
+      const u = replacementColumns(columns, opaque, r.values, o.values);
+      if (u.length === 0) same++;
+      else unsure.push({ key: r.values, columns: u, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}) });
     } else missing.push(r);
   }
   let added = 0;
   for (const l of left.values()) added += l.length;
-  return { table: before.table, columns, key: null, keyNote, missing, changed: [], added, same };
+  return { table: before.table, columns, key: null, keyNote, missing, changed: [], added, same, unsure };
 }

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type DiffOptions } from '../../src/cli/commands/diff.js';
 import { diffCaptured } from '../support/run-diff.js';
-import { diffTableStates, type TableState } from '../../src/replay/table-diff.js';
+import { diffTableStates, opaqueTextColumns, type TableState } from '../../src/replay/table-diff.js';
+import { comparisonNotes, unsureRows } from '../../src/replay/compare.js';
+import { decodeRow } from '../../src/reconstruct/decode-row.js';
+import type { SqlValue } from '../../src/reconstruct/values.js';
+import { buildLayout, encodeRow } from '../support/synthetic-encoder.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { planReinsert, renderScript } from '../../src/reinsert/plan.js';
 import { fromLayout } from '../../src/reinsert/target-table.js';
@@ -146,5 +150,49 @@ describe('diffAsRecoveredRows of a reversed comparison (SYNTHETIC TableDiff)', (
     // not reversed: as before, the earlier state's row is the before-image
     const [fwd] = diffAsRecoveredRows(d, { kind: 'bak', file: 'SYNTHETIC.bak' });
     expect([fwd!.operation, fwd!.values.Name, fwd!.after?.Name]).toEqual(['update', 'new', 'old']);
+  });
+});
+
+/**
+ * Bytes a code page does not define print as U+FFFD whatever they were: two states whose value
+ * differs only in such bytes (1253: 0xAA → 0xD2, both undefined) printed alike and were counted
+ * unchanged, the change missed unsaid. SYNTHETIC rows (test/support/synthetic-encoder.ts), the
+ * placeholder's bytes replaced by the bytes under test, decoded by decodeRow as diff decodes them.
+ */
+describe('diffTableStates: values that print alike but hold U+FFFD are not counted unchanged (SYNTHETIC rows)', () => {
+  const layout = buildLayout('T', [
+    { name: 'id', type: 'int' },
+    { name: 'greek', type: 'varchar', maxLength: 10, collation: 'Greek_CI_AS' },
+    { name: 'wide', type: 'nvarchar', maxLength: 20 },
+  ]);
+  const decoded = (id: number, hex: string, wide = 'w'): Record<string, SqlValue> => {
+    const image = Buffer.from(encodeRow(layout, { id, greek: 'QQ', wide }));
+    const at = image.indexOf(Buffer.from('QQ', 'latin1'));
+    Buffer.from(hex, 'hex').copy(image, at);
+    return decodeRow(image, layout).values;
+  };
+  const st = (rows: Array<Record<string, SqlValue>>): TableState => ({ table: 'dbo.T', columns: ['id', 'greek', 'wide'], rows: rows.map((values) => ({ values })) });
+  const opaque = opaqueTextColumns(layout);
+
+  it('by key: 0xAA then 0xD2 (both print U+FFFD) is neither unchanged nor changed, but unsure, and said INCOMPLETE', () => {
+    const before = st([decoded(1, 'c1aa'), decoded(2, 'c1c2')]);
+    const after = st([decoded(1, 'c1d2'), decoded(2, 'c1c2')]);
+    expect(before.rows[0]!.values.greek).toBe(after.rows[0]!.values.greek);
+    const d = diffTableStates(before, after, ['id'], 'key', opaque);
+    expect([d.same, d.changed.length, d.missing.length]).toEqual([1, 0, 0]);
+    expect(d.unsure).toEqual([{ key: { id: 1 }, columns: ['greek'] }]);
+    const { incomplete } = comparisonNotes({ unchecked: [], warned: [unsureRows(d)] });
+    expect(incomplete).toEqual([expect.stringMatching(/^INCOMPLETE: 1 row\(s\) print the same in both states but hold U\+FFFD .* in greek: whether they changed between the two states cannot be told .*first: key \{"id":1\}/)]);
+  });
+
+  it('whole rows: a row matched on U+FFFD is unsure too', () => {
+    const d = diffTableStates(st([decoded(1, 'c1aa'), decoded(2, 'c1c2')]), st([decoded(1, 'c1d2'), decoded(2, 'c1c2')]), null, 'key', opaque);
+    expect([d.same, d.missing.length, d.unsure.length]).toEqual([1, 0, 1]);
+    expect(d.unsure[0]!.columns).toEqual(['greek']);
+  });
+
+  it('U+FFFD stored in an nvarchar column is a character, compared as such (unchanged)', () => {
+    const d = diffTableStates(st([decoded(1, 'c1c2', 'a\ufffd')]), st([decoded(1, 'c1c2', 'a\ufffd')]), ['id'], 'key', opaque);
+    expect([d.same, d.unsure.length]).toEqual([1, 0]);
   });
 });
