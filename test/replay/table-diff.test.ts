@@ -6,6 +6,7 @@ import { type DiffOptions } from '../../src/cli/commands/diff.js';
 import { diffCaptured } from '../support/run-diff.js';
 import { diffTableStates, opaqueTextColumns, type TableState } from '../../src/replay/table-diff.js';
 import { comparisonNotes, unsureRows } from '../../src/replay/compare.js';
+import { RowState } from '../../src/replay/row-state.js';
 import { decodeRow } from '../../src/reconstruct/decode-row.js';
 import type { SqlValue } from '../../src/reconstruct/values.js';
 import { buildLayout, encodeRow } from '../support/synthetic-encoder.js';
@@ -194,5 +195,33 @@ describe('diffTableStates: values that print alike but hold U+FFFD are not count
   it('U+FFFD stored in an nvarchar column is a character, compared as such (unchanged)', () => {
     const d = diffTableStates(st([decoded(1, 'c1c2', 'a\ufffd')]), st([decoded(1, 'c1c2', 'a\ufffd')]), ['id'], 'key', opaque);
     expect([d.same, d.unsure.length]).toEqual([1, 0]);
+  });
+});
+
+/**
+ * A replay removes a deleted row by its values; two rows that print alike but differ in bytes
+ * printed U+FFFD (1253: 0xAA, 0xD2) were one key, and the last added was removed whichever was
+ * deleted: the row left carried the deleted row's warning, naming bytes that were not its own.
+ * SYNTHETIC rows decoded by decodeRow.
+ */
+describe('RowState.remove: of rows that print alike, the one whose undefined bytes the deleted image names (SYNTHETIC rows)', () => {
+  const layout = buildLayout('H', [{ name: 'greek', type: 'varchar', maxLength: 10, collation: 'Greek_CI_AS' }]);
+  const decoded = (hex: string) => {
+    const image = Buffer.from(encodeRow(layout, { greek: 'QQ' }));
+    Buffer.from(hex, 'hex').copy(image, image.indexOf(Buffer.from('QQ', 'latin1')));
+    return decodeRow(image, layout);
+  };
+  it('deleting the 0xAA row leaves the 0xD2 row, with its own warning', () => {
+    const aa = decoded('c1aa');
+    const d2 = decoded('c1d2');
+    expect(aa.values).toEqual(d2.values);
+    for (const order of [[aa, d2], [d2, aa]]) {
+      const state = new RowState(['greek']);
+      for (const r of order) state.add({ values: r.values, origin: 'backup', warnings: r.warnings });
+      expect(state.remove(aa.values, aa.warnings)).toBe(true);
+      const left = [...state.rows()];
+      expect(left).toHaveLength(1);
+      expect(left[0]!.warnings.join('\n')).toMatch(/0xD2 at offset 1/);
+    }
   });
 });
