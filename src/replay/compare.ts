@@ -22,6 +22,7 @@ import type { SkippedItem } from '../recover/source.js';
 import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { RestoreTarget } from '../restore/chain.js';
 import { replayTableAt, type ReplayResult } from './point-in-time.js';
+import { bytesNotes } from './row-state.js';
 import { diffTableStates, MAY_BE_CHANGED, opaqueTextColumns, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
 import { pickOwn } from '../util/own-keys.js';
 import { readBackupHeader } from '../backup/header.js';
@@ -201,7 +202,7 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
   for (const r of readTableRows(source, md, qualified, { reader, skipped })) {
     // the one file the row's page came from (a differential's or the full backup's), for its source
     const from = fileOf(r.page);
-    rows.push({ values: pickOwn(r.values, columns) as Record<string, SqlValue>, ...(from !== undefined ? { from } : {}) });
+    rows.push({ values: pickOwn(r.values, columns) as Record<string, SqlValue>, ...(from !== undefined ? { from } : {}), bytesNotes: bytesNotes(r.warnings) });
     if (r.warnings.length) warnings.push({ warnings: r.warnings, where: () => `${from ?? where} page ${r.page} slot ${r.slot}` });
   }
   // the pages the reader could not read (checksum, torn page, missing) are the cause of the rows and
@@ -362,7 +363,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     const r = await replayTableAt({ bak: o.bak, trn, table: o.table, target: o.target, signal: o.signal });
     replays.push({ side: 'earlier', result: r });
     beforePoint = replayPoint(r, '--bak/--trn replayed');
-    before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn, ...(x.file !== undefined ? { from: x.file } : {}), ...(x.origin !== 'backup' && x.origin.page ? { page: x.origin.page } : {}) })) };
+    before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn, ...(x.file !== undefined ? { from: x.file } : {}), ...(x.origin !== 'backup' && x.origin.page ? { page: x.origin.page } : {}), bytesNotes: bytesNotes(x.warnings) })) };
     layout = r.layout; // the layout the replay decoded with: no second read of the base backup
     replayWarned('earlier', r);
     noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
@@ -387,7 +388,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     });
     replays.push({ side: 'later', result: r });
     afterPoint = replayPoint(r, '--after-bak/--after-trn replayed');
-    after = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values })) };
+    after = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, bytesNotes: bytesNotes(x.warnings) })) };
     afterLayout = r.layout;
     replayWarned('later', r);
     noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
@@ -704,7 +705,10 @@ export function matchKey(layout: TableLayout, state: Pick<TableState, 'table' | 
 export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source'] | ((tag: string | undefined, from?: string) => RecoveredRow['source']), note?: string, o: { reversed?: boolean | ReadonlySet<string> } = {}): RecoveredRow[] {
   const older = (tag: string | undefined): boolean => isNewerThanLater(o.reversed, tag);
   const sourceOf = typeof source === 'function' ? source : () => source;
-  const base = (n: number, tag: string | undefined, operation: RecoveredRow['operation'], values: Record<string, SqlValue>, warning: string, from?: string): RecoveredRow => ({
+  // a missing row's warnings naming bytes printed as U+FFFD (TableState bytesNotes): staged with it, for
+  // the reviewer and the re-insert's hold (service.ts undefinedBytesWarned: invalid UTF-8 has no other)
+  const bytesOf = (m: { bytesNotes?: string }): string[] => (m.bytesNotes ? m.bytesNotes.split('\u0000') : []);
+  const base = (n: number, tag: string | undefined, operation: RecoveredRow['operation'], values: Record<string, SqlValue>, warning: string, from?: string, bytes: string[] = []): RecoveredRow => ({
     table: d.table,
     lsn: tag ?? `state:${String(n).padStart(8, '0')}`,
     operation,
@@ -719,7 +723,7 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
     slotId: null,
     values,
     raw: '',
-    warnings: note ? [warning, note] : [warning],
+    warnings: note ? [warning, note, ...bytes] : [warning, ...bytes],
     source: sourceOf(tag, from),
   });
   // Whole rows compared (a heap and no key, or a key that repeats): a row changed between the two
@@ -736,8 +740,8 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
     rows.push(older(m.tag)
       ? base(n++, m.tag, 'insert', m.values, o.reversed === true
         ? 'missing from the later state, which is older (compared as asked, --accept-older-later): inserted between the two states, not deleted'
-        : `missing from the later state, which has not seen the log record (LSN ${m.tag}) that wrote it (compared as asked, --accept-older-later): added after the later state, not deleted`, m.from)
-      : withUnkeyed(base(n++, m.tag, 'delete', m.values, 'missing from the later state (rowback diff)', m.from)));
+        : `missing from the later state, which has not seen the log record (LSN ${m.tag}) that wrote it (compared as asked, --accept-older-later): added after the later state, not deleted`, m.from, bytesOf(m))
+      : withUnkeyed(base(n++, m.tag, 'delete', m.values, 'missing from the later state (rowback diff)', m.from, bytesOf(m))));
   }
   // Reversed, the earlier state is the newer: an update's before-image (values) is the older state's
   // row, the one given as later (it was the newer row, staged and shown as the before-image: one

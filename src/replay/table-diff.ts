@@ -60,7 +60,9 @@ export interface TableState {
    * backup's), when the state was read from backup pages; `page`: the page that log record wrote
    * (`Page ID`, `ffff:pppppppp`), when known.
    */
-  rows: Array<{ values: Record<string, SqlValue>; tag?: string; from?: string; page?: string }>;
+  rows: Array<{ values: Record<string, SqlValue>; tag?: string; from?: string; page?: string; bytesNotes?: string }>;
+  // bytesNotes: the row's warnings naming bytes printed as U+FFFD (row-state.ts bytesNotes; '' none),
+  // when the state was decoded here: two values that print alike are told apart by them (TableDiff.unsure)
 }
 
 export interface ChangedRow {
@@ -81,7 +83,7 @@ export interface TableDiff {
   /** Why whole rows were compared, when they were. */
   keyNote: string | null;
   /** Rows of the earlier state that the later state lacks. */
-  missing: Array<{ values: Record<string, SqlValue>; tag?: string; from?: string }>;
+  missing: Array<{ values: Record<string, SqlValue>; tag?: string; from?: string; bytesNotes?: string }>;
   changed: ChangedRow[];
   /** Rows only the later state holds (counted, not listed). */
   added: number;
@@ -115,6 +117,32 @@ function holdsReplacement(v: SqlValue | undefined): boolean {
   // a sql_variant's text value ({ baseType, value, … })
   if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && 'value' in v) return holdsReplacement((v as { value: SqlValue }).value);
   return false;
+}
+
+/**
+ * Of the columns `u` (equal as printed, holding U+FFFD), those whose bytes the two rows' warnings
+ * show to differ (`differ`), and those whose bytes are not known to be equal (`unknown`: a state
+ * decoded without its warnings kept, or a warning naming only the first spans, "and N more").
+ * The warning of a value names every byte printed as U+FFFD with its offset and the value's length
+ * (types/string.ts undefinedBytesWarning); with the printed text equal, equal warnings are equal
+ * bytes, and no warning on one side while the other has one is different bytes.
+ */
+function judgeReplacements(u: readonly string[], a: TableState['rows'][number], b: TableState['rows'][number]): { differ: string[]; unknown: string[] } {
+  const differ: string[] = [];
+  const unknown: string[] = [];
+  for (const c of u) {
+    if (a.bytesNotes === undefined || b.bytesNotes === undefined) { unknown.push(c); continue; }
+    const na = notesOf(a.bytesNotes, c);
+    const nb = notesOf(b.bytesNotes, c);
+    if (na !== nb) differ.push(c);
+    else if (/ and \d+ more of its /.test(na)) unknown.push(c);
+  }
+  return { differ, unknown };
+}
+
+/** The warnings of column `c` (its own value, or text inside it when a sql_variant) among `notes`. */
+function notesOf(notes: string, c: string): string {
+  return notes.split('\u0000').filter((n) => n.startsWith(`column ${c}: `) || n.startsWith(`column ${c} (a `)).join('\u0000');
 }
 
 /**
@@ -169,9 +197,13 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
           continue;
         }
         const diffCols = columns.filter((c) => rowKey({ v: r.values[c] ?? null }, ['v']) !== rowKey({ v: o.values[c] ?? null }, ['v']));
+        // equal as printed; U+FFFD in either may stand for different bytes, which the warnings name
+        const eq = replacementColumns(columns.filter((c) => !diffCols.includes(c)), opaque, r.values, o.values);
+        const j = judgeReplacements(eq, r, o);
+        diffCols.push(...j.differ);
+        diffCols.sort((x, y) => columns.indexOf(x) - columns.indexOf(y));
         if (diffCols.length === 0) {
-          // equal as printed; U+FFFD in either may stand for different bytes (TableDiff.unsure)
-          const u = replacementColumns(columns, opaque, r.values, o.values);
+          const u = j.unknown;
           if (u.length === 0) same++;
           else unsure.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), columns: u, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}) });
         } else changed.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), before: r.values, after: o.values, columns: diffCols, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}) });
@@ -198,11 +230,27 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
   for (const r of before.rows) {
     const l = left.get(rowKey(r.values, columns));
     if (l && l.length) {
-      const o = l.pop()!;
-      // equal as printed; U+FFFD in it may stand for different bytes (TableDiff.unsure)
-      const u = replacementColumns(columns, opaque, r.values, o.values);
-      if (u.length === 0) same++;
-      else unsure.push({ key: r.values, columns: u, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}) });
+      // equal as printed; U+FFFD in it may stand for different bytes, which the warnings name: the
+      // row of the same bytes, when the later state holds one; none, but each known to hold other
+      // bytes: missing (and those rows only the later state's); else not known (TableDiff.unsure)
+      const u0 = replacementColumns(columns, opaque, r.values, l[0]!.values);
+      if (u0.length === 0) {
+        l.pop();
+        same++;
+        continue;
+      }
+      const judged = l.map((o) => judgeReplacements(u0, r, o));
+      const sameAt = judged.findLastIndex((j) => j.differ.length === 0 && j.unknown.length === 0);
+      if (sameAt >= 0) {
+        l.splice(sameAt, 1);
+        same++;
+      } else if (judged.every((j) => j.unknown.length === 0)) {
+        missing.push(r);
+      } else {
+        const at = judged.findLastIndex((j) => j.unknown.length > 0);
+        l.splice(at, 1);
+        unsure.push({ key: r.values, columns: u0, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}) });
+      }
     } else missing.push(r);
   }
   let added = 0;

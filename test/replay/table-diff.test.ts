@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { type DiffOptions } from '../../src/cli/commands/diff.js';
 import { diffCaptured } from '../support/run-diff.js';
 import { diffTableStates, opaqueTextColumns, type TableState } from '../../src/replay/table-diff.js';
-import { comparisonNotes, unsureRows } from '../../src/replay/compare.js';
-import { RowState } from '../../src/replay/row-state.js';
+import { comparisonNotes, diffAsRecoveredRows, unsureRows } from '../../src/replay/compare.js';
+import { bytesNotes, RowState } from '../../src/replay/row-state.js';
 import { decodeRow } from '../../src/reconstruct/decode-row.js';
 import type { SqlValue } from '../../src/reconstruct/values.js';
 import { buildLayout, encodeRow } from '../support/synthetic-encoder.js';
@@ -190,6 +190,30 @@ describe('diffTableStates: values that print alike but hold U+FFFD are not count
     const d = diffTableStates(st([decoded(1, 'c1aa'), decoded(2, 'c1c2')]), st([decoded(1, 'c1d2'), decoded(2, 'c1c2')]), null, 'key', opaque);
     expect([d.same, d.missing.length, d.unsure.length]).toEqual([1, 0, 1]);
     expect(d.unsure[0]!.columns).toEqual(['greek']);
+  });
+
+  // the states as compare.ts builds them: each row's warnings naming its bytes kept (bytesNotes)
+  const known = (id: number, hex: string) => {
+    const image = Buffer.from(encodeRow(layout, { id, greek: 'QQ', wide: 'w' }));
+    Buffer.from(hex, 'hex').copy(image, image.indexOf(Buffer.from('QQ', 'latin1')));
+    const row = decodeRow(image, layout);
+    return { values: row.values, bytesNotes: bytesNotes(row.warnings) };
+  };
+  const kst = (rows: ReturnType<typeof known>[]): TableState => ({ table: 'dbo.T', columns: ['id', 'greek', 'wide'], rows });
+
+  it('with the warnings kept, by key: 0xAA then 0xD2 is changed (greek); the same bytes are unchanged', () => {
+    const d = diffTableStates(kst([known(1, 'c1aa'), known(2, 'c1d2'), known(3, 'c1c2')]), kst([known(1, 'c1d2'), known(2, 'c1d2'), known(3, 'c1c2')]), ['id'], 'key', opaque);
+    expect(d.changed.map((c) => [c.key, c.columns])).toEqual([[{ id: 1 }, ['greek']]]);
+    expect([d.same, d.unsure.length, d.missing.length]).toEqual([2, 0, 0]);
+  });
+
+  it('with the warnings kept, whole rows: 0xAA then 0xD2 is missing (and one only in the later state); the same bytes match', () => {
+    const d = diffTableStates(kst([known(1, 'c1aa'), known(1, 'c1d2')]), kst([known(1, 'c1d2'), known(1, 'c1ff')]), null, 'key', opaque);
+    expect(d.missing.map((m) => (m as { bytesNotes?: string }).bytesNotes)).toEqual([expect.stringMatching(/^column greek: 0xAA at offset 1/)]);
+    expect([d.same, d.added, d.unsure.length]).toEqual([1, 1, 0]);
+    // staged, the missing row keeps the warning naming its bytes (the reviewer's, and the re-insert's hold)
+    const staged = diffAsRecoveredRows(d, { kind: 'bak', file: 'x.bak' });
+    expect(staged[0]!.warnings).toContainEqual(expect.stringMatching(/^column greek: 0xAA at offset 1 .*REINSERT_UNDEFINED_BYTES/));
   });
 
   it('U+FFFD stored in an nvarchar column is a character, compared as such (unchanged)', () => {
