@@ -748,8 +748,8 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
   // re-inserted on purpose, operations ['update'], put the newer values back as the old ones)
   for (const c of d.changed) {
     rows.push(older(c.tag)
-      ? { ...base(n++, c.tag, 'update', c.after, `changed between the two states: ${c.columns.join(', ')}; the before-image is the later state's row, which is older (compared as asked, --accept-older-later), the after-image the earlier state's`), after: c.before }
-      : { ...base(n++, c.tag, 'update', c.before, `changed in the later state: ${c.columns.join(', ')}`, c.from), after: c.after });
+      ? { ...base(n++, c.tag, 'update', c.after, `changed between the two states: ${c.columns.join(', ')}; the before-image is the later state's row, which is older (compared as asked, --accept-older-later), the after-image the earlier state's`, undefined, [...bytesOf({ bytesNotes: c.afterBytesNotes }), ...bytesOf(c).map((w) => `after-image: ${w}`)]), after: c.before }
+      : { ...base(n++, c.tag, 'update', c.before, `changed in the later state: ${c.columns.join(', ')}`, c.from, [...bytesOf(c), ...bytesOf({ bytesNotes: c.afterBytesNotes }).map((w) => `after-image: ${w}`)]), after: c.after });
   }
   return rows;
 }

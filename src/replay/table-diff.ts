@@ -71,6 +71,9 @@ export interface ChangedRow {
   after: Record<string, SqlValue>;
   /** Columns whose values differ. */
   columns: string[];
+  /** The before and after rows' warnings naming bytes printed as U+FFFD (TableState bytesNotes), when kept. */
+  bytesNotes?: string;
+  afterBytesNotes?: string;
   tag?: string;
   from?: string;
 }
@@ -206,7 +209,7 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
           const u = j.unknown;
           if (u.length === 0) same++;
           else unsure.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), columns: u, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}) });
-        } else changed.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), before: r.values, after: o.values, columns: diffCols, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}) });
+        } else changed.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), before: r.values, after: o.values, columns: diffCols, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}), ...(r.bytesNotes ? { bytesNotes: r.bytesNotes } : {}), ...(o.bytesNotes ? { afterBytesNotes: o.bytesNotes } : {}) });
       }
       let added = 0;
       for (const k of a.keys()) if (!b.has(k)) added++;

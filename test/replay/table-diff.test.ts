@@ -205,6 +205,9 @@ describe('diffTableStates: values that print alike but hold U+FFFD are not count
     const d = diffTableStates(kst([known(1, 'c1aa'), known(2, 'c1d2'), known(3, 'c1c2')]), kst([known(1, 'c1d2'), known(2, 'c1d2'), known(3, 'c1c2')]), ['id'], 'key', opaque);
     expect(d.changed.map((c) => [c.key, c.columns])).toEqual([[{ id: 1 }, ['greek']]]);
     expect([d.same, d.unsure.length, d.missing.length]).toEqual([2, 0, 0]);
+    // staged, the update keeps the warnings naming both images' bytes
+    const staged = diffAsRecoveredRows(d, { kind: 'bak', file: 'x.bak' });
+    expect(staged[0]!.warnings).toEqual([expect.stringMatching(/^changed in the later state: greek/), expect.stringMatching(/^column greek: 0xAA at offset 1/), expect.stringMatching(/^after-image: column greek: 0xD2 at offset 1/)]);
   });
 
   it('with the warnings kept, whole rows: 0xAA then 0xD2 is missing (and one only in the later state); the same bytes match', () => {
