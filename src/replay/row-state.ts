@@ -20,7 +20,7 @@ export interface ReplayRow {
 }
 
 /** The row warnings naming bytes printed as U+FFFD (types/string.ts undefinedBytesWarning), as one text. */
-function bytesNotes(warnings: readonly string[]): string {
+export function bytesNotes(warnings: readonly string[]): string {
   return warnings.filter((w) => w.startsWith('column ') && w.includes(": printed as U+FFFD '\ufffd'")).join('\u0000');
 }
 
