@@ -34,7 +34,10 @@ export function skippedLines(skipped: readonly SkippedItem[], limit = 20, moreHi
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => (k === 'page' && g.n > 1 ? `page ${g.firstPage} to ${g.lastPage}` : `${k} ${v}`))
       .join(', ');
-    lines.push(`  ${s.code}: ${reason}${where && withPlace ? ` (${where})` : ''}`);
+    // without the place, a run whose reason does not name its page still says which pages and how many
+    // (it printed as one item's line, the other pages and their count unsaid)
+    const run = !withPlace && g.n > 1 && reason === s.reason ? ` (page ${g.firstPage} to ${g.lastPage}, ${g.n} pages)` : '';
+    lines.push(`  ${s.code}: ${reason}${where && withPlace ? ` (${where})` : run}`);
   }
   if (groups.length > limit) {
     const shown = groups.slice(0, limit).reduce((n, g) => n + g.n, 0);

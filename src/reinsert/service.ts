@@ -112,6 +112,34 @@ export function undefinedBytesText<R extends { id: number; table: string; values
 }
 
 /**
+ * The row warning of a char/varchar/text value holding bytes its code page does not define, or bytes
+ * that are not UTF-8 in a UTF-8 column (types/string.ts undefinedBytesWarning): column, code page
+ * (absent: UTF-8). Text inside a sql_variant is left to REINSERT_VARIANT_TEXT (sql-types.ts).
+ */
+const UNDEFINED_BYTES_WARNING = /^column (.+?): (?:0x[0-9A-F]{2}(?: 0x[0-9A-F]{2})* at offset \d+.*?|bytes) of its \d+-byte value (?:is |are )?not (?:defined in code page (\d+)|valid UTF-8 \(its collation is UTF-8\))/;
+
+/**
+ * Staged rows, not named by undefinedBytesText, whose warnings say a char/varchar/text value held
+ * bytes its code page does not define, or bytes that are not UTF-8 in a UTF-8 column: the first such
+ * column of each and its warning. undefinedBytesText judges values by the job's layouts and leaves
+ * out UTF-8 columns (U+FFFD is a character there) and tables the job has no layout of; the warning
+ * says what the bytes were. Invalid UTF-8 printed as U+FFFD went back as U+FFFD's own bytes (EF BF
+ * BD), the row changed and unsaid but for a warning the reviewer may not have read.
+ */
+export function undefinedBytesWarned<R extends { id: number; warnings: readonly string[] }>(rows: readonly R[]): { row: R; column: string; codePage: number | null; warning: string }[] {
+  const out: { row: R; column: string; codePage: number | null; warning: string }[] = [];
+  for (const r of rows) {
+    for (const w of r.warnings) {
+      const m = UNDEFINED_BYTES_WARNING.exec(w);
+      if (!m || m[1]!.includes('inside the sql_variant)') || m[1]!.includes(' is not in this record')) continue;
+      out.push({ row: r, column: m[1]!, codePage: m[2] !== undefined ? Number(m[2]) : null, warning: w });
+      break;
+    }
+  }
+  return out;
+}
+
+/**
  * The server a run records (connectionHost, rowback's parser) must be the one the driver dials (its
  * own parser): a string naming the server twice (`Server=side;Data Source=prod`) was kept as 'side'
  * while the driver dialled prod, so a run went to a server its record did not name, and a resume
@@ -269,6 +297,12 @@ export class ReinsertService {
       const ids = new Set(undefinedText.map((x) => x.row.id));
       rows = rows.filter((r) => !ids.has(r.id));
     }
+    // and those whose warning says so where the layouts cannot (UTF-8 columns, tables with no layout)
+    const undefinedWarned = opts.checkStaleText === false ? [] : undefinedBytesWarned(rows);
+    if (undefinedWarned.length) {
+      const ids = new Set(undefinedWarned.map((x) => x.row.id));
+      rows = rows.filter((r) => !ids.has(r.id));
+    }
     // Never twice across jobs (other-jobs.ts): a row another job of the store re-inserted into the
     // same table and place, or holds in a batch not known to have run, is left out. Not for a
     // resume (its batches are fixed; executeRun checks each batch) nor an undo.
@@ -293,6 +327,12 @@ export class ReinsertService {
     }
     for (const { row: r, column, codePage, at, count } of undefinedText) {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNDEFINED_BYTES', message: `row ${r.id}'s column ${column} (code page ${codePage} text) holds U+FFFD at character ${at + 1}${count > 1 ? ` (and ${count - 1} more)` : ''}: bytes code page ${codePage} does not define, which SQL Server stores unchecked and rowback could only print as U+FFFD (a row staged since 2026-12-03 carries a warning naming the bytes and their offsets; for one staged before, scan the source again to see them); re-inserted, the server would write '?' there instead of the stored bytes, so the row would go back changed: re-insert it by hand with the original bytes (e.g. CONVERT(varchar(n), 0x…) COLLATE the column's collation)` });
+    }
+    for (const { row: r, column, codePage, warning } of undefinedWarned) {
+      const back = codePage === null
+        ? `bytes that are not UTF-8 (its collation is UTF-8), printed as U+FFFD; re-inserted, the server would write U+FFFD's own bytes (EF BF BD) there`
+        : `bytes code page ${codePage} does not define, printed as U+FFFD; re-inserted, the server would write '?' there`;
+      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNDEFINED_BYTES', message: `row ${r.id}'s column ${column} held ${back} instead of the stored bytes, so the row would go back changed: re-insert it by hand with the original bytes (its warning: ${warning.slice(0, warning.indexOf(': printed as U+FFFD') >= 0 ? warning.indexOf(': printed as U+FFFD') : undefined)})` });
     }
     for (const r of held) {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `the source database has tables ${ambiguous.get(r.table)!.join(' and ')}, both ${r.table} as schema.name, and their rows are staged under that one name: which table row ${r.id} came from is not known; re-insert it by hand` });

@@ -34,7 +34,7 @@ import { visibleColumns, type ColumnLayout, type TableLayout } from '../reconstr
 import type { SqlValue } from '../reconstruct/values.js';
 import { quoteName } from '../util/tsql.js';
 import { shortestFloat32 } from '../reconstruct/types/float.js';
-import { diffTableStates, type TableDiff, type TableState } from './table-diff.js';
+import { diffTableStates, opaqueTextColumns, type TableDiff, type TableState } from './table-diff.js';
 import { matchKey } from './compare.js';
 import { setOwn } from '../util/own-keys.js';
 
@@ -111,5 +111,5 @@ export async function compareLiveTables(runner: SqlRunner, o: { sideDatabase: st
   const before = await readLiveTable(runner, o.sideDatabase, o.layout, o.signal);
   const after = await readLiveTable(runner, o.liveDatabase, o.layout, o.signal);
   const { key, keySource } = matchKey(o.layout, before, o.key);
-  return { diff: diffTableStates(before, after, key, keySource), beforeRows: before.rows.length, afterRows: after.rows.length, keySource };
+  return { diff: diffTableStates(before, after, key, keySource, opaqueTextColumns(o.layout)), beforeRows: before.rows.length, afterRows: after.rows.length, keySource };
 }

@@ -22,7 +22,8 @@ import type { SkippedItem } from '../recover/source.js';
 import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { RestoreTarget } from '../restore/chain.js';
 import { replayTableAt, type ReplayResult } from './point-in-time.js';
-import { diffTableStates, MAY_BE_CHANGED, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
+import { bytesNotes } from './row-state.js';
+import { diffTableStates, MAY_BE_CHANGED, opaqueTextColumns, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
 import { pickOwn } from '../util/own-keys.js';
 import { readBackupHeader } from '../backup/header.js';
 import { sameBackups } from '../backup/same-backup.js';
@@ -81,7 +82,8 @@ export interface CompareResult {
    * or was not decoded: the verdict on those rows may be too), with the first one's place
    * (`page 1:289 slot 3`, or `log LSN …`, `the base backup`) and warning. Empty when none was.
    */
-  warned: Array<{ side: 'earlier' | 'later'; rows: number; where: string; warning: string }>;
+  warned: Array<{ side: 'earlier' | 'later'; rows: number; where: string; warning: string; sentence?: string }>;
+  // sentence: the INCOMPLETE sentence itself, when not one of rows decoded with warnings (diff.unsure: rows that may have changed unseen)
   // rows 0: the side's catalog had pages that failed their checks (where: `the catalog of FILE`)
   /**
    * Per side that read pages with no page checksum, uncheckedPagesNote's note (as
@@ -148,10 +150,26 @@ export function comparisonOperations(reversed: boolean | ReadonlySet<string> | u
 export function comparisonNotes(r: Pick<CompareResult, 'unchecked' | 'warned'>): { notes: string[]; incomplete: string[] } {
   return {
     notes: r.unchecked.map((u) => `note (${u.side} state, ${u.where}): ${u.note}`),
-    incomplete: r.warned.map((w) => (w.rows === 0
+    incomplete: r.warned.map((w) => (w.sentence !== undefined
+      ? `INCOMPLETE: ${w.sentence}`
+      : w.rows === 0
       ? `INCOMPLETE: ${w.where}, the ${w.side} state, could not be read whole (first: ${w.warning}): the table's layout was read from the rest of it, so the comparison may be wrong`
       : `INCOMPLETE: ${w.rows} row(s) of the ${w.side} state were decoded with warnings, so the comparison of them may be wrong (first: ${w.where}: ${w.warning})`)),
   };
+}
+
+/**
+ * The INCOMPLETE entry of rows that print alike in both states but hold U+FFFD (TableDiff.unsure):
+ * bytes a code page does not define print as U+FFFD whatever they were, so such a row may have
+ * changed between the two states (0xAA → 0xAB in a 1253 column) and was neither counted unchanged
+ * nor listed (before, it was counted unchanged: a change missed, unsaid).
+ */
+export function unsureRows(diff: Pick<TableDiff, 'unsure' | 'key'>): CompareResult['warned'][number] {
+  const u = diff.unsure;
+  const first = u[0]!;
+  const where = diff.key ? `key ${JSON.stringify(first.key)}` : `row ${JSON.stringify(first.key)}`;
+  const sentence = `${u.length} row(s) print the same in both states but hold U+FFFD (bytes their code page does not define, or invalid UTF-8, print as U+FFFD whatever they were) in ${[...new Set(u.flatMap((x) => x.columns))].join(', ')}: whether they changed between the two states cannot be told from the printed values, so they are neither counted unchanged nor listed as changed (first: ${where}, column ${first.columns.join(', ')}); compare those values' bytes (CONVERT(varbinary, …)) in a restored copy of each state`;
+  return { side: 'earlier', rows: u.length, where, warning: sentence, sentence };
 }
 
 /** Counts rows decoded with warnings (see CompareResult.warned). */
@@ -184,7 +202,7 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
   for (const r of readTableRows(source, md, qualified, { reader, skipped })) {
     // the one file the row's page came from (a differential's or the full backup's), for its source
     const from = fileOf(r.page);
-    rows.push({ values: pickOwn(r.values, columns) as Record<string, SqlValue>, ...(from !== undefined ? { from } : {}) });
+    rows.push({ values: pickOwn(r.values, columns) as Record<string, SqlValue>, ...(from !== undefined ? { from } : {}), bytesNotes: bytesNotes(r.warnings) });
     if (r.warnings.length) warnings.push({ warnings: r.warnings, where: () => `${from ?? where} page ${r.page} slot ${r.slot}` });
   }
   // the pages the reader could not read (checksum, torn page, missing) are the cause of the rows and
@@ -345,7 +363,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     const r = await replayTableAt({ bak: o.bak, trn, table: o.table, target: o.target, signal: o.signal });
     replays.push({ side: 'earlier', result: r });
     beforePoint = replayPoint(r, '--bak/--trn replayed');
-    before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn, ...(x.file !== undefined ? { from: x.file } : {}), ...(x.origin !== 'backup' && x.origin.page ? { page: x.origin.page } : {}) })) };
+    before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn, ...(x.file !== undefined ? { from: x.file } : {}), ...(x.origin !== 'backup' && x.origin.page ? { page: x.origin.page } : {}), bytesNotes: bytesNotes(x.warnings) })) };
     layout = r.layout; // the layout the replay decoded with: no second read of the base backup
     replayWarned('earlier', r);
     noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
@@ -370,7 +388,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     });
     replays.push({ side: 'later', result: r });
     afterPoint = replayPoint(r, '--after-bak/--after-trn replayed');
-    after = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values })) };
+    after = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, bytesNotes: bytesNotes(x.warnings) })) };
     afterLayout = r.layout;
     replayWarned('later', r);
     noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
@@ -400,7 +418,8 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   }
   refuseAlteredColumns(layout, afterLayout, before.table);
   const { key, keySource } = matchKey(layout, before, o.key, o.keyName);
-  const diff = diffTableStates(before, after, key, keySource);
+  const diff = diffTableStates(before, after, key, keySource, opaqueTextColumns(layout));
+  if (diff.unsure.length) warned.push(unsureRows(diff));
   if (!reversed && unseen?.size) {
     const stale = staleLaterRows(diff, unseen, beforePoint, afterPoint);
     if (stale && !o.acceptOlderLater) {
@@ -686,7 +705,10 @@ export function matchKey(layout: TableLayout, state: Pick<TableState, 'table' | 
 export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source'] | ((tag: string | undefined, from?: string) => RecoveredRow['source']), note?: string, o: { reversed?: boolean | ReadonlySet<string> } = {}): RecoveredRow[] {
   const older = (tag: string | undefined): boolean => isNewerThanLater(o.reversed, tag);
   const sourceOf = typeof source === 'function' ? source : () => source;
-  const base = (n: number, tag: string | undefined, operation: RecoveredRow['operation'], values: Record<string, SqlValue>, warning: string, from?: string): RecoveredRow => ({
+  // a missing row's warnings naming bytes printed as U+FFFD (TableState bytesNotes): staged with it, for
+  // the reviewer and the re-insert's hold (service.ts undefinedBytesWarned: invalid UTF-8 has no other)
+  const bytesOf = (m: { bytesNotes?: string }): string[] => (m.bytesNotes ? m.bytesNotes.split('\u0000') : []);
+  const base = (n: number, tag: string | undefined, operation: RecoveredRow['operation'], values: Record<string, SqlValue>, warning: string, from?: string, bytes: string[] = []): RecoveredRow => ({
     table: d.table,
     lsn: tag ?? `state:${String(n).padStart(8, '0')}`,
     operation,
@@ -701,7 +723,7 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
     slotId: null,
     values,
     raw: '',
-    warnings: note ? [warning, note] : [warning],
+    warnings: note ? [warning, note, ...bytes] : [warning, ...bytes],
     source: sourceOf(tag, from),
   });
   // Whole rows compared (a heap and no key, or a key that repeats): a row changed between the two
@@ -718,16 +740,16 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
     rows.push(older(m.tag)
       ? base(n++, m.tag, 'insert', m.values, o.reversed === true
         ? 'missing from the later state, which is older (compared as asked, --accept-older-later): inserted between the two states, not deleted'
-        : `missing from the later state, which has not seen the log record (LSN ${m.tag}) that wrote it (compared as asked, --accept-older-later): added after the later state, not deleted`, m.from)
-      : withUnkeyed(base(n++, m.tag, 'delete', m.values, 'missing from the later state (rowback diff)', m.from)));
+        : `missing from the later state, which has not seen the log record (LSN ${m.tag}) that wrote it (compared as asked, --accept-older-later): added after the later state, not deleted`, m.from, bytesOf(m))
+      : withUnkeyed(base(n++, m.tag, 'delete', m.values, 'missing from the later state (rowback diff)', m.from, bytesOf(m))));
   }
   // Reversed, the earlier state is the newer: an update's before-image (values) is the older state's
   // row, the one given as later (it was the newer row, staged and shown as the before-image: one
   // re-inserted on purpose, operations ['update'], put the newer values back as the old ones)
   for (const c of d.changed) {
     rows.push(older(c.tag)
-      ? { ...base(n++, c.tag, 'update', c.after, `changed between the two states: ${c.columns.join(', ')}; the before-image is the later state's row, which is older (compared as asked, --accept-older-later), the after-image the earlier state's`), after: c.before }
-      : { ...base(n++, c.tag, 'update', c.before, `changed in the later state: ${c.columns.join(', ')}`, c.from), after: c.after });
+      ? { ...base(n++, c.tag, 'update', c.after, `changed between the two states: ${c.columns.join(', ')}; the before-image is the later state's row, which is older (compared as asked, --accept-older-later), the after-image the earlier state's`, undefined, [...bytesOf({ bytesNotes: c.afterBytesNotes }), ...bytesOf(c).map((w) => `after-image: ${w}`)]), after: c.before }
+      : { ...base(n++, c.tag, 'update', c.before, `changed in the later state: ${c.columns.join(', ')}`, c.from, [...bytesOf(c), ...bytesOf({ bytesNotes: c.afterBytesNotes }).map((w) => `after-image: ${w}`)]), after: c.after });
   }
   return rows;
 }

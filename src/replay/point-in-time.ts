@@ -734,8 +734,8 @@ function apply(o: ReplayOp, dir: 'redo' | 'undo', state: RowState, layout: Table
   // page tells whether the file has seen this record (compare.ts, staleLaterRows)
   const origin = { lsn: r['Current LSN'], ...(r['Page ID'] ? { page: r['Page ID'] } : {}) };
   const add = (img: { values: Record<string, SqlValue>; warnings: string[] }) => state.add({ values: img.values, origin, warnings: img.warnings });
-  const remove = (img: { values: Record<string, SqlValue> }, why: string) => {
-    if (!state.remove(img.values)) refuse('REPLAY_ROW_NOT_FOUND', r, `${why}: ${table} holds no row ${JSON.stringify(img.values)} at this point, so the replay has diverged from the real table`);
+  const remove = (img: { values: Record<string, SqlValue>; warnings: string[] }, why: string) => {
+    if (!state.remove(img.values, img.warnings)) refuse('REPLAY_ROW_NOT_FOUND', r, `${why}: ${table} holds no row ${JSON.stringify(img.values)} at this point, so the replay has diverged from the real table`);
   };
   if (o.kind === 'insert' || o.kind === 'delete') {
     const img = decodeImage(r, r['RowLog Contents 0'], layout, columns, o.kind === 'insert' ? 'inserted' : 'deleted');

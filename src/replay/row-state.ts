@@ -19,6 +19,11 @@ export interface ReplayRow {
   warnings: string[];
 }
 
+/** The row warnings naming bytes printed as U+FFFD (types/string.ts undefinedBytesWarning), as one text. */
+export function bytesNotes(warnings: readonly string[]): string {
+  return warnings.filter((w) => w.startsWith('column ') && w.includes(": printed as U+FFFD '\ufffd'")).join('\u0000');
+}
+
 /** Canonical text of a row's values (column order as given; bigint-safe; byte arrays as hex). */
 export function rowKey(values: Record<string, SqlValue>, columns: readonly string[]): string {
   return JSON.stringify(columns.map((c) => values[c] ?? null), (_k, v) => {
@@ -50,12 +55,26 @@ export class RowState {
     this.n++;
   }
 
-  /** Removes one row with these values; false when the table holds none (the replay has diverged). */
-  remove(values: Record<string, SqlValue>): boolean {
+  /**
+   * Removes one row with these values; false when the table holds none (the replay has diverged).
+   * `warnings`: the removed image's row warnings. Rows that print alike may differ in bytes printed
+   * as U+FFFD (a byte its code page does not define: 0xAA and 0xD2 of 1253 both print U+FFFD); their
+   * warnings name those bytes (types/string.ts undefinedBytesWarning), so of several rows with these
+   * values the one whose such warnings are the image's is removed. Before, the last one was, and the
+   * row left behind carried the warning of the row deleted: the bytes it named, put back by hand as
+   * it says, were the other row's.
+   */
+  remove(values: Record<string, SqlValue>, warnings?: readonly string[]): boolean {
     const k = rowKey(values, this.columns);
     const list = this.byKey.get(k);
     if (!list || list.length === 0) return false;
-    list.pop();
+    let at = list.length - 1;
+    if (list.length > 1 && warnings !== undefined) {
+      const mine = bytesNotes(warnings);
+      const i = list.findLastIndex((r) => bytesNotes(r.warnings) === mine);
+      if (i >= 0) at = i;
+    }
+    list.splice(at, 1);
     if (list.length === 0) this.byKey.delete(k);
     this.n--;
     return true;

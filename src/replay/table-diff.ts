@@ -60,7 +60,9 @@ export interface TableState {
    * backup's), when the state was read from backup pages; `page`: the page that log record wrote
    * (`Page ID`, `ffff:pppppppp`), when known.
    */
-  rows: Array<{ values: Record<string, SqlValue>; tag?: string; from?: string; page?: string }>;
+  rows: Array<{ values: Record<string, SqlValue>; tag?: string; from?: string; page?: string; bytesNotes?: string }>;
+  // bytesNotes: the row's warnings naming bytes printed as U+FFFD (row-state.ts bytesNotes; '' none),
+  // when the state was decoded here: two values that print alike are told apart by them (TableDiff.unsure)
 }
 
 export interface ChangedRow {
@@ -69,6 +71,9 @@ export interface ChangedRow {
   after: Record<string, SqlValue>;
   /** Columns whose values differ. */
   columns: string[];
+  /** The before and after rows' warnings naming bytes printed as U+FFFD (TableState bytesNotes), when kept. */
+  bytesNotes?: string;
+  afterBytesNotes?: string;
   tag?: string;
   from?: string;
 }
@@ -81,12 +86,74 @@ export interface TableDiff {
   /** Why whole rows were compared, when they were. */
   keyNote: string | null;
   /** Rows of the earlier state that the later state lacks. */
-  missing: Array<{ values: Record<string, SqlValue>; tag?: string; from?: string }>;
+  missing: Array<{ values: Record<string, SqlValue>; tag?: string; from?: string; bytesNotes?: string }>;
   changed: ChangedRow[];
   /** Rows only the later state holds (counted, not listed). */
   added: number;
   /** Rows in both states unchanged. */
   same: number;
+  /**
+   * Rows matched in both states whose printed values are equal but hold U+FFFD in a column whose
+   * text may stand for bytes it does not show (`opaque`: char/varchar/text, sql_variant): a byte
+   * its code page does not define (or invalid UTF-8) prints as U+FFFD whatever it was, so two
+   * different values print alike and the row may have changed (0xAA → 0xAB in a 1253 column).
+   * Neither counted unchanged nor listed as changed: the comparison cannot tell, and says so
+   * (compare.ts, an INCOMPLETE sentence). `key`: the match key's values (whole rows: the row).
+   */
+  unsure: Array<{ key: Record<string, SqlValue>; columns: string[]; tag?: string; from?: string }>;
+}
+
+const REPLACEMENT = '\ufffd';
+
+/** The columns of `columns` among `opaque` (every one when not given) whose value in `a` or `b` holds U+FFFD. */
+function replacementColumns(columns: readonly string[], opaque: ReadonlySet<string> | undefined, a: Record<string, SqlValue>, b: Record<string, SqlValue>): string[] {
+  const out: string[] = [];
+  for (const c of columns) {
+    if (opaque !== undefined && !opaque.has(c)) continue;
+    if (holdsReplacement(a[c]) || holdsReplacement(b[c])) out.push(c);
+  }
+  return out;
+}
+
+function holdsReplacement(v: SqlValue | undefined): boolean {
+  if (typeof v === 'string') return v.includes(REPLACEMENT);
+  // a sql_variant's text value ({ baseType, value, … })
+  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && 'value' in v) return holdsReplacement((v as { value: SqlValue }).value);
+  return false;
+}
+
+/**
+ * Of the columns `u` (equal as printed, holding U+FFFD), those whose bytes the two rows' warnings
+ * show to differ (`differ`), and those whose bytes are not known to be equal (`unknown`: a state
+ * decoded without its warnings kept, or a warning naming only the first spans, "and N more").
+ * The warning of a value names every byte printed as U+FFFD with its offset and the value's length
+ * (types/string.ts undefinedBytesWarning); with the printed text equal, equal warnings are equal
+ * bytes, and no warning on one side while the other has one is different bytes.
+ */
+function judgeReplacements(u: readonly string[], a: TableState['rows'][number], b: TableState['rows'][number]): { differ: string[]; unknown: string[] } {
+  const differ: string[] = [];
+  const unknown: string[] = [];
+  for (const c of u) {
+    if (a.bytesNotes === undefined || b.bytesNotes === undefined) { unknown.push(c); continue; }
+    const na = notesOf(a.bytesNotes, c);
+    const nb = notesOf(b.bytesNotes, c);
+    if (na !== nb) differ.push(c);
+    else if (/ and \d+ more of its /.test(na)) unknown.push(c);
+  }
+  return { differ, unknown };
+}
+
+/** The warnings of column `c` (its own value, or text inside it when a sql_variant) among `notes`. */
+function notesOf(notes: string, c: string): string {
+  return notes.split('\u0000').filter((n) => n.startsWith(`column ${c}: `) || n.startsWith(`column ${c} (a `)).join('\u0000');
+}
+
+/**
+ * The columns of a layout whose printed text may stand for bytes it does not show (TableDiff.unsure):
+ * char, varchar, text (any code page: invalid UTF-8 prints U+FFFD too) and sql_variant.
+ */
+export function opaqueTextColumns(layout: TableLayout): Set<string> {
+  return new Set(visibleColumns(layout).filter((c) => ['char', 'varchar', 'text', 'sql_variant'].includes(c.type.toLowerCase())).map((c) => c.name));
 }
 
 function uniqueBy(rows: TableState['rows'], key: string[]): Map<string, TableState['rows'][number]> | null {
@@ -112,7 +179,7 @@ export const MAY_BE_CHANGED = 'may have been changed rather than deleted';
  * SCHEMA_TABLE_CHANGED when the two states' column lists differ (names or order): rows of
  * different shapes cannot be matched honestly.
  */
-export function diffTableStates(before: TableState, after: TableState, key: string[] | null, keySource = 'key'): TableDiff {
+export function diffTableStates(before: TableState, after: TableState, key: string[] | null, keySource = 'key', opaque?: ReadonlySet<string>): TableDiff {
   if (before.columns.join('\u0000') !== after.columns.join('\u0000')) {
     throw new SchemaError('SCHEMA_TABLE_CHANGED', `${before.table} has columns (${before.columns.join(', ')}) in the earlier state and (${after.columns.join(', ')}) in the later one: the table was altered in between, so its rows are not compared`, { table: before.table });
   }
@@ -124,6 +191,7 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
     if (b && a) {
       const missing: TableDiff['missing'] = [];
       const changed: ChangedRow[] = [];
+      const unsure: TableDiff['unsure'] = [];
       let same = 0;
       for (const [k, r] of b) {
         const o = a.get(k);
@@ -132,12 +200,20 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
           continue;
         }
         const diffCols = columns.filter((c) => rowKey({ v: r.values[c] ?? null }, ['v']) !== rowKey({ v: o.values[c] ?? null }, ['v']));
-        if (diffCols.length === 0) same++;
-        else changed.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), before: r.values, after: o.values, columns: diffCols, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}) });
+        // equal as printed; U+FFFD in either may stand for different bytes, which the warnings name
+        const eq = replacementColumns(columns.filter((c) => !diffCols.includes(c)), opaque, r.values, o.values);
+        const j = judgeReplacements(eq, r, o);
+        diffCols.push(...j.differ);
+        diffCols.sort((x, y) => columns.indexOf(x) - columns.indexOf(y));
+        if (diffCols.length === 0) {
+          const u = j.unknown;
+          if (u.length === 0) same++;
+          else unsure.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), columns: u, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}) });
+        } else changed.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), before: r.values, after: o.values, columns: diffCols, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}), ...(r.bytesNotes ? { bytesNotes: r.bytesNotes } : {}), ...(o.bytesNotes ? { afterBytesNotes: o.bytesNotes } : {}) });
       }
       let added = 0;
       for (const k of a.keys()) if (!b.has(k)) added++;
-      return { table: before.table, columns, key, keyNote: null, missing, changed, added, same };
+      return { table: before.table, columns, key, keyNote: null, missing, changed, added, same, unsure };
     }
     keyNote = `${keySource} (${key.join(', ')}) repeats in the ${b ? 'later' : 'earlier'} state, so whole rows were compared`;
   } else {
@@ -152,15 +228,35 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
     else left.set(k, [r]);
   }
   const missing: TableDiff['missing'] = [];
+  const unsure: TableDiff['unsure'] = [];
   let same = 0;
   for (const r of before.rows) {
     const l = left.get(rowKey(r.values, columns));
     if (l && l.length) {
-      l.pop();
-      same++;
+      // equal as printed; U+FFFD in it may stand for different bytes, which the warnings name: the
+      // row of the same bytes, when the later state holds one; none, but each known to hold other
+      // bytes: missing (and those rows only the later state's); else not known (TableDiff.unsure)
+      const u0 = replacementColumns(columns, opaque, r.values, l[0]!.values);
+      if (u0.length === 0) {
+        l.pop();
+        same++;
+        continue;
+      }
+      const judged = l.map((o) => judgeReplacements(u0, r, o));
+      const sameAt = judged.findLastIndex((j) => j.differ.length === 0 && j.unknown.length === 0);
+      if (sameAt >= 0) {
+        l.splice(sameAt, 1);
+        same++;
+      } else if (judged.every((j) => j.unknown.length === 0)) {
+        missing.push(r);
+      } else {
+        const at = judged.findLastIndex((j) => j.unknown.length > 0);
+        l.splice(at, 1);
+        unsure.push({ key: r.values, columns: u0, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}) });
+      }
     } else missing.push(r);
   }
   let added = 0;
   for (const l of left.values()) added += l.length;
-  return { table: before.table, columns, key: null, keyNote, missing, changed: [], added, same };
+  return { table: before.table, columns, key: null, keyNote, missing, changed: [], added, same, unsure };
 }

@@ -205,7 +205,7 @@ export class JobWorker {
       this.store.indexPending();
       const notes = [
         ...r.replays.flatMap((x) => replaySummary(x.result).trimEnd().split('\n').map((l) => l.replace(/^rowback dump:/, `${x.side} state:`))),
-        `${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows}; ${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}`,
+        `${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows}; ${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged${d.unsure.length ? `, ${d.unsure.length} not comparable (U+FFFD: see INCOMPLETE)` : ''}; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}`,
         // a stop in a daylight-saving fold or gap of the service's zone, as the CLI warns of it
         ...localTimeWarnings([['stopAt', spec.stopAt, 'start'], ['afterStopAt', spec.afterStopAt, 'start']], "the rowback service's"),
         ...(r.reversed ? [`warning: ${r.reversed}`] : []),

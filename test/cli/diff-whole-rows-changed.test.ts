@@ -85,7 +85,7 @@ describeCorpus('diff of whole rows: a missing row that may be a changed one says
   }, 60_000);
 
   it('no row only in the later state: a missing row of whole rows is not said to be a changed one', () => {
-    const rows = diffAsRecoveredRows({ table: 'dbo.t', columns: ['a'], key: null, keyNote: 'no key (a heap and no --key), so whole rows were compared: a changed row shows as a missing row', missing: [{ values: { a: 1 } }], changed: [], added: 0, same: 4 }, { kind: 'bak', file: 'x.bak' });
+    const rows = diffAsRecoveredRows({ table: 'dbo.t', columns: ['a'], key: null, keyNote: 'no key (a heap and no --key), so whole rows were compared: a changed row shows as a missing row', missing: [{ values: { a: 1 } }], changed: [], added: 0, same: 4, unsure: [] }, { kind: 'bak', file: 'x.bak' });
     expect(rows.map((x) => x.warnings)).toEqual([['missing from the later state (rowback diff)']]);
   });
 });

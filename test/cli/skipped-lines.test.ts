@@ -24,6 +24,12 @@ describe('skippedLines (SYNTHETIC items)', () => {
     expect(skippedLines(items as unknown as SkippedItem[])).toEqual(lines);
   });
 
+  it('without the place (inspect), a run whose reason does not name its page still says its pages and count', () => {
+    const bare = (page: string): SkippedItem => ({ code: 'FORMAT_BAD_PAGE', reason: 'the page header is damaged', location: { page } });
+    expect(skippedLines([bare('1:7'), bare('1:8'), bare('1:9')], 40, '', false)).toEqual(['  FORMAT_BAD_PAGE: the page header is damaged (page 1:7 to 1:9, 3 pages)']);
+    expect(skippedLines([missing('1:7'), missing('1:8')], 40, '', false)).toEqual(['  FORMAT_PAGE_MISSING: data file x.mdf does not hold pages 1:7 to 1:8 (2 pages): the file is cut short']);
+  });
+
   it('at most `limit` lines, then how many items are left', () => {
     const items = [missing('1:1'), missing('1:2'), missing('1:4'), missing('1:6'), missing('1:7')];
     expect(skippedLines(items, 2, ' (use --report FILE for all)')).toEqual([

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
-import { ReinsertService, undefinedBytesText } from '../../src/reinsert/service.js';
+import { ReinsertService, undefinedBytesText, undefinedBytesWarned } from '../../src/reinsert/service.js';
+import { decodeRow } from '../../src/reconstruct/decode-row.js';
+import { buildLayout, encodeRow } from '../support/synthetic-encoder.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
 import { storeAndTarget } from './fake-target.js';
@@ -55,5 +57,50 @@ describeCorpus('a re-insert holds back rows holding bytes their code page does n
     await svc.wait(run.id);
     expect(svc.getRun(run.id)!.outcomes.inserted).toBe(rows.length - 1);
     expect(env.target.counts().rows).toBe(rows.length - 1);
+  });
+});
+
+/**
+ * The layouts leave out UTF-8 columns (U+FFFD is a character there) and tables the job has no
+ * layout of; a value of invalid UTF-8 printed U+FFFD and went back as EF BF BD, changed, with only
+ * a row warning. The warning says what the bytes were: a row carrying it is held too. The warnings
+ * here are decodeRow's own on SYNTHETIC row images (test/support/synthetic-encoder.ts, the
+ * placeholder's bytes replaced).
+ */
+describe('undefinedBytesWarned: rows whose warning names bytes that are no character', () => {
+  const warningsOf = (cols: Parameters<typeof buildLayout>[1], values: Record<string, unknown>, placeholder: string, hex: string): string[] => {
+    const layout = buildLayout('W', cols);
+    const image = Buffer.from(encodeRow(layout, values as Record<string, string | number>));
+    const at = image.indexOf(Buffer.from(placeholder, 'latin1'));
+    Buffer.from(hex, 'hex').copy(image, at);
+    return decodeRow(image, layout).warnings;
+  };
+  it('invalid UTF-8 in a UTF-8 column, and bytes 1253 does not define, are named; text inside a sql_variant is left to REINSERT_VARIANT_TEXT', () => {
+    const utf8 = warningsOf([{ name: 'Id', type: 'int' }, { name: 'U', type: 'varchar', maxLength: 10, collation: 'Latin1_General_100_CI_AS_SC_UTF8' }], { Id: 1, U: 'UU' }, 'UU', '41c3');
+    const greek = warningsOf([{ name: 'Id', type: 'int' }, { name: 'G', type: 'varchar', maxLength: 10, collation: 'Greek_CI_AS' }], { Id: 2, G: 'QQ' }, 'QQ', 'c1aa');
+    const variant = warningsOf([{ name: 'Id', type: 'int' }, { name: 'V', type: 'sql_variant' }], { Id: 3, V: { baseType: 'varchar', maxLength: 10, collation: 'Chinese_PRC_CI_AS', value: 'QQQ' } }, 'QQQ', 'b1b181');
+    expect([utf8.length, greek.length, variant.length]).toEqual([1, 1, 1]);
+    const rows = [{ id: 1, warnings: utf8 }, { id: 2, warnings: greek }, { id: 3, warnings: variant }, { id: 4, warnings: ['column X is not in this record (stored column count 1; row predates the column): NULL'] }];
+    expect(undefinedBytesWarned(rows).map((x) => [x.row.id, x.column, x.codePage])).toEqual([[1, 'U', null], [2, 'G', 1253]]);
+  });
+});
+
+describeCorpus('a re-insert holds back a UTF-8 row whose warning names invalid UTF-8', () => {
+  const env = storeAndTarget('rowback-undefined-utf8-');
+  it('the dry run leaves it out with REINSERT_UNDEFINED_BYTES (EF BF BD would have gone back); the others go in', async () => {
+    const job = env.store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    const rows = corpusRows(60).filter((r) => r.table === 'dbo.LogTestTrailNull');
+    const warning = "column ColA: 0xC3 at offset 1 of its 2-byte value are not valid UTF-8 (its collation is UTF-8): printed as U+FFFD '\ufffd', which is not the stored bytes; a re-insert would write U+FFFD's own bytes (EF BF BD) there, so put the original bytes back by hand (CONVERT(varbinary, …) of the value in a backup)";
+    rows[0] = { ...rows[0]!, values: { ...rows[0]!.values, ColA: 'A\ufffd' }, warnings: [warning] };
+    env.store.stageBatch(job.id, rows);
+    env.store.saveJobTables(job.id, Object.values(LAYOUTS).map(withCollation('Latin1_General_100_CI_AS_SC_UTF8', 65001)));
+    env.store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    const svc = new ReinsertService(env.store, { connect: () => env.target });
+    const dry = await svc.dryRun(job.id, 'rev', {});
+    const held = dry.plan.problems.filter((p) => p.code === 'REINSERT_UNDEFINED_BYTES');
+    expect(held).toHaveLength(1);
+    expect(held[0]!.message).toMatch(/^row \d+'s column ColA held bytes that are not UTF-8 .*EF BF BD.*re-insert it by hand/);
+    expect(dry.script).toContain(`NOT INCLUDED: row ${held[0]!.rowId}`);
+    expect(dry.script).not.toContain('\ufffd');
   });
 });

@@ -98,7 +98,7 @@ describeCorpus('diff --after-mdf: a data file older than the replayed earlier st
 /** SYNTHETIC: diffAsRecoveredRows' per-row choice on a made-up comparison (no file read). */
 it('diffAsRecoveredRows with a set of tags: those rows inserts (changed ones swapped), the rest deletes and updates', () => {
   const d: TableDiff = {
-    table: 'dbo.T', columns: ['id', 'v'], key: ['id'], keyNote: null, added: 0, same: 0,
+    table: 'dbo.T', columns: ['id', 'v'], key: ['id'], keyNote: null, added: 0, same: 0, unsure: [],
     missing: [{ values: { id: 1, v: 'a' }, tag: '00000019:000000be:0002' }, { values: { id: 2, v: 'b' }, tag: '00000019:00000010:0002' }, { values: { id: 3, v: 'c' } }],
     changed: [
       { key: { id: 4 }, columns: ['v'], before: { id: 4, v: 'old' }, after: { id: 4, v: 'new' }, tag: '00000019:000000c0:0002' },

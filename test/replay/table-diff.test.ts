@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type DiffOptions } from '../../src/cli/commands/diff.js';
 import { diffCaptured } from '../support/run-diff.js';
-import { diffTableStates, type TableState } from '../../src/replay/table-diff.js';
+import { diffTableStates, opaqueTextColumns, type TableState } from '../../src/replay/table-diff.js';
+import { comparisonNotes, diffAsRecoveredRows, unsureRows } from '../../src/replay/compare.js';
+import { bytesNotes, RowState } from '../../src/replay/row-state.js';
+import { decodeRow } from '../../src/reconstruct/decode-row.js';
+import type { SqlValue } from '../../src/reconstruct/values.js';
+import { buildLayout, encodeRow } from '../support/synthetic-encoder.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { planReinsert, renderScript } from '../../src/reinsert/plan.js';
 import { fromLayout } from '../../src/reinsert/target-table.js';
@@ -146,5 +151,104 @@ describe('diffAsRecoveredRows of a reversed comparison (SYNTHETIC TableDiff)', (
     // not reversed: as before, the earlier state's row is the before-image
     const [fwd] = diffAsRecoveredRows(d, { kind: 'bak', file: 'SYNTHETIC.bak' });
     expect([fwd!.operation, fwd!.values.Name, fwd!.after?.Name]).toEqual(['update', 'new', 'old']);
+  });
+});
+
+/**
+ * Bytes a code page does not define print as U+FFFD whatever they were: two states whose value
+ * differs only in such bytes (1253: 0xAA → 0xD2, both undefined) printed alike and were counted
+ * unchanged, the change missed unsaid. SYNTHETIC rows (test/support/synthetic-encoder.ts), the
+ * placeholder's bytes replaced by the bytes under test, decoded by decodeRow as diff decodes them.
+ */
+describe('diffTableStates: values that print alike but hold U+FFFD are not counted unchanged (SYNTHETIC rows)', () => {
+  const layout = buildLayout('T', [
+    { name: 'id', type: 'int' },
+    { name: 'greek', type: 'varchar', maxLength: 10, collation: 'Greek_CI_AS' },
+    { name: 'wide', type: 'nvarchar', maxLength: 20 },
+  ]);
+  const decoded = (id: number, hex: string, wide = 'w'): Record<string, SqlValue> => {
+    const image = Buffer.from(encodeRow(layout, { id, greek: 'QQ', wide }));
+    const at = image.indexOf(Buffer.from('QQ', 'latin1'));
+    Buffer.from(hex, 'hex').copy(image, at);
+    return decodeRow(image, layout).values;
+  };
+  const st = (rows: Array<Record<string, SqlValue>>): TableState => ({ table: 'dbo.T', columns: ['id', 'greek', 'wide'], rows: rows.map((values) => ({ values })) });
+  const opaque = opaqueTextColumns(layout);
+
+  it('by key: 0xAA then 0xD2 (both print U+FFFD) is neither unchanged nor changed, but unsure, and said INCOMPLETE', () => {
+    const before = st([decoded(1, 'c1aa'), decoded(2, 'c1c2')]);
+    const after = st([decoded(1, 'c1d2'), decoded(2, 'c1c2')]);
+    expect(before.rows[0]!.values.greek).toBe(after.rows[0]!.values.greek);
+    const d = diffTableStates(before, after, ['id'], 'key', opaque);
+    expect([d.same, d.changed.length, d.missing.length]).toEqual([1, 0, 0]);
+    expect(d.unsure).toEqual([{ key: { id: 1 }, columns: ['greek'] }]);
+    const { incomplete } = comparisonNotes({ unchecked: [], warned: [unsureRows(d)] });
+    expect(incomplete).toEqual([expect.stringMatching(/^INCOMPLETE: 1 row\(s\) print the same in both states but hold U\+FFFD .* in greek: whether they changed between the two states cannot be told .*first: key \{"id":1\}/)]);
+  });
+
+  it('whole rows: a row matched on U+FFFD is unsure too', () => {
+    const d = diffTableStates(st([decoded(1, 'c1aa'), decoded(2, 'c1c2')]), st([decoded(1, 'c1d2'), decoded(2, 'c1c2')]), null, 'key', opaque);
+    expect([d.same, d.missing.length, d.unsure.length]).toEqual([1, 0, 1]);
+    expect(d.unsure[0]!.columns).toEqual(['greek']);
+  });
+
+  // the states as compare.ts builds them: each row's warnings naming its bytes kept (bytesNotes)
+  const known = (id: number, hex: string) => {
+    const image = Buffer.from(encodeRow(layout, { id, greek: 'QQ', wide: 'w' }));
+    Buffer.from(hex, 'hex').copy(image, image.indexOf(Buffer.from('QQ', 'latin1')));
+    const row = decodeRow(image, layout);
+    return { values: row.values, bytesNotes: bytesNotes(row.warnings) };
+  };
+  const kst = (rows: ReturnType<typeof known>[]): TableState => ({ table: 'dbo.T', columns: ['id', 'greek', 'wide'], rows });
+
+  it('with the warnings kept, by key: 0xAA then 0xD2 is changed (greek); the same bytes are unchanged', () => {
+    const d = diffTableStates(kst([known(1, 'c1aa'), known(2, 'c1d2'), known(3, 'c1c2')]), kst([known(1, 'c1d2'), known(2, 'c1d2'), known(3, 'c1c2')]), ['id'], 'key', opaque);
+    expect(d.changed.map((c) => [c.key, c.columns])).toEqual([[{ id: 1 }, ['greek']]]);
+    expect([d.same, d.unsure.length, d.missing.length]).toEqual([2, 0, 0]);
+    // staged, the update keeps the warnings naming both images' bytes
+    const staged = diffAsRecoveredRows(d, { kind: 'bak', file: 'x.bak' });
+    expect(staged[0]!.warnings).toEqual([expect.stringMatching(/^changed in the later state: greek/), expect.stringMatching(/^column greek: 0xAA at offset 1/), expect.stringMatching(/^after-image: column greek: 0xD2 at offset 1/)]);
+  });
+
+  it('with the warnings kept, whole rows: 0xAA then 0xD2 is missing (and one only in the later state); the same bytes match', () => {
+    const d = diffTableStates(kst([known(1, 'c1aa'), known(1, 'c1d2')]), kst([known(1, 'c1d2'), known(1, 'c1ff')]), null, 'key', opaque);
+    expect(d.missing.map((m) => (m as { bytesNotes?: string }).bytesNotes)).toEqual([expect.stringMatching(/^column greek: 0xAA at offset 1/)]);
+    expect([d.same, d.added, d.unsure.length]).toEqual([1, 1, 0]);
+    // staged, the missing row keeps the warning naming its bytes (the reviewer's, and the re-insert's hold)
+    const staged = diffAsRecoveredRows(d, { kind: 'bak', file: 'x.bak' });
+    expect(staged[0]!.warnings).toContainEqual(expect.stringMatching(/^column greek: 0xAA at offset 1 .*REINSERT_UNDEFINED_BYTES/));
+  });
+
+  it('U+FFFD stored in an nvarchar column is a character, compared as such (unchanged)', () => {
+    const d = diffTableStates(st([decoded(1, 'c1c2', 'a\ufffd')]), st([decoded(1, 'c1c2', 'a\ufffd')]), ['id'], 'key', opaque);
+    expect([d.same, d.unsure.length]).toEqual([1, 0]);
+  });
+});
+
+/**
+ * A replay removes a deleted row by its values; two rows that print alike but differ in bytes
+ * printed U+FFFD (1253: 0xAA, 0xD2) were one key, and the last added was removed whichever was
+ * deleted: the row left carried the deleted row's warning, naming bytes that were not its own.
+ * SYNTHETIC rows decoded by decodeRow.
+ */
+describe('RowState.remove: of rows that print alike, the one whose undefined bytes the deleted image names (SYNTHETIC rows)', () => {
+  const layout = buildLayout('H', [{ name: 'greek', type: 'varchar', maxLength: 10, collation: 'Greek_CI_AS' }]);
+  const decoded = (hex: string) => {
+    const image = Buffer.from(encodeRow(layout, { greek: 'QQ' }));
+    Buffer.from(hex, 'hex').copy(image, image.indexOf(Buffer.from('QQ', 'latin1')));
+    return decodeRow(image, layout);
+  };
+  it('deleting the 0xAA row leaves the 0xD2 row, with its own warning', () => {
+    const aa = decoded('c1aa');
+    const d2 = decoded('c1d2');
+    expect(aa.values).toEqual(d2.values);
+    for (const order of [[aa, d2], [d2, aa]]) {
+      const state = new RowState(['greek']);
+      for (const r of order) state.add({ values: r.values, origin: 'backup', warnings: r.warnings });
+      expect(state.remove(aa.values, aa.warnings)).toBe(true);
+      const left = [...state.rows()];
+      expect(left).toHaveLength(1);
+      expect(left[0]!.warnings.join('\n')).toMatch(/0xD2 at offset 1/);
+    }
   });
 });

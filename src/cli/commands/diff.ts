@@ -163,7 +163,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     if (interrupt.by) {
       // --out is opened only when written to (files.ts): a previous result there is left as it was
       sayInterrupted('diff', interrupt.by, `stopped before the comparison was done; nothing was written${opts.out ? ` (${opts.out} left as it was)` : ''}${opts.stage ? ' or staged' : ''}`, stderr);
-      return { table: opts.table, columns: [], key: null, keyNote: null, missing: [], changed: [], added: 0, same: 0, jobId: null, interrupted: interrupt.by };
+      return { table: opts.table, columns: [], key: null, keyNote: null, missing: [], changed: [], added: 0, same: 0, unsure: [], jobId: null, interrupted: interrupt.by };
     }
     const r = compared!; // the catch rethrows unless interrupted
     const d = r.diff;
@@ -202,7 +202,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
 
     const summary = `${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows} row(s); ` +
-      `${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged; ` +
+      `${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged${d.unsure.length ? `, ${d.unsure.length} not comparable (U+FFFD: see INCOMPLETE)` : ''}; ` +
       `${d.key ? `matched on ${keySource} (${d.key.join(', ')})` : d.keyNote}`;
     const { notes: uncheckedNotes, incomplete } = comparisonNotes(r);
 

@@ -88,12 +88,21 @@ function scan(text: string, keepLiterals: boolean): string {
     const next = text[i + 1];
     if (c === '-' && next === '-') {
       // A `--` comment runs to the end of the line. Microsoft's docs say only "end of line"; which
-      // characters the server's lexer takes as one is not documented, so the guard ends the comment
-      // at the first that could be (CR, LF, NEL, LINE/PARAGRAPH SEPARATOR): ending it too early only
-      // checks more text (stricter); ending it at LF alone let `--x\rDROP TABLE t` pass as a comment
-      // if the server reads a lone CR as a line end.
+      // characters the server's lexer takes as one is not documented (CR, LF, NEL, LINE/PARAGRAPH
+      // SEPARATOR could be). Ending the comment at the first of them is not stricter: text the
+      // server may read as comment is then read as code, and a quote or `/*` there opens a literal
+      // or comment that hides what follows the LF (`SELECT 1 --x\r' \nDROP TABLE t --'` passed as
+      // SELECT 1 and a literal, while a server ending the comment at LF alone runs DROP TABLE);
+      // ending it at LF alone let `--x\rDROP TABLE t` pass if the server ends it at a lone CR. So
+      // text between such a character and the next LF is refused: where the comment ends is then
+      // not known. A CRLF (or a line end followed only by line ends and blanks) is the same either way.
       LINE_END.lastIndex = i;
       const end = LINE_END.exec(text);
+      const lf = text.indexOf('\n', i);
+      const stop = lf < 0 ? text.length : lf;
+      if (end !== null && end.index < stop && /[^\s\u0085\u2028\u2029]/.test(text.slice(end.index, stop))) {
+        throw notReadOnly(`a -- comment is followed by a line end other than LF (U+${text.charCodeAt(end.index).toString(16).toUpperCase().padStart(4, '0')}) and more text before the next LF: whether the server ends the comment there is not documented, so what it runs is not known`);
+      }
       i = end === null ? text.length : end.index;
       out += ' ';
     } else if (c === '/' && next === '*') {

@@ -5,7 +5,7 @@ import type { ColumnLayout } from '../metadata/table-layout.js';
 import type { SqlValue } from '../values.js';
 import { scaledInt64 } from '../types/decimal.js';
 import { formatDatetime } from '../types/datetime.js';
-import { decodeCharsNoting, decodeNvarchar } from '../types/string.js';
+import { decodeCharsNoting, decodeNvarchar, ROW_TEXT_NOTES } from '../types/string.js';
 import { charDecoder, columnCodePage, fixedReader, type FixedReader } from '../types/index.js';
 import { decodeFloat, decodeReal } from '../types/float.js';
 import { decodeVardecimal } from '../types/vardecimal.js';
@@ -644,6 +644,8 @@ function alterDroppedHeld(image: Uint8Array, shape: CdRecordShape, plan: RowPlan
   const out: string[] = [];
   for (const d of plan.alterDropped) {
     if (d.cdIndex < 0 || d.cdIndex >= shape.columnCount) continue;
+    // the notes of its bytes a code page does not define: said in the clause (movedColumnHolding), not as a row value's
+    const noted = ROW_TEXT_NOTES.length;
     let v: SqlValue | Error;
     try {
       const entry: CdPlanEntry = { decode: cdValueDecoder(d.column), isBit: d.column.type === 'bit', uncompressedFullLength: d.column.type === 'uniqueidentifier' ? 16 : -1 };
@@ -652,7 +654,8 @@ function alterDroppedHeld(image: Uint8Array, shape: CdRecordShape, plan: RowPlan
       v = e instanceof Error ? e : new Error(String(e));
     }
     // NULL there: the moved value was NULL too (or the row was written after the ALTER)
-    if (v !== null) out.push(movedColumnHolding(d, v));
+    if (v !== null) out.push(movedColumnHolding(d, v, noted));
+    else ROW_TEXT_NOTES.length = noted;
   }
   return out;
 }

@@ -375,6 +375,8 @@ function alterDroppedHeld(r: RowState): string[] {
   const out: string[] = [];
   for (const d of r.plan.alterDropped) {
     if (d.nullBit >= r.columnCount) continue;
+    // the notes of its bytes a code page does not define: said in the clause (movedColumnHolding), not as a row value's
+    const noted = ROW_TEXT_NOTES.length;
     let v: SqlValue | Error;
     try {
       v = columnValue(r, d);
@@ -382,7 +384,8 @@ function alterDroppedHeld(r: RowState): string[] {
       v = e instanceof Error ? e : new Error(String(e));
     }
     // NULL there: the moved value was NULL too (or the row was written after the ALTER), so the NULL shown holds either way
-    if (v !== null) out.push(movedColumnHolding(d, v));
+    if (v !== null) out.push(movedColumnHolding(d, v, noted));
+    else ROW_TEXT_NOTES.length = noted;
   }
   return out;
 }

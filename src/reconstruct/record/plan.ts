@@ -5,6 +5,7 @@ import type { DecodedRow } from '../decode-row.js';
 import { columnCodePage, fixedStorageLength, isTextPointerType, isVariableLengthType, valueDecoder, type BoundDecoder } from '../types/index.js';
 import { codePageForCollation } from '../collation.js';
 import { declaredType } from '../metadata/layout-rules.js';
+import { ROW_TEXT_NOTES } from '../types/string.js';
 
 /**
  * A per-layout decoding plan, built once per TableLayout object and cached (WeakMap), so that
@@ -274,11 +275,26 @@ export function movedColumnClause(cp: ColumnPlan, found: string[]): string | und
   return `; but this record holds ${found.join(', ')}, left by an ALTER COLUMN (partition_column_id 0x04000000 + n), so the row may instead predate an ALTER COLUMN that moved this column to a new slot: then its value is the one there (converted to ${declaredType(cp.column)}), not what is shown: compare with a backup taken before the ALTER`;
 }
 
-/** How {@link movedColumnClause} names one dropped column and what the record holds in it. */
-export function movedColumnHolding(d: ColumnPlan, value: SqlValue | Error): string {
+/**
+ * How {@link movedColumnClause} names one dropped column and what the record holds in it.
+ * `noted`: ROW_TEXT_NOTES' length before that value was decoded: the notes of bytes its code page
+ * does not define that its decoding added are taken off (they named the dropped column as a row
+ * value and said rowback holds the row back from re-insert, which it does not for a column it does
+ * not stage; and one copy per column the record lacks) and said here, beside the value they are of.
+ */
+export function movedColumnHolding(d: ColumnPlan, value: SqlValue | Error, noted = ROW_TEXT_NOTES.length): string {
   const where = d.kind === 'var' ? `variable column ${d.varIndex + 1}` : `leaf offset ${d.offset}`;
   const what = value instanceof Error ? `bytes that do not read as ${d.column.type} (${value.message})` : value === null ? 'NULL' : JSON.stringify(value);
-  return `${d.name} (${declaredType(d.column)}) at ${where}: ${what}`;
+  let undef = '';
+  if (ROW_TEXT_NOTES.length > noted) {
+    const head = `column ${d.name}: `;
+    const spans = ROW_TEXT_NOTES.splice(noted).map((n) => {
+      const cut = n.indexOf(': printed as U+FFFD');
+      return n.slice(n.startsWith(head) ? head.length : 0, cut < 0 ? n.length : cut);
+    });
+    undef = ` (U+FFFD printed where ${spans.join('; ')}: the value's bytes there are not shown)`;
+  }
+  return `${d.name} (${declaredType(d.column)}) at ${where}: ${what}${undef}`;
 }
 
 /**

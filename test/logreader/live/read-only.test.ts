@@ -68,6 +68,16 @@ describe('read-only guard', () => {
     'SELECT 1 -- note\u2029DELETE FROM t',
   ])('refuses %j', (text) => refused(text));
 
+  it('refuses a -- comment whose end the server may put elsewhere: a quote or /* after a lone CR hid what follows the LF', () => {
+    // the server ending the comment at LF alone runs DROP TABLE; the guard ending it at CR read a literal
+    refused("SELECT 1 --x\r' \nDROP TABLE t --'");
+    refused('SELECT 1 --x\u2028/* \nSHUTDOWN --*/');
+    expect(() => codeWords("RESTORE DATABASE d FROM DISK = N'a' --\r' \nSHUTDOWN --'")).toThrow(expect.objectContaining({ code: 'SOURCE_NOT_READ_ONLY' }));
+    // a CRLF, or line ends and blanks only, end it the same either way
+    assertReadOnly('SELECT 1 -- note\r\n\r\nFROM sys.objects');
+    assertReadOnly('SELECT 1 -- note\r \t\nFROM sys.objects');
+  });
+
   it('checks what follows a lone CR after a comment in the DBCC TRACEON prefix too', () => {
     refused('DBCC TRACEON(2537) WITH NO_INFOMSGS; SELECT 1 --\rDROP TABLE t', { allowInactiveLogTraceFlag: true });
     refused('-- x\rSHUTDOWN; DBCC TRACEON(2537); SELECT 1', { allowInactiveLogTraceFlag: true });
