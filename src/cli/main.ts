@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { isRowbackError } from '../errors.js';
+import { formatLocation, isRowbackError, type RowbackError } from '../errors.js';
 import { redactSecrets } from '../util/redact.js';
 import { releaseStartupInterrupts } from './interrupt.js';
 import { checkAllOptionValues, nameExcessArguments } from './options.js';
@@ -107,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (isRowbackError(e)) {
       // messages echo what was typed (a stray argument, a value): no password in any form gets out
-      process.stderr.write(`rowback: ${redactSecrets(e.describe())}\n`);
+      process.stderr.write(`rowback: ${redactSecrets(cliDescribe(e))}\n`);
       return e.exitCode;
     }
     // A write to stdout after its reader went away may throw here (a synchronous pipe write) as well
@@ -156,4 +156,24 @@ if (/[\\/]cli[\\/]main\.(t|j)s$/.test(invoked) || /[\\/]rowback(\.js)?$/.test(in
     finished = true;
     process.exitCode = exitCodeWithStderrClosed(code);
   });
+}
+
+/**
+ * The command-line flag a location's `field` stands for where the error was raised in code shared
+ * with the API (replay/, restore/), which names the request field (`afterBak`, `key`): the CLI names
+ * the option typed (`option --after-bak`); "(field afterBak)" named a field no command line has.
+ */
+const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
+  afterBak: '--after-bak', afterMdf: '--after-mdf', afterTrn: '--after-trn', afterPosition: '--after-position',
+  afterStopAt: '--after-stop-at', afterStopBeforeLsn: '--after-stop-before-lsn', stopAt: '--stop-at', stopBeforeLsn: '--stop-before-lsn',
+  position: '--position', bak: '--bak', trn: '--trn', table: '--table', key: '--key',
+};
+
+/** `CODE: message (location)` as the CLI prints it: a field named as the option it stands for. */
+function cliDescribe(e: RowbackError): string {
+  const field = e.location.field;
+  const flag = field === undefined ? undefined : field.startsWith('--') ? field : FLAG_OF_FIELD[field];
+  if (flag === undefined) return e.describe();
+  const where = [formatLocation({ ...e.location, field: undefined }), `option ${flag}`].filter(Boolean).join(', ');
+  return `${e.code}: ${e.message} (${where})`;
 }
