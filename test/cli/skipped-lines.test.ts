@@ -24,6 +24,11 @@ describe('skippedLines (SYNTHETIC items)', () => {
     expect(skippedLines(items as unknown as SkippedItem[])).toEqual(lines);
   });
 
+  it('an LSN named as one-line errors name it: (file F, LSN L), not (file F, lsn L)', () => {
+    const gap: SkippedItem = { code: 'FORMAT_LOG_CHAIN_GAP', reason: 'log backups do not chain', location: { file: 'b.trn', lsn: '00000019:000000a3:0001' } };
+    expect(skippedLines([gap])).toEqual(['  FORMAT_LOG_CHAIN_GAP: log backups do not chain (file b.trn, LSN 00000019:000000a3:0001)']);
+  });
+
   it('at most `limit` lines, then how many items are left', () => {
     const items = [missing('1:1'), missing('1:2'), missing('1:4'), missing('1:6'), missing('1:7')];
     expect(skippedLines(items, 2, ' (use --report FILE for all)')).toEqual([
