@@ -132,14 +132,14 @@ function commitsSaid(l: BackupSetRecord): string {
  * closing blocks damaged, FORMAT_BAD_MTF_TRAILER, or none recorded) and its log's commit times do
  * not place it (placeByCommits): the records of that moment may be in it or in the next log backup
  * (`next`, when there is one). With a next one, an LSN places the stop (--stop-before-lsn). Without
- * one (the last of the chain), a moment after `l` is in log no file given, which no LSN reaches
+ * one (the last of the chain), a moment after `l` is in log that none of the files given holds, which no LSN reaches
  * either: the advice is what is certainly reached, its start by time and its end by LSN.
  */
 function finishUnknown(l: BackupSetRecord, time: string, next: BackupSetRecord | null): string {
   const why = l.caveat ? 'its closing blocks are damaged: FORMAT_BAD_MTF_TRAILER' : 'none is recorded';
   const head = `${time} falls after log backup ${fileOf(l)} started (${l.backupStartDate})${next ? ` and before ${fileOf(next)} started (${next.backupStartDate})` : ''}, and its backup finish date is unknown (${why}${commitsSaid(l)})`;
   if (next) return `${head}: whether the records of that moment are in it or in the next log backup cannot be told; stop before an LSN (--stop-before-lsn) instead, which its log records place`;
-  return `${head}: whether the records of that moment are in it or after it, in log no file given, cannot be told, and after it no --stop-at or --stop-before-lsn reaches them; the latest point these backups reach is the end of it: ${endOf(l)}${l.logCommits ? '' : '; given its file, its log records\' commit times can place the time'}`;
+  return `${head}: whether the records of that moment are in it or after it, in log that none of the files given holds, cannot be told, and after it no --stop-at or --stop-before-lsn reaches them; the latest point these backups reach is the end of it: ${endOf(l)}${l.logCommits ? '' : '; given its file, its log records\' commit times can place the time'}`;
 }
 
 /**
@@ -524,14 +524,14 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
   if (beyond || (!latest && logs.every((l) => (target.kind === 'time' ? !l.backupStartDate || target.time > endSecond(l.backupFinishDate ?? l.backupStartDate) : lsnCmp(target.lsn, l.lastLsn) >= 0)))) {
     const lastLog = [...logs].sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn))[0];
     // past every commit of a last log backup (its log read whole; its finish date unknown, or known
-    // and the time after its start): the moment is in log no file given, which no LSN reaches
+    // and the time after its start): the moment is in log that none of the files given holds, which no LSN reaches
     // either; what is reached is said
     const pastCommits = lastLog && target.kind === 'time' && lastLog.backupStartDate !== null && target.time > startSecond(lastLog.backupStartDate) && placeByCommits(lastLog, target.time) === 'after';
     const what = lastLog
       ? target.kind === 'time'
         ? `the last log backup, ${fileOf(lastLog)}, started at ${lastLog.backupStartDate ?? '(no date)'}${
             pastCommits
-              ? ` (${lastLog.backupFinishDate === null ? 'its backup finish date is unknown' : `finished at ${lastLog.backupFinishDate}`}) and its log, read whole, ${lastLog.logCommits!.last === null ? 'holds no transaction commit' : `records its last commit at ${lastLog.logCommits!.last}`}: the records of ${target.time} are after it, in log no file given, which no --stop-at or --stop-before-lsn reaches; the latest point these backups reach is the end of it: ${endOf(lastLog)}`
+              ? ` (${lastLog.backupFinishDate === null ? 'its backup finish date is unknown' : `finished at ${lastLog.backupFinishDate}`}) and its log, read whole, ${lastLog.logCommits!.last === null ? 'holds no transaction commit' : `records its last commit at ${lastLog.logCommits!.last}`}: the records of ${target.time} are after it, in log that none of the files given holds (a later log backup, or log not backed up yet), which no --stop-at or --stop-before-lsn reaches; the latest point these backups reach is the end of it: ${endOf(lastLog)}`
               : ''
           }`
         : `the last log backup, ${fileOf(lastLog)}, ends before LSN ${lastLog.lastLsn}`
