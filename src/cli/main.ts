@@ -41,8 +41,9 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
       outputError: (str, write) => {
         const text = str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ');
         const hint = unquotedTimeHint(str, argv);
+        const logTime = logTimeWindowHint(str, argv);
         // a mistyped option may hold a connection string (`--sever="Server=…;Password=…"`): redacted
-        write(redactSecrets(`rowback: INPUT_BAD_OPTION: ${hint ? `${text.replace(/\.$/, '')}${hint}` : text} (see ${helpCommandOf(argv)} --help)`) + '\n');
+        write(redactSecrets(`rowback: INPUT_BAD_OPTION: ${logTime ?? (hint ? `${text.replace(/\.$/, '')}${hint}` : text)} (see ${helpCommandOf(argv)} --help)`) + '\n');
       },
     });
   const name = argv.find((a) => !a.startsWith('-'));
@@ -86,6 +87,18 @@ function unquotedTimeHint(message: string, argv: readonly string[]): string {
     }
   }
   return '';
+}
+
+/**
+ * `rowback log … --from TIME` (scan's time window given to log): commander said "unknown option
+ * '--from' (Did you mean --format?)", sending a DBA after the wrong option. log selects by LSN; the
+ * time window is scan's. The whole message then, or null for any other mistake.
+ */
+function logTimeWindowHint(message: string, argv: readonly string[]): string | null {
+  if (argv[0] !== 'log') return null;
+  const m = /unknown option '(--from|--to|--stop-at)(?:=[^']*)?'/.exec(message);
+  if (!m) return null;
+  return `unknown option '${m[1]}': rowback log selects records by LSN (--from-lsn, --to-lsn) or transaction (--transaction), not by time; the rows changed in a time window (server local time) are rowback scan --from TIME --to TIME, whose rows name their LSN and transactionId for rowback log --transaction ID`;
 }
 
 /** Commands that stop cleanly on Ctrl-C / SIGTERM and say INTERRUPTED (interrupt.ts); `plan` is `restore plan`. */
