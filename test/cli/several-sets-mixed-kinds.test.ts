@@ -5,6 +5,8 @@
  *   overlapping log backup, "backups of two branches of the database's history". Now refused as a
  *   file whose set 1 is the full backup is (INPUT_SEVERAL_BACKUP_SETS), naming set 2 as a full backup;
  *   `--position 1` / `--position 2` read each.
+ * - `rowback scan --trn X` of that file advised "give it with --bak", which cannot be followed (--trn
+ *   reads every set of a file): now says it is not supported and what reads each set.
  * - `rowback dump --bak X --position 2` where set 2 is a differential and set 1 its full backup: the
  *   advice was `--bak FULL.bak X`, which one --position cannot express. Now: not supported, read set 1
  *   alone or restore both sets on a SQL Server.
@@ -57,6 +59,18 @@ describeCorpus('several backup sets of different kinds in one file', () => {
     const two = await cli('log', logThenFull, '--position', '2', '--format', 'ndjson');
     expect(two.code, two.stderr).toBe(0);
     expect(two.stderr).not.toContain('FORMAT_LOG_CHAIN_GAP');
+  });
+
+  it('scan --trn of that file: not supported, said with what reads each set (not "give it with --bak", which --trn\'s every-set read cannot follow)', async () => {
+    const line = expectOneLineError(await cli('scan', '--trn', logThenFull, '--bak', rtc('RestoreTimeClean.bak')), 'INPUT_NOT_A_LOG_BACKUP');
+    expect(line).toContain(`${logThenFull} (backup set 2) is a full backup, not a log backup; --trn reads every backup set of a file, and this file holds log backup set 1 beside it`);
+    expect(line).toContain(`rowback log ${logThenFull} --position 1`);
+    expect(line).toContain(`--bak ${logThenFull} --position 2`);
+    expect(line).not.toContain('give it with --bak');
+  });
+
+  it('scan --trn of a full backup file of one set keeps "give it with --bak"', async () => {
+    expect(expectOneLineError(await cli('scan', '--trn', rtc('RestoreTimeClean.bak'), '--bak', rtc('RestoreTimeClean.bak')), 'INPUT_NOT_A_LOG_BACKUP')).toContain('is a full backup, not a log backup; give it with --bak');
   });
 
   it('dump: a differential whose full backup is set 1 of the same file: not supported, with advice that works', async () => {
