@@ -30,6 +30,7 @@
  * finish second, and a log backup certainly holds every record before its start second.
  */
 import { InputError } from '../errors.js';
+import { formatLsn, lsnFromDecimal } from '../logreader/lsn.js';
 import { lsnCmp, type BackupSetRecord, type BackupHistory, type SkippedBackup } from './history.js';
 
 /**
@@ -329,13 +330,26 @@ export function reachableRanges(sets: BackupSetRecord[]): ReachableRange[] {
   return out.sort((a, b) => lsnCmp(a.fromLsn, b.fromLsn));
 }
 
+/**
+ * A decimal LSN (HEADERONLY's and msdb's form) with fn_dblog's beside it, `25000000013200001
+ * (00000019:00000084:0001)`, as `inspect` prints both: a user who typed --stop-before-lsn in fn_dblog's
+ * form read the reachable range in the other one only.
+ */
+function bothForms(decimal: string): string {
+  try {
+    return `${decimal} (${formatLsn(lsnFromDecimal(decimal))})`;
+  } catch {
+    return decimal;
+  }
+}
+
 /** One line: the ranges that can be reached, or that none can. */
 export function describeReachable(r: ReachableRange[], kind: RestoreTarget['kind']): string {
   if (r.length === 0) return 'nothing can be restored to a point in time from these backups';
   const one = (x: ReachableRange) =>
     kind === 'time'
       ? `${x.fromTime ?? '?'} to ${x.toBeforeTime ? `just before ${x.toBeforeTime} (the last commit in its last log backup's log)` : (x.toTime ?? '?')} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''}${x.unplaceable.map((u) => `; except after ${u.after} up to ${u.upTo}: the finish date of ${u.file} is unknown, so stop before an LSN there`).join('')})`
-      : `LSN ${x.fromLsn} to ${x.toLsn} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''})`;
+      : `LSN ${bothForms(x.fromLsn)} to ${bothForms(x.toLsn)} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''})`;
   return `reachable with these backups: ${r.map(one).join('; ')}`;
 }
 
