@@ -436,12 +436,17 @@ export function planChain(sets: BackupSetRecord[], target: RestoreTarget, skippe
   } catch (e) {
     // A backup left out as damaged (an MTF block zeroed, a cut copy) is named in a refusal: "there is
     // no log backup after the full backup" with the log backup given (damaged) read as a wrong list.
-    const damaged = [...sets.filter((s) => s.damaged).map(fileOf), ...skipped.filter((s) => s.code === 'FORMAT_BAD_MTF' || s.code === 'FORMAT_BAD_COMPRESSED_DATA').map((s) => s.file)];
+    // a set whose SSET data set number is not its place in the file is whole, left out because FILE = n
+    // cannot name it for sure: said with its reason (it read "damaged …, `rowback inspect` says where",
+    // and inspect reports no damage in such a file)
+    const misnumbered = skipped.filter((s) => s.code === 'FORMAT_BAD_MTF' && s.reason.includes('(SSET data set number)'));
+    const damaged = [...sets.filter((s) => s.damaged).map(fileOf), ...skipped.filter((s) => (s.code === 'FORMAT_BAD_MTF' || s.code === 'FORMAT_BAD_COMPRESSED_DATA') && !misnumbered.includes(s)).map((s) => s.file)];
     // a 0-byte file named as a backup (a copy that never got its bytes) is as likely the missing piece
     const empty = skipped.filter((s) => s.code === 'INPUT_EMPTY_FILE').map((s) => s.file);
-    if ((damaged.length || empty.length) && e instanceof InputError && e.code.startsWith('INPUT_RESTORE_')) {
+    if ((damaged.length || empty.length || misnumbered.length) && e instanceof InputError && e.code.startsWith('INPUT_RESTORE_')) {
       const said = [
         damaged.length ? `left out as damaged (cut or unreadable; \`rowback inspect\` says where): ${[...new Set(damaged)].join(', ')}` : '',
+        ...misnumbered.map((m) => `left out: ${m.file}: ${m.reason}`),
         empty.length ? `left out as empty (0 bytes: a copy that did not finish?): ${[...new Set(empty)].join(', ')}` : '',
       ].filter(Boolean).join('; ');
       throw new InputError(e.code, `${e.message}; ${said}`, e.location);
