@@ -35,4 +35,12 @@ describeCorpus('restore plan: a backup set left out for its set number is named 
     expect(line).toContain(`left out: ${join(dir, 'full-diff.bak')}: backup set 2 of the file says it is set 1 (SSET data set number): FILE = n would be uncertain, not used`);
     expect(line).not.toContain('left out as damaged');
   });
+
+  it('inspect --position 2 names the set shown by its place, and its SSET\'s own number beside it', async () => {
+    const r = await cli('inspect', join(dir, 'full-diff.bak'), '--position', '2');
+    expect(r.code, r.stderr).toBe(0);
+    // it read "set 1 shown" (the SSET's number) while showing the file's second set
+    expect(r.stdout).toContain('2 in this file; set 2 shown (its SSET block numbers it 1: RESTORE … WITH FILE = 2 may not name it, and restore plan leaves it out)');
+    expect(r.stdout).toContain('backup (differential');
+  });
 });
