@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { isRowbackError } from '../errors.js';
+import { formatLocation, isRowbackError, type RowbackError } from '../errors.js';
 import { redactSecrets } from '../util/redact.js';
 import { releaseStartupInterrupts } from './interrupt.js';
 import { checkAllOptionValues, nameExcessArguments } from './options.js';
@@ -41,8 +41,9 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
       outputError: (str, write) => {
         const text = str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ');
         const hint = unquotedTimeHint(str, argv);
+        const logTime = logTimeWindowHint(str, argv);
         // a mistyped option may hold a connection string (`--sever="Server=…;Password=…"`): redacted
-        write(redactSecrets(`rowback: INPUT_BAD_OPTION: ${hint ? `${text.replace(/\.$/, '')}${hint}` : text} (see ${helpCommandOf(argv)} --help)`) + '\n');
+        write(redactSecrets(`rowback: INPUT_BAD_OPTION: ${logTime ?? (hint ? `${text.replace(/\.$/, '')}${hint}` : text)} (see ${helpCommandOf(argv)} --help)`) + '\n');
       },
     });
   const name = argv.find((a) => !a.startsWith('-'));
@@ -88,6 +89,18 @@ function unquotedTimeHint(message: string, argv: readonly string[]): string {
   return '';
 }
 
+/**
+ * `rowback log … --from TIME` (scan's time window given to log): commander said "unknown option
+ * '--from' (Did you mean --format?)", sending a DBA after the wrong option. log selects by LSN; the
+ * time window is scan's. The whole message then, or null for any other mistake.
+ */
+function logTimeWindowHint(message: string, argv: readonly string[]): string | null {
+  if (argv[0] !== 'log') return null;
+  const m = /unknown option '(--from|--to|--stop-at)(?:=[^']*)?'/.exec(message);
+  if (!m) return null;
+  return `unknown option '${m[1]}': rowback log selects records by LSN (--from-lsn, --to-lsn) or transaction (--transaction), not by time; the rows changed in a time window (server local time) are rowback scan --from TIME --to TIME, whose rows name their LSN and transactionId for rowback log --transaction ID`;
+}
+
 /** Commands that stop cleanly on Ctrl-C / SIGTERM and say INTERRUPTED (interrupt.ts); `plan` is `restore plan`. */
 const OWN_SIGNAL_HANDLING = new Set(['scan', 'dump', 'log', 'diff', 'inspect', 'decode', 'plan']);
 
@@ -107,7 +120,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (isRowbackError(e)) {
       // messages echo what was typed (a stray argument, a value): no password in any form gets out
-      process.stderr.write(`rowback: ${redactSecrets(e.describe())}\n`);
+      process.stderr.write(`rowback: ${redactSecrets(cliDescribe(e))}\n`);
       return e.exitCode;
     }
     // A write to stdout after its reader went away may throw here (a synchronous pipe write) as well
@@ -156,4 +169,24 @@ if (/[\\/]cli[\\/]main\.(t|j)s$/.test(invoked) || /[\\/]rowback(\.js)?$/.test(in
     finished = true;
     process.exitCode = exitCodeWithStderrClosed(code);
   });
+}
+
+/**
+ * The command-line flag a location's `field` stands for where the error was raised in code shared
+ * with the API (replay/, restore/), which names the request field (`afterBak`, `key`): the CLI names
+ * the option typed (`option --after-bak`); "(field afterBak)" named a field no command line has.
+ */
+const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
+  afterBak: '--after-bak', afterMdf: '--after-mdf', afterTrn: '--after-trn', afterPosition: '--after-position',
+  afterStopAt: '--after-stop-at', afterStopBeforeLsn: '--after-stop-before-lsn', stopAt: '--stop-at', stopBeforeLsn: '--stop-before-lsn',
+  position: '--position', bak: '--bak', trn: '--trn', table: '--table', key: '--key',
+};
+
+/** `CODE: message (location)` as the CLI prints it: a field named as the option it stands for. */
+function cliDescribe(e: RowbackError): string {
+  const field = e.location.field;
+  const flag = field === undefined ? undefined : field.startsWith('--') ? field : FLAG_OF_FIELD[field];
+  if (flag === undefined) return e.describe();
+  const where = [formatLocation({ ...e.location, field: undefined }), `option ${flag}`].filter(Boolean).join(', ');
+  return `${e.code}: ${e.message} (${where})`;
 }

@@ -1,6 +1,8 @@
 import type { SkippedItem } from '../recover/source.js';
 
 const PAGE = /^(\d+):(\d+)$/;
+/** A location's key as a one-line error names it (errors.ts formatLocation): `LSN`, not `lsn`. */
+const LABEL: Readonly<Record<string, string>> = { lsn: 'LSN' };
 
 /**
  * The skipped items of a summary as stderr lines (`  CODE: reason (where)`), at most `limit` lines
@@ -32,7 +34,7 @@ export function skippedLines(skipped: readonly SkippedItem[], limit = 20, moreHi
     const reason = g.n > 1 ? s.reason.replace(`page ${g.firstPage}`, `pages ${g.firstPage} to ${g.lastPage} (${g.n} pages)`) : s.reason;
     const where = Object.entries(s.location)
       .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => (k === 'page' && g.n > 1 ? `page ${g.firstPage} to ${g.lastPage}` : `${k} ${v}`))
+      .map(([k, v]) => (k === 'page' && g.n > 1 ? `page ${g.firstPage} to ${g.lastPage}` : `${LABEL[k] ?? k} ${v}`))
       .join(', ');
     // without the place, a run whose reason does not name its page still says which pages and how many
     // (it printed as one item's line, the other pages and their count unsaid)

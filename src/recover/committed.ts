@@ -64,6 +64,13 @@ export interface CommittedScanStats {
   rolledBackRowOps: number;
   /** Row operations of committed transactions whose Begin Time is outside the window. */
   outsideWindowRowOps: number;
+  /**
+   * The earliest and latest Begin Time (fn_dblog form) of the transactions of those row operations:
+   * "why no rows" says when they began, so a window given in another time zone (UTC, the analyst's
+   * own) than the server's local time is seen for what it is. Absent when none was counted.
+   */
+  outsideWindowFirstBegin?: string;
+  outsideWindowLastBegin?: string;
   /** Row operations on tables the metadata knows but the --table filter left out. */
   otherTableRowOps: number;
   /** The earliest and latest Begin Time of the scanned log's transactions (fn_dblog form), null when none. */
@@ -369,6 +376,21 @@ export async function* committedCandidateBatches(
     txns.set(id, t);
     return t;
   };
+  // the Begin Time span of the row operations left outside the window (stats.outsideWindowFirstBegin)
+  let outsideFirstIso: string | null = null;
+  let outsideLastIso: string | null = null;
+  const outsideBegan = (beginTime: string | null): void => {
+    const iso = beginTime === null ? null : safeIso(beginTime);
+    if (iso === null || beginTime === null) return;
+    if (outsideFirstIso === null || iso < outsideFirstIso) {
+      outsideFirstIso = iso;
+      stats.outsideWindowFirstBegin = beginTime;
+    }
+    if (outsideLastIso === null || iso > outsideLastIso) {
+      outsideLastIso = iso;
+      stats.outsideWindowLastBegin = beginTime;
+    }
+  };
   const unknownCount = (t: TxnState): number => {
     let n = 0;
     for (const k of t.unknown?.values() ?? []) n += k;
@@ -580,6 +602,7 @@ export async function* committedCandidateBatches(
         const t = txns.get(r['Transaction ID']) ?? newTxn(r['Transaction ID'], null);
         if (!t.inWindow) {
           stats.outsideWindowRowOps++;
+          outsideBegan(t.beginTime);
           continue;
         }
         const u = (t.unknown ??= new Map());
@@ -619,6 +642,7 @@ export async function* committedCandidateBatches(
       const t = txns.get(id) ?? newTxn(id, null);
       if (!t.inWindow) {
         stats.outsideWindowRowOps++;
+        outsideBegan(t.beginTime);
         continue;
       }
       const held = (t.held ??= new HeldCandidates<HeldCandidate>());
@@ -761,6 +785,20 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
 }
 
 /**
+ * When the transactions of the row operations left outside the window began, and that it is the
+ * server's local time, as --from/--to are (a window given in UTC or the analyst's own zone misses
+ * them by the offset): ` (they began from A to B, the SQL Server's local time, as --from/--to are)`.
+ * '' when unknown.
+ */
+function outsideSpan(stats: CommittedScanStats): string {
+  const a = stats.outsideWindowFirstBegin;
+  const b = stats.outsideWindowLastBegin;
+  if (a === undefined || b === undefined) return '';
+  const when = a === b ? `it began at ${a}` : `they began from ${a} to ${b}`;
+  return ` (${when}, the SQL Server's local time, as --from/--to are)`;
+}
+
+/**
  * Why a scan found no rows, in one sentence built from its counts: the log's time span, how many
  * row operations of the wanted kinds it holds and where they went (unknown allocation units such
  * as system tables, other tables, outside the window, rolled back, never committed). `ops`: the
@@ -782,7 +820,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
     if (stats.undoneInTransactionRowOps) kept.push(`${n(stats.undoneInTransactionRowOps)} taken back by their own transaction (a rolled-back statement or savepoint, or the same row ${ops.length === 1 && ops[0] === 'insert' ? 'deleted' : 'inserted'} again)`);
     if (stats.unknownAllocUnitRowOps) kept.push(unknownPart(stats, false, 'a table created or rebuilt after the metadata was read'));
     if (stats.otherTableRowOps) kept.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
-    if (stats.outsideWindowRowOps) kept.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window`);
+    if (stats.outsideWindowRowOps) kept.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window${outsideSpan(stats)}`);
     if (stats.schemaDriftRowOps) kept.push(schemaDriftPart(stats.schemaDriftRowOps));
     return `${head} returned ${n(stats.rowOps)} ${what} on the tables' data rows: ${kept.join(', ') || 'none kept'}${removed}`;
   }
@@ -798,7 +836,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
     parts.push(unknownPart(stats, stats.unknownAllocUnitRowOps === stats.rowOps, 'system tables, or tables missing from the metadata', 'missing from the metadata'));
   }
   if (stats.otherTableRowOps) parts.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
-  if (stats.outsideWindowRowOps) parts.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window`);
+  if (stats.outsideWindowRowOps) parts.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window${outsideSpan(stats)}`);
   if (stats.rolledBackRowOps) parts.push(`${n(stats.rolledBackRowOps)} in transactions that rolled back`);
   const neverCommitted = stats.uncommittedRowOps - stats.rolledBackRowOps;
   if (neverCommitted) parts.push(`${n(neverCommitted)} in transactions with no commit in this log`);

@@ -313,6 +313,18 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
       const order = [full, ...headers.filter((h) => h !== full)].map((h) => h.file).join(' ');
       throw new InputError('INPUT_BAD_OPTION', `${first.file} is a differential backup and ${full.file}, the full backup it is based on, is given after it: give the full backup first, then the differentials (${order})`, { file: first.file });
     }
+    // Its full backup is another set of the same file (BACKUP … WITH NOINIT): "--bak FULL.bak DIFF"
+    // cannot be given, since one --position picks the set in every file; said as not supported, with
+    // what does give the rows.
+    const sameFile = fullInSameFile(first);
+    if (sameFile !== null) {
+      const opt = advice.position ?? '--position';
+      throw new InputError(
+        'INPUT_DIFFERENTIAL_WITHOUT_FULL',
+        `${missingFull(first)}, which is backup set ${sameFile} of the same file: one backup set number (${opt} N) picks the set in every backup file, so a full backup and a differential that are two sets of one file cannot be read together (not supported); read the full backup alone (${opt} ${sameFile}: the rows as they stood at that backup), or restore both on a SQL Server (RESTORE DATABASE … FROM DISK = '${first.file}' WITH FILE = ${sameFile}, NORECOVERY, then WITH FILE = ${first.position}, RECOVERY) and read the restored database's .mdf`,
+        { file: first.file },
+      );
+    }
     const instead = advice.differentialWithoutFull ?? `give it first (--bak FULL.bak ${first.file})`;
     throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${missingFull(first)}; ${instead}`, { file: first.file });
   }
@@ -324,6 +336,26 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
       throw new InputError('INPUT_DIFFERENTIAL_BASE_MISMATCH', `${missingFull(d)}, not on ${first.file} (BackupSetGUID ${first.backupSetGuid})`, { file: d.file });
     }
   }
+}
+
+/** The position of the full backup `d` is based on where it is another backup set of `d`'s own file, else null. */
+function fullInSameFile(d: BackupSetHeader): number | null {
+  if (d.backupSets === undefined || d.backupSets < 2 || !d.differentialBaseGuid) return null;
+  try {
+    const layout = readMtfLayout(d.file);
+    for (let p = 1; p <= layout.sets; p++) {
+      if (p === d.position) continue;
+      try {
+        const h = readBackupHeader(d.file, layout, p);
+        if (h.backupType === 'full' && h.backupSetGuid === d.differentialBaseGuid) return p;
+      } catch {
+        // a set whose header cannot be read is not the full backup named here
+      }
+    }
+  } catch {
+    // the file's layout was read to get here; unreadable now: the general advice stands
+  }
+  return null;
 }
 
 function missingFull(d: BackupSetHeader): string {

@@ -30,6 +30,7 @@
  * finish second, and a log backup certainly holds every record before its start second.
  */
 import { InputError } from '../errors.js';
+import { formatLsn, lsnFromDecimal } from '../logreader/lsn.js';
 import { lsnCmp, type BackupSetRecord, type BackupHistory, type SkippedBackup } from './history.js';
 
 /**
@@ -132,14 +133,14 @@ function commitsSaid(l: BackupSetRecord): string {
  * closing blocks damaged, FORMAT_BAD_MTF_TRAILER, or none recorded) and its log's commit times do
  * not place it (placeByCommits): the records of that moment may be in it or in the next log backup
  * (`next`, when there is one). With a next one, an LSN places the stop (--stop-before-lsn). Without
- * one (the last of the chain), a moment after `l` is in log no file given, which no LSN reaches
+ * one (the last of the chain), a moment after `l` is in log that none of the files given holds, which no LSN reaches
  * either: the advice is what is certainly reached, its start by time and its end by LSN.
  */
 function finishUnknown(l: BackupSetRecord, time: string, next: BackupSetRecord | null): string {
   const why = l.caveat ? 'its closing blocks are damaged: FORMAT_BAD_MTF_TRAILER' : 'none is recorded';
   const head = `${time} falls after log backup ${fileOf(l)} started (${l.backupStartDate})${next ? ` and before ${fileOf(next)} started (${next.backupStartDate})` : ''}, and its backup finish date is unknown (${why}${commitsSaid(l)})`;
   if (next) return `${head}: whether the records of that moment are in it or in the next log backup cannot be told; stop before an LSN (--stop-before-lsn) instead, which its log records place`;
-  return `${head}: whether the records of that moment are in it or after it, in log no file given, cannot be told, and after it no --stop-at or --stop-before-lsn reaches them; the latest point these backups reach is the end of it: ${endOf(l)}${l.logCommits ? '' : '; given its file, its log records\' commit times can place the time'}`;
+  return `${head}: whether the records of that moment are in it or after it, in log that none of the files given holds, cannot be told, and after it no --stop-at or --stop-before-lsn reaches them; the latest point these backups reach is the end of it: ${endOf(l)}${l.logCommits ? '' : '; given its file, its log records\' commit times can place the time'}`;
 }
 
 /**
@@ -329,13 +330,26 @@ export function reachableRanges(sets: BackupSetRecord[]): ReachableRange[] {
   return out.sort((a, b) => lsnCmp(a.fromLsn, b.fromLsn));
 }
 
+/**
+ * A decimal LSN (HEADERONLY's and msdb's form) with fn_dblog's beside it, `25000000013200001
+ * (00000019:00000084:0001)`, as `inspect` prints both: a user who typed --stop-before-lsn in fn_dblog's
+ * form read the reachable range in the other one only.
+ */
+function bothForms(decimal: string): string {
+  try {
+    return `${decimal} (${formatLsn(lsnFromDecimal(decimal))})`;
+  } catch {
+    return decimal;
+  }
+}
+
 /** One line: the ranges that can be reached, or that none can. */
 export function describeReachable(r: ReachableRange[], kind: RestoreTarget['kind']): string {
   if (r.length === 0) return 'nothing can be restored to a point in time from these backups';
   const one = (x: ReachableRange) =>
     kind === 'time'
       ? `${x.fromTime ?? '?'} to ${x.toBeforeTime ? `just before ${x.toBeforeTime} (the last commit in its last log backup's log)` : (x.toTime ?? '?')} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''}${x.unplaceable.map((u) => `; except after ${u.after} up to ${u.upTo}: the finish date of ${u.file} is unknown, so stop before an LSN there`).join('')})`
-      : `LSN ${x.fromLsn} to ${x.toLsn} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''})`;
+      : `LSN ${bothForms(x.fromLsn)} to ${bothForms(x.toLsn)} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''})`;
   return `reachable with these backups: ${r.map(one).join('; ')}`;
 }
 
@@ -422,12 +436,17 @@ export function planChain(sets: BackupSetRecord[], target: RestoreTarget, skippe
   } catch (e) {
     // A backup left out as damaged (an MTF block zeroed, a cut copy) is named in a refusal: "there is
     // no log backup after the full backup" with the log backup given (damaged) read as a wrong list.
-    const damaged = [...sets.filter((s) => s.damaged).map(fileOf), ...skipped.filter((s) => s.code === 'FORMAT_BAD_MTF' || s.code === 'FORMAT_BAD_COMPRESSED_DATA').map((s) => s.file)];
+    // a set whose SSET data set number is not its place in the file is whole, left out because FILE = n
+    // cannot name it for sure: said with its reason (it read "damaged …, `rowback inspect` says where",
+    // and inspect reports no damage in such a file)
+    const misnumbered = skipped.filter((s) => s.code === 'FORMAT_BAD_MTF' && s.reason.includes('(SSET data set number)'));
+    const damaged = [...sets.filter((s) => s.damaged).map(fileOf), ...skipped.filter((s) => (s.code === 'FORMAT_BAD_MTF' || s.code === 'FORMAT_BAD_COMPRESSED_DATA') && !misnumbered.includes(s)).map((s) => s.file)];
     // a 0-byte file named as a backup (a copy that never got its bytes) is as likely the missing piece
     const empty = skipped.filter((s) => s.code === 'INPUT_EMPTY_FILE').map((s) => s.file);
-    if ((damaged.length || empty.length) && e instanceof InputError && e.code.startsWith('INPUT_RESTORE_')) {
+    if ((damaged.length || empty.length || misnumbered.length) && e instanceof InputError && e.code.startsWith('INPUT_RESTORE_')) {
       const said = [
         damaged.length ? `left out as damaged (cut or unreadable; \`rowback inspect\` says where): ${[...new Set(damaged)].join(', ')}` : '',
+        ...misnumbered.map((m) => `left out: ${m.file}: ${m.reason}`),
         empty.length ? `left out as empty (0 bytes: a copy that did not finish?): ${[...new Set(empty)].join(', ')}` : '',
       ].filter(Boolean).join('; ');
       throw new InputError(e.code, `${e.message}; ${said}`, e.location);
@@ -524,14 +543,14 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
   if (beyond || (!latest && logs.every((l) => (target.kind === 'time' ? !l.backupStartDate || target.time > endSecond(l.backupFinishDate ?? l.backupStartDate) : lsnCmp(target.lsn, l.lastLsn) >= 0)))) {
     const lastLog = [...logs].sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn))[0];
     // past every commit of a last log backup (its log read whole; its finish date unknown, or known
-    // and the time after its start): the moment is in log no file given, which no LSN reaches
+    // and the time after its start): the moment is in log that none of the files given holds, which no LSN reaches
     // either; what is reached is said
     const pastCommits = lastLog && target.kind === 'time' && lastLog.backupStartDate !== null && target.time > startSecond(lastLog.backupStartDate) && placeByCommits(lastLog, target.time) === 'after';
     const what = lastLog
       ? target.kind === 'time'
         ? `the last log backup, ${fileOf(lastLog)}, started at ${lastLog.backupStartDate ?? '(no date)'}${
             pastCommits
-              ? ` (${lastLog.backupFinishDate === null ? 'its backup finish date is unknown' : `finished at ${lastLog.backupFinishDate}`}) and its log, read whole, ${lastLog.logCommits!.last === null ? 'holds no transaction commit' : `records its last commit at ${lastLog.logCommits!.last}`}: the records of ${target.time} are after it, in log no file given, which no --stop-at or --stop-before-lsn reaches; the latest point these backups reach is the end of it: ${endOf(lastLog)}`
+              ? ` (${lastLog.backupFinishDate === null ? 'its backup finish date is unknown' : `finished at ${lastLog.backupFinishDate}`}) and its log, read whole, ${lastLog.logCommits!.last === null ? 'holds no transaction commit' : `records its last commit at ${lastLog.logCommits!.last}`}: the records of ${target.time} are after it, in log that none of the files given holds (a later log backup, or log not backed up yet), which no --stop-at or --stop-before-lsn reaches; the latest point these backups reach is the end of it: ${endOf(lastLog)}`
               : ''
           }`
         : `the last log backup, ${fileOf(lastLog)}, ends before LSN ${lastLog.lastLsn}`

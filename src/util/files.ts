@@ -22,13 +22,25 @@ export function fileKindProblem(path: string): string | null {
   }
 }
 
+/** The flags that take backup files, one of which a DBA may give the backup folder (restore plan's --backups takes one). */
+const BACKUP_FLAGS = new Set(['--bak', '--trn', '--after-bak', '--after-trn']);
+
+/**
+ * After "FLAG PATH: a directory": for a backup folder given where backup files are taken, how to give
+ * its files and what takes the folder itself; '' otherwise.
+ */
+export function folderAdvice(flag: string, path: string, why: string): string {
+  if (why !== 'a directory' || !BACKUP_FLAGS.has(flag)) return '';
+  return `: give the backup files in it (${flag} ${join(path, flag.endsWith('trn') ? '*.trn' : '*.bak')} …), or plan a restore from the folder with rowback restore plan --backups ${path}`;
+}
+
 /**
  * An input must be an existing regular file: a directory, FIFO (whose open would block), device
  * (`/dev/null`) or missing path throws InputError `INPUT_FILE_UNREADABLE` naming `flag` and path.
  */
 export function assertRegularFile(flag: string, path: string): void {
   const why = fileKindProblem(path);
-  if (why) throw new InputError('INPUT_FILE_UNREADABLE', `${flag ? `${flag} ` : ''}${path}: ${why}`, { file: path });
+  if (why) throw new InputError('INPUT_FILE_UNREADABLE', `${flag ? `${flag} ` : ''}${path}: ${why}${folderAdvice(flag, path, why)}`, { file: path });
   assertNotEmpty(flag, path);
 }
 

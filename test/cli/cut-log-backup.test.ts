@@ -208,6 +208,6 @@ describeCorpus('dump --trn over the cut copy, its backup finish date unknown', (
   it('the last file of the chain, a time past its every commit: TOO_LATE naming what is reached', async () => {
     const r = await dump([rtc('RestoreTimeClean_1.trn'), whole], '2017-06-01 13:12:00');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^rowback: INPUT_RESTORE_TOO_LATE: .*records its last commit at 2017-06-01T13:08:43\.050: the records of 2017-06-01T13:12:00\.000 are after it, in log no file given, which no --stop-at or --stop-before-lsn reaches; the latest point these backups reach is the end of it: --stop-before-lsn 25000000016300000 \(every record it holds\) or, by time, --stop-at 2017-06-01T13:09:13\.000;/);
+    expect(r.stderr).toMatch(/^rowback: INPUT_RESTORE_TOO_LATE: .*records its last commit at 2017-06-01T13:08:43\.050: the records of 2017-06-01T13:12:00\.000 are after it, in log that none of the files given holds \(a later log backup, or log not backed up yet\), which no --stop-at or --stop-before-lsn reaches; the latest point these backups reach is the end of it: --stop-before-lsn 25000000016300000 \(every record it holds\) or, by time, --stop-at 2017-06-01T13:09:13\.000;/);
   });
 });

@@ -30,6 +30,11 @@ describe('skippedLines (SYNTHETIC items)', () => {
     expect(skippedLines([missing('1:7'), missing('1:8')], 40, '', false)).toEqual(['  FORMAT_PAGE_MISSING: data file x.mdf does not hold pages 1:7 to 1:8 (2 pages): the file is cut short']);
   });
 
+  it('an LSN named as one-line errors name it: (file F, LSN L), not (file F, lsn L)', () => {
+    const gap: SkippedItem = { code: 'FORMAT_LOG_CHAIN_GAP', reason: 'log backups do not chain', location: { file: 'b.trn', lsn: '00000019:000000a3:0001' } };
+    expect(skippedLines([gap])).toEqual(['  FORMAT_LOG_CHAIN_GAP: log backups do not chain (file b.trn, LSN 00000019:000000a3:0001)']);
+  });
+
   it('at most `limit` lines, then how many items are left', () => {
     const items = [missing('1:1'), missing('1:2'), missing('1:4'), missing('1:6'), missing('1:7')];
     expect(skippedLines(items, 2, ' (use --report FILE for all)')).toEqual([

@@ -80,6 +80,6 @@ describeCorpus('--stop-at while a log backup ran, its finish date known (sql2008
     const r = await plan(corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt'), '2020-05-12T13:34:44.500');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('INPUT_RESTORE_TOO_LATE');
-    expect(r.stderr).toContain('StopAt_23.trn, started at 2020-05-12T13:34:44 (finished at 2020-05-12T13:34:44) and its log, read whole, records its last commit at 2020-05-12T13:34:34.763: the records of 2020-05-12T13:34:44.500 are after it, in log no file given');
+    expect(r.stderr).toContain('StopAt_23.trn, started at 2020-05-12T13:34:44 (finished at 2020-05-12T13:34:44) and its log, read whole, records its last commit at 2020-05-12T13:34:34.763: the records of 2020-05-12T13:34:44.500 are after it, in log that none of the files given holds (a later log backup, or log not backed up yet)');
   });
 });

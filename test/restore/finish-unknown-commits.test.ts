@@ -50,13 +50,13 @@ describeCorpus('restore plan: a log backup whose finish date is unknown, placed 
     await addLogCommitTimes(h.sets);
     const err = refusal(() => planChain(h.sets, at('2017-06-01T13:07:00.000'), h.skipped));
     expect(err?.code).toBe('INPUT_RESTORE_TOO_LATE');
-    expect(err?.message).toContain(`the last log backup, ${trn}, started at 2017-06-01T13:04:13 (its backup finish date is unknown) and its log, read whole, records its last commit at 2017-06-01T13:03:42.997: the records of 2017-06-01T13:07:00.000 are after it, in log no file given, which no --stop-at or --stop-before-lsn reaches; the latest point these backups reach is the end of it: --stop-before-lsn 25000000015300000 (every record it holds) or, by time, --stop-at 2017-06-01T13:04:13.000`);
+    expect(err?.message).toContain(`the last log backup, ${trn}, started at 2017-06-01T13:04:13 (its backup finish date is unknown) and its log, read whole, records its last commit at 2017-06-01T13:03:42.997: the records of 2017-06-01T13:07:00.000 are after it, in log that none of the files given holds (a later log backup, or log not backed up yet), which no --stop-at or --stop-before-lsn reaches; the latest point these backups reach is the end of it: --stop-before-lsn 25000000015300000 (every record it holds) or, by time, --stop-at 2017-06-01T13:04:13.000`);
     expect(err?.message).not.toContain('instead');
     // without its commit times (msdb, or not read): still refused, but the advice is what is reached
     const bare = readFolderHistory([dir]);
     const e2 = refusal(() => planChain(bare.sets, at('2017-06-01T13:07:00.000'), bare.skipped));
     expect(e2?.code).toBe('INPUT_RESTORE_TARGET_AT_BOUNDARY');
-    expect(e2?.message).toContain('whether the records of that moment are in it or after it, in log no file given, cannot be told, and after it no --stop-at or --stop-before-lsn reaches them; the latest point these backups reach is the end of it: --stop-before-lsn 25000000015300000 (every record it holds) or, by time, --stop-at 2017-06-01T13:04:13.000; given its file, its log records\' commit times can place the time');
+    expect(e2?.message).toContain('whether the records of that moment are in it or after it, in log that none of the files given holds, cannot be told, and after it no --stop-at or --stop-before-lsn reaches them; the latest point these backups reach is the end of it: --stop-before-lsn 25000000015300000 (every record it holds) or, by time, --stop-at 2017-06-01T13:04:13.000; given its file, its log records\' commit times can place the time');
   });
 });
 

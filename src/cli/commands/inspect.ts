@@ -75,6 +75,8 @@ export type InspectResult =
       header: BackupHeader;
       /** Every backup set in the file (RESTORE HEADERONLY lists one row per set), by position. */
       sets: BackupSetSummary[];
+      /** The set described: its place in the file (--position, 1 by default); `header.position` is the number its SSET block gives itself. */
+      shown: number;
       /** Media set fields (RESTORE LABELONLY); familyCount > 1 for a striped backup. */
       mediaSet: MediaSet | null;
       /** Set when the file's pages cannot be read on their own: one stripe of a media set (the log is still read), or a TDE-encrypted database (nor its log). */
@@ -234,7 +236,7 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
     for await (const r of openBackupLogStream(path, kind, layout, position, { partialMediaSet: true }).records({ onSkipped: (s) => skipped.push(s), onProgress: opts.onProgress, signal: opts.signal }, stats)) count(counts, r);
   }
   return {
-    file: path, kind: 'backup', header, sets, mediaSet: layout.mediaSet, incomplete, dataPages,
+    file: path, kind: 'backup', header, sets, shown: position, mediaSet: layout.mediaSet, incomplete, dataPages,
     tables: tables?.list ?? null, tablesNote: tables ? tables.note ?? null : 'not listed: the backup set holds no data pages read here (a log backup, one stripe of several, or an encrypted database)',
     metadataWarnings: tables?.warnings ?? [], metadataSkipped: tables?.skipped ?? [],
     log: summarize(stats, counts, skipped),
@@ -336,7 +338,9 @@ export function renderText(r: InspectResult): string {
     if (r.mediaSet) kv('media set', `${r.mediaSet.mediaSetGuid}, family ${r.mediaSet.familySequence} of ${r.mediaSet.familyCount}`);
     if (r.incomplete) out.push(`${r.incomplete.code}: ${r.incomplete.reason}`);
     if (h.backupSets > 1) {
-      kv('backup sets', `${h.backupSets} in this file; set ${h.position} shown (choose with --position N)`);
+      // the set's place in the file, as --position and FILE = n name it; its SSET's own number beside it when they differ
+      const own = h.position !== r.shown ? ` (its SSET block numbers it ${h.position}: RESTORE … WITH FILE = ${r.shown} may not name it, and restore plan leaves it out)` : '';
+      kv('backup sets', `${h.backupSets} in this file; set ${r.shown} shown${own} (choose with --position N)`);
       out.push('  pos  type          start                finish               first LSN                 last LSN');
       for (const x of r.sets) {
         if (x.error) out.push(`  ${String(x.position).padEnd(4)} ${x.error}`);

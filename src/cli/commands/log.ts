@@ -19,7 +19,7 @@ import { findTableName } from '../../reconstruct/metadata/names.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import { readBackupHeader } from '../../backup/header.js';
+import { listBackupSets, readBackupHeader } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
@@ -265,10 +265,33 @@ function planInputs(files: string[], position: number | undefined): LogInput[] {
     if (first.backupType === 'log') {
       // A log backup file may hold several sets (WITH NOINIT): all of them, unless --position.
       const positions = position !== undefined ? [choosePosition(file, layout, position)] : Array.from({ length: Math.max(1, layout.sets) }, (_, i) => i + 1);
+      if (position === undefined) assertAllLogBackups(file, layout);
       return { kind: 'trn', file, positions };
     }
     return { kind: 'bak', file, positions: [choosePosition(file, layout, position)] };
   });
+}
+
+/**
+ * A file whose set 1 is a log backup, read without `--position`: every set is read as a log backup
+ * of the chain, so each must be one. A set that is a full or differential backup (appended WITH
+ * NOINIT to the log backup's file) holds the log its own restore needs, beside the log backups: it
+ * was read as a "log backup" overlapping the others, said as "two branches of the database's
+ * history". Refused as a file whose set 1 is the full backup is (INPUT_SEVERAL_BACKUP_SETS), naming
+ * the set and what it is. A set whose header cannot be read is left to the readers, which say it.
+ */
+function assertAllLogBackups(file: string, layout: ReturnType<typeof readMtfLayout>): void {
+  if (layout.sets <= 1) return;
+  const sets = listBackupSets(file, layout);
+  const other = sets.filter((s) => !s.error && s.backupType !== 'log');
+  if (other.length === 0) return;
+  const list = sets.map((s) => (s.error ? `${s.position}: ${s.error}` : `${s.position}: ${s.backupType} backup of ${s.databaseName}, started ${s.backupStartDate ?? '?'}, LSN ${s.firstLsn!.decimal}..${s.lastLsn!.decimal}`)).join('; ');
+  const named = other.map((s) => `set ${s.position} is a ${s.backupType} backup`).join(', ');
+  throw new InputError(
+    'INPUT_SEVERAL_BACKUP_SETS',
+    `${file} holds ${layout.sets} backup sets and not all are log backups (${named}: the log it holds is the log its own restore needs, not a log backup of the chain); choose one with --position N (RESTORE … WITH FILE = N) (a run for each set to read): ${list}`,
+    { file },
+  );
 }
 
 /**

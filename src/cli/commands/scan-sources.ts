@@ -4,7 +4,7 @@ import type { RecoverySource } from '../../recover/source.js';
 import type { BackupAdvice } from '../../backup/page-source.js';
 import { hideArgvSecrets } from '../../util/connection.js';
 import type { Logger } from '../../util/logger.js';
-import { assertNotEmpty, fileKindProblem } from '../../util/files.js';
+import { assertNotEmpty, fileKindProblem, folderAdvice } from '../../util/files.js';
 import { echoInput } from '../../util/echo.js';
 
 /** The flags that pick a scan's source; exactly one family may be given. */
@@ -137,7 +137,7 @@ export function assertReadableFile(flag: string, file: string): void {
   // what the path is instead of a regular file ('a device' for /dev/null, 'a directory', …), said
   // as such rather than as an errno code
   const kind = fileKindProblem(file);
-  if (kind) throw new InputError('INPUT_FILE_UNREADABLE', `${flag} ${file}: ${kind}`, { file });
+  if (kind) throw new InputError('INPUT_FILE_UNREADABLE', `${flag} ${file}: ${kind}${folderAdvice(flag, file, kind)}`, { file });
   try {
     accessSync(file, constants.R_OK);
   } catch (e) {

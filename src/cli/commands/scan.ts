@@ -307,6 +307,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
                 ...(stats.unknownAllocUnits ? { unknownAllocUnits: Object.fromEntries(stats.unknownAllocUnits) } : {}),
                 firstBeginTime: stats.firstBeginTime === null ? null : isoLogTimesIn(stats.firstBeginTime),
                 lastBeginTime: stats.lastBeginTime === null ? null : isoLogTimesIn(stats.lastBeginTime),
+                ...(stats.outsideWindowFirstBegin !== undefined ? { outsideWindowFirstBegin: isoLogTimesIn(stats.outsideWindowFirstBegin) } : {}),
+                ...(stats.outsideWindowLastBegin !== undefined ? { outsideWindowLastBegin: isoLogTimesIn(stats.outsideWindowLastBegin) } : {}),
               },
             }
           : {}),

@@ -209,7 +209,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     for (let position = 1; position <= Math.max(1, layout.sets); position++) {
       const h = readBackupHeader(t, layout, position);
       backupHeaders.set(`${t}#${position}`, h);
-      if (h.backupType !== 'log') throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t}${layout.sets > 1 ? ` (backup set ${position})` : ''} is a ${h.backupType} backup, not a log backup; ${inputs.backupAdvice?.notALogBackup ?? 'give it with --bak'}`, { file: t });
+      if (h.backupType !== 'log') throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t}${layout.sets > 1 ? ` (backup set ${position})` : ''} is a ${h.backupType} backup, not a log backup; ${inputs.backupAdvice?.notALogBackup ?? mixedSetsAdvice(t, layout, position) ?? 'give it with --bak'}`, { file: t });
       given.push({ file: t, position, header: h });
     }
   }
@@ -819,4 +819,26 @@ function sameFile(a: string, b: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The advice for a --trn file whose set `position` is a full or differential backup and some other
+ * set a log backup (BACKUP DATABASE and BACKUP LOG appended to one file): "give it with --bak"
+ * could not be followed, since --trn reads every set of a file and --position picks only in --bak.
+ * Says it is not supported and what reads each part; null when the file holds no log backup set.
+ */
+function mixedSetsAdvice(file: string, layout: ReturnType<typeof readMtfLayout>, position: number): string | null {
+  if (layout.sets < 2) return null;
+  const logSets: number[] = [];
+  for (let p = 1; p <= layout.sets; p++) {
+    if (p === position) continue;
+    try {
+      if (readBackupHeader(file, layout, p).backupType === 'log') logSets.push(p);
+    } catch {
+      // a set whose header cannot be read: not named here
+    }
+  }
+  if (logSets.length === 0) return null;
+  const sets = `set${logSets.length > 1 ? 's' : ''} ${logSets.join(', ')}`;
+  return `--trn reads every backup set of a file, and this file holds log backup ${sets} beside it: a file mixing a database backup with log backups is not supported as --trn (no set of it can be left out); its log backup records are listed by rowback log ${file} --position ${logSets[0]}, and the database backup is read with --bak ${file} --position ${position}`;
 }

@@ -1,0 +1,49 @@
+/**
+ * A scan whose window holds none of the log's deletes (a window typed in UTC, or in the analyst's
+ * own zone, where --from/--to are the server's local time) said only "16 in transactions that began
+ * outside the window": nothing told when they did begin. "Why no rows" now names that span (and that
+ * it is the server's local time, as --from/--to are), and --report's counts carry it in ISO form.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { captureCli } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const cli = captureCli();
+const app = (f: string) => corpusPath('AngularJs_CRUD', 'App_Data', f);
+
+describeCorpus('scan: deletes outside the window, with when they began', () => {
+  it('why no rows names the Begin Time span of the deletes left outside; --report counts it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-outside-'));
+    try {
+      const report = join(dir, 'r.json');
+      // the AngularJs_CRUD deletes began 2018-08-28 18:37 to 2018-08-30 18:08, server local time
+      const r = await cli('scan', '--mdf', app('Database1.mdf'), '--ldf', app('Database1_log.ldf'), '--from', '2018-08-29T01:00', '--to', '2018-08-29T02:00', '--report', report);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('16 in transactions that began outside the window (they began from 2018/08/28 18:37:18:200 to 2018/08/30 18:08:42:293, the SQL Server\'s local time, as --from/--to are)');
+      const counts = JSON.parse(readFileSync(report, 'utf8')).counts;
+      expect(counts.outsideWindowRowOps).toBe(16);
+      expect(counts.outsideWindowFirstBegin).toBe('2018-08-28T18:37:18.200');
+      expect(counts.outsideWindowLastBegin).toBe('2018-08-30T18:08:42.293');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with no window, nothing is outside it and the counts carry no span', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-outside-'));
+    try {
+      const report = join(dir, 'r.json');
+      const r = await cli('scan', '--mdf', app('Database1.mdf'), '--ldf', app('Database1_log.ldf'), '--quiet', '--report', report);
+      expect(r.code, r.stderr).toBe(0);
+      const counts = JSON.parse(readFileSync(report, 'utf8')).counts;
+      expect(counts.outsideWindowRowOps).toBe(0);
+      expect(counts.outsideWindowFirstBegin).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * Files holding backup sets of different kinds (WITH NOINIT appends), read as a whole:
+ * - `rowback log X.trn` where set 1 is a log backup and set 2 a full backup: every set was read as a
+ *   log backup of the chain, and the full backup's own log (the log its restore needs) was called an
+ *   overlapping log backup, "backups of two branches of the database's history". Now refused as a
+ *   file whose set 1 is the full backup is (INPUT_SEVERAL_BACKUP_SETS), naming set 2 as a full backup;
+ *   `--position 1` / `--position 2` read each.
+ * - `rowback scan --trn X` of that file advised "give it with --bak", which cannot be followed (--trn
+ *   reads every set of a file): now says it is not supported and what reads each set.
+ * - `rowback dump --bak X --position 2` where set 2 is a differential and set 1 its full backup: the
+ *   advice was `--bak FULL.bak X`, which one --position cannot express. Now: not supported, read set 1
+ *   alone or restore both sets on a SQL Server.
+ *
+ * The files are MODIFIED copies written to a temp dir at test time from real corpus bytes (as in
+ * backup-set-named.test.ts): one file whole, then another's set from its SSET block on.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { captureCli, expectOneLineError } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const cli = captureCli();
+const rtc = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+const SSET_AT = 1536;
+
+describeCorpus('several backup sets of different kinds in one file', () => {
+  let dir: string;
+  let logThenFull: string;
+  let fullThenDiff: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-mixed-sets-'));
+    // as WITH NOINIT writes it: the appended SSET numbered 2 (data set number u16 @62, outside the
+    // block header checksum's 50 bytes), as RESTORE HEADERONLY's Position
+    const appended = (first: string, second: string) => {
+      const b = Buffer.from(readFileSync(second).subarray(SSET_AT));
+      expect(b.subarray(0, 4).toString('latin1')).toBe('SSET');
+      b.writeUInt16LE(2, 62);
+      return Buffer.concat([readFileSync(first), b]);
+    };
+    logThenFull = join(dir, 'log-full.trn');
+    writeFileSync(logThenFull, appended(rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean.bak')));
+    fullThenDiff = join(dir, 'full-diff.bak');
+    writeFileSync(fullThenDiff, appended(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak')));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('log: a log backup file whose set 2 is a full backup is refused naming set 2, not read as two branches', async () => {
+    const r = await cli('log', logThenFull);
+    const line = expectOneLineError(r, 'INPUT_SEVERAL_BACKUP_SETS');
+    expect(line).toContain(`${logThenFull} holds 2 backup sets and not all are log backups (set 2 is a full backup`);
+    expect(line).toContain('--position N');
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toContain('two branches');
+  });
+
+  it('log: each set of that file is read with --position', async () => {
+    const one = await cli('log', logThenFull, '--position', '1', '--format', 'ndjson');
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stderr).not.toContain('FORMAT_LOG_CHAIN_GAP');
+    const two = await cli('log', logThenFull, '--position', '2', '--format', 'ndjson');
+    expect(two.code, two.stderr).toBe(0);
+    expect(two.stderr).not.toContain('FORMAT_LOG_CHAIN_GAP');
+  });
+
+  it('scan --trn of that file: not supported, said with what reads each set (not "give it with --bak", which --trn\'s every-set read cannot follow)', async () => {
+    const line = expectOneLineError(await cli('scan', '--trn', logThenFull, '--bak', rtc('RestoreTimeClean.bak')), 'INPUT_NOT_A_LOG_BACKUP');
+    expect(line).toContain(`${logThenFull} (backup set 2) is a full backup, not a log backup; --trn reads every backup set of a file, and this file holds log backup set 1 beside it`);
+    expect(line).toContain(`rowback log ${logThenFull} --position 1`);
+    expect(line).toContain(`--bak ${logThenFull} --position 2`);
+    expect(line).not.toContain('give it with --bak');
+  });
+
+  it('scan --trn of a full backup file of one set keeps "give it with --bak"', async () => {
+    expect(expectOneLineError(await cli('scan', '--trn', rtc('RestoreTimeClean.bak'), '--bak', rtc('RestoreTimeClean.bak')), 'INPUT_NOT_A_LOG_BACKUP')).toContain('is a full backup, not a log backup; give it with --bak');
+  });
+
+  it('dump: a differential whose full backup is set 1 of the same file: not supported, with advice that works', async () => {
+    const line = expectOneLineError(await cli('dump', '--bak', fullThenDiff, '--position', '2', '--all'), 'INPUT_DIFFERENTIAL_WITHOUT_FULL');
+    expect(line).toContain(`${fullThenDiff} (backup set 2) is a differential backup of RestoreTimeClean`);
+    expect(line).toContain('which is backup set 1 of the same file');
+    expect(line).toContain('cannot be read together (not supported)');
+    expect(line).toContain('--position 1');
+    expect(line).not.toContain('--bak FULL.bak');
+  });
+
+  it('dump: a differential alone in its file keeps the advice to give its full backup first', async () => {
+    const line = expectOneLineError(await cli('dump', '--bak', rtc('RestoreTimeClean2.bak'), '--all'), 'INPUT_DIFFERENTIAL_WITHOUT_FULL');
+    expect(line).toContain(`give it first (--bak FULL.bak ${rtc('RestoreTimeClean2.bak')})`);
+  });
+});
