@@ -8,16 +8,16 @@
  * RestoreTimeClean.bak whole, then RestoreTimeClean_1.trn's (or RestoreTimeClean2.bak's) set from its
  * SSET block on, as WITH NOINIT appends it (identity-per-backup-set.test.ts does the same).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { appendedBackupSet } from '../support/appended-backup-set.js';
 
 const cli = captureCli();
 const rtc = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
-const SSET_AT = 1536;
 
 describeCorpus('a backup set of a several-set file refused by its set, not the file', () => {
   let dir: string;
@@ -25,15 +25,10 @@ describeCorpus('a backup set of a several-set file refused by its set, not the f
   let fullThenDiff: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-set-named-'));
-    const appended = (first: string, second: string) => {
-      const b = readFileSync(second);
-      expect(b.subarray(SSET_AT, SSET_AT + 4).toString('latin1')).toBe('SSET');
-      return Buffer.concat([readFileSync(first), b.subarray(SSET_AT)]);
-    };
     fullThenLog = join(dir, 'full-log.bak');
-    writeFileSync(fullThenLog, appended(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean_1.trn')));
+    writeFileSync(fullThenLog, appendedBackupSet(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean_1.trn')));
     fullThenDiff = join(dir, 'full-diff.bak');
-    writeFileSync(fullThenDiff, appended(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak')));
+    writeFileSync(fullThenDiff, appendedBackupSet(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak')));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -14,16 +14,16 @@
  * The files are MODIFIED copies written to a temp dir at test time from real corpus bytes (as in
  * backup-set-named.test.ts): one file whole, then another's set from its SSET block on.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { appendedBackupSet } from '../support/appended-backup-set.js';
 
 const cli = captureCli();
 const rtc = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
-const SSET_AT = 1536;
 
 describeCorpus('several backup sets of different kinds in one file', () => {
   let dir: string;
@@ -31,18 +31,10 @@ describeCorpus('several backup sets of different kinds in one file', () => {
   let fullThenDiff: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-mixed-sets-'));
-    // as WITH NOINIT writes it: the appended SSET numbered 2 (data set number u16 @62, outside the
-    // block header checksum's 50 bytes), as RESTORE HEADERONLY's Position
-    const appended = (first: string, second: string) => {
-      const b = Buffer.from(readFileSync(second).subarray(SSET_AT));
-      expect(b.subarray(0, 4).toString('latin1')).toBe('SSET');
-      b.writeUInt16LE(2, 62);
-      return Buffer.concat([readFileSync(first), b]);
-    };
     logThenFull = join(dir, 'log-full.trn');
-    writeFileSync(logThenFull, appended(rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean.bak')));
+    writeFileSync(logThenFull, appendedBackupSet(rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean.bak')));
     fullThenDiff = join(dir, 'full-diff.bak');
-    writeFileSync(fullThenDiff, appended(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak')));
+    writeFileSync(fullThenDiff, appendedBackupSet(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak')));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -7,28 +7,22 @@
  * file is a MODIFIED copy written at test time: RestoreTimeClean_1.trn whole, then the sets of _2 and
  * _3 (from their SSET block on, its data set number @62 set to 2 and 3), as WITH NOINIT writes them.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { appendedBackupSet } from '../support/appended-backup-set.js';
 
 const cli = captureCli();
 const rtc = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
-const SSET_AT = 1536;
 let dir: string;
 let logs: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rowback-several-sets-'));
-  const more = ['RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn'].map((f, i) => {
-    const b = Buffer.from(readFileSync(rtc(f)).subarray(SSET_AT));
-    expect(b.subarray(0, 4).toString('latin1')).toBe('SSET');
-    b.writeUInt16LE(i + 2, 62);
-    return b;
-  });
   logs = join(dir, 'logs.trn');
-  writeFileSync(logs, Buffer.concat([readFileSync(rtc('RestoreTimeClean_1.trn')), ...more]));
+  writeFileSync(logs, appendedBackupSet(rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean_2.trn'), rtc('RestoreTimeClean_3.trn')));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

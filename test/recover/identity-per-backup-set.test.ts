@@ -12,7 +12,7 @@
  * one corpus backup file whole, then another corpus backup's sets (from its SSET block on) appended,
  * which is what WITH NOINIT writes (the MTF walk counts the sets by their SSET blocks).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -20,27 +20,21 @@ import { readBackupHeader } from '../../src/backup/header.js';
 import { readSourceIdentities } from '../../src/recover/source-identity.js';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { appendedBackupSet } from '../support/appended-backup-set.js';
 
 const cli = captureCli();
 const rtc = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
 const stopAt = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
-/** Offset of the first SSET block in every corpus backup of appveyor-lab (after TAPE and SFMB). */
-const SSET_AT = 1536;
 
 let dir: string;
 let twoLogs: string;
 let twoFulls: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rowback-noinit-'));
-  const appended = (first: string, second: string) => {
-    const b = readFileSync(second);
-    expect(b.subarray(SSET_AT, SSET_AT + 4).toString('latin1')).toBe('SSET');
-    return Buffer.concat([readFileSync(first), b.subarray(SSET_AT)]);
-  };
   twoLogs = join(dir, 'logs.trn');
-  writeFileSync(twoLogs, appended(rtc('RestoreTimeClean_1.trn'), stopAt('StopAt_1.trn')));
+  writeFileSync(twoLogs, appendedBackupSet(rtc('RestoreTimeClean_1.trn'), stopAt('StopAt_1.trn')));
   twoFulls = join(dir, 'fulls.bak');
-  writeFileSync(twoFulls, appended(rtc('RestoreTimeClean.bak'), stopAt('StopAt.bak')));
+  writeFileSync(twoFulls, appendedBackupSet(rtc('RestoreTimeClean.bak'), stopAt('StopAt.bak')));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
