@@ -379,7 +379,12 @@ export async function* committedCandidateBatches(
   // the Begin Time span of the row operations left outside the window (stats.outsideWindowFirstBegin)
   let outsideFirstIso: string | null = null;
   let outsideLastIso: string | null = null;
+  // the last Begin Time seen here: a transaction's row operations come one after another, so its
+  // time is parsed once, not per row (with a narrow window most row operations of a log land here)
+  let outsideSeen: string | null = null;
   const outsideBegan = (beginTime: string | null): void => {
+    if (beginTime === outsideSeen) return;
+    outsideSeen = beginTime;
     const iso = beginTime === null ? null : safeIso(beginTime);
     if (iso === null || beginTime === null) return;
     if (outsideFirstIso === null || iso < outsideFirstIso) {
