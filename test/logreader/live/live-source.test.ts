@@ -502,7 +502,7 @@ describe('LiveSource: a --schema catalog is checked against the database scanned
 describe('a live job records the database it reads (its DB_NAME and database_guid), for re-insert to compare with its target\'s', () => {
   const env = storeAndTarget('rowback-live-source-db-');
   const GUID = '8E0F9E64-3C2B-4E59-9C61-2B2F1F4A7C10';
-  const withIdentity = (guid: string | null) => catalogRows().map((r) => ({ ...r, database_name: 'CRM', database_guid: guid.toLowerCase(), family_guid: 'f0f0f0f0-0000-0000-0000-000000000001' }));
+  const withIdentity = (guid: string) => catalogRows().map((r) => ({ ...r, database_name: 'CRM', database_guid: guid.toLowerCase(), family_guid: 'f0f0f0f0-0000-0000-0000-000000000001' }));
 
   it('the catalog rows\' database_guid and family GUID; a database with no catalog row: its name alone', async () => {
     const worker = (runner: FakeRunner) => new JobWorker({ store: env.store, openSource: async () => new LiveSource({ database: 'CRM', runner }), recover: fakeRecover({ rows: 2 }) });
