@@ -77,5 +77,7 @@ export function compareDatabases(source: SourceDatabase | null, target: SourceDa
     if (source.name === target.name) return { ...base, verdict: 'same', message: `rows go back into a database of the name they were read from: ${into} (binding id ${source.bindingId ? 'of the target' : 'of the source'} not known: the name alone was compared)` };
     return { ...base, verdict: 'different', message: `WARNING: rows were read from database ${from}; this re-insert puts them into database ${into}, another name (a binding id not known: the names were compared): re-inserting into a side or restored copy is legitimate, into another tenant's database it is not; a real run into it needs acceptOtherDatabase: true` };
   }
-  return { ...base, verdict: 'unknown', message: `rows were read from database ${from}; the target, database ${into}, states neither its binding id nor its name for a comparison: rowback cannot check that it is that database; check it yourself` };
+  // one side states only a binding id, the other only a name: nothing to compare
+  const lacks = (d: SourceDatabase) => (d.bindingId ? 'no name' : 'no binding id');
+  return { ...base, verdict: 'unknown', message: `rows were read from database ${from}; this re-insert puts them into database ${into}: the source states ${lacks(source)} and the target ${lacks(target)}, so rowback cannot check that they are one database; check it yourself` };
 }

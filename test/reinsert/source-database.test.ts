@@ -31,7 +31,7 @@ describe('compareDatabases', () => {
     // names compared exactly: a case-sensitive server holds crm and CRM as two databases
     expect(compareDatabases({ name: 'CRM', bindingId: null, familyGuid: null }, { name: 'crm', bindingId: null, familyGuid: null }, 1).verdict).toBe('different');
     expect(compareDatabases(null, { name: 'CRM', bindingId: A, familyGuid: null }, 7)).toMatchObject({ verdict: 'unknown', message: expect.stringMatching(/^the database job 7's rows were read from is not recorded/) });
-    expect(compareDatabases({ name: null, bindingId: A, familyGuid: null }, { name: 'CRM', bindingId: null, familyGuid: null }, 1).verdict).toBe('unknown');
+    expect(compareDatabases({ name: null, bindingId: A, familyGuid: null }, { name: 'CRM', bindingId: null, familyGuid: null }, 1)).toMatchObject({ verdict: 'unknown', message: `rows were read from database (name not known) (binding id ${A}); this re-insert puts them into database CRM: the source states no name and the target no binding id, so rowback cannot check that they are one database; check it yourself` });
     expect(compareDatabases({ name: 'CRM', bindingId: A, familyGuid: null }, null, 1)).toMatchObject({ verdict: 'unknown', message: expect.stringContaining('rows were read from database CRM (binding id') });
   });
 
@@ -184,5 +184,15 @@ describeCorpus('a real files job records the database of its backup', () => {
     expect(done.state).toBe('succeeded');
     expect(done.sourceDatabase?.name).toBe('RestoreTimeClean');
     expect(done.sourceDatabase?.bindingId).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/);
+  });
+
+  it('a data file and its log: the file header\'s binding id, and the boot page\'s name (an attached user-instance database: its path, as DB_NAME() says it)', async () => {
+    const d = corpusPath('AngularJs_CRUD', 'App_Data');
+    const w = new JobWorker({ store: env.store });
+    const job = w.submit({ kind: 'files', mdf: join(d, 'Database1.mdf'), ldf: join(d, 'Database1_log.ldf') }, 'op');
+    await w.idle();
+    const done = env.store.requireJob(job.id);
+    expect(done.state).toBe('succeeded');
+    expect(done.sourceDatabase).toEqual({ name: 'F:\\MVC LEARNNG\\ANGULARCRUD\\ANGULARCRUD\\APP_DATA\\DATABASE1.MDF', bindingId: '97C13D95-088B-43ED-85E5-F9F10FED2D16', familyGuid: null });
   });
 });
