@@ -415,7 +415,7 @@ export class ReinsertService {
     // recorded as running: two requests planning at once cannot both pass.
     this.refuseWhileRunning(jobId);
     const runId = this.insertRun(jobId, actor, req, 'running', databaseRead);
-    const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck), ...this.header(jobId, runId, actor, metadata, false)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
+    const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck, true), ...this.header(jobId, runId, actor, metadata, false)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
     const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(databaseCheck.verdict === 'different' ? { acceptOtherDatabase: true } : {}) };
     this.store.db.transaction(() => {
       // The undo script is written when the run ends, from the rows its ledger says it inserted.
@@ -626,8 +626,10 @@ export class ReinsertService {
  * they differ, what is not known when it is not, the database when it is the same. Written through
  * plan.ts's comment() as every header line (commentText: a name's line break cannot end the comment).
  */
-export function databaseCheckHeader(c: DatabaseCheck): string[] {
-  return [c.verdict === 'different' ? c.message : `database check: ${c.message}`];
+export function databaseCheckHeader(c: DatabaseCheck, accepted = false): string[] {
+  if (c.verdict !== 'different') return [`database check: ${c.message}`];
+  // a run's own script: it was started with the acknowledgement, said so rather than asked for
+  return [accepted ? c.message.replace(/a real run into it needs acceptOtherDatabase: true$/, 'this run was started with acceptOtherDatabase: true') : c.message];
 }
 
 /** The comparison as a run's summary and audit entry keep it. */

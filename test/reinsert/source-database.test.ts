@@ -104,7 +104,7 @@ describeCorpus('re-insert compares the job\'s source database with the target\'s
     expect(svc.getRun(run.id)!.summary).toMatchObject({ acceptOtherDatabase: true, databaseCheck: { verdict: 'different' } });
     const start = env.store.audit({ jobId }).find((e) => e.action === 'reinsert.start')!;
     expect(start.details).toMatchObject({ acceptOtherDatabase: true, databaseCheck: { verdict: 'different', message: expect.stringContaining('CRM_TenantB') } });
-    expect((env.store.db.prepare('SELECT script FROM reinsert_runs WHERE id = ?').get(run.id) as { script: string }).script.split('\n')[0]).toMatch(/^-- WARNING: rows were read from database CRM/);
+    expect((env.store.db.prepare('SELECT script FROM reinsert_runs WHERE id = ?').get(run.id) as { script: string }).script.split('\n')[0]).toMatch(/^-- WARNING: rows were read from database CRM .*into another tenant's database it is not; this run was started with acceptOtherDatabase: true$/);
   });
 
   it('the same name but another binding id (another server\'s CRM, a restore) is another database', async () => {
