@@ -220,7 +220,10 @@ function showProgress(j) {
   const window = [j.windowFrom, j.windowTo].filter(Boolean).join(' → ');
   const scan = j.state === 'running' && j.scan ? ' · ' + scanText(j.scan) : '';
   const ops = opsText(j);
-  $('job-progress').textContent = `${j.state} · ${j.rowsStaged.toLocaleString()} rows staged${ops ? ` (${ops})` : ''} · ${j.skippedCount} skipped${scan}${window ? ' · window ' + window : ''}${j.lastLsn ? ' · last LSN ' + j.lastLsn : ''}`;
+  // the database the rows were read from (re-insert compares it with the target's)
+  const src = j.sourceDatabase ? ` · read from database ${j.sourceDatabase.name ?? j.sourceDatabase.bindingId}` : '';
+  $('job-progress').textContent = `${j.state} · ${j.rowsStaged.toLocaleString()} rows staged${ops ? ` (${ops})` : ''} · ${j.skippedCount} skipped${scan}${window ? ' · window ' + window : ''}${j.lastLsn ? ' · last LSN ' + j.lastLsn : ''}${src}`;
+  $('job-progress').title = j.sourceDatabase ? `source database: ${[j.sourceDatabase.name, j.sourceDatabase.bindingId && `binding id ${j.sourceDatabase.bindingId}`, j.sourceDatabase.familyGuid && `family GUID ${j.sourceDatabase.familyGuid}`].filter(Boolean).join(', ')}` : '';
 }
 
 async function openJob(id) {
@@ -644,11 +647,13 @@ async function dryRun() {
     $('download-script').disabled = false;
     $('download-undo').disabled = !r.undoScript;
     const rows = r.run.summary.rows;
-    $('dry-run-msg').textContent = `run #${r.run.id}: ${rows} row(s) in ${r.run.summary.batches} batch(es)${problemsText(r.problems)}${targetName ? ` · planned against ${targetName}'s catalog` : ' · choose a target to run it'}`;
+    // another database than the rows were read from (another tenant's, or a side/restored copy): said first
+    const other = r.databaseCheck?.verdict === 'different';
+    $('dry-run-msg').textContent = `${other ? `${r.databaseCheck.message} · ` : ''}run #${r.run.id}: ${rows} row(s) in ${r.run.summary.batches} batch(es)${problemsText(r.problems)}${targetName ? ` · planned against ${targetName}'s catalog` : ' · choose a target to run it'}`;
     // a real run is offered only for what was just shown: this script, this target
     if (targetName && rows > 0) {
       // the run inserts exactly the rows this script does (rowIds), not whatever is approved by then
-      state.lastDryRun = { runId: r.run.id, rows, batches: r.run.summary.batches, targetName, rowIds: r.rowIds };
+      state.lastDryRun = { runId: r.run.id, rows, batches: r.run.summary.batches, targetName, rowIds: r.rowIds, otherDatabase: other ? r.databaseCheck.message : null };
       $('run-reinsert').disabled = state.me.role !== 'operator';
     }
     loadRuns().catch(() => {});
@@ -869,7 +874,8 @@ function targetLabel(name) {
 async function confirmRun() {
   const d = state.lastDryRun;
   if (!d) return;
-  $('confirm-text').textContent = `Insert ${d.rows.toLocaleString()} approved row(s) of job #${state.jobId} into ${targetLabel(d.targetName)}, in ${d.batches} batch(es), each its own transaction. Rows whose key already exists there are left alone (conflicts).`;
+  // the run into another database than the rows were read from is confirmed with the warning in view (acceptOtherDatabase)
+  $('confirm-text').textContent = `${d.otherDatabase ? `${d.otherDatabase} — ` : ''}Insert ${d.rows.toLocaleString()} approved row(s) of job #${state.jobId} into ${targetLabel(d.targetName)}, in ${d.batches} batch(es), each its own transaction. Rows whose key already exists there are left alone (conflicts).`;
   $('confirm-input').value = '';
   $('confirm-msg').textContent = '';
   $('confirm').showModal();
@@ -884,7 +890,7 @@ async function runReinsert() {
   }
   $('confirm').close();
   try {
-    const run = await api(`/api/jobs/${state.jobId}/reinsert`, { method: 'POST', body: { dryRun: false, targetName: d.targetName, ...(d.rowIds?.length ? { rowIds: d.rowIds } : {}) } });
+    const run = await api(`/api/jobs/${state.jobId}/reinsert`, { method: 'POST', body: { dryRun: false, targetName: d.targetName, ...(d.rowIds?.length ? { rowIds: d.rowIds } : {}), ...(d.otherDatabase ? { acceptOtherDatabase: true } : {}) } });
     $('run-reinsert').disabled = true;
     watchRun(run.id);
   } catch (e) {

@@ -3,6 +3,27 @@ import type { RecoveredRow } from '../recover/recovered-row.js';
 import { comparisonOperations, diffAsRecoveredRows } from '../replay/compare.js';
 import type { TableDiff } from '../replay/table-diff.js';
 import { openStagingStore } from '../staging/open.js';
+import type { SourceDatabase } from '../staging/types.js';
+import { readBackupHeader } from '../backup/header.js';
+import { readMtfLayout } from '../backup/mtf.js';
+import { sourceDatabaseOf } from '../reinsert/source-database.js';
+
+/**
+ * The database of the earlier state's first backup (`spec.bak[0]`, backup set `spec.position`):
+ * HEADERONLY DatabaseName, BindingID, FamilyGUID (backup/header.ts); the comparison checked every
+ * file of both sides to be of one database. null when the spec names no backup (a comparison with
+ * a live side database) or its header cannot be read.
+ */
+function earlierBackupDatabase(spec: Record<string, unknown>): SourceDatabase | null {
+  const bak = Array.isArray(spec.bak) && typeof spec.bak[0] === 'string' ? spec.bak[0] : null;
+  if (!bak) return null;
+  try {
+    const h = readBackupHeader(bak, readMtfLayout(bak), typeof spec.position === 'number' ? spec.position : 1);
+    return sourceDatabaseOf([{ file: bak, role: 'bak', bindingId: h.bindingId, databaseName: h.databaseName, familyGuid: h.familyGuid }]);
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Stages one comparison (`rowback diff --stage`, `restore run --table … --stage`) as a finished
@@ -35,6 +56,8 @@ export function stageRestoreJob(path: string, o: {
     const job = store.createJob({ kind: 'restore', spec: o.spec, description: o.description, tables: [d.table], operations: comparisonOperations(o.reversed), createdBy: 'cli' });
     store.setJobState(job.id, 'running');
     store.saveJobTables(job.id, [o.layout]);
+    // the database the rows were read from (the earlier state's backup), for re-insert to compare with its target's
+    store.setJobSourceDatabase(job.id, earlierBackupDatabase(o.spec));
     const rows = diffAsRecoveredRows(d, o.source, o.note, { reversed: o.reversed });
     for (let i = 0; i < rows.length; i += 1000) store.stageBatch(job.id, rows.slice(i, i + 1000));
     store.indexPending();

@@ -177,7 +177,7 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
     await pool.request().batch(rowLedgerDdl(rowLedger));
   }
 
-  async loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[]; database: string | null }> {
+  async loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[]; database: string | null; databaseGuid: string | null; familyGuid: string | null }> {
     const pool = await this.connect();
     const use = this.o.database ? `USE ${quoteName(this.o.database)};\n` : '';
     const rows: ColumnRow[] = [];
@@ -195,9 +195,26 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
       for (const f of (await bound(part).query<ForeignKey>(use + targetFksSql(part.length))).recordset) fks.set(JSON.stringify([f.name, f.child, f.parent]), f);
     }
     // where the catalog was read: a script of two-part names is guarded to run there (plan.ts renderScript)
-    if (!names.length) return { tables: new Map(), fks: [], database: null };
+    if (!names.length) return { tables: new Map(), fks: [], database: null, databaseGuid: null, familyGuid: null };
     const [here] = (await pool.request().query<{ db: string | null }>(`${use}SELECT DB_NAME() AS [db];`)).recordset;
-    return { tables: tablesFromCatalog(rows), fks: [...fks.values()], database: here?.db ?? null };
+    return { tables: tablesFromCatalog(rows), fks: [...fks.values()], database: here?.db ?? null, ...(await this.databaseGuids(pool, use)) };
+  }
+
+  /**
+   * The binding id and family GUID of the database the catalog was read in (sys.database_recovery_status,
+   * the row sql/table-metadata.sql reads on a source), compared with the job's source database
+   * (source-database.ts). A read only; the row is visible with VIEW ANY DATABASE (else no row) and
+   * anything failing here is "not known" (null), never the plan's failure.
+   */
+  private async databaseGuids(pool: sql.ConnectionPool, use: string): Promise<{ databaseGuid: string | null; familyGuid: string | null }> {
+    try {
+      const [g] = (await pool.request().query<{ guid: string | null; family: string | null }>(
+        `${use}SELECT CONVERT(nvarchar(36), database_guid) AS [guid], CONVERT(nvarchar(36), family_guid) AS [family] FROM sys.database_recovery_status WHERE database_id = DB_ID();`,
+      )).recordset;
+      return { databaseGuid: g?.guid ? String(g.guid).toUpperCase() : null, familyGuid: g?.family ? String(g.family).toUpperCase() : null };
+    } catch {
+      return { databaseGuid: null, familyGuid: null };
+    }
   }
 
   async session(): Promise<TargetSession> {

@@ -9,6 +9,8 @@ import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js';
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
 import { serverSpelling } from './run-target.js';
+import { compareDatabases, type DatabaseCheck } from './source-database.js';
+import type { SourceDatabase } from '../staging/types.js';
 import { planReinsertCooperatively, recoveredFromLog, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { fromLayout, type ForeignKey, type TargetTable } from './target-table.js';
@@ -177,6 +179,13 @@ export interface ReinsertRequest {
   rowIds?: number[];
   /** Recovered operations to re-insert; default ['delete'] (see PlanOptions.operations). */
   operations?: ('delete' | 'insert' | 'update')[];
+  /**
+   * A real run into a database other than the one the job's rows were read from (source-database.ts
+   * compareDatabases: another binding id, or another name where one is not known) goes only with
+   * this true: a side or restored copy is a legitimate target, another tenant's database is not, and
+   * every other check passes for both. A dry run warns without it.
+   */
+  acceptOtherDatabase?: boolean;
 }
 
 export type ConnectFn = (t: TargetSpec) => ReinsertTarget;
@@ -222,8 +231,8 @@ export class ReinsertService {
   }
 
   /** Plans with the target's catalog when a target is given, else with the layouts the rows were decoded with; `opts.database` names the target database (three-part names) when no target is given (the undo of a run into another database). */
-  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; otherJobs?: boolean; checkStaleText?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts'; database: ScriptDatabase | null; databaseRead: string | null }> {
-    this.store.requireJob(jobId);
+  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; otherJobs?: boolean; checkStaleText?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts'; database: ScriptDatabase | null; databaseRead: string | null; databaseCheck: DatabaseCheck }> {
+    const job = this.store.requireJob(jobId);
     // an id given twice is the row once ([5, 5] was refused as '1 of the requested rows are not approved')
     const ids = opts.rowIds ?? (req.rowIds ? [...new Set(req.rowIds)] : undefined);
     // Read and plan with a pause every few hundred rows: a 50,000-row job must not stall the API.
@@ -250,15 +259,19 @@ export class ReinsertService {
     let database: ScriptDatabase | null = opts.database ? { name: opts.database, qualified: true } : null;
     // DB_NAME() where the target's catalog was read, as the server spells it; null when not said
     let databaseRead: string | null = null;
+    // the target's database as the job's source database is compared with (name, binding id, family GUID)
+    let targetDb: SourceDatabase | null = null;
     if (req.target) {
       const target = this.connect(req.target);
       try {
         const names = [...new Set(rows.map((r) => tableMap?.[r.table] ?? r.table))];
-        let read: string | null | undefined;
-        ({ tables, fks, database: read } = await target.loadTables(names));
+        const loaded = await target.loadTables(names);
+        ({ tables, fks } = loaded);
+        const read = loaded.database;
         const name = req.target.database || read || targetDatabase(req.target);
         database = name ? { name, qualified: Boolean(req.target.database) } : null;
         databaseRead = read ?? null;
+        targetDb = { name: name ?? null, bindingId: loaded.databaseGuid?.toUpperCase() ?? null, familyGuid: loaded.familyGuid?.toUpperCase() ?? null };
       } finally {
         await target.close();
       }
@@ -338,7 +351,7 @@ export class ReinsertService {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `the source database has tables ${ambiguous.get(r.table)!.join(' and ')}, both ${r.table} as schema.name, and their rows are staged under that one name: which table row ${r.id} came from is not known; re-insert it by hand` });
     }
     plan.database = database;
-    return { plan, metadata, database, databaseRead };
+    return { plan, metadata, database, databaseRead, databaseCheck: compareDatabases(job.sourceDatabase, targetDb, jobId) };
   }
 
   private header(jobId: number, runId: number, actor: string, metadata: string, dry: boolean): string[] {
@@ -358,10 +371,10 @@ export class ReinsertService {
     return Number(r.lastInsertRowid);
   }
 
-  async dryRun(jobId: number, actor: string, req: Omit<ReinsertRequest, 'dryRun'>): Promise<{ run: RunRecord; script: string; undoScript: string; plan: ReinsertPlan }> {
-    const { plan, metadata, database, databaseRead } = await this.plan(jobId, req);
+  async dryRun(jobId: number, actor: string, req: Omit<ReinsertRequest, 'dryRun'>): Promise<{ run: RunRecord; script: string; undoScript: string; plan: ReinsertPlan; databaseCheck: DatabaseCheck }> {
+    const { plan, metadata, database, databaseRead, databaseCheck } = await this.plan(jobId, req);
     const runId = this.insertRun(jobId, actor, { ...req, dryRun: true }, 'planned', databaseRead);
-    const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, true), ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database });
+    const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck), ...this.header(jobId, runId, actor, metadata, true)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database });
     const undoScript = renderUndoScript(plan, {
       header: [
         `PREVIEW of the undo for rowback re-insert DRY RUN ${runId} (job ${jobId}): what it would delete if every planned row were inserted.`,
@@ -370,13 +383,13 @@ export class ReinsertService {
       ],
       onlyLedgered: true,
     });
-    const summary = summarise(plan);
+    const summary = { ...summarise(plan), ...checkSummary(databaseCheck) };
     this.store.db.transaction(() => {
       this.store.db.prepare("UPDATE reinsert_runs SET script = ?, undo_script = ?, summary = ?, state = 'succeeded', finished_at = ? WHERE id = ?")
         .run(script, undoScript, JSON.stringify(summary), new Date().toISOString(), runId);
       this.store.appendAudit(actor, 'reinsert.dry-run', jobId, { runId, ...auditTarget(req.target, database), ...summary });
     })();
-    return { run: this.getRun(runId)!, script, undoScript, plan };
+    return { run: this.getRun(runId)!, script, undoScript, plan, databaseCheck };
   }
 
   /** Starts a real run in the background; returns its record (state `running`). */
@@ -384,7 +397,13 @@ export class ReinsertService {
     if (!req.target) throw new ReinsertError('REINSERT_NO_TARGET', 'a real re-insert needs a target: send targetName (a target of serve\'s config; GET /api/info lists them) or target {connectionString, database}, or dryRun: true for the script only');
     assertOneServer(req.target);
     this.refuseWhileRunning(jobId);
-    const { plan, metadata, database, databaseRead } = await this.plan(jobId, req);
+    const { plan, metadata, database, databaseRead, databaseCheck } = await this.plan(jobId, req);
+    // another database than the rows were read from: a side or restored copy is legitimate, another
+    // tenant's database with the same tables is not, and nothing else tells them apart: said, and run
+    // only when the request accepts it
+    if (databaseCheck.verdict === 'different' && req.acceptOtherDatabase !== true) {
+      throw new ReinsertError('REINSERT_OTHER_DATABASE', `${databaseCheck.message.replace(/^WARNING: /, '').replace(/; a real run into it needs acceptOtherDatabase: true$/, '')}. Nothing was inserted: send acceptOtherDatabase: true to re-insert into it on purpose (a dry run shows the script)`);
+    }
     if (plan.batches.length === 0) {
       // why, when rows were held back: "no approved rows" read as if nobody had approved any
       const byCode = new Map<string, number>();
@@ -396,11 +415,12 @@ export class ReinsertService {
     // recorded as running: two requests planning at once cannot both pass.
     this.refuseWhileRunning(jobId);
     const runId = this.insertRun(jobId, actor, req, 'running', databaseRead);
-    const script = renderScript(plan, { header: this.header(jobId, runId, actor, metadata, false), ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
+    const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck, true), ...this.header(jobId, runId, actor, metadata, false)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
+    const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(databaseCheck.verdict === 'different' ? { acceptOtherDatabase: true } : {}) };
     this.store.db.transaction(() => {
       // The undo script is written when the run ends, from the rows its ledger says it inserted.
-      this.store.db.prepare('UPDATE reinsert_runs SET script = ?, undo_script = NULL, summary = ? WHERE id = ?').run(script, JSON.stringify(summarise(plan)), runId);
-      this.store.appendAudit(actor, 'reinsert.start', jobId, { runId, ...auditTarget(req.target, database), ...summarise(plan) });
+      this.store.db.prepare('UPDATE reinsert_runs SET script = ?, undo_script = NULL, summary = ? WHERE id = ?').run(script, JSON.stringify(summary), runId);
+      this.store.appendAudit(actor, 'reinsert.start', jobId, { runId, ...auditTarget(req.target, database), ...summary });
     })();
     this.launch(runId, jobId, plan, req.target);
     return this.getRun(runId)!;
@@ -599,6 +619,22 @@ export class ReinsertService {
   listRuns(jobId: number): RunRecord[] {
     return (this.store.db.prepare('SELECT id FROM reinsert_runs WHERE job_id = ? ORDER BY id DESC').all(jobId) as { id: number }[]).map((r) => this.getRun(r.id)!);
   }
+}
+
+/**
+ * The script head's line about the databases (source-database.ts): a `WARNING:` naming both when
+ * they differ, what is not known when it is not, the database when it is the same. Written through
+ * plan.ts's comment() as every header line (commentText: a name's line break cannot end the comment).
+ */
+export function databaseCheckHeader(c: DatabaseCheck, accepted = false): string[] {
+  if (c.verdict !== 'different') return [`database check: ${c.message}`];
+  // a run's own script: it was started with the acknowledgement, said so rather than asked for
+  return [accepted ? c.message.replace(/a real run into it needs acceptOtherDatabase: true$/, 'this run was started with acceptOtherDatabase: true') : c.message];
+}
+
+/** The comparison as a run's summary and audit entry keep it. */
+function checkSummary(c: DatabaseCheck): Record<string, unknown> {
+  return { databaseCheck: { verdict: c.verdict, source: c.source, target: c.target, message: c.message } };
 }
 
 function summarise(plan: ReinsertPlan): Record<string, unknown> {

@@ -54,8 +54,11 @@ export interface ReinsertTarget {
    * Catalog facts for the target tables (`schema.name`) and the foreign keys among them, and
    * `database`: the database they were read in (DB_NAME() there: the target's `database`, else the one
    * the connection opens in, the login's default when it names none); absent or null when not known.
+   * `databaseGuid` / `familyGuid`: that database's sys.database_recovery_status row (upper-case
+   * GUIDs), compared with the job's source database (source-database.ts); absent or null when not
+   * known (no VIEW ANY DATABASE / not visible, or a target that does not read them).
    */
-  loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[]; database?: string | null }>;
+  loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[]; database?: string | null; databaseGuid?: string | null; familyGuid?: string | null }>;
   session(): Promise<TargetSession>;
   close(): Promise<void>;
 }

@@ -298,6 +298,15 @@ INSERT INTO rows_fts(rows_fts) VALUES ('delete-all');
 INSERT INTO rows_fts (rowid, vals) SELECT id, ${FTS_TEXT_SQL} FROM rows WHERE id <= (SELECT indexed_upto FROM fts_state WHERE id = 1) ORDER BY id;
 `,
   },
+  {
+    version: 10,
+    name: "a job's source database (name, binding id, family GUID), which re-insert compares with the target's",
+    // JSON `{"name":…,"bindingId":…,"familyGuid":…}` (JobRecord.sourceDatabase); NULL for jobs that
+    // have not run, and for jobs staged before this column existed (not known: re-insert says so)
+    sql: `
+ALTER TABLE jobs ADD COLUMN source_database TEXT;
+`,
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number[] {

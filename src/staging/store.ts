@@ -11,7 +11,7 @@ import type { SkippedItem, SourceProgress } from '../recover/source.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { FTS_TEXT_SQL, migrate } from './migrations.js';
 import type {
-  AuditEntry, BlastRadius, JobKind, JobRecord, JobState, Page, Role, RowFilter, RowStatus, StagedRow, StagedRowWithRaw,
+  AuditEntry, BlastRadius, JobKind, JobRecord, JobState, Page, Role, RowFilter, RowStatus, SourceDatabase, StagedRow, StagedRowWithRaw,
 } from './types.js';
 
 export interface OpenOptions {
@@ -66,7 +66,7 @@ interface JobDbRow {
   tables: string; operations: string; state: JobState; created_by: string; created_at: string; started_at: string | null;
   finished_at: string | null; rows_staged: number; skipped_count: number; last_lsn: string | null; attempts: number; error: string | null;
   scan_bytes_read: number | null; scan_bytes_total: number | null; scan_records_read: number | null; scan_pass: number | null;
-  scan_passes: number | null; scan_sampled_at: string | null; incomplete: string | null;
+  scan_passes: number | null; scan_sampled_at: string | null; incomplete: string | null; source_database?: string | null;
 }
 
 /** Rows per INSERT statement in stageBatch (measured: 16–256 alike within the noise; docs/performance.md, "Staging: what costs"). */
@@ -266,6 +266,12 @@ export class StagingStore {
 
   setJobOperations(id: number, operations: string[]): void {
     this.db.prepare('UPDATE jobs SET operations = ? WHERE id = ?').run(JSON.stringify(operations), id);
+  }
+
+  /** Records the database the job's rows are read from (JobRecord.sourceDatabase); null: not known. */
+  setJobSourceDatabase(id: number, source: SourceDatabase | null): void {
+    const known = source && (source.name || source.bindingId) ? { name: source.name, bindingId: source.bindingId, familyGuid: source.familyGuid } : null;
+    this.db.prepare('UPDATE jobs SET source_database = ? WHERE id = ?').run(known ? JSON.stringify(known) : null, id);
   }
 
   setJobCompleteness(id: number, incomplete: string[] | null): void {
@@ -858,6 +864,7 @@ function toJob(r: JobDbRow): JobRecord {
       passes: r.scan_passes, sampledAt: r.scan_sampled_at,
     },
     ...completeness(r.incomplete),
+    sourceDatabase: r.source_database ? (JSON.parse(r.source_database) as SourceDatabase) : null,
   };
 }
 

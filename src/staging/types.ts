@@ -49,6 +49,23 @@ export interface JobRecord {
   complete: boolean | null;
   /** The INCOMPLETE sentences of the job's notes (`[]` when complete); null when `complete` is. */
   incomplete: string[] | null;
+  /**
+   * The database the job's rows were read from, as its source states it (recorded by the worker
+   * when the job runs): a files job's backup header / file header page, a live or log-backup job's
+   * server (DB_NAME and sys.database_recovery_status.database_guid), an export's catalog rows, a
+   * restore job's backups. null: not known (a job that has not run, one staged before rowback
+   * recorded this, or a source that states neither). Re-insert compares it with the target's.
+   */
+  sourceDatabase: SourceDatabase | null;
+}
+
+/** A database as a source or target states it: any of the three may be unknown (null). */
+export interface SourceDatabase {
+  name: string | null;
+  /** Upper-case GUID: sys.database_recovery_status.database_guid, the binding id every file of the database carries; RESTORE as a new database gives a new one. */
+  bindingId: string | null;
+  /** Upper-case GUID: the family GUID (the database as first created), kept by RESTORE. */
+  familyGuid: string | null;
 }
 
 export interface ScanProgress {

@@ -7,7 +7,11 @@ import { NotPrintedRows, type RecoverEvent, type RecoverOptions } from '../recov
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, type RecoverySource, type ScanFilter, type SkippedItem } from '../recover/source.js';
 import type { ScanSourceOptions } from '../cli/commands/scan-sources.js';
 import type { StagingStore } from '../staging/store.js';
-import type { JobRecord } from '../staging/types.js';
+import type { JobRecord, SourceDatabase } from '../staging/types.js';
+import { readSourceIdentities, type SourceFileIdentity } from '../recover/source-identity.js';
+import { sourceDatabaseOf } from '../reinsert/source-database.js';
+import { MdfPageSource } from '../datafile/mdf-source.js';
+import { readBootPage } from '../datafile/boot-page.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { ScanOperation } from '../recover/source.js';
 import { describeSpec, filterOf, jobCatalogDatabaseNotes, jobMetadataMapping, jobMetadataNotes, layoutsOfJobMetadata, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
@@ -57,6 +61,23 @@ function stableJson(v: unknown): string {
  * runs and a crash loses at most the batch in flight — which a resume re-reads: the resumed scan
  * starts over and the (job, LSN) key ignores every row already staged.
  */
+/** The database name the boot page of the data file of `mdf` holding it states, when that file carries `bindingId`; null when none can be read. */
+function bootPageName(mdf: string[], bindingId: string): string | null {
+  for (const f of mdf) {
+    let s: MdfPageSource | undefined;
+    try {
+      s = new MdfPageSource(f);
+      if (s.bindingId?.toUpperCase() !== bindingId || !s.readPage(1, 9)) continue;
+      return readBootPage(s).databaseName || null;
+    } catch {
+      // a damaged or missing boot page: the name is not known (the scan reports the damage)
+    } finally {
+      s?.close();
+    }
+  }
+  return null;
+}
+
 export class JobWorker {
   readonly queue: PQueue;
   private readonly store: StagingStore;
@@ -197,6 +218,8 @@ export class JobWorker {
       const rows = diffAsRecoveredRows(d, comparisonRowSource(r, spec.bak[0]!, spec.position), `earlier state: ${used.join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: rowsNewerThanLater(r) });
       for (const row of rows) row.warnings = row.warnings.map(restoreJobWording);
       this.store.saveJobTables(jobId, [r.layout]);
+      // the database the rows were read from: the earlier state's backups (checked to be of one database with the later state)
+      await this.recordSourceDatabase(jobId, { fileIdentities: async () => (await Promise.all(spec.bak.map((f) => readSourceIdentities(f, 'bak', spec.position)))).flat() }, log);
       // listed under the table's own name, not as typed (newcomer: "[DBO].[students]" over rows of dbo.Students)
       if (d.table !== spec.table) this.store.setJobTable(jobId, spec.table, d.table);
       // reversed (accepted on purpose): the missing rows are inserts, as the CLI-staged job says (stage-restore-job.ts)
@@ -229,6 +252,29 @@ export class JobWorker {
     } finally {
       this.running.delete(jobId);
     }
+  }
+
+  /**
+   * Records the database a job's rows are read from (JobRecord.sourceDatabase), from the identities
+   * its source reads (`fileIdentities()`: a files source's data files and backups, a live source's
+   * DB_NAME() and database_guid, an export's catalog rows). A source without them, or whose read
+   * fails, leaves it not known (null): said by re-insert, never fatal to the job (the scan itself
+   * reports what it cannot read).
+   */
+  private async recordSourceDatabase(jobId: number, source: object, log: Logger, mdf?: string[]): Promise<void> {
+    let known: SourceDatabase | null = null;
+    const own = source as { fileIdentities?: () => Promise<SourceFileIdentity[]> };
+    if (typeof own.fileIdentities === 'function') {
+      try {
+        known = sourceDatabaseOf(await own.fileIdentities());
+        // data files state no name in their file header: the primary's boot page does (dbi_dbname,
+        // page 1:9; an attached user-instance database holds its path there, as DB_NAME() says it)
+        if (known && !known.name && known.bindingId && mdf?.length) known = { ...known, name: bootPageName(mdf, known.bindingId) };
+      } catch (e) {
+        log.warn({ err: e }, 'reading the source database failed; the job records it as not known');
+      }
+    }
+    this.store.setJobSourceDatabase(jobId, known);
   }
 
   private async run(jobId: number, spec: JobSpec): Promise<void> {
@@ -278,6 +324,8 @@ export class JobWorker {
       // a catalog of another database than the files' is refused (the job fails, as scan --schema's
       // refusal); one naming no database is a note
       const catalogNotes = await jobCatalogDatabaseNotes(spec, source);
+      // the database the rows are read from, for re-insert to compare with its target's
+      await this.recordSourceDatabase(jobId, source, log, spec.kind === 'files' && spec.mdf !== undefined ? [spec.mdf].flat() : undefined);
       if (spec.metadata) {
         const mapped = jobMetadataMapping(spec.metadata, layoutsOfJobMetadata(spec.metadata), spec.tables);
         source = withMetadata(source, mapped.layouts, { allocUnitIds: mapped.ids });

@@ -76,6 +76,9 @@ describeCorpus('an export job\'s catalog JSON and the database of the export (re
     expect(t!.store.requireJob(same.json().id).state).toBe('succeeded');
     expect(t!.store.requireJob(same.json().id).rowsStaged).toBe(3);
     expect(notesOf(same.json().id).join('\n')).not.toMatch(/database_guid|could not check/);
+    // the job's source database is the export's (its catalog rows' database_guid), whatever catalog read it
+    expect(t!.store.requireJob(same.json().id).sourceDatabase).toEqual({ name: 'Database1', bindingId: LOG_DB.toUpperCase(), familyGuid: null });
+    expect(t!.store.requireJob(any.json().id).sourceDatabase).toEqual({ name: 'Database1', bindingId: LOG_DB.toUpperCase(), familyGuid: null });
   });
 
   it('an export holding no catalog rows: staged with the job\'s catalog, noted as unchecked', async () => {

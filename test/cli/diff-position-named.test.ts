@@ -36,6 +36,8 @@ describeCorpus('a file of two backup sets compared with itself: the sets are nam
     try {
       const job = store.listJobs({ limit: 1 })[0]!;
       expect(job.description).toBe(`dbo.Students (${S} (backup set 1)) against ${S} (backup set 2): 2 missing, 0 changed`);
+      // the database the rows were read from (backup set 1's header), for re-insert to compare with its target's
+      expect(job.sourceDatabase).toEqual({ name: 'StDb2SQL', bindingId: '9806B29B-06E9-427F-B9C1-33AD25EBB639', familyGuid: '5CE131C5-A31D-4D20-A654-2F17A06044DC' });
       const rows = [...store.iterateRows(job.id, {})];
       expect(rows.map((x) => (x.values as Record<string, unknown>).Address).sort()).toEqual(['45 Fairfield', '57 Oracle Rd.']);
       for (const row of rows) {

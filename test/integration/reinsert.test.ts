@@ -219,6 +219,23 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022', () => {
     expect(here.recordset[0].c).toBe(1);
   });
 
+  it('the target\'s binding id (sys.database_recovery_status) is read and compared with the job\'s source database: another tenant\'s is refused without acceptOtherDatabase, its own is silent', async () => {
+    const job = store.createJob({ kind: 'live', spec: {}, description: 'source database check', createdBy: 'op' });
+    store.stageBatch(job.id, [row(0x960, 'crm.AuditTrail', { At: '2024-03-02T12:00:00.000', Who: 'srcdb', What: 'row' })]);
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'source database check', all: true });
+    const guid = async (db: string) => String((await admin.request().query(`SELECT CONVERT(nvarchar(36), database_guid) AS g FROM sys.database_recovery_status WHERE database_id = DB_ID(N'${db}')`)).recordset[0].g).toUpperCase();
+    const svc = new ReinsertService(store);
+    // rows read from ScriptTarget (another database with the same tables), going into RecoveryTarget
+    store.setJobSourceDatabase(job.id, { name: 'ScriptTarget', bindingId: await guid('ScriptTarget'), familyGuid: null });
+    const dry = await svc.dryRun(job.id, 'rev', { target });
+    expect(dry.databaseCheck).toMatchObject({ verdict: 'different', target: { name: 'RecoveryTarget', bindingId: await guid('RecoveryTarget') } });
+    expect(dry.script.split('\n')[0]).toMatch(/^-- WARNING: rows were read from database ScriptTarget/);
+    await expect(svc.start(job.id, 'op', { dryRun: false, target })).rejects.toMatchObject({ code: 'REINSERT_OTHER_DATABASE' });
+    // read from RecoveryTarget itself: the same binding id
+    store.setJobSourceDatabase(job.id, { name: 'RecoveryTarget', bindingId: await guid('RecoveryTarget'), familyGuid: null });
+    expect((await svc.dryRun(job.id, 'rev', { target })).databaseCheck.verdict).toBe('same');
+  });
+
   it('the row ledger: a script run twice by hand puts key-less rows in once, a run after it none; the undo script frees them for a run', async () => {
     const job = store.createJob({ kind: 'live', spec: {}, description: 'row ledger', createdBy: 'op' });
     store.stageBatch(job.id, [0, 1, 2].map((i) => row(0x900 + i, 'crm.AuditTrail', { At: `2024-03-02T10:00:0${i}.000`, Who: 'ledger', What: `row ${i}` })));

@@ -50,8 +50,12 @@ export class FakeTarget implements ReinsertTarget {
   /** The database loadTables says its catalog was read in (DB_NAME() on a real target); null: not said. */
   database: string | null = null;
 
-  async loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[]; database: string | null }> {
-    return { tables: new Map([...this.tables].filter(([k]) => names.includes(k))), fks: this.fks, database: this.database };
+  /** The binding id and family GUID loadTables says that database has (sys.database_recovery_status); null: not said. */
+  databaseGuid: string | null = null;
+  familyGuid: string | null = null;
+
+  async loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[]; database: string | null; databaseGuid: string | null; familyGuid: string | null }> {
+    return { tables: new Map([...this.tables].filter(([k]) => names.includes(k))), fks: this.fks, database: this.database, databaseGuid: this.databaseGuid, familyGuid: this.familyGuid };
   }
 
   async session(): Promise<TargetSession> {

@@ -35,6 +35,7 @@ describe('target catalog queries', () => {
 
   it('loadTables binds each name as its own parameter, in parts under the 2,100-parameter limit, and returns each foreign key once', async () => {
     const sent: { text: string; params: Map<string, { type: unknown; value: unknown }> }[] = [];
+    let guidFails = false;
     const fakePool = {
       request() {
         const params = new Map<string, { type: unknown; value: unknown }>();
@@ -44,6 +45,10 @@ describe('target catalog queries', () => {
             sent.push({ text, params });
             if (text.includes('sys.foreign_keys')) return { recordset: [{ name: 'FK_x', child: 'dbo.t1', parent: 'dbo.t1500' }] };
             if (text.includes('DB_NAME()')) return { recordset: [{ db: 'Side]db' }] };
+            if (text.includes('sys.database_recovery_status')) {
+              if (guidFails) throw new Error('The SELECT permission was denied');
+              return { recordset: [{ guid: '0f3c2b6e-0000-4000-8000-00000000000a', family: null }] };
+            }
             return { recordset: [] };
           },
         };
@@ -53,11 +58,15 @@ describe('target catalog queries', () => {
     const target = new MssqlTarget({ connectionString: 'Server=nowhere;Database=x', database: 'Side]db' });
     (target as unknown as { pool: unknown }).pool = fakePool;
     const names = Array.from({ length: 1500 }, (_, i) => `dbo.t${i}`);
-    const { fks, database } = await target.loadTables(names);
-    expect(sent).toHaveLength(5); // columns and keys, for 1,000 then 500 names; then where they were read
-    expect(sent.map((s) => s.params.size)).toEqual([CATALOG_NAMES_PER_QUERY, CATALOG_NAMES_PER_QUERY, 500, 500, 0]);
+    const { fks, database, databaseGuid, familyGuid } = await target.loadTables(names);
+    expect(sent).toHaveLength(6); // columns and keys, for 1,000 then 500 names; then where they were read, and its binding id
+    expect(sent.map((s) => s.params.size)).toEqual([CATALOG_NAMES_PER_QUERY, CATALOG_NAMES_PER_QUERY, 500, 500, 0, 0]);
     expect(sent[4]!.text).toBe('USE [Side]]db];\nSELECT DB_NAME() AS [db];');
+    expect(sent[5]!.text).toBe('USE [Side]]db];\nSELECT CONVERT(nvarchar(36), database_guid) AS [guid], CONVERT(nvarchar(36), family_guid) AS [family] FROM sys.database_recovery_status WHERE database_id = DB_ID();');
     expect(database).toBe('Side]db');
+    // the job's source database is compared with it (source-database.ts): upper case, as the source's
+    expect(databaseGuid).toBe('0F3C2B6E-0000-4000-8000-00000000000A');
+    expect(familyGuid).toBeNull();
     expect(sent[2]!.params.get('n0')!.value).toBe('dbo.t1000');
     for (const s of sent) {
       expect(s.text.startsWith('USE [Side]]db];\n')).toBe(true);
@@ -66,7 +75,10 @@ describe('target catalog queries', () => {
     expect(fks).toEqual([{ name: 'FK_x', child: 'dbo.t1', parent: 'dbo.t1500' }]);
     // no names: nothing sent (`IN ()` is not T-SQL)
     sent.length = 0;
-    expect(await target.loadTables([])).toEqual({ tables: new Map(), fks: [], database: null });
+    expect(await target.loadTables([])).toEqual({ tables: new Map(), fks: [], database: null, databaseGuid: null, familyGuid: null });
     expect(sent).toHaveLength(0);
+    // a login that may not read it: not known, never the plan's failure
+    guidFails = true;
+    expect(await target.loadTables(['dbo.t1'])).toMatchObject({ database: 'Side]db', databaseGuid: null, familyGuid: null });
   });
 });

@@ -75,6 +75,26 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     }
   });
 
+  it('migration 10: a version-9 file with a finished job reads sourceDatabase null (not known); it round-trips, and one stating nothing is null', () => {
+    const file = join(dir, 'v9.db');
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 9));
+    old.prepare(`INSERT INTO jobs (kind, spec, description, state, created_by, created_at) VALUES ('files', '{}', 'old job', 'succeeded', 'op', 'x')`).run();
+    old.close();
+    const s = new StagingStore(file);
+    try {
+      const [job] = s.listJobs();
+      expect(job).toMatchObject({ description: 'old job', sourceDatabase: null });
+      const crm = { name: "CRM'] x", bindingId: '0F3C2B6E-0000-4000-8000-00000000000A', familyGuid: null };
+      s.setJobSourceDatabase(job.id, crm);
+      expect(s.requireJob(job.id).sourceDatabase).toEqual(crm);
+      s.setJobSourceDatabase(job.id, { name: null, bindingId: null, familyGuid: null });
+      expect(s.requireJob(job.id).sourceDatabase).toBeNull();
+    } finally {
+      s.close();
+    }
+  });
+
   it("migration 5: a version-4 file with a job and staged rows gains job kind 'restore'; the rows, their foreign keys and the index survive the rebuild", () => {
     const file = join(dir, 'v4.db');
     const old = new Database(file);

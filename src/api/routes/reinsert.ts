@@ -92,7 +92,8 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
       // rowIds: the rows the script inserts, for a real run of exactly those (`rowIds`): rows
       // approved after the dry run are not in it, one rejected since is refused (409)
       const rowIds = d.plan.batches.flatMap((b) => b.rows.map((r) => r.rowId));
-      return { run: d.run, script: d.script, undoScript: d.undoScript, problems: d.plan.problems, tableOrder: d.plan.tableOrder, cycles: d.plan.cycles, rowIds };
+      // databaseCheck: the job's source database against the target's (a WARNING when they differ)
+      return { run: d.run, script: d.script, undoScript: d.undoScript, problems: d.plan.problems, tableOrder: d.plan.tableOrder, cycles: d.plan.cycles, rowIds, databaseCheck: d.databaseCheck };
     }
     if (who.role !== 'operator') {
       return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${who.role} may preview but not run a re-insert` });

@@ -7,7 +7,8 @@ import { splitQualifiedName } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
 import { parseWindowTime } from '../../recover/time-window.js';
 import { DEFAULT_REINSERT_OPERATIONS, mergePlans, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
-import { insertedByRuns } from '../../reinsert/service.js';
+import { databaseCheckHeader, insertedByRuns } from '../../reinsert/service.js';
+import { compareDatabases } from '../../reinsert/source-database.js';
 import type { RowFilter, StagedRowWithRaw } from '../../staging/types.js';
 import { csvCell, csvValueHeaders, csvRecord } from '../../util/csv.js';
 import { CSV_FIXED, CSV_OWN_COLUMNS } from '../../recover/writers.js';
@@ -227,6 +228,8 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     if (format === 'sql') {
       header.push(`${planned} of the ${ids.length} row(s) planned to insert, as POST /api/jobs/${jobId}/reinsert plans approved rows (rows recovered from deletes)`, ...problemSummary(plan.problems));
       if (alreadyIn) header.push(`${alreadyIn} row(s) already re-inserted by rowback runs of this job are left out (never twice; export with status=reinserted to script them on purpose)`);
+      // the database the rows were read from, which the script (planned without a target) cannot check
+      header.push(...databaseCheckHeader(compareDatabases(job.sourceDatabase, null, jobId)));
     }
     if (job.complete === false && job.incomplete?.length) {
       const first = job.incomplete[0]!.replace(/^INCOMPLETE:\s*/, '');

@@ -93,6 +93,7 @@ export const ReinsertBody = z.object({
   batchSize: z.number().int().min(1).max(10_000).optional(),
   rowIds: z.array(z.number().int().positive()).min(1).max(1_000_000).optional(),
   operations: ScanOperationList.optional().describe('delete, insert, update, any case (as `rowback scan --op`): recovered operations to re-insert (default delete only; insert/update before-images usually into a side table)'),
+  acceptOtherDatabase: z.boolean().optional().describe("true: a real run goes on into a database other than the one the job's rows were read from (another binding id, or another name where one is not known: a side or restored copy); without it such a run is refused (409 REINSERT_OTHER_DATABASE naming both). A dry run warns (databaseCheck) either way"),
 }).strict();
 
 export const ExportQuery = RowFilterSchema.extend({
@@ -139,6 +140,8 @@ export const JobResponse = z.object({
   }).nullable().describe("the source's own progress, sampled at most once a second while the job runs"),
   complete: z.boolean().nullable().describe("whether the result is whole, as `scan --report`'s `complete`: false exactly when the job's notes say INCOMPLETE (log lost to damage or in no file given, a damaged catalog); null while the job is queued or runs, when it failed, was cancelled or interrupted, or finished before rowback recorded this"),
   incomplete: z.array(z.string()).nullable().describe('the INCOMPLETE sentences of the job\'s notes (`[]` when complete); null when `complete` is'),
+  sourceDatabase: z.object({ name: z.string().nullable(), bindingId: z.string().nullable(), familyGuid: z.string().nullable() }).nullable()
+    .describe("the database the job's rows were read from, as its source states it (recorded when the job runs): name, binding id (database_guid) and family GUID, each null where the source does not state it; null when not known (a job that has not run, or staged before rowback recorded it). Re-insert compares it with the target's"),
 });
 
 /** Rows per operation the rows were recovered from (every operation named; 0 when none). */

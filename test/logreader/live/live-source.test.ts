@@ -5,6 +5,9 @@ import type { RunOptions, SqlRunner } from '../../../src/logreader/live/runner.j
 import type { SqlStatement } from '../../../src/logreader/live/sql.js';
 import type { Row } from '../../../src/logreader/live/stream.js';
 import { INACTIVE_LOG_WARNING, LiveSource } from '../../../src/recover/sources/live.js';
+import { JobWorker } from '../../../src/worker/worker.js';
+import { storeAndTarget } from '../../reinsert/fake-target.js';
+import { fakeRecover } from '../../worker/fake-source.js';
 import type { RowCandidate } from '../../../src/recover/source.js';
 
 const AU = '72057594043236352';
@@ -493,5 +496,24 @@ describe('LiveSource: a --schema catalog is checked against the database scanned
     const empty = new LiveSource({ database: 'CRM', runner: new FakeRunner({ catalog: [] }) });
     expect((await empty.fileIdentities())[0]!.bindingId).toBeNull();
     expect(checkCatalogDatabase({ name: '--schema billing.json', identity: other }, await empty.fileIdentities(), opts)[0]).toMatch(/so rowback could not check that they are of that database$/);
+  });
+});
+
+describe('a live job records the database it reads (its DB_NAME and database_guid), for re-insert to compare with its target\'s', () => {
+  const env = storeAndTarget('rowback-live-source-db-');
+  const GUID = '8E0F9E64-3C2B-4E59-9C61-2B2F1F4A7C10';
+  const withIdentity = (guid: string) => catalogRows().map((r) => ({ ...r, database_name: 'CRM', database_guid: guid.toLowerCase(), family_guid: 'f0f0f0f0-0000-0000-0000-000000000001' }));
+
+  it('the catalog rows\' database_guid and family GUID; a database with no catalog row: its name alone', async () => {
+    const worker = (runner: FakeRunner) => new JobWorker({ store: env.store, openSource: async () => new LiveSource({ database: 'CRM', runner }), recover: fakeRecover({ rows: 2 }) });
+    const w = worker(new FakeRunner({ catalog: withIdentity(GUID) }));
+    const job = w.submit({ kind: 'live', server: 'Server=fake;User Id=sa;Password=x', database: 'CRM' }, 'op');
+    await w.idle();
+    expect(env.store.requireJob(job.id).state).toBe('succeeded');
+    expect(env.store.requireJob(job.id).sourceDatabase).toEqual({ name: 'CRM', bindingId: GUID, familyGuid: 'F0F0F0F0-0000-0000-0000-000000000001' });
+    const w2 = worker(new FakeRunner({ catalog: [] }));
+    const empty = w2.submit({ kind: 'live', server: 'Server=fake;User Id=sa;Password=x', database: 'CRM' }, 'op');
+    await w2.idle();
+    expect(env.store.requireJob(empty.id).sourceDatabase).toEqual({ name: 'CRM', bindingId: null, familyGuid: null });
   });
 });

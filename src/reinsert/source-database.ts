@@ -1,0 +1,83 @@
+import type { SourceFileIdentity } from '../recover/source-identity.js';
+import type { SourceDatabase } from '../staging/types.js';
+
+/**
+ * The database the rows of a job were read from, and the re-insert's comparison of it with the
+ * database the rows go into.
+ *
+ * Two databases of one server (tenants of a CRM, a test copy) may hold the same tables: every
+ * check of a re-insert (columns, keys, types) passes, and rows read from tenant A's database went
+ * into tenant B's without a word. The job records its source database (JobRecord.sourceDatabase);
+ * a dry run, a run and an SQL export compare it with the target's.
+ */
+
+/**
+ * A job's source database from the identities its source read (the `fileIdentities()` of a files,
+ * live or export source; a restore job's backup sets): the first binding id known (the files of one
+ * scan are checked to be of one database, source-identity.ts assertOneDatabase), with the name and
+ * family GUID of the identities of that binding id, else of any. null when none states either.
+ */
+export function sourceDatabaseOf(ids: readonly SourceFileIdentity[]): SourceDatabase | null {
+  const first = ids.find((i) => i.bindingId);
+  const same = first ? ids.filter((i) => i.bindingId === first.bindingId) : ids;
+  const name = same.find((i) => i.databaseName)?.databaseName ?? null;
+  const familyGuid = same.find((i) => i.familyGuid)?.familyGuid ?? null;
+  const bindingId = first?.bindingId ?? null;
+  if (!name && !bindingId) return null;
+  return { name, bindingId: bindingId?.toUpperCase() ?? null, familyGuid: familyGuid?.toUpperCase() ?? null };
+}
+
+/**
+ * What a re-insert found comparing the job's source database with its target's:
+ * - `same`: one binding id (the source database itself), or — a side without one — the same name;
+ * - `different`: another binding id, or (either binding id unknown) another name. Not refused: a
+ *   side database or a restored copy is a legitimate target. A dry run and an export warn; a real run
+ *   needs `acceptOtherDatabase: true` (ReinsertRequest);
+ * - `unknown`: the source was not recorded (a job staged before rowback recorded it, or a source
+ *   stating neither), or the target is not known (no target: an export, an offline dry run), or
+ *   neither side states what the other does. Said, never as a difference.
+ */
+export interface DatabaseCheck {
+  verdict: 'same' | 'different' | 'unknown';
+  source: SourceDatabase | null;
+  target: SourceDatabase | null;
+  /** One sentence for the script header, the API and the audit (starts `WARNING: ` when `different`). */
+  message: string;
+}
+
+/** `CRM (binding id 1F…)`; names as read, for a comment line (the caller escapes it: plan.ts comment). */
+export function describeDatabase(d: SourceDatabase): string {
+  const name = d.name ?? '(name not known)';
+  const ids = [d.bindingId ? `binding id ${d.bindingId}` : null, d.familyGuid ? `family GUID ${d.familyGuid}` : null].filter(Boolean);
+  return `${name}${ids.length ? ` (${ids.join(', ')})` : ''}`;
+}
+
+/**
+ * Compares the job's source database with the target's (`target`: DB_NAME() where the target's
+ * catalog was read, or the target's `database`, and sys.database_recovery_status there; null: no
+ * target). Binding ids decide when both are known; names (compared exactly: a case-sensitive server
+ * holds `crm` and `CRM` as two databases) only when a binding id is not.
+ */
+export function compareDatabases(source: SourceDatabase | null, target: SourceDatabase | null, jobId: number): DatabaseCheck {
+  const base = { source, target };
+  if (!source) {
+    return { ...base, verdict: 'unknown', message: `the database job ${jobId}'s rows were read from is not recorded (a job staged before rowback recorded it, or a source that states no database name or binding id): rowback cannot check that ${target?.name ? `database ${target.name}` : 'the database this goes into'} is that database; check it yourself` };
+  }
+  const from = describeDatabase(source);
+  if (!target || (!target.name && !target.bindingId)) {
+    return { ...base, verdict: 'unknown', message: `rows were read from database ${from}; this script was not planned against a target, so rowback cannot check where it runs: run it in ${source.name ?? 'that database'} or a copy of it you mean (another database with the same tables, another tenant or a test copy, takes the rows as well)` };
+  }
+  const into = describeDatabase(target);
+  const restoredCopy = source.familyGuid && target.familyGuid && source.familyGuid === target.familyGuid;
+  if (source.bindingId && target.bindingId) {
+    if (source.bindingId === target.bindingId) return { ...base, verdict: 'same', message: `rows go back into the database they were read from: ${into}` };
+    return { ...base, verdict: 'different', message: `WARNING: rows were read from database ${from}; this re-insert puts them into database ${into}, another database${restoredCopy ? ' of the same family (a copy restored from it, or the database restored over itself: RESTORE gives a new binding id)' : ''}: re-inserting into a side or restored copy is legitimate, into another tenant's database it is not; a real run into it needs acceptOtherDatabase: true` };
+  }
+  if (source.name && target.name) {
+    if (source.name === target.name) return { ...base, verdict: 'same', message: `rows go back into a database of the name they were read from: ${into} (binding id ${source.bindingId ? 'of the target' : 'of the source'} not known: the name alone was compared)` };
+    return { ...base, verdict: 'different', message: `WARNING: rows were read from database ${from}; this re-insert puts them into database ${into}, another name (a binding id not known: the names were compared): re-inserting into a side or restored copy is legitimate, into another tenant's database it is not; a real run into it needs acceptOtherDatabase: true` };
+  }
+  // one side states only a binding id, the other only a name: nothing to compare
+  const lacks = (d: SourceDatabase) => (d.bindingId ? 'no name' : 'no binding id');
+  return { ...base, verdict: 'unknown', message: `rows were read from database ${from}; this re-insert puts them into database ${into}: the source states ${lacks(source)} and the target ${lacks(target)}, so rowback cannot check that they are one database; check it yourself` };
+}

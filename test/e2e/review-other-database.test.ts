@@ -1,0 +1,82 @@
+/**
+ * The review page (chromium), a re-insert into another database than the rows were read from: rows
+ * of tenant A's CRM, a configured target whose database is tenant B's (same tables, every check
+ * passes). The job's progress line names the database its rows were read from; the dry run says the
+ * WARNING first; the operator's Run dialog shows it, and the run it sends accepts it
+ * (acceptOtherDatabase), where the API refuses a run that does not (409 REINSERT_OTHER_DATABASE).
+ * Row images: the corpus example lc-nvarchar (test/staging/fixtures.ts); names and GUIDs are SYNTHETIC.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
+import { corpusAvailable } from '../support/corpus.js';
+import { buildApp } from '../../src/api/app.js';
+import { fromLayout } from '../../src/reinsert/target-table.js';
+import { StagingStore } from '../../src/staging/store.js';
+import { silentLogger } from '../../src/util/logger.js';
+import { FakeTarget } from '../reinsert/fake-target.js';
+import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
+
+const describeBrowser = browserDescribe(corpusAvailable);
+const A = '0F3C2B6E-0000-4000-8000-00000000000A';
+const B = '0F3C2B6E-0000-4000-8000-00000000000B';
+
+describeBrowser('review page: a re-insert into another database than the rows were read from', () => {
+  let dir: string;
+  let store: StagingStore;
+  let app: FastifyInstance;
+  let target: FakeTarget;
+  let base: string;
+  let ctx: BrowserContext;
+  let page: Page;
+  let operator: string;
+  let jobId: number;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-e2e-other-db-'));
+    store = new StagingStore(join(dir, 'staging.db'));
+    operator = store.createToken('olga', 'operator').token;
+    const base0 = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
+    const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'tenant A', createdBy: 'olga' });
+    store.setJobState(job.id, 'running');
+    store.saveJobTables(job.id, [LAYOUTS['dbo.T']!]);
+    store.stageBatch(job.id, [1, 2].map((i) => ({ ...base0, lsn: `0000002a:00000100:000${i}`, operation: 'delete' as const, values: { Id: i, Name: `deleted ${i}` } })));
+    store.setJobSourceDatabase(job.id, { name: 'CRM_TenantA', bindingId: A, familyGuid: null });
+    store.setJobState(job.id, 'succeeded');
+    jobId = job.id;
+    store.decide(jobId, { actor: 'olga', decision: 'approve', reason: 'deleted by the cleanup', all: true });
+    target = new FakeTarget(join(dir, 'target.db'), new Map([['dbo.T', fromLayout(LAYOUTS['dbo.T']!)]]));
+    target.database = 'CRM_TenantB';
+    target.databaseGuid = B;
+    app = await buildApp({ store, logger: silentLogger, validateJob: async () => {}, targets: { crm: { connectionString: 'Server=crm-sql;User Id=rb;Password=s3cret' } }, connectTarget: () => target });
+    ({ base, ctx, page } = await serveReviewPage(app, dir));
+  }, 120_000);
+
+  afterAll(async () => {
+    target?.dispose();
+    await closeReviewPage({ ctx, app, store, dir });
+  });
+
+  it('the job names its source database; the dry run and the Run dialog warn; the run goes with acceptOtherDatabase', async () => {
+    await signIn(page, base, operator);
+    await page.locator(`#job-list li[data-job="${jobId}"]`).click();
+    await expect.poll(() => page.locator('#job-progress').textContent(), { timeout: 15_000 }).toMatch(/ · read from database CRM_TenantA$/);
+    expect(await page.locator('#job-progress').getAttribute('title')).toBe(`source database: CRM_TenantA, binding id ${A}`);
+    await page.locator('.tab[data-tab=reinsert]').click();
+    await page.locator('#target').selectOption('crm');
+    await page.locator('#dry-run').click();
+    await expect.poll(() => page.locator('#dry-run-msg').textContent(), { timeout: 15_000 }).toMatch(/^WARNING: rows were read from database CRM_TenantA \(binding id .*\); this re-insert puts them into database CRM_TenantB .* · run #\d+: 2 row\(s\)/);
+    expect(await page.locator('#script').textContent()).toMatch(/^-- WARNING: rows were read from database CRM_TenantA/);
+    await page.locator('#run-reinsert').click();
+    expect(await page.locator('#confirm-text').textContent()).toMatch(/^WARNING: rows were read from database CRM_TenantA .* — Insert 2 approved row\(s\)/);
+    await page.locator('#confirm-input').fill('2');
+    await page.locator('#confirm-go').click();
+    await expect.poll(() => app.reinsert.listRuns(jobId).filter((r) => !r.dryRun).map((r) => r.state), { timeout: 15_000 }).toEqual(['succeeded']);
+    expect(app.reinsert.listRuns(jobId).find((r) => !r.dryRun)!.summary).toMatchObject({ acceptOtherDatabase: true });
+    expect(target.counts().rows).toBe(2);
+  });
+});
