@@ -75,7 +75,7 @@ describeCorpus('the SQL export plans as the re-insert dry run (corpus AngularJs_
     const DDL = 'CREATE TABLE dbo.tblDept (Id int IDENTITY(1,1) NOT NULL PRIMARY KEY, DeptName nvarchar(150) NULL, DeptDesc nvarchar(500) NULL)';
     const dept = fromLayout(layoutsFromDdl(DDL)[0]!);
     target = new FakeTarget(join(t.dir, 'target.db'), new Map([['dbo.tblDept_before', { ...dept, name: 'tblDept_before' }]]));
-    const run = await t.app.inject({ method: 'POST', url: `/api/jobs/${id}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, targetName: 'side', operations: ['update'], tableMap: { 'dbo.tblDept': 'dbo.tblDept_before' } } });
+    const run = await t.app.inject({ method: 'POST', url: `/api/jobs/${id}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, targetName: 'side', operations: ['update'], tableMap: { 'dbo.tblDept': 'dbo.tblDept_before' }, acceptOtherDatabase: true } });
     expect(run.statusCode, run.body).toBe(202);
     await t.app.reinsert.wait(run.json().id);
     const done = (await t.app.inject({ url: `/api/reinsert-runs/${run.json().id}`, headers: bearer(t.tokens.viewer) })).json();
@@ -96,7 +96,7 @@ describeCorpus('the SQL export plans as the re-insert dry run (corpus AngularJs_
     target = new FakeTarget(join(t.dir, 'target-bare.db'), new Map([['dbo.tblDept_bare', { ...dept, name: 'tblDept_bare' }]]));
     // the login's default database, as DB_NAME() says where the catalog was read
     target.database = 'Tenant7';
-    const run = await t.app.inject({ method: 'POST', url: `/api/jobs/${id}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, targetName: 'bare', tableMap: { 'dbo.tblDept': 'dbo.tblDept_bare' } } });
+    const run = await t.app.inject({ method: 'POST', url: `/api/jobs/${id}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, targetName: 'bare', tableMap: { 'dbo.tblDept': 'dbo.tblDept_bare' }, acceptOtherDatabase: true } });
     expect(run.statusCode, run.body).toBe(202);
     await t.app.reinsert.wait(run.json().id);
     expect((await t.app.inject({ url: `/api/reinsert-runs/${run.json().id}`, headers: bearer(t.tokens.viewer) })).json()).toMatchObject({ state: 'succeeded' });
