@@ -412,20 +412,28 @@ export function oneBackupAdvice(command: 'log' | 'job'): BackupAdvice {
  *   the log records. A backup is normally older than the log beside it, so this is not said of one.
  * Callers ask only when the .ldf is the only log read (log backups beside it may hold what it lacks).
  * Returns the note (one line naming both files, the checkpoint LSN and the log's VLF sequence
- * numbers), or null when they agree or the log file's layout cannot be read (its reader says why).
+ * numbers), or null when they agree or a log file's layout cannot be read or its VLF walk stopped early (its reader says why). `ldfFiles`: every .ldf of the log (a log of several files).
  */
-export async function dataFileLogTimeNote(data: { file: string; role: 'mdf' | 'bak'; checkpointLsn: string | null | undefined }, ldf: string, opts: { allowLogVersion2?: boolean } = {}): Promise<string | null> {
+export async function dataFileLogTimeNote(data: { file: string; role: 'mdf' | 'bak'; checkpointLsn: string | null | undefined }, ldfFiles: string | string[], opts: { allowLogVersion2?: boolean } = {}): Promise<string | null> {
+  const ldfs = typeof ldfFiles === 'string' ? [ldfFiles] : [...new Set(ldfFiles)];
+  if (ldfs.length === 0) return null;
   const m = /^([0-9a-f]{8}):/i.exec(data.checkpointLsn ?? '');
   if (!m) return null;
   const ckSeq = parseInt(m[1], 16);
   // a checkpoint LSN of 0 (a data file never checkpointed, or a damaged boot page): nothing to compare
   if (ckSeq === 0) return null;
-  let seqs: number[];
+  const seqs: number[] = [];
   try {
     const { readLdfLayout } = await import('../logreader/ldf/reader.js');
-    const layout = await readLdfLayout(ldf, { allowUnsupportedVersion: opts.allowLogVersion2 === true });
-    // a VLF never used carries sequence number 0
-    seqs = layout.vlfs.map((v) => v.seq).filter((s) => s > 0);
+    for (const ldf of ldfs) {
+      const layout = await readLdfLayout(ldf, { allowUnsupportedVersion: opts.allowLogVersion2 === true });
+      // A walk that stopped early (a damaged VLF header, a copy cut short: layout.problems, which the
+      // log reader reports itself) has not seen every VLF: the checkpoint's may be among those lost,
+      // and "a copy of another time" would be said of a log file of the right time that is damaged.
+      if (layout.problems.length) return null;
+      // a VLF never used carries sequence number 0
+      for (const v of layout.vlfs) if (v.seq > 0) seqs.push(v.seq);
+    }
   } catch {
     return null;
   }
@@ -439,7 +447,9 @@ export async function dataFileLogTimeNote(data: { file: string; role: 'mdf' | 'b
   }
   const what = data.role === 'mdf' ? 'data file' : 'backup';
   const dataName = `${what} ${echoInput(data.file, 1000)}`;
-  const logName = `log file ${echoInput(ldf, 1000)}`;
+  // a log of several files (`log A.ldf B.ldf`): each VLF sequence is used in one of them, so the
+  // checkpoint's VLF is looked for among all of them, not in each (the other file held none of it)
+  const logName = ldfs.length === 1 ? `log file ${echoInput(ldfs[0]!, 1000)}` : `log files ${ldfs.map((f) => echoInput(f, 1000)).join(', ')}`;
   const vlfs = lo === hi ? `VLF ${hi}` : `VLFs ${lo} to ${hi}`;
   const ck = `last checkpoint at LSN ${data.checkpointLsn} (in VLF ${ckSeq}; boot page dbi_checkptLSN)`;
   if (ckSeq > hi) {

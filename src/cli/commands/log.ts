@@ -435,11 +435,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // a data file (or backup) and an .ldf of one database but of different times: said, even with --quiet
   // (.ldf files as the only log: log backups listed beside them may cover what they lack)
   if ((opts.mdf || opts.bak) && meta?.checkpointLsn && inputs.every((i) => i.kind === 'ldf')) {
-    for (const i of inputs) {
-      if (i.kind !== 'ldf') continue;
-      const note = await dataFileLogTimeNote({ file: opts.mdf ?? opts.bak![0]!, role: opts.mdf ? 'mdf' : 'bak', checkpointLsn: meta.checkpointLsn }, i.file, { allowLogVersion2: meta.dbiVersion === 611 });
-      if (note && !identityNotes.includes(note)) identityNotes.push(note);
-    }
+    // all the .ldf files at once: the files of a log of several files each hold some of its VLF
+    // sequences, the checkpoint's in one of them (checked file by file, the others were called older)
+    const note = await dataFileLogTimeNote({ file: opts.mdf ?? opts.bak![0]!, role: opts.mdf ? 'mdf' : 'bak', checkpointLsn: meta.checkpointLsn }, inputs.map((i) => i.file), { allowLogVersion2: meta.dbiVersion === 611 });
+    if (note && !identityNotes.includes(note)) identityNotes.push(note);
   }
   if (opts.schema) identityNotes.push(...checkCatalogDatabase({ name: `--schema ${opts.schema}`, file: opts.schema, identity: meta?.identity ?? null }, ids, { anyDatabase: opts.catalogAnyDatabase, overrideName: '--catalog-any-database' }));
   const tables = opts.table.map((t) => normalizeTableName(t));
