@@ -81,4 +81,18 @@ describeCorpus('several backup sets of different kinds in one file', () => {
     const line = expectOneLineError(await cli('dump', '--bak', rtc('RestoreTimeClean2.bak'), '--all'), 'INPUT_DIFFERENTIAL_WITHOUT_FULL');
     expect(line).toContain(`give it first (--bak FULL.bak ${rtc('RestoreTimeClean2.bak')})`);
   });
+
+  it('scan --trn of a file of three sets (log, log, full): the advice names a run for each log set, not set 1 alone', async () => {
+    const three = join(dir, 'log-log-full.trn');
+    writeFileSync(three, appendedBackupSet(rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean_2.trn'), rtc('RestoreTimeClean.bak')));
+    const line = expectOneLineError(await cli('scan', '--trn', three, '--bak', rtc('RestoreTimeClean.bak')), 'INPUT_NOT_A_LOG_BACKUP');
+    expect(line).toContain('this file holds log backup sets 1, 2 beside it');
+    expect(line).toContain(`rowback log ${three} --position 1`);
+    expect(line).toContain(`rowback log ${three} --position 2`);
+    expect(line).toContain(`--bak ${three} --position 3`);
+    // and `log` refuses it whole, naming set 3; each log set is read with --position
+    expect(expectOneLineError(await cli('log', three), 'INPUT_SEVERAL_BACKUP_SETS')).toContain('(set 3 is a full backup');
+    const two = await cli('log', three, '--position', '2', '--format', 'ndjson');
+    expect(two.code, two.stderr).toBe(0);
+  });
 });

@@ -840,5 +840,5 @@ function mixedSetsAdvice(file: string, layout: ReturnType<typeof readMtfLayout>,
   }
   if (logSets.length === 0) return null;
   const sets = `set${logSets.length > 1 ? 's' : ''} ${logSets.join(', ')}`;
-  return `--trn reads every backup set of a file, and this file holds log backup ${sets} beside it: a file mixing a database backup with log backups is not supported as --trn (no set of it can be left out); its log backup records are listed by rowback log ${file} --position ${logSets[0]}, and the database backup is read with --bak ${file} --position ${position}`;
+  return `--trn reads every backup set of a file, and this file holds log backup ${sets} beside it: a file mixing a database backup with log backups is not supported as --trn (no set of it can be left out); its log backup records are listed by ${logSets.map((p) => `rowback log ${file} --position ${p}`).join(', by ')}, and the database backup is read with --bak ${file} --position ${position}`;
 }
