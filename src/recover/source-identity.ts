@@ -270,6 +270,8 @@ export interface BackupSetHeader {
   backupType: 'full' | 'differential' | 'log';
   databaseName: string;
   bindingId: string | null;
+  /** HEADERONLY FamilyGUID (SCIN @156): named by INPUT_MIXED_DATABASES (two databases, or a restored copy of one); absent or null where unknown. */
+  familyGuid?: string | null;
   backupSetGuid: string | null;
   differentialBaseGuid: string | null;
   differentialBaseLsn: { lsn: string; decimal: string } | null;
@@ -297,7 +299,7 @@ function setOf(h: BackupSetHeader): string {
  * - `INPUT_NOT_A_DATABASE_BACKUP`: a log backup given where pages are needed.
  */
 export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice = {}): void {
-  assertOneDatabase(headers.map((h) => ({ file: h.file, role: 'bak' as const, bindingId: h.bindingId, databaseName: h.databaseName })));
+  assertOneDatabase(headers.map((h) => ({ file: h.file, role: 'bak' as const, bindingId: h.bindingId, databaseName: h.databaseName, familyGuid: h.familyGuid ?? null })));
   for (const h of headers) {
     if (h.backupType === 'log') {
       throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `${setOf(h)} is a log backup: it holds no data pages; ${advice.logBackupInBak ?? 'give it with --trn, and a full backup with --bak'}`, { file: h.file });
