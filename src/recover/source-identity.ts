@@ -302,7 +302,14 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
   assertOneDatabase(headers.map((h) => ({ file: h.file, role: 'bak' as const, bindingId: h.bindingId, databaseName: h.databaseName, familyGuid: h.familyGuid ?? null })));
   for (const h of headers) {
     if (h.backupType === 'log') {
-      throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `${setOf(h)} is a log backup: it holds no data pages; ${advice.logBackupInBak ?? 'give it with --trn, and a full backup with --bak'}`, { file: h.file });
+      // a log set of a file that holds a database backup set too (BACKUP DATABASE and BACKUP LOG
+      // appended WITH NOINIT): "give it with --trn" cannot be followed, --trn reads every set of a file
+      // and refuses the database backup (files.ts mixedSetsAdvice); said as such, with what reads each
+      const beside = advice.logBackupInBak === undefined ? databaseSetsBeside(h) : [];
+      const instead = beside.length
+        ? `--trn reads every backup set of a file, and this file holds database backup set${beside.length > 1 ? 's' : ''} ${beside.join(', ')} beside it: a file mixing a database backup with log backups is not supported as --trn; its log backup records are listed by rowback log ${h.file} --position ${h.position}, and the database backup is read with ${beside.map((p) => `--bak ${h.file} --position ${p}`).join(' or ')}`
+        : advice.logBackupInBak ?? 'give it with --trn, and a full backup with --bak';
+      throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `${setOf(h)} is a log backup: it holds no data pages; ${instead}`, { file: h.file });
     }
   }
   const [first, ...rest] = headers;
@@ -338,6 +345,26 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
       throw new InputError('INPUT_DIFFERENTIAL_BASE_MISMATCH', `${missingFull(d)}, not on ${first.file} (BackupSetGUID ${first.backupSetGuid})`, { file: d.file });
     }
   }
+}
+
+/** The other backup sets of `h`'s file that are full or differential backups (none for a file of one set, or where unreadable). */
+function databaseSetsBeside(h: BackupSetHeader): number[] {
+  if (h.backupSets === undefined || h.backupSets < 2 || h.position === undefined) return [];
+  const out: number[] = [];
+  try {
+    const layout = readMtfLayout(h.file);
+    for (let p = 1; p <= layout.sets; p++) {
+      if (p === h.position) continue;
+      try {
+        if (readBackupHeader(h.file, layout, p).backupType !== 'log') out.push(p);
+      } catch {
+        // a set whose header cannot be read is not named here
+      }
+    }
+  } catch {
+    // unreadable now: the general advice stands
+  }
+  return out;
 }
 
 /** The position of the full backup `d` is based on where it is another backup set of `d`'s own file, else null. */

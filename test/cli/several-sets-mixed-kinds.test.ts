@@ -95,4 +95,18 @@ describeCorpus('several backup sets of different kinds in one file', () => {
     const two = await cli('log', three, '--position', '2', '--format', 'ndjson');
     expect(two.code, two.stderr).toBe(0);
   });
+
+  it('scan/dump --bak FILE --position N where set N is a log backup and another set of the file a full backup: not "give it with --trn" (--trn reads every set of the file and refuses the full one), but what reads each set', async () => {
+    const fullThenLog = join(dir, 'full-log.bak');
+    writeFileSync(fullThenLog, appendedBackupSet(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean_1.trn')));
+    for (const args of [['scan', '--bak', fullThenLog, '--position', '2'], ['dump', '--bak', fullThenLog, '--position', '2', '--all']]) {
+      const line = expectOneLineError(await cli(...args), 'INPUT_NOT_A_DATABASE_BACKUP');
+      expect(line, args[0]).toContain(`${fullThenLog} (backup set 2) is a log backup: it holds no data pages`);
+      expect(line, args[0]).not.toContain('give it with --trn');
+      expect(line, args[0]).toContain(`rowback log ${fullThenLog} --position 2`);
+      expect(line, args[0]).toContain(`--bak ${fullThenLog} --position 1`);
+    }
+    // a log backup file of one set given as --bak keeps "give it with --trn"
+    expect(expectOneLineError(await cli('scan', '--bak', rtc('RestoreTimeClean_1.trn')), 'INPUT_NOT_A_DATABASE_BACKUP')).toContain('give it with --trn');
+  });
 });
