@@ -35,6 +35,8 @@ export interface LogCommitTimes {
   whole: boolean;
   /** Why it is not whole (the first item the read skipped or lost), for a refusal to name. */
   why?: string;
+  /** Log records read (0 for a file that could not be read): of two damaged copies, the one that lost less reads more. */
+  records?: number;
 }
 
 /**
@@ -68,7 +70,7 @@ export async function readLogCommitTimes(file: string, position = 1): Promise<Lo
     if (cut && judgeCutLogStream(cut, bounds, lost).loss) lost.push(cut);
     const first = [...skipped, ...lost, ...mtf][0];
     const why = first ? `${first.code}: ${first.reason}` : unreadable;
-    return { last, whole: why === undefined, ...(why !== undefined ? { why } : {}) };
+    return { last, whole: why === undefined, ...(why !== undefined ? { why } : {}), records: stats.records };
   } catch (e) {
     return { last: null, whole: false, why: (e as Error)?.message ?? String(e) };
   }
@@ -83,8 +85,10 @@ export async function readLogCommitTimes(file: string, position = 1): Promise<Lo
  * damaged copy (INCOMPLETE, 41 rows of 42) with the whole one given (log-chain.ts `flawed`).
  * Reads each copy's log stream once; a list without copies reads nothing. Never throws: a file
  * whose header cannot be read is left out (the scan refuses or reports it as before).
+ * `recordsRead`, when given, is filled with how many log records each copy read (`${file}#${position}`):
+ * of two damaged copies, the chain reads the one that read more (log-chain.ts `lessLost`).
  */
-export async function damagedLogCopies(files: readonly string[]): Promise<Map<string, string>> {
+export async function damagedLogCopies(files: readonly string[], recordsRead?: Map<string, number>): Promise<Map<string, string>> {
   const sets: { file: string; position: number; range: string }[] = [];
   for (const file of new Set(files)) {
     try {
@@ -102,6 +106,7 @@ export async function damagedLogCopies(files: readonly string[]): Promise<Map<st
     if (!sets.some((o) => o !== s && o.range === s.range)) continue;
     const read = await readLogCommitTimes(s.file, s.position);
     if (!read.whole) out.set(`${s.file}#${s.position}`, read.why ?? 'its log does not read whole');
+    recordsRead?.set(`${s.file}#${s.position}`, read.records ?? 0);
   }
   return out;
 }
