@@ -35,8 +35,6 @@ export interface LogCommitTimes {
   whole: boolean;
   /** Why it is not whole (the first item the read skipped or lost), for a refusal to name. */
   why?: string;
-  /** Log records read (0 for a file that could not be read): of two damaged copies, the one that lost less reads more. */
-  records?: number;
 }
 
 /**
@@ -45,6 +43,12 @@ export interface LogCommitTimes {
  * Memory: constant (records are streamed); time: one read of the backup's log stream.
  */
 export async function readLogCommitTimes(file: string, position = 1): Promise<LogCommitTimes> {
+  const { records: _records, ...times } = await readLogCommitTimesCounted(file, position);
+  return times;
+}
+
+/** readLogCommitTimes with the number of log records read (0 for a file that could not be read): of two damaged copies, the one that lost less reads more. */
+async function readLogCommitTimesCounted(file: string, position: number): Promise<LogCommitTimes & { records: number }> {
   try {
     const layout = readMtfLayout(file);
     const h = readBackupHeader(file, layout, position);
@@ -72,7 +76,7 @@ export async function readLogCommitTimes(file: string, position = 1): Promise<Lo
     const why = first ? `${first.code}: ${first.reason}` : unreadable;
     return { last, whole: why === undefined, ...(why !== undefined ? { why } : {}), records: stats.records };
   } catch (e) {
-    return { last: null, whole: false, why: (e as Error)?.message ?? String(e) };
+    return { last: null, whole: false, why: (e as Error)?.message ?? String(e), records: 0 };
   }
 }
 
@@ -104,9 +108,9 @@ export async function damagedLogCopies(files: readonly string[], recordsRead?: M
   const out = new Map<string, string>();
   for (const s of sets) {
     if (!sets.some((o) => o !== s && o.range === s.range)) continue;
-    const read = await readLogCommitTimes(s.file, s.position);
+    const read = await readLogCommitTimesCounted(s.file, s.position);
     if (!read.whole) out.set(`${s.file}#${s.position}`, read.why ?? 'its log does not read whole');
-    recordsRead?.set(`${s.file}#${s.position}`, read.records ?? 0);
+    recordsRead?.set(`${s.file}#${s.position}`, read.records);
   }
   return out;
 }
