@@ -18,7 +18,7 @@ import { openBackupLogStream } from './log-stream.js';
 import { readMtfLayout } from './mtf.js';
 import { parseBeginTime } from '../logreader/begin-time.js';
 import { LOP_COMMIT_XACT } from '../logreader/log-record.js';
-import { emptyLogScanStats } from '../logreader/ldf/reader.js';
+import { emptyLogScanStats, LOG_PAST_END_DAMAGED } from '../logreader/ldf/reader.js';
 import { parseLsn } from '../logreader/lsn.js';
 import type { SkippedItem } from '../recover/source.js';
 
@@ -72,7 +72,8 @@ async function readLogCommitTimesCounted(file: string, position: number): Promis
     const cut = layout.sets <= 1 ? cutLogStream(layout) : null;
     const mtf = layout.problems.filter((p) => p !== cut && p.code === 'FORMAT_BAD_MTF');
     if (cut && judgeCutLogStream(cut, bounds, lost).loss) lost.push(cut);
-    const first = [...skipped, ...lost, ...mtf][0];
+    // bytes past the log's end that do not read as log (reader.ts LOG_PAST_END_DAMAGED) lose no record
+    const first = [...skipped.filter((x) => x.code !== LOG_PAST_END_DAMAGED), ...lost, ...mtf][0];
     const why = first ? `${first.code}: ${first.reason}` : unreadable;
     return { last, whole: why === undefined, ...(why !== undefined ? { why } : {}), records: stats.records };
   } catch (e) {

@@ -53,4 +53,10 @@ describeCorpus('damage after a log backup\'s log ends (RestoreTimeClean_1.trn)',
     expect((await cli('log', inside, '--quiet')).stderr).toContain('INCOMPLETE');
     expect((await cli('scan', '--bak', rtc('RestoreTimeClean.bak'), '--trn', inside, '--quiet')).stderr).toContain('INCOMPLETE');
   });
+
+  it('its log reads whole for the copy choice and restore planning (readLogCommitTimes)', async () => {
+    const { readLogCommitTimes } = await import('../../src/backup/log-commits.js');
+    expect((await readLogCommitTimes(past)).whole).toBe(true);
+    expect((await readLogCommitTimes(inside)).whole).toBe(false);
+  });
 });
