@@ -55,12 +55,13 @@ export function setName(s: LogBackupSet): string {
  * Orders `given`, passes over repeats (the same FirstLSN and LastLSN: read once; of two copies, one
  * `flawed` (a copy cut short or damaged: files.ts) and one not, the other is read, whichever was
  * given first: the first was read, and a cut copy given before a whole one lost rows the whole one
- * holds, said INCOMPLETE with all of them given) and names every
+ * holds, said INCOMPLETE with all of them given; of two flawed copies, the one `lessLost` says lost
+ * less than the other, else the first) and names every
  * break: a set whose FirstLSN is not the LastLSN of the one before, whether log is missing between
  * them or the two overlap (backups of two branches of the database's history after a restore, or
  * damaged headers: not one chain either way). Pure; never throws.
  */
-export function logBackupChain(given: readonly LogBackupSet[], flawed: (s: LogBackupSet) => boolean = () => false): LogChain {
+export function logBackupChain(given: readonly LogBackupSet[], flawed: (s: LogBackupSet) => boolean = () => false, lessLost: (a: LogBackupSet, b: LogBackupSet) => boolean = () => false): LogChain {
   const first = (s: LogBackupSet) => BigInt(s.header.firstLsn.decimal);
   const ordered = [...given].sort((a, b) => (first(a) < first(b) ? -1 : first(a) > first(b) ? 1 : 0));
   const givenInOrder = ordered.every((s, k) => s === given[k]);
@@ -71,7 +72,8 @@ export function logBackupChain(given: readonly LogBackupSet[], flawed: (s: LogBa
   for (const s of ordered) {
     const prev = sets[sets.length - 1];
     if (prev && prev.header.firstLsn.decimal === s.header.firstLsn.decimal && prev.header.lastLsn.decimal === s.header.lastLsn.decimal) {
-      if (flawed(prev) && !flawed(s)) {
+      // of two flawed copies, the one that lost less (`lessLost(s, prev)`: more of its log read) is read
+      if (flawed(prev) && (!flawed(s) || lessLost(s, prev))) {
         sets[sets.length - 1] = s;
         passedOver.push(prev);
         repeats.push(`${setName(prev)} holds the same log as ${setName(s)} (LSN ${s.header.firstLsn.lsn} to ${s.header.lastLsn.lsn}), cut short or damaged: read once, from ${setName(s)}`);

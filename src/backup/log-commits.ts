@@ -18,7 +18,7 @@ import { openBackupLogStream } from './log-stream.js';
 import { readMtfLayout } from './mtf.js';
 import { parseBeginTime } from '../logreader/begin-time.js';
 import { LOP_COMMIT_XACT } from '../logreader/log-record.js';
-import { emptyLogScanStats } from '../logreader/ldf/reader.js';
+import { emptyLogScanStats, LOG_PAST_END_DAMAGED } from '../logreader/ldf/reader.js';
 import { parseLsn } from '../logreader/lsn.js';
 import type { SkippedItem } from '../recover/source.js';
 
@@ -43,6 +43,12 @@ export interface LogCommitTimes {
  * Memory: constant (records are streamed); time: one read of the backup's log stream.
  */
 export async function readLogCommitTimes(file: string, position = 1): Promise<LogCommitTimes> {
+  const { records: _records, ...times } = await readLogCommitTimesCounted(file, position);
+  return times;
+}
+
+/** readLogCommitTimes with the number of log records read (0 for a file that could not be read): of two damaged copies, the one that lost less reads more. */
+async function readLogCommitTimesCounted(file: string, position: number): Promise<LogCommitTimes & { records: number }> {
   try {
     const layout = readMtfLayout(file);
     const h = readBackupHeader(file, layout, position);
@@ -66,11 +72,12 @@ export async function readLogCommitTimes(file: string, position = 1): Promise<Lo
     const cut = layout.sets <= 1 ? cutLogStream(layout) : null;
     const mtf = layout.problems.filter((p) => p !== cut && p.code === 'FORMAT_BAD_MTF');
     if (cut && judgeCutLogStream(cut, bounds, lost).loss) lost.push(cut);
-    const first = [...skipped, ...lost, ...mtf][0];
+    // bytes past the log's end that do not read as log (reader.ts LOG_PAST_END_DAMAGED) lose no record
+    const first = [...skipped.filter((x) => x.code !== LOG_PAST_END_DAMAGED), ...lost, ...mtf][0];
     const why = first ? `${first.code}: ${first.reason}` : unreadable;
-    return { last, whole: why === undefined, ...(why !== undefined ? { why } : {}) };
+    return { last, whole: why === undefined, ...(why !== undefined ? { why } : {}), records: stats.records };
   } catch (e) {
-    return { last: null, whole: false, why: (e as Error)?.message ?? String(e) };
+    return { last: null, whole: false, why: (e as Error)?.message ?? String(e), records: 0 };
   }
 }
 
@@ -83,8 +90,10 @@ export async function readLogCommitTimes(file: string, position = 1): Promise<Lo
  * damaged copy (INCOMPLETE, 41 rows of 42) with the whole one given (log-chain.ts `flawed`).
  * Reads each copy's log stream once; a list without copies reads nothing. Never throws: a file
  * whose header cannot be read is left out (the scan refuses or reports it as before).
+ * `recordsRead`, when given, is filled with how many log records each copy read (`${file}#${position}`):
+ * of two damaged copies, the chain reads the one that read more (log-chain.ts `lessLost`).
  */
-export async function damagedLogCopies(files: readonly string[]): Promise<Map<string, string>> {
+export async function damagedLogCopies(files: readonly string[], recordsRead?: Map<string, number>): Promise<Map<string, string>> {
   const sets: { file: string; position: number; range: string }[] = [];
   for (const file of new Set(files)) {
     try {
@@ -100,8 +109,9 @@ export async function damagedLogCopies(files: readonly string[]): Promise<Map<st
   const out = new Map<string, string>();
   for (const s of sets) {
     if (!sets.some((o) => o !== s && o.range === s.range)) continue;
-    const read = await readLogCommitTimes(s.file, s.position);
+    const read = await readLogCommitTimesCounted(s.file, s.position);
     if (!read.whole) out.set(`${s.file}#${s.position}`, read.why ?? 'its log does not read whole');
+    recordsRead?.set(`${s.file}#${s.position}`, read.records);
   }
   return out;
 }

@@ -8,7 +8,8 @@
 import type { LogRecord } from '../logreader/log-record.js';
 import { emptyLogScanStats, readLogRange, readLogRangeBatches, type LogRange, type LogScanOptions, type LogScanStats, type RecordKeep, type LogRecordBatch, type LogStreamCursor } from '../logreader/ldf/reader.js';
 import { openBackupBytes } from './bytes.js';
-import { refuseEncrypted } from './header.js';
+import { readBackupHeader, refuseEncrypted } from './header.js';
+import { parseLsn, type Lsn } from '../logreader/lsn.js';
 import { requireWholeMediaSet } from './page-source.js';
 import { payloadRange, readMtfLayout, streamsOfSet, type MtfLayout } from './mtf.js';
 
@@ -40,9 +41,17 @@ export function openBackupLogStream(
   refuseEncrypted(path, layout, position);
   // the advice for a log: no command joins stripes for the log (only for pages, docs/offline-log.md)
   if (!opts.partialMediaSet) requireWholeMediaSet([{ path, layout }], { incompleteMediaSet: "rowback does not read a striped backup's log yet (it may be spread over the stripes); `rowback dump --bak a.bak b.bak …` reads its pages with every stripe" });
+  // the header's LastLSN: damage after the stream reaches it loses none of the backup's log
+  // (LogRange.endLsn); unknown where the header cannot be read (its read reports that)
+  let endLsn: Lsn | undefined;
+  try {
+    endLsn = parseLsn(readBackupHeader(path, layout, position).lastLsn.lsn);
+  } catch {
+    endLsn = undefined;
+  }
   const ranges: LogRange[] = streamsOfSet(layout, position)
     .filter((s) => s.id === 'MQTL' && s.length > 0)
-    .map((s) => ({ ...payloadRange(s), kind, file: path }));
+    .map((s) => ({ ...payloadRange(s), kind, file: path, ...(endLsn ? { endLsn } : {}) }));
   return {
     file: path,
     ranges,

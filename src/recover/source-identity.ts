@@ -270,6 +270,8 @@ export interface BackupSetHeader {
   backupType: 'full' | 'differential' | 'log';
   databaseName: string;
   bindingId: string | null;
+  /** HEADERONLY FamilyGUID (SCIN @156): named by INPUT_MIXED_DATABASES (two databases, or a restored copy of one); absent or null where unknown. */
+  familyGuid?: string | null;
   backupSetGuid: string | null;
   differentialBaseGuid: string | null;
   differentialBaseLsn: { lsn: string; decimal: string } | null;
@@ -297,10 +299,17 @@ function setOf(h: BackupSetHeader): string {
  * - `INPUT_NOT_A_DATABASE_BACKUP`: a log backup given where pages are needed.
  */
 export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice = {}): void {
-  assertOneDatabase(headers.map((h) => ({ file: h.file, role: 'bak' as const, bindingId: h.bindingId, databaseName: h.databaseName })));
+  assertOneDatabase(headers.map((h) => ({ file: h.file, role: 'bak' as const, bindingId: h.bindingId, databaseName: h.databaseName, familyGuid: h.familyGuid ?? null })));
   for (const h of headers) {
     if (h.backupType === 'log') {
-      throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `${setOf(h)} is a log backup: it holds no data pages; ${advice.logBackupInBak ?? 'give it with --trn, and a full backup with --bak'}`, { file: h.file });
+      // a log set of a file that holds a database backup set too (BACKUP DATABASE and BACKUP LOG
+      // appended WITH NOINIT): "give it with --trn" cannot be followed, --trn reads every set of a file
+      // and refuses the database backup (files.ts mixedSetsAdvice); said as such, with what reads each
+      const beside = advice.logBackupInBak === undefined ? databaseSetsBeside(h) : [];
+      const instead = beside.length
+        ? `--trn reads every backup set of a file, and this file holds database backup set${beside.length > 1 ? 's' : ''} ${beside.join(', ')} beside it: a file mixing a database backup with log backups is not supported as --trn; its log backup records are listed by rowback log ${h.file} --position ${h.position}, and the database backup is read with ${beside.map((p) => `--bak ${h.file} --position ${p}`).join(' or ')}`
+        : advice.logBackupInBak ?? 'give it with --trn, and a full backup with --bak';
+      throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `${setOf(h)} is a log backup: it holds no data pages; ${instead}`, { file: h.file });
     }
   }
   const [first, ...rest] = headers;
@@ -336,6 +345,26 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
       throw new InputError('INPUT_DIFFERENTIAL_BASE_MISMATCH', `${missingFull(d)}, not on ${first.file} (BackupSetGUID ${first.backupSetGuid})`, { file: d.file });
     }
   }
+}
+
+/** The other backup sets of `h`'s file that are full or differential backups (none for a file of one set, or where unreadable). */
+function databaseSetsBeside(h: BackupSetHeader): number[] {
+  if (h.backupSets === undefined || h.backupSets < 2 || h.position === undefined) return [];
+  const out: number[] = [];
+  try {
+    const layout = readMtfLayout(h.file);
+    for (let p = 1; p <= layout.sets; p++) {
+      if (p === h.position) continue;
+      try {
+        if (readBackupHeader(h.file, layout, p).backupType !== 'log') out.push(p);
+      } catch {
+        // a set whose header cannot be read is not named here
+      }
+    }
+  } catch {
+    // unreadable now: the general advice stands
+  }
+  return out;
 }
 
 /** The position of the full backup `d` is based on where it is another backup set of `d`'s own file, else null. */
@@ -412,20 +441,28 @@ export function oneBackupAdvice(command: 'log' | 'job'): BackupAdvice {
  *   the log records. A backup is normally older than the log beside it, so this is not said of one.
  * Callers ask only when the .ldf is the only log read (log backups beside it may hold what it lacks).
  * Returns the note (one line naming both files, the checkpoint LSN and the log's VLF sequence
- * numbers), or null when they agree or the log file's layout cannot be read (its reader says why).
+ * numbers), or null when they agree or a log file's layout cannot be read or its VLF walk stopped early (its reader says why). `ldfFiles`: every .ldf of the log (a log of several files).
  */
-export async function dataFileLogTimeNote(data: { file: string; role: 'mdf' | 'bak'; checkpointLsn: string | null | undefined }, ldf: string, opts: { allowLogVersion2?: boolean } = {}): Promise<string | null> {
+export async function dataFileLogTimeNote(data: { file: string; role: 'mdf' | 'bak'; checkpointLsn: string | null | undefined }, ldfFiles: string | string[], opts: { allowLogVersion2?: boolean } = {}): Promise<string | null> {
+  const ldfs = typeof ldfFiles === 'string' ? [ldfFiles] : [...new Set(ldfFiles)];
+  if (ldfs.length === 0) return null;
   const m = /^([0-9a-f]{8}):/i.exec(data.checkpointLsn ?? '');
   if (!m) return null;
   const ckSeq = parseInt(m[1], 16);
   // a checkpoint LSN of 0 (a data file never checkpointed, or a damaged boot page): nothing to compare
   if (ckSeq === 0) return null;
-  let seqs: number[];
+  const seqs: number[] = [];
   try {
     const { readLdfLayout } = await import('../logreader/ldf/reader.js');
-    const layout = await readLdfLayout(ldf, { allowUnsupportedVersion: opts.allowLogVersion2 === true });
-    // a VLF never used carries sequence number 0
-    seqs = layout.vlfs.map((v) => v.seq).filter((s) => s > 0);
+    for (const ldf of ldfs) {
+      const layout = await readLdfLayout(ldf, { allowUnsupportedVersion: opts.allowLogVersion2 === true });
+      // A walk that stopped early (a damaged VLF header, a copy cut short: layout.problems, which the
+      // log reader reports itself) has not seen every VLF: the checkpoint's may be among those lost,
+      // and "a copy of another time" would be said of a log file of the right time that is damaged.
+      if (layout.problems.length) return null;
+      // a VLF never used carries sequence number 0
+      for (const v of layout.vlfs) if (v.seq > 0) seqs.push(v.seq);
+    }
   } catch {
     return null;
   }
@@ -439,7 +476,9 @@ export async function dataFileLogTimeNote(data: { file: string; role: 'mdf' | 'b
   }
   const what = data.role === 'mdf' ? 'data file' : 'backup';
   const dataName = `${what} ${echoInput(data.file, 1000)}`;
-  const logName = `log file ${echoInput(ldf, 1000)}`;
+  // a log of several files (`log A.ldf B.ldf`): each VLF sequence is used in one of them, so the
+  // checkpoint's VLF is looked for among all of them, not in each (the other file held none of it)
+  const logName = ldfs.length === 1 ? `log file ${echoInput(ldfs[0]!, 1000)}` : `log files ${ldfs.map((f) => echoInput(f, 1000)).join(', ')}`;
   const vlfs = lo === hi ? `VLF ${hi}` : `VLFs ${lo} to ${hi}`;
   const ck = `last checkpoint at LSN ${data.checkpointLsn} (in VLF ${ckSeq}; boot page dbi_checkptLSN)`;
   if (ckSeq > hi) {

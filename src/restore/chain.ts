@@ -390,7 +390,8 @@ function fullToUse(usable: readonly BackupSetRecord[], target: RestoreTarget): s
 }
 
 function describeTarget(t: RestoreTarget): string {
-  return t.kind === 'time' ? `--stop-at ${t.time}` : `--stop-before-lsn ${t.lsn}`;
+  // both LSN forms, as the reachable range beside it is named: the fn_dblog form typed was read back only as a decimal
+  return t.kind === 'time' ? `--stop-at ${t.time}` : `--stop-before-lsn ${bothForms(t.lsn)}`;
 }
 
 /**

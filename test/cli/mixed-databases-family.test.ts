@@ -50,4 +50,13 @@ describeCorpus('INPUT_MIXED_DATABASES names the family GUIDs where both files sh
     const line = expectOneLineError(await cli('scan', '--mdf', corpusPath('AngularJs_CRUD/App_Data/Database1.mdf'), '--ldf', corpusPath('CRUD-.NET/App_Data/Database_log.ldf')), 'INPUT_MIXED_DATABASES');
     expect(line).toContain('(or to one database and a restore of it as a new database');
   });
+
+  it('two full backups of two databases given together (--bak A.bak B.bak, checked as one restore sequence): the families named there too', async () => {
+    const stopAt = corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', 'StopAt.bak');
+    for (const args of [['dump', '--bak', rtc('RestoreTimeClean.bak'), stopAt, '--all'], ['scan', '--bak', rtc('RestoreTimeClean.bak'), stopAt]]) {
+      const line = expectOneLineError(await cli(...args), 'INPUT_MIXED_DATABASES');
+      expect(line, args[0]).toContain(': two databases, not a restored copy of one');
+      expect(line, args[0]).not.toContain('(or to one database and a restore of it');
+    }
+  });
 });

@@ -81,4 +81,32 @@ describeCorpus('several backup sets of different kinds in one file', () => {
     const line = expectOneLineError(await cli('dump', '--bak', rtc('RestoreTimeClean2.bak'), '--all'), 'INPUT_DIFFERENTIAL_WITHOUT_FULL');
     expect(line).toContain(`give it first (--bak FULL.bak ${rtc('RestoreTimeClean2.bak')})`);
   });
+
+  it('scan --trn of a file of three sets (log, log, full): the advice names a run for each log set, not set 1 alone', async () => {
+    const three = join(dir, 'log-log-full.trn');
+    writeFileSync(three, appendedBackupSet(rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean_2.trn'), rtc('RestoreTimeClean.bak')));
+    const line = expectOneLineError(await cli('scan', '--trn', three, '--bak', rtc('RestoreTimeClean.bak')), 'INPUT_NOT_A_LOG_BACKUP');
+    expect(line).toContain('this file holds log backup sets 1, 2 beside it');
+    expect(line).toContain(`rowback log ${three} --position 1`);
+    expect(line).toContain(`rowback log ${three} --position 2`);
+    expect(line).toContain(`--bak ${three} --position 3`);
+    // and `log` refuses it whole, naming set 3; each log set is read with --position
+    expect(expectOneLineError(await cli('log', three), 'INPUT_SEVERAL_BACKUP_SETS')).toContain('(set 3 is a full backup');
+    const two = await cli('log', three, '--position', '2', '--format', 'ndjson');
+    expect(two.code, two.stderr).toBe(0);
+  });
+
+  it('scan/dump --bak FILE --position N where set N is a log backup and another set of the file a full backup: not "give it with --trn" (--trn reads every set of the file and refuses the full one), but what reads each set', async () => {
+    const fullThenLog = join(dir, 'full-log.bak');
+    writeFileSync(fullThenLog, appendedBackupSet(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean_1.trn')));
+    for (const args of [['scan', '--bak', fullThenLog, '--position', '2'], ['dump', '--bak', fullThenLog, '--position', '2', '--all']]) {
+      const line = expectOneLineError(await cli(...args), 'INPUT_NOT_A_DATABASE_BACKUP');
+      expect(line, args[0]).toContain(`${fullThenLog} (backup set 2) is a log backup: it holds no data pages`);
+      expect(line, args[0]).not.toContain('give it with --trn');
+      expect(line, args[0]).toContain(`rowback log ${fullThenLog} --position 2`);
+      expect(line, args[0]).toContain(`--bak ${fullThenLog} --position 1`);
+    }
+    // a log backup file of one set given as --bak keeps "give it with --trn"
+    expect(expectOneLineError(await cli('scan', '--bak', rtc('RestoreTimeClean_1.trn')), 'INPUT_NOT_A_DATABASE_BACKUP')).toContain('give it with --trn');
+  });
 });

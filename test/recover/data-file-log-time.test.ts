@@ -73,4 +73,39 @@ describeCorpus('a data file and a log file of one database but of different time
     const l = await cli('log', ldf(), '--mdf', corpusPath('AngularJs_CRUD/App_Data/Database1.mdf'), '--quiet');
     expect(l.stderr).not.toContain('different times');
   });
+
+  // SYNTHETIC damage to REAL bytes: School_Log.ldf (VLFs 42, 40, 41, 43 in file order) and
+  // School.mdf (checkpoint 0000002b:0000003f:0002, VLF 43, the log's last VLF in file order).
+  const school = () => corpusPath('sql-practice-asp/App_Data', 'School.mdf');
+  const schoolLog = (name: string, edit: (b: Buffer) => Buffer): string => {
+    const f = join(dir, name);
+    writeFileSync(f, edit(Buffer.from(readFileSync(corpusPath('sql-practice-asp/App_Data', 'School_Log.ldf')))));
+    return f;
+  };
+
+  it('a log file whose VLF walk stops early (a damaged VLF header, a cut copy): no "different times" (its reader says what is missing)', async () => {
+    // the third VLF's header marker (0xAB at 540672) overwritten: VLFs 41 and 43 are not read
+    const damaged = schoolLog('damaged-vlf.ldf', (b) => { b[540672] = 0; return b; });
+    // a copy cut where VLF 43 starts (851968): its file header page still says 1114112 bytes
+    const cut = schoolLog('cut.ldf', (b) => b.subarray(0, 851968));
+    for (const f of [damaged, cut]) {
+      const r = await cli('scan', '--mdf', school(), '--ldf', f, '--quiet');
+      expect(r.stderr, f).not.toContain('different times');
+      expect(r.stderr, f).toMatch(/INCOMPLETE|FORMAT_/);
+      const l = await cli('log', f, '--mdf', school(), '--quiet');
+      expect(l.stderr, f).not.toContain('different times');
+    }
+  });
+
+  it('`log` with the two log files of one database (each holds some of its VLF sequences): no "different times"; one file alone of another time still said', async () => {
+    // SYNTHETIC second log file: School_Log.ldf with its VLF sequence numbers moved to 30–33 (the
+    // checkpoint's VLF 43 is in the first file; a log of several files uses each sequence once)
+    const seqs: Array<[number, number]> = [[8192, 30], [262144, 31], [540672, 32], [851968, 33]];
+    const second = schoolLog('School_Log2.ldf', (b) => { for (const [off, q] of seqs) b.writeUInt32LE(q, off + 4); return b; });
+    const first = corpusPath('sql-practice-asp/App_Data', 'School_Log.ldf');
+    const l = await cli('log', first, second, '--mdf', school(), '--quiet');
+    expect(l.stderr).not.toContain('different times');
+    const alone = await cli('log', second, '--mdf', school(), '--quiet');
+    expect(alone.stderr).toContain('different times');
+  });
 });

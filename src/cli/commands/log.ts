@@ -25,7 +25,7 @@ import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
 import { CONTEXT_NAMES, OPERATION_NAMES } from '../../logreader/ldf/constants.js';
-import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_STARTS_MID_VLF, uncheckedBlocksNote, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
+import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_PAST_END_DAMAGED, LOG_STARTS_MID_VLF, uncheckedBlocksNote, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
 import { mergeLogScanStats } from '../../logreader/parallel/parallel-reader.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup/log-coverage.js';
 import type { LogRecord } from '../../logreader/log-record.js';
@@ -435,11 +435,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // a data file (or backup) and an .ldf of one database but of different times: said, even with --quiet
   // (.ldf files as the only log: log backups listed beside them may cover what they lack)
   if ((opts.mdf || opts.bak) && meta?.checkpointLsn && inputs.every((i) => i.kind === 'ldf')) {
-    for (const i of inputs) {
-      if (i.kind !== 'ldf') continue;
-      const note = await dataFileLogTimeNote({ file: opts.mdf ?? opts.bak![0]!, role: opts.mdf ? 'mdf' : 'bak', checkpointLsn: meta.checkpointLsn }, i.file, { allowLogVersion2: meta.dbiVersion === 611 });
-      if (note && !identityNotes.includes(note)) identityNotes.push(note);
-    }
+    // all the .ldf files at once: the files of a log of several files each hold some of its VLF
+    // sequences, the checkpoint's in one of them (checked file by file, the others were called older)
+    const note = await dataFileLogTimeNote({ file: opts.mdf ?? opts.bak![0]!, role: opts.mdf ? 'mdf' : 'bak', checkpointLsn: meta.checkpointLsn }, inputs.map((i) => i.file), { allowLogVersion2: meta.dbiVersion === 611 });
+    if (note && !identityNotes.includes(note)) identityNotes.push(note);
   }
   if (opts.schema) identityNotes.push(...checkCatalogDatabase({ name: `--schema ${opts.schema}`, file: opts.schema, identity: meta?.identity ?? null }, ids, { anyDatabase: opts.catalogAnyDatabase, overrideName: '--catalog-any-database' }));
   const tables = opts.table.map((t) => normalizeTableName(t));
@@ -717,12 +716,12 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     const lines = [`rowback log: ${printed} of ${stats.records} record(s) printed${stats.staleRecords ? ` (${stats.staleRecords} read from stale blocks, labelled in source.stale)` : ''}${repeats ? `; ${repeats} repeated at a log-backup boundary passed over` : ''}${twice ? `; ${twice} held by two files given passed over (note below)` : ''}${partOnly}`];
     const at = (s: SkippedItem) => (s.location.file ? ` (${s.location.file}${s.location.offset !== undefined ? ` offset ${s.location.offset}` : ''})` : '');
     // where an .ldf's log starts inside its oldest VLF is no loss (docs/offline-log.md): a note
-    for (const s of skipped) if (s.code === LOG_STARTS_MID_VLF || s.code === MTF_TRAILER_DAMAGED) lines.push(`rowback log: note: ${s.code === MTF_TRAILER_DAMAGED ? `${s.code}: ` : ''}${s.reason}${at(s)}`);
+    for (const s of skipped) if (s.code === LOG_STARTS_MID_VLF || s.code === MTF_TRAILER_DAMAGED || s.code === LOG_PAST_END_DAMAGED) lines.push(`rowback log: note: ${s.code !== LOG_STARTS_MID_VLF ? `${s.code}: ` : ''}${s.reason}${at(s)}`);
     for (const n of chain.notes) lines.push(`rowback log: note: ${n}`);
     for (const n of cutNotes) lines.push(`rowback log: note: ${n}`);
     for (const n of heldTwiceNotes) lines.push(`rowback log: note: ${n}`);
     if (stats.blocks > stats.checksummedBlocks) lines.push(`rowback log: note: ${uncheckedBlocksNote(stats.blocks - stats.checksummedBlocks, stats.blocks, stats.uncheckedBlockList)}`);
-    const passed = skipped.filter((s) => s.code !== LOG_STARTS_MID_VLF && s.code !== MTF_TRAILER_DAMAGED);
+    const passed = skipped.filter((s) => s.code !== LOG_STARTS_MID_VLF && s.code !== MTF_TRAILER_DAMAGED && s.code !== LOG_PAST_END_DAMAGED);
     if (passed.length) {
       lines.push(`rowback log: ${passed.length} item(s) skipped:`);
       for (const s of passed.slice(0, 20)) lines.push(`  ${s.code}: ${s.reason}${at(s)}`);

@@ -72,8 +72,9 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     const threads = threadCount('--threads', o.threads);
     const { openFileSource } = await import('../../recover/sources/files.js');
     // a log backup given in two files (a copy): each copy's log read, so the chain reads a whole one
-    const logCopyDamage = o.trn && o.trn.length > 1 ? await (await import('../../backup/log-commits.js')).damagedLogCopies(o.trn) : undefined;
-    const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, backupAdvice: o.backupAdvice, logCopyDamage, ...hold }, logger);
+    const logCopyRecords = new Map<string, number>();
+    const logCopyDamage = o.trn && o.trn.length > 1 ? await (await import('../../backup/log-commits.js')).damagedLogCopies(o.trn, logCopyRecords) : undefined;
+    const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, backupAdvice: o.backupAdvice, logCopyDamage, logCopyRecords, ...hold }, logger);
     return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes };
   }
   if (exp) {

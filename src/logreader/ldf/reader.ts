@@ -140,7 +140,22 @@ export interface LogRange {
    * for what the backup held. Reported as LOG_STARTS_MID_VLF (not a loss), not FORMAT_LOG_GAP.
    */
   vlfOldest?: boolean;
+  /**
+   * A backup's log stream: its header's LastLSN (the first LSN not in the backup). Once the stream's
+   * blocks reach it (every LSN before it read, as log-coverage.ts reachesLogPosition judges the
+   * stream's end), bytes after that fail to read as log blocks only in the padding after the log
+   * (zeros in every corpus backup): none of the backup's log is lost there, and such a run is
+   * reported as LOG_PAST_END_DAMAGED (not a loss), not FORMAT_BAD_LOG_BLOCK.
+   */
+  endLsn?: Lsn;
 }
+
+/**
+ * The code of the item a backup's log stream read gives for bytes that do not read as log blocks
+ * after the stream has reached its header's LastLSN (LogRange.endLsn): not a loss (not in
+ * LOG_LOSS_CODES), a note.
+ */
+export const LOG_PAST_END_DAMAGED = 'LOG_PAST_END_DAMAGED';
 
 /**
  * The code of the item a read gives where the file's oldest VLF's log starts past its first block
@@ -294,6 +309,21 @@ async function* rangeBlocks(
     }
     if (ev.kind === 'bad') {
       headUnwritten = false;
+      const end = range.endLsn;
+      // past the backup's log: the blocks read reach its LastLSN, so every LSN before it was read:
+      // a block of a later VLF, or of its VLF ending at or after its block (at it only when LastLSN
+      // is the block's first record, slot 1). Not where the stream ends at a VLF's end and LastLSN
+      // is the next VLF's first block, as log-coverage.ts's end check allows: the bad bytes may be
+      // the rest of that VLF (its size is not in a backup).
+      const reached = (n: { vlf: number; block: number }, e: Lsn) => n.vlf > e.vlf || (n.vlf === e.vlf && (n.block > e.block || (n.block === e.block && e.slot <= 1)));
+      if (end && next && reached(next, end)) {
+        opts.onSkipped?.({
+          code: LOG_PAST_END_DAMAGED,
+          reason: `${ev.length} bytes after the end of the backup's log do not read as log blocks (${ev.reason}): the log stream had reached its header's LastLSN ${formatLsn(end)} before them, so none of the backup's log is there; no record is lost`,
+          location: { file: range.file, offset: ev.offset },
+        });
+        continue;
+      }
       stats.skippedBlocks++;
       opts.onSkipped?.({
         code: 'FORMAT_BAD_LOG_BLOCK',

@@ -66,6 +66,8 @@ export interface FileSourceInputs {
    * read before this opens): the chain reads another copy of the same log instead.
    */
   logCopyDamage?: ReadonlyMap<string, string>;
+  /** How many log records each copy in `logCopyDamage`'s read gave (damagedLogCopies `recordsRead`): of two damaged copies the one that read more is read. */
+  logCopyRecords?: ReadonlyMap<string, number>;
   /**
    * Worker threads for reading several log files (an .ldf, .trn files, backup sets) at once;
    * default 1 (no workers). The output is the same for every value (parallel-reader.ts).
@@ -221,7 +223,15 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // a copy cut short in its log stream or with MTF damage gives way to a whole copy of the same log
   const damagedFiles = new Set([...cutLogStreams.keys(), ...skipped.flatMap((p) => (p.location.file !== undefined && trn.includes(p.location.file) ? [p.location.file] : []))]);
   const logDamaged = (s: LogBackupSet) => inputs.logCopyDamage?.get(`${s.file}#${s.position}`);
-  const chain = logBackupChain(given, (s) => damagedFiles.has(s.file) || logDamaged(s) !== undefined);
+  // of two copies both damaged: the one whose log read gave more records (it lost less); a copy with
+  // MTF damage or cut short (damagedFiles) is not measured so: the first given stays read then
+  const readOf = (s: LogBackupSet) => (damagedFiles.has(s.file) ? undefined : inputs.logCopyRecords?.get(`${s.file}#${s.position}`));
+  const lessLost = (a: LogBackupSet, b: LogBackupSet) => {
+    const ra = readOf(a);
+    const rb = readOf(b);
+    return ra !== undefined && rb !== undefined && logDamaged(a) !== undefined && logDamaged(b) !== undefined && ra > rb;
+  };
+  const chain = logBackupChain(given, (s) => damagedFiles.has(s.file) || logDamaged(s) !== undefined, lessLost);
   // A file none of whose sets is read (each a repeat of a copy read instead): its damage loses
   // nothing of the result, said as a note (it made the scan INCOMPLETE with the whole copy read)
   const readFiles = new Set(chain.sets.map((s) => s.file));
@@ -840,5 +850,5 @@ function mixedSetsAdvice(file: string, layout: ReturnType<typeof readMtfLayout>,
   }
   if (logSets.length === 0) return null;
   const sets = `set${logSets.length > 1 ? 's' : ''} ${logSets.join(', ')}`;
-  return `--trn reads every backup set of a file, and this file holds log backup ${sets} beside it: a file mixing a database backup with log backups is not supported as --trn (no set of it can be left out); its log backup records are listed by rowback log ${file} --position ${logSets[0]}, and the database backup is read with --bak ${file} --position ${position}`;
+  return `--trn reads every backup set of a file, and this file holds log backup ${sets} beside it: a file mixing a database backup with log backups is not supported as --trn (no set of it can be left out); its log backup records are listed by ${logSets.map((p) => `rowback log ${file} --position ${p}`).join(', by ')}, and the database backup is read with --bak ${file} --position ${position}`;
 }
