@@ -271,7 +271,9 @@ export class ReinsertService {
         const name = req.target.database || read || targetDatabase(req.target);
         database = name ? { name, qualified: Boolean(req.target.database) } : null;
         databaseRead = read ?? null;
-        targetDb = { name: name ?? null, bindingId: loaded.databaseGuid?.toUpperCase() ?? null, familyGuid: loaded.familyGuid?.toUpperCase() ?? null };
+        // the name compared is the server's own spelling (DB_NAME() where the catalog was read), not the
+        // request's `database` as typed: `crm` of a case-insensitive server is its CRM (said another database)
+        targetDb = { name: read || name || null, bindingId: loaded.databaseGuid?.toUpperCase() ?? null, familyGuid: loaded.familyGuid?.toUpperCase() ?? null };
       } finally {
         await target.close();
       }

@@ -29,8 +29,11 @@ export function sourceDatabaseOf(ids: readonly SourceFileIdentity[]): SourceData
 
 /**
  * What a re-insert found comparing the job's source database with its target's:
- * - `same`: one binding id (the source database itself), or — a side without one — the same name;
- * - `different`: another binding id, or (either binding id unknown) another name. Not refused: a
+ * - `same`: one binding id and, where both are known, one name (the source database itself), or — a
+ *   side without a binding id — the same name;
+ * - `different`: another binding id, or another name (either binding id unknown, or one binding id:
+ *   copying and attaching a database's files keeps its binding id, Microsoft Learn,
+ *   sys.database_recovery_status). Not refused: a
  *   side database or a restored copy is a legitimate target. A dry run and an export warn; a real run
  *   needs `acceptOtherDatabase: true` (ReinsertRequest);
  * - `unknown`: the source was not recorded (a job staged before rowback recorded it, or a source
@@ -70,7 +73,15 @@ export function compareDatabases(source: SourceDatabase | null, target: SourceDa
   const into = describeDatabase(target);
   const restoredCopy = source.familyGuid && target.familyGuid && source.familyGuid === target.familyGuid;
   if (source.bindingId && target.bindingId) {
-    if (source.bindingId === target.bindingId) return { ...base, verdict: 'same', message: `rows go back into the database they were read from: ${into}` };
+    if (source.bindingId === target.bindingId) {
+      // One binding id is not always one database: "duplicates can be created by copying and
+      // attaching databases" (Microsoft Learn, sys.database_recovery_status.database_guid): a test
+      // copy or a tenant attached from copies of the files keeps it. Another name beside it is said.
+      if (source.name && target.name && source.name !== target.name) {
+        return { ...base, verdict: 'different', message: `WARNING: rows were read from database ${from}; this re-insert puts them into database ${into}, another name with the same binding id (a database attached from copies of the source's files keeps its binding id, as a test copy or a tenant made from one does; or the source renamed since): re-inserting into a side copy is legitimate, into another tenant's database it is not; a real run into it needs acceptOtherDatabase: true` };
+      }
+      return { ...base, verdict: 'same', message: `rows go back into the database they were read from: ${into}` };
+    }
     return { ...base, verdict: 'different', message: `WARNING: rows were read from database ${from}; this re-insert puts them into database ${into}, another database${restoredCopy ? ' of the same family (a copy restored from it, or the database restored over itself: RESTORE gives a new binding id)' : ''}: re-inserting into a side or restored copy is legitimate, into another tenant's database it is not; a real run into it needs acceptOtherDatabase: true` };
   }
   if (source.name && target.name) {

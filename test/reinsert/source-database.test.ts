@@ -24,7 +24,8 @@ const FAMILY = '0F3C2B6E-0000-4000-8000-0000000000FF';
 
 describe('compareDatabases', () => {
   it('binding ids decide; names only where a binding id is not known; an unrecorded side is unknown', () => {
-    expect(compareDatabases({ name: 'CRM', bindingId: A, familyGuid: null }, { name: 'CRM_copy', bindingId: A, familyGuid: null }, 1).verdict).toBe('same');
+    expect(compareDatabases({ name: 'CRM', bindingId: A, familyGuid: null }, { name: 'CRM', bindingId: A, familyGuid: null }, 1).verdict).toBe('same');
+    expect(compareDatabases({ name: null, bindingId: A, familyGuid: null }, { name: 'CRM_copy', bindingId: A, familyGuid: null }, 1).verdict).toBe('same');
     expect(compareDatabases({ name: 'CRM', bindingId: A, familyGuid: null }, { name: 'CRM', bindingId: B, familyGuid: null }, 1).verdict).toBe('different');
     expect(compareDatabases({ name: 'CRM', bindingId: A, familyGuid: null }, { name: 'CRM', bindingId: null, familyGuid: null }, 1).verdict).toBe('same');
     expect(compareDatabases({ name: 'CRM', bindingId: null, familyGuid: null }, { name: 'TenantB', bindingId: B, familyGuid: null }, 1).verdict).toBe('different');
@@ -33,6 +34,16 @@ describe('compareDatabases', () => {
     expect(compareDatabases(null, { name: 'CRM', bindingId: A, familyGuid: null }, 7)).toMatchObject({ verdict: 'unknown', message: expect.stringMatching(/^the database job 7's rows were read from is not recorded/) });
     expect(compareDatabases({ name: null, bindingId: A, familyGuid: null }, { name: 'CRM', bindingId: null, familyGuid: null }, 1)).toMatchObject({ verdict: 'unknown', message: `rows were read from database (name not known) (binding id ${A}); this re-insert puts them into database CRM: the source states no name and the target no binding id, so rowback cannot check that they are one database; check it yourself` });
     expect(compareDatabases({ name: 'CRM', bindingId: A, familyGuid: null }, null, 1)).toMatchObject({ verdict: 'unknown', message: expect.stringContaining('rows were read from database CRM (binding id') });
+  });
+
+  it('one binding id under another name (a copy attached from copies of the files keeps the binding id) is another database, not the same', () => {
+    // Microsoft Learn, sys.database_recovery_status.database_guid: "duplicates can be created by
+    // copying and attaching databases": CRM_Test attached from copies of CRM's files (or a tenant
+    // made from a template's files) has CRM's binding id; it was said to be "the database they were
+    // read from" and a real run went without acknowledgement
+    const c = compareDatabases({ name: 'CRM', bindingId: A, familyGuid: FAMILY }, { name: 'CRM_Test', bindingId: A, familyGuid: FAMILY }, 1);
+    expect(c.verdict).toBe('different');
+    expect(c.message).toMatch(/^WARNING: rows were read from database CRM \(binding id .*0A.*\); this re-insert puts them into database CRM_Test \(binding id .*0A.*\), another name with the same binding id \(a database attached from copies of the source's files keeps its binding id.*a real run into it needs acceptOtherDatabase: true$/);
   });
 
   it('a copy restored from the source (one family GUID) is named as such', () => {
@@ -114,6 +125,15 @@ describeCorpus('re-insert compares the job\'s source database with the target\'s
     const dry = await svc.dryRun(jobId, 'rev', { target: { connectionString: 'Server=fake' } });
     expect(dry.databaseCheck.verdict).toBe('different');
     expect(lines(dry.script)[0]).toMatch(/^-- WARNING: rows were read from database CRM \(binding id .*0A.*\); this re-insert puts them into database CRM \(binding id .*0B.*\), another database of the same family/);
+  });
+
+  it('the target\'s name is compared as the server spells it (DB_NAME()), not as the request typed `database`', async () => {
+    const jobId = approved({ name: 'CRM', bindingId: A, familyGuid: null });
+    // a case-insensitive server: `database: crm` is its CRM, DB_NAME() there says so
+    target('CRM', null);
+    const svc = new ReinsertService(env.store, { connect: () => env.target });
+    const dry = await svc.dryRun(jobId, 'rev', { target: { connectionString: 'Server=fake', database: 'crm' } });
+    expect(dry.databaseCheck).toMatchObject({ verdict: 'same', target: { name: 'CRM' } });
   });
 
   it('a job staged before its source database was recorded: said as not known, not warned as another, the run goes', async () => {
