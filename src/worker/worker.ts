@@ -274,7 +274,12 @@ export class JobWorker {
         log.warn({ err: e }, 'reading the source database failed; the job records it as not known');
       }
     }
-    this.store.setJobSourceDatabase(jobId, known);
+    try {
+      this.store.setJobSourceDatabase(jobId, known);
+    } catch (e) {
+      // not recorded (left null: not known, as re-insert says it); the job's rows are what it is for
+      log.warn({ err: e }, 'recording the source database failed; the job keeps it as not known');
+    }
   }
 
   private async run(jobId: number, spec: JobSpec): Promise<void> {

@@ -192,6 +192,36 @@ describe('the worker records the source database of a job', () => {
   });
 });
 
+describe('recording the source database never fails a job', () => {
+  const env = storeAndTarget('rowback-source-db-record-fails-');
+
+  it('a source whose identities cannot be read, and a store that cannot record them: the job succeeds, its source database not known', async () => {
+    const failing = new JobWorker({
+      store: env.store,
+      openSource: async () => ({ ...fakeSource(), fileIdentities: async () => { throw new Error('page 0 unreadable'); } }),
+      recover: fakeRecover({ rows: 3 }),
+    });
+    const a = failing.submit({ kind: 'files', ldf: '/evidence/crm.ldf' }, 'op');
+    await failing.idle();
+    expect(env.store.requireJob(a.id)).toMatchObject({ state: 'succeeded', rowsStaged: 3, sourceDatabase: null });
+
+    const record = env.store.setJobSourceDatabase.bind(env.store);
+    env.store.setJobSourceDatabase = () => { throw new Error('SQLITE_BUSY'); };
+    try {
+      const w = new JobWorker({
+        store: env.store,
+        openSource: async () => ({ ...fakeSource(), fileIdentities: async () => [{ file: 'crm.bak', role: 'bak' as const, bindingId: A, databaseName: 'CRM', familyGuid: FAMILY }] }),
+        recover: fakeRecover({ rows: 3 }),
+      });
+      const b = w.submit({ kind: 'files', ldf: '/evidence/crm.ldf' }, 'op');
+      await w.idle();
+      expect(env.store.requireJob(b.id)).toMatchObject({ state: 'succeeded', rowsStaged: 3, sourceDatabase: null });
+    } finally {
+      env.store.setJobSourceDatabase = record;
+    }
+  });
+});
+
 describeCorpus('a real files job records the database of its backup', () => {
   const env = storeAndTarget('rowback-source-db-real-');
 
