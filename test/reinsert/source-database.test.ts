@@ -46,6 +46,14 @@ describe('compareDatabases', () => {
     expect(c.message).toMatch(/^WARNING: rows were read from database CRM \(binding id .*0A.*\); this re-insert puts them into database CRM_Test \(binding id .*0A.*\), another name with the same binding id \(a database attached from copies of the source's files keeps its binding id.*a real run into it needs acceptOtherDatabase: true$/);
   });
 
+  it('a name-only "same" says which side\'s binding id was not known', () => {
+    const name = (s: string | null, t: string | null) => compareDatabases({ name: 'CRM', bindingId: s, familyGuid: null }, { name: 'CRM', bindingId: t, familyGuid: null }, 1).message;
+    expect(name(A, null)).toMatch(/\(binding id of the target not known: the name alone was compared\)$/);
+    expect(name(null, A)).toMatch(/\(binding id of the source not known: the name alone was compared\)$/);
+    // neither states one: it was said of the source alone
+    expect(name(null, null)).toMatch(/\(binding ids of both not known: the name alone was compared\)$/);
+  });
+
   it('a copy restored from the source (one family GUID) is named as such', () => {
     const c = compareDatabases({ name: 'CRM', bindingId: A, familyGuid: FAMILY }, { name: 'CRM_restored', bindingId: B, familyGuid: FAMILY }, 1);
     expect(c.verdict).toBe('different');
