@@ -82,7 +82,7 @@ export function compareDatabases(source: SourceDatabase | null, target: SourceDa
       }
       return { ...base, verdict: 'same', message: `rows go back into the database they were read from: ${into}` };
     }
-    return { ...base, verdict: 'different', message: `WARNING: rows were read from database ${from}; this re-insert puts them into database ${into}, another database${restoredCopy ? ' of the same family (a copy restored from it, or the database restored over itself: RESTORE gives a new binding id)' : ''}: re-inserting into a side or restored copy is legitimate, into another tenant's database it is not; a real run into it needs acceptOtherDatabase: true` };
+    return { ...base, verdict: 'different', message: `WARNING: rows were read from database ${from}; this re-insert puts them into database ${into}, another database${restoredCopy ? ' of the same family (a copy restored from it as a new database, which RESTORE gives a new binding id; the family GUID stays: sys.database_recovery_status)' : ''}: re-inserting into a side or restored copy is legitimate, into another tenant's database it is not; a real run into it needs acceptOtherDatabase: true` };
   }
   if (source.name && target.name) {
     if (source.name === target.name) return { ...base, verdict: 'same', message: `rows go back into a database of the name they were read from: ${into} (${source.bindingId ? 'binding id of the target' : target.bindingId ? 'binding id of the source' : 'binding ids of both'} not known: the name alone was compared)` };
