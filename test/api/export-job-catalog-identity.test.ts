@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { validateJobSpec } from '../../src/worker/job-validate.js';
+import { angularJsExportRecords } from '../support/log-export-records.js';
 import { captureCli } from '../support/cli.js';
-import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
+import { CORPUS_DIR, describeCorpus } from '../support/corpus.js';
 import { bearer, testApp, type TestApp } from './helpers.js';
 import { employee, LOG_DB, OTHER_DB } from '../support/employee-catalog.js';
 
@@ -23,7 +24,6 @@ import { employee, LOG_DB, OTHER_DB } from '../support/employee-catalog.js';
  */
 
 const cli = captureCli();
-const KEEP = ['Current LSN', 'Operation', 'Context', 'Transaction ID', 'AllocUnitId', 'Page ID', 'Slot ID', 'Offset in Row', 'Modify Size', 'Begin Time', 'End Time', 'Transaction Name', 'Transaction SID', 'SPID', 'RowLog Contents 0', 'RowLog Contents 1'];
 
 describeCorpus('an export job\'s catalog JSON and the database of the export (real worker)', () => {
   let t: TestApp | undefined;
@@ -36,12 +36,7 @@ describeCorpus('an export job\'s catalog JSON and the database of the export (re
   afterEach(async () => { await t?.close(); t = undefined; });
   // read in a test (captureCli's spies are installed around each test, not around beforeAll)
   const records$ = async () => {
-    if (records) return;
-    const r = await cli('log', corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf'), '--format', 'ndjson', '--quiet');
-    expect(r.code, r.stderr).toBe(0);
-    records = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)
-      .filter((x) => x['Transaction ID'] !== '0000:00000000')
-      .map((x) => Object.fromEntries(KEEP.filter((k) => k in x).map((k) => [k, x[k]])));
+    records ??= await angularJsExportRecords(cli);
   };
   const exportFile = (name: string, catalog: unknown[]) => {
     const f = join(dir, name);

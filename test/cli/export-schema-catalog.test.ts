@@ -16,12 +16,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { angularJsExportRecords } from '../support/log-export-records.js';
 import { captureCli, expectOneLineError } from '../support/cli.js';
-import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { describeCorpus } from '../support/corpus.js';
 import { employee, LOG_DB, OTHER_DB } from '../support/employee-catalog.js';
 
 const cli = captureCli();
-const KEEP = ['Current LSN', 'Operation', 'Context', 'Transaction ID', 'AllocUnitId', 'Page ID', 'Slot ID', 'Offset in Row', 'Modify Size', 'Begin Time', 'End Time', 'Transaction Name', 'Transaction SID', 'SPID', 'RowLog Contents 0', 'RowLog Contents 1'];
 
 let dir: string;
 let records: Record<string, unknown>[];
@@ -38,12 +38,7 @@ describeCorpus('scan --export with --schema: the catalog is checked against the 
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const records$ = async () => {
-    if (records) return;
-    const r = await cli('log', corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf'), '--format', 'ndjson', '--quiet');
-    expect(r.code, r.stderr).toBe(0);
-    records = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)
-      .filter((x) => x['Transaction ID'] !== '0000:00000000')
-      .map((x) => Object.fromEntries(KEEP.filter((k) => k in x).map((k) => [k, x[k]])));
+    records ??= await angularJsExportRecords(cli);
   };
 
   it('an export whose catalog names its database, with a --schema catalog of another: refused in one line; the override reads it and says so; the same database is read', async () => {
