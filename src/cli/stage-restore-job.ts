@@ -48,6 +48,12 @@ export function stageRestoreJob(path: string, o: {
    */
   notes?: string[];
   audit: { action: string; details: Record<string, unknown> };
+  /**
+   * The database the rows were read from, when the caller knows it (restore run: the restored
+   * chain's database, read from a side database whose spec names no backup); absent: the earlier
+   * state's first backup (`spec.bak[0]`); null: not known.
+   */
+  sourceDatabase?: SourceDatabase | null;
 }): number {
   const store = openStagingStore(path);
   try {
@@ -57,7 +63,7 @@ export function stageRestoreJob(path: string, o: {
     store.setJobState(job.id, 'running');
     store.saveJobTables(job.id, [o.layout]);
     // the database the rows were read from (the earlier state's backup), for re-insert to compare with its target's
-    store.setJobSourceDatabase(job.id, earlierBackupDatabase(o.spec));
+    store.setJobSourceDatabase(job.id, o.sourceDatabase !== undefined ? o.sourceDatabase : earlierBackupDatabase(o.spec));
     const rows = diffAsRecoveredRows(d, o.source, o.note, { reversed: o.reversed });
     for (let i = 0; i < rows.length; i += 1000) store.stageBatch(job.id, rows.slice(i, i + 1000));
     store.indexPending();

@@ -55,6 +55,11 @@ export interface BackupSetRecord {
   bindingId: string | null;
   /** msdb database_guid (changes when a database is restored); null offline. */
   databaseGuid: string | null;
+  /**
+   * HEADERONLY FamilyGUID / msdb family_guid: the database as first created, kept when it is
+   * restored as a new database (whose binding id is new). Absent or null where not read.
+   */
+  familyGuid?: string | null;
   /** Recovery fork at the first / last LSN (msdb first_recovery_fork_guid, last_recovery_fork_guid); null when unknown (offline). */
   firstRecoveryForkGuid: string | null;
   lastRecoveryForkGuid: string | null;
@@ -234,9 +239,10 @@ export function recordFromHeader(h: BackupHeader, devices: string[], damaged: bo
     backupSetGuid: h.backupSetGuid,
     bindingId: h.bindingId,
     databaseGuid: null,
-    // header.ts's `familyGuid` (SCIN @148) differs between backups of one database in the corpus
-    // (RestoreTimeClean: 00000084-0001-…, 00000099-0001-…), so it is not HEADERONLY's FamilyGUID
-    // and is not used as a fork or family identity here.
+    familyGuid: h.familyGuid,
+    // header.ts's `familyGuid` is SCIN @156 (constant across each corpus database's backups:
+    // RestoreTimeClean, StopAt, db1); an earlier reading (@148) differed between backups. It names
+    // the rows' source database of a restore job (restore run --stage); it is not a fork identity.
     firstRecoveryForkGuid: null,
     lastRecoveryForkGuid: null,
     backupStartDate: h.backupStartDate,

@@ -82,7 +82,7 @@ describe.skipIf(!runtime.available)('restore plan and run against SQL Server 202
     const runner = new MssqlRunner(settingsFor(container));
     try {
       const out = new PassThrough();
-      const r = await compareRestored(runner, { side: "Rb'Shop_side", live: "Rb'Shop", tables: ['dbo.Items'], stage: join(dir, 's.db'), description: "Rb'Shop restored as Rb'Shop_side", backup: `${DIR}/rb_full.bak` }, out);
+      const r = await compareRestored(runner, { side: "Rb'Shop_side", live: "Rb'Shop", tables: ['dbo.Items'], stage: join(dir, 's.db'), description: "Rb'Shop restored as Rb'Shop_side", backup: `${DIR}/rb_full.bak`, sourceDatabase: null }, out);
       expect(r).toEqual([{ table: 'dbo.Items', missing: 149, changed: 0, jobId: 1 }]);
       const store = new StagingStore(join(dir, 's.db'));
       try {

@@ -53,6 +53,9 @@ describe('the SELECT of a live comparison', () => {
   });
 });
 
+/** The database the restored backups are of (SYNTHETIC identities). */
+const SHOP = { name: 'Shop', bindingId: '11111111-2222-3333-4444-555555555555', familyGuid: '66666666-7777-8888-9999-AAAAAAAAAAAA' };
+
 /** Answers the catalog of the side database and each database's SELECT. */
 class FakeServer implements SqlRunner {
   readonly description = 'fake:1433 as sa';
@@ -85,7 +88,7 @@ describe('restore run --table: side database against the live one', () => {
       const out = new PassThrough();
       let text = '';
       out.on('data', (d) => (text += d));
-      const r = await compareRestored(server, { side: 'Shop_side', live: 'Shop', tables: ['dbo.Items'], stage: join(dir, 's.db'), description: 'Shop restored as Shop_side', backup: '/b/full.bak' }, out);
+      const r = await compareRestored(server, { side: 'Shop_side', live: 'Shop', tables: ['dbo.Items'], stage: join(dir, 's.db'), description: 'Shop restored as Shop_side', backup: '/b/full.bak', sourceDatabase: SHOP }, out);
       expect(r).toEqual([{ table: 'dbo.Items', missing: 2, changed: 1, jobId: 1 }]);
       expect(text).toBe('dbo.Items: Shop_side 4 row(s), Shop 3; 2 missing from Shop, 1 changed, 1 only in Shop, 1 unchanged; matched on the clustered index key (Id); staged as restore job 1 in ' + join(dir, 's.db') + '\n');
       const store = new StagingStore(join(dir, 's.db'));
@@ -99,6 +102,9 @@ describe('restore run --table: side database against the live one', () => {
         expect(rows[2]!.after).toEqual({ Id: 3, Name: 'c', Price: '9.99' });
         expect(rows[0]!.warnings).toEqual(['missing from the later state (rowback diff)', 'earlier state: database Shop_side (Shop restored as Shop_side)']);
         expect(store.requireJob(1)).toMatchObject({ kind: 'restore', state: 'succeeded' });
+        // the restored backups' database is the job's source database (it was null: not known, and a
+        // re-insert into another tenant's database went without the WARNING or acceptOtherDatabase)
+        expect(store.requireJob(1).sourceDatabase).toEqual(SHOP);
       } finally {
         store.close();
       }
@@ -118,7 +124,7 @@ describe('restore run --table: side database against the live one', () => {
       const out = new PassThrough();
       let text = '';
       out.on('data', (d) => (text += d));
-      const r = await compareRestored(server, { side: 'Shop_side', live: 'Shop', tables: ['dbo.Items'], stage: join(dir, 's.db'), description: 'Shop restored as Shop_side', backup: '/b/full.bak' }, out);
+      const r = await compareRestored(server, { side: 'Shop_side', live: 'Shop', tables: ['dbo.Items'], stage: join(dir, 's.db'), description: 'Shop restored as Shop_side', backup: '/b/full.bak', sourceDatabase: SHOP }, out);
       expect(r).toEqual([{ table: 'dbo.Items', missing: 0, changed: 0, jobId: null }]);
       expect(text).toBe('dbo.Items: Shop_side 4 row(s), Shop 5; 0 missing from Shop, 0 changed, 1 only in Shop, 4 unchanged; matched on the clustered index key (Id); nothing staged in ' + join(dir, 's.db') + '\n');
       expect(existsSync(join(dir, 's.db'))).toBe(false);
@@ -151,7 +157,7 @@ describe('restore run --table: side database against the live one', () => {
 
   it('a table the restored database does not have is refused, naming the ones it has', async () => {
     const server = new FakeServer(catalog, {});
-    await expect(compareRestored(server, { side: 'Shop_side', live: 'Shop', tables: ['dbo.Gone'], description: 'x', backup: 'b' }, new PassThrough()))
+    await expect(compareRestored(server, { side: 'Shop_side', live: 'Shop', tables: ['dbo.Gone'], description: 'x', backup: 'b', sourceDatabase: null }, new PassThrough()))
       .rejects.toMatchObject({ code: 'INPUT_UNKNOWN_TABLE', message: expect.stringContaining('known tables: dbo.Items') });
   });
 });

@@ -8,6 +8,7 @@ import { chooseDatabase, planChain, type RestoreTarget } from '../../src/restore
 import { readFolderHistory } from '../../src/restore/history.js';
 import { renderRestore } from '../../src/restore/tsql.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { chainSourceDatabase } from '../../src/cli/commands/restore.js';
 import { tokenizeTsql } from '../support/tsql-tokenizer.js';
 
 const LAB = (...p: string[]) => corpusPath('appveyor-lab', ...p);
@@ -223,5 +224,23 @@ describeCorpus('restore planning on appveyor-lab (headers read offline)', () => 
     expect(h.skipped).toEqual([]);
     expect(h.sets).toHaveLength(1);
     expect(h.sets[0].devices).toEqual([join(dir, 'z-stripe1.bak'), join(dir, 'z-stripe2.bak')]);
+  });
+});
+
+describeCorpus('the source database of a restore run --stage job (the restored chain\'s database)', () => {
+  it('offline: the full backup\'s name, binding id and family GUID (HEADERONLY), the same as the backup\'s own header says', () => {
+    const RTC = LAB('RestoreTimeClean');
+    const chain = plan(RTC, at('2017-06-01T13:10:00.000'));
+    const h = readBackupHeader(join(RTC, 'RestoreTimeClean.bak'));
+    expect(h.bindingId && h.familyGuid).toBeTruthy();
+    expect(chainSourceDatabase(chain)).toEqual({ name: 'RestoreTimeClean', bindingId: h.bindingId!.toUpperCase(), familyGuid: h.familyGuid!.toUpperCase() });
+  });
+
+  it('from msdb (no HEADERONLY binding id): database_guid is the binding id, family_guid the family GUID', () => {
+    const chain = plan(LAB('RestoreTimeClean'), at('2017-06-01T13:10:00.000'));
+    const set = { ...chain.steps[0]!.set, source: 'msdb' as const, bindingId: null, databaseGuid: 'ABCDEF01-0000-0000-0000-000000000001', familyGuid: 'ABCDEF01-0000-0000-0000-000000000002' };
+    expect(chainSourceDatabase({ ...chain, steps: [{ role: 'full', set }] })).toEqual({ name: 'RestoreTimeClean', bindingId: 'ABCDEF01-0000-0000-0000-000000000001', familyGuid: 'ABCDEF01-0000-0000-0000-000000000002' });
+    // nothing stated: not known (null), which re-insert says as not known
+    expect(chainSourceDatabase({ ...chain, steps: [{ role: 'full', set: { ...set, databaseGuid: null, familyGuid: null, databaseName: '' } }] })).toBeNull();
   });
 });

@@ -10,6 +10,8 @@ import { LiveSource } from '../../recover/sources/live.js';
 import { checkStagingStore } from '../../staging/open.js';
 import { normalizeTableName, refuseExcessArguments, requireSubcommand, singleValue } from '../options.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
+import { sourceDatabaseOf } from '../../reinsert/source-database.js';
+import type { SourceDatabase } from '../../staging/types.js';
 import { chooseDatabase, describeReachable, planChain, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
 import { addLogCommitTimes, readFolderHistory, type BackupHistory } from '../../restore/history.js';
 import { readMsdbHistory } from '../../restore/msdb.js';
@@ -140,7 +142,7 @@ export async function runRestoreRun(
     if (o.table?.length) {
       const runner = deps.runner ? deps.runner(planOpts) : new MssqlRunner(resolveConnection(o.server, process.env, { database: o.as }));
       try {
-        await compareRestored(runner, { side: o.as, live: chain.databaseName, tables: o.table, key: o.key, stage: o.stage, signal: ac.signal, description: `${chain.databaseName} restored as ${o.as}`, backup: chain.steps[0].set.devices[0] }, stdout);
+        await compareRestored(runner, { side: o.as, live: chain.databaseName, tables: o.table, key: o.key, stage: o.stage, signal: ac.signal, description: `${chain.databaseName} restored as ${o.as}`, backup: chain.steps[0].set.devices[0], sourceDatabase: chainSourceDatabase(chain) }, stdout);
       } finally {
         await runner.close();
       }
@@ -154,6 +156,19 @@ export async function runRestoreRun(
 }
 
 /**
+ * The database whose backups a chain restores (the rows a `restore run --stage` job stages are
+ * read from a copy of it): the full backup's database name, binding id (offline: HEADERONLY
+ * BindingID; msdb: backupset.database_guid, the same sys.database_recovery_status.database_guid)
+ * and family GUID. The chain's sets are of one database (chain.ts). null when the set states
+ * neither a name nor a binding id (re-insert then says the source is not known).
+ */
+export function chainSourceDatabase(chain: RestoreChain): SourceDatabase | null {
+  const set = chain.steps[0]?.set;
+  if (!set) return null;
+  return sourceDatabaseOf([{ file: set.devices[0] ?? '', role: 'bak', bindingId: set.bindingId ?? set.databaseGuid, databaseName: set.databaseName || null, familyGuid: set.familyGuid ?? null }]);
+}
+
+/**
  * After a restore: each table of the side database against the live database on the same server
  * (replay/compare-live.ts), one summary line each on stdout; with `stage`, one `restore` job per
  * table of the missing (delete) and changed (update) rows. The layout comes from the side
@@ -162,7 +177,12 @@ export async function runRestoreRun(
  */
 export async function compareRestored(
   runner: SqlRunner,
-  o: { side: string; live: string; tables: string[]; key?: string; stage?: string; signal?: AbortSignal; description: string; /** The chain's full backup (the rows' source). */ backup: string },
+  o: {
+    side: string; live: string; tables: string[]; key?: string; stage?: string; signal?: AbortSignal; description: string;
+    /** The chain's full backup (the rows' source). */ backup: string;
+    /** The database the restored backups are of (chainSourceDatabase), recorded as the staged job's source database; null: not known. */
+    sourceDatabase: SourceDatabase | null;
+  },
   stdout: Writable,
 ): Promise<{ table: string; missing: number; changed: number; jobId: number | null }[]> {
   const catalog = await new LiveSource({ database: o.side, runner }).metadata();
@@ -181,6 +201,7 @@ export async function compareRestored(
         spec: { server: '[redacted]', side: o.side, live: o.live, table: d.table, key: d.key },
         description: `${d.table}: ${o.description}, against ${o.live}: ${d.missing.length} missing, ${d.changed.length} changed`,
         diff: d, layout, source: { kind: 'bak', file: o.backup }, note: `earlier state: database ${o.side} (${o.description})`,
+        sourceDatabase: o.sourceDatabase,
         audit: { action: 'job.restore-compare', details: { side: o.side, live: o.live } },
       });
     }
