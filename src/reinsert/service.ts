@@ -377,8 +377,11 @@ export class ReinsertService {
     const { plan, metadata, database, databaseRead, databaseCheck } = await this.plan(jobId, req);
     const runId = this.insertRun(jobId, actor, { ...req, dryRun: true }, 'planned', databaseRead);
     const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck), ...this.header(jobId, runId, actor, metadata, true)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database });
+    // the preview's first line is the same database check as the script's (the undo deletes by key
+    // in the target the script puts rows into: in another tenant's database, that tenant's rows)
     const undoScript = renderUndoScript(plan, {
       header: [
+        ...databaseCheckHeader(databaseCheck),
         `PREVIEW of the undo for rowback re-insert DRY RUN ${runId} (job ${jobId}): what it would delete if every planned row were inserted.`,
         'The undo of a real run is written when the run ends, from its ledger: only the rows that run inserted, never rows that already existed (conflicts).',
         'Run after this dry run\'s script by hand, it deletes only the rows the row ledger says were put back: a row the script skipped as a conflict is left.',

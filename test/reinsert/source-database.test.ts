@@ -95,6 +95,8 @@ describeCorpus('re-insert compares the job\'s source database with the target\'s
     expect(dry.databaseCheck.verdict).toBe('same');
     expect(dry.script).not.toContain('WARNING: rows were read from');
     expect(lines(dry.script)[0]).toMatch(/^-- database check: rows go back into the database they were read from: CRM \(binding id 0F3C/);
+    // the undo preview says the same first line (it had none)
+    expect(lines(dry.undoScript)[0]).toBe(lines(dry.script)[0]);
     const run = await svc.start(jobId, 'op', { dryRun: false, target: { connectionString: 'Server=fake' } });
     await svc.wait(run.id);
     expect(svc.getRun(run.id)!.state).toBe('succeeded');
@@ -107,6 +109,9 @@ describeCorpus('re-insert compares the job\'s source database with the target\'s
     const dry = await svc.dryRun(jobId, 'rev', { target: { connectionString: 'Server=fake' } });
     expect(dry.databaseCheck.verdict).toBe('different');
     expect(lines(dry.script)[0]).toBe(`-- WARNING: rows were read from database CRM (binding id ${A}); this re-insert puts them into database CRM_TenantB, another name (a binding id not known: the names were compared): re-inserting into a side or restored copy is legitimate, into another tenant's database it is not; a real run into it needs acceptOtherDatabase: true`);
+    // the undo preview, whose deletes go to the same target, warns first too (it had no check line)
+    expect(lines(dry.undoScript)[0]).toBe(lines(dry.script)[0]);
+    expect((env.store.db.prepare('SELECT undo_script FROM reinsert_runs WHERE id = ?').get(dry.run.id) as { undo_script: string }).undo_script.split('\n')[0]).toMatch(/^-- WARNING: rows were read from database CRM/);
     expect(dry.run.summary).toMatchObject({ databaseCheck: { verdict: 'different', source: { name: 'CRM', bindingId: A }, target: { name: 'CRM_TenantB' } } });
     const dryAudit = env.store.audit({ jobId }).find((e) => e.action === 'reinsert.dry-run')!;
     expect(dryAudit.details).toMatchObject({ databaseCheck: { verdict: 'different' } });
@@ -151,6 +156,7 @@ describeCorpus('re-insert compares the job\'s source database with the target\'s
     const dry = await svc.dryRun(jobId, 'rev', { target: { connectionString: 'Server=fake' } });
     expect(dry.databaseCheck.verdict).toBe('unknown');
     expect(dry.script).not.toMatch(/^-- WARNING: rows were read/m);
+    expect(lines(dry.undoScript)[0]).toBe(lines(dry.script)[0]);
     expect(lines(dry.script)[0]).toBe(`-- database check: the database job ${jobId}'s rows were read from is not recorded (a job staged before rowback recorded it, or a source that states no database name or binding id): rowback cannot check that database CRM_TenantB is that database; check it yourself`);
     const run = await svc.start(jobId, 'op', { dryRun: false, target: { connectionString: 'Server=fake' } });
     await svc.wait(run.id);
@@ -175,6 +181,7 @@ describeCorpus('re-insert compares the job\'s source database with the target\'s
     const dry = await svc.dryRun(jobId, 'rev', {});
     expect(dry.databaseCheck.verdict).toBe('unknown');
     expect(lines(dry.script)[0]).toMatch(/^-- database check: rows were read from database CRM \(binding id .*\); this script was not planned against a target/);
+    expect(lines(dry.undoScript)[0]).toBe(lines(dry.script)[0]);
   });
 });
 
