@@ -13,7 +13,7 @@ import { compareDatabases, type DatabaseCheck } from './source-database.js';
 import type { SourceDatabase } from '../staging/types.js';
 import { planReinsertCooperatively, recoveredFromLog, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
-import { fromLayout, type ForeignKey, type TargetTable } from './target-table.js';
+import { fromLayout, type ForeignKey, type TargetColumn, type TargetTable } from './target-table.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { columnCodePage } from '../reconstruct/types/index.js';
 
@@ -111,6 +111,35 @@ export function undefinedBytesText<R extends { id: number; table: string; values
     }
   }
   return out;
+}
+
+/** The column `column` of the target table `table` (`schema.name`) as the plan's tables hold it; undefined when it has none. */
+function targetColumnOf(tables: ReadonlyMap<string, TargetTable>, table: string, column: string): TargetColumn | undefined {
+  const t = tables.get(table) ?? [...tables.values()].find((x) => `${x.schema}.${x.name}`.toLowerCase() === table.toLowerCase());
+  return t?.columns.find((c) => c.name === column) ?? t?.columns.find((c) => c.name.toLowerCase() === column.toLowerCase());
+}
+
+/**
+ * What a re-insert would write in place of a value's U+FFFD (bytes the source's code page does not
+ * define, or invalid UTF-8), for the target's column (`target`: read from the target's catalog;
+ * null: planned without a target, so its type is not known). The value goes as nvarchar
+ * (sql-types.ts); the server keeps U+FFFD in a Unicode column and converts it to a char/varchar
+ * column's collation: '?' in a code page (none of SQL Server's defines U+FFFD), its bytes EF BF BD
+ * in a UTF-8 one (the target column's collation is not read). Never the stored bytes.
+ */
+export function undefinedBytesGoBack(target: TargetColumn | null | undefined, table: string, column: string): string {
+  if (target === null) {
+    return `the target's column type is not known here (planned without a target, from the job's own layouts): re-inserted into a char/varchar/text column the server would write '?' there (U+FFFD's own bytes EF BF BD under a UTF-8 collation), into nchar/nvarchar/ntext the character U+FFFD`;
+  }
+  if (target === undefined) return `re-inserted, the target's ${table} has no column ${column} that rowback could read the type of; whatever it holds, U+FFFD would be written, not the stored bytes`;
+  const t = target.type;
+  if (t === 'nchar' || t === 'nvarchar' || t === 'ntext' || t === 'sysname') {
+    return `re-inserted into the target's column ${column} (${t}), the server would store the character U+FFFD there (a Unicode column: the value goes in as printed)`;
+  }
+  if (t === 'char' || t === 'varchar' || t === 'text') {
+    return `re-inserted into the target's column ${column} (${t}), the server would write '?' there (U+FFFD's own bytes EF BF BD if its collation is UTF-8: rowback does not read the target column's collation)`;
+  }
+  return `re-inserted into the target's column ${column} (${t}), the server would convert the text holding U+FFFD to ${t}`;
 }
 
 /**
@@ -340,14 +369,15 @@ export class ReinsertService {
     for (const { row: r, column, char } of stale) {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_STALE_TEXT', message: `row ${r.id}'s column ${column} (code page 1252 text) holds U+${char.toString(16).toUpperCase().padStart(4, '0')}, a control character no 1252 byte decodes to: it was staged by a rowback that read 1252's bytes 0x80–0x9F (€ ‚ „ … “ ” – — ™ …) as control characters (Node's TextDecoder('windows-1252'), fixed on 2026-12-03), and re-inserted it would be written so; scan the source again and stage the row anew` });
     }
+    // what the server would write for U+FFFD depends on the column it goes into: the target's (its
+    // catalog read), which may be retyped (an nvarchar side table stores U+FFFD itself, not '?')
+    const goesBack = (table: string, column: string) => undefinedBytesGoBack(metadata === 'target-catalog' ? targetColumnOf(tables, tableMap?.[table] ?? table, column) : null, tableMap?.[table] ?? table, column);
     for (const { row: r, column, codePage, at, count } of undefinedText) {
-      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNDEFINED_BYTES', message: `row ${r.id}'s column ${column} (code page ${codePage} text) holds U+FFFD at character ${at + 1}${count > 1 ? ` (and ${count - 1} more)` : ''}: bytes code page ${codePage} does not define, which SQL Server stores unchecked and rowback could only print as U+FFFD (a row staged since 2026-12-03 carries a warning naming the bytes and their offsets; for one staged before, scan the source again to see them); re-inserted, the server would write '?' there instead of the stored bytes, so the row would go back changed: re-insert it by hand with the original bytes (e.g. CONVERT(varchar(n), 0x…) COLLATE the column's collation)` });
+      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNDEFINED_BYTES', message: `row ${r.id}'s column ${column} (code page ${codePage} text) holds U+FFFD at character ${at + 1}${count > 1 ? ` (and ${count - 1} more)` : ''}: bytes code page ${codePage} does not define, which SQL Server stores unchecked and rowback could only print as U+FFFD (a row staged since 2026-12-03 carries a warning naming the bytes and their offsets; for one staged before, scan the source again to see them); ${goesBack(r.table, column)} instead of the stored bytes, so the row would go back changed: re-insert it by hand with the original bytes (e.g. CONVERT(varchar(n), 0x…) COLLATE the column's collation)` });
     }
     for (const { row: r, column, codePage, warning } of undefinedWarned) {
-      const back = codePage === null
-        ? `bytes that are not UTF-8 (its collation is UTF-8), printed as U+FFFD; re-inserted, the server would write U+FFFD's own bytes (EF BF BD) there`
-        : `bytes code page ${codePage} does not define, printed as U+FFFD; re-inserted, the server would write '?' there`;
-      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNDEFINED_BYTES', message: `row ${r.id}'s column ${column} held ${back} instead of the stored bytes, so the row would go back changed: re-insert it by hand with the original bytes (its warning: ${warning.slice(0, warning.indexOf(': printed as U+FFFD') >= 0 ? warning.indexOf(': printed as U+FFFD') : undefined)})` });
+      const what = codePage === null ? 'bytes that are not UTF-8 (its collation is UTF-8)' : `bytes code page ${codePage} does not define`;
+      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNDEFINED_BYTES', message: `row ${r.id}'s column ${column} held ${what}, printed as U+FFFD; ${goesBack(r.table, column)} instead of the stored bytes, so the row would go back changed: re-insert it by hand with the original bytes (its warning: ${warning.slice(0, warning.indexOf(': printed as U+FFFD') >= 0 ? warning.indexOf(': printed as U+FFFD') : undefined)})` });
     }
     for (const r of held) {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `the source database has tables ${ambiguous.get(r.table)!.join(' and ')}, both ${r.table} as schema.name, and their rows are staged under that one name: which table row ${r.id} came from is not known; re-insert it by hand` });

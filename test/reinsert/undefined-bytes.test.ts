@@ -5,7 +5,8 @@ import { decodeRow } from '../../src/reconstruct/decode-row.js';
 import { buildLayout, encodeRow } from '../support/synthetic-encoder.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
-import { storeAndTarget } from './fake-target.js';
+import { FakeTarget, storeAndTarget, targetTables } from './fake-target.js';
+import { join } from 'node:path';
 
 /**
  * Bytes a code page does not define (0xAA, 0xD2, 0xFF of 1253: Microsoft's CP1253.TXT marks them
@@ -57,6 +58,61 @@ describeCorpus('a re-insert holds back rows holding bytes their code page does n
     await svc.wait(run.id);
     expect(svc.getRun(run.id)!.outcomes.inserted).toBe(rows.length - 1);
     expect(env.target.counts().rows).toBe(rows.length - 1);
+  });
+});
+
+/**
+ * The hold message says what the server would write for U+FFFD in the *target's* column: '?' for a
+ * char/varchar one; for an nvarchar one (a side table retyped at the target) the character U+FFFD
+ * itself, where it said '?'; planned without a target, that the target's type is not known.
+ * SYNTHETIC values on the fixtures' layouts; the target tables are the fixtures' with ColA retyped.
+ */
+describeCorpus('REINSERT_UNDEFINED_BYTES says what would be written for the target column\'s type', () => {
+  const env = storeAndTarget('rowback-undefined-bytes-type-');
+  const heldMessage = async (target: FakeTarget | null): Promise<string> => {
+    const job = env.store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    const rows = corpusRows(60).filter((r) => r.table === 'dbo.LogTestTrailNull');
+    rows[0] = { ...rows[0]!, values: { ...rows[0]!.values, ColA: 'Α\ufffdΒ' } };
+    env.store.stageBatch(job.id, rows);
+    env.store.saveJobTables(job.id, Object.values(LAYOUTS).map(greek));
+    env.store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    const svc = new ReinsertService(env.store, { connect: () => target! });
+    const dry = await svc.dryRun(job.id, 'rev', target ? { target: { connectionString: 'Server=fake' } } : {});
+    const held = dry.plan.problems.filter((p) => p.code === 'REINSERT_UNDEFINED_BYTES');
+    expect(held).toHaveLength(1);
+    return held[0]!.message;
+  };
+  const retyped = (type: 'nvarchar' | 'varchar', name: string) => {
+    const tables = targetTables();
+    const t = tables.get('dbo.LogTestTrailNull')!;
+    tables.set('dbo.LogTestTrailNull', { ...t, columns: t.columns.map((c) => (c.name === 'ColA' ? { ...c, type, maxLength: type === 'nvarchar' ? c.maxLength * 2 : c.maxLength } : c)) });
+    return new FakeTarget(join(env.target.path + '.' + name), tables);
+  };
+
+  it('an nvarchar target column: U+FFFD itself is stored, not \'?\'', async () => {
+    const t = retyped('nvarchar', 'n');
+    try {
+      const m = await heldMessage(t);
+      expect(m).toContain("re-inserted into the target's column ColA (nvarchar), the server would store the character U+FFFD there");
+      expect(m).not.toContain("'?'");
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it('a varchar target column: \'?\' (EF BF BD under a UTF-8 collation, which is not read)', async () => {
+    const t = retyped('varchar', 'v');
+    try {
+      expect(await heldMessage(t)).toContain("re-inserted into the target's column ColA (varchar), the server would write '?' there (U+FFFD's own bytes EF BF BD if its collation is UTF-8");
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it('no target (an offline dry run, an SQL export): the target\'s type is said not known, with what each kind would get', async () => {
+    const m = await heldMessage(null);
+    expect(m).toContain("the target's column type is not known here (planned without a target");
+    expect(m).toContain('into nchar/nvarchar/ntext the character U+FFFD');
   });
 });
 
