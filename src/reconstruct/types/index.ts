@@ -11,7 +11,7 @@ import { decodeDate, decodeDatetime, decodeDatetime2, decodeDatetimeoffset, deco
 import { decodeFloat, decodeReal } from './float.js';
 import { decodeUniqueidentifier } from './guid.js';
 import { decodeBigint, decodeBit, decodeInt, decodeSmallint, decodeTinyint } from './integer.js';
-import { decodeBinary, decodeCharsNoting, decodeNvarchar } from './string.js';
+import { decodeBinary, decodeCharsNoting, decodeNvarchar, ROW_TEXT_NOTES } from './string.js';
 import { decodeSqlVariant } from './variant.js';
 import { codePageForCollation, decoderForCodePage, type CodePageDecoder } from '../collation.js';
 
@@ -228,8 +228,15 @@ const boundCache = new WeakMap<ColumnLayout, BoundDecoder>();
 /**
  * Decodes one column value in its uncompressed storage form, bytes [start, end).
  * For fixed types `end - start` must be the type's storage length. Throws DecodeError only.
+ *
+ * `warnings`: where the value's warnings go, as decodeRow gives them as row warnings — today the
+ * one of a char/varchar/text value (or text inside a sql_variant) holding bytes its code page does
+ * not define, or invalid UTF-8: the value then holds U+FFFD for them, which is not the stored bytes,
+ * and the warning names the bytes and their offsets (types/string.ts undefinedBytesWarning). Pass
+ * an array wherever a value may be text and check it: without one, the U+FFFD comes back unsaid.
+ * Nothing is left on the shared row notes (ROW_TEXT_NOTES) for a later decodeRow.
  */
-export function decodeValue(column: ColumnLayout, bytes: Uint8Array, start: number, end: number): SqlValue {
+export function decodeValue(column: ColumnLayout, bytes: Uint8Array, start: number, end: number, warnings?: string[]): SqlValue {
   if (start < 0 || end > bytes.length || start > end) {
     throw new DecodeError('DECODE_TRUNCATED', `value of column ${column.name} runs past the end of the data`, { offset: start, column: column.name });
   }
@@ -238,5 +245,15 @@ export function decodeValue(column: ColumnLayout, bytes: Uint8Array, start: numb
     d = valueDecoder(column);
     boundCache.set(column, d);
   }
-  return d(bytes, start, end);
+  const noted = ROW_TEXT_NOTES.length;
+  try {
+    return d(bytes, start, end);
+  } finally {
+    // the bound decoders note undefined bytes on the row's list (decodeRow moves them into the row's
+    // warnings); a value decoded alone takes its own and leaves that list as it was
+    if (ROW_TEXT_NOTES.length > noted) {
+      const own = ROW_TEXT_NOTES.splice(noted);
+      warnings?.push(...own);
+    }
+  }
 }

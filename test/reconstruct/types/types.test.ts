@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeBigint, decodeDate, decodeDatetime, decodeDatetime2, decodeDatetimeoffset, decodeDecimal, decodeFloat,
   decodeInt, decodeMoney, decodeReal, decodeSmalldatetime, decodeSmallint, decodeSmallmoney, decodeSqlVariant,
-  decodeTime, decodeTinyint, decodeUniqueidentifier, decodeValue, decimalStorageLength, shortestFloat32,
+  decodeTime, decodeTinyint, decodeUniqueidentifier, decodeValue, ROW_TEXT_NOTES, decimalStorageLength, shortestFloat32,
   timeStorageLength, int64ToString,
 } from '../../../src/reconstruct/types/index.js';
 import { codePageForCollation, decoderForCodePage } from '../../../src/reconstruct/collation.js';
@@ -167,6 +167,21 @@ describe('decodeValue dispatcher', () => {
     expect(decodeValue(s, h('d6d0cec4'), 0, 4)).toBe('中文');
     expect(decodeValue(n, h('2d4e8765'), 0, 4)).toBe('中文');
     expect(decodeValue(v, h('380101000000'), 0, 6)).toEqual({ baseType: 'int', value: 1 });
+  });
+  it('gives the undefined-bytes note decodeRow gives as a row warning (it was dropped: U+FFFD came back unsaid), and leaves none on the shared row notes', () => {
+    // SYNTHETIC bytes: 'A' then a GBK lead byte with no trail byte
+    const warnings: string[] = [];
+    expect(decodeValue(s, h('41d6'), 0, 2, warnings)).toBe('A\ufffd');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^column s: 0xD6 at offset 1 \(a lead byte not followed by a trail byte\) of its 2-byte value is not defined in code page 936 .*printed as U\+FFFD/);
+    expect(ROW_TEXT_NOTES).toEqual([]);
+    // without a list: nothing is left behind for a later decodeRow to give another row
+    expect(decodeValue(s, h('41d6'), 0, 2)).toBe('A\ufffd');
+    expect(ROW_TEXT_NOTES).toEqual([]);
+    // defined bytes: no warning
+    const none: string[] = [];
+    expect(decodeValue(s, h('d6d0cec4'), 0, 4, none)).toBe('中文');
+    expect(none).toEqual([]);
   });
   it('throws DecodeError with codes, never anything else', () => {
     const code = (fn: () => unknown) => {
