@@ -156,14 +156,37 @@ export function opaqueTextColumns(layout: TableLayout): Set<string> {
   return new Set(visibleColumns(layout).filter((c) => ['char', 'varchar', 'text', 'sql_variant'].includes(c.type.toLowerCase())).map((c) => c.name));
 }
 
-function uniqueBy(rows: TableState['rows'], key: string[]): Map<string, TableState['rows'][number]> | null {
+/** The rows by key; a key printed alike twice: null, and the two rows in `repeat` (for the note of why). */
+function uniqueBy(rows: TableState['rows'], key: string[], repeat?: { rows?: [TableState['rows'][number], TableState['rows'][number]] }): Map<string, TableState['rows'][number]> | null {
   const m = new Map<string, TableState['rows'][number]>();
   for (const r of rows) {
     const k = rowKey(r.values, key);
-    if (m.has(k)) return null;
+    const seen = m.get(k);
+    if (seen) {
+      if (repeat) repeat.rows = [seen, r];
+      return null;
+    }
     m.set(k, r);
   }
   return m;
+}
+
+/**
+ * Why a key repeating in one state made whole rows be compared: two rows whose key prints alike.
+ * When the key holds U+FFFD (bytes its code page does not define, not shown) the two keys may
+ * differ only there — their warnings say so when they name other bytes — and the note says it (it
+ * said the key repeats, as if the table held a duplicate key).
+ */
+function repeatNote(keySource: string, key: string[], state: 'earlier' | 'later', pair: [TableState['rows'][number], TableState['rows'][number]] | undefined, opaque: ReadonlySet<string> | undefined): string {
+  const fffd = pair ? replacementColumns(key, opaque, pair[0].values, pair[1].values) : [];
+  if (!pair || fffd.length === 0) return `${keySource} (${key.join(', ')}) repeats in the ${state} state, so whole rows were compared`;
+  const j = judgeReplacements(fffd, pair[0], pair[1]);
+  const why = j.differ.length
+    ? 'their warnings name different bytes there, so the keys differ only in bytes the text does not show'
+    : j.unknown.length
+      ? 'the keys may differ only in bytes the text does not show (their bytes are not known here)'
+      : 'their warnings name the same bytes there, so the key repeats';
+  return `${keySource} (${key.join(', ')}) prints alike for two rows of the ${state} state, holding U+FFFD (bytes its code page does not define) in ${fffd.join(', ')}: ${why}, so rows cannot be matched on it and whole rows were compared`;
 }
 
 /**
@@ -186,8 +209,9 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
   const columns = before.columns;
   let keyNote: string | null = null;
   if (key && key.length) {
-    const b = uniqueBy(before.rows, key);
-    const a = uniqueBy(after.rows, key);
+    const repeat: { rows?: [TableState['rows'][number], TableState['rows'][number]] } = {};
+    const b = uniqueBy(before.rows, key, repeat);
+    const a = b ? uniqueBy(after.rows, key, repeat) : null;
     if (b && a) {
       const missing: TableDiff['missing'] = [];
       const changed: ChangedRow[] = [];
@@ -215,7 +239,7 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
       for (const k of a.keys()) if (!b.has(k)) added++;
       return { table: before.table, columns, key, keyNote: null, missing, changed, added, same, unsure };
     }
-    keyNote = `${keySource} (${key.join(', ')}) repeats in the ${b ? 'later' : 'earlier'} state, so whole rows were compared`;
+    keyNote = repeatNote(keySource, key, b ? 'later' : 'earlier', repeat.rows, opaque);
   } else {
     keyNote = 'no key (a heap and no --key), so whole rows were compared: a changed row shows as a missing row';
   }

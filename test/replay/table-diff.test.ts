@@ -219,6 +219,21 @@ describe('diffTableStates: values that print alike but hold U+FFFD are not count
     expect(staged[0]!.warnings).toContainEqual(expect.stringMatching(/^column greek: 0xAA at offset 1 .*REINSERT_UNDEFINED_BYTES/));
   });
 
+  it('a key whose values print alike but differ in bytes printed U+FFFD: whole rows are compared and the note says why (it said the key repeats)', () => {
+    const d = diffTableStates(kst([known(1, 'c1aa'), known(2, 'c1d2')]), kst([known(1, 'c1aa')]), ['greek'], '--key', opaque);
+    expect(d.key).toBeNull();
+    expect(d.keyNote).toBe('--key (greek) prints alike for two rows of the earlier state, holding U+FFFD (bytes its code page does not define) in greek: their warnings name different bytes there, so the keys differ only in bytes the text does not show, so rows cannot be matched on it and whole rows were compared');
+    // the rows' bytes not known (warnings not kept): may differ, said so
+    const plain = (id: number, greek: string) => ({ values: { id, greek, wide: 'w' } });
+    const u = diffTableStates(kst([plain(1, 'Α\ufffd'), plain(2, 'Α\ufffd')] as never), kst([] as never), ['greek'], '--key', opaque);
+    expect(u.keyNote).toMatch(/prints alike for two rows of the earlier state, holding U\+FFFD .* in greek: the keys may differ only in bytes the text does not show \(their bytes are not known here\)/);
+    // the same bytes: the key repeats, said as before
+    const same = diffTableStates(kst([known(1, 'c1aa'), known(2, 'c1aa')]), kst([]), ['greek'], '--key', opaque);
+    expect(same.keyNote).toMatch(/their warnings name the same bytes there, so the key repeats/);
+    // a key without U+FFFD repeating: the note as before
+    expect(diffTableStates(kst([known(1, 'c1c2'), known(1, 'c1c2')]), kst([]), ['id'], '--key', opaque).keyNote).toBe('--key (id) repeats in the earlier state, so whole rows were compared');
+  });
+
   it('U+FFFD stored in an nvarchar column is a character, compared as such (unchanged)', () => {
     const d = diffTableStates(st([decoded(1, 'c1c2', 'a\ufffd')]), st([decoded(1, 'c1c2', 'a\ufffd')]), ['id'], 'key', opaque);
     expect([d.same, d.unsure.length]).toEqual([1, 0]);
