@@ -378,6 +378,122 @@ function moveDamagedCopiesAfterWhole<R extends { backup: { file: string; positio
   }
 }
 
+/** One copy of a log backup set read in a merge (mergeCopies): its reader, stats, the items its read skipped and the LSN stretches it read without a skip between. */
+interface CopyRead {
+  file: string;
+  position: number;
+  own: LogScanStats;
+  items: SkippedItem[];
+  /** Stretches of LSNs this copy read with no item skipped in between (lower-case, as printed). */
+  segments: Array<{ first: string; last: string }>;
+  /** Items skipped so far, and when the last stretch began. */
+  skips: number;
+  segAt: number;
+}
+
+/**
+ * Groups of readers that are copies of one log backup set (the same header FirstLSN and LastLSN,
+ * files or sets not the same) every one of which was found damaged (damagedLogCopies) — no whole
+ * copy to read first (moveDamagedCopiesAfterWhole) — with at least two readers. Indexes into `readers`.
+ */
+function damagedCopyGroups<R extends { backup: { file: string; position: number } | null }>(readers: R[], damaged: ReadonlyMap<string, string>): number[][] {
+  const byRange = new Map<string, number[]>();
+  const withWhole = new Set<string>();
+  readers.forEach((r, i) => {
+    if (!r.backup) return;
+    const k = `${r.backup.file}#${r.backup.position}`;
+    const h = readBackupHeader(r.backup.file, undefined, r.backup.position);
+    const range = `${h.firstLsn.decimal}-${h.lastLsn.decimal}`;
+    // a whole copy of the range is read first and the damaged after it (moveDamagedCopiesAfterWhole)
+    if (!damaged.has(k)) {
+      withWhole.add(range);
+      return;
+    }
+    const g = byRange.get(range) ?? [];
+    if (!g.some((j) => `${readers[j]!.backup!.file}#${readers[j]!.backup!.position}` === k)) g.push(i);
+    byRange.set(range, g);
+  });
+  return [...byRange].filter(([range, g]) => g.length > 1 && !withWhole.has(range)).map(([, g]) => g);
+}
+
+/**
+ * The records of several damaged copies of one log backup set, each once, in LSN order: each copy's
+ * stream (in LSN order) merged by LSN, a record every copy holds taken from the first and passed over
+ * in the others (`dupes`). What each copy read without a skip between is kept (CopyRead.segments),
+ * so the loss of one copy can be checked against what the others read (copyLossCovered). Reading
+ * `log A.trn C.trn` of two copies damaged in different places printed A's records, then the ones A
+ * lost from C, out of LSN order, and said INCOMPLETE with every record printed.
+ */
+async function* mergeCopies(copies: Array<{ read: CopyRead; gen: AsyncGenerator<LogRecord> }>, dupes: { n: number }): AsyncGenerator<LogRecord> {
+  const heads: Array<LogRecord | null> = [];
+  const advance = async (i: number): Promise<void> => {
+    const c = copies[i]!;
+    const n = await c.gen.next();
+    if (n.done) {
+      heads[i] = null;
+      return;
+    }
+    const lsn = n.value['Current LSN'].toLowerCase();
+    const st = c.read;
+    const seg = st.segments[st.segments.length - 1];
+    if (!seg || st.segAt !== st.skips) {
+      st.segments.push({ first: lsn, last: lsn });
+      st.segAt = st.skips;
+    } else if (lsn > seg.last) seg.last = lsn;
+    else if (lsn < seg.first) seg.first = lsn;
+    heads[i] = n.value;
+  };
+  try {
+    for (let i = 0; i < copies.length; i++) await advance(i);
+    for (;;) {
+      let at = -1;
+      for (let i = 0; i < heads.length; i++) {
+        const h = heads[i];
+        if (h && (at < 0 || h['Current LSN'].toLowerCase() < heads[at]!['Current LSN'].toLowerCase())) at = i;
+      }
+      if (at < 0) return;
+      const rec = heads[at]!;
+      const lsn = rec['Current LSN'].toLowerCase();
+      yield rec;
+      for (let i = 0; i < heads.length; i++) {
+        if (i === at || !heads[i] || heads[i]!['Current LSN'].toLowerCase() !== lsn) continue;
+        dupes.n++;
+        await advance(i);
+      }
+      await advance(at);
+    }
+  } finally {
+    for (const c of copies) await c.gen.return(undefined);
+  }
+}
+
+/**
+ * Whether the LSNs an item of one copy lost were read by the other copies (`others`): its LSN range
+ * (`lsnRange`, where the reader knows it) lies inside what they read without a skip (their stretches
+ * chained where they share a record; a copy that read its header's whole range stretches from its
+ * start and to its end: `whole`). An item without an LSN range, or a range no copy read through —
+ * one lost in both copies, or damage at a VLF boundary where neither copy can show it read every
+ * record — is not covered: it stays a loss.
+ */
+function copyLossCovered(item: SkippedItem, others: ReadonlyArray<{ read: CopyRead; whole: boolean }>): boolean {
+  if (!item.lsnRange) return false;
+  const first = item.lsnRange.first.toLowerCase();
+  const last = item.lsnRange.last.toLowerCase();
+  const segs = others.flatMap(({ read, whole }) => read.segments.map((g, i) => ({
+    first: whole && i === 0 ? '' : g.first,
+    last: whole && i === read.segments.length - 1 ? '\uffff' : g.last,
+  })));
+  let cur: string | null = null;
+  for (const g of segs) if (g.first <= first && (cur === null || g.last > cur)) cur = g.last;
+  if (cur === null) return false;
+  // chain: a stretch starting at or before where the read so far reaches carries it on
+  for (let grown = true; grown && cur < last;) {
+    grown = false;
+    for (const g of segs) if (g.first <= cur && g.last > cur) { cur = g.last; grown = true; }
+  }
+  return cur >= last;
+}
+
 /**
  * Runs `rowback log`: checks every input and option before reading, then streams the records that
  * pass the filter to stdout (or `--out`). Damaged blocks, gaps and cut files are skipped items,
@@ -515,7 +631,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const sql2005 = meta?.dbiVersion === 611;
   // Each input read with its own stats (`own`), merged into `stats` when its read ends: a backup's
   // stream is compared with its header (where it starts and ends), as scan and the replay compare it.
-  const readers: Array<{ file: string; backup: { file: string; position: number } | null; read: (own: LogScanStats) => AsyncGenerator<LogRecord> }> = [];
+  const readers: Array<{ file: string; backup: { file: string; position: number } | null; read: (own: LogScanStats) => AsyncGenerator<LogRecord>; copies?: CopyRead[] }> = [];
   for (const input of inputs) {
     if (input.kind === 'ldf') {
       await readLdfLayout(input.file, { allowUnsupportedVersion: sql2005 });
@@ -530,6 +646,40 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // A damaged copy read after a whole copy of the same backup set: every record it holds was printed
   // from the whole one (passed over as repeats), and its loss is a note (cutNotes below).
   if (damagedCopies.size) moveDamagedCopiesAfterWhole(readers, damagedCopies);
+  // Copies of one backup set all damaged (none whole to read first): read together, merged by LSN,
+  // each record once, in LSN order; the loss of each copy checked against what the others read.
+  const copyDupes = { n: 0 };
+  if (damagedCopies.size) {
+    const groups = damagedCopyGroups(readers, damagedCopies);
+    const drop = new Set<number>();
+    for (const g of groups) {
+      const copies = g.map((i) => {
+        const b = readers[i]!.backup!;
+        const read: CopyRead = { file: b.file, position: b.position, own: emptyLogScanStats(), items: [], segments: [], skips: 0, segAt: -1 };
+        return { read, b };
+      });
+      const first = readers[g[0]!]!;
+      readers[g[0]!] = {
+        file: first.file,
+        backup: first.backup,
+        copies: copies.map((c) => c.read),
+        read: () => mergeCopies(copies.map(({ read, b }) => ({
+          read,
+          gen: openBackupLogStream(b.file, 'trn', undefined, b.position).records({ ...scanOpts, onSkipped: (x) => { skipped.push(x); read.items.push(x); read.skips++; } }, read.own),
+        })), copyDupes),
+      };
+      for (const i of g.slice(1)) drop.add(i);
+      // the chain's note said the copies were "read once": they are read together
+      const sets: LogBackupSet[] = copies.map(({ b }) => ({ file: b.file, position: b.position, header: readBackupHeader(b.file, undefined, b.position) }));
+      const names = sets.map(setName);
+      const said = chain.notes.filter((n) => names.some((x) => n.startsWith(`${x} holds the same log as `)) && names.filter((x) => n.includes(x)).length > 1);
+      if (said.length) {
+        chain.notes.splice(chain.notes.indexOf(said[0]!), 1, `${names.join(', ')} hold the same log backup (LSN ${sets[0]!.header.firstLsn.lsn} to ${sets[0]!.header.lastLsn.lsn}), each damaged: read together, each record once, in LSN order`);
+        for (const n of said.slice(1)) chain.notes.splice(chain.notes.indexOf(n), 1);
+      }
+    }
+    for (const i of [...drop].sort((a, b) => b - a)) readers.splice(i, 1);
+  }
   /** The stats of the input being read (progress counts them before they are merged). */
   let live: LogScanStats | null = null;
 
@@ -565,6 +715,39 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     else {
       skipped.push(verdict.loss);
       set.items.push(verdict.loss);
+    }
+  };
+
+  /**
+   * Damaged copies of one backup set read together (mergeCopies): each judged against its header as
+   * any backup read; then each item one copy lost whose LSNs the others read without a skip is no
+   * loss (a note naming the copy it was printed from); one lost in every copy stays (INCOMPLETE).
+   */
+  const mergedSets = new Set<object>();
+  const judgeCopies = (copies: CopyRead[]): void => {
+    const sets = copies.map((c) => {
+      const before = judgedSets.length;
+      judgeBackupRead(c.file, c.position, c.own, c.items.filter((x) => x.location.file === c.file));
+      const set = judgedSets.length > before ? judgedSets[judgedSets.length - 1]! : null;
+      // judged here, against each other: not by the rule of a whole copy beside a damaged one below
+      if (set) mergedSets.add(set);
+      return { read: c, set };
+    });
+    // a copy that reached its header's start and end (no coverage or cut loss) read its whole range but for its skipped items
+    const withWhole = sets.map(({ read, set }) => ({ read, whole: set !== null && set.items.length === 0 }));
+    for (const { read, set } of sets) {
+      if (!set) continue;
+      const others = withWhole.filter((o) => o.read !== read);
+      const lostHere = [...set.items, ...set.read];
+      const covered = lostHere.filter((it) => copyLossCovered(it, others));
+      if (!covered.length) continue;
+      for (const it of covered) {
+        const at = skipped.indexOf(it);
+        if (at >= 0) skipped.splice(at, 1);
+      }
+      set.items = set.items.filter((it) => !covered.includes(it));
+      set.read = set.read.filter((it) => !covered.includes(it));
+      cutNotes.push(`${read.file}: ${covered.map((x) => `${x.code}: ${x.reason}`).join('; ')}: no record is lost there, ${others.map((o) => o.read.file).join(', ')} (a copy of the same log backup, damaged elsewhere) read those LSNs whole and their records were printed from it, in LSN order`);
     }
   };
 
@@ -605,7 +788,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     // there are in no range: a later file holding them (an intact copy, a log backup of that log)
     // prints them, where `log DAMAGED-COPY INTACT` passed them over as "already printed".
     const printedRanges = new Map<string, Array<{ first: string; last: string; file: string; backup: boolean }>>();
-    inputs: for (const { backup, read, file } of readers) {
+    inputs: for (const { backup, read, file, copies } of readers) {
       const ownRanges = new Map<string, Array<{ first: string; last: string; at: number }>>();
       const own = (live = emptyLogScanStats());
       const itemsBefore = skipped.length;
@@ -656,9 +839,11 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
         }
       } finally {
         mergeLogScanStats(stats, own);
+        for (const c of copies ?? []) mergeLogScanStats(stats, c.own);
         live = null;
       }
-      if (backup) judgeBackupRead(backup.file, backup.position, own, skipped.slice(itemsBefore).filter((x) => x.location.file === backup.file));
+      if (copies) judgeCopies(copies);
+      else if (backup) judgeBackupRead(backup.file, backup.position, own, skipped.slice(itemsBefore).filter((x) => x.location.file === backup.file));
       for (const [seq, xs] of ownRanges) {
         const list = printedRanges.get(seq) ?? [];
         for (const x of xs) list.push({ first: x.first, last: x.last, file, backup: backup !== null });
@@ -683,7 +868,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   if (!interrupted) {
     for (const j of judgedSets) {
       if (!j.items.length && !j.read.length) continue;
-      const whole = judgedSets.find((k) => k !== j && k.items.length === 0 && k.read.length === 0 && k.first === j.first && k.last === j.last);
+      if (mergedSets.has(j)) continue;
+      const whole = judgedSets.find((k) => k !== j && !mergedSets.has(k) && k.items.length === 0 && k.read.length === 0 && k.first === j.first && k.last === j.last);
       if (!whole) continue;
       let size = 0;
       try {
@@ -713,7 +899,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     const partOnly = lost.length
       ? `, counting only the log read: ${logLossClause(lost)}; records lost there are in neither number (INCOMPLETE below)`
       : interrupted ? ', counting only the log read before the interruption (INTERRUPTED below)' : '';
-    const lines = [`rowback log: ${printed} of ${stats.records} record(s) printed${stats.staleRecords ? ` (${stats.staleRecords} read from stale blocks, labelled in source.stale)` : ''}${repeats ? `; ${repeats} repeated at a log-backup boundary passed over` : ''}${twice ? `; ${twice} held by two files given passed over (note below)` : ''}${partOnly}`];
+    const lines = [`rowback log: ${printed} of ${stats.records} record(s) printed${stats.staleRecords ? ` (${stats.staleRecords} read from stale blocks, labelled in source.stale)` : ''}${repeats ? `; ${repeats} repeated at a log-backup boundary passed over` : ''}${copyDupes.n ? `; ${copyDupes.n} held by more than one copy of a log backup printed once` : ''}${twice ? `; ${twice} held by two files given passed over (note below)` : ''}${partOnly}`];
     const at = (s: SkippedItem) => (s.location.file ? ` (${s.location.file}${s.location.offset !== undefined ? ` offset ${s.location.offset}` : ''})` : '');
     // where an .ldf's log starts inside its oldest VLF is no loss (docs/offline-log.md): a note
     for (const s of skipped) if (s.code === LOG_STARTS_MID_VLF || s.code === MTF_TRAILER_DAMAGED || s.code === LOG_PAST_END_DAMAGED) lines.push(`rowback log: note: ${s.code !== LOG_STARTS_MID_VLF ? `${s.code}: ` : ''}${s.reason}${at(s)}`);
