@@ -221,9 +221,13 @@ function showProgress(j) {
   const scan = j.state === 'running' && j.scan ? ' · ' + scanText(j.scan) : '';
   const ops = opsText(j);
   // the database the rows were read from (re-insert compares it with the target's)
-  const src = j.sourceDatabase ? ` · read from database ${j.sourceDatabase.name ?? j.sourceDatabase.bindingId}` : '';
+  // a job that has read its source and recorded none (staged before rowback recorded it, or a source
+  // stating neither): said, as re-insert says it, not left out as if there were nothing to know
+  const src = j.sourceDatabase ? ` · read from database ${j.sourceDatabase.name ?? j.sourceDatabase.bindingId}` : j.state === 'succeeded' ? ' · source database not known' : '';
   $('job-progress').textContent = `${j.state} · ${j.rowsStaged.toLocaleString()} rows staged${ops ? ` (${ops})` : ''} · ${j.skippedCount} skipped${scan}${window ? ' · window ' + window : ''}${j.lastLsn ? ' · last LSN ' + j.lastLsn : ''}${src}`;
-  $('job-progress').title = j.sourceDatabase ? `source database: ${[j.sourceDatabase.name, j.sourceDatabase.bindingId && `binding id ${j.sourceDatabase.bindingId}`, j.sourceDatabase.familyGuid && `family GUID ${j.sourceDatabase.familyGuid}`].filter(Boolean).join(', ')}` : '';
+  $('job-progress').title = j.sourceDatabase
+    ? `source database: ${[j.sourceDatabase.name, j.sourceDatabase.bindingId && `binding id ${j.sourceDatabase.bindingId}`, j.sourceDatabase.familyGuid && `family GUID ${j.sourceDatabase.familyGuid}`].filter(Boolean).join(', ')}`
+    : j.state === 'succeeded' ? 'the database these rows were read from is not recorded: a re-insert cannot check that its target is that database; check it yourself' : '';
 }
 
 async function openJob(id) {

@@ -35,6 +35,7 @@ describeBrowser('review page: a re-insert into another database than the rows we
   let page: Page;
   let operator: string;
   let jobId: number;
+  let unknownJob: number;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-e2e-other-db-'));
@@ -49,6 +50,13 @@ describeBrowser('review page: a re-insert into another database than the rows we
     store.setJobState(job.id, 'succeeded');
     jobId = job.id;
     store.decide(jobId, { actor: 'olga', decision: 'approve', reason: 'deleted by the cleanup', all: true });
+    // a job that recorded no source database (staged before rowback recorded it): said not known
+    const other = store.createJob({ kind: 'restore', spec: {}, description: 'staged before', createdBy: 'olga' });
+    store.setJobState(other.id, 'running');
+    store.saveJobTables(other.id, [LAYOUTS['dbo.T']!]);
+    store.stageBatch(other.id, [{ ...base0, lsn: '0000002a:00000100:0009', operation: 'delete' as const, values: { Id: 9, Name: 'deleted 9' } }]);
+    store.setJobState(other.id, 'succeeded');
+    unknownJob = other.id;
     target = new FakeTarget(join(dir, 'target.db'), new Map([['dbo.T', fromLayout(LAYOUTS['dbo.T']!)]]));
     target.database = 'CRM_TenantB';
     target.databaseGuid = B;
@@ -78,5 +86,12 @@ describeBrowser('review page: a re-insert into another database than the rows we
     await expect.poll(() => app.reinsert.listRuns(jobId).filter((r) => !r.dryRun).map((r) => r.state), { timeout: 15_000 }).toEqual(['succeeded']);
     expect(app.reinsert.listRuns(jobId).find((r) => !r.dryRun)!.summary).toMatchObject({ acceptOtherDatabase: true });
     expect(target.counts().rows).toBe(2);
+  });
+
+  it('a finished job whose source database is not recorded says so (it said nothing)', async () => {
+    // signed in by the test before
+    await page.locator(`#job-list li[data-job="${unknownJob}"]`).click();
+    await expect.poll(() => page.locator('#job-progress').textContent(), { timeout: 15_000 }).toMatch(/ · source database not known$/);
+    expect(await page.locator('#job-progress').getAttribute('title')).toMatch(/^the database these rows were read from is not recorded/);
   });
 });
