@@ -186,7 +186,7 @@ function repeatNote(keySource: string, key: string[], state: 'earlier' | 'later'
     : j.unknown.length
       ? 'the keys may differ only in bytes the text does not show (their bytes are not known here)'
       : 'their warnings name the same bytes there, so the key repeats';
-  return `${keySource} (${key.join(', ')}) prints alike for two rows of the ${state} state, holding U+FFFD (bytes its code page does not define) in ${fffd.join(', ')}: ${why}, so rows cannot be matched on it and whole rows were compared`;
+  return `${keySource} (${key.join(', ')}) prints alike for two rows of the ${state} state, holding U+FFFD (bytes its code page does not define) in ${fffd.join(', ')}: ${why}; rows cannot be matched on it, so whole rows were compared`;
 }
 
 /**

@@ -222,7 +222,7 @@ describe('diffTableStates: values that print alike but hold U+FFFD are not count
   it('a key whose values print alike but differ in bytes printed U+FFFD: whole rows are compared and the note says why (it said the key repeats)', () => {
     const d = diffTableStates(kst([known(1, 'c1aa'), known(2, 'c1d2')]), kst([known(1, 'c1aa')]), ['greek'], '--key', opaque);
     expect(d.key).toBeNull();
-    expect(d.keyNote).toBe('--key (greek) prints alike for two rows of the earlier state, holding U+FFFD (bytes its code page does not define) in greek: their warnings name different bytes there, so the keys differ only in bytes the text does not show, so rows cannot be matched on it and whole rows were compared');
+    expect(d.keyNote).toBe('--key (greek) prints alike for two rows of the earlier state, holding U+FFFD (bytes its code page does not define) in greek: their warnings name different bytes there, so the keys differ only in bytes the text does not show; rows cannot be matched on it, so whole rows were compared');
     // the rows' bytes not known (warnings not kept): may differ, said so
     const plain = (id: number, greek: string) => ({ values: { id, greek, wide: 'w' } });
     const u = diffTableStates(kst([plain(1, 'Α\ufffd'), plain(2, 'Α\ufffd')] as never), kst([] as never), ['greek'], '--key', opaque);
