@@ -22,6 +22,7 @@ import type { Lsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../source.js';
 import { CHAIN_GAP_TAIL, type LogChainGap } from '../../backup/log-chain.js';
 import { open } from 'node:fs/promises';
+import { FormatError } from '../../errors.js';
 import { fixupBlock } from '../../logreader/ldf/structures.js';
 
 /**
@@ -401,8 +402,11 @@ export async function* mergeLdfWithChain(m: MergedLogRead): AsyncGenerator<LogRe
     let runs: StaleLogRun[];
     try {
       runs = await ldfStaleRuns(m.ldf, { logFormat2IsSql2005: scan.logFormat2IsSql2005 ?? false, ...(signal ? { signal } : {}) });
-    } catch {
-      return; // an .ldf that cannot be laid out: its own read says why
+    } catch (e) {
+      // an .ldf that cannot be laid out (FormatError): its own read says why. Any other failure (a
+      // read error) is thrown: passing it over dropped the stale log's rows with no word
+      if (e instanceof FormatError || signal?.aborted) return;
+      throw e;
     }
     try {
       for await (const b of readLdfStaleBatches(m.ldf, runs, { ...scan, includeStale: true }, staleStats, m.keep)) yield { records: b.records, block: b.firstLsn.slice(0, 17), sectors: b.sectors ?? 1, ...(b.offset !== undefined ? { offset: b.offset } : {}) };
