@@ -384,8 +384,14 @@ interface CopyRead {
   position: number;
   own: LogScanStats;
   items: SkippedItem[];
-  /** Stretches of LSNs this copy read with no item skipped in between (lower-case, as printed). */
-  segments: Array<{ first: string; last: string }>;
+  /**
+   * Stretches of LSNs this copy read with no item skipped in between (lower-case, as printed): the
+   * first and last record read, and `upTo` when the skip that ended the stretch names where its loss
+   * begins (every item of it has an LSN range starting past `last`): the copy read every record
+   * below `upTo` from `first` on (the lost range is [first, last) of its items, "up to" the next
+   * block read).
+   */
+  segments: Array<{ first: string; last: string; upTo?: string }>;
   /** Items skipped so far, and when the last stretch began. */
   skips: number;
   segAt: number;
@@ -437,6 +443,14 @@ async function* mergeCopies(copies: Array<{ read: CopyRead; gen: AsyncGenerator<
     const st = c.read;
     const seg = st.segments[st.segments.length - 1];
     if (!seg || st.segAt !== st.skips) {
+      // the items skipped since the last record: where the first loss begins, when each says
+      if (seg) {
+        const between = st.items.slice(st.segAt, st.skips);
+        if (between.length && between.every((x) => x.lsnRange)) {
+          const from = between.map((x) => x.lsnRange!.first.toLowerCase()).sort()[0]!;
+          if (from > seg.last) seg.upTo = from;
+        }
+      }
       st.segments.push({ first: lsn, last: lsn });
       st.segAt = st.skips;
     } else if (lsn > seg.last) seg.last = lsn;
@@ -470,18 +484,25 @@ async function* mergeCopies(copies: Array<{ read: CopyRead; gen: AsyncGenerator<
 /**
  * Whether the LSNs an item of one copy lost were read by the other copies (`others`): its LSN range
  * (`lsnRange`, where the reader knows it) lies inside what they read without a skip (their stretches
- * chained where they share a record; a copy that read its header's whole range stretches from its
- * start and to its end: `whole`). An item without an LSN range, or a range no copy read through —
+ * chained where they share a record or one starts where another's loss begins; a copy whose stream
+ * reached its header's start stretches from it (`start`), one that reached its end to it (`end`), one
+ * cut short of it to where its stream ends (`endsAt`)). An item without an LSN range, or a range no copy read through —
  * one lost in both copies, or damage at a VLF boundary where neither copy can show it read every
  * record — is not covered: it stays a loss.
  */
-function copyLossCovered(item: SkippedItem, others: ReadonlyArray<{ read: CopyRead; whole: boolean }>): boolean {
+function copyLossCovered(item: SkippedItem, others: ReadonlyArray<{ read: CopyRead; start: boolean; end: boolean; endsAt?: string }>): boolean {
   if (!item.lsnRange) return false;
   const first = item.lsnRange.first.toLowerCase();
   const last = item.lsnRange.last.toLowerCase();
-  const segs = others.flatMap(({ read, whole }) => read.segments.map((g, i) => ({
-    first: whole && i === 0 ? '' : g.first,
-    last: whole && i === read.segments.length - 1 ? '\uffff' : g.last,
+  const segs = others.flatMap(({ read, start, end, endsAt }) => read.segments.map((g, i) => ({
+    first: start && i === 0 ? '' : g.first,
+    // read through to where its next loss begins (an item's range ends "up to", exclusive: the
+    // copy that lost the block before ours read our stretch's first record, not one before it)
+    // the last stretch reaches the header's end when the copy's stream did and nothing was skipped after it
+    // (or, its stream cut short of it, to where the stream ends: every record below that was read)
+    last: i === read.segments.length - 1 && read.segAt === read.skips && (end || endsAt !== undefined)
+      ? (end ? '\uffff' : [g.upTo ?? g.last, endsAt!].sort()[1]!)
+      : (g.upTo ?? g.last),
   })));
   let cur: string | null = null;
   for (const g of segs) if (g.first <= first && (cur === null || g.last > cur)) cur = g.last;
@@ -733,8 +754,26 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       if (set) mergedSets.add(set);
       return { read: c, set };
     });
-    // a copy that reached its header's start and end (no coverage or cut loss) read its whole range but for its skipped items
-    const withWhole = sets.map(({ read, set }) => ({ read, whole: set !== null && set.items.length === 0 }));
+    // a copy whose stream reached its header's start (or end) read from there (or to there) but for
+    // its skipped items: its only losses against the header (coverage, a cut) are at the other end.
+    // Judged apart: a copy that lost its first block still read through to the header's end, which
+    // an end lost in another copy needs (both as one flag, that end stayed INCOMPLETE)
+    const withWhole = sets.map(({ read, set }) => {
+      if (!set) return { read, start: false, end: false };
+      const h = readBackupHeader(read.file, undefined, read.position);
+      const hFirst = h.firstLsn.lsn.toLowerCase();
+      const hLast = h.lastLsn.lsn.toLowerCase();
+      const short = (it: SkippedItem) => it.code === 'FORMAT_LOG_STREAM_SHORT' && it.lsnRange !== undefined;
+      const onlyShort = set.items.every(short);
+      // the end lost (log-coverage.ts: "the log stream ends at LSN x"): x is past every block read
+      const ends = onlyShort ? set.items.filter((it) => it.lsnRange!.last.toLowerCase() === hLast).map((it) => it.lsnRange!.first.toLowerCase()).sort() : [];
+      return {
+        read,
+        start: onlyShort && set.items.every((it) => it.lsnRange!.first.toLowerCase() !== hFirst),
+        end: onlyShort && ends.length === 0,
+        ...(ends.length ? { endsAt: ends[0]! } : {}),
+      };
+    });
     for (const { read, set } of sets) {
       if (!set) continue;
       const others = withWhole.filter((o) => o.read !== read);
