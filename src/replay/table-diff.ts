@@ -217,10 +217,20 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
       const changed: ChangedRow[] = [];
       const unsure: TableDiff['unsure'] = [];
       let same = 0;
+      // later rows matched on a key printed alike whose warnings name other bytes (U+FFFD): another row
+      let unmatched = 0;
       for (const [k, r] of b) {
         const o = a.get(k);
         if (!o) {
           missing.push(r);
+          continue;
+        }
+        // a key printed alike (U+FFFD for bytes not shown) whose bytes the warnings show to differ is
+        // two keys of the table: the earlier row is missing, the later one only in the later state
+        // (matched, the deleted row was said changed in its key column and never missing)
+        if (judgeReplacements(replacementColumns(key, opaque, r.values, o.values), r, o).differ.length) {
+          missing.push(r);
+          unmatched++;
           continue;
         }
         const diffCols = columns.filter((c) => rowKey({ v: r.values[c] ?? null }, ['v']) !== rowKey({ v: o.values[c] ?? null }, ['v']));
@@ -235,7 +245,7 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
           else unsure.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), columns: u, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}) });
         } else changed.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), before: r.values, after: o.values, columns: diffCols, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}), ...(r.bytesNotes ? { bytesNotes: r.bytesNotes } : {}), ...(o.bytesNotes ? { afterBytesNotes: o.bytesNotes } : {}) });
       }
-      let added = 0;
+      let added = unmatched;
       for (const k of a.keys()) if (!b.has(k)) added++;
       return { table: before.table, columns, key, keyNote: null, missing, changed, added, same, unsure };
     }
