@@ -223,11 +223,14 @@ function showProgress(j) {
   // the database the rows were read from (re-insert compares it with the target's)
   // a job that has read its source and recorded none (staged before rowback recorded it, or a source
   // stating neither): said, as re-insert says it, not left out as if there were nothing to know
-  const src = j.sourceDatabase ? ` · read from database ${j.sourceDatabase.name ?? j.sourceDatabase.bindingId}` : j.state === 'succeeded' ? ' · source database not known' : '';
+  // Any job that has ended (failed, cancelled, interrupted too: their staged rows can be approved and
+  // re-inserted), not only a succeeded one; a queued or running one may not have recorded it yet
+  const ended = j.state !== 'queued' && j.state !== 'running';
+  const src = j.sourceDatabase ? ` · read from database ${j.sourceDatabase.name ?? j.sourceDatabase.bindingId}` : ended ? ' · source database not known' : '';
   $('job-progress').textContent = `${j.state} · ${j.rowsStaged.toLocaleString()} rows staged${ops ? ` (${ops})` : ''} · ${j.skippedCount} skipped${scan}${window ? ' · window ' + window : ''}${j.lastLsn ? ' · last LSN ' + j.lastLsn : ''}${src}`;
   $('job-progress').title = j.sourceDatabase
     ? `source database: ${[j.sourceDatabase.name, j.sourceDatabase.bindingId && `binding id ${j.sourceDatabase.bindingId}`, j.sourceDatabase.familyGuid && `family GUID ${j.sourceDatabase.familyGuid}`].filter(Boolean).join(', ')}`
-    : j.state === 'succeeded' ? 'the database these rows were read from is not recorded: a re-insert cannot check that its target is that database; check it yourself' : '';
+    : ended ? 'the database these rows were read from is not recorded: a re-insert cannot check that its target is that database; check it yourself' : '';
 }
 
 async function openJob(id) {

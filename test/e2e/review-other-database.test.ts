@@ -36,6 +36,7 @@ describeBrowser('review page: a re-insert into another database than the rows we
   let operator: string;
   let jobId: number;
   let unknownJob: number;
+  let failedJob: number;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-e2e-other-db-'));
@@ -57,6 +58,13 @@ describeBrowser('review page: a re-insert into another database than the rows we
     store.stageBatch(other.id, [{ ...base0, lsn: '0000002a:00000100:0009', operation: 'delete' as const, values: { Id: 9, Name: 'deleted 9' } }]);
     store.setJobState(other.id, 'succeeded');
     unknownJob = other.id;
+    // one that failed after staging rows (a scan cut short), its source not recorded: its rows can be approved too
+    const failed = store.createJob({ kind: 'restore', spec: {}, description: 'failed part-way', createdBy: 'olga' });
+    store.setJobState(failed.id, 'running');
+    store.saveJobTables(failed.id, [LAYOUTS['dbo.T']!]);
+    store.stageBatch(failed.id, [{ ...base0, lsn: '0000002a:00000100:000a', operation: 'delete' as const, values: { Id: 10, Name: 'deleted 10' } }]);
+    store.setJobState(failed.id, 'failed', { error: { code: 'SOURCE_READ_FAILED', message: 'read error' } });
+    failedJob = failed.id;
     target = new FakeTarget(join(dir, 'target.db'), new Map([['dbo.T', fromLayout(LAYOUTS['dbo.T']!)]]));
     target.database = 'CRM_TenantB';
     target.databaseGuid = B;
@@ -92,6 +100,12 @@ describeBrowser('review page: a re-insert into another database than the rows we
     // signed in by the test before
     await page.locator(`#job-list li[data-job="${unknownJob}"]`).click();
     await expect.poll(() => page.locator('#job-progress').textContent(), { timeout: 15_000 }).toMatch(/ · source database not known$/);
+    expect(await page.locator('#job-progress').getAttribute('title')).toMatch(/^the database these rows were read from is not recorded/);
+  });
+
+  it('a job that ended failed (rows staged, no source database recorded) says not known as well (only a succeeded one did)', async () => {
+    await page.locator(`#job-list li[data-job="${failedJob}"]`).click();
+    await expect.poll(() => page.locator('#job-progress').textContent(), { timeout: 15_000 }).toMatch(/^failed · .* · source database not known$/);
     expect(await page.locator('#job-progress').getAttribute('title')).toMatch(/^the database these rows were read from is not recorded/);
   });
 });
