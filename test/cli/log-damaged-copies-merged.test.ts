@@ -90,6 +90,18 @@ describeCorpus('rowback log: two copies of one log backup, each damaged elsewher
     }
   });
 
+  it('given out of LSN order, the note lists every copy in the order to give them (it named one copy of the damaged pair: given so, the other\'s records were lost)', async () => {
+    const r = await cli('log', at('C.trn'), at('A.trn'), S('StopAt_1.trn'), '--format', 'ndjson');
+    expect(r.code, r.stderr).toBe(0);
+    const note = /list them oldest first: ([^\n]*)/.exec(r.stderr)?.[1];
+    expect(note).toBe(`${S('StopAt_1.trn')} ${at('C.trn')} ${at('A.trn')}`);
+    // given as the note says: every record of both backups, in LSN order, nothing INCOMPLETE
+    const again = await cli('log', ...note!.split(' '), '--format', 'ndjson');
+    expect(again.stderr).not.toContain('INCOMPLETE');
+    expect(ascending(lsns(again.stdout))).toBe(true);
+    expect(lsns(again.stdout).length).toBe(lsns(r.stdout).length);
+  });
+
   it('a range lost in both copies stays INCOMPLETE (that range only); the records in LSN order, each once', async () => {
     const r = await cli('log', at('A.trn'), at('D.trn'), '--format', 'ndjson');
     const got = lsns(r.stdout);

@@ -349,7 +349,17 @@ function logBackupGaps(inputs: LogInput[], damagedCopies: ReadonlyMap<string, st
   }
   // a copy whose log does not read whole gives way to a whole copy of the same log (read first: readers below)
   const chain = logBackupChain(given, (s) => damagedCopies.has(`${s.file}#${s.position}`));
-  const notes = chain.givenInOrder ? [] : [`the log backups are not given in LSN order, so their records are printed out of LSN order as given; list them oldest first: ${chain.sets.map(setName).join(' ')}`];
+  // every file given, in chain order: each set with the other copies of it given after it (the chain
+  // keeps one; copies all damaged are read together, so the list left out all but one of them and,
+  // given as listed, lost what only the others held)
+  const key = (x: LogBackupSet) => `${x.header.firstLsn.decimal}-${x.header.lastLsn.decimal}`;
+  const oldestFirst: LogBackupSet[] = [];
+  for (const set of chain.sets) {
+    for (const x of [set, ...given.filter((g) => g !== set && key(g) === key(set))]) {
+      if (!oldestFirst.some((y) => y.file === x.file && y.position === x.position)) oldestFirst.push(x);
+    }
+  }
+  const notes = chain.givenInOrder ? [] : [`the log backups are not given in LSN order, so their records are printed out of LSN order as given; list them oldest first: ${oldestFirst.map(setName).join(' ')}`];
   return { gaps: chain.gaps.map((g) => g.item), notes: [...notes, ...chain.repeats] };
 }
 
