@@ -16,7 +16,7 @@ import { formatLsn, parseLsn, type Lsn } from '../lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { BlockScanner, NEED_MORE, type BlockEvent } from './block-scanner.js';
 import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
-import { blockChecksumProblem, blockHoldsChecksum, formatLsnFast, parseLogRecord, parseVlfHeader, recordProblem, recordSpanBounds, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
+import { blockChecksumProblem, blockHeaderProblem, blockHoldsChecksum, blockParity, fixupBlock, formatLsnFast, parseBlockHeader, parseLogRecord, parseVlfHeader, recordProblem, recordSpanBounds, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
 import { operationName } from './constants.js';
 import { cutLoss } from './cut-loss.js';
 import { BLOCK_NOTE_WORDS, listOf, uncheckedNote } from '../../util/unchecked-note.js';
@@ -148,6 +148,14 @@ export interface LogRange {
    * reported as LOG_PAST_END_DAMAGED (not a loss), not FORMAT_BAD_LOG_BLOCK.
    */
   endLsn?: Lsn;
+  /**
+   * An .ldf's VLF read from its first block (vlfStart): where the VLF of the next sequence lies in
+   * the file (offset, header parity), when the file holds one. Its first block (sequence + 1, block
+   * 0x10) names the size of the last block of this VLF's log ({@link previousBlockSize}); one that
+   * names another size than the last block read here proves this VLF's last blocks were lost (zeroed
+   * like its unused tail, torn or cut out): FORMAT_LOG_GAP to the VLF's end (ldfVlfEndLoss).
+   */
+  vlfNext?: { offset: number; parity: number };
 }
 
 /**
@@ -414,6 +422,13 @@ async function* rangeBlocks(
     yield { ev, stale };
   }
   stats.unwrittenBytes += scanner.unwrittenBytes;
+  if (range.vlfNext && range.vlf && sawCurrent && next?.size !== undefined && !opts.signal?.aborted) {
+    const lost = await ldfVlfEndLoss(fh, range, next);
+    if (lost) {
+      stats.gaps++;
+      opts.onSkipped?.(lost);
+    }
+  }
   if (range.vlfStart && range.vlfHoldsLog && range.vlf && !sawCurrent) {
     const from = { vlf: range.vlf.seq, block: VLF_FIRST_BLOCK_ID, slot: 1 };
     stats.gaps++;
@@ -424,6 +439,47 @@ async function* rangeBlocks(
       lsnRange: { first: formatLsn(from), last: formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 }) },
     });
   }
+}
+
+/**
+ * Whether an .ldf's VLF (`range`, whose last current block read ends at `end`) lost its last
+ * blocks: the first block of the VLF of the next sequence (range.vlfNext) — read here, one block,
+ * and used only when it is that VLF's own block 0x10 (its sequence and parity) and whole (sectors
+ * and checksum) — names the size of the block written before it ({@link previousBlockSize}). Not
+ * the size of the last block read: the log went on after it in this VLF, and LSNs from where it
+ * ends up to (sequence + 1):0x10:1 are lost (FORMAT_LOG_GAP). Null when they agree, or when that
+ * block cannot tell (missing or damaged: its own VLF's read reports it).
+ */
+async function ldfVlfEndLoss(fh: PositionedReader, range: LogRange, end: NonNullable<LogStreamCursor['next']>): Promise<SkippedItem | null> {
+  const vlf = range.vlf!;
+  const nextVlf = range.vlfNext!;
+  const at = nextVlf.offset + VLF_FIRST_BLOCK_OFFSET;
+  const head = Buffer.alloc(SECTOR);
+  if ((await fh.read(head, 0, SECTOR, at)).bytesRead < SECTOR || blockHeaderProblem(head, 0) !== null) return null;
+  const h = parseBlockHeader(head, 0);
+  if (h.firstLsn.vlf !== vlf.seq + 1 || h.firstLsn.block !== VLF_FIRST_BLOCK_ID || blockParity(head, 0) !== nextVlf.parity) return null;
+  const block = Buffer.alloc(h.size);
+  if ((await fh.read(block, 0, h.size, at)).bytesRead < h.size || typeof fixupBlock(block, 0, h.size) === 'string') return null;
+  const said = previousBlockSize(block);
+  if (said === end.size) return null;
+  const lostFrom = formatLsn({ vlf: end.vlf, block: end.block, slot: 1 });
+  const upTo = formatLsn(h.firstLsn);
+  return {
+    code: 'FORMAT_LOG_GAP',
+    reason: `log blocks are missing at the end of VLF 0x${end.vlf.toString(16)}: the first block of VLF 0x${h.firstLsn.vlf.toString(16)} (LSN ${upTo}, offset ${at}) says the block written before it was ${said} bytes, but the last block read of VLF 0x${end.vlf.toString(16)} (offset ${end.at ?? end.offset - (end.size ?? 0)}) is ${end.size} bytes, so VLF 0x${end.vlf.toString(16)}'s log went on after it: LSNs from ${lostFrom} up to ${upTo} could not be read (zeroed, torn, damaged or cut out after offset ${end.offset}); rows in that range are lost and transactions crossing it cannot be told committed`,
+    location: { file: range.file, offset: end.offset, lsn: lostFrom },
+    lsnRange: { first: lostFrom, last: upTo },
+  };
+}
+
+/**
+ * Where the VLF of sequence `v.seq` + 1 lies in an .ldf (LogRange.vlfNext), when the layout holds
+ * it (one VLF of that sequence; none for a VLF never used).
+ */
+export function nextVlfOf(layout: Pick<LdfLayout, 'vlfs'>, v: VlfInfo): { offset: number; parity: number } | undefined {
+  if (v.seq <= 0) return undefined;
+  const n = layout.vlfs.filter((x) => x.seq === v.seq + 1);
+  return n.length === 1 ? { offset: n[0].offset, parity: n[0].parity } : undefined;
 }
 
 /** The records of one fixed-up block, built one at a time as they are asked for. */
@@ -724,7 +780,7 @@ export async function* readLdfRecords(path: string, opts: LogScanOptions = {}, s
     const first = firstSeq(layout);
     for (const v of opts.vlfOrder === 'sequence' ? [...layout.vlfs].sort((a, b) => a.seq - b.seq || a.index - b.index) : layout.vlfs) {
       if (opts.signal?.aborted) return;
-      yield* readLogRange(sync, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: holdsLog(v, last), vlfOldest: v.seq === first }, opts, stats);
+      yield* readLogRange(sync, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: holdsLog(v, last), vlfOldest: v.seq === first, vlfNext: nextVlfOf(layout, v) }, opts, stats);
     }
   } finally {
     await fh.close();
@@ -755,7 +811,7 @@ export async function* readLdfRecordBatches(path: string, opts: LogScanOptions =
     const first = firstSeq(layout);
     for (const v of opts.vlfOrder === 'sequence' ? [...chosen].sort((a, b) => a.seq - b.seq || a.index - b.index) : chosen) {
       if (opts.signal?.aborted) return;
-      yield* readLogRangeBatches(sync, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: holdsLog(v, last), vlfOldest: v.seq === first }, opts, stats, keep);
+      yield* readLogRangeBatches(sync, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: holdsLog(v, last), vlfOldest: v.seq === first, vlfNext: nextVlfOf(layout, v) }, opts, stats, keep);
     }
   } finally {
     await fh.close();
