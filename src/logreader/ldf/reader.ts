@@ -191,7 +191,9 @@ export const BLOCK_PREVIOUS_SIZE_OFFSET = 10;
  * pairs, 2005–2025) it is the earlier block's size, and so across all 22 VLF boundaries there — the
  * first block of VLF N + 1 (N + 1:0x10) names the size of the last block of VLF N. So a first block
  * of VLF N + 1 naming another size than the last block read of VLF N proves that VLF N's log went
- * on after it: its last blocks were lost (zeroed like unwritten space, torn or cut out).
+ * on after it: its last blocks were lost (zeroed like unwritten space, torn or cut out). A 0 there
+ * names no block (no block is 0 bytes; a log written by another tool, the tests' SYNTHETIC writer,
+ * leaves it so) and proves nothing.
  */
 export function previousBlockSize(block: Uint8Array): number {
   return block[BLOCK_PREVIOUS_SIZE_OFFSET] | (block[BLOCK_PREVIOUS_SIZE_OFFSET + 1] << 8);
@@ -387,7 +389,7 @@ async function* rangeBlocks(
           lsnRange: { first: formatLsn({ vlf: next.vlf, block: next.block, slot: 1 }), last: formatLsn(f) },
         });
       }
-      else if (next && next.size !== undefined && f.vlf === next.vlf + 1 && f.block === VLF_FIRST_BLOCK_ID && previousBlockSize(ev.bytes) !== next.size) {
+      else if (next && next.size !== undefined && f.vlf === next.vlf + 1 && f.block === VLF_FIRST_BLOCK_ID && previousBlockSize(ev.bytes) !== 0 && previousBlockSize(ev.bytes) !== next.size) {
         // VLF N's log looked whole (its unused tail reads as never written), but the first block of
         // N + 1 says the block before it was of another size than the last one read of N: the
         // blocks after that one were lost (previousBlockSize)
@@ -461,7 +463,7 @@ async function ldfVlfEndLoss(fh: PositionedReader, range: LogRange, end: NonNull
   const block = Buffer.alloc(h.size);
   if ((await fh.read(block, 0, h.size, at)).bytesRead < h.size || typeof fixupBlock(block, 0, h.size) === 'string') return null;
   const said = previousBlockSize(block);
-  if (said === end.size) return null;
+  if (said === 0 || said === end.size) return null;
   const lostFrom = formatLsn({ vlf: end.vlf, block: end.block, slot: 1 });
   const upTo = formatLsn(h.firstLsn);
   return {
