@@ -187,8 +187,8 @@ export const BLOCK_PREVIOUS_SIZE_OFFSET = 10;
 /**
  * The size of the log block written just before `block` (its header's u16 @10; not a sector's first
  * byte, so the same in a block as stored and fixed up). Found on the corpus, not documented: in
- * every pair of consecutive current blocks of its 28 readable .ldf, .trn and .bak files (2,150
- * pairs, 2005–2025) it is the earlier block's size, and so across all 22 VLF boundaries there — the
+ * every pair of consecutive current blocks of the 27 .ldf, .trn and .bak files holding log blocks
+ * (2,221 pairs, 2005–2025) it is the earlier block's size, 22 of them across a VLF boundary — the
  * first block of VLF N + 1 (N + 1:0x10) names the size of the last block of VLF N. So a first block
  * of VLF N + 1 naming another size than the last block read of VLF N proves that VLF N's log went
  * on after it: its last blocks were lost (zeroed like unwritten space, torn or cut out). A 0 there
