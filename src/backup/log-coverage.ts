@@ -52,8 +52,10 @@ const before = (a: LogPosition, b: LogPosition) => a.vlf < b.vlf || (a.vlf === b
  * VLF, because the log goes on there once VLF N is closed (module header); any later target —
  * a block past 0x10 of VLF N + 1, or VLF N + 2 on — lies beyond log that was not read. The size
  * of VLF N is unknown in a backup, so a stream that lost blocks at the very end of VLF N (zeroed
- * like the MQTL padding after them) cannot be told from one that ends with the VLF; lost or bad
- * blocks anywhere else are reported by the block reader.
+ * like the MQTL padding after them) cannot be told here from one that ends with the VLF; where
+ * the stream goes on into VLF N + 1, the block reader tells it by the size the first block of N + 1
+ * gives the block before it (reader.ts previousBlockSize); lost or bad blocks anywhere else are
+ * reported by the block reader.
  */
 export function reachesLogPosition(end: LogPosition, target: LogPosition): boolean {
   if (!before(end, target)) return true;

@@ -194,6 +194,8 @@ class LogWriter {
   private blockStart = 0; // offset in the VLF of the block being filled
   private recs: Uint8Array[] = [];
   private recBytes = 0;
+  /** The size of the block written before (header u16 @10 of the next block, reader.ts previousBlockSize; 0 before the first). */
+  private prevSize = 0;
   private readonly vlfSize: number;
   /** With a layout: the used VLFs in the order log goes into them (ascending sequence), and the index of the current one. */
   private readonly uses: Array<{ seq: number; at: number; parity: number }> | null = null;
@@ -278,6 +280,7 @@ class LogWriter {
     v.setUint32(16, this.blockStart / SECTOR, true);
     v.setUint16(20, 1, true);
     v.setUint16(BLOCK_STATUS_OFFSET, BLOCK_STATUS_CHECKSUM | 0x0001, true); // as every flagged corpus block: 0x0003
+    v.setUint16(10, this.prevSize, true); // the block before's size, as every corpus block gives it
     let p = BLOCK_RECORDS_START;
     this.recs.forEach((r, i) => {
       b.set(r, p);
@@ -294,6 +297,7 @@ class LogWriter {
     v.setUint32(BLOCK_CHECKSUM_OFFSET, logBlockChecksum(b, 0, size), true);
     for (const s of this.sinks) s.block(b, this.vlfSeq, this.blockStart / SECTOR, this.vlfStart + this.blockStart);
     this.blockStart += size;
+    this.prevSize = size;
     this.recs = [];
     this.recBytes = 0;
   }

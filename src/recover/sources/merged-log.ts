@@ -295,6 +295,16 @@ export class LdfHoles {
         } else if (from.block === VLF_FIRST_BLOCK_ID && toVlf !== from.vlf && vlfBlocks.get(from.vlf) !== undefined && vlfBlocks.get(from.vlf)! > from.block) {
           endBlock = vlfBlocks.get(from.vlf)!;
           upTo = formatLsn({ vlf: from.vlf + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 });
+        } else if (h.item.lsnRange?.last === formatLsn({ vlf: from.vlf + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 })) {
+          // a VLF's last blocks lost (the next VLF's first block names another last block, reader.ts
+          // previousBlockSize): held where one backup's blocks read run from `from` to where that
+          // backup's log of the VLF ends and go on at (N + 1):0x10 — its own read checks that end so
+          // (a backup whose log of the VLF ended sooner reports its own loss)
+          const nextFirst = this.chainBlocks.find((r) => r.vlf === from.vlf + 1 && r.start === VLF_FIRST_BLOCK_ID);
+          const last = this.chainBlocks.filter((r) => r.vlf === from.vlf && nextFirst && r.file === nextFirst.file).reduce((m, r) => Math.max(m, r.end), 0);
+          if (!nextFirst || last <= from.block) return;
+          endBlock = last;
+          upTo = h.item.lsnRange.last;
         } else return;
         const files = this.chainHolds(from.vlf, from.block, endBlock);
         if (!files) return;

@@ -1,0 +1,107 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { captureCli } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+/**
+ * Log lost at the end of a VLF read as the VLF's unused tail: the last log block of VLF 0x142 of a
+ * .trn zeroed printed "1253 of 1253 record(s) printed", exit 0, nothing said (the intact file holds
+ * 1256: the three at 00000142:000001ef:* vanished), and beside another damaged copy `log` took that
+ * copy for a whole one and printed a record out of LSN order. The first block of VLF N + 1 names the
+ * size of the block written before it (header u16 @10, reader.ts previousBlockSize): not the size of
+ * the last block read of VLF N, N's log went on after it (FORMAT_LOG_GAP N:end .. (N+1):0x10).
+ *
+ * SYNTHETIC damage, made at test time from the corpus's REAL files (never written to the repo):
+ * - db1's SQL2008_db1_LOG_20170518_041831.trn (VLFs 0x142 and 0x143): the last block of VLF 0x142
+ *   (offset 209920, 512 bytes, LSN 142:1ef, records 142:1ef:1..3) zeroed (Z), torn (bytes changed: T),
+ *   with the block before it (208384, 1536 bytes) zeroed too (Z2); the block at 206848 (142:1e9,
+ *   1536 bytes, mid-VLF) zeroed (M: a copy damaged elsewhere);
+ * - sql-practice-asp's School_Log.ldf: the last block of VLF sequence 0x28 (offset 501760, 38912
+ *   bytes, LSN 28:1d4; the block before it is 41472 bytes) zeroed (L).
+ */
+const cli = captureCli();
+const DB1 = corpusPath('appveyor-lab', 'sql2008-backups', 'db1', 'LOG', 'SQL2008_db1_LOG_20170518_041831.trn');
+const SCHOOL = corpusPath('sql-practice-asp', 'App_Data');
+let dir: string;
+const at = (f: string) => join(dir, f);
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rowback-vlf-end-lost-'));
+  const damage = (src: string, out: string, f: (b: Buffer) => void) => {
+    const b = Buffer.from(readFileSync(src));
+    f(b);
+    writeFileSync(at(out), b);
+  };
+  damage(DB1, 'Z.trn', (b) => b.fill(0, 209920, 209920 + 512));
+  damage(DB1, 'T.trn', (b) => b.fill(0x5a, 209920 + 100, 209920 + 300));
+  damage(DB1, 'Z2.trn', (b) => b.fill(0, 208384, 209920 + 512));
+  damage(DB1, 'M.trn', (b) => b.fill(0, 206848, 206848 + 1536));
+  damage(join(SCHOOL, 'School_Log.ldf'), 'School_Log.ldf', (b) => b.fill(0, 501760, 501760 + 38912));
+  copyFileSync(join(SCHOOL, 'School.mdf'), at('School.mdf'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const lsns = (ndjson: string): string[] => ndjson.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { 'Current LSN': string })['Current LSN']);
+const ascending = (xs: string[]) => xs.every((x, i) => i === 0 || xs[i - 1]! < x);
+const LOST_142 = /LSNs 00000142:000001ef:0001 up to 00000143:00000010:0001/;
+
+describeCorpus('log lost at the end of a VLF is not read as its unused tail', () => {
+  it('the intact .trn is silent; its last block of VLF 0x142 zeroed, torn, or with the block before it: INCOMPLETE naming the LSNs from 142:1ef:1 up to 143:10:1, file and offset', async () => {
+    const whole = await cli('log', DB1, '--format', 'ndjson');
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(whole.stderr).not.toMatch(/INCOMPLETE|FORMAT_LOG_GAP|skipped/);
+    const all = lsns(whole.stdout);
+    expect(all).toHaveLength(1256);
+    for (const f of ['Z.trn', 'T.trn']) {
+      const r = await cli('log', at(f), '--format', 'ndjson');
+      expect(r.stderr).toMatch(new RegExp(`INCOMPLETE: [^\\n]*${LOST_142.source}[^\\n]*${f.replace('.', '\\.')}`));
+      expect(r.stderr).toMatch(/FORMAT_LOG_GAP: log blocks are missing at the end of VLF 0x142[^\n]*after offset 209920/);
+      expect(lsns(r.stdout)).toEqual(all.filter((l) => !l.startsWith('00000142:000001ef:')));
+    }
+    const two = await cli('log', at('Z2.trn'), '--format', 'ndjson');
+    expect(two.stderr).toMatch(/INCOMPLETE: [^\n]*LSNs 00000142:000001ec:0001 up to 00000143:00000010:0001/);
+    expect(lsns(two.stdout)).toEqual(all.filter((l) => !l.startsWith('00000142:000001ef:') && !l.startsWith('00000142:000001ec:')));
+  });
+
+  it('inspect says INCOMPLETE for the zeroed copy and nothing for the intact one', async () => {
+    const whole = await cli('inspect', DB1);
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(whole.stdout + whole.stderr).not.toMatch(/INCOMPLETE|FORMAT_LOG_GAP/);
+    const r = await cli('inspect', at('Z.trn'));
+    expect(r.stdout).toContain('log records              1253');
+    expect(r.stdout + r.stderr).toMatch(/FORMAT_LOG_GAP: log blocks are missing at the end of VLF 0x142/);
+    expect(r.stderr).toContain('INCOMPLETE');
+  });
+
+  it('beside a copy damaged elsewhere (M), the zeroed copy is read as damaged too: every record once, in LSN order (either order)', async () => {
+    const all = lsns((await cli('log', DB1, '--format', 'ndjson')).stdout);
+    for (const files of [['Z.trn', 'M.trn'], ['M.trn', 'Z.trn']]) {
+      const r = await cli('log', ...files.map(at), '--format', 'ndjson');
+      const got = lsns(r.stdout);
+      expect(ascending(got)).toBe(true);
+      expect(got).toEqual(all);
+      expect(r.stderr).toContain('each damaged: read together, each record once, in LSN order');
+      expect(r.stderr).toMatch(/note: \S*Z\.trn: FORMAT_LOG_GAP: log blocks are missing at the end of VLF 0x142/);
+      expect(r.stderr).not.toContain('INCOMPLETE');
+    }
+  });
+
+  it('.ldf: the last block of VLF 0x28 zeroed is FORMAT_LOG_GAP to the next VLF in log, inspect and scan (one thread and two); the intact .ldf is silent', async () => {
+    const range = /LSNs 00000028:000001d4:0001 up to 00000029:00000010:0001/;
+    const whole = await cli('log', join(SCHOOL, 'School_Log.ldf'), '--format', 'ndjson');
+    expect(whole.stderr).not.toMatch(/INCOMPLETE|FORMAT_LOG_GAP/);
+    const r = await cli('log', at('School_Log.ldf'), '--format', 'ndjson');
+    expect(r.stderr).toMatch(new RegExp(`INCOMPLETE: [^\\n]*${range.source}`));
+    expect(r.stderr).toMatch(/the first block of VLF 0x29 \(LSN 00000029:00000010:0001, offset 548864\) says the block written before it was 38912 bytes, but the last block read of VLF 0x28 \(offset 460288\) is 41472 bytes/);
+    const lost = lsns(whole.stdout).filter((l) => !lsns(r.stdout).includes(l));
+    expect(lost.length).toBeGreaterThan(0);
+    expect(lost.every((l) => l >= '00000028:000001d4:0001' && l < '00000029:00000010:0001')).toBe(true);
+    const ins = await cli('inspect', at('School_Log.ldf'));
+    expect(ins.stdout + ins.stderr).toMatch(/FORMAT_LOG_GAP: log blocks are missing at the end of VLF 0x28/);
+    for (const threads of ['1', '2']) {
+      const s = await cli('scan', '--mdf', at('School.mdf'), '--ldf', at('School_Log.ldf'), '--threads', threads, '--format', 'json');
+      expect(s.stderr).toMatch(new RegExp(`INCOMPLETE: [^\\n]*${range.source}`));
+    }
+  });
+});
