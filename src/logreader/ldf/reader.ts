@@ -281,6 +281,39 @@ export async function* readLogRangeBatches(
 }
 
 /**
+ * Why a log block whose sectors and checksum passed cannot be log of where it lies, or null. Its
+ * header's first LSN names (FORMAT-NOTES §3):
+ * - in an .ldf's VLF (`range.vlf`) of a sequence above 0, a VLF sequence **later** than the VLF
+ *   header's: a VLF holds log of its own sequence or, stale, of an earlier use of its bytes — never
+ *   of a later one (a VLF of sequence 0, never used or its header reset, is not judged: what its
+ *   bytes hold is read as stale log, as before);
+ * - in a VLF read from its first block (`range.vlfStart`), a block of the VLF's own sequence and
+ *   parity (current log) whose block number is not its offset from the VLF's start in 512-byte
+ *   units (a VLF's blocks lie at the block number their LSNs give; stale blocks are not judged, the
+ *   VLF may have lain elsewhere in their use);
+ * - in a backup's log stream (`range.endLsn`, no VLF header), a VLF sequence beyond the one after
+ *   the header's LastLSN: a backup holds log up to LastLSN, and what follows it in its last VLF
+ *   (or the next) is at most the log written on after it.
+ * Such a header was changed in ways its checksum does not see (SQL Server's block checksum is an
+ * XOR of 32-bit words: damage that repeats over an even number of words cancels out) or the block
+ * carries none; its records were printed as log (a breaker XOR-ed 40 bytes of StopAt_2.trn: an
+ * insert and a commit at 5a5a5a49:5a5a5a9a:5a5c printed as real).
+ */
+function impossibleBlock(f: Lsn, offset: number, parity: number, range: LogRange): string | null {
+  if (range.vlf !== undefined) {
+    if (range.vlf.seq > 0 && f.vlf > range.vlf.seq) return `a log block whose first LSN ${formatLsn(f)} names VLF sequence ${f.vlf}, later than that of the VLF it lies in (${range.vlf.seq}): a VLF holds log of its own sequence or of an earlier use only, so its header is damaged and its records are not read`;
+    if (range.vlfStart && f.vlf === range.vlf.seq && parity === range.vlf.parity) {
+      const at = VLF_FIRST_BLOCK_ID + (offset - range.start) / SECTOR;
+      if (f.block !== at) return `a log block whose first LSN ${formatLsn(f)} names block 0x${f.block.toString(16)} of its VLF, where it lies at block 0x${at.toString(16)}: a VLF's blocks lie where their LSNs say, so its header is damaged and its records are not read`;
+    }
+    return null;
+  }
+  const end = range.endLsn;
+  if (end !== undefined && f.vlf > end.vlf + 1) return `a log block whose first LSN ${formatLsn(f)} names VLF sequence ${f.vlf}, past the backup's log (its header's LastLSN is ${formatLsn(end)}) by more than one VLF: its header is damaged and its records are not read`;
+  return null;
+}
+
+/**
  * The fixed-up blocks of a range that a scan should read (stale ones left out when includeStale is
  * false), with the block-level stats and gap reports. `headersOnly`: the blocks as stored, sectors
  * checked but not fixed up, copied or checksummed (BlockScanner's headersOnly), for walks that
@@ -337,7 +370,12 @@ async function* rangeBlocks(
       opts.onProgress?.({ bytes: stats.bytes, records: stats.records });
       continue;
     }
-    if (ev.kind === 'bad') {
+    // A block whose header passed its checks (sectors, checksum) but whose first LSN cannot be where
+    // it lies: read as bad bytes, its records never printed (impossibleBlock).
+    const impossible = ev.kind === 'bad' ? null : impossibleBlock(ev.header.firstLsn, ev.offset, ev.parity, range);
+    if (ev.kind === 'bad' || impossible !== null) {
+      const length = ev.kind === 'bad' ? ev.length : ev.bytes.length;
+      const why = ev.kind === 'bad' ? ev.reason : impossible!;
       headUnwritten = false;
       const end = range.endLsn;
       // past the backup's log: the blocks read reach its LastLSN, so every LSN before it was read:
@@ -349,7 +387,7 @@ async function* rangeBlocks(
       if (end && next && reached(next, end)) {
         opts.onSkipped?.({
           code: LOG_PAST_END_DAMAGED,
-          reason: `${ev.length} bytes after the end of the backup's log do not read as log blocks (${ev.reason}): the log stream had reached its header's LastLSN ${formatLsn(end)} before them, so none of the backup's log is there; no record is lost`,
+          reason: `${length} bytes after the end of the backup's log do not read as log blocks (${why}): the log stream had reached its header's LastLSN ${formatLsn(end)} before them, so none of the backup's log is there; no record is lost`,
           location: { file: range.file, offset: ev.offset },
         });
         continue;
@@ -357,7 +395,7 @@ async function* rangeBlocks(
       stats.skippedBlocks++;
       opts.onSkipped?.({
         code: 'FORMAT_BAD_LOG_BLOCK',
-        reason: `${ev.length} bytes skipped: ${ev.reason}`,
+        reason: `${length} bytes skipped: ${why}`,
         location: { file: range.file, offset: ev.offset },
       });
       continue;
