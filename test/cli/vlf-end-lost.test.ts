@@ -21,7 +21,8 @@ import { corpusPath, describeCorpus } from '../support/corpus.js';
  * - sql-practice-asp's School_Log.ldf: the last block of VLF sequence 0x28 (offset 501760, 38912
  *   bytes, LSN 28:1d4; the block before it is 41472 bytes) zeroed (L); that block and the first
  *   block of VLF 0x29 (offset 548864, 51200 bytes, LSN 29:10) zeroed (LF); only that first block
- *   zeroed (F); all of VLF 0x29 from its first block zeroed (W).
+ *   zeroed (F); all of VLF 0x29 from its first block zeroed (W); VLF 0x28's last block torn (bytes
+ *   changed, its checksum fails) and VLF 0x29's first block zeroed (TF).
  */
 const cli = captureCli();
 const DB1 = corpusPath('appveyor-lab', 'sql2008-backups', 'db1', 'LOG', 'SQL2008_db1_LOG_20170518_041831.trn');
@@ -42,6 +43,10 @@ beforeAll(() => {
   damage(join(SCHOOL, 'School_Log.ldf'), 'School_Log.ldf', (b) => b.fill(0, 501760, 501760 + 38912));
   damage(join(SCHOOL, 'School_Log.ldf'), 'LF.ldf', (b) => {
     b.fill(0, 501760, 501760 + 38912);
+    b.fill(0, 548864, 548864 + 51200);
+  });
+  damage(join(SCHOOL, 'School_Log.ldf'), 'TF.ldf', (b) => {
+    b.fill(0x5a, 501760 + 100, 501760 + 300);
     b.fill(0, 548864, 548864 + 51200);
   });
   damage(join(SCHOOL, 'School_Log.ldf'), 'F.ldf', (b) => b.fill(0, 548864, 548864 + 51200));
@@ -134,6 +139,9 @@ describeCorpus('log lost at the end of a VLF is not read as its unused tail', ()
     const f = await cli('log', at('F.ldf'), '--format', 'ndjson');
     expect(f.stderr).toMatch(/INCOMPLETE: [^\n]*LSNs 00000028:00000220:0001 up to 00000029:00000074:0001/);
     expect(lsns(f.stdout).filter((l) => l < '00000029:00000010:0001')).toEqual(whole.filter((l) => l < '00000029:00000010:0001'));
+    // TF: a torn last block of VLF 0x28 is not log read: the range starts at it (it said 28:220, past it)
+    const tf = await cli('log', at('TF.ldf'), '--format', 'ndjson');
+    expect(tf.stderr).toMatch(new RegExp(`INCOMPLETE: [^\\n]*${lf.source}`));
     // W: VLF 0x29 holds no block of its own
     const w = await cli('log', at('W.ldf'), '--format', 'ndjson');
     expect(w.stderr).toMatch(/INCOMPLETE: [^\n]*LSNs 00000028:00000220:0001 up to 0000002a:00000010:0001/);

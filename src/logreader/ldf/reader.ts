@@ -499,7 +499,9 @@ async function ldfVlfLogEnd(fh: PositionedReader, range: LogRange, opts: LogScan
   const seq = range.vlf.seq - 1;
   const stats = emptyLogScanStats();
   const prev: LogRange = { start: p.offset + VLF_FIRST_BLOCK_OFFSET, end: p.offset + p.size, kind: range.kind, file: range.file, vlf: { seq, parity: p.parity } };
-  for await (const _ of rangeBlocks(fh, prev, { chunkSize: opts.chunkSize, signal: opts.signal, includeStale: false }, stats, true)) void _;
+  // blocks checked whole (sectors and checksum), not headers only: a torn last block is not log read
+  for await (const _ of rangeBlocks(fh, prev, { chunkSize: opts.chunkSize, signal: opts.signal, includeStale: false }, stats)) void _;
+  if (opts.signal?.aborted) return null;
   return stats.end && stats.end.vlf === seq ? { vlf: seq, block: stats.end.block, slot: 1 } : null;
 }
 
