@@ -19,7 +19,10 @@ import { corpusPath, describeCorpus } from '../support/corpus.js';
  *   with the block before it (208384, 1536 bytes) zeroed too (Z2); the block at 206848 (142:1e9,
  *   1536 bytes, mid-VLF) zeroed (M: a copy damaged elsewhere);
  * - sql-practice-asp's School_Log.ldf: the last block of VLF sequence 0x28 (offset 501760, 38912
- *   bytes, LSN 28:1d4; the block before it is 41472 bytes) zeroed (L).
+ *   bytes, LSN 28:1d4; the block before it is 41472 bytes) zeroed (L); that block and the first
+ *   block of VLF 0x29 (offset 548864, 51200 bytes, LSN 29:10) zeroed (LF); only that first block
+ *   zeroed (F); all of VLF 0x29 from its first block zeroed (W); VLF 0x28's last block torn (bytes
+ *   changed, its checksum fails) and VLF 0x29's first block zeroed (TF).
  */
 const cli = captureCli();
 const DB1 = corpusPath('appveyor-lab', 'sql2008-backups', 'db1', 'LOG', 'SQL2008_db1_LOG_20170518_041831.trn');
@@ -38,6 +41,16 @@ beforeAll(() => {
   damage(DB1, 'Z2.trn', (b) => b.fill(0, 208384, 209920 + 512));
   damage(DB1, 'M.trn', (b) => b.fill(0, 206848, 206848 + 1536));
   damage(join(SCHOOL, 'School_Log.ldf'), 'School_Log.ldf', (b) => b.fill(0, 501760, 501760 + 38912));
+  damage(join(SCHOOL, 'School_Log.ldf'), 'LF.ldf', (b) => {
+    b.fill(0, 501760, 501760 + 38912);
+    b.fill(0, 548864, 548864 + 51200);
+  });
+  damage(join(SCHOOL, 'School_Log.ldf'), 'TF.ldf', (b) => {
+    b.fill(0x5a, 501760 + 100, 501760 + 300);
+    b.fill(0, 548864, 548864 + 51200);
+  });
+  damage(join(SCHOOL, 'School_Log.ldf'), 'F.ldf', (b) => b.fill(0, 548864, 548864 + 51200));
+  damage(join(SCHOOL, 'School_Log.ldf'), 'W.ldf', (b) => b.fill(0, 548864, 0x84000 + 311296));
   copyFileSync(join(SCHOOL, 'School.mdf'), at('School.mdf'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -103,5 +116,34 @@ describeCorpus('log lost at the end of a VLF is not read as its unused tail', ()
       const s = await cli('scan', '--mdf', at('School.mdf'), '--ldf', at('School_Log.ldf'), '--threads', threads, '--format', 'json');
       expect(s.stderr).toMatch(new RegExp(`INCOMPLETE: [^\\n]*${range.source}`));
     }
+  });
+
+  it('.ldf: the first block of VLF 0x29 lost (it names the size of VLF 0x28\'s last block): the range starts where VLF 0x28\'s log read ends, as a backup stream\'s does, so log lost at the end of VLF 0x28 too is inside it (log, inspect, scan on one thread and two)', async () => {
+    // LF: VLF 0x28's last block (28:1d4) and VLF 0x29's first block lost; it said 29:10 up to 29:74 only
+    const lf = /LSNs 00000028:000001d4:0001 up to 00000029:00000074:0001/;
+    const r = await cli('log', at('LF.ldf'), '--format', 'ndjson');
+    expect(r.stderr).toMatch(new RegExp(`INCOMPLETE: [^\\n]*${lf.source}`));
+    expect(r.stderr).toMatch(/LSNs from 00000029:00000010:0001 up to 00000029:00000074:0001 could not be read \(51200 bytes[^\n]*, and any of VLF 40 after 00000028:000001d4:0001/);
+    const whole = lsns((await cli('log', join(SCHOOL, 'School_Log.ldf'), '--format', 'ndjson')).stdout);
+    const got = new Set(lsns(r.stdout));
+    const lost = whole.filter((l) => !got.has(l));
+    expect(lost.some((l) => l.startsWith('00000028:000001d4:'))).toBe(true);
+    expect(lost.every((l) => l >= '00000028:000001d4:0001' && l < '00000029:00000074:0001')).toBe(true);
+    const ins = await cli('inspect', at('LF.ldf'));
+    expect(ins.stdout + ins.stderr).toMatch(/and any of VLF 40 after 00000028:000001d4:0001/);
+    for (const threads of ['1', '2']) {
+      const s = await cli('scan', '--mdf', at('School.mdf'), '--ldf', at('LF.ldf'), '--threads', threads, '--format', 'json');
+      expect(s.stderr).toMatch(new RegExp(`INCOMPLETE: [^\\n]*${lf.source}`));
+    }
+    // F: only the first block of VLF 0x29 lost: VLF 0x28 read whole (up to 28:220), the range starts there
+    const f = await cli('log', at('F.ldf'), '--format', 'ndjson');
+    expect(f.stderr).toMatch(/INCOMPLETE: [^\n]*LSNs 00000028:00000220:0001 up to 00000029:00000074:0001/);
+    expect(lsns(f.stdout).filter((l) => l < '00000029:00000010:0001')).toEqual(whole.filter((l) => l < '00000029:00000010:0001'));
+    // TF: a torn last block of VLF 0x28 is not log read: the range starts at it (it said 28:220, past it)
+    const tf = await cli('log', at('TF.ldf'), '--format', 'ndjson');
+    expect(tf.stderr).toMatch(new RegExp(`INCOMPLETE: [^\\n]*${lf.source}`));
+    // W: VLF 0x29 holds no block of its own
+    const w = await cli('log', at('W.ldf'), '--format', 'ndjson');
+    expect(w.stderr).toMatch(/INCOMPLETE: [^\n]*LSNs 00000028:00000220:0001 up to 0000002a:00000010:0001/);
   });
 });

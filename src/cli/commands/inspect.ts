@@ -15,7 +15,7 @@ import { backupStart, readMtfLayout, COMMON_HEADER_SIZE, type MediaSet } from '.
 import { openBackupPageSource, requireWholeMediaSet } from '../../backup/page-source.js';
 import { RowbackError } from '../../errors.js';
 import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, VLF_FIRST_BLOCK_OFFSET, VLF_HEADER_MARKER } from '../../logreader/ldf/constants.js';
-import { emptyLogScanStats, LOG_STARTS_MID_VLF, nextVlfOf, readLdfLayout, readLogRange, uncheckedBlocksNote, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
+import { emptyLogScanStats, LOG_STARTS_MID_VLF, nextVlfOf, prevVlfOf, readLdfLayout, readLogRange, uncheckedBlocksNote, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { formatLsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
@@ -287,7 +287,7 @@ async function inspectLog(path: string, opts: InspectOptions): Promise<InspectRe
     for (const v of layout.vlfs) {
       if (opts.signal?.aborted) break;
       const s = emptyLogScanStats();
-      const range = { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf' as const, file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: v.seq > 0 && v.seq < maxSeq, vlfOldest: v.seq === minSeq, vlfNext: nextVlfOf(layout, v) };
+      const range = { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf' as const, file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: v.seq > 0 && v.seq < maxSeq, vlfOldest: v.seq === minSeq, vlfNext: nextVlfOf(layout, v), vlfPrev: prevVlfOf(layout, v) };
       const progress = opts.onProgress ? (p: { bytes: number; records: number }) => opts.onProgress!({ bytes: total.bytes + p.bytes, records: total.records + p.records }) : undefined;
       for await (const r of readLogRange(fh, range, { onSkipped: (x) => skipped.push(x), onProgress: progress, signal: opts.signal }, s)) count(counts, r);
       vlfs.push({

@@ -156,6 +156,15 @@ export interface LogRange {
    * like its unused tail, torn or cut out): FORMAT_LOG_GAP to the VLF's end (ldfVlfEndLoss).
    */
   vlfNext?: { offset: number; parity: number };
+  /**
+   * An .ldf's VLF read from its first block (vlfStart): where the VLF of the previous sequence lies
+   * in the file (offset, size, header parity), when the file holds one. This VLF's first block names
+   * the size of that VLF's last block ({@link previousBlockSize}); when this VLF's log from 0x10 is
+   * lost, nothing tells whether that VLF's last blocks were lost too (ldfVlfEndLoss reads this VLF's
+   * block 0x10), so the range reported starts where that VLF's last block read ends (ldfVlfLogEnd),
+   * as a backup stream's gap across a VLF boundary does: never less than may have been lost.
+   */
+  vlfPrev?: { offset: number; size: number; parity: number };
 }
 
 /**
@@ -420,11 +429,13 @@ async function* rangeBlocks(
       }
       else if (next && f.vlf === next.vlf && f.block > next.block) {
         stats.gaps++;
+        // this VLF's block 0x10 lost: whether the previous sequence's VLF lost its last blocks cannot be told
+        const prevEnd = firstCurrent && next.block === VLF_FIRST_BLOCK_ID ? await ldfVlfLogEnd(fh, range, opts) : null;
         opts.onSkipped?.({
           code: 'FORMAT_LOG_GAP',
-          reason: `log blocks are missing: LSNs from ${formatLsn({ vlf: next.vlf, block: next.block, slot: 1 })} up to ${formatLsn(f)} could not be read (${ev.offset - next.offset} bytes zeroed, torn, damaged or cut out); rows in that range are lost and transactions crossing it cannot be told committed`,
+          reason: `log blocks are missing: LSNs from ${formatLsn({ vlf: next.vlf, block: next.block, slot: 1 })} up to ${formatLsn(f)} could not be read (${ev.offset - next.offset} bytes zeroed, torn, damaged or cut out)${prevEndNote(prevEnd)}; rows in that range are lost and transactions crossing it cannot be told committed`,
           location: { file: range.file, offset: next.offset, lsn: formatLsn({ vlf: next.vlf, block: next.block, slot: 1 }) },
-          lsnRange: { first: formatLsn({ vlf: next.vlf, block: next.block, slot: 1 }), last: formatLsn(f) },
+          lsnRange: { first: formatLsn(prevEnd ?? { vlf: next.vlf, block: next.block, slot: 1 }), last: formatLsn(f) },
         });
       }
       else if (next && next.size !== undefined && f.vlf === next.vlf + 1 && f.block === VLF_FIRST_BLOCK_ID && previousBlockSize(ev.bytes) !== 0 && previousBlockSize(ev.bytes) !== next.size) {
@@ -469,14 +480,15 @@ async function* rangeBlocks(
       opts.onSkipped?.(lost);
     }
   }
-  if (range.vlfStart && range.vlfHoldsLog && range.vlf && !sawCurrent) {
+  if (range.vlfStart && range.vlfHoldsLog && range.vlf && !sawCurrent && !opts.signal?.aborted) {
     const from = { vlf: range.vlf.seq, block: VLF_FIRST_BLOCK_ID, slot: 1 };
     stats.gaps++;
+    const prevEnd = await ldfVlfLogEnd(fh, range, opts);
     opts.onSkipped?.({
       code: 'FORMAT_LOG_GAP',
-      reason: `log blocks are missing: VLF ${range.vlf.seq} holds no log block of its own (${range.end - range.start} bytes zeroed, torn, damaged, cut out or of an earlier use), though a VLF of a later sequence holds log, so LSNs from ${formatLsn(from)} up to ${formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 })} could not be read; rows in that range are lost and transactions crossing it cannot be told committed`,
+      reason: `log blocks are missing: VLF ${range.vlf.seq} holds no log block of its own (${range.end - range.start} bytes zeroed, torn, damaged, cut out or of an earlier use), though a VLF of a later sequence holds log, so LSNs from ${formatLsn(from)} up to ${formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 })} could not be read${prevEndNote(prevEnd)}; rows in that range are lost and transactions crossing it cannot be told committed`,
       location: { file: range.file, offset: range.start, lsn: formatLsn(from) },
-      lsnRange: { first: formatLsn(from), last: formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 }) },
+      lsnRange: { first: formatLsn(prevEnd ?? from), last: formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 }) },
     });
   }
 }
@@ -510,6 +522,42 @@ async function ldfVlfEndLoss(fh: PositionedReader, range: LogRange, end: NonNull
     location: { file: range.file, offset: end.offset, lsn: lostFrom },
     lsnRange: { first: lostFrom, last: upTo },
   };
+}
+
+/**
+ * Where the log of the VLF of the sequence before `range`'s (range.vlfPrev) ends: the position
+ * (sequence, block, slot 1) just past its last current block, found by reading its block headers
+ * (only when `range`'s own log from 0x10 is lost: its block 0x10 named the size of that VLF's last
+ * block, so whether that VLF lost its last blocks cannot be told). Null when the file holds no such
+ * VLF or it holds no current block (its own read reports that loss).
+ */
+async function ldfVlfLogEnd(fh: PositionedReader, range: LogRange, opts: LogScanOptions): Promise<Lsn | null> {
+  const p = range.vlfPrev;
+  if (!p || !range.vlf || range.vlf.seq <= 1) return null;
+  const seq = range.vlf.seq - 1;
+  const stats = emptyLogScanStats();
+  const prev: LogRange = { start: p.offset + VLF_FIRST_BLOCK_OFFSET, end: p.offset + p.size, kind: range.kind, file: range.file, vlf: { seq, parity: p.parity } };
+  // blocks checked whole (sectors and checksum), not headers only: a torn last block is not log read
+  for await (const _ of rangeBlocks(fh, prev, { chunkSize: opts.chunkSize, signal: opts.signal, includeStale: false }, stats)) void _;
+  if (opts.signal?.aborted) return null;
+  return stats.end && stats.end.vlf === seq ? { vlf: seq, block: stats.end.block, slot: 1 } : null;
+}
+
+/** The words a FORMAT_LOG_GAP at a VLF's first block adds when its range starts in the VLF before (ldfVlfLogEnd). */
+function prevEndNote(prevEnd: Lsn | null): string {
+  return prevEnd
+    ? `, and any of VLF ${prevEnd.vlf} after ${formatLsn(prevEnd)} (the lost first block of the next VLF was what named the size of VLF ${prevEnd.vlf}'s last block, so whether its last blocks were lost cannot be told)`
+    : '';
+}
+
+/**
+ * Where the VLF of sequence `v.seq` - 1 lies in an .ldf (LogRange.vlfPrev), when the layout holds
+ * it (one VLF of that sequence).
+ */
+export function prevVlfOf(layout: Pick<LdfLayout, 'vlfs'>, v: VlfInfo): { offset: number; size: number; parity: number } | undefined {
+  if (v.seq <= 1) return undefined;
+  const n = layout.vlfs.filter((x) => x.seq === v.seq - 1);
+  return n.length === 1 ? { offset: n[0].offset, size: n[0].size, parity: n[0].parity } : undefined;
 }
 
 /**
@@ -820,7 +868,7 @@ export async function* readLdfRecords(path: string, opts: LogScanOptions = {}, s
     const first = firstSeq(layout);
     for (const v of opts.vlfOrder === 'sequence' ? [...layout.vlfs].sort((a, b) => a.seq - b.seq || a.index - b.index) : layout.vlfs) {
       if (opts.signal?.aborted) return;
-      yield* readLogRange(sync, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: holdsLog(v, last), vlfOldest: v.seq === first, vlfNext: nextVlfOf(layout, v) }, opts, stats);
+      yield* readLogRange(sync, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: holdsLog(v, last), vlfOldest: v.seq === first, vlfNext: nextVlfOf(layout, v), vlfPrev: prevVlfOf(layout, v) }, opts, stats);
     }
   } finally {
     await fh.close();
@@ -851,7 +899,7 @@ export async function* readLdfRecordBatches(path: string, opts: LogScanOptions =
     const first = firstSeq(layout);
     for (const v of opts.vlfOrder === 'sequence' ? [...chosen].sort((a, b) => a.seq - b.seq || a.index - b.index) : chosen) {
       if (opts.signal?.aborted) return;
-      yield* readLogRangeBatches(sync, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: holdsLog(v, last), vlfOldest: v.seq === first, vlfNext: nextVlfOf(layout, v) }, opts, stats, keep);
+      yield* readLogRangeBatches(sync, { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity }, vlfStart: true, vlfHoldsLog: holdsLog(v, last), vlfOldest: v.seq === first, vlfNext: nextVlfOf(layout, v), vlfPrev: prevVlfOf(layout, v) }, opts, stats, keep);
     }
   } finally {
     await fh.close();
