@@ -260,6 +260,21 @@ export class LdfHoles {
     else this.chainBlocks.push({ vlf, start, end, file: b.file });
   }
 
+  /**
+   * Whether the backups hold VLF `from.vlf`'s log from `from` to its end: one backup's blocks read
+   * go on at (N + 1):0x10 (its own read checks there that its last block of N is the one that block
+   * names, reader.ts previousBlockSize) and cover N from `from` up to where that backup's log of N
+   * ends. A backup with no block of N (it starts at (N + 1):0x10) cannot say where N ended: false.
+   */
+  private chainHoldsVlfEnd(from: Lsn): boolean {
+    const nextFirst = this.chainBlocks.find((r) => r.vlf === from.vlf + 1 && r.start === VLF_FIRST_BLOCK_ID);
+    if (!nextFirst) return false;
+    const runs = this.chainBlocks.filter((r) => r.vlf === from.vlf && r.file === nextFirst.file);
+    if (!runs.length) return false;
+    const last = runs.reduce((m, r) => Math.max(m, r.end), 0);
+    return last <= from.block || this.chainHolds(from.vlf, from.block, last) !== null;
+  }
+
   /** The backups whose blocks read cover blocks [from, to) of VLF `vlf` without a break, or null when some block of it was not read from them. */
   private chainHolds(vlf: number, from: number, to: number): Set<string> | null {
     const runs = LdfHoles.covers(this.chainBlocks, vlf, from, to);
@@ -308,6 +323,12 @@ export class LdfHoles {
         } else return;
         const files = this.chainHolds(from.vlf, from.block, endBlock);
         if (!files) return;
+        // a range the reader widened back to where the VLF before ends (the .ldf lost the first
+        // block of VLF N + 1, which names N's last block: N's last blocks may be lost too) is covered
+        // only where a backup also holds N's end (chainHoldsVlfEnd); a backup starting at
+        // (N + 1):0x10 covered the whole item and the loss at N's end went unsaid (breaker, session 21)
+        const first = h.item.lsnRange ? parseLsn(h.item.lsnRange.first) : null;
+        if (first && first.vlf === from.vlf - 1 && !this.chainHoldsVlfEnd(first)) return;
         covered.add(i);
         const end = offset + (endBlock - from.block) * 512;
         spans.push({ start: offset, end });
