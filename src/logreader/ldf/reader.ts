@@ -301,7 +301,7 @@ export async function* readLogRangeBatches(
  */
 function impossibleBlock(f: Lsn, offset: number, parity: number, range: LogRange): string | null {
   if (range.vlf !== undefined) {
-    if (range.vlf.seq > 0 && f.vlf > range.vlf.seq) return `a log block whose first LSN ${formatLsn(f)} names VLF sequence ${f.vlf}, later than that of the VLF it lies in (${range.vlf.seq}): a VLF holds log of its own sequence or of an earlier use only, so its header is damaged and its records are not read`;
+    if (range.vlf.seq > 0 && f.vlf > range.vlf.seq) return `a log block whose first LSN ${formatLsn(f)} names VLF sequence 0x${f.vlf.toString(16)}, later than that of the VLF it lies in (0x${range.vlf.seq.toString(16)}): a VLF holds log of its own sequence or of an earlier use only, so its header is damaged and its records are not read`;
     if (range.vlfStart && f.vlf === range.vlf.seq && parity === range.vlf.parity) {
       const at = VLF_FIRST_BLOCK_ID + (offset - range.start) / SECTOR;
       if (f.block !== at) return `a log block whose first LSN ${formatLsn(f)} names block 0x${f.block.toString(16)} of its VLF, where it lies at block 0x${at.toString(16)}: a VLF's blocks lie where their LSNs say, so its header is damaged and its records are not read`;
@@ -309,7 +309,7 @@ function impossibleBlock(f: Lsn, offset: number, parity: number, range: LogRange
     return null;
   }
   const end = range.endLsn;
-  if (end !== undefined && f.vlf > end.vlf + 1) return `a log block whose first LSN ${formatLsn(f)} names VLF sequence ${f.vlf}, past the backup's log (its header's LastLSN is ${formatLsn(end)}) by more than one VLF: its header is damaged and its records are not read`;
+  if (end !== undefined && f.vlf > end.vlf + 1) return `a log block whose first LSN ${formatLsn(f)} names VLF sequence 0x${f.vlf.toString(16)}, past the backup's log (its header's LastLSN is ${formatLsn(end)}) by more than one VLF: its header is damaged and its records are not read`;
   return null;
 }
 
