@@ -796,7 +796,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       }
       set.items = set.items.filter((it) => !covered.includes(it));
       set.read = set.read.filter((it) => !covered.includes(it));
-      cutNotes.push(`${read.file}: ${covered.map((x) => `${x.code}: ${x.reason}`).join('; ')}: no record is lost there, ${others.map((o) => o.read.file).join(', ')} (a copy of the same log backup, damaged elsewhere) read those LSNs whole and their records were printed from it, in LSN order`);
+      cutNotes.push(`${read.file}: ${covered.map((x) => `${x.code}: ${readElsewhere(x.reason)}`).join('; ')}: no record is lost there, ${others.map((o) => o.read.file).join(', ')} (a copy of the same log backup, damaged elsewhere) read those LSNs whole and their records were printed from it, in LSN order`);
     }
   };
 
@@ -980,4 +980,16 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   } else if (lateSignal) {
     process.stderr.write(`rowback log: note: ${lateSignal} came after the log was read to its end: the ${printed} record(s) written are the whole result\n`);
   }
+}
+
+/**
+ * A loss of one copy of a log backup that another copy read whole, as its note says it: the reason
+ * without its claim that the range's rows are lost (the note goes on "no record is lost there"; it
+ * said both in one line), "could not be read" of this copy.
+ */
+export function readElsewhere(reason: string): string {
+  return reason
+    .replace(/; rows in that range are lost and transactions crossing it cannot be told committed$/, '')
+    .replace(/: LSNs (\S+) up to (\S+) are lost$/, ': LSNs $1 up to $2 are not in this copy')
+    .replace('could not be read', 'could not be read in this copy');
 }
