@@ -94,6 +94,8 @@ describeCorpus('rowback log: two copies of one log backup, each damaged elsewher
       expect(ascending(got)).toBe(true);
       expect(got.length).toBe(whole.length - 3);
       expect(r.stderr).toMatch(new RegExp(`INCOMPLETE: [^\\n]*LSNs ${range}`));
+      // and what to do: the line named the loss and left the DBA to guess
+      expect(r.stderr).toMatch(/INCOMPLETE: [^\n]*; to fill them, give another copy of [^\n]*FL\.trn \(a mirrored or copied backup of the same log\) in the same `rowback log` command/);
     }
   });
 

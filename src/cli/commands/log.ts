@@ -970,7 +970,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // a script running `log --quiet` learnt nothing of the records lost).
   if (lost.length) {
     // where each loss is (an LSN range, else a file offset), so the line names what is lost even with --quiet
-    process.stderr.write(`rowback log: INCOMPLETE: ${logLossClause(lost)}; records in those LSN ranges are missing${lossPlaces(lost)}\n`);
+    process.stderr.write(`rowback log: INCOMPLETE: ${logLossClause(lost)}; records in those LSN ranges are missing${lossPlaces(lost)}${copyHint(lost, trnFiles)}\n`);
     exitIncomplete(opts.strict);
   }
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
@@ -992,4 +992,15 @@ export function readElsewhere(reason: string): string {
     .replace(/; rows in that range are lost and transactions crossing it cannot be told committed$/, '')
     .replace(/: LSNs (\S+) up to (\S+) are lost$/, ': LSNs $1 up to $2 are not in this copy')
     .replace('could not be read', 'could not be read in this copy');
+}
+
+/**
+ * What to do about log a log backup lost to damage, said on `log`'s INCOMPLETE line: another copy
+ * of that backup given with it is read together with it (each record once; a range one copy read
+ * whole is no loss). '' when no damaged file is a log backup (.ldf damage, log in no file given).
+ */
+export function copyHint(lost: readonly SkippedItem[], trnFiles: readonly string[]): string {
+  const files = [...new Set(lost.filter((s) => s.code !== 'FORMAT_LOG_CHAIN_GAP' && s.location.file !== undefined && trnFiles.includes(s.location.file)).map((s) => s.location.file!))];
+  if (!files.length) return '';
+  return `; to fill them, give another copy of ${files.join(', ')} (a mirrored or copied backup of the same log) in the same \`rowback log\` command: copies of one log backup are read together`;
 }
