@@ -72,6 +72,9 @@ describeCorpus('log lost at the end of a VLF is not read as its unused tail', ()
     expect(r.stdout).toContain('log records              1253');
     expect(r.stdout + r.stderr).toMatch(/FORMAT_LOG_GAP: log blocks are missing at the end of VLF 0x142/);
     expect(r.stderr).toContain('INCOMPLETE');
+    // the skipped line names its LSN as such, as the INCOMPLETE line does (it printed a bare
+    // '…, offset 209920, 00000142:000001ef:0001)')
+    expect(r.stdout).toMatch(/^skipped: FORMAT_LOG_GAP: [^\n]*\(\S*Z\.trn, offset 209920, LSN 00000142:000001ef:0001\)$/m);
   });
 
   it('beside a copy damaged elsewhere (M), the zeroed copy is read as damaged too: every record once, in LSN order (either order)', async () => {
