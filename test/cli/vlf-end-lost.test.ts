@@ -37,6 +37,7 @@ beforeAll(() => {
   damage(DB1, 'T.trn', (b) => b.fill(0x5a, 209920 + 100, 209920 + 300));
   damage(DB1, 'Z2.trn', (b) => b.fill(0, 208384, 209920 + 512));
   damage(DB1, 'M.trn', (b) => b.fill(0, 206848, 206848 + 1536));
+  damage(DB1, 'F.trn', (b) => b.fill(0, 272896, 272896 + 512));
   damage(join(SCHOOL, 'School_Log.ldf'), 'School_Log.ldf', (b) => b.fill(0, 501760, 501760 + 38912));
   copyFileSync(join(SCHOOL, 'School.mdf'), at('School.mdf'));
 });
@@ -88,6 +89,13 @@ describeCorpus('log lost at the end of a VLF is not read as its unused tail', ()
       expect(r.stderr).toMatch(/note: \S*Z\.trn: FORMAT_LOG_GAP: log blocks are missing at the end of VLF 0x142/);
       expect(r.stderr).not.toContain('INCOMPLETE');
     }
+  });
+
+  it('the first sector of VLF 0x143 zeroed: the gap names VLF 0x142 in hex, as its LSNs print it (it said "from VLF 322 to 00000143:…")', async () => {
+    const r = await cli('log', at('F.trn'), '--format', 'ndjson');
+    expect(r.stderr).toContain('FORMAT_LOG_GAP: log blocks are missing: the stream goes from VLF 0x142 to 00000143:00000013:0001');
+    expect(r.stderr).toContain('and any of VLF 0x142 after 00000142:000001f0:0001');
+    expect(r.stderr).not.toMatch(/VLF 322/);
   });
 
   it('.ldf: the last block of VLF 0x28 zeroed is FORMAT_LOG_GAP to the next VLF in log, inspect and scan (one thread and two); the intact .ldf is silent', async () => {

@@ -449,7 +449,7 @@ async function* rangeBlocks(
         stats.gaps++;
         opts.onSkipped?.({
           code: 'FORMAT_LOG_GAP',
-          reason: `log blocks are missing: the stream goes from VLF ${next.vlf} to ${formatLsn(f)}, so LSNs from ${formatLsn(from)} up to ${formatLsn(f)} could not be read (not in the backup, or zeroed, torn, damaged or cut out), and any of VLF ${next.vlf} after ${formatLsn(lostFrom)}; rows in that range are lost and transactions crossing it cannot be told committed`,
+          reason: `log blocks are missing: the stream goes from VLF 0x${next.vlf.toString(16)} to ${formatLsn(f)}, so LSNs from ${formatLsn(from)} up to ${formatLsn(f)} could not be read (not in the backup, or zeroed, torn, damaged or cut out), and any of VLF 0x${next.vlf.toString(16)} after ${formatLsn(lostFrom)}; rows in that range are lost and transactions crossing it cannot be told committed`,
           location: { file: range.file, offset: ev.offset, lsn: formatLsn(from) },
           lsnRange: { first: formatLsn(lostFrom), last: formatLsn(f) },
         });
@@ -474,7 +474,7 @@ async function* rangeBlocks(
     stats.gaps++;
     opts.onSkipped?.({
       code: 'FORMAT_LOG_GAP',
-      reason: `log blocks are missing: VLF ${range.vlf.seq} holds no log block of its own (${range.end - range.start} bytes zeroed, torn, damaged, cut out or of an earlier use), though a VLF of a later sequence holds log, so LSNs from ${formatLsn(from)} up to ${formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 })} could not be read; rows in that range are lost and transactions crossing it cannot be told committed`,
+      reason: `log blocks are missing: VLF 0x${range.vlf.seq.toString(16)} holds no log block of its own (${range.end - range.start} bytes zeroed, torn, damaged, cut out or of an earlier use), though a VLF of a later sequence holds log, so LSNs from ${formatLsn(from)} up to ${formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 })} could not be read; rows in that range are lost and transactions crossing it cannot be told committed`,
       location: { file: range.file, offset: range.start, lsn: formatLsn(from) },
       lsnRange: { first: formatLsn(from), last: formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 }) },
     });
