@@ -91,6 +91,15 @@ describeCorpus('log lost at the end of a VLF is not read as its unused tail', ()
     }
   });
 
+  it('beside the intact copy: the zeroed copy\'s note names the backup\'s LSNs as fn_dblog prints them and does not call the range lost', async () => {
+    // it said '(LSN 322000000010200038 to 323000000014800001)' and 'rows in that range are lost …: no record is lost'
+    const r = await cli('log', DB1, at('Z.trn'), '--format', 'ndjson');
+    expect(r.stderr).not.toContain('INCOMPLETE');
+    const note = r.stderr.split('\n').find((l) => l.includes('holds the same log backup whole'));
+    expect(note).toContain('holds the same log backup whole (LSN 00000142:00000066:0026 to 00000143:00000094:0001)');
+    expect(note).not.toMatch(/are lost|cannot be told committed/);
+  });
+
   it('the first sector of VLF 0x143 zeroed: the gap names VLF 0x142 in hex, as its LSNs print it (it said "from VLF 322 to 00000143:…")', async () => {
     const r = await cli('log', at('F.trn'), '--format', 'ndjson');
     expect(r.stderr).toContain('FORMAT_LOG_GAP: log blocks are missing: the stream goes from VLF 0x142 to 00000143:00000013:0001');

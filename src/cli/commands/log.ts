@@ -29,7 +29,7 @@ import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_PAST_END_DAMAGED,
 import { mergeLogScanStats } from '../../logreader/parallel/parallel-reader.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup/log-coverage.js';
 import type { LogRecord } from '../../logreader/log-record.js';
-import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
+import { compareLsn, formatLsn, lsnFromDecimal, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { CatalogIdentity } from '../../reconstruct/metadata/catalog-json.js';
 import { logLoss, logLossClause, lossPlaces, unknownTableMessage, type SkippedItem } from '../../recover/source.js';
@@ -932,7 +932,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
         const at = skipped.indexOf(it);
         if (at >= 0) skipped.splice(at, 1);
       }
-      cutNotes.push(`${j.file}: ${[...j.items, ...j.read].map((x) => `${x.code}: ${x.reason}`).join('; ')}: no record is lost, ${whole.file} holds the same log backup whole (LSN ${j.first} to ${j.last}) and its records were printed`);
+      cutNotes.push(`${j.file}: ${[...j.items, ...j.read].map((x) => `${x.code}: ${readElsewhere(x.reason)}`).join('; ')}: no record is lost, ${whole.file} holds the same log backup whole (LSN ${printedLsn(j.first)} to ${printedLsn(j.last)}) and its records were printed`);
     }
   }
   // a cut stream whose read did not end (interrupted): a loss, as scan counts it
@@ -1003,4 +1003,13 @@ export function copyHint(lost: readonly SkippedItem[], trnFiles: readonly string
   const files = [...new Set(lost.filter((s) => s.code !== 'FORMAT_LOG_CHAIN_GAP' && s.location.file !== undefined && trnFiles.includes(s.location.file)).map((s) => s.location.file!))];
   if (!files.length) return '';
   return `; to fill them, give another copy of ${files.join(', ')} (a mirrored or copied backup of the same log) in the same \`rowback log\` command: copies of one log backup are read together`;
+}
+
+/** A backup header's LSN (numeric(25,0), as HEADERONLY gives it) in fn_dblog's form, as every other LSN a note prints; as given when it is not one. */
+function printedLsn(decimal: string): string {
+  try {
+    return formatLsn(lsnFromDecimal(decimal));
+  } catch {
+    return decimal;
+  }
 }
