@@ -836,7 +836,26 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     // reading of its input passed over something (a damaged block: a skipped item), so the LSNs lost
     // there are in no range: a later file holding them (an intact copy, a log backup of that log)
     // prints them, where `log DAMAGED-COPY INTACT` passed them over as "already printed".
-    const printedRanges = new Map<string, Array<{ first: string; last: string; file: string; backup: boolean }>>();
+    const printedRanges = new Map<string, Array<{ first: string; last: string; file: string; backup: boolean; set: string }>>();
+    // a backup set's header range: a record repeated from a set of the same range is of another copy
+    // of that log backup (the same file twice, or a copy), not of the block two consecutive log
+    // backups share (the summary called a whole duplicate copy 'repeated at a log-backup boundary')
+    const setRanges = new Map<string, string>();
+    const setRange = (b: { file: string; position: number } | null): string => {
+      if (!b) return '';
+      const k = `${b.file}#${b.position}`;
+      let r = setRanges.get(k);
+      if (r === undefined) {
+        try {
+          const h = readBackupHeader(b.file, undefined, b.position);
+          r = `${h.firstLsn.lsn}-${h.lastLsn.lsn}`;
+        } catch {
+          r = k;
+        }
+        setRanges.set(k, r);
+      }
+      return r;
+    };
     inputs: for (const { backup, read, file, copies } of readers) {
       const ownRanges = new Map<string, Array<{ first: string; last: string; at: number }>>();
       const own = (live = emptyLogScanStats());
@@ -851,7 +870,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
           const seq = lsn.slice(0, 8);
           const earlier = printedRanges.get(seq)?.find((x) => lsn >= x.first && lsn <= x.last);
           if (earlier) {
-            if (backup && earlier.backup) repeats++;
+            if (backup && earlier.backup) {
+              if (earlier.set === setRange(backup)) copyDupes.n++;
+              else repeats++;
+            }
             else {
               const key = `${file}\n${earlier.file}`;
               const h = heldTwice.get(key) ?? { file, earlier: earlier.file, records: 0, seqs: new Set<string>() };
@@ -895,7 +917,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       else if (backup) judgeBackupRead(backup.file, backup.position, own, skipped.slice(itemsBefore).filter((x) => x.location.file === backup.file));
       for (const [seq, xs] of ownRanges) {
         const list = printedRanges.get(seq) ?? [];
-        for (const x of xs) list.push({ first: x.first, last: x.last, file, backup: backup !== null });
+        for (const x of xs) list.push({ first: x.first, last: x.last, file, backup: backup !== null, set: setRange(backup) });
         printedRanges.set(seq, list);
       }
     }
