@@ -426,7 +426,7 @@ export class ReinsertService {
     // in the target the script puts rows into: in another tenant's database, that tenant's rows)
     const undoScript = renderUndoScript(plan, {
       header: [
-        ...databaseCheckHeader(databaseCheck),
+        ...databaseCheckHeader(databaseCheck, false, true),
         `PREVIEW of the undo for rowback re-insert DRY RUN ${runId} (job ${jobId}): what it would delete if every planned row were inserted.`,
         'The undo of a real run is written when the run ends, from its ledger: only the rows that run inserted, never rows that already existed (conflicts).',
         'Run after this dry run\'s script by hand, it deletes only the rows the row ledger says were put back: a row the script skipped as a conflict is left.',
@@ -676,8 +676,11 @@ export class ReinsertService {
  * they differ, what is not known when it is not, the database when it is the same. Written through
  * plan.ts's comment() as every header line (commentText: a name's line break cannot end the comment).
  */
-export function databaseCheckHeader(c: DatabaseCheck, accepted = false): string[] {
+export function databaseCheckHeader(c: DatabaseCheck, accepted = false, undo = false): string[] {
   if (c.verdict !== 'different') return [`database check: ${c.message}`];
+  // an undo preview: its deletes are what would harm another tenant, and acceptOtherDatabase is no
+  // part of running it (it ended 'a real run into it needs acceptOtherDatabase: true', the re-insert's words)
+  if (undo) return [c.message.replace(/a real run into it needs acceptOtherDatabase: true$/, "this undo deletes the rows it names by key there: run it only in the database the re-insert went into (in another tenant's database it deletes that tenant's rows)")];
   // a run's own script: it was started with the acknowledgement, said so rather than asked for
   return [accepted ? c.message.replace(/a real run into it needs acceptOtherDatabase: true$/, 'this run was started with acceptOtherDatabase: true') : c.message];
 }
