@@ -143,6 +143,20 @@ export function undefinedBytesGoBack(target: TargetColumn | null | undefined, ta
 }
 
 /**
+ * What to do with a row held by REINSERT_UNDEFINED_BYTES, for the target's column (`target`: its
+ * type read from the target's catalog; null: planned without a target). A Unicode column has no
+ * character for bytes a code page does not define, so "re-insert it by hand with the original bytes"
+ * could not be done into it: it is told so, and where the bytes can be kept.
+ */
+export function undefinedBytesByHand(target: TargetColumn | null | undefined): string {
+  const t = target?.type;
+  if (t === 'nchar' || t === 'nvarchar' || t === 'ntext' || t === 'sysname') {
+    return `re-insert it by hand; the target's ${t} column cannot hold the original bytes (no character stands for them), so keep them in a varchar column of the source column's collation (CONVERT(varchar(n), 0x…) COLLATE that collation) or a varbinary one`;
+  }
+  return `re-insert it by hand with the original bytes (e.g. CONVERT(varchar(n), 0x…) COLLATE the column's collation)`;
+}
+
+/**
  * The row warning of a char/varchar/text value holding bytes its code page does not define, or bytes
  * that are not UTF-8 in a UTF-8 column (types/string.ts undefinedBytesWarning): column, code page
  * (absent: UTF-8). Text inside a sql_variant is left to REINSERT_VARIANT_TEXT (sql-types.ts).
@@ -372,12 +386,13 @@ export class ReinsertService {
     // what the server would write for U+FFFD depends on the column it goes into: the target's (its
     // catalog read), which may be retyped (an nvarchar side table stores U+FFFD itself, not '?')
     const goesBack = (table: string, column: string) => undefinedBytesGoBack(metadata === 'target-catalog' ? targetColumnOf(tables, tableMap?.[table] ?? table, column) : null, tableMap?.[table] ?? table, column);
+    const byHand = (table: string, column: string) => undefinedBytesByHand(metadata === 'target-catalog' ? targetColumnOf(tables, tableMap?.[table] ?? table, column) : null);
     for (const { row: r, column, codePage, at, count } of undefinedText) {
-      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNDEFINED_BYTES', message: `row ${r.id}'s column ${column} (code page ${codePage} text) holds U+FFFD at character ${at + 1}${count > 1 ? ` (and ${count - 1} more)` : ''}: bytes code page ${codePage} does not define, which SQL Server stores unchecked and rowback could only print as U+FFFD (a row staged since 2026-12-03 carries a warning naming the bytes and their offsets; for one staged before, scan the source again to see them); ${goesBack(r.table, column)} instead of the stored bytes, so the row would go back changed: re-insert it by hand with the original bytes (e.g. CONVERT(varchar(n), 0x…) COLLATE the column's collation)` });
+      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNDEFINED_BYTES', message: `row ${r.id}'s column ${column} (code page ${codePage} text) holds U+FFFD at character ${at + 1}${count > 1 ? ` (and ${count - 1} more)` : ''}: bytes code page ${codePage} does not define, which SQL Server stores unchecked and rowback could only print as U+FFFD (a row staged since 2026-12-03 carries a warning naming the bytes and their offsets; for one staged before, scan the source again to see them); ${goesBack(r.table, column)} instead of the stored bytes, so the row would go back changed: ${byHand(r.table, column)}` });
     }
     for (const { row: r, column, codePage, warning } of undefinedWarned) {
       const what = codePage === null ? 'bytes that are not UTF-8 (its collation is UTF-8)' : `bytes code page ${codePage} does not define`;
-      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNDEFINED_BYTES', message: `row ${r.id}'s column ${column} held ${what}, printed as U+FFFD; ${goesBack(r.table, column)} instead of the stored bytes, so the row would go back changed: re-insert it by hand with the original bytes (its warning: ${warning.slice(0, warning.indexOf(': printed as U+FFFD') >= 0 ? warning.indexOf(': printed as U+FFFD') : undefined)})` });
+      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNDEFINED_BYTES', message: `row ${r.id}'s column ${column} held ${what}, printed as U+FFFD; ${goesBack(r.table, column)} instead of the stored bytes, so the row would go back changed: ${byHand(r.table, column)} (its warning: ${warning.slice(0, warning.indexOf(': printed as U+FFFD') >= 0 ? warning.indexOf(': printed as U+FFFD') : undefined)})` });
     }
     for (const r of held) {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `the source database has tables ${ambiguous.get(r.table)!.join(' and ')}, both ${r.table} as schema.name, and their rows are staged under that one name: which table row ${r.id} came from is not known; re-insert it by hand` });
@@ -411,7 +426,7 @@ export class ReinsertService {
     // in the target the script puts rows into: in another tenant's database, that tenant's rows)
     const undoScript = renderUndoScript(plan, {
       header: [
-        ...databaseCheckHeader(databaseCheck),
+        ...databaseCheckHeader(databaseCheck, false, true),
         `PREVIEW of the undo for rowback re-insert DRY RUN ${runId} (job ${jobId}): what it would delete if every planned row were inserted.`,
         'The undo of a real run is written when the run ends, from its ledger: only the rows that run inserted, never rows that already existed (conflicts).',
         'Run after this dry run\'s script by hand, it deletes only the rows the row ledger says were put back: a row the script skipped as a conflict is left.',
@@ -661,8 +676,11 @@ export class ReinsertService {
  * they differ, what is not known when it is not, the database when it is the same. Written through
  * plan.ts's comment() as every header line (commentText: a name's line break cannot end the comment).
  */
-export function databaseCheckHeader(c: DatabaseCheck, accepted = false): string[] {
+export function databaseCheckHeader(c: DatabaseCheck, accepted = false, undo = false): string[] {
   if (c.verdict !== 'different') return [`database check: ${c.message}`];
+  // an undo preview: its deletes are what would harm another tenant, and acceptOtherDatabase is no
+  // part of running it (it ended 'a real run into it needs acceptOtherDatabase: true', the re-insert's words)
+  if (undo) return [c.message.replace(/a real run into it needs acceptOtherDatabase: true$/, "this undo deletes the rows it names by key there: run it only in the database the re-insert went into (in another tenant's database it deletes that tenant's rows)")];
   // a run's own script: it was started with the acknowledgement, said so rather than asked for
   return [accepted ? c.message.replace(/a real run into it needs acceptOtherDatabase: true$/, 'this run was started with acceptOtherDatabase: true') : c.message];
 }

@@ -62,6 +62,12 @@ describeCorpus('rowback log: two copies of one log backup, each damaged elsewher
       expect(r.stderr).toMatch(/note: \S*A\.trn: FORMAT_LOG_GAP[^\n]*13:000000ba:0001[^\n]*no record is lost there, \S*C\.trn \(a copy of the same log backup, damaged elsewhere\)/);
       expect(r.stderr).toMatch(/note: \S*C\.trn: FORMAT_LOG_GAP[^\n]*13:000000bc:0001[^\n]*no record is lost there, \S*A\.trn/);
       expect(r.stderr).toContain('each damaged: read together, each record once, in LSN order');
+      // the note does not also say the range's rows are lost (it said 'rows in that range are lost
+      // and transactions crossing it cannot be told committed: no record is lost there')
+      for (const note of r.stderr.split('\n').filter((l) => l.includes('no record is lost there'))) {
+        expect(note).not.toMatch(/are lost|cannot be told committed/);
+        expect(note).toMatch(/could not be read in this copy \([^)]*\): no record is lost there/);
+      }
       // the records both copies hold are not called repeats at a log-backup boundary
       expect(r.stderr).not.toContain('repeated at a log-backup boundary');
     }
@@ -79,6 +85,7 @@ describeCorpus('rowback log: two copies of one log backup, each damaged elsewher
       expect(lsns(r.stdout), files.join(' ')).toEqual(whole);
       expect(r.stderr, files.join(' ')).not.toContain('INCOMPLETE');
       expect(r.stderr).toContain('no record is lost there');
+      for (const note of r.stderr.split('\n').filter((l) => l.includes('no record is lost there'))) expect(note, files.join(' ')).not.toMatch(/are lost|cannot be told committed/);
     }
     // lost in both (the first block of F and FL; the last of L and FL): still INCOMPLETE, that range only
     for (const [files, range] of [[['F.trn', 'FL.trn'], '00000013:000000b7:0001 up to 00000013:000000b8:0001'], [['L.trn', 'FL.trn'], '00000013:000000c0:0001 up to 00000013:000000c1:0001']] as const) {
@@ -87,6 +94,8 @@ describeCorpus('rowback log: two copies of one log backup, each damaged elsewher
       expect(ascending(got)).toBe(true);
       expect(got.length).toBe(whole.length - 3);
       expect(r.stderr).toMatch(new RegExp(`INCOMPLETE: [^\\n]*LSNs ${range}`));
+      // and what to do: the line named the loss and left the DBA to guess
+      expect(r.stderr).toMatch(/INCOMPLETE: [^\n]*; to fill them, give another copy of [^\n]*FL\.trn \(a mirrored or copied backup of the same log\) in the same `rowback log` command/);
     }
   });
 

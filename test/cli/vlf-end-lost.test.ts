@@ -40,6 +40,7 @@ beforeAll(() => {
   damage(DB1, 'T.trn', (b) => b.fill(0x5a, 209920 + 100, 209920 + 300));
   damage(DB1, 'Z2.trn', (b) => b.fill(0, 208384, 209920 + 512));
   damage(DB1, 'M.trn', (b) => b.fill(0, 206848, 206848 + 1536));
+  damage(DB1, 'F.trn', (b) => b.fill(0, 272896, 272896 + 512));
   damage(join(SCHOOL, 'School_Log.ldf'), 'School_Log.ldf', (b) => b.fill(0, 501760, 501760 + 38912));
   damage(join(SCHOOL, 'School_Log.ldf'), 'LF.ldf', (b) => {
     b.fill(0, 501760, 501760 + 38912);
@@ -85,6 +86,9 @@ describeCorpus('log lost at the end of a VLF is not read as its unused tail', ()
     expect(r.stdout).toContain('log records              1253');
     expect(r.stdout + r.stderr).toMatch(/FORMAT_LOG_GAP: log blocks are missing at the end of VLF 0x142/);
     expect(r.stderr).toContain('INCOMPLETE');
+    // the skipped line names its LSN as such, as the INCOMPLETE line does (it printed a bare
+    // '…, offset 209920, 00000142:000001ef:0001)')
+    expect(r.stdout).toMatch(/^skipped: FORMAT_LOG_GAP: [^\n]*\(\S*Z\.trn, offset 209920, LSN 00000142:000001ef:0001\)$/m);
   });
 
   it('beside a copy damaged elsewhere (M), the zeroed copy is read as damaged too: every record once, in LSN order (either order)', async () => {
@@ -98,6 +102,22 @@ describeCorpus('log lost at the end of a VLF is not read as its unused tail', ()
       expect(r.stderr).toMatch(/note: \S*Z\.trn: FORMAT_LOG_GAP: log blocks are missing at the end of VLF 0x142/);
       expect(r.stderr).not.toContain('INCOMPLETE');
     }
+  });
+
+  it('beside the intact copy: the zeroed copy\'s note names the backup\'s LSNs as fn_dblog prints them and does not call the range lost', async () => {
+    // it said '(LSN 322000000010200038 to 323000000014800001)' and 'rows in that range are lost …: no record is lost'
+    const r = await cli('log', DB1, at('Z.trn'), '--format', 'ndjson');
+    expect(r.stderr).not.toContain('INCOMPLETE');
+    const note = r.stderr.split('\n').find((l) => l.includes('holds the same log backup whole'));
+    expect(note).toContain('holds the same log backup whole (LSN 00000142:00000066:0026 to 00000143:00000094:0001)');
+    expect(note).not.toMatch(/are lost|cannot be told committed/);
+  });
+
+  it('the first sector of VLF 0x143 zeroed: the gap names VLF 0x142 in hex, as its LSNs print it (it said "from VLF 322 to 00000143:…")', async () => {
+    const r = await cli('log', at('F.trn'), '--format', 'ndjson');
+    expect(r.stderr).toContain('FORMAT_LOG_GAP: log blocks are missing: the stream goes from VLF 0x142 to 00000143:00000013:0001');
+    expect(r.stderr).toContain('and any of VLF 0x142 after 00000142:000001f0:0001');
+    expect(r.stderr).not.toMatch(/VLF 322/);
   });
 
   it('.ldf: the last block of VLF 0x28 zeroed is FORMAT_LOG_GAP to the next VLF in log, inspect and scan (one thread and two); the intact .ldf is silent', async () => {

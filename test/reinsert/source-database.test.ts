@@ -109,8 +109,10 @@ describeCorpus('re-insert compares the job\'s source database with the target\'s
     const dry = await svc.dryRun(jobId, 'rev', { target: { connectionString: 'Server=fake' } });
     expect(dry.databaseCheck.verdict).toBe('different');
     expect(lines(dry.script)[0]).toBe(`-- WARNING: rows were read from database CRM (binding id ${A}); this re-insert puts them into database CRM_TenantB, another name (a binding id not known: the names were compared): re-inserting into a side or restored copy is legitimate, into another tenant's database it is not; a real run into it needs acceptOtherDatabase: true`);
-    // the undo preview, whose deletes go to the same target, warns first too (it had no check line)
-    expect(lines(dry.undoScript)[0]).toBe(lines(dry.script)[0]);
+    // the undo preview, whose deletes go to the same target, warns first too (it had no check line),
+    // in an undo's words: what its deletes would do there, not the re-insert's acceptOtherDatabase
+    expect(lines(dry.undoScript)[0]).toBe(lines(dry.script)[0]!.replace('a real run into it needs acceptOtherDatabase: true', "this undo deletes the rows it names by key there: run it only in the database the re-insert went into (in another tenant's database it deletes that tenant's rows)"));
+    expect(lines(dry.undoScript)[0]).not.toContain('acceptOtherDatabase');
     expect((env.store.db.prepare('SELECT undo_script FROM reinsert_runs WHERE id = ?').get(dry.run.id) as { undo_script: string }).undo_script.split('\n')[0]).toMatch(/^-- WARNING: rows were read from database CRM/);
     expect(dry.run.summary).toMatchObject({ databaseCheck: { verdict: 'different', source: { name: 'CRM', bindingId: A }, target: { name: 'CRM_TenantB' } } });
     const dryAudit = env.store.audit({ jobId }).find((e) => e.action === 'reinsert.dry-run')!;

@@ -432,7 +432,7 @@ function renderLog(l: LogSummary, out: string[], kv: (k: string, v: unknown) => 
   out.push('records by operation:');
   for (const [op, n] of Object.entries(l.countsByOperation)) out.push(`  ${op.padEnd(28)} ${n}`);
   // where the log starts inside the oldest VLF is no loss: a note, not something skipped
-  for (const s of l.skipped) out.push(`${s.code === LOG_STARTS_MID_VLF ? 'note' : 'skipped'}: ${s.code}: ${s.reason} (${[s.location.file, s.location.offset !== undefined ? `offset ${s.location.offset}` : '', s.location.lsn ?? ''].filter(Boolean).join(', ')})`);
+  for (const s of l.skipped) out.push(`${s.code === LOG_STARTS_MID_VLF ? 'note' : 'skipped'}: ${s.code}: ${s.reason} (${[s.location.file, s.location.offset !== undefined ? `offset ${s.location.offset}` : '', s.location.lsn ? `LSN ${s.location.lsn}` : ''].filter(Boolean).join(', ')})`);
 }
 
 export function register(program: Command): void {

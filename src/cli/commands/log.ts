@@ -29,7 +29,7 @@ import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_PAST_END_DAMAGED,
 import { mergeLogScanStats } from '../../logreader/parallel/parallel-reader.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup/log-coverage.js';
 import type { LogRecord } from '../../logreader/log-record.js';
-import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
+import { compareLsn, formatLsn, lsnFromDecimal, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { CatalogIdentity } from '../../reconstruct/metadata/catalog-json.js';
 import { logLoss, logLossClause, lossPlaces, unknownTableMessage, type SkippedItem } from '../../recover/source.js';
@@ -796,7 +796,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       }
       set.items = set.items.filter((it) => !covered.includes(it));
       set.read = set.read.filter((it) => !covered.includes(it));
-      cutNotes.push(`${read.file}: ${covered.map((x) => `${x.code}: ${x.reason}`).join('; ')}: no record is lost there, ${others.map((o) => o.read.file).join(', ')} (a copy of the same log backup, damaged elsewhere) read those LSNs whole and their records were printed from it, in LSN order`);
+      cutNotes.push(`${read.file}: ${covered.map((x) => `${x.code}: ${readElsewhere(x.reason)}`).join('; ')}: no record is lost there, ${others.map((o) => o.read.file).join(', ')} (a copy of the same log backup, damaged elsewhere) read those LSNs whole and their records were printed from it, in LSN order`);
     }
   };
 
@@ -836,7 +836,26 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     // reading of its input passed over something (a damaged block: a skipped item), so the LSNs lost
     // there are in no range: a later file holding them (an intact copy, a log backup of that log)
     // prints them, where `log DAMAGED-COPY INTACT` passed them over as "already printed".
-    const printedRanges = new Map<string, Array<{ first: string; last: string; file: string; backup: boolean }>>();
+    const printedRanges = new Map<string, Array<{ first: string; last: string; file: string; backup: boolean; set: string }>>();
+    // a backup set's header range: a record repeated from a set of the same range is of another copy
+    // of that log backup (the same file twice, or a copy), not of the block two consecutive log
+    // backups share (the summary called a whole duplicate copy 'repeated at a log-backup boundary')
+    const setRanges = new Map<string, string>();
+    const setRange = (b: { file: string; position: number } | null): string => {
+      if (!b) return '';
+      const k = `${b.file}#${b.position}`;
+      let r = setRanges.get(k);
+      if (r === undefined) {
+        try {
+          const h = readBackupHeader(b.file, undefined, b.position);
+          r = `${h.firstLsn.lsn}-${h.lastLsn.lsn}`;
+        } catch {
+          r = k;
+        }
+        setRanges.set(k, r);
+      }
+      return r;
+    };
     inputs: for (const { backup, read, file, copies } of readers) {
       const ownRanges = new Map<string, Array<{ first: string; last: string; at: number }>>();
       const own = (live = emptyLogScanStats());
@@ -851,7 +870,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
           const seq = lsn.slice(0, 8);
           const earlier = printedRanges.get(seq)?.find((x) => lsn >= x.first && lsn <= x.last);
           if (earlier) {
-            if (backup && earlier.backup) repeats++;
+            if (backup && earlier.backup) {
+              if (earlier.set === setRange(backup)) copyDupes.n++;
+              else repeats++;
+            }
             else {
               const key = `${file}\n${earlier.file}`;
               const h = heldTwice.get(key) ?? { file, earlier: earlier.file, records: 0, seqs: new Set<string>() };
@@ -895,7 +917,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       else if (backup) judgeBackupRead(backup.file, backup.position, own, skipped.slice(itemsBefore).filter((x) => x.location.file === backup.file));
       for (const [seq, xs] of ownRanges) {
         const list = printedRanges.get(seq) ?? [];
-        for (const x of xs) list.push({ first: x.first, last: x.last, file, backup: backup !== null });
+        for (const x of xs) list.push({ first: x.first, last: x.last, file, backup: backup !== null, set: setRange(backup) });
         printedRanges.set(seq, list);
       }
     }
@@ -932,7 +954,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
         const at = skipped.indexOf(it);
         if (at >= 0) skipped.splice(at, 1);
       }
-      cutNotes.push(`${j.file}: ${[...j.items, ...j.read].map((x) => `${x.code}: ${x.reason}`).join('; ')}: no record is lost, ${whole.file} holds the same log backup whole (LSN ${j.first} to ${j.last}) and its records were printed`);
+      cutNotes.push(`${j.file}: ${[...j.items, ...j.read].map((x) => `${x.code}: ${readElsewhere(x.reason)}`).join('; ')}: no record is lost, ${whole.file} holds the same log backup whole (LSN ${printedLsn(j.first)} to ${printedLsn(j.last)}) and its records were printed`);
     }
   }
   // a cut stream whose read did not end (interrupted): a loss, as scan counts it
@@ -970,7 +992,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // a script running `log --quiet` learnt nothing of the records lost).
   if (lost.length) {
     // where each loss is (an LSN range, else a file offset), so the line names what is lost even with --quiet
-    process.stderr.write(`rowback log: INCOMPLETE: ${logLossClause(lost)}; records in those LSN ranges are missing${lossPlaces(lost)}\n`);
+    process.stderr.write(`rowback log: INCOMPLETE: ${logLossClause(lost)}; records in those LSN ranges are missing${lossPlaces(lost)}${copyHint(lost, trnFiles)}\n`);
     exitIncomplete(opts.strict);
   }
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
@@ -979,5 +1001,37 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     process.exitCode = exitCodeOf(interrupted);
   } else if (lateSignal) {
     process.stderr.write(`rowback log: note: ${lateSignal} came after the log was read to its end: the ${printed} record(s) written are the whole result\n`);
+  }
+}
+
+/**
+ * A loss of one copy of a log backup that another copy read whole, as its note says it: the reason
+ * without its claim that the range's rows are lost (the note goes on "no record is lost there"; it
+ * said both in one line), "could not be read" of this copy.
+ */
+export function readElsewhere(reason: string): string {
+  return reason
+    .replace(/; rows in that range are lost and transactions crossing it cannot be told committed$/, '')
+    .replace(/: LSNs (\S+) up to (\S+) are lost$/, ': LSNs $1 up to $2 are not in this copy')
+    .replace('could not be read', 'could not be read in this copy');
+}
+
+/**
+ * What to do about log a log backup lost to damage, said on `log`'s INCOMPLETE line: another copy
+ * of that backup given with it is read together with it (each record once; a range one copy read
+ * whole is no loss). '' when no damaged file is a log backup (.ldf damage, log in no file given).
+ */
+export function copyHint(lost: readonly SkippedItem[], trnFiles: readonly string[]): string {
+  const files = [...new Set(lost.filter((s) => s.code !== 'FORMAT_LOG_CHAIN_GAP' && s.location.file !== undefined && trnFiles.includes(s.location.file)).map((s) => s.location.file!))];
+  if (!files.length) return '';
+  return `; to fill them, give another copy of ${files.join(', ')} (a mirrored or copied backup of the same log) in the same \`rowback log\` command: copies of one log backup are read together`;
+}
+
+/** A backup header's LSN (numeric(25,0), as HEADERONLY gives it) in fn_dblog's form, as every other LSN a note prints; as given when it is not one. */
+function printedLsn(decimal: string): string {
+  try {
+    return formatLsn(lsnFromDecimal(decimal));
+  } catch {
+    return decimal;
   }
 }

@@ -310,7 +310,7 @@ export async function* readLogRangeBatches(
  */
 function impossibleBlock(f: Lsn, offset: number, parity: number, range: LogRange): string | null {
   if (range.vlf !== undefined) {
-    if (range.vlf.seq > 0 && f.vlf > range.vlf.seq) return `a log block whose first LSN ${formatLsn(f)} names VLF sequence ${f.vlf}, later than that of the VLF it lies in (${range.vlf.seq}): a VLF holds log of its own sequence or of an earlier use only, so its header is damaged and its records are not read`;
+    if (range.vlf.seq > 0 && f.vlf > range.vlf.seq) return `a log block whose first LSN ${formatLsn(f)} names VLF sequence 0x${f.vlf.toString(16)}, later than that of the VLF it lies in (0x${range.vlf.seq.toString(16)}): a VLF holds log of its own sequence or of an earlier use only, so its header is damaged and its records are not read`;
     if (range.vlfStart && f.vlf === range.vlf.seq && parity === range.vlf.parity) {
       const at = VLF_FIRST_BLOCK_ID + (offset - range.start) / SECTOR;
       if (f.block !== at) return `a log block whose first LSN ${formatLsn(f)} names block 0x${f.block.toString(16)} of its VLF, where it lies at block 0x${at.toString(16)}: a VLF's blocks lie where their LSNs say, so its header is damaged and its records are not read`;
@@ -318,7 +318,7 @@ function impossibleBlock(f: Lsn, offset: number, parity: number, range: LogRange
     return null;
   }
   const end = range.endLsn;
-  if (end !== undefined && f.vlf > end.vlf + 1) return `a log block whose first LSN ${formatLsn(f)} names VLF sequence ${f.vlf}, past the backup's log (its header's LastLSN is ${formatLsn(end)}) by more than one VLF: its header is damaged and its records are not read`;
+  if (end !== undefined && f.vlf > end.vlf + 1) return `a log block whose first LSN ${formatLsn(f)} names VLF sequence 0x${f.vlf.toString(16)}, past the backup's log (its header's LastLSN is ${formatLsn(end)}) by more than one VLF: its header is damaged and its records are not read`;
   return null;
 }
 
@@ -460,7 +460,7 @@ async function* rangeBlocks(
         stats.gaps++;
         opts.onSkipped?.({
           code: 'FORMAT_LOG_GAP',
-          reason: `log blocks are missing: the stream goes from VLF ${next.vlf} to ${formatLsn(f)}, so LSNs from ${formatLsn(from)} up to ${formatLsn(f)} could not be read (not in the backup, or zeroed, torn, damaged or cut out), and any of VLF ${next.vlf} after ${formatLsn(lostFrom)}; rows in that range are lost and transactions crossing it cannot be told committed`,
+          reason: `log blocks are missing: the stream goes from VLF 0x${next.vlf.toString(16)} to ${formatLsn(f)}, so LSNs from ${formatLsn(from)} up to ${formatLsn(f)} could not be read (not in the backup, or zeroed, torn, damaged or cut out), and any of VLF 0x${next.vlf.toString(16)} after ${formatLsn(lostFrom)}; rows in that range are lost and transactions crossing it cannot be told committed`,
           location: { file: range.file, offset: ev.offset, lsn: formatLsn(from) },
           lsnRange: { first: formatLsn(lostFrom), last: formatLsn(f) },
         });
@@ -486,7 +486,7 @@ async function* rangeBlocks(
     const prevEnd = await ldfVlfLogEnd(fh, range, opts);
     opts.onSkipped?.({
       code: 'FORMAT_LOG_GAP',
-      reason: `log blocks are missing: VLF ${range.vlf.seq} holds no log block of its own (${range.end - range.start} bytes zeroed, torn, damaged, cut out or of an earlier use), though a VLF of a later sequence holds log, so LSNs from ${formatLsn(from)} up to ${formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 })} could not be read${prevEndNote(prevEnd)}; rows in that range are lost and transactions crossing it cannot be told committed`,
+      reason: `log blocks are missing: VLF 0x${range.vlf.seq.toString(16)} holds no log block of its own (${range.end - range.start} bytes zeroed, torn, damaged, cut out or of an earlier use), though a VLF of a later sequence holds log, so LSNs from ${formatLsn(from)} up to ${formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 })} could not be read${prevEndNote(prevEnd)}; rows in that range are lost and transactions crossing it cannot be told committed`,
       location: { file: range.file, offset: range.start, lsn: formatLsn(from) },
       lsnRange: { first: formatLsn(prevEnd ?? from), last: formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 }) },
     });
