@@ -1,8 +1,9 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureCli } from '../support/cli.js';
+import { damagedCopy } from '../support/damaged-copy.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
 /**
@@ -26,11 +27,7 @@ let dir: string;
 const at = (f: string) => join(dir, f);
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rowback-log-copies-merged-'));
-  const damage = (src: string, out: string, f: (b: Buffer) => void) => {
-    const b = Buffer.from(readFileSync(src));
-    f(b);
-    writeFileSync(at(out), b);
-  };
+  const damage = (src: string, out: string, f: (b: Buffer) => void) => damagedCopy(src, at(out), f);
   copyFileSync(S('StopAt_2.trn'), at('StopAt_2.trn'));
   damage(S('StopAt_2.trn'), 'A.trn', (b) => b.fill(0, 9216, 9216 + 512));
   damage(S('StopAt_2.trn'), 'C.trn', (b) => b.fill(0, 10240, 10240 + 512));

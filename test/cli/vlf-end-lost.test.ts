@@ -1,8 +1,9 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureCli } from '../support/cli.js';
+import { damagedCopy } from '../support/damaged-copy.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
 /**
@@ -31,11 +32,7 @@ let dir: string;
 const at = (f: string) => join(dir, f);
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rowback-vlf-end-lost-'));
-  const damage = (src: string, out: string, f: (b: Buffer) => void) => {
-    const b = Buffer.from(readFileSync(src));
-    f(b);
-    writeFileSync(at(out), b);
-  };
+  const damage = (src: string, out: string, f: (b: Buffer) => void) => damagedCopy(src, at(out), f);
   damage(DB1, 'Z.trn', (b) => b.fill(0, 209920, 209920 + 512));
   damage(DB1, 'T.trn', (b) => b.fill(0x5a, 209920 + 100, 209920 + 300));
   damage(DB1, 'Z2.trn', (b) => b.fill(0, 208384, 209920 + 512));
