@@ -479,10 +479,11 @@ export async function dataFileLogTimeNote(data: { file: string; role: 'mdf' | 'b
   // a log of several files (`log A.ldf B.ldf`): each VLF sequence is used in one of them, so the
   // checkpoint's VLF is looked for among all of them, not in each (the other file held none of it)
   const logName = ldfs.length === 1 ? `log file ${echoInput(ldfs[0]!, 1000)}` : `log files ${ldfs.map((f) => echoInput(f, 1000)).join(', ')}`;
-  const vlfs = lo === hi ? `VLF ${hi}` : `VLFs ${lo} to ${hi}`;
-  const ck = `last checkpoint at LSN ${data.checkpointLsn} (in VLF ${ckSeq}; boot page dbi_checkptLSN)`;
+  const hex = (n: number) => `0x${n.toString(16)}`;
+  const vlfs = lo === hi ? `VLF ${hex(hi)}` : `VLFs ${hex(lo)} to ${hex(hi)}`;
+  const ck = `last checkpoint at LSN ${data.checkpointLsn} (in VLF ${hex(ckSeq)}; boot page dbi_checkptLSN)`;
   if (ckSeq > hi) {
-    return `${dataName} and ${logName} are of different times: the ${what}'s ${ck} is after the end of the log file's log (its newest VLF is ${hi}; it holds ${vlfs}), so the log file is older than the ${what} (a copy of another time): what the database did after the log file's end, deletes among them, is in no file given and not in this result; give the log file of the same time as the ${what} (or its log backups with --trn)`;
+    return `${dataName} and ${logName} are of different times: the ${what}'s ${ck} is after the end of the log file's log (its newest VLF is ${hex(hi)}; it holds ${vlfs}), so the log file is older than the ${what} (a copy of another time): what the database did after the log file's end, deletes among them, is in no file given and not in this result; give the log file of the same time as the ${what} (or its log backups with --trn)`;
   }
   if (data.role === 'mdf' && ckSeq < lo) {
     return `${dataName} and ${logName} are of different times: the data file's ${ck} is before every record the log file holds (${vlfs}), so the data file is older than the log file (a copy of another time): its table layouts and pages are of before what the log records (a table created or altered since is not as the data file describes it); give the data file of the same time as the log file`;

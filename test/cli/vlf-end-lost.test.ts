@@ -140,14 +140,14 @@ describeCorpus('log lost at the end of a VLF is not read as its unused tail', ()
     const lf = /LSNs 00000028:000001d4:0001 up to 00000029:00000074:0001/;
     const r = await cli('log', at('LF.ldf'), '--format', 'ndjson');
     expect(r.stderr).toMatch(new RegExp(`INCOMPLETE: [^\\n]*${lf.source}`));
-    expect(r.stderr).toMatch(/LSNs from 00000029:00000010:0001 up to 00000029:00000074:0001 could not be read \(51200 bytes[^\n]*, and any of VLF 40 after 00000028:000001d4:0001/);
+    expect(r.stderr).toMatch(/LSNs from 00000029:00000010:0001 up to 00000029:00000074:0001 could not be read \(51200 bytes[^\n]*, and any of VLF 0x28 after 00000028:000001d4:0001/);
     const whole = lsns((await cli('log', join(SCHOOL, 'School_Log.ldf'), '--format', 'ndjson')).stdout);
     const got = new Set(lsns(r.stdout));
     const lost = whole.filter((l) => !got.has(l));
     expect(lost.some((l) => l.startsWith('00000028:000001d4:'))).toBe(true);
     expect(lost.every((l) => l >= '00000028:000001d4:0001' && l < '00000029:00000074:0001')).toBe(true);
     const ins = await cli('inspect', at('LF.ldf'));
-    expect(ins.stdout + ins.stderr).toMatch(/and any of VLF 40 after 00000028:000001d4:0001/);
+    expect(ins.stdout + ins.stderr).toMatch(/and any of VLF 0x28 after 00000028:000001d4:0001/);
     for (const threads of ['1', '2']) {
       const s = await cli('scan', '--mdf', at('School.mdf'), '--ldf', at('LF.ldf'), '--threads', threads, '--format', 'json');
       expect(s.stderr).toMatch(new RegExp(`INCOMPLETE: [^\\n]*${lf.source}`));

@@ -546,7 +546,7 @@ async function ldfVlfLogEnd(fh: PositionedReader, range: LogRange, opts: LogScan
 /** The words a FORMAT_LOG_GAP at a VLF's first block adds when its range starts in the VLF before (ldfVlfLogEnd). */
 function prevEndNote(prevEnd: Lsn | null): string {
   return prevEnd
-    ? `, and any of VLF ${prevEnd.vlf} after ${formatLsn(prevEnd)} (the lost first block of the next VLF was what named the size of VLF ${prevEnd.vlf}'s last block, so whether its last blocks were lost cannot be told)`
+    ? `, and any of VLF 0x${prevEnd.vlf.toString(16)} after ${formatLsn(prevEnd)} (the lost first block of the next VLF was what named the size of VLF 0x${prevEnd.vlf.toString(16)}'s last block, so whether its last blocks were lost cannot be told)`
     : '';
 }
 
