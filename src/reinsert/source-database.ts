@@ -82,7 +82,18 @@ export function compareDatabases(source: SourceDatabase | null, target: SourceDa
       }
       return { ...base, verdict: 'same', message: `rows go back into the database they were read from: ${into}` };
     }
-    return { ...base, verdict: 'different', message: `WARNING: rows were read from database ${from}; this re-insert puts them into database ${into}, another database${restoredCopy ? ' of the same family (a copy restored from it as a new database, which RESTORE gives a new binding id; the family GUID stays: sys.database_recovery_status)' : ''}: re-inserting into a side or restored copy is legitimate, into another tenant's database it is not; a real run into it needs acceptOtherDatabase: true` };
+    // One family GUID: a restore of the source. Under another name, a copy restored as a new database
+    // ("RESTORE always generates a new GUID when you restore a database that does not yet exist",
+    // Microsoft Learn, sys.database_recovery_status.database_guid). Under the same name it may as well
+    // be the source itself restored since (over itself WITH REPLACE, or onto another server): the
+    // words for a copy made as a new database did not fit it, and Microsoft does not document whether
+    // a restore over an existing database keeps its binding id, so neither reading is claimed.
+    const family = !restoredCopy
+      ? ''
+      : source.name && target.name && source.name === target.name
+        ? ' of the same name and family (the source database restored since, over itself WITH REPLACE or onto this server from its backups, or a copy made from those backups: rowback cannot tell which; the family GUID stays through a restore, sys.database_recovery_status)'
+        : ' of the same family (a copy restored from it as a new database, which RESTORE gives a new binding id; the family GUID stays: sys.database_recovery_status)';
+    return { ...base, verdict: 'different', message: `WARNING: rows were read from database ${from}; this re-insert puts them into database ${into}, another database${family}: re-inserting into a side or restored copy is legitimate, into another tenant's database it is not; a real run into it needs acceptOtherDatabase: true` };
   }
   if (source.name && target.name) {
     if (source.name === target.name) return { ...base, verdict: 'same', message: `rows go back into a database of the name they were read from: ${into} (${source.bindingId ? 'binding id of the target' : target.bindingId ? 'binding id of the source' : 'binding ids of both'} not known: the name alone was compared)` };

@@ -60,6 +60,15 @@ describe('compareDatabases', () => {
     expect(c.message).toMatch(/^WARNING: rows were read from database CRM \(binding id 0F3C.*0A, family GUID .*FF\); this re-insert puts them into database CRM_restored \(binding id .*0B, family GUID .*FF\), another database of the same family \(a copy restored from it/);
   });
 
+  it('one name and family, another binding id: the source restored since (WITH REPLACE, another server) is not called a new copy', () => {
+    // the source restored over itself keeps its name and family GUID; the copy-as-a-new-database words did not fit it
+    const c = compareDatabases({ name: 'CRM', bindingId: A, familyGuid: FAMILY }, { name: 'CRM', bindingId: B, familyGuid: FAMILY }, 1);
+    expect(c.verdict).toBe('different');
+    expect(c.message).toMatch(/another database of the same name and family \(the source database restored since, over itself WITH REPLACE or onto this server from its backups, or a copy made from those backups: rowback cannot tell which;/);
+    expect(c.message).not.toMatch(/as a new database/);
+    expect(c.message).toMatch(/a real run into it needs acceptOtherDatabase: true$/);
+  });
+
   it('sourceDatabaseOf: the first binding id with the name and family GUID of the files of that database', () => {
     expect(sourceDatabaseOf([
       { file: 'a.mdf', role: 'mdf', bindingId: A.toLowerCase(), databaseName: null },
@@ -139,7 +148,7 @@ describeCorpus('re-insert compares the job\'s source database with the target\'s
     const svc = new ReinsertService(env.store, { connect: () => env.target });
     const dry = await svc.dryRun(jobId, 'rev', { target: { connectionString: 'Server=fake' } });
     expect(dry.databaseCheck.verdict).toBe('different');
-    expect(lines(dry.script)[0]).toMatch(/^-- WARNING: rows were read from database CRM \(binding id .*0A.*\); this re-insert puts them into database CRM \(binding id .*0B.*\), another database of the same family/);
+    expect(lines(dry.script)[0]).toMatch(/^-- WARNING: rows were read from database CRM \(binding id .*0A.*\); this re-insert puts them into database CRM \(binding id .*0B.*\), another database of the same name and family \(the source database restored since/);
   });
 
   it('the target\'s name is compared as the server spells it (DB_NAME()), not as the request typed `database`', async () => {
