@@ -156,37 +156,77 @@ export function opaqueTextColumns(layout: TableLayout): Set<string> {
   return new Set(visibleColumns(layout).filter((c) => ['char', 'varchar', 'text', 'sql_variant'].includes(c.type.toLowerCase())).map((c) => c.name));
 }
 
-/** The rows by key; a key printed alike twice: null, and the two rows in `repeat` (for the note of why). */
-function uniqueBy(rows: TableState['rows'], key: string[], repeat?: { rows?: [TableState['rows'][number], TableState['rows'][number]] }): Map<string, TableState['rows'][number]> | null {
+/**
+ * Key values printed alike on more than one row of a state, by why (repeatNote): `real` a key that
+ * repeats (no U+FFFD in it, or U+FFFD whose warnings name the same bytes), `differ` keys that differ
+ * only in bytes printed U+FFFD (their warnings name other bytes), `unknown` U+FFFD whose bytes are
+ * not known here. The first pair of each kind is kept for the note.
+ */
+interface Repeats {
+  real: number;
+  differ: number;
+  unknown: number;
+  first: Partial<Record<'real' | 'differ' | 'unknown', [TableState['rows'][number], TableState['rows'][number]]>>;
+}
+
+/**
+ * The rows by key; a key printed alike on two rows: null. With `repeats`, every row is still read
+ * and each such pair counted by kind (the note said why from the first pair alone: a first pair
+ * differing only in U+FFFD bytes was reported as if the key never truly repeated, while later rows
+ * did repeat it).
+ */
+function uniqueBy(rows: TableState['rows'], key: string[], repeats?: { state?: Repeats; key: string[]; opaque: ReadonlySet<string> | undefined }): Map<string, TableState['rows'][number]> | null {
   const m = new Map<string, TableState['rows'][number]>();
+  let unique = true;
   for (const r of rows) {
     const k = rowKey(r.values, key);
     const seen = m.get(k);
     if (seen) {
-      if (repeat) repeat.rows = [seen, r];
-      return null;
+      if (!repeats) return null;
+      unique = false;
+      const st = (repeats.state ??= { real: 0, differ: 0, unknown: 0, first: {} });
+      const fffd = replacementColumns(repeats.key, repeats.opaque, seen.values, r.values);
+      const j = fffd.length ? judgeReplacements(fffd, seen, r) : { differ: [], unknown: [] };
+      const kind = j.differ.length ? 'differ' : j.unknown.length ? 'unknown' : 'real';
+      st[kind]++;
+      st.first[kind] ??= [seen, r];
+      continue;
     }
     m.set(k, r);
   }
-  return m;
+  return unique ? m : null;
 }
 
 /**
- * Why a key repeating in one state made whole rows be compared: two rows whose key prints alike.
- * When the key holds U+FFFD (bytes its code page does not define, not shown) the two keys may
- * differ only there — their warnings say so when they name other bytes — and the note says it (it
- * said the key repeats, as if the table held a duplicate key).
+ * Why a key repeating in one state made whole rows be compared: rows whose key prints alike. When
+ * the key holds U+FFFD (bytes its code page does not define, not shown) two keys may differ only
+ * there — their warnings say so when they name other bytes — and the note says it (it said the key
+ * repeats, as if the table held a duplicate key). Every pair is counted: a key that truly repeats
+ * anywhere in the state is said to repeat, and the pairs that print alike only through U+FFFD are
+ * counted beside it.
  */
-function repeatNote(keySource: string, key: string[], state: 'earlier' | 'later', pair: [TableState['rows'][number], TableState['rows'][number]] | undefined, opaque: ReadonlySet<string> | undefined): string {
-  const fffd = pair ? replacementColumns(key, opaque, pair[0].values, pair[1].values) : [];
-  if (!pair || fffd.length === 0) return `${keySource} (${key.join(', ')}) repeats in the ${state} state, so whole rows were compared`;
-  const j = judgeReplacements(fffd, pair[0], pair[1]);
-  const why = j.differ.length
+function repeatNote(keySource: string, key: string[], state: 'earlier' | 'later', rep: Repeats | undefined, opaque: ReadonlySet<string> | undefined): string {
+  const plain = `${keySource} (${key.join(', ')}) repeats in the ${state} state`;
+  const fffdPairs = rep ? rep.differ + rep.unknown : 0;
+  const more = (n: number) => (n === 1 ? 'one more row prints' : `${n} more rows print`);
+  if (!rep || fffdPairs === 0) {
+    // a repeat whose key holds U+FFFD of the same bytes: the key repeats, and the note says it holds them
+    const held = rep?.first.real ? replacementColumns(key, opaque, rep.first.real[0].values, rep.first.real[1].values) : [];
+    if (held.length) return `${keySource} (${key.join(', ')}) prints alike for two rows of the ${state} state, holding U+FFFD (bytes its code page does not define) in ${held.join(', ')}: their warnings name the same bytes there, so the key repeats; rows cannot be matched on it, so whole rows were compared`;
+    return `${plain}, so whole rows were compared`;
+  }
+  const sample = (rep.first.differ ?? rep.first.unknown)!;
+  const fffd = replacementColumns(key, opaque, sample[0].values, sample[1].values);
+  if (rep.real > 0) {
+    return `${plain}${rep.real > 1 ? ` (${rep.real} rows repeat a key value printed on an earlier row)` : ''}, so whole rows were compared; besides, ${more(fffdPairs)} a key value alike only through U+FFFD (bytes its code page does not define) in ${fffd.join(', ')}`;
+  }
+  const why = rep.differ && !rep.unknown
     ? 'their warnings name different bytes there, so the keys differ only in bytes the text does not show'
-    : j.unknown.length
+    : !rep.differ
       ? 'the keys may differ only in bytes the text does not show (their bytes are not known here)'
-      : 'their warnings name the same bytes there, so the key repeats';
-  return `${keySource} (${key.join(', ')}) prints alike for two rows of the ${state} state, holding U+FFFD (bytes its code page does not define) in ${fffd.join(', ')}: ${why}; rows cannot be matched on it, so whole rows were compared`;
+      : `${rep.differ} of them differ only in bytes the text does not show (their warnings name different bytes there), ${rep.unknown} may (their bytes are not known here)`;
+  const rowsWord = fffdPairs === 1 ? 'two rows' : `rows (${fffdPairs} of them printing a key value already printed on an earlier row)`;
+  return `${keySource} (${key.join(', ')}) prints alike for ${rowsWord} of the ${state} state, holding U+FFFD (bytes its code page does not define) in ${fffd.join(', ')}: ${why}; rows cannot be matched on it, so whole rows were compared`;
 }
 
 /**
@@ -209,7 +249,7 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
   const columns = before.columns;
   let keyNote: string | null = null;
   if (key && key.length) {
-    const repeat: { rows?: [TableState['rows'][number], TableState['rows'][number]] } = {};
+    const repeat: { state?: Repeats; key: string[]; opaque: ReadonlySet<string> | undefined } = { key, opaque };
     const b = uniqueBy(before.rows, key, repeat);
     const a = b ? uniqueBy(after.rows, key, repeat) : null;
     if (b && a) {
@@ -249,7 +289,7 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
       for (const k of a.keys()) if (!b.has(k)) added++;
       return { table: before.table, columns, key, keyNote: null, missing, changed, added, same, unsure };
     }
-    keyNote = repeatNote(keySource, key, b ? 'later' : 'earlier', repeat.rows, opaque);
+    keyNote = repeatNote(keySource, key, b ? 'later' : 'earlier', repeat.state, opaque);
   } else {
     keyNote = 'no key (a heap and no --key), so whole rows were compared: a changed row shows as a missing row';
   }

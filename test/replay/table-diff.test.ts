@@ -234,6 +234,21 @@ describe('diffTableStates: values that print alike but hold U+FFFD are not count
     expect(diffTableStates(kst([known(1, 'c1c2'), known(1, 'c1c2')]), kst([]), ['id'], '--key', opaque).keyNote).toBe('--key (id) repeats in the earlier state, so whole rows were compared');
   });
 
+  it('every pair printed alike is counted: a key that truly repeats after a U+FFFD pair is said to repeat (the note judged the first pair alone)', () => {
+    // SYNTHETIC rows: greek C1 AA / C1 D2 print alike (0xAA, 0xD2 undefined in 1253) but are two keys;
+    // C1 C2 twice is a real repeat. The note said only "the keys differ only in bytes the text does
+    // not show", as if --key greek were unique but for U+FFFD
+    const d = diffTableStates(kst([known(1, 'c1aa'), known(2, 'c1d2'), known(3, 'c1c2'), known(4, 'c1c2')]), kst([]), ['greek'], '--key', opaque);
+    expect(d.key).toBeNull();
+    expect(d.keyNote).toBe('--key (greek) repeats in the earlier state, so whole rows were compared; besides, one more row prints a key value alike only through U+FFFD (bytes its code page does not define) in greek');
+    // two U+FFFD pairs and no real repeat: counted
+    const two = diffTableStates(kst([known(1, 'c1aa'), known(2, 'c1d2'), known(3, 'c1ff')]), kst([]), ['greek'], '--key', opaque);
+    expect(two.keyNote).toBe('--key (greek) prints alike for rows (2 of them printing a key value already printed on an earlier row) of the earlier state, holding U+FFFD (bytes its code page does not define) in greek: their warnings name different bytes there, so the keys differ only in bytes the text does not show; rows cannot be matched on it, so whole rows were compared');
+    // the later state judged the same way when the earlier one is unique
+    const later = diffTableStates(kst([known(1, 'c1c2')]), kst([known(1, 'c1aa'), known(2, 'c1d2'), known(3, 'c1c2'), known(4, 'c1c2'), known(5, 'c1c2')]), ['greek'], '--key', opaque);
+    expect(later.keyNote).toBe('--key (greek) repeats in the later state (2 rows repeat a key value printed on an earlier row), so whole rows were compared; besides, one more row prints a key value alike only through U+FFFD (bytes its code page does not define) in greek');
+  });
+
   it('a key that prints alike in both states but whose warnings name other bytes is not one row: missing (and one only in the later state), not changed', () => {
     // SYNTHETIC: the earlier state's key greek = C1 AA (0xAA undefined in 1253), the later state's C1 D2:
     // two keys of the database, printed alike (Α + U+FFFD). Matched on the printed key, the deleted
