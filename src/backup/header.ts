@@ -5,7 +5,9 @@
  * - MTF DBLKs (MTF 1.00a): TAPE software name @80 (TAPE_ADDRESS); SSET data set number u16 @62
  *   (Position), user name @76 (TAPE_ADDRESS), media write date @88 (backup start), software major
  *   @93 / minor @94 version; ESET media write date @80 (backup finish).
- * - SQL Server's configuration-info stream (MQCI, after the MSCI DBLK) is a list of records, each
+ * - SQL Server's configuration-info stream (MQCI) is held twice in each set, after the MSCI DBLK
+ *   that opens it and after the MSLS DBLK that closes it; the closing copy is read when the file
+ *   holds it whole (its LSNs are the backup's own: config-stream.ts), else the opening one. It is a list of records, each
  *   `4-char tag, u32 length, …`: SCIN (backup set), SFGI (filegroup), SFIN (file). Their fields were
  *   located on the corpus backups (all SQL Server 2008 / 2008 R2) by matching known values — the
  *   database and server names, dbi_version 661, the log chain whose LSNs must link, the 'D'/'I'/'L'
@@ -23,7 +25,10 @@
 import { FormatError } from '../errors.js';
 import { openBackupBytes } from './bytes.js';
 import { formatLsn, lsnToDecimal, type Lsn } from '../logreader/lsn.js';
-import { ascii4, mtfDate, readMtfLayout, streamsOfSet, tapeString, throwIfDamaged, type MtfLayout } from './mtf.js';
+import { configRecords, guid, utf16At as utf16 } from './config-stream.js';
+
+export { configRecords, guid, type ConfigRecord } from './config-stream.js';
+import { mtfDate, readMtfLayout, streamsOfSet, tapeString, throwIfDamaged, type MtfLayout } from './mtf.js';
 
 export type BackupType = 'full' | 'differential' | 'log';
 
@@ -119,12 +124,25 @@ const TYPE_CODES: Record<string, { type: BackupType; code: 1 | 2 | 5 }> = {
  * the file does not hold, FORMAT_UNSUPPORTED_BACKUP_TYPE for file/partial backups.
  */
 export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout(path), position = 1): BackupHeader {
-  const mqci = streamsOfSet(layout, position).find((s) => s.id === 'MQCI' && s.length > 0);
-  if (!mqci) {
+  const opening = streamsOfSet(layout, position).find((s) => s.id === 'MQCI' && s.length > 0);
+  if (!opening) {
     throwIfDamaged(layout, `backup set ${position}'s SQL Server configuration stream (MQCI) could not be reached`);
     throw new FormatError('FORMAT_BAD_MTF', 'no SQL Server configuration stream (MQCI): not a SQL Server backup', { file: path });
   }
-  const data = readBytes(path, mqci.dataOffset, mqci.length);
+  // The copy that closes the set (after MSLS), when the file holds it whole: written when the backup
+  // ended, its LSNs are the backup's own where the opening copy's are earlier (a full backup of SQL
+  // Server 2019+: config-stream.ts). The copies are compared when the layout is read (mtf.ts).
+  const closing = streamsOfSet(layout, position).find((s) => s.id === 'MQCI' && s.dblk === 'MSLS' && s !== opening && s.length > 0 && !s.truncated);
+  let mqci = opening;
+  let data = readBytes(path, opening.dataOffset, opening.length);
+  if (closing) {
+    const last = readBytes(path, closing.dataOffset, closing.length);
+    const scin = configRecords(last).find((r) => r.tag === 'SCIN');
+    if (scin && scin.bytes.length >= 112) {
+      mqci = closing;
+      data = last;
+    }
+  }
   let thumbprint: string | null = null;
   for (const c of streamsOfSet(layout, position).filter((x) => x.id === 'MQCI' && x.length > 0)) {
     thumbprint ??= findDekThumbprint(c === mqci ? data : readBytes(path, c.dataOffset, c.length));
@@ -206,15 +224,6 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
   };
 }
 
-/** SQL Server's uniqueidentifier text form (first three groups little-endian); null when all zero. */
-export function guid(b: Uint8Array, at: number): string | null {
-  const x = b.subarray(at, at + 16);
-  if (x.length < 16 || x.every((v) => v === 0)) return null;
-  const h = (i: number) => x[i].toString(16).padStart(2, '0');
-  const r = (...idx: number[]) => idx.map(h).join('');
-  return `${r(3, 2, 1, 0)}-${r(5, 4)}-${r(7, 6)}-${r(8, 9)}-${r(10, 11, 12, 13, 14, 15)}`.toUpperCase();
-}
-
 /** The backup set GUID: first 16 bytes of the SSET's OS-specific data (TAPE_ADDRESS @44). */
 function ssetGuid(d: { bytes: Uint8Array }): string | null {
   const v = new DataView(d.bytes.buffer, d.bytes.byteOffset, d.bytes.byteLength);
@@ -261,31 +270,6 @@ export function refuseEncrypted(path: string, layout: MtfLayout, position: numbe
   }
 }
 
-export interface ConfigRecord {
-  tag: string;
-  bytes: Uint8Array;
-}
-
-/** The records of an MQCI stream: 4-char tag, u32 length (including the tag), contents. */
-export function configRecords(data: Uint8Array): ConfigRecord[] {
-  const out: ConfigRecord[] = [];
-  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  let p = 0;
-  while (p + 8 <= data.length) {
-    const tag = ascii4(data, p);
-    if (!/^[A-Z]{4}$/.test(tag)) break;
-    const len = v.getUint32(p + 4, true);
-    if (len < 8 || p + len > data.length) break;
-    out.push({ tag, bytes: data.subarray(p, p + len) });
-    p += len;
-  }
-  return out;
-}
-
-function utf16(b: Uint8Array, offset: number, length: number): string {
-  if (offset + length > b.length) return '';
-  return new TextDecoder('utf-16le').decode(b.subarray(offset, offset + length));
-}
 
 function readBytes(path: string, at: number, n: number): Uint8Array {
   const src = openBackupBytes(path);

@@ -20,6 +20,7 @@
  * (configuration info: the SCIN/SFGI/SFIN records), MSDA + MQDA (database pages), MSTL + MQTL
  * (log blocks, one MSTL per VLF), and RAID after TAPE.
  */
+import { configCopiesDisagree } from './config-stream.js';
 import { FormatError } from '../errors.js';
 import type { SkippedItem } from '../recover/source.js';
 import { openBackupBytes, type BackupBytes } from './bytes.js';
@@ -28,6 +29,9 @@ import { backupMagic } from '../util/backup-magic.js';
 import { logTextHint } from '../util/log-text-kind.js';
 
 export { COMPRESSED_MAGIC };
+
+/** Largest configuration stream compared (bytes): the corpus's are 1.4–3.7 KB; a damaged length is not read whole. */
+const MAX_CONFIG_STREAM = 1 << 20;
 
 export const DBLK_TYPES = new Set(['TAPE', 'SSET', 'VOLB', 'DIRB', 'FILE', 'CFIL', 'ESPB', 'ESET', 'EOTM', 'SFMB', 'MSCI', 'MSDA', 'MSTL', 'MSLS']);
 export const COMMON_HEADER_SIZE = 52;
@@ -256,6 +260,24 @@ function walk(src: BackupBytes, path: string): MtfLayout {
     problems.push({ code: 'FORMAT_BAD_MTF', reason: `${where}, before backup set ${set}'s closing blocks (no ESET block after its last block at offset ${lastKnown}): ${pos + 4 > size ? 'a cut-short copy; the rest of the file is missing' : 'the rest of the file is not read'}`, location: { file: path, offset: Math.min(pos, size) } });
   }
   trailerOnly(dblks, streams, problems);
+  // Each set's header is written twice (the configuration stream after MSCI and after MSLS); damage
+  // to one copy was read as the backup's header with no word (config-stream.ts).
+  for (let n = 1; n <= set; n++) {
+    const copies = streams.filter((x) => x.id === 'MQCI' && x.set === n && x.length > 0);
+    const opening = copies[0];
+    const closing = copies.find((x) => x !== opening && x.dblk === 'MSLS' && !x.truncated);
+    if (!opening || !closing || opening.truncated || opening.length > MAX_CONFIG_STREAM || closing.length > MAX_CONFIG_STREAM) continue;
+    const a = Buffer.from(read(opening.dataOffset, opening.length));
+    const b = Buffer.from(read(closing.dataOffset, closing.length));
+    if (a.length < opening.length || b.length < closing.length) continue;
+    const d = configCopiesDisagree(a, b);
+    if (!d) continue;
+    problems.push({
+      code: 'FORMAT_BAD_BACKUP_HEADER',
+      reason: `backup set ${n}'s header is held twice (SQL Server's configuration stream at offset ${opening.dataOffset}, opening the set, and at offset ${closing.dataOffset}, closing it) and the two copies disagree on the ${d.field}: ${JSON.stringify(d.opening)} in the first, ${JSON.stringify(d.closing)} in the second. One of them is damaged and rowback cannot tell which, so what this file says of itself (database, server, LSNs, files) may be wrong: read another copy of this backup`,
+      location: { file: path, offset: opening.dataOffset + d.at },
+    });
+  }
   const tape = dblks.find((d) => d.type === 'TAPE');
   const mediaFamilyId = tape && tape.bytes.length >= 56 ? Buffer.from(tape.bytes).readUInt32LE(52) : null;
   let mediaSet: MediaSet | null = null;

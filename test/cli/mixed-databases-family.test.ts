@@ -7,7 +7,7 @@
  *
  * REAL bytes: RestoreTimeClean.bak, StopAt_1.trn (another database, another family), and data/log
  * files (no family GUID shown: both readings still said). SYNTHETIC: a copy of RestoreTimeClean_1.trn
- * made here whose HEADERONLY BindingID (SCIN @124) is changed, as a restored copy's log backup would
+ * made here whose HEADERONLY BindingID (SCIN @124, in both copies of its header) is changed, as a restored copy's log backup would
  * carry another binding id with the same family GUID.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,9 +28,12 @@ describeCorpus('INPUT_MIXED_DATABASES names the family GUIDs where both files sh
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-mixed-family-'));
     const b = Buffer.from(readFileSync(rtc('RestoreTimeClean_1.trn')));
-    const at = b.indexOf(RTC_BINDING);
-    expect(at).toBeGreaterThan(0);
-    b.writeUInt32LE(0xaaaaaaaa, at);
+    // in both copies of the backup set's header (opening and closing configuration stream: a copy
+    // changed in one only is a damaged header, FORMAT_BAD_BACKUP_HEADER, config-copies.test.ts)
+    const at: number[] = [];
+    for (let i = b.indexOf(RTC_BINDING); i >= 0; i = b.indexOf(RTC_BINDING, i + 1)) at.push(i);
+    expect(at.length).toBeGreaterThanOrEqual(2);
+    for (const i of at) b.writeUInt32LE(0xaaaaaaaa, i);
     copyTrn = join(dir, 'restored-copy_1.trn');
     writeFileSync(copyTrn, b);
   });

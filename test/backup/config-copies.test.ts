@@ -1,0 +1,108 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { configCopiesDisagree } from '../../src/backup/config-stream.js';
+import { readBackupHeader } from '../../src/backup/header.js';
+import { openBackupLogStream } from '../../src/backup/log-stream.js';
+import { readMtfLayout } from '../../src/backup/mtf.js';
+import { openBackupPageSource } from '../../src/backup/page-source.js';
+import { readBootPage } from '../../src/datafile/boot-page.js';
+import { captureCli } from '../support/cli.js';
+import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
+import { damagedCopy } from '../support/damaged-copy.js';
+
+const cli = captureCli();
+
+/**
+ * A backup set's header (SQL Server's configuration stream, MQCI) is written twice: after the MSCI
+ * block that opens the set and after the MSLS block that closes it (src/backup/config-stream.ts).
+ * REAL corpus files; the damaged ones are copies of StopAt_1.trn altered here (SYNTHETIC damage).
+ */
+describeCorpus('the two copies of a backup set\'s header', () => {
+  const fin = corpusPath('FinancialCrm', 'FinancialCrmDb', 'FinancialCrmDb202501190233.bak');
+  const stopAt1 = corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', 'StopAt_1.trn');
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-config-copies-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const backups = (): string[] => (readdirSync(CORPUS_DIR, { recursive: true }) as string[]).filter((f) => /\.(bak|trn)$/i.test(f)).map((f) => join(CORPUS_DIR, f)).sort();
+
+  it('a SQL Server 2019 full backup: FirstLSN, LastLSN and CheckpointLSN are the closing copy\'s, the ones its log and boot page hold (the opening copy\'s named log the backup does not hold)', async () => {
+    const h = readBackupHeader(fin);
+    // the opening copy says 00000026:000007f8:0096 / 00000026:00000848:0001 / 00000026:000007f8:0096
+    expect([h.firstLsn.lsn, h.lastLsn.lsn, h.checkpointLsn.lsn]).toEqual(['00000026:00000860:0001', '00000026:00000878:0001', '00000026:00000860:0001']);
+    expect(h.firstLsn.decimal).toBe('38000000214400001');
+    // the backup's own boot page (dbi_checkptLSN) and the first record of its log stream say the same
+    const pages = openBackupPageSource(fin);
+    try {
+      expect(readBootPage(pages).checkpointLsn).toBe(h.checkpointLsn.lsn);
+    } finally {
+      pages.close();
+    }
+    const lsns: string[] = [];
+    for await (const r of openBackupLogStream(fin, 'bak').records()) lsns.push(r['Current LSN']);
+    expect(lsns).toEqual(['00000026:00000860:0001', '00000026:00000868:0001', '00000026:00000870:0001']);
+  });
+
+  it('the copies of every set of every corpus backup agree where SQL Server writes both alike: no false alarm', () => {
+    const files = backups();
+    expect(files.length).toBeGreaterThanOrEqual(22);
+    const alarms = files.flatMap((f) => readMtfLayout(f).problems.filter((p) => p.code === 'FORMAT_BAD_BACKUP_HEADER').map((p) => `${f}: ${p.reason}`));
+    expect(alarms).toEqual([]);
+  });
+
+  it('one copy damaged in a name is told, naming both values and both offsets; the header shown is the closing copy\'s', () => {
+    const f = damagedCopy(stopAt1, join(dir, 'server.trn'), (b) => {
+      const layout = readMtfLayout(stopAt1);
+      const o = layout.streams.find((s) => s.id === 'MQCI' && s.dblk === 'MSCI')!.dataOffset;
+      // SCIN is the stream's first record; @108/@110 the server name's byte length / offset in it
+      b[o + b.readUInt16LE(o + 110)] ^= 0x01; // 'J' → 'K'
+    });
+    const layout = readMtfLayout(f);
+    const p = layout.problems.filter((x) => x.code === 'FORMAT_BAD_BACKUP_HEADER');
+    expect(p).toHaveLength(1);
+    expect(p[0]!.reason).toMatch(/^backup set 1's header is held twice \(SQL Server's configuration stream at offset 3662, opening the set, and at offset 75342, closing it\) and the two copies disagree on the server name: "KUMPBOX\\\\SQL2008R2" in the first, "JUMPBOX\\\\SQL2008R2" in the second\. One of them is damaged and rowback cannot tell which/);
+    expect(p[0]!.location).toEqual({ file: f, offset: 3770 });
+    expect(readBackupHeader(f, layout).serverName).toBe('JUMPBOX\\SQL2008R2');
+  });
+
+  it('a record of one copy damaged (its file list cut there) and a closing copy whose FirstLSN is earlier than the opening one\'s are told', () => {
+    const [opening, closing] = readMtfLayout(stopAt1).streams.filter((s) => s.id === 'MQCI').map((s) => s.dataOffset);
+    const cut = damagedCopy(stopAt1, join(dir, 'sfin.trn'), (b) => {
+      let p = opening!;
+      for (let i = 0; i < 3; i++) p += b.readUInt32LE(p + 4); // SCIN, SFGI, SFIN: the second SFIN (the log file)
+      b[p + 4] = 0xff; // its length now runs past the stream: the list ends before it
+    });
+    expect(readMtfLayout(cut).problems.map((x) => x.reason)).toEqual([expect.stringMatching(/disagree on the records \(tag and length of each\): "SCIN\(410\) SFGI\(62\) SFIN\(1196\)" in the first, "SCIN\(410\) SFGI\(62\) SFIN\(1196\) SFIN\(1212\)" in the second/)]);
+    // the file list was read from the damaged first copy: the log file was left out with no word
+    expect(readBackupHeader(cut).files.map((x) => x.logicalName)).toEqual(['StopAt', 'StopAt_log']);
+    const lsn = damagedCopy(stopAt1, join(dir, 'lsn.trn'), (b) => {
+      b.writeUInt32LE(b.readUInt32LE(closing! + 36) - 1, closing! + 36); // FirstLSN's block number
+    });
+    expect(readMtfLayout(lsn).problems.map((x) => x.reason)).toEqual([expect.stringMatching(/disagree on the FirstLSN \(SCIN @32; the closing copy's is never earlier\): "00000013:00000051:00be" in the first, "00000013:00000050:00be" in the second/)]);
+  });
+
+  it('configCopiesDisagree: equal copies agree; a later LSN in the closing copy is no disagreement', () => {
+    const layout = readMtfLayout(fin);
+    const [a, b] = layout.streams.filter((s) => s.id === 'MQCI');
+    const bytes = readFileSync(fin);
+    const read = (s: typeof a) => bytes.subarray(s!.dataOffset, s!.dataOffset + s!.length);
+    const first = read(a);
+    expect(configCopiesDisagree(first, first)).toBeNull();
+    // FinancialCrmDb's closing copy: later FirstLSN/LastLSN/CheckpointLSN, a finish date; agreed
+    expect(configCopiesDisagree(first, read(b))).toBeNull();
+    // the other way round (the closing copy earlier) is damage
+    expect(configCopiesDisagree(read(b), first)?.field).toMatch(/^FirstLSN/);
+  });
+
+  it('inspect exits 3 naming the damage (it printed the damaged name, exit 0)', async () => {
+    const f = join(dir, 'server.trn');
+    const r = await cli('inspect', f);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/server {19}JUMPBOX\\SQL2008R2/);
+    expect(r.stderr).toMatch(/rowback inspect: INCOMPLETE: 1 item\(s\) of .*server\.trn damaged or not read \(FORMAT_BAD_BACKUP_HEADER\)/);
+  });
+});
