@@ -21,6 +21,7 @@ import { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { listBackupSets, readBackupHeader } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
+import { chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
@@ -340,7 +341,7 @@ function heldTwiceNote(file: string, earlier: string, records: number, seqs: str
  * are printed as given, with a note; a set given twice is said. All were silent: `log _1.trn _3.trn`
  * printed its records as a whole log.
  */
-function logBackupGaps(inputs: LogInput[], damagedCopies: ReadonlyMap<string, string>): { gaps: SkippedItem[]; notes: string[] } {
+function logBackupGaps(inputs: LogInput[], damagedCopies: ReadonlyMap<string, string>): { gaps: SkippedItem[]; notes: string[]; sets: LogBackupSet[] } {
   const given: LogBackupSet[] = [];
   for (const i of inputs) {
     if (i.kind !== 'trn') continue;
@@ -360,7 +361,7 @@ function logBackupGaps(inputs: LogInput[], damagedCopies: ReadonlyMap<string, st
     }
   }
   const notes = chain.givenInOrder ? [] : [`the log backups are not given in LSN order, so their records are printed out of LSN order as given; list them oldest first: ${oldestFirst.map(setName).join(' ')}`];
-  return { gaps: chain.gaps.map((g) => g.item), notes: [...notes, ...chain.repeats] };
+  return { gaps: chain.gaps.map((g) => g.item), notes: [...notes, ...chain.repeats], sets: chain.sets };
 }
 
 /**
@@ -624,6 +625,9 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const damagedCopies = trnFiles.length > 1 ? await (await import('../../backup/log-commits.js')).damagedLogCopies(trnFiles) : new Map<string, string>();
   const chain = logBackupGaps(inputs, damagedCopies);
   skipped.push(...chain.gaps);
+  // two log backups meeting where a VLF ends: the later one's first block names the size of the
+  // earlier one's last block of that VLF; a lost last block there is told (chain-boundary.ts)
+  if (chain.sets.length > 1) skipped.push(...(await chainVlfBoundaryGaps(chain.sets.map((x) => ({ file: x.file, position: x.position, firstLsn: x.header.firstLsn.decimal, lastLsn: x.header.lastLsn.decimal, name: setName(x) })))).map((g) => g.item));
   // Where the MTF walk of a backup stopped at damage: what comes after it is not read (a damaged
   // MSTL block gave '0 of 0 record(s) printed', exit 0, not a word; scan said INCOMPLETE). Damage in
   // the closing blocks only (mtf.ts trailerOnly) loses no record: a note.

@@ -493,6 +493,37 @@ async function* rangeBlocks(
   }
 }
 
+/** A whole current block of a backup's log stream (sectors and checksum checked): its first LSN, size, stream offset and the size its header says the block before it had ({@link previousBlockSize}). */
+export interface StreamEdgeBlock {
+  lsn: Lsn;
+  size: number;
+  offset: number;
+  previousSize: number;
+}
+
+/**
+ * The first (`which` 'first') or last ('last') whole block of a backup's log stream (its MQTL
+ * ranges, read in order; for 'last' from the last range back to the first that holds a block).
+ * Reads no record and reports nothing (the stream's own read reports its damage); null when no
+ * block reads whole. Used across the files of a chain of log backups (backup/chain-boundary.ts):
+ * the next backup's first block names the size of this one's last block.
+ */
+export async function streamEdgeBlock(fh: PositionedReader, ranges: readonly LogRange[], which: 'first' | 'last', signal?: AbortSignal): Promise<StreamEdgeBlock | null> {
+  const order = which === 'first' ? ranges : [...ranges].reverse();
+  for (const r of order) {
+    let found: StreamEdgeBlock | null = null;
+    const plain: LogRange = { start: r.start, end: r.end, kind: r.kind, file: r.file };
+    for await (const b of rangeBlocks(fh, plain, signal ? { signal } : {}, emptyLogScanStats())) {
+      if (b.stale) continue;
+      found = { lsn: b.ev.header.firstLsn, size: b.ev.bytes.length, offset: b.ev.offset, previousSize: previousBlockSize(b.ev.bytes) };
+      if (which === 'first') return found;
+    }
+    if (signal?.aborted) return null;
+    if (found) return found;
+  }
+  return null;
+}
+
 /**
  * Whether an .ldf's VLF (`range`, whose last current block read ends at `end`) lost its last
  * blocks: the first block of the VLF of the next sequence (range.vlfNext) — read here, one block,
