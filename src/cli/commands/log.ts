@@ -27,7 +27,7 @@ import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
 import { CONTEXT_NAMES, OPERATION_NAMES } from '../../logreader/ldf/constants.js';
-import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_PAST_END_DAMAGED, LOG_STARTS_MID_VLF, uncheckedBlocksNote, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
+import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_PAST_END_DAMAGED, LOG_STARTS_MID_VLF, uncheckedBlocksNote, unknownOperationsWarnings, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
 import { mergeLogScanStats } from '../../logreader/parallel/parallel-reader.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup/log-coverage.js';
 import type { LogRecord } from '../../logreader/log-record.js';
@@ -1064,6 +1064,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   }
   // Said even with --quiet: whether these files are of one database is unchecked (names may be another database's)
   for (const n of identityNotes) process.stderr.write(`rowback log: note: ${n}\n`);
+  // Said even with --quiet: records of operations rowback does not know (printed as LOP_UNKNOWN_n, header fields only)
+  for (const w of unknownOperationsWarnings(stats.unknownOps)) process.stderr.write(`rowback log: WARNING: ${w}\n`);
   // Said even with --quiet: records printed may be the wrong copy's
   for (const d of disagreements) process.stderr.write(`rowback log: WARNING: ${d.code}: ${d.reason}\n`);
   // Said even with --quiet, as scan's and dump's INCOMPLETE are (it was left out with --quiet:

@@ -17,7 +17,7 @@ import type { SkippedItem } from '../../recover/source.js';
 import { BlockScanner, NEED_MORE, type BlockEvent } from './block-scanner.js';
 import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
 import { blockChecksumProblem, blockHeaderProblem, blockHoldsChecksum, blockParity, fixupBlock, formatLsnFast, parseBlockHeader, parseLogRecord, parseVlfHeader, recordProblem, recordSpanBounds, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
-import { operationName } from './constants.js';
+import { OPERATION_NAMES, operationName } from './constants.js';
 import { cutLoss } from './cut-loss.js';
 import { BLOCK_NOTE_WORDS, listOf, uncheckedNote } from '../../util/unchecked-note.js';
 
@@ -69,6 +69,30 @@ export interface LogScanStats {
    * and uncheckedBlocksNote names them. Bounded: a scan of an unprotected log keeps no more.
    */
   uncheckedBlockList: UncheckedLogBlock[];
+  /**
+   * Records whose operation code (header byte @22) is none rowback knows (constants.ts
+   * OPERATION_NAMES; printed as LOP_UNKNOWN_<n>): per code, how many were read and the first one
+   * (file, offset, LSN). rowback reads only the header fields of such a record, so a listing may hide
+   * what it does (unknownOperationsWarning).
+   */
+  unknownOps: UnknownOperation[];
+}
+
+/** Records of one unknown operation code read (LogScanStats.unknownOps). */
+export interface UnknownOperation {
+  op: number;
+  count: number;
+  firstLsn: string;
+  file: string;
+  offset: number;
+}
+
+/**
+ * The WARNING line's text for unknown operation codes read (LogScanStats.unknownOps), one sentence
+ * per code: how many records, the first one's LSN and file; null when there are none.
+ */
+export function unknownOperationsWarnings(ops: readonly UnknownOperation[]): string[] {
+  return [...ops].sort((a, b) => a.op - b.op).map((u) => `${u.count} log record(s) of operation code ${u.op} (0x${u.op.toString(16).padStart(2, '0')}), printed as LOP_UNKNOWN_${u.op}, first at LSN ${u.firstLsn} (${u.file} offset ${u.offset}): rowback does not know this operation, so it reads only the record's header and does not know what it changes (it may delete, insert or modify rows that are not listed or recovered as such)`);
 }
 
 /** A log block read without a log block checksum. */
@@ -101,7 +125,7 @@ export function uncheckedBlocksNote(unchecked: number, blocks: number, list?: re
 }
 
 export function emptyLogScanStats(): LogScanStats {
-  return { bytes: 0, blocks: 0, checksummedBlocks: 0, records: 0, staleRecords: 0, skippedBlocks: 0, skippedRecords: 0, unwrittenBytes: 0, gaps: 0, end: null, firstLsn: null, lastLsn: null, uncheckedBlockList: [] };
+  return { bytes: 0, blocks: 0, checksummedBlocks: 0, records: 0, staleRecords: 0, skippedBlocks: 0, skippedRecords: 0, unwrittenBytes: 0, gaps: 0, end: null, firstLsn: null, lastLsn: null, uncheckedBlockList: [], unknownOps: [] };
 }
 
 export interface LogRange {
@@ -665,6 +689,19 @@ function noteLsnRange(stats: LogScanStats, vlf: number, block: number, lo: numbe
   if (!l || vlf > l.vlf || (vlf === l.vlf && (block > l.block || (block === l.block && hi > l.slot)))) stats.lastLsn = { vlf, block, slot: hi };
 }
 
+/** 1 for each operation code rowback knows (OPERATION_NAMES), by code: one lookup per record. */
+const KNOWN_OPERATION = (() => {
+  const t = new Uint8Array(256);
+  for (const op of OPERATION_NAMES.keys()) if (op >= 0 && op < 256) t[op] = 1;
+  return t;
+})();
+
+function noteUnknownOperation(stats: LogScanStats, op: number, file: string, offset: number, lsn: string): void {
+  const u = stats.unknownOps.find((x) => x.op === op);
+  if (u) u.count++;
+  else stats.unknownOps.push({ op, count: 1, firstLsn: lsn, file, offset });
+}
+
 /**
  * Record `i` of a block (span [s, e)): the LogRecord, or null when it is malformed (reported
  * through onSkipped) or refused by `keep` (checked as parseLogRecord would, counted, not built).
@@ -721,6 +758,7 @@ function recordAt(
   }
   stats.records++;
   if (stale) stats.staleRecords++;
+  if (KNOWN_OPERATION[bytes[s + 22]!] === 0) noteUnknownOperation(stats, bytes[s + 22]!, range.file, ev.offset + s, formatLsnFast(vlf, block, slot));
   return record;
 }
 
