@@ -447,7 +447,7 @@ async function* rangeBlocks(
       if (next && f.vlf === next.vlf && f.block > next.block && range.vlfOldest && firstCurrent && headUnwritten) {
         opts.onSkipped?.({
           code: LOG_STARTS_MID_VLF,
-          reason: `the log this file holds starts at LSN ${formatLsn(f)}, inside its oldest VLF (sequence ${f.vlf}): the ${ev.offset - next.offset} bytes before it in that VLF were never written (as in a database restored from a backup, whose log starts mid-VLF), so no log older than that is in the file`,
+          reason: `the log this file holds starts at LSN ${formatLsn(f)}, inside its oldest VLF (sequence 0x${f.vlf.toString(16)}): the ${ev.offset - next.offset} bytes before it in that VLF were never written (as in a database restored from a backup, whose log starts mid-VLF), so no log older than that is in the file`,
           location: { file: range.file, offset: ev.offset, lsn: formatLsn(f) },
         });
       }
@@ -863,10 +863,10 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
       const kept = Math.floor((size - off) / 512);
       const from = h.seq > 0 ? formatLsn({ vlf: h.seq, block: kept, slot: 1 }) : null;
       const lostRange = from !== null
-        ? `: VLF sequence ${h.seq} lost its log from LSN ${from} (its block ${kept}, file offset ${off + kept * 512}) to its end (LSN ${formatLsn({ vlf: h.seq, block: h.size / 512 - 1, slot: 0xffff })}), if it held log that far`
+        ? `: VLF sequence 0x${h.seq.toString(16)} lost its log from LSN ${from} (its block ${kept}, file offset ${off + kept * 512}) to its end (LSN ${formatLsn({ vlf: h.seq, block: h.size / 512 - 1, slot: 0xffff })}), if it held log that far`
         : ' (a VLF never used: no log lost in it)';
       if (from !== null) {
-        cutVlf = `VLF sequence ${h.seq}, cut at offset ${size}, lost its log from LSN ${from} to its end, if it held log that far`;
+        cutVlf = `VLF sequence 0x${h.seq.toString(16)}, cut at offset ${size}, lost its log from LSN ${from} to its end, if it held log that far`;
         cutFirst = { vlf: h.seq, block: kept, slot: 1 };
       }
       // the range: up to where the log goes on once this VLF is closed (log-coverage.ts): the first
