@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BLOCK_CHECKSUM_OFFSET, OPERATION_NAMES } from '../../src/logreader/ldf/constants.js';
 import { logBlockChecksum } from '../../src/logreader/ldf/structures.js';
+import { openFileSource } from '../../src/recover/sources/files.js';
+import { recoverRows } from '../../src/recover/recover-rows.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { damagedCopy } from '../support/damaged-copy.js';
@@ -63,6 +65,15 @@ describeCorpus('log records of an operation code rowback does not know', () => {
     const { readFileSync } = await import('node:fs');
     expect((JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { warnings?: string[] }).warnings).toHaveLength(1);
     expect(warnings((await cli(...args, '--quiet')).stderr, 'scan')).toHaveLength(1);
+  });
+
+  it('the count is the same when the files are parsed on worker threads (their stats merged)', async () => {
+    for (const threads of [1, 2]) {
+      const src = openFileSource({ bak: [join(DIR, 'StopAt.bak')], trn: [join(DIR, 'StopAt_1.trn'), U], threads, parallelMinBytes: 0 });
+      for await (const _ of recoverRows(src, { operations: ['insert'] })) void _;
+      await src.close();
+      expect(src.logStats.unknownOps).toEqual([{ op: CODE, count: 2, firstLsn: '00000013:000000b7:0002', file: U, offset: 7832 }]);
+    }
   });
 
   it('no false alarm on the intact files: log and scan say no WARNING', async () => {
