@@ -115,3 +115,34 @@ export async function damagedLogCopies(files: readonly string[], recordsRead?: M
   }
   return out;
 }
+
+/**
+ * What a log backup's log loses, read block by block (no record built; memory bounded by one
+ * block, as every log read): damaged or torn blocks, LSN gaps, records that do not parse, a stream
+ * short of its header's LSN range, a cut stream that loses log, MTF damage that stops the walk before
+ * its log. The items as a scan reports them (LOG_LOSS_CODES); empty for a backup whose log reads
+ * whole. Bytes past the log's end that do not read as log (LOG_PAST_END_DAMAGED) lose nothing and
+ * are left out. Never throws: a file that cannot be read gives one FORMAT_BAD_MTF item naming why.
+ * For `restore plan`, which otherwise reads headers only (cli/commands/restore.ts).
+ */
+export async function logBackupLoss(file: string, position = 1, signal?: AbortSignal): Promise<SkippedItem[]> {
+  try {
+    const layout = readMtfLayout(file);
+    const h = readBackupHeader(file, layout, position);
+    const skipped: SkippedItem[] = [];
+    const stats = emptyLogScanStats();
+    for await (const _ of openBackupLogStream(file, 'trn', layout, position).batches({ onSkipped: (x) => skipped.push(x), ...(signal ? { signal } : {}) }, stats, () => false)) void _;
+    if (signal?.aborted) return [];
+    const bounds = { file, backupType: h.backupType, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) };
+    const lost = backupLogCoverage(bounds, stats.firstLsn, stats.end);
+    const cut = layout.sets <= 1 ? cutLogStream(layout) : null;
+    const mtf = layout.problems.filter((p) => p !== cut && p.code === 'FORMAT_BAD_MTF');
+    if (cut) {
+      const loss = judgeCutLogStream(cut, bounds, lost).loss;
+      if (loss) lost.push(loss);
+    }
+    return [...skipped.filter((x) => x.code !== LOG_PAST_END_DAMAGED), ...lost, ...mtf];
+  } catch (e) {
+    return [{ code: 'FORMAT_BAD_MTF', reason: `its log could not be read: ${(e as Error)?.message ?? String(e)}`, location: { file } }];
+  }
+}

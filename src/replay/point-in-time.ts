@@ -53,6 +53,7 @@
 import { otherSchemasNote } from '../reconstruct/metadata/names.js';
 import { FormatError, InputError, ReplayError, SchemaError, isRowbackError } from '../errors.js';
 import { openBackupLogStream } from '../backup/log-stream.js';
+import { chainVlfBoundaryGaps } from '../backup/chain-boundary.js';
 import { openBackupPages, choosePosition } from '../backup/open.js';
 import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout } from '../backup/mtf.js';
@@ -400,6 +401,10 @@ async function replayOnChain(
     // --stop-before-lsn: no record at or after it is applied, so log lost from it on is not needed
     const stopLsn = target.kind === 'lsn' ? BigInt(target.lsn) : null;
     const logBlocks = { blocks: 0, checked: 0, list: [] as UncheckedLogBlock[] };
+    // two log backups meeting where a VLF ends: a lost last block of the earlier one's VLF, told by
+    // the later one's first block (chain-boundary.ts), is a loss of the earlier file, judged after
+    // its read (a replay that stops inside it never needs that log)
+    const boundary = logSteps.length > 1 ? await chainVlfBoundaryGaps(logSteps.map((l) => ({ file: l.set.devices[0]!, position: 1, firstLsn: l.set.firstLsn, lastLsn: l.set.lastLsn })), inputs.signal) : [];
     for (const s of streams) {
       if (stopped) break;
       // Log the reader could not read (a torn or zeroed block, a gap, a cut stream) may hold the
@@ -419,6 +424,7 @@ async function replayOnChain(
         }
       }
       inputs.signal?.throwIfAborted();
+      if (!stopped && s.kind === 'trn') lost.items.push(...boundary.filter((g) => g.item.location.file === s.path).map((g) => g.item));
       logBlocks.blocks += scan.blocks;
       logBlocks.checked += scan.checksummedBlocks;
       for (const b of scan.uncheckedBlockList) if (logBlocks.list.length < UNCHECKED_BLOCKS_NAMED) logBlocks.list.push(b);

@@ -49,6 +49,8 @@ describe('LOG_STARTS_MID_VLF in log and inspect', () => {
     const r = await cli('log', ldf, '--format', 'ndjson');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^rowback log: note: the log this file holds starts at LSN 00000056:[0-9a-f]{8}:0001, inside its oldest VLF/m);
+    // its sequence in hex, as in the LSN beside it (it was decimal: 'sequence 86')
+    expect(r.stderr).toMatch(/inside its oldest VLF \(sequence 0x56\)/);
     expect(r.stderr).not.toContain('skipped');
     expect(r.stderr).not.toContain('INCOMPLETE');
   });

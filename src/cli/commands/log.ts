@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 /**
  * `rowback log FILE…`: fn_dblog without a server. Prints the log records of `.ldf` files, log
  * backups (`.trn`) and the log portion of full/differential backups (`.bak`) in fn_dblog's shape
@@ -21,11 +22,12 @@ import { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { listBackupSets, readBackupHeader } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
+import { chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
 import { CONTEXT_NAMES, OPERATION_NAMES } from '../../logreader/ldf/constants.js';
-import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_PAST_END_DAMAGED, LOG_STARTS_MID_VLF, uncheckedBlocksNote, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
+import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_PAST_END_DAMAGED, LOG_STARTS_MID_VLF, uncheckedBlocksNote, unknownOperationsWarnings, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
 import { mergeLogScanStats } from '../../logreader/parallel/parallel-reader.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup/log-coverage.js';
 import type { LogRecord } from '../../logreader/log-record.js';
@@ -340,7 +342,7 @@ function heldTwiceNote(file: string, earlier: string, records: number, seqs: str
  * are printed as given, with a note; a set given twice is said. All were silent: `log _1.trn _3.trn`
  * printed its records as a whole log.
  */
-function logBackupGaps(inputs: LogInput[], damagedCopies: ReadonlyMap<string, string>): { gaps: SkippedItem[]; notes: string[] } {
+function logBackupGaps(inputs: LogInput[], damagedCopies: ReadonlyMap<string, string>): { gaps: SkippedItem[]; notes: string[]; sets: LogBackupSet[] } {
   const given: LogBackupSet[] = [];
   for (const i of inputs) {
     if (i.kind !== 'trn') continue;
@@ -360,7 +362,7 @@ function logBackupGaps(inputs: LogInput[], damagedCopies: ReadonlyMap<string, st
     }
   }
   const notes = chain.givenInOrder ? [] : [`the log backups are not given in LSN order, so their records are printed out of LSN order as given; list them oldest first: ${oldestFirst.map(setName).join(' ')}`];
-  return { gaps: chain.gaps.map((g) => g.item), notes: [...notes, ...chain.repeats] };
+  return { gaps: chain.gaps.map((g) => g.item), notes: [...notes, ...chain.repeats], sets: chain.sets };
 }
 
 /**
@@ -433,6 +435,51 @@ function damagedCopyGroups<R extends { backup: { file: string; position: number 
 }
 
 /**
+ * A digest of everything `log` prints of a record (every field but its source), to tell two copies
+ * of one LSN apart without keeping the records (their row images hold their blocks).
+ */
+export function recordFingerprint(r: LogRecord): string {
+  const h = createHash('sha1');
+  for (const k of Object.keys(r).sort()) {
+    if (k === 'source') continue;
+    const v = (r as unknown as Record<string, unknown>)[k];
+    h.update(k);
+    h.update('\0');
+    if (v instanceof Uint8Array) h.update(v);
+    else h.update(v === undefined || v === null ? '\u0001' : String(v));
+    h.update('\u0002');
+  }
+  return h.digest('base64');
+}
+
+/**
+ * Records two copies of one log backup hold at the same LSN with different content (a change the
+ * log block checksum does not see: it is an XOR, so the same bit changed in two words of a sector
+ * passes; or copies of two histories). Which one is right cannot be told from the files: each is a
+ * WARNING naming the LSN and both files, and the result is INCOMPLETE (FORMAT_LOG_SOURCES_DISAGREE).
+ */
+export class CopyDisagreements {
+  /** By `printed\nother` file: how many LSNs, the first few. */
+  readonly pairs = new Map<string, { printed: string; other: string; n: number; lsns: string[] }>();
+  add(lsn: string, printed: string, other: string): void {
+    const k = `${printed}\n${other}`;
+    const p = this.pairs.get(k) ?? { printed, other, n: 0, lsns: [] };
+    p.n++;
+    if (p.lsns.length < 5) p.lsns.push(lsn);
+    this.pairs.set(k, p);
+  }
+  /** One skipped item per pair of files (a log loss: INCOMPLETE), its reason the WARNING's text. */
+  items(): SkippedItem[] {
+    return [...this.pairs.values()].map((p) => ({
+      code: 'FORMAT_LOG_SOURCES_DISAGREE',
+      reason: `${p.n} record(s) at the same LSN differ between copies of one log backup: ${p.printed} and ${p.other} hold different records at LSN ${p.lsns.join(', ')}${p.n > p.lsns.length ? ' …' : ''}; the record printed there is ${p.printed}'s. Which copy is right cannot be told from the files (damage that keeps the log block checksum passing, or copies of two histories): compare with the database or a third copy before using those records`,
+      location: { file: p.other, lsn: p.lsns[0]! },
+      lsnRange: { first: p.lsns[0]!, last: p.lsns[0]! },
+    }));
+  }
+}
+
+/**
  * The records of several damaged copies of one log backup set, each once, in LSN order: each copy's
  * stream (in LSN order) merged by LSN, a record every copy holds taken from the first and passed over
  * in the others (`dupes`). What each copy read without a skip between is kept (CopyRead.segments),
@@ -440,7 +487,7 @@ function damagedCopyGroups<R extends { backup: { file: string; position: number 
  * `log A.trn C.trn` of two copies damaged in different places printed A's records, then the ones A
  * lost from C, out of LSN order, and said INCOMPLETE with every record printed.
  */
-async function* mergeCopies(copies: Array<{ read: CopyRead; gen: AsyncGenerator<LogRecord> }>, dupes: { n: number }): AsyncGenerator<LogRecord> {
+async function* mergeCopies(copies: Array<{ read: CopyRead; gen: AsyncGenerator<LogRecord> }>, dupes: { n: number }, disagree?: CopyDisagreements): AsyncGenerator<LogRecord> {
   const heads: Array<LogRecord | null> = [];
   const advance = async (i: number): Promise<void> => {
     const c = copies[i]!;
@@ -482,6 +529,8 @@ async function* mergeCopies(copies: Array<{ read: CopyRead; gen: AsyncGenerator<
       for (let i = 0; i < heads.length; i++) {
         if (i === at || !heads[i] || heads[i]!['Current LSN'].toLowerCase() !== lsn) continue;
         dupes.n++;
+        // the same LSN in two copies: the same record, or one copy is not what was written
+        if (disagree && recordFingerprint(heads[i]!) !== recordFingerprint(rec)) disagree.add(rec['Current LSN'], copies[at]!.read.file, copies[i]!.read.file);
         await advance(i);
       }
       await advance(at);
@@ -624,6 +673,9 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const damagedCopies = trnFiles.length > 1 ? await (await import('../../backup/log-commits.js')).damagedLogCopies(trnFiles) : new Map<string, string>();
   const chain = logBackupGaps(inputs, damagedCopies);
   skipped.push(...chain.gaps);
+  // two log backups meeting where a VLF ends: the later one's first block names the size of the
+  // earlier one's last block of that VLF; a lost last block there is told (chain-boundary.ts)
+  if (chain.sets.length > 1) skipped.push(...(await chainVlfBoundaryGaps(chain.sets.map((x) => ({ file: x.file, position: x.position, firstLsn: x.header.firstLsn.decimal, lastLsn: x.header.lastLsn.decimal, name: setName(x) })))).map((g) => g.item));
   // Where the MTF walk of a backup stopped at damage: what comes after it is not read (a damaged
   // MSTL block gave '0 of 0 record(s) printed', exit 0, not a word; scan said INCOMPLETE). Damage in
   // the closing blocks only (mtf.ts trailerOnly) loses no record: a note.
@@ -680,6 +732,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // Copies of one backup set all damaged (none whole to read first): read together, merged by LSN,
   // each record once, in LSN order; the loss of each copy checked against what the others read.
   const copyDupes = { n: 0 };
+  const disagree = new CopyDisagreements();
   if (damagedCopies.size) {
     const groups = damagedCopyGroups(readers, damagedCopies);
     const drop = new Set<number>();
@@ -697,7 +750,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
         read: () => mergeCopies(copies.map(({ read, b }) => ({
           read,
           gen: openBackupLogStream(b.file, 'trn', undefined, b.position).records({ ...scanOpts, onSkipped: (x) => { skipped.push(x); read.items.push(x); read.skips++; } }, read.own),
-        })), copyDupes),
+        })), copyDupes, disagree),
       };
       for (const i of g.slice(1)) drop.add(i);
       // the chain's note said the copies were "read once": they are read together
@@ -856,7 +909,21 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       }
       return r;
     };
+    // log backup sets given in more than one copy (the same header range): each record's digest, by
+    // LSN, to compare with the same LSN of another copy (passed over as a repeat)
+    const copiedRanges = new Set<string>();
+    {
+      const seen = new Set<string>();
+      for (const r of readers) {
+        if (!r.backup) continue;
+        const k = setRange(r.backup);
+        if (seen.has(k)) copiedRanges.add(k);
+        seen.add(k);
+      }
+    }
+    const copyPrints = new Map<string, { fp: string; file: string }>();
     inputs: for (const { backup, read, file, copies } of readers) {
+      const copied = backup !== null && copiedRanges.has(setRange(backup));
       const ownRanges = new Map<string, Array<{ first: string; last: string; at: number }>>();
       const own = (live = emptyLogScanStats());
       const itemsBefore = skipped.length;
@@ -871,7 +938,11 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
           const earlier = printedRanges.get(seq)?.find((x) => lsn >= x.first && lsn <= x.last);
           if (earlier) {
             if (backup && earlier.backup) {
-              if (earlier.set === setRange(backup)) copyDupes.n++;
+              if (earlier.set === setRange(backup)) {
+                copyDupes.n++;
+                const first = copyPrints.get(lsn);
+                if (first && first.fp !== recordFingerprint(r)) disagree.add(lsn, first.file, r.source?.file ?? file);
+              }
               else repeats++;
             }
             else {
@@ -883,6 +954,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
             }
             continue;
           }
+          if (copied) copyPrints.set(lsn, { fp: recordFingerprint(r), file: r.source?.file ?? file });
           // the range of this sequence read since the last item skipped, or a new one
           const list = ownRanges.get(seq);
           const mine = list?.[list.length - 1];
@@ -959,7 +1031,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   }
   // a cut stream whose read did not end (interrupted): a loss, as scan counts it
   skipped.push(...cutStreams.values());
-  const lost = logLoss(skipped);
+  const disagreements = disagree.items();
+  skipped.push(...disagreements);
+  // copies disagreeing are no lost log: said as such (WARNING, INCOMPLETE) below, not as 'could not be read'
+  const lost = logLoss(skipped).filter((x) => !disagreements.includes(x));
   const twice = [...heldTwice.values()].reduce((n, h) => n + h.records, 0);
   const heldTwiceNotes = [...heldTwice.values()].map((h) => heldTwiceNote(h.file, h.earlier, h.records, [...h.seqs]));
   if (!opts.quiet) {
@@ -978,7 +1053,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     for (const n of cutNotes) lines.push(`rowback log: note: ${n}`);
     for (const n of heldTwiceNotes) lines.push(`rowback log: note: ${n}`);
     if (stats.blocks > stats.checksummedBlocks) lines.push(`rowback log: note: ${uncheckedBlocksNote(stats.blocks - stats.checksummedBlocks, stats.blocks, stats.uncheckedBlockList)}`);
-    const passed = skipped.filter((s) => s.code !== LOG_STARTS_MID_VLF && s.code !== MTF_TRAILER_DAMAGED && s.code !== LOG_PAST_END_DAMAGED);
+    // copies disagreeing: their WARNING line below says it (said with --quiet too)
+    const passed = skipped.filter((s) => s.code !== LOG_STARTS_MID_VLF && s.code !== MTF_TRAILER_DAMAGED && s.code !== LOG_PAST_END_DAMAGED && !disagreements.includes(s));
     if (passed.length) {
       lines.push(`rowback log: ${passed.length} item(s) skipped:`);
       for (const s of passed.slice(0, 20)) lines.push(`  ${s.code}: ${s.reason}${at(s)}`);
@@ -988,11 +1064,20 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   }
   // Said even with --quiet: whether these files are of one database is unchecked (names may be another database's)
   for (const n of identityNotes) process.stderr.write(`rowback log: note: ${n}\n`);
+  // Said even with --quiet: records of operations rowback does not know (printed as LOP_UNKNOWN_n, header fields only)
+  for (const w of unknownOperationsWarnings(stats.unknownOps)) process.stderr.write(`rowback log: WARNING: ${w}\n`);
+  // Said even with --quiet: records printed may be the wrong copy's
+  for (const d of disagreements) process.stderr.write(`rowback log: WARNING: ${d.code}: ${d.reason}\n`);
   // Said even with --quiet, as scan's and dump's INCOMPLETE are (it was left out with --quiet:
   // a script running `log --quiet` learnt nothing of the records lost).
   if (lost.length) {
     // where each loss is (an LSN range, else a file offset), so the line names what is lost even with --quiet
     process.stderr.write(`rowback log: INCOMPLETE: ${logLossClause(lost)}; records in those LSN ranges are missing${lossPlaces(lost)}${copyHint(lost, trnFiles)}\n`);
+    exitIncomplete(opts.strict);
+  }
+  if (disagreements.length) {
+    const n = [...disagree.pairs.values()].reduce((k, p) => k + p.n, 0);
+    process.stderr.write(`rowback log: INCOMPLETE: copies of one log backup disagree at ${n} LSN(s) (FORMAT_LOG_SOURCES_DISAGREE, WARNING above): the record printed at each may be the wrong copy's\n`);
     exitIncomplete(opts.strict);
   }
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.

@@ -16,6 +16,9 @@ import { chooseDatabase, describeReachable, planChain, type RestoreChain, type R
 import { addLogCommitTimes, readFolderHistory, type BackupHistory } from '../../restore/history.js';
 import { readMsdbHistory } from '../../restore/msdb.js';
 import { renderRestore, scriptText, type RenderedPlan } from '../../restore/tsql.js';
+import { logBackupLoss } from '../../backup/log-commits.js';
+import { chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
+import { LOG_LOSS_CODES, type SkippedItem } from '../../recover/source.js';
 import { MssqlRestoreExecutor, runRestore, type RestoreExecutor } from '../../restore/run.js';
 import { hideArgvSecrets, resolveConnection } from '../../util/connection.js';
 import { commentText } from '../../util/tsql.js';
@@ -119,9 +122,10 @@ export async function runRestoreRun(
   if (o.stage !== undefined) checkStagingStore(o.stage);
   const stats = Number(o.stats ?? '10');
   const planOpts: PlanOptions = { ...o, format: 'sql', ...(o.backups?.length ? { server: undefined } : {}) };
-  const { chain } = await planRestore(planOpts, deps);
-  // a backup used despite damage (a damaged MTF trailer) is said before its RESTORE runs
+  const { chain, logDamage } = await planRestore(planOpts, deps);
+  // a backup used despite damage (a damaged MTF trailer, damaged log blocks) is said before its RESTORE runs
   sayCaveats('restore run', chain, stderr);
+  for (const w of logDamage ?? []) stderr.write(`rowback restore run: WARNING: ${w}\n`);
   hideArgvSecrets();
   const exec = deps.executor ? deps.executor(o) : new MssqlRestoreExecutor(resolveConnection(o.server));
   const ac = new AbortController();
@@ -242,7 +246,44 @@ export interface PlanResult {
   chain: RestoreChain;
   rendered: RenderedPlan;
   as: string;
+  /**
+   * One WARNING per log backup file of the plan whose log blocks do not read whole (planLogDamage):
+   * file, offsets, LSN ranges. Said on stderr (every format), in the text plan's header and in the
+   * json plan's `warnings`, and by `restore run` before it runs anything.
+   */
+  logDamage?: string[];
 }
+
+/**
+ * The log backups a plan restores from files, their log blocks read (backup/log-commits.ts
+ * logBackupLoss: block by block, no record built, one block in memory): one WARNING text per file
+ * whose log loses something (a damaged or torn block, a gap, a stream short of its header), naming
+ * the file, where and which LSNs, and across two consecutive log backups meeting at a VLF's end the
+ * last block of the earlier one lost (backup/chain-boundary.ts). `restore plan` read headers only
+ * and handed out a RESTORE script for such a file without a word. Sets from msdb (paths on the
+ * server) and striped log backups are not read; a file whose log commit times were already read
+ * whole (history.ts addLogCommitTimes) is not read again.
+ */
+export async function planLogDamage(chain: RestoreChain, signal?: AbortSignal): Promise<string[]> {
+  const logs = chain.steps.filter((st) => st.role === 'log' && st.set.source === 'file' && st.set.devices.length === 1).map((st) => st.set);
+  const byFile = new Map<string, SkippedItem[]>();
+  for (const set of logs) {
+    if (set.logCommits?.whole === true) continue;
+    const items = (await logBackupLoss(set.devices[0]!, set.position, signal)).filter((x) => LOG_LOSS_CODES.has(x.code));
+    if (items.length) byFile.set(`${set.devices[0]}${set.position > 1 ? ` (FILE = ${set.position})` : ''}`, items);
+  }
+  const boundary = await chainVlfBoundaryGaps(logs.map((x) => ({ file: x.devices[0]!, position: x.position, firstLsn: x.firstLsn, lastLsn: x.lastLsn })), signal);
+  for (const g of boundary) {
+    const k = g.item.location.file!;
+    byFile.set(k, [...(byFile.get(k) ?? []), g.item]);
+  }
+  const where = (x: SkippedItem) => [
+    x.location.offset !== undefined ? `offset ${x.location.offset}` : '',
+    x.lsnRange ? `LSN ${x.lsnRange.first} to ${x.lsnRange.last}` : x.location.lsn ? `LSN ${x.location.lsn}` : '',
+  ].filter(Boolean).join(', ');
+  return [...byFile].map(([file, items]) => `${file}: its log does not read whole (${items.length} item(s)): ${items.slice(0, 3).map((x) => `${x.code}${where(x) ? ` at ${where(x)}` : ''}: ${x.reason}`).join('; ')}${items.length > 3 ? '; …' : ''}. RESTORE LOG of this file may fail there, or the database may lack the log it lost: check it with \`rowback inspect ${file.replace(/ \(FILE = \d+\)$/, '')}\` and restore from another copy of it if there is one`);
+}
+
 
 /** Plans and renders; throws what loadHistory, chooseDatabase, planChain and renderRestore throw. */
 export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<PlanResult> {
@@ -259,7 +300,8 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
   const chain = planChain(sets, target, history.skipped);
   const as = o.as ?? chain.databaseName;
   const rendered = renderRestore(chain, { as, replaceOriginal: o.replaceOriginal, standby: o.standby });
-  return { chain, rendered, as };
+  const logDamage = await planLogDamage(chain, deps.interrupt?.signal);
+  return { chain, rendered, as, logDamage };
 }
 
 function stepJson(s: RestoreChain['steps'][number]) {
@@ -299,7 +341,7 @@ export function planJson(r: PlanResult): unknown {
     steps: c.steps.map(stepJson),
     moves: r.rendered.moves,
     reachable: c.reachable.map((x) => ({ fromTime: x.fromTime, toTime: x.toTime, toBeforeTime: x.toBeforeTime, fromLsn: x.fromLsn, toLsn: x.toLsn, full: x.full.devices, ...(x.differential ? { differential: x.differential.devices } : {}) })),
-    warnings: r.rendered.warnings,
+    warnings: [...(r.logDamage ?? []).map((w) => `WARNING: ${w}`), ...r.rendered.warnings],
     notes: c.notes,
     skipped: c.skipped,
     tsql: r.rendered.statements,
@@ -311,6 +353,8 @@ export function planText(r: PlanResult): string {
   const c = r.chain;
   const t = c.target.kind === 'time' ? `stop at ${c.target.time} (SQL Server local time)` : `stop before LSN ${c.target.lsn}`;
   const lines = [`-- restore plan: ${c.databaseName} as ${r.as}, ${t}`];
+  // before the script: a log backup it restores from whose log is damaged
+  for (const w of r.logDamage ?? []) lines.push(`-- WARNING: ${w}`);
   c.steps.forEach((s, i) => {
     const b = s.set;
     lines.push(`--   ${i + 1}. ${s.role.padEnd(12)} ${b.devices.join(' + ')}${b.position > 1 ? ` (FILE = ${b.position})` : ''}  LSN ${b.firstLsn}..${b.lastLsn}  ${b.backupStartDate ?? '?'}..${b.backupFinishDate ?? '?'}${b.copyOnly ? '  copy-only' : ''}`);
@@ -343,6 +387,8 @@ export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.
     return null;
   }
   const plan = r!; // planned: the catch rethrows unless interrupted
+  // said in every format (the sql script alone on stdout carries none of it), before the script
+  for (const w of plan.logDamage ?? []) stderr.write(`rowback restore plan: WARNING: ${w}\n`);
   for (const w of plan.rendered.warnings) stderr.write(`rowback: ${w}\n`);
   if (o.format === 'json') stdout.write(JSON.stringify(planJson(plan), null, 2) + '\n');
   else if (o.format === 'sql') {

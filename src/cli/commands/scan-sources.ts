@@ -40,6 +40,8 @@ export interface OpenedSource {
   notes: () => string[];
   /** Of the notes, those said even with --quiet (a file whose database could not be checked). */
   loudNotes?: () => string[];
+  /** Said as WARNING lines, even with --quiet: log records of operation codes rowback does not know (the listing may hide what they did). */
+  warnings?: () => string[];
 }
 
 /**
@@ -71,11 +73,12 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     }
     const threads = threadCount('--threads', o.threads);
     const { openFileSource } = await import('../../recover/sources/files.js');
+    const { unknownOperationsWarnings } = await import('../../logreader/ldf/reader.js');
     // a log backup given in two files (a copy): each copy's log read, so the chain reads a whole one
     const logCopyRecords = new Map<string, number>();
     const logCopyDamage = o.trn && o.trn.length > 1 ? await (await import('../../backup/log-commits.js')).damagedLogCopies(o.trn, logCopyRecords) : undefined;
     const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, backupAdvice: o.backupAdvice, logCopyDamage, logCopyRecords, ...hold }, logger);
-    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes };
+    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => unknownOperationsWarnings(s.logStats.unknownOps) };
   }
   if (exp) {
     assertReadableFile('--export', o.export!);

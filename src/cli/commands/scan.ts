@@ -299,6 +299,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
         // log, …): a script running --quiet --report had no way to learn them
         notes: opened.notes().map(isoLogTimesIn),
+        // log records of operation codes rowback does not know (said as WARNING on stderr)
+        ...(opened.warnings?.().length ? { warnings: opened.warnings() } : {}),
         // a Map goes through JSON.stringify as {}: the per-unit counts as an object
         ...(stats
           ? {
@@ -340,6 +342,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       // Said even with --quiet: the rows printed are not all the transactions removed.
       for (const n of told.removals) process.stderr.write(`rowback scan: note: ${n}\n`);
     }
+    // Said even with --quiet: records of operations rowback does not know may have changed rows it does not list
+    for (const w of opened.warnings?.() ?? []) process.stderr.write(`rowback scan: WARNING: ${w}\n`);
     // Said even with --quiet: rows printed here may still exist in the database.
     if (told.unchecked) process.stderr.write(`rowback scan: ${told.unchecked}\n`);
     // Said even with --quiet: a table `--alloc-unit` mapped that no row came from, while the log has

@@ -4,7 +4,7 @@
  * number, an LSN's first part), and a VLF is reused only once it holds the oldest log: so a
  * sequence number between the lowest and the highest of the VLFs present that no VLF present
  * carries was in a VLF after the cut — its log is lost, all of it (AngularJs_CRUD's log cut at its
- * third VLF keeps sequences 37 and 35: 36 was the third). Log after the highest sequence present
+ * third VLF keeps sequences 0x25 and 0x23: 0x24 was the third). Log after the highest sequence present
  * may have been there too (it was, unless the highest is where the log ends), and log older than
  * the lowest; the VLF headers cannot say.
  */
@@ -20,6 +20,9 @@ export interface CutLoss {
   /** One clause for the FORMAT_LOG_FILE_CUT reason. */
   text: string;
 }
+
+/** A VLF sequence as the other messages print it: hex, as in the LSNs beside it (0x24 for 00000024:…). */
+const hx = (seq: number) => `0x${seq.toString(16)}`;
 
 const lsnOf = (seq: number, end = false) => formatLsn(end ? { vlf: seq, block: 0xffffffff, slot: 0xffff } : { vlf: seq, block: 0, slot: 0 });
 
@@ -37,14 +40,14 @@ export function cutLoss(seqs: readonly number[]): CutLoss {
   for (let i = 0; i < lost.length; ) {
     let j = i;
     while (j + 1 < lost.length && lost[j + 1] === lost[j] + 1) j++;
-    ranges.push(`${lost[i] === lost[j] ? `sequence ${lost[i]}` : `sequences ${lost[i]}–${lost[j]}`} (LSN ${lsnOf(lost[i])} to ${lsnOf(lost[j], true)})`);
+    ranges.push(`${lost[i] === lost[j] ? `sequence ${hx(lost[i])}` : `sequences ${hx(lost[i])}–${hx(lost[j])}`} (LSN ${lsnOf(lost[i])} to ${lsnOf(lost[j], true)})`);
     i = j + 1;
   }
-  const after = `log after sequence ${highest}, the highest present (from LSN ${lsnOf(highest + 1)}), and before sequence ${lowest}, the lowest, may have been there too`;
+  const after = `log after sequence ${hx(highest)}, the highest present (from LSN ${lsnOf(highest + 1)}), and before sequence ${hx(lowest)}, the lowest, may have been there too`;
   const text = lost.length
-    ? `VLF ${ranges.length > 3 ? `${ranges.slice(0, 3).join(', ')} and ${ranges.length - 3} more range(s)` : ranges.join(', ')}, between sequences ${lowest} and ${highest} present, ${lost.length > 1 ? 'are' : 'is'} in no VLF left: ${lost.length > 1 ? 'their' : 'its'} log was in the missing part and is lost; ${after}`
+    ? `VLF ${ranges.length > 3 ? `${ranges.slice(0, 3).join(', ')} and ${ranges.length - 3} more range(s)` : ranges.join(', ')}, between sequences ${hx(lowest)} and ${hx(highest)} present, ${lost.length > 1 ? 'are' : 'is'} in no VLF left: ${lost.length > 1 ? 'their' : 'its'} log was in the missing part and is lost; ${after}`
     : lowest === highest
-      ? `sequence ${highest} is the only one present; log after it (from LSN ${lsnOf(highest + 1)}) and before it may have been there too`
-      : `every sequence from ${lowest} to ${highest} is in a VLF present; ${after}`;
+      ? `sequence ${hx(highest)} is the only one present; log after it (from LSN ${lsnOf(highest + 1)}) and before it may have been there too`
+      : `every sequence from ${hx(lowest)} to ${hx(highest)} is in a VLF present; ${after}`;
   return { lost, lowest, highest, firstLsn: lost.length ? lsnOf(lost[0]) : lsnOf(highest + 1), text };
 }

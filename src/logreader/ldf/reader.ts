@@ -17,7 +17,7 @@ import type { SkippedItem } from '../../recover/source.js';
 import { BlockScanner, NEED_MORE, type BlockEvent } from './block-scanner.js';
 import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
 import { blockChecksumProblem, blockHeaderProblem, blockHoldsChecksum, blockParity, fixupBlock, formatLsnFast, parseBlockHeader, parseLogRecord, parseVlfHeader, recordProblem, recordSpanBounds, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
-import { operationName } from './constants.js';
+import { OPERATION_NAMES, operationName } from './constants.js';
 import { cutLoss } from './cut-loss.js';
 import { BLOCK_NOTE_WORDS, listOf, uncheckedNote } from '../../util/unchecked-note.js';
 
@@ -69,6 +69,30 @@ export interface LogScanStats {
    * and uncheckedBlocksNote names them. Bounded: a scan of an unprotected log keeps no more.
    */
   uncheckedBlockList: UncheckedLogBlock[];
+  /**
+   * Records whose operation code (header byte @22) is none rowback knows (constants.ts
+   * OPERATION_NAMES; printed as LOP_UNKNOWN_<n>): per code, how many were read and the first one
+   * (file, offset, LSN). rowback reads only the header fields of such a record, so a listing may hide
+   * what it does (unknownOperationsWarning).
+   */
+  unknownOps: UnknownOperation[];
+}
+
+/** Records of one unknown operation code read (LogScanStats.unknownOps). */
+export interface UnknownOperation {
+  op: number;
+  count: number;
+  firstLsn: string;
+  file: string;
+  offset: number;
+}
+
+/**
+ * The WARNING line's text for unknown operation codes read (LogScanStats.unknownOps), one sentence
+ * per code: how many records, the first one's LSN and file; null when there are none.
+ */
+export function unknownOperationsWarnings(ops: readonly UnknownOperation[]): string[] {
+  return [...ops].sort((a, b) => a.op - b.op).map((u) => `${u.count} log record(s) of operation code ${u.op} (0x${u.op.toString(16).padStart(2, '0')}), printed as LOP_UNKNOWN_${u.op}, first at LSN ${u.firstLsn} (${u.file} offset ${u.offset}): rowback does not know this operation, so it reads only the record's header and does not know what it changes (it may delete, insert or modify rows that are not listed or recovered as such)`);
 }
 
 /** A log block read without a log block checksum. */
@@ -101,7 +125,7 @@ export function uncheckedBlocksNote(unchecked: number, blocks: number, list?: re
 }
 
 export function emptyLogScanStats(): LogScanStats {
-  return { bytes: 0, blocks: 0, checksummedBlocks: 0, records: 0, staleRecords: 0, skippedBlocks: 0, skippedRecords: 0, unwrittenBytes: 0, gaps: 0, end: null, firstLsn: null, lastLsn: null, uncheckedBlockList: [] };
+  return { bytes: 0, blocks: 0, checksummedBlocks: 0, records: 0, staleRecords: 0, skippedBlocks: 0, skippedRecords: 0, unwrittenBytes: 0, gaps: 0, end: null, firstLsn: null, lastLsn: null, uncheckedBlockList: [], unknownOps: [] };
 }
 
 export interface LogRange {
@@ -423,7 +447,7 @@ async function* rangeBlocks(
       if (next && f.vlf === next.vlf && f.block > next.block && range.vlfOldest && firstCurrent && headUnwritten) {
         opts.onSkipped?.({
           code: LOG_STARTS_MID_VLF,
-          reason: `the log this file holds starts at LSN ${formatLsn(f)}, inside its oldest VLF (sequence ${f.vlf}): the ${ev.offset - next.offset} bytes before it in that VLF were never written (as in a database restored from a backup, whose log starts mid-VLF), so no log older than that is in the file`,
+          reason: `the log this file holds starts at LSN ${formatLsn(f)}, inside its oldest VLF (sequence 0x${f.vlf.toString(16)}): the ${ev.offset - next.offset} bytes before it in that VLF were never written (as in a database restored from a backup, whose log starts mid-VLF), so no log older than that is in the file`,
           location: { file: range.file, offset: ev.offset, lsn: formatLsn(f) },
         });
       }
@@ -491,6 +515,37 @@ async function* rangeBlocks(
       lsnRange: { first: formatLsn(prevEnd ?? from), last: formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 }) },
     });
   }
+}
+
+/** A whole current block of a backup's log stream (sectors and checksum checked): its first LSN, size, stream offset and the size its header says the block before it had ({@link previousBlockSize}). */
+export interface StreamEdgeBlock {
+  lsn: Lsn;
+  size: number;
+  offset: number;
+  previousSize: number;
+}
+
+/**
+ * The first (`which` 'first') or last ('last') whole block of a backup's log stream (its MQTL
+ * ranges, read in order; for 'last' from the last range back to the first that holds a block).
+ * Reads no record and reports nothing (the stream's own read reports its damage); null when no
+ * block reads whole. Used across the files of a chain of log backups (backup/chain-boundary.ts):
+ * the next backup's first block names the size of this one's last block.
+ */
+export async function streamEdgeBlock(fh: PositionedReader, ranges: readonly LogRange[], which: 'first' | 'last', signal?: AbortSignal): Promise<StreamEdgeBlock | null> {
+  const order = which === 'first' ? ranges : [...ranges].reverse();
+  for (const r of order) {
+    let found: StreamEdgeBlock | null = null;
+    const plain: LogRange = { start: r.start, end: r.end, kind: r.kind, file: r.file };
+    for await (const b of rangeBlocks(fh, plain, signal ? { signal } : {}, emptyLogScanStats())) {
+      if (b.stale) continue;
+      found = { lsn: b.ev.header.firstLsn, size: b.ev.bytes.length, offset: b.ev.offset, previousSize: previousBlockSize(b.ev.bytes) };
+      if (which === 'first') return found;
+    }
+    if (signal?.aborted) return null;
+    if (found) return found;
+  }
+  return null;
 }
 
 /**
@@ -634,6 +689,19 @@ function noteLsnRange(stats: LogScanStats, vlf: number, block: number, lo: numbe
   if (!l || vlf > l.vlf || (vlf === l.vlf && (block > l.block || (block === l.block && hi > l.slot)))) stats.lastLsn = { vlf, block, slot: hi };
 }
 
+/** 1 for each operation code rowback knows (OPERATION_NAMES), by code: one lookup per record. */
+const KNOWN_OPERATION = (() => {
+  const t = new Uint8Array(256);
+  for (const op of OPERATION_NAMES.keys()) if (op >= 0 && op < 256) t[op] = 1;
+  return t;
+})();
+
+function noteUnknownOperation(stats: LogScanStats, op: number, file: string, offset: number, lsn: string): void {
+  const u = stats.unknownOps.find((x) => x.op === op);
+  if (u) u.count++;
+  else stats.unknownOps.push({ op, count: 1, firstLsn: lsn, file, offset });
+}
+
 /**
  * Record `i` of a block (span [s, e)): the LogRecord, or null when it is malformed (reported
  * through onSkipped) or refused by `keep` (checked as parseLogRecord would, counted, not built).
@@ -690,6 +758,7 @@ function recordAt(
   }
   stats.records++;
   if (stale) stats.staleRecords++;
+  if (KNOWN_OPERATION[bytes[s + 22]!] === 0) noteUnknownOperation(stats, bytes[s + 22]!, range.file, ev.offset + s, formatLsnFast(vlf, block, slot));
   return record;
 }
 
@@ -794,10 +863,10 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
       const kept = Math.floor((size - off) / 512);
       const from = h.seq > 0 ? formatLsn({ vlf: h.seq, block: kept, slot: 1 }) : null;
       const lostRange = from !== null
-        ? `: VLF sequence ${h.seq} lost its log from LSN ${from} (its block ${kept}, file offset ${off + kept * 512}) to its end (LSN ${formatLsn({ vlf: h.seq, block: h.size / 512 - 1, slot: 0xffff })}), if it held log that far`
+        ? `: VLF sequence 0x${h.seq.toString(16)} lost its log from LSN ${from} (its block ${kept}, file offset ${off + kept * 512}) to its end (LSN ${formatLsn({ vlf: h.seq, block: h.size / 512 - 1, slot: 0xffff })}), if it held log that far`
         : ' (a VLF never used: no log lost in it)';
       if (from !== null) {
-        cutVlf = `VLF sequence ${h.seq}, cut at offset ${size}, lost its log from LSN ${from} to its end, if it held log that far`;
+        cutVlf = `VLF sequence 0x${h.seq.toString(16)}, cut at offset ${size}, lost its log from LSN ${from} to its end, if it held log that far`;
         cutFirst = { vlf: h.seq, block: kept, slot: 1 };
       }
       // the range: up to where the log goes on once this VLF is closed (log-coverage.ts): the first

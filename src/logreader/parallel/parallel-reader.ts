@@ -213,6 +213,12 @@ export function mergeLogScanStats(into: LogScanStats, s: LogScanStats): void {
   into.skippedRecords += s.skippedRecords;
   into.unwrittenBytes += s.unwrittenBytes;
   into.gaps += s.gaps;
+  // unknown operation codes: counts added, the first record kept (files are merged in reading order)
+  for (const u of s.unknownOps ?? []) {
+    const have = into.unknownOps.find((x) => x.op === u.op);
+    if (have) have.count += u.count;
+    else into.unknownOps.push({ ...u });
+  }
   if (s.end && (!into.end || s.end.vlf > into.end.vlf || (s.end.vlf === into.end.vlf && s.end.block > into.end.block))) into.end = s.end;
   if (s.firstLsn && (!into.firstLsn || cmp(s.firstLsn, into.firstLsn) < 0)) into.firstLsn = s.firstLsn;
   if (s.lastLsn && (!into.lastLsn || cmp(s.lastLsn, into.lastLsn) > 0)) into.lastLsn = s.lastLsn;

@@ -15,6 +15,7 @@ import { readBackupHeader, type BackupHeader } from '../../backup/header.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup/log-coverage.js';
 import { parseLsn } from '../../logreader/lsn.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
+import { chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
 import { assertEachBackupOnce, choosePosition, openBackupPages } from '../../backup/open.js';
 import { requireWholeMediaSet, type BackupAdvice } from '../../backup/page-source.js';
 import { MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
@@ -270,6 +271,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const trnSets = chain.sets.map(({ file, position, header: h }) => ({ file, position, first: h.firstLsn.decimal, last: h.lastLsn.decimal, firstLsn: h.firstLsn.lsn, lastLsn: h.lastLsn.lsn }));
   const givenTwice = chain.repeats;
   const chainGaps: ChainGap[] = chain.gaps;
+  let boundaryChecked = false;
 
   // The chain must start within the full (or differential) backup's log: a first log backup
   // starting after the log the backup holds ends means a log backup between them is missing, and
@@ -409,6 +411,13 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     if (runPass > runPasses) runPasses = runPass;
     // Bad blocks and lost LSN ranges are reported once per candidates() run: by its first read.
     const reporting = !extra && runPass === 1;
+    // Two log backups meeting where a VLF ends: the later one's first block names the size of the
+    // earlier one's last block of that VLF (chain-boundary.ts); a lost last block there is told
+    // once, with the chain's breaks (beside an .ldf holding that log, a note: mergeLdfWithChain)
+    if (reporting && !boundaryChecked && trnSets.length > 1) {
+      boundaryChecked = true;
+      chainGaps.push(...(await chainVlfBoundaryGaps(chain.sets.map((x) => ({ file: x.file, position: x.position, firstLsn: x.header.firstLsn.decimal, lastLsn: x.header.lastLsn.decimal, name: setName(x) })), signal)));
+    }
     const opts: LogScanOptions = {
       signal,
       logFormat2IsSql2005: dbiVersion === SQL2005_DBI_VERSION,

@@ -11,7 +11,7 @@ it('names every sequence missing between the lowest and highest present, as LSN 
   const l = cutLoss([40, 0, 37, 41, 44]);
   expect(l.lost).toEqual([38, 39, 42, 43]);
   expect(l.firstLsn).toBe('00000026:00000000:0000');
-  expect(l.text).toBe('VLF sequences 38–39 (LSN 00000026:00000000:0000 to 00000027:ffffffff:ffff), sequences 42–43 (LSN 0000002a:00000000:0000 to 0000002b:ffffffff:ffff), between sequences 37 and 44 present, are in no VLF left: their log was in the missing part and is lost; log after sequence 44, the highest present (from LSN 0000002d:00000000:0000), and before sequence 37, the lowest, may have been there too');
+  expect(l.text).toBe('VLF sequences 0x26–0x27 (LSN 00000026:00000000:0000 to 00000027:ffffffff:ffff), sequences 0x2a–0x2b (LSN 0000002a:00000000:0000 to 0000002b:ffffffff:ffff), between sequences 0x25 and 0x2c present, are in no VLF left: their log was in the missing part and is lost; log after sequence 0x2c, the highest present (from LSN 0000002d:00000000:0000), and before sequence 0x25, the lowest, may have been there too');
 });
 
 it('consecutive sequences: nothing certain, the first LSN after the highest', () => {

@@ -99,12 +99,12 @@ describeCorpus('an .ldf cut short at a VLF boundary', () => {
     // lost, with its LSN range — it said "log records after the highest VLF present (sequence 37) may be lost"
     expect(layout.vlfs.map((v) => v.seq)).toEqual([37, 35, 36]);
     expect(cut.problems[0].reason).toBe(
-      `the log file is cut short: its file header says ${layout.size} bytes, the file holds ${cutAt}; the VLFs after offset ${cutAt} are missing: VLF sequence 36 (LSN 00000024:00000000:0000 to 00000024:ffffffff:ffff), between sequences 35 and 37 present, is in no VLF left: its log was in the missing part and is lost; log after sequence 37, the highest present (from LSN 00000026:00000000:0000), and before sequence 35, the lowest, may have been there too`,
+      `the log file is cut short: its file header says ${layout.size} bytes, the file holds ${cutAt}; the VLFs after offset ${cutAt} are missing: VLF sequence 0x24 (LSN 00000024:00000000:0000 to 00000024:ffffffff:ffff), between sequences 0x23 and 0x25 present, is in no VLF left: its log was in the missing part and is lost; log after sequence 0x25, the highest present (from LSN 00000026:00000000:0000), and before sequence 0x23, the lowest, may have been there too`,
     );
     // cut after the first VLF: no sequence between, so what may be lost is said as possible only
     truncateSync(copy, layout.vlfs[1].offset);
     const one = await readLdfLayout(copy);
-    expect(one.problems[0].reason).toMatch(/are missing: sequence 37 is the only one present; log after it \(from LSN 00000026:00000000:0000\) and before it may have been there too$/);
+    expect(one.problems[0].reason).toMatch(/are missing: sequence 0x25 is the only one present; log after it \(from LSN 00000026:00000000:0000\) and before it may have been there too$/);
     expect(one.problems[0].location.lsn).toBe('00000026:00000000:0000');
   });
 
@@ -116,9 +116,9 @@ describeCorpus('an .ldf cut short at a VLF boundary', () => {
     const cut = await readLdfLayout(copy);
     // the third VLF (sequence 36) starts at 540,672: 59,328 bytes of it are left, 115 whole sectors
     expect(cut.problems.map((p) => p.code)).toEqual(['FORMAT_BAD_VLF_HEADER', 'FORMAT_LOG_FILE_CUT']);
-    expect(cut.problems[0].reason).toBe('VLF of 311296 bytes is cut short by the end of the file (59328 bytes present): VLF sequence 36 lost its log from LSN 00000024:00000073:0001 (its block 115, file offset 599552) to its end (LSN 00000024:0000025f:ffff), if it held log that far');
+    expect(cut.problems[0].reason).toBe('VLF of 311296 bytes is cut short by the end of the file (59328 bytes present): VLF sequence 0x24 lost its log from LSN 00000024:00000073:0001 (its block 115, file offset 599552) to its end (LSN 00000024:0000025f:ffff), if it held log that far');
     expect(cut.problems[0].location).toEqual({ file: copy, offset: 540672, lsn: '00000024:00000073:0001' });
-    expect(cut.problems[1].reason).toContain('the file holds 600000; VLF sequence 36, cut at offset 600000, lost its log from LSN 00000024:00000073:0001 to its end, if it held log that far, and the VLFs after it are missing: every sequence from 35 to 37');
+    expect(cut.problems[1].reason).toContain('the file holds 600000; VLF sequence 0x24, cut at offset 600000, lost its log from LSN 00000024:00000073:0001 to its end, if it held log that far, and the VLFs after it are missing: every sequence from 0x23 to 0x25');
     // the first LSN lost is the cut VLF's (sequence 36), not the one after the highest present (37)
     expect(cut.problems[1].location.lsn).toBe('00000024:00000073:0001');
   });
