@@ -6,16 +6,12 @@
  * on the store; the INCOMPLETE sentence is of the form a torn log gives).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { openReviewStore, reviewApp } from '../support/review-desk.js';
 import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
 import { StagingStore } from '../../src/staging/store.js';
-import { silentLogger } from '../../src/util/logger.js';
 
 const describeBrowser = browserDescribe();
 
@@ -32,9 +28,7 @@ describeBrowser('the job list marks an INCOMPLETE job, in chromium', () => {
   const ids: Record<'whole' | 'torn', number> = { whole: 0, torn: 0 };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-e2e-incomplete-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-    reviewer = store.createToken('rafael', 'reviewer').token;
+    ({ dir, store, reviewer } = openReviewStore('rowback-e2e-incomplete-'));
     for (const [k, incomplete] of [['whole', []], ['torn', [TORN]]] as const) {
       const job = store.createJob({ kind: 'files', spec: { ldf: `/evidence/${k}.ldf` }, description: `/evidence/${k}.ldf`, windowFrom: null, windowTo: null, createdBy: 'olga' });
       store.setJobState(job.id, 'running');
@@ -42,7 +36,7 @@ describeBrowser('the job list marks an INCOMPLETE job, in chromium', () => {
       store.setJobState(job.id, 'succeeded');
       ids[k] = job.id;
     }
-    app = await buildApp({ store, logger: silentLogger, validateJob: async () => {} });
+    app = await reviewApp(store);
     ({ base, ctx, page } = await serveReviewPage(app, dir));
   }, 120_000);
 

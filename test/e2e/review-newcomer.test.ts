@@ -8,16 +8,12 @@
  * as its text (it was read as UTF-8: NULs between the letters).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { openReviewStore, reviewApp } from '../support/review-desk.js';
 import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
 import { StagingStore } from '../../src/staging/store.js';
-import { silentLogger } from '../../src/util/logger.js';
 
 const describeBrowser = browserDescribe();
 
@@ -34,15 +30,12 @@ describeBrowser('a job that staged no rows, in chromium', () => {
   let operator: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-e2e-zero-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-    reviewer = store.createToken('rafael', 'reviewer').token;
-    operator = store.createToken('olga', 'operator').token;
+    ({ dir, store, reviewer, operator } = openReviewStore('rowback-e2e-zero-'));
     const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/NORTHWND_log.ldf', mdf: '/evidence/NORTHWND.MDF' }, description: '/evidence/NORTHWND.MDF, /evidence/NORTHWND_log.ldf', windowFrom: null, windowTo: null, createdBy: 'olga' });
     store.setJobState(job.id, 'running');
     store.appendAudit('system', 'job.notes', job.id, { notes: [WHY] });
     store.setJobState(job.id, 'succeeded');
-    app = await buildApp({ store, logger: silentLogger, validateJob: async () => {} });
+    app = await reviewApp(store);
     ({ base, ctx, page } = await serveReviewPage(app, dir));
   }, 120_000);
 

@@ -12,18 +12,13 @@
  * Row images: the corpus example lc-nvarchar (test/staging/fixtures.ts); ids, operations and
  * warnings are test data. No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { openReviewStore, dboTTarget, reviewApp } from '../support/review-desk.js';
 import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
-import { buildApp } from '../../src/api/app.js';
-import { fromLayout } from '../../src/reinsert/target-table.js';
 import { StagingStore } from '../../src/staging/store.js';
-import { silentLogger } from '../../src/util/logger.js';
 import { FakeTarget } from '../reinsert/fake-target.js';
 import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
 
@@ -42,10 +37,7 @@ describeBrowser('review page: operations, warnings, and the run of the dry run s
   let jobId: number;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-e2e-ops-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-    reviewer = store.createToken('rafael', 'reviewer').token;
-    operator = store.createToken('olga', 'operator').token;
+    ({ dir, store, reviewer, operator } = openReviewStore('rowback-e2e-ops-'));
     const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf', mdf: '/evidence/crm.mdf' }, description: 'offline', createdBy: 'olga' });
     jobId = job.id;
     store.setJobState(jobId, 'running');
@@ -59,8 +51,8 @@ describeBrowser('review page: operations, warnings, and the run of the dry run s
       warnings: i === 3 ? ['column Name: value cut at 8 bytes'] : [],
     })));
     store.setJobState(jobId, 'succeeded');
-    target = new FakeTarget(join(dir, 'target.db'), new Map([['dbo.T', fromLayout(LAYOUTS['dbo.T']!)]]));
-    app = await buildApp({ store, logger: silentLogger, validateJob: async () => {}, targets: { side: { connectionString: 'Server=side-sql;Database=CRM_restore' } }, connectTarget: () => target });
+    target = dboTTarget(dir);
+    app = await reviewApp(store, { targets: { side: { connectionString: 'Server=side-sql;Database=CRM_restore' } }, connectTarget: () => target });
     ({ base, ctx, page } = await serveReviewPage(app, dir));
   }, 120_000);
 

@@ -6,18 +6,13 @@
  * (acceptOtherDatabase), where the API refuses a run that does not (409 REINSERT_OTHER_DATABASE).
  * Row images: the corpus example lc-nvarchar (test/staging/fixtures.ts); names and GUIDs are SYNTHETIC.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { openReviewStore, dboTTarget, reviewApp } from '../support/review-desk.js';
 import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
-import { buildApp } from '../../src/api/app.js';
-import { fromLayout } from '../../src/reinsert/target-table.js';
 import { StagingStore } from '../../src/staging/store.js';
-import { silentLogger } from '../../src/util/logger.js';
 import { FakeTarget } from '../reinsert/fake-target.js';
 import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
 
@@ -39,9 +34,7 @@ describeBrowser('review page: a re-insert into another database than the rows we
   let failedJob: number;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-e2e-other-db-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-    operator = store.createToken('olga', 'operator').token;
+    ({ dir, store, operator } = openReviewStore('rowback-e2e-other-db-'));
     const base0 = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
     const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'tenant A', createdBy: 'olga' });
     store.setJobState(job.id, 'running');
@@ -65,10 +58,10 @@ describeBrowser('review page: a re-insert into another database than the rows we
     store.stageBatch(failed.id, [{ ...base0, lsn: '0000002a:00000100:000a', operation: 'delete' as const, values: { Id: 10, Name: 'deleted 10' } }]);
     store.setJobState(failed.id, 'failed', { error: { code: 'SOURCE_READ_FAILED', message: 'read error' } });
     failedJob = failed.id;
-    target = new FakeTarget(join(dir, 'target.db'), new Map([['dbo.T', fromLayout(LAYOUTS['dbo.T']!)]]));
+    target = dboTTarget(dir);
     target.database = 'CRM_TenantB';
     target.databaseGuid = B;
-    app = await buildApp({ store, logger: silentLogger, validateJob: async () => {}, targets: { crm: { connectionString: 'Server=crm-sql;User Id=rb;Password=s3cret' } }, connectTarget: () => target });
+    app = await reviewApp(store, { targets: { crm: { connectionString: 'Server=crm-sql;User Id=rb;Password=s3cret' } }, connectTarget: () => target });
     ({ base, ctx, page } = await serveReviewPage(app, dir));
   }, 120_000);
 

@@ -6,19 +6,14 @@
  * resumed run ended failed again.
  * Row images: the corpus example lc-nvarchar (test/staging/fixtures.ts); ids are test data.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { openReviewStore, dboTTarget, reviewApp } from '../support/review-desk.js';
 import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
-import { buildApp } from '../../src/api/app.js';
 import type { ConfiguredTargetSpec } from '../../src/api/targets.js';
-import { fromLayout } from '../../src/reinsert/target-table.js';
 import { StagingStore } from '../../src/staging/store.js';
-import { silentLogger } from '../../src/util/logger.js';
 import { FakeTarget } from '../reinsert/fake-target.js';
 import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
 
@@ -42,10 +37,7 @@ describeBrowser('review page: a failed run whose rows another job put back', () 
   const targets: Record<string, ConfiguredTargetSpec> = { side: { connectionString: 'Server=side-sql;User Id=rb;Password=s3cret-side;Database=CRM_restore' } };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-e2e-elsewhere-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-    reviewer = store.createToken('rafael', 'reviewer').token;
-    operator = store.createToken('olga', 'operator').token;
+    ({ dir, store, reviewer, operator } = openReviewStore('rowback-e2e-elsewhere-'));
     const base0 = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
     // two jobs staging the same four deletes (same LSNs): the .ldf, then the log backups
     const stage = (description: string) => {
@@ -58,8 +50,8 @@ describeBrowser('review page: a failed run whose rows another job put back', () 
     };
     jobA = stage('the .ldf');
     jobB = stage('the log backups');
-    target = new FakeTarget(join(dir, 'target.db'), new Map([['dbo.T', fromLayout(LAYOUTS['dbo.T']!)]]));
-    app = await buildApp({ store, logger: silentLogger, validateJob: async () => {}, targets, connectTarget: () => target });
+    target = dboTTarget(dir);
+    app = await reviewApp(store, { targets, connectTarget: () => target });
     const auth = (t: string) => ({ authorization: `Bearer ${t}` });
     for (const j of [jobA, jobB]) {
       await app.inject({ method: 'POST', url: `/api/jobs/${j}/decisions`, headers: auth(reviewer), payload: { decision: 'approve', reason: 'deleted by the cleanup', all: true } });

@@ -8,19 +8,14 @@
  * Row images: the corpus example lc-nvarchar (test/staging/fixtures.ts); ids and operations are
  * test data. No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { openReviewStore, dboTTarget, reviewApp } from '../support/review-desk.js';
 import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
-import { buildApp } from '../../src/api/app.js';
 import type { ConfiguredTargetSpec } from '../../src/api/targets.js';
-import { fromLayout } from '../../src/reinsert/target-table.js';
 import { StagingStore } from '../../src/staging/store.js';
-import { silentLogger } from '../../src/util/logger.js';
 import { FakeTarget } from '../reinsert/fake-target.js';
 import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
 
@@ -42,10 +37,7 @@ describeBrowser('review page: a failed run, its Resume, and rows per operation',
   const resumes: unknown[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-e2e-resume-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-    reviewer = store.createToken('rafael', 'reviewer').token;
-    operator = store.createToken('olga', 'operator').token;
+    ({ dir, store, reviewer, operator } = openReviewStore('rowback-e2e-resume-'));
     const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'deletes, inserts and updates', createdBy: 'olga', operations: ['delete', 'insert', 'update'] });
     jobId = job.id;
     store.setJobState(jobId, 'running');
@@ -57,8 +49,8 @@ describeBrowser('review page: a failed run, its Resume, and rows per operation',
       ...(operation === 'update' ? { after: { Id: i + 1, Name: 'after' } } : {}),
     })));
     store.setJobState(jobId, 'succeeded');
-    target = new FakeTarget(join(dir, 'target.db'), new Map([['dbo.T', fromLayout(LAYOUTS['dbo.T']!)]]));
-    app = await buildApp({ store, logger: silentLogger, validateJob: async () => {}, targets, connectTarget: () => target });
+    target = dboTTarget(dir);
+    app = await reviewApp(store, { targets, connectTarget: () => target });
     const auth = (t: string) => ({ authorization: `Bearer ${t}` });
     const d = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: auth(reviewer), payload: { decision: 'approve', reason: 'deleted by the cleanup', filter: { operation: 'delete' } } });
     expect(d.json().rows).toBe(4);

@@ -6,17 +6,13 @@
  * that changed nothing says why. The row images are the corpus's; the who (SIDs, users) is test
  * data (test/staging/fixtures.ts OFFLINE_WHO). No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { openReviewStore, reviewApp } from '../support/review-desk.js';
 import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
-import { buildApp } from '../../src/api/app.js';
 import { StagingStore } from '../../src/staging/store.js';
-import { silentLogger } from '../../src/util/logger.js';
 import { LAYOUTS, OFFLINE_WHO, offlineRows } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
@@ -32,16 +28,15 @@ describeBrowser('review page: who, offline; the whole job only when confirmed', 
   const [win, sqlLogin] = OFFLINE_WHO;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-e2e-who-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-    const reviewer = store.createToken('rafael', 'reviewer').token;
+    let reviewer: string;
+    ({ dir, store, reviewer } = openReviewStore('rowback-e2e-who-'));
     const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf', mdf: '/evidence/crm.mdf' }, description: 'offline', createdBy: 'olga' });
     jobId = job.id;
     store.setJobState(jobId, 'running');
     store.saveJobTables(jobId, Object.values(LAYOUTS));
     store.stageBatch(jobId, offlineRows(150));
     store.setJobState(jobId, 'succeeded');
-    app = await buildApp({ store, logger: silentLogger, validateJob: async () => {} });
+    app = await reviewApp(store);
     ({ base, ctx, page } = await serveReviewPage(app, dir));
     await signIn(page, base, reviewer);
     await page.locator('#job-list li').first().click();

@@ -5,10 +5,10 @@
  * dry-run script, and checks the screenshots (PNG, size, pixels).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { openReviewStore } from '../support/review-desk.js';
 import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -39,10 +39,7 @@ describeBrowser('review page in chromium', () => {
   const shots: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-e2e-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-    reviewer = store.createToken('rafael', 'reviewer').token;
-    operator = store.createToken('olga', 'operator').token;
+    ({ dir, store, reviewer, operator } = openReviewStore('rowback-e2e-'));
     const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/CRM_log.ldf', mdf: '/evidence/CRM.mdf' }, description: '/evidence/CRM.mdf, /evidence/CRM_log.ldf', windowFrom: '2024-03-01T09:00:00.000', windowTo: '2024-03-01T12:00:00.000', createdBy: 'olga' });
     jobId = job.id;
     store.setJobState(jobId, 'running');
