@@ -228,6 +228,8 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     expect(JSON.stringify(all[70].meta)).toBe(JSON.stringify({ sid: '0x0105', sidText: 'S-1-5-21-1-2-3-1001', dbUser: 'alice', host: 'WS01', program: 'SSMS', allocUnitId: null, pageId: '0001:00000123', slotId: 70, source: { kind: 'fn_dblog' } }));
     expect(JSON.stringify(all[0].meta)).toBe(JSON.stringify({ sid: null, allocUnitId: null, pageId: '0001:00000123', slotId: 0, source: { kind: 'fn_dblog' } }));
     expect(all[70].warnings).toEqual(['stale VLF']);
+    // no warning is stored as the text '[]', as it always was (bound as null, the INSERT writes it)
+    expect(store.db.prepare('SELECT warnings, count(*) AS n FROM rows WHERE job_id = ? GROUP BY warnings ORDER BY warnings').all(j.id)).toEqual([{ warnings: '["stale VLF"]', n: 1 }, { warnings: '[]', n: 299 }]);
     expect(all[71].after).toEqual({ Id: 1, Name: 'after' });
     expect(all[72].after).toBeNull();
   });
