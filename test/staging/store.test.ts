@@ -129,6 +129,36 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     }
   });
 
+  it('a new file is made with 16 KB pages; an existing file keeps its page size (4 KB), opens, stages and pages as before', () => {
+    expect(store.db.pragma('page_size', { simple: true })).toBe(16384);
+    const file = join(dir, 'old-4k.db');
+    const old = new Database(file);
+    old.pragma('journal_mode = WAL'); // as every store was made: 4 KB pages, WAL
+    migrate(old);
+    old.prepare(`INSERT INTO jobs (kind, spec, description, state, created_by, created_at) VALUES ('files', '{}', 'old job', 'succeeded', 'op', 'x')`).run();
+    old.close();
+    const s = new StagingStore(file);
+    try {
+      expect(s.db.pragma('page_size', { simple: true })).toBe(4096);
+      expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
+      const [job] = s.listJobs();
+      const rows = corpusRows(200);
+      expect(s.stageBatch(job.id, rows)).toBe(200);
+      expect(s.stageBatch(job.id, rows.slice(150))).toBe(0);
+      expect(s.listRows(job.id, { table: 'dbo.T' }, { limit: 1000 }).items.map((r) => r.lsn)).toEqual(rows.filter((r) => r.table === 'dbo.T').map((r) => r.lsn));
+    } finally {
+      s.close();
+    }
+    // and the page size stays after it was opened by this rowback
+    const again = new StagingStore(file);
+    try {
+      expect(again.db.pragma('page_size', { simple: true })).toBe(4096);
+      expect(again.requireJob(1).rowsStaged).toBe(200);
+    } finally {
+      again.close();
+    }
+  });
+
   it('refuses a staging file from a newer rowback', () => {
     store.db.prepare("INSERT INTO schema_migrations VALUES (999, 'future', 'x')").run();
     store.close();
@@ -198,6 +228,8 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     expect(JSON.stringify(all[70].meta)).toBe(JSON.stringify({ sid: '0x0105', sidText: 'S-1-5-21-1-2-3-1001', dbUser: 'alice', host: 'WS01', program: 'SSMS', allocUnitId: null, pageId: '0001:00000123', slotId: 70, source: { kind: 'fn_dblog' } }));
     expect(JSON.stringify(all[0].meta)).toBe(JSON.stringify({ sid: null, allocUnitId: null, pageId: '0001:00000123', slotId: 0, source: { kind: 'fn_dblog' } }));
     expect(all[70].warnings).toEqual(['stale VLF']);
+    // no warning is stored as the text '[]', as it always was (bound as null, the INSERT writes it)
+    expect(store.db.prepare('SELECT warnings, count(*) AS n FROM rows WHERE job_id = ? GROUP BY warnings ORDER BY warnings').all(j.id)).toEqual([{ warnings: '["stale VLF"]', n: 1 }, { warnings: '[]', n: 299 }]);
     expect(all[71].after).toEqual({ Id: 1, Name: 'after' });
     expect(all[72].after).toBeNull();
   });
