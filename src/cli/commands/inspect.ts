@@ -392,14 +392,15 @@ export function renderText(r: InspectResult): string {
     kv('kind', `log file (log format version ${r.logFormatVersion})`);
     kv('binding id', r.bindingId);
     kv('size', r.size);
+    // seq in hex, as the LSNs beside it and every message name a VLF (it printed 37 beside 00000025:…)
     out.push('VLFs:');
     out.push('  #    seq        offset        size  parity  status   records  first LSN               last LSN');
     for (const v of r.vlfs) {
       if (r.unsupported) {
-        out.push(`  ${String(v.index).padEnd(4)} ${String(v.seq).padEnd(8)} ${('0x' + v.offset.toString(16)).padStart(12)} ${String(v.size).padStart(10)}  0x${v.parity.toString(16)}`);
+        out.push(`  ${String(v.index).padEnd(4)} ${('0x' + v.seq.toString(16)).padEnd(8)} ${('0x' + v.offset.toString(16)).padStart(12)} ${String(v.size).padStart(10)}  0x${v.parity.toString(16)}`);
         continue;
       }
-      out.push(`  ${String(v.index).padEnd(4)} ${String(v.seq).padEnd(8)} ${('0x' + v.offset.toString(16)).padStart(12)} ${String(v.size).padStart(10)}  0x${v.parity.toString(16)}    ${v.status.padEnd(8)} ${String(v.records).padStart(7)}  ${(v.firstLsn ?? '-').padEnd(22)}  ${v.lastLsn ?? '-'}`);
+      out.push(`  ${String(v.index).padEnd(4)} ${('0x' + v.seq.toString(16)).padEnd(8)} ${('0x' + v.offset.toString(16)).padStart(12)} ${String(v.size).padStart(10)}  0x${v.parity.toString(16)}    ${v.status.padEnd(8)} ${String(v.records).padStart(7)}  ${(v.firstLsn ?? '-').padEnd(22)}  ${v.lastLsn ?? '-'}`);
     }
     if (r.log) renderLog(r.log, out, kv);
     if (r.unsupported) out.push(`${r.unsupported.code}: ${r.unsupported.reason}`);
