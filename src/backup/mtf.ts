@@ -447,6 +447,17 @@ export function streamsOfSet(layout: MtfLayout, position: number): StreamHeader[
 }
 
 /**
+ * The FORMAT_BAD_BACKUP_HEADER the walk recorded for backup set `position` (the two copies of its
+ * configuration stream disagree: walk), if any. A reader of the header's file list or LSNs for
+ * something it cannot check otherwise must not take them as the backup's then (page-source.ts).
+ */
+export function headerCopiesProblem(layout: MtfLayout, position: number): SkippedItem | undefined {
+  const opening = layout.streams.find((x) => x.id === 'MQCI' && x.set === position && x.length > 0);
+  if (!opening) return undefined;
+  return layout.problems.find((p) => p.code === 'FORMAT_BAD_BACKUP_HEADER' && p.location.offset !== undefined && p.location.offset >= opening.dataOffset && p.location.offset <= opening.dataOffset + opening.length);
+}
+
+/**
  * Throws the first FORMAT_BAD_MTF the walk recorded (a damaged or cut header where it stopped), as
  * a FormatError naming its offset and `consequence` (what could not be found because of it); returns
  * when the walk recorded none. For callers about to say that something is missing from the file:

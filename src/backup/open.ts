@@ -171,6 +171,10 @@ export function backupDamageNotes(paths: string[]): string[] {
   const notes: string[] = [];
   for (const path of paths) {
     const layout = readMtfLayout(path);
+    // the two copies of a set's header disagree: its file list was not taken to place pages (page-source.ts)
+    for (const h of layout.problems.filter((x) => x.code === 'FORMAT_BAD_BACKUP_HEADER')) {
+      notes.push(`${path}: ${h.code}: ${h.reason} (offset ${h.location.offset}): the data pages were placed by their own headers, not by the file list of either copy; rows are read from the pages as the backup holds them`);
+    }
     const p = layout.problems.find((x) => (x.code === 'FORMAT_BAD_MTF' || x.code === MTF_TRAILER_DAMAGED) && x.location.offset !== undefined);
     if (!p) continue;
     const data = layout.streams.filter((x) => x.id === 'MQDA' && !x.truncated);

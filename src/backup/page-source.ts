@@ -35,7 +35,7 @@ import { FormatError } from '../errors.js';
 import { PAGE_SIZE, type PageSource } from '../datafile/page-source.js';
 import { openBackupBytes, type BackupBytes } from './bytes.js';
 import { readBackupHeader, refuseEncrypted } from './header.js';
-import { payloadRange, readMtfLayout, streamsOfSet, type MtfLayout } from './mtf.js';
+import { headerCopiesProblem, payloadRange, readMtfLayout, streamsOfSet, type MtfLayout } from './mtf.js';
 
 /** A run of consecutive pages stored consecutively in one backup file. */
 export interface PageRun {
@@ -181,11 +181,16 @@ function buildSource(sources: Array<{ path: string; bytes: BackupBytes; layout: 
     if (streams.length) anyStream = true;
     refuseEncrypted(path, layout, position);
     let knownFiles: Set<number> | null = null;
-    try {
-      const files = readBackupHeader(path, layout, position).files.filter((f) => f.type === 'D');
-      if (files.length) knownFiles = new Set(files.map((f) => f.fileId));
-    } catch {
-      knownFiles = null; // no usable FILELISTONLY: placement still checks header and frame slot
+    // The two copies of the set's header disagree (one is damaged: mtf.ts walk): its file list is
+    // not taken (a damaged file id placed no page, and dump said the boot page's file was not given);
+    // placement still checks each page's header and frame slot. backupDamageNotes (open.ts) says it.
+    if (!headerCopiesProblem(layout, position)) {
+      try {
+        const files = readBackupHeader(path, layout, position).files.filter((f) => f.type === 'D');
+        if (files.length) knownFiles = new Set(files.map((f) => f.fileId));
+      } catch {
+        knownFiles = null; // no usable FILELISTONLY: placement still checks header and frame slot
+      }
     }
     perSource.push(indexStreams(bytes, streams.map(payloadRange), si, knownFiles, stats));
   }

@@ -177,6 +177,9 @@ interface Repeats {
  */
 function uniqueBy(rows: TableState['rows'], key: string[], repeats?: { state?: Repeats; key: string[]; opaque: ReadonlySet<string> | undefined }): Map<string, TableState['rows'][number]> | null {
   const m = new Map<string, TableState['rows'][number]>();
+  // every earlier row printing each key (judged against each: a row repeating the bytes of the
+  // second row printing a key, not the first's, was counted as differing only in U+FFFD bytes)
+  const earlier = new Map<string, Array<TableState['rows'][number]>>();
   let unique = true;
   for (const r of rows) {
     const k = rowKey(r.values, key);
@@ -185,11 +188,27 @@ function uniqueBy(rows: TableState['rows'], key: string[], repeats?: { state?: R
       if (!repeats) return null;
       unique = false;
       const st = (repeats.state ??= { real: 0, differ: 0, unknown: 0, first: {} });
-      const fffd = replacementColumns(repeats.key, repeats.opaque, seen.values, r.values);
-      const j = fffd.length ? judgeReplacements(fffd, seen, r) : { differ: [], unknown: [] };
-      const kind = j.differ.length ? 'differ' : j.unknown.length ? 'unknown' : 'real';
+      const list = earlier.get(k) ?? [seen];
+      let kind: 'real' | 'differ' | 'unknown' = 'differ';
+      let pair: [TableState['rows'][number], TableState['rows'][number]] = [seen, r];
+      for (const e of list) {
+        const fffd = replacementColumns(repeats.key, repeats.opaque, e.values, r.values);
+        const j = fffd.length ? judgeReplacements(fffd, e, r) : { differ: [], unknown: [] };
+        const k1 = j.differ.length ? 'differ' : j.unknown.length ? 'unknown' : 'real';
+        if (k1 === 'real') {
+          kind = 'real';
+          pair = [e, r];
+          break;
+        }
+        if (k1 === 'unknown' && kind === 'differ') {
+          kind = 'unknown';
+          pair = [e, r];
+        }
+      }
       st[kind]++;
-      st.first[kind] ??= [seen, r];
+      st.first[kind] ??= pair;
+      list.push(r);
+      earlier.set(k, list);
       continue;
     }
     m.set(k, r);

@@ -441,7 +441,7 @@ export function planChain(sets: BackupSetRecord[], target: RestoreTarget, skippe
     // cannot name it for sure: said with its reason (it read "damaged …, `rowback inspect` says where",
     // and inspect reports no damage in such a file)
     const misnumbered = skipped.filter((s) => s.code === 'FORMAT_BAD_MTF' && s.reason.includes('(SSET data set number)'));
-    const damaged = [...sets.filter((s) => s.damaged).map(fileOf), ...skipped.filter((s) => (s.code === 'FORMAT_BAD_MTF' || s.code === 'FORMAT_BAD_COMPRESSED_DATA') && !misnumbered.includes(s)).map((s) => s.file)];
+    const damaged = [...sets.filter((s) => s.damaged).map(fileOf), ...skipped.filter((s) => (s.code === 'FORMAT_BAD_MTF' || s.code === 'FORMAT_BAD_COMPRESSED_DATA' || s.code === 'FORMAT_BAD_BACKUP_HEADER') && !misnumbered.includes(s)).map((s) => s.file)];
     // a 0-byte file named as a backup (a copy that never got its bytes) is as likely the missing piece
     const empty = skipped.filter((s) => s.code === 'INPUT_EMPTY_FILE').map((s) => s.file);
     if ((damaged.length || empty.length || misnumbered.length) && e instanceof InputError && e.code.startsWith('INPUT_RESTORE_')) {

@@ -18,7 +18,7 @@ import { assertRegularFile } from '../util/files.js';
 import { readBackupHeader, type BackupHeader } from '../backup/header.js';
 import { readLogCommitTimes } from '../backup/log-commits.js';
 import type { SkippedItem } from '../recover/source.js';
-import { backupStart, blocksAfterDamage, readMtfLayout, COMMON_HEADER_SIZE, MTF_TRAILER_DAMAGED, type MtfLayout } from '../backup/mtf.js';
+import { backupStart, blocksAfterDamage, headerCopiesProblem, readMtfLayout, COMMON_HEADER_SIZE, MTF_TRAILER_DAMAGED, type MtfLayout } from '../backup/mtf.js';
 
 /** HEADERONLY / backupset types rowback knows; only full, differential and log are restorable by the planner. */
 export type HistoryBackupType = 'full' | 'differential' | 'log' | 'file' | 'partial' | 'other';
@@ -348,10 +348,19 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
     // record read whole) does not keep the set out, as scan and log read such a file; its finish
     // date is unknown (null), which the planner takes into account. Unless more backup content
     // follows the damage (a further set it hides): then the file is left out as before.
-    const problems = list.flatMap((f) => f.layout.problems.map((p) => ({ path: f.path, p })));
+    // The two copies of one set's header disagreeing (FORMAT_BAD_BACKUP_HEADER) keep that set out,
+    // not the file's other sets: they are read whole (a NOINIT file's damaged log backup header left
+    // its intact full backup out, "no usable backup set").
+    const allProblems = list.flatMap((f) => f.layout.problems.map((p) => ({ path: f.path, p })));
+    const problems = allProblems.filter(({ p }) => p.code !== 'FORMAT_BAD_BACKUP_HEADER');
     const trailer = problems.filter(({ path, p }) => isTrailerOnlyDamage(path, p));
-    const damaged = problems.length > trailer.length;
+    const fileDamaged = problems.length > trailer.length;
     for (let position = 1; position <= first.layout.sets; position++) {
+      const header = list.flatMap((f) => {
+        const p = position <= f.layout.sets ? headerCopiesProblem(f.layout, position) : undefined;
+        return p ? [{ path: f.path, p }] : [];
+      });
+      const damaged = fileDamaged || header.length > 0;
       try {
         const h = readBackupHeader(first.path, first.layout, position);
         if (h.encryption) {
@@ -366,7 +375,7 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
         }
         const rec = recordFromHeader(h, list.map((f) => f.path), damaged);
         if (damaged) {
-          skipped.push({ file: first.path, code: 'FORMAT_BAD_MTF', reason: `backup set ${position}: ${problems.map(({ p }) => p.reason).join('; ')}: not used`, firstLsn: rec.firstLsn, lastLsn: rec.lastLsn });
+          skipped.push({ file: first.path, code: fileDamaged ? 'FORMAT_BAD_MTF' : 'FORMAT_BAD_BACKUP_HEADER', reason: `backup set ${position}: ${[...(fileDamaged ? problems : []), ...header].map(({ p }) => p.reason).join('; ')}: not used`, firstLsn: rec.firstLsn, lastLsn: rec.lastLsn });
           continue;
         }
         if (trailer.length && position === first.layout.sets) {

@@ -36,7 +36,8 @@ describeCorpus('inspect: exit 3 when it reports damage', () => {
   });
 
   it.each([
-    ['a log backup with a damaged log block', () => badBlock, /^rowback inspect: INCOMPLETE: 1 item\(s\) of \S+RestoreTimeClean_1\.trn damaged or not read \(FORMAT_BAD_LOG_BLOCK\); first: FORMAT_BAD_LOG_BLOCK: .*log block checksum .* \(\S+RestoreTimeClean_1\.trn, offset 7680\)$/m],
+    // the damaged first block: the stream read starts after the header's FirstLSN, said as scan says it
+    ['a log backup with a damaged log block', () => badBlock, /^rowback inspect: INCOMPLETE: 2 item\(s\) of \S+RestoreTimeClean_1\.trn damaged or not read \(FORMAT_BAD_LOG_BLOCK, FORMAT_LOG_STREAM_SHORT\); first: FORMAT_BAD_LOG_BLOCK: .*log block checksum .* \(\S+RestoreTimeClean_1\.trn, offset 7680\)$/m],
     ['a cut .ldf', () => cutLdf, /^rowback inspect: INCOMPLETE: \d+ item\(s\) of \S+Database1_log\.ldf damaged or not read \(.*FORMAT_LOG_FILE_CUT.*\); first: .*\(\S+Database1_log\.ldf, offset \d+.*\)$/m],
     ['one stripe of a media set alone', () => corpusPath('Northwind-stripe', 'Northwind.bak'), /^rowback inspect: INCOMPLETE: \d+ item\(s\) of \S+Northwind\.bak damaged or not read \(FORMAT_INCOMPLETE_MEDIA_SET.*\); first: FORMAT_INCOMPLETE_MEDIA_SET: /m],
   ])('%s: exit 3, the description printed, one INCOMPLETE line; the same with --strict and --quiet', async (_n, file, line) => {

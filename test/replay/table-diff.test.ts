@@ -249,6 +249,15 @@ describe('diffTableStates: values that print alike but hold U+FFFD are not count
     expect(later.keyNote).toBe('--key (greek) repeats in the later state (2 rows repeat a key value printed on an earlier row), so whole rows were compared; besides, one more row prints a key value alike only through U+FFFD (bytes its code page does not define) in greek');
   });
 
+  it('a row repeating the key bytes of the second row printing it (not the first\'s) is a real repeat', () => {
+    // SYNTHETIC rows: C1 AA, then C1 D2 twice (0xAA, 0xD2 undefined in 1253): the key C1 D2 repeats.
+    // Each row was judged against the first row printing its key only: two pairs "differing only in
+    // bytes the text does not show", and the note implied --key greek unique but for U+FFFD
+    const d = diffTableStates(kst([known(1, 'c1aa'), known(2, 'c1d2'), known(3, 'c1d2')]), kst([]), ['greek'], '--key', opaque);
+    expect(d.key).toBeNull();
+    expect(d.keyNote).toBe('--key (greek) repeats in the earlier state, so whole rows were compared; besides, one more row prints a key value alike only through U+FFFD (bytes its code page does not define) in greek');
+  });
+
   it('a key that prints alike in both states but whose warnings name other bytes is not one row: missing (and one only in the later state), not changed', () => {
     // SYNTHETIC: the earlier state's key greek = C1 AA (0xAA undefined in 1253), the later state's C1 D2:
     // two keys of the database, printed alike (Α + U+FFFD). Matched on the printed key, the deleted

@@ -11,13 +11,14 @@ import { FormatError, InputError } from '../../errors.js';
 import { cutAgainstFileHeader } from '../../datafile/file-header.js';
 import { listBackupSets, readBackupHeader, type BackupHeader, type BackupSetSummary } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
-import { backupStart, readMtfLayout, COMMON_HEADER_SIZE, type MediaSet } from '../../backup/mtf.js';
+import { backupStart, readMtfLayout, COMMON_HEADER_SIZE, MTF_TRAILER_DAMAGED, type MediaSet } from '../../backup/mtf.js';
+import { backupLogCoverage } from '../../backup/log-coverage.js';
 import { openBackupPageSource, requireWholeMediaSet } from '../../backup/page-source.js';
 import { RowbackError } from '../../errors.js';
 import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, VLF_FIRST_BLOCK_OFFSET, VLF_HEADER_MARKER } from '../../logreader/ldf/constants.js';
 import { emptyLogScanStats, LOG_STARTS_MID_VLF, nextVlfOf, prevVlfOf, readLdfLayout, readLogRange, uncheckedBlocksNote, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
-import { formatLsn } from '../../logreader/lsn.js';
+import { formatLsn, parseLsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { readBootPage } from '../../datafile/boot-page.js';
 import { logTextHint } from '../../util/log-text-kind.js';
@@ -234,6 +235,15 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
   const kind = header.backupType === 'log' ? 'trn' : 'bak';
   if (!header.encryption) {
     for await (const r of openBackupLogStream(path, kind, layout, position, { partialMediaSet: true }).records({ onSkipped: (s) => skipped.push(s), onProgress: opts.onProgress, signal: opts.signal }, stats)) count(counts, r);
+    // The header's LSN range against the log read (as scan, log and restore plan check it): a stream
+    // short of its header (log lost, or a damaged LSN in the header's closing copy, the one read, which
+    // its opening copy cannot contradict when it is later: config-stream.ts) printed the header's
+    // LSNs and exit 0. Not for a file whose walk stopped at damage (said already: the cut stream is
+    // judged by the readers) nor for one stripe of several (its log may be in the others).
+    const walkStopped = layout.problems.some((p) => p.code === 'FORMAT_BAD_MTF' || p.code === MTF_TRAILER_DAMAGED);
+    if (!opts.signal?.aborted && !walkStopped && (layout.mediaSet?.familyCount ?? 1) <= 1) {
+      skipped.push(...backupLogCoverage({ file: path, backupType: header.backupType, firstLsn: parseLsn(header.firstLsn.lsn), lastLsn: parseLsn(header.lastLsn.lsn) }, stats.firstLsn, stats.end));
+    }
   }
   return {
     file: path, kind: 'backup', header, sets, shown: position, mediaSet: layout.mediaSet, incomplete, dataPages,
@@ -382,14 +392,15 @@ export function renderText(r: InspectResult): string {
     kv('kind', `log file (log format version ${r.logFormatVersion})`);
     kv('binding id', r.bindingId);
     kv('size', r.size);
+    // seq in hex, as the LSNs beside it and every message name a VLF (it printed 37 beside 00000025:…)
     out.push('VLFs:');
     out.push('  #    seq        offset        size  parity  status   records  first LSN               last LSN');
     for (const v of r.vlfs) {
       if (r.unsupported) {
-        out.push(`  ${String(v.index).padEnd(4)} ${String(v.seq).padEnd(8)} ${('0x' + v.offset.toString(16)).padStart(12)} ${String(v.size).padStart(10)}  0x${v.parity.toString(16)}`);
+        out.push(`  ${String(v.index).padEnd(4)} ${('0x' + v.seq.toString(16)).padEnd(8)} ${('0x' + v.offset.toString(16)).padStart(12)} ${String(v.size).padStart(10)}  0x${v.parity.toString(16)}`);
         continue;
       }
-      out.push(`  ${String(v.index).padEnd(4)} ${String(v.seq).padEnd(8)} ${('0x' + v.offset.toString(16)).padStart(12)} ${String(v.size).padStart(10)}  0x${v.parity.toString(16)}    ${v.status.padEnd(8)} ${String(v.records).padStart(7)}  ${(v.firstLsn ?? '-').padEnd(22)}  ${v.lastLsn ?? '-'}`);
+      out.push(`  ${String(v.index).padEnd(4)} ${('0x' + v.seq.toString(16)).padEnd(8)} ${('0x' + v.offset.toString(16)).padStart(12)} ${String(v.size).padStart(10)}  0x${v.parity.toString(16)}    ${v.status.padEnd(8)} ${String(v.records).padStart(7)}  ${(v.firstLsn ?? '-').padEnd(22)}  ${v.lastLsn ?? '-'}`);
     }
     if (r.log) renderLog(r.log, out, kv);
     if (r.unsupported) out.push(`${r.unsupported.code}: ${r.unsupported.reason}`);

@@ -27,7 +27,7 @@ import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
 import { CONTEXT_NAMES, OPERATION_NAMES } from '../../logreader/ldf/constants.js';
-import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_PAST_END_DAMAGED, LOG_STARTS_MID_VLF, uncheckedBlocksNote, unknownOperationsWarnings, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
+import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_PAST_END_DAMAGED, LOG_STARTS_MID_VLF, uncheckedBlocksNote, unknownOperationsWarnings, type LogScanOptions, type LogScanStats, type UnknownOperation } from '../../logreader/ldf/reader.js';
 import { mergeLogScanStats } from '../../logreader/parallel/parallel-reader.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup/log-coverage.js';
 import type { LogRecord } from '../../logreader/log-record.js';
@@ -172,6 +172,13 @@ export function compileLogFilter(o: Pick<LogOptions, 'operation' | 'context' | '
 }
 
 /** True when the record passes every part of the filter. */
+/** Whether `r` lies inside the filter's --from-lsn/--to-lsn window (true without one). */
+function inLsnWindow(r: LogRecord, f: LogRecordFilter): boolean {
+  if (!f.from && !f.to) return true;
+  const l = parseLsn(r['Current LSN']);
+  return !(f.from && compareLsn(l, f.from) < 0) && !(f.to && compareLsn(l, f.to) > 0);
+}
+
 export function matchesLogFilter(r: LogRecord, f: LogRecordFilter): boolean {
   if (f.operations && !f.operations.has(r.Operation)) return false;
   if (f.contexts && !f.contexts.has(r.Context)) return false;
@@ -697,6 +704,14 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const progress = createProgress({ quiet: opts.quiet });
   const stats = emptyLogScanStats();
   let printed = 0;
+  // records of operation codes rowback does not know, as printed (each LSN once, inside the window)
+  const unknownOps: UnknownOperation[] = [];
+  const noteUnknown = (r: LogRecord, file: string): void => {
+    const op = Number(r.Operation.slice('LOP_UNKNOWN_'.length));
+    const u = unknownOps.find((x) => x.op === op);
+    if (u) u.count++;
+    else unknownOps.push({ op, count: 1, firstLsn: r['Current LSN'], file: r.source?.file ?? file, offset: r.source?.offset ?? 0 });
+  };
   let repeats = 0;
   /** Records of an input passed over as printed from an earlier one, where either is an .ldf: by (file, earlier file). */
   const heldTwice = new Map<string, { file: string; earlier: string; records: number; seqs: Set<string> }>();
@@ -963,6 +978,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
             else ownRanges.set(seq, [{ first: lsn, last: lsn, at: skipped.length }]);
           } else if (lsn < mine.first) mine.first = lsn;
           else if (lsn > mine.last) mine.last = lsn;
+          // an unknown operation code: counted once per LSN (a copy's repeat passed over above) and
+          // only inside --from-lsn/--to-lsn; the reader's count (stats.unknownOps) took every record
+          // parsed: two copies of one log backup said 4 records for 2 printed, a window after them 2
+          if (r.Operation.startsWith('LOP_UNKNOWN_') && inLsnWindow(r, filter)) noteUnknown(r, file);
           if (!matchesLogFilter(r, filter)) continue;
           printed++;
           let line: string;
@@ -1065,7 +1084,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // Said even with --quiet: whether these files are of one database is unchecked (names may be another database's)
   for (const n of identityNotes) process.stderr.write(`rowback log: note: ${n}\n`);
   // Said even with --quiet: records of operations rowback does not know (printed as LOP_UNKNOWN_n, header fields only)
-  for (const w of unknownOperationsWarnings(stats.unknownOps)) process.stderr.write(`rowback log: WARNING: ${w}\n`);
+  for (const w of unknownOperationsWarnings(unknownOps)) process.stderr.write(`rowback log: WARNING: ${w}\n`);
   // Said even with --quiet: records printed may be the wrong copy's
   for (const d of disagreements) process.stderr.write(`rowback log: WARNING: ${d.code}: ${d.reason}\n`);
   // Said even with --quiet, as scan's and dump's INCOMPLETE are (it was left out with --quiet:

@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readMtfLayout } from '../../src/backup/mtf.js';
+import { captureCli } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { damagedCopy } from '../support/damaged-copy.js';
+
+const cli = captureCli();
+
+/**
+ * The header is read from the closing copy of the configuration stream, whose LSNs may be later than
+ * the opening copy's (de3c9fc), so a CheckpointLSN raised by damage in the closing copy was no
+ * disagreement: inspect printed it, exit 0. A full or differential backup's checkpoint lies in the
+ * log it holds (FirstLSN <= CheckpointLSN <= LastLSN in every full and differential set of the
+ * corpus). SYNTHETIC damage of the REAL StopAt.bak: CheckpointLSN's block 0x51 → 0x10051.
+ */
+describeCorpus('a full backup\'s CheckpointLSN outside the log it holds, in the header copy read', () => {
+  const bak = corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', 'StopAt.bak');
+  let dir = '';
+  let damaged = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-config-ckpt-'));
+    const closing = readMtfLayout(bak).streams.find((s) => s.id === 'MQCI' && s.dblk === 'MSLS')!.dataOffset;
+    damaged = damagedCopy(bak, join(dir, 'StopAt.bak'), (b) => {
+      expect(b.readUInt32LE(closing + 56)).toBe(0x51); // SCIN @52: CheckpointLSN (u32 VLF, u32 block, u16 slot)
+      b[closing + 58] ^= 0x01;
+    });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is FORMAT_BAD_BACKUP_HEADER naming both copies\' LSNs; inspect exits 3', async () => {
+    const p = readMtfLayout(damaged).problems;
+    expect(p.map((x) => x.code)).toEqual(['FORMAT_BAD_BACKUP_HEADER']);
+    expect(p[0]!.reason).toContain('disagree on the CheckpointLSN outside FirstLSN .. LastLSN in the closing copy of a full or differential backup (SCIN @52): "00000013:00000051:00be .. 00000013:00000051:00be .. 00000013:000000a1:0001" in the first, "00000013:00000051:00be .. 00000013:00010051:00be .. 00000013:000000a1:0001" in the second');
+    const r = await cli('inspect', damaged);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/INCOMPLETE: 1 item\(s\) of .*StopAt\.bak damaged or not read \(FORMAT_BAD_BACKUP_HEADER\)/);
+    expect(readMtfLayout(bak).problems).toEqual([]);
+  });
+});

@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readMtfLayout } from '../../src/backup/mtf.js';
+import { captureCli } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { damagedCopy } from '../support/damaged-copy.js';
+
+const cli = captureCli();
+
+/**
+ * The header is read from the configuration stream's closing copy (de3c9fc); its FirstLSN, LastLSN
+ * and CheckpointLSN may be later than the opening copy's (SQL Server 2019+ full backups), so a
+ * LastLSN raised by damage in that copy is no disagreement of the copies. SYNTHETIC damage of the
+ * REAL StopAt_23.trn: LastLSN's block number 0x000000f6 → 0x000100f6 in the closing copy. inspect
+ * printed that LastLSN and exit 0, while its own log read ends at 00000013:000000f6 (scan, log and
+ * restore plan said the stream is short of its header).
+ */
+describeCorpus('inspect: a log stream short of the header read', () => {
+  const trn = corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', 'StopAt_23.trn');
+  let dir = '';
+  let damaged = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-inspect-lsn-'));
+    const closing = readMtfLayout(trn).streams.find((s) => s.id === 'MQCI' && s.dblk === 'MSLS')!.dataOffset;
+    damaged = damagedCopy(trn, join(dir, 'StopAt_23.trn'), (b) => {
+      expect(b.readUInt32LE(closing + 46)).toBe(0xf6); // SCIN @42: LastLSN (u32 VLF, u32 block, u16 slot)
+      b[closing + 48] ^= 0x01;
+    });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exits 3 naming the LSNs the header claims and the log does not hold; the intact file exits 0', async () => {
+    expect(readMtfLayout(damaged).problems).toEqual([]); // the copies' comparison cannot see it
+    const r = await cli('inspect', damaged);
+    expect(r.stdout).toMatch(/last LSN +19000006578200001 \(00000013:000100f6:0001\)/);
+    expect(r.stderr).toMatch(/rowback inspect: INCOMPLETE: 1 item\(s\) of .*StopAt_23\.trn damaged or not read \(FORMAT_LOG_STREAM_SHORT\); first: FORMAT_LOG_STREAM_SHORT: the log stream ends at LSN 00000013:000000f6:0001, but the backup's header says it runs to 00000013:000100f6:0001/);
+    expect(r.code).toBe(3);
+    const whole = await cli('inspect', trn);
+    expect(whole.code).toBe(0);
+    expect(whole.stderr).not.toMatch(/FORMAT_LOG_STREAM/);
+  });
+});

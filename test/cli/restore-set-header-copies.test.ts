@@ -1,0 +1,48 @@
+/**
+ * `restore plan --backups DIR` over a file of several backup sets (as BACKUP … WITH NOINIT writes
+ * them) where one set's two header copies disagree (FORMAT_BAD_BACKUP_HEADER, de3c9fc): that set is
+ * left out, not the file's other sets, which read whole. The whole file was left out: "no usable
+ * backup set", its full backup among them, each skipped set labelled FORMAT_BAD_MTF with set 3's
+ * reason.
+ *
+ * The file is a MODIFIED copy written to a temp dir at test time from REAL corpus bytes:
+ * StopAt.bak whole, then StopAt_1.trn's and StopAt_2.trn's sets from their SSET blocks on (numbered
+ * 2, 3), and SYNTHETIC damage: one byte of the server name in set 3's opening header copy.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readMtfLayout } from '../../src/backup/mtf.js';
+import { appendedBackupSet } from '../support/appended-backup-set.js';
+import { captureCli } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const cli = captureCli();
+const stopAt = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
+
+describeCorpus('restore plan: one set of a file whose header copies disagree', () => {
+  let dir: string;
+  let file: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-set-header-'));
+    file = join(dir, 'all.bak');
+    const b = appendedBackupSet(stopAt('StopAt.bak'), stopAt('StopAt_1.trn'), stopAt('StopAt_2.trn'));
+    writeFileSync(file, b);
+    const opening = readMtfLayout(file).streams.find((s) => s.id === 'MQCI' && s.set === 3 && s.dblk === 'MSCI')!.dataOffset;
+    b[opening + b.readUInt16LE(opening + 110)] ^= 0x01; // SCIN @108/@110: the server name's length / offset
+    writeFileSync(file, b);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('plans from sets 1 and 2 and names set 3 left out for its header', async () => {
+    expect(readMtfLayout(file).problems.map((p) => p.code)).toEqual(['FORMAT_BAD_BACKUP_HEADER']);
+    const r = await cli('restore', 'plan', '--backups', dir, '--stop-at', '2020-05-12T13:29:00', '--as', 'X');
+    expect(r.stderr).not.toMatch(/INPUT_NO_BACKUPS/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`RESTORE DATABASE [X] FROM DISK = N'${file}' WITH FILE = 1,`);
+    expect(r.stdout).toContain(`RESTORE LOG [X] FROM DISK = N'${file}' WITH FILE = 2, NORECOVERY, STOPAT = N'2020-05-12T13:29:00.000';`);
+    expect(r.stdout).not.toContain('FILE = 3');
+    expect(r.stdout).toMatch(/-- skipped: .*all\.bak: FORMAT_BAD_BACKUP_HEADER: backup set 3: backup set 3's header is held twice .* disagree on the server name/);
+  });
+});
