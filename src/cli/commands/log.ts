@@ -472,7 +472,7 @@ export class CopyDisagreements {
   items(): SkippedItem[] {
     return [...this.pairs.values()].map((p) => ({
       code: 'FORMAT_LOG_SOURCES_DISAGREE',
-      reason: `${p.n} record(s) at the same LSN differ between copies of one log backup: ${p.printed} and ${p.other} hold different records at LSN ${p.lsns.join(', ')}${p.n > p.lsns.length ? ' …' : ''}; the record printed there is ${p.printed}'s. Which copy is right cannot be told from the files (damage that keeps the log block checksum passing, or copies of two histories): compare with the database or a third copy before using those records`,
+      reason: `${p.n} record(s) at the same LSN differ between copies of one log backup: ${p.printed} and ${p.other} hold different records at LSN ${p.lsns.join(', ')}${p.n > p.lsns.length ? ' …' : ''}; the record printed there is ${p.printed}'s. Which copy is right cannot be told from the files (damage that keeps the log block checksum passing, or copies of two histories): print each copy alone (rowback log ${p.printed}, then rowback log ${p.other}) to see both records, and compare them with the database or a third copy before using them`,
       location: { file: p.other, lsn: p.lsns[0]! },
       lsnRange: { first: p.lsns[0]!, last: p.lsns[0]! },
     }));
