@@ -96,7 +96,7 @@ export function configCopiesDisagree(opening: Uint8Array, closing: Uint8Array): 
     // the first record where they part (a tag or a length damaged cuts the list there)
     let i = 0;
     while (i < a.length && i < b.length && a[i]!.tag === b[i]!.tag && a[i]!.bytes.length === b[i]!.bytes.length) i++;
-    return { field: 'records (tag and length of each)', opening: shape(a) || '(none readable)', closing: shape(b) || '(none readable)', at: offsetOf(i) };
+    return { field: 'list of header records (SCIN the database, SFGI a filegroup, SFIN a file; each with its length in bytes)', opening: shape(a) || '(none readable)', closing: shape(b) || '(none readable)', at: offsetOf(i) };
   }
   for (let i = 0; i < a.length; i++) {
     const d = recordDisagrees(a[i]!, b[i]!);
@@ -121,29 +121,29 @@ function recordDisagrees(a: ConfigRecord, b: ConfigRecord): ConfigDisagreement |
   const checks: Array<() => ConfigDisagreement | null> = [];
   if (a.tag === 'SCIN' && x.length >= 112) {
     checks.push(
-      () => same('backup type (SCIN @87)', 87, (r) => String.fromCharCode(r[87]!)),
-      () => same('software version (SCIN @24)', 24, (r, v) => `${r[27]}.${r[26]}.${v.getUint16(24, true)}`),
-      () => same('database creation date (SCIN @72)', 72, bytesHex(72, 5)),
-      () => same('database version (SCIN @94)', 94, (_r, v) => String(v.getUint16(94, true))),
+      () => same('backup type', 87, (r) => String.fromCharCode(r[87]!)),
+      () => same('software version', 24, (r, v) => `${r[27]}.${r[26]}.${v.getUint16(24, true)}`),
+      () => same('database creation date', 72, bytesHex(72, 5)),
+      () => same('database version', 94, (_r, v) => String(v.getUint16(94, true))),
       () => same('database name', 104, text(104)),
       () => same('server name', 108, text(108)),
-      () => same('database backup / differential base LSN (SCIN @62)', 62, (_r, v) => lsnField(v, 62).lsn),
+      () => same('database backup / differential base LSN', 62, (_r, v) => lsnField(v, 62).lsn),
     );
-    if (x.length >= 140) checks.push(() => same('binding id (SCIN @124)', 124, (r) => guid(r, 124) ?? '(zero)'));
-    if (x.length >= 172) checks.push(() => same('family GUID (SCIN @156)', 156, (r) => guid(r, 156) ?? '(zero)'));
+    if (x.length >= 140) checks.push(() => same('binding id', 124, (r) => guid(r, 124) ?? '(zero)'));
+    if (x.length >= 172) checks.push(() => same('family GUID', 156, (r) => guid(r, 156) ?? '(zero)'));
     // the base full backup's GUID of a differential or log backup (a full backup carries other bytes there)
-    if (x.length >= 216 && x[87] !== 0x44 /* 'D' */) checks.push(() => same('base backup set GUID (SCIN @200)', 200, (r) => guid(r, 200) ?? '(zero)'));
+    if (x.length >= 216 && x[87] !== 0x44 /* 'D' */) checks.push(() => same('base backup set GUID', 200, (r) => guid(r, 200) ?? '(zero)'));
     for (const [name, at] of [['FirstLSN', 32], ['LastLSN', 42], ['CheckpointLSN', 52]] as const) {
       checks.push(() => {
         const p = lsnField(va, at);
         const q = lsnField(vb, at);
-        return q.decimal < p.decimal ? { field: `${name} (SCIN @${at}; the closing copy's is never earlier)`, opening: p.lsn, closing: q.lsn, at } : null;
+        return q.decimal < p.decimal ? { field: `${name} (the closing copy's is never earlier)`, opening: p.lsn, closing: q.lsn, at } : null;
       });
     }
     checks.push(() => {
       const first = lsnField(vb, 32);
       const last = lsnField(vb, 42);
-      return first.decimal > last.decimal ? { field: 'FirstLSN after LastLSN in the closing copy (SCIN @32, @42)', opening: `${lsnField(va, 32).lsn} .. ${lsnField(va, 42).lsn}`, closing: `${first.lsn} .. ${last.lsn}`, at: 32 } : null;
+      return first.decimal > last.decimal ? { field: 'FirstLSN after LastLSN in the closing copy', opening: `${lsnField(va, 32).lsn} .. ${lsnField(va, 42).lsn}`, closing: `${first.lsn} .. ${last.lsn}`, at: 32 } : null;
     });
     // A full or differential backup's checkpoint lies in the log it holds: FirstLSN <= CheckpointLSN
     // <= LastLSN in both copies of its 11 corpus sets (SQL Server 2005-2025; a log backup's
@@ -162,13 +162,13 @@ function recordDisagrees(a: ConfigRecord, b: ConfigRecord): ConfigDisagreement |
     }
   } else if (a.tag === 'SFGI' && x.length >= 20) {
     checks.push(
-      () => same('filegroup id (SFGI @12)', 12, (_r, v) => String(v.getUint32(12, true))),
+      () => same('filegroup id', 12, (_r, v) => String(v.getUint32(12, true))),
       () => same('filegroup name', 16, text(16)),
     );
   } else if (a.tag === 'SFIN' && x.length >= 56) {
     checks.push(
-      () => same('file id (SFIN @20)', 20, (_r, v) => String(v.getUint32(20, true))),
-      () => same('filegroup id of a file (SFIN @36)', 36, (_r, v) => String(v.getUint32(36, true))),
+      () => same('file id', 20, (_r, v) => String(v.getUint32(20, true))),
+      () => same('filegroup id of a file', 36, (_r, v) => String(v.getUint32(36, true))),
       () => same('logical file name', 48, text(48)),
       () => same('physical file name', 52, text(52)),
     );

@@ -274,7 +274,7 @@ function walk(src: BackupBytes, path: string): MtfLayout {
     if (!d) continue;
     problems.push({
       code: 'FORMAT_BAD_BACKUP_HEADER',
-      reason: `backup set ${n}'s header is held twice (SQL Server's configuration stream at offset ${opening.dataOffset}, opening the set, and at offset ${closing.dataOffset}, closing it) and the two copies disagree on the ${d.field}: ${JSON.stringify(d.opening)} in the first, ${JSON.stringify(d.closing)} in the second. One of them is damaged and rowback cannot tell which, so what this file says of itself (database, server, LSNs, files) may be wrong: read another copy of this backup`,
+      reason: `backup set ${n}'s header is held twice (SQL Server's configuration stream at offset ${opening.dataOffset}, opening the set, and at offset ${closing.dataOffset}, closing it) and the two copies disagree on the ${d.field}: ${JSON.stringify(d.opening)} in the opening copy, ${JSON.stringify(d.closing)} in the closing copy. One of them is damaged and rowback cannot tell which; it reads and shows the closing copy, so what this file says of itself (database, server, LSNs, files: only the first field that differs is named) may be wrong, and restore plan and point-in-time replays (dump --trn, diff) leave this backup set out. Its log records and data pages are not in the header and are read as usual. Compare the header with another copy of this backup (rowback inspect COPY) or with msdb's backup history on the server`,
       location: { file: path, offset: opening.dataOffset + d.at },
     });
   }

@@ -446,7 +446,7 @@ export function planChain(sets: BackupSetRecord[], target: RestoreTarget, skippe
     const empty = skipped.filter((s) => s.code === 'INPUT_EMPTY_FILE').map((s) => s.file);
     if ((damaged.length || empty.length || misnumbered.length) && e instanceof InputError && e.code.startsWith('INPUT_RESTORE_')) {
       const said = [
-        damaged.length ? `left out as damaged (cut or unreadable; \`rowback inspect\` says where): ${[...new Set(damaged)].join(', ')}` : '',
+        damaged.length ? `left out as damaged (cut, unreadable, or its header's two copies disagree; \`rowback inspect\` says where): ${[...new Set(damaged)].join(', ')}` : '',
         ...misnumbered.map((m) => `left out: ${m.file}: ${m.reason}`),
         empty.length ? `left out as empty (0 bytes: a copy that did not finish?): ${[...new Set(empty)].join(', ')}` : '',
       ].filter(Boolean).join('; ');

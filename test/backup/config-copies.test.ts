@@ -64,7 +64,7 @@ describeCorpus('the two copies of a backup set\'s header', () => {
     const layout = readMtfLayout(f);
     const p = layout.problems.filter((x) => x.code === 'FORMAT_BAD_BACKUP_HEADER');
     expect(p).toHaveLength(1);
-    expect(p[0]!.reason).toMatch(/^backup set 1's header is held twice \(SQL Server's configuration stream at offset 3662, opening the set, and at offset 75342, closing it\) and the two copies disagree on the server name: "KUMPBOX\\\\SQL2008R2" in the first, "JUMPBOX\\\\SQL2008R2" in the second\. One of them is damaged and rowback cannot tell which/);
+    expect(p[0]!.reason).toMatch(/^backup set 1's header is held twice \(SQL Server's configuration stream at offset 3662, opening the set, and at offset 75342, closing it\) and the two copies disagree on the server name: "KUMPBOX\\\\SQL2008R2" in the opening copy, "JUMPBOX\\\\SQL2008R2" in the closing copy\. One of them is damaged and rowback cannot tell which; it reads and shows the closing copy/);
     expect(p[0]!.location).toEqual({ file: f, offset: 3770 });
     expect(readBackupHeader(f, layout).serverName).toBe('JUMPBOX\\SQL2008R2');
   });
@@ -76,13 +76,13 @@ describeCorpus('the two copies of a backup set\'s header', () => {
       for (let i = 0; i < 3; i++) p += b.readUInt32LE(p + 4); // SCIN, SFGI, SFIN: the second SFIN (the log file)
       b[p + 4] = 0xff; // its length now runs past the stream: the list ends before it
     });
-    expect(readMtfLayout(cut).problems.map((x) => x.reason)).toEqual([expect.stringMatching(/disagree on the records \(tag and length of each\): "SCIN\(410\) SFGI\(62\) SFIN\(1196\)" in the first, "SCIN\(410\) SFGI\(62\) SFIN\(1196\) SFIN\(1212\)" in the second/)]);
+    expect(readMtfLayout(cut).problems.map((x) => x.reason)).toEqual([expect.stringMatching(/disagree on the list of header records \(SCIN the database, SFGI a filegroup, SFIN a file; each with its length in bytes\): "SCIN\(410\) SFGI\(62\) SFIN\(1196\)" in the opening copy, "SCIN\(410\) SFGI\(62\) SFIN\(1196\) SFIN\(1212\)" in the closing copy/)]);
     // the file list was read from the damaged first copy: the log file was left out with no word
     expect(readBackupHeader(cut).files.map((x) => x.logicalName)).toEqual(['StopAt', 'StopAt_log']);
     const lsn = damagedCopy(stopAt1, join(dir, 'lsn.trn'), (b) => {
       b.writeUInt32LE(b.readUInt32LE(closing! + 36) - 1, closing! + 36); // FirstLSN's block number
     });
-    expect(readMtfLayout(lsn).problems.map((x) => x.reason)).toEqual([expect.stringMatching(/disagree on the FirstLSN \(SCIN @32; the closing copy's is never earlier\): "00000013:00000051:00be" in the first, "00000013:00000050:00be" in the second/)]);
+    expect(readMtfLayout(lsn).problems.map((x) => x.reason)).toEqual([expect.stringMatching(/disagree on the FirstLSN \(the closing copy's is never earlier\): "00000013:00000051:00be" in the opening copy, "00000013:00000050:00be" in the closing copy/)]);
   });
 
   it('configCopiesDisagree: equal copies agree; a later LSN in the closing copy is no disagreement', () => {

@@ -106,6 +106,6 @@ describeCorpus('MTF damage after a log stream read whole: judged by LSN coverage
     copyFileSync(cut, join(backups, 'cut.trn'));
     const r = await cli('restore', 'plan', '--backups', backups, '--stop-at', '2017-06-01T13:28:40', '--format', 'sql');
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain(`left out as damaged (cut or unreadable; \`rowback inspect\` says where): ${join(backups, 'cut.trn')}`);
+    expect(r.stderr).toContain(`left out as damaged (cut, unreadable, or its header's two copies disagree; \`rowback inspect\` says where): ${join(backups, 'cut.trn')}`);
   });
 });

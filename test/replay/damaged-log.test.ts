@@ -45,7 +45,7 @@ describeCorpus('point-in-time replay over a damaged log backup', () => {
     const trn = zeroed(6144, 512);
     await expect(replayTableAt({ bak: [FULL], trn: [trn], table: 'dbo.steps', target: at })).rejects.toMatchObject({
       code: 'INPUT_RESTORE_TOO_LATE',
-      message: expect.stringMatching(/left out as damaged \(cut or unreadable; `rowback inspect` says where\): .*RestoreTimeClean_1\.trn/),
+      message: expect.stringMatching(/left out as damaged \(cut, unreadable, or its header's two copies disagree; `rowback inspect` says where\): .*RestoreTimeClean_1\.trn/),
     });
   });
 

@@ -21,7 +21,7 @@ describeCorpus('restore plan over a folder holding a damaged log backup', () => 
     b.fill(0, 6144, 6656);
     writeFileSync(join(dir, 'RestoreTimeClean_1.trn'), b);
     const h = readFolderHistory([dir]);
-    expect(() => planChain(h.sets, { kind: 'time', time: '2017-06-01T13:01:13.000' }, h.skipped)).toThrow(/after the last point.*left out as damaged \(cut or unreadable; `rowback inspect` says where\): .*RestoreTimeClean_1\.trn/);
+    expect(() => planChain(h.sets, { kind: 'time', time: '2017-06-01T13:01:13.000' }, h.skipped)).toThrow(/after the last point.*left out as damaged \(cut, unreadable, or its header's two copies disagree; `rowback inspect` says where\): .*RestoreTimeClean_1\.trn/);
   });
 });
 
@@ -87,7 +87,7 @@ describeCorpus('restore plan over a log backup whose MTF trailer alone is damage
     expect(h.skipped.map((s) => [s.file, s.code])).toEqual([[trn, 'FORMAT_BAD_MTF']]);
     const err = refusal(() => planChain(h.sets, { kind: 'lsn', lsn: '25000000014000001' }, h.skipped));
     expect(err?.code).toBe('INPUT_RESTORE_CHAIN_BROKEN');
-    expect(err?.message).toContain(`left out as damaged (cut or unreadable; \`rowback inspect\` says where): ${trn}`);
+    expect(err?.message).toContain(`left out as damaged (cut, unreadable, or its header's two copies disagree; \`rowback inspect\` says where): ${trn}`);
     expect(err?.location).toEqual({ file: trn });
   });
 });

@@ -479,7 +479,7 @@ export class CopyDisagreements {
   items(): SkippedItem[] {
     return [...this.pairs.values()].map((p) => ({
       code: 'FORMAT_LOG_SOURCES_DISAGREE',
-      reason: `${p.n} record(s) at the same LSN differ between copies of one log backup: ${p.printed} and ${p.other} hold different records at LSN ${p.lsns.join(', ')}${p.n > p.lsns.length ? ' …' : ''}; the record printed there is ${p.printed}'s. Which copy is right cannot be told from the files (damage that keeps the log block checksum passing, or copies of two histories): compare with the database or a third copy before using those records`,
+      reason: `${p.n} record(s) at the same LSN differ between copies of one log backup: ${p.printed} and ${p.other} hold different records at LSN ${p.lsns.join(', ')}${p.n > p.lsns.length ? ' …' : ''}; the record printed there is ${p.printed}'s. Which copy is right cannot be told from the files (damage that keeps the log block checksum passing, or copies of two histories): print each copy alone (rowback log ${p.printed}, then rowback log ${p.other}) to see both records, and compare them with the database or a third copy before using them`,
       location: { file: p.other, lsn: p.lsns[0]! },
       lsnRange: { first: p.lsns[0]!, last: p.lsns[0]! },
     }));
@@ -1068,7 +1068,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     const at = (s: SkippedItem) => (s.location.file ? ` (${s.location.file}${s.location.offset !== undefined ? ` offset ${s.location.offset}` : ''})` : '');
     // where an .ldf's log starts inside its oldest VLF is no loss (docs/offline-log.md): a note
     for (const s of skipped) if (s.code === LOG_STARTS_MID_VLF || s.code === MTF_TRAILER_DAMAGED || s.code === LOG_PAST_END_DAMAGED) lines.push(`rowback log: note: ${s.code !== LOG_STARTS_MID_VLF ? `${s.code}: ` : ''}${s.reason}${at(s)}`);
-    for (const n of chain.notes) lines.push(`rowback log: note: ${n}`);
+    // log reads every copy of a log backup and compares them record by record (CopyDisagreements): "read once" (log-chain.ts, said for scan) read as a copy passed over unread
+    for (const n of chain.notes) lines.push(`rowback log: note: ${n.replace(/^(.+ holds the same log as .+ \(LSN \S+ to \S+\)): read once$/, '$1: compared with it record by record, each record printed once')}`);
     for (const n of cutNotes) lines.push(`rowback log: note: ${n}`);
     for (const n of heldTwiceNotes) lines.push(`rowback log: note: ${n}`);
     if (stats.blocks > stats.checksummedBlocks) lines.push(`rowback log: note: ${uncheckedBlocksNote(stats.blocks - stats.checksummedBlocks, stats.blocks, stats.uncheckedBlockList)}`);

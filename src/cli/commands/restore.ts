@@ -281,7 +281,7 @@ export async function planLogDamage(chain: RestoreChain, signal?: AbortSignal): 
     x.location.offset !== undefined ? `offset ${x.location.offset}` : '',
     x.lsnRange ? `LSN ${x.lsnRange.first} to ${x.lsnRange.last}` : x.location.lsn ? `LSN ${x.location.lsn}` : '',
   ].filter(Boolean).join(', ');
-  return [...byFile].map(([file, items]) => `${file}: its log does not read whole (${items.length} item(s)): ${items.slice(0, 3).map((x) => `${x.code}${where(x) ? ` at ${where(x)}` : ''}: ${x.reason}`).join('; ')}${items.length > 3 ? '; …' : ''}. RESTORE LOG of this file may fail there, or the database may lack the log it lost: check it with \`rowback inspect ${file.replace(/ \(FILE = \d+\)$/, '')}\` and restore from another copy of it if there is one`);
+  return [...byFile].map(([file, items]) => `${file}: its log does not read whole (${items.length} item(s)): ${items.slice(0, 3).map((x) => `${x.code}${where(x) ? ` at ${where(x)}` : ''}: ${x.reason}`).join('; ')}${items.length > 3 ? '; …' : ''}. RESTORE LOG of this file may fail there, or the database may lack the log it lost (whether the damage lies before the stop point is not checked): check it with \`rowback inspect ${file.replace(/ \(FILE = \d+\)$/, '')}\` and restore from another copy of it if there is one; RESTORE VERIFYONLY on the server tells whether SQL Server reads this one`);
 }
 
 
