@@ -156,7 +156,7 @@ function recordDisagrees(a: ConfigRecord, b: ConfigRecord): ConfigDisagreement |
         const ckpt = lsnField(vb, 52);
         const last = lsnField(vb, 42);
         return ckpt.decimal < first.decimal || ckpt.decimal > last.decimal
-          ? { field: 'CheckpointLSN outside FirstLSN .. LastLSN in the closing copy of a full or differential backup (SCIN @52)', opening: `${lsnField(va, 32).lsn} .. ${lsnField(va, 52).lsn} .. ${lsnField(va, 42).lsn}`, closing: `${first.lsn} .. ${ckpt.lsn} .. ${last.lsn}`, at: 52 }
+          ? { field: 'CheckpointLSN outside FirstLSN .. LastLSN in the closing copy of a full or differential backup', opening: `${lsnField(va, 32).lsn} .. ${lsnField(va, 52).lsn} .. ${lsnField(va, 42).lsn}`, closing: `${first.lsn} .. ${ckpt.lsn} .. ${last.lsn}`, at: 52 }
           : null;
       });
     }

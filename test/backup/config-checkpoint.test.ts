@@ -33,7 +33,7 @@ describeCorpus('a full backup\'s CheckpointLSN outside the log it holds, in the 
   it('is FORMAT_BAD_BACKUP_HEADER naming both copies\' LSNs; inspect exits 3', async () => {
     const p = readMtfLayout(damaged).problems;
     expect(p.map((x) => x.code)).toEqual(['FORMAT_BAD_BACKUP_HEADER']);
-    expect(p[0]!.reason).toContain('disagree on the CheckpointLSN outside FirstLSN .. LastLSN in the closing copy of a full or differential backup (SCIN @52): "00000013:00000051:00be .. 00000013:00000051:00be .. 00000013:000000a1:0001" in the first, "00000013:00000051:00be .. 00000013:00010051:00be .. 00000013:000000a1:0001" in the second');
+    expect(p[0]!.reason).toContain('disagree on the CheckpointLSN outside FirstLSN .. LastLSN in the closing copy of a full or differential backup: "00000013:00000051:00be .. 00000013:00000051:00be .. 00000013:000000a1:0001" in the opening copy, "00000013:00000051:00be .. 00000013:00010051:00be .. 00000013:000000a1:0001" in the closing copy');
     const r = await cli('inspect', damaged);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/INCOMPLETE: 1 item\(s\) of .*StopAt\.bak damaged or not read \(FORMAT_BAD_BACKUP_HEADER\)/);
