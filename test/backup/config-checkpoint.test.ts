@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readMtfLayout } from '../../src/backup/mtf.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
-import { damagedCopy } from '../support/damaged-copy.js';
+import { damagedCopy, headerCopyOffsets } from '../support/damaged-copy.js';
 
 const cli = captureCli();
 
@@ -22,7 +22,7 @@ describeCorpus('a full backup\'s CheckpointLSN outside the log it holds, in the 
   let damaged = '';
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-config-ckpt-'));
-    const closing = readMtfLayout(bak).streams.find((s) => s.id === 'MQCI' && s.dblk === 'MSLS')!.dataOffset;
+    const { closing } = headerCopyOffsets(bak);
     damaged = damagedCopy(bak, join(dir, 'StopAt.bak'), (b) => {
       expect(b.readUInt32LE(closing + 56)).toBe(0x51); // SCIN @52: CheckpointLSN (u32 VLF, u32 block, u16 slot)
       b[closing + 58] ^= 0x01;

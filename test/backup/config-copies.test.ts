@@ -10,7 +10,7 @@ import { openBackupPageSource } from '../../src/backup/page-source.js';
 import { readBootPage } from '../../src/datafile/boot-page.js';
 import { captureCli } from '../support/cli.js';
 import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
-import { damagedCopy } from '../support/damaged-copy.js';
+import { damagedCopy, headerCopyOffsets } from '../support/damaged-copy.js';
 
 const cli = captureCli();
 
@@ -56,8 +56,7 @@ describeCorpus('the two copies of a backup set\'s header', () => {
 
   it('one copy damaged in a name is told, naming both values and both offsets; the header shown is the closing copy\'s', () => {
     const f = damagedCopy(stopAt1, join(dir, 'server.trn'), (b) => {
-      const layout = readMtfLayout(stopAt1);
-      const o = layout.streams.find((s) => s.id === 'MQCI' && s.dblk === 'MSCI')!.dataOffset;
+      const o = headerCopyOffsets(stopAt1).opening;
       // SCIN is the stream's first record; @108/@110 the server name's byte length / offset in it
       b[o + b.readUInt16LE(o + 110)] ^= 0x01; // 'J' → 'K'
     });
@@ -70,9 +69,9 @@ describeCorpus('the two copies of a backup set\'s header', () => {
   });
 
   it('a record of one copy damaged (its file list cut there) and a closing copy whose FirstLSN is earlier than the opening one\'s are told', () => {
-    const [opening, closing] = readMtfLayout(stopAt1).streams.filter((s) => s.id === 'MQCI').map((s) => s.dataOffset);
+    const { opening, closing } = headerCopyOffsets(stopAt1);
     const cut = damagedCopy(stopAt1, join(dir, 'sfin.trn'), (b) => {
-      let p = opening!;
+      let p = opening;
       for (let i = 0; i < 3; i++) p += b.readUInt32LE(p + 4); // SCIN, SFGI, SFIN: the second SFIN (the log file)
       b[p + 4] = 0xff; // its length now runs past the stream: the list ends before it
     });
@@ -80,7 +79,7 @@ describeCorpus('the two copies of a backup set\'s header', () => {
     // the file list was read from the damaged first copy: the log file was left out with no word
     expect(readBackupHeader(cut).files.map((x) => x.logicalName)).toEqual(['StopAt', 'StopAt_log']);
     const lsn = damagedCopy(stopAt1, join(dir, 'lsn.trn'), (b) => {
-      b.writeUInt32LE(b.readUInt32LE(closing! + 36) - 1, closing! + 36); // FirstLSN's block number
+      b.writeUInt32LE(b.readUInt32LE(closing + 36) - 1, closing + 36); // FirstLSN's block number
     });
     expect(readMtfLayout(lsn).problems.map((x) => x.reason)).toEqual([expect.stringMatching(/disagree on the FirstLSN \(the closing copy's is never earlier\): "00000013:00000051:00be" in the opening copy, "00000013:00000050:00be" in the closing copy/)]);
   });

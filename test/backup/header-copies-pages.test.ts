@@ -2,10 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readMtfLayout } from '../../src/backup/mtf.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
-import { damagedCopy } from '../support/damaged-copy.js';
+import { damagedCopy, headerCopyOffsets } from '../support/damaged-copy.js';
 
 const cli = captureCli();
 
@@ -21,7 +20,7 @@ describeCorpus('a backup whose two header copies disagree on its file list', () 
   let damaged = '';
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-header-pages-'));
-    const closing = readMtfLayout(pubs).streams.find((s) => s.id === 'MQCI' && s.dblk === 'MSLS')!.dataOffset;
+    const { closing } = headerCopyOffsets(pubs);
     damaged = damagedCopy(pubs, join(dir, 'pubs-sfin.bak'), (b) => {
       let p = closing;
       while (b.toString('latin1', p, p + 4) !== 'SFIN') p += b.readUInt32LE(p + 4);

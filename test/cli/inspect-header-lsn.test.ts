@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readMtfLayout } from '../../src/backup/mtf.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
-import { damagedCopy } from '../support/damaged-copy.js';
+import { damagedCopy, headerCopyOffsets } from '../support/damaged-copy.js';
 
 const cli = captureCli();
 
@@ -23,7 +23,7 @@ describeCorpus('inspect: a log stream short of the header read', () => {
   let damaged = '';
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-inspect-lsn-'));
-    const closing = readMtfLayout(trn).streams.find((s) => s.id === 'MQCI' && s.dblk === 'MSLS')!.dataOffset;
+    const { closing } = headerCopyOffsets(trn);
     damaged = damagedCopy(trn, join(dir, 'StopAt_23.trn'), (b) => {
       expect(b.readUInt32LE(closing + 46)).toBe(0xf6); // SCIN @42: LastLSN (u32 VLF, u32 block, u16 slot)
       b[closing + 48] ^= 0x01;

@@ -17,6 +17,7 @@ import { readMtfLayout } from '../../src/backup/mtf.js';
 import { appendedBackupSet } from '../support/appended-backup-set.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { headerCopyOffsets } from '../support/damaged-copy.js';
 
 const cli = captureCli();
 const stopAt = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
@@ -29,7 +30,7 @@ describeCorpus('restore plan: one set of a file whose header copies disagree', (
     file = join(dir, 'all.bak');
     const b = appendedBackupSet(stopAt('StopAt.bak'), stopAt('StopAt_1.trn'), stopAt('StopAt_2.trn'));
     writeFileSync(file, b);
-    const opening = readMtfLayout(file).streams.find((s) => s.id === 'MQCI' && s.set === 3 && s.dblk === 'MSCI')!.dataOffset;
+    const { opening } = headerCopyOffsets(file, 3);
     b[opening + b.readUInt16LE(opening + 110)] ^= 0x01; // SCIN @108/@110: the server name's length / offset
     writeFileSync(file, b);
   });
