@@ -12,13 +12,13 @@
  * is not where the stop falls). Times are fn_dblog's End Time, the server's local time to the
  * millisecond (logreader/begin-time.ts), compared with the target as `YYYY-MM-DDTHH:MM:SS.fff`.
  */
-import { readBackupHeader } from './header.js';
+import { readBackupHeader, type BackupHeader } from './header.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from './log-coverage.js';
 import { openBackupLogStream } from './log-stream.js';
-import { readMtfLayout } from './mtf.js';
+import { readMtfLayout, type MtfLayout } from './mtf.js';
 import { parseBeginTime } from '../logreader/begin-time.js';
 import { LOP_COMMIT_XACT } from '../logreader/log-record.js';
-import { emptyLogScanStats, LOG_PAST_END_DAMAGED } from '../logreader/ldf/reader.js';
+import { emptyLogScanStats, LOG_PAST_END_DAMAGED, type LogScanStats } from '../logreader/ldf/reader.js';
 import { parseLsn } from '../logreader/lsn.js';
 import type { SkippedItem } from '../recover/source.js';
 
@@ -67,13 +67,7 @@ async function readLogCommitTimesCounted(file: string, position: number): Promis
       if (t === null) unreadable ??= `the commit at LSN ${r['Current LSN']} has no readable End Time`;
       else if (last === null || t > last) last = t;
     }
-    const bounds = { file, backupType: h.backupType, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) };
-    const lost = backupLogCoverage(bounds, stats.firstLsn, stats.end);
-    const cut = layout.sets <= 1 ? cutLogStream(layout) : null;
-    const mtf = layout.problems.filter((p) => p !== cut && p.code === 'FORMAT_BAD_MTF');
-    if (cut && judgeCutLogStream(cut, bounds, lost).loss) lost.push(cut);
-    // bytes past the log's end that do not read as log (reader.ts LOG_PAST_END_DAMAGED) lose no record
-    const first = [...skipped.filter((x) => x.code !== LOG_PAST_END_DAMAGED), ...lost, ...mtf][0];
+    const first = streamLosses(file, layout, h, skipped, stats)[0];
     const why = first ? `${first.code}: ${first.reason}` : unreadable;
     return { last, whole: why === undefined, ...(why !== undefined ? { why } : {}), records: stats.records };
   } catch (e) {
@@ -133,16 +127,24 @@ export async function logBackupLoss(file: string, position = 1, signal?: AbortSi
     const stats = emptyLogScanStats();
     for await (const _ of openBackupLogStream(file, 'trn', layout, position).batches({ onSkipped: (x) => skipped.push(x), ...(signal ? { signal } : {}) }, stats, () => false)) void _;
     if (signal?.aborted) return [];
-    const bounds = { file, backupType: h.backupType, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) };
-    const lost = backupLogCoverage(bounds, stats.firstLsn, stats.end);
-    const cut = layout.sets <= 1 ? cutLogStream(layout) : null;
-    const mtf = layout.problems.filter((p) => p !== cut && p.code === 'FORMAT_BAD_MTF');
-    if (cut) {
-      const loss = judgeCutLogStream(cut, bounds, lost).loss;
-      if (loss) lost.push(loss);
-    }
-    return [...skipped.filter((x) => x.code !== LOG_PAST_END_DAMAGED), ...lost, ...mtf];
+    return streamLosses(file, layout, h, skipped, stats);
   } catch (e) {
     return [{ code: 'FORMAT_BAD_MTF', reason: `its log could not be read: ${(e as Error)?.message ?? String(e)}`, location: { file } }];
   }
+}
+
+/**
+ * What one read of a log backup set's stream lost, in the order its first item is named: the items
+ * the read skipped (bytes past the log's end that do not read as log, reader.ts
+ * LOG_PAST_END_DAMAGED, lose no record and are left out), the header's LSN range against what was
+ * read (backupLogCoverage), a stream cut short that loses log (judgeCutLogStream), MTF damage.
+ * Shared by readLogCommitTimes and logBackupLoss (they wrote it each).
+ */
+function streamLosses(file: string, layout: MtfLayout, h: BackupHeader, skipped: readonly SkippedItem[], stats: LogScanStats): SkippedItem[] {
+  const bounds = { file, backupType: h.backupType, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) };
+  const lost = backupLogCoverage(bounds, stats.firstLsn, stats.end);
+  const cut = layout.sets <= 1 ? cutLogStream(layout) : null;
+  const mtf = layout.problems.filter((p) => p !== cut && p.code === 'FORMAT_BAD_MTF');
+  if (cut && judgeCutLogStream(cut, bounds, lost).loss) lost.push(cut);
+  return [...skipped.filter((x) => x.code !== LOG_PAST_END_DAMAGED), ...lost, ...mtf];
 }
