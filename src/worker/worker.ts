@@ -22,8 +22,8 @@ import { withMetadata } from '../recover/metadata-override.js';
 import { explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
-/** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone). */
-export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[] }>;
+/** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone) and warnings (unknown log operation codes, said as `WARNING:` notes). */
+export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[] }>;
 
 export interface WorkerOptions {
   store: StagingStore;
@@ -325,7 +325,14 @@ export class JobWorker {
     try {
       const opened = await this.openSource(sourceOptionsOf(spec), log);
       let notes: () => string[] = () => [];
-      if ('source' in opened) { source = opened.source; notes = opened.notes; } else source = opened;
+      // said as WARNING notes: log records of operation codes rowback does not know (`rowback scan`
+      // says them as WARNING lines; the job said nothing of them)
+      let warnings: () => string[] = () => [];
+      if ('source' in opened) {
+        source = opened.source;
+        notes = opened.notes;
+        if (opened.warnings) warnings = opened.warnings;
+      } else source = opened;
       // a catalog of another database than the files' is refused (the job fails, as scan --schema's
       // refusal); one naming no database is a note
       const catalogNotes = await jobCatalogDatabaseNotes(spec, source);
@@ -347,7 +354,7 @@ export class JobWorker {
       // the INCOMPLETE sentences of the notes: the job's `complete` / `incomplete` when it succeeds
       let incomplete: string[] = [];
       const noteList = (): void => {
-        const n = [...catalogNotes, ...notes()];
+        const n = [...catalogNotes, ...notes(), ...warnings().map((w) => `WARNING: ${w}`)];
         // a window bound in a daylight-saving fold or gap of the service's zone, as scan warns of it
         n.push(...localTimeWarnings([['from', spec.from, 'start'], ['to', spec.to, 'end']], "the rowback service's"));
         if (spec.metadata) n.push(...jobMetadataNotes(spec.metadata));

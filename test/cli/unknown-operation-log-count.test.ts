@@ -2,11 +2,9 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BLOCK_CHECKSUM_OFFSET, OPERATION_NAMES } from '../../src/logreader/ldf/constants.js';
-import { logBlockChecksum } from '../../src/logreader/ldf/structures.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
-import { damagedCopy } from '../support/damaged-copy.js';
+import { UNKNOWN_OP_CODE, unknownOperationCopy } from '../support/damaged-copy.js';
 
 /**
  * `log`'s WARNING for an unknown operation code counts the records it prints (each LSN once, inside
@@ -19,19 +17,13 @@ import { damagedCopy } from '../support/damaged-copy.js';
  */
 const cli = captureCli();
 const REAL = corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', 'StopAt_2.trn');
-const CODE = [...Array(256).keys()].reverse().find((c) => !OPERATION_NAMES.has(c))!;
+const CODE = UNKNOWN_OP_CODE;
 let dir: string;
 let U: string;
 let U2: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rowback-unknown-op-count-'));
-  U = damagedCopy(REAL, join(dir, 'U.trn'), (b) => {
-    for (const [block, rec] of [[7680, 7832], [8192, 8344]] as const) {
-      expect(b[rec + 22]).toBe(2); // LOP_INSERT_ROWS
-      b[rec + 22] = CODE;
-      b.writeUInt32LE(logBlockChecksum(b, block, 512), block + BLOCK_CHECKSUM_OFFSET);
-    }
-  });
+  U = unknownOperationCopy(REAL, join(dir, 'U.trn'));
   U2 = join(dir, 'U-copy.trn');
   copyFileSync(U, U2);
 });

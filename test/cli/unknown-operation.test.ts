@@ -2,13 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BLOCK_CHECKSUM_OFFSET, OPERATION_NAMES } from '../../src/logreader/ldf/constants.js';
-import { logBlockChecksum } from '../../src/logreader/ldf/structures.js';
 import { openFileSource } from '../../src/recover/sources/files.js';
 import { recoverRows } from '../../src/recover/recover-rows.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
-import { damagedCopy } from '../support/damaged-copy.js';
+import { UNKNOWN_OP_CODE, unknownOperationCopy } from '../support/damaged-copy.js';
 
 /**
  * A log record whose operation code rowback does not know was printed as LOP_UNKNOWN_<n> with no
@@ -25,18 +23,12 @@ import { damagedCopy } from '../support/damaged-copy.js';
 const cli = captureCli();
 const DIR = corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt');
 const REAL = join(DIR, 'StopAt_2.trn');
-const CODE = [...Array(256).keys()].reverse().find((c) => !OPERATION_NAMES.has(c))!;
+const CODE = UNKNOWN_OP_CODE;
 let dir: string;
 let U: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rowback-unknown-op-'));
-  U = damagedCopy(REAL, join(dir, 'U.trn'), (b) => {
-    for (const [block, rec] of [[7680, 7832], [8192, 8344]] as const) {
-      expect(b[rec + 22]).toBe(2); // LOP_INSERT_ROWS
-      b[rec + 22] = CODE;
-      b.writeUInt32LE(logBlockChecksum(b, block, 512), block + BLOCK_CHECKSUM_OFFSET);
-    }
-  });
+  U = unknownOperationCopy(REAL, join(dir, 'U.trn'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -5,6 +5,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readMtfLayout } from '../../src/backup/mtf.js';
+import { BLOCK_CHECKSUM_OFFSET, OPERATION_NAMES } from '../../src/logreader/ldf/constants.js';
+import { logBlockChecksum } from '../../src/logreader/ldf/structures.js';
 
 export function damagedCopy(src: string, to: string, edit: (b: Buffer) => void): string {
   const b = Buffer.from(readFileSync(src));
@@ -25,4 +27,25 @@ export function headerCopyOffsets(file: string, set = 1): { opening: number; clo
   const closing = copies.find((s) => s.dblk === 'MSLS');
   if (!opening || !closing) throw new Error(`${file}: backup set ${set} lacks one of its two header copies`);
   return { opening: opening.dataOffset, closing: closing.dataOffset };
+}
+
+/** The highest operation code rowback does not know (OPERATION_NAMES), for SYNTHETIC unknown-op records. */
+export const UNKNOWN_OP_CODE = [...Array(256).keys()].reverse().find((c) => !OPERATION_NAMES.has(c))!;
+
+/**
+ * SYNTHETIC: a copy of the REAL StopAt_2.trn (corpus appveyor-lab/sql2008-backups/StopAt) at `to` whose
+ * inserts at 00000013:000000b7:0002 (record at offset 7832, in the 512-byte log block at 7680) and
+ * 00000013:000000b8:0002 (8344, block at 8192) carry UNKNOWN_OP_CODE in their operation byte (@22),
+ * each block's log block checksum (@24) recomputed so the blocks read whole — as a record of an
+ * operation a newer SQL Server writes would read. Throws when the bytes there are not the inserts
+ * (LOP_INSERT_ROWS, 2) this was made for. The set-up three unknown-operation tests wrote each.
+ */
+export function unknownOperationCopy(stopAt2: string, to: string): string {
+  return damagedCopy(stopAt2, to, (b) => {
+    for (const [block, rec] of [[7680, 7832], [8192, 8344]] as const) {
+      if (b[rec + 22] !== 2) throw new Error(`${stopAt2}: offset ${rec + 22} holds operation ${b[rec + 22]}, not LOP_INSERT_ROWS (2): not the corpus's StopAt_2.trn`);
+      b[rec + 22] = UNKNOWN_OP_CODE;
+      b.writeUInt32LE(logBlockChecksum(b, block, 512), block + BLOCK_CHECKSUM_OFFSET);
+    }
+  });
 }
