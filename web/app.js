@@ -294,10 +294,13 @@ async function loadNotes(id) {
   if (state.jobId !== id) return;
   $('job-notes').replaceChildren(...notes.map((n) => el('li', { text: n })));
   $('job-notes-box').hidden = notes.length === 0;
-  // open for a restore job (its chain and comparison) and for a finished job that staged no rows:
-  // its notes say why (the grid's "no rows match" alone read as a filter that hid them)
+  // open for a restore job (its chain and comparison), for a finished job that staged no rows: its
+  // notes say why (the grid's "no rows match" alone read as a filter that hid them), and for notes a
+  // reviewer must read before approving (WARNING: log records rowback cannot read the meaning of;
+  // INCOMPLETE, UNCHECKED): in a closed box they went unseen
   const job = state.jobs.find((j) => j.id === id);
-  $('job-notes-box').open = job?.kind === 'restore' || (job?.state === 'succeeded' && job.rowsStaged === 0);
+  const loud = notes.some((n) => /^(WARNING|INCOMPLETE|UNCHECKED):/.test(n));
+  $('job-notes-box').open = loud || job?.kind === 'restore' || (job?.state === 'succeeded' && job.rowsStaged === 0);
 }
 
 // ------------------------------------------------------------------ rows grid (keyset paging)
