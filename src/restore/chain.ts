@@ -354,20 +354,34 @@ export function describeReachable(r: ReachableRange[], kind: RestoreTarget['kind
 }
 
 /**
+ * UTC offsets, in minutes, that local times of the world differ by: every whole hour 1 to 14, and the
+ * zones off the hour (IANA tz database: -9:30 Marquesas, -3:30/-2:30 Newfoundland, +3:30 Iran, +4:30
+ * Afghanistan, +5:30 India, +5:45 Nepal, +6:30 Myanmar, +8:45 Eucla, +9:30/+10:30 central Australia
+ * and Lord Howe, +12:45/+13:45 Chatham), smallest first. Either sign is tried: the time may have been
+ * given in the server's zone's UTC or the server's time in another zone.
+ */
+const ZONE_OFFSET_MINUTES = [
+  ...Array.from({ length: 14 }, (_, i) => (i + 1) * 60),
+  150, 210, 270, 330, 345, 390, 525, 570, 630, 765, 825,
+].sort((a, b) => a - b);
+
+/**
  * For a --stop-at refused as too early or too late while a range is reachable: that the time is the SQL Server's local time
- * (the backups' dates are), and, when the time moved by whole hours (1 to 14, either way: another
- * time zone, UTC given for local time) falls in a reachable range, the nearest such time. A UTC time
- * given at 3 a.m. was refused with the range alone, the hours it was off by left to be worked out.
+ * (the backups' dates are), and, when the time moved by a difference between time zones (ZONE_OFFSET_MINUTES,
+ * either way: another time zone, UTC given for local time) falls in a reachable range, the nearest such time.
+ * A UTC time given at 3 a.m. was refused with the range alone, the hours it was off by left to be worked
+ * out; a server in India (UTC+5:30) was given no hint, only whole hours being tried.
  */
 function zoneHint(t: RestoreTarget, ranges: readonly ReachableRange[]): string {
   // nothing reachable at all: the refusal is about the backups (a gap, no log backup), not the time
   if (t.kind !== 'time' || !ranges.some((r) => r.fromTime !== null)) return '';
   const at = Date.parse(`${t.time}Z`);
   const inRange = (x: string) => ranges.some((r) => r.fromTime !== null && x >= r.fromTime && (r.toBeforeTime !== null ? x < r.toBeforeTime : r.toTime !== null && x <= r.toTime));
-  for (let h = 1; h <= 14 && Number.isFinite(at); h++) {
+  for (const minutes of Number.isFinite(at) ? ZONE_OFFSET_MINUTES : []) {
     for (const sign of [1, -1]) {
-      const moved = new Date(at + sign * h * 3_600_000).toISOString().slice(0, 23);
-      if (inRange(moved)) return ` (--stop-at is the SQL Server's local time, as the backups' dates are; ${moved}, ${h} hour(s) ${sign > 0 ? 'later' : 'earlier'}, is in the reachable range: was the time given in another time zone?)`;
+      const moved = new Date(at + sign * minutes * 60_000).toISOString().slice(0, 23);
+      const by = minutes % 60 === 0 ? `${minutes / 60} hour(s)` : `${Math.floor(minutes / 60)} hour(s) ${minutes % 60} minutes`;
+      if (inRange(moved)) return ` (--stop-at is the SQL Server's local time, as the backups' dates are; ${moved}, ${by} ${sign > 0 ? 'later' : 'earlier'}, is in the reachable range: was the time given in another time zone?)`;
     }
   }
   return " (--stop-at is the SQL Server's local time, as the backups' dates are)";

@@ -2,7 +2,8 @@
  * A --stop-at given in another time zone (UTC for the server's local time, at 3 a.m.): refused as
  * too early or too late with the reachable range alone, the hours it was off by left to be worked
  * out, and nothing said that the time is the SQL Server's local time (newcomer). The refusal now
- * says so, and when the time moved by whole hours falls in the reachable range, names that time.
+ * says so, and when the time moved by whole hours falls in the reachable range, names that time;
+ * also by the offsets of zones off the hour (India's 5:30, Nepal's 5:45: only whole hours were tried).
  * REAL: RestoreTimeClean (reachable 2017-06-01T12:59:13.000 to 13:29:13.000).
  */
 import { expect, it } from 'vitest';
@@ -23,6 +24,11 @@ describeCorpus('--stop-at in another time zone: the refusal names the hours it i
     const year = expectOneLineError(await cli('restore', 'plan', '--backups', dir, '--stop-at', '2016-06-01T13:22', '--as', 'X'), 'INPUT_RESTORE_TOO_EARLY');
     expect(year).toContain(`${LOCAL})`);
     expect(year).not.toContain('another time zone');
+    // UTC given for a server in India (UTC+5:30), in Nepal (UTC+5:45): no whole hour lands in the 30 minutes
+    const india = expectOneLineError(await cli('restore', 'plan', '--backups', dir, '--stop-at', '2017-06-01T07:35', '--as', 'X'), 'INPUT_RESTORE_TOO_EARLY');
+    expect(india).toContain(`${LOCAL}; 2017-06-01T13:05:00.000, 5 hour(s) 30 minutes later, is in the reachable range: was the time given in another time zone?)`);
+    const nepal = expectOneLineError(await cli('restore', 'plan', '--backups', dir, '--stop-at', '2017-06-01T07:20', '--as', 'X'), 'INPUT_RESTORE_TOO_EARLY');
+    expect(nepal).toContain(`${LOCAL}; 2017-06-01T13:05:00.000, 5 hour(s) 45 minutes later, is in the reachable range`);
   }, 60_000);
 
   it('dump --trn: the same words', async () => {
