@@ -108,6 +108,15 @@ describeCorpus('restore plan over a log backup whose lost log the restore needs'
     expect(line).toContain('INPUT_RESTORE_TARGET_AT_BOUNDARY: --stop-at 2020-05-12T13:30:24.600');
   });
 
+  it('a refusal the damage is not why (a gap after the damaged file: StopAt_21.trn missing) keeps its code and names the damage after it', async () => {
+    const d = folder({ 'StopAt_2.trn': zeroed(9216) });
+    rmSync(join(d, 'StopAt_21.trn'));
+    const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
+    const line = expectOneLineError(r, 'INPUT_RESTORE_CHAIN_BROKEN');
+    expect(line).not.toContain('INPUT_RESTORE_LOG_DAMAGED');
+    expect(line).toContain(`; besides, ${join(d, 'StopAt_2.trn')}'s log is damaged (${LOSS})`);
+  });
+
   it('--accept-damaged-log: the sql script itself starts with the WARNING comment; no CONTINUE_AFTER_ERROR; exit 0', async () => {
     const r = await plan(damagedDir, '--stop-at', PLAN.stopAt, '--format', 'sql', '--accept-damaged-log');
     expect(r.code).toBe(0);

@@ -461,11 +461,12 @@ function damageRefusal(target: RestoreTarget, chain: RestoreChain, d: PlanLogDam
 
 /**
  * A refusal of planChain (INPUT_RESTORE_*) whose location is a log backup whose log the planner read
- * for its commit times and found not whole (history.ts addLogCommitTimes): the commits it lost are
- * why the time cannot be placed (a --stop-at while it ran or after its last commit read), so the
- * refusal becomes INPUT_RESTORE_LOG_DAMAGED naming the file, offset and LSN range first, the
- * planner's own words after. It blamed the backup's run or the chain's end, the damage said only
- * in passing. Other refusals are returned as they are.
+ * for its commit times and found not whole (history.ts addLogCommitTimes). INPUT_RESTORE_TARGET_AT_BOUNDARY
+ * there: the commits it lost are why the time cannot be placed, so the refusal becomes
+ * INPUT_RESTORE_LOG_DAMAGED naming the file, offset and LSN range first, the planner's own words
+ * after (it blamed the backup's run, the damage said only in passing). Another refusal there (a
+ * gap after it, a time after its finish) keeps its code, the damage named after it. Other refusals
+ * are returned as they are.
  */
 async function damageBehindRefusal(e: unknown, sets: readonly BackupSetRecord[], signal?: AbortSignal): Promise<unknown> {
   if (!(e instanceof InputError) || !e.code.startsWith('INPUT_RESTORE_')) return e;
@@ -475,6 +476,8 @@ async function damageBehindRefusal(e: unknown, sets: readonly BackupSetRecord[],
   const items = (await logBackupLoss(set.devices[0]!, set.position, signal)).filter((x) => LOG_LOSS_CODES.has(x.code));
   if (!items.length) return e;
   const lsn = items.map(lossFirstLsn).find((x) => x !== null);
+  // another refusal at that file (a gap after it, a time after its finish): the damage is not why, but said
+  if (e.code !== 'INPUT_RESTORE_TARGET_AT_BOUNDARY') return new InputError(e.code, `${e.message}; besides, ${fileOfSet(set)}'s log is damaged (${lossList(items, false)})`, e.location);
   return new InputError(
     'INPUT_RESTORE_LOG_DAMAGED',
     `${fileOfSet(set)}'s log is damaged (${lossList(items, false)}), and the commits it lost are why the target cannot be placed: restore from a whole copy of it (\`rowback inspect\` tells whether a file reads whole); ${e.code}: ${e.message}`,
