@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planRestore, runRestorePlan, runRestoreRun } from '../../src/cli/commands/restore.js';
+import { stopAtLsn } from '../../src/backup/log-commits.js';
 import type { RestoreExecutor } from '../../src/restore/run.js';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusAvailable, corpusPath, describeCorpus } from '../support/corpus.js';
@@ -239,5 +240,17 @@ describe('copies of one log backup, one or both damaged (SYNTHETIC damage of the
     expect(r.stdout).toContain(', all after the stop point)');
     expect(r.stdout).toContain(`RESTORE LOG [Side] FROM DISK = N'${join(d, 'StopAt_2.late')}'`);
     await expect(planRestore({ backups: [d], stopAt: '2020-05-12T13:29:50', as: 'Side', format: 'sql' })).resolves.toBeDefined();
+  });
+});
+
+describeCorpus('stopAtLsn: where STOPAT stops inside a log backup (REAL StopAt_2.trn, and the SYNTHETIC damaged copy)', () => {
+  it('the first commit later than the time; null past the last commit; a commit in a lost block is not seen (the caller compares the loss with it)', async () => {
+    expect(await stopAtLsn(S('StopAt_2.trn'), 1, '2020-05-12T13:29:40.000')).toBe('00000013:000000b9:0003');
+    // 13:29:44.530 itself is not later: the next one
+    expect(await stopAtLsn(S('StopAt_2.trn'), 1, '2020-05-12T13:29:44.530')).not.toBe('00000013:000000b9:0003');
+    expect(await stopAtLsn(S('StopAt_2.trn'), 1, '2020-05-12T13:30:20.000')).toBeNull();
+    // the damaged copy: block ba lost, the first readable later commit is bb:3 (after the loss's first LSN ba:1)
+    expect(await stopAtLsn(trn, 1, '2020-05-12T13:29:50.000')).toBe('00000013:000000bb:0003');
+    expect(await stopAtLsn(join(damagedDir, 'no-such.trn'), 1, '2020-05-12T13:29:50.000')).toBeNull();
   });
 });
