@@ -98,7 +98,7 @@ describeCorpus('restore plan over a log backup whose lost log the restore needs'
     expect(expectOneLineError(r, 'INPUT_RESTORE_LOG_DAMAGED')).toContain(LOSS);
     const ok = await plan(damagedDir, '--stop-before-lsn', '00000013:000000ba:0001', '--format', 'sql');
     expect(ok.code).toBe(0);
-    expect(ok.stderr).toContain(`rowback restore plan: note: ${trn}: its log does not read whole (${LOSS}), all of it after the stop point`);
+    expect(ok.stderr).toContain(`rowback restore plan: note: ${trn}: its log does not read whole (${LOSS}), none of it log the restore applies`);
   });
 
   it('a --stop-at the damage keeps from being placed names the damage first (it blamed the backup\'s run: INPUT_RESTORE_TARGET_AT_BOUNDARY)', async () => {
@@ -149,8 +149,19 @@ describeCorpus('restore plan over a log backup whose lost log the restore needs'
     expect(r.code).toBe(0);
     expect(r.stderr).not.toContain('WARNING');
     expect(r.stdout).not.toContain('WARNING');
-    expect(r.stdout).toContain(`-- note: ${trn}: its log does not read whole (${LOSS}), all of it after the stop point: the plan does not need that log`);
+    expect(r.stdout).toContain(`-- note: ${trn}: its log does not read whole (${LOSS}), none of it log the restore applies (after the stop point, or before the end of the full or differential backup restored, which holds that log): the plan does not need it`);
     expect(r.stdout).toContain(`STOPAT = N'2020-05-12T13:29:40.000'`);
+  });
+
+  it('damage before the full backup\'s end (StopAt_1.trn block a0 zeroed, LSN 13:a0:1 up to 13:a1:1; StopAt.bak ends at 13:a1:1): planned, a note, no WARNING', async () => {
+    const b = Buffer.from(readFileSync(S('StopAt_1.trn')));
+    expect(b.readUInt32LE(48128 + 16)).toBe(0xa0); // the block header's first LSN: block 0xa0
+    b.fill(0, 48128, 48128 + 512);
+    const d = folder({ 'StopAt_1.trn': b });
+    const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('WARNING');
+    expect(r.stderr).toContain(`rowback restore plan: note: ${join(d, 'StopAt_1.trn')}: its log does not read whole (FORMAT_LOG_GAP at offset 48128, LSN 00000013:000000a0:0001 to 00000013:000000a1:0001), none of it log the restore applies`);
   });
 
   it('no false alarm: the intact folder plans with no WARNING and no note of damage', async () => {
@@ -237,7 +248,7 @@ describe('copies of one log backup, one or both damaged (SYNTHETIC damage of the
     const r = await plan(d, '--stop-at', '2020-05-12T13:29:50', '--format', 'text');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`used ${join(d, 'StopAt_2.late')} (its log does not read whole: FORMAT_LOG_GAP at offset 11264`);
-    expect(r.stdout).toContain(', all after the stop point)');
+    expect(r.stdout).toContain(', none of it log the restore applies)');
     expect(r.stdout).toContain(`RESTORE LOG [Side] FROM DISK = N'${join(d, 'StopAt_2.late')}'`);
     await expect(planRestore({ backups: [d], stopAt: '2020-05-12T13:29:50', as: 'Side', format: 'sql' })).resolves.toBeDefined();
   });

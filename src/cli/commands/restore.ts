@@ -286,7 +286,7 @@ export interface LogDamageFinding {
 export interface PlanLogDamage {
   /** Files whose lost log the plan needs (a refusal without --accept-damaged-log). */
   needed: LogDamageFinding[];
-  /** Files whose log loses only log after the stop point: said in a note, the plan stands. */
+  /** Files whose log loses only log the restore does not apply (after the stop point, or inside the base backup): said in a note, the plan stands. */
   after: LogDamageFinding[];
   /** Log backups held by several files: which was used and why each other one was left. */
   copies: Array<{ firstLsn: string; lastLsn: string; backupSetGuid: string | null; used: string; left: Array<{ file: string; why: string }>; note: string }>;
@@ -325,14 +325,27 @@ function laterFirst(a: Lsn | null, b: Lsn | null): number {
 }
 
 /**
- * Whether a log backup's lost log lies at or before the plan's stop point (see LogDamageFinding.needed).
- * `last`: the set is the chain's last step (the one holding the stop point); a loss in an earlier
- * step is always needed (all its log is applied). --stop-before-lsn X: a loss starting before X is
- * needed. --stop-at T in the last step: the stop LSN is its first commit later than T (stopAtLsn,
- * STOPAT's rule); a loss starting before it, or any loss when no readable commit is later, is needed.
+ * Whether a log backup's lost log is log the restore applies (see LogDamageFinding.needed): a loss
+ * whose LSN range ends at or before `baseEnd` (the restored full or differential backup's LastLSN,
+ * decimal: the log before it is in that backup already, and RESTORE LOG skips it; the replay's rule
+ * too, REPLAY_LOG_DAMAGED) is not. Otherwise `last` says whether the set is the chain's last step
+ * (the one holding the stop point); a loss in an earlier step is needed (all its log is applied).
+ * --stop-before-lsn X: a loss starting before X is needed. --stop-at T in the last step: the stop
+ * LSN is its first commit later than T (stopAtLsn, STOPAT's rule); a loss starting before it, or
+ * any loss when no readable commit is later, is needed. A loss with no known LSN is needed.
  */
-async function lossNeeded(set: BackupSetRecord, items: readonly SkippedItem[], target: RestoreTarget, last: boolean, signal?: AbortSignal): Promise<boolean> {
-  if (!items.length) return false;
+async function lossNeeded(set: BackupSetRecord, items: readonly SkippedItem[], target: RestoreTarget, last: boolean, baseEnd: string | null, signal?: AbortSignal): Promise<boolean> {
+  const base = baseEnd === null ? null : lsnFromDecimal(baseEnd);
+  const inBase = (x: SkippedItem) => {
+    if (!base || !x.lsnRange) return false;
+    try {
+      return compareLsn(parseLsn(x.lsnRange.last), base) <= 0 && compareLsn(parseLsn(x.lsnRange.first), parseLsn(x.lsnRange.last)) < 0;
+    } catch {
+      return false;
+    }
+  };
+  const applied = items.filter((x) => !inBase(x));
+  if (!applied.length) return false;
   if (!last) return true;
   let stop: Lsn | null = null;
   if (target.kind === 'lsn') stop = lsnFromDecimal(target.lsn);
@@ -341,7 +354,7 @@ async function lossNeeded(set: BackupSetRecord, items: readonly SkippedItem[], t
     stop = at === null ? null : parseLsn(at);
   }
   if (stop === null) return true;
-  return items.some((x) => {
+  return applied.some((x) => {
     const first = lossFirstLsn(x);
     return first === null || compareLsn(first, stop!) < 0;
   });
@@ -375,6 +388,8 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
   };
   const copies: PlanLogDamage['copies'] = [];
   const lastIndex = chain.steps.length - 1;
+  // the restored full or differential backup's end: log before it is in that backup already
+  const baseEnd = chain.steps.filter((st) => st.role !== 'log').at(-1)?.set.lastLsn ?? null;
   for (let i = 0; i < chain.steps.length; i++) {
     const st = chain.steps[i]!;
     if (!readable(st.set)) continue;
@@ -385,7 +400,7 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
     const judged: Array<{ set: BackupSetRecord; items: SkippedItem[]; needed: boolean; rank: number }> = [];
     for (const s of [c, ...others]) {
       const items = await lossOf(s);
-      const needed = await lossNeeded(s, items, chain.target, last, signal);
+      const needed = await lossNeeded(s, items, chain.target, last, baseEnd, signal);
       judged.push({ set: s, items, needed, rank: items.length === 0 ? (s.caveat ? 1 : 0) : needed ? 3 : 2 });
     }
     // the chain's choice unless another copy is better (stable: the chain's choice first on a tie);
@@ -396,7 +411,7 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
     const whyOf = (j: (typeof judged)[number]) =>
       j.items.length === 0
         ? j.set.caveat ? `its log reads whole but its closing blocks are damaged (${j.set.caveat})` : 'its log reads whole'
-        : `its log does not read whole: ${lossList(j.items, false)}${j.needed ? ', log the restore needs' : ', all after the stop point'}`;
+        : `its log does not read whole: ${lossList(j.items, false)}${j.needed ? ', log the restore needs' : ', none of it log the restore applies'}`;
     const left = judged.filter((j) => j !== best).map((j) => ({ file: fileOfSet(j.set), why: whyOf(j) }));
     let note = `log backup LSN ${c.firstLsn}..${c.lastLsn}${c.backupSetGuid ? ` (backup set ${c.backupSetGuid})` : ''} is in ${judged.length} files: used ${fileOfSet(best.set)} (${whyOf(best)}); left ${left.map((l) => `${l.file} (${l.why})`).join(', ')}`;
     if (best.needed) {
@@ -423,7 +438,7 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
   for (const { set, i } of logs) {
     const items = byFile.get(set);
     if (!items) continue;
-    const f: LogDamageFinding = { file: fileOfSet(set), set, items, needed: await lossNeeded(set, items, chain.target, i === lastIndex, signal) };
+    const f: LogDamageFinding = { file: fileOfSet(set), set, items, needed: await lossNeeded(set, items, chain.target, i === lastIndex, baseEnd, signal) };
     (f.needed ? needed : after).push(f);
   }
   return { needed, after, copies };
@@ -434,9 +449,9 @@ function neededWarning(f: LogDamageFinding): string {
   return `${f.file}: its log does not read whole and the restore needs the log it lost (${lossList(f.items, true)}): RESTORE LOG of this file may fail there, or the restored database lacks that log, its transactions half applied or missing; planned anyway as --accept-damaged-log asks (no CONTINUE_AFTER_ERROR is added: SQL Server stops at the damage unless you add it yourself)`;
 }
 
-/** A note for damage after the stop point. */
+/** A note for damage the restore does not apply (after the stop point, or inside the base backup). */
 function afterNote(f: LogDamageFinding): string {
-  return `${f.file}: its log does not read whole (${lossList(f.items, false)}), all of it after the stop point: the plan does not need that log (RESTORE reads the whole file, so the server may still refuse it: RESTORE VERIFYONLY tells)`;
+  return `${f.file}: its log does not read whole (${lossList(f.items, false)}), none of it log the restore applies (after the stop point, or before the end of the full or differential backup restored, which holds that log): the plan does not need it (RESTORE reads the whole file, so the server may still refuse it: RESTORE VERIFYONLY tells)`;
 }
 
 /**
@@ -446,10 +461,13 @@ function afterNote(f: LogDamageFinding): string {
  */
 function damageRefusal(target: RestoreTarget, chain: RestoreChain, d: PlanLogDamage): InputError {
   const first = d.needed[0]!;
-  const firstItem = first.items.find((x) => lossFirstLsn(x) !== null) ?? first.items[0]!;
-  const firstLsn = lossFirstLsn(firstItem);
+  // the earliest loss of the first file (files in chain order); a loss of no known LSN could be anywhere: no advice then
+  const firsts = first.items.map((x) => ({ x, lsn: lossFirstLsn(x) }));
+  const known = firsts.every((f) => f.lsn !== null) ? firsts.sort((a, b) => compareLsn(a.lsn!, b.lsn!)) : [];
+  const firstItem = known[0]?.x ?? first.items[0]!;
+  const firstLsn = known[0]?.lsn ?? lossFirstLsn(firstItem);
   const base = chain.steps.filter((s) => s.role !== 'log').at(-1)?.set;
-  const before = firstLsn && base && compareLsn(firstLsn, lsnFromDecimal(base.lastLsn)) > 0 ? `; the log before the damage is reached with --stop-before-lsn ${lsnToDecimal(firstLsn)} (${formatLsn(firstLsn)})` : '';
+  const before = known.length && firstLsn && base && compareLsn(firstLsn, lsnFromDecimal(base.lastLsn)) > 0 ? `; the log before the damage is reached with --stop-before-lsn ${lsnToDecimal(firstLsn)} (${formatLsn(firstLsn)})` : '';
   const copyNote = d.copies.filter((c) => d.needed.some((n) => n.file === c.used)).map((c) => `; ${c.note}`).join('');
   const what = target.kind === 'time' ? `--stop-at ${target.time}` : `--stop-before-lsn ${target.lsn}`;
   return new InputError(
