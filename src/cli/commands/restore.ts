@@ -261,7 +261,7 @@ export interface PlanResult {
    * `warnings`, and by `restore run` before it runs anything. Without the flag such a plan is refused.
    */
   logDamage?: string[];
-  /** Notes on log damage the plan does not need (after the stop point) and on the copies of a log backup it chose between: on stderr, in the text plan's notes and the json plan's `notes`. */
+  /** Notes on log damage the plan does not need (after the stop point, inside the base backup) and on the copies of a log backup it chose between: on stderr, in the text plan's notes and the json plan's `notes`. */
   logNotes?: string[];
   /** The log backups held by several files: which copy was used and why the others were left (json `logCopies`). */
   logCopies?: PlanLogDamage['copies'];
@@ -275,14 +275,15 @@ export interface LogDamageFinding {
   /** What its log loses (LOG_LOSS_CODES items: file, offset, LSN range). */
   items: SkippedItem[];
   /**
-   * True when some of the log it loses lies at or before the stop point, or where cannot be told (a
-   * loss with no LSN, a --stop-at whose stop LSN its readable commits do not give): the restore
-   * needs that log. False when every loss lies after the stop point (the plan stops before it).
+   * True when some of the log it loses is log the restore applies (past the restored base backup's
+   * end and at or before the stop point), or where cannot be told (a loss with no LSN, a --stop-at
+   * whose stop LSN its readable commits do not give). False when every loss lies after the stop
+   * point or inside the base backup (lossNeeded).
    */
   needed: boolean;
 }
 
-/** What planLogDamage found: the damage the plan needs, the damage after its stop point, and the copies it chose between. */
+/** What planLogDamage found: the damage the plan needs, the damage it does not apply, and the copies it chose between. */
 export interface PlanLogDamage {
   /** Files whose lost log the plan needs (a refusal without --accept-damaged-log). */
   needed: LogDamageFinding[];
@@ -367,9 +368,9 @@ async function lossNeeded(set: BackupSetRecord, items: readonly SkippedItem[], t
  * (backup/chain-boundary.ts). Each file whose log loses something (a damaged or torn block, a gap,
  * a stream short of its header) is placed against the stop point (lossNeeded). A log backup held
  * by several files (copies: the same first and last LSN and, where both headers give it, the same
- * backup set GUID) has every copy read, and the step takes, in order, a copy whose log reads whole,
- * one whose losses all lie after the stop point, else the one chosen by the chain (chain.ts
- * pickLog); `copies` says which and why the others were left, and, when every copy loses needed
+ * backup set GUID) has every copy read, and the step takes, in order, a copy whose log reads whole
+ * (closing blocks whole first), one whose losses the restore does not apply, else the one whose
+ * first loss comes latest (the chain's choice, chain.ts pickLog, on a tie); `copies` says which and why the others were left, and, when every copy loses needed
  * log, whether they lose it in the same places. Mutates `chain.steps` (the copy a step uses).
  * `restore plan` read headers only and handed out a RESTORE script for a damaged file without a
  * word. Sets from msdb (paths on the server) and striped log backups are not read; a file whose log
