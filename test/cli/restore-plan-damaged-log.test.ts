@@ -225,6 +225,14 @@ describe('copies of one log backup, one or both damaged (SYNTHETIC damage of the
     expect(p.logCopies).toEqual([expect.objectContaining({ used: join(d, 'StopAt_2.orig'), left: [{ file: join(d, 'StopAt_2.trn'), why: `its log does not read whole: ${LOSS}, log the restore needs` }] })]);
   });
 
+  it.runIf(corpusAvailable)('two whole copies: the note says either serves (no damage said)', async () => {
+    const d = folder({ 'StopAt_2.copy': Buffer.from(readFileSync(S('StopAt_2.trn'))) });
+    const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/rowback restore plan: note: log backup LSN 19000000018300001\.\.19000000019300001 \(backup set D78416D8-76F9-4594-AED7-BA44EA3A7E25\) is in 2 files: used \S+StopAt_2\.(copy|trn) \(its log reads whole\); left \S+ \(its log reads whole too: either serves, the chain's first choice was kept\)/);
+    expect(r.stderr).not.toContain('WARNING');
+  });
+
   it.runIf(corpusAvailable)('both copies damaged in different places: refused, naming both losses and that they differ (each holds log the other lacks)', async () => {
     const d = folder({ 'StopAt_2.trn': zeroed(9216), 'StopAt_2.orig': zeroed(9216 + 3 * 512) });
     const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');

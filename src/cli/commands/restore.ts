@@ -413,7 +413,8 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
       j.items.length === 0
         ? j.set.caveat ? `its log reads whole but its closing blocks are damaged (${j.set.caveat})` : 'its log reads whole'
         : `its log does not read whole: ${lossList(j.items, false)}${j.needed ? ', log the restore needs' : ', none of it log the restore applies'}`;
-    const left = judged.filter((j) => j !== best).map((j) => ({ file: fileOfSet(j.set), why: whyOf(j) }));
+    // a copy as good as the one used (two whole copies): either serves, the chain's choice kept
+    const left = judged.filter((j) => j !== best).map((j) => ({ file: fileOfSet(j.set), why: j.rank === best.rank && j.rank < 2 ? `${whyOf(j)} too: either serves, the chain's first choice was kept` : whyOf(j) }));
     let note = `log backup LSN ${c.firstLsn}..${c.lastLsn}${c.backupSetGuid ? ` (backup set ${c.backupSetGuid})` : ''} is in ${judged.length} files: used ${fileOfSet(best.set)} (${whyOf(best)}); left ${left.map((l) => `${l.file} (${l.why})`).join(', ')}`;
     if (best.needed) {
       const places = judged.map((j) => j.items.map(lossWhere).sort().join(' + '));
