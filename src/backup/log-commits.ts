@@ -148,3 +148,33 @@ function streamLosses(file: string, layout: MtfLayout, h: BackupHeader, skipped:
   if (cut && judgeCutLogStream(cut, bounds, lost).loss) lost.push(cut);
   return [...skipped.filter((x) => x.code !== LOG_PAST_END_DAMAGED), ...lost, ...mtf];
 }
+
+/**
+ * Where a RESTORE … WITH STOPAT = `time` stops inside log backup set `position` of `file`: the LSN
+ * (fn_dblog text form `vvvvvvvv:bbbbbbbb:ssss`) of its first LOP_COMMIT_XACT, in LSN order, whose
+ * End Time is later than `time` (`YYYY-MM-DDTHH:MM:SS.fff`, the server's local time): that commit
+ * and every record after it are not applied, every record before it is (the module comment's rule,
+ * STOPAT's). Records that do not read are skipped, so with log lost before the LSN returned the true
+ * stop may lie inside the loss: the caller compares the loss with it (a loss that starts before
+ * it is at or before the stop point). null when no readable commit is later than `time` (the stop is
+ * past every record read), or the file cannot be read. Never throws. Memory: constant (records
+ * streamed); time: one read of the backup's log stream, stopped at that commit.
+ */
+export async function stopAtLsn(file: string, position: number, time: string, signal?: AbortSignal): Promise<string | null> {
+  try {
+    const layout = readMtfLayout(file);
+    for await (const r of openBackupLogStream(file, 'trn', layout, position).records({ onSkipped: () => {}, ...(signal ? { signal } : {}) })) {
+      if (r.Operation !== LOP_COMMIT_XACT || !r['End Time']) continue;
+      let t: string | null = null;
+      try {
+        t = parseBeginTime(r['End Time'], 'End Time');
+      } catch {
+        t = null;
+      }
+      if (t !== null && t > time) return r['Current LSN'];
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}

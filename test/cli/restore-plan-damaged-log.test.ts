@@ -1,46 +1,67 @@
 /**
- * `restore plan` read the backups' headers only, so a log backup whose log blocks are damaged went
- * into the RESTORE script without a word (exit 0): RESTORE LOG of it fails there on the server, or
- * the log it lost is missing. Now the log blocks of every log backup the plan restores from files
- * are read (block by block, no record built) and each damaged one is a WARNING naming the file, the
- * offset and the LSN range: on stderr in every format, in the text plan's header before the script,
- * in the json plan's `warnings`, and from `restore run` before anything runs.
+ * `restore plan` / `restore run` over a log backup whose log blocks are damaged.
  *
- * SYNTHETIC damage, made at test time from the corpus's REAL StopAt folder (copied to a temp dir,
+ * Last session the plan read the log blocks of every log backup it restores and printed a WARNING
+ * on stderr, but the script and the exit code were unchanged: `restore plan --format sql | sqlcmd`
+ * ran a clean-looking script over a file that lost log (exit 0), `restore run` warned and then
+ * restored anyway, a --stop-at refused because of the damage blamed the backup's run, and with a
+ * whole copy of the damaged file beside it the plan took one of them unsaid. Now:
+ * - log the restore needs (at or before the stop point) lost: refused, INPUT_RESTORE_LOG_DAMAGED,
+ *   exit 2, one line naming file, offset and LSN range; `restore run` refuses before connecting;
+ * - `--accept-damaged-log`: planned, the damage as a WARNING on stderr and as comments at the head
+ *   of the script itself; no CONTINUE_AFTER_ERROR added;
+ * - damage after the stop point only: planned, exit 0, a note that the later damage is not needed;
+ * - copies of one log backup: the copy used and why the others were left, in a note (and json
+ *   `logCopies`); every copy damaged: whether they lose log in the same places.
+ *
+ * SYNTHETIC damage, made at test time from the corpus's REAL StopAt folder (copied to temp dirs,
  * never written to the repo): StopAt_2.trn's log block at offset 9216 (512 bytes, LSN
- * 00000013:000000ba) zeroed; the MTF structure and headers are whole.
+ * 00000013:000000ba) zeroed; the MTF structure and headers are whole. StopAt_2.trn's commits
+ * (real, `rowback log`): b9:3 at 13:29:44.530, the lost block's, bb:3 at 13:29:54.537, … the last
+ * c0:3 at 13:30:19.543; StopAt_21.trn and StopAt_23.trn follow.
  */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runRestorePlan, runRestoreRun } from '../../src/cli/commands/restore.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planRestore, runRestorePlan, runRestoreRun } from '../../src/cli/commands/restore.js';
+import { stopAtLsn } from '../../src/backup/log-commits.js';
 import type { RestoreExecutor } from '../../src/restore/run.js';
-import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { captureCli, expectOneLineError } from '../support/cli.js';
+import { corpusAvailable, corpusPath, describeCorpus } from '../support/corpus.js';
 
+const cli = captureCli();
 const S = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
 const FILES = ['StopAt.bak', 'StopAt_1.trn', 'StopAt_2.trn', 'StopAt_21.trn', 'StopAt_23.trn'];
+/** StopAt_2.trn with the 512-byte log block at `offset` zeroed (SYNTHETIC damage). */
+const zeroed = (offset: number) => {
+  const b = Buffer.from(readFileSync(S('StopAt_2.trn')));
+  b.fill(0, offset, offset + 512);
+  return b;
+};
+const dirs: string[] = [];
+/** A temp folder of the StopAt chain, `extra` files written into it by name. */
+const folder = (extra: Record<string, Buffer>) => {
+  const d = mkdtempSync(join(tmpdir(), 'rowback-plan-damaged-log-'));
+  dirs.push(d);
+  for (const f of FILES) if (!(f in extra)) copyFileSync(S(f), join(d, f));
+  for (const [f, b] of Object.entries(extra)) writeFileSync(join(d, f), b);
+  return d;
+};
 let damagedDir: string;
 let intactDir: string;
 let trn: string;
 beforeAll(() => {
-  damagedDir = mkdtempSync(join(tmpdir(), 'rowback-plan-damaged-log-'));
-  intactDir = mkdtempSync(join(tmpdir(), 'rowback-plan-intact-log-'));
-  for (const f of FILES) {
-    copyFileSync(S(f), join(intactDir, f));
-    const b = Buffer.from(readFileSync(S(f)));
-    if (f === 'StopAt_2.trn') {
-      expect(b.readUInt32LE(9216 + 16)).toBe(0xba); // the block header's first LSN: block 0xba
-      b.fill(0, 9216, 9216 + 512);
-    }
-    writeFileSync(join(damagedDir, f), b);
-  }
+  if (!corpusAvailable) return;
+  const b = zeroed(9216);
+  expect(Buffer.from(readFileSync(S('StopAt_2.trn'))).readUInt32LE(9216 + 16)).toBe(0xba); // the block header's first LSN: block 0xba
+  damagedDir = folder({ 'StopAt_2.trn': b });
+  intactDir = folder({});
   trn = join(damagedDir, 'StopAt_2.trn');
 });
 afterAll(() => {
-  rmSync(damagedDir, { recursive: true, force: true });
-  rmSync(intactDir, { recursive: true, force: true });
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 const capture = () => {
@@ -50,39 +71,128 @@ const capture = () => {
   return { s, text: () => text };
 };
 const PLAN = { stopAt: '2020-05-12T13:34:30', as: 'Side' } as const;
-const esc = (s: string) => s.replace(/[.]/g, '\\.');
+const LOSS = 'FORMAT_LOG_GAP at offset 9216, LSN 00000013:000000ba:0001 to 00000013:000000bb:0001';
+const plan = (dir: string, ...more: string[]) => cli('restore', 'plan', '--backups', dir, '--as', 'Side', ...more);
 
-describeCorpus('restore plan over a log backup whose log blocks are damaged', () => {
-  it('text: a WARNING naming the file, offset and LSN range, on stderr and in the plan before the script (it was silent)', async () => {
+describeCorpus('restore plan over a log backup whose lost log the restore needs', () => {
+  it('every format: refused, INPUT_RESTORE_LOG_DAMAGED, exit 2, one line naming file, offset and LSN range; no script (it printed one, exit 0)', async () => {
+    for (const format of ['sql', 'text', 'json']) {
+      const r = await plan(damagedDir, '--stop-at', PLAN.stopAt, '--format', format);
+      expect(r.code).toBe(2);
+      const line = expectOneLineError(r, 'INPUT_RESTORE_LOG_DAMAGED');
+      expect(line).toContain(`${trn}: ${LOSS}`);
+      expect(line).toContain('--accept-damaged-log');
+      // the point reached before the damage, both LSN forms
+      expect(line).toContain('--stop-before-lsn 19000000018600001 (00000013:000000ba:0001)');
+      expect(r.stdout).not.toContain('RESTORE');
+    }
+  });
+
+  it('--stop-at inside the lost block\'s span (13:29:50: its first readable later commit is past the loss) is refused too', async () => {
+    const r = await plan(damagedDir, '--stop-at', '2020-05-12T13:29:50', '--format', 'sql');
+    expect(expectOneLineError(r, 'INPUT_RESTORE_LOG_DAMAGED')).toContain(LOSS);
+  });
+
+  it('--stop-before-lsn past the loss is refused; one at its first LSN is planned (the log before it is whole)', async () => {
+    const r = await plan(damagedDir, '--stop-before-lsn', '00000013:000000bb:0001', '--format', 'sql');
+    expect(expectOneLineError(r, 'INPUT_RESTORE_LOG_DAMAGED')).toContain(LOSS);
+    const ok = await plan(damagedDir, '--stop-before-lsn', '00000013:000000ba:0001', '--format', 'sql');
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toContain(`rowback restore plan: note: ${trn}: its log does not read whole (${LOSS}), none of it log the restore applies`);
+  });
+
+  it('a --stop-at the damage keeps from being placed names the damage first (it blamed the backup\'s run: INPUT_RESTORE_TARGET_AT_BOUNDARY)', async () => {
+    const r = await plan(damagedDir, '--stop-at', '2020-05-12T13:30:24.600', '--format', 'sql');
+    const line = expectOneLineError(r, 'INPUT_RESTORE_LOG_DAMAGED');
+    expect(line).toContain(`INPUT_RESTORE_LOG_DAMAGED: ${trn}'s log is damaged (${LOSS}), and the commits it lost are why the target cannot be placed`);
+    // the planner's own reason still said, after
+    expect(line).toContain('INPUT_RESTORE_TARGET_AT_BOUNDARY: --stop-at 2020-05-12T13:30:24.600');
+  });
+
+  it('a refusal the damage is not why (a gap after the damaged file: StopAt_21.trn missing) keeps its code and names the damage after it', async () => {
+    const d = folder({ 'StopAt_2.trn': zeroed(9216) });
+    rmSync(join(d, 'StopAt_21.trn'));
+    const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
+    const line = expectOneLineError(r, 'INPUT_RESTORE_CHAIN_BROKEN');
+    expect(line).not.toContain('INPUT_RESTORE_LOG_DAMAGED');
+    expect(line).toContain(`; besides, ${join(d, 'StopAt_2.trn')}'s log is damaged (${LOSS})`);
+  });
+
+  it('--accept-damaged-log: the sql script itself starts with the WARNING comment; no CONTINUE_AFTER_ERROR; exit 0', async () => {
+    const r = await plan(damagedDir, '--stop-at', PLAN.stopAt, '--format', 'sql', '--accept-damaged-log');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^-- WARNING: ${trn.replace(/[.]/g, '\\.')}: its log does not read whole and the restore needs the log it lost \\(${LOSS}`));
+    expect(lines[0]).toContain('no CONTINUE_AFTER_ERROR is added');
+    expect(r.stdout).not.toMatch(/WITH[^;\n]*CONTINUE_AFTER_ERROR/);
+    expect(r.stdout).toContain(`RESTORE LOG [Side] FROM DISK = N'${trn}'`);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith(`rowback restore plan: WARNING: ${trn}: `))).toHaveLength(1);
+    // said once on stderr (not again as the script's own warning)
+    expect(r.stderr).not.toContain('rowback: WARNING');
+  });
+
+  it('--accept-damaged-log, text and json: the WARNING before the script, in json warnings', async () => {
     const out = capture();
-    const err = capture();
-    await runRestorePlan({ backups: [damagedDir], ...PLAN, format: 'text' }, out.s, err.s);
-    const w = err.text().split('\n').filter((l) => l.startsWith('rowback restore plan: WARNING:'));
-    expect(w).toHaveLength(1);
-    expect(w[0]).toMatch(new RegExp(`^rowback restore plan: WARNING: ${esc(trn)}: its log does not read whole`));
-    // a zeroed block reads as never-written sectors: the gap it leaves, where it starts and its LSNs
-    expect(w[0]).toContain('FORMAT_LOG_GAP at offset 9216, LSN 00000013:000000ba:0001 to 00000013:000000bb:0001');
+    await runRestorePlan({ backups: [damagedDir], ...PLAN, format: 'text', acceptDamagedLog: true }, out.s, capture().s);
     const text = out.text();
     const warnAt = text.indexOf(`-- WARNING: ${trn}: its log does not read whole`);
     expect(warnAt).toBeGreaterThan(-1);
     expect(warnAt).toBeLessThan(text.indexOf('RESTORE DATABASE'));
-    // the script is still given (the stop point may lie before the damage; the server tells)
-    expect(text).toContain(`RESTORE LOG [Side] FROM DISK = N'${trn}'`);
-  });
-
-  it('sql and json: stderr says it; json carries it in warnings', async () => {
-    const err = capture();
-    const out = capture();
-    await runRestorePlan({ backups: [damagedDir], ...PLAN, format: 'sql' }, out.s, err.s);
-    expect(out.text()).not.toContain('WARNING');
-    expect(err.text()).toMatch(new RegExp(`rowback restore plan: WARNING: ${esc(trn)}: `));
     const j = capture();
-    await runRestorePlan({ backups: [damagedDir], ...PLAN, format: 'json' }, j.s, capture().s);
-    const plan = JSON.parse(j.text()) as { warnings: string[] };
-    expect(plan.warnings.filter((x) => x.startsWith(`WARNING: ${trn}: its log does not read whole`))).toHaveLength(1);
+    await runRestorePlan({ backups: [damagedDir], ...PLAN, format: 'json', acceptDamagedLog: true }, j.s, capture().s);
+    const p = JSON.parse(j.text()) as { warnings: string[] };
+    expect(p.warnings.filter((x) => x.startsWith(`WARNING: ${trn}: its log does not read whole`))).toHaveLength(1);
   });
 
-  it('restore run: the WARNING before any statement runs', async () => {
+  it('damage after the stop point (13:29:40: the stop falls at b9:3, before the lost block): planned, exit 0, a note that it is not needed, no WARNING', async () => {
+    const r = await plan(damagedDir, '--stop-at', '2020-05-12T13:29:40', '--format', 'text');
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('WARNING');
+    expect(r.stdout).not.toContain('WARNING');
+    expect(r.stdout).toContain(`-- note: ${trn}: its log does not read whole (${LOSS}), none of it log the restore applies (after the stop point, or before the end of the full or differential backup restored, which holds that log): the plan does not need it`);
+    expect(r.stdout).toContain(`STOPAT = N'2020-05-12T13:29:40.000'`);
+  });
+
+  it('damage before the full backup\'s end (StopAt_1.trn block a0 zeroed, LSN 13:a0:1 up to 13:a1:1; StopAt.bak ends at 13:a1:1): planned, a note, no WARNING', async () => {
+    const b = Buffer.from(readFileSync(S('StopAt_1.trn')));
+    expect(b.readUInt32LE(48128 + 16)).toBe(0xa0); // the block header's first LSN: block 0xa0
+    b.fill(0, 48128, 48128 + 512);
+    const d = folder({ 'StopAt_1.trn': b });
+    const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('WARNING');
+    expect(r.stderr).toContain(`rowback restore plan: note: ${join(d, 'StopAt_1.trn')}: its log does not read whole (FORMAT_LOG_GAP at offset 48128, LSN 00000013:000000a0:0001 to 00000013:000000a1:0001), none of it log the restore applies`);
+  });
+
+  it('no false alarm: the intact folder plans with no WARNING and no note of damage', async () => {
+    const r = await plan(intactDir, '--stop-at', PLAN.stopAt, '--format', 'text');
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('WARNING');
+    expect(r.stdout).not.toContain('WARNING');
+    expect(r.stdout).not.toContain('does not read whole');
+  });
+});
+
+describeCorpus('restore run over a log backup whose lost log the restore needs', () => {
+  it('refused before connecting: no executor made, nothing executed (it warned, then restored)', async () => {
+    let made = 0;
+    await expect(
+      runRestoreRun({ server: 'fake', backups: [damagedDir], ...PLAN }, new PassThrough(), capture().s, {
+        executor: () => {
+          made++;
+          throw new Error('connected');
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'INPUT_RESTORE_LOG_DAMAGED' });
+    expect(made).toBe(0);
+  });
+
+  it('refused by the CLI with exit 2 before it connects (the server named does not exist)', async () => {
+    const r = await cli('restore', 'run', '--server', 'Server=127.0.0.1,1;User Id=x;Password=y;Connect Timeout=1', '--backups', damagedDir, '--stop-at', PLAN.stopAt, '--as', 'Side');
+    expect(expectOneLineError(r, 'INPUT_RESTORE_LOG_DAMAGED')).toContain(`${trn}: ${LOSS}`);
+  });
+
+  it('--accept-damaged-log: the WARNING before any statement runs, and the statements are the plan\'s, no CONTINUE_AFTER_ERROR', async () => {
     const executed: string[] = [];
     const err = capture();
     const ex: RestoreExecutor = {
@@ -93,16 +203,73 @@ describeCorpus('restore plan over a log backup whose log blocks are damaged', ()
       },
       close: async () => {},
     };
-    await runRestoreRun({ server: 'fake', backups: [damagedDir], ...PLAN }, new PassThrough(), err.s, { executor: () => ex });
+    await runRestoreRun({ server: 'fake', backups: [damagedDir], ...PLAN, acceptDamagedLog: true }, new PassThrough(), err.s, { executor: () => ex });
     expect(executed.length).toBeGreaterThan(0);
-    expect(err.text()).toMatch(new RegExp(`rowback restore run: WARNING: ${esc(trn)}: `));
+    expect(executed.join('\n')).not.toContain('CONTINUE_AFTER_ERROR');
+    expect(err.text()).toContain(`rowback restore run: WARNING: ${trn}: `);
+  });
+});
+
+describe('copies of one log backup, one or both damaged (SYNTHETIC damage of the real StopAt_2.trn)', () => {
+  it.runIf(corpusAvailable)('a whole copy beside the damaged one: used, and the note says which and why the other was left (text, stderr, json logCopies)', async () => {
+    const d = folder({ 'StopAt_2.trn': zeroed(9216), 'StopAt_2.orig': Buffer.from(readFileSync(S('StopAt_2.trn'))) });
+    const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'text');
+    expect(r.code).toBe(0);
+    const note = `log backup LSN 19000000018300001..19000000019300001 (backup set D78416D8-76F9-4594-AED7-BA44EA3A7E25) is in 2 files: used ${join(d, 'StopAt_2.orig')} (its log reads whole); left ${join(d, 'StopAt_2.trn')} (its log does not read whole: ${LOSS}, log the restore needs)`;
+    expect(r.stdout).toContain(`-- note: ${note}`);
+    expect(r.stderr).toContain(`rowback restore plan: note: ${note}`);
+    expect(r.stdout).toContain(`RESTORE LOG [Side] FROM DISK = N'${join(d, 'StopAt_2.orig')}'`);
+    expect(r.stdout).not.toContain(`FROM DISK = N'${join(d, 'StopAt_2.trn')}'`);
+    const j = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'json');
+    const p = JSON.parse(j.stdout) as { logCopies: Array<{ used: string; left: Array<{ file: string; why: string }> }> };
+    expect(p.logCopies).toEqual([expect.objectContaining({ used: join(d, 'StopAt_2.orig'), left: [{ file: join(d, 'StopAt_2.trn'), why: `its log does not read whole: ${LOSS}, log the restore needs` }] })]);
   });
 
-  it('no false alarm: the intact folder plans with no WARNING', async () => {
-    const out = capture();
-    const err = capture();
-    await runRestorePlan({ backups: [intactDir], ...PLAN, format: 'text' }, out.s, err.s);
-    expect(err.text()).not.toContain('WARNING');
-    expect(out.text()).not.toContain('WARNING');
+  it.runIf(corpusAvailable)('two whole copies: the note says either serves (no damage said)', async () => {
+    const d = folder({ 'StopAt_2.copy': Buffer.from(readFileSync(S('StopAt_2.trn'))) });
+    const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/rowback restore plan: note: log backup LSN 19000000018300001\.\.19000000019300001 \(backup set D78416D8-76F9-4594-AED7-BA44EA3A7E25\) is in 2 files: used \S+StopAt_2\.(copy|trn) \(its log reads whole\); left \S+ \(its log reads whole too: either serves, the chain's first choice was kept\)/);
+    expect(r.stderr).not.toContain('WARNING');
+  });
+
+  it.runIf(corpusAvailable)('both copies damaged in different places: refused, naming both losses and that they differ (each holds log the other lacks)', async () => {
+    const d = folder({ 'StopAt_2.trn': zeroed(9216), 'StopAt_2.orig': zeroed(9216 + 3 * 512) });
+    const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
+    const line = expectOneLineError(r, 'INPUT_RESTORE_LOG_DAMAGED');
+    // the copy whose first loss comes later is the one planned over: it reaches further
+    expect(line).toContain(`used ${join(d, 'StopAt_2.orig')} (its log does not read whole: FORMAT_LOG_GAP at offset 10752, LSN 00000013:000000bd:0001 to 00000013:000000be:0001`);
+    expect(line).toContain(`left ${join(d, 'StopAt_2.trn')} (its log does not read whole: ${LOSS}`);
+    expect(line).toContain('the copies lose log in different places, so each holds log another lacks, but RESTORE LOG reads one file');
+    expect(line).toContain('--stop-before-lsn 19000000018900001 (00000013:000000bd:0001)');
+  });
+
+  it.runIf(corpusAvailable)('both copies damaged alike: refused, saying no copy given holds that log', async () => {
+    const d = folder({ 'StopAt_2.trn': zeroed(9216), 'StopAt_2.orig': zeroed(9216) });
+    const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
+    expect(expectOneLineError(r, 'INPUT_RESTORE_LOG_DAMAGED')).toContain('every copy loses the same log (copies of one damaged file): no copy given holds it');
+  });
+
+  it.runIf(corpusAvailable)('a copy damaged only after the stop point is preferred over one damaged before it', async () => {
+    // .late: block be (offset 11264) zeroed, after the 13:29:50 stop (the commit bb:3, 13:29:54.537); .trn: block ba, before it
+    const d = folder({ 'StopAt_2.trn': zeroed(9216), 'StopAt_2.late': zeroed(9216 + 4 * 512) });
+    const r = await plan(d, '--stop-at', '2020-05-12T13:29:50', '--format', 'text');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`used ${join(d, 'StopAt_2.late')} (its log does not read whole: FORMAT_LOG_GAP at offset 11264`);
+    expect(r.stdout).toContain(', none of it log the restore applies)');
+    expect(r.stdout).toContain(`RESTORE LOG [Side] FROM DISK = N'${join(d, 'StopAt_2.late')}'`);
+    await expect(planRestore({ backups: [d], stopAt: '2020-05-12T13:29:50', as: 'Side', format: 'sql' })).resolves.toBeDefined();
+  });
+});
+
+describeCorpus('stopAtLsn: where STOPAT stops inside a log backup (REAL StopAt_2.trn, and the SYNTHETIC damaged copy)', () => {
+  it('the first commit later than the time; null past the last commit; a commit in a lost block is not seen (the caller compares the loss with it)', async () => {
+    expect(await stopAtLsn(S('StopAt_2.trn'), 1, '2020-05-12T13:29:40.000')).toBe('00000013:000000b9:0003');
+    // 13:29:44.530 itself is not later: the next one
+    expect(await stopAtLsn(S('StopAt_2.trn'), 1, '2020-05-12T13:29:44.530')).not.toBe('00000013:000000b9:0003');
+    expect(await stopAtLsn(S('StopAt_2.trn'), 1, '2020-05-12T13:30:20.000')).toBeNull();
+    // the damaged copy: block ba lost, the first readable later commit is bb:3 (after the loss's first LSN ba:1)
+    expect(await stopAtLsn(trn, 1, '2020-05-12T13:29:50.000')).toBe('00000013:000000bb:0003');
+    expect(await stopAtLsn(join(damagedDir, 'no-such.trn'), 1, '2020-05-12T13:29:50.000')).toBeNull();
   });
 });

@@ -13,10 +13,11 @@ import { stageRestoreJob } from '../stage-restore-job.js';
 import { sourceDatabaseOf } from '../../reinsert/source-database.js';
 import type { SourceDatabase } from '../../staging/types.js';
 import { chooseDatabase, describeReachable, planChain, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
-import { addLogCommitTimes, readFolderHistory, type BackupHistory } from '../../restore/history.js';
+import { addLogCommitTimes, readFolderHistory, type BackupHistory, type BackupSetRecord } from '../../restore/history.js';
 import { readMsdbHistory } from '../../restore/msdb.js';
 import { renderRestore, scriptText, type RenderedPlan } from '../../restore/tsql.js';
-import { logBackupLoss } from '../../backup/log-commits.js';
+import { logBackupLoss, stopAtLsn } from '../../backup/log-commits.js';
+import { compareLsn, formatLsn, lsnFromDecimal, lsnToDecimal, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import { chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
 import { LOG_LOSS_CODES, type SkippedItem } from '../../recover/source.js';
 import { MssqlRestoreExecutor, runRestore, type RestoreExecutor } from '../../restore/run.js';
@@ -43,6 +44,8 @@ export interface PlanOptions {
   format: PlanFormat;
   standby?: string;
   replaceOriginal?: boolean;
+  /** Plan even when a log backup of the plan lost log the restore needs (refused otherwise: INPUT_RESTORE_LOG_DAMAGED). */
+  acceptDamagedLog?: boolean;
 }
 
 /** Adds `restore plan` and `restore run` to the program. */
@@ -59,6 +62,7 @@ export function register(program: Command): void {
     .option('--as <name>', 'restore as this new database (files moved next to the originals, renamed after it)')
     .option('--replace-original', 'without --as: restore over the original database and its files (WITH REPLACE) — destroys its current state')
     .option('--standby <file>', 'end in STANDBY (read-only, more logs can follow) with this undo file on the server, instead of RECOVERY')
+    .option('--accept-damaged-log', 'plan even when a log backup the restore needs lost log (a damaged or torn block, a gap; refused otherwise, INPUT_RESTORE_LOG_DAMAGED): the damage is said on stderr and as comments at the head of the script; no CONTINUE_AFTER_ERROR is added, so RESTORE LOG stops at the damage')
     .addOption(singleValue(new Option('--format <format>', 'output: text (chain + script), json, or sql (the script only)').choices([...PLAN_FORMATS]).default('text')))
     .action(async (opts: PlanOptions) => {
       // Ctrl-C / SIGTERM while the backups' headers are read: no plan printed, one INTERRUPTED line, exit 130 / 143
@@ -80,6 +84,7 @@ export function register(program: Command): void {
     .requiredOption('--as <name>', 'the new database to restore into (run never restores over the original)')
     .option('--overwrite-existing', 'the --as database may already exist and is replaced (WITH REPLACE)')
     .option('--standby <file>', 'end in STANDBY with this undo file instead of RECOVERY')
+    .option('--accept-damaged-log', 'run even when a log backup the restore needs lost log (a damaged or torn block, a gap; refused otherwise before connecting, INPUT_RESTORE_LOG_DAMAGED): the damage is said on stderr before the first statement; no CONTINUE_AFTER_ERROR is added, so RESTORE LOG stops at the damage')
     .option('--stats <percent>', 'progress every n percent (STATS = n)', '10')
     .option('--table <schema.name>', 'then compare this table of the restored database with the live one (repeatable): rows the live one lacks or holds changed', (v: string, p: string[] = []) => [...p, normalizeTableName(v)])
     .option('--key <columns>', 'with --table: comma-separated columns identifying a row (default: the clustered index key; whole rows for a heap)')
@@ -122,10 +127,13 @@ export async function runRestoreRun(
   if (o.stage !== undefined) checkStagingStore(o.stage);
   const stats = Number(o.stats ?? '10');
   const planOpts: PlanOptions = { ...o, format: 'sql', ...(o.backups?.length ? { server: undefined } : {}) };
-  const { chain, logDamage } = await planRestore(planOpts, deps);
-  // a backup used despite damage (a damaged MTF trailer, damaged log blocks) is said before its RESTORE runs
+  // a plan `restore plan` refuses (log the restore needs lost: INPUT_RESTORE_LOG_DAMAGED) is refused
+  // here too, before any connection to the server (it warned, then ran the restore anyway)
+  const { chain, logDamage, logNotes } = await planRestore(planOpts, deps);
+  // a backup used despite damage (a damaged MTF trailer, damaged log blocks accepted) is said before its RESTORE runs
   sayCaveats('restore run', chain, stderr);
   for (const w of logDamage ?? []) stderr.write(`rowback restore run: WARNING: ${w}\n`);
+  for (const n of logNotes ?? []) stderr.write(`rowback restore run: note: ${n}\n`);
   hideArgvSecrets();
   const exec = deps.executor ? deps.executor(o) : new MssqlRestoreExecutor(resolveConnection(o.server));
   const ac = new AbortController();
@@ -247,45 +255,262 @@ export interface PlanResult {
   rendered: RenderedPlan;
   as: string;
   /**
-   * One WARNING per log backup file of the plan whose log blocks do not read whole (planLogDamage):
-   * file, offsets, LSN ranges. Said on stderr (every format), in the text plan's header and in the
-   * json plan's `warnings`, and by `restore run` before it runs anything.
+   * With --accept-damaged-log: one WARNING per log backup file of the plan whose lost log the
+   * restore needs (planLogDamage): file, offsets, LSN ranges. Said on stderr (every format), at the
+   * head of the script (rendered.warnings: the sql script carries it), in the json plan's
+   * `warnings`, and by `restore run` before it runs anything. Without the flag such a plan is refused.
    */
   logDamage?: string[];
+  /** Notes on log damage the plan does not need (after the stop point, inside the base backup) and on the copies of a log backup it chose between: on stderr, in the text plan's notes and the json plan's `notes`. */
+  logNotes?: string[];
+  /** The log backups held by several files: which copy was used and why the others were left (json `logCopies`). */
+  logCopies?: PlanLogDamage['copies'];
+}
+
+/** One log backup file of a plan (or a copy of one) whose log does not read whole, and where its loss lies against the stop point. */
+export interface LogDamageFinding {
+  /** The file as the plan names it, `F` or `F (FILE = n)`. */
+  file: string;
+  set: BackupSetRecord;
+  /** What its log loses (LOG_LOSS_CODES items: file, offset, LSN range). */
+  items: SkippedItem[];
+  /**
+   * True when some of the log it loses is log the restore applies (past the restored base backup's
+   * end and at or before the stop point), or where cannot be told (a loss with no LSN, a --stop-at
+   * whose stop LSN its readable commits do not give). False when every loss lies after the stop
+   * point or inside the base backup (lossNeeded).
+   */
+  needed: boolean;
+}
+
+/** What planLogDamage found: the damage the plan needs, the damage it does not apply, and the copies it chose between. */
+export interface PlanLogDamage {
+  /** Files whose lost log the plan needs (a refusal without --accept-damaged-log). */
+  needed: LogDamageFinding[];
+  /** Files whose log loses only log the restore does not apply (after the stop point, or inside the base backup): said in a note, the plan stands. */
+  after: LogDamageFinding[];
+  /** Log backups held by several files: which was used and why each other one was left. */
+  copies: Array<{ firstLsn: string; lastLsn: string; backupSetGuid: string | null; used: string; left: Array<{ file: string; why: string }>; note: string }>;
+}
+
+const fileOfSet = (s: BackupSetRecord) => `${s.devices[0]}${s.position > 1 ? ` (FILE = ${s.position})` : ''}`;
+
+/** Where one lost item is: `offset N, LSN A to B` (either part when known). */
+function lossWhere(x: SkippedItem): string {
+  return [
+    x.location.offset !== undefined ? `offset ${x.location.offset}` : '',
+    x.lsnRange ? `LSN ${x.lsnRange.first} to ${x.lsnRange.last}` : x.location.lsn ? `LSN ${x.location.lsn}` : '',
+  ].filter(Boolean).join(', ');
+}
+
+/** Up to three lost items of one file, `CODE at offset N, LSN A to B`. */
+function lossList(items: readonly SkippedItem[], reasons: boolean): string {
+  return `${items.slice(0, 3).map((x) => `${x.code}${lossWhere(x) ? ` at ${lossWhere(x)}` : ''}${reasons ? `: ${x.reason}` : ''}`).join('; ')}${items.length > 3 ? `; … (${items.length} items)` : ''}`;
+}
+
+/** The first LSN an item lost (its range's start, else the LSN it names), or null when it names none. */
+function lossFirstLsn(x: SkippedItem): Lsn | null {
+  const t = x.lsnRange?.first ?? x.location.lsn;
+  if (!t) return null;
+  try {
+    return parseLsn(t);
+  } catch {
+    return null;
+  }
+}
+
+/** Sort order putting the later LSN first; an unknown one (null) last. */
+function laterFirst(a: Lsn | null, b: Lsn | null): number {
+  if (a === null || b === null) return a === null ? (b === null ? 0 : 1) : -1;
+  return compareLsn(b, a);
+}
+
+/**
+ * Whether a log backup's lost log is log the restore applies (see LogDamageFinding.needed): a loss
+ * whose LSN range ends at or before `baseEnd` (the restored full or differential backup's LastLSN,
+ * decimal: the log before it is in that backup already, and RESTORE LOG skips it; the replay's rule
+ * too, REPLAY_LOG_DAMAGED) is not. Otherwise `last` says whether the set is the chain's last step
+ * (the one holding the stop point); a loss in an earlier step is needed (all its log is applied).
+ * --stop-before-lsn X: a loss starting before X is needed. --stop-at T in the last step: the stop
+ * LSN is its first commit later than T (stopAtLsn, STOPAT's rule); a loss starting before it, or
+ * any loss when no readable commit is later, is needed. A loss with no known LSN is needed.
+ */
+async function lossNeeded(set: BackupSetRecord, items: readonly SkippedItem[], target: RestoreTarget, last: boolean, baseEnd: string | null, signal?: AbortSignal): Promise<boolean> {
+  const base = baseEnd === null ? null : lsnFromDecimal(baseEnd);
+  const inBase = (x: SkippedItem) => {
+    if (!base || !x.lsnRange) return false;
+    try {
+      return compareLsn(parseLsn(x.lsnRange.last), base) <= 0 && compareLsn(parseLsn(x.lsnRange.first), parseLsn(x.lsnRange.last)) < 0;
+    } catch {
+      return false;
+    }
+  };
+  const applied = items.filter((x) => !inBase(x));
+  if (!applied.length) return false;
+  if (!last) return true;
+  let stop: Lsn | null = null;
+  if (target.kind === 'lsn') stop = lsnFromDecimal(target.lsn);
+  else {
+    const at = await stopAtLsn(set.devices[0]!, set.position, target.time, signal);
+    stop = at === null ? null : parseLsn(at);
+  }
+  if (stop === null) return true;
+  return applied.some((x) => {
+    const first = lossFirstLsn(x);
+    return first === null || compareLsn(first, stop!) < 0;
+  });
 }
 
 /**
  * The log backups a plan restores from files, their log blocks read (backup/log-commits.ts
- * logBackupLoss: block by block, no record built, one block in memory): one WARNING text per file
- * whose log loses something (a damaged or torn block, a gap, a stream short of its header), naming
- * the file, where and which LSNs, and across two consecutive log backups meeting at a VLF's end the
- * last block of the earlier one lost (backup/chain-boundary.ts). `restore plan` read headers only
- * and handed out a RESTORE script for such a file without a word. Sets from msdb (paths on the
- * server) and striped log backups are not read; a file whose log commit times were already read
- * whole (history.ts addLogCommitTimes) is not read again.
+ * logBackupLoss: block by block, no record built, one block in memory), and, across two
+ * consecutive log backups meeting at a VLF's end, the last block of the earlier one lost
+ * (backup/chain-boundary.ts). Each file whose log loses something (a damaged or torn block, a gap,
+ * a stream short of its header) is placed against the stop point (lossNeeded). A log backup held
+ * by several files (copies: the same first and last LSN and, where both headers give it, the same
+ * backup set GUID) has every copy read, and the step takes, in order, a copy whose log reads whole
+ * (closing blocks whole first), one whose losses the restore does not apply, else the one whose
+ * first loss comes latest (the chain's choice, chain.ts pickLog, on a tie); `copies` says which and why the others were left, and, when every copy loses needed
+ * log, whether they lose it in the same places. Mutates `chain.steps` (the copy a step uses).
+ * `restore plan` read headers only and handed out a RESTORE script for a damaged file without a
+ * word. Sets from msdb (paths on the server) and striped log backups are not read; a file whose log
+ * commit times were already read whole (history.ts addLogCommitTimes) is not read again.
  */
-export async function planLogDamage(chain: RestoreChain, signal?: AbortSignal): Promise<string[]> {
-  const logs = chain.steps.filter((st) => st.role === 'log' && st.set.source === 'file' && st.set.devices.length === 1).map((st) => st.set);
-  const byFile = new Map<string, SkippedItem[]>();
-  for (const set of logs) {
-    if (set.logCommits?.whole === true) continue;
-    const items = (await logBackupLoss(set.devices[0]!, set.position, signal)).filter((x) => LOG_LOSS_CODES.has(x.code));
-    if (items.length) byFile.set(`${set.devices[0]}${set.position > 1 ? ` (FILE = ${set.position})` : ''}`, items);
+export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSetRecord[], signal?: AbortSignal): Promise<PlanLogDamage> {
+  const readable = (s: BackupSetRecord) => s.backupType === 'log' && s.source === 'file' && s.devices.length === 1 && !s.damaged;
+  const lossCache = new Map<BackupSetRecord, SkippedItem[]>();
+  const lossOf = async (s: BackupSetRecord): Promise<SkippedItem[]> => {
+    let v = lossCache.get(s);
+    if (!v) {
+      v = s.logCommits?.whole === true ? [] : (await logBackupLoss(s.devices[0]!, s.position, signal)).filter((x) => LOG_LOSS_CODES.has(x.code));
+      lossCache.set(s, v);
+    }
+    return v;
+  };
+  const copies: PlanLogDamage['copies'] = [];
+  const lastIndex = chain.steps.length - 1;
+  // the restored full or differential backup's end: log before it is in that backup already
+  const baseEnd = chain.steps.filter((st) => st.role !== 'log').at(-1)?.set.lastLsn ?? null;
+  for (let i = 0; i < chain.steps.length; i++) {
+    const st = chain.steps[i]!;
+    if (!readable(st.set)) continue;
+    const c = st.set;
+    const others = sets.filter((s) => s !== c && readable(s) && s.firstLsn === c.firstLsn && s.lastLsn === c.lastLsn && (s.backupSetGuid === null || c.backupSetGuid === null || s.backupSetGuid === c.backupSetGuid));
+    if (!others.length) continue;
+    const last = i === lastIndex;
+    const judged: Array<{ set: BackupSetRecord; items: SkippedItem[]; needed: boolean; rank: number }> = [];
+    for (const s of [c, ...others]) {
+      const items = await lossOf(s);
+      const needed = await lossNeeded(s, items, chain.target, last, baseEnd, signal);
+      judged.push({ set: s, items, needed, rank: items.length === 0 ? (s.caveat ? 1 : 0) : needed ? 3 : 2 });
+    }
+    // the chain's choice unless another copy is better (stable: the chain's choice first on a tie);
+    // of copies that all lose needed log, the one whose first loss comes latest (it reaches furthest)
+    const firstLoss = (j: (typeof judged)[number]) => j.items.map(lossFirstLsn).reduce<Lsn | null>((m, x) => (x === null || m === null ? null : compareLsn(x, m) < 0 ? x : m), j.items.length ? lossFirstLsn(j.items[0]!) : null);
+    const best = [...judged].sort((a, b) => a.rank - b.rank || (a.rank === 3 ? laterFirst(firstLoss(a), firstLoss(b)) : 0))[0]!;
+    st.set = best.set;
+    const whyOf = (j: (typeof judged)[number]) =>
+      j.items.length === 0
+        ? j.set.caveat ? `its log reads whole but its closing blocks are damaged (${j.set.caveat})` : 'its log reads whole'
+        : `its log does not read whole: ${lossList(j.items, false)}${j.needed ? ', log the restore needs' : ', none of it log the restore applies'}`;
+    // a copy as good as the one used (two whole copies): either serves, the chain's choice kept
+    const left = judged.filter((j) => j !== best).map((j) => ({ file: fileOfSet(j.set), why: j.rank === best.rank && j.rank < 2 ? `${whyOf(j)} too: either serves, the chain's first choice was kept` : whyOf(j) }));
+    let note = `log backup LSN ${c.firstLsn}..${c.lastLsn}${c.backupSetGuid ? ` (backup set ${c.backupSetGuid})` : ''} is in ${judged.length} files: used ${fileOfSet(best.set)} (${whyOf(best)}); left ${left.map((l) => `${l.file} (${l.why})`).join(', ')}`;
+    if (best.needed) {
+      const places = judged.map((j) => j.items.map(lossWhere).sort().join(' + '));
+      note += new Set(places).size === 1
+        ? '; every copy loses the same log (copies of one damaged file): no copy given holds it'
+        : '; the copies lose log in different places, so each holds log another lacks, but RESTORE LOG reads one file: rowback does not merge copies into a backup SQL Server restores (`rowback log` and `scan` given every copy read them together)';
+    }
+    copies.push({ firstLsn: c.firstLsn, lastLsn: c.lastLsn, backupSetGuid: c.backupSetGuid, used: fileOfSet(best.set), left, note });
   }
-  const boundary = await chainVlfBoundaryGaps(logs.map((x) => ({ file: x.devices[0]!, position: x.position, firstLsn: x.firstLsn, lastLsn: x.lastLsn })), signal);
+  const logs = chain.steps.map((st, i) => ({ set: st.set, i })).filter((x) => readable(x.set));
+  const byFile = new Map<BackupSetRecord, SkippedItem[]>();
+  for (const { set } of logs) {
+    const items = await lossOf(set);
+    if (items.length) byFile.set(set, [...items]);
+  }
+  const boundary = await chainVlfBoundaryGaps(logs.map((x) => ({ file: x.set.devices[0]!, position: x.set.position, firstLsn: x.set.firstLsn, lastLsn: x.set.lastLsn })), signal);
   for (const g of boundary) {
-    const k = g.item.location.file!;
-    byFile.set(k, [...(byFile.get(k) ?? []), g.item]);
+    const set = logs.find((x) => x.set.devices[0] === g.item.location.file)?.set;
+    if (set) byFile.set(set, [...(byFile.get(set) ?? []), g.item]);
   }
-  const where = (x: SkippedItem) => [
-    x.location.offset !== undefined ? `offset ${x.location.offset}` : '',
-    x.lsnRange ? `LSN ${x.lsnRange.first} to ${x.lsnRange.last}` : x.location.lsn ? `LSN ${x.location.lsn}` : '',
-  ].filter(Boolean).join(', ');
-  return [...byFile].map(([file, items]) => `${file}: its log does not read whole (${items.length} item(s)): ${items.slice(0, 3).map((x) => `${x.code}${where(x) ? ` at ${where(x)}` : ''}: ${x.reason}`).join('; ')}${items.length > 3 ? '; …' : ''}. RESTORE LOG of this file may fail there, or the database may lack the log it lost (whether the damage lies before the stop point is not checked): check it with \`rowback inspect ${file.replace(/ \(FILE = \d+\)$/, '')}\` and restore from another copy of it if there is one; RESTORE VERIFYONLY on the server tells whether SQL Server reads this one`);
+  const needed: LogDamageFinding[] = [];
+  const after: LogDamageFinding[] = [];
+  for (const { set, i } of logs) {
+    const items = byFile.get(set);
+    if (!items) continue;
+    const f: LogDamageFinding = { file: fileOfSet(set), set, items, needed: await lossNeeded(set, items, chain.target, i === lastIndex, baseEnd, signal) };
+    (f.needed ? needed : after).push(f);
+  }
+  return { needed, after, copies };
 }
 
+/** A WARNING text for damage the plan needs, accepted with --accept-damaged-log. */
+function neededWarning(f: LogDamageFinding): string {
+  return `${f.file}: its log does not read whole and the restore needs the log it lost (${lossList(f.items, true)}): RESTORE LOG of this file may fail there, or the restored database lacks that log, its transactions half applied or missing; planned anyway as --accept-damaged-log asks (no CONTINUE_AFTER_ERROR is added: SQL Server stops at the damage unless you add it yourself)`;
+}
 
-/** Plans and renders; throws what loadHistory, chooseDatabase, planChain and renderRestore throw. */
+/** A note for damage the restore does not apply (after the stop point, or inside the base backup). */
+function afterNote(f: LogDamageFinding): string {
+  return `${f.file}: its log does not read whole (${lossList(f.items, false)}), none of it log the restore applies (after the stop point, or before the end of the full or differential backup restored, which holds that log): the plan does not need it (RESTORE reads the whole file, so the server may still refuse it: RESTORE VERIFYONLY tells)`;
+}
+
+/**
+ * The refusal for damage the plan needs (no --accept-damaged-log): InputError
+ * INPUT_RESTORE_LOG_DAMAGED (exit 2), one line naming each file, offset and LSN range, the copies
+ * given, the latest point before the damage, and the flag. Location: the first file, offset, LSN.
+ */
+function damageRefusal(target: RestoreTarget, chain: RestoreChain, d: PlanLogDamage): InputError {
+  const first = d.needed[0]!;
+  // the earliest loss of the first file (files in chain order); a loss of no known LSN could be anywhere: no advice then
+  const firsts = first.items.map((x) => ({ x, lsn: lossFirstLsn(x) }));
+  const known = firsts.every((f) => f.lsn !== null) ? firsts.sort((a, b) => compareLsn(a.lsn!, b.lsn!)) : [];
+  const firstItem = known[0]?.x ?? first.items[0]!;
+  const firstLsn = known[0]?.lsn ?? lossFirstLsn(firstItem);
+  const base = chain.steps.filter((s) => s.role !== 'log').at(-1)?.set;
+  const before = known.length && firstLsn && base && compareLsn(firstLsn, lsnFromDecimal(base.lastLsn)) > 0 ? `; the log before the damage is reached with --stop-before-lsn ${lsnToDecimal(firstLsn)} (${formatLsn(firstLsn)})` : '';
+  const copyNote = d.copies.filter((c) => d.needed.some((n) => n.file === c.used)).map((c) => `; ${c.note}`).join('');
+  const what = target.kind === 'time' ? `--stop-at ${target.time}` : `--stop-before-lsn ${target.lsn}`;
+  return new InputError(
+    'INPUT_RESTORE_LOG_DAMAGED',
+    `${what} needs log that ${d.needed.length === 1 ? 'a log backup of the plan' : `${d.needed.length} log backups of the plan`} lost: ${d.needed.map((f) => `${f.file}: ${lossList(f.items, false)}`).join('; ')} (RESTORE LOG fails there, or the restored database lacks that log)${copyNote}${before}; restore from a whole copy of ${d.needed.length === 1 ? 'it' : 'them'} (\`rowback inspect\` tells whether a file reads whole), or give --accept-damaged-log to get the script anyway`,
+    { file: first.set.devices[0], ...(firstItem.location.offset !== undefined ? { offset: firstItem.location.offset } : {}), ...(firstLsn ? { lsn: formatLsn(firstLsn) } : {}) },
+  );
+}
+
+/**
+ * A refusal of planChain (INPUT_RESTORE_*) whose location is a log backup whose log the planner read
+ * for its commit times and found not whole (history.ts addLogCommitTimes). INPUT_RESTORE_TARGET_AT_BOUNDARY
+ * there: the commits it lost are why the time cannot be placed, so the refusal becomes
+ * INPUT_RESTORE_LOG_DAMAGED naming the file, offset and LSN range first, the planner's own words
+ * after (it blamed the backup's run, the damage said only in passing). Another refusal there (a
+ * gap after it, a time after its finish) keeps its code, the damage named after it. Other refusals
+ * are returned as they are.
+ */
+async function damageBehindRefusal(e: unknown, sets: readonly BackupSetRecord[], signal?: AbortSignal): Promise<unknown> {
+  if (!(e instanceof InputError) || !e.code.startsWith('INPUT_RESTORE_')) return e;
+  const file = e.location?.file;
+  const set = sets.find((s) => s.backupType === 'log' && s.source === 'file' && s.devices.length === 1 && s.devices[0] === file && s.logCommits && !s.logCommits.whole);
+  if (!set) return e;
+  const items = (await logBackupLoss(set.devices[0]!, set.position, signal)).filter((x) => LOG_LOSS_CODES.has(x.code));
+  if (!items.length) return e;
+  const lsn = items.map(lossFirstLsn).find((x) => x !== null);
+  // another refusal at that file (a gap after it, a time after its finish): the damage is not why, but said
+  if (e.code !== 'INPUT_RESTORE_TARGET_AT_BOUNDARY') return new InputError(e.code, `${e.message}; besides, ${fileOfSet(set)}'s log is damaged (${lossList(items, false)})`, e.location);
+  return new InputError(
+    'INPUT_RESTORE_LOG_DAMAGED',
+    `${fileOfSet(set)}'s log is damaged (${lossList(items, false)}), and the commits it lost are why the target cannot be placed: restore from a whole copy of it (\`rowback inspect\` tells whether a file reads whole); ${e.code}: ${e.message}`,
+    { file: set.devices[0], ...(items[0]!.location.offset !== undefined ? { offset: items[0]!.location.offset } : {}), ...(lsn ? { lsn: formatLsn(lsn) } : {}) },
+  );
+}
+
+/**
+ * Plans and renders. Log damage the plan needs (planLogDamage) is refused, InputError
+ * INPUT_RESTORE_LOG_DAMAGED, unless `acceptDamagedLog`: then each is a WARNING in `logDamage` and
+ * at the head of the script. Throws what loadHistory, chooseDatabase, planChain and renderRestore
+ * throw (a planChain refusal caused by a damaged log backup as INPUT_RESTORE_LOG_DAMAGED).
+ */
 export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<PlanResult> {
   const target = parseTarget(o);
   if (o.as !== undefined && (o.as.length === 0 || o.as.length > 128)) {
@@ -297,11 +522,22 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
   // a log backup file whose finish date is unknown, or that ran at the time (or ends the chain): its own commit times place a --stop-at after its start;
   // a log backup in two files (a copy): each read, so the chain takes one whose log reads whole
   await addLogCommitTimes(sets, target.kind === 'time' ? target.time : undefined);
-  const chain = planChain(sets, target, history.skipped);
+  let chain: RestoreChain;
+  try {
+    chain = planChain(sets, target, history.skipped);
+  } catch (e) {
+    throw await damageBehindRefusal(e, sets, deps.interrupt?.signal);
+  }
   const as = o.as ?? chain.databaseName;
+  const damage = await planLogDamage(chain, sets, deps.interrupt?.signal);
+  if (damage.needed.length && !o.acceptDamagedLog) throw damageRefusal(target, chain, damage);
+  for (const c of damage.copies) chain.notes.push(c.note);
+  for (const f of damage.after) chain.notes.push(afterNote(f));
   const rendered = renderRestore(chain, { as, replaceOriginal: o.replaceOriginal, standby: o.standby });
-  const logDamage = await planLogDamage(chain, deps.interrupt?.signal);
-  return { chain, rendered, as, logDamage };
+  const logDamage = damage.needed.map(neededWarning);
+  // at the head of the script itself (every format): a script piped into sqlcmd carries the damage it was planned over
+  rendered.warnings.unshift(...logDamage.map((w) => `WARNING: ${w}`));
+  return { chain, rendered, as, logDamage, logNotes: [...damage.copies.map((c) => c.note), ...damage.after.map(afterNote)], logCopies: damage.copies };
 }
 
 function stepJson(s: RestoreChain['steps'][number]) {
@@ -341,8 +577,10 @@ export function planJson(r: PlanResult): unknown {
     steps: c.steps.map(stepJson),
     moves: r.rendered.moves,
     reachable: c.reachable.map((x) => ({ fromTime: x.fromTime, toTime: x.toTime, toBeforeTime: x.toBeforeTime, fromLsn: x.fromLsn, toLsn: x.toLsn, full: x.full.devices, ...(x.differential ? { differential: x.differential.devices } : {}) })),
-    warnings: [...(r.logDamage ?? []).map((w) => `WARNING: ${w}`), ...r.rendered.warnings],
+    // rendered.warnings holds the accepted log damage first (planRestore)
+    warnings: r.rendered.warnings,
     notes: c.notes,
+    logCopies: r.logCopies ?? [],
     skipped: c.skipped,
     tsql: r.rendered.statements,
   };
@@ -353,8 +591,6 @@ export function planText(r: PlanResult): string {
   const c = r.chain;
   const t = c.target.kind === 'time' ? `stop at ${c.target.time} (SQL Server local time)` : `stop before LSN ${c.target.lsn}`;
   const lines = [`-- restore plan: ${c.databaseName} as ${r.as}, ${t}`];
-  // before the script: a log backup it restores from whose log is damaged
-  for (const w of r.logDamage ?? []) lines.push(`-- WARNING: ${w}`);
   c.steps.forEach((s, i) => {
     const b = s.set;
     lines.push(`--   ${i + 1}. ${s.role.padEnd(12)} ${b.devices.join(' + ')}${b.position > 1 ? ` (FILE = ${b.position})` : ''}  LSN ${b.firstLsn}..${b.lastLsn}  ${b.backupStartDate ?? '?'}..${b.backupFinishDate ?? '?'}${b.copyOnly ? '  copy-only' : ''}`);
@@ -389,7 +625,8 @@ export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.
   const plan = r!; // planned: the catch rethrows unless interrupted
   // said in every format (the sql script alone on stdout carries none of it), before the script
   for (const w of plan.logDamage ?? []) stderr.write(`rowback restore plan: WARNING: ${w}\n`);
-  for (const w of plan.rendered.warnings) stderr.write(`rowback: ${w}\n`);
+  for (const n of plan.logNotes ?? []) stderr.write(`rowback restore plan: note: ${n}\n`);
+  for (const w of plan.rendered.warnings) if (!(plan.logDamage ?? []).some((d) => w === `WARNING: ${d}`)) stderr.write(`rowback: ${w}\n`);
   if (o.format === 'json') stdout.write(JSON.stringify(planJson(plan), null, 2) + '\n');
   else if (o.format === 'sql') {
     // the script alone on stdout: a backup used despite damage is said on stderr (text and json carry it as a note)
