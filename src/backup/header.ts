@@ -135,7 +135,8 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
   const closing = streamsOfSet(layout, position).find((s) => s.id === 'MQCI' && s.dblk === 'MSLS' && s !== opening && s.length > 0 && !s.truncated);
   let mqci = opening;
   let data = readBytes(path, opening.dataOffset, opening.length);
-  if (closing) {
+  // the walk chose the opening copy: its LSNs are the log stream's, the closing copy's are not (mtf.ts)
+  if (closing && layout.headerCopy?.[position] !== 'opening') {
     const last = readBytes(path, closing.dataOffset, closing.length);
     const scin = configRecords(last).find((r) => r.tag === 'SCIN');
     if (scin && scin.bytes.length >= 112) {
