@@ -56,7 +56,7 @@ import { openBackupLogStream } from '../backup/log-stream.js';
 import { chainVlfBoundaryGaps } from '../backup/chain-boundary.js';
 import { openBackupPages, choosePosition } from '../backup/open.js';
 import { readBackupHeader } from '../backup/header.js';
-import { readMtfLayout } from '../backup/mtf.js';
+import { BACKUP_HEADER_WARNING, readMtfLayout } from '../backup/mtf.js';
 import { readDataFileMetadata } from '../datafile/metadata.js';
 import { PageReader, pageFileMemo, pageFileOf, type PageReadStats } from '../datafile/page-reader.js';
 import { parsePageHeader } from '../datafile/page.js';
@@ -241,8 +241,10 @@ function setOf(path: string): { set: BackupSetRecord; cut: SkippedItem | null; t
   const h = readBackupHeader(path, layout, position);
   const cut = h.backupType === 'log' ? cutLogStream(layout) : null;
   const trailer = layout.sets <= 1 ? layout.problems.filter((p) => isTrailerOnlyDamage(path, p)) : [];
-  const notes = trailer.map((p) => `${path}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
-  return { set: recordFromHeader(h, [path], layout.problems.some((p) => p !== cut && !trailer.includes(p))), cut, trailer: notes };
+  // one header copy damaged where the set is used all the same (mtf.ts BACKUP_HEADER_WARNING): not damage, said
+  const warned = layout.problems.filter((p) => p.code === BACKUP_HEADER_WARNING);
+  const notes = [...trailer, ...warned].map((p) => `${path}: ${p.code === BACKUP_HEADER_WARNING ? 'WARNING: ' : ''}${p.code}: ${p.reason} (offset ${p.location.offset})`);
+  return { set: recordFromHeader(h, [path], layout.problems.some((p) => p !== cut && !trailer.includes(p) && !warned.includes(p))), cut, trailer: notes };
 }
 
 /**
