@@ -18,8 +18,10 @@
  *   record); the opening copy said 00000026:000007f8:0096 and …:0848:0001, log the backup does not
  *   hold. In every other set of the corpus the LSNs of both copies are equal.
  * So the header is read from the closing copy when the file holds it whole (header.ts), and the two
- * copies are compared (`configCopiesDisagree`): damage to one copy (a changed server name, a file
- * list cut short, a changed LSN or GUID) was read as the backup's header with no word.
+ * copies are compared (`configCopiesDisagreements`): damage to one copy (a changed server name, a file
+ * list cut short, a changed LSN or GUID) was read as the backup's header with no word. Their
+ * FirstLSN, LastLSN and CheckpointLSN are judged against the log stream instead
+ * (`judgeHeaderCopyLsns`): a damaged LSN in the closing copy was believed over an intact opening one.
  */
 import { formatLsn, lsnToDecimal, type Lsn } from '../logreader/lsn.js';
 import { endsAt, type LogStreamEdges } from './log-edges.js';

@@ -7,7 +7,9 @@
  *   @93 / minor @94 version; ESET media write date @80 (backup finish).
  * - SQL Server's configuration-info stream (MQCI) is held twice in each set, after the MSCI DBLK
  *   that opens it and after the MSLS DBLK that closes it; the closing copy is read when the file
- *   holds it whole (its LSNs are the backup's own: config-stream.ts), else the opening one. It is a list of records, each
+ *   holds it whole (its LSNs are the backup's own: config-stream.ts), else the opening one, unless
+ *   the copies' LSNs differ and the log stream agrees with the opening copy's only (the MTF walk
+ *   decides: MtfLayout.headerCopy, config-stream.ts judgeHeaderCopyLsns). It is a list of records, each
  *   `4-char tag, u32 length, …`: SCIN (backup set), SFGI (filegroup), SFIN (file). Their fields were
  *   located on the corpus backups (all SQL Server 2008 / 2008 R2) by matching known values — the
  *   database and server names, dbi_version 661, the log chain whose LSNs must link, the 'D'/'I'/'L'

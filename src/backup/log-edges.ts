@@ -9,15 +9,15 @@
  * VLF N when LastLSN is (N + 1):0x10:1 (StDb2Sql.bak set 2). A full or differential backup's
  * CheckpointLSN lies in that range.
  *
- * Cost: the first block is the first one the stream's first range holds (one 64 KB read in the
- * corpus); the last is found by hopping from the first block of the last range (one VLF) from block
+ * Cost: the first block is the first one the stream's first range holds, read alone where the
+ * range starts with it (every corpus stream; else the range is scanned up to it); the last is found by hopping from the first block of the last range (one VLF) from block
  * header to block header (one 512-byte read per block, the blocks of a VLF lying end to end in the
  * stream), and only that last block is read whole. A hop that meets bytes that are neither the next
  * block nor never-written sectors (a damaged block) scans the rest of that range block by block.
  */
 import { BlockScanner, NEED_MORE, type BlockEvent } from '../logreader/ldf/block-scanner.js';
 import { SECTOR, VLF_FIRST_BLOCK_ID } from '../logreader/ldf/constants.js';
-import { blockHeaderProblem, fixupBlock, parseBlockHeader } from '../logreader/ldf/structures.js';
+import { blockHeaderProblem, blockParity, fixupBlock, parseBlockHeader } from '../logreader/ldf/structures.js';
 import type { Lsn } from '../logreader/lsn.js';
 import type { BackupBytes } from './bytes.js';
 
@@ -46,8 +46,10 @@ export function readLogStreamEdges(src: BackupBytes, ranges: ReadonlyArray<{ sta
     if (first) break;
   }
   if (!first) return ranges.length ? 'its log stream holds no whole log block' : 'the backup set has no log stream';
+  const firstRange = ranges.find((r) => first!.offset >= r.start && first!.offset < r.end);
   for (const r of [...ranges].reverse()) {
-    const start = firstBlockIn(src, r.start, r.end);
+    // the stream's first range (one VLF: every corpus full backup) starts at the block already read
+    const start = r === firstRange ? first : firstBlockIn(src, r.start, r.end);
     if (!start) continue;
     const last = lastBlockFrom(src, start, r.end);
     if (typeof last === 'string') return last;
@@ -60,14 +62,29 @@ export function readLogStreamEdges(src: BackupBytes, ranges: ReadonlyArray<{ sta
   return 'its log stream holds no whole log block';
 }
 
-/** The first whole block between stream offsets `start` and `end`, or null. */
+/** The first whole block between stream offsets `start` and `end`, or null: read alone when it starts at `start` (every corpus stream), else found by a scan. */
 function firstBlockIn(src: BackupBytes, start: number, end: number): BlockEvent | null {
+  const at = wholeBlockAt(src, start, end);
+  if (at) return at;
   let found: BlockEvent | null = null;
   scan(src, start, end, (ev) => {
     found = ev;
     return false;
   });
   return found;
+}
+
+/** The block starting at `at` when one does (header, sectors and checksum checked), read alone; else null. */
+function wholeBlockAt(src: BackupBytes, at: number, end: number): BlockEvent | null {
+  const sector = Buffer.alloc(SECTOR);
+  if (at + SECTOR > end || src.readSync(sector, 0, SECTOR, at) < SECTOR || blockHeaderProblem(sector, 0) !== null) return null;
+  const h = parseBlockHeader(sector, 0);
+  if (at + h.size > end) return null;
+  const block = Buffer.alloc(h.size);
+  if (src.readSync(block, 0, h.size, at) < h.size) return null;
+  const fixed = fixupBlock(block, 0, h.size);
+  if (typeof fixed === 'string') return null;
+  return { kind: 'block', offset: at, header: parseBlockHeader(fixed, 0), parity: blockParity(sector, 0), bytes: fixed };
 }
 
 /** Runs a block scanner over [start, end) and hands each whole block to `take` until it returns false. */

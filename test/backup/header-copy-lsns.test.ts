@@ -142,3 +142,50 @@ describeCorpus('which header copy holds the backup\'s LSNs: the one its log stre
     expect(p[0]!.reason).toMatch(/disagree on the LastLSN .*; the backup's log stream cannot tell which copy is the backup's: its log stream holds no whole log block/);
   });
 });
+
+/**
+ * readLogStreamEdges past damage: a damaged block inside the last VLF's range (its hop from block
+ * header to block header stops there) still finds the last block by scanning the rest; a damaged
+ * last block is a reason, not an end. SYNTHETIC damage of REAL StopAt_1.trn's log blocks.
+ */
+describeCorpus('the log stream\'s edges, read past damage', () => {
+  const trn = stopAt('StopAt_1.trn');
+  const layout = readMtfLayout(trn);
+  const ranges = layout.streams.filter((s) => s.id === 'MQTL').map(payloadRange);
+  const edgesOf = (edit?: (b: Buffer) => void) => {
+    const b = Buffer.from(readFileSync(trn));
+    edit?.(b);
+    const src = { size: b.length, compressed: null, readSync: (buf: Uint8Array, o: number, n: number, p: number) => b.copy(buf, o, p, Math.min(b.length, p + n)), read: async () => ({ bytesRead: 0 }), close: () => undefined };
+    return readLogStreamEdges(src as unknown as Parameters<typeof readLogStreamEdges>[0], ranges);
+  };
+  const blocks = (): { offset: number; size: number }[] => {
+    const b = readFileSync(trn);
+    const out: { offset: number; size: number }[] = [];
+    for (let at = ranges[0]!.start; at + 512 <= ranges[0]!.end; ) {
+      const size = b.readUInt16LE(at + 6);
+      if (b[at] === 0 || size === 0) break;
+      out.push({ offset: at, size });
+      at += size;
+    }
+    return out;
+  };
+
+  it('whole: from 00000013:00000051 to 00000013:000000b7', () => {
+    expect(edgesOf()).toEqual({ first: { vlf: 0x13, block: 0x51, slot: 1 }, firstRecords: 190, end: { vlf: 0x13, block: 0xb7 } });
+  });
+
+  it('a middle block\'s header damaged: the same end', () => {
+    const list = blocks();
+    expect(list.length).toBeGreaterThanOrEqual(3);
+    const mid = list[1]!;
+    expect(edgesOf((b) => b.writeUInt16LE(7, mid.offset + 6))).toMatchObject({ end: { vlf: 0x13, block: 0xb7 } });
+  });
+
+  it('the last block damaged: a reason naming it', () => {
+    const last = blocks().pop()!;
+    const r = edgesOf((b) => {
+      b[last.offset + 100] ^= 0xff;
+    });
+    expect(r).toEqual(expect.stringMatching(new RegExp(`^its last log block \\(offset ${last.offset}, LSN 13:b6\\) does not read whole: `)));
+  });
+});
