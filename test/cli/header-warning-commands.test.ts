@@ -79,3 +79,30 @@ describeCorpus('a backup header damaged in a field no restore reads: WARNING eve
     expect(f.code).toBe(3);
   }, 120_000);
 });
+
+/**
+ * A header field a restore reads (the binding id) damaged in one copy: FORMAT_BAD_BACKUP_HEADER, the
+ * set kept out of restore plans; scan and log list it as skipped and now say it as a WARNING too,
+ * also with --quiet (nothing was said then, exit 0 under --strict). SYNTHETIC damage of REAL
+ * StopAt_1.trn's opening copy, SCIN @124.
+ */
+describeCorpus('a backup header damaged in a field a restore reads: scan and log say it with --quiet', () => {
+  let dir = '';
+  let trn = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-header-vital-'));
+    trn = damagedCopy(stopAt('StopAt_1.trn'), join(dir, 'StopAt_1.trn'), (b) => {
+      b[headerCopyOffsets(stopAt('StopAt_1.trn')).opening + 124] ^= 0x01;
+    });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('scan --quiet --strict: WARNING, exit 3; log --quiet: WARNING', async () => {
+    expect(readMtfLayout(trn).problems.map((p) => p.code)).toEqual(['FORMAT_BAD_BACKUP_HEADER']);
+    const s = await cli('scan', '--bak', stopAt('StopAt.bak'), '--trn', trn, '--quiet', '--strict', '--out', join(dir, 'rows.ndjson'));
+    expect(s.stderr).toMatch(/^rowback scan: WARNING: .*StopAt_1\.trn: FORMAT_BAD_BACKUP_HEADER: .* disagree on the binding id/m);
+    expect(s.code).toBe(3);
+    const l = await cli('log', trn, '--quiet', '--out', join(dir, 'log.ndjson'));
+    expect(l.stderr).toMatch(/^rowback log: WARNING: .*StopAt_1\.trn: FORMAT_BAD_BACKUP_HEADER: .* disagree on the binding id/m);
+  }, 120_000);
+});

@@ -703,7 +703,11 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       if (p === cut) continue;
       // one header copy damaged where the set is read all the same: a WARNING line, not a skipped item
       if (p.code === BACKUP_HEADER_WARNING) headerWarnings.push(`${i.file}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
-      else skipped.push(p);
+      else {
+        // damaged in a field a restore reads: listed as skipped, and said as a WARNING (even with --quiet)
+        if (p.code === 'FORMAT_BAD_BACKUP_HEADER') headerWarnings.push(`${i.file}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
+        skipped.push(p);
+      }
     }
   }
   const cutNotes: string[] = [];

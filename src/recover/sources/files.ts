@@ -112,9 +112,10 @@ export interface FileRecoverySource extends RecoverySource {
    */
   readonly identityNotes: string[];
   /**
-   * WARNINGs on the backups' headers (mtf.ts BACKUP_HEADER_WARNING: one copy of a set's header
-   * damaged where the set is still read whole), `file: code: reason (offset n)`; said even with
-   * --quiet, in json, and exit 3 under --strict.
+   * WARNINGs on the backups' headers, `file: code: reason (offset n)`: mtf.ts BACKUP_HEADER_WARNING
+   * (one copy of a set's header damaged where the set is still read whole) and FORMAT_BAD_BACKUP_HEADER
+   * (damaged in a field a restore reads; also a skipped item); said even with --quiet, in json, and
+   * exit 3 under --strict.
    */
   readonly headerWarnings: string[];
   /** The data file's or backup's boot-page dbi_version once metadata() has read it (611: SQL Server 2005), else null. */
@@ -206,7 +207,11 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       if (p === cut) continue;
       if (p.code === MTF_TRAILER_DAMAGED) trailerNotes.push(`${b}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
       else if (p.code === BACKUP_HEADER_WARNING) headerWarnings.push(`${b}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
-      else skipped.push(p);
+      else {
+        // a copy damaged in a field a restore reads: listed as skipped, and said as a WARNING (even with --quiet)
+        if (p.code === 'FORMAT_BAD_BACKUP_HEADER') headerWarnings.push(`${b}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
+        skipped.push(p);
+      }
     }
   }
 
