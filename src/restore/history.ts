@@ -70,7 +70,9 @@ export interface BackupSetRecord {
   /**
    * Damage that does not keep the set from being used, said in the plan: a damaged MTF trailer
    * (FORMAT_BAD_MTF_TRAILER, `mtf.ts` trailerOnly: every page and log record read whole, the
-   * ESET's backup finish date unknown, so `backupFinishDate` is null). Absent when there is none.
+   * ESET's backup finish date unknown, so `backupFinishDate` is null); and a WARNING on its header
+   * (`WARNING: BACKUP_HEADER_WARNING: …`, mtf.ts: one header copy damaged in a field no restore reads,
+   * or in LSNs its log stream settled). Absent when there is none.
    */
   caveat?: string;
   /**

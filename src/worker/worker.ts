@@ -23,7 +23,7 @@ import { explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesCla
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone). */
-export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[] }>;
+export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; headerWarnings?: () => string[] }>;
 
 export interface WorkerOptions {
   store: StagingStore;
@@ -325,7 +325,9 @@ export class JobWorker {
     try {
       const opened = await this.openSource(sourceOptionsOf(spec), log);
       let notes: () => string[] = () => [];
-      if ('source' in opened) { source = opened.source; notes = opened.notes; } else source = opened;
+      // WARNINGs on the backups' headers (a copy damaged: backup/mtf.ts), among the job's notes as scan says them on stderr
+      let headerWarnings: () => string[] = () => [];
+      if ('source' in opened) { source = opened.source; notes = opened.notes; headerWarnings = opened.headerWarnings ?? headerWarnings; } else source = opened;
       // a catalog of another database than the files' is refused (the job fails, as scan --schema's
       // refusal); one naming no database is a note
       const catalogNotes = await jobCatalogDatabaseNotes(spec, source);
@@ -347,7 +349,7 @@ export class JobWorker {
       // the INCOMPLETE sentences of the notes: the job's `complete` / `incomplete` when it succeeds
       let incomplete: string[] = [];
       const noteList = (): void => {
-        const n = [...catalogNotes, ...notes()];
+        const n = [...catalogNotes, ...headerWarnings().map((w) => `WARNING: ${w}`), ...notes()];
         // a window bound in a daylight-saving fold or gap of the service's zone, as scan warns of it
         n.push(...localTimeWarnings([['from', spec.from, 'start'], ['to', spec.to, 'end']], "the rowback service's"));
         if (spec.metadata) n.push(...jobMetadataNotes(spec.metadata));

@@ -106,3 +106,36 @@ describeCorpus('a backup header damaged in a field a restore reads: scan and log
     expect(l.stderr).toMatch(/^rowback log: WARNING: .*StopAt_1\.trn: FORMAT_BAD_BACKUP_HEADER: .* disagree on the binding id/m);
   }, 120_000);
 });
+
+/**
+ * The service's scan job (worker) is told the WARNING among its notes, as `rowback scan` says it on
+ * stderr (it said nothing: FORMAT_BAD_BACKUP_HEADER was a skipped item only). REAL StopAt backups;
+ * SYNTHETIC damage: one byte of StopAt_1.trn's server name in its opening copy.
+ */
+describeCorpus('a scan job over a backup whose header carries a WARNING', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-header-job-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('notes it as WARNING', async () => {
+    const { StagingStore } = await import('../../src/staging/store.js');
+    const { JobWorker } = await import('../../src/worker/worker.js');
+    const trn = damagedCopy(stopAt('StopAt_1.trn'), join(dir, 'StopAt_1.trn'), (b) => {
+      const o = headerCopyOffsets(stopAt('StopAt_1.trn')).opening;
+      b[o + b.readUInt16LE(o + 110)] ^= 0x01;
+    });
+    const store = new StagingStore(join(dir, 'staging.db'));
+    try {
+      const w = new JobWorker({ store });
+      const job = w.submit({ kind: 'files', bak: stopAt('StopAt.bak'), trn: [trn], operations: ['insert'] }, 'op');
+      await w.idle();
+      expect(store.requireJob(job.id).error).toBeNull();
+      const notes = store.audit({ jobId: job.id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
+      expect(notes).toContainEqual(expect.stringMatching(/^WARNING: .*StopAt_1\.trn: BACKUP_HEADER_WARNING: .* disagree on the server name/));
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+});
