@@ -291,17 +291,17 @@ function walk(src: BackupBytes, path: string): MtfLayout {
     const where = (at: number) => `(the field at offset ${opening.dataOffset + at} in the opening copy, ${closing.dataOffset + at} in the closing copy)`;
     const all = configCopiesDisagreements(a, b);
     const vital = all.find((d) => !d.cosmetic);
-    if (vital) {
-      problems.push({
-        code: 'FORMAT_BAD_BACKUP_HEADER',
-        reason: `${twice} ${vital.field}: ${JSON.stringify(vital.opening)} in the opening copy, ${JSON.stringify(vital.closing)} in the closing copy. One of them is damaged and rowback cannot tell which; it reads and shows the closing copy, so what this file says of itself (database, server, LSNs, files: only the first field that differs is named) may be wrong, and restore plan and point-in-time replays (dump --trn, diff) leave this backup set out, as a restore reads that field. Its log records and data pages are not in the header and are read as usual. Compare the header with another copy of this backup (rowback inspect COPY) or with msdb's backup history on the server`,
-        location: { file: path, offset: opening.dataOffset + vital.at },
-      });
-    }
     // FirstLSN, LastLSN, CheckpointLSN: the copy the log stream agrees with (read only when they differ)
     const scinAt = configRecords(a).find((r) => r.tag === 'SCIN')?.bytes.byteOffset ?? a.byteOffset;
     const v = judgeHeaderCopyLsns(a, b, () => readLogStreamEdges(src, streams.filter((x) => x.id === 'MQTL' && x.set === n && x.length > 0).map(payloadRange)));
     headerCopy[n] = v.use;
+    if (vital) {
+      problems.push({
+        code: 'FORMAT_BAD_BACKUP_HEADER',
+        reason: `${twice} ${vital.field}: ${JSON.stringify(vital.opening)} in the opening copy, ${JSON.stringify(vital.closing)} in the closing copy. One of them is damaged and rowback cannot tell which; it reads and shows the ${v.use} copy, so what this file says of itself (database, server, LSNs, files: only the first field that differs is named) may be wrong, and restore plan and point-in-time replays (dump --trn, diff) leave this backup set out, as a restore reads that field. Its log records and data pages are not in the header and are read as usual. Compare the header with another copy of this backup (rowback inspect COPY) or with msdb's backup history on the server`,
+        location: { file: path, offset: opening.dataOffset + vital.at },
+      });
+    }
     const lsnAt = scinAt - a.byteOffset;
     if (v.problem && !vital) {
       const p = v.problem;
