@@ -122,10 +122,10 @@ export async function runRestoreRun(
   if (o.stage !== undefined) checkStagingStore(o.stage);
   const stats = Number(o.stats ?? '10');
   const planOpts: PlanOptions = { ...o, format: 'sql', ...(o.backups?.length ? { server: undefined } : {}) };
-  const { chain, logDamage } = await planRestore(planOpts, deps);
+  const { chain, logDamage, headerWarnings } = await planRestore(planOpts, deps);
   // a backup used despite damage (a damaged MTF trailer, damaged log blocks) is said before its RESTORE runs
   sayCaveats('restore run', chain, stderr);
-  for (const w of logDamage ?? []) stderr.write(`rowback restore run: WARNING: ${w}\n`);
+  for (const w of [...(logDamage ?? []), ...(headerWarnings ?? [])]) stderr.write(`rowback restore run: WARNING: ${w}\n`);
   hideArgvSecrets();
   const exec = deps.executor ? deps.executor(o) : new MssqlRestoreExecutor(resolveConnection(o.server));
   const ac = new AbortController();
@@ -252,6 +252,8 @@ export interface PlanResult {
    * json plan's `warnings`, and by `restore run` before it runs anything.
    */
   logDamage?: string[];
+  /** WARNINGs on the headers of the plan's backups (BackupSetRecord.headerWarnings): said where logDamage is. */
+  headerWarnings?: string[];
 }
 
 /**
@@ -301,7 +303,8 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
   const as = o.as ?? chain.databaseName;
   const rendered = renderRestore(chain, { as, replaceOriginal: o.replaceOriginal, standby: o.standby });
   const logDamage = await planLogDamage(chain, deps.interrupt?.signal);
-  return { chain, rendered, as, logDamage };
+  const headerWarnings = chain.steps.flatMap((st) => st.set.headerWarnings ?? []);
+  return { chain, rendered, as, logDamage, ...(headerWarnings.length ? { headerWarnings } : {}) };
 }
 
 function stepJson(s: RestoreChain['steps'][number]) {
@@ -341,7 +344,7 @@ export function planJson(r: PlanResult): unknown {
     steps: c.steps.map(stepJson),
     moves: r.rendered.moves,
     reachable: c.reachable.map((x) => ({ fromTime: x.fromTime, toTime: x.toTime, toBeforeTime: x.toBeforeTime, fromLsn: x.fromLsn, toLsn: x.toLsn, full: x.full.devices, ...(x.differential ? { differential: x.differential.devices } : {}) })),
-    warnings: [...(r.logDamage ?? []).map((w) => `WARNING: ${w}`), ...r.rendered.warnings],
+    warnings: [...(r.logDamage ?? []).map((w) => `WARNING: ${w}`), ...(r.headerWarnings ?? []).map((w) => `WARNING: ${w}`), ...r.rendered.warnings],
     notes: c.notes,
     skipped: c.skipped,
     tsql: r.rendered.statements,
@@ -354,7 +357,7 @@ export function planText(r: PlanResult): string {
   const t = c.target.kind === 'time' ? `stop at ${c.target.time} (SQL Server local time)` : `stop before LSN ${c.target.lsn}`;
   const lines = [`-- restore plan: ${c.databaseName} as ${r.as}, ${t}`];
   // before the script: a log backup it restores from whose log is damaged
-  for (const w of r.logDamage ?? []) lines.push(`-- WARNING: ${w}`);
+  for (const w of [...(r.logDamage ?? []), ...(r.headerWarnings ?? [])]) lines.push(`-- WARNING: ${w}`);
   c.steps.forEach((s, i) => {
     const b = s.set;
     lines.push(`--   ${i + 1}. ${s.role.padEnd(12)} ${b.devices.join(' + ')}${b.position > 1 ? ` (FILE = ${b.position})` : ''}  LSN ${b.firstLsn}..${b.lastLsn}  ${b.backupStartDate ?? '?'}..${b.backupFinishDate ?? '?'}${b.copyOnly ? '  copy-only' : ''}`);
@@ -388,7 +391,7 @@ export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.
   }
   const plan = r!; // planned: the catch rethrows unless interrupted
   // said in every format (the sql script alone on stdout carries none of it), before the script
-  for (const w of plan.logDamage ?? []) stderr.write(`rowback restore plan: WARNING: ${w}\n`);
+  for (const w of [...(plan.logDamage ?? []), ...(plan.headerWarnings ?? [])]) stderr.write(`rowback restore plan: WARNING: ${w}\n`);
   for (const w of plan.rendered.warnings) stderr.write(`rowback: ${w}\n`);
   if (o.format === 'json') stdout.write(JSON.stringify(planJson(plan), null, 2) + '\n');
   else if (o.format === 'sql') {
