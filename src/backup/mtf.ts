@@ -293,7 +293,14 @@ function walk(src: BackupBytes, path: string): MtfLayout {
     const vital = all.find((d) => !d.cosmetic);
     // FirstLSN, LastLSN, CheckpointLSN: the copy the log stream agrees with (read only when they differ)
     const scinAt = configRecords(a).find((r) => r.tag === 'SCIN')?.bytes.byteOffset ?? a.byteOffset;
-    const v = judgeHeaderCopyLsns(a, b, () => readLogStreamEdges(src, streams.filter((x) => x.id === 'MQTL' && x.set === n && x.length > 0).map(payloadRange)));
+    const v = judgeHeaderCopyLsns(a, b, () => {
+      // a read that fails (a damaged chunk of a compressed backup) tells no copy: said, not thrown from the walk
+      try {
+        return readLogStreamEdges(src, streams.filter((x) => x.id === 'MQTL' && x.set === n && x.length > 0).map(payloadRange));
+      } catch (e) {
+        return `its log stream could not be read: ${(e as Error)?.message ?? String(e)}`;
+      }
+    });
     headerCopy[n] = v.use;
     if (vital) {
       problems.push({
