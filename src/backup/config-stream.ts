@@ -18,10 +18,13 @@
  *   record); the opening copy said 00000026:000007f8:0096 and …:0848:0001, log the backup does not
  *   hold. In every other set of the corpus the LSNs of both copies are equal.
  * So the header is read from the closing copy when the file holds it whole (header.ts), and the two
- * copies are compared (`configCopiesDisagree`): damage to one copy (a changed server name, a file
- * list cut short, a changed LSN or GUID) was read as the backup's header with no word.
+ * copies are compared (`configCopiesDisagreements`): damage to one copy (a changed server name, a file
+ * list cut short, a changed LSN or GUID) was read as the backup's header with no word. Their
+ * FirstLSN, LastLSN and CheckpointLSN are judged against the log stream instead
+ * (`judgeHeaderCopyLsns`): a damaged LSN in the closing copy was believed over an intact opening one.
  */
-import { formatLsn, lsnToDecimal } from '../logreader/lsn.js';
+import { formatLsn, lsnToDecimal, type Lsn } from '../logreader/lsn.js';
+import { endsAt, type LogStreamEdges } from './log-edges.js';
 
 export interface ConfigRecord {
   tag: string;
@@ -79,6 +82,13 @@ export interface ConfigDisagreement {
   closing: string;
   /** Offset of the field (or of the record that differs) from the start of the opening copy's stream data. */
   at: number;
+  /**
+   * True for a field no restore, replay or chain check reads (the server name: what the header says
+   * of the machine that wrote it): the set is still used, with a warning that the shown value is
+   * uncertain. False for every other field (type, names, GUIDs, LSNs, versions, filegroups, files):
+   * a restore built on the wrong one would restore or replay the wrong thing, so the set is kept out.
+   */
+  cosmetic: boolean;
 }
 
 /**
@@ -88,6 +98,16 @@ export interface ConfigDisagreement {
  * full backup of SQL Server 2019+), never earlier; and FirstLSN is never after LastLSN in it.
  */
 export function configCopiesDisagree(opening: Uint8Array, closing: Uint8Array): ConfigDisagreement | null {
+  return configCopiesDisagreements(opening, closing)[0] ?? null;
+}
+
+/**
+ * Every field on which the two copies disagree where SQL Server writes both alike (FirstLSN, LastLSN
+ * and CheckpointLSN are not among them: judgeHeaderCopyLsns), in record order; [] when they agree.
+ * A record list that differs in shape (a tag or length damaged) is one disagreement, the records
+ * after it not compared. Each carries whether it is `cosmetic` (no restore reads it).
+ */
+export function configCopiesDisagreements(opening: Uint8Array, closing: Uint8Array): ConfigDisagreement[] {
   const a = configRecords(opening);
   const b = configRecords(closing);
   const shape = (r: ConfigRecord[]) => r.map((x) => `${x.tag}(${x.bytes.length})`).join(' ');
@@ -96,17 +116,18 @@ export function configCopiesDisagree(opening: Uint8Array, closing: Uint8Array): 
     // the first record where they part (a tag or a length damaged cuts the list there)
     let i = 0;
     while (i < a.length && i < b.length && a[i]!.tag === b[i]!.tag && a[i]!.bytes.length === b[i]!.bytes.length) i++;
-    return { field: 'list of header records (SCIN the database, SFGI a filegroup, SFIN a file; each with its length in bytes)', opening: shape(a) || '(none readable)', closing: shape(b) || '(none readable)', at: offsetOf(i) };
+    return [{ field: 'list of header records (SCIN the database, SFGI a filegroup, SFIN a file; each with its length in bytes)', opening: shape(a) || '(none readable)', closing: shape(b) || '(none readable)', at: offsetOf(i), cosmetic: false }];
   }
-  for (let i = 0; i < a.length; i++) {
-    const d = recordDisagrees(a[i]!, b[i]!);
-    if (d) return { ...d, at: offsetOf(i) + d.at };
-  }
-  return null;
+  const out: ConfigDisagreement[] = [];
+  for (let i = 0; i < a.length; i++) for (const d of recordDisagrees(a[i]!, b[i]!)) out.push({ ...d, at: offsetOf(i) + d.at });
+  return out;
 }
 
-/** One record of each copy (same tag, same length): the first field that must agree and does not. */
-function recordDisagrees(a: ConfigRecord, b: ConfigRecord): ConfigDisagreement | null {
+/** Fields of the SCIN record no restore, replay or chain check reads (ConfigDisagreement.cosmetic). */
+const COSMETIC_FIELDS = new Set(['server name']);
+
+/** One record of each copy (same tag, same length): the fields that must agree and do not. */
+function recordDisagrees(a: ConfigRecord, b: ConfigRecord): ConfigDisagreement[] {
   const x = a.bytes;
   const y = b.bytes;
   const va = new DataView(x.buffer, x.byteOffset, x.byteLength);
@@ -114,7 +135,7 @@ function recordDisagrees(a: ConfigRecord, b: ConfigRecord): ConfigDisagreement |
   const same = (field: string, at: number, f: (r: Uint8Array, v: DataView) => string): ConfigDisagreement | null => {
     const p = f(x, va);
     const q = f(y, vb);
-    return p === q ? null : { field, opening: p, closing: q, at };
+    return p === q ? null : { field, opening: p, closing: q, at, cosmetic: COSMETIC_FIELDS.has(field) };
   };
   const text = (lenAt: number) => (r: Uint8Array, v: DataView) => (lenAt + 4 <= r.length ? utf16At(r, v.getUint16(lenAt + 2, true), v.getUint16(lenAt, true)) : '');
   const bytesHex = (at: number, n: number) => (r: Uint8Array) => Buffer.from(r.subarray(at, at + n)).toString('hex');
@@ -133,33 +154,7 @@ function recordDisagrees(a: ConfigRecord, b: ConfigRecord): ConfigDisagreement |
     if (x.length >= 172) checks.push(() => same('family GUID', 156, (r) => guid(r, 156) ?? '(zero)'));
     // the base full backup's GUID of a differential or log backup (a full backup carries other bytes there)
     if (x.length >= 216 && x[87] !== 0x44 /* 'D' */) checks.push(() => same('base backup set GUID', 200, (r) => guid(r, 200) ?? '(zero)'));
-    for (const [name, at] of [['FirstLSN', 32], ['LastLSN', 42], ['CheckpointLSN', 52]] as const) {
-      checks.push(() => {
-        const p = lsnField(va, at);
-        const q = lsnField(vb, at);
-        return q.decimal < p.decimal ? { field: `${name} (the closing copy's is never earlier)`, opening: p.lsn, closing: q.lsn, at } : null;
-      });
-    }
-    checks.push(() => {
-      const first = lsnField(vb, 32);
-      const last = lsnField(vb, 42);
-      return first.decimal > last.decimal ? { field: 'FirstLSN after LastLSN in the closing copy', opening: `${lsnField(va, 32).lsn} .. ${lsnField(va, 42).lsn}`, closing: `${first.lsn} .. ${last.lsn}`, at: 32 } : null;
-    });
-    // A full or differential backup's checkpoint lies in the log it holds: FirstLSN <= CheckpointLSN
-    // <= LastLSN in both copies of its 11 corpus sets (SQL Server 2005-2025; a log backup's
-    // CheckpointLSN may precede its FirstLSN). The closing copy's LSNs may be later than the opening
-    // copy's, so a CheckpointLSN raised by damage there passed the comparison above: inspect printed
-    // it, exit 0.
-    if (x[87] === 0x44 /* 'D' */ || x[87] === 0x49 /* 'I' */) {
-      checks.push(() => {
-        const first = lsnField(vb, 32);
-        const ckpt = lsnField(vb, 52);
-        const last = lsnField(vb, 42);
-        return ckpt.decimal < first.decimal || ckpt.decimal > last.decimal
-          ? { field: 'CheckpointLSN outside FirstLSN .. LastLSN in the closing copy of a full or differential backup', opening: `${lsnField(va, 32).lsn} .. ${lsnField(va, 52).lsn} .. ${lsnField(va, 42).lsn}`, closing: `${first.lsn} .. ${ckpt.lsn} .. ${last.lsn}`, at: 52 }
-          : null;
-      });
-    }
+    // FirstLSN, LastLSN and CheckpointLSN are judged against the log stream (judgeHeaderCopyLsns)
   } else if (a.tag === 'SFGI' && x.length >= 20) {
     checks.push(
       () => same('filegroup id', 12, (_r, v) => String(v.getUint32(12, true))),
@@ -173,9 +168,106 @@ function recordDisagrees(a: ConfigRecord, b: ConfigRecord): ConfigDisagreement |
       () => same('physical file name', 52, text(52)),
     );
   }
-  for (const c of checks) {
-    const d = c();
-    if (d) return d;
+  return checks.map((c) => c()).filter((d): d is ConfigDisagreement => d !== null);
+}
+
+/** FirstLSN, LastLSN and CheckpointLSN of one copy (SCIN @32, @42, @52) and its backup type (@87). */
+interface CopyLsns {
+  first: Lsn;
+  last: Lsn;
+  checkpoint: Lsn;
+  type: string;
+}
+
+function copyLsns(stream: Uint8Array): CopyLsns | null {
+  const scin = configRecords(stream).find((r) => r.tag === 'SCIN');
+  if (!scin || scin.bytes.length < 112) return null;
+  const v = new DataView(scin.bytes.buffer, scin.bytes.byteOffset, scin.bytes.byteLength);
+  const at = (o: number): Lsn => ({ vlf: v.getUint32(o, true), block: v.getUint32(o + 4, true), slot: v.getUint16(o + 8, true) });
+  return { first: at(32), last: at(42), checkpoint: at(52), type: String.fromCharCode(scin.bytes[87]!) };
+}
+
+const LSN_FIELDS = [['FirstLSN', 'first', 32], ['LastLSN', 'last', 42], ['CheckpointLSN', 'checkpoint', 52]] as const;
+const cmp = (a: Lsn, b: Lsn) => BigInt(lsnToDecimal(a)) - BigInt(lsnToDecimal(b));
+
+/**
+ * Why one copy's LSNs are not the log stream's (log-edges.ts: corpus facts), or null when they are:
+ * FirstLSN in the stream's first block (its VLF and block, its slot among the block's records),
+ * LastLSN where the stream's last block ends (slot 1), FirstLSN not after LastLSN, and for a full or
+ * differential backup CheckpointLSN from FirstLSN up to LastLSN.
+ */
+function copyDisagreesWithLog(c: CopyLsns, e: LogStreamEdges): string | null {
+  const f = c.first;
+  if (f.vlf !== e.first.vlf || f.block !== e.first.block || f.slot < e.first.slot || f.slot >= e.first.slot + Math.max(1, e.firstRecords)) {
+    return `FirstLSN ${formatLsn(f)} is not in the stream's first log block (${formatLsn(e.first)}, ${e.firstRecords} record(s))`;
+  }
+  if (!endsAt(e.end, c.last)) return `LastLSN ${formatLsn(c.last)} is not where the stream's last log block ends (${formatLsn({ ...e.end, slot: 1 })})`;
+  if (cmp(f, c.last) > 0n) return `FirstLSN ${formatLsn(f)} is after LastLSN ${formatLsn(c.last)}`;
+  if ((c.type === 'D' || c.type === 'I') && (cmp(c.checkpoint, f) < 0n || cmp(c.checkpoint, c.last) > 0n)) {
+    return `CheckpointLSN ${formatLsn(c.checkpoint)} of a full or differential backup is outside its FirstLSN .. LastLSN`;
   }
   return null;
+}
+
+/** What judgeHeaderCopyLsns decides (see there). */
+export interface HeaderLsnVerdict {
+  /** The copy the header's LSNs (and the rest of it) are read from. */
+  use: 'opening' | 'closing';
+  /**
+   * Null: nothing to say (the copies agree; or the closing copy's LSNs are later, as SQL Server 2019+
+   * writes them, and they are the log stream's). `refuse`: neither copy can be told to be the
+   * backup's; the set must not be used. `warn`: one copy was damaged and the other, the one the log
+   * stream agrees with, is used.
+   */
+  problem: { severity: 'refuse' | 'warn'; field: string; opening: string; closing: string; at: number; why: string } | null;
+}
+
+/**
+ * Which copy of a backup set's configuration stream holds the backup's FirstLSN, LastLSN and
+ * CheckpointLSN. The copies agree in every corpus set but the full backups of SQL Server 2019 and 2025
+ * (FinancialCrmDb202501190233.bak, Chinook.bak), whose closing copy's LSNs are later and are the log
+ * stream's (log-edges.ts). Where they disagree, `edges` is called (once; it reads the first and last
+ * log block of the set's stream, or returns why it cannot) and the copy whose LSNs the stream agrees
+ * with (copyDisagreesWithLog) is used: silently for the SQL Server 2019+ pattern (the closing copy
+ * later), with a `warn` otherwise (damage in the other copy). Neither or both agreeing, or no
+ * stream to tell: `refuse`, naming both copies and the stream. Copies that agree are not checked
+ * against the stream (no read), only for FirstLSN <= LastLSN and, in a full or differential backup,
+ * a CheckpointLSN between them (`refuse` otherwise: both copies say it, so one cannot be chosen).
+ */
+export function judgeHeaderCopyLsns(opening: Uint8Array, closing: Uint8Array | null, edges: () => LogStreamEdges | string): HeaderLsnVerdict {
+  const a = copyLsns(opening);
+  const b = closing ? copyLsns(closing) : null;
+  if (!a || !b) return { use: b ? 'closing' : 'opening', problem: null };
+  const text = (c: CopyLsns) => `${formatLsn(c.first)} .. ${formatLsn(c.last)}, checkpoint ${formatLsn(c.checkpoint)}`;
+  const differ = LSN_FIELDS.find(([, k]) => cmp(a[k], b[k]) !== 0n);
+  if (!differ) {
+    const bad = cmp(b.first, b.last) > 0n ? { field: 'FirstLSN after LastLSN', at: 32 } : (b.type === 'D' || b.type === 'I') && (cmp(b.checkpoint, b.first) < 0n || cmp(b.checkpoint, b.last) > 0n) ? { field: 'CheckpointLSN outside FirstLSN .. LastLSN of a full or differential backup', at: 52 } : null;
+    return { use: 'closing', problem: bad ? { severity: 'refuse', ...bad, opening: text(a), closing: text(b), why: 'both copies say so' } : null };
+  }
+  const [field, , at] = differ;
+  const e = edges();
+  if (typeof e === 'string') return { use: 'closing', problem: { severity: 'refuse', field, opening: text(a), closing: text(b), at, why: `the backup's log stream cannot tell which copy is the backup's: ${e}` } };
+  const stream = `the log stream runs from ${formatLsn(e.first)} to ${formatLsn({ ...e.end, slot: 1 })}`;
+  const oa = copyDisagreesWithLog(a, e);
+  const ca = copyDisagreesWithLog(b, e);
+  if (ca === null && oa !== null) {
+    const later = LSN_FIELDS.every(([, k]) => cmp(b[k], a[k]) >= 0n);
+    return { use: 'closing', problem: later ? null : { severity: 'warn', field, opening: text(a), closing: text(b), at, why: `${stream}: the closing copy's LSNs agree with it and are used; the opening copy's do not (its ${oa}): the opening copy is damaged` } };
+  }
+  if (oa === null && ca !== null) {
+    return { use: 'opening', problem: { severity: 'warn', field, opening: text(a), closing: text(b), at, why: `${stream}: the opening copy's LSNs agree with it and are used; the closing copy's do not (its ${ca}): the closing copy is damaged` } };
+  }
+  const why = oa === null ? `${stream} and both copies' LSNs agree with it, so it cannot tell which copy is the backup's` : `${stream} and neither copy's LSNs agree with it (the opening copy's ${oa}; the closing copy's ${ca})`;
+  return { use: 'closing', problem: { severity: 'refuse', field, opening: text(a), closing: text(b), at, why } };
+}
+
+/**
+ * Why the FirstLSN, LastLSN and CheckpointLSN of one copy of a configuration stream (`stream`) are
+ * not those of the log stream whose edges are `edges` (log-edges.ts), or null when they are; a
+ * reason too when the copy holds no readable SCIN record. For tests and diagnostics: every copy of
+ * every corpus set agrees with its stream but the opening copies of the 2019/2025 full backups.
+ */
+export function headerCopyDisagreesWithLog(stream: Uint8Array, edges: LogStreamEdges): string | null {
+  const c = copyLsns(stream);
+  return c ? copyDisagreesWithLog(c, edges) : 'no readable SCIN record';
 }

@@ -7,7 +7,9 @@
  *   @93 / minor @94 version; ESET media write date @80 (backup finish).
  * - SQL Server's configuration-info stream (MQCI) is held twice in each set, after the MSCI DBLK
  *   that opens it and after the MSLS DBLK that closes it; the closing copy is read when the file
- *   holds it whole (its LSNs are the backup's own: config-stream.ts), else the opening one. It is a list of records, each
+ *   holds it whole (its LSNs are the backup's own: config-stream.ts), else the opening one, unless
+ *   the copies' LSNs differ and the log stream agrees with the opening copy's only (the MTF walk
+ *   decides: MtfLayout.headerCopy, config-stream.ts judgeHeaderCopyLsns). It is a list of records, each
  *   `4-char tag, u32 length, …`: SCIN (backup set), SFGI (filegroup), SFIN (file). Their fields were
  *   located on the corpus backups (all SQL Server 2008 / 2008 R2) by matching known values — the
  *   database and server names, dbi_version 661, the log chain whose LSNs must link, the 'D'/'I'/'L'
@@ -135,7 +137,8 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
   const closing = streamsOfSet(layout, position).find((s) => s.id === 'MQCI' && s.dblk === 'MSLS' && s !== opening && s.length > 0 && !s.truncated);
   let mqci = opening;
   let data = readBytes(path, opening.dataOffset, opening.length);
-  if (closing) {
+  // the walk chose the opening copy: its LSNs are the log stream's, the closing copy's are not (mtf.ts)
+  if (closing && layout.headerCopy?.[position] !== 'opening') {
     const last = readBytes(path, closing.dataOffset, closing.length);
     const scin = configRecords(last).find((r) => r.tag === 'SCIN');
     if (scin && scin.bytes.length >= 112) {

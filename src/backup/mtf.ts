@@ -20,7 +20,8 @@
  * (configuration info: the SCIN/SFGI/SFIN records), MSDA + MQDA (database pages), MSTL + MQTL
  * (log blocks, one MSTL per VLF), and RAID after TAPE.
  */
-import { configCopiesDisagree } from './config-stream.js';
+import { configCopiesDisagreements, configRecords, judgeHeaderCopyLsns } from './config-stream.js';
+import { readLogStreamEdges } from './log-edges.js';
 import { FormatError } from '../errors.js';
 import type { SkippedItem } from '../recover/source.js';
 import { openBackupBytes, type BackupBytes } from './bytes.js';
@@ -99,7 +100,21 @@ export interface MtfLayout {
    * backup still yields its header and the pages/log it holds).
    */
   problems: SkippedItem[];
+  /**
+   * Per backup set (Position): the copy of its configuration stream its header is read from
+   * (config-stream.ts judgeHeaderCopyLsns); a set not listed is read from the closing copy when the
+   * file holds it whole, else the opening one.
+   */
+  headerCopy?: Record<number, 'opening' | 'closing'>;
 }
+
+/**
+ * Code of a WARNING about a backup set's header whose set is still used: one copy of its header is
+ * damaged in a field no restore reads (the server name), or in its LSNs where the log stream tells
+ * which copy is the backup's (config-stream.ts). Commands say it on stderr (also with --quiet), in
+ * json, and exit 3 under --strict; it is not a loss (the result is not INCOMPLETE for it).
+ */
+export const BACKUP_HEADER_WARNING = 'BACKUP_HEADER_WARNING';
 
 export function ascii4(b: Uint8Array, at: number): string {
   return String.fromCharCode(b[at], b[at + 1], b[at + 2], b[at + 3]);
@@ -261,7 +276,9 @@ function walk(src: BackupBytes, path: string): MtfLayout {
   }
   trailerOnly(dblks, streams, problems);
   // Each set's header is written twice (the configuration stream after MSCI and after MSLS); damage
-  // to one copy was read as the backup's header with no word (config-stream.ts).
+  // to one copy was read as the backup's header with no word (config-stream.ts). Which copy the
+  // header is read from (headerCopy) is decided here, once per walk.
+  const headerCopy: Record<number, 'opening' | 'closing'> = {};
   for (let n = 1; n <= set; n++) {
     const copies = streams.filter((x) => x.id === 'MQCI' && x.set === n && x.length > 0);
     const opening = copies[0];
@@ -270,13 +287,45 @@ function walk(src: BackupBytes, path: string): MtfLayout {
     const a = Buffer.from(read(opening.dataOffset, opening.length));
     const b = Buffer.from(read(closing.dataOffset, closing.length));
     if (a.length < opening.length || b.length < closing.length) continue;
-    const d = configCopiesDisagree(a, b);
-    if (!d) continue;
-    problems.push({
-      code: 'FORMAT_BAD_BACKUP_HEADER',
-      reason: `backup set ${n}'s header is held twice (SQL Server's configuration stream at offset ${opening.dataOffset}, opening the set, and at offset ${closing.dataOffset}, closing it) and the two copies disagree on the ${d.field}: ${JSON.stringify(d.opening)} in the opening copy, ${JSON.stringify(d.closing)} in the closing copy. One of them is damaged and rowback cannot tell which; it reads and shows the closing copy, so what this file says of itself (database, server, LSNs, files: only the first field that differs is named) may be wrong, and restore plan and point-in-time replays (dump --trn, diff) leave this backup set out. Its log records and data pages are not in the header and are read as usual. Compare the header with another copy of this backup (rowback inspect COPY) or with msdb's backup history on the server`,
-      location: { file: path, offset: opening.dataOffset + d.at },
+    const twice = `backup set ${n}'s header is held twice (SQL Server's configuration stream at offset ${opening.dataOffset}, opening the set, and at offset ${closing.dataOffset}, closing it) and the two copies disagree on the`;
+    const where = (at: number) => `(the field at offset ${opening.dataOffset + at} in the opening copy, ${closing.dataOffset + at} in the closing copy)`;
+    const all = configCopiesDisagreements(a, b);
+    const vital = all.find((d) => !d.cosmetic);
+    // FirstLSN, LastLSN, CheckpointLSN: the copy the log stream agrees with (read only when they differ)
+    const scinAt = configRecords(a).find((r) => r.tag === 'SCIN')?.bytes.byteOffset ?? a.byteOffset;
+    const v = judgeHeaderCopyLsns(a, b, () => {
+      // a read that fails (a damaged chunk of a compressed backup) tells no copy: said, not thrown from the walk
+      try {
+        return readLogStreamEdges(src, streams.filter((x) => x.id === 'MQTL' && x.set === n && x.length > 0).map(payloadRange));
+      } catch (e) {
+        return `its log stream could not be read: ${(e as Error)?.message ?? String(e)}`;
+      }
     });
+    headerCopy[n] = v.use;
+    if (vital) {
+      problems.push({
+        code: 'FORMAT_BAD_BACKUP_HEADER',
+        reason: `${twice} ${vital.field}: ${JSON.stringify(vital.opening)} in the opening copy, ${JSON.stringify(vital.closing)} in the closing copy. One of them is damaged and rowback cannot tell which; it reads and shows the ${v.use} copy, so what this file says of itself (database, server, LSNs, files: only the first field that differs is named) may be wrong, and restore plan and point-in-time replays (dump --trn, diff) leave this backup set out, as a restore reads that field. Its log records and data pages are not in the header and are read as usual. Compare the header with another copy of this backup (rowback inspect COPY) or with msdb's backup history on the server`,
+        location: { file: path, offset: opening.dataOffset + vital.at },
+      });
+    }
+    const lsnAt = scinAt - a.byteOffset;
+    if (v.problem && !vital) {
+      const p = v.problem;
+      const both = `${twice} ${p.field} ${where(lsnAt + p.at)}: ${JSON.stringify(p.opening)} in the opening copy, ${JSON.stringify(p.closing)} in the closing copy`;
+      problems.push(p.severity === 'refuse'
+        ? { code: 'FORMAT_BAD_BACKUP_HEADER', reason: `${both}; ${p.why}. rowback shows the closing copy's, which may be wrong, and restore plan and point-in-time replays (dump --trn, diff) leave this backup set out: its LSNs place it in the chain. Its log records and data pages are read as usual. Compare the header with another copy of this backup (rowback inspect COPY) or with msdb's backup history on the server`, location: { file: path, offset: opening.dataOffset + lsnAt + p.at } }
+        : { code: BACKUP_HEADER_WARNING, reason: `${both}; ${p.why}. The set is used with the ${v.use} copy's LSNs`, location: { file: path, offset: (v.use === 'opening' ? closing : opening).dataOffset + lsnAt + p.at } });
+    }
+    if (!vital) {
+      for (const d of all.filter((x) => x.cosmetic)) {
+        problems.push({
+          code: BACKUP_HEADER_WARNING,
+          reason: `${twice} ${d.field} ${where(d.at)}: ${JSON.stringify(d.opening)} in the opening copy, ${JSON.stringify(d.closing)} in the closing copy. One of them is damaged and rowback cannot tell which: the ${d.field} shown (the ${v.use} copy's) is uncertain. No restore, replay or chain check reads it, so the set is used as usual`,
+          location: { file: path, offset: opening.dataOffset + d.at },
+        });
+      }
+    }
   }
   const tape = dblks.find((d) => d.type === 'TAPE');
   const mediaFamilyId = tape && tape.bytes.length >= 56 ? Buffer.from(tape.bytes).readUInt32LE(52) : null;
@@ -289,7 +338,7 @@ function walk(src: BackupBytes, path: string): MtfLayout {
     }
   }
   const compressed = src.compressed ? { fileSize: src.compressed.fileSize, chunks: src.compressed.chunks } : null;
-  return { file: path, size, compressed, mediaFamilyId, mediaSet, sets: set, dblks, streams, problems };
+  return { file: path, size, compressed, mediaFamilyId, mediaSet, sets: set, dblks, streams, problems, headerCopy };
 }
 
 /**
@@ -455,6 +504,12 @@ export function headerCopiesProblem(layout: MtfLayout, position: number): Skippe
   const opening = layout.streams.find((x) => x.id === 'MQCI' && x.set === position && x.length > 0);
   if (!opening) return undefined;
   return layout.problems.find((p) => p.code === 'FORMAT_BAD_BACKUP_HEADER' && p.location.offset !== undefined && p.location.offset >= opening.dataOffset && p.location.offset <= opening.dataOffset + opening.length);
+}
+
+/** The BACKUP_HEADER_WARNINGs the walk recorded for backup set `position` (its set is still used). */
+export function headerWarnings(layout: MtfLayout, position: number): SkippedItem[] {
+  const copies = layout.streams.filter((x) => x.id === 'MQCI' && x.set === position && x.length > 0);
+  return layout.problems.filter((p) => p.code === BACKUP_HEADER_WARNING && p.location.offset !== undefined && copies.some((c) => p.location.offset! >= c.dataOffset && p.location.offset! <= c.dataOffset + c.length));
 }
 
 /**

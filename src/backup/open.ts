@@ -12,7 +12,7 @@ import { realPath } from '../util/files.js';
 import { LayeredPageSource } from '../datafile/mdf-source.js';
 import type { PageSource } from '../datafile/page-source.js';
 import { listBackupSets, readBackupHeader, type BackupHeader } from './header.js';
-import { blocksAfterDamage, MTF_TRAILER_DAMAGED, readMtfLayout, throwIfDamaged, type MtfLayout } from './mtf.js';
+import { BACKUP_HEADER_WARNING, blocksAfterDamage, MTF_TRAILER_DAMAGED, readMtfLayout, throwIfDamaged, type MtfLayout } from './mtf.js';
 
 /**
  * Bytes a backup set's closing blocks take after its last data or log stream (MSLS + its MQCI,
@@ -160,6 +160,25 @@ export function openBackupPages(paths: string[], position?: number, check?: (hea
 }
 
 /**
+ * WARNING texts for page readers (dump) on the backups' headers (`paths`: the --bak files, each
+ * walked again; the walk reads descriptor blocks and the header copies): a set whose two header
+ * copies disagree (FORMAT_BAD_BACKUP_HEADER: its file list was not taken to place pages,
+ * page-source.ts) or whose damaged copy was settled or lies in a field no restore reads
+ * (BACKUP_HEADER_WARNING). Rows are read from the pages as the backup holds them either way, but
+ * what the header says of the backup is uncertain: said even with --quiet, exit 3 under --strict.
+ */
+export function backupHeaderWarnings(paths: string[]): string[] {
+  const out: string[] = [];
+  for (const path of paths) {
+    for (const h of readMtfLayout(path).problems) {
+      if (h.code === 'FORMAT_BAD_BACKUP_HEADER') out.push(`${path}: ${h.code}: ${h.reason} (offset ${h.location.offset}): the data pages were placed by their own headers, not by the file list of either copy; rows are read from the pages as the backup holds them`);
+      else if (h.code === BACKUP_HEADER_WARNING) out.push(`${path}: ${h.code}: ${h.reason} (offset ${h.location.offset}); rows are read from the pages as the backup holds them`);
+    }
+  }
+  return out;
+}
+
+/**
  * Notes for page readers (dump) on MTF damage a backup's walk stopped at after the set's data:
  * damage past the end of its last data stream (MQDA, in an MSDA block), with no data block after it
  * (choosePosition refuses the file otherwise), leaves the pages read whole — only the log part or
@@ -171,10 +190,6 @@ export function backupDamageNotes(paths: string[]): string[] {
   const notes: string[] = [];
   for (const path of paths) {
     const layout = readMtfLayout(path);
-    // the two copies of a set's header disagree: its file list was not taken to place pages (page-source.ts)
-    for (const h of layout.problems.filter((x) => x.code === 'FORMAT_BAD_BACKUP_HEADER')) {
-      notes.push(`${path}: ${h.code}: ${h.reason} (offset ${h.location.offset}): the data pages were placed by their own headers, not by the file list of either copy; rows are read from the pages as the backup holds them`);
-    }
     const p = layout.problems.find((x) => (x.code === 'FORMAT_BAD_MTF' || x.code === MTF_TRAILER_DAMAGED) && x.location.offset !== undefined);
     if (!p) continue;
     const data = layout.streams.filter((x) => x.id === 'MQDA' && !x.truncated);

@@ -3,7 +3,9 @@
  * `rowback CMD: INCOMPLETE: …` on stderr: log lost to damage or in no file given, pages or catalog
  * pages that could not be read; for diff and decode, which print a whole result or refuse, values
  * printed or compared that were decoded with warnings) or, for scan and dump, that holds rows
- * carrying warnings (`rowback CMD: N of the M row(s) carry warnings`: warned-rows.ts) ends with exit
+ * carrying warnings (`rowback CMD: N of the M row(s) carry warnings`: warned-rows.ts), or that read a
+ * backup carrying a WARNING on its header (`rowback CMD: WARNING: … BACKUP_HEADER_WARNING …`: one copy
+ * of a set's header damaged where the set is still used, backup/mtf.ts) ends with exit
  * code 3 instead of 0, so that a script tells a cut or doubtful result from a whole one without
  * reading stderr. The output is the same either way: written whole, the line printed (also with
  * `--quiet`).
@@ -19,10 +21,11 @@ export const INCOMPLETE_EXIT_CODE = 3;
 
 /**
  * The `--strict` option, one wording for every command that takes it; `warnedRows` for the commands
- * whose rows carrying warnings exit 3 too (scan, dump: warned-rows.ts).
+ * whose rows carrying warnings exit 3 too (scan, dump: warned-rows.ts); `backups: false` for a
+ * command that reads no backup (decode), whose help then does not name the header WARNING.
  */
-export function strictOption(o: { warnedRows?: boolean } = {}): Option {
-  return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the result is INCOMPLETE${o.warnedRows ? ' or printed rows carry warnings' : ''} (output written whole and ${o.warnedRows ? 'either' : 'INCOMPLETE'} said on stderr all the same); an interrupt (130/143) or an error (1/2) keeps its own code`);
+export function strictOption(o: { warnedRows?: boolean; backups?: boolean } = {}): Option {
+  return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the result is INCOMPLETE${o.warnedRows ? ', printed rows carry warnings' : ''}${o.backups === false ? '' : ' or a backup read carries a WARNING on its header'} (output written whole and ${o.warnedRows || o.backups !== false ? 'either' : 'INCOMPLETE'} said on stderr all the same); an interrupt (130/143) or an error (1/2) keeps its own code`);
 }
 
 /**

@@ -56,7 +56,7 @@ import { openBackupLogStream } from '../backup/log-stream.js';
 import { chainVlfBoundaryGaps } from '../backup/chain-boundary.js';
 import { openBackupPages, choosePosition } from '../backup/open.js';
 import { readBackupHeader } from '../backup/header.js';
-import { readMtfLayout } from '../backup/mtf.js';
+import { BACKUP_HEADER_WARNING, readMtfLayout } from '../backup/mtf.js';
 import { readDataFileMetadata } from '../datafile/metadata.js';
 import { PageReader, pageFileMemo, pageFileOf, type PageReadStats } from '../datafile/page-reader.js';
 import { parsePageHeader } from '../datafile/page.js';
@@ -156,6 +156,12 @@ export interface ReplayResult {
    * as scan and `log` word it). Empty when there is none.
    */
   notes: string[];
+  /**
+   * WARNINGs on the headers of the backups the replay used (mtf.ts BACKUP_HEADER_WARNING: one header
+   * copy damaged in a field no restore reads, or in LSNs the log stream settled), `file: code: reason
+   * (offset n)`: said even with --quiet, exit 3 under --strict. Absent or empty when there is none.
+   */
+  warnings?: string[];
   /** Reads of the base backup's pages, by check kind (for a note on pages with no page checksum: uncheckedPagesNote). */
   pageStats?: PageReadStats;
 }
@@ -216,8 +222,9 @@ function refuse(code: string, r: LogRecord, what: string): never {
  * fail on it, so `restore plan` keeps it damaged (restore/history.ts). Damage in its closing blocks
  * only (isTrailerOnlyDamage, the rule `restore plan` applies: every log record read whole) does not
  * leave it out either (it did: a replay refused what `restore plan` planned); it is said in `trailer`.
+ * A WARNING on its header (BACKUP_HEADER_WARNING) does not either; it is said in `warnings`.
  */
-function setOf(path: string): { set: BackupSetRecord; cut: SkippedItem | null; trailer: string[] } {
+function setOf(path: string): { set: BackupSetRecord; cut: SkippedItem | null; trailer: string[]; warnings: string[] } {
   const layout = readMtfLayout(path);
   let position: number;
   try {
@@ -241,8 +248,11 @@ function setOf(path: string): { set: BackupSetRecord; cut: SkippedItem | null; t
   const h = readBackupHeader(path, layout, position);
   const cut = h.backupType === 'log' ? cutLogStream(layout) : null;
   const trailer = layout.sets <= 1 ? layout.problems.filter((p) => isTrailerOnlyDamage(path, p)) : [];
+  // one header copy damaged where the set is used all the same (mtf.ts BACKUP_HEADER_WARNING): no damage, a WARNING
+  const warned = layout.problems.filter((p) => p.code === BACKUP_HEADER_WARNING);
   const notes = trailer.map((p) => `${path}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
-  return { set: recordFromHeader(h, [path], layout.problems.some((p) => p !== cut && !trailer.includes(p))), cut, trailer: notes };
+  const warnings = warned.map((p) => `${path}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
+  return { set: recordFromHeader(h, [path], layout.problems.some((p) => p !== cut && !trailer.includes(p) && !warned.includes(p))), cut, trailer: notes, warnings };
 }
 
 /**
@@ -300,7 +310,11 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
       if (leftOut.length && isRowbackError(e)) e.message += `; replayed without ${leftOut.join(' and without ')}, which failed its checks`;
       throw e;
     }
-    if (r.kind === 'done') return r.result;
+    if (r.kind === 'done') {
+      const used = new Set(r.result.chain.steps.map((st) => st.set));
+      const warnings = all.filter((x) => used.has(x.set)).flatMap((x) => x.warnings);
+      return warnings.length ? { ...r.result, warnings } : r.result;
+    }
     ({ chain, sets: planned } = r);
     leftOut.push(r.leftOut);
   }

@@ -18,7 +18,7 @@ import { assertRegularFile } from '../util/files.js';
 import { readBackupHeader, type BackupHeader } from '../backup/header.js';
 import { readLogCommitTimes } from '../backup/log-commits.js';
 import type { SkippedItem } from '../recover/source.js';
-import { backupStart, blocksAfterDamage, headerCopiesProblem, readMtfLayout, COMMON_HEADER_SIZE, MTF_TRAILER_DAMAGED, type MtfLayout } from '../backup/mtf.js';
+import { backupStart, BACKUP_HEADER_WARNING, blocksAfterDamage, headerCopiesProblem, headerWarnings, readMtfLayout, COMMON_HEADER_SIZE, MTF_TRAILER_DAMAGED, type MtfLayout } from '../backup/mtf.js';
 
 /** HEADERONLY / backupset types rowback knows; only full, differential and log are restorable by the planner. */
 export type HistoryBackupType = 'full' | 'differential' | 'log' | 'file' | 'partial' | 'other';
@@ -73,6 +73,12 @@ export interface BackupSetRecord {
    * ESET's backup finish date unknown, so `backupFinishDate` is null). Absent when there is none.
    */
   caveat?: string;
+  /**
+   * WARNINGs on its header that do not keep it out (`file: BACKUP_HEADER_WARNING: reason (offset n)`,
+   * mtf.ts: one header copy damaged in a field no restore reads, or in LSNs its log stream settled),
+   * said by restore plan / run as WARNING lines. Absent when there is none.
+   */
+  headerWarnings?: string[];
   /**
    * For a log backup whose `backupFinishDate` is unknown, or that ran at the --stop-at time or ends
    * the chain before it (addLogCommitTimes), when its file was at hand: the commit times its own log
@@ -352,7 +358,9 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
     // not the file's other sets: they are read whole (a NOINIT file's damaged log backup header left
     // its intact full backup out, "no usable backup set").
     const allProblems = list.flatMap((f) => f.layout.problems.map((p) => ({ path: f.path, p })));
-    const problems = allProblems.filter(({ p }) => p.code !== 'FORMAT_BAD_BACKUP_HEADER');
+    // A WARNING on a set's header (BACKUP_HEADER_WARNING: a copy damaged in a field no restore reads,
+    // or in LSNs the log stream settles) keeps nothing out: the set is used, the warning on its record.
+    const problems = allProblems.filter(({ p }) => p.code !== 'FORMAT_BAD_BACKUP_HEADER' && p.code !== BACKUP_HEADER_WARNING);
     const trailer = problems.filter(({ path, p }) => isTrailerOnlyDamage(path, p));
     const fileDamaged = problems.length > trailer.length;
     for (let position = 1; position <= first.layout.sets; position++) {
@@ -381,6 +389,8 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
         if (trailer.length && position === first.layout.sets) {
           rec.caveat = trailer.map(({ path, p }) => `${path}: ${p.code}: ${p.reason} (offset ${p.location.offset}); used: a --stop-at time after it started is placed by its own log's commit times, not by its end (unknown), and refused where they do not tell (--stop-before-lsn always can); whether SQL Server's RESTORE reads it despite the damage, RESTORE VERIFYONLY on the server tells`).join('; ');
         }
+        const warned = list.flatMap((f) => headerWarnings(f.layout, position).map((p) => `${f.path}: ${p.code}: ${p.reason} (offset ${p.location.offset})`));
+        if (warned.length) rec.headerWarnings = warned;
         sets.push(rec);
       } catch (e) {
         const d = describeError(e);

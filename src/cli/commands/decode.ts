@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .option('--default-schema <schema>', 'with --ddl: schema of unqualified table names', 'dbo')
     .option('--collation <name>', 'with --ddl: database default collation for char/varchar columns without COLLATE', 'SQL_Latin1_General_CP1_CI_AS')
     .option('--lsn <lsn>', 'LSN of the log record the image came from, any fn_dblog spelling (named in errors)')
-    .addOption(strictOption())
+    .addOption(strictOption({ backups: false }))
     .action(async (opts: DecodeCliOptions) => {
       // Ctrl-C / SIGTERM (waiting for `--hex -` on stdin, reading a large script): nothing is
       // printed, one INTERRUPTED line, exit 130 / 143 (interrupt.ts)

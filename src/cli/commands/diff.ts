@@ -250,6 +250,10 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     // compared on them, and its verdict (missing, changed, unchanged) may be wrong too.
     for (const line of incomplete) stderr.write(`rowback diff: ${line}\n`);
     if (r.warned.length && !cut) exitIncomplete(opts.strict);
+    // Said even with --quiet, exit 3 under --strict: a backup a replay used has one header copy damaged (ReplayResult.warnings)
+    const headerWarnings = [...new Set(r.replays.flatMap((x) => x.result.warnings ?? []))];
+    for (const w of headerWarnings) stderr.write(`rowback diff: WARNING: ${w}\n`);
+    if (headerWarnings.length && !cut) exitIncomplete(opts.strict);
     if (cut) {
       sayInterrupted('diff', interrupt.by!, `the output stopped before its end; the ${written} of ${lines.length} change(s) written are only part of the result${opts.stage ? ', and nothing was staged' : ''}`, stderr);
       return { ...d, jobId, interrupted: interrupt.by! };

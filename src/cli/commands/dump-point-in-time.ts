@@ -8,6 +8,7 @@ import { InputError } from '../../errors.js';
 import { replayTableAt, type ReplayResult } from '../../replay/point-in-time.js';
 import { csvCell, csvRecord, csvValueHeaders } from '../../util/csv.js';
 import { sayWarnedRows } from '../warned-rows.js';
+import { exitIncomplete } from '../strict.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
 import type { DumpOptions } from './dump.js';
 import { parseTarget } from './restore.js';
@@ -23,7 +24,7 @@ const list = (v: string | string[] | undefined): string[] => (v === undefined ? 
  * InputError INPUT_BAD_OPTION for a missing --bak/--trn/stop or options that do not apply
  * (--mdf, --position, --include-ghosts, --include-remnants), and what `replayTableAt` throws.
  */
-export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt?: Interruption): Promise<{ rows: number; skipped: []; tables: { table: string; rows: number; ghosts: number; remnants: number }[]; warnedRows?: number; interrupted?: string | null }> {
+export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt?: Interruption): Promise<{ rows: number; skipped: []; tables: { table: string; rows: number; ghosts: number; remnants: number }[]; warnedRows?: number; headerWarnings?: string[]; interrupted?: string | null }> {
   const baks = list(opts.bak);
   const trns = list(opts.trn);
   if (opts.mdf !== undefined) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump reads backups only: give --bak FULL [DIFF] --trn LOG…, not --mdf');
@@ -89,6 +90,9 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
     if (r.uncheckedLog) stderr.write(`rowback dump: note: ${r.uncheckedLog}\n`);
     for (const n of r.notes) stderr.write(`rowback dump: note: ${n}\n`);
   }
+  // Said even with --quiet, and exit 3 with --strict: what a backup used says of itself is uncertain (one header copy damaged)
+  for (const w of r.warnings ?? []) stderr.write(`rowback dump: WARNING: ${w}\n`);
+  if (r.warnings?.length) exitIncomplete(opts.strict);
   // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
   sayWarnedRows(stderr, 'dump', warned, n, opts);
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
@@ -99,7 +103,7 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
     stderr.write(`rowback dump: note: ${interrupt.by} came after the last row was read: the ${n} row(s) written are the whole result\n`);
   }
   // warnedRows: the report's rowsWithWarnings (it was null for a point-in-time dump, whose rows carry warnings too)
-  return { rows: n, skipped: [], tables: [{ table: r.table, rows: n, ghosts: 0, remnants: 0 }], warnedRows: warned, interrupted: stoppedEarly ? interrupt!.by : null };
+  return { rows: n, skipped: [], tables: [{ table: r.table, rows: n, ghosts: 0, remnants: 0 }], warnedRows: warned, ...(r.warnings?.length ? { headerWarnings: r.warnings } : {}), interrupted: stoppedEarly ? interrupt!.by : null };
 }
 
 export { replaySummary } from '../../replay/summary.js';

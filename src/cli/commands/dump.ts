@@ -10,7 +10,7 @@ import { createProgress } from '../progress.js';
 import { csvCell, csvRecord, csvValueHeaders } from '../../util/csv.js';
 import { assertBackupSet } from '../../recover/source-identity.js';
 import { InputError, isRowbackError, SchemaError } from '../../errors.js';
-import { backupDamageNotes, openBackupPages } from '../../backup/open.js';
+import { backupDamageNotes, backupHeaderWarnings, openBackupPages } from '../../backup/open.js';
 import { openDataFiles } from '../../recover/open-data-files.js';
 import { readDataFileMetadata } from '../../datafile/metadata.js';
 import { PageReader, uncheckedPagesNote } from '../../datafile/page-reader.js';
@@ -113,7 +113,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
   try {
     // the report path is checked before any work, as --out is (a missing folder: one line, nothing read)
     if (opts.report !== undefined) assertWritableOutput('--report', opts.report, { opts });
-    let result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; interrupted?: string | null };
+    let result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; interrupted?: string | null };
     try {
       result = opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined
         ? await runPointInTimeDump(opts, stdout, stderr, interrupt)
@@ -140,7 +140,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
  * stderr and by the exit code alone (newcomer: nothing a script could read). Throws InputError
  * INPUT_OUTPUT_UNWRITABLE when the file cannot be written (the rows were).
  */
-function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number }, interrupted: string | null | undefined, elapsedMs: number): void {
+function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[] }, interrupted: string | null | undefined, elapsedMs: number): void {
   const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
   const report = {
     source: [...list(opts.mdf), ...list(opts.bak), ...list(opts.trn)],
@@ -154,6 +154,8 @@ function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedI
     complete: r.skipped.length === 0 && !interrupted,
     ...(interrupted ? { interrupted } : {}),
     skipped: r.skipped,
+    // WARNINGs on the backups' headers (backupHeaderWarnings), said on stderr even with --quiet
+    ...(r.headerWarnings?.length ? { warnings: r.headerWarnings } : {}),
     elapsedMs,
   };
   try {
@@ -164,7 +166,7 @@ function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedI
   }
 }
 
-async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; interrupted?: string | null }> {
+async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; interrupted?: string | null }> {
   const named = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
   if (opts.all && named.length) throw new InputError('INPUT_BAD_OPTION', 'give --table or --all, not both');
   if (!opts.all && named.length === 0) throw new InputError('INPUT_BAD_OPTION', 'give --table schema.name (repeatable) or --all');
@@ -331,6 +333,10 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
       stderr.write(incompleteLine(skipped, rows, { tableOf, failedPages: new Set(reader.skipped), source }));
       exitIncomplete(opts.strict);
     }
+    // Said even with --quiet, and exit 3 with --strict: what a backup's header says of it is uncertain (one copy damaged)
+    const headerWarnings = baks.length ? backupHeaderWarnings(baks) : [];
+    for (const w of headerWarnings) stderr.write(`rowback dump: WARNING: ${w}\n`);
+    if (headerWarnings.length) exitIncomplete(opts.strict);
     // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
     sayWarnedRows(stderr, 'dump', warnedRows, rows, opts);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
@@ -340,7 +346,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     } else if (interrupt.by) {
       stderr.write(`rowback dump: note: ${interrupt.by} came after the last row was read: the ${rows} row(s) written are the whole result\n`);
     }
-    return { rows, skipped, tables: done, warnedRows, interrupted: stoppedEarly ? interrupt.by : null };
+    return { rows, skipped, tables: done, warnedRows, headerWarnings, interrupted: stoppedEarly ? interrupt.by : null };
   } finally {
     source.close();
   }

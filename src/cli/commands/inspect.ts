@@ -11,7 +11,7 @@ import { FormatError, InputError } from '../../errors.js';
 import { cutAgainstFileHeader } from '../../datafile/file-header.js';
 import { listBackupSets, readBackupHeader, type BackupHeader, type BackupSetSummary } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
-import { backupStart, readMtfLayout, COMMON_HEADER_SIZE, MTF_TRAILER_DAMAGED, type MediaSet } from '../../backup/mtf.js';
+import { backupStart, BACKUP_HEADER_WARNING, readMtfLayout, COMMON_HEADER_SIZE, MTF_TRAILER_DAMAGED, type MediaSet } from '../../backup/mtf.js';
 import { backupLogCoverage } from '../../backup/log-coverage.js';
 import { openBackupPageSource, requireWholeMediaSet } from '../../backup/page-source.js';
 import { RowbackError } from '../../errors.js';
@@ -93,6 +93,12 @@ export type InspectResult =
       /** What reading the backup's metadata warned of, and the damage it met (counted in INCOMPLETE). */
       metadataWarnings: string[];
       metadataSkipped: SkippedItem[];
+      /**
+       * WARNINGs on the set's header (BACKUP_HEADER_WARNING: one copy damaged in a field no restore
+       * reads, or in LSNs the log stream settled), `CODE: reason (offset n)`; the set is still used
+       * by the other commands. Said on stderr (also with --quiet); inspect exits 3 for them, as for damage.
+       */
+      headerWarnings: string[];
       log: LogSummary;
     }
   | DataFileDescription
@@ -231,13 +237,14 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
   }
   const stats = emptyLogScanStats();
   const counts: Record<string, number> = {};
-  const skipped: SkippedItem[] = [...layout.problems];
+  const skipped: SkippedItem[] = layout.problems.filter((p) => p.code !== BACKUP_HEADER_WARNING);
+  const headerWarnings = layout.problems.filter((p) => p.code === BACKUP_HEADER_WARNING).map((p) => `${p.code}: ${p.reason} (offset ${p.location.offset})`);
   const kind = header.backupType === 'log' ? 'trn' : 'bak';
   if (!header.encryption) {
     for await (const r of openBackupLogStream(path, kind, layout, position, { partialMediaSet: true }).records({ onSkipped: (s) => skipped.push(s), onProgress: opts.onProgress, signal: opts.signal }, stats)) count(counts, r);
     // The header's LSN range against the log read (as scan, log and restore plan check it): a stream
-    // short of its header (log lost, or a damaged LSN in the header's closing copy, the one read, which
-    // its opening copy cannot contradict when it is later: config-stream.ts) printed the header's
+    // short of its header (log lost, or a damaged LSN in both header copies alike: where the copies
+    // differ, the one the stream agrees with is read, config-stream.ts) printed the header's
     // LSNs and exit 0. Not for a file whose walk stopped at damage (said already: the cut stream is
     // judged by the readers) nor for one stripe of several (its log may be in the others).
     const walkStopped = layout.problems.some((p) => p.code === 'FORMAT_BAD_MTF' || p.code === MTF_TRAILER_DAMAGED);
@@ -249,6 +256,7 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
     file: path, kind: 'backup', header, sets, shown: position, mediaSet: layout.mediaSet, incomplete, dataPages,
     tables: tables?.list ?? null, tablesNote: tables ? tables.note ?? null : 'not listed: the backup set holds no data pages read here (a log backup, one stripe of several, or an encrypted database)',
     metadataWarnings: tables?.warnings ?? [], metadataSkipped: tables?.skipped ?? [],
+    headerWarnings,
     log: summarize(stats, counts, skipped),
   };
 }
@@ -386,6 +394,7 @@ export function renderText(r: InspectResult): string {
       renderTables(r.tables, out);
     } else if (r.header.backupType !== 'log' && r.tablesNote) kv('tables', r.tablesNote);
     for (const w of r.metadataWarnings) out.push(`warning: ${w}`);
+    for (const w of r.headerWarnings) out.push(`WARNING: ${w}`);
     out.push(...inspectSkippedLines(r.metadataSkipped));
     renderLog(r.log, out, kv);
   } else if (r.kind === 'log') {
@@ -494,6 +503,11 @@ export function register(program: Command): void {
       // Damage found: said on stderr (also with --quiet) and exit 3, --strict or not: finding damage
       // is what inspect is run for, and a script must not read a damaged file's description as a
       // whole file's (it exited 0 with a bad page, log block or MTF header listed)
+      // a WARNING on the backup's header (one copy damaged, the set still used elsewhere): said as
+      // damage is, on stderr also with --quiet, exit 3
+      const warned = result.kind === 'backup' ? result.headerWarnings : [];
+      for (const w of warned) process.stderr.write(`rowback inspect: WARNING: ${result.file}: ${w}\n`);
+      if (warned.length) exitIncomplete(true);
       const line = incompleteLine(result);
       if (line) {
         process.stderr.write(line);

@@ -24,7 +24,7 @@ import { listBackupSets, readBackupHeader } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
-import { MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
+import { BACKUP_HEADER_WARNING, MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
 import { CONTEXT_NAMES, OPERATION_NAMES } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_PAST_END_DAMAGED, LOG_STARTS_MID_VLF, uncheckedBlocksNote, unknownOperationsWarnings, type LogScanOptions, type LogScanStats, type UnknownOperation } from '../../logreader/ldf/reader.js';
@@ -692,13 +692,23 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // whose log was all there).
   const cutStreams = new Map<string, SkippedItem>();
   const walked = new Set<string>();
+  const headerWarnings: string[] = [];
   for (const i of inputs) {
     if (i.kind === 'ldf' || walked.has(i.file)) continue;
     walked.add(i.file);
     const layout = readMtfLayout(i.file);
     const cut = i.kind === 'trn' ? cutLogStream(layout) : null;
     if (cut) cutStreams.set(i.file, cut);
-    for (const p of layout.problems) if (p !== cut) skipped.push(p);
+    for (const p of layout.problems) {
+      if (p === cut) continue;
+      // one header copy damaged where the set is read all the same: a WARNING line, not a skipped item
+      if (p.code === BACKUP_HEADER_WARNING) headerWarnings.push(`${i.file}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
+      else {
+        // damaged in a field a restore reads: listed as skipped, and said as a WARNING (even with --quiet)
+        if (p.code === 'FORMAT_BAD_BACKUP_HEADER') headerWarnings.push(`${i.file}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
+        skipped.push(p);
+      }
+    }
   }
   const cutNotes: string[] = [];
   const progress = createProgress({ quiet: opts.quiet });
@@ -1086,6 +1096,9 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   for (const n of identityNotes) process.stderr.write(`rowback log: note: ${n}\n`);
   // Said even with --quiet: records of operations rowback does not know (printed as LOP_UNKNOWN_n, header fields only)
   for (const w of unknownOperationsWarnings(unknownOps)) process.stderr.write(`rowback log: WARNING: ${w}\n`);
+  // Said even with --quiet: a backup's header copies disagree (the copy used, the value uncertain); exit 3 under --strict
+  for (const w of headerWarnings) process.stderr.write(`rowback log: WARNING: ${w}\n`);
+  if (headerWarnings.length) exitIncomplete(opts.strict);
   // Said even with --quiet: records printed may be the wrong copy's
   for (const d of disagreements) process.stderr.write(`rowback log: WARNING: ${d.code}: ${d.reason}\n`);
   // Said even with --quiet, as scan's and dump's INCOMPLETE are (it was left out with --quiet:

@@ -129,10 +129,10 @@ export async function runRestoreRun(
   const planOpts: PlanOptions = { ...o, format: 'sql', ...(o.backups?.length ? { server: undefined } : {}) };
   // a plan `restore plan` refuses (log the restore needs lost: INPUT_RESTORE_LOG_DAMAGED) is refused
   // here too, before any connection to the server (it warned, then ran the restore anyway)
-  const { chain, logDamage, logNotes } = await planRestore(planOpts, deps);
+  const { chain, logDamage, logNotes, headerWarnings } = await planRestore(planOpts, deps);
   // a backup used despite damage (a damaged MTF trailer, damaged log blocks accepted) is said before its RESTORE runs
   sayCaveats('restore run', chain, stderr);
-  for (const w of logDamage ?? []) stderr.write(`rowback restore run: WARNING: ${w}\n`);
+  for (const w of [...(logDamage ?? []), ...(headerWarnings ?? [])]) stderr.write(`rowback restore run: WARNING: ${w}\n`);
   for (const n of logNotes ?? []) stderr.write(`rowback restore run: note: ${n}\n`);
   hideArgvSecrets();
   const exec = deps.executor ? deps.executor(o) : new MssqlRestoreExecutor(resolveConnection(o.server));
@@ -265,6 +265,8 @@ export interface PlanResult {
   logNotes?: string[];
   /** The log backups held by several files: which copy was used and why the others were left (json `logCopies`). */
   logCopies?: PlanLogDamage['copies'];
+  /** WARNINGs on the headers of the plan's backups (BackupSetRecord.headerWarnings): said where logDamage is. */
+  headerWarnings?: string[];
 }
 
 /** One log backup file of a plan (or a copy of one) whose log does not read whole, and where its loss lies against the stop point. */
@@ -535,9 +537,10 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
   for (const f of damage.after) chain.notes.push(afterNote(f));
   const rendered = renderRestore(chain, { as, replaceOriginal: o.replaceOriginal, standby: o.standby });
   const logDamage = damage.needed.map(neededWarning);
+  const headerWarnings = chain.steps.flatMap((st) => st.set.headerWarnings ?? []);
   // at the head of the script itself (every format): a script piped into sqlcmd carries the damage it was planned over
-  rendered.warnings.unshift(...logDamage.map((w) => `WARNING: ${w}`));
-  return { chain, rendered, as, logDamage, logNotes: [...damage.copies.map((c) => c.note), ...damage.after.map(afterNote)], logCopies: damage.copies };
+  rendered.warnings.unshift(...[...logDamage, ...headerWarnings].map((w) => `WARNING: ${w}`));
+  return { chain, rendered, as, logDamage, logNotes: [...damage.copies.map((c) => c.note), ...damage.after.map(afterNote)], logCopies: damage.copies, ...(headerWarnings.length ? { headerWarnings } : {}) };
 }
 
 function stepJson(s: RestoreChain['steps'][number]) {
@@ -577,7 +580,7 @@ export function planJson(r: PlanResult): unknown {
     steps: c.steps.map(stepJson),
     moves: r.rendered.moves,
     reachable: c.reachable.map((x) => ({ fromTime: x.fromTime, toTime: x.toTime, toBeforeTime: x.toBeforeTime, fromLsn: x.fromLsn, toLsn: x.toLsn, full: x.full.devices, ...(x.differential ? { differential: x.differential.devices } : {}) })),
-    // rendered.warnings holds the accepted log damage first (planRestore)
+    // rendered.warnings holds the accepted log damage and the header warnings first (planRestore)
     warnings: r.rendered.warnings,
     notes: c.notes,
     logCopies: r.logCopies ?? [],
@@ -624,9 +627,10 @@ export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.
   }
   const plan = r!; // planned: the catch rethrows unless interrupted
   // said in every format (the sql script alone on stdout carries none of it), before the script
-  for (const w of plan.logDamage ?? []) stderr.write(`rowback restore plan: WARNING: ${w}\n`);
+  const loud = [...(plan.logDamage ?? []), ...(plan.headerWarnings ?? [])];
+  for (const w of loud) stderr.write(`rowback restore plan: WARNING: ${w}\n`);
   for (const n of plan.logNotes ?? []) stderr.write(`rowback restore plan: note: ${n}\n`);
-  for (const w of plan.rendered.warnings) if (!(plan.logDamage ?? []).some((d) => w === `WARNING: ${d}`)) stderr.write(`rowback: ${w}\n`);
+  for (const w of plan.rendered.warnings) if (!loud.some((d) => w === `WARNING: ${d}`)) stderr.write(`rowback: ${w}\n`);
   if (o.format === 'json') stdout.write(JSON.stringify(planJson(plan), null, 2) + '\n');
   else if (o.format === 'sql') {
     // the script alone on stdout: a backup used despite damage is said on stderr (text and json carry it as a note)

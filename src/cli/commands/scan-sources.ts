@@ -42,6 +42,8 @@ export interface OpenedSource {
   loudNotes?: () => string[];
   /** Said as WARNING lines, even with --quiet: log records of operation codes rowback does not know (the listing may hide what they did). */
   warnings?: () => string[];
+  /** Of `warnings`, those on the backups' headers (a copy damaged: FORMAT_BAD_BACKUP_HEADER, BACKUP_HEADER_WARNING): exit 3 under --strict. */
+  headerWarnings?: () => string[];
 }
 
 /**
@@ -78,7 +80,7 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     const logCopyRecords = new Map<string, number>();
     const logCopyDamage = o.trn && o.trn.length > 1 ? await (await import('../../backup/log-commits.js')).damagedLogCopies(o.trn, logCopyRecords) : undefined;
     const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, backupAdvice: o.backupAdvice, logCopyDamage, logCopyRecords, ...hold }, logger);
-    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => unknownOperationsWarnings(s.logStats.unknownOps) };
+    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings };
   }
   if (exp) {
     assertReadableFile('--export', o.export!);

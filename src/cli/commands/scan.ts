@@ -360,6 +360,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (unknownTables) process.stderr.write(`rowback scan: INCOMPLETE: ${unknownTables}\n`);
     // --strict: exit 3 for what the report calls "complete": false (an interrupt's 130/143 below wins)
     if (damagedLine || lost.length || held || undecoded || unknownTables) exitIncomplete(opts.strict);
+    // a WARNING on a backup's header (one copy damaged, the set read all the same): --strict exits 3 as for warned rows
+    if (opened.headerWarnings?.().length) exitIncomplete(opts.strict);
     // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
     sayWarnedRows(process.stderr, 'scan', warnedRows, rows, opts);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.

@@ -18,7 +18,7 @@ import { openBackupLogStream } from '../../backup/log-stream.js';
 import { chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
 import { assertEachBackupOnce, choosePosition, openBackupPages } from '../../backup/open.js';
 import { requireWholeMediaSet, type BackupAdvice } from '../../backup/page-source.js';
-import { MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
+import { BACKUP_HEADER_WARNING, MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { LOG_STARTS_MID_VLF, readLdfLayout, readLdfRecordBatches, emptyLogScanStats, uncheckedBlocksNote, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
@@ -111,6 +111,13 @@ export interface FileRecoverySource extends RecoverySource {
    * it belongs to the same database as the others is unchecked (its rows may be another database's).
    */
   readonly identityNotes: string[];
+  /**
+   * WARNINGs on the backups' headers, `file: code: reason (offset n)`: mtf.ts BACKUP_HEADER_WARNING
+   * (one copy of a set's header damaged where the set is still read whole) and FORMAT_BAD_BACKUP_HEADER
+   * (damaged in a field a restore reads; also a skipped item); said even with --quiet, in json, and
+   * exit 3 under --strict.
+   */
+  readonly headerWarnings: string[];
   /** The data file's or backup's boot-page dbi_version once metadata() has read it (611: SQL Server 2005), else null. */
   readonly databaseVersion: number | null;
   /**
@@ -185,6 +192,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // Damage in a set's closing blocks only (after every data and log stream, mtf.ts trailerOnly)
   // loses nothing the scan reads: a note naming it, not a skipped item (it made the scan INCOMPLETE).
   const trailerNotes: string[] = [];
+  const headerWarnings: string[] = [];
   // A log backup cut short inside its log stream (MQTL) loses log only if what was read falls short
   // of the LSN range its header states: held until that file's read compares them (a cut copy whose
   // log was all read printed INCOMPLETE, naming no LSN: newcomer trial), reported as before otherwise.
@@ -198,7 +206,12 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     for (const p of layout.problems) {
       if (p === cut) continue;
       if (p.code === MTF_TRAILER_DAMAGED) trailerNotes.push(`${b}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
-      else skipped.push(p);
+      else if (p.code === BACKUP_HEADER_WARNING) headerWarnings.push(`${b}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
+      else {
+        // a copy damaged in a field a restore reads: listed as skipped, and said as a WARNING (even with --quiet)
+        if (p.code === 'FORMAT_BAD_BACKUP_HEADER') headerWarnings.push(`${b}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
+        skipped.push(p);
+      }
     }
   }
 
@@ -658,6 +671,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     committedStats: () => scanStats,
     notes,
     identityNotes,
+    headerWarnings,
     async fileIdentities(): Promise<SourceFileIdentity[]> {
       await ensureOneDatabase();
       return ids;
