@@ -23,17 +23,24 @@ import { headerCopyOffsets } from '../support/damaged-copy.js';
 const cli = captureCli();
 const stopAt = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
 
+/** A temp dir holding all.bak: StopAt.bak's set, then StopAt_1.trn's and StopAt_2.trn's appended (sets 2, 3), `edit` applied to set 3's opening header copy (its stream data at `opening`). */
+function setThreeDamaged(prefix: string, edit: (b: Buffer, opening: number) => void): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const file = join(dir, 'all.bak');
+  const b = appendedBackupSet(stopAt('StopAt.bak'), stopAt('StopAt_1.trn'), stopAt('StopAt_2.trn'));
+  writeFileSync(file, b);
+  edit(b, headerCopyOffsets(file, 3).opening);
+  writeFileSync(file, b);
+  return { dir, file };
+}
+
 describeCorpus('restore plan: one set of a file whose header copies disagree', () => {
   let dir: string;
   let file: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-set-header-'));
-    file = join(dir, 'all.bak');
-    const b = appendedBackupSet(stopAt('StopAt.bak'), stopAt('StopAt_1.trn'), stopAt('StopAt_2.trn'));
-    writeFileSync(file, b);
-    const { opening } = headerCopyOffsets(file, 3);
-    b[opening + 124] ^= 0x01; // SCIN @124: the binding id (16 bytes)
-    writeFileSync(file, b);
+    ({ dir, file } = setThreeDamaged('rowback-set-header-', (b, opening) => {
+      b[opening + 124] ^= 0x01; // SCIN @124: the binding id (16 bytes)
+    }));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -58,13 +65,9 @@ describeCorpus('restore plan: a set whose header copies disagree only on the ser
   let dir: string;
   let file: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-set-server-'));
-    file = join(dir, 'all.bak');
-    const b = appendedBackupSet(stopAt('StopAt.bak'), stopAt('StopAt_1.trn'), stopAt('StopAt_2.trn'));
-    writeFileSync(file, b);
-    const { opening } = headerCopyOffsets(file, 3);
-    b[opening + b.readUInt16LE(opening + 110)] ^= 0x01; // SCIN @108/@110: the server name's length / offset
-    writeFileSync(file, b);
+    ({ dir, file } = setThreeDamaged('rowback-set-server-', (b, opening) => {
+      b[opening + b.readUInt16LE(opening + 110)] ^= 0x01; // SCIN @108/@110: the server name's length / offset
+    }));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
