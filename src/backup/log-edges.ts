@@ -136,10 +136,16 @@ function lastBlockFrom(src: BackupBytes, b: BlockEvent, end: number): { lsn: Lsn
       if (l.vlf === next.vlf && l.block >= next.block) later = ev;
       return true;
     });
-    if (later) {
-      const ev: BlockEvent = later;
-      cur = { lsn: ev.header.firstLsn, size: ev.header.size, offset: ev.offset, whole: true };
+    if (!later) {
+      // no whole block after the damaged bytes: they are the stream's last block, torn or damaged
+      // (its header unreadable), so where the stream ends is not known. Taking the block before
+      // them as the last put the end a block early, and a header copy whose LastLSN was lowered to
+      // that block was then chosen over the intact one (its records then read as 'none lost').
+      const problem = blockHeaderProblem(sector, 0) ?? 'its header is not the next block\'s';
+      return `its last log block (offset ${at}, where ${next.vlf.toString(16)}:${next.block.toString(16)} was due) does not read whole: ${problem}`;
     }
+    const ev: BlockEvent = later;
+    cur = { lsn: ev.header.firstLsn, size: ev.header.size, offset: ev.offset, whole: true };
     break;
   }
   if (!cur.whole) {

@@ -188,4 +188,30 @@ describeCorpus('the log stream\'s edges, read past damage', () => {
     });
     expect(r).toEqual(expect.stringMatching(new RegExp(`^its last log block \\(offset ${last.offset}, LSN 13:b6\\) does not read whole: `)));
   });
+
+  it('the last block\'s header damaged (no block after it): a reason, not the block before it as the end', () => {
+    const last = blocks().pop()!;
+    const r = edgesOf((b) => b.writeUInt16LE(7, last.offset + 6));
+    expect(r).toEqual(expect.stringMatching(new RegExp(`^its last log block \\(offset ${last.offset}, where 13:b6 was due\\) does not read whole: block size 7 `)));
+  });
+
+  it('the last block\'s header damaged and the closing copy\'s LastLSN lowered to the block before it: FORMAT_BAD_BACKUP_HEADER, not the damaged copy chosen', () => {
+    const last = blocks().pop()!;
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-edges-'));
+    try {
+      const f = damagedCopy(trn, join(dir, 'StopAt_1.trn'), (b) => {
+        b.writeUInt16LE(7, last.offset + 6);
+        const o = headerCopyOffsets(trn);
+        expect(b.readUInt32LE(o.closing + 46)).toBe(0xb7);
+        b.writeUInt32LE(0xb6, o.closing + 46);
+      });
+      const l = readMtfLayout(f);
+      expect(l.problems.filter((p) => p.code === 'BACKUP_HEADER_WARNING')).toEqual([]);
+      const bad = l.problems.filter((p) => p.code === 'FORMAT_BAD_BACKUP_HEADER');
+      expect(bad).toHaveLength(1);
+      expect(bad[0]!.reason).toMatch(/disagree on the LastLSN .*the backup's log stream cannot tell which copy is the backup's: its last log block/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
