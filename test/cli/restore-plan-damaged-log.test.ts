@@ -153,6 +153,21 @@ describeCorpus('restore plan over a log backup whose lost log the restore needs'
     expect(r.stdout).toContain(`STOPAT = N'2020-05-12T13:29:40.000'`);
   });
 
+  it('a block whose checksum fails (one byte flipped: FORMAT_BAD_LOG_BLOCK, no LSN, beside its FORMAT_LOG_GAP): placed by the gap\'s LSNs, a stop before it planned with a note, one after it refused naming the LSN to stop before (every stop point was refused, with no advice)', async () => {
+    const b = Buffer.from(readFileSync(S('StopAt_2.trn')));
+    b[9216 + 300] ^= 0xff; // SYNTHETIC: inside block 0xba, its checksum now fails
+    const d = folder({ 'StopAt_2.trn': b });
+    const f = join(d, 'StopAt_2.trn');
+    const ok = await plan(d, '--stop-at', '2020-05-12T13:29:40', '--format', 'sql');
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).not.toContain('WARNING');
+    expect(ok.stderr).toContain(`rowback restore plan: note: ${f}: its log does not read whole (FORMAT_BAD_LOG_BLOCK at offset 9216; ${LOSS}), none of it log the restore applies`);
+    const lsn = await plan(d, '--stop-before-lsn', '00000013:000000ba:0001', '--format', 'sql');
+    expect(lsn.code).toBe(0);
+    const no = await plan(d, '--stop-before-lsn', '00000013:000000bb:0001', '--format', 'sql');
+    expect(expectOneLineError(no, 'INPUT_RESTORE_LOG_DAMAGED')).toContain('the log before the damage is reached with --stop-before-lsn 19000000018600001 (00000013:000000ba:0001)');
+  });
+
   it('damage before the full backup\'s end (StopAt_1.trn block a0 zeroed, LSN 13:a0:1 up to 13:a1:1; StopAt.bak ends at 13:a1:1): planned, a note, no WARNING', async () => {
     const b = Buffer.from(readFileSync(S('StopAt_1.trn')));
     expect(b.readUInt32LE(48128 + 16)).toBe(0xa0); // the block header's first LSN: block 0xa0

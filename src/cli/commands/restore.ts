@@ -321,6 +321,17 @@ function lossFirstLsn(x: SkippedItem): Lsn | null {
   }
 }
 
+/**
+ * The items of one file's loss to place against LSNs: an item naming no LSN (FORMAT_BAD_LOG_BLOCK:
+ * a block whose checksum fails, said by offset only) left out where another item of the same file at
+ * the same offset names the LSNs those bytes held (the FORMAT_LOG_GAP its skip leaves): one loss,
+ * said twice. Without this a damaged block was 'a loss of no known LSN', needed by every stop point:
+ * a stop well before it was refused, and the refusal gave no LSN to stop before.
+ */
+function placedLosses(items: readonly SkippedItem[]): SkippedItem[] {
+  return items.filter((x) => lossFirstLsn(x) !== null || x.location.offset === undefined || !items.some((y) => y !== x && y.location.offset === x.location.offset && (y.location.file ?? '') === (x.location.file ?? '') && lossFirstLsn(y) !== null));
+}
+
 /** Sort order putting the later LSN first; an unknown one (null) last. */
 function laterFirst(a: Lsn | null, b: Lsn | null): number {
   if (a === null || b === null) return a === null ? (b === null ? 0 : 1) : -1;
@@ -347,7 +358,7 @@ async function lossNeeded(set: BackupSetRecord, items: readonly SkippedItem[], t
       return false;
     }
   };
-  const applied = items.filter((x) => !inBase(x));
+  const applied = placedLosses(items).filter((x) => !inBase(x));
   if (!applied.length) return false;
   if (!last) return true;
   let stop: Lsn | null = null;
@@ -408,7 +419,7 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
     }
     // the chain's choice unless another copy is better (stable: the chain's choice first on a tie);
     // of copies that all lose needed log, the one whose first loss comes latest (it reaches furthest)
-    const firstLoss = (j: (typeof judged)[number]) => j.items.map(lossFirstLsn).reduce<Lsn | null>((m, x) => (x === null || m === null ? null : compareLsn(x, m) < 0 ? x : m), j.items.length ? lossFirstLsn(j.items[0]!) : null);
+    const firstLoss = (j: (typeof judged)[number]) => { const p = placedLosses(j.items); return p.map(lossFirstLsn).reduce<Lsn | null>((m, x) => (x === null || m === null ? null : compareLsn(x, m) < 0 ? x : m), p.length ? lossFirstLsn(p[0]!) : null); };
     const best = [...judged].sort((a, b) => a.rank - b.rank || (a.rank === 3 ? laterFirst(firstLoss(a), firstLoss(b)) : 0))[0]!;
     st.set = best.set;
     const whyOf = (j: (typeof judged)[number]) =>
@@ -466,7 +477,7 @@ function afterNote(f: LogDamageFinding): string {
 function damageRefusal(target: RestoreTarget, chain: RestoreChain, d: PlanLogDamage): InputError {
   const first = d.needed[0]!;
   // the earliest loss of the first file (files in chain order); a loss of no known LSN could be anywhere: no advice then
-  const firsts = first.items.map((x) => ({ x, lsn: lossFirstLsn(x) }));
+  const firsts = placedLosses(first.items).map((x) => ({ x, lsn: lossFirstLsn(x) }));
   const known = firsts.every((f) => f.lsn !== null) ? firsts.sort((a, b) => compareLsn(a.lsn!, b.lsn!)) : [];
   const firstItem = known[0]?.x ?? first.items[0]!;
   const firstLsn = known[0]?.lsn ?? lossFirstLsn(firstItem);
