@@ -30,6 +30,7 @@ import { stopAtLsn } from '../../src/backup/log-commits.js';
 import type { RestoreExecutor } from '../../src/restore/run.js';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusAvailable, corpusPath, describeCorpus } from '../support/corpus.js';
+import { headerCopyOffsets } from '../support/damaged-copy.js';
 
 const cli = captureCli();
 const S = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
@@ -238,6 +239,21 @@ describe('copies of one log backup, one or both damaged (SYNTHETIC damage of the
     const j = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'json');
     const p = JSON.parse(j.stdout) as { logCopies: Array<{ used: string; left: Array<{ file: string; why: string }> }> };
     expect(p.logCopies).toEqual([expect.objectContaining({ used: join(d, 'StopAt_2.orig'), left: [{ file: join(d, 'StopAt_2.trn'), why: `its log does not read whole: ${LOSS}, log the restore needs` }] })]);
+  });
+
+  it.runIf(corpusAvailable)('two whole copies, one with a damaged header copy (LastLSN lowered in its closing copy: BACKUP_HEADER_WARNING): the intact copy is used, not \'either serves\', no WARNING (the damaged one was kept as the chain\'s first choice)', async () => {
+    const b = Buffer.from(readFileSync(S('StopAt_2.trn')));
+    const { closing } = headerCopyOffsets(S('StopAt_2.trn'));
+    b.writeUInt32LE(b.readUInt32LE(closing + 46) - 1, closing + 46); // SYNTHETIC: the closing copy's LastLSN block
+    for (const name of ['StopAt_2.a', 'StopAt_2.z']) {
+      const d = folder({ [name]: b });
+      const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`RESTORE LOG [Side] FROM DISK = N'${join(d, 'StopAt_2.trn')}'`);
+      expect(r.stdout).not.toContain(name);
+      expect(r.stderr).not.toMatch(/^rowback restore plan: WARNING/m);
+      expect(r.stderr).toContain(`used ${join(d, 'StopAt_2.trn')} (its log reads whole); left ${join(d, name)} (its log reads whole but one copy of its header is damaged (BACKUP_HEADER_WARNING))`);
+    }
   });
 
   it.runIf(corpusAvailable)('two whole copies: the note says either serves (no damage said)', async () => {
