@@ -46,6 +46,14 @@ export function readLogStreamEdges(src: BackupBytes, ranges: ReadonlyArray<{ sta
     if (first) break;
   }
   if (!first) return ranges.length ? 'its log stream holds no whole log block' : 'the backup set has no log stream';
+  // the stream's first bytes written but not a whole block: its first block is damaged, so where the
+  // stream starts is not known (the block after it was taken as the first: a closing header copy whose
+  // FirstLSN was raised to that block was then read silently, as the later copy of a 2019+ backup)
+  const head = ranges[0]!;
+  if (first.offset !== head.start) {
+    const why = firstBlockProblem(src, head.start, head.end);
+    if (why !== null) return `its first log block (offset ${head.start}) does not read whole: ${why}`;
+  }
   const firstRange = ranges.find((r) => first!.offset >= r.start && first!.offset < r.end);
   for (const r of [...ranges].reverse()) {
     // the stream's first range (one VLF: every corpus full backup) starts at the block already read
@@ -85,6 +93,21 @@ function wholeBlockAt(src: BackupBytes, at: number, end: number): BlockEvent | n
   const fixed = fixupBlock(block, 0, h.size);
   if (typeof fixed === 'string') return null;
   return { kind: 'block', offset: at, header: parseBlockHeader(fixed, 0), parity: blockParity(sector, 0), bytes: fixed };
+}
+
+/** Why the bytes at `at` are not a whole block, or null when they were never written (zeros or 0xc0: no block begins there). */
+function firstBlockProblem(src: BackupBytes, at: number, end: number): string | null {
+  const sector = Buffer.alloc(SECTOR);
+  if (at + SECTOR > end || src.readSync(sector, 0, SECTOR, at) < SECTOR) return 'cut short';
+  if (sector.every((x) => x === 0) || sector.every((x) => x === 0xc0)) return null;
+  const bad = blockHeaderProblem(sector, 0);
+  if (bad !== null) return bad;
+  const size = parseBlockHeader(sector, 0).size;
+  if (at + size > end) return 'cut short';
+  const block = Buffer.alloc(size);
+  if (src.readSync(block, 0, size, at) < size) return 'cut short';
+  const fixed = fixupBlock(block, 0, size);
+  return typeof fixed === 'string' ? fixed : 'it does not read as a block';
 }
 
 /** Runs a block scanner over [start, end) and hands each whole block to `take` until it returns false. */
