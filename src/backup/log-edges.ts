@@ -35,8 +35,9 @@ const CHUNK = 1 << 16;
 /**
  * The first and last whole log block of a backup set's log stream (`ranges`: the payload ranges of
  * its MQTL streams in file order, MTF-stream offsets, log-stream.ts), read through `src`. Returns a
- * one-line reason instead when the stream holds no whole block or its last block does not read
- * whole (a torn or damaged block: its end is not known). Never throws on bad bytes; throws as
+ * one-line reason instead when the stream holds no whole block, or its first block (the first
+ * range's first bytes, when written) or its last block does not read whole (a torn or damaged
+ * block: where the stream starts or ends is not known). Never throws on bad bytes; throws as
  * `src.readSync` does.
  */
 export function readLogStreamEdges(src: BackupBytes, ranges: ReadonlyArray<{ start: number; end: number }>): LogStreamEdges | string {
