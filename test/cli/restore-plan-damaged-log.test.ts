@@ -256,6 +256,20 @@ describe('copies of one log backup, one or both damaged (SYNTHETIC damage of the
     }
   });
 
+  it.runIf(corpusAvailable)('two copies of the full backup, one with a damaged header copy (BACKUP_HEADER_WARNING): the intact one is restored from, no WARNING (the first given was taken)', async () => {
+    const b = Buffer.from(readFileSync(S('StopAt.bak')));
+    const { closing } = headerCopyOffsets(S('StopAt.bak'));
+    b.writeUInt32LE(b.readUInt32LE(closing + 46) - 1, closing + 46); // SYNTHETIC: the closing copy's LastLSN block
+    for (const name of ['StopAt.a.bak', 'StopAt.z.bak']) {
+      const d = folder({ [name]: b });
+      const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`RESTORE DATABASE [Side] FROM DISK = N'${join(d, 'StopAt.bak')}'`);
+      expect(r.stdout).not.toContain(name);
+      expect(r.stderr).not.toMatch(/^rowback restore plan: WARNING/m);
+    }
+  });
+
   it.runIf(corpusAvailable)('two whole copies: the note says either serves (no damage said)', async () => {
     const d = folder({ 'StopAt_2.copy': Buffer.from(readFileSync(S('StopAt_2.trn'))) });
     const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
