@@ -35,8 +35,9 @@ const CHUNK = 1 << 16;
 /**
  * The first and last whole log block of a backup set's log stream (`ranges`: the payload ranges of
  * its MQTL streams in file order, MTF-stream offsets, log-stream.ts), read through `src`. Returns a
- * one-line reason instead when the stream holds no whole block or its last block does not read
- * whole (a torn or damaged block: its end is not known). Never throws on bad bytes; throws as
+ * one-line reason instead when the stream holds no whole block, or its first block (the first
+ * range's first bytes, when written) or its last block does not read whole (a torn or damaged
+ * block: where the stream starts or ends is not known). Never throws on bad bytes; throws as
  * `src.readSync` does.
  */
 export function readLogStreamEdges(src: BackupBytes, ranges: ReadonlyArray<{ start: number; end: number }>): LogStreamEdges | string {
@@ -46,6 +47,14 @@ export function readLogStreamEdges(src: BackupBytes, ranges: ReadonlyArray<{ sta
     if (first) break;
   }
   if (!first) return ranges.length ? 'its log stream holds no whole log block' : 'the backup set has no log stream';
+  // the stream's first bytes written but not a whole block: its first block is damaged, so where the
+  // stream starts is not known (the block after it was taken as the first: a closing header copy whose
+  // FirstLSN was raised to that block was then read silently, as the later copy of a 2019+ backup)
+  const head = ranges[0]!;
+  if (first.offset !== head.start) {
+    const why = firstBlockProblem(src, head.start, head.end);
+    if (why !== null) return `its first log block (offset ${head.start}) does not read whole: ${why}`;
+  }
   const firstRange = ranges.find((r) => first!.offset >= r.start && first!.offset < r.end);
   for (const r of [...ranges].reverse()) {
     // the stream's first range (one VLF: every corpus full backup) starts at the block already read
@@ -85,6 +94,21 @@ function wholeBlockAt(src: BackupBytes, at: number, end: number): BlockEvent | n
   const fixed = fixupBlock(block, 0, h.size);
   if (typeof fixed === 'string') return null;
   return { kind: 'block', offset: at, header: parseBlockHeader(fixed, 0), parity: blockParity(sector, 0), bytes: fixed };
+}
+
+/** Why the bytes at `at` are not a whole block, or null when they were never written (zeros or 0xc0: no block begins there). */
+function firstBlockProblem(src: BackupBytes, at: number, end: number): string | null {
+  const sector = Buffer.alloc(SECTOR);
+  if (at + SECTOR > end || src.readSync(sector, 0, SECTOR, at) < SECTOR) return 'cut short';
+  if (sector.every((x) => x === 0) || sector.every((x) => x === 0xc0)) return null;
+  const bad = blockHeaderProblem(sector, 0);
+  if (bad !== null) return bad;
+  const size = parseBlockHeader(sector, 0).size;
+  if (at + size > end) return 'cut short';
+  const block = Buffer.alloc(size);
+  if (src.readSync(block, 0, size, at) < size) return 'cut short';
+  const fixed = fixupBlock(block, 0, size);
+  return typeof fixed === 'string' ? fixed : 'it does not read as a block';
 }
 
 /** Runs a block scanner over [start, end) and hands each whole block to `take` until it returns false. */
@@ -136,10 +160,16 @@ function lastBlockFrom(src: BackupBytes, b: BlockEvent, end: number): { lsn: Lsn
       if (l.vlf === next.vlf && l.block >= next.block) later = ev;
       return true;
     });
-    if (later) {
-      const ev: BlockEvent = later;
-      cur = { lsn: ev.header.firstLsn, size: ev.header.size, offset: ev.offset, whole: true };
+    if (!later) {
+      // no whole block after the damaged bytes: they are the stream's last block, torn or damaged
+      // (its header unreadable), so where the stream ends is not known. Taking the block before
+      // them as the last put the end a block early, and a header copy whose LastLSN was lowered to
+      // that block was then chosen over the intact one (its records then read as 'none lost').
+      const problem = blockHeaderProblem(sector, 0) ?? 'its header is not the next block\'s';
+      return `its last log block (offset ${at}, where ${next.vlf.toString(16)}:${next.block.toString(16)} was due) does not read whole: ${problem}`;
     }
+    const ev: BlockEvent = later;
+    cur = { lsn: ev.header.firstLsn, size: ev.header.size, offset: ev.offset, whole: true };
     break;
   }
   if (!cur.whole) {

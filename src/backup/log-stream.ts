@@ -11,7 +11,7 @@ import { openBackupBytes } from './bytes.js';
 import { readBackupHeader, refuseEncrypted } from './header.js';
 import { parseLsn, type Lsn } from '../logreader/lsn.js';
 import { requireWholeMediaSet } from './page-source.js';
-import { payloadRange, readMtfLayout, streamsOfSet, type MtfLayout } from './mtf.js';
+import { headerCopiesProblem, payloadRange, readMtfLayout, streamsOfSet, type MtfLayout } from './mtf.js';
 
 export interface BackupLogStream {
   file: string;
@@ -43,9 +43,12 @@ export function openBackupLogStream(
   if (!opts.partialMediaSet) requireWholeMediaSet([{ path, layout }], { incompleteMediaSet: "rowback does not read a striped backup's log yet (it may be spread over the stripes); `rowback dump --bak a.bak b.bak …` reads its pages with every stripe" });
   // the header's LastLSN: damage after the stream reaches it loses none of the backup's log
   // (LogRange.endLsn); unknown where the header cannot be read (its read reports that)
+  // unknown too where the set's two header copies disagree and neither is known right
+  // (FORMAT_BAD_BACKUP_HEADER): a LastLSN damaged early made the lost last block 'past the end, no
+  // record is lost'
   let endLsn: Lsn | undefined;
   try {
-    endLsn = parseLsn(readBackupHeader(path, layout, position).lastLsn.lsn);
+    endLsn = headerCopiesProblem(layout, position) ? undefined : parseLsn(readBackupHeader(path, layout, position).lastLsn.lsn);
   } catch {
     endLsn = undefined;
   }

@@ -169,6 +169,17 @@ function nextLogs(logs: BackupSetRecord[], cur: string, fork: string | null): Ba
  * candidates with different ranges remain and nothing tells a copy-only backup from another
  * fork, null (the caller refuses).
  */
+/**
+ * Of copies of one backup (the same LSNs), how flawed one is where it still serves: its closing
+ * blocks damaged (caveat) and one copy of its header damaged (headerWarnings, BACKUP_HEADER_WARNING)
+ * each count one. Full backups of the same end are taken in this order, an intact copy first (the
+ * first given was taken: RESTORE DATABASE … FROM the copy whose header is damaged, with a WARNING,
+ * an intact copy beside it).
+ */
+function flawRank(s: BackupSetRecord): number {
+  return (s.caveat ? 1 : 0) + (s.headerWarnings?.length ? 1 : 0);
+}
+
 function pickLog(c: BackupSetRecord[]): BackupSetRecord | null {
   if (c.length === 1) return c[0];
   const regular = c.filter((l) => l.copyOnly === false);
@@ -182,7 +193,7 @@ function pickLog(c: BackupSetRecord[]): BackupSetRecord | null {
   // addLogCommitTimes) before one with damaged log blocks (the first given was taken: restore plan
   // printed RESTORE … FROM the copy whose log is damaged, unsaid, and the replay refused it as
   // REPLAY_LOG_DAMAGED, with a whole copy in the folder)
-  if (sameRange) return c.find((l) => !l.caveat && l.logCommits?.whole !== false) ?? c.find((l) => l.logCommits?.whole !== false) ?? c.find((l) => !l.caveat) ?? c[0];
+  if (sameRange) return c.find((l) => flawRank(l) === 0 && l.logCommits?.whole !== false) ?? c.find((l) => !l.caveat && l.logCommits?.whole !== false) ?? c.find((l) => l.logCommits?.whole !== false) ?? c.find((l) => !l.caveat) ?? c[0];
   // Forks known on every candidate and only one reaches further on the same fork: not ambiguous.
   if (copyOnlyKnown) {
     // Several regular ones (or only copy-only ones): take the one reaching furthest if their forks are known and equal.
@@ -395,7 +406,7 @@ function zoneHint(t: RestoreTarget, ranges: readonly ReachableRange[]): string {
  * (newcomer: --stop-at 2010-01-01 wants set 1).
  */
 function fullToUse(usable: readonly BackupSetRecord[], target: RestoreTarget): string {
-  const fulls = usable.filter((s) => s.backupType === 'full').sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn));
+  const fulls = usable.filter((s) => s.backupType === 'full').sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn) || flawRank(a) - flawRank(b));
   const f = fulls.find((x) => baseBefore(x, target));
   if (!f) return ', and `rowback dump --bak FILE --table T` prints its rows as of then';
   const several = f.position > 1 || usable.some((x) => x !== f && x.devices[0] === f.devices[0]);
@@ -486,7 +497,7 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
   const reach = describeReachable(reachable, target.kind) + (fullAlone
     ? ` (no log backup is among them); a full backup alone restores to its own end (RESTORE DATABASE … WITH RECOVERY)${fullToUse(usable, target)}`
     : '');
-  const fulls = usable.filter((s) => s.backupType === 'full').sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn));
+  const fulls = usable.filter((s) => s.backupType === 'full').sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn) || flawRank(a) - flawRank(b));
   const where = (s: BackupSetRecord) => ({ file: s.devices[0] });
 
   if (fulls.length === 0) {

@@ -7,6 +7,7 @@ import { headerCopyDisagreesWithLog } from '../../src/backup/config-stream.js';
 import { readBackupHeader } from '../../src/backup/header.js';
 import { readLogStreamEdges } from '../../src/backup/log-edges.js';
 import { payloadRange, readMtfLayout } from '../../src/backup/mtf.js';
+import { openBackupLogStream } from '../../src/backup/log-stream.js';
 import { captureCli } from '../support/cli.js';
 import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
 import { damagedCopy, headerCopyOffsets } from '../support/damaged-copy.js';
@@ -187,5 +188,64 @@ describeCorpus('the log stream\'s edges, read past damage', () => {
       b[last.offset + 100] ^= 0xff;
     });
     expect(r).toEqual(expect.stringMatching(new RegExp(`^its last log block \\(offset ${last.offset}, LSN 13:b6\\) does not read whole: `)));
+  });
+
+  it('the first block damaged (its checksum fails): a reason, not the block after it as the start', () => {
+    const first = blocks()[0]!;
+    expect(first.offset).toBe(ranges[0]!.start);
+    const r = edgesOf((b) => {
+      b[first.offset + 300] ^= 0xff;
+    });
+    expect(r).toEqual(expect.stringMatching(new RegExp(`^its first log block \\(offset ${first.offset}\\) does not read whole: log block checksum `)));
+  });
+
+  it('the first block damaged and the closing copy\'s FirstLSN raised to the block after it (later than the opening copy\'s, as a 2019+ backup\'s is): FORMAT_BAD_BACKUP_HEADER, not the damaged copy read silently', () => {
+    const first = blocks()[0]!;
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-edges-'));
+    try {
+      const f = damagedCopy(trn, join(dir, 'StopAt_1.trn'), (b) => {
+        b[first.offset + 300] ^= 0xff;
+        const o = headerCopyOffsets(trn);
+        expect(b.readUInt32LE(o.closing + 36)).toBe(0x51);
+        b.writeUInt32LE(b.readUInt32LE(first.offset + first.size + 16), o.closing + 36); // the second block's
+        b.writeUInt16LE(1, o.closing + 40);
+      });
+      const bad = readMtfLayout(f).problems.filter((p) => p.code === 'FORMAT_BAD_BACKUP_HEADER');
+      expect(bad).toHaveLength(1);
+      expect(bad[0]!.reason).toMatch(/disagree on the FirstLSN .*the backup's log stream cannot tell which copy is the backup's: its first log block/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the last block\'s header damaged (no block after it): a reason, not the block before it as the end', () => {
+    const last = blocks().pop()!;
+    const r = edgesOf((b) => b.writeUInt16LE(7, last.offset + 6));
+    expect(r).toEqual(expect.stringMatching(new RegExp(`^its last log block \\(offset ${last.offset}, where 13:b6 was due\\) does not read whole: block size 7 `)));
+  });
+
+  it('the last block\'s header damaged and the closing copy\'s LastLSN lowered to the block before it: FORMAT_BAD_BACKUP_HEADER, not the damaged copy chosen; the block a loss', async () => {
+    const last = blocks().pop()!;
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-edges-'));
+    try {
+      const f = damagedCopy(trn, join(dir, 'StopAt_1.trn'), (b) => {
+        b.writeUInt16LE(7, last.offset + 6);
+        const o = headerCopyOffsets(trn);
+        expect(b.readUInt32LE(o.closing + 46)).toBe(0xb7);
+        b.writeUInt32LE(0xb6, o.closing + 46);
+      });
+      const l = readMtfLayout(f);
+      expect(l.problems.filter((p) => p.code === 'BACKUP_HEADER_WARNING')).toEqual([]);
+      const bad = l.problems.filter((p) => p.code === 'FORMAT_BAD_BACKUP_HEADER');
+      expect(bad).toHaveLength(1);
+      expect(bad[0]!.reason).toMatch(/disagree on the LastLSN .*the backup's log stream cannot tell which copy is the backup's: its last log block/);
+      // the lost block is a loss, not 'past the end of the backup's log, no record is lost' (judged by the LastLSN in doubt)
+      const lost: string[] = [];
+      for await (const _ of openBackupLogStream(f, 'trn').records({ onSkipped: (x) => lost.push(x.code) })) void _;
+      expect(lost).toContain('FORMAT_BAD_LOG_BLOCK');
+      expect(lost).not.toContain('LOG_PAST_END_DAMAGED');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

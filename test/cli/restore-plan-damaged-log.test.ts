@@ -30,6 +30,7 @@ import { stopAtLsn } from '../../src/backup/log-commits.js';
 import type { RestoreExecutor } from '../../src/restore/run.js';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusAvailable, corpusPath, describeCorpus } from '../support/corpus.js';
+import { headerCopyOffsets } from '../support/damaged-copy.js';
 
 const cli = captureCli();
 const S = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
@@ -153,6 +154,21 @@ describeCorpus('restore plan over a log backup whose lost log the restore needs'
     expect(r.stdout).toContain(`STOPAT = N'2020-05-12T13:29:40.000'`);
   });
 
+  it('a block whose checksum fails (one byte flipped: FORMAT_BAD_LOG_BLOCK, no LSN, beside its FORMAT_LOG_GAP): placed by the gap\'s LSNs, a stop before it planned with a note, one after it refused naming the LSN to stop before (every stop point was refused, with no advice)', async () => {
+    const b = Buffer.from(readFileSync(S('StopAt_2.trn')));
+    b[9216 + 300] ^= 0xff; // SYNTHETIC: inside block 0xba, its checksum now fails
+    const d = folder({ 'StopAt_2.trn': b });
+    const f = join(d, 'StopAt_2.trn');
+    const ok = await plan(d, '--stop-at', '2020-05-12T13:29:40', '--format', 'sql');
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).not.toContain('WARNING');
+    expect(ok.stderr).toContain(`rowback restore plan: note: ${f}: its log does not read whole (FORMAT_BAD_LOG_BLOCK at offset 9216; ${LOSS}), none of it log the restore applies`);
+    const lsn = await plan(d, '--stop-before-lsn', '00000013:000000ba:0001', '--format', 'sql');
+    expect(lsn.code).toBe(0);
+    const no = await plan(d, '--stop-before-lsn', '00000013:000000bb:0001', '--format', 'sql');
+    expect(expectOneLineError(no, 'INPUT_RESTORE_LOG_DAMAGED')).toContain('the log before the damage is reached with --stop-before-lsn 19000000018600001 (00000013:000000ba:0001)');
+  });
+
   it('damage before the full backup\'s end (StopAt_1.trn block a0 zeroed, LSN 13:a0:1 up to 13:a1:1; StopAt.bak ends at 13:a1:1): planned, a note, no WARNING', async () => {
     const b = Buffer.from(readFileSync(S('StopAt_1.trn')));
     expect(b.readUInt32LE(48128 + 16)).toBe(0xa0); // the block header's first LSN: block 0xa0
@@ -223,6 +239,35 @@ describe('copies of one log backup, one or both damaged (SYNTHETIC damage of the
     const j = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'json');
     const p = JSON.parse(j.stdout) as { logCopies: Array<{ used: string; left: Array<{ file: string; why: string }> }> };
     expect(p.logCopies).toEqual([expect.objectContaining({ used: join(d, 'StopAt_2.orig'), left: [{ file: join(d, 'StopAt_2.trn'), why: `its log does not read whole: ${LOSS}, log the restore needs` }] })]);
+  });
+
+  it.runIf(corpusAvailable)('two whole copies, one with a damaged header copy (LastLSN lowered in its closing copy: BACKUP_HEADER_WARNING): the intact copy is used, not \'either serves\', no WARNING (the damaged one was kept as the chain\'s first choice)', async () => {
+    const b = Buffer.from(readFileSync(S('StopAt_2.trn')));
+    const { closing } = headerCopyOffsets(S('StopAt_2.trn'));
+    b.writeUInt32LE(b.readUInt32LE(closing + 46) - 1, closing + 46); // SYNTHETIC: the closing copy's LastLSN block
+    for (const name of ['StopAt_2.a', 'StopAt_2.z']) {
+      const d = folder({ [name]: b });
+      const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`RESTORE LOG [Side] FROM DISK = N'${join(d, 'StopAt_2.trn')}'`);
+      expect(r.stdout).not.toContain(name);
+      expect(r.stderr).not.toMatch(/^rowback restore plan: WARNING/m);
+      expect(r.stderr).toContain(`used ${join(d, 'StopAt_2.trn')} (its log reads whole); left ${join(d, name)} (its log reads whole but one copy of its header is damaged (BACKUP_HEADER_WARNING))`);
+    }
+  });
+
+  it.runIf(corpusAvailable)('two copies of the full backup, one with a damaged header copy (BACKUP_HEADER_WARNING): the intact one is restored from, no WARNING (the first given was taken)', async () => {
+    const b = Buffer.from(readFileSync(S('StopAt.bak')));
+    const { closing } = headerCopyOffsets(S('StopAt.bak'));
+    b.writeUInt32LE(b.readUInt32LE(closing + 46) - 1, closing + 46); // SYNTHETIC: the closing copy's LastLSN block
+    for (const name of ['StopAt.a.bak', 'StopAt.z.bak']) {
+      const d = folder({ [name]: b });
+      const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`RESTORE DATABASE [Side] FROM DISK = N'${join(d, 'StopAt.bak')}'`);
+      expect(r.stdout).not.toContain(name);
+      expect(r.stderr).not.toMatch(/^rowback restore plan: WARNING/m);
+    }
   });
 
   it.runIf(corpusAvailable)('two whole copies: the note says either serves (no damage said)', async () => {

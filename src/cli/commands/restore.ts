@@ -17,6 +17,7 @@ import { addLogCommitTimes, readFolderHistory, type BackupHistory, type BackupSe
 import { readMsdbHistory } from '../../restore/msdb.js';
 import { renderRestore, scriptText, type RenderedPlan } from '../../restore/tsql.js';
 import { logBackupLoss, stopAtLsn } from '../../backup/log-commits.js';
+import { BACKUP_HEADER_WARNING } from '../../backup/mtf.js';
 import { compareLsn, formatLsn, lsnFromDecimal, lsnToDecimal, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import { chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
 import { LOG_LOSS_CODES, type SkippedItem } from '../../recover/source.js';
@@ -321,6 +322,17 @@ function lossFirstLsn(x: SkippedItem): Lsn | null {
   }
 }
 
+/**
+ * The items of one file's loss to place against LSNs: an item naming no LSN (FORMAT_BAD_LOG_BLOCK:
+ * a block whose checksum fails, said by offset only) left out where another item of the same file at
+ * the same offset names the LSNs those bytes held (the FORMAT_LOG_GAP its skip leaves): one loss,
+ * said twice. Without this a damaged block was 'a loss of no known LSN', needed by every stop point:
+ * a stop well before it was refused, and the refusal gave no LSN to stop before.
+ */
+function placedLosses(items: readonly SkippedItem[]): SkippedItem[] {
+  return items.filter((x) => lossFirstLsn(x) !== null || x.location.offset === undefined || !items.some((y) => y !== x && y.location.offset === x.location.offset && (y.location.file ?? '') === (x.location.file ?? '') && lossFirstLsn(y) !== null));
+}
+
 /** Sort order putting the later LSN first; an unknown one (null) last. */
 function laterFirst(a: Lsn | null, b: Lsn | null): number {
   if (a === null || b === null) return a === null ? (b === null ? 0 : 1) : -1;
@@ -347,7 +359,7 @@ async function lossNeeded(set: BackupSetRecord, items: readonly SkippedItem[], t
       return false;
     }
   };
-  const applied = items.filter((x) => !inBase(x));
+  const applied = placedLosses(items).filter((x) => !inBase(x));
   if (!applied.length) return false;
   if (!last) return true;
   let stop: Lsn | null = null;
@@ -371,7 +383,7 @@ async function lossNeeded(set: BackupSetRecord, items: readonly SkippedItem[], t
  * a stream short of its header) is placed against the stop point (lossNeeded). A log backup held
  * by several files (copies: the same first and last LSN and, where both headers give it, the same
  * backup set GUID) has every copy read, and the step takes, in order, a copy whose log reads whole
- * (closing blocks whole first), one whose losses the restore does not apply, else the one whose
+ * (closing blocks and both header copies whole first), one whose losses the restore does not apply, else the one whose
  * first loss comes latest (the chain's choice, chain.ts pickLog, on a tie); `copies` says which and why the others were left, and, when every copy loses needed
  * log, whether they lose it in the same places. Mutates `chain.steps` (the copy a step uses).
  * `restore plan` read headers only and handed out a RESTORE script for a damaged file without a
@@ -404,16 +416,18 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
     for (const s of [c, ...others]) {
       const items = await lossOf(s);
       const needed = await lossNeeded(s, items, chain.target, last, baseEnd, signal);
-      judged.push({ set: s, items, needed, rank: items.length === 0 ? (s.caveat ? 1 : 0) : needed ? 3 : 2 });
+      // a copy whose header is damaged (a BACKUP_HEADER_WARNING: its set used, one header copy
+      // wrong) ranks with one whose closing blocks are damaged: a copy intact throughout is preferred
+      judged.push({ set: s, items, needed, rank: items.length === 0 ? (s.caveat || s.headerWarnings?.length ? 1 : 0) : needed ? 3 : 2 });
     }
     // the chain's choice unless another copy is better (stable: the chain's choice first on a tie);
     // of copies that all lose needed log, the one whose first loss comes latest (it reaches furthest)
-    const firstLoss = (j: (typeof judged)[number]) => j.items.map(lossFirstLsn).reduce<Lsn | null>((m, x) => (x === null || m === null ? null : compareLsn(x, m) < 0 ? x : m), j.items.length ? lossFirstLsn(j.items[0]!) : null);
+    const firstLoss = (j: (typeof judged)[number]) => { const p = placedLosses(j.items); return p.map(lossFirstLsn).reduce<Lsn | null>((m, x) => (x === null || m === null ? null : compareLsn(x, m) < 0 ? x : m), p.length ? lossFirstLsn(p[0]!) : null); };
     const best = [...judged].sort((a, b) => a.rank - b.rank || (a.rank === 3 ? laterFirst(firstLoss(a), firstLoss(b)) : 0))[0]!;
     st.set = best.set;
     const whyOf = (j: (typeof judged)[number]) =>
       j.items.length === 0
-        ? j.set.caveat ? `its log reads whole but its closing blocks are damaged (${j.set.caveat})` : 'its log reads whole'
+        ? j.set.caveat ? `its log reads whole but its closing blocks are damaged (${j.set.caveat})` : j.set.headerWarnings?.length ? `its log reads whole but one copy of its header is damaged (${BACKUP_HEADER_WARNING})` : 'its log reads whole'
         : `its log does not read whole: ${lossList(j.items, false)}${j.needed ? ', log the restore needs' : ', none of it log the restore applies'}`;
     // a copy as good as the one used (two whole copies): either serves, the chain's choice kept
     const left = judged.filter((j) => j !== best).map((j) => ({ file: fileOfSet(j.set), why: j.rank === best.rank && j.rank < 2 ? `${whyOf(j)} too: either serves, the chain's first choice was kept` : whyOf(j) }));
@@ -466,7 +480,7 @@ function afterNote(f: LogDamageFinding): string {
 function damageRefusal(target: RestoreTarget, chain: RestoreChain, d: PlanLogDamage): InputError {
   const first = d.needed[0]!;
   // the earliest loss of the first file (files in chain order); a loss of no known LSN could be anywhere: no advice then
-  const firsts = first.items.map((x) => ({ x, lsn: lossFirstLsn(x) }));
+  const firsts = placedLosses(first.items).map((x) => ({ x, lsn: lossFirstLsn(x) }));
   const known = firsts.every((f) => f.lsn !== null) ? firsts.sort((a, b) => compareLsn(a.lsn!, b.lsn!)) : [];
   const firstItem = known[0]?.x ?? first.items[0]!;
   const firstLsn = known[0]?.lsn ?? lossFirstLsn(firstItem);
