@@ -153,6 +153,23 @@ describeCorpus('restore plan over a log backup whose lost log the restore needs'
     expect(r.stdout).toContain(`STOPAT = N'2020-05-12T13:29:40.000'`);
   });
 
+  it('a block damaged in place (bytes overwritten, not zeroed: FORMAT_BAD_LOG_BLOCK, which names no LSN, beside the gap it leaves) is placed by that gap: after the stop point a note, at it a refusal advising --stop-before-lsn (every stop point was refused, no advice)', async () => {
+    const b = Buffer.from(readFileSync(S('StopAt_2.trn')));
+    b.fill(0x5a, 9300, 9300 + 64); // inside block 0xba (offset 9216): its checksum no longer matches
+    const d = folder({ 'StopAt_2.trn': b });
+    const f = join(d, 'StopAt_2.trn');
+    const loss = 'FORMAT_BAD_LOG_BLOCK at offset 9216; FORMAT_LOG_GAP at offset 9216, LSN 00000013:000000ba:0001 to 00000013:000000bb:0001';
+    for (const target of [['--stop-at', '2020-05-12T13:29:40'], ['--stop-before-lsn', '00000013:000000ba:0001']]) {
+      const r = await plan(d, ...target, '--format', 'sql');
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`rowback restore plan: note: ${f}: its log does not read whole (${loss}), none of it log the restore applies`);
+    }
+    const r = await plan(d, '--stop-at', '2020-05-12T13:29:45', '--format', 'sql');
+    const line = expectOneLineError(r, 'INPUT_RESTORE_LOG_DAMAGED');
+    expect(line).toContain(`${f}: ${loss}`);
+    expect(line).toContain('--stop-before-lsn 19000000018600001 (00000013:000000ba:0001)');
+  });
+
   it('damage before the full backup\'s end (StopAt_1.trn block a0 zeroed, LSN 13:a0:1 up to 13:a1:1; StopAt.bak ends at 13:a1:1): planned, a note, no WARNING', async () => {
     const b = Buffer.from(readFileSync(S('StopAt_1.trn')));
     expect(b.readUInt32LE(48128 + 16)).toBe(0xa0); // the block header's first LSN: block 0xa0

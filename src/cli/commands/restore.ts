@@ -321,6 +321,18 @@ function lossFirstLsn(x: SkippedItem): Lsn | null {
   }
 }
 
+/**
+ * The first LSN an item lost, judged among its file's items: a damaged block (FORMAT_BAD_LOG_BLOCK)
+ * names no LSN, the gap it leaves is another item at the same offset with the range; that range's
+ * start is the block's. Null when no item there names one (the loss could be anywhere).
+ */
+function lossFirstLsnAmong(x: SkippedItem, items: readonly SkippedItem[]): Lsn | null {
+  const own = lossFirstLsn(x);
+  if (own !== null || x.location.offset === undefined) return own;
+  const gap = items.find((y) => y !== x && y.location.offset === x.location.offset && (y.location.file ?? null) === (x.location.file ?? null) && lossFirstLsn(y) !== null);
+  return gap ? lossFirstLsn(gap) : null;
+}
+
 /** Sort order putting the later LSN first; an unknown one (null) last. */
 function laterFirst(a: Lsn | null, b: Lsn | null): number {
   if (a === null || b === null) return a === null ? (b === null ? 0 : 1) : -1;
@@ -358,7 +370,7 @@ async function lossNeeded(set: BackupSetRecord, items: readonly SkippedItem[], t
   }
   if (stop === null) return true;
   return applied.some((x) => {
-    const first = lossFirstLsn(x);
+    const first = lossFirstLsnAmong(x, items);
     return first === null || compareLsn(first, stop!) < 0;
   });
 }
@@ -408,7 +420,7 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
     }
     // the chain's choice unless another copy is better (stable: the chain's choice first on a tie);
     // of copies that all lose needed log, the one whose first loss comes latest (it reaches furthest)
-    const firstLoss = (j: (typeof judged)[number]) => j.items.map(lossFirstLsn).reduce<Lsn | null>((m, x) => (x === null || m === null ? null : compareLsn(x, m) < 0 ? x : m), j.items.length ? lossFirstLsn(j.items[0]!) : null);
+    const firstLoss = (j: (typeof judged)[number]) => j.items.map((x) => lossFirstLsnAmong(x, j.items)).reduce<Lsn | null>((m, x) => (x === null || m === null ? null : compareLsn(x, m) < 0 ? x : m), j.items.length ? lossFirstLsnAmong(j.items[0]!, j.items) : null);
     const best = [...judged].sort((a, b) => a.rank - b.rank || (a.rank === 3 ? laterFirst(firstLoss(a), firstLoss(b)) : 0))[0]!;
     st.set = best.set;
     const whyOf = (j: (typeof judged)[number]) =>
@@ -466,7 +478,7 @@ function afterNote(f: LogDamageFinding): string {
 function damageRefusal(target: RestoreTarget, chain: RestoreChain, d: PlanLogDamage): InputError {
   const first = d.needed[0]!;
   // the earliest loss of the first file (files in chain order); a loss of no known LSN could be anywhere: no advice then
-  const firsts = first.items.map((x) => ({ x, lsn: lossFirstLsn(x) }));
+  const firsts = first.items.map((x) => ({ x, lsn: lossFirstLsnAmong(x, first.items) }));
   const known = firsts.every((f) => f.lsn !== null) ? firsts.sort((a, b) => compareLsn(a.lsn!, b.lsn!)) : [];
   const firstItem = known[0]?.x ?? first.items[0]!;
   const firstLsn = known[0]?.lsn ?? lossFirstLsn(firstItem);
