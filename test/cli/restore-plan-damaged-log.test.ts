@@ -257,7 +257,7 @@ describe('copies of one log backup, one or both damaged (SYNTHETIC damage of the
     // the copy whose first loss comes later is the one planned over: it reaches further
     expect(line).toContain(`used ${join(d, 'StopAt_2.orig')} (its log does not read whole: FORMAT_LOG_GAP at offset 10752, LSN 00000013:000000bd:0001 to 00000013:000000be:0001`);
     expect(line).toContain(`left ${join(d, 'StopAt_2.trn')} (its log does not read whole: ${LOSS}`);
-    expect(line).toContain('the copies lose log in different places, so each holds log another lacks, but RESTORE LOG reads one file');
+    expect(line).toContain('the copies lose log in different places, so one holds log another lacks, but RESTORE LOG reads one file');
     expect(line).toContain('--stop-before-lsn 19000000018900001 (00000013:000000bd:0001)');
   });
 

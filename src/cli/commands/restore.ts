@@ -434,7 +434,7 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
       const places = judged.map((j) => j.items.map(lossWhere).sort().join(' + '));
       note += new Set(places).size === 1
         ? '; every copy loses the same log (copies of one damaged file): no copy given holds it'
-        : '; the copies lose log in different places, so each holds log another lacks, but RESTORE LOG reads one file: rowback does not merge copies into a backup SQL Server restores (`rowback log` and `scan` given every copy read them together)';
+        : '; the copies lose log in different places, so one holds log another lacks, but RESTORE LOG reads one file: rowback does not merge copies into a backup SQL Server restores (`rowback log` and `scan` given every copy read them together)';
     }
     copies.push({ firstLsn: c.firstLsn, lastLsn: c.lastLsn, backupSetGuid: c.backupSetGuid, used: fileOfSet(best.set), left, note });
   }
@@ -488,7 +488,7 @@ function damageRefusal(target: RestoreTarget, chain: RestoreChain, d: PlanLogDam
   const what = target.kind === 'time' ? `--stop-at ${target.time}` : `--stop-before-lsn ${target.lsn}`;
   return new InputError(
     'INPUT_RESTORE_LOG_DAMAGED',
-    `${what} needs log that ${d.needed.length === 1 ? 'a log backup of the plan' : `${d.needed.length} log backups of the plan`} lost: ${d.needed.map((f) => `${f.file}: ${lossList(f.items, false)}`).join('; ')} (RESTORE LOG fails there, or the restored database lacks that log)${copyNote}${before}; restore from a whole copy of ${d.needed.length === 1 ? 'it' : 'them'} (\`rowback inspect\` tells whether a file reads whole), or give --accept-damaged-log to get the script anyway`,
+    `${what} needs log that ${d.needed.length === 1 ? 'a log backup of the plan' : `${d.needed.length} log backups of the plan`} lost: ${d.needed.map((f) => `${f.file}: ${lossList(f.items, false)}`).join('; ')} (RESTORE LOG fails there, or the restored database lacks that log)${copyNote}${before}; fetch a whole copy of ${d.needed.length === 1 ? 'that file' : 'those files'} again (from wherever the backups are kept), add it to the --backups folders and plan again: the plan takes the copy whose log reads whole (\`rowback inspect FILE\` says INCOMPLETE for one that does not); or give --accept-damaged-log to get the script anyway`,
     { file: first.set.devices[0], ...(firstItem.location.offset !== undefined ? { offset: firstItem.location.offset } : {}), ...(firstLsn ? { lsn: formatLsn(firstLsn) } : {}) },
   );
 }
@@ -514,7 +514,7 @@ async function damageBehindRefusal(e: unknown, sets: readonly BackupSetRecord[],
   if (e.code !== 'INPUT_RESTORE_TARGET_AT_BOUNDARY') return new InputError(e.code, `${e.message}; besides, ${fileOfSet(set)}'s log is damaged (${lossList(items, false)})`, e.location);
   return new InputError(
     'INPUT_RESTORE_LOG_DAMAGED',
-    `${fileOfSet(set)}'s log is damaged (${lossList(items, false)}), and the commits it lost are why the target cannot be placed: restore from a whole copy of it (\`rowback inspect\` tells whether a file reads whole); ${e.code}: ${e.message}`,
+    `${fileOfSet(set)}'s log is damaged (${lossList(items, false)}), and the commits it lost are why the target cannot be placed: fetch a whole copy of that file again (from wherever the backups are kept), add it to the --backups folders and plan again (\`rowback inspect FILE\` says INCOMPLETE for a copy that does not read whole); ${e.code}: ${e.message}`,
     { file: set.devices[0], ...(items[0]!.location.offset !== undefined ? { offset: items[0]!.location.offset } : {}), ...(lsn ? { lsn: formatLsn(lsn) } : {}) },
   );
 }
