@@ -74,6 +74,6 @@ describeCorpus('restore plan: a set whose header copies disagree only on the ser
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`RESTORE LOG [X] FROM DISK = N'${file}' WITH FILE = 3,`);
     expect(r.stdout).not.toMatch(/-- skipped: .*FILE|-- skipped: .*all\.bak/);
-    expect(r.stderr).toMatch(/^rowback restore plan: WARNING: .*all\.bak: BACKUP_HEADER_WARNING: backup set 3's header is held twice .* disagree on the server name \(the field at offset \d+ in the opening copy, \d+ in the closing copy\): "KUMPBOX\\\\SQL2008R2" in the opening copy, "JUMPBOX\\\\SQL2008R2" in the closing copy\. .*the server name shown \(the closing copy's\) is uncertain/);
+    expect(r.stderr).toMatch(/^rowback restore plan: WARNING: .*all\.bak: BACKUP_HEADER_WARNING: backup set 3's header is held twice .* disagree on the server name \(the field at offset \d+ in the opening copy, \d+ in the closing copy\): "KUMPBOX\\SQL2008R2" in the opening copy, "JUMPBOX\\SQL2008R2" in the closing copy\. .*the server name shown \(the closing copy's\) is uncertain/);
   });
 });
