@@ -488,7 +488,7 @@ function damageRefusal(target: RestoreTarget, chain: RestoreChain, d: PlanLogDam
   const what = target.kind === 'time' ? `--stop-at ${target.time}` : `--stop-before-lsn ${target.lsn}`;
   return new InputError(
     'INPUT_RESTORE_LOG_DAMAGED',
-    `${what} needs log that ${d.needed.length === 1 ? 'a log backup of the plan' : `${d.needed.length} log backups of the plan`} lost: ${d.needed.map((f) => `${f.file}: ${lossList(f.items, false)}`).join('; ')} (RESTORE LOG fails there, or the restored database lacks that log)${copyNote}${before}; fetch a whole copy of ${d.needed.length === 1 ? 'that file' : 'those files'} again (from wherever the backups are kept), add it to the --backups folders and plan again: the plan takes the copy whose log reads whole (\`rowback inspect FILE\` says INCOMPLETE for one that does not); or give --accept-damaged-log to get the script anyway`,
+    `${what} needs log that ${d.needed.length === 1 ? 'a log backup of the plan' : `${d.needed.length} log backups of the plan`} lost: ${d.needed.map((f) => `${f.file}: ${lossList(f.items, false)}`).join('; ')} (RESTORE LOG fails there, or the restored database lacks that log)${copyNote}${before}; fetch a whole copy of ${d.needed.length === 1 ? 'that file' : 'those files'} again (from wherever the backups are kept), add it to the --backups folders and run the command again: the plan takes the copy whose log reads whole (\`rowback inspect FILE\` says INCOMPLETE for one that does not); or give --accept-damaged-log to get the script anyway`,
     { file: first.set.devices[0], ...(firstItem.location.offset !== undefined ? { offset: firstItem.location.offset } : {}), ...(firstLsn ? { lsn: formatLsn(firstLsn) } : {}) },
   );
 }
@@ -514,7 +514,7 @@ async function damageBehindRefusal(e: unknown, sets: readonly BackupSetRecord[],
   if (e.code !== 'INPUT_RESTORE_TARGET_AT_BOUNDARY') return new InputError(e.code, `${e.message}; besides, ${fileOfSet(set)}'s log is damaged (${lossList(items, false)})`, e.location);
   return new InputError(
     'INPUT_RESTORE_LOG_DAMAGED',
-    `${fileOfSet(set)}'s log is damaged (${lossList(items, false)}), and the commits it lost are why the target cannot be placed: fetch a whole copy of that file again (from wherever the backups are kept), add it to the --backups folders and plan again (\`rowback inspect FILE\` says INCOMPLETE for a copy that does not read whole); ${e.code}: ${e.message}`,
+    `${fileOfSet(set)}'s log is damaged (${lossList(items, false)}), and the commits it lost are why the target cannot be placed: fetch a whole copy of that file again (from wherever the backups are kept), add it to the --backups folders and run the command again (\`rowback inspect FILE\` says INCOMPLETE for a copy that does not read whole); ${e.code}: ${e.message}`,
     { file: set.devices[0], ...(items[0]!.location.offset !== undefined ? { offset: items[0]!.location.offset } : {}), ...(lsn ? { lsn: formatLsn(lsn) } : {}) },
   );
 }
