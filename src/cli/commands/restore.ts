@@ -322,15 +322,20 @@ function lossFirstLsn(x: SkippedItem): Lsn | null {
 }
 
 /**
- * The first LSN an item lost, judged among its file's items: a damaged block (FORMAT_BAD_LOG_BLOCK)
- * names no LSN, the gap it leaves is another item at the same offset with the range; that range's
- * start is the block's. Null when no item there names one (the loss could be anywhere).
+ * The first LSN an item lost, judged among its file's items. A damaged block (FORMAT_BAD_LOG_BLOCK)
+ * names no LSN: the log it loses lies between the readable blocks around it, which is another
+ * item's range: the gap at the same offset (a middle block), else the stream short of its header's
+ * range (the last block) or starting late (the first); with no item at its offset, the earliest
+ * start of any range of the file stands for it (never later than its own). Null when no item of
+ * the file names an LSN (the loss could be anywhere).
  */
 function lossFirstLsnAmong(x: SkippedItem, items: readonly SkippedItem[]): Lsn | null {
   const own = lossFirstLsn(x);
-  if (own !== null || x.location.offset === undefined) return own;
-  const gap = items.find((y) => y !== x && y.location.offset === x.location.offset && (y.location.file ?? null) === (x.location.file ?? null) && lossFirstLsn(y) !== null);
-  return gap ? lossFirstLsn(gap) : null;
+  if (own !== null || x.code !== 'FORMAT_BAD_LOG_BLOCK') return own;
+  const gap = x.location.offset === undefined ? undefined : items.find((y) => y !== x && y.location.offset === x.location.offset && lossFirstLsn(y) !== null);
+  if (gap) return lossFirstLsn(gap);
+  const ranged = items.filter((y) => y.lsnRange).map(lossFirstLsn).filter((l): l is Lsn => l !== null);
+  return ranged.length ? ranged.reduce((m, l) => (compareLsn(l, m) < 0 ? l : m)) : null;
 }
 
 /** Sort order putting the later LSN first; an unknown one (null) last. */
