@@ -170,7 +170,7 @@ describeCorpus('restore plan over a log backup whose lost log the restore needs'
     expect(line).toContain('--stop-before-lsn 19000000018600001 (00000013:000000ba:0001)');
   });
 
-  it('the last block damaged in place (c0 at offset 12288: FORMAT_BAD_LOG_BLOCK beside the stream short of its header, no gap item at its offset): placed by that range: 13:30:00 (stop at be:3) a note, 13:30:17 (stop in c0) refused advising --stop-before-lsn c0:1', async () => {
+  it('the last block damaged in place (c0 at offset 12288: FORMAT_BAD_LOG_BLOCK beside the stream short of its header, no gap item at its offset): placed by that range: 13:30:00 (stop at bd:3, the first commit after it, 13:30:04.540) a note, 13:30:17 (stop in c0) refused advising --stop-before-lsn c0:1', async () => {
     const b = Buffer.from(readFileSync(S('StopAt_2.trn')));
     expect(b.readUInt32LE(12288 + 16)).toBe(0xc0);
     b.fill(0x5a, 12400, 12400 + 32);
