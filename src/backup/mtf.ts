@@ -155,6 +155,16 @@ export function tapeString(d: Dblk, at: number): string | null {
 }
 
 /**
+ * A header value in a message, in double quotes as read: a server name's backslash shown once
+ * (`"JUMPBOX\SQL2008R2"`; JSON.stringify doubled it, a name no server has), only quotes and
+ * control characters escaped.
+ */
+function quoted(v: unknown): string {
+  if (typeof v !== 'string') return JSON.stringify(v);
+  return `"${v.replace(/["\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))}"`;
+}
+
+/**
  * Walks the DBLKs and stream headers of a backup without reading stream data. A compressed
  * backup (`MSSQLBAK`) is walked through its decompressed MTF stream (`compressed.ts`). Throws
  * FORMAT_COMPRESSED_BACKUP for a compressed container rowback does not understand and for MTF
@@ -305,14 +315,14 @@ function walk(src: BackupBytes, path: string): MtfLayout {
     if (vital) {
       problems.push({
         code: 'FORMAT_BAD_BACKUP_HEADER',
-        reason: `${twice} ${vital.field}: ${JSON.stringify(vital.opening)} in the opening copy, ${JSON.stringify(vital.closing)} in the closing copy. One of them is damaged and rowback cannot tell which; it reads and shows the ${v.use} copy, so what this file says of itself (database, server, LSNs, files: only the first field that differs is named) may be wrong, and restore plan and point-in-time replays (dump --trn, diff) leave this backup set out, as a restore reads that field. Its log records and data pages are not in the header and are read as usual. Compare the header with another copy of this backup (rowback inspect COPY) or with msdb's backup history on the server`,
+        reason: `${twice} ${vital.field}: ${quoted(vital.opening)} in the opening copy, ${quoted(vital.closing)} in the closing copy. One of them is damaged and rowback cannot tell which; it reads and shows the ${v.use} copy, so what this file says of itself (database, server, LSNs, files: only the first field that differs is named) may be wrong, and restore plan and point-in-time replays (dump --trn, diff) leave this backup set out, as a restore reads that field. Its log records and data pages are not in the header and are read as usual. Compare the header with another copy of this backup (rowback inspect COPY) or with msdb's backup history on the server`,
         location: { file: path, offset: opening.dataOffset + vital.at },
       });
     }
     const lsnAt = scinAt - a.byteOffset;
     if (v.problem && !vital) {
       const p = v.problem;
-      const both = `${twice} ${p.field} ${where(lsnAt + p.at)}: ${JSON.stringify(p.opening)} in the opening copy, ${JSON.stringify(p.closing)} in the closing copy`;
+      const both = `${twice} ${p.field} ${where(lsnAt + p.at)}: ${quoted(p.opening)} in the opening copy, ${quoted(p.closing)} in the closing copy`;
       problems.push(p.severity === 'refuse'
         ? { code: 'FORMAT_BAD_BACKUP_HEADER', reason: `${both}; ${p.why}. rowback shows the closing copy's, which may be wrong, and restore plan and point-in-time replays (dump --trn, diff) leave this backup set out: its LSNs place it in the chain. Its log records and data pages are read as usual. Compare the header with another copy of this backup (rowback inspect COPY) or with msdb's backup history on the server`, location: { file: path, offset: opening.dataOffset + lsnAt + p.at } }
         : { code: BACKUP_HEADER_WARNING, reason: `${both}; ${p.why}. The set is used with the ${v.use} copy's LSNs`, location: { file: path, offset: (v.use === 'opening' ? closing : opening).dataOffset + lsnAt + p.at } });
@@ -321,7 +331,7 @@ function walk(src: BackupBytes, path: string): MtfLayout {
       for (const d of all.filter((x) => x.cosmetic)) {
         problems.push({
           code: BACKUP_HEADER_WARNING,
-          reason: `${twice} ${d.field} ${where(d.at)}: ${JSON.stringify(d.opening)} in the opening copy, ${JSON.stringify(d.closing)} in the closing copy. One of them is damaged and rowback cannot tell which: the ${d.field} shown (the ${v.use} copy's) is uncertain. No restore, replay or chain check reads it, so the set is used as usual`,
+          reason: `${twice} ${d.field} ${where(d.at)}: ${quoted(d.opening)} in the opening copy, ${quoted(d.closing)} in the closing copy. One of them is damaged and rowback cannot tell which: the ${d.field} shown (the ${v.use} copy's) is uncertain. No restore, replay or chain check reads it, so the set is used as usual: nothing to do for a restore (the true ${d.field} is in another copy of this backup, rowback inspect COPY, or in msdb's backup history on the server)`,
           location: { file: path, offset: opening.dataOffset + d.at },
         });
       }

@@ -23,7 +23,7 @@ const FN_DBLOG_TIME = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}):(\d{3}
 export function parseWindowTime(text: string, bound: 'start' | 'end', what = '--from'): string {
   const t = text.trim();
   if (/(Z|[+-]\d{2}:?\d{2})$/i.test(t) && /T|\s/.test(t)) {
-    throw new InputError('INPUT_BAD_TIME', `${what} '${echoInput(text)}' has a time zone; give the SQL Server's local time without one (log times carry no zone)`);
+    throw new InputError('INPUT_BAD_TIME', `${what} '${echoInput(text)}' has a time zone; give the SQL Server's local time without one (log times carry no zone): convert it to the server's time zone first`);
   }
   const m = USER_TIME.exec(t) ?? FN_DBLOG_TIME.exec(t);
   if (!m) throw new InputError('INPUT_BAD_TIME', `${what} '${echoInput(text)}' is not a time of the form YYYY-MM-DD[THH:MM[:SS[.fff]]] (or fn_dblog's yyyy/MM/dd HH:mm:ss:fff)`);

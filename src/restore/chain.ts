@@ -391,8 +391,10 @@ function zoneHint(t: RestoreTarget, ranges: readonly ReachableRange[]): string {
   for (const minutes of Number.isFinite(at) ? ZONE_OFFSET_MINUTES : []) {
     for (const sign of [1, -1]) {
       const moved = new Date(at + sign * minutes * 60_000).toISOString().slice(0, 23);
-      const by = minutes % 60 === 0 ? `${minutes / 60} hour(s)` : `${Math.floor(minutes / 60)} hour(s) ${minutes % 60} minutes`;
-      if (inRange(moved)) return ` (--stop-at is the SQL Server's local time, as the backups' dates are; ${moved}, ${by} ${sign > 0 ? 'later' : 'earlier'}, is in the reachable range: was the time given in another time zone?)`;
+      const h = Math.floor(minutes / 60);
+      const by = `${h} hour${h === 1 ? '' : 's'}${minutes % 60 ? ` ${minutes % 60} minutes` : ''}`;
+      // the time said back and the one to give, both in full: a DBA copies the latter
+      if (inRange(moved)) return ` (--stop-at is the SQL Server's local time, as the backups' dates are; if ${t.time} was given in another time zone (UTC, or your own) and the server's clock runs ${by} ${sign > 0 ? 'ahead of' : 'behind'} it, the time meant is --stop-at ${moved}, in the reachable range)`;
     }
   }
   return " (--stop-at is the SQL Server's local time, as the backups' dates are)";

@@ -383,7 +383,7 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
         }
         const rec = recordFromHeader(h, list.map((f) => f.path), damaged);
         if (damaged) {
-          skipped.push({ file: first.path, code: fileDamaged ? 'FORMAT_BAD_MTF' : 'FORMAT_BAD_BACKUP_HEADER', reason: `backup set ${position}: ${[...(fileDamaged ? problems : []), ...header].map(({ p }) => p.reason).join('; ')}: not used`, firstLsn: rec.firstLsn, lastLsn: rec.lastLsn });
+          skipped.push({ file: first.path, code: fileDamaged ? 'FORMAT_BAD_MTF' : 'FORMAT_BAD_BACKUP_HEADER', reason: `${((why) => (why.startsWith(`backup set ${position}'s `) ? why : `backup set ${position}: ${why}`))([...(fileDamaged ? problems : []), ...header].map(({ p }) => p.reason).join('; '))}: not used`, firstLsn: rec.firstLsn, lastLsn: rec.lastLsn });
           continue;
         }
         if (trailer.length && position === first.layout.sets) {

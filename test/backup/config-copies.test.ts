@@ -64,7 +64,7 @@ describeCorpus('the two copies of a backup set\'s header', () => {
     expect(layout.problems.filter((x) => x.code === 'FORMAT_BAD_BACKUP_HEADER')).toEqual([]);
     const p = layout.problems.filter((x) => x.code === 'BACKUP_HEADER_WARNING');
     expect(p).toHaveLength(1);
-    expect(p[0]!.reason).toMatch(/^backup set 1's header is held twice \(SQL Server's configuration stream at offset 3662, opening the set, and at offset 75342, closing it\) and the two copies disagree on the server name \(the field at offset 3770 in the opening copy, 75450 in the closing copy\): "KUMPBOX\\\\SQL2008R2" in the opening copy, "JUMPBOX\\\\SQL2008R2" in the closing copy\. One of them is damaged and rowback cannot tell which: the server name shown \(the closing copy's\) is uncertain\. No restore, replay or chain check reads it, so the set is used as usual$/);
+    expect(p[0]!.reason).toMatch(/^backup set 1's header is held twice \(SQL Server's configuration stream at offset 3662, opening the set, and at offset 75342, closing it\) and the two copies disagree on the server name \(the field at offset 3770 in the opening copy, 75450 in the closing copy\): "KUMPBOX\\SQL2008R2" in the opening copy, "JUMPBOX\\SQL2008R2" in the closing copy\. One of them is damaged and rowback cannot tell which: the server name shown \(the closing copy's\) is uncertain\. No restore, replay or chain check reads it, so the set is used as usual: nothing to do for a restore \(the true server name is in another copy of this backup, rowback inspect COPY, or in msdb's backup history on the server\)$/);
     expect(p[0]!.location).toEqual({ file: f, offset: 3770 });
     expect(readBackupHeader(f, layout).serverName).toBe('JUMPBOX\\SQL2008R2');
   });

@@ -30,7 +30,7 @@ describeCorpus('a backup header damaged in a field no restore reads: WARNING eve
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const warning = /BACKUP_HEADER_WARNING: backup set 1's header is held twice .* disagree on the server name \(the field at offset \d+ in the opening copy, \d+ in the closing copy\): "KUMPBOX\\\\SQL2008R2" in the opening copy, "JUMPBOX\\\\SQL2008R2" in the closing copy\. .*is uncertain/;
+  const warning = /BACKUP_HEADER_WARNING: backup set 1's header is held twice .* disagree on the server name \(the field at offset \d+ in the opening copy, \d+ in the closing copy\): "KUMPBOX\\SQL2008R2" in the opening copy, "JUMPBOX\\SQL2008R2" in the closing copy\. .*is uncertain/;
 
   it('the walk: a WARNING, not FORMAT_BAD_BACKUP_HEADER', () => {
     expect(readMtfLayout(trn).problems.map((p) => p.code)).toEqual(['BACKUP_HEADER_WARNING']);

@@ -169,6 +169,38 @@ describeCorpus('restore plan over a log backup whose lost log the restore needs'
     expect(expectOneLineError(no, 'INPUT_RESTORE_LOG_DAMAGED')).toContain('the log before the damage is reached with --stop-before-lsn 19000000018600001 (00000013:000000ba:0001)');
   });
 
+  it('a block damaged in place (bytes overwritten, not zeroed: FORMAT_BAD_LOG_BLOCK, which names no LSN, beside the gap it leaves) is placed by that gap: after the stop point a note, at it a refusal advising --stop-before-lsn (every stop point was refused, no advice)', async () => {
+    const b = Buffer.from(readFileSync(S('StopAt_2.trn')));
+    b.fill(0x5a, 9300, 9300 + 64); // inside block 0xba (offset 9216): its checksum no longer matches
+    const d = folder({ 'StopAt_2.trn': b });
+    const f = join(d, 'StopAt_2.trn');
+    const loss = 'FORMAT_BAD_LOG_BLOCK at offset 9216; FORMAT_LOG_GAP at offset 9216, LSN 00000013:000000ba:0001 to 00000013:000000bb:0001';
+    for (const target of [['--stop-at', '2020-05-12T13:29:40'], ['--stop-before-lsn', '00000013:000000ba:0001']]) {
+      const r = await plan(d, ...target, '--format', 'sql');
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`rowback restore plan: note: ${f}: its log does not read whole (${loss}), none of it log the restore applies`);
+    }
+    const r = await plan(d, '--stop-at', '2020-05-12T13:29:45', '--format', 'sql');
+    const line = expectOneLineError(r, 'INPUT_RESTORE_LOG_DAMAGED');
+    expect(line).toContain(`${f}: ${loss}`);
+    expect(line).toContain('--stop-before-lsn 19000000018600001 (00000013:000000ba:0001)');
+  });
+
+  it('the last block damaged in place (c0 at offset 12288: FORMAT_BAD_LOG_BLOCK beside the stream short of its header, no gap item at its offset): placed by that range: 13:30:00 (stop at bd:3, the first commit after it, 13:30:04.540) a note, 13:30:17 (stop in c0) refused advising --stop-before-lsn c0:1', async () => {
+    const b = Buffer.from(readFileSync(S('StopAt_2.trn')));
+    expect(b.readUInt32LE(12288 + 16)).toBe(0xc0);
+    b.fill(0x5a, 12400, 12400 + 32);
+    const d = folder({ 'StopAt_2.trn': b });
+    const f = join(d, 'StopAt_2.trn');
+    const loss = 'FORMAT_BAD_LOG_BLOCK at offset 12288; FORMAT_LOG_STREAM_SHORT at LSN 00000013:000000c0:0001 to 00000013:000000c1:0001';
+    const ok = await plan(d, '--stop-at', '2020-05-12T13:30:00', '--format', 'sql');
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toContain(`rowback restore plan: note: ${f}: its log does not read whole (${loss}), none of it log the restore applies`);
+    const line = expectOneLineError(await plan(d, '--stop-at', '2020-05-12T13:30:17', '--format', 'sql'), 'INPUT_RESTORE_LOG_DAMAGED');
+    expect(line).toContain(`${f}: ${loss}`);
+    expect(line).toContain('--stop-before-lsn 19000000019200001 (00000013:000000c0:0001)');
+  });
+
   it('damage before the full backup\'s end (StopAt_1.trn block a0 zeroed, LSN 13:a0:1 up to 13:a1:1; StopAt.bak ends at 13:a1:1): planned, a note, no WARNING', async () => {
     const b = Buffer.from(readFileSync(S('StopAt_1.trn')));
     expect(b.readUInt32LE(48128 + 16)).toBe(0xa0); // the block header's first LSN: block 0xa0
@@ -285,7 +317,7 @@ describe('copies of one log backup, one or both damaged (SYNTHETIC damage of the
     // the copy whose first loss comes later is the one planned over: it reaches further
     expect(line).toContain(`used ${join(d, 'StopAt_2.orig')} (its log does not read whole: FORMAT_LOG_GAP at offset 10752, LSN 00000013:000000bd:0001 to 00000013:000000be:0001`);
     expect(line).toContain(`left ${join(d, 'StopAt_2.trn')} (its log does not read whole: ${LOSS}`);
-    expect(line).toContain('the copies lose log in different places, so each holds log another lacks, but RESTORE LOG reads one file');
+    expect(line).toContain('the copies lose log in different places, so one holds log another lacks, but RESTORE LOG reads one file');
     expect(line).toContain('--stop-before-lsn 19000000018900001 (00000013:000000bd:0001)');
   });
 

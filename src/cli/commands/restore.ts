@@ -63,7 +63,7 @@ export function register(program: Command): void {
     .option('--as <name>', 'restore as this new database (files moved next to the originals, renamed after it)')
     .option('--replace-original', 'without --as: restore over the original database and its files (WITH REPLACE) — destroys its current state')
     .option('--standby <file>', 'end in STANDBY (read-only, more logs can follow) with this undo file on the server, instead of RECOVERY')
-    .option('--accept-damaged-log', 'plan even when a log backup the restore needs lost log (a damaged or torn block, a gap; refused otherwise, INPUT_RESTORE_LOG_DAMAGED): the damage is said on stderr and as comments at the head of the script; no CONTINUE_AFTER_ERROR is added, so RESTORE LOG stops at the damage')
+    .option('--accept-damaged-log', 'plan even when a log backup lost log the restore needs (a damaged or torn block, a gap; refused otherwise, INPUT_RESTORE_LOG_DAMAGED): the damage is said on stderr and as comments at the head of the script; no CONTINUE_AFTER_ERROR is added, so RESTORE LOG stops at the damage')
     .addOption(singleValue(new Option('--format <format>', 'output: text (chain + script), json, or sql (the script only)').choices([...PLAN_FORMATS]).default('text')))
     .action(async (opts: PlanOptions) => {
       // Ctrl-C / SIGTERM while the backups' headers are read: no plan printed, one INTERRUPTED line, exit 130 / 143
@@ -85,7 +85,7 @@ export function register(program: Command): void {
     .requiredOption('--as <name>', 'the new database to restore into (run never restores over the original)')
     .option('--overwrite-existing', 'the --as database may already exist and is replaced (WITH REPLACE)')
     .option('--standby <file>', 'end in STANDBY with this undo file instead of RECOVERY')
-    .option('--accept-damaged-log', 'run even when a log backup the restore needs lost log (a damaged or torn block, a gap; refused otherwise before connecting, INPUT_RESTORE_LOG_DAMAGED): the damage is said on stderr before the first statement; no CONTINUE_AFTER_ERROR is added, so RESTORE LOG stops at the damage')
+    .option('--accept-damaged-log', 'run even when a log backup lost log the restore needs (a damaged or torn block, a gap; refused otherwise before connecting, INPUT_RESTORE_LOG_DAMAGED): the damage is said on stderr before the first statement; no CONTINUE_AFTER_ERROR is added, so RESTORE LOG stops at the damage')
     .option('--stats <percent>', 'progress every n percent (STATS = n)', '10')
     .option('--table <schema.name>', 'then compare this table of the restored database with the live one (repeatable): rows the live one lacks or holds changed', (v: string, p: string[] = []) => [...p, normalizeTableName(v)])
     .option('--key <columns>', 'with --table: comma-separated columns identifying a row (default: the clustered index key; whole rows for a heap)')
@@ -323,14 +323,31 @@ function lossFirstLsn(x: SkippedItem): Lsn | null {
 }
 
 /**
- * The items of one file's loss to place against LSNs: an item naming no LSN (FORMAT_BAD_LOG_BLOCK:
- * a block whose checksum fails, said by offset only) left out where another item of the same file at
- * the same offset names the LSNs those bytes held (the FORMAT_LOG_GAP its skip leaves): one loss,
- * said twice. Without this a damaged block was 'a loss of no known LSN', needed by every stop point:
- * a stop well before it was refused, and the refusal gave no LSN to stop before.
+ * The items of one file's loss to judge against the restored base backup: an item naming no LSN
+ * (FORMAT_BAD_LOG_BLOCK: a block whose checksum fails, said by offset only) left out where another
+ * item of the same file at the same offset names the LSNs those bytes held (the FORMAT_LOG_GAP its
+ * skip leaves): one loss, said twice (a damaged block inside the base backup's log was otherwise a
+ * loss of no known LSN, needed by every stop point).
  */
 function placedLosses(items: readonly SkippedItem[]): SkippedItem[] {
   return items.filter((x) => lossFirstLsn(x) !== null || x.location.offset === undefined || !items.some((y) => y !== x && y.location.offset === x.location.offset && (y.location.file ?? '') === (x.location.file ?? '') && lossFirstLsn(y) !== null));
+}
+
+/**
+ * The first LSN an item lost, judged among its file's items. A damaged block (FORMAT_BAD_LOG_BLOCK)
+ * names no LSN: the log it loses lies between the readable blocks around it, which is another
+ * item's range: the gap at the same offset (a middle block), else the stream short of its header's
+ * range (the last block) or starting late (the first); with no item at its offset, the earliest
+ * start of any range of the file stands for it (never later than its own). Null when no item of
+ * the file names an LSN (the loss could be anywhere).
+ */
+function lossFirstLsnAmong(x: SkippedItem, items: readonly SkippedItem[]): Lsn | null {
+  const own = lossFirstLsn(x);
+  if (own !== null || x.code !== 'FORMAT_BAD_LOG_BLOCK') return own;
+  const gap = x.location.offset === undefined ? undefined : items.find((y) => y !== x && y.location.offset === x.location.offset && lossFirstLsn(y) !== null);
+  if (gap) return lossFirstLsn(gap);
+  const ranged = items.filter((y) => y.lsnRange).map(lossFirstLsn).filter((l): l is Lsn => l !== null);
+  return ranged.length ? ranged.reduce((m, l) => (compareLsn(l, m) < 0 ? l : m)) : null;
 }
 
 /** Sort order putting the later LSN first; an unknown one (null) last. */
@@ -370,7 +387,7 @@ async function lossNeeded(set: BackupSetRecord, items: readonly SkippedItem[], t
   }
   if (stop === null) return true;
   return applied.some((x) => {
-    const first = lossFirstLsn(x);
+    const first = lossFirstLsnAmong(x, items);
     return first === null || compareLsn(first, stop!) < 0;
   });
 }
@@ -422,7 +439,7 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
     }
     // the chain's choice unless another copy is better (stable: the chain's choice first on a tie);
     // of copies that all lose needed log, the one whose first loss comes latest (it reaches furthest)
-    const firstLoss = (j: (typeof judged)[number]) => { const p = placedLosses(j.items); return p.map(lossFirstLsn).reduce<Lsn | null>((m, x) => (x === null || m === null ? null : compareLsn(x, m) < 0 ? x : m), p.length ? lossFirstLsn(p[0]!) : null); };
+    const firstLoss = (j: (typeof judged)[number]) => j.items.map((x) => lossFirstLsnAmong(x, j.items)).reduce<Lsn | null>((m, x) => (x === null || m === null ? null : compareLsn(x, m) < 0 ? x : m), j.items.length ? lossFirstLsnAmong(j.items[0]!, j.items) : null);
     const best = [...judged].sort((a, b) => a.rank - b.rank || (a.rank === 3 ? laterFirst(firstLoss(a), firstLoss(b)) : 0))[0]!;
     st.set = best.set;
     const whyOf = (j: (typeof judged)[number]) =>
@@ -436,7 +453,7 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
       const places = judged.map((j) => j.items.map(lossWhere).sort().join(' + '));
       note += new Set(places).size === 1
         ? '; every copy loses the same log (copies of one damaged file): no copy given holds it'
-        : '; the copies lose log in different places, so each holds log another lacks, but RESTORE LOG reads one file: rowback does not merge copies into a backup SQL Server restores (`rowback log` and `scan` given every copy read them together)';
+        : '; the copies lose log in different places, so one holds log another lacks, but RESTORE LOG reads one file: rowback does not merge copies into a backup SQL Server restores (`rowback log` and `scan` given every copy read them together)';
     }
     copies.push({ firstLsn: c.firstLsn, lastLsn: c.lastLsn, backupSetGuid: c.backupSetGuid, used: fileOfSet(best.set), left, note });
   }
@@ -480,7 +497,7 @@ function afterNote(f: LogDamageFinding): string {
 function damageRefusal(target: RestoreTarget, chain: RestoreChain, d: PlanLogDamage): InputError {
   const first = d.needed[0]!;
   // the earliest loss of the first file (files in chain order); a loss of no known LSN could be anywhere: no advice then
-  const firsts = placedLosses(first.items).map((x) => ({ x, lsn: lossFirstLsn(x) }));
+  const firsts = first.items.map((x) => ({ x, lsn: lossFirstLsnAmong(x, first.items) }));
   const known = firsts.every((f) => f.lsn !== null) ? firsts.sort((a, b) => compareLsn(a.lsn!, b.lsn!)) : [];
   const firstItem = known[0]?.x ?? first.items[0]!;
   const firstLsn = known[0]?.lsn ?? lossFirstLsn(firstItem);
@@ -490,7 +507,7 @@ function damageRefusal(target: RestoreTarget, chain: RestoreChain, d: PlanLogDam
   const what = target.kind === 'time' ? `--stop-at ${target.time}` : `--stop-before-lsn ${target.lsn}`;
   return new InputError(
     'INPUT_RESTORE_LOG_DAMAGED',
-    `${what} needs log that ${d.needed.length === 1 ? 'a log backup of the plan' : `${d.needed.length} log backups of the plan`} lost: ${d.needed.map((f) => `${f.file}: ${lossList(f.items, false)}`).join('; ')} (RESTORE LOG fails there, or the restored database lacks that log)${copyNote}${before}; restore from a whole copy of ${d.needed.length === 1 ? 'it' : 'them'} (\`rowback inspect\` tells whether a file reads whole), or give --accept-damaged-log to get the script anyway`,
+    `${what} needs log that ${d.needed.length === 1 ? 'a log backup of the plan' : `${d.needed.length} log backups of the plan`} lost: ${d.needed.map((f) => `${f.file}: ${lossList(f.items, false)}`).join('; ')} (RESTORE LOG fails there, or the restored database lacks that log)${copyNote}${before}; fetch a whole copy of ${d.needed.length === 1 ? 'that file' : 'those files'} again (from wherever the backups are kept), add it to the --backups folders and run the command again: the plan takes the copy whose log reads whole (\`rowback inspect FILE\` says INCOMPLETE for one that does not); or give --accept-damaged-log to get the script anyway`,
     { file: first.set.devices[0], ...(firstItem.location.offset !== undefined ? { offset: firstItem.location.offset } : {}), ...(firstLsn ? { lsn: formatLsn(firstLsn) } : {}) },
   );
 }
@@ -516,7 +533,7 @@ async function damageBehindRefusal(e: unknown, sets: readonly BackupSetRecord[],
   if (e.code !== 'INPUT_RESTORE_TARGET_AT_BOUNDARY') return new InputError(e.code, `${e.message}; besides, ${fileOfSet(set)}'s log is damaged (${lossList(items, false)})`, e.location);
   return new InputError(
     'INPUT_RESTORE_LOG_DAMAGED',
-    `${fileOfSet(set)}'s log is damaged (${lossList(items, false)}), and the commits it lost are why the target cannot be placed: restore from a whole copy of it (\`rowback inspect\` tells whether a file reads whole); ${e.code}: ${e.message}`,
+    `${fileOfSet(set)}'s log is damaged (${lossList(items, false)}), and the commits it lost are why the target cannot be placed: fetch a whole copy of that file again (from wherever the backups are kept), add it to the --backups folders and run the command again (\`rowback inspect FILE\` says INCOMPLETE for a copy that does not read whole); ${e.code}: ${e.message}`,
     { file: set.devices[0], ...(items[0]!.location.offset !== undefined ? { offset: items[0]!.location.offset } : {}), ...(lsn ? { lsn: formatLsn(lsn) } : {}) },
   );
 }

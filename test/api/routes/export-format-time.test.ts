@@ -29,7 +29,7 @@ describeCorpus('export format in any case; a time with a zone told as the CLI te
       for (const url of [`/api/jobs/${jobId}/rows?${key}=${encodeURIComponent(time)}`, `/api/jobs/${jobId}/export?format=csv&${key}=${encodeURIComponent(time)}`]) {
         const r = (await get(url)).json();
         expect([url, r.code, r.field]).toEqual([url, 'INPUT_BAD_TIME', `querystring.${key}`]);
-        expect(r.message).toBe(`querystring.${key} '${time}' has a time zone; give the SQL Server's local time without one (log times carry no zone)`);
+        expect(r.message).toBe(`querystring.${key} '${time}' has a time zone; give the SQL Server's local time without one (log times carry no zone): convert it to the server's time zone first`);
       }
       const d = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'by time', filter: { [key]: time } } });
       expect([d.statusCode, d.json().code, d.json().field]).toEqual([400, 'INPUT_BAD_TIME', `body.filter.${key}`]);
