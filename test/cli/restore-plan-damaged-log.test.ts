@@ -273,10 +273,16 @@ describe('copies of one log backup, one or both damaged (SYNTHETIC damage of the
     expect(p.logCopies).toEqual([expect.objectContaining({ used: join(d, 'StopAt_2.orig'), left: [{ file: join(d, 'StopAt_2.trn'), why: `its log does not read whole: ${LOSS}, log the restore needs` }] })]);
   });
 
+  /** SYNTHETIC: the bytes of `file` with its closing header copy's LastLSN block lowered by one (a BACKUP_HEADER_WARNING: the log stream settles it). */
+  const lastLsnLowered = (file: string): Buffer => {
+    const b = Buffer.from(readFileSync(file));
+    const { closing } = headerCopyOffsets(file);
+    b.writeUInt32LE(b.readUInt32LE(closing + 46) - 1, closing + 46);
+    return b;
+  };
+
   it.runIf(corpusAvailable)('two whole copies, one with a damaged header copy (LastLSN lowered in its closing copy: BACKUP_HEADER_WARNING): the intact copy is used, not \'either serves\', no WARNING (the damaged one was kept as the chain\'s first choice)', async () => {
-    const b = Buffer.from(readFileSync(S('StopAt_2.trn')));
-    const { closing } = headerCopyOffsets(S('StopAt_2.trn'));
-    b.writeUInt32LE(b.readUInt32LE(closing + 46) - 1, closing + 46); // SYNTHETIC: the closing copy's LastLSN block
+    const b = lastLsnLowered(S('StopAt_2.trn'));
     for (const name of ['StopAt_2.a', 'StopAt_2.z']) {
       const d = folder({ [name]: b });
       const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
@@ -289,9 +295,7 @@ describe('copies of one log backup, one or both damaged (SYNTHETIC damage of the
   });
 
   it.runIf(corpusAvailable)('two copies of the full backup, one with a damaged header copy (BACKUP_HEADER_WARNING): the intact one is restored from, no WARNING (the first given was taken)', async () => {
-    const b = Buffer.from(readFileSync(S('StopAt.bak')));
-    const { closing } = headerCopyOffsets(S('StopAt.bak'));
-    b.writeUInt32LE(b.readUInt32LE(closing + 46) - 1, closing + 46); // SYNTHETIC: the closing copy's LastLSN block
+    const b = lastLsnLowered(S('StopAt.bak'));
     for (const name of ['StopAt.a.bak', 'StopAt.z.bak']) {
       const d = folder({ [name]: b });
       const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
