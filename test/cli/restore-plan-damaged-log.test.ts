@@ -281,29 +281,28 @@ describe('copies of one log backup, one or both damaged (SYNTHETIC damage of the
     return b;
   };
 
+  /** A folder holding `damaged` as `name` beside the intact corpus copies, planned: the intact `restored` file is the one `statement` restores from, `name` is not named in the script, no WARNING. */
+  const planPrefersIntact = async (damaged: Buffer, name: string, statement: string, restored: string) => {
+    const d = folder({ [name]: damaged });
+    const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${statement} [Side] FROM DISK = N'${join(d, restored)}'`);
+    expect(r.stdout).not.toContain(name);
+    expect(r.stderr).not.toMatch(/^rowback restore plan: WARNING/m);
+    return { d, r };
+  };
+
   it.runIf(corpusAvailable)('two whole copies, one with a damaged header copy (LastLSN lowered in its closing copy: BACKUP_HEADER_WARNING): the intact copy is used, not \'either serves\', no WARNING (the damaged one was kept as the chain\'s first choice)', async () => {
     const b = lastLsnLowered(S('StopAt_2.trn'));
     for (const name of ['StopAt_2.a', 'StopAt_2.z']) {
-      const d = folder({ [name]: b });
-      const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
-      expect(r.code).toBe(0);
-      expect(r.stdout).toContain(`RESTORE LOG [Side] FROM DISK = N'${join(d, 'StopAt_2.trn')}'`);
-      expect(r.stdout).not.toContain(name);
-      expect(r.stderr).not.toMatch(/^rowback restore plan: WARNING/m);
+      const { d, r } = await planPrefersIntact(b, name, 'RESTORE LOG', 'StopAt_2.trn');
       expect(r.stderr).toContain(`used ${join(d, 'StopAt_2.trn')} (its log reads whole); left ${join(d, name)} (its log reads whole but one copy of its header is damaged (BACKUP_HEADER_WARNING))`);
     }
   });
 
   it.runIf(corpusAvailable)('two copies of the full backup, one with a damaged header copy (BACKUP_HEADER_WARNING): the intact one is restored from, no WARNING (the first given was taken)', async () => {
     const b = lastLsnLowered(S('StopAt.bak'));
-    for (const name of ['StopAt.a.bak', 'StopAt.z.bak']) {
-      const d = folder({ [name]: b });
-      const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
-      expect(r.code).toBe(0);
-      expect(r.stdout).toContain(`RESTORE DATABASE [Side] FROM DISK = N'${join(d, 'StopAt.bak')}'`);
-      expect(r.stdout).not.toContain(name);
-      expect(r.stderr).not.toMatch(/^rowback restore plan: WARNING/m);
-    }
+    for (const name of ['StopAt.a.bak', 'StopAt.z.bak']) await planPrefersIntact(b, name, 'RESTORE DATABASE', 'StopAt.bak');
   });
 
   it.runIf(corpusAvailable)('two whole copies: the note says either serves (no damage said)', async () => {
