@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ScanSourceOptions } from '../cli/commands/scan-sources.js';
+import type { ScanSourceOptions } from '../recover/open-source.js';
 import { SCAN_OPERATIONS, scanOperationOf, type ScanFilter, type ScanOperation } from '../recover/source.js';
 import { checkCatalogDatabase, fileIdentitiesOf, oneBackupAdvice } from '../recover/source-identity.js';
 import { parseWindowTime } from '../recover/time-window.js';

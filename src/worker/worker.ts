@@ -5,7 +5,7 @@ import { redactSpec } from '../staging/store.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import { NotPrintedRows, type RecoverEvent, type RecoverOptions } from '../recover/recover-rows.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, type RecoverySource, type ScanFilter, type SkippedItem } from '../recover/source.js';
-import type { ScanSourceOptions } from '../cli/commands/scan-sources.js';
+import type { ScanSourceOptions } from '../recover/open-source.js';
 import type { StagingStore } from '../staging/store.js';
 import type { JobRecord, SourceDatabase } from '../staging/types.js';
 import { readSourceIdentities, type SourceFileIdentity } from '../recover/source-identity.js';
@@ -39,7 +39,7 @@ export interface WorkerOptions {
   progressIntervalMs?: number;
 }
 
-const defaultOpenSource: OpenSourceFn = async (o, logger) => (await import('../cli/commands/scan-sources.js')).openSource(o, logger);
+const defaultOpenSource: OpenSourceFn = async (o, logger) => (await import('../recover/open-source.js')).openSource(o, logger);
 const defaultRecover: RecoverFn = (s, f, o) => ({
   async *[Symbol.asyncIterator]() {
     const { recoverRows } = await import('../recover/recover-rows.js');

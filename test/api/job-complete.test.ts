@@ -65,7 +65,7 @@ describeCorpus('complete / incomplete of a files job (corpus AngularJs_CRUD)', (
   });
 
   it('deletes of a table the data file does not name (its catalog made to lack dbo.Employee, as a backup from before the table): complete false, the unknown-tables sentence', async () => {
-    const { openSource } = await import('../../src/cli/commands/scan-sources.js');
+    const { openSource } = await import('../../src/recover/open-source.js');
     const { withTableDropped } = await import('../support/table-dropped.js');
     const u = await testApp({ recover: undefined, validateJob: undefined, openSource: async (o, logger) => withTableDropped(await openSource(o, logger), 'Employee') });
     try {

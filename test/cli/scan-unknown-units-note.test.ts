@@ -16,8 +16,8 @@ import { corpusPath, describeCorpus } from '../support/corpus.js';
  * a note not said with --quiet, exit 0 and `"complete": true`; now INCOMPLETE, exit 3 with --strict.
  */
 let dropEmployee = false;
-vi.mock('../../src/cli/commands/scan-sources.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src/cli/commands/scan-sources.js')>();
+vi.mock('../../src/recover/open-source.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/recover/open-source.js')>();
   return {
     ...real,
     openSource: async (...args: Parameters<typeof real.openSource>) => {

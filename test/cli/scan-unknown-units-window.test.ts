@@ -18,8 +18,8 @@ import type { LogRecord } from '../../src/logreader/log-record.js';
  * 2018-08-29 16:38/16:39, tblDept's last five on 2018-08-30.
  */
 let dropEmployee = false;
-vi.mock('../../src/cli/commands/scan-sources.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src/cli/commands/scan-sources.js')>();
+vi.mock('../../src/recover/open-source.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/recover/open-source.js')>();
   return {
     ...real,
     openSource: async (...args: Parameters<typeof real.openSource>) => {

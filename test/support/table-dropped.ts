@@ -4,7 +4,7 @@
  * with leave the table out, everything else read from the real files. For the tests of row
  * operations on allocation units the catalog does not name (scan, staged jobs).
  */
-import type { OpenedSource } from '../../src/cli/commands/scan-sources.js';
+import type { OpenedSource } from '../../src/recover/open-source.js';
 import { catalogFromLayouts, type RecoverySource } from '../../src/recover/source.js';
 
 /** `opened` with table `name` (its `name`, e.g. `Employee`) left out of its catalog. */

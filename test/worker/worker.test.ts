@@ -10,7 +10,7 @@ import { oneBackupAdvice } from '../../src/recover/source-identity.js';
 import { describeCorpus } from '../support/corpus.js';
 import { fakeRecover, fakeSource, progressScan } from './fake-source.js';
 import { corpusRows } from '../staging/fixtures.js';
-import type { ScanSourceOptions } from '../../src/cli/commands/scan-sources.js';
+import type { ScanSourceOptions } from '../../src/recover/open-source.js';
 
 describeCorpus('JobWorker', () => {
   let dir: string;

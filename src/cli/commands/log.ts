@@ -39,7 +39,7 @@ import { assertBackupSet, assertOneDatabase, checkCatalogDatabase, dataFileLogTi
 import { csvRecord } from '../../util/csv.js';
 import { toHex0x } from '../../util/hex.js';
 import { sidToText } from '../../util/sid.js';
-import { assertReadableFile } from './scan-sources.js';
+import { assertReadableFile } from '../../recover/open-source.js';
 import { detectFileKind } from './inspect.js';
 import { openOutputFile } from '../files.js';
 import { outFormatOption, formatFromOut, normalizeTableName, repeatableOption } from '../options.js';

@@ -25,7 +25,7 @@ import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOp
 import { parseWindowTime } from '../../recover/time-window.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
-import { openSource, threadCount, type ScanSourceOptions } from './scan-sources.js';
+import { openSource, threadCount, type ScanSourceOptions } from '../../recover/open-source.js';
 import { exitIncomplete, strictOption } from '../strict.js';
 import { sayWarnedRows } from '../warned-rows.js';
 

@@ -1,11 +1,11 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import { InputError } from '../../errors.js';
-import type { RecoverySource } from '../../recover/source.js';
-import type { BackupAdvice } from '../../backup/page-source.js';
-import { hideArgvSecrets } from '../../util/connection.js';
-import type { Logger } from '../../util/logger.js';
-import { assertNotEmpty, fileKindProblem, folderAdvice } from '../../util/files.js';
-import { echoInput } from '../../util/echo.js';
+import { InputError } from '../errors.js';
+import type { RecoverySource } from './source.js';
+import type { BackupAdvice } from '../backup/page-source.js';
+import { hideArgvSecrets } from '../util/connection.js';
+import type { Logger } from '../util/logger.js';
+import { assertNotEmpty, fileKindProblem, folderAdvice } from '../util/files.js';
+import { echoInput } from '../util/echo.js';
 
 /** The flags that pick a scan's source; exactly one family may be given. */
 export interface ScanSourceOptions {
@@ -74,17 +74,17 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
       if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${o.position}'`);
     }
     const threads = threadCount('--threads', o.threads);
-    const { openFileSource } = await import('../../recover/sources/files.js');
-    const { unknownOperationsWarnings } = await import('../../logreader/ldf/reader.js');
+    const { openFileSource } = await import('./sources/files.js');
+    const { unknownOperationsWarnings } = await import('../logreader/ldf/reader.js');
     // a log backup given in two files (a copy): each copy's log read, so the chain reads a whole one
     const logCopyRecords = new Map<string, number>();
-    const logCopyDamage = o.trn && o.trn.length > 1 ? await (await import('../../backup/log-commits.js')).damagedLogCopies(o.trn, logCopyRecords) : undefined;
+    const logCopyDamage = o.trn && o.trn.length > 1 ? await (await import('../backup/log-commits.js')).damagedLogCopies(o.trn, logCopyRecords) : undefined;
     const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, backupAdvice: o.backupAdvice, logCopyDamage, logCopyRecords, ...hold }, logger);
     return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings };
   }
   if (exp) {
     assertReadableFile('--export', o.export!);
-    const { openExportSource } = await import('../../recover/sources/export.js');
+    const { openExportSource } = await import('./sources/export.js');
     const s = openExportSource(o.export!, { logger, acceptSchemaDrift: o.acceptSchemaDrift, ...hold });
     return { source: s, notes: () => s.notes };
   }
@@ -95,7 +95,7 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     queryTimeoutMs = Number(o.queryTimeout) * 1000;
     if (!Number.isFinite(queryTimeoutMs) || queryTimeoutMs <= 0) throw new InputError('INPUT_BAD_OPTION', `--query-timeout '${o.queryTimeout}' is not a positive number of seconds`);
   }
-  const { openLiveSource } = await import('../../recover/sources/live.js');
+  const { openLiveSource } = await import('./sources/live.js');
   const s = openLiveSource({
     server: o.server,
     database: o.database,
