@@ -7,7 +7,9 @@ import { contextName, operationName } from '../logreader/ldf/constants.js';
 import type { RecordKeep } from '../logreader/ldf/reader.js';
 import { hexToBytesLoose } from './bytes.js';
 import { HeldCandidates } from './held-candidates.js';
-import type { MetadataCatalog, RowCandidate, ScanFilter, ScanOperation, SkippedItem, TransactionInfo } from './source.js';
+import type { MetadataCatalog, RowCandidate, ScanFilter, SkippedItem, TransactionInfo } from './source.js';
+import { OPERATIONS_FOR, pairOperationFor } from '../logreader/scan-operations.js';
+export { OPERATIONS_FOR, pairOperationFor } from '../logreader/scan-operations.js';
 import { beginTimeToIso, inWindow } from './time-window.js';
 import type { RebuildCandidate, UpdateRebuild } from './update-rebuild.js';
 import { isIndexRecordImage } from '../reconstruct/record/status.js';
@@ -15,26 +17,6 @@ import {
   CD_RECORD_FORMAT, CD_RECORD_LONG_DATA, CD_RECORD_VERSIONING, RECORD_NULL_BITMAP, RECORD_VARIABLE_COLUMNS,
   RECORD_VERSIONING_TAG, VERSIONING_TAG_SIZE,
 } from '../reconstruct/record/status.js';
-
-/** Which log operations carry rows for each scan operation. */
-export const OPERATIONS_FOR: Record<ScanOperation, readonly string[]> = {
-  delete: [LOP_DELETE_ROWS],
-  insert: [LOP_INSERT_ROWS],
-  update: [LOP_MODIFY_ROW, LOP_MODIFY_COLUMNS],
-};
-
-/**
- * The opposite row operation a scan for `operations` keeps to find rows a committed transaction
- * took back itself (committedCandidateBatches' pairing): LOP_INSERT_ROWS when deletes are wanted
- * but not inserts, LOP_DELETE_ROWS the other way round, null when both or neither are wanted
- * (then each operation happened and is printed). The live query (logreader/live/sql.ts scanSql)
- * returns the same operation so the pairing runs on its rows too.
- */
-export function pairOperationFor(operations: readonly ScanOperation[]): string | null {
-  const ops = new Set(operations.flatMap((o) => OPERATIONS_FOR[o]));
-  if (ops.has(LOP_DELETE_ROWS) === ops.has(LOP_INSERT_ROWS)) return null;
-  return ops.has(LOP_DELETE_ROWS) ? LOP_INSERT_ROWS : LOP_DELETE_ROWS;
-}
 
 /**
  * Contexts of data-row operations on a heap or clustered index. LCX_MARK_AS_GHOST is what a

@@ -53,20 +53,8 @@ export interface RowCandidate {
   txn: TransactionInfo;
 }
 
-export type ScanOperation = 'delete' | 'insert' | 'update';
-
-/** The row operations a scan can ask for, in the spelling the CLI prints and the API answers with. */
-export const SCAN_OPERATIONS: readonly ScanOperation[] = ['delete', 'insert', 'update'];
-
-/**
- * A scan operation from its name in any case, as `rowback scan --op` and the API's `operations`
- * take it (`DELETE`, `Delete` and `delete` are `delete`); undefined when the text names none of
- * SCAN_OPERATIONS. Surrounding blanks are not trimmed: ` delete` is not an operation.
- */
-export function scanOperationOf(text: string): ScanOperation | undefined {
-  const lower = text.toLowerCase();
-  return (SCAN_OPERATIONS as readonly string[]).includes(lower) ? (lower as ScanOperation) : undefined;
-}
+export { SCAN_OPERATIONS, scanOperationOf, type ScanOperation } from '../logreader/scan-operations.js';
+import type { ScanOperation } from '../logreader/scan-operations.js';
 
 export interface ScanFilter {
   /** Inclusive, server local time, `YYYY-MM-DDTHH:MM:SS[.fff]`. */

@@ -1,7 +1,7 @@
 import { LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST, LOP_BEGIN_XACT, LOP_COMMIT_XACT } from '../log-record.js';
 import { lsnToDblogParam, type Lsn } from '../lsn.js';
-import { OPERATIONS_FOR, pairOperationFor } from '../../recover/committed.js';
-import type { ScanOperation } from '../../recover/source.js';
+import { OPERATIONS_FOR, pairOperationFor } from '../scan-operations.js';
+import type { ScanOperation } from '../scan-operations.js';
 import { nstring, quoteQualified } from '../../util/tsql.js';
 import { isoToLogTime } from '../begin-time.js';
 import { InputError } from '../../errors.js';
