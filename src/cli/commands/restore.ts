@@ -313,8 +313,12 @@ export interface PlanLogDamage {
   needed: LogDamageFinding[];
   /** Files whose log loses only log the restore does not apply (after the stop point, or inside the base backup): said in a note, the plan stands. */
   after: LogDamageFinding[];
-  /** Log backups held by several files: which was used and why each other one was left. */
-  copies: Array<{ firstLsn: string; lastLsn: string; backupSetGuid: string | null; used: string; left: Array<{ file: string; why: string }>; note: string }>;
+  /**
+   * Log backups held by several files: which was used and why each other one was left (`note`);
+   * where every copy loses log the restore needs, `refusedNote` says the same for the refusal,
+   * in which nothing was used (the copy a plan with --accept-damaged-log would take).
+   */
+  copies: Array<{ firstLsn: string; lastLsn: string; backupSetGuid: string | null; used: string; left: Array<{ file: string; why: string }>; note: string; refusedNote?: string }>;
 }
 
 const fileOfSet = (s: BackupSetRecord) => `${s.devices[0]}${s.position > 1 ? ` (FILE = ${s.position})` : ''}`;
@@ -469,14 +473,20 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
         : `its log does not read whole: ${lossList(j.items, false)}${j.needed ? ', log the restore needs' : ', none of it log the restore applies'}`;
     // a copy as good as the one used (two whole copies): either serves, the chain's choice kept
     const left = judged.filter((j) => j !== best).map((j) => ({ file: fileOfSet(j.set), why: j.rank === best.rank && j.rank < 2 ? `${whyOf(j)} too: either serves, the chain's first choice was kept` : whyOf(j) }));
-    let note = `log backup LSN ${c.firstLsn}..${c.lastLsn}${c.backupSetGuid ? ` (backup set ${c.backupSetGuid})` : ''} is in ${judged.length} files: used ${fileOfSet(best.set)} (${whyOf(best)}); left ${left.map((l) => `${l.file} (${l.why})`).join(', ')}`;
+    const head = `log backup LSN ${c.firstLsn}..${c.lastLsn}${c.backupSetGuid ? ` (backup set ${c.backupSetGuid})` : ''} is in ${judged.length} files`;
+    const leftText = left.map((l) => `${l.file} (${l.why})`).join(', ');
+    let note = `${head}: used ${fileOfSet(best.set)} (${whyOf(best)}); left ${leftText}`;
+    let refusedNote: string | undefined;
     if (best.needed) {
       const places = judged.map((j) => j.items.map(lossWhere).sort().join(' + '));
-      note += new Set(places).size === 1
+      const tail = new Set(places).size === 1
         ? '; every copy loses the same log (copies of one damaged file): no copy given holds it'
         : '; the copies lose log in different places, so one holds log another lacks, but RESTORE LOG reads one file: rowback does not merge copies into a backup SQL Server restores (`rowback log` and `scan` given every copy read them together)';
+      note += tail;
+      // the refusal uses none of them (it said "used F" of a plan it refused)
+      refusedNote = `${head}, each losing log the restore needs, so none was used; --accept-damaged-log would use ${fileOfSet(best.set)} (${whyOf(best)}), its first loss the latest, and leave ${leftText}${tail}`;
     }
-    copies.push({ firstLsn: c.firstLsn, lastLsn: c.lastLsn, backupSetGuid: c.backupSetGuid, used: fileOfSet(best.set), left, note });
+    copies.push({ firstLsn: c.firstLsn, lastLsn: c.lastLsn, backupSetGuid: c.backupSetGuid, used: fileOfSet(best.set), left, note, ...(refusedNote ? { refusedNote } : {}) });
   }
   const logs = chain.steps.map((st, i) => ({ set: st.set, i })).filter((x) => readable(x.set));
   const byFile = new Map<BackupSetRecord, SkippedItem[]>();
@@ -524,7 +534,7 @@ function damageRefusal(target: RestoreTarget, chain: RestoreChain, d: PlanLogDam
   const firstLsn = known[0]?.lsn ?? lossFirstLsn(firstItem);
   const base = chain.steps.filter((s) => s.role !== 'log').at(-1)?.set;
   const before = known.length && firstLsn && base && compareLsn(firstLsn, lsnFromDecimal(base.lastLsn)) > 0 ? `; the log before the damage is reached with --stop-before-lsn ${lsnToDecimal(firstLsn)} (${formatLsn(firstLsn)})` : '';
-  const copyNote = d.copies.filter((c) => d.needed.some((n) => n.file === c.used)).map((c) => `; ${c.note}`).join('');
+  const copyNote = d.copies.filter((c) => d.needed.some((n) => n.file === c.used)).map((c) => `; ${c.refusedNote ?? c.note}`).join('');
   const what = target.kind === 'time' ? `--stop-at ${target.time}` : `--stop-before-lsn ${target.lsn}`;
   return new InputError(
     'INPUT_RESTORE_LOG_DAMAGED',
@@ -592,7 +602,7 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
   const headerWarnings = chain.steps.flatMap((st) => st.set.headerWarnings ?? []);
   // at the head of the script itself (every format): a script piped into sqlcmd carries the damage it was planned over
   rendered.warnings.unshift(...[...logDamage, ...headerWarnings].map((w) => `WARNING: ${w}`));
-  return { chain, rendered, as, logDamage, logNotes: [...damage.copies.map((c) => c.note), ...damage.after.map(afterNote)], logCopies: damage.copies, ...(headerWarnings.length ? { headerWarnings } : {}) };
+  return { chain, rendered, as, logDamage, logNotes: [...damage.copies.map((c) => c.note), ...damage.after.map(afterNote)], logCopies: damage.copies.map(({ refusedNote: _refused, ...c }) => c), ...(headerWarnings.length ? { headerWarnings } : {}) };
 }
 
 function stepJson(s: RestoreChain['steps'][number]) {
