@@ -112,7 +112,9 @@ export interface MtfLayout {
  * Code of a WARNING about a backup set's header whose set is still used: one copy of its header is
  * damaged in a field no restore reads (the server name), or in its LSNs where the log stream tells
  * which copy is the backup's (config-stream.ts). Commands say it on stderr (also with --quiet), in
- * json, and exit 3 under --strict; it is not a loss (the result is not INCOMPLETE for it).
+ * json, and exit 3 under --strict; it is not a loss (the result is not INCOMPLETE for it). Its
+ * location (as a FORMAT_BAD_BACKUP_HEADER's) is the field in the copy NOT read: the one judged
+ * damaged, or set aside where no log stream tells; the reason names both copies' offsets.
  */
 export const BACKUP_HEADER_WARNING = 'BACKUP_HEADER_WARNING';
 
