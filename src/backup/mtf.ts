@@ -112,7 +112,9 @@ export interface MtfLayout {
  * Code of a WARNING about a backup set's header whose set is still used: one copy of its header is
  * damaged in a field no restore reads (the server name), or in its LSNs where the log stream tells
  * which copy is the backup's (config-stream.ts). Commands say it on stderr (also with --quiet), in
- * json, and exit 3 under --strict; it is not a loss (the result is not INCOMPLETE for it).
+ * json, and exit 3 under --strict; it is not a loss (the result is not INCOMPLETE for it). Its
+ * location (as a FORMAT_BAD_BACKUP_HEADER's) is the field in the copy NOT read: the one judged
+ * damaged, or set aside where no log stream tells; the reason names both copies' offsets.
  */
 export const BACKUP_HEADER_WARNING = 'BACKUP_HEADER_WARNING';
 
@@ -312,11 +314,15 @@ function walk(src: BackupBytes, path: string): MtfLayout {
       }
     });
     headerCopy[n] = v.use;
+    // Every item's location is the field in the copy NOT read (the other one is what rowback shows):
+    // the copy judged damaged where the log stream tells (an LSN), else the one set aside. It named
+    // the opening copy even when the closing copy was set aside as damaged.
+    const setAside = (at: number) => (v.use === 'opening' ? closing : opening).dataOffset + at;
     if (vital) {
       problems.push({
         code: 'FORMAT_BAD_BACKUP_HEADER',
         reason: `${twice} ${vital.field}: ${quoted(vital.opening)} in the opening copy, ${quoted(vital.closing)} in the closing copy. One of them is damaged and rowback cannot tell which; it reads and shows the ${v.use} copy, so what this file says of itself (database, server, LSNs, files: only the first field that differs is named) may be wrong, and restore plan and point-in-time replays (dump --trn, diff) leave this backup set out, as a restore reads that field. Its log records and data pages are not in the header and are read as usual. Compare the header with another copy of this backup (rowback inspect COPY) or with msdb's backup history on the server`,
-        location: { file: path, offset: opening.dataOffset + vital.at },
+        location: { file: path, offset: setAside(vital.at) },
       });
     }
     const lsnAt = scinAt - a.byteOffset;
@@ -324,15 +330,15 @@ function walk(src: BackupBytes, path: string): MtfLayout {
       const p = v.problem;
       const both = `${twice} ${p.field} ${where(lsnAt + p.at)}: ${quoted(p.opening)} in the opening copy, ${quoted(p.closing)} in the closing copy`;
       problems.push(p.severity === 'refuse'
-        ? { code: 'FORMAT_BAD_BACKUP_HEADER', reason: `${both}; ${p.why}. rowback shows the closing copy's, which may be wrong, and restore plan and point-in-time replays (dump --trn, diff) leave this backup set out: its LSNs place it in the chain. Its log records and data pages are read as usual. Compare the header with another copy of this backup (rowback inspect COPY) or with msdb's backup history on the server`, location: { file: path, offset: opening.dataOffset + lsnAt + p.at } }
-        : { code: BACKUP_HEADER_WARNING, reason: `${both}; ${p.why}. The set is used with the ${v.use} copy's LSNs`, location: { file: path, offset: (v.use === 'opening' ? closing : opening).dataOffset + lsnAt + p.at } });
+        ? { code: 'FORMAT_BAD_BACKUP_HEADER', reason: `${both}; ${p.why}. rowback shows the closing copy's, which may be wrong, and restore plan and point-in-time replays (dump --trn, diff) leave this backup set out: its LSNs place it in the chain. Its log records and data pages are read as usual. Compare the header with another copy of this backup (rowback inspect COPY) or with msdb's backup history on the server`, location: { file: path, offset: setAside(lsnAt + p.at) } }
+        : { code: BACKUP_HEADER_WARNING, reason: `${both}; ${p.why}. The set is used with the ${v.use} copy's LSNs`, location: { file: path, offset: setAside(lsnAt + p.at) } });
     }
     if (!vital) {
       for (const d of all.filter((x) => x.cosmetic)) {
         problems.push({
           code: BACKUP_HEADER_WARNING,
           reason: `${twice} ${d.field} ${where(d.at)}: ${quoted(d.opening)} in the opening copy, ${quoted(d.closing)} in the closing copy. One of them is damaged and rowback cannot tell which: the ${d.field} shown (the ${v.use} copy's) is uncertain. No restore, replay or chain check reads it, so the set is used as usual: nothing to do for a restore (the true ${d.field} is in another copy of this backup, rowback inspect COPY, or in msdb's backup history on the server)`,
-          location: { file: path, offset: opening.dataOffset + d.at },
+          location: { file: path, offset: setAside(d.at) },
         });
       }
     }
@@ -511,9 +517,9 @@ export function streamsOfSet(layout: MtfLayout, position: number): StreamHeader[
  * something it cannot check otherwise must not take them as the backup's then (page-source.ts).
  */
 export function headerCopiesProblem(layout: MtfLayout, position: number): SkippedItem | undefined {
-  const opening = layout.streams.find((x) => x.id === 'MQCI' && x.set === position && x.length > 0);
-  if (!opening) return undefined;
-  return layout.problems.find((p) => p.code === 'FORMAT_BAD_BACKUP_HEADER' && p.location.offset !== undefined && p.location.offset >= opening.dataOffset && p.location.offset <= opening.dataOffset + opening.length);
+  // the item's offset lies in the copy not read (readMtfLayout), the opening or the closing one
+  const copies = layout.streams.filter((x) => x.id === 'MQCI' && x.set === position && x.length > 0);
+  return layout.problems.find((p) => p.code === 'FORMAT_BAD_BACKUP_HEADER' && p.location.offset !== undefined && copies.some((c) => p.location.offset! >= c.dataOffset && p.location.offset! <= c.dataOffset + c.length));
 }
 
 /** The BACKUP_HEADER_WARNINGs the walk recorded for backup set `position` (its set is still used). */

@@ -1,5 +1,6 @@
 /**
- * `--strict` of `scan`, `dump`, `log`, `diff` and `decode`: a result that is INCOMPLETE (the command printed
+ * `--strict` of `scan`, `dump`, `log`, `diff` and `decode` (`restore plan` and `restore run` take
+ * their own, restore.ts: exit 3 for a plan carrying a WARNING of its backups): a result that is INCOMPLETE (the command printed
  * `rowback CMD: INCOMPLETE: …` on stderr: log lost to damage or in no file given, pages or catalog
  * pages that could not be read; for diff and decode, which print a whole result or refuse, values
  * printed or compared that were decoded with warnings) or, for scan and dump, that holds rows

@@ -130,6 +130,39 @@ describeCorpus('which header copy holds the backup\'s LSNs: the one its log stre
     expect(p.stdout).not.toContain(`FROM DISK = N'${f}'`);
   }, 120_000);
 
+  it('the closing copy set aside as damaged (its LastLSN lowered) and damaged in another field too: every item\'s offset is the closing copy\'s field (it named the opening copy, the one read)', async () => {
+    // SYNTHETIC: StopAt_2.trn (opening copy at 3662, closing at 75342) with the closing copy's
+    // LastLSN lowered (the log stream settles it: the opening copy is read) and, in that same
+    // closing copy, one byte of the server name (a WARNING) or of the binding id (the set refused)
+    const o = headerCopyOffsets(stopAt('StopAt_2.trn'));
+    const lowered = (b: Buffer) => b.writeUInt32LE(b.readUInt32LE(o.closing + 46) - 1, o.closing + 46);
+    const d = join(dir, 'closing-aside');
+    mkdirSync(d);
+    for (const f of ['StopAt.bak', 'StopAt_1.trn', 'StopAt_21.trn']) damagedCopy(stopAt(f), join(d, f), () => undefined);
+    const server = damagedCopy(stopAt('StopAt_2.trn'), join(dir, 'server-closing.trn'), (b) => {
+      lowered(b);
+      b[o.closing + b.readUInt16LE(o.closing + 110)] ^= 0x01; // SCIN @110: the server name's offset in the record
+    });
+    const s = readMtfLayout(server);
+    expect(s.headerCopy).toEqual({ 1: 'opening' });
+    expect(s.problems.map((p) => [p.code, p.location.offset])).toEqual([['BACKUP_HEADER_WARNING', o.closing + 42], ['BACKUP_HEADER_WARNING', o.closing + 108]]);
+    expect(s.problems[1]!.reason).toContain('disagree on the server name (the field at offset 3770 in the opening copy, 75450 in the closing copy)');
+    const i = await cli('inspect', server, '--quiet');
+    expect(i.stderr).toMatch(/^rowback inspect: WARNING: .*server-closing\.trn: BACKUP_HEADER_WARNING: .* disagree on the server name .*\(offset 75450\)$/m);
+    const binding = damagedCopy(stopAt('StopAt_2.trn'), join(d, 'StopAt_2.trn'), (b) => {
+      lowered(b);
+      b[o.closing + 124] ^= 0x01; // SCIN @124: the binding id
+    });
+    const l = readMtfLayout(binding);
+    expect(l.headerCopy).toEqual({ 1: 'opening' });
+    expect(l.problems.map((p) => [p.code, p.location.offset])).toEqual([['FORMAT_BAD_BACKUP_HEADER', o.closing + 124]]);
+    // still found as this set's (it was looked for in the opening copy only): kept out of the plan
+    const p = await cli('restore', 'plan', '--backups', d, '--stop-before-lsn', '00000013:000000d0:0001', '--as', 'X');
+    expect(p.code).toBe(2);
+    expect(p.stdout).not.toContain(`FROM DISK = N'${binding}'`);
+    expect(p.stderr).toMatch(/INPUT_RESTORE_CHAIN_BROKEN: .*left out as damaged \(cut, unreadable, or its header's two copies disagree; .*StopAt_2\.trn/);
+  }, 120_000);
+
   it('copies disagreeing and no log block to tell them apart (the stream zeroed): FORMAT_BAD_BACKUP_HEADER, no copy picked silently', () => {
     const src = stopAt('StopAt_2.trn');
     const ranges = readMtfLayout(src).streams.filter((s) => s.id === 'MQTL').map(payloadRange);

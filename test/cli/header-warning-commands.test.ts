@@ -108,6 +108,27 @@ describeCorpus('a backup header damaged in a field a restore reads: scan and log
     const l = await cli('log', trn, '--quiet', '--out', join(dir, 'log.ndjson'));
     expect(l.stderr).toMatch(/^rowback log: WARNING: .*StopAt_1\.trn: FORMAT_BAD_BACKUP_HEADER: .* disagree on the binding id/m);
   }, 120_000);
+
+  it('inspect says it as scan and log do, a WARNING naming file and offset, not INCOMPLETE (it said "1 item(s) … damaged or not read"); exit 3; INCOMPLETE still said for log damage beside it', async () => {
+    const at = headerCopyOffsets(stopAt('StopAt_1.trn')).opening + 124;
+    const r = await cli('inspect', trn, '--quiet');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(new RegExp(`^rowback inspect: WARNING: ${trn.replace(/[.]/g, '\\.')}: FORMAT_BAD_BACKUP_HEADER: backup set 1's header is held twice .* disagree on the binding id: .*restore plan and point-in-time replays \\(dump --trn, diff\\) leave this backup set out.* \\(offset ${at}\\)$`, 'm'));
+    expect(r.stderr).not.toMatch(/INCOMPLETE/);
+    expect(r.stdout).toMatch(/^WARNING: FORMAT_BAD_BACKUP_HEADER: .* disagree on the binding id/m);
+    expect(r.stdout).not.toMatch(/^skipped: FORMAT_BAD_BACKUP_HEADER/m);
+    const j = JSON.parse((await cli('inspect', trn, '--format', 'json')).stdout) as { complete: boolean; damage: Array<{ code: string }> };
+    expect(j.complete).toBe(false);
+    expect(j.damage.map((d) => d.code)).toEqual(['FORMAT_BAD_BACKUP_HEADER']);
+    // SYNTHETIC: the same copy with a log block inside its stream zeroed too
+    const log = readMtfLayout(trn).streams.find((x) => x.id === 'MQTL')!;
+    const block = Math.ceil(log.dataOffset / 512) * 512 + 1024;
+    const both = damagedCopy(trn, join(dir, 'both.trn'), (b) => b.fill(0, block, block + 512));
+    const d = await cli('inspect', both, '--quiet');
+    expect(d.code).toBe(3);
+    expect(d.stderr).toMatch(/^rowback inspect: WARNING: .*both\.trn: FORMAT_BAD_BACKUP_HEADER: /m);
+    expect(d.stderr).toMatch(/^rowback inspect: INCOMPLETE: \d+ item\(s\) of .*both\.trn damaged or not read \((?!.*FORMAT_BAD_BACKUP_HEADER)[A-Z_, ]+\); first: /m);
+  }, 120_000);
 });
 
 /**

@@ -317,9 +317,11 @@ describe('copies of one log backup, one or both damaged (SYNTHETIC damage of the
     const d = folder({ 'StopAt_2.trn': zeroed(9216), 'StopAt_2.orig': zeroed(9216 + 3 * 512) });
     const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
     const line = expectOneLineError(r, 'INPUT_RESTORE_LOG_DAMAGED');
-    // the copy whose first loss comes later is the one planned over: it reaches further
-    expect(line).toContain(`used ${join(d, 'StopAt_2.orig')} (its log does not read whole: FORMAT_LOG_GAP at offset 10752, LSN 00000013:000000bd:0001 to 00000013:000000be:0001`);
-    expect(line).toContain(`left ${join(d, 'StopAt_2.trn')} (its log does not read whole: ${LOSS}`);
+    // the copy whose first loss comes later is the one --accept-damaged-log would plan over: it
+    // reaches further; nothing is used by a refusal (it said "used F")
+    expect(line).toContain(`is in 2 files, each losing log the restore needs, so none was used; --accept-damaged-log would use ${join(d, 'StopAt_2.orig')} (its log does not read whole: FORMAT_LOG_GAP at offset 10752, LSN 00000013:000000bd:0001 to 00000013:000000be:0001`);
+    expect(line).not.toMatch(/: used /);
+    expect(line).toContain(`and leave ${join(d, 'StopAt_2.trn')} (its log does not read whole: ${LOSS}`);
     expect(line).toContain('the copies lose log in different places, so one holds log another lacks, but RESTORE LOG reads one file');
     expect(line).toContain('--stop-before-lsn 19000000018900001 (00000013:000000bd:0001)');
   });

@@ -451,20 +451,21 @@ function renderLog(l: LogSummary, out: string[], kv: (k: string, v: unknown) => 
   kv('LSN range', l.firstLsn ? `${l.firstLsn} .. ${l.lastLsn}` : null);
   out.push('records by operation:');
   for (const [op, n] of Object.entries(l.countsByOperation)) out.push(`  ${op.padEnd(28)} ${n}`);
-  // where the log starts inside the oldest VLF is no loss: a note, not something skipped
-  for (const s of l.skipped) out.push(`${s.code === LOG_STARTS_MID_VLF ? 'note' : 'skipped'}: ${s.code}: ${s.reason} (${[s.location.file, s.location.offset !== undefined ? `offset ${s.location.offset}` : '', s.location.lsn ? `LSN ${s.location.lsn}` : ''].filter(Boolean).join(', ')})`);
+  // where the log starts inside the oldest VLF is no loss: a note, not something skipped; a header
+  // whose two copies disagree skips nothing (every block is read): a WARNING, as the other commands say it
+  for (const s of l.skipped) out.push(`${s.code === LOG_STARTS_MID_VLF ? 'note' : s.code === BAD_HEADER ? 'WARNING' : 'skipped'}: ${s.code}: ${s.reason} (${[s.location.file, s.location.offset !== undefined ? `offset ${s.location.offset}` : '', s.location.lsn ? `LSN ${s.location.lsn}` : ''].filter(Boolean).join(', ')})`);
 }
 
 export function register(program: Command): void {
   program
     .command('inspect')
-    .description(`What a SQL Server file is and its header facts: backups (.bak/.trn), data files (.mdf/.ndf), logs (.ldf); exit ${INCOMPLETE_EXIT_CODE} when it finds damage in what it reads (descriptor and log blocks, VLF headers, a data file's header, boot and catalog pages: not every data page, which dump --all checks), everything readable still printed, INCOMPLETE on stderr; exit 2 when the damage leaves nothing to describe`)
+    .description(`What a SQL Server file is and its header facts: backups (.bak/.trn), data files (.mdf/.ndf), logs (.ldf); exit ${INCOMPLETE_EXIT_CODE} when it finds damage in what it reads (descriptor and log blocks, VLF headers, a data file's header, boot and catalog pages: not every data page, which dump --all checks), everything readable still printed, INCOMPLETE on stderr (WARNING for a backup's header whose two copies disagree, FORMAT_BAD_BACKUP_HEADER / BACKUP_HEADER_WARNING); exit 2 when the damage leaves nothing to describe`)
     .argument('<file>', 'the file to inspect')
     .addOption(choiceOption('--format <format>', 'output format', ['json', 'text'] as const, 'text'))
     // No commander default: a default shown as `(default: "1")` read as if `--position 1` were
     // always fine, yet a data or log file refuses it given (it holds no backup set).
     .option('--position <n>', 'backup set to describe when a backup file holds several (RESTORE … WITH FILE = n); backups: the first set when not given; data and log files hold none and refuse it')
-    .option('--quiet', 'no progress on stderr; still said: INCOMPLETE and INTERRUPTED')
+    .option('--quiet', 'no progress on stderr; still said: INCOMPLETE, WARNING and INTERRUPTED')
     .addOption(new Option('--strict', `accepted as scan, dump, log, diff and decode take it; inspect exits ${INCOMPLETE_EXIT_CODE} when it finds damage (INCOMPLETE on stderr: a bad MTF header, page or log block, a stripe of a media set alone) with or without it, everything it could read printed all the same`))
     .action(async (file: string, opts: { format: 'json' | 'text'; quiet?: boolean; position?: string; strict?: boolean }) => {
       const position = opts.position === undefined ? undefined : Number(opts.position);
@@ -508,6 +509,12 @@ export function register(program: Command): void {
       const warned = result.kind === 'backup' ? result.headerWarnings : [];
       for (const w of warned) process.stderr.write(`rowback inspect: WARNING: ${result.file}: ${w}\n`);
       if (warned.length) exitIncomplete(true);
+      // a header that cannot be trusted (FORMAT_BAD_BACKUP_HEADER): said as scan and log say it, not
+      // as INCOMPLETE ("1 item(s) damaged or not read" read as if some pages or log were missing,
+      // where the whole file was read and it is the header restore plan and the replays refuse); exit 3
+      const untrusted = untrustedHeaderLines(result);
+      for (const l of untrusted) process.stderr.write(l);
+      if (untrusted.length) exitIncomplete(true);
       const line = incompleteLine(result);
       if (line) {
         process.stderr.write(line);
@@ -530,9 +537,29 @@ export function inspectDamage(r: InspectResult): Array<{ code: string; reason: s
   return items(r.skipped);
 }
 
-/** The `rowback inspect: INCOMPLETE: …` line (one line: how many, the first named with its file and offset), or '' when nothing is damaged. */
+/** Code of a backup set whose two header copies disagree where neither can be told right (mtf.ts readMtfLayout). */
+const BAD_HEADER = 'FORMAT_BAD_BACKUP_HEADER';
+
+/**
+ * One `rowback inspect: WARNING: FILE: FORMAT_BAD_BACKUP_HEADER: reason (offset n)` line per
+ * backup set header that cannot be trusted (its two copies disagree and neither is known right:
+ * the reason names the field, both values and both offsets, and that restore plan and the
+ * point-in-time replays leave the set out; the offset is the field in the copy not shown), the
+ * form scan and log say it in; [] for other files. Not part of incompleteLine: nothing was left
+ * unread.
+ */
+export function untrustedHeaderLines(r: InspectResult): string[] {
+  if (r.kind !== 'backup') return [];
+  return r.log.skipped.filter((s) => s.code === BAD_HEADER).map((s) => `rowback inspect: WARNING: ${s.location.file ?? r.file}: ${s.code}: ${s.reason}${s.location.offset !== undefined ? ` (offset ${s.location.offset})` : ''}\n`);
+}
+
+/**
+ * The `rowback inspect: INCOMPLETE: …` line (one line: how many, the first named with its file and
+ * offset), or '' when nothing is damaged or not read. A header that cannot be trusted is not
+ * counted: untrustedHeaderLines says it.
+ */
 export function incompleteLine(r: InspectResult): string {
-  const d = inspectDamage(r);
+  const d = inspectDamage(r).filter((x) => x.code !== BAD_HEADER);
   if (!d.length) return '';
   const codes = [...new Set(d.map((x) => x.code))].join(', ');
   return `rowback inspect: INCOMPLETE: ${d.length} item(s) of ${r.file} damaged or not read (${codes}); first: ${d[0].code}: ${d[0].reason} (${d[0].where})\n`;

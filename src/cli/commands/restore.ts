@@ -25,6 +25,7 @@ import { MssqlRestoreExecutor, runRestore, type RestoreExecutor } from '../../re
 import { hideArgvSecrets, resolveConnection } from '../../util/connection.js';
 import { commentText } from '../../util/tsql.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted, type Interruption } from '../interrupt.js';
+import { exitIncomplete, INCOMPLETE_EXIT_CODE } from '../strict.js';
 
 /**
  * `rowback restore plan`: pick the backups that bring a database to a point in time and print
@@ -47,6 +48,18 @@ export interface PlanOptions {
   replaceOriginal?: boolean;
   /** Plan even when a log backup of the plan lost log the restore needs (refused otherwise: INPUT_RESTORE_LOG_DAMAGED). */
   acceptDamagedLog?: boolean;
+  /** Exit 3 (INCOMPLETE_EXIT_CODE) instead of 0 when the plan carries a WARNING of its backups (planWarned). */
+  strict?: boolean;
+  /** No notes on stderr; WARNINGs are still said. */
+  quiet?: boolean;
+}
+
+/**
+ * `--strict` of `restore plan` and `restore run`: exit 3 when the plan carries a WARNING of its
+ * backups (planWarned), as scan's --strict does for a backup header's WARNING (strict.ts).
+ */
+function planStrictOption(command: 'plan' | 'run'): Option {
+  return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the plan carries a WARNING: log the restore needs lost and planned over (--accept-damaged-log), or a backup of the plan with one copy of its header damaged (BACKUP_HEADER_WARNING); ${command === 'plan' ? 'the plan is printed whole' : 'the restore runs'} and the WARNING said on stderr all the same (the WITH REPLACE warning of --replace-original, asked for, does not count); a refusal (2), a failure (1) or an interrupt (130/143) keeps its own code`);
 }
 
 /** Adds `restore plan` and `restore run` to the program. */
@@ -65,6 +78,8 @@ export function register(program: Command): void {
     .option('--standby <file>', 'end in STANDBY (read-only, more logs can follow) with this undo file on the server, instead of RECOVERY')
     .option('--accept-damaged-log', 'plan even when a log backup lost log the restore needs (a damaged or torn block, a gap; refused otherwise, INPUT_RESTORE_LOG_DAMAGED): the damage is said on stderr and as comments at the head of the script; no CONTINUE_AFTER_ERROR is added, so RESTORE LOG stops at the damage')
     .addOption(singleValue(new Option('--format <format>', 'output: text (chain + script), json, or sql (the script only)').choices([...PLAN_FORMATS]).default('text')))
+    .option('--quiet', 'no notes on stderr (the copies of a log backup chosen between, damage the plan does not need, a backup with damaged closing blocks used: the text and json plans still carry them); still said: every WARNING, INTERRUPTED and the refusals')
+    .addOption(planStrictOption('plan'))
     .action(async (opts: PlanOptions) => {
       // Ctrl-C / SIGTERM while the backups' headers are read: no plan printed, one INTERRUPTED line, exit 130 / 143
       const interrupt = catchInterrupts();
@@ -90,6 +105,8 @@ export function register(program: Command): void {
     .option('--table <schema.name>', 'then compare this table of the restored database with the live one (repeatable): rows the live one lacks or holds changed', (v: string, p: string[] = []) => [...p, normalizeTableName(v)])
     .option('--key <columns>', 'with --table: comma-separated columns identifying a row (default: the clustered index key; whole rows for a heap)')
     .option('--stage <staging.db>', "with --table: stage the missing and changed rows as a job of kind 'restore' (review and re-insert them like scanned rows)")
+    .option('--quiet', 'no progress or notes on stderr (the restore steps, the copies of a log backup chosen between, damage the plan does not need, a backup with damaged closing blocks used); still said: every WARNING and the refusals')
+    .addOption(planStrictOption('run'))
     .action(async (opts: RunCliOptions) => {
       await runRestoreRun(opts);
     });
@@ -132,9 +149,9 @@ export async function runRestoreRun(
   // here too, before any connection to the server (it warned, then ran the restore anyway)
   const { chain, logDamage, logNotes, headerWarnings } = await planRestore(planOpts, deps);
   // a backup used despite damage (a damaged MTF trailer, damaged log blocks accepted) is said before its RESTORE runs
-  sayCaveats('restore run', chain, stderr);
+  if (!o.quiet) sayCaveats('restore run', chain, stderr);
   for (const w of [...(logDamage ?? []), ...(headerWarnings ?? [])]) stderr.write(`rowback restore run: WARNING: ${w}\n`);
-  for (const n of logNotes ?? []) stderr.write(`rowback restore run: note: ${n}\n`);
+  if (!o.quiet) for (const n of logNotes ?? []) stderr.write(`rowback restore run: note: ${n}\n`);
   hideArgvSecrets();
   const exec = deps.executor ? deps.executor(o) : new MssqlRestoreExecutor(resolveConnection(o.server));
   const ac = new AbortController();
@@ -149,7 +166,9 @@ export async function runRestoreRun(
       as: o.as,
       overwriteExisting: o.overwriteExisting,
       signal: ac.signal,
-      onProgress: (p) => stderr.write(`rowback: restore step ${p.step}/${p.steps}: ${(p.message ?? p.statement.slice(0, 120)).replace(/[\r\n]+/g, ' ')}\n`),
+      onProgress: (p) => {
+        if (!o.quiet) stderr.write(`rowback: restore step ${p.step}/${p.steps}: ${(p.message ?? p.statement.slice(0, 120)).replace(/[\r\n]+/g, ' ')}\n`);
+      },
     });
     stdout.write(`restored ${chain.databaseName} as ${o.as}: ${r.executed} statements\n`);
     if (o.table?.length) {
@@ -160,6 +179,8 @@ export async function runRestoreRun(
         await runner.close();
       }
     }
+    // --strict: the restore ran over what the WARNINGs above said (set once all ran: a failure keeps its own code)
+    if (planWarned({ logDamage, headerWarnings })) exitIncomplete(o.strict);
     return r;
   } finally {
     process.removeListener('SIGINT', onSigint);
@@ -292,8 +313,12 @@ export interface PlanLogDamage {
   needed: LogDamageFinding[];
   /** Files whose log loses only log the restore does not apply (after the stop point, or inside the base backup): said in a note, the plan stands. */
   after: LogDamageFinding[];
-  /** Log backups held by several files: which was used and why each other one was left. */
-  copies: Array<{ firstLsn: string; lastLsn: string; backupSetGuid: string | null; used: string; left: Array<{ file: string; why: string }>; note: string }>;
+  /**
+   * Log backups held by several files: which was used and why each other one was left (`note`);
+   * where every copy loses log the restore needs, `refusedNote` says the same for the refusal,
+   * in which nothing was used (the copy a plan with --accept-damaged-log would take).
+   */
+  copies: Array<{ firstLsn: string; lastLsn: string; backupSetGuid: string | null; used: string; left: Array<{ file: string; why: string }>; note: string; refusedNote?: string }>;
 }
 
 const fileOfSet = (s: BackupSetRecord) => `${s.devices[0]}${s.position > 1 ? ` (FILE = ${s.position})` : ''}`;
@@ -448,14 +473,20 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
         : `its log does not read whole: ${lossList(j.items, false)}${j.needed ? ', log the restore needs' : ', none of it log the restore applies'}`;
     // a copy as good as the one used (two whole copies): either serves, the chain's choice kept
     const left = judged.filter((j) => j !== best).map((j) => ({ file: fileOfSet(j.set), why: j.rank === best.rank && j.rank < 2 ? `${whyOf(j)} too: either serves, the chain's first choice was kept` : whyOf(j) }));
-    let note = `log backup LSN ${c.firstLsn}..${c.lastLsn}${c.backupSetGuid ? ` (backup set ${c.backupSetGuid})` : ''} is in ${judged.length} files: used ${fileOfSet(best.set)} (${whyOf(best)}); left ${left.map((l) => `${l.file} (${l.why})`).join(', ')}`;
+    const head = `log backup LSN ${c.firstLsn}..${c.lastLsn}${c.backupSetGuid ? ` (backup set ${c.backupSetGuid})` : ''} is in ${judged.length} files`;
+    const leftText = left.map((l) => `${l.file} (${l.why})`).join(', ');
+    let note = `${head}: used ${fileOfSet(best.set)} (${whyOf(best)}); left ${leftText}`;
+    let refusedNote: string | undefined;
     if (best.needed) {
       const places = judged.map((j) => j.items.map(lossWhere).sort().join(' + '));
-      note += new Set(places).size === 1
+      const tail = new Set(places).size === 1
         ? '; every copy loses the same log (copies of one damaged file): no copy given holds it'
         : '; the copies lose log in different places, so one holds log another lacks, but RESTORE LOG reads one file: rowback does not merge copies into a backup SQL Server restores (`rowback log` and `scan` given every copy read them together)';
+      note += tail;
+      // the refusal uses none of them (it said "used F" of a plan it refused)
+      refusedNote = `${head}, each losing log the restore needs, so none was used; --accept-damaged-log would use ${fileOfSet(best.set)} (${whyOf(best)}), its first loss the latest, and leave ${leftText}${tail}`;
     }
-    copies.push({ firstLsn: c.firstLsn, lastLsn: c.lastLsn, backupSetGuid: c.backupSetGuid, used: fileOfSet(best.set), left, note });
+    copies.push({ firstLsn: c.firstLsn, lastLsn: c.lastLsn, backupSetGuid: c.backupSetGuid, used: fileOfSet(best.set), left, note, ...(refusedNote ? { refusedNote } : {}) });
   }
   const logs = chain.steps.map((st, i) => ({ set: st.set, i })).filter((x) => readable(x.set));
   const byFile = new Map<BackupSetRecord, SkippedItem[]>();
@@ -503,7 +534,7 @@ function damageRefusal(target: RestoreTarget, chain: RestoreChain, d: PlanLogDam
   const firstLsn = known[0]?.lsn ?? lossFirstLsn(firstItem);
   const base = chain.steps.filter((s) => s.role !== 'log').at(-1)?.set;
   const before = known.length && firstLsn && base && compareLsn(firstLsn, lsnFromDecimal(base.lastLsn)) > 0 ? `; the log before the damage is reached with --stop-before-lsn ${lsnToDecimal(firstLsn)} (${formatLsn(firstLsn)})` : '';
-  const copyNote = d.copies.filter((c) => d.needed.some((n) => n.file === c.used)).map((c) => `; ${c.note}`).join('');
+  const copyNote = d.copies.filter((c) => d.needed.some((n) => n.file === c.used)).map((c) => `; ${c.refusedNote ?? c.note}`).join('');
   const what = target.kind === 'time' ? `--stop-at ${target.time}` : `--stop-before-lsn ${target.lsn}`;
   return new InputError(
     'INPUT_RESTORE_LOG_DAMAGED',
@@ -571,7 +602,7 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
   const headerWarnings = chain.steps.flatMap((st) => st.set.headerWarnings ?? []);
   // at the head of the script itself (every format): a script piped into sqlcmd carries the damage it was planned over
   rendered.warnings.unshift(...[...logDamage, ...headerWarnings].map((w) => `WARNING: ${w}`));
-  return { chain, rendered, as, logDamage, logNotes: [...damage.copies.map((c) => c.note), ...damage.after.map(afterNote)], logCopies: damage.copies, ...(headerWarnings.length ? { headerWarnings } : {}) };
+  return { chain, rendered, as, logDamage, logNotes: [...damage.copies.map((c) => c.note), ...damage.after.map(afterNote)], logCopies: damage.copies.map(({ refusedNote: _refused, ...c }) => c), ...(headerWarnings.length ? { headerWarnings } : {}) };
 }
 
 function stepJson(s: RestoreChain['steps'][number]) {
@@ -657,17 +688,31 @@ export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.
     return null;
   }
   const plan = r!; // planned: the catch rethrows unless interrupted
-  // said in every format (the sql script alone on stdout carries none of it), before the script
+  // said in every format (the sql script alone on stdout carries none of it), before the script; also with --quiet
   const loud = [...(plan.logDamage ?? []), ...(plan.headerWarnings ?? [])];
   for (const w of loud) stderr.write(`rowback restore plan: WARNING: ${w}\n`);
-  for (const n of plan.logNotes ?? []) stderr.write(`rowback restore plan: note: ${n}\n`);
+  if (!o.quiet) for (const n of plan.logNotes ?? []) stderr.write(`rowback restore plan: note: ${n}\n`);
   for (const w of plan.rendered.warnings) if (!loud.some((d) => w === `WARNING: ${d}`)) stderr.write(`rowback: ${w}\n`);
   if (o.format === 'json') stdout.write(JSON.stringify(planJson(plan), null, 2) + '\n');
   else if (o.format === 'sql') {
     // the script alone on stdout: a backup used despite damage is said on stderr (text and json carry it as a note)
-    sayCaveats('restore plan', plan.chain, stderr);
+    if (!o.quiet) sayCaveats('restore plan', plan.chain, stderr);
     stdout.write(scriptText(plan.rendered));
   }
   else stdout.write(planText(plan));
+  // --strict: exit 3 for a plan carrying a WARNING (written whole first), so that
+  // `rowback restore plan … --strict && sqlcmd -i plan.sql` does not run it unread
+  if (planWarned(plan)) exitIncomplete(o.strict);
   return plan;
+}
+
+/**
+ * Whether a plan carries a WARNING of its backups, what `--strict` exits 3 for: log the restore
+ * needs lost and accepted (`logDamage`, --accept-damaged-log) or a WARNING on the header of one of
+ * its backups (`headerWarnings`, BACKUP_HEADER_WARNING: one header copy damaged, the set used). The
+ * WITH REPLACE warning of --replace-original (asked for) and notes (a backup with damaged closing
+ * blocks used, damage the plan does not need: `caveat`, `logNotes`) do not count.
+ */
+export function planWarned(p: Pick<PlanResult, 'logDamage' | 'headerWarnings'>): boolean {
+  return (p.logDamage?.length ?? 0) + (p.headerWarnings?.length ?? 0) > 0;
 }
