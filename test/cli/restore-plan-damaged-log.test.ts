@@ -201,6 +201,17 @@ describeCorpus('restore plan over a log backup whose lost log the restore needs'
     expect(line).toContain('--stop-before-lsn 19000000019200001 (00000013:000000c0:0001)');
   });
 
+  it('the first block of a log backup damaged, all of it before the full backup\'s end (StopAt_1.trn\'s block 13:51 at 7680, 79 sectors, torn: its loss 13:51:be up to 13:a0:1; StopAt.bak ends at 13:a1:1): planned, a note, no WARNING (the damaged block, named by offset only and with no gap at its offset, was a loss of no known LSN: refused)', async () => {
+    const b = Buffer.from(readFileSync(S('StopAt_1.trn')));
+    expect(b.readUInt32LE(7680 + 16)).toBe(0x51); // the block header's first LSN: block 0x51
+    b.fill(0x5a, 7680 + 20000, 7680 + 20032); // SYNTHETIC: inside its 40th sector: the block no longer reads whole
+    const d = folder({ 'StopAt_1.trn': b });
+    const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('WARNING');
+    expect(r.stderr).toContain(`rowback restore plan: note: ${join(d, 'StopAt_1.trn')}: its log does not read whole (FORMAT_BAD_LOG_BLOCK at offset 7680, LSN 00000013:00000051:00be to 00000013:000000a0:0001; FORMAT_LOG_STREAM_SHORT at LSN 00000013:00000051:00be to 00000013:000000a0:0001), none of it log the restore applies`);
+  });
+
   it('damage before the full backup\'s end (StopAt_1.trn block a0 zeroed, LSN 13:a0:1 up to 13:a1:1; StopAt.bak ends at 13:a1:1): planned, a note, no WARNING', async () => {
     const b = Buffer.from(readFileSync(S('StopAt_1.trn')));
     expect(b.readUInt32LE(48128 + 16)).toBe(0xa0); // the block header's first LSN: block 0xa0
