@@ -24,7 +24,13 @@ import { BLOCK_NOTE_WORDS, listOf, uncheckedNote } from '../../util/unchecked-no
 export const DEFAULT_CHUNK = 1 << 20;
 
 export interface LogScanOptions {
-  /** Called for every block or record passed over, with its reason and location. */
+  /**
+   * Called for every block or record passed over, with its reason and location. A damaged block
+   * (FORMAT_BAD_LOG_BLOCK) is reported once the LSN range it lost is known (its `lsnRange`): just
+   * before the next current block read (and before the FORMAT_LOG_GAP that block ends), at the end
+   * of its .ldf VLF, or at the end of a backup's log stream (endLogStream); so after the records of
+   * any stale block read between. An abort reports the blocks held, without a range.
+   */
   onSkipped?: (item: SkippedItem) => void;
   /** Called after each chunk with the bytes read so far and the records yielded so far. */
   onProgress?: (p: { bytes: number; records: number }) => void;
@@ -410,7 +416,8 @@ function impossibleBlock(f: Lsn, offset: number, parity: number, range: LogRange
 
 /**
  * The fixed-up blocks of a range that a scan should read (stale ones left out when includeStale is
- * false), with the block-level stats and gap reports. `headersOnly`: the blocks as stored, sectors
+ * false), with the block-level stats and gap reports. Damaged blocks are held until the LSN range
+ * they lost is known (LogScanOptions.onSkipped; a backup stream's on `range.stream`, across ranges). `headersOnly`: the blocks as stored, sectors
  * checked but not fixed up, copied or checksummed (BlockScanner's headersOnly), for walks that
  * read the blocks they keep again.
  */
