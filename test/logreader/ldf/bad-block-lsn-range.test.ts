@@ -17,14 +17,15 @@
  *   torn; apart, the first block of VLF 0x29 (548864, 29:10, 51200 bytes) torn;
  * - AngularJs_CRUD's Database1_log.ldf: its last current block (36864, 25:38, 512 bytes, the end of
  *   the active log) with one byte flipped.
- * Each case is read by the per-record and the batch reader, which must give the same items.
+ * Each case is read by the per-record and the batch reader (an .ldf also VLF by VLF, as the
+ * parallel reader's workers read it), which must give the same items.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openBackupLogStream } from '../../../src/backup/log-stream.js';
-import { readLdfRecordBatches, readLdfRecords } from '../../../src/logreader/ldf/reader.js';
+import { readLdfLayout, readLdfRecordBatches, readLdfRecords } from '../../../src/logreader/ldf/reader.js';
 import type { SkippedItem } from '../../../src/recover/source.js';
 import { corpusPath, describeCorpus } from '../../support/corpus.js';
 import { damagedCopy } from '../../support/damaged-copy.js';
@@ -53,13 +54,20 @@ async function trnItems(file: string): Promise<SkippedItem[]> {
   return a;
 }
 
-/** The skipped items of an .ldf, read per record and in batches, in file order and by sequence (asserted the same). */
+/**
+ * The skipped items of an .ldf, read per record and in batches, and in batches VLF by VLF (one
+ * range of VLFs per read, as the parallel reader hands them to its workers): asserted the same.
+ */
 async function ldfItems(file: string): Promise<SkippedItem[]> {
   const a: SkippedItem[] = [];
   for await (const _ of readLdfRecords(file, { onSkipped: (x) => a.push(x) })) void _;
   const b: SkippedItem[] = [];
   for await (const _ of readLdfRecordBatches(file, { onSkipped: (x) => b.push(x) })) void _;
   expect(b).toEqual(a);
+  const c: SkippedItem[] = [];
+  const vlfs = (await readLdfLayout(file)).vlfs.length;
+  for (let i = 0; i < vlfs; i++) for await (const _ of readLdfRecordBatches(file, { onSkipped: (x) => c.push(x) }, undefined, undefined, { from: i, to: i + 1 })) void _;
+  expect(c).toEqual(a);
   return a;
 }
 
