@@ -279,7 +279,7 @@ export function endLogStream(stream: LogStreamCursor, opts: Pick<LogScanOptions,
     giveHeldBadBlocks(held, { first: formatLsn(first), last: formatLsn(endLsn) }, ": no readable block follows it in the stream, so it lost the log up to the backup header's LastLSN", opts);
     return;
   }
-  giveHeldBadBlocks(held, null, first ? `; no readable block follows it in the stream: LSNs from ${formatLsn(first)} on could not be read, up to where the backup's log ends, which is not known (its header's LastLSN is not read)` : '; no readable block of the stream is read and its header\'s LSN range is not known: which LSNs it lost is not known', opts);
+  giveHeldBadBlocks(held, null, first ? `; no readable block follows it in the stream: LSNs from ${formatLsn(first)} on could not be read, up to where the backup's log ends, which is not known (its header's LastLSN is not known: the header's two copies disagree, or it cannot be read)` : '; no readable block of the stream is read and its header\'s LSN range is not known: which LSNs it lost is not known', opts);
 }
 
 /** Block header u16 @10: the size in bytes of the log block written just before this one. */
