@@ -6,7 +6,7 @@
  * make it consistent; a log backup carries the whole backed-up log.
  */
 import type { LogRecord } from '../logreader/log-record.js';
-import { emptyLogScanStats, readLogRange, readLogRangeBatches, type LogRange, type LogScanOptions, type LogScanStats, type RecordKeep, type LogRecordBatch, type LogStreamCursor } from '../logreader/ldf/reader.js';
+import { emptyLogScanStats, endLogStream, readLogRange, readLogRangeBatches, type LogRange, type LogScanOptions, type LogScanStats, type RecordKeep, type LogRecordBatch, type LogStreamCursor } from '../logreader/ldf/reader.js';
 import { openBackupBytes } from './bytes.js';
 import { readBackupHeader, refuseEncrypted } from './header.js';
 import { parseLsn, type Lsn } from '../logreader/lsn.js';
@@ -46,15 +46,25 @@ export function openBackupLogStream(
   // unknown too where the set's two header copies disagree and neither is known right
   // (FORMAT_BAD_BACKUP_HEADER): a LastLSN damaged early made the lost last block 'past the end, no
   // record is lost'
+  // and a log backup's FirstLSN: a damaged block before the stream's first readable block lost the
+  // log from it (LogRange.startLsn), unknown in the same cases
   let endLsn: Lsn | undefined;
+  let startLsn: Lsn | undefined;
   try {
-    endLsn = headerCopiesProblem(layout, position) ? undefined : parseLsn(readBackupHeader(path, layout, position).lastLsn.lsn);
+    if (!headerCopiesProblem(layout, position)) {
+      const h = readBackupHeader(path, layout, position);
+      endLsn = parseLsn(h.lastLsn.lsn);
+      // a log backup's FirstLSN is its first record's (log-coverage.ts); a full or differential
+      // backup's log may start before it
+      if (h.backupType === 'log') startLsn = parseLsn(h.firstLsn.lsn);
+    }
   } catch {
     endLsn = undefined;
+    startLsn = undefined;
   }
   const ranges: LogRange[] = streamsOfSet(layout, position)
     .filter((s) => s.id === 'MQTL' && s.length > 0)
-    .map((s) => ({ ...payloadRange(s), kind, file: path, ...(endLsn ? { endLsn } : {}) }));
+    .map((s) => ({ ...payloadRange(s), kind, file: path, ...(endLsn ? { endLsn } : {}), ...(startLsn ? { startLsn } : {}) }));
   return {
     file: path,
     ranges,
@@ -67,6 +77,8 @@ export function openBackupLogStream(
           if (opts.signal?.aborted) return;
           yield* readLogRange(src, { ...r, stream }, opts, stats);
         }
+        // damaged blocks after the stream's last readable block: said with the range they lost
+        if (!opts.signal?.aborted) endLogStream(stream, opts, startLsn, endLsn);
       } finally {
         src.close();
       }
@@ -79,6 +91,7 @@ export function openBackupLogStream(
           if (opts.signal?.aborted) return;
           yield* readLogRangeBatches(src, { ...r, stream }, opts, stats, keep);
         }
+        if (!opts.signal?.aborted) endLogStream(stream, opts, startLsn, endLsn);
       } finally {
         src.close();
       }

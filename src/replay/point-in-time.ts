@@ -485,10 +485,9 @@ const LSN_TEXT = /([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4})/gi;
  * What the log reader skipped in one file, judged where the replay reads: LSNs from `from` on, and
  * before `upTo` (in the base backup's own log its last LSN; in a log backup, a --stop-before-lsn
  * target: no record from it on is applied). An item's LSN range is its `lsnRange` where the reader
- * gave one, else its location's LSN up to the last LSN its reason names ("LSNs A up to B are lost"). A bad block has no LSN of its own: the gap
- * or short stream it leaves is reported with its range (the next block read, or the stream's start
- * against its header), so such items are kept aside and count only when no range item accounts
- * for them (`final`). Throws ReplayError REPLAY_LOG_DAMAGED for the first item that lies there.
+ * gave one, else its location's LSN up to the last LSN its reason names ("LSNs A up to B are lost"). An item naming no LSN (a damaged
+ * block whose range the reader could not tell, FORMAT_BAD_MTF) is kept aside and counts only when
+ * no range item accounts for it (`final`). Throws ReplayError REPLAY_LOG_DAMAGED for the first item that lies there.
  */
 class LostLog {
   readonly items: SkippedItem[] = [];

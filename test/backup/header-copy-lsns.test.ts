@@ -8,6 +8,7 @@ import { readBackupHeader } from '../../src/backup/header.js';
 import { readLogStreamEdges } from '../../src/backup/log-edges.js';
 import { payloadRange, readMtfLayout } from '../../src/backup/mtf.js';
 import { openBackupLogStream } from '../../src/backup/log-stream.js';
+import type { SkippedItem } from '../../src/recover/source.js';
 import { captureCli } from '../support/cli.js';
 import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
 import { damagedCopy, headerCopyOffsets } from '../support/damaged-copy.js';
@@ -273,10 +274,15 @@ describeCorpus('the log stream\'s edges, read past damage', () => {
       expect(bad).toHaveLength(1);
       expect(bad[0]!.reason).toMatch(/disagree on the LastLSN .*the backup's log stream cannot tell which copy is the backup's: its last log block/);
       // the lost block is a loss, not 'past the end of the backup's log, no record is lost' (judged by the LastLSN in doubt)
-      const lost: string[] = [];
-      for await (const _ of openBackupLogStream(f, 'trn').records({ onSkipped: (x) => lost.push(x.code) })) void _;
+      const items: SkippedItem[] = [];
+      for await (const _ of openBackupLogStream(f, 'trn').records({ onSkipped: (x) => items.push(x) })) void _;
+      const lost = items.map((x) => x.code);
       expect(lost).toContain('FORMAT_BAD_LOG_BLOCK');
       expect(lost).not.toContain('LOG_PAST_END_DAMAGED');
+      // where its loss ends (the LastLSN in doubt) is not known: no range, said so, from where the block before it ends
+      const block = items.find((x) => x.code === 'FORMAT_BAD_LOG_BLOCK')!;
+      expect(block.lsnRange).toBeUndefined();
+      expect(block.reason).toContain("no readable block follows it in the stream: LSNs from 00000013:000000b6:0001 on could not be read, up to where the backup's log ends, which is not known (its header's LastLSN is not known: the header's two copies disagree, or it cannot be read)");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -272,6 +272,37 @@ describe('SYNTHETIC .ldf beside the chain, read in LSN order block by block', ()
     }
   });
 
+  it('a log backup whose first block is torn, beside the whole .ldf: the .ldf holds the LSNs the block lost (its lsnRange, from the header\'s FirstLSN), so no loss is left; it stayed FORMAT_BAD_LOG_BLOCK (no gap followed it to pair it with), INCOMPLETE with no row missing', async () => {
+    setup();
+    const files = chain.backups.map((b) => b.file);
+    const src = files[1]!;
+    let first: { offset: number; sectors: number } | null = null;
+    for await (const b of openBackupLogStream(src, 'trn').batches({}, undefined, () => false)) {
+      first = { offset: b.offset!, sectors: b.sectors! };
+      break;
+    }
+    expect(first!.sectors).toBeGreaterThan(1); // a sector after the block's first to tear
+    const b = readFileSync(src);
+    b[first!.offset + 512] ^= 0xff; // its second sector's first byte: no longer the block's fix-up value (torn)
+    const torn = join(sub, 'torn-first.trn');
+    writeFileSync(torn, b);
+    try {
+      const items: SkippedItem[] = [];
+      for await (const _ of openBackupLogStream(torn, 'trn').records({ onSkipped: (x) => items.push(x) })) void _;
+      expect(items.map((x) => [x.code, x.location.offset, x.lsnRange?.first])).toEqual([['FORMAT_BAD_LOG_BLOCK', first!.offset, readBackupHeader(torn).firstLsn.lsn]]);
+      const whole = await committedDeletes({ ldf: ldf() });
+      const chainFiles = [files[0]!, torn, ...files.slice(2)];
+      for (const threads of [1, 2]) {
+        const all = await scanWithNotes({ ldf: ldf(), trn: chainFiles, threads, parallelMinBytes: 0 });
+        expect(all.skipped()).toEqual([]);
+        expect(all.rows).toEqual(whole.rows);
+        expect(all.notes.some((n) => n.includes(`log backup ${torn} lacks LSNs ${readBackupHeader(torn).firstLsn.lsn}`) && n.includes('no log lost'))).toBe(true);
+      }
+    } finally {
+      rmSync(torn, { force: true });
+    }
+  });
+
   it('an .ldf whose log wrapped (VLFs not in sequence order in the file) beside the chain: read by sequence number, each row once', async () => {
     setup();
     // swap VLFs 1 and 3 (same size) with their headers' file offsets (@24): sequence 41 now lies after 43

@@ -154,7 +154,7 @@ describeCorpus('restore plan over a log backup whose lost log the restore needs'
     expect(r.stdout).toContain(`STOPAT = N'2020-05-12T13:29:40.000'`);
   });
 
-  it('a block whose checksum fails (one byte flipped: FORMAT_BAD_LOG_BLOCK, no LSN, beside its FORMAT_LOG_GAP): placed by the gap\'s LSNs, a stop before it planned with a note, one after it refused naming the LSN to stop before (every stop point was refused, with no advice)', async () => {
+  it('a block whose checksum fails (one byte flipped: FORMAT_BAD_LOG_BLOCK, naming the LSNs it lost as its FORMAT_LOG_GAP does): placed by those LSNs, a stop before it planned with a note, one after it refused naming the LSN to stop before (every stop point was refused, with no advice)', async () => {
     const b = Buffer.from(readFileSync(S('StopAt_2.trn')));
     b[9216 + 300] ^= 0xff; // SYNTHETIC: inside block 0xba, its checksum now fails
     const d = folder({ 'StopAt_2.trn': b });
@@ -162,19 +162,19 @@ describeCorpus('restore plan over a log backup whose lost log the restore needs'
     const ok = await plan(d, '--stop-at', '2020-05-12T13:29:40', '--format', 'sql');
     expect(ok.code).toBe(0);
     expect(ok.stderr).not.toContain('WARNING');
-    expect(ok.stderr).toContain(`rowback restore plan: note: ${f}: its log does not read whole (FORMAT_BAD_LOG_BLOCK at offset 9216; ${LOSS}), none of it log the restore applies`);
+    expect(ok.stderr).toContain(`rowback restore plan: note: ${f}: its log does not read whole (FORMAT_BAD_LOG_BLOCK at offset 9216, LSN 00000013:000000ba:0001 to 00000013:000000bb:0001; ${LOSS}), none of it log the restore applies`);
     const lsn = await plan(d, '--stop-before-lsn', '00000013:000000ba:0001', '--format', 'sql');
     expect(lsn.code).toBe(0);
     const no = await plan(d, '--stop-before-lsn', '00000013:000000bb:0001', '--format', 'sql');
     expect(expectOneLineError(no, 'INPUT_RESTORE_LOG_DAMAGED')).toContain('the log before the damage is reached with --stop-before-lsn 19000000018600001 (00000013:000000ba:0001)');
   });
 
-  it('a block damaged in place (bytes overwritten, not zeroed: FORMAT_BAD_LOG_BLOCK, which names no LSN, beside the gap it leaves) is placed by that gap: after the stop point a note, at it a refusal advising --stop-before-lsn (every stop point was refused, no advice)', async () => {
+  it('a block damaged in place (bytes overwritten, not zeroed: FORMAT_BAD_LOG_BLOCK, which names the LSNs it lost, the range of the gap it leaves) is placed by them: after the stop point a note, at it a refusal advising --stop-before-lsn (every stop point was refused, no advice)', async () => {
     const b = Buffer.from(readFileSync(S('StopAt_2.trn')));
     b.fill(0x5a, 9300, 9300 + 64); // inside block 0xba (offset 9216): its checksum no longer matches
     const d = folder({ 'StopAt_2.trn': b });
     const f = join(d, 'StopAt_2.trn');
-    const loss = 'FORMAT_BAD_LOG_BLOCK at offset 9216; FORMAT_LOG_GAP at offset 9216, LSN 00000013:000000ba:0001 to 00000013:000000bb:0001';
+    const loss = 'FORMAT_BAD_LOG_BLOCK at offset 9216, LSN 00000013:000000ba:0001 to 00000013:000000bb:0001; FORMAT_LOG_GAP at offset 9216, LSN 00000013:000000ba:0001 to 00000013:000000bb:0001';
     for (const target of [['--stop-at', '2020-05-12T13:29:40'], ['--stop-before-lsn', '00000013:000000ba:0001']]) {
       const r = await plan(d, ...target, '--format', 'sql');
       expect(r.code).toBe(0);
@@ -186,19 +186,30 @@ describeCorpus('restore plan over a log backup whose lost log the restore needs'
     expect(line).toContain('--stop-before-lsn 19000000018600001 (00000013:000000ba:0001)');
   });
 
-  it('the last block damaged in place (c0 at offset 12288: FORMAT_BAD_LOG_BLOCK beside the stream short of its header, no gap item at its offset): placed by that range: 13:30:00 (stop at bd:3, the first commit after it, 13:30:04.540) a note, 13:30:17 (stop in c0) refused advising --stop-before-lsn c0:1', async () => {
+  it('the last block damaged in place (c0 at offset 12288: FORMAT_BAD_LOG_BLOCK naming the range it lost up to the header\'s LastLSN, as the stream short of its header does): placed by that range: 13:30:00 (stop at bd:3, the first commit after it, 13:30:04.540) a note, 13:30:17 (stop in c0) refused advising --stop-before-lsn c0:1', async () => {
     const b = Buffer.from(readFileSync(S('StopAt_2.trn')));
     expect(b.readUInt32LE(12288 + 16)).toBe(0xc0);
     b.fill(0x5a, 12400, 12400 + 32);
     const d = folder({ 'StopAt_2.trn': b });
     const f = join(d, 'StopAt_2.trn');
-    const loss = 'FORMAT_BAD_LOG_BLOCK at offset 12288; FORMAT_LOG_STREAM_SHORT at LSN 00000013:000000c0:0001 to 00000013:000000c1:0001';
+    const loss = 'FORMAT_BAD_LOG_BLOCK at offset 12288, LSN 00000013:000000c0:0001 to 00000013:000000c1:0001; FORMAT_LOG_STREAM_SHORT at LSN 00000013:000000c0:0001 to 00000013:000000c1:0001';
     const ok = await plan(d, '--stop-at', '2020-05-12T13:30:00', '--format', 'sql');
     expect(ok.code).toBe(0);
     expect(ok.stderr).toContain(`rowback restore plan: note: ${f}: its log does not read whole (${loss}), none of it log the restore applies`);
     const line = expectOneLineError(await plan(d, '--stop-at', '2020-05-12T13:30:17', '--format', 'sql'), 'INPUT_RESTORE_LOG_DAMAGED');
     expect(line).toContain(`${f}: ${loss}`);
     expect(line).toContain('--stop-before-lsn 19000000019200001 (00000013:000000c0:0001)');
+  });
+
+  it('the first block of a log backup damaged, all of it before the full backup\'s end (StopAt_1.trn\'s block 13:51 at 7680, 79 sectors, torn: its loss 13:51:be up to 13:a0:1; StopAt.bak ends at 13:a1:1): planned, a note, no WARNING (the damaged block, named by offset only and with no gap at its offset, was a loss of no known LSN: refused)', async () => {
+    const b = Buffer.from(readFileSync(S('StopAt_1.trn')));
+    expect(b.readUInt32LE(7680 + 16)).toBe(0x51); // the block header's first LSN: block 0x51
+    b.fill(0x5a, 7680 + 20000, 7680 + 20032); // SYNTHETIC: inside its 40th sector: the block no longer reads whole
+    const d = folder({ 'StopAt_1.trn': b });
+    const r = await plan(d, '--stop-at', PLAN.stopAt, '--format', 'sql');
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('WARNING');
+    expect(r.stderr).toContain(`rowback restore plan: note: ${join(d, 'StopAt_1.trn')}: its log does not read whole (FORMAT_BAD_LOG_BLOCK at offset 7680, LSN 00000013:00000051:00be to 00000013:000000a0:0001; FORMAT_LOG_STREAM_SHORT at LSN 00000013:00000051:00be to 00000013:000000a0:0001), none of it log the restore applies`);
   });
 
   it('damage before the full backup\'s end (StopAt_1.trn block a0 zeroed, LSN 13:a0:1 up to 13:a1:1; StopAt.bak ends at 13:a1:1): planned, a note, no WARNING', async () => {

@@ -336,7 +336,12 @@ function lossList(items: readonly SkippedItem[], reasons: boolean): string {
   return `${items.slice(0, 3).map((x) => `${x.code}${lossWhere(x) ? ` at ${lossWhere(x)}` : ''}${reasons ? `: ${x.reason}` : ''}`).join('; ')}${items.length > 3 ? `; … (${items.length} items)` : ''}`;
 }
 
-/** The first LSN an item lost (its range's start, else the LSN it names), or null when it names none. */
+/**
+ * The first LSN an item lost (its range's start, else the LSN it names), or null when it names none
+ * (the loss could be anywhere). A damaged block (FORMAT_BAD_LOG_BLOCK) carries the range the reader
+ * found it lost (reader.ts: between the readable blocks around it, or up to its header's LastLSN
+ * at the stream's end, from its FirstLSN at the start), so it is judged by its own range.
+ */
 function lossFirstLsn(x: SkippedItem): Lsn | null {
   const t = x.lsnRange?.first ?? x.location.lsn;
   if (!t) return null;
@@ -345,34 +350,6 @@ function lossFirstLsn(x: SkippedItem): Lsn | null {
   } catch {
     return null;
   }
-}
-
-/**
- * The items of one file's loss to judge against the restored base backup: an item naming no LSN
- * (FORMAT_BAD_LOG_BLOCK: a block whose checksum fails, said by offset only) left out where another
- * item of the same file at the same offset names the LSNs those bytes held (the FORMAT_LOG_GAP its
- * skip leaves): one loss, said twice (a damaged block inside the base backup's log was otherwise a
- * loss of no known LSN, needed by every stop point).
- */
-function placedLosses(items: readonly SkippedItem[]): SkippedItem[] {
-  return items.filter((x) => lossFirstLsn(x) !== null || x.location.offset === undefined || !items.some((y) => y !== x && y.location.offset === x.location.offset && (y.location.file ?? '') === (x.location.file ?? '') && lossFirstLsn(y) !== null));
-}
-
-/**
- * The first LSN an item lost, judged among its file's items. A damaged block (FORMAT_BAD_LOG_BLOCK)
- * names no LSN: the log it loses lies between the readable blocks around it, which is another
- * item's range: the gap at the same offset (a middle block), else the stream short of its header's
- * range (the last block) or starting late (the first); with no item at its offset, the earliest
- * start of any range of the file stands for it (never later than its own). Null when no item of
- * the file names an LSN (the loss could be anywhere).
- */
-function lossFirstLsnAmong(x: SkippedItem, items: readonly SkippedItem[]): Lsn | null {
-  const own = lossFirstLsn(x);
-  if (own !== null || x.code !== 'FORMAT_BAD_LOG_BLOCK') return own;
-  const gap = x.location.offset === undefined ? undefined : items.find((y) => y !== x && y.location.offset === x.location.offset && lossFirstLsn(y) !== null);
-  if (gap) return lossFirstLsn(gap);
-  const ranged = items.filter((y) => y.lsnRange).map(lossFirstLsn).filter((l): l is Lsn => l !== null);
-  return ranged.length ? ranged.reduce((m, l) => (compareLsn(l, m) < 0 ? l : m)) : null;
 }
 
 /** Sort order putting the later LSN first; an unknown one (null) last. */
@@ -401,7 +378,7 @@ async function lossNeeded(set: BackupSetRecord, items: readonly SkippedItem[], t
       return false;
     }
   };
-  const applied = placedLosses(items).filter((x) => !inBase(x));
+  const applied = items.filter((x) => !inBase(x));
   if (!applied.length) return false;
   if (!last) return true;
   let stop: Lsn | null = null;
@@ -412,7 +389,7 @@ async function lossNeeded(set: BackupSetRecord, items: readonly SkippedItem[], t
   }
   if (stop === null) return true;
   return applied.some((x) => {
-    const first = lossFirstLsnAmong(x, items);
+    const first = lossFirstLsn(x);
     return first === null || compareLsn(first, stop!) < 0;
   });
 }
@@ -464,7 +441,7 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
     }
     // the chain's choice unless another copy is better (stable: the chain's choice first on a tie);
     // of copies that all lose needed log, the one whose first loss comes latest (it reaches furthest)
-    const firstLoss = (j: (typeof judged)[number]) => j.items.map((x) => lossFirstLsnAmong(x, j.items)).reduce<Lsn | null>((m, x) => (x === null || m === null ? null : compareLsn(x, m) < 0 ? x : m), j.items.length ? lossFirstLsnAmong(j.items[0]!, j.items) : null);
+    const firstLoss = (j: (typeof judged)[number]) => j.items.map(lossFirstLsn).reduce<Lsn | null>((m, x) => (x === null || m === null ? null : compareLsn(x, m) < 0 ? x : m), j.items.length ? lossFirstLsn(j.items[0]!) : null);
     const best = [...judged].sort((a, b) => a.rank - b.rank || (a.rank === 3 ? laterFirst(firstLoss(a), firstLoss(b)) : 0))[0]!;
     st.set = best.set;
     const whyOf = (j: (typeof judged)[number]) =>
@@ -528,7 +505,7 @@ function afterNote(f: LogDamageFinding): string {
 function damageRefusal(target: RestoreTarget, chain: RestoreChain, d: PlanLogDamage): InputError {
   const first = d.needed[0]!;
   // the earliest loss of the first file (files in chain order); a loss of no known LSN could be anywhere: no advice then
-  const firsts = first.items.map((x) => ({ x, lsn: lossFirstLsnAmong(x, first.items) }));
+  const firsts = first.items.map((x) => ({ x, lsn: lossFirstLsn(x) }));
   const known = firsts.every((f) => f.lsn !== null) ? firsts.sort((a, b) => compareLsn(a.lsn!, b.lsn!)) : [];
   const firstItem = known[0]?.x ?? first.items[0]!;
   const firstLsn = known[0]?.lsn ?? lossFirstLsn(firstItem);

@@ -24,7 +24,13 @@ import { BLOCK_NOTE_WORDS, listOf, uncheckedNote } from '../../util/unchecked-no
 export const DEFAULT_CHUNK = 1 << 20;
 
 export interface LogScanOptions {
-  /** Called for every block or record passed over, with its reason and location. */
+  /**
+   * Called for every block or record passed over, with its reason and location. A damaged block
+   * (FORMAT_BAD_LOG_BLOCK) is reported once the LSN range it lost is known (its `lsnRange`): just
+   * before the next current block read (and before the FORMAT_LOG_GAP that block ends), at the end
+   * of its .ldf VLF, or at the end of a backup's log stream (endLogStream); so after the records of
+   * any stale block read between. An abort reports the blocks held, without a range.
+   */
   onSkipped?: (item: SkippedItem) => void;
   /** Called after each chunk with the bytes read so far and the records yielded so far. */
   onProgress?: (p: { bytes: number; records: number }) => void;
@@ -173,6 +179,12 @@ export interface LogRange {
    */
   endLsn?: Lsn;
   /**
+   * A log backup's stream: its header's FirstLSN (the first LSN the backup holds). A damaged block
+   * before the stream's first readable block lost the LSNs from it up to that block's first LSN
+   * (the FORMAT_BAD_LOG_BLOCK's lsnRange). Unknown where the header cannot be read.
+   */
+  startLsn?: Lsn;
+  /**
    * An .ldf's VLF read from its first block (vlfStart): where the VLF of the next sequence lies in
    * the file (offset, header parity), when the file holds one. Its first block (sequence + 1, block
    * 0x10) names the size of the last block of this VLF's log ({@link previousBlockSize}); one that
@@ -212,6 +224,62 @@ export const LOG_STARTS_MID_VLF = 'LOG_STARTS_MID_VLF';
  */
 export interface LogStreamCursor {
   next: { vlf: number; block: number; offset: number; size?: number; at?: number } | null;
+  /**
+   * Damaged blocks read since the stream's last readable block, not reported yet: the LSNs they lost
+   * are known only at the next readable block, which may lie in the next range (VLF) of the stream,
+   * or at the stream's end ({@link endLogStream}).
+   */
+  held?: HeldBadBlock[];
+}
+
+/** A FORMAT_BAD_LOG_BLOCK item held until the LSN range it lost is known (rangeBlocks). */
+interface HeldBadBlock {
+  item: SkippedItem;
+  /** Where its bytes lie (file or stream offset) and how many there are. */
+  offset: number;
+  length: number;
+}
+
+/**
+ * Reports held FORMAT_BAD_LOG_BLOCK items (in the order read) with the LSN range they lost: `lost`
+ * ({ first, last }, fn_dblog form; `last` is the first LSN not lost, "up to"), added to the item
+ * (lsnRange) and to its reason; `note` (when given) is added to the reason after it. With `lost`
+ * null, the item names no range (its reason says `note` only): nothing tells where its loss lies.
+ */
+function giveHeldBadBlocks(held: HeldBadBlock[], lost: { first: string; last: string } | null, note: string, opts: Pick<LogScanOptions, 'onSkipped'>): void {
+  const run = held.length > 1 ? ` (one of ${held.length} damaged stretches between the same readable blocks)` : '';
+  for (const h of held.splice(0)) {
+    const item: SkippedItem = lost
+      ? { ...h.item, reason: `${h.item.reason}; LSNs from ${lost.first} up to ${lost.last} could not be read${run}${note}`, lsnRange: { ...lost } }
+      : { ...h.item, reason: `${h.item.reason}${note}` };
+    opts.onSkipped?.(item);
+  }
+}
+
+/** Whether LSN `a` comes before `b`. */
+function lsnBefore(a: Lsn, b: Lsn): boolean {
+  return a.vlf < b.vlf || (a.vlf === b.vlf && (a.block < b.block || (a.block === b.block && a.slot < b.slot)));
+}
+
+/**
+ * Reports what a backup's log stream (read range by range through `stream`) still holds at its end:
+ * damaged blocks after its last readable block (none read after them). They lost the LSNs from where
+ * that block ends (or, with no block read, the header's FirstLSN `startLsn`) up to the header's
+ * LastLSN `endLsn` (what the stream lacks of its header's range; log-coverage.ts reports it as
+ * FORMAT_LOG_STREAM_SHORT too). With `endLsn` unknown (a header that cannot be read or whose copies
+ * disagree), the item says its range's start and that its end is unknown, and carries no lsnRange.
+ * Called by the backup stream readers (log-stream.ts) after the last range, not on an abort.
+ */
+export function endLogStream(stream: LogStreamCursor, opts: Pick<LogScanOptions, 'onSkipped'>, startLsn?: Lsn, endLsn?: Lsn): void {
+  const held = stream.held;
+  if (!held || held.length === 0) return;
+  const n = stream.next;
+  const first = n ? { vlf: n.vlf, block: n.block, slot: 1 } : startLsn;
+  if (first && endLsn && lsnBefore(first, endLsn)) {
+    giveHeldBadBlocks(held, { first: formatLsn(first), last: formatLsn(endLsn) }, ": no readable block follows it in the stream, so it lost the log up to the backup header's LastLSN", opts);
+    return;
+  }
+  giveHeldBadBlocks(held, null, first ? `; no readable block follows it in the stream: LSNs from ${formatLsn(first)} on could not be read, up to where the backup's log ends, which is not known (its header's LastLSN is not known: the header's two copies disagree, or it cannot be read)` : '; no readable block of the stream is read and its header\'s LSN range is not known: which LSNs it lost is not known', opts);
 }
 
 /** Block header u16 @10: the size in bytes of the log block written just before this one. */
@@ -348,7 +416,8 @@ function impossibleBlock(f: Lsn, offset: number, parity: number, range: LogRange
 
 /**
  * The fixed-up blocks of a range that a scan should read (stale ones left out when includeStale is
- * false), with the block-level stats and gap reports. `headersOnly`: the blocks as stored, sectors
+ * false), with the block-level stats and gap reports. Damaged blocks are held until the LSN range
+ * they lost is known (LogScanOptions.onSkipped; a backup stream's on `range.stream`, across ranges). `headersOnly`: the blocks as stored, sectors
  * checked but not fixed up, copied or checksummed (BlockScanner's headersOnly), for walks that
  * read the blocks they keep again.
  */
@@ -378,11 +447,19 @@ async function* rangeBlocks(
   let sawCurrent = false;
   // Before the first current block: only never-written sectors so far (no bad run, no stale block).
   let headUnwritten = true;
+  // Damaged blocks since the last current block, reported once the LSNs they lost are known: at the
+  // next current block (the range up to its first LSN), or at the range's end (a backup stream's:
+  // at the next range's first current block or the stream's end, endLogStream).
+  const held: HeldBadBlock[] = range.stream ? (range.stream.held ??= []) : [];
   for (;;) {
     const ev = scanner.next();
     if (ev === null) break;
     if (ev === NEED_MORE) {
-      if (opts.signal?.aborted) return;
+      if (opts.signal?.aborted) {
+        // an abort: what was read is said, where its loss lies is not known
+        giveHeldBadBlocks(held, null, '', opts);
+        return;
+      }
       if (at >= range.end) {
         scanner.end();
         continue;
@@ -426,11 +503,7 @@ async function* rangeBlocks(
         continue;
       }
       stats.skippedBlocks++;
-      opts.onSkipped?.({
-        code: 'FORMAT_BAD_LOG_BLOCK',
-        reason: `${length} bytes skipped: ${why}`,
-        location: { file: range.file, offset: ev.offset },
-      });
+      held.push({ item: { code: 'FORMAT_BAD_LOG_BLOCK', reason: `${length} bytes skipped: ${why}`, location: { file: range.file, offset: ev.offset } }, offset: ev.offset, length });
       continue;
     }
     stats.blocks++;
@@ -444,6 +517,8 @@ async function* rangeBlocks(
       const firstCurrent = !sawCurrent;
       sawCurrent = true;
       const f = ev.header.firstLsn;
+      // the FORMAT_LOG_GAP this block ends, reported after the damaged blocks held before it
+      let gap: SkippedItem | null = null;
       if (next && f.vlf === next.vlf && f.block > next.block && range.vlfOldest && firstCurrent && headUnwritten) {
         opts.onSkipped?.({
           code: LOG_STARTS_MID_VLF,
@@ -455,12 +530,12 @@ async function* rangeBlocks(
         stats.gaps++;
         // this VLF's block 0x10 lost: whether the previous sequence's VLF lost its last blocks cannot be told
         const prevEnd = firstCurrent && next.block === VLF_FIRST_BLOCK_ID ? await ldfVlfLogEnd(fh, range, opts) : null;
-        opts.onSkipped?.({
+        gap = {
           code: 'FORMAT_LOG_GAP',
           reason: `log blocks are missing: LSNs from ${formatLsn({ vlf: next.vlf, block: next.block, slot: 1 })} up to ${formatLsn(f)} could not be read (${ev.offset - next.offset} bytes zeroed, torn, damaged or cut out)${prevEndNote(prevEnd)}; rows in that range are lost and transactions crossing it cannot be told committed`,
           location: { file: range.file, offset: next.offset, lsn: formatLsn({ vlf: next.vlf, block: next.block, slot: 1 }) },
           lsnRange: { first: formatLsn(prevEnd ?? { vlf: next.vlf, block: next.block, slot: 1 }), last: formatLsn(f) },
-        });
+        };
       }
       else if (next && next.size !== undefined && f.vlf === next.vlf + 1 && f.block === VLF_FIRST_BLOCK_ID && previousBlockSize(ev.bytes) !== 0 && previousBlockSize(ev.bytes) !== next.size) {
         // VLF N's log looked whole (its unused tail reads as never written), but the first block of
@@ -468,12 +543,12 @@ async function* rangeBlocks(
         // blocks after that one were lost (previousBlockSize)
         const lostFrom = { vlf: next.vlf, block: next.block, slot: 1 };
         stats.gaps++;
-        opts.onSkipped?.({
+        gap = {
           code: 'FORMAT_LOG_GAP',
           reason: `log blocks are missing at the end of VLF 0x${next.vlf.toString(16)}: the first block of VLF 0x${f.vlf.toString(16)} (LSN ${formatLsn(f)}, offset ${ev.offset}) says the block written before it was ${previousBlockSize(ev.bytes)} bytes, but the last block read of VLF 0x${next.vlf.toString(16)} (offset ${next.at ?? next.offset - next.size}) is ${next.size} bytes, so VLF 0x${next.vlf.toString(16)}'s log went on after it: LSNs from ${formatLsn(lostFrom)} up to ${formatLsn(f)} could not be read (zeroed, torn, damaged or cut out after offset ${next.offset}); rows in that range are lost and transactions crossing it cannot be told committed`,
           location: { file: range.file, offset: next.offset, lsn: formatLsn(lostFrom) },
           lsnRange: { first: formatLsn(lostFrom), last: formatLsn(f) },
-        });
+        };
       }
       else if (next && f.vlf > next.vlf && !(f.vlf === next.vlf + 1 && f.block === VLF_FIRST_BLOCK_ID)) {
         const from = { vlf: next.vlf + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 };
@@ -482,13 +557,22 @@ async function* rangeBlocks(
         // as unwritten), so the range never names less than was lost
         const lostFrom = { vlf: next.vlf, block: next.block, slot: 1 };
         stats.gaps++;
-        opts.onSkipped?.({
+        gap = {
           code: 'FORMAT_LOG_GAP',
           reason: `log blocks are missing: the stream goes from VLF 0x${next.vlf.toString(16)} to ${formatLsn(f)}, so LSNs from ${formatLsn(from)} up to ${formatLsn(f)} could not be read (not in the backup, or zeroed, torn, damaged or cut out), and any of VLF 0x${next.vlf.toString(16)} after ${formatLsn(lostFrom)}; rows in that range are lost and transactions crossing it cannot be told committed`,
           location: { file: range.file, offset: ev.offset, lsn: formatLsn(from) },
           lsnRange: { first: formatLsn(lostFrom), last: formatLsn(f) },
-        });
+        };
       }
+      if (held.length) {
+        // the LSNs the damaged blocks before this one lost: the gap's range, else from where the last
+        // current block read ends (or, at a backup stream's start, its header's FirstLSN) up to this
+        // block's first LSN
+        const from = next ? { vlf: next.vlf, block: next.block, slot: 1 } : range.startLsn;
+        const lost = gap?.lsnRange ?? (from && lsnBefore(from, f) ? { first: formatLsn(from), last: formatLsn(f) } : null);
+        giveHeldBadBlocks(held, lost, lost ? '' : next ? `; the readable block after it (LSN ${formatLsn(f)}) goes on where the one before it ends, so which LSNs it held is not known` : `; the readable block after it starts at LSN ${formatLsn(f)}, and where the log before it starts is not known`, opts);
+      }
+      if (gap) opts.onSkipped?.(gap);
       next = { vlf: f.vlf, block: f.block + ev.bytes.length / 512, offset: ev.offset + ev.bytes.length, size: ev.bytes.length, at: ev.offset };
       if (range.stream) range.stream.next = next;
       if (!stats.end || f.vlf > stats.end.vlf || (f.vlf === stats.end.vlf && next.block > stats.end.block)) stats.end = { vlf: next.vlf, block: next.block };
@@ -497,24 +581,42 @@ async function* rangeBlocks(
     yield { ev, stale };
   }
   stats.unwrittenBytes += scanner.unwrittenBytes;
+  // the loss at this range's end (a FORMAT_LOG_GAP), reported after the damaged blocks held before it
+  let endGap: SkippedItem | null = null;
   if (range.vlfNext && range.vlf && sawCurrent && next?.size !== undefined && !opts.signal?.aborted) {
     const lost = await ldfVlfEndLoss(fh, range, next);
     if (lost) {
       stats.gaps++;
-      opts.onSkipped?.(lost);
+      endGap = lost;
     }
   }
   if (range.vlfStart && range.vlfHoldsLog && range.vlf && !sawCurrent && !opts.signal?.aborted) {
     const from = { vlf: range.vlf.seq, block: VLF_FIRST_BLOCK_ID, slot: 1 };
     stats.gaps++;
     const prevEnd = await ldfVlfLogEnd(fh, range, opts);
-    opts.onSkipped?.({
+    endGap = {
       code: 'FORMAT_LOG_GAP',
       reason: `log blocks are missing: VLF 0x${range.vlf.seq.toString(16)} holds no log block of its own (${range.end - range.start} bytes zeroed, torn, damaged, cut out or of an earlier use), though a VLF of a later sequence holds log, so LSNs from ${formatLsn(from)} up to ${formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 })} could not be read${prevEndNote(prevEnd)}; rows in that range are lost and transactions crossing it cannot be told committed`,
       location: { file: range.file, offset: range.start, lsn: formatLsn(from) },
       lsnRange: { first: formatLsn(prevEnd ?? from), last: formatLsn({ vlf: range.vlf.seq + 1, block: VLF_FIRST_BLOCK_ID, slot: 1 }) },
-    });
+    };
   }
+  if (held.length && opts.signal?.aborted) giveHeldBadBlocks(held, null, '', opts);
+  else if (held.length && endGap) giveHeldBadBlocks(held, endGap.lsnRange ?? null, '', opts);
+  else if (held.length && !range.stream) {
+    // An .ldf's VLF whose last bytes are damaged, no current block after them: no later block says
+    // where its log ended. A block's number is its 512-byte offset from the VLF's start (FORMAT-NOTES
+    // §3), so the LSN positions their bytes hold are known: from where the last current block read
+    // ends up to the end of the last damaged stretch (log past it would lie in bytes read as
+    // unwritten, or in the next VLF, read on its own).
+    const last = held[held.length - 1]!;
+    const from = next ? { vlf: next.vlf, block: next.block, slot: 1 } : null;
+    const to = range.vlfStart && range.vlf ? { vlf: range.vlf.seq, block: VLF_FIRST_BLOCK_ID + Math.ceil((last.offset + last.length - range.start) / SECTOR), slot: 1 } : null;
+    if (from && to && lsnBefore(from, to)) giveHeldBadBlocks(held, { first: formatLsn(from), last: formatLsn(to) }, ` (the LSN positions of the damaged bytes: no readable block of VLF 0x${to.vlf.toString(16)} follows them, so whether its log went on into them, and how far, is not known)`, opts);
+    else giveHeldBadBlocks(held, null, '', opts);
+  }
+  // a backup stream's held blocks wait for its next range's first current block, or its end (endLogStream)
+  if (endGap) opts.onSkipped?.(endGap);
 }
 
 /** A whole current block of a backup's log stream (sectors and checksum checked): its first LSN, size, stream offset and the size its header says the block before it had ({@link previousBlockSize}). */

@@ -525,11 +525,16 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         // Beside an .ldf, a backup's lost blocks (FORMAT_BAD_LOG_BLOCK, then the FORMAT_LOG_GAP from
         // the end of the block before them up to the next block read) are held until that next
         // block: the range they lost is then known, and the .ldf's current log may hold it (LdfHoles).
+        // A damaged block no gap follows (the stream's first block) is held by the range the reader
+        // gave it (from the header's FirstLSN up to the first block read).
         const pending: SkippedItem[] = [];
         const holdPending = (to: string | null): void => {
           const gap = pending.find((x) => x.code === 'FORMAT_LOG_GAP' && x.location.lsn);
-          if (gap && to) for (const x of pending) holes.holdChainLoss(x, parseLsn(gap.location.lsn!), parseLsn(`${to}:0001`));
-          else skipped.push(...pending);
+          for (const x of pending) {
+            if (gap && to) holes.holdChainLoss(x, parseLsn(gap.location.lsn!), parseLsn(`${to}:0001`));
+            else if (x.code === 'FORMAT_BAD_LOG_BLOCK' && x.lsnRange) holes.holdChainLoss(x, parseLsn(x.lsnRange.first), parseLsn(x.lsnRange.last));
+            else skipped.push(x);
+          }
           pending.length = 0;
         };
         try {
@@ -576,7 +581,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         }
         if (l.kind === 'ldf') continue;
         // The stream must cover the LSN range its header states; what it lacks is reported once.
-        // Bad blocks at the stream's end (no block read after them) go with the range it lacks there.
+        // Bad blocks at the stream's end (no block read after them): held by the range the reader
+        // gave them (from where the stream's last block ends up to the header's LastLSN).
         const badAtEnd = pending.splice(0);
         if (reporting && !signal?.aborted) {
           const key = `${l.file}#${l.position}`;
@@ -599,11 +605,11 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
             if (!merged) skipped.push(x);
             else if (x.code === 'FORMAT_LOG_STREAM_MISSING' || !firstRead) holes.holdChainLoss(x, first, last);
             else if (x.reason.startsWith('the log stream starts at')) holes.holdChainLoss(x, first, parseLsn(firstRead));
-            else {
-              const from = parseLsn(x.location.lsn!);
-              holes.holdChainLoss(x, from, last);
-              for (const y of badAtEnd.splice(0)) holes.holdChainLoss(y, from, last);
-            }
+            else holes.holdChainLoss(x, parseLsn(x.location.lsn!), last);
+          }
+          for (const y of badAtEnd.splice(0)) {
+            if (merged && y.lsnRange) holes.holdChainLoss(y, parseLsn(y.lsnRange.first), parseLsn(y.lsnRange.last));
+            else skipped.push(y);
           }
         }
         skipped.push(...badAtEnd);

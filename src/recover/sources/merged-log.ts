@@ -285,8 +285,9 @@ export class LdfHoles {
    * Once the read ends: with `whole` (read to its end, reporting), the covered stretches become
    * notes (pushed to `notes`, naming `ldf`); every other held item goes into the skipped items at
    * the index it would have had. `vlfs`: the .ldf's VLFs (layout), for the end of a VLF with no
-   * block of its own and the LSN positions of a FORMAT_BAD_LOG_BLOCK no gap names (one at a VLF's
-   * end: covered when the backups' blocks read hold its bytes' positions). Empties the held list.
+   * block of its own. A FORMAT_BAD_LOG_BLOCK is judged by the LSN range the reader gave it: covered
+   * with the gap naming the same range (one loss), else where the backups' blocks read hold that
+   * range. Empties the held list.
    */
   settle(whole: boolean, ldf: string, notes: string[], vlfs: ReadonlyArray<{ seq: number; offset: number; size: number }> = []): void {
     const vlfBlocks = new Map<number, number>();
@@ -334,25 +335,27 @@ export class LdfHoles {
         spans.push({ start: offset, end });
         notes.push(`${ldf}: log blocks from LSN ${lsn} up to ${upTo} (file offsets ${offset} to ${end}) are missing there (zeroed, torn, damaged or cut out) and were read from log backup ${[...files].join(', ')}: no log lost`);
       });
+      // A damaged block carries the LSN range it lost (reader.ts): where a gap held beside it names
+      // the same range (one loss, said by both), it is covered where that gap is; one no gap names
+      // (an .ldf's VLF whose last bytes are damaged, no current block after them: the range of its
+      // bytes' LSN positions, in one VLF) is covered where the backups' blocks read hold that range.
       this.held.forEach((h, i) => {
         const o = h.item.location.offset;
-        if (h.item.code !== 'FORMAT_BAD_LOG_BLOCK' || o === undefined) return;
-        if (spans.some((sp) => o >= sp.start && o < sp.end)) {
-          covered.add(i);
+        const r = h.item.lsnRange;
+        if (h.item.code !== 'FORMAT_BAD_LOG_BLOCK' || o === undefined || !r) return;
+        const gap = this.held.findIndex((g) => g.item.code === 'FORMAT_LOG_GAP' && g.item.lsnRange?.first === r.first && g.item.lsnRange.last === r.last);
+        if (gap >= 0) {
+          if (covered.has(gap)) covered.add(i);
           return;
         }
-        // One no gap after it names (a VLF's last blocks torn: no current block of that VLF
-        // follows it): its own bytes, at their LSN positions in the VLF they lie in (a block's
-        // number is its 512-byte offset from the VLF's start), read from the backups or not.
-        const length = Number(/^(\d+) bytes skipped/.exec(h.item.reason)?.[1] ?? NaN);
-        const v = vlfs.find((x) => o >= x.offset && o < x.offset + x.size);
-        if (!v || !(length > 0)) return;
-        const start = Math.floor((o - v.offset) / 512);
-        const end = Math.ceil((o + length - v.offset) / 512);
-        const files = this.chainHolds(v.seq, start, end);
+        const first = parseLsn(r.first);
+        const last = parseLsn(r.last);
+        const end = last.slot > 1 ? last.block + 1 : last.block;
+        if (first.vlf !== last.vlf || first.block >= end) return;
+        const files = this.chainHolds(first.vlf, first.block, end);
         if (!files) return;
         covered.add(i);
-        notes.push(`${ldf}: ${length} unreadable bytes at file offset ${o} (the log blocks of LSNs ${formatLsn({ vlf: v.seq, block: start, slot: 1 })} up to ${formatLsn({ vlf: v.seq, block: end, slot: 1 })}) were read from log backup ${[...files].join(', ')}: no log lost`);
+        notes.push(`${ldf}: unreadable bytes at file offset ${o} (the log blocks of LSNs ${r.first} up to ${r.last}) were read from log backup ${[...files].join(', ')}: no log lost`);
       });
     }
     // A backup's lost range the .ldf's current blocks hold: read from the .ldf.
