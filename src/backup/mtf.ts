@@ -317,11 +317,13 @@ function walk(src: BackupBytes, path: string): MtfLayout {
     // Every item's location is the field in the copy NOT read (the other one is what rowback shows):
     // the copy judged damaged where the log stream tells (an LSN), else the one set aside. It named
     // the opening copy even when the closing copy was set aside as damaged.
+    // Where neither copy is known right, that offset may be the intact copy's: every reason names
+    // the field's offset in both copies (where()), which a damaged field a restore reads lacked.
     const setAside = (at: number) => (v.use === 'opening' ? closing : opening).dataOffset + at;
     if (vital) {
       problems.push({
         code: 'FORMAT_BAD_BACKUP_HEADER',
-        reason: `${twice} ${vital.field}: ${quoted(vital.opening)} in the opening copy, ${quoted(vital.closing)} in the closing copy. One of them is damaged and rowback cannot tell which; it reads and shows the ${v.use} copy, so what this file says of itself (database, server, LSNs, files: only the first field that differs is named) may be wrong, and restore plan and point-in-time replays (dump --trn, diff) leave this backup set out, as a restore reads that field. Its log records and data pages are not in the header and are read as usual. Compare the header with another copy of this backup (rowback inspect COPY) or with msdb's backup history on the server`,
+        reason: `${twice} ${vital.field} ${where(vital.at)}: ${quoted(vital.opening)} in the opening copy, ${quoted(vital.closing)} in the closing copy. One of them is damaged and rowback cannot tell which; it reads and shows the ${v.use} copy, so what this file says of itself (database, server, LSNs, files: only the first field that differs is named) may be wrong, and restore plan and point-in-time replays (dump --trn, diff) leave this backup set out, as a restore reads that field. Its log records and data pages are not in the header and are read as usual. Compare the header with another copy of this backup (rowback inspect COPY) or with msdb's backup history on the server`,
         location: { file: path, offset: setAside(vital.at) },
       });
     }

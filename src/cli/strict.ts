@@ -1,6 +1,7 @@
 /**
  * `--strict` of `scan`, `dump`, `log`, `diff` and `decode` (`restore plan` and `restore run` take
- * their own, restore.ts: exit 3 for a plan carrying a WARNING of its backups): a result that is INCOMPLETE (the command printed
+ * their own, restore.ts planWarned: exit 3 for a plan carrying a WARNING of its backups or using a
+ * backup despite its damaged closing blocks): a result that is INCOMPLETE (the command printed
  * `rowback CMD: INCOMPLETE: …` on stderr: log lost to damage or in no file given, pages or catalog
  * pages that could not be read; for diff and decode, which print a whole result or refuse, values
  * printed or compared that were decoded with warnings) or, for scan and dump, that holds rows

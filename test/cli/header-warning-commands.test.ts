@@ -113,7 +113,7 @@ describeCorpus('a backup header damaged in a field a restore reads: scan and log
     const at = headerCopyOffsets(stopAt('StopAt_1.trn')).opening + 124;
     const r = await cli('inspect', trn, '--quiet');
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(new RegExp(`^rowback inspect: WARNING: ${trn.replace(/[.]/g, '\\.')}: FORMAT_BAD_BACKUP_HEADER: backup set 1's header is held twice .* disagree on the binding id: .*restore plan and point-in-time replays \\(dump --trn, diff\\) leave this backup set out.* \\(offset ${at}\\)$`, 'm'));
+    expect(r.stderr).toMatch(new RegExp(`^rowback inspect: WARNING: ${trn.replace(/[.]/g, '\\.')}: FORMAT_BAD_BACKUP_HEADER: backup set 1's header is held twice .* disagree on the binding id \\(the field at offset \\d+ in the opening copy, \\d+ in the closing copy\\): .*restore plan and point-in-time replays \\(dump --trn, diff\\) leave this backup set out.* \\(offset ${at}\\)$`, 'm'));
     expect(r.stderr).not.toMatch(/INCOMPLETE/);
     expect(r.stdout).toMatch(/^WARNING: FORMAT_BAD_BACKUP_HEADER: .* disagree on the binding id/m);
     expect(r.stdout).not.toMatch(/^skipped: FORMAT_BAD_BACKUP_HEADER/m);

@@ -50,7 +50,7 @@ export interface PlanOptions {
   acceptDamagedLog?: boolean;
   /** Exit 3 (INCOMPLETE_EXIT_CODE) instead of 0 when the plan carries a WARNING of its backups (planWarned). */
   strict?: boolean;
-  /** No notes on stderr; WARNINGs are still said. */
+  /** No notes on stderr; WARNINGs and a backup used despite damaged closing blocks (caveat) are still said. */
   quiet?: boolean;
 }
 
@@ -59,7 +59,7 @@ export interface PlanOptions {
  * backups (planWarned), as scan's --strict does for a backup header's WARNING (strict.ts).
  */
 function planStrictOption(command: 'plan' | 'run'): Option {
-  return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the plan carries a WARNING: log the restore needs lost and planned over (--accept-damaged-log), or a backup of the plan with one copy of its header damaged (BACKUP_HEADER_WARNING); ${command === 'plan' ? 'the plan is printed whole' : 'the restore runs'} and the WARNING said on stderr all the same (the WITH REPLACE warning of --replace-original, asked for, does not count); a refusal (2), a failure (1) or an interrupt (130/143) keeps its own code`);
+  return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the plan carries a WARNING: log the restore needs lost and planned over (--accept-damaged-log), or a backup of the plan with one copy of its header damaged (BACKUP_HEADER_WARNING), or a backup of the plan used despite damaged closing blocks (FORMAT_BAD_MTF_TRAILER); ${command === 'plan' ? 'the plan is printed whole' : 'the restore runs'} and the WARNING said on stderr all the same (the WITH REPLACE warning of --replace-original, asked for, does not count); a refusal (2), a failure (1) or an interrupt (130/143) keeps its own code`);
 }
 
 /** Adds `restore plan` and `restore run` to the program. */
@@ -78,7 +78,7 @@ export function register(program: Command): void {
     .option('--standby <file>', 'end in STANDBY (read-only, more logs can follow) with this undo file on the server, instead of RECOVERY')
     .option('--accept-damaged-log', 'plan even when a log backup lost log the restore needs (a damaged or torn block, a gap; refused otherwise, INPUT_RESTORE_LOG_DAMAGED): the damage is said on stderr and as comments at the head of the script; no CONTINUE_AFTER_ERROR is added, so RESTORE LOG stops at the damage')
     .addOption(singleValue(new Option('--format <format>', 'output: text (chain + script), json, or sql (the script only)').choices([...PLAN_FORMATS]).default('text')))
-    .option('--quiet', 'no notes on stderr (the copies of a log backup chosen between, damage the plan does not need, a backup with damaged closing blocks used: the text and json plans still carry them); still said: every WARNING, INTERRUPTED and the refusals')
+    .option('--quiet', 'no notes on stderr (the copies of a log backup chosen between, damage the plan does not need: the text and json plans still carry them); still said: every WARNING, a backup of the plan used despite damaged closing blocks (FORMAT_BAD_MTF_TRAILER), INTERRUPTED and the refusals')
     .addOption(planStrictOption('plan'))
     .action(async (opts: PlanOptions) => {
       // Ctrl-C / SIGTERM while the backups' headers are read: no plan printed, one INTERRUPTED line, exit 130 / 143
@@ -105,7 +105,7 @@ export function register(program: Command): void {
     .option('--table <schema.name>', 'then compare this table of the restored database with the live one (repeatable): rows the live one lacks or holds changed', (v: string, p: string[] = []) => [...p, normalizeTableName(v)])
     .option('--key <columns>', 'with --table: comma-separated columns identifying a row (default: the clustered index key; whole rows for a heap)')
     .option('--stage <staging.db>', "with --table: stage the missing and changed rows as a job of kind 'restore' (review and re-insert them like scanned rows)")
-    .option('--quiet', 'no progress or notes on stderr (the restore steps, the copies of a log backup chosen between, damage the plan does not need, a backup with damaged closing blocks used); still said: every WARNING and the refusals')
+    .option('--quiet', 'no progress or notes on stderr (the restore steps, the copies of a log backup chosen between, damage the plan does not need); still said: every WARNING, a backup of the plan used despite damaged closing blocks (FORMAT_BAD_MTF_TRAILER) and the refusals')
     .addOption(planStrictOption('run'))
     .action(async (opts: RunCliOptions) => {
       await runRestoreRun(opts);
@@ -149,7 +149,8 @@ export async function runRestoreRun(
   // here too, before any connection to the server (it warned, then ran the restore anyway)
   const { chain, logDamage, logNotes, headerWarnings } = await planRestore(planOpts, deps);
   // a backup used despite damage (a damaged MTF trailer, damaged log blocks accepted) is said before its RESTORE runs
-  if (!o.quiet) sayCaveats('restore run', chain, stderr);
+  // also with --quiet: the only place it is said (restore run prints no plan)
+  sayCaveats('restore run', chain, stderr);
   for (const w of [...(logDamage ?? []), ...(headerWarnings ?? [])]) stderr.write(`rowback restore run: WARNING: ${w}\n`);
   if (!o.quiet) for (const n of logNotes ?? []) stderr.write(`rowback restore run: note: ${n}\n`);
   hideArgvSecrets();
@@ -180,7 +181,7 @@ export async function runRestoreRun(
       }
     }
     // --strict: the restore ran over what the WARNINGs above said (set once all ran: a failure keeps its own code)
-    if (planWarned({ logDamage, headerWarnings })) exitIncomplete(o.strict);
+    if (planWarned({ chain, logDamage, headerWarnings })) exitIncomplete(o.strict);
     return r;
   } finally {
     process.removeListener('SIGINT', onSigint);
@@ -672,8 +673,9 @@ export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.
   for (const w of plan.rendered.warnings) if (!loud.some((d) => w === `WARNING: ${d}`)) stderr.write(`rowback: ${w}\n`);
   if (o.format === 'json') stdout.write(JSON.stringify(planJson(plan), null, 2) + '\n');
   else if (o.format === 'sql') {
-    // the script alone on stdout: a backup used despite damage is said on stderr (text and json carry it as a note)
-    if (!o.quiet) sayCaveats('restore plan', plan.chain, stderr);
+    // the script alone on stdout: a backup used despite damage is said on stderr (text and json carry it as a note),
+    // also with --quiet: the script carries none of it, so nothing else would
+    sayCaveats('restore plan', plan.chain, stderr);
     stdout.write(scriptText(plan.rendered));
   }
   else stdout.write(planText(plan));
@@ -685,11 +687,14 @@ export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.
 
 /**
  * Whether a plan carries a WARNING of its backups, what `--strict` exits 3 for: log the restore
- * needs lost and accepted (`logDamage`, --accept-damaged-log) or a WARNING on the header of one of
- * its backups (`headerWarnings`, BACKUP_HEADER_WARNING: one header copy damaged, the set used). The
- * WITH REPLACE warning of --replace-original (asked for) and notes (a backup with damaged closing
- * blocks used, damage the plan does not need: `caveat`, `logNotes`) do not count.
+ * needs lost and accepted (`logDamage`, --accept-damaged-log), a WARNING on the header of one of
+ * its backups (`headerWarnings`, BACKUP_HEADER_WARNING: one header copy damaged, the set used), or
+ * a backup of the plan used despite damaged closing blocks (`caveat`, FORMAT_BAD_MTF_TRAILER: its
+ * finish date unknown, and whether SQL Server's RESTORE reads it only the server tells; it exited 0,
+ * so `--strict && sqlcmd -i plan.sql` ran such a plan as if over whole backups). The WITH REPLACE
+ * warning of --replace-original (asked for) and the notes of damage the plan does not need or of
+ * the copies chosen between (`logNotes`) do not count.
  */
-export function planWarned(p: Pick<PlanResult, 'logDamage' | 'headerWarnings'>): boolean {
-  return (p.logDamage?.length ?? 0) + (p.headerWarnings?.length ?? 0) > 0;
+export function planWarned(p: Pick<PlanResult, 'chain' | 'logDamage' | 'headerWarnings'>): boolean {
+  return (p.logDamage?.length ?? 0) + (p.headerWarnings?.length ?? 0) > 0 || p.chain.steps.some((st) => !!st.set.caveat);
 }
