@@ -268,6 +268,8 @@ function lsnBefore(a: Lsn, b: Lsn): boolean {
  * LastLSN `endLsn` (what the stream lacks of its header's range; log-coverage.ts reports it as
  * FORMAT_LOG_STREAM_SHORT too). With `endLsn` unknown (a header that cannot be read or whose copies
  * disagree), the item says its range's start and that its end is unknown, and carries no lsnRange.
+ * With no block read and no `startLsn` (a full or differential backup, whose log may start before
+ * its header's FirstLSN), it says the loss runs up to `endLsn` from a start not known (no lsnRange).
  * Called by the backup stream readers (log-stream.ts) after the last range, not on an abort.
  */
 export function endLogStream(stream: LogStreamCursor, opts: Pick<LogScanOptions, 'onSkipped'>, startLsn?: Lsn, endLsn?: Lsn): void {
@@ -279,7 +281,13 @@ export function endLogStream(stream: LogStreamCursor, opts: Pick<LogScanOptions,
     giveHeldBadBlocks(held, { first: formatLsn(first), last: formatLsn(endLsn) }, ": no readable block follows it in the stream, so it lost the log up to the backup header's LastLSN", opts);
     return;
   }
-  giveHeldBadBlocks(held, null, first ? `; no readable block follows it in the stream: LSNs from ${formatLsn(first)} on could not be read, up to where the backup's log ends, which is not known (its header's LastLSN is not known: the header's two copies disagree, or it cannot be read)` : '; no readable block of the stream is read and its header\'s LSN range is not known: which LSNs it lost is not known', opts);
+  // no block read and no FirstLSN to start from: a full or differential backup (whose log may start
+  // before its header's FirstLSN), or a header that cannot be trusted; its LastLSN, where known, is
+  // said (the header's range was said not known when only its start was)
+  const none = endLsn
+    ? `; no readable block of the stream is read: it lost the backup's log up to its header's LastLSN ${formatLsn(endLsn)}, from where that log starts, which is not known (a full or differential backup's log may start before its header's FirstLSN)`
+    : '; no readable block of the stream is read and its header\'s LSN range is not known (its two copies disagree, or it cannot be read): which LSNs it lost is not known';
+  giveHeldBadBlocks(held, null, first ? `; no readable block follows it in the stream: LSNs from ${formatLsn(first)} on could not be read, up to where the backup's log ends, which is not known (its header's LastLSN is not known: the header's two copies disagree, or it cannot be read)` : none, opts);
 }
 
 /** Block header u16 @10: the size in bytes of the log block written just before this one. */
