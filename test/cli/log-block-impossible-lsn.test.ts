@@ -50,6 +50,10 @@ beforeAll(async () => {
     c.writeUInt32LE(logBlockChecksum(c, offset, h.size), offset + BLOCK_CHECKSUM_OFFSET);
     writeFileSync(at(name), c);
   };
+  // the whole block 13:bb (9728, 512 bytes, checksum whole) copied over block 13:ba (9216) of StopAt_2.trn
+  const d = Buffer.from(readFileSync(STOPAT2));
+  d.copy(d, 9216, 9728, 10240);
+  writeFileSync(at('D.trn'), d);
   edit('S.ldf', (c) => c.writeUInt32LE(v.seq + 1, offset + 12));
   edit('B.ldf', (c) => c.writeUInt32LE(h.firstLsn.block + 8, offset + 16));
 });
@@ -64,6 +68,17 @@ describeCorpus('a log block whose first LSN cannot be where it lies is not read 
     expect(r.stderr).toMatch(/FORMAT_BAD_LOG_BLOCK: 512 bytes skipped: a log block whose first LSN 5a5a5a49:5a5a5a9a:5a5b names VLF sequence 0x5a5a5a49, past the backup's log \(its header's LastLSN is 00000013:000000c1:0001\)[^\n]*offset 12288/);
     expect(r.stderr).toMatch(/INCOMPLETE: [^\n]*LSNs 00000013:000000c0:0001 up to 00000013:000000c1:0001[^\n]*; to fill them, give another copy of \S*X\.trn /);
     expect(lsns(r.stdout)).toEqual(whole.filter((l) => !l.startsWith('00000013:000000c0:')));
+  });
+
+  it('StopAt_2.trn with block 13:bb copied over block 13:ba (both checksums whole): each LSN printed once, 13:ba said lost with no "0 bytes" missing, the repeated block skipped as out of place', async () => {
+    const whole = lsns((await cli('log', STOPAT2, '--format', 'ndjson')).stdout);
+    const r = await cli('log', at('D.trn'), '--format', 'ndjson');
+    // before: 13:bb's three records printed twice (scan printed its insert, step 14, twice: re-inserted twice)
+    expect(lsns(r.stdout)).toEqual(whole.filter((l) => !l.startsWith('00000013:000000ba:')));
+    expect(r.stderr).toContain('FORMAT_LOG_GAP: log blocks are missing: LSNs from 00000013:000000ba:0001 up to 00000013:000000bb:0001 could not be read (no bytes are missing there: the block at offset 9216 names a later LSN than the log before it reaches');
+    expect(r.stderr).not.toContain('(0 bytes zeroed');
+    expect(r.stderr).toMatch(/FORMAT_BAD_LOG_BLOCK: 512 bytes skipped: a log block whose first LSN 00000013:000000bb:0001 lies before where the log block read before it ends \(00000013:000000bc:0001\)[^\n]*offset 9728/);
+    expect(r.stderr).toContain('INCOMPLETE');
   });
 
   it('Database1_log.ldf: a current block naming the next VLF sequence is skipped as damaged (it was read as stale log), one naming another block number too; the intact log silent', async () => {

@@ -366,3 +366,28 @@ describeCorpus('stopAtLsn: where STOPAT stops inside a log backup (REAL StopAt_2
     expect(await stopAtLsn(join(damagedDir, 'no-such.trn'), 1, '2020-05-12T13:29:50.000')).toBeNull();
   });
 });
+
+describeCorpus('restore plan over a full backup whose own log is damaged', () => {
+  it('SYNTHETIC StopAt.bak with its first log block (offset 1451520, 13:51, 40448 bytes) one byte flipped: refused, INPUT_RESTORE_LOG_DAMAGED naming the full backup (RESTORE DATABASE reads all its log, any stop point needs it); before, the plan was printed without a word, exit 0. --accept-damaged-log: planned with a WARNING naming it', async () => {
+    const b = Buffer.from(readFileSync(S('StopAt.bak')));
+    expect(b.readUInt32LE(1451520 + 16)).toBe(0x51); // the block header's first LSN: block 0x51
+    b[1451520 + 300]! ^= 0xff;
+    const d = folder({ 'StopAt.bak': b });
+    const bak = join(d, 'StopAt.bak');
+    for (const stop of ['00000013:000000a1:0001', '00000013:000000bb:0001']) {
+      const r = await cli('restore', 'plan', '--backups', d, '--stop-before-lsn', stop, '--as', 'Side', '--format', 'sql');
+      expect(r.code).toBe(2);
+      const line = expectOneLineError(r, 'INPUT_RESTORE_LOG_DAMAGED');
+      expect(line).toContain(`${bak}, the full backup the plan restores, holds log that does not read whole: FORMAT_BAD_LOG_BLOCK at offset 1451520; RESTORE DATABASE reads all of that log`);
+      expect(line).not.toContain('--stop-before-lsn 1'); // no earlier point is offered: every stop point needs it
+    }
+    const a = await cli('restore', 'plan', '--backups', d, '--stop-before-lsn', '00000013:000000bb:0001', '--as', 'Side', '--format', 'sql', '--accept-damaged-log');
+    expect(a.code).toBe(0);
+    expect(a.stdout.split('\n')[0]).toContain(`-- WARNING: ${bak}: the log this full backup holds does not read whole (FORMAT_BAD_LOG_BLOCK at offset 1451520`);
+    expect(a.stdout).toContain(`RESTORE DATABASE [Side] FROM DISK = N'${bak}'`);
+    // the intact chain: no word of it
+    const whole = await cli('restore', 'plan', '--backups', intactDir, '--stop-before-lsn', '00000013:000000bb:0001', '--as', 'Side', '--format', 'sql');
+    expect(whole.code).toBe(0);
+    expect(whole.stderr).not.toMatch(/WARNING|INPUT_RESTORE_LOG_DAMAGED|StopAt\.bak/);
+  });
+});

@@ -76,7 +76,7 @@ export function register(program: Command): void {
     .option('--as <name>', 'restore as this new database (files moved next to the originals, renamed after it)')
     .option('--replace-original', 'without --as: restore over the original database and its files (WITH REPLACE) — destroys its current state')
     .option('--standby <file>', 'end in STANDBY (read-only, more logs can follow) with this undo file on the server, instead of RECOVERY')
-    .option('--accept-damaged-log', 'plan even when a log backup lost log the restore needs (a damaged or torn block, a gap; refused otherwise, INPUT_RESTORE_LOG_DAMAGED): the damage is said on stderr and as comments at the head of the script; no CONTINUE_AFTER_ERROR is added, so RESTORE LOG stops at the damage')
+    .option('--accept-damaged-log', 'plan even when a log backup, or the full or differential backup restored, lost log the restore needs (a damaged or torn block, a gap; refused otherwise, INPUT_RESTORE_LOG_DAMAGED): the damage is said on stderr and as comments at the head of the script; no CONTINUE_AFTER_ERROR is added, so RESTORE LOG stops at the damage')
     .addOption(singleValue(new Option('--format <format>', 'output: text (chain + script), json, or sql (the script only)').choices([...PLAN_FORMATS]).default('text')))
     .option('--quiet', 'no notes on stderr (the copies of a log backup chosen between, damage the plan does not need: the text and json plans still carry them); still said: every WARNING, a backup of the plan used despite damaged closing blocks (FORMAT_BAD_MTF_TRAILER), INTERRUPTED and the refusals')
     .addOption(planStrictOption('plan'))
@@ -100,7 +100,7 @@ export function register(program: Command): void {
     .requiredOption('--as <name>', 'the new database to restore into (run never restores over the original)')
     .option('--overwrite-existing', 'the --as database may already exist and is replaced (WITH REPLACE)')
     .option('--standby <file>', 'end in STANDBY with this undo file instead of RECOVERY')
-    .option('--accept-damaged-log', 'run even when a log backup lost log the restore needs (a damaged or torn block, a gap; refused otherwise before connecting, INPUT_RESTORE_LOG_DAMAGED): the damage is said on stderr before the first statement; no CONTINUE_AFTER_ERROR is added, so RESTORE LOG stops at the damage')
+    .option('--accept-damaged-log', 'run even when a log backup, or the full or differential backup restored, lost log the restore needs (a damaged or torn block, a gap; refused otherwise before connecting, INPUT_RESTORE_LOG_DAMAGED): the damage is said on stderr before the first statement; no CONTINUE_AFTER_ERROR is added, so RESTORE LOG stops at the damage')
     .option('--stats <percent>', 'progress every n percent (STATS = n)', '10')
     .option('--table <schema.name>', 'then compare this table of the restored database with the live one (repeatable): rows the live one lacks or holds changed', (v: string, p: string[] = []) => [...p, normalizeTableName(v)])
     .option('--key <columns>', 'with --table: comma-separated columns identifying a row (default: the clustered index key; whole rows for a heap)')
@@ -479,6 +479,16 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
   }
   const needed: LogDamageFinding[] = [];
   const after: LogDamageFinding[] = [];
+  // The restored full and differential backups' own log (the log RESTORE DATABASE reads to bring
+  // the copied pages to one point): every record of it is applied, whatever the stop point, so any
+  // loss there is needed. It was never read: a full backup whose log block was damaged was planned
+  // without a word, and RESTORE DATABASE met the damage on the server.
+  for (const st of chain.steps) {
+    const b = st.set;
+    if (st.role === 'log' || b.source !== 'file' || b.devices.length !== 1 || b.damaged) continue;
+    const items = (await logBackupLoss(b.devices[0]!, b.position, signal)).filter((x) => LOG_LOSS_CODES.has(x.code));
+    if (items.length) needed.push({ file: fileOfSet(b), set: b, items, needed: true });
+  }
   for (const { set, i } of logs) {
     const items = byFile.get(set);
     if (!items) continue;
@@ -490,6 +500,7 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
 
 /** A WARNING text for damage the plan needs, accepted with --accept-damaged-log. */
 function neededWarning(f: LogDamageFinding): string {
+  if (f.set.backupType !== 'log') return `${f.file}: the log this ${f.set.backupType} backup holds does not read whole (${lossList(f.items, true)}): RESTORE DATABASE reads all of it to bring the restored pages to one point, so it may fail there, or the restored database lacks that log; planned anyway as --accept-damaged-log asks`;
   return `${f.file}: its log does not read whole and the restore needs the log it lost (${lossList(f.items, true)}): RESTORE LOG of this file may fail there, or the restored database lacks that log, its transactions half applied or missing; planned anyway as --accept-damaged-log asks (no CONTINUE_AFTER_ERROR is added: SQL Server stops at the damage unless you add it yourself)`;
 }
 
@@ -514,6 +525,14 @@ function damageRefusal(target: RestoreTarget, chain: RestoreChain, d: PlanLogDam
   const before = known.length && firstLsn && base && compareLsn(firstLsn, lsnFromDecimal(base.lastLsn)) > 0 ? `; the log before the damage is reached with --stop-before-lsn ${lsnToDecimal(firstLsn)} (${formatLsn(firstLsn)})` : '';
   const copyNote = d.copies.filter((c) => d.needed.some((n) => n.file === c.used)).map((c) => `; ${c.refusedNote ?? c.note}`).join('');
   const what = target.kind === 'time' ? `--stop-at ${target.time}` : `--stop-before-lsn ${target.lsn}`;
+  if (first.set.backupType !== 'log') {
+    // the base backup's own log: needed by any stop point, so no earlier point is offered
+    return new InputError(
+      'INPUT_RESTORE_LOG_DAMAGED',
+      `${first.file}, the ${first.set.backupType} backup the plan restores, holds log that does not read whole: ${lossList(first.items, false)}; RESTORE DATABASE reads all of that log to bring the restored pages to one point (any stop point needs it), so it fails there, or the restored database lacks that log${d.needed.length > 1 ? `; besides, ${d.needed.slice(1).map((f) => `${f.file}: ${lossList(f.items, false)}`).join('; ')}` : ''}; fetch a whole copy of that file again (from wherever the backups are kept), put it in place of this one in the --backups folders and run the command again (\`rowback inspect FILE\` says INCOMPLETE for a copy that does not read whole), or plan from another full backup; or give --accept-damaged-log to get the script anyway`,
+      { file: first.set.devices[0], ...(firstItem.location.offset !== undefined ? { offset: firstItem.location.offset } : {}), ...(firstLsn ? { lsn: formatLsn(firstLsn) } : {}) },
+    );
+  }
   return new InputError(
     'INPUT_RESTORE_LOG_DAMAGED',
     `${what} needs log that ${d.needed.length === 1 ? 'a log backup of the plan' : `${d.needed.length} log backups of the plan`} lost: ${d.needed.map((f) => `${f.file}: ${lossList(f.items, false)}`).join('; ')} (RESTORE LOG fails there, or the restored database lacks that log)${copyNote}${before}; fetch a whole copy of ${d.needed.length === 1 ? 'that file' : 'those files'} again (from wherever the backups are kept), add it to the --backups folders and run the command again: the plan takes the copy whose log reads whole (\`rowback inspect FILE\` says INCOMPLETE for one that does not); or give --accept-damaged-log to get the script anyway`,

@@ -268,6 +268,8 @@ function lsnBefore(a: Lsn, b: Lsn): boolean {
  * LastLSN `endLsn` (what the stream lacks of its header's range; log-coverage.ts reports it as
  * FORMAT_LOG_STREAM_SHORT too). With `endLsn` unknown (a header that cannot be read or whose copies
  * disagree), the item says its range's start and that its end is unknown, and carries no lsnRange.
+ * With no block read and no `startLsn` (a full or differential backup, whose log may start before
+ * its header's FirstLSN), it says the loss runs up to `endLsn` from a start not known (no lsnRange).
  * Called by the backup stream readers (log-stream.ts) after the last range, not on an abort.
  */
 export function endLogStream(stream: LogStreamCursor, opts: Pick<LogScanOptions, 'onSkipped'>, startLsn?: Lsn, endLsn?: Lsn): void {
@@ -279,7 +281,13 @@ export function endLogStream(stream: LogStreamCursor, opts: Pick<LogScanOptions,
     giveHeldBadBlocks(held, { first: formatLsn(first), last: formatLsn(endLsn) }, ": no readable block follows it in the stream, so it lost the log up to the backup header's LastLSN", opts);
     return;
   }
-  giveHeldBadBlocks(held, null, first ? `; no readable block follows it in the stream: LSNs from ${formatLsn(first)} on could not be read, up to where the backup's log ends, which is not known (its header's LastLSN is not known: the header's two copies disagree, or it cannot be read)` : '; no readable block of the stream is read and its header\'s LSN range is not known: which LSNs it lost is not known', opts);
+  // no block read and no FirstLSN to start from: a full or differential backup (whose log may start
+  // before its header's FirstLSN), or a header that cannot be trusted; its LastLSN, where known, is
+  // said (the header's range was said not known when only its start was)
+  const none = endLsn
+    ? `; no readable block of the stream is read: it lost the backup's log up to its header's LastLSN ${formatLsn(endLsn)}, from where that log starts, which is not known (a full or differential backup's log may start before its header's FirstLSN)`
+    : '; no readable block of the stream is read and its header\'s LSN range is not known (its two copies disagree, or it cannot be read): which LSNs it lost is not known';
+  giveHeldBadBlocks(held, null, first ? `; no readable block follows it in the stream: LSNs from ${formatLsn(first)} on could not be read, up to where the backup's log ends, which is not known (its header's LastLSN is not known: the header's two copies disagree, or it cannot be read)` : none, opts);
 }
 
 /** Block header u16 @10: the size in bytes of the log block written just before this one. */
@@ -394,13 +402,16 @@ export async function* readLogRangeBatches(
  *   VLF may have lain elsewhere in their use);
  * - in a backup's log stream (`range.endLsn`, no VLF header), a VLF sequence beyond the one after
  *   the header's LastLSN: a backup holds log up to LastLSN, and what follows it in its last VLF
- *   (or the next) is at most the log written on after it.
+ *   (or the next) is at most the log written on after it; or an LSN before where the block read
+ *   before it ends (`after`): the stream holds its blocks in LSN order, so a block naming an
+ *   earlier LSN is out of place (another block's bytes copied over the one there: both copies
+ *   were read, their records printed twice).
  * Such a header was changed in ways its checksum does not see (SQL Server's block checksum is an
  * XOR of 32-bit words: damage that repeats over an even number of words cancels out) or the block
  * carries none; its records were printed as log (a breaker XOR-ed 40 bytes of StopAt_2.trn: an
  * insert and a commit at 5a5a5a49:5a5a5a9a:5a5c printed as real).
  */
-function impossibleBlock(f: Lsn, offset: number, parity: number, range: LogRange): string | null {
+function impossibleBlock(f: Lsn, offset: number, parity: number, range: LogRange, after: { vlf: number; block: number } | null = null): string | null {
   if (range.vlf !== undefined) {
     if (range.vlf.seq > 0 && f.vlf > range.vlf.seq) return `a log block whose first LSN ${formatLsn(f)} names VLF sequence 0x${f.vlf.toString(16)}, later than that of the VLF it lies in (0x${range.vlf.seq.toString(16)}): a VLF holds log of its own sequence or of an earlier use only, so its header is damaged and its records are not read`;
     if (range.vlfStart && f.vlf === range.vlf.seq && parity === range.vlf.parity) {
@@ -409,6 +420,10 @@ function impossibleBlock(f: Lsn, offset: number, parity: number, range: LogRange
     }
     return null;
   }
+  // a backup's stream holds its blocks in LSN order: one naming an LSN before where the block read
+  // before it ends is out of place (a block copied over another, or its header damaged); read, its
+  // records were printed twice (the block it repeats read again at its own place) or out of order
+  if (after && (f.vlf < after.vlf || (f.vlf === after.vlf && f.block < after.block))) return `a log block whose first LSN ${formatLsn(f)} lies before where the log block read before it ends (${formatLsn({ ...after, slot: 1 })}): a backup's log stream holds its blocks in LSN order, so this one is out of place (another block's bytes copied over it, or its header damaged) and its records are not read`;
   const end = range.endLsn;
   if (end !== undefined && f.vlf > end.vlf + 1) return `a log block whose first LSN ${formatLsn(f)} names VLF sequence 0x${f.vlf.toString(16)}, past the backup's log (its header's LastLSN is ${formatLsn(end)}) by more than one VLF: its header is damaged and its records are not read`;
   return null;
@@ -482,7 +497,7 @@ async function* rangeBlocks(
     }
     // A block whose header passed its checks (sectors, checksum) but whose first LSN cannot be where
     // it lies: read as bad bytes, its records never printed (impossibleBlock).
-    const impossible = ev.kind === 'bad' ? null : impossibleBlock(ev.header.firstLsn, ev.offset, ev.parity, range);
+    const impossible = ev.kind === 'bad' ? null : impossibleBlock(ev.header.firstLsn, ev.offset, ev.parity, range, next);
     if (ev.kind === 'bad' || impossible !== null) {
       const length = ev.kind === 'bad' ? ev.length : ev.bytes.length;
       const why = ev.kind === 'bad' ? ev.reason : impossible!;
@@ -532,7 +547,7 @@ async function* rangeBlocks(
         const prevEnd = firstCurrent && next.block === VLF_FIRST_BLOCK_ID ? await ldfVlfLogEnd(fh, range, opts) : null;
         gap = {
           code: 'FORMAT_LOG_GAP',
-          reason: `log blocks are missing: LSNs from ${formatLsn({ vlf: next.vlf, block: next.block, slot: 1 })} up to ${formatLsn(f)} could not be read (${ev.offset - next.offset} bytes zeroed, torn, damaged or cut out)${prevEndNote(prevEnd)}; rows in that range are lost and transactions crossing it cannot be told committed`,
+          reason: `log blocks are missing: LSNs from ${formatLsn({ vlf: next.vlf, block: next.block, slot: 1 })} up to ${formatLsn(f)} could not be read (${ev.offset > next.offset ? `${ev.offset - next.offset} bytes zeroed, torn, damaged or cut out` : `no bytes are missing there: the block at offset ${ev.offset} names a later LSN than the log before it reaches, so the blocks between were cut out or it is another block's bytes copied over the one there`})${prevEndNote(prevEnd)}; rows in that range are lost and transactions crossing it cannot be told committed`,
           location: { file: range.file, offset: next.offset, lsn: formatLsn({ vlf: next.vlf, block: next.block, slot: 1 }) },
           lsnRange: { first: formatLsn(prevEnd ?? { vlf: next.vlf, block: next.block, slot: 1 }), last: formatLsn(f) },
         };

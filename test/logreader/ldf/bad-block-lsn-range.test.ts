@@ -10,6 +10,7 @@
  *   header FirstLSN 13:b7:1, LastLSN 13:c1:1): one byte flipped in its first block (7680), in a
  *   middle one (9216, 13:ba), in two consecutive ones (9216, 9728), in two apart (9216 and 10752),
  *   bytes overwritten in its last (12288, 13:c0);
+ * - StopAt.bak (a full backup: log blocks at 1451520 and 1491968): both damaged;
  * - db1's SQL2008_db1_LOG_20170518_041831.trn (VLF 0x142 in one MQTL range, 0x143 in the next): the
  *   last block of VLF 0x142 (209920, 142:1ef, 512 bytes) torn, and apart, the first block of VLF
  *   0x143 (272896, 143:10, 1536 bytes) torn;
@@ -30,6 +31,7 @@ import type { SkippedItem } from '../../../src/recover/source.js';
 import { corpusPath, describeCorpus } from '../../support/corpus.js';
 import { damagedCopy } from '../../support/damaged-copy.js';
 
+const STOPBAK = corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', 'StopAt.bak');
 const STOP2 = corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', 'StopAt_2.trn');
 const DB1 = corpusPath('appveyor-lab', 'sql2008-backups', 'db1', 'LOG', 'SQL2008_db1_LOG_20170518_041831.trn');
 const SCHOOL = corpusPath('sql-practice-asp', 'App_Data', 'School_Log.ldf');
@@ -97,6 +99,15 @@ describeCorpus('a damaged log block names the LSN range it lost', () => {
     expect(items[0]!.location.offset).toBe(12288);
     expect(items[0]!.lsnRange).toEqual(range('00000013:000000c0:0001', '00000013:000000c1:0001'));
     expect(items[0]!.reason).toContain("LSNs from 00000013:000000c0:0001 up to 00000013:000000c1:0001 could not be read: no readable block follows it in the stream, so it lost the log up to the backup header's LastLSN");
+  });
+
+  it('a full backup whose every log block is damaged (StopAt.bak, blocks at 1451520 and 1491968): says the loss runs up to its header\'s LastLSN from a start not known, not that its header\'s LSN range is not known (the header reads whole)', async () => {
+    const items: SkippedItem[] = [];
+    const f = copy(STOPBAK, (b) => { b[1451520 + 300] ^= 0xff; b[1491968 + 300] ^= 0xff; });
+    for await (const _ of openBackupLogStream(f, 'bak').records({ onSkipped: (x) => items.push(x) })) void _;
+    expect(bad(items).map((x) => [x.location.offset, x.lsnRange])).toEqual([[1451520, undefined]]);
+    expect(bad(items)[0]!.reason).not.toContain("header's LSN range is not known");
+    expect(bad(items)[0]!.reason).toContain("no readable block of the stream is read: it lost the backup's log up to its header's LastLSN 00000013:000000a1:0001, from where that log starts, which is not known (a full or differential backup's log may start before its header's FirstLSN)");
   });
 
   it('two consecutive damaged blocks: one run, the range of both; two apart: each its own range', async () => {
