@@ -20,8 +20,7 @@
  * (real, `rowback log`): b9:3 at 13:29:44.530, the lost block's, bb:3 at 13:29:54.537, … the last
  * c0:3 at 13:30:19.543; StopAt_21.trn and StopAt_23.trn follow.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,27 +28,21 @@ import { planRestore, runRestorePlan, runRestoreRun } from '../../src/cli/comman
 import { stopAtLsn } from '../../src/backup/log-commits.js';
 import type { RestoreExecutor } from '../../src/restore/run.js';
 import { captureCli, expectOneLineError } from '../support/cli.js';
-import { corpusAvailable, corpusPath, describeCorpus } from '../support/corpus.js';
+import { corpusAvailable, describeCorpus } from '../support/corpus.js';
 import { headerCopyOffsets } from '../support/damaged-copy.js';
+import { StopAtFolders, stopAtFile } from '../support/stopat-folder.js';
 
 const cli = captureCli();
-const S = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
-const FILES = ['StopAt.bak', 'StopAt_1.trn', 'StopAt_2.trn', 'StopAt_21.trn', 'StopAt_23.trn'];
+const S = stopAtFile;
 /** StopAt_2.trn with the 512-byte log block at `offset` zeroed (SYNTHETIC damage). */
 const zeroed = (offset: number) => {
   const b = Buffer.from(readFileSync(S('StopAt_2.trn')));
   b.fill(0, offset, offset + 512);
   return b;
 };
-const dirs: string[] = [];
+const folders = new StopAtFolders('rowback-plan-damaged-log-');
 /** A temp folder of the StopAt chain, `extra` files written into it by name. */
-const folder = (extra: Record<string, Buffer>) => {
-  const d = mkdtempSync(join(tmpdir(), 'rowback-plan-damaged-log-'));
-  dirs.push(d);
-  for (const f of FILES) if (!(f in extra)) copyFileSync(S(f), join(d, f));
-  for (const [f, b] of Object.entries(extra)) writeFileSync(join(d, f), b);
-  return d;
-};
+const folder = (extra: Record<string, Buffer>) => folders.make(extra);
 let damagedDir: string;
 let intactDir: string;
 let trn: string;
@@ -62,7 +55,7 @@ beforeAll(() => {
   trn = join(damagedDir, 'StopAt_2.trn');
 });
 afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  folders.removeAll();
 });
 
 const capture = () => {

@@ -12,30 +12,22 @@
  * BACKUP_HEADER_WARNING, the set used), beside a whole copy of StopAt_1.trn (a note: which copy
  * the plan took).
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { runRestoreRun } from '../../src/cli/commands/restore.js';
 import type { RestoreExecutor } from '../../src/restore/run.js';
 import { captureCli } from '../support/cli.js';
-import { corpusAvailable, corpusPath, describeCorpus } from '../support/corpus.js';
+import { corpusAvailable, describeCorpus } from '../support/corpus.js';
 import { headerCopyOffsets } from '../support/damaged-copy.js';
+import { StopAtFolders, stopAtFile } from '../support/stopat-folder.js';
 
 const cli = captureCli();
-const S = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
-const FILES = ['StopAt.bak', 'StopAt_1.trn', 'StopAt_2.trn', 'StopAt_21.trn', 'StopAt_23.trn'];
+const S = stopAtFile;
 const STOP = ['--stop-at', '2020-05-12T13:34:30'];
-const dirs: string[] = [];
+const folders = new StopAtFolders('rowback-plan-strict-');
 /** A temp folder of the StopAt chain, `extra` files written into it by name. */
-const folder = (extra: Record<string, Buffer>) => {
-  const d = mkdtempSync(join(tmpdir(), 'rowback-plan-strict-'));
-  dirs.push(d);
-  for (const f of FILES) if (!(f in extra)) copyFileSync(S(f), join(d, f));
-  for (const [f, b] of Object.entries(extra)) writeFileSync(join(d, f), b);
-  return d;
-};
+const folder = (extra: Record<string, Buffer>) => folders.make(extra);
 let damagedLog = '';
 let warnedHeader = '';
 let intact = '';
@@ -52,7 +44,7 @@ beforeAll(() => {
   intact = folder({ 'StopAt_1.copy': Buffer.from(readFileSync(S('StopAt_1.trn'))) });
 });
 afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  folders.removeAll();
 });
 afterEach(() => {
   process.exitCode = undefined;
