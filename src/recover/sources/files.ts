@@ -531,7 +531,10 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         const holdPending = (to: string | null): void => {
           const gap = pending.find((x) => x.code === 'FORMAT_LOG_GAP' && x.location.lsn);
           for (const x of pending) {
-            if (gap && to) holes.holdChainLoss(x, parseLsn(gap.location.lsn!), parseLsn(`${to}:0001`));
+            // from where the gap's range starts (reader.ts widens it back to where the last block read
+            // ends: VLF N's tail when the stream jumps to (N + 1) past 0x10, or when it lost (N + 1):0x10),
+            // not its location (N + 1):0x10, which left N's tail out and an .ldf lacking it "held" it
+            if (gap && to) holes.holdChainLoss(x, parseLsn(gap.lsnRange?.first ?? gap.location.lsn!), parseLsn(`${to}:0001`));
             else if (x.code === 'FORMAT_BAD_LOG_BLOCK' && x.lsnRange) holes.holdChainLoss(x, parseLsn(x.lsnRange.first), parseLsn(x.lsnRange.last));
             else skipped.push(x);
           }

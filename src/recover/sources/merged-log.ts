@@ -243,7 +243,13 @@ export class LdfHoles {
     if (from.vlf > to.vlf || (from.vlf === to.vlf && from.block >= toEnd)) return true;
     for (let v = from.vlf; v <= to.vlf; v++) {
       const start = v === from.vlf ? from.block : VLF_FIRST_BLOCK_ID;
-      const end = v === to.vlf ? toEnd : vlfBlocks.get(v);
+      // a VLF the range goes on from: its log to where the .ldf's blocks of it end, where the .ldf
+      // holds the next VLF's first block 0x10 (the .ldf's own read checks there that its last block
+      // of the VLF is the one that block names, reader.ts ldfVlfEndLoss, and reports the loss
+      // otherwise); else to the VLF's end
+      const next = v === to.vlf ? undefined : this.ldfBlocks.find((r) => r.vlf === v + 1 && r.start === VLF_FIRST_BLOCK_ID);
+      const ldfEnd = next ? this.ldfBlocks.filter((r) => r.vlf === v).reduce((m, r) => Math.max(m, r.end), 0) : 0;
+      const end = v === to.vlf ? toEnd : ldfEnd > start ? ldfEnd : vlfBlocks.get(v);
       if (end === undefined) return false;
       if (start < end && !LdfHoles.covers(this.ldfBlocks, v, start, end)) return false;
     }
