@@ -424,7 +424,7 @@ async function replayOnChain(
       // Log the reader could not read (a torn or zeroed block, a gap, a cut stream) may hold the
       // table's row operations: refused when it lies where this replay reads (a zeroed block of a
       // log backup left a row out of the table at the stop point, unsaid).
-      const lost = new LostLog(s.path, s.from, s.kind === 'bak' ? baseEnd : stopLsn);
+      const lost = new LostLog(s.path, s.from, s.kind === 'bak' ? baseEnd : stopLsn, s.kind === 'trn' && stopLsn !== null);
       const scan = emptyLogScanStats();
       // with a signal, the reader gives the event loop a turn now and then: Ctrl-C is heard during the replay
       for await (const r of openBackupLogStream(s.path, s.kind).records({ ...(inputs.signal ? { signal: inputs.signal } : {}), onSkipped: (x) => lost.items.push(x) }, scan)) {
@@ -469,6 +469,7 @@ async function replayOnChain(
         else lost.items.push(verdict.loss);
       }
       lost.check(true);
+      notes.push(...lost.pastStopNotes());
     }
     inputs.signal?.throwIfAborted();
     replay.finish(state);
@@ -491,10 +492,13 @@ const LSN_TEXT = /([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4})/gi;
  */
 class LostLog {
   readonly items: SkippedItem[] = [];
+  /** Losses read that lie wholly at or past `upTo` when it is the stop LSN: not needed by this replay, said in a note (pastStopNotes). */
+  readonly pastStop: SkippedItem[] = [];
   private unplaced: SkippedItem[] = [];
   private ranged = false;
 
-  constructor(private readonly file: string, private readonly from: bigint, private readonly upTo: bigint | null) {}
+  /** `upToIsStop`: `upTo` is the --stop-before-lsn target (a log backup's stream), not the base backup's last LSN. */
+  constructor(private readonly file: string, private readonly from: bigint, private readonly upTo: bigint | null, private readonly upToIsStop = false) {}
 
   check(final: boolean): void {
     // called once per log record: nothing to look at (the usual case) costs no array
@@ -510,10 +514,32 @@ class LostLog {
       const lo = named.reduce((a, b) => (a < b ? a : b));
       const hi = named.reduce((a, b) => (a > b ? a : b));
       if (named.length > 1 ? hi <= this.from : hi < this.from) continue; // before what this file adds
-      if (this.upTo !== null && lo >= this.upTo) continue; // past the base backup's last LSN, or the stop LSN: not read for this replay
+      if (this.upTo !== null && lo >= this.upTo) {
+        // past the base backup's last LSN, or the stop LSN: not read for this replay
+        if (this.upToIsStop) this.pastStop.push(x);
+        continue;
+      }
       this.refuse(x);
     }
     if (final && !this.ranged && this.unplaced.length) this.refuse(this.unplaced[0]!);
+  }
+
+  /**
+   * One note per loss read past the stop point (a --stop-before-lsn replay reads on to the first
+   * record at or past it, so damage between the two is met): not needed, but a later stop point
+   * would be refused, and the summary's "stopped at LSN" names the first record read after it.
+   */
+  pastStopNotes(): string[] {
+    // one loss said by two items (a damaged block and the gap it leaves, same range): one note
+    const byPlace = new Map<string, { codes: string[]; where: string }>();
+    for (const x of this.pastStop) {
+      const where = `${x.lsnRange ? `LSNs from ${x.lsnRange.first} up to ${x.lsnRange.last}` : x.location.lsn ? `at LSN ${x.location.lsn}` : 'LSNs not known'}${x.location.offset !== undefined ? `, offset ${x.location.offset}` : ''}`;
+      const key = x.lsnRange ? `${x.lsnRange.first}|${x.lsnRange.last}` : where;
+      const at = byPlace.get(key);
+      if (!at) byPlace.set(key, { codes: [x.code], where });
+      else if (!at.codes.includes(x.code)) at.codes.push(x.code);
+    }
+    return [...byPlace.values()].map((p) => `${this.file}: log past the stop point could not be read (${p.codes.join(', ')}: ${p.where}): this replay applies no record from the stop point on, so it does not need that log; a later stop point would be refused, as that log may hold changes of the table`);
   }
 
   private refuse(x: SkippedItem): never {

@@ -12,6 +12,8 @@ export function replaySummary(r: ReplayResult): string {
     ...(s.baseLogOps.total ? [`rowback dump: ${s.baseLogOps.total} change(s) to the table were logged while the base backup ran (${s.baseLogOps.inBase} already on its pages by their page LSN); applied as RESTORE does, a path no corpus backup exercises`] : []),
     ...(s.movedRows ? [`rowback dump: ${s.movedRows} row move(s) of page splits not replayed (the same rows on a new page)`] : []),
     ...(s.ddlElsewhere.length ? [`rowback dump: warning: ${s.ddlElsewhere.length} DDL or bulk transaction(s) ran in the replayed range without touching ${r.table}'s pages or catalog rows (${s.ddlElsewhere.slice(0, 3).map((d) => `'${d.name}' at ${d.lsn}`).join(', ')}${s.ddlElsewhere.length > 3 ? ', …' : ''})`] : []),
-    `rowback dump: ${s.stoppedAt ? `stopped at LSN ${s.stoppedAt}` : 'read every record of the chain up to the stop'} (${s.records} log record(s) read)`,
+    // the first record read at or past the stop point (or the stop LSN itself where the log read ends there):
+    // neither it nor any later record applied; log between the stop point and it may be damaged (a note says so)
+    `rowback dump: ${s.stoppedAt ? `stopped at LSN ${s.stoppedAt}, the stop point reached: no record at or after it applied` : 'read every record of the chain up to the stop'} (${s.records} log record(s) read)`,
   ].join('\n') + '\n';
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { replayTableAt } from '../../src/replay/point-in-time.js';
+import { replaySummary } from '../../src/replay/summary.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
 const RTC = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
@@ -48,6 +49,17 @@ describeCorpus('point-in-time replay over a damaged log backup', () => {
       code: 'INPUT_RESTORE_TOO_LATE',
       message: expect.stringMatching(/left out as damaged \(cut, unreadable, or its header's two copies disagree; `rowback inspect` says where\): .*RestoreTimeClean_1\.trn/),
     });
+  });
+
+  it('--stop-before-lsn at the start of the damaged stretch: the same table as the whole file, and a note that the log past the stop is damaged (the summary named only the first record read after it, as if the log up to it were whole)', async () => {
+    const trn = zeroed(48336, 512); // lost: 19:8c:1 up to 19:90:1 (the refusal above)
+    const target = { kind: 'lsn' as const, lsn: '25000000014000001' }; // 00000019:0000008c:0001
+    const whole = await replayTableAt({ bak: [FULL], trn: [RTC('RestoreTimeClean_1.trn')], table: 'dbo.steps', target });
+    const r = await replayTableAt({ bak: [FULL], trn: [trn], table: 'dbo.steps', target });
+    expect(r.rows).toEqual(whole.rows);
+    expect(whole.notes).toEqual([]);
+    expect(r.notes).toEqual([`${trn}: log past the stop point could not be read (FORMAT_BAD_LOG_BLOCK, FORMAT_LOG_GAP: LSNs from 00000019:0000008c:0001 up to 00000019:00000090:0001, offset 47616): this replay applies no record from the stop point on, so it does not need that log; a later stop point would be refused, as that log may hold changes of the table`]);
+    expect(replaySummary(r)).toContain('rowback dump: stopped at LSN 00000019:00000090:0001, the stop point reached: no record at or after it applied');
   });
 
   it('damage only where the full backup already holds the log (LSNs before its end) changes nothing: the replay reads none of it', async () => {
