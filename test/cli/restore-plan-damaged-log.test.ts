@@ -20,7 +20,8 @@
  * (real, `rowback log`): b9:3 at 13:29:44.530, the lost block's, bb:3 at 13:29:54.537, … the last
  * c0:3 at 13:30:19.543; StopAt_21.trn and StopAt_23.trn follow.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -382,5 +383,33 @@ describeCorpus('restore plan over a full backup whose own log is damaged', () =>
     const whole = await cli('restore', 'plan', '--backups', intactDir, '--stop-before-lsn', '00000013:000000bb:0001', '--as', 'Side', '--format', 'sql');
     expect(whole.code).toBe(0);
     expect(whole.stderr).not.toMatch(/WARNING|INPUT_RESTORE_LOG_DAMAGED|StopAt\.bak/);
+  });
+});
+
+describeCorpus('restore plan over copies of a full backup, one whose own log is damaged', () => {
+  it('SYNTHETIC StopAt.bak with its first log block damaged beside the log backups, the REAL whole StopAt.bak alone in a second --backups folder: planned from the whole copy in either folder order, a note naming the copy left and why (it was refused INPUT_RESTORE_LOG_DAMAGED when the damaged copy came first, a whole copy beside it)', async () => {
+    const b = Buffer.from(readFileSync(S('StopAt.bak')));
+    b[1451520 + 300]! ^= 0xff;
+    const d = folder({ 'StopAt.bak': b });
+    const whole = mkdtempSync(join(tmpdir(), 'rowback-plan-whole-full-'));
+    try {
+      copyFileSync(S('StopAt.bak'), join(whole, 'StopAt.bak'));
+      for (const order of [[d, whole], [whole, d]]) {
+        const r = await cli('restore', 'plan', '--backups', ...order, '--stop-before-lsn', '00000013:000000bb:0001', '--as', 'Side', '--format', 'sql');
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain(`RESTORE DATABASE [Side] FROM DISK = N'${join(whole, 'StopAt.bak')}'`);
+        expect(r.stdout).not.toContain(`FROM DISK = N'${join(d, 'StopAt.bak')}'`);
+        expect(r.stdout).not.toContain('WARNING');
+      }
+      const r = await cli('restore', 'plan', '--backups', d, whole, '--stop-before-lsn', '00000013:000000bb:0001', '--as', 'Side');
+      expect(r.stderr).toContain(`is in 2 files: used ${join(whole, 'StopAt.bak')} (its log reads whole); left ${join(d, 'StopAt.bak')} (its log does not read whole: FORMAT_BAD_LOG_BLOCK at offset 1451520`);
+      // both copies damaged: still refused
+      const both = folder({ 'StopAt.bak': b });
+      const r2 = await cli('restore', 'plan', '--backups', d, both, '--stop-before-lsn', '00000013:000000bb:0001', '--as', 'Side', '--format', 'sql');
+      expect(r2.code).toBe(2);
+      expectOneLineError(r2, 'INPUT_RESTORE_LOG_DAMAGED');
+    } finally {
+      rmSync(whole, { recursive: true, force: true });
+    }
   });
 });

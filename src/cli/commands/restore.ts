@@ -483,10 +483,33 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
   // the copied pages to one point): every record of it is applied, whatever the stop point, so any
   // loss there is needed. It was never read: a full backup whose log block was damaged was planned
   // without a word, and RESTORE DATABASE met the damage on the server.
+  // A full or differential backup held by several files (copies: the same type, first and last LSN
+  // and, where both headers give it, backup set GUID) has every copy read and the step takes one
+  // whose log reads whole (the chain's choice first, an intact header and closing blocks before a
+  // flawed one), as for log backups: the first given was taken, and a copy whose log was damaged
+  // refused the plan while a whole copy lay in another --backups folder.
+  const baseReadable = (s: BackupSetRecord) => s.source === 'file' && s.devices.length === 1 && !s.damaged;
   for (const st of chain.steps) {
+    const c = st.set;
+    if (st.role === 'log' || !baseReadable(c)) continue;
+    const others = sets.filter((s) => s !== c && s.backupType === c.backupType && baseReadable(s) && s.firstLsn === c.firstLsn && s.lastLsn === c.lastLsn && (s.backupSetGuid === null || c.backupSetGuid === null || s.backupSetGuid === c.backupSetGuid));
+    const judged: Array<{ set: BackupSetRecord; items: SkippedItem[] }> = [];
+    for (const s of [c, ...others]) {
+      judged.push({ set: s, items: (await logBackupLoss(s.devices[0]!, s.position, signal)).filter((x) => LOG_LOSS_CODES.has(x.code)) });
+      // the chain's choice reads whole and is as intact as any: no other copy needs reading
+      if (s === c && !judged[0]!.items.length && !c.caveat && !c.headerWarnings?.length) break;
+    }
+    const rank = (j: (typeof judged)[number]) => (j.items.length ? 2 : j.set.caveat || j.set.headerWarnings?.length ? 1 : 0);
+    const best = [...judged].sort((a, b) => rank(a) - rank(b))[0]!;
+    if (judged.length > 1 && best.set !== c && rank(best) < 2) {
+      st.set = best.set;
+      const why = (j: (typeof judged)[number]) => (j.items.length ? `its log does not read whole: ${lossList(j.items, false)}` : j.set.caveat ? `its log reads whole but its closing blocks are damaged (${j.set.caveat})` : j.set.headerWarnings?.length ? `its log reads whole but one copy of its header is damaged (${BACKUP_HEADER_WARNING})` : 'its log reads whole');
+      const left = judged.filter((j) => j !== best).map((j) => ({ file: fileOfSet(j.set), why: why(j) }));
+      const note = `${c.backupType} backup LSN ${c.firstLsn}..${c.lastLsn}${c.backupSetGuid ? ` (backup set ${c.backupSetGuid})` : ''} is in ${judged.length} files: used ${fileOfSet(best.set)} (${why(best)}); left ${left.map((l) => `${l.file} (${l.why})`).join(', ')}`;
+      copies.push({ firstLsn: c.firstLsn, lastLsn: c.lastLsn, backupSetGuid: c.backupSetGuid, used: fileOfSet(best.set), left, note });
+    }
     const b = st.set;
-    if (st.role === 'log' || b.source !== 'file' || b.devices.length !== 1 || b.damaged) continue;
-    const items = (await logBackupLoss(b.devices[0]!, b.position, signal)).filter((x) => LOG_LOSS_CODES.has(x.code));
+    const items = judged.find((j) => j.set === b)!.items;
     if (items.length) needed.push({ file: fileOfSet(b), set: b, items, needed: true });
   }
   for (const { set, i } of logs) {
