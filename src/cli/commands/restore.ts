@@ -613,16 +613,39 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
     throw await damageBehindRefusal(e, sets, deps.interrupt?.signal);
   }
   const as = o.as ?? chain.databaseName;
-  const damage = await planLogDamage(chain, sets, deps.interrupt?.signal);
+  let damage = await planLogDamage(chain, sets, deps.interrupt?.signal);
+  // A differential backup whose own log does not read whole (every copy of it): the plan is made
+  // without it where the full backup and the log backups reach the target with no loss the restore
+  // needs (a differential only shortens the chain), with a note; it was refused, naming the
+  // differential, while the log backups given held a whole way past it.
+  const diffNotes: string[] = [];
+  const badDiffs = damage.needed.filter((f) => f.set.backupType === 'differential' && chain.steps.some((st) => st.role !== 'log' && st.set === f.set));
+  if (badDiffs.length) {
+    const left = sets.filter((s) => !badDiffs.some((f) => s.backupType === 'differential' && s.firstLsn === f.set.firstLsn && s.lastLsn === f.set.lastLsn));
+    let alt: { chain: RestoreChain; damage: PlanLogDamage } | null = null;
+    try {
+      const c2 = planChain(left, target, history.skipped);
+      const d2 = await planLogDamage(c2, left, deps.interrupt?.signal);
+      if (!d2.needed.length) alt = { chain: c2, damage: d2 };
+    } catch {
+      alt = null;
+    }
+    if (alt) {
+      chain = alt.chain;
+      damage = alt.damage;
+      for (const f of badDiffs) diffNotes.push(`${f.file}: the log this differential backup holds does not read whole (${lossList(f.items, false)}): RESTORE DATABASE of it would fail there, or the restored database lack that log, so the plan goes without it, from the full backup and the log backups, which hold that log whole`);
+    }
+  }
   if (damage.needed.length && !o.acceptDamagedLog) throw damageRefusal(target, chain, damage);
   for (const c of damage.copies) chain.notes.push(c.note);
   for (const f of damage.after) chain.notes.push(afterNote(f));
+  chain.notes.push(...diffNotes);
   const rendered = renderRestore(chain, { as, replaceOriginal: o.replaceOriginal, standby: o.standby });
   const logDamage = damage.needed.map(neededWarning);
   const headerWarnings = chain.steps.flatMap((st) => st.set.headerWarnings ?? []);
   // at the head of the script itself (every format): a script piped into sqlcmd carries the damage it was planned over
   rendered.warnings.unshift(...[...logDamage, ...headerWarnings].map((w) => `WARNING: ${w}`));
-  return { chain, rendered, as, logDamage, logNotes: [...damage.copies.map((c) => c.note), ...damage.after.map(afterNote)], logCopies: damage.copies.map(({ refusedNote: _refused, ...c }) => c), ...(headerWarnings.length ? { headerWarnings } : {}) };
+  return { chain, rendered, as, logDamage, logNotes: [...damage.copies.map((c) => c.note), ...damage.after.map(afterNote), ...diffNotes], logCopies: damage.copies.map(({ refusedNote: _refused, ...c }) => c), ...(headerWarnings.length ? { headerWarnings } : {}) };
 }
 
 function stepJson(s: RestoreChain['steps'][number]) {
