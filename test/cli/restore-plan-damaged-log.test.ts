@@ -20,7 +20,8 @@
  * (real, `rowback log`): b9:3 at 13:29:44.530, the lost block's, bb:3 at 13:29:54.537, … the last
  * c0:3 at 13:30:19.543; StopAt_21.trn and StopAt_23.trn follow.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +29,7 @@ import { planRestore, runRestorePlan, runRestoreRun } from '../../src/cli/comman
 import { stopAtLsn } from '../../src/backup/log-commits.js';
 import type { RestoreExecutor } from '../../src/restore/run.js';
 import { captureCli, expectOneLineError } from '../support/cli.js';
-import { corpusAvailable, describeCorpus } from '../support/corpus.js';
+import { corpusAvailable, corpusPath, describeCorpus } from '../support/corpus.js';
 import { headerCopyOffsets } from '../support/damaged-copy.js';
 import { StopAtFolders, stopAtFile } from '../support/stopat-folder.js';
 
@@ -382,5 +383,68 @@ describeCorpus('restore plan over a full backup whose own log is damaged', () =>
     const whole = await cli('restore', 'plan', '--backups', intactDir, '--stop-before-lsn', '00000013:000000bb:0001', '--as', 'Side', '--format', 'sql');
     expect(whole.code).toBe(0);
     expect(whole.stderr).not.toMatch(/WARNING|INPUT_RESTORE_LOG_DAMAGED|StopAt\.bak/);
+  });
+});
+
+describeCorpus('restore plan over copies of a full backup, one whose own log is damaged', () => {
+  it('SYNTHETIC StopAt.bak with its first log block damaged beside the log backups, the REAL whole StopAt.bak alone in a second --backups folder: planned from the whole copy in either folder order, a note naming the copy left and why (it was refused INPUT_RESTORE_LOG_DAMAGED when the damaged copy came first, a whole copy beside it)', async () => {
+    const b = Buffer.from(readFileSync(S('StopAt.bak')));
+    b[1451520 + 300]! ^= 0xff;
+    const d = folder({ 'StopAt.bak': b });
+    const whole = mkdtempSync(join(tmpdir(), 'rowback-plan-whole-full-'));
+    try {
+      copyFileSync(S('StopAt.bak'), join(whole, 'StopAt.bak'));
+      for (const order of [[d, whole], [whole, d]]) {
+        const r = await cli('restore', 'plan', '--backups', ...order, '--stop-before-lsn', '00000013:000000bb:0001', '--as', 'Side', '--format', 'sql');
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain(`RESTORE DATABASE [Side] FROM DISK = N'${join(whole, 'StopAt.bak')}'`);
+        expect(r.stdout).not.toContain(`FROM DISK = N'${join(d, 'StopAt.bak')}'`);
+        expect(r.stdout).not.toContain('WARNING');
+      }
+      const r = await cli('restore', 'plan', '--backups', d, whole, '--stop-before-lsn', '00000013:000000bb:0001', '--as', 'Side');
+      expect(r.stderr).toContain(`is in 2 files: used ${join(whole, 'StopAt.bak')} (its log reads whole); left ${join(d, 'StopAt.bak')} (its log does not read whole: FORMAT_BAD_LOG_BLOCK at offset 1451520`);
+      // both copies damaged: still refused
+      const both = folder({ 'StopAt.bak': b });
+      const r2 = await cli('restore', 'plan', '--backups', d, both, '--stop-before-lsn', '00000013:000000bb:0001', '--as', 'Side', '--format', 'sql');
+      expect(r2.code).toBe(2);
+      expectOneLineError(r2, 'INPUT_RESTORE_LOG_DAMAGED');
+    } finally {
+      rmSync(whole, { recursive: true, force: true });
+    }
+  });
+});
+
+describeCorpus('restore plan over a differential backup whose own log is damaged, the log backups bridging it', () => {
+  const RTC = ['RestoreTimeClean.bak', 'RestoreTimeClean2.bak', 'RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn', 'RestoreTimeClean2_3.trn'];
+  const R = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+  it('SYNTHETIC RestoreTimeClean2.bak (differential) with its first log block (offset 468480, 19:ad) one byte flipped, beside the REAL full backup and both log chains: planned from the full backup and the log backups, without the differential, a note naming it (it was refused INPUT_RESTORE_LOG_DAMAGED naming the differential while RestoreTimeClean_1..3.trn bridge it); without RestoreTimeClean_1..3.trn still refused', async () => {
+    const b = Buffer.from(readFileSync(R('RestoreTimeClean2.bak')));
+    expect(b.readUInt32LE(468480 + 16)).toBe(0xad);
+    b[468480 + 300]! ^= 0xff;
+    const d = mkdtempSync(join(tmpdir(), 'rowback-plan-bad-diff-'));
+    const short = mkdtempSync(join(tmpdir(), 'rowback-plan-bad-diff-short-'));
+    try {
+      for (const f of RTC) {
+        if (f === 'RestoreTimeClean2.bak') {
+          writeFileSync(join(d, f), b);
+          writeFileSync(join(short, f), b);
+        } else {
+          copyFileSync(R(f), join(d, f));
+          if (!/^RestoreTimeClean_\d/.test(f)) copyFileSync(R(f), join(short, f));
+        }
+      }
+      const r = await cli('restore', 'plan', '--backups', d, '--stop-at', '2017-06-01T13:20:00', '--as', 'Side', '--format', 'sql');
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain('RestoreTimeClean2.bak');
+      expect(r.stdout).toContain(`RESTORE LOG [Side] FROM DISK = N'${join(d, 'RestoreTimeClean_3.trn')}'`);
+      expect(r.stdout).not.toContain('WARNING');
+      expect(r.stderr).toContain(`${join(d, 'RestoreTimeClean2.bak')}: the log this differential backup holds does not read whole (FORMAT_BAD_LOG_BLOCK at offset 468480): RESTORE DATABASE of it would fail there`);
+      const s = await cli('restore', 'plan', '--backups', short, '--stop-at', '2017-06-01T13:20:00', '--as', 'Side', '--format', 'sql');
+      expect(s.code).toBe(2);
+      expect(expectOneLineError(s, 'INPUT_RESTORE_LOG_DAMAGED')).toContain(`${join(short, 'RestoreTimeClean2.bak')}, the differential backup the plan restores`);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+      rmSync(short, { recursive: true, force: true });
+    }
   });
 });

@@ -483,10 +483,33 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
   // the copied pages to one point): every record of it is applied, whatever the stop point, so any
   // loss there is needed. It was never read: a full backup whose log block was damaged was planned
   // without a word, and RESTORE DATABASE met the damage on the server.
+  // A full or differential backup held by several files (copies: the same type, first and last LSN
+  // and, where both headers give it, backup set GUID) has every copy read and the step takes one
+  // whose log reads whole (the chain's choice first, an intact header and closing blocks before a
+  // flawed one), as for log backups: the first given was taken, and a copy whose log was damaged
+  // refused the plan while a whole copy lay in another --backups folder.
+  const baseReadable = (s: BackupSetRecord) => s.source === 'file' && s.devices.length === 1 && !s.damaged;
   for (const st of chain.steps) {
+    const c = st.set;
+    if (st.role === 'log' || !baseReadable(c)) continue;
+    const others = sets.filter((s) => s !== c && s.backupType === c.backupType && baseReadable(s) && s.firstLsn === c.firstLsn && s.lastLsn === c.lastLsn && (s.backupSetGuid === null || c.backupSetGuid === null || s.backupSetGuid === c.backupSetGuid));
+    const judged: Array<{ set: BackupSetRecord; items: SkippedItem[] }> = [];
+    for (const s of [c, ...others]) {
+      judged.push({ set: s, items: (await logBackupLoss(s.devices[0]!, s.position, signal)).filter((x) => LOG_LOSS_CODES.has(x.code)) });
+      // the chain's choice reads whole and is as intact as any: no other copy needs reading
+      if (s === c && !judged[0]!.items.length && !c.caveat && !c.headerWarnings?.length) break;
+    }
+    const rank = (j: (typeof judged)[number]) => (j.items.length ? 2 : j.set.caveat || j.set.headerWarnings?.length ? 1 : 0);
+    const best = [...judged].sort((a, b) => rank(a) - rank(b))[0]!;
+    if (judged.length > 1 && best.set !== c && rank(best) < 2) {
+      st.set = best.set;
+      const why = (j: (typeof judged)[number]) => (j.items.length ? `its log does not read whole: ${lossList(j.items, false)}` : j.set.caveat ? `its log reads whole but its closing blocks are damaged (${j.set.caveat})` : j.set.headerWarnings?.length ? `its log reads whole but one copy of its header is damaged (${BACKUP_HEADER_WARNING})` : 'its log reads whole');
+      const left = judged.filter((j) => j !== best).map((j) => ({ file: fileOfSet(j.set), why: why(j) }));
+      const note = `${c.backupType} backup LSN ${c.firstLsn}..${c.lastLsn}${c.backupSetGuid ? ` (backup set ${c.backupSetGuid})` : ''} is in ${judged.length} files: used ${fileOfSet(best.set)} (${why(best)}); left ${left.map((l) => `${l.file} (${l.why})`).join(', ')}`;
+      copies.push({ firstLsn: c.firstLsn, lastLsn: c.lastLsn, backupSetGuid: c.backupSetGuid, used: fileOfSet(best.set), left, note });
+    }
     const b = st.set;
-    if (st.role === 'log' || b.source !== 'file' || b.devices.length !== 1 || b.damaged) continue;
-    const items = (await logBackupLoss(b.devices[0]!, b.position, signal)).filter((x) => LOG_LOSS_CODES.has(x.code));
+    const items = judged.find((j) => j.set === b)!.items;
     if (items.length) needed.push({ file: fileOfSet(b), set: b, items, needed: true });
   }
   for (const { set, i } of logs) {
@@ -529,7 +552,7 @@ function damageRefusal(target: RestoreTarget, chain: RestoreChain, d: PlanLogDam
     // the base backup's own log: needed by any stop point, so no earlier point is offered
     return new InputError(
       'INPUT_RESTORE_LOG_DAMAGED',
-      `${first.file}, the ${first.set.backupType} backup the plan restores, holds log that does not read whole: ${lossList(first.items, false)}; RESTORE DATABASE reads all of that log to bring the restored pages to one point (any stop point needs it), so it fails there, or the restored database lacks that log${d.needed.length > 1 ? `; besides, ${d.needed.slice(1).map((f) => `${f.file}: ${lossList(f.items, false)}`).join('; ')}` : ''}; fetch a whole copy of that file again (from wherever the backups are kept), put it in place of this one in the --backups folders and run the command again (\`rowback inspect FILE\` says INCOMPLETE for a copy that does not read whole), or plan from another full backup; or give --accept-damaged-log to get the script anyway`,
+      `${first.file}, the ${first.set.backupType} backup the plan restores, holds log that does not read whole: ${lossList(first.items, false)}; RESTORE DATABASE reads all of that log to bring the restored pages to one point (any stop point needs it), so it fails there, or the restored database lacks that log${d.needed.length > 1 ? `; besides, ${d.needed.slice(1).map((f) => `${f.file}: ${lossList(f.items, false)}`).join('; ')}` : ''}; fetch a whole copy of that file again (from wherever the backups are kept), add it to the --backups folders (in place of this one or beside it: of copies of that backup, the plan takes one whose log reads whole) and run the command again (\`rowback inspect FILE\` says INCOMPLETE for a copy that does not read whole), or plan from another full backup; or give --accept-damaged-log to get the script anyway`,
       { file: first.set.devices[0], ...(firstItem.location.offset !== undefined ? { offset: firstItem.location.offset } : {}), ...(firstLsn ? { lsn: formatLsn(firstLsn) } : {}) },
     );
   }
@@ -590,16 +613,39 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
     throw await damageBehindRefusal(e, sets, deps.interrupt?.signal);
   }
   const as = o.as ?? chain.databaseName;
-  const damage = await planLogDamage(chain, sets, deps.interrupt?.signal);
+  let damage = await planLogDamage(chain, sets, deps.interrupt?.signal);
+  // A differential backup whose own log does not read whole (every copy of it): the plan is made
+  // without it where the full backup and the log backups reach the target with no loss the restore
+  // needs (a differential only shortens the chain), with a note; it was refused, naming the
+  // differential, while the log backups given held a whole way past it.
+  const diffNotes: string[] = [];
+  const badDiffs = damage.needed.filter((f) => f.set.backupType === 'differential' && chain.steps.some((st) => st.role !== 'log' && st.set === f.set));
+  if (badDiffs.length) {
+    const left = sets.filter((s) => !badDiffs.some((f) => s.backupType === 'differential' && s.firstLsn === f.set.firstLsn && s.lastLsn === f.set.lastLsn));
+    let alt: { chain: RestoreChain; damage: PlanLogDamage } | null = null;
+    try {
+      const c2 = planChain(left, target, history.skipped);
+      const d2 = await planLogDamage(c2, left, deps.interrupt?.signal);
+      if (!d2.needed.length) alt = { chain: c2, damage: d2 };
+    } catch {
+      alt = null;
+    }
+    if (alt) {
+      chain = alt.chain;
+      damage = alt.damage;
+      for (const f of badDiffs) diffNotes.push(`${f.file}: the log this differential backup holds does not read whole (${lossList(f.items, false)}): RESTORE DATABASE of it would fail there, or the restored database lack that log, so the plan goes without it, from the full backup and the log backups, which hold that log whole`);
+    }
+  }
   if (damage.needed.length && !o.acceptDamagedLog) throw damageRefusal(target, chain, damage);
   for (const c of damage.copies) chain.notes.push(c.note);
   for (const f of damage.after) chain.notes.push(afterNote(f));
+  chain.notes.push(...diffNotes);
   const rendered = renderRestore(chain, { as, replaceOriginal: o.replaceOriginal, standby: o.standby });
   const logDamage = damage.needed.map(neededWarning);
   const headerWarnings = chain.steps.flatMap((st) => st.set.headerWarnings ?? []);
   // at the head of the script itself (every format): a script piped into sqlcmd carries the damage it was planned over
   rendered.warnings.unshift(...[...logDamage, ...headerWarnings].map((w) => `WARNING: ${w}`));
-  return { chain, rendered, as, logDamage, logNotes: [...damage.copies.map((c) => c.note), ...damage.after.map(afterNote)], logCopies: damage.copies.map(({ refusedNote: _refused, ...c }) => c), ...(headerWarnings.length ? { headerWarnings } : {}) };
+  return { chain, rendered, as, logDamage, logNotes: [...damage.copies.map((c) => c.note), ...damage.after.map(afterNote), ...diffNotes], logCopies: damage.copies.map(({ refusedNote: _refused, ...c }) => c), ...(headerWarnings.length ? { headerWarnings } : {}) };
 }
 
 function stepJson(s: RestoreChain['steps'][number]) {
