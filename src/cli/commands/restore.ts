@@ -627,7 +627,9 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
       const c2 = planChain(left, target, history.skipped);
       const d2 = await planLogDamage(c2, left, deps.interrupt?.signal);
       if (!d2.needed.length) alt = { chain: c2, damage: d2 };
-    } catch {
+    } catch (e) {
+      // Ctrl-C while the other plan's backups were read is an interrupt, not "no other plan"
+      if (deps.interrupt?.signal?.aborted) throw e;
       alt = null;
     }
     if (alt) {
