@@ -5,7 +5,7 @@
  * Shared by `rowback scan --trn` (src/recover/sources/files.ts) and `rowback log` so that both
  * order, repeat and break a chain alike.
  */
-import type { SkippedItem } from '../recover/source.js';
+import type { SkippedItem } from '../util/skipped-item.js';
 import type { BackupHeader } from './header.js';
 
 /** One backup set of a log backup file. */

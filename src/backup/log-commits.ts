@@ -20,7 +20,7 @@ import { parseBeginTime } from '../logreader/begin-time.js';
 import { LOP_COMMIT_XACT } from '../logreader/log-record.js';
 import { emptyLogScanStats, LOG_PAST_END_DAMAGED, type LogScanStats } from '../logreader/ldf/reader.js';
 import { parseLsn } from '../logreader/lsn.js';
-import type { SkippedItem } from '../recover/source.js';
+import type { SkippedItem } from '../util/skipped-item.js';
 
 /** What a log backup's log says of its commits (see the module comment). */
 export interface LogCommitTimes {

@@ -25,7 +25,7 @@
 import { VLF_FIRST_BLOCK_ID } from '../logreader/ldf/constants.js';
 import type { Lsn } from '../logreader/lsn.js';
 import { formatLsn } from '../logreader/lsn.js';
-import type { SkippedItem } from '../recover/source.js';
+import type { SkippedItem } from '../util/skipped-item.js';
 
 export { VLF_FIRST_BLOCK_ID };
 

@@ -23,7 +23,7 @@
 import { configCopiesDisagreements, configRecords, judgeHeaderCopyLsns } from './config-stream.js';
 import { readLogStreamEdges } from './log-edges.js';
 import { FormatError } from '../errors.js';
-import type { SkippedItem } from '../recover/source.js';
+import type { SkippedItem } from '../util/skipped-item.js';
 import { openBackupBytes, type BackupBytes } from './bytes.js';
 import { COMPRESSED_MAGIC } from './compressed.js';
 import { backupMagic } from '../util/backup-magic.js';

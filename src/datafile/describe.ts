@@ -5,7 +5,7 @@
 import { MdfPageSource } from './mdf-source.js';
 import { readDataFileMetadata, type DatabaseInfo, type DataFileMetadata } from './metadata.js';
 import { PageReader } from './page-reader.js';
-import type { SkippedItem } from '../recover/source.js';
+import type { SkippedItem } from '../util/skipped-item.js';
 
 export interface DataFileDescription extends DatabaseInfo {
   kind: 'data-file';

@@ -18,7 +18,7 @@
  */
 import { FormatError, InputError } from '../errors.js';
 import { VLF_HEADER_MARKER } from '../logreader/ldf/constants.js';
-import type { SkippedItem } from '../recover/source.js';
+import type { SkippedItem } from '../util/skipped-item.js';
 import { codePageForCollation } from '../reconstruct/collation.js';
 import { addInPlaceRetypeWarnings, usesCodePage } from '../reconstruct/metadata/layout-rules.js';
 import type { AllocUnitRef, ColumnLayout, Compression, SqlTypeName, TableLayout } from '../reconstruct/metadata/table-layout.js';

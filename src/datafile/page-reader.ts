@@ -5,7 +5,7 @@
  * records jump around); memory stays bounded.
  */
 import { FormatError, isRowbackError } from '../errors.js';
-import type { SkippedItem } from '../recover/source.js';
+import type { SkippedItem } from '../util/skipped-item.js';
 import type { PageSource } from './page-source.js';
 import { formatPageId, verifyPage, type PageId, type VerifiedPage } from './page.js';
 import { listOf, PAGE_NOTE_WORDS, uncheckedNote } from '../util/unchecked-note.js';

@@ -10,7 +10,7 @@
  * calculated?" (auid = index_id << 48 | object_id << 16 for the hard-coded system rowsets), checked on the corpus.
  */
 import { FormatError, isRowbackError } from '../errors.js';
-import type { SkippedItem } from '../recover/source.js';
+import type { SkippedItem } from '../util/skipped-item.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import type { BootPage } from './boot-page.js';
 import { METADATA_PAGE_ADVICE, sourceFile, type PageReader } from './page-reader.js';

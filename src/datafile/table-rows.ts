@@ -19,7 +19,7 @@ import { isOffRow, type SqlValue } from '../reconstruct/values.js';
 import { decodeBinary, decodeNvarchar, undefinedBytesWarning } from '../reconstruct/types/string.js';
 import { charDecoder } from '../reconstruct/types/index.js';
 import { NOTE_UNDEFINED } from '../reconstruct/collation.js';
-import type { SkippedItem } from '../recover/source.js';
+import type { SkippedItem } from '../util/skipped-item.js';
 import { PageSet } from './iam.js';
 import { scanForAllocUnit, unitPages } from './unit-pages.js';
 import { inRowRootBlobId, readLobFragmentTree, readLobLinks } from './lob.js';

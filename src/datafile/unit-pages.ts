@@ -8,7 +8,7 @@
  * Facts: OrcaMDF `Engine/Pages/IamPage.cs`, Paul Randal "Inside the Storage Engine: IAM pages, IAM
  * chains and allocation units" (IAM = the unit's pages; PFS allocated bit = the page is in use).
  */
-import type { SkippedItem } from '../recover/source.js';
+import type { SkippedItem } from '../util/skipped-item.js';
 import { iamChainPages, PageSet } from './iam.js';
 import type { PageReader } from './page-reader.js';
 import type { PageSource } from './page-source.js';

@@ -66,26 +66,8 @@ export interface ScanFilter {
   operations: ScanOperation[];
 }
 
-/** An item a scan passed over: reported at the end with its reason and location, never fatal. */
-export interface SkippedItem {
-  code: string;
-  reason: string;
-  location: { file?: string; offset?: number; lsn?: string; page?: string; slot?: number; table?: string; column?: string };
-  /** Row image hex, when the item was a row that could not be decoded. */
-  raw?: string;
-  /**
-   * The log the item lost, where the reader knows its bounds: the LSNs from `first` up to `last`
-   * (`last` is the first LSN past the loss, itself not lost: the reasons' "LSNs A up to B"), both in
-   * fn_dblog's text form `vvvvvvvv:bbbbbbbb:ssss` (logreader/lsn.ts formatLsn). Set on a log stream
-   * short of its header's range or holding nothing (backup/log-coverage.ts), a gap between log
-   * blocks or a VLF holding none (logreader/ldf/reader.ts), a VLF cut short by the end of an .ldf,
-   * log backups that do not chain (FORMAT_LOG_CHAIN_GAP) and two copies of log blocks that differ.
-   * Absent where the bounds are not known: a damaged block (the gap it leaves is another item's
-   * range), an .ldf cut with its later VLFs missing (open-ended), damage in an MTF stream. Readers
-   * (`log`, `scan` and the worker's INCOMPLETE lines) name it; the reason says it in words too.
-   */
-  lsnRange?: { first: string; last: string };
-}
+export type { SkippedItem } from '../util/skipped-item.js';
+import type { SkippedItem } from '../util/skipped-item.js';
 
 /**
  * How far a source has read, for progress displays while a long scan runs (a multi-GB log may

@@ -13,7 +13,7 @@ import { backupMagic } from '../../util/backup-magic.js';
 import { logTextHint } from '../../util/log-text-kind.js';
 import type { LogRecord, LogRecordSource } from '../log-record.js';
 import { formatLsn, parseLsn, type Lsn } from '../lsn.js';
-import type { SkippedItem } from '../../recover/source.js';
+import type { SkippedItem } from '../../util/skipped-item.js';
 import { BlockScanner, NEED_MORE, type BlockEvent } from './block-scanner.js';
 import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
 import { blockChecksumProblem, blockHeaderProblem, blockHoldsChecksum, blockParity, fixupBlock, formatLsnFast, parseBlockHeader, parseLogRecord, parseVlfHeader, recordProblem, recordSpanBounds, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';

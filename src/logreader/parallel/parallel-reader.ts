@@ -11,7 +11,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { FormatError, InputError, RowbackError, SourceError } from '../../errors.js';
-import type { SkippedItem } from '../../recover/source.js';
+import type { SkippedItem } from '../../util/skipped-item.js';
 import type { LogRecordBatch, LogScanStats, RecordKeep, VlfIndexRange } from '../ldf/reader.js';
 import { UNCHECKED_BLOCKS_NAMED } from '../ldf/reader.js';
 import type { LogFileJob, ToParent, ToWorker } from './protocol.js';

@@ -1,5 +1,5 @@
 /** Messages between the parallel log reader (parallel-reader.ts) and its workers (log-file-worker.ts). */
-import type { SkippedItem } from '../../recover/source.js';
+import type { SkippedItem } from '../../util/skipped-item.js';
 import type { LogRecord } from '../log-record.js';
 import type { LogScanStats, VlfIndexRange } from '../ldf/reader.js';
 
