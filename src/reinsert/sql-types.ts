@@ -301,8 +301,7 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
       // turning e.g. Chinese text for a Chinese_PRC column in a Latin1 database into '?'. The
       // server converts nvarchar to the *column's* collation on insert, which is what we want.
       if (typeof v !== 'string') throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
-      const unicode: ParamType = type.name === 'Text' ? { name: 'NText' } : { name: type.name === 'Char' ? 'NChar' : 'NVarChar', length: (type as { length: number }).length };
-      return { type: unicode, value: v, literal: nlit(v) };
+      return { type: unicodeFor(type), value: v, literal: nlit(v) };
     }
     case 'NChar': case 'NVarChar': case 'NText': case 'Xml': {
       if (typeof v !== 'string') throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
@@ -315,6 +314,27 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
       return { type, value: v, literal: nlit(v) };
     }
   }
+}
+
+/** Most characters an nchar(n) / nvarchar(n) declares (n > 4000 is only `max`). */
+const NCHAR_MAX = 4000;
+
+/**
+ * The Unicode parameter type a char/varchar/text column's value is sent as (planParam): text →
+ * ntext; char(n) → nchar(n), varchar(n) → nvarchar(n), where n is the column's length in bytes (a
+ * character of its code page takes at least one), but nvarchar(max) once n passes 4000: nchar and
+ * nvarchar declare at most 4000 characters (Microsoft Learn, "nchar and nvarchar (Transact-SQL)":
+ * "n defines the string size in byte-pairs, and must be a value from 1 through 4,000"), so a
+ * char(5000) or varchar(6000) column's `nchar(5000)` / `nvarchar(6000)` was refused by the server
+ * (Msg 2717 / 131) in the script's DECLARE and, for char, in the driver's own declaration.
+ * nvarchar(max) carries every character, and the server converts it to the column's type on INSERT
+ * (a char value's padding is in the text already: decoded as stored).
+ */
+function unicodeFor(type: ParamType): ParamType {
+  if (type.name === 'Text') return { name: 'NText' };
+  const n = (type as { length: number }).length;
+  if (n === MAX || n > NCHAR_MAX) return { name: 'NVarChar', length: MAX };
+  return { name: type.name === 'Char' ? 'NChar' : 'NVarChar', length: n };
 }
 
 /** A collation name as collation-ids.ts names them: letters, digits and `_`, safe unquoted after COLLATE. */
