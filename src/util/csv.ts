@@ -4,17 +4,24 @@
  * as `=HYPERLINK(…)` or `@SUM(…)` would run when a reviewer opens the export (CSV injection).
  * Following OWASP's "CSV Injection" guidance such a cell is prefixed with a single quote, which
  * spreadsheets show as text; plain numbers (`-12.50`, `+3`, `-1e5`) are left alone since they
- * cannot be formulas. `raw` output (CLI `--csv-raw`, API `csvRaw=true`) writes cells unchanged
+ * cannot be formulas. A value that itself starts with `'` gets one more (`'=x` → `''=x`, `'a` →
+ * `''a`): otherwise the value `'=x` and the guarded value `=x` were the same cell, and a reader
+ * could not tell which the database held. So in a guarded cell a leading `'` is always the guard's:
+ * drop exactly one to get the value back. `raw` output (CLI `--csv-raw`, API `csvRaw=true`) writes cells unchanged
  * for programs that read the CSV as data. Quoting of commas, quotes and line breaks is
  * csv-stringify's.
  */
 import { stringify } from 'csv-stringify/sync';
 import type { SqlValue } from '../reconstruct/values.js';
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^[=+\-@\t\r']/;
 const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
-/** The text of one cell, neutralised for spreadsheets unless `raw`. */
+/**
+ * The text of one cell, neutralised for spreadsheets unless `raw`: a leading `'` added to text
+ * starting with `=`, `+`, `-`, `@`, tab, CR (plain numbers excepted) or `'` itself, so one leading
+ * `'` dropped from a guarded cell that has one gives the text back.
+ */
 export function spreadsheetSafe(text: string, raw = false): string {
   if (raw || !FORMULA_START.test(text) || PLAIN_NUMBER.test(text)) return text;
   return `'${text}`;
