@@ -69,3 +69,36 @@ export function csvValueHeaders(names: readonly string[], reserved: readonly str
   // (`=x` → `'=x`), which a column named `'=x` would otherwise read the same as
   return names.map((n) => (own.has(n.toLowerCase()) || n.startsWith('[') || n.startsWith("'") || n.toLowerCase().startsWith('after.') ? `[${n.replace(/]/g, ']]')}]` : n));
 }
+
+/** An unpaired UTF-16 surrogate: a high one not followed by a low one, or a low one not after a high one. */
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The warnings a CSV row carries (in its `warnings` cell) for its value cells that UTF-8 cannot
+ * write: a text value holding an unpaired UTF-16 surrogate (nvarchar holds one, e.g. a value cut
+ * between the two halves of an emoji). The CSV is UTF-8, which has no form for it, so the stream
+ * writes U+FFFD there: the cell shows a character the database does not hold, while the NDJSON and
+ * JSON outputs keep the value (`"\ud83d"`). One warning per such cell, naming the column (`prefix`
+ * before it: `after.` for an update's after image), the first unit (U+D83D) and its offset (UTF-16
+ * units). `names` are the value columns written one per cell; values written inside a JSON cell
+ * (the `values` column of a many-table CSV, sql_variant objects) need none: JSON escapes them.
+ */
+export function csvUnwritableValueWarnings(names: readonly string[] | undefined, values: Record<string, SqlValue> | null | undefined, prefix = ''): string[] {
+  if (!names || !values) return [];
+  const out: string[] = [];
+  for (const name of names) {
+    const v = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
+    if (typeof v !== 'string') continue;
+    const m = UNPAIRED_SURROGATE.exec(v);
+    if (!m) continue;
+    const unit = `U+${m[0].charCodeAt(0).toString(16).toUpperCase()}`;
+    out.push(`column ${prefix}${name}: its value holds an unpaired UTF-16 surrogate (${unit} at offset ${m.index}), which this UTF-8 CSV cannot carry: the cell shows U+FFFD there, not the stored value; the NDJSON/JSON output keeps it`);
+  }
+  return out;
+}
+
+/** The `warnings` cell of a CSV row: the row's own warnings, then csvUnwritableValueWarnings of its values and after image; null when none. */
+export function csvWarningsCell(warnings: readonly string[], names: readonly string[] | undefined, values: Record<string, SqlValue> | null | undefined, after?: Record<string, SqlValue> | null): string | null {
+  const all = [...warnings, ...csvUnwritableValueWarnings(names, values), ...csvUnwritableValueWarnings(names, after, 'after.')];
+  return all.length ? all.join('; ') : null;
+}
