@@ -452,8 +452,8 @@ async function openRow(rowId) {
   $('detail-values').replaceChildren(
     ...(after ? [el('tr', {}, el('th', { text: 'column' }), el('th', { text: 'before' }), el('th', { text: 'after (the update left)' }))] : []),
     ...Object.entries(r.values).map(([k, v]) =>
-      el('tr', {}, el('td', { text: k }), el('td', { class: v === null ? 'null' : '', text: shown(v) }),
-        ...(after ? [el('td', { class: after[k] === null ? 'null' : '', text: shown(after[k]) })] : []))));
+      el('tr', {}, el('td', { text: k }), el('td', { class: v === null ? 'v null' : 'v', text: shown(v) }),
+        ...(after ? [el('td', { class: after[k] === null ? 'v null' : 'v', text: shown(after[k]) })] : []))));
   const meta = { LSN: r.lsn, operation: r.operation, transaction: r.transactionId, 'transaction name': r.transactionName, login: r.login, 'database user': r.meta?.dbUser, SID: r.meta?.sidText ? `${r.meta.sidText} (${r.meta.sid})` : r.meta?.sid, SPID: r.spid, host: r.meta?.host, program: r.meta?.program, 'begin time (log)': fmtLogTime(r.beginTime), 'end time (log)': fmtLogTime(r.endTime), page: r.meta?.pageId, slot: r.meta?.slotId, source: r.meta?.source?.kind };
   $('detail-meta').replaceChildren(...Object.entries(meta).map(([k, v]) => el('tr', {}, el('td', { text: k }), el('td', { text: v === null || v === undefined ? '—' : String(v) }))));
   $('detail-raw').textContent = `${r.raw.length / 2} bytes\n${hexDump(r.raw)}`;

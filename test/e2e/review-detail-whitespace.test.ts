@@ -1,0 +1,59 @@
+/**
+ * The review page's row detail shows a value as stored: under `white-space: normal` a text value's
+ * trailing, leading and doubled spaces and its line breaks were collapsed, so 'Smith   ' read as
+ * 'Smith' and 'a  b' as 'a b' for the reviewer approving the row (the re-insert sends the value as
+ * stored). Row image: the corpus example lc-nvarchar (test/staging/fixtures.ts); the values are
+ * SYNTHETIC test data. No chromium: a FAILURE under CI=true, a loud skip elsewhere.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { openReviewStore, reviewApp } from '../support/review-desk.js';
+import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
+import { corpusAvailable } from '../support/corpus.js';
+import { StagingStore } from '../../src/staging/store.js';
+import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
+
+const describeBrowser = browserDescribe(corpusAvailable);
+
+const NAMES = ['Smith   ', '  lead', 'a  b', 'line1\nline2', 'Smith'];
+
+describeBrowser('review page: row detail values keep their spaces and line breaks', () => {
+  let dir: string;
+  let store: StagingStore;
+  let app: FastifyInstance;
+  let base: string;
+  let ctx: BrowserContext;
+  let page: Page;
+  let reviewer: string;
+  let jobId: number;
+
+  beforeAll(async () => {
+    ({ dir, store, reviewer } = openReviewStore('rowback-e2e-ws-'));
+    const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf', mdf: '/evidence/crm.mdf' }, description: 'offline', createdBy: 'olga' });
+    jobId = job.id;
+    store.setJobState(jobId, 'running');
+    store.saveJobTables(jobId, [LAYOUTS['dbo.T']!]);
+    const base0 = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
+    store.stageBatch(jobId, NAMES.map((Name, i) => ({ ...base0, lsn: `0000002a:00000100:000${i + 1}`, operation: 'delete' as const, values: { Id: i + 1, Name }, warnings: [] })));
+    store.setJobState(jobId, 'succeeded');
+    app = await reviewApp(store, {});
+    ({ base, ctx, page } = await serveReviewPage(app, dir));
+  }, 120_000);
+
+  afterAll(async () => {
+    await closeReviewPage({ ctx, app, store, dir });
+  });
+
+  it('what the detail renders (innerText) is each value exactly', async () => {
+    await signIn(page, base, reviewer);
+    await page.locator('#job-list li').first().click();
+    await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain(`${NAMES.length} matching rows`);
+    for (const [i, name] of NAMES.entries()) {
+      await page.locator(`#grid-body tr[data-row="${i + 1}"] td`).nth(5).click();
+      await expect.poll(() => page.locator('#detail-title').textContent()).toContain(`Row #${i + 1} `);
+      const rendered = await page.locator('#detail-values tr').nth(1).locator('td').nth(1).evaluate((td) => (td as HTMLElement).innerText);
+      expect(rendered).toBe(name);
+    }
+  }, 60_000);
+});
