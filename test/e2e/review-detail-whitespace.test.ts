@@ -52,7 +52,7 @@ describeBrowser('review page: row detail values keep their spaces and line break
     for (const [i, name] of NAMES.entries()) {
       await page.locator(`#grid-body tr[data-row="${i + 1}"] td`).nth(5).click();
       await expect.poll(() => page.locator('#detail-title').textContent()).toContain(`Row #${i + 1} `);
-      const rendered = await page.locator('#detail-values tr').nth(1).locator('td').nth(1).evaluate((td) => (td as HTMLElement).innerText);
+      const rendered = await page.locator('#detail-values tr').nth(1).locator('td').nth(1).evaluate((td) => (td as unknown as { innerText: string }).innerText);
       expect(rendered).toBe(name);
     }
   }, 60_000);
