@@ -235,7 +235,7 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
     }
     case 'Real': case 'Float': {
       if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
-      return { type, value: v, literal: String(v) };
+      return { type, value: v, literal: floatConstant(v) };
     }
     case 'Decimal': case 'Numeric': case 'Money': case 'SmallMoney': {
       const s = String(v);
@@ -314,6 +314,25 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
       return { type, value: v, literal: nlit(v) };
     }
   }
+}
+
+/**
+ * A float/real value as a T-SQL float constant: the shortest decimal that reads back as the same
+ * double (JavaScript's String(v): at most 17 significant digits) in scientific notation, `E0`
+ * appended when String gives none (`0.1` → `0.1E0`, `1e+21` stays), `-0E0` for negative zero.
+ * Without an exponent a constant with a decimal point is a decimal constant (Microsoft Learn,
+ * "Constants (Transact-SQL)": float and real constants "are represented by using scientific
+ * notation"; `0.30000000000000004` is numeric(17,17)), which the DECLARE then converts to float, a
+ * conversion the same documentation says "can cause some loss of precision" (Microsoft Learn,
+ * "decimal and numeric (Transact-SQL)", Converting decimal and numeric data), so the script's value
+ * and its undo's match rested on that conversion being exact. A float constant is read as a double
+ * directly; a real column's value (the shortest decimal of its float32, types/float.ts) read as a
+ * double rounds to that same float32.
+ */
+export function floatConstant(v: number): string {
+  if (Object.is(v, -0)) return '-0E0';
+  const s = String(v);
+  return /e/i.test(s) ? s.toUpperCase() : `${s}E0`;
 }
 
 /** Most characters an nchar(n) / nvarchar(n) declares (n > 4000 is only `max`). */
