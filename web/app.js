@@ -399,8 +399,10 @@ function noRowsText() {
   return 'no rows match';
 }
 
+// text quoted as JSON: bare, the text 'NULL' read as NULL, '' as nothing, 'a, b=c' as two columns,
+// and trailing spaces and line breaks were invisible
 function summary(values) {
-  return Object.entries(values).map(([k, v]) => `${k}=${v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ');
+  return Object.entries(values).map(([k, v]) => `${k}=${v === null ? 'NULL' : typeof v === 'object' || typeof v === 'string' ? JSON.stringify(v) : v}`).join(', ');
 }
 
 function cellText(v) {

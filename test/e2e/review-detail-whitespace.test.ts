@@ -2,7 +2,8 @@
  * The review page's row detail shows a value as stored: under `white-space: normal` a text value's
  * trailing, leading and doubled spaces and its line breaks were collapsed, so 'Smith   ' read as
  * 'Smith' and 'a  b' as 'a b' for the reviewer approving the row (the re-insert sends the value as
- * stored). Row image: the corpus example lc-nvarchar (test/staging/fixtures.ts); the values are
+ * stored). And the grid's one-cell values summary (a job of several tables) wrote text bare: the
+ * text 'NULL' read `Name=NULL` like a NULL, '' like nothing, 'x, Id=9' like two columns. Row image: the corpus example lc-nvarchar (test/staging/fixtures.ts); the values are
  * SYNTHETIC test data. No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
 import type { BrowserContext, Page } from 'playwright-core';
@@ -16,7 +17,7 @@ import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 
-const NAMES = ['Smith   ', '  lead', 'a  b', 'line1\nline2', 'Smith'];
+const NAMES: Array<string | null> = ['Smith   ', '  lead', 'a  b', 'line1\nline2', 'Smith', 'NULL', null, '', 'x, Id=9'];
 
 describeBrowser('review page: row detail values keep their spaces and line breaks', () => {
   let dir: string;
@@ -53,7 +54,17 @@ describeBrowser('review page: row detail values keep their spaces and line break
       await page.locator(`#grid-body tr[data-row="${i + 1}"] td`).nth(5).click();
       await expect.poll(() => page.locator('#detail-title').textContent()).toContain(`Row #${i + 1} `);
       const rendered = await page.locator('#detail-values tr').nth(1).locator('td').nth(1).evaluate((td) => (td as unknown as { innerText: string }).innerText);
-      expect(rendered).toBe(name);
+      expect(rendered).toBe(name === null ? 'NULL' : name);
+      if (name === 'NULL' || name === null) {
+        const cls = await page.locator('#detail-values tr').nth(1).locator('td').nth(1).getAttribute('class');
+        expect(cls?.split(' ').includes('null')).toBe(name === null);
+      }
     }
+  }, 60_000);
+
+  it("the grid's values summary (rows of several tables) quotes text: the text 'NULL' is not NULL, '' is not nothing", async () => {
+    const cells = await page.locator('#grid-body td.vals').allTextContents();
+    expect(cells).toEqual(NAMES.map((n, i) => `Id=${i + 1}, Name=${n === null ? 'NULL' : JSON.stringify(n)}`));
+    expect(new Set(cells.map((c) => c.replace(/^Id=\d+, /, ''))).size).toBe(NAMES.length);
   }, 60_000);
 });
