@@ -399,8 +399,10 @@ function noRowsText() {
   return 'no rows match';
 }
 
+// text quoted as JSON: bare, the text 'NULL' read as NULL, '' as nothing, 'a, b=c' as two columns,
+// and trailing spaces and line breaks were invisible
 function summary(values) {
-  return Object.entries(values).map(([k, v]) => `${k}=${v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ');
+  return Object.entries(values).map(([k, v]) => `${k}=${v === null ? 'NULL' : typeof v === 'object' || typeof v === 'string' ? JSON.stringify(v) : v}`).join(', ');
 }
 
 function cellText(v) {
@@ -441,6 +443,26 @@ function hexDump(hex) {
   return lines.join('\n');
 }
 
+// Characters a browser draws as nothing or that reorder what follows: C0/C1 controls but TAB and LF
+// (shown by white-space: break-spaces), zero-width and bidi control characters, the BOM, and an
+// unpaired UTF-16 surrogate. Drawn as is, 'admin\u0000' read as 'admin' and a value holding U+202E
+// displayed its text reversed.
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** A value's text as DOM pieces: each INVISIBLE character as a marked `U+XXXX` (class cc, titled), the rest as text. */
+function visibleText(text) {
+  const out = [];
+  let at = 0;
+  for (const m of text.matchAll(INVISIBLE)) {
+    if (m.index > at) out.push(text.slice(at, m.index));
+    const code = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    out.push(el('span', { class: 'cc', text: code, title: `the character ${code}, not shown as itself` }));
+    at = m.index + m[0].length;
+  }
+  if (at < text.length) out.push(text.slice(at));
+  return out;
+}
+
 async function openRow(rowId) {
   const r = await api(`/api/jobs/${state.jobId}/rows/${rowId}`);
   state.openRowId = rowId;
@@ -449,11 +471,11 @@ async function openRow(rowId) {
   const shown = (v) => v === null ? 'NULL' : v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v);
   // an update's row holds both images: the values (before) and what the update left (after)
   const after = r.after && typeof r.after === 'object' ? r.after : null;
+  const cell = (v) => el('td', { class: v === null ? 'v null' : 'v' }, ...visibleText(shown(v)));
   $('detail-values').replaceChildren(
     ...(after ? [el('tr', {}, el('th', { text: 'column' }), el('th', { text: 'before' }), el('th', { text: 'after (the update left)' }))] : []),
     ...Object.entries(r.values).map(([k, v]) =>
-      el('tr', {}, el('td', { text: k }), el('td', { class: v === null ? 'null' : '', text: shown(v) }),
-        ...(after ? [el('td', { class: after[k] === null ? 'null' : '', text: shown(after[k]) })] : []))));
+      el('tr', {}, el('td', { text: k }), cell(v), ...(after ? [cell(after[k])] : []))));
   const meta = { LSN: r.lsn, operation: r.operation, transaction: r.transactionId, 'transaction name': r.transactionName, login: r.login, 'database user': r.meta?.dbUser, SID: r.meta?.sidText ? `${r.meta.sidText} (${r.meta.sid})` : r.meta?.sid, SPID: r.spid, host: r.meta?.host, program: r.meta?.program, 'begin time (log)': fmtLogTime(r.beginTime), 'end time (log)': fmtLogTime(r.endTime), page: r.meta?.pageId, slot: r.meta?.slotId, source: r.meta?.source?.kind };
   $('detail-meta').replaceChildren(...Object.entries(meta).map(([k, v]) => el('tr', {}, el('td', { text: k }), el('td', { text: v === null || v === undefined ? '—' : String(v) }))));
   $('detail-raw').textContent = `${r.raw.length / 2} bytes\n${hexDump(r.raw)}`;

@@ -4,6 +4,7 @@ import type { SqlTypeName } from '../reconstruct/metadata/table-layout.js';
 import { quoteName, splitQualifiedName } from '../util/tsql.js';
 import { rowLedgerDdl, type PlannedBatch, type PlannedRow } from './plan.js';
 import { toMssqlType } from './sql-types.js';
+import { shortestFloat32 } from '../reconstruct/types/float.js';
 import type { BatchOutcome, ReinsertTarget, RowLedgerEntry, TargetSession } from './target.js';
 import type { ForeignKey, TargetTable } from './target-table.js';
 
@@ -135,6 +136,24 @@ export function tablesFromCatalog(rows: ColumnRow[]): Map<string, TargetTable> {
  * sql_variant column, a row holding an int after a first row holding a varchar(5) was declared
  * varchar(5): its value sent as that type and its base type changed, without a word.
  */
+/**
+ * A conflict's existing row (the first row of PlannedRow.existsSql, whose select list already gives
+ * most types in rowback's output form) in the form the recovered row has, for the reviewer to
+ * compare: real as the shortest decimal of its float32 (the driver widens it: 0.1 arrived as
+ * 0.10000000149011612, where the recovered row says 0.1), a Buffer (a sql_variant's binary) as `0x…`
+ * upper-case hex. `columns`: the recordset's column metadata (mssql: `{ [name]: { type } }`, type the
+ * mssql type function, e.g. `sql.Real`). Other values are left as the driver gives them.
+ */
+export function existingRowValues(row: Record<string, unknown>, columns: Record<string, { type?: unknown }> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    const real = columns?.[k]?.type === sql.Real;
+    const value = real && typeof v === 'number' ? shortestFloat32(Math.fround(v)) : Buffer.isBuffer(v) ? `0x${v.toString('hex').toUpperCase()}` : v;
+    Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
 export function bulkShape(row: Pick<PlannedRow, 'params'>): string {
   let s = '';
   for (const p of row.params) s += `${p.column}\u0000${JSON.stringify(p.type)}\u0001`;
@@ -289,7 +308,8 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
       async findExisting(row) {
         if (!row.existsSql) return undefined;
         const r = await bind(req(), row).query<Record<string, unknown>>(row.existsSql);
-        return r.recordset[0];
+        const got = r.recordset[0];
+        return got ? existingRowValues(got, r.recordset.columns as unknown as Record<string, { type?: unknown }>) : undefined;
       },
       async insert(row) {
         await bind(req(), row).query(row.insertSql);

@@ -3,6 +3,7 @@ import { InputError, isRowbackError, ReinsertError } from '../errors.js';
 import type { SqlValue } from '../reconstruct/values.js';
 import { commentText, quoteName, splitQualifiedName, SQLCMD_UNSAFE } from '../util/tsql.js';
 import { orderTables } from './order.js';
+import { liveColumnExpression } from '../replay/compare-live.js';
 import { planParam, scriptDeclaration, type ParamPlan } from './sql-types.js';
 import { hasIdentity, insertableColumns, qualified, type ForeignKey, type TargetTable } from './target-table.js';
 
@@ -472,7 +473,7 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string): Pla
     }).join(' AND ');
   }
   const unmatchable = byKey ? [] : params.filter((p) => p.value !== null && undoMatch(t.columns.find((x) => x.name === p.column)!.type, '', '') === null);
-  const exists = (ref: Ref) => (byKey ? `SELECT TOP (1) * FROM ${target} WITH (UPDLOCK, HOLDLOCK) WHERE ${where(ref)};` : null);
+  const exists = (ref: Ref, list = '*') => (byKey ? `SELECT TOP (1) ${list} FROM ${target} WITH (UPDLOCK, HOLDLOCK) WHERE ${where(ref)};` : null);
   const notDeleted = unmatchable.length
     ? `row ${r.id} is not deleted by this undo: it has no key and its value${unmatchable.length > 1 ? 's' : ''} in ${unmatchable.map((p) => `${p.column} (${t.columns.find((x) => x.name === p.column)!.type})`).join(', ')} cannot be compared exactly, so another row could be taken for it; delete it by hand`
     : null;
@@ -488,12 +489,27 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string): Pla
     rowKey: r.fromLog ? rowLedgerKey(qualified(t), r.lsn) : null,
     params,
     insertSql: insert(driver),
-    existsSql: exists(driver),
+    existsSql: exists(driver, existingSelectList(t)),
     undoSql: undo(driver),
     undoByKey: byKey,
     ...(notDeleted ? { undoNotExact: notDeleted } : {}),
     script: { insert: insert(scripted), exists: exists(scripted), undo: undo(scripted), undoParams: notDeleted ? [] : whereParams.filter((p) => p.value !== null || byKey).map((p) => p.name) },
   };
+}
+
+/**
+ * The select list of a run's existing-row check (PlannedRow.existsSql): every column of the target,
+ * each in rowback's output form (replay/compare-live.ts liveColumnExpression: bigint, decimal,
+ * numeric, money, dates and times as their text, binary types as `0x…` hex, text/ntext/xml as
+ * strings) and aliased with its own name. `SELECT *` handed the values to the driver, which reads
+ * decimal and money as doubles, datetime2/time to the millisecond and binary as a Buffer: a
+ * conflict's existing row, which the reviewer compares with the recovered one, showed decimal(38,10)
+ * 1234567890123456789.1234567890 as 1234567890123456800, datetime2 …00.1234567 as …00.123Z and
+ * binary as {"type":"Buffer",…}. sql_variant columns stay as the driver reads them (their base type
+ * would need a column of its own).
+ */
+function existingSelectList(t: TargetTable): string {
+  return t.columns.map((c) => (c.type === 'sql_variant' ? quoteName(c.name) : `${liveColumnExpression(c)} AS ${quoteName(c.name)}`)).join(', ');
 }
 
 export { commentText } from '../util/tsql.js';

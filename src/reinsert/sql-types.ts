@@ -235,7 +235,7 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
     }
     case 'Real': case 'Float': {
       if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
-      return { type, value: v, literal: String(v) };
+      return { type, value: v, literal: floatConstant(v) };
     }
     case 'Decimal': case 'Numeric': case 'Money': case 'SmallMoney': {
       const s = String(v);
@@ -301,8 +301,7 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
       // turning e.g. Chinese text for a Chinese_PRC column in a Latin1 database into '?'. The
       // server converts nvarchar to the *column's* collation on insert, which is what we want.
       if (typeof v !== 'string') throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
-      const unicode: ParamType = type.name === 'Text' ? { name: 'NText' } : { name: type.name === 'Char' ? 'NChar' : 'NVarChar', length: (type as { length: number }).length };
-      return { type: unicode, value: v, literal: nlit(v) };
+      return { type: unicodeFor(type), value: v, literal: nlit(v) };
     }
     case 'NChar': case 'NVarChar': case 'NText': case 'Xml': {
       if (typeof v !== 'string') throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
@@ -315,6 +314,46 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
       return { type, value: v, literal: nlit(v) };
     }
   }
+}
+
+/**
+ * A float/real value as a T-SQL float constant: the shortest decimal that reads back as the same
+ * double (JavaScript's String(v): at most 17 significant digits) in scientific notation, `E0`
+ * appended when String gives none (`0.1` → `0.1E0`, `1e+21` stays), `-0E0` for negative zero.
+ * Without an exponent a constant with a decimal point is a decimal constant (Microsoft Learn,
+ * "Constants (Transact-SQL)": float and real constants "are represented by using scientific
+ * notation"; `0.30000000000000004` is numeric(17,17)), which the DECLARE then converts to float, a
+ * conversion the same documentation says "can cause some loss of precision" (Microsoft Learn,
+ * "decimal and numeric (Transact-SQL)", Converting decimal and numeric data), so the script's value
+ * and its undo's match rested on that conversion being exact. A float constant is read as a double
+ * directly; a real column's value (the shortest decimal of its float32, types/float.ts) read as a
+ * double rounds to that same float32.
+ */
+export function floatConstant(v: number): string {
+  if (Object.is(v, -0)) return '-0E0';
+  const s = String(v);
+  return /e/i.test(s) ? s.toUpperCase() : `${s}E0`;
+}
+
+/** Most characters an nchar(n) / nvarchar(n) declares (n > 4000 is only `max`). */
+const NCHAR_MAX = 4000;
+
+/**
+ * The Unicode parameter type a char/varchar/text column's value is sent as (planParam): text →
+ * ntext; char(n) → nchar(n), varchar(n) → nvarchar(n), where n is the column's length in bytes (a
+ * character of its code page takes at least one), but nvarchar(max) once n passes 4000: nchar and
+ * nvarchar declare at most 4000 characters (Microsoft Learn, "nchar and nvarchar (Transact-SQL)":
+ * "n defines the string size in byte-pairs, and must be a value from 1 through 4,000"), so a
+ * char(5000) or varchar(6000) column's `nchar(5000)` / `nvarchar(6000)` was refused by the server
+ * (Msg 2717 / 131) in the script's DECLARE and, for char, in the driver's own declaration.
+ * nvarchar(max) carries every character, and the server converts it to the column's type on INSERT
+ * (a char value's padding is in the text already: decoded as stored).
+ */
+function unicodeFor(type: ParamType): ParamType {
+  if (type.name === 'Text') return { name: 'NText' };
+  const n = (type as { length: number }).length;
+  if (n === MAX || n > NCHAR_MAX) return { name: 'NVarChar', length: MAX };
+  return { name: type.name === 'Char' ? 'NChar' : 'NVarChar', length: n };
 }
 
 /** A collation name as collation-ids.ts names them: letters, digits and `_`, safe unquoted after COLLATE. */

@@ -39,7 +39,7 @@ import { matchKey } from './compare.js';
 import { setOwn } from '../util/own-keys.js';
 
 /** The SELECT expression of one column in rowback's output form (see the table above). */
-export function liveColumnExpression(c: ColumnLayout): string {
+export function liveColumnExpression(c: Pick<ColumnLayout, 'name' | 'type' | 'scale'>): string {
   const q = quoteName(c.name);
   switch (c.type) {
     case 'bigint': return `CONVERT(varchar(20), ${q})`;

@@ -4,17 +4,24 @@
  * as `=HYPERLINK(…)` or `@SUM(…)` would run when a reviewer opens the export (CSV injection).
  * Following OWASP's "CSV Injection" guidance such a cell is prefixed with a single quote, which
  * spreadsheets show as text; plain numbers (`-12.50`, `+3`, `-1e5`) are left alone since they
- * cannot be formulas. `raw` output (CLI `--csv-raw`, API `csvRaw=true`) writes cells unchanged
+ * cannot be formulas. A value that itself starts with `'` gets one more (`'=x` → `''=x`, `'a` →
+ * `''a`): otherwise the value `'=x` and the guarded value `=x` were the same cell, and a reader
+ * could not tell which the database held. So in a guarded cell a leading `'` is always the guard's:
+ * drop exactly one to get the value back. `raw` output (CLI `--csv-raw`, API `csvRaw=true`) writes cells unchanged
  * for programs that read the CSV as data. Quoting of commas, quotes and line breaks is
  * csv-stringify's.
  */
 import { stringify } from 'csv-stringify/sync';
 import type { SqlValue } from '../reconstruct/values.js';
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^[=+\-@\t\r']/;
 const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
-/** The text of one cell, neutralised for spreadsheets unless `raw`. */
+/**
+ * The text of one cell, neutralised for spreadsheets unless `raw`: a leading `'` added to text
+ * starting with `=`, `+`, `-`, `@`, tab, CR (plain numbers excepted) or `'` itself, so one leading
+ * `'` dropped from a guarded cell that has one gives the text back.
+ */
 export function spreadsheetSafe(text: string, raw = false): string {
   if (raw || !FORMULA_START.test(text) || PLAIN_NUMBER.test(text)) return text;
   return `'${text}`;
@@ -61,4 +68,37 @@ export function csvValueHeaders(names: readonly string[], reserved: readonly str
   // a name starting with ' too: a header cell written through spreadsheetSafe gains a leading '
   // (`=x` → `'=x`), which a column named `'=x` would otherwise read the same as
   return names.map((n) => (own.has(n.toLowerCase()) || n.startsWith('[') || n.startsWith("'") || n.toLowerCase().startsWith('after.') ? `[${n.replace(/]/g, ']]')}]` : n));
+}
+
+/** An unpaired UTF-16 surrogate: a high one not followed by a low one, or a low one not after a high one. */
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The warnings a CSV row carries (in its `warnings` cell) for its value cells that UTF-8 cannot
+ * write: a text value holding an unpaired UTF-16 surrogate (nvarchar holds one, e.g. a value cut
+ * between the two halves of an emoji). The CSV is UTF-8, which has no form for it, so the stream
+ * writes U+FFFD there: the cell shows a character the database does not hold, while the NDJSON and
+ * JSON outputs keep the value (`"\ud83d"`). One warning per such cell, naming the column (`prefix`
+ * before it: `after.` for an update's after image), the first unit (U+D83D) and its offset (UTF-16
+ * units). `names` are the value columns written one per cell; values written inside a JSON cell
+ * (the `values` column of a many-table CSV, sql_variant objects) need none: JSON escapes them.
+ */
+export function csvUnwritableValueWarnings(names: readonly string[] | undefined, values: Record<string, SqlValue> | null | undefined, prefix = ''): string[] {
+  if (!names || !values) return [];
+  const out: string[] = [];
+  for (const name of names) {
+    const v = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
+    if (typeof v !== 'string') continue;
+    const m = UNPAIRED_SURROGATE.exec(v);
+    if (!m) continue;
+    const unit = `U+${m[0].charCodeAt(0).toString(16).toUpperCase()}`;
+    out.push(`column ${prefix}${name}: its value holds an unpaired UTF-16 surrogate (${unit} at offset ${m.index}), which this UTF-8 CSV cannot carry: the cell shows U+FFFD there, not the stored value; the NDJSON/JSON output keeps it`);
+  }
+  return out;
+}
+
+/** The `warnings` cell of a CSV row: the row's own warnings, then csvUnwritableValueWarnings of its values and after image; null when none. */
+export function csvWarningsCell(warnings: readonly string[], names: readonly string[] | undefined, values: Record<string, SqlValue> | null | undefined, after?: Record<string, SqlValue> | null): string | null {
+  const all = [...warnings, ...csvUnwritableValueWarnings(names, values), ...csvUnwritableValueWarnings(names, after, 'after.')];
+  return all.length ? all.join('; ') : null;
 }

@@ -49,3 +49,25 @@ describe('CSV injection: formula cells are neutralised for spreadsheets (OWASP)'
     expect(new Set(cells[0]).size).toBe(4);
   });
 });
+
+describe("CSV guard: a value that itself starts with ' is never the same cell as a guarded one", () => {
+  // The value '=x and the value =x were both written '=x: a reviewer (or a program dropping the
+  // guard) could not tell which one the database held.
+  it.each([
+    ["'=x", "''=x"],
+    ["'", "''"],
+    ["'abc", "''abc"],
+    ["''", "'''"],
+  ])('%j → %j', (input, expected) => {
+    expect(spreadsheetSafe(input)).toBe(expected);
+    expect(spreadsheetSafe(input, true)).toBe(input);
+  });
+  it('every pair of distinct values stays distinct, and one leading quote dropped gives each back', () => {
+    const values = ['=x', "'=x", "''=x", '-1', "'-1", 'a', "'a", "'", '', '+', "'+", '@a', "'@a", '\t', "'\t"];
+    const cells = values.map((v) => spreadsheetSafe(v));
+    expect(new Set(cells).size).toBe(values.length);
+    for (const [i, cell] of cells.entries()) expect(cell.startsWith("'") && cell !== values[i] ? cell.slice(1) : cell).toBe(values[i]);
+    const line = parse(csvRecord(values)) as string[][];
+    expect(line[0]).toEqual(cells);
+  });
+});

@@ -10,7 +10,7 @@ import { DEFAULT_REINSERT_OPERATIONS, mergePlans, problemSummary, renderScriptCh
 import { databaseCheckHeader, insertedByRuns } from '../../reinsert/service.js';
 import { compareDatabases } from '../../reinsert/source-database.js';
 import type { RowFilter, StagedRowWithRaw } from '../../staging/types.js';
-import { csvCell, csvValueHeaders, csvRecord } from '../../util/csv.js';
+import { csvCell, csvValueHeaders, csvRecord, csvWarningsCell } from '../../util/csv.js';
 import { CSV_FIXED, CSV_OWN_COLUMNS } from '../../recover/writers.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import { hideOutcomeMessage } from './jobs.js';
@@ -159,7 +159,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
         for (const r of app.staging.iterateRows(jobId, filter)) {
           const facts = CSV_FIXED.map((k) => csvCell((k in r ? (r as unknown as Record<string, unknown>)[k] : r.meta[k]) as SqlValue | undefined));
           const base = [String(r.id), ...facts, r.status];
-          yield csvRecord([...base, ...image(r.values), ...(withAfter ? image(r.after) : []), r.warnings.length ? r.warnings.join('; ') : null, r.raw], raw);
+          yield csvRecord([...base, ...image(r.values), ...(withAfter ? image(r.after) : []), csvWarningsCell(r.warnings, cols ?? undefined, r.values, withAfter ? r.after : undefined), r.raw], raw);
         }
       };
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(Readable.from(gen()));

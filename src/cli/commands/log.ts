@@ -108,7 +108,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE and INTERRUPTED')
     .addOption(strictOption())
-    .option('--csv-raw', "CSV: cells unchanged (by default a cell starting with = + - @ tab or CR gets a leading ')")
+    .option('--csv-raw', "CSV: cells unchanged (by default a cell starting with = + - @ tab, CR or ' gets a leading ')")
     .action(async (files: string[], opts: LogOptions, cmd: Command) => {
       formatFromOut(cmd, opts, LOG_FORMATS);
       await runLog(files, opts);

@@ -90,7 +90,7 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE, INTERRUPTED, UNCHECKED, a file or --schema catalog whose database could not be checked (or was read with --catalog-any-database), rows carrying warnings and a TRUNCATE TABLE / DROP TABLE in the log (the rows printed are then not all that was removed)')
     .addOption(strictOption({ warnedRows: true }))
     .option('--accept-layout-drift', 'print a table\'s rows even when most of its first rows have fewer/more columns than its layout (it gained columns after them), and use a --ddl/--schema whose columns are in another order than the data file\'s catalog (a layout of before a column was dropped and added again); decode failures still stop it')
-    .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it as a formula")
+    .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab, CR or ' gets a leading ' so spreadsheets do not run it as a formula")
     .action(async (opts: ScanOptions, cmd: Command) => {
       formatFromOut(cmd, opts, OUTPUT_FORMATS);
       try {
