@@ -189,7 +189,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
           `${leftOut.slice(0, 10).join(', ')}${leftOut.length > 10 ? ', …' : ''}. To recover them too, scan again without ${flag}, or add their CREATE TABLE / catalog rows to it\n`,
       );
     }
-    const single = opts.table.length === 1 ? catalog.byName(opts.table[0]) : undefined;
+    // one table however often or in whichever spelling --table names it (`T`, `dbo.t`): value columns
+    const named = new Map(opts.table.map((t) => catalog.byName(t)).filter((l) => l !== undefined).map((l) => [`${l.schema}.${l.name}`, l]));
+    const single = opts.table.length > 0 && named.size === 1 ? [...named.values()][0] : undefined;
     const valueColumns = single?.columns.filter(isVisibleColumn).map((c) => c.name);
 
     const out: Writable = outFile ?? process.stdout;
