@@ -102,7 +102,7 @@ export function register(program: Command): void {
     .addOption(repeatableOption('--alloc-unit <id>', 'only these AllocUnitIds (repeatable or comma-separated)', collect, 'every allocation unit'))
     .addOption(repeatableOption('--table <name>', 'only records on these tables\' allocation units (needs --mdf/--bak/--schema); dbo.T, [dbo].[T], "dbo"."T" (repeatable or comma-separated)', collectTables, 'every table'))
     .addOption(repeatableOption('--transaction <id>', 'only these Transaction IDs, e.g. 0000:000003e8 (repeatable or comma-separated)', collect, 'every transaction'))
-    .option('--from-lsn <lsn>', 'first LSN (inclusive): 0000002a:000001f0:0003, 0x…, decimal or dec:42:496:3')
+    .option('--from-lsn <lsn>', 'first LSN (inclusive): 0000002a:000001f0:0003, 0x…, decimal, dec:42:496:3 or (42:496:3) as DBCC PAGE prints m_lsn')
     .option('--to-lsn <lsn>', 'last LSN (inclusive), same forms')
     .addOption(outFormatOption(LOG_FORMATS, 'table'))
     .option('--out <file>', 'write to this file instead of stdout')
