@@ -52,8 +52,13 @@ export function parseWindowTime(text: string, bound: 'start' | 'end' | 'stop', w
   if (f === undefined || f.length <= 3) return iso;
   // Finer than milliseconds: the instant, on the tick grid the log's datetime values lie on.
   const ticks = onTickGrid(f, bound === 'start' ? 'up' : bound === 'end' ? 'down' : 'nearest');
-  const second = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(hh), Number(mm), Number(ss));
-  return new Date(second + tickMilliseconds(ticks)).toISOString().slice(0, 23);
+  const at = new Date(0);
+  at.setUTCFullYear(Number(y), Number(mo) - 1, Number(d)); // not Date.UTC, which reads years 0–99 as 1900–1999
+  at.setUTCHours(Number(hh), Number(mm), Number(ss), 0);
+  const out = new Date(at.getTime() + tickMilliseconds(ticks));
+  // a start after 9999-12-31 23:59:59.997, the last datetime: after every log time all the same
+  if (out.getUTCFullYear() > 9999) return '9999-12-31T23:59:59.999';
+  return `${String(out.getUTCFullYear()).padStart(4, '0')}${out.toISOString().slice(out.toISOString().indexOf('-', 1), 23)}`;
 }
 
 /** datetime's ticks per second (1/300 s each). */

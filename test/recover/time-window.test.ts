@@ -29,6 +29,9 @@ describe('parseWindowTime', () => {
     ['2018-08-28T21:46:24.0275', 'start', '2018-08-28T21:46:24.030'],
     ['2018-08-28T21:46:24.0270000', 'start', '2018-08-28T21:46:24.030'],
     ['2017-12-31T23:59:59.9995', 'start', '2018-01-01T00:00:00.000'],
+    ['0050-06-01T12:00:00.0001', 'start', '0050-06-01T12:00:00.003'],
+    ['9999-12-31T23:59:59.9999', 'start', '9999-12-31T23:59:59.999'],
+    ['9999-12-31T23:59:59.9999', 'end', '9999-12-31T23:59:59.997'],
     // the log time printed .027 as datetime2 text (CAST(datetime AS datetime2), .NET's 'o' form) is
     // that time at either end: it was .026 as an end, leaving out the transaction that began then
     ['2018-08-28T21:46:24.0266667', 'end', '2018-08-28T21:46:24.027'],
