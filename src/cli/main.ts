@@ -74,16 +74,24 @@ export function helpCommandOf(argv: readonly string[]): string {
   return `rowback ${first}`;
 }
 
+/** The options that take a time (scan's window, the stops of dump, diff and restore). */
+const TIME_OPTIONS = new Set(['--from', '--to', '--stop-at', '--after-stop-at']);
+
 /**
- * fn_dblog's time form (`2018/08/26 21:19:07:573`, as "why no rows" prints it) holds a space: given
- * unquoted to --from/--to, its time of day is an extra argument and commander says only "too many
- * arguments". Names the cause when that is it; '' otherwise.
+ * A time with a space in it, fn_dblog's `2018/08/26 21:19:07:573` (as "why no rows" prints it) or
+ * `2018-08-26 21:19` (the form the help gives, `[T ]`), given unquoted to a time option: its time
+ * of day is an extra argument and commander says only "too many arguments". Names the cause when
+ * that is it; '' otherwise. It was said for fn_dblog's form to --from/--to only: `--stop-at
+ * 2017-06-01 13:20` and `--from 2018-08-29 16:00` got the bare "too many arguments".
  */
 function unquotedTimeHint(message: string, argv: readonly string[]): string {
   if (!/too many arguments/.test(message)) return '';
-  for (let i = 0; i + 2 < argv.length; i++) {
-    if ((argv[i] === '--from' || argv[i] === '--to') && /^\d{4}\/\d{2}\/\d{2}$/.test(argv[i + 1]!) && /^\d{2}:\d{2}/.test(argv[i + 2]!)) {
-      return `: ${argv[i]} ${argv[i + 1]} ${argv[i + 2]} is one time with a space in it: quote it (${argv[i]} '${argv[i + 1]} ${argv[i + 2]}')`;
+  for (let i = 0; i + 1 < argv.length; i++) {
+    const eq = /^(--[a-z-]+)=(.*)$/.exec(argv[i]!);
+    const [flag, date, time] = eq ? [eq[1]!, eq[2]!, argv[i + 1]!] : [argv[i]!, argv[i + 1], argv[i + 2]];
+    if (!TIME_OPTIONS.has(flag) || date === undefined || time === undefined) continue;
+    if (/^\d{4}([-/])\d{2}\1\d{2}$/.test(date) && /^\d{2}:\d{2}/.test(time)) {
+      return `: ${flag} ${date} ${time} is one time with a space in it: quote it (${flag} '${date} ${time}')`;
     }
   }
   return '';

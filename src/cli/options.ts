@@ -43,6 +43,10 @@ export function normalizeTableName(text: string, flag = '--table'): string {
 /**
  * Commander collector for repeatable, comma-separated table names: splits on commas outside
  * `[…]` and `"…"` (so `[dbo].[a,b]` stays one name) and normalises each with `normalizeTableName`.
+ * A table named twice (`--table T --table dbo.T`, `[dbo].[T]`) is kept once: it is one table, so a
+ * CSV still gets its value columns (scan printed one JSON `values` cell, dump refused "several
+ * tables") and a point-in-time dump takes it. Every command's --table uses this (dump, log and
+ * restore run took `a,b` as one table name, which the README's lists say they split).
  */
 export function collectTables(value: string, previous: string[]): string[] {
   const out: string[] = [];
@@ -67,7 +71,9 @@ export function collectTables(value: string, previous: string[]): string[] {
   if (cur.trim()) out.push(cur.trim());
   // `--table ,` names no table (an empty value is refused before: checkOptionValues); it would otherwise mean every table
   if (out.length === 0) throw new InputError('INPUT_BAD_OPTION', `--table '${value}' names no table`);
-  return [...previous, ...out.map((t) => normalizeTableName(t))];
+  const all = [...previous];
+  for (const t of out.map((x) => normalizeTableName(x))) if (!all.includes(t)) all.push(t);
+  return all;
 }
 
 /**

@@ -99,7 +99,8 @@ const DBLOG_DECIMAL = /^(\d{1,10}):(\d{1,10}):(\d{1,5})$/;
 /**
  * Any LSN spelling a user may paste: printed (`0000002a:000001f0:0003`, optional 0x),
  * binary(10) (`0x0000002A000001F00003`), numeric (`42000000049600003`, optional `lsn:`),
- * or fn_dblog's decimal colon form when marked with `dec:` (`dec:42:496:3`).
+ * fn_dblog's decimal colon form when marked with `dec:` (`dec:42:496:3`), or in parentheses as
+ * DBCC PAGE prints m_lsn and the error log prints LSNs (`(42:496:3)`, always decimal).
  *
  * An unmarked colon form is read as hex only when it cannot be the decimal form: padded
  * 8:8:4 as fn_dblog prints it, prefixed `0x`, or holding a hex letter. A short all-digit one
@@ -125,7 +126,7 @@ export function parseAnyLsn(text: string, flag?: string): Lsn {
 }
 
 /** The spellings parseAnyLsn reads, for messages. */
-export const ANY_LSN_FORMS = 'as fn_dblog prints it (0000002a:000001f0:0003), 0x0000002A000001F00003, 42000000049600003 (lsn:…) or dec:42:496:3';
+export const ANY_LSN_FORMS = 'as fn_dblog prints it (0000002a:000001f0:0003), 0x0000002A000001F00003, 42000000049600003 (lsn:…), dec:42:496:3 or (42:496:3)';
 
 const PADDED = /^[0-9a-fA-F]{8}:[0-9a-fA-F]{8}:[0-9a-fA-F]{4}$/;
 
@@ -150,6 +151,9 @@ function parseAnyLsnForm(text: string): Lsn {
     if (!m) throw new InputError('INPUT_BAD_LSN', `'${text}' is not a decimal LSN of the form dec:42:496:3`);
     return checkLsn({ vlf: Number(m[1]), block: Number(m[2]), slot: Number(m[3]) }, text);
   }
+  // `(42:496:3)`: decimal as DBCC PAGE prints a page's m_lsn and the error log prints LSNs (never hex)
+  const dbcc = /^\((\d{1,10}):(\d{1,10}):(\d{1,5})\)$/.exec(t);
+  if (dbcc) return checkLsn({ vlf: Number(dbcc[1]), block: Number(dbcc[2]), slot: Number(dbcc[3]) }, text);
   if (t.includes(':') && !/^lsn:/i.test(t)) return parseColonLsn(t);
   if (/^0x[0-9a-f]{20}$/i.test(t)) return lsnFromBinaryHex(t);
   return lsnFromDecimal(t);

@@ -22,10 +22,22 @@ export function openDataFiles(paths: string[]): PageSource {
       opened.push(f);
       // a log file listed among the data files (`--mdf DB.mdf DB_log.ldf`) was taken as data file 2
       if (f.readPage(f.fileId, 1)?.[0] === VLF_HEADER_MARKER) throw logFileAsDataFile(p);
-      const dup = opened.find((o) => o !== f && o.fileId === f.fileId);
-      if (dup) throw new InputError('INPUT_BAD_OPTION', `${dup.path} and ${p} are both file id ${f.fileId}: give the files of one database`, { file: p });
-      // the same binding-id check every other combination of files goes through
+      // the same binding-id check every other combination of files goes through: files of two
+      // databases are said to be that (both are file id 1), before the file ids are compared
       assertOneDatabase(opened.map((o) => ({ file: o.path, role: 'mdf' as const, bindingId: o.bindingId ?? null, databaseName: null })));
+      const dup = opened.find((o) => o !== f && o.fileId === f.fileId);
+      if (dup) {
+        // one database's file id twice: the same file through a link or a copy of it (it said
+        // "give the files of one database", which they are)
+        const oneDatabase = dup.bindingId != null && f.bindingId != null; // equal: assertOneDatabase passed
+        throw new InputError(
+          'INPUT_BAD_OPTION',
+          oneDatabase
+            ? `${dup.path} and ${p} are both file id ${f.fileId} of one database (the same data file through a link, or two copies of it): give each data file of the database once`
+            : `${dup.path} and ${p} are both file id ${f.fileId}: give the files of one database, each once`,
+          { file: p },
+        );
+      }
     }
   } catch (e) {
     for (const o of opened) o.close();

@@ -18,9 +18,17 @@ const FN_DBLOG_TIME = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}):(\d{3}
  * A window bound as a user types it (`2017-06-01`, `2017-06-01 12:59`, `2017-06-01T12:59:12.5`),
  * or as fn_dblog and rowback's own "why no rows" line print a Begin Time (`2017/06/01 12:59:12:500`)
  * → `YYYY-MM-DDTHH:MM:SS.fff`. `end` rounds a partial bound up (a `--to` of `12:59` includes 12:59:59.999,
- * of `12:59:12` 12:59:12.999); more than 3 fractional digits round a start up and an end down to the millisecond.
+ * of `12:59:12` 12:59:12.999); `stop` (a restore's STOPAT) is a point, a partial one its unit's start.
+ *
+ * Log times are SQL Server `datetime` values: ticks of 1/300 s, printed to the millisecond as
+ * fn_dblog rounds them (`.027` is 8 ticks, 0.0266667 s). Up to 3 fractional digits name a time as
+ * printed. More digits (datetime2 text, .NET's `.0266667`) name an instant, which is put on the tick
+ * grid exactly: a start takes the first tick at or after it, an end the last tick at or before it,
+ * a stop the nearest tick (half up, as CAST(datetime2 AS datetime) and STOPAT round), each returned
+ * as that tick is printed. Rounding the fraction to the millisecond instead left out a transaction
+ * of `--to …24.0266667` (its own time: .026 < .027) and refused `--from X --to X` as reversed.
  */
-export function parseWindowTime(text: string, bound: 'start' | 'end', what = '--from'): string {
+export function parseWindowTime(text: string, bound: 'start' | 'end' | 'stop', what = '--from'): string {
   const t = text.trim();
   if (/(Z|[+-]\d{2}:?\d{2})$/i.test(t) && /T|\s/.test(t)) {
     throw new InputError('INPUT_BAD_TIME', `${what} '${echoInput(text)}' has a time zone; give the SQL Server's local time without one (log times carry no zone): convert it to the server's time zone first`);
@@ -28,25 +36,90 @@ export function parseWindowTime(text: string, bound: 'start' | 'end', what = '--
   const m = USER_TIME.exec(t) ?? FN_DBLOG_TIME.exec(t);
   if (!m) throw new InputError('INPUT_BAD_TIME', `${what} '${echoInput(text)}' is not a time of the form YYYY-MM-DD[THH:MM[:SS[.fff]]] (or fn_dblog's yyyy/MM/dd HH:mm:ss:fff)`);
   const [, y, mo, d, h, mi, s, f] = m;
-  const hh = h ?? (bound === 'start' ? '00' : '23');
-  const mm = mi ?? (bound === 'start' ? '00' : '59');
-  const ss = s ?? (bound === 'start' ? '00' : '59');
+  const upper = bound === 'end';
+  const hh = h ?? (upper ? '23' : '00');
+  const mm = mi ?? (upper ? '59' : '00');
+  const ss = s ?? (upper ? '59' : '00');
   // A bound covers what its precision names: `--to` to the day, minute or second ends at that
-  // unit's last millisecond (log times have milliseconds); a fraction is a point in time. Finer
-  // than milliseconds (datetime2 text pasted in): the window keeps exactly the log times (ms) it
-  // contains, so a start rounds up and an end down (a --from of .0275 must not take .027).
-  const frac = f === undefined ? (bound === 'start' ? '000' : '999') : f.length >= 3 ? f.slice(0, 3) : f.padEnd(3, '0');
+  // unit's last millisecond (log times are printed to the millisecond); a fraction is a point in time.
+  const frac = f === undefined ? (upper ? '999' : '000') : f.length >= 3 ? f.slice(0, 3) : f.padEnd(3, '0');
   const iso = `${y}-${mo}-${d}T${hh}:${mm}:${ss}.${frac}`;
   try {
     isoToLogTime(iso); // the same calendar check the log times get
   } catch {
     throw new InputError('INPUT_BAD_TIME', `${what} '${echoInput(text)}' is not a real date and time`);
   }
-  if (bound === 'start' && f !== undefined && /[1-9]/.test(f.slice(3))) {
-    const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(hh), Number(mm), Number(ss), Number(frac)) + 1;
-    return new Date(ms).toISOString().slice(0, 23);
+  if (f === undefined || f.length <= 3) return iso;
+  // Finer than milliseconds: the instant, on the tick grid the log's datetime values lie on.
+  const ticks = onTickGrid(f, bound === 'start' ? 'up' : bound === 'end' ? 'down' : 'nearest');
+  const at = new Date(0);
+  at.setUTCFullYear(Number(y), Number(mo) - 1, Number(d)); // not Date.UTC, which reads years 0–99 as 1900–1999
+  at.setUTCHours(Number(hh), Number(mm), Number(ss), 0);
+  const out = new Date(at.getTime() + tickMilliseconds(ticks));
+  // a start after 9999-12-31 23:59:59.997, the last datetime: after every log time all the same
+  if (out.getUTCFullYear() > 9999) return '9999-12-31T23:59:59.999';
+  return `${String(out.getUTCFullYear()).padStart(4, '0')}${out.toISOString().slice(out.toISOString().indexOf('-', 1), 23)}`;
+}
+
+/** datetime's ticks per second (1/300 s each). */
+const TICKS_PER_SECOND = 300;
+
+/**
+ * The tick (0…300; 300 is the next second's first) of a fraction of a second given as its digits
+ * (up to 7, datetime2's 100 ns units), compared as SQL Server compares a datetime with a datetime2:
+ * the tick as datetime2(7) (CAST: 8 ticks are .0266667). `up`: the first tick at or after it
+ * (`.0266667` → 8, `.0267` → 9), `down`: the last at or before it (`.0266667` → 8, `.0266` → 7),
+ * `nearest`: half up, as CAST(datetime2 AS datetime) and STOPAT round (`.0249` → 7).
+ */
+function onTickGrid(digits: string, how: 'up' | 'down' | 'nearest'): number {
+  const units = Number(digits.padEnd(7, '0')); // 100 ns units, 0…9,999,999
+  const asUnits = (t: number) => Math.round((t * 100_000) / 3); // never a tie: t·10^5/3 is whole or ends in .33…/.66…
+  const near = Math.floor((units * 3) / 100_000);
+  if (how === 'nearest') return Math.floor((units * 3) / 100_000 + 0.5);
+  const around = [near - 1, near, near + 1, near + 2].filter((t) => t >= 0 && t <= TICKS_PER_SECOND);
+  return how === 'up' ? around.find((t) => asUnits(t) >= units)! : around.reverse().find((t) => asUnits(t) <= units)!;
+}
+
+/** A tick's milliseconds as fn_dblog prints them (ticks × 10 / 3, rounded; formatSqlDateTime). */
+function tickMilliseconds(ticks: number): number {
+  return ticks >= TICKS_PER_SECOND ? 1000 : Math.round((ticks * 10) / 3);
+}
+
+/**
+ * A window bound as an exact instant, for telling a window given in reverse from one that merely
+ * holds no log time: `YYYY-MM-DDTHH:MM:SS.fffffff` (7 digits; a bound without a fraction at its
+ * unit's first or last instant). Undefined for text parseWindowTime refuses.
+ */
+function typedInstant(text: string, bound: 'start' | 'end'): string | undefined {
+  const t = text.trim();
+  const m = USER_TIME.exec(t) ?? FN_DBLOG_TIME.exec(t);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, f] = m;
+  const end = bound === 'end';
+  const frac = f === undefined ? (end ? '9999999' : '0000000') : f.padEnd(7, '0');
+  return `${y}-${mo}-${d}T${h ?? (end ? '23' : '00')}:${mi ?? (end ? '59' : '00')}:${s ?? (end ? '59' : '00')}.${frac}`;
+}
+
+/**
+ * The refusal of a window whose start, as parseWindowTime put it on the log's times, is after its
+ * end: INPUT_BAD_WINDOW naming both (`field`: where the end was given). Given in order but with no
+ * log time between them (`--from …24.0271 --to …24.0275`: datetime has .027, then .030), it says
+ * that, not that the start is after the end (which named bounds the user did not type). Nothing
+ * when the window is in order.
+ */
+export function assertWindowInOrder(
+  from: { name: string; text: string; iso: string },
+  to: { name: string; text: string; iso: string },
+  field?: string,
+): void {
+  if (from.iso <= to.iso) return;
+  const a = typedInstant(from.text, 'start');
+  const b = typedInstant(to.text, 'end');
+  const location = field === undefined ? {} : { field };
+  if (a !== undefined && b !== undefined && a <= b) {
+    throw new InputError('INPUT_BAD_WINDOW', `${from.name} '${echoInput(from.text)}' to ${to.name} '${echoInput(to.text)}' holds no time a log can carry: log times are SQL Server datetime values, in steps of 1/300 second (printed .000, .003, .007, .010, …), and none lies between them (the nearest are ${to.iso} and ${from.iso}); widen the window`, location);
   }
-  return iso;
+  throw new InputError('INPUT_BAD_WINDOW', `${from.name} ${from.iso} is after ${to.name} ${to.iso}`, location);
 }
 
 /**

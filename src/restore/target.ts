@@ -14,7 +14,7 @@ export function parseStopTarget(o: { stopAt?: string; stopBeforeLsn?: string }, 
   if ((o.stopAt === undefined) === (o.stopBeforeLsn === undefined)) throw new InputError('INPUT_BAD_OPTION', `give exactly one of ${names.stopAt} TIME or ${names.stopBeforeLsn} LSN`, { field: names.stopAt });
   const field = o.stopAt !== undefined ? names.stopAt : names.stopBeforeLsn;
   try {
-    if (o.stopAt !== undefined) return { kind: 'time', time: stopTimeAsDatetime(parseWindowTime(o.stopAt, 'start', names.stopAt)) };
+    if (o.stopAt !== undefined) return { kind: 'time', time: stopTimeAsDatetime(parseWindowTime(o.stopAt, 'stop', names.stopAt)) };
     return { kind: 'lsn', lsn: lsnToDecimal(parseAnyLsn(o.stopBeforeLsn!)) };
   } catch (e) {
     if (e instanceof InputError) (e.location as { field?: string }).field ??= field;

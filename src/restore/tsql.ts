@@ -42,6 +42,9 @@ export interface FileMove {
   to: string;
 }
 
+/** SQL Server's system databases (sys.databases database_id 1–4, and the hidden resource database). */
+const SYSTEM_DATABASES = ['master', 'tempdb', 'model', 'msdb', 'mssqlsystemresource'];
+
 /** Characters Windows refuses in a file name; replaced by `_` where a database name becomes a file name. */
 const BAD_FILE_CHARS = /[\\/:*?"<>|\x00-\x1f]/g;
 
@@ -88,7 +91,8 @@ export interface RenderedPlan {
 
 /**
  * The statements of `chain` restored as `o.as`. Throws InputError INPUT_RESTORE_OVER_ORIGINAL when
- * `as` is the original database name and `replaceOriginal` is not set, INPUT_BAD_IDENTIFIER for a
+ * `as` is the original database name and `replaceOriginal` is not set, INPUT_RESTORE_SYSTEM_DATABASE
+ * when `as` names a system database (master, model, msdb, tempdb), INPUT_BAD_IDENTIFIER for a
  * name `quoteName` refuses, INPUT_RESTORE_FILE_CLASH (see computeMoves).
  */
 export function renderRestore(chain: RestoreChain, o: RenderOptions): RenderedPlan {
@@ -98,6 +102,12 @@ export function renderRestore(chain: RestoreChain, o: RenderOptions): RenderedPl
   const over = o.as.replace(/ +$/, '').toLowerCase() === original.replace(/ +$/, '').toLowerCase();
   if (over && !o.replaceOriginal) {
     throw new InputError('INPUT_RESTORE_OVER_ORIGINAL', `the plan would restore over the original database ${original} and its files; give --as NEW_NAME for a side database (recommended), or --replace-original to overwrite ${original} deliberately`);
+  }
+  // a side database named master, model, msdb or tempdb is the server's own: RESTORE over it
+  // (restore run --overwrite-existing writes REPLACE) would put this database in its place
+  const system = o.as.replace(/ +$/, '').toLowerCase();
+  if (!over && SYSTEM_DATABASES.includes(system)) {
+    throw new InputError('INPUT_RESTORE_SYSTEM_DATABASE', `--as ${o.as} names SQL Server's own ${system} database, not a new one: restoring ${original} into it (restore run --overwrite-existing writes REPLACE) would put ${original} in its place; choose another --as name`, { field: '--as' });
   }
   const db = quoteName(o.as);
   const warnings: string[] = [];

@@ -16,7 +16,7 @@ import { sameBackups } from '../backup/same-backup.js';
 import { readMtfLayout } from '../backup/mtf.js';
 import { openFileSource, SQL2005_DBI_VERSION } from '../recover/sources/files.js';
 import { unknownTableMessage } from '../recover/source.js';
-import { parseWindowTime } from '../recover/time-window.js';
+import { assertWindowInOrder, parseWindowTime } from '../recover/time-window.js';
 import { resolveConnection } from '../util/connection.js';
 import { echoInput } from '../util/echo.js';
 import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten, realPath } from '../util/files.js';
@@ -96,7 +96,7 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
   } catch (e) {
     withField(e, 'to');
   }
-  if (from && to && from > to) throw new InputError('INPUT_BAD_WINDOW', `from ${from} is after to ${to}`, { field: 'to' });
+  if (from && to) assertWindowInOrder({ name: 'from', text: spec.from!, iso: from }, { name: 'to', text: spec.to!, iso: to }, 'to');
   // The job's own metadata parses now (400 naming metadata.ddl and its line), not when it runs.
   const given = spec.metadata ? layoutsOfJobMetadata(spec.metadata) : undefined;
   if (spec.metadata && given) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { beginTimeToIso, inWindow, localTimeProblem, parseWindowTime, windowTimeWarning } from '../../src/recover/time-window.js';
+import { assertWindowInOrder, beginTimeToIso, inWindow, localTimeProblem, parseWindowTime, windowTimeWarning } from '../../src/recover/time-window.js';
 
 describe('beginTimeToIso (fn_dblog Begin Time)', () => {
   it.each([
@@ -21,12 +21,32 @@ describe('parseWindowTime', () => {
     ['2017-06-01T12:59:12', 'end', '2017-06-01T12:59:12.999'],
     ['2017-06-01T12:59:12', 'start', '2017-06-01T12:59:12.000'],
     ['2017-06-01T12:59:12.5', 'start', '2017-06-01T12:59:12.500'],
-    // finer than a millisecond: a start rounds up, an end down (a --from of .0275 does not take .027)
-    ['2017-06-01T12:59:12.1234567', 'start', '2017-06-01T12:59:12.124'],
+    // finer than a millisecond: an instant, put on the 1/300 s ticks log times (datetime) lie on: a
+    // start takes the first tick at or after it, an end the last at or before it, each as printed
+    // (a --from of .0275 does not take .027, which is 8 ticks, 0.0266667 s)
+    ['2017-06-01T12:59:12.1234567', 'start', '2017-06-01T12:59:12.127'],
     ['2017-06-01T12:59:12.1234567', 'end', '2017-06-01T12:59:12.123'],
-    ['2018-08-28T21:46:24.0275', 'start', '2018-08-28T21:46:24.028'],
-    ['2018-08-28T21:46:24.0270000', 'start', '2018-08-28T21:46:24.027'],
+    ['2018-08-28T21:46:24.0275', 'start', '2018-08-28T21:46:24.030'],
+    ['2018-08-28T21:46:24.0270000', 'start', '2018-08-28T21:46:24.030'],
     ['2017-12-31T23:59:59.9995', 'start', '2018-01-01T00:00:00.000'],
+    ['0050-06-01T12:00:00.0001', 'start', '0050-06-01T12:00:00.003'],
+    ['9999-12-31T23:59:59.9999', 'start', '9999-12-31T23:59:59.999'],
+    ['9999-12-31T23:59:59.9999', 'end', '9999-12-31T23:59:59.997'],
+    // the log time printed .027 as datetime2 text (CAST(datetime AS datetime2), .NET's 'o' form) is
+    // that time at either end: it was .026 as an end, leaving out the transaction that began then
+    ['2018-08-28T21:46:24.0266667', 'end', '2018-08-28T21:46:24.027'],
+    ['2018-08-28T21:46:24.0266667', 'start', '2018-08-28T21:46:24.027'],
+    ['2018-08-28T21:46:24.0267', 'end', '2018-08-28T21:46:24.027'],
+    ['2018-08-28T21:46:24.0267', 'start', '2018-08-28T21:46:24.030'],
+    ['2018-08-28T21:46:24.0266', 'end', '2018-08-28T21:46:24.023'],
+    ['2018-08-28T21:46:24.0268', 'start', '2018-08-28T21:46:24.030'],
+    ['2017-12-31T23:59:59.9966667', 'end', '2017-12-31T23:59:59.997'],
+    // a stop (STOPAT) is the nearest tick, half up, as CAST(datetime2 AS datetime) rounds: .0249 is
+    // 7.47 ticks, .023 (it was rounded to .025 first, then to .027: a stop after the one given)
+    ['2018-08-28T21:46:24.0249', 'stop', '2018-08-28T21:46:24.023'],
+    ['2018-08-28T21:46:24.0251', 'stop', '2018-08-28T21:46:24.027'],
+    ['2018-08-28T21:46', 'stop', '2018-08-28T21:46:00.000'],
+    ['2018-08-28T21:46:24.026', 'stop', '2018-08-28T21:46:24.026'],
     ['2017-06-01T12:59:12.5', 'end', '2017-06-01T12:59:12.500'],
     // fn_dblog's form, as the "why no rows" line prints the log's span: pasted back as it is
     ['2018/08/26 21:19:07:573', 'start', '2018-08-26T21:19:07.573'],
@@ -41,6 +61,17 @@ describe('parseWindowTime', () => {
     expect(() => parseWindowTime('yesterday', 'end', '--to')).toThrow(/--to 'yesterday'/);
     expect(() => parseWindowTime('2018/08/26 21:19:07', 'end', '--to')).toThrow(/fn_dblog's yyyy\/MM\/dd HH:mm:ss:fff/);
     expect(() => parseWindowTime('2018/02/30 21:19:07:573', 'start')).toThrow(/not a real date/);
+  });
+  it('a window given in order that holds no log time says so, not that its start is after its end', () => {
+    const from = { name: '--from', text: '2018-08-28T21:46:24.0271', iso: parseWindowTime('2018-08-28T21:46:24.0271', 'start') };
+    const to = { name: '--to', text: '2018-08-28T21:46:24.0275', iso: parseWindowTime('2018-08-28T21:46:24.0275', 'end') };
+    expect(() => assertWindowInOrder(from, to)).toThrow("--from '2018-08-28T21:46:24.0271' to --to '2018-08-28T21:46:24.0275' holds no time a log can carry: log times are SQL Server datetime values, in steps of 1/300 second (printed .000, .003, .007, .010, …), and none lies between them (the nearest are 2018-08-28T21:46:24.027 and 2018-08-28T21:46:24.030); widen the window");
+    const x = '2018-08-28T21:46:24.0266667';
+    expect(() => assertWindowInOrder({ name: '--from', text: x, iso: parseWindowTime(x, 'start') }, { name: '--to', text: x, iso: parseWindowTime(x, 'end') })).not.toThrow();
+    expect(() => assertWindowInOrder(
+      { name: '--from', text: '2018-08-30', iso: parseWindowTime('2018-08-30', 'start') },
+      { name: '--to', text: '2018-08-29', iso: parseWindowTime('2018-08-29', 'end') },
+    )).toThrow('--from 2018-08-30T00:00:00.000 is after --to 2018-08-29T23:59:59.999');
   });
   it('compares inclusively', () => {
     expect(inWindow('2017-06-01T12:00:00.000', '2017-06-01T12:00:00.000', '2017-06-01T12:00:00.000')).toBe(true);

@@ -38,6 +38,15 @@ describe('stop times round as STOPAT\'s datetime rounds them (Microsoft Learn, d
     expect(stopTimeAsDatetime(given)).toBe(rounded);
     expect(parseStopTarget({ stopAt: given })).toEqual({ kind: 'time', time: rounded });
   });
+  // more than 3 digits: the nearest tick of the instant itself (.0249 is 7.47 ticks: .023), as
+  // CAST(datetime2 AS datetime) rounds; it was rounded up to the millisecond (.025) first, then to .027
+  it.each([
+    ['2017-06-01T13:20:43.0249', '2017-06-01T13:20:43.023'],
+    ['2017-06-01T13:20:43.0266667', '2017-06-01T13:20:43.027'],
+    ['2017-06-01T23:59:59.9984', '2017-06-02T00:00:00.000'],
+  ])('%s → %s', (given, rounded) => {
+    expect(parseStopTarget({ stopAt: given })).toEqual({ kind: 'time', time: rounded });
+  });
 });
 
 /**

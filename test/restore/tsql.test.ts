@@ -100,6 +100,12 @@ describe('restore T-SQL', () => {
     expect(() => renderRestore(c, { as: 'shop' })).toThrow(expect.objectContaining({ code: 'INPUT_RESTORE_OVER_ORIGINAL', message: expect.stringMatching(/--as NEW_NAME.*--replace-original/) }));
     // SQL Server ignores trailing spaces when it compares names: [Shop  ] IS database Shop
     expect(() => renderRestore(c, { as: 'Shop  ' })).toThrow(expect.objectContaining({ code: 'INPUT_RESTORE_OVER_ORIGINAL' }));
+    // a system database is no side database: a plan into msdb (REPLACE under restore run --overwrite-existing) replaced it
+    for (const as of ['master', 'MSDB', 'model ', 'tempdb']) {
+      expect(() => renderRestore(c, { as })).toThrow(expect.objectContaining({ code: 'INPUT_RESTORE_SYSTEM_DATABASE', message: expect.stringMatching(/names SQL Server's own (master|msdb|model|tempdb) database, not a new one: restoring Shop into it .* choose another --as name/) }));
+      expect(() => renderRestore(c, { as, replaceExisting: true })).toThrow(expect.objectContaining({ code: 'INPUT_RESTORE_SYSTEM_DATABASE' }));
+    }
+    expect(renderRestore(c, { as: 'msdb_side' }).statements[0]).toMatch(/^RESTORE DATABASE \[msdb_side\]/);
     const r = renderRestore(c, { as: 'Shop', replaceOriginal: true });
     expect(r.statements[0]).toBe("RESTORE DATABASE [Shop] FROM DISK = N'D:\\b\\F.bak' WITH FILE = 1, REPLACE, NORECOVERY;");
     expect(r.warnings.join(' ')).toMatch(/OVERWRITES database Shop/);

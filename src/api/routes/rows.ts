@@ -5,7 +5,7 @@ import { InputError, StagingError } from '../../errors.js';
 import type { StagingStore } from '../../staging/store.js';
 import { splitQualifiedName } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
-import { parseWindowTime } from '../../recover/time-window.js';
+import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { DEFAULT_REINSERT_OPERATIONS, mergePlans, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
 import { databaseCheckHeader, insertedByRuns } from '../../reinsert/service.js';
 import { compareDatabases } from '../../reinsert/source-database.js';
@@ -43,7 +43,7 @@ function toFilter(staging: StagingStore, jobId: number, q: Record<string, unknow
   };
   const lo = bound(from, 'start', `${at}.from`);
   const hi = bound(to, 'end', `${at}.to`);
-  if (lo !== undefined && hi !== undefined && lo > hi) throw new InputError('INPUT_BAD_WINDOW', `${at}.from ${lo} is after ${at}.to ${hi}`, { field: `${at}.to` });
+  if (lo !== undefined && hi !== undefined) assertWindowInOrder({ name: `${at}.from`, text: from!, iso: lo }, { name: `${at}.to`, text: to!, iso: hi }, `${at}.to`);
   return { table: table === undefined ? undefined : jobTableName(staging, jobId, table, `${at}.table`), login, status, operation, from: lo, to: hi, transactionId, q: text, sid, dbUser };
 }
 

@@ -5,7 +5,7 @@ import { writeRefusedReport } from '../failed-report.js';
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { outFormatOption, formatFromOut, normalizeTableName } from '../options.js';
+import { collectTables, outFormatOption, formatFromOut } from '../options.js';
 import { createProgress } from '../progress.js';
 import { csvCell, csvRecord, csvValueHeaders } from '../../util/csv.js';
 import { assertBackupSet } from '../../recover/source-identity.js';
@@ -69,7 +69,7 @@ export function register(program: Command): void {
     .option('--mdf <files...>', 'data file (.mdf), with the database\'s .ndf files if it has several')
     .option('--bak <files...>', 'full backup (.bak; every stripe of a striped one), optionally followed by differential backups based on it')
     .option('--position <n>', 'backup set to read when a file holds several (RESTORE … WITH FILE = n)')
-    .option('--table <schema.name>', 'a table to dump: dbo.T, [dbo].[T], "dbo"."T" (repeatable: several tables in one pass over the metadata)', (v: string, prev: string[] = []) => [...prev, normalizeTableName(v)])
+    .option('--table <schema.name>', 'a table to dump: dbo.T, [dbo].[T], "dbo"."T" (repeatable or comma-separated: several tables in one pass over the metadata)', (v: string, prev: string[] = []) => collectTables(v, prev))
     .option('--all', 'dump every user table (metadata read once); NDJSON/JSON rows name their table')
     .option('--include-ghosts', 'also print ghost records (deleted rows not yet cleaned up), flagged ghost')
     .option('--include-remnants', 'also carve deleted records left in the page bodies (slot already removed), flagged remnant')
@@ -170,8 +170,10 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
   const named = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
   if (opts.all && named.length) throw new InputError('INPUT_BAD_OPTION', 'give --table or --all, not both');
   if (!opts.all && named.length === 0) throw new InputError('INPUT_BAD_OPTION', 'give --table schema.name (repeatable) or --all');
+  const csvOfSeveral = () => new InputError('INPUT_BAD_OPTION', '--format csv prints one table (one header line); dump several tables as ndjson or json, or one --table per csv file');
   if (opts.format === 'csv' && (opts.all || named.length > 1)) {
-    throw new InputError('INPUT_BAD_OPTION', '--format csv prints one table (one header line); dump several tables as ndjson or json, or one --table per csv file');
+    // names that differ only in letter case may be one table of a case-insensitive database: told after they are looked up
+    if (opts.all || new Set(named.map((n) => n.toLowerCase())).size > 1) throw csvOfSeveral();
   }
   const baks = opts.bak === undefined ? [] : Array.isArray(opts.bak) ? opts.bak : [opts.bak];
   const mdfs = opts.mdf === undefined ? [] : Array.isArray(opts.mdf) ? opts.mdf : [opts.mdf];
@@ -231,6 +233,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
         if (elsewhere && !schemaNotes.includes(elsewhere)) schemaNotes.push(elsewhere);
         if (!tables.some((t) => t.qualified === qualified)) tables.push({ qualified, columns: visibleColumns(table.layout).map((c) => c.name) });
       }
+      if (opts.format === 'csv' && tables.length > 1) throw csvOfSeveral();
     }
     const out: Writable = outFile ?? stdout;
     const write = (s: string) =>

@@ -42,7 +42,7 @@ import { sidToText } from '../../util/sid.js';
 import { assertReadableFile } from '../../recover/open-source.js';
 import { detectFileKind } from './inspect.js';
 import { openOutputFile } from '../files.js';
-import { outFormatOption, formatFromOut, normalizeTableName, repeatableOption } from '../options.js';
+import { collectTables, outFormatOption, formatFromOut, repeatableOption } from '../options.js';
 import { createProgress } from '../progress.js';
 import { drainOrError } from '../../recover/writers.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
@@ -100,9 +100,9 @@ export function register(program: Command): void {
     .addOption(repeatableOption('--operation <op>', 'only these operations, e.g. LOP_DELETE_ROWS or DELETE_ROWS (repeatable or comma-separated)', collect, 'every operation'))
     .addOption(repeatableOption('--context <ctx>', 'only these contexts, e.g. LCX_HEAP or HEAP (repeatable or comma-separated)', collect, 'every context'))
     .addOption(repeatableOption('--alloc-unit <id>', 'only these AllocUnitIds (repeatable or comma-separated)', collect, 'every allocation unit'))
-    .addOption(repeatableOption('--table <name>', 'only records on these tables\' allocation units (needs --mdf/--bak/--schema); dbo.T, [dbo].[T], "dbo"."T"', (v: string, p: string[]) => [...p, v], 'every table'))
+    .addOption(repeatableOption('--table <name>', 'only records on these tables\' allocation units (needs --mdf/--bak/--schema); dbo.T, [dbo].[T], "dbo"."T" (repeatable or comma-separated)', collectTables, 'every table'))
     .addOption(repeatableOption('--transaction <id>', 'only these Transaction IDs, e.g. 0000:000003e8 (repeatable or comma-separated)', collect, 'every transaction'))
-    .option('--from-lsn <lsn>', 'first LSN (inclusive): 0000002a:000001f0:0003, 0x…, decimal or dec:42:496:3')
+    .option('--from-lsn <lsn>', 'first LSN (inclusive): 0000002a:000001f0:0003, 0x…, decimal, dec:42:496:3 or (42:496:3) as DBCC PAGE prints m_lsn')
     .option('--to-lsn <lsn>', 'last LSN (inclusive), same forms')
     .addOption(outFormatOption(LOG_FORMATS, 'table'))
     .option('--out <file>', 'write to this file instead of stdout')
@@ -644,7 +644,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     if (note && !identityNotes.includes(note)) identityNotes.push(note);
   }
   if (opts.schema) identityNotes.push(...checkCatalogDatabase({ name: `--schema ${opts.schema}`, file: opts.schema, identity: meta?.identity ?? null }, ids, { anyDatabase: opts.catalogAnyDatabase, overrideName: '--catalog-any-database' }));
-  const tables = opts.table.map((t) => normalizeTableName(t));
+  const tables = opts.table; // normalised and split by collectTables
   let tableAllocUnits: string[] | null = null;
   if (tables.length) {
     if (!meta) throw new InputError('INPUT_NO_METADATA', '--table needs table metadata: give --mdf FILE, --bak FILE or --schema CATALOG.json (or filter with --alloc-unit ID)');

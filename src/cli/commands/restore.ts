@@ -8,7 +8,7 @@ import { compareLiveTables } from '../../replay/compare-live.js';
 import { parseKeyOption } from '../../replay/compare.js';
 import { LiveSource } from '../../recover/sources/live.js';
 import { checkStagingStore } from '../../staging/open.js';
-import { normalizeTableName, refuseExcessArguments, requireSubcommand, singleValue } from '../options.js';
+import { collectTables, normalizeTableName, refuseExcessArguments, requireSubcommand, singleValue } from '../options.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { sourceDatabaseOf } from '../../reinsert/source-database.js';
 import type { SourceDatabase } from '../../staging/types.js';
@@ -102,7 +102,7 @@ export function register(program: Command): void {
     .option('--standby <file>', 'end in STANDBY with this undo file instead of RECOVERY')
     .option('--accept-damaged-log', 'run even when a log backup, or the full or differential backup restored, lost log the restore needs (a damaged or torn block, a gap; refused otherwise before connecting, INPUT_RESTORE_LOG_DAMAGED): the damage is said on stderr before the first statement; no CONTINUE_AFTER_ERROR is added, so RESTORE LOG stops at the damage')
     .option('--stats <percent>', 'progress every n percent (STATS = n)', '10')
-    .option('--table <schema.name>', 'then compare this table of the restored database with the live one (repeatable): rows the live one lacks or holds changed', (v: string, p: string[] = []) => [...p, normalizeTableName(v)])
+    .option('--table <schema.name>', 'then compare this table of the restored database with the live one (repeatable or comma-separated): rows the live one lacks or holds changed', (v: string, p: string[] = []) => collectTables(v, p))
     .option('--key <columns>', 'with --table: comma-separated columns identifying a row (default: the clustered index key; whole rows for a heap)')
     .option('--stage <staging.db>', "with --table: stage the missing and changed rows as a job of kind 'restore' (review and re-insert them like scanned rows)")
     .option('--quiet', 'no progress or notes on stderr (the restore steps, the copies of a log backup chosen between, damage the plan does not need); still said: every WARNING, a backup of the plan used despite damaged closing blocks (FORMAT_BAD_MTF_TRAILER) and the refusals')

@@ -22,7 +22,7 @@ import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEv
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
-import { parseWindowTime } from '../../recover/time-window.js';
+import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
 import { openSource, threadCount, type ScanSourceOptions } from '../../recover/open-source.js';
@@ -131,8 +131,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   if (opts.typeAlias.length && !opts.ddl) throw new InputError('INPUT_BAD_OPTION', '--type-alias names alias types of a --ddl script, and no --ddl was given: leave it out');
   const allocUnits = parseAllocUnits(opts.allocUnit);
   const decodeThreads = threadCount('--decode-threads', opts.decodeThreads);
-  if (filter.from && filter.to && filter.from > filter.to) {
-    throw new InputError('INPUT_BAD_WINDOW', `--from ${filter.from} is after --to ${filter.to}`);
+  if (filter.from && filter.to) {
+    assertWindowInOrder({ name: '--from', text: opts.from!, iso: filter.from }, { name: '--to', text: opts.to!, iso: filter.to });
   }
   // A bound in a daylight-saving fold or gap of this machine's zone (TZ): said, even with --quiet
   warnLocalTimes('scan', [['--from', opts.from, 'start'], ['--to', opts.to, 'end']]);
@@ -189,7 +189,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
           `${leftOut.slice(0, 10).join(', ')}${leftOut.length > 10 ? ', …' : ''}. To recover them too, scan again without ${flag}, or add their CREATE TABLE / catalog rows to it\n`,
       );
     }
-    const single = opts.table.length === 1 ? catalog.byName(opts.table[0]) : undefined;
+    // one table however often or in whichever spelling --table names it (`T`, `dbo.t`): value columns
+    const named = new Map(opts.table.map((t) => catalog.byName(t)).filter((l) => l !== undefined).map((l) => [`${l.schema}.${l.name}`, l]));
+    const single = opts.table.length > 0 && named.size === 1 ? [...named.values()][0] : undefined;
     const valueColumns = single?.columns.filter(isVisibleColumn).map((c) => c.name);
 
     const out: Writable = outFile ?? process.stdout;
