@@ -74,8 +74,8 @@ describeCorpus('rowback dump on the corpus', () => {
     expect(arr[0].values).toMatchObject({ OrderID: 10248, CustomerID: 'VINET', ShipCity: 'Reims', OrderDate: '1996-07-04T00:00:00.000' });
   });
 
-  it('--mdf with two files of the same file id is refused (the files of one database have distinct ids)', async () => {
-    await expect(dump({ mdf: [NORTHWND(), corpusPath('sql-practice-asp', 'App_Data', 'School.mdf')] })).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION' });
+  it('--mdf with the primary files of two databases (both file id 1) is refused as two databases, not as one database\'s files with a repeated id', async () => {
+    await expect(dump({ mdf: [NORTHWND(), corpusPath('sql-practice-asp', 'App_Data', 'School.mdf')] })).rejects.toMatchObject({ code: 'INPUT_MIXED_DATABASES' });
   });
 
   it('--include-remnants: deleted records carved from the page bodies, flagged remnant with their offset', async () => {
