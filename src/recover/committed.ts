@@ -53,6 +53,21 @@ export interface CommittedScanStats {
    */
   outsideWindowFirstBegin?: string;
   outsideWindowLastBegin?: string;
+  /**
+   * With a window: row operations of committed transactions whose LOP_BEGIN_XACT is not in the log
+   * read (they began before it, or in log that could not be read), that committed at or after the
+   * window's start. Their Begin Time is not known, so whether they began in the window cannot be
+   * told: they are left out, and said (beginUnreadClause: INCOMPLETE). Those that committed before the
+   * window's start began before it too, and are counted in outsideWindowRowOps. Before, all of them
+   * were counted there, and "why no rows" said they "began outside the window" (newcomer: a mass
+   * delete begun before the .trn given, committed in the window, was lost with that reason).
+   */
+  beginUnreadRowOps?: number;
+  /** …the transactions they belong to. */
+  beginUnreadTransactions?: number;
+  /** The earliest and latest End Time (fn_dblog form) of those transactions' commits; absent when none. */
+  beginUnreadFirstCommit?: string;
+  beginUnreadLastCommit?: string;
   /** Row operations on tables the metadata knows but the --table filter left out. */
   otherTableRowOps: number;
   /** The earliest and latest Begin Time of the scanned log's transactions (fn_dblog form), null when none. */
@@ -191,6 +206,12 @@ export function emptyStats(): CommittedScanStats {
 interface TxnState extends TransactionInfo {
   /** Whether the transaction's rows can be kept at all (its Begin Time is in the window). */
   inWindow: boolean;
+  /**
+   * With a window, for a transaction whose LOP_BEGIN_XACT was not read: its wanted row operations,
+   * counted (not held) until its commit tells whether it may have begun in the window
+   * (CommittedScanStats.beginUnreadRowOps). Undefined otherwise.
+   */
+  beginUnread?: number;
   /** Candidates held until the commit or abort is seen (as bytes; in a temporary file beyond the budget). */
   held: HeldCandidates<HeldCandidate> | null;
   /**
@@ -355,8 +376,45 @@ export async function* committedCandidateBatches(
       pairsLost: null,
       beginLsn: r ? r['Current LSN'] ?? null : null,
     };
+    // with a window, a transaction whose begin is not read: its row operations are counted until its commit
+    if (!r && hasWindow) t.beginUnread = 0;
     txns.set(id, t);
     return t;
+  };
+  /**
+   * A row operation of a transaction outside the window, or of one whose LOP_BEGIN_XACT was not read
+   * (with a window): counted, not held.
+   */
+  const leftOutOfWindow = (t: TxnState): void => {
+    if (t.beginUnread !== undefined) {
+      t.beginUnread++;
+      return;
+    }
+    stats.outsideWindowRowOps++;
+    outsideBegan(t.beginTime);
+  };
+  // the End Time span of the commits of transactions whose begin was not read (stats.beginUnreadFirstCommit)
+  let unreadFirstIso: string | null = null;
+  let unreadLastIso: string | null = null;
+  /** At the commit of a transaction whose begin was not read: where its row operations go (CommittedScanStats.beginUnreadRowOps). */
+  const settleBeginUnread = (t: TxnState, k: number): void => {
+    const iso = t.endTime === null ? null : safeIso(t.endTime);
+    if (filter.from && iso !== null && iso < filter.from) {
+      // committed before the window's start: it began before it too
+      stats.outsideWindowRowOps += k;
+      return;
+    }
+    stats.beginUnreadRowOps = (stats.beginUnreadRowOps ?? 0) + k;
+    stats.beginUnreadTransactions = (stats.beginUnreadTransactions ?? 0) + 1;
+    if (iso === null || t.endTime === null) return;
+    if (unreadFirstIso === null || iso < unreadFirstIso) {
+      unreadFirstIso = iso;
+      stats.beginUnreadFirstCommit = t.endTime;
+    }
+    if (unreadLastIso === null || iso > unreadLastIso) {
+      unreadLastIso = iso;
+      stats.beginUnreadLastCommit = t.endTime;
+    }
   };
   // the Begin Time span of the row operations left outside the window (stats.outsideWindowFirstBegin)
   let outsideFirstIso: string | null = null;
@@ -404,6 +462,7 @@ export async function* committedCandidateBatches(
         const prior = txns.get(r['Transaction ID']);
         if (prior) dropPairs(prior);
         if (prior?.unknown && prior.inWindow) stats.uncommittedRowOps += unknownCount(prior);
+        if (prior?.beginUnread) stats.uncommittedRowOps += prior.beginUnread;
         if (prior?.held) {
           // A second BEGIN for a transaction still open here (a stale record of a reused VLF, or
           // overlapping inputs): what it held never committed in this log. Before, the map entry was
@@ -431,9 +490,10 @@ export async function* committedCandidateBatches(
         dropPairs(t);
         // operations on units the catalog does not name: missing from the result only when committed
         const unknownN = t.unknown ? unknownCount(t) : 0;
+        const unreadN = t.beginUnread ?? 0;
         if (op === LOP_ABORT_XACT) {
-          stats.uncommittedRowOps += n + unknownN;
-          stats.rolledBackRowOps += n + unknownN;
+          stats.uncommittedRowOps += n + unknownN + unreadN;
+          stats.rolledBackRowOps += n + unknownN + unreadN;
           await held?.discard();
           continue;
         }
@@ -451,6 +511,7 @@ export async function* committedCandidateBatches(
           t.unknown = null;
         }
         t.endTime = r['End Time'] ?? null;
+        if (unreadN) settleBeginUnread(t, unreadN);
         const rowless = t.inWindow ? rowlessRemovalKind(t.name) : null;
         if (rowless) {
           stats.rowlessRemovals++;
@@ -588,8 +649,7 @@ export async function* committedCandidateBatches(
         }
         const t = txns.get(r['Transaction ID']) ?? newTxn(r['Transaction ID'], null);
         if (!t.inWindow) {
-          stats.outsideWindowRowOps++;
-          outsideBegan(t.beginTime);
+          leftOutOfWindow(t);
           continue;
         }
         const u = (t.unknown ??= new Map());
@@ -628,8 +688,7 @@ export async function* committedCandidateBatches(
       const id = r['Transaction ID'];
       const t = txns.get(id) ?? newTxn(id, null);
       if (!t.inWindow) {
-        stats.outsideWindowRowOps++;
-        outsideBegan(t.beginTime);
+        leftOutOfWindow(t);
         continue;
       }
       const held = (t.held ??= new HeldCandidates<HeldCandidate>());
@@ -655,6 +714,7 @@ export async function* committedCandidateBatches(
     // No commit or abort in the log: the rows cannot be told committed.
     for (const t of txns.values()) {
       if (t.inWindow) stats.uncommittedRowOps += (t.held?.count ?? 0) + (t.unknown ? unknownCount(t) : 0);
+      else if (t.beginUnread) stats.uncommittedRowOps += t.beginUnread;
     }
   } finally {
     for (const t of txns.values()) await t.held?.discard();
@@ -785,6 +845,35 @@ function outsideSpan(stats: CommittedScanStats): string {
   return ` (${when}, the SQL Server's local time, as --from/--to are)`;
 }
 
+/** ` (they committed from A to B, the SQL Server's local time)` of the transactions counted in beginUnreadRowOps; '' when unknown. */
+function unreadCommitSpan(stats: CommittedScanStats): string {
+  const when = unreadCommitWhen(stats);
+  return when ? ` (${when})` : '';
+}
+
+/** `it committed at A, the SQL Server's local time` / `they committed from A to B, …`; '' when unknown. */
+function unreadCommitWhen(stats: CommittedScanStats): string {
+  const a = stats.beginUnreadFirstCommit;
+  const b = stats.beginUnreadLastCommit;
+  if (a === undefined || b === undefined) return '';
+  return `${a === b ? `it committed at ${a}` : `they committed from ${a} to ${b}`}, the SQL Server's local time`;
+}
+
+/**
+ * The INCOMPLETE clause for committed row operations a window left out because their transaction's
+ * LOP_BEGIN_XACT is not in the log read and it committed at or after the window's start
+ * (CommittedScanStats.beginUnreadRowOps): whether they began in the window cannot be told, so the
+ * rows asked for may be among them. '' when there are none. `done`: 'printed' or 'staged'; `how`:
+ * what to do in the caller's words (the CLI's options, a job's fields).
+ */
+export function beginUnreadClause(stats: CommittedScanStats, ops: string[], done: 'printed' | 'staged', how: string): string {
+  const k = stats.beginUnreadRowOps ?? 0;
+  if (k <= 0) return '';
+  const what = ops.length === 1 ? `${ops[0]}(s)` : `row operation(s) (${ops.join('/')})`;
+  const t = stats.beginUnreadTransactions ?? 0;
+  return `${k.toLocaleString('en-US')} committed ${what} of ${t.toLocaleString('en-US')} transaction(s) whose LOP_BEGIN_XACT is not in the log read (they began before it, or in log that could not be read${unreadCommitWhen(stats) ? `; ${unreadCommitWhen(stats)}` : ''}) are not ${done}: their Begin Time is not known, so whether they began in the window cannot be told; ${how}`;
+}
+
 /**
  * Why a scan found no rows, in one sentence built from its counts: the log's time span, how many
  * row operations of the wanted kinds it holds and where they went (unknown allocation units such
@@ -824,6 +913,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   }
   if (stats.otherTableRowOps) parts.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
   if (stats.outsideWindowRowOps) parts.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window${outsideSpan(stats)}`);
+  if (stats.beginUnreadRowOps) parts.push(`${n(stats.beginUnreadRowOps)} in transactions whose LOP_BEGIN_XACT is not in the log read${unreadCommitSpan(stats)}: whether they began in the window cannot be told (said as INCOMPLETE)`);
   if (stats.rolledBackRowOps) parts.push(`${n(stats.rolledBackRowOps)} in transactions that rolled back`);
   const neverCommitted = stats.uncommittedRowOps - stats.rolledBackRowOps;
   if (neverCommitted) parts.push(`${n(neverCommitted)} in transactions with no commit in this log`);

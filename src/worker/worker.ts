@@ -19,7 +19,7 @@ import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSour
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
-import { explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
+import { beginUnreadClause, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone) and warnings (unknown log operation codes, said as `WARNING:` notes). */
@@ -385,6 +385,11 @@ export class JobWorker {
           const loss = !spec.metadata ? catalogDamageLoss(all, undecodedRowOps, stats.unknownAllocUnitRowOps, 'row operation') : null;
           if (loss) n.push(`INCOMPLETE: the data file's catalog is damaged (${catalogDamageSubject(loss.damage, false)}): ${loss.clause}, not staged`);
           if (unknownTables) n.push(`INCOMPLETE: ${unknownTables}`);
+          // rows the window left out whose transaction's begin is not in the log read (scan says it alike)
+          const beginUnread = !controller.signal.aborted
+            ? beginUnreadClause(stats, filter.operations, 'staged', 'a job without from/to stages them (their beginTime is null), or one given the log from before they began')
+            : '';
+          if (beginUnread) n.push(`INCOMPLETE: ${beginUnread}`);
           // a table metadata.allocUnit(s) mapped that no row came from, beside row operations on
           // units no table names: likely a mistyped id (as scan says it)
           if (!controller.signal.aborted) n.push(...mistypedAllocUnitNotes(stats, mappedTables, 'metadata.allocUnits', (t) => this.store.countRows(jobId, { table: t }) > 0, all));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { committedCandidates, emptyStats, explainNoRows, isSystemBaseTableAllocUnit, UNKNOWN_ALLOC_UNITS_KEPT } from '../../src/recover/committed.js';
+import { beginUnreadClause, committedCandidates, emptyStats, explainNoRows, isSystemBaseTableAllocUnit, UNKNOWN_ALLOC_UNITS_KEPT } from '../../src/recover/committed.js';
 import { catalogFromLayouts } from '../../src/recover/source.js';
 import type { LogRecord } from '../../src/logreader/log-record.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
@@ -401,5 +401,63 @@ describe('unknown allocation units by id', () => {
   ])('explainNoRows: %s', (_, s, sentence) => {
     const line = explainNoRows({ ...emptyStats(), ...SPAN, ...s }, ['delete']);
     expect(line.endsWith(sentence), line).toBe(true);
+  });
+});
+
+describe('a window, and transactions whose LOP_BEGIN_XACT is not in the log read', () => {
+  // SYNTHETIC records (structure only): 0000:a began before the log read and committed inside the
+  // window; 0000:b likewise but committed before the window's start; 0000:c began before it and
+  // rolled back; 0000:d began in the window (read) as a control.
+  const unread: LogRecord[] = [
+    rec('3:1:1', 'LOP_DELETE_ROWS', '0000:a', { Context: 'LCX_MARK_AS_GHOST', AllocUnitId: AU }),
+    rec('3:1:2', 'LOP_DELETE_ROWS', '0000:a', { Context: 'LCX_MARK_AS_GHOST', AllocUnitId: AU }),
+    rec('3:1:3', 'LOP_DELETE_ROWS', '0000:b', { Context: 'LCX_MARK_AS_GHOST', AllocUnitId: AU }),
+    rec('3:1:4', 'LOP_COMMIT_XACT', '0000:b', { 'End Time': '2026/11/20 09:59:59:997' }),
+    rec('3:1:5', 'LOP_DELETE_ROWS', '0000:c', { Context: 'LCX_MARK_AS_GHOST', AllocUnitId: AU }),
+    rec('3:1:6', 'LOP_ABORT_XACT', '0000:c'),
+    rec('3:2:1', 'LOP_BEGIN_XACT', '0000:d', { 'Begin Time': '2026/11/20 10:15:00:000' }),
+    rec('3:2:2', 'LOP_DELETE_ROWS', '0000:d', { Context: 'LCX_MARK_AS_GHOST', AllocUnitId: AU }),
+    rec('3:2:3', 'LOP_COMMIT_XACT', '0000:d', { 'End Time': '2026/11/20 10:15:00:003' }),
+    rec('3:3:1', 'LOP_COMMIT_XACT', '0000:a', { 'End Time': '2026/11/20 10:30:00:000' }),
+  ];
+  const from = '2026-11-20T10:00:00.000';
+  const to = '2026-11-20T11:00:00.000';
+
+  it('rows of one that committed at or after the window\'s start are counted apart (not "began outside the window") with their commit time, and said', async () => {
+    const stats = emptyStats();
+    const got = await all(committedCandidates(async function* () { yield* unread; }, { operations: ['delete'], from, to }, catalog, { stats }));
+    expect(got.map((c) => c.record['Current LSN'])).toEqual(['3:2:2']);
+    expect(stats).toMatchObject({ beginUnreadRowOps: 2, beginUnreadTransactions: 1, beginUnreadFirstCommit: '2026/11/20 10:30:00:000', beginUnreadLastCommit: '2026/11/20 10:30:00:000' });
+    // 0000:b committed before the window's start, so it began before it: outside, certainly
+    expect(stats.outsideWindowRowOps).toBe(1);
+    expect(stats.rolledBackRowOps).toBe(1);
+    const clause = beginUnreadClause(stats, ['delete'], 'printed', 'HOW');
+    expect(clause).toBe("2 committed delete(s) of 1 transaction(s) whose LOP_BEGIN_XACT is not in the log read (they began before it, or in log that could not be read; it committed at 2026/11/20 10:30:00:000, the SQL Server's local time) are not printed: their Begin Time is not known, so whether they began in the window cannot be told; HOW");
+  });
+
+  it('"why no rows" does not say they began outside the window', async () => {
+    const stats = emptyStats();
+    const onlyA = unread.filter((r) => r['Transaction ID'] === '0000:a');
+    expect(await all(committedCandidates(async function* () { yield* onlyA; }, { operations: ['delete'], from, to }, catalog, { stats }))).toEqual([]);
+    const why = explainNoRows(stats, ['delete']);
+    expect(why).not.toContain('outside the window');
+    expect(why).toContain("2 in transactions whose LOP_BEGIN_XACT is not in the log read (it committed at 2026/11/20 10:30:00:000, the SQL Server's local time): whether they began in the window cannot be told");
+  });
+
+  it('without a window their rows are returned as before (no Begin Time), and nothing is said', async () => {
+    const stats = emptyStats();
+    const got = await all(committedCandidates(async function* () { yield* unread; }, { operations: ['delete'] }, catalog, { stats }));
+    expect(got.map((c) => c.record['Current LSN'])).toEqual(['3:1:3', '3:2:2', '3:1:1', '3:1:2']);
+    expect(got[0]!.txn.beginTime).toBeNull();
+    expect(stats.beginUnreadRowOps ?? 0).toBe(0);
+    expect(beginUnreadClause(stats, ['delete'], 'printed', 'HOW')).toBe('');
+  });
+
+  it('one that never commits in the log is counted as never committed', async () => {
+    const stats = emptyStats();
+    const open1 = unread.filter((r) => r['Transaction ID'] === '0000:a' && r.Operation !== 'LOP_COMMIT_XACT');
+    await all(committedCandidates(async function* () { yield* open1; }, { operations: ['delete'], from, to }, catalog, { stats }));
+    expect(stats).toMatchObject({ uncommittedRowOps: 2, outsideWindowRowOps: 0 });
+    expect(stats.beginUnreadRowOps ?? 0).toBe(0);
   });
 });

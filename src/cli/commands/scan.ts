@@ -17,7 +17,7 @@ import { assumedCollationNote, assumedSparseIdsNote, layoutsFromDdl } from '../.
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
-import { explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../../recover/committed.js';
+import { explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause, beginUnreadClause } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
@@ -279,6 +279,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // which scans the tables it names; nor beside a damaged catalog's line, which counts them)
     const filesSource = Boolean(opts.mdf?.length || opts.bak?.length || opts.ldf || opts.trn?.length);
     const unknownTables = stats && filesSource && !(opts.schema || opts.ddl) && !damagedLine && !interruptedBy ? unknownTablesClause(stats, operations, 'printed') : '';
+    // rows a window left out whose transaction's begin is not in the log read: they may be rows asked for
+    const beginUnread = stats && !interruptedBy
+      ? beginUnreadClause(stats, operations, 'printed', 'scan without --from/--to to see them (their beginTime is null), or add the log from before they began (an earlier --trn, the --ldf)')
+      : '';
     // rows the committed filter passed on but the layout check held back, or that did not decode,
     // are in none of the counts explainNoRows tells: said here, or "16 deletes: 3 on …" left 13 unexplained
     const noRowsReason = rows === 0 && stats && !interruptedBy
@@ -295,7 +299,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         rows,
         rowsPerTable: Object.fromEntries(perTable),
         rowsWithWarnings: warnedRows,
-        complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !unknownTables && !interruptedBy,
+        complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !unknownTables && !beginUnread && !interruptedBy,
         ...(interruptedBy ? { interrupted: interruptedBy } : {}),
         ...(noRowsReason ? { noRowsReason: isoLogTimesIn(noRowsReason) } : {}),
         // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
@@ -360,8 +364,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (held) process.stderr.write(`rowback scan: INCOMPLETE: ${held}\n`);
     if (undecoded) process.stderr.write(`rowback scan: INCOMPLETE: ${undecoded}\n`);
     if (unknownTables) process.stderr.write(`rowback scan: INCOMPLETE: ${unknownTables}\n`);
+    if (beginUnread) process.stderr.write(`rowback scan: INCOMPLETE: ${beginUnread}\n`);
     // --strict: exit 3 for what the report calls "complete": false (an interrupt's 130/143 below wins)
-    if (damagedLine || lost.length || held || undecoded || unknownTables) exitIncomplete(opts.strict);
+    if (damagedLine || lost.length || held || undecoded || unknownTables || beginUnread) exitIncomplete(opts.strict);
     // a WARNING on a backup's header (one copy damaged, the set read all the same): --strict exits 3 as for warned rows
     if (opened.headerWarnings?.().length) exitIncomplete(opts.strict);
     // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
