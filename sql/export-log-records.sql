@@ -18,7 +18,9 @@
 --     LOP_BEGIN_XACT / LOP_COMMIT_XACT / LOP_ABORT_XACT and the chosen row operations on the
 --     in-row allocation units of the tables' heap or clustered index (resolved through
 --     sys.partitions and sys.allocation_units);
---   * keeps the transactions whose Begin Time falls in the window (the server's local time);
+--   * keeps the transactions whose Begin Time falls in the window (the server's local time),
+--     and those that committed in the log read without their LOP_BEGIN_XACT in it (they began
+--     before it: rowback cannot place them in the window and says so, INCOMPLETE);
 --   * writes those records (binary columns as 0x hex; the login from SUSER_SNAME on the
 --     LOP_BEGIN_XACT record) and the catalog rows of sql/table-metadata.sql for the tables.
 --   rowback itself decides which transactions committed; aborted ones are exported so the
@@ -136,14 +138,18 @@ BEGIN
          AND l.[AllocUnitId] IN (SELECT [allocation_unit_id] FROM @au));
 END;
 
--- Transactions that began in the window (fixed-width text compares as time; binary collation).
+-- Transactions that began in the window (fixed-width text compares as time; binary collation), and
+-- those committed without their LOP_BEGIN_XACT in the log read (whether they began in the window
+-- cannot be told here: rowback says them as INCOMPLETE rather than have them left out unsaid).
 IF OBJECT_ID(N'tempdb..#xact') IS NOT NULL DROP TABLE #xact;
 SELECT DISTINCT l.[Transaction ID]
 INTO #xact
 FROM #log AS l
-WHERE l.[Operation] = N'LOP_BEGIN_XACT'
-  AND l.[Begin Time] COLLATE Latin1_General_BIN2 >= @FromText
-  AND l.[Begin Time] COLLATE Latin1_General_BIN2 <= @ToText;
+WHERE (l.[Operation] = N'LOP_BEGIN_XACT'
+       AND l.[Begin Time] COLLATE Latin1_General_BIN2 >= @FromText
+       AND l.[Begin Time] COLLATE Latin1_General_BIN2 <= @ToText)
+   OR (l.[Operation] = N'LOP_COMMIT_XACT'
+       AND NOT EXISTS (SELECT 1 FROM #log AS b WHERE b.[Transaction ID] = l.[Transaction ID] AND b.[Operation] = N'LOP_BEGIN_XACT'));
 
 IF OBJECT_ID(N'tempdb..#records') IS NOT NULL DROP TABLE #records;
 SELECT

@@ -884,7 +884,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   const what = ops.length === 1 ? `${ops[0]}s` : `row operations (${ops.join('/')})`;
   const n = (x: number) => x.toLocaleString('en-US');
   if (stats.serverFiltered) {
-    // The server kept only committed transactions begun in the window with rows of the tables:
+    // The server kept only committed transactions begun in the window (or whose begin it did not read) with rows of the tables:
     // the log's own span and its other transactions were never seen here.
     const removed = stats.rowlessRemovals
       ? `; but ${n(stats.rowlessRemovals)} committed TRUNCATE TABLE / DROP TABLE transaction(s) in it, whose rows no log record holds (see the notes above; only a backup has them)`
@@ -897,6 +897,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
     if (stats.unknownAllocUnitRowOps) kept.push(unknownPart(stats, false, 'a table created or rebuilt after the metadata was read'));
     if (stats.otherTableRowOps) kept.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
     if (stats.outsideWindowRowOps) kept.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window${outsideSpan(stats)}`);
+    if (stats.beginUnreadRowOps) kept.push(`${n(stats.beginUnreadRowOps)} in transactions whose LOP_BEGIN_XACT is not in the log read${unreadCommitSpan(stats)}: whether they began in the window cannot be told (said as INCOMPLETE)`);
     if (stats.schemaDriftRowOps) kept.push(schemaDriftPart(stats.schemaDriftRowOps));
     return `${head} returned ${n(stats.rowOps)} ${what} on the tables' data rows: ${kept.join(', ') || 'none kept'}${removed}`;
   }

@@ -166,7 +166,7 @@ function list(values: readonly string[]): string {
  * and ROW_NUMBER per LSN drops a record that both a log backup and the online log hold.
  *
  * Returned, in LSN order, for each committed transaction (begun inside the window, when there is
- * one) that logged a wanted row operation on the tables: its wanted row operations, its opposite
+ * one, or whose LOP_BEGIN_XACT is not in the log read: the caller says those as INCOMPLETE) that logged a wanted row operation on the tables: its wanted row operations, its opposite
  * row operations on the same tables (committed.ts pairOperationFor: the inserts beside a delete
  * scan; a rolled-back statement's compensation records are among them), and its LOP_BEGIN_XACT
  * (when read) and LOP_COMMIT_XACT. So the caller runs the same committed filter and the same pairing
@@ -198,19 +198,21 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
   const readOps = pairOp ? [...rowOps, pairOp] : rowOps;
   const cols = LOG_COLUMNS.map((c) => `l.${col(c)}`).join(', ');
 
-  // The window is applied to LOP_BEGIN_XACT inside the read, so the per-transaction sort below
-  // only sees transactions that began in the window (and every commit, which it cannot judge).
-  const beginTest = [`l.[Operation] = ${nstring(LOP_BEGIN_XACT)}`];
+  // Every LOP_BEGIN_XACT is read (and every commit): the window is applied per transaction below, so
+  // that one whose begin is not in the log read (it began before it) is told from one that began
+  // outside the window — its rows go to the caller, whose committed filter says them as INCOMPLETE
+  // (committed.ts beginUnreadRowOps). Read only when inside the window, they were left out silently.
+  const windowTest: string[] = [];
   if (o.from) {
     params.push({ name: 'fromTime', type: 'nvarchar', length: LOG_TIME_LENGTH, value: isoToLogTime(o.from) });
-    beginTest.push(`l.[Begin Time] COLLATE ${BIN_COLLATION} >= @fromTime`);
+    windowTest.push(`x.[Begin Time] COLLATE ${BIN_COLLATION} >= @fromTime`);
   }
   if (o.to) {
     params.push({ name: 'toTime', type: 'nvarchar', length: LOG_TIME_LENGTH, value: isoToLogTime(o.to) });
-    beginTest.push(`l.[Begin Time] COLLATE ${BIN_COLLATION} <= @toTime`);
+    windowTest.push(`x.[Begin Time] COLLATE ${BIN_COLLATION} <= @toTime`);
   }
   const where = [
-    `(${beginTest.join(' AND ')})`,
+    `l.[Operation] = ${nstring(LOP_BEGIN_XACT)}`,
     `   OR l.[Operation] = ${nstring(LOP_COMMIT_XACT)}`,
     `   OR (l.[Operation] IN (${list(readOps)})`,
     `       AND l.[Context] IN (${list(ROW_CONTEXTS)})`,
@@ -249,8 +251,9 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
     `(x.[xact_has_rows] = 1 OR UPPER(LTRIM(RTRIM(x.[xact_name]))) IN (${list(ROWLESS_REMOVAL_NAMES)}))`,
     'x.[lsn_copy] = 1',
   ];
-  // With a window, a transaction counts only if its LOP_BEGIN_XACT was read and fell inside it.
-  if (o.from || o.to) outerWhere.push('x.[xact_begin_time] IS NOT NULL');
+  // With a window, a transaction counts if its LOP_BEGIN_XACT fell inside it, or was not read at all
+  // (the caller cannot place it in the window, and says so); one that began outside it does not.
+  if (windowTest.length) outerWhere.push('(x.[xact_begin_time] IS NOT NULL OR x.[xact_begin_read] = 0)');
 
   const text = [
     ...(o.inactiveLog ? [TRACEON_INACTIVE_LOG] : []),
@@ -263,7 +266,8 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
     selects.join('\n  UNION ALL\n'),
     '), [xact] AS (',
     '  SELECT x.*,',
-    `    MAX(CASE WHEN x.[Operation] = ${begin} THEN x.[Begin Time] END) ${perXact} AS [xact_begin_time],`,
+    `    MAX(CASE WHEN x.[Operation] = ${begin}${windowTest.map((w) => ` AND ${w}`).join('')} THEN x.[Begin Time] END) ${perXact} AS [xact_begin_time],`,
+    ...(windowTest.length ? [`    MAX(CASE WHEN x.[Operation] = ${begin} THEN 1 ELSE 0 END) ${perXact} AS [xact_begin_read],`] : []),
     `    MAX(CASE WHEN x.[Operation] = ${commit} THEN x.[End Time] END) ${perXact} AS [xact_end_time],`,
     `    MAX(CASE WHEN x.[Operation] = ${commit} THEN 1 ELSE 0 END) ${perXact} AS [xact_committed],`,
     `    MAX(CASE WHEN x.[Operation] IN (${list(rowOps)}) THEN 1 ELSE 0 END) ${perXact} AS [xact_has_rows],`,

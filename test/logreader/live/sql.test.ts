@@ -15,7 +15,7 @@ describe('scanSql', () => {
       '), [log] AS (',
       '  SELECT 0 AS [log_input], l.[Current LSN], l.[Operation], l.[Context], l.[Transaction ID], l.[AllocUnitId], l.[Page ID], l.[Slot ID], l.[Offset in Row], l.[Modify Size], l.[Description], l.[Begin Time], l.[End Time], l.[Transaction Name], l.[Transaction SID], l.[SPID], l.[RowLog Contents 0], l.[RowLog Contents 1]',
       '  FROM sys.fn_dblog(@start, @end) AS l',
-      '  WHERE (l.[Operation] = N\'LOP_BEGIN_XACT\')',
+      '  WHERE l.[Operation] = N\'LOP_BEGIN_XACT\'',
       '     OR l.[Operation] = N\'LOP_COMMIT_XACT\'',
       // the inserts too: the caller pairs a delete with the same row put back by its own transaction
       '     OR (l.[Operation] IN (N\'LOP_DELETE_ROWS\', N\'LOP_INSERT_ROWS\')',
@@ -111,12 +111,15 @@ describe('scanSql', () => {
     });
   });
 
-  it('applies the window to LOP_BEGIN_XACT in the read and keeps only transactions that began in it', () => {
-    expect(windowed.text).toContain(
-      "  WHERE (l.[Operation] = N'LOP_BEGIN_XACT' AND l.[Begin Time] COLLATE Latin1_General_BIN2 >= @fromTime AND l.[Begin Time] COLLATE Latin1_General_BIN2 <= @toTime)",
-    );
+  it('reads every LOP_BEGIN_XACT, and keeps transactions that began in the window or whose begin is not in the log read (the caller says those INCOMPLETE), not those begun outside it', () => {
+    expect(windowed.text).toContain("  WHERE l.[Operation] = N'LOP_BEGIN_XACT'\n     OR l.[Operation] = N'LOP_COMMIT_XACT'");
+    expect(windowed.text).toContain("    MAX(CASE WHEN x.[Operation] = N'LOP_BEGIN_XACT' AND x.[Begin Time] COLLATE Latin1_General_BIN2 >= @fromTime AND x.[Begin Time] COLLATE Latin1_General_BIN2 <= @toTime THEN x.[Begin Time] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_begin_time],\n    MAX(CASE WHEN x.[Operation] = N'LOP_BEGIN_XACT' THEN 1 ELSE 0 END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_begin_read],");
     // deletes and inserts both wanted: nothing to pair, no opposite operation added
-    expect(windowed.text).toContain("WHERE x.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS', N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT')\n  AND x.[xact_committed] = 1\n  AND (x.[xact_has_rows] = 1 OR UPPER(LTRIM(RTRIM(x.[xact_name]))) IN (N'TRUNCATE TABLE', N'DROPOBJ'))\n  AND x.[lsn_copy] = 1\n  AND x.[xact_begin_time] IS NOT NULL\nORDER BY x.[Current LSN];");
+    expect(windowed.text).toContain("WHERE x.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS', N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT')\n  AND x.[xact_committed] = 1\n  AND (x.[xact_has_rows] = 1 OR UPPER(LTRIM(RTRIM(x.[xact_name]))) IN (N'TRUNCATE TABLE', N'DROPOBJ'))\n  AND x.[lsn_copy] = 1\n  AND (x.[xact_begin_time] IS NOT NULL OR x.[xact_begin_read] = 0)\nORDER BY x.[Current LSN];");
+    // without a window nothing of it: every committed transaction with rows
+    const whole = scanSql({ inputs: [{ kind: 'online' }], start: null, end: null, operations: ['delete'], tables: [] });
+    expect(whole.text).not.toMatch(/xact_begin_read|@fromTime|@toTime/);
+    expect(whole.text).toContain("    MAX(CASE WHEN x.[Operation] = N'LOP_BEGIN_XACT' THEN x.[Begin Time] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_begin_time],\n    MAX(CASE WHEN x.[Operation] = N'LOP_COMMIT_XACT'");
   });
 
   it('scans every user table when none is named, resolving allocation units through the catalog views', () => {
