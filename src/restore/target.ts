@@ -14,7 +14,7 @@ export function parseStopTarget(o: { stopAt?: string; stopBeforeLsn?: string }, 
   if ((o.stopAt === undefined) === (o.stopBeforeLsn === undefined)) throw new InputError('INPUT_BAD_OPTION', `give exactly one of ${names.stopAt} TIME or ${names.stopBeforeLsn} LSN`, { field: names.stopAt });
   const field = o.stopAt !== undefined ? names.stopAt : names.stopBeforeLsn;
   try {
-    if (o.stopAt !== undefined) return { kind: 'time', time: stopTimeAsDatetime(parseWindowTime(o.stopAt, 'stop', names.stopAt)) };
+    if (o.stopAt !== undefined) return { kind: 'time', time: stopTimeAsDatetime(parseWindowTime(o.stopAt, 'stop', names.stopAt), names.stopAt) };
     return { kind: 'lsn', lsn: lsnToDecimal(parseAnyLsn(o.stopBeforeLsn!)) };
   } catch (e) {
     if (e instanceof InputError) (e.location as { field?: string }).field ??= field;
@@ -46,14 +46,25 @@ export function assertStopsInOrder(before: RestoreTarget, after: RestoreTarget, 
  * precision"). Commit End Times in the log are datetime ticks too, so a stop compared after this
  * rounding includes exactly the commits a real STOPAT of the same text does.
  * `iso`: `YYYY-MM-DDTHH:MM:SS.fff` (server local time); returns the same form.
+ * Throws InputError INPUT_BAD_TIME when the rounded time lies outside datetime's range
+ * (1753-01-01T00:00:00.000 to 9999-12-31T23:59:59.997, Microsoft Learn "datetime (Transact-SQL)"),
+ * where STOPAT fails its conversion: 9999-12-31T23:59:59.999 rounds past the year 9999 (it printed
+ * `+010000-01-01T00:00`), and a year before 1753 is no datetime at all.
  */
-export function stopTimeAsDatetime(iso: string): string {
+export function stopTimeAsDatetime(iso: string, field = '--stop-at'): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})$/.exec(iso);
   if (!m) return iso;
   const [, y, mo, d, h, mi, sec, f] = m;
   const ticks = Math.round((Number(f) * 3) / 10); // 0..300
-  const whole = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec)) + (ticks === 300 ? 1000 : 0);
+  // setUTCFullYear: Date.UTC reads years 0-99 as 1900-1999
+  const at = new Date(Date.UTC(2000, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec)));
+  at.setUTCFullYear(Number(y));
+  const whole = at.getTime() + (ticks === 300 ? 1000 : 0);
   const ms = ticks === 300 ? 0 : Math.round((ticks * 10) / 3);
+  const year = new Date(whole).getUTCFullYear();
+  if (year < 1753 || year > 9999) {
+    throw new InputError('INPUT_BAD_TIME', `${field} ${iso} is outside the range of STOPAT's datetime (1753-01-01T00:00:00.000 to 9999-12-31T23:59:59.997, in 1/300-second ticks${year > 9999 ? `: ${iso} rounds to the year 10000` : ''}); RESTORE … STOPAT would refuse it`, { field });
+  }
   return `${new Date(whole).toISOString().slice(0, 19)}.${String(ms).padStart(3, '0')}`;
 }
 

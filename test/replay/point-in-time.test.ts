@@ -38,6 +38,20 @@ describe('stop times round as STOPAT\'s datetime rounds them (Microsoft Learn, d
     expect(stopTimeAsDatetime(given)).toBe(rounded);
     expect(parseStopTarget({ stopAt: given })).toEqual({ kind: 'time', time: rounded });
   });
+  // outside datetime's range STOPAT refuses the conversion: said, not a year-10000 text (it printed
+  // `+010000-01-01T00:00.000`) nor a year 1900 for 0099
+  it.each([
+    ['9999-12-31T23:59:59.999', 'rounds to the year 10000'],
+    ['1752-12-31T23:59:59.997', "outside the range of STOPAT's datetime"],
+    ['0099-06-01T00:00:00.000', "outside the range of STOPAT's datetime"],
+  ])('%s is refused: %s', (given, said) => {
+    expect(() => parseStopTarget({ stopAt: given })).toThrow(expect.objectContaining({ code: 'INPUT_BAD_TIME', message: expect.stringContaining(said) }));
+    expect(() => parseStopTarget({ stopAt: given })).toThrow(expect.objectContaining({ message: expect.stringContaining(`--stop-at ${given}`) }));
+  });
+  it('the last datetime tick and the first are kept', () => {
+    expect(parseStopTarget({ stopAt: '9999-12-31T23:59:59.998' })).toEqual({ kind: 'time', time: '9999-12-31T23:59:59.997' });
+    expect(parseStopTarget({ stopAt: '1753-01-01' })).toEqual({ kind: 'time', time: '1753-01-01T00:00:00.000' });
+  });
   // more than 3 digits: the nearest tick of the instant itself (.0249 is 7.47 ticks: .023), as
   // CAST(datetime2 AS datetime) rounds; it was rounded up to the millisecond (.025) first, then to .027
   it.each([
