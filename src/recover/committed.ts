@@ -58,8 +58,9 @@ export interface CommittedScanStats {
    * read (they began before it, or in log that could not be read), that committed at or after the
    * window's start. Their Begin Time is not known, so whether they began in the window cannot be
    * told: they are left out, and said (beginUnreadClause: INCOMPLETE). Those that committed before the
-   * window's start began before it too, and are counted in outsideWindowRowOps. Before, all of them
-   * were counted there, and "why no rows" said they "began outside the window" (newcomer: a mass
+   * window's start began before it too, and are counted in outsideWindowRowOps; with no start and an
+   * end, those that committed by the end began by it, inside the window: returned. Before, all of them
+   * were counted outside, and "why no rows" said they "began outside the window" (newcomer: a mass
    * delete begun before the .trn given, committed in the window, was lost with that reason).
    */
   beginUnreadRowOps?: number;
@@ -207,11 +208,11 @@ interface TxnState extends TransactionInfo {
   /** Whether the transaction's rows can be kept at all (its Begin Time is in the window). */
   inWindow: boolean;
   /**
-   * With a window, for a transaction whose LOP_BEGIN_XACT was not read: its wanted row operations,
-   * counted (not held) until its commit tells whether it may have begun in the window
-   * (CommittedScanStats.beginUnreadRowOps). Undefined otherwise.
+   * With a window, a transaction whose LOP_BEGIN_XACT was not read: held as if inside the window
+   * (`inWindow` true) until its commit tells where its Begin Time lies, as far as it can
+   * (CommittedScanStats.beginUnreadRowOps).
    */
-  beginUnread?: number;
+  beginUnread?: true;
   /** Candidates held until the commit or abort is seen (as bytes; in a temporary file beyond the budget). */
   held: HeldCandidates<HeldCandidate> | null;
   /**
@@ -369,41 +370,40 @@ export async function* committedCandidateBatches(
       sid: r ? toBytes(r['Transaction SID']) : null,
       login: null,
       spid: r ? r.SPID ?? null : null,
-      inWindow: !hasWindow || (beginTime !== null && inWindow(safeIso(beginTime), filter.from, filter.to)),
+      // no begin read, with a window: held until its commit says more (beginUnread)
+      inWindow: !hasWindow || r === null || (beginTime !== null && inWindow(safeIso(beginTime), filter.from, filter.to)),
       held: null,
       pairs: null,
       pairBytes: 0,
       pairsLost: null,
       beginLsn: r ? r['Current LSN'] ?? null : null,
     };
-    // with a window, a transaction whose begin is not read: its row operations are counted until its commit
-    if (!r && hasWindow) t.beginUnread = 0;
+    if (!r && hasWindow) t.beginUnread = true;
     txns.set(id, t);
     return t;
   };
-  /**
-   * A row operation of a transaction outside the window, or of one whose LOP_BEGIN_XACT was not read
-   * (with a window): counted, not held.
-   */
+  /** A row operation of a transaction outside the window: counted, not held. */
   const leftOutOfWindow = (t: TxnState): void => {
-    if (t.beginUnread !== undefined) {
-      t.beginUnread++;
-      return;
-    }
     stats.outsideWindowRowOps++;
     outsideBegan(t.beginTime);
+  };
+  /**
+   * Where the Begin Time of a transaction whose LOP_BEGIN_XACT was not read lies, from its commit's
+   * End Time (it began before that): 'outside' when it committed before the window's start, 'inside'
+   * when the window has no start and it committed by the window's end, else 'unknown'.
+   */
+  const unreadVerdict = (t: TxnState): 'inside' | 'outside' | 'unknown' => {
+    const iso = t.endTime === null ? null : safeIso(t.endTime);
+    if (iso === null) return 'unknown';
+    if (filter.from) return iso < filter.from ? 'outside' : 'unknown';
+    return inWindow(iso, undefined, filter.to) ? 'inside' : 'unknown';
   };
   // the End Time span of the commits of transactions whose begin was not read (stats.beginUnreadFirstCommit)
   let unreadFirstIso: string | null = null;
   let unreadLastIso: string | null = null;
-  /** At the commit of a transaction whose begin was not read: where its row operations go (CommittedScanStats.beginUnreadRowOps). */
+  /** At the commit of a transaction whose begin was not read, not placed in the window: its `k` row operations counted (CommittedScanStats.beginUnreadRowOps). */
   const settleBeginUnread = (t: TxnState, k: number): void => {
     const iso = t.endTime === null ? null : safeIso(t.endTime);
-    if (filter.from && iso !== null && iso < filter.from) {
-      // committed before the window's start: it began before it too
-      stats.outsideWindowRowOps += k;
-      return;
-    }
     stats.beginUnreadRowOps = (stats.beginUnreadRowOps ?? 0) + k;
     stats.beginUnreadTransactions = (stats.beginUnreadTransactions ?? 0) + 1;
     if (iso === null || t.endTime === null) return;
@@ -462,7 +462,6 @@ export async function* committedCandidateBatches(
         const prior = txns.get(r['Transaction ID']);
         if (prior) dropPairs(prior);
         if (prior?.unknown && prior.inWindow) stats.uncommittedRowOps += unknownCount(prior);
-        if (prior?.beginUnread) stats.uncommittedRowOps += prior.beginUnread;
         if (prior?.held) {
           // A second BEGIN for a transaction still open here (a stale record of a reused VLF, or
           // overlapping inputs): what it held never committed in this log. Before, the map entry was
@@ -490,12 +489,24 @@ export async function* committedCandidateBatches(
         dropPairs(t);
         // operations on units the catalog does not name: missing from the result only when committed
         const unknownN = t.unknown ? unknownCount(t) : 0;
-        const unreadN = t.beginUnread ?? 0;
         if (op === LOP_ABORT_XACT) {
-          stats.uncommittedRowOps += n + unknownN + unreadN;
-          stats.rolledBackRowOps += n + unknownN + unreadN;
+          stats.uncommittedRowOps += n + unknownN;
+          stats.rolledBackRowOps += n + unknownN;
           await held?.discard();
           continue;
+        }
+        if (t.beginUnread && (n > 0 || unknownN > 0)) {
+          // its begin not read: placed by its commit time where it can be; its rows are returned only
+          // when it surely began in the window
+          t.endTime = r['End Time'] ?? null;
+          const verdict = unreadVerdict(t);
+          if (verdict !== 'inside') {
+            await held?.discard();
+            t.unknown = null;
+            if (verdict === 'outside') stats.outsideWindowRowOps += n + unknownN;
+            else settleBeginUnread(t, n + unknownN);
+            continue;
+          }
         }
         if (t.unknown) {
           stats.unknownAllocUnitRowOps += unknownN;
@@ -511,7 +522,6 @@ export async function* committedCandidateBatches(
           t.unknown = null;
         }
         t.endTime = r['End Time'] ?? null;
-        if (unreadN) settleBeginUnread(t, unreadN);
         const rowless = t.inWindow ? rowlessRemovalKind(t.name) : null;
         if (rowless) {
           stats.rowlessRemovals++;
@@ -714,7 +724,6 @@ export async function* committedCandidateBatches(
     // No commit or abort in the log: the rows cannot be told committed.
     for (const t of txns.values()) {
       if (t.inWindow) stats.uncommittedRowOps += (t.held?.count ?? 0) + (t.unknown ? unknownCount(t) : 0);
-      else if (t.beginUnread) stats.uncommittedRowOps += t.beginUnread;
     }
   } finally {
     for (const t of txns.values()) await t.held?.discard();

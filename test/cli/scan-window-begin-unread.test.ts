@@ -6,7 +6,8 @@
  * the log given and committed in the window was lost with a false reason (newcomer, session 25).
  * Now they are left out and said as INCOMPLETE (even with --quiet; exit 3 under --strict; the
  * report's "complete": false), with their commit times, unless they committed before the window's
- * start (then they began before it: outside, as before).
+ * start (then they began before it: outside, as before), or the window has no start and they
+ * committed by its end (then they began by it: printed).
  *
  * The records are REAL: AngularJs_CRUD's Database1_log.ldf as `rowback log` prints them; this test
  * drops one record (the LOP_BEGIN_XACT of transaction 0000:00000437, which deleted one dbo.Employee
@@ -70,6 +71,15 @@ describeCorpus('scan --from/--to: a transaction whose begin is not in the log re
     expect(rows).toHaveLength(3);
     expect(rows.find((x) => x.transactionId === TXN)?.beginTime).toBeNull();
     expect(r.stderr).not.toContain('LOP_BEGIN_XACT is not in the log read');
+  });
+
+  it('--to alone: it committed by the end, so it began by it: printed (no beginTime), nothing INCOMPLETE', async () => {
+    const f = await exportFile();
+    const r = await cli('scan', '--export', f, '--op', 'delete', '--to', '2018-08-28T23:59:59', '--quiet', '--strict');
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { transactionId: string; beginTime: string | null });
+    expect(rows.map((x) => [x.transactionId, x.beginTime])).toEqual([[TXN, null]]);
+    expect(r.stderr).not.toContain('INCOMPLETE');
   });
 
   it('committed before the window\'s start: it began before it too, so it is outside the window, and nothing is INCOMPLETE', async () => {

@@ -453,6 +453,15 @@ describe('a window, and transactions whose LOP_BEGIN_XACT is not in the log read
     expect(beginUnreadClause(stats, ['delete'], 'printed', 'HOW')).toBe('');
   });
 
+  it('a window with an end and no start: one that committed by the end began by it, inside the window, and is returned; one that committed after it is not placed', async () => {
+    const stats = emptyStats();
+    const got = await all(committedCandidates(async function* () { yield* unread; }, { operations: ['delete'], to: '2026-11-20T10:20:00.000' }, catalog, { stats }));
+    // 0000:b (committed 09:59:59.997) and 0000:d (began 10:15, read) are inside; 0000:a committed at 10:30, after the end
+    expect(got.map((c) => c.record['Current LSN'])).toEqual(['3:1:3', '3:2:2']);
+    expect(got[0]!.txn.beginTime).toBeNull();
+    expect(stats).toMatchObject({ beginUnreadRowOps: 2, beginUnreadTransactions: 1, outsideWindowRowOps: 0 });
+  });
+
   it('one that never commits in the log is counted as never committed', async () => {
     const stats = emptyStats();
     const open1 = unread.filter((r) => r['Transaction ID'] === '0000:a' && r.Operation !== 'LOP_COMMIT_XACT');
