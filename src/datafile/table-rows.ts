@@ -18,6 +18,7 @@ import { findTableName } from '../reconstruct/metadata/names.js';
 import { isOffRow, type SqlValue } from '../reconstruct/values.js';
 import { decodeBinary, decodeNvarchar, undefinedBytesWarning } from '../reconstruct/types/string.js';
 import { charDecoder } from '../reconstruct/types/index.js';
+import { cdColumnBytes } from '../reconstruct/record/cd.js';
 import { NOTE_UNDEFINED } from '../reconstruct/collation.js';
 import type { SkippedItem } from '../util/skipped-item.js';
 import { PageSet } from './iam.js';
@@ -435,6 +436,21 @@ function recordAt(reader: PageReader, rid: { fileId: number; pageId: number; slo
   }
 }
 
+function isCdLayout(layout: TableLayout): boolean {
+  return layout.compression === 'ROW' || layout.compression === 'PAGE';
+}
+
+/**
+ * The bytes of an off-row value's pointer in its record: a FixedVar record's variable column, or a
+ * CD record's column at its CD index (leaf_null_bit − 1). A CD record read as FixedVar gave bytes
+ * from its CD array and short data (or none): its (max) and text/ntext/image values were unavailable,
+ * or followed through a pointer that was not theirs.
+ */
+function pointerBytes(rec: Uint8Array, layout: TableLayout, col: ColumnLayout): Uint8Array | undefined {
+  if (isCdLayout(layout)) return col.leafNullBit > 0 ? cdColumnBytes(rec, col.leafNullBit - 1) : undefined;
+  return col.leafOffset < 0 ? variableColumnBytes(rec, -col.leafOffset - 1) : undefined;
+}
+
 function resolveOffRow(
   reader: PageReader,
   rec: Uint8Array,
@@ -448,9 +464,9 @@ function resolveOffRow(
   let out = values;
   for (const col of layout.columns) {
     const v = values[col.name];
-    if (!isOffRow(v) || col.leafOffset >= 0) continue;
+    if (!isOffRow(v) || (!isCdLayout(layout) && col.leafOffset >= 0)) continue;
     try {
-      const raw = variableColumnBytes(rec, -col.leafOffset - 1);
+      const raw = pointerBytes(rec, layout, col);
       if (!raw) throw new Error('pointer bytes not found in the record');
       let bytes: Uint8Array;
       if (v.offRow.kind === 'text-pointer') {
@@ -504,13 +520,13 @@ export function resolveLoggedRowLobs(
   let out = values;
   for (const col of layout.columns) {
     const v = values[col.name];
-    if (!isOffRow(v) || col.leafOffset >= 0) continue;
+    if (!isOffRow(v) || (!isCdLayout(layout) && col.leafOffset >= 0)) continue;
     const at = `${v.offRow.page} slot ${v.offRow.slot}`;
     if (out === values) out = { ...values };
     try {
       let raw: Uint8Array | undefined;
       try {
-        raw = variableColumnBytes(image, -col.leafOffset - 1);
+        raw = pointerBytes(image, layout, col);
       } catch {
         raw = undefined;
       }

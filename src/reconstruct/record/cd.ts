@@ -413,6 +413,21 @@ export function parseCdRecord(image: Uint8Array): CdRecordShape {
   return { ...rest, ...(versioningTag !== undefined ? { versioningTag } : {}), cds: shape.cds.slice(0, k), starts: shape.starts.slice(0, k), ends: shape.ends.slice(0, k), complex: shape.complex.slice(0, k) };
 }
 
+/**
+ * The stored bytes of the column at CD index `index` (leaf_null_bit − 1) of a CD record: a short or
+ * long value's bytes, the pointer of an off-row one included; undefined when the record holds none
+ * there (NULL, empty, bit, page symbol, or a column the record predates). For the readers of off-row
+ * values (datafile/table-rows.ts), which need a pointer's bytes, not its value. Throws what
+ * parseCdRecord throws. Not for the hot path: it allocates the record's shape.
+ */
+export function cdColumnBytes(image: Uint8Array, index: number): Uint8Array | undefined {
+  const shape = parseCdRecord(image);
+  if (!Number.isInteger(index) || index < 0 || index >= shape.columnCount) return undefined;
+  const cd = shape.cds[index];
+  if (cd < 2 || cd > CD_LONG) return undefined;
+  return image.subarray(shape.starts[index], shape.ends[index]);
+}
+
 /** Per-column arrays reused from record to record (the decoder's hot path allocates none). */
 let SHARED_CDS = new Uint8Array(64);
 let SHARED_STARTS = new Int32Array(64);
