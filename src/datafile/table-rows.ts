@@ -23,7 +23,7 @@ import { NOTE_UNDEFINED } from '../reconstruct/collation.js';
 import type { SkippedItem } from '../util/skipped-item.js';
 import { PageSet } from './iam.js';
 import { scanForAllocUnit, unitPages } from './unit-pages.js';
-import { inRowRootBlobId, readLobFragmentTree, readLobLinks } from './lob.js';
+import { inRowRootBlobId, readLobLinks, textPointerValue } from './lob.js';
 import type { DataFileMetadata, DataFileTable, PartitionInfo } from './metadata.js';
 import { PageReader } from './page-reader.js';
 import { PAGE_SIZE, type PageSource } from './page-source.js';
@@ -319,7 +319,7 @@ function* pageRows(
       const w = varBlockAfterRecord(vp, r.offset, rec, layout, decoded.values);
       if (w !== null) warnings.push(w);
     }
-    const values = resolveOffRow(reader, rec, layout, decoded.values, warnings, skipped, where, tableName);
+    const values = resolveOffRow(reader, rec, layout, decoded.values, warnings, skipped, where, tableName, decoded.ghost);
     const row: TableRow = { values, ghost: decoded.ghost, page: where.page, slot: where.slot, warnings };
     if (forwardedFrom) row.forwardedFrom = forwardedFrom;
     yield row;
@@ -460,6 +460,7 @@ function resolveOffRow(
   skipped: SkippedItem[],
   where: { page: string; slot: number },
   tableName: string,
+  ghost = false,
 ): Record<string, SqlValue> {
   let out = values;
   for (const col of layout.columns) {
@@ -471,7 +472,17 @@ function resolveOffRow(
       let bytes: Uint8Array;
       if (v.offRow.kind === 'text-pointer') {
         const tp = parseTextPointer(raw);
-        bytes = readLobFragmentTree(reader, tp.rid, 0, tp.timestamp);
+        const value = textPointerValue(reader, tp.rid, tp.timestamp);
+        if (value === null) {
+          // a live row's value set to NULL (SQL Server keeps the pointer, rewrites the root as type 8);
+          // a deleted (ghost) row's root may have been rewritten after it was deleted: not said NULL
+          if (ghost) throw new FormatError('FORMAT_BAD_LOB', `the LOB root at ${formatPageId(tp.rid)} slot ${tp.rid.slot} is a NULL root (type 8) now, and this row is a ghost (deleted): whether its value was NULL when it was deleted is not known`);
+          if (out === values) out = { ...values };
+          out[col.name] = null;
+          warnings.push(`${col.name}: NULL: its text pointer leads to a NULL root (LOB type 8) at ${formatPageId(tp.rid)} slot ${tp.rid.slot}, which SQL Server writes when a text/ntext/image value is set to NULL and keeps the pointer`);
+          continue;
+        }
+        bytes = value;
       } else {
         bytes = readLobLinks(reader, parseInRowLobPointer(raw).links);
       }
@@ -536,7 +547,11 @@ export function resolveLoggedRowLobs(
       if (v.offRow.kind === 'text-pointer') {
         const tp = parseTextPointer(raw);
         blobId = tp.timestamp;
-        bytes = readLobFragmentTree(reader, tp.rid, 0, tp.timestamp, true);
+        const value = textPointerValue(reader, tp.rid, tp.timestamp, true);
+        // the value was set to NULL by the time of these pages (SQL Server keeps the pointer and
+        // rewrites the root as type 8): whether it was NULL already when this row was logged is not known
+        if (value === null) throw new FormatError('FORMAT_BAD_LOB', `the LOB root is a NULL root (type 8) in these pages: the value was set to NULL by then, and whether it was NULL already when this row was logged is not known`);
+        bytes = value;
       } else {
         blobId = inRowRootBlobId(raw);
         bytes = readLobLinks(reader, parseInRowLobPointer(raw).links, 0, blobId);
