@@ -16,8 +16,10 @@ import { decodeRow, type DecodedRow } from '../reconstruct/decode-row.js';
 import type { ColumnLayout, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { findTableName } from '../reconstruct/metadata/names.js';
 import { isOffRow, type SqlValue } from '../reconstruct/values.js';
-import { decodeBinary, decodeNvarchar, undefinedBytesWarning } from '../reconstruct/types/string.js';
-import { charDecoder } from '../reconstruct/types/index.js';
+import { decodeBinary, decodeNvarchar, ROW_TEXT_NOTES, undefinedBytesWarning } from '../reconstruct/types/string.js';
+import { decodeSqlVariant } from '../reconstruct/types/variant.js';
+import { checkVariantText } from '../reconstruct/record/plan.js';
+import { charDecoder, columnCodePage } from '../reconstruct/types/index.js';
 import { cdColumnBytes } from '../reconstruct/record/cd.js';
 import { NOTE_UNDEFINED } from '../reconstruct/collation.js';
 import type { SkippedItem } from '../util/skipped-item.js';
@@ -601,6 +603,19 @@ export function decodeLob(bytes: Uint8Array, col: ColumnLayout, warnings: string
     case 'xml':
       warnings.push(`${col.name}: xml is stored in SQL Server's binary XML format; shown as hex`);
       return decodeBinary(bytes, 0, bytes.length);
+    case 'sql_variant': {
+      // A sql_variant of more than the row's room goes row-overflow like varchar/varbinary (MS Learn
+      // "Row-overflow data exceeding 8 KB": varchar, nvarchar, varbinary, sql_variant, CLR types); its
+      // bytes are the in-row form (base type, version, properties, value). As hex it read as a
+      // varbinary value, which a re-insert would store as a variant of base type varbinary.
+      const codePage = columnCodePage(col);
+      const noted = ROW_TEXT_NOTES.length;
+      const v = decodeSqlVariant(bytes, 0, bytes.length, codePage, col.name);
+      warnings.push(...ROW_TEXT_NOTES.splice(noted));
+      if (v === null) throw new FormatError('FORMAT_BAD_LOB', `the ${bytes.length} off-row bytes of ${col.name} are not a valid sql_variant`);
+      checkVariantText({ [col.name]: v }, [{ name: col.name, codePage }], warnings);
+      return v;
+    }
     default:
       return decodeBinary(bytes, 0, bytes.length);
   }
