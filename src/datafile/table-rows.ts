@@ -418,7 +418,7 @@ function* remnantRows(reader: PageReader, vp: VerifiedPage, layout: TableLayout,
     }
     const warnings = [...decoded.warnings];
     const rec = page.subarray(o, o + len);
-    const values = resolveOffRow(reader, rec, layout, decoded.values, warnings, [], { page: pageKey, slot: -1 }, tableName);
+    const values = resolveOffRow(reader, rec, layout, decoded.values, warnings, [], { page: pageKey, slot: -1 }, tableName, true);
     yield { values, ghost: decoded.ghost, page: pageKey, slot: -1, warnings, remnant: true, offset: o };
     o += len - 1;
   }
@@ -462,7 +462,7 @@ function resolveOffRow(
   skipped: SkippedItem[],
   where: { page: string; slot: number },
   tableName: string,
-  ghost = false,
+  deleted = false,
 ): Record<string, SqlValue> {
   let out = values;
   for (const col of layout.columns) {
@@ -474,11 +474,13 @@ function resolveOffRow(
       let bytes: Uint8Array;
       if (v.offRow.kind === 'text-pointer') {
         const tp = parseTextPointer(raw);
-        const value = textPointerValue(reader, tp.rid, tp.timestamp);
+        // a deleted row's (ghost, remnant) fragments may have been freed and reused since: every one
+        // must still carry the pointer's blob id, as for a logged row image (resolveLoggedRowLobs)
+        const value = textPointerValue(reader, tp.rid, tp.timestamp, deleted);
         if (value === null) {
           // a live row's value set to NULL (SQL Server keeps the pointer, rewrites the root as type 8);
-          // a deleted (ghost) row's root may have been rewritten after it was deleted: not said NULL
-          if (ghost) throw new FormatError('FORMAT_BAD_LOB', `the LOB root at ${formatPageId(tp.rid)} slot ${tp.rid.slot} is a NULL root (type 8) now, and this row is a ghost (deleted): whether its value was NULL when it was deleted is not known`);
+          // a deleted row's root may have been rewritten after it was deleted: not said NULL
+          if (deleted) throw new FormatError('FORMAT_BAD_LOB', `the LOB root at ${formatPageId(tp.rid)} slot ${tp.rid.slot} is a NULL root (type 8) now, and this row is deleted (a ghost or a remnant): whether its value was NULL when it was deleted is not known`);
           if (out === values) out = { ...values };
           out[col.name] = null;
           warnings.push(`${col.name}: NULL: its text pointer leads to a NULL root (LOB type 8) at ${formatPageId(tp.rid)} slot ${tp.rid.slot}, which SQL Server writes when a text/ntext/image value is set to NULL and keeps the pointer`);
@@ -486,7 +488,9 @@ function resolveOffRow(
         }
         bytes = value;
       } else {
-        bytes = readLobLinks(reader, parseInRowLobPointer(raw).links);
+        // a deleted row's: every fragment must carry the blob id of its in-row root (inRowRootBlobId),
+        // else a value freed with the row and its pages reused printed another value's bytes
+        bytes = readLobLinks(reader, parseInRowLobPointer(raw).links, 0, deleted ? inRowRootBlobId(raw) : undefined);
       }
       if (out === values) out = { ...values };
       out[col.name] = decodeLob(bytes, col, warnings);
