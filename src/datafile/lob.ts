@@ -51,7 +51,28 @@ export function readLobFragmentTree(reader: PageReader, rid: Rid, depth = 0, exp
   }
   const frag = parseLobFragment(rec);
   if (frag.kind === 'data') return frag.data;
+  if (frag.kind === 'null') {
+    // a NULL root (type 8) stands for a whole value (textPointerValue); never a part of one
+    throw new FormatError('FORMAT_BAD_LOB', `the LOB record at ${formatPageId(rid)} slot ${rid.slot} is a NULL root (type 8), where ${depth === 0 ? 'a value' : 'a part of a value'} was expected`, { page: formatPageId(rid), slot: rid.slot });
+  }
   return readLobLinks(reader, frag.links, depth + 1, everyFragment ? expectBlobId : undefined);
+}
+
+/**
+ * The value a text/ntext/image text pointer leads to: its bytes (readLobFragmentTree, with the same
+ * blob-id checks), or null when the root is a NULL root (LOB type 8): the value was set to NULL and
+ * SQL Server kept the pointer (record.ts parseLobFragment). The root must still carry `expectBlobId`.
+ */
+export function textPointerValue(reader: PageReader, rid: Rid, expectBlobId: string, everyFragment = false): Uint8Array | null {
+  const rec = lobRecordAt(reader, rid);
+  if (rec.length >= 14 && (rec[12] | (rec[13] << 8)) === 8) {
+    const id = Buffer.from(rec.subarray(4, 12)).toString('hex');
+    if (id.toLowerCase() !== expectBlobId.toLowerCase()) {
+      throw new FormatError('FORMAT_LOB_OVERWRITTEN', `the LOB root at ${formatPageId(rid)} slot ${rid.slot} now belongs to another value (blob id ${id}, pointer ${expectBlobId.toLowerCase()})`, { page: formatPageId(rid), slot: rid.slot });
+    }
+    return null;
+  }
+  return readLobFragmentTree(reader, rid, 0, expectBlobId, everyFragment);
 }
 
 /**

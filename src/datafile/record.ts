@@ -150,7 +150,8 @@ export interface LobLink {
 
 export type LobFragment =
   | { kind: 'data'; type: number; data: Uint8Array }
-  | { kind: 'links'; type: number; level: number; links: LobLink[] };
+  | { kind: 'links'; type: number; level: number; links: LobLink[] }
+  | { kind: 'null'; type: number };
 
 /**
  * Parse a BLOB_FRAGMENT record (bytes from the record start):
@@ -161,6 +162,10 @@ export type LobFragment =
  *   LARGE_ROOT_SHILOH the same layout (a root written by SQL Server 2000: NORTHWND.MDF's ntext/image
  *                     values, e.g. page 1:133 slot 1 → 3 links ending at 8080, 16160, 21626)
  *   INTERNAL          @14 u16 maxlinks, @16 u16 curlinks, @18 u16 level, @20 links of 16 bytes (u64 end, RID)
+ *   NULL (8)          a text/ntext/image value set to NULL: SQL Server keeps the row's text pointer and
+ *                     rewrites the root as type 8, stale value bytes left in it (DBCC PAGE "Type: 8
+ *                     (NULL)"; StefanMaron/BusinessCentral.BakReader PROVENANCE.md "Off-row storage",
+ *                     validated against SELECT: 2,066 NULL values of one BC table). Only a root: lob.ts.
  */
 export function parseLobFragment(record: Uint8Array): LobFragment {
   const v = dv(record);
@@ -192,6 +197,8 @@ export function parseLobFragment(record: Uint8Array): LobFragment {
       }
       return { kind: 'links', type, level, links };
     }
+    case LobType.NULL:
+      return { kind: 'null', type };
     default:
       throw new FormatError('FORMAT_BAD_LOB', `unsupported LOB fragment type ${type}`);
   }

@@ -16,13 +16,16 @@ import { decodeRow, type DecodedRow } from '../reconstruct/decode-row.js';
 import type { ColumnLayout, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { findTableName } from '../reconstruct/metadata/names.js';
 import { isOffRow, type SqlValue } from '../reconstruct/values.js';
-import { decodeBinary, decodeNvarchar, undefinedBytesWarning } from '../reconstruct/types/string.js';
-import { charDecoder } from '../reconstruct/types/index.js';
+import { decodeBinary, decodeNvarchar, ROW_TEXT_NOTES, undefinedBytesWarning } from '../reconstruct/types/string.js';
+import { decodeSqlVariant } from '../reconstruct/types/variant.js';
+import { checkVariantText } from '../reconstruct/record/plan.js';
+import { charDecoder, columnCodePage } from '../reconstruct/types/index.js';
+import { cdColumnBytes } from '../reconstruct/record/cd.js';
 import { NOTE_UNDEFINED } from '../reconstruct/collation.js';
 import type { SkippedItem } from '../util/skipped-item.js';
 import { PageSet } from './iam.js';
 import { scanForAllocUnit, unitPages } from './unit-pages.js';
-import { inRowRootBlobId, readLobFragmentTree, readLobLinks } from './lob.js';
+import { inRowRootBlobId, readLobLinks, textPointerValue } from './lob.js';
 import type { DataFileMetadata, DataFileTable, PartitionInfo } from './metadata.js';
 import { PageReader } from './page-reader.js';
 import { PAGE_SIZE, type PageSource } from './page-source.js';
@@ -318,7 +321,7 @@ function* pageRows(
       const w = varBlockAfterRecord(vp, r.offset, rec, layout, decoded.values);
       if (w !== null) warnings.push(w);
     }
-    const values = resolveOffRow(reader, rec, layout, decoded.values, warnings, skipped, where, tableName);
+    const values = resolveOffRow(reader, rec, layout, decoded.values, warnings, skipped, where, tableName, decoded.ghost);
     const row: TableRow = { values, ghost: decoded.ghost, page: where.page, slot: where.slot, warnings };
     if (forwardedFrom) row.forwardedFrom = forwardedFrom;
     yield row;
@@ -415,7 +418,7 @@ function* remnantRows(reader: PageReader, vp: VerifiedPage, layout: TableLayout,
     }
     const warnings = [...decoded.warnings];
     const rec = page.subarray(o, o + len);
-    const values = resolveOffRow(reader, rec, layout, decoded.values, warnings, [], { page: pageKey, slot: -1 }, tableName);
+    const values = resolveOffRow(reader, rec, layout, decoded.values, warnings, [], { page: pageKey, slot: -1 }, tableName, true);
     yield { values, ghost: decoded.ghost, page: pageKey, slot: -1, warnings, remnant: true, offset: o };
     o += len - 1;
   }
@@ -435,6 +438,21 @@ function recordAt(reader: PageReader, rid: { fileId: number; pageId: number; slo
   }
 }
 
+function isCdLayout(layout: TableLayout): boolean {
+  return layout.compression === 'ROW' || layout.compression === 'PAGE';
+}
+
+/**
+ * The bytes of an off-row value's pointer in its record: a FixedVar record's variable column, or a
+ * CD record's column at its CD index (leaf_null_bit − 1). A CD record read as FixedVar gave bytes
+ * from its CD array and short data (or none): its (max) and text/ntext/image values were unavailable,
+ * or followed through a pointer that was not theirs.
+ */
+function pointerBytes(rec: Uint8Array, layout: TableLayout, col: ColumnLayout): Uint8Array | undefined {
+  if (isCdLayout(layout)) return col.leafNullBit > 0 ? cdColumnBytes(rec, col.leafNullBit - 1) : undefined;
+  return col.leafOffset < 0 ? variableColumnBytes(rec, -col.leafOffset - 1) : undefined;
+}
+
 function resolveOffRow(
   reader: PageReader,
   rec: Uint8Array,
@@ -444,20 +462,35 @@ function resolveOffRow(
   skipped: SkippedItem[],
   where: { page: string; slot: number },
   tableName: string,
+  deleted = false,
 ): Record<string, SqlValue> {
   let out = values;
   for (const col of layout.columns) {
     const v = values[col.name];
-    if (!isOffRow(v) || col.leafOffset >= 0) continue;
+    if (!isOffRow(v) || (!isCdLayout(layout) && col.leafOffset >= 0)) continue;
     try {
-      const raw = variableColumnBytes(rec, -col.leafOffset - 1);
+      const raw = pointerBytes(rec, layout, col);
       if (!raw) throw new Error('pointer bytes not found in the record');
       let bytes: Uint8Array;
       if (v.offRow.kind === 'text-pointer') {
         const tp = parseTextPointer(raw);
-        bytes = readLobFragmentTree(reader, tp.rid, 0, tp.timestamp);
+        // a deleted row's (ghost, remnant) fragments may have been freed and reused since: every one
+        // must still carry the pointer's blob id, as for a logged row image (resolveLoggedRowLobs)
+        const value = textPointerValue(reader, tp.rid, tp.timestamp, deleted);
+        if (value === null) {
+          // a live row's value set to NULL (SQL Server keeps the pointer, rewrites the root as type 8);
+          // a deleted row's root may have been rewritten after it was deleted: not said NULL
+          if (deleted) throw new FormatError('FORMAT_BAD_LOB', `the LOB root at ${formatPageId(tp.rid)} slot ${tp.rid.slot} is a NULL root (type 8) now, and this row is deleted (a ghost or a remnant): whether its value was NULL when it was deleted is not known`);
+          if (out === values) out = { ...values };
+          out[col.name] = null;
+          warnings.push(`${col.name}: NULL: its text pointer leads to a NULL root (LOB type 8) at ${formatPageId(tp.rid)} slot ${tp.rid.slot}, which SQL Server writes when a text/ntext/image value is set to NULL and keeps the pointer`);
+          continue;
+        }
+        bytes = value;
       } else {
-        bytes = readLobLinks(reader, parseInRowLobPointer(raw).links);
+        // a deleted row's: every fragment must carry the blob id of its in-row root (inRowRootBlobId),
+        // else a value freed with the row and its pages reused printed another value's bytes
+        bytes = readLobLinks(reader, parseInRowLobPointer(raw).links, 0, deleted ? inRowRootBlobId(raw) : undefined);
       }
       if (out === values) out = { ...values };
       out[col.name] = decodeLob(bytes, col, warnings);
@@ -504,13 +537,13 @@ export function resolveLoggedRowLobs(
   let out = values;
   for (const col of layout.columns) {
     const v = values[col.name];
-    if (!isOffRow(v) || col.leafOffset >= 0) continue;
+    if (!isOffRow(v) || (!isCdLayout(layout) && col.leafOffset >= 0)) continue;
     const at = `${v.offRow.page} slot ${v.offRow.slot}`;
     if (out === values) out = { ...values };
     try {
       let raw: Uint8Array | undefined;
       try {
-        raw = variableColumnBytes(image, -col.leafOffset - 1);
+        raw = pointerBytes(image, layout, col);
       } catch {
         raw = undefined;
       }
@@ -520,7 +553,11 @@ export function resolveLoggedRowLobs(
       if (v.offRow.kind === 'text-pointer') {
         const tp = parseTextPointer(raw);
         blobId = tp.timestamp;
-        bytes = readLobFragmentTree(reader, tp.rid, 0, tp.timestamp, true);
+        const value = textPointerValue(reader, tp.rid, tp.timestamp, true);
+        // the value was set to NULL by the time of these pages (SQL Server keeps the pointer and
+        // rewrites the root as type 8): whether it was NULL already when this row was logged is not known
+        if (value === null) throw new FormatError('FORMAT_BAD_LOB', `the LOB root is a NULL root (type 8) in these pages: the value was set to NULL by then, and whether it was NULL already when this row was logged is not known`);
+        bytes = value;
       } else {
         blobId = inRowRootBlobId(raw);
         bytes = readLobLinks(reader, parseInRowLobPointer(raw).links, 0, blobId);
@@ -570,6 +607,19 @@ export function decodeLob(bytes: Uint8Array, col: ColumnLayout, warnings: string
     case 'xml':
       warnings.push(`${col.name}: xml is stored in SQL Server's binary XML format; shown as hex`);
       return decodeBinary(bytes, 0, bytes.length);
+    case 'sql_variant': {
+      // A sql_variant of more than the row's room goes row-overflow like varchar/varbinary (MS Learn
+      // "Row-overflow data exceeding 8 KB": varchar, nvarchar, varbinary, sql_variant, CLR types); its
+      // bytes are the in-row form (base type, version, properties, value). As hex it read as a
+      // varbinary value, which a re-insert would store as a variant of base type varbinary.
+      const codePage = columnCodePage(col);
+      const noted = ROW_TEXT_NOTES.length;
+      const v = decodeSqlVariant(bytes, 0, bytes.length, codePage, col.name);
+      warnings.push(...ROW_TEXT_NOTES.splice(noted));
+      if (v === null) throw new FormatError('FORMAT_BAD_LOB', `the ${bytes.length} off-row bytes of ${col.name} are not a valid sql_variant`);
+      checkVariantText({ [col.name]: v }, [{ name: col.name, codePage }], warnings);
+      return v;
+    }
     default:
       return decodeBinary(bytes, 0, bytes.length);
   }

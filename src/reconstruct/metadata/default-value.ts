@@ -81,9 +81,22 @@ export function defaultValueFromText(raw: string | null | undefined, col: Pick<C
     case 'uniqueidentifier':
       if (!/^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i.test(text)) bad();
       return text.replace(/[{}]/g, '').toUpperCase();
-    case 'binary': case 'varbinary': case 'image': case 'timestamp':
+    case 'binary': case 'varbinary': case 'image': case 'timestamp': {
       if (!/^0x[0-9a-f]*$/i.test(text)) bad();
-      return `0x${text.slice(2).toUpperCase()}`;
+      const hex = text.slice(2).toUpperCase();
+      // binary(n) holds n bytes, a shorter value padded with zeros, as a stored row of it reads
+      // (MS Learn "binary and varbinary": padded; the decoder prints its fixed slot whole)
+      const n = col.type === 'binary' ? (col.maxLength ?? 0) : 0;
+      return `0x${n > 0 && hex.length < 2 * n ? hex.padEnd(2 * n, '0') : hex}`;
+    }
+    case 'char': case 'nchar': {
+      // char(n)/nchar(n) hold n characters, a shorter value padded with blanks, as a stored row of it
+      // reads (MS Learn "char and varchar": fixed size, padded; the decoder prints its slot whole): a
+      // row predating an ADD … char(5) DEFAULT 'ab' reads 'ab   ' in SQL Server. nchar(n): n UTF-16
+      // units; char(n): n bytes, so only a default of one-byte characters is padded here.
+      const n = col.maxLength === undefined || col.maxLength <= 0 ? 0 : col.type === 'nchar' ? col.maxLength >> 1 : col.maxLength;
+      return n > text.length && (col.type === 'nchar' || /^[\x00-\x7f]*$/.test(text)) ? text.padEnd(n, ' ') : text;
+    }
     default:
       return text;
   }

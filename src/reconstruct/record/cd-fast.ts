@@ -23,8 +23,8 @@ import { CD_RECORD_LONG_DATA, CD_RECORD_TYPES, CD_RECORD_VERSIONING, isCdGhostCo
  *    backwards or past the image, long columns without a long-data region, bytes after the record's
  *    end in an exact image;
  *  - a page-dictionary symbol, a bit-true CD on a non-bit column, a bit column with a CD other
- *    than NULL/empty/true, a complex (off-row) long value, a uniqueidentifier of other than 16
- *    bytes, a value of a type with no CD decoder.
+ *    than NULL/empty/true, a complex (off-row) long value, a 16-byte text pointer of a text/ntext/image
+ *    column, a uniqueidentifier of other than 16 bytes, a value of a type with no CD decoder.
  * Every check above is made before any value is decoded. Values are then decoded in output
  * (column_id) order by the same CD value decoders (`cdValueDecoder`) the generic loop uses, so a
  * DecodeError they throw (DECODE_BAD_VALUE, DECODE_UNSUPPORTED) is the one the generic path throws
@@ -206,6 +206,8 @@ export function cdFastReaderFor(plan: RowPlan): CdFastReader | null {
           read = `c${j} = ${d}(image, s, e);`;
       }
     }
+    // a text/ntext/image text pointer (16 bytes, text in row OFF): the generic path's off-row marker
+    if (cp.isTextPointer) read = `if (e - s === 16) return undefined; ${read}`;
     src.push(
       `if (cd${i} !== 0) { if (cd${i} >= 11 || cx${i} !== 0) return undefined;` +
         ` if (cd${i} === 1) { s = 0; e = 0; } else { s = s${i}; e = e${i}; } ${read} }`,

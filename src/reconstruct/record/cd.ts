@@ -11,7 +11,7 @@ import { decodeFloat, decodeReal } from '../types/float.js';
 import { decodeVardecimal } from '../types/vardecimal.js';
 import { decodeScsu } from '../types/scsu.js';
 import { decodeSqlVariant } from '../types/variant.js';
-import { holdsTextPointer, parseComplexColumn } from './complex.js';
+import { holdsTextPointer, parseComplexColumn, parseTextPointer, TEXT_POINTER_SIZE } from './complex.js';
 import { movedColumnClause, movedColumnHolding, predatesColumn, type ColumnPlan, type RowPlan } from './plan.js';
 import { truncated } from './fixedvar.js';
 import { CD_RECORD_LONG_DATA, CD_RECORD_TYPE_MASK, CD_RECORD_TYPES, CD_RECORD_VERSIONING, isCdGhostCode, VERSIONING_TAG_SIZE } from './status.js';
@@ -413,6 +413,21 @@ export function parseCdRecord(image: Uint8Array): CdRecordShape {
   return { ...rest, ...(versioningTag !== undefined ? { versioningTag } : {}), cds: shape.cds.slice(0, k), starts: shape.starts.slice(0, k), ends: shape.ends.slice(0, k), complex: shape.complex.slice(0, k) };
 }
 
+/**
+ * The stored bytes of the column at CD index `index` (leaf_null_bit − 1) of a CD record: a short or
+ * long value's bytes, the pointer of an off-row one included; undefined when the record holds none
+ * there (NULL, empty, bit, page symbol, or a column the record predates). For the readers of off-row
+ * values (datafile/table-rows.ts), which need a pointer's bytes, not its value. Throws what
+ * parseCdRecord throws. Not for the hot path: it allocates the record's shape.
+ */
+export function cdColumnBytes(image: Uint8Array, index: number): Uint8Array | undefined {
+  const shape = parseCdRecord(image);
+  if (!Number.isInteger(index) || index < 0 || index >= shape.columnCount) return undefined;
+  const cd = shape.cds[index];
+  if (cd < 2 || cd > CD_LONG) return undefined;
+  return image.subarray(shape.starts[index], shape.ends[index]);
+}
+
 /** Per-column arrays reused from record to record (the decoder's hot path allocates none). */
 let SHARED_CDS = new Uint8Array(64);
 let SHARED_STARTS = new Int32Array(64);
@@ -629,6 +644,11 @@ function cdColumnValue(image: Uint8Array, shape: CdRecordShape, cp: ColumnPlan, 
     if (cv.kind === 'off-row') return cv.marker;
     throw new DecodeError('DECODE_BAD_RECORD', `column ${cp.name} holds a ${cv.kind}, not a value`, { offset: s, column: cp.name });
   }
+  // text/ntext/image with 'text in row' OFF: the row holds only the value's 16-byte text pointer,
+  // which a FixedVar record keeps without the complex bit (fixedvar.ts; pubs, Northwind), and no
+  // source says a CD record flags it: read as the column's type, its bytes printed as the value
+  // (an image column's pointer as a plausible 16-byte 0x… value).
+  if (cp.isTextPointer && cd === CD_LONG && e - s === TEXT_POINTER_SIZE) return parseTextPointer(image, s);
   if (entry.decode) return entry.decode(image, s, e);
   if (entry.uncompressedFullLength > 0 && e - s === entry.uncompressedFullLength) return cp.decode(image, s, e);
   if (entry.uncompressedFullLength > 0) {

@@ -1,3 +1,4 @@
+import { DecodeError } from '../../errors.js';
 import { isVisibleColumn, type ColumnLayout, type TableLayout } from '../metadata/table-layout.js';
 import type { SqlValue } from '../values.js';
 import type { CdFastReader } from './cd-fast.js';
@@ -488,13 +489,23 @@ function valuesFactory(names: string[]): (scratch: SqlValue[]) => Record<string,
   return new Function('v', body) as (scratch: SqlValue[]) => Record<string, SqlValue>;
 }
 
-function planColumn(c: ColumnLayout, physical: number): ColumnPlan {
+/**
+ * `compressed`: the layout's records are CD records (ROW/PAGE), where a column is found by its null
+ * bit alone (`cdIndex`) and leaf_offset plays no part: a stored column with leaf_offset 0 is read
+ * there by its type. In a FixedVar layout a stored column (a null bit, not computed) with leaf_offset
+ * 0 has no place in the record: refused (DECODE_SCHEMA_MISMATCH), where it read as NULL on every row,
+ * no warning (a CD layout's columns likewise, every value NULL).
+ */
+function planColumn(c: ColumnLayout, physical: number, compressed: boolean): ColumnPlan {
   let kind: ColumnKind;
   if (c.isColumnSet) kind = 'unstored';
   else if (c.isSparse) kind = 'sparse';
   else if (c.leafOffset < 0) kind = 'var';
   else if (c.leafOffset > 0) kind = c.type === 'bit' ? 'bit' : 'fixed';
-  else kind = 'unstored'; // non-persisted computed columns have no leaf slot
+  else if (c.leafNullBit > 0 && compressed) kind = c.type === 'bit' ? 'bit' : 'fixed';
+  else if (c.leafNullBit > 0 && !c.computed) {
+    throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${c.name} has a null bit (leaf_null_bit ${c.leafNullBit}) but leaf_offset 0: a stored column of an uncompressed record has a fixed slot (leaf_offset > 0) or a variable-column index (< 0), so its place in the record is unknown and its value would read as NULL; read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql) or give its DATA_COMPRESSION if the partition is ROW/PAGE-compressed`, { column: c.name });
+  } else kind = 'unstored'; // non-persisted computed columns have no leaf slot
   if (kind === 'fixed' && isVariableLengthType(c.type)) kind = 'var';
   return {
     column: c,
@@ -534,7 +545,8 @@ export function planFor(table: TableLayout): RowPlan {
     lastPlan = p;
     return p;
   }
-  const all = table.columns.map((c, i) => planColumn(c, i));
+  const compressed = table.compression === 'ROW' || table.compression === 'PAGE';
+  const all = table.columns.map((c, i) => planColumn(c, i, compressed));
   const visible = all.filter((cp) => isVisibleColumn(cp.column));
   // Output in sys.columns order (column_id); the physical order puts clustering keys first.
   const output = visible
