@@ -54,6 +54,15 @@ export interface CommittedScanStats {
   outsideWindowFirstBegin?: string;
   outsideWindowLastBegin?: string;
   /**
+   * …of outsideWindowRowOps, those of transactions whose LOP_BEGIN_XACT is not in the log read that
+   * committed before the window's start (so began before it), and the latest End Time of their
+   * commits: their Begin Time is in no span above. Before, "why no rows" said all the row operations
+   * counted outside "began from A to B", a span that did not hold them (one committed before A).
+   * Absent when none.
+   */
+  outsideWindowBeginUnreadRowOps?: number;
+  outsideWindowBeginUnreadLastCommit?: string;
+  /**
    * With a window: row operations of committed transactions whose LOP_BEGIN_XACT is not in the log
    * read (they began before it, or in log that could not be read), that committed at or after the
    * window's start. Their Begin Time is not known, so whether they began in the window cannot be
@@ -401,6 +410,8 @@ export async function* committedCandidateBatches(
   // the End Time span of the commits of transactions whose begin was not read (stats.beginUnreadFirstCommit)
   let unreadFirstIso: string | null = null;
   let unreadLastIso: string | null = null;
+  // the latest End Time of those that committed before the window's start (stats.outsideWindowBeginUnreadLastCommit)
+  let outsideUnreadLastIso: string | null = null;
   /** At the commit of a transaction whose begin was not read, not placed in the window: its `k` row operations counted (CommittedScanStats.beginUnreadRowOps). */
   const settleBeginUnread = (t: TxnState, k: number): void => {
     const iso = t.endTime === null ? null : safeIso(t.endTime);
@@ -503,8 +514,15 @@ export async function* committedCandidateBatches(
           if (verdict !== 'inside') {
             await held?.discard();
             t.unknown = null;
-            if (verdict === 'outside') stats.outsideWindowRowOps += n + unknownN;
-            else settleBeginUnread(t, n + unknownN);
+            if (verdict === 'outside') {
+              stats.outsideWindowRowOps += n + unknownN;
+              stats.outsideWindowBeginUnreadRowOps = (stats.outsideWindowBeginUnreadRowOps ?? 0) + n + unknownN;
+              const iso = t.endTime === null ? null : safeIso(t.endTime);
+              if (iso !== null && t.endTime !== null && (outsideUnreadLastIso === null || iso > outsideUnreadLastIso)) {
+                outsideUnreadLastIso = iso;
+                stats.outsideWindowBeginUnreadLastCommit = t.endTime;
+              }
+            } else settleBeginUnread(t, n + unknownN);
             continue;
           }
         }
@@ -849,9 +867,15 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
 function outsideSpan(stats: CommittedScanStats): string {
   const a = stats.outsideWindowFirstBegin;
   const b = stats.outsideWindowLastBegin;
-  if (a === undefined || b === undefined) return '';
-  const when = a === b ? `it began at ${a}` : `they began from ${a} to ${b}`;
-  return ` (${when}, the SQL Server's local time, as --from/--to are)`;
+  const k = stats.outsideWindowBeginUnreadRowOps ?? 0;
+  // those of transactions whose begin was not read are in no Begin Time span: said apart, by their commit
+  const c = stats.outsideWindowBeginUnreadLastCommit;
+  const unread = k > 0
+    ? `${k === stats.outsideWindowRowOps ? 'all' : `${k.toLocaleString('en-US')} of them`} in transactions whose LOP_BEGIN_XACT is not in the log read, which committed ${c !== undefined ? `by ${c}, ` : ''}before the window's start, so began before it`
+    : '';
+  const span = a === undefined || b === undefined ? '' : `${k > 0 ? 'the others' : a === b ? 'it' : 'they'} began ${a === b ? `at ${a}` : `from ${a} to ${b}`}`;
+  if (!span && !unread) return '';
+  return ` (${[unread, span].filter(Boolean).join('; ')}, the SQL Server's local time, as --from/--to are)`;
 }
 
 /** ` (they committed from A to B, the SQL Server's local time)` of the transactions counted in beginUnreadRowOps; '' when unknown. */

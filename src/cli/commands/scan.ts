@@ -317,6 +317,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
                 lastBeginTime: stats.lastBeginTime === null ? null : isoLogTimesIn(stats.lastBeginTime),
                 ...(stats.outsideWindowFirstBegin !== undefined ? { outsideWindowFirstBegin: isoLogTimesIn(stats.outsideWindowFirstBegin) } : {}),
                 ...(stats.outsideWindowLastBegin !== undefined ? { outsideWindowLastBegin: isoLogTimesIn(stats.outsideWindowLastBegin) } : {}),
+                // the commit times of transactions whose begin is not in the log read, in the report's form too
+                ...(stats.outsideWindowBeginUnreadLastCommit !== undefined ? { outsideWindowBeginUnreadLastCommit: isoLogTimesIn(stats.outsideWindowBeginUnreadLastCommit) } : {}),
+                ...(stats.beginUnreadFirstCommit !== undefined ? { beginUnreadFirstCommit: isoLogTimesIn(stats.beginUnreadFirstCommit) } : {}),
+                ...(stats.beginUnreadLastCommit !== undefined ? { beginUnreadLastCommit: isoLogTimesIn(stats.beginUnreadLastCommit) } : {}),
               },
             }
           : {}),
