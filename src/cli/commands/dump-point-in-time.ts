@@ -6,7 +6,7 @@ import { exitCodeOf, letSignalsIn, type Interruption } from '../interrupt.js';
 import type { Writable } from 'node:stream';
 import { InputError } from '../../errors.js';
 import { replayTableAt, type ReplayResult } from '../../replay/point-in-time.js';
-import { csvCell, csvRecord, csvValueHeaders } from '../../util/csv.js';
+import { csvCell, csvRecord, csvValueHeaders, csvWarningsCell } from '../../util/csv.js';
 import { sayWarnedRows } from '../warned-rows.js';
 import { exitIncomplete } from '../strict.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
@@ -77,7 +77,7 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
       stoppedEarly = true;
       break;
     }
-    if (opts.format === 'csv') await write(csvRecord([...r.columns.map((c) => csvCell(x.values[c] ?? null)), x.warnings.length ? x.warnings.join('; ') : null], opts.csvRaw));
+    if (opts.format === 'csv') await write(csvRecord([...r.columns.map((c) => csvCell(x.values[c] ?? null)), csvWarningsCell(x.warnings, r.columns, x.values)], opts.csvRaw));
     else if (opts.format === 'json') await write(`${n ? ',' : ''}\n${JSON.stringify(record(x))}`);
     else await write(`${JSON.stringify(record(x))}\n`);
     n++;
