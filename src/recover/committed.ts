@@ -369,6 +369,28 @@ export async function* committedCandidateBatches(
     t.pairs = null;
   };
 
+  /**
+   * The ordinals of a transaction's held candidates that its opposite operations (`pairs`, used up
+   * as they match) took back: a first pass over them (peeked, not drained).
+   */
+  const pairedAway = async (held: HeldCandidates<HeldCandidate>, pairs: Map<string, number>): Promise<Set<number>> => {
+    const taken = new Set<number>();
+    let i = 0;
+    const look = (h: HeldCandidate): void => {
+      if (h.record.Operation !== pairedOp) {
+        i++;
+        return;
+      }
+      const au = h.record.AllocUnitId ?? '';
+      const key = pairKey(au, h.record['RowLog Contents 0'], catalog.byAllocUnit(au)?.compression, h.record['Page ID']);
+      if (key !== null && takePair(pairs, key) !== 'none') taken.add(i);
+      i++;
+    };
+    if (held.spilled) for await (const h of held.peek()) look(h);
+    else for (const h of held.peekInMemory()) look(h);
+    return taken;
+  };
+
   const newTxn = (id: string, r: LogRecord | null): TxnState => {
     const beginTime = r ? r['Begin Time'] ?? null : null;
     const t: TxnState = {
@@ -493,7 +515,7 @@ export async function* committedCandidateBatches(
         else stats.aborted++;
         if (!t) continue;
         const held = t.held;
-        const n = held?.count ?? 0;
+        let n = held?.count ?? 0;
         if (held) heldTotal -= held.memoryBytes;
         const pairs = t.pairs;
         const pairsLost = t.pairsLost;
@@ -512,8 +534,16 @@ export async function* committedCandidateBatches(
           t.endTime = r['End Time'] ?? null;
           const verdict = unreadVerdict(t);
           if (verdict !== 'inside') {
+            // its own transaction took some back (the same row inserted again): not rows left out by
+            // the window, whatever its Begin Time; counted as such, as they would be with it read
+            if (pairs !== null && held) {
+              const undone = (await pairedAway(held, pairs)).size;
+              stats.undoneInTransactionRowOps += undone;
+              n -= undone;
+            }
             await held?.discard();
             t.unknown = null;
+            if (n + unknownN === 0) continue;
             if (verdict === 'outside') {
               stats.outsideWindowRowOps += n + unknownN;
               stats.outsideWindowBeginUnreadRowOps = (stats.outsideWindowBeginUnreadRowOps ?? 0) + n + unknownN;
@@ -559,20 +589,7 @@ export async function* committedCandidateBatches(
         // opposite operations left unpaired are known before any row goes out (txn.opposite).
         let cancelled: Set<number> | null = null;
         if (pairs !== null && held) {
-          const taken = new Set<number>();
-          let i = 0;
-          const look = (h: HeldCandidate): void => {
-            if (h.record.Operation !== pairedOp) {
-              i++;
-              return;
-            }
-            const au = h.record.AllocUnitId ?? '';
-            const key = pairKey(au, h.record['RowLog Contents 0'], catalog.byAllocUnit(au)?.compression, h.record['Page ID']);
-            if (key !== null && takePair(pairs, key) !== 'none') taken.add(i);
-            i++;
-          };
-          if (held.spilled) for await (const h of held.peek()) look(h);
-          else for (const h of held.peekInMemory()) look(h);
+          const taken = await pairedAway(held, pairs);
           cancelled = taken;
           stats.undoneInTransactionRowOps += taken.size;
           stats.candidates -= taken.size;
