@@ -939,7 +939,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
     const removed = stats.rowlessRemovals
       ? `; but ${n(stats.rowlessRemovals)} committed TRUNCATE TABLE / DROP TABLE transaction(s) in it, whose rows no log record holds (see the notes above; only a backup has them)`
       : '';
-    const head = 'the server\'s log read (fn_dblog / fn_dump_dblog, which keeps only committed transactions begun in the window, when one is given)';
+    const head = 'the server\'s log read (fn_dblog / fn_dump_dblog, which, given a window, keeps only the committed transactions begun in it or whose LOP_BEGIN_XACT it did not read)';
     if (stats.rowOps === 0) return `${head} returned no ${what} on the tables' data rows${removed}`;
     const kept: string[] = [];
     if (stats.compensationRowOps) kept.push(`${n(stats.compensationRowOps)} undone by a rollback inside their transaction`);
