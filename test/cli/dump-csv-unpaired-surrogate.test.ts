@@ -51,10 +51,17 @@ describeCorpus('dump --format csv: a value UTF-8 cannot carry is said in the war
     expect(bad.emailid).toBe('\ufffd@gmail.com');
     expect(bad.warnings).toContain('column emailid: its value holds an unpaired UTF-16 surrogate (U+D83D at offset 0), which this UTF-8 CSV cannot carry');
     expect(recs.filter((x) => x.warnings !== '')).toHaveLength(1);
+    // a row warned in CSV as any other: said (even with --quiet), exit 3 with --strict
+    expect(r.stderr).toContain('rowback dump: 1 of the 8 row(s) carry warnings (each in its "warnings" column)');
+    const strict = await cli('dump', '--mdf', f, '--table', 'dbo.user_mstr', '--format', 'csv', '--out', join(dir, 'strict.csv'), '--quiet', '--strict');
+    expect(strict.code).toBe(3);
+    expect(strict.stderr).toContain('1 of the 8 row(s) carry warnings');
     const nd = join(dir, 'rows.ndjson');
     const n = await cli('dump', '--mdf', f, '--table', 'dbo.user_mstr', '--format', 'ndjson', '--out', nd);
     expect(n.code, n.stderr).toBe(0);
     const first = JSON.parse(readFileSync(nd, 'utf8').split('\n')[0]!) as { values: { emailid: string } };
     expect(first.values.emailid).toBe('\ud83d@gmail.com');
+    // NDJSON carries the value: no warning there
+    expect(n.stderr).not.toContain('carry warnings');
   });
 });

@@ -304,7 +304,9 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
           if (opts.includeRemnants) cells.push(r.remnant ? '1' : '0', r.remnant ? (r.offset ?? null) : null, r.remnant ? (r.ghost ? 'ghost' : 'primary') : null);
           // a row's warnings, as scan's CSV has them: without them a CSV reader had values a warning doubts and no word;
           // and a value this UTF-8 CSV cannot carry (an unpaired surrogate, written U+FFFD), as scan's CSV names it
-          cells.push(csvWarningsCell(r.warnings, columns, r.values));
+          const csvWarnings = csvWarningsCell(r.warnings, columns, r.values);
+          if (csvWarnings !== null && !r.warnings.length) warnedRows++; // a value its cell cannot carry: the row is warned in CSV
+          cells.push(csvWarnings);
           await write(csvRecord(cells, opts.csvRaw));
         } else if (opts.format === 'json') {
           await write(`${rows ? ',' : ''}\n${JSON.stringify(record(r))}`);
