@@ -444,6 +444,15 @@ describe('a window, and transactions whose LOP_BEGIN_XACT is not in the log read
     expect(why).toContain("2 in transactions whose LOP_BEGIN_XACT is not in the log read (it committed at 2026/11/20 10:30:00:000, the SQL Server's local time): whether they began in the window cannot be told");
   });
 
+  it('"why no rows": one that committed before the window\'s start is outside it, said by its commit (its Begin Time is in no span)', async () => {
+    const stats = emptyStats();
+    const onlyB = unread.filter((r) => r['Transaction ID'] === '0000:b');
+    expect(await all(committedCandidates(async function* () { yield* onlyB; }, { operations: ['delete'], from, to }, catalog, { stats }))).toEqual([]);
+    expect(stats).toMatchObject({ outsideWindowRowOps: 1, outsideWindowBeginUnreadRowOps: 1, outsideWindowBeginUnreadLastCommit: '2026/11/20 09:59:59:997' });
+    expect(stats.outsideWindowFirstBegin).toBeUndefined();
+    expect(explainNoRows(stats, ['delete'])).toContain("1 in transactions that began outside the window (all in transactions whose LOP_BEGIN_XACT is not in the log read, which committed by 2026/11/20 09:59:59:997, before the window's start, so began before it, the SQL Server's local time, as --from/--to are)");
+  });
+
   it('without a window their rows are returned as before (no Begin Time), and nothing is said', async () => {
     const stats = emptyStats();
     const got = await all(committedCandidates(async function* () { yield* unread; }, { operations: ['delete'] }, catalog, { stats }));
