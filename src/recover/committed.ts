@@ -54,6 +54,15 @@ export interface CommittedScanStats {
   outsideWindowFirstBegin?: string;
   outsideWindowLastBegin?: string;
   /**
+   * …of outsideWindowRowOps, those of transactions whose LOP_BEGIN_XACT is not in the log read that
+   * committed before the window's start (so began before it), and the latest End Time of their
+   * commits: their Begin Time is in no span above. Before, "why no rows" said all the row operations
+   * counted outside "began from A to B", a span that did not hold them (one committed before A).
+   * Absent when none.
+   */
+  outsideWindowBeginUnreadRowOps?: number;
+  outsideWindowBeginUnreadLastCommit?: string;
+  /**
    * With a window: row operations of committed transactions whose LOP_BEGIN_XACT is not in the log
    * read (they began before it, or in log that could not be read), that committed at or after the
    * window's start. Their Begin Time is not known, so whether they began in the window cannot be
@@ -360,6 +369,28 @@ export async function* committedCandidateBatches(
     t.pairs = null;
   };
 
+  /**
+   * The ordinals of a transaction's held candidates that its opposite operations (`pairs`, used up
+   * as they match) took back: a first pass over them (peeked, not drained).
+   */
+  const pairedAway = async (held: HeldCandidates<HeldCandidate>, pairs: Map<string, number>): Promise<Set<number>> => {
+    const taken = new Set<number>();
+    let i = 0;
+    const look = (h: HeldCandidate): void => {
+      if (h.record.Operation !== pairedOp) {
+        i++;
+        return;
+      }
+      const au = h.record.AllocUnitId ?? '';
+      const key = pairKey(au, h.record['RowLog Contents 0'], catalog.byAllocUnit(au)?.compression, h.record['Page ID']);
+      if (key !== null && takePair(pairs, key) !== 'none') taken.add(i);
+      i++;
+    };
+    if (held.spilled) for await (const h of held.peek()) look(h);
+    else for (const h of held.peekInMemory()) look(h);
+    return taken;
+  };
+
   const newTxn = (id: string, r: LogRecord | null): TxnState => {
     const beginTime = r ? r['Begin Time'] ?? null : null;
     const t: TxnState = {
@@ -401,6 +432,8 @@ export async function* committedCandidateBatches(
   // the End Time span of the commits of transactions whose begin was not read (stats.beginUnreadFirstCommit)
   let unreadFirstIso: string | null = null;
   let unreadLastIso: string | null = null;
+  // the latest End Time of those that committed before the window's start (stats.outsideWindowBeginUnreadLastCommit)
+  let outsideUnreadLastIso: string | null = null;
   /** At the commit of a transaction whose begin was not read, not placed in the window: its `k` row operations counted (CommittedScanStats.beginUnreadRowOps). */
   const settleBeginUnread = (t: TxnState, k: number): void => {
     const iso = t.endTime === null ? null : safeIso(t.endTime);
@@ -482,7 +515,7 @@ export async function* committedCandidateBatches(
         else stats.aborted++;
         if (!t) continue;
         const held = t.held;
-        const n = held?.count ?? 0;
+        let n = held?.count ?? 0;
         if (held) heldTotal -= held.memoryBytes;
         const pairs = t.pairs;
         const pairsLost = t.pairsLost;
@@ -501,10 +534,25 @@ export async function* committedCandidateBatches(
           t.endTime = r['End Time'] ?? null;
           const verdict = unreadVerdict(t);
           if (verdict !== 'inside') {
+            // its own transaction took some back (the same row inserted again): not rows left out by
+            // the window, whatever its Begin Time; counted as such, as they would be with it read
+            if (pairs !== null && held) {
+              const undone = (await pairedAway(held, pairs)).size;
+              stats.undoneInTransactionRowOps += undone;
+              n -= undone;
+            }
             await held?.discard();
             t.unknown = null;
-            if (verdict === 'outside') stats.outsideWindowRowOps += n + unknownN;
-            else settleBeginUnread(t, n + unknownN);
+            if (n + unknownN === 0) continue;
+            if (verdict === 'outside') {
+              stats.outsideWindowRowOps += n + unknownN;
+              stats.outsideWindowBeginUnreadRowOps = (stats.outsideWindowBeginUnreadRowOps ?? 0) + n + unknownN;
+              const iso = t.endTime === null ? null : safeIso(t.endTime);
+              if (iso !== null && t.endTime !== null && (outsideUnreadLastIso === null || iso > outsideUnreadLastIso)) {
+                outsideUnreadLastIso = iso;
+                stats.outsideWindowBeginUnreadLastCommit = t.endTime;
+              }
+            } else settleBeginUnread(t, n + unknownN);
             continue;
           }
         }
@@ -541,20 +589,7 @@ export async function* committedCandidateBatches(
         // opposite operations left unpaired are known before any row goes out (txn.opposite).
         let cancelled: Set<number> | null = null;
         if (pairs !== null && held) {
-          const taken = new Set<number>();
-          let i = 0;
-          const look = (h: HeldCandidate): void => {
-            if (h.record.Operation !== pairedOp) {
-              i++;
-              return;
-            }
-            const au = h.record.AllocUnitId ?? '';
-            const key = pairKey(au, h.record['RowLog Contents 0'], catalog.byAllocUnit(au)?.compression, h.record['Page ID']);
-            if (key !== null && takePair(pairs, key) !== 'none') taken.add(i);
-            i++;
-          };
-          if (held.spilled) for await (const h of held.peek()) look(h);
-          else for (const h of held.peekInMemory()) look(h);
+          const taken = await pairedAway(held, pairs);
           cancelled = taken;
           stats.undoneInTransactionRowOps += taken.size;
           stats.candidates -= taken.size;
@@ -849,9 +884,15 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
 function outsideSpan(stats: CommittedScanStats): string {
   const a = stats.outsideWindowFirstBegin;
   const b = stats.outsideWindowLastBegin;
-  if (a === undefined || b === undefined) return '';
-  const when = a === b ? `it began at ${a}` : `they began from ${a} to ${b}`;
-  return ` (${when}, the SQL Server's local time, as --from/--to are)`;
+  const k = stats.outsideWindowBeginUnreadRowOps ?? 0;
+  // those of transactions whose begin was not read are in no Begin Time span: said apart, by their commit
+  const c = stats.outsideWindowBeginUnreadLastCommit;
+  const unread = k > 0
+    ? `${k === stats.outsideWindowRowOps ? 'all' : `${k.toLocaleString('en-US')} of them`} in transactions whose LOP_BEGIN_XACT is not in the log read, which committed ${c !== undefined ? `by ${c}, ` : ''}before the window's start, so began before it`
+    : '';
+  const span = a === undefined || b === undefined ? '' : `${k > 0 ? 'the others' : a === b ? 'it' : 'they'} began ${a === b ? `at ${a}` : `from ${a} to ${b}`}`;
+  if (!span && !unread) return '';
+  return ` (${[unread, span].filter(Boolean).join('; ')}, the SQL Server's local time, as --from/--to are)`;
 }
 
 /** ` (they committed from A to B, the SQL Server's local time)` of the transactions counted in beginUnreadRowOps; '' when unknown. */
@@ -898,7 +939,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
     const removed = stats.rowlessRemovals
       ? `; but ${n(stats.rowlessRemovals)} committed TRUNCATE TABLE / DROP TABLE transaction(s) in it, whose rows no log record holds (see the notes above; only a backup has them)`
       : '';
-    const head = 'the server\'s log read (fn_dblog / fn_dump_dblog, which keeps only committed transactions begun in the window, when one is given)';
+    const head = 'the server\'s log read (fn_dblog / fn_dump_dblog, which, given a window, keeps only the committed transactions begun in it or whose LOP_BEGIN_XACT it did not read)';
     if (stats.rowOps === 0) return `${head} returned no ${what} on the tables' data rows${removed}`;
     const kept: string[] = [];
     if (stats.compensationRowOps) kept.push(`${n(stats.compensationRowOps)} undone by a rollback inside their transaction`);

@@ -490,7 +490,13 @@ export class StagingStore {
       if (ops.length) { where.push(`r.operation IN (${ops.map(() => '?').join(',')})`); args.push(...ops); }
     }
     if (f.from) { where.push('r.begin_time >= ?'); args.push(f.from); }
-    if (f.to) { where.push('r.begin_time <= ?'); args.push(f.to); }
+    if (f.to && !f.from) {
+      // a row whose transaction's LOP_BEGIN_XACT was not in the log read (begin time null) that
+      // committed by the end began by it: in an end-only window, as scan and a job with `to` alone
+      // keep it (committed.ts unreadVerdict); left out, a job's own window dropped its rows unsaid
+      where.push('(r.begin_time <= ? OR (r.begin_time IS NULL AND r.end_time <= ?))');
+      args.push(f.to, f.to);
+    } else if (f.to) { where.push('r.begin_time <= ?'); args.push(f.to); }
     // who, offline (login null): by SID in either stored form, or by database user. No index: a
     // test of the row's meta JSON on top of the job's own index (docs/performance.md)
     const sid = sidOf(f);
@@ -549,8 +555,11 @@ export class StagingStore {
     const { sql, args, ftsOuter } = this.whereFor(jobId, f, { ftsOuter: !byTime });
     const cols = ROW_COLS.split(', ').map((c) => 'r.' + c).join(', ');
     if (byTime) {
-      const after = cur ? 'AND (r.begin_time, r.id) > (?, ?)' : '';
-      return { sql: `SELECT ${cols} FROM rows r INDEXED BY rows_job_time WHERE ${sql} ${after} ORDER BY r.begin_time, r.id LIMIT ?`, args: [...args, ...(cur ? [cur.time, cur.id] : []), limit + 1] };
+      // rows of no begin time come first (NULL sorts low); a cursor on one of them has time '' (no
+      // begin time is ''): the rest of those rows by id, then every row with a time
+      const afterNull = cur !== null && cur.time === '';
+      const after = !cur ? '' : afterNull ? 'AND (r.begin_time IS NOT NULL OR r.id > ?)' : 'AND (r.begin_time, r.id) > (?, ?)';
+      return { sql: `SELECT ${cols} FROM rows r INDEXED BY rows_job_time WHERE ${sql} ${after} ORDER BY r.begin_time, r.id LIMIT ?`, args: [...args, ...(!cur ? [] : afterNull ? [cur.id] : [cur.time, cur.id]), limit + 1] };
     }
     if (ftsOuter) {
       // free text over a fully indexed store: walk the FTS index in rowid order and stop at the

@@ -444,6 +444,15 @@ describe('a window, and transactions whose LOP_BEGIN_XACT is not in the log read
     expect(why).toContain("2 in transactions whose LOP_BEGIN_XACT is not in the log read (it committed at 2026/11/20 10:30:00:000, the SQL Server's local time): whether they began in the window cannot be told");
   });
 
+  it('"why no rows": one that committed before the window\'s start is outside it, said by its commit (its Begin Time is in no span)', async () => {
+    const stats = emptyStats();
+    const onlyB = unread.filter((r) => r['Transaction ID'] === '0000:b');
+    expect(await all(committedCandidates(async function* () { yield* onlyB; }, { operations: ['delete'], from, to }, catalog, { stats }))).toEqual([]);
+    expect(stats).toMatchObject({ outsideWindowRowOps: 1, outsideWindowBeginUnreadRowOps: 1, outsideWindowBeginUnreadLastCommit: '2026/11/20 09:59:59:997' });
+    expect(stats.outsideWindowFirstBegin).toBeUndefined();
+    expect(explainNoRows(stats, ['delete'])).toContain("1 in transactions that began outside the window (all in transactions whose LOP_BEGIN_XACT is not in the log read, which committed by 2026/11/20 09:59:59:997, before the window's start, so began before it, the SQL Server's local time, as --from/--to are)");
+  });
+
   it('without a window their rows are returned as before (no Begin Time), and nothing is said', async () => {
     const stats = emptyStats();
     const got = await all(committedCandidates(async function* () { yield* unread; }, { operations: ['delete'] }, catalog, { stats }));
@@ -460,6 +469,48 @@ describe('a window, and transactions whose LOP_BEGIN_XACT is not in the log read
     expect(got.map((c) => c.record['Current LSN'])).toEqual(['3:1:3', '3:2:2']);
     expect(got[0]!.txn.beginTime).toBeNull();
     expect(stats).toMatchObject({ beginUnreadRowOps: 2, beginUnreadTransactions: 1, outsideWindowRowOps: 0 });
+  });
+
+  it('rows its own transaction took back (a delete and the same row inserted again) are not said as rows the window left out', async () => {
+    // SYNTHETIC FixedVar images. 0000:e (begin not read) deletes rows 1 and 2 and inserts row 1 again,
+    // committing in the window: only row 2's delete is a row the window may have left out (before,
+    // the INCOMPLETE said 2); 0000:f only deletes row 3 and puts it back: nothing to say of it.
+    const img = (k: number) => new Uint8Array([0x10, 0, 8, 0, k, 0, 0, 0, 1, 0, 0]);
+    const del = (lsn: string, xid: string, k: number) => rec(lsn, 'LOP_DELETE_ROWS', xid, { Context: 'LCX_MARK_AS_GHOST', AllocUnitId: AU, 'RowLog Contents 0': img(k) });
+    const ins = (lsn: string, xid: string, k: number) => rec(lsn, 'LOP_INSERT_ROWS', xid, { Context: 'LCX_CLUSTERED', AllocUnitId: AU, 'RowLog Contents 0': img(k) });
+    const records = [
+      del('4:1:1', '0000:e', 1), del('4:1:2', '0000:e', 2), ins('4:1:3', '0000:e', 1),
+      rec('4:1:4', 'LOP_COMMIT_XACT', '0000:e', { 'End Time': '2026/11/20 10:30:00:000' }),
+      del('4:2:1', '0000:f', 3), ins('4:2:2', '0000:f', 3),
+      rec('4:2:3', 'LOP_COMMIT_XACT', '0000:f', { 'End Time': '2026/11/20 10:40:00:000' }),
+    ];
+    const stats = emptyStats();
+    expect(await all(committedCandidates(async function* () { yield* records; }, { operations: ['delete'], from, to }, catalog, { stats }))).toEqual([]);
+    expect(stats).toMatchObject({ rowOps: 3, beginUnreadRowOps: 1, beginUnreadTransactions: 1, undoneInTransactionRowOps: 2, beginUnreadLastCommit: '2026/11/20 10:30:00:000' });
+    expect(beginUnreadClause(stats, ['delete'], 'printed', 'HOW')).toMatch(/^1 committed delete\(s\) of 1 transaction\(s\)/);
+    // committed before the window's start: outside, but those taken back are counted as taken back
+    const early = emptyStats();
+    await all(committedCandidates(async function* () { yield* records; }, { operations: ['delete'], from: '2026-11-20T11:00:00.000' }, catalog, { stats: early }));
+    expect(early).toMatchObject({ outsideWindowRowOps: 1, undoneInTransactionRowOps: 2 });
+    expect(early.beginUnreadRowOps ?? 0).toBe(0);
+    // spilled to a temporary file (a mass delete): paired the same way, and the file removed
+    const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const spillDir = mkdtempSync(join(tmpdir(), 'rowback-unread-spill-'));
+    try {
+      const spilled = emptyStats();
+      const many = [
+        ...Array.from({ length: 60 }, (_, i) => del(`5:1:${i + 1}`, '0000:g', i + 10)),
+        ins('5:2:1', '0000:g', 10), ins('5:2:2', '0000:g', 11),
+        rec('5:2:3', 'LOP_COMMIT_XACT', '0000:g', { 'End Time': '2026/11/20 10:30:00:000' }),
+      ];
+      expect(await all(committedCandidates(async function* () { yield* many; }, { operations: ['delete'], from, to }, catalog, { stats: spilled, holdBudgetBytes: 200, spillDir }))).toEqual([]);
+      expect(spilled).toMatchObject({ beginUnreadRowOps: 58, undoneInTransactionRowOps: 2 });
+      expect(readdirSync(spillDir)).toEqual([]);
+    } finally {
+      rmSync(spillDir, { recursive: true, force: true });
+    }
   });
 
   it('one that never commits in the log is counted as never committed', async () => {

@@ -334,6 +334,32 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     expect(() => store.listRows(j.id, { from: '2024-03-01' }, { cursor: idCursor })).toThrow(/another filter/);
   });
 
+  it('an end-only window keeps rows of no begin time (LOP_BEGIN_XACT not in the log read) that committed by its end, and pages over them', () => {
+    // a job with `to` alone stages such rows (committed.ts: committed by the end, so begun by it);
+    // the same `to` as a row filter dropped them (begin_time <= to is not true of NULL)
+    const j = newJob();
+    const rows = corpusRows(60).map((r, i) => (i % 3 === 0
+      ? { ...r, beginTime: null, endTime: `2024-03-01T09:${String(i % 2 ? 50 : 20).padStart(2, '0')}:00.000` }
+      : { ...r, beginTime: `2024-03-01T09:${String(i % 60).padStart(2, '0')}:00.000`, endTime: `2024-03-01T09:${String(i % 60).padStart(2, '0')}:00.000` }));
+    store.stageBatch(j.id, rows);
+    const to = '2024-03-01T09:30:59.999';
+    // 20 of no begin time: 10 committed at 09:20 (in), 10 at 09:50 (out); of the 40 others, begin minute <= 30
+    const expected = rows.filter((r) => (r.beginTime === null ? r.endTime! <= to : r.beginTime <= to)).length;
+    expect(store.countRows(j.id, { to })).toBe(expected);
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const p = store.listRows(j.id, { to }, { limit: 4, cursor });
+      seen.push(...p.items.map((r) => r.id));
+      cursor = p.next;
+    } while (cursor);
+    expect(seen).toHaveLength(expected);
+    expect(new Set(seen).size).toBe(expected);
+    expect(store.listRows(j.id, { to }, { limit: 1000 }).items.filter((r) => r.beginTime === null)).toHaveLength(10);
+    // a start: their begin time cannot be placed after it, so they stay out of a window with one
+    expect(store.listRows(j.id, { from: '2024-03-01T09:00', to }, { limit: 1000 }).items.filter((r) => r.beginTime === null)).toHaveLength(0);
+  });
+
   it('a page cursor is bound to its filter: sent with another one it is refused, not a page skipping rows', () => {
     const j = newJob();
     store.stageBatch(j.id, corpusRows(120));

@@ -26,7 +26,7 @@ export const RowFilterSchema = z.object({
     z.array(z.enum(ROW_OPERATIONS as [string, ...string[]])),
   ]).optional().describe('the operation the rows were recovered from: delete, insert, update (an update\'s before-image); comma-separated for several'),
   from: time.optional().describe("begin time ≥ (the SQL Server's local time, no zone): YYYY-MM-DD[THH:MM[:SS[.fff]]], as `scan --from`"),
-  to: time.optional().describe('begin time ≤ (a day, minute or second covers all of it), as `scan --to`'),
+  to: time.optional().describe('begin time ≤ (a day, minute or second covers all of it), as `scan --to`; without `from`, a row of no begin time (its LOP_BEGIN_XACT not in the log read) that committed by it too, as `scan --to` alone prints it'),
   transactionId: z.string().max(40).optional(),
   q: z.string().max(200).optional().describe('free text over values (words; `prefix*`)'),
   sid: z.string().max(200).optional().describe("who began the row's transaction, by SID: hex (any case, 0x optional) or S-1-5-21-…; matches the row's meta.sid or meta.sidText (offline scans, where login is null)"),

@@ -6,7 +6,7 @@ import { exitCodeOf, letSignalsIn, type Interruption } from '../interrupt.js';
 import type { Writable } from 'node:stream';
 import { InputError } from '../../errors.js';
 import { replayTableAt, type ReplayResult } from '../../replay/point-in-time.js';
-import { csvCell, csvRecord, csvValueHeaders } from '../../util/csv.js';
+import { csvCell, csvRecord, csvValueHeaders, csvWarningsCell } from '../../util/csv.js';
 import { sayWarnedRows } from '../warned-rows.js';
 import { exitIncomplete } from '../strict.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
@@ -77,11 +77,13 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
       stoppedEarly = true;
       break;
     }
-    if (opts.format === 'csv') await write(csvRecord([...r.columns.map((c) => csvCell(x.values[c] ?? null)), x.warnings.length ? x.warnings.join('; ') : null], opts.csvRaw));
+    // in CSV, a value UTF-8 cannot carry (csvWarningsCell) is a warning of the row too: its cell is not the value
+    const csvWarnings = opts.format === 'csv' ? csvWarningsCell(x.warnings, r.columns, x.values) : null;
+    if (opts.format === 'csv') await write(csvRecord([...r.columns.map((c) => csvCell(x.values[c] ?? null)), csvWarnings], opts.csvRaw));
     else if (opts.format === 'json') await write(`${n ? ',' : ''}\n${JSON.stringify(record(x))}`);
     else await write(`${JSON.stringify(record(x))}\n`);
     n++;
-    if (x.warnings.length) warned++;
+    if (x.warnings.length || csvWarnings !== null) warned++;
   }
   if (opts.format === 'json') await write(n ? '\n]\n' : ']\n');
   if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));

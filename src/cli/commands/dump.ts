@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { collectTables, outFormatOption, formatFromOut } from '../options.js';
 import { createProgress } from '../progress.js';
-import { csvCell, csvRecord, csvValueHeaders } from '../../util/csv.js';
+import { csvCell, csvRecord, csvValueHeaders, csvWarningsCell } from '../../util/csv.js';
 import { assertBackupSet } from '../../recover/source-identity.js';
 import { InputError, isRowbackError, SchemaError } from '../../errors.js';
 import { backupDamageNotes, backupHeaderWarnings, openBackupPages } from '../../backup/open.js';
@@ -302,8 +302,11 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
           const cells: Array<string | number | null> = [...columns.map((c) => csvCell(getOwn(r.values, c) ?? null)), r.page, r.slot];
           if (opts.includeGhosts || opts.includeRemnants) cells.push(r.ghost && !r.remnant ? '1' : '0');
           if (opts.includeRemnants) cells.push(r.remnant ? '1' : '0', r.remnant ? (r.offset ?? null) : null, r.remnant ? (r.ghost ? 'ghost' : 'primary') : null);
-          // a row's warnings, as scan's CSV has them: without them a CSV reader had values a warning doubts and no word
-          cells.push(r.warnings.length ? r.warnings.join('; ') : null);
+          // a row's warnings, as scan's CSV has them: without them a CSV reader had values a warning doubts and no word;
+          // and a value this UTF-8 CSV cannot carry (an unpaired surrogate, written U+FFFD), as scan's CSV names it
+          const csvWarnings = csvWarningsCell(r.warnings, columns, r.values);
+          if (csvWarnings !== null && !r.warnings.length) warnedRows++; // a value its cell cannot carry: the row is warned in CSV
+          cells.push(csvWarnings);
           await write(csvRecord(cells, opts.csvRaw));
         } else if (opts.format === 'json') {
           await write(`${rows ? ',' : ''}\n${JSON.stringify(record(r))}`);

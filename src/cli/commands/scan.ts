@@ -25,6 +25,7 @@ import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOp
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
+import { csvWarningsCell } from '../../util/csv.js';
 import { openSource, threadCount, type ScanSourceOptions } from '../../recover/open-source.js';
 import { exitIncomplete, strictOption } from '../strict.js';
 import { sayWarnedRows } from '../warned-rows.js';
@@ -195,7 +196,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const valueColumns = single?.columns.filter(isVisibleColumn).map((c) => c.name);
 
     const out: Writable = outFile ?? process.stdout;
-    const writer = createRowWriter(opts.format, out, { valueColumns, includeAfter: operations.includes('update'), csvRaw: opts.csvRaw });
+    const withAfter = operations.includes('update');
+    const csvOut = opts.format === 'csv';
+    const writer = createRowWriter(opts.format, out, { valueColumns, includeAfter: withAfter, csvRaw: opts.csvRaw });
     const perTable = new Map<string, number>();
     /** Rows printed with warnings (a value may be wrong or missing): said in the summary and the report. */
     let warnedRows = 0;
@@ -218,7 +221,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
             continue;
           }
           rows++;
-          if (ev.kind === 'row' ? ev.row.warnings.length > 0 : ev.warned === true) warnedRows++;
+          // in CSV, a value UTF-8 cannot carry is a warning of the row too (its cell is not the value: csvWarningsCell)
+          if (ev.kind === 'row' ? ev.row.warnings.length > 0 || (csvOut && csvWarningsCell([], valueColumns, ev.row.values, withAfter ? ev.row.after : undefined) !== null) : ev.warned === true) warnedRows++;
           const table = ev.kind === 'row' ? ev.row.table : ev.table;
           batch.push(ev.kind === 'row' ? ev.row : ev.text);
           // per-table counts: consecutive rows mostly share a table
@@ -317,6 +321,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
                 lastBeginTime: stats.lastBeginTime === null ? null : isoLogTimesIn(stats.lastBeginTime),
                 ...(stats.outsideWindowFirstBegin !== undefined ? { outsideWindowFirstBegin: isoLogTimesIn(stats.outsideWindowFirstBegin) } : {}),
                 ...(stats.outsideWindowLastBegin !== undefined ? { outsideWindowLastBegin: isoLogTimesIn(stats.outsideWindowLastBegin) } : {}),
+                // the commit times of transactions whose begin is not in the log read, in the report's form too
+                ...(stats.outsideWindowBeginUnreadLastCommit !== undefined ? { outsideWindowBeginUnreadLastCommit: isoLogTimesIn(stats.outsideWindowBeginUnreadLastCommit) } : {}),
+                ...(stats.beginUnreadFirstCommit !== undefined ? { beginUnreadFirstCommit: isoLogTimesIn(stats.beginUnreadFirstCommit) } : {}),
+                ...(stats.beginUnreadLastCommit !== undefined ? { beginUnreadLastCommit: isoLogTimesIn(stats.beginUnreadLastCommit) } : {}),
               },
             }
           : {}),
