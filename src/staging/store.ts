@@ -475,7 +475,7 @@ export class StagingStore {
 
   // ---------------------------------------------------------------- rows
 
-  private whereFor(jobId: number, f: RowFilter, o: { ftsOuter?: boolean } = {}): { sql: string; args: unknown[]; ftsOuter?: string } {
+  private whereFor(jobId: number, f: RowFilter, o: { ftsOuter?: boolean; toPart?: 'timed' | 'untimed' } = {}): { sql: string; args: unknown[]; ftsOuter?: string } {
     const where = ['r.job_id = ?'];
     const args: unknown[] = [jobId];
     if (f.table) { where.push('r.tbl = ?'); args.push(f.table); }
@@ -490,7 +490,9 @@ export class StagingStore {
       if (ops.length) { where.push(`r.operation IN (${ops.map(() => '?').join(',')})`); args.push(...ops); }
     }
     if (f.from) { where.push('r.begin_time >= ?'); args.push(f.from); }
-    if (f.to && !f.from) {
+    if (f.to && !f.from && o.toPart === 'timed') { where.push('r.begin_time <= ?'); args.push(f.to); }
+    else if (f.to && !f.from && o.toPart === 'untimed') { where.push('r.begin_time IS NULL AND r.end_time <= ?'); args.push(f.to); }
+    else if (f.to && !f.from) {
       // a row whose transaction's LOP_BEGIN_XACT was not in the log read (begin time null) that
       // committed by the end began by it: in an end-only window, as scan and a job with `to` alone
       // keep it (committed.ts unreadVerdict); left out, a job's own window dropped its rows unsaid
@@ -585,8 +587,12 @@ export class StagingStore {
   }
 
   countRows(jobId: number, f: RowFilter): number {
-    const { sql, args } = this.whereFor(jobId, f);
-    return (this.db.prepare(`SELECT count(*) AS n FROM rows r WHERE ${sql}`).get(...args) as { n: number }).n;
+    const count = (w: { sql: string; args: unknown[] }): number => (this.db.prepare(`SELECT count(*) AS n FROM rows r WHERE ${w.sql}`).get(...w.args) as { n: number }).n;
+    // `to` alone: the rows timed by it and those of no begin time committed by it (whereFor), counted
+    // apart: each is a range of rows_job_time, where the OR of the two made SQLite (no statistics)
+    // count every row of the job by rows_job_id (1,000,000 rows: 218 ms against 3.7 ms with a `from`)
+    if (f.to && !f.from) return count(this.whereFor(jobId, f, { toPart: 'timed' })) + count(this.whereFor(jobId, f, { toPart: 'untimed' }));
+    return count(this.whereFor(jobId, f));
   }
 
   /** Iterates every matching row (exports, re-insert planning) without holding them all. */

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { StagingStore, filterNarrows, ftsQuery, hashToken } from '../../src/staging/store.js';
 import { MIGRATIONS, migrate } from '../../src/staging/migrations.js';
 import { describeCorpus } from '../support/corpus.js';
@@ -358,6 +358,29 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     expect(store.listRows(j.id, { to }, { limit: 1000 }).items.filter((r) => r.beginTime === null)).toHaveLength(10);
     // a start: their begin time cannot be placed after it, so they stay out of a window with one
     expect(store.listRows(j.id, { from: '2024-03-01T09:00', to }, { limit: 1000 }).items.filter((r) => r.beginTime === null)).toHaveLength(0);
+  });
+
+  it('an end-only count is two ranges of the job\'s time index, not a walk over every row of the job', () => {
+    // the OR of the two (begin_time <= to, or no begin time and committed by it) made SQLite, which
+    // has no statistics here, count by rows_job_id: 218 ms against 3.7 ms with a start, on 1,000,000 rows
+    const j = newJob();
+    store.stageBatch(j.id, corpusRows(30));
+    const prepare = store.db.prepare.bind(store.db);
+    const counted: string[] = [];
+    const spy = vi.spyOn(store.db, 'prepare').mockImplementation(((sql: string) => {
+      if (sql.startsWith('SELECT count(*)')) counted.push(sql);
+      return prepare(sql);
+    }) as typeof store.db.prepare);
+    try {
+      store.countRows(j.id, { to: '2024-03-01T09:30:00.000', table: 'dbo.T' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(counted).toHaveLength(2);
+    for (const sql of counted) {
+      const plan = (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(j.id, 'dbo.T', '2024-03-01T09:30:00.000') as Array<{ detail: string }>).map((x) => x.detail).join(' | ');
+      expect(plan).toMatch(/INDEX rows_job_time \(job_id=\? AND begin_time/);
+    }
   });
 
   it('a page cursor is bound to its filter: sent with another one it is refused, not a page skipping rows', () => {
