@@ -16,27 +16,12 @@ import { openBackupPageSource } from '../../src/backup/page-source.js';
 import { OverlayPageSource } from '../../src/datafile/mdf-source.js';
 import { readDataFileMetadata } from '../../src/datafile/metadata.js';
 import { PageReader } from '../../src/datafile/page-reader.js';
-import type { PageSource } from '../../src/datafile/page-source.js';
 import { slotOffset } from '../../src/datafile/page.js';
 import { readTableRows } from '../../src/datafile/table-rows.js';
 import { pageRecords } from '../../src/datafile/walk.js';
 import { decodeRow } from '../../src/reconstruct/decode-row.js';
-import { isOffRow, type OffRowMarker, type SqlValue } from '../../src/reconstruct/values.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
-
-function editedPage(src: PageSource, fileId: number, pageId: number, edit: (page: Uint8Array) => void): Uint8Array {
-  const vp = new PageReader(src).get({ fileId, pageId })!;
-  const copy = new Uint8Array(vp.bytes);
-  edit(copy);
-  new DataView(copy.buffer).setUint16(4, vp.header.flagBits & ~0x0300, true);
-  new DataView(copy.buffer).setUint32(60, 0, true);
-  return copy;
-}
-
-function marker(v: SqlValue): OffRowMarker['offRow'] {
-  expect(isOffRow(v)).toBe(true);
-  return (v as OffRowMarker).offRow;
-}
+import { editedPage, offRowOf } from '../support/edited-page.js';
 
 describeCorpus('deleted rows: LOB fragments must carry the pointer\'s blob id', () => {
   it('FinancialCrm dbo.sysdiagrams: a ghost row whose LOB root now carries another blob id is unavailable; the same row live is read', () => {
@@ -51,7 +36,7 @@ describeCorpus('deleted rows: LOB fragments must carry the pointer\'s blob id', 
       // the in-row root's LOB root: the marker of the record decoded without its LOB
       const vp = new PageReader(base).get(dataPage)!;
       const rec = [...pageRecords(vp, () => {})][0]!;
-      const m = marker(decodeRow(new Uint8Array(rec.bytes), d.layout).values.definition!);
+      const m = offRowOf(decodeRow(new Uint8Array(rec.bytes), d.layout).values.definition!);
       const [lf, lp] = m.page.split(':').map(Number) as [number, number];
       const reused = editedPage(base, lf, lp, (pg) => { pg[slotOffset(pg, m.slot) + 6] ^= 0x01; }); // another blob id
       const ghost = editedPage(base, dataPage.fileId, dataPage.pageId, (pg) => {
@@ -65,7 +50,7 @@ describeCorpus('deleted rows: LOB fragments must carry the pointer\'s blob id', 
       const skipped: Array<{ reason: string }> = [];
       const gone = [...readTableRows(new OverlayPageSource(base, new Map([[key, ghost], [m.page, reused]])), md, 'dbo.sysdiagrams', { includeGhosts: true, skipped } as never)];
       const g = gone.find((r) => r.ghost)!;
-      expect(marker(g.values.definition!).unavailable).toMatch(/^FORMAT_LOB_OVERWRITTEN: .*now belongs to another value/);
+      expect(offRowOf(g.values.definition!).unavailable).toMatch(/^FORMAT_LOB_OVERWRITTEN: .*now belongs to another value/);
       expect(g.warnings.join('\n')).toMatch(/definition: off-row value at .* could not be read/);
       // the live row (not deleted): its pointer is the page's current one, read as before
       const live = [...readTableRows(new OverlayPageSource(base, new Map([[m.page, reused]])), md, 'dbo.sysdiagrams')];

@@ -16,29 +16,14 @@ import { expect, it } from 'vitest';
 import { MdfPageSource, OverlayPageSource } from '../../src/datafile/mdf-source.js';
 import { readDataFileMetadata } from '../../src/datafile/metadata.js';
 import { PageReader } from '../../src/datafile/page-reader.js';
-import type { PageSource } from '../../src/datafile/page-source.js';
 import { slotOffset } from '../../src/datafile/page.js';
 import { parseLobFragment } from '../../src/datafile/record.js';
 import { readTableRows, resolveLoggedRowLobs } from '../../src/datafile/table-rows.js';
 import { leafChain, pageRecords } from '../../src/datafile/walk.js';
 import { decodeRow } from '../../src/reconstruct/decode-row.js';
-import { isOffRow, type OffRowMarker, type SqlValue } from '../../src/reconstruct/values.js';
+import type { SqlValue } from '../../src/reconstruct/values.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
-
-/** A copy of page `file:page` with `edit` applied (torn-page protection dropped so it verifies). */
-function editedPage(src: PageSource, fileId: number, pageId: number, edit: (page: Uint8Array) => void): Uint8Array {
-  const vp = new PageReader(src).get({ fileId, pageId })!;
-  const copy = new Uint8Array(vp.bytes);
-  edit(copy);
-  new DataView(copy.buffer).setUint16(4, vp.header.flagBits & ~0x0300, true);
-  new DataView(copy.buffer).setUint32(60, 0, true);
-  return copy;
-}
-
-function marker(v: SqlValue): OffRowMarker['offRow'] {
-  expect(isOffRow(v)).toBe(true);
-  return (v as OffRowMarker).offRow;
-}
+import { editedPage, offRowOf } from '../support/edited-page.js';
 
 /** Sets the LOB record type (u16 at +12) of the record in `slot` to 8. */
 const toNullRoot = (slot: number) => (p: Uint8Array) => {
@@ -66,7 +51,7 @@ describeCorpus('LOB NULL root (type 8)', () => {
         break;
       }
       const values = decodeRow(image!, d.layout).values;
-      const m = marker(values.pimage);
+      const m = offRowOf(values.pimage);
       const [fileId, pageId] = m.page.split(':').map(Number) as [number, number];
       const src = new OverlayPageSource(base, new Map([[m.page, editedPage(base, fileId, pageId, toNullRoot(m.slot))]]));
       const before = [...readTableRows(base, md, 'dbo.Product_mstr')].find((r) => r.values.pid === values.pid)!;
@@ -81,7 +66,7 @@ describeCorpus('LOB NULL root (type 8)', () => {
       // the logged image: not said NULL
       const warnings: string[] = [];
       const out = resolveLoggedRowLobs(new PageReader(src), image!, d.layout, values, warnings, 'Database2.mdf');
-      expect(marker(out.pimage).unavailable).toMatch(/^FORMAT_BAD_LOB: the LOB root is a NULL root \(type 8\) in these pages/);
+      expect(offRowOf(out.pimage).unavailable).toMatch(/^FORMAT_BAD_LOB: the LOB root is a NULL root \(type 8\) in these pages/);
     } finally {
       base.close();
     }
@@ -100,7 +85,7 @@ describeCorpus('LOB NULL root (type 8)', () => {
         }
         break;
       }
-      const m = marker(values!.Photo);
+      const m = offRowOf(values!.Photo);
       const [rf, rp] = m.page.split(':').map(Number) as [number, number];
       const root = new PageReader(base).get({ fileId: rf, pageId: rp })!;
       const off = slotOffset(root.bytes, m.slot);
@@ -112,7 +97,7 @@ describeCorpus('LOB NULL root (type 8)', () => {
       const skipped: Array<{ reason: string }> = [];
       const row = [...readTableRows(src, readDataFileMetadata(src), 'dbo.Employees', { skipped } as never)].find((r) => r.values.EmployeeID === values!.EmployeeID)!;
       expect(row.values.Photo).not.toBeNull();
-      expect(marker(row.values.Photo).unavailable).toMatch(/NULL root \(type 8\), where a part of a value was expected/);
+      expect(offRowOf(row.values.Photo).unavailable).toMatch(/NULL root \(type 8\), where a part of a value was expected/);
       expect(skipped.some((x) => /Photo: off-row value/.test(x.reason))).toBe(true);
     } finally {
       base.close();

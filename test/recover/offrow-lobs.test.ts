@@ -14,6 +14,7 @@ import { recoverRows } from '../../src/recover/recover-rows.js';
 import type { RecoveredRow } from '../../src/recover/recovered-row.js';
 import { openFileSource } from '../../src/recover/sources/files.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { editedPage } from '../support/edited-page.js';
 
 /**
  * Off-row values of rows that only the log still holds: the logged row image carries a pointer; the
@@ -23,16 +24,6 @@ import { corpusPath, describeCorpus } from '../support/corpus.js';
  * not read yet), so the real-bytes proofs use logged INSERT images (same record format and pointers)
  * and real live records treated as logged images; "gone" cases damage real pages in memory (SYNTHETIC).
  */
-
-/** A copy of page `rid.page` with `edit` applied to the verified bytes (torn-page protection dropped so it verifies). */
-function editedPage(src: PageSource, fileId: number, pageId: number, edit: (page: Uint8Array) => void): Uint8Array {
-  const vp = new PageReader(src).get({ fileId, pageId })!;
-  const copy = new Uint8Array(vp.bytes);
-  edit(copy);
-  new DataView(copy.buffer).setUint16(4, vp.header.flagBits & ~0x0300, true);
-  new DataView(copy.buffer).setUint32(60, 0, true); // m_tornBits 0: unprotected (a value there with no flag reads as a damaged flag)
-  return copy;
-}
 
 function markerOf(v: SqlValue): OffRowMarker['offRow'] {
   expect(isOffRow(v)).toBe(true);
