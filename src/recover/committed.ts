@@ -420,11 +420,10 @@ export async function* committedCandidateBatches(
   };
   /**
    * Where the Begin Time of a transaction whose LOP_BEGIN_XACT was not read lies, from its commit's
-   * End Time (it began before that): 'outside' when it committed before the window's start, 'inside'
+   * End Time `iso` (ISO form, null when unknown; it began before that): 'outside' when it committed before the window's start, 'inside'
    * when the window has no start and it committed by the window's end, else 'unknown'.
    */
-  const unreadVerdict = (t: TxnState): 'inside' | 'outside' | 'unknown' => {
-    const iso = t.endTime === null ? null : safeIso(t.endTime);
+  const unreadVerdict = (iso: string | null): 'inside' | 'outside' | 'unknown' => {
     if (iso === null) return 'unknown';
     if (filter.from) return iso < filter.from ? 'outside' : 'unknown';
     return inWindow(iso, undefined, filter.to) ? 'inside' : 'unknown';
@@ -434,9 +433,8 @@ export async function* committedCandidateBatches(
   let unreadLastIso: string | null = null;
   // the latest End Time of those that committed before the window's start (stats.outsideWindowBeginUnreadLastCommit)
   let outsideUnreadLastIso: string | null = null;
-  /** At the commit of a transaction whose begin was not read, not placed in the window: its `k` row operations counted (CommittedScanStats.beginUnreadRowOps). */
-  const settleBeginUnread = (t: TxnState, k: number): void => {
-    const iso = t.endTime === null ? null : safeIso(t.endTime);
+  /** At the commit of a transaction whose begin was not read, not placed in the window: its `k` row operations counted, `iso` its commit's End Time in ISO form (CommittedScanStats.beginUnreadRowOps). */
+  const settleBeginUnread = (t: TxnState, iso: string | null, k: number): void => {
     stats.beginUnreadRowOps = (stats.beginUnreadRowOps ?? 0) + k;
     stats.beginUnreadTransactions = (stats.beginUnreadTransactions ?? 0) + 1;
     if (iso === null || t.endTime === null) return;
@@ -532,7 +530,8 @@ export async function* committedCandidateBatches(
           // its begin not read: placed by its commit time where it can be; its rows are returned only
           // when it surely began in the window
           t.endTime = r['End Time'] ?? null;
-          const verdict = unreadVerdict(t);
+          const endIso = t.endTime === null ? null : safeIso(t.endTime);
+          const verdict = unreadVerdict(endIso);
           if (verdict !== 'inside') {
             // its own transaction took some back (the same row inserted again): not rows left out by
             // the window, whatever its Begin Time; counted as such, as they would be with it read
@@ -547,12 +546,11 @@ export async function* committedCandidateBatches(
             if (verdict === 'outside') {
               stats.outsideWindowRowOps += n + unknownN;
               stats.outsideWindowBeginUnreadRowOps = (stats.outsideWindowBeginUnreadRowOps ?? 0) + n + unknownN;
-              const iso = t.endTime === null ? null : safeIso(t.endTime);
-              if (iso !== null && t.endTime !== null && (outsideUnreadLastIso === null || iso > outsideUnreadLastIso)) {
-                outsideUnreadLastIso = iso;
+              if (endIso !== null && t.endTime !== null && (outsideUnreadLastIso === null || endIso > outsideUnreadLastIso)) {
+                outsideUnreadLastIso = endIso;
                 stats.outsideWindowBeginUnreadLastCommit = t.endTime;
               }
-            } else settleBeginUnread(t, n + unknownN);
+            } else settleBeginUnread(t, endIso, n + unknownN);
             continue;
           }
         }
