@@ -30,6 +30,7 @@ const state = {
   page: 0,
   next: null,
   total: 0,
+  unplaced: null,
   rows: [],
   selected: new Set(),
   poll: null,
@@ -379,6 +380,9 @@ async function loadPage() {
   const page = await api(`/api/jobs/${jobId}/rows?${qs}`);
   if (state.jobId !== jobId) return; // another job opened meanwhile: its grid is not this one's
   if (page.total !== undefined) state.total = page.total;
+  // rows of no begin time the from/to window cannot place: counted on the first page, said beside
+  // the page line (the API's sentence as its tooltip), kept while paging the same filter
+  if (!cursor) state.unplaced = page.unplaced ?? null;
   state.rows = page.items;
   state.next = page.next;
   state.selected.clear();
@@ -390,6 +394,9 @@ async function loadPage() {
   $('page-info').textContent = page.items.length
     ? `page ${state.page + 1} of ${Math.max(1, Math.ceil(state.total / 50)).toLocaleString()} · ${state.total.toLocaleString()} matching rows · #${page.items[0].id}–#${page.items[page.items.length - 1].id}`
     : noRowsText();
+  const un = state.unplaced;
+  $('page-info').textContent += un ? ` · ${un.rows.toLocaleString()} more row(s) not listed: no begin time, the window cannot place them` : '';
+  $('page-info').title = un ? un.note : '';
 }
 
 // A job that finished with no rows staged is not a filter that matched nothing: say so, and where the reason is.

@@ -595,6 +595,27 @@ export class StagingStore {
     return count(this.whereFor(jobId, f));
   }
 
+  /**
+   * Rows a time window (`from`/`to` of the filter) can neither take nor leave out: rows of no begin
+   * time (their transaction's LOP_BEGIN_XACT was not in the log read: a job without a window, or
+   * with `to` alone, stages them; recover/committed.ts) whose commit time does not place them. A
+   * transaction begins before it commits, so one committed before `from` began before it (outside),
+   * and one committed by `to` began by it (inside, when there is no `from`: `whereFor` lists it);
+   * one committed at or after `from`, or after `to` with no `from`, or of no commit time, may have
+   * begun inside the window or not. `listRows`, `countRows`, exports and decisions by filter leave
+   * these rows out (as `scan --from` leaves such rows out and says INCOMPLETE); this counts them,
+   * with the filter's other fields applied, so the answer can say so.
+   *
+   * Returns 0 when the filter has no window. Cost: a range of rows_job_time (begin_time IS NULL).
+   */
+  unplacedRows(jobId: number, f: RowFilter): number {
+    if (!f.from && !f.to) return 0;
+    const { sql, args } = this.whereFor(jobId, { ...f, from: undefined, to: undefined });
+    const bound = f.from ? 'r.end_time >= ?' : 'r.end_time > ?';
+    return (this.db.prepare(`SELECT count(*) AS n FROM rows r INDEXED BY rows_job_time WHERE ${sql} AND r.begin_time IS NULL AND (r.end_time IS NULL OR ${bound})`)
+      .get(...args, f.from ?? f.to) as { n: number }).n;
+  }
+
   /** Iterates every matching row (exports, re-insert planning) without holding them all. */
   *iterateRows(jobId: number, f: RowFilter, ids?: number[]): Generator<StagedRowWithRaw> {
     if (ids) {
@@ -637,9 +658,10 @@ export class StagingStore {
    * An id that is no row of the job is STAGING_ROW_NOT_FOUND; nothing is decided or audited then.
    *
    * Returns the decision id, the number of rows changed (`rows`), and when that is 0 a `note`
-   * saying why: nothing matched, or every matching row already had that status or was past review.
+   * saying why: nothing matched, or every matching row already had that status or was past review;
+   * `unplaced` when the filter's time window left out rows it cannot place (`unplacedRows`).
    */
-  decide(jobId: number, d: { actor: string; decision: 'approve' | 'reject'; reason: string; ids?: number[]; filter?: RowFilter; all?: boolean }): { decisionId: number; rows: number; note?: string } {
+  decide(jobId: number, d: { actor: string; decision: 'approve' | 'reject'; reason: string; ids?: number[]; filter?: RowFilter; all?: boolean }): { decisionId: number; rows: number; note?: string; unplaced?: { rows: number; note: string } } {
     this.requireJob(jobId);
     const target: RowStatus = d.decision === 'approve' ? 'approved' : 'rejected';
     const changeable = (['pending', 'approved', 'rejected'] as RowStatus[]).filter((s) => s !== target);
@@ -695,9 +717,12 @@ export class StagingStore {
       const note = n > 0 ? undefined : matched === 0
         ? `nothing was decided: ${d.all ? `job ${jobId} has no rows` : `the filter matches no row of job ${jobId}`}`
         : `nothing was decided: ${matched === 1 ? 'the one row' : `each of the ${matched} rows`} ${which} is already ${target} or past review (reinserted, conflict)`;
+      // rows of no begin time the filter's window cannot place were not decided: said, not silent
+      const unplaced = !d.ids && !d.all && d.filter ? this.unplacedRows(jobId, d.filter) : 0;
+      const un = unplaced > 0 ? { unplaced: { rows: unplaced, note: unplacedNote(unplaced, 'not decided') } } : {};
       this.db.prepare('UPDATE decisions SET row_count = ? WHERE id = ?').run(n, decisionId);
-      this.appendAudit(d.actor, `rows.${d.decision}`, jobId, { decisionId, reason: d.reason, rows: n, matched, selector, ...(note ? { note } : {}) });
-      return { decisionId, rows: n, ...(note ? { note } : {}) };
+      this.appendAudit(d.actor, `rows.${d.decision}`, jobId, { decisionId, reason: d.reason, rows: n, matched, selector, ...(note ? { note } : {}), ...un });
+      return { decisionId, rows: n, ...(note ? { note } : {}), ...un };
     })();
   }
 
@@ -921,4 +946,12 @@ function toRowWithRaw(r: RowDbRow): StagedRowWithRaw {
 /** better-sqlite3's SqliteError: `code` is SQLite's extended result code name, `SQLITE_…`. */
 function isSqliteError(e: unknown): e is Error & { code: string } {
   return e instanceof Error && e.name === 'SqliteError' && typeof (e as { code?: unknown }).code === 'string';
+}
+
+/**
+ * The sentence said of `n` rows a time window cannot place (StagingStore.unplacedRows), `what`
+ * being what befell them (`not listed`, `not decided`, `not exported`).
+ */
+export function unplacedNote(n: number, what: string): string {
+  return `${n} row${n === 1 ? '' : 's'} ${what}: ${n === 1 ? 'its' : 'their'} transaction's LOP_BEGIN_XACT was not in the log read (no begin time), and ${n === 1 ? 'its' : 'their'} commit time does not say whether ${n === 1 ? 'it' : 'they'} began inside the from/to window; filter with to alone (rows committed by it began by it) or with no window to see ${n === 1 ? 'it' : 'them'}`;
 }

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { InputError, StagingError } from '../../errors.js';
-import type { StagingStore } from '../../staging/store.js';
+import { unplacedNote, type StagingStore } from '../../staging/store.js';
 import { splitQualifiedName } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
@@ -76,7 +76,14 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     app.staging.requireJob(req.params.id);
     const filter = toFilter(app.staging, req.params.id, req.query, 'querystring');
     const page = app.staging.listRows(req.params.id, filter, { limit: req.query.limit, cursor: req.query.cursor });
-    return { ...page, ...(req.query.count === 'true' ? { total: app.staging.countRows(req.params.id, filter) } : {}) };
+    // rows of no begin time a from/to window cannot place are left out of the pages: said on the
+    // first page (and with count=true), never silently (store.ts unplacedRows)
+    const unplaced = !req.query.cursor || req.query.count === 'true' ? app.staging.unplacedRows(req.params.id, filter) : 0;
+    return {
+      ...page,
+      ...(req.query.count === 'true' ? { total: app.staging.countRows(req.params.id, filter) } : {}),
+      ...(unplaced > 0 ? { unplaced: { rows: unplaced, note: unplacedNote(unplaced, 'not listed') } } : {}),
+    };
   });
 
   app.get('/api/jobs/:id/rows/:rowId', {
@@ -137,6 +144,10 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const job = app.staging.getJob(jobId)!;
     reply.header('x-rowback-complete', job.complete === null ? 'unknown' : String(job.complete));
     if (job.incomplete !== null) reply.header('x-rowback-incomplete', String(job.incomplete.length));
+    // rows of no begin time the window cannot place are not exported: counted in a header (the
+    // body holds rows alone), as the list says them (store.ts unplacedRows)
+    const unplaced = app.staging.unplacedRows(jobId, filter);
+    if (filter.from || filter.to) reply.header('x-rowback-unplaced', String(unplaced));
     if (format === 'ndjson') {
       const gen = function* () { for (const r of app.staging.iterateRows(jobId, filter)) yield JSON.stringify(exportNdjsonRow(r)) + '\n'; };
       return reply.type('application/x-ndjson').header('content-disposition', `attachment; filename="${name}.ndjson"`).send(Readable.from(gen()));
@@ -237,6 +248,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     } else if (job.complete === null) {
       header.push(`WARNING: whether job ${jobId}'s result is complete is not known (state ${job.state}: it runs, or did not finish, or finished before rowback recorded it)`);
     }
+    if (unplaced > 0) header.push(`WARNING: ${unplacedNote(unplaced, 'not in this script')}`);
     // The script holds every matching row whatever its review status: said at its top, so a script
     // run as it is never re-inserts rejected or unreviewed rows unknowingly (newcomer trial: 16 rows
     // exported, 13 approved, the header said only "16 rows").
