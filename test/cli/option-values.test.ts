@@ -28,7 +28,7 @@ function commands(program: Command): Array<{ path: string[]; cmd: Command }> {
 
 /** The options that repeat (a parser that collects, or `<files...>`); every other option taking a value takes one. */
 const REPEATABLE: Record<string, string[]> = {
-  scan: ['--mdf', '--bak', '--trn', '--log-backup', '--type-alias', '--alloc-unit', '--table', '--op'],
+  scan: ['--mdf', '--bak', '--trn', '--log-backup', '--type-alias', '--alloc-unit', '--table', '--op', '--transaction', '--sid', '--login', '--db-user'],
   dump: ['--mdf', '--bak', '--table', '--trn'],
   log: ['--bak', '--operation', '--context', '--alloc-unit', '--table', '--transaction'],
   diff: ['--bak', '--trn', '--after-mdf', '--after-bak', '--after-trn'],

@@ -31,6 +31,7 @@ import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_PAST_END_DAMAGED,
 import { mergeLogScanStats } from '../../logreader/parallel/parallel-reader.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup/log-coverage.js';
 import type { LogRecord } from '../../logreader/log-record.js';
+import { normaliseTransactionId } from '../../recover/row-selection.js';
 import { compareLsn, formatLsn, lsnFromDecimal, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { CatalogIdentity } from '../../reconstruct/metadata/catalog-json.js';
@@ -158,11 +159,7 @@ export function compileLogFilter(o: Pick<LogOptions, 'operation' | 'context' | '
   if (tableAllocUnits) allocUnits = allocUnits ? new Set([...allocUnits].filter((a) => tableAllocUnits.includes(a))) : new Set(tableAllocUnits);
   const transactions = o.transaction.length
     ? new Set(
-        o.transaction.map((t) => {
-          const m = /^(?:0x)?([0-9a-f]{1,4}):([0-9a-f]{1,8})$/i.exec(t.trim());
-          if (!m) throw new InputError('INPUT_BAD_OPTION', `--transaction '${t}' is not a Transaction ID as fn_dblog prints it (e.g. 0000:000003e8)`);
-          return `${m[1].toLowerCase().padStart(4, '0')}:${m[2].toLowerCase().padStart(8, '0')}`;
-        }),
+        o.transaction.map((t) => normaliseTransactionId(t, '--transaction')),
       )
     : null;
   const from = o.fromLsn !== undefined ? parseAnyLsn(o.fromLsn, '--from-lsn') : null;

@@ -25,6 +25,7 @@ import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOp
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
+import { compileRowSelection, rowSelected } from '../../recover/row-selection.js';
 import { csvWarningsCell } from '../../util/csv.js';
 import { openSource, threadCount, type ScanSourceOptions } from '../../recover/open-source.js';
 import { exitIncomplete, strictOption } from '../strict.js';
@@ -49,6 +50,13 @@ interface ScanOptions extends ScanSourceOptions {
   csvRaw?: boolean;
   acceptLayoutDrift?: boolean;
   decodeThreads?: string;
+  /** Row selection (recover/row-selection.ts): only these transactions, SIDs, logins, database users, LSNs. */
+  transaction: string[];
+  sid: string[];
+  login: string[];
+  dbUser: string[];
+  fromLsn?: string;
+  toLsn?: string;
   /** Exit 3 (not 0) when the result is INCOMPLETE (strict.ts). */
   strict?: boolean;
 }
@@ -85,6 +93,12 @@ export function register(program: Command): void {
     .option('--to <time>', 'window end (inclusive), server local time')
     .addOption(repeatableOption('--table <schema.name>', 'only these tables (repeatable or comma-separated): dbo.T, [dbo].[T], "dbo"."T"', collectTables, 'every table'))
     .addOption(repeatableOption('--op <operation>', 'delete | insert | update, any case (repeatable)', collect, 'delete'))
+    .addOption(repeatableOption('--transaction <id>', 'only rows of these transactions: Transaction ID as fn_dblog and the rows print it, e.g. 0000:000003e8 (repeatable or comma-separated)', collect, 'every transaction'))
+    .addOption(repeatableOption('--sid <sid>', 'only rows of transactions begun by this SID: hex (0x0105…, any case) or S-1-5-21-… (repeatable or comma-separated)', collect, 'any'))
+    .addOption(repeatableOption('--login <name>', 'only rows of transactions begun by this login, exact (live scans: offline rows have no login, use --sid or --db-user) (repeatable)', (v: string, prev: string[]) => [...prev, v], 'any'))
+    .addOption(repeatableOption('--db-user <name>', 'only rows of transactions begun by this database user, any letter case (offline scans of a data file or backup) (repeatable)', (v: string, prev: string[]) => [...prev, v], 'any'))
+    .option('--from-lsn <lsn>', 'only row operations at or after this LSN: 0000002a:000001f0:0003, 0x…, decimal, dec:42:496:3 or (42:496:3)')
+    .option('--to-lsn <lsn>', 'only row operations at or before this LSN (inclusive), same forms')
     .addOption(outFormatOption(OUTPUT_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
@@ -132,6 +146,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   if (opts.typeAlias.length && !opts.ddl) throw new InputError('INPUT_BAD_OPTION', '--type-alias names alias types of a --ddl script, and no --ddl was given: leave it out');
   const allocUnits = parseAllocUnits(opts.allocUnit);
   const decodeThreads = threadCount('--decode-threads', opts.decodeThreads);
+  const selection = compileRowSelection({ transaction: opts.transaction ?? [], sid: opts.sid ?? [], login: opts.login ?? [], dbUser: opts.dbUser ?? [], fromLsn: opts.fromLsn, toLsn: opts.toLsn });
+  // rows encoded on decode workers are text: they cannot be selected by who or LSN here
+  if (selection && decodeThreads > 1) throw new InputError('INPUT_BAD_OPTION', `${selection.described} selects rows by their fields, which --decode-threads sends back as text: leave --decode-threads out (the default, one thread)`);
   if (filter.from && filter.to) {
     assertWindowInOrder({ name: '--from', text: opts.from!, iso: filter.from }, { name: '--to', text: opts.to!, iso: filter.to });
   }
@@ -204,6 +221,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     let warnedRows = 0;
     const skipped: SkippedItem[] = [];
     let rows = 0;
+    /** Rows recovered that the row selection (--transaction, --sid, --login, --db-user, --from-lsn/--to-lsn) left out. */
+    let selectedOut = 0;
     const started = Date.now();
     const progress = createProgress({ quiet: opts.quiet });
     try {
@@ -218,6 +237,11 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         for (const ev of events) {
           if (ev.kind === 'skipped') {
             skipped.push(ev.item);
+            continue;
+          }
+          // the row selection (--transaction, --sid, …): counted apart, said in the summary and the report
+          if (selection && ev.kind === 'row' && !rowSelected(selection, ev.row)) {
+            selectedOut++;
             continue;
           }
           rows++;
@@ -290,7 +314,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // rows the committed filter passed on but the layout check held back, or that did not decode,
     // are in none of the counts explainNoRows tells: said here, or "16 deletes: 3 on …" left 13 unexplained
     const noRowsReason = rows === 0 && stats && !interruptedBy
-      ? explainNoRows(stats, operations) + notPrinted(skipped).clause('above') + (lost.length ? `; that is of the log read only: ${logLossClause(lost)}, and what those parts held is not known (INCOMPLETE below)` : '')
+      ? (selection && selectedOut > 0
+        ? `the ${selectedOut} row(s) recovered${filter.from || filter.to ? ' in the window' : ''} are all of other transactions, people or LSNs than ${selection.described} selects; scan without it to see them`
+        : explainNoRows(stats, operations) + (selection ? `; ${selection.described} selected none of them` : '')) + notPrinted(skipped).clause('above') + (lost.length ? `; that is of the log read only: ${logLossClause(lost)}, and what those parts held is not known (INCOMPLETE below)` : '')
       : undefined;
     if (opts.report) {
       // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local
@@ -299,8 +325,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       const report = {
         times: REPORT_TIMES,
         source: source.description,
-        filter,
+        filter: selection ? { ...filter, selection: selectionForReport(opts) } : filter,
         rows,
+        ...(selection ? { rowsNotSelected: selectedOut } : {}),
         rowsPerTable: Object.fromEntries(perTable),
         rowsWithWarnings: warnedRows,
         complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !unknownTables && !beginUnread && !interruptedBy,
@@ -347,6 +374,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
       for (const n of metadataNotes) process.stderr.write(`rowback scan: note: ${n}\n`);
       printSummary(rows, perTable, allSkipped);
+      if (selection && selectedOut > 0 && rows > 0) process.stderr.write(`rowback scan: note: ${selectedOut} other row(s) recovered are not printed: ${selection.described} does not select them\n`);
       // the notes before "why no rows", which counts what they name
       for (const n of [...told.removals, ...told.notes]) process.stderr.write(`rowback scan: note: ${n}\n`);
       if (noRowsReason) process.stderr.write(`rowback scan: why no rows: ${noRowsReason}\n`);
@@ -567,4 +595,16 @@ export const REPORT_TIMES = "YYYY-MM-DDTHH:MM:SS.fff, the SQL Server's local tim
  */
 export function isoLogTimesIn(text: string): string {
   return text.replace(/\b(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}):(\d{3})\b/g, '$1-$2-$3T$4:$5:$6.$7');
+}
+
+/** The row selection's flags as `--report`'s `filter.selection` gives them: as typed, absent when not given. */
+function selectionForReport(o: ScanOptions): Record<string, string[] | string> {
+  return {
+    ...(o.transaction?.length ? { transactions: o.transaction } : {}),
+    ...(o.sid?.length ? { sids: o.sid } : {}),
+    ...(o.login?.length ? { logins: o.login } : {}),
+    ...(o.dbUser?.length ? { dbUsers: o.dbUser } : {}),
+    ...(o.fromLsn !== undefined ? { fromLsn: o.fromLsn } : {}),
+    ...(o.toLsn !== undefined ? { toLsn: o.toLsn } : {}),
+  };
 }

@@ -1,0 +1,111 @@
+import { InputError } from '../errors.js';
+import { compareLsn, parseAnyLsn, parseLsn, type Lsn } from '../logreader/lsn.js';
+import { echoInput } from '../util/echo.js';
+import { sidFilterForms } from '../util/sid.js';
+import type { RecoveredRow } from './recovered-row.js';
+
+/**
+ * Which recovered rows `scan` prints beyond its window, tables and operations: the incident
+ * responder's "only the culprit's transaction", "only what this login did", "only this LSN range".
+ * Each list is "any of"; the fields together are "all of". Applied to rows after the committed
+ * filter and the decoding (the layout check still sees every row of a table, so what it decides
+ * does not depend on this selection), before the output.
+ */
+export interface RowSelection {
+  /** Transaction IDs as fn_dblog prints them, `xxxx:xxxxxxxx` lower-case hex, zero-padded. */
+  transactions: ReadonlySet<string> | null;
+  /** SIDs, in the forms a row keeps them: `0x` upper-case hex (`sid`) and the Windows text form (`sidText`) when it is one. */
+  sids: ReadonlyArray<{ hex: string; text: string | null }> | null;
+  /** Login names, exact (a live scan's SUSER_SNAME; offline rows have none). */
+  logins: ReadonlySet<string> | null;
+  /** Database user names (offline: the data file's sys.database_principals), compared in Unicode lower case. */
+  dbUsers: ReadonlySet<string> | null;
+  /** LSN bounds of the row operation, inclusive. */
+  fromLsn: Lsn | null;
+  toLsn: Lsn | null;
+  /** The flags as given, for the sentences that say what the selection left out (`--transaction 0000:00000437`). */
+  described: string;
+}
+
+/** The options of a selection as commander gives them (lists already split on commas). */
+export interface RowSelectionOptions {
+  transaction: string[];
+  sid: string[];
+  login: string[];
+  dbUser: string[];
+  fromLsn?: string;
+  toLsn?: string;
+}
+
+/**
+ * A Transaction ID as fn_dblog prints it (`0000:000003e8`; `0x` and shorter parts taken), in that
+ * printed form: 4:8 lower-case hex digits. Throws InputError INPUT_BAD_OPTION naming `flag` for
+ * anything else. (Form: fn_dblog's `Transaction ID` column, as every corpus log prints it.)
+ */
+export function normaliseTransactionId(text: string, flag: string): string {
+  const m = /^(?:0x)?([0-9a-f]{1,4}):([0-9a-f]{1,8})$/i.exec(text.trim());
+  if (!m) throw new InputError('INPUT_BAD_OPTION', `${flag} '${echoInput(text)}' is not a Transaction ID as fn_dblog prints it (e.g. 0000:000003e8)`);
+  return `${m[1]!.toLowerCase().padStart(4, '0')}:${m[2]!.toLowerCase().padStart(8, '0')}`;
+}
+
+/**
+ * The selection of `o`, or null when it selects every row (no flag given). Throws InputError:
+ * INPUT_BAD_OPTION for a Transaction ID or SID that does not parse or an empty name (naming the
+ * flag), INPUT_BAD_LSN for an LSN that does not parse, INPUT_BAD_WINDOW for --from-lsn after --to-lsn.
+ * LSNs in every form `log --from-lsn` takes (printed hex, 0x…, decimal, dec:…, DBCC PAGE's (a:b:c)).
+ */
+export function compileRowSelection(o: RowSelectionOptions): RowSelection | null {
+  const said: string[] = [];
+  const transactions = o.transaction.length ? new Set(o.transaction.map((t) => normaliseTransactionId(t, '--transaction'))) : null;
+  if (transactions) said.push(`--transaction ${[...transactions].join(',')}`);
+  const sids = o.sid.length
+    ? o.sid.map((s) => {
+        const f = sidFilterForms(s);
+        if (!f) throw new InputError('INPUT_BAD_OPTION', `--sid '${echoInput(s)}' is not a SID: give hex (0x0105000000…, any case, 0x optional) or the Windows form S-1-5-21-…`);
+        return f;
+      })
+    : null;
+  if (sids) said.push(`--sid ${sids.map((s) => s.text ?? s.hex).join(',')}`);
+  const names = (flag: string, values: string[], fold: boolean): Set<string> | null => {
+    if (!values.length) return null;
+    for (const v of values) if (v.trim() === '') throw new InputError('INPUT_BAD_OPTION', `${flag} is empty: give a name`);
+    said.push(`${flag} ${values.join(',')}`);
+    return new Set(values.map((v) => (fold ? v.trim().toLowerCase() : v)));
+  };
+  const logins = names('--login', o.login, false);
+  const dbUsers = names('--db-user', o.dbUser, true);
+  const fromLsn = o.fromLsn !== undefined ? parseAnyLsn(o.fromLsn, '--from-lsn') : null;
+  const toLsn = o.toLsn !== undefined ? parseAnyLsn(o.toLsn, '--to-lsn') : null;
+  if (fromLsn && toLsn && compareLsn(fromLsn, toLsn) > 0) throw new InputError('INPUT_BAD_WINDOW', `--from-lsn ${echoInput(o.fromLsn!)} is after --to-lsn ${echoInput(o.toLsn!)}`);
+  if (fromLsn) said.push(`--from-lsn ${o.fromLsn}`);
+  if (toLsn) said.push(`--to-lsn ${o.toLsn}`);
+  if (!said.length) return null;
+  return { transactions, sids, logins, dbUsers, fromLsn, toLsn, described: said.join(' ') };
+}
+
+/**
+ * Whether `row` is one `sel` selects. A row of no login (offline) is not selected by `--login`;
+ * one of no SID not by `--sid`; one of no database user not by `--db-user`. The row's LSN is its
+ * printed form (`0000002a:000001f0:0003`); a row whose LSN does not parse is not selected by an
+ * LSN bound (none does: every source prints that form).
+ */
+export function rowSelected(sel: RowSelection, row: RecoveredRow): boolean {
+  if (sel.transactions && !sel.transactions.has(row.transactionId.toLowerCase())) return false;
+  if (sel.sids) {
+    const hex = row.sid ? '0x' + row.sid.replace(/^0x/i, '').toUpperCase() : null;
+    if (!sel.sids.some((s) => (hex !== null && s.hex === hex) || (s.text !== null && row.sidText === s.text))) return false;
+  }
+  if (sel.logins && (row.login === null || !sel.logins.has(row.login))) return false;
+  if (sel.dbUsers && (row.dbUser === undefined || !sel.dbUsers.has(row.dbUser.toLowerCase()))) return false;
+  if (sel.fromLsn || sel.toLsn) {
+    let l: Lsn;
+    try {
+      l = parseLsn(row.lsn);
+    } catch {
+      return false;
+    }
+    if (sel.fromLsn && compareLsn(l, sel.fromLsn) < 0) return false;
+    if (sel.toLsn && compareLsn(l, sel.toLsn) > 0) return false;
+  }
+  return true;
+}
