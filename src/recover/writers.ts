@@ -176,7 +176,7 @@ export function createRowWriter(format: OutputFormat, out: Writable, options: Wr
         valueCols ? valueCols.map((c) => csvCell(v ? v[c] : undefined)) : [v ? JSON.stringify(v) : null];
       const write = (row: RecoveredRow): Promise<void> => {
         const fixed = CSV_FIXED.map((k) => csvCell(row[k] as SqlValue | undefined));
-        const cells = [...fixed, ...image(row.values), ...(after ? image(row.after) : []), csvWarningsCell(row.warnings, valueCols, row.values, after ? row.after : undefined), row.raw, ...(after ? [row.rawAfter ?? null] : [])];
+        const cells = [...fixed, ...image(row.values), ...(after ? image(row.after) : []), csvWarningsCell(row.warnings, valueCols, row.values, after ? row.after : undefined, { names: CSV_FIXED, row: row as unknown as Record<string, unknown> }), row.raw, ...(after ? [row.rawAfter ?? null] : [])];
         const s = (wroteHeader ? '' : csvRecord(header, raw)) + csvRecord(cells, raw);
         wroteHeader = true;
         return put(s);

@@ -97,8 +97,30 @@ export function csvUnwritableValueWarnings(names: readonly string[] | undefined,
   return out;
 }
 
-/** The `warnings` cell of a CSV row: the row's own warnings, then csvUnwritableValueWarnings of its values and after image; null when none. */
-export function csvWarningsCell(warnings: readonly string[], names: readonly string[] | undefined, values: Record<string, SqlValue> | null | undefined, after?: Record<string, SqlValue> | null): string | null {
-  const all = [...warnings, ...csvUnwritableValueWarnings(names, values), ...csvUnwritableValueWarnings(names, after, 'after.')];
+/**
+ * The same warnings for rowback's own text cells of a row (`table`, `login`, `dbUser`,
+ * `transactionName`, …: `names` of `own`, the row's fields): a transaction named by a user or a
+ * login name holding an unpaired surrogate is written as U+FFFD as a value is. Worded
+ * `rowback's column transactionName: …` so it is not taken for a table column of that name.
+ */
+export function csvUnwritableOwnWarnings(names: readonly string[], own: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const name of names) {
+    const v = own[name];
+    if (typeof v !== 'string') continue;
+    const m = UNPAIRED_SURROGATE.exec(v);
+    if (!m) continue;
+    out.push(`rowback's column ${name}: its text holds an unpaired UTF-16 surrogate (U+${m[0].charCodeAt(0).toString(16).toUpperCase()} at offset ${m.index}), which this UTF-8 CSV cannot carry: the cell shows U+FFFD there, not the text the log holds; the NDJSON/JSON output keeps it`);
+  }
+  return out;
+}
+
+/**
+ * The `warnings` cell of a CSV row: the row's own warnings, then csvUnwritableValueWarnings of its
+ * values and after image, then csvUnwritableOwnWarnings of rowback's own cells (`own`: their names
+ * and the row holding them); null when none.
+ */
+export function csvWarningsCell(warnings: readonly string[], names: readonly string[] | undefined, values: Record<string, SqlValue> | null | undefined, after?: Record<string, SqlValue> | null, own?: { names: readonly string[]; row: Record<string, unknown> }): string | null {
+  const all = [...warnings, ...csvUnwritableValueWarnings(names, values), ...csvUnwritableValueWarnings(names, after, 'after.'), ...(own ? csvUnwritableOwnWarnings(own.names, own.row) : [])];
   return all.length ? all.join('; ') : null;
 }

@@ -52,4 +52,24 @@ describeCorpus('scan --format csv: a value its UTF-8 cell cannot carry makes the
     expect((JSON.parse(nd.stdout.trim()) as { values: { Emp_Name: string } }).values.Emp_Name).toBe('\ud83da');
     expect(nd.stderr).not.toContain('carry warnings');
   });
+
+  it("rowback's own cells too: a transaction name holding an unpaired surrogate is warned of in CSV, counted, exit 3 with --strict", async () => {
+    // SYNTHETIC: transaction 0000:00000437's name (user_transaction) rewritten to end in a lone high surrogate
+    const records = (await angularJsExportRecords(cli)).filter((r) => r['Transaction ID'] === '0000:00000437');
+    const begin = records.find((r) => r.Operation === 'LOP_BEGIN_XACT')!;
+    expect(begin['Transaction Name']).toBe('user_transaction');
+    begin['Transaction Name'] = 'user_\ud83d';
+    const f = join(dir, 'name-surrogate.json');
+    writeFileSync(f, JSON.stringify({ format: 'rowback-export', version: 1, database: 'Database1', catalog: catalogRows(), records }));
+    const r = await cli('scan', '--export', f, '--op', 'delete', '--format', 'csv', '--quiet', '--strict');
+    expect(r.code, r.stderr).toBe(3);
+    const recs = parse(r.stdout, { columns: true }) as Record<string, string>[];
+    expect(recs).toHaveLength(1);
+    expect(recs[0]!.transactionName).toBe('user_\ufffd');
+    expect(recs[0]!.warnings).toContain("rowback's column transactionName: its text holds an unpaired UTF-16 surrogate (U+D83D at offset 5)");
+    expect(r.stderr).toContain('rowback scan: 1 of the 1 row(s) carry warnings');
+    const nd = await cli('scan', '--export', f, '--op', 'delete', '--quiet', '--strict');
+    expect(nd.code, nd.stderr).toBe(0);
+    expect((JSON.parse(nd.stdout.trim()) as { transactionName: string }).transactionName).toBe('user_\ud83d');
+  });
 });

@@ -168,9 +168,10 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       const gen = function* () {
         yield csvRecord(header, raw);
         for (const r of app.staging.iterateRows(jobId, filter)) {
-          const facts = CSV_FIXED.map((k) => csvCell((k in r ? (r as unknown as Record<string, unknown>)[k] : r.meta[k]) as SqlValue | undefined));
+          const own = Object.fromEntries(CSV_FIXED.map((k) => [k, k in r ? (r as unknown as Record<string, unknown>)[k] : r.meta[k]]));
+          const facts = CSV_FIXED.map((k) => csvCell(own[k] as SqlValue | undefined));
           const base = [String(r.id), ...facts, r.status];
-          yield csvRecord([...base, ...image(r.values), ...(withAfter ? image(r.after) : []), csvWarningsCell(r.warnings, cols ?? undefined, r.values, withAfter ? r.after : undefined), r.raw], raw);
+          yield csvRecord([...base, ...image(r.values), ...(withAfter ? image(r.after) : []), csvWarningsCell(r.warnings, cols ?? undefined, r.values, withAfter ? r.after : undefined, { names: CSV_FIXED, row: own }), r.raw], raw);
         }
       };
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(Readable.from(gen()));

@@ -24,7 +24,7 @@ import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap,
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
-import { createRowWriter, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
+import { createRowWriter, CSV_FIXED, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
 import { compileRowSelection, rowSelected } from '../../recover/row-selection.js';
 import { csvWarningsCell } from '../../util/csv.js';
 import { openSource, threadCount, type ScanSourceOptions } from '../../recover/open-source.js';
@@ -246,7 +246,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
           }
           rows++;
           // in CSV, a value UTF-8 cannot carry is a warning of the row too (its cell is not the value: csvWarningsCell)
-          if (ev.kind === 'row' ? ev.row.warnings.length > 0 || (csvOut && csvWarningsCell([], valueColumns, ev.row.values, withAfter ? ev.row.after : undefined) !== null) : ev.warned === true) warnedRows++;
+          if (ev.kind === 'row' ? ev.row.warnings.length > 0 || (csvOut && csvWarningsCell([], valueColumns, ev.row.values, withAfter ? ev.row.after : undefined, { names: CSV_FIXED, row: ev.row as unknown as Record<string, unknown> }) !== null) : ev.warned === true) warnedRows++;
           const table = ev.kind === 'row' ? ev.row.table : ev.table;
           batch.push(ev.kind === 'row' ? ev.row : ev.text);
           // per-table counts: consecutive rows mostly share a table

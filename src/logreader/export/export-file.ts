@@ -116,12 +116,14 @@ export function bad(file: string, message: string, where: { line?: number; colum
  * A copy of `s` that owns its characters. Parsers hand out strings that are slices of the text
  * chunk they came from, and V8 keeps the whole chunk alive for as long as the slice lives: the
  * transaction facts the committed filter keeps for every transaction would hold every chunk of a
- * multi-GB export in memory. Copying through UTF-8 bytes breaks that link.
+ * multi-GB export in memory. Copying through bytes breaks that link: UTF-16 bytes, which carry every
+ * code unit as it is (through UTF-8 an unpaired surrogate, which an nvarchar transaction name or
+ * login can hold, came back as U+FFFD: the output printed a name the log does not hold).
  */
 function own(s: string): string;
 function own(s: string | null | undefined): string | null;
 function own(s: string | null | undefined): string | null {
-  return s === null || s === undefined ? null : Buffer.from(s, 'utf8').toString('utf8');
+  return s === null || s === undefined ? null : Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
 function toRecord(r: z.infer<typeof ExportRecordSchema>, file: string): LogRecord {

@@ -95,4 +95,16 @@ describeCorpus('API CSV export: a value UTF-8 cannot carry is named in the warni
     const nd = await t.app.inject({ url: `/api/jobs/${job.id}/export?format=ndjson`, headers: bearer(t.tokens.viewer) });
     expect((JSON.parse(nd.body.trim()) as { values: Record<string, string> }).values[col]).toBe('x\ud800y');
   });
+
+  it("lone surrogate in rowback's own cells (a database user, kept in the row's meta JSON)", async () => {
+    const job = t.store.createJob({ kind: 'files', spec: { kind: 'files' }, description: 'csv', operations: ['delete'], createdBy: 'test' });
+    t.store.saveJobTables(job.id, Object.values(LAYOUTS));
+    const r0 = corpusRows(1)[0]!;
+    t.store.stageBatch(job.id, [{ ...r0, dbUser: '\ud83dbob' }]);
+    const csv = await t.app.inject({ url: `/api/jobs/${job.id}/export?format=csv`, headers: bearer(t.tokens.viewer) });
+    expect(csv.statusCode).toBe(200);
+    const recs = parse(csv.body, { columns: true }) as Record<string, string>[];
+    expect(recs[0]!.dbUser).toBe('\ufffdbob');
+    expect(recs[0]!.warnings).toContain("rowback's column dbUser: its text holds an unpaired UTF-16 surrogate (U+D83D at offset 0)");
+  });
 });
