@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { echoInput } from '../util/echo.js';
 import { lsnToDecimal, parseAnyLsn } from '../logreader/lsn.js';
 import { parseWindowTime } from '../recover/time-window.js';
 import type { RestoreTarget } from './chain.js';
@@ -14,7 +15,7 @@ export function parseStopTarget(o: { stopAt?: string; stopBeforeLsn?: string }, 
   if ((o.stopAt === undefined) === (o.stopBeforeLsn === undefined)) throw new InputError('INPUT_BAD_OPTION', `give exactly one of ${names.stopAt} TIME or ${names.stopBeforeLsn} LSN`, { field: names.stopAt });
   const field = o.stopAt !== undefined ? names.stopAt : names.stopBeforeLsn;
   try {
-    if (o.stopAt !== undefined) return { kind: 'time', time: stopTimeAsDatetime(parseWindowTime(o.stopAt, 'stop', names.stopAt), names.stopAt) };
+    if (o.stopAt !== undefined) return { kind: 'time', time: stopTimeAsDatetime(parseWindowTime(o.stopAt, 'stop', names.stopAt), names.stopAt, o.stopAt) };
     return { kind: 'lsn', lsn: lsnToDecimal(parseAnyLsn(o.stopBeforeLsn!)) };
   } catch (e) {
     if (e instanceof InputError) (e.location as { field?: string }).field ??= field;
@@ -49,9 +50,10 @@ export function assertStopsInOrder(before: RestoreTarget, after: RestoreTarget, 
  * Throws InputError INPUT_BAD_TIME when the rounded time lies outside datetime's range
  * (1753-01-01T00:00:00.000 to 9999-12-31T23:59:59.997, Microsoft Learn "datetime (Transact-SQL)"),
  * where STOPAT fails its conversion: 9999-12-31T23:59:59.999 rounds past the year 9999 (it printed
- * `+010000-01-01T00:00`), and a year before 1753 is no datetime at all.
+ * `+010000-01-01T00:00`), and a year before 1753 is no datetime at all. `typed`: the time as the
+ * user gave it, named in that refusal (`.9999` was named as the `.999` it is read as).
  */
-export function stopTimeAsDatetime(iso: string, field = '--stop-at'): string {
+export function stopTimeAsDatetime(iso: string, field = '--stop-at', typed?: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})$/.exec(iso);
   if (!m) return iso;
   const [, y, mo, d, h, mi, sec, f] = m;
@@ -63,7 +65,8 @@ export function stopTimeAsDatetime(iso: string, field = '--stop-at'): string {
   const ms = ticks === 300 ? 0 : Math.round((ticks * 10) / 3);
   const year = new Date(whole).getUTCFullYear();
   if (year < 1753 || year > 9999) {
-    throw new InputError('INPUT_BAD_TIME', `${field} ${iso} is outside the range of STOPAT's datetime (1753-01-01T00:00:00.000 to 9999-12-31T23:59:59.997, in 1/300-second ticks${year > 9999 ? `: ${iso} rounds to the year 10000` : ''}); RESTORE … STOPAT would refuse it`, { field });
+    const named = typed !== undefined && typed.trim() !== iso ? `${echoInput(typed.trim())} (read as ${iso})` : iso;
+    throw new InputError('INPUT_BAD_TIME', `${field} ${named} is outside the range of STOPAT's datetime (1753-01-01T00:00:00.000 to 9999-12-31T23:59:59.997, in 1/300-second ticks${year > 9999 ? `: ${iso} rounds to the year 10000` : ''}); RESTORE … STOPAT would refuse it`, { field });
   }
   return `${new Date(whole).toISOString().slice(0, 19)}.${String(ms).padStart(3, '0')}`;
 }

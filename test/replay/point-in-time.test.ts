@@ -48,6 +48,14 @@ describe('stop times round as STOPAT\'s datetime rounds them (Microsoft Learn, d
     expect(() => parseStopTarget({ stopAt: given })).toThrow(expect.objectContaining({ code: 'INPUT_BAD_TIME', message: expect.stringContaining(said) }));
     expect(() => parseStopTarget({ stopAt: given })).toThrow(expect.objectContaining({ message: expect.stringContaining(`--stop-at ${given}`) }));
   });
+  // typed with more than three digits: the refusal names the text typed, then what it was read as
+  // (it named `9999-12-31T23:59:59.999`, a time the user never typed)
+  it('9999-12-31T23:59:59.9999 is refused naming the text typed', () => {
+    expect(() => parseStopTarget({ stopAt: '9999-12-31T23:59:59.9999' })).toThrow(expect.objectContaining({
+      code: 'INPUT_BAD_TIME',
+      message: expect.stringContaining('--stop-at 9999-12-31T23:59:59.9999 (read as 9999-12-31T23:59:59.999) is outside the range'),
+    }));
+  });
   it('the last datetime tick and the first are kept', () => {
     expect(parseStopTarget({ stopAt: '9999-12-31T23:59:59.998' })).toEqual({ kind: 'time', time: '9999-12-31T23:59:59.997' });
     expect(parseStopTarget({ stopAt: '1753-01-01' })).toEqual({ kind: 'time', time: '1753-01-01T00:00:00.000' });
