@@ -97,8 +97,12 @@ export function tokenize(sql: string): Token[] {
       i = j;
       continue;
     }
-    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
-      let j = i;
+    // A money constant: a currency symbol, then a number (`DEFAULT ($5)`, `£12.50`; Microsoft Learn
+    // "Constants (Transact-SQL)", money constants: "an optional currency symbol as a prefix"): one
+    // number token whose text keeps the symbol (default-value.ts reads it for money columns).
+    const money = /\p{Sc}/u.test(c) && /[0-9.]/.test(sql[i + 1] ?? '');
+    if (money || /[0-9]/.test(c) || (c === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
+      let j = money ? i + 1 : i;
       while (j < n && /[0-9]/.test(sql[j]!)) j++;
       if (sql[j] === '.') { j++; while (j < n && /[0-9]/.test(sql[j]!)) j++; }
       if ((sql[j] === 'e' || sql[j] === 'E') && /[0-9+-]/.test(sql[j + 1] ?? '')) {

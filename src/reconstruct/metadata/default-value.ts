@@ -48,7 +48,18 @@ export function defaultValueFromText(raw: string | null | undefined, col: Pick<C
       return col.type === 'real' || col.maxLength === 4 ? shortestFloat32(Math.fround(n)) : n;
     }
     case 'decimal': case 'numeric': case 'money': case 'smallmoney':
-      return fixedScale(text.replace(/^\$/, '').replace(/,/g, ''), col.type === 'money' || col.type === 'smallmoney' ? 4 : col.scale) ?? bad();
+      // a money constant's currency symbol, after its sign or before it (`$5`, `-$5`, `£12.50`), and
+      // thousands separators, which a money string may carry (CONVERT(money, '1,000.50'))
+      return fixedScale(text.replace(/^([+-]?)\p{Sc}/u, '$1').replace(/,/g, ''), col.type === 'money' || col.type === 'smallmoney' ? 4 : col.scale) ?? bad();
+    case 'date': case 'datetime': case 'smalldatetime': case 'datetime2': case 'datetimeoffset':
+      // ISO 8601's basic (unseparated) date, 'YYYYMMDD[ time]', which SQL Server reads the same under
+      // every SET DATEFORMAT and language (Microsoft Learn "datetime (Transact-SQL)", "Unseparated
+      // string format") and SSMS scripts defaults in: as the separated form. Other forms
+      // ('01/02/2020') depend on those settings and stay refused.
+      text = text.replace(/^(\d{4})(\d{2})(\d{2})(?=$|[ T])/, '$1-$2-$3');
+      break;
+  }
+  switch (col.type) {
     case 'date': {
       // sql/table-metadata.sql gives date defaults as datetime2(7) text (2020-01-01T00:00:00.0000000):
       // a date is that text's day when its time is midnight.
