@@ -25,13 +25,14 @@ import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOp
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, CSV_FIXED, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
-import { compileRowSelection, rowSelected } from '../../recover/row-selection.js';
+import { compileRowSelection, rowSelected, type RowSelectionOptions } from '../../recover/row-selection.js';
 import { csvWarningsCell } from '../../util/csv.js';
 import { openSource, threadCount, type ScanSourceOptions } from '../../recover/open-source.js';
 import { exitIncomplete, strictOption } from '../strict.js';
 import { sayWarnedRows } from '../warned-rows.js';
 
-interface ScanOptions extends ScanSourceOptions {
+/** The row selection's flags (recover/row-selection.ts): only these transactions, SIDs, logins, database users, LSNs. */
+interface ScanOptions extends ScanSourceOptions, RowSelectionOptions {
   from?: string;
   to?: string;
   table: string[];
@@ -50,13 +51,6 @@ interface ScanOptions extends ScanSourceOptions {
   csvRaw?: boolean;
   acceptLayoutDrift?: boolean;
   decodeThreads?: string;
-  /** Row selection (recover/row-selection.ts): only these transactions, SIDs, logins, database users, LSNs. */
-  transaction: string[];
-  sid: string[];
-  login: string[];
-  dbUser: string[];
-  fromLsn?: string;
-  toLsn?: string;
   /** Exit 3 (not 0) when the result is INCOMPLETE (strict.ts). */
   strict?: boolean;
 }
@@ -146,7 +140,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   if (opts.typeAlias.length && !opts.ddl) throw new InputError('INPUT_BAD_OPTION', '--type-alias names alias types of a --ddl script, and no --ddl was given: leave it out');
   const allocUnits = parseAllocUnits(opts.allocUnit);
   const decodeThreads = threadCount('--decode-threads', opts.decodeThreads);
-  const selection = compileRowSelection({ transaction: opts.transaction ?? [], sid: opts.sid ?? [], login: opts.login ?? [], dbUser: opts.dbUser ?? [], fromLsn: opts.fromLsn, toLsn: opts.toLsn });
+  const selection = compileRowSelection(opts);
   // rows encoded on decode workers are text: they cannot be selected by who or LSN here
   if (selection && decodeThreads > 1) throw new InputError('INPUT_BAD_OPTION', `${selection.described} selects rows by their fields, which --decode-threads sends back as text: leave --decode-threads out (the default, one thread)`);
   if (filter.from && filter.to) {
