@@ -71,7 +71,7 @@ export function register(program: Command): void {
     .option('--backups <dirs...>', 'folders (or files) holding the backups; read offline from their headers, no SQL Server needed')
     .option('--server <connection>', 'live SQL Server whose msdb holds the backup history: ADO-style connection string (or MSSQL_* variables)')
     .option('--database <db>', 'database whose backups to plan (required with --server; picks one when the folders hold several)')
-    .option('--stop-at <time>', "stop at this time, the SQL Server's local time (YYYY-MM-DD[THH:MM[:SS[.fff]]], no zone): STOPAT")
+    .option('--stop-at <time>', "stop at this time, the SQL Server's local time (YYYY-MM-DD[THH:MM[:SS[.fffffff]]], a space for T, no zone; more than three fractional digits are put on the log's 1/300-second ticks): STOPAT")
     .option('--stop-before-lsn <lsn>', 'stop just before this LSN (any form: 0000002a:000001f0:0003, 42000000049600003, lsn:…): STOPBEFOREMARK')
     .option('--as <name>', 'restore as this new database (files moved next to the originals, renamed after it)')
     .option('--replace-original', 'without --as: restore over the original database and its files (WITH REPLACE) — destroys its current state')
