@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { formatLocation, isRowbackError, type RowbackError } from '../errors.js';
 import { redactSecrets } from '../util/redact.js';
@@ -6,6 +7,14 @@ import { checkAllOptionValues, nameExcessArguments } from './options.js';
 import { exitCodeWithStderrClosed, noteStderrClosed, resetOutputClosed, sayOutputClosed } from './output-closed.js';
 
 type CommandModule = { register(program: Command): void };
+
+/**
+ * `rowback --version`: package.json's own `version` (one place to change; it was a second copy
+ * here). The same relative path from src/cli and dist/cli; read when the program is built.
+ */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 /**
  * Each command's module, loaded only when it is the one run (start-up cost: a command imports
@@ -34,7 +43,7 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command()
     .name('rowback')
     .description('SQL Server transaction-log forensic recovery: find, decode, review and re-insert deleted rows.')
-    .version('0.1.0')
+    .version(packageVersion())
     .exitOverride()
     // A usage mistake is one line, like every other error (not the whole help after it).
     .configureOutput({
