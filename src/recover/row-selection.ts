@@ -16,7 +16,7 @@ export interface RowSelection {
   transactions: ReadonlySet<string> | null;
   /** SIDs, in the forms a row keeps them: `0x` upper-case hex (`sid`) and the Windows text form (`sidText`) when it is one. */
   sids: ReadonlyArray<{ hex: string; text: string | null }> | null;
-  /** Login names, exact (a live scan's SUSER_SNAME; offline rows have none). */
+  /** Login names in Unicode lower case (a live scan's SUSER_SNAME; offline rows have none): SQL Server compares logins case-insensitively under its default collation, as the API's login filter does. */
   logins: ReadonlySet<string> | null;
   /** Database user names (offline: the data file's sys.database_principals), compared in Unicode lower case. */
   dbUsers: ReadonlySet<string> | null;
@@ -72,7 +72,7 @@ export function compileRowSelection(o: RowSelectionOptions): RowSelection | null
     said.push(`${flag} ${values.join(',')}`);
     return new Set(values.map((v) => (fold ? v.trim().toLowerCase() : v)));
   };
-  const logins = names('--login', o.login, false);
+  const logins = names('--login', o.login, true);
   const dbUsers = names('--db-user', o.dbUser, true);
   const fromLsn = o.fromLsn !== undefined ? parseAnyLsn(o.fromLsn, '--from-lsn') : null;
   const toLsn = o.toLsn !== undefined ? parseAnyLsn(o.toLsn, '--to-lsn') : null;
@@ -84,7 +84,7 @@ export function compileRowSelection(o: RowSelectionOptions): RowSelection | null
 }
 
 /**
- * Whether `row` is one `sel` selects. A row of no login (offline) is not selected by `--login`;
+ * Whether `row` is one `sel` selects (logins and database users in any letter case). A row of no login (offline) is not selected by `--login`;
  * one of no SID not by `--sid`; one of no database user not by `--db-user`. The row's LSN is its
  * printed form (`0000002a:000001f0:0003`); a row whose LSN does not parse is not selected by an
  * LSN bound (none does: every source prints that form).
@@ -95,7 +95,7 @@ export function rowSelected(sel: RowSelection, row: RecoveredRow): boolean {
     const hex = row.sid ? '0x' + row.sid.replace(/^0x/i, '').toUpperCase() : null;
     if (!sel.sids.some((s) => (hex !== null && s.hex === hex) || (s.text !== null && row.sidText === s.text))) return false;
   }
-  if (sel.logins && (row.login === null || !sel.logins.has(row.login))) return false;
+  if (sel.logins && (row.login === null || !sel.logins.has(row.login.toLowerCase()))) return false;
   if (sel.dbUsers && (row.dbUser === undefined || !sel.dbUsers.has(row.dbUser.toLowerCase()))) return false;
   if (sel.fromLsn || sel.toLsn) {
     let l: Lsn;

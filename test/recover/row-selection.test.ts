@@ -26,7 +26,8 @@ describe('row selection', () => {
   it.each([
     // [flag values, row fields, selected]
     [{ login: ['CORP\\olga'] }, { login: 'CORP\\olga' }, true],
-    [{ login: ['corp\\olga'] }, { login: 'CORP\\olga' }, false], // exact, as the API's login filter
+    [{ login: ['corp\\olga'] }, { login: 'CORP\\olga' }, true], // any letter case, as SQL Server compares logins
+    [{ login: ['corp\\olgb'] }, { login: 'CORP\\olga' }, false],
     [{ login: ['sa'] }, { login: null }, false], // offline rows have no login
     [{ dbUser: ['DBO'] }, { dbUser: 'dbo' }, true],
     [{ dbUser: ['dbo'] }, {}, false],

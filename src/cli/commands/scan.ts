@@ -89,7 +89,7 @@ export function register(program: Command): void {
     .addOption(repeatableOption('--op <operation>', 'delete | insert | update, any case (repeatable)', collect, 'delete'))
     .addOption(repeatableOption('--transaction <id>', 'only rows of these transactions: Transaction ID as fn_dblog and the rows print it, e.g. 0000:000003e8 (repeatable or comma-separated)', collect, 'every transaction'))
     .addOption(repeatableOption('--sid <sid>', 'only rows of transactions begun by this SID: hex (0x0105…, any case) or S-1-5-21-… (repeatable or comma-separated)', collect, 'any'))
-    .addOption(repeatableOption('--login <name>', 'only rows of transactions begun by this login, exact (live scans: offline rows have no login, use --sid or --db-user) (repeatable)', (v: string, prev: string[]) => [...prev, v], 'any'))
+    .addOption(repeatableOption('--login <name>', 'only rows of transactions begun by this login, any letter case (live scans: offline rows have no login, use --sid or --db-user) (repeatable)', (v: string, prev: string[]) => [...prev, v], 'any'))
     .addOption(repeatableOption('--db-user <name>', 'only rows of transactions begun by this database user, any letter case (offline scans of a data file or backup) (repeatable)', (v: string, prev: string[]) => [...prev, v], 'any'))
     .option('--from-lsn <lsn>', 'only row operations at or after this LSN: 0000002a:000001f0:0003, 0x…, decimal, dec:42:496:3 or (42:496:3)')
     .option('--to-lsn <lsn>', 'only row operations at or before this LSN (inclusive), same forms')
