@@ -158,6 +158,9 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): 
   if (fixedEnd > plan.fixedExtent) warnings.push(fixedPartOverrun(plan, fixedEnd));
   if (columnCount > plan.storedColumns) {
     warnings.push(`record holds ${columnCount} columns but the layout knows ${plan.storedColumns}: the layout may be older than the row (schema drift)`);
+  } else if (varCount > plan.varNullBits.length) {
+    const unowned = varEntriesBeyondLayout(image, plan, varCount, varArray, varDataStart);
+    if (unowned !== null) warnings.push(unowned);
   }
   let values: Record<string, SqlValue>;
   if (fast !== null && fixedEnd >= fast.minFixedEnd && columnCount >= fast.minColumns) {
@@ -236,6 +239,49 @@ export const FIXED_PART_OVERRUN_WARNING = /^the record's fixed part ends at offs
 function fixedPartOverrun(plan: RowPlan, fixedEnd: number): string {
   const extra = fixedEnd - plan.fixedExtent;
   return `the record's fixed part ends at offset ${fixedEnd}, ${extra} byte(s) after the layout's last fixed-length column (ends at ${plan.fixedExtent}): no column of the layout owns them, so the row was written with a column the layout lacks (dropped, altered to another type, or change tracking's hidden one, which a CREATE TABLE script cannot show), or the layout is another table's; fixed-length values may be read from another column's bytes: read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql: sys.columns alone lacks dropped and hidden columns) or give the ALTER TABLE statements (DROP COLUMN, ALTER COLUMN, ENABLE CHANGE_TRACKING) after the CREATE TABLE`;
+}
+
+/** The start of {@link varEntriesBeyondLayout}'s warning: the scan's layout check counts it against the layout (layout-warnings.ts DRIFT_WARNINGS). */
+export const VAR_ENTRIES_BEYOND_LAYOUT_WARNING = /^the record holds \d+ variable-length column entries but the layout has \d+ variable-length column/;
+
+/**
+ * The record's variable-column offset array has more entries than the layout has variable-length
+ * column slots (its variable columns' leaf_offset -1, -2, …, dropped ones and the uniquifier
+ * included): SQL Server writes one entry per variable-length column of the table up to the last one
+ * not NULL (FORMAT-NOTES §1; OrcaMDF PrimaryRecord.cs), never more, so the entries past the layout's
+ * belong to no column of it. The column count (which counts fixed and variable columns alike) and
+ * the fixed part can still agree: a CREATE TABLE script declaring `Id smallint, Code smallint,
+ * DeptName varchar(50)` for AngularJs_CRUD's dbo.tblDept (`Id int, DeptName varchar(50), DeptDesc
+ * varchar(50)`: 3 columns, 4 fixed bytes, 2 variable entries) printed every deleted row as
+ * {Id, Code: 0, DeptName} with DeptDesc's bytes dropped unsaid. Not counted: the forwarded record's
+ * back pointer (left out of `varCount` before this), and the sparse vector (a complex entry of id 5,
+ * which may sit in a slot past the non-sparse columns' when the layout has sparse columns).
+ * Returns the warning naming both counts and the unowned entries' bytes, or null when every entry
+ * past the layout's is the sparse vector of a layout with sparse columns. Checked against every log
+ * row image of the corpus read with its own data file's catalog: none has this shape.
+ */
+function varEntriesBeyondLayout(image: Uint8Array, plan: RowPlan, varCount: number, varArray: number, varDataStart: number): string | null {
+  const owned = plan.varNullBits.length;
+  let first = -1;
+  let bytes = 0;
+  let previewAt = -1;
+  let previewEnd = -1;
+  for (let k = owned; k < varCount; k++) {
+    const entry = readU16(image, varArray + 2 * k);
+    const s = k === 0 ? varDataStart : readU16(image, varArray + 2 * k - 2) & 0x7fff;
+    const e = entry & 0x7fff;
+    if (plan.hasSparse && (entry & 0x8000) !== 0 && e - s >= 4 && readU16(image, s) === 5) continue; // the sparse vector
+    if (first < 0) first = k;
+    bytes += Math.max(0, e - s);
+    if (previewAt < 0 && e > s) {
+      previewAt = s;
+      previewEnd = e;
+    }
+  }
+  if (first < 0) return null;
+  const entries = first + 1 === varCount ? `entry ${varCount}` : `entries ${first + 1}-${varCount}`;
+  const preview = previewAt < 0 ? '' : `, starting 0x${toHex(image, previewAt, Math.min(previewEnd, previewAt + 16))}${previewEnd - previewAt > 16 ? '…' : ''}`;
+  return `the record holds ${varCount} variable-length column entries but the layout has ${owned} variable-length column${owned === 1 ? '' : 's'}: ${entries} (${bytes} byte(s)${preview}) belong to no column of the layout, so the row was written with a variable-length column the layout lacks (dropped or altered, which a CREATE TABLE script cannot show) or the layout is another table's (check --alloc-unit and the catalog's database); values may be shown in the wrong columns and that value is not shown: read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql)`;
 }
 
 /**
@@ -660,6 +706,8 @@ function wholeRecordReader(plan: RowPlan, read: FixedVarFast['read'], minFixedEn
   src.push('  pos = varArray + 2 * varCount;');
   src.push('  if (pos > n) return undefined;');
   src.push('}');
+  // more variable entries than the layout has slots: decodeFixedVar's warning (varEntriesBeyondLayout)
+  src.push(`if (varCount > ${plan.varNullBits.length}) return undefined;`);
   src.push('const varDataStart = pos;');
   src.push('let prev = pos;');
   src.push('for (let k = 0; k < varCount; k++) {');

@@ -1,0 +1,44 @@
+/**
+ * `scan --ddl` with a CREATE TABLE script of another layout whose column count and fixed part agree
+ * with the rows' (2 fixed + 1 variable column where the table has 1 fixed + 2 variable: 3 columns,
+ * 4 fixed bytes either way): AngularJs_CRUD's 13 deleted dbo.tblDept rows were printed as
+ * {Id, Code: 0, DeptName}, every DeptDesc dropped unsaid, exit 0. The rows' second variable entry
+ * belongs to no column of the layout: the table is held back (RECOVER_LAYOUT_MISMATCH), no row printed.
+ * Corpus: AngularJs_CRUD Database1_log.ldf (dbo.tblDept in-row unit 72057594043629568); the script
+ * is written to a temp dir.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { captureCli } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const cli = captureCli();
+const LOG = () => corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf');
+const TBLDEPT = '72057594043629568';
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rowback-ddl-var-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describeCorpus('--ddl with fewer variable-length columns than the rows hold', () => {
+  it('the right script prints the 13 rows with DeptDesc', async () => {
+    const ddl = join(dir, 'right.sql');
+    writeFileSync(ddl, 'CREATE TABLE dbo.tblDept (Id int NOT NULL, DeptName varchar(150), DeptDesc varchar(500));\n');
+    const r = await cli('scan', '--ldf', LOG(), '--ddl', ddl, '--alloc-unit', TBLDEPT, '--format', 'ndjson');
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { values: Record<string, unknown> });
+    expect(rows).toHaveLength(13);
+    expect(rows[0]!.values).toEqual({ Id: 6, DeptName: 'CS', DeptDesc: 'Computer Science' });
+  });
+
+  it('smallint, smallint, varchar: no row printed, RECOVER_LAYOUT_MISMATCH naming the table (it printed 13 rows with DeptDesc dropped)', async () => {
+    const ddl = join(dir, 'wrong.sql');
+    writeFileSync(ddl, 'CREATE TABLE dbo.tblDept (Id smallint NOT NULL, Code smallint NOT NULL, DeptName varchar(150));\n');
+    const r = await cli('scan', '--ldf', LOG(), '--ddl', ddl, '--alloc-unit', TBLDEPT, '--format', 'ndjson');
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('RECOVER_LAYOUT_MISMATCH: the table layout does not fit the rows of dbo.tblDept (allocation unit 72057594043629568)');
+    expect(r.stderr).toContain('0 row(s) recovered');
+  });
+});
