@@ -42,3 +42,19 @@ describeCorpus('--ddl with fewer variable-length columns than the rows hold', ()
     expect(r.stderr).toContain('0 row(s) recovered');
   });
 });
+
+describeCorpus('a layout whose extra column owns an entry the rows hold', () => {
+  it('smallint, smallint, varchar, varchar: the advice no longer offers --accept-layout-drift as the fix (the rows read as predating DeptDesc, which it printed NULL), and every row it prints says so', async () => {
+    const ddl = join(dir, 'four.sql');
+    writeFileSync(ddl, 'CREATE TABLE dbo.tblDept (Id smallint NOT NULL, Code smallint NULL, DeptName varchar(150), DeptDesc varchar(500));\n');
+    const plain = await cli('scan', '--ldf', LOG(), '--ddl', ddl, '--alloc-unit', TBLDEPT, '--format', 'ndjson');
+    expect(plain.stdout).toBe('');
+    expect(plain.stderr).toContain('--accept-layout-drift would print their values read through this wrong layout');
+    expect(plain.stderr).not.toContain('rerun with --accept-layout-drift');
+    // the override asked for anyway: printed, each row naming the entry no column of the layout owns
+    const r = await cli('scan', '--ldf', LOG(), '--ddl', ddl, '--alloc-unit', TBLDEPT, '--format', 'ndjson', '--accept-layout-drift');
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { warnings: string[] });
+    expect(rows).toHaveLength(13);
+    for (const row of rows) expect(row.warnings).toContainEqual(expect.stringContaining("(DeptDesc's slot, null bit 3: past the record's column count 3)"));
+  });
+});

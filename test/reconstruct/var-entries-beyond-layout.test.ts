@@ -15,7 +15,7 @@ import { driftKind, hasDriftWarning } from '../../src/reconstruct/record/layout-
 // at 8 (int 6), 3 columns, null bitmap 0x00, 2 variable entries ending at 19 ('CS') and 35
 // ('Computer Science'): the shape of a dbo.tblDept row.
 const IMAGE = Uint8Array.from(Buffer.from('30000800060000000300000200130023004353' + Buffer.from('Computer Science', 'latin1').toString('hex'), 'hex'));
-const beyond = (ws: string[]) => ws.filter((w) => w.startsWith('the record holds 2 variable-length column entries'));
+const beyond = (ws: string[]) => ws.filter((w) => w.startsWith('the record holds 2 variable-length column entries, '));
 
 describe('variable-length entries past the layout', () => {
   it("the table's own layout reads the row with no warning", () => {
@@ -29,7 +29,7 @@ describe('variable-length entries past the layout', () => {
     const [t] = layoutsFromDdl('CREATE TABLE dbo.tblDept (Id smallint NOT NULL, Code smallint NOT NULL, DeptName varchar(150))');
     const row = decodeRow(IMAGE, t!);
     const [w] = beyond(row.warnings);
-    expect(w).toContain('but the layout has 1 variable-length column: entry 2 (16 byte(s), starting 0x436F6D707574657220536369656E6365) belong to no column of the layout');
+    expect(w).toContain('1 of which no column of the layout in this record owns (the layout has 1 variable-length column): entry 2 (16 byte(s), starting 0x436F6D707574657220536369656E6365)');
     expect(hasDriftWarning(row.warnings)).toBe(true);
     expect(driftKind(row.warnings)).toBe(2);
   });
@@ -37,7 +37,22 @@ describe('variable-length entries past the layout', () => {
   it('a layout with no variable column at all: both entries named', () => {
     const [t] = layoutsFromDdl('CREATE TABLE dbo.X (A tinyint NOT NULL, B tinyint NOT NULL, C smallint NULL)');
     const row = decodeRow(IMAGE, t!);
-    expect(beyond(row.warnings)).toEqual([expect.stringContaining('but the layout has 0 variable-length columns: entries 1-2 (18 byte(s), starting 0x4353)')]);
+    expect(beyond(row.warnings)).toEqual([expect.stringContaining('2 of which no column of the layout in this record owns (the layout has 0 variable-length columns): entries 1, 2 (18 byte(s), starting 0x4353)')]);
+  });
+
+  it('a fourth column owning the second entry, past the record\'s 3 columns: not "row predates the column" alone (--accept-layout-drift printed DeptDesc NULL)', () => {
+    const [t] = layoutsFromDdl('CREATE TABLE dbo.tblDept (Id smallint NOT NULL, Code smallint NULL, DeptName varchar(150), DeptDesc varchar(500))');
+    const row = decodeRow(IMAGE, t!);
+    expect(beyond(row.warnings)).toEqual([expect.stringContaining("entry 2 (DeptDesc's slot, null bit 3: past the record's column count 3) (16 byte(s)")]);
+    expect(driftKind(row.warnings)).toBe(2);
+  });
+
+  it('a row that predates a variable-length column added later (no entry for its slot): only the predates warning', () => {
+    const [t] = layoutsFromDdl('CREATE TABLE dbo.tblDept (Id int NOT NULL, DeptName varchar(150), DeptDesc varchar(500), Added varchar(10) NULL)');
+    const row = decodeRow(IMAGE, t!);
+    expect(row.values).toEqual({ Id: 6, DeptName: 'CS', DeptDesc: 'Computer Science', Added: null });
+    expect(beyond(row.warnings)).toEqual([]);
+    expect(driftKind(row.warnings)).toBe(1);
   });
 
   it('one warning, the column-count one, when the record also holds more columns than the layout', () => {

@@ -158,8 +158,8 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): 
   if (fixedEnd > plan.fixedExtent) warnings.push(fixedPartOverrun(plan, fixedEnd));
   if (columnCount > plan.storedColumns) {
     warnings.push(`record holds ${columnCount} columns but the layout knows ${plan.storedColumns}: the layout may be older than the row (schema drift)`);
-  } else if (varCount > plan.varNullBits.length) {
-    const unowned = varEntriesBeyondLayout(image, plan, varCount, varArray, varDataStart);
+  } else if (varCount > 0 && (varCount > plan.varNullBits.length || columnCount < plan.storedColumns)) {
+    const unowned = varEntriesBeyondLayout(image, plan, columnCount, varCount, varArray, varDataStart);
     if (unowned !== null) warnings.push(unowned);
   }
   let values: Record<string, SqlValue>;
@@ -242,46 +242,55 @@ function fixedPartOverrun(plan: RowPlan, fixedEnd: number): string {
 }
 
 /** The start of {@link varEntriesBeyondLayout}'s warning: the scan's layout check counts it against the layout (layout-warnings.ts DRIFT_WARNINGS). */
-export const VAR_ENTRIES_BEYOND_LAYOUT_WARNING = /^the record holds \d+ variable-length column entries but the layout has \d+ variable-length column/;
+export const VAR_ENTRIES_BEYOND_LAYOUT_WARNING = /^the record holds \d+ variable-length column entr(y|ies), \d+ of which no column of the layout in this record owns/;
 
 /**
- * The record's variable-column offset array has more entries than the layout has variable-length
- * column slots (its variable columns' leaf_offset -1, -2, …, dropped ones and the uniquifier
- * included): SQL Server writes one entry per variable-length column of the table up to the last one
- * not NULL (FORMAT-NOTES §1; OrcaMDF PrimaryRecord.cs), never more, so the entries past the layout's
- * belong to no column of it. The column count (which counts fixed and variable columns alike) and
- * the fixed part can still agree: a CREATE TABLE script declaring `Id smallint, Code smallint,
- * DeptName varchar(50)` for AngularJs_CRUD's dbo.tblDept (`Id int, DeptName varchar(50), DeptDesc
- * varchar(50)`: 3 columns, 4 fixed bytes, 2 variable entries) printed every deleted row as
- * {Id, Code: 0, DeptName} with DeptDesc's bytes dropped unsaid. Not counted: the forwarded record's
- * back pointer (left out of `varCount` before this), and the sparse vector (a complex entry of id 5,
- * which may sit in a slot past the non-sparse columns' when the layout has sparse columns).
- * Returns the warning naming both counts and the unowned entries' bytes, or null when every entry
- * past the layout's is the sparse vector of a layout with sparse columns. Checked against every log
- * row image of the corpus read with its own data file's catalog: none has this shape.
+ * Variable-length entries of the record that no column of the layout *in this record* owns: SQL
+ * Server writes one offset-array entry per variable-length column of the table up to the last one not
+ * NULL (FORMAT-NOTES §1; OrcaMDF PrimaryRecord.cs), never more, and only for columns the record has
+ * (its column count; a column added after the row has neither a null bit nor an entry in it). So an
+ * entry is no column's when
+ * - its slot is past the layout's variable-length slots (its variable columns' leaf_offset -1, -2, …,
+ *   dropped ones and the uniquifier included), or
+ * - the column owning its slot has a null bit past the record's column count (the layout says the
+ *   row predates that column, yet the row holds a value in its slot).
+ * The column count and the fixed part can still agree with the layout: a CREATE TABLE script
+ * declaring `Id smallint, Code smallint, DeptName varchar(50)` for AngularJs_CRUD's dbo.tblDept
+ * (`Id int, DeptName varchar(50), DeptDesc varchar(50)`: 3 columns, 4 fixed bytes, 2 entries)
+ * printed every deleted row as {Id, Code: 0, DeptName}, DeptDesc's bytes dropped unsaid; with a
+ * fourth column `DeptDesc varchar(50)` after Code the rows read as predating DeptDesc (NULL), which
+ * --accept-layout-drift printed. Not counted: the forwarded record's back pointer (left out of
+ * `varCount` before this), and the sparse vector (a complex entry of id 5, which may sit in any slot,
+ * a later column's included, when the layout has sparse columns). Returns the warning naming the
+ * entries, their owners where they have one, and their bytes; null when no entry is of that kind.
+ * Checked against every page row (dump --all) and log row image (scan of every operation) of the
+ * corpus read with its own catalog: none has this shape.
  */
-function varEntriesBeyondLayout(image: Uint8Array, plan: RowPlan, varCount: number, varArray: number, varDataStart: number): string | null {
+function varEntriesBeyondLayout(image: Uint8Array, plan: RowPlan, columnCount: number, varCount: number, varArray: number, varDataStart: number): string | null {
   const owned = plan.varNullBits.length;
-  let first = -1;
+  const which: string[] = [];
   let bytes = 0;
   let previewAt = -1;
   let previewEnd = -1;
-  for (let k = owned; k < varCount; k++) {
+  for (let k = 0; k < varCount; k++) {
+    const nb = k < owned ? plan.varNullBits[k]! : -2;
+    // an owned slot whose column is in the record (or has no null bit: never past the count)
+    if (nb === -1 || (nb >= 0 && nb < columnCount)) continue;
     const entry = readU16(image, varArray + 2 * k);
     const s = k === 0 ? varDataStart : readU16(image, varArray + 2 * k - 2) & 0x7fff;
     const e = entry & 0x7fff;
     if (plan.hasSparse && (entry & 0x8000) !== 0 && e - s >= 4 && readU16(image, s) === 5) continue; // the sparse vector
-    if (first < 0) first = k;
+    which.push(nb === -2 ? `${k + 1}` : `${k + 1} (${plan.varIndexOwner.get(k)!.name}'s slot, null bit ${nb}: past the record's column count ${columnCount})`);
     bytes += Math.max(0, e - s);
     if (previewAt < 0 && e > s) {
       previewAt = s;
       previewEnd = e;
     }
   }
-  if (first < 0) return null;
-  const entries = first + 1 === varCount ? `entry ${varCount}` : `entries ${first + 1}-${varCount}`;
+  if (which.length === 0) return null;
+  const shown = which.length > 4 ? `${which.slice(0, 4).join(', ')} and ${which.length - 4} more` : which.join(', ');
   const preview = previewAt < 0 ? '' : `, starting 0x${toHex(image, previewAt, Math.min(previewEnd, previewAt + 16))}${previewEnd - previewAt > 16 ? '…' : ''}`;
-  return `the record holds ${varCount} variable-length column entries but the layout has ${owned} variable-length column${owned === 1 ? '' : 's'}: ${entries} (${bytes} byte(s)${preview}) belong to no column of the layout, so the row was written with a variable-length column the layout lacks (dropped or altered, which a CREATE TABLE script cannot show) or the layout is another table's (check --alloc-unit and the catalog's database); values may be shown in the wrong columns and that value is not shown: read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql)`;
+  return `the record holds ${varCount} variable-length column ${varCount === 1 ? 'entry' : 'entries'}, ${which.length} of which no column of the layout in this record owns (the layout has ${owned} variable-length column${owned === 1 ? '' : 's'}): ${which.length === 1 ? 'entry' : 'entries'} ${shown} (${bytes} byte(s)${preview}), so the row was written with a variable-length column the layout lacks (dropped or altered, which a CREATE TABLE script cannot show) or the layout is another table's (check --alloc-unit and the catalog's database), not before a column was added; values may be shown in the wrong columns and that value is not shown: read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql)`;
 }
 
 /**
@@ -706,8 +715,13 @@ function wholeRecordReader(plan: RowPlan, read: FixedVarFast['read'], minFixedEn
   src.push('  pos = varArray + 2 * varCount;');
   src.push('  if (pos > n) return undefined;');
   src.push('}');
-  // more variable entries than the layout has slots: decodeFixedVar's warning (varEntriesBeyondLayout)
+  // more variable entries than the layout has slots, or an entry in the slot of a column past the
+  // record's column count: decodeFixedVar's warning (varEntriesBeyondLayout)
   src.push(`if (varCount > ${plan.varNullBits.length}) return undefined;`);
+  for (let k = 0; k < plan.varNullBits.length; k++) {
+    const nb = plan.varNullBits[k]!;
+    if (nb >= minColumns) src.push(`if (varCount > ${k} && cc <= ${nb}) return undefined;`);
+  }
   src.push('const varDataStart = pos;');
   src.push('let prev = pos;');
   src.push('for (let k = 0; k < varCount; k++) {');
