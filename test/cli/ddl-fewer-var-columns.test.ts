@@ -57,4 +57,17 @@ describeCorpus('a layout whose extra column owns an entry the rows hold', () => 
     expect(rows).toHaveLength(13);
     for (const row of rows) expect(row.warnings).toContainEqual(expect.stringContaining("(DeptDesc's slot, null bit 3: past the record's column count 3)"));
   });
+
+  it('Id smallint, then a smallint Code "added later" where Id\'s int has its upper half: the same (it offered --accept-layout-drift, which printed Code NULL)', async () => {
+    const ddl = join(dir, 'code-last.sql');
+    writeFileSync(ddl, 'CREATE TABLE dbo.tblDept (Id smallint NOT NULL, DeptName varchar(150), DeptDesc varchar(500), Code smallint NULL);\n');
+    const plain = await cli('scan', '--ldf', LOG(), '--ddl', ddl, '--alloc-unit', TBLDEPT, '--format', 'ndjson');
+    expect(plain.stdout).toBe('');
+    expect(plain.stderr).toContain('--accept-layout-drift would print their values read through this wrong layout');
+    expect(plain.stderr).not.toContain('rerun with --accept-layout-drift');
+    const r = await cli('scan', '--ldf', LOG(), '--ddl', ddl, '--alloc-unit', TBLDEPT, '--format', 'ndjson', '--accept-layout-drift');
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { warnings: string[] });
+    expect(rows).toHaveLength(13);
+    for (const row of rows) expect(row.warnings).toContainEqual(expect.stringContaining("holds the slot of column Code (leaf offset 6, 2 bytes, null bit 3), past the record's column count 3"));
+  });
 });

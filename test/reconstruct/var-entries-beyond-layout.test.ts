@@ -62,3 +62,26 @@ describe('variable-length entries past the layout', () => {
     expect(row.warnings).toEqual([expect.stringContaining('record holds 3 columns but the layout knows 2')]);
   });
 });
+
+describe('a fixed slot inside the record of a column past its column count', () => {
+  // SYNTHETIC: the same shape with Id 65542 (0x00010006), as an int.
+  const BIG = Uint8Array.from(Buffer.from('30000800060001000300000200130023004353' + Buffer.from('Computer Science', 'latin1').toString('hex'), 'hex'));
+  const later = (ws: string[]) => ws.filter((w) => w.startsWith("the record's fixed part (ends at offset 8) holds the slot of column"));
+
+  it('smallint Id and a smallint Code added "later" in the int\'s upper half: named, counted against the layout (it read Id 6 with only "row predates the column")', () => {
+    const [t] = layoutsFromDdl('CREATE TABLE dbo.tblDept (Id smallint NOT NULL, DeptName varchar(150), DeptDesc varchar(500), Code smallint NULL)');
+    const row = decodeRow(BIG, t!);
+    expect(row.values.Id).toBe(6);
+    expect(later(row.warnings)).toEqual([expect.stringContaining('Code (leaf offset 6, 2 bytes, null bit 3), past the record\'s column count 3')]);
+    expect(driftKind(row.warnings)).toBe(2);
+  });
+
+  it('the right layout with a column added after the row: only the predates warning', () => {
+    const [t] = layoutsFromDdl('CREATE TABLE dbo.tblDept (Id int NOT NULL, DeptName varchar(150), DeptDesc varchar(500))\nALTER TABLE dbo.tblDept ADD Code smallint NULL');
+    const row = decodeRow(BIG, t!);
+    expect(row.values).toEqual({ Id: 65542, DeptName: 'CS', DeptDesc: 'Computer Science', Code: null });
+    expect(later(row.warnings)).toEqual([]);
+    expect(driftKind(row.warnings)).toBe(1);
+  });
+});
+

@@ -158,9 +158,15 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): 
   if (fixedEnd > plan.fixedExtent) warnings.push(fixedPartOverrun(plan, fixedEnd));
   if (columnCount > plan.storedColumns) {
     warnings.push(`record holds ${columnCount} columns but the layout knows ${plan.storedColumns}: the layout may be older than the row (schema drift)`);
-  } else if (varCount > 0 && (varCount > plan.varNullBits.length || columnCount < plan.storedColumns)) {
-    const unowned = varEntriesBeyondLayout(image, plan, columnCount, varCount, varArray, varDataStart);
-    if (unowned !== null) warnings.push(unowned);
+  } else {
+    if (varCount > 0 && (varCount > plan.varNullBits.length || columnCount < plan.storedColumns)) {
+      const unowned = varEntriesBeyondLayout(image, plan, columnCount, varCount, varArray, varDataStart);
+      if (unowned !== null) warnings.push(unowned);
+    }
+    if (columnCount < plan.storedColumns) {
+      const later = fixedSlotsOfLaterColumns(plan, columnCount, fixedEnd);
+      if (later !== null) warnings.push(later);
+    }
   }
   let values: Record<string, SqlValue>;
   if (fast !== null && fixedEnd >= fast.minFixedEnd && columnCount >= fast.minColumns) {
@@ -291,6 +297,43 @@ function varEntriesBeyondLayout(image: Uint8Array, plan: RowPlan, columnCount: n
   const shown = which.length > 4 ? `${which.slice(0, 4).join(', ')} and ${which.length - 4} more` : which.join(', ');
   const preview = previewAt < 0 ? '' : `, starting 0x${toHex(image, previewAt, Math.min(previewEnd, previewAt + 16))}${previewEnd - previewAt > 16 ? '…' : ''}`;
   return `the record holds ${varCount} variable-length column ${varCount === 1 ? 'entry' : 'entries'}, ${which.length} of which no column of the layout in this record owns (the layout has ${owned} variable-length column${owned === 1 ? '' : 's'}): ${which.length === 1 ? 'entry' : 'entries'} ${shown} (${bytes} byte(s)${preview}), so the row was written with a variable-length column the layout lacks (dropped or altered, which a CREATE TABLE script cannot show) or the layout is another table's (check --alloc-unit and the catalog's database), not before a column was added; values may be shown in the wrong columns and that value is not shown: read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql)`;
+}
+
+/** The start of {@link fixedSlotsOfLaterColumns}'s warning: the scan's layout check counts it against the layout (layout-warnings.ts DRIFT_WARNINGS). */
+export const FIXED_SLOT_OF_LATER_COLUMN_WARNING = /^the record's fixed part \(ends at offset \d+\) holds the slot of column/;
+
+/**
+ * Fixed-length columns of the layout whose null bit is past the record's column count (the layout
+ * says the row was written before them: read as missing, their default or NULL) while the record's
+ * fixed part covers their slot. A column added by ALTER TABLE gets a slot after the fixed part of
+ * the rows written before it (they keep their fixed-part end until rewritten), so a row predating a
+ * column never holds its slot: those bytes are another column's, and the layout is not the one the
+ * row was written with (a CREATE TABLE script of another table, or of this one with its columns in
+ * another order: `Id smallint, DeptName, DeptDesc, Code smallint NULL` for AngularJs_CRUD's dbo.tblDept
+ * `Id int, …` read every row as predating Code, Id from the int's low half). Bit columns are left out
+ * (a bit column added later may share a byte of the fixed part with older bit columns), and so is a
+ * column whose slot a dropped column had (`inDroppedSlot`: the ADD reused the dropped column's space).
+ * Returns the warning naming the columns and the record's fixed-part end, or null.
+ */
+/**
+ * Whether fixed column `cp`'s slot overlaps a dropped column's: a fixed column added after trailing
+ * fixed columns were dropped reuses their space (rusanu 2011, "SQL Server table columns under the
+ * hood": physical-table-fixed-8; ddl.ts), so a row written before the ADD holds the dropped
+ * column's bytes there, not another live column's.
+ */
+function inDroppedSlot(plan: RowPlan, cp: ColumnPlan): boolean {
+  const end = cp.offset + cp.length;
+  return plan.physical.some((d) => d.column.isDropped && d !== cp && (d.kind === 'fixed' || d.kind === 'bit') && d.offset < end && cp.offset < d.offset + Math.max(1, d.length));
+}
+
+function fixedSlotsOfLaterColumns(plan: RowPlan, columnCount: number, fixedEnd: number): string | null {
+  const held: ColumnPlan[] = [];
+  for (const cp of plan.physical) {
+    if (cp.kind === 'fixed' && cp.length > 0 && cp.nullBit >= columnCount && cp.offset < fixedEnd && !inDroppedSlot(plan, cp)) held.push(cp);
+  }
+  if (held.length === 0) return null;
+  const names = held.map((cp) => `${cp.name} (leaf offset ${cp.offset}, ${cp.length} bytes, null bit ${cp.nullBit})`).join(', ');
+  return `the record's fixed part (ends at offset ${fixedEnd}) holds the slot of column${held.length > 1 ? 's' : ''} ${names}, past the record's column count ${columnCount}: a row written before a column was added does not hold its slot, so those bytes are another column's and the layout is not the one the row was written with (another table's, or this table's columns in another order or of other types: check --alloc-unit and the catalog's database), not older than the row; fixed-length values may be read from the wrong bytes: read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql)`;
 }
 
 /**
@@ -721,6 +764,10 @@ function wholeRecordReader(plan: RowPlan, read: FixedVarFast['read'], minFixedEn
   for (let k = 0; k < plan.varNullBits.length; k++) {
     const nb = plan.varNullBits[k]!;
     if (nb >= minColumns) src.push(`if (varCount > ${k} && cc <= ${nb}) return undefined;`);
+  }
+  // a fixed slot inside the record's fixed part of a column past its column count: decodeFixedVar's warning (fixedSlotsOfLaterColumns)
+  for (const cp of plan.physical) {
+    if (cp.kind === 'fixed' && cp.length > 0 && cp.nullBit >= minColumns && !inDroppedSlot(plan, cp)) src.push(`if (cc <= ${cp.nullBit} && fixedEnd > ${cp.offset}) return undefined;`);
   }
   src.push('const varDataStart = pos;');
   src.push('let prev = pos;');
