@@ -630,7 +630,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   }
   const identity = assertOneDatabase(ids);
   // a file whose binding id could not be read is read with the others' names unchecked: said, even with --quiet
-  const identityNotes = ids.length > 1 ? identity.unchecked.map(uncheckedIdentityNote) : [];
+  const identityNotes = ids.length > 1 ? [...identity.unchecked.map(uncheckedIdentityNote), ...identity.otherNames] : [];
 
   if (opts.catalogAnyDatabase && !opts.schema) throw new InputError('INPUT_BAD_OPTION', '--catalog-any-database lets a --schema catalog JSON of another database be used, and no --schema was given: leave it out');
   const meta = await loadNames(opts, metaPosition);

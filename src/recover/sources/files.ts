@@ -380,7 +380,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       for (const t of trn) ids.push(...(await readSourceIdentities(t, 'trn')));
       const check = assertOneDatabase(ids);
       if (ids.length > 1) {
-        const unchecked = check.unchecked.map(uncheckedIdentityNote);
+        const unchecked = [...check.unchecked.map(uncheckedIdentityNote), ...check.otherNames];
         identityNotes.push(...unchecked);
         notes.push(...unchecked);
       }
