@@ -381,15 +381,21 @@ function logBackupGaps(inputs: LogInput[], damagedCopies: ReadonlyMap<string, st
  * listed are walked in LSN order, a backup's overlapping the log backups' as they do; each hole
  * not already a break of the log backups' chain is a FORMAT_LOG_CHAIN_GAP naming the sets on each
  * side and the LSNs, as `scan --bak FULL DIFF` says the log between its backups is in no file. Not
- * checked when an .ldf is listed (its LSN range is known only once read; it may hold the stretch).
+ * checked when an .ldf is listed (its LSN range is known only once read; it may hold the stretch),
+ * nor when a backup's header cannot be read (its reader reports it). Never throws.
  */
 function backupLogHoles(inputs: LogInput[], chain: { sets: LogBackupSet[]; gaps: Array<{ from: string; to: string }> }): SkippedItem[] {
   if (inputs.some((i) => i.kind === 'ldf')) return [];
   const baks: LogBackupSet[] = [];
   for (const i of inputs) {
     if (i.kind !== 'bak') continue;
-    const layout = readMtfLayout(i.file);
-    for (const position of i.positions) baks.push({ file: i.file, position, header: readBackupHeader(i.file, layout, position) });
+    try {
+      const layout = readMtfLayout(i.file);
+      for (const position of i.positions) baks.push({ file: i.file, position, header: readBackupHeader(i.file, layout, position) });
+    } catch {
+      // a backup whose header cannot be read: its reader says so, and its log range is unknown here
+      return [];
+    }
   }
   if (baks.length === 0) return [];
   const first = (x: LogBackupSet) => BigInt(x.header.firstLsn.decimal);
