@@ -56,6 +56,11 @@ export interface SourceFileIdentity {
 export interface IdentityCheck {
   bindingId: string | null;
   unchecked: SourceFileIdentity[];
+  /**
+   * Notes (one line each, to be said even with --quiet, as `unchecked`'s are) on backups of one
+   * binding id that state different database names (`sameIdOtherNames`); empty when they agree.
+   */
+  otherNames: string[];
 }
 
 /**
@@ -156,7 +161,35 @@ export function assertOneDatabase(ids: SourceFileIdentity[]): IdentityCheck {
       );
     }
   }
-  return { bindingId: first?.bindingId ?? null, unchecked };
+  return { bindingId: first?.bindingId ?? null, unchecked, otherNames: sameIdOtherNames(known) };
+}
+
+/**
+ * Backups (and backup sets) of one binding id whose headers state different database names
+ * (HEADERONLY DatabaseName, SCIN @104/@106; data and log files state none here). The binding id is
+ * written into a database's files and kept by whatever copies them: a database attached from copies
+ * of another's .mdf/.ldf (a test copy, a tenant made from one) has the original's binding id and
+ * family GUID under its own name, and its log continues the original's LSNs from the copy on, so its
+ * log backups chain with the original's backups by LSN alone; rows read from both are of two
+ * databases. A database renamed (ALTER DATABASE … MODIFY NAME) keeps its binding id too, so this is
+ * not refused: one note per name after the first (compared case-insensitively, as SQL Server's
+ * default server collations compare database names), naming a file of each and what to check.
+ */
+export function sameIdOtherNames(ids: readonly SourceFileIdentity[]): string[] {
+  const firstByName = new Map<string, SourceFileIdentity>();
+  for (const i of ids) {
+    if (!i.bindingId || i.databaseName === null || i.databaseName === '') continue;
+    const key = i.databaseName.toLowerCase();
+    if (!firstByName.has(key)) firstByName.set(key, i);
+  }
+  const named = [...firstByName.values()];
+  if (named.length < 2) return [];
+  const [a, ...others] = named;
+  const name = (i: SourceFileIdentity) => `${ROLE_NAMES[i.role]} ${echoInput(i.file, 1000)}${i.set !== undefined ? ` (backup set ${i.set})` : ''} is of database ${echoInput(i.databaseName!, 300)}`;
+  return others.map(
+    (b) =>
+      `${name(a!)} and ${name(b)}, with the same binding id ${a!.bindingId}: one database renamed between these backups (ALTER DATABASE … MODIFY NAME), or two databases, one attached from copies of the other's files (which keep the binding id: a test copy, a tenant made from one), whose logs hold the same LSNs from the copy on, so that rows read from both may be of two databases; if it is not one database renamed, give the files of one database`,
+  );
 }
 
 /** The files of one scan whose identity is read: as `rowback scan --mdf/--bak/--position/--ldf/--trn` takes them. */

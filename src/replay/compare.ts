@@ -341,6 +341,9 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   // a file whose binding id could not be read is compared all the same: said (diff: even with --quiet)
   const later = new Set([...afterMdf, ...afterBak, ...afterTrn]);
   if (ids.length > 1) for (const u of checked.unchecked) identity.push({ side: later.has(u.file) ? 'later' : 'earlier', where: u.file, note: uncheckedIdentityNote(u), identity: true });
+  // backups of one binding id under two database names (an attached copy of the files, or a rename): said
+  const earlierFiles = new Set([...o.bak, ...trn]);
+  for (const n of checked.otherNames) identity.push({ side: [...later].some((f) => !earlierFiles.has(f) && n.includes(f)) ? 'later' : 'earlier', where: [...new Set(ids.map((i) => i.file))].join(', '), note: n, identity: true });
   const sameBackups = !o.target && !o.afterTarget && afterBak.length ? refuseSameBackups(o.bak, o.position, afterBak, o.afterPosition) : null;
   if (sameBackups) identity.push({ side: 'later', where: afterBak.join(' + '), note: sameBackups, identity: true });
   o.signal?.throwIfAborted();

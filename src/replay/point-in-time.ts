@@ -162,6 +162,11 @@ export interface ReplayResult {
    * (offset n)`: said even with --quiet, exit 3 under --strict. Absent or empty when there is none.
    */
   warnings?: string[];
+  /**
+   * Notes on the backups' identity said even with --quiet: backups of one binding id whose headers
+   * name two databases (source-identity.ts sameIdOtherNames). Absent when there is none.
+   */
+  identityNotes?: string[];
   /** Reads of the base backup's pages, by check kind (for a note on pages with no page checksum: uncheckedPagesNote). */
   pageStats?: PageReadStats;
 }
@@ -276,7 +281,9 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
   const sets = read.map((x) => x.set);
   const cuts = new Map(read.flatMap((x) => (x.cut ? [[x.set.devices[0], x.cut] as const] : [])));
   const notes: string[] = [];
-  assertOneDatabase(sets.map((s) => ({ file: s.devices[0], role: s.backupType === 'log' ? ('trn' as const) : ('bak' as const), bindingId: s.bindingId, databaseName: s.databaseName })));
+  // backups of one binding id under two database names (an attached copy of the files, or a rename):
+  // said even with --quiet (identityNotes), as scan and log say them
+  const identityNotes = assertOneDatabase(sets.map((s) => ({ file: s.devices[0], role: s.backupType === 'log' ? ('trn' as const) : ('bak' as const), bindingId: s.bindingId, databaseName: s.databaseName }))).otherNames;
   for (const s of sets) {
     if (inputs.trn.includes(s.devices[0]) && s.backupType !== 'log') throw new InputError('INPUT_BAD_OPTION', `--trn ${s.devices[0]} is a ${s.backupType} backup, not a log backup: give it with --bak`, { file: s.devices[0] });
     if (inputs.bak.includes(s.devices[0]) && s.backupType === 'log') throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `--bak ${s.devices[0]} is a log backup: give it with --trn`, { file: s.devices[0] });
@@ -313,7 +320,8 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
     if (r.kind === 'done') {
       const used = new Set(r.result.chain.steps.map((st) => st.set));
       const warnings = all.filter((x) => used.has(x.set)).flatMap((x) => x.warnings);
-      return warnings.length ? { ...r.result, warnings } : r.result;
+      const result = identityNotes.length ? { ...r.result, identityNotes } : r.result;
+      return warnings.length ? { ...result, warnings } : result;
     }
     ({ chain, sets: planned } = r);
     leftOut.push(r.leftOut);

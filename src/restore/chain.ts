@@ -471,11 +471,14 @@ export function planChain(sets: BackupSetRecord[], target: RestoreTarget, skippe
     const damaged = [...sets.filter((s) => s.damaged).map(fileOf), ...skipped.filter((s) => (s.code === 'FORMAT_BAD_MTF' || s.code === 'FORMAT_BAD_COMPRESSED_DATA' || s.code === 'FORMAT_BAD_BACKUP_HEADER') && !misnumbered.includes(s)).map((s) => s.file)];
     // a 0-byte file named as a backup (a copy that never got its bytes) is as likely the missing piece
     const empty = skipped.filter((s) => s.code === 'INPUT_EMPTY_FILE').map((s) => s.file);
-    if ((damaged.length || empty.length || misnumbered.length) && e instanceof InputError && e.code.startsWith('INPUT_RESTORE_')) {
+    // a file named as a backup that is not one (a data file renamed .trn): as likely the missing piece
+    const misnamed = skipped.filter((s) => s.code === 'INPUT_UNKNOWN_FILE_KIND');
+    if ((damaged.length || empty.length || misnumbered.length || misnamed.length) && e instanceof InputError && e.code.startsWith('INPUT_RESTORE_')) {
       const said = [
         damaged.length ? `left out as damaged (cut, unreadable, or its header's two copies disagree; \`rowback inspect\` says where): ${[...new Set(damaged)].join(', ')}` : '',
         ...misnumbered.map((m) => `left out: ${m.file}: ${m.reason}`),
         empty.length ? `left out as empty (0 bytes: a copy that did not finish?): ${[...new Set(empty)].join(', ')}` : '',
+        ...misnamed.map((m) => `left out: ${m.file}: ${m.reason}`),
       ].filter(Boolean).join('; ');
       throw new InputError(e.code, `${e.message}; ${said}`, e.location);
     }

@@ -173,6 +173,31 @@ function looksLikeBackup(path: string): boolean {
 }
 
 /**
+ * What a file named as a backup (.bak/.trn/.dif/.bck) that does not start like one is, from its first
+ * bytes: page 0 of a data or log file is a file header page (header version 1, page type 15:
+ * FORMAT-NOTES; inspect.ts detectFileKind tells the two apart further), anything else is named by
+ * its first 4 bytes. Never throws ('unreadable' when the file cannot be read).
+ */
+function notABackupKind(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return 'unreadable';
+  }
+  try {
+    const b = Buffer.alloc(4);
+    const n = readSync(fd, b, 0, 4, 0);
+    if (n >= 2 && b[0] === 1 && b[1] === 15) return 'a SQL Server data or log file (its page 0 is a file header page; `rowback inspect` says which)';
+    return `it starts with 0x${b.subarray(0, n).toString('hex')}, not TAPE (a backup) or MSSQLBAK (a compressed one)`;
+  } catch {
+    return 'unreadable';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * True when MTF problem `p` of file `path` is damage in its last set's closing blocks only
  * (FORMAT_BAD_MTF_TRAILER, mtf.ts trailerOnly: every page and log record read whole) with no
  * further backup content after it: such a set is used, not left out as damaged (its finish date is
@@ -305,13 +330,21 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
   // named in the refusal when nothing else is there (they were passed over unsaid)
   const empty = [...byReal.values()].filter((f) => BACKUP_NAME.test(f) && sizeOf(f) === 0);
   const unique = [...byReal.values()].filter(looksLikeBackup);
+  // files named as backups that are not (a data or log file renamed .trn, a text file): listed as
+  // skipped and named in a refusal, as empty ones are (they were passed over unsaid, and a refusal
+  // for want of the log backup of that name named only the others)
+  const misnamed = [...byReal.values()].filter((f) => BACKUP_NAME.test(f) && sizeOf(f) > 0 && !unique.includes(f));
   if (unique.length === 0) {
     const also = empty.length ? `; empty (0 bytes): ${empty.slice(0, 5).join(', ')}${empty.length > 5 ? ` and ${empty.length - 5} more` : ''}` : '';
-    throw new InputError(empty.length ? 'INPUT_EMPTY_FILE' : 'INPUT_NO_BACKUPS', `no backup files (.bak/.trn: MTF or compressed) under ${dirs.join(', ')}${also}`, { file: empty.length === 1 ? empty[0] : dirs[0] });
+    const notBackups = misnamed.length ? `; named as backups but not backups: ${misnamed.slice(0, 5).map((f) => `${f} (${notABackupKind(f)})`).join(', ')}${misnamed.length > 5 ? ` and ${misnamed.length - 5} more` : ''}` : '';
+    throw new InputError(empty.length ? 'INPUT_EMPTY_FILE' : 'INPUT_NO_BACKUPS', `no backup files (.bak/.trn: MTF or compressed) under ${dirs.join(', ')}${also}${notBackups}`, { file: empty.length === 1 ? empty[0] : misnamed.length === 1 && !empty.length ? misnamed[0] : dirs[0] });
   }
 
   const sets: BackupSetRecord[] = [];
-  const skipped: SkippedBackup[] = empty.map((file) => ({ file, code: 'INPUT_EMPTY_FILE', reason: 'empty (0 bytes): not a backup, not used' }));
+  const skipped: SkippedBackup[] = [
+    ...empty.map((file) => ({ file, code: 'INPUT_EMPTY_FILE', reason: 'empty (0 bytes): not a backup, not used' })),
+    ...misnamed.map((file) => ({ file, code: 'INPUT_UNKNOWN_FILE_KIND', reason: `named as a backup but not one: ${notABackupKind(file)}; not used` })),
+  ];
   const layouts: Array<{ path: string; layout: MtfLayout }> = [];
   for (const path of unique) {
     try {

@@ -14,7 +14,7 @@ describe('files of different databases: assertOneDatabase', () => {
   const id = (file: string, bindingId: string | null) => ({ file, role: 'mdf' as const, bindingId, databaseName: null });
   it('one binding id passes; a file whose binding id is unknown is left unchecked, not refused', () => {
     const r = assertOneDatabase([id('a', 'G1'), id('b', null), id('c', 'G1')]);
-    expect(r).toEqual({ bindingId: 'G1', unchecked: [id('b', null)] });
+    expect(r).toEqual({ bindingId: 'G1', unchecked: [id('b', null)], otherNames: [] });
   });
   it('two binding ids → INPUT_MIXED_DATABASES naming both files and both ids', () => {
     expect(() => assertOneDatabase([id('a.mdf', 'G1'), id('b.ldf', 'G2')])).toThrow(

@@ -366,7 +366,53 @@ function logBackupGaps(inputs: LogInput[], damagedCopies: ReadonlyMap<string, st
     }
   }
   const notes = chain.givenInOrder ? [] : [`the log backups are not given in LSN order, so their records are printed out of LSN order as given; list them oldest first: ${oldestFirst.map(setName).join(' ')}`];
-  return { gaps: chain.gaps.map((g) => g.item), notes: [...notes, ...chain.repeats], sets: chain.sets };
+  return { gaps: [...chain.gaps.map((g) => g.item), ...backupLogHoles(inputs, chain)], notes: [...notes, ...chain.repeats], sets: chain.sets };
+}
+
+/**
+ * Stretches of log between a full or differential backup listed (its log portion, HEADERONLY
+ * FirstLSN to LastLSN) and the log backups or other backups listed with it that no file listed
+ * holds: `log FULL.bak _2.trn` (RestoreTimeClean: the full backup's log ends at 19:84:1, _2.trn
+ * starts at 19:99:1) and `log FULL.bak DIFF.bak` printed their records as one log, exit 0, while
+ * `log _1.trn _3.trn` said its gap (the log backups alone were checked as a chain). The ranges
+ * listed are walked in LSN order, a backup's overlapping the log backups' as they do; each hole
+ * not already a break of the log backups' chain is a FORMAT_LOG_CHAIN_GAP naming the sets on each
+ * side and the LSNs, as `scan --bak FULL DIFF` says the log between its backups is in no file. Not
+ * checked when an .ldf is listed (its LSN range is known only once read; it may hold the stretch),
+ * nor when a backup's header cannot be read (its reader reports it). Never throws.
+ */
+function backupLogHoles(inputs: LogInput[], chain: { sets: LogBackupSet[]; gaps: Array<{ from: string; to: string }> }): SkippedItem[] {
+  if (inputs.some((i) => i.kind === 'ldf')) return [];
+  const baks: LogBackupSet[] = [];
+  for (const i of inputs) {
+    if (i.kind !== 'bak') continue;
+    try {
+      const layout = readMtfLayout(i.file);
+      for (const position of i.positions) baks.push({ file: i.file, position, header: readBackupHeader(i.file, layout, position) });
+    } catch {
+      // a backup whose header cannot be read: its reader says so, and its log range is unknown here
+      return [];
+    }
+  }
+  if (baks.length === 0) return [];
+  const first = (x: LogBackupSet) => BigInt(x.header.firstLsn.decimal);
+  const last = (x: LogBackupSet) => BigInt(x.header.lastLsn.decimal);
+  const ranges = [...baks, ...chain.sets].sort((a, b) => (first(a) < first(b) ? -1 : first(a) > first(b) ? 1 : 0));
+  const out: SkippedItem[] = [];
+  let reach = ranges[0]!;
+  for (const r of ranges.slice(1)) {
+    if (first(r) > last(reach) && !chain.gaps.some((g) => g.from === reach.header.lastLsn.lsn && g.to === r.header.firstLsn.lsn)) {
+      const what = (x: LogBackupSet) => `${x.header.backupType === 'log' ? '' : `${x.header.backupType} backup `}${setName(x)}`;
+      out.push({
+        code: 'FORMAT_LOG_CHAIN_GAP',
+        reason: `log does not continue: ${what(reach)} holds log up to LSN ${reach.header.lastLsn.decimal} (${reach.header.lastLsn.lsn}), ${what(r)} starts at ${r.header.firstLsn.decimal} (${r.header.firstLsn.lsn}): the log between them is in no file listed (a log backup between them, or the log backups of the time between two backups, which a full or differential backup's own log does not hold)`,
+        location: { file: r.file, lsn: r.header.firstLsn.lsn },
+        lsnRange: { first: reach.header.lastLsn.lsn, last: r.header.firstLsn.lsn },
+      });
+    }
+    if (last(r) > last(reach)) reach = r;
+  }
+  return out;
 }
 
 /**
@@ -627,7 +673,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   }
   const identity = assertOneDatabase(ids);
   // a file whose binding id could not be read is read with the others' names unchecked: said, even with --quiet
-  const identityNotes = ids.length > 1 ? identity.unchecked.map(uncheckedIdentityNote) : [];
+  const identityNotes = ids.length > 1 ? [...identity.unchecked.map(uncheckedIdentityNote), ...identity.otherNames] : [];
 
   if (opts.catalogAnyDatabase && !opts.schema) throw new InputError('INPUT_BAD_OPTION', '--catalog-any-database lets a --schema catalog JSON of another database be used, and no --schema was given: leave it out');
   const meta = await loadNames(opts, metaPosition);

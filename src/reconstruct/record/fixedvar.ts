@@ -158,6 +158,15 @@ export function decodeFixedVar(image: Uint8Array, plan: RowPlan, exact = true): 
   if (fixedEnd > plan.fixedExtent) warnings.push(fixedPartOverrun(plan, fixedEnd));
   if (columnCount > plan.storedColumns) {
     warnings.push(`record holds ${columnCount} columns but the layout knows ${plan.storedColumns}: the layout may be older than the row (schema drift)`);
+  } else {
+    if (varCount > 0 && (varCount > plan.varNullBits.length || columnCount < plan.storedColumns)) {
+      const unowned = varEntriesBeyondLayout(image, plan, columnCount, varCount, varArray, varDataStart);
+      if (unowned !== null) warnings.push(unowned);
+    }
+    if (columnCount < plan.storedColumns) {
+      const later = fixedSlotsOfLaterColumns(plan, columnCount, fixedEnd);
+      if (later !== null) warnings.push(later);
+    }
   }
   let values: Record<string, SqlValue>;
   if (fast !== null && fixedEnd >= fast.minFixedEnd && columnCount >= fast.minColumns) {
@@ -236,6 +245,95 @@ export const FIXED_PART_OVERRUN_WARNING = /^the record's fixed part ends at offs
 function fixedPartOverrun(plan: RowPlan, fixedEnd: number): string {
   const extra = fixedEnd - plan.fixedExtent;
   return `the record's fixed part ends at offset ${fixedEnd}, ${extra} byte(s) after the layout's last fixed-length column (ends at ${plan.fixedExtent}): no column of the layout owns them, so the row was written with a column the layout lacks (dropped, altered to another type, or change tracking's hidden one, which a CREATE TABLE script cannot show), or the layout is another table's; fixed-length values may be read from another column's bytes: read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql: sys.columns alone lacks dropped and hidden columns) or give the ALTER TABLE statements (DROP COLUMN, ALTER COLUMN, ENABLE CHANGE_TRACKING) after the CREATE TABLE`;
+}
+
+/** The start of {@link varEntriesBeyondLayout}'s warning: the scan's layout check counts it against the layout (layout-warnings.ts DRIFT_WARNINGS). */
+export const VAR_ENTRIES_BEYOND_LAYOUT_WARNING = /^the record holds \d+ variable-length column entr(y|ies), \d+ of which no column of the layout in this record owns/;
+
+/**
+ * Variable-length entries of the record that no column of the layout *in this record* owns: SQL
+ * Server writes one offset-array entry per variable-length column of the table up to the last one not
+ * NULL (FORMAT-NOTES §1; OrcaMDF PrimaryRecord.cs), never more, and only for columns the record has
+ * (its column count; a column added after the row has neither a null bit nor an entry in it). So an
+ * entry is no column's when
+ * - its slot is past the layout's variable-length slots (its variable columns' leaf_offset -1, -2, …,
+ *   dropped ones and the uniquifier included), or
+ * - the column owning its slot has a null bit past the record's column count (the layout says the
+ *   row predates that column, yet the row holds a value in its slot).
+ * The column count and the fixed part can still agree with the layout: a CREATE TABLE script
+ * declaring `Id smallint, Code smallint, DeptName varchar(50)` for AngularJs_CRUD's dbo.tblDept
+ * (`Id int, DeptName varchar(50), DeptDesc varchar(50)`: 3 columns, 4 fixed bytes, 2 entries)
+ * printed every deleted row as {Id, Code: 0, DeptName}, DeptDesc's bytes dropped unsaid; with a
+ * fourth column `DeptDesc varchar(50)` after Code the rows read as predating DeptDesc (NULL), which
+ * --accept-layout-drift printed. Not counted: the forwarded record's back pointer (left out of
+ * `varCount` before this), and the sparse vector (a complex entry of id 5, which may sit in any slot,
+ * a later column's included, when the layout has sparse columns). Returns the warning naming the
+ * entries, their owners where they have one, and their bytes; null when no entry is of that kind.
+ * Checked against every page row (dump --all) and log row image (scan of every operation) of the
+ * corpus read with its own catalog: none has this shape.
+ */
+function varEntriesBeyondLayout(image: Uint8Array, plan: RowPlan, columnCount: number, varCount: number, varArray: number, varDataStart: number): string | null {
+  const owned = plan.varNullBits.length;
+  const which: string[] = [];
+  let bytes = 0;
+  let previewAt = -1;
+  let previewEnd = -1;
+  for (let k = 0; k < varCount; k++) {
+    const nb = k < owned ? plan.varNullBits[k]! : -2;
+    // an owned slot whose column is in the record (or has no null bit: never past the count)
+    if (nb === -1 || (nb >= 0 && nb < columnCount)) continue;
+    const entry = readU16(image, varArray + 2 * k);
+    const s = k === 0 ? varDataStart : readU16(image, varArray + 2 * k - 2) & 0x7fff;
+    const e = entry & 0x7fff;
+    if (plan.hasSparse && (entry & 0x8000) !== 0 && e - s >= 4 && readU16(image, s) === 5) continue; // the sparse vector
+    which.push(nb === -2 ? `${k + 1}` : `${k + 1} (${plan.varIndexOwner.get(k)!.name}'s slot, null bit ${nb}: past the record's column count ${columnCount})`);
+    bytes += Math.max(0, e - s);
+    if (previewAt < 0 && e > s) {
+      previewAt = s;
+      previewEnd = e;
+    }
+  }
+  if (which.length === 0) return null;
+  const shown = which.length > 4 ? `${which.slice(0, 4).join(', ')} and ${which.length - 4} more` : which.join(', ');
+  const preview = previewAt < 0 ? '' : `, starting 0x${toHex(image, previewAt, Math.min(previewEnd, previewAt + 16))}${previewEnd - previewAt > 16 ? '…' : ''}`;
+  return `the record holds ${varCount} variable-length column ${varCount === 1 ? 'entry' : 'entries'}, ${which.length} of which no column of the layout in this record owns (the layout has ${owned} variable-length column${owned === 1 ? '' : 's'}): ${which.length === 1 ? 'entry' : 'entries'} ${shown} (${bytes} byte(s)${preview}), so the row was written with a variable-length column the layout lacks (dropped or altered, which a CREATE TABLE script cannot show) or the layout is another table's (check --alloc-unit and the catalog's database), not before a column was added; values may be shown in the wrong columns and that value is not shown: read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql)`;
+}
+
+/** The start of {@link fixedSlotsOfLaterColumns}'s warning: the scan's layout check counts it against the layout (layout-warnings.ts DRIFT_WARNINGS). */
+export const FIXED_SLOT_OF_LATER_COLUMN_WARNING = /^the record's fixed part \(ends at offset \d+\) holds the slot of column/;
+
+/**
+ * Fixed-length columns of the layout whose null bit is past the record's column count (the layout
+ * says the row was written before them: read as missing, their default or NULL) while the record's
+ * fixed part covers their slot. A column added by ALTER TABLE gets a slot after the fixed part of
+ * the rows written before it (they keep their fixed-part end until rewritten), so a row predating a
+ * column never holds its slot: those bytes are another column's, and the layout is not the one the
+ * row was written with (a CREATE TABLE script of another table, or of this one with its columns in
+ * another order: `Id smallint, DeptName, DeptDesc, Code smallint NULL` for AngularJs_CRUD's dbo.tblDept
+ * `Id int, …` read every row as predating Code, Id from the int's low half). Bit columns are left out
+ * (a bit column added later may share a byte of the fixed part with older bit columns), and so is a
+ * column whose slot a dropped column had (`inDroppedSlot`: the ADD reused the dropped column's space).
+ * Returns the warning naming the columns and the record's fixed-part end, or null.
+ */
+/**
+ * Whether fixed column `cp`'s slot overlaps a dropped column's: a fixed column added after trailing
+ * fixed columns were dropped reuses their space (rusanu 2011, "SQL Server table columns under the
+ * hood": physical-table-fixed-8; ddl.ts), so a row written before the ADD holds the dropped
+ * column's bytes there, not another live column's.
+ */
+function inDroppedSlot(plan: RowPlan, cp: ColumnPlan): boolean {
+  const end = cp.offset + cp.length;
+  return plan.physical.some((d) => d.column.isDropped && d !== cp && (d.kind === 'fixed' || d.kind === 'bit') && d.offset < end && cp.offset < d.offset + Math.max(1, d.length));
+}
+
+function fixedSlotsOfLaterColumns(plan: RowPlan, columnCount: number, fixedEnd: number): string | null {
+  const held: ColumnPlan[] = [];
+  for (const cp of plan.physical) {
+    if (cp.kind === 'fixed' && cp.length > 0 && cp.nullBit >= columnCount && cp.offset < fixedEnd && !inDroppedSlot(plan, cp)) held.push(cp);
+  }
+  if (held.length === 0) return null;
+  const names = held.map((cp) => `${cp.name} (leaf offset ${cp.offset}, ${cp.length} bytes, null bit ${cp.nullBit})`).join(', ');
+  return `the record's fixed part (ends at offset ${fixedEnd}) holds the slot of column${held.length > 1 ? 's' : ''} ${names}, past the record's column count ${columnCount}: a row written before a column was added does not hold its slot, so those bytes are another column's and the layout is not the one the row was written with (another table's, or this table's columns in another order or of other types: check --alloc-unit and the catalog's database), not older than the row; fixed-length values may be read from the wrong bytes: read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql)`;
 }
 
 /**
@@ -660,6 +758,17 @@ function wholeRecordReader(plan: RowPlan, read: FixedVarFast['read'], minFixedEn
   src.push('  pos = varArray + 2 * varCount;');
   src.push('  if (pos > n) return undefined;');
   src.push('}');
+  // more variable entries than the layout has slots, or an entry in the slot of a column past the
+  // record's column count: decodeFixedVar's warning (varEntriesBeyondLayout)
+  src.push(`if (varCount > ${plan.varNullBits.length}) return undefined;`);
+  for (let k = 0; k < plan.varNullBits.length; k++) {
+    const nb = plan.varNullBits[k]!;
+    if (nb >= minColumns) src.push(`if (varCount > ${k} && cc <= ${nb}) return undefined;`);
+  }
+  // a fixed slot inside the record's fixed part of a column past its column count: decodeFixedVar's warning (fixedSlotsOfLaterColumns)
+  for (const cp of plan.physical) {
+    if (cp.kind === 'fixed' && cp.length > 0 && cp.nullBit >= minColumns && !inDroppedSlot(plan, cp)) src.push(`if (cc <= ${cp.nullBit} && fixedEnd > ${cp.offset}) return undefined;`);
+  }
   src.push('const varDataStart = pos;');
   src.push('let prev = pos;');
   src.push('for (let k = 0; k < varCount; k++) {');

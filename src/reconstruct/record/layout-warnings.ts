@@ -4,7 +4,7 @@
  * (recover/recover-rows.ts LayoutFitCheck) and the point-in-time replay (replay/point-in-time.ts)
  * judge rows by them.
  */
-import { FIXED_PART_OVERRUN_WARNING, SPARSE_UNKNOWN_ID_WARNING } from './fixedvar.js';
+import { FIXED_PART_OVERRUN_WARNING, FIXED_SLOT_OF_LATER_COLUMN_WARNING, SPARSE_UNKNOWN_ID_WARNING, VAR_ENTRIES_BEYOND_LAYOUT_WARNING } from './fixedvar.js';
 import { MOVED_COLUMN_WARNING, NVARCHAR_ONE_BYTE_WARNING, VALUE_LIMIT_WARNING, VARCHAR_NUL_WARNING } from './plan.js';
 
 /** The warning of a row written before a column was added (record/plan.ts predatesColumn). */
@@ -23,9 +23,13 @@ export const PREDATES_WARNING = /is not in this record \(stored column count \d+
  * printed every row's later fixed columns shifted), NUL characters in a varchar (nvarchar text
  * under a varchar layout), and a missing column while the record holds a column an ALTER COLUMN
  * dropped when it moved a column to a new slot (record/plan.ts movedColumnClause: the value may be
- * in the old slot, not NULL or the default).
+ * in the old slot, not NULL or the default), and more variable-length entries than the layout has
+ * variable-length columns (record/fixedvar.ts varEntriesBeyondLayout: a layout declaring fewer
+ * variable-length columns and more fixed ones, whose column count and fixed part still agree, or
+ * an entry in the slot of a column the row predates), and a fixed part holding the slot of a column
+ * the row predates (fixedvar.ts fixedSlotsOfLaterColumns).
  */
-export const DRIFT_WARNINGS = [/^record holds \d+ columns but the layout knows \d+/, PREDATES_WARNING, MOVED_COLUMN_WARNING, VALUE_LIMIT_WARNING, FIXED_PART_OVERRUN_WARNING, VARCHAR_NUL_WARNING, NVARCHAR_ONE_BYTE_WARNING, SPARSE_UNKNOWN_ID_WARNING];
+export const DRIFT_WARNINGS = [/^record holds \d+ columns but the layout knows \d+/, PREDATES_WARNING, MOVED_COLUMN_WARNING, VALUE_LIMIT_WARNING, FIXED_PART_OVERRUN_WARNING, VARCHAR_NUL_WARNING, NVARCHAR_ONE_BYTE_WARNING, SPARSE_UNKNOWN_ID_WARNING, VAR_ENTRIES_BEYOND_LAYOUT_WARNING, FIXED_SLOT_OF_LATER_COLUMN_WARNING];
 
 /** Does one of a row's warnings count against its layout (DRIFT_WARNINGS: column-count drift, a value beyond its column's declared size, a fixed part longer than the layout's fixed columns, NUL in a varchar)? */
 export function hasDriftWarning(warnings: readonly string[]): boolean {

@@ -314,7 +314,20 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     }
   }
   bakSets.sort((a, b) => (BigInt(a.header.firstLsn.decimal) < BigInt(b.header.firstLsn.decimal) ? -1 : 1));
-  const latestBak = bakSets.reduce<(typeof bakSets)[number] | null>((m, x) => (!m || BigInt(x.header.lastLsn.decimal) > BigInt(m.header.lastLsn.decimal) ? x : m), null);
+  // The backup the log backups start from, as RESTORE LOG takes them: the full backup when the first
+  // starts within its log (a differential given too then only adds pages), else a differential whose
+  // log the first starts within and the chain runs past (FirstLSN ≤ its LastLSN < the chain's end).
+  // When none is, the log from the newest backup that ends before the first log backup to that log
+  // backup is in no file given. Anchoring on the newest backup alone (the differential) passed
+  // `--bak FULL.bak DIFF.bak --trn _2.trn` (RestoreTimeClean: full to 19:84:1, _2.trn 19:99:1 to
+  // 19:a3:1, differential 19:ad:26 to 19:be:1) as complete, without _1.trn's 10 steps.
+  const chainEnd = trnSets.reduce((m, t) => (BigInt(t.last) > m ? BigInt(t.last) : m), 0n);
+  const startsFrom = (x: (typeof bakSets)[number], k: number): boolean =>
+    trnSets.length > 0 && BigInt(trnSets[0]!.first) <= BigInt(x.header.lastLsn.decimal) && (k === 0 || chainEnd > BigInt(x.header.lastLsn.decimal));
+  const anchored = bakSets.some((x, k) => x.header.backupType !== 'log' && startsFrom(x, k));
+  const latestBak = anchored
+    ? null
+    : bakSets.reduce<(typeof bakSets)[number] | null>((m, x) => (trnSets.length && BigInt(x.header.lastLsn.decimal) < BigInt(trnSets[0]!.first) && (!m || BigInt(x.header.lastLsn.decimal) > BigInt(m.header.lastLsn.decimal)) ? x : m), null);
   if (latestBak && trnSets.length) {
     const bakHeader = latestBak.header;
     const first = trnSets[0];
@@ -380,7 +393,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       for (const t of trn) ids.push(...(await readSourceIdentities(t, 'trn')));
       const check = assertOneDatabase(ids);
       if (ids.length > 1) {
-        const unchecked = check.unchecked.map(uncheckedIdentityNote);
+        const unchecked = [...check.unchecked.map(uncheckedIdentityNote), ...check.otherNames];
         identityNotes.push(...unchecked);
         notes.push(...unchecked);
       }

@@ -1,0 +1,41 @@
+/**
+ * `rowback log` listing a full or differential backup (its log portion) with log backups or another
+ * backup: only the log backups were checked as a chain, so `log FULL.bak _2.trn` (the full backup's
+ * log ends at 19:84:1, _2.trn starts at 19:99:1: _1.trn not listed) and `log FULL.bak DIFF.bak`
+ * printed their records as one log, exit 0, where `log _1.trn _3.trn` says INCOMPLETE. Now the
+ * stretch no file listed holds is FORMAT_LOG_CHAIN_GAP, INCOMPLETE. Corpus: appveyor-lab/RestoreTimeClean.
+ */
+import { expect, it } from 'vitest';
+import { captureCli } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const cli = captureCli();
+const D = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+
+describeCorpus('log: the log between a backup listed and the files after it', () => {
+  it('full backup then _2.trn: the stretch between them is a gap, INCOMPLETE (it printed them as one log)', async () => {
+    const r = await cli('log', D('RestoreTimeClean.bak'), D('RestoreTimeClean_2.trn'), '--quiet', '--format', 'csv');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('INCOMPLETE: parts of the log are in no file given (FORMAT_LOG_CHAIN_GAP); records in those LSN ranges are missing (LSNs 00000019:00000084:0001 up to 00000019:00000099:0001');
+    const v = await cli('log', D('RestoreTimeClean.bak'), D('RestoreTimeClean_2.trn'), '--format', 'csv');
+    expect(v.stderr).toContain(`log does not continue: full backup ${D('RestoreTimeClean.bak')} holds log up to LSN 25000000013200001 (00000019:00000084:0001), ${D('RestoreTimeClean_2.trn')} starts at 25000000015300001 (00000019:00000099:0001)`);
+  });
+
+  it('full then differential backup: the log of the time between them is in no file listed', async () => {
+    const r = await cli('log', D('RestoreTimeClean.bak'), D('RestoreTimeClean2.bak'), '--quiet', '--format', 'csv');
+    expect(r.stderr).toContain('(LSNs 00000019:00000084:0001 up to 00000019:000000ad:0026, in no file given)');
+  });
+
+  it('full backup and the log backups that continue it (overlapping its log): no gap', async () => {
+    const r = await cli('log', D('RestoreTimeClean.bak'), D('RestoreTimeClean_1.trn'), D('RestoreTimeClean_2.trn'), D('RestoreTimeClean_3.trn'), D('RestoreTimeClean2.bak'), D('RestoreTimeClean2_1.trn'), '--format', 'csv');
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('FORMAT_LOG_CHAIN_GAP');
+    expect(r.stderr).not.toContain('INCOMPLETE');
+  });
+
+  it('a break between log backups is said once, as before', async () => {
+    const r = await cli('log', D('RestoreTimeClean.bak'), D('RestoreTimeClean_1.trn'), D('RestoreTimeClean_3.trn'), '--format', 'csv');
+    expect(r.stderr.match(/FORMAT_LOG_CHAIN_GAP: /g)).toHaveLength(1);
+    expect(r.stderr).toContain('log backups do not chain');
+  });
+});
