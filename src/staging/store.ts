@@ -664,8 +664,10 @@ export class StagingStore {
       }
     }
     return this.db.transaction(() => {
+      // the reason and filter are free text a reviewer types: a pasted password is redacted here as
+      // the audit entry's is (appendAudit), or the decision list showed it to every viewer
       const dec = this.db.prepare(`INSERT INTO decisions (job_id, actor, decided_at, decision, reason, selector, row_count) VALUES (?, ?, ?, ?, ?, ?, 0)`)
-        .run(jobId, d.actor, now(), d.decision, d.reason, JSON.stringify(selector));
+        .run(jobId, d.actor, now(), d.decision, redactSecrets(d.reason), JSON.stringify(redactDeep(selector)));
       const decisionId = Number(dec.lastInsertRowid);
       let n = 0;
       /** Rows the selector chose, whatever their status (for the note when none changed). */
@@ -701,10 +703,21 @@ export class StagingStore {
     })();
   }
 
+  /**
+   * A job's decisions in order: who, when, approve or reject, the reason and selector (secrets
+   * redacted, also in a decision stored before `decide` redacted them), rows changed.
+   */
   decisions(jobId: number): { id: number; actor: string; decidedAt: string; decision: string; reason: string; selector: unknown; rowCount: number }[] {
     return (this.db.prepare('SELECT * FROM decisions WHERE job_id = ? ORDER BY id').all(jobId) as
       { id: number; actor: string; decided_at: string; decision: string; reason: string; selector: string; row_count: number }[])
-      .map((r) => ({ id: r.id, actor: r.actor, decidedAt: r.decided_at, decision: r.decision, reason: r.reason, selector: JSON.parse(r.selector), rowCount: r.row_count }));
+      .map((r) => ({ id: r.id, actor: r.actor, decidedAt: r.decided_at, decision: r.decision, reason: redactSecrets(r.reason), selector: redactDeep(JSON.parse(r.selector) as unknown), rowCount: r.row_count }));
+  }
+
+  /** The decisions that touched one row of a job, in order (secrets in their reasons redacted, as `decisions`). */
+  rowDecisions(rowId: number): { id: number; actor: string; decidedAt: string; decision: string; reason: string }[] {
+    return (this.db.prepare(`SELECT d.id, d.actor, d.decided_at AS decidedAt, d.decision, d.reason FROM decision_rows x
+      JOIN decisions d ON d.id = x.decision_id WHERE x.row_id = ? ORDER BY d.id`).all(rowId) as { id: number; actor: string; decidedAt: string; decision: string; reason: string }[])
+      .map((d) => ({ ...d, reason: redactSecrets(d.reason) }));
   }
 
   private readonly blastCache = new Map<number, { key: string; value: BlastRadius }>();

@@ -85,8 +85,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
   }, async (req) => {
     const row = app.staging.getRow(req.params.id, req.params.rowId);
     if (!row) throw new StagingError('STAGING_ROW_NOT_FOUND', `job ${req.params.id} has no row ${req.params.rowId}`);
-    const decisions = app.staging.db.prepare(`SELECT d.id, d.actor, d.decided_at AS decidedAt, d.decision, d.reason FROM decision_rows x
-      JOIN decisions d ON d.id = x.decision_id WHERE x.row_id = ? ORDER BY d.id`).all(row.id);
+    const decisions = app.staging.rowDecisions(row.id);
     const outcomes = app.staging.db.prepare('SELECT run_id AS runId, outcome, detail FROM reinsert_outcomes WHERE row_id = ? ORDER BY run_id').all(row.id) as { runId: number; outcome: string; detail: string | null }[];
     return { ...row, decisions, reinsert: outcomes.map((o) => hideOutcomeMessage({ ...o, detail: o.detail ? JSON.parse(o.detail) : null }, req.principal?.role)) };
   });
