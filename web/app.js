@@ -428,7 +428,9 @@ function rowTr(r, cols) {
     el('td', { text: r.meta?.host ?? '', title: r.meta?.program ?? '' }), el('td', { text: r.transactionName ?? '' }),
     el('td', {}, el('span', { class: `st ${r.status}`, text: r.status }), ...(warn ? [' ', el('span', { class: 'st warned', text: '⚠ warnings', title: warn })] : []))];
   const values = cols
-    ? cols.map((c) => { const t = cellText(r.values[c]); return el('td', { class: `vcell${r.values[c] === null ? ' null' : ''}`, text: t, title: t }); })
+    // each value as stored: spaces kept (white-space: pre), line breaks, controls, zero-width and
+    // bidi characters marked (drawn as is, 'Smith   ' read 'Smith' and 'admin\0' 'admin')
+    ? cols.map((c) => { const t = cellText(r.values[c]); return el('td', { class: `vcell${r.values[c] === null ? ' null' : ''}`, title: t }, ...visibleText(t, INVISIBLE_IN_CELL)); })
     : [(() => { const text = summary(r.values); return el('td', { class: 'vals', text, title: text }); })()];
   return el('tr', { 'data-row': String(r.id), class: r.id === state.openRowId ? 'open' : '', onclick: () => openRow(r.id) }, ...fixed, ...values);
 }
@@ -449,11 +451,18 @@ function hexDump(hex) {
 // displayed its text reversed.
 const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** A value's text as DOM pieces: each INVISIBLE character as a marked `U+XXXX` (class cc, titled), the rest as text. */
-function visibleText(text) {
+// A grid cell is one line: there a line break or tab is drawn as a space too ('line1\nline2' read
+// as 'line1 line2'), so it is marked as well
+const INVISIBLE_IN_CELL = new RegExp(`[\\t\\n]|${INVISIBLE.source}`, 'g');
+
+/**
+ * A value's text as DOM pieces: each INVISIBLE character (or each `marked` one: INVISIBLE_IN_CELL
+ * for a one-line grid cell) as a marked `U+XXXX` (class cc, titled), the rest as text.
+ */
+function visibleText(text, marked = INVISIBLE) {
   const out = [];
   let at = 0;
-  for (const m of text.matchAll(INVISIBLE)) {
+  for (const m of text.matchAll(marked)) {
     if (m.index > at) out.push(text.slice(at, m.index));
     const code = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
     out.push(el('span', { class: 'cc', text: code, title: `the character ${code}, not shown as itself` }));
