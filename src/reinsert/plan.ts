@@ -368,10 +368,21 @@ class ReinsertPlanner {
       const t = this.names.match(table).found!;
       const list = this.byTable.get(table)!;
       list.sort((a, b) => (a.lsn < b.lsn ? -1 : a.lsn > b.lsn ? 1 : a.rowId - b.rowId));
-      for (let i = 0; i < list.length; i += this.batchSize) {
+      // IDENTITY_INSERT ON only for rows that give the identity column a value: a side table with an
+      // identity column of its own (tableMap into `recovery.Orders_back (RecoveryId int IDENTITY, …)`)
+      // gets no value for it, and an INSERT leaving it out under IDENTITY_INSERT ON is refused by
+      // the server (Msg 545, "Explicit value must be specified for identity column"), every batch.
+      // Consecutive rows of one kind share batches, so LSN order is kept.
+      const identity = identityColumnOf(t);
+      const gives = (r: PlannedRow): boolean => identity !== undefined && r.params.some((p) => p.column === identity);
+      for (let i = 0; i < list.length;) {
+        const on = gives(list[i]!);
+        let j = i + 1;
+        while (j < list.length && j - i < this.batchSize && gives(list[j]!) === on) j++;
         batches.push({
-          batchNo: batches.length + 1, table, target: quotedTarget(t, this.o.database), rowLedger: this.rowLedger, identityInsert: hasIdentity(t), rows: list.slice(i, i + this.batchSize),
+          batchNo: batches.length + 1, table, target: quotedTarget(t, this.o.database), rowLedger: this.rowLedger, identityInsert: on, rows: list.slice(i, j),
         });
+        i = j;
       }
     }
     return { tableOrder: order, cycles, batches, problems: this.problems };
@@ -412,6 +423,11 @@ class ReinsertPlanner {
     }
     return refused.size ? list.filter((r) => !refused.has(r)) : list;
   }
+}
+
+/** The name of a target table's identity column (insertable: not computed), if it has one. */
+function identityColumnOf(t: TargetTable): string | undefined {
+  return hasIdentity(t) ? insertableColumns(t).find((c) => c.identity)!.name : undefined;
 }
 
 /** A target table's columns by name (names.ts), built once per table. */
