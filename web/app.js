@@ -288,8 +288,22 @@ async function refreshBlast(id) {
 
 // The job's notes (audit action job.notes): for a restore job the chain it replayed, rows redone
 // and undone, and the comparison; for scans the source's remarks (inactive log, time zone, drift).
+/**
+ * Every audit entry of job `id`, oldest first: page after page (`next`) to the end. One page of
+ * 500 showed a job's oldest entries alone, and its later decisions and runs were missing.
+ */
+async function auditOf(id) {
+  const items = [];
+  for (let after = 0; ;) {
+    const page = await api(`/api/audit?jobId=${id}&limit=1000&after=${after}`);
+    items.push(...page.items);
+    if (page.next === null || page.next === undefined || !page.items.length) return items;
+    after = page.next;
+  }
+}
+
 async function loadNotes(id) {
-  const { items } = await api(`/api/audit?jobId=${id}&limit=1000`);
+  const items = await auditOf(id);
   const notes = items.filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes ?? []);
   if (state.jobId !== id) return;
   $('job-notes').replaceChildren(...notes.map((n) => el('li', { text: n })));
@@ -705,7 +719,9 @@ async function dryRun() {
 }
 
 async function loadAudit() {
-  const { items } = await api(`/api/audit?jobId=${state.jobId}&limit=500`);
+  const jobId = state.jobId;
+  const items = await auditOf(jobId);
+  if (state.jobId !== jobId) return; // another job opened meanwhile
   $('audit').replaceChildren(el('tr', {}, ...['#', `when (${state.info?.timeZone ?? 'UTC'})`, 'who', 'what', 'details'].map((h) => el('th', { text: h }))),
     ...items.map((a) => el('tr', {}, el('td', { text: String(a.id) }), el('td', { text: fmtInstant(a.at) }), el('td', { text: a.actor }), el('td', { text: a.action }), el('td', { class: 'vals', text: JSON.stringify(a.details) }))));
 }

@@ -145,5 +145,13 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
   app.get('/api/audit', {
     config: { access: 'read' },
     schema: { tags: ['audit'], summary: 'The append-only audit log (decisions, re-inserts, jobs, tokens)', querystring: z.object({ jobId: z.coerce.number().int().positive().optional(), after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict() },
-  }, async (req) => ({ items: app.staging.audit(req.query).map((a) => (/failed$/.test(a.action) ? { ...a, details: hideMessages(a.details, req.principal?.role) } : a)) }));
+  }, async (req) => {
+    // one entry more than asked tells whether the list goes on: `next` is the `after` of the next
+    // page, null at the end (a client reading `items` alone took the first page for the whole log:
+    // the review page showed a job's oldest 500 entries and none of its later decisions or runs)
+    const page = app.staging.audit({ ...req.query, limit: req.query.limit + 1 });
+    const items = page.slice(0, req.query.limit);
+    const next = page.length > req.query.limit ? items[items.length - 1]!.id : null;
+    return { items: items.map((a) => (/failed$/.test(a.action) ? { ...a, details: hideMessages(a.details, req.principal?.role) } : a)), next };
+  });
 }
