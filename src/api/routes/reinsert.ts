@@ -85,6 +85,11 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
       // choosing that would let any reviewer make the service dial any host and port
       return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${who.role} may preview against a configured target (targetName) or none; a connection given in the request is for operators` });
     }
+    // authorised before the target is looked at: a reviewer's real run with a target name not
+    // configured (or whose variable is unset) was answered 400 about the target, not 403
+    if (!req.body.dryRun && who.role !== 'operator') {
+      return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${who.role} may preview but not run a re-insert` });
+    }
     const { targetName, ...rest } = req.body;
     const body = { ...rest, target: targetOf(req.body, opts.targets, opts.allowedServers) };
     if (body.dryRun) {
