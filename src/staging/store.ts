@@ -777,8 +777,13 @@ export class StagingStore {
 
   // ---------------------------------------------------------------- tokens
 
-  /** Mints a token: returns the secret once; only its sha256 is stored. */
+  /**
+   * Mints a token: returns the secret once; only its sha256 is stored. The name is who the audit
+   * log, decisions and runs say acted (checkTokenName): InputError INPUT_BAD_OPTION for one that
+   * is empty or would read as another.
+   */
   createToken(name: string, role: Role, actor = 'cli'): { name: string; role: Role; token: string } {
+    checkTokenName(name);
     const token = 'rbk_' + randomBytes(32).toString('base64url');
     try {
       this.db.transaction(() => {
@@ -819,6 +824,28 @@ export class StagingStore {
     return (this.db.prepare('SELECT name, role, created_at, revoked_at FROM tokens ORDER BY id').all() as
       { name: string; role: Role; created_at: string; revoked_at: string | null }[]).map((r) => ({ name: r.name, role: r.role, createdAt: r.created_at, revokedAt: r.revoked_at }));
   }
+}
+
+/**
+ * Characters a token name may not hold: C0/C1 controls (a line break included), zero-width and
+ * bidi control characters, the BOM, separators other than the space, and unpaired surrogates. A
+ * page, a terminal and a JSON viewer draw them as nothing, or reorder the text around them.
+ */
+const BAD_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * A token name is who the audit log, decisions and runs say acted, so it must read as itself: not
+ * empty, at most 64 characters, no leading or trailing space, none of BAD_NAME_CHARS. `token create
+ * ''` made a token whose decisions were signed by nobody, and 'alice ' or 'alice\u200b' one that the
+ * audit log showed as alice. @throws InputError INPUT_BAD_OPTION naming what is wrong.
+ */
+export function checkTokenName(name: string): void {
+  const bad = (why: string) => new InputError('INPUT_BAD_OPTION', `token name ${JSON.stringify(name)} ${why}: the audit log names the holder by it, so it must read as itself (letters, digits, spaces inside, . _ - @ and the like)`, { field: 'name' });
+  if (name.trim() === '') throw bad('is empty');
+  if (name.length > 64) throw bad('is longer than 64 characters');
+  if (name !== name.trim()) throw bad('begins or ends with a space');
+  const m = BAD_NAME_CHARS.exec(name);
+  if (m) throw bad(`holds the character U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, which is drawn as nothing or changes the text around it`);
 }
 
 export function hashToken(token: string): string {
