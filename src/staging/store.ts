@@ -479,8 +479,14 @@ export class StagingStore {
     const where = ['r.job_id = ?'];
     const args: unknown[] = [jobId];
     if (f.table) { where.push('r.tbl = ?'); args.push(f.table); }
-    if (f.login !== undefined && f.login !== '') { where.push('r.login = ?'); args.push(f.login); }
-    if (f.transactionId) { where.push('r.transaction_id = ?'); args.push(f.transactionId); }
+    if (f.login !== undefined && f.login !== '') {
+      const logins = this.spellingsOf(jobId, 'login', f.login);
+      where.push(`r.login IN (${logins.map(() => '?').join(', ')})`); args.push(...logins);
+    }
+    if (f.transactionId) {
+      const ids = this.spellingsOf(jobId, 'transaction_id', f.transactionId);
+      where.push(`r.transaction_id IN (${ids.map(() => '?').join(', ')})`); args.push(...ids);
+    }
     if (f.status) {
       const st = Array.isArray(f.status) ? f.status : [f.status];
       if (st.length) { where.push(`r.status IN (${st.map(() => '?').join(',')})`); args.push(...st); }
@@ -521,6 +527,24 @@ export class StagingStore {
       args.push(ftsQuery(f.q));
     }
     return { sql: where.join(' AND '), args };
+  }
+
+  /**
+   * The values of `column` (login or transaction_id) a row filter's `given` text matches among a
+   * job's rows: itself when a row holds it exactly, else every spelling that differs from it only in
+   * letter case (a login as SQL Server compares it under a case-insensitive collation, as `dbUser`
+   * is compared; a transaction id's hex digits), else itself (no row). Typed `crm\alice` for
+   * `CRM\alice`, or a transaction id in capitals, the filter matched nothing, and the page, the
+   * count, the export and a decision by it said no such row existed. Exact first: a case-sensitive
+   * server's two logins stay two. The exact probe uses the (job, login) / (job, transaction) index;
+   * the spellings are looked for only when it finds nothing.
+   */
+  private spellingsOf(jobId: number, column: 'login' | 'transaction_id', given: string): string[] {
+    if (this.db.prepare(`SELECT 1 FROM rows WHERE job_id = ? AND ${column} = ? LIMIT 1`).get(jobId, given)) return [given];
+    const folded = caseFold(given);
+    const found = (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM rows WHERE job_id = ? AND ${column} IS NOT NULL`).all(jobId) as { v: string }[])
+      .map((r) => r.v).filter((v) => caseFold(v) === folded);
+    return found.length ? found : [given];
   }
 
   /**
