@@ -468,8 +468,8 @@ export class StagingStore {
    * page, …), the raw bytes when kept (hex), and `lsnRange` (`{ first, last }`, last the first LSN
    * not lost; LSNs as fn_dblog prints them) when the reader knew the log range the item lost.
    */
-  skippedItems(jobId: number, limit = 1000): { id: number; code: string; reason: string; location: Record<string, unknown>; raw: string | null; lsnRange?: { first: string; last: string } }[] {
-    return (this.db.prepare('SELECT id, code, reason, location, raw, lsn_range FROM skipped_items WHERE job_id = ? ORDER BY id LIMIT ?').all(jobId, limit) as
+  skippedItems(jobId: number, limit = 1000, after = 0): { id: number; code: string; reason: string; location: Record<string, unknown>; raw: string | null; lsnRange?: { first: string; last: string } }[] {
+    return (this.db.prepare('SELECT id, code, reason, location, raw, lsn_range FROM skipped_items WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?').all(jobId, after, limit) as
       { id: number; code: string; reason: string; location: string; raw: string | null; lsn_range: string | null }[]).map(({ lsn_range, ...r }) => ({ ...r, location: JSON.parse(r.location), ...(lsn_range ? { lsnRange: JSON.parse(lsn_range) } : {}) }));
   }
 

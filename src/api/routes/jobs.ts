@@ -103,10 +103,13 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.get('/api/jobs/:id/skipped', {
     config: { access: 'read' },
-    schema: { tags: ['jobs'], summary: 'Items the scan passed over, with reason and location', params: JobIdParams },
+    schema: { tags: ['jobs'], summary: 'Items the scan passed over, with reason and location: `limit` (default 1000) after the item id `after`, and `next`, the `after` of the next page (null at the end)', params: JobIdParams, querystring: z.object({ after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).default(1000) }).strict() },
   }, async (req) => {
     app.staging.requireJob(req.params.id);
-    return { items: app.staging.skippedItems(req.params.id) };
+    // the first 1,000 alone were answered, unsaid, for a job of more (its skippedCount): now paged
+    const page = app.staging.skippedItems(req.params.id, req.query.limit + 1, req.query.after ?? 0);
+    const items = page.slice(0, req.query.limit);
+    return { items, next: page.length > req.query.limit ? items[items.length - 1]!.id : null };
   });
 
   app.get('/api/jobs/:id/blast-radius', {
