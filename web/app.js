@@ -582,7 +582,10 @@ function renderBlast(b) {
   // offline rows have no login: told apart by database user and SID
   $('blast-logins').replaceChildren(...kv(b.byLogin.map((l) => ({ ...l, sid: l.sidText ?? l.sid })), [['login', 'login'], ['database user', 'dbUser'], ['SID', 'sid'], ['rows', 'rows']]));
   $('blast-txns').replaceChildren(...kv(b.byTransaction.slice(0, 50).map((t) => ({ ...t, beginTime: fmtLogTime(t.beginTime) })), [['transaction', 'transactionId'], ['begin (log)', 'beginTime'], ['login', 'login'], ['rows', 'rows']]));
-  renderTimeChart(b.byMinute);
+  // rows whose transaction's begin is not in the log read have no begin time and no place on the
+  // time axis: counted under the chart, or the chart read as every row of the job
+  const timed = b.byMinute.reduce((n, d) => n + d.rows, 0);
+  renderTimeChart(b.byMinute, Math.max(0, b.total - timed));
 }
 
 // Minutes are the log's own wall clock ('YYYY-MM-DD HH:MM', the SQL Server's local time); they
@@ -594,13 +597,14 @@ function wall(ms, withDate) {
   return withDate ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
 }
 
-function renderTimeChart(data) {
+function renderTimeChart(data, untimed = 0) {
   const W = 800, H = 200, padL = 34, padR = 8;
+  const untimedText = untimed ? ` · ${untimed.toLocaleString()} row(s) with no begin time (their transaction began before the log read) are not on it` : '';
   const s = svg('svg', { viewBox: `0 0 ${W} ${H + 34}`, role: 'img', 'aria-label': 'rows per minute over time' });
   if (!data.length) {
     const t = svg('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle' }); t.textContent = 'no row carries a begin time'; s.append(t);
     $('blast-chart').replaceChildren(s);
-    $('blast-chart-title').textContent = 'Rows per minute';
+    $('blast-chart-title').textContent = `Rows per minute${untimedText}`;
     return;
   }
   const t0 = minuteMs(data[0].minute);
@@ -609,7 +613,7 @@ function renderTimeChart(data) {
   const x = (ms) => padL + ((ms - t0) / (t1 - t0)) * (W - padL - padR);
   const max = Math.max(1, ...data.map((d) => d.rows));
   const multiDay = data[0].minute.slice(0, 10) !== data[data.length - 1].minute.slice(0, 10);
-  $('blast-chart-title').textContent = `Rows per minute, ${data[0].minute.slice(0, 10)}${multiDay ? ' – ' + data[data.length - 1].minute.slice(0, 10) : ''} (log time; gaps to scale)`;
+  $('blast-chart-title').textContent = `Rows per minute, ${data[0].minute.slice(0, 10)}${multiDay ? ' – ' + data[data.length - 1].minute.slice(0, 10) : ''} (log time; gaps to scale)${untimedText}`;
   s.append(svg('line', { x1: padL, y1: H, x2: W - padR, y2: H, stroke: '#98a2b3' }));
   const maxLabel = svg('text', { x: 0, y: 10 }); maxLabel.textContent = String(max); s.append(maxLabel);
   const barW = Math.max(2, (W - padL - padR) / spanMin - 1);
