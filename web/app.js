@@ -147,9 +147,11 @@ function scanFraction(s) {
 }
 
 async function loadJobs() {
-  const { items } = await api('/api/jobs');
+  const { items, next } = await api('/api/jobs');
   state.jobs = items;
   const ul = $('job-list');
+  // the newest jobs only: said at the list's end, or the older ones read as never having been
+  const older = next === null || next === undefined ? [] : [el('li', { class: 'older-jobs', text: `only the newest ${items.length} jobs are listed; older ones (ids below #${next}) are reached through the API (GET /api/jobs?before=${next})` })];
   ul.replaceChildren(...items.map((j) => {
     // a running scan with a known total gets a determinate bar; otherwise running jobs get a
     // striped (indeterminate) bar
@@ -170,7 +172,7 @@ async function loadJobs() {
       ...(scan ? [el('div', { class: 'jd scan', text: scan, title: scan })] : []),
       bar);
     return li;
-  }));
+  }), ...older);
   if (state.jobId) {
     const j = items.find((x) => x.id === state.jobId);
     if (j) showProgress(j);

@@ -70,8 +70,14 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
   app.get('/api/jobs', {
     config: { access: 'read' },
     schema: { tags: ['jobs'], summary: 'List jobs with their progress (rows staged, `rowsByOperation`: those rows per operation, and `scan`: the source\'s bytes/records read and pass), newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }).strict(),
-      response: { 200: z.object({ items: z.array(JobWithCountsResponse), queue: z.object({ pending: z.number().int(), waiting: z.number().int() }) }) } },
-  }, async (req) => ({ items: app.staging.listJobs({ limit: req.query.limit, before: req.query.before }).map((j) => withCounts(forCaller(j, req.principal?.role))), queue: { pending: app.worker.queue.pending, waiting: app.worker.queue.size } }));
+      response: { 200: z.object({ items: z.array(JobWithCountsResponse), next: z.number().int().nullable(), queue: z.object({ pending: z.number().int(), waiting: z.number().int() }) }) } },
+  }, async (req) => {
+    // one job more than asked tells whether older ones exist: `next` is the `before` of the next
+    // page, null at the end (a client, the review page too, took the newest 100 for every job)
+    const page = app.staging.listJobs({ limit: req.query.limit + 1, before: req.query.before });
+    const items = page.slice(0, req.query.limit);
+    return { items: items.map((j) => withCounts(forCaller(j, req.principal?.role))), next: page.length > req.query.limit ? items[items.length - 1]!.id : null, queue: { pending: app.worker.queue.pending, waiting: app.worker.queue.size } };
+  });
 
   app.get('/api/jobs/:id', {
     config: { access: 'read' },
