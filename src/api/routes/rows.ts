@@ -13,6 +13,7 @@ import type { RowFilter, StagedRowWithRaw } from '../../staging/types.js';
 import { csvCell, csvValueHeaders, csvRecord, csvWarningsCell } from '../../util/csv.js';
 import { CSV_FIXED, CSV_OWN_COLUMNS } from '../../recover/writers.js';
 import type { SqlValue } from '../../reconstruct/values.js';
+import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import { hideOutcomeMessage } from './jobs.js';
 import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normaliseFilter } from './schemas.js';
 
@@ -146,7 +147,9 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       // staged row's id first and its review status last: who deleted it (sid, sidText, dbUser, as
       // the NDJSON's meta holds them) and where it was (allocUnitId, pageId, slotId). A job that
       // recovers updates adds the after image (after.<column>, or one JSON `after` column).
-      const cols = filter.table ? (app.staging.jobTables(jobId).find((t) => `${t.schema}.${t.name}` === filter.table)?.columns.filter((c) => !c.isDropped && !c.isUniquifier).map((c) => c.name) ?? null) : null;
+      // the columns rows carry (isVisibleColumn), as scan's CSV and the grid have them: a hidden
+      // internal column or a sparse column set came out as a column of empty cells, read as NULLs
+      const cols = filter.table ? (app.staging.jobTables(jobId).find((t) => `${t.schema}.${t.name}` === filter.table)?.columns.filter(isVisibleColumn).map((c) => c.name) ?? null) : null;
       const withAfter = app.staging.getJob(jobId)?.operations.some((o) => o.toLowerCase() === 'update') === true;
       const own = ['id', ...CSV_OWN_COLUMNS, 'status'];
       const valueHeaders = cols ? csvValueHeaders(cols, own) : null;
