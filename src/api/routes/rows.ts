@@ -14,6 +14,7 @@ import { csvCell, csvValueHeaders, csvRecord, csvWarningsCell } from '../../util
 import { CSV_FIXED, CSV_OWN_COLUMNS } from '../../recover/writers.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
+import { redactSecrets } from '../../util/redact.js';
 import { hideOutcomeMessage } from './jobs.js';
 import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normaliseFilter } from './schemas.js';
 
@@ -227,6 +228,10 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     }
     const planned = plan.batches.reduce((n, b) => n + b.rows.length, 0);
     const header = [`rowback export of job ${jobId} (${ids.length} rows), ${new Date().toISOString()}, column metadata: ${metadata}`];
+    // the filter the rows were chosen by, and the job's own count: "(3 rows)" of a table= export
+    // read as the whole job's re-insert, its other tables never said
+    const given = Object.entries(filter).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)).map(([k, v]) => `${k}=${redactSecrets(Array.isArray(v) ? v.join(',') : String(v))}`);
+    if (given.length) header.push(`rows chosen by the filter ${given.join(', ')}: ${ids.length} of the job's ${app.staging.getJob(jobId)!.rowsStaged} staged row(s); the others are not in this script`);
     if (format === 'sql') {
       header.push(`${planned} of the ${ids.length} row(s) planned to insert, as POST /api/jobs/${jobId}/reinsert plans approved rows (rows recovered from deletes)`, ...problemSummary(plan.problems));
       if (alreadyIn) header.push(`${alreadyIn} row(s) already re-inserted by rowback runs of this job are left out (never twice; export with status=reinserted to script them on purpose)`);
