@@ -504,6 +504,33 @@ function parentsFirst(t: TargetTable, list: PlannedRow[], fks: readonly ForeignK
   return out;
 }
 
+/**
+ * `plan` with its rows in the order `sequence` gives them (a row's place in the re-insert runs that
+ * put it in: run, batch, position), cut again into batches of one table each: its undo
+ * (renderUndoScript, which deletes the batches and their rows last first) deletes them in the
+ * reverse of the order they went in, children before parents. Rows `sequence` does not place keep
+ * their order after the others. Planned again without the target's foreign keys (the undo-sql
+ * export), the tables came by name, and a child table named before its parent (dbo.Address of
+ * dbo.Person) had its parent's rows deleted first: refused by the constraint (Msg 547), the whole
+ * undo rolled back.
+ */
+export function inInsertionOrder(plan: ReinsertPlan, sequence: ReadonlyMap<number, readonly number[]>): ReinsertPlan {
+  const all = plan.batches.flatMap((b) => b.rows.map((row, i) => ({ b, row, at: sequence.get(row.rowId), i })));
+  const cmp = (x: readonly number[] | undefined, y: readonly number[] | undefined): number => {
+    if (!x || !y) return x ? -1 : y ? 1 : 0;
+    for (let k = 0; k < Math.max(x.length, y.length); k++) if ((x[k] ?? 0) !== (y[k] ?? 0)) return (x[k] ?? 0) - (y[k] ?? 0);
+    return 0;
+  };
+  const sorted = all.map((e, n) => ({ ...e, n })).sort((p, q) => cmp(p.at, q.at) || p.n - q.n);
+  const batches: PlannedBatch[] = [];
+  for (const e of sorted) {
+    const last = batches[batches.length - 1];
+    if (last && last.table === e.b.table && last.target === e.b.target && last.identityInsert === e.b.identityInsert) last.rows.push(e.row);
+    else batches.push({ ...e.b, batchNo: batches.length + 1, rows: [e.row] });
+  }
+  return { ...plan, batches };
+}
+
 /** The name of a target table's identity column (insertable: not computed), if it has one. */
 function identityColumnOf(t: TargetTable): string | undefined {
   return hasIdentity(t) ? insertableColumns(t).find((c) => c.identity)!.name : undefined;

@@ -6,7 +6,7 @@ import type { StagingStore } from '../../staging/store.js';
 import { splitQualifiedName } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
-import { DEFAULT_REINSERT_OPERATIONS, mergePlans, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
+import { DEFAULT_REINSERT_OPERATIONS, inInsertionOrder, mergePlans, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
 import { databaseCheckHeader, insertedByRuns } from '../../reinsert/service.js';
 import { compareDatabases } from '../../reinsert/source-database.js';
 import type { RowFilter, StagedRowWithRaw } from '../../staging/types.js';
@@ -225,6 +225,20 @@ export default async function rowRoutes(fastify: FastifyInstance) {
         metadata = p.metadata;
       }
       plan = mergePlans(plans);
+      if (format === 'undo-sql') {
+        // deleted in the reverse of the order the runs put the rows in (their batches' row ids):
+        // planned here without the target's foreign keys, the tables came by name, and a parent's
+        // rows were deleted before its child's (Msg 547, the whole undo rolled back)
+        const sequence = new Map<number, number[]>();
+        const runs = [...new Set(inserted.values())];
+        const q = app.staging.db.prepare('SELECT batch_no, row_ids FROM reinsert_batches WHERE run_id = ? ORDER BY batch_no');
+        for (const runId of runs) {
+          for (const b of q.all(runId) as { batch_no: number; row_ids: string }[]) {
+            (JSON.parse(b.row_ids) as number[]).forEach((rowId, i) => { if (inserted.get(rowId) === runId) sequence.set(rowId, [runId, b.batch_no, i]); });
+          }
+        }
+        plan = inInsertionOrder(plan, sequence);
+      }
     }
     const planned = plan.batches.reduce((n, b) => n + b.rows.length, 0);
     const header = [`rowback export of job ${jobId} (${ids.length} rows), ${new Date().toISOString()}, column metadata: ${metadata}`];
