@@ -148,9 +148,11 @@ function scanFraction(s) {
 }
 
 async function loadJobs() {
-  const { items } = await api('/api/jobs');
+  const { items, next } = await api('/api/jobs');
   state.jobs = items;
   const ul = $('job-list');
+  // the newest jobs only: said at the list's end, or the older ones read as never having been
+  const older = next === null || next === undefined ? [] : [el('li', { class: 'older-jobs', text: `only the newest ${items.length} jobs are listed; older ones (ids below #${next}) are reached through the API (GET /api/jobs?before=${next})` })];
   ul.replaceChildren(...items.map((j) => {
     // a running scan with a known total gets a determinate bar; otherwise running jobs get a
     // striped (indeterminate) bar
@@ -171,7 +173,7 @@ async function loadJobs() {
       ...(scan ? [el('div', { class: 'jd scan', text: scan, title: scan })] : []),
       bar);
     return li;
-  }));
+  }), ...older);
   if (state.jobId) {
     const j = items.find((x) => x.id === state.jobId);
     if (j) showProgress(j);
@@ -289,8 +291,22 @@ async function refreshBlast(id) {
 
 // The job's notes (audit action job.notes): for a restore job the chain it replayed, rows redone
 // and undone, and the comparison; for scans the source's remarks (inactive log, time zone, drift).
+/**
+ * Every audit entry of job `id`, oldest first: page after page (`next`) to the end. One page of
+ * 500 showed a job's oldest entries alone, and its later decisions and runs were missing.
+ */
+async function auditOf(id) {
+  const items = [];
+  for (let after = 0; ;) {
+    const page = await api(`/api/audit?jobId=${id}&limit=1000&after=${after}`);
+    items.push(...page.items);
+    if (page.next === null || page.next === undefined || !page.items.length) return items;
+    after = page.next;
+  }
+}
+
 async function loadNotes(id) {
-  const { items } = await api(`/api/audit?jobId=${id}&limit=1000`);
+  const items = await auditOf(id);
   const notes = items.filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes ?? []);
   if (state.jobId !== id) return;
   $('job-notes').replaceChildren(...notes.map((n) => el('li', { text: n })));
@@ -435,7 +451,9 @@ function rowTr(r, cols) {
     el('td', { text: r.meta?.host ?? '', title: r.meta?.program ?? '' }), el('td', { text: r.transactionName ?? '' }),
     el('td', {}, el('span', { class: `st ${r.status}`, text: r.status }), ...(warn ? [' ', el('span', { class: 'st warned', text: '⚠ warnings', title: warn })] : []))];
   const values = cols
-    ? cols.map((c) => { const t = cellText(r.values[c]); return el('td', { class: `vcell${r.values[c] === null ? ' null' : ''}`, text: t, title: t }); })
+    // each value as stored: spaces kept (white-space: pre), line breaks, controls, zero-width and
+    // bidi characters marked (drawn as is, 'Smith   ' read 'Smith' and 'admin\0' 'admin')
+    ? cols.map((c) => { const t = cellText(r.values[c]); return el('td', { class: `vcell${r.values[c] === null ? ' null' : ''}`, title: t }, ...visibleText(t, INVISIBLE_IN_CELL)); })
     : [(() => { const text = summary(r.values); return el('td', { class: 'vals', text, title: text }); })()];
   return el('tr', { 'data-row': String(r.id), class: r.id === state.openRowId ? 'open' : '', onclick: () => openRow(r.id) }, ...fixed, ...values);
 }
@@ -456,11 +474,18 @@ function hexDump(hex) {
 // displayed its text reversed.
 const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** A value's text as DOM pieces: each INVISIBLE character as a marked `U+XXXX` (class cc, titled), the rest as text. */
-function visibleText(text) {
+// A grid cell is one line: there a line break or tab is drawn as a space too ('line1\nline2' read
+// as 'line1 line2'), so it is marked as well
+const INVISIBLE_IN_CELL = new RegExp(`[\\t\\n]|${INVISIBLE.source}`, 'g');
+
+/**
+ * A value's text as DOM pieces: each INVISIBLE character (or each `marked` one: INVISIBLE_IN_CELL
+ * for a one-line grid cell) as a marked `U+XXXX` (class cc, titled), the rest as text.
+ */
+function visibleText(text, marked = INVISIBLE) {
   const out = [];
   let at = 0;
-  for (const m of text.matchAll(INVISIBLE)) {
+  for (const m of text.matchAll(marked)) {
     if (m.index > at) out.push(text.slice(at, m.index));
     const code = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
     out.push(el('span', { class: 'cc', text: code, title: `the character ${code}, not shown as itself` }));
@@ -566,7 +591,10 @@ function renderBlast(b) {
   // offline rows have no login: told apart by database user and SID
   $('blast-logins').replaceChildren(...kv(b.byLogin.map((l) => ({ ...l, sid: l.sidText ?? l.sid })), [['login', 'login'], ['database user', 'dbUser'], ['SID', 'sid'], ['rows', 'rows']]));
   $('blast-txns').replaceChildren(...kv(b.byTransaction.slice(0, 50).map((t) => ({ ...t, beginTime: fmtLogTime(t.beginTime) })), [['transaction', 'transactionId'], ['begin (log)', 'beginTime'], ['login', 'login'], ['rows', 'rows']]));
-  renderTimeChart(b.byMinute);
+  // rows whose transaction's begin is not in the log read have no begin time and no place on the
+  // time axis: counted under the chart, or the chart read as every row of the job
+  const timed = b.byMinute.reduce((n, d) => n + d.rows, 0);
+  renderTimeChart(b.byMinute, Math.max(0, b.total - timed));
 }
 
 // Minutes are the log's own wall clock ('YYYY-MM-DD HH:MM', the SQL Server's local time); they
@@ -578,13 +606,14 @@ function wall(ms, withDate) {
   return withDate ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
 }
 
-function renderTimeChart(data) {
+function renderTimeChart(data, untimed = 0) {
   const W = 800, H = 200, padL = 34, padR = 8;
+  const untimedText = untimed ? ` · ${untimed.toLocaleString()} row(s) with no begin time (their transaction began before the log read) are not on it` : '';
   const s = svg('svg', { viewBox: `0 0 ${W} ${H + 34}`, role: 'img', 'aria-label': 'rows per minute over time' });
   if (!data.length) {
     const t = svg('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle' }); t.textContent = 'no row carries a begin time'; s.append(t);
     $('blast-chart').replaceChildren(s);
-    $('blast-chart-title').textContent = 'Rows per minute';
+    $('blast-chart-title').textContent = `Rows per minute${untimedText}`;
     return;
   }
   const t0 = minuteMs(data[0].minute);
@@ -593,7 +622,7 @@ function renderTimeChart(data) {
   const x = (ms) => padL + ((ms - t0) / (t1 - t0)) * (W - padL - padR);
   const max = Math.max(1, ...data.map((d) => d.rows));
   const multiDay = data[0].minute.slice(0, 10) !== data[data.length - 1].minute.slice(0, 10);
-  $('blast-chart-title').textContent = `Rows per minute, ${data[0].minute.slice(0, 10)}${multiDay ? ' – ' + data[data.length - 1].minute.slice(0, 10) : ''} (log time; gaps to scale)`;
+  $('blast-chart-title').textContent = `Rows per minute, ${data[0].minute.slice(0, 10)}${multiDay ? ' – ' + data[data.length - 1].minute.slice(0, 10) : ''} (log time; gaps to scale)${untimedText}`;
   s.append(svg('line', { x1: padL, y1: H, x2: W - padR, y2: H, stroke: '#98a2b3' }));
   const maxLabel = svg('text', { x: 0, y: 10 }); maxLabel.textContent = String(max); s.append(maxLabel);
   const barW = Math.max(2, (W - padL - padR) / spanMin - 1);
@@ -703,7 +732,9 @@ async function dryRun() {
 }
 
 async function loadAudit() {
-  const { items } = await api(`/api/audit?jobId=${state.jobId}&limit=500`);
+  const jobId = state.jobId;
+  const items = await auditOf(jobId);
+  if (state.jobId !== jobId) return; // another job opened meanwhile
   $('audit').replaceChildren(el('tr', {}, ...['#', `when (${state.info?.timeZone ?? 'UTC'})`, 'who', 'what', 'details'].map((h) => el('th', { text: h }))),
     ...items.map((a) => el('tr', {}, el('td', { text: String(a.id) }), el('td', { text: fmtInstant(a.at) }), el('td', { text: a.actor }), el('td', { text: a.action }), el('td', { class: 'vals', text: JSON.stringify(a.details) }))));
 }

@@ -194,6 +194,24 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
  * batch, every later batch of the run into another table with an identity failed at its own
  * `SET IDENTITY_INSERT … ON` (error 8107), and the pooled connection kept it.
  */
+/**
+ * Whether two rows of a batch would look for the same key (their key parameters' literals, text in
+ * any case and without trailing spaces, as a case-insensitive key compares them and as the plan's
+ * duplicate-key check does): such rows are inserted one by one, each looked for after the ones
+ * before it went in, never checked all first and then inserted together.
+ */
+export function sharesKey(rows: PlannedBatch['rows']): boolean {
+  const seen = new Set<string>();
+  for (const r of rows) {
+    if (!r.existsSql || !r.undoByKey) continue;
+    const names = new Set(r.script.undoParams);
+    const key = r.params.filter((p) => names.has(p.name)).map((p) => p.literal.toLowerCase().replace(/ +'$/, "'")).join('\u0000');
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
+}
+
 export async function runBatch(s: TargetSession, runId: number, key: string, batch: PlannedBatch, o: ExecuteOptions): Promise<BatchOutcome> {
   await s.begin();
   let identityOn = false;
@@ -221,15 +239,25 @@ export async function runBatch(s: TargetSession, runId: number, key: string, bat
     }
     const outcome: BatchOutcome = { inserted: [], conflicts: [] };
     const toInsert = [];
-    for (const r of batch.rows) {
-      const existing = r.existsSql ? await s.findExisting(r) : undefined;
-      if (existing) outcome.conflicts.push({ rowId: r.rowId, existing });
-      else toInsert.push(r);
-    }
-    if (s.bulkInsert && !batch.identityInsert && toInsert.length >= (o.bulkThreshold ?? 1000)) {
-      await s.bulkInsert(batch, toInsert);
+    const threshold = o.bulkThreshold ?? 1000;
+    if (s.bulkInsert && !batch.identityInsert && batch.rows.length >= threshold && !sharesKey(batch.rows)) {
+      for (const r of batch.rows) {
+        const existing = r.existsSql ? await s.findExisting(r) : undefined;
+        if (existing) outcome.conflicts.push({ rowId: r.rowId, existing });
+        else toInsert.push(r);
+      }
+      if (toInsert.length >= threshold) await s.bulkInsert(batch, toInsert);
+      else for (const r of toInsert) await s.insert(r);
     } else {
-      for (const r of toInsert) await s.insert(r);
+      // each row looked for just before its own INSERT, after the rows before it went in: two rows
+      // of one key in a batch (a row deleted, put back as it was and deleted again: two deletes,
+      // one row, which the plan leaves to this check) were both looked for first and both inserted,
+      // the second refused by the key (Msg 2627), the whole batch failing on every resume
+      for (const r of batch.rows) {
+        const existing = r.existsSql ? await s.findExisting(r) : undefined;
+        if (existing) outcome.conflicts.push({ rowId: r.rowId, existing });
+        else { await s.insert(r); toInsert.push(r); }
+      }
     }
     outcome.inserted = toInsert.map((r) => r.rowId);
     const put = toInsert.filter((r) => r.rowKey !== null).map((r) => ({ rowKey: r.rowKey!, batchKey: key, runId, rowId: r.rowId }));

@@ -91,16 +91,46 @@ WHERE s.name + N'.' + t.name IN (${nameParams(count)})
 ORDER BY s.name, t.name, c.column_id;`;
 }
 
-/** sys.foreign_keys touching the named tables (`count` names: nameParams): parent_object_id is the referencing (child) table. */
+/**
+ * sys.foreign_keys touching the named tables (`count` names: nameParams): parent_object_id is the
+ * referencing (child) table. A key of a table to itself comes once per column pair, with
+ * `child_column` (referencing) and `parent_column` (referenced) in key order, so that the planner puts
+ * a parent row before the rows of the same table that reference it (plan.ts): in LSN order a report
+ * deleted before its manager went back first and its INSERT was refused by the constraint, on every
+ * resume too. Other keys come once, those two null.
+ */
 export function targetFksSql(count: number): string {
   const names = nameParams(count);
   return `
-SELECT fk.name, SCHEMA_NAME(ch.schema_id) + N'.' + ch.name AS child, SCHEMA_NAME(pa.schema_id) + N'.' + pa.name AS parent
+SELECT fk.name, SCHEMA_NAME(ch.schema_id) + N'.' + ch.name AS child, SCHEMA_NAME(pa.schema_id) + N'.' + pa.name AS parent,
+       cc.name AS child_column, rc.name AS parent_column
 FROM sys.foreign_keys fk
 JOIN sys.tables ch ON ch.object_id = fk.parent_object_id
 JOIN sys.tables pa ON pa.object_id = fk.referenced_object_id
+LEFT JOIN sys.foreign_key_columns fkc ON fkc.constraint_object_id = fk.object_id AND fk.parent_object_id = fk.referenced_object_id
+LEFT JOIN sys.columns cc ON cc.object_id = fkc.parent_object_id AND cc.column_id = fkc.parent_column_id
+LEFT JOIN sys.columns rc ON rc.object_id = fkc.referenced_object_id AND rc.column_id = fkc.referenced_column_id
 WHERE SCHEMA_NAME(ch.schema_id) + N'.' + ch.name IN (${names})
-   OR SCHEMA_NAME(pa.schema_id) + N'.' + pa.name IN (${names});`;
+   OR SCHEMA_NAME(pa.schema_id) + N'.' + pa.name IN (${names})
+ORDER BY fk.name, fkc.constraint_column_id;`;
+}
+
+/** A row of targetFksSql: a foreign key, and for a key of a table to itself one of its column pairs. */
+export interface FkRow { name: string; child: string; parent: string; child_column?: string | null; parent_column?: string | null }
+
+/**
+ * Adds a targetFksSql row to `fks` (by name, child and parent: a key between tables of two name
+ * parts comes back with each, once): a self-reference's column pair joins its key's `columns`.
+ */
+export function addForeignKey(fks: Map<string, ForeignKey>, r: FkRow): void {
+  const id = JSON.stringify([r.name, r.child, r.parent]);
+  const f: ForeignKey = fks.get(id) ?? { name: r.name, child: r.child, parent: r.parent };
+  if (r.child_column && r.parent_column) {
+    const cols = f.columns ?? [];
+    if (!cols.some((x) => x.child === r.child_column && x.parent === r.parent_column)) cols.push({ child: r.child_column, parent: r.parent_column });
+    f.columns = cols;
+  }
+  fks.set(id, f);
 }
 
 interface ColumnRow {
@@ -211,7 +241,7 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
       const part = names.slice(i, i + CATALOG_NAMES_PER_QUERY);
       rows.push(...(await bound(part).query<ColumnRow>(use + targetColumnsSql(part.length))).recordset);
       // a key between tables of two parts comes back with each: once
-      for (const f of (await bound(part).query<ForeignKey>(use + targetFksSql(part.length))).recordset) fks.set(JSON.stringify([f.name, f.child, f.parent]), f);
+      for (const f of (await bound(part).query<FkRow>(use + targetFksSql(part.length))).recordset) addForeignKey(fks, f);
     }
     // where the catalog was read: a script of two-part names is guarded to run there (plan.ts renderScript)
     if (!names.length) return { tables: new Map(), fks: [], database: null, databaseGuid: null, familyGuid: null };

@@ -19,7 +19,7 @@ export interface TableOrder {
  * Orders tables so every referenced (parent) table comes before the tables that reference it
  * (Kahn's algorithm over sys.foreign_keys edges restricted to `tables`; ties broken by name so
  * the order is stable). Self-references are ignored here; rows of a self-referencing table are
- * ordered by the caller. Cycles are reported, never silently broken.
+ * ordered by the planner (plan.ts parentsFirst, from the key's columns). Cycles are reported, never silently broken.
  */
 export function orderTables(tables: string[], fks: ForeignKey[]): TableOrder {
   // Tables by their exact names; a foreign key's table names matched exactly first, then in another

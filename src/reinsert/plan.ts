@@ -366,12 +366,22 @@ class ReinsertPlanner {
     const batches: PlannedBatch[] = [];
     for (const table of order) {
       const t = this.names.match(table).found!;
-      const list = this.byTable.get(table)!;
-      list.sort((a, b) => (a.lsn < b.lsn ? -1 : a.lsn > b.lsn ? 1 : a.rowId - b.rowId));
-      for (let i = 0; i < list.length; i += this.batchSize) {
+      const list = parentsFirst(t, this.byTable.get(table)!.sort((a, b) => (a.lsn < b.lsn ? -1 : a.lsn > b.lsn ? 1 : a.rowId - b.rowId)), this.fks);
+      // IDENTITY_INSERT ON only for rows that give the identity column a value: a side table with an
+      // identity column of its own (tableMap into `recovery.Orders_back (RecoveryId int IDENTITY, …)`)
+      // gets no value for it, and an INSERT leaving it out under IDENTITY_INSERT ON is refused by
+      // the server (Msg 545, "Explicit value must be specified for identity column"), every batch.
+      // Consecutive rows of one kind share batches, so LSN order is kept.
+      const identity = identityColumnOf(t);
+      const gives = (r: PlannedRow): boolean => identity !== undefined && r.params.some((p) => p.column === identity);
+      for (let i = 0; i < list.length;) {
+        const on = gives(list[i]!);
+        let j = i + 1;
+        while (j < list.length && j - i < this.batchSize && gives(list[j]!) === on) j++;
         batches.push({
-          batchNo: batches.length + 1, table, target: quotedTarget(t, this.o.database), rowLedger: this.rowLedger, identityInsert: hasIdentity(t), rows: list.slice(i, i + this.batchSize),
+          batchNo: batches.length + 1, table, target: quotedTarget(t, this.o.database), rowLedger: this.rowLedger, identityInsert: on, rows: list.slice(i, j),
         });
+        i = j;
       }
     }
     return { tableOrder: order, cycles, batches, problems: this.problems };
@@ -412,6 +422,118 @@ class ReinsertPlanner {
     }
     return refused.size ? list.filter((r) => !refused.has(r)) : list;
   }
+}
+
+/**
+ * The rows of one target table (in LSN order) with every row that another row of the list references
+ * through a foreign key of the table to itself (`ForeignKey.columns`) before it: an employee's
+ * manager before the employee. A mass delete takes a report before its manager as often as after,
+ * and in LSN order the report's INSERT came first and was refused by the constraint (the batch
+ * failed, and again on every resume). Otherwise LSN order is kept (a stable topological order, ties
+ * by LSN); rows referencing each other in a cycle, which no order of single-row INSERTs can put
+ * back, stay in LSN order after the rest. Values are matched as the key check compares them: letter
+ * case and trailing spaces aside.
+ */
+function parentsFirst(t: TargetTable, list: PlannedRow[], fks: readonly ForeignKey[]): PlannedRow[] {
+  const table = qualified(t).toLowerCase();
+  const self = fks.filter((f) => f.columns?.length && f.child.toLowerCase() === table && f.parent.toLowerCase() === table);
+  if (!self.length || list.length < 2) return list;
+  const lit = (row: PlannedRow, col: string): string | undefined => {
+    const p = row.params.find((x) => x.column.toLowerCase() === col.toLowerCase());
+    return p && p.value !== null ? p.literal.toLowerCase().replace(/ +'$/, "'") : undefined;
+  };
+  const keyOf = (row: PlannedRow, cols: string[]): string | undefined => {
+    const parts = cols.map((c) => lit(row, c));
+    return parts.every((x) => x !== undefined) ? parts.join('\u0000') : undefined;
+  };
+  // each row's parents among the list: rows whose referenced columns hold its referencing values
+  const parents = list.map(() => new Set<number>());
+  for (const f of self) {
+    const byKey = new Map<string, number[]>();
+    list.forEach((row, i) => {
+      const k = keyOf(row, f.columns!.map((c) => c.parent));
+      if (k !== undefined) byKey.set(k, [...(byKey.get(k) ?? []), i]);
+    });
+    list.forEach((row, i) => {
+      const k = keyOf(row, f.columns!.map((c) => c.child));
+      for (const j of (k === undefined ? [] : byKey.get(k) ?? [])) if (j !== i) parents[i]!.add(j);
+    });
+  }
+  if (parents.every((p) => p.size === 0)) return list;
+  const children = list.map(() => [] as number[]);
+  parents.forEach((ps, i) => { for (const j of ps) children[j]!.push(i); });
+  const waiting = parents.map((p) => p.size);
+  const out: PlannedRow[] = [];
+  const done = new Set<number>();
+  // ready rows, the earliest in LSN order (list position) first: a binary min-heap
+  const heap: number[] = [];
+  const push = (v: number): void => {
+    heap.push(v);
+    for (let k = heap.length - 1; k > 0;) {
+      const up = (k - 1) >> 1;
+      if (heap[up]! <= heap[k]!) break;
+      [heap[up], heap[k]] = [heap[k]!, heap[up]!];
+      k = up;
+    }
+  };
+  const pop = (): number => {
+    const top = heap[0]!;
+    const end = heap.pop()!;
+    if (heap.length) {
+      heap[0] = end;
+      for (let k = 0; ;) {
+        const l = 2 * k + 1, r = l + 1;
+        let m = k;
+        if (l < heap.length && heap[l]! < heap[m]!) m = l;
+        if (r < heap.length && heap[r]! < heap[m]!) m = r;
+        if (m === k) break;
+        [heap[m], heap[k]] = [heap[k]!, heap[m]!];
+        k = m;
+      }
+    }
+    return top;
+  };
+  waiting.forEach((n, i) => { if (n === 0) push(i); });
+  while (heap.length) {
+    const i = pop();
+    out.push(list[i]!);
+    done.add(i);
+    for (const c of children[i]!) if (--waiting[c]! === 0) push(c);
+  }
+  list.forEach((row, i) => { if (!done.has(i)) out.push(row); });
+  return out;
+}
+
+/**
+ * `plan` with its rows in the order `sequence` gives them (a row's place in the re-insert runs that
+ * put it in: run, batch, position), cut again into batches of one table each: its undo
+ * (renderUndoScript, which deletes the batches and their rows last first) deletes them in the
+ * reverse of the order they went in, children before parents. Rows `sequence` does not place keep
+ * their order after the others. Planned again without the target's foreign keys (the undo-sql
+ * export), the tables came by name, and a child table named before its parent (dbo.Address of
+ * dbo.Person) had its parent's rows deleted first: refused by the constraint (Msg 547), the whole
+ * undo rolled back.
+ */
+export function inInsertionOrder(plan: ReinsertPlan, sequence: ReadonlyMap<number, readonly number[]>): ReinsertPlan {
+  const all = plan.batches.flatMap((b) => b.rows.map((row, i) => ({ b, row, at: sequence.get(row.rowId), i })));
+  const cmp = (x: readonly number[] | undefined, y: readonly number[] | undefined): number => {
+    if (!x || !y) return x ? -1 : y ? 1 : 0;
+    for (let k = 0; k < Math.max(x.length, y.length); k++) if ((x[k] ?? 0) !== (y[k] ?? 0)) return (x[k] ?? 0) - (y[k] ?? 0);
+    return 0;
+  };
+  const sorted = all.map((e, n) => ({ ...e, n })).sort((p, q) => cmp(p.at, q.at) || p.n - q.n);
+  const batches: PlannedBatch[] = [];
+  for (const e of sorted) {
+    const last = batches[batches.length - 1];
+    if (last && last.table === e.b.table && last.target === e.b.target && last.identityInsert === e.b.identityInsert) last.rows.push(e.row);
+    else batches.push({ ...e.b, batchNo: batches.length + 1, rows: [e.row] });
+  }
+  return { ...plan, batches };
+}
+
+/** The name of a target table's identity column (insertable: not computed), if it has one. */
+function identityColumnOf(t: TargetTable): string | undefined {
+  return hasIdentity(t) ? insertableColumns(t).find((c) => c.identity)!.name : undefined;
 }
 
 /** A target table's columns by name (names.ts), built once per table. */

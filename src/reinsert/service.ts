@@ -648,8 +648,9 @@ export class ReinsertService {
     return r ? { script: r.script, undoScript: r.undo_script } : undefined;
   }
 
-  outcomes(runId: number, limit = 1000): { rowId: number; batchNo: number; outcome: string; detail: unknown }[] {
-    return (this.store.db.prepare('SELECT row_id, batch_no, outcome, detail FROM reinsert_outcomes WHERE run_id = ? ORDER BY row_id LIMIT ?').all(runId, limit) as
+  /** A run's row outcomes in row id order: at most `limit`, of rows after the row id `after`. */
+  outcomes(runId: number, limit = 1000, after = 0): { rowId: number; batchNo: number; outcome: string; detail: unknown }[] {
+    return (this.store.db.prepare('SELECT row_id, batch_no, outcome, detail FROM reinsert_outcomes WHERE run_id = ? AND row_id > ? ORDER BY row_id LIMIT ?').all(runId, after, limit) as
       { row_id: number; batch_no: number; outcome: string; detail: string | null }[]).map((o) => ({ rowId: o.row_id, batchNo: o.batch_no, outcome: o.outcome, detail: o.detail ? JSON.parse(o.detail) : null }));
   }
 

@@ -32,6 +32,12 @@ export interface ForeignKey {
   child: string;
   /** `schema.name` of the referenced (parent) table. */
   parent: string;
+  /**
+   * A self-reference's column pairs in key order (`child`: the referencing column, `parent`: the
+   * column it references), read for foreign keys of a table to itself (targetSelfFkColumnsSql) so
+   * that the planner puts a parent row before the rows of the same table that reference it.
+   */
+  columns?: { child: string; parent: string }[];
 }
 
 export function qualified(t: Pick<TargetTable, 'schema' | 'name'>): string {

@@ -468,8 +468,8 @@ export class StagingStore {
    * page, …), the raw bytes when kept (hex), and `lsnRange` (`{ first, last }`, last the first LSN
    * not lost; LSNs as fn_dblog prints them) when the reader knew the log range the item lost.
    */
-  skippedItems(jobId: number, limit = 1000): { id: number; code: string; reason: string; location: Record<string, unknown>; raw: string | null; lsnRange?: { first: string; last: string } }[] {
-    return (this.db.prepare('SELECT id, code, reason, location, raw, lsn_range FROM skipped_items WHERE job_id = ? ORDER BY id LIMIT ?').all(jobId, limit) as
+  skippedItems(jobId: number, limit = 1000, after = 0): { id: number; code: string; reason: string; location: Record<string, unknown>; raw: string | null; lsnRange?: { first: string; last: string } }[] {
+    return (this.db.prepare('SELECT id, code, reason, location, raw, lsn_range FROM skipped_items WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?').all(jobId, after, limit) as
       { id: number; code: string; reason: string; location: string; raw: string | null; lsn_range: string | null }[]).map(({ lsn_range, ...r }) => ({ ...r, location: JSON.parse(r.location), ...(lsn_range ? { lsnRange: JSON.parse(lsn_range) } : {}) }));
   }
 
@@ -479,8 +479,14 @@ export class StagingStore {
     const where = ['r.job_id = ?'];
     const args: unknown[] = [jobId];
     if (f.table) { where.push('r.tbl = ?'); args.push(f.table); }
-    if (f.login !== undefined && f.login !== '') { where.push('r.login = ?'); args.push(f.login); }
-    if (f.transactionId) { where.push('r.transaction_id = ?'); args.push(f.transactionId); }
+    if (f.login !== undefined && f.login !== '') {
+      const logins = this.spellingsOf(jobId, 'login', f.login);
+      where.push(`r.login IN (${logins.map(() => '?').join(', ')})`); args.push(...logins);
+    }
+    if (f.transactionId) {
+      const ids = this.spellingsOf(jobId, 'transaction_id', f.transactionId);
+      where.push(`r.transaction_id IN (${ids.map(() => '?').join(', ')})`); args.push(...ids);
+    }
     if (f.status) {
       const st = Array.isArray(f.status) ? f.status : [f.status];
       if (st.length) { where.push(`r.status IN (${st.map(() => '?').join(',')})`); args.push(...st); }
@@ -521,6 +527,24 @@ export class StagingStore {
       args.push(ftsQuery(f.q));
     }
     return { sql: where.join(' AND '), args };
+  }
+
+  /**
+   * The values of `column` (login or transaction_id) a row filter's `given` text matches among a
+   * job's rows: itself when a row holds it exactly, else every spelling that differs from it only in
+   * letter case (a login as SQL Server compares it under a case-insensitive collation, as `dbUser`
+   * is compared; a transaction id's hex digits), else itself (no row). Typed `crm\alice` for
+   * `CRM\alice`, or a transaction id in capitals, the filter matched nothing, and the page, the
+   * count, the export and a decision by it said no such row existed. Exact first: a case-sensitive
+   * server's two logins stay two. The exact probe uses the (job, login) / (job, transaction) index;
+   * the spellings are looked for only when it finds nothing.
+   */
+  private spellingsOf(jobId: number, column: 'login' | 'transaction_id', given: string): string[] {
+    if (this.db.prepare(`SELECT 1 FROM rows WHERE job_id = ? AND ${column} = ? LIMIT 1`).get(jobId, given)) return [given];
+    const folded = caseFold(given);
+    const found = (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM rows WHERE job_id = ? AND ${column} IS NOT NULL`).all(jobId) as { v: string }[])
+      .map((r) => r.v).filter((v) => caseFold(v) === folded);
+    return found.length ? found : [given];
   }
 
   /**
@@ -686,8 +710,10 @@ export class StagingStore {
       }
     }
     return this.db.transaction(() => {
+      // the reason and filter are free text a reviewer types: a pasted password is redacted here as
+      // the audit entry's is (appendAudit), or the decision list showed it to every viewer
       const dec = this.db.prepare(`INSERT INTO decisions (job_id, actor, decided_at, decision, reason, selector, row_count) VALUES (?, ?, ?, ?, ?, ?, 0)`)
-        .run(jobId, d.actor, now(), d.decision, d.reason, JSON.stringify(selector));
+        .run(jobId, d.actor, now(), d.decision, redactSecrets(d.reason), JSON.stringify(redactDeep(selector)));
       const decisionId = Number(dec.lastInsertRowid);
       let n = 0;
       /** Rows the selector chose, whatever their status (for the note when none changed). */
@@ -726,10 +752,21 @@ export class StagingStore {
     })();
   }
 
+  /**
+   * A job's decisions in order: who, when, approve or reject, the reason and selector (secrets
+   * redacted, also in a decision stored before `decide` redacted them), rows changed.
+   */
   decisions(jobId: number): { id: number; actor: string; decidedAt: string; decision: string; reason: string; selector: unknown; rowCount: number }[] {
     return (this.db.prepare('SELECT * FROM decisions WHERE job_id = ? ORDER BY id').all(jobId) as
       { id: number; actor: string; decided_at: string; decision: string; reason: string; selector: string; row_count: number }[])
-      .map((r) => ({ id: r.id, actor: r.actor, decidedAt: r.decided_at, decision: r.decision, reason: r.reason, selector: JSON.parse(r.selector), rowCount: r.row_count }));
+      .map((r) => ({ id: r.id, actor: r.actor, decidedAt: r.decided_at, decision: r.decision, reason: redactSecrets(r.reason), selector: redactDeep(JSON.parse(r.selector) as unknown), rowCount: r.row_count }));
+  }
+
+  /** The decisions that touched one row of a job, in order (secrets in their reasons redacted, as `decisions`). */
+  rowDecisions(rowId: number): { id: number; actor: string; decidedAt: string; decision: string; reason: string }[] {
+    return (this.db.prepare(`SELECT d.id, d.actor, d.decided_at AS decidedAt, d.decision, d.reason FROM decision_rows x
+      JOIN decisions d ON d.id = x.decision_id WHERE x.row_id = ? ORDER BY d.id`).all(rowId) as { id: number; actor: string; decidedAt: string; decision: string; reason: string }[])
+      .map((d) => ({ ...d, reason: redactSecrets(d.reason) }));
   }
 
   private readonly blastCache = new Map<number, { key: string; value: BlastRadius }>();
@@ -789,8 +826,13 @@ export class StagingStore {
 
   // ---------------------------------------------------------------- tokens
 
-  /** Mints a token: returns the secret once; only its sha256 is stored. */
+  /**
+   * Mints a token: returns the secret once; only its sha256 is stored. The name is who the audit
+   * log, decisions and runs say acted (checkTokenName): InputError INPUT_BAD_OPTION for one that
+   * is empty or would read as another.
+   */
   createToken(name: string, role: Role, actor = 'cli'): { name: string; role: Role; token: string } {
+    checkTokenName(name);
     const token = 'rbk_' + randomBytes(32).toString('base64url');
     try {
       this.db.transaction(() => {
@@ -831,6 +873,28 @@ export class StagingStore {
     return (this.db.prepare('SELECT name, role, created_at, revoked_at FROM tokens ORDER BY id').all() as
       { name: string; role: Role; created_at: string; revoked_at: string | null }[]).map((r) => ({ name: r.name, role: r.role, createdAt: r.created_at, revokedAt: r.revoked_at }));
   }
+}
+
+/**
+ * Characters a token name may not hold: C0/C1 controls (a line break included), zero-width and
+ * bidi control characters, the BOM, separators other than the space, and unpaired surrogates. A
+ * page, a terminal and a JSON viewer draw them as nothing, or reorder the text around them.
+ */
+const BAD_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * A token name is who the audit log, decisions and runs say acted, so it must read as itself: not
+ * empty, at most 64 characters, no leading or trailing space, none of BAD_NAME_CHARS. `token create
+ * ''` made a token whose decisions were signed by nobody, and 'alice ' or 'alice\u200b' one that the
+ * audit log showed as alice. @throws InputError INPUT_BAD_OPTION naming what is wrong.
+ */
+export function checkTokenName(name: string): void {
+  const bad = (why: string) => new InputError('INPUT_BAD_OPTION', `token name ${JSON.stringify(name)} ${why}: the audit log names the holder by it, so it must read as itself (letters, digits, spaces inside, . _ - @ and the like)`, { field: 'name' });
+  if (name.trim() === '') throw bad('is empty');
+  if (name.length > 64) throw bad('is longer than 64 characters');
+  if (name !== name.trim()) throw bad('begins or ends with a space');
+  const m = BAD_NAME_CHARS.exec(name);
+  if (m) throw bad(`holds the character U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, which is drawn as nothing or changes the text around it`);
 }
 
 export function hashToken(token: string): string {

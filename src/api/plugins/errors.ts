@@ -16,6 +16,21 @@ export function statusFor(e: RowbackError): number {
 }
 
 /**
+ * The message for a query-string key that takes one value and was given several (`?limit=1&limit=2`,
+ * `?table=A&table=B`): the parser hands the schema a list, and zod's own words were "expected
+ * number, received NaN" or "expected string, received array", naming neither the repeat nor the
+ * values. Undefined for any other issue (a key that takes a list, such as `status`, keeps its own).
+ */
+export function repeatedKeyMessage(context: string | undefined, path: string, query: unknown, zodMessage: string | undefined): string | undefined {
+  if (context !== 'querystring' || !path || path.includes('.') || !query || typeof query !== 'object') return undefined;
+  const raw = (query as Record<string, unknown>)[path];
+  if (!Array.isArray(raw) || raw.length < 2) return undefined;
+  if (!/received (array|NaN)|^Invalid option/.test(zodMessage ?? '')) return undefined;
+  const shown = raw.slice(0, 5).map((x) => `'${redactSecrets(String(x)).slice(0, 100)}'`).join(', then ');
+  return `given more than once (${shown}${raw.length > 5 ? ', …' : ''}); it takes one value: give it once`;
+}
+
+/**
  * Every error leaves as JSON `{ code, message, … }` with a stable code:
  * validation → 400 `INPUT_VALIDATION` naming the field; rowback errors keep their own code.
  */
@@ -24,7 +39,7 @@ export default fp(async function errors(app: FastifyInstance) {
     if (hasZodFastifySchemaValidationErrors(err) || err.validation) {
       const issues = (err.validation ?? []).map((v) => {
         const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
-        return { field: [err.validationContext, path].filter(Boolean).join('.'), message: v.message ?? 'invalid' };
+        return { field: [err.validationContext, path].filter(Boolean).join('.'), message: repeatedKeyMessage(err.validationContext, path, req.query, v.message) ?? v.message ?? 'invalid' };
       });
       const first = issues[0];
       return reply.code(400).send({

@@ -70,8 +70,14 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
   app.get('/api/jobs', {
     config: { access: 'read' },
     schema: { tags: ['jobs'], summary: 'List jobs with their progress (rows staged, `rowsByOperation`: those rows per operation, and `scan`: the source\'s bytes/records read and pass), newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }).strict(),
-      response: { 200: z.object({ items: z.array(JobWithCountsResponse), queue: z.object({ pending: z.number().int(), waiting: z.number().int() }) }) } },
-  }, async (req) => ({ items: app.staging.listJobs({ limit: req.query.limit, before: req.query.before }).map((j) => withCounts(forCaller(j, req.principal?.role))), queue: { pending: app.worker.queue.pending, waiting: app.worker.queue.size } }));
+      response: { 200: z.object({ items: z.array(JobWithCountsResponse), next: z.number().int().nullable(), queue: z.object({ pending: z.number().int(), waiting: z.number().int() }) }) } },
+  }, async (req) => {
+    // one job more than asked tells whether older ones exist: `next` is the `before` of the next
+    // page, null at the end (a client, the review page too, took the newest 100 for every job)
+    const page = app.staging.listJobs({ limit: req.query.limit + 1, before: req.query.before });
+    const items = page.slice(0, req.query.limit);
+    return { items: items.map((j) => withCounts(forCaller(j, req.principal?.role))), next: page.length > req.query.limit ? items[items.length - 1]!.id : null, queue: { pending: app.worker.queue.pending, waiting: app.worker.queue.size } };
+  });
 
   app.get('/api/jobs/:id', {
     config: { access: 'read' },
@@ -103,10 +109,13 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.get('/api/jobs/:id/skipped', {
     config: { access: 'read' },
-    schema: { tags: ['jobs'], summary: 'Items the scan passed over, with reason and location', params: JobIdParams },
+    schema: { tags: ['jobs'], summary: 'Items the scan passed over, with reason and location: `limit` (default 1000) after the item id `after`, and `next`, the `after` of the next page (null at the end)', params: JobIdParams, querystring: z.object({ after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).default(1000) }).strict() },
   }, async (req) => {
     app.staging.requireJob(req.params.id);
-    return { items: app.staging.skippedItems(req.params.id) };
+    // the first 1,000 alone were answered, unsaid, for a job of more (its skippedCount): now paged
+    const page = app.staging.skippedItems(req.params.id, req.query.limit + 1, req.query.after ?? 0);
+    const items = page.slice(0, req.query.limit);
+    return { items, next: page.length > req.query.limit ? items[items.length - 1]!.id : null };
   });
 
   app.get('/api/jobs/:id/blast-radius', {
@@ -145,5 +154,13 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
   app.get('/api/audit', {
     config: { access: 'read' },
     schema: { tags: ['audit'], summary: 'The append-only audit log (decisions, re-inserts, jobs, tokens)', querystring: z.object({ jobId: z.coerce.number().int().positive().optional(), after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict() },
-  }, async (req) => ({ items: app.staging.audit(req.query).map((a) => (/failed$/.test(a.action) ? { ...a, details: hideMessages(a.details, req.principal?.role) } : a)) }));
+  }, async (req) => {
+    // one entry more than asked tells whether the list goes on: `next` is the `after` of the next
+    // page, null at the end (a client reading `items` alone took the first page for the whole log:
+    // the review page showed a job's oldest 500 entries and none of its later decisions or runs)
+    const page = app.staging.audit({ ...req.query, limit: req.query.limit + 1 });
+    const items = page.slice(0, req.query.limit);
+    const next = page.length > req.query.limit ? items[items.length - 1]!.id : null;
+    return { items: items.map((a) => (/failed$/.test(a.action) ? { ...a, details: hideMessages(a.details, req.principal?.role) } : a)), next };
+  });
 }

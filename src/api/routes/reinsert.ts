@@ -12,6 +12,9 @@ import { failedBatchErrors, plannedRows, runRemaining } from '../run-details.js'
 
 const RunParams = z.object({ runId: z.coerce.number().int().positive() });
 
+/** Row outcomes in one answer of GET /api/reinsert-runs/:runId (`rows`; `rowsNext` pages on). */
+const OUTCOMES_PER_PAGE = 1000;
+
 /**
  * The target of a request: `target` (a connection given in the request) or `targetName` (one
  * configured on the server, whose secret the caller never sees); not both.
@@ -85,6 +88,11 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
       // choosing that would let any reviewer make the service dial any host and port
       return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${who.role} may preview against a configured target (targetName) or none; a connection given in the request is for operators` });
     }
+    // authorised before the target is looked at: a reviewer's real run with a target name not
+    // configured (or whose variable is unset) was answered 400 about the target, not 403
+    if (!req.body.dryRun && who.role !== 'operator') {
+      return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${who.role} may preview but not run a re-insert` });
+    }
     const { targetName, ...rest } = req.body;
     const body = { ...rest, target: targetOf(req.body, opts.targets, opts.allowedServers) };
     if (body.dryRun) {
@@ -113,7 +121,7 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
 
   app.get('/api/reinsert-runs/:runId', {
     config: { access: 'read' },
-    schema: { tags: ['re-insert'], summary: 'One run: state, counts, `plannedRows`, result per batch (a failed batch with its error as `failure`: `{code, message}`), outcome per row (conflicts show the existing row), and for a failed or interrupted real run `remaining` (else null): the batches and rows not yet committed (what a resume runs), how many of those rows are no longer approved (`notApproved`) and how many of the approved ones another job\'s run put back into the same place (`elsewhere`): both fail again on a resume', params: RunParams },
+    schema: { tags: ['re-insert'], summary: 'One run: state, counts, `plannedRows`, result per batch (a failed batch with its error as `failure`: `{code, message}`), outcome per row (conflicts show the existing row; `rows` holds 1,000 at most, of rows after the row id `rowsAfter`, and `rowsNext` is the `rowsAfter` of the next 1,000, null at the end), and for a failed or interrupted real run `remaining` (else null): the batches and rows not yet committed (what a resume runs), how many of those rows are no longer approved (`notApproved`) and how many of the approved ones another job\'s run put back into the same place (`elsewhere`): both fail again on a resume', params: RunParams, querystring: z.object({ rowsAfter: z.coerce.number().int().min(0).optional() }).strict() },
   }, async (req) => {
     const run = app.reinsert.getRun(req.params.runId);
     if (!run) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${req.params.runId} does not exist`);
@@ -128,7 +136,13 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
       // what a resume would run: only of a run that can resume (this route is polled every second while a run runs)
       remaining: !run.dryRun && (run.state === 'failed' || run.state === 'interrupted') ? await runRemaining(app.staging, run.id) : null,
       plannedRows: plannedRows(app.staging, run),
-      rows: app.reinsert.outcomes(run.id).map((o) => hideOutcomeMessage(o, role)),
+      // 1,000 outcomes a page, and where the next page starts: `rows` alone held the first 1,000 of
+      // a larger run's outcomes, its later conflicts and errors missing without a word
+      ...(() => {
+        const page = app.reinsert.outcomes(run.id, OUTCOMES_PER_PAGE + 1, req.query.rowsAfter ?? 0);
+        const rows = page.slice(0, OUTCOMES_PER_PAGE);
+        return { rows: rows.map((o) => hideOutcomeMessage(o, role)), rowsNext: page.length > OUTCOMES_PER_PAGE ? rows[rows.length - 1]!.rowId : null };
+      })(),
     };
   });
 

@@ -6,13 +6,15 @@ import { unplacedNote, type StagingStore } from '../../staging/store.js';
 import { splitQualifiedName } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
-import { DEFAULT_REINSERT_OPERATIONS, mergePlans, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
+import { DEFAULT_REINSERT_OPERATIONS, inInsertionOrder, mergePlans, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
 import { databaseCheckHeader, insertedByRuns } from '../../reinsert/service.js';
 import { compareDatabases } from '../../reinsert/source-database.js';
 import type { RowFilter, StagedRowWithRaw } from '../../staging/types.js';
 import { csvCell, csvValueHeaders, csvRecord, csvWarningsCell } from '../../util/csv.js';
 import { CSV_FIXED, CSV_OWN_COLUMNS } from '../../recover/writers.js';
 import type { SqlValue } from '../../reconstruct/values.js';
+import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
+import { redactSecrets } from '../../util/redact.js';
 import { hideOutcomeMessage } from './jobs.js';
 import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normaliseFilter } from './schemas.js';
 
@@ -92,8 +94,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
   }, async (req) => {
     const row = app.staging.getRow(req.params.id, req.params.rowId);
     if (!row) throw new StagingError('STAGING_ROW_NOT_FOUND', `job ${req.params.id} has no row ${req.params.rowId}`);
-    const decisions = app.staging.db.prepare(`SELECT d.id, d.actor, d.decided_at AS decidedAt, d.decision, d.reason FROM decision_rows x
-      JOIN decisions d ON d.id = x.decision_id WHERE x.row_id = ? ORDER BY d.id`).all(row.id);
+    const decisions = app.staging.rowDecisions(row.id);
     const outcomes = app.staging.db.prepare('SELECT run_id AS runId, outcome, detail FROM reinsert_outcomes WHERE row_id = ? ORDER BY run_id').all(row.id) as { runId: number; outcome: string; detail: string | null }[];
     return { ...row, decisions, reinsert: outcomes.map((o) => hideOutcomeMessage({ ...o, detail: o.detail ? JSON.parse(o.detail) : null }, req.principal?.role)) };
   });
@@ -158,7 +159,9 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       // staged row's id first and its review status last: who deleted it (sid, sidText, dbUser, as
       // the NDJSON's meta holds them) and where it was (allocUnitId, pageId, slotId). A job that
       // recovers updates adds the after image (after.<column>, or one JSON `after` column).
-      const cols = filter.table ? (app.staging.jobTables(jobId).find((t) => `${t.schema}.${t.name}` === filter.table)?.columns.filter((c) => !c.isDropped && !c.isUniquifier).map((c) => c.name) ?? null) : null;
+      // the columns rows carry (isVisibleColumn), as scan's CSV and the grid have them: a hidden
+      // internal column or a sparse column set came out as a column of empty cells, read as NULLs
+      const cols = filter.table ? (app.staging.jobTables(jobId).find((t) => `${t.schema}.${t.name}` === filter.table)?.columns.filter(isVisibleColumn).map((c) => c.name) ?? null) : null;
       const withAfter = app.staging.getJob(jobId)?.operations.some((o) => o.toLowerCase() === 'update') === true;
       const own = ['id', ...CSV_OWN_COLUMNS, 'status'];
       const valueHeaders = cols ? csvValueHeaders(cols, own) : null;
@@ -234,9 +237,27 @@ export default async function rowRoutes(fastify: FastifyInstance) {
         metadata = p.metadata;
       }
       plan = mergePlans(plans);
+      if (format === 'undo-sql') {
+        // deleted in the reverse of the order the runs put the rows in (their batches' row ids):
+        // planned here without the target's foreign keys, the tables came by name, and a parent's
+        // rows were deleted before its child's (Msg 547, the whole undo rolled back)
+        const sequence = new Map<number, number[]>();
+        const runs = [...new Set(inserted.values())];
+        const q = app.staging.db.prepare('SELECT batch_no, row_ids FROM reinsert_batches WHERE run_id = ? ORDER BY batch_no');
+        for (const runId of runs) {
+          for (const b of q.all(runId) as { batch_no: number; row_ids: string }[]) {
+            (JSON.parse(b.row_ids) as number[]).forEach((rowId, i) => { if (inserted.get(rowId) === runId) sequence.set(rowId, [runId, b.batch_no, i]); });
+          }
+        }
+        plan = inInsertionOrder(plan, sequence);
+      }
     }
     const planned = plan.batches.reduce((n, b) => n + b.rows.length, 0);
     const header = [`rowback export of job ${jobId} (${ids.length} rows), ${new Date().toISOString()}, column metadata: ${metadata}`];
+    // the filter the rows were chosen by, and the job's own count: "(3 rows)" of a table= export
+    // read as the whole job's re-insert, its other tables never said
+    const given = Object.entries(filter).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)).map(([k, v]) => `${k}=${redactSecrets(Array.isArray(v) ? v.join(',') : String(v))}`);
+    if (given.length) header.push(`rows chosen by the filter ${given.join(', ')}: ${ids.length} of the job's ${app.staging.getJob(jobId)!.rowsStaged} staged row(s); the others are not in this script`);
     if (format === 'sql') {
       header.push(`${planned} of the ${ids.length} row(s) planned to insert, as POST /api/jobs/${jobId}/reinsert plans approved rows (rows recovered from deletes)`, ...problemSummary(plan.problems));
       if (alreadyIn) header.push(`${alreadyIn} row(s) already re-inserted by rowback runs of this job are left out (never twice; export with status=reinserted to script them on purpose)`);

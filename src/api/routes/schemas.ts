@@ -65,7 +65,9 @@ export const DecisionBody = z.object({
   ids: z.array(z.number().int().positive()).min(1).max(100_000).optional().describe('the rows, by id (each must be a row of the job)'),
   filter: RowFilterSchema.optional().describe('the rows matching a filter; one that narrows nothing ({}, or only empty fields) is refused (400 INPUT_DECISION_ALL_ROWS, saying how many rows it would decide) unless all is true'),
   all: z.boolean().optional().describe('true: decide every row of the job (the only way to; with no filter or one that narrows nothing); with ids or a filter that narrows it is refused (400 INPUT_DECISION_ALL_CONTRADICTS)'),
-}).strict().refine((b) => Boolean(b.ids) !== Boolean(b.filter || b.all), { message: 'give ids, or filter, or all: true (ids with neither of the others)', path: ['ids'] });
+  // none of the three is a validation error; ids with filter or all is the store's refusal,
+  // INPUT_DECISION_ALL_CONTRADICTS, as documented (this refine answered INPUT_VALIDATION for it)
+}).strict().refine((b) => Boolean(b.ids || b.filter || b.all), { message: 'give ids, or filter, or all: true', path: ['ids'] });
 
 export const TargetSchema = z.object({
   connectionString: z.string().min(1).describe('ADO-style; never stored or logged'),

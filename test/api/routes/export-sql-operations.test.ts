@@ -79,11 +79,14 @@ describeCorpus('the SQL export plans as the re-insert dry run (corpus AngularJs_
     expect(run.statusCode, run.body).toBe(202);
     await t.app.reinsert.wait(run.json().id);
     const done = (await t.app.inject({ url: `/api/reinsert-runs/${run.json().id}`, headers: bearer(t.tokens.viewer) })).json();
-    expect(done).toMatchObject({ state: 'succeeded', outcomes: { inserted: 10, conflict: 0, error: 0 } });
+    // the 10 before-images hold 6 keys (Id 9 three times, 11 and 12 twice) and the side table's Id is
+    // its PRIMARY KEY: the first of each key goes in, the others are conflicts with it, as SQL Server's
+    // key decides (10 inserted was the stand-in, which has no key, taking what the server refuses, Msg 2627)
+    expect(done).toMatchObject({ state: 'succeeded', outcomes: { inserted: 6, conflict: 4, error: 0 } });
 
     const undo = (await t.app.inject({ url: `/api/jobs/${id}/export?format=undo-sql`, headers: bearer(t.tokens.viewer) })).body;
     const deletes = undo.split('\n').filter((l) => /^DELETE /.test(l));
-    expect(deletes).toHaveLength(10);
+    expect(deletes).toHaveLength(6);
     // where the run put them: its side table, in its database
     for (const d of deletes) expect(d).toMatch(/^DELETE FROM \[CRM_restore\]\.\[dbo\]\.\[tblDept_before\] WHERE /);
     expect(undo).not.toMatch(/\[dbo\]\.\[tblDept\] /);

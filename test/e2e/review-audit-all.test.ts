@@ -1,0 +1,60 @@
+/**
+ * The review page's Audit log tab showed one page of the job's audit log (the oldest 500 entries):
+ * a job with more — a long re-insert writes an entry per batch — showed none of its later
+ * decisions or runs, without a word. It now reads every page (`next` of GET /api/audit). SYNTHETIC
+ * audit entries over a job of real corpus row images (test/staging/fixtures.ts). No chromium: a
+ * FAILURE under CI=true, a loud skip elsewhere.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { openReviewStore, reviewApp } from '../support/review-desk.js';
+import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
+import { corpusAvailable } from '../support/corpus.js';
+import { StagingStore } from '../../src/staging/store.js';
+import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
+
+const describeBrowser = browserDescribe(corpusAvailable);
+
+describeBrowser('review page: the audit tab shows the whole audit log of the job', () => {
+  let dir: string;
+  let store: StagingStore;
+  let app: FastifyInstance;
+  let base: string;
+  let ctx: BrowserContext;
+  let page: Page;
+  let reviewer: string;
+  let last: number;
+  let total: number;
+
+  beforeAll(async () => {
+    ({ dir, store, reviewer } = openReviewStore('rowback-e2e-audit-'));
+    const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'offline', createdBy: 'olga' });
+    store.setJobState(job.id, 'running');
+    store.saveJobTables(job.id, Object.values(LAYOUTS));
+    store.stageBatch(job.id, corpusRows(12));
+    store.setJobState(job.id, 'succeeded');
+    for (let i = 1; i <= 1200; i++) store.appendAudit('system', 'reinsert.batch', job.id, { runId: 1, batchNo: i, inserted: 500, conflicts: 0 });
+    store.decide(job.id, { actor: 'rafael', decision: 'reject', reason: 'the newest decision', ids: [1] });
+    const entries = store.audit({ jobId: job.id, limit: 5000 });
+    total = entries.length;
+    last = entries[entries.length - 1]!.id;
+    app = await reviewApp(store, {});
+    ({ base, ctx, page } = await serveReviewPage(app, dir));
+  }, 120_000);
+
+  afterAll(async () => {
+    await closeReviewPage({ ctx, app, store, dir });
+  });
+
+  it('lists every entry, the newest decision too', async () => {
+    await signIn(page, base, reviewer);
+    await page.locator('#job-list li').first().click();
+    await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('12 matching rows');
+    await page.locator('.tab[data-tab=audit]').click();
+    await expect.poll(() => page.locator('#audit tr').count(), { timeout: 15_000 }).toBe(total + 1);
+    const lastRow = page.locator(`#audit tr:has(td:text-is("${last}")) td`);
+    expect(await lastRow.nth(3).textContent()).toBe('rows.reject');
+    expect(await lastRow.nth(4).textContent()).toContain('the newest decision');
+  }, 60_000);
+});
