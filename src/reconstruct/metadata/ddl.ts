@@ -762,7 +762,10 @@ function literalDefault(c: DdlColumn, col: ColumnLayout): SqlValue | undefined {
   if (!c.defaultExpr) return undefined;
   const toks = c.defaultExpr.filter((t) => !(t.kind === 'punct' && (t.text === '(' || t.text === ')')));
   let text: string;
-  if (toks.length === 1 && (toks[0]!.kind === 'number' || toks[0]!.kind === 'string' || toks[0]!.kind === 'binary')) text = toks[0]!.text;
+  // a string keeps its quotes: defaultValueFromText tells the string 'NULL' from NULL, '(x)' from
+  // (x), and a quoted date from a number (its text alone read as those)
+  if (toks.length === 1 && toks[0]!.kind === 'string') text = `'${toks[0]!.text.replace(/'/g, "''")}'`;
+  else if (toks.length === 1 && (toks[0]!.kind === 'number' || toks[0]!.kind === 'binary')) text = toks[0]!.text;
   else if (toks.length === 2 && toks[0]!.text === '-' && toks[1]!.kind === 'number') text = `-${toks[1]!.text}`;
   else return undefined;
   return defaultValueFromText(text, col);

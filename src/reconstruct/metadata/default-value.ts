@@ -15,8 +15,9 @@ export function defaultValueFromText(raw: string | null | undefined, col: Pick<C
   let text = raw.trim();
   // sys.default_constraints style `((0))` / `(N'x')`.
   while (text.startsWith('(') && text.endsWith(')')) text = text.slice(1, -1).trim();
-  if (/^N?'.*'$/s.test(text)) text = text.replace(/^N?'/, '').slice(0, -1).replace(/''/g, "'");
-  if (text.toUpperCase() === 'NULL') return null;
+  const quoted = /^N?'.*'$/s.test(text);
+  if (quoted) text = text.replace(/^N?'/, '').slice(0, -1).replace(/''/g, "'");
+  else if (text.toUpperCase() === 'NULL') return null;
   const bad = (): never => {
     throw new SchemaError('SCHEMA_BAD_DEFAULT', `default '${raw}' is not a valid ${col.type} value`, { column: col.name });
   };
@@ -74,7 +75,8 @@ export function defaultValueFromText(raw: string | null | undefined, col: Pick<C
       // every SET DATEFORMAT and language (Microsoft Learn "datetime (Transact-SQL)", "Unseparated
       // string format") and SSMS scripts defaults in: as the separated form. Other forms
       // ('01/02/2020') depend on those settings and stay refused.
-      text = text.replace(/^(\d{4})(\d{2})(\d{2})(?=$|[ T])/, '$1-$2-$3');
+      // Only a string: the number 20200101 is no date (datetime reads it as days since 1900).
+      if (quoted) text = text.replace(/^(\d{4})(\d{2})(\d{2})(?=$|[ T])/, '$1-$2-$3');
       break;
   }
   // a date or time that is not one (2020-02-30, 25:00, month 13, an offset past 14:00), or outside
@@ -132,6 +134,14 @@ export function defaultValueFromText(raw: string | null | undefined, col: Pick<C
       const n = col.type === 'binary' ? (col.maxLength ?? 0) : 0;
       return `0x${n > 0 && hex.length < 2 * n ? hex.padEnd(2 * n, '0') : hex}`;
     }
+    case 'char': case 'nchar': case 'varchar': case 'nvarchar': case 'text': case 'ntext':
+      // a constant of another type, converted to the column's: a number's digits are its text
+      // (1.50, -3) but a money constant ($1.5 reads '1.50'), a float (1e3: '1000'), leading zeros
+      // (007: '7'), -0 or a binary (0x41: 'A') convert to other text: refused, not printed as typed
+      if (!quoted && !/^(0|-?[1-9]\d*)(\.\d+)?$/.test(text) && !/^-0\.\d*[1-9]\d*$/.test(text)) bad();
+      break;
+  }
+  switch (col.type) {
     case 'char': case 'nchar': {
       // char(n)/nchar(n) hold n characters, a shorter value padded with blanks, as a stored row of it
       // reads (MS Learn "char and varchar": fixed size, padded; the decoder prints its slot whole): a

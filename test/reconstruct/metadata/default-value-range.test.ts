@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultValueFromText } from '../../../src/reconstruct/metadata/default-value.js';
 import type { SqlTypeName } from '../../../src/reconstruct/metadata/table-layout.js';
+import { layoutsFromDdl } from '../../../src/reconstruct/metadata/ddl.js';
 
 describe('defaults outside their type', () => {
   const col = (type: SqlTypeName, scale = 0, precision?: number) => ({ name: 'c', type, scale, maxLength: 8, ...(precision ? { precision } : {}) });
@@ -55,5 +56,31 @@ describe('defaults outside their type', () => {
     expect(defaultValueFromText('-2147483648', col('int'))).toBe(-2147483648);
     expect(defaultValueFromText("'20790606 23:59'", col('smalldatetime'))).toBe('2079-06-06T23:59:00');
     expect(defaultValueFromText("'20200101 10:00 -14:00'", col('datetimeoffset', 7))).toBe('2020-01-01T10:00:00.0000000-14:00');
+  });
+});
+
+describe('a DDL DEFAULT literal read as the constant it is', () => {
+  const added = (def: string, type: string) => `CREATE TABLE dbo.t (Id int NOT NULL);\nALTER TABLE dbo.t ADD c ${type} NOT NULL DEFAULT ${def};`;
+  const defaultOf = (def: string, type: string) => (layoutsFromDdl(added(def, type))[0]!.columns.find((x) => x.name === 'c') as { defaultValue?: unknown }).defaultValue;
+  it.each([
+    ["'NULL'", 'varchar(10)', 'NULL'], // the string, not NULL
+    ["N'NULL'", 'nvarchar(10)', 'NULL'],
+    ["'(x)'", 'varchar(10)', '(x)'], // its parentheses are its text
+    ["'''abc'''", 'varchar(10)', "'abc'"],
+    ['1.50', 'varchar(10)', '1.50'],
+    ["'20200101'", 'date', '2020-01-01'],
+  ] as const)('DEFAULT %s for %s is %j', (def, type, want) => {
+    expect(defaultOf(def, type)).toBe(want);
+  });
+
+  it.each([
+    ['$1.5', 'varchar(10)'], // SQL Server: '1.50'
+    ['1e3', 'varchar(10)'], // '1000'
+    ['007', 'varchar(10)'], // '7'
+    ['0x41', 'varchar(10)'], // 'A'
+    ['20200101', 'datetime'], // a number: days since 1900, out of range
+    ['20200101', 'date'], // int does not convert to date
+  ] as const)('DEFAULT %s for %s is refused, not printed as typed', (def, type) => {
+    expect(() => defaultOf(def, type)).toThrow(expect.objectContaining({ code: 'SCHEMA_BAD_DEFAULT' }));
   });
 });
