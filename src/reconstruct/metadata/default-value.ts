@@ -134,12 +134,6 @@ export function defaultValueFromText(raw: string | null | undefined, col: Pick<C
       const n = col.type === 'binary' ? (col.maxLength ?? 0) : 0;
       return `0x${n > 0 && hex.length < 2 * n ? hex.padEnd(2 * n, '0') : hex}`;
     }
-    case 'char': case 'nchar': case 'varchar': case 'nvarchar': case 'text': case 'ntext':
-      // a constant of another type, converted to the column's: a number's digits are its text
-      // (1.50, -3) but a money constant ($1.5 reads '1.50'), a float (1e3: '1000'), leading zeros
-      // (007: '7'), -0 or a binary (0x41: 'A') convert to other text: refused, not printed as typed
-      if (!quoted && !/^(0|-?[1-9]\d*)(\.\d+)?$/.test(text) && !/^-0\.\d*[1-9]\d*$/.test(text)) bad();
-      break;
   }
   switch (col.type) {
     case 'char': case 'nchar': {

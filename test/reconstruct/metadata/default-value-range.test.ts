@@ -73,6 +73,11 @@ describe('a DDL DEFAULT literal read as the constant it is', () => {
     expect(defaultOf(def, type)).toBe(want);
   });
 
+  it("a catalog's default_value is the stored value's text, unquoted (sql/table-metadata.sql): read as it is", () => {
+    expect(defaultValueFromText('abc', { name: 'c', type: 'varchar', scale: 0, maxLength: 10 })).toBe('abc');
+    expect(defaultValueFromText('$1.5', { name: 'c', type: 'nvarchar', scale: 0, maxLength: 20 })).toBe('$1.5');
+  });
+
   it.each([
     ['$1.5', 'varchar(10)'], // SQL Server: '1.50'
     ['1e3', 'varchar(10)'], // '1000'
