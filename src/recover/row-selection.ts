@@ -20,6 +20,9 @@ export interface RowSelection {
   logins: ReadonlySet<string> | null;
   /** Database user names (offline: the data file's sys.database_principals), compared in Unicode lower case. */
   dbUsers: ReadonlySet<string> | null;
+  /** The names as typed (trimmed), to tell a row matched only in another letter case (caseOnlyMatches). */
+  typedLogins: ReadonlySet<string> | null;
+  typedDbUsers: ReadonlySet<string> | null;
   /** LSN bounds of the row operation, inclusive. */
   fromLsn: Lsn | null;
   toLsn: Lsn | null;
@@ -80,7 +83,8 @@ export function compileRowSelection(o: RowSelectionOptions): RowSelection | null
   if (fromLsn) said.push(`--from-lsn ${o.fromLsn}`);
   if (toLsn) said.push(`--to-lsn ${o.toLsn}`);
   if (!said.length) return null;
-  return { transactions, sids, logins, dbUsers, fromLsn, toLsn, described: said.join(' ') };
+  const typed = (values: string[]) => (values.length ? new Set(values.map((v) => v.trim())) : null);
+  return { transactions, sids, logins, dbUsers, typedLogins: typed(o.login), typedDbUsers: typed(o.dbUser), fromLsn, toLsn, described: said.join(' ') };
 }
 
 /**
@@ -131,4 +135,16 @@ export function rowSelection(sel: RowSelection, row: RecoveredRow): 'selected' |
     else if (!sel.dbUsers.has(row.dbUser.toLowerCase())) return 'other';
   }
   return unknown.length ? unknown : 'selected';
+}
+
+/**
+ * The names of a selected row that matched `--login` / `--db-user` only in another letter case
+ * (`login 'Bob'` for `--login bob`): under a case-sensitive collation those are two principals, so
+ * the rows may be another person's. Empty when every name matched as typed.
+ */
+export function caseOnlyMatches(sel: RowSelection, row: RecoveredRow): string[] {
+  const out: string[] = [];
+  if (sel.typedLogins && row.login && !sel.typedLogins.has(row.login)) out.push(`login '${row.login}'`);
+  if (sel.typedDbUsers && row.dbUser && !sel.typedDbUsers.has(row.dbUser)) out.push(`database user '${row.dbUser}'`);
+  return out;
 }

@@ -25,7 +25,7 @@ import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOp
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, CSV_FIXED, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
-import { compileRowSelection, rowSelection, type RowSelectionOptions, type UnknownSelectionField } from '../../recover/row-selection.js';
+import { caseOnlyMatches, compileRowSelection, rowSelection, type RowSelectionOptions, type UnknownSelectionField } from '../../recover/row-selection.js';
 import { csvWarningsCell } from '../../util/csv.js';
 import { openSource, threadCount, type ScanSourceOptions } from '../../recover/open-source.js';
 import { exitIncomplete, strictOption } from '../strict.js';
@@ -222,6 +222,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const unknownFields = new Set<UnknownSelectionField>();
     /** Tables rows the selection left out came from: rows of them were read (mistypedAllocUnitNotes must not say none was). */
     const selectedOutTables = new Set<string>();
+    /** Rows selected by a login or database user name in another letter case than typed: count and the names. */
+    let caseOnly = 0;
+    const caseOnlyNames = new Set<string>();
     const started = Date.now();
     const progress = createProgress({ quiet: opts.quiet });
     try {
@@ -249,6 +252,11 @@ export async function runScan(opts: ScanOptions): Promise<void> {
                 for (const f of verdict) unknownFields.add(f);
               }
               continue;
+            }
+            const other = caseOnlyMatches(selection, ev.row);
+            if (other.length) {
+              caseOnly++;
+              for (const n of other) caseOnlyNames.add(n);
             }
           }
           rows++;
@@ -399,6 +407,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       // Said even with --quiet: the rows printed are not all the transactions removed.
       for (const n of told.removals) process.stderr.write(`rowback scan: note: ${n}\n`);
     }
+    // Said even with --quiet: rows printed as selected by a name they hold in another letter case
+    // (a case-sensitive database or server has both 'Bob' and 'bob')
+    if (caseOnly) process.stderr.write(`rowback scan: note: ${caseOnly} row(s) printed were selected by ${selection!.described} in another letter case: ${[...caseOnlyNames].slice(0, 5).join(', ')}${caseOnlyNames.size > 5 ? ', …' : ''}; under a case-sensitive collation that is another principal, and those rows may be another person's (their login/dbUser field says whose)\n`);
     // Said even with --quiet: records of operations rowback does not know may have changed rows it does not list
     for (const w of opened.warnings?.() ?? []) process.stderr.write(`rowback scan: WARNING: ${w}\n`);
     // Said even with --quiet: rows printed here may still exist in the database.
