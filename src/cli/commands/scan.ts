@@ -328,7 +328,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       : '';
     // rows the selection left out for want of a login, SID or database user to compare: not "of
     // other people" (an offline scan has no login at all), they may be rows asked for
-    const unknownWhat = [...unknownFields].join(', ');
+    const unknownWhat = [...unknownFields].join(' or ');
     const unknownClause = selection && unknownOut > 0
       ? `${unknownOut} row(s) recovered are not printed because their ${unknownWhat} is not known (offline rows have no login; a transaction whose begin is not in the log read has no SID; a SID no user of the data file has, such as a sysadmin's acting as dbo or a Windows group member's, has no database user): they may be rows ${selection.described} asks for; select by --transaction or --from-lsn/--to-lsn, or scan without it to see them (their ${unknownWhat} is null)`
       : '';
