@@ -20,6 +20,9 @@ export interface RowSelection {
   logins: ReadonlySet<string> | null;
   /** Database user names (offline: the data file's sys.database_principals), compared in Unicode lower case. */
   dbUsers: ReadonlySet<string> | null;
+  /** The names as typed (trimmed), to tell a row matched only in another letter case (caseOnlyMatches). */
+  typedLogins: ReadonlySet<string> | null;
+  typedDbUsers: ReadonlySet<string> | null;
   /** LSN bounds of the row operation, inclusive. */
   fromLsn: Lsn | null;
   toLsn: Lsn | null;
@@ -80,32 +83,68 @@ export function compileRowSelection(o: RowSelectionOptions): RowSelection | null
   if (fromLsn) said.push(`--from-lsn ${o.fromLsn}`);
   if (toLsn) said.push(`--to-lsn ${o.toLsn}`);
   if (!said.length) return null;
-  return { transactions, sids, logins, dbUsers, fromLsn, toLsn, described: said.join(' ') };
+  const typed = (values: string[]) => (values.length ? new Set(values.map((v) => v.trim())) : null);
+  return { transactions, sids, logins, dbUsers, typedLogins: typed(o.login), typedDbUsers: typed(o.dbUser), fromLsn, toLsn, described: said.join(' ') };
 }
 
 /**
- * Whether `row` is one `sel` selects (logins and database users in any letter case). A row of no login (offline) is not selected by `--login`;
- * one of no SID not by `--sid`; one of no database user not by `--db-user`. The row's LSN is its
- * printed form (`0000002a:000001f0:0003`); a row whose LSN does not parse is not selected by an
- * LSN bound (none does: every source prints that form).
+ * Whether `row` is one `sel` selects (logins and database users in any letter case): true only
+ * when rowSelection says 'selected'. A row whose login, SID or database user is not known is not
+ * selected by a flag that asks for it (rowSelection tells those rows apart).
  */
 export function rowSelected(sel: RowSelection, row: RecoveredRow): boolean {
-  if (sel.transactions && !sel.transactions.has(row.transactionId.toLowerCase())) return false;
-  if (sel.sids) {
-    const hex = row.sid ? '0x' + row.sid.replace(/^0x/i, '').toUpperCase() : null;
-    if (!sel.sids.some((s) => (hex !== null && s.hex === hex) || (s.text !== null && row.sidText === s.text))) return false;
-  }
-  if (sel.logins && (row.login === null || !sel.logins.has(row.login.toLowerCase()))) return false;
-  if (sel.dbUsers && (row.dbUser === undefined || !sel.dbUsers.has(row.dbUser.toLowerCase()))) return false;
+  return rowSelection(sel, row) === 'selected';
+}
+
+/** A field a row may lack that a selection flag compares. */
+export type UnknownSelectionField = 'login' | 'SID' | 'database user';
+
+/**
+ * What `sel` makes of `row`: 'selected'; 'other' when a field the row has rules it out (another
+ * transaction, SID, login, database user or LSN); or the fields the row lacks that a flag asks
+ * for, when no known field rules it out: an offline row has no login; a transaction whose begin
+ * is not in the log read has no SID; a SID no principal of the data file has (a sysadmin acting as
+ * dbo, a member of a Windows group) has no database user. Such a row may be one the flag asks for:
+ * it is not "of another person". The row's LSN is its printed form (`0000002a:000001f0:0003`); a
+ * row whose LSN does not parse is 'other' to an LSN bound (none does: every source prints that form).
+ */
+export function rowSelection(sel: RowSelection, row: RecoveredRow): 'selected' | 'other' | UnknownSelectionField[] {
+  if (sel.transactions && !sel.transactions.has(row.transactionId.toLowerCase())) return 'other';
   if (sel.fromLsn || sel.toLsn) {
     let l: Lsn;
     try {
       l = parseLsn(row.lsn);
     } catch {
-      return false;
+      return 'other';
     }
-    if (sel.fromLsn && compareLsn(l, sel.fromLsn) < 0) return false;
-    if (sel.toLsn && compareLsn(l, sel.toLsn) > 0) return false;
+    if (sel.fromLsn && compareLsn(l, sel.fromLsn) < 0) return 'other';
+    if (sel.toLsn && compareLsn(l, sel.toLsn) > 0) return 'other';
   }
-  return true;
+  const unknown: UnknownSelectionField[] = [];
+  if (sel.sids) {
+    const hex = row.sid ? '0x' + row.sid.replace(/^0x/i, '').toUpperCase() : null;
+    if (hex === null && !row.sidText) unknown.push('SID');
+    else if (!sel.sids.some((s) => (hex !== null && s.hex === hex) || (s.text !== null && row.sidText === s.text))) return 'other';
+  }
+  if (sel.logins) {
+    if (row.login === null || row.login === undefined) unknown.push('login');
+    else if (!sel.logins.has(row.login.toLowerCase())) return 'other';
+  }
+  if (sel.dbUsers) {
+    if (row.dbUser === undefined || row.dbUser === null) unknown.push('database user');
+    else if (!sel.dbUsers.has(row.dbUser.toLowerCase())) return 'other';
+  }
+  return unknown.length ? unknown : 'selected';
+}
+
+/**
+ * The names of a selected row that matched `--login` / `--db-user` only in another letter case
+ * (`login 'Bob'` for `--login bob`): under a case-sensitive collation those are two principals, so
+ * the rows may be another person's. Empty when every name matched as typed.
+ */
+export function caseOnlyMatches(sel: RowSelection, row: RecoveredRow): string[] {
+  const out: string[] = [];
+  if (sel.typedLogins && row.login && !sel.typedLogins.has(row.login)) out.push(`login '${row.login}'`);
+  if (sel.typedDbUsers && row.dbUser && !sel.typedDbUsers.has(row.dbUser)) out.push(`database user '${row.dbUser}'`);
+  return out;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRowSelection, normaliseTransactionId, rowSelected } from '../../src/recover/row-selection.js';
+import { compileRowSelection, normaliseTransactionId, rowSelected, rowSelection } from '../../src/recover/row-selection.js';
 import type { RecoveredRow } from '../../src/recover/recovered-row.js';
 
 /** SYNTHETIC rows (field values only; no row image is read): what each selection flag takes and leaves. */
@@ -45,5 +45,18 @@ describe('row selection', () => {
     const sel = compileRowSelection({ ...none, ...flags });
     expect(sel).not.toBeNull();
     expect(rowSelected(sel!, row(fields))).toBe(selected);
+  });
+
+  it.each([
+    // a row that lacks the field compared is not "another person's": what it lacks is said
+    [{ login: ['sa'] }, { login: null }, ['login']],
+    [{ sid: ['0x01'] }, { sid: null }, ['SID']], // a transaction whose begin is unread
+    [{ dbUser: ['dbo'] }, { sid: '0x01' }, ['database user']],
+    [{ sid: ['0x01'], login: ['sa'] }, { sid: null, login: null }, ['SID', 'login']],
+    [{ sid: ['0x02'], login: ['sa'] }, { sid: '0x01', login: null }, 'other'], // a known field rules it out
+    [{ transaction: ['0:3e9'], login: ['sa'] }, { login: null }, 'other'],
+    [{ login: ['sa'] }, { login: 'SA' }, 'selected'],
+  ])('rowSelection %j on %j: %j', (flags, fields, verdict) => {
+    expect(rowSelection(compileRowSelection({ ...none, ...flags })!, row(fields))).toEqual(verdict);
   });
 });

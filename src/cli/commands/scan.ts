@@ -25,7 +25,7 @@ import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOp
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, CSV_FIXED, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
-import { compileRowSelection, rowSelected, type RowSelectionOptions } from '../../recover/row-selection.js';
+import { caseOnlyMatches, compileRowSelection, rowSelection, type RowSelectionOptions, type UnknownSelectionField } from '../../recover/row-selection.js';
 import { csvWarningsCell } from '../../util/csv.js';
 import { openSource, threadCount, type ScanSourceOptions } from '../../recover/open-source.js';
 import { exitIncomplete, strictOption } from '../strict.js';
@@ -217,6 +217,14 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     let rows = 0;
     /** Rows recovered that the row selection (--transaction, --sid, --login, --db-user, --from-lsn/--to-lsn) left out. */
     let selectedOut = 0;
+    /** Of those, rows left out only for want of a field the selection compares (no login offline, no SID of a transaction whose begin is unread, a SID no database user has): they may be rows asked for. */
+    let unknownOut = 0;
+    const unknownFields = new Set<UnknownSelectionField>();
+    /** Tables rows the selection left out came from: rows of them were read (mistypedAllocUnitNotes must not say none was). */
+    const selectedOutTables = new Set<string>();
+    /** Rows selected by a login or database user name in another letter case than typed: count and the names. */
+    let caseOnly = 0;
+    const caseOnlyNames = new Set<string>();
     const started = Date.now();
     const progress = createProgress({ quiet: opts.quiet });
     try {
@@ -234,9 +242,22 @@ export async function runScan(opts: ScanOptions): Promise<void> {
             continue;
           }
           // the row selection (--transaction, --sid, …): counted apart, said in the summary and the report
-          if (selection && ev.kind === 'row' && !rowSelected(selection, ev.row)) {
-            selectedOut++;
-            continue;
+          if (selection && ev.kind === 'row') {
+            const verdict = rowSelection(selection, ev.row);
+            if (verdict !== 'selected') {
+              selectedOut++;
+              selectedOutTables.add(ev.row.table);
+              if (verdict !== 'other') {
+                unknownOut++;
+                for (const f of verdict) unknownFields.add(f);
+              }
+              continue;
+            }
+            const other = caseOnlyMatches(selection, ev.row);
+            if (other.length) {
+              caseOnly++;
+              for (const n of other) caseOnlyNames.add(n);
+            }
           }
           rows++;
           // in CSV, a value UTF-8 cannot carry is a warning of the row too (its cell is not the value: csvWarningsCell)
@@ -305,11 +326,19 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const beginUnread = stats && !interruptedBy
       ? beginUnreadClause(stats, operations, 'printed', 'scan without --from/--to to see them (their beginTime is null), or add the log from before they began (an earlier --trn, the --ldf)')
       : '';
+    // rows the selection left out for want of a login, SID or database user to compare: not "of
+    // other people" (an offline scan has no login at all), they may be rows asked for
+    const unknownWhat = [...unknownFields].join(' or ');
+    const unknownClause = selection && unknownOut > 0
+      ? `${unknownOut} row(s) recovered are not printed because their ${unknownWhat} is not known (offline rows have no login; a transaction whose begin is not in the log read has no SID; a SID no user of the data file has, such as a sysadmin's acting as dbo or a Windows group member's, has no database user): they may be rows ${selection.described} asks for; select by --transaction or --from-lsn/--to-lsn, or scan without it to see them (their ${unknownWhat} is null)`
+      : '';
     // rows the committed filter passed on but the layout check held back, or that did not decode,
     // are in none of the counts explainNoRows tells: said here, or "16 deletes: 3 on …" left 13 unexplained
     const noRowsReason = rows === 0 && stats && !interruptedBy
       ? (selection && selectedOut > 0
-        ? `the ${selectedOut} row(s) recovered${filter.from || filter.to ? ' in the window' : ''} are all of other transactions, people or LSNs than ${selection.described} selects; scan without it to see them`
+        ? (selectedOut > unknownOut
+          ? `the ${selectedOut} row(s) recovered${filter.from || filter.to ? ' in the window' : ''} are ${unknownOut ? `${selectedOut - unknownOut} of other transactions, people or LSNs than ${selection.described} selects and ${unknownOut} of a ${unknownWhat} not known (INCOMPLETE below)` : `all of other transactions, people or LSNs than ${selection.described} selects`}; scan without it to see them`
+          : `the ${selectedOut} row(s) recovered${filter.from || filter.to ? ' in the window' : ''} have no ${unknownWhat} known to compare with ${selection.described} (INCOMPLETE below); scan without it to see them`)
         : explainNoRows(stats, operations) + (selection ? `; ${selection.described} selected none of them` : '')) + notPrinted(skipped).clause('above') + (lost.length ? `; that is of the log read only: ${logLossClause(lost)}, and what those parts held is not known (INCOMPLETE below)` : '')
       : undefined;
     if (opts.report) {
@@ -321,10 +350,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         source: source.description,
         filter: selection ? { ...filter, selection: selectionForReport(opts) } : filter,
         rows,
-        ...(selection ? { rowsNotSelected: selectedOut } : {}),
+        ...(selection ? { rowsNotSelected: selectedOut, rowsNotSelectedUnknown: unknownOut } : {}),
         rowsPerTable: Object.fromEntries(perTable),
         rowsWithWarnings: warnedRows,
-        complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !unknownTables && !beginUnread && !interruptedBy,
+        complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !unknownTables && !beginUnread && !unknownClause && !interruptedBy,
         ...(interruptedBy ? { interrupted: interruptedBy } : {}),
         ...(noRowsReason ? { noRowsReason: isoLogTimesIn(noRowsReason) } : {}),
         // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
@@ -368,7 +397,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
       for (const n of metadataNotes) process.stderr.write(`rowback scan: note: ${n}\n`);
       printSummary(rows, perTable, allSkipped);
-      if (selection && selectedOut > 0 && rows > 0) process.stderr.write(`rowback scan: note: ${selectedOut} other row(s) recovered are not printed: ${selection.described} does not select them\n`);
+      if (selection && selectedOut > unknownOut && rows > 0) process.stderr.write(`rowback scan: note: ${selectedOut - unknownOut} other row(s) recovered are not printed: ${selection.described} does not select them\n`);
       // the notes before "why no rows", which counts what they name
       for (const n of [...told.removals, ...told.notes]) process.stderr.write(`rowback scan: note: ${n}\n`);
       if (noRowsReason) process.stderr.write(`rowback scan: why no rows: ${noRowsReason}\n`);
@@ -378,6 +407,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       // Said even with --quiet: the rows printed are not all the transactions removed.
       for (const n of told.removals) process.stderr.write(`rowback scan: note: ${n}\n`);
     }
+    // Said even with --quiet: rows printed as selected by a name they hold in another letter case
+    // (a case-sensitive database or server has both 'Bob' and 'bob')
+    if (caseOnly) process.stderr.write(`rowback scan: note: ${caseOnly} row(s) printed were selected by ${selection!.described} in another letter case: ${[...caseOnlyNames].slice(0, 5).join(', ')}${caseOnlyNames.size > 5 ? ', …' : ''}; under a case-sensitive collation that is another principal, and those rows may be another person's (their login/dbUser field says whose)\n`);
     // Said even with --quiet: records of operations rowback does not know may have changed rows it does not list
     for (const w of opened.warnings?.() ?? []) process.stderr.write(`rowback scan: WARNING: ${w}\n`);
     // Said even with --quiet: rows printed here may still exist in the database.
@@ -386,7 +418,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // row operations on units no table names: likely a mistyped id (its rows were a note at most,
     // exit 0 with --strict; the unknown units are not INCOMPLETE with a --ddl/--schema layout)
     if (stats && !interruptedBy) {
-      for (const n of mistypedAllocUnitNotes(stats, mappedTables, '--alloc-unit', (t) => (perTable.get(t) ?? 0) > 0, allSkipped)) process.stderr.write(`rowback scan: note: ${n}\n`);
+      for (const n of mistypedAllocUnitNotes(stats, mappedTables, '--alloc-unit', (t) => (perTable.get(t) ?? 0) > 0 || selectedOutTables.has(t), allSkipped)) process.stderr.write(`rowback scan: note: ${n}\n`);
     }
     // Said even with --quiet, as INTERRUPTED is: a script must not take part of a result for all of it.
     if (damagedLine) process.stderr.write(damagedLine);
@@ -395,8 +427,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (undecoded) process.stderr.write(`rowback scan: INCOMPLETE: ${undecoded}\n`);
     if (unknownTables) process.stderr.write(`rowback scan: INCOMPLETE: ${unknownTables}\n`);
     if (beginUnread) process.stderr.write(`rowback scan: INCOMPLETE: ${beginUnread}\n`);
+    if (unknownClause && !interruptedBy) process.stderr.write(`rowback scan: INCOMPLETE: ${unknownClause}\n`);
     // --strict: exit 3 for what the report calls "complete": false (an interrupt's 130/143 below wins)
-    if (damagedLine || lost.length || held || undecoded || unknownTables || beginUnread) exitIncomplete(opts.strict);
+    if (damagedLine || lost.length || held || undecoded || unknownTables || beginUnread || unknownClause) exitIncomplete(opts.strict);
     // a WARNING on a backup's header (one copy damaged, the set read all the same): --strict exits 3 as for warned rows
     if (opened.headerWarnings?.().length) exitIncomplete(opts.strict);
     // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.

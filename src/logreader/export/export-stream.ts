@@ -58,7 +58,7 @@ export interface ExportStream {
 
 /** Decoded text chunks of a byte stream (UTF-16LE after its BOM, else UTF-8 with any BOM dropped). */
 async function* textChunks(src: Readable, onBytes?: (n: number) => void): AsyncGenerator<string> {
-  let decoder: InstanceType<typeof TextDecoder> | null = null;
+  let decoder: { decode(bytes?: Uint8Array, o?: { stream: boolean }): string } | null = null;
   let read = 0;
   for await (const chunk of src as AsyncIterable<Buffer>) {
     read += chunk.length;
@@ -66,7 +66,7 @@ async function* textChunks(src: Readable, onBytes?: (n: number) => void): AsyncG
     let bytes: Uint8Array = chunk;
     if (!decoder) {
       if (bytes[0] === 0xff && bytes[1] === 0xfe) {
-        decoder = new TextDecoder('utf-16le');
+        decoder = new Utf16leDecoder();
         bytes = bytes.subarray(2);
       } else decoder = new TextDecoder('utf-8');
     }
@@ -75,6 +75,35 @@ async function* textChunks(src: Readable, onBytes?: (n: number) => void): AsyncG
   }
   const tail = decoder ? decoder.decode() : '';
   if (tail) yield tail;
+}
+
+/**
+ * UTF-16LE bytes to text chunk by chunk, every code unit as it is: TextDecoder('utf-16le') writes
+ * U+FFFD for an unpaired surrogate, which an nvarchar transaction name or login can hold (a name
+ * cut at 32 characters inside a pair), so the rows printed a name the log does not hold. A pair
+ * split between chunks joins again when the chunks are concatenated; an odd byte waits for the next.
+ */
+export class Utf16leDecoder {
+  private carry: Buffer | null = null;
+
+  /** The text of `bytes` after what was carried over; with no bytes, the end (a lone last byte: U+FFFD). */
+  decode(bytes?: Uint8Array, _o?: { stream: boolean }): string {
+    if (bytes === undefined) {
+      const end = this.carry ? '\ufffd' : '';
+      this.carry = null;
+      return end;
+    }
+    let b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (this.carry) {
+      b = Buffer.concat([this.carry, b]);
+      this.carry = null;
+    }
+    if (b.length % 2) {
+      this.carry = Buffer.from(b.subarray(b.length - 1));
+      b = b.subarray(0, b.length - 1);
+    }
+    return b.toString('utf16le');
+  }
 }
 
 /** Text lines of a byte stream (without their CR/LF). A line is held whole: for line-based (CSV) text. */
@@ -157,8 +186,17 @@ function jsonText(open: ByteSource, at: { line: number }, onBytes?: (n: number) 
     (async function* () {
       let started = false;
       at.line = 1;
+      // a high surrogate ending a chunk: its low one may begin the next
+      let high = '';
       for await (const chunk of textChunks(open(), onBytes)) {
-        let t = chunk;
+        let t = high + chunk;
+        high = '';
+        const last = t.charCodeAt(t.length - 1);
+        if (last >= 0xd800 && last <= 0xdbff) {
+          high = t.slice(-1);
+          t = t.slice(0, -1);
+        }
+        t = escapeUnpairedSurrogates(t);
         if (!started) {
           const i = t.indexOf('{');
           if (i < 0) {
@@ -182,9 +220,20 @@ function jsonText(open: ByteSource, at: { line: number }, onBytes?: (n: number) 
         out = from === 0 ? t : out + t.slice(from);
         if (out) yield out;
       }
+      if (high) yield escapeUnpairedSurrogates(high);
     })(),
     { objectMode: false },
   );
+}
+
+/**
+ * `t` with each unpaired UTF-16 surrogate written as its JSON escape (`\\ud83d`): the text goes on
+ * to the JSON parser as UTF-8 bytes, which have no form for one (it became U+FFFD). Raw, one can
+ * only stand inside a JSON string (a UTF-16 export of an nvarchar name cut inside a pair), where the
+ * escape reads as the same code unit.
+ */
+function escapeUnpairedSurrogates(t: string): string {
+  return t.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (u) => `\\u${u.charCodeAt(0).toString(16)}`);
 }
 
 function jsonError(file: string, e: unknown, line: number): InputError {
@@ -302,13 +351,32 @@ function parseBatch(section: string, header: string[], batch: CsvLine[], file: s
   if (batch.length === 0) return [];
   const first = batch[0].line;
   try {
-    const rows = parseCsv(batch.map((b) => b.text).join('\n'), { ...CSV_OPTIONS, columns: header }) as Array<{ record: Record<string, string | null>; info: { lines: number } }>;
+    // csv-parse reads its text as UTF-8 bytes, which have no form for an unpaired surrogate: hidden
+    // from it and put back in each field
+    const text = batch.map((b) => b.text).join('\n');
+    const hidden = /[\ud800-\udfff\ufdd0]/.test(text);
+    const rows = parseCsv(hidden ? hideSurrogates(text) : text, { ...CSV_OPTIONS, columns: header }) as Array<{ record: Record<string, string | null>; info: { lines: number } }>;
+    if (hidden) for (const r of rows) for (const k of Object.keys(r.record)) { const v = r.record[k]; if (typeof v === 'string') r.record[k] = restoreSurrogates(v); }
     return rows.map((r) => ({ row: r.record, line: first + r.info.lines - 1 }));
   } catch (e) {
     const m = e as { lines?: number; message: string };
     const line = m.lines !== undefined ? first + m.lines - 1 : first;
     throw bad(file, `section #${section}, line ${line}: ${m.message}`, { line });
   }
+}
+
+/**
+ * `t` with each unpaired UTF-16 surrogate written as U+FDD0 and a private-use character (U+E000 +
+ * its offset from U+D800), and U+FDD0 itself doubled: text UTF-8 carries, restoreSurrogates'
+ * inverse. Paired surrogates stay.
+ */
+export function hideSurrogates(t: string): string {
+  return t.replace(/\ufdd0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (u) => (u === '\ufdd0' ? '\ufdd0\ufdd0' : '\ufdd0' + String.fromCharCode(0xe000 + u.charCodeAt(0) - 0xd800)));
+}
+
+/** The inverse of hideSurrogates. */
+export function restoreSurrogates(t: string): string {
+  return t.replace(/\ufdd0([\ufdd0\ue000-\ue7ff])/g, (_, c: string) => (c === '\ufdd0' ? c : String.fromCharCode(0xd800 + c.charCodeAt(0) - 0xe000)));
 }
 
 /** Rows of one section, streamed in batches of whole logical lines of about `batchChars` characters. */

@@ -762,8 +762,18 @@ function literalDefault(c: DdlColumn, col: ColumnLayout): SqlValue | undefined {
   if (!c.defaultExpr) return undefined;
   const toks = c.defaultExpr.filter((t) => !(t.kind === 'punct' && (t.text === '(' || t.text === ')')));
   let text: string;
-  if (toks.length === 1 && (toks[0]!.kind === 'number' || toks[0]!.kind === 'string' || toks[0]!.kind === 'binary')) text = toks[0]!.text;
+  // a string keeps its quotes: defaultValueFromText tells the string 'NULL' from NULL, '(x)' from
+  // (x), and a quoted date from a number (its text alone read as those)
+  if (toks.length === 1 && toks[0]!.kind === 'string') text = `'${toks[0]!.text.replace(/'/g, "''")}'`;
+  else if (toks.length === 1 && (toks[0]!.kind === 'number' || toks[0]!.kind === 'binary')) text = toks[0]!.text;
   else if (toks.length === 2 && toks[0]!.text === '-' && toks[1]!.kind === 'number') text = `-${toks[1]!.text}`;
   else return undefined;
+  // a constant of another type for a character column, converted to the column's type: a number's
+  // digits are its text (1.50, -3), but a money constant ($1.5 reads '1.50'), a float (1e3: '1000'),
+  // leading zeros (007: '7') or a binary (0x41: 'A') convert to other text: refused, not printed as
+  // typed. (A catalog's default_value is the stored value's text, unquoted: not this check's.)
+  if (toks[toks.length - 1]!.kind !== 'string' && ['char', 'nchar', 'varchar', 'nvarchar', 'text', 'ntext'].includes(col.type) && !/^(0|-?[1-9]\d*)(\.\d+)?$/.test(text) && !/^-0\.\d*[1-9]\d*$/.test(text)) {
+    throw new SchemaError('SCHEMA_BAD_DEFAULT', `default '${text}' is a constant of another type than ${col.type}, which SQL Server converts to other text than it reads (a money constant, a float, leading zeros, a binary): give it as a string`, { column: col.name });
+  }
   return defaultValueFromText(text, col);
 }
