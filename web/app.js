@@ -407,6 +407,7 @@ async function loadPage() {
   $('grid-body').replaceChildren(...page.items.map((r) => rowTr(r, cols)));
   $('next-page').disabled = !page.next;
   $('first-page').disabled = state.page === 0;
+  $('prev-page').disabled = state.page === 0;
   $('page-info').textContent = page.items.length
     ? `page ${state.page + 1} of ${Math.max(1, Math.ceil(state.total / 50)).toLocaleString()} · ${state.total.toLocaleString()} matching rows · #${page.items[0].id}–#${page.items[page.items.length - 1].id}`
     : noRowsText();
@@ -1115,6 +1116,8 @@ $('logout').addEventListener('click', () => signOut());
 $('filters').addEventListener('submit', (ev) => { ev.preventDefault(); resetPaging(); });
 $('next-page').addEventListener('click', () => { if (!state.next) return; state.cursors[state.page + 1] = state.next; state.page++; loadPage(); });
 $('first-page').addEventListener('click', () => { state.page = 0; loadPage(); });
+// the page before: its cursor was kept when the grid went past it (same filter: applying another resets them)
+$('prev-page').addEventListener('click', () => { if (state.page === 0) return; state.page--; loadPage(); });
 $('approve-selected').addEventListener('click', () => decide('approve', 'ids'));
 $('reject-selected').addEventListener('click', () => decide('reject', 'ids'));
 $('approve-filter').addEventListener('click', () => decide('approve', 'filter'));
