@@ -13,6 +13,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { SqlValue } from '../reconstruct/values.js';
+import { firstUnpairedSurrogate } from './surrogates.js';
 
 const FORMULA_START = /^[=+\-@\t\r']/;
 const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -70,9 +71,6 @@ export function csvValueHeaders(names: readonly string[], reserved: readonly str
   return names.map((n) => (own.has(n.toLowerCase()) || n.startsWith('[') || n.startsWith("'") || n.toLowerCase().startsWith('after.') ? `[${n.replace(/]/g, ']]')}]` : n));
 }
 
-/** An unpaired UTF-16 surrogate: a high one not followed by a low one, or a low one not after a high one. */
-const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /**
  * The warnings a CSV row carries (in its `warnings` cell) for its value cells that UTF-8 cannot
  * write: a text value holding an unpaired UTF-16 surrogate (nvarchar holds one, e.g. a value cut
@@ -89,10 +87,8 @@ export function csvUnwritableValueWarnings(names: readonly string[] | undefined,
   for (const name of names) {
     const v = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
     if (typeof v !== 'string') continue;
-    const m = UNPAIRED_SURROGATE.exec(v);
-    if (!m) continue;
-    const unit = `U+${m[0].charCodeAt(0).toString(16).toUpperCase()}`;
-    out.push(`column ${prefix}${name}: its value holds an unpaired UTF-16 surrogate (${unit} at offset ${m.index}), which this UTF-8 CSV cannot carry: the cell shows U+FFFD there, not the stored value; the NDJSON/JSON output keeps it`);
+    const u = firstUnpairedSurrogate(v);
+    if (u) out.push(`column ${prefix}${name}: its value holds an unpaired UTF-16 surrogate (${u.unit} at offset ${u.offset}), which this UTF-8 CSV cannot carry: the cell shows U+FFFD there, not the stored value; the NDJSON/JSON output keeps it`);
   }
   return out;
 }
@@ -108,9 +104,8 @@ export function csvUnwritableOwnWarnings(names: readonly string[], own: Record<s
   for (const name of names) {
     const v = own[name];
     if (typeof v !== 'string') continue;
-    const m = UNPAIRED_SURROGATE.exec(v);
-    if (!m) continue;
-    out.push(`rowback's column ${name}: its text holds an unpaired UTF-16 surrogate (U+${m[0].charCodeAt(0).toString(16).toUpperCase()} at offset ${m.index}), which this UTF-8 CSV cannot carry: the cell shows U+FFFD there, not the text the log holds; the NDJSON/JSON output keeps it`);
+    const u = firstUnpairedSurrogate(v);
+    if (u) out.push(`rowback's column ${name}: its text holds an unpaired UTF-16 surrogate (${u.unit} at offset ${u.offset}), which this UTF-8 CSV cannot carry: the cell shows U+FFFD there, not the text the log holds; the NDJSON/JSON output keeps it`);
   }
   return out;
 }

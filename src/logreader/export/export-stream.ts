@@ -37,6 +37,7 @@ import {
   type ExportHeader,
 } from './export-file.js';
 import { logTextKindOfText, PLAIN_FN_DBLOG_ADVICE } from '../../util/log-text-kind.js';
+import { UNPAIRED_SURROGATE_SOURCE } from '../../util/surrogates.js';
 
 /** Where a pass gets its bytes: a fresh stream each call (a file, or a buffer in tests). */
 export type ByteSource = () => Readable;
@@ -232,8 +233,12 @@ function jsonText(open: ByteSource, at: { line: number }, onBytes?: (n: number) 
  * only stand inside a JSON string (a UTF-16 export of an nvarchar name cut inside a pair), where the
  * escape reads as the same code unit.
  */
+const UNPAIRED_GLOBAL = new RegExp(UNPAIRED_SURROGATE_SOURCE, 'g');
+/** U+FDD0 (hideSurrogates' marker, doubled when the text holds one) or an unpaired surrogate. */
+const HIDDEN_OR_UNPAIRED = new RegExp(`\ufdd0|${UNPAIRED_SURROGATE_SOURCE}`, 'g');
+
 function escapeUnpairedSurrogates(t: string): string {
-  return t.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (u) => `\\u${u.charCodeAt(0).toString(16)}`);
+  return t.replace(UNPAIRED_GLOBAL, (u) => `\\u${u.charCodeAt(0).toString(16)}`);
 }
 
 function jsonError(file: string, e: unknown, line: number): InputError {
@@ -371,7 +376,7 @@ function parseBatch(section: string, header: string[], batch: CsvLine[], file: s
  * inverse. Paired surrogates stay.
  */
 export function hideSurrogates(t: string): string {
-  return t.replace(/\ufdd0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (u) => (u === '\ufdd0' ? '\ufdd0\ufdd0' : '\ufdd0' + String.fromCharCode(0xe000 + u.charCodeAt(0) - 0xd800)));
+  return t.replace(HIDDEN_OR_UNPAIRED, (u) => (u === '\ufdd0' ? '\ufdd0\ufdd0' : '\ufdd0' + String.fromCharCode(0xe000 + u.charCodeAt(0) - 0xd800)));
 }
 
 /** The inverse of hideSurrogates. */

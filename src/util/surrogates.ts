@@ -1,0 +1,16 @@
+/**
+ * Unpaired UTF-16 surrogates: a high one (U+D800–U+DBFF) not followed by a low one, or a low one
+ * (U+DC00–U+DFFF) not after a high one. nvarchar holds them (SQL Server stores UTF-16 code units
+ * unchecked: a value cut between the two halves of a pair); UTF-8 has no form for them (The Unicode
+ * Standard, §3.9 D92: surrogate code points are not Unicode scalar values), so any text that goes
+ * out as UTF-8 writes U+FFFD there.
+ */
+export const UNPAIRED_SURROGATE_SOURCE = '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+
+const ONE = new RegExp(UNPAIRED_SURROGATE_SOURCE);
+
+/** The first unpaired surrogate of `s`: its code unit as `U+D83D` and its offset in UTF-16 units; null when none. */
+export function firstUnpairedSurrogate(s: string): { unit: string; offset: number } | null {
+  const m = ONE.exec(s);
+  return m ? { unit: `U+${m[0].charCodeAt(0).toString(16).toUpperCase()}`, offset: m.index } : null;
+}
