@@ -8,11 +8,11 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { openReviewStore, reviewApp } from '../support/review-desk.js';
+import { openReviewStore, reviewApp, stagedJob } from '../support/review-desk.js';
 import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
 import { StagingStore } from '../../src/staging/store.js';
-import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
+import { corpusRows } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 
@@ -29,11 +29,7 @@ describeBrowser('review page: the audit tab shows the whole audit log of the job
 
   beforeAll(async () => {
     ({ dir, store, reviewer } = openReviewStore('rowback-e2e-audit-'));
-    const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'offline', createdBy: 'olga' });
-    store.setJobState(job.id, 'running');
-    store.saveJobTables(job.id, Object.values(LAYOUTS));
-    store.stageBatch(job.id, corpusRows(12));
-    store.setJobState(job.id, 'succeeded');
+    const job = { id: stagedJob(store, corpusRows(12)) };
     for (let i = 1; i <= 1200; i++) store.appendAudit('system', 'reinsert.batch', job.id, { runId: 1, batchNo: i, inserted: 500, conflicts: 0 });
     store.decide(job.id, { actor: 'rafael', decision: 'reject', reason: 'the newest decision', ids: [1] });
     const entries = store.audit({ jobId: job.id, limit: 5000 });

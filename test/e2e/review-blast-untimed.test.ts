@@ -8,11 +8,11 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { openReviewStore, reviewApp } from '../support/review-desk.js';
+import { openReviewStore, reviewApp, stagedJob } from '../support/review-desk.js';
 import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
 import { StagingStore } from '../../src/staging/store.js';
-import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
+import { corpusRows } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 
@@ -27,12 +27,8 @@ describeBrowser('review page: the time chart says which rows it cannot place', (
 
   beforeAll(async () => {
     ({ dir, store, reviewer } = openReviewStore('rowback-e2e-untimed-'));
-    const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'offline', createdBy: 'olga' });
-    store.setJobState(job.id, 'running');
-    store.saveJobTables(job.id, Object.values(LAYOUTS));
     // 10 rows, 3 of them of a transaction whose begin is not in the log read
-    store.stageBatch(job.id, corpusRows(10).map((r, i) => (i < 3 ? { ...r, beginTime: null } : r)));
-    store.setJobState(job.id, 'succeeded');
+    const job = { id: stagedJob(store, corpusRows(10).map((r, i) => (i < 3 ? { ...r, beginTime: null } : r))) };
     app = await reviewApp(store, {});
     ({ base, ctx, page } = await serveReviewPage(app, dir));
   }, 120_000);

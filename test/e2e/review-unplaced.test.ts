@@ -9,7 +9,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { openReviewStore, reviewApp } from '../support/review-desk.js';
+import { openReviewStore, reviewApp, stagedJob } from '../support/review-desk.js';
 import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
 import { StagingStore } from '../../src/staging/store.js';
@@ -28,15 +28,11 @@ describeBrowser('review page: rows a time filter cannot place', () => {
 
   beforeAll(async () => {
     ({ dir, store, reviewer } = openReviewStore('rowback-e2e-unplaced-'));
-    const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'no begin', createdBy: 'olga' });
-    store.setJobState(job.id, 'running');
-    store.saveJobTables(job.id, [LAYOUTS['dbo.T']!]);
     const base0 = corpusRows(1)[0]!;
-    store.stageBatch(job.id, Array.from({ length: 8 }, (_, i) => ({
+    stagedJob(store, Array.from({ length: 8 }, (_, i) => ({
       ...base0, lsn: `0000002a:00000100:000${i + 1}`, values: { Id: i + 1, Name: `n${i + 1}` },
       ...(i < 3 ? { beginTime: null, endTime: '2024-03-01T09:50:00.000' } : { beginTime: `2024-03-01T09:${String(i * 5).padStart(2, '0')}:00.000`, endTime: '2024-03-01T09:51:00.000' }),
-    })));
-    store.setJobState(job.id, 'succeeded');
+    })), { layouts: [LAYOUTS['dbo.T']!], description: 'no begin' });
     app = await reviewApp(store, {});
     ({ base, ctx, page } = await serveReviewPage(app, dir));
   }, 120_000);

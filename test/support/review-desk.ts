@@ -36,3 +36,16 @@ export function dboTTarget(dir: string): FakeTarget {
 export function reviewApp(store: StagingStore, options: Omit<Parameters<typeof buildApp>[0], 'store' | 'logger'> = {}): Promise<FastifyInstance> {
   return buildApp({ store, logger: silentLogger, validateJob: async () => {}, ...options });
 }
+
+/**
+ * A finished files job of `rows` (staged as a worker stages them: running, layouts, one batch,
+ * succeeded), as the review page's tests set one up; its id. `spec` defaults to one offline log.
+ */
+export function stagedJob(store: StagingStore, rows: Parameters<StagingStore['stageBatch']>[1], o: { layouts?: Parameters<StagingStore['saveJobTables']>[1]; description?: string; spec?: Record<string, unknown> } = {}): number {
+  const job = store.createJob({ kind: 'files', spec: o.spec ?? { ldf: '/evidence/crm.ldf' }, description: o.description ?? 'offline', createdBy: 'olga' });
+  store.setJobState(job.id, 'running');
+  store.saveJobTables(job.id, o.layouts ?? Object.values(LAYOUTS));
+  store.stageBatch(job.id, rows);
+  store.setJobState(job.id, 'succeeded');
+  return job.id;
+}
