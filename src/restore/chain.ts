@@ -32,6 +32,7 @@
 import { InputError } from '../errors.js';
 import { formatLsn, lsnFromDecimal } from '../logreader/lsn.js';
 import { lsnCmp, type BackupSetRecord, type BackupHistory, type SkippedBackup } from './history.js';
+import { sameIdOtherNames } from '../recover/source-identity.js';
 
 /**
  * Where the restore stops. `time`: the SQL Server's local time, `YYYY-MM-DDTHH:MM:SS.fff` (as
@@ -423,23 +424,83 @@ function describeTarget(t: RestoreTarget): string {
 
 /**
  * The database the history is about: `wanted` when given (matched case-insensitively on the
- * name), else the only one there. Throws InputError INPUT_RESTORE_NO_DATABASE when `wanted` has
- * no backups, INPUT_RESTORE_SEVERAL_DATABASES naming them when the folders hold several and no
- * name is given.
+ * name), else the only one there. A database renamed between its backups (ALTER DATABASE … MODIFY
+ * NAME keeps the binding id) is one database: the sets of another name with a binding id of the
+ * chosen sets are taken with them, and several names that all carry one binding id are not "several
+ * databases" (`renamedNotes` says them). Throws InputError INPUT_RESTORE_NO_DATABASE when `wanted`
+ * has no backups, INPUT_RESTORE_SEVERAL_DATABASES naming them (those of one binding id together)
+ * when the folders hold several and no name is given.
  */
 export function chooseDatabase(history: BackupHistory, wanted?: string): BackupSetRecord[] {
   const names = [...new Set(history.sets.map((s) => s.databaseName))];
   if (wanted !== undefined) {
     const sets = history.sets.filter((s) => s.databaseName.toLowerCase() === wanted.toLowerCase());
-    if (!sets.length) throw new InputError('INPUT_RESTORE_NO_DATABASE', `no usable backup of database ${wanted} in ${history.origin} (databases found: ${names.join(', ') || 'none'})`);
-    return sets;
+    if (!sets.length) throw new InputError('INPUT_RESTORE_NO_DATABASE', `no usable backup of database ${wanted} in ${history.origin} (databases found: ${namesByBindingId(history.sets).join(', ') || 'none'})`);
+    return withSameBindingId(history.sets, sets);
   }
   if (names.length === 0) {
     const why = history.skipped.map((s) => `${s.file}: ${s.code}: ${s.reason}`).join('; ');
     throw new InputError('INPUT_NO_BACKUPS', `no usable backup set in ${history.origin}${why ? ` (${why})` : ''}`);
   }
-  if (names.length > 1) throw new InputError('INPUT_RESTORE_SEVERAL_DATABASES', `${history.origin} holds backups of several databases (${names.join(', ')}); name one with --database`);
+  const groups = namesByBindingId(history.sets);
+  if (groups.length > 1) throw new InputError('INPUT_RESTORE_SEVERAL_DATABASES', `${history.origin} holds backups of several databases (${groups.join(', ')}); name one with --database`);
   return history.sets;
+}
+
+/**
+ * `chosen` and every other set of `all` carrying a binding id of theirs (the same database under
+ * another name), in `all`'s order. Sets of no binding id (msdb history) join by name only.
+ */
+function withSameBindingId(all: readonly BackupSetRecord[], chosen: readonly BackupSetRecord[]): BackupSetRecord[] {
+  const ids = new Set(chosen.map((s) => s.bindingId).filter((b): b is string => b !== null));
+  return all.filter((s) => chosen.includes(s) || (s.bindingId !== null && ids.has(s.bindingId)));
+}
+
+/**
+ * The database names of `sets`, those of one binding id joined as one entry (`A = B (one binding
+ * id: renamed, or attached from copies of the other's files)`); names compared case-insensitively,
+ * each group in first-seen order. Source of the fact: source-identity.ts sameIdOtherNames.
+ */
+function namesByBindingId(sets: readonly BackupSetRecord[]): string[] {
+  // union of names through shared binding ids (a name may carry several ids: then MIXED is planChain's)
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
+  };
+  const shown = new Map<string, string>();
+  for (const s of sets) {
+    const k = s.databaseName.toLowerCase();
+    if (!parent.has(k)) {
+      parent.set(k, k);
+      shown.set(k, s.databaseName);
+    }
+  }
+  const byId = new Map<string, string>();
+  for (const s of sets) {
+    if (s.bindingId === null) continue;
+    const k = s.databaseName.toLowerCase();
+    const other = byId.get(s.bindingId);
+    if (other === undefined) byId.set(s.bindingId, k);
+    else if (find(other) !== find(k)) parent.set(find(k), find(other));
+  }
+  const groups = new Map<string, string[]>();
+  for (const k of shown.keys()) {
+    const root = find(k);
+    groups.set(root, [...(groups.get(root) ?? []), shown.get(k)!]);
+  }
+  return [...groups.values()].map((g) => (g.length === 1 ? g[0]! : `${g.join(' = ')} (one binding id: one database renamed, or attached from copies of the other's files)`));
+}
+
+/**
+ * Notes on the chosen sets (chooseDatabase) stating more than one database name under one binding
+ * id: source-identity.ts sameIdOtherNames' sentence, one per name after the first. Said even with
+ * --quiet, as scan and log say them; empty when the names agree.
+ */
+export function renamedNotes(sets: readonly BackupSetRecord[]): string[] {
+  return sameIdOtherNames(sets.map((s) => ({ file: s.devices[0] ?? '?', role: s.backupType === 'log' ? ('trn' as const) : ('bak' as const), bindingId: s.bindingId, databaseName: s.databaseName, ...(s.position > 1 ? { set: s.position } : {}) })));
 }
 
 /**
@@ -487,7 +548,8 @@ export function planChain(sets: BackupSetRecord[], target: RestoreTarget, skippe
 }
 
 function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: SkippedBackup[]): RestoreChain {
-  const databaseName = sets[0]?.databaseName ?? '?';
+  // the name of the newest set: a database renamed between its backups (chooseDatabase) has it now
+  const databaseName = [...sets].sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn))[0]?.databaseName ?? '?';
   const usable = sets.filter((s) => !s.damaged && (s.backupType === 'full' || s.backupType === 'differential' || s.backupType === 'log'));
   const notes: string[] = [];
   for (const s of sets) if (!usable.includes(s)) notes.push(`${fileOf(s)}: ${s.damaged ? 'damaged' : `a ${s.backupType} backup`}, not used`);

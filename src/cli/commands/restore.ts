@@ -12,7 +12,7 @@ import { collectTables, normalizeTableName, refuseExcessArguments, requireSubcom
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { sourceDatabaseOf } from '../../reinsert/source-database.js';
 import type { SourceDatabase } from '../../staging/types.js';
-import { chooseDatabase, describeReachable, planChain, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
+import { chooseDatabase, describeReachable, planChain, renamedNotes, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
 import { addLogCommitTimes, readFolderHistory, type BackupHistory, type BackupSetRecord } from '../../restore/history.js';
 import { readMsdbHistory } from '../../restore/msdb.js';
 import { renderRestore, scriptText, type RenderedPlan } from '../../restore/tsql.js';
@@ -147,7 +147,8 @@ export async function runRestoreRun(
   const planOpts: PlanOptions = { ...o, format: 'sql', ...(o.backups?.length ? { server: undefined } : {}) };
   // a plan `restore plan` refuses (log the restore needs lost: INPUT_RESTORE_LOG_DAMAGED) is refused
   // here too, before any connection to the server (it warned, then ran the restore anyway)
-  const { chain, logDamage, logNotes, headerWarnings } = await planRestore(planOpts, deps);
+  const { chain, logDamage, logNotes, headerWarnings, identityNotes } = await planRestore(planOpts, deps);
+  for (const n of identityNotes ?? []) stderr.write(`rowback restore run: note: ${n}\n`);
   // a backup used despite damage (a damaged MTF trailer, damaged log blocks accepted) is said before its RESTORE runs
   // also with --quiet: the only place it is said (restore run prints no plan)
   sayCaveats('restore run', chain, stderr);
@@ -290,6 +291,12 @@ export interface PlanResult {
   logCopies?: PlanLogDamage['copies'];
   /** WARNINGs on the headers of the plan's backups (BackupSetRecord.headerWarnings): said where logDamage is. */
   headerWarnings?: string[];
+  /**
+   * Notes on backups of the plan's binding id stating other database names (chain.ts renamedNotes:
+   * one database renamed, or one attached from copies of another's files): on stderr even with
+   * --quiet, as scan and log say them, and among the plan's notes. Absent when the names agree.
+   */
+  identityNotes?: string[];
 }
 
 /** One log backup file of a plan (or a copy of one) whose log does not read whole, and where its loss lies against the stop point. */
@@ -603,6 +610,8 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
   if (o.as !== undefined && o.replaceOriginal) throw new InputError('INPUT_BAD_OPTION', '--as and --replace-original exclude each other');
   const history = await loadHistory(o, deps);
   const sets = chooseDatabase(history, o.database);
+  // one binding id under several names (a database renamed between its backups): planned as one, said
+  const identityNotes = renamedNotes(sets);
   // a log backup file whose finish date is unknown, or that ran at the time (or ends the chain): its own commit times place a --stop-at after its start;
   // a log backup in two files (a copy): each read, so the chain takes one whose log reads whole
   await addLogCommitTimes(sets, target.kind === 'time' ? target.time : undefined);
@@ -642,12 +651,13 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
   for (const c of damage.copies) chain.notes.push(c.note);
   for (const f of damage.after) chain.notes.push(afterNote(f));
   chain.notes.push(...diffNotes);
+  chain.notes.unshift(...identityNotes);
   const rendered = renderRestore(chain, { as, replaceOriginal: o.replaceOriginal, standby: o.standby });
   const logDamage = damage.needed.map(neededWarning);
   const headerWarnings = chain.steps.flatMap((st) => st.set.headerWarnings ?? []);
   // at the head of the script itself (every format): a script piped into sqlcmd carries the damage it was planned over
   rendered.warnings.unshift(...[...logDamage, ...headerWarnings].map((w) => `WARNING: ${w}`));
-  return { chain, rendered, as, logDamage, logNotes: [...damage.copies.map((c) => c.note), ...damage.after.map(afterNote), ...diffNotes], logCopies: damage.copies.map(({ refusedNote: _refused, ...c }) => c), ...(headerWarnings.length ? { headerWarnings } : {}) };
+  return { chain, rendered, as, logDamage, logNotes: [...damage.copies.map((c) => c.note), ...damage.after.map(afterNote), ...diffNotes], logCopies: damage.copies.map(({ refusedNote: _refused, ...c }) => c), ...(headerWarnings.length ? { headerWarnings } : {}), ...(identityNotes.length ? { identityNotes } : {}) };
 }
 
 function stepJson(s: RestoreChain['steps'][number]) {
@@ -736,6 +746,7 @@ export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.
   // said in every format (the sql script alone on stdout carries none of it), before the script; also with --quiet
   const loud = [...(plan.logDamage ?? []), ...(plan.headerWarnings ?? [])];
   for (const w of loud) stderr.write(`rowback restore plan: WARNING: ${w}\n`);
+  for (const n of plan.identityNotes ?? []) stderr.write(`rowback restore plan: note: ${n}\n`);
   if (!o.quiet) for (const n of plan.logNotes ?? []) stderr.write(`rowback restore plan: note: ${n}\n`);
   for (const w of plan.rendered.warnings) if (!loud.some((d) => w === `WARNING: ${d}`)) stderr.write(`rowback: ${w}\n`);
   if (o.format === 'json') stdout.write(JSON.stringify(planJson(plan), null, 2) + '\n');
