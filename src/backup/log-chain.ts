@@ -46,6 +46,18 @@ export const CHAIN_GAP_TAIL = ': the log backup(s) in between are missing, and t
  */
 export const CHAIN_OVERLAP_TAIL = ': both hold log of the LSNs between, so they are not one chain but backups of two branches of the database\'s history (a RESTORE between them starts a new recovery fork, whose LSNs repeat those of the old one) or one header is damaged, and rows read from both may mix the two histories; give the log backups of one branch (RESTORE HEADERONLY: FirstLSN, LastLSN, RecoveryForkID)';
 
+/**
+ * The end of a FORMAT_LOG_CHAIN_GAP reason for two log backups that START at the same LSN and end
+ * apart. Besides two branches (a RESTORE … WITH RECOVERY at the end of the log backup before them
+ * starts the new branch's log backups where the old branch's next one starts), this is the shape of
+ * a copy-only log backup (MS Learn, "Copy-only backups": a copy-only log backup preserves the log
+ * archive point, so the regular log backup after it starts at the same FirstLSN and holds its log
+ * too). The offline header reader does not locate the copy-only flag (restore/history.ts copyOnly),
+ * so which it is, is said as the DBA's to check, not guessed; the records the later backup repeats
+ * are read once either way (files.ts: at or below the highest LSN read).
+ */
+export const CHAIN_SAME_START_TAIL = ': both start at the same LSN and hold log of the LSNs between, so they are not one chain: either the shorter is a copy-only log backup (BACKUP LOG … WITH COPY_ONLY keeps the log archive point, so the regular log backup after it starts where it starts and holds its log too: then give the regular one alone and this is complete), or they are backups of two branches of the database\'s history (a RESTORE … WITH RECOVERY between them starts a new recovery fork, whose LSNs repeat those of the old one) and rows read from both may mix the two histories; RESTORE HEADERONLY tells: IsCopyOnly, RecoveryForkID';
+
 /** `file` or `file (set n)` for a file holding several backup sets. */
 export function setName(s: LogBackupSet): string {
   return `${s.file}${s.header.backupSets > 1 || s.position > 1 ? ` (set ${s.position})` : ''}`;
@@ -91,7 +103,7 @@ export function logBackupChain(given: readonly LogBackupSet[], flawed: (s: LogBa
         item: {
           code: 'FORMAT_LOG_CHAIN_GAP',
           // an overlap is no missing log: said as what it is (it read "the log backup(s) in between are missing")
-          reason: `log backups do not chain: ${setName(prev)} ends at LSN ${prev.header.lastLsn.decimal} (${prev.header.lastLsn.lsn}), ${setName(s)} starts at ${s.header.firstLsn.decimal} (${s.header.firstLsn.lsn})${first(s) < BigInt(prev.header.lastLsn.decimal) ? CHAIN_OVERLAP_TAIL : CHAIN_GAP_TAIL}`,
+          reason: `log backups do not chain: ${setName(prev)} ends at LSN ${prev.header.lastLsn.decimal} (${prev.header.lastLsn.lsn}), ${setName(s)} starts at ${s.header.firstLsn.decimal} (${s.header.firstLsn.lsn})${first(s) === first(prev) ? CHAIN_SAME_START_TAIL : first(s) < BigInt(prev.header.lastLsn.decimal) ? CHAIN_OVERLAP_TAIL : CHAIN_GAP_TAIL}`,
           location: { file: s.file, lsn: s.header.firstLsn.lsn },
           lsnRange: { first: prev.header.lastLsn.lsn, last: s.header.firstLsn.lsn },
         },

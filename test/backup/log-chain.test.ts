@@ -35,4 +35,21 @@ describe('logBackupChain', () => {
     expect(overlap.gaps[0]!.item.reason).toMatch(/^log backups do not chain: a\.trn ends at LSN 25000000000000200 \(00000019:000000c8:0001\), b\.trn starts at 25000000000000150 \(00000019:00000096:0001\): both hold log of the LSNs between, so they are not one chain but backups of two branches/);
     expect(overlap.gaps[0]!.item.reason).not.toContain('missing');
   });
+
+  it('two log backups starting at the same LSN: a copy-only log backup is named beside two branches, in either order', () => {
+    // a copy-only log backup (b..c) and the regular one after it (b..d): MS Learn "Copy-only backups"
+    for (const given of [[set('a.trn', 100, 200), set('copy.trn', 200, 250), set('b.trn', 200, 300)], [set('a.trn', 100, 200), set('b.trn', 200, 300), set('copy.trn', 200, 250)]]) {
+      const r = logBackupChain(given);
+      expect(r.gaps).toHaveLength(1);
+      const reason = r.gaps[0]!.item.reason;
+      expect(reason).toContain('both start at the same LSN and hold log of the LSNs between, so they are not one chain: either the shorter is a copy-only log backup (BACKUP LOG … WITH COPY_ONLY');
+      expect(reason).toContain('or they are backups of two branches of the database\'s history');
+      expect(reason).toContain('RESTORE HEADERONLY tells: IsCopyOnly, RecoveryForkID');
+      expect(reason).not.toContain('missing');
+      // an overlap (the range runs backwards), said as such by the loss clause
+      expect(r.gaps[0]!.from > r.gaps[0]!.to).toBe(true);
+    }
+    // a later start inside the earlier one's range is no copy-only shape: the branch sentence alone
+    expect(logBackupChain([set('a.trn', 100, 200), set('b.trn', 150, 300)]).gaps[0]!.item.reason).not.toContain('copy-only');
+  });
 });
