@@ -14,3 +14,14 @@ export function firstUnpairedSurrogate(s: string): { unit: string; offset: numbe
   const m = ONE.exec(s);
   return m ? { unit: `U+${m[0].charCodeAt(0).toString(16).toUpperCase()}`, offset: m.index } : null;
 }
+
+const ALL = new RegExp(UNPAIRED_SURROGATE_SOURCE, 'g');
+
+/**
+ * `s` as UTF-8 carries it: each unpaired surrogate replaced by U+FFFD (what a URL query string, a
+ * browser's URLSearchParams or a UTF-8 file makes of it). A filter typed from such a copy compares
+ * by this form after the exact one (src/staging/store.ts spellingsOf).
+ */
+export function wellFormed(s: string): string {
+  return s.replace(ALL, '\ufffd');
+}
