@@ -60,6 +60,7 @@ export class FakeTarget implements ReinsertTarget {
 
   async session(): Promise<TargetSession> {
     const db = this.db;
+    const fks = this.fks;
     const keyOf = (r: PlannedRow): string | null => {
       if (!r.existsSql) return null;
       const used = [...r.existsSql.matchAll(/@(p\d+)\b/g)].map((m) => m[1]);
@@ -94,6 +95,7 @@ export class FakeTarget implements ReinsertTarget {
       },
       async insert(r) {
         const vals = Object.fromEntries(r.params.map((p) => [p.column, p.value instanceof Buffer ? '0x' + p.value.toString('hex') : p.value]));
+        refuseMissingParent(db, fks, r.table, vals);
         db.prepare('INSERT INTO target_rows (tbl, key, row_id, sql, vals) VALUES (?, ?, ?, ?, ?)').run(r.table, keyOf(r), r.rowId, r.insertSql, JSON.stringify(vals));
       },
       async close() { if (db.inTransaction) db.exec('ROLLBACK'); },
@@ -108,6 +110,26 @@ export class FakeTarget implements ReinsertTarget {
     const rows = (this.db.prepare('SELECT count(*) AS n FROM target_rows WHERE row_id IS NOT NULL').get() as { n: number }).n;
     const distinctRows = (this.db.prepare('SELECT count(DISTINCT row_id) AS n FROM target_rows WHERE row_id IS NOT NULL').get() as { n: number }).n;
     return { rows, distinctRows, duplicates: rows - distinctRows };
+  }
+}
+
+/**
+ * A foreign key with its columns (`ForeignKey.columns`: the target's catalog read them) is checked
+ * as SQL Server checks it after a single-row INSERT: a row whose referencing columns are all
+ * non-NULL needs a row of the parent table holding those values (itself included, for a key of a
+ * table to itself), else the INSERT is refused with Msg 547's text. Keys without columns are not
+ * checked (the stand-in cannot know them).
+ */
+function refuseMissingParent(db: Database.Database, fks: ForeignKey[], table: string, vals: Record<string, unknown>): void {
+  for (const fk of fks) {
+    if (!fk.columns?.length || fk.child.toLowerCase() !== table.toLowerCase()) continue;
+    const wanted = fk.columns.map((c) => vals[c.child]);
+    if (wanted.some((v) => v === null || v === undefined)) continue;
+    const matches = (v: Record<string, unknown>) => fk.columns!.every((c, k) => v[c.parent] === wanted[k]);
+    if (fk.parent.toLowerCase() === table.toLowerCase() && matches(vals)) continue;
+    const rows = db.prepare('SELECT vals FROM target_rows WHERE lower(tbl) = lower(?)').all(fk.parent) as { vals: string }[];
+    if (rows.some((x) => matches(JSON.parse(x.vals) as Record<string, unknown>))) continue;
+    throw new Error(`The INSERT statement conflicted with the FOREIGN KEY SAME TABLE constraint "${fk.name}". The conflict occurred in table "${fk.parent}". (Msg 547)`);
   }
 }
 
