@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { describeCorpus } from '../support/corpus.js';
-import { corpusRows } from '../staging/fixtures.js';
+import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
 import { bearer, testApp, type TestApp } from './helpers.js';
 
 // A table name, login and transaction name holding an unpaired UTF-16 surrogate (SYNTHETIC names on
@@ -53,6 +53,22 @@ describeCorpus('API: table, login and transaction name holding an unpaired surro
     });
     expect(r.statusCode, r.body).toBe(200);
     expect(r.json()).toMatchObject({ rows: 1 });
+  });
+
+  it('the CSV export of one table names a header cell whose column name UTF-8 cannot carry, in every row', async () => {
+    // SYNTHETIC: dbo.T's Name column renamed `Na` + U+D83D + `me` (layout and values alike)
+    const job = t.store.createJob({ kind: 'files', spec: { kind: 'files' }, description: 'header', operations: ['delete'], createdBy: 'test' });
+    const layout = LAYOUTS['dbo.T']!;
+    t.store.saveJobTables(job.id, [{ ...layout, columns: layout.columns.map((c) => (c.name === 'Name' ? { ...c, name: 'Na\ud83dme' } : c)) }]);
+    const rows = corpusRows(12).filter((r) => r.table === 'dbo.T');
+    expect(rows.length).toBeGreaterThan(1);
+    t.store.stageBatch(job.id, rows.map((r) => ({ ...r, values: Object.fromEntries(Object.entries(r.values).map(([k, v]) => [k === 'Name' ? 'Na\ud83dme' : k, v])) })));
+    const csv = await t.app.inject({ url: `/api/jobs/${job.id}/export?format=csv&table=dbo.T`, headers: bearer(t.tokens.viewer) });
+    expect(csv.statusCode).toBe(200);
+    const recs = parse(csv.body, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(recs[0]!)).toContain('Na\ufffdme');
+    expect(recs).toHaveLength(rows.length);
+    for (const rec of recs) expect(rec.warnings).toContain("the header of value column 2 (Na\ufffdme): the column's name holds an unpaired UTF-16 surrogate (U+D83D at offset 2)");
   });
 
   it("the CSV export names the cells UTF-8 cannot carry", async () => {
