@@ -78,7 +78,8 @@ export interface ReviewDesk {
  * beforeAll opens a store in a temp dir named from `prefix` (openReviewStore), makes the dbo.T
  * target when `o.target`, lets `o.stage` stage the test's jobs, builds the app (reviewApp with
  * `o.app(desk)`'s options), lets `o.before` drive it through the API, then serves the page in
- * chromium (`o.browser`: launchChromium's options); afterAll closes them all and removes the dir.
+ * chromium (`o.browser`: launchChromium's options) and hands it to `o.served` (listeners on the
+ * page); afterAll closes them all and removes the dir.
  * Returns the desk, filled in once beforeAll ran: read it inside the tests (`desk.page`).
  */
 export function reviewDesk(prefix: string, o: {
@@ -86,6 +87,7 @@ export function reviewDesk(prefix: string, o: {
   stage?: (d: ReviewDesk) => void;
   app?: (d: ReviewDesk) => ReviewAppOptions;
   before?: (d: ReviewDesk) => Promise<void>;
+  served?: (d: ReviewDesk) => void;
   browser?: Parameters<typeof launchChromium>[1];
 } = {}): ReviewDesk {
   const d = {} as ReviewDesk;
@@ -96,6 +98,7 @@ export function reviewDesk(prefix: string, o: {
     d.app = await reviewApp(d.store, o.app?.(d) ?? {});
     await o.before?.(d);
     Object.assign(d, await serveReviewPage(d.app, d.dir, o.browser));
+    o.served?.(d);
   }, 120_000);
   afterAll(async () => {
     d.target?.dispose();
