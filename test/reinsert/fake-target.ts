@@ -147,16 +147,17 @@ export function approvedTrailJob(store: StagingStore, rows: RecoveredRow[]): num
 }
 
 /**
- * A fresh staging store and FakeTarget (targetTables) in a temporary folder for each test of the
- * calling describe, closed and removed after it: `const env = storeAndTarget('rowback-x-')`, then
- * `env.store`, `env.target` inside the tests.
+ * A fresh staging store and FakeTarget (`tables`, default targetTables; `fks`, checked as
+ * FakeTarget checks them) in a temporary folder for each test of the calling describe, closed and
+ * removed after it: `const env = storeAndTarget('rowback-x-')`, then `env.store`, `env.target`
+ * inside the tests.
  */
-export function storeAndTarget(prefix: string): { store: StagingStoreClass; target: FakeTarget } {
+export function storeAndTarget(prefix: string, tables?: Map<string, TargetTable>, fks: ForeignKey[] = []): { store: StagingStoreClass; target: FakeTarget } {
   const env = {} as { store: StagingStoreClass; target: FakeTarget; dir: string };
   beforeEach(() => {
     env.dir = mkdtempSync(join(tmpdir(), prefix));
     env.store = new StagingStoreClass(join(env.dir, 'staging.db'));
-    env.target = new FakeTarget(join(env.dir, 'target.db'), targetTables());
+    env.target = new FakeTarget(join(env.dir, 'target.db'), tables ?? targetTables(), fks);
   });
   afterEach(() => {
     env.store.close();

@@ -11,17 +11,13 @@
  * The real run uses the SQLite stand-in target (fake-target.ts), which checks a self-reference's
  * columns after each INSERT as SQL Server does. SYNTHETIC tables and values on a real corpus row image.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { planReinsert, renderScript, type PlanInputRow } from '../../src/reinsert/plan.js';
 import { ReinsertService } from '../../src/reinsert/service.js';
 import type { ForeignKey, TargetColumn, TargetTable } from '../../src/reinsert/target-table.js';
-import { StagingStore } from '../../src/staging/store.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows, lsnOf } from '../staging/fixtures.js';
-import { FakeTarget } from './fake-target.js';
+import { storeAndTarget } from './fake-target.js';
 
 const c = (name: string, type: TargetColumn['type'], o: Partial<TargetColumn> = {}): TargetColumn =>
   ({ name, type, maxLength: 4, precision: 0, scale: 0, nullable: true, identity: false, computed: false, ...o });
@@ -52,21 +48,10 @@ describeCorpus('re-insert: rows of a self-referencing table in a cycle', () => {
     expect(script.match(/INSERT INTO \[dbo\]\.\[Employees\]/g)).toHaveLength(2);
   });
 
-  let dir: string;
-  let store: StagingStore;
-  let target: FakeTarget;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-fk-cycle-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-    target = new FakeTarget(join(dir, 'target.db'), new Map([['dbo.Employees', employees]]), [selfFk]);
-  });
-  afterEach(() => {
-    store.close();
-    target.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const env = storeAndTarget('rowback-fk-cycle-', new Map([['dbo.Employees', employees]]), [selfFk]);
 
   it('the dry run names them; the real run inserts the others and fails no batch', async () => {
+    const { store, target } = env;
     const job = store.createJob({ kind: 'files', spec: {}, description: 'employees', createdBy: 'op' });
     const base = corpusRows(1)[0]!;
     store.stageBatch(job.id, PEOPLE.map(([id, boss], k) => ({ ...base, table: 'dbo.Employees', lsn: lsnOf(k), values: { EmployeeID: id, LastName: `E${id}`, ReportsTo: boss } })));

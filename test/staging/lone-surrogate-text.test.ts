@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { StagingStore } from '../../src/staging/store.js';
+import { expect, it } from 'vitest';
+import type { StagingStore } from '../../src/staging/store.js';
 import { describeCorpus } from '../support/corpus.js';
+import { tempStore } from '../support/temp-store.js';
 import { corpusRows } from './fixtures.js';
 
 // A table name, login, transaction name or transaction id holding an unpaired UTF-16 surrogate
@@ -11,16 +9,7 @@ import { corpusRows } from './fixtures.js';
 // pair): stored as SQLite TEXT through better-sqlite3's UTF-8 they came back as U+FFFD, and a
 // filter by the name as the API had shown it matched nothing. Now they round-trip exactly.
 describeCorpus('StagingStore: text columns holding an unpaired surrogate', () => {
-  let dir: string;
-  let store: StagingStore;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-staging-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-  });
-  afterEach(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const env = tempStore('rowback-staging-');
 
   const TABLE = 'dbo.Pay\ud83d';
   const LOGIN = 'CRM\\Al\udc00ice';
@@ -28,6 +17,7 @@ describeCorpus('StagingStore: text columns holding an unpaired surrogate', () =>
   const TXN = '0000:\ud800';
 
   const stage = () => {
+    const { store } = env;
     const job = store.createJob({ kind: 'files', spec: {}, description: 'surrogates', createdBy: 'op' });
     const [a, b, c] = corpusRows(3);
     store.stageBatch(job.id, [
@@ -39,6 +29,7 @@ describeCorpus('StagingStore: text columns holding an unpaired surrogate', () =>
   };
 
   it('table, login, transaction name and id read back exactly (listRows, getRow, iterateRows)', () => {
+    const { store } = env;
     const jobId = stage();
     const [first] = store.listRows(jobId, {}).items;
     expect(first).toMatchObject({ table: TABLE, login: LOGIN, transactionName: NAME, transactionId: TXN });
@@ -49,6 +40,7 @@ describeCorpus('StagingStore: text columns holding an unpaired surrogate', () =>
   });
 
   it('filters: exact, then case-insensitive, then the U+FFFD form a query string makes of it', () => {
+    const { store } = env;
     const jobId = stage();
     const ids = (f: Parameters<StagingStore['listRows']>[1]) => store.listRows(jobId, f).items.map((r) => r.lsn);
     const [a, b] = corpusRows(2);
@@ -65,6 +57,7 @@ describeCorpus('StagingStore: text columns holding an unpaired surrogate', () =>
   });
 
   it('the blast radius names them exactly', () => {
+    const { store } = env;
     const jobId = stage();
     const b = store.blastRadius(jobId);
     expect(b.byTable.map((t) => t.table)).toContain(TABLE);
