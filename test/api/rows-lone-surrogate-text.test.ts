@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
-import { bearer, testApp, type TestApp } from './helpers.js';
+import { appPerTest, bearer } from './helpers.js';
 
 // A table name, login and transaction name holding an unpaired UTF-16 surrogate (SYNTHETIC names on
 // real corpus rows): the staging file turned them into U+FFFD, so the API showed a name the
@@ -11,19 +11,14 @@ import { bearer, testApp, type TestApp } from './helpers.js';
 // (which cannot carry a lone surrogate: the browser sends U+FFFD), by their U+FFFD form; the CSV
 // export, which cannot carry them either, names the cells in its warnings column.
 describeCorpus('API: table, login and transaction name holding an unpaired surrogate', () => {
-  let t: TestApp;
-  beforeEach(async () => {
-    t = await testApp({ maxAuthFailures: 1000 });
-  });
-  afterEach(async () => {
-    await t.close();
-  });
+  const env = appPerTest({ maxAuthFailures: 1000 });
 
   const TABLE = 'dbo.Pay\ud83d';
   const LOGIN = 'CRM\\Al\udc00ice';
   const NAME = 'DELETE \ud83d';
 
   const stage = () => {
+    const { t } = env;
     const job = t.store.createJob({ kind: 'files', spec: { kind: 'files' }, description: 'surrogates', operations: ['delete'], createdBy: 'test' });
     const [a, b] = corpusRows(2);
     t.store.stageBatch(job.id, [{ ...a!, table: TABLE, login: LOGIN, transactionName: NAME }, b!]);
@@ -31,6 +26,7 @@ describeCorpus('API: table, login and transaction name holding an unpaired surro
   };
 
   it('rows come back exactly; query-string filters match by the U+FFFD form', async () => {
+    const { t } = env;
     const { jobId, lsn } = stage();
     const all = await t.app.inject({ url: `/api/jobs/${jobId}/rows`, headers: bearer(t.tokens.viewer) });
     expect(all.statusCode).toBe(200);
@@ -44,6 +40,7 @@ describeCorpus('API: table, login and transaction name holding an unpaired surro
   });
 
   it('a decision by a JSON filter holding the exact login decides its row, not the U+FFFD login beside it', async () => {
+    const { t } = env;
     const { jobId } = stage();
     const [, , c] = corpusRows(3);
     t.store.stageBatch(jobId, [{ ...c!, table: TABLE, login: 'CRM\\Al\ufffdice' }]);
@@ -56,6 +53,7 @@ describeCorpus('API: table, login and transaction name holding an unpaired surro
   });
 
   it('the CSV export of one table names a header cell whose column name UTF-8 cannot carry, in every row', async () => {
+    const { t } = env;
     // SYNTHETIC: dbo.T's Name column renamed `Na` + U+D83D + `me` (layout and values alike)
     const job = t.store.createJob({ kind: 'files', spec: { kind: 'files' }, description: 'header', operations: ['delete'], createdBy: 'test' });
     const layout = LAYOUTS['dbo.T']!;
@@ -72,6 +70,7 @@ describeCorpus('API: table, login and transaction name holding an unpaired surro
   });
 
   it("the CSV export names the cells UTF-8 cannot carry", async () => {
+    const { t } = env;
     const { jobId, lsn } = stage();
     const csv = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=csv`, headers: bearer(t.tokens.viewer) });
     expect(csv.statusCode).toBe(200);
