@@ -48,6 +48,19 @@ describeCorpus('re-insert: rows of a self-referencing table in a cycle', () => {
     expect(script.match(/INSERT INTO \[dbo\]\.\[Employees\]/g)).toHaveLength(2);
   });
 
+  it('a three-row cycle, and a chain of rows hanging off it: each cycle row names the other two, each row of the chain the row it waits for', () => {
+    // 30 → 31 → 32 → 30; 33 → 32 (in the cycle); 34 → 33 (after it); 35 → nobody
+    const people: [number, number | null][] = [[34, 33], [30, 31], [33, 32], [31, 32], [32, 30], [35, null]];
+    const rows: PlanInputRow[] = people.map(([id, boss], k) => ({ id, table: 'dbo.Employees', lsn: lsnOf(k), values: { EmployeeID: id, LastName: `E${id}`, ReportsTo: boss } }));
+    const plan = planReinsert(rows, new Map([['dbo.Employees', employees]]), [selfFk]);
+    expect(plan.batches.flatMap((b) => b.rows.map((r) => r.rowId))).toEqual([35]);
+    const said = new Map(plan.problems.map((p) => [p.rowId, p.message]));
+    expect([...said.keys()].sort()).toEqual([30, 31, 32, 33, 34]);
+    expect(said.get(30)).toMatch(/^row 30 is in a foreign-key cycle of dbo\.Employees \(FK_Employees_Employees\) with row\(s\) 31 \(LSN [^)]+\), 32 \(LSN [^)]+\):/);
+    expect(said.get(33)).toMatch(/^row 33 references row\(s\) 32 \(LSN [^)]+\) of dbo\.Employees/);
+    expect(said.get(34)).toMatch(/^row 34 references row\(s\) 33 \(LSN [^)]+\) of dbo\.Employees/);
+  });
+
   const env = storeAndTarget('rowback-fk-cycle-', new Map([['dbo.Employees', employees]]), [selfFk]);
 
   it('the dry run names them; the real run inserts the others and fails no batch', async () => {
