@@ -69,6 +69,19 @@ describeCorpus('API: table, login and transaction name holding an unpaired surro
     for (const rec of recs) expect(rec.warnings).toContain("the header of value column 2 (Na\ufffdme): the column's name holds an unpaired UTF-16 surrogate (U+D83D at offset 2)");
   });
 
+  it('a decision whose reason holds an unpaired surrogate is refused, naming it, nothing decided (the staging file would keep U+FFFD)', async () => {
+    const { t } = env;
+    const { jobId } = stage();
+    const r = await t.app.inject({
+      method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: { ...bearer(t.tokens.reviewer), 'content-type': 'application/json' },
+      payload: JSON.stringify({ decision: 'approve', reason: 'restore \ud83d', all: true }),
+    });
+    expect(r.statusCode, r.body).toBe(400);
+    expect(r.body).toContain('reason');
+    expect(r.body).toContain('unpaired UTF-16 surrogate (U+D83D at offset 8)');
+    expect(t.store.decisions(jobId)).toEqual([]);
+  });
+
   it("the CSV export names the cells UTF-8 cannot carry", async () => {
     const { t } = env;
     const { jobId, lsn } = stage();
