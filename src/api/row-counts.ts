@@ -1,5 +1,6 @@
 import type { StagingStore } from '../staging/store.js';
 import { ROW_OPERATIONS, ROW_STATUSES, type RowOperation, type RowStatus } from '../staging/types.js';
+import { readText, type StoredText } from '../staging/stored-text.js';
 
 /**
  * Rows per operation (delete, insert, update: an update's before-image), for the job list and the
@@ -65,7 +66,7 @@ export class RowCounts {
     const hit = this.breakdowns.get(jobId);
     if (hit && hit.key === key) return hit.value;
     const groups = this.store.db.prepare('SELECT tbl, operation, status, count(*) AS n FROM rows WHERE job_id = ? GROUP BY tbl, operation, status')
-      .all(jobId) as { tbl: string; operation: string; status: RowStatus; n: number }[];
+      .all(jobId) as { tbl: StoredText; operation: string; status: RowStatus; n: number }[];
     const ops = new Map<string, { rows: number; byStatus: Record<RowStatus, number> }>(ROW_OPERATIONS.map((o) => [o, { rows: 0, byStatus: statusZero() }]));
     const byTableOperation = new Map<string, OperationCounts>();
     for (const g of groups) {
@@ -73,8 +74,9 @@ export class RowCounts {
       ops.set(g.operation, o);
       o.rows += g.n;
       o.byStatus[g.status] = (o.byStatus[g.status] ?? 0) + g.n;
-      const t = byTableOperation.get(g.tbl) ?? zero();
-      byTableOperation.set(g.tbl, t);
+      const tbl = readText(g.tbl);
+      const t = byTableOperation.get(tbl) ?? zero();
+      byTableOperation.set(tbl, t);
       if (g.operation in t) t[g.operation as keyof OperationCounts] += g.n;
     }
     const byMinuteOperation = new Map<string, OperationCounts>();

@@ -1,6 +1,7 @@
 import type { StagingStore } from '../staging/store.js';
 import { OtherJobsReinserts } from '../reinsert/other-jobs.js';
 import { readRunTarget, targetTableOf } from '../reinsert/run-target.js';
+import { readText, type StoredText } from '../staging/stored-text.js';
 
 /**
  * What a failed or interrupted re-insert run left, for its page and its Resume: read-only queries
@@ -52,10 +53,10 @@ async function elsewhereRows(store: StagingStore, runId: number, ids: number[]):
   const row = store.db.prepare('SELECT tbl, status FROM rows WHERE id = ?');
   let n = 0;
   for (const id of ids) {
-    const r = row.get(id) as { tbl: string; status: string } | undefined;
+    const r = row.get(id) as { tbl: StoredText; status: string } | undefined;
     // no runId: a resume begins running after every other run, so it passes over none of their
     // batches (counted as of the run's last start, a running run begun since was not counted)
-    if (r?.status === 'approved' && others.find(id, targetTableOf(run.tableMap, r.tbl), run.place)) n++;
+    if (r?.status === 'approved' && others.find(id, targetTableOf(run.tableMap, readText(r.tbl)), run.place)) n++;
   }
   return n;
 }

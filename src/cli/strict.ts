@@ -23,11 +23,12 @@ export const INCOMPLETE_EXIT_CODE = 3;
 
 /**
  * The `--strict` option, one wording for every command that takes it; `warnedRows` for the commands
- * whose rows carrying warnings exit 3 too (scan, dump: warned-rows.ts); `backups: false` for a
+ * whose rows carrying warnings exit 3 too (scan, dump: warned-rows.ts); `unwritableText` for `log`,
+ * whose csv/table records holding an unpaired surrogate (written U+FFFD) exit 3 too; `backups: false` for a
  * command that reads no backup (decode), whose help then does not name the header WARNING.
  */
-export function strictOption(o: { warnedRows?: boolean; backups?: boolean } = {}): Option {
-  return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the result is INCOMPLETE${o.warnedRows ? ', printed rows carry warnings' : ''}${o.backups === false ? '' : ' or a backup read carries a WARNING on its header'} (output written whole and ${o.warnedRows || o.backups !== false ? 'either' : 'INCOMPLETE'} said on stderr all the same); an interrupt (130/143) or an error (1/2) keeps its own code`);
+export function strictOption(o: { warnedRows?: boolean; backups?: boolean; unwritableText?: boolean } = {}): Option {
+  return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the result is INCOMPLETE${o.warnedRows ? ', printed rows carry warnings' : ''}${o.unwritableText ? ', printed records hold text the csv/table output cannot carry (an unpaired surrogate)' : ''}${o.backups === false ? '' : ' or a backup read carries a WARNING on its header'} (output written whole and ${o.warnedRows || o.unwritableText || o.backups !== false ? 'either' : 'INCOMPLETE'} said on stderr all the same); an interrupt (130/143) or an error (1/2) keeps its own code`);
 }
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { StagingStore } from '../staging/store.js';
 import { recoveredFromLog } from './plan.js';
 import { readRunTarget, samePlace, targetTableOf, type ReinsertPlace, type RunTarget } from './run-target.js';
+import { readText, type StoredText } from '../staging/stored-text.js';
 
 export { sameServer, type ReinsertPlace } from './run-target.js';
 
@@ -65,13 +66,14 @@ function index(into: { byLsn: Map<string, Entry[]>; byVals: Map<string, Entry[]>
   push(into.byVals, k.byVals);
 }
 
-interface RowFacts { tbl: string; lsn: string; transaction_id: string; vals: string }
+/** A row's facts as read from the store (tbl and transaction_id in their stored form: stored-text.ts). */
+interface RowFacts { tbl: StoredText; lsn: string; transaction_id: StoredText; vals: string }
 
 const lower = (s: string | null | undefined): string => (s ?? '').toLowerCase();
 
 /** Whether a staged row was recovered from a log record (plan.ts recoveredFromLog, on the store's column names). */
 function fromLog(r: Pick<RowFacts, 'lsn' | 'transaction_id'>): boolean {
-  return recoveredFromLog({ lsn: r.lsn, transactionId: r.transaction_id });
+  return recoveredFromLog({ lsn: r.lsn, transactionId: readText(r.transaction_id) });
 }
 
 function valsHash(vals: string): string {
@@ -193,7 +195,7 @@ export class OtherJobsReinserts {
 
   private add(into: { byLsn: Map<string, Entry[]>; byVals: Map<string, Entry[]> }, runId: number, rowId: number, facts: RowFacts, state: Entry['state'], maybeIn = false): Keyed {
     const run = this.run(runId);
-    const table = targetTableOf(run.tableMap, facts.tbl);
+    const table = targetTableOf(run.tableMap, readText(facts.tbl));
     const id = valsIdentity(facts.vals);
     const e: Entry = { jobId: run.jobId, runId, rowId, state, runState: run.state, table, place: run.place, targetName: run.targetName, log: fromLog(facts), maybeIn, props: id.props };
     const keyed: Keyed = { e, byLsn: e.log ? `${lower(table)}\u0000${facts.lsn}` : null, byVals: `${lower(table)}\u0000${id.hash}` };

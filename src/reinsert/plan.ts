@@ -366,7 +366,12 @@ class ReinsertPlanner {
     const batches: PlannedBatch[] = [];
     for (const table of order) {
       const t = this.names.match(table).found!;
-      const list = parentsFirst(t, this.byTable.get(table)!.sort((a, b) => (a.lsn < b.lsn ? -1 : a.lsn > b.lsn ? 1 : a.rowId - b.rowId)), this.fks);
+      const ordered = parentsFirst(t, this.byTable.get(table)!.sort((a, b) => (a.lsn < b.lsn ? -1 : a.lsn > b.lsn ? 1 : a.rowId - b.rowId)), this.fks);
+      for (const h of ordered.held) {
+        this.problems.push({ rowId: h.row.rowId, lsn: h.row.lsn, table: this.sourceOf.get(h.row.rowId) ?? h.row.table, code: 'REINSERT_FOREIGN_KEY_CYCLE', message: h.message });
+      }
+      const list = ordered.rows;
+      if (!list.length) continue;
       // IDENTITY_INSERT ON only for rows that give the identity column a value: a side table with an
       // identity column of its own (tableMap into `recovery.Orders_back (RecoveryId int IDENTITY, …)`)
       // gets no value for it, and an INSERT leaving it out under IDENTITY_INSERT ON is refused by
@@ -430,14 +435,19 @@ class ReinsertPlanner {
  * manager before the employee. A mass delete takes a report before its manager as often as after,
  * and in LSN order the report's INSERT came first and was refused by the constraint (the batch
  * failed, and again on every resume). Otherwise LSN order is kept (a stable topological order, ties
- * by LSN); rows referencing each other in a cycle, which no order of single-row INSERTs can put
- * back, stay in LSN order after the rest. Values are matched as the key check compares them: letter
- * case and trailing spaces aside.
+ * by LSN). Values are matched as the key check compares them: letter case and trailing spaces aside.
+ *
+ * A row referencing itself goes in with its own INSERT (SQL Server checks a foreign key after the
+ * statement's row is in). Rows referencing each other in a cycle (A reports to B, B to A) cannot:
+ * each single-row INSERT is refused (Msg 547) whichever goes first. They were placed last with no
+ * problem named, and the real run failed there, mid-way, on every resume. They are `held` now, each
+ * with the sentence naming the cycle's rows, and so is every row that references one of them (its
+ * INSERT would be refused the same way while its parent is not back): `rows` holds the others.
  */
-function parentsFirst(t: TargetTable, list: PlannedRow[], fks: readonly ForeignKey[]): PlannedRow[] {
+function parentsFirst(t: TargetTable, list: PlannedRow[], fks: readonly ForeignKey[]): { rows: PlannedRow[]; held: { row: PlannedRow; message: string }[] } {
   const table = qualified(t).toLowerCase();
   const self = fks.filter((f) => f.columns?.length && f.child.toLowerCase() === table && f.parent.toLowerCase() === table);
-  if (!self.length || list.length < 2) return list;
+  if (!self.length || list.length < 2) return { rows: list, held: [] };
   const lit = (row: PlannedRow, col: string): string | undefined => {
     const p = row.params.find((x) => x.column.toLowerCase() === col.toLowerCase());
     return p && p.value !== null ? p.literal.toLowerCase().replace(/ +'$/, "'") : undefined;
@@ -448,6 +458,7 @@ function parentsFirst(t: TargetTable, list: PlannedRow[], fks: readonly ForeignK
   };
   // each row's parents among the list: rows whose referenced columns hold its referencing values
   const parents = list.map(() => new Set<number>());
+  const through = new Set<string>(); // the keys that carry an edge, for the sentence
   for (const f of self) {
     const byKey = new Map<string, number[]>();
     list.forEach((row, i) => {
@@ -456,10 +467,10 @@ function parentsFirst(t: TargetTable, list: PlannedRow[], fks: readonly ForeignK
     });
     list.forEach((row, i) => {
       const k = keyOf(row, f.columns!.map((c) => c.child));
-      for (const j of (k === undefined ? [] : byKey.get(k) ?? [])) if (j !== i) parents[i]!.add(j);
+      for (const j of (k === undefined ? [] : byKey.get(k) ?? [])) if (j !== i) { parents[i]!.add(j); through.add(f.name); }
     });
   }
-  if (parents.every((p) => p.size === 0)) return list;
+  if (parents.every((p) => p.size === 0)) return { rows: list, held: [] };
   const children = list.map(() => [] as number[]);
   parents.forEach((ps, i) => { for (const j of ps) children[j]!.push(i); });
   const waiting = parents.map((p) => p.size);
@@ -500,7 +511,67 @@ function parentsFirst(t: TargetTable, list: PlannedRow[], fks: readonly ForeignK
     done.add(i);
     for (const c of children[i]!) if (--waiting[c]! === 0) push(c);
   }
-  list.forEach((row, i) => { if (!done.has(i)) out.push(row); });
+  const left = list.map((_, i) => i).filter((i) => !done.has(i));
+  if (!left.length) return { rows: out, held: [] };
+  const name = qualified(t);
+  const keys = [...through].sort().join(', ');
+  const ids = (xs: number[]): string => xs.slice(0, 10).map((i) => `${list[i]!.rowId} (LSN ${list[i]!.lsn})`).join(', ') + (xs.length > 10 ? ` and ${xs.length - 10} more` : '');
+  const cycleOf = new Map<number, number[]>();
+  for (const comp of cyclesAmong(left, parents)) for (const i of comp) cycleOf.set(i, comp);
+  const held = left.map((i) => {
+    const row = list[i]!;
+    const comp = cycleOf.get(i);
+    if (comp) {
+      return { row, message: `row ${row.rowId} is in a foreign-key cycle of ${name} (${keys}) with row(s) ${ids(comp.filter((j) => j !== i))}: each references another, so whichever goes first its INSERT is refused by the constraint (Msg 547), and rowback inserts one row at a time; put them back by hand, all in one INSERT statement (the constraint is checked at the statement's end) or with the reference NULL first and an UPDATE after, or reject them` };
+    }
+    const waits = [...parents[i]!].filter((j) => !done.has(j));
+    return { row, message: `row ${row.rowId} references row(s) ${ids(waits)} of ${name} (${keys}), held back in a foreign-key cycle (or referencing one): its INSERT would be refused by the constraint (Msg 547) while they are not back; put it back by hand after them, or reject it` };
+  });
+  return { rows: out, held };
+}
+
+/**
+ * The strongly connected components of more than one row among `nodes` (indices into `parents`,
+ * each row's parent rows): the rows of each foreign-key cycle, in list order. Tarjan's algorithm,
+ * iterative (a long chain of rows would overflow the call stack).
+ */
+function cyclesAmong(nodes: number[], parents: Set<number>[]): number[][] {
+  const inSet = new Set(nodes);
+  const idx = new Map<number, number>();
+  const low = new Map<number, number>();
+  const stack: number[] = [];
+  const on = new Set<number>();
+  const out: number[][] = [];
+  let next = 0;
+  for (const start of nodes) {
+    if (idx.has(start)) continue;
+    const work: { v: number; it: Iterator<number> }[] = [];
+    const open = (v: number): void => {
+      idx.set(v, next); low.set(v, next); next++;
+      stack.push(v); on.add(v);
+      work.push({ v, it: parents[v]!.values() });
+    };
+    open(start);
+    while (work.length) {
+      const top = work[work.length - 1]!;
+      const step = top.it.next();
+      if (!step.done) {
+        const w = step.value;
+        if (!inSet.has(w)) continue;
+        if (!idx.has(w)) open(w);
+        else if (on.has(w)) low.set(top.v, Math.min(low.get(top.v)!, idx.get(w)!));
+        continue;
+      }
+      work.pop();
+      if (work.length) { const up = work[work.length - 1]!.v; low.set(up, Math.min(low.get(up)!, low.get(top.v)!)); }
+      if (low.get(top.v) === idx.get(top.v)) {
+        const comp: number[] = [];
+        let w: number;
+        do { w = stack.pop()!; on.delete(w); comp.push(w); } while (w !== top.v);
+        if (comp.length > 1) out.push(comp.sort((a, b) => a - b));
+      }
+    }
+  }
   return out;
 }
 

@@ -4,12 +4,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { InputError, isRowbackError, StagingError } from '../errors.js';
 import { sidFilterForms } from '../util/sid.js';
+import { wellFormed } from '../util/surrogates.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
 import { connectionHost } from '../util/connection.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import type { SkippedItem, SourceProgress } from '../recover/source.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { FTS_TEXT_SQL, migrate } from './migrations.js';
+import { readText, storedText, type StoredText } from './stored-text.js';
 import type {
   AuditEntry, BlastRadius, JobKind, JobRecord, JobState, Page, Role, RowFilter, RowStatus, SourceDatabase, StagedRow, StagedRowWithRaw,
 } from './types.js';
@@ -56,8 +58,8 @@ function redactedValue(key: string, value: unknown): string {
 }
 
 interface RowDbRow {
-  id: number; job_id: number; tbl: string; lsn: string; operation: string; transaction_id: string; login: string | null;
-  begin_time: string | null; end_time: string | null; spid: number | null; transaction_name: string | null;
+  id: number; job_id: number; tbl: StoredText; lsn: string; operation: string; transaction_id: StoredText; login: StoredText | null;
+  begin_time: string | null; end_time: string | null; spid: number | null; transaction_name: StoredText | null;
   vals: string; after_vals: string | null; warnings: string; meta: string; status: RowStatus; raw?: Buffer;
 }
 
@@ -93,15 +95,15 @@ function insertRowsSql(n: number): string {
  */
 function bindRow(a: unknown[], at: number, jobId: number, r: RecoveredRow, last: string | null): string {
   a[at] = jobId;
-  a[at + 1] = r.table;
+  a[at + 1] = storedText(r.table);
   a[at + 2] = r.lsn;
   a[at + 3] = r.operation;
-  a[at + 4] = r.transactionId;
-  a[at + 5] = r.login;
+  a[at + 4] = storedText(r.transactionId);
+  a[at + 5] = storedText(r.login);
   a[at + 6] = r.beginTime;
   a[at + 7] = r.endTime;
   a[at + 8] = r.spid;
-  a[at + 9] = r.transactionName;
+  a[at + 9] = storedText(r.transactionName);
   a[at + 10] = JSON.stringify(r.values);
   a[at + 11] = r.after ? JSON.stringify(r.after) : null;
   a[at + 12] = Buffer.from(r.raw, 'hex');
@@ -335,7 +337,7 @@ export class StagingStore {
         let set = names.get(key);
         if (!set) {
           set = new Set();
-          const old = had.get(jobId, key) as { layout: string } | undefined;
+          const old = had.get(jobId, storedText(key)) as { layout: string } | undefined;
           if (old) {
             const l = JSON.parse(old.layout) as TableLayout & { ambiguousNames?: string[] };
             set.add(`${q(l.schema)}.${q(l.name)}`);
@@ -345,7 +347,7 @@ export class StagingStore {
         }
         set.add(`${q(t.schema)}.${q(t.name)}`);
         const { ambiguousNames: _drop, ...plain } = t as TableLayout & { ambiguousNames?: string[] };
-        st.run(jobId, key, JSON.stringify(set.size > 1 ? { ...plain, ambiguousNames: [...set].sort() } : plain));
+        st.run(jobId, storedText(key), JSON.stringify(set.size > 1 ? { ...plain, ambiguousNames: [...set].sort() } : plain));
       }
     })();
   }
@@ -478,7 +480,7 @@ export class StagingStore {
   private whereFor(jobId: number, f: RowFilter, o: { ftsOuter?: boolean; toPart?: 'timed' | 'untimed' } = {}): { sql: string; args: unknown[]; ftsOuter?: string } {
     const where = ['r.job_id = ?'];
     const args: unknown[] = [jobId];
-    if (f.table) { where.push('r.tbl = ?'); args.push(f.table); }
+    if (f.table) { where.push('r.tbl = ?'); args.push(storedText(f.table)); }
     if (f.login !== undefined && f.login !== '') {
       const logins = this.spellingsOf(jobId, 'login', f.login);
       where.push(`r.login IN (${logins.map(() => '?').join(', ')})`); args.push(...logins);
@@ -537,14 +539,22 @@ export class StagingStore {
    * `CRM\alice`, or a transaction id in capitals, the filter matched nothing, and the page, the
    * count, the export and a decision by it said no such row existed. Exact first: a case-sensitive
    * server's two logins stay two. The exact probe uses the (job, login) / (job, transaction) index;
-   * the spellings are looked for only when it finds nothing.
+   * the spellings are looked for only when it finds nothing. Last, when neither finds one, a value
+   * holding an unpaired surrogate (stored-text.ts) is matched by its U+FFFD form (surrogates.ts
+   * wellFormed), letter case aside: a query string cannot carry the surrogate, and the review
+   * page's filter by a login it shows sends U+FFFD. Returned in their stored form.
    */
-  private spellingsOf(jobId: number, column: 'login' | 'transaction_id', given: string): string[] {
-    if (this.db.prepare(`SELECT 1 FROM rows WHERE job_id = ? AND ${column} = ? LIMIT 1`).get(jobId, given)) return [given];
+  private spellingsOf(jobId: number, column: 'login' | 'transaction_id', given: string): StoredText[] {
+    const exact = storedText(given);
+    if (this.db.prepare(`SELECT 1 FROM rows WHERE job_id = ? AND ${column} = ? LIMIT 1`).get(jobId, exact)) return [exact];
+    const all = (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM rows WHERE job_id = ? AND ${column} IS NOT NULL`).all(jobId) as { v: StoredText }[])
+      .map((r) => ({ stored: r.v, text: readText(r.v) }));
     const folded = caseFold(given);
-    const found = (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM rows WHERE job_id = ? AND ${column} IS NOT NULL`).all(jobId) as { v: string }[])
-      .map((r) => r.v).filter((v) => caseFold(v) === folded);
-    return found.length ? found : [given];
+    const found = all.filter((v) => caseFold(v.text) === folded);
+    if (found.length) return found.map((v) => v.stored);
+    const carried = caseFold(wellFormed(given));
+    const asUtf8 = all.filter((v) => caseFold(wellFormed(v.text)) === carried);
+    return asUtf8.length ? asUtf8.map((v) => v.stored) : [exact];
   }
 
   /**
@@ -792,16 +802,19 @@ export class StagingStore {
     return {
       jobId,
       total: (this.db.prepare('SELECT count(*) AS n FROM rows WHERE job_id = ?').get(jobId) as { n: number }).n,
-      byTable: all<{ table: string; rows: number }>('SELECT tbl AS "table", count(*) AS rows FROM rows WHERE job_id = ? GROUP BY tbl ORDER BY rows DESC'),
+      // table, login and transaction read back from their stored form (stored-text.ts)
+      byTable: all<{ table: StoredText; rows: number }>('SELECT tbl AS "table", count(*) AS rows FROM rows WHERE job_id = ? GROUP BY tbl ORDER BY rows DESC')
+        .map((g) => ({ ...g, table: readText(g.table) })),
       // offline rows have no login: they are told apart by SID and database user (one group per
       // SID, not every offline row under login null); a row with a login is grouped by it alone
-      byLogin: all<{ login: string | null; sid: string | null; sidText: string | null; dbUser: string | null; rows: number }>(`SELECT login, sid, sidText, dbUser, count(*) AS rows FROM (
+      byLogin: all<{ login: StoredText | null; sid: string | null; sidText: string | null; dbUser: string | null; rows: number }>(`SELECT login, sid, sidText, dbUser, count(*) AS rows FROM (
           SELECT login, CASE WHEN login IS NULL THEN json_extract(meta, '$.sid') END AS sid, CASE WHEN login IS NULL THEN json_extract(meta, '$.sidText') END AS sidText,
             CASE WHEN login IS NULL THEN json_extract(meta, '$.dbUser') END AS dbUser FROM rows WHERE job_id = ?)
-        GROUP BY login, sid, sidText, dbUser ORDER BY rows DESC`),
-      byTransaction: all<{ transactionId: string; rows: number; beginTime: string | null; login: string | null; sid: string | null; dbUser: string | null }>(
+        GROUP BY login, sid, sidText, dbUser ORDER BY rows DESC`).map((g) => ({ ...g, login: readText(g.login) })),
+      byTransaction: all<{ transactionId: StoredText; rows: number; beginTime: string | null; login: StoredText | null; sid: string | null; dbUser: string | null }>(
         `SELECT transaction_id AS transactionId, count(*) AS rows, min(begin_time) AS beginTime, min(login) AS login, min(json_extract(meta, '$.sid')) AS sid,
-          min(json_extract(meta, '$.dbUser')) AS dbUser FROM rows WHERE job_id = ? GROUP BY transaction_id ORDER BY rows DESC LIMIT 1000`),
+          min(json_extract(meta, '$.dbUser')) AS dbUser FROM rows WHERE job_id = ? GROUP BY transaction_id ORDER BY rows DESC LIMIT 1000`)
+        .map((g) => ({ ...g, transactionId: readText(g.transactionId), login: readText(g.login) })),
       byMinute: all<{ minute: string; rows: number }>(
         "SELECT substr(begin_time, 1, 16) AS minute, count(*) AS rows FROM rows WHERE job_id = ? AND begin_time IS NOT NULL GROUP BY minute ORDER BY minute"),
       byStatus: all<{ status: RowStatus; rows: number }>('SELECT status, count(*) AS rows FROM rows WHERE job_id = ? GROUP BY status ORDER BY status'),
@@ -997,8 +1010,8 @@ function completeness(incomplete: string | null): { complete: boolean | null; in
 
 function toRow(r: RowDbRow): StagedRow {
   return {
-    id: r.id, jobId: r.job_id, table: r.tbl, lsn: r.lsn, operation: r.operation, transactionId: r.transaction_id, login: r.login,
-    beginTime: r.begin_time, endTime: r.end_time, spid: r.spid, transactionName: r.transaction_name, values: JSON.parse(r.vals),
+    id: r.id, jobId: r.job_id, table: readText(r.tbl), lsn: r.lsn, operation: r.operation, transactionId: readText(r.transaction_id), login: readText(r.login),
+    beginTime: r.begin_time, endTime: r.end_time, spid: r.spid, transactionName: readText(r.transaction_name), values: JSON.parse(r.vals),
     after: r.after_vals ? JSON.parse(r.after_vals) : null, warnings: JSON.parse(r.warnings), meta: JSON.parse(r.meta), status: r.status,
   };
 }

@@ -110,12 +110,38 @@ export function csvUnwritableOwnWarnings(names: readonly string[], own: Record<s
   return out;
 }
 
+const headerWarnings = new WeakMap<readonly string[], string[]>();
+
 /**
- * The `warnings` cell of a CSV row: the row's own warnings, then csvUnwritableValueWarnings of its
- * values and after image, then csvUnwritableOwnWarnings of rowback's own cells (`own`: their names
- * and the row holding them); null when none.
+ * The warnings for the header cells of the value columns `names` (one per cell) whose name holds an
+ * unpaired UTF-16 surrogate: a column named so (sysname is nvarchar, cut between the halves of a
+ * pair) has its header cell written U+FFFD, so the CSV names a column the table does not have, and
+ * the NDJSON/JSON output (JSON escapes it) is the only place its name is whole (an update's
+ * `after.<name>` header cell the same). Said in every row's warnings cell
+ * (a reader of any row, or of a row cut from the file, sees it; the rows count as carrying
+ * warnings). Worked out once per `names` array.
+ */
+export function csvUnwritableHeaderWarnings(names: readonly string[] | undefined): string[] {
+  if (!names) return [];
+  let out = headerWarnings.get(names);
+  if (!out) {
+    out = [];
+    names.forEach((name, i) => {
+      const u = firstUnpairedSurrogate(name);
+      if (u) out!.push(`the header of value column ${i + 1} (${name}): the column's name holds an unpaired UTF-16 surrogate (${u.unit} at offset ${u.offset}), which this UTF-8 CSV cannot carry: the header cell shows U+FFFD there, not the name the table has; the NDJSON/JSON output keeps it`);
+    });
+    headerWarnings.set(names, out);
+  }
+  return out;
+}
+
+/**
+ * The `warnings` cell of a CSV row: the row's own warnings, then csvUnwritableHeaderWarnings of
+ * the value columns' names, csvUnwritableValueWarnings of its values and after image, then
+ * csvUnwritableOwnWarnings of rowback's own cells (`own`: their names and the row holding them);
+ * null when none.
  */
 export function csvWarningsCell(warnings: readonly string[], names: readonly string[] | undefined, values: Record<string, SqlValue> | null | undefined, after?: Record<string, SqlValue> | null, own?: { names: readonly string[]; row: Record<string, unknown> }): string | null {
-  const all = [...warnings, ...csvUnwritableValueWarnings(names, values), ...csvUnwritableValueWarnings(names, after, 'after.'), ...(own ? csvUnwritableOwnWarnings(own.names, own.row) : [])];
+  const all = [...warnings, ...csvUnwritableHeaderWarnings(names), ...csvUnwritableValueWarnings(names, values), ...csvUnwritableValueWarnings(names, after, 'after.'), ...(own ? csvUnwritableOwnWarnings(own.names, own.row) : [])];
   return all.length ? all.join('; ') : null;
 }

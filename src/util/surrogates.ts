@@ -14,3 +14,29 @@ export function firstUnpairedSurrogate(s: string): { unit: string; offset: numbe
   const m = ONE.exec(s);
   return m ? { unit: `U+${m[0].charCodeAt(0).toString(16).toUpperCase()}`, offset: m.index } : null;
 }
+
+const ALL = new RegExp(UNPAIRED_SURROGATE_SOURCE, 'g');
+
+/**
+ * `s` as UTF-8 carries it: each unpaired surrogate replaced by U+FFFD (what a URL query string, a
+ * browser's URLSearchParams or a UTF-8 file makes of it). A filter typed from such a copy compares
+ * by this form after the exact one (src/staging/store.ts spellingsOf).
+ */
+export function wellFormed(s: string): string {
+  return s.replace(ALL, '\ufffd');
+}
+
+/**
+ * The cells of a text output line (`names[i]` holding `values[i]`) whose text holds an unpaired
+ * surrogate, each as `NAME (U+D83D at offset 5)` (offset in UTF-16 units); [] when none. A UTF-8
+ * output (CSV, the table format) writes U+FFFD there: the caller says so, naming the record.
+ */
+export function unpairedSurrogateCells(names: readonly string[], values: readonly unknown[]): string[] {
+  const out: string[] = [];
+  names.forEach((name, i) => {
+    const v = values[i];
+    const u = typeof v === 'string' ? firstUnpairedSurrogate(v) : null;
+    if (u) out.push(`${name} (${u.unit} at offset ${u.offset})`);
+  });
+  return out;
+}

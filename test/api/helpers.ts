@@ -90,3 +90,18 @@ export function appWithFakeTarget(): { t: TestApp; target: FakeTarget; approvedT
   });
   return env;
 }
+
+/**
+ * For a describe block: a fresh testApp(`o`) for each test, closed after it (beforeEach/afterEach
+ * installed here; read `env.t` inside the tests). The lines most API route tests write out.
+ */
+export function appPerTest(o: Parameters<typeof testApp>[0] = {}): { t: TestApp } {
+  const env = { t: undefined as unknown as TestApp };
+  beforeEach(async () => {
+    env.t = await testApp(o);
+  });
+  afterEach(async () => {
+    await env.t.close();
+  });
+  return env;
+}

@@ -7,11 +7,8 @@
  * against the DDL (a table it lacks is 400 naming metadata.allocUnits.dbo.Nope).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { StagingStore } from '../../src/staging/store.js';
-import { browserDescribe, closeReviewPage, openOperatorJobForm } from '../support/browser.js';
+import { expect, it } from 'vitest';
+import { browserDescribe, operatorJobForm } from '../support/browser.js';
 import { corpusAvailable, corpusPath } from '../support/corpus.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
@@ -19,23 +16,10 @@ const DDL = 'CREATE TABLE dbo.tblDept (Id int IDENTITY(1,1) NOT NULL PRIMARY KEY
 const AU = '72057594043629568';
 
 describeBrowser('new-job form: AllocUnitId as one id or schema.name=id pairs', () => {
-  let dir: string;
-  let store: StagingStore;
-  let app: FastifyInstance;
-  let ctx: BrowserContext;
-  let page: Page;
-  let posted: Record<string, unknown>[] = [];
-  let errors: string[] = [];
-
-  beforeAll(async () => {
-    ({ dir, store, app, ctx, page, posted, errors } = await openOperatorJobForm('rowback-alloc-'));
-  }, 120_000);
-
-  afterAll(async () => {
-    await closeReviewPage({ ctx, app, store, dir });
-  });
+  const form = operatorJobForm('rowback-alloc-');
 
   const submit = async (alloc: string) => {
+    const { page, posted } = form;
     await page.locator('#new-job').click();
     await page.locator('#j-ldf').fill(corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf'));
     await page.locator('#j-meta-kind').selectOption('ddl');
@@ -46,9 +30,10 @@ describeBrowser('new-job form: AllocUnitId as one id or schema.name=id pairs', (
     await page.locator('#j-submit').click();
     return before;
   };
-  const invalid = (id: string) => page.locator(`#${id}`).getAttribute('aria-invalid');
+  const invalid = (id: string) => form.page.locator(`#${id}`).getAttribute('aria-invalid');
 
   it('pairs are sent as metadata.allocUnits and the job is created with them; a table the DDL lacks is the server\'s 400, marked on the AllocUnitId field', async () => {
+    const { page, posted, store, app } = form;
     const before = await submit(` dbo.tblDept=${AU} , dbo.Other=1 `);
     await expect.poll(() => store.listJobs({ limit: 10 }).length, { timeout: 20_000 }).toBe(1);
     expect(posted.slice(before)).toHaveLength(1);
@@ -74,6 +59,7 @@ describeBrowser('new-job form: AllocUnitId as one id or schema.name=id pairs', (
   });
 
   it('a malformed list is refused on the page, the field marked, nothing sent', async () => {
+    const { page, posted, errors } = form;
     for (const [alloc, said] of [['1, 2', /2 ids without table names/], [`dbo.tblDept=${AU}, 5`, /'5' is not a schema\.name=id pair/], ['dbo.T=1, DBO.t=2', /DBO\.t is named twice/], ['dbo.T=', /'dbo\.T=' is not a schema\.name=id pair/]] as const) {
       const before = await submit(alloc);
       await expect.poll(() => page.locator('#j-msg').textContent()).toMatch(said);

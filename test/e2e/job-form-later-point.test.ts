@@ -6,12 +6,8 @@
  * 400 naming one of them marks its own input.
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { StagingStore } from '../../src/staging/store.js';
-import { browserDescribe, closeReviewPage, openOperatorJobForm } from '../support/browser.js';
+import { expect, it } from 'vitest';
+import { browserDescribe, operatorJobForm } from '../support/browser.js';
 import { corpusAvailable, corpusPath } from '../support/corpus.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
@@ -20,23 +16,10 @@ const EARLIER_TRN = ['RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'Restor
 const LATER_TRN = [...EARLIER_TRN, 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn', 'RestoreTimeClean2_3.trn'];
 
 describeBrowser('new-job form: a restore job comparing two points in time from backups alone', () => {
-  let dir: string;
-  let store: StagingStore;
-  let app: FastifyInstance;
-  let ctx: BrowserContext;
-  let page: Page;
-  let posted: Record<string, unknown>[] = [];
-  let errors: string[] = [];
-
-  beforeAll(async () => {
-    ({ dir, store, app, ctx, page, posted, errors } = await openOperatorJobForm('rowback-later-point-'));
-  }, 120_000);
-
-  afterAll(async () => {
-    await closeReviewPage({ ctx, app, store, dir });
-  });
+  const form = operatorJobForm('rowback-later-point-');
 
   const fill = async (afterStopAt: string) => {
+    const { page } = form;
     await page.locator('#new-job').click();
     await page.locator('#j-kind').selectOption('restore');
     await page.locator('#j-r-bak').fill(RTC('RestoreTimeClean.bak'));
@@ -48,9 +31,10 @@ describeBrowser('new-job form: a restore job comparing two points in time from b
     await page.locator('#j-r-table').fill('dbo.steps');
     await page.locator('#j-msg').evaluate((e) => { e.textContent = ''; });
   };
-  const invalid = (id: string) => page.locator(`#${id}`).getAttribute('aria-invalid');
+  const invalid = (id: string) => form.page.locator(`#${id}`).getAttribute('aria-invalid');
 
   it('dbo.steps at 13:05 against 13:20: the later point is sent and replayed, the job runs (30 rows only in the later state, none missing)', async () => {
+    const { page, posted, store, app } = form;
     await fill('2017-06-01 13:20');
     const before = posted.length;
     await page.locator('#j-submit').click();
@@ -68,6 +52,7 @@ describeBrowser('new-job form: a restore job comparing two points in time from b
   }, 120_000);
 
   it("a bad afterStopAt, a full backup in afterTrn: the server's 400s, each marked on the later state's own input (not the earlier state's)", async () => {
+    const { page, posted, errors, store } = form;
     await fill('not a time');
     const before = posted.length;
     await page.locator('#j-submit').click();

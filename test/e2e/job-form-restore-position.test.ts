@@ -6,35 +6,18 @@
  * filled (only then), a 400 naming either marks its own input, and the job runs.
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { StagingStore } from '../../src/staging/store.js';
-import { browserDescribe, closeReviewPage, openOperatorJobForm } from '../support/browser.js';
+import { expect, it } from 'vitest';
+import { browserDescribe, operatorJobForm } from '../support/browser.js';
 import { corpusAvailable, corpusPath } from '../support/corpus.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 const S = corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak');
 
 describeBrowser('new-job form: a restore job comparing two backup sets of one file', () => {
-  let dir: string;
-  let store: StagingStore;
-  let app: FastifyInstance;
-  let ctx: BrowserContext;
-  let page: Page;
-  let posted: Record<string, unknown>[] = [];
-  let errors: string[] = [];
-
-  beforeAll(async () => {
-    ({ dir, store, app, ctx, page, posted, errors } = await openOperatorJobForm('rowback-form-position-'));
-  }, 120_000);
-
-  afterAll(async () => {
-    await closeReviewPage({ ctx, app, store, dir });
-  });
+  const form = operatorJobForm('rowback-form-position-');
 
   const fill = async (position: string, afterPosition: string) => {
+    const { page } = form;
     await page.locator('#new-job').click();
     await page.locator('#j-kind').selectOption('restore');
     await page.locator('#j-r-bak').fill(S);
@@ -45,9 +28,10 @@ describeBrowser('new-job form: a restore job comparing two backup sets of one fi
     await page.locator('#j-r-key').fill('StudentID');
     await page.locator('#j-msg').evaluate((e) => { e.textContent = ''; });
   };
-  const invalid = (id: string) => page.locator(`#${id}`).getAttribute('aria-invalid');
+  const invalid = (id: string) => form.page.locator(`#${id}`).getAttribute('aria-invalid');
 
   it('no later backup set: the 400 asks for afterPosition and marks its input; a set the file lacks marks position', async () => {
+    const { page, posted, store } = form;
     await fill('1', '');
     await page.locator('#j-submit').click();
     await expect.poll(() => page.locator('#j-msg').textContent(), { timeout: 20_000 }).toMatch(/^INPUT_SEVERAL_BACKUP_SETS: .*"afterPosition": N/);
@@ -61,6 +45,7 @@ describeBrowser('new-job form: a restore job comparing two backup sets of one fi
   }, 60_000);
 
   it('2009 (set 1) against 2010 (set 2) by StudentID: sent as numbers, the two moved students staged as changed rows', async () => {
+    const { page, posted, errors, store, app } = form;
     await fill('1', '2');
     await page.locator('#j-submit').click();
     await expect.poll(() => store.listJobs({ limit: 10 }).length, { timeout: 20_000 }).toBe(1);

@@ -6,45 +6,30 @@
  * on the store; the INCOMPLETE sentence is of the form a torn log gives).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { openReviewStore, reviewApp } from '../support/review-desk.js';
-import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { StagingStore } from '../../src/staging/store.js';
+import { reviewDesk } from '../support/review-desk.js';
+import { browserDescribe, signIn } from '../support/browser.js';
+import { expect, it } from 'vitest';
 
 const describeBrowser = browserDescribe();
 
 const TORN = 'INCOMPLETE: parts of the log could not be read (FORMAT_TORN_BLOCK); rows in those LSN ranges are missing from this job.';
 
 describeBrowser('the job list marks an INCOMPLETE job, in chromium', () => {
-  let dir: string;
-  let store: StagingStore;
-  let app: FastifyInstance;
-  let base: string;
-  let ctx: BrowserContext;
-  let page: Page;
-  let reviewer: string;
   const ids: Record<'whole' | 'torn', number> = { whole: 0, torn: 0 };
-
-  beforeAll(async () => {
-    ({ dir, store, reviewer } = openReviewStore('rowback-e2e-incomplete-'));
-    for (const [k, incomplete] of [['whole', []], ['torn', [TORN]]] as const) {
-      const job = store.createJob({ kind: 'files', spec: { ldf: `/evidence/${k}.ldf` }, description: `/evidence/${k}.ldf`, windowFrom: null, windowTo: null, createdBy: 'olga' });
-      store.setJobState(job.id, 'running');
-      store.setJobCompleteness(job.id, [...incomplete]);
-      store.setJobState(job.id, 'succeeded');
-      ids[k] = job.id;
-    }
-    app = await reviewApp(store);
-    ({ base, ctx, page } = await serveReviewPage(app, dir));
-  }, 120_000);
-
-  afterAll(async () => {
-    await closeReviewPage({ ctx, app, store, dir });
+  const desk = reviewDesk('rowback-e2e-incomplete-', {
+    stage: ({ store }) => {
+      for (const [k, incomplete] of [['whole', []], ['torn', [TORN]]] as const) {
+        const job = store.createJob({ kind: 'files', spec: { ldf: `/evidence/${k}.ldf` }, description: `/evidence/${k}.ldf`, windowFrom: null, windowTo: null, createdBy: 'olga' });
+        store.setJobState(job.id, 'running');
+        store.setJobCompleteness(job.id, [...incomplete]);
+        store.setJobState(job.id, 'succeeded');
+        ids[k] = job.id;
+      }
+    },
   });
 
   it('an INCOMPLETE job reads "succeeded · INCOMPLETE", not green; a whole one stays a green "succeeded"', async () => {
+    const { page, base, reviewer } = desk;
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await signIn(page, base, reviewer);

@@ -4,36 +4,19 @@
  * older jobs are not listed, and where they are reached. Jobs: SYNTHETIC specs (nothing is scanned).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { openReviewStore, reviewApp } from '../support/review-desk.js';
-import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
-import { StagingStore } from '../../src/staging/store.js';
+import { expect, it } from 'vitest';
+import { reviewDesk } from '../support/review-desk.js';
+import { browserDescribe, signIn } from '../support/browser.js';
 
 const describeBrowser = browserDescribe();
 
 describeBrowser('review page: a job list of more jobs than it shows says so', () => {
-  let dir: string;
-  let store: StagingStore;
-  let app: FastifyInstance;
-  let base: string;
-  let ctx: BrowserContext;
-  let page: Page;
-  let reviewer: string;
-
-  beforeAll(async () => {
-    ({ dir, store, reviewer } = openReviewStore('rowback-e2e-older-'));
-    for (let i = 0; i < 101; i++) store.createJob({ kind: 'files', spec: { ldf: `/evidence/${i}.ldf` }, description: `job ${i}`, createdBy: 'olga' });
-    app = await reviewApp(store, {});
-    ({ base, ctx, page } = await serveReviewPage(app, dir));
-  }, 120_000);
-
-  afterAll(async () => {
-    await closeReviewPage({ ctx, app, store, dir });
+  const desk = reviewDesk('rowback-e2e-older-', {
+    stage: ({ store }) => { for (let i = 0; i < 101; i++) store.createJob({ kind: 'files', spec: { ldf: `/evidence/${i}.ldf` }, description: `job ${i}`, createdBy: 'olga' }); },
   });
 
   it('lists the newest 100 and says older ones are not listed', async () => {
+    const { page, base, reviewer } = desk;
     await signIn(page, base, reviewer);
     await expect.poll(() => page.locator('#job-list li[data-job]').count(), { timeout: 15_000 }).toBe(100);
     expect(await page.locator('#job-list li[data-job="1"]').count()).toBe(0);

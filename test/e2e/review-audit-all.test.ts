@@ -5,48 +5,31 @@
  * audit entries over a job of real corpus row images (test/staging/fixtures.ts). No chromium: a
  * FAILURE under CI=true, a loud skip elsewhere.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { openReviewStore, reviewApp, stagedJob } from '../support/review-desk.js';
-import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
+import { expect, it } from 'vitest';
+import { openFirstJob, reviewDesk, stagedJob } from '../support/review-desk.js';
+import { browserDescribe } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
-import { StagingStore } from '../../src/staging/store.js';
 import { corpusRows } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 
 describeBrowser('review page: the audit tab shows the whole audit log of the job', () => {
-  let dir: string;
-  let store: StagingStore;
-  let app: FastifyInstance;
-  let base: string;
-  let ctx: BrowserContext;
-  let page: Page;
-  let reviewer: string;
   let last: number;
   let total: number;
-
-  beforeAll(async () => {
-    ({ dir, store, reviewer } = openReviewStore('rowback-e2e-audit-'));
-    const job = { id: stagedJob(store, corpusRows(12)) };
-    for (let i = 1; i <= 1200; i++) store.appendAudit('system', 'reinsert.batch', job.id, { runId: 1, batchNo: i, inserted: 500, conflicts: 0 });
-    store.decide(job.id, { actor: 'rafael', decision: 'reject', reason: 'the newest decision', ids: [1] });
-    const entries = store.audit({ jobId: job.id, limit: 5000 });
-    total = entries.length;
-    last = entries[entries.length - 1]!.id;
-    app = await reviewApp(store, {});
-    ({ base, ctx, page } = await serveReviewPage(app, dir));
-  }, 120_000);
-
-  afterAll(async () => {
-    await closeReviewPage({ ctx, app, store, dir });
+  const desk = reviewDesk('rowback-e2e-audit-', {
+    stage: ({ store }) => {
+      const job = { id: stagedJob(store, corpusRows(12)) };
+      for (let i = 1; i <= 1200; i++) store.appendAudit('system', 'reinsert.batch', job.id, { runId: 1, batchNo: i, inserted: 500, conflicts: 0 });
+      store.decide(job.id, { actor: 'rafael', decision: 'reject', reason: 'the newest decision', ids: [1] });
+      const entries = store.audit({ jobId: job.id, limit: 5000 });
+      total = entries.length;
+      last = entries[entries.length - 1]!.id;
+    },
   });
 
   it('lists every entry, the newest decision too', async () => {
-    await signIn(page, base, reviewer);
-    await page.locator('#job-list li').first().click();
-    await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('12 matching rows');
+    const { page } = desk;
+    await openFirstJob(desk, 12);
     await page.locator('.tab[data-tab=audit]').click();
     await expect.poll(() => page.locator('#audit tr').count(), { timeout: 15_000 }).toBe(total + 1);
     const lastRow = page.locator(`#audit tr:has(td:text-is("${last}")) td`);

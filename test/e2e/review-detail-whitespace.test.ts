@@ -8,13 +8,10 @@
  * reversed what followed it): now each is a marked U+XXXX. Row image: the corpus example lc-nvarchar (test/staging/fixtures.ts); the values are
  * SYNTHETIC test data. No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { openReviewStore, reviewApp } from '../support/review-desk.js';
-import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
+import { expect, it } from 'vitest';
+import { openFirstJob, reviewDesk, stagedJob } from '../support/review-desk.js';
+import { browserDescribe } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
-import { StagingStore } from '../../src/staging/store.js';
 import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
@@ -24,36 +21,17 @@ const NAMES: Array<string | null> = ['Smith   ', '  lead', 'a  b', 'line1\nline2
 const SHOWN: Record<string, string> = { 'admin\u0000': 'adminU+0000', 'ab\u202Ecd': 'abU+202Ecd', 'x\r\ny': 'xU+000D\ny', 'z\ud83d': 'zU+D83D' };
 
 describeBrowser('review page: row detail values keep their spaces and line breaks', () => {
-  let dir: string;
-  let store: StagingStore;
-  let app: FastifyInstance;
-  let base: string;
-  let ctx: BrowserContext;
-  let page: Page;
-  let reviewer: string;
-  let jobId: number;
-
-  beforeAll(async () => {
-    ({ dir, store, reviewer } = openReviewStore('rowback-e2e-ws-'));
-    const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf', mdf: '/evidence/crm.mdf' }, description: 'offline', createdBy: 'olga' });
-    jobId = job.id;
-    store.setJobState(jobId, 'running');
-    store.saveJobTables(jobId, [LAYOUTS['dbo.T']!]);
-    const base0 = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
-    store.stageBatch(jobId, NAMES.map((Name, i) => ({ ...base0, lsn: `0000002a:00000100:${String(i + 1).padStart(4, '0')}`, operation: 'delete' as const, values: { Id: i + 1, Name }, warnings: [] })));
-    store.setJobState(jobId, 'succeeded');
-    app = await reviewApp(store, {});
-    ({ base, ctx, page } = await serveReviewPage(app, dir));
-  }, 120_000);
-
-  afterAll(async () => {
-    await closeReviewPage({ ctx, app, store, dir });
+  const desk = reviewDesk('rowback-e2e-ws-', {
+    stage: ({ store }) => {
+      const base0 = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
+      stagedJob(store, NAMES.map((Name, i) => ({ ...base0, lsn: `0000002a:00000100:${String(i + 1).padStart(4, '0')}`, operation: 'delete' as const, values: { Id: i + 1, Name }, warnings: [] })),
+        { layouts: [LAYOUTS['dbo.T']!], spec: { ldf: '/evidence/crm.ldf', mdf: '/evidence/crm.mdf' } });
+    },
   });
 
   it('what the detail renders (innerText) is each value exactly', async () => {
-    await signIn(page, base, reviewer);
-    await page.locator('#job-list li').first().click();
-    await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain(`${NAMES.length} matching rows`);
+    const { page } = desk;
+    await openFirstJob(desk, NAMES.length);
     for (const [i, name] of NAMES.entries()) {
       await page.locator(`#grid-body tr[data-row="${i + 1}"] td`).nth(5).click();
       await expect.poll(() => page.locator('#detail-title').textContent()).toContain(`Row #${i + 1} `);
@@ -68,6 +46,7 @@ describeBrowser('review page: row detail values keep their spaces and line break
   }, 60_000);
 
   it("the grid's values summary (rows of several tables) quotes text: the text 'NULL' is not NULL, '' is not nothing", async () => {
+    const { page } = desk;
     const cells = await page.locator('#grid-body td.vals').allTextContents();
     expect(cells).toEqual(NAMES.map((n, i) => `Id=${i + 1}, Name=${n === null ? 'NULL' : JSON.stringify(n)}`));
     expect(new Set(cells.map((c) => c.replace(/^Id=\d+, /, ''))).size).toBe(NAMES.length);

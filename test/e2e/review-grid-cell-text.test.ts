@@ -10,13 +10,10 @@
  * (test/staging/fixtures.ts); the values are SYNTHETIC test data. No chromium: a FAILURE under
  * CI=true, a loud skip elsewhere.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { openReviewStore, reviewApp } from '../support/review-desk.js';
-import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
+import { expect, it } from 'vitest';
+import { openFirstJob, reviewDesk, stagedJob } from '../support/review-desk.js';
+import { browserDescribe } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
-import { StagingStore } from '../../src/staging/store.js';
 import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
@@ -26,34 +23,17 @@ const NAMES: Array<string | null> = ['Smith   ', 'Smith', '  lead', 'a  b', 'a b
 const SHOWN: Record<string, string> = { 'line1\nline2': 'line1U+000Aline2', 'tab\there': 'tabU+0009here', 'admin\u0000': 'adminU+0000', 'ab\u202Ecd': 'abU+202Ecd', 'zero\u200bwidth': 'zeroU+200Bwidth' };
 
 describeBrowser('review page: the one-table grid shows each value as stored', () => {
-  let dir: string;
-  let store: StagingStore;
-  let app: FastifyInstance;
-  let base: string;
-  let ctx: BrowserContext;
-  let page: Page;
-  let reviewer: string;
-
-  beforeAll(async () => {
-    ({ dir, store, reviewer } = openReviewStore('rowback-e2e-cell-'));
-    const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf', mdf: '/evidence/crm.mdf' }, description: 'offline', createdBy: 'olga' });
-    store.setJobState(job.id, 'running');
-    store.saveJobTables(job.id, [LAYOUTS['dbo.T']!]);
-    const base0 = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
-    store.stageBatch(job.id, NAMES.map((Name, i) => ({ ...base0, lsn: `0000002a:00000100:${String(i + 1).padStart(4, '0')}`, operation: 'delete' as const, values: { Id: i + 1, Name }, warnings: [] })));
-    store.setJobState(job.id, 'succeeded');
-    app = await reviewApp(store, {});
-    ({ base, ctx, page } = await serveReviewPage(app, dir));
-  }, 120_000);
-
-  afterAll(async () => {
-    await closeReviewPage({ ctx, app, store, dir });
+  const desk = reviewDesk('rowback-e2e-cell-', {
+    stage: ({ store }) => {
+      const base0 = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
+      stagedJob(store, NAMES.map((Name, i) => ({ ...base0, lsn: `0000002a:00000100:${String(i + 1).padStart(4, '0')}`, operation: 'delete' as const, values: { Id: i + 1, Name }, warnings: [] })),
+        { layouts: [LAYOUTS['dbo.T']!], spec: { ldf: '/evidence/crm.ldf', mdf: '/evidence/crm.mdf' } });
+    },
   });
 
   it('each cell renders (innerText) its value, and no two different values alike', async () => {
-    await signIn(page, base, reviewer);
-    await page.locator('#job-list li').first().click();
-    await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain(`${NAMES.length} matching rows`);
+    const { page } = desk;
+    await openFirstJob(desk, NAMES.length);
     await page.locator('#f-table').selectOption('dbo.T');
     await page.locator('#apply-filters').click();
     await expect.poll(() => page.locator('#grid-body td.vcell').count(), { timeout: 15_000 }).toBe(NAMES.length * 2);
@@ -70,6 +50,7 @@ describeBrowser('review page: the one-table grid shows each value as stored', ()
   }, 60_000);
 
   it("the values summary (no table selected) keeps a value's spaces too", async () => {
+    const { page } = desk;
     await page.locator('#f-table').selectOption('');
     await page.locator('#apply-filters').click();
     await expect.poll(() => page.locator('#grid-body td.vals').count(), { timeout: 15_000 }).toBe(NAMES.length);

@@ -11,12 +11,9 @@
  * reviewer approved the rows without seeing it.
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { openReviewStore, reviewApp } from '../support/review-desk.js';
-import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { StagingStore } from '../../src/staging/store.js';
+import { reviewDesk } from '../support/review-desk.js';
+import { browserDescribe, signIn } from '../support/browser.js';
+import { expect, it } from 'vitest';
 
 const describeBrowser = browserDescribe();
 
@@ -24,41 +21,28 @@ const UNKNOWN_OP = "WARNING: 2 log record(s) of operation code 255 (0xff), print
 const WHY = "why no rows: the log's transactions began from 2010/05/03 18:40:18:287 to 2010/05/03 22:38:02:780; it holds 1,426 deletes on table data rows: all on allocation units the table metadata does not know (system tables, or tables missing from the metadata)";
 
 describeBrowser('a job that staged no rows, in chromium', () => {
-  let dir: string;
-  let store: StagingStore;
-  let app: FastifyInstance;
-  let base: string;
-  let ctx: BrowserContext;
-  let page: Page;
-  let reviewer: string;
-  let operator: string;
   let warnedJob: number;
-
-  beforeAll(async () => {
-    ({ dir, store, reviewer, operator } = openReviewStore('rowback-e2e-zero-'));
-    const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/NORTHWND_log.ldf', mdf: '/evidence/NORTHWND.MDF' }, description: '/evidence/NORTHWND.MDF, /evidence/NORTHWND_log.ldf', windowFrom: null, windowTo: null, createdBy: 'olga' });
-    store.setJobState(job.id, 'running');
-    store.appendAudit('system', 'job.notes', job.id, { notes: [WHY] });
-    store.setJobState(job.id, 'succeeded');
-    // SYNTHETIC: one staged row beside the WARNING note
-    const warned = store.createJob({ kind: 'files', spec: { trn: ['/evidence/crm_2.trn'] }, description: '/evidence/crm_2.trn', windowFrom: null, windowTo: null, createdBy: 'olga' });
-    store.setJobState(warned.id, 'running');
-    store.stageBatch(warned.id, [{
-      table: 'dbo.Contact', lsn: '00000013:000000b9:0002', operation: 'delete', transactionId: '0000:000003e8', beginTime: '2024-03-01T09:00:00.000', endTime: '2024-03-01T09:00:00.000',
-      login: 'sa', sid: null, spid: 53, transactionName: 'DELETE', allocUnitId: null, pageId: '0001:00000123', slotId: 0, values: { Id: 1 }, raw: '10000800010000000100', warnings: [], source: { kind: 'fn_dblog' },
-    }]);
-    store.appendAudit('system', 'job.notes', warned.id, { notes: [UNKNOWN_OP] });
-    store.setJobState(warned.id, 'succeeded');
-    warnedJob = warned.id;
-    app = await reviewApp(store);
-    ({ base, ctx, page } = await serveReviewPage(app, dir));
-  }, 120_000);
-
-  afterAll(async () => {
-    await closeReviewPage({ ctx, app, store, dir });
+  const desk = reviewDesk('rowback-e2e-zero-', {
+    stage: ({ store }) => {
+      const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/NORTHWND_log.ldf', mdf: '/evidence/NORTHWND.MDF' }, description: '/evidence/NORTHWND.MDF, /evidence/NORTHWND_log.ldf', windowFrom: null, windowTo: null, createdBy: 'olga' });
+      store.setJobState(job.id, 'running');
+      store.appendAudit('system', 'job.notes', job.id, { notes: [WHY] });
+      store.setJobState(job.id, 'succeeded');
+      // SYNTHETIC: one staged row beside the WARNING note
+      const warned = store.createJob({ kind: 'files', spec: { trn: ['/evidence/crm_2.trn'] }, description: '/evidence/crm_2.trn', windowFrom: null, windowTo: null, createdBy: 'olga' });
+      store.setJobState(warned.id, 'running');
+      store.stageBatch(warned.id, [{
+        table: 'dbo.Contact', lsn: '00000013:000000b9:0002', operation: 'delete', transactionId: '0000:000003e8', beginTime: '2024-03-01T09:00:00.000', endTime: '2024-03-01T09:00:00.000',
+        login: 'sa', sid: null, spid: 53, transactionName: 'DELETE', allocUnitId: null, pageId: '0001:00000123', slotId: 0, values: { Id: 1 }, raw: '10000800010000000100', warnings: [], source: { kind: 'fn_dblog' },
+      }]);
+      store.appendAudit('system', 'job.notes', warned.id, { notes: [UNKNOWN_OP] });
+      store.setJobState(warned.id, 'succeeded');
+      warnedJob = warned.id;
+    },
   });
 
   it('shows why, open, and says the job staged no rows', async () => {
+    const { page, base, reviewer } = desk;
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await signIn(page, base, reviewer);
@@ -73,6 +57,7 @@ describeBrowser('a job that staged no rows, in chromium', () => {
   }, 120_000);
 
   it('New job: a metadata file saved as UTF-16 (SSMS Generate Scripts) is read as its text, as UTF-8 ones are', async () => {
+    const { page, base, operator } = desk;
     const ddl = 'CREATE TABLE [dbo].[Größe] ([Id] INT NOT NULL)\r\n';
     await page.evaluate('sessionStorage.clear()');
     await signIn(page, base, operator);
@@ -89,6 +74,7 @@ describeBrowser('a job that staged no rows, in chromium', () => {
   }, 120_000);
 
   it('a job with rows and a WARNING note shows its notes open', async () => {
+    const { page, base, reviewer, store } = desk;
     await page.evaluate('sessionStorage.clear()');
     await signIn(page, base, reviewer);
     const item = page.locator('#job-list li', { hasText: '/evidence/crm_2.trn' });

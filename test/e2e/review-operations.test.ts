@@ -12,59 +12,39 @@
  * Row images: the corpus example lc-nvarchar (test/staging/fixtures.ts); ids, operations and
  * warnings are test data. No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { openReviewStore, dboTTarget, reviewApp } from '../support/review-desk.js';
-import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
+import { expect, it } from 'vitest';
+import { openFirstJob, reviewDesk } from '../support/review-desk.js';
+import { browserDescribe, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
-import { StagingStore } from '../../src/staging/store.js';
-import { FakeTarget } from '../reinsert/fake-target.js';
-import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
+import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 
 describeBrowser('review page: operations, warnings, and the run of the dry run shown', () => {
-  let dir: string;
-  let store: StagingStore;
-  let app: FastifyInstance;
-  let target: FakeTarget;
-  let base: string;
-  let ctx: BrowserContext;
-  let page: Page;
-  let reviewer: string;
-  let operator: string;
   let jobId: number;
-
-  beforeAll(async () => {
-    ({ dir, store, reviewer, operator } = openReviewStore('rowback-e2e-ops-'));
-    const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf', mdf: '/evidence/crm.mdf' }, description: 'offline', createdBy: 'olga' });
-    jobId = job.id;
-    store.setJobState(jobId, 'running');
-    store.saveJobTables(jobId, [LAYOUTS['dbo.T']!]);
-    const base0 = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
-    const ops = ['delete', 'insert', 'update', 'delete', 'delete'] as const;
-    store.stageBatch(jobId, ops.map((operation, i) => ({
-      ...base0, lsn: `0000002a:00000100:000${i + 1}`, operation,
-      values: { Id: i + 1, Name: `before ${i + 1}` },
-      ...(operation === 'update' ? { after: { Id: i + 1, Name: 'after 3' } } : {}),
-      warnings: i === 3 ? ['column Name: value cut at 8 bytes'] : [],
-    })));
-    store.setJobState(jobId, 'succeeded');
-    target = dboTTarget(dir);
-    app = await reviewApp(store, { targets: { side: { connectionString: 'Server=side-sql;Database=CRM_restore' } }, connectTarget: () => target });
-    ({ base, ctx, page } = await serveReviewPage(app, dir));
-  }, 120_000);
-
-  afterAll(async () => {
-    target?.dispose();
-    await closeReviewPage({ ctx, app, store, dir });
+  const desk = reviewDesk('rowback-e2e-ops-', {
+    target: true,
+    stage: ({ store }) => {
+      const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf', mdf: '/evidence/crm.mdf' }, description: 'offline', createdBy: 'olga' });
+      jobId = job.id;
+      store.setJobState(jobId, 'running');
+      store.saveJobTables(jobId, [LAYOUTS['dbo.T']!]);
+      const base0 = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
+      const ops = ['delete', 'insert', 'update', 'delete', 'delete'] as const;
+      store.stageBatch(jobId, ops.map((operation, i) => ({
+        ...base0, lsn: `0000002a:00000100:000${i + 1}`, operation,
+        values: { Id: i + 1, Name: `before ${i + 1}` },
+        ...(operation === 'update' ? { after: { Id: i + 1, Name: 'after 3' } } : {}),
+        warnings: i === 3 ? ['column Name: value cut at 8 bytes'] : [],
+      })));
+      store.setJobState(jobId, 'succeeded');
+    },
+    app: ({ target }) => ({ targets: { side: { connectionString: 'Server=side-sql;Database=CRM_restore' } }, connectTarget: () => target }),
   });
 
   it('the grid says each row\'s operation and its warnings; an update\'s detail shows both images', async () => {
-    await signIn(page, base, reviewer);
-    await page.locator('#job-list li').first().click();
-    await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('5 matching rows');
+    const { page } = desk;
+    await openFirstJob(desk, 5);
     expect(await page.locator('#grid-head th').allTextContents()).toContain('Op');
     expect(await page.locator('#grid-body td.op').allTextContents()).toEqual(['delete', 'insert', 'update (before)', 'delete', 'delete']);
     const warned = await page.locator('#grid-body tr').evaluateAll((trs) => trs.map((tr) => Boolean(tr.querySelector('.st.warned'))));
@@ -75,6 +55,7 @@ describeBrowser('review page: operations, warnings, and the run of the dry run s
   }, 60_000);
 
   it('"Reject all matching" refuses while the filter fields differ from the filter the grid shows', async () => {
+    const { page, store } = desk;
     await page.locator('#f-q').fill('3');
     await page.locator('#apply-filters').click();
     await expect.poll(() => page.locator('#page-info').textContent()).toContain('1 matching rows');
@@ -90,6 +71,7 @@ describeBrowser('review page: operations, warnings, and the run of the dry run s
   }, 60_000);
 
   it('the Operation filter shows the deleted rows alone (a reviewer could not ask for them)', async () => {
+    const { page } = desk;
     await page.locator('#f-operation').selectOption('delete');
     await page.locator('#apply-filters').click();
     await expect.poll(() => page.locator('#page-info').textContent()).toContain('3 matching rows');
@@ -100,6 +82,7 @@ describeBrowser('review page: operations, warnings, and the run of the dry run s
   }, 60_000);
 
   it('the real run inserts the rows of the dry run confirmed, not a row approved after it', async () => {
+    const { page, base, reviewer, operator, store, app, target } = desk;
     const decide = (ids: number[]) => app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: { authorization: `Bearer ${reviewer}` }, payload: { decision: 'approve', reason: 'deleted by the cleanup', ids } });
     expect((await decide([1, 4])).statusCode).toBe(200);
     await page.evaluate('sessionStorage.clear()');

@@ -6,71 +6,54 @@
  * (acceptOtherDatabase), where the API refuses a run that does not (409 REINSERT_OTHER_DATABASE).
  * Row images: the corpus example lc-nvarchar (test/staging/fixtures.ts); names and GUIDs are SYNTHETIC.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { openReviewStore, dboTTarget, reviewApp } from '../support/review-desk.js';
-import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
+import { expect, it } from 'vitest';
+import { reviewDesk } from '../support/review-desk.js';
+import { browserDescribe, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
-import { StagingStore } from '../../src/staging/store.js';
-import { FakeTarget } from '../reinsert/fake-target.js';
-import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
+import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 const A = '0F3C2B6E-0000-4000-8000-00000000000A';
 const B = '0F3C2B6E-0000-4000-8000-00000000000B';
 
 describeBrowser('review page: a re-insert into another database than the rows were read from', () => {
-  let dir: string;
-  let store: StagingStore;
-  let app: FastifyInstance;
-  let target: FakeTarget;
-  let base: string;
-  let ctx: BrowserContext;
-  let page: Page;
-  let operator: string;
   let jobId: number;
   let unknownJob: number;
   let failedJob: number;
-
-  beforeAll(async () => {
-    ({ dir, store, operator } = openReviewStore('rowback-e2e-other-db-'));
-    const base0 = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
-    const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'tenant A', createdBy: 'olga' });
-    store.setJobState(job.id, 'running');
-    store.saveJobTables(job.id, [LAYOUTS['dbo.T']!]);
-    store.stageBatch(job.id, [1, 2].map((i) => ({ ...base0, lsn: `0000002a:00000100:000${i}`, operation: 'delete' as const, values: { Id: i, Name: `deleted ${i}` } })));
-    store.setJobSourceDatabase(job.id, { name: 'CRM_TenantA', bindingId: A, familyGuid: null });
-    store.setJobState(job.id, 'succeeded');
-    jobId = job.id;
-    store.decide(jobId, { actor: 'olga', decision: 'approve', reason: 'deleted by the cleanup', all: true });
-    // a job that recorded no source database (staged before rowback recorded it): said not known
-    const other = store.createJob({ kind: 'restore', spec: {}, description: 'staged before', createdBy: 'olga' });
-    store.setJobState(other.id, 'running');
-    store.saveJobTables(other.id, [LAYOUTS['dbo.T']!]);
-    store.stageBatch(other.id, [{ ...base0, lsn: '0000002a:00000100:0009', operation: 'delete' as const, values: { Id: 9, Name: 'deleted 9' } }]);
-    store.setJobState(other.id, 'succeeded');
-    unknownJob = other.id;
-    // one that failed after staging rows (a scan cut short), its source not recorded: its rows can be approved too
-    const failed = store.createJob({ kind: 'restore', spec: {}, description: 'failed part-way', createdBy: 'olga' });
-    store.setJobState(failed.id, 'running');
-    store.saveJobTables(failed.id, [LAYOUTS['dbo.T']!]);
-    store.stageBatch(failed.id, [{ ...base0, lsn: '0000002a:00000100:000a', operation: 'delete' as const, values: { Id: 10, Name: 'deleted 10' } }]);
-    store.setJobState(failed.id, 'failed', { error: { code: 'SOURCE_READ_FAILED', message: 'read error' } });
-    failedJob = failed.id;
-    target = dboTTarget(dir);
-    target.database = 'CRM_TenantB';
-    target.databaseGuid = B;
-    app = await reviewApp(store, { targets: { crm: { connectionString: 'Server=crm-sql;User Id=rb;Password=s3cret' } }, connectTarget: () => target });
-    ({ base, ctx, page } = await serveReviewPage(app, dir));
-  }, 120_000);
-
-  afterAll(async () => {
-    target?.dispose();
-    await closeReviewPage({ ctx, app, store, dir });
+  const desk = reviewDesk('rowback-e2e-other-db-', {
+    target: true,
+    stage: ({ store, target }) => {
+      const base0 = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
+      const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'tenant A', createdBy: 'olga' });
+      store.setJobState(job.id, 'running');
+      store.saveJobTables(job.id, [LAYOUTS['dbo.T']!]);
+      store.stageBatch(job.id, [1, 2].map((i) => ({ ...base0, lsn: `0000002a:00000100:000${i}`, operation: 'delete' as const, values: { Id: i, Name: `deleted ${i}` } })));
+      store.setJobSourceDatabase(job.id, { name: 'CRM_TenantA', bindingId: A, familyGuid: null });
+      store.setJobState(job.id, 'succeeded');
+      jobId = job.id;
+      store.decide(jobId, { actor: 'olga', decision: 'approve', reason: 'deleted by the cleanup', all: true });
+      // a job that recorded no source database (staged before rowback recorded it): said not known
+      const other = store.createJob({ kind: 'restore', spec: {}, description: 'staged before', createdBy: 'olga' });
+      store.setJobState(other.id, 'running');
+      store.saveJobTables(other.id, [LAYOUTS['dbo.T']!]);
+      store.stageBatch(other.id, [{ ...base0, lsn: '0000002a:00000100:0009', operation: 'delete' as const, values: { Id: 9, Name: 'deleted 9' } }]);
+      store.setJobState(other.id, 'succeeded');
+      unknownJob = other.id;
+      // one that failed after staging rows (a scan cut short), its source not recorded: its rows can be approved too
+      const failed = store.createJob({ kind: 'restore', spec: {}, description: 'failed part-way', createdBy: 'olga' });
+      store.setJobState(failed.id, 'running');
+      store.saveJobTables(failed.id, [LAYOUTS['dbo.T']!]);
+      store.stageBatch(failed.id, [{ ...base0, lsn: '0000002a:00000100:000a', operation: 'delete' as const, values: { Id: 10, Name: 'deleted 10' } }]);
+      store.setJobState(failed.id, 'failed', { error: { code: 'SOURCE_READ_FAILED', message: 'read error' } });
+      failedJob = failed.id;
+      target.database = 'CRM_TenantB';
+      target.databaseGuid = B;
+    },
+    app: ({ target }) => ({ targets: { crm: { connectionString: 'Server=crm-sql;User Id=rb;Password=s3cret' } }, connectTarget: () => target }),
   });
 
   it('the job names its source database; the dry run and the Run dialog warn; the run goes with acceptOtherDatabase', async () => {
+    const { page, base, operator, app, target } = desk;
     await signIn(page, base, operator);
     await page.locator(`#job-list li[data-job="${jobId}"]`).click();
     await expect.poll(() => page.locator('#job-progress').textContent(), { timeout: 15_000 }).toMatch(/ · read from database CRM_TenantA$/);
@@ -90,6 +73,7 @@ describeBrowser('review page: a re-insert into another database than the rows we
   });
 
   it('a finished job whose source database is not recorded says so (it said nothing)', async () => {
+    const { page } = desk;
     // signed in by the test before
     await page.locator(`#job-list li[data-job="${unknownJob}"]`).click();
     await expect.poll(() => page.locator('#job-progress').textContent(), { timeout: 15_000 }).toMatch(/ · source database not known$/);
@@ -97,6 +81,7 @@ describeBrowser('review page: a re-insert into another database than the rows we
   });
 
   it('a job that ended failed (rows staged, no source database recorded) says not known as well (only a succeeded one did)', async () => {
+    const { page } = desk;
     await page.locator(`#job-list li[data-job="${failedJob}"]`).click();
     await expect.poll(() => page.locator('#job-progress').textContent(), { timeout: 15_000 }).toMatch(/^failed · .* · source database not known$/);
     expect(await page.locator('#job-progress').getAttribute('title')).toMatch(/^the database these rows were read from is not recorded/);

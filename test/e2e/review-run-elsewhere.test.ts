@@ -6,80 +6,64 @@
  * resumed run ended failed again.
  * Row images: the corpus example lc-nvarchar (test/staging/fixtures.ts); ids are test data.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { openReviewStore, dboTTarget, reviewApp } from '../support/review-desk.js';
-import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
+import { expect, it } from 'vitest';
+import { reviewDesk } from '../support/review-desk.js';
+import { browserDescribe, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
 import type { ConfiguredTargetSpec } from '../../src/api/targets.js';
-import { StagingStore } from '../../src/staging/store.js';
-import { FakeTarget } from '../reinsert/fake-target.js';
-import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
+import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 
 describeBrowser('review page: a failed run whose rows another job put back', () => {
-  let dir: string;
-  let store: StagingStore;
-  let app: FastifyInstance;
-  let target: FakeTarget;
-  let base: string;
-  let ctx: BrowserContext;
-  let page: Page;
-  let reviewer: string;
-  let operator: string;
   let jobA: number;
   let jobB: number;
   let runB: number;
   let runA: number;
   let jobC: number;
   const targets: Record<string, ConfiguredTargetSpec> = { side: { connectionString: 'Server=side-sql;User Id=rb;Password=s3cret-side;Database=CRM_restore' } };
-
-  beforeAll(async () => {
-    ({ dir, store, reviewer, operator } = openReviewStore('rowback-e2e-elsewhere-'));
-    const base0 = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
-    // two jobs staging the same four deletes (same LSNs): the .ldf, then the log backups
-    const stage = (description: string) => {
-      const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description, createdBy: 'olga' });
-      store.setJobState(job.id, 'running');
-      store.saveJobTables(job.id, [LAYOUTS['dbo.T']!]);
-      store.stageBatch(job.id, [1, 2, 3, 4].map((i) => ({ ...base0, lsn: `0000002a:00000100:000${i}`, operation: 'delete' as const, values: { Id: i, Name: `deleted ${i}` } })));
-      store.setJobState(job.id, 'succeeded');
-      return job.id;
-    };
-    jobA = stage('the .ldf');
-    jobB = stage('the log backups');
-    target = dboTTarget(dir);
-    app = await reviewApp(store, { targets, connectTarget: () => target });
-    const auth = (t: string) => ({ authorization: `Bearer ${t}` });
-    for (const j of [jobA, jobB]) {
-      await app.inject({ method: 'POST', url: `/api/jobs/${j}/decisions`, headers: auth(reviewer), payload: { decision: 'approve', reason: 'deleted by the cleanup', all: true } });
-    }
-    // B's run: its first batch goes in, the others fail (the connection drops)
-    let n = 0;
-    app.reinsert.hooks = { beforeCommit: () => { if (++n >= 2) throw new Error('connection reset by peer'); } };
-    runB = (await app.inject({ method: 'POST', url: `/api/jobs/${jobB}/reinsert`, headers: auth(operator), payload: { dryRun: false, targetName: 'side', batchSize: 1 } })).json().id;
-    await app.reinsert.wait(runB);
-    app.reinsert.hooks = undefined;
-    // A's run puts back the three B did not
-    runA = (await app.inject({ method: 'POST', url: `/api/jobs/${jobA}/reinsert`, headers: auth(operator), payload: { dryRun: false, targetName: 'side' } })).json().id;
-    await app.reinsert.wait(runA);
-    expect(target.counts().rows).toBe(4);
-    // B's run resumed once: its batches fail again, now as rows another job put back
-    const r = await app.inject({ method: 'POST', url: `/api/reinsert-runs/${runB}/resume`, headers: auth(operator), payload: { targetName: 'side' } });
-    expect(r.statusCode, r.body).toBe(202);
-    await app.reinsert.wait(runB);
-    expect(app.reinsert.getRun(runB)!.state).toBe('failed');
-    ({ base, ctx, page } = await serveReviewPage(app, dir));
-  }, 120_000);
-
-  afterAll(async () => {
-    target?.dispose();
-    await closeReviewPage({ ctx, app, store, dir });
+  const desk = reviewDesk('rowback-e2e-elsewhere-', {
+    target: true,
+    stage: ({ store }) => {
+      const base0 = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
+      // two jobs staging the same four deletes (same LSNs): the .ldf, then the log backups
+      const stage = (description: string) => {
+        const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description, createdBy: 'olga' });
+        store.setJobState(job.id, 'running');
+        store.saveJobTables(job.id, [LAYOUTS['dbo.T']!]);
+        store.stageBatch(job.id, [1, 2, 3, 4].map((i) => ({ ...base0, lsn: `0000002a:00000100:000${i}`, operation: 'delete' as const, values: { Id: i, Name: `deleted ${i}` } })));
+        store.setJobState(job.id, 'succeeded');
+        return job.id;
+      };
+      jobA = stage('the .ldf');
+      jobB = stage('the log backups');
+    },
+    app: ({ target }) => ({ targets, connectTarget: () => target }),
+    before: async ({ target, app, reviewer, operator }) => {
+      const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+      for (const j of [jobA, jobB]) {
+        await app.inject({ method: 'POST', url: `/api/jobs/${j}/decisions`, headers: auth(reviewer), payload: { decision: 'approve', reason: 'deleted by the cleanup', all: true } });
+      }
+      // B's run: its first batch goes in, the others fail (the connection drops)
+      let n = 0;
+      app.reinsert.hooks = { beforeCommit: () => { if (++n >= 2) throw new Error('connection reset by peer'); } };
+      runB = (await app.inject({ method: 'POST', url: `/api/jobs/${jobB}/reinsert`, headers: auth(operator), payload: { dryRun: false, targetName: 'side', batchSize: 1 } })).json().id;
+      await app.reinsert.wait(runB);
+      app.reinsert.hooks = undefined;
+      // A's run puts back the three B did not
+      runA = (await app.inject({ method: 'POST', url: `/api/jobs/${jobA}/reinsert`, headers: auth(operator), payload: { dryRun: false, targetName: 'side' } })).json().id;
+      await app.reinsert.wait(runA);
+      expect(target.counts().rows).toBe(4);
+      // B's run resumed once: its batches fail again, now as rows another job put back
+      const r = await app.inject({ method: 'POST', url: `/api/reinsert-runs/${runB}/resume`, headers: auth(operator), payload: { targetName: 'side' } });
+      expect(r.statusCode, r.body).toBe(202);
+      await app.reinsert.wait(runB);
+      expect(app.reinsert.getRun(runB)!.state).toBe('failed');
+    },
   });
 
   it('a reviewer reads what REINSERT_ALREADY_REINSERTED means, and a dry run says those rows are back, not that they cannot go back', async () => {
+    const { page, base, reviewer, operator, target } = desk;
     await signIn(page, base, reviewer);
     await page.locator(`#job-list li[data-job="${jobB}"]`).click();
     await page.locator('.tab[data-tab=reinsert]').click();
@@ -94,6 +78,7 @@ describeBrowser('review page: a failed run whose rows another job put back', () 
   }, 60_000);
 
   it("an operator's Resume dialog warns that those rows' batches will fail again", async () => {
+    const { page, base, operator } = desk;
     await page.evaluate('sessionStorage.clear()');
     await signIn(page, base, operator);
     await page.locator(`#job-list li[data-job="${jobB}"]`).click();
@@ -107,6 +92,7 @@ describeBrowser('review page: a failed run whose rows another job put back', () 
   }, 60_000);
 
   it("a job opened while the last one's answers are on their way shows its own blast radius and runs, not the last one's", async () => {
+    const { page } = desk;
     // job B's blast radius and runs answer late (a slow staging file): job A is opened meanwhile
     const slow = new RegExp(`/api/jobs/${jobB}/(blast-radius|reinsert-runs)$`);
     await page.route((u) => slow.test(u.pathname), async (route) => { await new Promise((r) => setTimeout(r, 1500)); await route.continue(); });
@@ -125,6 +111,7 @@ describeBrowser('review page: a failed run whose rows another job put back', () 
   }, 60_000);
 
   it("a dry run answered after another job was opened is not offered to run under that job", async () => {
+    const { page, reviewer, store, app, target } = desk;
     const c = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm3.ldf' }, description: 'a third incident', createdBy: 'olga' });
     jobC = c.id;
     store.setJobState(c.id, 'running');
@@ -148,6 +135,7 @@ describeBrowser('review page: a failed run whose rows another job put back', () 
   }, 60_000);
 
   it('the blast radius counts again when a run of the job open ends (its rows re-inserted) and when its scan ends', async () => {
+    const { page, store, target } = desk;
     await page.locator(`#job-list li[data-job="${jobC}"]`).click();
     await page.locator('.tab[data-tab=blast]').click();
     await expect.poll(() => page.locator('#blast-ops tr').allTextContents(), { timeout: 15_000 }).toContain('delete202000');
@@ -177,6 +165,7 @@ describeBrowser('review page: a failed run whose rows another job put back', () 
   }, 90_000);
 
   it('an interrupted run whose batches all committed (a crash before it recorded its end) resumes from the page and gets its undo script', async () => {
+    const { page, store, app, target } = desk;
     const run = store.db.prepare('SELECT id FROM reinsert_runs WHERE job_id = ? AND dry_run = 0').get(jobC) as { id: number };
     store.db.prepare("UPDATE reinsert_runs SET state = 'interrupted', undo_script = NULL, finished_at = NULL WHERE id = ?").run(run.id);
     await page.locator(`#job-list li[data-job="${jobA}"]`).click();

@@ -8,71 +8,57 @@
  * Row images: the corpus example lc-nvarchar (test/staging/fixtures.ts); ids and operations are
  * test data. No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { openReviewStore, dboTTarget, reviewApp } from '../support/review-desk.js';
-import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
+import { expect, it } from 'vitest';
+import { reviewDesk } from '../support/review-desk.js';
+import { browserDescribe, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
 import type { ConfiguredTargetSpec } from '../../src/api/targets.js';
-import { StagingStore } from '../../src/staging/store.js';
-import { FakeTarget } from '../reinsert/fake-target.js';
-import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
+import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 
 describeBrowser('review page: a failed run, its Resume, and rows per operation', () => {
-  let dir: string;
-  let store: StagingStore;
-  let app: FastifyInstance;
-  let target: FakeTarget;
-  let base: string;
-  let ctx: BrowserContext;
-  let page: Page;
-  let reviewer: string;
-  let operator: string;
   let jobId: number;
   let runId: number;
   const targets: Record<string, ConfiguredTargetSpec> = { side: { connectionString: 'Server=side-sql;User Id=rb;Password=s3cret-side;Database=CRM_restore' } };
   const resumes: unknown[] = [];
-
-  beforeAll(async () => {
-    ({ dir, store, reviewer, operator } = openReviewStore('rowback-e2e-resume-'));
-    const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'deletes, inserts and updates', createdBy: 'olga', operations: ['delete', 'insert', 'update'] });
-    jobId = job.id;
-    store.setJobState(jobId, 'running');
-    store.saveJobTables(jobId, [LAYOUTS['dbo.T']!]);
-    const base0 = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
-    const ops = ['delete', 'insert', 'update', 'delete', 'delete', 'delete'] as const;
-    store.stageBatch(jobId, ops.map((operation, i) => ({
-      ...base0, lsn: `0000002a:00000100:000${i + 1}`, operation, values: { Id: i + 1, Name: `before ${i + 1}` },
-      ...(operation === 'update' ? { after: { Id: i + 1, Name: 'after' } } : {}),
-    })));
-    store.setJobState(jobId, 'succeeded');
-    target = dboTTarget(dir);
-    app = await reviewApp(store, { targets, connectTarget: () => target });
-    const auth = (t: string) => ({ authorization: `Bearer ${t}` });
-    const d = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: auth(reviewer), payload: { decision: 'approve', reason: 'deleted by the cleanup', filter: { operation: 'delete' } } });
-    expect(d.json().rows).toBe(4);
-    // the run's second batch fails (its two rows are not inserted)
-    let n = 0;
-    app.reinsert.hooks = { beforeCommit: () => { if (++n === 2) throw new Error('connection reset by peer'); } };
-    const run = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: auth(operator), payload: { dryRun: false, targetName: 'side', batchSize: 2 } });
-    expect(run.statusCode).toBe(202);
-    runId = run.json().id;
-    await app.reinsert.wait(runId);
-    app.reinsert.hooks = undefined;
-    expect(app.reinsert.getRun(runId)!.state).toBe('failed');
-    ({ base, ctx, page } = await serveReviewPage(app, dir));
-    page.on('request', (r) => { if (r.method() === 'POST' && /\/resume$/.test(new URL(r.url()).pathname)) resumes.push(JSON.parse(r.postData() ?? '{}')); });
-  }, 120_000);
-
-  afterAll(async () => {
-    target?.dispose();
-    await closeReviewPage({ ctx, app, store, dir });
+  const desk = reviewDesk('rowback-e2e-resume-', {
+    target: true,
+    stage: ({ store }) => {
+      const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'deletes, inserts and updates', createdBy: 'olga', operations: ['delete', 'insert', 'update'] });
+      jobId = job.id;
+      store.setJobState(jobId, 'running');
+      store.saveJobTables(jobId, [LAYOUTS['dbo.T']!]);
+      const base0 = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
+      const ops = ['delete', 'insert', 'update', 'delete', 'delete', 'delete'] as const;
+      store.stageBatch(jobId, ops.map((operation, i) => ({
+        ...base0, lsn: `0000002a:00000100:000${i + 1}`, operation, values: { Id: i + 1, Name: `before ${i + 1}` },
+        ...(operation === 'update' ? { after: { Id: i + 1, Name: 'after' } } : {}),
+      })));
+      store.setJobState(jobId, 'succeeded');
+    },
+    app: ({ target }) => ({ targets, connectTarget: () => target }),
+    before: async ({ app, reviewer, operator }) => {
+      const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+      const d = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: auth(reviewer), payload: { decision: 'approve', reason: 'deleted by the cleanup', filter: { operation: 'delete' } } });
+      expect(d.json().rows).toBe(4);
+      // the run's second batch fails (its two rows are not inserted)
+      let n = 0;
+      app.reinsert.hooks = { beforeCommit: () => { if (++n === 2) throw new Error('connection reset by peer'); } };
+      const run = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: auth(operator), payload: { dryRun: false, targetName: 'side', batchSize: 2 } });
+      expect(run.statusCode).toBe(202);
+      runId = run.json().id;
+      await app.reinsert.wait(runId);
+      app.reinsert.hooks = undefined;
+      expect(app.reinsert.getRun(runId)!.state).toBe('failed');
+    },
+    served: ({ page }) => {
+      page.on('request', (r) => { if (r.method() === 'POST' && /\/resume$/.test(new URL(r.url()).pathname)) resumes.push(JSON.parse(r.postData() ?? '{}')); });
+    },
   });
 
   it('the job list and the blast radius count each operation (per status in the blast radius)', async () => {
+    const { page, base, reviewer } = desk;
     await signIn(page, base, reviewer);
     await expect.poll(() => page.locator('#job-list li .jd.ops').first().textContent(), { timeout: 15_000 }).toBe('4 from deletes · 1 from inserts · 1 update before-image(s)');
     await page.locator('#job-list li').first().click();
@@ -91,6 +77,7 @@ describeBrowser('review page: a failed run, its Resume, and rows per operation',
   }, 60_000);
 
   it('a reviewer sees why the run failed (the batch\'s code, not its message) and no Resume', async () => {
+    const { page, operator } = desk;
     await page.locator('.tab[data-tab=reinsert]').click();
     await expect.poll(() => page.locator('#run-error').textContent(), { timeout: 15_000 }).toBe('This run failed: 1 batch(es) failed; their rows were not inserted.');
     expect(await page.locator('#run-failed-batches li').allTextContents()).toEqual(['batch 2 (2 row(s)): REINSERT_BATCH_FAILED — an operator can see the details']);
@@ -104,6 +91,7 @@ describeBrowser('review page: a failed run, its Resume, and rows per operation',
   }, 60_000);
 
   it('an operator resumes it into its own target: the dialog names it and the rows left; a refusal is one line; the outcome shows', async () => {
+    const { page, base, operator, app, target } = desk;
     await page.evaluate('sessionStorage.clear()');
     await signIn(page, base, operator);
     await page.locator('#job-list li').first().click();
@@ -141,6 +129,7 @@ describeBrowser('review page: a failed run, its Resume, and rows per operation',
   }, 90_000);
 
   it('an interrupted run started with a connection given in the request: why, and no Resume on the page (its connection is not kept)', async () => {
+    const { page, reviewer, operator, store, app, target } = desk;
     const job2 = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm2.ldf' }, description: 'second incident', createdBy: 'olga' });
     store.setJobState(job2.id, 'running');
     store.saveJobTables(job2.id, [LAYOUTS['dbo.T']!]);

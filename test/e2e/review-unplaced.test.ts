@@ -6,45 +6,28 @@
  * tooltip. Row images: the corpus example lc-nvarchar (test/staging/fixtures.ts); times and ids are
  * test data. No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { openReviewStore, reviewApp, stagedJob } from '../support/review-desk.js';
-import { browserDescribe, closeReviewPage, serveReviewPage, signIn } from '../support/browser.js';
+import { expect, it } from 'vitest';
+import { openFirstJob, reviewDesk, stagedJob } from '../support/review-desk.js';
+import { browserDescribe } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
-import { StagingStore } from '../../src/staging/store.js';
-import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
+import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 
 describeBrowser('review page: rows a time filter cannot place', () => {
-  let dir: string;
-  let store: StagingStore;
-  let app: FastifyInstance;
-  let base: string;
-  let ctx: BrowserContext;
-  let page: Page;
-  let reviewer: string;
-
-  beforeAll(async () => {
-    ({ dir, store, reviewer } = openReviewStore('rowback-e2e-unplaced-'));
-    const base0 = corpusRows(1)[0]!;
-    stagedJob(store, Array.from({ length: 8 }, (_, i) => ({
-      ...base0, lsn: `0000002a:00000100:000${i + 1}`, values: { Id: i + 1, Name: `n${i + 1}` },
-      ...(i < 3 ? { beginTime: null, endTime: '2024-03-01T09:50:00.000' } : { beginTime: `2024-03-01T09:${String(i * 5).padStart(2, '0')}:00.000`, endTime: '2024-03-01T09:51:00.000' }),
-    })), { layouts: [LAYOUTS['dbo.T']!], description: 'no begin' });
-    app = await reviewApp(store, {});
-    ({ base, ctx, page } = await serveReviewPage(app, dir));
-  }, 120_000);
-
-  afterAll(async () => {
-    await closeReviewPage({ ctx, app, store, dir });
+  const desk = reviewDesk('rowback-e2e-unplaced-', {
+    stage: ({ store }) => {
+      const base0 = corpusRows(1)[0]!;
+      stagedJob(store, Array.from({ length: 8 }, (_, i) => ({
+        ...base0, lsn: `0000002a:00000100:000${i + 1}`, values: { Id: i + 1, Name: `n${i + 1}` },
+        ...(i < 3 ? { beginTime: null, endTime: '2024-03-01T09:50:00.000' } : { beginTime: `2024-03-01T09:${String(i * 5).padStart(2, '0')}:00.000`, endTime: '2024-03-01T09:51:00.000' }),
+      })), { layouts: [LAYOUTS['dbo.T']!], description: 'no begin' });
+    },
   });
 
   it('the page line says how many rows the window left out and why', async () => {
-    await signIn(page, base, reviewer);
-    await page.locator('#job-list li').first().click();
-    await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('8 matching rows');
+    const { page } = desk;
+    await openFirstJob(desk, 8);
     expect(await page.locator('#page-info').textContent()).not.toContain('not listed');
     await page.locator('#f-from').fill('2024-03-01 09:10');
     await page.locator('#apply-filters').click();

@@ -60,6 +60,7 @@ export class FakeTarget implements ReinsertTarget {
 
   async session(): Promise<TargetSession> {
     const db = this.db;
+    const fks = this.fks;
     const keyOf = (r: PlannedRow): string | null => {
       if (!r.existsSql) return null;
       const used = [...r.existsSql.matchAll(/@(p\d+)\b/g)].map((m) => m[1]);
@@ -94,6 +95,7 @@ export class FakeTarget implements ReinsertTarget {
       },
       async insert(r) {
         const vals = Object.fromEntries(r.params.map((p) => [p.column, p.value instanceof Buffer ? '0x' + p.value.toString('hex') : p.value]));
+        refuseMissingParent(db, fks, r.table, vals);
         db.prepare('INSERT INTO target_rows (tbl, key, row_id, sql, vals) VALUES (?, ?, ?, ?, ?)').run(r.table, keyOf(r), r.rowId, r.insertSql, JSON.stringify(vals));
       },
       async close() { if (db.inTransaction) db.exec('ROLLBACK'); },
@@ -112,6 +114,26 @@ export class FakeTarget implements ReinsertTarget {
 }
 
 /**
+ * A foreign key with its columns (`ForeignKey.columns`: the target's catalog read them) is checked
+ * as SQL Server checks it after a single-row INSERT: a row whose referencing columns are all
+ * non-NULL needs a row of the parent table holding those values (itself included, for a key of a
+ * table to itself), else the INSERT is refused with Msg 547's text. Keys without columns are not
+ * checked (the stand-in cannot know them).
+ */
+function refuseMissingParent(db: Database.Database, fks: ForeignKey[], table: string, vals: Record<string, unknown>): void {
+  for (const fk of fks) {
+    if (!fk.columns?.length || fk.child.toLowerCase() !== table.toLowerCase()) continue;
+    const wanted = fk.columns.map((c) => vals[c.child]);
+    if (wanted.some((v) => v === null || v === undefined)) continue;
+    const matches = (v: Record<string, unknown>) => fk.columns!.every((c, k) => v[c.parent] === wanted[k]);
+    if (fk.parent.toLowerCase() === table.toLowerCase() && matches(vals)) continue;
+    const rows = db.prepare('SELECT vals FROM target_rows WHERE lower(tbl) = lower(?)').all(fk.parent) as { vals: string }[];
+    if (rows.some((x) => matches(JSON.parse(x.vals) as Record<string, unknown>))) continue;
+    throw new Error(`The INSERT statement conflicted with the FOREIGN KEY SAME TABLE constraint "${fk.name}". The conflict occurred in table "${fk.parent}". (Msg 547)`);
+  }
+}
+
+/**
  * A files job of `store` holding `rows` (recovered rows: test/staging/fixtures.ts corpusRows) with
  * the corpus examples' layouts saved as its tables and its dbo.LogTestTrailNull rows (a table with
  * no key: nothing in a target stops a second insert) approved by a reviewer. Returns the job id.
@@ -125,16 +147,17 @@ export function approvedTrailJob(store: StagingStore, rows: RecoveredRow[]): num
 }
 
 /**
- * A fresh staging store and FakeTarget (targetTables) in a temporary folder for each test of the
- * calling describe, closed and removed after it: `const env = storeAndTarget('rowback-x-')`, then
- * `env.store`, `env.target` inside the tests.
+ * A fresh staging store and FakeTarget (`tables`, default targetTables; `fks`, checked as
+ * FakeTarget checks them) in a temporary folder for each test of the calling describe, closed and
+ * removed after it: `const env = storeAndTarget('rowback-x-')`, then `env.store`, `env.target`
+ * inside the tests.
  */
-export function storeAndTarget(prefix: string): { store: StagingStoreClass; target: FakeTarget } {
+export function storeAndTarget(prefix: string, tables?: Map<string, TargetTable>, fks: ForeignKey[] = []): { store: StagingStoreClass; target: FakeTarget } {
   const env = {} as { store: StagingStoreClass; target: FakeTarget; dir: string };
   beforeEach(() => {
     env.dir = mkdtempSync(join(tmpdir(), prefix));
     env.store = new StagingStoreClass(join(env.dir, 'staging.db'));
-    env.target = new FakeTarget(join(env.dir, 'target.db'), targetTables());
+    env.target = new FakeTarget(join(env.dir, 'target.db'), tables ?? targetTables(), fks);
   });
   afterEach(() => {
     env.store.close();

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { describe } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildApp } from '../../src/api/app.js';
 import { StagingStore } from '../../src/staging/store.js';
@@ -110,6 +110,22 @@ export async function openOperatorJobForm(prefix: string): Promise<JobForm & { d
   const operator = store.createToken('olga', 'operator').token;
   const app = await buildApp({ store, logger: silentLogger, fileRoots: [CORPUS_DIR] });
   return { ...(await openJobForm(app, dir, operator)), dir, store, app };
+}
+
+/**
+ * For a describe block of the new-job form's browser tests: openOperatorJobForm(`prefix`) in its
+ * beforeAll, everything closed and the folder removed in its afterAll (the lines three job-form
+ * test files wrote each). Returns the form, filled in once beforeAll ran: read it inside the tests.
+ */
+export function operatorJobForm(prefix: string): JobForm & { dir: string; store: StagingStore; app: FastifyInstance } {
+  const f = {} as JobForm & { dir: string; store: StagingStore; app: FastifyInstance };
+  beforeAll(async () => {
+    Object.assign(f, await openOperatorJobForm(prefix));
+  }, 120_000);
+  afterAll(async () => {
+    await closeReviewPage({ ctx: f.ctx, app: f.app, store: f.store, dir: f.dir });
+  });
+  return f;
 }
 
 /** Opens the review page at `base` in `page` and signs in with `token` (the sign-in form's steps). */

@@ -7,12 +7,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { fromLayout } from '../../src/reinsert/target-table.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { FakeTarget } from '../reinsert/fake-target.js';
 import { LAYOUTS } from '../staging/fixtures.js';
+import { closeReviewPage, serveReviewPage, signIn, type launchChromium } from './browser.js';
 
 /** A store at `dir/staging.db` in a new temp dir named from `prefix`, with tokens for rafael (reviewer) and olga (operator). */
 export function openReviewStore(prefix: string): { dir: string; store: StagingStore; reviewer: string; operator: string } {
@@ -48,4 +51,68 @@ export function stagedJob(store: StagingStore, rows: Parameters<StagingStore['st
   store.stageBatch(job.id, rows);
   store.setJobState(job.id, 'succeeded');
   return job.id;
+}
+
+/** The API app options a browser test gives beyond reviewApp's own (targets, connectTarget, a fake source…). */
+export type ReviewAppOptions = Parameters<typeof reviewApp>[1];
+
+/**
+ * What a browser test of the review page works with (reviewDesk), set in its beforeAll: the store
+ * and its temp dir, the reviewer's and operator's tokens, the app, the page served and opened.
+ */
+export interface ReviewDesk {
+  dir: string;
+  store: StagingStore;
+  reviewer: string;
+  operator: string;
+  app: FastifyInstance;
+  base: string;
+  ctx: BrowserContext;
+  page: Page;
+  /** A dboTTarget at `dir`, made only when the desk is asked for one (`target: true`). */
+  target: FakeTarget;
+}
+
+/**
+ * For a describe block of the review page's browser tests: the set-up a dozen of them wrote out —
+ * beforeAll opens a store in a temp dir named from `prefix` (openReviewStore), makes the dbo.T
+ * target when `o.target`, lets `o.stage` stage the test's jobs, builds the app (reviewApp with
+ * `o.app(desk)`'s options), lets `o.before` drive it through the API, then serves the page in
+ * chromium (`o.browser`: launchChromium's options) and hands it to `o.served` (listeners on the
+ * page); afterAll closes them all and removes the dir.
+ * Returns the desk, filled in once beforeAll ran: read it inside the tests (`desk.page`).
+ */
+export function reviewDesk(prefix: string, o: {
+  target?: boolean;
+  stage?: (d: ReviewDesk) => void;
+  app?: (d: ReviewDesk) => ReviewAppOptions;
+  before?: (d: ReviewDesk) => Promise<void>;
+  served?: (d: ReviewDesk) => void;
+  browser?: Parameters<typeof launchChromium>[1];
+} = {}): ReviewDesk {
+  const d = {} as ReviewDesk;
+  beforeAll(async () => {
+    Object.assign(d, openReviewStore(prefix));
+    if (o.target) d.target = dboTTarget(d.dir);
+    o.stage?.(d);
+    d.app = await reviewApp(d.store, o.app?.(d) ?? {});
+    await o.before?.(d);
+    Object.assign(d, await serveReviewPage(d.app, d.dir, o.browser));
+    o.served?.(d);
+  }, 120_000);
+  afterAll(async () => {
+    d.target?.dispose();
+    await closeReviewPage({ ctx: d.ctx, app: d.app, store: d.store, dir: d.dir });
+  });
+  return d;
+}
+
+/**
+ * Signs in as the desk's reviewer, opens the first job of the list and waits (15 s at most) until
+ * the page line counts `rows` matching rows: the first steps of most review-page tests.
+ */
+export async function openFirstJob(d: ReviewDesk, rows: number): Promise<void> {
+  await signIn(d.page, d.base, d.reviewer);
+  await d.page.locator('#job-list li').first().click();
+  await expect.poll(() => d.page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain(`${rows} matching rows`);
 }

@@ -17,6 +17,8 @@ import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import { redactSecrets } from '../../util/redact.js';
 import { hideOutcomeMessage } from './jobs.js';
 import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normaliseFilter } from './schemas.js';
+import { readText, storedText, type StoredText } from '../../staging/stored-text.js';
+import { wellFormed } from '../../util/surrogates.js';
 
 /**
  * The row filter of a request, its `table` resolved to the name the job stages rows under: the
@@ -57,14 +59,15 @@ function jobTableName(staging: StagingStore, jobId: number, text: string, field:
     throw new InputError('INPUT_BAD_IDENTIFIER', `${field} '${text}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { table: text, field });
   }
   const wanted = `${parts.schema}.${parts.name}`;
-  const has = (t: string): boolean => staging.db.prepare('SELECT 1 FROM rows WHERE job_id = ? AND tbl = ? LIMIT 1').get(jobId, t) !== undefined;
+  const has = (t: string): boolean => staging.db.prepare('SELECT 1 FROM rows WHERE job_id = ? AND tbl = ? LIMIT 1').get(jobId, storedText(t)) !== undefined;
   const layouts = staging.jobTables(jobId).map((t) => `${t.schema}.${t.name}`);
   if (layouts.includes(wanted) || has(wanted)) return wanted;
-  const known = [...new Set([...layouts, ...(staging.db.prepare('SELECT DISTINCT tbl FROM rows WHERE job_id = ?').all(jobId) as { tbl: string }[]).map((r) => r.tbl)])].sort();
-  const same = known.filter((t) => t.toLowerCase() === wanted.toLowerCase());
+  const known = [...new Set([...layouts, ...(staging.db.prepare('SELECT DISTINCT tbl FROM rows WHERE job_id = ?').all(jobId) as { tbl: StoredText }[]).map((r) => readText(r.tbl))])].sort();
+  // letter case aside, and a name's unpaired surrogate as U+FFFD (a query string cannot carry it: surrogates.ts wellFormed)
+  const same = known.filter((t) => wellFormed(t).toLowerCase() === wellFormed(wanted).toLowerCase());
   if (same.length === 1) return same[0]!;
   // a case-sensitive database's dbo.T and dbo.t: named in its exact case, or refused (names.ts)
-  if (same.length > 1) throw new InputError('INPUT_AMBIGUOUS_NAME', `${field} '${text}': job ${jobId} has tables ${same.join(' and ')}, which differ only in letter case (a case-sensitive database): give the name in its exact case`, { table: text, field });
+  if (same.length > 1) throw new InputError('INPUT_AMBIGUOUS_NAME', `${field} '${text}': job ${jobId} has tables ${same.join(' and ')}, which differ only in letter case (a case-sensitive database) or in an unpaired surrogate (shown as U+FFFD): give the name in its exact case, in a JSON body for a surrogate`, { table: text, field });
   throw new InputError('INPUT_UNKNOWN_TABLE', `${field} '${text}': job ${jobId} has no table ${wanted}; its tables: ${known.length ? known.join(', ') : '(none: it staged no rows)'}`, { table: text, field });
 }
 

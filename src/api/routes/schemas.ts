@@ -2,6 +2,7 @@ import { splitQualifiedName } from '../../util/tsql.js';
 import { z } from 'zod';
 import { ROW_OPERATIONS, ROW_STATUSES } from '../../staging/types.js';
 import { ScanOperationList } from '../../worker/job-spec.js';
+import { firstUnpairedSurrogate } from '../../util/surrogates.js';
 
 export const JobIdParams = z.object({ id: z.coerce.number().int().positive() });
 export const RowParams = z.object({ id: z.coerce.number().int().positive(), rowId: z.coerce.number().int().positive() });
@@ -61,7 +62,12 @@ export const RowListQuery = RowFilterSchema.extend({
 
 export const DecisionBody = z.object({
   decision: z.enum(['approve', 'reject']),
-  reason: z.string().trim().min(3).max(2000),
+  // a reason is stored as SQLite TEXT (UTF-8), which has no form for an unpaired surrogate: kept
+  // whole or refused, never changed to U+FFFD in the record of who decided what and why
+  reason: z.string().trim().min(3).max(2000).superRefine((r, ctx) => {
+    const u = firstUnpairedSurrogate(r);
+    if (u) ctx.addIssue({ code: 'custom', message: `holds an unpaired UTF-16 surrogate (${u.unit} at offset ${u.offset}), which the staging file would keep as U+FFFD: write the reason without it` });
+  }),
   ids: z.array(z.number().int().positive()).min(1).max(100_000).optional().describe('the rows, by id (each must be a row of the job)'),
   filter: RowFilterSchema.optional().describe('the rows matching a filter; one that narrows nothing ({}, or only empty fields) is refused (400 INPUT_DECISION_ALL_ROWS, saying how many rows it would decide) unless all is true'),
   all: z.boolean().optional().describe('true: decide every row of the job (the only way to; with no filter or one that narrows nothing); with ids or a filter that narrows it is refused (400 INPUT_DECISION_ALL_CONTRADICTS)'),

@@ -38,6 +38,7 @@ import type { CatalogIdentity } from '../../reconstruct/metadata/catalog-json.js
 import { logLoss, logLossClause, lossPlaces, unknownTableMessage, type SkippedItem } from '../../recover/source.js';
 import { assertBackupSet, assertOneDatabase, checkCatalogDatabase, dataFileLogTimeNote, oneBackupAdvice, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../../recover/source-identity.js';
 import { csvRecord } from '../../util/csv.js';
+import { unpairedSurrogateCells } from '../../util/surrogates.js';
 import { toHex0x } from '../../util/hex.js';
 import { sidToText } from '../../util/sid.js';
 import { assertReadableFile } from '../../recover/open-source.js';
@@ -108,7 +109,7 @@ export function register(program: Command): void {
     .addOption(outFormatOption(LOG_FORMATS, 'table'))
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE and INTERRUPTED')
-    .addOption(strictOption())
+    .addOption(strictOption({ unwritableText: true }))
     .option('--csv-raw', "CSV: cells unchanged (by default a cell starting with = + - @ tab, CR or ' gets a leading ')")
     .action(async (files: string[], opts: LogOptions, cmd: Command) => {
       formatFromOut(cmd, opts, LOG_FORMATS);
@@ -757,6 +758,15 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const progress = createProgress({ quiet: opts.quiet });
   const stats = emptyLogScanStats();
   let printed = 0;
+  // CSV and table lines are UTF-8, which writes U+FFFD for an unpaired surrogate (a transaction name
+  // cut between the halves of a pair): the records whose cells hold one, said after the output
+  const unwritable = { records: 0, first: [] as string[] };
+  const noteUnwritable = (lsn: string, names: readonly string[], values: readonly unknown[]): void => {
+    const at = unpairedSurrogateCells(names, values);
+    if (!at.length) return;
+    unwritable.records++;
+    if (unwritable.first.length < UNWRITABLE_NAMED) unwritable.first.push(`LSN ${lsn} ${at.join(', ')}`);
+  };
   // records of operation codes rowback does not know, as printed (each LSN once, inside the window)
   const unknownOps: UnknownOperation[] = [];
   const noteUnknown = (r: LogRecord, file: string): void => {
@@ -1044,10 +1054,15 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
             obj.source = r.source;
             line = JSON.stringify(obj) + '\n';
           } else if (opts.format === 'csv') {
-            line = csvRecord(columns.map((c) => cell(r, c, names)), opts.csvRaw);
+            const cells = columns.map((c) => cell(r, c, names));
+            noteUnwritable(r['Current LSN'], columns, cells);
+            line = csvRecord(cells, opts.csvRaw);
           } else {
             // The SID in its Windows text form when it has one (the hex is in csv/ndjson).
-            line = tableLine(TABLE_COLUMNS.map(([c]) => (c === 'Transaction SID' ? (sidToText(r['Transaction SID']) ?? cell(r, c, null)) : cell(r, c, null))), names !== null, cell(r, 'AllocUnitName', names) as string | null);
+            const cells = TABLE_COLUMNS.map(([c]) => (c === 'Transaction SID' ? (sidToText(r['Transaction SID']) ?? cell(r, c, null)) : cell(r, c, null)));
+            const name = cell(r, 'AllocUnitName', names) as string | null;
+            noteUnwritable(r['Current LSN'], [...TABLE_COLUMNS.map(([c]) => c), 'AllocUnitName'], [...cells, name]);
+            line = tableLine(cells, names !== null, name);
           }
           const wait = put(line);
           if (wait) await wait;
@@ -1142,6 +1157,11 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // Said even with --quiet: a backup's header copies disagree (the copy used, the value uncertain); exit 3 under --strict
   for (const w of headerWarnings) process.stderr.write(`rowback log: WARNING: ${w}\n`);
   if (headerWarnings.length) exitIncomplete(opts.strict);
+  // Said even with --quiet, as scan's warned rows are: cells printed as U+FFFD are not the log's text; exit 3 under --strict
+  if (unwritable.records) {
+    process.stderr.write(`rowback log: WARNING: ${unwritableLine(unwritable.records, unwritable.first, opts.format)}\n`);
+    exitIncomplete(opts.strict);
+  }
   // Said even with --quiet: records printed may be the wrong copy's
   for (const d of disagreements) process.stderr.write(`rowback log: WARNING: ${d.code}: ${d.reason}\n`);
   // Said even with --quiet, as scan's and dump's INCOMPLETE are (it was left out with --quiet:
@@ -1163,6 +1183,19 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   } else if (lateSignal) {
     process.stderr.write(`rowback log: note: ${lateSignal} came after the log was read to its end: the ${printed} record(s) written are the whole result\n`);
   }
+}
+
+/** How many records the unwritable-text WARNING names by LSN (the count covers them all). */
+const UNWRITABLE_NAMED = 10;
+
+/**
+ * The WARNING of `records` record(s) printed as CSV or table text whose cells held an unpaired
+ * UTF-16 surrogate, naming the first (`LSN … Transaction Name (U+D83D at offset 7)`): UTF-8 has
+ * no form for it, so those cells show U+FFFD, a character the log does not hold; NDJSON keeps it.
+ */
+export function unwritableLine(records: number, first: readonly string[], format: string): string {
+  const more = records > first.length ? `; … ${records - first.length} more` : '';
+  return `${records} record(s) hold text this ${format === 'csv' ? 'CSV' : 'table'} output (UTF-8) cannot carry, an unpaired UTF-16 surrogate: written U+FFFD there, not the text the log holds (--format ndjson keeps it): ${first.join('; ')}${more}`;
 }
 
 /**

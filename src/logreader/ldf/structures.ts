@@ -244,8 +244,6 @@ export interface ParsedRecordExtra {
   badElements: boolean;
 }
 
-const utf16 = new TextDecoder('utf-16le');
-
 // Hot-path hex: a byte → two lower-case digits table instead of toString(16).padStart per field.
 const HEX2: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 function hex8(n: number): string {
@@ -401,26 +399,26 @@ function elementsFit(recStart: number, at: number, end: number, v: DataView): bo
 }
 
 /**
- * A LOP_BEGIN_XACT's name element (UTF-16LE) without its trailing NULs. Short names without
- * surrogate code units (`DELETE`, `user_transaction`, …: nearly all) are built code unit by code
- * unit, which gives what the UTF-16LE TextDecoder gives for them; the rest go through it (it turns
- * a lone surrogate or an odd last byte into U+FFFD and drops a leading byte-order mark).
+ * A LOP_BEGIN_XACT's name element (UTF-16LE) without its trailing NULs, code unit by code unit: an
+ * unpaired surrogate (nvarchar(32) holds a name cut between the halves of a pair) is kept as it is,
+ * as fn_dblog's nvarchar column and the export-file reader keep it (the TextDecoder it went through
+ * for surrogates wrote U+FFFD, and every output, NDJSON too, showed a character the log does not
+ * hold). As the decoder did: a leading byte-order mark is dropped, an odd last byte is U+FFFD.
  */
 function transactionName(name: Uint8Array): string {
   const n = name.length;
-  if (n <= 128 && (n & 1) === 0) {
-    let end = n;
-    while (end >= 2 && name[end - 2] === 0 && name[end - 1] === 0) end -= 2;
-    let out = '';
-    for (let i = 0; i < end; i += 2) {
-      const c = name[i] | (name[i + 1] << 8);
-      // a surrogate, or a leading byte-order mark (which the decoder drops)
-      if ((c >= 0xd800 && c <= 0xdfff) || (c === 0xfeff && i === 0)) return utf16.decode(name).replace(/\0+$/, '');
-      out += String.fromCharCode(c);
-    }
-    return out;
+  const odd = (n & 1) === 1;
+  let end = n - (odd ? 1 : 0);
+  if (!odd) while (end >= 2 && name[end - 2] === 0 && name[end - 1] === 0) end -= 2;
+  const start = end >= 2 && name[0] === 0xff && name[1] === 0xfe ? 2 : 0;
+  let out = '';
+  if (end - start <= 128) {
+    for (let i = start; i < end; i += 2) out += String.fromCharCode(name[i] | (name[i + 1] << 8));
+  } else {
+    // Node's utf16le keeps each unit as it is, a lone surrogate included
+    out = Buffer.from(name.buffer, name.byteOffset + start, end - start).toString('utf16le');
   }
-  return utf16.decode(name).replace(/\0+$/, '');
+  return odd ? out + '\ufffd' : out;
 }
 
 /** AllocUnitId text by idInd·2^32 + idObj (exact: < 2^48): a log names few allocation units, each many times. */

@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { captureCli } from '../support/cli.js';
+import { CONTACT_AU, contactRow } from '../support/synthetic-contact.js';
+import { writeSyntheticLdf } from '../support/synthetic-log.js';
+
+/**
+ * `rowback log --format csv` / `--format table`: a transaction name holding an unpaired UTF-16
+ * surrogate (nvarchar(32) cut between the halves of a pair) is written U+FFFD, as UTF-8 has no form
+ * for it, and nothing said so: the record read as if the log held U+FFFD. scan's CSV names such
+ * cells and counts them (scan-csv-unpaired-surrogate.test.ts); log now says it on stderr, naming
+ * the records by LSN and the column (even with --quiet), and exits 3 with --strict. NDJSON keeps
+ * the unit (JSON escapes it) and says nothing. SYNTHETIC .ldf (synthetic-log.ts): transaction 1
+ * named `DEL` + U+D83D, the others DELETE.
+ */
+const cli = captureCli();
+let dir: string;
+let ldf: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rowback-log-surrogate-'));
+  ldf = join(dir, 'crm_log.ldf');
+  writeSyntheticLdf(ldf, { targetBytes: 1_000_000, row: contactRow, rollbackShare: 0, concurrency: 1, finishAtEnd: true, transactionName: (t) => (t === 1 ? 'DEL\ud83d' : 'DELETE') }, { allocUnitId: CONTACT_AU, vlfSize: 256 * 1024 });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('log: text its csv/table output cannot carry', () => {
+  it('csv: the cell is U+FFFD and stderr names the record by LSN and column; --strict exits 3', async () => {
+    const r = await cli('log', ldf, '--operation', 'LOP_BEGIN_XACT', '--format', 'csv', '--quiet', '--strict');
+    expect(r.code, r.stderr).toBe(3);
+    const recs = parse(r.stdout.replace(/[\ud800-\udfff]/g, '\ufffd'), { columns: true }) as Record<string, string>[];
+    const named = recs.filter((x) => x['Transaction Name'] !== 'DELETE');
+    expect(named).toHaveLength(1);
+    const lsn = named[0]!['Current LSN'];
+    expect(r.stderr).toContain(`rowback log: WARNING: 1 record(s) hold text this CSV output (UTF-8) cannot carry, an unpaired UTF-16 surrogate: written U+FFFD there, not the text the log holds (--format ndjson keeps it): LSN ${lsn} Transaction Name (U+D83D at offset 3)`);
+  });
+
+  it('table: the same WARNING; without --strict exit 0', async () => {
+    const r = await cli('log', ldf, '--operation', 'LOP_BEGIN_XACT');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/rowback log: WARNING: 1 record\(s\) hold text this table output \(UTF-8\) cannot carry, an unpaired UTF-16 surrogate: .*: LSN [0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4} Transaction Name \(U\+D83D at offset 3\)/);
+  });
+
+  it('ndjson keeps the unit and says nothing', async () => {
+    const r = await cli('log', ldf, '--operation', 'LOP_BEGIN_XACT', '--format', 'ndjson', '--strict');
+    expect(r.code, r.stderr).toBe(0);
+    const names = r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { 'Transaction Name': string })['Transaction Name']);
+    expect(names).toContain('DEL\ud83d');
+    expect(r.stderr).not.toContain('cannot carry');
+  });
+});
