@@ -28,6 +28,7 @@ import type { LogRecord } from '../log-record.js';
 import {
   bad,
   catalogRowFromCsv,
+  checkCatalogAllocUnits,
   EXPORT_FORMAT,
   EXPORT_VERSION,
   exportHeaderFrom,
@@ -270,6 +271,7 @@ async function openJson(file: string, open: ByteSource, bytes: number | undefine
     throw bad(file, `is not a rowback export: field ${field}: ${message}`, { column: field });
   }
   if (!sawRecords) throw bad(file, 'is not a rowback export: field records: missing', { column: 'records' });
+  checkCatalogAllocUnits(head.data.catalog, file);
   return {
     file,
     format: 'json',

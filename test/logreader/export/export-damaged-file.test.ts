@@ -1,0 +1,102 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../src/errors.js';
+import { parseExportText, readExportFile } from '../../../src/logreader/export/export-file.js';
+import { CUSTOMERS_AU, customersCatalogRow } from '../../support/export-fixture.js';
+
+// SYNTHETIC exports shaped like sql/export-log-records.sql's output, then damaged the way a DBA's
+// tools damage them (a column left out, a spreadsheet's resave, …): each must be read exactly or
+// refused with one INPUT_BAD_EXPORT line naming the problem, never read with a value changed.
+const ROW_ADA = '0x' + '3000' + '0800' + '01000000' + '0200' + '00' + '0100' + '1500' + '410064006100'; // 1, N'Ada'
+const CATALOG = [
+  customersCatalogRow({ partition_column_id: 1, column_id: 1, column_name: 'CustomerId', type_name: 'int', system_type_id: 56, max_length: 4, precision: 10, scale: 0, collation_name: null, is_nullable: false, leaf_offset: 4, leaf_null_bit: 1, leaf_bit_position: 0, key_ordinal: 1, is_identity: true }),
+  customersCatalogRow({ partition_column_id: 2, column_id: 2, column_name: 'Name', type_name: 'nvarchar', system_type_id: 231, max_length: 100, precision: 0, scale: 0, collation_name: 'SQL_Latin1_General_CP1_CI_AS', is_nullable: true, leaf_offset: -1, leaf_null_bit: 2, leaf_bit_position: 0, key_ordinal: 0 }),
+];
+const rec = (lsn: string, op: string, over: Record<string, unknown> = {}) => ({
+  'Current LSN': lsn, Operation: op, Context: 'LCX_NULL', 'Transaction ID': '0000:000003e8', AllocUnitId: null, 'Page ID': null, 'Slot ID': null,
+  'Offset in Row': null, 'Modify Size': null, Description: null, 'Begin Time': null, 'End Time': null, 'Transaction Name': null,
+  'Transaction SID': null, Login: null, SPID: null, 'RowLog Contents 0': null, 'RowLog Contents 1': null, ...over,
+});
+const RECORDS = [
+  rec('0000002a:000001f0:0001', 'LOP_BEGIN_XACT', { 'Begin Time': '2024/03/05 14:07:09:123', 'Transaction Name': 'DELETE', Login: 'CORP\\batchjob', SPID: 61 }),
+  rec('0000002a:000001f0:0002', 'LOP_DELETE_ROWS', { Context: 'LCX_MARK_AS_GHOST', AllocUnitId: CUSTOMERS_AU, 'Page ID': '0001:00000123', 'Slot ID': 0, 'RowLog Contents 0': ROW_ADA }),
+  rec('0000002a:000001f0:0003', 'LOP_COMMIT_XACT', { 'End Time': '2024/03/05 14:07:10:500' }),
+];
+const exportJson = (records: Record<string, unknown>[], catalog: Record<string, unknown>[] = CATALOG) =>
+  JSON.stringify({ format: 'rowback-export', version: 1, server: 'SQL01', database: 'CRM', serverTimeZone: '+08:00', records, catalog });
+
+/** The sectioned CSV as the script writes it: every value quoted, NULL an empty unquoted field. */
+function csvSection(rows: Record<string, unknown>[], cols = Object.keys(rows[0]!)): string {
+  const q = (v: unknown) => (v === null || v === undefined ? '' : `"${String(typeof v === 'boolean' ? (v ? 1 : 0) : v).replace(/"/g, '""')}"`);
+  return [cols.map((c) => `"${c}"`).join(','), ...rows.map((r) => cols.map((c) => q(r[c])).join(','))].join('\n');
+}
+const exportCsv = (records: Record<string, unknown>[], recordCols?: string[], catalog: Record<string, unknown>[] = CATALOG) =>
+  ['#rowback-export,1,csv', '#meta', '"key","value"', '"serverTimeZone","+08:00"', '#records', csvSection(records, recordCols), '#catalog', csvSection(catalog), ''].join('\n');
+
+async function refusal(p: Promise<unknown>): Promise<InputError> {
+  const e = await p.then(() => null, (x: unknown) => x);
+  expect(e).toBeInstanceOf(InputError);
+  expect((e as InputError).code).toBe('INPUT_BAD_EXPORT');
+  expect((e as InputError).message).not.toContain('\n');
+  return e as InputError;
+}
+
+describe('an export with a column left out', () => {
+  const without = (col: string) => RECORDS.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== col)));
+
+  it.each(['Begin Time', 'RowLog Contents 0', 'AllocUnitId', 'Login', 'Transaction SID'])('JSON without %s is refused naming the field, not read as NULL', async (col) => {
+    const e = await refusal(parseExportText(exportJson(without(col)), 'x.json'));
+    expect(e.message).toContain(`record 1 has no field '${col}'`);
+    expect(e.location).toMatchObject({ column: col });
+  });
+
+  it.each(['Begin Time', 'RowLog Contents 0', 'AllocUnitId'])('CSV without the %s column is refused naming the field and line', async (col) => {
+    const cols = Object.keys(RECORDS[0]!).filter((c) => c !== col);
+    const e = await refusal(parseExportText(exportCsv(RECORDS, cols), 'x.csv'));
+    expect(e.message).toContain(`record 1 (line 7) has no field '${col}'`);
+    expect(e.message).toContain('cannot be told from NULL');
+  });
+
+  it('columns in another order are read by name, values unchanged', async () => {
+    const cols = Object.keys(RECORDS[0]!).reverse();
+    const f = await parseExportText(exportCsv(RECORDS, cols), 'x.csv');
+    expect(f.records.map((r) => r.AllocUnitId)).toEqual([null, CUSTOMERS_AU, null]);
+    expect(f.records[0]!['Begin Time']).toBe('2024/03/05 14:07:09:123');
+    expect(f.logins.get('0000:000003e8')).toBe('CORP\\batchjob');
+  });
+});
+
+describe('allocation unit ids a spreadsheet rewrote', () => {
+  const rounded = CUSTOMERS_AU.slice(0, 15) + '00'; // Excel's 15 significant digits: 72057594043236300
+  const recordsWith = (au: unknown) => RECORDS.map((r) => (r.AllocUnitId ? { ...r, AllocUnitId: au } : r));
+  const catalogWith = (au: unknown) => CATALOG.map((c) => ({ ...c, in_row_alloc_unit_id: au }));
+
+  it('an id rounded to 15 digits in the records and the catalog alike is refused, not printed wrong', async () => {
+    const e = await refusal(parseExportText(exportCsv(recordsWith(rounded), undefined, catalogWith(rounded)), 'x.csv'));
+    expect(e.message).toContain(`field in_row_alloc_unit_id: '${rounded}' cannot be an allocation unit id`);
+    expect(e.message).toContain('Excel');
+  });
+
+  it('a rounded record AllocUnitId (catalog intact) is refused naming record, line and field', async () => {
+    const e = await refusal(parseExportText(exportCsv(recordsWith(rounded)), 'x.csv'));
+    expect(e.message).toContain(`record 2 (line 8), field AllocUnitId: '${rounded}' cannot be an allocation unit id`);
+  });
+
+  it('an id in exponent form (7.20576E+16) is said as a spreadsheet rewrite', async () => {
+    const e = await refusal(parseExportText(exportCsv(recordsWith('7.20576E+16')), 'x.csv'));
+    expect(e.message).toContain("field AllocUnitId: '7.20576E+16' is a number in exponent form");
+  });
+
+  it('JSON: a catalog id rounded is refused; a JSON number beyond 2^53 is named as one', async () => {
+    const a = await refusal(parseExportText(exportJson(RECORDS, catalogWith(rounded)), 'x.json'));
+    expect(a.message).toContain(`catalog row 1, field in_row_alloc_unit_id: '${rounded}' cannot be an allocation unit id`);
+    const b = await refusal(readExportFile('x.json', () => Readable.from([Buffer.from(exportJson(RECORDS).replace(`"AllocUnitId":"${CUSTOMERS_AU}"`, `"AllocUnitId":${CUSTOMERS_AU}`))])));
+    expect(b.message).toContain('record 2, field AllocUnitId: 72057594043236350 is a JSON number beyond 2^53');
+  });
+
+  it('the ids as the script writes them still read exactly', async () => {
+    const f = await parseExportText(exportCsv(RECORDS), 'x.csv');
+    expect(f.records[1]!.AllocUnitId).toBe(CUSTOMERS_AU);
+    expect(f.catalog[0]!.in_row_alloc_unit_id).toBe(CUSTOMERS_AU);
+  });
+});
