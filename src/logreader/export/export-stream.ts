@@ -37,7 +37,7 @@ import {
   validateRecord,
   type ExportHeader,
 } from './export-file.js';
-import { logTextKindOfText, PLAIN_FN_DBLOG_ADVICE } from '../../util/log-text-kind.js';
+import { isUtf16leWithoutBom, logTextKindOfText, PLAIN_FN_DBLOG_ADVICE } from '../../util/log-text-kind.js';
 import { UNPAIRED_SURROGATE_SOURCE } from '../../util/surrogates.js';
 
 /** Where a pass gets its bytes: a fresh stream each call (a file, or a buffer in tests). */
@@ -70,7 +70,10 @@ async function* textChunks(src: Readable, onBytes?: (n: number) => void): AsyncG
       if (bytes[0] === 0xff && bytes[1] === 0xfe) {
         decoder = new Utf16leDecoder();
         bytes = bytes.subarray(2);
-      } else decoder = new TextDecoder('utf-8');
+      } else if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+        throw new Utf16beError();
+      } else if (isUtf16leWithoutBom(bytes)) decoder = new Utf16leDecoder(); // bcp -w writes no BOM
+      else decoder = new TextDecoder('utf-8');
     }
     const text = decoder.decode(bytes, { stream: true });
     if (text) yield text;
@@ -78,6 +81,9 @@ async function* textChunks(src: Readable, onBytes?: (n: number) => void): AsyncG
   const tail = decoder ? decoder.decode() : '';
   if (tail) yield tail;
 }
+
+/** A file in UTF-16 big-endian (its BOM FE FF), which no SQL Server client writes by default: refused by sniff. */
+class Utf16beError extends Error {}
 
 /**
  * UTF-16LE bytes to text chunk by chunk, every code unit as it is: TextDecoder('utf-16le') writes
@@ -127,16 +133,31 @@ async function sniff(open: ByteSource, file: string): Promise<'json' | 'csv'> {
     for await (const text of textChunks(src)) {
       const t = text.replace(/^\uFEFF/, '').trimStart();
       if (!t) continue;
-      if (t[0] === '#') return 'csv';
-      if (t[0] === '{') return 'json';
-      // SSMS's saved grid of fn_dblog, sqlcmd's columns or FOR JSON: said as what it is
+      // SSMS's saved grid of fn_dblog, sqlcmd's columns, bcp, FOR JSON, PowerShell: said as what it is
       if (logTextKindOfText(t) === 'fn_dblog') throw bad(file, PLAIN_FN_DBLOG_ADVICE, { line: 1 });
+      // the export's JSON held as the text of one value: a client saved the result row around it
+      const wrapped = /^[[{]\s*\{?\s*"([^"\\]{1,128})"\s*:\s*"\{\\"format\\"\s*:\s*\\"rowback-export\\"/.exec(t);
+      if (wrapped) throw bad(file, `holds the export as the text of a JSON string (field '${wrapped[1]}'): a client saved the result row around it (Azure Data Studio's Save as JSON, PowerShell's ConvertTo-Json); save the value itself, as sql/export-log-records.sql's header says (sqlcmd … -h -1 -y 0 -f 65001 -o FILE)`, { line: 1 });
+      if (t[0] === '#') {
+        if (/^#TYPE /.test(t)) throw bad(file, "begins with PowerShell's Export-Csv type line (#TYPE …), not the #rowback-export marker: Export-Csv quoted each line of the export again; write the lines as they are (Invoke-Sqlcmd … -MaxCharLength 2147483647 | ForEach-Object line | Set-Content -Encoding utf8 FILE), or use sqlcmd as sql/export-log-records.sql's header says", { line: 1 });
+        return 'csv';
+      }
+      if (t[0] === '{') return 'json';
+      // the sectioned CSV after other lines: sqlcmd's column header ('line' and its dashes) without -h -1
+      const marker = /(?:^|\n)#rowback-export\b/.exec(t);
+      if (marker) {
+        const line = text.slice(0, text.indexOf('#rowback-export')).split('\n').length;
+        throw bad(file, `line ${line} holds the #rowback-export marker, but the lines before it are not part of an export (sqlcmd's column header '${t.split(/\r?\n/, 1)[0]!.trim().slice(0, 40)}' and its dashes?): run sqlcmd with -h -1, as sql/export-log-records.sql's header says`, { line });
+      }
       // text before the object (a sqlcmd banner): JSON only if an object follows on a later line
       const nl = t.indexOf('\n');
       if (nl >= 0 && t.slice(nl).includes('{')) return 'json';
       throw notExport();
     }
     throw notExport();
+  } catch (e) {
+    if (e instanceof Utf16beError) throw bad(file, 'is UTF-16 big-endian text (its first bytes FE FF), which rowback does not read: save it as UTF-8 (sqlcmd -f 65001) or UTF-16LE (sqlcmd -u)', { line: 1 });
+    throw e;
   } finally {
     src.destroy();
   }
@@ -320,10 +341,13 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
   let quoteLine = 0;
   for await (const raw of lines(open(), onBytes)) {
     n++;
-    const text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    let text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    // a line of spaces only (sqlcmd pads its lines without -W) outside a quoted field is an empty line
+    if (!inQuote && text.trim() === '') text = '';
     const continued = inQuote;
     if (!inQuote && text.startsWith('#')) {
       const name = text.trim().split(',')[0];
+      if (marker && name === `#${EXPORT_FORMAT}`) throw bad(file, `line ${n} holds a second #${EXPORT_FORMAT} marker: two exports were put into one file; give each to its own rowback scan --export`, { line: n });
       if (!marker) {
         marker = text.trim();
         if (name !== `#${EXPORT_FORMAT}`) throw bad(file, `line 1 is '${text.slice(0, 40)}', not #${EXPORT_FORMAT},${EXPORT_VERSION},csv`, { line: n });

@@ -1,0 +1,120 @@
+/**
+ * The export, or a plain fn_dblog result, as the DBA's client saved it: each is read exactly or
+ * refused in one INPUT_BAD_EXPORT line that names what the file is and what to do. Before, bcp's
+ * BOM-less UTF-16 and a headerless SSMS CSV of fn_dblog were "no "{" found", a client's row
+ * wrapped around the JSON was "field format: expected rowback-export", sqlcmd's column headers
+ * before the CSV marker "no "{" found", two CSV exports in one file "section #meta appears twice".
+ * SYNTHETIC text in the script's and fn_dblog's own column names.
+ */
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../src/errors.js';
+import { readExportFile } from '../../../src/logreader/export/export-file.js';
+import { logTextKind } from '../../../src/util/log-text-kind.js';
+import { CUSTOMERS_AU, customersCatalogRow } from '../../support/export-fixture.js';
+
+const ROW_ADA = '0x300008000100000002000001001500410064006100'; // 1, N'Ada'
+const CATALOG = [
+  customersCatalogRow({ partition_column_id: 1, column_id: 1, column_name: 'CustomerId', type_name: 'int', system_type_id: 56, max_length: 4, precision: 10, scale: 0, collation_name: null, is_nullable: false, leaf_offset: 4, leaf_null_bit: 1, leaf_bit_position: 0, key_ordinal: 1 }),
+  customersCatalogRow({ partition_column_id: 2, column_id: 2, column_name: 'Name', type_name: 'nvarchar', system_type_id: 231, max_length: 100, precision: 0, scale: 0, collation_name: 'SQL_Latin1_General_CP1_CI_AS', is_nullable: true, leaf_offset: -1, leaf_null_bit: 2, leaf_bit_position: 0, key_ordinal: 0 }),
+];
+const rec = (lsn: string, op: string, over: Record<string, unknown> = {}) => ({
+  'Current LSN': lsn, Operation: op, Context: 'LCX_NULL', 'Transaction ID': '0000:000003e8', AllocUnitId: null, 'Page ID': null, 'Slot ID': null,
+  'Offset in Row': null, 'Modify Size': null, Description: null, 'Begin Time': null, 'End Time': null, 'Transaction Name': null,
+  'Transaction SID': null, Login: null, SPID: null, 'RowLog Contents 0': null, 'RowLog Contents 1': null, ...over,
+});
+const RECORDS = [
+  rec('0000002a:000001f0:0001', 'LOP_BEGIN_XACT', { 'Begin Time': '2024/03/05 14:07:09:123', 'Transaction Name': 'DELETE', Login: 'CORP\\batchjob' }),
+  rec('0000002a:000001f0:0002', 'LOP_DELETE_ROWS', { Context: 'LCX_MARK_AS_GHOST', AllocUnitId: CUSTOMERS_AU, 'Page ID': '0001:00000123', 'Slot ID': 0, 'RowLog Contents 0': ROW_ADA }),
+  rec('0000002a:000001f0:0003', 'LOP_COMMIT_XACT', { 'End Time': '2024/03/05 14:07:10:500' }),
+];
+const JSON_TEXT = JSON.stringify({ format: 'rowback-export', version: 1, serverTimeZone: '+08:00', records: RECORDS, catalog: CATALOG });
+function csvSection(rows: Record<string, unknown>[]): string {
+  const cols = Object.keys(rows[0]!);
+  const q = (v: unknown) => (v === null || v === undefined ? '' : `"${String(typeof v === 'boolean' ? (v ? 1 : 0) : v).replace(/"/g, '""')}"`);
+  return [cols.map((c) => `"${c}"`).join(','), ...rows.map((r) => cols.map((c) => q(r[c])).join(','))].join('\n');
+}
+const CSV_TEXT = ['#rowback-export,1,csv', '#meta', '"key","value"', '"serverTimeZone","+08:00"', '#records', csvSection(RECORDS), '#catalog', csvSection(CATALOG), ''].join('\n');
+
+const read = (bytes: Buffer) => readExportFile('x.export', () => Readable.from([bytes]));
+async function refusal(bytes: Buffer): Promise<string> {
+  const e = await read(bytes).then(() => null, (x: unknown) => x);
+  expect(e).toBeInstanceOf(InputError);
+  expect((e as InputError).code).toBe('INPUT_BAD_EXPORT');
+  expect((e as InputError).message).not.toContain('\n');
+  return (e as InputError).message;
+}
+
+describe('the export in other encodings and paddings', () => {
+  it.each([
+    ['JSON, UTF-16LE without a BOM (bcp -w)', Buffer.from(JSON_TEXT, 'utf16le')],
+    ['CSV, UTF-16LE without a BOM (bcp -w)', Buffer.from(CSV_TEXT, 'utf16le')],
+    ['CSV, lines padded with spaces (sqlcmd without -W)', Buffer.from(CSV_TEXT.split('\n').map((l) => l + '      ').join('\n'))],
+  ])('%s is read, values as the script wrote them', async (_name, bytes) => {
+    const f = await read(bytes);
+    expect(f.records.map((r) => r.Operation)).toEqual(['LOP_BEGIN_XACT', 'LOP_DELETE_ROWS', 'LOP_COMMIT_XACT']);
+    expect(f.records[1]!.AllocUnitId).toBe(CUSTOMERS_AU);
+    expect(Buffer.from(f.records[1]!['RowLog Contents 0']!).toString('hex')).toBe(ROW_ADA.slice(2));
+    expect(f.logins.get('0000:000003e8')).toBe('CORP\\batchjob');
+    expect(f.catalog).toHaveLength(2);
+  });
+
+  it('UTF-16 big-endian is refused naming the encoding', async () => {
+    const be = Buffer.from('\ufeff' + JSON_TEXT, 'utf16le').swap16();
+    expect(await refusal(be)).toContain('is UTF-16 big-endian text');
+  });
+});
+
+describe('the export wrapped by a client', () => {
+  it.each([
+    ["Azure Data Studio's Save as JSON", JSON.stringify([{ rowback_export: JSON_TEXT }], null, 4)],
+    ["PowerShell's ConvertTo-Json of the Invoke-Sqlcmd row", JSON.stringify({ rowback_export: JSON_TEXT, RowError: '', RowState: 'Detached' }, null, 4)],
+  ])('%s: refused as the export held in a string value, naming the field', async (_name, text) => {
+    const m = await refusal(Buffer.from(text));
+    expect(m).toContain("holds the export as the text of a JSON string (field 'rowback_export')");
+    expect(m).toContain('-h -1 -y 0 -f 65001');
+  });
+
+  it("sqlcmd's column header and dashes before the CSV marker: refused naming the marker's line and -h -1", async () => {
+    const text = CSV_TEXT.split('\n').flatMap((l) => (l.startsWith('#') ? ['line', '-'.repeat(40), l] : [l])).join('\n');
+    expect(await refusal(Buffer.from(text))).toContain("line 3 holds the #rowback-export marker, but the lines before it are not part of an export (sqlcmd's column header 'line' and its dashes?): run sqlcmd with -h -1");
+  });
+
+  it("PowerShell's Export-Csv of the CSV lines (#TYPE line, each line quoted again): named as such", async () => {
+    const text = ['#TYPE System.Data.DataRow', '"line"', ...CSV_TEXT.split('\n').filter(Boolean).map((l) => `"${l.replace(/"/g, '""')}"`)].join('\r\n');
+    expect(await refusal(Buffer.from(text))).toContain("begins with PowerShell's Export-Csv type line (#TYPE …)");
+  });
+
+  it('two CSV exports in one file: refused at the second marker, naming its line', async () => {
+    const two = CSV_TEXT + CSV_TEXT;
+    const second = CSV_TEXT.split('\n').length; // the first export's lines, its last one empty: the second marker is on this line
+    expect(await refusal(Buffer.from(two))).toContain(`line ${second} holds a second #rowback-export marker: two exports were put into one file`);
+  });
+});
+
+describe('a plain fn_dblog result in the formats clients save it', () => {
+  const COLS = ['Current LSN', 'Operation', 'Context', 'Transaction ID', 'AllocUnitId', 'Description', 'RowLog Contents 0'];
+  const ROWS = [
+    ['0000002a:000001f0:0001', 'LOP_BEGIN_XACT', 'LCX_NULL', '0000:000003e8', 'NULL', 'DELETE;0x0105, a, b', 'NULL'],
+    ['0000002a:000001f0:0002', 'LOP_DELETE_ROWS', 'LCX_MARK_AS_GHOST', '0000:000003e8', CUSTOMERS_AU, 'NULL', ROW_ADA],
+  ];
+  const lines = (sep: string, rows: string[][]) => rows.map((r) => r.join(sep)).join('\r\n') + '\r\n';
+  const objects = ROWS.map((r) => Object.fromEntries(COLS.map((c, i) => [c, r[i] === 'NULL' ? null : r[i]])));
+  it.each([
+    ['SSMS "Save Results As" CSV, no header (its default)', Buffer.from(lines(',', ROWS))],
+    ['bcp -c, no header, tab-separated', Buffer.from(lines('\t', ROWS))],
+    ['bcp -w, UTF-16LE without a BOM', Buffer.from(lines('\t', ROWS), 'utf16le')],
+    ['PowerShell Export-Csv (#TYPE line, then the quoted header)', Buffer.from('#TYPE System.Data.DataRow\r\n' + lines(',', [COLS, ...ROWS].map((r) => r.map((v) => `"${v}"`))))],
+    ['PowerShell ConvertTo-Json of one row (an object, not an array)', Buffer.from(JSON.stringify(objects[0], null, 4))],
+  ])('%s: named a plain fn_dblog result, with what to do', async (_name, bytes) => {
+    expect(logTextKind(bytes)).toBe('fn_dblog');
+    const m = await refusal(bytes);
+    expect(m).toContain('is a plain fn_dblog result');
+    expect(m).toContain('run that script in the database');
+  });
+
+  it('a CSV of some other table is not taken for one', () => {
+    expect(logTextKind(Buffer.from('CustomerId,Name\r\n1,Ada\r\n'))).toBeNull();
+    expect(logTextKind(Buffer.from('{"id":1,"Operation":"x"}'))).toBeNull();
+  });
+});
