@@ -200,11 +200,16 @@ export async function openExportStream(file: string, open?: ByteSource): Promise
 // ---------------------------------------------------------------------------------------------
 // JSON
 
+/** Where jsonText is: the lines handed on so far. */
+interface JsonPosition {
+  line: number;
+}
+
 /**
  * The text from its first `{` on, line breaks removed, as string chunks (never a whole line: a
  * sqlcmd JSON export is one line of any length); `at.line` counts the lines handed on so far.
  */
-function jsonText(open: ByteSource, at: { line: number }, onBytes?: (n: number) => void): Readable {
+function jsonText(open: ByteSource, at: JsonPosition, onBytes?: (n: number) => void): Readable {
   return Readable.from(
     (async function* () {
       let started = false;
@@ -263,13 +268,55 @@ function escapeUnpairedSurrogates(t: string): string {
   return t.replace(UNPAIRED_GLOBAL, (u) => `\\u${u.charCodeAt(0).toString(16)}`);
 }
 
+/**
+ * Why a JSON export the parser refused is not one whole object, read again with a bracket count
+ * (strings and their escapes skipped): text after the object closes (two exports appended, a
+ * client's footer), or the text ending before it closes (a copy or a client's limit cut it).
+ * Null when the object is whole: the parser's own error stands.
+ */
+async function jsonShapeError(open: ByteSource, file: string): Promise<InputError | null> {
+  const at = { line: 1 };
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let started = false;
+  let closedLine = 0;
+  for await (const t of textChunks(open())) {
+    for (let k = 0; k < t.length; k++) {
+      const c = t[k]!;
+      if (c === '\n') at.line++;
+      if (!started) {
+        // text before the object (sqlcmd's column header) is skipped, as jsonText skips it
+        if (c !== '{') continue;
+        started = true;
+      }
+      if (closedLine) {
+        if (/\s/.test(c)) continue;
+        const after = t.slice(k, k + 40).split(/\r?\n/)[0]!;
+        return bad(file, `has more text after the export's JSON object, which ends on line ${closedLine} ('${after}…'): two exports put into one file (give each to its own rowback scan --export), or a client's footer such as '(1 rows affected)' (save the value alone: sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as sql/export-log-records.sql's header says)`, { line: closedLine });
+      }
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (c === '\\') escaped = true;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if (c === '{' || c === '[') depth++;
+      else if ((c === '}' || c === ']') && --depth === 0) closedLine = at.line;
+    }
+  }
+  if (depth > 0) {
+    return bad(file, `ends inside the export's JSON object (near line ${at.line}): the file is cut short — SSMS copies at most 65,535 characters of a cell and Results to Text at most 8,192, sqlcmd without -y 0 cuts the value, and a copy may have stopped; export again to a file with sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as sql/export-log-records.sql's header says`, { line: at.line });
+  }
+  return null;
+}
+
 function jsonError(file: string, e: unknown, line: number): InputError {
   if (e instanceof InputError) return e;
   return bad(file, `is not valid JSON near line ${line}: ${(e as Error).message}`, { line });
 }
 
 async function openJson(file: string, open: ByteSource, bytes: number | undefined): Promise<ExportStream> {
-  const at = { line: 0 };
+  const at: JsonPosition = { line: 0 };
   const top: Record<string, unknown> = {};
   let sawRecords = false;
   try {
@@ -284,7 +331,8 @@ async function openJson(file: string, open: ByteSource, bytes: number | undefine
     const pipeline = chain([jsonText(open, at), parser(), watch, ignore({ filter: 'records' }), streamObject()]);
     for await (const item of pipeline as AsyncIterable<{ key: string; value: unknown }>) top[item.key] = item.value;
   } catch (e) {
-    throw jsonError(file, e, at.line);
+    if (e instanceof InputError) throw e;
+    throw (await jsonShapeError(open, file)) ?? jsonError(file, e, at.line);
   }
   const head = HeaderFieldsSchema.safeParse(top);
   if (!head.success) {

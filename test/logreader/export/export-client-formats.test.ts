@@ -118,3 +118,34 @@ describe('a plain fn_dblog result in the formats clients save it', () => {
     expect(logTextKind(Buffer.from('{"id":1,"Operation":"x"}'))).toBeNull();
   });
 });
+
+describe('a JSON export cut short or followed by more text', () => {
+  it.each([
+    ['cut at 256 characters (a client limit)', JSON_TEXT.slice(0, 256)],
+    ['cut in the middle', JSON_TEXT.slice(0, Math.floor(JSON_TEXT.length / 2))],
+    ['cut right after a record closes', JSON_TEXT.slice(0, JSON_TEXT.indexOf('}') + 1)],
+    ['its last braces lost', JSON_TEXT.slice(0, -2)],
+  ])('%s: said as cut short, not as a parser message', async (_name, text) => {
+    const m = await refusal(Buffer.from(text));
+    expect(m).toContain("ends inside the export's JSON object (near line 1): the file is cut short");
+    expect(m).not.toContain('Parser');
+  });
+
+  it('two JSON exports one after the other: the line where the first ends and what follows', async () => {
+    const m = await refusal(Buffer.from(JSON_TEXT + '\n' + JSON_TEXT));
+    expect(m).toContain(`has more text after the export's JSON object, which ends on line 1 ('{"format":"rowback-export"`);
+    expect(m).toContain('two exports put into one file');
+  });
+
+  it("sqlcmd's column header is skipped; its '(1 rows affected)' footer is named with the line", async () => {
+    const header = 'rowback_export\n' + '-'.repeat(60) + '\n';
+    expect((await read(Buffer.from(header + JSON_TEXT + '\n'))).records).toHaveLength(3);
+    const m = await refusal(Buffer.from(header + JSON_TEXT + '\n\n(1 rows affected)\n'));
+    expect(m).toContain("which ends on line 3 ('(1 rows affected)…')");
+  });
+
+  it('a syntax error inside a whole object keeps the parser message and line', async () => {
+    const m = await refusal(Buffer.from(JSON_TEXT.replace('"Operation":"LOP_DELETE_ROWS"', '"Operation" "LOP_DELETE_ROWS"')));
+    expect(m).toContain('is not valid JSON near line 1');
+  });
+});
