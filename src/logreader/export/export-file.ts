@@ -42,14 +42,21 @@ export interface ExportFile {
   logins: Map<string, string>;
 }
 
+/**
+ * fn_dblog prints every LSN, transaction id and page id padded (8:8:4, 4:8, 4:8 hex digits), and the
+ * script writes them as they are. A shorter one was rewritten on the way — a spreadsheet reads
+ * `00000021:00000090:0002` as the time 21:90:02 and saves `22:30:02` — and read as hex it would be
+ * another record: refused, never read.
+ */
+const REWRITTEN = ' (fn_dblog prints it padded, as the script writes it: was the file opened and saved in a spreadsheet, which reads it as a time?)';
 const lsnText = z.string().refine((s) => {
   try {
     parseLsn(s);
-    return true;
+    return /^[0-9a-fA-F]{8}:[0-9a-fA-F]{8}:[0-9a-fA-F]{4}$/.test(s);
   } catch {
     return false;
   }
-}, 'not an LSN of the form 0000002a:000001f0:0003');
+}, `not an LSN of the form 0000002a:000001f0:0003${REWRITTEN}`);
 const hexText = z.string().regex(/^0x[0-9A-Fa-f]*$/, 'not 0x hex').transform((s) => parseHex(s));
 const intValue = z.union([z.number().int(), z.string().regex(/^-?\d+$/, 'not an integer').transform(Number)]);
 const bigintValue = z.union([z.string().regex(/^-?\d+$/, 'not an integer'), z.number().int()]).transform(String);
@@ -94,9 +101,9 @@ export const ExportRecordSchema = z.object({
   'Current LSN': lsnText,
   Operation: z.string().regex(/^LOP_[A-Z0-9_]+$/, 'not an fn_dblog operation name'),
   Context: z.string().nullable(),
-  'Transaction ID': z.string().regex(/^[0-9a-fA-F]{4}:[0-9a-fA-F]{8}$/, 'not a transaction id of the form 0000:000003e8'),
+  'Transaction ID': z.string().regex(/^[0-9a-fA-F]{4}:[0-9a-fA-F]{8}$/, `not a transaction id of the form 0000:000003e8${REWRITTEN}`),
   AllocUnitId: allocUnitValue.nullable(),
-  'Page ID': z.string().nullable(),
+  'Page ID': z.string().regex(/^[0-9a-fA-F]{4}:[0-9a-fA-F]{8}$/, `not a page id of the form 0001:00000123${REWRITTEN}`).nullable(),
   'Slot ID': intValue.nullable(),
   'Offset in Row': intValue.nullable(),
   'Modify Size': intValue.nullable(),

@@ -73,13 +73,50 @@ async function* textChunks(src: Readable, onBytes?: (n: number) => void): AsyncG
       } else if (bytes[0] === 0xfe && bytes[1] === 0xff) {
         throw new Utf16beError();
       } else if (isUtf16leWithoutBom(bytes)) decoder = new Utf16leDecoder(); // bcp -w writes no BOM
-      else decoder = new TextDecoder('utf-8');
+      // fatal: a byte that is not UTF-8 (sqlcmd without -f 65001 writes the console's code page) is
+      // refused, never turned into U+FFFD (a login 'CORP\\José' printed as 'CORP\\Jos�')
+      else decoder = new TextDecoder('utf-8', { fatal: true });
     }
-    const text = decoder.decode(bytes, { stream: true });
+    let text: string;
+    try {
+      text = decoder.decode(bytes, { stream: true });
+    } catch {
+      throw NotUtf8Error.of(bytes, read - chunk.length);
+    }
     if (text) yield text;
   }
-  const tail = decoder ? decoder.decode() : '';
+  let tail = '';
+  try {
+    tail = decoder ? decoder.decode() : '';
+  } catch {
+    throw new NotUtf8Error(read, '');
+  }
   if (tail) yield tail;
+}
+
+/** Text that is not UTF-8 (nor UTF-16 with its BOM, nor BOM-less UTF-16LE): refused by the readers (notUtf8). */
+class NotUtf8Error extends Error {
+  constructor(
+    /** Byte offset of the first byte that is not UTF-8 (about: a sequence begun in the chunk before counts from this chunk). */
+    readonly offset: number,
+    /** The text just before it, to find it by. */
+    readonly before: string,
+  ) {
+    super('not UTF-8');
+  }
+
+  static of(bytes: Uint8Array, chunkStart: number): NotUtf8Error {
+    const loose = new TextDecoder('utf-8').decode(bytes);
+    const at = loose.indexOf('\ufffd');
+    const prefix = at < 0 ? loose : loose.slice(0, at);
+    return new NotUtf8Error(chunkStart + Buffer.byteLength(prefix, 'utf8'), prefix.slice(-30).split(/\r?\n/).pop() ?? '');
+  }
+}
+
+/** INPUT_BAD_EXPORT for a NotUtf8Error, or null for any other error. */
+function notUtf8(file: string, e: unknown): InputError | null {
+  if (!(e instanceof NotUtf8Error)) return null;
+  return bad(file, `is not UTF-8 text: byte offset ${e.offset}${e.before ? ` (after '${e.before}')` : ''} is not UTF-8 — sqlcmd writes the console's code page unless given -f 65001, and names and logins outside ASCII would be read wrong; export again with sqlcmd … -f 65001 (UTF-8) or -u (UTF-16), as sql/export-log-records.sql's header says`);
 }
 
 /** A file in UTF-16 big-endian (its BOM FE FF), which no SQL Server client writes by default: refused by sniff. */
@@ -157,7 +194,7 @@ async function sniff(open: ByteSource, file: string): Promise<'json' | 'csv'> {
     throw notExport();
   } catch (e) {
     if (e instanceof Utf16beError) throw bad(file, 'is UTF-16 big-endian text (its first bytes FE FF), which rowback does not read: save it as UTF-8 (sqlcmd -f 65001) or UTF-16LE (sqlcmd -u)', { line: 1 });
-    throw e;
+    throw notUtf8(file, e) ?? e;
   } finally {
     src.destroy();
   }
@@ -312,6 +349,8 @@ async function jsonShapeError(open: ByteSource, file: string): Promise<InputErro
 
 function jsonError(file: string, e: unknown, line: number): InputError {
   if (e instanceof InputError) return e;
+  const encoding = notUtf8(file, e);
+  if (encoding) return encoding;
   return bad(file, `is not valid JSON near line ${line}: ${(e as Error).message}`, { line });
 }
 
@@ -332,6 +371,8 @@ async function openJson(file: string, open: ByteSource, bytes: number | undefine
     for await (const item of pipeline as AsyncIterable<{ key: string; value: unknown }>) top[item.key] = item.value;
   } catch (e) {
     if (e instanceof InputError) throw e;
+    const encoding = notUtf8(file, e);
+    if (encoding) throw encoding;
     throw (await jsonShapeError(open, file)) ?? jsonError(file, e, at.line);
   }
   const head = HeaderFieldsSchema.safeParse(top);
@@ -387,7 +428,14 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
   const seen = new Set<string>();
   let inQuote = false;
   let quoteLine = 0;
-  for await (const raw of lines(open(), onBytes)) {
+  const text$ = (async function* () {
+    try {
+      yield* lines(open(), onBytes);
+    } catch (e) {
+      throw notUtf8(file, e) ?? e;
+    }
+  })();
+  for await (const raw of text$) {
     n++;
     let text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     // a line of spaces only (sqlcmd pads its lines without -W) outside a quoted field is an empty line

@@ -100,3 +100,31 @@ describe('allocation unit ids a spreadsheet rewrote', () => {
     expect(f.catalog[0]!.in_row_alloc_unit_id).toBe(CUSTOMERS_AU);
   });
 });
+
+describe('text a client rewrote', () => {
+  it('an export in a code page, not UTF-8 (sqlcmd without -f 65001): refused naming the byte, not read with U+FFFD', async () => {
+    const withLogin = RECORDS.map((r) => (r.Operation === 'LOP_BEGIN_XACT' ? { ...r, Login: 'CORP\\José' } : r));
+    for (const text of [exportJson(withLogin), exportCsv(withLogin)]) {
+      const bytes = Buffer.from(text, 'latin1'); // é as the single byte 0xE9 (Windows-1252)
+      const e = await refusal(readExportFile('x.export', () => Readable.from([bytes])));
+      expect(e.message).toContain(`is not UTF-8 text: byte offset ${bytes.indexOf(0xe9)} (after '`);
+      expect(e.message).toMatch(/CORP\\{1,2}Jos'\)/); // JSON escapes the backslash
+      expect(e.message).toContain('-f 65001');
+    }
+    // the same text in UTF-8 is read, the name as it is
+    const f = await parseExportText(exportCsv(withLogin), 'x.csv');
+    expect(f.logins.get('0000:000003e8')).toBe('CORP\\José');
+  });
+
+  it.each([
+    ['Current LSN', '22:30:02', 'record 2 (line 8), field Current LSN: not an LSN of the form 0000002a:000001f0:0003'],
+    ['Current LSN', '2a:1f0:2', 'record 2 (line 8), field Current LSN: not an LSN of the form 0000002a:000001f0:0003'],
+    ['Page ID', '3:03:00', 'record 2 (line 8), field Page ID: not a page id of the form 0001:00000123'],
+    ['Transaction ID', '0:3e8', 'record 2 (line 8), field Transaction ID: not a transaction id of the form 0000:000003e8'],
+  ])('a %s not padded as fn_dblog prints it (%s: a spreadsheet read it as a time) is refused, not read as hex', async (col, value, said) => {
+    const records = RECORDS.map((r) => (r.Operation === 'LOP_DELETE_ROWS' ? { ...r, [col]: value } : r));
+    const e = await refusal(parseExportText(exportCsv(records), 'x.csv'));
+    expect(e.message).toContain(said);
+    expect(e.message).toContain('spreadsheet');
+  });
+});
