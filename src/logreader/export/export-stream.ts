@@ -469,27 +469,45 @@ const CSV_OPTIONS = {
   skip_empty_lines: true,
   rtrim: true,
   info: true,
-  // NULL is an empty *unquoted* field; "" is the empty string.
-  cast: (value: string, ctx: { quoting: boolean }) => (ctx.quoting ? value : value === '' ? null : value),
+  // NULL is an empty *unquoted* field; "" is the empty string. The text NULL unquoted is marked
+  // (UNQUOTED_NULL): the script quotes every value, so it came from another tool (a grid, a resave).
+  cast: (value: string, ctx: { quoting: boolean }) => (ctx.quoting ? value : value === '' ? null : /^null$/i.test(value) ? UNQUOTED_NULL : value),
 };
+
+/** csv-parse's value for an unquoted NULL text, refused by parseBatch naming line and field. */
+const UNQUOTED_NULL = '\u0000rowback:unquoted-NULL\u0000';
+
+/** `header`, a section's header line `line`, checked: a column named twice (csv-parse keeps the last: which one was read would be a guess) is INPUT_BAD_EXPORT. */
+function checkedHeader(section: string, header: string[], line: number, file: string): string[] {
+  const twice = header.find((h, i) => h !== '' && header.indexOf(h) !== i);
+  if (twice !== undefined) throw bad(file, `section #${section}, line ${line}: the header names column '${twice}' twice; give rowback the file as sql/export-log-records.sql wrote it`, { line, column: twice });
+  return header;
+}
 
 /** Parses whole logical lines of one section against its header; each row with its file line. */
 function parseBatch(section: string, header: string[], batch: CsvLine[], file: string): Array<{ row: Record<string, string | null>; line: number }> {
   if (batch.length === 0) return [];
   const first = batch[0].line;
+  let rows: Array<{ record: Record<string, string | null>; info: { lines: number } }>;
   try {
     // csv-parse reads its text as UTF-8 bytes, which have no form for an unpaired surrogate: hidden
     // from it and put back in each field
     const text = batch.map((b) => b.text).join('\n');
     const hidden = /[\ud800-\udfff\ufdd0]/.test(text);
-    const rows = parseCsv(hidden ? hideSurrogates(text) : text, { ...CSV_OPTIONS, columns: header }) as Array<{ record: Record<string, string | null>; info: { lines: number } }>;
+    rows = parseCsv(hidden ? hideSurrogates(text) : text, { ...CSV_OPTIONS, columns: header }) as Array<{ record: Record<string, string | null>; info: { lines: number } }>;
     if (hidden) for (const r of rows) for (const k of Object.keys(r.record)) { const v = r.record[k]; if (typeof v === 'string') r.record[k] = restoreSurrogates(v); }
-    return rows.map((r) => ({ row: r.record, line: first + r.info.lines - 1 }));
   } catch (e) {
     const m = e as { lines?: number; message: string };
     const line = m.lines !== undefined ? first + m.lines - 1 : first;
     throw bad(file, `section #${section}, line ${line}: ${m.message}`, { line });
   }
+  return rows.map((r) => {
+    const line = first + r.info.lines - 1;
+    for (const [k, v] of Object.entries(r.record)) {
+      if (v === UNQUOTED_NULL) throw bad(file, `section #${section}, line ${line}, field ${k}: the text NULL, unquoted: sql/export-log-records.sql writes NULL as an empty field and quotes every value, so another tool saved this file (an SSMS grid, a spreadsheet), and a value NULL cannot be told from the text 'NULL'; give rowback the file as the script wrote it`, { line, column: k });
+    }
+    return { row: r.record, line };
+  });
 }
 
 /**
@@ -528,6 +546,7 @@ async function* sectionRows(open: ByteSource, file: string, want: string, onByte
       } catch (e) {
         throw bad(file, `section #${want}, line ${headerLine}: ${(e as Error).message}`, { line: headerLine });
       }
+      header = checkedHeader(want, header, headerLine, file);
       continue;
     }
     // a batch ends only between logical lines (never inside a quoted field)
@@ -561,7 +580,7 @@ async function openCsv(file: string, open: ByteSource, bytes: number | undefined
   const small = (ls: CsvLine[], name: string) => {
     const start = ls.findIndex((x) => x.text.trim() !== '');
     if (start < 0) return [];
-    const header = (parseCsv(ls[start].text, { rtrim: true }) as string[][])[0] ?? [];
+    const header = checkedHeader(name, (parseCsv(ls[start].text, { rtrim: true }) as string[][])[0] ?? [], ls[start].line, file);
     return parseBatch(name, header, ls.slice(start + 1), file);
   };
   for (const { row } of small(metaLines, 'meta')) if (row.key) meta.set(row.key, row.value ?? null);

@@ -128,3 +128,36 @@ describe('text a client rewrote', () => {
     expect(e.message).toContain('spreadsheet');
   });
 });
+
+describe('a CSV export another tool saved again', () => {
+  it.each([
+    ['AllocUnitId', null],
+    ['Login', 'LOP_BEGIN_XACT'],
+    ['Transaction Name', 'LOP_BEGIN_XACT'],
+  ])('the text NULL unquoted in %s is refused naming line and field (a login was printed as the text NULL)', async (col, op) => {
+    const lines = exportCsv(RECORDS).split('\n');
+    const header = lines[5]!.split(',');
+    const k = header.indexOf(`"${col}"`);
+    const idx = op ? 6 : 8; // 0-based: the LOP_BEGIN_XACT's line, or the LOP_COMMIT_XACT's (AllocUnitId NULL)
+    const fields = lines[idx]!.split(',');
+    fields[k] = 'NULL';
+    lines[idx] = fields.join(',');
+    const e = await refusal(parseExportText(lines.join('\n'), 'x.csv'));
+    expect(e.message).toContain(`section #records, line ${idx + 1}, field ${col}: the text NULL, unquoted`);
+  });
+
+  it('the text NULL quoted is a value, as the script writes it', async () => {
+    const records = RECORDS.map((r) => (r.Operation === 'LOP_BEGIN_XACT' ? { ...r, 'Transaction Name': 'NULL' } : r));
+    const f = await parseExportText(exportCsv(records), 'x.csv');
+    expect(f.records[0]!['Transaction Name']).toBe('NULL');
+  });
+
+  it('a column named twice in the header is refused naming it and the header line (csv-parse kept the last)', async () => {
+    const cols = [...Object.keys(RECORDS[0]!), 'Begin Time'];
+    const lines = exportCsv(RECORDS).split('\n');
+    lines[5] = cols.map((c) => `"${c}"`).join(',');
+    for (let i = 6; i <= 8; i++) lines[i] += ',"2020/01/01 00:00:00:000"';
+    const e = await refusal(parseExportText(lines.join('\n'), 'x.csv'));
+    expect(e.message).toContain("section #records, line 6: the header names column 'Begin Time' twice");
+  });
+});
