@@ -441,6 +441,8 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
     // a line of spaces only (sqlcmd pads its lines without -W) outside a quoted field is an empty line
     if (!inQuote && text.trim() === '') text = '';
     const continued = inQuote;
+    // a section line inside a quoted field: a quote left open above (lines cut short), not a value
+    if (inQuote && /^#(meta|records|catalog|rowback-export)\b/.test(text)) throw bad(file, `line ${n} is the section line ${text.split(',')[0]}, but the quoted field opened on line ${quoteLine} is still open there${CUT_LINES}`, { line: quoteLine });
     if (!inQuote && text.startsWith('#')) {
       const name = text.trim().split(',')[0];
       if (marker && name === `#${EXPORT_FORMAT}`) throw bad(file, `line ${n} holds a second #${EXPORT_FORMAT} marker: two exports were put into one file; give each to its own rowback scan --export`, { line: n });
@@ -462,8 +464,11 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
     if (!continued && inQuote) quoteLine = n;
     if (section) yield { section, l: { text, line: n, continued } };
   }
-  if (inQuote) throw bad(file, `line ${quoteLine}: a quoted field is never closed`, { line: quoteLine });
+  if (inQuote) throw bad(file, `line ${quoteLine}: a quoted field is never closed${CUT_LINES}`, { line: quoteLine });
 }
+
+/** What a CSV whose quotes or field counts do not add up most often is, said after the parser's reason. */
+const CUT_LINES = ' (lines cut short? sqlcmd without -y 0 cuts each value at 256 characters, SSMS Results to Text at 8,192; export again with sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as sql/export-log-records.sql\'s header says)';
 
 const CSV_OPTIONS = {
   skip_empty_lines: true,
@@ -499,7 +504,7 @@ function parseBatch(section: string, header: string[], batch: CsvLine[], file: s
   } catch (e) {
     const m = e as { lines?: number; message: string };
     const line = m.lines !== undefined ? first + m.lines - 1 : first;
-    throw bad(file, `section #${section}, line ${line}: ${m.message}`, { line });
+    throw bad(file, `section #${section}, line ${line}: ${m.message}${CUT_LINES}`, { line });
   }
   return rows.map((r) => {
     const line = first + r.info.lines - 1;

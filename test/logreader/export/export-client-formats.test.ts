@@ -85,6 +85,18 @@ describe('the export wrapped by a client', () => {
     expect(await refusal(Buffer.from(text))).toContain("begins with PowerShell's Export-Csv type line (#TYPE …)");
   });
 
+  it('CSV lines cut at a width (sqlcmd without -y 0): the parser reason is followed by what most often causes it', async () => {
+    const cut = CSV_TEXT.split('\n').map((l) => l.slice(0, 100)).join('\n');
+    const m = await refusal(Buffer.from(cut));
+    expect(m).toMatch(/^line \d+ is the section line #catalog, but the quoted field opened on line \d+ is still open there \(lines cut short\? sqlcmd without -y 0 cuts each value at 256 characters/);
+    // the last line cut: between fields (too few of them), or inside a quoted one (never closed)
+    const tail = CSV_TEXT.split('\n');
+    const last = tail.length - 2;
+    const at = (n: number) => Buffer.from([...tail.slice(0, last), tail[last]!.slice(0, n), ''].join('\n'));
+    expect(await refusal(at(30))).toMatch(/^section #catalog, line 13: Invalid Record Length: .* \(lines cut short\? /);
+    expect(await refusal(at(32))).toMatch(/^line 13: a quoted field is never closed \(lines cut short\? /);
+  });
+
   it('two CSV exports in one file: refused at the second marker, naming its line', async () => {
     const two = CSV_TEXT + CSV_TEXT;
     const second = CSV_TEXT.split('\n').length; // the first export's lines, its last one empty: the second marker is on this line
