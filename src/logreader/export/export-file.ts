@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
 import { parseHex } from '../../util/hex.js';
-import { parseBeginTime } from '../begin-time.js';
+import { isTzOffset, parseBeginTime } from '../begin-time.js';
 import type { LogRecord } from '../log-record.js';
 import { parseLsn } from '../lsn.js';
 
@@ -135,11 +135,22 @@ export const HeaderFieldsSchema = z.object({
   catalog: z.array(z.record(z.string(), z.unknown())),
 });
 
-export function exportHeaderFrom(h: z.infer<typeof HeaderFieldsSchema>): ExportHeader {
+/**
+ * The header's `serverTimeZone` as DATENAME(TZOFFSET, …) writes it (`+08:00`), or null; anything
+ * else (a spreadsheet saves `+08:00` as the time `8:00:00`) is INPUT_BAD_EXPORT: the note "times are
+ * the exporting server's local time, UTC…" would state a zone the server never gave.
+ */
+export function checkedTimeZone(v: string | null | undefined, file: string, where: { line?: number } = {}): string | null {
+  if (v === null || v === undefined || v === '') return null;
+  if (!isTzOffset(v)) throw bad(file, `serverTimeZone '${v}' is not a UTC offset of the form +08:00, as DATENAME(TZOFFSET, SYSDATETIMEOFFSET()) writes it (was the file opened and saved in a spreadsheet?); give rowback the file as sql/export-log-records.sql wrote it`, { ...where, column: 'serverTimeZone' });
+  return v;
+}
+
+export function exportHeaderFrom(h: z.infer<typeof HeaderFieldsSchema>, file: string): ExportHeader {
   return {
     server: h.server ?? null,
     database: h.database ?? null,
-    serverTimeZone: h.serverTimeZone ?? null,
+    serverTimeZone: checkedTimeZone(h.serverTimeZone, file),
     exportedAt: h.exportedAt ?? null,
     window: { from: h.window?.from ?? null, to: h.window?.to ?? null },
     tables: h.tables ?? null,

@@ -29,6 +29,7 @@ import {
   bad,
   catalogRowFromCsv,
   checkCatalogAllocUnits,
+  checkedTimeZone,
   EXPORT_FORMAT,
   EXPORT_VERSION,
   exportHeaderFrom,
@@ -385,7 +386,7 @@ async function openJson(file: string, open: ByteSource, bytes: number | undefine
   return {
     file,
     format: 'json',
-    header: exportHeaderFrom(head.data),
+    header: exportHeaderFrom(head.data, file),
     catalog: head.data.catalog,
     bytes,
     async *records(o = {}) {
@@ -596,7 +597,7 @@ async function openCsv(file: string, open: ByteSource, bytes: number | undefined
     header: {
       server: meta.get('server') ?? null,
       database: meta.get('database') ?? null,
-      serverTimeZone: meta.get('serverTimeZone') ?? null,
+      serverTimeZone: checkedTimeZone(meta.get('serverTimeZone'), file),
       exportedAt: meta.get('exportedAt') ?? null,
       window: { from: meta.get('window.from') ?? null, to: meta.get('window.to') ?? null },
       tables: meta.get('tables') ?? null,

@@ -161,3 +161,15 @@ describe('a CSV export another tool saved again', () => {
     expect(e.message).toContain("section #records, line 6: the header names column 'Begin Time' twice");
   });
 });
+
+describe("the header's server time zone", () => {
+  it.each([
+    ['CSV', (zone: string) => exportCsv(RECORDS).replace('"serverTimeZone","+08:00"', `"serverTimeZone","${zone}"`)],
+    ['JSON', (zone: string) => exportJson(RECORDS).replace('"serverTimeZone":"+08:00"', `"serverTimeZone":"${zone}"`)],
+  ])('%s: a zone a spreadsheet rewrote (8:00:00) is refused, not stated as UTC8:00:00; +08:00 and -05:30 are read', async (_form, text) => {
+    const e = await refusal(parseExportText(text('8:00:00'), 'x'));
+    expect(e.message).toContain("serverTimeZone '8:00:00' is not a UTC offset of the form +08:00");
+    expect((await parseExportText(text('-05:30'), 'x')).header.serverTimeZone).toBe('-05:30');
+    expect((await parseExportText(text('+08:00'), 'x')).header.serverTimeZone).toBe('+08:00');
+  });
+});
