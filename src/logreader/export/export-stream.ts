@@ -331,7 +331,7 @@ async function jsonShapeError(open: ByteSource, file: string): Promise<InputErro
       if (closedLine) {
         if (/\s/.test(c)) continue;
         const after = t.slice(k, k + 40).split(/\r?\n/)[0]!;
-        return bad(file, `has more text after the export's JSON object, which ends on line ${closedLine} ('${after}…'): two exports put into one file (give each to its own rowback scan --export), or a client's footer such as '(1 rows affected)' (save the value alone: sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as sql/export-log-records.sql's header says)`, { line: closedLine });
+        return bad(file, `has more text after the export's JSON object, which ends on line ${closedLine} ('${after}…'): two exports put into one file (split them and read each export on its own), or a client's footer such as '(1 rows affected)' (save the value alone: sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as sql/export-log-records.sql's header says)`, { line: closedLine });
       }
       if (inString) {
         if (escaped) escaped = false;
@@ -446,7 +446,7 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
     if (inQuote && /^#(meta|records|catalog|rowback-export)\b/.test(text)) throw bad(file, `line ${n} is the section line ${text.split(',')[0]}, but the quoted field opened on line ${quoteLine} is still open there${CUT_LINES}`, { line: quoteLine });
     if (!inQuote && text.startsWith('#')) {
       const name = text.trim().split(',')[0];
-      if (marker && name === `#${EXPORT_FORMAT}`) throw bad(file, `line ${n} holds a second #${EXPORT_FORMAT} marker: two exports were put into one file; give each to its own rowback scan --export`, { line: n });
+      if (marker && name === `#${EXPORT_FORMAT}`) throw bad(file, `line ${n} holds a second #${EXPORT_FORMAT} marker: two exports were put into one file; split them and read each export on its own`, { line: n });
       if (!marker) {
         marker = text.trim();
         if (name !== `#${EXPORT_FORMAT}`) throw bad(file, `line 1 is '${text.slice(0, 40)}', not #${EXPORT_FORMAT},${EXPORT_VERSION},csv`, { line: n });
