@@ -73,6 +73,8 @@ async function* textChunks(src: Readable, onBytes?: (n: number) => void): AsyncG
         bytes = bytes.subarray(2);
       } else if (bytes[0] === 0xfe && bytes[1] === 0xff) {
         throw new Utf16beError();
+      } else if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
+        throw new ZipError();
       } else if (isUtf16leWithoutBom(bytes)) decoder = new Utf16leDecoder(); // bcp -w writes no BOM
       // fatal: a byte that is not UTF-8 (sqlcmd without -f 65001 writes the console's code page) is
       // refused, never turned into U+FFFD (a login 'CORP\\José' printed as 'CORP\\Jos�')
@@ -122,6 +124,9 @@ function notUtf8(file: string, e: unknown): InputError | null {
 
 /** A file in UTF-16 big-endian (its BOM FE FF), which no SQL Server client writes by default: refused by sniff. */
 class Utf16beError extends Error {}
+
+/** A ZIP archive (PK\\3\\4): an .xlsx workbook a grid was saved as (Azure Data Studio's Save as Excel): refused by sniff. */
+class ZipError extends Error {}
 
 /**
  * UTF-16LE bytes to text chunk by chunk, every code unit as it is: TextDecoder('utf-16le') writes
@@ -176,6 +181,9 @@ async function sniff(open: ByteSource, file: string): Promise<'json' | 'csv'> {
       // the export's JSON held as the text of one value: a client saved the result row around it
       const wrapped = /^[[{]\s*\{?\s*"([^"\\]{1,128})"\s*:\s*"\{\\"format\\"\s*:\s*\\"rowback-export\\"/.exec(t);
       if (wrapped) throw bad(file, `holds the export as the text of a JSON string (field '${wrapped[1]}'): a client saved the result row around it (Azure Data Studio's Save as JSON, PowerShell's ConvertTo-Json); save the value itself, as sql/export-log-records.sql's header says (sqlcmd … -h -1 -y 0 -f 65001 -o FILE)`, { line: 1 });
+      // the export as one quoted CSV cell per value or line: a client saved the result grid as CSV
+      const cell = /^([^\r\n,]{1,128})\r?\n"(\{""format"":""rowback-export""|#rowback-export)/.exec(t);
+      if (cell) throw bad(file, `holds the export quoted as the cells of a CSV column '${cell[1]!.trim()}' (a client saved the result grid as CSV: Azure Data Studio's Save as CSV, SSMS's Save Results As): save the value itself, as sql/export-log-records.sql's header says (sqlcmd … -h -1 -y 0 -f 65001 -o FILE)`, { line: 2 });
       if (t[0] === '#') {
         if (/^#TYPE /.test(t)) throw bad(file, "begins with PowerShell's Export-Csv type line (#TYPE …), not the #rowback-export marker: Export-Csv quoted each line of the export again; write the lines as they are (Invoke-Sqlcmd … -MaxCharLength 2147483647 | ForEach-Object line | Set-Content -Encoding utf8 FILE), or use sqlcmd as sql/export-log-records.sql's header says", { line: 1 });
         return 'csv';
@@ -194,6 +202,7 @@ async function sniff(open: ByteSource, file: string): Promise<'json' | 'csv'> {
     }
     throw notExport();
   } catch (e) {
+    if (e instanceof ZipError) throw bad(file, 'is a ZIP archive (an .xlsx workbook: a result grid saved as Excel?), not text: export with sql/export-log-records.sql to a file (sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as its header says)', { line: 1 });
     if (e instanceof Utf16beError) throw bad(file, 'is UTF-16 big-endian text (its first bytes FE FF), which rowback does not read: save it as UTF-8 (sqlcmd -f 65001) or UTF-16LE (sqlcmd -u)', { line: 1 });
     throw notUtf8(file, e) ?? e;
   } finally {
@@ -449,6 +458,8 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
       if (marker && name === `#${EXPORT_FORMAT}`) throw bad(file, `line ${n} holds a second #${EXPORT_FORMAT} marker: two exports were put into one file; split them and read each export on its own`, { line: n });
       if (!marker) {
         marker = text.trim();
+        const sep = /^#rowback-export([;\t|])/.exec(text)?.[1];
+        if (sep) throw bad(file, `line 1 is '${text.slice(0, 40)}', not #${EXPORT_FORMAT},${EXPORT_VERSION},csv: the file is separated by ${sep === '\t' ? 'tabs' : `'${sep}'`} instead of commas (a spreadsheet saved it with its own list separator); give rowback the file as sql/export-log-records.sql wrote it`, { line: n });
         if (name !== `#${EXPORT_FORMAT}`) throw bad(file, `line 1 is '${text.slice(0, 40)}', not #${EXPORT_FORMAT},${EXPORT_VERSION},csv`, { line: n });
         const version = marker.split(',')[1];
         if (version !== String(EXPORT_VERSION)) throw bad(file, `export version ${version ?? '(none)'} is not ${EXPORT_VERSION}`, { line: 1 });

@@ -75,6 +75,24 @@ describe('the export wrapped by a client', () => {
     expect(m).toContain('-h -1 -y 0 -f 65001');
   });
 
+  it.each([
+    ["Azure Data Studio's Save as CSV of the JSON value", 'rowback_export\r\n"' + JSON_TEXT.replace(/"/g, '""') + '"\r\n', "a CSV column 'rowback_export'"],
+    ['a grid of the CSV lines saved as CSV', 'line\r\n' + CSV_TEXT.split('\n').filter(Boolean).map((l) => `"${l.replace(/"/g, '""')}"`).join('\r\n'), "a CSV column 'line'"],
+  ])('%s: refused as the export quoted in CSV cells, naming the column', async (_name, text, column) => {
+    const m = await refusal(Buffer.from(text));
+    expect(m).toContain(`holds the export quoted as the cells of ${column}`);
+  });
+
+  it('an .xlsx workbook (a ZIP archive) is named as one, not as text that is not UTF-8', async () => {
+    const m = await refusal(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0xff, 0xfe, 0x80]));
+    expect(m).toContain('is a ZIP archive (an .xlsx workbook');
+  });
+
+  it.each([[';', "';'"], ['\t', 'tabs']])('the CSV re-saved with %j between fields: the separator is named', async (sep, said) => {
+    const text = CSV_TEXT.split('\n').map((l) => l.split(',').join(sep)).join('\n');
+    expect(await refusal(Buffer.from(text))).toContain(`the file is separated by ${said} instead of commas`);
+  });
+
   it("sqlcmd's column header and dashes before the CSV marker: refused naming the marker's line and -h -1", async () => {
     const text = CSV_TEXT.split('\n').flatMap((l) => (l.startsWith('#') ? ['line', '-'.repeat(40), l] : [l])).join('\n');
     expect(await refusal(Buffer.from(text))).toContain("line 3 holds the #rowback-export marker, but the lines before it are not part of an export (sqlcmd's column header 'line' and its dashes?): run sqlcmd with -h -1");
