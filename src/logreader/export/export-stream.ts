@@ -371,10 +371,16 @@ async function openJson(file: string, open: ByteSource, bytes: number | undefine
   try {
     // Notes whether "records" is a key of the top-level object while ignore() drops its value.
     let depth = 0;
+    let recordsValue = false;
     const watch = (t: parser.Token) => {
+      // the value of "records" must be an array (pick() + streamArray() said "Top-level object should be an array")
+      if (recordsValue && t.name !== 'startKey' && t.name !== 'stringChunk' && t.name !== 'endKey') {
+        recordsValue = false;
+        if (t.name !== 'startArray') throw bad(file, 'is not a rowback export: field records: not an array of records', { column: 'records' });
+      }
       if (t.name === 'startObject' || t.name === 'startArray') depth++;
       else if (t.name === 'endObject' || t.name === 'endArray') depth--;
-      else if (t.name === 'keyValue' && depth === 1 && (t as { value?: unknown }).value === 'records') sawRecords = true;
+      else if (t.name === 'keyValue' && depth === 1 && (t as { value?: unknown }).value === 'records') sawRecords = recordsValue = true;
       return t;
     };
     const pipeline = chain([jsonText(open, at), parser(), watch, ignore({ filter: 'records' }), streamObject()]);

@@ -179,3 +179,11 @@ describe('a JSON export cut short or followed by more text', () => {
     expect(m).toContain('is not valid JSON near line 1');
   });
 });
+
+describe('a JSON export whose records are not an array', () => {
+  it.each([['null', null], ['an object', {}], ['a string', 'x']])('records as %s: said as the field, not as invalid JSON', async (_name, value) => {
+    const text = JSON.stringify({ ...(JSON.parse(JSON_TEXT) as object), records: value });
+    const m = await refusal(Buffer.from(text));
+    expect(m).toBe('is not a rowback export: field records: not an array of records');
+  });
+});
