@@ -3,8 +3,12 @@
  * multi-GB export is scanned in flat memory: the header and catalog in one pass (the catalog is
  * small), then the records once per pass the caller makes, never all at once.
  *
- * - Text: UTF-8 (BOM stripped) or UTF-16LE with its BOM (sqlcmd -u), decoded chunk by chunk
- *   (TextDecoder with `stream: true`), split into lines.
+ * - Text: UTF-8 (BOM stripped; a byte that is not UTF-8 refused, never read as U+FFFD), UTF-16LE
+ *   with its BOM (sqlcmd -u) or without it (bcp -w), decoded chunk by chunk (`stream: true`),
+ *   split into lines. UTF-16BE and ZIP (.xlsx) are refused by name.
+ * - Before either form is read, sniff names what a client made of the export (the JSON wrapped in a
+ *   result row, the export quoted in CSV cells, sqlcmd's column header, PowerShell's #TYPE line) and
+ *   a plain fn_dblog result (util/log-text-kind.ts).
  * - JSON: sqlcmd may wrap the one long value over lines anywhere, even inside a token; JSON never
  *   holds a raw line break (FOR JSON escapes them), so line breaks are dropped and the rest goes
  *   through stream-json's parser: `ignore(records)` + `streamObject()` for the header and catalog,
