@@ -356,7 +356,7 @@ async function jsonShapeError(open: ByteSource, file: string): Promise<InputErro
     }
   }
   if (depth > 0) {
-    return bad(file, `ends inside the export's JSON object (near line ${at.line}): the file is cut short — SSMS copies at most 65,535 characters of a cell and Results to Text at most 8,192, sqlcmd without -y 0 cuts the value, and a copy may have stopped; export again to a file with sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as sql/export-log-records.sql's header says`, { line: at.line });
+    return bad(file, `ends inside the export's JSON object (near line ${at.line}): the file is cut short — SSMS copies at most 65,535 characters of a cell and Results to Text at most 8,192, sqlcmd without -y 0 cuts the value, Invoke-Sqlcmd at 4,000 characters without -MaxCharLength, and a copy may have stopped; export again to a file with sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as sql/export-log-records.sql's header says`, { line: at.line });
   }
   return null;
 }
@@ -490,7 +490,7 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
 }
 
 /** What a CSV whose quotes or field counts do not add up most often is, said after the parser's reason. */
-const CUT_LINES = ' (lines cut short? sqlcmd without -y 0 cuts each value at 256 characters, SSMS Results to Text at 8,192; export again with sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as sql/export-log-records.sql\'s header says)';
+const CUT_LINES = ' (lines cut short? sqlcmd without -y 0 cuts each value at 256 characters, SSMS Results to Text at 8,192, Invoke-Sqlcmd at 4,000 without -MaxCharLength; export again with sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as sql/export-log-records.sql\'s header says)';
 
 const CSV_OPTIONS = {
   skip_empty_lines: true,
