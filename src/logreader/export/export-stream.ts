@@ -458,6 +458,8 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
   for await (const raw of text$) {
     n++;
     let text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    // lines ended by CR alone (a classic Mac "CSV (Macintosh)" save): the whole file one line
+    if (n === 1 && /\r(?!$)/.test(text)) throw bad(file, 'ends its lines with CR alone (a spreadsheet\'s "CSV (Macintosh)" save?), not CRLF or LF: give rowback the file as sql/export-log-records.sql wrote it', { line: 1 });
     // a line of spaces only (sqlcmd pads its lines without -W) outside a quoted field is an empty line
     if (!inQuote && text.trim() === '') text = '';
     const continued = inQuote;

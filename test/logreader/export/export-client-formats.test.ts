@@ -88,6 +88,10 @@ describe('the export wrapped by a client', () => {
     expect(m).toContain('is a ZIP archive (an .xlsx workbook');
   });
 
+  it('lines ended by CR alone: refused as such (was "has no #records section")', async () => {
+    expect(await refusal(Buffer.from(CSV_TEXT.replace(/\n/g, '\r')))).toContain('ends its lines with CR alone');
+  });
+
   it.each([[';', "';'"], ['\t', 'tabs']])('the CSV re-saved with %j between fields: the separator is named', async (sep, said) => {
     const text = CSV_TEXT.split('\n').map((l) => l.split(',').join(sep)).join('\n');
     expect(await refusal(Buffer.from(text))).toContain(`the file is separated by ${said} instead of commas`);
