@@ -25,6 +25,7 @@ export type LogTextKind = 'rowback-export' | 'fn_dblog' | null;
 export function logTextKind(head: Uint8Array): LogTextKind {
   let text: string;
   if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) text = new TextDecoder('utf-16le').decode(head.subarray(2));
+  else if (isUtf16leWithoutBom(head)) text = new TextDecoder('utf-16le').decode(head);
   else text = new TextDecoder('utf-8').decode(head);
   return logTextKindOfText(text);
 }
@@ -35,12 +36,26 @@ export function logTextKindOfText(decoded: string): LogTextKind {
   if (!text) return null;
   if (text[0] === '#' && /^#\s*rowback-export/i.test(text)) return 'rowback-export';
   if (text[0] === '{' && /"format"\s*:\s*"rowback-export"/.test(text)) return 'rowback-export';
-  const firstLine = text.split(/\r?\n/, 1)[0]!;
+  let [firstLine, secondLine = ''] = text.split(/\r?\n/, 2) as [string, string?];
+  // PowerShell's Export-Csv begins with its type line (`#TYPE System.Data.DataRow`) unless -NoTypeInformation
+  if (/^#TYPE /.test(firstLine)) firstLine = secondLine;
   const names = (s: string) => /(^|[\s,;\t"[{])Current LSN([\s,;\t"\]:]|$)/i.test(s) && /(^|[\s,;\t"[{])Operation([\s,;\t"\]:]|$)/i.test(s);
   if (names(firstLine)) return 'fn_dblog';
-  // FOR JSON output: an array of objects whose first names fn_dblog's columns
-  if (text[0] === '[' && names(text.slice(0, 4096))) return 'fn_dblog';
+  // no column header (SSMS saves none by default; bcp never): a record, its LSN then its LOP_ operation
+  if (/^"?(?:0x)?[0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}"?[,;\t|]"?LOP_[A-Z0-9_]+/i.test(firstLine)) return 'fn_dblog';
+  // FOR JSON output, an array of objects (Azure Data Studio, ConvertTo-Json) or one object
+  // (ConvertTo-Json of one row), whose first names fn_dblog's columns
+  if ((text[0] === '[' || text[0] === '{') && names(text.slice(0, 4096))) return 'fn_dblog';
   return null;
+}
+
+/**
+ * Whether `head` looks like UTF-16LE text without its BOM (bcp -w, some PowerShell and .NET
+ * writers): its first two characters ASCII (a NUL high byte each, a non-NUL low byte), which no
+ * UTF-8 text has.
+ */
+export function isUtf16leWithoutBom(head: Uint8Array): boolean {
+  return head.length >= 4 && head[0] !== 0 && head[1] === 0 && head[2] !== 0 && head[3] === 0;
 }
 
 /**
@@ -68,7 +83,7 @@ export function logTextHint(path: string): string {
 
 /** Why a plain fn_dblog result is not read, and what to do instead (one clause, no file name). */
 export const PLAIN_FN_DBLOG_ADVICE =
-  "is a plain fn_dblog result (its first line names fn_dblog's columns Current LSN, Operation, …), not a rowback export: " +
+  "is a plain fn_dblog result (its first line names fn_dblog's columns Current LSN, Operation, …, or is a record of them), not a rowback export: " +
   'rowback reads fn_dblog output only as sql/export-log-records.sql writes it, with the tables\' catalog, the logins and the server\'s time zone ' +
   '(a grid saved from SSMS has none of them, and leaves fields unquoted, so a Description holding a comma would shift the columns after it); ' +
   'run that script in the database (docs/live.md, "Export for responders") and give its output to `rowback scan --export`, or give rowback the .ldf/.trn files themselves';

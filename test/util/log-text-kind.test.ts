@@ -50,7 +50,7 @@ describe('the refusals name it', () => {
   const cli = (...args: string[]) => new Promise<{ code: number; stderr: string }>((res) => execFile(process.execPath, [join(repo, 'bin', 'rowback.js'), ...args], (e, _o, stderr) => res({ code: (e as { code?: number } | null)?.code ?? 0, stderr })));
 
   it('logTextHint: the clause a "not a SQL Server file" refusal gets', () => {
-    expect(logTextHint(grid)).toMatch(/^: it is a plain fn_dblog result \(its first line names fn_dblog's columns Current LSN, Operation, …\), not a rowback export: .*sql\/export-log-records\.sql/);
+    expect(logTextHint(grid)).toMatch(/^: it is a plain fn_dblog result \(its first line names fn_dblog's columns Current LSN, Operation, …, or is a record of them\), not a rowback export: .*sql\/export-log-records\.sql/);
     expect(logTextHint(exp)).toBe(`: it is a rowback export of log records (sql/export-log-records.sql), not a SQL Server file; read it with \`rowback scan --export ${exp}\``);
     expect(logTextHint(join(dir, 'missing'))).toBe('');
   });

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
 import { parseHex } from '../../util/hex.js';
-import { parseBeginTime } from '../begin-time.js';
+import { isTzOffset, parseBeginTime } from '../begin-time.js';
 import type { LogRecord } from '../log-record.js';
 import { parseLsn } from '../lsn.js';
 
@@ -42,17 +42,53 @@ export interface ExportFile {
   logins: Map<string, string>;
 }
 
+/**
+ * fn_dblog prints every LSN, transaction id and page id padded (8:8:4, 4:8, 4:8 hex digits), and the
+ * script writes them as they are. A shorter one was rewritten on the way — a spreadsheet reads
+ * `00000021:00000090:0002` as the time 21:90:02 and saves `22:30:02` — and read as hex it would be
+ * another record: refused, never read.
+ */
+const REWRITTEN = ' (fn_dblog prints it padded, as the script writes it: was the file opened and saved in a spreadsheet, which reads it as a time?)';
 const lsnText = z.string().refine((s) => {
   try {
     parseLsn(s);
-    return true;
+    return /^[0-9a-fA-F]{8}:[0-9a-fA-F]{8}:[0-9a-fA-F]{4}$/.test(s);
   } catch {
     return false;
   }
-}, 'not an LSN of the form 0000002a:000001f0:0003');
+}, `not an LSN of the form 0000002a:000001f0:0003${REWRITTEN}`);
 const hexText = z.string().regex(/^0x[0-9A-Fa-f]*$/, 'not 0x hex').transform((s) => parseHex(s));
 const intValue = z.union([z.number().int(), z.string().regex(/^-?\d+$/, 'not an integer').transform(Number)]);
 const bigintValue = z.union([z.string().regex(/^-?\d+$/, 'not an integer'), z.number().int()]).transform(String);
+
+/**
+ * Why `text` cannot be an allocation unit id as fn_dblog and sys.allocation_units print it, or null.
+ * SQL Server's ids are `index_id << 48 | object_id << 16` (Paul Randal, "Inside the Storage Engine:
+ * how are allocation unit IDs calculated?"; src/datafile/page.ts), so a multiple of 65,536; a
+ * spreadsheet that opened and saved the file keeps 15 significant digits of a 17-digit id
+ * (72057594043236352 → 72057594043236300: still an integer, no longer a multiple) or writes it as
+ * `7.20576E+16`. Either way the digits are gone, and an id read as is would be printed wrong (and
+ * match the catalog's only because both were rounded alike): refused, never guessed back.
+ */
+export function allocUnitIdProblem(text: string): string | null {
+  const spreadsheet = 'its digits were rewritten (a spreadsheet keeps 15 significant digits: was the file opened and saved in Excel?); give rowback the file as sql/export-log-records.sql wrote it';
+  if (/^[+-]?\d+(?:[.,]\d+)?E[+-]?\d+$/i.test(text)) return `'${text}' is a number in exponent form, not an allocation unit id: ${spreadsheet}`;
+  if (!/^\d+$/.test(text)) return null; // the integer check names it
+  if (BigInt(text) % 65536n !== 0n) return `'${text}' cannot be an allocation unit id (SQL Server's are index_id << 48 | object_id << 16, multiples of 65,536): ${spreadsheet}`;
+  return null;
+}
+
+const allocUnitValue = z
+  .union([z.string(), z.number()])
+  .superRefine((v, ctx) => {
+    if (typeof v === 'number' && !Number.isSafeInteger(v)) {
+      ctx.addIssue({ code: 'custom', message: `${v} is a JSON number beyond 2^53, whose last digits are lost: the id must be decimal text, as sql/export-log-records.sql writes it` });
+      return;
+    }
+    const problem = allocUnitIdProblem(String(v));
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .pipe(bigintValue);
 const logTime = z.string().superRefine((s, ctx) => {
   try {
     parseBeginTime(s);
@@ -64,23 +100,26 @@ const logTime = z.string().superRefine((s, ctx) => {
 export const ExportRecordSchema = z.object({
   'Current LSN': lsnText,
   Operation: z.string().regex(/^LOP_[A-Z0-9_]+$/, 'not an fn_dblog operation name'),
-  Context: z.string().nullable().optional(),
-  'Transaction ID': z.string().regex(/^[0-9a-fA-F]{4}:[0-9a-fA-F]{8}$/, 'not a transaction id of the form 0000:000003e8'),
-  AllocUnitId: bigintValue.nullable().optional(),
-  'Page ID': z.string().nullable().optional(),
-  'Slot ID': intValue.nullable().optional(),
-  'Offset in Row': intValue.nullable().optional(),
-  'Modify Size': intValue.nullable().optional(),
-  Description: z.string().nullable().optional(),
-  'Begin Time': logTime.nullable().optional(),
-  'End Time': logTime.nullable().optional(),
-  'Transaction Name': z.string().nullable().optional(),
-  'Transaction SID': hexText.nullable().optional(),
-  Login: z.string().nullable().optional(),
-  SPID: intValue.nullable().optional(),
-  'RowLog Contents 0': hexText.nullable().optional(),
-  'RowLog Contents 1': hexText.nullable().optional(),
+  Context: z.string().nullable(),
+  'Transaction ID': z.string().regex(/^[0-9a-fA-F]{4}:[0-9a-fA-F]{8}$/, `not a transaction id of the form 0000:000003e8${REWRITTEN}`),
+  AllocUnitId: allocUnitValue.nullable(),
+  'Page ID': z.string().regex(/^[0-9a-fA-F]{4}:[0-9a-fA-F]{8}$/, `not a page id of the form 0001:00000123${REWRITTEN}`).nullable(),
+  'Slot ID': intValue.nullable(),
+  'Offset in Row': intValue.nullable(),
+  'Modify Size': intValue.nullable(),
+  Description: z.string().nullable(),
+  'Begin Time': logTime.nullable(),
+  'End Time': logTime.nullable(),
+  'Transaction Name': z.string().nullable(),
+  'Transaction SID': hexText.nullable(),
+  Login: z.string().nullable(),
+  SPID: intValue.nullable(),
+  'RowLog Contents 0': hexText.nullable(),
+  'RowLog Contents 1': hexText.nullable(),
 });
+
+/** The record columns sql/export-log-records.sql writes, in its order; each must be present (NULL as null / an empty unquoted field). */
+export const EXPORT_RECORD_COLUMNS = Object.keys(ExportRecordSchema.shape) as ReadonlyArray<keyof typeof ExportRecordSchema.shape>;
 
 /** The top-level fields of the JSON form but `records` (which is streamed, never held). */
 export const HeaderFieldsSchema = z.object({
@@ -96,11 +135,22 @@ export const HeaderFieldsSchema = z.object({
   catalog: z.array(z.record(z.string(), z.unknown())),
 });
 
-export function exportHeaderFrom(h: z.infer<typeof HeaderFieldsSchema>): ExportHeader {
+/**
+ * The header's `serverTimeZone` as DATENAME(TZOFFSET, …) writes it (`+08:00`), or null; anything
+ * else (a spreadsheet saves `+08:00` as the time `8:00:00`) is INPUT_BAD_EXPORT: the note "times are
+ * the exporting server's local time, UTC…" would state a zone the server never gave.
+ */
+export function checkedTimeZone(v: string | null | undefined, file: string, where: { line?: number } = {}): string | null {
+  if (v === null || v === undefined || v === '') return null;
+  if (!isTzOffset(v)) throw bad(file, `serverTimeZone '${v}' is not a UTC offset of the form +08:00, as DATENAME(TZOFFSET, SYSDATETIMEOFFSET()) writes it (was the file opened and saved in a spreadsheet?); give rowback the file as sql/export-log-records.sql wrote it`, { ...where, column: 'serverTimeZone' });
+  return v;
+}
+
+export function exportHeaderFrom(h: z.infer<typeof HeaderFieldsSchema>, file: string): ExportHeader {
   return {
     server: h.server ?? null,
     database: h.database ?? null,
-    serverTimeZone: h.serverTimeZone ?? null,
+    serverTimeZone: checkedTimeZone(h.serverTimeZone, file),
     exportedAt: h.exportedAt ?? null,
     window: { from: h.window?.from ?? null, to: h.window?.to ?? null },
     tables: h.tables ?? null,
@@ -167,6 +217,17 @@ export function issueText(e: z.ZodError): { field: string; message: string } {
  * the record, line and field.
  */
 export function validateRecord(item: unknown, i: number, file: string, line: number | undefined): { record: LogRecord; login: string | null } {
+  // A column left out of the file (a query of the DBA's own, a column deleted in a spreadsheet)
+  // cannot be told from NULL once read: refused by name rather than every value taken as NULL
+  // (no Begin Time put every transaction outside a window unsaid, no RowLog Contents 0 said
+  // "no row image" of every delete).
+  if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+    const missing = EXPORT_RECORD_COLUMNS.filter((c) => !Object.hasOwn(item, c));
+    if (missing.length) {
+      const field = missing[0]!;
+      throw bad(file, `record ${i + 1}${line ? ` (line ${line})` : ''} has no field ${missing.map((m) => `'${m}'`).join(', ')}: sql/export-log-records.sql writes every one of its ${EXPORT_RECORD_COLUMNS.length} columns (NULL as ${line ? 'an empty unquoted field' : 'null'}), and a column left out cannot be told from NULL; export with the script as it is`, { line, column: field });
+    }
+  }
   const parsed = ExportRecordSchema.safeParse(item);
   if (!parsed.success) {
     const { field, message } = issueText(parsed.error);
@@ -191,9 +252,31 @@ export function catalogRowFromCsv(row: Record<string, string | null>, line: numb
     } else if (CATALOG_BITS.has(k)) {
       if (!/^(0|1|true|false)$/i.test(v)) throw bad(file, `catalog line ${line}, field ${k}: '${v}' is not a bit`, { line, column: k });
       out[k] = v === '1' || v.toLowerCase() === 'true';
-    } else out[k] = v;
+    } else {
+      const problem = CATALOG_ALLOC_UNITS.has(k) ? allocUnitIdProblem(v) : null;
+      if (problem) throw bad(file, `catalog line ${line}, field ${k}: ${problem}`, { line, column: k });
+      out[k] = v;
+    }
   }
   return out;
+}
+
+/** Catalog columns holding allocation unit ids (decimal text), checked by allocUnitIdProblem. */
+const CATALOG_ALLOC_UNITS = new Set(['in_row_alloc_unit_id', 'lob_alloc_unit_id', 'row_overflow_alloc_unit_id']);
+
+/**
+ * The JSON form's catalog rows checked as catalogRowFromCsv checks the CSV's allocation unit ids;
+ * INPUT_BAD_EXPORT naming the catalog row (1-based) and field.
+ */
+export function checkCatalogAllocUnits(rows: Record<string, unknown>[], file: string): void {
+  rows.forEach((row, i) => {
+    for (const k of CATALOG_ALLOC_UNITS) {
+      const v = row[k];
+      if (v === null || v === undefined) continue;
+      const problem = typeof v === 'number' && !Number.isSafeInteger(v) ? `${v} is a JSON number beyond 2^53, whose last digits are lost: the id must be decimal text, as sql/export-log-records.sql writes it` : allocUnitIdProblem(String(v));
+      if (problem) throw bad(file, `catalog row ${i + 1}, field ${k}: ${problem}`, { column: k });
+    }
+  });
 }
 
 /**

@@ -3,8 +3,12 @@
  * multi-GB export is scanned in flat memory: the header and catalog in one pass (the catalog is
  * small), then the records once per pass the caller makes, never all at once.
  *
- * - Text: UTF-8 (BOM stripped) or UTF-16LE with its BOM (sqlcmd -u), decoded chunk by chunk
- *   (TextDecoder with `stream: true`), split into lines.
+ * - Text: UTF-8 (BOM stripped; a byte that is not UTF-8 refused, never read as U+FFFD), UTF-16LE
+ *   with its BOM (sqlcmd -u) or without it (bcp -w), decoded chunk by chunk (`stream: true`),
+ *   split into lines. UTF-16BE and ZIP (.xlsx) are refused by name.
+ * - Before either form is read, sniff names what a client made of the export (the JSON wrapped in a
+ *   result row, the export quoted in CSV cells, sqlcmd's column header, PowerShell's #TYPE line) and
+ *   a plain fn_dblog result (util/log-text-kind.ts).
  * - JSON: sqlcmd may wrap the one long value over lines anywhere, even inside a token; JSON never
  *   holds a raw line break (FOR JSON escapes them), so line breaks are dropped and the rest goes
  *   through stream-json's parser: `ignore(records)` + `streamObject()` for the header and catalog,
@@ -28,6 +32,8 @@ import type { LogRecord } from '../log-record.js';
 import {
   bad,
   catalogRowFromCsv,
+  checkCatalogAllocUnits,
+  checkedTimeZone,
   EXPORT_FORMAT,
   EXPORT_VERSION,
   exportHeaderFrom,
@@ -36,7 +42,7 @@ import {
   validateRecord,
   type ExportHeader,
 } from './export-file.js';
-import { logTextKindOfText, PLAIN_FN_DBLOG_ADVICE } from '../../util/log-text-kind.js';
+import { isUtf16leWithoutBom, logTextKindOfText, PLAIN_FN_DBLOG_ADVICE } from '../../util/log-text-kind.js';
 import { UNPAIRED_SURROGATE_SOURCE } from '../../util/surrogates.js';
 
 /** Where a pass gets its bytes: a fresh stream each call (a file, or a buffer in tests). */
@@ -69,14 +75,62 @@ async function* textChunks(src: Readable, onBytes?: (n: number) => void): AsyncG
       if (bytes[0] === 0xff && bytes[1] === 0xfe) {
         decoder = new Utf16leDecoder();
         bytes = bytes.subarray(2);
-      } else decoder = new TextDecoder('utf-8');
+      } else if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+        throw new Utf16beError();
+      } else if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
+        throw new ZipError();
+      } else if (isUtf16leWithoutBom(bytes)) decoder = new Utf16leDecoder(); // bcp -w writes no BOM
+      // fatal: a byte that is not UTF-8 (sqlcmd without -f 65001 writes the console's code page) is
+      // refused, never turned into U+FFFD (a login 'CORP\\José' printed as 'CORP\\Jos�')
+      else decoder = new TextDecoder('utf-8', { fatal: true });
     }
-    const text = decoder.decode(bytes, { stream: true });
+    let text: string;
+    try {
+      text = decoder.decode(bytes, { stream: true });
+    } catch {
+      throw NotUtf8Error.of(bytes, read - chunk.length);
+    }
     if (text) yield text;
   }
-  const tail = decoder ? decoder.decode() : '';
+  let tail = '';
+  try {
+    tail = decoder ? decoder.decode() : '';
+  } catch {
+    throw new NotUtf8Error(read, '');
+  }
   if (tail) yield tail;
 }
+
+/** Text that is not UTF-8 (nor UTF-16 with its BOM, nor BOM-less UTF-16LE): refused by the readers (notUtf8). */
+class NotUtf8Error extends Error {
+  constructor(
+    /** Byte offset of the first byte that is not UTF-8 (about: a sequence begun in the chunk before counts from this chunk). */
+    readonly offset: number,
+    /** The text just before it, to find it by. */
+    readonly before: string,
+  ) {
+    super('not UTF-8');
+  }
+
+  static of(bytes: Uint8Array, chunkStart: number): NotUtf8Error {
+    const loose = new TextDecoder('utf-8').decode(bytes);
+    const at = loose.indexOf('\ufffd');
+    const prefix = at < 0 ? loose : loose.slice(0, at);
+    return new NotUtf8Error(chunkStart + Buffer.byteLength(prefix, 'utf8'), prefix.slice(-30).split(/\r?\n/).pop() ?? '');
+  }
+}
+
+/** INPUT_BAD_EXPORT for a NotUtf8Error, or null for any other error. */
+function notUtf8(file: string, e: unknown): InputError | null {
+  if (!(e instanceof NotUtf8Error)) return null;
+  return bad(file, `is not UTF-8 text: byte offset ${e.offset}${e.before ? ` (after '${e.before}')` : ''} is not UTF-8 — sqlcmd writes the console's code page unless given -f 65001, and names and logins outside ASCII would be read wrong; export again with sqlcmd … -f 65001 (UTF-8) or -u (UTF-16), as sql/export-log-records.sql's header says`);
+}
+
+/** A file in UTF-16 big-endian (its BOM FE FF), which no SQL Server client writes by default: refused by sniff. */
+class Utf16beError extends Error {}
+
+/** A ZIP archive (PK\\3\\4): an .xlsx workbook a grid was saved as (Azure Data Studio's Save as Excel): refused by sniff. */
+class ZipError extends Error {}
 
 /**
  * UTF-16LE bytes to text chunk by chunk, every code unit as it is: TextDecoder('utf-16le') writes
@@ -126,16 +180,35 @@ async function sniff(open: ByteSource, file: string): Promise<'json' | 'csv'> {
     for await (const text of textChunks(src)) {
       const t = text.replace(/^\uFEFF/, '').trimStart();
       if (!t) continue;
-      if (t[0] === '#') return 'csv';
-      if (t[0] === '{') return 'json';
-      // SSMS's saved grid of fn_dblog, sqlcmd's columns or FOR JSON: said as what it is
+      // SSMS's saved grid of fn_dblog, sqlcmd's columns, bcp, FOR JSON, PowerShell: said as what it is
       if (logTextKindOfText(t) === 'fn_dblog') throw bad(file, PLAIN_FN_DBLOG_ADVICE, { line: 1 });
+      // the export's JSON held as the text of one value: a client saved the result row around it
+      const wrapped = /^[[{]\s*\{?\s*"([^"\\]{1,128})"\s*:\s*"\{\\"format\\"\s*:\s*\\"rowback-export\\"/.exec(t);
+      if (wrapped) throw bad(file, `holds the export as the text of a JSON string (field '${wrapped[1]}'): a client saved the result row around it (Azure Data Studio's Save as JSON, PowerShell's ConvertTo-Json); save the value itself, as sql/export-log-records.sql's header says (sqlcmd … -h -1 -y 0 -f 65001 -o FILE)`, { line: 1 });
+      // the export as one quoted CSV cell per value or line: a client saved the result grid as CSV
+      const cell = /^([^\r\n,]{1,128})\r?\n"(\{""format"":""rowback-export""|#rowback-export)/.exec(t);
+      if (cell) throw bad(file, `holds the export quoted as the cells of a CSV column '${cell[1]!.trim()}' (a client saved the result grid as CSV: Azure Data Studio's Save as CSV, SSMS's Save Results As): save the value itself, as sql/export-log-records.sql's header says (sqlcmd … -h -1 -y 0 -f 65001 -o FILE)`, { line: 2 });
+      if (t[0] === '#') {
+        if (/^#TYPE /.test(t)) throw bad(file, "begins with PowerShell's Export-Csv type line (#TYPE …), not the #rowback-export marker: Export-Csv quoted each line of the export again; write the lines as they are (Invoke-Sqlcmd … -MaxCharLength 2147483647 | ForEach-Object line | Set-Content -Encoding utf8 FILE), or use sqlcmd as sql/export-log-records.sql's header says", { line: 1 });
+        return 'csv';
+      }
+      if (t[0] === '{') return 'json';
+      // the sectioned CSV after other lines: sqlcmd's column header ('line' and its dashes) without -h -1
+      const marker = /(?:^|\n)#rowback-export\b/.exec(t);
+      if (marker) {
+        const line = text.slice(0, text.indexOf('#rowback-export')).split('\n').length;
+        throw bad(file, `line ${line} holds the #rowback-export marker, but the lines before it are not part of an export (sqlcmd's column header '${t.split(/\r?\n/, 1)[0]!.trim().slice(0, 40)}' and its dashes?): run sqlcmd with -h -1, as sql/export-log-records.sql's header says`, { line });
+      }
       // text before the object (a sqlcmd banner): JSON only if an object follows on a later line
       const nl = t.indexOf('\n');
       if (nl >= 0 && t.slice(nl).includes('{')) return 'json';
       throw notExport();
     }
     throw notExport();
+  } catch (e) {
+    if (e instanceof ZipError) throw bad(file, 'is a ZIP archive (an .xlsx workbook: a result grid saved as Excel?), not text: export with sql/export-log-records.sql to a file (sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as its header says)', { line: 1 });
+    if (e instanceof Utf16beError) throw bad(file, 'is UTF-16 big-endian text (its first bytes FE FF), which rowback does not read: save it as UTF-8 (sqlcmd -f 65001) or UTF-16LE (sqlcmd -u)', { line: 1 });
+    throw notUtf8(file, e) ?? e;
   } finally {
     src.destroy();
   }
@@ -178,11 +251,16 @@ export async function openExportStream(file: string, open?: ByteSource): Promise
 // ---------------------------------------------------------------------------------------------
 // JSON
 
+/** Where jsonText is: the lines handed on so far. */
+interface JsonPosition {
+  line: number;
+}
+
 /**
  * The text from its first `{` on, line breaks removed, as string chunks (never a whole line: a
  * sqlcmd JSON export is one line of any length); `at.line` counts the lines handed on so far.
  */
-function jsonText(open: ByteSource, at: { line: number }, onBytes?: (n: number) => void): Readable {
+function jsonText(open: ByteSource, at: JsonPosition, onBytes?: (n: number) => void): Readable {
   return Readable.from(
     (async function* () {
       let started = false;
@@ -241,28 +319,81 @@ function escapeUnpairedSurrogates(t: string): string {
   return t.replace(UNPAIRED_GLOBAL, (u) => `\\u${u.charCodeAt(0).toString(16)}`);
 }
 
+/**
+ * Why a JSON export the parser refused is not one whole object, read again with a bracket count
+ * (strings and their escapes skipped): text after the object closes (two exports appended, a
+ * client's footer), or the text ending before it closes (a copy or a client's limit cut it).
+ * Null when the object is whole: the parser's own error stands.
+ */
+async function jsonShapeError(open: ByteSource, file: string): Promise<InputError | null> {
+  const at = { line: 1 };
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let started = false;
+  let closedLine = 0;
+  for await (const t of textChunks(open())) {
+    for (let k = 0; k < t.length; k++) {
+      const c = t[k]!;
+      if (c === '\n') at.line++;
+      if (!started) {
+        // text before the object (sqlcmd's column header) is skipped, as jsonText skips it
+        if (c !== '{') continue;
+        started = true;
+      }
+      if (closedLine) {
+        if (/\s/.test(c)) continue;
+        const after = t.slice(k, k + 40).split(/\r?\n/)[0]!;
+        return bad(file, `has more text after the export's JSON object, which ends on line ${closedLine} ('${after}…'): two exports put into one file (split them and read each export on its own), or a client's footer such as '(1 rows affected)' (save the value alone: sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as sql/export-log-records.sql's header says)`, { line: closedLine });
+      }
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (c === '\\') escaped = true;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if (c === '{' || c === '[') depth++;
+      else if ((c === '}' || c === ']') && --depth === 0) closedLine = at.line;
+    }
+  }
+  if (depth > 0) {
+    return bad(file, `ends inside the export's JSON object (near line ${at.line}): the file is cut short — SSMS copies at most 65,535 characters of a cell and Results to Text at most 8,192, sqlcmd without -y 0 cuts the value, Invoke-Sqlcmd at 4,000 characters without -MaxCharLength, and a copy may have stopped; export again to a file with sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as sql/export-log-records.sql's header says`, { line: at.line });
+  }
+  return null;
+}
+
 function jsonError(file: string, e: unknown, line: number): InputError {
   if (e instanceof InputError) return e;
+  const encoding = notUtf8(file, e);
+  if (encoding) return encoding;
   return bad(file, `is not valid JSON near line ${line}: ${(e as Error).message}`, { line });
 }
 
 async function openJson(file: string, open: ByteSource, bytes: number | undefined): Promise<ExportStream> {
-  const at = { line: 0 };
+  const at: JsonPosition = { line: 0 };
   const top: Record<string, unknown> = {};
   let sawRecords = false;
   try {
     // Notes whether "records" is a key of the top-level object while ignore() drops its value.
     let depth = 0;
+    let recordsValue = false;
     const watch = (t: parser.Token) => {
+      // the value of "records" must be an array (pick() + streamArray() said "Top-level object should be an array")
+      if (recordsValue && t.name !== 'startKey' && t.name !== 'stringChunk' && t.name !== 'endKey') {
+        recordsValue = false;
+        if (t.name !== 'startArray') throw bad(file, 'is not a rowback export: field records: not an array of records', { column: 'records' });
+      }
       if (t.name === 'startObject' || t.name === 'startArray') depth++;
       else if (t.name === 'endObject' || t.name === 'endArray') depth--;
-      else if (t.name === 'keyValue' && depth === 1 && (t as { value?: unknown }).value === 'records') sawRecords = true;
+      else if (t.name === 'keyValue' && depth === 1 && (t as { value?: unknown }).value === 'records') sawRecords = recordsValue = true;
       return t;
     };
     const pipeline = chain([jsonText(open, at), parser(), watch, ignore({ filter: 'records' }), streamObject()]);
     for await (const item of pipeline as AsyncIterable<{ key: string; value: unknown }>) top[item.key] = item.value;
   } catch (e) {
-    throw jsonError(file, e, at.line);
+    if (e instanceof InputError) throw e;
+    const encoding = notUtf8(file, e);
+    if (encoding) throw encoding;
+    throw (await jsonShapeError(open, file)) ?? jsonError(file, e, at.line);
   }
   const head = HeaderFieldsSchema.safeParse(top);
   if (!head.success) {
@@ -270,10 +401,11 @@ async function openJson(file: string, open: ByteSource, bytes: number | undefine
     throw bad(file, `is not a rowback export: field ${field}: ${message}`, { column: field });
   }
   if (!sawRecords) throw bad(file, 'is not a rowback export: field records: missing', { column: 'records' });
+  checkCatalogAllocUnits(head.data.catalog, file);
   return {
     file,
     format: 'json',
-    header: exportHeaderFrom(head.data),
+    header: exportHeaderFrom(head.data, file),
     catalog: head.data.catalog,
     bytes,
     async *records(o = {}) {
@@ -316,14 +448,30 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
   const seen = new Set<string>();
   let inQuote = false;
   let quoteLine = 0;
-  for await (const raw of lines(open(), onBytes)) {
+  const text$ = (async function* () {
+    try {
+      yield* lines(open(), onBytes);
+    } catch (e) {
+      throw notUtf8(file, e) ?? e;
+    }
+  })();
+  for await (const raw of text$) {
     n++;
-    const text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    let text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    // lines ended by CR alone (a classic Mac "CSV (Macintosh)" save): the whole file one line
+    if (n === 1 && /\r(?!$)/.test(text)) throw bad(file, 'ends its lines with CR alone (a spreadsheet\'s "CSV (Macintosh)" save?), not CRLF or LF: give rowback the file as sql/export-log-records.sql wrote it', { line: 1 });
+    // a line of spaces only (sqlcmd pads its lines without -W) outside a quoted field is an empty line
+    if (!inQuote && text.trim() === '') text = '';
     const continued = inQuote;
+    // a section line inside a quoted field: a quote left open above (lines cut short), not a value
+    if (inQuote && /^#(meta|records|catalog|rowback-export)\b/.test(text)) throw bad(file, `line ${n} is the section line ${text.split(',')[0]}, but the quoted field opened on line ${quoteLine} is still open there${CUT_LINES}`, { line: quoteLine });
     if (!inQuote && text.startsWith('#')) {
       const name = text.trim().split(',')[0];
+      if (marker && name === `#${EXPORT_FORMAT}`) throw bad(file, `line ${n} holds a second #${EXPORT_FORMAT} marker: two exports were put into one file; split them and read each export on its own`, { line: n });
       if (!marker) {
         marker = text.trim();
+        const sep = /^#rowback-export([;\t|])/.exec(text)?.[1];
+        if (sep) throw bad(file, `line 1 is '${text.slice(0, 40)}', not #${EXPORT_FORMAT},${EXPORT_VERSION},csv: the file is separated by ${sep === '\t' ? 'tabs' : `'${sep}'`} instead of commas (a spreadsheet saved it with its own list separator); give rowback the file as sql/export-log-records.sql wrote it`, { line: n });
         if (name !== `#${EXPORT_FORMAT}`) throw bad(file, `line 1 is '${text.slice(0, 40)}', not #${EXPORT_FORMAT},${EXPORT_VERSION},csv`, { line: n });
         const version = marker.split(',')[1];
         if (version !== String(EXPORT_VERSION)) throw bad(file, `export version ${version ?? '(none)'} is not ${EXPORT_VERSION}`, { line: 1 });
@@ -340,34 +488,55 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
     if (!continued && inQuote) quoteLine = n;
     if (section) yield { section, l: { text, line: n, continued } };
   }
-  if (inQuote) throw bad(file, `line ${quoteLine}: a quoted field is never closed`, { line: quoteLine });
+  if (inQuote) throw bad(file, `line ${quoteLine}: a quoted field is never closed${CUT_LINES}`, { line: quoteLine });
 }
+
+/** What a CSV whose quotes or field counts do not add up most often is, said after the parser's reason. */
+const CUT_LINES = ' (lines cut short? sqlcmd without -y 0 cuts each value at 256 characters, SSMS Results to Text at 8,192, Invoke-Sqlcmd at 4,000 without -MaxCharLength; export again with sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as sql/export-log-records.sql\'s header says)';
 
 const CSV_OPTIONS = {
   skip_empty_lines: true,
   rtrim: true,
   info: true,
-  // NULL is an empty *unquoted* field; "" is the empty string.
-  cast: (value: string, ctx: { quoting: boolean }) => (ctx.quoting ? value : value === '' ? null : value),
+  // NULL is an empty *unquoted* field; "" is the empty string. The text NULL unquoted is marked
+  // (UNQUOTED_NULL): the script quotes every value, so it came from another tool (a grid, a resave).
+  cast: (value: string, ctx: { quoting: boolean }) => (ctx.quoting ? value : value === '' ? null : /^null$/i.test(value) ? UNQUOTED_NULL : value),
 };
+
+/** csv-parse's value for an unquoted NULL text, refused by parseBatch naming line and field. */
+const UNQUOTED_NULL = '\u0000rowback:unquoted-NULL\u0000';
+
+/** `header`, a section's header line `line`, checked: a column named twice (csv-parse keeps the last: which one was read would be a guess) is INPUT_BAD_EXPORT. */
+function checkedHeader(section: string, header: string[], line: number, file: string): string[] {
+  const twice = header.find((h, i) => h !== '' && header.indexOf(h) !== i);
+  if (twice !== undefined) throw bad(file, `section #${section}, line ${line}: the header names column '${twice}' twice; give rowback the file as sql/export-log-records.sql wrote it`, { line, column: twice });
+  return header;
+}
 
 /** Parses whole logical lines of one section against its header; each row with its file line. */
 function parseBatch(section: string, header: string[], batch: CsvLine[], file: string): Array<{ row: Record<string, string | null>; line: number }> {
   if (batch.length === 0) return [];
   const first = batch[0].line;
+  let rows: Array<{ record: Record<string, string | null>; info: { lines: number } }>;
   try {
     // csv-parse reads its text as UTF-8 bytes, which have no form for an unpaired surrogate: hidden
     // from it and put back in each field
     const text = batch.map((b) => b.text).join('\n');
     const hidden = /[\ud800-\udfff\ufdd0]/.test(text);
-    const rows = parseCsv(hidden ? hideSurrogates(text) : text, { ...CSV_OPTIONS, columns: header }) as Array<{ record: Record<string, string | null>; info: { lines: number } }>;
+    rows = parseCsv(hidden ? hideSurrogates(text) : text, { ...CSV_OPTIONS, columns: header }) as Array<{ record: Record<string, string | null>; info: { lines: number } }>;
     if (hidden) for (const r of rows) for (const k of Object.keys(r.record)) { const v = r.record[k]; if (typeof v === 'string') r.record[k] = restoreSurrogates(v); }
-    return rows.map((r) => ({ row: r.record, line: first + r.info.lines - 1 }));
   } catch (e) {
     const m = e as { lines?: number; message: string };
     const line = m.lines !== undefined ? first + m.lines - 1 : first;
-    throw bad(file, `section #${section}, line ${line}: ${m.message}`, { line });
+    throw bad(file, `section #${section}, line ${line}: ${m.message}${CUT_LINES}`, { line });
   }
+  return rows.map((r) => {
+    const line = first + r.info.lines - 1;
+    for (const [k, v] of Object.entries(r.record)) {
+      if (v === UNQUOTED_NULL) throw bad(file, `section #${section}, line ${line}, field ${k}: the text NULL, unquoted: sql/export-log-records.sql writes NULL as an empty field and quotes every value, so another tool saved this file (an SSMS grid, a spreadsheet), and a value NULL cannot be told from the text 'NULL'; give rowback the file as the script wrote it`, { line, column: k });
+    }
+    return { row: r.record, line };
+  });
 }
 
 /**
@@ -406,6 +575,7 @@ async function* sectionRows(open: ByteSource, file: string, want: string, onByte
       } catch (e) {
         throw bad(file, `section #${want}, line ${headerLine}: ${(e as Error).message}`, { line: headerLine });
       }
+      header = checkedHeader(want, header, headerLine, file);
       continue;
     }
     // a batch ends only between logical lines (never inside a quoted field)
@@ -439,7 +609,7 @@ async function openCsv(file: string, open: ByteSource, bytes: number | undefined
   const small = (ls: CsvLine[], name: string) => {
     const start = ls.findIndex((x) => x.text.trim() !== '');
     if (start < 0) return [];
-    const header = (parseCsv(ls[start].text, { rtrim: true }) as string[][])[0] ?? [];
+    const header = checkedHeader(name, (parseCsv(ls[start].text, { rtrim: true }) as string[][])[0] ?? [], ls[start].line, file);
     return parseBatch(name, header, ls.slice(start + 1), file);
   };
   for (const { row } of small(metaLines, 'meta')) if (row.key) meta.set(row.key, row.value ?? null);
@@ -450,7 +620,7 @@ async function openCsv(file: string, open: ByteSource, bytes: number | undefined
     header: {
       server: meta.get('server') ?? null,
       database: meta.get('database') ?? null,
-      serverTimeZone: meta.get('serverTimeZone') ?? null,
+      serverTimeZone: checkedTimeZone(meta.get('serverTimeZone'), file),
       exportedAt: meta.get('exportedAt') ?? null,
       window: { from: meta.get('window.from') ?? null, to: meta.get('window.to') ?? null },
       tables: meta.get('tables') ?? null,
