@@ -17,7 +17,7 @@ import { readBackupHeader } from '../../src/backup/header.js';
 import { sameIdOtherNames } from '../../src/recover/source-identity.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
-import { damagedCopy, headerCopyOffsets } from '../support/damaged-copy.js';
+import { renamedDatabaseCopy } from '../support/damaged-copy.js';
 
 const cli = captureCli();
 const S = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
@@ -29,14 +29,7 @@ describeCorpus('backups of one binding id under two database names', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-same-id-'));
     const src = S('StopAt_2.trn');
-    const { opening, closing } = headerCopyOffsets(src);
-    renamed = damagedCopy(src, join(dir, 'StopAx_2.trn'), (b) => {
-      for (const base of [opening, closing]) {
-        const at = b.indexOf(Buffer.from('StopAt', 'utf16le'), base);
-        if (at < 0 || at - base > 1024) throw new Error(`${src}: no database name in the header copy at ${base}`);
-        Buffer.from('StopAx', 'utf16le').copy(b, at);
-      }
-    });
+    renamed = renamedDatabaseCopy(src, join(dir, 'StopAx_2.trn'), 'StopAt', 'StopAx');
     // the edit is what it says: another name, the same binding id
     expect(readBackupHeader(renamed).databaseName).toBe('StopAx');
     expect(readBackupHeader(renamed).bindingId).toBe(readBackupHeader(src).bindingId);

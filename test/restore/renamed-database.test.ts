@@ -15,7 +15,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readBackupHeader } from '../../src/backup/header.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
-import { damagedCopy, headerCopyOffsets } from '../support/damaged-copy.js';
+import { renamedDatabaseCopy } from '../support/damaged-copy.js';
 
 const cli = captureCli();
 const S = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
@@ -31,16 +31,9 @@ describeCorpus('restore plan: one database renamed between its backups', () => {
     dir = join(top, 'one');
     mkdirSync(dir);
     const src = S('StopAt_2.trn');
-    const { opening, closing } = headerCopyOffsets(src);
     copyFileSync(S('StopAt.bak'), join(dir, 'StopAt.bak'));
     copyFileSync(S('StopAt_1.trn'), join(dir, 'StopAt_1.trn'));
-    renamed = damagedCopy(src, join(dir, 'StopAx_2.trn'), (b) => {
-      for (const base of [opening, closing]) {
-        const at = b.indexOf(Buffer.from('StopAt', 'utf16le'), base);
-        if (at < 0 || at - base > 1024) throw new Error(`${src}: no database name in the header copy at ${base}`);
-        Buffer.from('StopAx', 'utf16le').copy(b, at);
-      }
-    });
+    renamed = renamedDatabaseCopy(src, join(dir, 'StopAx_2.trn'), 'StopAt', 'StopAx');
     expect(readBackupHeader(renamed).databaseName).toBe('StopAx');
     expect(readBackupHeader(renamed).bindingId).toBe(readBackupHeader(src).bindingId);
     // a folder with another database (another binding id) beside the renamed one

@@ -29,6 +29,25 @@ export function headerCopyOffsets(file: string, set = 1): { opening: number; clo
   return { opening: opening.dataOffset, closing: closing.dataOffset };
 }
 
+/**
+ * SYNTHETIC: a copy of the REAL backup `src` at `to` whose header, in both of backup set 1's copies
+ * (headerCopyOffsets), states database name `toName` (UTF-16, as long as `fromName`) instead of
+ * `fromName`: a backup of the same binding id under another name, as a database renamed between its
+ * backups (ALTER DATABASE … MODIFY NAME) or attached from copies of another's files gives. Throws
+ * when a header copy does not hold `fromName` within its first 1,024 bytes.
+ */
+export function renamedDatabaseCopy(src: string, to: string, fromName: string, toName: string): string {
+  if (toName.length !== fromName.length) throw new Error(`renamedDatabaseCopy: ${toName} is not as long as ${fromName}`);
+  const { opening, closing } = headerCopyOffsets(src);
+  return damagedCopy(src, to, (b) => {
+    for (const base of [opening, closing]) {
+      const at = b.indexOf(Buffer.from(fromName, 'utf16le'), base);
+      if (at < 0 || at - base > 1024) throw new Error(`${src}: no database name ${fromName} in the header copy at ${base}`);
+      Buffer.from(toName, 'utf16le').copy(b, at);
+    }
+  });
+}
+
 /** The highest operation code rowback does not know (OPERATION_NAMES), for SYNTHETIC unknown-op records. */
 export const UNKNOWN_OP_CODE = [...Array(256).keys()].reverse().find((c) => !OPERATION_NAMES.has(c))!;
 
