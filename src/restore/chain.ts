@@ -423,37 +423,65 @@ function describeTarget(t: RestoreTarget): string {
 }
 
 /**
- * The database the history is about: `wanted` when given (matched case-insensitively on the
- * name), else the only one there. A database renamed between its backups (ALTER DATABASE … MODIFY
- * NAME keeps the binding id) is one database: the sets of another name with a binding id of the
- * chosen sets are taken with them, and several names that all carry one binding id are not "several
- * databases" (`renamedNotes` says them). Throws InputError INPUT_RESTORE_NO_DATABASE when `wanted`
- * has no backups, INPUT_RESTORE_SEVERAL_DATABASES naming them (those of one binding id together)
- * when the folders hold several and no name is given.
+ * The database the history is about: the sets of the names in `wanted` (matched case-insensitively;
+ * several names for one database renamed between its backups, ALTER DATABASE … MODIFY NAME), else
+ * the only database there. Sets of another name that carry the binding id of the chosen ones are
+ * NOT taken: a database attached from copies of another's files keeps that binding id under its own
+ * name, so offline nothing tells its backups from those of the same database renamed, and planning
+ * from them restores the copy's data as the original's; `otherNameSets` finds them for the hint.
+ * Throws InputError INPUT_RESTORE_NO_DATABASE when a wanted name has no backups,
+ * INPUT_RESTORE_SEVERAL_DATABASES naming them (those of one binding id together, with the way to
+ * plan across a rename) when the folders hold several and no name is given.
  */
-export function chooseDatabase(history: BackupHistory, wanted?: string): BackupSetRecord[] {
+export function chooseDatabase(history: BackupHistory, wanted?: string | readonly string[]): BackupSetRecord[] {
   const names = [...new Set(history.sets.map((s) => s.databaseName))];
-  if (wanted !== undefined) {
-    const sets = history.sets.filter((s) => s.databaseName.toLowerCase() === wanted.toLowerCase());
-    if (!sets.length) throw new InputError('INPUT_RESTORE_NO_DATABASE', `no usable backup of database ${wanted} in ${history.origin} (databases found: ${namesByBindingId(history.sets).join(', ') || 'none'})`);
-    return withSameBindingId(history.sets, sets);
+  const wantedNames = wanted === undefined ? [] : typeof wanted === 'string' ? [wanted] : [...wanted];
+  if (wantedNames.length) {
+    for (const w of wantedNames) {
+      if (!history.sets.some((s) => s.databaseName.toLowerCase() === w.toLowerCase())) throw new InputError('INPUT_RESTORE_NO_DATABASE', `no usable backup of database ${w} in ${history.origin} (databases found: ${namesByBindingId(history.sets).join(', ') || 'none'})`);
+    }
+    const lower = new Set(wantedNames.map((w) => w.toLowerCase()));
+    return history.sets.filter((s) => lower.has(s.databaseName.toLowerCase()));
   }
   if (names.length === 0) {
     const why = history.skipped.map((s) => `${s.file}: ${s.code}: ${s.reason}`).join('; ');
     throw new InputError('INPUT_NO_BACKUPS', `no usable backup set in ${history.origin}${why ? ` (${why})` : ''}`);
   }
-  const groups = namesByBindingId(history.sets);
-  if (groups.length > 1) throw new InputError('INPUT_RESTORE_SEVERAL_DATABASES', `${history.origin} holds backups of several databases (${groups.join(', ')}); name one with --database`);
+  if (names.length > 1) {
+    const groups = namesByBindingId(history.sets);
+    const renamed = groups.find((g) => g.includes(' = '));
+    const hint = renamed ? `; backups of one binding id under several names are one database renamed between them (give each name: ${renamed.split(' (')[0]!.split(' = ').map((n) => `--database ${n}`).join(' ')}) or a database attached from copies of another's files (give the one name)` : '';
+    throw new InputError('INPUT_RESTORE_SEVERAL_DATABASES', `${history.origin} holds backups of several databases (${groups.join(', ')}); name one with --database${hint}`);
+  }
   return history.sets;
 }
 
 /**
- * `chosen` and every other set of `all` carrying a binding id of theirs (the same database under
- * another name), in `all`'s order. Sets of no binding id (msdb history) join by name only.
+ * The sets of `all` under another name than `chosen`'s that carry a binding id of `chosen` (the
+ * same database renamed, or one attached from copies of its files), in `all`'s order. Sets of no
+ * binding id (msdb history) are never such.
  */
-function withSameBindingId(all: readonly BackupSetRecord[], chosen: readonly BackupSetRecord[]): BackupSetRecord[] {
+export function otherNameSets(all: readonly BackupSetRecord[], chosen: readonly BackupSetRecord[]): BackupSetRecord[] {
   const ids = new Set(chosen.map((s) => s.bindingId).filter((b): b is string => b !== null));
-  return all.filter((s) => chosen.includes(s) || (s.bindingId !== null && ids.has(s.bindingId)));
+  const names = new Set(chosen.map((s) => s.databaseName.toLowerCase()));
+  return all.filter((s) => s.bindingId !== null && ids.has(s.bindingId) && !names.has(s.databaseName.toLowerCase()));
+}
+
+/**
+ * The sentence said with a plan (or appended to its refusal) when `others` (otherNameSets) exist:
+ * which names share the binding id, a file of each, and the two readings with what to give for each.
+ */
+export function otherNamesHint(chosen: readonly BackupSetRecord[], others: readonly BackupSetRecord[]): string {
+  const firstOf = new Map<string, BackupSetRecord>();
+  for (const s of others) if (!firstOf.has(s.databaseName.toLowerCase())) firstOf.set(s.databaseName.toLowerCase(), s);
+  const chosenNames = [...new Set(chosen.map((s) => s.databaseName))];
+  const otherNames = [...firstOf.values()].map((s) => s.databaseName);
+  const all = [...chosenNames, ...otherNames];
+  return `backups of ${otherNames.join(', ')} (${[...firstOf.values()].map(fileOf).join(', ')}) carry the binding id of ${chosenNames.join(', ')} (${bindingOf(chosen)}) and were left out: if the database was renamed between its backups (ALTER DATABASE … MODIFY NAME), plan across the rename with ${all.map((n) => `--database ${n}`).join(' ')}; if ${otherNames.length === 1 ? 'it is a database' : 'they are databases'} attached from copies of its files, leave ${otherNames.length === 1 ? 'it' : 'them'} out`;
+}
+
+function bindingOf(sets: readonly BackupSetRecord[]): string {
+  return `binding id ${sets.find((s) => s.bindingId !== null)?.bindingId ?? '?'}`;
 }
 
 /**
@@ -495,9 +523,9 @@ function namesByBindingId(sets: readonly BackupSetRecord[]): string[] {
 }
 
 /**
- * Notes on the chosen sets (chooseDatabase) stating more than one database name under one binding
- * id: source-identity.ts sameIdOtherNames' sentence, one per name after the first. Said even with
- * --quiet, as scan and log say them; empty when the names agree.
+ * Notes on the chosen sets (chooseDatabase: several --database names) stating more than one database
+ * name under one binding id: source-identity.ts sameIdOtherNames' sentence, one per name after the
+ * first. Said even with --quiet, as scan and log say them; empty when the names agree.
  */
 export function renamedNotes(sets: readonly BackupSetRecord[]): string[] {
   return sameIdOtherNames(sets.map((s) => ({ file: s.devices[0] ?? '?', role: s.backupType === 'log' ? ('trn' as const) : ('bak' as const), bindingId: s.bindingId, databaseName: s.databaseName, ...(s.position > 1 ? { set: s.position } : {}) })));

@@ -12,7 +12,7 @@ import { collectTables, normalizeTableName, refuseExcessArguments, requireSubcom
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { sourceDatabaseOf } from '../../reinsert/source-database.js';
 import type { SourceDatabase } from '../../staging/types.js';
-import { chooseDatabase, describeReachable, planChain, renamedNotes, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
+import { chooseDatabase, describeReachable, otherNameSets, otherNamesHint, planChain, renamedNotes, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
 import { addLogCommitTimes, readFolderHistory, type BackupHistory, type BackupSetRecord } from '../../restore/history.js';
 import { readMsdbHistory } from '../../restore/msdb.js';
 import { renderRestore, scriptText, type RenderedPlan } from '../../restore/tsql.js';
@@ -39,7 +39,8 @@ export type PlanFormat = (typeof PLAN_FORMATS)[number];
 export interface PlanOptions {
   backups?: string[];
   server?: string;
-  database?: string;
+  /** The database's name; several for one database renamed between its backups (chain.ts chooseDatabase). */
+  database?: string | string[];
   stopAt?: string;
   stopBeforeLsn?: string;
   as?: string;
@@ -62,6 +63,11 @@ function planStrictOption(command: 'plan' | 'run'): Option {
   return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the plan carries a WARNING: log the restore needs lost and planned over (--accept-damaged-log), or a backup of the plan with one copy of its header damaged (BACKUP_HEADER_WARNING), or a backup of the plan used despite damaged closing blocks (FORMAT_BAD_MTF_TRAILER); ${command === 'plan' ? 'the plan is printed whole' : 'the restore runs'} and the WARNING said on stderr all the same (the WITH REPLACE warning of --replace-original, asked for, does not count); a refusal (2), a failure (1) or an interrupt (130/143) keeps its own code`);
 }
 
+/** Collects repeated `--database` values (one database's names across a rename), each once (case-insensitively). */
+function collectNames(v: string, prev: string[] = []): string[] {
+  return prev.some((p) => p.toLowerCase() === v.toLowerCase()) ? prev : [...prev, v];
+}
+
 /** Adds `restore plan` and `restore run` to the program. */
 export function register(program: Command): void {
   const restore = requireSubcommand(program.command('restore').description('Plan a point-in-time restore from backup history (files or msdb)'));
@@ -70,7 +76,7 @@ export function register(program: Command): void {
     .description('Choose the full, differential and log backups that reach a point in time and print the RESTORE script')
     .option('--backups <dirs...>', 'folders (or files) holding the backups; read offline from their headers, no SQL Server needed')
     .option('--server <connection>', 'live SQL Server whose msdb holds the backup history: ADO-style connection string (or MSSQL_* variables)')
-    .option('--database <db>', 'database whose backups to plan (required with --server; picks one when the folders hold several)')
+    .option('--database <db>', 'database whose backups to plan (required with --server; picks one when the folders hold several); repeatable: each name the database had when it was renamed between its backups (ALTER DATABASE … MODIFY NAME)', collectNames)
     .option('--stop-at <time>', "stop at this time, the SQL Server's local time (YYYY-MM-DD[THH:MM[:SS[.fffffff]]], a space for T, no zone; more than three fractional digits are put on the log's 1/300-second ticks): STOPAT")
     .option('--stop-before-lsn <lsn>', 'stop just before this LSN (any form: 0000002a:000001f0:0003, 42000000049600003, lsn:…): STOPBEFOREMARK')
     .option('--as <name>', 'restore as this new database (files moved next to the originals, renamed after it)')
@@ -94,7 +100,7 @@ export function register(program: Command): void {
     .description('Plan as `restore plan` does, then run the RESTORE statements on --server (progress on stderr, Ctrl-C cancels)')
     .requiredOption('--server <connection>', 'SQL Server to restore on (and whose msdb holds the history unless --backups is given)')
     .option('--backups <dirs...>', 'plan from these backup files instead of msdb: read here from their headers, and named in RESTORE … FROM DISK as given, so the SQL Server must reach them at the same paths (a share both see)')
-    .option('--database <db>', 'database whose backups to plan')
+    .option('--database <db>', 'database whose backups to plan; repeatable: each name the database had when it was renamed between its backups', collectNames)
     .option('--stop-at <time>', "stop at this time, the SQL Server's local time: STOPAT")
     .option('--stop-before-lsn <lsn>', 'stop just before this LSN: STOPBEFOREMARK')
     .requiredOption('--as <name>', 'the new database to restore into (run never restores over the original)')
@@ -264,11 +270,16 @@ export async function loadHistory(o: PlanOptions, deps: PlanDeps = {}): Promise<
   const files = (o.backups?.length ?? 0) > 0;
   if (files === Boolean(o.server)) throw new InputError('INPUT_BAD_OPTION', 'give exactly one of --backups DIR… (backup files) or --server CONNECTION --database DB (msdb history)');
   if (files) return readFolderHistory(o.backups!);
-  if (!o.database) throw new InputError('INPUT_BAD_OPTION', '--database is required with --server');
+  const names = o.database === undefined ? [] : typeof o.database === 'string' ? [o.database] : o.database;
+  if (!names.length) throw new InputError('INPUT_BAD_OPTION', '--database is required with --server');
   hideArgvSecrets();
   const runner = deps.runner ? deps.runner(o) : new MssqlRunner(resolveConnection(o.server));
   try {
-    return await readMsdbHistory(runner, o.database);
+    // msdb names each set as the database was named when it was taken: a renamed database's history is that of each name
+    const histories: BackupHistory[] = [];
+    for (const n of names) histories.push(await readMsdbHistory(runner, n));
+    if (histories.length === 1) return histories[0]!;
+    return { sets: histories.flatMap((h) => h.sets), skipped: histories.flatMap((h) => h.skipped), origin: histories.map((h) => h.origin).join(', ') };
   } finally {
     await runner.close();
   }
@@ -610,8 +621,12 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
   if (o.as !== undefined && o.replaceOriginal) throw new InputError('INPUT_BAD_OPTION', '--as and --replace-original exclude each other');
   const history = await loadHistory(o, deps);
   const sets = chooseDatabase(history, o.database);
-  // one binding id under several names (a database renamed between its backups): planned as one, said
+  // several names given for one binding id (a database renamed between its backups): planned as one, said
   const identityNotes = renamedNotes(sets);
+  // backups of the binding id under a name not given (renamed, or a copy attached from its files): left out, said
+  const others = otherNameSets(history.sets, sets);
+  const othersHint = others.length ? otherNamesHint(sets, others) : null;
+  if (othersHint) identityNotes.push(othersHint);
   // a log backup file whose finish date is unknown, or that ran at the time (or ends the chain): its own commit times place a --stop-at after its start;
   // a log backup in two files (a copy): each read, so the chain takes one whose log reads whole
   await addLogCommitTimes(sets, target.kind === 'time' ? target.time : undefined);
@@ -619,7 +634,10 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
   try {
     chain = planChain(sets, target, history.skipped);
   } catch (e) {
-    throw await damageBehindRefusal(e, sets, deps.interrupt?.signal);
+    const d = await damageBehindRefusal(e, sets, deps.interrupt?.signal);
+    // the refusal may be the rename's (the log after it is under the other name): its reading said with it
+    if (othersHint && d instanceof InputError && d.code.startsWith('INPUT_RESTORE_')) throw new InputError(d.code, `${d.message}; ${othersHint}`, d.location);
+    throw d;
   }
   const as = o.as ?? chain.databaseName;
   let damage = await planLogDamage(chain, sets, deps.interrupt?.signal);
