@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { InputError, isRowbackError, StagingError } from '../errors.js';
 import { sidFilterForms } from '../util/sid.js';
-import { wellFormed } from '../util/surrogates.js';
+import { firstUnpairedSurrogate, wellFormed } from '../util/surrogates.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
 import { connectionHost } from '../util/connection.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
@@ -539,10 +539,14 @@ export class StagingStore {
    * `CRM\alice`, or a transaction id in capitals, the filter matched nothing, and the page, the
    * count, the export and a decision by it said no such row existed. Exact first: a case-sensitive
    * server's two logins stay two. The exact probe uses the (job, login) / (job, transaction) index;
-   * the spellings are looked for only when it finds nothing. Last, when neither finds one, a value
-   * holding an unpaired surrogate (stored-text.ts) is matched by its U+FFFD form (surrogates.ts
-   * wellFormed), letter case aside: a query string cannot carry the surrogate, and the review
-   * page's filter by a login it shows sends U+FFFD. Returned in their stored form.
+   * the spellings are looked for only when it finds nothing. Last, when neither finds one and
+   * `given` holds U+FFFD (and no unpaired surrogate of its own), a value holding an unpaired
+   * surrogate (stored-text.ts) is matched by its U+FFFD form (surrogates.ts wellFormed), letter case
+   * aside: a query string cannot carry the surrogate, and the review page's filter by a login it
+   * shows sends U+FFFD. Returned in their stored form.
+   * @throws InputError INPUT_AMBIGUOUS_NAME when that U+FFFD form stands for several different
+   *   values (two logins `X\ud800` and `X\udc00`): a filter by it would list, count, export and
+   *   decide the rows of both.
    */
   private spellingsOf(jobId: number, column: 'login' | 'transaction_id', given: string): StoredText[] {
     const exact = storedText(given);
@@ -552,8 +556,20 @@ export class StagingStore {
     const folded = caseFold(given);
     const found = all.filter((v) => caseFold(v.text) === folded);
     if (found.length) return found.map((v) => v.stored);
-    const carried = caseFold(wellFormed(given));
-    const asUtf8 = all.filter((v) => caseFold(wellFormed(v.text)) === carried);
+    // only a U+FFFD the query string put there stands for a surrogate: a value that holds a surrogate
+    // itself (a JSON body) was given exactly, and matched no row (its U+FFFD form took another
+    // login's rows: CRM\Al\udc01ice those of CRM\Al\udc00ice and of CRM\Al\ufffdice)
+    if (firstUnpairedSurrogate(given) || !given.includes('\ufffd')) return [exact];
+    const carried = caseFold(given);
+    const asUtf8 = all.filter((v) => firstUnpairedSurrogate(v.text) && caseFold(wellFormed(v.text)) === carried);
+    const distinct = [...new Set(asUtf8.map((v) => caseFold(v.text)))];
+    if (distinct.length > 1) {
+      // two values the U+FFFD stands for differently (…\ud800 and …\udc00): two logins, not spellings
+      // of one; which one the filter meant cannot be told, and a decision by it would decide both
+      const shown = asUtf8.map((v) => `'${wellFormed(v.text)}' (${firstUnpairedSurrogate(v.text)!.unit} at offset ${firstUnpairedSurrogate(v.text)!.offset})`);
+      const field = column === 'login' ? 'login' : 'transactionId';
+      throw new InputError('INPUT_AMBIGUOUS_NAME', `${field} '${given}': U+FFFD stands for an unpaired surrogate in ${distinct.length} different values of job ${jobId}: ${shown.join(', ')}; give the value exactly (with its surrogate, in a JSON body: a query string cannot carry it)`, { field });
+    }
     return asUtf8.length ? asUtf8.map((v) => v.stored) : [exact];
   }
 

@@ -52,6 +52,28 @@ describeCorpus('API: table, login and transaction name holding an unpaired surro
     expect(r.json()).toMatchObject({ rows: 1 });
   });
 
+  it('a JSON filter holding another surrogate is no name of the job: table 400 INPUT_UNKNOWN_TABLE, login no row; U+FFFD for two logins 400 INPUT_AMBIGUOUS_NAME', async () => {
+    const { t } = env;
+    const { jobId } = stage();
+    const post = (filter: object) => t.app.inject({
+      method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: { ...bearer(t.tokens.reviewer), 'content-type': 'application/json' },
+      payload: JSON.stringify({ decision: 'reject', reason: 'not these', filter }),
+    });
+    // dbo.Pay\ud83e is not dbo.Pay\ud83d: it was taken for it by its U+FFFD form, and its rows decided
+    const table = await post({ table: 'dbo.Pay\ud83e' });
+    expect(table.statusCode, table.body).toBe(400);
+    expect(table.json()).toMatchObject({ code: 'INPUT_UNKNOWN_TABLE' });
+    const login = await post({ login: 'CRM\\Al\udc01ice' });
+    expect(login.json()).not.toMatchObject({ rows: 1 });
+    expect(t.store.countRows(jobId, { status: 'rejected' })).toBe(0);
+    const [, , c] = corpusRows(3);
+    t.store.stageBatch(jobId, [{ ...c!, login: 'CRM\\Al\ud800ice' }]);
+    const list = await t.app.inject({ url: `/api/jobs/${jobId}/rows?login=${encodeURIComponent('CRM\\Al\ufffdice')}`, headers: bearer(t.tokens.viewer) });
+    expect(list.statusCode, list.body).toBe(400);
+    expect(list.json()).toMatchObject({ code: 'INPUT_AMBIGUOUS_NAME' });
+    expect((list.json() as { message: string }).message).toContain('U+DC00 at offset 6');
+  });
+
   it('the CSV export of one table names a header cell whose column name UTF-8 cannot carry, in every row', async () => {
     const { t } = env;
     // SYNTHETIC: dbo.T's Name column renamed `Na` + U+D83D + `me` (layout and values alike)

@@ -18,7 +18,7 @@ import { redactSecrets } from '../../util/redact.js';
 import { hideOutcomeMessage } from './jobs.js';
 import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normaliseFilter } from './schemas.js';
 import { readText, storedText, type StoredText } from '../../staging/stored-text.js';
-import { wellFormed } from '../../util/surrogates.js';
+import { firstUnpairedSurrogate, wellFormed } from '../../util/surrogates.js';
 
 /**
  * The row filter of a request, its `table` resolved to the name the job stages rows under: the
@@ -63,8 +63,11 @@ function jobTableName(staging: StagingStore, jobId: number, text: string, field:
   const layouts = staging.jobTables(jobId).map((t) => `${t.schema}.${t.name}`);
   if (layouts.includes(wanted) || has(wanted)) return wanted;
   const known = [...new Set([...layouts, ...(staging.db.prepare('SELECT DISTINCT tbl FROM rows WHERE job_id = ?').all(jobId) as { tbl: StoredText }[]).map((r) => readText(r.tbl))])].sort();
-  // letter case aside, and a name's unpaired surrogate as U+FFFD (a query string cannot carry it: surrogates.ts wellFormed)
-  const same = known.filter((t) => wellFormed(t).toLowerCase() === wellFormed(wanted).toLowerCase());
+  // letter case aside, and a name's unpaired surrogate as U+FFFD (a query string cannot carry it:
+  // surrogates.ts wellFormed) when the name given holds U+FFFD; a name holding a surrogate itself was
+  // given exactly (a JSON body), and dbo.T\ud801 is not the table dbo.T\ud800
+  const form = firstUnpairedSurrogate(wanted) ? (t: string) => t.toLowerCase() : (t: string) => wellFormed(t).toLowerCase();
+  const same = known.filter((t) => form(t) === form(wanted));
   if (same.length === 1) return same[0]!;
   // a case-sensitive database's dbo.T and dbo.t: named in its exact case, or refused (names.ts)
   if (same.length > 1) throw new InputError('INPUT_AMBIGUOUS_NAME', `${field} '${text}': job ${jobId} has tables ${same.join(' and ')}, which differ only in letter case (a case-sensitive database) or in an unpaired surrogate (shown as U+FFFD): give the name in its exact case, in a JSON body for a surrogate`, { table: text, field });
