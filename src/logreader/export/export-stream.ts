@@ -448,6 +448,11 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
   const seen = new Set<string>();
   let inQuote = false;
   let quoteLine = 0;
+  /** A section line met inside a quoted field on the line before (its name, line, the quote's line), and the first one met in the quote still open. */
+  let inSection: { name: string; line: number; quoteLine: number } | null = null;
+  let firstInQuote: { name: string; line: number; quoteLine: number } | null = null;
+  const sectionInQuote = (at: { name: string; line: number; quoteLine: number }) =>
+    bad(file, `line ${at.line} is the section line #${at.name}, but the quoted field opened on line ${at.quoteLine} is still open there${CUT_LINES}`, { line: at.quoteLine });
   const text$ = (async function* () {
     try {
       yield* lines(open(), onBytes);
@@ -463,8 +468,14 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
     // a line of spaces only (sqlcmd pads its lines without -W) outside a quoted field is an empty line
     if (!inQuote && text.trim() === '') text = '';
     const continued = inQuote;
-    // a section line inside a quoted field: a quote left open above (lines cut short), not a value
-    if (inQuote && /^#(meta|records|catalog|rowback-export)\b/.test(text)) throw bad(file, `line ${n} is the section line ${text.split(',')[0]}, but the quoted field opened on line ${quoteLine} is still open there${CUT_LINES}`, { line: quoteLine });
+    // a section line inside a quoted field, followed by that section's header line as the script
+    // writes it: a quote left open above (lines cut short), not a value. A section line alone can
+    // be a value: a transaction name or a default value may hold a line break and `#catalog`
+    if (inSection && inQuote && text.startsWith(SECTION_HEADS[inSection.name]!)) throw sectionInQuote(inSection);
+    inSection = null;
+    const looks = inQuote ? /^#(meta|records|catalog|rowback-export)\b/.exec(text) : null;
+    if (looks) inSection = { name: looks[1]!, line: n, quoteLine };
+    if (looks && !firstInQuote) firstInQuote = inSection;
     if (!inQuote && text.startsWith('#')) {
       const name = text.trim().split(',')[0];
       if (marker && name === `#${EXPORT_FORMAT}`) throw bad(file, `line ${n} holds a second #${EXPORT_FORMAT} marker: two exports were put into one file; split them and read each export on its own`, { line: n });
@@ -486,10 +497,14 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
     if (!marker && text.trim() !== '') throw bad(file, `line ${n} comes before the #${EXPORT_FORMAT} marker`, { line: n });
     for (const ch of text) if (ch === '"') inQuote = !inQuote;
     if (!continued && inQuote) quoteLine = n;
+    if (!inQuote) firstInQuote = null;
     if (section) yield { section, l: { text, line: n, continued } };
   }
-  if (inQuote) throw bad(file, `line ${quoteLine}: a quoted field is never closed${CUT_LINES}`, { line: quoteLine });
+  if (inQuote) throw firstInQuote ? sectionInQuote(firstInQuote) : bad(file, `line ${quoteLine}: a quoted field is never closed${CUT_LINES}`, { line: quoteLine });
 }
+
+/** The line the script writes after each section line (its header; #meta after the marker): met after a section line inside a quoted field, that section line was the file's own. */
+const SECTION_HEADS: Record<string, string> = { meta: '"key","value"', records: '"Current LSN","Operation"', catalog: '"schema_name","table_name"', 'rowback-export': '#meta' };
 
 /** What a CSV whose quotes or field counts do not add up most often is, said after the parser's reason. */
 const CUT_LINES = ' (lines cut short? sqlcmd without -y 0 cuts each value at 256 characters, SSMS Results to Text at 8,192, Invoke-Sqlcmd at 4,000 without -MaxCharLength; export again with sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as sql/export-log-records.sql\'s header says)';

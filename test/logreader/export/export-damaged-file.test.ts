@@ -173,3 +173,29 @@ describe("the header's server time zone", () => {
     expect((await parseExportText(text('+08:00'), 'x')).header.serverTimeZone).toBe('+08:00');
   });
 });
+
+describe('a value holding a line break and a section line (valid: the script quotes it)', () => {
+  // BEGIN TRAN @name takes any nvarchar(32), line breaks included, and a default constraint any
+  // text: a line '#catalog' inside a quoted field was refused as a quote left open (lines cut short)
+  const named = RECORDS.map((r) => (r.Operation === 'LOP_BEGIN_XACT' ? { ...r, 'Transaction Name': 'x\n#records\ny', Description: 'a\n#catalog' } : r));
+  const defaulted = CATALOG.map((c, i) => (i === 1 ? { ...c, default_value: "(N'a\n#catalog\nb')" } : c));
+
+  it('is read exactly, CSV and JSON alike', async () => {
+    // (a CRLF file's line breaks inside a value are read as LF, as before)
+    for (const eol of ['\n', '\r\n']) {
+      const f = await parseExportText(exportCsv(named, undefined, defaulted).replace(/\n/g, eol), 'x.csv');
+      expect(f.records[0]!['Transaction Name']).toBe('x\n#records\ny');
+      expect(f.records[0]!.Description).toBe('a\n#catalog');
+      expect(f.records.map((r) => r.Operation)).toEqual(['LOP_BEGIN_XACT', 'LOP_DELETE_ROWS', 'LOP_COMMIT_XACT']);
+      expect(f.catalog[1]!.default_value).toBe("(N'a\n#catalog\nb')");
+    }
+    const j = await parseExportText(exportJson(named, defaulted), 'x.json');
+    expect(j.records[0]!['Transaction Name']).toBe('x\n#records\ny');
+  });
+
+  it('a quote left open before the real section line (its header follows) is still said as such', async () => {
+    const text = exportCsv(RECORDS).replace('"CORP\\batchjob"', '"CORP\\batchjob');
+    const e = await refusal(parseExportText(text, 'x.csv'));
+    expect(e.message).toMatch(/^line 10 is the section line #catalog, but the quoted field opened on line 7 is still open there \(lines cut short\?/);
+  });
+});
