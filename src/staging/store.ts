@@ -532,6 +532,17 @@ export class StagingStore {
   }
 
   /**
+   * A row filter's login and transaction id checked before anything is written or streamed: the
+   * spellingsOf refusal (INPUT_AMBIGUOUS_NAME, `field` named as `${at}.login`) thrown here, not from
+   * inside an export's stream (which cut the response off mid-way) or after the audit entry.
+   */
+  assertWhoFilter(jobId: number, f: Pick<RowFilter, 'login' | 'transactionId'>, at?: string): void {
+    const name = (k: string) => (at ? `${at}.${k}` : k);
+    if (f.login !== undefined && f.login !== '') this.spellingsOf(jobId, 'login', f.login, name('login'));
+    if (f.transactionId) this.spellingsOf(jobId, 'transaction_id', f.transactionId, name('transactionId'));
+  }
+
+  /**
    * The values of `column` (login or transaction_id) a row filter's `given` text matches among a
    * job's rows: itself when a row holds it exactly, else every spelling that differs from it only in
    * letter case (a login as SQL Server compares it under a case-insensitive collation, as `dbUser`
@@ -548,7 +559,7 @@ export class StagingStore {
    *   values (two logins `X\ud800` and `X\udc00`): a filter by it would list, count, export and
    *   decide the rows of both.
    */
-  private spellingsOf(jobId: number, column: 'login' | 'transaction_id', given: string): StoredText[] {
+  private spellingsOf(jobId: number, column: 'login' | 'transaction_id', given: string, field: string = column === 'login' ? 'login' : 'transactionId'): StoredText[] {
     const exact = storedText(given);
     if (this.db.prepare(`SELECT 1 FROM rows WHERE job_id = ? AND ${column} = ? LIMIT 1`).get(jobId, exact)) return [exact];
     const all = (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM rows WHERE job_id = ? AND ${column} IS NOT NULL`).all(jobId) as { v: StoredText }[])
@@ -567,7 +578,6 @@ export class StagingStore {
       // two values the U+FFFD stands for differently (…\ud800 and …\udc00): two logins, not spellings
       // of one; which one the filter meant cannot be told, and a decision by it would decide both
       const shown = asUtf8.map((v) => `'${wellFormed(v.text)}' (${firstUnpairedSurrogate(v.text)!.unit} at offset ${firstUnpairedSurrogate(v.text)!.offset})`);
-      const field = column === 'login' ? 'login' : 'transactionId';
       throw new InputError('INPUT_AMBIGUOUS_NAME', `${field} '${given}': U+FFFD stands for an unpaired surrogate in ${distinct.length} different values of job ${jobId}: ${shown.join(', ')}; give the value exactly (with its surrogate, in a JSON body: a query string cannot carry it)`, { field });
     }
     return asUtf8.length ? asUtf8.map((v) => v.stored) : [exact];

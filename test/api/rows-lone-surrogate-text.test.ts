@@ -72,6 +72,14 @@ describeCorpus('API: table, login and transaction name holding an unpaired surro
     expect(list.statusCode, list.body).toBe(400);
     expect(list.json()).toMatchObject({ code: 'INPUT_AMBIGUOUS_NAME' });
     expect((list.json() as { message: string }).message).toContain('U+DC00 at offset 6');
+    // the export by the same filter: the same 400, no file of both users' rows
+    for (const format of ['csv', 'ndjson']) {
+      const exp = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=${format}&login=${encodeURIComponent('CRM\\Al\ufffdice')}`, headers: bearer(t.tokens.viewer) });
+      expect(exp.statusCode, exp.body).toBe(400);
+      expect(exp.json()).toMatchObject({ code: 'INPUT_AMBIGUOUS_NAME' });
+    }
+    // refused before anything is recorded: no audit entry of an export that never was
+    expect(t.store.audit({ jobId }).map((a) => a.action)).not.toContain('rows.export');
   });
 
   it('the CSV export of one table names a header cell whose column name UTF-8 cannot carry, in every row', async () => {

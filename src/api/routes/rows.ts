@@ -48,6 +48,9 @@ function toFilter(staging: StagingStore, jobId: number, q: Record<string, unknow
   const lo = bound(from, 'start', `${at}.from`);
   const hi = bound(to, 'end', `${at}.to`);
   if (lo !== undefined && hi !== undefined) assertWindowInOrder({ name: `${at}.from`, text: from!, iso: lo }, { name: `${at}.to`, text: to!, iso: hi }, `${at}.to`);
+  // a login or transaction id whose U+FFFD stands for several values: 400 here, before the audit
+  // entry and before an export's stream begins (thrown inside it, the response was cut off)
+  staging.assertWhoFilter(jobId, { login, transactionId }, at);
   return { table: table === undefined ? undefined : jobTableName(staging, jobId, table, `${at}.table`), login, status, operation, from: lo, to: hi, transactionId, q: text, sid, dbUser };
 }
 
