@@ -536,10 +536,42 @@ export class StagingStore {
    * spellingsOf refusal (INPUT_AMBIGUOUS_NAME, `field` named as `${at}.login`) thrown here, not from
    * inside an export's stream (which cut the response off mid-way) or after the audit entry.
    */
-  assertWhoFilter(jobId: number, f: Pick<RowFilter, 'login' | 'transactionId'>, at?: string): void {
+  assertWhoFilter(jobId: number, f: Pick<RowFilter, 'login' | 'transactionId'>, at?: string, o: { queryString?: boolean } = {}): void {
     const name = (k: string) => (at ? `${at}.${k}` : k);
-    if (f.login !== undefined && f.login !== '') this.spellingsOf(jobId, 'login', f.login, name('login'));
-    if (f.transactionId) this.spellingsOf(jobId, 'transaction_id', f.transactionId, name('transactionId'));
+    const check = (column: 'login' | 'transaction_id', given: string, field: string): void => {
+      // from a query string, a U+FFFD may be the browser's for a surrogate: when the job also holds
+      // a value with a surrogate there, the filter names either (the real U+FFFD login found
+      // exactly, or CRM\Al\ud800ice shown on the page and sent back as U+FFFD): refused, never
+      // the wrong user's rows
+      if (o.queryString && given.includes('\ufffd')) this.refuseSeveral(jobId, column, given, field, true);
+      this.spellingsOf(jobId, column, given, field);
+    };
+    if (f.login !== undefined && f.login !== '') check('login', f.login, name('login'));
+    if (f.transactionId) check('transaction_id', f.transactionId, name('transactionId'));
+  }
+
+  /**
+   * INPUT_AMBIGUOUS_NAME when the U+FFFD in `given` stands for several different values of the
+   * job's `column` (letter case aside): values holding an unpaired surrogate there and, with
+   * `withReal`, values holding U+FFFD itself. Returns the matching values otherwise.
+   */
+  private refuseSeveral(jobId: number, column: 'login' | 'transaction_id', given: string, field: string, withReal: boolean): Array<{ stored: StoredText; text: string }> {
+    const carried = caseFold(given);
+    const all = (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM rows WHERE job_id = ? AND ${column} IS NOT NULL`).all(jobId) as { v: StoredText }[])
+      .map((r) => ({ stored: r.v, text: readText(r.v) }));
+    const asUtf8 = all.filter((v) => (withReal || firstUnpairedSurrogate(v.text)) && caseFold(wellFormed(v.text)) === carried);
+    const distinct = [...new Set(asUtf8.map((v) => caseFold(v.text)))];
+    if (distinct.length > 1 && asUtf8.some((v) => firstUnpairedSurrogate(v.text))) {
+      // two values the U+FFFD stands for differently (…\ud800 and …\udc00, or a surrogate and
+      // U+FFFD itself): two logins, not spellings of one; which one the filter meant cannot be
+      // told, and a decision by it would decide both
+      const shown = asUtf8.map((v) => {
+        const u = firstUnpairedSurrogate(v.text);
+        return `'${wellFormed(v.text)}' (${u ? `${u.unit} at offset ${u.offset}` : 'U+FFFD itself'})`;
+      });
+      throw new InputError('INPUT_AMBIGUOUS_NAME', `${field} '${given}': U+FFFD stands for an unpaired surrogate in ${distinct.length} different values of job ${jobId}: ${shown.join(', ')}; give the value exactly (with its surrogate, in a JSON body: a query string cannot carry it)`, { field });
+    }
+    return asUtf8;
   }
 
   /**
@@ -571,15 +603,7 @@ export class StagingStore {
     // itself (a JSON body) was given exactly, and matched no row (its U+FFFD form took another
     // login's rows: CRM\Al\udc01ice those of CRM\Al\udc00ice and of CRM\Al\ufffdice)
     if (firstUnpairedSurrogate(given) || !given.includes('\ufffd')) return [exact];
-    const carried = caseFold(given);
-    const asUtf8 = all.filter((v) => firstUnpairedSurrogate(v.text) && caseFold(wellFormed(v.text)) === carried);
-    const distinct = [...new Set(asUtf8.map((v) => caseFold(v.text)))];
-    if (distinct.length > 1) {
-      // two values the U+FFFD stands for differently (…\ud800 and …\udc00): two logins, not spellings
-      // of one; which one the filter meant cannot be told, and a decision by it would decide both
-      const shown = asUtf8.map((v) => `'${wellFormed(v.text)}' (${firstUnpairedSurrogate(v.text)!.unit} at offset ${firstUnpairedSurrogate(v.text)!.offset})`);
-      throw new InputError('INPUT_AMBIGUOUS_NAME', `${field} '${given}': U+FFFD stands for an unpaired surrogate in ${distinct.length} different values of job ${jobId}: ${shown.join(', ')}; give the value exactly (with its surrogate, in a JSON body: a query string cannot carry it)`, { field });
-    }
+    const asUtf8 = this.refuseSeveral(jobId, column, given, field, false);
     return asUtf8.length ? asUtf8.map((v) => v.stored) : [exact];
   }
 

@@ -82,6 +82,31 @@ describeCorpus('API: table, login and transaction name holding an unpaired surro
     expect(t.store.audit({ jobId }).map((a) => a.action)).not.toContain('rows.export');
   });
 
+  it('a query string\'s U+FFFD where the job holds both a surrogate and U+FFFD itself is 400 INPUT_AMBIGUOUS_NAME (the page sends U+FFFD for the surrogate); a JSON body\'s U+FFFD is the real one', async () => {
+    const { t } = env;
+    const { jobId, lsn } = stage();
+    const [, , c] = corpusRows(3);
+    // the real U+FFFD login and table beside CRM\Al\udc00ice and dbo.Pay\ud83d: a filter from the page
+    // by the surrogate one (sent as U+FFFD) found the real one exactly and listed its rows
+    t.store.stageBatch(jobId, [{ ...c!, table: 'dbo.Pay\ufffd', login: 'CRM\\Al\ufffdice' }]);
+    for (const q of [`login=${encodeURIComponent('CRM\\Al\ufffdice')}`, `table=${encodeURIComponent('dbo.Pay\ufffd')}`]) {
+      const r = await t.app.inject({ url: `/api/jobs/${jobId}/rows?${q}`, headers: bearer(t.tokens.viewer) });
+      expect(r.statusCode, q + r.body).toBe(400);
+      expect(r.json(), q).toMatchObject({ code: 'INPUT_AMBIGUOUS_NAME' });
+    }
+    const login = await t.app.inject({ url: `/api/jobs/${jobId}/rows?login=${encodeURIComponent('CRM\\Al\ufffdice')}`, headers: bearer(t.tokens.viewer) });
+    expect((login.json() as { message: string }).message).toMatch(/U\+DC00 at offset 6.*U\+FFFD itself|U\+FFFD itself.*U\+DC00 at offset 6/);
+    // in a JSON body each is exact: the real U+FFFD login's row, the surrogate login's row
+    const post = (filter: object) => t.app.inject({
+      method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: { ...bearer(t.tokens.reviewer), 'content-type': 'application/json' },
+      payload: JSON.stringify({ decision: 'reject', reason: 'exact', filter }),
+    });
+    expect((await post({ login: 'CRM\\Al\ufffdice' })).json()).toMatchObject({ rows: 1 });
+    expect(t.store.listRows(jobId, { status: 'rejected' }).items.map((r) => r.lsn)).toEqual([c!.lsn]);
+    expect((await post({ login: LOGIN, table: TABLE })).json()).toMatchObject({ rows: 1 });
+    expect(t.store.listRows(jobId, { status: 'rejected' }).items.map((r) => r.lsn).sort()).toEqual([c!.lsn, lsn].sort());
+  });
+
   it('the CSV export of one table names a header cell whose column name UTF-8 cannot carry, in every row', async () => {
     const { t } = env;
     // SYNTHETIC: dbo.T's Name column renamed `Na` + U+D83D + `me` (layout and values alike)
