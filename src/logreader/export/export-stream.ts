@@ -161,15 +161,15 @@ export class Utf16leDecoder {
   }
 }
 
-/** Text lines of a byte stream (without their CR/LF). A line is held whole: for line-based (CSV) text. */
+/** Text lines of a byte stream, without their LF (the CR of a CRLF kept: csvLines drops it where it ends a line, keeps it inside a quoted value). A line is held whole: for line-based (CSV) text. */
 async function* lines(src: Readable, onBytes?: (n: number) => void): AsyncGenerator<string> {
   let rest = '';
   for await (const text of textChunks(src, onBytes)) {
     const parts = (rest + text).split('\n');
     rest = parts.pop()!;
-    for (const p of parts) yield p.endsWith('\r') ? p.slice(0, -1) : p;
+    yield* parts;
   }
-  if (rest) yield rest.endsWith('\r') ? rest.slice(0, -1) : rest;
+  if (rest) yield rest;
 }
 
 /** The first significant character decides JSON (`{`) or CSV (`#`). */
@@ -462,7 +462,12 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
   })();
   for await (const raw of text$) {
     n++;
+    // the CR of a CRLF ending, kept for a line that ends inside a quoted field: there it is the
+    // value's own (a default constraint's or a transaction name's CHAR(13)+CHAR(10)), which was read
+    // as LF alone (a default re-inserted changed); a line ending outside a quote loses it as before
+    const cr = raw.endsWith('\r');
     let text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    if (cr) text = text.slice(0, -1);
     // lines ended by CR alone (a classic Mac "CSV (Macintosh)" save): the whole file one line
     if (n === 1 && /\r(?!$)/.test(text)) throw bad(file, 'ends its lines with CR alone (a spreadsheet\'s "CSV (Macintosh)" save?), not CRLF or LF: give rowback the file as sql/export-log-records.sql wrote it', { line: 1 });
     // a line of spaces only (sqlcmd pads its lines without -W) outside a quoted field is an empty line
@@ -498,7 +503,7 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
     for (const ch of text) if (ch === '"') inQuote = !inQuote;
     if (!continued && inQuote) quoteLine = n;
     if (!inQuote) firstInQuote = null;
-    if (section) yield { section, l: { text, line: n, continued } };
+    if (section) yield { section, l: { text: inQuote && cr ? `${text}\r` : text, line: n, continued } };
   }
   if (inQuote) throw firstInQuote ? sectionInQuote(firstInQuote) : bad(file, `line ${quoteLine}: a quoted field is never closed${CUT_LINES}`, { line: quoteLine });
 }
