@@ -64,7 +64,7 @@ export function setName(s: LogBackupSet): string {
 }
 
 /**
- * Orders `given`, passes over repeats (the same FirstLSN and LastLSN: read once; of two copies, one
+ * Orders `given` (by FirstLSN, then LastLSN), passes over repeats (the same FirstLSN and LastLSN: read once; of two copies, one
  * `flawed` (a copy cut short or damaged: files.ts) and one not, the other is read, whichever was
  * given first: the first was read, and a cut copy given before a whole one lost rows the whole one
  * holds, said INCOMPLETE with all of them given; of two flawed copies, the one `lessLost` says lost
@@ -75,7 +75,11 @@ export function setName(s: LogBackupSet): string {
  */
 export function logBackupChain(given: readonly LogBackupSet[], flawed: (s: LogBackupSet) => boolean = () => false, lessLost: (a: LogBackupSet, b: LogBackupSet) => boolean = () => false): LogChain {
   const first = (s: LogBackupSet) => BigInt(s.header.firstLsn.decimal);
-  const ordered = [...given].sort((a, b) => (first(a) < first(b) ? -1 : first(a) > first(b) ? 1 : 0));
+  const last = (s: LogBackupSet) => BigInt(s.header.lastLsn.decimal);
+  // by FirstLSN, then LastLSN: of two starting at one LSN the shorter first, whatever order they
+  // were given in (a log backup taken with no log since the one before holds none, FirstLSN =
+  // LastLSN; given after the next one, which starts at that LSN too, it was said not to chain)
+  const ordered = [...given].sort((a, b) => (first(a) < first(b) ? -1 : first(a) > first(b) ? 1 : last(a) < last(b) ? -1 : last(a) > last(b) ? 1 : 0));
   const givenInOrder = ordered.every((s, k) => s === given[k]);
   const sets: LogBackupSet[] = [];
   const repeats: string[] = [];

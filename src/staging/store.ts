@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { InputError, isRowbackError, StagingError } from '../errors.js';
 import { sidFilterForms } from '../util/sid.js';
-import { wellFormed } from '../util/surrogates.js';
+import { firstUnpairedSurrogate, wellFormed } from '../util/surrogates.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
 import { connectionHost } from '../util/connection.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
@@ -532,6 +532,49 @@ export class StagingStore {
   }
 
   /**
+   * A row filter's login and transaction id checked before anything is written or streamed: the
+   * spellingsOf refusal (INPUT_AMBIGUOUS_NAME, `field` named as `${at}.login`) thrown here, not from
+   * inside an export's stream (which cut the response off mid-way) or after the audit entry.
+   */
+  assertWhoFilter(jobId: number, f: Pick<RowFilter, 'login' | 'transactionId'>, at?: string, o: { queryString?: boolean } = {}): void {
+    const name = (k: string) => (at ? `${at}.${k}` : k);
+    const check = (column: 'login' | 'transaction_id', given: string, field: string): void => {
+      // from a query string, a U+FFFD may be the browser's for a surrogate: when the job also holds
+      // a value with a surrogate there, the filter names either (the real U+FFFD login found
+      // exactly, or CRM\Al\ud800ice shown on the page and sent back as U+FFFD): refused, never
+      // the wrong user's rows
+      if (o.queryString && given.includes('\ufffd')) this.refuseSeveral(jobId, column, given, field, true);
+      this.spellingsOf(jobId, column, given, field);
+    };
+    if (f.login !== undefined && f.login !== '') check('login', f.login, name('login'));
+    if (f.transactionId) check('transaction_id', f.transactionId, name('transactionId'));
+  }
+
+  /**
+   * INPUT_AMBIGUOUS_NAME when the U+FFFD in `given` stands for several different values of the
+   * job's `column` (letter case aside): values holding an unpaired surrogate there and, with
+   * `withReal`, values holding U+FFFD itself. Returns the matching values otherwise.
+   */
+  private refuseSeveral(jobId: number, column: 'login' | 'transaction_id', given: string, field: string, withReal: boolean): Array<{ stored: StoredText; text: string }> {
+    const carried = caseFold(given);
+    const all = (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM rows WHERE job_id = ? AND ${column} IS NOT NULL`).all(jobId) as { v: StoredText }[])
+      .map((r) => ({ stored: r.v, text: readText(r.v) }));
+    const asUtf8 = all.filter((v) => (withReal || firstUnpairedSurrogate(v.text)) && caseFold(wellFormed(v.text)) === carried);
+    const distinct = [...new Set(asUtf8.map((v) => caseFold(v.text)))];
+    if (distinct.length > 1 && asUtf8.some((v) => firstUnpairedSurrogate(v.text))) {
+      // two values the U+FFFD stands for differently (…\ud800 and …\udc00, or a surrogate and
+      // U+FFFD itself): two logins, not spellings of one; which one the filter meant cannot be
+      // told, and a decision by it would decide both
+      const shown = asUtf8.map((v) => {
+        const u = firstUnpairedSurrogate(v.text);
+        return `'${wellFormed(v.text)}' (${u ? `${u.unit} at offset ${u.offset}` : 'U+FFFD itself'})`;
+      });
+      throw new InputError('INPUT_AMBIGUOUS_NAME', `${field} '${given}': U+FFFD stands for an unpaired surrogate in ${distinct.length} different values of job ${jobId}: ${shown.join(', ')}; give the value exactly (with its surrogate, in a JSON body: a query string cannot carry it)`, { field });
+    }
+    return asUtf8;
+  }
+
+  /**
    * The values of `column` (login or transaction_id) a row filter's `given` text matches among a
    * job's rows: itself when a row holds it exactly, else every spelling that differs from it only in
    * letter case (a login as SQL Server compares it under a case-insensitive collation, as `dbUser`
@@ -539,12 +582,16 @@ export class StagingStore {
    * `CRM\alice`, or a transaction id in capitals, the filter matched nothing, and the page, the
    * count, the export and a decision by it said no such row existed. Exact first: a case-sensitive
    * server's two logins stay two. The exact probe uses the (job, login) / (job, transaction) index;
-   * the spellings are looked for only when it finds nothing. Last, when neither finds one, a value
-   * holding an unpaired surrogate (stored-text.ts) is matched by its U+FFFD form (surrogates.ts
-   * wellFormed), letter case aside: a query string cannot carry the surrogate, and the review
-   * page's filter by a login it shows sends U+FFFD. Returned in their stored form.
+   * the spellings are looked for only when it finds nothing. Last, when neither finds one and
+   * `given` holds U+FFFD (and no unpaired surrogate of its own), a value holding an unpaired
+   * surrogate (stored-text.ts) is matched by its U+FFFD form (surrogates.ts wellFormed), letter case
+   * aside: a query string cannot carry the surrogate, and the review page's filter by a login it
+   * shows sends U+FFFD. Returned in their stored form.
+   * @throws InputError INPUT_AMBIGUOUS_NAME when that U+FFFD form stands for several different
+   *   values (two logins `X\ud800` and `X\udc00`): a filter by it would list, count, export and
+   *   decide the rows of both.
    */
-  private spellingsOf(jobId: number, column: 'login' | 'transaction_id', given: string): StoredText[] {
+  private spellingsOf(jobId: number, column: 'login' | 'transaction_id', given: string, field: string = column === 'login' ? 'login' : 'transactionId'): StoredText[] {
     const exact = storedText(given);
     if (this.db.prepare(`SELECT 1 FROM rows WHERE job_id = ? AND ${column} = ? LIMIT 1`).get(jobId, exact)) return [exact];
     const all = (this.db.prepare(`SELECT DISTINCT ${column} AS v FROM rows WHERE job_id = ? AND ${column} IS NOT NULL`).all(jobId) as { v: StoredText }[])
@@ -552,8 +599,11 @@ export class StagingStore {
     const folded = caseFold(given);
     const found = all.filter((v) => caseFold(v.text) === folded);
     if (found.length) return found.map((v) => v.stored);
-    const carried = caseFold(wellFormed(given));
-    const asUtf8 = all.filter((v) => caseFold(wellFormed(v.text)) === carried);
+    // only a U+FFFD the query string put there stands for a surrogate: a value that holds a surrogate
+    // itself (a JSON body) was given exactly, and matched no row (its U+FFFD form took another
+    // login's rows: CRM\Al\udc01ice those of CRM\Al\udc00ice and of CRM\Al\ufffdice)
+    if (firstUnpairedSurrogate(given) || !given.includes('\ufffd')) return [exact];
+    const asUtf8 = this.refuseSeveral(jobId, column, given, field, false);
     return asUtf8.length ? asUtf8.map((v) => v.stored) : [exact];
   }
 

@@ -35,7 +35,10 @@ export function logTextKindOfText(decoded: string): LogTextKind {
   const text = decoded.replace(/^\uFEFF/, '').trimStart();
   if (!text) return null;
   if (text[0] === '#' && /^#\s*rowback-export/i.test(text)) return 'rowback-export';
-  if (text[0] === '{' && /"format"\s*:\s*"rowback-export"/.test(text)) return 'rowback-export';
+  // line breaks aside: a client may wrap the export's one long JSON value anywhere, even inside a
+  // token (export-stream.ts jsonText drops them), and a wrapped export is still the export, never
+  // taken for a plain fn_dblog object by its records' "Current LSN" further on
+  if (text[0] === '{' && /"format"\s*:\s*"rowback-export"/.test(text.slice(0, 4096).replace(/[\r\n]/g, ''))) return 'rowback-export';
   let [firstLine, secondLine = ''] = text.split(/\r?\n/, 2) as [string, string?];
   // PowerShell's Export-Csv begins with its type line (`#TYPE System.Data.DataRow`) unless -NoTypeInformation
   if (/^#TYPE /.test(firstLine)) firstLine = secondLine;

@@ -52,6 +52,61 @@ describeCorpus('API: table, login and transaction name holding an unpaired surro
     expect(r.json()).toMatchObject({ rows: 1 });
   });
 
+  it('a JSON filter holding another surrogate is no name of the job: table 400 INPUT_UNKNOWN_TABLE, login no row; U+FFFD for two logins 400 INPUT_AMBIGUOUS_NAME', async () => {
+    const { t } = env;
+    const { jobId } = stage();
+    const post = (filter: object) => t.app.inject({
+      method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: { ...bearer(t.tokens.reviewer), 'content-type': 'application/json' },
+      payload: JSON.stringify({ decision: 'reject', reason: 'not these', filter }),
+    });
+    // dbo.Pay\ud83e is not dbo.Pay\ud83d: it was taken for it by its U+FFFD form, and its rows decided
+    const table = await post({ table: 'dbo.Pay\ud83e' });
+    expect(table.statusCode, table.body).toBe(400);
+    expect(table.json()).toMatchObject({ code: 'INPUT_UNKNOWN_TABLE' });
+    const login = await post({ login: 'CRM\\Al\udc01ice' });
+    expect(login.json()).not.toMatchObject({ rows: 1 });
+    expect(t.store.countRows(jobId, { status: 'rejected' })).toBe(0);
+    const [, , c] = corpusRows(3);
+    t.store.stageBatch(jobId, [{ ...c!, login: 'CRM\\Al\ud800ice' }]);
+    const list = await t.app.inject({ url: `/api/jobs/${jobId}/rows?login=${encodeURIComponent('CRM\\Al\ufffdice')}`, headers: bearer(t.tokens.viewer) });
+    expect(list.statusCode, list.body).toBe(400);
+    expect(list.json()).toMatchObject({ code: 'INPUT_AMBIGUOUS_NAME' });
+    expect((list.json() as { message: string }).message).toContain('U+DC00 at offset 6');
+    // the export by the same filter: the same 400, no file of both users' rows
+    for (const format of ['csv', 'ndjson']) {
+      const exp = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=${format}&login=${encodeURIComponent('CRM\\Al\ufffdice')}`, headers: bearer(t.tokens.viewer) });
+      expect(exp.statusCode, exp.body).toBe(400);
+      expect(exp.json()).toMatchObject({ code: 'INPUT_AMBIGUOUS_NAME' });
+    }
+    // refused before anything is recorded: no audit entry of an export that never was
+    expect(t.store.audit({ jobId }).map((a) => a.action)).not.toContain('rows.export');
+  });
+
+  it('a query string\'s U+FFFD where the job holds both a surrogate and U+FFFD itself is 400 INPUT_AMBIGUOUS_NAME (the page sends U+FFFD for the surrogate); a JSON body\'s U+FFFD is the real one', async () => {
+    const { t } = env;
+    const { jobId, lsn } = stage();
+    const [, , c] = corpusRows(3);
+    // the real U+FFFD login and table beside CRM\Al\udc00ice and dbo.Pay\ud83d: a filter from the page
+    // by the surrogate one (sent as U+FFFD) found the real one exactly and listed its rows
+    t.store.stageBatch(jobId, [{ ...c!, table: 'dbo.Pay\ufffd', login: 'CRM\\Al\ufffdice' }]);
+    for (const q of [`login=${encodeURIComponent('CRM\\Al\ufffdice')}`, `table=${encodeURIComponent('dbo.Pay\ufffd')}`]) {
+      const r = await t.app.inject({ url: `/api/jobs/${jobId}/rows?${q}`, headers: bearer(t.tokens.viewer) });
+      expect(r.statusCode, q + r.body).toBe(400);
+      expect(r.json(), q).toMatchObject({ code: 'INPUT_AMBIGUOUS_NAME' });
+    }
+    const login = await t.app.inject({ url: `/api/jobs/${jobId}/rows?login=${encodeURIComponent('CRM\\Al\ufffdice')}`, headers: bearer(t.tokens.viewer) });
+    expect((login.json() as { message: string }).message).toMatch(/U\+DC00 at offset 6.*U\+FFFD itself|U\+FFFD itself.*U\+DC00 at offset 6/);
+    // in a JSON body each is exact: the real U+FFFD login's row, the surrogate login's row
+    const post = (filter: object) => t.app.inject({
+      method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: { ...bearer(t.tokens.reviewer), 'content-type': 'application/json' },
+      payload: JSON.stringify({ decision: 'reject', reason: 'exact', filter }),
+    });
+    expect((await post({ login: 'CRM\\Al\ufffdice' })).json()).toMatchObject({ rows: 1 });
+    expect(t.store.listRows(jobId, { status: 'rejected' }).items.map((r) => r.lsn)).toEqual([c!.lsn]);
+    expect((await post({ login: LOGIN, table: TABLE })).json()).toMatchObject({ rows: 1 });
+    expect(t.store.listRows(jobId, { status: 'rejected' }).items.map((r) => r.lsn).sort()).toEqual([c!.lsn, lsn].sort());
+  });
+
   it('the CSV export of one table names a header cell whose column name UTF-8 cannot carry, in every row', async () => {
     const { t } = env;
     // SYNTHETIC: dbo.T's Name column renamed `Na` + U+D83D + `me` (layout and values alike)

@@ -52,4 +52,17 @@ describe('logBackupChain', () => {
     // a later start inside the earlier one's range is no copy-only shape: the branch sentence alone
     expect(logBackupChain([set('a.trn', 100, 200), set('b.trn', 150, 300)]).gaps[0]!.item.reason).not.toContain('copy-only');
   });
+
+  it('a log backup holding no log (FirstLSN = LastLSN: none written since the one before) chains in whichever order it is given', () => {
+    // given after the next log backup, which starts at the same LSN, it was said not to chain
+    // (a same-start break, "both hold log of the LSNs between"), though it holds none
+    const a = set('a.trn', 100, 200);
+    const empty = set('empty.trn', 200, 200);
+    const b = set('b.trn', 200, 300);
+    for (const given of [[a, empty, b], [a, b, empty], [b, empty, a]]) {
+      const r = logBackupChain(given);
+      expect(r.gaps, given.map((s) => s.file).join(' ')).toEqual([]);
+      expect(r.sets.map((s) => s.file)).toEqual(['a.trn', 'empty.trn', 'b.trn']);
+    }
+  });
 });

@@ -56,6 +56,37 @@ describeCorpus('StagingStore: text columns holding an unpaired surrogate', () =>
     expect(store.countRows(jobId, { login: LOGIN })).toBe(1);
   });
 
+  it('a value holding a surrogate of its own is matched exactly: its U+FFFD form takes no other login', () => {
+    const { store } = env;
+    const jobId = stage();
+    // CRM\Al\udc01ice is no login of the job (a JSON body carries it exactly): it matched both
+    // CRM\Al\udc00ice and CRM\Al\ufffdice by their U+FFFD form
+    const other = 'CRM\\Al\udc01ice';
+    expect(store.listRows(jobId, { login: other }).items).toEqual([]);
+    expect(store.countRows(jobId, { login: other })).toBe(0);
+    expect(store.listRows(jobId, { transactionId: '0000:\ud801' }).items).toEqual([]);
+    const decided = store.decide(jobId, { actor: 'rev', decision: 'reject', reason: 'wrong login', filter: { login: other } });
+    expect(decided).toMatchObject({ rows: 0 });
+    expect(store.listRows(jobId, { status: 'rejected' }).items).toEqual([]);
+  });
+
+  it('U+FFFD standing for two different surrogates (two logins) is refused as ambiguous: list, count and decision', () => {
+    const { store } = env;
+    const job = store.createJob({ kind: 'files', spec: {}, description: 'two surrogate logins', createdBy: 'op' });
+    const [a, b] = corpusRows(2);
+    store.stageBatch(job.id, [{ ...a!, login: 'CRM\\Bo\ud800b' }, { ...b!, login: 'CRM\\Bo\udc00b' }]);
+    const asked = { login: 'CRM\\Bo\ufffdb' };
+    expect(() => store.listRows(job.id, asked)).toThrow(/U\+FFFD stands for an unpaired surrogate in 2 different values/);
+    expect(() => store.countRows(job.id, asked)).toThrow(/U\+D800 at offset 6.*U\+DC00 at offset 6/);
+    expect(() => store.decide(job.id, { actor: 'rev', decision: 'reject', reason: 'which one?', filter: asked })).toThrow(/give the value exactly/);
+    expect(store.listRows(job.id, { status: 'rejected' }).items).toEqual([]);
+    // each exactly, and one alone by its U+FFFD form, still match
+    expect(store.listRows(job.id, { login: 'CRM\\Bo\ud800b' }).items.map((r) => r.lsn)).toEqual([a!.lsn]);
+    const one = store.createJob({ kind: 'files', spec: {}, description: 'one surrogate login', createdBy: 'op' });
+    store.stageBatch(one.id, [{ ...a!, login: 'CRM\\Bo\ud800b' }, { ...b!, login: 'CRM\\Bo\ud800B' }]);
+    expect(store.countRows(one.id, asked)).toBe(2); // letter case aside, one login
+  });
+
   it('the blast radius names them exactly', () => {
     const { store } = env;
     const jobId = stage();

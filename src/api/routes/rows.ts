@@ -18,7 +18,7 @@ import { redactSecrets } from '../../util/redact.js';
 import { hideOutcomeMessage } from './jobs.js';
 import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normaliseFilter } from './schemas.js';
 import { readText, storedText, type StoredText } from '../../staging/stored-text.js';
-import { wellFormed } from '../../util/surrogates.js';
+import { firstUnpairedSurrogate, wellFormed } from '../../util/surrogates.js';
 
 /**
  * The row filter of a request, its `table` resolved to the name the job stages rows under: the
@@ -48,6 +48,9 @@ function toFilter(staging: StagingStore, jobId: number, q: Record<string, unknow
   const lo = bound(from, 'start', `${at}.from`);
   const hi = bound(to, 'end', `${at}.to`);
   if (lo !== undefined && hi !== undefined) assertWindowInOrder({ name: `${at}.from`, text: from!, iso: lo }, { name: `${at}.to`, text: to!, iso: hi }, `${at}.to`);
+  // a login or transaction id whose U+FFFD stands for several values: 400 here, before the audit
+  // entry and before an export's stream begins (thrown inside it, the response was cut off)
+  staging.assertWhoFilter(jobId, { login, transactionId }, at, { queryString: at === 'querystring' });
   return { table: table === undefined ? undefined : jobTableName(staging, jobId, table, `${at}.table`), login, status, operation, from: lo, to: hi, transactionId, q: text, sid, dbUser };
 }
 
@@ -61,14 +64,22 @@ function jobTableName(staging: StagingStore, jobId: number, text: string, field:
   const wanted = `${parts.schema}.${parts.name}`;
   const has = (t: string): boolean => staging.db.prepare('SELECT 1 FROM rows WHERE job_id = ? AND tbl = ? LIMIT 1').get(jobId, storedText(t)) !== undefined;
   const layouts = staging.jobTables(jobId).map((t) => `${t.schema}.${t.name}`);
-  if (layouts.includes(wanted) || has(wanted)) return wanted;
-  const known = [...new Set([...layouts, ...(staging.db.prepare('SELECT DISTINCT tbl FROM rows WHERE job_id = ?').all(jobId) as { tbl: StoredText }[]).map((r) => readText(r.tbl))])].sort();
-  // letter case aside, and a name's unpaired surrogate as U+FFFD (a query string cannot carry it: surrogates.ts wellFormed)
-  const same = known.filter((t) => wellFormed(t).toLowerCase() === wellFormed(wanted).toLowerCase());
+  const known = (): string[] => [...new Set([...layouts, ...(staging.db.prepare('SELECT DISTINCT tbl FROM rows WHERE job_id = ?').all(jobId) as { tbl: StoredText }[]).map((r) => readText(r.tbl))])].sort();
+  // from a query string, a U+FFFD may be the browser's for a surrogate: the table named exactly
+  // is the one meant only when no table with a surrogate there shares that form (else ambiguous below)
+  const shadowed = field.startsWith('querystring') && wanted.includes('\ufffd')
+    && known().some((t) => t !== wanted && firstUnpairedSurrogate(t) !== null && wellFormed(t).toLowerCase() === wanted.toLowerCase());
+  if (!shadowed && (layouts.includes(wanted) || has(wanted))) return wanted;
+  const tables = known();
+  // letter case aside, and a name's unpaired surrogate as U+FFFD (a query string cannot carry it:
+  // surrogates.ts wellFormed) when the name given holds U+FFFD; a name holding a surrogate itself was
+  // given exactly (a JSON body), and dbo.T\ud801 is not the table dbo.T\ud800
+  const form = firstUnpairedSurrogate(wanted) ? (t: string) => t.toLowerCase() : (t: string) => wellFormed(t).toLowerCase();
+  const same = tables.filter((t) => form(t) === form(wanted));
   if (same.length === 1) return same[0]!;
   // a case-sensitive database's dbo.T and dbo.t: named in its exact case, or refused (names.ts)
   if (same.length > 1) throw new InputError('INPUT_AMBIGUOUS_NAME', `${field} '${text}': job ${jobId} has tables ${same.join(' and ')}, which differ only in letter case (a case-sensitive database) or in an unpaired surrogate (shown as U+FFFD): give the name in its exact case, in a JSON body for a surrogate`, { table: text, field });
-  throw new InputError('INPUT_UNKNOWN_TABLE', `${field} '${text}': job ${jobId} has no table ${wanted}; its tables: ${known.length ? known.join(', ') : '(none: it staged no rows)'}`, { table: text, field });
+  throw new InputError('INPUT_UNKNOWN_TABLE', `${field} '${text}': job ${jobId} has no table ${wanted}; its tables: ${tables.length ? tables.join(', ') : '(none: it staged no rows)'}`, { table: text, field });
 }
 
 export default async function rowRoutes(fastify: FastifyInstance) {

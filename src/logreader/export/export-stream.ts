@@ -161,15 +161,15 @@ export class Utf16leDecoder {
   }
 }
 
-/** Text lines of a byte stream (without their CR/LF). A line is held whole: for line-based (CSV) text. */
+/** Text lines of a byte stream, without their LF (the CR of a CRLF kept: csvLines drops it where it ends a line, keeps it inside a quoted value). A line is held whole: for line-based (CSV) text. */
 async function* lines(src: Readable, onBytes?: (n: number) => void): AsyncGenerator<string> {
   let rest = '';
   for await (const text of textChunks(src, onBytes)) {
     const parts = (rest + text).split('\n');
     rest = parts.pop()!;
-    for (const p of parts) yield p.endsWith('\r') ? p.slice(0, -1) : p;
+    yield* parts;
   }
-  if (rest) yield rest.endsWith('\r') ? rest.slice(0, -1) : rest;
+  if (rest) yield rest;
 }
 
 /** The first significant character decides JSON (`{`) or CSV (`#`). */
@@ -448,6 +448,11 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
   const seen = new Set<string>();
   let inQuote = false;
   let quoteLine = 0;
+  /** A section line met inside a quoted field on the line before (its name, line, the quote's line), and the first one met in the quote still open. */
+  let inSection: { name: string; line: number; quoteLine: number } | null = null;
+  let firstInQuote: { name: string; line: number; quoteLine: number } | null = null;
+  const sectionInQuote = (at: { name: string; line: number; quoteLine: number }) =>
+    bad(file, `line ${at.line} is the section line #${at.name}, but the quoted field opened on line ${at.quoteLine} is still open there${CUT_LINES}`, { line: at.quoteLine });
   const text$ = (async function* () {
     try {
       yield* lines(open(), onBytes);
@@ -457,14 +462,25 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
   })();
   for await (const raw of text$) {
     n++;
+    // the CR of a CRLF ending, kept for a line that ends inside a quoted field: there it is the
+    // value's own (a default constraint's or a transaction name's CHAR(13)+CHAR(10)), which was read
+    // as LF alone (a default re-inserted changed); a line ending outside a quote loses it as before
+    const cr = raw.endsWith('\r');
     let text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    if (cr) text = text.slice(0, -1);
     // lines ended by CR alone (a classic Mac "CSV (Macintosh)" save): the whole file one line
     if (n === 1 && /\r(?!$)/.test(text)) throw bad(file, 'ends its lines with CR alone (a spreadsheet\'s "CSV (Macintosh)" save?), not CRLF or LF: give rowback the file as sql/export-log-records.sql wrote it', { line: 1 });
     // a line of spaces only (sqlcmd pads its lines without -W) outside a quoted field is an empty line
     if (!inQuote && text.trim() === '') text = '';
     const continued = inQuote;
-    // a section line inside a quoted field: a quote left open above (lines cut short), not a value
-    if (inQuote && /^#(meta|records|catalog|rowback-export)\b/.test(text)) throw bad(file, `line ${n} is the section line ${text.split(',')[0]}, but the quoted field opened on line ${quoteLine} is still open there${CUT_LINES}`, { line: quoteLine });
+    // a section line inside a quoted field, followed by that section's header line as the script
+    // writes it: a quote left open above (lines cut short), not a value. A section line alone can
+    // be a value: a transaction name or a default value may hold a line break and `#catalog`
+    if (inSection && inQuote && text.startsWith(SECTION_HEADS[inSection.name]!)) throw sectionInQuote(inSection);
+    inSection = null;
+    const looks = inQuote ? /^#(meta|records|catalog|rowback-export)\b/.exec(text) : null;
+    if (looks) inSection = { name: looks[1]!, line: n, quoteLine };
+    if (looks && !firstInQuote) firstInQuote = inSection;
     if (!inQuote && text.startsWith('#')) {
       const name = text.trim().split(',')[0];
       if (marker && name === `#${EXPORT_FORMAT}`) throw bad(file, `line ${n} holds a second #${EXPORT_FORMAT} marker: two exports were put into one file; split them and read each export on its own`, { line: n });
@@ -486,10 +502,14 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
     if (!marker && text.trim() !== '') throw bad(file, `line ${n} comes before the #${EXPORT_FORMAT} marker`, { line: n });
     for (const ch of text) if (ch === '"') inQuote = !inQuote;
     if (!continued && inQuote) quoteLine = n;
-    if (section) yield { section, l: { text, line: n, continued } };
+    if (!inQuote) firstInQuote = null;
+    if (section) yield { section, l: { text: inQuote && cr ? `${text}\r` : text, line: n, continued } };
   }
-  if (inQuote) throw bad(file, `line ${quoteLine}: a quoted field is never closed${CUT_LINES}`, { line: quoteLine });
+  if (inQuote) throw firstInQuote ? sectionInQuote(firstInQuote) : bad(file, `line ${quoteLine}: a quoted field is never closed${CUT_LINES}`, { line: quoteLine });
 }
+
+/** The line the script writes after each section line (its header; #meta after the marker): met after a section line inside a quoted field, that section line was the file's own. */
+const SECTION_HEADS: Record<string, string> = { meta: '"key","value"', records: '"Current LSN","Operation"', catalog: '"schema_name","table_name"', 'rowback-export': '#meta' };
 
 /** What a CSV whose quotes or field counts do not add up most often is, said after the parser's reason. */
 const CUT_LINES = ' (lines cut short? sqlcmd without -y 0 cuts each value at 256 characters, SSMS Results to Text at 8,192, Invoke-Sqlcmd at 4,000 without -MaxCharLength; export again with sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as sql/export-log-records.sql\'s header says)';

@@ -191,3 +191,18 @@ describe('a JSON export whose records are not an array', () => {
     expect(m).toBe('is not a rowback export: field records: not an array of records');
   });
 });
+
+describe('the JSON export wrapped by a client', () => {
+  // a client may break the one long value anywhere, inside a token too (export-stream.ts jsonText);
+  // broken inside "rowback-export", the file was taken for a plain fn_dblog object by the records'
+  // "Current LSN" and "Operation" keys further on, and refused
+  it.each([7, 15, 16, 37])('every %i characters: read as the export unwrapped is, the kind still rowback-export', async (width) => {
+    const wrapped = JSON_TEXT.replace(new RegExp(`(.{${width}})`, 'g'), '$1\r\n');
+    expect(logTextKind(Buffer.from(wrapped))).toBe('rowback-export');
+    const f = await read(Buffer.from(wrapped));
+    const plain = await read(Buffer.from(JSON_TEXT));
+    expect(f.records).toEqual(plain.records);
+    expect(f.records.map((r) => r.Operation)).toEqual(['LOP_BEGIN_XACT', 'LOP_DELETE_ROWS', 'LOP_COMMIT_XACT']);
+    expect(f.catalog).toEqual(plain.catalog);
+  });
+});
