@@ -94,7 +94,7 @@ export function register(program: Command): void {
     .option('--from-lsn <lsn>', 'only row operations at or after this LSN: 0000002a:000001f0:0003, 0x…, decimal, dec:42:496:3 or (42:496:3)')
     .option('--to-lsn <lsn>', 'only row operations at or before this LSN (inclusive), same forms')
     .addOption(outFormatOption(OUTPUT_FORMATS, 'ndjson'))
-    .option('--out <file>', 'write rows to this file instead of stdout')
+    .option('--out <file>', 'write rows to this file instead of stdout (an existing file is replaced once the result starts to be written; a command refused before that leaves it as it was)')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
     .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE, INTERRUPTED, UNCHECKED, a file or --schema catalog whose database could not be checked (or was read with --catalog-any-database), rows carrying warnings and a TRUNCATE TABLE / DROP TABLE in the log (the rows printed are then not all that was removed)')
     .addOption(strictOption({ warnedRows: true }))
