@@ -397,6 +397,12 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
       for (const n of metadataNotes) process.stderr.write(`rowback scan: note: ${n}\n`);
       printSummary(rows, perTable, allSkipped);
+      // CSV without one --table holds each row's values as one JSON cell: a spreadsheet shows JSON
+      // text where a newcomer expected a column per value, and nothing said why
+      if (csvOut && !single && rows > 0) {
+        const names = [...perTable.keys()].sort();
+        process.stderr.write(`rowback scan: note: CSV: each row's values are one JSON cell (column "values"), as no single --table was given; for a column per value, scan one table at a time: ${names.slice(0, 3).map((t) => `--table ${t}`).join(', ')}${names.length > 3 ? ', …' : ''}\n`);
+      }
       if (selection && selectedOut > unknownOut && rows > 0) process.stderr.write(`rowback scan: note: ${selectedOut - unknownOut} other row(s) recovered are not printed: ${selection.described} does not select them\n`);
       // the notes before "why no rows", which counts what they name
       for (const n of [...told.removals, ...told.notes]) process.stderr.write(`rowback scan: note: ${n}\n`);
