@@ -86,7 +86,7 @@ export function register(program: Command): void {
     .option('--from <time>', "window start, server local time: YYYY-MM-DD[THH:MM[:SS[.fffffff]]] (a space for T; no zone; more than three fractional digits are put on the log's 1/300-second ticks)")
     .option('--to <time>', 'window end (inclusive), server local time')
     .addOption(repeatableOption('--table <schema.name>', 'only these tables (repeatable or comma-separated): dbo.T, [dbo].[T], "dbo"."T"', collectTables, 'every table'))
-    .addOption(repeatableOption('--op <operation>', 'delete | insert | update, any case (repeatable)', collect, 'delete'))
+    .addOption(repeatableOption('--op <operation>', 'delete | insert | update, any case (repeatable or comma-separated: --op delete,update)', collect, 'delete'))
     .addOption(repeatableOption('--transaction <id>', 'only rows of these transactions: Transaction ID as fn_dblog and the rows print it, e.g. 0000:000003e8 (repeatable or comma-separated)', collect, 'every transaction'))
     .addOption(repeatableOption('--sid <sid>', 'only rows of transactions begun by this SID: hex (0x0105…, any case) or S-1-5-21-… (repeatable or comma-separated)', collect, 'any'))
     .addOption(repeatableOption('--login <name>', 'only rows of transactions begun by this login, any letter case (live scans: offline rows have no login, use --sid or --db-user) (repeatable)', (v: string, prev: string[]) => [...prev, v], 'any'))
