@@ -86,7 +86,9 @@ async function signIn(token) {
     state.me = await api('/api/me');
   } catch (e) {
     state.token = null;
-    $('login-error').textContent = e.body?.code === 'AUTH_RATE_LIMITED' ? 'Too many failed attempts; wait a minute.' : 'That token was not accepted.';
+    // AUTH_INVALID's message says why a freshly made token fails (made on another staging file)
+    $('login-error').textContent = e.body?.code === 'AUTH_RATE_LIMITED' ? 'Too many failed attempts; wait a minute.'
+      : `That token was not accepted${e.body?.code === 'AUTH_INVALID' && e.body.message ? `: ${e.body.message}` : '.'}`;
     return false;
   }
   sessionStorage.setItem('rowback.token', token);

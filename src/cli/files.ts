@@ -32,7 +32,7 @@ export function openOutputFile(flag: string, path: string, inputs?: CommandInput
       // 0600 when made: it holds recovered rows (deleted customer data); it was made with the umask (0644)
       fd = openSync(path, 'w', 0o600);
     } catch (e) {
-      throw new InputError('INPUT_OUTPUT_UNWRITABLE', `${flag} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
+      throw new InputError('INPUT_OUTPUT_UNWRITABLE', `${flag} ${path}: ${cannotWrite(e, flag, path)}`, { file: path });
     }
     file = createWriteStream(path, { fd });
     return file;
@@ -124,7 +124,31 @@ function checkOutputPath(flag: string, path: string): void {
   try {
     accessSync(existing === 'no such file' ? dir : path, constants.W_OK);
   } catch (e) {
-    throw new InputError('INPUT_OUTPUT_UNWRITABLE', `${flag} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
+    throw new InputError('INPUT_OUTPUT_UNWRITABLE', `${flag} ${path}: ${cannotWrite(e, flag, path)}`, { file: path });
+  }
+}
+
+/**
+ * Why an output path cannot be written, in words, with what to do: the errno code alone
+ * (`--out /evidence/rows.csv: EACCES`) left a newcomer to look it up, and said nothing of the
+ * folder or of giving another path.
+ */
+export function cannotWrite(e: unknown, flag: string, path: string): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const dir = dirname(resolve(path));
+  const exists = fileKindProblem(path) !== 'no such file';
+  const where = exists ? `the file ${path} is not writable by this user` : `this user may not create files in ${dir}`;
+  const instead = `give ${flag} a path in a folder you can write (e.g. your home folder)`;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `${code} (permission denied: ${where}); ${instead}`;
+    case 'EROFS':
+      return `EROFS (${dir} is on a read-only file system, as evidence mounts often are); ${instead}`;
+    case 'ENOENT':
+      return `ENOENT (no file can be made at that path in ${dir}); ${instead}`;
+    default:
+      return code ?? (e as Error).message;
   }
 }
 

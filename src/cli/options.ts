@@ -238,7 +238,27 @@ function excessArgumentsMessage(cmd: Command, argv: readonly string[]): string {
   const stray = cmd.args.slice(declared.length);
   const takes = declared.length === 0 ? 'no arguments' : `${declared.length} argument${declared.length === 1 ? '' : 's'}: ${declared.map((a) => a.name()).join(', ')}`;
   const words = stray.map((s) => `'${echoInput(s)}'`).join(', ');
-  return `error: too many arguments for '${cmd.name()}': ${words} (it takes ${takes})${repeatHint(cmd, argv, stray[0])}`;
+  return `error: too many arguments for '${cmd.name()}': ${words} (it takes ${takes})${repeatHint(cmd, argv, stray[0]) || fileFlagHint(cmd, argv, stray)}`;
+}
+
+/** The flag a file of this extension goes after, on commands that have it. */
+const FLAG_OF_EXTENSION: Record<string, string> = { mdf: '--mdf', ndf: '--mdf', ldf: '--ldf', bak: '--bak', dif: '--bak', diff: '--bak', trn: '--trn' };
+
+/**
+ * '; files go after their flags: --mdf A.mdf --ldf B.ldf' when the stray words are SQL Server files
+ * this command takes through flags (`rowback scan Database1.mdf Database1_log.ldf`, as `log` takes
+ * them, was refused naming the words alone), else ''.
+ */
+function fileFlagHint(cmd: Command, argv: readonly string[], stray: readonly string[]): string {
+  // a flag already given (`--ldf a.ldf b.ldf`, one value): giving it again is no answer
+  const has = (flag: string) => cmd.options.some((o) => o.long === flag) && !argv.some((a) => a === flag || a.startsWith(`${flag}=`));
+  const parts: string[] = [];
+  for (const s of stray) {
+    const flag = FLAG_OF_EXTENSION[/\.([A-Za-z]+)$/.exec(s)?.[1]?.toLowerCase() ?? ''];
+    if (!flag || !has(flag)) return '';
+    parts.push(`${flag} ${echoInput(s)}`);
+  }
+  return parts.length ? `; ${cmd.name()} takes its files after their flags: ${parts.join(' ')}` : '';
 }
 
 /** '; --file-root takes one value per flag: repeat it (…)' when `stray` follows a repeatable option's value in argv, else ''. */

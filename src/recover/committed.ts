@@ -869,6 +869,13 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
     const what = ops.length === 1 ? `${ops[0]}(s)` : `row operation(s) (${ops.join('/')})`;
     notes.push(`${others.toLocaleString('en-US')} committed ${what} on allocation units the table metadata does not know (not SQL Server's own system tables) are not in this result: rows of tables the metadata lacks (created, re-created or rebuilt after it was read, dropped, or left out of --ddl/--schema)${unknownAllocUnitsClause(stats, true)}`);
   }
+  // Rows were printed, and more row operations fell outside the window: "why no rows" names them
+  // only when there are none, so a window typed in UTC or the analyst's own zone that caught some
+  // of the deletes looked like the whole answer (newcomer: 3 rows printed, 13 more left out unsaid).
+  if (!noRowsSaid && stats.outsideWindowRowOps > 0) {
+    const what = ops.length === 1 ? `${ops[0]}(s)` : `row operation(s) (${ops.join('/')})`;
+    notes.push(`${stats.outsideWindowRowOps.toLocaleString('en-US')} more ${what} on table data rows are in transactions that began outside the window${outsideSpan(stats)}: not in this result; widen the window (or drop it) to see them`);
+  }
   const unchecked = stats.undoneUncheckedTransactions ? undoneUncheckedNote(stats.undoneUncheckedTransactions) : undefined;
   return unchecked ? { removals, notes, unchecked } : { removals, notes };
 }

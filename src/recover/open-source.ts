@@ -4,7 +4,7 @@ import type { RecoverySource } from './source.js';
 import type { BackupAdvice } from '../backup/page-source.js';
 import { hideArgvSecrets } from '../util/connection.js';
 import type { Logger } from '../util/logger.js';
-import { assertNotEmpty, fileKindProblem, folderAdvice } from '../util/files.js';
+import { assertNotEmpty, fileKindProblem, folderAdvice, unreadableWhy } from '../util/files.js';
 import { echoInput } from '../util/echo.js';
 
 /** The flags that pick a scan's source; exactly one family may be given. */
@@ -147,8 +147,7 @@ export function assertReadableFile(flag: string, file: string): void {
   try {
     accessSync(file, constants.R_OK);
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new InputError('INPUT_FILE_UNREADABLE', `${flag} ${file}: ${why}`, { file });
+    throw new InputError('INPUT_FILE_UNREADABLE', `${flag} ${file}: ${unreadableWhy(e)}`, { file });
   }
   assertNotEmpty(flag, file); // 0 bytes: said so (INPUT_EMPTY_FILE), not "not a log file"
 }

@@ -22,6 +22,19 @@ export function fileKindProblem(path: string): string | null {
   }
 }
 
+/**
+ * Why a file cannot be read, in words: the errno code alone (`--ldf X.ldf: EACCES`) left a DBA
+ * with a log copied off the server (owned by SQL Server's service account, mode 600) to look it up.
+ */
+export function unreadableWhy(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') {
+    return `${code} (permission denied: this user may not read it; files copied off a SQL Server are often readable by its service account only: make a copy you can read, or run as a user who can)`;
+  }
+  return code ?? (e as Error).message;
+}
+
 /** The flags that take backup files, one of which a DBA may give the backup folder (restore plan's --backups takes one). */
 const BACKUP_FLAGS = new Set(['--bak', '--trn', '--after-bak', '--after-trn']);
 

@@ -122,7 +122,7 @@ describe('every command checks its option values alike', () => {
     const helps = commands(await buildProgram()).map(({ path, cmd }) => ({ path: path.join(' '), help: cmd.helpInformation().replace(/\s+/g, ' ') }));
     for (const { path, help } of helps) expect(help, path).not.toContain('(default: [])');
     const of = (name: string) => helps.find((h) => h.path === name)!.help;
-    expect(of('scan')).toContain('delete | insert | update, any case (repeatable) (default: delete)');
+    expect(of('scan')).toContain('delete | insert | update, any case (repeatable or comma-separated: --op delete,update) (default: delete)');
     expect(of('scan')).toContain('dbo.T, [dbo].[T], "dbo"."T" (default: every table)');
     expect(of('log')).toContain('(repeatable or comma-separated) (default: every operation)');
     expect(of('decode')).toContain('Flag=bit (repeatable) (default: none)');

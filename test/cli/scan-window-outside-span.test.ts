@@ -33,6 +33,19 @@ describeCorpus('scan: deletes outside the window, with when they began', () => {
     }
   });
 
+  // A window that caught some of the deletes (3 of 16) printed "3 row(s) recovered" and nothing
+  // about the 13 others: a window typed in UTC or the analyst's own zone looked like the whole answer.
+  it('rows printed: a note names the deletes left outside the window and when they began', async () => {
+    const r = await cli('scan', '--mdf', app('Database1.mdf'), '--ldf', app('Database1_log.ldf'), '--from', '2018-08-28T21:00', '--to', '2018-08-28T22:00');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(3);
+    expect(r.stderr).toContain('rowback scan: 3 row(s) recovered');
+    expect(r.stderr).toContain("rowback scan: note: 13 more delete(s) on table data rows are in transactions that began outside the window (they began from 2018/08/28 18:37:18:200 to 2018/08/30 18:08:42:293, the SQL Server's local time, as --from/--to are): not in this result; widen the window (or drop it) to see them\n");
+    // no window: no such note
+    const all = await cli('scan', '--mdf', app('Database1.mdf'), '--ldf', app('Database1_log.ldf'));
+    expect(all.stderr).not.toContain('outside the window');
+  });
+
   it('with no window, nothing is outside it and the counts carry no span', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rowback-outside-'));
     try {

@@ -54,5 +54,7 @@ it('serve on a new staging file says no token exists and how to make one', async
     child.kill('SIGTERM');
   }
   expect(stderr).toMatch(/rowback serving on http:\/\/127\.0\.0\.1:\d+ /);
+  // the staging file whose tokens sign in, so a token made on another --db is not a mystery
+  expect(stderr).toContain(`; staging file ${db}: its tokens sign in (rowback token create NAME --role ROLE --db ${db})\n`);
   expect(stderr).toContain(`no API token in ${db} yet: nobody can sign in; make one (the server may keep running): rowback token create NAME --role operator --db ${db}`);
 }, 90_000);

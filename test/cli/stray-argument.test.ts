@@ -26,3 +26,18 @@ describe('a stray argument is named, and a repeatable option told to be repeated
     expect(one).not.toContain('repeat');
   });
 });
+
+// `rowback scan Database1.mdf Database1_log.ldf` (files given as `log` takes them) was refused
+// naming the words alone: the line now says which flag each file goes after.
+describe('SQL Server files given without their flags', () => {
+  it('scan A.mdf B.ldf: names the flags to put them after', async () => {
+    const r = await cli('scan', 'Database1.mdf', 'Database1_log.ldf');
+    expect(r.code).toBe(2);
+    expect(expectOneLineError(r, 'INPUT_BAD_OPTION')).toBe(
+      "rowback: INPUT_BAD_OPTION: too many arguments for 'scan': 'Database1.mdf', 'Database1_log.ldf' (it takes no arguments); scan takes its files after their flags: --mdf Database1.mdf --ldf Database1_log.ldf (see rowback scan --help)\n");
+    expect(expectOneLineError(await cli('dump', 'full.BAK', '--table', 'dbo.T'), 'INPUT_BAD_OPTION')).toContain('; dump takes its files after their flags: --bak full.BAK (see');
+    // a word that is no such file, or a flag already given: no hint
+    expect(expectOneLineError(await cli('scan', 'notes.txt'), 'INPUT_BAD_OPTION')).not.toContain('after their flags');
+    expect(expectOneLineError(await cli('scan', '--mdf', 'x.mdf', '--ldf', 'a.ldf', 'b.ldf'), 'INPUT_BAD_OPTION')).not.toContain('after their flags');
+  });
+});

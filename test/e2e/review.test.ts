@@ -86,6 +86,8 @@ describeBrowser('review page in chromium', () => {
     await page.locator('#token').fill('rbk_wrong-token');
     await page.locator('#login-button').click();
     await expect.poll(() => page.locator('#login-error').textContent()).toContain('not accepted');
+    // and why a token just made may not be known here: another staging file (--db)
+    expect(await page.locator('#login-error').textContent()).toContain("create the token with the server's --db");
     expect(errors).toEqual(['Failed to load resource: the server responded with a status of 401 (Unauthorized)']);
     errors.length = 0;
 

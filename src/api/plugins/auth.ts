@@ -52,7 +52,7 @@ export default fp(async function auth(app: FastifyInstance, o: AuthOptions) {
       return reply.code(429).send({ code: 'AUTH_RATE_LIMITED', message: 'too many failed authentications; try again later' });
     }
     if (!m) return fail(req, reply, 401, 'AUTH_REQUIRED', 'send an API token: Authorization: Bearer <token>');
-    if (!principal) return fail(req, reply, 401, 'AUTH_INVALID', 'the API token is unknown or revoked');
+    if (!principal) return fail(req, reply, 401, 'AUTH_INVALID', "the API token is unknown or revoked: this server knows only the tokens of the staging file it was started with (rowback serve --db FILE; stderr names it at start); a token made by rowback token create with another --db, or none (then rowback-staging.db in the folder it ran in), is not in it: create the token with the server's --db");
     req.principal = principal;
     try {
       await perToken.call(app, req, reply);

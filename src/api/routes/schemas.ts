@@ -64,7 +64,10 @@ export const DecisionBody = z.object({
   decision: z.enum(['approve', 'reject']),
   // a reason is stored as SQLite TEXT (UTF-8), which has no form for an unpaired surrogate: kept
   // whole or refused, never changed to U+FFFD in the record of who decided what and why
-  reason: z.string().trim().min(3).max(2000).superRefine((r, ctx) => {
+  // zod's own words ("expected string, received undefined", "Too small: expected string to have
+  // >=3 characters") left a reviewer's `"reason": "ok"` unexplained: said as what the field is for
+  reason: z.string({ error: (i) => (i.input === undefined ? 'a reason is required: say why these rows are approved or rejected (3 to 2,000 characters; it goes into the audit log)' : undefined) })
+    .trim().min(3, { error: 'too short: give at least 3 characters saying why (it goes into the audit log with your name)' }).max(2000).superRefine((r, ctx) => {
     const u = firstUnpairedSurrogate(r);
     if (u) ctx.addIssue({ code: 'custom', message: `holds an unpaired UTF-16 surrogate (${u.unit} at offset ${u.offset}), which the staging file would keep as U+FFFD: write the reason without it` });
   }),

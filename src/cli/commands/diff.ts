@@ -80,7 +80,7 @@ export function register(program: Command): void {
     .option('--key <columns>', 'comma-separated columns identifying a row (default: the clustered index key; a heap is compared as whole rows)')
     .option('--stage <staging.db>', "stage the missing and changed rows as a job of kind 'restore' (review and re-insert them like scanned rows); staged once they are all written: a reader closing stdout early (| head) leaves nothing staged, and the EPIPE line says so")
     .addOption(outFormatOption(DIFF_FORMATS, 'ndjson'))
-    .option('--out <file>', 'write rows to this file instead of stdout')
+    .option('--out <file>', 'write rows to this file instead of stdout (an existing file is replaced once the result starts to be written; a command refused before that leaves it as it was)')
     .option('--quiet', 'no summary on stderr; still said: INCOMPLETE and INTERRUPTED')
     .addOption(strictOption())
     .action(async (opts: DiffOptions, cmd: Command) => {

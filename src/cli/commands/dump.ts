@@ -74,7 +74,7 @@ export function register(program: Command): void {
     .option('--include-ghosts', 'also print ghost records (deleted rows not yet cleaned up), flagged ghost')
     .option('--include-remnants', 'also carve deleted records left in the page bodies (slot already removed), flagged remnant')
     .addOption(outFormatOption(DUMP_FORMATS, 'ndjson'))
-    .option('--out <file>', 'write rows to this file instead of stdout')
+    .option('--out <file>', 'write rows to this file instead of stdout (an existing file is replaced once the result starts to be written; a command refused before that leaves it as it was)')
     .option('--report <file>', 'write the dump report (rows per table, complete, every skipped item with its reason) as JSON, as scan --report')
     .option('--quiet', 'no summary on stderr; still said: INCOMPLETE, INTERRUPTED and rows carrying warnings')
     .addOption(strictOption({ warnedRows: true }))

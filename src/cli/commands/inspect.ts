@@ -1,5 +1,6 @@
 import { skippedLines } from '../skipped-lines.js';
 import { assertRegularFile } from '../files.js';
+import { unreadableWhy } from '../../util/files.js';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Command, Option } from 'commander';
@@ -139,7 +140,7 @@ export function detectFileKind(path: string): FileKind {
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    throw new InputError('INPUT_FILE_UNREADABLE', `cannot open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
+    throw new InputError('INPUT_FILE_UNREADABLE', `cannot open ${path}: ${unreadableWhy(e)}`, { file: path });
   }
   try {
     const head = Buffer.alloc(COMMON_HEADER_SIZE);

@@ -107,7 +107,7 @@ export function register(program: Command): void {
     .option('--from-lsn <lsn>', 'first LSN (inclusive): 0000002a:000001f0:0003, 0x…, decimal, dec:42:496:3 or (42:496:3) as DBCC PAGE prints m_lsn')
     .option('--to-lsn <lsn>', 'last LSN (inclusive), same forms')
     .addOption(outFormatOption(LOG_FORMATS, 'table'))
-    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--out <file>', 'write to this file instead of stdout (an existing file is replaced once the result starts to be written; a command refused before that leaves it as it was)')
     .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE and INTERRUPTED')
     .addOption(strictOption({ unwritableText: true }))
     .option('--csv-raw', "CSV: cells unchanged (by default a cell starting with = + - @ tab, CR or ' gets a leading ')")

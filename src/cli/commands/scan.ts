@@ -86,7 +86,7 @@ export function register(program: Command): void {
     .option('--from <time>', "window start, server local time: YYYY-MM-DD[THH:MM[:SS[.fffffff]]] (a space for T; no zone; more than three fractional digits are put on the log's 1/300-second ticks)")
     .option('--to <time>', 'window end (inclusive), server local time')
     .addOption(repeatableOption('--table <schema.name>', 'only these tables (repeatable or comma-separated): dbo.T, [dbo].[T], "dbo"."T"', collectTables, 'every table'))
-    .addOption(repeatableOption('--op <operation>', 'delete | insert | update, any case (repeatable)', collect, 'delete'))
+    .addOption(repeatableOption('--op <operation>', 'delete | insert | update, any case (repeatable or comma-separated: --op delete,update)', collect, 'delete'))
     .addOption(repeatableOption('--transaction <id>', 'only rows of these transactions: Transaction ID as fn_dblog and the rows print it, e.g. 0000:000003e8 (repeatable or comma-separated)', collect, 'every transaction'))
     .addOption(repeatableOption('--sid <sid>', 'only rows of transactions begun by this SID: hex (0x0105…, any case) or S-1-5-21-… (repeatable or comma-separated)', collect, 'any'))
     .addOption(repeatableOption('--login <name>', 'only rows of transactions begun by this login, any letter case (live scans: offline rows have no login, use --sid or --db-user) (repeatable)', (v: string, prev: string[]) => [...prev, v], 'any'))
@@ -94,7 +94,7 @@ export function register(program: Command): void {
     .option('--from-lsn <lsn>', 'only row operations at or after this LSN: 0000002a:000001f0:0003, 0x…, decimal, dec:42:496:3 or (42:496:3)')
     .option('--to-lsn <lsn>', 'only row operations at or before this LSN (inclusive), same forms')
     .addOption(outFormatOption(OUTPUT_FORMATS, 'ndjson'))
-    .option('--out <file>', 'write rows to this file instead of stdout')
+    .option('--out <file>', 'write rows to this file instead of stdout (an existing file is replaced once the result starts to be written; a command refused before that leaves it as it was)')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
     .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE, INTERRUPTED, UNCHECKED, a file or --schema catalog whose database could not be checked (or was read with --catalog-any-database), rows carrying warnings and a TRUNCATE TABLE / DROP TABLE in the log (the rows printed are then not all that was removed)')
     .addOption(strictOption({ warnedRows: true }))
@@ -397,6 +397,12 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
       for (const n of metadataNotes) process.stderr.write(`rowback scan: note: ${n}\n`);
       printSummary(rows, perTable, allSkipped);
+      // CSV without one --table holds each row's values as one JSON cell: a spreadsheet shows JSON
+      // text where a newcomer expected a column per value, and nothing said why
+      if (csvOut && !single && rows > 0) {
+        const names = [...perTable.keys()].sort();
+        process.stderr.write(`rowback scan: note: CSV: each row's values are one JSON cell (column "values"), as no single --table was given; for a column per value, scan one table at a time: ${names.slice(0, 3).map((t) => `--table ${t}`).join(', ')}${names.length > 3 ? ', …' : ''}\n`);
+      }
       if (selection && selectedOut > unknownOut && rows > 0) process.stderr.write(`rowback scan: note: ${selectedOut - unknownOut} other row(s) recovered are not printed: ${selection.described} does not select them\n`);
       // the notes before "why no rows", which counts what they name
       for (const n of [...told.removals, ...told.notes]) process.stderr.write(`rowback scan: note: ${n}\n`);

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
@@ -186,7 +187,7 @@ export function register(program: Command): void {
         targets: cfg.targets, timeZone: cfg.timeZone,
       });
       process.stderr.write(`job files may come from: ${(cfg.fileRoots ?? [process.cwd()]).join(', ')}${cfg.allowedServers ? `; live jobs may connect to: ${cfg.allowedServers.join(', ')}` : ''}\n`);
-      process.stderr.write(`rowback serving on ${address} (review page ${address}/, API docs ${address}/docs)\n`);
+      process.stderr.write(`rowback serving on ${address} (review page ${address}/, API docs ${address}/docs); staging file ${resolve(cfg.db)}: its tokens sign in (rowback token create NAME --role ROLE --db ${resolve(cfg.db)})\n`);
       const advice = noTokenAdvice(cfg.db);
       if (advice) process.stderr.write(advice);
       if (cfg.host !== '127.0.0.1' && cfg.host !== 'localhost' && cfg.host !== '::1') {

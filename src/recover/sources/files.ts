@@ -36,6 +36,12 @@ import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.
 import { RECOVER_UPDATE_NO_BASE, type RebuildCandidate } from '../update-rebuild.js';
 import { assertBackupSet, assertOneDatabase, dataFileLogTimeNote, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../source-identity.js';
 
+/**
+ * What to do when files give no table layout (a log alone: `scan --ldf X.ldf`). "give --mdf FILE or
+ * --bak FILE (or --schema/--ddl)" left a newcomer whose data file is gone with nothing to try.
+ */
+const NO_METADATA_ADVICE = "give the database's data file (--mdf FILE.mdf) or a full backup (--bak FILE.bak); with the log alone, give the tables' layout (--ddl CREATE-TABLE.sql --alloc-unit ID, or --schema CATALOG.json: docs/metadata.md), or list its records undecoded with rowback log FILE";
+
 /** Boot-page dbi_version of SQL Server 2005 (corpus README). */
 /** Boot-page dbi_version of SQL Server 2005 (corpus StDb2005, Tractis aspnetdb): its log has format version 2. */
 export const SQL2005_DBI_VERSION = 611;
@@ -730,7 +736,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       if (catalog) return catalog;
       await ensureOneDatabase();
       if (mdfs.length === 0 && baks.length === 0) {
-        throw new InputError('INPUT_NO_METADATA', `no table metadata: ${inputs.backupAdvice?.noMetadata ?? 'give --mdf FILE or --bak FILE (or --schema/--ddl)'}`);
+        throw new InputError('INPUT_NO_METADATA', `no table metadata: ${inputs.backupAdvice?.noMetadata ?? NO_METADATA_ADVICE}`);
       }
       const api = await loadDatafile();
       pageSource = mdfs.length ? api.openDataFiles(mdfs) : openBackupPages(baks, inputs.position, assertBackupSet, inputs.backupAdvice);
