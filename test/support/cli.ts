@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 
@@ -42,4 +45,23 @@ export function expectOneLineError(r: CliResult, code: string): string {
   expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
   expect(r.stderr).toContain(`${code}: `);
   return r.stderr;
+}
+
+/**
+ * The compiled CLI (bin/rowback.js: `npm ci` builds dist/) run as a process that file permissions
+ * bind, for the tests of a file this user may not read or a folder it may not write. Another user
+ * runs it as it is; root (CI runs as root, and root reads and writes whatever the modes say) runs it
+ * through util-linux's `setpriv` with CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH dropped, so that a file
+ * of mode 000 and a folder of mode 555 refuse it EACCES as they refuse any user (checked here:
+ * readFileSync and writeFileSync both EACCES). Those tests were skipped as root: never run in CI.
+ */
+export function cliBoundByPermissions(...argv: string[]): CliResult {
+  const bin = join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), 'bin', 'rowback.js');
+  const root = process.getuid?.() === 0;
+  const [cmd, args] = root
+    ? ['setpriv', ['--inh-caps=-dac_override,-dac_read_search', '--bounding-set=-dac_override,-dac_read_search', process.execPath, bin, ...argv]]
+    : [process.execPath, [bin, ...argv]];
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
