@@ -93,4 +93,16 @@ describe('backup history from msdb (fake runner)', () => {
     expect(p.rendered.statements.at(-2)).toBe("RESTORE LOG [Side] FROM DISK = N'F:\\bk\\logs.trn' WITH FILE = 2, NORECOVERY, STOPAT = N'2024-05-01T11:30:00.000';");
     await expect(planRestore({ server: 'fake', stopAt: '2024-05-01 11:30', format: 'sql' }, { runner: () => r })).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION' });
   });
+
+  it('two --database names (one database renamed between its backups): msdb read for each, planned as one', async () => {
+    // SYNTHETIC: the sets up to 12:00 under the old name, the one after under the new (msdb names a set as the database was named then)
+    const renamedSet: Row = { ...SETS[3]!, backup_set_id: 15, media_set_id: 9, position: 1, database_name: 'Shop2', first_lsn: '41000000018000001', last_lsn: '41000000019000001', backup_set_uuid: 'acacacac-1111-2222-3333-444444444444', backup_start_date: '2024-05-01T14:00:00', backup_finish_date: '2024-05-01T14:00:01' };
+    const r = new FakeRunner([SETS.slice(0, 4), DEVICES, FILES, [renamedSet], [{ media_set_id: 9, family_sequence_number: 1, device_type: 2, physical_device_name: 'F:\\bk\\after.trn' }], []]);
+    const p = await planRestore({ server: 'fake', database: ["O'Brien]DB", 'Shop2'], stopAt: '2024-05-01 13:59', as: 'Side', format: 'sql' }, { runner: () => r });
+    // three queries per name, each name a parameter
+    expect(r.sent.map((x) => x.params[0]!.value)).toEqual(["O'Brien]DB", "O'Brien]DB", "O'Brien]DB", 'Shop2', 'Shop2', 'Shop2']);
+    expect(r.closed).toBe(true);
+    expect(p.rendered.statements.at(-2)).toBe("RESTORE LOG [Side] FROM DISK = N'F:\\bk\\after.trn' WITH FILE = 1, NORECOVERY, STOPAT = N'2024-05-01T13:59:00.000';");
+    expect(p.chain.databaseName).toBe('Shop2');
+  });
 });
