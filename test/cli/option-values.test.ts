@@ -33,8 +33,8 @@ const REPEATABLE: Record<string, string[]> = {
   log: ['--bak', '--operation', '--context', '--alloc-unit', '--table', '--transaction'],
   diff: ['--bak', '--trn', '--after-mdf', '--after-bak', '--after-trn'],
   decode: ['--type-alias'],
-  'restore plan': ['--backups'],
-  'restore run': ['--backups', '--table'],
+  'restore plan': ['--backups', '--database'],
+  'restore run': ['--backups', '--table', '--database'],
   serve: ['--file-root', '--allow-server'],
 };
 
