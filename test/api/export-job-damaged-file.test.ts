@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { validateJobSpec } from '../../src/worker/job-validate.js';
-import { CUSTOMERS_AU, customersCatalogRow } from '../support/export-fixture.js';
+import { CUSTOMERS_AU, customersCatalog, exportRecord, ROW_ADA } from '../support/export-fixture.js';
 import { bearer, testApp, type TestApp } from './helpers.js';
 
 /**
@@ -12,16 +12,8 @@ import { bearer, testApp, type TestApp } from './helpers.js';
  * nothing. Before, an Excel-rounded AllocUnitId was staged and shown rounded, and a file with no
  * Begin Time column ran as if every Begin Time were NULL. SYNTHETIC export files.
  */
-const ROW_ADA = '0x300008000100000002000001001500410064006100'; // 1, N'Ada'
-const CATALOG = [
-  customersCatalogRow({ partition_column_id: 1, column_id: 1, column_name: 'CustomerId', type_name: 'int', system_type_id: 56, max_length: 4, precision: 10, scale: 0, collation_name: null, is_nullable: false, leaf_offset: 4, leaf_null_bit: 1, leaf_bit_position: 0, key_ordinal: 1 }),
-  customersCatalogRow({ partition_column_id: 2, column_id: 2, column_name: 'Name', type_name: 'nvarchar', system_type_id: 231, max_length: 100, precision: 0, scale: 0, collation_name: 'SQL_Latin1_General_CP1_CI_AS', is_nullable: true, leaf_offset: -1, leaf_null_bit: 2, leaf_bit_position: 0, key_ordinal: 0 }),
-];
-const rec = (lsn: string, op: string, over: Record<string, unknown> = {}) => ({
-  'Current LSN': lsn, Operation: op, Context: 'LCX_NULL', 'Transaction ID': '0000:000003e8', AllocUnitId: null, 'Page ID': null, 'Slot ID': null,
-  'Offset in Row': null, 'Modify Size': null, Description: null, 'Begin Time': null, 'End Time': null, 'Transaction Name': null,
-  'Transaction SID': null, Login: null, SPID: null, 'RowLog Contents 0': null, 'RowLog Contents 1': null, ...over,
-});
+const CATALOG = customersCatalog();
+const rec = exportRecord;
 const records = (au: string) => [
   rec('0000002a:000001f0:0001', 'LOP_BEGIN_XACT', { 'Begin Time': '2024/03/05 14:07:09:123', 'Transaction Name': 'DELETE' }),
   rec('0000002a:000001f0:0002', 'LOP_DELETE_ROWS', { Context: 'LCX_MARK_AS_GHOST', AllocUnitId: au, 'Page ID': '0001:00000123', 'Slot ID': 0, 'RowLog Contents 0': ROW_ADA }),
