@@ -2,6 +2,7 @@ import { NameIndex } from '../reconstruct/metadata/names.js';
 import { InputError, isRowbackError, ReinsertError } from '../errors.js';
 import type { SqlValue } from '../reconstruct/values.js';
 import { commentText, quoteName, splitQualifiedName, SQLCMD_UNSAFE } from '../util/tsql.js';
+import { firstUnpairedSurrogate } from '../util/surrogates.js';
 import { orderTables } from './order.js';
 import { liveColumnExpression } from '../replay/compare-live.js';
 import { planParam, scriptDeclaration, type ParamPlan } from './sql-types.js';
@@ -720,9 +721,50 @@ export { commentText } from '../util/tsql.js';
 
 const UNSCRIPTABLE_WHY = 'a name of its table or columns holds a line break or "$(", which sqlcmd and SSMS read as commands of their own (a line GO, :!!, :r; $(variable)) before SQL Server sees the script, so it is left out of the script';
 
-/** Whether a row's statements would carry a name sqlcmd reads as its own (SQLCMD_UNSAFE); its values never do (scriptLiteral). */
+/**
+ * Why a row's statements cannot go into a script, or null when they can: a name sqlcmd reads as
+ * its own (SQLCMD_UNSAFE; UNSCRIPTABLE_WHY), or a table or column name holding an unpaired UTF-16
+ * surrogate (sysname is nvarchar: a name cut between the halves of a pair), which the UTF-8 script
+ * writes as U+FFFD, so the statement named another table or column (a table `T\ud83d` scripted as
+ * `[T\ufffd]`, which may exist and be another table). The driver's run sends UTF-16 and is right.
+ * Its values never do either (scriptLiteral writes a surrogate as CONVERT(nvarchar(1), 0x…)).
+ */
+function unscriptableWhy(b: PlannedBatch, r: PlannedRow): string | null {
+  if (SQLCMD_UNSAFE.test(b.target) || SQLCMD_UNSAFE.test(r.script.insert) || (r.script.exists !== null && SQLCMD_UNSAFE.test(r.script.exists)) || SQLCMD_UNSAFE.test(r.script.undo)) return UNSCRIPTABLE_WHY;
+  const named = [{ what: 'table', name: b.target }, ...r.params.map((p) => ({ what: 'column', name: p.column }))];
+  for (const { what, name } of named) {
+    const u = firstUnpairedSurrogate(name);
+    if (u) return `the ${what} name ${commentText(name)} holds an unpaired UTF-16 surrogate (${u.unit} at offset ${u.offset}), which this UTF-8 script cannot carry: written U+FFFD there it names another ${what}, so it is left out of the script`;
+  }
+  if (firstUnpairedSurrogate(r.script.insert) || (r.script.exists !== null && firstUnpairedSurrogate(r.script.exists)) || firstUnpairedSurrogate(r.script.undo)) {
+    return 'a name of its table or columns holds an unpaired UTF-16 surrogate, which this UTF-8 script cannot carry: written U+FFFD there it names another table or column, so it is left out of the script';
+  }
+  return null;
+}
+
+/** Whether a row's statements cannot go into a script (unscriptableWhy). */
 function unscriptable(b: PlannedBatch, r: PlannedRow): boolean {
-  return SQLCMD_UNSAFE.test(b.target) || SQLCMD_UNSAFE.test(r.script.insert) || (r.script.exists !== null && SQLCMD_UNSAFE.test(r.script.exists)) || SQLCMD_UNSAFE.test(r.script.undo);
+  return unscriptableWhy(b, r) !== null;
+}
+
+/**
+ * The rows of a plan left out of its scripts (unscriptableWhy), each with the reason, in plan order:
+ * what an export answers besides the script's own WARNING lines. [] when every row is scripted.
+ */
+export function notScripted(plan: ReinsertPlan): { rowId: number; table: string; why: string }[] {
+  const out: { rowId: number; table: string; why: string }[] = [];
+  for (const b of plan.batches) for (const r of b.rows) {
+    const why = unscriptableWhy(b, r);
+    if (why) out.push({ rowId: r.rowId, table: r.table, why });
+  }
+  return out;
+}
+
+/** Rows (as `notScripted` gives them) grouped by reason: `[why, row ids]`, first seen first. */
+function byReason(rows: { rowId: number; why: string }[]): [string, number[]][] {
+  const m = new Map<string, number[]>();
+  for (const r of rows) m.set(r.why, [...(m.get(r.why) ?? []), r.rowId]);
+  return [...m];
 }
 
 function comment(text: string): string {
@@ -839,10 +881,10 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   for (const h of o.header ?? []) out.push(comment(h));
   // rows left out as NOT SCRIPTED are not covered: said at the top with the NOT INCLUDED ones (the
   // header counted them as covered, and only a comment inside their batch said otherwise)
-  const unscripted = plan.batches.flatMap((b) => b.rows.filter((r) => unscriptable(b, r)).map((r) => r.rowId));
-  const unscriptedSet = new Set(unscripted);
+  const unscripted = notScripted(plan);
+  const unscriptedSet = new Set(unscripted.map((u) => u.rowId));
   out.push(comment(`covers staged rows: ${rowIdRanges(plan.batches.flatMap((b) => b.rows.map((r) => r.rowId)).filter((id) => !unscriptedSet.has(id)))}`));
-  if (unscripted.length) out.push(comment(`WARNING: ${unscripted.length} row(s) planned but NOT SCRIPTED (${UNSCRIPTABLE_WHY}): rows ${rowIdRanges(unscripted)}; rowback's own re-insert run inserts them through the driver; each is listed below`));
+  for (const [why, ids] of byReason(unscripted)) out.push(comment(`WARNING: ${ids.length} row(s) planned but NOT SCRIPTED (${why}): rows ${rowIdRanges(ids)}; rowback's own re-insert run inserts them through the driver; each is listed below`));
   out.push(comment(o.foreignKeysKnown === false
     ? `table order (by name: the foreign keys are unknown without a target connection; a dry run against the target orders parents first): ${plan.tableOrder.join(', ') || '(none)'}`
     : `table order (parents first): ${plan.tableOrder.join(', ') || '(none)'}`));
@@ -887,8 +929,9 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
     yield out.splice(0).join('\n');
     out.push(comment(`batch ${b.batchNo}: ${b.table}, ${b.rows.length} row(s)`));
     const rows = b.rows.filter((r) => {
-      if (!unscriptable(b, r)) return true;
-      out.push(comment(`NOT SCRIPTED: row ${r.rowId} (${r.table}, LSN ${r.lsn}): ${UNSCRIPTABLE_WHY}; rowback's own run inserts it through the driver, where it is safe`));
+      const why = unscriptableWhy(b, r);
+      if (why === null) return true;
+      out.push(comment(`NOT SCRIPTED: row ${r.rowId} (${r.table}, LSN ${r.lsn}): ${why}; rowback's own run inserts it through the driver, where it is safe`));
       return false;
     });
     if (!rows.length) continue;
@@ -960,9 +1003,9 @@ export function renderUndoScript(plan: ReinsertPlan, o: UndoOptions = {}): strin
 export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {}): Generator<string> {
   const out: string[] = (o.header ?? []).map(comment);
   const included = plan.batches.flatMap((b) => b.rows.filter((r) => (!o.rowIds || o.rowIds.has(r.rowId)) && !unscriptable(b, r)));
-  const unscripted = plan.batches.flatMap((b) => b.rows.filter((r) => (!o.rowIds || o.rowIds.has(r.rowId)) && unscriptable(b, r)));
+  const unscripted = notScripted(plan).filter((u) => !o.rowIds || o.rowIds.has(u.rowId));
   out.push(comment(`deletes staged rows: ${rowIdRanges(included.map((r) => r.rowId))}`));
-  if (unscripted.length) out.push(comment(`WARNING: ${unscripted.length} row(s) NOT DELETED by this script (${UNSCRIPTABLE_WHY}): rows ${rowIdRanges(unscripted.map((r) => r.rowId))}; delete them by hand`));
+  for (const [why, ids] of byReason(unscripted)) out.push(comment(`WARNING: ${ids.length} row(s) NOT DELETED by this script (${why}): rows ${rowIdRanges(ids)}; delete them by hand`));
   if (o.rowIds) {
     const skipped = plan.batches.flatMap((b) => b.rows).filter((r) => !o.rowIds!.has(r.rowId));
     for (const r of skipped) out.push(comment(`NOT TOUCHED: row ${r.rowId} (${r.table}, LSN ${r.lsn}): ${o.notTouched?.get(r.rowId) ?? 'not inserted by this run'}`));
@@ -983,8 +1026,9 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     for (const r of [...b.rows].reverse()) {
       if (o.rowIds && !o.rowIds.has(r.rowId)) continue;
       out.push(comment(`row ${r.rowId}, LSN ${r.lsn}`));
-      if (unscriptable(b, r)) {
-        out.push(comment(`NOT DELETED: ${UNSCRIPTABLE_WHY}`), `RAISERROR(N'rowback undo: row ${r.rowId} is not deleted by this script (a name of its table holds a line break or a sqlcmd variable); delete it by hand', 10, 1) WITH NOWAIT;`);
+      const why = unscriptableWhy(b, r);
+      if (why !== null) {
+        out.push(comment(`NOT DELETED: ${why}`), `RAISERROR(N'rowback undo: row ${r.rowId} is not deleted by this script (${why === UNSCRIPTABLE_WHY ? 'a name of its table holds a line break or a sqlcmd variable' : 'a name of its table or columns holds a character this UTF-8 script cannot carry'}); delete it by hand', 10, 1) WITH NOWAIT;`);
         continue;
       }
       if (r.undoNotExact) {

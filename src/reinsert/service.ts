@@ -11,7 +11,7 @@ import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPla
 import { serverSpelling } from './run-target.js';
 import { compareDatabases, type DatabaseCheck } from './source-database.js';
 import type { SourceDatabase } from '../staging/types.js';
-import { planReinsertCooperatively, recoveredFromLog, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
+import { notScripted, planReinsertCooperatively, recoveredFromLog, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { fromLayout, type ForeignKey, type TargetColumn, type TargetTable } from './target-table.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
@@ -695,6 +695,8 @@ function summarise(plan: ReinsertPlan): Record<string, unknown> {
   return {
     rows: plan.batches.reduce((s, b) => s + b.rows.length, 0), batches: plan.batches.length, tableOrder: plan.tableOrder,
     cycles: plan.cycles, problems: plan.problems.length,
+    // rows the script leaves out (a name it cannot carry: plan.ts unscriptableWhy), each with why; the run inserts them
+    ...(() => { const n = notScripted(plan); return n.length ? { notScripted: n } : {}; })(),
   };
 }
 

@@ -86,7 +86,9 @@ export function splitQualifiedName(text: string, defaultSchema = 'dbo'): { schem
  */
 export function commentText(text: string): string {
   // and `$(`, which sqlcmd replaces by a scripting variable even inside a comment
-  return String(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).replace(/\$\(/g, '$\\u{28}');
+  // and an unpaired UTF-16 surrogate, which the UTF-8 script would write as U+FFFD (a comment
+  // naming table `T\ud83d` read `T\ufffd`, another name): written as its code unit instead
+  return String(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).replace(/\$\(/g, '$\\u{28}');
 }
 
 /**

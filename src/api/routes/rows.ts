@@ -6,7 +6,7 @@ import { unplacedNote, type StagingStore } from '../../staging/store.js';
 import { splitQualifiedName } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
-import { DEFAULT_REINSERT_OPERATIONS, inInsertionOrder, mergePlans, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
+import { DEFAULT_REINSERT_OPERATIONS, inInsertionOrder, mergePlans, notScripted, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
 import { databaseCheckHeader, insertedByRuns } from '../../reinsert/service.js';
 import { compareDatabases } from '../../reinsert/source-database.js';
 import type { RowFilter, StagedRowWithRaw } from '../../staging/types.js';
@@ -292,6 +292,11 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     if (format === 'sql' && notApproved.length) {
       header.push(`WARNING: not only approved rows: ${[...byStatus].sort().map(([st, n]) => `${n} ${st}`).join(', ')}; for a script of the approved rows alone export with status=approved`);
     }
+    // rows the script leaves out (a table or column name it cannot carry, e.g. an unpaired
+    // surrogate, which UTF-8 writes as U+FFFD: another table's name), counted for a client that
+    // reads no further than the answer's headers; each is named in the script's WARNING lines
+    const leftOut = notScripted(plan).filter((u) => format === 'sql' || inserted.has(u.rowId));
+    if (leftOut.length) reply.header('x-rowback-not-scripted', String(leftOut.length));
     let chunks: Iterable<string>;
     if (format === 'sql') chunks = renderScriptChunks(plan, { header, foreignKeysKnown: metadata === 'target-catalog' });
     else {
