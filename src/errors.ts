@@ -99,6 +99,16 @@ export class SourceError extends RowbackError {
 /** The staging store failed or refused an operation. Codes: STAGING_*. */
 export class StagingError extends RowbackError {
   readonly family = 'staging';
+  /**
+   * 1, or 2 (bad input, README) when `options.userInput` says the user's path is the problem (a
+   * staging file whose folder does not exist, a folder or device given as the file): it was 1, as a
+   * failure of the store itself is.
+   */
+  override readonly exitCode: number;
+  constructor(code: string, message: string, location: ErrorLocation = {}, options?: { cause?: unknown; userInput?: boolean }) {
+    super(code, message, location, options);
+    this.exitCode = options?.userInput ? 2 : 1;
+  }
 }
 
 /** Re-insert could not be planned or run. Codes: REINSERT_*. */

@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:f
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { StagingError } from '../errors.js';
+import { missingFolderError } from './open.js';
 import type { Logger } from '../util/logger.js';
 
 /**
@@ -64,6 +65,9 @@ export function acquireStagingLock(dbPath: string, logger?: Logger): StagingLock
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') {
+        // the staging file's folder missing: said as openStagingStore says it (the folder, mkdir -p; exit 2)
+        const missing = code === 'ENOENT' ? missingFolderError(dbPath) : null;
+        if (missing) throw missing;
         throw new StagingError('STAGING_OPEN_FAILED', `cannot create the lock file ${file}: ${(e as Error).message}`, { file }, { cause: e });
       }
       let { exists, text, content } = readLock(file);

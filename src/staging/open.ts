@@ -1,4 +1,5 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { StagingError } from '../errors.js';
 import { StagingStore, type OpenOptions } from './store.js';
 
@@ -22,12 +23,27 @@ export function openStagingStore(path: string, opts: OpenOptions = {}): StagingS
       const st = statSync(path);
       if (!st.isFile()) kind = st.isDirectory() ? 'a folder' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isFIFO() ? 'a pipe' : st.isSocket() ? 'a socket' : 'not a file';
     } catch {
-      /* missing: the store makes it (a missing folder is SQLite's "directory does not exist") */
+      /* missing: the store makes it (in a missing folder: missingFolderError below) */
     }
-    if (kind) throw new StagingError('STAGING_OPEN_FAILED', `cannot open staging file ${path}: it is ${kind}, not a regular file`, { file: path });
+    if (kind) throw new StagingError('STAGING_OPEN_FAILED', `cannot open staging file ${path}: it is ${kind}, not a regular file`, { file: path }, { userInput: true });
+    const missing = missingFolderError(path);
+    if (missing) throw missing;
   }
   // SQLite's own failures while setting the file up are STAGING_OPEN_FAILED from the store itself
   return new StagingStore(path, opts);
+}
+
+/**
+ * STAGING_OPEN_FAILED (exit 2, bad input) when the folder `path` would be made in does not exist,
+ * naming the folder and what to do; null when it exists (or `path` is `:memory:`, '' or a `file:`
+ * URI). SQLite said only "Cannot open database because the directory does not exist", and the
+ * lock file `serve` makes first "ENOENT: no such file or directory, open '….lock'" (exit 1).
+ */
+export function missingFolderError(path: string): StagingError | null {
+  if (path === ':memory:' || path === '' || path.startsWith('file:')) return null;
+  const dir = dirname(resolve(path));
+  if (existsSync(dir)) return null;
+  return new StagingError('STAGING_OPEN_FAILED', `cannot open staging file ${path}: its folder ${dir} does not exist: create it first (mkdir -p ${dir}), or give a staging file path in an existing folder`, { file: path }, { userInput: true });
 }
 
 /**

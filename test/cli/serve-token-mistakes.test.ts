@@ -49,12 +49,31 @@ it.each([
 ])('token create, list and serve --db on %s: one STAGING_OPEN_FAILED line naming it, nothing written beside it', async (_, db, why) => {
   for (const args of [['token', 'create', 'olga', '--role', 'operator', '--db', db], ['token', 'list', '--db', db], ['serve', '--db', db, '--port', '0']]) {
     const r = await cli(...args);
-    expect(r.code, args.join(' ')).not.toBe(0);
+    // a path the user gave that cannot be a staging file is bad input: exit 2, as other input errors
+    expect(r.code, args.join(' ')).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr, args.join(' ')).toBe(`rowback: STAGING_OPEN_FAILED: cannot open staging file ${db}: ${why} (file ${db})\n`);
   }
   expect(existsSync(`${db}-journal`)).toBe(false);
   expect(existsSync(`${db}-wal`)).toBe(false);
+});
+
+/**
+ * `token create` / `serve --db` with a staging file in a folder that does not exist: SQLite's
+ * "Cannot open database because the directory does not exist" (serve: the lock file's bare
+ * "ENOENT: no such file or directory, open '….lock'"), exit 1, no word of the folder or of what to
+ * do. Now one line naming the folder, how to make it, and exit 2 (bad input); nothing is made.
+ */
+it('token create and serve --db in a folder that does not exist: the folder named, mkdir -p, exit 2', async () => {
+  const folder = join(dir, 'no-such-folder', 'deeper');
+  const db = join(folder, 'staging.db');
+  for (const args of [['token', 'create', 'olga', '--role', 'operator', '--db', db], ['serve', '--db', db, '--port', '0']]) {
+    const r = await cli(...args);
+    expect(r.code, args.join(' ')).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr, args.join(' ')).toBe(`rowback: STAGING_OPEN_FAILED: cannot open staging file ${db}: its folder ${folder} does not exist: create it first (mkdir -p ${folder}), or give a staging file path in an existing folder (file ${db})\n`);
+  }
+  expect(existsSync(join(dir, 'no-such-folder'))).toBe(false);
 });
 
 it('token create --db on a file that is not a SQLite database: SQLite\'s reason, not INTERNAL', async () => {
