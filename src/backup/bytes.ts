@@ -8,6 +8,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { unreadableWhy } from '../util/files.js';
 import { CompressedBackupReader, indexCompressedBackup, isCompressedBackup } from './compressed.js';
 
 export interface BackupBytes {
@@ -33,7 +34,7 @@ export function openBackupBytes(path: string): BackupBytes {
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    throw new InputError('INPUT_FILE_UNREADABLE', `cannot open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
+    throw new InputError('INPUT_FILE_UNREADABLE', `cannot open ${path}: ${unreadableWhy(e)}`, { file: path });
   }
   let closed = false;
   const close = () => {

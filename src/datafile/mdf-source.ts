@@ -5,6 +5,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { FormatError, InputError } from '../errors.js';
+import { unreadableWhy } from '../util/files.js';
 import { PAGE_SIZE, type PageSource } from './page-source.js';
 import { PageType, parsePageHeader, verifyPage } from './page.js';
 import { parseFileHeaderPage } from './file-header.js';
@@ -21,7 +22,7 @@ export class MdfPageSource implements PageSource {
     try {
       this.fd = openSync(path, 'r');
     } catch (e) {
-      throw new InputError('INPUT_FILE_UNREADABLE', `cannot open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
+      throw new InputError('INPUT_FILE_UNREADABLE', `cannot open ${path}: ${unreadableWhy(e)}`, { file: path });
     }
     const size = fstatSync(this.fd).size;
     this.pageCount_ = Math.floor(size / PAGE_SIZE);

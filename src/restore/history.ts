@@ -14,7 +14,7 @@
 import { readdirSync, realpathSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError, RowbackError } from '../errors.js';
-import { assertRegularFile } from '../util/files.js';
+import { assertRegularFile, unlistableWhy } from '../util/files.js';
 import { readBackupHeader, type BackupHeader } from '../backup/header.js';
 import { readLogCommitTimes } from '../backup/log-commits.js';
 import type { SkippedItem } from '../recover/source.js';
@@ -127,7 +127,7 @@ function walk(dir: string, out: string[], seen = new Set<string>()): void {
   try {
     names = readdirSync(dir).sort();
   } catch (e) {
-    throw new InputError('INPUT_FILE_UNREADABLE', `cannot read folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: dir });
+    throw new InputError('INPUT_FILE_UNREADABLE', `cannot read folder ${dir}: ${unlistableWhy(e)}`, { file: dir });
   }
   for (const n of names) {
     const p = join(dir, n);

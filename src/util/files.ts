@@ -25,12 +25,31 @@ export function fileKindProblem(path: string): string | null {
 /**
  * Why a file cannot be read, in words: the errno code alone (`--ldf X.ldf: EACCES`) left a DBA
  * with a log copied off the server (owned by SQL Server's service account, mode 600) to look it up.
+ * ENOENT, EACCES/EPERM, EISDIR (a folder given for the file), ENOTDIR; any other code as it is.
  */
 export function unreadableWhy(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES' || code === 'EPERM') {
     return `${code} (permission denied: this user may not read it; files copied off a SQL Server are often readable by its service account only: make a copy you can read, or run as a user who can)`;
+  }
+  // a folder where a file is taken (readSync/createReadStream on a folder), a path through a file
+  if (code === 'EISDIR') return 'EISDIR (it is a folder, not a file: give the file in it)';
+  if (code === 'ENOTDIR') return 'ENOTDIR (a part of the path before the last is a file, not a folder: check the path)';
+  return code ?? (e as Error).message;
+}
+
+/**
+ * Why a folder cannot be listed, in words with what to do (restore plan --backups): the errno code
+ * alone (`cannot read folder X: EACCES`) was printed. ENOENT no such folder, ENOTDIR a file given
+ * for the folder, EACCES/EPERM permission denied; any other code as it is.
+ */
+export function unlistableWhy(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such folder';
+  if (code === 'ENOTDIR') return 'ENOTDIR (it is a file, not a folder: give the folder the backups are in)';
+  if (code === 'EACCES' || code === 'EPERM') {
+    return `${code} (permission denied: this user may not list the folder; backups copied off a SQL Server are often readable by its service account only: copy them to a folder you can read, or run as a user who can)`;
   }
   return code ?? (e as Error).message;
 }

@@ -28,6 +28,7 @@ import { pick } from 'stream-json/filters/pick.js';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
 import { streamObject } from 'stream-json/streamers/stream-object.js';
 import { InputError } from '../../errors.js';
+import { unreadableWhy } from '../../util/files.js';
 import type { LogRecord } from '../log-record.js';
 import {
   bad,
@@ -208,6 +209,9 @@ async function sniff(open: ByteSource, file: string): Promise<'json' | 'csv'> {
   } catch (e) {
     if (e instanceof ZipError) throw bad(file, 'is a ZIP archive (an .xlsx workbook: a result grid saved as Excel?), not text: export with sql/export-log-records.sql to a file (sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as its header says)', { line: 1 });
     if (e instanceof Utf16beError) throw bad(file, 'is UTF-16 big-endian text (its first bytes FE FF), which rowback does not read: save it as UTF-8 (sqlcmd -f 65001) or UTF-16LE (sqlcmd -u)', { line: 1 });
+    // the file's open or first read failed (a folder given for the file: EISDIR; permission denied:
+    // EACCES): Node's own 'EISDIR: illegal operation on a directory, read' came out as it was
+    if (typeof (e as NodeJS.ErrnoException).syscall === 'string') throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: ${unreadableWhy(e)}`, { file });
     throw notUtf8(file, e) ?? e;
   } finally {
     src.destroy();
@@ -224,7 +228,7 @@ export async function checkExportStart(file: string): Promise<'json' | 'csv'> {
   try {
     statSync(file);
   } catch (e) {
-    throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
+    throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: ${unreadableWhy(e)}`, { file });
   }
   return sniff(() => createReadStream(file, { highWaterMark: 64 * 1024 }), file);
 }
@@ -240,7 +244,7 @@ export async function openExportStream(file: string, open?: ByteSource): Promise
     try {
       bytes = statSync(file).size;
     } catch (e) {
-      throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
+      throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: ${unreadableWhy(e)}`, { file });
     }
     open = () => createReadStream(file, { highWaterMark: 64 * 1024 });
   }
