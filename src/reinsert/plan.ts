@@ -444,6 +444,9 @@ class ReinsertPlanner {
  * problem named, and the real run failed there, mid-way, on every resume. They are `held` now, each
  * with the sentence naming the cycle's rows, and so is every row that references one of them (its
  * INSERT would be refused the same way while its parent is not back): `rows` holds the others.
+ * A cycle one of whose rows is already in the target could go in (that row a key conflict, the
+ * others after it), but the plan does not read the target's rows (its existence checks run in the
+ * script and the run, row by row): the sentence says so, rather than that no order works.
  */
 function parentsFirst(t: TargetTable, list: PlannedRow[], fks: readonly ForeignKey[]): { rows: PlannedRow[]; held: { row: PlannedRow; message: string }[] } {
   const table = qualified(t).toLowerCase();
@@ -534,7 +537,7 @@ function parentsFirst(t: TargetTable, list: PlannedRow[], fks: readonly ForeignK
     const row = list[i]!;
     const comp = cycleOf.get(i);
     if (comp) {
-      return { row, message: `row ${row.rowId} is in a foreign-key cycle of ${name} (${keys}) with row(s) ${ids(comp, i)}: each references another, so whichever goes first its INSERT is refused by the constraint (Msg 547), and rowback inserts one row at a time; put them back by hand, all in one INSERT statement (the constraint is checked at the statement's end) or with the reference NULL first and an UPDATE after, or reject them` };
+      return { row, message: `row ${row.rowId} is in a foreign-key cycle of ${name} (${keys}) with row(s) ${ids(comp, i)}: each references another, so whichever goes first its INSERT is refused by the constraint (Msg 547), and rowback inserts one row at a time, unless one of them is already in the target (its key a conflict, and the others could go in after it); the plan does not read the target's rows, so all of them are held back: check the target for their keys, then put the missing ones back by hand, all in one INSERT statement (the constraint is checked at the statement's end) or with the reference NULL first and an UPDATE after, or reject them` };
     }
     const waits = [...parents[i]!].filter((j) => !done.has(j));
     return { row, message: `row ${row.rowId} references row(s) ${ids(waits)} of ${name} (${keys}), held back in a foreign-key cycle (or referencing one): its INSERT would be refused by the constraint (Msg 547) while they are not back; put it back by hand after them, or reject it` };
