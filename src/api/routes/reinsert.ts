@@ -5,6 +5,7 @@ import { InputError, isRowbackError, StagingError } from '../../errors.js';
 import { resolveConnection } from '../../util/connection.js';
 import { driverServerOf } from '../../reinsert/mssql-target.js';
 import type { TargetSpec } from '../../reinsert/service.js';
+import { notScripted } from '../../reinsert/plan.js';
 import { resolveTargetName, type ConfiguredTargetSpec } from '../targets.js';
 import { JobIdParams, ReinsertBody, TargetSchema } from './schemas.js';
 import { hideMessages, hideOutcomeMessage } from './jobs.js';
@@ -101,7 +102,9 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
       // approved after the dry run are not in it, one rejected since is refused (409)
       const rowIds = d.plan.batches.flatMap((b) => b.rows.map((r) => r.rowId));
       // databaseCheck: the job's source database against the target's (a WARNING when they differ)
-      return { run: d.run, script: d.script, undoScript: d.undoScript, problems: d.plan.problems, tableOrder: d.plan.tableOrder, cycles: d.plan.cycles, rowIds, databaseCheck: d.databaseCheck };
+      // notScripted: planned rows the script leaves out, each with why (a table or column name it
+      // cannot carry: a line break, "$(", an unpaired surrogate); the run inserts them: [] when none
+      return { run: d.run, script: d.script, undoScript: d.undoScript, problems: d.plan.problems, tableOrder: d.plan.tableOrder, cycles: d.plan.cycles, rowIds, notScripted: notScripted(d.plan), databaseCheck: d.databaseCheck };
     }
     if (who.role !== 'operator') {
       return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${who.role} may preview but not run a re-insert` });

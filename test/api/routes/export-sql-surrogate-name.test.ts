@@ -25,5 +25,15 @@ describeCorpus('SQL export: a table name holding an unpaired surrogate', () => {
     expect(r.body).not.toContain('\ufffd');
     expect(r.body).toMatch(/^-- WARNING: 1 row\(s\) planned but NOT SCRIPTED \(the table name \[dbo\]\.\[T\\u\{d83d\}\] holds an unpaired UTF-16 surrogate/m);
     expect(r.body).toMatch(/INSERT INTO \[dbo\]\.\[T2\]/);
+    // the dry run (POST …/reinsert, no target: planned from the layouts) answers the same rows in
+    // notScripted, with why, beside its script
+    const ok = await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: { ...bearer(t.tokens.reviewer), 'content-type': 'application/json' }, payload: JSON.stringify({ decision: 'approve', reason: 'restore', all: true }) });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: true } });
+    expect(dry.statusCode, dry.body).toBe(200);
+    const answer = dry.json() as { notScripted: { rowId: number; table: string; why: string }[]; script: string; run: { summary: { notScripted?: unknown[] } } };
+    expect(answer.notScripted).toHaveLength(1);
+    expect(answer.notScripted[0]).toMatchObject({ table: 'dbo.T\ud83d', why: expect.stringMatching(/^the table name \[dbo\]\.\[T\\u\{d83d\}\] holds an unpaired UTF-16 surrogate/) });
+    expect(answer.script).not.toContain('\ufffd');
   });
 });
