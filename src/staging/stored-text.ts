@@ -1,4 +1,4 @@
-import { firstUnpairedSurrogate } from '../util/surrogates.js';
+import { hasUnpairedSurrogate } from '../util/surrogates.js';
 
 /**
  * A text column of the staging file as SQLite holds it: the text itself (TEXT, UTF-8) or, for a
@@ -19,7 +19,7 @@ export type StoredText = string | Buffer;
 export function storedText(s: string): StoredText;
 export function storedText(s: string | null): StoredText | null;
 export function storedText(s: string | null): StoredText | null {
-  return s !== null && firstUnpairedSurrogate(s) ? Buffer.from(s, 'utf16le') : s;
+  return s !== null && hasUnpairedSurrogate(s) ? Buffer.from(s, 'utf16le') : s;
 }
 
 /** A stored text column read back: TEXT as it is, a BLOB (storedText's bytes) as its UTF-16 code units. */

@@ -15,6 +15,15 @@ export function firstUnpairedSurrogate(s: string): { unit: string; offset: numbe
   return m ? { unit: `U+${m[0].charCodeAt(0).toString(16).toUpperCase()}`, offset: m.index } : null;
 }
 
+/**
+ * Whether `s` holds an unpaired surrogate: `String.prototype.isWellFormed` (ES2024, native in Node
+ * 20; not in this project's ES2023 lib, hence the cast), for hot paths that only need yes or no (a
+ * staged row's names: src/staging/stored-text.ts) — no match object, no regular expression.
+ */
+export function hasUnpairedSurrogate(s: string): boolean {
+  return !(s as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
 const ALL = new RegExp(UNPAIRED_SURROGATE_SOURCE, 'g');
 
 /**
