@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { createSerializerCompiler, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { finishNegativeZero, hasNegativeZero, negativeZeroReplacer, stringifyKeepingNegativeZero } from '../util/negative-zero.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import auth, { type AuthOptions } from './plugins/auth.js';
 import docs from './plugins/docs.js';
@@ -47,7 +48,20 @@ export async function buildApp(o: AppOptions = {}): Promise<FastifyInstance> {
     bodyLimit: 32 * 1024 * 1024,
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // JSON.stringify writes a float's -0 as 0; a response holding one (a staged row's value) goes
+  // through the replacer that keeps it (util/negative-zero.ts), others as before
+  const keepNegativeZero = createSerializerCompiler({ replacer: negativeZeroReplacer });
+  app.setSerializerCompiler((route: Parameters<typeof serializerCompiler>[0]) => {
+    const plain = serializerCompiler(route);
+    const keeping = keepNegativeZero(route);
+    return (data) => (hasNegativeZero(data) ? finishNegativeZero(keeping(data)) : plain(data));
+  });
+  // routes with no response schema (rows, a row) are written with JSON.stringify: a payload holding
+  // -0 gets the serializer that keeps it
+  app.addHook('preSerialization', async (_req, reply, payload) => {
+    if (!reply.routeOptions.schema?.response && hasNegativeZero(payload)) reply.serializer(stringifyKeepingNegativeZero);
+    return payload;
+  });
   await app.register(errors);
   await app.register(securityHeaders);
   await app.register(staging, o);

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { csvCell, csvRecord, csvValueHeaders, csvWarningsCell } from '../util/csv.js';
+import { rowJson, valuesJson } from '../util/negative-zero.js';
 import type { RecoveredRow } from './recovered-row.js';
 import type { SqlValue } from '../reconstruct/values.js';
 
@@ -130,7 +131,7 @@ export function createRowWriter(format: OutputFormat, out: Writable, options: Wr
   };
   switch (format) {
     case 'ndjson': {
-      const one = (row: RecoveredRow) => gather('', JSON.stringify(row), '\n');
+      const one = (row: RecoveredRow) => gather('', rowJson(row), '\n');
       const either = (row: RecoveredRow | Uint8Array) => (row instanceof Uint8Array ? gatherBytes('', row, 0) : one(row));
       return { write: (row) => one(row) ?? resolved, writeRows: (rows) => many(rows, one), writeEncoded: (rows) => many(rows, either), flush, end: flush };
     }
@@ -139,7 +140,7 @@ export function createRowWriter(format: OutputFormat, out: Writable, options: Wr
       const one = (row: RecoveredRow) => {
         const prefix = first ? '[\n' : ',\n';
         first = false;
-        return gather(prefix, JSON.stringify(row), '');
+        return gather(prefix, rowJson(row), '');
       };
       const either = (row: RecoveredRow | Uint8Array) => {
         if (!(row instanceof Uint8Array)) return one(row);
@@ -173,7 +174,7 @@ export function createRowWriter(format: OutputFormat, out: Writable, options: Wr
       ];
       let wroteHeader = false;
       const image = (v: Record<string, SqlValue> | undefined): Array<string | null> =>
-        valueCols ? valueCols.map((c) => csvCell(v ? v[c] : undefined)) : [v ? JSON.stringify(v) : null];
+        valueCols ? valueCols.map((c) => csvCell(v ? v[c] : undefined)) : [v ? valuesJson(v) : null];
       const write = (row: RecoveredRow): Promise<void> => {
         const fixed = CSV_FIXED.map((k) => csvCell(row[k] as SqlValue | undefined));
         const cells = [...fixed, ...image(row.values), ...(after ? image(row.after) : []), csvWarningsCell(row.warnings, valueCols, row.values, after ? row.after : undefined, { names: CSV_FIXED, row: row as unknown as Record<string, unknown> }), row.raw, ...(after ? [row.rawAfter ?? null] : [])];

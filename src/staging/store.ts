@@ -12,6 +12,7 @@ import type { SkippedItem, SourceProgress } from '../recover/source.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { FTS_TEXT_SQL, migrate } from './migrations.js';
 import { readText, storedText, type StoredText } from './stored-text.js';
+import { valuesJson } from '../util/negative-zero.js';
 import type {
   AuditEntry, BlastRadius, JobKind, JobRecord, JobState, Page, Role, RowFilter, RowStatus, SourceDatabase, StagedRow, StagedRowWithRaw,
 } from './types.js';
@@ -104,8 +105,8 @@ function bindRow(a: unknown[], at: number, jobId: number, r: RecoveredRow, last:
   a[at + 7] = r.endTime;
   a[at + 8] = r.spid;
   a[at + 9] = storedText(r.transactionName);
-  a[at + 10] = JSON.stringify(r.values);
-  a[at + 11] = r.after ? JSON.stringify(r.after) : null;
+  a[at + 10] = valuesJson(r.values);
+  a[at + 11] = r.after ? valuesJson(r.after) : null;
   a[at + 12] = Buffer.from(r.raw, 'hex');
   a[at + 13] = r.warnings && r.warnings.length ? JSON.stringify(r.warnings) : null;
   a[at + 14] = metaJson(r);

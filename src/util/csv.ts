@@ -14,6 +14,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { SqlValue } from '../reconstruct/values.js';
 import { firstUnpairedSurrogate } from './surrogates.js';
+import { stringifyKeepingNegativeZero, valuesHaveNegativeZero } from './negative-zero.js';
 
 const FORMULA_START = /^[=+\-@\t\r']/;
 const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -37,7 +38,9 @@ export function spreadsheetSafe(text: string, raw = false): string {
 export function csvCell(v: SqlValue | undefined): string | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'boolean') return v ? '1' : '0';
-  if (typeof v === 'object') return JSON.stringify(v);
+  if (typeof v === 'object') return valuesHaveNegativeZero({ v }) ? stringifyKeepingNegativeZero(v) : JSON.stringify(v);
+  // String(-0) is '0': SQL Server keeps a float's negative zero (CONVERT gives '-0'), so does the cell
+  if (v === 0 && 1 / v < 0) return '-0';
   return String(v);
 }
 

@@ -11,6 +11,7 @@ import { databaseCheckHeader, insertedByRuns } from '../../reinsert/service.js';
 import { compareDatabases } from '../../reinsert/source-database.js';
 import type { RowFilter, StagedRowWithRaw } from '../../staging/types.js';
 import { csvCell, csvValueHeaders, csvRecord, csvWarningsCell } from '../../util/csv.js';
+import { rowJson, valuesJson } from '../../util/negative-zero.js';
 import { CSV_FIXED, CSV_OWN_COLUMNS } from '../../recover/writers.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
@@ -164,7 +165,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const unplaced = app.staging.unplacedRows(jobId, filter);
     if (filter.from || filter.to) reply.header('x-rowback-unplaced', String(unplaced));
     if (format === 'ndjson') {
-      const gen = function* () { for (const r of app.staging.iterateRows(jobId, filter)) yield JSON.stringify(exportNdjsonRow(r)) + '\n'; };
+      const gen = function* () { for (const r of app.staging.iterateRows(jobId, filter)) yield rowJson(exportNdjsonRow(r) as { values: Record<string, unknown>; after?: Record<string, unknown> | null }) + '\n'; };
       return reply.type('application/x-ndjson').header('content-disposition', `attachment; filename="${name}.ndjson"`).send(Readable.from(gen()));
     }
     if (format === 'csv') {
@@ -181,7 +182,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       const valueHeaders = cols ? csvValueHeaders(cols, own) : null;
       const header = ['id', ...CSV_FIXED, 'status', ...(valueHeaders ?? ['values']), ...(withAfter ? (valueHeaders ? valueHeaders.map((c) => `after.${c}`) : ['after']) : []), 'warnings', 'raw'];
       const raw = req.query.csvRaw === true;
-      const image = (v: Record<string, SqlValue> | null): Array<string | null> => (cols ? cols.map((c) => csvCell(v ? v[c] : undefined)) : [v ? JSON.stringify(v) : null]);
+      const image = (v: Record<string, SqlValue> | null): Array<string | null> => (cols ? cols.map((c) => csvCell(v ? v[c] : undefined)) : [v ? valuesJson(v) : null]);
       const gen = function* () {
         yield csvRecord(header, raw);
         for (const r of app.staging.iterateRows(jobId, filter)) {

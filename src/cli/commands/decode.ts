@@ -8,6 +8,7 @@ import { assumedSparseIdsNote, layoutsFromDdl } from '../../reconstruct/metadata
 import { physicalSlots, qualifiedName, type TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { formatLsn, parseAnyLsn } from '../../logreader/lsn.js';
 import { parseHex } from '../../util/hex.js';
+import { rowJson } from '../../util/negative-zero.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { repeatableOption } from '../options.js';
 import { exitIncomplete, strictOption } from '../strict.js';
@@ -115,7 +116,7 @@ export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): P
   const incomplete = row.warnings.length ? `rowback decode: INCOMPLETE: the row of ${doc.table} (${at}) was decoded with ${row.warnings.length} warning(s) (in "warnings"): a value may be wrong or not decoded; first: ${row.warnings[0]}\n` : '';
   // a --ddl table with sparse columns: their column_ids are the script's order (assumedSparseIdsNote)
   const sparse = opts.ddl ? assumedSparseIdsNote([table], '--schema (sql/table-metadata.sql)') : undefined;
-  return { text: JSON.stringify(doc) + '\n', incomplete, note: sparse ? `rowback decode: note: --ddl: ${sparse}\n` : '' };
+  return { text: rowJson(doc) + '\n', incomplete, note: sparse ? `rowback decode: note: --ddl: ${sparse}\n` : '' };
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { InputError } from '../../errors.js';
+import { hasNegativeZero, stringifyKeepingNegativeZero } from '../../util/negative-zero.js';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
@@ -191,7 +192,8 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     if (opts.format === 'json') await write('[');
     for (const l of lines) {
       if (interrupt.by) break;
-      await write(opts.format === 'json' ? `${written ? ',' : ''}\n${JSON.stringify(l)}` : `${JSON.stringify(l)}\n`);
+      const text = hasNegativeZero(l) ? stringifyKeepingNegativeZero(l) : JSON.stringify(l);
+      await write(opts.format === 'json' ? `${written ? ',' : ''}\n${text}` : `${text}\n`);
       written++;
     }
     // A signal once every change was written (during the output's close) leaves the result whole:

@@ -11,6 +11,7 @@ import type { LogRecord, LogRecordSource } from '../../logreader/log-record.js';
 import { LOP_DELETE_ROWS, LOP_INSERT_ROWS } from '../../logreader/log-record.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { candidateToEvent, driftKind, hasOffRow, type RecoverEvent, type TxnFieldCache } from '../recover-rows.js';
+import { rowJson } from '../../util/negative-zero.js';
 import type { MetadataCatalog, RowCandidate, TransactionInfo } from '../source.js';
 import {
   NULL_STRING,
@@ -141,7 +142,7 @@ function run(job: DecodeJob): DecodeResult {
       textEnds[i] = at;
       continue;
     }
-    const json = JSON.stringify(ev.row);
+    const json = rowJson(ev.row);
     // UTF-8 takes at most 3 bytes per UTF-16 code unit
     const need = json.length * 3 + 1;
     if (need > text.length - at) {
