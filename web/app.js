@@ -262,6 +262,7 @@ async function openJob(id) {
   $('script').textContent = '';
   $('undo-script').textContent = '';
   $('dry-run-msg').textContent = '';
+  showNotScripted([]);
   const [blast, tables] = await Promise.all([api(`/api/jobs/${id}/blast-radius`), api(`/api/jobs/${id}/tables`)]);
   // another job opened meanwhile: this one's blast radius (its counts) must not replace that one's
   if (state.jobId !== id) return;
@@ -701,8 +702,25 @@ function failureText(f) {
   return `${f.code} — ${hidden && BATCH_FAILURE_HINTS[f.code] ? `${BATCH_FAILURE_HINTS[f.code]} (an operator can see the details)` : f.message}`;
 }
 
+/**
+ * The dry run's `notScripted` ([{rowId, table, why}]): planned rows its script leaves out (a table
+ * or column name holding a line break, `$(` or an unpaired UTF-16 surrogate, which the UTF-8 script
+ * cannot carry), said only inside the script before. Each row with why, which names the name
+ * escaped (\u{d83d}); the table as the API sends it may hold the lone surrogate, which a page
+ * shows as U+FFFD: another table's name, so it is not shown.
+ */
+function showNotScripted(items) {
+  const box = $('not-scripted');
+  box.hidden = !items.length;
+  $('not-scripted-title').textContent = items.length
+    ? `${items.length} approved row(s) NOT SCRIPTED: the script leaves them out (a real run through the driver inserts them); put them back another way if you use the script`
+    : '';
+  $('not-scripted-rows').replaceChildren(...items.map((u) => el('li', { 'data-row': String(u.rowId) }, `row ${u.rowId}: ${u.why}`)));
+}
+
 async function dryRun() {
   $('dry-run-msg').textContent = 'generating…';
+  showNotScripted([]);
   state.lastDryRun = null;
   $('run-reinsert').disabled = true;
   const targetName = $('target').value || undefined;
@@ -714,6 +732,7 @@ async function dryRun() {
     if (state.jobId !== jobId) return;
     $('script').textContent = r.script;
     $('undo-script').textContent = r.undoScript;
+    showNotScripted(r.notScripted ?? []);
     $('copy-script').disabled = false;
     $('download-script').disabled = false;
     $('download-undo').disabled = !r.undoScript;
