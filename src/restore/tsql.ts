@@ -21,6 +21,7 @@
  */
 import { InputError } from '../errors.js';
 import { commentText, nstring, quoteName, SQLCMD_UNSAFE } from '../util/tsql.js';
+import { firstUnpairedSurrogate } from '../util/surrogates.js';
 import type { RestoreChain } from './chain.js';
 import type { HistoryFile } from './history.js';
 
@@ -140,7 +141,12 @@ export function renderRestore(chain: RestoreChain, o: RenderOptions): RenderedPl
   return { statements, moves, warnings };
 }
 
-/** The script as text: warning comments, then one statement per line. */
+/**
+ * The script as text (UTF-8 when written): warning comments, then one statement per line. Throws
+ * InputError INPUT_RESTORE_UNSCRIPTABLE when a statement holds a line break or `$(` (sqlcmd/SSMS
+ * act on them) or an unpaired UTF-16 surrogate (UTF-8 has no form for it: U+FFFD would name
+ * another database or file), naming the name with its code unit escaped (`[Sales\u{d800}]`).
+ */
 export function scriptText(r: RenderedPlan): string {
   // A file name or path from a backup header or msdb with a line break or `$(` would be read by
   // sqlcmd / SSMS as their own command (a line GO, `:!! cmd`) or variable before SQL Server sees the
@@ -150,6 +156,39 @@ export function scriptText(r: RenderedPlan): string {
   if (unsafe) {
     throw new InputError('INPUT_RESTORE_UNSCRIPTABLE', `a name or path of the plan holds a line break or "$(", which sqlcmd and SSMS would act on before SQL Server reads the script (${commentText(unsafe.slice(0, 160))}): no script is printed; \`rowback restore run\` sends each statement to the server itself`);
   }
+  // A name holding an unpaired UTF-16 surrogate (a database name or a file's logical name from a
+  // backup header or msdb: nvarchar, UTF-16 unchecked): the script is UTF-8, which has no form for
+  // it, so `RESTORE DATABASE [Sales\ud800]` was written `[Sales\ufffd]`, another database's name,
+  // and `MOVE N'Data\udc00'` named a logical file the backup does not hold. Refused as the line
+  // breaks are; `restore run` sends the statements as UTF-16 through the driver, where it is right.
+  for (const st of r.statements) {
+    const at = firstUnpairedSurrogate(st);
+    if (!at) continue;
+    const piece = quotedPieceAt(st, at.offset);
+    throw new InputError('INPUT_RESTORE_UNSCRIPTABLE', `${piece ? `${piece.what} ${commentText(piece.text)}` : `a name of the statement ${commentText(st.slice(0, 160))}`} holds an unpaired UTF-16 surrogate (${at.unit}), which the UTF-8 script would write as U+FFFD (naming another ${piece?.what.includes('database') ? 'database' : 'name'}): no script is printed; \`rowback restore run\` sends each statement to the server itself (UTF-16)`);
+  }
   const head = r.warnings.map((w) => `-- ${commentText(w)}`);
   return [...head, ...r.statements].join('\n') + '\n';
+}
+
+/** `[…]` identifiers and `N'…'` literals of a rendered statement (quoteName, nstring). */
+const QUOTED = /\[(?:[^\]]|\]\])*\]|N'(?:[^']|'')*'/g;
+
+/**
+ * The quoted identifier or literal of `statement` (as renderRestore writes it) holding UTF-16 offset
+ * `offset`, with what it names by the words before it; null when the offset is in none.
+ */
+function quotedPieceAt(statement: string, offset: number): { what: string; text: string } | null {
+  for (const m of statement.matchAll(QUOTED)) {
+    if (offset < m.index || offset >= m.index + m[0].length) continue;
+    const before = statement.slice(0, m.index);
+    const what = /RESTORE (DATABASE|LOG) $/.test(before) ? 'the database name'
+      : /MOVE $/.test(before) ? "the file's logical name"
+        : / TO $/.test(before) ? "the file's new physical name"
+          : /DISK = $/.test(before) ? 'the backup file'
+            : /STANDBY = $/.test(before) ? 'the standby file'
+              : 'the name';
+    return { what, text: m[0] };
+  }
+  return null;
 }

@@ -761,6 +761,8 @@ export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.
     return null;
   }
   const plan = r!; // planned: the catch rethrows unless interrupted
+  // the script first: a refusal of it (scriptText: a name it cannot carry) is then the one line said
+  const text = o.format === 'sql' ? scriptText(plan.rendered) : o.format === 'json' ? null : planText(plan);
   // said in every format (the sql script alone on stdout carries none of it), before the script; also with --quiet
   const loud = [...(plan.logDamage ?? []), ...(plan.headerWarnings ?? [])];
   for (const w of loud) stderr.write(`rowback restore plan: WARNING: ${w}\n`);
@@ -772,9 +774,9 @@ export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.
     // the script alone on stdout: a backup used despite damage is said on stderr (text and json carry it as a note),
     // also with --quiet: the script carries none of it, so nothing else would
     sayCaveats('restore plan', plan.chain, stderr);
-    stdout.write(scriptText(plan.rendered));
+    stdout.write(text!);
   }
-  else stdout.write(planText(plan));
+  else stdout.write(text!);
   // --strict: exit 3 for a plan carrying a WARNING (written whole first), so that
   // `rowback restore plan … --strict && sqlcmd -i plan.sql` does not run it unread
   if (planWarned(plan)) exitIncomplete(o.strict);
