@@ -80,6 +80,18 @@ export interface CommittedScanStats {
   beginUnreadLastCommit?: string;
   /** Row operations on tables the metadata knows but the --table filter left out. */
   otherTableRowOps: number;
+  /**
+   * The first place where the commits' End Times, in log (LSN) order, run backwards by more than
+   * CLOCK_BACK_SECONDS: `earlier` is the commit with the latest End Time read before it (LSN, fn_dblog
+   * form time), `later` the commit after it in the log that ended `seconds` earlier. Commit records
+   * are written as the transactions commit, so their times run forwards unless the server's clock was
+   * set back (the autumn daylight-saving change repeats an hour of local time; a manual or NTP step).
+   * Then a local time in the repeated stretch names two moments, and a --from/--to window or a stop
+   * time in it may be ambiguous (clockBackwardsWarning). Begin Times are not compared: a
+   * transaction's LOP_BEGIN_XACT is logged at its first change, after other transactions' records,
+   * with the time it began. Absent when the times never ran backwards so far.
+   */
+  clockBackwards?: { earlierLsn: string; earlierTime: string; laterLsn: string; laterTime: string; seconds: number };
   /** The earliest and latest Begin Time of the scanned log's transactions (fn_dblog form), null when none. */
   firstBeginTime: string | null;
   lastBeginTime: string | null;
@@ -476,6 +488,9 @@ export async function* committedCandidateBatches(
 
   const keep = options.onRecord ? undefined : recordKeep(pairOp ? new Set([...wantedOps, pairOp]) : wantedOps);
   let out: RowCandidate[] = [];
+  // the latest commit End Time read so far and its LSN (stats.clockBackwards)
+  let latestEnd: string | null = null;
+  let latestEndLsn = '';
   try {
     for await (const item of open(keep)) {
      const batch = Array.isArray(item) ? item : [item];
@@ -506,6 +521,17 @@ export async function* committedCandidateBatches(
         continue;
       }
       if (op === LOP_COMMIT_XACT || op === LOP_ABORT_XACT) {
+        // commit times in log order: one text compare a commit (fn_dblog's form orders as text)
+        const et = op === LOP_COMMIT_XACT ? r['End Time'] : undefined;
+        if (et) {
+          if (latestEnd === null || et >= latestEnd) {
+            latestEnd = et;
+            latestEndLsn = r['Current LSN'];
+          } else if (!stats.clockBackwards) {
+            const back = secondsBetween(et, latestEnd);
+            if (back !== null && back > CLOCK_BACK_SECONDS) stats.clockBackwards = { earlierLsn: latestEndLsn, earlierTime: latestEnd, laterLsn: r['Current LSN'], laterTime: et, seconds: back };
+          }
+        }
         const id = r['Transaction ID'];
         const t = txns.get(id);
         txns.delete(id);
@@ -818,6 +844,34 @@ export function pairKey(allocUnit: string, image: Uint8Array | null | undefined,
   const end = image.length - (tagged ? VERSIONING_TAG_SIZE : 0);
   if (end < start) return null;
   return `${allocUnit}\u0000${String.fromCharCode(flags)}${Buffer.from(image.buffer, image.byteOffset + start, end - start).toString('latin1')}`;
+}
+
+/**
+ * Seconds a commit's End Time may lie before an earlier commit's (in log order) before the scan
+ * says the clock ran backwards: commit records of concurrent transactions are written in the order
+ * they commit, their times taken a moment before; a few seconds is far above that and far below the
+ * hour a daylight-saving change repeats.
+ */
+export const CLOCK_BACK_SECONDS = 5;
+
+/** Seconds from fn_dblog time `a` to the later `b`; null when either does not parse. */
+function secondsBetween(a: string, b: string): number | null {
+  const x = safeIso(a);
+  const y = safeIso(b);
+  if (x === null || y === null) return null;
+  return (Date.parse(`${y}Z`) - Date.parse(`${x}Z`)) / 1000;
+}
+
+/**
+ * The warning for a scan or replay given local times (`what`: `--from/--to`, `--stop-at`) over a
+ * log whose commit times ran backwards (stats.clockBackwards), naming the two commits' LSNs and
+ * times; undefined when they did not. Times in fn_dblog's form, as the log prints them.
+ */
+export function clockBackwardsWarning(stats: Pick<CommittedScanStats, 'clockBackwards'>, what: string): string | undefined {
+  const c = stats.clockBackwards;
+  if (!c) return undefined;
+  const mins = c.seconds >= 120 ? `${Math.round(c.seconds / 60)} minutes` : `${Math.round(c.seconds)} seconds`;
+  return `the log's commit times run backwards by ${mins}: the transaction committed at LSN ${c.laterLsn} ended ${c.laterTime}, after (in the log) the one at LSN ${c.earlierLsn} that ended ${c.earlierTime}: the SQL Server's clock was set back (a daylight-saving change repeats an hour of local time), so a local time in the repeated stretch names two moments and ${what} may be ambiguous: compare the rows' times and LSNs with the window, or bound it by LSN (--from-lsn/--to-lsn)`;
 }
 
 function safeIso(beginTime: string): string | null {

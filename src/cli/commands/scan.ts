@@ -17,7 +17,7 @@ import { assumedCollationNote, assumedSparseIdsNote, layoutsFromDdl } from '../.
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
-import { explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause, beginUnreadClause } from '../../recover/committed.js';
+import { clockBackwardsWarning, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause, beginUnreadClause } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
@@ -341,6 +341,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
           : `the ${selectedOut} row(s) recovered${filter.from || filter.to ? ' in the window' : ''} have no ${unknownWhat} known to compare with ${selection.described} (INCOMPLETE below); scan without it to see them`)
         : explainNoRows(stats, operations) + (selection ? `; ${selection.described} selected none of them` : '')) + notPrinted(skipped).clause('above') + (lost.length ? `; that is of the log read only: ${logLossClause(lost)}, and what those parts held is not known (INCOMPLETE below)` : '')
       : undefined;
+    // a window of local times over a log whose clock was set back (a daylight-saving fold): the
+    // window may name two stretches of the log; said even with --quiet, and in the report's warnings
+    const clockWarning = stats && (filter.from || filter.to) ? clockBackwardsWarning(stats, 'the window --from/--to') : undefined;
     if (opts.report) {
       // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local
       // time, no zone (as filter.from/to and the rows' beginTime); the log's first/last Begin Time
@@ -360,13 +363,14 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         // log, …): a script running --quiet --report had no way to learn them
         notes: opened.notes().map(isoLogTimesIn),
         // log records of operation codes rowback does not know (said as WARNING on stderr)
-        ...(opened.warnings?.().length ? { warnings: opened.warnings() } : {}),
+        ...(opened.warnings?.().length || clockWarning ? { warnings: [...(opened.warnings?.() ?? []), ...(clockWarning ? [isoLogTimesIn(clockWarning)] : [])] } : {}),
         // a Map goes through JSON.stringify as {}: the per-unit counts as an object
         ...(stats
           ? {
               counts: {
                 ...stats,
                 ...(stats.unknownAllocUnits ? { unknownAllocUnits: Object.fromEntries(stats.unknownAllocUnits) } : {}),
+                ...(stats.clockBackwards ? { clockBackwards: { ...stats.clockBackwards, earlierTime: isoLogTimesIn(stats.clockBackwards.earlierTime), laterTime: isoLogTimesIn(stats.clockBackwards.laterTime) } } : {}),
                 firstBeginTime: stats.firstBeginTime === null ? null : isoLogTimesIn(stats.firstBeginTime),
                 lastBeginTime: stats.lastBeginTime === null ? null : isoLogTimesIn(stats.lastBeginTime),
                 ...(stats.outsideWindowFirstBegin !== undefined ? { outsideWindowFirstBegin: isoLogTimesIn(stats.outsideWindowFirstBegin) } : {}),
@@ -418,6 +422,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (caseOnly) process.stderr.write(`rowback scan: note: ${caseOnly} row(s) printed were selected by ${selection!.described} in another letter case: ${[...caseOnlyNames].slice(0, 5).join(', ')}${caseOnlyNames.size > 5 ? ', …' : ''}; under a case-sensitive collation that is another principal, and those rows may be another person's (their login/dbUser field says whose)\n`);
     // Said even with --quiet: records of operations rowback does not know may have changed rows it does not list
     for (const w of opened.warnings?.() ?? []) process.stderr.write(`rowback scan: WARNING: ${w}\n`);
+    if (clockWarning) process.stderr.write(`rowback scan: WARNING: ${clockWarning}\n`);
     // Said even with --quiet: rows printed here may still exist in the database.
     if (told.unchecked) process.stderr.write(`rowback scan: ${told.unchecked}\n`);
     // Said even with --quiet: a table `--alloc-unit` mapped that no row came from, while the log has
