@@ -865,13 +865,14 @@ function secondsBetween(a: string, b: string): number | null {
 /**
  * The warning for a scan or replay given local times (`what`: `--from/--to`, `--stop-at`) over a
  * log whose commit times ran backwards (stats.clockBackwards), naming the two commits' LSNs and
- * times; undefined when they did not. Times in fn_dblog's form, as the log prints them.
+ * times; undefined when they did not. Times in fn_dblog's form, as the log prints them. `lsnBounds`:
+ * the options that bound the same command by LSN (`--from-lsn/--to-lsn`), suggested when given.
  */
-export function clockBackwardsWarning(stats: Pick<CommittedScanStats, 'clockBackwards'>, what: string): string | undefined {
+export function clockBackwardsWarning(stats: Pick<CommittedScanStats, 'clockBackwards'>, what: string, lsnBounds?: string): string | undefined {
   const c = stats.clockBackwards;
   if (!c) return undefined;
   const mins = c.seconds >= 120 ? `${Math.round(c.seconds / 60)} minutes` : `${Math.round(c.seconds)} seconds`;
-  return `the log's commit times run backwards by ${mins}: the transaction committed at LSN ${c.laterLsn} ended ${c.laterTime}, after (in the log) the one at LSN ${c.earlierLsn} that ended ${c.earlierTime}: the SQL Server's clock was set back (a daylight-saving change repeats an hour of local time), so a local time in the repeated stretch names two moments and ${what} may be ambiguous: compare the rows' times and LSNs with the window, or bound it by LSN (--from-lsn/--to-lsn)`;
+  return `the log's commit times run backwards by ${mins}: the transaction committed at LSN ${c.laterLsn} ended ${c.laterTime}, after (in the log) the one at LSN ${c.earlierLsn} that ended ${c.earlierTime}: the SQL Server's clock was set back (a daylight-saving change repeats an hour of local time), so a local time in the repeated stretch names two moments and ${what} may be ambiguous: compare the rows' times and LSNs with the window${lsnBounds ? `, or bound it by LSN (${lsnBounds})` : ''}`;
 }
 
 function safeIso(beginTime: string): string | null {

@@ -19,7 +19,7 @@ import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSour
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
-import { beginUnreadClause, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
+import { beginUnreadClause, clockBackwardsWarning, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone) and warnings (unknown log operation codes, said as `WARNING:` notes). */
@@ -376,6 +376,9 @@ export class JobWorker {
           if (!controller.signal.aborted) n.push(...told.notes);
           if (why) n.push(`why no rows: ${why}`);
           if (told.unchecked) n.push(told.unchecked);
+          // a window of local times over a log whose clock was set back (a daylight-saving fold), as scan warns
+          const clock = spec.from || spec.to ? clockBackwardsWarning(stats, "the job's window from/to") : undefined;
+          if (clock) n.push(`WARNING: ${clock}`);
           // as scan says INCOMPLETE: rows in lost log, or on tables a damaged catalog no longer names,
           // are not among the staged ones (the page said "N skipped" and nothing more)
           const all = [...source!.skipped(), ...skipped, ...staged];

@@ -174,3 +174,24 @@ describeCorpus('a job over damaged corpus files', () => it('a job over a data fi
     store.close();
   }
 }));
+
+it("a job with a window over a log whose clock was set back (a daylight-saving fold) says the window may be ambiguous, as scan does", async () => {
+  // SYNTHETIC: transaction n at 02:00 + n minutes local time, an hour less from n = 40 (synthetic-log.ts `second`)
+  const folded = join(dir, 'folded_log.ldf');
+  writeSyntheticLdf(folded, { targetBytes: 256 * 1024, row: (t, r) => contactRow(t, r), rollbackShare: 0, finishAtEnd: true, second: (n) => 7200 + n * 60 - (n >= 40 ? 3600 : 0) }, { allocUnitId: CONTACT_AU, vlfSize: 128 * 1024 });
+  const store = new StagingStore(join(dir, 'staging-fold.db'));
+  try {
+    const w = new JobWorker({ store });
+    const notesOf = async (spec: Record<string, unknown>) => {
+      const job = w.submit({ kind: 'files', ldf: folded, metadata: { ddl: DDL, allocUnit: CONTACT_AU }, ...spec } as JobSpec, 'op');
+      await w.idle();
+      expect(store.requireJob(job.id).error).toBeNull();
+      return store.audit({ jobId: job.id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
+    };
+    expect(await notesOf({ from: '2025-12-11 01:50', to: '2025-12-11 02:10' })).toContainEqual(expect.stringMatching(/^WARNING: the log's commit times run backwards by 59 minutes: the transaction committed at LSN [0-9a-f:]+ ended 2025\/12\/11 01:4\d:00:000, after \(in the log\) the one at LSN [0-9a-f:]+ that ended 2025\/12\/11 02:[34]\d:00:000: .* the job's window from\/to may be ambiguous: compare the rows' times and LSNs with the window$/));
+    // no window: nothing to be ambiguous
+    expect((await notesOf({})).some((x) => x.includes('run backwards'))).toBe(false);
+  } finally {
+    store.close();
+  }
+});
