@@ -429,11 +429,31 @@ function noRowsText() {
 // text quoted as JSON: bare, the text 'NULL' read as NULL, '' as nothing, 'a, b=c' as two columns,
 // and trailing spaces and line breaks were invisible
 function summary(values) {
-  return Object.entries(values).map(([k, v]) => `${k}=${v === null ? 'NULL' : typeof v === 'object' || typeof v === 'string' ? JSON.stringify(v) : v}`).join(', ');
+  return Object.entries(values).map(([k, v]) => `${k}=${v === null ? 'NULL' : typeof v === 'object' ? objectText(v) : typeof v === 'string' ? JSON.stringify(v) : numberText(v)}`).join(', ');
+}
+
+/**
+ * A value that is not text or an object: a float's negative zero, which SQL Server keeps (CONVERT
+ * gives '-0') and the API sends as -0, as `-0` (String(-0) and JSON.stringify write 0).
+ */
+function numberText(v) {
+  return v === 0 && 1 / v < 0 ? '-0' : String(v);
+}
+
+/** An object value (a sql_variant, an off-row marker) as JSON, a -0 in it written -0 (numberText). */
+function objectText(v) {
+  let negativeZero = false;
+  const text = JSON.stringify(v, (_k, x) => {
+    if (x === 0 && 1 / x < 0) negativeZero = true;
+    return x;
+  });
+  if (!negativeZero) return text;
+  const mark = `\u0000-0:${Math.random()}`;
+  return JSON.stringify(v, (_k, x) => (x === 0 && 1 / x < 0 ? mark : x)).split(JSON.stringify(mark)).join('-0');
 }
 
 function cellText(v) {
-  return v === null ? 'NULL' : v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return v === null ? 'NULL' : v === undefined ? '' : typeof v === 'object' ? objectText(v) : numberText(v);
 }
 
 function rowTr(r, cols) {
@@ -504,7 +524,7 @@ async function openRow(rowId) {
   state.openRowId = rowId;
   for (const tr of $('grid-body').children) tr.classList.toggle('open', tr.dataset.row === String(rowId));
   $('detail-title').textContent = `Row #${r.id} · ${r.table} · ${r.operation === 'update' ? 'update (before-image)' : r.operation} · ${r.status}`;
-  const shown = (v) => v === null ? 'NULL' : v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  const shown = (v) => v === null ? 'NULL' : v === undefined ? '—' : typeof v === 'object' ? objectText(v) : numberText(v);
   // an update's row holds both images: the values (before) and what the update left (after)
   const after = r.after && typeof r.after === 'object' ? r.after : null;
   const cell = (v) => el('td', { class: v === null ? 'v null' : 'v' }, ...visibleText(shown(v)));

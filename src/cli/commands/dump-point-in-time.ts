@@ -7,6 +7,7 @@ import type { Writable } from 'node:stream';
 import { InputError } from '../../errors.js';
 import { replayTableAt, type ReplayResult } from '../../replay/point-in-time.js';
 import { csvCell, csvRecord, csvValueHeaders, csvWarningsCell } from '../../util/csv.js';
+import { rowJson } from '../../util/negative-zero.js';
 import { sayWarnedRows } from '../warned-rows.js';
 import { exitIncomplete } from '../strict.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
@@ -80,8 +81,8 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
     // in CSV, a value UTF-8 cannot carry (csvWarningsCell) is a warning of the row too: its cell is not the value
     const csvWarnings = opts.format === 'csv' ? csvWarningsCell(x.warnings, r.columns, x.values) : null;
     if (opts.format === 'csv') await write(csvRecord([...r.columns.map((c) => csvCell(x.values[c] ?? null)), csvWarnings], opts.csvRaw));
-    else if (opts.format === 'json') await write(`${n ? ',' : ''}\n${JSON.stringify(record(x))}`);
-    else await write(`${JSON.stringify(record(x))}\n`);
+    else if (opts.format === 'json') await write(`${n ? ',' : ''}\n${rowJson(record(x))}`);
+    else await write(`${rowJson(record(x))}\n`);
     n++;
     if (x.warnings.length || csvWarnings !== null) warned++;
   }

@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { collectTables, outFormatOption, formatFromOut } from '../options.js';
 import { createProgress } from '../progress.js';
 import { csvCell, csvRecord, csvValueHeaders, csvWarningsCell } from '../../util/csv.js';
+import { rowJson } from '../../util/negative-zero.js';
 import { assertBackupSet } from '../../recover/source-identity.js';
 import { InputError, isRowbackError, SchemaError } from '../../errors.js';
 import { backupDamageNotes, backupHeaderWarnings, openBackupPages } from '../../backup/open.js';
@@ -309,9 +310,9 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
           cells.push(csvWarnings);
           await write(csvRecord(cells, opts.csvRaw));
         } else if (opts.format === 'json') {
-          await write(`${rows ? ',' : ''}\n${JSON.stringify(record(r))}`);
+          await write(`${rows ? ',' : ''}\n${rowJson(record(r))}`);
         } else {
-          await write(`${JSON.stringify(record(r))}\n`);
+          await write(`${rowJson(record(r))}\n`);
         }
         rows++;
         t.rows++;
