@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ROW_OPERATIONS, ROW_STATUSES } from '../../staging/types.js';
 import { ScanOperationList } from '../../worker/job-spec.js';
 import { firstUnpairedSurrogate } from '../../util/surrogates.js';
+import { ledgerNameProblem } from '../../reinsert/plan.js';
 
 export const JobIdParams = z.object({ id: z.coerce.number().int().positive() });
 export const RowParams = z.object({ id: z.coerce.number().int().positive(), rowId: z.coerce.number().int().positive() });
@@ -81,7 +82,11 @@ export const DecisionBody = z.object({
 export const TargetSchema = z.object({
   connectionString: z.string().min(1).describe('ADO-style; never stored or logged'),
   database: z.string().min(1).max(128).optional(),
-  ledgerTable: z.string().min(1).max(300).optional(),
+  // refused before anything connects: such a name reaches every script raw (plan.ts ledgerNameProblem)
+  ledgerTable: z.string().min(1).max(300).superRefine((t, ctx) => {
+    const bad = ledgerNameProblem(t);
+    if (bad) ctx.addIssue({ code: 'custom', message: bad });
+  }).optional(),
 }).strict();
 
 export const ReinsertBody = z.object({
