@@ -31,6 +31,26 @@ export function repeatedKeyMessage(context: string | undefined, path: string, qu
 }
 
 /**
+ * The answer to a request fastify refuses before any route is matched (its `frameworkErrors`): a
+ * path that is not valid percent-encoding (`/api/jobs/%`, FST_ERR_BAD_URL) or with a segment longer
+ * than the router takes (FST_ERR_MAX_PARAM_LENGTH). fastify's own answer was `{"error":"Bad
+ * Request","code":"FST_ERR_…"}` echoing the whole path, sent without the headers every other answer
+ * carries (nosniff, no-store, the CSP); this one is the API's: `INPUT_BAD_REQUEST`, one line naming
+ * the problem, sent through the reply so that the onSend hooks add them.
+ */
+export function frameworkErrorAnswer(err: { code?: string }, url: string): { status: number; body: { code: string; message: string } } {
+  const raw = url.split('?')[0] ?? '';
+  const path = redactSecrets(raw.length > 100 ? `${raw.slice(0, 100)}…` : raw);
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return { status: 414, body: { code: 'INPUT_BAD_REQUEST', message: `a part of the path ${path} is longer than 100 characters: no id or name this API takes is that long` } };
+  }
+  if (err.code === 'FST_ERR_BAD_URL') {
+    return { status: 400, body: { code: 'INPUT_BAD_REQUEST', message: `the path ${path} is not valid percent-encoding (a % must be followed by two hex digits of UTF-8): encode the path, e.g. with encodeURIComponent` } };
+  }
+  return { status: 400, body: { code: 'INPUT_BAD_REQUEST', message: 'the request could not be routed' } };
+}
+
+/**
  * Every error leaves as JSON `{ code, message, … }` with a stable code:
  * validation → 400 `INPUT_VALIDATION` naming the field; rowback errors keep their own code.
  */
