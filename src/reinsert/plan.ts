@@ -621,7 +621,8 @@ function cyclesAmong(nodes: number[], parents: Set<number>[]): number[][] {
  * their order after the others. Planned again without the target's foreign keys (the undo-sql
  * export), the tables came by name, and a child table named before its parent (dbo.Address of
  * dbo.Person) had its parent's rows deleted first: refused by the constraint (Msg 547), the whole
- * undo rolled back.
+ * undo rolled back. Rows of one table kept in two row ledgers (runs with other ledger tables) stay in
+ * batches of their own: joined, every row's ledger entry was taken out of the first one's ledger.
  */
 export function inInsertionOrder(plan: ReinsertPlan, sequence: ReadonlyMap<number, readonly number[]>): ReinsertPlan {
   const all = plan.batches.flatMap((b) => b.rows.map((row, i) => ({ b, row, at: sequence.get(row.rowId), i })));
@@ -634,7 +635,7 @@ export function inInsertionOrder(plan: ReinsertPlan, sequence: ReadonlyMap<numbe
   const batches: PlannedBatch[] = [];
   for (const e of sorted) {
     const last = batches[batches.length - 1];
-    if (last && last.table === e.b.table && last.target === e.b.target && last.identityInsert === e.b.identityInsert) last.rows.push(e.row);
+    if (last && last.table === e.b.table && last.target === e.b.target && last.identityInsert === e.b.identityInsert && last.rowLedger === e.b.rowLedger) last.rows.push(e.row);
     else batches.push({ ...e.b, batchNo: batches.length + 1, rows: [e.row] });
   }
   return { ...plan, batches };
