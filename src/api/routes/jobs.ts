@@ -40,6 +40,40 @@ export function hideMessages<T>(value: T, role: string | undefined): T {
 }
 
 /**
+ * The server a job's stored spec keeps for its resumes (`[redacted] (server HOST)`: a live or
+ * log-backup job), as a connection description writes it (the host without `,port` or
+ * `\\instance`, `tcp:` dropped); null for a job of files.
+ */
+export function jobServerHost(spec: Record<string, unknown>): string | null {
+  const m = typeof spec.server === 'string' ? /^\[redacted\] \(server (.+)\)$/.exec(spec.server) : null;
+  const host = m ? m[1]!.replace(/^tcp:/i, '').split(/[,\\]/)[0]!.trim() : '';
+  return host || null;
+}
+
+/**
+ * A live or log-backup job's audit entries for a caller: the server's host and the login the job
+ * connected as are operators' to see (as the host its spec keeps is: forCaller). Its notes said both
+ * to every viewer: "times are the server's local time, UTC+01:00 (SYSDATETIMEOFFSET() on
+ * prod-sql-07:1433/crm as rowback (SQL login) over TLS)", the connection the job ran with.
+ */
+export function hideServer<T>(value: T, host: string | null, role: string | undefined): T {
+  if (role === 'operator') return value;
+  // the host as a word of its own (not inside a table name such as dbo.sql1_archive)
+  const hostRe = host ? new RegExp(`(?<![A-Za-z0-9_-])${host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_-])`, 'gi') : null;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      // describeConnection's "… as USER (SQL login)" / "as DOMAIN\\USER (NTLM)"
+      const t = v.replace(/ as (?:[^\s()]+) \((SQL login|NTLM)\)/g, ' as [login] ($1)');
+      return hostRe ? t.replace(hostRe, '[server]') : t;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/**
  * A row's re-insert outcome for a caller: a failed insert's detail is its batch's error
  * `{ code, message }`, whose message only operators see (hideMessages); any other outcome's detail
  * (a conflict's existing row) is data and is left whole.
@@ -161,6 +195,24 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
     const page = app.staging.audit({ ...req.query, limit: req.query.limit + 1 });
     const items = page.slice(0, req.query.limit);
     const next = page.length > req.query.limit ? items[items.length - 1]!.id : null;
-    return { items: items.map((a) => (/failed$/.test(a.action) ? { ...a, details: hideMessages(a.details, req.principal?.role) } : a)), next };
+    const role = req.principal?.role;
+    // the server and login a live job ran with, per job (hideServer): said in its notes
+    const servers = new Map<number, string | null>();
+    const serverOf = (jobId: number | null): string | null | undefined => {
+      if (jobId === null || role === 'operator') return undefined;
+      if (!servers.has(jobId)) {
+        const spec = app.staging.getJob(jobId)?.spec;
+        servers.set(jobId, spec && typeof spec.server === 'string' ? jobServerHost(spec) : null);
+      }
+      return servers.get(jobId);
+    };
+    return {
+      items: items.map((a) => {
+        const details = /failed$/.test(a.action) ? hideMessages(a.details, role) : a.details;
+        const host = serverOf(a.jobId);
+        return { ...a, details: host === undefined ? details : hideServer(details, host, role) };
+      }),
+      next,
+    };
   });
 }
