@@ -7,11 +7,11 @@ import { driverServerOf } from '../../reinsert/mssql-target.js';
 import type { TargetSpec } from '../../reinsert/service.js';
 import { notScripted } from '../../reinsert/plan.js';
 import { resolveTargetName, type ConfiguredTargetSpec } from '../targets.js';
-import { JobIdParams, ReinsertBody, TargetSchema } from './schemas.js';
+import { JobIdParams, pathId, ReinsertBody, TargetSchema } from './schemas.js';
 import { hideMessages, hideOutcomeMessage } from './jobs.js';
 import { failedBatchErrors, plannedRows, runRemaining } from '../run-details.js';
 
-const RunParams = z.object({ runId: z.coerce.number().int().positive() });
+const RunParams = z.object({ runId: pathId('run id') });
 
 /** Row outcomes in one answer of GET /api/reinsert-runs/:runId (`rows`; `rowsNext` pages on). */
 const OUTCOMES_PER_PAGE = 1000;

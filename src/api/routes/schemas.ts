@@ -5,8 +5,21 @@ import { ScanOperationList } from '../../worker/job-spec.js';
 import { firstUnpairedSurrogate } from '../../util/surrogates.js';
 import { ledgerNameProblem } from '../../reinsert/plan.js';
 
-export const JobIdParams = z.object({ id: z.coerce.number().int().positive() });
-export const RowParams = z.object({ id: z.coerce.number().int().positive(), rowId: z.coerce.number().int().positive() });
+/**
+ * An id in a path (`/api/jobs/:id`, `:rowId`, `:runId`): decimal digits, 1 or more. z.coerce.number
+ * took whatever JavaScript's Number() reads, so `/api/jobs/0x10` answered job 16, `/api/jobs/1e3`
+ * job 1000, `/api/jobs/%201` (a space) and `/api/jobs/0b11` other jobs than the text names, as if
+ * they were the ids typed.
+ */
+export function pathId(what: string) {
+  return z.string()
+    .regex(/^[1-9][0-9]*$/, { error: `a ${what} is a whole number from 1, in decimal digits (no sign, spaces, 0x, exponent or leading zeros)` })
+    .transform(Number)
+    .refine(Number.isSafeInteger, { error: `no ${what} is that large` });
+}
+
+export const JobIdParams = z.object({ id: pathId('job id') });
+export const RowParams = z.object({ id: pathId('job id'), rowId: pathId('row id') });
 
 /**
  * A begin-time bound as text: its form is checked where it is read (rows.ts toFilter, through
