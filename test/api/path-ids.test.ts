@@ -33,3 +33,20 @@ it('plain ids are answered as before', async () => {
   expect((await t.app.inject({ url: `/api/jobs/${job}/rows/${row}`, headers: bearer(t.tokens.viewer) })).json().id).toBe(row);
   expect((await t.app.inject({ url: '/api/reinsert-runs/12', headers: bearer(t.tokens.viewer) })).json().code).toBe('STAGING_RUN_NOT_FOUND');
 });
+
+it.each([
+  ['/api/jobs?limit=1e2', 'querystring.limit'], ['/api/jobs?before=0x10', 'querystring.before'], ['/api/jobs/1/rows?limit=%205', 'querystring.limit'],
+  ['/api/jobs/1/skipped?after=1.0', 'querystring.after'], ['/api/audit?jobId=0b1', 'querystring.jobId'], ['/api/reinsert-runs/1?rowsAfter=-0', 'querystring.rowsAfter'],
+])('a query number %s is refused naming %s', async (url, field) => {
+  const r = await t.app.inject({ url, headers: bearer(t.tokens.viewer) });
+  expect(r.statusCode).toBe(400);
+  expect(r.json()).toMatchObject({ code: 'INPUT_VALIDATION', field });
+  expect(r.json().message).toBe(`${field}: expected a whole number in decimal digits (no sign, spaces, 0x, exponent or leading zeros)`);
+});
+
+it('query numbers in digits are answered as before, their limits said as before', async () => {
+  expect((await t.app.inject({ url: '/api/jobs?limit=1', headers: bearer(t.tokens.viewer) })).json().items).toHaveLength(1);
+  expect((await t.app.inject({ url: `/api/audit?jobId=${job}&after=0&limit=2`, headers: bearer(t.tokens.viewer) })).json().items).toHaveLength(2);
+  const over = await t.app.inject({ url: '/api/jobs?limit=501', headers: bearer(t.tokens.viewer) });
+  expect([over.statusCode, over.json().field]).toEqual([400, 'querystring.limit']);
+});

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { StagingError } from '../../errors.js';
 import { JobSpec } from '../../worker/job-spec.js';
 import { validateJobSpec as validateSpec, type JobAccess } from '../../worker/job-validate.js';
-import { BlastRadiusResponse, JobIdParams, JobWithCountsResponse } from './schemas.js';
+import { BlastRadiusResponse, JobIdParams, JobWithCountsResponse, queryInt } from './schemas.js';
 import { RowCounts } from '../row-counts.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 
@@ -103,7 +103,7 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.get('/api/jobs', {
     config: { access: 'read' },
-    schema: { tags: ['jobs'], summary: 'List jobs with their progress (rows staged, `rowsByOperation`: those rows per operation, and `scan`: the source\'s bytes/records read and pass), newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }).strict(),
+    schema: { tags: ['jobs'], summary: 'List jobs with their progress (rows staged, `rowsByOperation`: those rows per operation, and `scan`: the source\'s bytes/records read and pass), newest first', querystring: z.object({ limit: queryInt(1, 500).default(100), before: queryInt(1).optional() }).strict(),
       response: { 200: z.object({ items: z.array(JobWithCountsResponse), next: z.number().int().nullable(), queue: z.object({ pending: z.number().int(), waiting: z.number().int() }) }) } },
   }, async (req) => {
     // one job more than asked tells whether older ones exist: `next` is the `before` of the next
@@ -143,7 +143,7 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.get('/api/jobs/:id/skipped', {
     config: { access: 'read' },
-    schema: { tags: ['jobs'], summary: 'Items the scan passed over, with reason and location: `limit` (default 1000) after the item id `after`, and `next`, the `after` of the next page (null at the end)', params: JobIdParams, querystring: z.object({ after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).default(1000) }).strict() },
+    schema: { tags: ['jobs'], summary: 'Items the scan passed over, with reason and location: `limit` (default 1000) after the item id `after`, and `next`, the `after` of the next page (null at the end)', params: JobIdParams, querystring: z.object({ after: queryInt(0).optional(), limit: queryInt(1, 1000).default(1000) }).strict() },
   }, async (req) => {
     app.staging.requireJob(req.params.id);
     // the first 1,000 alone were answered, unsaid, for a job of more (its skippedCount): now paged
@@ -187,7 +187,7 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.get('/api/audit', {
     config: { access: 'read' },
-    schema: { tags: ['audit'], summary: 'The append-only audit log (decisions, re-inserts, jobs, tokens)', querystring: z.object({ jobId: z.coerce.number().int().positive().optional(), after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict() },
+    schema: { tags: ['audit'], summary: 'The append-only audit log (decisions, re-inserts, jobs, tokens)', querystring: z.object({ jobId: queryInt(1).optional(), after: queryInt(0).optional(), limit: queryInt(1, 1000).default(200) }).strict() },
   }, async (req) => {
     // one entry more than asked tells whether the list goes on: `next` is the `after` of the next
     // page, null at the end (a client reading `items` alone took the first page for the whole log:

@@ -18,6 +18,17 @@ export function pathId(what: string) {
     .refine(Number.isSafeInteger, { error: `no ${what} is that large` });
 }
 
+/**
+ * A whole number in a query string (`limit`, `before`, `after`, `jobId`, `rowsAfter`) from `min` to
+ * `max`: decimal digits, as pathId (z.coerce.number took `?limit=1e2`, `?before=0x10`, `?after=%205`).
+ */
+export function queryInt(min: number, max: number = Number.MAX_SAFE_INTEGER) {
+  return z.string()
+    .regex(/^(0|[1-9][0-9]*)$/, { error: 'expected a whole number in decimal digits (no sign, spaces, 0x, exponent or leading zeros)' })
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
 export const JobIdParams = z.object({ id: pathId('job id') });
 export const RowParams = z.object({ id: pathId('job id'), rowId: pathId('row id') });
 
@@ -69,7 +80,7 @@ function refuseEmptyFilterValues(q: Record<string, unknown>, ctx: z.RefinementCt
 }
 
 export const RowListQuery = RowFilterSchema.extend({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: queryInt(1, 1000).default(100),
   cursor: z.string().max(100).optional(),
   count: z.enum(['true', 'false']).optional().describe('also count every matching row (slower on big jobs)'),
 }).strict().superRefine(refuseEmptyFilterValues);
