@@ -1,12 +1,12 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { createSerializerCompiler, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { finishNegativeZero, hasNegativeZero, negativeZeroReplacer, stringifyKeepingNegativeZero } from '../util/negative-zero.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import auth, { type AuthOptions } from './plugins/auth.js';
 import docs from './plugins/docs.js';
-import errors from './plugins/errors.js';
-import securityHeaders from './plugins/security-headers.js';
+import errors, { frameworkErrorAnswer } from './plugins/errors.js';
+import securityHeaders, { setSecurityHeaders } from './plugins/security-headers.js';
 import { reinsert, staging, worker, type ServicesOptions } from './plugins/services.js';
 import jobRoutes from './routes/jobs.js';
 import reinsertRoutes from './routes/reinsert.js';
@@ -46,6 +46,15 @@ export async function buildApp(o: AppOptions = {}): Promise<FastifyInstance> {
     loggerInstance: o.logger ?? createLogger(),
     trustProxy: o.trustProxy ?? false,
     bodyLimit: 32 * 1024 * 1024,
+    // a path fastify refuses before routing: answered in the API's form, with its headers (errors.ts)
+    // (no onSend hook runs for these: the security headers are set here)
+    frameworkErrors: (err, req, reply) => {
+      const url = req.raw.url ?? '';
+      const a = frameworkErrorAnswer(err as { code?: string }, url);
+      const r = reply as unknown as FastifyReply;
+      setSecurityHeaders(r, url);
+      void r.code(a.status).type('application/json; charset=utf-8').send(a.body);
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   // JSON.stringify writes a float's -0 as 0; a response holding one (a staged row's value) goes

@@ -46,8 +46,31 @@ export const DEFAULT_LEDGER_TABLE = 'dbo.rowback_reinsert_ledger';
  */
 export function quotedRowLedger(ledgerTable: string | undefined, database?: string | null): string {
   const { schema, name } = splitQualifiedName(ledgerTable ?? DEFAULT_LEDGER_TABLE);
+  const bad = ledgerNameProblem(ledgerTable ?? DEFAULT_LEDGER_TABLE);
+  if (bad) throw new InputError('INPUT_BAD_IDENTIFIER', bad, { field: 'target.ledgerTable' });
   if (name.length + 5 > 128) throw new InputError('INPUT_BAD_IDENTIFIER', `ledger table name ${name} is too long to name its row ledger (${name}_rows): give one of at most 123 characters`, { field: 'target.ledgerTable' });
   return `${database ? quoteName(database) + '.' : ''}${quoteName(schema)}.${quoteName(`${name}_rows`)}`;
+}
+
+/**
+ * Why a ledger table name (`schema.name`, as a request, serve's config or the CLI gives it) cannot be
+ * rowback's ledger, or null when it can. The ledger and its row ledger are named in every script
+ * (CREATE TABLE, the IF EXISTS look-up, the INSERT of each row's key, the undo's DELETE), outside any
+ * row's NOT SCRIPTED guard: a name holding a line break put a line `GO` or `:!! cmd` of its own into
+ * the script, `$(` a sqlcmd variable (sqlcmd and SSMS act on both before SQL Server reads the
+ * script), an unpaired UTF-16 surrogate was written U+FFFD (another table's name) and another control
+ * character is invisible. The ledger is rowback's own table, named by whoever runs it: such a name is
+ * refused, never needed. Read by the API's target schema (a 400 before anything connects) and by
+ * quotedRowLedger (every plan).
+ */
+export function ledgerNameProblem(ledgerTable: string): string | null {
+  const shown = commentText(ledgerTable.length > 80 ? `${ledgerTable.slice(0, 80)}…` : ledgerTable);
+  if (SQLCMD_UNSAFE.test(ledgerTable) || /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/.test(ledgerTable)) {
+    return `ledger table name '${shown}' holds a line break, another control character or "$(" (a line of it would be a sqlcmd command, "$(" a sqlcmd variable, in every script naming the ledger): give a plain schema.name`;
+  }
+  const u = firstUnpairedSurrogate(ledgerTable);
+  if (u) return `ledger table name '${shown}' holds an unpaired UTF-16 surrogate (${u.unit} at offset ${u.offset}), which a UTF-8 script writes as U+FFFD, another table's name: give a plain schema.name`;
+  return null;
 }
 
 /** The row ledger's table, as rowback's runs and scripts create it when missing (`quoted`: quotedRowLedger). The scripts need SQL Server 2008 or later (DECLARE with an initial value); `datetime` keeps the table itself to types every version has. */
@@ -598,7 +621,8 @@ function cyclesAmong(nodes: number[], parents: Set<number>[]): number[][] {
  * their order after the others. Planned again without the target's foreign keys (the undo-sql
  * export), the tables came by name, and a child table named before its parent (dbo.Address of
  * dbo.Person) had its parent's rows deleted first: refused by the constraint (Msg 547), the whole
- * undo rolled back.
+ * undo rolled back. Rows of one table kept in two row ledgers (runs with other ledger tables) stay in
+ * batches of their own: joined, every row's ledger entry was taken out of the first one's ledger.
  */
 export function inInsertionOrder(plan: ReinsertPlan, sequence: ReadonlyMap<number, readonly number[]>): ReinsertPlan {
   const all = plan.batches.flatMap((b) => b.rows.map((row, i) => ({ b, row, at: sequence.get(row.rowId), i })));
@@ -611,7 +635,7 @@ export function inInsertionOrder(plan: ReinsertPlan, sequence: ReadonlyMap<numbe
   const batches: PlannedBatch[] = [];
   for (const e of sorted) {
     const last = batches[batches.length - 1];
-    if (last && last.table === e.b.table && last.target === e.b.target && last.identityInsert === e.b.identityInsert) last.rows.push(e.row);
+    if (last && last.table === e.b.table && last.target === e.b.target && last.identityInsert === e.b.identityInsert && last.rowLedger === e.b.rowLedger) last.rows.push(e.row);
     else batches.push({ ...e.b, batchNo: batches.length + 1, rows: [e.row] });
   }
   return { ...plan, batches };

@@ -273,8 +273,8 @@ export class ReinsertService {
     this.hooks = o.hooks;
   }
 
-  /** Plans with the target's catalog when a target is given, else with the layouts the rows were decoded with; `opts.database` names the target database (three-part names) when no target is given (the undo of a run into another database). */
-  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; otherJobs?: boolean; checkStaleText?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts'; database: ScriptDatabase | null; databaseRead: string | null; databaseCheck: DatabaseCheck }> {
+  /** Plans with the target's catalog when a target is given, else with the layouts the rows were decoded with; `opts.database` names the target database (three-part names) and `opts.ledgerTable` its ledger when no target is given (the undo of a run into another database, or that kept another ledger). */
+  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; ledgerTable?: string; otherJobs?: boolean; checkStaleText?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts'; database: ScriptDatabase | null; databaseRead: string | null; databaseCheck: DatabaseCheck }> {
     const job = this.store.requireJob(jobId);
     // an id given twice is the row once ([5, 5] was refused as '1 of the requested rows are not approved')
     const ids = opts.rowIds ?? (req.rowIds ? [...new Set(req.rowIds)] : undefined);
@@ -375,7 +375,7 @@ export class ReinsertService {
       });
     }
     const plan = await planReinsertCooperatively(rows.map((r) => ({ id: r.id, table: r.table, lsn: r.lsn, values: r.values, operation: r.operation, fromLog: recoveredFromLog(r), mayBeChanged: r.warnings.some((w) => w.includes(MAY_BE_CHANGED)) })), tables, fks, {
-      database: req.target?.database ?? opts.database, tableMap, batchSize: req.batchSize, ledgerTable: req.target?.ledgerTable ?? undefined, operations: opts.anyStatus && !req.operations ? ['delete', 'insert', 'update'] : req.operations,
+      database: req.target?.database ?? opts.database, tableMap, batchSize: req.batchSize, ledgerTable: req.target?.ledgerTable ?? opts.ledgerTable ?? undefined, operations: opts.anyStatus && !req.operations ? ['delete', 'insert', 'update'] : req.operations,
     });
     for (const { row: r, other } of elsewhere) {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_ALREADY_REINSERTED', message: otherJobMessage(r.id, other) });

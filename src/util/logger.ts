@@ -33,7 +33,19 @@ export function createLogger(opts: LoggerOptions = {}, destination?: Destination
         method.apply(this, args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a)) as Parameters<typeof method>);
       },
     },
-    serializers: { err: (e: unknown) => redactDeep(pino.stdSerializers.err(e as Error)) },
+    // req: the fields fastify's own serializer logs (this one replaces it), the URL through the one
+    // redaction: a token or password a client put in the query string is not written to the log
+    serializers: {
+      err: (e: unknown) => redactDeep(pino.stdSerializers.err(e as Error)),
+      req: (req: { method?: string; url?: string; headers?: Record<string, unknown>; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+        method: req.method,
+        url: typeof req.url === 'string' ? redactSecrets(req.url) : req.url,
+        version: req.headers?.['accept-version'],
+        host: req.host,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
+    },
     ...opts,
   };
   return destination ? pino(options, destination) : pino(options);

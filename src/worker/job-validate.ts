@@ -249,17 +249,45 @@ function checkJobFile(field: string, path: string, access: JobAccess): void {
   }
   // The roots first: outside them, whether a path exists, is a directory or a device is not the
   // caller's to learn (one answer for every path outside).
+  assertInsideRoots(field, path, access);
+  try {
+    assertRegularFile(field, path);
+  } catch (e) {
+    withField(e, field);
+  }
+}
+
+/** Throws INPUT_PATH_NOT_ALLOWED when `path` (links resolved) is outside `access.fileRoots`. */
+function assertInsideRoots(field: string, path: string, access: JobAccess): void {
   if (access.fileRoots && !isInsideRoots(path, access.fileRoots)) {
     // a path inside the roots as written that leads out through a link: said, never where to
     // (the same words whether the link's target exists or not)
     const link = isInsideRootsAsWritten(path, access.fileRoots) ? ' (it is a link to a place outside them)' : '';
     throw new InputError('INPUT_PATH_NOT_ALLOWED', `${field} ${path} is outside the folders this service may read${link} (${allowanceClause('fileRoots', access.fileRoots)})`, { field });
   }
-  try {
-    assertRegularFile(field, path);
-  } catch (e) {
-    withField(e, field);
+}
+
+/** The files a job spec names, each with its request field (`ldf`, `bak.1`, `afterTrn.0`). */
+export function jobFiles(spec: JobSpec): Array<[string, string]> {
+  const listed = (field: string, v: string | string[] | undefined): Array<[string, string]> => (v === undefined ? [] : Array.isArray(v) ? v.map((f, i) => [`${field}.${i}`, f] as [string, string]) : [[field, v]]);
+  switch (spec.kind) {
+    case 'files': return [...listed('mdf', spec.mdf), ...listed('bak', spec.bak), ...listed('ldf', spec.ldf), ...listed('trn', spec.trn)];
+    case 'export': return listed('file', spec.file);
+    case 'restore': return [...listed('bak', spec.bak), ...listed('trn', spec.trn), ...listed('afterMdf', spec.afterMdf), ...listed('afterBak', spec.afterBak), ...listed('afterTrn', spec.afterTrn)];
+    // live and log-backup jobs: the server reads its own files
+    default: return [];
   }
+}
+
+/**
+ * The roots checked again where the worker opens a job's files: a job is checked when it is created
+ * (validateJobSpec) but opened when the queue reaches it, which may be hours later, and a file inside
+ * the roots replaced meanwhile by a link to one outside them was read (its bytes parsed, its lines
+ * quoted in the job's error). Throws INPUT_PATH_NOT_ALLOWED as at creation.
+ */
+export function assertJobFilesInRoots(spec: JobSpec, access: JobAccess): void {
+  if (!access.fileRoots) return;
+  for (const [field, path] of jobFiles(spec)) assertInsideRoots(field, path, access);
 }
 
 /** The request field (`ldf`, `trn.1`) of the job file `file` names, by the path as given; undefined when none. */

@@ -14,6 +14,7 @@ import { MdfPageSource } from '../datafile/mdf-source.js';
 import { readBootPage } from '../datafile/boot-page.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { ScanOperation } from '../recover/source.js';
+import { assertJobFilesInRoots } from './job-validate.js';
 import { describeSpec, filterOf, jobCatalogDatabaseNotes, jobMetadataMapping, jobMetadataNotes, layoutsOfJobMetadata, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSource, comparisonOperations, diffAsRecoveredRows, rowsNewerThanLater } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
@@ -37,6 +38,8 @@ export interface WorkerOptions {
   recover?: RecoverFn;
   /** How often a running job's source progress is sampled into the store, in ms (default and minimum 1000). */
   progressIntervalMs?: number;
+  /** Folders job files must lie in (links resolved), checked again when a job starts (job-validate.ts assertJobFilesInRoots). */
+  fileRoots?: string[];
 }
 
 const defaultOpenSource: OpenSourceFn = async (o, logger) => (await import('../recover/open-source.js')).openSource(o, logger);
@@ -87,6 +90,7 @@ export class JobWorker {
   private readonly recover: RecoverFn;
   private readonly running = new Map<number, AbortController>();
   private readonly progressIntervalMs: number;
+  private readonly fileRoots?: string[];
   private stopping = false;
 
   constructor(o: WorkerOptions) {
@@ -97,6 +101,7 @@ export class JobWorker {
     this.openSource = o.openSource ?? defaultOpenSource;
     this.recover = o.recover ?? defaultRecover;
     this.progressIntervalMs = Math.max(1000, o.progressIntervalMs ?? 1000);
+    this.fileRoots = o.fileRoots;
   }
 
   /** Creates and queues a job. The returned record is `queued`. */
@@ -295,6 +300,18 @@ export class JobWorker {
     this.running.set(jobId, controller);
     this.store.setJobState(jobId, 'running');
     log.info({ resuming, stagedBefore: job.rowsStaged }, 'job started');
+    // its files inside the roots now, as when it was created: a file replaced since by a link out of
+    // them is not opened (the job fails saying so; its staged rows stay)
+    try {
+      assertJobFilesInRoots(spec, { fileRoots: this.fileRoots });
+    } catch (e) {
+      const error = isRowbackError(e) ? { code: e.code, message: e.message } : { code: 'STAGING_JOB_FAILED', message: (e as Error)?.message ?? String(e) };
+      this.running.delete(jobId);
+      this.store.setJobState(jobId, 'failed', { error });
+      this.store.appendAudit('system', 'job.failed', jobId, error);
+      log.error({ code: error.code }, 'job failed: a file is no longer inside the file roots');
+      return;
+    }
     if (spec.kind === 'restore') return this.runRestore(jobId, spec, log);
     let source: RecoverySource | undefined;
     /** The tables the job's metadata.allocUnit(s) mapped, name → id (a mistyped id: said in the notes). */

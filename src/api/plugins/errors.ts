@@ -31,10 +31,89 @@ export function repeatedKeyMessage(context: string | undefined, path: string, qu
 }
 
 /**
+ * The answer to a request fastify refuses before any route is matched (its `frameworkErrors`): a
+ * path that is not valid percent-encoding (`/api/jobs/%`, FST_ERR_BAD_URL) or with a segment longer
+ * than the router takes (FST_ERR_MAX_PARAM_LENGTH). fastify's own answer was `{"error":"Bad
+ * Request","code":"FST_ERR_…"}` echoing the whole path, sent without the headers every other answer
+ * carries (nosniff, no-store, the CSP); this one is the API's: `INPUT_BAD_REQUEST`, one line naming
+ * the problem, sent through the reply so that the onSend hooks add them.
+ */
+export function frameworkErrorAnswer(err: { code?: string }, url: string): { status: number; body: { code: string; message: string } } {
+  const raw = url.split('?')[0] ?? '';
+  const path = redactSecrets(raw.length > 100 ? `${raw.slice(0, 100)}…` : raw);
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return { status: 414, body: { code: 'INPUT_BAD_REQUEST', message: `a part of the path ${path} is longer than 100 characters: no id or name this API takes is that long` } };
+  }
+  if (err.code === 'FST_ERR_BAD_URL') {
+    return { status: 400, body: { code: 'INPUT_BAD_REQUEST', message: `the path ${path} is not valid percent-encoding (a % must be followed by two hex digits of UTF-8): encode the path, e.g. with encodeURIComponent` } };
+  }
+  return { status: 400, body: { code: 'INPUT_BAD_REQUEST', message: 'the request could not be routed' } };
+}
+
+/** A refusal of the request's body, as the error handler answers it: 400 INPUT_BAD_REQUEST with `message`. */
+function badBody(message: string): Error {
+  return Object.assign(new Error(message), { statusCode: 400, code: 'INPUT_BAD_REQUEST' });
+}
+
+/**
+ * The key path of the first `__proto__` key, or `constructor` key holding `prototype`, in a parsed
+ * body (`filter.__proto__`); null when none. fastify's parser refuses both (prototype poisoning), as
+ * this one does, but said "Body is not valid JSON" of a body that is valid JSON.
+ */
+export function poisonedKey(v: unknown, path = ''): string | null {
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const k = poisonedKey(v[i], `${path}${path ? '.' : ''}${i}`);
+      if (k) return k;
+    }
+    return null;
+  }
+  if (!v || typeof v !== 'object') return null;
+  for (const [k, x] of Object.entries(v)) {
+    const here = `${path}${path ? '.' : ''}${k}`;
+    if (k === '__proto__') return here;
+    if (k === 'constructor' && x && typeof x === 'object' && Object.hasOwn(x, 'prototype')) return `${here}.prototype`;
+    const deeper = poisonedKey(x, here);
+    if (deeper) return deeper;
+  }
+  return null;
+}
+
+/**
+ * The JSON body parser: as fastify's (an empty body refused, `__proto__` and `constructor.prototype`
+ * refused), with the reason said in one line: where the text stops being JSON (the parser's own
+ * position), or which key is refused. fastify's answer was "Body is not valid JSON but content-type
+ * is set to 'application/json'" for both, naming neither the place nor the key.
+ */
+export function parseJsonBody(body: string): unknown {
+  if (body.length === 0) throw badBody('the body is empty: send a JSON object (or no content-type header)');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (e) {
+    // V8's words, but never the piece of the body some of them quote (`Unexpected token 'o', "not
+    // json" is not valid JSON`): a body may hold a connection string
+    const why = ((e as Error).message ?? 'it does not parse').replace(/, "[\s\S]*" is not valid JSON$/, '').replace(/[\r\n]+/g, ' ').slice(0, 200);
+    throw badBody(`the body is not JSON: ${why}`);
+  }
+  const key = poisonedKey(parsed);
+  if (key) throw badBody(`the body holds the key ${key}, which no request takes (it could change the prototype of every object): leave it out`);
+  return parsed;
+}
+
+/**
  * Every error leaves as JSON `{ code, message, … }` with a stable code:
  * validation → 400 `INPUT_VALIDATION` naming the field; rowback errors keep their own code.
  */
 export default fp(async function errors(app: FastifyInstance) {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err) || err.validation) {
       const issues = (err.validation ?? []).map((v) => {

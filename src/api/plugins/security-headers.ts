@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /**
  * Headers on every answer: `X-Content-Type-Options: nosniff` (a browser never guesses a type, so
@@ -11,11 +11,18 @@ import type { FastifyInstance } from 'fastify';
  */
 export default fp(async function securityHeaders(app: FastifyInstance) {
   app.addHook('onSend', async (req, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    const url = req.routeOptions.url ?? req.url;
-    if (url.startsWith('/api/')) reply.header('cache-control', 'no-store');
-    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    setSecurityHeaders(reply, req.routeOptions.url ?? req.url);
     return payload;
   });
 }, { name: 'rowback-security-headers' });
+
+/**
+ * The headers above on one answer (`url`: its route, else the path asked for). Also called where no
+ * onSend hook runs: fastify's answers to a path it refuses before routing (app.ts frameworkErrors).
+ */
+export function setSecurityHeaders(reply: Pick<FastifyReply, 'header' | 'hasHeader'>, url: string): void {
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('referrer-policy', 'no-referrer');
+  if (url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+  if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+}

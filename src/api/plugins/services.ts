@@ -15,6 +15,8 @@ export interface ServicesOptions {
   openSource?: OpenSourceFn;
   recover?: RecoverFn;
   connectTarget?: ConnectFn;
+  /** Folders job files must lie in (links resolved): checked at creation (routes) and again when a job starts (the worker). */
+  fileRoots?: string[];
 }
 
 /**
@@ -50,7 +52,7 @@ export const staging = fp(async function staging(app: FastifyInstance, o: Servic
 }, { name: 'rowback-staging' });
 
 export const worker = fp(async function worker(app: FastifyInstance, o: ServicesOptions) {
-  const w = new JobWorker({ store: app.staging, concurrency: o.concurrency, logger: app.log as unknown as Logger, openSource: o.openSource, recover: o.recover });
+  const w = new JobWorker({ store: app.staging, concurrency: o.concurrency, logger: app.log as unknown as Logger, openSource: o.openSource, recover: o.recover, fileRoots: o.fileRoots });
   app.decorate('worker', w);
   app.addHook('onClose', async () => w.stop());
 }, { name: 'rowback-worker', dependencies: ['rowback-staging'] });

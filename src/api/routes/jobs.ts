@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { StagingError } from '../../errors.js';
 import { JobSpec } from '../../worker/job-spec.js';
 import { validateJobSpec as validateSpec, type JobAccess } from '../../worker/job-validate.js';
-import { BlastRadiusResponse, JobIdParams, JobWithCountsResponse } from './schemas.js';
+import { BlastRadiusResponse, JobIdParams, JobWithCountsResponse, queryInt } from './schemas.js';
 import { RowCounts } from '../row-counts.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 
@@ -40,6 +40,40 @@ export function hideMessages<T>(value: T, role: string | undefined): T {
 }
 
 /**
+ * The server a job's stored spec keeps for its resumes (`[redacted] (server HOST)`: a live or
+ * log-backup job), as a connection description writes it (the host without `,port` or
+ * `\\instance`, `tcp:` dropped); null for a job of files.
+ */
+export function jobServerHost(spec: Record<string, unknown>): string | null {
+  const m = typeof spec.server === 'string' ? /^\[redacted\] \(server (.+)\)$/.exec(spec.server) : null;
+  const host = m ? m[1]!.replace(/^tcp:/i, '').split(/[,\\]/)[0]!.trim() : '';
+  return host || null;
+}
+
+/**
+ * A live or log-backup job's audit entries for a caller: the server's host and the login the job
+ * connected as are operators' to see (as the host its spec keeps is: forCaller). Its notes said both
+ * to every viewer: "times are the server's local time, UTC+01:00 (SYSDATETIMEOFFSET() on
+ * prod-sql-07:1433/crm as rowback (SQL login) over TLS)", the connection the job ran with.
+ */
+export function hideServer<T>(value: T, host: string | null, role: string | undefined): T {
+  if (role === 'operator') return value;
+  // the host as a word of its own (not inside a table name such as dbo.sql1_archive)
+  const hostRe = host ? new RegExp(`(?<![A-Za-z0-9_-])${host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_-])`, 'gi') : null;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      // describeConnection's "… as USER (SQL login)" / "as DOMAIN\\USER (NTLM)"
+      const t = v.replace(/ as (?:[^\s()]+) \((SQL login|NTLM)\)/g, ' as [login] ($1)');
+      return hostRe ? t.replace(hostRe, '[server]') : t;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/**
  * A row's re-insert outcome for a caller: a failed insert's detail is its batch's error
  * `{ code, message }`, whose message only operators see (hideMessages); any other outcome's detail
  * (a conflict's existing row) is data and is left whole.
@@ -69,7 +103,7 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.get('/api/jobs', {
     config: { access: 'read' },
-    schema: { tags: ['jobs'], summary: 'List jobs with their progress (rows staged, `rowsByOperation`: those rows per operation, and `scan`: the source\'s bytes/records read and pass), newest first', querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: z.coerce.number().int().positive().optional() }).strict(),
+    schema: { tags: ['jobs'], summary: 'List jobs with their progress (rows staged, `rowsByOperation`: those rows per operation, and `scan`: the source\'s bytes/records read and pass), newest first', querystring: z.object({ limit: queryInt(1, 500).default(100), before: queryInt(1).optional() }).strict(),
       response: { 200: z.object({ items: z.array(JobWithCountsResponse), next: z.number().int().nullable(), queue: z.object({ pending: z.number().int(), waiting: z.number().int() }) }) } },
   }, async (req) => {
     // one job more than asked tells whether older ones exist: `next` is the `before` of the next
@@ -109,7 +143,7 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.get('/api/jobs/:id/skipped', {
     config: { access: 'read' },
-    schema: { tags: ['jobs'], summary: 'Items the scan passed over, with reason and location: `limit` (default 1000) after the item id `after`, and `next`, the `after` of the next page (null at the end)', params: JobIdParams, querystring: z.object({ after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).default(1000) }).strict() },
+    schema: { tags: ['jobs'], summary: 'Items the scan passed over, with reason and location: `limit` (default 1000) after the item id `after`, and `next`, the `after` of the next page (null at the end)', params: JobIdParams, querystring: z.object({ after: queryInt(0).optional(), limit: queryInt(1, 1000).default(1000) }).strict() },
   }, async (req) => {
     app.staging.requireJob(req.params.id);
     // the first 1,000 alone were answered, unsaid, for a job of more (its skippedCount): now paged
@@ -153,7 +187,7 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.get('/api/audit', {
     config: { access: 'read' },
-    schema: { tags: ['audit'], summary: 'The append-only audit log (decisions, re-inserts, jobs, tokens)', querystring: z.object({ jobId: z.coerce.number().int().positive().optional(), after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }).strict() },
+    schema: { tags: ['audit'], summary: 'The append-only audit log (decisions, re-inserts, jobs, tokens)', querystring: z.object({ jobId: queryInt(1).optional(), after: queryInt(0).optional(), limit: queryInt(1, 1000).default(200) }).strict() },
   }, async (req) => {
     // one entry more than asked tells whether the list goes on: `next` is the `after` of the next
     // page, null at the end (a client reading `items` alone took the first page for the whole log:
@@ -161,6 +195,24 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
     const page = app.staging.audit({ ...req.query, limit: req.query.limit + 1 });
     const items = page.slice(0, req.query.limit);
     const next = page.length > req.query.limit ? items[items.length - 1]!.id : null;
-    return { items: items.map((a) => (/failed$/.test(a.action) ? { ...a, details: hideMessages(a.details, req.principal?.role) } : a)), next };
+    const role = req.principal?.role;
+    // the server and login a live job ran with, per job (hideServer): said in its notes
+    const servers = new Map<number, string | null>();
+    const serverOf = (jobId: number | null): string | null | undefined => {
+      if (jobId === null || role === 'operator') return undefined;
+      if (!servers.has(jobId)) {
+        const spec = app.staging.getJob(jobId)?.spec;
+        servers.set(jobId, spec && typeof spec.server === 'string' ? jobServerHost(spec) : null);
+      }
+      return servers.get(jobId);
+    };
+    return {
+      items: items.map((a) => {
+        const details = /failed$/.test(a.action) ? hideMessages(a.details, role) : a.details;
+        const host = serverOf(a.jobId);
+        return { ...a, details: host === undefined ? details : hideServer(details, host, role) };
+      }),
+      next,
+    };
   });
 }

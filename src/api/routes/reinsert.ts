@@ -7,11 +7,11 @@ import { driverServerOf } from '../../reinsert/mssql-target.js';
 import type { TargetSpec } from '../../reinsert/service.js';
 import { notScripted } from '../../reinsert/plan.js';
 import { resolveTargetName, type ConfiguredTargetSpec } from '../targets.js';
-import { JobIdParams, ReinsertBody, TargetSchema } from './schemas.js';
+import { JobIdParams, pathId, queryInt, ReinsertBody, TargetSchema } from './schemas.js';
 import { hideMessages, hideOutcomeMessage } from './jobs.js';
 import { failedBatchErrors, plannedRows, runRemaining } from '../run-details.js';
 
-const RunParams = z.object({ runId: z.coerce.number().int().positive() });
+const RunParams = z.object({ runId: pathId('run id') });
 
 /** Row outcomes in one answer of GET /api/reinsert-runs/:runId (`rows`; `rowsNext` pages on). */
 const OUTCOMES_PER_PAGE = 1000;
@@ -124,7 +124,7 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
 
   app.get('/api/reinsert-runs/:runId', {
     config: { access: 'read' },
-    schema: { tags: ['re-insert'], summary: 'One run: state, counts, `plannedRows`, result per batch (a failed batch with its error as `failure`: `{code, message}`), outcome per row (conflicts show the existing row; `rows` holds 1,000 at most, of rows after the row id `rowsAfter`, and `rowsNext` is the `rowsAfter` of the next 1,000, null at the end), and for a failed or interrupted real run `remaining` (else null): the batches and rows not yet committed (what a resume runs), how many of those rows are no longer approved (`notApproved`) and how many of the approved ones another job\'s run put back into the same place (`elsewhere`): both fail again on a resume', params: RunParams, querystring: z.object({ rowsAfter: z.coerce.number().int().min(0).optional() }).strict() },
+    schema: { tags: ['re-insert'], summary: 'One run: state, counts, `plannedRows`, result per batch (a failed batch with its error as `failure`: `{code, message}`), outcome per row (conflicts show the existing row; `rows` holds 1,000 at most, of rows after the row id `rowsAfter`, and `rowsNext` is the `rowsAfter` of the next 1,000, null at the end), and for a failed or interrupted real run `remaining` (else null): the batches and rows not yet committed (what a resume runs), how many of those rows are no longer approved (`notApproved`) and how many of the approved ones another job\'s run put back into the same place (`elsewhere`): both fail again on a resume', params: RunParams, querystring: z.object({ rowsAfter: queryInt(0).optional() }).strict() },
   }, async (req) => {
     const run = app.reinsert.getRun(req.params.runId);
     if (!run) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${req.params.runId} does not exist`);

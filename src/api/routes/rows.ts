@@ -213,22 +213,25 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     // its tableMap (a side table) and database. Planned without them, the undo of update
     // before-images a run put into a side table deleted the live rows of their keys in the source table.
     const inserted = format === 'undo-sql' ? insertedByRuns(app.staging, jobId) : new Map<number, number>();
-    const groups = new Map<string, { tableMap?: Record<string, string>; database?: string; ids: number[] }>();
-    const runTarget = new Map<number, { tableMap?: Record<string, string>; database?: string }>();
+    const groups = new Map<string, { tableMap?: Record<string, string>; database?: string; ledgerTable?: string; ids: number[] }>();
+    const runTarget = new Map<number, { tableMap?: Record<string, string>; database?: string; ledgerTable?: string }>();
     for (const id of ids) {
       const runId = inserted.get(id);
-      let where: { tableMap?: Record<string, string>; database?: string } = {};
+      let where: { tableMap?: Record<string, string>; database?: string; ledgerTable?: string } = {};
       if (runId !== undefined) {
         if (!runTarget.has(runId)) {
           const t = app.reinsert.getRun(runId)?.target ?? {};
           // a run through a connection naming no database went into the login's default one, recorded
           // as databaseUsed (DB_NAME() where its catalog was read): the undo names it (three-part) too,
           // or it deleted in whatever database the session that runs it is in
-          runTarget.set(runId, { tableMap: (t.tableMap as Record<string, string> | null) ?? undefined, database: (t.database as string | null) ?? (t.databaseUsed as string | undefined) ?? undefined });
+          // and its ledger table: the undo takes each row's entry out of the row ledger the run wrote it
+          // to (it named the default one, so a run's own ledger kept saying the rows were put back and
+          // a later re-insert of them passed over every one as already in)
+          runTarget.set(runId, { tableMap: (t.tableMap as Record<string, string> | null) ?? undefined, database: (t.database as string | null) ?? (t.databaseUsed as string | undefined) ?? undefined, ledgerTable: (t.ledgerTable as string | null) ?? undefined });
         }
         where = runTarget.get(runId)!;
       }
-      const key = JSON.stringify([where.tableMap ?? null, where.database ?? null]);
+      const key = JSON.stringify([where.tableMap ?? null, where.database ?? null, where.ledgerTable ?? null]);
       const g = groups.get(key) ?? { ...where, ids: [] };
       g.ids.push(id);
       groups.set(key, g);
@@ -247,7 +250,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       const plans: ReinsertPlan[] = [];
       metadata = 'staged-layouts';
       for (const g of groups.values()) {
-        const p = await app.reinsert.plan(jobId, { tableMap: g.tableMap }, { rowIds: g.ids, anyStatus: true, database: g.database, checkStaleText: false });
+        const p = await app.reinsert.plan(jobId, { tableMap: g.tableMap }, { rowIds: g.ids, anyStatus: true, database: g.database, ledgerTable: g.ledgerTable, checkStaleText: false });
         plans.push(p.plan);
         metadata = p.metadata;
       }

@@ -3,9 +3,34 @@ import { z } from 'zod';
 import { ROW_OPERATIONS, ROW_STATUSES } from '../../staging/types.js';
 import { ScanOperationList } from '../../worker/job-spec.js';
 import { firstUnpairedSurrogate } from '../../util/surrogates.js';
+import { ledgerNameProblem } from '../../reinsert/plan.js';
 
-export const JobIdParams = z.object({ id: z.coerce.number().int().positive() });
-export const RowParams = z.object({ id: z.coerce.number().int().positive(), rowId: z.coerce.number().int().positive() });
+/**
+ * An id in a path (`/api/jobs/:id`, `:rowId`, `:runId`): decimal digits, 1 or more. z.coerce.number
+ * took whatever JavaScript's Number() reads, so `/api/jobs/0x10` answered job 16, `/api/jobs/1e3`
+ * job 1000, `/api/jobs/%201` (a space) and `/api/jobs/0b11` other jobs than the text names, as if
+ * they were the ids typed.
+ */
+export function pathId(what: string) {
+  return z.string()
+    .regex(/^[1-9][0-9]*$/, { error: `a ${what} is a whole number from 1, in decimal digits (no sign, spaces, 0x, exponent or leading zeros)` })
+    .transform(Number)
+    .refine(Number.isSafeInteger, { error: `no ${what} is that large` });
+}
+
+/**
+ * A whole number in a query string (`limit`, `before`, `after`, `jobId`, `rowsAfter`) from `min` to
+ * `max`: decimal digits, as pathId (z.coerce.number took `?limit=1e2`, `?before=0x10`, `?after=%205`).
+ */
+export function queryInt(min: number, max: number = Number.MAX_SAFE_INTEGER) {
+  return z.string()
+    .regex(/^(0|[1-9][0-9]*)$/, { error: 'expected a whole number in decimal digits (no sign, spaces, 0x, exponent or leading zeros)' })
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
+export const JobIdParams = z.object({ id: pathId('job id') });
+export const RowParams = z.object({ id: pathId('job id'), rowId: pathId('row id') });
 
 /**
  * A begin-time bound as text: its form is checked where it is read (rows.ts toFilter, through
@@ -55,7 +80,7 @@ function refuseEmptyFilterValues(q: Record<string, unknown>, ctx: z.RefinementCt
 }
 
 export const RowListQuery = RowFilterSchema.extend({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: queryInt(1, 1000).default(100),
   cursor: z.string().max(100).optional(),
   count: z.enum(['true', 'false']).optional().describe('also count every matching row (slower on big jobs)'),
 }).strict().superRefine(refuseEmptyFilterValues);
@@ -81,7 +106,11 @@ export const DecisionBody = z.object({
 export const TargetSchema = z.object({
   connectionString: z.string().min(1).describe('ADO-style; never stored or logged'),
   database: z.string().min(1).max(128).optional(),
-  ledgerTable: z.string().min(1).max(300).optional(),
+  // refused before anything connects: such a name reaches every script raw (plan.ts ledgerNameProblem)
+  ledgerTable: z.string().min(1).max(300).superRefine((t, ctx) => {
+    const bad = ledgerNameProblem(t);
+    if (bad) ctx.addIssue({ code: 'custom', message: bad });
+  }).optional(),
 }).strict();
 
 export const ReinsertBody = z.object({

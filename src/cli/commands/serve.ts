@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
+import { ledgerNameProblem } from '../../reinsert/plan.js';
 import { choiceOption, refuseExcessArguments, requireSubcommand } from '../options.js';
 import { openStagingStore } from '../../staging/open.js';
 import { ROLES, type Role } from '../../staging/types.js';
@@ -28,7 +29,10 @@ export const ConfiguredTarget = z.object({
   connectionString: z.string().min(1).optional(),
   connectionStringEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
   database: z.string().min(1).max(128).optional(),
-  ledgerTable: z.string().min(1).max(300).optional(),
+  ledgerTable: z.string().min(1).max(300).superRefine((t, ctx) => {
+    const bad = ledgerNameProblem(t);
+    if (bad) ctx.addIssue({ code: 'custom', message: bad });
+  }).optional(),
   description: z.string().max(200).optional(),
 }).strict().refine((t) => Boolean(t.connectionString) !== Boolean(t.connectionStringEnv), { message: 'give connectionString or connectionStringEnv (exactly one)' });
 export type ConfiguredTarget = z.infer<typeof ConfiguredTarget>;

@@ -118,7 +118,7 @@ export class LiveSource implements RecoverySource {
       isSysadmin: r.is_sysadmin === 1 || r.is_sysadmin === true,
       recoveryModel: String(r.recovery_model),
     };
-    this.notes.push(`times are the server's local time, UTC${this.facts.timeZone} (SYSDATETIMEOFFSET() on ${this.runner.description})`);
+    this.notes.push(serverTimeNote(this.facts.timeZone, this.runner.description));
     if (this.facts.recoveryModel === 'SIMPLE') {
       this.notes.push('the database uses the SIMPLE recovery model: the log is truncated at every checkpoint, so deletes older than the last checkpoint may be gone from the online log');
     }
@@ -438,4 +438,14 @@ function jsonSafe(row: Record<string, unknown>): Record<string, unknown> {
 
 export function openLiveSource(o: LiveSourceOptions): LiveSource {
   return new LiveSource(o);
+}
+
+/**
+ * The note of a live or log-backup scan on the times it prints: the server's zone, and on which
+ * connection it was read (`description`: util/connection.ts describeConnection, host, port, database
+ * and login; no secret). The API shows a job's notes to every role with the host and login hidden
+ * from all but operators (routes/jobs.ts hideServer).
+ */
+export function serverTimeNote(timeZone: string, description: string): string {
+  return `times are the server's local time, UTC${timeZone} (SYSDATETIMEOFFSET() on ${description})`;
 }
