@@ -263,6 +263,7 @@ async function openJob(id) {
   $('undo-script').textContent = '';
   $('dry-run-msg').textContent = '';
   showNotScripted([]);
+  showJobWarning(null);
   const [blast, tables] = await Promise.all([api(`/api/jobs/${id}/blast-radius`), api(`/api/jobs/${id}/tables`)]);
   // another job opened meanwhile: this one's blast radius (its counts) must not replace that one's
   if (state.jobId !== id) return;
@@ -723,6 +724,15 @@ function failureText(f) {
 }
 
 /**
+ * The dry run's `jobWarning` (null for a job known complete): the job still stages, is INCOMPLETE
+ * or is not known whole, so rows it has not found are in no script; shown above the script.
+ */
+function showJobWarning(text) {
+  $('dry-run-job-warning').hidden = !text;
+  $('dry-run-job-warning').textContent = text ?? '';
+}
+
+/**
  * The dry run's `notScripted` ([{rowId, table, why}]): planned rows its script leaves out (a table
  * or column name holding a line break, `$(` or an unpaired UTF-16 surrogate, which the UTF-8 script
  * cannot carry), said only inside the script before. Each row with why, which names the name
@@ -741,6 +751,7 @@ function showNotScripted(items) {
 async function dryRun() {
   $('dry-run-msg').textContent = 'generating…';
   showNotScripted([]);
+  showJobWarning(null);
   state.lastDryRun = null;
   $('run-reinsert').disabled = true;
   const targetName = $('target').value || undefined;
@@ -753,6 +764,7 @@ async function dryRun() {
     $('script').textContent = r.script;
     $('undo-script').textContent = r.undoScript;
     showNotScripted(r.notScripted ?? []);
+    showJobWarning(r.jobWarning ?? null);
     $('copy-script').disabled = false;
     $('download-script').disabled = false;
     $('download-undo').disabled = !r.undoScript;

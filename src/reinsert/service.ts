@@ -1,3 +1,4 @@
+import { jobCompletenessWarning } from '../staging/job-completeness.js';
 import { InputError, ReinsertError, StagingError } from '../errors.js';
 import { MAY_BE_CHANGED } from '../replay/table-diff.js';
 import type { StagingStore } from '../staging/store.js';
@@ -418,10 +419,12 @@ export class ReinsertService {
     return Number(r.lastInsertRowid);
   }
 
-  async dryRun(jobId: number, actor: string, req: Omit<ReinsertRequest, 'dryRun'>): Promise<{ run: RunRecord; script: string; undoScript: string; plan: ReinsertPlan; databaseCheck: DatabaseCheck }> {
+  async dryRun(jobId: number, actor: string, req: Omit<ReinsertRequest, 'dryRun'>): Promise<{ run: RunRecord; script: string; undoScript: string; plan: ReinsertPlan; databaseCheck: DatabaseCheck; jobWarning: string | null }> {
     const { plan, metadata, database, databaseRead, databaseCheck } = await this.plan(jobId, req);
     const runId = this.insertRun(jobId, actor, { ...req, dryRun: true }, 'planned', databaseRead);
-    const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck), ...this.header(jobId, runId, actor, metadata, true)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database });
+    // a job still staging, INCOMPLETE or not known whole: its rows not (yet) found are in no script
+    const jobWarning = jobCompletenessWarning(this.store.requireJob(jobId));
+    const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck), ...(jobWarning ? [jobWarning] : []), ...this.header(jobId, runId, actor, metadata, true)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database });
     // the preview's first line is the same database check as the script's (the undo deletes by key
     // in the target the script puts rows into: in another tenant's database, that tenant's rows)
     const undoScript = renderUndoScript(plan, {
@@ -433,13 +436,13 @@ export class ReinsertService {
       ],
       onlyLedgered: true,
     });
-    const summary = { ...summarise(plan), ...checkSummary(databaseCheck) };
+    const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(jobWarning ? { jobWarning } : {}) };
     this.store.db.transaction(() => {
       this.store.db.prepare("UPDATE reinsert_runs SET script = ?, undo_script = ?, summary = ?, state = 'succeeded', finished_at = ? WHERE id = ?")
         .run(script, undoScript, JSON.stringify(summary), new Date().toISOString(), runId);
       this.store.appendAudit(actor, 'reinsert.dry-run', jobId, { runId, ...auditTarget(req.target, database), ...summary });
     })();
-    return { run: this.getRun(runId)!, script, undoScript, plan, databaseCheck };
+    return { run: this.getRun(runId)!, script, undoScript, plan, databaseCheck, jobWarning };
   }
 
   /** Starts a real run in the background; returns its record (state `running`). */
@@ -465,8 +468,11 @@ export class ReinsertService {
     // recorded as running: two requests planning at once cannot both pass.
     this.refuseWhileRunning(jobId);
     const runId = this.insertRun(jobId, actor, req, 'running', databaseRead);
-    const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck, true), ...this.header(jobId, runId, actor, metadata, false)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
-    const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(databaseCheck.verdict === 'different' ? { acceptOtherDatabase: true } : {}) };
+    // a run while the job still stages (or of an INCOMPLETE job) inserts the rows approved so far,
+    // legitimately (an incident does not wait); said in its script and its audit entry
+    const jobWarning = jobCompletenessWarning(this.store.requireJob(jobId));
+    const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck, true), ...(jobWarning ? [jobWarning] : []), ...this.header(jobId, runId, actor, metadata, false)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
+    const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(databaseCheck.verdict === 'different' ? { acceptOtherDatabase: true } : {}), ...(jobWarning ? { jobWarning } : {}) };
     this.store.db.transaction(() => {
       // The undo script is written when the run ends, from the rows its ledger says it inserted.
       this.store.db.prepare('UPDATE reinsert_runs SET script = ?, undo_script = NULL, summary = ? WHERE id = ?').run(script, JSON.stringify(summary), runId);

@@ -104,7 +104,8 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
       // databaseCheck: the job's source database against the target's (a WARNING when they differ)
       // notScripted: planned rows the script leaves out, each with why (a table or column name it
       // cannot carry: a line break, "$(", an unpaired surrogate); the run inserts them: [] when none
-      return { run: d.run, script: d.script, undoScript: d.undoScript, problems: d.plan.problems, tableOrder: d.plan.tableOrder, cycles: d.plan.cycles, rowIds, notScripted: notScripted(d.plan), databaseCheck: d.databaseCheck };
+      // jobWarning: the job still stages, is INCOMPLETE or not known whole (null when known complete)
+      return { run: d.run, script: d.script, undoScript: d.undoScript, problems: d.plan.problems, tableOrder: d.plan.tableOrder, cycles: d.plan.cycles, rowIds, notScripted: notScripted(d.plan), databaseCheck: d.databaseCheck, jobWarning: d.jobWarning };
     }
     if (who.role !== 'operator') {
       return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${who.role} may preview but not run a re-insert` });

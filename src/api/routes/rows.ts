@@ -19,6 +19,7 @@ import { redactSecrets } from '../../util/redact.js';
 import { hideOutcomeMessage } from './jobs.js';
 import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normaliseFilter } from './schemas.js';
 import { readText, storedText, type StoredText } from '../../staging/stored-text.js';
+import { jobCompletenessWarning } from '../../staging/job-completeness.js';
 import { firstUnpairedSurrogate, wellFormed } from '../../util/surrogates.js';
 
 /**
@@ -282,12 +283,8 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       // the database the rows were read from, which the script (planned without a target) cannot check
       header.push(...databaseCheckHeader(compareDatabases(job.sourceDatabase, null, jobId)));
     }
-    if (job.complete === false && job.incomplete?.length) {
-      const first = job.incomplete[0]!.replace(/^INCOMPLETE:\s*/, '');
-      header.push(`WARNING: INCOMPLETE job: ${first}${job.incomplete.length > 1 ? ` (and ${job.incomplete.length - 1} more INCOMPLETE sentence(s), ${job.incomplete.length} in all: GET /api/jobs/${jobId} lists them)` : ' (1 INCOMPLETE sentence)'}`);
-    } else if (job.complete === null) {
-      header.push(`WARNING: whether job ${jobId}'s result is complete is not known (state ${job.state}: it runs, or did not finish, or finished before rowback recorded it)`);
-    }
+    const completeness = jobCompletenessWarning(job);
+    if (completeness) header.push(completeness);
     if (unplaced > 0) header.push(`WARNING: ${unplacedNote(unplaced, 'not in this script')}`);
     // The script holds every matching row whatever its review status: said at its top, so a script
     // run as it is never re-inserts rejected or unreviewed rows unknowingly (newcomer trial: 16 rows
