@@ -3,6 +3,7 @@ import { serverTimeNote } from '../../src/recover/sources/live.js';
 import { describeConnection, resolveConnection } from '../../src/util/connection.js';
 import { fakeSource } from '../worker/fake-source.js';
 import { bearer, testApp } from './helpers.js';
+import { hideServer } from '../../src/api/routes/jobs.js';
 
 /**
  * docs/security.md: the server a live job connects to (its host, kept with the job for resumes) is
@@ -37,5 +38,23 @@ it("a live job's notes name its server and login to operators only", async () =>
     expect((await notesFor('operator')).notes[0]).toBe(note);
   } finally {
     await t.close();
+  }
+});
+
+it('a login holding a space or brackets is hidden whole', async () => {
+  // SQL logins and Windows accounts may hold spaces and brackets: 'report user', CORP\John Smith
+  for (const [cs, login] of [
+    ['Server=prod-sql-07;Database=crm;User Id=report user;Password=p4ss;Encrypt=true', 'report user'],
+    ['Server=prod-sql-07;Database=crm;User Id=svc (ro);Password=p4ss;Encrypt=false', 'svc (ro)'],
+    ['Server=prod-sql-07;Database=crm;User Id=CORP\\John Smith;Password=p4ss;Encrypt=true;TrustServerCertificate=true', 'John Smith'],
+  ] as const) {
+    const description = describeConnection(resolveConnection(cs, {}));
+    expect(description).toContain(login);
+    const note = serverTimeNote('+01:00', description);
+    const hidden = hideServer({ notes: [note] }, 'prod-sql-07', 'viewer').notes[0]!;
+    expect(hidden).not.toContain(login.split(' ')[0]);
+    expect(hidden).not.toContain(login.split(' ').at(-1));
+    expect(hidden).toMatch(/^times are the server's local time, UTC\+01:00 \(SYSDATETIMEOFFSET\(\) on \[server\]:1433\/crm as \[login\] \((SQL login|NTLM)\) (over|without) TLS/);
+    expect(hideServer({ notes: [note] }, 'prod-sql-07', 'operator').notes[0]).toBe(note);
   }
 });

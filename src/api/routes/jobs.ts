@@ -62,8 +62,10 @@ export function hideServer<T>(value: T, host: string | null, role: string | unde
   const hostRe = host ? new RegExp(`(?<![A-Za-z0-9_-])${host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_-])`, 'gi') : null;
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') {
-      // describeConnection's "… as USER (SQL login)" / "as DOMAIN\\USER (NTLM)"
-      const t = v.replace(/ as (?:[^\s()]+) \((SQL login|NTLM)\)/g, ' as [login] ($1)');
+      // describeConnection's "… as USER (SQL login) over TLS" / "as DOMAIN\\USER (NTLM) without TLS":
+      // a login may hold spaces or brackets ('report user', CORP\\John Smith), which a login of
+      // non-space characters left whole; the TLS words after it end the login
+      const t = v.replace(/ as (.+?) \((SQL login|NTLM)\)(?= (?:over|without) TLS)/g, ' as [login] ($2)');
       return hostRe ? t.replace(hostRe, '[server]') : t;
     }
     if (Array.isArray(v)) return v.map(walk);
