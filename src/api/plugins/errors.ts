@@ -70,19 +70,18 @@ export function poisonedKey(v: unknown): string | null {
     for (let at: Step | null = s; at && at.up; at = at.up) keys.push(at.key);
     return keys.reverse().join('.');
   };
-  const stack: Step[] = [{ v, key: '', up: null }];
+  const stack: Step[] = v && typeof v === 'object' ? [{ v, key: '', up: null }] : [];
   while (stack.length) {
     const step = stack.pop()!;
-    const x = step.v;
-    if (!x || typeof x !== 'object') continue;
+    const x = step.v as object;
     const next: Step[] = [];
     if (Array.isArray(x)) {
-      for (let i = 0; i < x.length; i++) next.push({ v: x[i], key: String(i), up: step });
+      for (let i = 0; i < x.length; i++) if (x[i] && typeof x[i] === 'object') next.push({ v: x[i], key: String(i), up: step });
     } else {
       for (const [k, y] of Object.entries(x)) {
         if (k === '__proto__') return pathOf(step, k);
         if (k === 'constructor' && y && typeof y === 'object' && Object.hasOwn(y, 'prototype')) return pathOf(step, `${k}.prototype`);
-        next.push({ v: y, key: k, up: step });
+        if (y && typeof y === 'object') next.push({ v: y, key: k, up: step });
       }
     }
     for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);

@@ -65,6 +65,14 @@ it('a body nested deeper than a recursive walk goes is answered 400, not 500', a
   expect(t.store.listJobs({ limit: 10 })).toEqual([]);
 });
 
+it('a body of null, a number or a string is answered by the schema (400), as before', async () => {
+  for (const body of ['null', '5', '"x"', 'true', '[]', '[1,[2,{"a":[null]}]]']) {
+    const r = await post(body);
+    expect(r.statusCode, body).toBe(400);
+    expect(r.json().code, body).toBe('INPUT_VALIDATION');
+  }
+});
+
 it('a UTF-8 byte order mark before the JSON is skipped, as fastify did', async () => {
   const r = await post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"kind":"files","ldf":"/e/x.ldf"}')]) as unknown as string);
   expect(r.statusCode).toBe(201);
