@@ -540,7 +540,7 @@ async function openRow(rowId) {
     ...r.warnings.map((w) => `warning: ${w}`),
     // labelled with its zone, as the audit and run tables head theirs: beside the row's log times it read as one of them
     ...r.decisions.map((d) => `${d.decision} by ${d.actor} at ${fmtInstant(d.decidedAt)} (${state.info?.timeZone ?? 'UTC'}): ${d.reason}`),
-    ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.detail?.existing ? ' — existing row ' + JSON.stringify(o.detail.existing) : ''}`),
+    ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.detail?.existing ? ' — existing row ' + objectText(o.detail.existing) : ''}`),
   ];
   $('detail-notes').replaceChildren(...(notes.length ? notes : ['none']).map((n) => el('li', { text: n })));
   $('detail').hidden = false;

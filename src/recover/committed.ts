@@ -1,4 +1,5 @@
 import type { LogRecord } from '../logreader/log-record.js';
+import { compareLsn, parseLsn, type Lsn } from '../logreader/lsn.js';
 import {
   LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, LOP_DELETE_ROWS, LOP_INSERT_ROWS,
   LOP_MODIFY_COLUMNS, LOP_MODIFY_ROW, LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST,
@@ -860,6 +861,23 @@ function secondsBetween(a: string, b: string): number | null {
   const y = safeIso(b);
   if (x === null || y === null) return null;
   return (Date.parse(`${y}Z`) - Date.parse(`${x}Z`)) / 1000;
+}
+
+/**
+ * Whether the rows selected end before the clock went back: a selection bounded by `--to-lsn` before
+ * the commit with the latest time (`clockBackwards.earlierLsn`) holds row operations of transactions
+ * that began, and took their Begin Time, before the clock was set back, so a local-time window over
+ * them names one moment each and the warning does not apply. The warning itself advises bounding
+ * the scan by LSN; a scan so bounded was warned the same.
+ */
+export function selectionEndsBeforeClockWentBack(stats: Pick<CommittedScanStats, 'clockBackwards'>, toLsn: Lsn | null | undefined): boolean {
+  const c = stats.clockBackwards;
+  if (!c || !toLsn) return false;
+  try {
+    return compareLsn(toLsn, parseLsn(c.earlierLsn)) < 0;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { redactDeep } from '../util/redact.js';
+import { stringifyKeepingNegativeZero, hasNegativeZero } from '../util/negative-zero.js';
 import { randomBytes } from 'node:crypto';
 import { isRowbackError, ReinsertError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
@@ -65,7 +66,7 @@ function recordOutcome(store: StagingStore, runId: number, jobId: number, batchN
   const st = store.db.prepare('UPDATE rows SET status = ? WHERE id = ? AND job_id = ?');
   store.db.transaction(() => {
     for (const id of o.inserted) { out.run(runId, id, batchNo, 'inserted', null); st.run('reinserted', id, jobId); }
-    for (const c of o.conflicts) { out.run(runId, c.rowId, batchNo, 'conflict', JSON.stringify({ existing: c.existing })); st.run('conflict', c.rowId, jobId); }
+    for (const c of o.conflicts) { out.run(runId, c.rowId, batchNo, 'conflict', conflictJson(c.existing)); st.run('conflict', c.rowId, jobId); }
     store.db.prepare("UPDATE reinsert_batches SET state = 'committed', committed_at = ? WHERE run_id = ? AND batch_no = ?").run(new Date().toISOString(), runId, batchNo);
     store.appendAudit('system', 'reinsert.batch', jobId, { runId, batchNo, inserted: o.inserted.length, conflicts: o.conflicts.length });
   })();
@@ -282,4 +283,15 @@ export async function runBatch(s: TargetSession, runId: number, key: string, bat
     await s.rollback().catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * A conflict's detail as stored: `{ existing }`, the target's row as its driver read it. A float
+ * column's negative zero (tedious reads the double's sign) kept as JSON text -0 (util/negative-zero.ts),
+ * as the recovered row's own -0 is: JSON.stringify wrote 0, and the reviewer comparing the existing
+ * row with the recovered one saw 0 beside -0.
+ */
+function conflictJson(existing: unknown): string {
+  const detail = { existing };
+  return hasNegativeZero(existing) ? stringifyKeepingNegativeZero(detail) : JSON.stringify(detail);
 }

@@ -1,8 +1,9 @@
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { serverTimeNote } from '../../src/recover/sources/live.js';
 import { describeConnection, resolveConnection } from '../../src/util/connection.js';
 import { fakeSource } from '../worker/fake-source.js';
 import { bearer, testApp } from './helpers.js';
+import { hideServer } from '../../src/api/routes/jobs.js';
 
 /**
  * docs/security.md: the server a live job connects to (its host, kept with the job for resumes) is
@@ -37,5 +38,47 @@ it("a live job's notes name its server and login to operators only", async () =>
     expect((await notesFor('operator')).notes[0]).toBe(note);
   } finally {
     await t.close();
+  }
+});
+
+it('a login holding a space or brackets is hidden whole', async () => {
+  // SQL logins and Windows accounts may hold spaces and brackets: 'report user', CORP\John Smith
+  for (const [cs, login] of [
+    ['Server=prod-sql-07;Database=crm;User Id=report user;Password=p4ss;Encrypt=true', 'report user'],
+    ['Server=prod-sql-07;Database=crm;User Id=svc (ro);Password=p4ss;Encrypt=false', 'svc (ro)'],
+    ['Server=prod-sql-07;Database=crm;User Id=CORP\\John Smith;Password=p4ss;Encrypt=true;TrustServerCertificate=true', 'John Smith'],
+  ] as const) {
+    const description = describeConnection(resolveConnection(cs, {}));
+    expect(description).toContain(login);
+    const note = serverTimeNote('+01:00', description);
+    const hidden = hideServer({ notes: [note] }, 'prod-sql-07', 'viewer').notes[0]!;
+    expect(hidden).not.toContain(login.split(' ')[0]);
+    expect(hidden).not.toContain(login.split(' ').at(-1));
+    expect(hidden).toMatch(/^times are the server's local time, UTC\+01:00 \(SYSDATETIMEOFFSET\(\) on \[server\]:1433\/crm as \[login\] \((SQL login|NTLM)\) (over|without) TLS/);
+    expect(hideServer({ notes: [note] }, 'prod-sql-07', 'operator').notes[0]).toBe(note);
+  }
+});
+
+it("a job whose connection string names no server (MSSQL_SERVER gives it) has its server hidden in its notes too", async () => {
+  // the spec keeps no host then ('[redacted]'), so the host-by-name rule had nothing to hide
+  vi.stubEnv('MSSQL_SERVER', 'prod-sql-07');
+  const cs = 'Database=crm;User Id=rowback_reader;Password=p4ss;Encrypt=true';
+  const note = serverTimeNote('+01:00', describeConnection(resolveConnection(cs)));
+  expect(note).toContain('prod-sql-07:1433/crm');
+  const t = await testApp({ openSource: async () => ({ source: fakeSource(), notes: () => [note] }) as never });
+  try {
+    const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'live', server: cs, database: 'crm' } });
+    expect(r.statusCode, r.body).toBe(201);
+    await t.app.worker.idle();
+    for (const who of ['viewer', 'reviewer'] as const) {
+      const a = await t.app.inject({ url: `/api/audit?jobId=${r.json().id}`, headers: bearer(t.tokens[who]) });
+      expect(a.body.toLowerCase()).not.toContain('prod-sql-07');
+      expect(a.json().items.find((x: { action: string }) => x.action === 'job.notes').details.notes[0]).toBe("times are the server's local time, UTC+01:00 (SYSDATETIMEOFFSET() on [server]:1433/crm as [login] (SQL login) over TLS)");
+    }
+    const op = await t.app.inject({ url: `/api/audit?jobId=${r.json().id}`, headers: bearer(t.tokens.operator) });
+    expect(op.body).toContain('prod-sql-07:1433/crm');
+  } finally {
+    await t.close();
+    vi.unstubAllEnvs();
   }
 });

@@ -60,23 +60,46 @@ function badBody(message: string): Error {
  * body (`filter.__proto__`); null when none. fastify's parser refuses both (prototype poisoning), as
  * this one does, but said "Body is not valid JSON" of a body that is valid JSON.
  */
-export function poisonedKey(v: unknown, path = ''): string | null {
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const k = poisonedKey(v[i], `${path}${path ? '.' : ''}${i}`);
-      if (k) return k;
+export function poisonedKey(v: unknown): string | null {
+  // depth first, in the body's order, without recursion, each path written only for the key found:
+  // JSON.parse takes a body nested a million deep (`[[[…]]]` within the body limit), which a
+  // recursive walk answered with a stack overflow (500), and a path string per level took seconds
+  type Step = { v: unknown; key: string; up: Step | null };
+  const pathOf = (s: Step, last: string): string => {
+    const keys = [last];
+    for (let at: Step | null = s; at && at.up; at = at.up) keys.push(at.key);
+    return keys.reverse().join('.');
+  };
+  const stack: Step[] = v && typeof v === 'object' ? [{ v, key: '', up: null }] : [];
+  while (stack.length) {
+    const step = stack.pop()!;
+    const x = step.v as object;
+    const next: Step[] = [];
+    if (Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) if (x[i] && typeof x[i] === 'object') next.push({ v: x[i], key: String(i), up: step });
+    } else {
+      for (const [k, y] of Object.entries(x)) {
+        if (k === '__proto__') return pathOf(step, k);
+        if (k === 'constructor' && y && typeof y === 'object' && Object.hasOwn(y, 'prototype')) return pathOf(step, `${k}.prototype`);
+        if (y && typeof y === 'object') next.push({ v: y, key: k, up: step });
+      }
     }
-    return null;
-  }
-  if (!v || typeof v !== 'object') return null;
-  for (const [k, x] of Object.entries(v)) {
-    const here = `${path}${path ? '.' : ''}${k}`;
-    if (k === '__proto__') return here;
-    if (k === 'constructor' && x && typeof x === 'object' && Object.hasOwn(x, 'prototype')) return `${here}.prototype`;
-    const deeper = poisonedKey(x, here);
-    if (deeper) return deeper;
+    for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
   }
   return null;
+}
+
+/**
+ * V8's reason a text is not JSON, without the piece of the text some of its messages quote: V8 writes
+ * `Unexpected token 'o', "not json" is not valid JSON` for a short text and, for a longer one, ten or
+ * so characters either side of the fault, `Unexpected token '}', ..."word=hunter2",x:tru}" is not
+ * valid JSON` or `…"... is not valid JSON`: a body may hold a connection string. Everything from the
+ * quote on is left out (the token itself, one character, stays); one line, at most 200 characters.
+ */
+export function jsonParseReason(message: string | undefined): string {
+  const m = message ?? 'it does not parse';
+  const cut = m.search(/, (?:\.\.\.)?"/);
+  return (cut >= 0 ? m.slice(0, cut) : m).replace(/ is not valid JSON$/, '').replace(/[\r\n\u2028\u2029]+/g, ' ').slice(0, 200);
 }
 
 /**
@@ -86,18 +109,19 @@ export function poisonedKey(v: unknown, path = ''): string | null {
  * is set to 'application/json'" for both, naming neither the place nor the key.
  */
 export function parseJsonBody(body: string): unknown {
+  // a UTF-8 byte order mark before the JSON is skipped, as fastify's parser (secure-json-parse) does:
+  // clients that write one (.NET's Encoding.UTF8, PowerShell 5's -InFile of a file saved with it) were
+  // answered 400 "Unexpected token" for a body fastify took
+  if (body.charCodeAt(0) === 0xfeff) body = body.slice(1);
   if (body.length === 0) throw badBody('the body is empty: send a JSON object (or no content-type header)');
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch (e) {
-    // V8's words, but never the piece of the body some of them quote (`Unexpected token 'o', "not
-    // json" is not valid JSON`): a body may hold a connection string
-    const why = ((e as Error).message ?? 'it does not parse').replace(/, "[\s\S]*" is not valid JSON$/, '').replace(/[\r\n]+/g, ' ').slice(0, 200);
-    throw badBody(`the body is not JSON: ${why}`);
+    throw badBody(`the body is not JSON: ${jsonParseReason((e as Error).message)}`);
   }
   const key = poisonedKey(parsed);
-  if (key) throw badBody(`the body holds the key ${key}, which no request takes (it could change the prototype of every object): leave it out`);
+  if (key) throw badBody(`the body holds the key ${key.length > 200 ? `…${key.slice(-200)}` : key}, which no request takes (it could change the prototype of every object): leave it out`);
   return parsed;
 }
 

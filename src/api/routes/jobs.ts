@@ -62,9 +62,15 @@ export function hideServer<T>(value: T, host: string | null, role: string | unde
   const hostRe = host ? new RegExp(`(?<![A-Za-z0-9_-])${host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_-])`, 'gi') : null;
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') {
-      // describeConnection's "… as USER (SQL login)" / "as DOMAIN\\USER (NTLM)"
-      const t = v.replace(/ as (?:[^\s()]+) \((SQL login|NTLM)\)/g, ' as [login] ($1)');
-      return hostRe ? t.replace(hostRe, '[server]') : t;
+      // describeConnection's "… as USER (SQL login) over TLS" / "as DOMAIN\\USER (NTLM) without TLS":
+      // a login may hold spaces or brackets ('report user', CORP\\John Smith), which a login of
+      // non-space characters left whole; the TLS words after it end the login
+      const t = v.replace(/ as (.+?) \((SQL login|NTLM)\)(?= (?:over|without) TLS)/g, ' as [login] ($2)');
+      // and describeConnection's server by its place ("on HOST:1433/db", "on HOST\\INST/db"): a job
+      // whose connection string names no server (serve's MSSQL_SERVER supplies it) keeps no host in
+      // its spec, and its notes named the server whole
+      const u = t.replace(/( on )[^\s/:\\()]+((?::\d+|\\[^\s/]+)\/)/g, '$1[server]$2');
+      return hostRe ? u.replace(hostRe, '[server]') : u;
     }
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));

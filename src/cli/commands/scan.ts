@@ -17,7 +17,7 @@ import { assumedCollationNote, assumedSparseIdsNote, layoutsFromDdl } from '../.
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
-import { clockBackwardsWarning, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause, beginUnreadClause } from '../../recover/committed.js';
+import { clockBackwardsWarning, selectionEndsBeforeClockWentBack, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause, beginUnreadClause } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
@@ -343,7 +343,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       : undefined;
     // a window of local times over a log whose clock was set back (a daylight-saving fold): the
     // window may name two stretches of the log; said even with --quiet, and in the report's warnings
-    const clockWarning = stats && (filter.from || filter.to) ? clockBackwardsWarning(stats, 'the window --from/--to', '--from-lsn/--to-lsn') : undefined;
+    const clockWarning = stats && (filter.from || filter.to) && !selectionEndsBeforeClockWentBack(stats, selection?.toLsn) ? clockBackwardsWarning(stats, 'the window --from/--to', '--from-lsn/--to-lsn') : undefined;
     if (opts.report) {
       // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local
       // time, no zone (as filter.from/to and the rows' beginTime); the log's first/last Begin Time

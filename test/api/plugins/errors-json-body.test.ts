@@ -39,3 +39,42 @@ it('a body that is not JSON says where, without quoting it', async () => {
   expect((await post('')).json().message).toMatch(/^the body is empty/);
   expect(t.store.listJobs({ limit: 10 })).toEqual([]);
 });
+
+it('a longer body that is not JSON: no piece of it either side of the fault is quoted', async () => {
+  // V8 quotes ten or so characters around the fault of a longer text (`..."word=hunter2",x:tru}"`,
+  // `"... is not valid JSON`), a form the first cut-off missed
+  for (const body of [
+    '{"kind":"live","server":"Server=db;Password=hunter2","x":tru}',
+    '{"kind":"live","server":"Server=db;Password=hunter2","x":tru, "database":"crmcrmcrmcrmcrmcrm"}',
+  ]) {
+    const r = await post(body);
+    expect(r.statusCode).toBe(400);
+    expect(r.json().message).toMatch(/^the body is not JSON: Unexpected token/);
+    expect(r.json().message).not.toMatch(/"|tru|crm|\.\.\./);
+  }
+  expect(t.store.listJobs({ limit: 10 })).toEqual([]);
+});
+
+it('a body nested deeper than a recursive walk goes is answered 400, not 500', async () => {
+  const r = await post('['.repeat(200_000) + ']'.repeat(200_000));
+  expect(r.statusCode).toBe(400);
+  const o = await post(`{"kind":"files","ldf":"/e/x.ldf","metadata":${'{"a":'.repeat(100_000)}{"__proto__":1}${'}'.repeat(100_000)}}`);
+  expect(o.statusCode).toBe(400);
+  expect(o.json().message).toMatch(/^the body holds the key …[.a]+\.__proto__, which no request takes/);
+  expect(o.json().message.length).toBeLessThan(400);
+  expect(t.store.listJobs({ limit: 10 })).toEqual([]);
+});
+
+it('a body of null, a number or a string is answered by the schema (400), as before', async () => {
+  for (const body of ['null', '5', '"x"', 'true', '[]', '[1,[2,{"a":[null]}]]']) {
+    const r = await post(body);
+    expect(r.statusCode, body).toBe(400);
+    expect(r.json().code, body).toBe('INPUT_VALIDATION');
+  }
+});
+
+it('a UTF-8 byte order mark before the JSON is skipped, as fastify did', async () => {
+  const r = await post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"kind":"files","ldf":"/e/x.ldf"}')]) as unknown as string);
+  expect(r.statusCode).toBe(201);
+  expect(r.json().spec).toEqual({ kind: 'files', ldf: '/e/x.ldf' });
+});
