@@ -46,6 +46,14 @@ export function* pageRecords(
   // One record is never in two slots: a slot repeating an earlier slot's offset is a damaged slot
   // array (a changed entry printed that row twice and lost the row it pointed at, with no word).
   const taken = new Map<number, number>();
+  // Every slot's record start, for FixedVar records: records never overlap, so one whose length
+  // (from its own variable-column offsets) runs past another slot's record start has a damaged
+  // offset (or the slot array is damaged). On a page without a checksum one changed bit of the
+  // last variable-column end printed that column with the next record's bytes appended
+  // ('Germany0:', 'Brazil0:…LINO' in NORTHWND.MDF dbo.Orders) with no word.
+  const recordStarts = compressed
+    ? []
+    : [...new Set(Array.from({ length: vp.header.slotCount }, (_, s) => slotOffset(page, s)).filter((o) => o >= PAGE_HEADER_SIZE && o < slotArrayStart))].sort((a, b) => a - b);
   for (let slot = 0; slot < vp.header.slotCount; slot++) {
     const off = slotOffset(page, slot);
     if (off === 0) continue; // empty slot
@@ -67,8 +75,27 @@ export function* pageRecords(
       onBad(slot, off, e.message, e.code);
       continue;
     }
+    if (!compressed) {
+      const next = recordStarts.find((o) => o > off);
+      if (next !== undefined && off + len > next) {
+        const other = slotAt(page, vp.header.slotCount, next);
+        onBad(
+          slot,
+          off,
+          `slot ${slot}'s record at offset ${off} is ${len} bytes by its own header and variable-column offsets, so it runs ${off + len - next} byte(s) into the record of slot ${other} at offset ${next}: records never overlap, so a variable-column offset of this record (or the slot array) is damaged and its last values would be read with the next record's bytes; the row is not printed`,
+          'FORMAT_BAD_RECORD',
+        );
+        continue;
+      }
+    }
     yield { page: id, slot, offset: off, bytes: page.subarray(off, off + len), type: compressed ? cdRecordTypeOf(page[off]) : recordTypeOf(page[off]) };
   }
+}
+
+/** The first slot whose record starts at `offset`. */
+function slotAt(page: Uint8Array, slotCount: number, offset: number): number {
+  for (let s = 0; s < slotCount; s++) if (slotOffset(page, s) === offset) return s;
+  return -1;
 }
 
 /**
