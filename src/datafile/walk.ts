@@ -47,13 +47,16 @@ export function* pageRecords(
   // array (a changed entry printed that row twice and lost the row it pointed at, with no word).
   const taken = new Map<number, number>();
   // Every slot's record start, for FixedVar records: records never overlap, so one whose length
-  // (from its own variable-column offsets) runs past another slot's record start has a damaged
-  // offset (or the slot array is damaged). On a page without a checksum one changed bit of the
+  // (from its own variable-column offsets) runs past another slot's record start, or the last one
+  // past m_freeData, has a damaged offset (or the slot array is damaged). On a page without a checksum one changed bit of the
   // last variable-column end printed that column with the next record's bytes appended
   // ('Germany0:', 'Brazil0:…LINO' in NORTHWND.MDF dbo.Orders) with no word.
   const recordStarts = compressed
     ? []
     : [...new Set(Array.from({ length: vp.header.slotCount }, (_, s) => slotOffset(page, s)).filter((o) => o >= PAGE_HEADER_SIZE && o < slotArrayStart))].sort((a, b) => a - b);
+  // m_freeData bounds the last record when it agrees with the slot array (past every record
+  // start, before the slot array); a damaged m_freeData is not used to refuse records.
+  const freeDataSane = recordStarts.length > 0 && vp.header.freeData > recordStarts[recordStarts.length - 1] && vp.header.freeData <= slotArrayStart;
   for (let slot = 0; slot < vp.header.slotCount; slot++) {
     const off = slotOffset(page, slot);
     if (off === 0) continue; // empty slot
@@ -77,6 +80,15 @@ export function* pageRecords(
     }
     if (!compressed) {
       const next = recordStarts.find((o) => o > off);
+      if (next === undefined && freeDataSane && off + len > vp.header.freeData) {
+        onBad(
+          slot,
+          off,
+          `slot ${slot}'s record at offset ${off} is ${len} bytes by its own header and variable-column offsets, so it runs ${off + len - vp.header.freeData} byte(s) past the end of the page's records (m_freeData ${vp.header.freeData}, the first free byte): a variable-column offset of this record is damaged and its last values would be read with the free space's bytes; the row is not printed`,
+          'FORMAT_BAD_RECORD',
+        );
+        continue;
+      }
       if (next !== undefined && off + len > next) {
         const other = slotAt(page, vp.header.slotCount, next);
         onBad(
