@@ -5,7 +5,7 @@
 import { isRowbackError } from '../errors.js';
 import type { PageReader } from './page-reader.js';
 import { formatPageId, slotOffset, PAGE_HEADER_SIZE, type PageId, type VerifiedPage } from './page.js';
-import { cdRecordTypeOf, fixedVarRecordLength, recordTypeOf } from './record.js';
+import { cdRecordTypeOf, fixedVarRecordLength, RecordType, recordTypeOf } from './record.js';
 import { PAGE_SIZE } from './page-source.js';
 
 export interface PageRecord {
@@ -48,12 +48,28 @@ export function* pageRecords(
   const taken = new Map<number, number>();
   // Every slot's record start, for FixedVar records: records never overlap, so one whose length
   // (from its own variable-column offsets) runs past another slot's record start, or the last one
-  // past m_freeData, has a damaged offset (or the slot array is damaged). On a page without a checksum one changed bit of the
-  // last variable-column end printed that column with the next record's bytes appended
-  // ('Germany0:', 'Brazil0:…LINO' in NORTHWND.MDF dbo.Orders) with no word.
+  // past m_freeData, has a damaged offset (or the slot array is damaged). On a page without a
+  // checksum one changed bit of the last variable-column end printed that column with the next
+  // record's bytes appended ('Germany0:', 'Brazil0:…LINO' in NORTHWND.MDF dbo.Orders) with no word.
+  // Only starts that look like a data page's record (a data, ghost or forwarded record whose fixed
+  // part is m_pminlen long, or a forwarding stub, its length inside the record area): a damaged slot
+  // pointing into the middle of a record must not cost that record too.
+  const looksLikeStart = (o: number): boolean => {
+    const type = recordTypeOf(page[o]);
+    if (type === RecordType.PRIMARY || type === RecordType.GHOST_DATA || type === RecordType.FORWARDED) {
+      if (page[o] & 0x81) return false; // status bits no FixedVar data record carries
+      if (vp.header.pminlen >= 4 && (o + 4 > slotArrayStart || (page[o + 2] | (page[o + 3] << 8)) !== vp.header.pminlen)) return false;
+    } else if (page[o] !== 0x04) return false; // a forwarding stub's status byte is 0x04 exactly
+    try {
+      fixedVarRecordLength(page, o, slotArrayStart);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const recordStarts = compressed
     ? []
-    : [...new Set(Array.from({ length: vp.header.slotCount }, (_, s) => slotOffset(page, s)).filter((o) => o >= PAGE_HEADER_SIZE && o < slotArrayStart))].sort((a, b) => a - b);
+    : [...new Set(Array.from({ length: vp.header.slotCount }, (_, s) => slotOffset(page, s)).filter((o) => o >= PAGE_HEADER_SIZE && o < slotArrayStart && looksLikeStart(o)))].sort((a, b) => a - b);
   // m_freeData bounds the last record when it agrees with the slot array (past every record
   // start, before the slot array); a damaged m_freeData is not used to refuse records.
   const freeDataSane = recordStarts.length > 0 && vp.header.freeData > recordStarts[recordStarts.length - 1] && vp.header.freeData <= slotArrayStart;

@@ -73,4 +73,24 @@ describeCorpus('a record running into the next record on its page', () => {
       expect(r.stderr).toMatch(c.said);
     });
   }
+
+  it('a damaged slot pointing into the middle of a good record costs its own row only, not that record', async () => {
+    // dbo.Suppliers page 1:292: slot 15's offset with bit 2 of its high byte flipped (-1024) points
+    // inside slot 11's record (SupplierID 12), at bytes that read as no record start
+    const S = (f: string) => join(dir, f);
+    const good = await cli('dump', '--mdf', NW(), '--table', 'dbo.Suppliers', '--out', S('sup-good.ndjson'), '--quiet');
+    expect(good.code).toBe(0);
+    const goodRows = readFileSync(S('sup-good.ndjson'), 'utf8').trim().split('\n');
+    const f = damagedCopy(NW(), S('sup-slot.mdf'), (b) => {
+      b[292 * 8192 + 8190 - 2 * 15 + 1] ^= 4;
+    });
+    const r = await cli('dump', '--mdf', f, '--table', 'dbo.Suppliers', '--out', S('sup-bad.ndjson'));
+    expect(r.code, r.stderr).toBe(0);
+    const rows = readFileSync(S('sup-bad.ndjson'), 'utf8').trim().split('\n');
+    expect(rows).toContain(goodRows.find((l) => l.includes('"SupplierID":12,')));
+    expect(rows.filter((l) => l.includes('"SupplierID":16,'))).toEqual([]);
+    expect(rows).toHaveLength(goodRows.length - 1);
+    expect(r.stderr).toMatch(/INCOMPLETE/);
+    expect(r.stderr).not.toMatch(/slot 11's record/);
+  });
 });
