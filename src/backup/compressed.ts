@@ -97,13 +97,25 @@ export function indexCompressedBackup(path: string, fd: number): CompressedIndex
   const refuse = (offset: number, why: string): never => {
     throw new FormatError('FORMAT_COMPRESSED_BACKUP', `compressed or encrypted backup (MSSQLBAK container version ${containerVersion}): ${why}; rowback does not guess at this layout`, { file: path, offset });
   };
+  if (fileSize < FIRST_RECORD + XPRESS_HEADER) {
+    throw new FormatError('FORMAT_COMPRESSED_BACKUP', `compressed backup (starts with ${COMPRESSED_MAGIC}) cut short: the file ends at offset ${fileSize}, before its first compressed chunk (at offset ${FIRST_RECORD}): a partial copy`, { file: path, offset: fileSize });
+  }
   if (containerVersion !== 2) refuse(8, `container version ${containerVersion}; only version 2 has been seen and checked`);
   const index: CompressedIndex = { path, fileSize, size: 0, containerVersion, logical: [], physical: [], payload: [], output: [], skippedRecords: 0, directoryBlocksSkipped: 0 };
   const h = Buffer.alloc(XPRESS_HEADER);
   let pos = isValidChunk(fd, FIRST_RECORD, fileSize) ? FIRST_RECORD : -1;
   // Elsewhere in the first 4 KB, only where an Xpress record passes its check value.
   for (let p = 16; pos < 0 && p + XPRESS_HEADER <= Math.min(BLOCK, fileSize); p += 4) if (isValidChunk(fd, p, fileSize)) pos = p;
-  if (pos < 0) refuse(FIRST_RECORD, 'no compressed chunk (a record passing its check value) in the first 4 KB');
+  if (pos < 0) {
+    // The first record where it is always seen, running past the end: a copy cut inside it.
+    const first = Buffer.alloc(4);
+    readSync(fd, first, 0, 4, FIRST_RECORD);
+    const firstEnd = FIRST_RECORD + XPRESS_HEADER + first.readUInt16LE(2);
+    if (first[0] === KIND_XPRESS && first[1] > 0 && firstEnd > fileSize) {
+      refuse(FIRST_RECORD, `its first chunk (${first.readUInt16LE(2)} bytes) runs past the end of the file (${fileSize} bytes): a partial copy`);
+    }
+    refuse(FIRST_RECORD, 'no compressed chunk (a record passing its check value) in the first 4 KB');
+  }
   let logical = 0;
   while (pos < fileSize) {
     const got = readSync(fd, h, 0, Math.min(XPRESS_HEADER, fileSize - pos), pos);
@@ -195,7 +207,8 @@ export function payloadCheck(bytes: Uint8Array, length: number): number {
 /** True when an Xpress record (kind 0x21, output > 0, payload inside the file) starts at `p` and its payload matches its check value. */
 function isValidChunk(fd: number, p: number, fileSize: number): boolean {
   const h = Buffer.alloc(XPRESS_HEADER);
-  if (readSync(fd, h, 0, Math.min(XPRESS_HEADER, fileSize - p), p) < XPRESS_HEADER || h[0] !== KIND_XPRESS || h[1] === 0) return false;
+  if (p + XPRESS_HEADER > fileSize) return false;
+  if (readSync(fd, h, 0, XPRESS_HEADER, p) < XPRESS_HEADER || h[0] !== KIND_XPRESS || h[1] === 0) return false;
   const length = h.readUInt16LE(2);
   if (length < 260 || p + XPRESS_HEADER + length > fileSize) return false;
   const payload = Buffer.alloc(length);

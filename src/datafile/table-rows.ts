@@ -318,7 +318,7 @@ function* pageRows(
     if (decoded.ghost && !includeGhosts) continue;
     const warnings = [...decoded.warnings];
     if (!compressed && !forwardedFrom) {
-      const w = varBlockAfterRecord(vp, r.offset, rec, layout, decoded.values);
+      const w = varBlockAfterRecord(vp, r.offset, rec, layout, decoded.values) ?? varEntriesAfterRecord(vp, r.offset, rec, layout, decoded.values);
       if (w !== null) warnings.push(w);
     }
     const values = resolveOffRow(reader, rec, layout, decoded.values, warnings, skipped, where, tableName, decoded.ghost);
@@ -366,6 +366,50 @@ function varBlockAfterRecord(vp: VerifiedPage, off: number, rec: Uint8Array, lay
   }
   if (prev === dataStart) return null;
   return `status byte 0x${rec[0].toString(16).padStart(2, '0')} says the record has no variable-length columns (bit 0x20 clear), so ${empty.join(', ')} read as empty, yet the bytes after it on the page read as a variable-column block of ${count} column(s) ending at offset ${prev} of the record: either the status byte is damaged and those are the row's values (a page without a checksum cannot tell), or the row was updated in place to empty values and they are the old ones; check these columns against another copy before re-inserting the row`;
+}
+
+/**
+ * A FixedVar record with a variable-column block (status bits 0x10 and 0x20) whose variable-column
+ * count is below the layout's, a variable-length column reading as empty ('' or 0x: no entry for
+ * it), and whose next bytes on the page continue its offset array: one or more further end offsets,
+ * non-decreasing, past themselves, within the record area before the next record or m_freeData.
+ * The warning naming those columns, else null. On a page without a checksum one changed bit of the
+ * count (4 to 0 in StDb2Sql.bak's dbo.Students) printed FirstName, LastName, Address and Major all
+ * as '' with no word. Not refused: SQL Server leaves trailing empty columns out of the array.
+ */
+function varEntriesAfterRecord(vp: VerifiedPage, off: number, rec: Uint8Array, layout: TableLayout, values: Record<string, SqlValue>): string | null {
+  if ((rec[0] & 0x30) !== 0x30 || rec.length < 4) return null;
+  const empty = layout.columns.filter((c) => c.leafOffset < 0 && !c.isDropped && (values[c.name] === '' || values[c.name] === '0x')).map((c) => c.name);
+  if (empty.length === 0) return null;
+  const page = vp.bytes;
+  const u16 = (at: number) => page[at] | (page[at + 1] << 8);
+  const fixedEnd = u16(off + 2);
+  const ncolsAt = off + fixedEnd;
+  if (ncolsAt + 2 > PAGE_SIZE) return null;
+  const nvarAt = ncolsAt + 2 + ((u16(ncolsAt) + 7) >> 3);
+  if (nvarAt + 2 > PAGE_SIZE) return null;
+  const nvar = u16(nvarAt);
+  const varColumns = layout.columns.filter((c) => c.leafOffset < 0 && !c.isDropped).length;
+  if (nvar >= varColumns) return null;
+  let limit = vp.header.freeData > off && vp.header.freeData <= PAGE_SIZE - 2 * vp.header.slotCount ? vp.header.freeData : PAGE_SIZE - 2 * vp.header.slotCount;
+  for (let slot = 0; slot < vp.header.slotCount; slot++) {
+    const o = slotOffset(page, slot);
+    if (o > off && o < limit) limit = o;
+  }
+  const arrayEnd = nvarAt + 2 + 2 * nvar;
+  let prev = nvar > 0 ? u16(arrayEnd - 2) & 0x7fff : arrayEnd - off;
+  let more = 0;
+  for (let k = nvar; k < varColumns; k++) {
+    const at = nvarAt + 2 + 2 * k;
+    if (at + 2 > limit) break;
+    const end = u16(at) & 0x7fff;
+    // each further entry must end past the entries themselves, in order, inside the record area
+    if (end < prev || end < at + 2 - off || off + end > limit) break;
+    prev = end;
+    more++;
+  }
+  if (more === 0 || prev <= nvarAt + 2 + 2 * (nvar + more) - off) return null;
+  return `the record's variable-column count is ${nvar}, so ${empty.join(', ')} read as empty (no entry), yet the ${more} u16 value(s) after its offset array on the page read as further end offsets, in order, ending at offset ${prev} of the record inside the record area: either the count is damaged and those are the row's values (a page without a checksum cannot tell), or the columns are empty; check these columns against another copy before re-inserting the row`;
 }
 
 /**

@@ -5,7 +5,7 @@
 import { isRowbackError } from '../errors.js';
 import type { PageReader } from './page-reader.js';
 import { formatPageId, slotOffset, PAGE_HEADER_SIZE, type PageId, type VerifiedPage } from './page.js';
-import { cdRecordTypeOf, fixedVarRecordLength, recordTypeOf } from './record.js';
+import { cdRecordTypeOf, fixedVarRecordLength, RecordType, recordTypeOf } from './record.js';
 import { PAGE_SIZE } from './page-source.js';
 
 export interface PageRecord {
@@ -46,6 +46,33 @@ export function* pageRecords(
   // One record is never in two slots: a slot repeating an earlier slot's offset is a damaged slot
   // array (a changed entry printed that row twice and lost the row it pointed at, with no word).
   const taken = new Map<number, number>();
+  // Every slot's record start, for FixedVar records: records never overlap, so one whose length
+  // (from its own variable-column offsets) runs past another slot's record start, or the last one
+  // past m_freeData, has a damaged offset (or the slot array is damaged). On a page without a
+  // checksum one changed bit of the last variable-column end printed that column with the next
+  // record's bytes appended ('Germany0:', 'Brazil0:…LINO' in NORTHWND.MDF dbo.Orders) with no word.
+  // Only starts that look like a data page's record (a data, ghost or forwarded record whose fixed
+  // part is m_pminlen long, or a forwarding stub, its length inside the record area): a damaged slot
+  // pointing into the middle of a record must not cost that record too.
+  const looksLikeStart = (o: number): boolean => {
+    const type = recordTypeOf(page[o]);
+    if (type === RecordType.PRIMARY || type === RecordType.GHOST_DATA || type === RecordType.FORWARDED) {
+      if (page[o] & 0x81) return false; // status bits no FixedVar data record carries
+      if (vp.header.pminlen >= 4 && (o + 4 > slotArrayStart || (page[o + 2] | (page[o + 3] << 8)) !== vp.header.pminlen)) return false;
+    } else if (page[o] !== 0x04) return false; // a forwarding stub's status byte is 0x04 exactly
+    try {
+      fixedVarRecordLength(page, o, slotArrayStart);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const recordStarts = compressed
+    ? []
+    : [...new Set(Array.from({ length: vp.header.slotCount }, (_, s) => slotOffset(page, s)).filter((o) => o >= PAGE_HEADER_SIZE && o < slotArrayStart && looksLikeStart(o)))].sort((a, b) => a - b);
+  // m_freeData bounds the last record when it agrees with the slot array (past every record
+  // start, before the slot array); a damaged m_freeData is not used to refuse records.
+  const freeDataSane = recordStarts.length > 0 && vp.header.freeData > recordStarts[recordStarts.length - 1] && vp.header.freeData <= slotArrayStart;
   for (let slot = 0; slot < vp.header.slotCount; slot++) {
     const off = slotOffset(page, slot);
     if (off === 0) continue; // empty slot
@@ -67,8 +94,36 @@ export function* pageRecords(
       onBad(slot, off, e.message, e.code);
       continue;
     }
+    if (!compressed) {
+      const next = recordStarts.find((o) => o > off);
+      if (next === undefined && freeDataSane && off + len > vp.header.freeData) {
+        onBad(
+          slot,
+          off,
+          `slot ${slot}'s record at offset ${off} is ${len} bytes by its own header and variable-column offsets, so it runs ${off + len - vp.header.freeData} byte(s) past the end of the page's records (m_freeData ${vp.header.freeData}, the first free byte): a variable-column offset of this record is damaged and its last values would be read with the free space's bytes; the row is not printed`,
+          'FORMAT_BAD_RECORD',
+        );
+        continue;
+      }
+      if (next !== undefined && off + len > next) {
+        const other = slotAt(page, vp.header.slotCount, next);
+        onBad(
+          slot,
+          off,
+          `slot ${slot}'s record at offset ${off} is ${len} bytes by its own header and variable-column offsets, so it runs ${off + len - next} byte(s) into the record of slot ${other} at offset ${next}: records never overlap, so a variable-column offset of this record (or the slot array) is damaged and its last values would be read with the next record's bytes; the row is not printed`,
+          'FORMAT_BAD_RECORD',
+        );
+        continue;
+      }
+    }
     yield { page: id, slot, offset: off, bytes: page.subarray(off, off + len), type: compressed ? cdRecordTypeOf(page[off]) : recordTypeOf(page[off]) };
   }
+}
+
+/** The first slot whose record starts at `offset`. */
+function slotAt(page: Uint8Array, slotCount: number, offset: number): number {
+  for (let s = 0; s < slotCount; s++) if (slotOffset(page, s) === offset) return s;
+  return -1;
 }
 
 /**
