@@ -954,6 +954,18 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
 }
 
 /**
+ * For "why no rows" of a selection (--transaction, --login, --sid, --db-user, --from-lsn/--to-lsn)
+ * inside a window: the row operations of transactions begun outside the window, where the rows the
+ * selection asks for may be (a transaction id copied from `rowback log`, scanned with the window
+ * still on, was told only "scan without --transaction"). '' when none fell outside.
+ */
+export function outsideWindowSelectionClause(stats: CommittedScanStats, ops: string[], described: string): string {
+  if (!(stats.outsideWindowRowOps > 0)) return '';
+  const what = ops.length === 1 ? `${ops[0]}(s)` : `row operation(s) (${ops.join('/')})`;
+  return `; ${stats.outsideWindowRowOps.toLocaleString('en-US')} more ${what} on table data rows are in transactions that began outside the window${outsideSpan(stats)}, and the rows ${described} asks for may be among them: widen the window (or drop --from/--to) to see them`;
+}
+
+/**
  * When the transactions of the row operations left outside the window began, and that it is the
  * server's local time, as --from/--to are (a window given in UTC or the analyst's own zone misses
  * them by the offset): ` (they began from A to B, the SQL Server's local time, as --from/--to are)`.

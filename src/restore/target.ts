@@ -12,7 +12,15 @@ import type { RestoreTarget } from './chain.js';
  * for bad values. A time is rounded as SQL Server rounds STOPAT's datetime (stopTimeAsDatetime).
  */
 export function parseStopTarget(o: { stopAt?: string; stopBeforeLsn?: string }, names: { stopAt: string; stopBeforeLsn: string } = { stopAt: '--stop-at', stopBeforeLsn: '--stop-before-lsn' }): RestoreTarget {
-  if ((o.stopAt === undefined) === (o.stopBeforeLsn === undefined)) throw new InputError('INPUT_BAD_OPTION', `give exactly one of ${names.stopAt} TIME or ${names.stopBeforeLsn} LSN`, { field: names.stopAt });
+  // Neither given: say what a stop point is and how to learn the times the backups reach (a
+  // newcomer's first `restore plan --backups DIR` was told only "give exactly one of …", and had no
+  // range to pick a time from); both given: say that one is too many.
+  if (o.stopAt === undefined && o.stopBeforeLsn === undefined) {
+    throw new InputError('INPUT_BAD_OPTION', `a stop point is needed: ${names.stopAt} TIME (the SQL Server's local time, YYYY-MM-DD HH:MM[:SS[.fff]], as the backups' dates are) or ${names.stopBeforeLsn} LSN; a point the backups do not reach is refused naming the range they reach`, { field: names.stopAt });
+  }
+  if (o.stopAt !== undefined && o.stopBeforeLsn !== undefined) {
+    throw new InputError('INPUT_BAD_OPTION', `${names.stopAt} and ${names.stopBeforeLsn} are both given: give exactly one of ${names.stopAt} TIME or ${names.stopBeforeLsn} LSN`, { field: names.stopAt });
+  }
   const field = o.stopAt !== undefined ? names.stopAt : names.stopBeforeLsn;
   try {
     if (o.stopAt !== undefined) return { kind: 'time', time: stopTimeAsDatetime(parseWindowTime(o.stopAt, 'stop', names.stopAt), names.stopAt, o.stopAt) };

@@ -75,3 +75,19 @@ describe('rowback restore plan: argument refusals', () => {
     expectOneLineError(await run(...argv), code);
   });
 });
+
+describeCorpus('rowback restore plan: no stop point, or two', () => {
+  // A newcomer's first `restore plan --backups DIR` has no time yet: it was told only "give exactly
+  // one of --stop-at TIME or --stop-before-lsn LSN", with no word of the time's form or where the
+  // reachable range is said; and both given read the same, as if neither were.
+  it('neither: says a stop point is needed, its form and clock, and that an unreachable one names the range; then that range is said', async () => {
+    const msg = expectOneLineError(await run('restore', 'plan', '--backups', LAB('RestoreTimeClean'), '--as', 'X'), 'INPUT_BAD_OPTION');
+    expect(msg).toContain("a stop point is needed: --stop-at TIME (the SQL Server's local time, YYYY-MM-DD HH:MM[:SS[.fff]], as the backups' dates are) or --stop-before-lsn LSN; a point the backups do not reach is refused naming the range they reach");
+    const early = expectOneLineError(await run('restore', 'plan', '--backups', LAB('RestoreTimeClean'), '--as', 'X', '--stop-at', '2000-01-01'), 'INPUT_RESTORE_TOO_EARLY');
+    expect(early).toContain('reachable with these backups: 2017-06-01T12:59:13.000 to 2017-06-01T13:29:13.000');
+  });
+  it('both: names the two', async () => {
+    const msg = expectOneLineError(await run('restore', 'plan', '--backups', LAB('RestoreTimeClean'), '--as', 'X', '--stop-at', '2017-06-01 13:01', '--stop-before-lsn', '1'), 'INPUT_BAD_OPTION');
+    expect(msg).toContain('--stop-at and --stop-before-lsn are both given: give exactly one of --stop-at TIME or --stop-before-lsn LSN');
+  });
+});

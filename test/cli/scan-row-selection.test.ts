@@ -76,6 +76,24 @@ describeCorpus('scan: rows selected by transaction, who and LSN', () => {
     }
   });
 
+  it('a transaction selected inside a window it began outside of: "why no rows" names the row operations outside the window, not only "scan without --transaction"', async () => {
+    // 0000:000004b5 deleted tblDept Id 11 on 2018-08-30 (a responder copies its id from rowback log);
+    // the window still set to the 29th has 7 other rows. Before, the answer was "scan without it to
+    // see them", the outside-window note held back because "why no rows" was said.
+    const r = await cli('scan', ...files(), '--transaction', '0000:000004b5', '--from', '2018-08-29', '--to', '2018-08-29', '--report', join(dir, 'outside.json'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    const why = r.stderr.split('\n').find((l) => l.startsWith('rowback scan: why no rows:'))!;
+    expect(why).toContain('the 7 row(s) recovered in the window are all of other transactions, people or LSNs than --transaction 0000:000004b5 selects');
+    expect(why).toContain('9 more delete(s) on table data rows are in transactions that began outside the window (they began from 2018/08/28 18:37:18:200 to 2018/08/30 18:08:42:293');
+    expect(why).toContain('the rows --transaction 0000:000004b5 asks for may be among them: widen the window (or drop --from/--to) to see them');
+    const report = JSON.parse(readFileSync(join(dir, 'outside.json'), 'utf8')) as { noRowsReason: string };
+    expect(report.noRowsReason).toContain('9 more delete(s) on table data rows are in transactions that began outside the window (they began from 2018-08-28T18:37:18.200 to 2018-08-30T18:08:42.293');
+    // and widened, the window holds its row
+    const wide = await cli('scan', ...files(), '--transaction', '0000:000004b5', '--from', '2018-08-29', '--to', '2018-08-30', '--quiet');
+    expect(rowsOf(wide.stdout).map((x) => x.values)).toEqual([{ Id: 11, DeptName: 'CS3', DeptDesc: 'Computer Science1245' }]);
+  });
+
   it('--report gives the selection and the rows it left out', async () => {
     const report = join(dir, 'r.json');
     const r = await cli('scan', ...files(), '--transaction', '0000:00000437', '--quiet', '--report', report);

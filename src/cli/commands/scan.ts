@@ -17,7 +17,7 @@ import { assumedCollationNote, assumedSparseIdsNote, layoutsFromDdl } from '../.
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
-import { clockBackwardsWarning, selectionEndsBeforeClockWentBack, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause, beginUnreadClause } from '../../recover/committed.js';
+import { clockBackwardsWarning, selectionEndsBeforeClockWentBack, explainNoRows, outsideWindowSelectionClause, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause, beginUnreadClause } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
@@ -337,8 +337,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const noRowsReason = rows === 0 && stats && !interruptedBy
       ? (selection && selectedOut > 0
         ? (selectedOut > unknownOut
-          ? `the ${selectedOut} row(s) recovered${filter.from || filter.to ? ' in the window' : ''} are ${unknownOut ? `${selectedOut - unknownOut} of other transactions, people or LSNs than ${selection.described} selects and ${unknownOut} of a ${unknownWhat} not known (INCOMPLETE below)` : `all of other transactions, people or LSNs than ${selection.described} selects`}; scan without it to see them`
-          : `the ${selectedOut} row(s) recovered${filter.from || filter.to ? ' in the window' : ''} have no ${unknownWhat} known to compare with ${selection.described} (INCOMPLETE below); scan without it to see them`)
+          ? `the ${selectedOut} row(s) recovered${filter.from || filter.to ? ' in the window' : ''} are ${unknownOut ? `${selectedOut - unknownOut} of other transactions, people or LSNs than ${selection.described} selects and ${unknownOut} of a ${unknownWhat} not known (INCOMPLETE below)` : `all of other transactions, people or LSNs than ${selection.described} selects`}; scan without it to see them${outsideWindowSelectionClause(stats, operations, selection.described)}`
+          : `the ${selectedOut} row(s) recovered${filter.from || filter.to ? ' in the window' : ''} have no ${unknownWhat} known to compare with ${selection.described} (INCOMPLETE below); scan without it to see them${outsideWindowSelectionClause(stats, operations, selection.described)}`)
         : explainNoRows(stats, operations) + (selection ? `; ${selection.described} selected none of them` : '')) + notPrinted(skipped).clause('above') + (lost.length ? `; that is of the log read only: ${logLossClause(lost)}, and what those parts held is not known (INCOMPLETE below)` : '')
       : undefined;
     // a window of local times over a log whose clock was set back (a daylight-saving fold): the
