@@ -39,7 +39,7 @@ export function* pageRecords(
     starts = [...new Set(starts.filter((o) => o >= PAGE_HEADER_SIZE))].sort((a, b) => a - b);
   }
   const spanEnd = (off: number): number => {
-    const i = starts.findIndex((o) => o > off);
+    const i = firstAbove(starts, off);
     const free = vp.header.freeData > off && vp.header.freeData <= slotArrayStart ? vp.header.freeData : slotArrayStart;
     return i >= 0 ? Math.min(starts[i], free) : free;
   };
@@ -67,9 +67,15 @@ export function* pageRecords(
       return false;
     }
   };
-  const recordStarts = compressed
-    ? []
-    : [...new Set(Array.from({ length: vp.header.slotCount }, (_, s) => slotOffset(page, s)).filter((o) => o >= PAGE_HEADER_SIZE && o < slotArrayStart && looksLikeStart(o)))].sort((a, b) => a - b);
+  const recordStarts: number[] = [];
+  if (!compressed) {
+    for (let s = 0; s < vp.header.slotCount; s++) {
+      const o = slotOffset(page, s);
+      if (o >= PAGE_HEADER_SIZE && o < slotArrayStart && looksLikeStart(o)) recordStarts.push(o);
+    }
+    // slots are usually in offset order already; a repeated offset is harmless (firstAbove skips it)
+    recordStarts.sort((a, b) => a - b);
+  }
   // m_freeData bounds the last record when it agrees with the slot array (past every record
   // start, before the slot array); a damaged m_freeData is not used to refuse records.
   const freeDataSane = recordStarts.length > 0 && vp.header.freeData > recordStarts[recordStarts.length - 1] && vp.header.freeData <= slotArrayStart;
@@ -95,7 +101,8 @@ export function* pageRecords(
       continue;
     }
     if (!compressed) {
-      const next = recordStarts.find((o) => o > off);
+      const at = firstAbove(recordStarts, off);
+      const next = at >= 0 ? recordStarts[at] : undefined;
       if (next === undefined && freeDataSane && off + len > vp.header.freeData) {
         onBad(
           slot,
@@ -118,6 +125,21 @@ export function* pageRecords(
     }
     yield { page: id, slot, offset: off, bytes: page.subarray(off, off + len), type: compressed ? cdRecordTypeOf(page[off]) : recordTypeOf(page[off]) };
   }
+}
+
+/**
+ * Index of the first element of ascending `sorted` greater than `x`, -1 when none: a binary search,
+ * so that a page of ~700 small records costs ~10 comparisons a record, not a walk of the array.
+ */
+function firstAbove(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo < sorted.length ? lo : -1;
 }
 
 /** The first slot whose record starts at `offset`. */
