@@ -562,12 +562,19 @@ export function planChain(sets: BackupSetRecord[], target: RestoreTarget, skippe
     const empty = skipped.filter((s) => s.code === 'INPUT_EMPTY_FILE').map((s) => s.file);
     // a file named as a backup that is not one (a data file renamed .trn): as likely the missing piece
     const misnamed = skipped.filter((s) => s.code === 'INPUT_UNKNOWN_FILE_KIND');
-    if ((damaged.length || empty.length || misnumbered.length || misnamed.length) && e instanceof InputError && e.code.startsWith('INPUT_RESTORE_')) {
+    // every other file left out, with its code and reason: a compressed backup cut short
+    // (FORMAT_COMPRESSED_BACKUP), one stripe of a striped backup (FORMAT_INCOMPLETE_MEDIA_SET), a
+    // TDE-encrypted set, a file that could not be read: each may be the missing piece, and the
+    // refusal named none of them (the plan, when it succeeds, lists them all as skipped)
+    const said0 = new Set([...damaged, ...empty]);
+    const other = skipped.filter((s) => !misnumbered.includes(s) && !misnamed.includes(s) && !said0.has(s.file));
+    if ((damaged.length || empty.length || misnumbered.length || misnamed.length || other.length) && e instanceof InputError && e.code.startsWith('INPUT_RESTORE_')) {
       const said = [
         damaged.length ? `left out as damaged (cut, unreadable, or its header's two copies disagree; \`rowback inspect\` says where): ${[...new Set(damaged)].join(', ')}` : '',
         ...misnumbered.map((m) => `left out: ${m.file}: ${m.reason}`),
         empty.length ? `left out as empty (0 bytes: a copy that did not finish?): ${[...new Set(empty)].join(', ')}` : '',
         ...misnamed.map((m) => `left out: ${m.file}: ${m.reason}`),
+        ...other.map((m) => `left out: ${m.file}: ${m.code}: ${m.reason}`),
       ].filter(Boolean).join('; ');
       throw new InputError(e.code, `${e.message}; ${said}`, e.location);
     }
