@@ -117,6 +117,10 @@ describeCorpus('log lost at the end of a VLF is not read as its unused tail', ()
     expect(r.stderr).not.toMatch(/VLF 322/);
   });
 
+  // 38-39 s in every run, while the next test runs the same commands in 0.6 s and the compiled CLI
+  // scans this pair in 0.5 s: a first-time cost of the in-process harness (likely the file's first
+  // worker threads, `--threads 2`, started from the .ts source; not measured apart). Under CI's load it
+  // passed the default 60 s once (3,851 passed, this one timed out): the limit is the harness's
   it('.ldf: the last block of VLF 0x28 zeroed is FORMAT_LOG_GAP to the next VLF in log, inspect and scan (one thread and two); the intact .ldf is silent', async () => {
     const range = /LSNs 00000028:000001d4:0001 up to 00000029:00000010:0001/;
     const whole = await cli('log', join(SCHOOL, 'School_Log.ldf'), '--format', 'ndjson');
@@ -133,7 +137,7 @@ describeCorpus('log lost at the end of a VLF is not read as its unused tail', ()
       const s = await cli('scan', '--mdf', at('School.mdf'), '--ldf', at('School_Log.ldf'), '--threads', threads, '--format', 'json');
       expect(s.stderr).toMatch(new RegExp(`INCOMPLETE: [^\\n]*${range.source}`));
     }
-  });
+  }, 180_000);
 
   it('.ldf: the first block of VLF 0x29 lost (it names the size of VLF 0x28\'s last block): the range starts where VLF 0x28\'s log read ends, as a backup stream\'s does, so log lost at the end of VLF 0x28 too is inside it (log, inspect, scan on one thread and two)', async () => {
     // LF: VLF 0x28's last block (28:1d4) and VLF 0x29's first block lost; it said 29:10 up to 29:74 only
