@@ -1,8 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { createRowWriter, type OutputFormat } from '../../src/recover/writers.js';
+import type { OutputFormat } from '../../src/recover/writers.js';
 import type { RecoveredRow } from '../../src/recover/recovered-row.js';
+import { renderRowBytes } from '../support/render-rows.js';
 
 /**
  * nvarchar holds an unpaired UTF-16 surrogate (SYNTHETIC value here: LEFT(N'😀x', 1) under a
@@ -17,15 +17,7 @@ const row = (name: string, after?: Record<string, string>): RecoveredRow => ({
   raw: '30000800010000000200000100130068006900', warnings: ['an existing warning'], source: { kind: 'ldf', file: 'x.ldf' },
 });
 
-async function render(format: OutputFormat, rows: RecoveredRow[], o: { valueColumns?: string[]; includeAfter?: boolean } = {}): Promise<Buffer> {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c) => chunks.push(c));
-  const w = createRowWriter(format, out, o);
-  for (const r of rows) await w.write(r);
-  await w.end();
-  return Buffer.concat(chunks);
-}
+const render = (format: OutputFormat, rows: RecoveredRow[], o: { valueColumns?: string[]; includeAfter?: boolean } = {}): Promise<Buffer> => renderRowBytes(format, rows, o);
 
 describe('CSV cells UTF-8 cannot carry: an unpaired surrogate is said in the warnings cell', () => {
   it('one value column holding a lone high surrogate: the cell holds U+FFFD, the warnings say so; NDJSON keeps the unit', async () => {

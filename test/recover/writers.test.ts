@@ -1,8 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { createRowWriter, type OutputFormat } from '../../src/recover/writers.js';
 import type { RecoveredRow } from '../../src/recover/recovered-row.js';
+import { renderRowBytes, renderRows } from '../support/render-rows.js';
 
 const row = (lsn: string, name: string | null): RecoveredRow => ({
   table: 'dbo.T', lsn, operation: 'delete', transactionId: '0000:000003e8', beginTime: '2026-11-20T10:00:00.000', endTime: null,
@@ -11,15 +11,7 @@ const row = (lsn: string, name: string | null): RecoveredRow => ({
   raw: '30000800010000000200000100130068006900', warnings: [], source: { kind: 'ldf', file: 'x.ldf' },
 });
 
-async function render(format: OutputFormat, rows: RecoveredRow[], valueColumns?: string[]): Promise<string> {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c) => chunks.push(c));
-  const w = createRowWriter(format, out, { valueColumns });
-  for (const r of rows) await w.write(r);
-  await w.end();
-  return Buffer.concat(chunks).toString('utf8');
-}
+const render = renderRows;
 
 describe('row writers', () => {
   it('ndjson: one parseable object per line', async () => {
@@ -53,14 +45,8 @@ describe('CSV with updates', () => {
     ...row('1:9:1', 'before'), operation: 'update', values: { Id: 1, Name: 'before', Note: null }, after: { Id: 1, Name: 'after', Note: null }, rawAfter: 'AB',
   };
   async function renderAfter(valueColumns?: string[]): Promise<string[][]> {
-    const out = new PassThrough();
-    const chunks: Buffer[] = [];
-    out.on('data', (c) => chunks.push(c));
-    const w = createRowWriter('csv', out, { valueColumns, includeAfter: true });
-    await w.write(upd);
-    await w.write(row('1:9:2', 'deleted'));
-    await w.end();
-    return parse(Buffer.concat(chunks).toString('utf8')) as string[][];
+    const bytes = await renderRowBytes('csv', [upd, row('1:9:2', 'deleted')], { valueColumns, includeAfter: true });
+    return parse(bytes.toString('utf8')) as string[][];
   }
   it('per-column: after.<col> columns and rawAfter; empty for rows without an after image', async () => {
     const [h, u, d] = await renderAfter(['Id', 'Name', 'Note']);
@@ -118,13 +104,8 @@ describe('writeRows', () => {
 describe('CSV value columns never take rowback\'s own column names', () => {
   it('a table with columns table, lsn, raw (any case) and after.x: those are headed [table], [lsn], [RAW], [after.x]; csv-parse columns:true keeps rowback\'s and the values apart', async () => {
     const r: RecoveredRow = { ...row('1:1:9', null), values: { table: 'T-value', lsn: 'L-value', RAW: 'R-value', 'after.x': 7, x: '' } };
-    const out = new PassThrough();
-    const chunks: Buffer[] = [];
-    out.on('data', (c) => chunks.push(c));
-    const w = createRowWriter('csv', out, { valueColumns: ['table', 'lsn', 'RAW', 'after.x', 'x'], includeAfter: true });
-    await w.write({ ...r, after: { table: 'T2', lsn: 'L2', RAW: null, 'after.x': 8, x: 'y' } });
-    await w.end();
-    const text = Buffer.concat(chunks).toString('utf8');
+    const rows = [{ ...r, after: { table: 'T2', lsn: 'L2', RAW: null, 'after.x': 8, x: 'y' } }];
+    const text = (await renderRowBytes('csv', rows, { valueColumns: ['table', 'lsn', 'RAW', 'after.x', 'x'], includeAfter: true })).toString('utf8');
     const header = (parse(text) as string[][])[0];
     expect(new Set(header.map((h) => h.toLowerCase())).size).toBe(header.length);
     const [rec] = parse(text, { columns: true, cast: (v: string, ctx: { quoting: boolean; header: boolean }) => (ctx.header || ctx.quoting || v !== '' ? v : null) }) as Array<Record<string, string | null>>;

@@ -1,13 +1,13 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { createRowWriter, type OutputFormat } from '../../src/recover/writers.js';
+import type { OutputFormat } from '../../src/recover/writers.js';
 import type { RecoveredRow } from '../../src/recover/recovered-row.js';
 import { csvCell } from '../../src/util/csv.js';
 import { rowJson, stringifyKeepingNegativeZero, valuesHaveNegativeZero } from '../../src/util/negative-zero.js';
 import { floatConstant } from '../../src/reinsert/sql-types.js';
 import { tempStore } from '../support/temp-store.js';
 import { bearer, testApp } from '../api/helpers.js';
+import { renderRows } from '../support/render-rows.js';
 
 // SYNTHETIC rows: a float column F holding negative zero (SQL Server keeps it: the float(53) bytes
 // 0x0000000000000080, CONVERT(varchar, F) gives '-0'), a real column R holding 0, and a
@@ -20,15 +20,7 @@ const row = (): RecoveredRow => ({
   raw: '30000800010000000200000100130068006900', warnings: [], source: { kind: 'ldf', file: 'x.ldf' },
 });
 
-async function render(format: OutputFormat, rows: RecoveredRow[], valueColumns?: string[]): Promise<string> {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c) => chunks.push(c));
-  const w = createRowWriter(format, out, { valueColumns });
-  for (const r of rows) await w.write(r);
-  await w.end();
-  return Buffer.concat(chunks).toString('utf8');
-}
+const render = renderRows;
 
 describe('float/real negative zero through JSON text (SYNTHETIC rows)', () => {
   it('the JSON text is JSON.stringify\'s with -0 written -0, and parses back to -0', () => {
