@@ -54,24 +54,28 @@ export function* pageRecords(
   // Only starts that look like a data page's record (a data, ghost or forwarded record whose fixed
   // part is m_pminlen long, or a forwarding stub, its length inside the record area): a damaged slot
   // pointing into the middle of a record must not cost that record too.
-  const looksLikeStart = (o: number): boolean => {
+  // Returns the record's length in bytes when it looks like a start, else -1; the lengths are kept
+  // per slot (slotLength) so the record is not parsed twice.
+  const startLength = (o: number): number => {
     const type = recordTypeOf(page[o]);
     if (type === RecordType.PRIMARY || type === RecordType.GHOST_DATA || type === RecordType.FORWARDED) {
-      if (page[o] & 0x81) return false; // status bits no FixedVar data record carries
-      if (vp.header.pminlen >= 4 && (o + 4 > slotArrayStart || (page[o + 2] | (page[o + 3] << 8)) !== vp.header.pminlen)) return false;
-    } else if (page[o] !== 0x04) return false; // a forwarding stub's status byte is 0x04 exactly
+      if (page[o] & 0x81) return -1; // status bits no FixedVar data record carries
+      if (vp.header.pminlen >= 4 && (o + 4 > slotArrayStart || (page[o + 2] | (page[o + 3] << 8)) !== vp.header.pminlen)) return -1;
+    } else if (page[o] !== 0x04) return -1; // a forwarding stub's status byte is 0x04 exactly
     try {
-      fixedVarRecordLength(page, o, slotArrayStart);
-      return true;
+      return fixedVarRecordLength(page, o, slotArrayStart);
     } catch {
-      return false;
+      return -1;
     }
   };
   const recordStarts: number[] = [];
+  const slotLength: number[] = [];
   if (!compressed) {
     for (let s = 0; s < vp.header.slotCount; s++) {
       const o = slotOffset(page, s);
-      if (o >= PAGE_HEADER_SIZE && o < slotArrayStart && looksLikeStart(o)) recordStarts.push(o);
+      const length = o >= PAGE_HEADER_SIZE && o < slotArrayStart ? startLength(o) : -1;
+      slotLength.push(length);
+      if (length >= 0) recordStarts.push(o);
     }
     // slots are usually in offset order already; a repeated offset is harmless (firstAbove skips it)
     recordStarts.sort((a, b) => a - b);
@@ -94,7 +98,7 @@ export function* pageRecords(
     taken.set(off, slot);
     let len: number;
     try {
-      len = compressed ? spanEnd(off) - off : fixedVarRecordLength(page, off, slotArrayStart);
+      len = compressed ? spanEnd(off) - off : (slotLength[slot] >= 0 ? slotLength[slot] : fixedVarRecordLength(page, off, slotArrayStart));
     } catch (e) {
       if (!isRowbackError(e)) throw e;
       onBad(slot, off, e.message, e.code);
