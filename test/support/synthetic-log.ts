@@ -111,32 +111,23 @@ function modifyFixed(allocUnit: bigint, page: number, slot: number, offsetInRow:
   return f;
 }
 
-/**
- * A datetime as the writer puts it at `at`: by default days then ticks, which is NOT SQL Server's
- * order (ticks, then days: src/logreader/ldf/datetime.ts), so the reader sees other times than
- * `t` (kept: other tests' logs are made so); `onDisk` writes SQL Server's order, the times given.
- */
-function putDateTime(v: DataView, at: number, t: { days: number; ticks: number }, onDisk: boolean): void {
-  if (onDisk) {
-    v.setUint32(at, t.ticks, true);
-    v.setInt32(at + 4, t.days, true);
-  } else {
-    v.setInt32(at, t.days, true);
-    v.setUint32(at + 4, t.ticks, true);
-  }
+/** A datetime at `at` in SQL Server's order: 1/300 s ticks, then days since 1900-01-01 (src/logreader/ldf/datetime.ts). */
+function putDateTime(v: DataView, at: number, t: { days: number; ticks: number }): void {
+  v.setUint32(at, t.ticks, true);
+  v.setInt32(at + 4, t.days, true);
 }
 
-function beginFixed(spid: number, begin: { days: number; ticks: number }, onDisk = false): Uint8Array {
+function beginFixed(spid: number, begin: { days: number; ticks: number }): Uint8Array {
   const f = new Uint8Array(48 - 24);
   const v = new DataView(f.buffer);
   v.setUint16(0, spid, true); // @24 SPID
-  putDateTime(v, 16, begin, onDisk); // @40 begin time
+  putDateTime(v, 16, begin); // @40 begin time
   return f;
 }
 
-function endFixed(t: { days: number; ticks: number }, onDisk = false): Uint8Array {
+function endFixed(t: { days: number; ticks: number }): Uint8Array {
   const f = new Uint8Array(32 - 24);
-  putDateTime(new DataView(f.buffer), 0, t, onDisk);
+  putDateTime(new DataView(f.buffer), 0, t);
   return f;
 }
 
@@ -347,9 +338,8 @@ export interface SyntheticWorkload {
   /**
    * The server's local clock: the second (since 2025-12-11 00:00, day 46000 of datetime) at event
    * n (a transaction's begin when n transactions began before it; a commit when n had begun), for
-   * a log whose times run backwards (a daylight-saving fold), written in SQL Server's byte order so
-   * the reader sees these times. Default: the existing times (n seconds, days 46000 + n / 100000),
-   * written days first (putDateTime), which the reader sees as other times.
+   * a log whose times run backwards (a daylight-saving fold). Default: event n at second n, so times
+   * only run forwards. Written in SQL Server's byte order (putDateTime).
    */
   second?: (n: number) => number;
 }
@@ -383,13 +373,14 @@ export function writeSyntheticLog(sinks: LogBlockSink[], w: SyntheticWorkload, o
   const updateShare = w.updateShare ?? 0;
   const indexAu = au + 0x10000n; // the next allocation unit id (idObj + 1): the table's nonclustered index
   const live: Live[] = [];
-  const clock = w.second;
-  const when = clock
-    ? (n: number) => { const s = clock(n); return { days: 46000 + Math.floor(s / 86400), ticks: (s % 86400) * 300 }; }
-    : (n: number) => ({ days: 46000 + Math.floor(n / 100000), ticks: (n * 300) % (24 * 3600 * 300) });
+  const clock = w.second ?? ((n: number) => n);
+  const when = (n: number) => {
+    const s = clock(n);
+    return { days: 46000 + Math.floor(s / 86400), ticks: (s % 86400) * 300 };
+  };
   const finish = (l: Live) => {
     const op = l.txn.outcome === 'abort' ? OP.ABORT_XACT : OP.COMMIT_XACT;
-    log.add(record(op, CTX.NULL, l.xid, endFixed(when(t), clock !== undefined), []));
+    log.add(record(op, CTX.NULL, l.xid, endFixed(when(t)), []));
     o.onTxn?.(l.txn);
   };
   while (log.written < w.targetBytes && !log.full) {
@@ -400,7 +391,7 @@ export function writeSyntheticLog(sinks: LogBlockSink[], w: SyntheticWorkload, o
       const txn: SyntheticTxn = { transactionId: `0000:${xid.toString(16).padStart(8, '0')}`, deletes: [], inserts: [], outcome: rollback > 0 && t % Math.round(1 / rollback) === 3 ? 'abort' : 'commit', begin: when(t) };
       const name = new Uint8Array(Buffer.from(w.transactionName?.(t) ?? (update ? 'UPDATE' : 'DELETE'), 'utf16le'));
       const sid = new Uint8Array([1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, (t & 0xff), 1, 2, 3]);
-      log.add(record(OP.BEGIN_XACT, CTX.NULL, xid, beginFixed(50 + (t % 100), txn.begin, clock !== undefined), [name, sid]));
+      log.add(record(OP.BEGIN_XACT, CTX.NULL, xid, beginFixed(50 + (t % 100), txn.begin), [name, sid]));
       live.push({ txn, xid, t, rows: rowsOf(t), next: 0, insertLeft: update || t % 10 === 0, update });
       t++;
     }

@@ -38,12 +38,19 @@ it('the generator writes what the reader reads: every transaction committed → 
   const source = withMetadata(openFileSource({ ldf: file }), [layout]);
   const got: string[] = [];
   const bad: SkippedItem[] = [];
+  // the Begin Time the writer put (days since 1900-01-01, 1/300 s ticks; whole seconds here) is the one read
+  const beganAt = new Map(txns.map((t) => [t.transactionId, new Date(Date.UTC(1900, 0, 1) + t.begin.days * 86_400_000 + (t.begin.ticks / 300) * 1000).toISOString().slice(0, 23)]));
+  const times = new Set<string>();
   for await (const ev of recoverRows(source, { operations: ['delete'] })) {
     if (ev.kind === 'row') {
       got.push(ev.row.raw);
       expect(ev.row.values.ContactId).toBeTypeOf('number');
+      expect(ev.row.beginTime, ev.row.transactionId).toBe(beganAt.get(ev.row.transactionId));
+      times.add(ev.row.beginTime!);
     } else bad.push(ev.item);
   }
+  expect(times.size).toBeGreaterThan(100);
+  expect([...times].every((t) => t.startsWith('2025-12-1'))).toBe(true);
   await source.close();
   expect(bad).toEqual([]);
   const want = txns.filter((t) => t.outcome === 'commit').flatMap((t) => t.deletes.map((d) => Buffer.from(d).toString('hex')));
