@@ -139,28 +139,43 @@ function refuseMissingParent(db: Database.Database, fks: ForeignKey[], table: st
  * no key: nothing in a target stops a second insert) approved by a reviewer. Returns the job id.
  */
 export function approvedTrailJob(store: StagingStore, rows: RecoveredRow[]): number {
+  return approvedJob(store, rows, 'dbo.LogTestTrailNull');
+}
+
+/** A files job of `rows` (the corpus examples' layouts saved as its tables) whose rows of `table` are approved; returns its id. */
+export function approvedJob(store: StagingStore, rows: RecoveredRow[], table: string): number {
   const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
   store.stageBatch(job.id, rows);
   store.saveJobTables(job.id, Object.values(LAYOUTS));
-  store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+  store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table } });
   return job.id;
 }
 
 /**
  * A fresh staging store and FakeTarget (`tables`, default targetTables; `fks`, checked as
- * FakeTarget checks them) in a temporary folder for each test of the calling describe, closed and
- * removed after it: `const env = storeAndTarget('rowback-x-')`, then `env.store`, `env.target`
- * inside the tests.
+ * FakeTarget checks them) in a temporary folder `dir` for each test of the calling describe, closed
+ * and removed after it: `const env = storeAndTarget('rowback-x-')`, then `env.store`, `env.target`
+ * inside the tests. `env.connect()` opens one more connection to the same target file (as another
+ * SQL Server session: each re-insert run its own; `env.connectWith(tables)` one that sees the
+ * catalog `tables`), disposed after the test too.
  */
-export function storeAndTarget(prefix: string, tables?: Map<string, TargetTable>, fks: ForeignKey[] = []): { store: StagingStoreClass; target: FakeTarget } {
-  const env = {} as { store: StagingStoreClass; target: FakeTarget; dir: string };
+export function storeAndTarget(prefix: string, tables?: () => Map<string, TargetTable>, fks: ForeignKey[] = []): { store: StagingStoreClass; target: FakeTarget; dir: string; connect: () => FakeTarget; connectWith: (tables: Map<string, TargetTable>) => FakeTarget } {
+  const tablesOf = tables ?? targetTables;
+  const connections: FakeTarget[] = [];
+  const connectWith = (tables: Map<string, TargetTable>): FakeTarget => {
+    const t = new FakeTarget(join(env.dir, 'target.db'), tables, fks);
+    connections.push(t);
+    return t;
+  };
+  const env = { connect: () => connectWith(tablesOf()), connectWith } as ReturnType<typeof storeAndTarget>;
   beforeEach(() => {
     env.dir = mkdtempSync(join(tmpdir(), prefix));
     env.store = new StagingStoreClass(join(env.dir, 'staging.db'));
-    env.target = new FakeTarget(join(env.dir, 'target.db'), tables ?? targetTables(), fks);
+    env.target = new FakeTarget(join(env.dir, 'target.db'), tablesOf(), fks);
   });
   afterEach(() => {
     env.store.close();
+    for (const t of connections.splice(0)) t.dispose();
     env.target.dispose();
     rmSync(env.dir, { recursive: true, force: true });
   });

@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecoveredRow } from '../../src/recover/recovered-row.js';
 import { ReinsertService } from '../../src/reinsert/service.js';
 import { fromLayout, type TargetTable } from '../../src/reinsert/target-table.js';
 import type { SqlValue } from '../../src/reconstruct/values.js';
-import { StagingStore } from '../../src/staging/store.js';
 import { col, table } from '../staging/fixtures.js';
-import { FakeTarget } from './fake-target.js';
+import { storeAndTarget } from './fake-target.js';
 
 /**
  * Never twice across jobs, for a row of a backup comparison (matched by its values: no delete LSN)
@@ -25,23 +21,7 @@ const LAYOUT = table('dbo.VarHeap', [col('Id', 'int', { nullable: false }), col(
 const tables = (): Map<string, TargetTable> => new Map([['dbo.VarHeap', fromLayout(LAYOUT)]]);
 
 describe('re-insert: a comparison row holding a sql_variant, staged before and after variants carried their MaxLength and collation, goes back once', () => {
-  let dir: string;
-  let store: StagingStore;
-  const connections: FakeTarget[] = [];
-  const connect = () => {
-    const t = new FakeTarget(join(dir, 'target.db'), tables());
-    connections.push(t);
-    return t;
-  };
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-other-jobs-variant-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-  });
-  afterEach(() => {
-    store.close();
-    for (const t of connections.splice(0)) t.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const env = storeAndTarget('rowback-other-jobs-variant-', tables);
 
   /** A comparison row (no transaction, a `state:` tag) of dbo.VarHeap. */
   const row = (i: number, v: SqlValue): RecoveredRow => ({
@@ -50,10 +30,10 @@ describe('re-insert: a comparison row holding a sql_variant, staged before and a
     values: { Id: i, V: v }, raw: '', warnings: [], source: { kind: 'bak', file: '/incident/Sales.bak' },
   });
   const job = (rows: RecoveredRow[]): number => {
-    const j = store.createJob({ kind: 'restore', spec: {}, description: 't', createdBy: 'op' });
-    store.stageBatch(j.id, rows);
-    store.saveJobTables(j.id, [LAYOUT]);
-    store.decide(j.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.VarHeap' } });
+    const j = env.store.createJob({ kind: 'restore', spec: {}, description: 't', createdBy: 'op' });
+    env.store.stageBatch(j.id, rows);
+    env.store.saveJobTables(j.id, [LAYOUT]);
+    env.store.decide(j.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.VarHeap' } });
     return j.id;
   };
   const spec = { connectionString: 'Server=fake;Password=never-stored' };
@@ -68,7 +48,7 @@ describe('re-insert: a comparison row holding a sql_variant, staged before and a
   for (const [name, first, second] of [['staged before, then after', before, after], ['staged after, then before', after, before]] as const) {
     it(`${name}: the second job's rows are held back (REINSERT_ALREADY_REINSERTED)`, async () => {
       const a = job(first.map((v, i) => row(i + 1, v)));
-      const svc = new ReinsertService(store, { connect });
+      const svc = new ReinsertService(env.store, { connect: env.connect });
       const runA = await svc.start(a, 'op', { dryRun: false, target: spec });
       await svc.wait(runA.id);
       expect(svc.getRun(runA.id)!.state).toBe('succeeded');
@@ -82,7 +62,7 @@ describe('re-insert: a comparison row holding a sql_variant, staged before and a
 
   it('values whose MaxLength or collation differ (both read) are other rows: not held back', async () => {
     const a = job(after.map((v, i) => row(i + 1, v)));
-    const svc = new ReinsertService(store, { connect });
+    const svc = new ReinsertService(env.store, { connect: env.connect });
     const runA = await svc.start(a, 'op', { dryRun: false, target: spec });
     await svc.wait(runA.id);
     const other: SqlValue[] = [

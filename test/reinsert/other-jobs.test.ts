@@ -1,15 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RecoveredRow } from '../../src/recover/recovered-row.js';
 import { OtherJobsReinserts } from '../../src/reinsert/other-jobs.js';
 import { sameServer, serverSpelling } from '../../src/reinsert/run-target.js';
 import { ReinsertService } from '../../src/reinsert/service.js';
-import { StagingStore } from '../../src/staging/store.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows } from '../staging/fixtures.js';
-import { approvedTrailJob, FakeTarget, targetTables } from './fake-target.js';
+import { approvedTrailJob, storeAndTarget, targetTables } from './fake-target.js';
 
 /**
  * Never twice across jobs: one deleted row staged by two jobs of one store (an .ldf scan and a scan
@@ -18,33 +14,14 @@ import { approvedTrailJob, FakeTarget, targetTables } from './fake-target.js';
  * Rows: the corpus examples (test/staging/fixtures.ts), 10 of dbo.LogTestTrailNull per 60.
  */
 describeCorpus('re-insert: one deleted row staged by two jobs goes back once', () => {
-  let dir: string;
-  let store: StagingStore;
-  let target: FakeTarget;
-  const connections: FakeTarget[] = [];
-  const connect = () => {
-    const t = new FakeTarget(join(dir, 'target.db'), targetTables());
-    connections.push(t);
-    return t;
-  };
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-other-jobs-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-    target = new FakeTarget(join(dir, 'target.db'), targetTables());
-  });
-  afterEach(() => {
-    store.close();
-    for (const t of connections.splice(0)) t.dispose();
-    target.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const env = storeAndTarget('rowback-other-jobs-');
 
-  const stage = (rows: RecoveredRow[]) => approvedTrailJob(store, rows);
+  const stage = (rows: RecoveredRow[]) => approvedTrailJob(env.store, rows);
   const spec = { connectionString: 'Server=fake;Password=never-stored' };
   /** How many times each deleted row (its LSN, or its values for a comparison row) is in the target. */
   const copies = (): number[] => {
-    const ids = (target.db.prepare('SELECT row_id FROM target_rows WHERE row_id IS NOT NULL').all() as { row_id: number }[]).map((r) => r.row_id);
-    const q = store.db.prepare('SELECT lsn, transaction_id, vals FROM rows WHERE id = ?');
+    const ids = (env.target.db.prepare('SELECT row_id FROM target_rows WHERE row_id IS NOT NULL').all() as { row_id: number }[]).map((r) => r.row_id);
+    const q = env.store.db.prepare('SELECT lsn, transaction_id, vals FROM rows WHERE id = ?');
     const by = new Map<string, number>();
     for (const id of ids) {
       const r = q.get(id) as { lsn: string; transaction_id: string; vals: string };
@@ -59,7 +36,7 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
   it('a row another job put back into the same table is left out of the plan, the dry run and the run (REINSERT_ALREADY_REINSERTED)', async () => {
     const a = stage(corpusRows(60));
     const b = stage(corpusRows(60));
-    const svc = new ReinsertService(store, { connect });
+    const svc = new ReinsertService(env.store, { connect: env.connect });
     const runA = await svc.start(a, 'op', { dryRun: false, target: spec, batchSize: 4 });
     await svc.wait(runA.id);
     expect(svc.getRun(runA.id)!.state).toBe('succeeded');
@@ -78,7 +55,7 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
   it('another delete of equal values (another LSN) and another place are not held back', async () => {
     const a = stage(corpusRows(60));
     const again = stage(corpusRows(60, 6000)); // the same values, deleted again later: other LSNs
-    const svc = new ReinsertService(store, { connect });
+    const svc = new ReinsertService(env.store, { connect: env.connect });
     const runA = await svc.start(a, 'op', { dryRun: false, target: { ...spec, database: 'crm' } });
     await svc.wait(runA.id);
     expect((await svc.dryRun(again, 'op', { target: { ...spec, database: 'crm' } })).plan.problems).toEqual([]);
@@ -93,7 +70,7 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
 
   it('a backup comparison row with the values of a row another job put back is held back; other values are not', async () => {
     const a = stage(corpusRows(60));
-    const svc = new ReinsertService(store, { connect });
+    const svc = new ReinsertService(env.store, { connect: env.connect });
     const runA = await svc.start(a, 'op', { dryRun: false, target: spec });
     await svc.wait(runA.id);
     // the ten LogTestTrailNull examples share one value set: every comparison row of it is that row
@@ -111,12 +88,8 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
       m.set('dbo.TrailSide', { ...t, schema: 'dbo', name: 'TrailSide' });
       return m;
     };
-    const connectSide = () => {
-      const t = new FakeTarget(join(dir, 'target.db'), side());
-      connections.push(t);
-      return t;
-    };
-    const svc = new ReinsertService(store, { connect: connectSide });
+    const connectSide = () => env.connectWith(side());
+    const svc = new ReinsertService(env.store, { connect: connectSide });
     const a = stage(corpusRows(60));
     // job A: key in lower case (resolved to dbo.LogTestTrailNull), target bracketed
     const runA = await svc.start(a, 'op', { dryRun: false, target: spec, tableMap: { 'dbo.logtesttrailnull': '[dbo].[TrailSide]' } });
@@ -137,7 +110,7 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
   });
 
   it('the same server spelled otherwise (tcp:, the default port, its short name, localhost) is the same place: held back', async () => {
-    const svc = new ReinsertService(store, { connect });
+    const svc = new ReinsertService(env.store, { connect: env.connect });
     const a = stage(corpusRows(60));
     const runA = await svc.start(a, 'op', { dryRun: false, target: { connectionString: 'Server=fake;Password=x', database: 'crm' } });
     await svc.wait(runA.id);
@@ -165,7 +138,7 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
   it('a batch whose COMMIT went through but was answered with an error (connection reset) holds its rows back from other jobs until its run is resumed', async () => {
     let commits = 0;
     const lossy = () => {
-      const t = connect();
+      const t = env.connect();
       const open = t.session.bind(t);
       t.session = async () => {
         const s = await open();
@@ -176,12 +149,12 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
       };
       return t;
     };
-    const svc = new ReinsertService(store, { connect: lossy });
+    const svc = new ReinsertService(env.store, { connect: lossy });
     const a = stage(corpusRows(60));
     const runA = await svc.start(a, 'op', { dryRun: false, target: spec, batchSize: 3 });
     await svc.wait(runA.id);
     expect(svc.getRun(runA.id)!.state).toBe('failed');
-    expect(target.counts().rows).toBe(10); // every batch went in; staging records batch 2 as failed
+    expect(env.target.counts().rows).toBe(10); // every batch went in; staging records batch 2 as failed
 
     const b = stage(corpusRows(60));
     const dry = await svc.dryRun(b, 'op', { target: spec });
@@ -200,7 +173,7 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
 
   it('a batch that failed and rolled back (an insert error) does not hold rows back from another job', async () => {
     const failing = () => {
-      const t = connect();
+      const t = env.connect();
       const open = t.session.bind(t);
       t.session = async () => {
         const s = await open();
@@ -211,19 +184,19 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
       };
       return t;
     };
-    const svc = new ReinsertService(store, { connect: failing });
+    const svc = new ReinsertService(env.store, { connect: failing });
     const a = stage(corpusRows(60));
     const runA = await svc.start(a, 'op', { dryRun: false, target: spec, batchSize: 3 });
     await svc.wait(runA.id);
     expect(svc.getRun(runA.id)!.state).toBe('failed');
-    expect(target.counts().rows).toBe(7); // batch 2 rolled back
+    expect(env.target.counts().rows).toBe(7); // batch 2 rolled back
     const b = stage(corpusRows(60));
     const dry = await svc.dryRun(b, 'op', { target: spec });
     expect(dry.plan.batches.flatMap((x) => x.rows)).toHaveLength(3);
   });
 
   it('an older run resumed while a younger job\'s run is between its COMMIT and its record: the resumed run does not pass over it', async () => {
-    const svc = new ReinsertService(store, { connect, hooks: { afterTargetCommit: () => { throw new Error('staging file went away'); } } });
+    const svc = new ReinsertService(env.store, { connect: env.connect, hooks: { afterTargetCommit: () => { throw new Error('staging file went away'); } } });
     const a = stage(corpusRows(60));
     const runA = await svc.start(a, 'op', { dryRun: false, target: spec, batchSize: 3 });
     await svc.wait(runA.id);
@@ -248,7 +221,7 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
   });
 
   it('a database given in the connection string is the run\'s place: another database is not held back, the same one is', async () => {
-    const svc = new ReinsertService(store, { connect });
+    const svc = new ReinsertService(env.store, { connect: env.connect });
     const a = stage(corpusRows(60));
     const runA = await svc.start(a, 'op', { dryRun: false, target: { connectionString: 'Server=fake;Database=crm_side;Password=x' } });
     await svc.wait(runA.id);
@@ -267,7 +240,7 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
   it('MSSQL_DATABASE in serve\'s environment is not the run\'s place: the driver opens the login\'s default database, not known, which matches any', async () => {
     vi.stubEnv('MSSQL_DATABASE', 'crm_side');
     try {
-      const svc = new ReinsertService(store, { connect });
+      const svc = new ReinsertService(env.store, { connect: env.connect });
       const a = stage(corpusRows(60));
       const runA = await svc.start(a, 'op', { dryRun: false, target: { connectionString: 'Server=fake;Password=x' } });
       await svc.wait(runA.id);
@@ -283,12 +256,12 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
 
   it('each batch\'s check reads only the outcomes recorded since the one before (this run\'s own too): not every outcome again', async () => {
     const a = stage(corpusRows(60));
-    const svc = new ReinsertService(store, { connect });
+    const svc = new ReinsertService(env.store, { connect: env.connect });
     const runA = await svc.start(a, 'op', { dryRun: false, target: spec, batchSize: 2 });
     await svc.wait(runA.id);
     // job A's own outcomes: nothing another job put back, yet they are read past once
-    const others = new OtherJobsReinserts(store, a).refresh();
-    const max = (store.db.prepare('SELECT max(rowid) AS m FROM reinsert_outcomes').get() as { m: number }).m;
+    const others = new OtherJobsReinserts(env.store, a).refresh();
+    const max = (env.store.db.prepare('SELECT max(rowid) AS m FROM reinsert_outcomes').get() as { m: number }).m;
     expect(max).toBeGreaterThan(0);
     expect(others.empty).toBe(true);
     // the mark a refresh reads from (before: left at 0 while no other job's row was inserted, so each
@@ -296,7 +269,7 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     expect((others as unknown as { lastOutcome: number }).lastOutcome).toBe(max);
     // and rows another job inserts after it are still seen
     const b = stage(corpusRows(60));
-    const fromB = new OtherJobsReinserts(store, b).refresh();
+    const fromB = new OtherJobsReinserts(env.store, b).refresh();
     expect(fromB.empty).toBe(false);
     const c = stage(corpusRows(60, 9000));
     const r2 = await svc.start(c, 'op', { dryRun: false, target: spec });
@@ -306,33 +279,33 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
 
   it('a plan reads the rows other jobs put back a page at a time, the event loop turning between pages (a large store is read once, without stopping the API)', async () => {
     const a = stage(corpusRows(12_000));
-    const rows = (store.db.prepare('SELECT id FROM rows WHERE job_id = ?').all(a) as { id: number }[]).map((r) => r.id);
+    const rows = (env.store.db.prepare('SELECT id FROM rows WHERE job_id = ?').all(a) as { id: number }[]).map((r) => r.id);
     // job A's real run recorded as having put every row back (as executeRun records its outcomes)
-    const run = Number(store.db.prepare("INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size) VALUES (?, 'op', '2026-12-02T00:00:00Z', 0, '{}', 'succeeded', 500)").run(a).lastInsertRowid);
-    const out = store.db.prepare("INSERT INTO reinsert_outcomes (run_id, row_id, batch_no, outcome, detail) VALUES (?, ?, ?, 'inserted', NULL)");
-    store.db.transaction(() => rows.forEach((id, i) => out.run(run, id, Math.floor(i / 500) + 1)))();
+    const run = Number(env.store.db.prepare("INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size) VALUES (?, 'op', '2026-12-02T00:00:00Z', 0, '{}', 'succeeded', 500)").run(a).lastInsertRowid);
+    const out = env.store.db.prepare("INSERT INTO reinsert_outcomes (run_id, row_id, batch_no, outcome, detail) VALUES (?, ?, ?, 'inserted', NULL)");
+    env.store.db.transaction(() => rows.forEach((id, i) => out.run(run, id, Math.floor(i / 500) + 1)))();
     const b = stage(corpusRows(60));
     let turns = 0;
     let on = true;
     const tick = () => { if (on) { turns++; setImmediate(tick); } };
     setImmediate(tick);
-    const others = await new OtherJobsReinserts(store, b).refreshCooperatively(1000);
+    const others = await new OtherJobsReinserts(env.store, b).refreshCooperatively(1000);
     on = false;
     expect(turns).toBeGreaterThanOrEqual(10);
     expect(others.empty).toBe(false);
-    const mine = (store.db.prepare("SELECT id FROM rows WHERE job_id = ? AND tbl = 'dbo.LogTestTrailNull'").all(b) as { id: number }[]).map((r) => r.id);
+    const mine = (env.store.db.prepare("SELECT id FROM rows WHERE job_id = ? AND tbl = 'dbo.LogTestTrailNull'").all(b) as { id: number }[]).map((r) => r.id);
     expect(mine.every((id) => others.find(id, 'dbo.LogTestTrailNull', { server: null, database: null }) !== undefined)).toBe(true);
   });
 
   it('a running run of another job committing a batch: the next check reads only what changed, not every planned row again', async () => {
     const a = stage(corpusRows(600));
-    const rows = (store.db.prepare('SELECT id FROM rows WHERE job_id = ? ORDER BY id').all(a) as { id: number }[]).map((r) => r.id);
+    const rows = (env.store.db.prepare('SELECT id FROM rows WHERE job_id = ? ORDER BY id').all(a) as { id: number }[]).map((r) => r.id);
     // job A's run, running, with 20 planned batches of 30 rows (as recordBatches writes them)
-    const run = Number(store.db.prepare("INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size) VALUES (?, 'op', '2026-12-02T00:00:00Z', 0, '{}', 'running', 30)").run(a).lastInsertRowid);
-    const batch = store.db.prepare("INSERT INTO reinsert_batches (run_id, batch_no, batch_key, row_ids, state) VALUES (?, ?, ?, ?, 'planned')");
+    const run = Number(env.store.db.prepare("INSERT INTO reinsert_runs (job_id, actor, created_at, dry_run, target, state, batch_size) VALUES (?, 'op', '2026-12-02T00:00:00Z', 0, '{}', 'running', 30)").run(a).lastInsertRowid);
+    const batch = env.store.db.prepare("INSERT INTO reinsert_batches (run_id, batch_no, batch_key, row_ids, state) VALUES (?, ?, ?, ?, 'planned')");
     for (let i = 0; i < 20; i++) batch.run(run, i + 1, `k${i + 1}`, JSON.stringify(rows.slice(i * 30, i * 30 + 30)));
     const b = stage(corpusRows(60));
-    const others = new OtherJobsReinserts(store, b);
+    const others = new OtherJobsReinserts(env.store, b);
     const facts = (others as unknown as { rowFacts: { get: (id: number) => unknown } }).rowFacts;
     let reads = 0;
     const get = facts.get.bind(facts);
@@ -340,11 +313,11 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     others.refresh();
     expect(reads).toBe(600);
     // batch 1 commits (its outcomes recorded): the other 19 batches were read already
-    store.db.prepare("UPDATE reinsert_batches SET state = 'committed' WHERE run_id = ? AND batch_no = 1").run(run);
+    env.store.db.prepare("UPDATE reinsert_batches SET state = 'committed' WHERE run_id = ? AND batch_no = 1").run(run);
     reads = 0;
     others.refresh();
     expect(reads).toBe(0);
-    const mine = (store.db.prepare("SELECT id FROM rows WHERE job_id = ? AND tbl = 'dbo.LogTestTrailNull'").all(b) as { id: number }[]).map((r) => r.id);
+    const mine = (env.store.db.prepare("SELECT id FROM rows WHERE job_id = ? AND tbl = 'dbo.LogTestTrailNull'").all(b) as { id: number }[]).map((r) => r.id);
     // b's rows are a's first 60: batches 1 (committed, no outcome recorded here) and 2 (still planned)
     const held = mine.filter((id) => others.find(id, 'dbo.LogTestTrailNull', { server: null, database: null }));
     expect(held.length).toBeGreaterThan(0);
@@ -353,7 +326,7 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
   it('two jobs\' runs started at once over the same rows: each row goes in once (the older run goes first)', async () => {
     const a = stage(corpusRows(60));
     const b = stage(corpusRows(60));
-    const svc = new ReinsertService(store, { connect });
+    const svc = new ReinsertService(env.store, { connect: env.connect });
     const [ra, rb] = await Promise.all([
       svc.start(a, 'op', { dryRun: false, target: spec, batchSize: 3 }),
       svc.start(b, 'op2', { dryRun: false, target: spec, batchSize: 3 }),
@@ -370,12 +343,12 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
   it('a run stopped after its batch went in but before staging recorded it: the other job waits for its resume, and nothing goes in twice', async () => {
     const a = stage(corpusRows(60));
     let n = 0;
-    const svc = new ReinsertService(store, { connect, hooks: { afterTargetCommit: () => { if (++n === 2) throw new Error('staging file went away'); } } });
+    const svc = new ReinsertService(env.store, { connect: env.connect, hooks: { afterTargetCommit: () => { if (++n === 2) throw new Error('staging file went away'); } } });
     const runA = await svc.start(a, 'op', { dryRun: false, target: spec, batchSize: 3 });
     await svc.wait(runA.id);
     svc.hooks = undefined;
     expect(svc.getRun(runA.id)!.state).toBe('failed');
-    expect(target.counts().rows).toBe(6); // batches 1 and 2 are in the target; staging knows of batch 1
+    expect(env.target.counts().rows).toBe(6); // batches 1 and 2 are in the env.target; staging knows of batch 1
 
     const b = stage(corpusRows(60));
     const dry = await svc.dryRun(b, 'op', { target: spec });
@@ -385,7 +358,7 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     const runB = await svc.start(b, 'op', { dryRun: false, target: spec, batchSize: 3 });
     await svc.wait(runB.id);
     expect(svc.getRun(runB.id)!.state).toBe('succeeded');
-    expect(target.counts().rows).toBe(10);
+    expect(env.target.counts().rows).toBe(10);
 
     // run A resumed: batch 2 recorded from the target's ledger, batches 3 and 4 refused (job B put them back)
     await svc.resume(runA.id, 'op', spec);
@@ -400,14 +373,14 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     let gateA: Promise<void> | undefined;
     let gateB: Promise<void> | undefined;
     const gated = (gate: () => Promise<void> | undefined) => () => {
-      const t = connect();
+      const t = env.connect();
       const open = t.session.bind(t);
       t.session = async () => { await gate(); return open(); };
       return t;
     };
     const once = () => { let done = false; return { afterTargetCommit: () => { if (!done) { done = true; throw new Error('staging file went away'); } } }; };
-    const svcA = new ReinsertService(store, { connect: gated(() => gateA), hooks: once() });
-    const svcB = new ReinsertService(store, { connect: gated(() => gateB), hooks: once() });
+    const svcA = new ReinsertService(env.store, { connect: gated(() => gateA), hooks: once() });
+    const svcB = new ReinsertService(env.store, { connect: gated(() => gateB), hooks: once() });
     const a = stage(corpusRows(60));
     const b = stage(corpusRows(60));
     // run A: its batch 1 (rows 1-3) goes in, staging records none; it holds rows 4-10 in batches 2-4
@@ -419,7 +392,7 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     await svcB.wait(runB.id);
     svcB.hooks = undefined;
     expect([svcA.getRun(runA.id)!.state, svcB.getRun(runB.id)!.state]).toEqual(['failed', 'failed']);
-    expect(target.counts().rows).toBe(6);
+    expect(env.target.counts().rows).toBe(6);
 
     // A resumed, then B resumed (B began running last) before it has asked its ledger about its batch 1
     let openA!: () => void;
@@ -429,7 +402,7 @@ describeCorpus('re-insert: one deleted row staged by two jobs goes back once', (
     gateB = new Promise<void>((r) => { openB = r; });
     await svcB.resume(runB.id, 'op', spec);
     // a resume recorded before its entry listed maybeIn: the run's first planned batch stands for it
-    if (legacy) store.appendAudit('op', 'reinsert.resume', b, { runId: runB.id, target: 'a connection given in the request' });
+    if (legacy) env.store.appendAudit('op', 'reinsert.resume', b, { runId: runB.id, target: 'a connection given in the request' });
     openA();
     await svcA.wait(runA.id);
     openB();

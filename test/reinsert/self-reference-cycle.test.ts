@@ -79,7 +79,7 @@ describeCorpus('re-insert: rows of a self-referencing table in a cycle', () => {
     expect(row5).toContain(`11 (LSN ${lsnOf(10)}) and ${n - 11} more:`);
   }, 60_000);
 
-  const env = storeAndTarget('rowback-fk-cycle-', new Map([['dbo.Employees', employees]]), [selfFk]);
+  const env = storeAndTarget('rowback-fk-cycle-', () => new Map([['dbo.Employees', employees]]), [selfFk]);
 
   it('the dry run names them; the real run inserts the others and fails no batch', async () => {
     const { store, target } = env;
