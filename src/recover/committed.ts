@@ -12,6 +12,7 @@ import type { MetadataCatalog, RowCandidate, ScanFilter, SkippedItem, Transactio
 import { OPERATIONS_FOR, pairOperationFor } from '../logreader/scan-operations.js';
 export { OPERATIONS_FOR, pairOperationFor } from '../logreader/scan-operations.js';
 import { beginTimeToIso, inWindow } from './time-window.js';
+import { CommitClock, type ClockBackwards } from './commit-clock.js';
 import type { RebuildCandidate, UpdateRebuild } from './update-rebuild.js';
 import { isIndexRecordImage } from '../reconstruct/record/status.js';
 import {
@@ -83,7 +84,7 @@ export interface CommittedScanStats {
   otherTableRowOps: number;
   /**
    * The first place where the commits' End Times, in log (LSN) order, run backwards by more than
-   * CLOCK_BACK_SECONDS: `earlier` is the commit with the latest End Time read before it (LSN, fn_dblog
+   * CLOCK_BACK_SECONDS (commit-clock.ts): `earlier` is the commit with the latest End Time read before it (LSN, fn_dblog
    * form time), `later` the commit after it in the log that ended `seconds` earlier. Commit records
    * are written as the transactions commit, so their times run forwards unless the server's clock was
    * set back (the autumn daylight-saving change repeats an hour of local time; a manual or NTP step).
@@ -92,7 +93,7 @@ export interface CommittedScanStats {
    * transaction's LOP_BEGIN_XACT is logged at its first change, after other transactions' records,
    * with the time it began. Absent when the times never ran backwards so far.
    */
-  clockBackwards?: { earlierLsn: string; earlierTime: string; laterLsn: string; laterTime: string; seconds: number };
+  clockBackwards?: ClockBackwards;
   /** The earliest and latest Begin Time of the scanned log's transactions (fn_dblog form), null when none. */
   firstBeginTime: string | null;
   lastBeginTime: string | null;
@@ -489,9 +490,8 @@ export async function* committedCandidateBatches(
 
   const keep = options.onRecord ? undefined : recordKeep(pairOp ? new Set([...wantedOps, pairOp]) : wantedOps);
   let out: RowCandidate[] = [];
-  // the latest commit End Time read so far and its LSN (stats.clockBackwards)
-  let latestEnd: string | null = null;
-  let latestEndLsn = '';
+  // commit End Times in log order (stats.clockBackwards)
+  const clock = new CommitClock();
   try {
     for await (const item of open(keep)) {
      const batch = Array.isArray(item) ? item : [item];
@@ -525,13 +525,8 @@ export async function* committedCandidateBatches(
         // commit times in log order: one text compare a commit (fn_dblog's form orders as text)
         const et = op === LOP_COMMIT_XACT ? r['End Time'] : undefined;
         if (et) {
-          if (latestEnd === null || et >= latestEnd) {
-            latestEnd = et;
-            latestEndLsn = r['Current LSN'];
-          } else if (!stats.clockBackwards) {
-            const back = secondsBetween(et, latestEnd);
-            if (back !== null && back > CLOCK_BACK_SECONDS) stats.clockBackwards = { earlierLsn: latestEndLsn, earlierTime: latestEnd, laterLsn: r['Current LSN'], laterTime: et, seconds: back };
-          }
+          clock.see(r['Current LSN'], et);
+          if (clock.backwards && !stats.clockBackwards) stats.clockBackwards = clock.backwards;
         }
         const id = r['Transaction ID'];
         const t = txns.get(id);
@@ -845,22 +840,6 @@ export function pairKey(allocUnit: string, image: Uint8Array | null | undefined,
   const end = image.length - (tagged ? VERSIONING_TAG_SIZE : 0);
   if (end < start) return null;
   return `${allocUnit}\u0000${String.fromCharCode(flags)}${Buffer.from(image.buffer, image.byteOffset + start, end - start).toString('latin1')}`;
-}
-
-/**
- * Seconds a commit's End Time may lie before an earlier commit's (in log order) before the scan
- * says the clock ran backwards: commit records of concurrent transactions are written in the order
- * they commit, their times taken a moment before; a few seconds is far above that and far below the
- * hour a daylight-saving change repeats.
- */
-export const CLOCK_BACK_SECONDS = 5;
-
-/** Seconds from fn_dblog time `a` to the later `b`; null when either does not parse. */
-function secondsBetween(a: string, b: string): number | null {
-  const x = safeIso(a);
-  const y = safeIso(b);
-  if (x === null || y === null) return null;
-  return (Date.parse(`${y}Z`) - Date.parse(`${x}Z`)) / 1000;
 }
 
 /**
