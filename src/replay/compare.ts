@@ -97,7 +97,7 @@ export interface CompareResult {
    * states read from copies of the same backups (refuseSameBackups).
    * Empty when every page and block read carried a checksum and no replay noted anything.
    */
-  unchecked: Array<{ side: 'earlier' | 'later'; where: string; note: string; identity?: true }>;
+  unchecked: Array<{ side: 'earlier' | 'later'; where: string; note: string; identity?: true; warning?: true }>;
   /**
    * With `acceptOlderLater`, when the later state is older than the earlier one: the sentence saying
    * so (its "missing" rows were inserted between the two, not deleted: re-inserting them would
@@ -149,7 +149,7 @@ export function comparisonOperations(reversed: boolean | ReadonlySet<string> | u
  */
 export function comparisonNotes(r: Pick<CompareResult, 'unchecked' | 'warned'>): { notes: string[]; incomplete: string[] } {
   return {
-    notes: r.unchecked.map((u) => `note (${u.side} state, ${u.where}): ${u.note}`),
+    notes: r.unchecked.map((u) => `${u.warning ? 'WARNING' : 'note'} (${u.side} state, ${u.where}): ${u.note}`),
     incomplete: r.warned.map((w) => (w.sentence !== undefined
       ? `INCOMPLETE: ${w.sentence}`
       : w.rows === 0
@@ -353,8 +353,8 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   const replayWarned = (side: 'earlier' | 'later', r: ReplayResult) =>
     warned.push(...warnedRows(side, r.rows.map((x) => ({ warnings: x.warnings, where: () => (x.origin === 'backup' ? `the base backup (${x.file ?? (side === 'earlier' ? o.bak.join(' + ') : afterBak.join(' + '))})` : `the log record at LSN ${x.origin.lsn}`) }))));
   const unchecked: CompareResult['unchecked'] = [...identity];
-  const noteUnchecked = (side: 'earlier' | 'later', where: string, note: string | undefined) => {
-    if (note !== undefined) unchecked.push({ side, where, note });
+  const noteUnchecked = (side: 'earlier' | 'later', where: string, note: string | undefined, warning = false) => {
+    if (note !== undefined) unchecked.push({ side, where, note, ...(warning ? { warning: true as const } : {}) });
   };
   // Where each state stands in the database's log (statePointOf*): checked once both are known.
   let beforePoint: StatePoint;
@@ -372,6 +372,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
     noteUnchecked('earlier', `the log replayed, ${r.chain.steps.map((x) => x.set.devices[0]).join(' + ')}`, r.uncheckedLog ?? undefined);
     for (const n of r.notes) noteUnchecked('earlier', 'the log replayed', n);
+    noteUnchecked('earlier', '--stop-at', r.clockWarning, true);
   } else {
     let w: CompareResult['warned'];
     let u: string | undefined;
@@ -397,6 +398,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
     noteUnchecked('later', `the log replayed, ${r.chain.steps.map((x) => x.set.devices[0]).join(' + ')}`, r.uncheckedLog ?? undefined);
     for (const n of r.notes) noteUnchecked('later', 'the log replayed', n);
+    noteUnchecked('later', '--after-stop-at', r.clockWarning, true);
   } else {
     const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, o.afterPosition, assertBackupSet, { ...sideAdvice('--after-bak', afterBak), position: '--after-position' });
     const read = withPages(src, (s) => {

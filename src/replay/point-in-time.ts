@@ -75,6 +75,8 @@ import { PageSlotModel } from '../recover/page-model.js';
 import { pageSlots, readPageById } from '../recover/page-model-anchor.js';
 import { assertBackupSet, assertOneDatabase } from '../recover/source-identity.js';
 import { beginTimeToIso } from '../recover/time-window.js';
+import { CommitClock } from '../recover/commit-clock.js';
+import { lookAheadInLaterLogBackups, StopTimeLookAhead, stopTimeClockWarning } from './stop-time-clock.js';
 import type { UpdateRebuild } from '../recover/update-rebuild.js';
 import { addLogCommitTimes, isTrailerOnlyDamage, lsnCmp, recordFromHeader, type BackupSetRecord } from '../restore/history.js';
 import { asStopAtTarget } from '../restore/target.js';
@@ -169,6 +171,11 @@ export interface ReplayResult {
   identityNotes?: string[];
   /** Reads of the base backup's pages, by check kind (for a note on pages with no page checksum: uncheckedPagesNote). */
   pageStats?: PageReadStats;
+  /**
+   * Of a stop time: the WARNING that the server's clock was set back around it (stopTimeClockWarning),
+   * said even with --quiet (as scan says its window's); absent when the commit times read ran forwards.
+   */
+  clockWarning?: string;
 }
 
 /** Contexts of data-row records (heap, clustered index leaf, ghosting delete). */
@@ -427,6 +434,11 @@ async function replayOnChain(
     // the later one's first block (chain-boundary.ts), is a loss of the earlier file, judged after
     // its read (a replay that stops inside it never needs that log)
     const boundary = logSteps.length > 1 ? await chainVlfBoundaryGaps(logSteps.map((l) => ({ file: l.set.devices[0]!, position: 1, firstLsn: l.set.firstLsn, lastLsn: l.set.lastLsn })), inputs.signal) : [];
+    // Of a stop time: commit End Times in log order, up to the stop and on past it (ahead), to tell a
+    // stop time the server's clock passed twice (stopTimeClockWarning)
+    const clock = target.kind === 'time' ? new CommitClock() : null;
+    let ahead: StopTimeLookAhead | null = null;
+    let aheadFrom: (typeof streams)[number] | null = null;
     for (const s of streams) {
       if (stopped) break;
       // Log the reader could not read (a torn or zeroed block, a gap, a cut stream) may hold the
@@ -434,16 +446,41 @@ async function replayOnChain(
       // log backup left a row out of the table at the stop point, unsaid).
       const lost = new LostLog(s.path, s.from, s.kind === 'bak' ? baseEnd : stopLsn, s.kind === 'trn' && stopLsn !== null);
       const scan = emptyLogScanStats();
-      // with a signal, the reader gives the event loop a turn now and then: Ctrl-C is heard during the replay
-      for await (const r of openBackupLogStream(s.path, s.kind).records({ ...(inputs.signal ? { signal: inputs.signal } : {}), onSkipped: (x) => lost.items.push(x) }, scan)) {
-        const lsn = BigInt(lsnToDecimal(parseLsn(r['Current LSN'])));
-        lost.check(false);
-        if (s.kind === 'bak' && lsn >= baseEnd) continue; // past the backup's last_lsn: not part of it
-        if (lsn < s.from) continue; // already read from the base or the previous log backup
-        if (replay.feed(r, s.kind === 'bak' ? s.path : null) === 'stop') {
-          stopped = true;
-          break;
+      // the reader's counts when the replay stopped: the look-ahead's blocks are not the replay's
+      let atStop: { blocks: number; checksummedBlocks: number; unchecked: number } | null = null;
+      try {
+        // with a signal, the reader gives the event loop a turn now and then: Ctrl-C is heard during the replay
+        for await (const r of openBackupLogStream(s.path, s.kind).records({ ...(inputs.signal ? { signal: inputs.signal } : {}), onSkipped: (x) => {
+          if (!ahead) lost.items.push(x);
+        } }, scan)) {
+          if (ahead) {
+            if (ahead.see(r)) break;
+            continue;
+          }
+          const lsn = BigInt(lsnToDecimal(parseLsn(r['Current LSN'])));
+          lost.check(false);
+          if (s.kind === 'bak' && lsn >= baseEnd) continue; // past the backup's last_lsn: not part of it
+          if (lsn < s.from) continue; // already read from the base or the previous log backup
+          const fed = replay.feed(r, s.kind === 'bak' ? s.path : null);
+          if (clock && r.Operation === LOP_COMMIT_XACT && r['End Time']) clock.see(r['Current LSN'], r['End Time']);
+          if (fed === 'stop') {
+            stopped = true;
+            if (!clock || target.kind !== 'time') break;
+            // on past the stop, commit times only: nothing more is applied or judged
+            ahead = new StopTimeLookAhead(clock, target.time);
+            aheadFrom = s;
+            atStop = { blocks: scan.blocks, checksummedBlocks: scan.checksummedBlocks, unchecked: scan.uncheckedBlockList.length };
+          }
         }
+      } catch (e) {
+        // log past the stop that cannot be read costs only the look-ahead
+        if (!ahead || inputs.signal?.aborted) throw e;
+        ahead.done = true;
+      }
+      if (atStop) {
+        scan.blocks = atStop.blocks;
+        scan.checksummedBlocks = atStop.checksummedBlocks;
+        scan.uncheckedBlockList.length = atStop.unchecked;
       }
       inputs.signal?.throwIfAborted();
       if (!stopped && s.kind === 'trn') lost.items.push(...boundary.filter((g) => g.item.location.file === s.path).map((g) => g.item));
@@ -480,9 +517,12 @@ async function replayOnChain(
       notes.push(...lost.pastStopNotes());
     }
     inputs.signal?.throwIfAborted();
+    // the look-ahead goes on into the log backups given after the one the replay stopped in
+    if (ahead && !ahead.done && aheadFrom) await lookAheadInLaterLogBackups(ahead, aheadFrom.path, sets, inputs.signal);
     replay.finish(state);
     const unchecked = logBlocks.blocks - logBlocks.checked;
-    return { kind: 'done', result: { table: qualified, layout, columns, rows: [...state.rows()], chain, stats, uncheckedLog: unchecked > 0 ? uncheckedBlocksNote(unchecked, logBlocks.blocks, logBlocks.list) : null, notes, pageStats: reader.stats } };
+    const clockWarning = clock && target.kind === 'time' ? stopTimeClockWarning(clock, target.time, stats.stoppedAt) : undefined;
+    return { kind: 'done', result: { table: qualified, layout, columns, rows: [...state.rows()], chain, stats, uncheckedLog: unchecked > 0 ? uncheckedBlocksNote(unchecked, logBlocks.blocks, logBlocks.list) : null, notes, pageStats: reader.stats, ...(clockWarning ? { clockWarning } : {}) } };
   } finally {
     pages.close();
   }

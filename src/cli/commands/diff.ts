@@ -242,7 +242,8 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
       // with --quiet the job staged is still named: a script needs its number (newcomer)
       if (jobId !== null) stderr.write(`rowback diff: staged as restore job ${jobId} in ${opts.stage}\n`);
       // and a file whose database could not be checked, as scan and log say it with --quiet
-      for (const [i, u] of r.unchecked.entries()) if (u.identity) stderr.write(`rowback diff: ${uncheckedNotes[i]}\n`);
+      // and a stop time the server's clock passed twice, as dump says it with --quiet
+      for (const [i, u] of r.unchecked.entries()) if (u.identity || u.warning) stderr.write(`rowback diff: ${uncheckedNotes[i]}\n`);
     }
     if (opts.stage && !cut && nothing) stderr.write(`${nothingLine}\n`);
     // Said even with --quiet: the later state is older, as asked (--accept-older-later)

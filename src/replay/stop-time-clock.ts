@@ -1,0 +1,98 @@
+/**
+ * A stop time the server's clock passed twice. RESTORE … WITH STOPAT (and rowback's replay, which
+ * stops where it does) stops at the first commit in the log whose End Time is later than the stop
+ * time. When the server's clock was set back (the autumn daylight-saving change repeats an hour of
+ * local time; a manual or NTP step), a local time in the repeated stretch names two moments: the
+ * replay stops at the first, and a DBA who meant the second gets the table as it stood an hour
+ * earlier, with nothing said. Commit End Times are written in log order, so a commit ending
+ * markedly earlier than one before it (CommitClock, more than CLOCK_BACK_SECONDS) shows the step.
+ *
+ * The replay follows commit times up to the stop and on past it (StopTimeLookAhead) until a commit
+ * ends more than STOP_LOOK_AHEAD_SECONDS after the stop time: a daylight-saving change sets the clock
+ * back by one hour at most (30 minutes in a few zones), so a step after that cannot repeat the stop
+ * time. A larger manual step later than that is not looked for; log past the stop that cannot be
+ * read, or log backups not given, end the look-ahead where they are.
+ */
+import { openBackupLogStream } from '../backup/log-stream.js';
+import { emptyLogScanStats } from '../logreader/ldf/reader.js';
+import { LOP_COMMIT_XACT, type LogRecord } from '../logreader/log-record.js';
+import { CommitClock } from '../recover/commit-clock.js';
+import { beginTimeToIso } from '../recover/time-window.js';
+import { lsnCmp, type BackupSetRecord } from '../restore/history.js';
+
+/** Seconds past the stop time the look-ahead follows commit times: one daylight-saving hour. */
+export const STOP_LOOK_AHEAD_SECONDS = 3600;
+
+/**
+ * Commit End Times read past the stop point, fed to the replay's CommitClock. `see` returns true
+ * once the look-ahead is done: the clock was seen to step back, or a commit ended more than
+ * STOP_LOOK_AHEAD_SECONDS after `stopTime` (rowback form `YYYY-MM-DDTHH:MM:SS.fff`, the server's
+ * local time).
+ */
+export class StopTimeLookAhead {
+  done = false;
+  private readonly until: string;
+
+  constructor(private readonly clock: CommitClock, stopTime: string) {
+    this.until = new Date(Date.parse(`${stopTime}Z`) + STOP_LOOK_AHEAD_SECONDS * 1000).toISOString().slice(0, 23);
+  }
+
+  /** One record past the stop, in LSN order; true when the look-ahead is done. */
+  see(r: LogRecord): boolean {
+    if (this.done) return true;
+    const end = r.Operation === LOP_COMMIT_XACT ? r['End Time'] : undefined;
+    if (!end) return false;
+    this.clock.see(r['Current LSN'], end);
+    let iso: string | null;
+    try {
+      iso = beginTimeToIso(end);
+    } catch {
+      iso = null;
+    }
+    this.done = this.clock.backwards !== undefined || (iso !== null && iso > this.until);
+    return this.done;
+  }
+}
+
+/**
+ * Feeds `ahead` the records of the log backups given after `stoppedIn` (the file the replay stopped
+ * in): the log sets of `sets` that continue the chain from it (each one's FirstLSN the previous one's
+ * LastLSN, not marked damaged), in LSN order, until the look-ahead is done. Never throws but for an
+ * aborted `signal`: a file that cannot be read ends the look-ahead; skipped blocks are passed over.
+ */
+export async function lookAheadInLaterLogBackups(ahead: StopTimeLookAhead, stoppedIn: string, sets: BackupSetRecord[], signal?: AbortSignal): Promise<void> {
+  const logs = sets.filter((x) => x.backupType === 'log' && !x.damaged).sort((a, b) => lsnCmp(a.firstLsn, b.firstLsn));
+  let at = logs.find((x) => x.devices[0] === stoppedIn);
+  while (at && !ahead.done) {
+    const next = logs.find((x) => x !== at && lsnCmp(x.firstLsn, at!.lastLsn) === 0);
+    if (!next) return;
+    try {
+      for await (const r of openBackupLogStream(next.devices[0]!, 'trn').records(signal ? { signal } : {}, emptyLogScanStats())) {
+        if (ahead.see(r)) return;
+      }
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      return;
+    }
+    at = next;
+  }
+}
+
+/**
+ * The WARNING for a stop time when the commit times the replay read (up to the stop and past it)
+ * ran backwards: names the two commits' LSNs and times, the stop time, where the replay stopped
+ * (`stoppedAt`, the first commit after the stop time in the log), and the way to name the other
+ * moment (--stop-before-lsn). Undefined when they ran forwards. Times in fn_dblog's form as the log
+ * prints them (`yyyy/MM/dd HH:mm:ss:fff`), the stop time in rowback's.
+ */
+export function stopTimeClockWarning(clock: CommitClock, stopTime: string, stoppedAt: string | null): string | undefined {
+  const c = clock.backwards;
+  if (!c) return undefined;
+  const mins = c.seconds >= 120 ? `${Math.round(c.seconds / 60)} minutes` : `${Math.round(c.seconds)} seconds`;
+  return (
+    `the log's commit times run backwards by ${mins}: the transaction committed at LSN ${c.laterLsn} ended ${c.laterTime}, after (in the log) the one at LSN ${c.earlierLsn} that ended ${c.earlierTime}: ` +
+    `the SQL Server's clock was set back (a daylight-saving change repeats an hour of local time), so the stop time ${stopTime} may name two moments; ` +
+    `the replay stopped ${stoppedAt ? `at LSN ${stoppedAt}, ` : ''}at the first commit in the log that ended after it, as RESTORE … WITH STOPAT does: ` +
+    'if the later moment was meant, name it by LSN (--stop-before-lsn, the first LSN not to apply)'
+  );
+}
