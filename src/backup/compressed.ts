@@ -35,7 +35,8 @@
  * Encrypted backups (MTF SSET / stream encryption) are refused by the MTF walk once the stream is
  * decompressed, as for uncompressed backups.
  */
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openInputSync } from '../util/input-open.js';
 import { FormatError } from '../errors.js';
 import { XpressDecoder } from './xpress.js';
 
@@ -86,7 +87,7 @@ export function isCompressedBackup(fd: number): boolean {
  * this module's header (unknown version, unknown record kind, a record running past the end).
  */
 export function indexCompressedBackup(path: string, fd: number): CompressedIndex {
-  const st = statSync(path, { bigint: true });
+  const st = fstatSync(fd, { bigint: true }); // the file read (fd), not whatever the path names now
   const stamp = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
   const cached = indexCache.get(path);
   if (cached && cached.stamp === stamp) return cached.index;
@@ -344,7 +345,7 @@ export class CompressedBackupReader {
 
 /** Opens the file and its index; the caller closes `fd`. */
 export function openCompressedBackup(path: string): { fd: number; reader: CompressedBackupReader } {
-  const fd = openSync(path, 'r');
+  const fd = openInputSync(path);
   try {
     return { fd, reader: new CompressedBackupReader(indexCompressedBackup(path, fd), fd) };
   } catch (e) {

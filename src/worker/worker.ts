@@ -14,7 +14,8 @@ import { MdfPageSource } from '../datafile/mdf-source.js';
 import { readBootPage } from '../datafile/boot-page.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { ScanOperation } from '../recover/source.js';
-import { assertJobFilesInRoots } from './job-validate.js';
+import { assertJobFilesInRoots, jobFiles } from './job-validate.js';
+import { withFileRoots } from '../util/input-open.js';
 import { describeSpec, filterOf, jobCatalogDatabaseNotes, jobMetadataMapping, jobMetadataNotes, layoutsOfJobMetadata, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSource, comparisonOperations, diffAsRecoveredRows, rowsNewerThanLater } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
@@ -38,7 +39,10 @@ export interface WorkerOptions {
   recover?: RecoverFn;
   /** How often a running job's source progress is sampled into the store, in ms (default and minimum 1000). */
   progressIntervalMs?: number;
-  /** Folders job files must lie in (links resolved), checked again when a job starts (job-validate.ts assertJobFilesInRoots). */
+  /**
+   * Folders job files must lie in (links resolved), checked again when a job starts (job-validate.ts
+   * assertJobFilesInRoots) and on every descriptor the job's readers open (util/input-open.ts).
+   */
   fileRoots?: string[];
 }
 
@@ -164,7 +168,10 @@ export class JobWorker {
   }
 
   private enqueue(jobId: number, spec: JobSpec): void {
-    void this.queue.add(() => this.run(jobId, spec)).catch((e: unknown) => {
+    // every file the job opens is verified on its descriptor against the roots (util/input-open.ts):
+    // the check below at its start still leaves the moment between a check and each reader's open
+    const fields = new Map(jobFiles(spec).map(([field, path]) => [path, field]));
+    void this.queue.add(() => withFileRoots(this.fileRoots, () => this.run(jobId, spec), fields)).catch((e: unknown) => {
       this.log.error({ jobId, err: e }, 'job runner failed outside the job');
     });
   }
