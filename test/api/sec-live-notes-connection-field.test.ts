@@ -75,3 +75,26 @@ it('a job whose server comes from MSSQL_SERVER and whose login is a Windows acco
     vi.unstubAllEnvs();
   }
 });
+
+it("a live job's INCOMPLETE sentences (GET /api/jobs, /api/jobs/:id) hide its server and login from viewers and reviewers too", async () => {
+  const cs = 'Server=prod-sql-07;Database=crm;User Id=rowback_reader;Password=p4ss;Encrypt=true';
+  const sentence = 'INCOMPLETE: rowback_reader could not read the log of crm on prod-sql-07 past 0000002a:00000100:0001';
+  const { t, jobId } = await notesFor(cs, [sentence]);
+  try {
+    for (const who of ['viewer', 'reviewer'] as const) {
+      const one = await t.app.inject({ url: `/api/jobs/${jobId}`, headers: bearer(t.tokens[who]) });
+      const list = await t.app.inject({ url: '/api/jobs', headers: bearer(t.tokens[who]) });
+      for (const r of [one, list]) {
+        expect(r.statusCode).toBe(200);
+        expect(r.body).not.toContain('rowback_reader');
+        expect(r.body).not.toContain('prod-sql-07');
+      }
+      expect(one.json().incomplete).toEqual(['INCOMPLETE: [login] could not read the log of crm on [server] past 0000002a:00000100:0001']);
+      expect(one.json().complete).toBe(false);
+    }
+    const op = await t.app.inject({ url: `/api/jobs/${jobId}`, headers: bearer(t.tokens.operator) });
+    expect(op.json().incomplete).toEqual([sentence]);
+  } finally {
+    await t.close();
+  }
+});

@@ -12,15 +12,18 @@ import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 /**
  * What a job record shows to a caller: operators see a failed job's whole error; viewers and
  * reviewers its code only, since the message may name files outside their view, or say whether a
- * server's port answered.
+ * server's port answered. `connections`: the ones the job recorded when it ran
+ * (StagingStore.jobConnections): their server and login are hidden in its `incomplete` sentences
+ * (which come from its notes) as in its audit entries (hideServer).
  */
-function forCaller<T extends { error: { code: string; message: string } | null; spec: Record<string, unknown> }>(job: T, role: string | undefined): T {
+function forCaller<T extends { error: { code: string; message: string } | null; spec: Record<string, unknown>; incomplete?: string[] | null }>(job: T, role: string | undefined, connections: JobConnection[] = []): T {
   if (role === 'operator') return job;
   // a live job's stored spec names its server's host beside [redacted] (for resumes): operators'
   // to see, as the servers allowed are (GET /api/info)
   const spec = typeof job.spec.server === 'string' && job.spec.server.startsWith('[redacted]') ? { ...job.spec, server: '[redacted]' } : job.spec;
-  if (!job.error) return { ...job, spec };
-  return { ...job, spec, error: { code: job.error.code, message: `the job failed (${job.error.code}); an operator can see the details` } };
+  const incomplete = connections.length && job.incomplete ? { incomplete: hideServer(job.incomplete, connections, role) } : {};
+  if (!job.error) return { ...job, spec, ...incomplete };
+  return { ...job, spec, ...incomplete, error: { code: job.error.code, message: `the job failed (${job.error.code}); an operator can see the details` } };
 }
 
 /**
@@ -156,13 +159,17 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
     // page, null at the end (a client, the review page too, took the newest 100 for every job)
     const page = app.staging.listJobs({ limit: req.query.limit + 1, before: req.query.before });
     const items = page.slice(0, req.query.limit);
-    return { items: items.map((j) => withCounts(forCaller(j, req.principal?.role))), next: page.length > req.query.limit ? items[items.length - 1]!.id : null, queue: { pending: app.worker.queue.pending, waiting: app.worker.queue.size } };
+    const role = req.principal?.role;
+    return { items: items.map((j) => withCounts(forCaller(j, role, role === 'operator' ? [] : app.staging.jobConnections(j.id)))), next: page.length > req.query.limit ? items[items.length - 1]!.id : null, queue: { pending: app.worker.queue.pending, waiting: app.worker.queue.size } };
   });
 
   app.get('/api/jobs/:id', {
     config: { access: 'read' },
     schema: { tags: ['jobs'], summary: 'One job with its progress counters, `rowsByOperation` (its rows per operation), `scan` (the source\'s own progress, sampled at most once a second while it runs) and, once it succeeded, `complete` / `incomplete` (whether its result is whole)', params: JobIdParams, response: { 200: JobWithCountsResponse } },
-  }, async (req) => withCounts(forCaller(app.staging.requireJob(req.params.id), req.principal?.role)));
+  }, async (req) => {
+    const role = req.principal?.role;
+    return withCounts(forCaller(app.staging.requireJob(req.params.id), role, role === 'operator' ? [] : app.staging.jobConnections(req.params.id)));
+  });
 
   app.post('/api/jobs/:id/resume', {
     config: { access: 'operate' },
