@@ -2,6 +2,9 @@ import { expect, it } from 'vitest';
 import { corpusAvailable } from '../support/corpus.js';
 import { col, corpusRows, table } from '../staging/fixtures.js';
 import { bearer, testApp } from './helpers.js';
+import { join } from 'node:path';
+import { FakeTarget, targetTables } from '../reinsert/fake-target.js';
+import { LAYOUTS } from '../staging/fixtures.js';
 
 /**
  * Every API answer that carries a row's values writes a float's -0 as JSON `-0` (src/api/app.ts,
@@ -36,5 +39,30 @@ it.skipIf(!corpusAvailable)('rows, a row and the NDJSON export keep -0 as -0, an
     expect(j.json().id).toBe(job.id);
   } finally {
     await t.close();
+  }
+});
+
+it.skipIf(!corpusAvailable)("a re-insert run's conflict (GET /api/reinsert-runs/:id) shows the existing row's -0 as -0", async () => {
+  let target!: FakeTarget;
+  const t = await testApp({ connectTarget: () => target });
+  target = new FakeTarget(join(t.dir, 'target.db'), targetTables());
+  try {
+    const job = t.store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    t.store.stageBatch(job.id, corpusRows(60));
+    t.store.saveJobTables(job.id, Object.values(LAYOUTS));
+    t.store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.T' } });
+    target.seed('dbo.T', [1], { Id: 1, Name: 'already here' });
+    // the driver's row: a float column holding -0 (JSON text -0 parses to -0)
+    target.db.prepare("UPDATE target_rows SET vals = '{\"Id\":1,\"Name\":\"already here\",\"F\":-0,\"V\":{\"baseType\":\"float\",\"value\":-0}}' WHERE tbl = 'dbo.T'").run();
+    const run = (await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, batchSize: 4, target: { connectionString: 'Server=x;Password=p4ss' } } })).json();
+    await t.app.reinsert.wait(run.id);
+    const r = await t.app.inject({ url: `/api/reinsert-runs/${run.id}`, headers: bearer(t.tokens.viewer) });
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toContain('"F":-0,"V":{"baseType":"float","value":-0}');
+    const conflict = r.json().rows.find((x: { outcome: string }) => x.outcome === 'conflict');
+    expect(Object.is(conflict.detail.existing.F, -0)).toBe(true);
+  } finally {
+    await t.close();
+    target.dispose();
   }
 });
