@@ -6,7 +6,8 @@
  * uncompressed backup, the decompressed-stream offset for a compressed one (`compressed` says
  * which).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openInputSync } from '../util/input-open.js';
 import { InputError } from '../errors.js';
 import { unreadableWhy } from '../util/files.js';
 import { CompressedBackupReader, indexCompressedBackup, isCompressedBackup } from './compressed.js';
@@ -32,7 +33,7 @@ export interface BackupBytes {
 export function openBackupBytes(path: string): BackupBytes {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openInputSync(path);
   } catch (e) {
     throw new InputError('INPUT_FILE_UNREADABLE', `cannot open ${path}: ${unreadableWhy(e)}`, { file: path });
   }

@@ -35,7 +35,8 @@
  * Encrypted backups (MTF SSET / stream encryption) are refused by the MTF walk once the stream is
  * decompressed, as for uncompressed backups.
  */
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openInputSync } from '../util/input-open.js';
 import { FormatError } from '../errors.js';
 import { XpressDecoder } from './xpress.js';
 
@@ -86,7 +87,7 @@ export function isCompressedBackup(fd: number): boolean {
  * this module's header (unknown version, unknown record kind, a record running past the end).
  */
 export function indexCompressedBackup(path: string, fd: number): CompressedIndex {
-  const st = statSync(path, { bigint: true });
+  const st = fstatSync(fd, { bigint: true }); // the file read (fd), not whatever the path names now
   const stamp = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
   const cached = indexCache.get(path);
   if (cached && cached.stamp === stamp) return cached.index;
@@ -320,11 +321,14 @@ export class CompressedBackupReader {
       try {
         used = this.decoder.decompress(this.input, XPRESS_HEADER, XPRESS_HEADER + payload, out, output, { file: path, offset: start });
       } catch (e) {
-        // The payload passed its check value, so it is what was written: not an Xpress stream
-        // rowback can read. Backups taken WITH ENCRYPTION are MSSQLBAK files too (mssqlbak-tests
-        // docs/missing_comprehensive_fixture.md, F-1); none is in the corpus.
+        // The payload passed its check value, yet is no Xpress stream rowback can read: damaged
+        // bytes the check value does not see (payloadCheck is rotl-1/XOR: a bit of one word and
+        // the next bit up of the next word cancel out), or a backup taken WITH ENCRYPTION
+        // (MSSQLBAK files too: mssqlbak-tests docs/missing_comprehensive_fixture.md, F-1; none is
+        // in the corpus). The chunk cannot tell which, and the container header has no field known
+        // to say so; an MTF set or stream marked encrypted is refused by the MTF walk by its header.
         if (e instanceof FormatError) {
-          throw new FormatError(e.code, `${e.message}; the chunk is intact (its check value matches), so the backup is probably encrypted (BACKUP … WITH ENCRYPTION), which rowback cannot read`, e.location, { cause: e });
+          throw new FormatError(e.code, `${e.message}; the compressed chunk at offset ${physical} passes its check value but does not decompress: it is damaged (its check value misses some pairs of flipped bits) or the backup is encrypted (BACKUP … WITH ENCRYPTION, which rowback cannot read), and the two cannot be told apart here: compare with another copy of the backup, or run RESTORE VERIFYONLY on it`, e.location, { cause: e });
         }
         throw e;
       }
@@ -344,7 +348,7 @@ export class CompressedBackupReader {
 
 /** Opens the file and its index; the caller closes `fd`. */
 export function openCompressedBackup(path: string): { fd: number; reader: CompressedBackupReader } {
-  const fd = openSync(path, 'r');
+  const fd = openInputSync(path);
   try {
     return { fd, reader: new CompressedBackupReader(indexCompressedBackup(path, fd), fd) };
   } catch (e) {

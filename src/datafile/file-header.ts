@@ -7,7 +7,8 @@
  * corpus, logs included: the log file starts with the same header page). The other ~45 columns
  * (growth, LSNs, names) are not identified and are not read.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openInputSync } from '../util/input-open.js';
 import { FormatError } from '../errors.js';
 import { decodeUniqueidentifier } from '../reconstruct/types/guid.js';
 import { PageType, parsePageHeader, slotOffset, verifyPage } from './page.js';
@@ -49,7 +50,7 @@ export function parseFileHeaderPage(page: Uint8Array): FileHeader {
 export function cutAgainstFileHeader(path: string): { fileId: number; statedPages: number; statedBytes: number; heldBytes: number } | null {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openInputSync(path);
   } catch {
     return null;
   }

@@ -3,7 +3,8 @@
  * synchronous reads; nothing beyond the requested page is held in memory).
  * The file's id comes from its own file header page (page 0, m_pageId's file part).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openInputSync } from '../util/input-open.js';
 import { FormatError, InputError } from '../errors.js';
 import { unreadableWhy } from '../util/files.js';
 import { PAGE_SIZE, type PageSource } from './page-source.js';
@@ -20,7 +21,7 @@ export class MdfPageSource implements PageSource {
 
   constructor(readonly path: string) {
     try {
-      this.fd = openSync(path, 'r');
+      this.fd = openInputSync(path);
     } catch (e) {
       throw new InputError('INPUT_FILE_UNREADABLE', `cannot open ${path}: ${unreadableWhy(e)}`, { file: path });
     }

@@ -11,7 +11,7 @@ import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
 import { serverSpelling } from './run-target.js';
 import { compareDatabases, type DatabaseCheck } from './source-database.js';
-import type { SourceDatabase } from '../staging/types.js';
+import type { JobRecord, SourceDatabase } from '../staging/types.js';
 import { notScripted, planReinsertCooperatively, recoveredFromLog, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { fromLayout, type ForeignKey, type TargetColumn, type TargetTable } from './target-table.js';
@@ -274,8 +274,16 @@ export class ReinsertService {
     this.hooks = o.hooks;
   }
 
-  /** Plans with the target's catalog when a target is given, else with the layouts the rows were decoded with; `opts.database` names the target database (three-part names) and `opts.ledgerTable` its ledger when no target is given (the undo of a run into another database, or that kept another ledger). */
-  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; ledgerTable?: string; otherJobs?: boolean; checkStaleText?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts'; database: ScriptDatabase | null; databaseRead: string | null; databaseCheck: DatabaseCheck }> {
+  /**
+   * Plans with the target's catalog when a target is given, else with the layouts the rows were decoded with; `opts.database` names the target database (three-part names) and `opts.ledgerTable` its ledger when no target is given (the undo of a run into another database, or that kept another ledger).
+   * Resolves with the plan, where its column metadata came from, the script's database, the database
+   * the target's connection opened in, the source/target database check, and `job`: the job's record
+   * as read before its rows were (its state then is what the script's completeness warning must say:
+   * a job that finishes while its rows are read may have staged rows this plan did not read).
+   * Throws StagingError STAGING_JOB_NOT_FOUND, ReinsertError REINSERT_ROWS_NOT_APPROVED, and the
+   * target's and planner's errors.
+   */
+  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; ledgerTable?: string; otherJobs?: boolean; checkStaleText?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts'; database: ScriptDatabase | null; databaseRead: string | null; databaseCheck: DatabaseCheck; job: JobRecord }> {
     const job = this.store.requireJob(jobId);
     // an id given twice is the row once ([5, 5] was refused as '1 of the requested rows are not approved')
     const ids = opts.rowIds ?? (req.rowIds ? [...new Set(req.rowIds)] : undefined);
@@ -399,7 +407,7 @@ export class ReinsertService {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `the source database has tables ${ambiguous.get(r.table)!.join(' and ')}, both ${r.table} as schema.name, and their rows are staged under that one name: which table row ${r.id} came from is not known; re-insert it by hand` });
     }
     plan.database = database;
-    return { plan, metadata, database, databaseRead, databaseCheck: compareDatabases(job.sourceDatabase, targetDb, jobId) };
+    return { plan, metadata, database, databaseRead, databaseCheck: compareDatabases(job.sourceDatabase, targetDb, jobId), job };
   }
 
   private header(jobId: number, runId: number, actor: string, metadata: string, dry: boolean): string[] {
@@ -420,10 +428,11 @@ export class ReinsertService {
   }
 
   async dryRun(jobId: number, actor: string, req: Omit<ReinsertRequest, 'dryRun'>): Promise<{ run: RunRecord; script: string; undoScript: string; plan: ReinsertPlan; databaseCheck: DatabaseCheck; jobWarning: string | null }> {
-    const { plan, metadata, database, databaseRead, databaseCheck } = await this.plan(jobId, req);
+    const { plan, metadata, database, databaseRead, databaseCheck, job } = await this.plan(jobId, req);
     const runId = this.insertRun(jobId, actor, { ...req, dryRun: true }, 'planned', databaseRead);
     // a job still staging, INCOMPLETE or not known whole: its rows not (yet) found are in no script
-    const jobWarning = jobCompletenessWarning(this.store.requireJob(jobId));
+    // (the job as it was when its rows were read: plan())
+    const jobWarning = jobCompletenessWarning(job);
     const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck), ...(jobWarning ? [jobWarning] : []), ...this.header(jobId, runId, actor, metadata, true)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database });
     // the preview's first line is the same database check as the script's (the undo deletes by key
     // in the target the script puts rows into: in another tenant's database, that tenant's rows)
@@ -450,7 +459,7 @@ export class ReinsertService {
     if (!req.target) throw new ReinsertError('REINSERT_NO_TARGET', 'a real re-insert needs a target: send targetName (a target of serve\'s config; GET /api/info lists them) or target {connectionString, database}, or dryRun: true for the script only');
     assertOneServer(req.target);
     this.refuseWhileRunning(jobId);
-    const { plan, metadata, database, databaseRead, databaseCheck } = await this.plan(jobId, req);
+    const { plan, metadata, database, databaseRead, databaseCheck, job } = await this.plan(jobId, req);
     // another database than the rows were read from: a side or restored copy is legitimate, another
     // tenant's database with the same tables is not, and nothing else tells them apart: said, and run
     // only when the request accepts it
@@ -469,8 +478,9 @@ export class ReinsertService {
     this.refuseWhileRunning(jobId);
     const runId = this.insertRun(jobId, actor, req, 'running', databaseRead);
     // a run while the job still stages (or of an INCOMPLETE job) inserts the rows approved so far,
-    // legitimately (an incident does not wait); said in its script and its audit entry
-    const jobWarning = jobCompletenessWarning(this.store.requireJob(jobId));
+    // legitimately (an incident does not wait); said in its script and its audit entry (the job as it
+    // was when its rows were read: plan())
+    const jobWarning = jobCompletenessWarning(job);
     const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck, true), ...(jobWarning ? [jobWarning] : []), ...this.header(jobId, runId, actor, metadata, false)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
     const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(databaseCheck.verdict === 'different' ? { acceptOtherDatabase: true } : {}), ...(jobWarning ? { jobWarning } : {}) };
     this.store.db.transaction(() => {

@@ -11,7 +11,8 @@
  * - Times are the SQL Server's local time, `YYYY-MM-DDTHH:MM:SS`, whole seconds (MTF dates carry
  *   no fraction; msdb values are cut to the second so both sources compare alike).
  */
-import { readdirSync, realpathSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync, readSync, closeSync } from 'node:fs';
+import { openInputSync } from '../util/input-open.js';
 import { join, resolve } from 'node:path';
 import { InputError, RowbackError } from '../errors.js';
 import { assertRegularFile, unlistableWhy } from '../util/files.js';
@@ -158,7 +159,7 @@ function sizeOf(path: string): number {
 function looksLikeBackup(path: string): boolean {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openInputSync(path);
   } catch {
     return false;
   }
@@ -181,7 +182,7 @@ function looksLikeBackup(path: string): boolean {
 function notABackupKind(path: string): string {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openInputSync(path);
   } catch {
     return 'unreadable';
   }

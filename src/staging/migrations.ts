@@ -307,6 +307,16 @@ INSERT INTO rows_fts (rowid, vals) SELECT id, ${FTS_TEXT_SQL} FROM rows WHERE id
 ALTER TABLE jobs ADD COLUMN source_database TEXT;
 `,
   },
+  {
+    version: 11,
+    name: "a live or log-backup job's connection (server, login), shown to operators only",
+    // JSON `[{"server":…,"login":…}, …]` (StagingStore.jobConnections; a resume may add another): the values the job's notes name,
+    // hidden from viewers and reviewers by value wherever they appear (routes/jobs.ts hideServer),
+    // not by the notes' wording; no secret. NULL for files jobs and jobs run before this column
+    sql: `
+ALTER TABLE jobs ADD COLUMN connection TEXT;
+`,
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number[] {

@@ -14,7 +14,7 @@ import { FTS_TEXT_SQL, migrate } from './migrations.js';
 import { readText, storedText, type StoredText } from './stored-text.js';
 import { valuesJson } from '../util/negative-zero.js';
 import type {
-  AuditEntry, BlastRadius, JobKind, JobRecord, JobState, Page, Role, RowFilter, RowStatus, SourceDatabase, StagedRow, StagedRowWithRaw,
+  AuditEntry, BlastRadius, JobKind, JobRecord, JobState, Page, Role, RowFilter, RowStatus, SourceDatabase, JobConnection, StagedRow, StagedRowWithRaw,
 } from './types.js';
 
 export interface OpenOptions {
@@ -289,6 +289,24 @@ export class StagingStore {
   setJobSourceDatabase(id: number, source: SourceDatabase | null): void {
     const known = source && (source.name || source.bindingId) ? { name: source.name, bindingId: source.bindingId, familyGuid: source.familyGuid } : null;
     this.db.prepare('UPDATE jobs SET source_database = ? WHERE id = ?').run(known ? JSON.stringify(known) : null, id);
+  }
+
+  /**
+   * Records a connection a live or log-backup job runs with (JobConnection), beside those of its
+   * earlier runs (a resume may connect as another login: the notes of both runs stay in the audit
+   * log, and both are hidden). Kept beside the job, not in its record: GET /api/jobs answers as before.
+   */
+  addJobConnection(id: number, connection: JobConnection): void {
+    const known = this.jobConnections(id);
+    const c = { server: connection.server, login: connection.login };
+    if (known.some((k) => k.server === c.server && k.login === c.login)) return;
+    this.db.prepare('UPDATE jobs SET connection = ? WHERE id = ?').run(JSON.stringify([...known, c]), id);
+  }
+
+  /** The connections addJobConnection recorded for job `id`, oldest first; [] for none (a files job, one run before rowback recorded them, an unknown id). */
+  jobConnections(id: number): JobConnection[] {
+    const r = this.db.prepare('SELECT connection FROM jobs WHERE id = ?').get(id) as { connection: string | null } | undefined;
+    return r?.connection ? (JSON.parse(r.connection) as JobConnection[]) : [];
   }
 
   setJobCompleteness(id: number, incomplete: string[] | null): void {

@@ -59,6 +59,16 @@ export interface JobRecord {
   sourceDatabase: SourceDatabase | null;
 }
 
+/**
+ * Where and as whom a live or log-backup job connected (no secret): the server's host as its
+ * connection names it (no port, no instance) and the login (`DOMAIN\\user` for NTLM), null for none.
+ * Operators' to see; hidden by value from other roles wherever a job's notes say them.
+ */
+export interface JobConnection {
+  server: string;
+  login: string | null;
+}
+
 /** A database as a source or target states it: any of the three may be unknown (null). */
 export interface SourceDatabase {
   name: string | null;

@@ -226,6 +226,15 @@ function parsePort(text: string, what: string): number {
   return n;
 }
 
+/**
+ * Where and as whom, as two values (no secret): the host as `describeConnection` writes it (no port,
+ * no instance) and the login as it writes it (`DOMAIN\\user` for NTLM), null when none. A job
+ * keeps these so that they are hidden from viewers by value, whatever words name them.
+ */
+export function connectionIdentity(c: ConnectionSettings): { server: string; login: string | null } {
+  return { server: c.server, login: c.domain ? `${c.domain}\\${c.user ?? ''}` : c.user ?? null };
+}
+
 /** For logs and messages: where and as whom, never the password. */
 export function describeConnection(c: ConnectionSettings): string {
   const where = c.instanceName ? `${c.server}\\${c.instanceName}` : `${c.server}:${c.port ?? DEFAULT_PORT}`;

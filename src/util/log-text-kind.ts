@@ -1,4 +1,5 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { openInputSync } from './input-open.js';
 
 /**
  * What a text file given where rowback expected log records is, from its first bytes: a rowback
@@ -69,7 +70,7 @@ export function isUtf16leWithoutBom(head: Uint8Array): boolean {
 export function logTextHint(path: string): string {
   let kind: LogTextKind = null;
   try {
-    const fd = openSync(path, 'r');
+    const fd = openInputSync(path);
     try {
       const head = Buffer.alloc(8192);
       kind = logTextKind(head.subarray(0, readSync(fd, head, 0, head.length, 0)));

@@ -19,6 +19,7 @@ import { unknownTableMessage } from '../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../recover/time-window.js';
 import { resolveConnection } from '../util/connection.js';
 import { echoInput } from '../util/echo.js';
+import { withFileRoots } from '../util/input-open.js';
 import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten, realPath } from '../util/files.js';
 import { jobCatalogDatabaseNotes, jobMetadataMapping, layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { assertStopsInOrder, parseStopTarget } from '../restore/target.js';
@@ -83,6 +84,12 @@ function filesJobField(e: unknown, field: string): never {
  * FormatError for a file of the wrong kind, each with `location.field` set.
  */
 export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Promise<void> {
+  // the headers read below are read from descriptors verified against the roots (util/input-open.ts):
+  // a file swapped for a link out of them after checkJobFile is not read
+  return withFileRoots(access.fileRoots, () => validateUnconfined(spec, access), new Map(jobFiles(spec).map(([field, path]) => [path, field])));
+}
+
+async function validateUnconfined(spec: JobSpec, access: JobAccess): Promise<void> {
   if (spec.kind === 'restore') return validateRestoreSpec(spec, access);
   let from: string | undefined;
   let to: string | undefined;

@@ -14,7 +14,9 @@ import { MdfPageSource } from '../datafile/mdf-source.js';
 import { readBootPage } from '../datafile/boot-page.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { ScanOperation } from '../recover/source.js';
-import { assertJobFilesInRoots } from './job-validate.js';
+import { assertJobFilesInRoots, jobFiles } from './job-validate.js';
+import { withFileRoots } from '../util/input-open.js';
+import { connectionIdentity, resolveConnection } from '../util/connection.js';
 import { describeSpec, filterOf, jobCatalogDatabaseNotes, jobMetadataMapping, jobMetadataNotes, layoutsOfJobMetadata, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSource, comparisonOperations, diffAsRecoveredRows, rowsNewerThanLater } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
@@ -38,7 +40,10 @@ export interface WorkerOptions {
   recover?: RecoverFn;
   /** How often a running job's source progress is sampled into the store, in ms (default and minimum 1000). */
   progressIntervalMs?: number;
-  /** Folders job files must lie in (links resolved), checked again when a job starts (job-validate.ts assertJobFilesInRoots). */
+  /**
+   * Folders job files must lie in (links resolved), checked again when a job starts (job-validate.ts
+   * assertJobFilesInRoots) and on every descriptor the job's readers open (util/input-open.ts).
+   */
   fileRoots?: string[];
 }
 
@@ -164,7 +169,10 @@ export class JobWorker {
   }
 
   private enqueue(jobId: number, spec: JobSpec): void {
-    void this.queue.add(() => this.run(jobId, spec)).catch((e: unknown) => {
+    // every file the job opens is verified on its descriptor against the roots (util/input-open.ts):
+    // the check below at its start still leaves the moment between a check and each reader's open
+    const fields = new Map(jobFiles(spec).map(([field, path]) => [path, field]));
+    void this.queue.add(() => withFileRoots(this.fileRoots, () => this.run(jobId, spec), fields)).catch((e: unknown) => {
       this.log.error({ jobId, err: e }, 'job runner failed outside the job');
     });
   }
@@ -287,6 +295,22 @@ export class JobWorker {
     }
   }
 
+  /**
+   * The server and login a live or log-backup job connects with, kept with the job before its source
+   * opens (its notes name them: the API hides them from all but operators by these values,
+   * routes/jobs.ts hideServer). Resolved as the live source resolves its connection (the string,
+   * then MSSQL_* from the environment). Not recorded when the connection cannot be read (the source
+   * refuses it) or is the stored spec's redacted one; never fatal to the job.
+   */
+  private recordConnection(jobId: number, server: string, log: Logger): void {
+    if (server.startsWith('[redacted]')) return;
+    try {
+      this.store.addJobConnection(jobId, connectionIdentity(resolveConnection(server)));
+    } catch (e) {
+      log.warn({ code: isRowbackError(e) ? e.code : undefined }, 'the job\'s connection could not be recorded');
+    }
+  }
+
   private async run(jobId: number, spec: JobSpec): Promise<void> {
     const log = this.log.child({ jobId, kind: spec.kind });
     const job = this.store.requireJob(jobId);
@@ -313,6 +337,7 @@ export class JobWorker {
       return;
     }
     if (spec.kind === 'restore') return this.runRestore(jobId, spec, log);
+    if (spec.kind === 'live' || spec.kind === 'log-backup') this.recordConnection(jobId, spec.server, log);
     let source: RecoverySource | undefined;
     /** The tables the job's metadata.allocUnit(s) mapped, name → id (a mistyped id: said in the notes). */
     let mappedTables = new Map<string, string>();

@@ -193,7 +193,7 @@ describeCorpus('compressed backup (MSSQLBAK): TSQLV4-compressed/TSQLV4.bak', () 
     }
   });
 
-  it('SYNTHETIC: an intact chunk (check value recomputed) that is no Xpress stream is refused as probably encrypted', () => {
+  it('SYNTHETIC: an intact chunk (check value recomputed) that is no Xpress stream is refused as damaged or encrypted', () => {
     const b = Buffer.from(readFileSync(TSQLV4()));
     const len = b.readUInt16LE(0x2002);
     b.fill(0xff, 0x2000 + 28, 0x2000 + 28 + 64);
@@ -201,7 +201,7 @@ describeCorpus('compressed backup (MSSQLBAK): TSQLV4-compressed/TSQLV4.bak', () 
     const dir = mkdtempSync(join(tmpdir(), 'rowback-enc-'));
     const p = join(dir, 'not-xpress.bak');
     writeFileSync(p, b);
-    expect(() => readMtfLayout(p)).toThrow(expect.objectContaining({ code: 'FORMAT_BAD_COMPRESSED_DATA', message: expect.stringMatching(/probably encrypted \(BACKUP … WITH ENCRYPTION\)/) }));
+    expect(() => readMtfLayout(p)).toThrow(expect.objectContaining({ code: 'FORMAT_BAD_COMPRESSED_DATA', message: expect.stringMatching(/damaged .* or the backup is encrypted \(BACKUP … WITH ENCRYPTION, which rowback cannot read\), and the two cannot be told apart/) }));
   });
 
   it('SYNTHETIC: a directory record longer than its 4 KB block (an extra block of directory bytes inserted) is passed over to the next record', async () => {

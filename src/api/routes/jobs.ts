@@ -6,20 +6,24 @@ import { JobSpec } from '../../worker/job-spec.js';
 import { validateJobSpec as validateSpec, type JobAccess } from '../../worker/job-validate.js';
 import { BlastRadiusResponse, JobIdParams, JobWithCountsResponse, queryInt } from './schemas.js';
 import { RowCounts } from '../row-counts.js';
+import type { JobConnection } from '../../staging/types.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 
 /**
  * What a job record shows to a caller: operators see a failed job's whole error; viewers and
  * reviewers its code only, since the message may name files outside their view, or say whether a
- * server's port answered.
+ * server's port answered. `connections`: the ones the job recorded when it ran
+ * (StagingStore.jobConnections): their server and login are hidden in its `incomplete` sentences
+ * (which come from its notes) as in its audit entries (hideServer).
  */
-function forCaller<T extends { error: { code: string; message: string } | null; spec: Record<string, unknown> }>(job: T, role: string | undefined): T {
+function forCaller<T extends { error: { code: string; message: string } | null; spec: Record<string, unknown>; incomplete?: string[] | null }>(job: T, role: string | undefined, connections: JobConnection[] = []): T {
   if (role === 'operator') return job;
   // a live job's stored spec names its server's host beside [redacted] (for resumes): operators'
   // to see, as the servers allowed are (GET /api/info)
   const spec = typeof job.spec.server === 'string' && job.spec.server.startsWith('[redacted]') ? { ...job.spec, server: '[redacted]' } : job.spec;
-  if (!job.error) return { ...job, spec };
-  return { ...job, spec, error: { code: job.error.code, message: `the job failed (${job.error.code}); an operator can see the details` } };
+  const incomplete = connections.length && job.incomplete ? { incomplete: hideServer(job.incomplete, connections, role) } : {};
+  if (!job.error) return { ...job, spec, ...incomplete };
+  return { ...job, spec, ...incomplete, error: { code: job.error.code, message: `the job failed (${job.error.code}); an operator can see the details` } };
 }
 
 /**
@@ -50,16 +54,55 @@ export function jobServerHost(spec: Record<string, unknown>): string | null {
   return host || null;
 }
 
+/** `text` as a word of its own in a RegExp (not inside a longer name such as dbo.sql1_archive), any letter case. */
+function wordRe(text: string): RegExp {
+  return new RegExp(`(?<![A-Za-z0-9_-])${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_-])`, 'gi');
+}
+
+/**
+ * Every string in `value` with the recorded connections' values replaced: each login (and its user
+ * alone, for DOMAIN\\user) by `[login]`, each server host by `[server]`, longest first. By value,
+ * whatever the words around them: a note worded anew hides them all the same.
+ */
+function hideConnections<T>(value: T, connections: JobConnection[]): T {
+  const words = new Map<string, string>();
+  for (const c of connections) {
+    if (c.login) {
+      words.set(c.login, '[login]');
+      const user = c.login.slice(c.login.lastIndexOf('\\') + 1);
+      if (user) words.set(user, '[login]');
+    }
+    if (c.server) words.set(c.server, '[server]');
+  }
+  const rules = [...words].sort((a, b) => b[0].length - a[0].length).map(([w, to]) => [wordRe(w), to] as const);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return rules.reduce((t, [re, to]) => t.replace(re, to), v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
 /**
  * A live or log-backup job's audit entries for a caller: the server's host and the login the job
  * connected as are operators' to see (as the host its spec keeps is: forCaller). Its notes said both
  * to every viewer: "times are the server's local time, UTC+01:00 (SYSDATETIMEOFFSET() on
  * prod-sql-07:1433/crm as rowback (SQL login) over TLS)", the connection the job ran with.
+ *
+ * `known`: the connections the job recorded when it ran (StagingStore.jobConnections): their server
+ * and login are replaced by value wherever they appear (`[server]`, `[login]`), whatever a note's
+ * wording. A job run before rowback recorded them ([] or a host string: the host its spec keeps,
+ * jobServerHost; null: none) falls back to the notes' known wording: describeConnection's
+ * "on HOST:port/db as LOGIN (SQL login|NTLM) over|without TLS", and the host as a word of its own.
+ * Operators get `value` as it is.
  */
-export function hideServer<T>(value: T, host: string | null, role: string | undefined): T {
+export function hideServer<T>(value: T, known: JobConnection[] | string | null, role: string | undefined): T {
   if (role === 'operator') return value;
+  if (Array.isArray(known) && known.length) return hideConnections(value, known);
+  const host = Array.isArray(known) ? null : known;
   // the host as a word of its own (not inside a table name such as dbo.sql1_archive)
-  const hostRe = host ? new RegExp(`(?<![A-Za-z0-9_-])${host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_-])`, 'gi') : null;
+  const hostRe = host ? wordRe(host) : null;
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') {
       // describeConnection's "… as USER (SQL login) over TLS" / "as DOMAIN\\USER (NTLM) without TLS":
@@ -116,13 +159,17 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
     // page, null at the end (a client, the review page too, took the newest 100 for every job)
     const page = app.staging.listJobs({ limit: req.query.limit + 1, before: req.query.before });
     const items = page.slice(0, req.query.limit);
-    return { items: items.map((j) => withCounts(forCaller(j, req.principal?.role))), next: page.length > req.query.limit ? items[items.length - 1]!.id : null, queue: { pending: app.worker.queue.pending, waiting: app.worker.queue.size } };
+    const role = req.principal?.role;
+    return { items: items.map((j) => withCounts(forCaller(j, role, role === 'operator' ? [] : app.staging.jobConnections(j.id)))), next: page.length > req.query.limit ? items[items.length - 1]!.id : null, queue: { pending: app.worker.queue.pending, waiting: app.worker.queue.size } };
   });
 
   app.get('/api/jobs/:id', {
     config: { access: 'read' },
     schema: { tags: ['jobs'], summary: 'One job with its progress counters, `rowsByOperation` (its rows per operation), `scan` (the source\'s own progress, sampled at most once a second while it runs) and, once it succeeded, `complete` / `incomplete` (whether its result is whole)', params: JobIdParams, response: { 200: JobWithCountsResponse } },
-  }, async (req) => withCounts(forCaller(app.staging.requireJob(req.params.id), req.principal?.role)));
+  }, async (req) => {
+    const role = req.principal?.role;
+    return withCounts(forCaller(app.staging.requireJob(req.params.id), role, role === 'operator' ? [] : app.staging.jobConnections(req.params.id)));
+  });
 
   app.post('/api/jobs/:id/resume', {
     config: { access: 'operate' },
@@ -202,13 +249,15 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
     const items = page.slice(0, req.query.limit);
     const next = page.length > req.query.limit ? items[items.length - 1]!.id : null;
     const role = req.principal?.role;
-    // the server and login a live job ran with, per job (hideServer): said in its notes
-    const servers = new Map<number, string | null>();
-    const serverOf = (jobId: number | null): string | null | undefined => {
+    // the server and login a live job ran with, per job (hideServer): said in its notes; recorded
+    // with the job when it ran (hidden by value), else (a job run before) the host its spec keeps
+    const servers = new Map<number, JobConnection[] | string | null>();
+    const serverOf = (jobId: number | null): JobConnection[] | string | null | undefined => {
       if (jobId === null || role === 'operator') return undefined;
       if (!servers.has(jobId)) {
-        const spec = app.staging.getJob(jobId)?.spec;
-        servers.set(jobId, spec && typeof spec.server === 'string' ? jobServerHost(spec) : null);
+        const recorded = app.staging.jobConnections(jobId);
+        const spec = recorded.length ? undefined : app.staging.getJob(jobId)?.spec;
+        servers.set(jobId, recorded.length ? recorded : spec && typeof spec.server === 'string' ? jobServerHost(spec) : null);
       }
       return servers.get(jobId);
     };

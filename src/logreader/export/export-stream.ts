@@ -18,7 +18,8 @@
  *   lines, with their file line numbers.
  * Every problem is an InputError INPUT_BAD_EXPORT naming the file, the line and the field.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { createInputReadStream } from '../../util/input-open.js';
 import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
 import chain from 'stream-chain';
@@ -230,7 +231,7 @@ export async function checkExportStart(file: string): Promise<'json' | 'csv'> {
   } catch (e) {
     throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: ${unreadableWhy(e)}`, { file });
   }
-  return sniff(() => createReadStream(file, { highWaterMark: 64 * 1024 }), file);
+  return sniff(() => createInputReadStream(file, { highWaterMark: 64 * 1024 }), file);
 }
 
 /**
@@ -246,7 +247,7 @@ export async function openExportStream(file: string, open?: ByteSource): Promise
     } catch (e) {
       throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${file}: ${unreadableWhy(e)}`, { file });
     }
-    open = () => createReadStream(file, { highWaterMark: 64 * 1024 });
+    open = () => createInputReadStream(file, { highWaterMark: 64 * 1024 });
   }
   const format = await sniff(open, file);
   return format === 'json' ? openJson(file, open, bytes) : openCsv(file, open, bytes);

@@ -6,8 +6,9 @@
  */
 import { cutAgainstFileHeader, parseFileHeaderPage } from '../../datafile/file-header.js';
 import { verifyPage } from '../../datafile/page.js';
-import { open, type FileHandle } from 'node:fs/promises';
+import { type FileHandle } from 'node:fs/promises';
 import { readSync } from 'node:fs';
+import { openInput } from '../../util/input-open.js';
 import { FormatError } from '../../errors.js';
 import { backupMagic } from '../../util/backup-magic.js';
 import { logTextHint } from '../../util/log-text-kind.js';
@@ -911,7 +912,7 @@ const PFS_PAGE_TYPE = 11;
  * 2005's, from its data file, allow it).
  */
 export async function readLdfLayout(path: string, opts: { allowUnsupportedVersion?: boolean } = {}): Promise<LdfLayout> {
-  const fh = await open(path, 'r');
+  const fh = await openInput(path);
   try {
     return await layoutOf(fh, path, opts.allowUnsupportedVersion ?? false);
   } finally {
@@ -1045,7 +1046,7 @@ function holdsLog(v: VlfInfo, last: number): boolean {
 
 /** Every record of an .ldf, VLF by VLF in file order; records from stale blocks carry source.stale. */
 export async function* readLdfRecords(path: string, opts: LogScanOptions = {}, stats: LogScanStats = emptyLogScanStats()): AsyncGenerator<LogRecord> {
-  const fh = await open(path, 'r');
+  const fh = await openInput(path);
   const sync = new SyncFileReader(fh.fd);
   try {
     const layout = await layoutOf(fh, path, opts.logFormat2IsSql2005 ?? false);
@@ -1075,7 +1076,7 @@ export interface VlfIndexRange {
  * gives (the parallel reader hands the ranges of one large .ldf to several workers).
  */
 export async function* readLdfRecordBatches(path: string, opts: LogScanOptions = {}, stats: LogScanStats = emptyLogScanStats(), keep?: RecordKeep, vlfs?: VlfIndexRange): AsyncGenerator<LogRecordBatch> {
-  const fh = await open(path, 'r');
+  const fh = await openInput(path);
   const sync = new SyncFileReader(fh.fd);
   try {
     const layout = await layoutOf(fh, path, opts.logFormat2IsSql2005 ?? false);
@@ -1117,7 +1118,7 @@ export interface StaleLogRun {
  * Throws as readLdfLayout.
  */
 export async function ldfStaleRuns(path: string, opts: Pick<LogScanOptions, 'logFormat2IsSql2005' | 'signal' | 'chunkSize'> = {}): Promise<StaleLogRun[]> {
-  const fh = await open(path, 'r');
+  const fh = await openInput(path);
   const sync = new SyncFileReader(fh.fd);
   const runs: StaleLogRun[] = [];
   try {
@@ -1161,7 +1162,7 @@ export async function ldfStaleRuns(path: string, opts: Pick<LogScanOptions, 'log
  */
 export async function* readLdfStaleBatches(path: string, runs: StaleLogRun[], opts: LogScanOptions = {}, stats: LogScanStats = emptyLogScanStats(), keep?: RecordKeep): AsyncGenerator<LogRecordBatch> {
   if (runs.length === 0) return;
-  const fh = await open(path, 'r');
+  const fh = await openInput(path);
   const sync = new SyncFileReader(fh.fd);
   try {
     for (const r of runs) {

@@ -11,6 +11,7 @@ import { openBackupLogStream } from '../../backup/log-stream.js';
 import type { LogRecord } from '../log-record.js';
 import { emptyLogScanStats, readLdfRecordBatches, type LogScanOptions, type RecordKeep } from '../ldf/reader.js';
 import type { LogFileJob, ToParent, ToWorker } from './protocol.js';
+import { withFileRoots } from '../../util/input-open.js';
 
 const job = workerData as LogFileJob;
 const port = parentPort!;
@@ -57,7 +58,8 @@ async function run(): Promise<void> {
   port.postMessage({ type: 'done', stats } satisfies ToParent);
 }
 
-run().catch((e: unknown) => {
+// its file opened under the roots of the job that started it (util/input-open.ts)
+withFileRoots(job.fileRoots, run).catch((e: unknown) => {
   const err = e as { name?: string; code?: string; message?: string; location?: unknown; stack?: string };
   port.postMessage({ type: 'error', error: { name: err?.name ?? 'Error', code: err?.code, message: err?.message ?? String(e), location: err?.location, stack: err?.stack } } satisfies ToParent);
 });

@@ -16,6 +16,7 @@ import type { LogRecordBatch, LogScanStats, RecordKeep, VlfIndexRange } from '..
 import { UNCHECKED_BLOCKS_NAMED } from '../ldf/reader.js';
 import type { LogFileJob, ToParent, ToWorker } from './protocol.js';
 import { spawnModuleWorker } from '../../util/spawn-worker.js';
+import { currentFileRoots } from '../../util/input-open.js';
 
 /** Batches a worker may post ahead of the caller (each ≤ one 60 KB log block's records). */
 const WINDOW = 64;
@@ -51,7 +52,9 @@ export function keepTable(keep: RecordKeep | undefined): Uint8Array | null {
  * (workers do not inherit the parent's loader hooks) and then imports log-file-worker.ts.
  */
 export function spawnLogFileWorker(job: LogFileJob): Worker {
-  return spawnModuleWorker(import.meta.url, 'log-file-worker', job);
+  // a worker thread does not inherit the async context: the file roots in force travel with the job
+  const roots = currentFileRoots();
+  return spawnModuleWorker(import.meta.url, 'log-file-worker', roots ? { ...job, fileRoots: roots } : job);
 }
 
 /** Starts the worker of one job (spawnLogFileWorker; tests give their own to make a worker fail). */

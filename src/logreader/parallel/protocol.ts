@@ -19,6 +19,8 @@ export interface LogFileJob {
   keepTable: Uint8Array | null;
   /** Batches posted ahead of the parent's acknowledgements at most. */
   window: number;
+  /** The file roots in force where the job was made (util/input-open.ts): the worker thread opens its file under them too. */
+  fileRoots?: string[];
 }
 
 export type ToWorker = { type: 'ack'; n: number } | { type: 'stop' };

@@ -444,7 +444,8 @@ export function openLiveSource(o: LiveSourceOptions): LiveSource {
  * The note of a live or log-backup scan on the times it prints: the server's zone, and on which
  * connection it was read (`description`: util/connection.ts describeConnection, host, port, database
  * and login; no secret). The API shows a job's notes to every role with the host and login hidden
- * from all but operators (routes/jobs.ts hideServer).
+ * from all but operators: by the values the job recorded when it ran (StagingStore.jobConnections,
+ * routes/jobs.ts hideServer), so a note may name them in any words.
  */
 export function serverTimeNote(timeZone: string, description: string): string {
   return `times are the server's local time, UTC${timeZone} (SYSDATETIMEOFFSET() on ${description})`;

@@ -15,13 +15,13 @@
  * is seen in order.
  */
 import { formatLsn, parseLsn } from '../../logreader/lsn.js';
+import { openInput } from '../../util/input-open.js';
 import { VLF_FIRST_BLOCK_ID } from '../../logreader/ldf/constants.js';
 import { emptyLogScanStats, ldfStaleRuns, readLdfLayout, readLdfStaleBatches, type LogScanOptions, type LogScanStats, type RecordKeep, type StaleLogRun } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import type { Lsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../source.js';
 import { CHAIN_GAP_TAIL, type LogChainGap } from '../../backup/log-chain.js';
-import { open } from 'node:fs/promises';
 import { FormatError } from '../../errors.js';
 import { fixupBlock } from '../../logreader/ldf/structures.js';
 
@@ -142,9 +142,9 @@ class HeldTwice {
  */
 async function sameBlockBytes(file: string, a: number | undefined, b: number | undefined, sectors: number): Promise<boolean | null> {
   if (a === undefined || b === undefined) return null;
-  let fh: Awaited<ReturnType<typeof open>>;
+  let fh: Awaited<ReturnType<typeof openInput>>;
   try {
-    fh = await open(file, 'r');
+    fh = await openInput(file);
   } catch {
     return null;
   }
