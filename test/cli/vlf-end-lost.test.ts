@@ -128,7 +128,8 @@ describeCorpus('log lost at the end of a VLF is not read as its unused tail', ()
     const r = await cli('log', at('School_Log.ldf'), '--format', 'ndjson');
     expect(r.stderr).toMatch(new RegExp(`INCOMPLETE: [^\\n]*${range.source}`));
     expect(r.stderr).toMatch(/the first block of VLF 0x29 \(LSN 00000029:00000010:0001, offset 548864\) says the block written before it was 38912 bytes, but the last block read of VLF 0x28 \(offset 460288\) is 41472 bytes/);
-    const lost = lsns(whole.stdout).filter((l) => !lsns(r.stdout).includes(l));
+    const read = new Set(lsns(r.stdout));
+    const lost = lsns(whole.stdout).filter((l) => !read.has(l));
     expect(lost.length).toBeGreaterThan(0);
     expect(lost.every((l) => l >= '00000028:000001d4:0001' && l < '00000029:00000010:0001')).toBe(true);
     const ins = await cli('inspect', at('School_Log.ldf'));
@@ -137,7 +138,7 @@ describeCorpus('log lost at the end of a VLF is not read as its unused tail', ()
       const s = await cli('scan', '--mdf', at('School.mdf'), '--ldf', at('School_Log.ldf'), '--threads', threads, '--format', 'json');
       expect(s.stderr).toMatch(new RegExp(`INCOMPLETE: [^\\n]*${range.source}`));
     }
-  }, 180_000);
+  }, 60_000);
 
   it('.ldf: the first block of VLF 0x29 lost (it names the size of VLF 0x28\'s last block): the range starts where VLF 0x28\'s log read ends, as a backup stream\'s does, so log lost at the end of VLF 0x28 too is inside it (log, inspect, scan on one thread and two)', async () => {
     // LF: VLF 0x28's last block (28:1d4) and VLF 0x29's first block lost; it said 29:10 up to 29:74 only
