@@ -222,9 +222,10 @@ export class JobWorker {
       const used = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps.map((st) => st.set.devices[0]) ?? [backupSetsNamed(spec.bak, spec.position).replaceAll(' + ', ', ')];
       const rows = diffAsRecoveredRows(d, comparisonRowSource(r, spec.bak[0]!, spec.position), `earlier state: ${used.join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: rowsNewerThanLater(r) });
       for (const row of rows) row.warnings = row.warnings.map(restoreJobWording);
-      this.store.saveJobTables(jobId, [r.layout]);
-      // the database the rows were read from: the earlier state's backups (checked to be of one database with the later state)
+      // the database the rows were read from: the earlier state's backups (checked to be of one database with the later state);
+      // before the layout is saved (a resume over another database's backups fails here, changing nothing)
       await this.recordSourceDatabase(jobId, { fileIdentities: async () => (await Promise.all(spec.bak.map((f) => readSourceIdentities(f, 'bak', spec.position)))).flat() }, log);
+      this.store.saveJobTables(jobId, [r.layout]);
       // listed under the table's own name, not as typed (newcomer: "[DBO].[students]" over rows of dbo.Students)
       if (d.table !== spec.table) this.store.setJobTable(jobId, spec.table, d.table);
       // reversed (accepted on purpose): the missing rows are inserts, as the CLI-staged job says (stage-restore-job.ts)
@@ -264,9 +265,13 @@ export class JobWorker {
    * its source reads (`fileIdentities()`: a files source's data files and backups, a live source's
    * DB_NAME() and database_guid, an export's catalog rows). A source without them, or whose read
    * fails, leaves it not known (null): said by re-insert, never fatal to the job (the scan itself
-   * reports what it cannot read).
+   * reports what it cannot read). A resume whose files are of another database (binding id) than
+   * the one an earlier attempt recorded throws INPUT_RESUME_OTHER_DATABASE, recording nothing.
    */
   private async recordSourceDatabase(jobId: number, source: object, log: Logger, mdf?: string[]): Promise<void> {
+    // a resume re-reads the files at the spec's paths: the database an earlier attempt recorded its
+    // rows from (null: not known, or none yet)
+    const before = this.store.requireJob(jobId).sourceDatabase;
     let known: SourceDatabase | null = null;
     const own = source as { fileIdentities?: () => Promise<SourceFileIdentity[]> };
     if (typeof own.fileIdentities === 'function') {
@@ -278,6 +283,17 @@ export class JobWorker {
       } catch (e) {
         log.warn({ err: e }, 'reading the source database failed; the job records it as not known');
       }
+    }
+    // Files replaced between two attempts by another database's: the resume staged its rows beside
+    // the first one's and recorded it as the job's source, so re-insert's database check said
+    // "same" for its target and put the first database's rows there. Refused before anything is
+    // staged (the job fails; its rows and recorded source stay).
+    if (before?.bindingId && known?.bindingId && known.bindingId !== before.bindingId) {
+      const db = (d: SourceDatabase) => `${d.name ? `database ${d.name}` : 'a database'} (binding id ${d.bindingId})`;
+      throw new InputError(
+        'INPUT_RESUME_OTHER_DATABASE',
+        `job ${jobId}'s ${this.store.requireJob(jobId).rowsStaged} staged row(s) were read from ${db(before)}; its files now are of ${db(known)}: resuming would stage a second database's rows into this job. Put the first database's files back to resume it, or create a new job for these files`,
+      );
     }
     try {
       this.store.setJobSourceDatabase(jobId, known);
