@@ -123,15 +123,20 @@ export function* readTableRows(
  * pages written before the upgrade: m_objId = object id, m_indexId = 0 on data pages, while
  * sysallocunits gives the unit id (index_id << 48 | object_id << 16). Seen on NORTHWND.MDF
  * (dbi_createVersion 539): dbo.Employees' unit 411043454976000, its pages 129568478265344.
- * So a unit's pages are recognised by its own id, by the id its first page carries, and for
- * upgraded databases by the 2000 form.
+ * So a unit's pages are recognised by its own id, and for upgraded databases by the 2000 form
+ * (m_objId the table's object id), also with the m_indexId its first page carries.
+ * The id of a first page was taken whatever it was: a first page of another unit (another
+ * database's page 1:169 in pubs.bak, a syscolpars page, its checksum intact) made the walk follow
+ * that page's chain through the catalog's pages, 696 of its records printed as dbo.stores rows.
  */
 function headerIdsOf(reader: PageReader, part: PartitionInfo, au: string, firstPage: PageId, legacy: boolean): Set<string> {
   const ids = new Set([au]);
-  if (legacy && part.layout.objectId !== undefined) ids.add(allocUnitIdOf(0, part.layout.objectId));
-  if (firstPage.pageId !== 0) {
-    const vp = reader.get(firstPage);
-    if (vp && vp.header.type === PageType.DATA_PAGE) ids.add(vp.header.allocUnitId);
+  if (legacy && part.layout.objectId !== undefined) {
+    ids.add(allocUnitIdOf(0, part.layout.objectId));
+    if (firstPage.pageId !== 0) {
+      const vp = reader.get(firstPage);
+      if (vp && vp.header.type === PageType.DATA_PAGE && vp.header.objectId === part.layout.objectId) ids.add(vp.header.allocUnitId);
+    }
   }
   return ids;
 }
