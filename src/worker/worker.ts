@@ -225,30 +225,35 @@ export class JobWorker {
       // the database the rows were read from: the earlier state's backups (checked to be of one database with the later state);
       // before the layout is saved (a resume over another database's backups fails here, changing nothing)
       await this.recordSourceDatabase(jobId, { fileIdentities: async () => (await Promise.all(spec.bak.map((f) => readSourceIdentities(f, 'bak', spec.position)))).flat() }, log);
-      this.store.saveJobTables(jobId, [r.layout]);
-      // listed under the table's own name, not as typed (newcomer: "[DBO].[students]" over rows of dbo.Students)
-      if (d.table !== spec.table) this.store.setJobTable(jobId, spec.table, d.table);
-      // reversed (accepted on purpose): the missing rows are inserts, as the CLI-staged job says (stage-restore-job.ts)
-      if (r.reversed) this.store.setJobOperations(jobId, comparisonOperations(rowsNewerThanLater(r)));
-      for (let i = 0; i < rows.length; i += this.batchSize) this.store.stageBatch(jobId, rows.slice(i, i + this.batchSize));
-      this.store.indexPending();
-      const notes = [
-        ...r.replays.flatMap((x) => replaySummary(x.result).trimEnd().split('\n').map((l) => l.replace(/^rowback dump:/, `${x.side} state:`))),
-        `${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows}; ${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged${d.unsure.length ? `, ${d.unsure.length} not comparable (U+FFFD: see INCOMPLETE)` : ''}; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}`,
-        // a stop in a daylight-saving fold or gap of the service's zone, as the CLI warns of it
-        ...localTimeWarnings([['stopAt', spec.stopAt, 'start'], ['afterStopAt', spec.afterStopAt, 'start']], "the rowback service's"),
-        ...(r.reversed ? [`warning: ${r.reversed}`] : []),
-        // as the CLI-staged job (diff --stage) has them: pages with no checksum, a damaged
-        // differential left out, and INCOMPLETE for rows decoded with warnings
-        ...comparisonNotes(r).notes,
-        ...comparisonNotes(r).incomplete,
-      ];
-      const said = notes.map(restoreJobWording);
-      this.store.appendAudit('system', 'job.notes', jobId, { notes: said });
-      // a comparison of two states is whole or refused, but for rows decoded with warnings (INCOMPLETE, as diff says)
-      this.store.setJobCompleteness(jobId, said.filter((x) => x.startsWith('INCOMPLETE: ')));
-      this.store.setJobState(jobId, 'succeeded');
-      this.store.appendAudit('system', 'job.succeeded', jobId, { rows: this.store.requireJob(jobId).rowsStaged, missing: d.missing.length, changed: d.changed.length });
+      // its layout, rows, notes and end in one transaction: a restore job is staged whole or not at all
+      // (batch by batch, a failure or a kill part-way left part of its rows, which a resume keyed
+      // again by their position in a comparison made anew, from files maybe changed since)
+      this.store.db.transaction(() => {
+        this.store.saveJobTables(jobId, [r.layout]);
+        // listed under the table's own name, not as typed (newcomer: "[DBO].[students]" over rows of dbo.Students)
+        if (d.table !== spec.table) this.store.setJobTable(jobId, spec.table, d.table);
+        // reversed (accepted on purpose): the missing rows are inserts, as the CLI-staged job says (stage-restore-job.ts)
+        if (r.reversed) this.store.setJobOperations(jobId, comparisonOperations(rowsNewerThanLater(r)));
+        for (let i = 0; i < rows.length; i += this.batchSize) this.store.stageBatch(jobId, rows.slice(i, i + this.batchSize));
+        this.store.indexPending();
+        const notes = [
+          ...r.replays.flatMap((x) => replaySummary(x.result).trimEnd().split('\n').map((l) => l.replace(/^rowback dump:/, `${x.side} state:`))),
+          `${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows}; ${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged${d.unsure.length ? `, ${d.unsure.length} not comparable (U+FFFD: see INCOMPLETE)` : ''}; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}`,
+          // a stop in a daylight-saving fold or gap of the service's zone, as the CLI warns of it
+          ...localTimeWarnings([['stopAt', spec.stopAt, 'start'], ['afterStopAt', spec.afterStopAt, 'start']], "the rowback service's"),
+          ...(r.reversed ? [`warning: ${r.reversed}`] : []),
+          // as the CLI-staged job (diff --stage) has them: pages with no checksum, a damaged
+          // differential left out, and INCOMPLETE for rows decoded with warnings
+          ...comparisonNotes(r).notes,
+          ...comparisonNotes(r).incomplete,
+        ];
+        const said = notes.map(restoreJobWording);
+        this.store.appendAudit('system', 'job.notes', jobId, { notes: said });
+        // a comparison of two states is whole or refused, but for rows decoded with warnings (INCOMPLETE, as diff says)
+        this.store.setJobCompleteness(jobId, said.filter((x) => x.startsWith('INCOMPLETE: ')));
+        this.store.setJobState(jobId, 'succeeded');
+        this.store.appendAudit('system', 'job.succeeded', jobId, { rows: this.store.requireJob(jobId).rowsStaged, missing: d.missing.length, changed: d.changed.length });
+      })();
       log.info({ missing: d.missing.length, changed: d.changed.length }, 'restore job succeeded');
     } catch (e) {
       const error = isRowbackError(e) ? { code: e.code, message: restoreJobWording(e.message) } : { code: 'STAGING_JOB_FAILED', message: (e as Error)?.message ?? String(e) };
