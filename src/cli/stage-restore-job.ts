@@ -29,7 +29,8 @@ function earlierBackupDatabase(spec: Record<string, unknown>): SourceDatabase | 
  * Stages one comparison (`rowback diff --stage`, `restore run --table … --stage`) as a finished
  * job of kind `restore` in the staging file `path`: the table's layout for the re-insert planner,
  * missing rows as deletes and changed rows as updates (replay/compare.ts diffAsRecoveredRows,
- * `note` added to each row's warnings), then one audit entry `audit.action`. Returns the job id.
+ * `note` added to each row's warnings), then one audit entry `audit.action`, in one transaction
+ * (a failure or a kill part-way leaves no job). Returns the job id.
  * Throws what openStagingStore throws (STAGING_OPEN_FAILED, STAGING_SCHEMA_TOO_NEW).
  */
 export function stageRestoreJob(path: string, o: {
@@ -57,23 +58,31 @@ export function stageRestoreJob(path: string, o: {
 }): number {
   const store = openStagingStore(path);
   try {
-    const d = o.diff;
-    // a reversed comparison's missing rows are inserts (diffAsRecoveredRows): the job says so
-    const job = store.createJob({ kind: 'restore', spec: o.spec, description: o.description, tables: [d.table], operations: comparisonOperations(o.reversed), createdBy: 'cli' });
-    store.setJobState(job.id, 'running');
-    store.saveJobTables(job.id, [o.layout]);
-    // the database the rows were read from (the earlier state's backup), for re-insert to compare with its target's
-    store.setJobSourceDatabase(job.id, o.sourceDatabase !== undefined ? o.sourceDatabase : earlierBackupDatabase(o.spec));
-    const rows = diffAsRecoveredRows(d, o.source, o.note, { reversed: o.reversed });
-    for (let i = 0; i < rows.length; i += 1000) store.stageBatch(job.id, rows.slice(i, i + 1000));
-    store.indexPending();
-    if (o.notes?.length) store.appendAudit('cli', 'job.notes', job.id, { notes: o.notes });
-    // a comparison is whole or refused, but for rows decoded with warnings (its INCOMPLETE sentences)
-    store.setJobCompleteness(job.id, (o.notes ?? []).filter((n) => n.startsWith('INCOMPLETE: ')));
-    store.setJobState(job.id, 'succeeded');
-    store.appendAudit('cli', o.audit.action, job.id, { ...o.audit.details, missing: d.missing.length, changed: d.changed.length });
-    return job.id;
+    // One transaction: the job is there whole or not at all. Its batches were committed one by one,
+    // so a failure between two (a full disk) or a kill left a job `running` with part of its rows,
+    // which the service later listed as resumable, a resume re-staging it from files maybe changed since.
+    return store.db.transaction(() => stageIn(store, o))();
   } finally {
     store.close();
   }
+}
+
+/** stageRestoreJob's work, inside its transaction. */
+function stageIn(store: ReturnType<typeof openStagingStore>, o: Parameters<typeof stageRestoreJob>[1]): number {
+  const d = o.diff;
+  // a reversed comparison's missing rows are inserts (diffAsRecoveredRows): the job says so
+  const job = store.createJob({ kind: 'restore', spec: o.spec, description: o.description, tables: [d.table], operations: comparisonOperations(o.reversed), createdBy: 'cli' });
+  store.setJobState(job.id, 'running');
+  store.saveJobTables(job.id, [o.layout]);
+  // the database the rows were read from (the earlier state's backup), for re-insert to compare with its target's
+  store.setJobSourceDatabase(job.id, o.sourceDatabase !== undefined ? o.sourceDatabase : earlierBackupDatabase(o.spec));
+  const rows = diffAsRecoveredRows(d, o.source, o.note, { reversed: o.reversed });
+  for (let i = 0; i < rows.length; i += 1000) store.stageBatch(job.id, rows.slice(i, i + 1000));
+  store.indexPending();
+  if (o.notes?.length) store.appendAudit('cli', 'job.notes', job.id, { notes: o.notes });
+  // a comparison is whole or refused, but for rows decoded with warnings (its INCOMPLETE sentences)
+  store.setJobCompleteness(job.id, (o.notes ?? []).filter((n) => n.startsWith('INCOMPLETE: ')));
+  store.setJobState(job.id, 'succeeded');
+  store.appendAudit('cli', o.audit.action, job.id, { ...o.audit.details, missing: d.missing.length, changed: d.changed.length });
+  return job.id;
 }

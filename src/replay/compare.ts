@@ -18,7 +18,7 @@ import { visibleColumns, type TableLayout } from '../reconstruct/metadata/table-
 import type { SqlValue } from '../reconstruct/values.js';
 import { openDataFiles } from '../recover/open-data-files.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
-import type { SkippedItem } from '../recover/source.js';
+import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../recover/source.js';
 import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { RestoreTarget } from '../restore/chain.js';
 import { replayTableAt, type ReplayResult } from './point-in-time.js';
@@ -191,7 +191,13 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
   // pages that failed while the catalog was read: catalog damage, not this table's rows (below)
   const catalogFailed = reader.skipped.length;
   const d = findTable(md, table);
-  if (!d) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${table} is not in ${where}; known tables: ${md.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)'}`, { table, file: where });
+  if (!d) {
+    // 'is not in' is not known when the catalog that names the tables is damaged (as dump says it):
+    // a later state read "table dbo.stores is not in later.bak", as if the table had been dropped
+    const damage = catalogDamage(md.skipped);
+    const why = damage.length ? `; its catalog is damaged (${catalogDamageSubject(damage)}), so ${table} may be in it, unnamed: read an undamaged copy` : '';
+    throw new InputError('INPUT_UNKNOWN_TABLE', `table ${table} is not ${damage.length ? 'named ' : ''}in ${where}; known tables: ${md.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)'}${why}`, { table, file: where });
+  }
   const qualified = `${d.layout.schema}.${d.layout.name}`;
   if (d.layout.unreadable) throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified} in ${where}: its columns could not be established: ${d.layout.unreadable}`, { table: qualified, file: where });
   const columns = visibleColumns(d.layout).map((c) => c.name);

@@ -230,32 +230,38 @@ export class JobWorker {
       const used = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps.map((st) => st.set.devices[0]) ?? [backupSetsNamed(spec.bak, spec.position).replaceAll(' + ', ', ')];
       const rows = diffAsRecoveredRows(d, comparisonRowSource(r, spec.bak[0]!, spec.position), `earlier state: ${used.join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: rowsNewerThanLater(r) });
       for (const row of rows) row.warnings = row.warnings.map(restoreJobWording);
-      this.store.saveJobTables(jobId, [r.layout]);
-      // the database the rows were read from: the earlier state's backups (checked to be of one database with the later state)
+      // the database the rows were read from: the earlier state's backups (checked to be of one database with the later state);
+      // before the layout is saved (a resume over another database's backups fails here, changing nothing)
       await this.recordSourceDatabase(jobId, { fileIdentities: async () => (await Promise.all(spec.bak.map((f) => readSourceIdentities(f, 'bak', spec.position)))).flat() }, log);
-      // listed under the table's own name, not as typed (newcomer: "[DBO].[students]" over rows of dbo.Students)
-      if (d.table !== spec.table) this.store.setJobTable(jobId, spec.table, d.table);
-      // reversed (accepted on purpose): the missing rows are inserts, as the CLI-staged job says (stage-restore-job.ts)
-      if (r.reversed) this.store.setJobOperations(jobId, comparisonOperations(rowsNewerThanLater(r)));
-      for (let i = 0; i < rows.length; i += this.batchSize) this.store.stageBatch(jobId, rows.slice(i, i + this.batchSize));
-      this.store.indexPending();
-      const notes = [
-        ...r.replays.flatMap((x) => replaySummary(x.result).trimEnd().split('\n').map((l) => l.replace(/^rowback dump:/, `${x.side} state:`))),
-        `${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows}; ${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged${d.unsure.length ? `, ${d.unsure.length} not comparable (U+FFFD: see INCOMPLETE)` : ''}; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}`,
-        // a stop in a daylight-saving fold or gap of the service's zone, as the CLI warns of it
-        ...localTimeWarnings([['stopAt', spec.stopAt, 'start'], ['afterStopAt', spec.afterStopAt, 'start']], "the rowback service's"),
-        ...(r.reversed ? [`warning: ${r.reversed}`] : []),
-        // as the CLI-staged job (diff --stage) has them: pages with no checksum, a damaged
-        // differential left out, and INCOMPLETE for rows decoded with warnings
-        ...comparisonNotes(r).notes,
-        ...comparisonNotes(r).incomplete,
-      ];
-      const said = notes.map(restoreJobWording);
-      this.store.appendAudit('system', 'job.notes', jobId, { notes: said });
-      // a comparison of two states is whole or refused, but for rows decoded with warnings (INCOMPLETE, as diff says)
-      this.store.setJobCompleteness(jobId, said.filter((x) => x.startsWith('INCOMPLETE: ')));
-      this.store.setJobState(jobId, 'succeeded');
-      this.store.appendAudit('system', 'job.succeeded', jobId, { rows: this.store.requireJob(jobId).rowsStaged, missing: d.missing.length, changed: d.changed.length });
+      // its layout, rows, notes and end in one transaction: a restore job is staged whole or not at all
+      // (batch by batch, a failure or a kill part-way left part of its rows, which a resume keyed
+      // again by their position in a comparison made anew, from files maybe changed since)
+      this.store.db.transaction(() => {
+        this.store.saveJobTables(jobId, [r.layout]);
+        // listed under the table's own name, not as typed (newcomer: "[DBO].[students]" over rows of dbo.Students)
+        if (d.table !== spec.table) this.store.setJobTable(jobId, spec.table, d.table);
+        // reversed (accepted on purpose): the missing rows are inserts, as the CLI-staged job says (stage-restore-job.ts)
+        if (r.reversed) this.store.setJobOperations(jobId, comparisonOperations(rowsNewerThanLater(r)));
+        for (let i = 0; i < rows.length; i += this.batchSize) this.store.stageBatch(jobId, rows.slice(i, i + this.batchSize));
+        this.store.indexPending();
+        const notes = [
+          ...r.replays.flatMap((x) => replaySummary(x.result).trimEnd().split('\n').map((l) => l.replace(/^rowback dump:/, `${x.side} state:`))),
+          `${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows}; ${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged${d.unsure.length ? `, ${d.unsure.length} not comparable (U+FFFD: see INCOMPLETE)` : ''}; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}`,
+          // a stop in a daylight-saving fold or gap of the service's zone, as the CLI warns of it
+          ...localTimeWarnings([['stopAt', spec.stopAt, 'start'], ['afterStopAt', spec.afterStopAt, 'start']], "the rowback service's"),
+          ...(r.reversed ? [`warning: ${r.reversed}`] : []),
+          // as the CLI-staged job (diff --stage) has them: pages with no checksum, a damaged
+          // differential left out, and INCOMPLETE for rows decoded with warnings
+          ...comparisonNotes(r).notes,
+          ...comparisonNotes(r).incomplete,
+        ];
+        const said = notes.map(restoreJobWording);
+        this.store.appendAudit('system', 'job.notes', jobId, { notes: said });
+        // a comparison of two states is whole or refused, but for rows decoded with warnings (INCOMPLETE, as diff says)
+        this.store.setJobCompleteness(jobId, said.filter((x) => x.startsWith('INCOMPLETE: ')));
+        this.store.setJobState(jobId, 'succeeded');
+        this.store.appendAudit('system', 'job.succeeded', jobId, { rows: this.store.requireJob(jobId).rowsStaged, missing: d.missing.length, changed: d.changed.length });
+      })();
       log.info({ missing: d.missing.length, changed: d.changed.length }, 'restore job succeeded');
     } catch (e) {
       const error = isRowbackError(e) ? { code: e.code, message: restoreJobWording(e.message) } : { code: 'STAGING_JOB_FAILED', message: (e as Error)?.message ?? String(e) };
@@ -272,9 +278,13 @@ export class JobWorker {
    * its source reads (`fileIdentities()`: a files source's data files and backups, a live source's
    * DB_NAME() and database_guid, an export's catalog rows). A source without them, or whose read
    * fails, leaves it not known (null): said by re-insert, never fatal to the job (the scan itself
-   * reports what it cannot read).
+   * reports what it cannot read). A resume whose files are of another database (binding id) than
+   * the one an earlier attempt recorded throws INPUT_RESUME_OTHER_DATABASE, recording nothing.
    */
   private async recordSourceDatabase(jobId: number, source: object, log: Logger, mdf?: string[]): Promise<void> {
+    // a resume re-reads the files at the spec's paths: the database an earlier attempt recorded its
+    // rows from (null: not known, or none yet)
+    const before = this.store.requireJob(jobId).sourceDatabase;
     let known: SourceDatabase | null = null;
     const own = source as { fileIdentities?: () => Promise<SourceFileIdentity[]> };
     if (typeof own.fileIdentities === 'function') {
@@ -286,6 +296,17 @@ export class JobWorker {
       } catch (e) {
         log.warn({ err: e }, 'reading the source database failed; the job records it as not known');
       }
+    }
+    // Files replaced between two attempts by another database's: the resume staged its rows beside
+    // the first one's and recorded it as the job's source, so re-insert's database check said
+    // "same" for its target and put the first database's rows there. Refused before anything is
+    // staged (the job fails; its rows and recorded source stay).
+    if (before?.bindingId && known?.bindingId && known.bindingId !== before.bindingId) {
+      const db = (d: SourceDatabase) => `${d.name ? `database ${d.name}` : 'a database'} (binding id ${d.bindingId})`;
+      throw new InputError(
+        'INPUT_RESUME_OTHER_DATABASE',
+        `job ${jobId}'s ${this.store.requireJob(jobId).rowsStaged} staged row(s) were read from ${db(before)}; its files now are of ${db(known)}: resuming would stage a second database's rows into this job. Put the first database's files back to resume it, or create a new job for these files`,
+      );
     }
     try {
       this.store.setJobSourceDatabase(jobId, known);
