@@ -21,7 +21,10 @@ function forCaller<T extends { error: { code: string; message: string } | null; 
   // a live job's stored spec names its server's host beside [redacted] (for resumes): operators'
   // to see, as the servers allowed are (GET /api/info)
   const spec = typeof job.spec.server === 'string' && job.spec.server.startsWith('[redacted]') ? { ...job.spec, server: '[redacted]' } : job.spec;
-  const incomplete = connections.length && job.incomplete ? { incomplete: hideServer(job.incomplete, connections, role) } : {};
+  // a live job run before its connection was recorded: hidden by the notes' wording and the host
+  // its spec keeps, as its audit entries are (connectionsOf)
+  const known = connections.length ? connections : typeof job.spec.server === 'string' ? jobServerHost(job.spec) : null;
+  const incomplete = job.incomplete && (connections.length || typeof job.spec.server === 'string') ? { incomplete: hideServer(job.incomplete, known, role) } : {};
   if (!job.error) return { ...job, spec, ...incomplete };
   return { ...job, spec, ...incomplete, error: { code: job.error.code, message: `the job failed (${job.error.code}); an operator can see the details` } };
 }
