@@ -15,6 +15,7 @@
  */
 import { openBackupLogStream } from '../backup/log-stream.js';
 import { emptyLogScanStats } from '../logreader/ldf/reader.js';
+import { lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { LOP_COMMIT_XACT, type LogRecord } from '../logreader/log-record.js';
 import { CommitClock } from '../recover/commit-clock.js';
 import { beginTimeToIso } from '../recover/time-window.js';
@@ -63,11 +64,18 @@ export class StopTimeLookAhead {
 export async function lookAheadInLaterLogBackups(ahead: StopTimeLookAhead, stoppedIn: string, sets: BackupSetRecord[], signal?: AbortSignal): Promise<void> {
   const logs = sets.filter((x) => x.backupType === 'log' && !x.damaged).sort((a, b) => lsnCmp(a.firstLsn, b.firstLsn));
   let at = logs.find((x) => x.devices[0] === stoppedIn);
+  // each file once: log backups of an idle database begin and end at one LSN (FirstLSN = LastLSN),
+  // and two of them (or one given twice) lead from one to the other and back, for ever
+  const read = new Set<string>(at ? [at.devices[0]!] : []);
   while (at && !ahead.done) {
-    const next = logs.find((x) => x !== at && lsnCmp(x.firstLsn, at!.lastLsn) === 0);
+    const from = at.lastLsn;
+    const next = logs.find((x) => !read.has(x.devices[0]!) && lsnCmp(x.firstLsn, from) === 0);
     if (!next) return;
+    read.add(next.devices[0]!);
     try {
       for await (const r of openBackupLogStream(next.devices[0]!, 'trn').records(signal ? { signal } : {}, emptyLogScanStats())) {
+        // records before the point the look-ahead reached were read already (as the replay skips them)
+        if (lsnCmp(lsnToDecimal(parseLsn(r['Current LSN'])), from) < 0) continue;
         if (ahead.see(r)) return;
       }
     } catch (e) {

@@ -21,7 +21,10 @@ function forCaller<T extends { error: { code: string; message: string } | null; 
   // a live job's stored spec names its server's host beside [redacted] (for resumes): operators'
   // to see, as the servers allowed are (GET /api/info)
   const spec = typeof job.spec.server === 'string' && job.spec.server.startsWith('[redacted]') ? { ...job.spec, server: '[redacted]' } : job.spec;
-  const incomplete = connections.length && job.incomplete ? { incomplete: hideServer(job.incomplete, connections, role) } : {};
+  // a live job run before its connection was recorded: hidden by the notes' wording and the host
+  // its spec keeps, as its audit entries are (connectionsOf)
+  const known = connections.length ? connections : typeof job.spec.server === 'string' ? jobServerHost(job.spec) : null;
+  const incomplete = job.incomplete && (connections.length || typeof job.spec.server === 'string') ? { incomplete: hideServer(job.incomplete, known, role) } : {};
   if (!job.error) return { ...job, spec, ...incomplete };
   return { ...job, spec, ...incomplete, error: { code: job.error.code, message: `the job failed (${job.error.code}); an operator can see the details` } };
 }
@@ -117,6 +120,38 @@ export function hideServer<T>(value: T, known: JobConnection[] | string | null, 
     }
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/**
+ * What hideServer hides in job `jobId`'s texts: the connections the job recorded when it ran, else
+ * (a job run before) the host its spec keeps, null for none (a job of files).
+ */
+export function jobConnectionsKnown(staging: { jobConnections(id: number): JobConnection[]; getJob(id: number): { spec: Record<string, unknown> } | undefined | null }, jobId: number): JobConnection[] | string | null {
+  const recorded = staging.jobConnections(jobId);
+  if (recorded.length) return recorded;
+  const spec = staging.getJob(jobId)?.spec;
+  return spec && typeof spec.server === 'string' ? jobServerHost(spec) : null;
+}
+
+/**
+ * A re-insert run's answer for a caller: its job completeness warning (`jobWarning`, the job's first
+ * INCOMPLETE sentence, which may name a live job's server and login) with them hidden from all but
+ * operators, wherever the warning stands whole (the answer's jobWarning, its summary, the script's
+ * header line). Only that exact text is replaced: the script's rows are never touched, nor any value
+ * but a string (a conflict row's -0 stays -0).
+ */
+export function hideJobWarning<T>(value: T, jobWarning: unknown, known: JobConnection[] | string | null, role: string | undefined): T {
+  if (role === 'operator' || typeof jobWarning !== 'string' || !jobWarning) return value;
+  const hidden = hideServer(jobWarning, known, role);
+  if (hidden === jobWarning) return value;
+  // strings only, by walking (a JSON round trip would make a conflict row's -0 a 0); plain objects and arrays
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.includes(jobWarning) ? v.split(jobWarning).join(hidden) : v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   return walk(value) as T;

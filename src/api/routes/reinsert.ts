@@ -8,7 +8,7 @@ import type { TargetSpec } from '../../reinsert/service.js';
 import { notScripted } from '../../reinsert/plan.js';
 import { resolveTargetName, type ConfiguredTargetSpec } from '../targets.js';
 import { JobIdParams, pathId, queryInt, ReinsertBody, TargetSchema } from './schemas.js';
-import { hideMessages, hideOutcomeMessage } from './jobs.js';
+import { hideJobWarning, hideMessages, hideOutcomeMessage, jobConnectionsKnown } from './jobs.js';
 import { failedBatchErrors, plannedRows, runRemaining } from '../run-details.js';
 
 const RunParams = z.object({ runId: pathId('run id') });
@@ -105,7 +105,10 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
       // notScripted: planned rows the script leaves out, each with why (a table or column name it
       // cannot carry: a line break, "$(", an unpaired surrogate); the run inserts them: [] when none
       // jobWarning: the job still stages, is INCOMPLETE or not known whole (null when known complete)
-      return { run: d.run, script: d.script, undoScript: d.undoScript, problems: d.plan.problems, tableOrder: d.plan.tableOrder, cycles: d.plan.cycles, rowIds, notScripted: notScripted(d.plan), databaseCheck: d.databaseCheck, jobWarning: d.jobWarning };
+      // the job's INCOMPLETE sentence in jobWarning (and so in the run's summary and script) may name a
+      // live job's server and login: a reviewer's preview hides them as GET /api/jobs does
+      const answer = { run: d.run, script: d.script, undoScript: d.undoScript, problems: d.plan.problems, tableOrder: d.plan.tableOrder, cycles: d.plan.cycles, rowIds, notScripted: notScripted(d.plan), databaseCheck: d.databaseCheck, jobWarning: d.jobWarning };
+      return hideJobWarning(answer, d.jobWarning, who.role === 'operator' ? null : jobConnectionsKnown(app.staging, req.params.id), who.role);
     }
     if (who.role !== 'operator') {
       return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${who.role} may preview but not run a re-insert` });
@@ -120,7 +123,9 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     schema: { tags: ['re-insert'], summary: "A job's re-insert runs (dry and real), each with `plannedRows`: the rows it planned", params: JobIdParams },
   }, async (req) => {
     app.staging.requireJob(req.params.id);
-    return { items: app.reinsert.listRuns(req.params.id).map((r) => ({ ...r, target: targetFor(r.target, req.principal?.role), error: hideMessages(r.error, req.principal?.role), plannedRows: plannedRows(app.staging, r) })) };
+    const role = req.principal?.role;
+    const known = role === 'operator' ? null : jobConnectionsKnown(app.staging, req.params.id);
+    return { items: app.reinsert.listRuns(req.params.id).map((r) => hideJobWarning({ ...r, target: targetFor(r.target, role), error: hideMessages(r.error, role), plannedRows: plannedRows(app.staging, r) }, r.summary?.jobWarning, known, role)) };
   });
 
   app.get('/api/reinsert-runs/:runId', {
@@ -135,7 +140,7 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     // a failed batch's error (`failure`; its `error` is the count of error outcomes) likewise
     const errors = failedBatchErrors(app.staging, run.id);
     const batches = app.reinsert.batches(run.id).map((b) => ({ ...b, failure: errors.get(b.batchNo) ?? null }));
-    return {
+    return hideJobWarning({
       ...run, target: targetFor(run.target, role), error: hideMessages(run.error, role), batches: hideMessages(batches, role),
       // what a resume would run: only of a run that can resume (this route is polled every second while a run runs)
       remaining: !run.dryRun && (run.state === 'failed' || run.state === 'interrupted') ? await runRemaining(app.staging, run.id) : null,
@@ -147,7 +152,7 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
         const rows = page.slice(0, OUTCOMES_PER_PAGE);
         return { rows: rows.map((o) => hideOutcomeMessage(o, role)), rowsNext: page.length > OUTCOMES_PER_PAGE ? rows[rows.length - 1]!.rowId : null };
       })(),
-    };
+    }, run.summary?.jobWarning, role === 'operator' ? null : jobConnectionsKnown(app.staging, run.jobId), role);
   });
 
   app.get('/api/reinsert-runs/:runId/script', {
@@ -156,7 +161,9 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
   }, async (req) => {
     const s = app.reinsert.script(req.params.runId);
     if (!s) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${req.params.runId} does not exist`);
-    return s;
+    const role = req.principal?.role;
+    const run = role === 'operator' ? undefined : app.reinsert.getRun(req.params.runId);
+    return run ? hideJobWarning(s, run.summary?.jobWarning, jobConnectionsKnown(app.staging, run.jobId), role) : s;
   });
 
   app.post('/api/reinsert-runs/:runId/resume', {
