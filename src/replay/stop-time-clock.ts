@@ -14,12 +14,16 @@
  * read, or log backups not given, end the look-ahead where they are.
  */
 import { openBackupLogStream } from '../backup/log-stream.js';
-import { emptyLogScanStats } from '../logreader/ldf/reader.js';
+import { emptyLogScanStats, type RecordKeep } from '../logreader/ldf/reader.js';
+import { LOP } from '../logreader/ldf/constants.js';
 import { lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { LOP_COMMIT_XACT, type LogRecord } from '../logreader/log-record.js';
 import { CommitClock } from '../recover/commit-clock.js';
 import { beginTimeToIso } from '../recover/time-window.js';
 import { lsnCmp, type BackupSetRecord } from '../restore/history.js';
+
+/** The look-ahead's record filter in later log backups: commits only (reader.ts RecordKeep, by op code). */
+const COMMITS_ONLY: RecordKeep = (op) => op === LOP.COMMIT_XACT;
 
 /** Seconds past the stop time the look-ahead follows commit times: one daylight-saving hour. */
 export const STOP_LOOK_AHEAD_SECONDS = 3600;
@@ -73,10 +77,13 @@ export async function lookAheadInLaterLogBackups(ahead: StopTimeLookAhead, stopp
     if (!next) return;
     read.add(next.devices[0]!);
     try {
-      for await (const r of openBackupLogStream(next.devices[0]!, 'trn').records(signal ? { signal } : {}, emptyLogScanStats())) {
-        // records before the point the look-ahead reached were read already (as the replay skips them)
-        if (lsnCmp(lsnToDecimal(parseLsn(r['Current LSN'])), from) < 0) continue;
-        if (ahead.see(r)) return;
+      // commit records alone are built (the others are passed over by their op code: a busy hour of log costs little)
+      for await (const batch of openBackupLogStream(next.devices[0]!, 'trn').batches(signal ? { signal } : {}, emptyLogScanStats(), COMMITS_ONLY)) {
+        for (const r of batch.records) {
+          // records before the point the look-ahead reached were read already (as the replay skips them)
+          if (lsnCmp(lsnToDecimal(parseLsn(r['Current LSN'])), from) < 0) continue;
+          if (ahead.see(r)) return;
+        }
       }
     } catch (e) {
       if (signal?.aborted) throw e;

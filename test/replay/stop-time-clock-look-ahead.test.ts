@@ -21,6 +21,12 @@ vi.mock('../../src/backup/log-stream.js', () => ({
       if (opened.length > 20) throw new Error('read too often');
       for (const r of streams[path] ?? []) yield r;
     },
+    // the same records in one block (the look-ahead reads commits only through batches' keep)
+    batches: async function* () {
+      opened.push(path);
+      if (opened.length > 20) throw new Error('read too often');
+      yield { records: streams[path] ?? [], firstLsn: '' };
+    },
   }),
 }));
 
