@@ -95,10 +95,14 @@ describeCorpus('a stop time the clock passed twice: dump and diff --stop-at say 
     );
   }, 60_000);
 
-  it('the step before the stop (the stop time after the repeated stretch): said too', async () => {
-    const r = await dump(inCopy('same-file'), '2020-05-12T13:30:00', '--quiet');
+  it('the step before the stop (the stop time after the repeated stretch): said too, and in --report\'s warnings', async () => {
+    const report = join(dir, 'report.json');
+    const r = await dump(inCopy('same-file'), '2020-05-12T13:30:00', '--quiet', '--report', report);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^rowback dump: WARNING: the log's commit times run backwards by 20 seconds: .* so the stop time 2020-05-12T13:30:00\.000 may name two moments/);
+    const rep = JSON.parse(readFileSync(report, 'utf8')) as { warnings?: string[]; complete: boolean };
+    expect(rep.warnings).toEqual([r.stderr.trim().replace(/^rowback dump: WARNING: /, '')]);
+    expect(rep.complete).toBe(true);
   }, 60_000);
 
   it('the step in the next log backup given (the replay stopped in StopAt_2.trn): the look-ahead reads on into it', async () => {

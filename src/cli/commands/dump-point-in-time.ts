@@ -25,7 +25,7 @@ const list = (v: string | string[] | undefined): string[] => (v === undefined ? 
  * InputError INPUT_BAD_OPTION for a missing --bak/--trn/stop or options that do not apply
  * (--mdf, --position, --include-ghosts, --include-remnants), and what `replayTableAt` throws.
  */
-export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt?: Interruption): Promise<{ rows: number; skipped: []; tables: { table: string; rows: number; ghosts: number; remnants: number }[]; warnedRows?: number; headerWarnings?: string[]; interrupted?: string | null }> {
+export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt?: Interruption): Promise<{ rows: number; skipped: []; tables: { table: string; rows: number; ghosts: number; remnants: number }[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; interrupted?: string | null }> {
   const baks = list(opts.bak);
   const trns = list(opts.trn);
   if (opts.mdf !== undefined) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump reads backups only: give --bak FULL [DIFF] --trn LOG…, not --mdf');
@@ -110,7 +110,7 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
     stderr.write(`rowback dump: note: ${interrupt.by} came after the last row was read: the ${n} row(s) written are the whole result\n`);
   }
   // warnedRows: the report's rowsWithWarnings (it was null for a point-in-time dump, whose rows carry warnings too)
-  return { rows: n, skipped: [], tables: [{ table: r.table, rows: n, ghosts: 0, remnants: 0 }], warnedRows: warned, ...(r.warnings?.length ? { headerWarnings: r.warnings } : {}), interrupted: stoppedEarly ? interrupt!.by : null };
+  return { rows: n, skipped: [], tables: [{ table: r.table, rows: n, ghosts: 0, remnants: 0 }], warnedRows: warned, ...(r.warnings?.length ? { headerWarnings: r.warnings } : {}), ...(r.clockWarning ? { clockWarning: r.clockWarning } : {}), interrupted: stoppedEarly ? interrupt!.by : null };
 }
 
 export { replaySummary } from '../../replay/summary.js';

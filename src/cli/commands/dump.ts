@@ -114,7 +114,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
   try {
     // the report path is checked before any work, as --out is (a missing folder: one line, nothing read)
     if (opts.report !== undefined) assertWritableOutput('--report', opts.report, { opts });
-    let result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; interrupted?: string | null };
+    let result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; interrupted?: string | null };
     try {
       result = opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined
         ? await runPointInTimeDump(opts, stdout, stderr, interrupt)
@@ -141,7 +141,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
  * stderr and by the exit code alone (newcomer: nothing a script could read). Throws InputError
  * INPUT_OUTPUT_UNWRITABLE when the file cannot be written (the rows were).
  */
-function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[] }, interrupted: string | null | undefined, elapsedMs: number): void {
+function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string }, interrupted: string | null | undefined, elapsedMs: number): void {
   const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
   const report = {
     source: [...list(opts.mdf), ...list(opts.bak), ...list(opts.trn)],
@@ -155,8 +155,9 @@ function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedI
     complete: r.skipped.length === 0 && !interrupted,
     ...(interrupted ? { interrupted } : {}),
     skipped: r.skipped,
-    // WARNINGs on the backups' headers (backupHeaderWarnings), said on stderr even with --quiet
-    ...(r.headerWarnings?.length ? { warnings: r.headerWarnings } : {}),
+    // WARNINGs on the backups' headers (backupHeaderWarnings) and a stop time the server's clock
+    // passed twice (ReplayResult.clockWarning), said on stderr even with --quiet
+    ...(r.headerWarnings?.length || r.clockWarning ? { warnings: [...(r.headerWarnings ?? []), ...(r.clockWarning ? [r.clockWarning] : [])] } : {}),
     elapsedMs,
   };
   try {
@@ -167,7 +168,7 @@ function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedI
   }
 }
 
-async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; interrupted?: string | null }> {
+async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; interrupted?: string | null }> {
   const named = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
   if (opts.all && named.length) throw new InputError('INPUT_BAD_OPTION', 'give --table or --all, not both');
   if (!opts.all && named.length === 0) throw new InputError('INPUT_BAD_OPTION', 'give --table schema.name (repeatable) or --all');
