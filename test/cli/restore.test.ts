@@ -83,6 +83,12 @@ describeCorpus('rowback restore plan: no stop point, or two', () => {
   it('neither: says a stop point is needed, its form and clock, and that an unreachable one names the range; then that range is said', async () => {
     const msg = expectOneLineError(await run('restore', 'plan', '--backups', LAB('RestoreTimeClean'), '--as', 'X'), 'INPUT_BAD_OPTION');
     expect(msg).toContain("a stop point is needed: --stop-at TIME (the SQL Server's local time, YYYY-MM-DD HH:MM[:SS[.fff]], as the backups' dates are) or --stop-before-lsn LSN; a point the backups do not reach is refused naming the range they reach");
+    // the range is said with it, read from the backups' headers: a DBA's first question (it had to be learnt by giving a wrong time)
+    expect(msg).toContain('; RestoreTimeClean: reachable with these backups: 2017-06-01T12:59:13.000 to 2017-06-01T13:29:13.000 (from full backup');
+    const several = expectOneLineError(await run('restore', 'plan', '--backups', LAB()), 'INPUT_BAD_OPTION');
+    expect(several).toMatch(/a stop point is needed: .*; .* holds backups of several databases \(RestoreTimeClean, StopAt, db1\); name one with --database/);
+    const stopAt = expectOneLineError(await run('restore', 'plan', '--backups', LAB(), '--database', 'StopAt'), 'INPUT_BAD_OPTION');
+    expect(stopAt).toContain('; StopAt: reachable with these backups: 2020-05-12T13:28:45.000 to 2020-05-12T13:34:44.000');
     const early = expectOneLineError(await run('restore', 'plan', '--backups', LAB('RestoreTimeClean'), '--as', 'X', '--stop-at', '2000-01-01'), 'INPUT_RESTORE_TOO_EARLY');
     expect(early).toContain('reachable with these backups: 2017-06-01T12:59:13.000 to 2017-06-01T13:29:13.000');
   });

@@ -12,7 +12,7 @@ import { collectTables, normalizeTableName, refuseExcessArguments, requireSubcom
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { sourceDatabaseOf } from '../../reinsert/source-database.js';
 import type { SourceDatabase } from '../../staging/types.js';
-import { chooseDatabase, describeReachable, otherNameSets, otherNamesHint, planChain, renamedNotes, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
+import { chooseDatabase, describeReachable, otherNameSets, reachableRanges, otherNamesHint, planChain, renamedNotes, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
 import { addLogCommitTimes, readFolderHistory, type BackupHistory, type BackupSetRecord } from '../../restore/history.js';
 import { readMsdbHistory } from '../../restore/msdb.js';
 import { renderRestore, scriptText, type RenderedPlan } from '../../restore/tsql.js';
@@ -251,6 +251,26 @@ export async function compareRestored(
     out.push({ table: d.table, missing: d.missing.length, changed: d.changed.length, jobId });
   }
   return out;
+}
+
+/**
+ * No stop point given: the refusal also says what the backups reach, read from their history, so
+ * the first `restore plan --backups DIR` of a DBA answers "what can these backups reach?" (it said
+ * only that a point they do not reach would be refused naming the range: a wrong time had to be
+ * given to learn it). Any other refusal, or a history that cannot be read or names several
+ * databases, is the refusal as it was.
+ */
+async function withReachable(e: unknown, o: PlanOptions, deps: PlanDeps): Promise<unknown> {
+  if (!(e instanceof InputError) || o.stopAt !== undefined || o.stopBeforeLsn !== undefined) return e;
+  try {
+    const sets = chooseDatabase(await loadHistory(o, deps), o.database);
+    await addLogCommitTimes(sets, undefined);
+    return new InputError(e.code, `${e.message}; ${sets[0]?.databaseName ?? 'the database'}: ${describeReachable(reachableRanges(sets), 'time')}`, e.location);
+  } catch (other) {
+    // backups of several databases: which, and how to pick one, said with it
+    if (other instanceof InputError && other.code === 'INPUT_RESTORE_SEVERAL_DATABASES') return new InputError(e.code, `${e.message}; ${other.message}`, e.location);
+    return e;
+  }
 }
 
 /** `--stop-at` / `--stop-before-lsn` → a target (restore/target.ts parseStopTarget). */
@@ -614,7 +634,12 @@ async function damageBehindRefusal(e: unknown, sets: readonly BackupSetRecord[],
  * throw (a planChain refusal caused by a damaged log backup as INPUT_RESTORE_LOG_DAMAGED).
  */
 export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<PlanResult> {
-  const target = parseTarget(o);
+  let target: RestoreTarget;
+  try {
+    target = parseTarget(o);
+  } catch (e) {
+    throw await withReachable(e, o, deps);
+  }
   if (o.as !== undefined && (o.as.length === 0 || o.as.length > 128)) {
     throw new InputError('INPUT_BAD_OPTION', `--as '${o.as.length > 40 ? `${o.as.slice(0, 40)}…` : o.as}' must be a database name of 1–128 characters (sysname), got ${o.as.length}`);
   }
