@@ -39,7 +39,8 @@ import { sameIdOtherNames } from '../recover/source-identity.js';
  * `parseWindowTime` gives it; no zone), rendered as STOPAT. `lsn`: numeric(25,0) decimal string
  * (`lsnToDecimal`), rendered as STOPBEFOREMARK = 'lsn:…' — the record at that LSN is not applied.
  */
-export type RestoreTarget = { kind: 'time'; time: string } | { kind: 'lsn'; lsn: string };
+/** `dateOnly`: the time was typed as a date alone (`--stop-at 2017-06-01`), read as its midnight (parseStopTarget). */
+export type RestoreTarget = { kind: 'time'; time: string; dateOnly?: boolean } | { kind: 'lsn'; lsn: string };
 
 export interface ChainStep {
   role: 'full' | 'differential' | 'log';
@@ -387,6 +388,10 @@ const ZONE_OFFSET_MINUTES = [
 function zoneHint(t: RestoreTarget, ranges: readonly ReachableRange[]): string {
   // nothing reachable at all: the refusal is about the backups (a gap, no log backup), not the time
   if (t.kind !== 'time' || !ranges.some((r) => r.fromTime !== null)) return '';
+  // a date alone is its midnight, no time meant: moved by a zone's hours it named a time of day as
+  // "the time meant" (`--stop-at 2017-06-01`: "the server's clock runs 13 hours ahead of it, the time
+  // meant is --stop-at 2017-06-01T13:00:00.000"), an hour nobody gave
+  if (t.dateOnly) return ` (--stop-at is the SQL Server's local time, as the backups' dates are; a date alone is its midnight, ${t.time}: give the time of day too, --stop-at 'YYYY-MM-DD HH:MM[:SS[.fff]]')`;
   const at = Date.parse(`${t.time}Z`);
   const inRange = (x: string) => ranges.some((r) => r.fromTime !== null && x >= r.fromTime && (r.toBeforeTime !== null ? x < r.toBeforeTime : r.toTime !== null && x <= r.toTime));
   for (const minutes of Number.isFinite(at) ? ZONE_OFFSET_MINUTES : []) {
