@@ -257,11 +257,12 @@ export async function compareRestored(
  * No stop point given: the refusal also says what the backups reach, read from their history, so
  * the first `restore plan --backups DIR` of a DBA answers "what can these backups reach?" (it said
  * only that a point they do not reach would be refused naming the range: a wrong time had to be
- * given to learn it). Any other refusal, or a history that cannot be read or names several
- * databases, is the refusal as it was.
+ * given to learn it). Over backup files only (`--backups`; msdb is not read for a refusal). Any
+ * other refusal, or a history that cannot be read, is the refusal as it was.
  */
 async function withReachable(e: unknown, o: PlanOptions, deps: PlanDeps): Promise<unknown> {
-  if (!(e instanceof InputError) || o.stopAt !== undefined || o.stopBeforeLsn !== undefined) return e;
+  // files only: a refusal of the options given connects to no server
+  if (!(e instanceof InputError) || o.stopAt !== undefined || o.stopBeforeLsn !== undefined || !o.backups?.length || o.server) return e;
   try {
     const sets = chooseDatabase(await loadHistory(o, deps), o.database);
     await addLogCommitTimes(sets, undefined);
