@@ -18,6 +18,15 @@ describeCorpus('rowback restore plan (appveyor-lab, offline)', () => {
     expect(() => tokenizeTsql(r.stdout)).not.toThrow();
   });
 
+  it('--format is taken in any case, as on every command (README: --format CSV); a wrong one is one line naming the choices', async () => {
+    // `--format SQL` was refused in commander's words ("argument 'SQL' is invalid. Allowed choices are …")
+    const r = await run('restore', 'plan', '--backups', LAB('RestoreTimeClean'), '--stop-at', '2017-06-01 13:22', '--as', 'RTC_1322', '--format', 'SQL');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(5);
+    const bad = expectOneLineError(await run('restore', 'plan', '--backups', LAB('RestoreTimeClean'), '--stop-at', '2017-06-01 13:22', '--as', 'X', '--format', 'xml'), 'INPUT_BAD_OPTION');
+    expect(bad).toContain("--format 'xml' is not one of: text, json, sql");
+  });
+
   it('--format json carries the chain, moves, reachable range and statements', async () => {
     const r = await run('restore', 'plan', '--backups', LAB('sql2008-backups'), '--database', 'StopAt', '--stop-before-lsn', '19000000019000000', '--as', 'S', '--format', 'json');
     expect(r.code).toBe(0);

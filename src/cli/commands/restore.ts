@@ -8,7 +8,7 @@ import { compareLiveTables } from '../../replay/compare-live.js';
 import { parseKeyOption } from '../../replay/compare.js';
 import { LiveSource } from '../../recover/sources/live.js';
 import { checkStagingStore } from '../../staging/open.js';
-import { collectTables, normalizeTableName, refuseExcessArguments, requireSubcommand, singleValue } from '../options.js';
+import { choiceOption, collectTables, normalizeTableName, refuseExcessArguments, requireSubcommand } from '../options.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { sourceDatabaseOf } from '../../reinsert/source-database.js';
 import type { SourceDatabase } from '../../staging/types.js';
@@ -83,7 +83,7 @@ export function register(program: Command): void {
     .option('--replace-original', 'without --as: restore over the original database and its files (WITH REPLACE) — destroys its current state')
     .option('--standby <file>', 'end in STANDBY (read-only, more logs can follow) with this undo file on the server, instead of RECOVERY')
     .option('--accept-damaged-log', 'plan even when a log backup, or the full or differential backup restored, lost log the restore needs (a damaged or torn block, a gap; refused otherwise, INPUT_RESTORE_LOG_DAMAGED): the damage is said on stderr and as comments at the head of the script; no CONTINUE_AFTER_ERROR is added, so RESTORE LOG stops at the damage')
-    .addOption(singleValue(new Option('--format <format>', 'output: text (chain + script), json, or sql (the script only)').choices([...PLAN_FORMATS]).default('text')))
+    .addOption(choiceOption('--format <format>', 'output: text (chain + script), json, or sql (the script only)', PLAN_FORMATS, 'text'))
     .option('--quiet', 'no notes on stderr (the copies of a log backup chosen between, damage the plan does not need: the text and json plans still carry them); still said: every WARNING, a backup of the plan used despite damaged closing blocks (FORMAT_BAD_MTF_TRAILER), INTERRUPTED and the refusals')
     .addOption(planStrictOption('plan'))
     .action(async (opts: PlanOptions) => {
