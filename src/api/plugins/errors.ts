@@ -138,7 +138,20 @@ export default fp(async function errors(app: FastifyInstance) {
       done(e as Error, undefined);
     }
   });
+  // a POST sent with no body at all (`curl -X POST …/resume`, no -d) reaches validation as null
+  // (fastify validates an absent body as null): a route whose body is optional (resume: `{spec}` for
+  // live jobs only) refused it as "body: Invalid input: expected object, received null". No body is
+  // the empty object such a route takes
+  app.addHook('preValidation', async (req) => {
+    if (req.body !== null && req.body !== undefined) return;
+    const schema = req.routeOptions.schema?.body as { safeParse?: (v: unknown) => { success: boolean } } | undefined;
+    if (typeof schema?.safeParse === 'function' && schema.safeParse(undefined).success && schema.safeParse({}).success) req.body = {};
+  });
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    // a route that needs a body, sent none: said so, with how to send one, not in zod's words
+    if ((hasZodFastifySchemaValidationErrors(err) || err.validation) && err.validationContext === 'body' && (req.body === null || req.body === undefined)) {
+      return reply.code(400).send({ code: 'INPUT_VALIDATION', message: 'body: the request has no body: send a JSON object (-H \'content-type: application/json\' -d \'{…}\')', field: 'body', issues: [{ field: 'body', message: 'no body' }] });
+    }
     if (hasZodFastifySchemaValidationErrors(err) || err.validation) {
       const issues = (err.validation ?? []).map((v) => {
         const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
