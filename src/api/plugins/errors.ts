@@ -178,6 +178,12 @@ export default fp(async function errors(app: FastifyInstance) {
       // it does not parse) carry FST_ERR_* codes, which are fastify's, not this API's: a client
       // got `FST_ERR_CTP_INVALID_JSON_BODY` where README promises INPUT_BAD_REQUEST
       const code = err.code && !err.code.startsWith('FST_') ? err.code : 'INPUT_BAD_REQUEST';
+      // a body sent without the JSON header (curl -d alone sends application/x-www-form-urlencoded)
+      // was answered "Unsupported Media Type", with no word of what to send
+      if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+        const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().slice(0, 60);
+        return reply.code(err.statusCode).send({ code, message: `the body is sent as ${type ? `'${type.replace(/[^\x20-\x7e]/g, '?')}'` : 'no content-type'}, not JSON: send it with the header content-type: application/json (curl -H 'content-type: application/json' -d '{…}')` });
+      }
       return reply.code(err.statusCode).send({ code, message: redactSecrets(err.message) });
     }
     req.log.error({ err }, 'unexpected error');

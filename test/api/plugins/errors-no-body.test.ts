@@ -23,3 +23,11 @@ it('a route that needs a body, sent none: one message saying so and how to send 
   expect(r.json().code).toBe('INPUT_VALIDATION');
   expect(r.json().message).toBe("body: the request has no body: send a JSON object (-H 'content-type: application/json' -d '{…}')");
 });
+
+it('a body sent without the JSON header (curl -d alone): says it is not sent as JSON and which header to give', async () => {
+  // it was answered "Unsupported Media Type" alone
+  const r = await t.app.inject({ method: 'POST', url: '/api/jobs/1/decisions', headers: { ...bearer(t.tokens.reviewer), 'content-type': 'application/x-www-form-urlencoded' }, payload: '{"decision":"approve","reason":"owner confirmed","ids":[1]}' });
+  expect(r.statusCode).toBe(415);
+  expect(r.json().code).toBe('INPUT_BAD_REQUEST');
+  expect(r.json().message).toBe("the body is sent as 'application/x-www-form-urlencoded', not JSON: send it with the header content-type: application/json (curl -H 'content-type: application/json' -d '{…}')");
+});
