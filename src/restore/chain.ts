@@ -614,7 +614,7 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
     const need = guid || lsn ? `the full backup${guid ? ` with BackupSetGUID ${guid}` : ''}${lsn ? ` (checkpoint LSN ${lsn})` : ''}` : 'a full backup';
     throw new InputError(
       'INPUT_RESTORE_NO_FULL',
-      `${describeTarget(target)} cannot be reached for ${databaseName}: ${need}${dependent ? `, which ${fileOf(dependent)} is based on,` : ''} is missing (no full backup among the ${usable.length} backup set(s) found); ${reach}`,
+      `${describeTarget(target)} cannot be reached for ${databaseName}: ${need}${dependent ? `, which ${fileOf(dependent)} is based on,` : ''} is missing (no full backup among the ${usable.length} backup set(s) found)${guid ? `: find it (msdb.dbo.backupset.backup_set_uuid, or RESTORE HEADERONLY's BackupSetGUID, names it) and give it with the others` : ''}; ${reach}`,
       dependent ? where(dependent) : {},
     );
   }

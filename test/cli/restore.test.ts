@@ -48,7 +48,10 @@ describeCorpus('rowback restore plan (appveyor-lab, offline)', () => {
   it('the broken db1 chain: one line on stderr naming the missing full backup', async () => {
     const r = await run('restore', 'plan', '--backups', LAB('sql2008-backups', 'db1'), '--stop-at', '2017-05-18 04:18:35', '--as', 'x');
     expect(r.code).toBe(2);
-    expect(expectOneLineError(r, 'INPUT_RESTORE_NO_FULL')).toMatch(/61CBF400-8AF9-40D2-8EA1-D3C7D0CCD4CE/);
+    const line = expectOneLineError(r, 'INPUT_RESTORE_NO_FULL');
+    expect(line).toMatch(/61CBF400-8AF9-40D2-8EA1-D3C7D0CCD4CE/);
+    // and what to do: it named the missing backup, not where its GUID is found nor to give it
+    expect(line).toContain("is missing (no full backup among the 3 backup set(s) found): find it (msdb.dbo.backupset.backup_set_uuid, or RESTORE HEADERONLY's BackupSetGUID, names it) and give it with the others; nothing can be restored");
   });
 
   it('--as with no name or one longer than sysname: one line naming --as (not a column)', async () => {
