@@ -220,7 +220,7 @@ function walkLogs(logs: BackupSetRecord[], start: string, fork: string | null, t
       if (prevUnknown && target.kind === 'time') return { ok: false, logs: chosen, code: 'INPUT_RESTORE_TARGET_AT_BOUNDARY', at: prevUnknown, why: finishUnknown(prevUnknown, target.time, null) };
       const later = logs.filter((l) => lsnCmp(l.firstLsn, cur) > 0).sort((a, b) => lsnCmp(a.firstLsn, b.firstLsn))[0];
       const missing = later
-        ? `log backups covering LSN ${cur} up to ${later.firstLsn} are missing (after ${fileOf(prev)}, before ${fileOf(later)})`
+        ? `log backups covering LSN ${cur} up to ${later.firstLsn} are missing (after ${fileOf(prev)}, before ${fileOf(later)}): find the log backup${(prev.backupFinishDate ?? prev.backupStartDate) && later.backupStartDate ? `(s) taken between ${prev.backupFinishDate ?? prev.backupStartDate} and ${later.backupStartDate}` : '(s) taken between them'} (msdb.dbo.backupset: type L, first_lsn ${cur}) and give them with the others`
         : `no log backup starts at or before LSN ${cur} and ends after it (the chain ends with ${fileOf(prev)})`;
       return { ok: false, logs: chosen, code: later ? 'INPUT_RESTORE_CHAIN_BROKEN' : 'INPUT_RESTORE_TARGET_UNREACHABLE', why: missing, at: prev, missing: cur };
     }
