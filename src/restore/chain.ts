@@ -39,7 +39,8 @@ import { sameIdOtherNames } from '../recover/source-identity.js';
  * `parseWindowTime` gives it; no zone), rendered as STOPAT. `lsn`: numeric(25,0) decimal string
  * (`lsnToDecimal`), rendered as STOPBEFOREMARK = 'lsn:…' — the record at that LSN is not applied.
  */
-export type RestoreTarget = { kind: 'time'; time: string } | { kind: 'lsn'; lsn: string };
+/** `dateOnly`: the time was typed as a date alone (`--stop-at 2017-06-01`), read as its midnight (parseStopTarget). */
+export type RestoreTarget = { kind: 'time'; time: string; dateOnly?: boolean } | { kind: 'lsn'; lsn: string };
 
 export interface ChainStep {
   role: 'full' | 'differential' | 'log';
@@ -219,7 +220,7 @@ function walkLogs(logs: BackupSetRecord[], start: string, fork: string | null, t
       if (prevUnknown && target.kind === 'time') return { ok: false, logs: chosen, code: 'INPUT_RESTORE_TARGET_AT_BOUNDARY', at: prevUnknown, why: finishUnknown(prevUnknown, target.time, null) };
       const later = logs.filter((l) => lsnCmp(l.firstLsn, cur) > 0).sort((a, b) => lsnCmp(a.firstLsn, b.firstLsn))[0];
       const missing = later
-        ? `log backups covering LSN ${cur} up to ${later.firstLsn} are missing (after ${fileOf(prev)}, before ${fileOf(later)})`
+        ? `log backups covering LSN ${cur} up to ${later.firstLsn} are missing (after ${fileOf(prev)}, before ${fileOf(later)}): find the log backup${(prev.backupFinishDate ?? prev.backupStartDate) && later.backupStartDate ? `(s) taken between ${prev.backupFinishDate ?? prev.backupStartDate} and ${later.backupStartDate}` : '(s) taken between them'} (msdb.dbo.backupset: type L, first_lsn ${cur}) and give them with the others`
         : `no log backup starts at or before LSN ${cur} and ends after it (the chain ends with ${fileOf(prev)})`;
       return { ok: false, logs: chosen, code: later ? 'INPUT_RESTORE_CHAIN_BROKEN' : 'INPUT_RESTORE_TARGET_UNREACHABLE', why: missing, at: prev, missing: cur };
     }
@@ -387,6 +388,10 @@ const ZONE_OFFSET_MINUTES = [
 function zoneHint(t: RestoreTarget, ranges: readonly ReachableRange[]): string {
   // nothing reachable at all: the refusal is about the backups (a gap, no log backup), not the time
   if (t.kind !== 'time' || !ranges.some((r) => r.fromTime !== null)) return '';
+  // a date alone is its midnight, no time meant: moved by a zone's hours it named a time of day as
+  // "the time meant" (`--stop-at 2017-06-01`: "the server's clock runs 13 hours ahead of it, the time
+  // meant is --stop-at 2017-06-01T13:00:00.000"), an hour nobody gave
+  if (t.dateOnly) return ` (--stop-at is the SQL Server's local time, as the backups' dates are; a date alone is its midnight, ${t.time}: give the time of day too, --stop-at 'YYYY-MM-DD HH:MM[:SS[.fff]]')`;
   const at = Date.parse(`${t.time}Z`);
   const inRange = (x: string) => ranges.some((r) => r.fromTime !== null && x >= r.fromTime && (r.toBeforeTime !== null ? x < r.toBeforeTime : r.toTime !== null && x <= r.toTime));
   for (const minutes of Number.isFinite(at) ? ZONE_OFFSET_MINUTES : []) {
@@ -609,7 +614,7 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
     const need = guid || lsn ? `the full backup${guid ? ` with BackupSetGUID ${guid}` : ''}${lsn ? ` (checkpoint LSN ${lsn})` : ''}` : 'a full backup';
     throw new InputError(
       'INPUT_RESTORE_NO_FULL',
-      `${describeTarget(target)} cannot be reached for ${databaseName}: ${need}${dependent ? `, which ${fileOf(dependent)} is based on,` : ''} is missing (no full backup among the ${usable.length} backup set(s) found); ${reach}`,
+      `${describeTarget(target)} cannot be reached for ${databaseName}: ${need}${dependent ? `, which ${fileOf(dependent)} is based on,` : ''} is missing (no full backup among the ${usable.length} backup set(s) found)${guid ? `: find it (msdb.dbo.backupset.backup_set_uuid, or RESTORE HEADERONLY's BackupSetGUID, names it) and give it with the others` : ''}; ${reach}`,
       dependent ? where(dependent) : {},
     );
   }

@@ -23,7 +23,11 @@ export function parseStopTarget(o: { stopAt?: string; stopBeforeLsn?: string }, 
   }
   const field = o.stopAt !== undefined ? names.stopAt : names.stopBeforeLsn;
   try {
-    if (o.stopAt !== undefined) return { kind: 'time', time: stopTimeAsDatetime(parseWindowTime(o.stopAt, 'stop', names.stopAt), names.stopAt, o.stopAt) };
+    if (o.stopAt !== undefined) {
+      const time = stopTimeAsDatetime(parseWindowTime(o.stopAt, 'stop', names.stopAt), names.stopAt, o.stopAt);
+      // a date alone (its midnight): said as such where a refusal would read it as a time of day (chain.ts zoneHint)
+      return /^\s*\d{4}[-/]\d{2}[-/]\d{2}\s*$/.test(o.stopAt) ? { kind: 'time', time, dateOnly: true } : { kind: 'time', time };
+    }
     return { kind: 'lsn', lsn: lsnToDecimal(parseAnyLsn(o.stopBeforeLsn!)) };
   } catch (e) {
     if (e instanceof InputError) (e.location as { field?: string }).field ??= field;
@@ -81,5 +85,5 @@ export function stopTimeAsDatetime(iso: string, field = '--stop-at', typed?: str
 
 /** A target with its time rounded as STOPAT rounds it (stopTimeAsDatetime); LSN targets as they are. */
 export function asStopAtTarget(t: RestoreTarget): RestoreTarget {
-  return t.kind === 'time' ? { kind: 'time', time: stopTimeAsDatetime(t.time) } : t;
+  return t.kind === 'time' ? { ...t, time: stopTimeAsDatetime(t.time) } : t;
 }

@@ -18,6 +18,15 @@ describeCorpus('rowback restore plan (appveyor-lab, offline)', () => {
     expect(() => tokenizeTsql(r.stdout)).not.toThrow();
   });
 
+  it('--format is taken in any case, as on every command (README: --format CSV); a wrong one is one line naming the choices', async () => {
+    // `--format SQL` was refused in commander's words ("argument 'SQL' is invalid. Allowed choices are …")
+    const r = await run('restore', 'plan', '--backups', LAB('RestoreTimeClean'), '--stop-at', '2017-06-01 13:22', '--as', 'RTC_1322', '--format', 'SQL');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(5);
+    const bad = expectOneLineError(await run('restore', 'plan', '--backups', LAB('RestoreTimeClean'), '--stop-at', '2017-06-01 13:22', '--as', 'X', '--format', 'xml'), 'INPUT_BAD_OPTION');
+    expect(bad).toContain("--format 'xml' is not one of: text, json, sql");
+  });
+
   it('--format json carries the chain, moves, reachable range and statements', async () => {
     const r = await run('restore', 'plan', '--backups', LAB('sql2008-backups'), '--database', 'StopAt', '--stop-before-lsn', '19000000019000000', '--as', 'S', '--format', 'json');
     expect(r.code).toBe(0);
@@ -39,7 +48,10 @@ describeCorpus('rowback restore plan (appveyor-lab, offline)', () => {
   it('the broken db1 chain: one line on stderr naming the missing full backup', async () => {
     const r = await run('restore', 'plan', '--backups', LAB('sql2008-backups', 'db1'), '--stop-at', '2017-05-18 04:18:35', '--as', 'x');
     expect(r.code).toBe(2);
-    expect(expectOneLineError(r, 'INPUT_RESTORE_NO_FULL')).toMatch(/61CBF400-8AF9-40D2-8EA1-D3C7D0CCD4CE/);
+    const line = expectOneLineError(r, 'INPUT_RESTORE_NO_FULL');
+    expect(line).toMatch(/61CBF400-8AF9-40D2-8EA1-D3C7D0CCD4CE/);
+    // and what to do: it named the missing backup, not where its GUID is found nor to give it
+    expect(line).toContain("is missing (no full backup among the 3 backup set(s) found): find it (msdb.dbo.backupset.backup_set_uuid, or RESTORE HEADERONLY's BackupSetGUID, names it) and give it with the others; nothing can be restored");
   });
 
   it('--as with no name or one longer than sysname: one line naming --as (not a column)', async () => {
@@ -83,6 +95,12 @@ describeCorpus('rowback restore plan: no stop point, or two', () => {
   it('neither: says a stop point is needed, its form and clock, and that an unreachable one names the range; then that range is said', async () => {
     const msg = expectOneLineError(await run('restore', 'plan', '--backups', LAB('RestoreTimeClean'), '--as', 'X'), 'INPUT_BAD_OPTION');
     expect(msg).toContain("a stop point is needed: --stop-at TIME (the SQL Server's local time, YYYY-MM-DD HH:MM[:SS[.fff]], as the backups' dates are) or --stop-before-lsn LSN; a point the backups do not reach is refused naming the range they reach");
+    // the range is said with it, read from the backups' headers: a DBA's first question (it had to be learnt by giving a wrong time)
+    expect(msg).toContain('; RestoreTimeClean: reachable with these backups: 2017-06-01T12:59:13.000 to 2017-06-01T13:29:13.000 (from full backup');
+    const several = expectOneLineError(await run('restore', 'plan', '--backups', LAB()), 'INPUT_BAD_OPTION');
+    expect(several).toMatch(/a stop point is needed: .*; .* holds backups of several databases \(RestoreTimeClean, StopAt, db1\); name one with --database/);
+    const stopAt = expectOneLineError(await run('restore', 'plan', '--backups', LAB(), '--database', 'StopAt'), 'INPUT_BAD_OPTION');
+    expect(stopAt).toContain('; StopAt: reachable with these backups: 2020-05-12T13:28:45.000 to 2020-05-12T13:34:44.000');
     const early = expectOneLineError(await run('restore', 'plan', '--backups', LAB('RestoreTimeClean'), '--as', 'X', '--stop-at', '2000-01-01'), 'INPUT_RESTORE_TOO_EARLY');
     expect(early).toContain('reachable with these backups: 2017-06-01T12:59:13.000 to 2017-06-01T13:29:13.000');
   });

@@ -94,3 +94,13 @@ it('a role that is not one names the value given, as every other choice does', a
   expect(s.code).toBe(2);
   expect(s.stderr).toBe('rowback: INPUT_BAD_OPTION: --role is needed: one of operator, reviewer, viewer\n');
 });
+
+it('token create --role in any case, as every other choice (--role Reviewer was refused as not one of them)', async () => {
+  const db = join(dir, 'role-case.db');
+  expect((await cli('token', 'create', 'alice', '--role', 'Reviewer', '--db', db)).code).toBe(0);
+  const r = await cli('token', 'list', '--db', db);
+  expect(r.stdout).toMatch(/^alice\treviewer\t/);
+  const bad = await cli('token', 'create', 'bob', '--role', 'admin', '--db', db);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toBe("rowback: INPUT_BAD_OPTION: --role 'admin' is not one of: operator, reviewer, viewer\n");
+});

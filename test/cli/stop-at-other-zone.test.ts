@@ -31,6 +31,17 @@ describeCorpus('--stop-at in another time zone: the refusal names the hours it i
     expect(nepal).toContain(`${LOCAL}; if 2017-06-01T07:20:00.000 was given in another time zone (UTC, or your own) and the server's clock runs 5 hours 45 minutes ahead of it, the time meant is --stop-at 2017-06-01T13:05:00.000, in the reachable range)`);
   }, 60_000);
 
+  it('a date alone (its midnight) is said as such, never moved by a zone to a time of day nobody gave', async () => {
+    // it said "the server's clock runs 13 hours ahead of it, the time meant is --stop-at 2017-06-01T13:00:00.000" (newcomer)
+    const f = (x: string) => `${dir}/${x}`;
+    const early = expectOneLineError(await cli('dump', '--bak', f('RestoreTimeClean.bak'), '--trn', f('RestoreTimeClean_1.trn'), '--stop-at', '2017-06-01', '--table', 'dbo.steps'), 'INPUT_RESTORE_TOO_EARLY');
+    expect(early).toContain(`${LOCAL}; a date alone is its midnight, 2017-06-01T00:00:00.000: give the time of day too, --stop-at 'YYYY-MM-DD HH:MM[:SS[.fff]]')`);
+    expect(early).not.toContain('another time zone');
+    const late = expectOneLineError(await cli('restore', 'plan', '--backups', dir, '--stop-at', '2017-06-02', '--as', 'X'), 'INPUT_RESTORE_TOO_LATE');
+    expect(late).toContain('a date alone is its midnight, 2017-06-02T00:00:00.000');
+    expect(late).not.toContain('another time zone');
+  }, 60_000);
+
   it('dump --trn: the same words', async () => {
     const f = (x: string) => `${dir}/${x}`;
     const e = expectOneLineError(await cli('dump', '--bak', f('RestoreTimeClean.bak'), '--trn', f('RestoreTimeClean_1.trn'), f('RestoreTimeClean_2.trn'), '--stop-at', '2017-06-01 11:05', '--table', 'dbo.steps'), 'INPUT_RESTORE_TOO_EARLY');

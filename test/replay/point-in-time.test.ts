@@ -58,7 +58,7 @@ describe('stop times round as STOPAT\'s datetime rounds them (Microsoft Learn, d
   });
   it('the last datetime tick and the first are kept', () => {
     expect(parseStopTarget({ stopAt: '9999-12-31T23:59:59.998' })).toEqual({ kind: 'time', time: '9999-12-31T23:59:59.997' });
-    expect(parseStopTarget({ stopAt: '1753-01-01' })).toEqual({ kind: 'time', time: '1753-01-01T00:00:00.000' });
+    expect(parseStopTarget({ stopAt: '1753-01-01' })).toEqual({ kind: 'time', time: '1753-01-01T00:00:00.000', dateOnly: true });
   });
   // more than 3 digits: the nearest tick of the instant itself (.0249 is 7.47 ticks: .023), as
   // CAST(datetime2 AS datetime) rounds; it was rounded up to the millisecond (.025) first, then to .027

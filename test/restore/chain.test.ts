@@ -57,6 +57,8 @@ describe('SYNTHETIC chain rules (plain header objects)', () => {
     expect(err.code).toBe('INPUT_RESTORE_CHAIN_BROKEN');
     expect((err as unknown as { location: { file: string } }).location.file).toBe('D:\\Backups\\L1.trn'); // the backup the chain ends with
     expect(err.message).toMatch(/log backups covering LSN 1000000000030000001 up to 1000000000040000001 are missing \(after .*L1\.trn, before .*L3\.trn\)/);
+    // and what to do: when they were taken, how msdb finds them, to give them (it named the LSNs alone)
+    expect(err.message).toMatch(/before .*L3\.trn\): find the log backup\(s\) taken between \S+ and \S+ \(msdb\.dbo\.backupset: type L, first_lsn 1000000000030000001\) and give them with the others; reachable/);
     expect(err.message).toMatch(/reachable with these backups: 2024-03-01T10:00:01\.000 to 2024-03-01T11:00:00\.000/);
     expect(err.message.split('; reachable')[0]).not.toMatch(/\.\s/); // one sentence before the ranges
   });

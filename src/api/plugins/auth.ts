@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { allowed } from '../types.js';
+import { allowed, GRANTS } from '../types.js';
 
 export interface AuthOptions {
   /** Failed authentications allowed per client IP per window before 429. */
@@ -62,7 +62,10 @@ export default fp(async function auth(app: FastifyInstance, o: AuthOptions) {
     if (reply.sent) return;
     req.log = req.log.child({ user: principal.name });
     if (!cfg.access || !allowed(principal.role, cfg.access)) {
-      return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${principal.role} may not ${cfg.access ?? 'call this route'}` });
+      // which role may, and how to get its token: "role operator may not decide" named neither
+      const roles = cfg.access ? [...GRANTS[cfg.access]] : [];
+      const who = roles.length ? `; it takes a token of role ${roles.join(' or ')} (rowback token create NAME --role ${roles[0]} --db <the server's staging file>)${cfg.access === 'decide' || cfg.access === 'operate' ? ': reviewers decide and operators run jobs and re-inserts, two people for every re-insert' : ''}` : '';
+      return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${principal.role} may not ${cfg.access ?? 'call this route'}${who}` });
     }
   });
 }, { name: 'rowback-auth', dependencies: ['rowback-staging', '@fastify/rate-limit'] });

@@ -138,7 +138,20 @@ export default fp(async function errors(app: FastifyInstance) {
       done(e as Error, undefined);
     }
   });
+  // a POST sent with no body at all (`curl -X POST …/resume`, no -d) reaches validation as null
+  // (fastify validates an absent body as null): a route whose body is optional (resume: `{spec}` for
+  // live jobs only) refused it as "body: Invalid input: expected object, received null". No body is
+  // the empty object such a route takes
+  app.addHook('preValidation', async (req) => {
+    if (req.body !== null && req.body !== undefined) return;
+    const schema = req.routeOptions.schema?.body as { safeParse?: (v: unknown) => { success: boolean } } | undefined;
+    if (typeof schema?.safeParse === 'function' && schema.safeParse(undefined).success && schema.safeParse({}).success) req.body = {};
+  });
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    // a route that needs a body, sent none: said so, with how to send one, not in zod's words
+    if ((hasZodFastifySchemaValidationErrors(err) || err.validation) && err.validationContext === 'body' && (req.body === null || req.body === undefined)) {
+      return reply.code(400).send({ code: 'INPUT_VALIDATION', message: 'body: the request has no body: send a JSON object (-H \'content-type: application/json\' -d \'{…}\')', field: 'body', issues: [{ field: 'body', message: 'no body' }] });
+    }
     if (hasZodFastifySchemaValidationErrors(err) || err.validation) {
       const issues = (err.validation ?? []).map((v) => {
         const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
@@ -165,6 +178,12 @@ export default fp(async function errors(app: FastifyInstance) {
       // it does not parse) carry FST_ERR_* codes, which are fastify's, not this API's: a client
       // got `FST_ERR_CTP_INVALID_JSON_BODY` where README promises INPUT_BAD_REQUEST
       const code = err.code && !err.code.startsWith('FST_') ? err.code : 'INPUT_BAD_REQUEST';
+      // a body sent without the JSON header (curl -d alone sends application/x-www-form-urlencoded)
+      // was answered "Unsupported Media Type", with no word of what to send
+      if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+        const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().slice(0, 60);
+        return reply.code(err.statusCode).send({ code, message: `the body is sent as ${type ? `'${type.replace(/[^\x20-\x7e]/g, '?')}'` : 'no content-type'}, not JSON: send it with the header content-type: application/json (curl -H 'content-type: application/json' -d '{…}')` });
+      }
       return reply.code(err.statusCode).send({ code, message: redactSecrets(err.message) });
     }
     req.log.error({ err }, 'unexpected error');

@@ -8,11 +8,11 @@ import { compareLiveTables } from '../../replay/compare-live.js';
 import { parseKeyOption } from '../../replay/compare.js';
 import { LiveSource } from '../../recover/sources/live.js';
 import { checkStagingStore } from '../../staging/open.js';
-import { collectTables, normalizeTableName, refuseExcessArguments, requireSubcommand, singleValue } from '../options.js';
+import { choiceOption, collectTables, normalizeTableName, refuseExcessArguments, requireSubcommand } from '../options.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { sourceDatabaseOf } from '../../reinsert/source-database.js';
 import type { SourceDatabase } from '../../staging/types.js';
-import { chooseDatabase, describeReachable, otherNameSets, otherNamesHint, planChain, renamedNotes, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
+import { chooseDatabase, describeReachable, otherNameSets, reachableRanges, otherNamesHint, planChain, renamedNotes, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
 import { addLogCommitTimes, readFolderHistory, type BackupHistory, type BackupSetRecord } from '../../restore/history.js';
 import { readMsdbHistory } from '../../restore/msdb.js';
 import { renderRestore, scriptText, type RenderedPlan } from '../../restore/tsql.js';
@@ -83,7 +83,7 @@ export function register(program: Command): void {
     .option('--replace-original', 'without --as: restore over the original database and its files (WITH REPLACE) — destroys its current state')
     .option('--standby <file>', 'end in STANDBY (read-only, more logs can follow) with this undo file on the server, instead of RECOVERY')
     .option('--accept-damaged-log', 'plan even when a log backup, or the full or differential backup restored, lost log the restore needs (a damaged or torn block, a gap; refused otherwise, INPUT_RESTORE_LOG_DAMAGED): the damage is said on stderr and as comments at the head of the script; no CONTINUE_AFTER_ERROR is added, so RESTORE LOG stops at the damage')
-    .addOption(singleValue(new Option('--format <format>', 'output: text (chain + script), json, or sql (the script only)').choices([...PLAN_FORMATS]).default('text')))
+    .addOption(choiceOption('--format <format>', 'output: text (chain + script), json, or sql (the script only)', PLAN_FORMATS, 'text'))
     .option('--quiet', 'no notes on stderr (the copies of a log backup chosen between, damage the plan does not need: the text and json plans still carry them); still said: every WARNING, a backup of the plan used despite damaged closing blocks (FORMAT_BAD_MTF_TRAILER), INTERRUPTED and the refusals')
     .addOption(planStrictOption('plan'))
     .action(async (opts: PlanOptions) => {
@@ -251,6 +251,27 @@ export async function compareRestored(
     out.push({ table: d.table, missing: d.missing.length, changed: d.changed.length, jobId });
   }
   return out;
+}
+
+/**
+ * No stop point given: the refusal also says what the backups reach, read from their history, so
+ * the first `restore plan --backups DIR` of a DBA answers "what can these backups reach?" (it said
+ * only that a point they do not reach would be refused naming the range: a wrong time had to be
+ * given to learn it). Over backup files only (`--backups`; msdb is not read for a refusal). Any
+ * other refusal, or a history that cannot be read, is the refusal as it was.
+ */
+async function withReachable(e: unknown, o: PlanOptions, deps: PlanDeps): Promise<unknown> {
+  // files only: a refusal of the options given connects to no server
+  if (!(e instanceof InputError) || o.stopAt !== undefined || o.stopBeforeLsn !== undefined || !o.backups?.length || o.server) return e;
+  try {
+    const sets = chooseDatabase(await loadHistory(o, deps), o.database);
+    await addLogCommitTimes(sets, undefined);
+    return new InputError(e.code, `${e.message}; ${sets[0]?.databaseName ?? 'the database'}: ${describeReachable(reachableRanges(sets), 'time')}`, e.location);
+  } catch (other) {
+    // backups of several databases: which, and how to pick one, said with it
+    if (other instanceof InputError && other.code === 'INPUT_RESTORE_SEVERAL_DATABASES') return new InputError(e.code, `${e.message}; ${other.message}`, e.location);
+    return e;
+  }
 }
 
 /** `--stop-at` / `--stop-before-lsn` → a target (restore/target.ts parseStopTarget). */
@@ -614,7 +635,12 @@ async function damageBehindRefusal(e: unknown, sets: readonly BackupSetRecord[],
  * throw (a planChain refusal caused by a damaged log backup as INPUT_RESTORE_LOG_DAMAGED).
  */
 export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<PlanResult> {
-  const target = parseTarget(o);
+  let target: RestoreTarget;
+  try {
+    target = parseTarget(o);
+  } catch (e) {
+    throw await withReachable(e, o, deps);
+  }
   if (o.as !== undefined && (o.as.length === 0 || o.as.length > 128)) {
     throw new InputError('INPUT_BAD_OPTION', `--as '${o.as.length > 40 ? `${o.as.slice(0, 40)}…` : o.as}' must be a database name of 1–128 characters (sysname), got ${o.as.length}`);
   }

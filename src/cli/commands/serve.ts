@@ -107,8 +107,10 @@ export function resolveConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = proces
 function role(text: string | undefined): Role {
   // worded as every other choice (`--format 'xml' is not one of: …`), naming the value given
   if (!text) throw new InputError('INPUT_BAD_OPTION', `--role is needed: one of ${ROLES.join(', ')}`);
-  if (!(ROLES as readonly string[]).includes(text)) throw new InputError('INPUT_BAD_OPTION', `--role '${text}' is not one of: ${ROLES.join(', ')}`);
-  return text as Role;
+  // in any case, as every other choice (`--role Reviewer`: it was refused as not one of them)
+  const hit = ROLES.find((r) => r === text.trim().toLowerCase());
+  if (!hit) throw new InputError('INPUT_BAD_OPTION', `--role '${text}' is not one of: ${ROLES.join(', ')}`);
+  return hit;
 }
 
 /**
