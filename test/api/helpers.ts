@@ -66,6 +66,20 @@ export async function fakeFilesJob(t: TestApp, extra: Record<string, unknown> = 
 }
 
 /**
+ * A test app and a live job (connection string `cs`, database crm) created by the operator and run
+ * to its end by the fake source, whose source says `notes` (a live job's notes and INCOMPLETE
+ * sentences come from them). Resolves to the app and the job id; throws if the job is refused.
+ * The caller closes `t`.
+ */
+export async function liveJobWithNotes(cs: string, notes: string[]): Promise<{ t: TestApp; jobId: number }> {
+  const t = await testApp({ openSource: async () => ({ source: fakeSource(), notes: () => notes }) as never });
+  const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'live', server: cs, database: 'crm' } });
+  if (r.statusCode !== 201) throw new Error(`the job was not created: ${r.statusCode} ${r.body}`);
+  await t.app.worker.idle();
+  return { t, jobId: r.json().id as number };
+}
+
+/**
  * For a describe block: a test app whose re-insert target is a fresh FakeTarget for each test
  * (beforeEach/afterEach installed here; read `env.t` inside the tests), and `approvedTrailJob`, a
  * fake files job whose dbo.LogTestTrailNull rows a reviewer approved, as the re-insert tests start.

@@ -1,8 +1,7 @@
 import { expect, it, vi } from 'vitest';
 import { serverTimeNote } from '../../src/recover/sources/live.js';
 import { describeConnection, resolveConnection } from '../../src/util/connection.js';
-import { fakeSource } from '../worker/fake-source.js';
-import { bearer, testApp } from './helpers.js';
+import { bearer, liveJobWithNotes } from './helpers.js';
 
 /**
  * docs/security.md: a live job's server and login are operators' to see. They were hidden from the
@@ -17,16 +16,13 @@ const NEW_WORDING = [
 ];
 
 async function notesFor(cs: string, notes: string[]) {
-  const t = await testApp({ openSource: async () => ({ source: fakeSource(), notes: () => notes }) as never });
-  const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'live', server: cs, database: 'crm' } });
-  expect(r.statusCode, r.body).toBe(201);
-  await t.app.worker.idle();
+  const { t, jobId } = await liveJobWithNotes(cs, notes);
   const read = async (who: 'viewer' | 'reviewer' | 'operator') => {
-    const a = await t.app.inject({ url: `/api/audit?jobId=${r.json().id}`, headers: bearer(t.tokens[who]) });
+    const a = await t.app.inject({ url: `/api/audit?jobId=${jobId}`, headers: bearer(t.tokens[who]) });
     expect(a.statusCode).toBe(200);
     return { body: a.body, notes: a.json().items.find((x: { action: string }) => x.action === 'job.notes').details.notes as string[] };
   };
-  return { t, read, jobId: r.json().id as number };
+  return { t, read, jobId };
 }
 
 it("a note of new wording naming the job's server and login does not show them to viewers or reviewers", async () => {

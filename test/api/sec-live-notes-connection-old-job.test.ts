@@ -1,6 +1,5 @@
 import { expect, it } from 'vitest';
-import { fakeSource } from '../worker/fake-source.js';
-import { bearer, testApp } from './helpers.js';
+import { bearer, liveJobWithNotes } from './helpers.js';
 
 /**
  * docs/security.md: a live job's server and login are operators' to see. A job's INCOMPLETE
@@ -12,12 +11,8 @@ import { bearer, testApp } from './helpers.js';
 it("a live job run before its connection was recorded: its INCOMPLETE sentences hide the server and login too", async () => {
   const cs = 'Server=prod-sql-07;Database=crm;User Id=rowback_reader;Password=p4ss;Encrypt=true';
   const sentence = "INCOMPLETE: the log of crm could not be read past 0000002a:00000100:0001 (SYSDATETIMEOFFSET() on prod-sql-07:1433/crm as rowback_reader (SQL login) over TLS)";
-  const t = await testApp({ openSource: async () => ({ source: fakeSource(), notes: () => [sentence] }) as never });
+  const { t, jobId } = await liveJobWithNotes(cs, [sentence]);
   try {
-    const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'live', server: cs, database: 'crm' } });
-    expect(r.statusCode, r.body).toBe(201);
-    await t.app.worker.idle();
-    const jobId = r.json().id as number;
     // as a job of a store made before migration 11 has it: no connection recorded
     t.store.db.prepare('UPDATE jobs SET connection = NULL WHERE id = ?').run(jobId);
     expect(t.store.jobConnections(jobId)).toEqual([]);

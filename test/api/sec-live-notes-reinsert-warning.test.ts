@@ -1,6 +1,5 @@
 import { expect, it } from 'vitest';
-import { fakeSource } from '../worker/fake-source.js';
-import { bearer, testApp } from './helpers.js';
+import { bearer, liveJobWithNotes } from './helpers.js';
 
 /**
  * docs/security.md: a live job's server and login are operators' to see; GET /api/jobs hides them
@@ -13,12 +12,8 @@ import { bearer, testApp } from './helpers.js';
 it("a live job's INCOMPLETE sentence quoted by a re-insert run does not show its server and login to viewers or reviewers", async () => {
   const cs = 'Server=prod-sql-07;Database=crm;User Id=rowback_reader;Password=p4ss;Encrypt=true';
   const sentence = 'INCOMPLETE: rowback_reader could not read the log of crm on prod-sql-07 past 0000002a:00000100:0001';
-  const t = await testApp({ openSource: async () => ({ source: fakeSource(), notes: () => [sentence] }) as never });
+  const { t, jobId } = await liveJobWithNotes(cs, [sentence]);
   try {
-    const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'live', server: cs, database: 'crm' } });
-    expect(r.statusCode, r.body).toBe(201);
-    await t.app.worker.idle();
-    const jobId = r.json().id as number;
     const d = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'looks right', all: true } });
     expect(d.statusCode, d.body).toBe(200);
     const hidden = 'WARNING: INCOMPLETE job: [login] could not read the log of crm on [server] past 0000002a:00000100:0001 (1 INCOMPLETE sentence)';
