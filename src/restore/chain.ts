@@ -456,7 +456,7 @@ export function chooseDatabase(history: BackupHistory, wanted?: string | readonl
     const groups = namesByBindingId(history.sets);
     const renamed = groups.find((g) => g.includes(' = '));
     const hint = renamed ? `; backups of one binding id under several names are one database renamed between them (give each name: ${renamed.split(' (')[0]!.split(' = ').map((n) => `--database ${n}`).join(' ')}) or a database attached from copies of another's files (give the one name)` : '';
-    throw new InputError('INPUT_RESTORE_SEVERAL_DATABASES', `${history.origin} holds backups of several databases (${groups.join(', ')}); name one with --database${hint}`);
+    throw new InputError('INPUT_RESTORE_SEVERAL_DATABASES', `backups of several databases are in ${history.origin} (${groups.join(', ')}); name one with --database${hint}`);
   }
   return history.sets;
 }

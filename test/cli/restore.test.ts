@@ -98,7 +98,10 @@ describeCorpus('rowback restore plan: no stop point, or two', () => {
     // the range is said with it, read from the backups' headers: a DBA's first question (it had to be learnt by giving a wrong time)
     expect(msg).toContain('; RestoreTimeClean: reachable with these backups: 2017-06-01T12:59:13.000 to 2017-06-01T13:29:13.000 (from full backup');
     const several = expectOneLineError(await run('restore', 'plan', '--backups', LAB()), 'INPUT_BAD_OPTION');
-    expect(several).toMatch(/a stop point is needed: .*; .* holds backups of several databases \(RestoreTimeClean, StopAt, db1\); name one with --database/);
+    expect(several).toMatch(/a stop point is needed: .*; backups of several databases are in .* \(RestoreTimeClean, StopAt, db1\); name one with --database/);
+    // two folders of two databases: one sentence for both ("A, B holds …" read as one folder's name)
+    const two = expectOneLineError(await run('restore', 'plan', '--backups', LAB('RestoreTimeClean'), LAB('sql2008-backups', 'StopAt'), '--stop-at', '2017-06-01T13:22'), 'INPUT_RESTORE_SEVERAL_DATABASES');
+    expect(two).toContain(`backups of several databases are in ${LAB('RestoreTimeClean')}, ${LAB('sql2008-backups', 'StopAt')} (RestoreTimeClean, StopAt); name one with --database`);
     const stopAt = expectOneLineError(await run('restore', 'plan', '--backups', LAB(), '--database', 'StopAt'), 'INPUT_BAD_OPTION');
     expect(stopAt).toContain('; StopAt: reachable with these backups: 2020-05-12T13:28:45.000 to 2020-05-12T13:34:44.000');
     const early = expectOneLineError(await run('restore', 'plan', '--backups', LAB('RestoreTimeClean'), '--as', 'X', '--stop-at', '2000-01-01'), 'INPUT_RESTORE_TOO_EARLY');

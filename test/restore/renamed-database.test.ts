@@ -88,13 +88,13 @@ describeCorpus('restore plan: one database renamed between its backups', () => {
   it('no --database: several databases, the two names of one binding id shown together with how to give both', async () => {
     const r = await cli('restore', 'plan', '--backups', dir, ...stopAt);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("holds backups of several databases (StopAt = StopAx (one binding id: one database renamed, or attached from copies of the other's files)); name one with --database; backups of one binding id under several names are one database renamed between them (give each name: --database StopAt --database StopAx) or a database attached from copies of another's files (give the one name)");
+    expect(r.stderr).toContain("backups of several databases are in " + dir + " (StopAt = StopAx (one binding id: one database renamed, or attached from copies of the other's files)); name one with --database; backups of one binding id under several names are one database renamed between them (give each name: --database StopAt --database StopAx) or a database attached from copies of another's files (give the one name)");
   });
 
   it("another database beside it: its plan takes none of the renamed one's sets and says nothing of them", async () => {
     const r = await cli('restore', 'plan', '--backups', both, ...stopAt);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/several databases \((RestoreTimeClean, )?StopAt = StopAx \(one binding id: one database renamed, or attached from copies of the other's files\)(, RestoreTimeClean)?\); name one with --database/);
+    expect(r.stderr).toMatch(/several databases are in \S+ \((RestoreTimeClean, )?StopAt = StopAx \(one binding id: one database renamed, or attached from copies of the other's files\)(, RestoreTimeClean)?\); name one with --database/);
     const other = await cli('restore', 'plan', '--backups', both, '--database', 'RestoreTimeClean', '--stop-at', '2017-06-01T13:00:00', '--as', 'Side', '--format', 'json');
     expect(other.code, other.stderr).toBe(0);
     expect(other.stderr).not.toContain('binding id');
