@@ -12,7 +12,7 @@ import type { MetadataCatalog, RowCandidate, ScanFilter, SkippedItem, Transactio
 import { OPERATIONS_FOR, pairOperationFor } from '../logreader/scan-operations.js';
 export { OPERATIONS_FOR, pairOperationFor } from '../logreader/scan-operations.js';
 import { beginTimeToIso, inWindow } from './time-window.js';
-import { CommitClock, type ClockBackwards } from './commit-clock.js';
+import { clockSetBackSentence, CommitClock, type ClockBackwards } from './commit-clock.js';
 import type { RebuildCandidate, UpdateRebuild } from './update-rebuild.js';
 import { isIndexRecordImage } from '../reconstruct/record/status.js';
 import {
@@ -868,8 +868,7 @@ export function selectionEndsBeforeClockWentBack(stats: Pick<CommittedScanStats,
 export function clockBackwardsWarning(stats: Pick<CommittedScanStats, 'clockBackwards'>, what: string, lsnBounds?: string): string | undefined {
   const c = stats.clockBackwards;
   if (!c) return undefined;
-  const mins = c.seconds >= 120 ? `${Math.round(c.seconds / 60)} minutes` : `${Math.round(c.seconds)} seconds`;
-  return `the log's commit times run backwards by ${mins}: the transaction committed at LSN ${c.laterLsn} ended ${c.laterTime}, after (in the log) the one at LSN ${c.earlierLsn} that ended ${c.earlierTime}: the SQL Server's clock was set back (a daylight-saving change repeats an hour of local time), so a local time in the repeated stretch names two moments and ${what} may be ambiguous: compare the rows' times and LSNs with the window${lsnBounds ? `, or bound it by LSN (${lsnBounds})` : ''}`;
+  return `${clockSetBackSentence(c)}, so a local time in the repeated stretch names two moments and ${what} may be ambiguous: compare the rows' times and LSNs with the window${lsnBounds ? `, or bound it by LSN (${lsnBounds})` : ''}`;
 }
 
 function safeIso(beginTime: string): string | null {

@@ -18,7 +18,7 @@ import { emptyLogScanStats, type RecordKeep } from '../logreader/ldf/reader.js';
 import { LOP } from '../logreader/ldf/constants.js';
 import { lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { LOP_COMMIT_XACT, type LogRecord } from '../logreader/log-record.js';
-import { CommitClock } from '../recover/commit-clock.js';
+import { clockSetBackSentence, CommitClock } from '../recover/commit-clock.js';
 import { beginTimeToIso } from '../recover/time-window.js';
 import { lsnCmp, type BackupSetRecord } from '../restore/history.js';
 
@@ -103,10 +103,8 @@ export async function lookAheadInLaterLogBackups(ahead: StopTimeLookAhead, stopp
 export function stopTimeClockWarning(clock: CommitClock, stopTime: string, stoppedAt: string | null): string | undefined {
   const c = clock.backwards;
   if (!c) return undefined;
-  const mins = c.seconds >= 120 ? `${Math.round(c.seconds / 60)} minutes` : `${Math.round(c.seconds)} seconds`;
   return (
-    `the log's commit times run backwards by ${mins}: the transaction committed at LSN ${c.laterLsn} ended ${c.laterTime}, after (in the log) the one at LSN ${c.earlierLsn} that ended ${c.earlierTime}: ` +
-    `the SQL Server's clock was set back (a daylight-saving change repeats an hour of local time), so the stop time ${stopTime} may name two moments; ` +
+    `${clockSetBackSentence(c)}, so the stop time ${stopTime} may name two moments; ` +
     `the replay stopped ${stoppedAt ? `at LSN ${stoppedAt}, ` : ''}at the first commit in the log that ended after it, as RESTORE … WITH STOPAT does: ` +
     'if the later moment was meant, name it by LSN (--stop-before-lsn, the first LSN not to apply)'
   );
