@@ -9,7 +9,7 @@ import { createLogger } from '../../src/util/logger.js';
 import { fakeRecover, fakeSource, type FakeOptions } from '../worker/fake-source.js';
 import { LAYOUTS } from '../staging/fixtures.js';
 import { FakeTarget, targetTables } from '../reinsert/fake-target.js';
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -77,6 +77,24 @@ export async function liveJobWithNotes(cs: string, notes: string[]): Promise<{ t
   if (r.statusCode !== 201) throw new Error(`the job was not created: ${r.statusCode} ${r.body}`);
   await t.app.worker.idle();
   return { t, jobId: r.json().id as number };
+}
+
+/**
+ * Asks GET /api/jobs/:id and GET /api/jobs as a viewer and as a reviewer, expects 200 and none of
+ * `hidden` (a live job's login and server) in either body; resolves to each role's job answer.
+ */
+export async function jobAnswersHiding(t: TestApp, jobId: number, hidden: string[]): Promise<Record<'viewer' | 'reviewer', { incomplete: string[] | null; complete: boolean | null }>> {
+  const out = {} as Record<'viewer' | 'reviewer', { incomplete: string[] | null; complete: boolean | null }>;
+  for (const who of ['viewer', 'reviewer'] as const) {
+    const one = await t.app.inject({ url: `/api/jobs/${jobId}`, headers: bearer(t.tokens[who]) });
+    const list = await t.app.inject({ url: '/api/jobs', headers: bearer(t.tokens[who]) });
+    for (const x of [one, list]) {
+      expect(x.statusCode).toBe(200);
+      for (const h of hidden) expect(x.body).not.toContain(h);
+    }
+    out[who] = one.json();
+  }
+  return out;
 }
 
 /**

@@ -1,11 +1,10 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { recoverRows } from '../../src/recover/recover-rows.js';
-import { StagingStore } from '../../src/staging/store.js';
 import { JobWorker } from '../../src/worker/worker.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { tempStore } from '../support/temp-store.js';
 
 /**
  * A job that stopped mid-way (failed, interrupted by a crash, cancelled) is resumed by re-reading the
@@ -19,18 +18,10 @@ import { corpusPath, describeCorpus } from '../support/corpus.js';
  * Corpus: AngularJs_CRUD's Database1 pair, then CRUD-.NET's Database pair copied over the same paths.
  */
 describeCorpus('a job resumed over files now of another database', () => {
-  let dir: string;
-  let store: StagingStore;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-resume-otherdb-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-  });
-  afterEach(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const env = tempStore('rowback-resume-otherdb-');
 
   it('fails saying so, staging nothing of the second database; the first attempt\'s rows and source stay', async () => {
+    const { store, dir } = env;
     const mdf = join(dir, 'db.mdf');
     const ldf = join(dir, 'db_log.ldf');
     copyFileSync(corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf'), mdf);
