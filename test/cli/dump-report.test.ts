@@ -8,7 +8,8 @@ import { corpusPath, describeCorpus } from '../support/corpus.js';
 /**
  * `dump --report FILE`: a dump's INCOMPLETE was only on stderr and in the exit code (newcomer: no
  * --report as scan has). REAL files: pubs-2012 pubs.bak (15 tables, 403 rows), AngularJs_CRUD
- * Database1.mdf and a copy of it with data page 1:289 zeroed (dbo.tblDept's), made at test time.
+ * Database1.mdf and a copy of it with data page 1:289 zeroed (dbo.tblDept's), made at test time;
+ * appveyor-lab RestoreTimeClean (a full backup and three log backups) for a point-in-time dump.
  */
 const cli = captureCli();
 describeCorpus('dump --report', () => {
@@ -39,5 +40,24 @@ describeCorpus('dump --report', () => {
     expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ complete: false, failed: { code: 'INPUT_UNKNOWN_TABLE' } });
     // a report path in a missing folder: one line, nothing read
     expectOneLineError(await cli('dump', '--mdf', mdf, '--all', '--report', join(d, 'no', 'r.json')), 'INPUT_OUTPUT_UNWRITABLE');
+  });
+
+  it('a point-in-time dump: the stop as typed, as used (rounded as STOPAT rounds it) and the first record not applied', async () => {
+    const d = dir();
+    const rtc = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+    const trns = ['RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn'].map(rtc);
+    // .999 is no datetime tick: RESTORE … STOPAT reads it as 13:05:01.000 (the report kept only the text typed)
+    const r = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), '--trn', ...trns, '--table', 'steps', '--stop-at', '2017-06-01 13:05:00.999', '--out', join(d, 'rows.ndjson'), '--report', join(d, 'r.json'));
+    expect(r.code, r.stderr).toBe(0);
+    const stopped = r.stderr.match(/stopped at LSN (\S+), the stop point reached/)?.[1];
+    expect(stopped).toMatch(/^[0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}$/);
+    expect(r.stderr).toContain('at 2017-06-01T13:05:01.000 (SQL Server local time)');
+    const j = JSON.parse(readFileSync(join(d, 'r.json'), 'utf8'));
+    expect(j.pointInTime).toEqual({ stopAt: '2017-06-01 13:05:00.999', stopAtUsed: '2017-06-01T13:05:01.000', stoppedAtLsn: stopped });
+    // by LSN: the LSN typed and the record the replay stopped at (the same one here)
+    const l = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), '--trn', ...trns, '--table', 'steps', '--stop-before-lsn', stopped!, '--out', join(d, 'rows2.ndjson'), '--report', join(d, 'r2.json'), '--quiet');
+    expect(l.code, l.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(d, 'r2.json'), 'utf8')).pointInTime).toEqual({ stopBeforeLsn: stopped, stoppedAtLsn: stopped });
+    expect(readFileSync(join(d, 'rows2.ndjson'), 'utf8')).toBe(readFileSync(join(d, 'rows.ndjson'), 'utf8'));
   });
 });

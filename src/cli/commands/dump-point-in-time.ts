@@ -25,7 +25,7 @@ const list = (v: string | string[] | undefined): string[] => (v === undefined ? 
  * InputError INPUT_BAD_OPTION for a missing --bak/--trn/stop or options that do not apply
  * (--mdf, --position, --include-ghosts, --include-remnants), and what `replayTableAt` throws.
  */
-export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt?: Interruption): Promise<{ rows: number; skipped: []; tables: { table: string; rows: number; ghosts: number; remnants: number }[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; interrupted?: string | null }> {
+export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt?: Interruption): Promise<{ rows: number; skipped: []; tables: { table: string; rows: number; ghosts: number; remnants: number }[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; interrupted?: string | null }> {
   const baks = list(opts.bak);
   const trns = list(opts.trn);
   if (opts.mdf !== undefined) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump reads backups only: give --bak FULL [DIFF] --trn LOG…, not --mdf');
@@ -110,7 +110,29 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
     stderr.write(`rowback dump: note: ${interrupt.by} came after the last row was read: the ${n} row(s) written are the whole result\n`);
   }
   // warnedRows: the report's rowsWithWarnings (it was null for a point-in-time dump, whose rows carry warnings too)
-  return { rows: n, skipped: [], tables: [{ table: r.table, rows: n, ghosts: 0, remnants: 0 }], warnedRows: warned, ...(r.warnings?.length ? { headerWarnings: r.warnings } : {}), ...(r.clockWarning ? { clockWarning: r.clockWarning } : {}), interrupted: stoppedEarly ? interrupt!.by : null };
+  return { rows: n, skipped: [], tables: [{ table: r.table, rows: n, ghosts: 0, remnants: 0 }], warnedRows: warned, ...(r.warnings?.length ? { headerWarnings: r.warnings } : {}), ...(r.clockWarning ? { clockWarning: r.clockWarning } : {}), pointInTime: reportedStop(opts, r), interrupted: stoppedEarly ? interrupt!.by : null };
+}
+
+/**
+ * The stop of a point-in-time dump as `dump --report` gives it: the stop point as typed (`stopAt`,
+ * the text given, or `stopBeforeLsn`), the stop time the replay used (`stopAtUsed`: SQL Server local
+ * time, `YYYY-MM-DDTHH:MM:SS.mmm`, rounded to datetime's 1/300 s ticks as RESTORE … STOPAT rounds
+ * it: '13:05:00.999' is 13:05:01.000), and `stoppedAtLsn`: the first log record not applied
+ * (`n:n:n` hex, as the summary's "stopped at LSN"), null when the chain's records ran out first.
+ * The report stored only the text typed, so a script could not tell the point the rows are of.
+ */
+export interface ReportedStop {
+  stopAt?: string;
+  stopAtUsed?: string;
+  stopBeforeLsn?: string;
+  stoppedAtLsn: string | null;
+}
+
+function reportedStop(opts: DumpOptions, r: ReplayResult): ReportedStop {
+  const t = r.chain.target;
+  return t.kind === 'time'
+    ? { stopAt: opts.stopAt ?? t.time, stopAtUsed: t.time, stoppedAtLsn: r.stats.stoppedAt }
+    : { stopBeforeLsn: opts.stopBeforeLsn ?? t.lsn, stoppedAtLsn: r.stats.stoppedAt };
 }
 
 export { replaySummary } from '../../replay/summary.js';

@@ -21,7 +21,7 @@ import { findTable, readTableRows, type TableRow } from '../../datafile/table-ro
 import { visibleColumns } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../../recover/source.js';
-import { runPointInTimeDump } from './dump-point-in-time.js';
+import { runPointInTimeDump, type ReportedStop } from './dump-point-in-time.js';
 import { getOwn, pickOwn } from '../../util/own-keys.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 import { exitIncomplete, strictOption } from '../strict.js';
@@ -114,7 +114,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
   try {
     // the report path is checked before any work, as --out is (a missing folder: one line, nothing read)
     if (opts.report !== undefined) assertWritableOutput('--report', opts.report, { opts });
-    let result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; interrupted?: string | null };
+    let result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; interrupted?: string | null };
     try {
       result = opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined
         ? await runPointInTimeDump(opts, stdout, stderr, interrupt)
@@ -141,12 +141,14 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
  * stderr and by the exit code alone (newcomer: nothing a script could read). Throws InputError
  * INPUT_OUTPUT_UNWRITABLE when the file cannot be written (the rows were).
  */
-function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string }, interrupted: string | null | undefined, elapsedMs: number): void {
+function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop }, interrupted: string | null | undefined, elapsedMs: number): void {
   const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
   const report = {
     source: [...list(opts.mdf), ...list(opts.bak), ...list(opts.trn)],
     tables: opts.all ? 'all' : list(opts.table),
-    ...(opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined ? { pointInTime: opts.stopAt !== undefined ? { stopAt: opts.stopAt } : { stopBeforeLsn: opts.stopBeforeLsn } } : {}),
+    // the stop as typed, as used (rounded to datetime's ticks) and the first record not applied
+    // (ReportedStop); a refused dump never reaches here
+    ...(r.pointInTime ? { pointInTime: r.pointInTime } : opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined ? { pointInTime: opts.stopAt !== undefined ? { stopAt: opts.stopAt } : { stopBeforeLsn: opts.stopBeforeLsn } } : {}),
     rows: r.rows,
     rowsPerTable: Object.fromEntries(r.tables.map((t) => [t.table, t.rows])),
     ghosts: r.tables.reduce((n, t) => n + t.ghosts, 0),
