@@ -14,6 +14,7 @@
  * read, or log backups not given, end the look-ahead where they are.
  */
 import { openBackupLogStream } from '../backup/log-stream.js';
+import { readMtfLayout } from '../backup/mtf.js';
 import { emptyLogScanStats, type RecordKeep } from '../logreader/ldf/reader.js';
 import { LOP } from '../logreader/ldf/constants.js';
 import { lsnToDecimal, parseLsn } from '../logreader/lsn.js';
@@ -59,26 +60,36 @@ export class StopTimeLookAhead {
   }
 }
 
+/** A log backup set's identity in a list of sets: its file and position (several sets appended to one file WITH NOINIT). */
+const setKey = (x: BackupSetRecord) => `${x.position}:${x.devices[0]}`;
+
+/** Commit records of one log backup set, one array per log block (commits only built). */
+function commitBatches(set: BackupSetRecord, signal?: AbortSignal) {
+  const path = set.devices[0]!;
+  return openBackupLogStream(path, 'trn', readMtfLayout(path), set.position).batches(signal ? { signal } : {}, emptyLogScanStats(), COMMITS_ONLY);
+}
+
 /**
- * Feeds `ahead` the records of the log backups given after `stoppedIn` (the file the replay stopped
- * in): the log sets of `sets` that continue the chain from it (each one's FirstLSN the previous one's
+ * Feeds `ahead` the records of the log backups given after `stoppedIn` (the set the replay or the
+ * plan stopped in; a path names the file's first set, as the replay reads files of one set each):
+ * the log sets of `sets` that continue the chain from it (each one's FirstLSN the previous one's
  * LastLSN, not marked damaged), in LSN order, until the look-ahead is done. Never throws but for an
  * aborted `signal`: a file that cannot be read ends the look-ahead; skipped blocks are passed over.
  */
-export async function lookAheadInLaterLogBackups(ahead: StopTimeLookAhead, stoppedIn: string, sets: BackupSetRecord[], signal?: AbortSignal): Promise<void> {
+export async function lookAheadInLaterLogBackups(ahead: StopTimeLookAhead, stoppedIn: string | BackupSetRecord, sets: BackupSetRecord[], signal?: AbortSignal): Promise<void> {
   const logs = sets.filter((x) => x.backupType === 'log' && !x.damaged).sort((a, b) => lsnCmp(a.firstLsn, b.firstLsn));
-  let at = logs.find((x) => x.devices[0] === stoppedIn);
-  // each file once: log backups of an idle database begin and end at one LSN (FirstLSN = LastLSN),
+  let at = typeof stoppedIn === 'string' ? logs.find((x) => x.devices[0] === stoppedIn) : logs.find((x) => setKey(x) === setKey(stoppedIn)) ?? stoppedIn;
+  // each set once: log backups of an idle database begin and end at one LSN (FirstLSN = LastLSN),
   // and two of them (or one given twice) lead from one to the other and back, for ever
-  const read = new Set<string>(at ? [at.devices[0]!] : []);
+  const read = new Set<string>(at ? [setKey(at)] : []);
   while (at && !ahead.done) {
     const from = at.lastLsn;
-    const next = logs.find((x) => !read.has(x.devices[0]!) && lsnCmp(x.firstLsn, from) === 0);
+    const next = logs.find((x) => !read.has(setKey(x)) && lsnCmp(x.firstLsn, from) === 0);
     if (!next) return;
-    read.add(next.devices[0]!);
+    read.add(setKey(next));
     try {
       // commit records alone are built (the others are passed over by their op code: a busy hour of log costs little)
-      for await (const batch of openBackupLogStream(next.devices[0]!, 'trn').batches(signal ? { signal } : {}, emptyLogScanStats(), COMMITS_ONLY)) {
+      for await (const batch of commitBatches(next, signal)) {
         for (const r of batch.records) {
           // records before the point the look-ahead reached were read already (as the replay skips them)
           if (lsnCmp(lsnToDecimal(parseLsn(r['Current LSN'])), from) < 0) continue;
@@ -94,18 +105,70 @@ export async function lookAheadInLaterLogBackups(ahead: StopTimeLookAhead, stopp
 }
 
 /**
+ * `restore plan` and `restore run` of a --stop-at (no replay: the server's RESTORE … WITH STOPAT
+ * does the work): the same check from the log backups' commit records alone. `logSteps`: the plan's
+ * log backups in chain order, the stop in the last; `sets`: every set of the backups given (the
+ * look-ahead goes on into those after it). Only log backups whose commits can lie within an hour of
+ * the stop time are read: a log backup that finished more than STOP_LOOK_AHEAD_SECONDS before it (by
+ * its header's finish date, local time) ended before the clock could first reach the stop time, and
+ * one that holds a set-back of at most that hour finished no earlier than that (its finish date is
+ * then after the step). Sets read from msdb (devices on the server) are not read: undefined.
+ * Returns the WARNING (stopTimeClockWarning's, of RESTORE), or undefined when the commits read ran
+ * forwards. Never throws but for an aborted `signal`: a log backup that cannot be read ends the
+ * check there (the plan said what damage it needs elsewhere).
+ */
+export async function restoreStopTimeClockWarning(logSteps: readonly BackupSetRecord[], sets: BackupSetRecord[], stopTime: string, signal?: AbortSignal): Promise<string | undefined> {
+  if (!logSteps.length || logSteps.some((x) => x.source !== 'file' || x.devices.length !== 1)) return undefined;
+  const earliest = new Date(Date.parse(`${stopTime}Z`) - STOP_LOOK_AHEAD_SECONDS * 1000).toISOString().slice(0, 19);
+  const near = logSteps.findIndex((x) => x.backupFinishDate === null || x.backupFinishDate >= earliest);
+  const clock = new CommitClock();
+  let ahead: StopTimeLookAhead | null = null;
+  let stoppedAt: string | null = null;
+  try {
+    steps: for (const set of logSteps.slice(near === -1 ? logSteps.length - 1 : near)) {
+      for await (const batch of commitBatches(set, signal)) {
+        for (const r of batch.records) {
+          const end = r['End Time'];
+          if (r.Operation !== LOP_COMMIT_XACT || !end) continue;
+          if (ahead) {
+            if (ahead.see(r)) break steps;
+            continue;
+          }
+          clock.see(r['Current LSN'], end);
+          let iso: string | null;
+          try {
+            iso = beginTimeToIso(end);
+          } catch {
+            iso = null;
+          }
+          if (iso !== null && iso > stopTime) {
+            stoppedAt = r['Current LSN'];
+            ahead = new StopTimeLookAhead(clock, stopTime);
+          }
+        }
+      }
+    }
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    return stopTimeClockWarning(clock, stopTime, stoppedAt, 'restore');
+  }
+  if (ahead && !ahead.done) await lookAheadInLaterLogBackups(ahead, logSteps[logSteps.length - 1]!, sets, signal);
+  return stopTimeClockWarning(clock, stopTime, stoppedAt, 'restore');
+}
+
+/**
  * The WARNING for a stop time when the commit times the replay read (up to the stop and past it)
  * ran backwards: names the two commits' LSNs and times, the stop time, where the replay stopped
  * (`stoppedAt`, the first commit after the stop time in the log), and the way to name the other
- * moment (--stop-before-lsn). Undefined when they ran forwards. Times in fn_dblog's form as the log
+ * moment (--stop-before-lsn). `by`: who stops there, rowback's replay or the server's RESTORE (a
+ * plan). Undefined when they ran forwards. Times in fn_dblog's form as the log
  * prints them (`yyyy/MM/dd HH:mm:ss:fff`), the stop time in rowback's.
  */
-export function stopTimeClockWarning(clock: CommitClock, stopTime: string, stoppedAt: string | null): string | undefined {
+export function stopTimeClockWarning(clock: CommitClock, stopTime: string, stoppedAt: string | null, by: 'replay' | 'restore' = 'replay'): string | undefined {
   const c = clock.backwards;
   if (!c) return undefined;
-  return (
-    `${clockSetBackSentence(c)}, so the stop time ${stopTime} may name two moments; ` +
-    `the replay stopped ${stoppedAt ? `at LSN ${stoppedAt}, ` : ''}at the first commit in the log that ended after it, as RESTORE … WITH STOPAT does: ` +
-    'if the later moment was meant, name it by LSN (--stop-before-lsn, the first LSN not to apply)'
-  );
+  const stops = by === 'replay'
+    ? `the replay stopped ${stoppedAt ? `at LSN ${stoppedAt}, ` : ''}at the first commit in the log that ended after it, as RESTORE … WITH STOPAT does`
+    : `RESTORE … WITH STOPAT stops at the first commit in the log that ended after it${stoppedAt ? ` (LSN ${stoppedAt})` : ''}`;
+  return `${clockSetBackSentence(c)}, so the stop time ${stopTime} may name two moments; ${stops}: if the later moment was meant, name it by LSN (--stop-before-lsn, the first LSN not to apply)`;
 }

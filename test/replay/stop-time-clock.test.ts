@@ -128,4 +128,43 @@ describeCorpus('a stop time the clock passed twice: dump and diff --stop-at say 
     expect(err).toMatch(/^rowback diff: WARNING \(earlier state, --stop-at\): the log's commit times run backwards by 20 seconds: .*so the stop time 2020-05-12T13:29:36\.000 may name two moments/m);
     expect(err).toMatch(/^rowback diff: WARNING \(later state, --after-stop-at\): the log's commit times run backwards by 20 seconds: .*so the stop time 2020-05-12T13:31:00\.000 may name two moments/m);
   }, 120_000);
+
+  // restore plan / restore run write T-SQL for the server's RESTORE … WITH STOPAT, which stops at the
+  // first moment just the same: the plan said nothing (its --stop-at read no log record)
+  it('restore plan --stop-at: the WARNING on stderr (also with --quiet), at the head of the script and in the json plan', async () => {
+    const sql = await cli('restore', 'plan', '--as', 'StopAt_side', '--backups', join(dir, 'same-file'), '--stop-at', '2020-05-12T13:29:36', '--format', 'sql', '--quiet');
+    expect(sql.code, sql.stderr).toBe(0);
+    const warning = "the log's commit times run backwards by 20 seconds: the transaction committed at LSN 00000013:000000b9:0003 ended 2020/05/12 13:29:20:000, " +
+      'after (in the log) the one at LSN 00000013:000000b8:0003 that ended 2020/05/12 13:29:39:530: the SQL Server\'s clock was set back (a daylight-saving change repeats an hour of local time), ' +
+      'so the stop time 2020-05-12T13:29:36.000 may name two moments; RESTORE … WITH STOPAT stops at the first commit in the log that ended after it (LSN 00000013:000000b8:0003): ' +
+      'if the later moment was meant, name it by LSN (--stop-before-lsn, the first LSN not to apply)';
+    expect(sql.stderr).toBe(`rowback restore plan: WARNING: ${warning}\n`);
+    expect(sql.stdout).toContain(`-- WARNING: ${warning}`);
+    expect(sql.stdout).toMatch(/STOPAT = N?'2020-05-12T13:29:36/);
+    const json = await cli('restore', 'plan', '--as', 'StopAt_side', '--backups', join(dir, 'same-file'), '--stop-at', '2020-05-12T13:29:36', '--format', 'json', '--quiet');
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout).warnings).toEqual([`WARNING: ${warning}`]);
+    // the step before the stop, and the step in the next log backup (the stop in StopAt_2.trn): said too
+    const before = await cli('restore', 'plan', '--as', 'StopAt_side', '--backups', join(dir, 'same-file'), '--stop-at', '2020-05-12T13:30:00', '--format', 'sql', '--quiet');
+    expect(before.stderr).toMatch(/^rowback restore plan: WARNING: the log's commit times run backwards by 20 seconds: .* so the stop time 2020-05-12T13:30:00\.000 may name two moments; RESTORE … WITH STOPAT stops/);
+    const next = await cli('restore', 'plan', '--as', 'StopAt_side', '--backups', join(dir, 'next-file'), '--stop-at', '2020-05-12T13:30:15', '--format', 'sql', '--quiet');
+    expect(next.stderr).toContain('the transaction committed at LSN 00000013:000000c1:0003 ended 2020/05/12 13:29:40:000, after (in the log) the one at LSN 00000013:000000c0:0003 that ended 2020/05/12 13:30:19:543');
+    expect(next.stderr).toContain('(LSN 00000013:000000c0:0003)');
+  }, 120_000);
+
+  it('restore plan: silent on the real chain, by LSN, and without the log backup holding the step', async () => {
+    const real = await cli('restore', 'plan', '--as', 'StopAt_side', '--backups', corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt'), '--stop-at', '2020-05-12T13:29:36', '--format', 'sql', '--quiet');
+    expect(real.code, real.stderr).toBe(0);
+    expect(real.stderr).toBe('');
+    expect(real.stdout).not.toContain('WARNING');
+    const byLsn = await cli('restore', 'plan', '--as', 'StopAt_side', '--backups', join(dir, 'same-file'), '--stop-before-lsn', '00000013:000000b8:0003', '--format', 'sql', '--quiet');
+    expect(byLsn.code, byLsn.stderr).toBe(0);
+    expect(byLsn.stderr).toBe('');
+    const partial = join(dir, 'partial');
+    mkdirSync(partial);
+    for (const f of inCopy('next-file').slice(0, 3)) copyFileSync(f, join(partial, f.split('/').pop()!));
+    const without = await cli('restore', 'plan', '--as', 'StopAt_side', '--backups', partial, '--stop-at', '2020-05-12T13:30:15', '--format', 'sql', '--quiet');
+    expect(without.code, without.stderr).toBe(0);
+    expect(without.stderr).toBe('');
+  }, 120_000);
 });

@@ -3,7 +3,7 @@ import { warnLocalTimes } from '../local-time-warnings.js';
 import { Command, Option } from 'commander';
 import { InputError } from '../../errors.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
-import { parseStopTarget } from '../../restore/target.js';
+import { asStopAtTarget, parseStopTarget } from '../../restore/target.js';
 import { compareLiveTables } from '../../replay/compare-live.js';
 import { parseKeyOption } from '../../replay/compare.js';
 import { LiveSource } from '../../recover/sources/live.js';
@@ -18,6 +18,7 @@ import { readMsdbHistory } from '../../restore/msdb.js';
 import { renderRestore, scriptText, type RenderedPlan } from '../../restore/tsql.js';
 import { logBackupLoss, stopAtLsn } from '../../backup/log-commits.js';
 import { BACKUP_HEADER_WARNING } from '../../backup/mtf.js';
+import { restoreStopTimeClockWarning } from '../../replay/stop-time-clock.js';
 import { compareLsn, formatLsn, lsnFromDecimal, lsnToDecimal, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import { chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
 import { LOG_LOSS_CODES, type SkippedItem } from '../../recover/source.js';
@@ -153,12 +154,12 @@ export async function runRestoreRun(
   const planOpts: PlanOptions = { ...o, format: 'sql', ...(o.backups?.length ? { server: undefined } : {}) };
   // a plan `restore plan` refuses (log the restore needs lost: INPUT_RESTORE_LOG_DAMAGED) is refused
   // here too, before any connection to the server (it warned, then ran the restore anyway)
-  const { chain, logDamage, logNotes, headerWarnings, identityNotes } = await planRestore(planOpts, deps);
+  const { chain, logDamage, logNotes, headerWarnings, identityNotes, clockWarning } = await planRestore(planOpts, deps);
   for (const n of identityNotes ?? []) stderr.write(`rowback restore run: note: ${n}\n`);
   // a backup used despite damage (a damaged MTF trailer, damaged log blocks accepted) is said before its RESTORE runs
   // also with --quiet: the only place it is said (restore run prints no plan)
   sayCaveats('restore run', chain, stderr);
-  for (const w of [...(logDamage ?? []), ...(headerWarnings ?? [])]) stderr.write(`rowback restore run: WARNING: ${w}\n`);
+  for (const w of [...(logDamage ?? []), ...(headerWarnings ?? []), ...(clockWarning ? [clockWarning] : [])]) stderr.write(`rowback restore run: WARNING: ${w}\n`);
   if (!o.quiet) for (const n of logNotes ?? []) stderr.write(`rowback restore run: note: ${n}\n`);
   hideArgvSecrets();
   const exec = deps.executor ? deps.executor(o) : new MssqlRestoreExecutor(resolveConnection(o.server));
@@ -323,6 +324,13 @@ export interface PlanResult {
   logCopies?: PlanLogDamage['copies'];
   /** WARNINGs on the headers of the plan's backups (BackupSetRecord.headerWarnings): said where logDamage is. */
   headerWarnings?: string[];
+  /**
+   * Of a --stop-at: the WARNING that the server's clock was set back around the stop time, so that it
+   * names two moments and STOPAT stops at the first (replay/stop-time-clock.ts
+   * restoreStopTimeClockWarning; read from the log backups' files, not from msdb). Said where
+   * logDamage is (stderr also with --quiet, the script's head, json `warnings`); not a --strict exit.
+   */
+  clockWarning?: string;
   /**
    * Notes on backups of the plan's binding id stating other database names (chain.ts renamedNotes:
    * one database renamed, or one attached from copies of another's files): on stderr even with
@@ -699,9 +707,14 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
   const rendered = renderRestore(chain, { as, replaceOriginal: o.replaceOriginal, standby: o.standby });
   const logDamage = damage.needed.map(neededWarning);
   const headerWarnings = chain.steps.flatMap((st) => st.set.headerWarnings ?? []);
+  // a stop time the server's clock passed twice (a daylight-saving fold): STOPAT stops at the first
+  // moment; said as dump and diff say it, from the log backups' commit records (files only)
+  // (the stop time as STOPAT rounds it to datetime's ticks, as the replay compares it)
+  const stopAt = asStopAtTarget(chain.target);
+  const clockWarning = stopAt.kind === 'time' ? await restoreStopTimeClockWarning(chain.steps.filter((st) => st.role === 'log').map((st) => st.set), sets, stopAt.time, deps.interrupt?.signal) : undefined;
   // at the head of the script itself (every format): a script piped into sqlcmd carries the damage it was planned over
-  rendered.warnings.unshift(...[...logDamage, ...headerWarnings].map((w) => `WARNING: ${w}`));
-  return { chain, rendered, as, logDamage, logNotes: [...damage.copies.map((c) => c.note), ...damage.after.map(afterNote), ...diffNotes], logCopies: damage.copies.map(({ refusedNote: _refused, ...c }) => c), ...(headerWarnings.length ? { headerWarnings } : {}), ...(identityNotes.length ? { identityNotes } : {}) };
+  rendered.warnings.unshift(...[...logDamage, ...headerWarnings, ...(clockWarning ? [clockWarning] : [])].map((w) => `WARNING: ${w}`));
+  return { chain, rendered, as, logDamage, ...(clockWarning ? { clockWarning } : {}), logNotes: [...damage.copies.map((c) => c.note), ...damage.after.map(afterNote), ...diffNotes], logCopies: damage.copies.map(({ refusedNote: _refused, ...c }) => c), ...(headerWarnings.length ? { headerWarnings } : {}), ...(identityNotes.length ? { identityNotes } : {}) };
 }
 
 function stepJson(s: RestoreChain['steps'][number]) {
@@ -790,7 +803,7 @@ export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.
   // the script first: a refusal of it (scriptText: a name it cannot carry) is then the one line said
   const text = o.format === 'sql' ? scriptText(plan.rendered) : o.format === 'json' ? null : planText(plan);
   // said in every format (the sql script alone on stdout carries none of it), before the script; also with --quiet
-  const loud = [...(plan.logDamage ?? []), ...(plan.headerWarnings ?? [])];
+  const loud = [...(plan.logDamage ?? []), ...(plan.headerWarnings ?? []), ...(plan.clockWarning ? [plan.clockWarning] : [])];
   for (const w of loud) stderr.write(`rowback restore plan: WARNING: ${w}\n`);
   for (const n of plan.identityNotes ?? []) stderr.write(`rowback restore plan: note: ${n}\n`);
   if (!o.quiet) for (const n of plan.logNotes ?? []) stderr.write(`rowback restore plan: note: ${n}\n`);
