@@ -14,7 +14,6 @@
  * read, or log backups not given, end the look-ahead where they are.
  */
 import { openBackupLogStream } from '../backup/log-stream.js';
-import { readMtfLayout } from '../backup/mtf.js';
 import { emptyLogScanStats, type RecordKeep } from '../logreader/ldf/reader.js';
 import { LOP } from '../logreader/ldf/constants.js';
 import { lsnToDecimal, parseLsn } from '../logreader/lsn.js';
@@ -66,7 +65,8 @@ const setKey = (x: BackupSetRecord) => `${x.position}:${x.devices[0]}`;
 /** Commit records of one log backup set, one array per log block (commits only built). */
 function commitBatches(set: BackupSetRecord, signal?: AbortSignal) {
   const path = set.devices[0]!;
-  return openBackupLogStream(path, 'trn', readMtfLayout(path), set.position).batches(signal ? { signal } : {}, emptyLogScanStats(), COMMITS_ONLY);
+  // (the layout left to openBackupLogStream's default: the file's own, read there)
+  return openBackupLogStream(path, 'trn', undefined, set.position).batches(signal ? { signal } : {}, emptyLogScanStats(), COMMITS_ONLY);
 }
 
 /**

@@ -6,6 +6,9 @@
  * rows were replayed). And it fed the clock every record of the next file, those before its
  * FirstLSN too (read already: the replay skips them), an earlier commit seen again after later ones.
  *
+ * And (restore plan's check) it named a set by its file alone: of log backups appended to one file
+ * WITH NOINIT, the set after the one stopped in was taken as read, and position 1 opened for any.
+ *
  * SYNTHETIC: the backup sets and the records the log stream yields (openBackupLogStream mocked).
  */
 import { beforeEach, expect, it, vi } from 'vitest';
@@ -14,7 +17,7 @@ import type { BackupSetRecord } from '../../src/restore/history.js';
 let opened: string[] = [];
 let streams: Record<string, Array<Record<string, string>>> = {};
 vi.mock('../../src/backup/log-stream.js', () => ({
-  openBackupLogStream: (path: string) => ({
+  openBackupLogStream: (path: string, _kind?: string, _layout?: unknown, position = 1) => ({
     records: async function* () {
       opened.push(path);
       // a bound for the old code's endless walk: the look-ahead ends on a file it cannot read
@@ -23,9 +26,9 @@ vi.mock('../../src/backup/log-stream.js', () => ({
     },
     // the same records in one block (the look-ahead reads commits only through batches' keep)
     batches: async function* () {
-      opened.push(path);
+      opened.push(position === 1 ? path : `${path}#${position}`);
       if (opened.length > 20) throw new Error('read too often');
-      yield { records: streams[path] ?? [], firstLsn: '' };
+      yield { records: streams[position === 1 ? path : `${path}#${position}`] ?? [], firstLsn: '' };
     },
   }),
 }));
@@ -66,4 +69,17 @@ it("records of the next log backup before its FirstLSN (read already) are not fe
   await lookAheadInLaterLogBackups(ahead, 'a.trn', sets);
   expect(opened).toEqual(['b.trn']);
   expect(clock.backwards).toBeUndefined();
+});
+
+it('log backups appended to one file (FILE = 1, 2, 3): the look-ahead reads the set after the one stopped in, by its position', async () => {
+  const at = (position: number, firstLsn: string, lastLsn: string) => ({ ...set('log.trn', firstLsn, lastLsn), position }) as BackupSetRecord;
+  const sets = [at(1, '19000000018300001', '19000000019300001'), at(2, '19000000019300001', '19000000020300001'), at(3, '19000000020300001', '19000000021300001')];
+  // the clock went back in FILE = 2 (40 s before the stop's commit)
+  streams['log.trn#2'] = [commit('00000013:000000c1:0003', '2020/05/12 13:29:20:000')];
+  const clock = new CommitClock();
+  clock.see('00000013:000000c0:0003', '2020/05/12 13:30:00:000');
+  const ahead = new StopTimeLookAhead(clock, '2020-05-12T13:29:36');
+  await lookAheadInLaterLogBackups(ahead, sets[0]!, sets);
+  expect(opened).toEqual(['log.trn#2']);
+  expect(clock.backwards).toMatchObject({ laterLsn: '00000013:000000c1:0003', earlierLsn: '00000013:000000c0:0003' });
 });
