@@ -18,7 +18,12 @@ export interface BackupLogStream {
   ranges: LogRange[];
   /** Total bytes of log payload. */
   bytes: number;
-  records(opts?: LogScanOptions, stats?: LogScanStats): AsyncGenerator<LogRecord>;
+  /**
+   * Every record in LSN order, skipped items said through `opts.onSkipped` where they lie among
+   * them; `keep` (reader.ts RecordKeep), asked as each record is reached, leaves out the records it
+   * refuses without building them (checked and counted all the same).
+   */
+  records(opts?: LogScanOptions, stats?: LogScanStats, keep?: RecordKeep): AsyncGenerator<LogRecord>;
   /** The same records, one array per log block, built only when `keep` accepts them (reader.ts readLogRangeBatches). */
   batches(opts?: LogScanOptions, stats?: LogScanStats, keep?: RecordKeep): AsyncGenerator<LogRecordBatch>;
 }
@@ -69,13 +74,13 @@ export function openBackupLogStream(
     file: path,
     ranges,
     bytes: ranges.reduce((n, r) => n + (r.end - r.start), 0),
-    async *records(opts: LogScanOptions = {}, stats: LogScanStats = emptyLogScanStats()) {
+    async *records(opts: LogScanOptions = {}, stats: LogScanStats = emptyLogScanStats(), keep?: RecordKeep) {
       const src = openBackupBytes(path);
       const stream: LogStreamCursor = { next: null };
       try {
         for (const r of ranges) {
           if (opts.signal?.aborted) return;
-          yield* readLogRange(src, { ...r, stream }, opts, stats);
+          yield* readLogRange(src, { ...r, stream }, opts, stats, keep);
         }
         // damaged blocks after the stream's last readable block: said with the range they lost
         if (!opts.signal?.aborted) endLogStream(stream, opts, startLsn, endLsn);

@@ -52,6 +52,7 @@
  */
 import { otherSchemasNote } from '../reconstruct/metadata/names.js';
 import { FormatError, InputError, ReplayError, SchemaError, isRowbackError } from '../errors.js';
+import { LOP } from '../logreader/ldf/constants.js';
 import { openBackupLogStream } from '../backup/log-stream.js';
 import { chainVlfBoundaryGaps } from '../backup/chain-boundary.js';
 import { openBackupPages, choosePosition } from '../backup/open.js';
@@ -450,9 +451,11 @@ async function replayOnChain(
       let atStop: { blocks: number; checksummedBlocks: number; unchecked: number } | null = null;
       try {
         // with a signal, the reader gives the event loop a turn now and then: Ctrl-C is heard during the replay
+        // past the stop, commit records alone are built (the look-ahead's: by op code, asked as each
+        // record is reached, before anything else of it is read)
         for await (const r of openBackupLogStream(s.path, s.kind).records({ ...(inputs.signal ? { signal: inputs.signal } : {}), onSkipped: (x) => {
           if (!ahead) lost.items.push(x);
-        } }, scan)) {
+        } }, scan, (op) => ahead === null || op === LOP.COMMIT_XACT)) {
           if (ahead) {
             if (ahead.see(r)) break;
             continue;

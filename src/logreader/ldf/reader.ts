@@ -348,8 +348,9 @@ export async function* readLogRange(
   range: LogRange,
   opts: LogScanOptions = {},
   stats: LogScanStats = emptyLogScanStats(),
+  keep?: RecordKeep,
 ): AsyncGenerator<LogRecord> {
-  for await (const b of rangeBlocks(fh, range, opts, stats)) yield* blockRecords(b.ev, range, b.stale, opts, stats);
+  for await (const b of rangeBlocks(fh, range, opts, stats)) yield* blockRecords(b.ev, range, b.stale, opts, stats, keep);
 }
 
 /**
@@ -750,13 +751,15 @@ export function* blockRecords(
   stale: boolean,
   opts: Pick<LogScanOptions, 'onSkipped'> = {},
   stats: LogScanStats = emptyLogScanStats(),
+  keep?: RecordKeep,
 ): Generator<LogRecord> {
   const spans = recordSpanBounds(ev.bytes, ev.header);
   const v = new DataView(ev.bytes.buffer, ev.bytes.byteOffset, ev.bytes.byteLength);
   const h = ev.header.firstLsn;
   for (let i = 0; i < spans.length >> 1; i++) {
     const before = stats.records;
-    const r = recordAt(ev, spans[2 * i], spans[2 * i + 1], i, v, range, stale, opts, stats);
+    // keep: asked record by record, as each is reached (a consumer may change its answer between two records)
+    const r = recordAt(ev, spans[2 * i], spans[2 * i + 1], i, v, range, stale, opts, stats, keep);
     if (!stale && stats.records > before) noteLsnRange(stats, h.vlf, h.block, h.slot + i, h.slot + i);
     if (r) yield r;
   }
