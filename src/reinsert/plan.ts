@@ -22,6 +22,12 @@ export interface PlanInputRow {
    */
   fromLog?: boolean;
   /**
+   * A comparison's row (not fromLog): its row-ledger key part, `values:<sha1>#<k>`
+   * (comparison-keys.ts comparisonRowKeys); the row is then keyed by it (PlannedRow.rowKey). Absent:
+   * no key (a plan made without the store).
+   */
+  valuesKey?: string;
+  /**
    * Staged from a comparison of whole rows whose later state holds rows of its own: the row may have
    * been changed, not deleted (its warning says so, table-diff.ts MAY_BE_CHANGED); the script's header
    * counts such rows (PlannedRow.mayBeChanged).
@@ -90,6 +96,16 @@ CREATE TABLE ${quoted} (row_key nvarchar(400) NOT NULL PRIMARY KEY, batch_key nv
  */
 export function rowLedgerKey(table: string, lsn: string): string {
   return `${table.toLowerCase()}|${lsn.toLowerCase()}`;
+}
+
+/**
+ * What the row ledger holds of a planned row, for a script's PRINT and a refusal: `its delete, LSN
+ * X` (a row recovered from the log), or, for a comparison's row (keyed by its values and copy,
+ * comparison-keys.ts), `the same values (copy k of them in its job)`.
+ */
+export function ledgerHolds(r: Pick<PlannedRow, 'rowKey' | 'lsn'>): string {
+  const values = r.rowKey?.match(/\|values:[0-9a-f]+#(\d+)$/);
+  return values ? `the same values (copy ${values[1]} of them in its job)` : `its delete, LSN ${r.lsn}`;
 }
 
 /**
@@ -176,7 +192,11 @@ export interface PlannedRow {
    * spatial, sql_variant): why. Its undo deletes nothing and says so (RAISERROR severity 10).
    */
   undoNotExact?: string;
-  /** The row-ledger key (rowLedgerKey) of a row recovered from the log; null for a row of a comparison (no delete LSN). */
+  /**
+   * The row-ledger key (rowLedgerKey): of a row recovered from the log, the target table and its
+   * delete's LSN; of a comparison's row, the target table and its values and copy
+   * (`values:<sha1>#<k>`, PlanInputRow.valuesKey); null when neither is known.
+   */
   rowKey: string | null;
   /** PlanInputRow.mayBeChanged: a comparison's row that may have been changed rather than deleted. */
   mayBeChanged?: true;
@@ -718,7 +738,7 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string): Pla
     rowId: r.id,
     lsn: r.lsn,
     table: qualified(t),
-    rowKey: r.fromLog ? rowLedgerKey(qualified(t), r.lsn) : null,
+    rowKey: r.fromLog ? rowLedgerKey(qualified(t), r.lsn) : r.valuesKey ? rowLedgerKey(qualified(t), r.valuesKey) : null,
     params,
     insertSql: insert(driver),
     existsSql: exists(driver, existingSelectList(t)),
@@ -969,7 +989,7 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
       out.push(declare(r));
       if (r.rowKey !== null) {
         out.push(`IF EXISTS (SELECT 1 FROM ${b.rowLedger} WITH (UPDLOCK, HOLDLOCK) WHERE row_key = ${nLiteral(r.rowKey)})`);
-        out.push(`    PRINT N'row ${r.rowId}: already put back into ${commentText(b.table).replace(/'/g, "''")} (the row ledger holds its delete, LSN ${r.lsn}): not inserted again';`);
+        out.push(`    PRINT N'row ${r.rowId}: already put back into ${commentText(b.table).replace(/'/g, "''")} (the row ledger holds ${ledgerHolds(r)}): not inserted again';`);
         out.push(r.script.exists ? `ELSE IF EXISTS (${r.script.exists.replace(/;$/, '')})` : 'ELSE');
         if (r.script.exists) {
           out.push(`    PRINT N'row ${r.rowId}: key already exists: conflict, not inserted';`);

@@ -14,6 +14,7 @@ import { compareDatabases, type DatabaseCheck } from './source-database.js';
 import type { JobRecord, SourceDatabase } from '../staging/types.js';
 import { notScripted, planReinsertCooperatively, recoveredFromLog, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
+import { comparisonRowKeys } from './comparison-keys.js';
 import { fromLayout, type ForeignKey, type TargetColumn, type TargetTable } from './target-table.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { columnCodePage } from '../reconstruct/types/index.js';
@@ -383,7 +384,9 @@ export class ReinsertService {
         return !other;
       });
     }
-    const plan = await planReinsertCooperatively(rows.map((r) => ({ id: r.id, table: r.table, lsn: r.lsn, values: r.values, operation: r.operation, fromLog: recoveredFromLog(r), mayBeChanged: r.warnings.some((w) => w.includes(MAY_BE_CHANGED)) })), tables, fks, {
+    // a comparison's rows are keyed in the target's row ledger by their values and copy (comparison-keys.ts)
+    const valuesKeys = await comparisonRowKeys(this.store, jobId, rows, yieldToEventLoop);
+    const plan = await planReinsertCooperatively(rows.map((r) => ({ id: r.id, table: r.table, lsn: r.lsn, values: r.values, operation: r.operation, fromLog: recoveredFromLog(r), valuesKey: valuesKeys.get(r.id), mayBeChanged: r.warnings.some((w) => w.includes(MAY_BE_CHANGED)) })), tables, fks, {
       database: req.target?.database ?? opts.database, tableMap, batchSize: req.batchSize, ledgerTable: req.target?.ledgerTable ?? opts.ledgerTable ?? undefined, operations: opts.anyStatus && !req.operations ? ['delete', 'insert', 'update'] : req.operations,
     });
     for (const { row: r, other } of elsewhere) {

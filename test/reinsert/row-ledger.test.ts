@@ -85,7 +85,7 @@ describe('the script keeps the row ledger as the run does', () => {
   const fromLog = { id: 1, table: 'dbo.LogTestTrailNull', lsn: '0000002A:000001F0:0003', values: { Id: 1, ColA: 'a', ColB: null }, operation: 'delete', fromLog: true };
   const compared = { id: 2, table: 'dbo.LogTestTrailNull', lsn: 'state:00000001', values: { Id: 2, ColA: "it's", ColB: null }, operation: 'delete', fromLog: false };
 
-  it('creates it when missing, checks and records each row recovered from a delete in its transaction; a comparison row has no key', () => {
+  it('creates it when missing, checks and records each row recovered from a delete in its transaction; a comparison row planned without its job keys (comparison-keys.ts, read from the store: comparison-row-ledger.test.ts) has none', () => {
     const plan = planReinsert([fromLog, compared], tables, [], { database: "side'db" });
     expect(plan.batches[0]!.rowLedger).toBe("[side'db].[dbo].[rowback_reinsert_ledger_rows]");
     expect(plan.batches[0]!.rows.map((r) => r.rowKey)).toEqual(['dbo.logtesttrailnull|0000002a:000001f0:0003', null]);
