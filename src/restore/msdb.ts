@@ -80,7 +80,13 @@ export function backupDevicesSql(database: string): SqlStatement {
   };
 }
 
-/** The files of every backup set of the database (FILELISTONLY's logical and physical names). */
+/**
+ * The files of every backup set of the database (FILELISTONLY's logical and physical names).
+ * backupfile holds "one row for each data or log file of a database … Whether or not the file is
+ * included in the backup is determined by the is_present column" (Microsoft Learn, backupfile; a
+ * file dropped before the backup, state 8 DROPPED, keeps its row): mapHistoryRows keeps the present
+ * ones only, as a MOVE of a logical file the backup does not hold fails the RESTORE (Msg 3234).
+ */
 export function backupFilesSql(database: string): SqlStatement {
   return {
     text: [
@@ -89,7 +95,8 @@ export function backupFilesSql(database: string): SqlStatement {
       '  bf.logical_name AS [logical_name],',
       '  bf.physical_name AS [physical_name],',
       '  bf.file_type AS [file_type],',
-      '  bf.file_number AS [file_number]',
+      '  bf.file_number AS [file_number],',
+      '  bf.is_present AS [is_present]',
       'FROM msdb.dbo.backupfile AS bf',
       'JOIN msdb.dbo.backupset AS bs ON bs.backup_set_id = bf.backup_set_id',
       'WHERE bs.database_name = @database',
@@ -125,6 +132,8 @@ export function mapHistoryRows(sets: Row[], devices: Row[], files: Row[], origin
   }
   const filesBySet = new Map<number, BackupSetRecord['files']>();
   for (const f of files) {
+    // bit: tedious gives a boolean; absent (an older caller's rows) = present
+    if (f.is_present === false || f.is_present === 0) continue;
     const id = num(f.backup_set_id);
     const list = filesBySet.get(id) ?? [];
     const ft = text(f.file_type);
