@@ -117,9 +117,26 @@ const bool = (v: unknown): boolean => v === true || v === 1 || v === '1';
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 
 /**
+ * A disk "file" that keeps nothing: Windows' NUL device (`NUL`, `NUL:`, `\\.\NUL`, or NUL as the last
+ * part of a path, a reserved DOS device name in any folder) and Linux's /dev/null. `BACKUP LOG … TO
+ * DISK = 'NUL'` is a known way of emptying the log: the server records it in msdb as an ordinary
+ * disk backup (device_type 2) and truncates the log as after any log backup, but the records are gone
+ * (Gail Shaw, "Backing up to NUL vs Backup with Truncate only"). Planned as a step, the restore
+ * failed at it after the full restore had run, leaving the database RESTORING, and the plan had said
+ * the target was reachable.
+ */
+export function isNullDevice(name: string): boolean {
+  const t = name.trim();
+  if (t === '/dev/null') return true;
+  const last = t.slice(Math.max(t.lastIndexOf('\\'), t.lastIndexOf('/')) + 1);
+  return /^nul:?$/i.test(last);
+}
+
+/**
  * Rows of the three queries → history. A backup set whose devices are not all disk files
- * (device_type ≠ 2: tape, virtual device, URL, logical backup device) or whose media set has no
- * device row is listed in `skipped`, as are rows with no LSNs. Throws SourceError
+ * (device_type ≠ 2: tape, virtual device, URL, logical backup device), one written to the null
+ * device (isNullDevice; with its LSNs, so that a refusal over the gap it leaves names it) or whose
+ * media set has no device row is listed in `skipped`, as are rows with no LSNs. Throws SourceError
  * SOURCE_BAD_HISTORY for a row missing its id or type.
  */
 export function mapHistoryRows(sets: Row[], devices: Row[], files: Row[], origin: string): BackupHistory {
@@ -160,6 +177,16 @@ export function mapHistoryRows(sets: Row[], devices: Row[], files: Row[], origin
     }
     const first = text(r.first_lsn);
     const last = text(r.last_lsn);
+    const discarded = devs.find((d) => isNullDevice(d.name));
+    if (discarded) {
+      skipped.push({
+        file: discarded.name,
+        code: 'SOURCE_DISCARDED_BACKUP',
+        reason: `backup set ${id} (${backupType}) was written to ${discarded.name}, the null device, which keeps nothing: no file holds it${backupType === 'log' ? ', so the log chain breaks there (the server truncated the log as after any log backup)' : ''}`,
+        ...(first && last ? { firstLsn: first, lastLsn: last } : {}),
+      });
+      continue;
+    }
     if (!first || !last) {
       skipped.push({ file: label, code: 'SOURCE_BAD_HISTORY', reason: `backup set ${id} has no first/last LSN in msdb` });
       continue;
