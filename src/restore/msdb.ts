@@ -117,6 +117,15 @@ const bool = (v: unknown): boolean => v === true || v === 1 || v === '1';
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 
 /**
+ * A disk path as msdb names it, for telling two backups written to one file: Windows paths (a drive
+ * letter, a UNC share or a backslash) compare without regard to case, as Windows does; others exactly.
+ */
+function pathKey(name: string): string {
+  const t = name.trim();
+  return /^[A-Za-z]:|\\/.test(t) ? t.toLowerCase() : t;
+}
+
+/**
  * A disk "file" that keeps nothing: Windows' NUL device (`NUL`, `NUL:`, `\\.\NUL`, or NUL as the last
  * part of a path, a reserved DOS device name in any folder) and Linux's /dev/null. `BACKUP LOG … TO
  * DISK = 'NUL'` is a known way of emptying the log: the server records it in msdb as an ordinary
@@ -135,7 +144,11 @@ export function isNullDevice(name: string): boolean {
 /**
  * Rows of the three queries → history. A backup set whose devices are not all disk files
  * (device_type ≠ 2: tape, virtual device, URL, logical backup device), one written to the null
- * device (isNullDevice; with its LSNs, so that a refusal over the gap it leaves names it) or whose
+ * device (isNullDevice; with its LSNs, so that a refusal over the gap it leaves names it), one its
+ * file no longer holds (SOURCE_OVERWRITTEN_BACKUP: a later set written to the same path at the same
+ * or a lower position; BACKUP appends at the next position unless told WITH INIT / FORMAT, which
+ * overwrite every set of the file, so a fixed file name backed up WITH INIT leaves msdb listing
+ * sets the file has not held since; RESTORE … FILE = n of the path reads the later one) or whose
  * media set has no device row is listed in `skipped`, as are rows with no LSNs. Throws SourceError
  * SOURCE_BAD_HISTORY for a row missing its id or type.
  */
@@ -159,6 +172,17 @@ export function mapHistoryRows(sets: Row[], devices: Row[], files: Row[], origin
   }
   const out: BackupSetRecord[] = [];
   const skipped: SkippedBackup[] = [];
+  // every set written to each disk path: (backup_set_id, position), to tell an overwritten one
+  const onPath = new Map<string, Array<{ id: number; position: number; uuid: string | null }>>();
+  for (const r of sets) {
+    for (const d of byMedia.get(num(r.media_set_id)) ?? []) {
+      if (d.type !== 2) continue;
+      const k = pathKey(d.name);
+      const list = onPath.get(k) ?? [];
+      list.push({ id: num(r.backup_set_id), position: num(r.position), uuid: guid(r.backup_set_uuid) });
+      onPath.set(k, list);
+    }
+  }
   for (const r of sets) {
     const id = num(r.backup_set_id);
     const t = text(r.type);
@@ -183,6 +207,20 @@ export function mapHistoryRows(sets: Row[], devices: Row[], files: Row[], origin
         file: discarded.name,
         code: 'SOURCE_DISCARDED_BACKUP',
         reason: `backup set ${id} (${backupType}) was written to ${discarded.name}, the null device, which keeps nothing: no file holds it${backupType === 'log' ? ', so the log chain breaks there (the server truncated the log as after any log backup)' : ''}`,
+        ...(first && last ? { firstLsn: first, lastLsn: last } : {}),
+      });
+      continue;
+    }
+    const position = num(r.position);
+    // a later row of the same backup (same backup_set_uuid) is no overwrite: RESTORE records the set it
+    // read in backupset too (restorehistory.backup_set_id references it), same path, same position
+    const uuid = guid(r.backup_set_uuid);
+    const later = devs.map((d) => ({ d, by: (onPath.get(pathKey(d.name)) ?? []).find((x) => x.id > id && x.position <= position && (x.uuid === null || x.uuid !== uuid)) })).find((x) => x.by);
+    if (later?.by) {
+      skipped.push({
+        file: later.d.name,
+        code: 'SOURCE_OVERWRITTEN_BACKUP',
+        reason: `backup set ${id} (${backupType}, FILE = ${position} of ${later.d.name}) is no longer in that file: msdb lists a later backup (set ${later.by.id}) written to it at position ${later.by.position}, so it was overwritten (BACKUP … WITH INIT or FORMAT) or the file replaced; give the file that holds it with --backups`,
         ...(first && last ? { firstLsn: first, lastLsn: last } : {}),
       });
       continue;

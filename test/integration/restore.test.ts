@@ -122,4 +122,25 @@ describe.skipIf(!runtime.available)('restore plan and run against SQL Server 202
       await exec.close();
     }
   });
+  it('a log file name reused WITH INIT: msdb lists the overwritten set, which is skipped (SOURCE_OVERWRITTEN_BACKUP); the rows a RESTORE adds to backupset for the set it read (same backup_set_uuid) are not taken for an overwrite', async () => {
+    await admin.request().batch(`CREATE DATABASE RbInit; ALTER DATABASE RbInit SET RECOVERY FULL;`);
+    await admin.request().batch(`BACKUP DATABASE RbInit TO DISK = N'${DIR}/rbi_full.bak' WITH INIT;`);
+    await admin.request().batch(`BACKUP LOG RbInit TO DISK = N'${DIR}/rbi_log.trn' WITH INIT;`);
+    await admin.request().batch(`BACKUP LOG RbInit TO DISK = N'${DIR}/rbi_log.trn' WITH INIT;`);
+    const read = async () => {
+      const runner = new MssqlRunner(settingsFor(container));
+      try {
+        return await readMsdbHistory(runner, 'RbInit');
+      } finally {
+        await runner.close();
+      }
+    };
+    const h = await read();
+    expect(h.skipped.map((x) => x.code)).toEqual(['SOURCE_OVERWRITTEN_BACKUP']);
+    expect(h.sets.map((x) => x.backupType)).toEqual(['full', 'log']);
+    await admin.request().batch(`RESTORE DATABASE RbInit_copy FROM DISK = N'${DIR}/rbi_full.bak' WITH MOVE N'RbInit' TO N'${DIR}/RbInit_copy.mdf', MOVE N'RbInit_log' TO N'${DIR}/RbInit_copy_log.ldf', NORECOVERY;
+      RESTORE LOG RbInit_copy FROM DISK = N'${DIR}/rbi_log.trn' WITH RECOVERY;`);
+    const again = await read();
+    expect(again.skipped.map((x) => x.code)).toEqual(['SOURCE_OVERWRITTEN_BACKUP']);
+  });
 });
