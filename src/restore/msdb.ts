@@ -38,6 +38,7 @@ export function backupSetsSql(database: string): SqlStatement {
       '  bs.type AS [type],',
       '  bs.is_copy_only AS [is_copy_only],',
       '  bs.is_damaged AS [is_damaged],',
+      '  bs.is_snapshot AS [is_snapshot],',
       '  bs.database_name AS [database_name],',
       '  bs.server_name AS [server_name],',
       '  bs.position AS [position],',
@@ -201,6 +202,13 @@ export function mapHistoryRows(sets: Row[], devices: Row[], files: Row[], origin
     }
     const first = text(r.first_lsn);
     const last = text(r.last_lsn);
+    // backupset.is_snapshot: "Backup was taken using the SNAPSHOT option" (VSS, or SQL Server 2022's
+    // BACKUP … WITH METADATA_ONLY to a disk .bkm file): the file holds only metadata, the data files
+    // come from a storage snapshot, and RESTORE of it needs … WITH METADATA_ONLY over those files
+    if (bool(r.is_snapshot)) {
+      skipped.push({ file: label, code: 'SOURCE_SNAPSHOT_BACKUP', reason: `backup set ${id} (${backupType}) is a snapshot backup (msdb is_snapshot): its file holds metadata only, the data files are in a storage snapshot, which a restore plan cannot restore; not planned` });
+      continue;
+    }
     const discarded = devs.find((d) => isNullDevice(d.name));
     if (discarded) {
       skipped.push({

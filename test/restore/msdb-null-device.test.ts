@@ -56,3 +56,18 @@ describe('msdb history: a backup written to the null device', () => {
     expect(c.steps.flatMap((s) => s.set.devices)).toEqual(['F:\\bk\\full.bak', 'F:\\bk\\log1.trn']);
   });
 });
+
+/**
+ * backupset.is_snapshot (bit → boolean through tedious): a snapshot backup (VSS, or SQL Server 2022's
+ * BACKUP … WITH METADATA_ONLY to a disk .bkm file, device_type 2) holds metadata only; planned as a
+ * full backup it was restored FROM DISK = N'….bkm' without the storage snapshot (Microsoft Learn,
+ * "Create a Transact-SQL snapshot backup"). SYNTHETIC history.
+ */
+describe('msdb history: a snapshot backup', () => {
+  it('is skipped, not planned as a full backup', () => {
+    const snap = { ...set(14, 9, 'D', '41000000018000001', '41000000018000001', '2024-05-01T12:30:00'), is_snapshot: true };
+    const h = mapHistoryRows([...SETS.map((r) => ({ ...r, is_snapshot: false })), snap], [...DEVICES, { media_set_id: 9, family_sequence_number: 1, device_type: 2, physical_device_name: 'F:\\bk\\snap.bkm' }], FILES, 'fake');
+    expect(h.skipped.map((s) => [s.code, s.file])).toEqual([['SOURCE_DISCARDED_BACKUP', 'NUL'], ['SOURCE_SNAPSHOT_BACKUP', 'F:\\bk\\snap.bkm']]);
+    expect(h.sets.map((s) => s.devices[0])).not.toContain('F:\\bk\\snap.bkm');
+  });
+});
