@@ -79,6 +79,7 @@ export function fromLayout(l: TableLayout): TargetTable {
     columns: cols.map((c) => ({
       name: c.name, type: c.type === 'sysname' ? 'nvarchar' : c.type, maxLength: c.type === 'sysname' ? 256 : c.maxLength,
       precision: c.precision, scale: c.scale, nullable: c.nullable, identity: c.identity, computed: c.computed,
+      ...(c.generatedAlways ? { generatedAlways: true } : {}),
     })),
     keyColumns,
   };

@@ -39,3 +39,38 @@ describe('re-insert target: GENERATED ALWAYS columns', () => {
     expect(r.insertSql).toBe('INSERT INTO [dbo].[Policy] ([PolicyId], [Holder]) VALUES (@p1, @p2);');
   });
 });
+
+/**
+ * A dry run without a target plans from the layout the rows were decoded with (fromLayout): from
+ * --ddl, or from a catalog (sql/table-metadata.sql, whose generated_always_type is read through
+ * COLUMNPROPERTY). The period columns were insertable there too, so the dry-run script failed with
+ * Msg 13536 at its first row of such a table.
+ */
+describe('re-insert from a layout: GENERATED ALWAYS columns', () => {
+  const ddl = `CREATE TABLE dbo.Policy (PolicyId int NOT NULL PRIMARY KEY, Holder nvarchar(50) NOT NULL,
+    ValidFrom datetime2 GENERATED ALWAYS AS ROW START HIDDEN NOT NULL, ValidTo datetime2 GENERATED ALWAYS AS ROW END HIDDEN NOT NULL,
+    PERIOD FOR SYSTEM_TIME (ValidFrom, ValidTo));`;
+
+  it('--ddl: the period columns are not insertable', async () => {
+    const { layoutsFromDdl } = await import('../../src/reconstruct/metadata/ddl.js');
+    const { fromLayout } = await import('../../src/reinsert/target-table.js');
+    const [layout] = layoutsFromDdl(ddl);
+    expect(insertableColumns(fromLayout(layout!)).map((c) => c.name)).toEqual(['PolicyId', 'Holder']);
+  });
+
+  it('a catalog: generated_always_type read by the shipped query and kept by the layout', async () => {
+    const { readFileSync } = await import('node:fs');
+    for (const f of ['sql/table-metadata.sql', 'sql/table-metadata-json.sql', 'sql/export-log-records.sql']) {
+      expect(readFileSync(f, 'utf8')).toContain("COLUMNPROPERTY(o.[object_id], c.[name], 'GeneratedAlwaysType') AS [generated_always_type]");
+    }
+    const { catalogRowFromCsv } = await import('../../src/logreader/export/export-file.js');
+    expect(catalogRowFromCsv({ generated_always_type: '1' }, 2, 'x.csv')).toEqual({ generated_always_type: 1 });
+    // a catalog row of a period column (int from COLUMNPROPERTY, as tedious and FOR JSON give it) → layout → target
+    const { customersCatalog, customersCatalogRow } = await import('../support/export-fixture.js');
+    const { layoutsFromCatalog } = await import('../../src/reconstruct/metadata/catalog-json.js');
+    const { fromLayout } = await import('../../src/reinsert/target-table.js');
+    const rows = [...customersCatalog(), customersCatalogRow({ partition_column_id: 3, column_id: 3, column_name: 'ValidFrom', type_name: 'datetime2', system_type_id: 42, max_length: 8, precision: 27, scale: 7, collation_name: null, is_nullable: false, leaf_offset: 8, leaf_null_bit: 3, leaf_bit_position: 0, key_ordinal: 0, generated_always_type: 1 })];
+    const [layout] = layoutsFromCatalog(rows);
+    expect(insertableColumns(fromLayout(layout!)).map((c) => c.name)).toEqual(['CustomerId', 'Name']);
+  });
+});
