@@ -78,12 +78,19 @@ export function isTransient(e: unknown): boolean {
 }
 
 /** What went wrong, as a SourceError with a code a user can act on. */
-export function toSourceError(e: unknown, what: string): SourceError {
+/** What a permission error is told by default: the log reads' rights. */
+export const LOG_READ_RIGHTS = 'Reading the log needs sysadmin (or db_owner on the database); see docs/live.md';
+
+/**
+ * `rights`: the sentence a permission error ends with (default LOG_READ_RIGHTS; a restore passes
+ * RESTORE's own, restore/run.ts).
+ */
+export function toSourceError(e: unknown, what: string, rights: string = LOG_READ_RIGHTS): SourceError {
   if (e instanceof SourceError) return e;
   const f = facts(e);
   const num = f.number !== undefined ? ` (SQL error ${f.number})` : '';
   if (f.numbers.some((n) => PERMISSION_SQL_ERRORS.has(n))) {
-    return new SourceError('SOURCE_PERMISSION', `${what}: permission denied${num}: ${f.message}. Reading the log needs sysadmin (or db_owner on the database); see docs/live.md`, {}, { cause: e });
+    return new SourceError('SOURCE_PERMISSION', `${what}: permission denied${num}: ${f.message}. ${rights}`, {}, { cause: e });
   }
   if (f.numbers.some((n) => CONNECT_SQL_ERRORS.has(n)) || f.code === 'ELOGIN' || f.code === 'EINSTLOOKUP' || f.code === 'ESOCKET' || f.code === 'ECONNCLOSED') {
     // the connection, not the query it was for (`what`: an internal label such as 'server facts')

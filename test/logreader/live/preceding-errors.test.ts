@@ -23,10 +23,16 @@ describe('driver errors: the errors the server sent before the last one (mssql p
     expect(e.message).toBe(`restore step 2 of 3 failed (SQL error 3201): ${CANNOT_OPEN}; then RESTORE LOG is terminating abnormally. (SQL error 3013)`);
   });
 
-  it('classifies by the cause: a permission error before 3013 is SOURCE_PERMISSION', () => {
-    const e = toSourceError(mssqlError([{ number: 262, message: "CREATE DATABASE permission denied in database 'master'." }, { number: 3013, message: 'RESTORE DATABASE is terminating abnormally.' }]), 'restore step 1 of 2');
+  it('classifies by the cause: a permission error before 3013 is SOURCE_PERMISSION, told with RESTORE\'s rights in a restore', async () => {
+    const denied = () => mssqlError([{ number: 262, message: "CREATE DATABASE permission denied in database 'master'." }, { number: 3013, message: 'RESTORE DATABASE is terminating abnormally.' }]);
+    const e = toSourceError(denied(), 'restore step 1 of 2');
     expect(e.code).toBe('SOURCE_PERMISSION');
     expect(e.message).toContain('CREATE DATABASE permission denied');
+    const exec: RestoreExecutor = { databaseExists: async () => false, execute: async () => { throw denied(); }, close: async () => undefined };
+    const got = await runRestore(exec, () => ["RESTORE DATABASE [X] FROM DISK = N'a.bak' WITH FILE = 1, NORECOVERY;"], { as: 'X' }).then(() => null, (x: Error & { code: string }) => x);
+    expect(got?.code).toBe('SOURCE_PERMISSION');
+    expect(got?.message).toContain('RESTORE of a new database needs CREATE DATABASE permission');
+    expect(got?.message).not.toContain('Reading the log');
   });
 
   it('a deadlock reported before a later error is still transient', () => {
