@@ -41,6 +41,7 @@ SELECT
   cc.[is_persisted],
   c.[is_rowguidcol],
   c.[is_column_set],
+  COLUMNPROPERTY(o.[object_id], c.[name], 'GeneratedAlwaysType') AS [generated_always_type],
   pc.[leaf_offset],
   pc.[leaf_null_bit],
   pc.[leaf_bit_position],

@@ -9,6 +9,9 @@
 --    unit ids (e.g. 72057594043236352) are larger than that.
 --  * column_id / column_name are NULL for dropped columns and for the uniquifier of a
 --    non-unique clustered index; their bytes still occupy the row.
+--  * generated_always_type is COLUMNPROPERTY(…, 'GeneratedAlwaysType'): 1 / 2 for a temporal
+--    table's period columns (GENERATED ALWAYS AS ROW START / END), which a re-insert leaves to the
+--    server (an INSERT naming one fails, Msg 13536); NULL before SQL Server 2016.
 --  * modify_date is sys.objects.modify_date (server local time, ISO 8601): it moves on ALTER
 --    TABLE and on index changes, which rowback uses to detect schema drift.
 --  * default_value is the value stored for rows written before the column was added, as
@@ -56,6 +59,7 @@ SELECT
   cc.[is_persisted],
   c.[is_rowguidcol],
   c.[is_column_set],
+  COLUMNPROPERTY(o.[object_id], c.[name], 'GeneratedAlwaysType') AS [generated_always_type],
   pc.[leaf_offset],
   pc.[leaf_null_bit],
   pc.[leaf_bit_position],

@@ -68,12 +68,18 @@ export const CATALOG_NAMES_PER_QUERY = 1000;
  * (the primary key's where the column is in it, else the clustered index's), so a nonclustered
  * primary key (A, B) beside a unique clustered index (C, D) could give the key (C, B), which is no
  * key: a row holding C and B of another row was taken for a conflict and not inserted.
+ *
+ * generated_always_type (sys.columns, SQL Server 2016+: 1 AS ROW START, 2 AS ROW END of a
+ * system-versioned temporal table; 7–10 ledger / transaction-id / sequence columns) is read through
+ * COLUMNPROPERTY(…, 'GeneratedAlwaysType'), which answers NULL (taken as 0) where the property does
+ * not exist, so the query still runs on servers before 2016 where sys.columns has no such column.
  */
 export function targetColumnsSql(count: number): string {
   return `
 SELECT s.name AS [schema], t.name AS [table], c.name AS [column], c.column_id,
        TYPE_NAME(CASE WHEN c.system_type_id = 240 THEN c.user_type_id ELSE c.system_type_id END) AS type_name,
        c.max_length, c.precision, c.scale, c.is_nullable, c.is_identity, c.is_computed,
+       ISNULL(COLUMNPROPERTY(c.object_id, c.name, 'GeneratedAlwaysType'), 0) AS generated_always_type,
        ISNULL(k.key_ordinal, 0) AS key_ordinal
 FROM sys.tables t
 JOIN sys.schemas s ON s.schema_id = t.schema_id
@@ -136,6 +142,8 @@ export function addForeignKey(fks: Map<string, ForeignKey>, r: FkRow): void {
 interface ColumnRow {
   schema: string; table: string; column: string; type_name: string; max_length: number; precision: number; scale: number;
   is_nullable: boolean; is_identity: boolean; is_computed: boolean; key_ordinal: number;
+  /** COLUMNPROPERTY 'GeneratedAlwaysType' (int; 0 = a column the INSERT may give). Absent in rows of older callers: 0. */
+  generated_always_type?: number | null;
 }
 
 export function tablesFromCatalog(rows: ColumnRow[]): Map<string, TargetTable> {
@@ -151,6 +159,7 @@ export function tablesFromCatalog(rows: ColumnRow[]): Map<string, TargetTable> {
     t.columns.push({
       name: r.column, type: r.type_name.toLowerCase() as SqlTypeName, maxLength: r.max_length, precision: r.precision, scale: r.scale,
       nullable: r.is_nullable, identity: r.is_identity, computed: r.is_computed,
+      ...(Number(r.generated_always_type ?? 0) !== 0 ? { generatedAlways: true } : {}),
     });
   }
   for (const r of rows) if (r.key_ordinal > 0) out.get(`${r.schema}.${r.table}`)!.keyColumns[r.key_ordinal - 1] = r.column;

@@ -16,6 +16,13 @@ export interface TargetColumn {
   nullable: boolean;
   identity: boolean;
   computed: boolean;
+  /**
+   * GENERATED ALWAYS (sys.columns.generated_always_type ≠ 0: a temporal table's period columns, AS ROW
+   * START / AS ROW END, or a ledger table's generated columns). The server sets them; an INSERT that
+   * names one is refused (Msg 13536, "Cannot insert an explicit value into a GENERATED ALWAYS column
+   * … Use INSERT with a column list to exclude the GENERATED ALWAYS column"). Absent = not generated.
+   */
+  generatedAlways?: boolean;
 }
 
 export interface TargetTable {
@@ -44,9 +51,12 @@ export function qualified(t: Pick<TargetTable, 'schema' | 'name'>): string {
   return `${t.schema}.${t.name}`;
 }
 
-/** Columns an INSERT writes: not computed, not rowversion/timestamp. */
+/**
+ * Columns an INSERT writes: not computed, not rowversion/timestamp, not GENERATED ALWAYS (a temporal
+ * table's period columns: the re-inserted row's period starts at the re-insert, as the server sets it).
+ */
 export function insertableColumns(t: TargetTable): TargetColumn[] {
-  return t.columns.filter((c) => !c.computed && c.type !== 'timestamp');
+  return t.columns.filter((c) => !c.computed && c.type !== 'timestamp' && !c.generatedAlways);
 }
 
 export function hasIdentity(t: TargetTable): boolean {
@@ -69,6 +79,7 @@ export function fromLayout(l: TableLayout): TargetTable {
     columns: cols.map((c) => ({
       name: c.name, type: c.type === 'sysname' ? 'nvarchar' : c.type, maxLength: c.type === 'sysname' ? 256 : c.maxLength,
       precision: c.precision, scale: c.scale, nullable: c.nullable, identity: c.identity, computed: c.computed,
+      ...(c.generatedAlways ? { generatedAlways: true } : {}),
     })),
     keyColumns,
   };

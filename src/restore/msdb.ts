@@ -38,6 +38,7 @@ export function backupSetsSql(database: string): SqlStatement {
       '  bs.type AS [type],',
       '  bs.is_copy_only AS [is_copy_only],',
       '  bs.is_damaged AS [is_damaged],',
+      '  bs.is_snapshot AS [is_snapshot],',
       '  bs.database_name AS [database_name],',
       '  bs.server_name AS [server_name],',
       '  bs.position AS [position],',
@@ -80,7 +81,13 @@ export function backupDevicesSql(database: string): SqlStatement {
   };
 }
 
-/** The files of every backup set of the database (FILELISTONLY's logical and physical names). */
+/**
+ * The files of every backup set of the database (FILELISTONLY's logical and physical names).
+ * backupfile holds "one row for each data or log file of a database … Whether or not the file is
+ * included in the backup is determined by the is_present column" (Microsoft Learn, backupfile; a
+ * file dropped before the backup, state 8 DROPPED, keeps its row): mapHistoryRows keeps the present
+ * ones only, as a MOVE of a logical file the backup does not hold fails the RESTORE (Msg 3234).
+ */
 export function backupFilesSql(database: string): SqlStatement {
   return {
     text: [
@@ -89,7 +96,8 @@ export function backupFilesSql(database: string): SqlStatement {
       '  bf.logical_name AS [logical_name],',
       '  bf.physical_name AS [physical_name],',
       '  bf.file_type AS [file_type],',
-      '  bf.file_number AS [file_number]',
+      '  bf.file_number AS [file_number],',
+      '  bf.is_present AS [is_present]',
       'FROM msdb.dbo.backupfile AS bf',
       'JOIN msdb.dbo.backupset AS bs ON bs.backup_set_id = bf.backup_set_id',
       'WHERE bs.database_name = @database',
@@ -110,9 +118,39 @@ const bool = (v: unknown): boolean => v === true || v === 1 || v === '1';
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 
 /**
+ * A disk path as msdb names it, for telling two backups written to one file: Windows paths (a drive
+ * letter, a UNC share or a backslash) compare without regard to case, as Windows does; others exactly.
+ */
+function pathKey(name: string): string {
+  const t = name.trim();
+  return /^[A-Za-z]:|\\/.test(t) ? t.toLowerCase() : t;
+}
+
+/**
+ * A disk "file" that keeps nothing: Windows' NUL device (`NUL`, `NUL:`, `\\.\NUL`, or NUL as the last
+ * part of a path, a reserved DOS device name in any folder) and Linux's /dev/null. `BACKUP LOG … TO
+ * DISK = 'NUL'` is a known way of emptying the log: the server records it in msdb as an ordinary
+ * disk backup (device_type 2) and truncates the log as after any log backup, but the records are gone
+ * (Gail Shaw, "Backing up to NUL vs Backup with Truncate only"). Planned as a step, the restore
+ * failed at it after the full restore had run, leaving the database RESTORING, and the plan had said
+ * the target was reachable.
+ */
+export function isNullDevice(name: string): boolean {
+  const t = name.trim();
+  if (t === '/dev/null') return true;
+  const last = t.slice(Math.max(t.lastIndexOf('\\'), t.lastIndexOf('/')) + 1);
+  return /^nul:?$/i.test(last);
+}
+
+/**
  * Rows of the three queries → history. A backup set whose devices are not all disk files
- * (device_type ≠ 2: tape, virtual device, URL, logical backup device) or whose media set has no
- * device row is listed in `skipped`, as are rows with no LSNs. Throws SourceError
+ * (device_type ≠ 2: tape, virtual device, URL, logical backup device), one written to the null
+ * device (isNullDevice; with its LSNs, so that a refusal over the gap it leaves names it), one its
+ * file no longer holds (SOURCE_OVERWRITTEN_BACKUP: a later set written to the same path at the same
+ * or a lower position; BACKUP appends at the next position unless told WITH INIT / FORMAT, which
+ * overwrite every set of the file, so a fixed file name backed up WITH INIT leaves msdb listing
+ * sets the file has not held since; RESTORE … FILE = n of the path reads the later one) or whose
+ * media set has no device row is listed in `skipped`, as are rows with no LSNs. Throws SourceError
  * SOURCE_BAD_HISTORY for a row missing its id or type.
  */
 export function mapHistoryRows(sets: Row[], devices: Row[], files: Row[], origin: string): BackupHistory {
@@ -125,6 +163,8 @@ export function mapHistoryRows(sets: Row[], devices: Row[], files: Row[], origin
   }
   const filesBySet = new Map<number, BackupSetRecord['files']>();
   for (const f of files) {
+    // bit: tedious gives a boolean; absent (an older caller's rows) = present
+    if (f.is_present === false || f.is_present === 0) continue;
     const id = num(f.backup_set_id);
     const list = filesBySet.get(id) ?? [];
     const ft = text(f.file_type);
@@ -133,6 +173,17 @@ export function mapHistoryRows(sets: Row[], devices: Row[], files: Row[], origin
   }
   const out: BackupSetRecord[] = [];
   const skipped: SkippedBackup[] = [];
+  // every set written to each disk path: (backup_set_id, position), to tell an overwritten one
+  const onPath = new Map<string, Array<{ id: number; position: number; uuid: string | null }>>();
+  for (const r of sets) {
+    for (const d of byMedia.get(num(r.media_set_id)) ?? []) {
+      if (d.type !== 2) continue;
+      const k = pathKey(d.name);
+      const list = onPath.get(k) ?? [];
+      list.push({ id: num(r.backup_set_id), position: num(r.position), uuid: guid(r.backup_set_uuid) });
+      onPath.set(k, list);
+    }
+  }
   for (const r of sets) {
     const id = num(r.backup_set_id);
     const t = text(r.type);
@@ -151,6 +202,37 @@ export function mapHistoryRows(sets: Row[], devices: Row[], files: Row[], origin
     }
     const first = text(r.first_lsn);
     const last = text(r.last_lsn);
+    // backupset.is_snapshot: "Backup was taken using the SNAPSHOT option" (VSS, or SQL Server 2022's
+    // BACKUP … WITH METADATA_ONLY to a disk .bkm file): the file holds only metadata, the data files
+    // come from a storage snapshot, and RESTORE of it needs … WITH METADATA_ONLY over those files
+    if (bool(r.is_snapshot)) {
+      skipped.push({ file: label, code: 'SOURCE_SNAPSHOT_BACKUP', reason: `backup set ${id} (${backupType}) is a snapshot backup (msdb is_snapshot): its file holds metadata only, the data files are in a storage snapshot, which a restore plan cannot restore; not planned` });
+      continue;
+    }
+    const discarded = devs.find((d) => isNullDevice(d.name));
+    if (discarded) {
+      skipped.push({
+        file: discarded.name,
+        code: 'SOURCE_DISCARDED_BACKUP',
+        reason: `backup set ${id} (${backupType}) was written to ${discarded.name}, the null device, which keeps nothing: no file holds it${backupType === 'log' ? ', so the log chain breaks there (the server truncated the log as after any log backup)' : ''}`,
+        ...(first && last ? { firstLsn: first, lastLsn: last } : {}),
+      });
+      continue;
+    }
+    const position = num(r.position);
+    // a later row of the same backup (same backup_set_uuid) is no overwrite: RESTORE records the set it
+    // read in backupset too (restorehistory.backup_set_id references it), same path, same position
+    const uuid = guid(r.backup_set_uuid);
+    const later = devs.map((d) => ({ d, by: (onPath.get(pathKey(d.name)) ?? []).find((x) => x.id > id && x.position <= position && (x.uuid === null || x.uuid !== uuid)) })).find((x) => x.by);
+    if (later?.by) {
+      skipped.push({
+        file: later.d.name,
+        code: 'SOURCE_OVERWRITTEN_BACKUP',
+        reason: `backup set ${id} (${backupType}, FILE = ${position} of ${later.d.name}) is no longer in that file: msdb lists a later backup (set ${later.by.id}) written to it at position ${later.by.position}, so it was overwritten (BACKUP … WITH INIT or FORMAT) or the file replaced; give the file that holds it with --backups`,
+        ...(first && last ? { firstLsn: first, lastLsn: last } : {}),
+      });
+      continue;
+    }
     if (!first || !last) {
       skipped.push({ file: label, code: 'SOURCE_BAD_HISTORY', reason: `backup set ${id} has no first/last LSN in msdb` });
       continue;

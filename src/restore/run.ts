@@ -42,6 +42,12 @@ export function assertRestoreOnly(statement: string): void {
   if (words.filter((w) => w === 'RESTORE').length !== 1) throw new SourceError('SOURCE_NOT_RESTORE', 'refused to send more than one RESTORE in one batch');
 }
 
+/**
+ * Who may RESTORE (Microsoft Learn, RESTORE Statements, Permissions): a database that does not exist
+ * needs CREATE DATABASE; one that exists, sysadmin, dbcreator or its owner (dbo).
+ */
+export const RESTORE_RIGHTS = 'RESTORE of a new database needs CREATE DATABASE permission (dbcreator or sysadmin); over an existing one, sysadmin, dbcreator or its owner';
+
 export interface RunProgress {
   step: number;
   steps: number;
@@ -78,7 +84,7 @@ export async function runRestore(
       await exec.execute(statement, { signal: o.signal, onMessage: (message) => o.onProgress?.({ step: i + 1, steps: statements.length, statement, message }) });
     } catch (e) {
       if (o.signal?.aborted || (e as { code?: string }).code === 'SOURCE_CANCELLED') throw cancelled(done, statements.length, o.as);
-      const err = toSourceError(e, `restore step ${i + 1} of ${statements.length}`);
+      const err = toSourceError(e, `restore step ${i + 1} of ${statements.length}`, RESTORE_RIGHTS);
       throw new SourceError(err.code, `${err.message}; ${left(done, statements.length, o.as)}`, err.location, { cause: e });
     }
     done++;

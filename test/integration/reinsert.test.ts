@@ -311,4 +311,21 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022', () => {
     await t.close();
     expect(tables.get('crm.TwoKeys')!.keyColumns).toEqual(['A', 'B']);
   });
+
+  it("a system-versioned temporal table: its period columns (GENERATED ALWAYS) are read as such and left out of the INSERT (else Msg 13536)", async () => {
+    await admin.request().batch(`USE RecoveryTarget; CREATE TABLE crm.Policy (PolicyId int NOT NULL PRIMARY KEY, Holder nvarchar(50) NOT NULL,
+      ValidFrom datetime2 GENERATED ALWAYS AS ROW START NOT NULL, ValidTo datetime2 GENERATED ALWAYS AS ROW END NOT NULL,
+      PERIOD FOR SYSTEM_TIME (ValidFrom, ValidTo)) WITH (SYSTEM_VERSIONING = ON (HISTORY_TABLE = crm.PolicyHistory));`);
+    const t = new MssqlTarget(target);
+    const { tables } = await t.loadTables(['crm.Policy']);
+    const { planReinsert } = await import('../../src/reinsert/plan.js');
+    const plan = planReinsert([{ id: 1, table: 'crm.Policy', lsn: '00000030:00000100:0001', values: { PolicyId: 1, Holder: 'Ann', ValidFrom: '2024-03-01T09:00:00.0000000', ValidTo: '9999-12-31T23:59:59.9999999' } }], tables, []);
+    expect(plan.problems).toEqual([]);
+    const s = await t.session();
+    await s.insert(plan.batches[0]!.rows[0]!);
+    await s.close();
+    await t.close();
+    const got = await admin.request().query('USE RecoveryTarget; SELECT Holder FROM crm.Policy WHERE PolicyId = 1');
+    expect(got.recordset[0].Holder).toBe('Ann');
+  });
 });

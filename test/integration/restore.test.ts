@@ -97,4 +97,50 @@ describe.skipIf(!runtime.available)('restore plan and run against SQL Server 202
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('a file dropped before the full backup (backupfile is_present = 0) gets no MOVE: the side restore runs; a failing RESTORE names its cause, not only Msg 3013', async () => {
+    await admin.request().batch(`CREATE DATABASE RbDropped; ALTER DATABASE RbDropped SET RECOVERY FULL;
+      ALTER DATABASE RbDropped ADD FILE (NAME = N'RbDropped_extra', FILENAME = N'${DIR}/RbDropped_extra.ndf');`);
+    await admin.request().batch(`BACKUP DATABASE RbDropped TO DISK = N'${DIR}/rbd_full0.bak' WITH INIT;`);
+    await admin.request().batch('ALTER DATABASE RbDropped REMOVE FILE RbDropped_extra;');
+    await admin.request().batch(`BACKUP DATABASE RbDropped TO DISK = N'${DIR}/rbd_full.bak' WITH INIT;`);
+    await sleep(1500);
+    const stop = await serverNow(admin);
+    await sleep(1500);
+    await admin.request().batch(`BACKUP LOG RbDropped TO DISK = N'${DIR}/rbd_log.trn' WITH INIT;`);
+    const runner = new MssqlRunner(settingsFor(container));
+    const history = await readMsdbHistory(runner, 'RbDropped');
+    await runner.close();
+    const chain = planChain(history.sets, { kind: 'time', time: stop }, history.skipped);
+    const rendered = renderRestore(chain, { as: 'RbDropped_side' }).statements;
+    expect(rendered[0]).not.toContain('RbDropped_extra');
+    const exec = new MssqlRestoreExecutor(settingsFor(container));
+    try {
+      await runRestore(exec, () => rendered, { as: 'RbDropped_side' });
+      await expect(runRestore(exec, () => [`RESTORE LOG [RbDropped_gone] FROM DISK = N'${DIR}/no_such.trn' WITH FILE = 1, NORECOVERY;`], { as: 'RbDropped_gone' }))
+        .rejects.toThrow(/\(SQL error 3201\): Cannot open backup device .*; then RESTORE LOG is terminating abnormally\. \(SQL error 3013\)/);
+    } finally {
+      await exec.close();
+    }
+  });
+  it('a log file name reused WITH INIT: msdb lists the overwritten set, which is skipped (SOURCE_OVERWRITTEN_BACKUP); the rows a RESTORE adds to backupset for the set it read (same backup_set_uuid) are not taken for an overwrite', async () => {
+    await admin.request().batch(`CREATE DATABASE RbInit; ALTER DATABASE RbInit SET RECOVERY FULL;`);
+    await admin.request().batch(`BACKUP DATABASE RbInit TO DISK = N'${DIR}/rbi_full.bak' WITH INIT;`);
+    await admin.request().batch(`BACKUP LOG RbInit TO DISK = N'${DIR}/rbi_log.trn' WITH INIT;`);
+    await admin.request().batch(`BACKUP LOG RbInit TO DISK = N'${DIR}/rbi_log.trn' WITH INIT;`);
+    const read = async () => {
+      const runner = new MssqlRunner(settingsFor(container));
+      try {
+        return await readMsdbHistory(runner, 'RbInit');
+      } finally {
+        await runner.close();
+      }
+    };
+    const h = await read();
+    expect(h.skipped.map((x) => x.code)).toEqual(['SOURCE_OVERWRITTEN_BACKUP']);
+    expect(h.sets.map((x) => x.backupType)).toEqual(['full', 'log']);
+    await admin.request().batch(`RESTORE DATABASE RbInit_copy FROM DISK = N'${DIR}/rbi_full.bak' WITH MOVE N'RbInit' TO N'${DIR}/RbInit_copy.mdf', MOVE N'RbInit_log' TO N'${DIR}/RbInit_copy_log.ldf', NORECOVERY;
+      RESTORE LOG RbInit_copy FROM DISK = N'${DIR}/rbi_log.trn' WITH RECOVERY;`);
+    const again = await read();
+    expect(again.skipped.map((x) => x.code)).toEqual(['SOURCE_OVERWRITTEN_BACKUP']);
+  });
 });

@@ -30,14 +30,32 @@ interface DriverError {
   message?: string;
   originalError?: DriverError;
   cause?: unknown;
+  /** mssql (not streaming): the errors the server sent before the last one, which is the error thrown. */
+  precedingErrors?: DriverError[];
 }
 
-function facts(e: unknown): { code?: string; number?: number; message: string } {
+/**
+ * What the server said, and the number to classify it by. SQL Server may send several errors for one
+ * statement; mssql (lib/tedious/request.js, a request that does not stream) throws the LAST and keeps
+ * the others, in order, as `precedingErrors`. A failed RESTORE always ends with Msg 3013 "RESTORE
+ * DATABASE/LOG is terminating abnormally.", a wrapper: the cause (3201 cannot open backup device,
+ * 4305 the log begins too late, 3154 another database, 262/3110 permission) is the error before it.
+ * So every error is said, the first's number leads, and the class (permission, connect, transient)
+ * is taken from the first number that has one.
+ */
+function facts(e: unknown): { code?: string; number?: number; numbers: number[]; message: string } {
   const d = (e ?? {}) as DriverError;
   const inner = d.originalError ?? {};
   const number = d.number ?? inner.number;
   const code = d.code ?? inner.code;
-  return { code, number, message: plainConnectMessage(d.message ?? String(e), inner.cause) };
+  const last = plainConnectMessage(d.message ?? String(e), inner.cause);
+  const before = Array.isArray(d.precedingErrors) ? d.precedingErrors.filter((p): p is DriverError => typeof p === 'object' && p !== null) : [];
+  if (before.length === 0) return { code, number, numbers: number === undefined ? [] : [number], message: last };
+  const all = [...before.map((p) => ({ n: p.number ?? p.originalError?.number, m: p.message ?? String(p) })), { n: number, m: last }];
+  const numbers = all.map((x) => x.n).filter((n): n is number => typeof n === 'number');
+  // the first's number is said before the message (toSourceError); each later one after its own
+  const message = all.map((x, i) => (i > 0 && x.n !== undefined ? `${x.m} (SQL error ${x.n})` : x.m)).join('; then ');
+  return { code, number: all[0]!.n ?? numbers[0], numbers, message };
 }
 
 /**
@@ -56,18 +74,25 @@ function plainConnectMessage(message: string, cause: unknown): string {
 export function isTransient(e: unknown): boolean {
   if (isRowbackError(e)) return false;
   const f = facts(e);
-  return (f.number !== undefined && TRANSIENT_SQL_ERRORS.has(f.number)) || (f.code !== undefined && TRANSIENT_DRIVER_CODES.has(f.code));
+  return f.numbers.some((n) => TRANSIENT_SQL_ERRORS.has(n)) || (f.code !== undefined && TRANSIENT_DRIVER_CODES.has(f.code));
 }
 
 /** What went wrong, as a SourceError with a code a user can act on. */
-export function toSourceError(e: unknown, what: string): SourceError {
+/** What a permission error is told by default: the log reads' rights. */
+export const LOG_READ_RIGHTS = 'Reading the log needs sysadmin (or db_owner on the database); see docs/live.md';
+
+/**
+ * `rights`: the sentence a permission error ends with (default LOG_READ_RIGHTS; a restore passes
+ * RESTORE's own, restore/run.ts).
+ */
+export function toSourceError(e: unknown, what: string, rights: string = LOG_READ_RIGHTS): SourceError {
   if (e instanceof SourceError) return e;
   const f = facts(e);
   const num = f.number !== undefined ? ` (SQL error ${f.number})` : '';
-  if (f.number !== undefined && PERMISSION_SQL_ERRORS.has(f.number)) {
-    return new SourceError('SOURCE_PERMISSION', `${what}: permission denied${num}: ${f.message}. Reading the log needs sysadmin (or db_owner on the database); see docs/live.md`, {}, { cause: e });
+  if (f.numbers.some((n) => PERMISSION_SQL_ERRORS.has(n))) {
+    return new SourceError('SOURCE_PERMISSION', `${what}: permission denied${num}: ${f.message}. ${rights}`, {}, { cause: e });
   }
-  if ((f.number !== undefined && CONNECT_SQL_ERRORS.has(f.number)) || f.code === 'ELOGIN' || f.code === 'EINSTLOOKUP' || f.code === 'ESOCKET' || f.code === 'ECONNCLOSED') {
+  if (f.numbers.some((n) => CONNECT_SQL_ERRORS.has(n)) || f.code === 'ELOGIN' || f.code === 'EINSTLOOKUP' || f.code === 'ESOCKET' || f.code === 'ECONNCLOSED') {
     // the connection, not the query it was for (`what`: an internal label such as 'server facts')
     return new SourceError('SOURCE_CONNECT', `cannot connect${num}: ${f.message}`, {}, { cause: e });
   }

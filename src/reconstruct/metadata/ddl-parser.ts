@@ -29,6 +29,8 @@ export interface DdlColumn {
   computed: boolean;
   persisted: boolean;
   isColumnSet: boolean;
+  /** GENERATED ALWAYS AS ROW START / END (a temporal table's period), TRANSACTION_ID / SEQUENCE_NUMBER (ledger): the server sets it. */
+  generatedAlways?: boolean;
   /** DEFAULT expression as written: for columns added by ALTER TABLE … ADD, what the rows then took; otherwise only named in warnings (ColumnLayout.declaredDefault). */
   defaultExpr?: Token[];
   /** Set for columns added by ALTER TABLE … ADD. */
@@ -555,6 +557,7 @@ class Parser {
         this.expectWord('AS', 'after GENERATED ALWAYS');
         this.identifier('after GENERATED ALWAYS AS'); // ROW / TRANSACTION_ID / SEQUENCE_NUMBER
         if (!this.acceptWord('START')) this.expectWord('END', 'in GENERATED ALWAYS AS …');
+        col.generatedAlways = true;
         continue;
       }
       if (this.acceptWord('CONSTRAINT')) { this.pendingName = this.identifier('after CONSTRAINT'); continue; }

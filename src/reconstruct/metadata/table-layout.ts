@@ -42,6 +42,12 @@ export interface ColumnLayout {
   computed: boolean;
   /** True for a persisted computed column (stored in the row) — non-persisted ones have no leaf slot. */
   persisted?: boolean;
+  /**
+   * GENERATED ALWAYS (sys.columns.generated_always_type ≠ 0: a temporal table's AS ROW START / END,
+   * a ledger table's generated columns): stored in the row, set by the server; an INSERT naming it is
+   * refused (Msg 13536). From --ddl, or a catalog row's generated_always_type when it has one.
+   */
+  generatedAlways?: boolean;
   /** `leaf_offset`: > 0 byte offset of a fixed column in the record; < 0 the negated 1-based variable-column index. */
   leafOffset: number;
   /** `leaf_null_bit`: 1-based bit in the null bitmap (0 = none). */
