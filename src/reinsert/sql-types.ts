@@ -5,6 +5,7 @@ import type { SqlTypeName } from '../reconstruct/metadata/table-layout.js';
 import { isOffRow, type SqlValue } from '../reconstruct/values.js';
 import type { TargetColumn } from './target-table.js';
 import { codePageForCollation } from '../reconstruct/collation.js';
+import { shortestFloat32 } from '../reconstruct/types/float.js';
 
 /**
  * A parameter's exact SQL type, as a plain descriptor: `mssql` builds the driver type from it
@@ -252,6 +253,14 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
     }
     case 'Real': case 'Float': {
       if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
+      // A real column holds a float32: rowback prints one as the shortest decimal that reads back as
+      // it (types/float.ts), and such a value goes back exactly. A value with more precision (a float
+      // column's, into a real target altered since or another table's) was rounded to float32 by the
+      // driver and by the script's DECLARE, unsaid (3.141592653589793 went in as 3.1415927): refused.
+      if (type.name === 'Real' && !Object.is(shortestFloat32(Math.fround(v)), v)) {
+        const f = Math.fround(v);
+        throw bad(c.name, `column ${c.name} (real) holds a 4-byte float: ${floatConstant(v)} ${Number.isFinite(f) ? `would go in rounded to ${floatConstant(shortestFloat32(f))}` : 'is beyond its range (±3.4028235E+38)'}`);
+      }
       return { type, value: v, literal: floatConstant(v) };
     }
     case 'Decimal': case 'Numeric': case 'Money': case 'SmallMoney': {
