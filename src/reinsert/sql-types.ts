@@ -172,9 +172,12 @@ function assertTimeFits(c: TargetColumn, type: ParamType, text: string, frac: st
  * 'abcde12345'` for it). A target altered since, or a side table or another database's table of
  * narrower columns: refused, naming the column. (max) columns and text/ntext/image/xml hold any length.
  */
-function assertLengthFits(c: TargetColumn, type: ParamType, units: number, unit: 'byte' | 'character'): void {
+function assertLengthFits(c: TargetColumn, type: ParamType, units: number, unit: 'byte' | 'character', text?: string): void {
   const n = (type as { length?: number }).length;
   if (n === undefined || n === MAX || units <= n) return;
+  // char(n)/nchar(n): trailing spaces are the value's padding, which the column pads or trims to its
+  // own length; the value is the same (a char(10) 'ab' + 8 spaces into char(5): 'ab' + 3)
+  if ((type.name === 'Char' || type.name === 'NChar') && text !== undefined && /^ *$/.test(text.slice(n))) return;
   throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${n} ${unit}(s): the value has ${units}, and would go in cut to its first ${n}`);
 }
 
@@ -330,7 +333,7 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
       if (typeof v !== 'string') throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
       // UTF-16 units: a character of a code page's text takes at least one byte, so more units than
       // the column's bytes never fit (and nvarchar(n) of the DECLARE would cut them)
-      if (type.name !== 'Text') assertLengthFits(c, type, v.length, 'character');
+      if (type.name !== 'Text') assertLengthFits(c, type, v.length, 'character', v);
       return { type: unicodeFor(type), value: v, literal: nlit(v) };
     }
     case 'NChar': case 'NVarChar': case 'NText': case 'Xml': {
@@ -341,7 +344,7 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
       if (type.name === 'Xml' && /^0x(?:[0-9a-f]{2})*$/i.test(v)) {
         throw new ReinsertError('REINSERT_UNSUPPORTED_TYPE', `column ${c.name} (xml) holds SQL Server's binary XML form (${v.length > 18 ? `${v.slice(0, 18)}…` : v}, ${(v.length - 2) / 2} bytes), which rowback does not turn back into XML text; inserting it would store the hex digits as the document`, { column: c.name });
       }
-      if (type.name === 'NChar' || type.name === 'NVarChar') assertLengthFits(c, type, v.length, 'character');
+      if (type.name === 'NChar' || type.name === 'NVarChar') assertLengthFits(c, type, v.length, 'character', v);
       return { type, value: v, literal: nlit(v) };
     }
   }

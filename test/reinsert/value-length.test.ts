@@ -38,6 +38,10 @@ describe('a string or binary value longer than the target column is refused, not
     expect(planParam(c('nvarchar', -1), 'x'.repeat(9000)).type).toEqual({ name: 'NVarChar', length: -1 });
     expect(planParam(c('varbinary', -1), `0x${'00'.repeat(9000)}`).literal).toMatch(/^0x0000/);
     expect(planParam(c('binary', 3), '0x010203').literal).toBe('0x010203');
+    // char/nchar padding beyond the target's length is padding: the column keeps the same value
+    expect(planParam(c('nchar', 10), 'ab        ').literal).toBe("N'ab        '");
+    expect(planParam(c('char', 5), 'ab        ').type).toEqual({ name: 'NChar', length: 5 });
+    expect(() => planParam(c('varchar', 5), 'ab        ')).toThrow('holds at most 5 character(s): the value has 10'); // varchar keeps its spaces
     expect(planParam(c('text', 16), 'x'.repeat(100)).type).toEqual({ name: 'NText' });
     expect(planParam(c('image', 16), '0x0102').literal).toBe('0x0102');
     // a sql_variant's own MaxLength gives its type: never shorter than its value
