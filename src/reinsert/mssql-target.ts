@@ -35,6 +35,25 @@ export function driverDatabaseOf(connectionString: string): string | null {
   }
 }
 
+/**
+ * The driver configuration MssqlTarget connects with: `connectionString` as mssql parses it, with
+ * `options.useUTC` always true. planParam (sql-types.ts) hands date, datetime, smalldatetime,
+ * datetime2 and time values to the driver as JavaScript Dates carrying the value in their UTC
+ * parts, and tedious reads a Date's UTC parts only under useUTC (tedious data-types/datetime2.js,
+ * datetime.js, date.js, time.js, smalldatetime.js: `options.useUTC ? value.getUTCHours() :
+ * value.getHours()`). mssql takes `UseUTC` from the connection string (`UseUTC=false`, common in
+ * Node applications' own settings, is read as false): a configured target carrying it (serve's
+ * `targets`, whose strings are handed to the driver as they are) put every such value in shifted
+ * by the offset of the time zone rowback runs in (TZ=Asia/Kolkata: '2024-01-02T10:00:00' went in
+ * as 15:30, a time that looks right), with nothing said. Nothing else rowback sends or reads
+ * through this connection depends on it (values are read back as text: liveColumnExpression).
+ * Throws what mssql's parser throws for a string it cannot read.
+ */
+export function targetPoolConfig(connectionString: string): sql.config {
+  const config = (sql.ConnectionPool as unknown as { parseConnectionString(s: string): sql.config }).parseConnectionString(connectionString);
+  return { ...config, options: { ...config.options, useUTC: true } };
+}
+
 export interface MssqlTargetOptions {
   /** ADO-style connection string (never logged). */
   connectionString: string;
@@ -213,7 +232,7 @@ export class MssqlTarget implements ReinsertTarget {
   private async connect(): Promise<sql.ConnectionPool> {
     if (this.pool) return this.pool;
     try {
-      const pool = new sql.ConnectionPool(this.o.connectionString);
+      const pool = new sql.ConnectionPool(targetPoolConfig(this.o.connectionString));
       this.pool = await pool.connect();
       return this.pool;
     } catch (e) {

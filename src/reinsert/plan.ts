@@ -774,7 +774,7 @@ const UNSCRIPTABLE_WHY = 'a name of its table or columns holds a line break or "
  * surrogate (sysname is nvarchar: a name cut between the halves of a pair), which the UTF-8 script
  * writes as U+FFFD, so the statement named another table or column (a table `T\ud83d` scripted as
  * `[T\ufffd]`, which may exist and be another table). The driver's run sends UTF-16 and is right.
- * Its values never do either (scriptLiteral writes a surrogate as CONVERT(nvarchar(1), 0x…)).
+ * Its values never do either (scriptLiteral writes every character beyond ASCII, a surrogate too, as CONVERT(nvarchar(max), 0x…)).
  */
 function unscriptableWhy(b: PlannedBatch, r: PlannedRow): string | null {
   if (SQLCMD_UNSAFE.test(b.target) || SQLCMD_UNSAFE.test(r.script.insert) || (r.script.exists !== null && SQLCMD_UNSAFE.test(r.script.exists)) || SQLCMD_UNSAFE.test(r.script.undo)) return UNSCRIPTABLE_WHY;

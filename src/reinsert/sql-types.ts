@@ -5,6 +5,7 @@ import type { SqlTypeName } from '../reconstruct/metadata/table-layout.js';
 import { isOffRow, type SqlValue } from '../reconstruct/values.js';
 import type { TargetColumn } from './target-table.js';
 import { codePageForCollation } from '../reconstruct/collation.js';
+import { shortestFloat32 } from '../reconstruct/types/float.js';
 
 /**
  * A parameter's exact SQL type, as a plain descriptor: `mssql` builds the driver type from it
@@ -160,6 +161,26 @@ function assertTimeFits(c: TargetColumn, type: ParamType, text: string, frac: st
   }
 }
 
+/**
+ * A char/varchar/nchar/nvarchar/binary/varbinary value longer than the target column: `units` is its
+ * length in the column's units (bytes for binary and varbinary, UTF-16 code units for the character
+ * types, each at least one byte of a code page's text and one byte-pair of nchar's). The script's
+ * `DECLARE @p nvarchar(5) = N'abcdefgh'` keeps 'abcde' and the INSERT then succeeds: T-SQL cuts a
+ * string or binary value assigned to a shorter variable without an error (the truncation errors
+ * 8152/2628 are raised for a column's INSERT/UPDATE, not for DECLARE/SET of a variable; JetBrains
+ * DataGrip's "Implicit string truncation" inspection flags exactly `DECLARE @v VARCHAR(5) =
+ * 'abcde12345'` for it). A target altered since, or a side table or another database's table of
+ * narrower columns: refused, naming the column. (max) columns and text/ntext/image/xml hold any length.
+ */
+function assertLengthFits(c: TargetColumn, type: ParamType, units: number, unit: 'byte' | 'character', text?: string): void {
+  const n = (type as { length?: number }).length;
+  if (n === undefined || n === MAX || units <= n) return;
+  // char(n)/nchar(n): trailing spaces are the value's padding, which the column pads or trims to its
+  // own length; the value is the same (a char(10) 'ab' + 8 spaces into char(5): 'ab' + 3)
+  if ((type.name === 'Char' || type.name === 'NChar') && text !== undefined && /^ *$/.test(text.slice(n))) return;
+  throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${n} ${unit}(s): the value has ${units}, and would go in cut to its first ${n}`);
+}
+
 function bad(column: string, why: string): ReinsertError {
   return new ReinsertError('REINSERT_BAD_VALUE', why, { column });
 }
@@ -235,6 +256,14 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
     }
     case 'Real': case 'Float': {
       if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
+      // A real column holds a float32: rowback prints one as the shortest decimal that reads back as
+      // it (types/float.ts), and such a value goes back exactly. A value with more precision (a float
+      // column's, into a real target altered since or another table's) was rounded to float32 by the
+      // driver and by the script's DECLARE, unsaid (3.141592653589793 went in as 3.1415927): refused.
+      if (type.name === 'Real' && !Object.is(shortestFloat32(Math.fround(v)), v)) {
+        const f = Math.fround(v);
+        throw bad(c.name, `column ${c.name} (real) holds a 4-byte float: ${floatConstant(v)} ${Number.isFinite(f) ? `would go in rounded to ${floatConstant(shortestFloat32(f))}` : 'is beyond its range (±3.4028235E+38)'}`);
+      }
       return { type, value: v, literal: floatConstant(v) };
     }
     case 'Decimal': case 'Numeric': case 'Money': case 'SmallMoney': {
@@ -294,6 +323,7 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
     case 'Binary': case 'VarBinary': case 'Image': {
       const m = HEX.exec(String(v));
       if (!m || m[1].length % 2) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
+      if (type.name !== 'Image') assertLengthFits(c, type, m[1].length / 2, 'byte');
       return { type, value: Buffer.from(m[1], 'hex'), literal: m[1].length ? `0x${m[1].toUpperCase()}` : '0x' };
     }
     case 'Char': case 'VarChar': case 'Text': {
@@ -301,6 +331,9 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
       // turning e.g. Chinese text for a Chinese_PRC column in a Latin1 database into '?'. The
       // server converts nvarchar to the *column's* collation on insert, which is what we want.
       if (typeof v !== 'string') throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
+      // UTF-16 units: a character of a code page's text takes at least one byte, so more units than
+      // the column's bytes never fit (and nvarchar(n) of the DECLARE would cut them)
+      if (type.name !== 'Text') assertLengthFits(c, type, v.length, 'character', v);
       return { type: unicodeFor(type), value: v, literal: nlit(v) };
     }
     case 'NChar': case 'NVarChar': case 'NText': case 'Xml': {
@@ -311,6 +344,7 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
       if (type.name === 'Xml' && /^0x(?:[0-9a-f]{2})*$/i.test(v)) {
         throw new ReinsertError('REINSERT_UNSUPPORTED_TYPE', `column ${c.name} (xml) holds SQL Server's binary XML form (${v.length > 18 ? `${v.slice(0, 18)}…` : v}, ${(v.length - 2) / 2} bytes), which rowback does not turn back into XML text; inserting it would store the hex digits as the document`, { column: c.name });
       }
+      if (type.name === 'NChar' || type.name === 'NVarChar') assertLengthFits(c, type, v.length, 'character', v);
       return { type, value: v, literal: nlit(v) };
     }
   }

@@ -102,25 +102,39 @@ export const SQLCMD_UNSAFE = /[\r\n]|\$\(/;
 /**
  * Characters a script's literal cannot carry as they are, each written as its own piece instead:
  * CR and LF (SQLCMD_UNSAFE), every other C0 control but TAB (NUL: sqlcmd and editors take the file
- * for binary or end the line there; Ctrl-Z ends a text-mode read on Windows), U+0085, U+2028 and
- * U+2029 (line ends to SSMS's editor, as commentText treats them), and a UTF-16 surrogate without
- * its pair (nvarchar holds one, e.g. a value cut between the two halves of an emoji; the script is
- * written as UTF-8, which has no form for it, so it became U+FFFD in the file and went in changed).
+ * for binary or end the line there; Ctrl-Z ends a text-mode read on Windows).
  */
-const PIECEWISE = /[\u0000-\u0008\u000a-\u001f\u0085\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const CONTROL = /[\u0000-\u0008\u000a-\u001f]/;
+
+/**
+ * Any character beyond ASCII (U+0080 and up, UTF-16 surrogates paired or not): written as the
+ * UTF-16LE bytes of its run, `CONVERT(nvarchar(max), 0x…)`, so that a script's values are ASCII.
+ * The script is UTF-8 without a byte-order mark, and the code page its bytes are read in is the
+ * runner's choice: sqlcmd takes it from `-f codepage` (Microsoft Learn, "sqlcmd utility"; go-sqlcmd
+ * PR #627 added the same `-f` for input files), and rowback's own docs/live.md passes `-f 65001` for
+ * its script. Read as code page 1252, N'Müller' (C3 BC in the file) is N'MÃ¼ller': the row went in
+ * with a value that looks nearly right, with no error. ASCII reads the same in every code page a client uses for a file, and
+ * a binary constant converted to nvarchar is its UTF-16LE code units whatever the collation (so an
+ * unpaired surrogate, which UTF-8 has no form for, is kept too). U+0085, U+2028 and U+2029 (line
+ * ends to SSMS's editor) are among them. Names (identifiers, comments) are not values: a name
+ * misread names no table and the statement fails.
+ */
+const NON_ASCII = /[^\u0000-\u007f]/;
 
 /**
  * A string as a T-SQL literal for a script (`N'…'`, or `'…'` with `unicode` false), quotes doubled,
- * written on one line and without `$(` (SQLCMD_UNSAFE): CR, LF and the other PIECEWISE characters
- * as NCHAR(n) (CHAR(n) for '…'; an unpaired surrogate as CONVERT(nvarchar(1), 0x…), its UTF-16LE
- * bytes, whatever the collation), `$(` split between two literals, the pieces joined by `+` after a
- * CAST to (max) so that nothing is cut at 4000 / 8000 characters. A line break was written as it
- * is: inside a literal T-SQL drops one that follows a backslash (line continuation), and a line of
- * the value could be a command of sqlcmd's.
+ * written on one line, in ASCII, and without `$(` (SQLCMD_UNSAFE): CR, LF and the other CONTROL
+ * characters as NCHAR(n) (CHAR(n) for '…'), each run of characters beyond ASCII as
+ * CONVERT(nvarchar(max), 0x…) of its UTF-16LE bytes (NON_ASCII), `$(` split between two literals,
+ * the pieces joined by `+` after a CAST to (max) so that nothing is cut at 4000 / 8000 characters.
+ * A line break was written as it is: inside a literal T-SQL drops one that follows a backslash (line
+ * continuation), and a line of the value could be a command of sqlcmd's. Throws RangeError for a
+ * `'…'` (varchar) value beyond ASCII: it has no code-page-free form (sql-types.ts variantTextParam
+ * refuses such values before).
  */
 export function scriptLiteral(value: string, unicode = true): string {
   const q = (t: string) => `${unicode ? 'N' : ''}'${t.replace(/'/g, "''")}'`;
-  if (!SQLCMD_UNSAFE.test(value) && !PIECEWISE.test(value)) return q(value);
+  if (!SQLCMD_UNSAFE.test(value) && !CONTROL.test(value) && !NON_ASCII.test(value)) return q(value);
   const parts: string[] = [];
   let buf = '';
   const flush = () => {
@@ -130,23 +144,24 @@ export function scriptLiteral(value: string, unicode = true): string {
   for (let i = 0; i < value.length; i++) {
     const c = value[i]!;
     const code = c.charCodeAt(0);
-    const pairHigh = code >= 0xd800 && code <= 0xdbff && /[\udc00-\udfff]/.test(value[i + 1] ?? '');
-    if (pairHigh) {
-      buf += c + value[++i];
-    } else if (PIECEWISE.test(c)) {
+    if (code > 0x7f) {
+      if (!unicode) throw new RangeError('a character beyond ASCII has no code-page-free varchar form');
       flush();
-      if (code >= 0xd800 && code <= 0xdfff) {
-        const le = ((code & 0xff) << 8) | (code >> 8);
-        // '…' values are ASCII (sql-types.ts variantTextParam refuses the rest): never met
-        if (!unicode) throw new RangeError('an unpaired surrogate has no varchar form');
-        parts.push(`CONVERT(nvarchar(1), 0x${le.toString(16).toUpperCase().padStart(4, '0')})`);
-      } else parts.push(`${unicode ? 'NCHAR' : 'CHAR'}(${code})`);
+      let j = i + 1;
+      while (j < value.length && value.charCodeAt(j) > 0x7f) j++;
+      parts.push(`CONVERT(nvarchar(max), 0x${Buffer.from(value.slice(i, j), 'utf16le').toString('hex').toUpperCase()})`);
+      i = j - 1;
+    } else if (CONTROL.test(c)) {
+      flush();
+      parts.push(`${unicode ? 'NCHAR' : 'CHAR'}(${code})`);
     } else if (c === '$' && value[i + 1] === '(') {
       buf += c;
       flush();
     } else buf += c;
   }
   flush();
+  // a value of characters beyond ASCII alone is one CONVERT, (max) already
+  if (parts.length === 1 && parts[0]!.startsWith('CONVERT(nvarchar(max), ')) return parts[0]!;
   return joinMax(parts, unicode ? 'nvarchar' : 'varchar');
 }
 

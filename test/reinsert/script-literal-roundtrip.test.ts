@@ -74,6 +74,12 @@ function evaluateChains(expr: string): { value: string; longestChain: number } {
         } else return { v: s, max: s.length > limit, limit };
       }
     }
+    // a binary constant converted to nvarchar: its bytes as UTF-16LE code units, whatever the collation
+    const hex = /^CONVERT\(nvarchar\(max\), 0x((?:[0-9A-F]{4})*)\)/.exec(expr.slice(i));
+    if (hex) {
+      i += hex[0].length;
+      return { v: Buffer.from(hex[1]!, 'hex').toString('utf16le'), max: true, limit: 4000 };
+    }
     const m = /^(NCHAR|CHAR)\((\d+)\)|^CONVERT\(nvarchar\(1\), 0x([0-9A-F]{4})\)/.exec(expr.slice(i, i + 40));
     if (!m) throw new Error(`unknown term at ${i} of ${JSON.stringify(expr.slice(0, 200))}`);
     i += m[0].length;
@@ -102,6 +108,9 @@ const values = [
   'cut \ud83d',
   '\ude00 low first',
   '\udc00\ud800 reversed',
+  'Müller',
+  '张三 and Привет, mixed',
+  '\u00a0nbsp\u00a0',
   '$(SQLCMDPASSWORD)',
   'a\\\nb',
   'x'.repeat(4001),
@@ -115,6 +124,9 @@ describe('script literals round-trip every value exactly through a UTF-8 file', 
         const p = planParam(col('c', type, type === 'nchar' ? { maxLength: 2 * Math.max(1, v.length) } : {}), v);
         const file = Buffer.from(p.literal, 'utf8').toString('utf8');
         expect(file, JSON.stringify(v)).toBe(p.literal);
+        // ASCII: read in any code page (sqlcmd without -f 65001 reads the file in another), the same text
+        expect(p.literal, JSON.stringify(v)).toMatch(/^[\u0000-\u007f]*$/);
+        expect(Buffer.from(p.literal, 'utf8').toString('latin1'), JSON.stringify(v)).toBe(p.literal);
         expect(p.literal, JSON.stringify(v)).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u0085\u2028\u2029]/);
         expect(evaluate(file), JSON.stringify(v)).toBe(v);
       }
@@ -140,6 +152,10 @@ describe('script literals round-trip every value exactly through a UTF-8 file', 
     const script = renderScript(plan);
     expect(Buffer.from(script, 'utf8').toString('utf8')).toBe(script);
     expect(script).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u0085\u2028\u2029]/);
-    expect(script).toContain("CAST(N'cut ' AS nvarchar(max)) + CONVERT(nvarchar(1), 0x3DD8)");
+    expect(script).toContain("CAST(N'cut ' AS nvarchar(max)) + CONVERT(nvarchar(max), 0x3DD8)");
+    // read as code page 1252 (sqlcmd without -f 65001), the script is the same text: N'Müller' was
+    // C3 BC in the file, read N'MÃ¼ller', and went in so, looking nearly right
+    expect(script).toMatch(/^[\u0000-\u007f]*$/);
+    expect(Buffer.from(script, 'utf8').toString('latin1')).toBe(script);
   });
 });
