@@ -1,14 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { RecoveredRow } from '../../src/recover/recovered-row.js';
 import { ReinsertService } from '../../src/reinsert/service.js';
-import { StagingStore } from '../../src/staging/store.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows } from '../staging/fixtures.js';
-import { approvedTrailJob, FakeTarget, targetTables } from './fake-target.js';
+import { approvedTrailJob, storeAndTarget } from './fake-target.js';
 
 /**
  * Never twice for a backup comparison's rows too. A row of `diff --stage` / `restore run --stage`
@@ -19,25 +15,9 @@ import { approvedTrailJob, FakeTarget, targetTables } from './fake-target.js';
  * as a comparison stages them (test data around REAL row values: test/staging/fixtures.ts).
  */
 describeCorpus("a comparison's rows in the target's row ledger", () => {
-  let dir: string;
-  const stores: StagingStore[] = [];
-  const targets: FakeTarget[] = [];
-  const connect = () => {
-    const t = new FakeTarget(join(dir, 'target.db'), targetTables());
-    targets.push(t);
-    return t;
-  };
-  const store = (name: string) => {
-    const s = new StagingStore(join(dir, name));
-    stores.push(s);
-    return s;
-  };
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'rowback-cmp-ledger-')); });
-  afterEach(() => {
-    for (const s of stores.splice(0)) s.close();
-    for (const t of targets.splice(0)) t.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const env = storeAndTarget('rowback-cmp-ledger-');
+  const connect = env.connect;
+  const store = env.storeNamed;
   const target = { connectionString: 'Server=crm-sql;Password=x', database: 'crm' };
   /** `copies` rows of dbo.LogTestTrailNull missing from a later state, as a comparison stages them. */
   const compared = (copies: number): RecoveredRow[] =>

@@ -157,17 +157,24 @@ export function approvedJob(store: StagingStore, rows: RecoveredRow[], table: st
  * and removed after it: `const env = storeAndTarget('rowback-x-')`, then `env.store`, `env.target`
  * inside the tests. `env.connect()` opens one more connection to the same target file (as another
  * SQL Server session: each re-insert run its own; `env.connectWith(tables)` one that sees the
- * catalog `tables`), disposed after the test too.
+ * catalog `tables`), disposed after the test too; `env.storeNamed(name)` one more staging store (another
+ * staging file beside the first, as a second rowback installation would have), closed after the test.
  */
-export function storeAndTarget(prefix: string, tables?: () => Map<string, TargetTable>, fks: ForeignKey[] = []): { store: StagingStoreClass; target: FakeTarget; dir: string; connect: () => FakeTarget; connectWith: (tables: Map<string, TargetTable>) => FakeTarget } {
+export function storeAndTarget(prefix: string, tables?: () => Map<string, TargetTable>, fks: ForeignKey[] = []): { store: StagingStoreClass; target: FakeTarget; dir: string; connect: () => FakeTarget; connectWith: (tables: Map<string, TargetTable>) => FakeTarget; storeNamed: (name: string) => StagingStoreClass } {
   const tablesOf = tables ?? targetTables;
   const connections: FakeTarget[] = [];
+  const stores: StagingStoreClass[] = [];
   const connectWith = (tables: Map<string, TargetTable>): FakeTarget => {
     const t = new FakeTarget(join(env.dir, 'target.db'), tables, fks);
     connections.push(t);
     return t;
   };
-  const env = { connect: () => connectWith(tablesOf()), connectWith } as ReturnType<typeof storeAndTarget>;
+  const storeNamed = (name: string): StagingStoreClass => {
+    const s = new StagingStoreClass(join(env.dir, name));
+    stores.push(s);
+    return s;
+  };
+  const env = { connect: () => connectWith(tablesOf()), connectWith, storeNamed } as ReturnType<typeof storeAndTarget>;
   beforeEach(() => {
     env.dir = mkdtempSync(join(tmpdir(), prefix));
     env.store = new StagingStoreClass(join(env.dir, 'staging.db'));
@@ -175,6 +182,7 @@ export function storeAndTarget(prefix: string, tables?: () => Map<string, Target
   });
   afterEach(() => {
     env.store.close();
+    for (const s of stores.splice(0)) s.close();
     for (const t of connections.splice(0)) t.dispose();
     env.target.dispose();
     rmSync(env.dir, { recursive: true, force: true });

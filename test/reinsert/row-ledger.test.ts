@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planReinsert, quotedRowLedger, renderScript, renderUndoScript, rowLedgerKey } from '../../src/reinsert/plan.js';
 import { ReinsertService } from '../../src/reinsert/service.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows } from '../staging/fixtures.js';
-import { approvedTrailJob, FakeTarget, targetTables } from './fake-target.js';
+import { approvedTrailJob, storeAndTarget, targetTables } from './fake-target.js';
 
 /**
  * Never twice, whoever put the row back: the target keeps a row ledger (`<ledger>_rows`: the
@@ -18,25 +18,9 @@ import { approvedTrailJob, FakeTarget, targetTables } from './fake-target.js';
  * Rows: the corpus examples (test/staging/fixtures.ts), dbo.LogTestTrailNull (no key).
  */
 describeCorpus('the target\'s row ledger: never twice across staging files and scripts', () => {
-  let dir: string;
-  const stores: StagingStore[] = [];
-  const targets: FakeTarget[] = [];
-  const connect = () => {
-    const t = new FakeTarget(join(dir, 'target.db'), targetTables());
-    targets.push(t);
-    return t;
-  };
-  const store = (name: string) => {
-    const s = new StagingStore(join(dir, name));
-    stores.push(s);
-    return s;
-  };
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'rowback-row-ledger-')); });
-  afterEach(() => {
-    for (const s of stores.splice(0)) s.close();
-    for (const t of targets.splice(0)) t.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const env = storeAndTarget('rowback-row-ledger-');
+  const connect = env.connect;
+  const store = env.storeNamed;
   const target = { connectionString: 'Server=crm-sql;Password=x', database: 'crm' };
 
   it('a second staging file with the same deleted rows puts none of them back again', async () => {
