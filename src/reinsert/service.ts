@@ -18,6 +18,7 @@ import { comparisonRowKeys } from './comparison-keys.js';
 import { fromLayout, type ForeignKey, type TargetColumn, type TargetTable } from './target-table.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { columnCodePage } from '../reconstruct/types/index.js';
+import type { SourceText } from './sql-types.js';
 
 export interface TargetSpec {
   /** ADO-style connection string; never stored or logged. */
@@ -111,6 +112,24 @@ export function undefinedBytesText<R extends { id: number; table: string; values
         break;
       }
     }
+  }
+  return out;
+}
+
+/**
+ * The char/varchar/text columns of the job's layouts, by table (`schema.name`) and column name, each
+ * with the code page its values were decoded from (columnCodePage) and its collation (null: not
+ * named): PlanOptions.sourceText. Pure.
+ */
+export function sourceTextColumns(layouts: readonly TableLayout[]): Map<string, Map<string, SourceText>> {
+  const out = new Map<string, Map<string, SourceText>>();
+  for (const l of layouts) {
+    const cols = new Map<string, SourceText>();
+    for (const c of l.columns) {
+      if (c.isDropped || (c.type !== 'char' && c.type !== 'varchar' && c.type !== 'text')) continue;
+      cols.set(c.name, { codePage: columnCodePage(c), collation: c.collation });
+    }
+    if (cols.size) out.set(`${l.schema}.${l.name}`, cols);
   }
   return out;
 }
@@ -388,6 +407,7 @@ export class ReinsertService {
     const valuesKeys = await comparisonRowKeys(this.store, jobId, rows, yieldToEventLoop);
     const plan = await planReinsertCooperatively(rows.map((r) => ({ id: r.id, table: r.table, lsn: r.lsn, values: r.values, operation: r.operation, fromLog: recoveredFromLog(r), valuesKey: valuesKeys.get(r.id), mayBeChanged: r.warnings.some((w) => w.includes(MAY_BE_CHANGED)) })), tables, fks, {
       database: req.target?.database ?? opts.database, tableMap, batchSize: req.batchSize, ledgerTable: req.target?.ledgerTable ?? opts.ledgerTable ?? undefined, operations: opts.anyStatus && !req.operations ? ['delete', 'insert', 'update'] : req.operations,
+      sourceText: sourceTextColumns(layouts),
     });
     for (const { row: r, other } of elsewhere) {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_ALREADY_REINSERTED', message: otherJobMessage(r.id, other) });
