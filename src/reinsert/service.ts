@@ -146,7 +146,8 @@ function targetColumnOf(tables: ReadonlyMap<string, TargetTable>, table: string,
  * null: planned without a target, so its type is not known). The value goes as nvarchar
  * (sql-types.ts); the server keeps U+FFFD in a Unicode column and converts it to a char/varchar
  * column's collation: '?' in a code page (none of SQL Server's defines U+FFFD), its bytes EF BF BD
- * in a UTF-8 one (the target column's collation is not read). Never the stored bytes.
+ * in a UTF-8 one (TargetColumn.codePage 65001, read from the target's catalog; both said where the
+ * target did not give it). Never the stored bytes.
  */
 export function undefinedBytesGoBack(target: TargetColumn | null | undefined, table: string, column: string): string {
   if (target === null) {
@@ -158,7 +159,11 @@ export function undefinedBytesGoBack(target: TargetColumn | null | undefined, ta
     return `re-inserted into the target's column ${column} (${t}), the server would store the character U+FFFD there (a Unicode column: the value goes in as printed)`;
   }
   if (t === 'char' || t === 'varchar' || t === 'text') {
-    return `re-inserted into the target's column ${column} (${t}), the server would write '?' there (U+FFFD's own bytes EF BF BD if its collation is UTF-8: rowback does not read the target column's collation)`;
+    // the column's collation and code page as its catalog gave them (absent: a target that does not say)
+    const coll = target.collation ? `collation ${target.collation}, ` : '';
+    if (target.codePage === 65001) return `re-inserted into the target's column ${column} (${t}, ${coll}UTF-8), the server would write U+FFFD's own bytes EF BF BD there`;
+    if (typeof target.codePage === 'number') return `re-inserted into the target's column ${column} (${t}, ${coll}code page ${target.codePage}), the server would write '?' there`;
+    return `re-inserted into the target's column ${column} (${t}), the server would write '?' there (U+FFFD's own bytes EF BF BD if its collation is UTF-8: the target did not say the column's collation)`;
   }
   return `re-inserted into the target's column ${column} (${t}), the server would convert the text holding U+FFFD to ${t}`;
 }
