@@ -115,6 +115,22 @@ describe("planParam: a char/varchar/text value the target column's code page can
   });
 });
 
+describe('sql_variant: its char/varchar value keeps its own collation (variantTextParam), whatever the column says', () => {
+  it("a varchar value of Polish_CI_AS inside a sql_variant goes back in that collation; a varchar column of a 1252 collation beside it refuses the same text", () => {
+    const variant = { baseType: 'varchar', maxLength: 10, collation: 'Polish_CI_AS', value: 'Łódź' };
+    // a sql_variant column is not character-based (sys.columns.collation_name NULL); even a code page
+    // given for it is not the variant's: the server converts the text into the variant's own collation
+    for (const v of [col({ name: 'V', type: 'sql_variant', collation: null, codePage: null }), col({ name: 'V', type: 'sql_variant', ...LATIN1 })]) {
+      const p = planParam(v, variant);
+      expect(p.wrap).toBe('CONVERT(varchar(10), @ COLLATE Polish_CI_AS)');
+      expect(p.value).toBe('Łódź');
+    }
+    const t: TargetTable = { schema: 'dbo', name: 'Mixed', keyColumns: [], columns: [col({ name: 'V', type: 'sql_variant', collation: null, codePage: null }), col(LATIN1)] };
+    const plan = planReinsert([{ id: 1, table: 'dbo.Mixed', lsn: '0000002a:00000100:0001', values: { V: variant, City: 'Łódź' } }], new Map([['dbo.Mixed', t]]), []);
+    expect(plan.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^column City \(varchar\(50\), collation Latin1_General_CI_AS, code page 1252\) cannot hold 'Ł'/)]);
+  });
+});
+
 describe("the target catalog reads each column's collation and code page", () => {
   it('the query reads collation_name and COLLATIONPROPERTY(…, \'CodePage\') as an int', () => {
     expect(targetColumnsSql(1)).toContain("c.collation_name, CONVERT(int, COLLATIONPROPERTY(c.collation_name, 'CodePage')) AS code_page,");
