@@ -390,7 +390,11 @@ export interface SourceText {
 /**
  * The iconv-lite codec of a code page SQL Server gives char/varchar data (COLLATIONPROPERTY
  * 'CodePage'): `cp<n>` for the Windows ANSI and OEM code pages (437, 850, 874, 932, 936, 949, 950,
- * 1250–1258: iconv-lite's tables are generated from Microsoft's and the WHATWG index files), `utf8`
+ * 1250–1258: iconv-lite's own tables. Compared character by character with rowback's decoders
+ * (collation.ts, every byte and DBCS pair, 2026-12-05) they differ on the C1 controls and private-use
+ * characters the decoders give bytes Microsoft's tables leave undefined and user-defined pairs, which
+ * iconv-lite lacks (judged not to fit: a refusal, never a changed value), and on two iconv-lite
+ * holds that the decoders do not (1255's U+05BA, 932's U+0080): judged to fit), `utf8`
  * for 65001 (`_UTF8` collations); null for a code page iconv-lite has no codec for (0, a
  * Unicode-only collation, which cannot be a char/varchar column's).
  */
